@@ -4,7 +4,9 @@ SETUP_REQUIRED, OTPFormAuthenticator.setRequiredActions adds the action to the a
 WebAuthn authenticator's page (oauth/login_webauthn.py) for a user with a security key and webauthn-register for
 one without (WebAuthnAuthenticator.setRequiredActions), and
 DenyAccessAuthenticator's error page. The gate the OTP form stands for is kept on the request
-(``AuthRequest.flow_gate``), so that the gates after it run once the code is right. The login's step-up state
+(``AuthRequest.flow_gate``), so that the gates after it run once the code is right. In a passwordless flow the
+passkey (WebAuthnPasswordlessAuthenticator, webauthn-register-passwordless for a user without one) is the first
+gate, right after the username page. The login's step-up state
 (oauth/loa.py) goes along on the request: the levels its sub-flows reach, and at the flow's end the check of an
 essential ``acr`` (ConditionalLoaAuthenticator.onTopFlowSuccess).
 """
@@ -59,7 +61,9 @@ async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         return await _cannot_run(ctx), ctx
     levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
     info = _forwarded_info(ctx)
-    if plan.password is None or await flow_gates.group_holds(ctx.tx, ctx.realm, None, plan.password, levels):
+    # a passwordless flow's UsernameForm passes the known user, and its passkey, the first gate, asks
+    password = plan.password is None or await flow_gates.group_holds(ctx.tx, ctx.realm, None, plan.password, levels)
+    if password and not plan.passwordless:
         request = levels.into(ctx.request)
         return NeedLogin(username=ctx.user.username, user_id=ctx.user.id, request=request, info=info), ctx
     ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
