@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 WEBAUTHN_STEP = "webauthn-authenticator"  # the WebAuthn authenticator of the browser flow, after the password
-PASSKEY_STEP = "webauthn-authenticator-passwordless"  # WebAuthnPasswordlessAuthenticator, after the username page
+# WebAuthnPasswordlessAuthenticator, after the username page (its provider id is longer than the step column's 32)
+PASSKEY_STEP = "webauthn-passwordless"
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 
