@@ -386,9 +386,25 @@ def test_identity_first_forms_compile_to_two_pages() -> None:
     assert not compile_top({"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ)]}).username_first
 
 
+def test_the_passwordless_flow_makes_the_passkey_the_first_gate() -> None:
+    """UsernameForm then WebAuthnPasswordlessAuthenticator, both REQUIRED (Keycloak's passwordless browser flow): no
+    password page; the passkey is a REQUIRED gate without conditions, before the steps after it."""
+    plan = compile_top(
+        {
+            "top": [(fp.COOKIE, af.ALT), ("@forms", af.ALT)],
+            "forms": [(fp.USERNAME_FORM, af.REQ), (fp.PASSKEY_FORM, af.REQ), (fp.DENY, af.REQ)],
+        }
+    )
+    assert plan.username_first and plan.passwordless
+    assert kinds(plan) == [(fp.PASSKEY, True, []), (fp.DENY_ACCESS, True, [])]
+
+
 @pytest.mark.parametrize(
     "rows",
     [
+        [(fp.USERNAME_FORM, af.REQ), (fp.PASSKEY_FORM, af.ALT)],
+        [(fp.PASSWORD_FORM, af.REQ), (fp.PASSKEY_FORM, af.REQ)],
+        [(fp.PASSKEY_FORM, af.REQ)],
         [(fp.USERNAME_FORM, af.REQ)],
         [(fp.USERNAME_FORM, af.REQ), (fp.OTP_FORM, af.REQ)],
         [(fp.USERNAME_FORM, af.REQ), (fp.PASSWORD_ONLY_FORM, af.COND)],
