@@ -10,8 +10,9 @@ runs only when every enabled condition in it holds. What the password step leave
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the inert Identity
 Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
-WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``); after it, the OTP form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator,
-directly or in REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
+WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``); after it, the OTP
+form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator, directly or in
+REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
 conditional-user-role, conditional-user-attribute and conditional-credential; and step-up authentication:
 CONDITIONAL sub-flows with the condition conditional-level-of-authentication (realms/flow_levels.py), each
 holding the username and password form or those steps, compiled into ``Group``s. The direct grant:
