@@ -8,13 +8,13 @@ an e-mail several users share is ``username_in_use``; a user Brute Force Detecti
 user's Remember me box is kept for the login (the REMEMBER_ME note), and the typed username is the login's
 ATTEMPTED_USERNAME; the password page (PasswordForm, ``auth-password-form``) follows, naming that username with
 the "Restart login" link (login-password.ftl), and checks the password as the re-authentication form does
-(oauth/login_password.py: ``invalidPasswordMessage``).
+(oauth/login_password.py: ``invalidPasswordMessage``). In a passwordless flow the steps after the username run at
+once, the passkey (WebAuthnPasswordlessAuthenticator) first (oauth/login_gates.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 from doorkeep.model import Realm
 from doorkeep.oauth import login_completion, login_events, login_gates
@@ -23,9 +23,6 @@ from doorkeep.oauth.login_password import ACCOUNT_DISABLED, USERNAME_EXISTS, for
 from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import brute_force
 from doorkeep.users.credentials import SharedEmail, Verdict, check_password, find_login_user
-
-if TYPE_CHECKING:
-    pass
 
 INVALID_USERNAME = "Invalid username."  # Messages.INVALID_USERNAME ("invalidUsernameMessage")
 INVALID_USERNAME_OR_EMAIL = "Invalid username or email."  # Messages.INVALID_USERNAME_OR_EMAIL
