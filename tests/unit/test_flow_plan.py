@@ -369,3 +369,50 @@ def test_credential_types_take_the_level_of_the_condition_before_them() -> None:
     assert flow_levels.credential_levels(flow_set(STEP_UP), "id-top") == {"password": 1, "otp": 3}
     flows = flow_set({"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ), (fp.OTP_FORM, af.REQ)]})
     assert flow_levels.credential_levels(flows, "id-top") == {"password": -1, "otp": -1}
+
+
+def test_identity_first_forms_compile_to_two_pages() -> None:
+    """UsernameForm then PasswordForm, both REQUIRED (MultiFactorAuthenticationTest's flows without their
+    alternatives): the username page, then the password page, then the steps after it."""
+    plan = compile_top(
+        {
+            "top": [(fp.COOKIE, af.ALT), ("@forms", af.ALT)],
+            "forms": [(fp.USERNAME_FORM, af.REQ), (fp.PASSWORD_ONLY_FORM, af.REQ), ("@otp", af.COND)],
+            "otp": [(fp.USER_CONFIGURED, af.REQ), (fp.OTP_FORM, af.REQ)],
+        }
+    )
+    assert plan.cookie and plan.username_first
+    assert kinds(plan) == [(fp.OTP, True, [fp.USER_CONFIGURED])]
+    assert not compile_top({"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ)]}).username_first
+
+
+def test_the_passwordless_flow_makes_the_passkey_the_first_gate() -> None:
+    """UsernameForm then WebAuthnPasswordlessAuthenticator, both REQUIRED (Keycloak's passwordless browser flow): no
+    password page; the passkey is a REQUIRED gate without conditions, before the steps after it."""
+    plan = compile_top(
+        {
+            "top": [(fp.COOKIE, af.ALT), ("@forms", af.ALT)],
+            "forms": [(fp.USERNAME_FORM, af.REQ), (fp.PASSKEY_FORM, af.REQ), (fp.DENY, af.REQ)],
+        }
+    )
+    assert plan.username_first and plan.passwordless
+    assert kinds(plan) == [(fp.PASSKEY, True, []), (fp.DENY_ACCESS, True, [])]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [(fp.USERNAME_FORM, af.REQ), (fp.PASSKEY_FORM, af.ALT)],
+        [(fp.PASSWORD_FORM, af.REQ), (fp.PASSKEY_FORM, af.REQ)],
+        [(fp.PASSKEY_FORM, af.REQ)],
+        [(fp.USERNAME_FORM, af.REQ)],
+        [(fp.USERNAME_FORM, af.REQ), (fp.OTP_FORM, af.REQ)],
+        [(fp.USERNAME_FORM, af.REQ), (fp.PASSWORD_ONLY_FORM, af.COND)],
+        [(fp.USERNAME_FORM, af.COND), (fp.PASSWORD_ONLY_FORM, af.REQ)],
+        [(fp.PASSWORD_ONLY_FORM, af.REQ)],
+    ],
+)
+def test_identity_first_refuses_other_shapes(rows: list[Row]) -> None:
+    """UsernameForm alone, or not followed by a REQUIRED PasswordForm, or PasswordForm without a user: refused."""
+    with pytest.raises(fp.Unsupported):
+        compile_top({"top": [("@forms", af.ALT)], "forms": rows})

@@ -141,7 +141,7 @@ async def test_required_actions_run_in_keycloaks_priority_order(realm: Env) -> N
 
 
 async def test_an_unsupported_action_still_stops_the_login(realm: Env) -> None:
-    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PROFILE", "webauthn-register-passwordless"))
+    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PROFILE", "idp_link"))
     page = await submit(realm.http, await password_page(realm), username="user1", **PROFILE)
     assert page.status_code == 200 and "Account is not fully set up" in page.text
 

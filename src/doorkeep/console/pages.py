@@ -44,13 +44,16 @@ def login(
     ui: Language = ENGLISH,
     providers: Sequence[Mapping[str, str]] = (),
     info: str | None = None,
+    stage: str = "",
 ) -> str:
     """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
     e-mail's, ``info``: the message key of a forwarded info message); for a re-authentication it names the known
     user instead of asking for one, with the "Restart login" link ``restart`` beside it (template.ftl's
     ``reset-login``), and has no Remember me box (login.ftl's ``usernameHidden``); ``providers`` are the buttons
     of the realm's identity providers (``alias``, ``name``, ``url``, login.ftl's ``social.providers``). Its title
-    is Keycloak's ``loginTitle`` ("Sign in to <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it."""
+    is Keycloak's ``loginTitle`` ("Sign in to <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it.
+    ``stage``: an identity-first login's page, ``username`` (login-username.ftl: no password field) or
+    ``password`` (login-password.ftl: the known user's password, with "Forgot Password?")."""
     return render(
         "login/login.html",
         title=ui.text("loginTitle", realm_display),
@@ -70,6 +73,7 @@ def login(
         username_label=username_label,
         ui=ui,
         providers=providers,
+        stage=stage,
     )
 
 

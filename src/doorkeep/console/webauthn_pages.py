@@ -92,12 +92,14 @@ def authenticate(
     challenge: str,
     rp_id: str,
     credentials: Sequence[tuple[str, str]],
+    display_labels: bool = True,
     username: str = "",
     restart: str = "",
     ui: Language = ENGLISH,
 ) -> str:
     """webauthn-authenticate.ftl for an identified user: the user's keys listed (``credentials``: Base64url id and
-    label), the ``webauth`` form of hidden fields, and the button that runs navigator.credentials.get()."""
+    label; not for passkeys: ``shouldDisplayAuthenticators``), the ``webauth`` form of hidden fields, and the
+    button that runs navigator.credentials.get()."""
     data = {
         "challenge": challenge,
         "rpId": rp_id,
@@ -113,7 +115,7 @@ def authenticate(
         action=action,
         form_token=form_token,
         options=_json(data),
-        labels=[label for _, label in credentials],
+        labels=[label for _, label in credentials] if display_labels else [],
         username=username,
         restart=restart,
         ui=ui,

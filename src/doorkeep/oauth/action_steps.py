@@ -110,8 +110,8 @@ async def submit(
         totp, label = form.get("totp"), form.get("userLabel")
         mode = form.get("mode")
         return await login_otp.configure(ctx, totp, label, totp_secret, logout_others=others, mode=mode)
-    if step == webauthn_register.REGISTER:
-        return await webauthn_register.submit(ctx, form, challenge, logout_others=others)
+    if step in webauthn_register.KINDS:
+        return await webauthn_register.submit(ctx, form, challenge, logout_others=others, action=step)
     if step in account_actions.ACTIONS:
         answer = await account_actions.submit(ctx, step)
         return await login_completion.proceed(answer) if isinstance(answer, StepContext) else answer

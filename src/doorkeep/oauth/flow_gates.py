@@ -67,11 +67,22 @@ def plan(realm: Realm, client: Client, binding: str, requested: str | None = Non
         raise CannotRun(str(exc)) from None
 
 
+def username_first(realm: Realm, client: Client, requested: str | None = None) -> fp.Plan | None:
+    """The plan of the browser flow that runs for ``client`` if it is identity-first (UsernameForm, then
+    PasswordForm or a passkey), else None; a flow Doorkeep cannot run is not (its password step stops the login,
+    oauth/login_gates.py)."""
+    try:
+        found = plan(realm, client, BROWSER, requested)
+    except CannotRun:
+        return None
+    return found if found.username_first else None
+
+
 @dataclass(frozen=True)
 class Next:
     """The gate that applies: its index in the plan, and what it asks (``fp.OTP`` for a user with an OTP
-    credential, ``fp.WEBAUTHN`` for one with a security key, SETUP for a REQUIRED OTP form or WebAuthn
-    authenticator the user has no credential for, ``fp.DENY_ACCESS``)."""
+    credential, ``fp.WEBAUTHN`` for one with a security key, ``fp.PASSKEY`` for one with a passkey, SETUP for a
+    REQUIRED OTP form or WebAuthn authenticator the user has no credential for, ``fp.DENY_ACCESS``)."""
 
     index: int
     gate: fp.Gate
@@ -117,6 +128,9 @@ async def next_gate(
             continue
         if gate.action == fp.DENY_ACCESS:
             return Next(index, gate, fp.DENY_ACCESS)
+        if gate.action == fp.PASSKEY:  # WebAuthnPasswordlessAuthenticator.configuredFor: the user has a passkey
+            passkeys = any(c.type == webauthn.PASSWORDLESS_TYPE for c in await tx.users.credentials(user.id))
+            return Next(index, gate, fp.PASSKEY if passkeys else SETUP)
         if gate.action in (fp.OTP, fp.WEBAUTHN) and configured[gate.action == fp.WEBAUTHN]:
             return Next(index, gate, gate.action)
         if gate.action in (fp.OTP, fp.WEBAUTHN) and gate.required:

@@ -28,7 +28,7 @@ from doorkeep.realms import flow_levels
 from doorkeep.realms.flow_model import of
 
 if TYPE_CHECKING:
-    from doorkeep.realms.flow_plan import Condition
+    from doorkeep.realms.flow_conditions import Condition
     from doorkeep.store.tx import Tx
 
 NO_LOA, MINIMUM_LOA = -1, 0  # Constants.NO_LOA, Constants.MINIMUM_LOA

@@ -23,6 +23,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import (
     action_steps,
     device_verification,
+    flow_gates,
     login_completion,
     login_consent,
     login_flow,
@@ -30,6 +31,7 @@ from doorkeep.oauth import (
     login_outcomes,
     login_password,
     login_restart,
+    login_username,
     login_webauthn,
     registration,
     required_actions,
@@ -47,7 +49,7 @@ from doorkeep.oauth.login_session import (
     accepts,
     mail_again,
 )
-from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import otp
 
 if TYPE_CHECKING:
@@ -164,6 +166,14 @@ async def submit(
     auth_session, client, request, user = posted.auth_session, posted.client, posted.request, posted.user
     browser = dataclasses.replace(browser, auth_session_id=auth_session.root)
     if action == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
+        # the box on the form, or (identity-first's password page) the one the username page kept
+        kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+        remember_me = (form.get("rememberMe") or "").lower() == "on" or kept
+        plan = flow_gates.username_first(realm, client, request.requested_flow) if user is None else None
+        if plan is not None:
+            site = LoginSite(tx, services, realm, client, request, browser)
+            typed, passkey = form.get("username") or "", plan.passwordless
+            return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict, passkey=passkey)
         return await login_password.authenticate(
             tx,
             services,
@@ -173,7 +183,7 @@ async def submit(
             form.get("username") or "",
             form.get("password") or "",
             browser,
-            remember_me=(form.get("rememberMe") or "").lower() == "on",  # equalsIgnoreCase("on")
+            remember_me=remember_me,  # equalsIgnoreCase("on")
             verdict=verdict,
             known=user,
         )
@@ -190,9 +200,10 @@ async def submit(
         remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         return await login_otp.verify(ctx, form.get("otp"), form.get("selectedCredentialId"), remember_me=remember_me)
     challenge = auth_session.notes.get(WEBAUTHN_CHALLENGE_NOTE)
-    if auth_session.step == login_flow.WEBAUTHN_STEP:
+    if auth_session.step in (login_flow.WEBAUTHN_STEP, login_flow.PASSKEY_STEP):
         remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
-        return await login_webauthn.verify(ctx, form, challenge, remember_me=remember_me)
+        passwordless = auth_session.step == login_flow.PASSKEY_STEP
+        return await login_webauthn.verify(ctx, form, challenge, remember_me=remember_me, passwordless=passwordless)
     if action == "required-action":
         secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
         return await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret, challenge=challenge)

@@ -256,8 +256,9 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
     if action == required_actions.VERIFY_EMAIL:
         return NeedEmailVerification(user.id, request, cancel=cancel)
-    if action == required_actions.WEBAUTHN_REGISTER:
-        return NeedWebAuthnRegister(user.id, cancel=cancel, request=request)
+    if action in (required_actions.WEBAUTHN_REGISTER, required_actions.WEBAUTHN_REGISTER_PASSWORDLESS):
+        passwordless = action == required_actions.WEBAUTHN_REGISTER_PASSWORDLESS
+        return NeedWebAuthnRegister(user.id, cancel=cancel, request=request, passwordless=passwordless)
     if action == required_actions.UPDATE_EMAIL:
         return update_email.page(user, request)
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 WEBAUTHN_STEP = "webauthn-authenticator"  # the WebAuthn authenticator of the browser flow, after the password
+# WebAuthnPasswordlessAuthenticator, after the username page (its provider id is longer than the step column's 32)
+PASSKEY_STEP = "webauthn-passwordless"
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 
@@ -150,8 +152,8 @@ async def pending(
     re-authentication)."""
     if user is not None and step == OTP_STEP:
         return NeedOtp(user.id, remember_me=remember_me)
-    if user is not None and step == WEBAUTHN_STEP:
-        return NeedWebAuthn(user.id, remember_me=remember_me)
+    if user is not None and step in (WEBAUTHN_STEP, PASSKEY_STEP):
+        return NeedWebAuthn(user.id, remember_me=remember_me, passwordless=step == PASSKEY_STEP)
     if user is not None and step in (required_actions.DELETE_CREDENTIAL, required_actions.DELETE_ACCOUNT):
         return await account_actions.page(tx, request, user, step)
     if user is not None and step in required_actions.HANDLED:
@@ -162,8 +164,11 @@ async def pending(
         offered = await consent_screen.screen_items(tx, client, user, request)
         items = await consent_screen.missing_consent(tx, client, user, request) or offered
         return NeedConsent(user.id, items, offered=tuple(i.id for i in offered))
-    if user is not None:
-        return NeedLogin(username=user.username, user_id=user.id)
+    if user is not None:  # a re-authentication, or identity-first's password page (the username the login typed)
+        typed = request.attempted_username
+        return NeedLogin(
+            username=typed or user.username, remember_me=remember_me, user_id=user.id, info="" if typed else None
+        )
     return NeedLogin(username=request.login_hint or "")
 
 

@@ -4,7 +4,9 @@ SETUP_REQUIRED, OTPFormAuthenticator.setRequiredActions adds the action to the a
 WebAuthn authenticator's page (oauth/login_webauthn.py) for a user with a security key and webauthn-register for
 one without (WebAuthnAuthenticator.setRequiredActions), and
 DenyAccessAuthenticator's error page. The gate the OTP form stands for is kept on the request
-(``AuthRequest.flow_gate``), so that the gates after it run once the code is right. The login's step-up state
+(``AuthRequest.flow_gate``), so that the gates after it run once the code is right. In a passwordless flow the
+passkey (WebAuthnPasswordlessAuthenticator, webauthn-register-passwordless for a user without one) is the first
+gate, right after the username page. The login's step-up state
 (oauth/loa.py) goes along on the request: the levels its sub-flows reach, and at the flow's end the check of an
 essential ``acr`` (ConditionalLoaAuthenticator.onTopFlowSuccess).
 """
@@ -28,8 +30,13 @@ ACCESS_DENIED = "Access denied"  # Messages.ACCESS_DENIED ("access-denied")
 CREDENTIAL_SETUP_REQUIRED = "Cannot login, credential setup required."  # Messages.CREDENTIAL_SETUP_REQUIRED
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
 WEBAUTHN_REGISTER = "webauthn-register"  # WebAuthnAuthenticator.setRequiredActions
+PASSKEY_REGISTER = "webauthn-register-passwordless"  # WebAuthnPasswordlessAuthenticator.setRequiredActions
 # The required action a REQUIRED authenticator adds for a user without its credential.
-SETUP_ACTIONS = {flow_plan.OTP: CONFIGURE_TOTP, flow_plan.WEBAUTHN: WEBAUTHN_REGISTER}
+SETUP_ACTIONS = {
+    flow_plan.OTP: CONFIGURE_TOTP,
+    flow_plan.WEBAUTHN: WEBAUTHN_REGISTER,
+    flow_plan.PASSKEY: PASSKEY_REGISTER,
+}
 
 
 def _plan(ctx: StepContext) -> flow_plan.Plan | None:
@@ -54,7 +61,9 @@ async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         return await _cannot_run(ctx), ctx
     levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
     info = _forwarded_info(ctx)
-    if plan.password is None or await flow_gates.group_holds(ctx.tx, ctx.realm, None, plan.password, levels):
+    # a passwordless flow's UsernameForm passes the known user, and its passkey, the first gate, asks
+    password = plan.password is None or await flow_gates.group_holds(ctx.tx, ctx.realm, None, plan.password, levels)
+    if password and not plan.passwordless:
         request = levels.into(ctx.request)
         return NeedLogin(username=ctx.user.username, user_id=ctx.user.id, request=request, info=info), ctx
     ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
@@ -90,9 +99,10 @@ async def after(
         if found.step == flow_plan.OTP:
             request = dataclasses.replace(ctx.request, flow_gate=found.index)
             return NeedOtp(ctx.user.id, remember_me=remember_me, request=request), ctx
-        if found.step == flow_plan.WEBAUTHN:
+        if found.step in (flow_plan.WEBAUTHN, flow_plan.PASSKEY):
             request = dataclasses.replace(ctx.request, flow_gate=found.index)
-            return NeedWebAuthn(ctx.user.id, remember_me=remember_me, request=request), ctx
+            passwordless = found.step == flow_plan.PASSKEY
+            return NeedWebAuthn(ctx.user.id, remember_me=remember_me, request=request, passwordless=passwordless), ctx
         if found.step == flow_plan.DENY_ACCESS:
             return await _denied(ctx, found.gate.message), ctx
         setup = SETUP_ACTIONS[found.gate.action]

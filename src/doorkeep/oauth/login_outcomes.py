@@ -135,6 +135,7 @@ class NeedWebAuthnRegister:
     detail: str | None = None
     cancel: bool = False
     request: AuthRequest | None = None
+    passwordless: bool = False  # WebAuthnPasswordlessRegister: a passkey, under the passwordless policy
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class NeedWebAuthn:
     error: str | None = None
     remember_me: bool = False
     request: AuthRequest | None = None
+    passwordless: bool = False  # WebAuthnPasswordlessAuthenticator: the user's passkeys, the passwordless policy
 
 
 @dataclass(frozen=True)

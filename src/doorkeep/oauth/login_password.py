@@ -91,13 +91,15 @@ async def authenticate(
     checks the ``known`` user's password whatever username is posted (UsernamePasswordForm.validateForm with
     the user set before it), so no other user can log in to the SSO session there."""
     user: User | None = known
-    if known is not None:
-        typed, username, wrong = known.username, known.username, INVALID_PASSWORD
+    if known is not None:  # identity-first's password page names the username the login typed (ATTEMPTED_USERNAME)
+        shown = request.attempted_username or known.username
+        typed, username, wrong = shown, shown, INVALID_PASSWORD
     else:
         typed, username, wrong = username, form_username(username), INVALID_CREDENTIALS
 
     def again(error: str) -> NeedLogin:
-        return NeedLogin(error, typed, remember_me, user_id=known.id if known else None)
+        info = "" if known is not None and request.attempted_username else None  # not a re-authentication
+        return NeedLogin(error, typed, remember_me, user_id=known.id if known else None, info=info)
 
     if known is None:
         try:

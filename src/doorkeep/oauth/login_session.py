@@ -26,7 +26,7 @@ REGISTER = login_flow.REGISTER
 # to ``authenticate`` as the password form does (both are authenticators of the browser flow); the
 # required-action form posts whichever required action is pending.
 FORM_STEPS = {
-    "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP, login_flow.WEBAUTHN_STEP}),
+    "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP, login_flow.WEBAUTHN_STEP, login_flow.PASSKEY_STEP}),
     "required-action": required_actions.HANDLED,
     "consent": frozenset({CONSENT}),
     "registration": frozenset({REGISTER}),
@@ -65,9 +65,13 @@ def pending_step(outcome: login_outcomes.Outcome) -> str:
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         return otp.CONFIGURE_TOTP
     if isinstance(outcome, login_outcomes.NeedWebAuthn):
-        return login_flow.WEBAUTHN_STEP
+        return login_flow.PASSKEY_STEP if outcome.passwordless else login_flow.WEBAUTHN_STEP
     if isinstance(outcome, login_outcomes.NeedWebAuthnRegister):
-        return required_actions.WEBAUTHN_REGISTER
+        return (
+            required_actions.WEBAUTHN_REGISTER_PASSWORDLESS
+            if outcome.passwordless
+            else required_actions.WEBAUTHN_REGISTER
+        )
     if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
         return UPDATE_PASSWORD
     if isinstance(outcome, login_outcomes.NeedProfileUpdate):
@@ -95,6 +99,8 @@ def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None
     client scopes a consent screen stands for."""
     if isinstance(outcome, login_outcomes.NeedOtp) and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}
+    if isinstance(outcome, login_outcomes.NeedLogin) and outcome.user_id is not None and outcome.remember_me:
+        return {REMEMBER_ME_NOTE: "true"}  # identity-first: the username page's box, for the password page
     if isinstance(outcome, login_outcomes.NeedWebAuthn | login_outcomes.NeedWebAuthnRegister):
         # a new challenge at every page (WebAuthnAuthenticator.authenticate, WebAuthnRegister's challenge)
         remember = isinstance(outcome, login_outcomes.NeedWebAuthn) and outcome.remember_me

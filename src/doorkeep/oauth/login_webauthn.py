@@ -11,6 +11,9 @@ Detection counts (AuthenticationProcessor.logFailure), and webauthn-error.ftl. A
 signature counter on, and the flow goes on (the gates after it, then the login's end) with
 ``user_verification_checked`` and ``public_key_credential_id`` on the LOGIN event. The error page's "Try again"
 (``isSetRetry``) shows the step again with a new challenge.
+
+WebAuthnPasswordlessAuthenticator (``passwordless``) is the same step with the user's passkeys
+(``webauthn-passwordless`` credentials, the events' ``credential_type``) and the realm's passwordless policy.
 """
 
 from __future__ import annotations
@@ -39,17 +42,20 @@ MISSING = "Missing compulsory webauthn parameters"
 _COMPULSORY = ("credentialId", "clientDataJSON", "authenticatorData", "signature")
 
 
-async def verify(ctx: StepContext, form: Form, challenge: str | None, *, remember_me: bool = False) -> Outcome:
-    """The WebAuthn page's POST."""
+async def verify(
+    ctx: StepContext, form: Form, challenge: str | None, *, remember_me: bool = False, passwordless: bool = False
+) -> Outcome:
+    """The WebAuthn page's POST (``passwordless``: WebAuthnPasswordlessAuthenticator's)."""
     user = ctx.user
+    kind = webauthn.PASSWORDLESS_TYPE if passwordless else webauthn.TYPE
     if form.get("isSetRetry"):
-        return NeedWebAuthn(user.id, remember_me=remember_me, request=ctx.request)
+        return NeedWebAuthn(user.id, remember_me=remember_me, request=ctx.request, passwordless=passwordless)
 
     async def refused(key: str, error: str, more: dict[str, str]) -> NeedWebAuthn:
         await brute_force.failed_login(ctx.tx, ctx.realm, user, ctx.browser.ip_address, ctx.services.clock.now_ms())
-        extra = {"credential_type": webauthn.TYPE, **more, ERR_LABEL: key}
+        extra = {"credential_type": kind, **more, ERR_LABEL: key}
         await login_events.login_event(ctx, user.username, error=error, extra=extra)
-        return NeedWebAuthn(user.id, key, remember_me, ctx.request)
+        return NeedWebAuthn(user.id, key, remember_me, ctx.request, passwordless)
 
     from_api = form.get("error")
     if from_api or any(not (form.get(name) or "").strip() for name in _COMPULSORY):
@@ -65,9 +71,11 @@ async def verify(ctx: StepContext, form: Form, challenge: str | None, *, remembe
         if named != user.id:
             more = {"first_authenticated_user_id": user.id, "authenticated_user_id": named}
             return await refused(ERROR_DIFFERENT_USER, "different_user_authenticated", more)
-    policy = webauthn_policy.policy(ctx.realm)
+    policy = webauthn_policy.policy(
+        ctx.realm, webauthn_policy.PASSWORDLESS if passwordless else webauthn_policy.TWO_FACTOR
+    )
     host, _ = host_and_origin(ctx.browser.base_url)
-    creds = [c for c in await ctx.tx.users.credentials(user.id) if c.type == webauthn.TYPE]
+    creds = [c for c in await ctx.tx.users.credentials(user.id) if c.type == kind]
     credential = form.get("credentialId") or ""
     try:
         asserted = webauthn.verify_assertion(
@@ -91,7 +99,7 @@ async def verify(ctx: StepContext, form: Form, challenge: str | None, *, remembe
     await ctx.tx.users.update_credential_data(asserted.credential.id, data)
     checked = "true" if policy.user_verification_requirement == webauthn_policy.REQUIRED else "false"
     details = {
-        "credential_type": webauthn.TYPE,
+        "credential_type": kind,
         "user_verification_checked": checked,
         "public_key_credential_id": webauthn.b64url(webauthn.credential_id(asserted.credential)),
     }
@@ -99,5 +107,6 @@ async def verify(ctx: StepContext, form: Form, challenge: str | None, *, remembe
     page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me)
     if page is not None:
         return page
-    user = await login_password.password_validated(ctx.tx, ctx.services, ctx.realm, user)
+    if not passwordless:  # a passkey is the first factor: no password was validated (AuthenticatorUtil)
+        user = await login_password.password_validated(ctx.tx, ctx.services, ctx.realm, user)
     return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)

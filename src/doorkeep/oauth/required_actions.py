@@ -32,6 +32,7 @@ UPDATE_EMAIL = "UPDATE_EMAIL"
 DELETE_CREDENTIAL = "delete_credential"  # DeleteCredentialAction.PROVIDER_ID
 DELETE_ACCOUNT = "delete_account"  # DeleteAccount.PROVIDER_ID
 WEBAUTHN_REGISTER = "webauthn-register"  # WebAuthnRegisterFactory.PROVIDER_ID
+WEBAUTHN_REGISTER_PASSWORDLESS = "webauthn-register-passwordless"  # WebAuthnPasswordlessRegisterFactory.PROVIDER_ID
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
 HANDLED = frozenset(
     {
@@ -44,10 +45,12 @@ HANDLED = frozenset(
         DELETE_ACCOUNT,
         UPDATE_EMAIL,
         WEBAUTHN_REGISTER,
+        WEBAUTHN_REGISTER_PASSWORDLESS,
     }
 )
 # InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, VerifyEmail, DeleteCredentialAction,
-# DeleteAccount, UpdateEmail, WebAuthnRegister): TermsAndConditions keeps the default NOT_SUPPORTED.
+# DeleteAccount, UpdateEmail, WebAuthnRegister and its WebAuthnPasswordlessRegister): TermsAndConditions keeps the
+# default NOT_SUPPORTED.
 APP_INITIATED = frozenset(
     {
         CONFIGURE_TOTP,
@@ -58,6 +61,7 @@ APP_INITIATED = frozenset(
         DELETE_ACCOUNT,
         UPDATE_EMAIL,
         WEBAUTHN_REGISTER,
+        WEBAUTHN_REGISTER_PASSWORDLESS,
     }
 )
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds

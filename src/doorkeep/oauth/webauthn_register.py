@@ -9,6 +9,9 @@ records UPDATE_CREDENTIAL_ERROR then CUSTOM_REQUIRED_ACTION_ERROR with the ``web
 details, and shows webauthn-error.ftl. A verified key is stored as a ``webauthn`` credential labelled
 ``authenticatorLabel``, and CUSTOM_REQUIRED_ACTION then UPDATE_CREDENTIAL record it (``public_key_credential_id``,
 ``public_key_credential_label``, ``public_key_credential_aaguid``).
+
+WebAuthnPasswordlessRegister (``webauthn-register-passwordless``) is the same action under the realm's passwordless
+policy (``webAuthnPolicyPasswordless*``), storing a ``webauthn-passwordless`` credential (a passkey).
 """
 
 from __future__ import annotations
@@ -31,6 +34,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REGISTER = required_actions.WEBAUTHN_REGISTER
+REGISTER_PASSWORDLESS = required_actions.WEBAUTHN_REGISTER_PASSWORDLESS
+# Each action: the credential type it stores and the realm's policy it follows (WebAuthnRegister.getCredentialType,
+# getWebAuthnPolicy; WebAuthnPasswordlessRegister overrides both).
+KINDS = {
+    REGISTER: (webauthn.TYPE, webauthn_policy.TWO_FACTOR),
+    REGISTER_PASSWORDLESS: (webauthn.PASSWORDLESS_TYPE, webauthn_policy.PASSWORDLESS),
+}
 ERROR_REGISTER_VERIFICATION = "webauthn-error-register-verification"  # Messages.WEBAUTHN_ERROR_REGISTER_VERIFICATION
 ERROR_REGISTRATION = "webauthn-error-registration"  # Messages.WEBAUTHN_ERROR_REGISTRATION
 ERR_LABEL, ERR_DETAIL_LABEL = "web_authn_registration_error", "web_authn_registration_error_detail"
@@ -49,28 +59,33 @@ def origins(policy: webauthn_policy.Policy, base_url: str) -> list[str]:
     return list(dict.fromkeys([host_and_origin(base_url)[1], *policy.extra_origins]))
 
 
-async def exclude_ids(tx: Tx, user_id: str, policy: webauthn_policy.Policy) -> list[str]:
-    """``excludeCredentialIds``: the user's keys, when the policy avoids registering the same one twice."""
+async def exclude_ids(tx: Tx, user_id: str, policy: webauthn_policy.Policy, type: str = webauthn.TYPE) -> list[str]:
+    """``excludeCredentialIds``: the user's keys (of ``type``), when the policy avoids registering the same one
+    twice."""
     if not policy.avoid_same_authenticator_register:
         return []
     creds = await tx.users.credentials(user_id)
-    return [webauthn.b64url(webauthn.credential_id(c)) for c in creds if c.type == webauthn.TYPE]
+    return [webauthn.b64url(webauthn.credential_id(c)) for c in creds if c.type == type]
 
 
-async def submit(ctx: StepContext, form: Form, challenge: str | None, *, logout_others: bool = False) -> Outcome:
-    """The page's POST."""
-    cancel = required_actions.app_initiated(ctx.request, ctx.user, REGISTER)
+async def submit(
+    ctx: StepContext, form: Form, challenge: str | None, *, logout_others: bool = False, action: str = REGISTER
+) -> Outcome:
+    """The page's POST (``action``: webauthn-register or webauthn-register-passwordless)."""
+    type, prefix = KINDS[action]
+    passwordless = action == REGISTER_PASSWORDLESS
+    cancel = required_actions.app_initiated(ctx.request, ctx.user, action)
     if form.get("isSetRetry"):
-        return NeedWebAuthnRegister(ctx.user.id, cancel=cancel, request=ctx.request)
+        return NeedWebAuthnRegister(ctx.user.id, cancel=cancel, request=ctx.request, passwordless=passwordless)
     from_api = form.get("error")
     if from_api:
         log.warning("WebAuthn API .create() response validation failure. %s", from_api)
-        return await _refused(ctx, ERROR_REGISTER_VERIFICATION, from_api, "invalid_user_credentials", cancel)
+        return await _refused(ctx, action, ERROR_REGISTER_VERIFICATION, from_api, "invalid_user_credentials", cancel)
     if challenge is None or not await _spend(ctx, challenge):
-        return await _refused(ctx, ERROR_REGISTRATION, COMPLETED, "invalid_registration", cancel)
+        return await _refused(ctx, action, ERROR_REGISTRATION, COMPLETED, "invalid_registration", cancel)
     if logout_others:
-        await logout_other_sessions(ctx, REGISTER)
-    policy = webauthn_policy.policy(ctx.realm)
+        await logout_other_sessions(ctx, action)
+    policy = webauthn_policy.policy(ctx.realm, prefix)
     host, _ = host_and_origin(ctx.browser.base_url)
     try:
         registered = webauthn.verify_registration(
@@ -83,23 +98,23 @@ async def submit(ctx: StepContext, form: Form, challenge: str | None, *, logout_
             transports=form.get("transports"),
         )
     except webauthn.Refused as problem:
-        return await _refused(ctx, ERROR_REGISTRATION, str(problem), "invalid_registration", cancel)
+        return await _refused(ctx, action, ERROR_REGISTRATION, str(problem), "invalid_registration", cancel)
     label = form.get("authenticatorLabel")
-    cred = webauthn.new_credential(ctx.user.id, registered, label, ctx.services.clock.now_ms())
+    cred = webauthn.new_credential(ctx.user.id, registered, label, ctx.services.clock.now_ms(), type)
     await ctx.tx.users.add_credential(cred)
     details = {
-        "custom_required_action": REGISTER,
-        "credential_type": webauthn.TYPE,
+        "custom_required_action": action,
+        "credential_type": type,
         "public_key_credential_id": form.get("publicKeyCredentialId"),
         "public_key_credential_label": label,
         "public_key_credential_aaguid": registered.aaguid,
     }
     for type in ("CUSTOM_REQUIRED_ACTION", "UPDATE_CREDENTIAL"):
         await login_events.record(ctx, type, more=details)
-    user = dataclasses.replace(ctx.user, required_actions=tuple(a for a in ctx.user.required_actions if a != REGISTER))
+    user = dataclasses.replace(ctx.user, required_actions=tuple(a for a in ctx.user.required_actions if a != action))
     if user.required_actions != ctx.user.required_actions:
         await ctx.tx.users.update(user)
-    request = required_actions.settled(ctx.request, REGISTER, required_actions.SUCCESS)
+    request = required_actions.settled(ctx.request, action, required_actions.SUCCESS)
     return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=user))
 
 
@@ -109,14 +124,17 @@ async def _spend(ctx: StepContext, challenge: str) -> bool:
     return await ctx.tx.client_assertions.put_if_absent(f"webauthn-register:{challenge}", now + CHALLENGE_KEPT, now)
 
 
-async def _refused(ctx: StepContext, key: str, detail: str, error: str, cancel: bool) -> NeedWebAuthnRegister:
+async def _refused(
+    ctx: StepContext, action: str, key: str, detail: str, error: str, cancel: bool
+) -> NeedWebAuthnRegister:
     """WebAuthnRegister.setErrorResponse: the two error events, then webauthn-error.ftl."""
     more = {
-        "custom_required_action": REGISTER,
-        "credential_type": webauthn.TYPE,
+        "custom_required_action": action,
+        "credential_type": KINDS[action][0],
         ERR_LABEL: key,
         ERR_DETAIL_LABEL: detail,
     }
     for type in ("UPDATE_CREDENTIAL_ERROR", "CUSTOM_REQUIRED_ACTION_ERROR"):
         await login_events.record(ctx, type, error=error, more=more)
-    return NeedWebAuthnRegister(ctx.user.id, key, detail, cancel, ctx.request)
+    passwordless = action == REGISTER_PASSWORDLESS
+    return NeedWebAuthnRegister(ctx.user.id, key, detail, cancel, ctx.request, passwordless)

@@ -57,6 +57,9 @@ EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "auth-conditional-otp-form": ("Conditional OTP Form", True, _RAD),
     "auth-username-form": ("Username Form", False, (REQ,)),
     "auth-password-form": ("Password Form", False, (REQ,)),
+    # WebAuthnPasswordlessAuthenticatorFactory (a WebAuthnAuthenticatorFactory): not configurable, REQUIRED,
+    # ALTERNATIVE or DISABLED; Doorkeep runs it REQUIRED right after the Username Form (realms/flow_plan.py)
+    "webauthn-authenticator-passwordless": ("WebAuthn Passwordless Authenticator", False, _RAD),
     "no-cookie-redirect": ("Browser Redirect for Cookie free authentication", False, (REQ,)),
     "conditional-user-role": ("Condition - user role", True, _RD),
     "conditional-user-attribute": ("Condition - user attribute", True, _RD),

@@ -19,7 +19,7 @@ from doorkeep.realms.flow_model import FlowSet, of
 
 if TYPE_CHECKING:
     from doorkeep.model import Realm
-    from doorkeep.realms.flow_plan import Condition
+    from doorkeep.realms.flow_conditions import Condition
 
 LEVEL_CONDITION = "conditional-level-of-authentication"  # ConditionalLoaAuthenticatorFactory.PROVIDER_ID
 LEVEL, MAX_AGE = "loa-condition-level", "loa-max-age"  # ConditionalLoaAuthenticator.LEVEL, MAX_AGE

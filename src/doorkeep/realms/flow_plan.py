@@ -8,9 +8,11 @@ runs only when every enabled condition in it holds. What the password step leave
 ``Gate``s: each a set of conditions, then the OTP form, Deny Access or Allow Access.
 
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the inert Identity
-Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first;
-after it, the OTP form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator,
-directly or in REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
+Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first,
+or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
+WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``); after it, the OTP
+form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator, directly or in
+REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
 conditional-user-role, conditional-user-attribute and conditional-credential; and step-up authentication:
 CONDITIONAL sub-flows with the condition conditional-level-of-authentication (realms/flow_levels.py), each
 holding the username and password form or those steps, compiled into ``Group``s. The direct grant:
@@ -25,12 +27,24 @@ import dataclasses
 from dataclasses import dataclass
 
 from doorkeep.realms import auth_flows as af
+from doorkeep.realms.flow_conditions import ALL_CONDITIONS as ALL_CONDITIONS
+from doorkeep.realms.flow_conditions import CONDITIONS as CONDITIONS
+from doorkeep.realms.flow_conditions import CREDENTIAL as CREDENTIAL
+from doorkeep.realms.flow_conditions import USER_ATTRIBUTE as USER_ATTRIBUTE
+from doorkeep.realms.flow_conditions import USER_CONFIGURED as USER_CONFIGURED
+from doorkeep.realms.flow_conditions import USER_ROLE as USER_ROLE
+from doorkeep.realms.flow_conditions import Condition as Condition
+from doorkeep.realms.flow_conditions import Unsupported as Unsupported
+from doorkeep.realms.flow_conditions import config_of, enabled, resolved, split
 from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
 from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
 COOKIE, SPNEGO, IDP_REDIRECTOR = "auth-cookie", "auth-spnego", "identity-provider-redirector"
 ORGANIZATION = "organization"
 PASSWORD_FORM, OTP_FORM = "auth-username-password-form", "auth-otp-form"
+# identity-first login: UsernameFormFactory then PasswordFormFactory (oauth/login_username.py)
+USERNAME_FORM, PASSWORD_ONLY_FORM = "auth-username-form", "auth-password-form"
+PASSKEY_FORM = "webauthn-authenticator-passwordless"  # WebAuthnPasswordlessAuthenticatorFactory.PROVIDER_ID
 DG_USERNAME, DG_PASSWORD, DG_OTP = (
     "direct-grant-validate-username",
     "direct-grant-validate-password",
@@ -38,38 +52,9 @@ DG_USERNAME, DG_PASSWORD, DG_OTP = (
 )
 DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
 WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDER_ID (oauth/login_webauthn.py)
-USER_CONFIGURED, USER_ROLE = "conditional-user-configured", "conditional-user-role"
-USER_ATTRIBUTE, CREDENTIAL = "conditional-user-attribute", "conditional-credential"
-CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL})
-# Every ConditionalAuthenticator Keycloak 26 ships: a condition, whether Doorkeep evaluates it or not.
-ALL_CONDITIONS = CONDITIONS | {
-    LEVEL_CONDITION,
-    "conditional-client-scope",
-    "conditional-sub-flow-executed",
-    "conditional-user-session-state",
-}
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
-WEBAUTHN = "webauthn"
+WEBAUTHN, PASSKEY = "webauthn", "passkey"
 DENY_MESSAGE = "denyErrorMessage"  # DenyAccessAuthenticatorFactory.ERROR_MESSAGE
-
-
-class Unsupported(Exception):
-    """A flow Doorkeep cannot run; the message names the step."""
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A condition of a CONDITIONAL sub-flow. For conditional-user-configured, ``needs_otp``: whether the
-    sub-flow's executions include the OTP form (ConditionalUserConfiguredAuthenticator asks whether each is
-    configured for the user; Deny and Allow Access always are)."""
-
-    kind: str
-    config: tuple[tuple[str, str], ...] = ()
-    needs_otp: bool = False
-    needs_webauthn: bool = False  # the same for the WebAuthn authenticator
-
-    def get(self, key: str) -> str | None:
-        return dict(self.config).get(key)
 
 
 @dataclass(frozen=True)
@@ -88,43 +73,20 @@ class Gate:
 @dataclass(frozen=True)
 class Plan:
     """``cookie``: the SSO cookie signs the user in (auth-cookie runs); ``gates``: in order, after the password;
-    ``password``: the level sub-flow the username and password form belongs to (None: it always runs)."""
+    ``password``: the level sub-flow the username and password form belongs to (None: it always runs);
+    ``username_first``: the form is UsernameForm then PasswordForm, two pages (identity-first login);
+    ``passwordless``: UsernameForm then WebAuthnPasswordlessAuthenticator, whose gate (``PASSKEY``) comes first."""
 
     cookie: bool
     gates: tuple[Gate, ...]
     password: Group | None = None
-
-
-def _enabled(e: Execution) -> bool:
-    return e.requirement != af.DIS
+    username_first: bool = False  # identity-first: the username page, then the password page
+    passwordless: bool = False  # identity-first without a password: the passkey is the first gate
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
     sub = flows.flow(e.flow_id)
     return f"sub-flow '{sub.alias}'" if sub is not None else str(e.authenticator)
-
-
-def _config(flows: FlowSet, e: Execution) -> tuple[tuple[str, str], ...]:
-    found = flows.config(e.config_id)
-    return tuple(sorted(found.config.items())) if found is not None else ()
-
-
-def _split(flows: FlowSet, flow_id: str) -> tuple[list[Condition], list[Execution], list[Execution]]:
-    """DefaultAuthenticationFlow.fillListsOfExecutions: the enabled conditions, then the REQUIRED/CONDITIONAL
-    executions, then the ALTERNATIVE ones (none when any of the former exists)."""
-    conditions, required, alternative = [], [], []
-    for e in flows.children(flow_id):
-        if not _enabled(e):
-            continue
-        if e.flow_id is None and e.authenticator in ALL_CONDITIONS:
-            if e.authenticator not in CONDITIONS and e.authenticator != LEVEL_CONDITION:
-                raise Unsupported(f"Doorkeep does not evaluate the condition {e.authenticator}")
-            conditions.append(Condition(str(e.authenticator), _config(flows, e)))
-        elif e.requirement in (af.REQ, af.COND):
-            required.append(e)
-        else:
-            alternative.append(e)
-    return conditions, required, alternative if not required else []
 
 
 def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: int, otp: str) -> list[Gate]:
@@ -141,14 +103,14 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         action = actions.get(str(e.authenticator))
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
-        message = dict(_config(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
+        message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
         return [Gate(outer, action, e.requirement == af.REQ, message)]
     sub = flows.flow(e.flow_id)
     if sub is None:
         raise Unsupported("an execution names a sub-flow that does not exist")
     if sub.provider_id != af.BASIC:
         raise Unsupported(f"sub-flow '{sub.alias}' is a {sub.provider_id}")
-    found, required, alternative = _split(flows, sub.id)
+    found, required, alternative = split(flows, sub.id)
     if e.requirement == af.COND and not found:
         return []  # a conditional sub-flow without a condition is disabled (isConditionalSubflowDisabled)
     if any(c.kind == LEVEL_CONDITION for c in found):
@@ -202,12 +164,8 @@ def _level_gates(
         raise Unsupported(f"level sub-flow '{sub.alias}' must hold REQUIRED steps and no sub-flow")
     gates = [g for s in steps for g in _gates(flows, s, (), 0, otp)]
     needs_otp = any(g.action == OTP for g in gates)
-    group = Group(sub.id, tuple(_resolved(found, needs_otp)))
+    group = Group(sub.id, tuple(resolved(found, needs_otp)))
     return [dataclasses.replace(g, conditions=group.conditions, group=group) for g in gates]
-
-
-def _resolved(found: list[Condition], needs_otp: bool) -> list[Condition]:
-    return [dataclasses.replace(c, needs_otp=needs_otp) if c.kind == USER_CONFIGURED else c for c in found]
 
 
 def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tuple[Group, tuple[Gate, ...]] | None:
@@ -216,7 +174,7 @@ def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tupl
     sub = flows.flow(head.flow_id)
     if sub is None or head.requirement != af.COND or sub.provider_id != af.BASIC:
         return None
-    found, steps, alternative = _split(flows, sub.id)
+    found, steps, alternative = split(flows, sub.id)
     if not any(c.kind == LEVEL_CONDITION for c in found):
         return None
     head_step = steps[0] if steps else None
@@ -237,25 +195,44 @@ def _after_password(flows: FlowSet, rest: list[Execution], otp: str) -> tuple[Ga
     return tuple(gates)
 
 
-def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Group | None, tuple[Gate, ...]]:
+def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Group | None, tuple[Gate, ...], str]:
     """A sub-flow whose first step is the password form (``first``), and the gates after it; with the level
-    sub-flow the password belongs to, if it does."""
+    sub-flow the password belongs to, if it does, and the identity-first step after the username page
+    (``_username_first``; "" for the username and password form)."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC or depth > 8:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} to sign users in")
-    found, required, alternative = _split(flows, sub.id)
+    found, required, alternative = split(flows, sub.id)
     _no_level(found, sub)
     if alternative or not required:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}")
     head = required[0]
     if head.flow_id is not None and (levels := _level_forms(flows, head, required[1:])) is not None:
-        return levels
+        return (*levels, "")
     if head.flow_id is not None and head.requirement == af.REQ:
-        group, gates = _forms(flows, head, first, depth + 1)
-        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM))
+        group, gates, second = _forms(flows, head, first, depth + 1)
+        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), second
+    if head.authenticator == USERNAME_FORM and first == PASSWORD_FORM:
+        second, rest = _username_first(sub, head, required[1:])
+        gates = _after_password(flows, rest, OTP_FORM)
+        passkey = (Gate((), PASSKEY, True),) if second == PASSKEY_FORM else ()  # a REQUIRED step, user known
+        return None, (*passkey, *gates), second
     if head.authenticator != first or head.requirement != af.REQ:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}, not {_name(flows, head)}")
-    return None, _after_password(flows, required[1:], OTP_FORM)
+    return None, _after_password(flows, required[1:], OTP_FORM), ""
+
+
+def _username_first(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str, list[Execution]]:
+    """Identity-first login, as Keycloak's documented flows have it: UsernameForm, then right after it in the same
+    sub-flow PasswordForm, or WebAuthnPasswordlessAuthenticator (a passkey instead of a password), both REQUIRED;
+    that second step, and the steps after it."""
+    second = rest[0] if rest else None
+    wanted = f"a REQUIRED {PASSWORD_ONLY_FORM} or {PASSKEY_FORM}"
+    if head.requirement != af.REQ or second is None or second.flow_id is not None:
+        raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only REQUIRED, followed by {wanted}")
+    if second.authenticator not in (PASSWORD_ONLY_FORM, PASSKEY_FORM) or second.requirement != af.REQ:
+        raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only followed by {wanted} in '{sub.alias}'")
+    return str(second.authenticator), rest[1:]
 
 
 def _no_level(found: list[Condition], flow: AuthFlow) -> None:
@@ -269,7 +246,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     """The browser flow compiled (AuthenticationProcessor running it from the top)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
-    found, required, alternative = _split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
+    found, required, alternative = split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
     _no_level(found, flow)
     units = required or alternative
     cookie = False
@@ -289,8 +266,8 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
     if forms.flow_id is None:
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
-    password, gates = _forms(flows, forms, PASSWORD_FORM)
-    return Plan(cookie, gates, password)
+    password, gates, second = _forms(flows, forms, PASSWORD_FORM)
+    return Plan(cookie, gates, password, second != "", second == PASSKEY_FORM)
 
 
 def _inert_organization(flows: FlowSet, e: Execution) -> bool:
@@ -298,11 +275,11 @@ def _inert_organization(flows: FlowSet, e: Execution) -> bool:
     sub = flows.flow(e.flow_id)
     if sub is None or e.requirement != af.ALT:
         return False
-    inner = [x for x in flows.children(sub.id) if _enabled(x)]
+    inner = [x for x in flows.children(sub.id) if enabled(x)]
     if len(inner) != 1 or inner[0].requirement != af.COND:
         return False
     leaf = flows.flow(inner[0].flow_id)
-    kinds = {x.authenticator for x in flows.children(leaf.id) if _enabled(x)} if leaf is not None else set()
+    kinds = {x.authenticator for x in flows.children(leaf.id) if enabled(x)} if leaf is not None else set()
     return kinds == {USER_CONFIGURED, ORGANIZATION}
 
 
@@ -311,7 +288,7 @@ def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:
     ValidateOTP only (level sub-flows among them)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
-    found, required, _ = _split(flows, flow.id)
+    found, required, _ = split(flows, flow.id)
     _no_level(found, flow)
     heads = [e.authenticator if e.requirement == af.REQ else None for e in required[:2]]
     if heads != [DG_USERNAME, DG_PASSWORD]:

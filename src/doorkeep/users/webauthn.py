@@ -36,6 +36,9 @@ from doorkeep.users.webauthn_policy import NOT_SPECIFIED, REQUIRED, Policy
 
 TYPE = "webauthn"  # WebAuthnCredentialModel.TYPE_TWOFACTOR
 REGISTER = "webauthn-register"  # WebAuthnRegisterFactory.PROVIDER_ID
+# WebAuthnCredentialModel.TYPE_PASSWORDLESS: a passkey (WebAuthnPasswordlessRegister, WebAuthnPasswordlessAuthenticator)
+PASSWORDLESS_TYPE = "webauthn-passwordless"
+REGISTER_PASSWORDLESS = "webauthn-register-passwordless"  # WebAuthnPasswordlessRegisterFactory.PROVIDER_ID
 NONE_FORMAT = "none"
 
 
@@ -165,8 +168,11 @@ def _check_aaguid(policy: Policy, fmt: str, aaguid: str) -> None:
         raise Refused("Not acceptable authenticator model (based on the AAGUID).")
 
 
-def new_credential(user_id: str, registered: Registered, label: str | None, now_ms: int) -> Credential:
-    """WebAuthnCredentialModel.create, as WebAuthnCredentialProvider stores it."""
+def new_credential(
+    user_id: str, registered: Registered, label: str | None, now_ms: int, type: str = TYPE
+) -> Credential:
+    """WebAuthnCredentialModel.create, as WebAuthnCredentialProvider (``type`` ``webauthn``) or
+    WebAuthnPasswordlessCredentialProvider (``webauthn-passwordless``) stores it."""
     data = {
         "aaguid": registered.aaguid,
         "credentialId": base64.b64encode(registered.credential_id).decode(),
@@ -176,7 +182,7 @@ def new_credential(user_id: str, registered: Registered, label: str | None, now_
         "attestationStatementFormat": registered.fmt,
         "transports": list(registered.transports),
     }
-    return Credential(str(uuid.uuid4()), user_id, TYPE, {}, data, now_ms, label)
+    return Credential(str(uuid.uuid4()), user_id, type, {}, data, now_ms, label)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,15 @@ from starlette.responses import HTMLResponse, Response
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import client_data, login_outcomes, login_tabs, redirect_uris, registration, required_actions
+from doorkeep.oauth import (
+    client_data,
+    flow_gates,
+    login_outcomes,
+    login_tabs,
+    redirect_uris,
+    registration,
+    required_actions,
+)
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, VERIFY_EMAIL_NOTE, Waiting
@@ -217,6 +225,13 @@ async def page_body(
     tab = waiting.auth_session
     token, user = tab.form_token, waiting.user
     if isinstance(outcome, login_outcomes.NeedLogin):
+        known = outcome.user_id is not None
+        # identity-first (UsernameForm, PasswordForm): login-username.ftl, then login-password.ftl for the known user
+        stage = (
+            ("password" if known else "username")
+            if flow_gates.username_first(realm, client, waiting.request.requested_flow)
+            else ""
+        )
         return pages.login(
             display(realm),
             login_action(request, realm, tab, client),
@@ -225,9 +240,10 @@ async def page_body(
             error=outcome.error,
             remember_me=realm.remember_me,
             remember_me_checked=outcome.remember_me,
-            reauthenticate=outcome.user_id is not None,
-            register=registration_link(request, realm, client, tab) if outcome.user_id is None else None,
-            reset=reset_link(request, realm, client, tab) if outcome.user_id is None else None,
+            reauthenticate=known,
+            register=registration_link(request, realm, client, tab) if not known else None,
+            reset=reset_link(request, realm, client, tab) if stage == "password" or not (known or stage) else None,
+            stage=stage,
             success=outcome.success,
             username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
             restart=restart_link(request, realm, client, tab) if outcome.user_id is not None else None,

@@ -42,14 +42,18 @@ async def webauthn_page(
         detail = outcome.detail if isinstance(outcome, login_outcomes.NeedWebAuthnRegister) else ""
         text = ui.text(outcome.error, detail or "").strip()
         return pages.error(display(realm), target, tab.form_token, text, cancel=cancel, ui=ui)
-    policy = webauthn_policy.policy(realm)
+    # the passwordless variants (WebAuthnPasswordlessRegister, WebAuthnPasswordlessAuthenticator): the user's
+    # passkeys under the passwordless policy, no list of authenticators (shouldDisplayAuthenticators)
+    passwordless = outcome.passwordless
+    policy = webauthn_policy.policy(realm, webauthn_policy.PASSWORDLESS if passwordless else webauthn_policy.TWO_FACTOR)
+    kind = webauthn.PASSWORDLESS_TYPE if passwordless else webauthn.TYPE
     rp_id = webauthn.rp_id(policy, host_and_origin(base_url(request))[0])
     challenge = tab.notes[WEBAUTHN_CHALLENGE_NOTE]
     if registering:
-        excluded = await exclude_ids(tx, user.id, policy)
+        excluded = await exclude_ids(tx, user.id, policy, kind)
         options = pages.Registration(challenge, webauthn.user_handle(user.id), user.username, rp_id, excluded)
         return pages.register(display(realm), target, tab.form_token, policy, options, cancel=cancel, ui=ui)
-    keys = [c for c in await tx.users.credentials(user.id) if c.type == webauthn.TYPE]
+    keys = [c for c in await tx.users.credentials(user.id) if c.type == kind]
     listed = [(webauthn.b64url(webauthn.credential_id(c)), c.user_label or "") for c in keys]
     return pages.authenticate(
         display(realm),
@@ -59,6 +63,7 @@ async def webauthn_page(
         challenge=challenge,
         rp_id=rp_id,
         credentials=listed,
+        display_labels=not passwordless,
         username=waiting.request.attempted_username or user.username,
         restart=restart_link(request, realm, client, tab),
         ui=ui,
