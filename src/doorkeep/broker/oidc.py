@@ -256,6 +256,7 @@ class Identity:
     first_name: str | None
     last_name: str | None
     token: str | None  # the token response, kept on the link when the provider's storeToken is on
+    claims: dict[str, Any] = field(default_factory=dict)  # the ID token's and userinfo's claims, for the mappers
 
 
 def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
@@ -274,7 +275,8 @@ def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[
 
     email = text("email")
     username = text("preferred_username") or email or subject
-    return Identity(subject, username, email, text("given_name"), text("family_name"), json.dumps(token_response))
+    token = json.dumps(token_response)
+    return Identity(subject, username, email, text("given_name"), text("family_name"), token, merged)
 
 
 def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:
