@@ -240,8 +240,7 @@ async def test_a_wrong_client_secret_at_the_provider_is_an_unexpected_error(env:
 
 
 async def test_missing_names_ask_for_the_profile_and_store_token_keeps_the_tokens(env: Env) -> None:
-    """IdpReviewProfileAuthenticator's ``missing`` (here the UPDATE_PROFILE required action) for a provider user
-    without a last name; ``storeToken`` keeps the provider's token response on the link."""
+    """IdpReviewProfileAuthenticator's ``missing`` (the review page) for a provider user without a last name; ``storeToken`` keeps the provider's token response on the link."""
     async with served(env) as broker:
         await seed_user(env.db, env.clock, "provider", "bob", email="bob@example.org", last_name=None)
         await broker.add_provider(storeToken=True)

@@ -40,7 +40,7 @@ from doorkeep.oauth.broker_steps import (
 from doorkeep.oauth.login_password import INVALID_PASSWORD
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms import flow_model
+from doorkeep.realms import flow_model, flow_support
 from doorkeep.users import account_profile, brute_force, declared, profile
 from doorkeep.users.credentials import Verdict, check_password
 
@@ -55,10 +55,10 @@ IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE e
 
 
 def review_mode(realm: Realm) -> str:
-    """The Review Profile execution of the realm's first broker login flow: its ``update.profile.on.first.login``
+    """The Review Profile execution of the realm's first broker login flow (its binding): its ``update.profile.on.first.login``
     (``missing`` when unset), ``off`` when the execution is DISABLED or missing from the flow."""
     flows = flow_model.of(realm)
-    flow = flows.by_alias(idp.FIRST_BROKER_LOGIN)
+    flow = flows.flow(flow_support.bound_id(realm, flow_support.FIRST_BROKER_LOGIN))
     if flow is None:
         return MISSING
     step = next((e for e in flows.children(flow.id) if e.authenticator == REVIEW_PROFILE), None)
