@@ -56,7 +56,8 @@ IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE e
 
 def review_mode(realm: Realm) -> str:
     """The Review Profile execution of the realm's bound first broker login flow: its
-    ``update.profile.on.first.login`` (``missing`` when unset), ``off`` when the execution is DISABLED or missing from the flow."""
+    ``update.profile.on.first.login`` (``missing`` when unset), ``off`` when the execution is DISABLED or missing
+    from the flow."""
     flows = flow_model.of(realm)
     flow = flows.flow(flow_support.bound_id(realm, flow_support.FIRST_BROKER_LOGIN))
     if flow is None:
