@@ -2,7 +2,7 @@
 IdentityBrokerService.authenticated): the state checked against the tab's note, good for one answer; a refusal
 brings back the login page; a linked user logs in (a disabled one gets the login page's error), the provider's
 mappers applied as their sync mode asks; a new identity goes through the first broker login
-(oauth/login_broker_first.py).
+(oauth/login_broker_first.py). And the Identity Provider Redirector's choice of a provider (``redirector_target``).
 
 The web handlers (web/broker.py) find the tab and make the calls to the provider between two transactions.
 """
@@ -13,8 +13,10 @@ import hmac
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import first_login, idp_mappers, oidc
-from doorkeep.model import AuthSession, Realm
-from doorkeep.oauth import login_broker_first
+from doorkeep.broker import providers as idp
+from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.oauth import flow_gates, login_broker_first
+from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.broker_steps import NOTE, UNEXPECTED, Continue, Decision, error_event, finish, without
 from doorkeep.oauth.login_outcomes import NeedLogin
 from doorkeep.oauth.login_password import ACCOUNT_DISABLED
@@ -77,3 +79,19 @@ async def authenticated(
     await first_login.refresh_token(site.tx, config, brokered, user)
     user = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)
     return await finish(site, tab.id, user, config.alias, brokered.username)
+
+
+def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_sent: bool) -> str | None:
+    """IdentityProviderAuthenticator.authenticate, when the browser flow runs the Identity Provider Redirector before
+    its sign-in form: the provider ``kc_idp_hint`` names (sent empty: none, and no default either), else the one its
+    config's ``defaultProvider`` names; only an existing, enabled provider (else the redirector is "attempted" and
+    the login page shows). None: no redirect."""
+    try:
+        plan = flow_gates.plan(realm, client, flow_gates.BROWSER, request.requested_flow)
+    except flow_gates.CannotRun:
+        return None  # the login page answers with the flow's error
+    if not plan.redirector:
+        return None
+    alias = request.kc_idp_hint if hint_sent or request.kc_idp_hint else plan.default_provider
+    provider = idp.by_alias(realm, alias) if alias else None
+    return alias if provider is not None and provider.get("enabled") else None

@@ -7,8 +7,9 @@ are ignored beside them; without those, the first ALTERNATIVE that succeeds is e
 runs only when every enabled condition in it holds. What the password step leaves to do becomes a list of
 ``Gate``s: each a set of conditions, then the OTP form, Deny Access or Allow Access.
 
-What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the inert Identity
-Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first;
+What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the Identity Provider
+Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, web/broker.py); the inert
+Organization steps of Keycloak's default flow; one username and password form, first;
 after it, the OTP form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator,
 directly or in REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
 conditional-user-role, conditional-user-attribute and conditional-credential; and step-up authentication:
@@ -30,6 +31,7 @@ from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
 COOKIE, SPNEGO, IDP_REDIRECTOR = "auth-cookie", "auth-spnego", "identity-provider-redirector"
 ORGANIZATION = "organization"
+DEFAULT_PROVIDER = "defaultProvider"  # IdentityProviderAuthenticatorFactory.DEFAULT_PROVIDER
 PASSWORD_FORM, OTP_FORM = "auth-username-password-form", "auth-otp-form"
 DG_USERNAME, DG_PASSWORD, DG_OTP = (
     "direct-grant-validate-username",
@@ -93,6 +95,10 @@ class Plan:
     cookie: bool
     gates: tuple[Gate, ...]
     password: Group | None = None
+    # The Identity Provider Redirector (IdentityProviderAuthenticator) runs before the sign-in form: it follows
+    # ``kc_idp_hint``, else its config's ``defaultProvider`` (None: no default).
+    redirector: bool = False
+    default_provider: str | None = None
 
 
 def _enabled(e: Execution) -> bool:
@@ -272,13 +278,14 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     found, required, alternative = _split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
     _no_level(found, flow)
     units = required or alternative
-    cookie = False
+    cookie, redirector, default = False, False, None
     forms: Execution | None = None
     for e in units:
         if e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
             cookie = forms is None  # an alternative after the sign-in form is never reached first
         elif e.flow_id is None and e.authenticator == IDP_REDIRECTOR and e.requirement == af.ALT:
-            continue  # no identity provider to redirect to: attempted, the next alternative runs
+            if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
+                redirector, default = True, dict(_config(flows, e)).get(DEFAULT_PROVIDER) or None
         elif e.flow_id is not None and _inert_organization(flows, e):
             continue
         elif forms is None:
@@ -290,7 +297,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     if forms.flow_id is None:
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
     password, gates = _forms(flows, forms, PASSWORD_FORM)
-    return Plan(cookie, gates, password)
+    return Plan(cookie, gates, password, redirector, default)
 
 
 def _inert_organization(flows: FlowSet, e: Execution) -> bool:

@@ -1,7 +1,8 @@
 """Browser endpoints of identity brokering (Keycloak's IdentityBrokerService and AbstractOAuth2IdentityProvider's
 Endpoint): ``/realms/{realm}/broker/{alias}/login`` sends the browser to the provider, ``/broker/{alias}/endpoint``
-takes its answer (its "Account already exists" pages are web/broker_first_login.py), and ``kc_idp_hint`` skips the
-login page. The calls to the provider (token, keys, userinfo) are made between two transactions, never in one.
+takes its answer (the first broker login's pages are web/broker_first_login.py), and the Identity Provider
+Redirector (``kc_idp_hint``, its ``defaultProvider``) skips the login page. The calls to the provider (token, keys,
+userinfo) are made between two transactions, never in one; the decisions are the core's (oauth/login_broker.py).
 """
 
 from __future__ import annotations
@@ -169,14 +170,15 @@ async def endpoint(request: Request) -> Response:
     return await in_transaction(request, authenticated)
 
 
-async def idp_hint(
+async def redirector(
     request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest
 ) -> Response | None:
-    """IdentityProviderAuthenticator: ``kc_idp_hint`` naming a usable provider skips the login page; the login's
-    tab is made, and the browser goes straight to the provider. Any other hint is ignored."""
-    hint = auth_request.kc_idp_hint
-    provider = usable(realm, hint) if hint else None
-    if provider is None:
+    """IdentityProviderAuthenticator: the login's tab is made and the browser sent (303) to
+    ``/broker/{alias}/login`` of the provider the redirector picks (oauth/login_broker.redirector_target); None
+    when it picks none and the login page shows."""
+    hint_sent = "kc_idp_hint" in request.query_params
+    alias = login_broker.redirector_target(realm, client, auth_request, hint_sent)
+    if alias is None:
         return None
     from doorkeep.oauth import login_session
     from doorkeep.web.login_pages import root_for_new_tab
@@ -186,7 +188,7 @@ async def idp_hint(
     waiting = await login_session.wait_for(
         tx, realm, client, auth_request, login_outcomes.NeedLogin(), None, now, root_id=root
     )
-    tab = Tab(waiting.auth_session, client, waiting.request)
-    response = await begin(request, tx, realm, tab, provider)
+    response = RedirectResponse(broker_links.login_url(request, realm, alias, waiting.auth_session, client), 303)
+    response.headers["Cache-Control"] = NO_BACK
     await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
     return response
