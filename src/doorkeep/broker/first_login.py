@@ -68,6 +68,7 @@ async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: 
         first_name=identity.first_name,
         last_name=identity.last_name,
         created_timestamp=now * 1000,
+        attributes={k: list(v) for k, v in identity.attributes.items()},  # the mappers' (preprocessFederatedIdentity)
     )
     await provisioning.create_user(tx, realm, user)
     await link(tx, realm, config, identity, user)

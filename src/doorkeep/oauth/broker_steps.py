@@ -67,6 +67,7 @@ def to_context(config: oidc.Config, brokered: oidc.Identity) -> JSON:
         "lastName": brokered.last_name,
         "token": brokered.token,
         "claims": dict(brokered.claims),
+        "attributes": {k: list(v) for k, v in brokered.attributes.items()},
     }
 
 
@@ -77,7 +78,7 @@ def identity_of(context: JSON) -> oidc.Identity:
         value = context.get(key)
         return value if isinstance(value, str) and value else None
 
-    claims = context.get("claims")
+    claims, attributes = context.get("claims"), context.get("attributes")
     return oidc.Identity(
         str(context["id"]),
         str(context["username"]),
@@ -86,6 +87,7 @@ def identity_of(context: JSON) -> oidc.Identity:
         text("lastName"),
         text("token"),
         claims if isinstance(claims, dict) else {},
+        {str(k): [str(x) for x in v] for k, v in attributes.items()} if isinstance(attributes, dict) else {},
     )
 
 

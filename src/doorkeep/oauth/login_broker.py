@@ -70,6 +70,7 @@ async def authenticated(
         return None
     await forget_note(site.tx, tab)
     realm: Realm = site.realm
+    brokered = idp_mappers.preprocess(realm, config, brokered)
     user = await first_login.linked_user(site.tx, realm, config, brokered)
     if user is None:
         return await login_broker_first.begin(site, tab, config, brokered)
