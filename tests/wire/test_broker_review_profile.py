@@ -149,3 +149,22 @@ async def test_review_profile_to_an_existing_email_asks_to_link(env: Env) -> Non
         headers = await env.admin_headers()
         links = await env.http.get(f"/admin/realms/test/users/{carol['id']}/federated-identity", headers=headers)
         assert [link["identityProvider"] for link in links.json()] == ["kc"]
+
+
+async def test_a_disabled_review_profile_execution_never_shows_the_page(env: Env) -> None:
+    """The Review Profile execution DISABLED in the first broker login flow (the flow stays runnable): a profile
+    without a last name makes the user at once."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "provider", "bob", email="bob@example.org", last_name=None)
+        await broker.add_provider()
+        headers = await env.admin_headers()
+        base = "/admin/realms/test/authentication"
+        rows = (await env.http.get(f"{base}/flows/{FLOW}/executions", headers=headers)).json()
+        [review] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+        put = await env.http.put(
+            f"{base}/flows/{FLOW}/executions", json={**review, "requirement": "DISABLED"}, headers=headers
+        )
+        assert put.status_code == 202, put.text
+        async with browser(broker) as http:
+            done = await broker_login(http, "bob")
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
