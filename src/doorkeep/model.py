@@ -115,6 +115,8 @@ class Realm:
     # The realm's identity providers (broker/providers.py): IdentityProviderRepresentations as the admin API
     # stored them, each with its ``internalId``, in the order they were added.
     identity_providers: tuple[JSON, ...] = ()
+    # Their mappers (broker/idp_mapper_types.py): IdentityProviderMapperRepresentations, in the order added.
+    identity_provider_mappers: tuple[JSON, ...] = ()
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups

@@ -138,14 +138,18 @@ async def test_an_existing_account_with_the_email_is_linked_after_its_password(e
 
 
 async def test_kc_idp_hint_goes_straight_to_the_provider(env: Env) -> None:
-    """KcOidcBrokerIdpHintTest (IdentityProviderAuthenticator): no login page; an unknown hint is ignored."""
+    """KcOidcBrokerIdpHintTest (IdentityProviderAuthenticator): no login page, the browser sent on to the broker's
+    login, then the provider; an unknown hint is ignored."""
     async with served(env) as broker:
         await broker.add_provider()
         async with browser(broker) as http:
             hinted = await start_login(http, kc_idp_hint=ALIAS)
-            assert hinted.status_code == 302, hinted.text
-            assert hinted.headers["location"].startswith(f"{broker.base}/realms/provider/protocol/openid-connect/auth")
-            done = await http.get(await provider_login(http, hinted))
+            assert hinted.status_code == 303, hinted.text  # Response.seeOther to Urls.identityProviderAuthnRequest
+            assert hinted.headers["location"].startswith(f"{broker.base}/realms/test/broker/{ALIAS}/login?")
+            to_provider = await http.get(hinted.headers["location"])
+            location = to_provider.headers["location"]
+            assert location.startswith(f"{broker.base}/realms/provider/protocol/openid-connect/auth")
+            done = await http.get(await provider_login(http, to_provider))
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         async with browser(broker) as http:
             page = await start_login(http, kc_idp_hint="nope")
@@ -240,8 +244,7 @@ async def test_a_wrong_client_secret_at_the_provider_is_an_unexpected_error(env:
 
 
 async def test_missing_names_ask_for_the_profile_and_store_token_keeps_the_tokens(env: Env) -> None:
-    """IdpReviewProfileAuthenticator's ``missing`` (here the UPDATE_PROFILE required action) for a provider user
-    without a last name; ``storeToken`` keeps the provider's token response on the link."""
+    """IdpReviewProfileAuthenticator's ``missing`` (the review page) for a provider user without a last name; ``storeToken`` keeps the provider's token response on the link."""
     async with served(env) as broker:
         await seed_user(env.db, env.clock, "provider", "bob", email="bob@example.org", last_name=None)
         await broker.add_provider(storeToken=True)

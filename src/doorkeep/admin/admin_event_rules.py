@@ -170,6 +170,8 @@ def resource_type(segments: list[str]) -> str:
             return client_kind if "clients" in segments[index + 1 :] else realm_kind
     if "protocol-mappers" in segments:
         return "PROTOCOL_MAPPER"
+    if segments[0] == "identity-provider" and "mappers" in segments:
+        return "IDENTITY_PROVIDER_MAPPER"  # IdentityProviderResource's mapper calls
     if segments[:2] == ["users", "profile"]:
         return "USER_PROFILE"  # UserProfileResource's adminEvent.resource(ResourceType.USER_PROFILE)
     if segments[0] == "users" and len(segments) > 2 and segments[2] == "groups":

@@ -99,6 +99,12 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}/sub-component-types$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/identity-provider/(instances/\{alias\}|providers/\{provider_id\})$", OBJECT),
+    _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mapper-types$", OBJECT),
+    _rule(
+        r"GET /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers$",
+        {"type": "array", "items": OBJECT},
+    ),
+    _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers/\{id\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/users-management-permissions$", OBJECT),  # ManagementPermissionReference
     _rule(r"GET .*/installation/providers/\{provider\}$", None),  # text/plain: the installation file
     _rule(r"GET .*/certificates/\{attr\}$", ref("CertificateRepresentation")),
@@ -160,6 +166,8 @@ RULES: tuple[Rule, ...] = (
         OBJECT,
     ),
     _rule(r"PUT /admin/realms/\{realm\}/identity-provider/instances/\{alias\}$", None, OBJECT),
+    _rule(r"POST /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers$", None, OBJECT, "201"),
+    _rule(r"PUT /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers/\{id\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", None, OBJECT),
     _rule(r"POST /admin/realms/\{realm\}/authentication/register-required-action$", None, OBJECT),

@@ -2,8 +2,7 @@
 IdpCreateUserIfUniqueAuthenticator creates a user when no user has its e-mail (unless the realm allows shared
 e-mails) nor its username, and links it; otherwise IdpConfirmLinkAuthenticator asks whether to add the identity
 to the existing account, which IdpUsernamePasswordForm then confirms by the account's password
-("Verify Existing Account by Re-authentication"). IdpReviewProfileAuthenticator's default ``missing`` is run as the
-UPDATE_PROFILE required action of the new user when the provider gave no e-mail, first or last name.
+("Verify Existing Account by Re-authentication"). The flow's steps are oauth/login_broker_first.py.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from doorkeep.realms import provisioning
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
-
-UPDATE_PROFILE = "UPDATE_PROFILE"
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,6 @@ async def existing(tx: Tx, realm: Realm, identity: Identity) -> Existing | None:
 async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: int) -> User:
     """The new user (IdpCreateUserIfUniqueAuthenticator.authenticateImpl) with its default roles and groups; its
     e-mail verified when the provider is trusted (``trustEmail``); its link made at once."""
-    missing = not (identity.email and identity.first_name and identity.last_name)
     user = User(
         id=provisioning.new_id(),
         realm_id=realm.id,
@@ -72,7 +68,7 @@ async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: 
         first_name=identity.first_name,
         last_name=identity.last_name,
         created_timestamp=now * 1000,
-        required_actions=(UPDATE_PROFILE,) if missing else (),
+        attributes={k: list(v) for k, v in identity.attributes.items()},  # the mappers' (preprocessFederatedIdentity)
     )
     await provisioning.create_user(tx, realm, user)
     await link(tx, realm, config, identity, user)

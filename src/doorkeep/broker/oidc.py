@@ -54,6 +54,7 @@ class Config:
     clock_skew: int
     trust_email: bool
     store_token: bool
+    sync_mode: str = "LEGACY"  # IdentityProviderModel.getSyncMode: IMPORT, LEGACY or FORCE, LEGACY when unset
     extra: JSON = field(default_factory=dict)
 
     @staticmethod
@@ -88,6 +89,7 @@ class Config:
             clock_skew=int(skew) if skew.isdigit() else 0,
             trust_email=bool(provider.get("trustEmail")),
             store_token=bool(provider.get("storeToken")),
+            sync_mode=str(c.get("syncMode") or "LEGACY"),
         )
 
 
@@ -256,6 +258,8 @@ class Identity:
     first_name: str | None
     last_name: str | None
     token: str | None  # the token response, kept on the link when the provider's storeToken is on
+    claims: dict[str, Any] = field(default_factory=dict)  # the ID token's and userinfo's claims, for the mappers
+    attributes: dict[str, list[str]] = field(default_factory=dict)  # the mappers' user attributes for a new user
 
 
 def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
@@ -274,7 +278,8 @@ def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[
 
     email = text("email")
     username = text("preferred_username") or email or subject
-    return Identity(subject, username, email, text("given_name"), text("family_name"), json.dumps(token_response))
+    token = json.dumps(token_response)
+    return Identity(subject, username, email, text("given_name"), text("family_name"), token, merged)
 
 
 def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:

@@ -293,18 +293,21 @@ def update_profile(
     lists: dict[str, list[str]] | None = None,
     labels: dict[str, str] | None = None,
     config: dict[str, Any] | None = None,
+    review: bool = False,
     ui: Language = ENGLISH,
 ) -> str:
-    """login-update-profile.ftl: the user profile's fields the user may see (``extra``: the declared ones,
-    ``users.declared.form_fields``; a read-only one rendered ``disabled`` with its value), each with its first
-    error; a multivalued one has an input per value (``lists``); ``labels``: the root fields' labels where the
+    """login-update-profile.ftl (``review``: idp-review-user-profile.ftl, the first broker login's Review Profile,
+    under its own title and without the info message): the user profile's fields the user may see (``extra``: the
+    declared ones, ``users.declared.form_fields``; a read-only one rendered ``disabled`` with its value), each with
+    its first error; a multivalued one has an input per value (``lists``); ``labels``: the root fields' labels where the
     configuration gives them. The fields follow ``config``'s order, groups and input types
     (``users.profile_form``)."""
     shown = {"username": username_editable, "email": email_editable, "firstName": True, "lastName": True}
     fields = profile_form.ordered(config or {}, list(extra or []), _roots(shown, labels or {}))
     return render(
         "login/update_profile.html",
-        title=ui.text("loginProfileTitle"),
+        title=ui.text("loginIdpReviewProfileTitle" if review else "loginProfileTitle"),
+        review=review,
         realm_display=realm_display,
         action=action,
         form_token=form_token,

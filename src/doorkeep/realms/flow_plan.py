@@ -7,8 +7,9 @@ are ignored beside them; without those, the first ALTERNATIVE that succeeds is e
 runs only when every enabled condition in it holds. What the password step leaves to do becomes a list of
 ``Gate``s: each a set of conditions, then the OTP form, Deny Access or Allow Access.
 
-What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the inert Identity
-Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first,
+What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the Identity Provider
+Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py); the inert
+Organization steps of Keycloak's default flow; one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``); after it, the OTP
 form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator, directly or in
@@ -41,6 +42,7 @@ from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
 COOKIE, SPNEGO, IDP_REDIRECTOR = "auth-cookie", "auth-spnego", "identity-provider-redirector"
 ORGANIZATION = "organization"
+DEFAULT_PROVIDER = "defaultProvider"  # IdentityProviderAuthenticatorFactory.DEFAULT_PROVIDER
 PASSWORD_FORM, OTP_FORM = "auth-username-password-form", "auth-otp-form"
 # identity-first login: UsernameFormFactory then PasswordFormFactory (oauth/login_username.py)
 USERNAME_FORM, PASSWORD_ONLY_FORM = "auth-username-form", "auth-password-form"
@@ -82,6 +84,10 @@ class Plan:
     password: Group | None = None
     username_first: bool = False  # identity-first: the username page, then the password page
     passwordless: bool = False  # identity-first without a password: the passkey is the first gate
+    # The Identity Provider Redirector (IdentityProviderAuthenticator) runs before the sign-in form: it follows
+    # ``kc_idp_hint``, else its config's ``defaultProvider`` (None: no default).
+    redirector: bool = False
+    default_provider: str | None = None
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -249,13 +255,14 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     found, required, alternative = split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
     _no_level(found, flow)
     units = required or alternative
-    cookie = False
+    cookie, redirector, default = False, False, None
     forms: Execution | None = None
     for e in units:
         if e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
             cookie = forms is None  # an alternative after the sign-in form is never reached first
         elif e.flow_id is None and e.authenticator == IDP_REDIRECTOR and e.requirement == af.ALT:
-            continue  # no identity provider to redirect to: attempted, the next alternative runs
+            if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
+                redirector, default = True, dict(config_of(flows, e)).get(DEFAULT_PROVIDER) or None
         elif e.flow_id is not None and _inert_organization(flows, e):
             continue
         elif forms is None:
@@ -267,7 +274,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     if forms.flow_id is None:
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
     password, gates, second = _forms(flows, forms, PASSWORD_FORM)
-    return Plan(cookie, gates, password, second != "", second == PASSKEY_FORM)
+    return Plan(cookie, gates, password, second != "", second == PASSKEY_FORM, redirector, default)
 
 
 def _inert_organization(flows: FlowSet, e: Execution) -> bool:

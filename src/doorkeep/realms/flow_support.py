@@ -75,6 +75,24 @@ def _describe(stored: Shape, wanted: Shape, where: str) -> str:
     return f"'{where}' has {len(rows)} executions where Doorkeep runs {len(expected)}"
 
 
+FIRST_BROKER_LOGIN = "firstBrokerLoginFlow"
+REVIEW_PROFILE, REVIEW_MODE = "idp-review-profile", "update.profile.on.first.login"
+
+
+def _review_free(shape: Shape) -> Shape:
+    """The first broker login's Review Profile as the built-in one whatever its mode (``missing``, ``on``,
+    ``off``) and whether it is REQUIRED or DISABLED: oauth/login_broker_first.py runs each."""
+    rows: list[object] = []
+    for row in shape[1]:  # type: ignore[attr-defined]
+        authenticator, requirement, config, inner = row
+        if authenticator == REVIEW_PROFILE and requirement in (af.REQ, af.DIS):
+            settings = dict(config or ())
+            if settings.get(REVIEW_MODE, "missing") in ("missing", "on", "off") and set(settings) <= {REVIEW_MODE}:
+                row = (authenticator, af.REQ, ((REVIEW_MODE, "missing"),), inner)
+        rows.append(row)
+    return (shape[0], tuple(rows))
+
+
 def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None:
     """None if Doorkeep runs ``flow`` as the realm binding ``binding`` (``browserFlow`` …); else why not. A
     browser or direct grant flow runs when it compiles (realms/flow_plan.py); any other only as its built-in
@@ -88,6 +106,8 @@ def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None
             return f"Doorkeep cannot run flow '{flow.alias}' as the {kind} flow yet: {exc}"
         return None
     stored = _stored_shape(flows, flow)
+    if binding == FIRST_BROKER_LOGIN:
+        stored = _review_free(stored)
     if stored in _variants(kind):
         return None
     detail = _describe(stored, _builtin_shape(kind, False, True), flow.alias)

@@ -1,28 +1,24 @@
 """Browser endpoints of identity brokering (Keycloak's IdentityBrokerService and AbstractOAuth2IdentityProvider's
 Endpoint): ``/realms/{realm}/broker/{alias}/login`` sends the browser to the provider, ``/broker/{alias}/endpoint``
-takes its answer (its "Account already exists" pages are web/broker_first_login.py), and ``kc_idp_hint`` skips the
-login page. The calls to the provider (token, keys, userinfo) are made between two transactions, never in one.
+takes its answer (the first broker login's pages are web/broker_first_login.py), and the Identity Provider
+Redirector (``kc_idp_hint``, its ``defaultProvider``) skips the login page. The calls to the provider (token, keys,
+userinfo) are made between two transactions, never in one; the decisions are the core's (oauth/login_broker.py).
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from doorkeep.broker import first_login, oidc
-from doorkeep.model import JSON, AuthSession, Client, Realm
-from doorkeep.oauth import login_outcomes
+from doorkeep.broker import oidc
+from doorkeep.model import JSON, Client, Realm
+from doorkeep.oauth import login_broker, login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_password import ACCOUNT_DISABLED
-from doorkeep.web import broker_links
-from doorkeep.web.broker_first_login import page
-from doorkeep.web.broker_session import (
-    CONFIRM_STEP,
+from doorkeep.oauth.broker_steps import (
     CONTEXT,
     EXPIRED,
     INVALID_REQUEST,
@@ -30,13 +26,9 @@ from doorkeep.web.broker_session import (
     NOT_PROCEEDING,
     NOTE,
     UNEXPECTED,
-    Tab,
-    error_event,
-    find_tab,
-    finish,
-    record,
-    usable,
 )
+from doorkeep.web import broker_links
+from doorkeep.web.broker_session import Tab, error_event, find_tab, respond, site, usable
 from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
     NO_BACK,
@@ -45,7 +37,6 @@ from doorkeep.web.login_pages import (
     open_realm,
     set_auth_cookie,
 )
-from doorkeep.web.login_responses import render
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -101,21 +92,16 @@ async def login(request: Request) -> Response:
     return await in_transaction(request, work)
 
 
-def _parts(value: str) -> tuple[str, str] | None:
-    """IdentityBrokerState.encoded: the tab id and the client id of a state."""
-    parts = value.split(".", 2)
-    return (parts[1], parts[2]) if len(parts) == 3 and all(parts) else None
-
-
 async def endpoint(request: Request) -> Response:
-    """GET ``/broker/{alias}/endpoint?code&state`` (AbstractOAuth2IdentityProvider.Endpoint.authResponse)."""
+    """GET ``/broker/{alias}/endpoint?code&state`` (AbstractOAuth2IdentityProvider.Endpoint.authResponse): the tab
+    the state names read, the provider asked (outside any transaction), then the core's decision answered."""
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
     alias, q = request.path_params["alias"], request.query_params
     services = state(request).services
     state_value = q.get("state")
-    parsed = _parts(state_value) if state_value else None
+    parsed = login_broker.state_parts(state_value) if state_value else None
 
     async def no_state(tx: Tx) -> Response:
         await error_event(tx, request, realm, None, "identity_provider_login_failure", identity_provider=alias)
@@ -127,10 +113,7 @@ async def endpoint(request: Request) -> Response:
     async def read(tx: Tx) -> Tab | Response:
         tx.config.bind(realm)
         tab = await find_tab(request, tx, realm, parsed[0], None) if parsed else None
-        note = tab.auth_session.notes.get(NOTE) if tab else None
-        if tab is None or not isinstance(note, dict) or note.get("alias") != alias:
-            return error_page(request, realm, INVALID_REQUEST)
-        if not hmac.compare_digest(str(note.get("state")).encode(), state_value.encode()):
+        if tab is None or not login_broker.state_matches(tab.auth_session, alias, state_value):
             return error_page(request, realm, INVALID_REQUEST)
         return tab
 
@@ -138,10 +121,20 @@ async def endpoint(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     provider = usable(realm, alias)
-    note: dict[str, Any] = found.auth_session.notes[NOTE]
+    note = login_broker.noted(found.auth_session)
     error = q.get("error")
     if provider is None or error is not None or not q.get("code"):
-        return await in_transaction(request, lambda tx: _refused(request, tx, realm, found, alias, error, provider))
+
+        async def refused(tx: Tx) -> Response:
+            tab = await find_tab(request, tx, realm, found.auth_session.id, None)
+            if tab is None:
+                return error_page(request, realm, EXPIRED)
+            answer = await login_broker.refused(
+                site(request, tx, realm, tab), tab.auth_session, alias, error, bool(provider)
+            )
+            return await respond(request, tx, realm, tab, answer)
+
+        return await in_transaction(request, refused)
     config = oidc.Config.of(provider)
     try:
         endpoint_url = broker_links.endpoint_url(request, realm, alias)
@@ -164,80 +157,28 @@ async def endpoint(request: Request) -> Response:
             return error_page(request, realm, UNEXPECTED, 502, auth_request=found.request)
 
         return await in_transaction(request, failed)
-    return await in_transaction(request, lambda tx: _authenticated(request, tx, realm, found, config, brokered))
+
+    async def authenticated(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        tab = await find_tab(request, tx, realm, found.auth_session.id, None)
+        if tab is None:
+            return error_page(request, realm, EXPIRED)
+        here = site(request, tx, realm, tab)
+        decision = await login_broker.authenticated(here, tab.auth_session, str(note.get("state")), config, brokered)
+        return await respond(request, tx, realm, tab, decision)
+
+    return await in_transaction(request, authenticated)
 
 
-async def _refused(
-    request: Request, tx: Tx, realm: Realm, found: Tab, alias: str, error: str | None, provider: JSON | None
-) -> Response:
-    """The provider refused (``access_denied``: the user cancelled, the login page again, as
-    IdentityBrokerService.cancelled) or failed (the login page with "Unexpected error…", as its ``error``)."""
-    tab = await find_tab(request, tx, realm, found.auth_session.id, None)
-    if tab is None:
-        return error_page(request, realm, EXPIRED)
-    await _forget_note(tx, tab.auth_session)
-    message = None
-    if provider is None or error != "access_denied":
-        message = UNEXPECTED
-        await error_event(
-            tx, request, realm, tab.client.client_id, "identity_provider_error", identity_provider=alias, reason=error
-        )
-    outcome = login_outcomes.NeedLogin(error=message)
-    return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
-
-
-async def _forget_note(tx: Tx, s: AuthSession) -> None:
-    """The state is good for one answer."""
-    notes = {k: v for k, v in s.notes.items() if k != NOTE}
-    await tx.flows.advance_auth_session(s.id, s.user_id, s.step, s.form_token, notes)
-
-
-async def _authenticated(
-    request: Request, tx: Tx, realm: Realm, found: Tab, config: oidc.Config, brokered: oidc.Identity
-) -> Response:
-    """IdentityBrokerService.authenticated: the linked user logs in; a new identity runs the first broker login."""
-    tx.config.bind(realm)
-    tab = await find_tab(request, tx, realm, found.auth_session.id, None)
-    note = tab.auth_session.notes.get(NOTE) if tab else None
-    if tab is None or not isinstance(note, dict) or note.get("state") != found.auth_session.notes[NOTE]["state"]:
-        return error_page(request, realm, EXPIRED)  # the state was used meanwhile
-    await _forget_note(tx, tab.auth_session)
-    user = await first_login.linked_user(tx, realm, config, brokered)
-    if user is not None:
-        if not user.enabled:
-            await error_event(tx, request, realm, tab.client.client_id, "user_disabled", identity_provider=config.alias)
-            outcome = login_outcomes.NeedLogin(error=ACCOUNT_DISABLED)
-            return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
-        await first_login.refresh_token(tx, config, brokered, user)
-        return await finish(request, tx, realm, tab, user, config.alias, brokered.username)
-    await record(request, tx, realm, tab, None, "IDENTITY_PROVIDER_FIRST_LOGIN", config, brokered)
-    clash = await first_login.existing(tx, realm, brokered)
-    if clash is None:
-        now = state(request).services.clock.now()
-        user = await first_login.create(tx, realm, config, brokered, now)
-        more = {"register_method": "broker", "email": user.email}
-        await record(request, tx, realm, tab, user, "REGISTER", config, brokered, more)
-        return await finish(request, tx, realm, tab, user, config.alias, brokered.username)
-    context = {
-        "alias": config.alias,
-        "id": brokered.id,
-        "username": brokered.username,
-        "token": brokered.token,
-        "existing": clash.user.id,
-        "attribute": clash.attribute,
-        "value": clash.value,
-    }
-    return await page(request, tx, realm, tab, CONFIRM_STEP, context)
-
-
-async def idp_hint(
+async def redirector(
     request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest
 ) -> Response | None:
-    """IdentityProviderAuthenticator: ``kc_idp_hint`` naming a usable provider skips the login page; the login's
-    tab is made, and the browser goes straight to the provider. Any other hint is ignored."""
-    hint = auth_request.kc_idp_hint
-    provider = usable(realm, hint) if hint else None
-    if provider is None:
+    """IdentityProviderAuthenticator: the login's tab is made and the browser sent (303) to
+    ``/broker/{alias}/login`` of the provider the redirector picks (oauth/login_broker.redirector_target); None
+    when it picks none and the login page shows."""
+    hint_sent = "kc_idp_hint" in request.query_params
+    alias = login_broker.redirector_target(realm, client, auth_request, hint_sent)
+    if alias is None:
         return None
     from doorkeep.oauth import login_session
     from doorkeep.web.login_pages import root_for_new_tab
@@ -247,7 +188,7 @@ async def idp_hint(
     waiting = await login_session.wait_for(
         tx, realm, client, auth_request, login_outcomes.NeedLogin(), None, now, root_id=root
     )
-    tab = Tab(waiting.auth_session, client, waiting.request)
-    response = await begin(request, tx, realm, tab, provider)
+    response = RedirectResponse(broker_links.login_url(request, realm, alias, waiting.auth_session, client), 303)
+    response.headers["Cache-Control"] = NO_BACK
     await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
     return response

@@ -1,7 +1,7 @@
-"""The pages of Keycloak's default first broker login for an identity that matches an existing account
-(IdpConfirmLinkAuthenticator's login-idp-link-confirm.ftl, then IdpUsernamePasswordForm): ``POST
-/realms/{realm}/login-actions/first-broker-login`` takes "Add to existing account", then the account's password,
-and stores the link before the login goes on.
+"""The pages of Keycloak's default first broker login (idp-review-user-profile.ftl of IdpReviewProfileAuthenticator,
+login-idp-link-confirm.ftl of IdpConfirmLinkAuthenticator, the password form of IdpUsernamePasswordForm): ``POST
+/realms/{realm}/login-actions/first-broker-login`` takes each page's answer to the core
+(oauth/login_broker_first.py), which decides what comes next.
 """
 
 from __future__ import annotations
@@ -12,29 +12,24 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.broker import first_login, oidc
 from doorkeep.console import pages
-from doorkeep.model import JSON, AuthSession, Client, Realm
-from doorkeep.oauth import redirect_uris
-from doorkeep.oauth.login_password import INVALID_PASSWORD
-from doorkeep.users import brute_force
-from doorkeep.users.credentials import Verdict, assess, check_password
-from doorkeep.web import locale as page_locale
-from doorkeep.web.broker_session import (
+from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.oauth import login_broker_first, redirect_uris
+from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     CONTEXT,
     EXPIRED,
     INVALID_REQUEST,
     NOTE,
     REAUTH_STEP,
-    Tab,
-    error_event,
-    find_tab,
-    finish,
-    record,
-    usable,
+    REVIEW_STEP,
+    Page,
+    without,
 )
-from doorkeep.web.http import client_ip, in_transaction, state
+from doorkeep.users.credentials import Verdict, assess
+from doorkeep.web import locale as page_locale
+from doorkeep.web.broker_session import Tab, find_tab, respond, site
+from doorkeep.web.http import in_transaction
 from doorkeep.web.login_pages import (
     NO_BACK,
     TAB_ID,
@@ -56,12 +51,10 @@ def _action(request: Request, realm: Realm, tab: AuthSession, client: Client) ->
     return redirect_uris.with_params(action_url(request, realm, "first-broker-login"), tab_params(tab, client, **first))
 
 
-async def page(
-    request: Request, tx: Tx, realm: Realm, tab: Tab, step: str, context: JSON, error: str | None = None
-) -> Response:
-    """The first broker login's page of ``step``, on a fresh form code."""
-    s = tab.auth_session
-    notes = {k: v for k, v in s.notes.items() if k not in (NOTE, CONTEXT)} | {CONTEXT: context}
+async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) -> Response:
+    """The first broker login's page of ``shown.step``, on a fresh form code, its context kept on the tab."""
+    s, context, step = tab.auth_session, shown.context, shown.step
+    notes = without(s.notes, NOTE, CONTEXT) | {CONTEXT: context}
     fresh = secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(s.id, s.user_id, step, fresh, notes)
     s = AuthSession(s.id, s.realm_id, s.client_id, fresh, s.request, s.user_id, s.expires, step, notes, s.root_id)
@@ -69,6 +62,18 @@ async def page(
     target = _action(request, realm, s, tab.client)
     if step == CONFIRM_STEP:
         body = pages.idp_link_confirm(display(realm), target, fresh, context["attribute"], context["value"], ui=ui)
+    elif step == REVIEW_STEP:
+        body = pages.update_profile(
+            display(realm),
+            target,
+            fresh,
+            shown.values or login_broker_first.profile_of(context),
+            shown.errors or {},
+            username_editable=not realm.registration_email_as_username,
+            email_editable=True,
+            review=True,
+            ui=ui,
+        )
     else:
         existing = await tx.users.get(context["existing"])
         body = pages.login(
@@ -76,9 +81,9 @@ async def page(
             target,
             fresh,
             username=existing.username if existing else "",
-            error=error,
+            error=shown.error,
             reauthenticate=True,
-            success=None if error else ui.text("federatedIdentityConfirmReauthenticateMessage", context["alias"]),
+            success=None if shown.error else ui.text("federatedIdentityConfirmReauthenticateMessage", context["alias"]),
             ui=ui,
         )
     response = html(body)
@@ -88,8 +93,9 @@ async def page(
 
 
 async def first_broker_login(request: Request) -> Response:
-    """POST ``/login-actions/first-broker-login``: "Add to existing account", then the account's password
-    (IdpConfirmLinkAuthenticator, IdpUsernamePasswordForm); the link is stored and the login goes on."""
+    """POST ``/login-actions/first-broker-login``: the page of the step the tab waits on, answered by the core
+    (oauth/login_broker_first.py): the reviewed profile, "Review profile" or "Add to existing account", the
+    account's password."""
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
@@ -108,41 +114,27 @@ async def first_broker_login(request: Request) -> Response:
 
     verdict = await in_transaction(request, precheck, write=False)
 
+    def field(name: str) -> str | None:
+        value = form.get(name)
+        return value if isinstance(value, str) else None
+
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         tab = await find_tab(request, tx, realm, request.query_params.get(TAB_ID), code)
         context = tab.auth_session.notes.get(CONTEXT) if tab else None
         if tab is None or not isinstance(context, dict):
             return error_page(request, realm, EXPIRED)
-        if tab.auth_session.step == CONFIRM_STEP:
-            return await page(request, tx, realm, tab, REAUTH_STEP, context)
-        if tab.auth_session.step != REAUTH_STEP:
+        here, step, tab_id = site(request, tx, realm, tab), tab.auth_session.step, tab.auth_session.id
+        if step == CONFIRM_STEP:
+            decision = await login_broker_first.confirm(here, tab_id, context, field("submitAction") or "")
+            if decision is None:  # IdpConfirmLinkAuthenticator: "Unknown action"
+                return error_page(request, realm, INVALID_REQUEST)
+        elif step == REVIEW_STEP:
+            decision = await login_broker_first.review(here, tab_id, context, field)
+        elif step == REAUTH_STEP:
+            decision = await login_broker_first.reauthenticate(here, tab_id, context, password, verdict)
+        else:
             return error_page(request, realm, INVALID_REQUEST)
-        user = await tx.users.get(context["existing"])
-        provider = usable(realm, context["alias"])
-        if user is None or provider is None:
-            return error_page(request, realm, EXPIRED)
-        services = state(request).services
-        # IdpUsernamePasswordForm is a password form: Brute Force Detection refuses a locked user and counts misses
-        locked = await brute_force.refusal(tx, realm, user, services.clock.now()) is not None
-        right = not locked and await check_password(tx, user, password, verdict)
-        if not right and not locked and user.enabled and password:
-            await brute_force.failed_login(tx, realm, user, client_ip(request), services.clock.now_ms())
-        if not right or not user.enabled:
-            await error_event(
-                tx,
-                request,
-                realm,
-                tab.client.client_id,
-                "invalid_user_credentials",
-                identity_provider=context["alias"],
-                username=user.username,
-            )
-            return await page(request, tx, realm, tab, REAUTH_STEP, context, INVALID_PASSWORD)
-        config = oidc.Config.of(provider)
-        brokered = oidc.Identity(context["id"], context["username"], None, None, None, context.get("token"))
-        await first_login.link(tx, realm, config, brokered, user)
-        await record(request, tx, realm, tab, user, "FEDERATED_IDENTITY_LINK", config, brokered)
-        return await finish(request, tx, realm, tab, user, config.alias, brokered.username)
+        return await respond(request, tx, realm, tab, decision)
 
     return await in_transaction(request, work)

@@ -105,9 +105,9 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
             return error_page(request, realm, started.description)
         if isinstance(started, ErrorPage):
             return error_page(request, realm, started.text, auth_request=started.request)
-        if isinstance(started.outcome, NeedLogin) and started.request.kc_idp_hint:
-            hinted = await broker.idp_hint(request, tx, realm, started.client, started.request)
-            if hinted is not None:  # IdentityProviderAuthenticator: straight to the provider
+        if isinstance(started.outcome, NeedLogin) and not started.registering:
+            hinted = await broker.redirector(request, tx, realm, started.client, started.request)
+            if hinted is not None:  # IdentityProviderAuthenticator: on to the provider's login
                 return hinted
         response = await render(request, tx, realm, started.client, started.request, started.outcome, None)
         await set_restart_cookie(request, response, tx, realm, started)

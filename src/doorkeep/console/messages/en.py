@@ -288,6 +288,8 @@ MESSAGES: dict[str, str] = {
     "confirmLinkIdpTitle": "Account already exists",
     "federatedIdentityConfirmLinkMessage": "User with {0} {1} already exists. How do you want to continue?",
     "confirmLinkIdpContinue": "Add to existing account",
+    "confirmLinkIdpReviewProfile": "Review profile",
+    "loginIdpReviewProfileTitle": "Update Account Information",
     "federatedIdentityConfirmReauthenticateMessage": "Authenticate to link your account with {0}",
     "identityProviderUnexpectedErrorMessage": "Unexpected error when authenticating with identity provider",
     "identityProviderMissingStateMessage": "Missing state parameter in response from identity provider.",

@@ -111,6 +111,7 @@ async def realm_representation(
     out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
     out["localizationTexts"] = {locale: dict(texts) for locale, texts in sorted(realm.localization_texts.items())}
     out["identityProviders"] = [dict(p) for p in realm.identity_providers]  # secrets kept: a partial export masks
+    out["identityProviderMappers"] = [dict(m) for m in realm.identity_provider_mappers]
     if profile_components := user_profile.export_components(realm):  # a changed user profile configuration
         out["components"] = {user_profile.COMPONENT_TYPE: profile_components}
 

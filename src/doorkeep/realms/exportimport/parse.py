@@ -29,6 +29,7 @@ from doorkeep.admin.representations import (
     without_validated,
 )
 from doorkeep.admin.session_limits import client_problems, invalid_client
+from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
 from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.clientpolicies.validation import ClientPolicyError
@@ -212,6 +213,7 @@ class _Parser:
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
         realm = _identity_providers(realm, rep.get("identityProviders"), at(b, "identityProviders"))
+        realm = _idp_mappers(realm, rep.get("identityProviderMappers"), at(b, "identityProviderMappers"))
         realm, warned = flow_import.imported(realm, rep)  # custom flows kept; bindings Doorkeep cannot run warned of
         self.unknown.update(warned)
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
@@ -665,6 +667,29 @@ def _identity_providers(realm: Realm, given: Any, where: str) -> Realm:
             fail(f"{where}[{index}].alias", f"'{provider['alias']}' is listed twice")
         found.append(provider)
     return idp.with_providers(realm, found)
+
+
+def _idp_mappers(realm: Realm, given: Any, where: str) -> Realm:
+    """``identityProviderMappers``: each as ``POST identity-provider/instances/{alias}/mappers`` takes it
+    (broker/idp_mapper_types.py), its ``id`` kept, for a provider the file lists."""
+    if given is None:
+        return realm
+    found: list[dict[str, Any]] = []
+    for index, item in enumerate(as_list(given, where)):
+        entry = obj(item, f"{where}[{index}]")
+        alias = entry.get("identityProviderAlias")
+        provider = idp.by_alias(realm, alias) if isinstance(alias, str) else None
+        if provider is None:
+            fail(f"{where}[{index}].identityProviderAlias", f"no identity provider '{alias}' in the realm")
+        given_id = entry.get("id")
+        try:
+            mapper = idp_types.model(entry, provider, mapper_id=given_id if isinstance(given_id, str) else None)
+        except AdminError as err:
+            fail(f"{where}[{index}]", err.description or err.message)
+        if any(m["id"] == mapper["id"] for m in found):
+            fail(f"{where}[{index}].id", f"'{mapper['id']}' is listed twice")
+        found.append(mapper)
+    return dataclasses.replace(realm, identity_provider_mappers=tuple(found))
 
 
 def _key_components(rep: dict[str, Any], base: str) -> list[dict[str, Any]]:

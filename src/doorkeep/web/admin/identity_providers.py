@@ -4,11 +4,13 @@
 creates them, ``instances/{alias}`` reads, updates and deletes one (found by internal id or alias); reading needs
 view-identity-providers, writing manage-identity-providers, as ``auth.realm().requireViewIdentityProviders()`` /
 ``requireManageIdentityProviders()``. ``clientSecret`` is always answered ``**********``; a PUT sending that mask
-keeps the stored secret. Deleting a provider removes its users' links. The core is broker/providers.py.
+keeps the stored secret. Deleting a provider removes its users' links and its mappers (web/admin/idp_mappers.py).
+The core is broker/providers.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -129,6 +131,9 @@ async def delete(request: Request) -> Response:
         call.require(MANAGE)
         realm = await _current(call)
         await _store(call, [p for p in idp.all_of(realm) if p["internalId"] != stored["internalId"]])
+        realm = await _current(call)  # its mappers go with it (IdentityProviderStorageProvider.remove)
+        kept = tuple(m for m in realm.identity_provider_mappers if m.get("identityProviderAlias") != stored["alias"])
+        await call.tx.realms.update(dataclasses.replace(realm, identity_provider_mappers=kept))
         await call.tx.federated.remove_provider(call.realm.id, stored["alias"])
         return no_content()
 

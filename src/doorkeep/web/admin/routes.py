@@ -48,6 +48,7 @@ MODULES = (
     "registration_policies",
     "client_policies",
     "identity_providers",
+    "idp_mappers",
     "user_links",
 )
 

@@ -1,0 +1,143 @@
+"""The identity provider mappers Doorkeep runs, as IdentityProviderResource.getMapperTypes lists them
+(IdentityProviderMapperTypeRepresentation: id, name, category, helpText, properties), and a mapper as the admin API
+stores it (IdentityProviderMapperRepresentation: id, name, identityProviderAlias, identityProviderMapper, config,
+whose ``syncMode`` is IMPORT, LEGACY, FORCE or INHERIT; IdentityProviderMapperModel reads LEGACY when unset).
+
+Keycloak 26's HardcodedAttributeMapper, UserAttributeMapper, ClaimToRoleMapper and HardcodedRoleMapper; the others
+of its IdentityProviderMapper SPI (the username template, the advanced claim and group ones, the SAML ones) are
+not run here, so the admin API refuses them rather than store a mapper no login would apply.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from doorkeep.errors import AdminError
+from doorkeep.model import JSON
+from doorkeep.realms.auth_providers import STRING, Prop
+
+ROLE_TYPE = "Role"  # ProviderConfigProperty.ROLE_TYPE
+HARDCODED_ATTRIBUTE = "hardcoded-attribute-idp-mapper"
+USER_ATTRIBUTE = "oidc-user-attribute-idp-mapper"
+CLAIM_TO_ROLE = "oidc-role-idp-mapper"
+HARDCODED_ROLE = "oidc-hardcoded-role-idp-mapper"
+SYNC_MODE = "syncMode"  # IdentityProviderMapperModel.SYNC_MODE
+SYNC_MODES = ("IMPORT", "LEGACY", "FORCE", "INHERIT")  # IdentityProviderMapperSyncMode
+REPRESENTATION = frozenset({"id", "name", "identityProviderAlias", "identityProviderMapper", "config"})
+
+_CLAIM_HELP = (
+    "Name of claim to search for in token. You can reference nested claims using a '.', i.e. 'address.locality'. "
+    "To use dot (.) literally, escape it with backslash (\\.)"
+)
+_ROLE_HELP = (
+    "Role to grant to user if claim is present.  Click 'Select Role' button to browse roles, or just type it in the "
+    "textbox.  To reference a client role the syntax is clientname.clientrole, i.e. myclient.myrole"
+)
+_HARDCODED_ROLE_HELP = (
+    "Role to grant to user.  Click 'Select Role' button to browse roles, or just type it in the textbox.  To "
+    "reference a client role the syntax is clientname.clientrole, i.e. myclient.myrole"
+)
+# id -> (display type, category, help text, properties)
+TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
+    HARDCODED_ATTRIBUTE: (
+        "Hardcoded Attribute",
+        "Attribute Importer",
+        "When user is imported from provider, hardcode a value to a specific user attribute.",
+        (
+            Prop("attribute", "User Attribute", "Name of user attribute you want to hardcode", STRING),
+            Prop("attribute.value", "User Attribute Value", "Value you want to hardcode", STRING),
+        ),
+    ),
+    HARDCODED_ROLE: (
+        "Hardcoded Role",
+        "Role Importer",
+        "When user is imported from provider, hardcode a role mapping for it.",
+        (Prop("role", "Role", _HARDCODED_ROLE_HELP, ROLE_TYPE),),
+    ),
+    CLAIM_TO_ROLE: (
+        "Claim to Role",
+        "Role Importer",
+        "If a claim exists, grant the user the specified realm or client role.",
+        (
+            Prop("claim", "Claim", _CLAIM_HELP, STRING),
+            Prop(
+                "claim.value",
+                "Claim Value",
+                "Value the claim must have.  If the claim is an array, then the value must be contained in the array.",
+                STRING,
+            ),
+            Prop("role", "Role", _ROLE_HELP, ROLE_TYPE),
+        ),
+    ),
+    USER_ATTRIBUTE: (
+        "Attribute Importer",
+        "Attribute Importer",
+        "Import declared claim if it exists in ID, access token or the claim set returned by the user profile "
+        "endpoint into the specified user property or attribute.",
+        (
+            Prop("claim", "Claim", _CLAIM_HELP, STRING),
+            Prop(
+                "user.attribute",
+                "User Attribute Name",
+                "User attribute name to store claim.  Use email, lastName, and firstName to map to those predefined "
+                "user properties.",
+                STRING,
+            ),
+        ),
+    ),
+}
+
+
+def types() -> dict[str, JSON]:
+    """getMapperTypes for an OpenID Connect provider: each type by its id."""
+    return {
+        mapper_id: {
+            "id": mapper_id,
+            "name": name,
+            "category": category,
+            "helpText": help_text,
+            "properties": [p.representation() for p in props],
+        }
+        for mapper_id, (name, category, help_text, props) in TYPES.items()
+    }
+
+
+def _parse_error() -> AdminError:
+    return AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
+
+
+def model(rep: JSON, provider: JSON, *, mapper_id: str | None = None) -> JSON:
+    """RepresentationToModel.toModel of an IdentityProviderMapperRepresentation for ``provider``: the mapper as
+    stored. A mapper Doorkeep does not run, or a sync mode Keycloak has not, is refused as createMapper's failure
+    (400 "Failed to add mapper ...")."""
+    name = rep.get("name")
+    config = rep.get("config") if rep.get("config") is not None else {}
+    if not isinstance(config, dict) or (name is not None and not isinstance(name, str)):
+        raise _parse_error()
+    kind = rep.get("identityProviderMapper")
+    stored: dict[str, str] = {}
+    for key, value in config.items():
+        if value is None:
+            continue
+        if isinstance(value, (dict, list)):
+            raise _parse_error()
+        stored[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)
+    failed = f"Failed to add mapper '{name}' to identity provider [{provider['providerId']}]."
+    if kind not in TYPES or not name or stored.get(SYNC_MODE, "LEGACY") not in SYNC_MODES:
+        raise AdminError(400, failed)
+    return {
+        "id": mapper_id or str(uuid.uuid4()),
+        "name": name,
+        "identityProviderAlias": provider["alias"],
+        "identityProviderMapper": kind,
+        "config": stored,
+    }
+
+
+def of_provider(mappers: tuple[JSON, ...] | list[JSON], alias: str) -> list[JSON]:
+    """The provider's mappers (IdentityProviderStorageProvider.getMappersByAliasStream), in the order added."""
+    return [dict(m) for m in mappers if m.get("identityProviderAlias") == alias]
+
+
+def find(mappers: tuple[JSON, ...] | list[JSON], mapper_id: str) -> JSON | None:
+    return next((dict(m) for m in mappers if m.get("id") == mapper_id), None)

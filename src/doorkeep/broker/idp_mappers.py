@@ -1,0 +1,207 @@
+"""The identity provider's mappers applied to the brokered identity and its user (Keycloak's IdentityProviderMapper
+and IdentityBrokerService): ``preprocess`` before any decision (preprocessFederatedIdentity: the identity's e-mail,
+names and user attributes), ``import_new_user`` once the first broker login created the user (importNewUser), and
+``update_brokered_user`` on a later login or when the identity was linked to an existing account
+(updateFederatedIdentity: each mapper by its effective sync mode, IdentityProviderMapperSyncModeDelegate).
+
+The sync modes: the mapper's own (IMPORT, LEGACY, FORCE), or the provider's for INHERIT; LEGACY when unset. IMPORT
+does nothing after the first login, LEGACY what each mapper's updateBrokeredUserLegacy does (a Claim to Role mapper
+takes back its role when the claim no longer matches; the others nothing), FORCE each mapper's updateBrokeredUser.
+A provider in FORCE also copies the identity's e-mail and names onto the user (setBasicUserAttributes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.broker import idp_mapper_types as types
+from doorkeep.broker.oidc import Config, Identity
+from doorkeep.model import JSON, Realm, Role, User
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
+MAX_CLIENT_LOOKUPS = 4  # KeycloakModelUtils.MAX_CLIENT_LOOKUPS_DURING_ROLE_RESOLVE
+BASIC = {"email": "email", "firstname": "first_name", "lastname": "last_name"}  # UserAttributeMapper's properties
+_DOT = re.compile(r"(?<!\\)\.")
+
+
+def _mappers(realm: Realm, config: Config) -> list[JSON]:
+    return types.of_provider(realm.identity_provider_mappers, config.alias)
+
+
+def claim_value(identity: Identity, claim: str | None) -> Any:
+    """AbstractClaimMapper.getClaimValue: the claim, nested by ``.`` (``\\.`` a literal dot), of the ID token and
+    userinfo the provider gave."""
+    if not claim:
+        return None
+    found: Any = identity.claims
+    for part in _DOT.split(claim):
+        if not isinstance(found, dict):
+            return None
+        found = found.get(part.replace("\\.", "."))
+    return found
+
+
+def _values(value: Any) -> list[str]:
+    """UserAttributeMapper.toList: a list's non-null items, else the value itself, as strings."""
+    items = value if isinstance(value, list) else [value]
+    return [_text(v) for v in items if v is not None]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value if isinstance(value, str) else str(value)
+
+
+def value_equals(desired: str | None, value: Any) -> bool:
+    """AbstractClaimMapper.valueEquals: a string equal to the value, a number or boolean equal once parsed, or a
+    list holding such an item."""
+    if desired is None:
+        return False
+    if isinstance(value, list):
+        return any(value_equals(desired, v) for v in value)
+    if isinstance(value, bool):
+        return desired.lower() == str(value).lower()
+    if isinstance(value, int | float):
+        try:
+            return float(desired) == float(value)
+        except ValueError:
+            return False
+    return isinstance(value, str) and value == desired
+
+
+def preprocess(realm: Realm, config: Config, identity: Identity) -> Identity:
+    """preprocessFederatedIdentity of each mapper: a Hardcoded Attribute or an Attribute Importer sets the
+    identity's e-mail or names, or a user attribute the first broker login gives the new user."""
+    for mapper in _mappers(realm, config):
+        kind, c = mapper["identityProviderMapper"], mapper["config"]
+        if kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
+            value = c.get("attribute.value")
+            identity = _with_attribute(identity, c["attribute"], [value] if value is not None else [])
+        elif kind == types.USER_ATTRIBUTE and c.get("user.attribute"):
+            values = _values(claim_value(identity, c.get("claim")))
+            basic = BASIC.get(c["user.attribute"].lower())
+            if basic is not None:
+                if values:
+                    named: dict[str, Any] = {basic: values[0]}
+                    identity = dataclasses.replace(identity, **named)
+            else:
+                identity = _with_attribute(identity, c["user.attribute"], values)
+    return identity
+
+
+def _with_attribute(identity: Identity, name: str, values: list[str]) -> Identity:
+    return dataclasses.replace(identity, attributes={**identity.attributes, name: values})
+
+
+async def role_of(tx: Tx, realm: Realm, name: str | None) -> Role | None:
+    """KeycloakModelUtils.getRoleFromString: ``clientId.role`` tried at each dot from the left, else a realm role."""
+    if not name:
+        return None
+    dot, lookups = name.find("."), 0
+    while dot >= 0 and lookups < MAX_CLIENT_LOOKUPS:
+        lookups += 1
+        client = await tx.config.client(realm.id, name[:dot])
+        if client is not None:
+            return await tx.roles.get_client_role(client.id, name[dot + 1 :])
+        dot = name.find(".", dot + 1)
+    return await tx.roles.get_realm_role(realm.id, name)
+
+
+async def _role(tx: Tx, realm: Realm, mapper: JSON) -> Role | None:
+    role = await role_of(tx, realm, mapper["config"].get("role"))
+    if role is None:  # AbstractClaimToRoleMapper.getRole: a warning, the mapper does nothing
+        log.warning("realm %s: mapper %s names no role of the realm", realm.name, mapper["name"])
+    return role
+
+
+def _applies(mapper: JSON, identity: Identity) -> bool:
+    c = mapper["config"]
+    return value_equals(c.get("claim.value"), claim_value(identity, c.get("claim")))
+
+
+async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identity, user: User) -> User:
+    """importNewUser of each mapper, for the user the first broker login just created: a Hardcoded Role grants
+    its role, a Claim to Role its role when the claim has the value."""
+    for mapper in _mappers(realm, config):
+        kind = mapper["identityProviderMapper"]
+        if kind == types.HARDCODED_ROLE or (kind == types.CLAIM_TO_ROLE and _applies(mapper, identity)):
+            role = await _role(tx, realm, mapper)
+            if role is not None:
+                await tx.users.grant_roles(user.id, [role.id])
+    return user
+
+
+def effective_mode(config: Config, mapper: JSON) -> str:
+    """IdentityProviderMapperSyncModeDelegate.combineIdpAndMapperSyncMode."""
+    mode = mapper["config"].get(types.SYNC_MODE) or "LEGACY"
+    return config.sync_mode if mode == "INHERIT" else mode
+
+
+async def update_brokered_user(
+    tx: Tx, realm: Realm, config: Config, identity: Identity, user: User, *, first: bool = False
+) -> User:
+    """updateFederatedIdentity: the identity's basic attributes when the provider is in FORCE, then each mapper by
+    its effective sync mode. ``first``: the identity just linked to an existing account (afterFirstBrokerLogin
+    updates such a user as a later login does)."""
+    changed = user
+    if config.sync_mode == "FORCE":  # setBasicUserAttributes
+        changes: dict[str, Any] = {
+            field: value
+            for field, value in (
+                ("email", identity.email.lower() if identity.email else None),
+                ("first_name", identity.first_name),
+                ("last_name", identity.last_name),
+            )
+            if value is not None and value != getattr(user, field)
+        }
+        changed = dataclasses.replace(changed, **changes)
+    granted: set[str] = set()
+    for mapper in _mappers(realm, config):
+        mode, kind, c = effective_mode(config, mapper), mapper["identityProviderMapper"], mapper["config"]
+        if mode == "IMPORT":
+            continue
+        if kind == types.CLAIM_TO_ROLE:
+            role = await _role(tx, realm, mapper)
+            if role is None or role.id in granted:  # KEYCLOAK-8730: a role another mapper granted stays
+                continue
+            if _applies(mapper, identity) and mode == "FORCE":
+                granted.add(role.id)
+                await tx.users.grant_roles(user.id, [role.id])
+            elif not _applies(mapper, identity):
+                await tx.users.revoke_roles(user.id, [role.id])
+        elif mode != "FORCE":
+            continue  # LEGACY: the other mappers' updateBrokeredUserLegacy does nothing
+        elif kind == types.HARDCODED_ROLE:
+            role = await _role(tx, realm, mapper)
+            if role is not None:
+                await tx.users.grant_roles(user.id, [role.id])
+        elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
+            value = c.get("attribute.value")
+            changed = _set_attribute(changed, c["attribute"], [value] if value is not None else [])
+        elif kind == types.USER_ATTRIBUTE and c.get("user.attribute"):
+            values = _values(claim_value(identity, c.get("claim")))
+            basic = BASIC.get(c["user.attribute"].lower())
+            if basic is not None:
+                if values:
+                    forced: dict[str, Any] = {basic: values[0].lower() if basic == "email" else values[0]}
+                    changed = dataclasses.replace(changed, **forced)
+            else:
+                changed = _set_attribute(changed, c["user.attribute"], values)
+    if changed != user:
+        await tx.users.update(changed)
+    return changed
+
+
+def _set_attribute(user: User, name: str, values: list[str]) -> User:
+    """UserModel.setAttribute (setSingleAttribute for one value); no values remove it."""
+    attributes = {k: list(v) for k, v in user.attributes.items() if k != name}
+    if values:
+        attributes[name] = values
+    return dataclasses.replace(user, attributes=attributes)

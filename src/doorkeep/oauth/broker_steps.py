@@ -1,0 +1,145 @@
+"""What the identity brokering steps share (oauth/login_broker.py, oauth/login_broker_first.py): the tab's notes,
+the texts of Keycloak's Messages, the brokered identity as the first broker login keeps it on the tab
+(SerializedBrokeredIdentityContext), the events (AbstractOAuth2IdentityProvider's, IdentityBrokerService's), and
+the brokered user's way into Doorkeep's login completion.
+
+No HTTP framework and no SQL here: the web handlers (web/broker*.py) find the tab, call these and render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from doorkeep import events
+from doorkeep.broker import oidc
+from doorkeep.model import JSON, User
+from doorkeep.oauth import login_completion
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_outcomes import Outcome
+from doorkeep.oauth.login_step import LoginSite, StepContext
+
+NOTE = "broker"  # the tab's note: the provider's alias, the state, the nonce, the PKCE verifier
+CONTEXT = "brokered"  # the tab's note during a first broker login: the identity and the account it matches
+# The first broker login's pages, by the execution that shows them (DefaultAuthenticationFlows.firstBrokerLoginFlow).
+REVIEW_STEP = "idp-review-profile"
+CONFIRM_STEP, REAUTH_STEP = "idp-confirm-link", "idp-username-password-form"
+STEPS = (REVIEW_STEP, CONFIRM_STEP, REAUTH_STEP)
+INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
+EXPIRED = "Your login attempt timed out.  Login will start from the beginning."  # Messages.LOGIN_TIMEOUT
+UNEXPECTED = "Unexpected error when authenticating with identity provider"
+MISSING_STATE = "Missing state parameter in response from identity provider."
+NOT_PROCEEDING = "Could not proceed with authentication request to identity provider."
+
+
+@dataclass(frozen=True)
+class Page:
+    """A first broker login page to show for ``step``: ``context`` is kept on the tab as its note; ``error`` the
+    password form's message; ``values`` and ``errors`` the review form's typed values and field errors."""
+
+    step: str
+    context: JSON
+    error: str | None = None
+    values: dict[str, str] | None = None
+    errors: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Continue:
+    """The login goes on with ``outcome`` (a page of the login, the code, an error), for ``request``."""
+
+    outcome: Outcome
+    request: AuthRequest
+
+
+Decision = Page | Continue
+
+
+def to_context(config: oidc.Config, brokered: oidc.Identity) -> JSON:
+    """SerializedBrokeredIdentityContext: the brokered identity as the tab's note keeps it."""
+    return {
+        "alias": config.alias,
+        "id": brokered.id,
+        "username": brokered.username,
+        "email": brokered.email,
+        "firstName": brokered.first_name,
+        "lastName": brokered.last_name,
+        "token": brokered.token,
+        "claims": dict(brokered.claims),
+        "attributes": {k: list(v) for k, v in brokered.attributes.items()},
+    }
+
+
+def identity_of(context: JSON) -> oidc.Identity:
+    """The brokered identity back from the tab's note."""
+
+    def text(key: str) -> str | None:
+        value = context.get(key)
+        return value if isinstance(value, str) and value else None
+
+    claims, attributes = context.get("claims"), context.get("attributes")
+    return oidc.Identity(
+        str(context["id"]),
+        str(context["username"]),
+        text("email"),
+        text("firstName"),
+        text("lastName"),
+        text("token"),
+        claims if isinstance(claims, dict) else {},
+        {str(k): [str(x) for x in v] for k, v in attributes.items()} if isinstance(attributes, dict) else {},
+    )
+
+
+async def error_event(site: LoginSite, error: str, **details: str | None) -> None:
+    """IDENTITY_PROVIDER_LOGIN_ERROR, as AbstractOAuth2IdentityProvider and IdentityBrokerService record it."""
+    await events.record(
+        site.tx,
+        site.realm,
+        "IDENTITY_PROVIDER_LOGIN_ERROR",
+        now=site.services.clock.now(),
+        client_id=site.client.client_id,
+        ip=site.browser.ip_address,
+        error=error,
+        details=details,
+    )
+
+
+async def record(
+    site: LoginSite,
+    user: User | None,
+    kind: str,
+    alias: str,
+    brokered: oidc.Identity,
+    more: dict[str, str | None] | None = None,
+) -> None:
+    """An event of the broker login (IDENTITY_PROVIDER_FIRST_LOGIN, REGISTER, FEDERATED_IDENTITY_LINK ...)."""
+    await events.record(
+        site.tx,
+        site.realm,
+        kind,
+        now=site.services.clock.now(),
+        client_id=site.client.client_id,
+        user_id=user.id if user else None,
+        ip=site.browser.ip_address,
+        details={
+            "identity_provider": alias,
+            "identity_provider_identity": brokered.username,
+            "redirect_uri": site.request.redirect_uri or None,
+            "username": user.username if user else brokered.username,
+            **(more or {}),
+        },
+    )
+
+
+async def finish(site: LoginSite, tab_id: str, user: User, alias: str, identity: str | None) -> Continue:
+    """The brokered user is the login's user: Doorkeep's completion (required actions, consent, the code), the
+    provider noted on the login for its LOGIN event."""
+    login = dataclasses.replace(site.request, identity_provider=alias, identity_provider_identity=identity)
+    await site.tx.flows.replace_auth_request(tab_id, login.to_json())
+    ctx = StepContext(site.tx, site.services, site.realm, site.client, login, user, site.browser)
+    return Continue(await login_completion.proceed(ctx), login)
+
+
+def without(notes: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in notes.items() if k not in keys}

@@ -1,0 +1,98 @@
+"""What the identity provider's answer decides (Keycloak's AbstractOAuth2IdentityProvider.Endpoint.authResponse and
+IdentityBrokerService.authenticated): the state checked against the tab's note, good for one answer; a refusal
+brings back the login page; a linked user logs in (a disabled one gets the login page's error), the provider's
+mappers applied as their sync mode asks; a new identity goes through the first broker login
+(oauth/login_broker_first.py). And the Identity Provider Redirector's choice of a provider (``redirector_target``).
+
+The web handlers (web/broker.py) find the tab and make the calls to the provider between two transactions.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.broker import first_login, idp_mappers, oidc
+from doorkeep.broker import providers as idp
+from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.oauth import flow_gates, login_broker_first
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.broker_steps import NOTE, UNEXPECTED, Continue, Decision, error_event, finish, without
+from doorkeep.oauth.login_outcomes import NeedLogin
+from doorkeep.oauth.login_password import ACCOUNT_DISABLED
+from doorkeep.oauth.login_step import LoginSite
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+def state_parts(value: str) -> tuple[str, str] | None:
+    """IdentityBrokerState.encoded: the tab id and the client id of a state (``{secret}.{tab}.{client}``)."""
+    parts = value.split(".", 2)
+    return (parts[1], parts[2]) if len(parts) == 3 and all(parts) else None
+
+
+def state_matches(tab: AuthSession, alias: str, state_value: str) -> bool:
+    """The answer's state is the one the tab's login sent to this provider (compared in constant time)."""
+    note = tab.notes.get(NOTE)
+    if not isinstance(note, dict) or note.get("alias") != alias:
+        return False
+    return hmac.compare_digest(str(note.get("state")).encode(), state_value.encode())
+
+
+def noted(tab: AuthSession) -> dict[str, Any]:
+    note = tab.notes.get(NOTE)
+    return note if isinstance(note, dict) else {}
+
+
+async def forget_note(tx: Tx, tab: AuthSession) -> None:
+    """The state is good for one answer."""
+    await tx.flows.advance_auth_session(tab.id, tab.user_id, tab.step, tab.form_token, without(tab.notes, NOTE))
+
+
+async def refused(site: LoginSite, tab: AuthSession, alias: str, error: str | None, usable: bool) -> Continue:
+    """The provider refused (``access_denied``: the user cancelled, the login page again, as
+    IdentityBrokerService.cancelled) or failed (the login page with "Unexpected error…", as its ``error``)."""
+    await forget_note(site.tx, tab)
+    message = None
+    if not usable or error != "access_denied":
+        message = UNEXPECTED
+        await error_event(site, "identity_provider_error", identity_provider=alias, reason=error)
+    return Continue(NeedLogin(error=message), site.request)
+
+
+async def authenticated(
+    site: LoginSite, tab: AuthSession, state_value: str, config: oidc.Config, brokered: oidc.Identity
+) -> Decision | None:
+    """IdentityBrokerService.authenticated: the linked user logs in; a new identity runs the first broker login.
+    None when the state was used meanwhile (by another answer)."""
+    if noted(tab).get("state") != state_value:
+        return None
+    await forget_note(site.tx, tab)
+    realm: Realm = site.realm
+    brokered = idp_mappers.preprocess(realm, config, brokered)
+    user = await first_login.linked_user(site.tx, realm, config, brokered)
+    if user is None:
+        return await login_broker_first.begin(site, tab, config, brokered)
+    if not user.enabled:
+        await error_event(site, "user_disabled", identity_provider=config.alias)
+        return Continue(NeedLogin(error=ACCOUNT_DISABLED), site.request)
+    await first_login.refresh_token(site.tx, config, brokered, user)
+    user = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)
+    return await finish(site, tab.id, user, config.alias, brokered.username)
+
+
+def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_sent: bool) -> str | None:
+    """IdentityProviderAuthenticator.authenticate, when the browser flow runs the Identity Provider Redirector before
+    its sign-in form: the provider ``kc_idp_hint`` names (sent empty: none, and no default either), else the one its
+    config's ``defaultProvider`` names; only an existing, enabled provider (else the redirector is "attempted" and
+    the login page shows). None: no redirect."""
+    try:
+        plan = flow_gates.plan(realm, client, flow_gates.BROWSER, request.requested_flow)
+    except flow_gates.CannotRun:
+        return None  # the login page answers with the flow's error
+    if not plan.redirector:
+        return None
+    alias = request.kc_idp_hint if hint_sent or request.kc_idp_hint else plan.default_provider
+    provider = idp.by_alias(realm, alias) if alias else None
+    return alias if provider is not None and provider.get("enabled") else None

@@ -1,0 +1,202 @@
+"""Keycloak's default first broker login flow for an identity no user is linked to yet
+(DefaultAuthenticationFlows.firstBrokerLoginFlow):
+
+1. Review Profile (IdpReviewProfileAuthenticator): the brokered profile shown for review when its execution's
+   ``update.profile.on.first.login`` is ``on``, or ``missing`` (the default) and the profile is not valid, or the
+   user asked for it from "Account already exists"; ``off`` or a DISABLED execution never shows it.
+2. Create User If Unique (IdpCreateUserIfUniqueAuthenticator): no user has the e-mail (unless the realm allows
+   shared e-mails) nor the username: the user is created and linked.
+3. Otherwise Confirm Link Existing Account (IdpConfirmLinkAuthenticator): "Review profile" goes back to step 1,
+   "Add to existing account" goes on to Verify Existing Account by Re-authentication (IdpUsernamePasswordForm): the
+   account's password, then the link.
+
+The identity waits on the tab as its ``brokered`` note (SerializedBrokeredIdentityContext); the handlers are
+web/broker_first_login.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from doorkeep.admin import user_profile as up_config
+from doorkeep.broker import first_login, idp_mappers, oidc
+from doorkeep.broker import providers as idp
+from doorkeep.model import JSON, AuthSession, Realm
+from doorkeep.oauth.action_steps import MISSING_USERNAME, field_errors
+from doorkeep.oauth.broker_steps import (
+    CONFIRM_STEP,
+    REAUTH_STEP,
+    REVIEW_STEP,
+    Decision,
+    Page,
+    error_event,
+    finish,
+    identity_of,
+    record,
+    to_context,
+)
+from doorkeep.oauth.login_password import INVALID_PASSWORD
+from doorkeep.oauth.login_step import LoginSite
+from doorkeep.realms import auth_flows as af
+from doorkeep.realms import flow_model, flow_support
+from doorkeep.users import account_profile, brute_force, declared, profile
+from doorkeep.users.credentials import Verdict, check_password
+
+REVIEW_PROFILE = "idp-review-profile"  # IdpReviewProfileAuthenticatorFactory.PROVIDER_ID
+MODE = "update.profile.on.first.login"  # IdpReviewProfileAuthenticatorFactory.UPDATE_PROFILE_ON_FIRST_LOGIN
+MISSING, ON, OFF = "missing", "on", "off"  # IdentityProviderRepresentation.UPFLM_*
+ENFORCE = "enforceUpdateProfile"  # AbstractIdpAuthenticator.ENFORCE_UPDATE_PROFILE
+EMAIL_CHANGED = "updateProfileEmailChanged"  # AbstractIdpAuthenticator.UPDATE_PROFILE_EMAIL_CHANGED
+LINK_ACCOUNT, UPDATE_PROFILE = "linkAccount", "updateProfile"  # login-idp-link-confirm.ftl's submitAction values
+FIELDS = ("username", "email", "firstName", "lastName")
+IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE event's context
+
+
+def review_mode(realm: Realm) -> str:
+    """The Review Profile execution of the realm's bound first broker login flow: its
+    ``update.profile.on.first.login`` (``missing`` when unset), ``off`` when the execution is DISABLED or missing
+    from the flow."""
+    flows = flow_model.of(realm)
+    flow = flows.flow(flow_support.bound_id(realm, flow_support.FIRST_BROKER_LOGIN))
+    if flow is None:
+        return MISSING
+    step = next((e for e in flows.children(flow.id) if e.authenticator == REVIEW_PROFILE), None)
+    if step is None or step.requirement == af.DIS:
+        return OFF
+    config = flows.config(step.config_id)
+    mode = config.config.get(MODE) if config is not None else None
+    return mode if mode in (MISSING, ON, OFF) else MISSING
+
+
+def profile_of(context: JSON) -> dict[str, str]:
+    return {name: str(context.get(name) or "") for name in FIELDS}
+
+
+def review_errors(realm: Realm, values: dict[str, str]) -> list[dict[str, Any]]:
+    """The profile validated as the IDP_REVIEW context validates it (the realm's user profile: username, an e-mail
+    the configuration requires, valid, the names as declared)."""
+    config = up_config.config_of(realm)
+    found: list[dict[str, Any]] = []
+    if not realm.registration_email_as_username:
+        if not values["username"].strip():
+            found.append({"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
+        else:
+            found.extend(profile.validate({"username": values["username"]}))
+    email = values["email"].strip()
+    if not email:
+        if account_profile.email_required(config, realm, declared.ACCOUNT):
+            found.append({"field": "email", "errorMessage": account_profile.MISSING_EMAIL, "params": ["email"]})
+    else:
+        found.extend(profile.validate({"email": email}))
+    for name in ("firstName", "lastName"):
+        found.extend(declared.root_errors(config, declared.ACCOUNT, name, values[name].strip() or None))
+    return found
+
+
+async def begin(site: LoginSite, tab: AuthSession, config: oidc.Config, brokered: oidc.Identity) -> Decision | None:
+    """IdentityBrokerService.authenticated for an identity without a link: IDENTITY_PROVIDER_FIRST_LOGIN, then the
+    first broker login flow from its top."""
+    await record(site, None, "IDENTITY_PROVIDER_FIRST_LOGIN", config.alias, brokered)
+    return await _from_review(site, tab.id, to_context(config, brokered))
+
+
+async def _from_review(site: LoginSite, tab_id: str, context: JSON) -> Decision | None:
+    """IdpReviewProfileAuthenticator.requiresUpdateProfilePage: the page, else straight on."""
+    mode = review_mode(site.realm)
+    wanted = bool(context.get(ENFORCE)) or mode == ON
+    if not wanted and mode == MISSING:
+        wanted = bool(review_errors(site.realm, profile_of(context)))
+    if wanted:
+        return Page(REVIEW_STEP, context)
+    return await _create_or_confirm(site, tab_id, context)
+
+
+async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Decision | None:
+    """IdpCreateUserIfUniqueAuthenticator, else IdpConfirmLinkAuthenticator's page; None when the provider was
+    removed meanwhile."""
+    brokered = identity_of(context)
+    provider = idp.by_alias(site.realm, str(context["alias"]))
+    if provider is None:
+        return None
+    config = oidc.Config.of(provider)
+    clash = await first_login.existing(site.tx, site.realm, brokered)
+    if clash is None:
+        if context.get(EMAIL_CHANGED):  # an e-mail typed on the review page is not the provider's to vouch for
+            config = dataclasses.replace(config, trust_email=False)
+        now = site.services.clock.now()
+        user = await first_login.create(site.tx, site.realm, config, brokered, now)
+        user = await idp_mappers.import_new_user(site.tx, site.realm, config, brokered, user)
+        more = {"register_method": "broker", "email": user.email}
+        await record(site, user, "REGISTER", config.alias, brokered, more)
+        return await finish(site, tab_id, user, config.alias, brokered.username)
+    linking = {"existing": clash.user.id, "attribute": clash.attribute, "value": clash.value}
+    return Page(CONFIRM_STEP, context | linking)
+
+
+async def confirm(site: LoginSite, tab_id: str, context: JSON, action: str) -> Decision | None:
+    """IdpConfirmLinkAuthenticator.action: "Review profile" shows the review page again, whatever its mode (the
+    account it matched forgotten); "Add to existing account" asks for that account's password. None: an unknown
+    action."""
+    if action == UPDATE_PROFILE:
+        kept = {k: v for k, v in context.items() if k not in ("existing", "attribute", "value")}
+        return Page(REVIEW_STEP, kept | {ENFORCE: True})
+    if action == LINK_ACCOUNT:
+        return Page(REAUTH_STEP, context)
+    return None
+
+
+async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[str], str | None]) -> Decision | None:
+    """IdpReviewProfileAuthenticator.actionImpl: the posted profile validated (the page again with its errors and
+    the values typed), else kept as the brokered identity's, UPDATE_PROFILE (context IDP_REVIEW) and, for a new
+    e-mail, UPDATE_EMAIL recorded; the flow goes on to create the user or to "Account already exists"."""
+    before = profile_of(context)
+    typed = {name: (form(name) or "").strip() for name in FIELDS}
+    if site.realm.registration_email_as_username:
+        typed["username"] = typed["email"] or before["username"]
+    elif form("username") is None:  # attributes.putIfAbsent(USERNAME, ...)
+        typed["username"] = before["username"]
+    found = review_errors(site.realm, typed)
+    if found:
+        return Page(REVIEW_STEP, context, values=typed, errors=field_errors(found))
+    changed = typed["email"].lower() != before["email"].lower()
+    updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True}
+    if changed:
+        updated[EMAIL_CHANGED] = True
+    brokered = identity_of(updated)
+    alias = str(context["alias"])
+    if changed:
+        more = {"context": IDP_REVIEW, "previous_email": before["email"] or None, "updated_email": typed["email"]}
+        await record(site, None, "UPDATE_EMAIL", alias, brokered, more)
+    more = {"context": IDP_REVIEW, "updated_email": typed["email"] or None}
+    await record(site, None, "UPDATE_PROFILE", alias, brokered, more)
+    return await _create_or_confirm(site, tab_id, updated)
+
+
+async def reauthenticate(
+    site: LoginSite, tab_id: str, context: JSON, password: str, verdict: Verdict | None
+) -> Decision | None:
+    """IdpUsernamePasswordForm: the existing account's password (Brute Force Detection refuses a locked user and
+    counts misses, as on the login form); right, the identity is linked (FEDERATED_IDENTITY_LINK) and the login
+    goes on as that user. None when the account or the provider is gone."""
+    tx, services = site.tx, site.services
+    user = await tx.users.get(str(context["existing"]))
+    provider = idp.by_alias(site.realm, str(context["alias"]))
+    if user is None or provider is None:
+        return None
+    locked = await brute_force.refusal(tx, site.realm, user, services.clock.now()) is not None
+    right = not locked and await check_password(tx, user, password, verdict)
+    if not right and not locked and user.enabled and password:
+        await brute_force.failed_login(tx, site.realm, user, site.browser.ip_address, services.clock.now_ms())
+    if not right or not user.enabled:
+        await error_event(
+            site, "invalid_user_credentials", identity_provider=str(context["alias"]), username=user.username
+        )
+        return Page(REAUTH_STEP, context, error=INVALID_PASSWORD)
+    config = oidc.Config.of(provider)
+    brokered = identity_of(context)
+    await first_login.link(tx, site.realm, config, brokered, user)
+    user = await idp_mappers.update_brokered_user(tx, site.realm, config, brokered, user, first=True)
+    await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
+    return await finish(site, tab_id, user, config.alias, brokered.username)

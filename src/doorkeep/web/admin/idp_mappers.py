@@ -1,0 +1,144 @@
+"""Admin REST: an identity provider's mappers (Keycloak's IdentityProviderResource ``mapper-types`` and
+``mappers``): the types Doorkeep runs, and the provider's mappers listed, created, read, updated and deleted;
+reading needs view-identity-providers, writing manage-identity-providers. The mappers are kept with the realm's
+configuration (``Realm.identity_provider_mappers``); the core is broker/idp_mapper_types.py, the logins apply them
+(broker/idp_mappers.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.unknown_properties import refuse_unknown
+from doorkeep.broker import idp_mapper_types as types
+from doorkeep.broker import providers as idp
+from doorkeep.errors import AdminError
+from doorkeep.model import JSON, Realm
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
+from doorkeep.web.admin.identity_providers import BASE, MANAGE, NOT_FOUND, VIEW
+
+MODEL_NOT_FOUND = not_found("Model not found")  # NotFoundException("Model not found")
+IDP_MAPPER = "IDENTITY_PROVIDER_MAPPER"  # ResourceType.IDENTITY_PROVIDER_MAPPER
+
+
+def _provider(call: RealmCall, request: Request) -> JSON:
+    """The sub-resource's provider (by internal id or alias), after view-identity-providers; 404 when missing."""
+    call.require(VIEW)
+    provider = idp.find(call.realm, request.path_params["alias"])
+    if provider is None:
+        raise NOT_FOUND
+    return provider
+
+
+async def _store(call: RealmCall, change: list[JSON] | None = None) -> Realm:
+    realm = await call.tx.realms.lock(call.realm.id)
+    assert realm is not None
+    if change is not None:
+        realm = dataclasses.replace(realm, identity_provider_mappers=tuple(change))
+        await call.tx.realms.update(realm)
+    return realm
+
+
+async def mapper_types(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        _provider(call, request)
+        return ok(types.types())
+
+    return await run_realm(request, work, write=False)
+
+
+async def listing(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        provider = _provider(call, request)
+        return ok(types.of_provider(call.realm.identity_provider_mappers, provider["alias"]))
+
+    return await run_realm(request, work, write=False)
+
+
+def _unique(mappers: list[JSON], mapper: JSON, provider: JSON) -> None:
+    """The provider's mapper names are unique (the JPA store's constraint; its failure is createMapper's)."""
+    if any(
+        m["name"] == mapper["name"] and m["id"] != mapper["id"] for m in types.of_provider(mappers, provider["alias"])
+    ):
+        raise AdminError(
+            400, f"Failed to add mapper '{mapper['name']}' to identity provider [{provider['providerId']}]."
+        )
+
+
+async def create(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        provider = _provider(call, request)
+        rep = await read_object(request)
+        refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
+        call.require(MANAGE)
+        realm = await _store(call)
+        mapper = types.model(rep, provider)
+        mappers = list(realm.identity_provider_mappers)
+        _unique(mappers, mapper, provider)
+        await _store(call, [*mappers, mapper])
+        audit.resource(request, IDP_MAPPER)
+        path = ("identity-provider", "instances", request.path_params["alias"], "mappers", mapper["id"])
+        return created(call.url(call.realm.name, *path))
+
+    return await run_realm(request, work)
+
+
+async def one(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        _provider(call, request)
+        mapper = types.find(call.realm.identity_provider_mappers, request.path_params["id"])
+        if mapper is None:
+            raise MODEL_NOT_FOUND
+        return ok(mapper)
+
+    return await run_realm(request, work, write=False)
+
+
+async def update(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        provider = _provider(call, request)
+        rep = await read_object(request)
+        refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
+        call.require(MANAGE)
+        realm = await _store(call)
+        found = types.find(realm.identity_provider_mappers, request.path_params["id"])
+        if found is None:
+            raise MODEL_NOT_FOUND
+        mapper = types.model({"name": found["name"], **rep}, provider, mapper_id=found["id"])
+        mappers = list(realm.identity_provider_mappers)
+        _unique(mappers, mapper, provider)
+        await _store(call, [mapper if m["id"] == found["id"] else m for m in mappers])
+        audit.resource(request, IDP_MAPPER)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def delete(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        _provider(call, request)
+        call.require(MANAGE)
+        realm = await _store(call)
+        found = types.find(realm.identity_provider_mappers, request.path_params["id"])
+        if found is None:
+            raise MODEL_NOT_FOUND
+        await _store(call, [m for m in realm.identity_provider_mappers if m["id"] != found["id"]])
+        audit.resource(request, IDP_MAPPER)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+ROUTES = [
+    Route(BASE + "/instances/{alias}/mapper-types", mapper_types, methods=["GET"]),
+    Route(BASE + "/instances/{alias}/mappers", listing, methods=["GET"]),
+    Route(BASE + "/instances/{alias}/mappers", create, methods=["POST"]),
+    Route(BASE + "/instances/{alias}/mappers/{id}", one, methods=["GET"]),
+    Route(BASE + "/instances/{alias}/mappers/{id}", update, methods=["PUT"]),
+    Route(BASE + "/instances/{alias}/mappers/{id}", delete, methods=["DELETE"]),
+]
