@@ -20,8 +20,8 @@ import jwt
 import pytest
 
 import mtls_port
-from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
 from client_auth_support import secret_jwt
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
 from fapi_port import (
     KEYS,
     REDIRECT,
