@@ -168,7 +168,7 @@ def holder_of_key_enforcer(config: dict[str, Any], context: PolicyContext) -> No
             _attributes(context.proposed)[mtls.CLIENT_ATTRIBUTE] = "true"
         if str((context.proposed.get("attributes") or {}).get(mtls.CLIENT_ATTRIBUTE, "")).lower() != "true":
             raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: MTLS token in disabled")
-    elif context.event in (Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST):
+    elif context.event in (Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST, Event.BACKCHANNEL_TOKEN_REQUEST):
         if mtls.confirmation(context.request.certificates) is None:
             raise ClientPolicyViolation(INVALID_REQUEST, mtls.MISSING)
     elif context.event is Event.TOKEN_REFRESH:
