@@ -216,6 +216,17 @@ async def after_client_write(
     return dataclasses.replace(client, secret=target["secret"], attributes=attributes)
 
 
+async def on_unregister(tx: Tx, realm: Realm, client: Client) -> None:
+    """UNREGISTER before the admin API deletes ``client`` (ClientResource.deleteClient's AdminClientUnregisterContext):
+    400 ``{"error", "error_description"}`` with the executor's error and detail when one refuses."""
+    if not engine.has_policies(realm):
+        return
+    try:
+        engine.run(realm, PolicyContext(Event.UNREGISTER, client=await client_facts(tx, client)))
+    except ClientPolicyViolation as violation:
+        raise AdminError(400, violation.error, key="error", description=violation.description) from None
+
+
 async def on_pre_authorization(
     tx: Tx, realm: Realm, client: Client | None, query: Params, pushed_names: frozenset[str] | None, now: int
 ) -> None:
