@@ -22,26 +22,22 @@ from typing import Any
 
 import pytest
 
+import client_policies_port
 import device_flow
 import group_port
 from client_policies_port import (
-    POLICY_NAME,
-    PROFILE_NAME,
     ClientPolicyRefused,
+    apply_executors,
     condition,
     create_client_by_admin,
     executor,
     get_client_by_admin,
-    policy,
-    profile,
+    realm_fixture,
     realm_rep,
     revert,
     suffixed,
     update_client_by_admin,
-    update_policies,
-    update_profiles,
 )
-from group_port import fresh_realm
 from role_port import call
 from wire_env import Env
 
@@ -69,24 +65,14 @@ def extended_realm() -> dict[str, Any]:
     return {**rep, "clients": [device_client], "users": [*rep["users"], device_user]}
 
 
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, extended_realm())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def builtin(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await revert(env)
+env = realm_fixture(extended_realm)
+no_policies = client_policies_port.no_policies
 
 
 async def reject_every_request(env: Env) -> None:
     """Den Forste Profilen with reject-request, applied by La Premiere Politique to any client."""
-    await update_profiles(env, profile(PROFILE_NAME, "Den Forste Profilen", executor("reject-request")))
-    any_client = [condition("any-client")]
-    await update_policies(env, policy(POLICY_NAME, "La Premiere Politique", True, any_client, [PROFILE_NAME]))
+    descriptions = ("Den Forste Profilen", "La Premiere Politique")
+    await apply_executors(env, executor("reject-request"), descriptions=descriptions)
 
 
 async def test_extended_client_policy_interfaces_for_client_registration_policy_migration_create(env: Env) -> None:
@@ -122,9 +108,8 @@ async def test_a_client_is_deleted_once_no_policy_refuses(env: Env) -> None:
     """Beyond the Java class: UNREGISTER under a policy whose condition does not match (a confidential-only one,
     the client public) lets the deletion through."""
     cid = await create_client_by_admin(env, suffixed("public-app"), publicClient=True)
-    await update_profiles(env, profile(PROFILE_NAME, "Den Forste Profilen", executor("reject-request")))
     confidential = [condition("client-access-type", {"type": ["confidential"]})]
-    await update_policies(env, policy(POLICY_NAME, "La Premiere Politique", True, confidential, [PROFILE_NAME]))
+    await apply_executors(env, executor("reject-request"), conditions=confidential)
     assert (await call(env, "DELETE", f"/clients/{cid}")).status_code == 204
     assert (await call(env, "GET", f"/clients/{cid}")).status_code == 404
 

@@ -19,12 +19,15 @@ from typing import Any
 import jwt
 import pytest
 
+import client_policies_port
 import mtls_port
 from client_auth_support import secret_jwt
-from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_fixture, realm_rep
 from fapi_port import (
     KEYS,
+    PKCE,
     REDIRECT,
+    VERIFIER,
     assertion,
     assertion_form,
     authorize,
@@ -37,31 +40,14 @@ from fapi_port import (
     sign,
     use_global_profile,
 )
-from group_port import fresh_realm
-from keycloak_port import put
 from mtls_port import DEFAULT_DN, with_default_certificate
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = mtls_port.anyio_backend, mtls_port.shared_env
-VERIFIER = "1234567890123456789012345678901234567890123"  # 43
-CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
-PKCE = {"code_challenge": CHALLENGE, "code_challenge_method": "S256"}
-
-
-@pytest.fixture
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
+env = realm_fixture(realm_rep, scope="function")  # the realm afresh for every test
+no_policies = client_policies_port.no_policies
 
 
 async def refused_client(env: Env, **fields: Any) -> ClientPolicyRefused:
