@@ -54,10 +54,11 @@ BY_AUTHENTICATED_USER = "ByAuthenticatedUser"
 class ClientPolicyViolation(Exception):
     """ClientPolicyException: ``error`` is the OAuth error code, ``description`` Keycloak's detail."""
 
-    def __init__(self, error: str, description: str) -> None:
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
         super().__init__(f"{error}: {description}")
         self.error = error
         self.description = description
+        self.status = status  # getErrorStatus: 400 but where an executor asks for another (holder-of-key's 401)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -44,10 +44,11 @@ def _refusal(code: str) -> type[e.OAuthError]:
 
 
 def oauth_error(violation: ClientPolicyViolation) -> e.OAuthError:
-    """The refusal as the endpoints answer a ClientPolicyException: 400, the executor's error and detail; the
+    """The refusal as the endpoints answer a ClientPolicyException: its status (400 unless the executor set another),
+    the executor's error and detail; the
     event records the error, its reason ``client_policy_error`` and the two (Details.CLIENT_POLICY_ERROR*)."""
     cls = _OAUTH_ERRORS.get(violation.error) or _refusal(violation.error)
-    err = cls(violation.description, status=400)
+    err = cls(violation.description, status=violation.status)
     err.event_details.update(
         {
             "reason": CLIENT_POLICY_ERROR,
