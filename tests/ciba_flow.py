@@ -144,12 +144,14 @@ async def answer(env: Env, bearer: str | None, status: str | None = "SUCCEED", *
     return await env.http.post(CALLBACK_URL, json={"status": status, **extra}, headers=headers)
 
 
-async def token(env: Env, client_id: str, secret: str, auth_req_id: str | None) -> httpx.Response:
-    """OAuthClient.doBackchannelAuthenticationTokenRequest."""
+async def token(
+    env: Env, client_id: str, secret: str, auth_req_id: str | None, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """OAuthClient.doBackchannelAuthenticationTokenRequest (``headers``: a client certificate, mtls_port's)."""
     data = {"grant_type": GRANT_TYPE}
     if auth_req_id is not None:
         data["auth_req_id"] = auth_req_id
-    return await env.http.post(TOKEN_URL, data=data, headers=basic(client_id, secret))
+    return await env.http.post(TOKEN_URL, data=data, headers={**basic(client_id, secret), **(headers or {})})
 
 
 async def events(env: Env, type: str | None = None) -> list[dict[str, Any]]:

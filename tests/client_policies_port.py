@@ -1,19 +1,24 @@
 """Shared set-up of the wire ports of Keycloak's client policies tests (AbstractClientPoliciesTest and
 ClientPoliciesUtil): the realm ``test`` of their ``addTestRealms`` (testrealm.json's user and ``topGroup``, the
 ``manage-clients`` and ``create-clients`` users), the profile and policy builders, the admin and dynamic
-registration helpers, and the browser logins that succeed or that a PKCE policy sends back."""
+registration helpers, the browser logins that succeed or that a PKCE policy sends back, and the fixtures the test
+modules share (``realm_fixture`` for ``env``, ``no_policies``): a module takes them into its namespace, as
+``env = realm_fixture(realm_rep)`` and ``no_policies = client_policies_port.no_policies``."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import itertools
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal
 
 import httpx
+import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, start, submit
 from client_registration_port import Registration
+from group_port import fresh_realm
 from keycloak_port import get, put
 from role_port import call
 from wire_env import Env
@@ -65,6 +70,61 @@ def realm_rep() -> dict[str, Any]:
             _user("create-clients", clientRoles={"realm-management": ["create-client"]}, groups=["/topGroup"]),
         ],
     }
+
+
+def realm_with_test_user(**extra: Any) -> dict[str, Any]:
+    """The realm ``test`` with testrealm.json's test user alone (the ports whose Java class needs no other user),
+    ``extra`` added to it."""
+    users = [_user(USER, USER)]
+    return {"realm": "test", "enabled": True, "sslRequired": "external", "eventsEnabled": True, "users": users, **extra}
+
+
+def realm_fixture(
+    make: Callable[[], dict[str, Any]] = realm_rep, *, scope: Literal["module", "function"] = "module"
+) -> Any:
+    """A test module's ``env`` fixture: the module's shared app with the realm ``make()`` builds, imported afresh
+    (group_port.fresh_realm) once a module, or before every test with ``scope="function"``."""
+
+    @pytest.fixture(scope=scope)
+    async def env(shared_env: Env) -> Env:
+        await fresh_realm(shared_env, make())
+        return shared_env
+
+    return env
+
+
+async def clear_policies(env: Env) -> None:
+    """No realm policy, no realm profile (the policies first: they name the profiles)."""
+    await put(env, "/client-policies/policies", {"policies": []})
+    await put(env, "/client-policies/profiles", {"profiles": []})
+
+
+@pytest.fixture(autouse=True)
+async def no_policies(env: Env) -> AsyncIterator[None]:
+    """Fresh cookies before each test; after it, the realm's policies and profiles cleared, as the Java classes'
+    ``@After`` reverts to the built-in ones."""
+    env.http.cookies.clear()
+    yield
+    await clear_policies(env)
+
+
+async def apply_executors(
+    env: Env,
+    *executors: dict[str, Any],
+    conditions: list[dict[str, Any]] | None = None,
+    descriptions: tuple[str, str] = ("", ""),
+) -> None:
+    """updateProfiles and updatePolicies as most methods do them: the profile PROFILE_NAME of ``executors``, and the
+    enabled policy POLICY_NAME applying it under ``conditions`` (any-client when None); ``descriptions``, the
+    profile's and the policy's."""
+    await update_profiles(env, profile(PROFILE_NAME, descriptions[0], *executors))
+    chosen = [condition("any-client")] if conditions is None else conditions
+    await update_policies(env, policy(POLICY_NAME, descriptions[1], True, chosen, [PROFILE_NAME]))
+
+
+async def add_client_role(env: Env, cid: str, name: str) -> None:
+    response = await call(env, "POST", f"/clients/{cid}/roles", {"name": name})
+    assert response.status_code == 201, response.text
 
 
 def suffixed(name: str) -> str:
@@ -214,131 +274,3 @@ async def fail_login_by_not_following_pkce(env: Env, client_id: str, **params: s
     assert back["error_description"] == "Missing parameter: code_challenge_method", back
     (event, *_) = await get(env, "/events", type="LOGIN_ERROR", client=client_id)
     assert event["details"]["client_policy_error_detail"] == "Missing parameter: code_challenge_method", event
-
-
-FAPI1_BASELINE = "fapi-1-baseline"
-BASELINE_DESCRIPTION = (
-    "Client profile, which enforce clients to conform 'Financial-grade API Security Profile 1.0 - Part 1: Baseline'"
-    " specification."
-)
-BASELINE_EXECUTORS = [
-    "secure-session",
-    "pkce-enforcer",
-    "secure-client-authenticator",
-    "secure-client-uris",
-    "consent-required",
-    "full-scope-disabled",
-]
-JWT_ONLY = secure_client_authenticator(["client-jwt"], "client-jwt")
-# setupValidProfilesAndPolicies' "lack-of-builtin-field-test-profile": the executors without a configuration are
-# added with ``null`` by the Java builder, here with an empty one.
-LACKING_EXECUTORS = [
-    JWT_ONLY,
-    executor("holder-of-key-enforcer", {"auto-configure": True}),
-    *(
-        executor(name)
-        for name in (
-            "secure-client-uris",
-            "secure-request-object",
-            "secure-response-type",
-            "secure-session",
-            "secure-signature-algorithm",
-            "secure-signature-algorithm-signed-jwt",
-        )
-    ),
-]
-
-
-async def profiles_with_globals(env: Env) -> dict[str, Any]:
-    return dict(await get(env, "/client-policies/profiles", **{"include-global-profiles": "true"}))
-
-
-async def policies(env: Env) -> dict[str, Any]:
-    return dict(await get(env, "/client-policies/policies"))
-
-
-def named(reps: list[dict[str, Any]], name: str) -> dict[str, Any]:
-    (rep,) = [r for r in reps if r["name"] == name]
-    return rep
-
-
-def executor_names(rep: dict[str, Any]) -> list[str]:
-    return [e["executor"] for e in rep["executors"]]
-
-
-def condition_names(rep: dict[str, Any]) -> list[str]:
-    return [c["condition"] for c in rep["conditions"]]
-
-
-async def setup_valid_profiles_and_policies(env: Env) -> None:
-    """setupValidProfilesAndPolicies."""
-    ordinal = profile("ordinal-test-profile", "The profile that can be loaded.", JWT_ONLY)
-    lacking = profile(
-        "lack-of-builtin-field-test-profile",
-        "Without builtin field that is treated as builtin=false.",
-        *LACKING_EXECUTORS,
-    )
-    await put(env, "/client-policies/profiles", {"profiles": [ordinal, lacking]})
-    new_policy = policy(
-        "new-policy",
-        "duplicated profiles are ignored.",
-        True,
-        [
-            condition("client-access-type", {"type": ["public", "bearer-only"]}),
-            condition("client-roles", {"roles": [SAMPLE_CLIENT_ROLE]}),
-            condition("client-scopes", {"type": "Optional", "scopes": [SAMPLE_CLIENT_SCOPE]}),
-        ],
-        ["ordinal-test-profile", "lack-of-builtin-field-test-profile"],
-    )
-    lacking_policy = policy(
-        "lack-of-builtin-field-test-policy",
-        "Without builtin field that is treated as builtin=false.",
-        None,
-        [
-            condition("client-updater-context", {"update-client-source": ["ByAuthenticatedUser"]}),
-            condition("client-updater-source-groups", {"groups": ["topGroup"]}),
-            condition("client-updater-source-host", {"trusted-hosts": ["localhost", "127.0.0.1"]}),
-            condition("client-updater-source-roles", {"roles": ["create-client"]}),
-        ],
-        ["lack-of-builtin-field-test-profile"],
-    )
-    await put(env, "/client-policies/policies", {"policies": [new_policy, lacking_policy]})
-
-
-async def assert_expected_loaded_profiles(env: Env, ordinal_description: str) -> None:
-    """assertExpectedLoadedProfiles."""
-    reps = await profiles_with_globals(env)
-    assert {p["name"] for p in reps["globalProfiles"]} == set(GLOBAL_PROFILE_NAMES)
-    assert [p["name"] for p in reps["profiles"]] == ["ordinal-test-profile", "lack-of-builtin-field-test-profile"]
-    baseline = named(reps["globalProfiles"], FAPI1_BASELINE)
-    assert (baseline["description"], executor_names(baseline)) == (BASELINE_DESCRIPTION, BASELINE_EXECUTORS)
-    ordinal = named(reps["profiles"], "ordinal-test-profile")
-    assert ordinal["description"] == ordinal_description
-    assert ordinal["executors"] == [JWT_ONLY]
-    lacking = named(reps["profiles"], "lack-of-builtin-field-test-profile")
-    assert lacking["description"] == "Without builtin field that is treated as builtin=false."
-    assert lacking["executors"] == LACKING_EXECUTORS
-
-
-async def assert_expected_loaded_policies(env: Env, description: str, enabled: bool) -> None:
-    """assertExpectedLoadedPolicies."""
-    reps = (await policies(env))["policies"]
-    assert [p["name"] for p in reps] == ["new-policy", "lack-of-builtin-field-test-policy"]
-    new = named(reps, "new-policy")
-    assert (new["description"], new["enabled"]) == (description, enabled)
-    assert new["profiles"] == ["ordinal-test-profile", "lack-of-builtin-field-test-profile"]
-    assert new["conditions"] == [
-        condition("client-access-type", {"type": ["public", "bearer-only"]}),
-        condition("client-roles", {"roles": [SAMPLE_CLIENT_ROLE]}),
-        condition("client-scopes", {"type": "Optional", "scopes": [SAMPLE_CLIENT_SCOPE]}),
-    ]
-    lacking = named(reps, "lack-of-builtin-field-test-policy")
-    assert lacking["enabled"] is False and lacking["profiles"] == ["lack-of-builtin-field-test-profile"]
-    assert condition_names(lacking) == [
-        "client-updater-context",
-        "client-updater-source-groups",
-        "client-updater-source-host",
-        "client-updater-source-roles",
-    ]
-    assert lacking["conditions"][2]["configuration"] == {"trusted-hosts": ["localhost", "127.0.0.1"]}
-    assert lacking["conditions"][3]["configuration"] == {"roles": ["create-client"]}

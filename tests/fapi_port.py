@@ -8,6 +8,8 @@ Keycloak's ``Time.currentTime()`` is the fake clock."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -32,6 +34,10 @@ AUTH, TOKEN, PAR = f"{OIDC}/auth", f"{OIDC}/token", f"{OIDC}/ext/par/request"
 BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 EC_KEY = ec.generate_private_key(ec.SECP256R1())
+# the S256 PKCE of the FAPI and OAuth 2.1 tests: their 43-character verifier and its challenge
+VERIFIER = "1234567890123456789012345678901234567890123"
+CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
+PKCE = {"code_challenge": CHALLENGE, "code_challenge_method": "S256"}
 
 
 def jwks() -> str:
@@ -90,11 +96,6 @@ def assertion_form(signed: str) -> dict[str, str]:
 async def create_client_by_admin(env: Env, client_id: str, **fields: Any) -> str:
     """``createClientByAdmin`` with REDIRECT as its redirect URI (unless ``fields`` name others); its id."""
     return await create_admin_client(env, client_id, **{"redirectUris": [REDIRECT], **fields})
-
-
-async def add_client_role(env: Env, cid: str, name: str) -> None:
-    response = await call(env, "POST", f"/clients/{cid}/roles", {"name": name})
-    assert response.status_code == 201, response.text
 
 
 async def authorize(env: Env, **query: str | None) -> httpx.Response:

@@ -44,12 +44,19 @@ log = logging.getLogger("doorkeep")
 def build_services(clock: Clock, settings: Settings | None = None) -> Services:
     keyring = KeyRing()
     fixed = read_only.BUILT_IN
+    disabled: frozenset[str] = frozenset()
     if settings is not None:
+        disabled = settings.disabled_features()
         fixed = read_only.configured(
             settings.user_profile_read_only_attributes, settings.user_profile_admin_read_only_attributes
         )
     return Services(
-        clock=clock, keyring=keyring, codec=TokenCodec(keyring), client_keys=ClientKeys(clock), read_only=fixed
+        clock=clock,
+        keyring=keyring,
+        codec=TokenCodec(keyring),
+        client_keys=ClientKeys(clock),
+        read_only=fixed,
+        disabled_features=disabled,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from doorkeep import __version__
+from doorkeep import __version__, features
 from doorkeep.server import logs, workers
 from doorkeep.server.keycloak_group import KeycloakAwareGroup
 from doorkeep.server.option_groups import GroupedCommand
@@ -80,7 +80,7 @@ def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 def _features(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--features-disabled: every name must be a feature Doorkeep knows, or the server does not start (as
     Keycloak refuses an unrecognized feature); a misspelt name would otherwise leave the feature on."""
-    unknown = [n.strip() for n in (value or "").split(",") if n.strip() and n.strip() not in KNOWN_FEATURES]
+    unknown = features.parse(value)[1]
     if unknown:
         raise click.BadParameter(
             f"{', '.join(unknown)}: unrecognized feature; Doorkeep knows {', '.join(KNOWN_FEATURES)}"

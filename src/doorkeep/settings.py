@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from doorkeep import features
+
 # The --help headings, in Keycloak's order; an option without one falls under "Other".
 GROUPS: tuple[str, ...] = ("Cache", "Database", "Hostname", "HTTP(S)", "Health", "Management", "Metrics", "Proxy")
 GROUPS += ("Logging", "Import", "Bootstrap Admin")
@@ -94,7 +96,7 @@ def _lifespan(what: str) -> Any:
     )
 
 
-KNOWN_FEATURES = ("impersonation",)  # the Keycloak feature names --features-disabled may name
+KNOWN_FEATURES = tuple(features.KNOWN)  # the Keycloak feature names --features-disabled may name (features.py)
 # Keycloak's X509ClientCertificateLookup providers (oauth/certificate_lookup.py) and each one's options.
 X509_LOOKUP_PROVIDERS = ("default", "haproxy", "apache", "nginx", "envoy", "traefik")
 _CHAIN_OPTIONS = ("ssl-client-cert", "ssl-cert-chain-prefix", "certificate-chain-length")
@@ -335,8 +337,9 @@ class Settings:
     features_disabled: str | None = _option(
         None,
         "--features-disabled",
-        "Comma-separated features to turn off. Doorkeep knows one, impersonation: the admin API's "
-        'users/{id}/impersonation then answers 501 "Feature not enabled", as Keycloak\'s does.',
+        "Comma-separated Keycloak features to turn off: impersonation (users/{id}/impersonation answers 501 "
+        '"Feature not enabled"), ciba, par, device-flow (their endpoints and grants answer as Keycloak\'s do '
+        "without them).",
         kind="features",
     )
     import_realms: tuple[str, ...] = _option(
@@ -430,7 +433,11 @@ class Settings:
 
     def feature_disabled(self, feature: str) -> bool:
         """Is ``feature`` named in --features-disabled (Keycloak's Profile.isFeatureEnabled, negated)?"""
-        return feature in {name.strip() for name in (self.features_disabled or "").split(",")}
+        return feature in self.disabled_features()
+
+    def disabled_features(self) -> frozenset[str]:
+        """The features --features-disabled names (features.py), ``ciba:v1`` read as ``ciba``."""
+        return features.parse(self.features_disabled)[0]
 
 
 def _other_size(flag: str, what: str) -> Option:

@@ -6,10 +6,9 @@ Every Java method is ported."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+import client_policies_port
 import group_port
 from client_policies_port import (
     POLICY_NAME,
@@ -20,35 +19,24 @@ from client_policies_port import (
     get_client_by_admin,
     policy,
     profile,
+    realm_fixture,
     realm_rep,
-    revert,
     secure_client_authenticator,
     suffixed,
     update_client_by_admin,
     update_policies,
     update_profiles,
 )
-from group_port import fresh_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+env = realm_fixture(realm_rep)
+no_policies = client_policies_port.no_policies
 
 ALLOWED = ["client-jwt", "client-secret-jwt", "client-x509"]
 BY_USER = condition("client-updater-context", {"update-client-source": ["ByAuthenticatedUser"]})
 INVALID_METADATA = "invalid_client_metadata"
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def builtin(env: Env) -> Any:
-    yield
-    await revert(env)
 
 
 async def setup_policy_client_id_and_secret_not_acceptable_auth_type(env: Env) -> None:

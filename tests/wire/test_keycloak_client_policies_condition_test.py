@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+import client_policies_port
 import group_port
 from client_policies_port import (
     POLICY_NAME,
@@ -37,6 +38,7 @@ from client_policies_port import (
     pkce_enforcer,
     policy,
     profile,
+    realm_fixture,
     realm_rep,
     revert,
     secure_client_authenticator,
@@ -48,7 +50,6 @@ from client_policies_port import (
     update_profiles,
 )
 from client_registration_port import Registration
-from group_port import fresh_realm
 from keycloak_port import get
 from role_port import call
 from support import claims, password_grant, refresh
@@ -56,22 +57,11 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+env = realm_fixture(realm_rep)
+no_policies = client_policies_port.no_policies
 
 SECRET = "secret"
 ERR_INVALID_METADATA = "invalid_client_metadata"
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def builtin(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await revert(env)
 
 
 @pytest.fixture

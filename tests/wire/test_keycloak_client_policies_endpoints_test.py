@@ -12,24 +12,30 @@ challenge, and the authorization endpoint an error page before it looks the clie
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import httpx
 import pytest
 
+import client_policies_port
 import group_port
 from browser_flow import code_from, exchange, start, submit
-from group_port import fresh_realm
-from keycloak_port import get, put
+from client_policies_port import (
+    USER,
+    apply_executors,
+    clear_policies,
+    executor,
+    realm_fixture,
+    realm_with_test_user,
+    suffixed,
+)
+from keycloak_port import get
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 
-USER = "test-user@localhost"
-PROFILE_NAME, POLICY_NAME = "MyProfile", "MyPolicy"
 OIDC = "/realms/test/protocol/openid-connect"
 REQUEST_NOT_ALLOWED = "Request not allowed"
 POLICY_ERROR = {
@@ -37,61 +43,25 @@ POLICY_ERROR = {
     "client_policy_error": "invalid_request",
     "client_policy_error_detail": REQUEST_NOT_ALLOWED,
 }
-_SUFFIX = itertools.count()
 
 
 def realm_rep() -> dict[str, Any]:
-    user = {
-        "username": USER,
-        "enabled": True,
-        "email": USER,
-        "emailVerified": True,
-        "firstName": "Tom",
-        "lastName": "Brady",
-        "credentials": [{"type": "password", "value": "password"}],
-    }
     # INTROSPECT_TOKEN and USER_INFO_REQUEST are not saved by default (EventType.isSaveByDefault)
     kept = ["LOGIN_ERROR", "INTROSPECT_TOKEN_ERROR", "REVOKE_GRANT_ERROR", "USER_INFO_REQUEST_ERROR", "LOGOUT_ERROR"]
-    return {
-        "realm": "test",
-        "enabled": True,
-        "sslRequired": "external",
-        "eventsEnabled": True,
-        "enabledEventTypes": kept,
-        "users": [user],
-    }
+    return realm_with_test_user(enabledEventTypes=kept)
 
 
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await revert_to_builtin_profiles(env)
-
-
-async def revert_to_builtin_profiles(env: Env) -> None:
-    """revertToBuiltinProfiles: no realm policy, no realm profile."""
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
+env = realm_fixture(realm_rep)
+no_policies = client_policies_port.no_policies
 
 
 async def reject(env: Env, *conditions: dict[str, Any]) -> None:
     """The reject-request executor under a policy with ``conditions`` (any-client when none)."""
-    profile = {"name": PROFILE_NAME, "executors": [{"executor": "reject-request"}]}
-    await put(env, "/client-policies/profiles", {"profiles": [profile]})
-    chosen = list(conditions) or [{"condition": "any-client", "configuration": {}}]
-    policy = {"name": POLICY_NAME, "enabled": True, "conditions": chosen, "profiles": [PROFILE_NAME]}
-    await put(env, "/client-policies/policies", {"policies": [policy]})
+    await apply_executors(env, executor("reject-request"), conditions=list(conditions) or None)
 
 
 async def confidential_client(env: Env) -> str:
-    client_id = f"Beta-App-{next(_SUFFIX)}"
+    client_id = suffixed("Beta-App")
     rep = {"clientId": client_id, "secret": "secretBeta", "redirectUris": ["http://127.0.0.1:9999/callback"]}
     response = await call(env, "POST", "/clients", rep)
     assert response.status_code == 201, response.text
@@ -147,7 +117,7 @@ async def test_reject_request_executor(env: Env) -> None:
     event = await latest(env, "LOGIN_ERROR")
     assert event["error"] == "invalid_request" and "clientId" not in event and "userId" not in event, event
     assert event["details"] == POLICY_ERROR, event
-    await revert_to_builtin_profiles(env)
+    await clear_policies(env)  # revertToBuiltinProfiles
     await login(env, client_id)
 
 
@@ -164,7 +134,7 @@ async def test_extended_client_policy_intefaces_for_token_introspect(env: Env) -
     assert first["clientId"] == client_id and first["error"] == "invalid_request", first
     assert POLICY_ERROR.items() <= first["details"].items(), first
     assert second["details"]["detail"] == REQUEST_NOT_ALLOWED, second
-    await revert_to_builtin_profiles(env)
+    await clear_policies(env)  # revertToBuiltinProfiles
     answered = await introspect(env, client_id, tokens["access_token"])
     assert answered.status_code == 200 and answered.json()["active"] is True, answered.text
 
@@ -181,7 +151,7 @@ async def test_extended_client_policy_intefaces_for_token_revoke(env: Env) -> No
     event = await latest(env, "REVOKE_GRANT_ERROR")
     assert event["clientId"] == client_id and event["error"] == "invalid_request", event
     assert POLICY_ERROR.items() <= event["details"].items(), event
-    await revert_to_builtin_profiles(env)
+    await clear_policies(env)  # revertToBuiltinProfiles
     still = await introspect(env, client_id, tokens["access_token"])
     assert still.json()["active"] is True, still.text
     assert (await revoke(env, client_id, tokens["refresh_token"])).status_code == 200
@@ -200,7 +170,7 @@ async def test_extended_client_policy_intefaces_for_userinfo_request(env: Env) -
     event = await latest(env, "USER_INFO_REQUEST_ERROR")
     assert event["error"] == "invalid_request" and "clientId" not in event, event
     assert POLICY_ERROR.items() <= event["details"].items(), event
-    await revert_to_builtin_profiles(env)
+    await clear_policies(env)  # revertToBuiltinProfiles
     assert (await userinfo(env, tokens["access_token"])).status_code == 200
 
 
@@ -216,7 +186,7 @@ async def test_extended_client_policy_intefaces_for_logout_request(env: Env) -> 
     event = await latest(env, "LOGOUT_ERROR")
     assert event["clientId"] == client_id and event["error"] == "invalid_request", event
     assert POLICY_ERROR.items() <= event["details"].items(), event
-    await revert_to_builtin_profiles(env)
+    await clear_policies(env)  # revertToBuiltinProfiles
     assert (await introspect(env, client_id, tokens["access_token"])).json()["active"] is True
     assert (await logout(env, client_id, tokens["refresh_token"])).status_code == 204
 

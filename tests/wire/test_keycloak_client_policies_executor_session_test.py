@@ -10,73 +10,46 @@ logout of the client) is refused with the executor's JSON error.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+import client_policies_port
 import group_port
 from browser_flow import REDIRECT, code_from, exchange, start, submit
+from client_policies_port import (
+    PROFILE_NAME,
+    USER,
+    apply_executors,
+    executor,
+    realm_fixture,
+    realm_with_test_user,
+    suffixed,
+)
 from doorkeep.clientpolicies import catalogue
-from group_port import fresh_realm
-from keycloak_port import admin_headers, get, put
+from keycloak_port import admin_headers, get
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+env = realm_fixture(realm_with_test_user)
+no_policies = client_policies_port.no_policies
 
-USER = "test-user@localhost"
-PROFILE_NAME, POLICY_NAME, CLIENT_NAME = "MyProfile", "MyPolicy", "Zahlungs-App"
+CLIENT_NAME = "Zahlungs-App"
 DETACHED = "id.token.as.detached.signature"
 FRONT_CHANNEL_NOT_ALLOWED = "Front-channel logout is not allowed for this client"
-_SUFFIX = itertools.count()
-
-
-def realm_rep() -> dict[str, Any]:
-    user = {
-        "username": USER,
-        "enabled": True,
-        "email": USER,
-        "emailVerified": True,
-        "firstName": "Tom",
-        "lastName": "Brady",
-        "credentials": [{"type": "password", "value": "password"}],
-    }
-    return {"realm": "test", "enabled": True, "sslRequired": "external", "eventsEnabled": True, "users": [user]}
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
 
 
 async def enforce(env: Env, provider: str, config: dict[str, Any] | None = None) -> None:
-    profile = {"name": PROFILE_NAME, "executors": [{"executor": provider, "configuration": config or {}}]}
-    await put(env, "/client-policies/profiles", {"profiles": [profile]})
-    policy = {
-        "name": POLICY_NAME,
-        "enabled": True,
-        "conditions": [{"condition": "any-client", "configuration": {}}],
-        "profiles": [PROFILE_NAME],
-    }
-    await put(env, "/client-policies/policies", {"policies": [policy]})
+    await apply_executors(env, executor(provider, config))
 
 
 async def create_client_by_admin(env: Env, **fields: Any) -> httpx.Response:
     rep = {
-        "clientId": f"{CLIENT_NAME}-{next(_SUFFIX)}",
+        "clientId": suffixed(CLIENT_NAME),
         "secret": "secret",
         "redirectUris": [REDIRECT],
         "attributes": {},

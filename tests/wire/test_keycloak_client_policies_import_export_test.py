@@ -11,29 +11,20 @@ import json
 
 import pytest
 
+import client_policies_loading
 import group_port
-from client_policies_port import (
-    SAMPLE_CLIENT_SCOPE,
+from client_policies_loading import (
     assert_expected_loaded_policies,
     assert_expected_loaded_profiles,
     setup_valid_profiles_and_policies,
 )
 from doorkeep.realms.exportimport import files as realm_io
-from group_port import fresh_realm
 from keycloak_port import admin_headers
-from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, {"realm": "test", "enabled": True, "groups": [{"name": "topGroup"}]})
-    made = await call(shared_env, "POST", "/client-scopes", {"name": SAMPLE_CLIENT_SCOPE, "protocol": "openid-connect"})
-    assert made.status_code == 201, made.text
-    return shared_env
+env = client_policies_loading.env
 
 
 async def realm_names(env: Env) -> set[str]:

@@ -19,44 +19,37 @@ from typing import Any
 
 import pytest
 
+import client_policies_loading
 import group_port
-from client_policies_port import (
+from client_policies_loading import (
     BASELINE_DESCRIPTION,
     BASELINE_EXECUTORS,
     FAPI1_BASELINE,
-    GLOBAL_PROFILE_NAMES,
     JWT_ONLY,
-    SAMPLE_CLIENT_ROLE,
-    SAMPLE_CLIENT_SCOPE,
     assert_expected_loaded_policies,
     assert_expected_loaded_profiles,
-    condition,
     executor_names,
     named,
-    pkce_enforcer,
     policies,
-    policy,
-    profile,
     profiles_with_globals,
-    revert,
-    secure_client_authenticator,
     setup_valid_profiles_and_policies,
 )
-from group_port import fresh_realm
+from client_policies_port import (
+    GLOBAL_PROFILE_NAMES,
+    SAMPLE_CLIENT_ROLE,
+    condition,
+    pkce_enforcer,
+    policy,
+    profile,
+    revert,
+    secure_client_authenticator,
+)
 from keycloak_port import ADMIN, admin_headers, get, put
-from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, {"realm": "test", "enabled": True, "groups": [{"name": "topGroup"}]})
-    made = await call(shared_env, "POST", "/client-scopes", {"name": SAMPLE_CLIENT_SCOPE, "protocol": "openid-connect"})
-    assert made.status_code == 201, made.text
-    return shared_env
+env = client_policies_loading.env
 
 
 @pytest.fixture(autouse=True)

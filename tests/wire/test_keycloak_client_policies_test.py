@@ -36,15 +36,27 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import itertools
 from typing import Any
 
 import httpx
 import pytest
 
+import client_policies_port
 import group_port
 from browser_flow import REDIRECT, code_from, exchange, start, submit
-from group_port import fresh_realm
+from client_policies_port import (
+    POLICY_NAME,
+    PROFILE_NAME,
+    SAMPLE_CLIENT_ROLE,
+    USER,
+    ClientPolicyRefused,
+    add_client_role,
+    create_client_by_admin,
+    get_client_by_admin,
+    realm_fixture,
+    realm_with_test_user,
+    suffixed,
+)
 from keycloak_port import get, put
 from role_port import call
 from support import password_grant
@@ -52,42 +64,8 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
-
-USER = "test-user@localhost"
-PROFILE_NAME, POLICY_NAME, SAMPLE_CLIENT_ROLE = "MyProfile", "MyPolicy", "sample-client-role"
-_SUFFIX = itertools.count()
-
-
-def realm_rep() -> dict[str, Any]:
-    user = {
-        "username": USER,
-        "enabled": True,
-        "email": USER,
-        "emailVerified": True,
-        "firstName": "Tom",
-        "lastName": "Brady",
-        "credentials": [{"type": "password", "value": "password"}],
-    }
-    return {"realm": "test", "enabled": True, "sslRequired": "external", "eventsEnabled": True, "users": [user]}
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
-
-
-def suffixed(name: str) -> str:
-    """``generateSuffixedName``."""
-    return f"{name}-{next(_SUFFIX)}"
+env = realm_fixture(realm_with_test_user)
+no_policies = client_policies_port.no_policies
 
 
 def executor(provider: str, **config: Any) -> dict[str, Any]:
@@ -111,38 +89,6 @@ async def update_policies(env: Env, *policies: tuple[str, list[dict[str, Any]], 
     await put(env, "/client-policies/policies", {"policies": reps})
 
 
-class ClientPolicyRefused(Exception):
-    """AbstractClientPoliciesTest's ClientPolicyException: the 400 body's ``error``."""
-
-    def __init__(self, body: dict[str, str]) -> None:
-        super().__init__(body.get("error"))
-        self.error = body.get("error")
-        self.description = body.get("error_description")
-
-
-async def create_client_by_admin(env: Env, client_id: str, **fields: Any) -> str:
-    rep: dict[str, Any] = {
-        "clientId": client_id,
-        "name": client_id,
-        "protocol": "openid-connect",
-        "bearerOnly": False,
-        "publicClient": False,
-        "serviceAccountsEnabled": True,
-        "redirectUris": [REDIRECT],
-        "attributes": {},
-        **fields,
-    }
-    response = await call(env, "POST", "/clients", rep)
-    if response.status_code == 400:
-        raise ClientPolicyRefused(response.json())
-    assert response.status_code == 201, response.text
-    return str(response.headers["location"]).rsplit("/", 1)[-1]
-
-
-async def get_client_by_admin(env: Env, cid: str) -> dict[str, Any]:
-    return dict(await get(env, f"/clients/{cid}"))
-
-
 async def update_client_by_admin(env: Env, cid: str, **fields: Any) -> None:
     rep = await get_client_by_admin(env, cid)
     attributes = fields.pop("attributes", None)
@@ -153,11 +99,6 @@ async def update_client_by_admin(env: Env, cid: str, **fields: Any) -> None:
     if response.status_code == 400:
         raise ClientPolicyRefused(response.json())
     assert response.status_code == 204, response.text
-
-
-async def add_client_role(env: Env, cid: str, name: str) -> None:
-    response = await call(env, "POST", f"/clients/{cid}/roles", {"name": name})
-    assert response.status_code == 201, response.text
 
 
 async def open_login_form(env: Env, client_id: str, **params: str) -> httpx.Response:

@@ -6,8 +6,9 @@ The policies apply the global profiles themselves; the clients' redirect URI is 
 The private-key-JWT and MTLS logins run checkNonceAndStateForCurrentClientDuringLogin,
 checkRedirectUriForCurrentClientDuringLogin and the hybrid ``code id_token`` response with its detached ID token;
 a request object travels as ``request`` (Keycloak's test registers it at a ``request_uri``), so its missing
-``nbf`` is ``invalid_request_object``.
-testFAPIBaselineConfidentialClientLogin and testFAPIBaselinePublicClientLogin are not ported yet."""
+``nbf`` is ``invalid_request_object``. The baseline logins log in as the test realm's user (Keycloak's adds
+``john``); the user's sessions and the client's consent go with the test's fresh realm, where
+logoutUserAndRevokeConsent removes them."""
 
 from __future__ import annotations
 
@@ -18,11 +19,15 @@ from typing import Any
 import jwt
 import pytest
 
+import client_policies_port
 import mtls_port
-from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
+from client_auth_support import secret_jwt
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_fixture, realm_rep
 from fapi_port import (
     KEYS,
+    PKCE,
     REDIRECT,
+    VERIFIER,
     assertion,
     assertion_form,
     authorize,
@@ -35,31 +40,14 @@ from fapi_port import (
     sign,
     use_global_profile,
 )
-from group_port import fresh_realm
-from keycloak_port import put
 from mtls_port import DEFAULT_DN, with_default_certificate
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = mtls_port.anyio_backend, mtls_port.shared_env
-VERIFIER = "1234567890123456789012345678901234567890123"  # 43
-CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
-PKCE = {"code_challenge": CHALLENGE, "code_challenge_method": "S256"}
-
-
-@pytest.fixture
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
+env = realm_fixture(realm_rep, scope="function")  # the realm afresh for every test
+no_policies = client_policies_port.no_policies
 
 
 async def refused_client(env: Env, **fields: Any) -> ClientPolicyRefused:
@@ -93,6 +81,64 @@ async def test_fapi_baseline_redirect_uri(env: Env) -> None:
     assert (await get_client_by_admin(env, cid))["redirectUris"] == ["https://hostname.com"]
     cid = await create_client_by_admin(env, "valid2", rootUrl="https://hostname2.com", redirectUris=None)
     assert (await get_client_by_admin(env, cid))["redirectUris"] == ["https://hostname2.com"]
+
+
+async def check_pkce_with_s256_required(env: Env, client_id: str) -> None:
+    """checkPKCEWithS256RequiredDuringLogin: a login without PKCE, then with ``plain`` PKCE, goes back refused."""
+    response = await authorize(env, **login_query(client_id))
+    assert redirected_error(response) == ("invalid_request", "Missing parameter: code_challenge_method")
+    plain = {"code_challenge": "234567890_234567890123", "code_challenge_method": "plain"}
+    response = await authorize(env, **login_query(client_id, **plain))
+    refused = ("invalid_request", "Invalid parameter: code challenge method is not matching the configured one")
+    assert redirected_error(response) == refused
+
+
+async def baseline_login(env: Env, client_id: str) -> str:
+    """The baseline profile's login checks (S256 PKCE, nonce and state, redirect URI), then a login with all of
+    them (the consent page accepted): the code."""
+    await check_pkce_with_s256_required(env, client_id)
+    await check_nonce_and_state(env, client_id)
+    await check_redirect_uri(env, client_id)
+    answer = await log_in(env, await authorize(env, **login_query(client_id, nonce="123456", **PKCE)))
+    assert "code" in answer, answer
+    return answer["code"]
+
+
+def assert_baseline_token_response(response: Any) -> None:
+    """assertSuccessfulTokenResponse under the baseline profile: the scope, the ID token's client and nonce, and
+    no certificate binding (only the advanced profile's holder-of-key-enforcer binds)."""
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body["scope"].split()) == {"openid", "profile", "email"}
+    id_token = jwt.decode(body["id_token"], options={"verify_signature": False})
+    assert (id_token["azp"], id_token["nonce"]) == ("foo", "123456")
+    assert "cnf" not in jwt.decode(body["access_token"], options={"verify_signature": False})
+
+
+async def test_fapi_baseline_confidential_client_login(env: Env) -> None:
+    """testFAPIBaselineConfidentialClientLogin: a client-secret-jwt client (confidential, no full scope) logs in with
+    S256 PKCE, a nonce and a redirect URI, and exchanges its code with an HS256 assertion signed by its secret."""
+    await use_global_profile(env, "fapi-1-baseline")
+    cid = await create_client_by_admin(env, "foo", clientAuthenticatorType="client-secret-jwt", secret="secret")
+    client = await get_client_by_admin(env, cid)
+    assert client["publicClient"] is False
+    assert client["clientAuthenticatorType"] == "client-secret-jwt"
+    assert client["fullScopeAllowed"] is False
+    code = await baseline_login(env, "foo")
+    signed = secret_jwt(env, "foo", "secret")  # getClientSecretSignedJWT("secret", Algorithm.HS256)
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": VERIFIER}
+    assert_baseline_token_response(await post_token(env, {**form, **assertion_form(signed)}))
+
+
+async def test_fapi_baseline_public_client_login(env: Env) -> None:
+    """testFAPIBaselinePublicClientLogin: a public client logs in with S256 PKCE, a nonce and a redirect URI, and
+    exchanges its code with the verifier."""
+    await use_global_profile(env, "fapi-1-baseline")
+    cid = await create_client_by_admin(env, "foo", publicClient=True)
+    assert (await get_client_by_admin(env, cid))["publicClient"] is True
+    code = await baseline_login(env, "foo")
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": VERIFIER}
+    assert_baseline_token_response(await post_token(env, {**form, "client_id": "foo"}))
 
 
 async def test_fapi_advanced_client_registration(env: Env) -> None:

@@ -8,20 +8,21 @@ logout with proofs after the login (DPoP itself has its own ports)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from typing import Any
 
 import jwt
 import pytest
 
+import client_policies_port
 import mtls_port
-from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_fixture, realm_rep
 from dpop_port import TOKEN_URL, ProofKey
 from fapi_port import (
     KEYS,
     PAR,
+    PKCE,
     REDIRECT,
+    VERIFIER,
     assertion,
     assertion_form,
     authorize,
@@ -35,33 +36,16 @@ from fapi_port import (
     sign,
     use_global_profile,
 )
-from group_port import fresh_realm
-from keycloak_port import put
 from mtls_port import DEFAULT_DN, with_default_certificate
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = mtls_port.anyio_backend, mtls_port.shared_env
-VERIFIER = "1234567890123456789012345678901234567890123"
-CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
-PKCE = {"code_challenge": CHALLENGE, "code_challenge_method": "S256"}
+env = realm_fixture(realm_rep, scope="function")  # the realm afresh for every test
+no_policies = client_policies_port.no_policies
 MTLS_PROFILES = ("fapi-2-security-profile", "fapi-2-message-signing")
 DPOP_PROFILES = ("fapi-2-dpop-security-profile", "fapi-2-dpop-message-signing")
-
-
-@pytest.fixture
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
 
 
 async def register(env: Env, **metadata: Any) -> Any:

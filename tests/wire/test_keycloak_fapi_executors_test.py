@@ -22,17 +22,20 @@ from typing import Any
 import jwt
 import pytest
 
+import client_policies_port
 import mtls_port
 from client_policies_port import (
     POLICY_NAME,
     PROFILE_NAME,
     SAMPLE_CLIENT_ROLE,
     ClientPolicyRefused,
+    add_client_role,
     condition,
     executor,
     get_client_by_admin,
     policy,
     profile,
+    realm_fixture,
     realm_rep,
     suffixed,
     update_client_by_admin,
@@ -44,7 +47,6 @@ from fapi_port import (
     KEYS,
     PAR,
     REDIRECT,
-    add_client_role,
     assert_client_policy_error,
     assertion,
     assertion_form,
@@ -59,31 +61,18 @@ from fapi_port import (
     request_object,
     sign,
 )
-from group_port import fresh_realm
-from keycloak_port import admin_headers, get, put
+from keycloak_port import admin_headers, get
 from mtls_port import with_default_certificate, with_other_certificate
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = mtls_port.anyio_backend, mtls_port.shared_env
+env = realm_fixture(realm_rep)
+no_policies = client_policies_port.no_policies
 EXECUTOR_SPI = "org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider"
 NOT_MATCHING = "Invalid parameter. Parameters in 'request' object not matching with request parameters"
 SECRET = "secret"
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
 
 
 async def use_profile(env: Env, *executors: dict[str, Any], conditions: list[dict[str, Any]] | None = None) -> None:

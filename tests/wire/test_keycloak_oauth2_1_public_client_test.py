@@ -5,18 +5,19 @@ no port. The DPoP proofs are dpop_port's (ES256)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from typing import Any
 
 import jwt
 import pytest
 
+import client_policies_port
 import mtls_port
-from client_policies_port import USER, get_client_by_admin, realm_rep
+from client_policies_port import USER, get_client_by_admin, realm_fixture, realm_rep
 from dpop_port import REVOKE_URL, TOKEN_URL, USERINFO_URL, ProofKey
 from fapi_port import (
+    PKCE,
     REDIRECT,
+    VERIFIER,
     authorize,
     create_client_by_admin,
     log_in,
@@ -25,32 +26,15 @@ from fapi_port import (
     redirected_error,
     use_global_profile,
 )
-from group_port import fresh_realm
-from keycloak_port import put
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = mtls_port.anyio_backend, mtls_port.shared_env
+env = realm_fixture(realm_rep, scope="function")  # the realm afresh for every test
+no_policies = client_policies_port.no_policies
 PROFILE = "oauth-2-1-for-public-client"
-VERIFIER = "1234567890123456789012345678901234567890123"
-CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
-PKCE = {"code_challenge": CHALLENGE, "code_challenge_method": "S256"}
 REGISTERED = REDIRECT.replace(":8543/", "/")  # validRedirectUri.replace(":8543/", "/")
-
-
-@pytest.fixture
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
 
 
 async def valid_client(env: Env, client_id: str) -> str:

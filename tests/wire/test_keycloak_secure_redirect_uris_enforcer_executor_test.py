@@ -15,73 +15,34 @@ token; here a client is registered dynamically with the step's good URIs and the
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import httpx
 import pytest
 
+import client_policies_port
 import group_port
 from browser_flow import REDIRECT, code_from, exchange, start, submit
-from group_port import fresh_realm
-from keycloak_port import get, put
+from client_policies_port import USER, apply_executors, executor, realm_fixture, realm_with_test_user, suffixed
+from keycloak_port import get
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+env = realm_fixture(realm_with_test_user)
+no_policies = client_policies_port.no_policies
 
-USER = "test-user@localhost"
-PROFILE_NAME, POLICY_NAME, CLIENT_NAME = "MyProfile", "MyPolicy", "Zahlungs-App"
+CLIENT_NAME = "Zahlungs-App"
 PROVIDER = "secure-redirect-uris-enforcer"
 HTTPS_APP = "https://127.0.0.1:8543/auth/realms/master/app/auth"  # the Java server's app page, https
 DCR = "/realms/test/clients-registrations/openid-connect"
-_SUFFIX = itertools.count()
-
-
-def realm_rep() -> dict[str, Any]:
-    user = {
-        "username": USER,
-        "enabled": True,
-        "email": USER,
-        "emailVerified": True,
-        "firstName": "Tom",
-        "lastName": "Brady",
-        "credentials": [{"type": "password", "value": "password"}],
-    }
-    return {"realm": "test", "enabled": True, "sslRequired": "external", "eventsEnabled": True, "users": [user]}
-
-
-@pytest.fixture(scope="module")
-async def env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
-
-
-@pytest.fixture(autouse=True)
-async def no_policies(env: Env) -> Any:
-    env.http.cookies.clear()
-    yield
-    await put(env, "/client-policies/policies", {"policies": []})
-    await put(env, "/client-policies/profiles", {"profiles": []})
-
-
-def suffixed(name: str) -> str:
-    return f"{name}-{next(_SUFFIX)}"
 
 
 async def enforce(env: Env, **config: Any) -> None:
     """The profile with the executor as ``createSecureRedirectUrisEnforcerExecutorConfig`` sets it, and the policy
     with the any-client condition."""
-    profile = {"name": PROFILE_NAME, "executors": [{"executor": PROVIDER, "configuration": config}]}
-    await put(env, "/client-policies/profiles", {"profiles": [profile]})
-    policy = {
-        "name": POLICY_NAME,
-        "enabled": True,
-        "conditions": [{"condition": "any-client", "configuration": {}}],
-        "profiles": [PROFILE_NAME],
-    }
-    await put(env, "/client-policies/policies", {"policies": [policy]})
+    await apply_executors(env, executor(PROVIDER, config))
 
 
 async def register_by_admin(env: Env, redirect_uris: list[str], **fields: Any) -> httpx.Response:

@@ -16,7 +16,7 @@ import platform
 import sys
 from typing import Any
 
-from doorkeep import __version__, events
+from doorkeep import __version__, events, features
 from doorkeep.admin import installation
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
 from doorkeep.admin.keystores import FORMATS as KEYSTORE_TYPES
@@ -237,13 +237,19 @@ def shown_to(info: dict[str, Any], *, system: bool, version: bool) -> dict[str, 
     return out
 
 
-def server_info(now: int, started: int) -> dict[str, Any]:
-    """The ServerInfoRepresentation Doorkeep serves."""
+def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The ServerInfoRepresentation Doorkeep serves; ``disabled``, the features --features-disabled turns off,
+    are ``profileInfo.disabledFeatures`` by their Profile.Feature names (ProfileInfoRepresentation.create)."""
     theme = [{"name": "keycloak", "locales": ["en"]}]
     mapper_ids = [m[0] for m in MAPPER_TYPES]
     return {
         "systemInfo": system_info(now, started),
-        "profileInfo": {"name": "community", "disabledFeatures": [], "previewFeatures": [], "experimentalFeatures": []},
+        "profileInfo": {
+            "name": "community",
+            "disabledFeatures": features.enum_names(disabled),
+            "previewFeatures": [],
+            "experimentalFeatures": [],
+        },
         "features": [],
         "cryptoInfo": {
             "cryptoProvider": "cryptography (Python)",

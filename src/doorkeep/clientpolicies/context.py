@@ -25,6 +25,7 @@ class Event(enum.Enum):
     # ClientSecretRotationContext, DynamicClientUpdatedContext): the executors may still change it
     REGISTERED = "REGISTERED"
     UPDATED = "UPDATED"
+    UNREGISTER = "UNREGISTER"  # before an administrator deletes a client (AdminClientUnregisterContext)
     # AuthorizationEndpoint.process, before the client is checked and the request parsed (secure-par-content)
     PRE_AUTHORIZATION_REQUEST = "PRE_AUTHORIZATION_REQUEST"
     AUTHORIZATION_REQUEST = "AUTHORIZATION_REQUEST"
@@ -39,6 +40,8 @@ class Event(enum.Enum):
     LOGOUT_REQUEST = "LOGOUT_REQUEST"
     BACKCHANNEL_AUTHENTICATION_REQUEST = "BACKCHANNEL_AUTHENTICATION_REQUEST"  # CIBA (oauth/ciba/endpoint.py)
     BACKCHANNEL_TOKEN_REQUEST = "BACKCHANNEL_TOKEN_REQUEST"  # CIBA's grant (oauth/grants/ciba.py)
+    DEVICE_AUTHORIZATION_REQUEST = "DEVICE_AUTHORIZATION_REQUEST"  # DeviceEndpoint (oauth/device_authorization.py)
+    DEVICE_TOKEN_REQUEST = "DEVICE_TOKEN_REQUEST"  # DeviceGrantType (oauth/grants/device_code.py)
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -51,10 +54,11 @@ BY_AUTHENTICATED_USER = "ByAuthenticatedUser"
 class ClientPolicyViolation(Exception):
     """ClientPolicyException: ``error`` is the OAuth error code, ``description`` Keycloak's detail."""
 
-    def __init__(self, error: str, description: str) -> None:
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
         super().__init__(f"{error}: {description}")
         self.error = error
         self.description = description
+        self.status = status  # getErrorStatus: 400 but where an executor asks for another (holder-of-key's 401)
 
 
 @dataclasses.dataclass(frozen=True)

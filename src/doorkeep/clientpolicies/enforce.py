@@ -44,10 +44,11 @@ def _refusal(code: str) -> type[e.OAuthError]:
 
 
 def oauth_error(violation: ClientPolicyViolation) -> e.OAuthError:
-    """The refusal as the endpoints answer a ClientPolicyException: 400, the executor's error and detail; the
+    """The refusal as the endpoints answer a ClientPolicyException: its status (400 unless the executor set another),
+    the executor's error and detail; the
     event records the error, its reason ``client_policy_error`` and the two (Details.CLIENT_POLICY_ERROR*)."""
     cls = _OAUTH_ERRORS.get(violation.error) or _refusal(violation.error)
-    err = cls(violation.description, status=400)
+    err = cls(violation.description, status=violation.status)
     err.event_details.update(
         {
             "reason": CLIENT_POLICY_ERROR,
@@ -214,6 +215,17 @@ async def after_client_write(
     if target["secret"] == client.secret and attributes == client.attributes:
         return client
     return dataclasses.replace(client, secret=target["secret"], attributes=attributes)
+
+
+async def on_unregister(tx: Tx, realm: Realm, client: Client) -> None:
+    """UNREGISTER before the admin API deletes ``client`` (ClientResource.deleteClient's AdminClientUnregisterContext):
+    400 ``{"error", "error_description"}`` with the executor's error and detail when one refuses."""
+    if not engine.has_policies(realm):
+        return
+    try:
+        engine.run(realm, PolicyContext(Event.UNREGISTER, client=await client_facts(tx, client)))
+    except ClientPolicyViolation as violation:
+        raise AdminError(400, violation.error, key="error", description=violation.description) from None
 
 
 async def on_pre_authorization(

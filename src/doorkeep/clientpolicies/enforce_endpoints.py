@@ -6,11 +6,11 @@ ClientPolicyViolation back rather than raising it; ``pre_authorization`` raises 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep.clientpolicies import engine
-from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, Params, PolicyContext
+from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, Params, PolicyContext, RequestFacts
 from doorkeep.clientpolicies.enforce import CLIENT_POLICY_ERROR, PreAuthorizationRefusal, client_facts, oauth_error
 from doorkeep.model import Client, Realm
 
@@ -33,7 +33,7 @@ def event_details(violation: ClientPolicyViolation) -> dict[str, str]:
 
 
 def as_oauth_error(violation: ClientPolicyViolation) -> e.OAuthError:
-    """CorsErrorResponseException(cors, error, detail, 400): the executor's own error code and detail."""
+    """CorsErrorResponseException(cors, error, detail, status): the executor's own error code, detail and status."""
     return oauth_error(violation)
 
 
@@ -61,13 +61,16 @@ async def refusal(
     params: Params,
     *,
     http_method: str | None = None,
+    certificates: tuple[Any, ...] = (),
 ) -> ClientPolicyViolation | None:
     """Run the policies on ``event`` of ``client`` (the authenticated caller; None where Keycloak knows none yet,
-    at userinfo): the executor's refusal, or None when they let the request through."""
+    at userinfo): the executor's refusal, or None when they let the request through. ``certificates``: the
+    client's certificate chain (mTLS), which holder-of-key-enforcer checks a token's binding against."""
     if not engine.has_policies(realm):
         return None
     facts = None if client is None else await client_facts(tx, client)
-    context = PolicyContext(event, client=facts, params=params, http_method=http_method)
+    request = RequestFacts(certificates=certificates)
+    context = PolicyContext(event, client=facts, params=params, http_method=http_method, request=request)
     try:
         engine.run(realm, context)
     except ClientPolicyViolation as violation:

@@ -161,20 +161,31 @@ def secure_client_authentication_assertion(config: dict[str, Any], context: Poli
 
 def holder_of_key_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
     """HolderOfKeyEnforcerExecutor: certificate-bound tokens configured on the client (``auto-configure`` sets
-    them); a token request comes with a client certificate; a refresh token is bound to the request's."""
+    them); a token request (code, client credentials, CIBA) comes with a client certificate; a refresh token, and
+    the token revoked or logged out with, is bound to the request's. (USERINFO_REQUEST's check is the userinfo
+    endpoint's own for a bound token, oauth/userinfo.py.)"""
     if context.event in CRUD:
         assert context.proposed is not None
         if flag(config, "auto-configure"):
             _attributes(context.proposed)[mtls.CLIENT_ATTRIBUTE] = "true"
         if str((context.proposed.get("attributes") or {}).get(mtls.CLIENT_ATTRIBUTE, "")).lower() != "true":
             raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: MTLS token in disabled")
-    elif context.event in (Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST):
+    elif context.event in (Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST, Event.BACKCHANNEL_TOKEN_REQUEST):
         if mtls.confirmation(context.request.certificates) is None:
             raise ClientPolicyViolation(INVALID_REQUEST, mtls.MISSING)
     elif context.event is Event.TOKEN_REFRESH:
         claims = _token_claims(_form(context).get("refresh_token"))
         if claims is not None and not mtls.bound_to(claims, context.request.certificates):
             raise ClientPolicyViolation(INVALID_GRANT, mtls.MISMATCH)
+    elif context.event in _BOUND_TOKEN_PARAMETER:  # checkTokenRevoke, checkLogout: Errors.NOT_ALLOWED, 401
+        claims = _token_claims(_form(context).get(_BOUND_TOKEN_PARAMETER[context.event]))
+        if claims is not None and not mtls.bound_to(claims, context.request.certificates):
+            raise ClientPolicyViolation(NOT_ALLOWED, mtls.MISMATCH, status=401)
+
+
+# the token holder-of-key-enforcer checks at revocation and at the logout with a refresh token
+_BOUND_TOKEN_PARAMETER = {Event.TOKEN_REVOKE: "token", Event.LOGOUT_REQUEST: "refresh_token"}
+NOT_ALLOWED = "not_allowed"  # Errors.NOT_ALLOWED
 
 
 def _token_claims(token: str | None) -> dict[str, Any] | None:

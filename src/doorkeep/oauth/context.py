@@ -30,6 +30,7 @@ class Services:
     codec: TokenCodec
     client_keys: ClientKeys | None = None  # JWK sets of clients' jwks.url (oauth/client_keys.py)
     read_only: ReadOnlyAttributes = read_only.BUILT_IN  # the attributes users and admins may not change
+    disabled_features: frozenset[str] = frozenset()  # --features-disabled (doorkeep.features)
 
 
 class Form:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import OAuthError
 from doorkeep.model import DeviceCode
 from doorkeep.oauth import device_codes, token_endpoint
@@ -97,6 +99,9 @@ async def authorize_device(tx: Tx, services: Services, req: OAuthRequest) -> Dev
             },
         )
         raise
+    # DeviceAuthorizationRequestContext, after the PKCE checks: a refusal is the executor's error and detail, 400,
+    # and DeviceEndpoint records no event for it
+    await client_policies.on_request(tx, req.realm, Event.DEVICE_AUTHORIZATION_REQUEST, client, req.form)
     if challenge is not None and method is None:
         method = "plain"  # RFC 7636 §4.3
     expires_in = device_codes.lifespan(req.realm, client)

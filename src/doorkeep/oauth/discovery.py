@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from doorkeep import features
 from doorkeep.keys import material
 from doorkeep.model import ClientScope
 from doorkeep.oauth import authorize, client_assertion, dpop, pkce, token_encryption, token_endpoint, userinfo
@@ -46,10 +47,12 @@ def configuration(
     registration: bool = False,
     acr_values: list[str] | None = None,
     backend: str | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
-    Keycloak also lists CIBA.
+    ``disabled``: the features --features-disabled turns off (doorkeep.features): their grant types are not
+    listed, nor, with device-flow off, the device endpoint; the CIBA and PAR endpoints stay, as in Keycloak.
     A client library may pick any advertised option, so only what works here is listed. Request objects
     are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
@@ -60,6 +63,7 @@ def configuration(
     scope_names = ["openid"] + [
         s.name for s in scopes if str(s.attributes.get("include.in.openid.provider.metadata", "true")) == "true"
     ]
+    device = {} if features.DEVICE_FLOW in disabled else {"device_authorization_endpoint": f"{oidc}/auth/device"}
     return {
         "issuer": issuer,
         "authorization_endpoint": f"{oidc}/auth",
@@ -71,7 +75,7 @@ def configuration(
         "frontchannel_logout_supported": True,
         "jwks_uri": f"{back}/certs",
         "check_session_iframe": f"{oidc}/login-status-iframe.html",
-        "grant_types_supported": sorted([*token_endpoint.GRANTS, IMPLICIT]),
+        "grant_types_supported": sorted([*token_endpoint.supported_grants(disabled), IMPLICIT]),
         "acr_values_supported": ["0", "1"] if acr_values is None else acr_values,  # oauth/acr.py: supported
         "response_types_supported": RESPONSE_TYPES,
         "subject_types_supported": ["public", "pairwise"],
@@ -130,7 +134,7 @@ def configuration(
         "revocation_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
-        "device_authorization_endpoint": f"{oidc}/auth/device",
+        **device,  # only while the DEVICE_FLOW feature is on, as OIDCWellKnownProvider has it
         # CIBA (oauth/ciba/): CibaConfig.CIBA_SUPPORTED_MODES, the backend URL, the asymmetric algorithms
         "backchannel_token_delivery_modes_supported": [ciba_config.POLL, ciba_config.PING],
         "backchannel_authentication_endpoint": f"{back}/ext/ciba/auth",
@@ -142,7 +146,7 @@ def configuration(
             "token_endpoint": f"{back}/token",
             "revocation_endpoint": f"{oidc}/revoke",
             "introspection_endpoint": f"{back}/token/introspect",
-            "device_authorization_endpoint": f"{oidc}/auth/device",
+            **device,
             "registration_endpoint": f"{backend or issuer}/clients-registrations/openid-connect",
             "userinfo_endpoint": f"{back}/userinfo",
             "pushed_authorization_request_endpoint": f"{back}/ext/par/request",

@@ -46,7 +46,13 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     token = req.form.get("refresh_token")
     if token is not None:  # LOGOUT_REQUEST, once the "No refresh token" check passed
         violation = await enforce_endpoints.refusal(
-            tx, req.realm, Event.LOGOUT_REQUEST, client, req.form, http_method=req.method
+            tx,
+            req.realm,
+            Event.LOGOUT_REQUEST,
+            client,
+            req.form,
+            http_method=req.method,
+            certificates=req.client_certificates,
         )
         if violation is not None:
             await _logout_error(

@@ -50,7 +50,9 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
     if req.form.has_duplicates():
         raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
-    violation = await enforce_endpoints.refusal(tx, req.realm, Event.TOKEN_REVOKE, client, req.form)
+    violation = await enforce_endpoints.refusal(
+        tx, req.realm, Event.TOKEN_REVOKE, client, req.form, certificates=req.client_certificates
+    )
     if violation is not None:  # TOKEN_REVOKE: the executor's error and detail, with Cors
         await refusals.error(violation.error, **enforce_endpoints.event_details(violation))
         raise enforce_endpoints.as_oauth_error(violation)

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
-from doorkeep import events
+from doorkeep import events, features
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
 from doorkeep.oauth import dpop, mtls, parameter_limits, token_encryption
@@ -42,6 +42,15 @@ GRANTS: dict[str, Grant] = {
     token_exchange.GRANT_TYPE: token_exchange.grant,
     ciba.GRANT_TYPE: ciba.grant,
 }
+
+# The grants a feature brings (CibaGrantTypeFactory, DeviceGrantTypeFactory: isSupported is the feature's switch).
+FEATURE_OF_GRANT: dict[str, str] = {ciba.GRANT_TYPE: features.CIBA, device_code.GRANT_TYPE: features.DEVICE_FLOW}
+
+
+def supported_grants(disabled: frozenset[str]) -> list[str]:
+    """The grant types served with the ``disabled`` features off (OIDCWellKnownProvider.getGrantTypesSupported)."""
+    return [name for name in GRANTS if FEATURE_OF_GRANT.get(name) not in disabled]
+
 
 # OAuth2GrantType.getSupportedMultivaluedRequestParameters: what a grant takes more than once.
 MULTIVALUED: dict[str, frozenset[str]] = {token_exchange.GRANT_TYPE: token_exchange.MULTIVALUED}
@@ -129,7 +138,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
     if grant_type is None:
         raise e.InvalidRequest(e.MISSING_GRANT_TYPE)
     grant = GRANTS.get(grant_type)
-    if grant is None:
+    if grant is None or FEATURE_OF_GRANT.get(grant_type) in services.disabled_features:
         raise e.UnsupportedGrantType(e.UNSUPPORTED_GRANT_TYPE)
     client: Client | None = None
     try:

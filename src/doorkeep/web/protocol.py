@@ -103,6 +103,7 @@ async def well_known(request: Request) -> Response:
             registration=realm.registration_allowed,
             acr_values=acr.supported(realm),
             backend=f"{backend_url(request)}/realms/{realm.name}",
+            disabled=state(request).services.disabled_features,
         )
 
     document = await in_transaction(request, work, write=False)

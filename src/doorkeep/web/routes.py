@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from doorkeep.features import CIBA, DEVICE_FLOW, PAR
 from doorkeep.oauth import login_session
 from doorkeep.web import (
     account,
@@ -34,6 +35,7 @@ from doorkeep.web.admin_console.routes import routes as admin_console_routes
 from doorkeep.web.clientreg import routes as client_registration
 from doorkeep.web.console import account as account_console
 from doorkeep.web.console import static as console_static
+from doorkeep.web.feature_gate import requires
 
 OIDC = "/realms/{realm}/protocol/openid-connect"
 
@@ -69,13 +71,13 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/logout", browser_session.logout, methods=["GET", "POST"]),
         Route(f"{OIDC}/logout/backchannel-logout", protocol.backchannel_logout_endpoint, methods=["POST"]),
         Route(f"{OIDC}/auth", login.authorize_endpoint, methods=["GET", "POST"]),
-        Route(f"{OIDC}/auth/device", protocol.authorize_device, methods=["POST"]),
-        Route(f"{OIDC}/ext/par/request", protocol.pushed_authorization_request, methods=["POST"]),
-        Route(f"{OIDC}/ext/ciba/auth", protocol.backchannel_authentication, methods=["POST"]),
-        Route(f"{OIDC}/ext/ciba/auth/callback", ciba.callback_endpoint, methods=["POST"]),
-        Route("/realms/{realm}/device", device.verification_page, methods=["GET"]),
-        Route("/realms/{realm}/device", device.verification_form, methods=["POST"]),
-        Route("/realms/{realm}/device/status", device.status, methods=["GET"]),
+        Route(f"{OIDC}/auth/device", requires(DEVICE_FLOW, protocol.authorize_device), methods=["POST"]),
+        Route(f"{OIDC}/ext/par/request", requires(PAR, protocol.pushed_authorization_request), methods=["POST"]),
+        Route(f"{OIDC}/ext/ciba/auth", requires(CIBA, protocol.backchannel_authentication), methods=["POST"]),
+        Route(f"{OIDC}/ext/ciba/auth/callback", requires(CIBA, ciba.callback_endpoint), methods=["POST"]),
+        Route("/realms/{realm}/device", requires(DEVICE_FLOW, device.verification_page), methods=["GET"]),
+        Route("/realms/{realm}/device", requires(DEVICE_FLOW, device.verification_form), methods=["POST"]),
+        Route("/realms/{realm}/device/status", requires(DEVICE_FLOW, device.status), methods=["GET"]),
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
         Route(
             "/realms/{realm}/login-actions/first-broker-login", broker_first_login.first_broker_login, methods=["POST"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep.clientpolicies import enforce as client_policies
-from doorkeep.clientpolicies.context import Event
+from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.model import DEVICE_DENIED, DEVICE_PENDING, ISSUER_NOTE, Client, Consent, User
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
@@ -60,7 +60,13 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise e.InvalidGrant("Invalid Auth Req ID", event_error="")
     try:
         verdict = await client_policies.on_request(
-            tx, req.realm, Event.BACKCHANNEL_TOKEN_REQUEST, client, req.form, scope=str(claims.get("scope") or "")
+            tx,
+            req.realm,
+            Event.BACKCHANNEL_TOKEN_REQUEST,
+            client,
+            req.form,
+            scope=str(claims.get("scope") or ""),
+            request=RequestFacts(issuer=req.issuer, certificates=req.client_certificates),  # holder-of-key-enforcer's
         )
     except e.OAuthError as refused:  # always invalid_grant here; the event keeps the executor's error
         failure = e.InvalidGrant(refused.description, event_error=refused.error)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.model import DEVICE_DENIED, DEVICE_PENDING, Client
 from doorkeep.oauth import acr, device_codes, pkce
 from doorkeep.oauth import scopes as scope_rules
@@ -72,6 +74,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise _with_session(e.InvalidGrant(e.AUTH_ERROR, event_error="invalid_code"), us.id, sid)
     if not policy.user_session_valid(req.realm, us, now):
         raise _with_session(e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found"), us.id, sid)
+    try:  # DeviceTokenRequestContext: a refusal is invalid_grant with the executor's detail, its event the error
+        await client_policies.on_request(tx, req.realm, Event.DEVICE_TOKEN_REQUEST, client, req.form)
+    except e.OAuthError as refused:
+        failure = e.InvalidGrant(refused.description, event_error=refused.error)
+        failure.event_details = refused.event_details
+        raise _with_session(failure, us.id, sid) from None
     try:
         granted = await scope_rules.resolve(tx, client, stored.scope)
     except e.OAuthError:  # a requested scope is no longer the client's

@@ -193,6 +193,7 @@ async def delete_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
+        await client_policies.on_unregister(call.tx, call.realm, client)
         if client.client_id in INTERNAL_CLIENTS:  # the realm cannot work without them
             raise CANNOT_DELETE
         await operations.delete_client(call.tx, client)

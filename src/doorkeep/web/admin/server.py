@@ -26,7 +26,8 @@ async def serverinfo(request: Request) -> Response:
         identity = call.identity
         if not (identity.master_admin or identity.management_roles):
             raise FORBIDDEN
-        info = server_info(call.now, state(request).started or call.now)
+        app = state(request)
+        info = server_info(call.now, app.started or call.now, app.services.disabled_features)
         system = identity.realm.name == MASTER or VIEW_SYSTEM in identity.management_roles
         return ok(shown_to(info, system=system, version=identity.can(identity.realm, "manage-realm")))
 

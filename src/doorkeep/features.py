@@ -1,0 +1,51 @@
+"""The Keycloak features ``--features-disabled`` turns off (Keycloak's Profile.Feature, all DEFAULT ones in 26).
+
+Each is named as Keycloak's option names it (``device-flow``, optionally versioned: ``ciba:v1``) and reported in
+serverinfo's ``profileInfo.disabledFeatures`` under its Profile.Feature enum name (``DEVICE_FLOW``), as
+ProfileInfoRepresentation does. What turning one off changes, as in Keycloak:
+
+- ``impersonation``: ``users/{id}/impersonation`` answers 501 (ProfileHelper.requireFeature).
+- ``ciba``: CibaGrantTypeFactory and CibaRootEndpoint are not supported, so the token endpoint refuses the CIBA
+  grant as an unsupported grant_type and ``ext/ciba/...`` is 404; discovery drops the grant type but, as
+  OIDCWellKnownProvider does, still names the backchannel authentication endpoint.
+- ``par``: ParRootEndpoint is not supported: ``ext/par/request`` is 404 (discovery still names it, as Keycloak's).
+- ``device-flow``: AuthorizationEndpoint.authorizeDevice returns no resource (404), DeviceGrantTypeFactory is not
+  supported, and discovery omits ``device_authorization_endpoint`` (and its mTLS alias).
+"""
+
+from __future__ import annotations
+
+IMPERSONATION = "impersonation"
+CIBA = "ciba"
+PAR = "par"
+DEVICE_FLOW = "device-flow"
+
+# option name → Profile.Feature enum name, in Profile.Feature's order
+KNOWN: dict[str, str] = {
+    IMPERSONATION: "IMPERSONATION",
+    CIBA: "CIBA",
+    PAR: "PAR",
+    DEVICE_FLOW: "DEVICE_FLOW",
+}
+VERSION = ":v1"  # each of these features has one version; Keycloak accepts ``name:v1`` for it
+
+
+def parse(value: str | None) -> tuple[frozenset[str], list[str]]:
+    """The features a comma-separated ``--features-disabled`` names, and the names that are no known feature."""
+    known: set[str] = set()
+    unknown: list[str] = []
+    for raw in (value or "").split(","):
+        name = raw.strip()
+        if not name:
+            continue
+        bare = name.removesuffix(VERSION)
+        if bare in KNOWN:
+            known.add(bare)
+        else:
+            unknown.append(name)
+    return frozenset(known), unknown
+
+
+def enum_names(disabled: frozenset[str]) -> list[str]:
+    """ProfileInfoRepresentation's ``disabledFeatures``: the Profile.Feature names, in the enum's order."""
+    return [enum for name, enum in KNOWN.items() if name in disabled]
