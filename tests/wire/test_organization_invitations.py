@@ -205,6 +205,19 @@ async def test_expired_links_join_nobody(realm: Env, mail: Sink) -> None:
     assert await _member(env, org, user) is None
 
 
+async def test_a_link_to_an_organization_since_deleted_joins_nothing(realm: Env, mail: Sink) -> None:
+    """InviteOrgActionTokenHandler's ORG_NOT_FOUND: the organization deleted after the mail was sent."""
+    env = realm
+    org = await _org(env)
+    user = (await seed_user(env.db, env.clock, "test", "invited")).id
+    assert (await _invite(env, org, "invite-existing-user", id=user)).status_code == 204
+    assert (await env.http.delete(f"{ORGS}/{org}", headers=await env.admin_headers())).status_code == 204
+    [message] = mail.received
+    page = await env.http.get(message.link())
+    assert page.status_code == 200 and "Organization not found." in page.text
+    assert [e.error for e in await _events(env, "INVITE_ORG_ERROR")] == ["org_not_found"]
+
+
 @pytest.mark.parametrize(
     ("path", "form", "status", "body"),
     [

@@ -49,7 +49,8 @@ async def handle(
 ) -> Response:
     """InviteOrgActionTokenHandler.handleToken."""
     ui = page_locale.language(request, realm, user=user)
-    org = await tx.organizations.get(realm.id, token.org_id or "")
+    # OrganizationProvider.getById: none while the realm has organizations off
+    org = await tx.organizations.get(realm.id, token.org_id or "") if realm.organizations_enabled else None
     details: dict[str, str | None] = {"username": user.username, "email": token.email}
 
     async def record(error: str | None = None) -> None:
