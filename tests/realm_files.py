@@ -29,6 +29,7 @@ BUILTIN_SCOPES = [
     "email",
     "microprofile-jwt",
     "offline_access",
+    "organization",
     "phone",
     "profile",
     "roles",

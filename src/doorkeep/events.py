@@ -59,6 +59,8 @@ SAVED_BY_DEFAULT: tuple[str, ...] = (
     *_with_errors("UPDATE_CREDENTIAL"),
     # and of REMOVE_TOTP (the Account REST removing any credential, a WebAuthn key included), saved by default too
     *_with_errors("REMOVE_CREDENTIAL"),
+    # Keycloak 26's organization invitation accepted (InviteOrgActionTokenHandler), saved by default
+    *_with_errors("INVITE_ORG"),
 )
 NOT_SAVED_BY_DEFAULT: tuple[str, ...] = (
     *_with_errors("""REFRESH_TOKEN VALIDATE_ACCESS_TOKEN INTROSPECT_TOKEN INVALID_SIGNATURE REGISTER_NODE

@@ -252,7 +252,7 @@ def test_client_default_and_optional_client_scopes(suite_admin: KeycloakAdmin, s
     """Upstream's test_client_default_client_scopes and test_client_optional_client_scopes, one per kind.
 
     Keycloak 26 links basic, web-origins, acr, profile, roles and email by default (6) and address, phone,
-    offline_access, microprofile-jwt and organization as optional (5); Doorkeep has no organizations (4).
+    offline_access, microprofile-jwt and organization as optional (5), as Doorkeep does.
     """
     admin = suite_admin
     admin.change_current_realm(suite_realm)
@@ -261,7 +261,7 @@ def test_client_default_and_optional_client_scopes(suite_admin: KeycloakAdmin, s
     delete = getattr(admin, f"delete_client_{kind}_client_scope")
     client_id = admin.create_client({"name": "role-testing-client", "clientId": "role-testing-client"})
     before = len(get(client_id))
-    assert before == (6 if kind == "default" else 4)
+    assert before == (6 if kind == "default" else 5)
     scope_id = admin.create_client_scope(
         {"name": f"test-client-{kind}-scope", "protocol": "openid-connect", "attributes": {}}, skip_exists=False
     )

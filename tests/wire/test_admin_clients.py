@@ -14,7 +14,7 @@ pytestmark = pytest.mark.anyio
 CLIENTS = "/admin/realms/test/clients"
 SCOPES = "/admin/realms/test/client-scopes"
 REALM_DEFAULTS = {"acr", "basic", "email", "profile", "roles", "web-origins"}
-REALM_OPTIONALS = {"address", "microprofile-jwt", "offline_access", "phone"}
+REALM_OPTIONALS = {"address", "microprofile-jwt", "offline_access", "organization", "phone"}
 
 
 async def _setup(env: Env) -> dict[str, str]:

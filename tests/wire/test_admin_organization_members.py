@@ -135,12 +135,3 @@ async def test_membership_changes_are_organization_membership_events(realm: Env)
     ]
     created = next(e for e in found if e["operationType"] == "CREATE")
     assert '"alias":"acme"' in created["representation"].replace(" ", "")
-
-
-async def test_invitations_answer_not_implemented(realm: Env) -> None:
-    env = realm
-    org, h = await _org(env, "acme")
-    for path in ("invite-user", "invite-existing-user"):
-        response = await env.http.post(f"{ORGS}/{org}/members/{path}", data={"email": "x@acme.org"}, headers=h)
-        assert response.status_code == 501
-        assert response.json()["error"] == "HTTP 501 Not Implemented"

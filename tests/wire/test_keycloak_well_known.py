@@ -7,7 +7,7 @@ Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's tes
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
 LACKING: encrypted
 request objects, HMAC-signed JARM responses, UMA, HMAC-signed ID tokens
-and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
+(NOT_PROVISIONED: the built-in client scopes a realm lacks; none now that realms get ``organization``).
 The same holds for testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
 
 Left out: testDpopSigningAlgValuesSupportedWithDpop (no DPoP) and OIDCWellKnownProviderTest's own
@@ -44,9 +44,8 @@ NO_CACHE = "no-cache, must-revalidate, no-transform, no-store"
 ASYMMETRIC = ["PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA"]
 ALL_SIGNING = [*ASYMMETRIC, "HS256", "HS384", "HS512"]
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt", "tls_client_auth"]
-# assertScopesSupportedMatchesWithRealm: Keycloak 26's built-in client scopes, all in the metadata; Doorkeep's
-# realms have no ``organization`` scope (no Organizations feature).
-NOT_PROVISIONED = ("organization",)
+# assertScopesSupportedMatchesWithRealm: Keycloak 26's built-in client scopes, all in the metadata.
+NOT_PROVISIONED: tuple[str, ...] = ()
 KEYCLOAK_SCOPES = [
     "openid",
     "offline_access",

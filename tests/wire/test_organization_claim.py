@@ -1,7 +1,8 @@
 """The ``organization`` claim (Keycloak 26's OrganizationMembershipMapper and the dynamic OrganizationScope).
 
 Ported in part from Keycloak's OrganizationOIDCProtocolMapperTest; the Keycloak method each test follows is named
-in its docstring. The scope here is made as Keycloak makes its built-in ``organization`` client scope.
+in its docstring. The scope is the realm's built-in ``organization`` client scope (an optional one, Keycloak's
+OIDCLoginProtocolFactory), its mapper's configuration changed where a test says so.
 """
 
 from __future__ import annotations
@@ -36,14 +37,17 @@ async def _setup(env: Env, **config: str) -> dict[str, str]:
     """Organizations on; an optional ``organization`` scope on ``app``; user1 in ``acme`` and ``beta``."""
     h = await env.admin_headers()
     assert (await env.http.put(REALM, json={"organizationsEnabled": True}, headers=h)).status_code == 204
-    mapper = {**MAPPER, "config": {**MAPPER["config"], **config}}  # type: ignore[dict-item]
-    scope = {"name": "organization", "protocol": "openid-connect", "protocolMappers": [mapper]}
-    made = await env.http.post(f"{REALM}/client-scopes", json=scope, headers=h)
-    assert made.status_code == 201, made.text
-    scope_id = made.headers["location"].rsplit("/", 1)[1]
+    scopes = (await env.http.get(f"{REALM}/client-scopes", headers=h)).json()
+    [scope] = [s for s in scopes if s["name"] == "organization"]
+    [mapper] = scope["protocolMappers"]
+    assert {k: v for k, v in mapper.items() if k != "id"} == {**MAPPER, "consentRequired": False}
+    if config:
+        mapper["config"] |= config
+        models = f"{REALM}/client-scopes/{scope['id']}/protocol-mappers/models/{mapper['id']}"
+        assert (await env.http.put(models, json=mapper, headers=h)).status_code == 204
     app = await client_uuid(env, "test", "app")
-    linked = await env.http.put(f"{REALM}/clients/{app}/optional-client-scopes/{scope_id}", headers=h)
-    assert linked.status_code == 204, linked.text
+    optional = (await env.http.get(f"{REALM}/clients/{app}/optional-client-scopes", headers=h)).json()
+    assert "organization" in [s["name"] for s in optional]  # a new client takes the realm's optional scopes
     users = (await env.http.get(f"{REALM}/users", params={"username": "user1", "exact": "true"}, headers=h)).json()
     for name in ("acme", "beta"):
         body = {"name": name, "attributes": {"tier": [name.upper()]}}

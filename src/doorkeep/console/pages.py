@@ -407,10 +407,12 @@ def register(
     email_shown: bool = True,
     labels: dict[str, str] | None = None,
     config: dict[str, Any] | None = None,
+    heading: str | None = None,
     ui: Language = ENGLISH,
 ) -> str:
-    """register.ftl: the values typed (never the passwords) and the first error of each field; ``extra``: the
-    declared attributes' fields (``users.declared.form_fields``; a read-only one rendered ``disabled``);
+    """register.ftl (``heading``: its ``messageHeader`` where one is set): the values typed (never the
+    passwords) and the first error of each field; ``extra``: the declared attributes' fields
+    (``users.declared.form_fields``; a read-only one rendered ``disabled``);
     ``email_shown``: false where the user may not see the e-mail; ``labels``: the root fields' labels where the
     user profile names them (else the page's own). The fields follow ``config`` (``users.profile_form``), the
     passwords after the username (after the e-mail where it is the username)."""
@@ -418,7 +420,8 @@ def register(
     fields = profile_form.ordered(config or {}, list(extra or []), _roots(shown, labels or {}))
     return render(
         "login/register.html",
-        title=ui.text("registerTitle"),
+        title=heading or ui.text("registerTitle"),
+        heading=heading,
         realm_display=realm_display,
         action=action,
         form_token=form_token,

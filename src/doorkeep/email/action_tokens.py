@@ -6,7 +6,8 @@ INTERNAL category (HS512, header ``typ: JWT``). Its ``typ`` claim names the acti
 realm's issuer, ``nonce`` the random part of its single-use key; ``rqac``, ``reduri``, ``eml`` and ``asid``
 are ExecuteActionsActionToken's, VerifyEmailActionToken's and the authentication session's, ``oldEmail``,
 ``newEmail`` and ``logoutSessions`` UpdateEmailActionToken's (the second,
-confirmed link of an execute-actions e-mail).
+confirmed link of an execute-actions e-mail), ``org_id`` InviteOrgActionToken's (``ORGIVT``: its ``sub`` is
+absent for an invitation to register, whose link goes to the registrations endpoint instead).
 
 ``read`` checks as LoginActionsService.handleActionToken does before any handler runs: a key at all, a
 known action, the signature, the issuer and ``exp`` (still valid in the second it expires, JsonWebToken's
@@ -29,6 +30,7 @@ EXECUTE_ACTIONS = "execute-actions"
 VERIFY_EMAIL = "verify-email"
 RESET_CREDENTIALS = "reset-credentials"
 UPDATE_EMAIL = "update-email"  # UpdateEmailActionToken.TOKEN_TYPE
+INVITE_ORG = "ORGIVT"  # InviteOrgActionToken.TOKEN_TYPE
 # Messages the action-token pages show (Keycloak's Messages constants, English login theme).
 INVALID_REQUEST = "Invalid Request"
 INVALID_CODE = "An error occurred, please login again through your application."
@@ -39,6 +41,7 @@ STALE_VERIFY_EMAIL = (
 )
 RESET_NOT_ALLOWED = "Reset Credential not allowed"
 INVALID_EMAIL = "Invalid email address."  # Messages.INVALID_EMAIL
+STALE_INVITE_ORG = "The link you clicked is no longer valid. Contact your organization administrator."
 # Each handler's default page text and event error (AbstractActionTokenHandler's constructor arguments), and
 # the event type its later checks record.
 HANDLERS: dict[str, tuple[str, str, str]] = {
@@ -46,6 +49,7 @@ HANDLERS: dict[str, tuple[str, str, str]] = {
     VERIFY_EMAIL: (STALE_VERIFY_EMAIL, "invalid_token", "VERIFY_EMAIL"),
     RESET_CREDENTIALS: (RESET_NOT_ALLOWED, "not_allowed", "RESET_PASSWORD"),
     UPDATE_EMAIL: (STALE_VERIFY_EMAIL, "invalid_token", "EXECUTE_ACTIONS"),
+    INVITE_ORG: (STALE_INVITE_ORG, "invalid_token", "INVITE_ORG"),
 }
 
 
@@ -69,6 +73,7 @@ class ActionToken:
     old_email: str | None = None
     new_email: str | None = None
     logout_sessions: bool = False
+    org_id: str | None = None  # InviteOrgActionToken's ``org_id``
 
     @property
     def single_use_key(self) -> str:
@@ -95,8 +100,11 @@ class ActionToken:
             "oldEmail": self.old_email,
             "newEmail": self.new_email,
             "logoutSessions": True if self.logout_sessions else None,
+            "org_id": self.org_id,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
+        if not self.user_id:  # an invitation to register: InMemoryUserAdapter has no id yet
+            del out["sub"]
         if self.action == EXECUTE_ACTIONS:
             out["rqac"] = list(self.required_actions)
         return out
@@ -170,4 +178,5 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
         old_email=_str(claims, "oldEmail"),
         new_email=_str(claims, "newEmail"),
         logout_sessions=claims.get("logoutSessions") is True,
+        org_id=_str(claims, "org_id"),
     )

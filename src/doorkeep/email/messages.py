@@ -103,3 +103,19 @@ def smtp_test(ui: Language, to: str) -> Mail:
     subject, body = ui.text("emailTestSubject"), ui.text("emailTestBody")
     html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=[body], link=None)
     return Mail(to, subject, body, html)
+
+
+def org_invite(
+    ui: Language, realm: Realm, to: str, names: tuple[str, str] | None, link: str, minutes: int, org: str
+) -> Mail:
+    """sendOrgInviteEmail (org-invite.ftl): ``orgInviteSubject`` with the organization's name, then
+    ``orgInviteBodyPersonalized`` where the invitee has both a first and a last name, else ``orgInviteBody``
+    (link, minutes, realm, organization, expiry, first name, last name)."""
+    args: tuple[object, ...] = (minutes, realm_name(realm), org, expiration(ui, minutes), *(names or ()))
+    body_key = "orgInviteBodyPersonalized" if names is not None else "orgInviteBody"
+    body = ui.text(body_key, link, *args)
+    subject = ui.text("orgInviteSubject", org)
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=paragraphs, link=link)
+    text = _TEXT.get_template("email/message.txt").render(body=body)
+    return Mail(to, subject, text, html)

@@ -66,6 +66,7 @@ LOGIN_TEXTS = {
     "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
     "usernameExistsMessage": "Username already exists.",
     "emailExistsMessage": "Email already exists.",
+    "invalidOrgInviteMessage": "Email does not match the invitation",  # an organization invitation's address
     # the other validators' keys, as the login theme words them
     "error-invalid-length-too-short": "Minimal length is {1}.",
     "error-invalid-value": "Invalid value.",

@@ -90,6 +90,11 @@ class AuthRequest:
     loa_map: str | None = None
     loa_forced_reauthentication: bool = False
     loa_recorded: bool = False
+    # A registration from an organization invitation's link (its InviteOrgActionToken, the ``token`` parameter,
+    # kept as sent, and the organization's name, the form's heading): RegistrationUserCreation checks the
+    # e-mail against it and makes the new user a member.
+    invitation: str | None = None
+    invitation_org: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -188,7 +188,7 @@ async def submit(
             known=user,
         )
     if action == "registration":
-        if not realm.registration_allowed:
+        if not realm.registration_allowed and request.invitation is None:
             return ErrorPage(registration.NOT_ALLOWED, request)
         return await registration.register(tx, services, realm, client, request, form, browser, locale)
     if user is not None and not user.enabled:  # disabled mid-flow (LoginTest.testUserDisabledDuringRequiredAction)

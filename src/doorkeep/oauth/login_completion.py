@@ -173,7 +173,9 @@ async def _issue(
         done = request.kc_action_done
         response = dataclasses.replace(response, kc_action=done, kc_action_status=request.kc_action_status)
     await _logged_in(ctx, response.session, consent)
-    return Done(response.session, response)
+    # an organization invitation's registration sends the code to the invitation's URI (authSession.setRedirectUri)
+    redirect = request.redirect_uri if request.invitation is not None else None
+    return Done(response.session, response, redirect)
 
 
 def client_base(client: Client) -> str | None:

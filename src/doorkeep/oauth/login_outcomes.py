@@ -33,6 +33,7 @@ class Browser:
 class Done:
     session: UserSession
     response: front_channel.AuthorizationResponse  # the code and the implicit or hybrid flow's tokens
+    redirect_uri: str | None = None  # where the response goes instead of the request's redirect URI
 
 
 @dataclass(frozen=True)

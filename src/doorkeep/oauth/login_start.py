@@ -70,6 +70,16 @@ class Browsing:
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """An organization invitation's registration link: the token as sent, the address it was sent to and the
+    organization's name."""
+
+    token: str
+    email: str
+    org_name: str
+
+
+@dataclass(frozen=True)
 class Started:
     """The login begun: its client, its request and its first page; ``registering``: the registration form,
     which starts a new session (the SSO cookies expire)."""
@@ -92,6 +102,7 @@ async def start(
     issuer: str,
     register: bool = False,
     admin_base: str | None = None,
+    invitation: Invitation | None = None,
 ) -> Started | RedirectingError | AuthorizeError | ErrorPage:
     """The request checked (a refusal recorded as LOGIN_ERROR and handed back), then the login begun."""
     ip = browsing.browser.ip_address
@@ -106,10 +117,15 @@ async def start(
         return err
     request = dataclasses.replace(request, kc_locale=browsing.kc_locale)
     if register or params.get("prompt") == "create":
-        if not realm.registration_allowed:
+        if invitation is not None and register:  # an organization invitation registers in any realm
+            request = dataclasses.replace(request, invitation=invitation.token, invitation_org=invitation.org_name)
+            prefill = {"email": invitation.email}  # RegistrationPage.render: the invitation's address
+        elif not realm.registration_allowed:
             return ErrorPage(registration.NOT_ALLOWED, request)
+        else:
+            prefill = login_flow.registration_prefill(request)
         request = dataclasses.replace(request, app_initiated_flow=login_flow.REGISTER)
-        return Started(client, request, NeedRegistration(login_flow.registration_prefill(request)), registering=True)
+        return Started(client, request, NeedRegistration(prefill), registering=True)
     current = await sso.current_session(tx, services, realm, issuer, browsing.identity_cookie)
     request = login_flow.pinned(realm, request, current, services.clock.now())
     remembered = remember_me.remembered_username(browsing.remember_me_cookie)

@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion, login_events, login_outcomes, profile_scopes, reset_credentials
+from doorkeep.oauth import (
+    login_completion,
+    login_events,
+    login_outcomes,
+    profile_scopes,
+    reset_credentials,
+)
+from doorkeep.oauth import (
+    registration_invitation as invitation,
+)
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_step import StepContext
@@ -142,6 +151,9 @@ async def register(
     locale: str | None = None,
 ) -> login_outcomes.Outcome:
     """The registration form's POST: validate everything, then create, record and log the user in."""
+    invited = await invitation.of_request(tx, services, realm, request)
+    if isinstance(invited, login_outcomes.Refused):
+        return invited
     config = profile_config(realm, await requested_scopes(tx, client, request))
     typed = {name: form.get(name) or "" for name in PROFILE_FIELDS}
     if not _email_rules(realm, config)[0]:
@@ -151,6 +163,8 @@ async def register(
     username = typed["username"].strip().lower()
     email = typed["email"].strip().lower()
     found = await _profile_errors(tx, realm, config, typed["username"], typed["email"], typed)
+    if invited is not None and typed["email"].strip() != invited[0].email:  # validateOrganizationInvitation
+        found.insert(0, _error("email", invitation.EMAIL_MISMATCH))
     sent = declared.from_form(config, declared.REGISTRATION, form.get)
     chosen = declared.values(config, declared.REGISTRATION, sent, None)
     found.extend(declared.errors(config, declared.REGISTRATION, chosen, None))
@@ -178,6 +192,7 @@ async def register(
     if shown:
         keys = {e["errorMessage"] for e in found}
         error = "email_in_use" if EMAIL_EXISTS in keys else "username_in_use" if USERNAME_EXISTS in keys else None
+        error = "invalid_token" if invitation.EMAIL_MISMATCH in keys else error
         await _record(tx, services, realm, client, browser, details, None, error or "invalid_registration")
         return login_outcomes.NeedRegistration(typed, shown)
     extra = _unmanaged(realm, form)
@@ -185,6 +200,9 @@ async def register(
         candidate, attributes=declared.written(config, declared.REGISTRATION, chosen, extra, None)
     )
     user = await _create(tx, services, realm, candidate, typed, password, locale)
+    if invited is not None:  # RegistrationUserCreation.addOrganizationMember: MANAGED, then to the token's URI
+        request = await invitation.join(tx, invited, user, request)
+        details = {**details, "org_id": invited[1].id}
     # RegistrationUserCreation.success: the event names the username and e-mail as typed.
     typed_name = typed["email"] if realm.registration_email_as_username else typed["username"]
     typed_details = {**details, "username": typed_name, "email": typed["email"]}

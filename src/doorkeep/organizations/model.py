@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# MembershipType (Keycloak 26): members added by an administrator are UNMANAGED; MANAGED members come from an
-# organization's identity provider, which Doorkeep does not broker to.
+# MembershipType (Keycloak 26): members added by an administrator, or who accepted an invitation as existing users,
+# are UNMANAGED; MANAGED members were created for the organization (a registration from its invitation).
 UNMANAGED = "UNMANAGED"
 MANAGED = "MANAGED"
 

@@ -66,6 +66,14 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
     "address": (False, True, "${addressScopeConsentText}", "OpenID Connect built-in scope: address"),
     "phone": (False, True, "${phoneScopeConsentText}", "OpenID Connect built-in scope: phone"),
     "microprofile-jwt": (False, True, "", "Microprofile - JWT built-in scope"),
+    # Keycloak 26 (ORGANIZATION on by default): OIDCLoginProtocolFactory.createDefaultClientScopesImpl adds it to
+    # every new realm as an optional scope, whether or not the realm turns organizations on.
+    "organization": (
+        False,
+        True,
+        "${organizationScopeConsentText}",
+        "Additional claims about the organization a subject belongs to",
+    ),
     # Neither a realm default nor optional: linked to a client while its service accounts are enabled.
     SERVICE_ACCOUNT_SCOPE: (None, False, "", "Specific scope for a client enabled for service accounts"),
 }

@@ -36,10 +36,12 @@ def page(
     target: str,
     back: str,
     scopes: frozenset[str] = frozenset(),
+    heading: str | None = None,
 ) -> str:
     """The page ``outcome`` asks for, its form posting to ``target`` (see the module's docstring); ``scopes``:
     the client scopes the authentication requests, which decide the registration and update-profile forms'
-    declared attributes."""
+    declared attributes; ``heading``: the registration form's title in place of "Register" (an organization
+    invitation's ``organization.member.register.title``)."""
     shown = realm.display_name or realm.name
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return pages.delete_credential(shown, target, token, outcome.label, ui=ui)
@@ -77,6 +79,7 @@ def page(
         email_shown=registration.email_shown(realm, config),
         labels=_root_labels(config, ui),
         config=config,
+        heading=heading,
         ui=ui,
     )
 

@@ -37,6 +37,7 @@ from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import AUTHENTICATE, LinkSpent, new_tab_id
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.web import locale as page_locale
+from doorkeep.web import org_invite_token
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
 from doorkeep.web.login_pages import (
     NO_BACK,
@@ -66,7 +67,7 @@ ONE_TIME = frozenset({UPDATE_PASSWORD})  # RequiredActionFactory.isOneTimeAction
 START_AGAIN = "Action expired. Please start again."  # Messages.EXPIRED_ACTION_TOKEN_SESSION_EXISTS
 
 
-async def _event(
+async def record_event(
     tx: Tx,
     services: Services,
     realm: Realm,
@@ -129,7 +130,7 @@ async def execute(request: Request) -> Response:
         if auth_session is not None and auth_session.expires <= now:
             auth_session = None
         if isinstance(token, Refusal):  # handleActionTokenVerificationException
-            await _event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
+            await record_event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
             if token.expired and auth_session is not None:
                 return await _start_again(request, tx, realm, auth_session)
             return error_page(request, realm, token.text, back_uri=await _back(tx, realm, request))
@@ -138,23 +139,25 @@ async def execute(request: Request) -> Response:
         client = await tx.clients.get_by_client_id(realm.id, token.client_id)
         refused = _check(token, realm, user, client, base_url(request), default_error)
         if refused is not None:
-            await _event(
+            await record_event(
                 tx, services, realm, event_type, ip, token=token, error=refused.error, client_id=token.client_id
             )
             return error_page(request, realm, refused.text)
         assert user is not None and client is not None
         # checkTokenWasNotUsedYet: before the handler, so a spent link never reaches its confirmation page
         if _single_use(token) and await tx.action_tokens.is_used(token.single_use_key, now):
-            await _event(
+            await record_event(
                 tx, services, realm, event_type, ip, token=token, error="expired_code", client_id=token.client_id
             )
             return error_page(request, realm, action_tokens.EXPIRED_ACTION)
         if token.action == action_tokens.UPDATE_EMAIL:  # runs at once, in any browser: no confirmation page
             return await _update_email(request, tx, services, realm, client, user, token)
+        if token.action == action_tokens.INVITE_ORG:
+            return await org_invite_token.handle(request, tx, services, realm, client, user, token, auth_session)
         if token.action == action_tokens.RESET_CREDENTIALS:
             return await _reset(request, tx, services, realm, client, user, token, auth_session)
         if token.action == action_tokens.VERIFY_EMAIL and _verified_already(user, token, auth_session):
-            await _event(
+            await record_event(
                 tx,
                 services,
                 realm,
@@ -213,7 +216,12 @@ def _check(
         return Refusal(UNKNOWN_REQUESTER, "client_not_found")
     if not client.enabled:
         return Refusal(REQUESTER_DISABLED, "client_disabled")
-    if token.redirect_uri is not None and redirect_uris.resolve(token.redirect_uri, client, base) is None:
+    invite = token.action == action_tokens.INVITE_ORG  # its redirect is the organization's, not the client's
+    if (
+        not invite
+        and token.redirect_uri is not None
+        and redirect_uris.resolve(token.redirect_uri, client, base) is None
+    ):
         return Refusal("Invalid redirect uri", "invalid_redirect_uri")
     if token.action == action_tokens.UPDATE_EMAIL and update_email.stale(user, token.old_email):
         return Refusal(default_text, "invalid_email")
@@ -221,7 +229,7 @@ def _check(
         return Refusal(action_tokens.RESET_NOT_ALLOWED, "not_allowed")
     if token.email is not None and token.email != user.email:  # verifyEmail: the address it was sent to
         # AbstractActionTokenHandler.verifyEmail says Messages.INVALID_EMAIL; VerifyEmailActionTokenHandler its own
-        stale = token.action == action_tokens.VERIFY_EMAIL
+        stale = token.action in (action_tokens.VERIFY_EMAIL, action_tokens.INVITE_ORG)
         return Refusal(default_text if stale else action_tokens.INVALID_EMAIL, "invalid_email")
     return None
 
@@ -241,7 +249,7 @@ async def _confirm(
     if old is not None:
         await tx.flows.delete_auth_session(old.id)
     auth_request = AuthRequest(client.client_id, token.redirect_uri or "", "code", "query", "openid")
-    auth_session = await _new_session(tx, services, realm, client, user, auth_request, STEP, root)
+    auth_session = await new_session(tx, services, realm, client, user, auth_request, STEP, root)
     confirmed = dataclasses.replace(
         token, auth_session_id=auth_session.id, original_auth_session_id=token.auth_session_id
     )
@@ -284,7 +292,7 @@ async def _run(
     if token.action == action_tokens.VERIFY_EMAIL:
         user = dataclasses.replace(user, required_actions=tuple(a for a in user.required_actions if a != VERIFY))
         await tx.users.update(user)
-        await _event(
+        await record_event(
             tx,
             services,
             realm,
@@ -310,14 +318,14 @@ async def _run(
         auth_request = required_actions.leaving(auth_request, VERIFY)
         if auth_session.step == STEP:
             auth_request = dataclasses.replace(auth_request, end_after_actions=True)
-        return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
+        return await continue_login(request, tx, services, realm, client, user, auth_request, auth_session)
     auth_request = dataclasses.replace(
         auth_request,
         session_actions=token.required_actions,
         end_after_actions=True,
         action_token=token.single_use_key if _single_use(token) else None,
     )
-    return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
+    return await continue_login(request, tx, services, realm, client, user, auth_request, auth_session)
 
 
 async def _update_email(
@@ -333,7 +341,9 @@ async def _update_email(
         return error_page(request, realm, ui.text(done) if done == update_email.CANCELLED else done)
     ip = client_ip(request)
     details = update_email.event_details(user, done)
-    await _event(tx, services, realm, "UPDATE_EMAIL", ip, token=token, client_id=client.client_id, details=details)
+    await record_event(
+        tx, services, realm, "UPDATE_EMAIL", ip, token=token, client_id=client.client_id, details=details
+    )
     if token.logout_sessions:
         account = f"{base_url(request)}/realms/{realm.name}/account/"
         for session_id in await update_email.end_sessions(tx, user.id):
@@ -377,13 +387,13 @@ async def _reset(
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
         auth_request = AuthRequest(client.client_id, "", "code", "query", "openid", end_after_actions=True)
-        auth_session = await _new_session(tx, services, realm, client, user, auth_request, AUTHENTICATE, root)
+        auth_session = await new_session(tx, services, realm, client, user, auth_request, AUTHENTICATE, root)
     actions = await reset_credentials.flow_actions(tx, user, auth_request.session_actions)
     auth_request = dataclasses.replace(auth_request, session_actions=actions, action_token=token.single_use_key)
-    return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
+    return await continue_login(request, tx, services, realm, client, user, auth_request, auth_session)
 
 
-async def _continue(
+async def continue_login(
     request: Request,
     tx: Tx,
     services: Services,
@@ -400,7 +410,7 @@ async def _continue(
     return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
 
-async def _new_session(
+async def new_session(
     tx: Tx,
     services: Services,
     realm: Realm,

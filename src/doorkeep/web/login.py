@@ -63,7 +63,9 @@ async def authorize_endpoint(request: Request) -> Response:
     return await authorize_request(request)
 
 
-async def authorize_request(request: Request, *, register: bool = False) -> Response:
+async def authorize_request(
+    request: Request, *, register: bool = False, invitation: login_start.Invitation | None = None
+) -> Response:
     """An authorization request: the login, or the registration form for the registrations endpoint and for
     ``prompt=create`` (AuthorizationEndpoint.buildRegister, which expires the SSO cookies: a registration
     starts a new session)."""
@@ -96,6 +98,7 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
             issuer=iss,
             register=register,
             admin_base=admin_url(request),
+            invitation=invitation,
         )
         if isinstance(started, RedirectingError):
             return await error_redirect(request, tx, realm, started)

@@ -325,7 +325,9 @@ async def page_body(
         asked = frozenset[str]()
         if isinstance(outcome, login_outcomes.NeedRegistration | login_outcomes.NeedProfileUpdate):
             asked = await registration.requested_scopes(tx, client, waiting.request)
-        return action_pages.page(realm, outcome, token, ui, target=target, back=back, scopes=asked)
+        invited = waiting.request.invitation_org if isinstance(outcome, login_outcomes.NeedRegistration) else None
+        heading = ui.text("organization.member.register.title", invited) if invited is not None else None
+        return action_pages.page(realm, outcome, token, ui, target=target, back=back, scopes=asked, heading=heading)
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(

@@ -6,6 +6,7 @@ response mode, a device-flow login's status page, or the end of the login with t
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -141,6 +142,8 @@ async def _respond(
     if isinstance(outcome, login_outcomes.AccountUpdated):
         return await account_updated(request, tx, realm, outcome, auth_session)
     if isinstance(outcome, login_outcomes.Done):
+        if outcome.redirect_uri is not None:
+            auth_request = dataclasses.replace(auth_request, redirect_uri=outcome.redirect_uri)
         try:
             signer = await response_signer(request, tx, realm, client, auth_request.response_mode)
         except EncryptionKeyMissing:  # its JWK set changed since the login checked it (login_completion._issue)

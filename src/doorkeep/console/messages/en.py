@@ -210,6 +210,17 @@ MESSAGES: dict[str, str] = {
         "verify your email address\n\n{0}\n\nThis link will expire within {3}.\n\nIf you didn't create this "
         "account, just ignore this message."
     ),
+    # org-invite.ftl (FreeMarkerEmailTemplateProvider.sendOrgInviteEmail)
+    "orgInviteSubject": "Invitation to join the {0} organization",
+    "orgInviteBody": (
+        'You were invited to join the "{3}" organization. Click the link below to join.\n\n{0}\n\nThis link will '
+        "expire within {4}.\n\nIf you don't want to join the organization, just ignore this message."
+    ),
+    "orgInviteBodyPersonalized": (
+        'Hi, "{5}" "{6}".\n\n You were invited to join the "{3}" organization. Click the link below to join.\n\n'
+        "{0}\n\nThis link will expire within {4}.\n\nIf you don't want to join the organization, just ignore "
+        "this message."
+    ),
     "requiredAction.CONFIGURE_TOTP": "Configure OTP",
     "requiredAction.TERMS_AND_CONDITIONS": "Terms and Conditions",
     "requiredAction.UPDATE_PASSWORD": "Update Password",
@@ -228,6 +239,16 @@ MESSAGES: dict[str, str] = {
         "The link you clicked is an old stale link and is no longer valid. Maybe you have already verified your email."
     ),
     "confirmExecutionOfActions": "Perform the following action(s)",
+    # organization invitations (InviteOrgActionTokenHandler, RegistrationPage, RegistrationUserCreation)
+    "organization.confirm-membership.title": "You are about to join organization {0}",
+    "organization.confirm-membership": (
+        "By clicking on the link below, you will become a member of the {0} organization:"
+    ),
+    "organization.member.register.title": "Create an account to join the {0} organization",
+    "orgMemberAlready": "You are already a member of the {1} organization.",
+    "orgNotFoundMessage": "Organization not found.",
+    "invalidOrgInviteMessage": "Email does not match the invitation",
+    "staleInviteOrgLink": "The link you clicked is no longer valid. Contact your organization administrator.",
     "proceedWithAction": "» Click here to proceed",
     "accountUpdatedMessage": "Your account has been updated.",
     "confirmEmailAddressVerification": "Confirm validity of e-mail address {0}.",

@@ -111,6 +111,13 @@ _SPECS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
             },
         ),
     ],
+    "organization": [  # OrganizationMembershipMapper.create(ORGANIZATION, true, true, true)
+        (
+            "organization",
+            "oidc-organization-membership-mapper",
+            {**_flags(ALL), "claim.name": "organization", "jsonType.label": "String", "multivalued": "true"},
+        ),
+    ],
     "service_account": [
         _client_note("Client ID", "client_id"),
         _client_note("Client Host", "clientHost"),

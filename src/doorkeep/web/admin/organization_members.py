@@ -5,8 +5,7 @@
 or not); ``members/count`` (a bare number); ``members/{userId}`` reads and removes; ``members/{userId}/organizations``
 and ``organizations/members/{userId}/organizations`` list a user's organizations. Adding and removing record a
 CREATE / DELETE ORGANIZATION_MEMBERSHIP admin event at the members path, the organization as representation.
-The invitations (``invite-user``, ``invite-existing-user``) answer Doorkeep's 501 for a Keycloak path it does not
-implement, once the caller and organization checks pass.
+The invitations (``invite-user``, ``invite-existing-user``) are in ``organization_invitations``.
 Keycloak guards all of it with manage-realm, as the organization itself.
 """
 
@@ -24,7 +23,6 @@ from doorkeep.organizations.model import MANAGED, UNMANAGED
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
     RealmCall,
-    RestError,
     created,
     no_content,
     not_found,
@@ -137,24 +135,11 @@ async def organizations_of(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
-async def invitation(request: Request) -> Response:
-    """invite-user and invite-existing-user: Doorkeep does not send InviteOrgActionToken e-mails yet, so after
-    Keycloak's own checks these answer its 501 for a Keycloak path it does not implement."""
-
-    async def work(call: RealmCall) -> Response:
-        await load_organization(call, request.path_params["id"])
-        raise RestError(501, "HTTP 501 Not Implemented", f"Doorkeep does not implement POST {request.url.path}")
-
-    return await run_realm(request, work, write=False)
-
-
 ROUTES = [
     Route("/{realm}/organizations/members/{user}/organizations", organizations_of, methods=["GET"]),
     Route("/{realm}/organizations/{id}/members", members, methods=["GET"]),
     Route("/{realm}/organizations/{id}/members", add_member, methods=["POST"]),
     Route("/{realm}/organizations/{id}/members/count", members, methods=["GET"]),
-    Route("/{realm}/organizations/{id}/members/invite-user", invitation, methods=["POST"]),
-    Route("/{realm}/organizations/{id}/members/invite-existing-user", invitation, methods=["POST"]),
     Route("/{realm}/organizations/{id}/members/{user}", one_member, methods=["GET", "DELETE"]),
     Route("/{realm}/organizations/{id}/members/{user}/organizations", organizations_of, methods=["GET"]),
 ]

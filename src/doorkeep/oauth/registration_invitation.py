@@ -1,0 +1,50 @@
+"""A registration from an organization invitation (Keycloak 26's RegistrationUserCreation, organization part).
+
+The authentication session keeps the invitation (``AuthRequest.invitation``). When the form is posted it must
+still be valid and name an existing organization (else "Action expired. Please continue with login now."); the
+e-mail typed must be the one invited (else the e-mail field's "Email does not match the invitation",
+REGISTER_ERROR ``invalid_token``). The new user becomes a MANAGED member, the REGISTER event carries ``org_id``,
+and the login's code goes to the invitation's ``reduri`` (``authSession.setRedirectUri``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from doorkeep.email.action_tokens import ActionToken
+from doorkeep.model import Realm, User
+from doorkeep.oauth import login_outcomes
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.organizations import invitations
+from doorkeep.organizations.model import MANAGED, Organization
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+EMAIL_MISMATCH = "invalidOrgInviteMessage"
+EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
+
+
+async def of_request(
+    tx: Tx, services: Services, realm: Realm, request: AuthRequest
+) -> tuple[ActionToken, Organization] | login_outcomes.Refused | None:
+    """The login's invitation and its organization; None for a registration without one."""
+    if request.invitation is None:
+        return None
+    issuer = request.issuer or ""
+    token = await invitations.read_registration(tx, services, realm.id, issuer, request.invitation)
+    org = await tx.organizations.get(realm.id, token.org_id or "") if token is not None else None
+    if token is None or org is None or not org.enabled or not realm.organizations_enabled:
+        return login_outcomes.Refused(EXPIRED_ACTION)
+    return token, org
+
+
+async def join(tx: Tx, invited: tuple[ActionToken, Organization], user: User, request: AuthRequest) -> AuthRequest:
+    """The new user a MANAGED member of the organization; the login's redirect the invitation's."""
+    token, org = invited
+    await tx.organizations.add_member(org, user.id, MANAGED)
+    if token.redirect_uri is None:
+        return request
+    return dataclasses.replace(request, redirect_uri=token.redirect_uri, redirect_uri_sent=False)
