@@ -32,7 +32,7 @@ KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 def _jwk() -> dict[str, Any]:
-    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
+    public: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
     return public | {"kid": KID, "use": "sig", "alg": "RS256"}
 
 
@@ -94,16 +94,16 @@ class FakeIdp:
         return jwt.encode(claims, key, algorithm=alg, headers=headers)
 
 
+def _part(value: dict[str, Any]) -> str:
+    raw = json.dumps(value, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
 def hs256(claims: dict[str, Any], secret: bytes, kid: str | None = KID) -> str:
     """An HMAC-signed token built by hand (PyJWT refuses a PEM public key as an HMAC secret): the classic
     algorithm confusion of a verifier that keys HS256 with whatever key the ``kid`` names."""
     header = {"alg": "HS256", "typ": "JWT", **({"kid": kid} if kid else {})}
-
-    def part(value: dict[str, Any]) -> str:
-        raw = json.dumps(value, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    signing = f"{part(header)}.{part(claims)}"
+    signing = f"{_part(header)}.{_part(claims)}"
     mac = hmac.new(secret, signing.encode(), hashlib.sha256).digest()
     return signing + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
@@ -113,8 +113,8 @@ def public_pem() -> bytes:
 
 
 def unsigned(claims: dict[str, Any]) -> str:
-    """An ``alg: none`` token (PyJWT writes an empty signature)."""
-    return jwt.encode(claims, None, algorithm="none")
+    """An ``alg: none`` token with an empty signature."""
+    return f"{_part({'alg': 'none', 'typ': 'JWT'})}.{_part(claims)}."
 
 
 def _app(idp: FakeIdp) -> Starlette:

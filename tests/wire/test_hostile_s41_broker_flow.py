@@ -123,7 +123,7 @@ async def test_nothing_from_the_provider_s_answer_reaches_a_header_or_raw_html(p
 
 async def test_the_broker_login_url_needs_the_tab_s_session_code(pair: tuple[Broker, FakeIdp]) -> None:
     """A login link forged or replayed into another browser does not send that browser to the provider."""
-    broker, idp = pair
+    broker, _ = pair
     async with browser(broker) as http:
         page = await start_login(http)
         link = button(page)
