@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import httpx
+import jwt
 import pytest
 
 from broker_support import ALIAS, Broker, browser, button, query, served, start_login
@@ -190,3 +191,30 @@ async def _assert_not_linked(broker: Broker) -> None:
     user_id = users.json()[0]["id"]
     links = await broker.env.http.get(f"/admin/realms/test/users/{user_id}/federated-identity", headers=headers)
     assert links.json() == []
+
+
+async def test_broker_urls_follow_the_host_as_the_token_endpoint_s_issuer_does(pair: tuple[Broker, FakeIdp]) -> None:
+    """The redirect URI sent to the provider is built on the same base URL as the issuer of the token endpoint:
+    the request's Host in development mode, and ``X-Forwarded-Host`` is ignored while no proxy headers are
+    trusted."""
+    broker, idp = pair
+    for headers, expected in (
+        ({"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"}, broker.base),
+        ({"Host": "forged.example:8443"}, "http://forged.example:8443"),
+    ):
+        async with browser(broker) as http:
+            query_params = {"client_id": "app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
+            page = await http.get("/realms/test/protocol/openid-connect/auth", params=query_params, headers=headers)
+            link = button(page).replace(expected, broker.base, 1)
+            sent = await http.get(link, headers=headers)
+            assert sent.status_code == 302, sent.text
+            assert query(sent.headers["location"])["redirect_uri"] == f"{expected}/realms/test/broker/{ALIAS}/endpoint"
+            token = await http.post(
+                "/realms/test/protocol/openid-connect/token",
+                data={"grant_type": "password", "username": "user1", "password": "password"},
+                auth=("app", "secret"),
+                headers=headers,
+            )
+            assert token.status_code == 200, token.text
+            issuer = jwt.decode(token.json()["access_token"], options={"verify_signature": False})["iss"]
+            assert issuer == f"{expected}/realms/test"
