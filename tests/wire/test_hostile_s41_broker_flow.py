@@ -197,7 +197,7 @@ async def test_broker_urls_follow_the_host_as_the_token_endpoint_s_issuer_does(p
     """The redirect URI sent to the provider is built on the same base URL as the issuer of the token endpoint:
     the request's Host in development mode, and ``X-Forwarded-Host`` is ignored while no proxy headers are
     trusted."""
-    broker, idp = pair
+    broker, _ = pair
     for headers, expected in (
         ({"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"}, broker.base),
         ({"Host": "forged.example:8443"}, "http://forged.example:8443"),
