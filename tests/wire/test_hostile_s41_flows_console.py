@@ -77,3 +77,51 @@ async def test_another_realm_s_admin_cannot_reach_this_realm_s_flows(two_realms:
         token = csrf(await http.get("/admin/other/console/other/authentication/flows", headers=HTML))
         await _attempts(http, "/admin/other/console", token, await _browser_id(env))
     assert await _aliases(env) == before
+
+
+async def test_every_flows_console_post_needs_the_csrf_token_and_this_origin(two_realms: Env) -> None:
+    """Each of the Flows pages' twelve actions (ADMIN.action) refuses a realm admin's POST without the session's
+    CSRF token, with another token, and with the right token from another Origin; nothing changes."""
+    env = two_realms
+    headers = await env.admin_headers()
+    copied = await env.http.post(
+        "/admin/realms/test/authentication/flows/browser/copy", json={"newName": "mine"}, headers=headers
+    )
+    assert copied.status_code == 201, copied.text
+    found = await env.http.get("/admin/realms/test/authentication/flows", headers=headers)
+    mine = next(f["id"] for f in found.json() if f["alias"] == "mine")
+    steps = await env.http.get("/admin/realms/test/authentication/flows/mine/executions", headers=headers)
+    before = steps.json()
+    step = before[0]["id"]
+    aliases = await _aliases(env)
+    await make_admin(env, "test", "boss", "realm-admin")
+    flow = f"/admin/test/console/test/authentication/flows/{mine}"
+    actions = [
+        ("/admin/test/console/test/authentication/create-flow", {"alias": "new", "providerId": "basic-flow"}),
+        (f"{flow}/duplicate", {"name": "copied"}),
+        (f"{flow}/edit", {"alias": "renamed", "description": ""}),
+        (f"{flow}/bind", {"bindingType": "browserFlow"}),
+        (f"{flow}/delete", {"confirmed": "yes"}),
+        (f"{flow}/add", {"kind": "execution", "provider": "auth-cookie"}),
+        (f"{flow}/executions/{step}/requirement", {"requirement": "DISABLED"}),
+        (f"{flow}/executions/{step}/raise-priority", {}),
+        (f"{flow}/executions/{step}/lower-priority", {}),
+        (f"{flow}/executions/{step}/delete", {"confirmed": "yes"}),
+        (f"{flow}/executions/{step}/config", {"alias": "x"}),
+        (f"{flow}/executions/{step}/config/clear", {}),
+    ]
+    async with client_at(env, "127.0.0.6") as http:
+        await sign_in(http, "/admin/test/console/", "boss")
+        token = csrf(await http.get("/admin/test/console/test/authentication/flows", headers=HTML))
+        for path, fields in actions:
+            for data, origin in (
+                (fields, ORIGIN),
+                ({**fields, "csrf_token": "x" * len(token)}, ORIGIN),
+                ({**fields, "csrf_token": token}, {"Origin": "https://evil.example"}),
+            ):
+                answer = await http.post(path, data=data, headers=origin)
+                assert answer.status_code == 403, (path, answer.status_code, answer.text[:200])
+    steps = await env.http.get("/admin/realms/test/authentication/flows/mine/executions", headers=headers)
+    assert steps.json() == before and await _aliases(env) == aliases
+    realm = await env.http.get("/admin/realms/test", headers=headers)
+    assert realm.json()["browserFlow"] == "browser"
