@@ -17,15 +17,10 @@ from urllib.parse import urlencode
 
 import jwt
 
+from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
+from doorkeep.broker.calls import bounded_json, call
 from doorkeep.model import JSON
 from doorkeep.oauth import client_keys, pkce
-
-TIMEOUT = 10.0
-MAX_BYTES = 512 * 1024
-
-
-class BrokerError(Exception):
-    """The provider's answer cannot be used (IdentityBrokerException): the reason goes to logs and events only."""
 
 
 @dataclass(frozen=True)
@@ -135,23 +130,9 @@ def start(config: Config, redirect_uri: str, state: str, login_hint: str | None)
     return Started(config.authorization_url + separator + urlencode(params), state, nonce, verifier)
 
 
-def _bounded_json(body: bytes, what: str) -> dict[str, Any]:
-    if len(body) > MAX_BYTES:
-        raise BrokerError(f"{what} too large")
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        raise BrokerError(f"{what} is no JSON") from None
-    if not isinstance(parsed, dict):
-        raise BrokerError(f"{what} is no JSON object")
-    return parsed
-
-
 async def exchange(config: Config, code: str, redirect_uri: str, verifier: str | None) -> dict[str, Any]:
     """AbstractOAuth2IdentityProvider.Endpoint.generateTokenRequest: the code for tokens, the client
     authenticated by ``clientAuthMethod`` (client_secret_post, the default, or client_secret_basic)."""
-    import httpx  # on first use: the server starts without it
-
     form = {"code": code, "grant_type": "authorization_code", "redirect_uri": redirect_uri}
     if verifier is not None:
         form["code_verifier"] = verifier
@@ -163,14 +144,10 @@ async def exchange(config: Config, code: str, redirect_uri: str, verifier: str |
         form |= {"client_id": config.client_id, "client_secret": config.client_secret}
     else:
         raise BrokerError(f"client authentication {config.client_auth_method} is not supported")
-    try:
-        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http:
-            response = await http.post(config.token_url, data=form, headers=headers)
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
-        raise BrokerError(f"token request failed: {type(err).__name__}") from None
-    if response.status_code != 200:
-        raise BrokerError(f"token endpoint answered {response.status_code}")
-    return _bounded_json(response.content, "token response")
+    status, _, body = await call("POST", config.token_url, headers, form, "token request")
+    if status != 200:
+        raise BrokerError(f"token endpoint answered {status}")
+    return bounded_json(body, "token response")
 
 
 def _form(value: str) -> str:
@@ -182,19 +159,13 @@ def _form(value: str) -> str:
 
 async def userinfo(config: Config, access_token: str) -> dict[str, Any]:
     """OIDCIdentityProvider.doGetFederatedIdentity's userinfo request with the access token."""
-    import httpx
-
     headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
-    try:
-        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http:
-            response = await http.get(config.userinfo_url, headers=headers)
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
-        raise BrokerError(f"userinfo request failed: {type(err).__name__}") from None
-    if response.status_code != 200:
-        raise BrokerError(f"userinfo endpoint answered {response.status_code}")
-    if "jwt" in response.headers.get("content-type", ""):
+    status, content_type, body = await call("GET", config.userinfo_url, headers, None, "userinfo request")
+    if status != 200:
+        raise BrokerError(f"userinfo endpoint answered {status}")
+    if "jwt" in content_type:
         raise BrokerError("signed userinfo responses are not supported")
-    return _bounded_json(response.content, "userinfo response")
+    return bounded_json(body, "userinfo response")
 
 
 async def _signature_key(config: Config, token: str) -> Any:

@@ -46,6 +46,8 @@ ERROR_REGISTRATION = "webauthn-error-registration"  # Messages.WEBAUTHN_ERROR_RE
 ERR_LABEL, ERR_DETAIL_LABEL = "web_authn_registration_error", "web_authn_registration_error_detail"
 COMPLETED = "Registration ceremony has already been completed"
 CHALLENGE_KEPT = 300  # how long a spent challenge is remembered (seconds): at least the page's own lifespan
+LABEL_MAX = 255  # CREDENTIAL.USER_LABEL
+LABEL_TOO_LONG = f"Authenticator label must not be longer than {LABEL_MAX} characters"
 
 
 def host_and_origin(base_url: str) -> tuple[str, str]:
@@ -100,6 +102,10 @@ async def submit(
     except webauthn.Refused as problem:
         return await _refused(ctx, action, ERROR_REGISTRATION, str(problem), "invalid_registration", cancel)
     label = form.get("authenticatorLabel")
+    if label is not None and len(label) > LABEL_MAX:
+        # CREDENTIAL.USER_LABEL is VARCHAR(255): PostgreSQL would refuse the row (and Keycloak's database with
+        # it), SQLite keep any length; one answer on both, the registration's error page.
+        return await _refused(ctx, action, ERROR_REGISTRATION, LABEL_TOO_LONG, "invalid_registration", cancel)
     cred = webauthn.new_credential(ctx.user.id, registered, label, ctx.services.clock.now_ms(), type)
     await ctx.tx.users.add_credential(cred)
     details = {
