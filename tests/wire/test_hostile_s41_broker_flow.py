@@ -118,8 +118,11 @@ async def test_nothing_from_the_provider_s_answer_reaches_a_header_or_raw_html(p
         # kc_idp_hint names a provider only: junk is ignored, and the redirect goes to the provider's own URL
         page = await start_login(http, kc_idp_hint=f"{ALIAS}\r\nX-Evil: 1")
         assert page.status_code == 200 and "x-evil" not in page.headers
+        # the Identity Provider Redirector's 303 (Response.seeOther) to the broker's login URL, then the provider's
         hinted = await start_login(http, kc_idp_hint=ALIAS)
-        assert hinted.status_code == 302 and hinted.headers["location"].startswith(idp.base + "/auth?")
+        assert hinted.status_code == 303 and f"/realms/test/broker/{ALIAS}/login?" in hinted.headers["location"]
+        sent = await http.get(hinted.headers["location"])
+        assert sent.status_code == 302 and sent.headers["location"].startswith(idp.base + "/auth?")
 
 
 async def test_the_broker_login_url_needs_the_tab_s_session_code(pair: tuple[Broker, FakeIdp]) -> None:
