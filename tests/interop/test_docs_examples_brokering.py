@@ -45,7 +45,9 @@ def test_the_documented_provider_signs_alice_in_and_links_her(
         login_page = authorize(http, engine_server, "demo", "offline-access-portal")
         assert login_page.status_code == 200 and "Corp SSO" in login_page.text  # the provider's button
         hinted = authorize(http, engine_server, "demo", "offline-access-portal", kc_idp_hint="corp")
-        upstream = hinted.headers["location"]
+        # the Identity Provider Redirector's 303 to the broker's login URL, which redirects to the provider
+        assert hinted.status_code == 303 and "/realms/demo/broker/corp/login?" in hinted.headers["location"]
+        upstream = http.get(httpx.URL(str(hinted.url)).join(hinted.headers["location"])).headers["location"]
         assert upstream.startswith(f"{engine_server.base_url}/realms/corp/protocol/openid-connect/auth?")
         assert "client_id=demo-broker" in upstream and "code_challenge_method=S256" in upstream
         corp_login = http.get(upstream)
