@@ -36,3 +36,11 @@ def chromium_page(width: int | None = None, height: int | None = None) -> Iterat
                 yield browser.new_context(viewport={"width": width, "height": height}).new_page()
         finally:
             browser.close()
+
+
+def wait_for_keycloak_js(page: Page) -> None:
+    """Wait until the test app's keycloak-js has finished ``init`` after a redirect back to the app, and
+    check it signed in. The app's title starts as 'loading' and ends 'ready' or 'error'; waiting for "not
+    loading" would pass at once on the login page still shown while the browser posts the form."""
+    page.wait_for_function("document.title === 'ready' || document.title === 'error'", timeout=15000)
+    assert page.title() == "ready", page.inner_text("#out")

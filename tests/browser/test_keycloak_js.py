@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from chromium_support import chromium_page
+from chromium_support import chromium_page, wait_for_keycloak_js
 from playwright.sync_api import Page
 
 from interop.server import DoorkeepProcess, free_port
@@ -107,8 +107,7 @@ def sign_in(page: Page, app: str) -> None:
     page.fill("#username", "user1")
     page.fill("#password", "password")
     page.click("#kc-login")
-    page.wait_for_function("document.title !== 'loading'", timeout=15000)
-    assert page.title() == "ready", page.inner_text("#out")
+    wait_for_keycloak_js(page)
 
 
 def test_keycloak_js_logs_in_with_pkce_and_gets_an_offline_token(page: Page, app: str, server: DoorkeepProcess) -> None:
@@ -146,12 +145,6 @@ def test_keycloak_js_logs_in_with_the_implicit_flow(page: Page, app: str, server
     assert "#" not in page.url or "access_token" not in page.url  # keycloak-js cleaned the fragment
 
 
-def back_in_app(page: Page) -> None:
-    """Wait until keycloak-js has processed the login's redirect back to the app."""
-    page.wait_for_function("document.title === 'ready' || document.title === 'error'", timeout=15000)
-    assert page.title() == "ready", page.inner_text("#out")
-
-
 def test_register_opens_the_registration_page_and_the_new_user_is_signed_in(
     page: Page, app: str, server: DoorkeepProcess
 ) -> None:
@@ -168,7 +161,7 @@ def test_register_opens_the_registration_page_and_the_new_user_is_signed_in(
     page.fill("#password", "Analytical-1843")
     page.fill("#password-confirm", "Analytical-1843")
     page.click("#kc-register")
-    back_in_app(page)
+    wait_for_keycloak_js(page)
     assert page.evaluate("kc.authenticated") is True
     assert page.evaluate("kc.tokenParsed.preferred_username") == "ada"
     assert page.evaluate("kc.idTokenParsed.email") == "ada@example.com"
@@ -186,7 +179,7 @@ def test_login_with_the_update_password_action_changes_the_password_and_stays_si
     page.fill("#password-new", "N3w-pass!")
     page.fill("#password-confirm", "N3w-pass!")
     page.click("#kc-submit")
-    back_in_app(page)
+    wait_for_keycloak_js(page)
     assert page.evaluate("window.kcAction") == ["success", "UPDATE_PASSWORD"]
     assert page.evaluate("kc.authenticated") is True and page.evaluate("kc.tokenParsed.preferred_username") == "user1"
     assert "kc_action" not in page.url  # keycloak-js cleaned the callback parameters
@@ -217,7 +210,7 @@ def test_a_user_sets_up_otp_and_then_signs_in_with_the_login_form_and_the_otp_fo
     key = key_from_shown(page.inner_text("#kc-totp-secret-key"))
     page.fill("#totp", totp(key))
     page.click("#saveTOTPBtn")
-    back_in_app(page)
+    wait_for_keycloak_js(page)
     assert page.evaluate("window.kcAction") == ["success", "CONFIGURE_TOTP"]
     page.evaluate("() => { kc.logout({redirectUri: location.href}); }")
     page.wait_for_selector("#username", timeout=15000)
@@ -227,5 +220,5 @@ def test_a_user_sets_up_otp_and_then_signs_in_with_the_login_form_and_the_otp_fo
     page.wait_for_selector("#kc-otp-login-form", timeout=15000)
     page.fill("#otp", totp(key, time.time() + 30))  # the next period's code: the setup spent this one
     page.click("#kc-login")
-    back_in_app(page)
+    wait_for_keycloak_js(page)
     assert page.evaluate("kc.tokenParsed.preferred_username") == "user1"

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from chromium_support import chromium_page
+from chromium_support import chromium_page, wait_for_keycloak_js
 from playwright.sync_api import Page
 
 from interop.server import DoorkeepProcess, free_port
@@ -96,8 +96,7 @@ def test_keycloak_js_signs_in_and_refreshes_with_every_request_under_auth(
     page.fill("#username", "user1")
     page.fill("#password", "password")
     page.click("#kc-login")
-    page.wait_for_function("document.title !== 'loading'", timeout=15000)
-    assert page.title() == "ready", page.inner_text("#out")
+    wait_for_keycloak_js(page)
     assert page.evaluate("kc.tokenParsed.iss") == f"http://{doorkeep}/auth/realms/demo"
     assert page.evaluate("kc.refreshTokenParsed.typ") == "Offline"
     assert page.evaluate("kc.updateToken(-1)") is True
