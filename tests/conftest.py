@@ -8,7 +8,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
+import rsa_pool
 from doorkeep.users import passwords
 from pg import ThrowawayPostgres
 
@@ -53,6 +55,19 @@ def _keycloak_hash_cost(request: pytest.FixtureRequest) -> Iterator[None]:
         for name, value in _KEYCLOAK_ARGON2.items():
             patch.setattr(passwords, name, value)
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pooled_rsa_keys() -> Iterator[None]:
+    """RSA keys from a pool in this process (tests/rsa_pool.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rsa, "generate_private_key", rsa_pool.pooled_key)
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _rsa_keys_from_the_start() -> None:
+    rsa_pool.from_the_start()
 
 
 @pytest.fixture

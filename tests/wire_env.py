@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 from starlette.applications import Starlette
 
+import rsa_pool
 from doorkeep.app import create_app, prepare
 from doorkeep.clock import FakeClock
 from doorkeep.settings import Settings
@@ -98,7 +99,8 @@ async def _sqlite_from_template(db_url: str, settings: Settings) -> bool:
         atexit.register(shutil.rmtree, folder, True)  # one per process (xdist worker), removed as it exits
         template = folder / "template.db"
         db = Database(f"sqlite:///{template}")
-        await prepare(dataclasses.replace(settings, db_url=f"sqlite:///{template}"), db, FakeClock())
+        with rsa_pool.fresh_keys():
+            await prepare(dataclasses.replace(settings, db_url=f"sqlite:///{template}"), db, FakeClock())
         await db.dispose()
         _TEMPLATE[key] = template
     shutil.copyfile(template, target)
@@ -124,7 +126,8 @@ async def prepared_postgres(server: ThrowawayPostgres) -> str:
         url = server.url(template)
         db = Database(url)
         try:
-            await prepare(_default_settings(url), db, FakeClock())
+            with rsa_pool.fresh_keys():
+                await prepare(_default_settings(url), db, FakeClock())
         finally:
             await db.dispose()  # a template nobody is connected to can be copied
         _POSTGRES_TEMPLATES[server.port] = template

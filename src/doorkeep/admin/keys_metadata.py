@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
-from doorkeep.keys.components import decode_certificate, status_at
+from doorkeep.keys.components import decode_certificate, load_stored_private, status_at
 from doorkeep.keys.material import is_hmac
 from doorkeep.model import RealmKey
 
@@ -44,7 +44,7 @@ def key_type(key: RealmKey) -> str:
 def certificate(kid: str, private_pem: str, realm_name: str, created: int) -> tuple[str, int]:
     """A self-signed certificate for the key (base64 DER) and its end of validity in ms; cached, as
     making one costs a signature."""
-    private: Any = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    private: Any = load_stored_private(private_pem)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, realm_name)])
     start = datetime.datetime.fromtimestamp(created, datetime.UTC)
     end = start.replace(year=start.year + CERT_YEARS)

@@ -122,7 +122,7 @@ def load(key: RealmKey) -> LoadedKey:
         return LoadedKey(
             key.kid, key.algorithm, key.status, secret, secret, priority=pri, component_id=cid, use=key.use
         )
-    private = serialization.load_pem_private_key(key.private.encode(), password=None)
+    private = components.private_of(key)
     public, expiry = private.public_key(), components.certificate_expiry(key)
     return LoadedKey(
         key.kid,

@@ -231,8 +231,7 @@ async def create_client(tx: Tx, realm: Realm, client: Client, *, now: int, link_
         client = dataclasses.replace(client, secret=new_secret())
     await tx.clients.create(client)
     if link_default_scopes:
-        for scope, default in await tx.realms.default_scopes(realm.id):
-            await tx.clients.link_scope(client.id, scope.id, default)
+        await tx.clients.link_new_scopes(client.id, realm.id, await tx.realms.default_scope_links(realm.id))
     if client.service_accounts_enabled:
         await ensure_service_account(tx, realm, client, now=now)
         await link_service_account_scope(tx, client)

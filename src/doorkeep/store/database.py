@@ -21,6 +21,7 @@ from doorkeep import observe
 from doorkeep.store import sqlite_engine
 from doorkeep.store.config_cache import ConfigCache
 from doorkeep.store.pg_connections import KeptConnections
+from doorkeep.store.realms import apply_bumps, deferring_bumps
 from doorkeep.store.sqlite_engine import SqliteEngine
 from doorkeep.store.tx import Tx
 
@@ -103,15 +104,20 @@ class Database:
             inline = self._inline()
             if inline is not None:  # two generators deep, not four (issue #8)
                 async with inline.begin(write) as sqlite_conn:
-                    yield Tx(cast(AsyncConnection, sqlite_conn), True, self.config_cache)
+                    conn = cast(AsyncConnection, sqlite_conn)
+                    with deferring_bumps(conn) as pending:
+                        yield Tx(conn, True, self.config_cache)
+                        await apply_bumps(conn, pending)
             elif not self.is_sqlite:
-                async with self.kept.begin(self.engine) as conn:
+                async with self.kept.begin(self.engine) as conn:  # bumps deferred there, under the same rule
                     yield Tx(conn, False, self.config_cache)
             else:
                 async with self.engine.connect() as conn:
                     conn = await conn.execution_options(doorkeep_write=write)
                     async with conn.begin():
-                        yield Tx(conn, self.is_sqlite, self.config_cache)
+                        with deferring_bumps(conn) as pending:
+                            yield Tx(conn, self.is_sqlite, self.config_cache)
+                            await apply_bumps(conn, pending)
         finally:
             observer.connections_in_use(-1)
             observer.transaction(write, time.perf_counter() - started)

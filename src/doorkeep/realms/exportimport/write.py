@@ -252,7 +252,7 @@ class _Writer:
         return out
 
     async def _clients(self, default_role: str) -> None:
-        realm_defaults = await self.tx.realms.default_scopes(self.realm.id)
+        realm_defaults = await self.tx.realms.default_scope_links(self.realm.id)
         for cp in self.plan.clients:
             client = dataclasses.replace(
                 cp.client,
@@ -265,11 +265,11 @@ class _Writer:
             await self.tx.clients.create(client)
             self.clients[client.client_id] = client
             if cp.default_scopes is None and cp.optional_scopes is None:
-                links = [(scope.name, default) for scope, default in realm_defaults]
+                links = realm_defaults
             else:
-                links = [(n, True) for n in cp.default_scopes or []] + [(n, False) for n in cp.optional_scopes or []]
-            for name, default in links:
-                await self.tx.clients.link_scope(client.id, self.scopes[name], default)
+                named = [(n, True) for n in cp.default_scopes or []] + [(n, False) for n in cp.optional_scopes or []]
+                links = [(self.scopes[name], default) for name, default in named]
+            await self.tx.clients.link_new_scopes(client.id, self.realm.id, links)
         await provisioning.create_builtin_clients(self.tx, self.realm, default_role, self.now, skip=set(self.clients))
         for client in await self.tx.clients.list(self.realm.id):
             if client.client_id not in self.clients:
