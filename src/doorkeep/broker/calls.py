@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from doorkeep.bounded_http import TimedOut, TooLarge, TransportFailed, bounded_request
+
 TIMEOUT = 10.0
 MAX_BYTES = 512 * 1024
 
@@ -17,28 +19,17 @@ class BrokerError(Exception):
 async def call(
     method: str, url: str, headers: dict[str, str], form: dict[str, str] | None, what: str
 ) -> tuple[int, str, bytes]:
-    """One request to the provider: no redirect followed, TIMEOUT for the whole answer (httpx's timeout is per
-    read, which a provider dribbling bytes would stretch) and at most MAX_BYTES read (the body streamed, never
-    read whole first); the status, the content type and the body."""
-    import anyio
-    import httpx  # on first use: the server starts without it
-
+    """One request to the provider, bounded as bounded_http.bounded_request says (no redirect followed, TIMEOUT
+    for the whole answer, at most MAX_BYTES read); the status, the content type and the body."""
     try:
-        with anyio.fail_after(TIMEOUT):
-            async with (
-                httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http,
-                http.stream(method, url, headers=headers, data=form) as response,
-            ):
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > MAX_BYTES:
-                        raise BrokerError(f"{what}: answer too large")
-                return response.status_code, response.headers.get("content-type", ""), bytes(body)
-    except TimeoutError:
+        answer = await bounded_request(method, url, headers, form, TIMEOUT, MAX_BYTES)
+    except TooLarge:
+        raise BrokerError(f"{what}: answer too large") from None
+    except TimedOut:
         raise BrokerError(f"{what} failed: no complete answer within {TIMEOUT} s") from None
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
-        raise BrokerError(f"{what} failed: {type(err).__name__}") from None
+    except TransportFailed as err:  # its type only: httpx's message may carry the URL
+        raise BrokerError(f"{what} failed: {err.name}") from None
+    return answer.status, answer.content_type, answer.body
 
 
 def bounded_json(body: bytes, what: str) -> dict[str, Any]:

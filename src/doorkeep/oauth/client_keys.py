@@ -28,6 +28,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
+from doorkeep.bounded_http import CallFailed, TooLarge, bounded_request
 from doorkeep.clock import Clock
 from doorkeep.model import Client
 from doorkeep.numbers import loads
@@ -70,36 +71,18 @@ async def fetch_request_object(url: str) -> bytes:
 
 
 async def fetch_bounded(url: str, accept: str) -> bytes:
-    """GET ``url`` without following redirects (a redirect would leave what the client registered), within
-    FETCH_TIMEOUT in all (httpx's timeout is per read: a server dribbling a byte at a time would hold the
-    request open for as long as it liked) and at most MAX_JWKS_BYTES read; a non-2xx answer, a URL httpx
-    cannot use (``http://[::1``: its InvalidURL is no HTTPError) or any other failure is a ValueError."""
-    import anyio
-    import httpx  # imported on first use: the server starts without it (tests/unit/test_start_imports.py)
-
+    """GET ``url`` as bounded_http.bounded_request does (no redirect followed: it would leave what the client
+    registered; FETCH_TIMEOUT for the whole answer; at most MAX_JWKS_BYTES read); a non-2xx answer, a URL httpx
+    cannot use or any other failure is a ValueError."""
     try:
-        with anyio.fail_after(FETCH_TIMEOUT):
-            return await _read(url, accept)
-    except TimeoutError:
-        raise ValueError(f"no complete answer within {FETCH_TIMEOUT} s") from None
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
-        raise ValueError(str(err) or type(err).__name__) from err
-
-
-async def _read(url: str, accept: str) -> bytes:
-    import httpx
-
-    async with (
-        httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http,
-        http.stream("GET", url, headers={"Accept": accept}) as response,
-    ):
-        response.raise_for_status()
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > MAX_JWKS_BYTES:
-                raise ValueError("document too large")
-        return bytes(body)
+        answer = await bounded_request("GET", url, {"Accept": accept}, None, FETCH_TIMEOUT, MAX_JWKS_BYTES)
+    except TooLarge:
+        raise ValueError("document too large") from None
+    except CallFailed as err:
+        raise ValueError(str(err)) from None
+    if not answer.ok:
+        raise ValueError(f"HTTP status {answer.status}")
+    return answer.body
 
 
 def suits(key: Any, alg: str) -> bool:
