@@ -59,7 +59,25 @@ async def admin_token(http: httpx.AsyncClient) -> str:
 async def another_worker(env: Env) -> AsyncIterator[httpx.AsyncClient]:
     """A second app with its own Database (its own caches, its own connections) on the same database, as
     another worker process would be."""
+    async with _app_on(env, Database(env.settings.db_url)) as http:
+        yield http
+
+
+@contextlib.asynccontextmanager
+async def restarted(env: Env) -> AsyncIterator[httpx.AsyncClient]:
+    """The server stopped and started again on the same database: ``env``'s Database closed (its connections and
+    caches gone), a new one prepared as ``doorkeep start`` prepares it, a new app on it."""
+    await env.drain()
+    await env.db.dispose()
     db = Database(env.settings.db_url)
+    await prepare(env.settings, db, env.clock)
+    async with _app_on(env, db) as http:
+        yield http
+
+
+@contextlib.asynccontextmanager
+async def _app_on(env: Env, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser on a new app over ``db``, which is closed after."""
     app = _patient(create_app(env.settings, db=db, clock=env.clock))
     env.apps.append(app)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))

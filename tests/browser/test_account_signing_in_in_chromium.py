@@ -5,7 +5,6 @@ asks for the password and then the code."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,23 +12,20 @@ from pathlib import Path
 import pytest
 from chromium_support import chromium_page
 from playwright.sync_api import Page, expect
+from signing_in_support import demo_server, password_form
 
 from interop.server import DoorkeepProcess
 from totp_codes import key_from_shown, totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 HERE = Path(__file__).parent
-DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
 SHOTS = HERE.parent / "artifacts" / "screenshots"
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
-    (tmp_path / "demo-realm.json").write_text(json.dumps(json.loads(DEMO.read_text())))
-    process = DoorkeepProcess(tmp_path / "server", import_realms=[tmp_path / "demo-realm.json"])
-    process.start()
-    yield process
-    process.stop()
+    with demo_server(tmp_path) as process:
+        yield process
 
 
 @pytest.fixture
@@ -41,13 +37,6 @@ def page() -> Iterator[Page]:
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"account-{name}.png"), full_page=True)
-
-
-def password_form(page: Page) -> None:
-    page.wait_for_selector("#username", timeout=15000)
-    page.fill("#username", "user1")
-    page.fill("#password", "password")
-    page.click("#kc-login")
 
 
 def test_a_user_sets_up_an_authenticator_from_the_console_and_then_signs_in_with_it(

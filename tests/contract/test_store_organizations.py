@@ -3,6 +3,7 @@ a realm."""
 
 from __future__ import annotations
 
+import anyio
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -46,3 +47,34 @@ async def test_the_database_refuses_a_domain_held_by_two_organizations_of_a_real
     with pytest.raises(IntegrityError):
         async with db.transaction() as tx:
             await tx.organizations.save(Organization(new_id(), realm.id, "b", "b", domains=shared), new=True)
+
+
+async def test_a_membership_added_twice_at_once_is_one_row_and_no_error(db: Database) -> None:
+    """Two invitation links of one user confirmed together: the second ``add_member`` reads before the first commits
+    (PostgreSQL; SQLite's one writer waits), then meets the first's row only at the key. It answers False, as
+    for a member already, instead of a duplicate-key failure."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx, organizations_enabled=True)
+        alice = await add_user(tx, realm)
+        org = Organization(new_id(), realm.id, "Acme", "acme")
+        await tx.organizations.save(org, new=True)
+    first_added = anyio.Event()
+    added: list[bool] = []
+
+    async def first() -> None:
+        async with db.transaction() as tx:
+            added.append(await tx.organizations.add_member(org, alice.id, UNMANAGED))
+            first_added.set()
+            await anyio.sleep(0.2)  # uncommitted while the second reads and inserts
+
+    async def second() -> None:
+        await first_added.wait()
+        async with db.transaction() as tx:
+            added.append(await tx.organizations.add_member(org, alice.id, UNMANAGED))
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(first)
+        tg.start_soon(second)
+    assert added == [True, False]
+    async with db.transaction(write=False) as tx:
+        assert [u.username for u, _ in await tx.organizations.members(org.id)] == ["alice"]

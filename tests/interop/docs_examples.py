@@ -4,12 +4,14 @@ admin, and ``http://localhost:8080`` (the address of ``make run`` the pages use)
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import re
 import subprocess
 from base64 import urlsafe_b64decode
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -56,6 +58,23 @@ def demo_realm(cli: Cli, server: DoorkeepProcess) -> None:
     """The demo realm of ``make run`` (examples/demo-realm.json), created through the CLI, which the pages use."""
     cli.log_in(server.base_url)
     cli.ok("create", "realms", "-f", str(DEMO_REALM))
+
+
+@contextlib.contextmanager
+def demo_cli(
+    tmp_path: Path, server: DoorkeepProcess, *, app: bool = False, realms: tuple[str, ...] = ("demo",)
+) -> Iterator[Cli]:
+    """The CLI logged in to ``server`` with the demo realm (and ``app`` when asked for) created; ``realms`` (the
+    demo realm and those the example makes) deleted after."""
+    cli = Cli(tmp_path / "admin.config")
+    demo_realm(cli, server)
+    if app:
+        public_app(cli)
+    try:
+        yield cli
+    finally:
+        for realm in realms:
+            cli("delete", f"realms/{realm}")
 
 
 def public_app(cli: Cli, realm: str = "demo") -> None:

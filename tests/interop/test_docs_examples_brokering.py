@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from interop.admin_cli_support import Cli
-from interop.docs_examples import authorize, demo_realm, form_action, redirect_params, run_example
+from interop.docs_examples import authorize, demo_cli, form_action, redirect_params, run_example
 from interop.server import DoorkeepProcess
 
 pytestmark = pytest.mark.interop
@@ -20,11 +20,8 @@ PAGE = "identity-brokering.md"
 
 @pytest.fixture
 def cli(tmp_path: Path, engine_server: DoorkeepProcess) -> Iterator[Cli]:
-    cli = Cli(tmp_path / "admin.config")
-    demo_realm(cli, engine_server)
-    yield cli
-    for realm in ("demo", "corp"):
-        cli("delete", f"realms/{realm}")
+    with demo_cli(tmp_path, engine_server, realms=("demo", "corp")) as cli:
+        yield cli
 
 
 def test_the_documented_provider_signs_alice_in_and_links_her(

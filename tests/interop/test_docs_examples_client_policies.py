@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from interop.admin_cli_support import Cli
-from interop.docs_examples import authorize, demo_realm, public_app, redirect_params, run_example
+from interop.docs_examples import authorize, demo_cli, redirect_params, run_example
 from interop.server import DoorkeepProcess
 
 pytestmark = pytest.mark.interop
@@ -19,11 +19,8 @@ pytestmark = pytest.mark.interop
 
 @pytest.fixture
 def cli(tmp_path: Path, engine_server: DoorkeepProcess) -> Iterator[Cli]:
-    cli = Cli(tmp_path / "admin.config")
-    demo_realm(cli, engine_server)
-    public_app(cli)
-    yield cli
-    cli("delete", "realms/demo")
+    with demo_cli(tmp_path, engine_server, app=True) as cli:
+        yield cli
 
 
 def test_the_documented_policy_makes_public_clients_use_pkce(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from interop.admin_cli_support import Cli
-from interop.docs_examples import claims, demo_realm, run_example
+from interop.docs_examples import claims, demo_cli, run_example
 from interop.server import DoorkeepProcess
 
 pytestmark = pytest.mark.interop
@@ -18,10 +18,8 @@ pytestmark = pytest.mark.interop
 
 @pytest.fixture
 def cli(tmp_path: Path, engine_server: DoorkeepProcess) -> Iterator[Cli]:
-    cli = Cli(tmp_path / "admin.config")
-    demo_realm(cli, engine_server)
-    yield cli
-    cli("delete", "realms/demo")
+    with demo_cli(tmp_path, engine_server) as cli:
+        yield cli
 
 
 def token(server: DoorkeepProcess, scope: str) -> dict[str, object]:

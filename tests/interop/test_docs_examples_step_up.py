@@ -15,9 +15,8 @@ from interop.docs_examples import (
     APP_REDIRECT,
     authorize,
     claims,
-    demo_realm,
+    demo_cli,
     form_action,
-    public_app,
     redirect_params,
     run_example,
 )
@@ -28,11 +27,8 @@ pytestmark = pytest.mark.interop
 
 @pytest.fixture
 def cli(tmp_path: Path, engine_server: DoorkeepProcess) -> Iterator[Cli]:
-    cli = Cli(tmp_path / "admin.config")
-    demo_realm(cli, engine_server)
-    public_app(cli)
-    yield cli
-    cli("delete", "realms/demo")
+    with demo_cli(tmp_path, engine_server, app=True) as cli:
+        yield cli
 
 
 def test_the_documented_step_up_flow_asks_each_level_once(

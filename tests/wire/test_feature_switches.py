@@ -10,17 +10,14 @@ CIBA and PAR endpoints always; ProfileInfoRepresentation lists the disabled Prof
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from interop.server import DOORKEEP, DoorkeepProcess
-from pg import ThrowawayPostgres
-from wire_env import prepared_postgres
+from wire_process import started_with_realm
 
 pytestmark = pytest.mark.anyio
 REALM = "switched"
@@ -44,34 +41,18 @@ async def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[DoorkeepProcess]:
     """One server with ciba (versioned, as Keycloak accepts it), par and device-flow off, and realm ``switched``."""
-    folder: Path = tmp_path_factory.mktemp("features")
-    db_url = f"sqlite:///{folder / 'doorkeep.db'}"
-    postgres: ThrowawayPostgres | None = None
-    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
-        postgres = request.getfixturevalue("postgres_server")
-        db_url = await prepared_postgres(postgres)
-    started = DoorkeepProcess(folder, db_url=db_url, options=["--features-disabled", "ciba:v1,par,device-flow"])
-    started.start()
-    try:
-        client = {
-            "clientId": CLIENT,
-            "secret": SECRET,
-            "publicClient": False,
-            "serviceAccountsEnabled": True,
-            "redirectUris": ["http://127.0.0.1:1/callback"],
-            "attributes": {"oauth2.device.authorization.grant.enabled": "true", "oidc.ciba.grant.enabled": "true"},
-        }
-        headers = {"Authorization": f"Bearer {started.admin_token()}"}
-        async with httpx.AsyncClient(base_url=started.base_url, timeout=30) as http:
-            created = await http.post(
-                "/admin/realms", json={"realm": REALM, "enabled": True, "clients": [client]}, headers=headers
-            )
-        assert created.status_code == 201, created.text
+    client = {
+        "clientId": CLIENT,
+        "secret": SECRET,
+        "publicClient": False,
+        "serviceAccountsEnabled": True,
+        "redirectUris": ["http://127.0.0.1:1/callback"],
+        "attributes": {"oauth2.device.authorization.grant.enabled": "true", "oidc.ciba.grant.enabled": "true"},
+    }
+    realm = {"realm": REALM, "enabled": True, "clients": [client]}
+    options = ["--features-disabled", "ciba:v1,par,device-flow"]
+    async with started_with_realm(request, tmp_path_factory.mktemp("features"), realm, options=options) as started:
         yield started
-    finally:
-        started.stop()
-        if postgres is not None:
-            postgres.drop_database_of(db_url)
 
 
 @pytest.fixture

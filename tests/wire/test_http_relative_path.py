@@ -12,10 +12,8 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,8 +23,7 @@ import pytest
 from keycloak import KeycloakOpenID
 
 from interop.server import DoorkeepProcess
-from pg import ThrowawayPostgres
-from wire_env import prepared_postgres
+from wire_process import started_with_realm
 
 pytestmark = pytest.mark.anyio
 REALM = "legacy"
@@ -74,24 +71,9 @@ async def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[DoorkeepProcess]:
     """The module's server under ``/auth`` with realm ``legacy``."""
-    folder: Path = tmp_path_factory.mktemp("relative-path")
-    db_url = f"sqlite:///{folder / 'doorkeep.db'}"
-    postgres: ThrowawayPostgres | None = None
-    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
-        postgres = request.getfixturevalue("postgres_server")
-        db_url = await prepared_postgres(postgres)
-    started = DoorkeepProcess(folder, db_url=db_url, relative_path="/auth")
-    started.start()
-    try:
-        headers = {"Authorization": f"Bearer {started.admin_token()}"}
-        async with httpx.AsyncClient(base_url=started.base_url, timeout=30) as http:
-            created = await http.post("/admin/realms", json=realm_representation(), headers=headers)
-        assert created.status_code == 201, created.text
+    folder = tmp_path_factory.mktemp("relative-path")
+    async with started_with_realm(request, folder, realm_representation(), relative_path="/auth") as started:
         yield started
-    finally:
-        started.stop()
-        if postgres is not None:
-            postgres.drop_database_of(db_url)
 
 
 def claims(token: str) -> dict[str, Any]:

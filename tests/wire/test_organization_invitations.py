@@ -9,8 +9,6 @@ test follows is named in its docstring.
 from __future__ import annotations
 
 import html
-import re
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -18,52 +16,18 @@ import pytest
 
 from admin_support import admin_events
 from mail_sink import DOWN_PORT, Sink
+from org_invitations import ACCOUNT, ORGS, create_org, enable, events, invite, member, proceed
 from register_port import field_error, is_register_page, register, value_of
-from support import seed_realm, seed_user, update_realm
+from support import seed_user, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-ORGS = "/admin/realms/test/organizations"
 CB = "http://127.0.0.1:9999/cb"
-ACCOUNT = "http://localhost/realms/test/account/"
 
 
 @pytest.fixture
 async def realm(env: Env, mail: Sink) -> Env:
-    await seed_realm(env.db, env.clock, events_enabled=True)
-    await update_realm(env.db, "test", smtp_server=mail.settings())
-    h = await env.admin_headers()
-    assert (await env.http.put("/admin/realms/test", json={"organizationsEnabled": True}, headers=h)).status_code == 204
-    return env
-
-
-async def _org(env: Env, **extra: Any) -> str:
-    rep = {"name": "neworg", "domains": [{"name": "neworg.org"}], **extra}
-    created = await env.http.post(ORGS, json=rep, headers=await env.admin_headers())
-    assert created.status_code == 201, created.text
-    return str(created.headers["location"].rsplit("/", 1)[1])
-
-
-async def _invite(env: Env, org: str, path: str, **form: str) -> httpx.Response:
-    return await env.http.post(f"{ORGS}/{org}/members/{path}", data=form, headers=await env.admin_headers())
-
-
-async def _member(env: Env, org: str, user: str) -> dict[str, Any] | None:
-    found = await env.http.get(f"{ORGS}/{org}/members/{user}", headers=await env.admin_headers())
-    return found.json() if found.status_code == 200 else None
-
-
-def _proceed(page: str) -> str:
-    found = re.search(r'id="kc-proceed" href="([^"]+)"', page)
-    assert found, page
-    return html.unescape(found[1])
-
-
-async def _events(env: Env, kind: str) -> list[Any]:
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        return [e for e in await tx.events.find(realm.id) if e.type == kind]
+    return await enable(env, mail)
 
 
 async def test_an_existing_user_confirms_and_becomes_a_member(realm: Env, mail: Sink) -> None:
@@ -73,9 +37,9 @@ async def test_an_existing_user_confirms_and_becomes_a_member(realm: Env, mail: 
     config = {"eventsEnabled": True, "adminEventsEnabled": True}
     enabled = await env.http.put("/admin/realms/test/events/config", json=config, headers=await env.admin_headers())
     assert enabled.status_code == 204
-    org = await _org(env)
+    org = await create_org(env)
     user = (await seed_user(env.db, env.clock, "test", "invited", email="invited@myemail.com")).id
-    sent = await _invite(env, org, "invite-existing-user", id=user)
+    sent = await invite(env, org, "invite-existing-user", id=user)
     assert (sent.status_code, sent.content) == (204, b"")
     [message] = mail.received
     assert message.recipients == ["invited@myemail.com"]
@@ -88,14 +52,14 @@ async def test_an_existing_user_confirms_and_becomes_a_member(realm: Env, mail: 
     assert f'href="{html.escape(link)}"' in message.part("html")
 
     confirm = await env.http.get(link)  # not yet a member: only the page that asks
-    assert confirm.status_code == 200 and await _member(env, org, user) is None
+    assert confirm.status_code == 200 and await member(env.http, org, user) is None
     assert "You are about to join organization neworg" in confirm.text
     assert "By clicking on the link below, you will become a member of the neworg organization:" in confirm.text
-    joined = await env.http.get(_proceed(confirm.text))
+    joined = await env.http.get(proceed(confirm.text))
     assert (joined.status_code, joined.headers["location"]) == (302, ACCOUNT)
-    member = await _member(env, org, user)
-    assert member is not None and member["membershipType"] == "UNMANAGED"
-    [event] = await _events(env, "INVITE_ORG")
+    joined_as = await member(env.http, org, user)
+    assert joined_as is not None and joined_as["membershipType"] == "UNMANAGED"
+    [event] = await events(env, "INVITE_ORG")
     assert event.user_id == user and event.client_id == "account" and event.details["username"] == "invited"
     [action] = [e for e in await admin_events(env) if e["operationType"] == "ACTION"]
     assert action["resourceType"] == "ORGANIZATION_MEMBERSHIP"
@@ -106,34 +70,34 @@ async def test_a_second_click_says_already_a_member_and_goes_back_to_the_redirec
     """OrganizationInvitationLinkTest.testInviteExistingUserCustomRedirectUrl,
     testRedirectAfterClickingSecondTimeOnInvitation."""
     env = realm
-    org = await _org(env, redirectUrl=CB)
+    org = await create_org(env, redirectUrl=CB)
     user = (await seed_user(env.db, env.clock, "test", "invited", first_name="Homer", last_name="Simpson")).id
-    assert (await _invite(env, org, "invite-existing-user", id=user)).status_code == 204
+    assert (await invite(env, org, "invite-existing-user", id=user)).status_code == 204
     [message] = mail.received
     assert 'Hi, "Homer" "Simpson".' in message.part("plain")
     confirm = await env.http.get(message.link())
-    joined = await env.http.get(_proceed(confirm.text))
+    joined = await env.http.get(proceed(confirm.text))
     assert (joined.status_code, joined.headers["location"]) == (302, CB)
     again = await env.http.get(message.link())
     assert again.status_code == 200 and "You are already a member of the neworg organization." in again.text
     assert f'href="{CB}"' in again.text
-    refused = await _events(env, "INVITE_ORG_ERROR")
+    refused = await events(env, "INVITE_ORG_ERROR")
     assert [e.error for e in refused] == ["user_org_member_already"]
 
 
 async def test_an_invitation_by_the_address_of_an_existing_user_takes_the_action_link(realm: Env, mail: Sink) -> None:
     """OrganizationInvitationLinkTest.testInviteExistingUserWithEmail."""
     env = realm
-    org = await _org(env)
+    org = await create_org(env)
     user = (await seed_user(env.db, env.clock, "test", "matching", email="matching@myemail.com")).id
-    sent = await _invite(env, org, "invite-user", email="matching@myemail.com", firstName="Homer", lastName="Simpson")
+    sent = await invite(env, org, "invite-user", email="matching@myemail.com", firstName="Homer", lastName="Simpson")
     assert sent.status_code == 204
     [message] = mail.received
     confirm = await env.http.get(message.link())
     assert "You are about to join organization neworg" in confirm.text
-    assert (await env.http.get(_proceed(confirm.text))).status_code == 302
-    assert await _member(env, org, user) is not None
-    twice = await _invite(env, org, "invite-user", email="matching@myemail.com")
+    assert (await env.http.get(proceed(confirm.text))).status_code == 302
+    assert await member(env.http, org, user) is not None
+    twice = await invite(env, org, "invite-user", email="matching@myemail.com")
     assert (twice.status_code, twice.json()) == (409, {"errorMessage": "User already a member of the organization"})
 
 
@@ -142,8 +106,8 @@ async def test_a_new_address_registers_even_where_registration_is_off(realm: Env
     the registration link, the form headed by the organization with the address filled in, then a MANAGED member
     sent to the account console with a code."""
     env = realm
-    org = await _org(env)
-    sent = await _invite(env, org, "invite-user", email="inviteduser@email", firstName="Homer", lastName="Simpson")
+    org = await create_org(env)
+    sent = await invite(env, org, "invite-user", email="inviteduser@email", firstName="Homer", lastName="Simpson")
     assert sent.status_code == 204
     [message] = mail.received
     assert 'Hi, "Homer" "Simpson".' in message.part("plain")
@@ -165,17 +129,17 @@ async def test_a_new_address_registers_even_where_registration_is_off(realm: Env
         assert test is not None and not test.registration_allowed
         created = await tx.users.get_by_username(test.id, "inviteduser")
         assert created is not None
-    member = await _member(env, org, created.id)
-    assert member is not None and member["membershipType"] == "MANAGED"
-    [registered] = await _events(env, "REGISTER")
+    joined_as = await member(env.http, org, created.id)
+    assert joined_as is not None and joined_as["membershipType"] == "MANAGED"
+    [registered] = await events(env, "REGISTER")
     assert registered.details["org_id"] == org
 
 
 async def test_the_registration_keeps_the_invited_address(realm: Env, mail: Sink) -> None:
     """OrganizationInvitationLinkTest.testEmailDoesNotChangeOnRegistration."""
     env = realm
-    org = await _org(env)
-    assert (await _invite(env, org, "invite-user", email="inviteduser@email")).status_code == 204
+    org = await create_org(env)
+    assert (await invite(env, org, "invite-user", email="inviteduser@email")).status_code == 204
     [message] = mail.received
     page = await env.http.get(message.link())
     refused = await register(env, page, "first", "last", "invalid@email.com", "inviteduser", "password", "password")
@@ -184,7 +148,7 @@ async def test_the_registration_keeps_the_invited_address(realm: Env, mail: Sink
     async with env.db.transaction() as tx:
         test = await tx.realms.get_by_name("test")
         assert test is not None and await tx.users.get_by_username(test.id, "inviteduser") is None
-    [error] = await _events(env, "REGISTER_ERROR")
+    [error] = await events(env, "REGISTER_ERROR")
     assert error.error == "invalid_token"
 
 
@@ -192,30 +156,30 @@ async def test_expired_links_join_nobody(realm: Env, mail: Sink) -> None:
     """OrganizationInvitationLinkTest.testLinkExpired, for both links: the realm's
     actionTokenGeneratedByAdminLifespan (12 hours) past."""
     env = realm
-    org = await _org(env)
+    org = await create_org(env)
     user = (await seed_user(env.db, env.clock, "test", "invited")).id
-    assert (await _invite(env, org, "invite-user", email="inviteduser@email")).status_code == 204
-    assert (await _invite(env, org, "invite-existing-user", id=user)).status_code == 204
+    assert (await invite(env, org, "invite-user", email="inviteduser@email")).status_code == 204
+    assert (await invite(env, org, "invite-existing-user", id=user)).status_code == 204
     registration, action = (m.link() for m in mail.received)
     env.clock.advance(24 * 3600)
     page = await env.http.get(registration)
     assert page.status_code == 400 and "Action expired." in page.text
     expired = await env.http.get(action)
     assert expired.status_code == 400 and "Action expired." in expired.text
-    assert await _member(env, org, user) is None
+    assert await member(env.http, org, user) is None
 
 
 async def test_a_link_to_an_organization_since_deleted_joins_nothing(realm: Env, mail: Sink) -> None:
     """InviteOrgActionTokenHandler's ORG_NOT_FOUND: the organization deleted after the mail was sent."""
     env = realm
-    org = await _org(env)
+    org = await create_org(env)
     user = (await seed_user(env.db, env.clock, "test", "invited")).id
-    assert (await _invite(env, org, "invite-existing-user", id=user)).status_code == 204
+    assert (await invite(env, org, "invite-existing-user", id=user)).status_code == 204
     assert (await env.http.delete(f"{ORGS}/{org}", headers=await env.admin_headers())).status_code == 204
     [message] = mail.received
     page = await env.http.get(message.link())
     assert page.status_code == 200 and "Organization not found." in page.text
-    assert [e.error for e in await _events(env, "INVITE_ORG_ERROR")] == ["org_not_found"]
+    assert [e.error for e in await events(env, "INVITE_ORG_ERROR")] == ["org_not_found"]
 
 
 @pytest.mark.parametrize(
@@ -231,8 +195,8 @@ async def test_invitation_refusals(
     realm: Env, mail: Sink, path: str, form: dict[str, str], status: int, body: dict[str, str]
 ) -> None:
     """OrganizationMemberTest's invitation checks, in OrganizationInvitationResource's words."""
-    org = await _org(realm)
-    refused = await _invite(realm, org, path, **form)
+    org = await create_org(realm)
+    refused = await invite(realm, org, path, **form)
     assert (refused.status_code, refused.json()) == (status, body)
     assert mail.received == []
 
@@ -241,18 +205,18 @@ async def test_the_organization_the_body_and_the_mail_server_are_checked(realm: 
     """An unknown organization (404), a JSON body (@Consumes form: 415), organizations off (404), a mail server
     that cannot be reached (500 "Failed to send invite email"), a caller without manage-realm (403)."""
     env = realm
-    org = await _org(env)
+    org = await create_org(env)
     h = await env.admin_headers()
-    unknown = await _invite(env, "no-such-org", "invite-user", email="a@b.c")
+    unknown = await invite(env, "no-such-org", "invite-user", email="a@b.c")
     assert (unknown.status_code, unknown.json()) == (404, {"errorMessage": "Organization not found."})
     as_json = await env.http.post(f"{ORGS}/{org}/members/invite-user", json={"email": "a@b.c"}, headers=h)
     assert as_json.status_code == 415
     await update_realm(env.db, "test", smtp_server={"host": "127.0.0.1", "port": str(DOWN_PORT), "from": "a@b.c"})
-    down = await _invite(env, org, "invite-user", email="a@b.c")
+    down = await invite(env, org, "invite-user", email="a@b.c")
     assert (down.status_code, down.json()) == (500, {"errorMessage": "Failed to send invite email"})
     assert (
         await env.http.put("/admin/realms/test", json={"organizationsEnabled": False}, headers=h)
     ).status_code == 204
-    off = await _invite(env, org, "invite-user", email="a@b.c")
+    off = await invite(env, org, "invite-user", email="a@b.c")
     assert (off.status_code, off.json()) == (404, {"errorMessage": "Organizations not enabled for this realm."})
     assert mail.received == []

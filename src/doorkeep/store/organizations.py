@@ -6,6 +6,7 @@ import builtins
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import User
@@ -37,8 +38,9 @@ def _config(org: Organization) -> dict[str, Any]:
 
 
 class OrganizationRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
         self._c = conn
+        self._sqlite = is_sqlite
 
     async def _load(self, query: Any) -> builtins.list[Organization]:
         rows = list(await self._c.execute(query))
@@ -112,17 +114,18 @@ class OrganizationRepo:
 
     # --- members ---------------------------------------------------------------------------------
     async def add_member(self, org: Organization, user_id: str, membership_type: str) -> bool:
-        """Add the membership; False if the user already was a member. The realm's config version moves, so that
+        """Add the membership; False if the user already was a member, also when another transaction added it
+        at the same moment (the insert skips a row the primary key already holds: two invitation links accepted
+        at once make one membership, not a duplicate-key failure). The realm's config version moves, so that
         nothing kept for a refresh (store.config_cache) keeps the old ``organization`` claim."""
-        org_id = org.id
-        if await self.membership(org_id, user_id) is not None:
+        if await self.membership(org.id, user_id) is not None:
+            return False
+        dialect = sqlite if self._sqlite else postgresql
+        row = {"organization_id": org.id, "user_id": user_id, "membership_type": membership_type}
+        added = await self._c.execute(dialect.insert(organization_members).values(**row).on_conflict_do_nothing())
+        if not added.rowcount:
             return False
         await bump(self._c, org.realm_id)
-        await self._c.execute(
-            insert(organization_members).values(
-                organization_id=org_id, user_id=user_id, membership_type=membership_type
-            )
-        )
         return True
 
     async def remove_member(self, org: Organization, user_id: str) -> bool:

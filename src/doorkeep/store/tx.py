@@ -81,7 +81,7 @@ class Tx:
 
     @cached_property
     def organizations(self) -> OrganizationRepo:
-        return OrganizationRepo(self._conn)
+        return OrganizationRepo(self._conn, self._sqlite)
 
     @cached_property
     def mappers(self) -> MapperRepo:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -171,7 +172,8 @@ async def execute(request: Request) -> Response:
             ui = page_locale.language(request, realm, user=user)
             return html(pages.action_info(display(realm), ui.text("emailVerifiedAlreadyMessage"), ui=ui))
         if token.auth_session_id is None or auth_session is None or auth_session.id != token.auth_session_id:
-            return await _confirm(request, tx, services, realm, client, user, token, auth_session)
+            body = _confirmation_body(request, realm, user, token)
+            return await confirmation(request, tx, services, realm, client, user, token, auth_session, body)
         return await _run(request, tx, services, realm, client, user, token, auth_session)
 
     try:
@@ -234,7 +236,18 @@ def _check(
     return None
 
 
-async def _confirm(
+def _confirmation_body(request: Request, realm: Realm, user: User, token: ActionToken) -> Callable[[str], str]:
+    """info.ftl asking to confirm the link's work (verify the address, or the required actions it names)."""
+    ui = page_locale.language(request, realm, user=user)
+    if token.action == action_tokens.VERIFY_EMAIL:
+        text = ui.text("confirmEmailAddressVerification", user.email)
+        return lambda proceed: pages.action_info(display(realm), text, action_uri=proceed, ui=ui)
+    named = [ui.text(f"requiredAction.{a}") for a in token.required_actions]
+    text = ui.text("confirmExecutionOfActions")
+    return lambda proceed: pages.action_info(display(realm), text, action_uri=proceed, required_actions=named, ui=ui)
+
+
+async def confirmation(
     request: Request,
     tx: Tx,
     services: Services,
@@ -243,29 +256,23 @@ async def _confirm(
     user: User,
     token: ActionToken,
     old: AuthSession | None,
+    body: Callable[[str], str],
+    *,
+    remember_original: bool = True,
 ) -> Response:
-    """A fresh authentication session for the token's client and user, and the page that confirms it."""
+    """A fresh tab of the browser's authentication session (``old``'s, which it replaces) waiting for the link,
+    and the page ``body`` makes around the link that confirms it: the same token naming that session (``asid``)
+    and, unless ``remember_original`` is off (InviteOrgActionTokenHandler), the one it named before (``oasid``)."""
     root = old.root if old is not None else await root_for_new_tab(request, tx, realm)
     if old is not None:
         await tx.flows.delete_auth_session(old.id)
     auth_request = AuthRequest(client.client_id, token.redirect_uri or "", "code", "query", "openid")
     auth_session = await new_session(tx, services, realm, client, user, auth_request, STEP, root)
-    confirmed = dataclasses.replace(
-        token, auth_session_id=auth_session.id, original_auth_session_id=token.auth_session_id
-    )
+    confirmed = dataclasses.replace(token, auth_session_id=auth_session.id)
+    if remember_original:
+        confirmed = dataclasses.replace(confirmed, original_auth_session_id=token.auth_session_id)
     key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), confirmed)
-    proceed = f"{action_url(request, realm, 'action-token')}?key={key}"
-    ui = page_locale.language(request, realm, user=user)
-    if token.action == action_tokens.VERIFY_EMAIL:
-        body = pages.action_info(
-            display(realm), ui.text("confirmEmailAddressVerification", user.email), action_uri=proceed, ui=ui
-        )
-    else:
-        named = [ui.text(f"requiredAction.{a}") for a in token.required_actions]
-        body = pages.action_info(
-            display(realm), ui.text("confirmExecutionOfActions"), action_uri=proceed, required_actions=named, ui=ui
-        )
-    response = html(body)
+    response = html(body(f"{action_url(request, realm, 'action-token')}?key={key}"))
     await set_auth_cookie(response, request, tx, realm, auth_session)
     return response
 

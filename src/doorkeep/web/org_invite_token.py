@@ -1,5 +1,6 @@
 """An organization invitation's link for an existing user (Keycloak 26's InviteOrgActionTokenHandler), run by
-``web.action_token`` once the link, its user and client are checked.
+``web.action_token`` once the link, its user and client are checked: organizations/acceptance.py decides, the
+pages and the event are made here.
 
 As for Keycloak's other links, the first visit starts an authentication session and shows info.ftl asking to
 confirm ("You are about to join organization …", "» Click here to proceed" to the same token naming that
@@ -13,22 +14,24 @@ is a member already gets "You are already a member of the … organization." (IN
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep.console import pages
-from doorkeep.email import action_tokens
+from doorkeep.console.i18n import Language
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_completion
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.organizations.model import UNMANAGED
+from doorkeep.organizations import acceptance
+from doorkeep.organizations.acceptance import Step
 from doorkeep.web import action_token
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import client_ip, issuer
-from doorkeep.web.login_pages import action_url, display, html, root_for_new_tab, set_auth_cookie
+from doorkeep.web.http import client_ip
+from doorkeep.web.login_pages import display, html
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -47,76 +50,35 @@ async def handle(
     token: ActionToken,
     auth_session: AuthSession | None,
 ) -> Response:
-    """InviteOrgActionTokenHandler.handleToken."""
+    """InviteOrgActionTokenHandler.handleToken: organizations/acceptance.py decides, this shows it."""
     ui = page_locale.language(request, realm, user=user)
-    # OrganizationProvider.getById: none while the realm has organizations off
-    org = await tx.organizations.get(realm.id, token.org_id or "") if realm.organizations_enabled else None
-    details: dict[str, str | None] = {"username": user.username, "email": token.email}
-
-    async def record(error: str | None = None) -> None:
-        await action_token.record_event(
-            tx,
-            services,
-            realm,
-            EVENT,
-            client_ip(request),
-            token=token,
-            error=error,
-            client_id=client.client_id,
-            details=details,
+    found = await acceptance.accept(tx, realm, user.id, token, auth_session.id if auth_session is not None else None)
+    if found.step is Step.CONFIRM and found.org is not None:  # no ``oasid``: only setCompoundAuthenticationSessionId
+        body = _confirmation_body(ui, realm, found.org.name)
+        return await action_token.confirmation(
+            request, tx, services, realm, client, user, token, auth_session, body, remember_original=False
         )
-
-    if org is None:
-        await record("org_not_found")
+    details: dict[str, str | None] = {"username": user.username, "email": token.email}
+    error, ip = found.event_error, client_ip(request)
+    await action_token.record_event(
+        tx, services, realm, EVENT, ip, token=token, error=error, client_id=client.client_id, details=details
+    )
+    if found.org is None:
         return html(pages.action_info(display(realm), ui.text("orgNotFoundMessage", token.org_id), ui=ui))
-    if await tx.organizations.membership(org.id, user.id) is not None:
-        await record("user_org_member_already")
-        back = org.redirect_url or login_completion.client_base(client)  # pageRedirectUri, else the client's
-        text = ui.text("orgMemberAlready", user.username, org.name)
-        return html(pages.action_info(display(realm), text, back_uri=back, header=ui.text("staleInviteOrgLink"), ui=ui))
-    if token.auth_session_id is None or auth_session is None or auth_session.id != token.auth_session_id:
-        return await _confirm(request, tx, services, realm, client, user, token, auth_session, org.name)
-    await tx.organizations.add_member(org, user.id, UNMANAGED)
-    await record()
-    auth_request = AuthRequest.from_json(auth_session.request)
+    if found.step is Step.ALREADY_MEMBER:
+        back = found.org.redirect_url or login_completion.client_base(client)  # pageRedirectUri, else the client's
+        text, header = ui.text("orgMemberAlready", user.username, found.org.name), ui.text("staleInviteOrgLink")
+        return html(pages.action_info(display(realm), text, back_uri=back, header=header, ui=ui))
+    assert auth_session is not None  # JOINED: the link named this very session
     if token.redirect_uri is not None and not user.required_actions:
         await tx.flows.delete_auth_session(auth_session.id)
         return RedirectResponse(token.redirect_uri, status_code=302)  # "always redirect to the expected URI"
-    auth_request = dataclasses.replace(auth_request, end_after_actions=True)
+    auth_request = dataclasses.replace(AuthRequest.from_json(auth_session.request), end_after_actions=True)
     return await action_token.continue_login(request, tx, services, realm, client, user, auth_request, auth_session)
 
 
-async def _confirm(
-    request: Request,
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    user: User,
-    token: ActionToken,
-    old: AuthSession | None,
-    org_name: str,
-) -> Response:
-    """A fresh authentication session, and info.ftl with ``organization.confirm-membership`` and the link that
-    names it."""
-    root = old.root if old is not None else await root_for_new_tab(request, tx, realm)
-    if old is not None:
-        await tx.flows.delete_auth_session(old.id)
-    auth_request = AuthRequest(client.client_id, token.redirect_uri or "", "code", "query", "openid")
-    auth_session = await action_token.new_session(
-        tx, services, realm, client, user, auth_request, action_token.STEP, root
-    )
-    confirmed = dataclasses.replace(token, auth_session_id=auth_session.id)
-    key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), confirmed)
-    proceed = f"{action_url(request, realm, 'action-token')}?key={key}"
-    ui = page_locale.language(request, realm, user=user)
-    body = pages.action_info(
-        display(realm),
-        ui.text("organization.confirm-membership", org_name),
-        action_uri=proceed,
-        header=ui.text("organization.confirm-membership.title", org_name),
-        ui=ui,
-    )
-    response = html(body)
-    await set_auth_cookie(response, request, tx, realm, auth_session)
-    return response
+def _confirmation_body(ui: Language, realm: Realm, org_name: str) -> Callable[[str], str]:
+    """info.ftl with ``organization.confirm-membership`` around the link that confirms it."""
+    text = ui.text("organization.confirm-membership", org_name)
+    header = ui.text("organization.confirm-membership.title", org_name)
+    return lambda proceed: pages.action_info(display(realm), text, action_uri=proceed, header=header, ui=ui)
