@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+from chromium_support import chromium_page
 from playwright.sync_api import CDPSession, Dialog, Page
 
 from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
@@ -29,6 +31,26 @@ def demo_server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
         yield process
     finally:
         process.stop()
+
+
+@dataclass(frozen=True)
+class DemoBrowser:
+    """The demo server and a page of a fresh Chromium (1100×800)."""
+
+    server: DoorkeepProcess
+    page: Page
+
+    @property
+    def signing_in(self) -> str:
+        """The account console's Signing in page, on ``localhost`` (a secure context, and a host Chrome takes as
+        a WebAuthn Relying Party id, where it refuses an IP address)."""
+        return f"http://localhost:{self.server.port}/realms/demo/account/account-security/signing-in"
+
+
+@contextmanager
+def demo_browser(tmp_path: Path) -> Iterator[DemoBrowser]:
+    with demo_server(tmp_path) as server, chromium_page(1100, 800) as page:
+        yield DemoBrowser(server, page)
 
 
 def password_form(page: Page) -> None:

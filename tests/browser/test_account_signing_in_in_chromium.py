@@ -10,11 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chromium_support import chromium_page
 from playwright.sync_api import Page, expect
-from signing_in_support import demo_server, password_form
+from signing_in_support import DemoBrowser, demo_browser, password_form
 
-from interop.server import DoorkeepProcess
 from totp_codes import key_from_shown, totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
@@ -23,14 +21,8 @@ SHOTS = HERE.parent / "artifacts" / "screenshots"
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
-    with demo_server(tmp_path) as process:
-        yield process
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1100, 800) as opened:
+def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
+    with demo_browser(tmp_path) as opened:
         yield opened
 
 
@@ -39,10 +31,9 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"account-{name}.png"), full_page=True)
 
 
-def test_a_user_sets_up_an_authenticator_from_the_console_and_then_signs_in_with_it(
-    page: Page, server: DoorkeepProcess
-) -> None:
-    signing_in = f"http://localhost:{server.port}/realms/demo/account/account-security/signing-in"
+def test_a_user_sets_up_an_authenticator_from_the_console_and_then_signs_in_with_it(demo: DemoBrowser) -> None:
+    page = demo.page
+    signing_in = demo.signing_in
     page.goto(signing_in)
     password_form(page)
     expect(page.get_by_role("heading", name="Signing in", level=1)).to_be_visible(timeout=15000)

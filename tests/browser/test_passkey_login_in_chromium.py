@@ -16,11 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chromium_support import chromium_page
 from playwright.sync_api import Page, expect
-from signing_in_support import DemoAdmin, credentials, demo_admin, demo_server, virtual_authenticator
-
-from interop.server import DoorkeepProcess
+from signing_in_support import DemoAdmin, DemoBrowser, credentials, demo_admin, demo_browser, virtual_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 PASSWORDLESS_POLICY = {
@@ -30,20 +27,14 @@ PASSWORDLESS_POLICY = {
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
-    with demo_server(tmp_path) as process:
-        yield process
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1100, 800) as opened:
+def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
+    with demo_browser(tmp_path) as opened:
         yield opened
 
 
 @pytest.fixture
-def admin(server: DoorkeepProcess) -> Iterator[DemoAdmin]:
-    with demo_admin(server) as opened:
+def admin(demo: DemoBrowser) -> Iterator[DemoAdmin]:
+    with demo_admin(demo.server) as opened:
         yield opened
 
 
@@ -54,13 +45,12 @@ def username_page(page: Page) -> None:
     page.click("#kc-login")
 
 
-def test_a_user_registers_a_passkey_and_signs_in_without_a_password(
-    page: Page, server: DoorkeepProcess, admin: DemoAdmin
-) -> None:
+def test_a_user_registers_a_passkey_and_signs_in_without_a_password(demo: DemoBrowser, admin: DemoAdmin) -> None:
+    page = demo.page
     steps = ["auth-username-form", "webauthn-authenticator-passwordless"]
     admin.bind_browser_flow("passkeys", steps, **PASSWORDLESS_POLICY)
     cdp, authenticator = virtual_authenticator(page, "My passkey", transport="internal", hasResidentKey=True)
-    signing_in = f"http://localhost:{server.port}/realms/demo/account/account-security/signing-in"
+    signing_in = demo.signing_in
     page.goto(signing_in)
     username_page(page)
     page.wait_for_selector("#registerWebAuthn", timeout=15000)  # webauthn-register-passwordless

@@ -13,32 +13,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chromium_support import chromium_page
-from playwright.sync_api import Page, expect
-from signing_in_support import credentials, demo_admin, demo_server, password_form, virtual_authenticator
-
-from interop.server import DoorkeepProcess
+from playwright.sync_api import expect
+from signing_in_support import DemoBrowser, credentials, demo_admin, demo_browser, password_form, virtual_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
-    with demo_server(tmp_path) as process:
-        yield process
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1100, 800) as opened:
+def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
+    with demo_browser(tmp_path) as opened:
         yield opened
 
 
-def test_a_user_registers_a_security_key_and_signs_in_with_it(page: Page, server: DoorkeepProcess) -> None:
-    with demo_admin(server) as admin:  # Cookie, then the password form and the WebAuthn authenticator, REQUIRED
+def test_a_user_registers_a_security_key_and_signs_in_with_it(demo: DemoBrowser) -> None:
+    page = demo.page
+    with demo_admin(demo.server) as admin:  # Cookie, then the password form and the WebAuthn authenticator, REQUIRED
         admin.bind_browser_flow("keys", ["auth-username-password-form", "webauthn-authenticator"])
     cdp, authenticator = virtual_authenticator(page, "My key", transport="usb")
-    signing_in = f"http://localhost:{server.port}/realms/demo/account/account-security/signing-in"
+    signing_in = demo.signing_in
     page.goto(signing_in)
     password_form(page)
     page.wait_for_selector("#registerWebAuthn", timeout=15000)

@@ -118,8 +118,6 @@ class OrganizationRepo:
         at the same moment (the insert skips a row the primary key already holds: two invitation links accepted
         at once make one membership, not a duplicate-key failure). The realm's config version moves, so that
         nothing kept for a refresh (store.config_cache) keeps the old ``organization`` claim."""
-        if await self.membership(org.id, user_id) is not None:
-            return False
         dialect = sqlite if self._sqlite else postgresql
         row = {"organization_id": org.id, "user_id": user_id, "membership_type": membership_type}
         added = await self._c.execute(dialect.insert(organization_members).values(**row).on_conflict_do_nothing())
