@@ -34,6 +34,7 @@ from doorkeep.oauth.login_outcomes import (
     NeedLogin,
     NeedPasswordUpdate,
     NeedProfileUpdate,
+    NeedRecoverySetup,
     NeedTerms,
     NeedTotpSetup,
     NeedWebAuthnRegister,
@@ -256,6 +257,8 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
         return NeedTerms(user.id, request)
     if action == required_actions.CONFIGURE_TOTP:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
+    if action == required_actions.CONFIGURE_RECOVERY_AUTHN_CODES:
+        return NeedRecoverySetup(user.id, cancel, request)
     if action == required_actions.VERIFY_EMAIL:
         return NeedEmailVerification(user.id, request, cancel=cancel)
     if action in (required_actions.WEBAUTHN_REGISTER, required_actions.WEBAUTHN_REGISTER_PASSWORDLESS):
