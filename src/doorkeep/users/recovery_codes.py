@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Credential, Realm
+from doorkeep.realms import required_actions as registered
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -31,7 +32,8 @@ QUANTITY, LENGTH = 12, 12  # QUANTITY_OF_CODES_TO_GENERATE, CODE_LENGTH
 UPPERNUM = "ABCDEFGHIJKLMNPQRSTUVWXYZ123456789"
 ALGORITHM = "SHA-512"  # NOM_ALGORITHM_TO_HASH (RS512 before 26.2, the same digest)
 DEFAULT_LABEL = "Recovery codes"  # recovery-codes-label-default, the setup page's hidden userLabel
-WARNING_THRESHOLD = 4  # the password policy recoveryCodesWarningThreshold's default
+WARNING_THRESHOLD = 4  # RecoveryAuthnCodesAction.RECOVERY_CODES_WARNING_THRESHOLD_DEFAULT
+THRESHOLD_KEY = "warning_threshold"  # RecoveryAuthnCodesAction.WARNING_THRESHOLD
 NUMBER_USED, NUMBER_REMAINING = "recovery-codes-number-used", "recovery-codes-number-remaining"
 GENERATE_NEW = "recovery-codes-generate-new-codes"
 # what a user may type: twelve characters and the three dashes of the printed form, a little slack for spaces
@@ -139,13 +141,11 @@ async def use(tx: Tx, user_id: str, typed: str) -> Used | None:
 
 
 def warning_threshold(realm: Realm) -> int:
-    """PasswordPolicy.getRecoveryCodesWarningThreshold: the realm's ``recoveryCodesWarningThreshold(n)``, else 4."""
-    for part in (realm.password_policy or "").split(" and "):
-        name, _, rest = part.strip().partition("(")
-        if name.strip() == "recoveryCodesWarningThreshold":
-            value = rest.rstrip(")").strip()
-            return int(value) if value.isdigit() and len(value) < 10 else WARNING_THRESHOLD
-    return WARNING_THRESHOLD
+    """RecoveryAuthnCodesAction's ``warning_threshold`` config (an integer, 0 or more; else 4): below it the Account
+    API warns that few codes are left."""
+    found = registered.by_alias(realm, CONFIGURE)
+    value = (found.config.get(THRESHOLD_KEY) if found is not None else None) or ""
+    return int(value) if value.isdigit() and len(value) < 10 else WARNING_THRESHOLD
 
 
 def metadata(realm: Realm, cred: Credential) -> dict[str, Any]:
