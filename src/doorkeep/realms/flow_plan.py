@@ -12,9 +12,11 @@ Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``,
 Organization steps of Keycloak's default flow; one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``); after it, the OTP
-form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator, directly or in
-REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
-conditional-user-role, conditional-user-attribute and conditional-credential; and step-up authentication:
+form, webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
+allow-access-authenticator, directly or in REQUIRED or CONDITIONAL sub-flows (the credential steps also as the
+ALTERNATIVE steps of one sub-flow: a gate whose ``choices`` the user picks from, "Try Another Way"), under the
+conditions conditional-user-configured, conditional-user-role, conditional-user-attribute and
+conditional-credential; and step-up authentication:
 CONDITIONAL sub-flows with the condition conditional-level-of-authentication (realms/flow_levels.py), each
 holding the username and password form or those steps, compiled into ``Group``s. The direct grant:
 ValidateUsername, ValidatePassword, then the OTP check under such conditions. Anything else raises
