@@ -242,3 +242,16 @@ async def test_with_the_feature_off_no_code_is_asked_nor_listed(realm: Env) -> N
         assert 'name="otp"' in page.text and 'id="try-another-way"' not in page.text
         listed_off = (await http.get("/realms/test/account/credentials", headers=headers)).json()
         assert recovery_codes.TYPE not in [c["type"] for c in listed_off]
+
+
+async def test_with_the_feature_off_the_setup_action_is_passed_over(realm: Env) -> None:
+    """Keycloak registers no CONFIGURE_RECOVERY_AUTHN_CODES without the feature: a user's is skipped, not shown."""
+    env = realm
+    user = await user_rep(env)
+    await admin(env, "PUT", f"{ADMIN}/users/{user['id']}", {"requiredActions": ["CONFIGURE_RECOVERY_AUTHN_CODES"]}, 204)
+    off = dataclasses.replace(env, settings=dataclasses.replace(env.settings, features_disabled="recovery-codes"))
+    async with another_worker(off) as http:
+        done = await password_page(dataclasses.replace(env, http=http))
+        assert "code" in code_from(done)
+    assert (await user_rep(env))["requiredActions"] == ["CONFIGURE_RECOVERY_AUTHN_CODES"]
+    assert 'id="kc-recovery-codes-list"' in (await password_page(env)).text  # the feature on: the page again
