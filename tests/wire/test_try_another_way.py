@@ -6,6 +6,8 @@ is another step, the list and the switch, and the login finished through the ste
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser_flow import code_from, submit
@@ -125,3 +127,22 @@ async def test_the_default_flow_with_the_recovery_step_enabled_offers_it(realm: 
     assert 'name="otp"' in page.text
     asked = await choose(env, await try_another_way(env, page), step["id"])
     assert "code" in code_from(await submit(env.http, asked, recoveryCodeInput=codes[0]))
+
+
+async def test_changing_the_locale_on_the_selection_page_keeps_it(realm: Env) -> None:
+    """testChangingLocaleOnAuthenticationSelectorScreen (issue 30520): the language picked on the list shows the
+    list again, in that language, and back."""
+    env = realm
+    locales = {"internationalizationEnabled": True, "supportedLocales": ["en", "de"], "defaultLocale": "en"}
+    await admin(env, "PUT", ADMIN, locales, 204)
+    await two_factor_flow(env, OTP_FORM, RECOVERY)
+    await add_otp(env)
+    await give_codes(env)
+    selection = await try_another_way(env, await password_page(env))
+    links = dict(re.findall(r'<a role="menuitem" id="language-\d+" href="([^"]+)">([^<]+)</a>', selection.text))
+    by_label = {label: href.replace("&amp;", "&") for href, label in links.items()}
+    german = await env.http.get(by_label["Deutsch"])
+    assert [n for _, n, _ in listed(german)] == ["Authenticator-Anwendung", "Wiederherstellungscode"]
+    assert "Login Methode auswählen" in german.text
+    english = await env.http.get(by_label["English"])
+    assert [n for _, n, _ in listed(english)] == [OTP_NAME, RECOVERY_NAME]
