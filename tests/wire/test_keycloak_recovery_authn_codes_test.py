@@ -246,3 +246,16 @@ async def test_the_account_api_warns_below_the_configured_threshold(realm: Env) 
     assert second["warningMessageTitle"] == {"key": "recovery-codes-number-remaining", "parameters": ["11"]}
     assert second["warningMessageDescription"] == {"key": "recovery-codes-generate-new-codes", "parameters": []}
     assert second["infoMessage"] == {"key": "recovery-codes-number-used", "parameters": ["1/12"]}
+
+
+@pytest.mark.parametrize("cancel", [False, True])
+async def test_the_application_may_ask_for_new_codes(realm: Env, cancel: bool) -> None:
+    """RecoveryAuthnCodesAction supports application-initiated actions (``kc_action``): the page offers "Cancel
+    setup"; the answer's ``kc_action_status`` says what the user did, and a cancelled setup stores nothing."""
+    env = realm
+    page = await password_page(env, kc_action=SETUP)
+    assert 'name="cancel-aia"' in page.text and "Cancel setup" in page.text
+    done = code_from(await submit(env.http, page, **({"cancel-aia": "true"} if cancel else {})))
+    assert done["kc_action_status"] == ("cancelled" if cancel else "success")
+    types = [c["type"] for c in await credentials(env)]
+    assert ("recovery-authn-codes" in types) != cancel

@@ -15,6 +15,7 @@ from flow_builder import ADMIN, add_otp, admin, events, totp
 from recovery_flow import (
     OTP_FORM,
     RECOVERY,
+    WEBAUTHN,
     asked_number,
     choose,
     credentials,
@@ -27,6 +28,8 @@ from recovery_flow import (
     two_factor_flow,
     user_rep,
 )
+from webauthn_flow import webauthn_flow
+from webauthn_port import SoftKey, page_options
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -146,3 +149,27 @@ async def test_changing_the_locale_on_the_selection_page_keeps_it(realm: Env) ->
     assert "Login Methode auswählen" in german.text
     english = await env.http.get(by_label["English"])
     assert [n for _, n, _ in listed(english)] == [OTP_NAME, RECOVERY_NAME]
+
+
+async def test_a_security_key_and_an_authenticator_app_each_lead_to_the_other(realm: Env) -> None:
+    """BrowserFlowTest's WebAuthn beside OTP: the key (registered first, so preferred) asks first, its page offers
+    "Try Another Way", the OTP form offers it back, and the key still signs the user in."""
+    env = realm
+    await webauthn_flow(env)  # WebAuthn REQUIRED: the key is registered at the first login
+    key = SoftKey()
+    first = await password_page(env)
+    code_from(await submit(env.http, first, **key.create(page_options(first.text)["challenge"])))
+    env.http.cookies.clear()
+    ids = await two_factor_flow(env, OTP_FORM, WEBAUTHN)
+    await add_otp(env)
+    page = await password_page(env)
+    assert 'id="authenticateWebAuthnButton"' in page.text and try_another_way_action(page) is not None
+    selection = await try_another_way(env, page)
+    assert [(e, n) for e, n, _ in listed(selection)] == [(ids[WEBAUTHN], "Passkey"), (ids[OTP_FORM], OTP_NAME)]
+    otp_page = await choose(env, selection, ids[OTP_FORM])
+    assert 'name="otp"' in otp_page.text
+    back = await choose(env, await try_another_way(env, otp_page), ids[WEBAUTHN])
+    challenge = page_options(back.text)["challenge"]
+    assert "code" in code_from(
+        await submit(env.http, back, **key.get(challenge, user_handle=(await user_rep(env))["id"]))
+    )
