@@ -255,3 +255,30 @@ async def test_with_the_feature_off_the_setup_action_is_passed_over(realm: Env) 
         assert "code" in code_from(done)
     assert (await user_rep(env))["requiredActions"] == ["CONFIGURE_RECOVERY_AUTHN_CODES"]
     assert 'id="kc-recovery-codes-list"' in (await password_page(env)).text  # the feature on: the page again
+
+
+async def test_try_another_way_with_one_way_lists_only_it(realm: Env) -> None:
+    """A forged "Try Another Way" on the page of a user with one second factor: as Keycloak's, the list holds that
+    one step, which leads back to its page; the code still works."""
+    env = realm
+    ids = await two_factor_flow(env, OTP_FORM, RECOVERY)
+    codes = await give_codes(env)
+    page = await password_page(env)
+    only = await submit(env.http, page, tryAnotherWay="on")
+    assert [e for e, _, _ in listed(only)] == [ids[RECOVERY]]
+    again = await choose(env, only, ids[RECOVERY])
+    assert asked_number(again) == 1
+    assert "code" in code_from(await submit(env.http, again, recoveryCodeInput=codes[0]))
+
+
+async def test_try_another_way_after_the_credential_went_shows_the_page_again(realm: Env) -> None:
+    """Nothing left to list (the codes deleted by an admin meanwhile): the page again, never an empty list."""
+    env = realm
+    await two_factor_flow(env, OTP_FORM, RECOVERY)
+    await give_codes(env)
+    page = await password_page(env)
+    user = await user_rep(env)
+    [stored] = [c for c in await credentials(env) if c["type"] == recovery_codes.TYPE]
+    await admin(env, "DELETE", f"{ADMIN}/users/{user['id']}/credentials/{stored['id']}", None, 204)
+    again = await submit(env.http, page, tryAnotherWay="on")
+    assert again.status_code == 200 and listed(again) == [] and asked_number(again) == 1

@@ -204,7 +204,7 @@ async def submit(
     choosing = form.get(login_choices.TRY_ANOTHER_WAY) is not None or form.get(login_choices.EXECUTION) is not None
     if auth_session.step == login_flow.SELECT_STEP or (auth_session.step in login_flow.GATE_STEPS and choosing):
         tried, picked = form.get(login_choices.TRY_ANOTHER_WAY), form.get(login_choices.EXECUTION)
-        return await login_choices.answer(ctx, tried, picked, remember_me=kept)
+        return await login_choices.answer(ctx, auth_session.step, tried, picked, remember_me=kept)
     if auth_session.step == login_flow.RECOVERY_STEP:
         return await login_recovery.verify(ctx, form.get(login_recovery.FIELD), remember_me=kept)
     if auth_session.step == login_flow.OTP_STEP:

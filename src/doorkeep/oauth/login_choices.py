@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import flow_gates, login_events, login_gates
+from doorkeep.oauth import flow_gates, login_events, login_flow, login_gates
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import NeedSelection, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 TRY_ANOTHER_WAY = "tryAnotherWay"  # the form parameter template.ftl's link posts
 EXECUTION = "authenticationExecution"  # Constants.AUTHENTICATION_EXECUTION
 MAX_EXECUTION_ID = 64  # longer is never an execution id; it is not logged
+# the gate pages a "Try Another Way" form may be posted from, and the step each shows
+STEP_ACTIONS = {
+    login_flow.OTP_STEP: flow_plan.OTP,
+    login_flow.WEBAUTHN_STEP: flow_plan.WEBAUTHN,
+    login_flow.RECOVERY_STEP: flow_plan.RECOVERY,
+}
 
 
 async def options_for(
@@ -56,15 +62,23 @@ async def offered(ctx: StepContext) -> tuple[Choice, ...]:
 
 
 async def answer(
-    ctx: StepContext, try_another_way: str | None, execution: str | None, *, remember_me: bool = False
+    ctx: StepContext,
+    step: str,
+    try_another_way: str | None,
+    execution: str | None,
+    *,
+    remember_me: bool = False,
 ) -> Outcome:
     """The list (``tryAnotherWay``, or the list's own form posted without a pick), or the step of the execution
-    the user picked."""
+    the user picked; ``step``: the page the form was (a gate with nothing to choose shows its own page again)."""
     options = await offered(ctx)
-    if try_another_way is not None or execution is None:
+    if (try_another_way is not None or execution is None) and options:
         return NeedSelection(ctx.user.id, remember_me, ctx.request)
+    if (try_another_way is not None or execution is None) and step in STEP_ACTIONS:
+        return await login_gates.gate_page(ctx, STEP_ACTIONS[step], remember_me)
     picked = next((o for o in options if o.execution == execution), None)
     if picked is None:
+        execution = execution or ""
         shown = execution if len(execution) <= MAX_EXECUTION_ID and execution.isprintable() else "(not an id)"
         log.warning("realm %s: requested authentication execution %r is not allowed", ctx.realm.name, shown)
         await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
