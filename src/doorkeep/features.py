@@ -11,6 +11,9 @@ ProfileInfoRepresentation does. What turning one off changes, as in Keycloak:
 - ``par``: ParRootEndpoint is not supported: ``ext/par/request`` is 404 (discovery still names it, as Keycloak's).
 - ``device-flow``: AuthorizationEndpoint.authorizeDevice returns no resource (404), DeviceGrantTypeFactory is not
   supported, and discovery omits ``device_authorization_endpoint`` (and its mTLS alias).
+- ``recovery-codes`` (DEFAULT since Keycloak 26.4; PREVIEW before): RecoveryAuthnCodesAction, the recovery code
+  authenticator and its credential provider are not supported: the CONFIGURE_RECOVERY_AUTHN_CODES action is not
+  offered nor run, the login never asks for a code, and the Account API lists no recovery codes type.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ IMPERSONATION = "impersonation"
 CIBA = "ciba"
 PAR = "par"
 DEVICE_FLOW = "device-flow"
+RECOVERY_CODES = "recovery-codes"
 
 # option name → Profile.Feature enum name, in Profile.Feature's order
 KNOWN: dict[str, str] = {
@@ -26,6 +30,7 @@ KNOWN: dict[str, str] = {
     CIBA: "CIBA",
     PAR: "PAR",
     DEVICE_FLOW: "DEVICE_FLOW",
+    RECOVERY_CODES: "RECOVERY_CODES",
 }
 VERSION = ":v1"  # each of these features has one version; Keycloak accepts ``name:v1`` for it
 

@@ -339,7 +339,7 @@ class Settings:
         "--features-disabled",
         "Comma-separated Keycloak features to turn off: impersonation (users/{id}/impersonation answers 501 "
         '"Feature not enabled"), ciba, par, device-flow (their endpoints and grants answer as Keycloak\'s do '
-        "without them).",
+        "without them), recovery-codes (no recovery authentication codes are asked, set up or listed).",
         kind="features",
     )
     import_realms: tuple[str, ...] = _option(

@@ -118,11 +118,11 @@ async def test_a_built_in_flows_requirement_still_changes_as_in_keycloak_unless_
     """A bound flow stays one Doorkeep runs: the edit that would break it is refused with flow_support's reason."""
     browser = await flow_id(realm, "browser")
     found = await rows(realm, "browser")
-    otp, webauthn = named(found, "OTP Form"), named(found, "WebAuthn Authenticator")
-    refused = await post(admin, f"{LIST}/{browser}/executions/{webauthn['id']}/requirement", requirement="ALTERNATIVE")
+    otp, redirector = named(found, "OTP Form"), named(found, "Identity Provider Redirector")
+    refused = await post(admin, f"{LIST}/{browser}/executions/{redirector['id']}/requirement", requirement="REQUIRED")
     assert refused.status_code == 400
     assert "Could not update flow: Doorkeep cannot run flow &#39;browser&#39; as the browser flow yet" in refused.text
-    assert named(await rows(realm, "browser"), "WebAuthn Authenticator")["requirement"] == "DISABLED"
+    assert named(await rows(realm, "browser"), "Identity Provider Redirector")["requirement"] == "ALTERNATIVE"
     done = await post(admin, f"{LIST}/{browser}/executions/{otp['id']}/requirement", requirement="REQUIRED")
     assert done.status_code == 303
     assert named(await rows(realm, "browser"), "OTP Form")["requirement"] == "REQUIRED"

@@ -29,9 +29,9 @@ def _otp(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return next(r for r in rows if r.get("providerId") == "auth-otp-form")
 
 
-def _webauthn(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The 2FA sub-flow's WebAuthn step: ALTERNATIVE beside the OTP form is a choice Doorkeep does not run."""
-    return next(r for r in rows if r.get("providerId") == "webauthn-authenticator")
+def _redirector(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Identity Provider Redirector: REQUIRED, it would be the sign-in step, which Doorkeep does not run."""
+    return next(r for r in rows if r.get("providerId") == "identity-provider-redirector")
 
 
 async def test_a_copy_of_browser_is_bound_and_stays_bound_only_while_doorkeep_runs_it(env: Env) -> None:
@@ -40,14 +40,14 @@ async def test_a_copy_of_browser_is_bound_and_stays_bound_only_while_doorkeep_ru
     assert (await call(env, "PUT", "", {"browserFlow": "my browser"})).status_code == 204
     assert (await _realm(env))["browserFlow"] == "my browser"
 
-    webauthn = _webauthn(await executions(env, "my browser"))
-    refused = await auth(env, "PUT", "/flows/my browser/executions", {**webauthn, "requirement": "ALTERNATIVE"})
+    redirector = _redirector(await executions(env, "my browser"))
+    refused = await auth(env, "PUT", "/flows/my browser/executions", {**redirector, "requirement": "REQUIRED"})
     assert refused.status_code == 400
     message = refused.json()["errorMessage"]
     assert message.startswith("Doorkeep cannot run flow 'my browser' as the browser flow yet: ") and (
-        "webauthn-authenticator" in message
+        "identity-provider-redirector" in message
     )
-    assert _webauthn(await executions(env, "my browser"))["requirement"] == "DISABLED"
+    assert _redirector(await executions(env, "my browser"))["requirement"] == "ALTERNATIVE"
     otp = _otp(await executions(env, "my browser"))
     forced = await auth(env, "PUT", "/flows/my browser/executions", {**otp, "requirement": "REQUIRED"})
     assert forced.status_code == 202, forced.text  # a browser flow Doorkeep runs (realms/flow_plan.py)
@@ -64,10 +64,10 @@ async def test_a_copy_of_browser_is_bound_and_stays_bound_only_while_doorkeep_ru
 
     assert (await call(env, "PUT", "", {"browserFlow": "browser"})).status_code == 204
     assert (
-        await auth(env, "PUT", "/flows/my browser/executions", {**webauthn, "requirement": "ALTERNATIVE"})
+        await auth(env, "PUT", "/flows/my browser/executions", {**redirector, "requirement": "REQUIRED"})
     ).status_code == 202
     again = await call(env, "PUT", "", {"browserFlow": "my browser"})
-    assert again.status_code == 400 and "webauthn-authenticator" in again.json()["errorMessage"]
+    assert again.status_code == 400 and "identity-provider-redirector" in again.json()["errorMessage"]
     assert (await _realm(env))["browserFlow"] == "browser"
     assert (await auth(env, "DELETE", f"/flows/{bound['id']}")).status_code == 204
 
@@ -102,8 +102,8 @@ async def test_a_clients_override_is_stored_shown_and_checked(env: Env) -> None:
     )
     assert wrong.status_code == 400 and "as the direct grant flow" in wrong.json()["errorMessage"]
 
-    webauthn = _webauthn(await executions(env, "client browser"))
-    refused = await auth(env, "PUT", "/flows/client browser/executions", {**webauthn, "requirement": "ALTERNATIVE"})
+    redirector = _redirector(await executions(env, "client browser"))
+    refused = await auth(env, "PUT", "/flows/client browser/executions", {**redirector, "requirement": "REQUIRED"})
     assert refused.status_code == 400 and refused.json()["errorMessage"].endswith("(client app's browser override)")
     assert (await auth(env, "DELETE", f"/flows/{flow['id']}")).status_code == 400
 

@@ -64,10 +64,16 @@ CREDENTIAL_TEXTS = {
     "otp-help-text": "Enter a verification code from authenticator application.",
     "webauthn-display-name": "Passkey",
     "webauthn-help-text": "Use your Passkey to sign in.",
+    "recovery-authn-codes-display-name": "Recovery authentication codes",
+    "recovery-authn-codes-help-text": (
+        "These codes can be used to regain your access in case your other 2FA means are not available."
+    ),
     "password": "My password",  # an unlabelled credential is named by its type: t(userLabel) || t(type)
 }
 # The actions Signing in may start (the credential types' createAction and updateAction).
-CREDENTIAL_ACTIONS = frozenset({account_resources.UPDATE_PASSWORD, "CONFIGURE_TOTP", "webauthn-register"})
+CREDENTIAL_ACTIONS = frozenset(
+    {account_resources.UPDATE_PASSWORD, "CONFIGURE_TOTP", "webauthn-register", "CONFIGURE_RECOVERY_AUTHN_CODES"}
+)
 
 
 @dataclass(frozen=True)

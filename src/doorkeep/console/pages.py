@@ -162,11 +162,12 @@ def login_otp(
     restart: str = "",
     ui: Language = ENGLISH,
     info: str | None = None,
+    another: str = "",
 ) -> str:
     """login-otp.ftl: the ``otp`` field, and a radio button per OTP credential (``selectedCredentialId``,
     labelled by its device name) when the user has more than one; above the form, template.ftl's attempted
     ``username`` with its "Restart login" link (``restart``: ``url.loginRestartFlowUrl``), and a forwarded info
-    message (``info``, its message key)."""
+    message (``info``, its message key); below it, template.ftl's "Try Another Way" posting to ``another``."""
     return render(
         "login/login_otp.html",
         title=ui.text("loginTitle", realm_display),
@@ -180,6 +181,7 @@ def login_otp(
         error=error,
         info=info,
         ui=ui,
+        another=another,
     )
 
 

@@ -96,10 +96,11 @@ def authenticate(
     username: str = "",
     restart: str = "",
     ui: Language = ENGLISH,
+    another: str = "",
 ) -> str:
     """webauthn-authenticate.ftl for an identified user: the user's keys listed (``credentials``: Base64url id and
     label; not for passkeys: ``shouldDisplayAuthenticators``), the ``webauth`` form of hidden fields, and the
-    button that runs navigator.credentials.get()."""
+    button that runs navigator.credentials.get(); ``another``: where "Try Another Way" posts (none: no link)."""
     data = {
         "challenge": challenge,
         "rpId": rp_id,
@@ -119,6 +120,7 @@ def authenticate(
         username=username,
         restart=restart,
         ui=ui,
+        another=another,
     )
 
 

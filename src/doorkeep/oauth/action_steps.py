@@ -21,6 +21,7 @@ from doorkeep.oauth import (
     login_events,
     login_otp,
     login_outcomes,
+    login_recovery,
     login_session,
     logout_others,
     profile_scopes,
@@ -97,10 +98,17 @@ def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = Non
 
 
 async def submit(
-    ctx: StepContext, step: str, form: Form, *, totp_secret: str = "", challenge: str | None = None
+    ctx: StepContext,
+    step: str,
+    form: Form,
+    *,
+    totp_secret: str = "",
+    challenge: str | None = None,
+    recovery: tuple[str | None, str | None] = (None, None),
 ) -> Outcome:
     """The POST of the required action the login waits on (``step``); ``totp_secret``: the one the CONFIGURE_TOTP
-    page showed, kept in the authentication session; ``challenge``: the webauthn-register page's."""
+    page showed, kept in the authentication session; ``challenge``: the webauthn-register page's; ``recovery``: the
+    recovery codes the CONFIGURE_RECOVERY_AUTHN_CODES page showed and when they were drawn (its notes)."""
     ctx = dataclasses.replace(ctx, request=required_actions.processed(ctx.request, step))
     if form.get(CANCEL_AIA) is not None and required_actions.app_initiated(ctx.request, ctx.user, step):
         await _event(ctx, step, error=REJECTED_BY_USER)
@@ -111,6 +119,10 @@ async def submit(
         totp, label = form.get("totp"), form.get("userLabel")
         mode = form.get("mode")
         return await login_otp.configure(ctx, totp, label, totp_secret, logout_others=others, mode=mode)
+    if step == required_actions.CONFIGURE_RECOVERY_AUTHN_CODES:
+        codes, at = login_recovery.parse_codes(recovery[0]), recovery[1] or ""
+        generated = int(at) if at.isdigit() else ctx.services.clock.now_ms()
+        return await login_recovery.configure(ctx, codes, generated, form.get("userLabel"), logout_others=others)
     if step in webauthn_register.KINDS:
         return await webauthn_register.submit(ctx, form, challenge, logout_others=others, action=step)
     if step in account_actions.ACTIONS:

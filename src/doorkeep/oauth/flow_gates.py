@@ -22,7 +22,7 @@ from doorkeep.realms import flow_plan as fp
 from doorkeep.realms import flow_support
 from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
 from doorkeep.realms.flow_model import AuthFlow, of
-from doorkeep.users import admin_regex, otp, webauthn
+from doorkeep.users import admin_regex, otp, recovery_codes, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.oauth.loa import Tracker
@@ -81,12 +81,28 @@ def username_first(realm: Realm, client: Client, requested: str | None = None) -
 @dataclass(frozen=True)
 class Next:
     """The gate that applies: its index in the plan, and what it asks (``fp.OTP`` for a user with an OTP
-    credential, ``fp.WEBAUTHN`` for one with a security key, ``fp.PASSKEY`` for one with a passkey, SETUP for a
-    REQUIRED OTP form or WebAuthn authenticator the user has no credential for, ``fp.DENY_ACCESS``)."""
+    credential, ``fp.WEBAUTHN`` for one with a security key, ``fp.RECOVERY`` for one with recovery codes,
+    ``fp.PASSKEY`` for one with a passkey, SETUP for a REQUIRED step the user has no credential for,
+    ``fp.DENY_ACCESS``); ``options``: an ALTERNATIVE gate's choices the user may take, preferred first."""
 
     index: int
     gate: fp.Gate
     step: str
+    options: tuple[fp.Choice, ...] = ()
+
+
+# the credential type each credential-based step checks (its CredentialValidator's type)
+CREDENTIAL_TYPES = {fp.OTP: otp.TYPE, fp.WEBAUTHN: webauthn.TYPE, fp.RECOVERY: recovery_codes.TYPE}
+
+
+def options(gate: fp.Gate, types: list[str], disabled: frozenset[str] = frozenset()) -> tuple[fp.Choice, ...]:
+    """AuthenticationSelectionResolver.createAuthenticationSelectionList for an ALTERNATIVE gate: its choices whose
+    credential the user holds, in the order of the user's credentials (their priority); ``types``: the user's
+    credential types in that order; ``disabled``: the server's features turned off (recovery codes)."""
+    by_type = {CREDENTIAL_TYPES[c.action]: c for c in gate.choices}
+    if recovery_codes.FEATURE in disabled:
+        by_type.pop(recovery_codes.TYPE, None)
+    return tuple(by_type[t] for t in dict.fromkeys(types) if t in by_type)
 
 
 SETUP = "setup"
@@ -100,24 +116,25 @@ async def next_gate(
     start: int = 0,
     levels: Tracker | None = None,
     running: Group | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> Next | None:
     """The first gate from ``start`` whose conditions hold and that asks something of the user; None when the
     flow is through. Allow Access passes; an ALTERNATIVE OTP form passes a user without OTP (its guard, the
     conditional-user-configured condition, already failed for them). ``running``: the level sub-flow whose step
-    just finished (its conditions held when it began); a level sub-flow left behind is recorded in ``levels``."""
-    has_otp: bool | None = None
-    has_key: bool | None = None  # a WebAuthn credential
+    just finished (its conditions held when it began); a level sub-flow left behind is recorded in ``levels``;
+    ``disabled``: the server's features turned off."""
+    types: list[str] | None = None  # the user's credential types, by priority: read once, when a gate asks
     index = start
     while index < len(steps.gates):
         gate = steps.gates[index]
         if running is not None and gate.group != running:
             _through(levels, running)
             running = None
-        if has_otp is None and (gate.action == fp.OTP or any(c.needs_otp for c in gate.conditions)):
-            has_otp = bool(await otp.stored(tx, user.id))
-        if has_key is None and (gate.action == fp.WEBAUTHN or any(c.needs_webauthn for c in gate.conditions)):
-            has_key = any(c.type == webauthn.TYPE for c in await tx.users.credentials(user.id))
-        configured = (bool(has_otp), bool(has_key))
+        if types is None and _asks_credentials(gate):
+            types = [c.type for c in await tx.users.credentials(user.id)]
+        configured = frozenset(a for a, t in CREDENTIAL_TYPES.items() if t in (types or ()))
+        if recovery_codes.FEATURE in disabled:  # the authenticator is not supported: never configured
+            configured -= {fp.RECOVERY}
         if gate.group is not None and gate.group != running:
             if not await group_holds(tx, realm, user, gate.group, levels, configured=configured):
                 index = _past(steps, index)
@@ -131,14 +148,24 @@ async def next_gate(
         if gate.action == fp.PASSKEY:  # WebAuthnPasswordlessAuthenticator.configuredFor: the user has a passkey
             passkeys = any(c.type == webauthn.PASSWORDLESS_TYPE for c in await tx.users.credentials(user.id))
             return Next(index, gate, fp.PASSKEY if passkeys else SETUP)
-        if gate.action in (fp.OTP, fp.WEBAUTHN) and configured[gate.action == fp.WEBAUTHN]:
+        if gate.choices:
+            offered = options(gate, types or [], disabled)
+            if offered:
+                return Next(index, gate, offered[0].action, offered)
+        elif gate.action in CREDENTIAL_TYPES and gate.action in configured:
             return Next(index, gate, gate.action)
-        if gate.action in (fp.OTP, fp.WEBAUTHN) and gate.required:
+        elif gate.action in CREDENTIAL_TYPES and gate.required:
             return Next(index, gate, SETUP)
         index += 1
     if running is not None:
         _through(levels, running)
     return None
+
+
+def _asks_credentials(gate: fp.Gate) -> bool:
+    """Whether the gate's step or one of its conditions asks which credentials the user holds."""
+    needs = any(c.needs_otp or c.needs_webauthn or c.needs_recovery for c in gate.conditions)
+    return needs or bool(gate.actions & CREDENTIAL_TYPES.keys())
 
 
 def _past(steps: fp.Plan, index: int) -> int:
@@ -161,7 +188,7 @@ async def group_holds(
     group: Group,
     levels: Tracker | None,
     *,
-    configured: tuple[bool, bool] = (False, False),
+    configured: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a level sub-flow runs: its conditions asked in order, up to the first that fails
     (DefaultAuthenticationFlow.conditionalNotMatched), as a level condition changes the login's level."""
@@ -179,16 +206,26 @@ async def _all_hold(
     realm: Realm,
     user: User,
     conditions: tuple[fp.Condition, ...],
-    configured: tuple[bool, bool],
+    configured: frozenset[str],
     levels: Tracker | None,
 ) -> bool:
     return await group_holds(tx, realm, user, Group("", conditions), levels, configured=configured)
 
 
-async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, configured: tuple[bool, bool]) -> bool:
-    if condition.kind == fp.USER_CONFIGURED:  # every authenticator of the sub-flow configured for the user
-        has_otp, has_key = configured
-        return (has_otp or not condition.needs_otp) and (has_key or not condition.needs_webauthn)
+async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, configured: frozenset[str]) -> bool:
+    if condition.kind == fp.USER_CONFIGURED:  # the sub-flow's authenticators configured for the user
+        needed = {
+            a
+            for a, flag in (
+                (fp.OTP, condition.needs_otp),
+                (fp.WEBAUTHN, condition.needs_webauthn),
+                (fp.RECOVERY, condition.needs_recovery),
+            )
+            if flag
+        }
+        if condition.any_of:  # ALTERNATIVE steps: one configured is enough
+            return bool(needed & configured) or not needed
+        return needed <= configured
     if condition.kind == fp.USER_ROLE:
         return await _has_role(tx, realm, user, condition)
     if condition.kind == fp.USER_ATTRIBUTE:

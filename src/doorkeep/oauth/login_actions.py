@@ -24,12 +24,14 @@ from doorkeep.oauth import (
     action_steps,
     device_verification,
     flow_gates,
+    login_choices,
     login_completion,
     login_consent,
     login_flow,
     login_otp,
     login_outcomes,
     login_password,
+    login_recovery,
     login_restart,
     login_username,
     login_webauthn,
@@ -42,6 +44,8 @@ from doorkeep.oauth.login_session import (
     AUTHENTICATE,
     CONSENT,
     CONSENT_SCOPES_NOTE,
+    RECOVERY_AT_NOTE,
+    RECOVERY_CODES_NOTE,
     REGISTER,
     REMEMBER_ME_NOTE,
     TOTP_SECRET_NOTE,
@@ -196,6 +200,13 @@ async def submit(
     if user is None:
         return login_outcomes.NeedLogin()
     ctx = StepContext(tx, services, realm, client, request, user, browser)
+    kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+    choosing = form.get(login_choices.TRY_ANOTHER_WAY) is not None or form.get(login_choices.EXECUTION) is not None
+    if auth_session.step == login_flow.SELECT_STEP or (auth_session.step in login_flow.GATE_STEPS and choosing):
+        tried, picked = form.get(login_choices.TRY_ANOTHER_WAY), form.get(login_choices.EXECUTION)
+        return await login_choices.answer(ctx, auth_session.step, tried, picked, remember_me=kept)
+    if auth_session.step == login_flow.RECOVERY_STEP:
+        return await login_recovery.verify(ctx, form.get(login_recovery.FIELD), remember_me=kept)
     if auth_session.step == login_flow.OTP_STEP:
         remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         return await login_otp.verify(ctx, form.get("otp"), form.get("selectedCredentialId"), remember_me=remember_me)
@@ -206,7 +217,10 @@ async def submit(
         return await login_webauthn.verify(ctx, form, challenge, remember_me=remember_me, passwordless=passwordless)
     if action == "required-action":
         secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
-        return await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret, challenge=challenge)
+        recovery = (auth_session.notes.get(RECOVERY_CODES_NOTE), auth_session.notes.get(RECOVERY_AT_NOTE))
+        return await action_steps.submit(
+            ctx, auth_session.step, form, totp_secret=secret, challenge=challenge, recovery=recovery
+        )
     if request.device_user_code is not None and await device_verification.denied(
         tx, realm, request.device_user_code, services.clock.now()
     ):  # LoginActionsService.processConsent: Yes pressed after No (the back button) is still No

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from doorkeep import features
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST, OAuthError
 from doorkeep.model import AUTH_TIME_NOTE, Client, User, UserSession
 from doorkeep.oauth import (
@@ -34,6 +35,7 @@ from doorkeep.oauth.login_outcomes import (
     NeedLogin,
     NeedPasswordUpdate,
     NeedProfileUpdate,
+    NeedRecoverySetup,
     NeedTerms,
     NeedTotpSetup,
     NeedWebAuthnRegister,
@@ -190,8 +192,10 @@ def client_base(client: Client) -> str | None:
 async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
     """The page of the next required action (None: none is left) and the step with the request as it then
     stands. A challenge that passes over its action (delete_credential naming no credential of the user) answers
-    ``error`` and the next action runs (AuthenticationManager.executeAction's IGNORE)."""
-    ignored: frozenset[str] = frozenset()
+    ``error`` and the next action runs (AuthenticationManager.executeAction's IGNORE). With the recovery-codes
+    feature off, Keycloak registers no CONFIGURE_RECOVERY_AUTHN_CODES action: a user's is passed over."""
+    off = features.RECOVERY_CODES in ctx.services.disabled_features
+    ignored = frozenset({required_actions.CONFIGURE_RECOVERY_AUTHN_CODES}) if off else frozenset[str]()
     while True:
         action, request = required_actions.next_action(ctx.realm, ctx.user, ctx.request, ignored)
         ctx = dataclasses.replace(ctx, request=request)
@@ -256,6 +260,8 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
         return NeedTerms(user.id, request)
     if action == required_actions.CONFIGURE_TOTP:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
+    if action == required_actions.CONFIGURE_RECOVERY_AUTHN_CODES:
+        return NeedRecoverySetup(user.id, cancel, request)
     if action == required_actions.VERIFY_EMAIL:
         return NeedEmailVerification(user.id, request, cancel=cancel)
     if action in (required_actions.WEBAUTHN_REGISTER, required_actions.WEBAUTHN_REGISTER_PASSWORDLESS):

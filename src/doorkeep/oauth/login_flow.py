@@ -22,13 +22,16 @@ from doorkeep.oauth.login_outcomes import (
     NeedConsent,
     NeedLogin,
     NeedOtp,
+    NeedRecoveryCode,
     NeedRegistration,
+    NeedSelection,
     NeedWebAuthn,
     Outcome,
 )
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import flow_levels
 from doorkeep.realms.flow_model import of
+from doorkeep.users import recovery_codes
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -38,6 +41,9 @@ OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 WEBAUTHN_STEP = "webauthn-authenticator"  # the WebAuthn authenticator of the browser flow, after the password
 # WebAuthnPasswordlessAuthenticator, after the username page (its provider id is longer than the step column's 32)
 PASSKEY_STEP = "webauthn-passwordless"
+RECOVERY_STEP = "auth-recovery-authn-code-form"  # RecoveryAuthnCodesFormAuthenticator, after the password
+SELECT_STEP = "select-authenticator"  # select-authenticator.ftl: "Try Another Way"'s list
+GATE_STEPS = frozenset({OTP_STEP, WEBAUTHN_STEP, RECOVERY_STEP, SELECT_STEP})  # the pages of a gate's choice
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 
@@ -154,6 +160,12 @@ async def pending(
         return NeedOtp(user.id, remember_me=remember_me)
     if user is not None and step in (WEBAUTHN_STEP, PASSKEY_STEP):
         return NeedWebAuthn(user.id, remember_me=remember_me, passwordless=step == PASSKEY_STEP)
+    if user is not None and step == RECOVERY_STEP:
+        cred = await recovery_codes.stored(tx, user.id)
+        number = (recovery_codes.next_number(cred) if cred is not None else None) or 1
+        return NeedRecoveryCode(user.id, number, remember_me=remember_me)
+    if user is not None and step == SELECT_STEP:
+        return NeedSelection(user.id, remember_me)
     if user is not None and step in (required_actions.DELETE_CREDENTIAL, required_actions.DELETE_ACCOUNT):
         return await account_actions.page(tx, request, user, step)
     if user is not None and step in required_actions.HANDLED:

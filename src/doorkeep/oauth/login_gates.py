@@ -18,11 +18,11 @@ import logging
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.oauth import flow_gates, loa, login_events
-from doorkeep.oauth.login_outcomes import NeedLogin, NeedOtp, NeedWebAuthn, Outcome, Refused
+from doorkeep.oauth.login_outcomes import NeedLogin, NeedOtp, NeedRecoveryCode, NeedWebAuthn, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import flow_plan
 from doorkeep.realms import required_actions as realm_actions
-from doorkeep.users import brute_force
+from doorkeep.users import brute_force, recovery_codes
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ SETUP_ACTIONS = {
     flow_plan.OTP: CONFIGURE_TOTP,
     flow_plan.WEBAUTHN: WEBAUTHN_REGISTER,
     flow_plan.PASSKEY: PASSKEY_REGISTER,
+    flow_plan.RECOVERY: recovery_codes.CONFIGURE,
 }
 
 
@@ -94,18 +95,19 @@ async def after(
     levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
     running = (plan.password if start == 0 else plan.gates[start - 1].group) if done else None
     index = start
-    while (found := await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, plan, index, levels, running)) is not None:
+    disabled = ctx.services.disabled_features
+    while (
+        found := await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled)
+    ) is not None:
         ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
-        if found.step == flow_plan.OTP:
-            request = dataclasses.replace(ctx.request, flow_gate=found.index)
-            return NeedOtp(ctx.user.id, remember_me=remember_me, request=request), ctx
-        if found.step in (flow_plan.WEBAUTHN, flow_plan.PASSKEY):
-            request = dataclasses.replace(ctx.request, flow_gate=found.index)
-            passwordless = found.step == flow_plan.PASSKEY
-            return NeedWebAuthn(ctx.user.id, remember_me=remember_me, request=request, passwordless=passwordless), ctx
+        if found.step in (flow_plan.OTP, flow_plan.WEBAUTHN, flow_plan.PASSKEY, flow_plan.RECOVERY):
+            ctx = dataclasses.replace(ctx, request=dataclasses.replace(ctx.request, flow_gate=found.index))
+            return await gate_page(ctx, found.step, remember_me), ctx
         if found.step == flow_plan.DENY_ACCESS:
             return await _denied(ctx, found.gate.message), ctx
         setup = SETUP_ACTIONS[found.gate.action]
+        if setup == recovery_codes.CONFIGURE and recovery_codes.FEATURE in disabled:
+            setup = ""  # RecoveryAuthnCodesAction not supported: no such action to set up
         if setup not in realm_actions.applicable(ctx.realm):  # SETUP_REQUIRED needs the action enabled
             await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
             return Refused(CREDENTIAL_SETUP_REQUIRED), ctx
@@ -115,6 +117,20 @@ async def after(
         index, running = found.index + 1, found.gate.group
     ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
     return await _top_flow_end(ctx, levels.requested), ctx
+
+
+async def gate_page(ctx: StepContext, step: str, remember_me: bool) -> Outcome:
+    """The page of a credential step after the password (its gate noted on ``ctx.request``): the OTP form, the
+    WebAuthn authenticator's (or the passkey's), or the recovery code page asking for the set's next code."""
+    user_id, request = ctx.user.id, ctx.request
+    if step == flow_plan.OTP:
+        return NeedOtp(user_id, remember_me=remember_me, request=request)
+    if step == flow_plan.RECOVERY:
+        cred = await recovery_codes.stored(ctx.tx, user_id)
+        number = (recovery_codes.next_number(cred) if cred is not None else None) or 1
+        return NeedRecoveryCode(user_id, number, remember_me=remember_me, request=request)
+    passwordless = step == flow_plan.PASSKEY
+    return NeedWebAuthn(user_id, remember_me=remember_me, request=request, passwordless=passwordless)
 
 
 async def _top_flow_end(ctx: StepContext, wanted: int) -> Outcome | None:

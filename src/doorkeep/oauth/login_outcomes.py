@@ -152,6 +152,39 @@ class NeedWebAuthn:
 
 
 @dataclass(frozen=True)
+class NeedRecoveryCode:
+    """RecoveryAuthnCodesFormAuthenticator's page (login-recovery-authn-code-input.ftl): the code number ``number``
+    asked for; ``error``: its message key, on the ``recoveryCodeInput`` field unless ``on_username``."""
+
+    user_id: str
+    number: int
+    error: str | None = None
+    remember_me: bool = False
+    request: AuthRequest | None = None
+    on_username: bool = False  # the brute-force lock's "Invalid username or password." (FIELD_USERNAME)
+
+
+@dataclass(frozen=True)
+class NeedSelection:
+    """select-authenticator.ftl: the steps the user may take at the gate the login waits on (``request.flow_gate``;
+    oauth/login_choices.py lists them)."""
+
+    user_id: str
+    remember_me: bool = False
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedRecoverySetup:
+    """RecoveryAuthnCodesAction's page (login-recovery-authn-code-config.ftl): the codes the authentication session
+    keeps for it, shown once; ``cancel``: asked for by the client (``kc_action``), the page offers ``cancel-aia``."""
+
+    user_id: str
+    cancel: bool = False
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
 class NeedEmailVerification:
     """The VERIFY_EMAIL required action's page (login-verify-email.ftl); the web layer sends the e-mail.
     ``resend``: asked for again (VerifyEmail.processAction), so sent even if this session mailed the address;
@@ -261,6 +294,9 @@ Outcome = (
     | NeedTotpSetup
     | NeedWebAuthnRegister
     | NeedWebAuthn
+    | NeedRecoveryCode
+    | NeedSelection
+    | NeedRecoverySetup
     | NeedProfileUpdate
     | NeedEmailUpdate
     | EmailUpdateSent

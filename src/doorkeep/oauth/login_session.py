@@ -14,7 +14,7 @@ from doorkeep.email import action_tokens
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
 from doorkeep.oauth import email_cooldown, login_flow, login_outcomes, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.users import otp, webauthn
+from doorkeep.users import otp, recovery_codes, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -26,7 +26,7 @@ REGISTER = login_flow.REGISTER
 # to ``authenticate`` as the password form does (both are authenticators of the browser flow); the
 # required-action form posts whichever required action is pending.
 FORM_STEPS = {
-    "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP, login_flow.WEBAUTHN_STEP, login_flow.PASSKEY_STEP}),
+    "authenticate": frozenset({AUTHENTICATE, login_flow.PASSKEY_STEP, *login_flow.GATE_STEPS}),
     "required-action": required_actions.HANDLED,
     "consent": frozenset({CONSENT}),
     "registration": frozenset({REGISTER}),
@@ -40,6 +40,10 @@ CONSENT_SCOPES_NOTE = "consent_scopes"  # the client scope ids a consent screen 
 # page shown again goes on with the login (AuthenticationManager.nextActionAfterAuthentication). An action a
 # policy asks for (an expired password) is never noted, so no refresh passes over it.
 STORED_ACTION_NOTE = "stored_required_action"
+# RecoveryAuthnCodesFormAuthenticator.GENERATED_RECOVERY_AUTHN_CODES_NOTE and GENERATED_AT_NOTE: the set the
+# CONFIGURE_RECOVERY_AUTHN_CODES page shows, and when it was drawn (ms)
+RECOVERY_CODES_NOTE = "RecoveryAuthnCodes.generatedRecoveryAuthnCodes"
+RECOVERY_AT_NOTE = "RecoveryAuthnCodes.generatedAt"
 _NO_USER = User("", "", "")
 
 
@@ -64,6 +68,12 @@ def pending_step(outcome: login_outcomes.Outcome) -> str:
         return login_flow.OTP_STEP
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         return otp.CONFIGURE_TOTP
+    if isinstance(outcome, login_outcomes.NeedRecoveryCode):
+        return login_flow.RECOVERY_STEP
+    if isinstance(outcome, login_outcomes.NeedSelection):
+        return login_flow.SELECT_STEP
+    if isinstance(outcome, login_outcomes.NeedRecoverySetup):
+        return recovery_codes.CONFIGURE
     if isinstance(outcome, login_outcomes.NeedWebAuthn):
         return login_flow.PASSKEY_STEP if outcome.passwordless else login_flow.WEBAUTHN_STEP
     if isinstance(outcome, login_outcomes.NeedWebAuthnRegister):
@@ -97,7 +107,8 @@ def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None
     """The auth notes the next step needs: the OTP form's Remember me box; the TOTP setup's secret, drawn once
     per authentication session (TotpBean) so that the page shown again keeps the secret already scanned; the
     client scopes a consent screen stands for."""
-    if isinstance(outcome, login_outcomes.NeedOtp) and outcome.remember_me:
+    gate_pages = login_outcomes.NeedOtp | login_outcomes.NeedRecoveryCode | login_outcomes.NeedSelection
+    if isinstance(outcome, gate_pages) and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}
     if isinstance(outcome, login_outcomes.NeedLogin) and outcome.user_id is not None and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}  # identity-first: the username page's box, for the password page
@@ -108,6 +119,11 @@ def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         kept = auth_session.notes.get(TOTP_SECRET_NOTE) if auth_session is not None else None
         return {TOTP_SECRET_NOTE: outcome.secret or kept or otp.generate_secret()}
+    if isinstance(outcome, login_outcomes.NeedRecoverySetup):  # drawn once, kept until the set is stored
+        kept = auth_session.notes.get(RECOVERY_CODES_NOTE) if auth_session is not None else None
+        if kept and auth_session is not None and auth_session.notes.get(RECOVERY_AT_NOTE):
+            return {RECOVERY_CODES_NOTE: kept, RECOVERY_AT_NOTE: auth_session.notes[RECOVERY_AT_NOTE]}
+        return {RECOVERY_CODES_NOTE: ",".join(recovery_codes.generate()), RECOVERY_AT_NOTE: ""}
     if isinstance(outcome, login_outcomes.NeedConsent):  # fixed when the screen first shows
         noted = auth_session.notes.get(CONSENT_SCOPES_NOTE) if auth_session is not None else None
         return {CONSENT_SCOPES_NOTE: noted if noted is not None else " ".join(outcome.offered)}
@@ -147,6 +163,9 @@ def authenticated_user_id(outcome: login_outcomes.Outcome) -> str | None:
         | login_outcomes.NeedTotpSetup
         | login_outcomes.NeedWebAuthn
         | login_outcomes.NeedWebAuthnRegister
+        | login_outcomes.NeedRecoveryCode
+        | login_outcomes.NeedSelection
+        | login_outcomes.NeedRecoverySetup
         | login_outcomes.NeedDeleteCredential
         | login_outcomes.NeedDeleteAccount,
     ):
@@ -181,6 +200,8 @@ async def wait_for(
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
+    if notes.get(RECOVERY_AT_NOTE) == "":
+        notes[RECOVERY_AT_NOTE] = str(now * 1000)
     mail_to: str | None = None
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         address = (await tx.users.get(outcome.user_id) or _NO_USER).email or ""

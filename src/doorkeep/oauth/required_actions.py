@@ -33,6 +33,7 @@ DELETE_CREDENTIAL = "delete_credential"  # DeleteCredentialAction.PROVIDER_ID
 DELETE_ACCOUNT = "delete_account"  # DeleteAccount.PROVIDER_ID
 WEBAUTHN_REGISTER = "webauthn-register"  # WebAuthnRegisterFactory.PROVIDER_ID
 WEBAUTHN_REGISTER_PASSWORDLESS = "webauthn-register-passwordless"  # WebAuthnPasswordlessRegisterFactory.PROVIDER_ID
+CONFIGURE_RECOVERY_AUTHN_CODES = "CONFIGURE_RECOVERY_AUTHN_CODES"  # RecoveryAuthnCodesAction.PROVIDER_ID
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
 HANDLED = frozenset(
     {
@@ -46,6 +47,7 @@ HANDLED = frozenset(
         UPDATE_EMAIL,
         WEBAUTHN_REGISTER,
         WEBAUTHN_REGISTER_PASSWORDLESS,
+        CONFIGURE_RECOVERY_AUTHN_CODES,
     }
 )
 # InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, VerifyEmail, DeleteCredentialAction,
@@ -62,6 +64,7 @@ APP_INITIATED = frozenset(
         UPDATE_EMAIL,
         WEBAUTHN_REGISTER,
         WEBAUTHN_REGISTER_PASSWORDLESS,
+        CONFIGURE_RECOVERY_AUTHN_CODES,
     }
 )
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds

@@ -38,6 +38,9 @@ class Condition:
     config: tuple[tuple[str, str], ...] = ()
     needs_otp: bool = False
     needs_webauthn: bool = False  # the same for the WebAuthn authenticator
+    needs_recovery: bool = False  # the same for the Recovery Authentication Code Form
+    # the sub-flow's steps are ALTERNATIVE: one of them configured is enough (matchConditionInFlow's anyMatch)
+    any_of: bool = False
 
     def get(self, key: str) -> str | None:
         return dict(self.config).get(key)

@@ -12,9 +12,11 @@ Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``,
 Organization steps of Keycloak's default flow; one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``); after it, the OTP
-form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator, directly or in
-REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
-conditional-user-role, conditional-user-attribute and conditional-credential; and step-up authentication:
+form, webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
+allow-access-authenticator, directly or in REQUIRED or CONDITIONAL sub-flows (the credential steps also as the
+ALTERNATIVE steps of one sub-flow: a gate whose ``choices`` the user picks from, "Try Another Way"), under the
+conditions conditional-user-configured, conditional-user-role, conditional-user-attribute and
+conditional-credential; and step-up authentication:
 CONDITIONAL sub-flows with the condition conditional-level-of-authentication (realms/flow_levels.py), each
 holding the username and password form or those steps, compiled into ``Group``s. The direct grant:
 ValidateUsername, ValidatePassword, then the OTP check under such conditions. Anything else raises
@@ -54,8 +56,22 @@ DG_USERNAME, DG_PASSWORD, DG_OTP = (
 )
 DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
 WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDER_ID (oauth/login_webauthn.py)
+RECOVERY_FORM = "auth-recovery-authn-code-form"  # RecoveryAuthnCodesFormAuthenticatorFactory.PROVIDER_ID
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
-WEBAUTHN, PASSKEY = "webauthn", "passkey"
+WEBAUTHN, PASSKEY, RECOVERY = "webauthn", "passkey", "recovery"
+# the credential-based steps after the password, each a CredentialValidator of one credential type
+CREDENTIAL_STEPS = {OTP_FORM: OTP, WEBAUTHN_FORM: WEBAUTHN, RECOVERY_FORM: RECOVERY}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One ALTERNATIVE step of a sub-flow after the password (AuthenticationSelectionOption): its execution's id
+    (what ``authenticationExecution`` names) and the action it runs."""
+
+    execution: str
+    action: str
+
+
 DENY_MESSAGE = "denyErrorMessage"  # DenyAccessAuthenticatorFactory.ERROR_MESSAGE
 
 
@@ -70,6 +86,14 @@ class Gate:
     required: bool
     message: str | None = None
     group: Group | None = None  # the level sub-flow the gate belongs to: its conditions are the group's
+    # ALTERNATIVE steps of one sub-flow: the user's preferred one runs, "Try Another Way" offers the others
+    choices: tuple[Choice, ...] = ()
+    execution: str = ""  # the execution's id (a single step's)
+
+    @property
+    def actions(self) -> frozenset[str]:
+        """What the gate may run: its choices' actions, or its own."""
+        return frozenset(c.action for c in self.choices) if self.choices else frozenset({self.action})
 
 
 @dataclass(frozen=True)
@@ -101,16 +125,12 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
     if depth > 8:
         raise Unsupported("the flow nests sub-flows too deeply")
     if e.flow_id is None:
-        actions = (
-            {otp: OTP, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS, WEBAUTHN_FORM: WEBAUTHN}
-            if otp == OTP_FORM
-            else {otp: OTP}
-        )
+        actions = {**CREDENTIAL_STEPS, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS} if otp == OTP_FORM else {otp: OTP}
         action = actions.get(str(e.authenticator))
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
         message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
-        return [Gate(outer, action, e.requirement == af.REQ, message)]
+        return [Gate(outer, action, e.requirement == af.REQ, message, execution=e.id)]
     sub = flows.flow(e.flow_id)
     if sub is None:
         raise Unsupported("an execution names a sub-flow that does not exist")
@@ -130,11 +150,16 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         gates.extend(_gates(flows, child, inner, depth + 1, otp))
     if alternative:
         gates.extend(_alternatives(flows, sub, alternative, inner, otp))
-    needs_otp, needs_key = any(g.action == OTP for g in gates), any(g.action == WEBAUTHN for g in gates)
-    resolved = tuple(
-        dataclasses.replace(c, needs_otp=needs_otp, needs_webauthn=needs_key) if c.kind == USER_CONFIGURED else c
-        for c in mine
-    )
+    kinds = frozenset().union(*(g.actions for g in gates))
+    any_of = bool(alternative) and not required
+
+    def told(c: Condition) -> Condition:
+        if c.kind != USER_CONFIGURED:
+            return c
+        otp_, key, codes = OTP in kinds, WEBAUTHN in kinds, RECOVERY in kinds
+        return dataclasses.replace(c, needs_otp=otp_, needs_webauthn=key, needs_recovery=codes, any_of=any_of)
+
+    resolved = tuple(told(c) for c in mine)
     cut = len(outer)
     return [dataclasses.replace(g, conditions=(*outer, *resolved, *g.conditions[cut + len(mine) :])) for g in gates]
 
@@ -142,18 +167,21 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
 def _alternatives(
     flows: FlowSet, sub: AuthFlow, alternative: list[Execution], inner: tuple[Condition, ...], otp: str
 ) -> list[Gate]:
-    """A sub-flow of ALTERNATIVE executions after the password: Doorkeep runs the one shape Keycloak's default
-    flows have, the OTP form alone (the others disabled), which runs for a user who has an OTP credential. Without
-    conditional-user-configured guarding it, a user without one would fail the whole flow, which Doorkeep does not
+    """A sub-flow of ALTERNATIVE executions after the password, as Keycloak's "Conditional 2FA" has them: the OTP
+    form, the WebAuthn authenticator and the Recovery Authentication Code Form, each a credential the user may have
+    set up. One gate stands for them all (``Gate.choices``, in the flow's order): the user's preferred configured
+    one runs (AuthenticationSelectionResolver), "Try Another Way" offers the others. Without
+    conditional-user-configured guarding them, a user with none would fail the whole flow, which Doorkeep does not
     run."""
-    alone = {otp: OTP, WEBAUTHN_FORM: WEBAUTHN} if otp == OTP_FORM else {otp: OTP}
-    if len(alternative) != 1 or alternative[0].flow_id is not None or alternative[0].authenticator not in alone:
+    alone = CREDENTIAL_STEPS if otp == OTP_FORM else {otp: OTP}
+    kinds = [str(e.authenticator) for e in alternative]
+    if any(e.flow_id is not None or e.authenticator not in alone for e in alternative) or len(set(kinds)) != len(kinds):
         names = ", ".join(_name(flows, e) for e in alternative)
         raise Unsupported(f"Doorkeep runs no choice between {names} in sub-flow '{sub.alias}'")
-    step = str(alternative[0].authenticator)
     if not any(c.kind == USER_CONFIGURED for c in inner):
-        raise Unsupported(f"an ALTERNATIVE {step} in sub-flow '{sub.alias}' needs {USER_CONFIGURED} beside it")
-    return [Gate(inner, alone[step], False)]
+        raise Unsupported(f"an ALTERNATIVE {kinds[0]} in sub-flow '{sub.alias}' needs {USER_CONFIGURED} beside it")
+    choices = tuple(Choice(e.id, alone[str(e.authenticator)]) for e in alternative)
+    return [Gate(inner, choices[0].action, False, choices=choices, execution=choices[0].execution)]
 
 
 def _level_gates(

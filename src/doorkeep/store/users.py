@@ -253,6 +253,17 @@ class UserRepo:
         """Replace a credential's ``credentialData`` (a HOTP credential's counter moving on)."""
         await self._c.execute(update(credentials).where(credentials.c.id == credential_id).values(credential_data=data))
 
+    async def lock_credential(self, credential_id: str) -> Credential | None:
+        """One credential, its row locked for the rest of the transaction (a recovery code spent once)."""
+        query = select(*_CREDENTIAL_COLUMNS).where(credentials.c.id == credential_id).with_for_update()
+        row = (await self._c.execute(query)).first()
+        return Credential(**dict(row._mapping)) if row is not None else None
+
+    async def update_credential_secret(self, credential_id: str, secret_data: JSON, credential_data: JSON) -> None:
+        """Replace a credential's secret and data in place (a recovery code removed from its set)."""
+        query = update(credentials).where(credentials.c.id == credential_id)
+        await self._c.execute(query.values(secret_data=secret_data, credential_data=credential_data))
+
     async def holding_credential(self, user_ids: list[str], credential_type: str) -> set[str]:
         """Which of these users hold at least one credential of this type, in a few statements."""
         found: set[str] = set()

@@ -4,21 +4,24 @@ Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential
 (``linkedAccounts``: the realm's enabled identity providers and the user's links to them) and
 AccountRestService's ``groupMemberships`` and ``supportedLocales``. Doorkeep's credential types are the
 password (PasswordCredentialProvider's metadata: not removable), the one-time password
-(OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP) and the two-factor security key
-(WebAuthnCredentialProvider's: removable, set up by webauthn-register), in CredentialTypeMetadata's order.
+(OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP), recovery authentication codes
+(RecoveryAuthnCodesCredentialProvider's: removable, set up by CONFIGURE_RECOVERY_AUTHN_CODES, with how many are used)
+and the two-factor security key (WebAuthnCredentialProvider's: removable, set up by webauthn-register), in
+CredentialTypeMetadata's order.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import events
+from doorkeep import events, features
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import credential_to_json
 from doorkeep.errors import AdminError
+from doorkeep.model import Credential
 from doorkeep.realms import required_actions as registered
 from doorkeep.realms.flow_model import of as flows_of
-from doorkeep.users import otp, webauthn
+from doorkeep.users import otp, recovery_codes, webauthn
 from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
 
 if TYPE_CHECKING:
@@ -72,21 +75,44 @@ def _webauthn_container() -> dict[str, Any]:
     }
 
 
+def _recovery_container() -> dict[str, Any]:
+    """RecoveryAuthnCodesCredentialProvider.getCredentialTypeMetadata: the CONFIGURE_RECOVERY_AUTHN_CODES create
+    action, whether the user has codes or not (a new set replaces the old one)."""
+    return {
+        "type": recovery_codes.TYPE,
+        "category": "two-factor",
+        "displayName": "recovery-authn-codes-display-name",
+        "helptext": "recovery-authn-codes-help-text",
+        "iconCssClass": "kcAuthenticatorRecoveryAuthnCodesClass",
+        "createAction": recovery_codes.CONFIGURE,
+        "removeable": True,
+    }
+
+
 WEBAUTHN_AUTHENTICATOR = "webauthn-authenticator"
-_CONTAINERS = {otp.TYPE: _otp_container, webauthn.TYPE: _webauthn_container}
+_CONTAINERS = {otp.TYPE: _otp_container, webauthn.TYPE: _webauthn_container, recovery_codes.TYPE: _recovery_container}
+# CredentialTypeMetadata's order: by category, then by display name (otp-, recovery-authn-codes-, webauthn-)
+_TYPES = (PASSWORD, otp.TYPE, recovery_codes.TYPE, webauthn.TYPE)
+# the types listed only while an execution of their authenticator is enabled in one of the realm's flows
+_AUTHENTICATORS = {webauthn.TYPE: WEBAUTHN_AUTHENTICATOR, recovery_codes.TYPE: recovery_codes.AUTHENTICATOR}
 
 
-async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credentials: bool) -> list[dict[str, Any]]:
-    """``GET /account/credentials[?type=][&userCredentials=false]``: the password and OTP types, each with the
-    user's credentials of it (secrets left out) unless ``userCredentials=false``."""
+async def credentials(
+    tx: Tx, caller: Caller, type_: str | None, user_credentials: bool, disabled: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """``GET /account/credentials[?type=][&userCredentials=false]``: the password, OTP, recovery codes and WebAuthn
+    types, each with the user's credentials of it (secrets left out) unless ``userCredentials=false``;
+    ``disabled``: the server's features turned off (recovery codes)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     mine = await tx.users.credentials(caller.user.id)  # by priority (getStoredCredentialsByTypeStream)
     enabled = registered.applicable(caller.realm)
     out = []
-    for kind in (PASSWORD, otp.TYPE, webauthn.TYPE):
+    for kind in _TYPES:
         if type_ is not None and type_ != kind:
             continue
-        if kind == webauthn.TYPE and not _in_a_flow(caller, WEBAUTHN_AUTHENTICATOR):
+        if kind in _AUTHENTICATORS and not _in_a_flow(caller, _AUTHENTICATORS[kind]):
+            continue
+        if kind == recovery_codes.TYPE and features.RECOVERY_CODES in disabled:
             continue
         stored = [c for c in mine if c.type == kind]
         container = _password_container(bool(stored)) if kind == PASSWORD else _CONTAINERS[kind]()
@@ -98,9 +124,16 @@ async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credential
         if user_credentials:
             if not stored and "createAction" not in container and "updateAction" not in container:
                 continue  # nothing to show and nothing the user could set up
-            container["userCredentialMetadatas"] = [{"credential": credential_to_json(c)} for c in stored]
+            container["userCredentialMetadatas"] = [_metadata(caller, c) for c in stored]
         out.append(container)
     return out
+
+
+def _metadata(caller: Caller, cred: Credential) -> dict[str, Any]:
+    """A CredentialMetadata: the credential (secrets left out) and, for recovery codes, how many are used and a
+    warning once few are left (RecoveryAuthnCodesCredentialProvider.getCredentialMetadata)."""
+    extra = recovery_codes.metadata(caller.realm, cred) if cred.type == recovery_codes.TYPE else {}
+    return {**extra, "credential": credential_to_json(cred)}
 
 
 def _in_a_flow(caller: Caller, authenticator: str) -> bool:

@@ -182,7 +182,8 @@ async def credentials(request: Request) -> Response:
     include = (params.get("userCredentials") or "true").strip().lower() == "true"
 
     async def work(tx: Tx, caller: ops.Caller) -> Response:
-        return _ok(await resources.credentials(tx, caller, params.get("type"), include))
+        disabled = state(request).services.disabled_features
+        return _ok(await resources.credentials(tx, caller, params.get("type"), include, disabled))
 
     return await _answer(request, work, write=False)
 

@@ -61,14 +61,17 @@ def language(
     user: User | None = None,
     switch_to: str | None = None,
     ui_locales: str | None = None,
+    query: dict[str, str] | None = None,
 ) -> Language:
-    """The page's language; ``switch_to`` is the GET URL the dropdown's links lead to (None: no dropdown)."""
+    """The page's language; ``switch_to`` is the GET URL the dropdown's links lead to (None: no dropdown), with
+    ``query`` (else this request's query, when ``switch_to`` is this request's URL)."""
     tag = locale.resolve(realm, asked(request, auth_request, user, ui_locales))
     resources = browser_path(request, "/resources/console")
     overrides = localization.overrides(realm, tag, CATALOGS)
     if switch_to is None:
         return Language(tag, resources=resources, overrides=overrides)
-    query = dict(request.query_params) if switch_to == current_url(request) else {}
+    if query is None:
+        query = dict(request.query_params) if switch_to == current_url(request) else {}
     return Language(tag, switch_links(realm, switch_to, query), resources, overrides)
 
 

@@ -42,6 +42,7 @@ from doorkeep.web.http import (
     state,
     wants_html,
 )
+from doorkeep.web.recovery_pages import ChoicePage, another_way, choice_page
 from doorkeep.web.webauthn_pages import webauthn_page
 
 if TYPE_CHECKING:
@@ -266,9 +267,12 @@ async def page_body(
             restart=restart_link(request, realm, client, tab),
             ui=ui,
             info=outcome.info,
+            another=await another_way(request, tx, realm, client, waiting),
         )
     if isinstance(outcome, login_outcomes.NeedWebAuthn | login_outcomes.NeedWebAuthnRegister):
         return await webauthn_page(request, tx, realm, client, outcome, waiting, ui)
+    if isinstance(outcome, ChoicePage):
+        return await choice_page(request, tx, realm, client, outcome, waiting, ui)
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         assert user is not None
         secret = waiting.auth_session.notes[TOTP_SECRET_NOTE]

@@ -19,6 +19,7 @@ from doorkeep.oauth import (
     device_verification,
     front_channel,
     jarm,
+    login_flow,
     login_outcomes,
     login_session,
     redirect_uris,
@@ -46,6 +47,7 @@ from doorkeep.web.login_pages import (
     page_body,
     root_for_new_tab,
     set_auth_cookie,
+    tab_params,
 )
 
 if TYPE_CHECKING:
@@ -180,7 +182,14 @@ async def _respond(
     root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
     waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)
     switch_to = action_url(request, realm, STEP_ACTIONS[waiting.auth_session.step])
-    ui = page_locale.language(request, realm, auth_request=auth_request, user=waiting.user, switch_to=switch_to)
+    # a page a form's POST drew ("Try Another Way"'s list) leads its language links to itself, not to the form's
+    # URL, whose code this page just spent
+    query = None
+    if request.method == "POST" and waiting.auth_session.step == login_flow.SELECT_STEP:
+        query = tab_params(waiting.auth_session, client, execution=waiting.auth_session.step)
+    ui = page_locale.language(
+        request, realm, auth_request=auth_request, user=waiting.user, switch_to=switch_to, query=query
+    )
     if isinstance(outcome, login_outcomes.EmailUpdateSent) and waiting.user is not None:
         sent = await verify_email.send_update_confirmation(
             request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, outcome

@@ -31,6 +31,7 @@ async def webauthn_page(
 ) -> str:
     """The page ``outcome`` asks for, its form posting to the step ``waiting`` stands for."""
     from doorkeep.web.login_pages import display, login_action, restart_link, step_url
+    from doorkeep.web.recovery_pages import another_way
 
     tab, user = waiting.auth_session, waiting.user
     assert user is not None
@@ -67,4 +68,5 @@ async def webauthn_page(
         username=waiting.request.attempted_username or user.username,
         restart=restart_link(request, realm, client, tab),
         ui=ui,
+        another="" if passwordless else await another_way(request, tx, realm, client, waiting),
     )

@@ -258,4 +258,31 @@ MESSAGES: dict[str, str] = {
     "totpAppFreeOTPName": "FreeOTP",
     "totpAppGoogleName": "Google Authenticator",
     "totpAppMicrosoftAuthenticatorName": "Microsoft Authenticator",
+    # try_another_way.html, select_authenticator.html, login_recovery_code.html, recovery_codes_setup.html
+    "doTryAnotherWay": "Einen anderen Weg versuchen",
+    "loginChooseAuthenticator": "Login Methode auswählen",
+    "otp-display-name": "Authenticator-Anwendung",
+    "otp-help-text": "Eingabe eines Verifizierungscodes aus der Authenticator-Anwendung.",
+    "webauthn-display-name": "Passkey",
+    "webauthn-help-text": "Verwenden Sie Ihren Passkey zur Anmeldung.",
+    "auth-recovery-authn-code-form-display-name": "Wiederherstellungscode",
+    "auth-recovery-authn-code-form-help-text": (
+        "Geben Sie einen Wiederherstellungscode aus einer zuvor erstellten Liste ein."
+    ),
+    "auth-recovery-code-info-message": "Geben Sie den angegebenen Wiederherstellungscode ein.",
+    "auth-recovery-code-prompt": "Wiederherstellungscode #{0}",
+    "auth-recovery-code-header": "Anmeldung mit einem Wiederherstellungscode",
+    "recovery-codes-error-invalid": "Ungültiger Wiederherstellungscode",
+    "recovery-code-config-header": "Wiederherstellungscode",
+    "recovery-code-config-warning-title": (
+        "Diese Wiederherstellungscodes werden nach Verlassen dieser Seite nicht mehr angezeigt"
+    ),
+    "recovery-code-config-warning-message": (
+        "Drucken Sie sie aus, laden Sie sie herunter oder kopieren Sie sie in einen Passwort-Manager und speichern"
+        " Sie sie. Wenn Sie diese Einrichtung abbrechen, werden die Wiederherstellungscodes von Ihrem Konto entfernt."
+    ),
+    "recovery-codes-confirmation-message": "Ich habe diese Codes an einem sicheren Ort gespeichert",
+    "recovery-codes-action-complete": "Fertigstellen",
+    "recovery-codes-action-cancel": "Abbrechen",
+    "recovery-codes-label-default": "Wiederherstellungscodes",
 }

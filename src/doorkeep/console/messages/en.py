@@ -34,6 +34,30 @@ MESSAGES: dict[str, str] = {
     "webauthn-error-register-verification": "Passkey registration result is invalid. {0}",
     "webauthn-error-user-not-found": "Unknown user authenticated by the Passkey.",
     "doTryAgain": "Try again",
+    # try_another_way.html, select_authenticator.html (template.ftl, select-authenticator.ftl)
+    "doTryAnotherWay": "Try Another Way",
+    "loginChooseAuthenticator": "Select login method",
+    "otp-display-name": "Authenticator Application",
+    "otp-help-text": "Enter a verification code from authenticator application.",
+    "webauthn-display-name": "Passkey",
+    "webauthn-help-text": "Use your Passkey to sign in.",
+    "auth-recovery-authn-code-form-display-name": "Recovery Authentication Code",
+    "auth-recovery-authn-code-form-help-text": "Enter a recovery authentication code from a previously generated list.",
+    # login_recovery_code.html, recovery_codes_setup.html (login-recovery-authn-code-input.ftl and -config.ftl)
+    "auth-recovery-code-info-message": "Enter the specified recovery code.",
+    "auth-recovery-code-prompt": "Recovery code #{0}",
+    "auth-recovery-code-header": "Login with a recovery authentication code",
+    "recovery-codes-error-invalid": "Invalid recovery authentication code",
+    "recovery-code-config-header": "Recovery Authentication Codes",
+    "recovery-code-config-warning-title": "These recovery codes won't appear again after leaving this page",
+    "recovery-code-config-warning-message": (
+        "Make sure to print, download, or copy them to a password manager and keep them save. Canceling this setup"
+        " will remove these recovery codes from your account."
+    ),
+    "recovery-codes-confirmation-message": "I have saved these codes somewhere safe",
+    "recovery-codes-action-complete": "Complete setup",
+    "recovery-codes-action-cancel": "Cancel setup",
+    "recovery-codes-label-default": "Recovery codes",
     # update_password.html
     "updatePasswordTitle": "Update password",
     "resetPasswordMessage": "You need to change your password.",

@@ -68,6 +68,7 @@ from doorkeep.realms.exportimport.plan import (
     builtin_client_roles,
     check_hash,
     check_otp,
+    check_recovery_codes,
     check_webauthn,
     fail,
     get_list,
@@ -85,7 +86,7 @@ from doorkeep.realms.exportimport.plan import (
 from doorkeep.realms.provisioning import builtin_realm_roles
 from doorkeep.sessions import offline_cap
 from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
-from doorkeep.users import password_policy, webauthn, webauthn_policy
+from doorkeep.users import password_policy, recovery_codes, webauthn, webauthn_policy
 
 REALM_KEYS = {
     "id",
@@ -482,6 +483,9 @@ class _Parser:
             if kind == webauthn.TYPE:  # a two-factor security key, as WebAuthnCredentialProvider stores it
                 otps.append(self.security_key(cred, cw))
                 continue
+            if kind == recovery_codes.TYPE:  # the codes' SHA-512 digests, as RecoveryAuthnCodesCredentialModel has them
+                otps.append(self.recovery_codes(cred, cw))
+                continue
             if kind == password_policy.HISTORY_TYPE:  # kept as stored, as Keycloak's import does
                 secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
                 check_hash(secret, data, cw)
@@ -529,6 +533,20 @@ class _Parser:
             secret_data=secret,
             credential_data=data,
             kind=webauthn.TYPE,
+        )
+
+    def recovery_codes(self, cred: dict[str, Any], cw: str) -> OtpPlan:
+        if cred.get("secretData") is None or cred.get("credentialData") is None:
+            fail(cw, 'a recovery-authn-codes credential needs "secretData" and "credentialData"')
+        secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
+        check_recovery_codes(secret, cw)
+        return OtpPlan(
+            id=opt_str(cred, "id", cw),
+            created_date=opt_int(cred, "createdDate", cw),
+            user_label=opt_str(cred, "userLabel", cw),
+            secret_data=secret,
+            credential_data=data,
+            kind=recovery_codes.TYPE,
         )
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:

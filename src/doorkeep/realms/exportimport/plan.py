@@ -262,6 +262,26 @@ def check_webauthn(data: dict[str, Any], cw: str) -> None:
         fail(at(cw, "credentialData"), '"counter" must be a whole number from 0 to 4294967295')
 
 
+def check_recovery_codes(secret: dict[str, Any], cw: str) -> None:
+    """Recovery codes Doorkeep can check: RecoveryAuthnCodesSecretData's ``codes``, each a ``number`` and the
+    Base64 of a SHA-512 digest (``encodedHashedValue``)."""
+    codes = secret.get("codes")
+    if not isinstance(codes, list) or not codes:
+        fail(at(cw, "secretData"), 'expected a non-empty list of "codes"')
+    for k, code in enumerate(codes):
+        where = at(cw, f"secretData.codes[{k}]")
+        number = code.get("number") if isinstance(code, dict) else None
+        value = code.get("encodedHashedValue") if isinstance(code, dict) else None
+        if isinstance(number, bool) or not isinstance(number, int) or not isinstance(value, str):
+            fail(where, 'expected a whole "number" and an "encodedHashedValue"')
+        try:
+            digest = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            digest = b""
+        if len(digest) != 64:
+            fail(where, '"encodedHashedValue" must be the Base64 of a SHA-512 digest')
+
+
 def check_hash(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:
     if not isinstance(secret.get("value"), str) or not secret["value"]:
         fail(at(cw, "secretData.value"), "expected a string")

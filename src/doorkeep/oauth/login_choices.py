@@ -1,0 +1,98 @@
+""" "Try Another Way": the choice between a sub-flow's ALTERNATIVE steps after the password (Keycloak 26's
+DefaultAuthenticationFlow.processAction, AuthenticationSelectionResolver, select-authenticator.ftl).
+
+The steps a user may take are those of the gate the login waits on whose credential the user holds, in the order
+of the user's credentials (oauth/flow_gates.py ``options``); the preferred one runs first, and its page shows the
+"Try Another Way" link while there is another. A form of that gate posted with ``tryAnotherWay`` shows the list
+(no failure counted, no event); one posted with ``authenticationExecution`` runs the step of that execution when
+it is one of the list. Any other execution id (a step not offered, one of another flow, junk) is Keycloak's
+AuthenticationFlowException INTERNAL_ERROR "Requested authentication execution is not allowed", which
+AuthenticationProcessor.handleBrowserException answers with a LOGIN_ERROR ``invalid_user_credentials`` and the
+400 page "Unexpected error when handling authentication request to identity provider.", ending the login.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
+from doorkeep.model import Client, Realm
+from doorkeep.oauth import flow_gates, login_events, login_flow, login_gates
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_outcomes import NeedSelection, Outcome, Refused
+from doorkeep.oauth.login_step import StepContext
+from doorkeep.realms import flow_plan
+from doorkeep.realms.flow_plan import Choice
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
+
+TRY_ANOTHER_WAY = "tryAnotherWay"  # the form parameter template.ftl's link posts
+EXECUTION = "authenticationExecution"  # Constants.AUTHENTICATION_EXECUTION
+MAX_EXECUTION_ID = 64  # longer is never an execution id; it is not logged
+# the gate pages a "Try Another Way" form may be posted from, and the step each shows
+STEP_ACTIONS = {
+    login_flow.OTP_STEP: flow_plan.OTP,
+    login_flow.WEBAUTHN_STEP: flow_plan.WEBAUTHN,
+    login_flow.RECOVERY_STEP: flow_plan.RECOVERY,
+}
+
+
+async def options_for(
+    tx: Tx, realm: Realm, client: Client, request: AuthRequest, user_id: str, disabled: frozenset[str]
+) -> tuple[Choice, ...]:
+    """The steps the user may take at the gate the login waits on (``request.flow_gate``), preferred first; none
+    when that gate is no choice (or the flow cannot run). ``disabled``: the server's features turned off."""
+    try:
+        plan = flow_gates.plan(realm, client, flow_gates.BROWSER, request.requested_flow)
+    except flow_gates.CannotRun:
+        return ()
+    index = request.flow_gate
+    if not 0 <= index < len(plan.gates) or not plan.gates[index].choices:
+        return ()
+    types = [c.type for c in await tx.users.credentials(user_id)]
+    return flow_gates.options(plan.gates[index], types, disabled)
+
+
+async def offered(ctx: StepContext) -> tuple[Choice, ...]:
+    return await options_for(ctx.tx, ctx.realm, ctx.client, ctx.request, ctx.user.id, ctx.services.disabled_features)
+
+
+async def answer(
+    ctx: StepContext,
+    step: str,
+    try_another_way: str | None,
+    execution: str | None,
+    *,
+    remember_me: bool = False,
+) -> Outcome:
+    """The list (``tryAnotherWay``, or the list's own form posted without a pick), or the step of the execution
+    the user picked; ``step``: the page the form was (a gate with nothing to choose shows its own page again)."""
+    options = await offered(ctx)
+    if (try_another_way is not None or execution is None) and options:
+        return NeedSelection(ctx.user.id, remember_me, ctx.request)
+    if (try_another_way is not None or execution is None) and step in STEP_ACTIONS:
+        return await login_gates.gate_page(ctx, STEP_ACTIONS[step], remember_me)
+    picked = next((o for o in options if o.execution == execution), None)
+    if picked is None:
+        execution = execution or ""
+        shown = execution if len(execution) <= MAX_EXECUTION_ID and execution.isprintable() else "(not an id)"
+        log.warning("realm %s: requested authentication execution %r is not allowed", ctx.realm.name, shown)
+        await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
+        return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST)
+    return await login_gates.gate_page(ctx, picked.action, remember_me)
+
+
+def others(options: tuple[Choice, ...]) -> bool:
+    """AuthenticationContextBean.showTryAnotherWayLink: more than one step to choose from."""
+    return len(options) > 1
+
+
+DISPLAY = {  # AuthenticationSelectionOption's message keys: the credential type's metadata
+    flow_plan.OTP: ("otp-display-name", "otp-help-text"),
+    flow_plan.WEBAUTHN: ("webauthn-display-name", "webauthn-help-text"),
+    flow_plan.RECOVERY: ("auth-recovery-authn-code-form-display-name", "auth-recovery-authn-code-form-help-text"),
+}
