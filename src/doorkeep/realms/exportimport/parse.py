@@ -512,13 +512,7 @@ class _Parser:
             fail(cw, 'an otp credential needs "secretData" and "credentialData"')
         secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
         check_otp(secret, data, cw)
-        return OtpPlan(
-            id=opt_str(cred, "id", cw),
-            created_date=opt_int(cred, "createdDate", cw),
-            user_label=opt_str(cred, "userLabel", cw),
-            secret_data=secret,
-            credential_data=data,
-        )
+        return stored_credential(cred, cw, secret, data, "otp")
 
     def security_key(self, cred: dict[str, Any], cw: str) -> OtpPlan:
         if cred.get("credentialData") is None:
@@ -526,28 +520,14 @@ class _Parser:
         data = json_field(cred, "credentialData", cw)
         check_webauthn(data, cw)
         secret = json_field(cred, "secretData", cw) if cred.get("secretData") is not None else {}
-        return OtpPlan(
-            id=opt_str(cred, "id", cw),
-            created_date=opt_int(cred, "createdDate", cw),
-            user_label=opt_str(cred, "userLabel", cw),
-            secret_data=secret,
-            credential_data=data,
-            kind=webauthn.TYPE,
-        )
+        return stored_credential(cred, cw, secret, data, webauthn.TYPE)
 
     def recovery_codes(self, cred: dict[str, Any], cw: str) -> OtpPlan:
         if cred.get("secretData") is None or cred.get("credentialData") is None:
             fail(cw, 'a recovery-authn-codes credential needs "secretData" and "credentialData"')
         secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
         check_recovery_codes(secret, cw)
-        return OtpPlan(
-            id=opt_str(cred, "id", cw),
-            created_date=opt_int(cred, "createdDate", cw),
-            user_label=opt_str(cred, "userLabel", cw),
-            secret_data=secret,
-            credential_data=data,
-            kind=recovery_codes.TYPE,
-        )
+        return stored_credential(cred, cw, secret, data, recovery_codes.TYPE)
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:
         plan = PasswordPlan(
@@ -790,3 +770,16 @@ def _written_before(version: object, release: tuple[int, ...]) -> bool:
     except ValueError:
         return False
     return numbers < release
+
+
+def stored_credential(cred: dict[str, Any], cw: str, secret: Any, data: Any, kind: str) -> OtpPlan:
+    """A credential written as stored (OTP, WebAuthn, recovery codes): its id, dates and label, and the checked
+    secret and data."""
+    return OtpPlan(
+        id=opt_str(cred, "id", cw),
+        created_date=opt_int(cred, "createdDate", cw),
+        user_label=opt_str(cred, "userLabel", cw),
+        secret_data=secret,
+        credential_data=data,
+        kind=kind,
+    )
