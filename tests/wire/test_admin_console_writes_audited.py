@@ -38,6 +38,8 @@ ACTIONS = {
     "/{target}/realm-settings/login": ("UPDATE", "REALM", ""),
     "/{target}/realm-settings/localization": ("UPDATE", "REALM", ""),
     "/{target}/authentication/policies/otp": ("UPDATE", "REALM", ""),
+    "/{target}/authentication/policies/webauthn": ("UPDATE", "REALM", ""),
+    "/{target}/authentication/policies/webauthn-passwordless": ("UPDATE", "REALM", ""),
     "/{target}/authentication/required-actions/{alias}/switch": (
         "UPDATE",
         "REQUIRED_ACTION",

@@ -1,6 +1,7 @@
 """Pages: Authentication → Required actions and Policies → OTP policy (view-realm to read, manage-realm to
 change, as ``authentication/required-actions`` and ``GET``/``PUT /admin/realms/{realm}``); the section's tabs,
-Flows first (pages_flows.py), as Keycloak's console opens the section on it."""
+Flows first (pages_flows.py), as Keycloak's console opens the section on it, the WebAuthn policies last
+(pages_webauthn_policy.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from doorkeep.errors import AdminError
 from doorkeep.web.admin_console import views_otp as views
 from doorkeep.web.admin_console import views_realm
 from doorkeep.web.admin_console import views_required_actions as actions
+from doorkeep.web.admin_console import views_webauthn_policy as webauthn_tabs
 from doorkeep.web.admin_console.console import ADMIN, fields, render, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
@@ -34,7 +36,12 @@ async def tab_page(page: Page, c: Console, template: str, tab: str, status: int 
         title="Authentication",
         section="Authentication",
         status=status,
-        tabs=[("Flows", realm + FLOWS), ("Required actions", realm + REQUIRED), ("OTP policy", realm + OTP)],
+        tabs=[
+            ("Flows", realm + FLOWS),
+            ("Required actions", realm + REQUIRED),
+            ("OTP policy", realm + OTP),
+            *((t.title, realm + t.path) for t in webauthn_tabs.TABS),
+        ],
         tab=tab,
         editable=c.can("manage-realm"),
         **context,

@@ -21,6 +21,7 @@ from doorkeep.web.admin_console import (
     pages_user_details,
     pages_user_devices,
     pages_users,
+    pages_webauthn_policy,
 )
 from doorkeep.web.admin_console.console import ADMIN
 
@@ -41,6 +42,7 @@ PAGES = (
     pages_bulk_revoke,
     pages_user_devices,
     pages_revocation_triggers,
+    pages_webauthn_policy,
 )
 
 
