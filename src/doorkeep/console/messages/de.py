@@ -285,4 +285,26 @@ MESSAGES: dict[str, str] = {
     "recovery-codes-action-complete": "Fertigstellen",
     "recovery-codes-action-cancel": "Abbrechen",
     "recovery-codes-label-default": "Wiederherstellungscodes",
+    # webauthn_register.html, webauthn_authenticate.html, webauthn_error.html (Keycloak 26's Passkey wording;
+    # Doorkeep shows the errors' detail after a space where Keycloak breaks the line)
+    "webauthn-registration-title": "Passkey registrieren",
+    "webauthn-login-title": "Anmeldung mit Passkey",
+    "webauthn-doAuthenticate": "Anmelden mit Passkey",
+    "webauthn-available-authenticators": "Verfügbare Passkeys",
+    "webauthn-unsupported-browser-text": (
+        "WebAuthn wird von diesem Browser nicht unterstützt. Versuchen Sie es mit einem anderen oder wenden Sie sich"
+        " an Ihren Administrator."
+    ),
+    "webauthn-registration-init-label": "Passkey (Standard Bezeichnung)",
+    "webauthn-registration-init-label-prompt": "Bitte geben Sie die Bezeichnung Ihres registrierten Passkeys ein",
+    "webauthn-error-title": "Passkey Fehler",
+    "webauthn-error-registration": "Fehler beim Registrieren Ihres Passkeys. {0}",
+    "webauthn-error-api-get": "Fehler beim Authentifizieren mit dem Passkey. {0}",
+    "webauthn-error-different-user": (
+        "Der erste authentifizierte Benutzer ist nicht derjenige, der durch den Passkey authentifiziert wurde."
+    ),
+    "webauthn-error-auth-verification": "Das Ergebnis der Passkey-Authentifizierung ist ungültig. {0}",
+    "webauthn-error-register-verification": "Das Ergebnis der Passkey-Registrierung ist ungültig. {0}",
+    "webauthn-error-user-not-found": "Unbekannter Benutzer, der mit dem Passkey authentifiziert wurde.",
+    "doTryAgain": "Erneut versuchen",
 }

@@ -26,6 +26,8 @@ MESSAGES: dict[str, str] = {
     "webauthn-unsupported-browser-text": (
         "WebAuthn is not supported by this browser. Try another one or contact your administrator."
     ),
+    "webauthn-registration-init-label": "Passkey",  # Doorkeep's default label (Keycloak: "Passkey (Default Label)")
+    "webauthn-registration-init-label-prompt": "Please input your registered passkey's label",
     "webauthn-error-title": "Passkey Error",
     "webauthn-error-registration": "Failed to register your Passkey. {0}",
     "webauthn-error-api-get": "Failed to authenticate by the Passkey. {0}",
