@@ -131,6 +131,34 @@ ACTIONS = {
     "/{target}/offline-sessions/revoke/preview": None,  # the dry run
     "/{target}/offline-sessions/revoke/run": ("ACTION", "USER_SESSION", "offline-sessions/revoke"),
     "/{target}/events/admin-events/settings": ("UPDATE", "REALM", "events/config"),
+    # the Identity providers page (test_admin_console_identity_providers.py compares them with the REST calls')
+    "/{target}/identity-providers/add": ("CREATE", "IDENTITY_PROVIDER", "identity-provider/instances/{alias}"),
+    "/{target}/identity-providers/add/discover": None,  # import-config: reads the discovery document only
+    "/{target}/identity-providers/instances/{alias}": (
+        "UPDATE",
+        "IDENTITY_PROVIDER",
+        "identity-provider/instances/{alias}",
+    ),
+    "/{target}/identity-providers/instances/{alias}/switch": (
+        "UPDATE",
+        "IDENTITY_PROVIDER",
+        "identity-provider/instances/{alias}",
+    ),
+    "/{target}/identity-providers/instances/{alias}/delete": (
+        "DELETE",
+        "IDENTITY_PROVIDER",
+        "identity-provider/instances/{alias}",
+    ),
+    "/{target}/identity-providers/instances/{alias}/mappers/add/{kind}": (
+        "CREATE",
+        "IDENTITY_PROVIDER_MAPPER",
+        "identity-provider/instances/{alias}/mappers/{id}",
+    ),
+    "/{target}/identity-providers/instances/{alias}/mappers/{id}/delete": (
+        "DELETE",
+        "IDENTITY_PROVIDER_MAPPER",
+        "identity-provider/instances/{alias}/mappers/{id}",
+    ),
 }
 
 

@@ -5,13 +5,11 @@ creates them, ``instances/{alias}`` reads, updates and deletes one (found by int
 view-identity-providers, writing manage-identity-providers, as ``auth.realm().requireViewIdentityProviders()`` /
 ``requireManageIdentityProviders()``. ``clientSecret`` is always answered ``**********``; a PUT sending that mask
 keeps the stored secret. Deleting a provider removes its users' links and its mappers (web/admin/idp_mappers.py).
-The core is broker/providers.py.
+The core is broker/providers.py, its writes broker/admin_writes.py (shared with the Admin Console).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -19,10 +17,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
+from doorkeep.broker import admin_writes as writes
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
-from doorkeep.model import JSON, Realm
-from doorkeep.oauth import client_keys
+from doorkeep.model import JSON
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -50,16 +48,6 @@ async def _representation(request: Request) -> JSON:
     return rep
 
 
-async def _store(call: RealmCall, providers: list[JSON]) -> None:
-    await idp.save(call.tx, call.realm.id, providers)
-
-
-async def _current(call: RealmCall) -> Realm:
-    realm = await call.tx.realms.lock(call.realm.id)
-    assert realm is not None
-    return realm
-
-
 async def listing(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require(VIEW)
@@ -76,11 +64,7 @@ async def create(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         rep = await _representation(request)
         call.require(MANAGE)
-        realm = await _current(call)
-        provider = idp.model(realm, rep)
-        if idp.by_alias(realm, provider["alias"]) is not None:
-            raise AdminError(409, f"Identity Provider {provider['alias']} already exists")
-        await _store(call, [*idp.all_of(realm), provider])
+        provider = await writes.create_provider(call.tx, call.realm.id, rep)
         audit.represent(request, provider)
         return created(call.url(call.realm.name, "identity-provider", "instances", provider["alias"]))
 
@@ -108,18 +92,7 @@ async def update(request: Request) -> Response:
         rep = await _representation(request)
         stored = await _found(call, request)
         call.require(MANAGE)
-        if rep.get("alias") is not None and rep.get("alias") != stored["alias"]:
-            raise idp.bad("Identity Provider alias cannot be changed")
-        realm = await _current(call)
-        changed = idp.model(realm, {**rep, "alias": stored["alias"]}, internal_id=stored["internalId"])
-        if changed["config"].get("clientSecret") == idp.SECRET_VALUE:
-            secret = stored.get("config", {}).get("clientSecret")
-            if secret is None:
-                changed["config"].pop("clientSecret")
-            else:
-                changed["config"]["clientSecret"] = secret
-        providers = [changed if p["internalId"] == stored["internalId"] else p for p in idp.all_of(realm)]
-        await _store(call, providers)
+        await writes.update_provider(call.tx, call.realm.id, stored, rep)
         return no_content()
 
     return await run_realm(request, work)
@@ -129,12 +102,7 @@ async def delete(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         stored = await _found(call, request)
         call.require(MANAGE)
-        realm = await _current(call)
-        await _store(call, [p for p in idp.all_of(realm) if p["internalId"] != stored["internalId"]])
-        realm = await _current(call)  # its mappers go with it (IdentityProviderStorageProvider.remove)
-        kept = tuple(m for m in realm.identity_provider_mappers if m.get("identityProviderAlias") != stored["alias"])
-        await call.tx.realms.update(dataclasses.replace(realm, identity_provider_mappers=kept))
-        await call.tx.federated.remove_provider(call.realm.id, stored["alias"])
+        await writes.delete_provider(call.tx, call.realm.id, stored)
         return no_content()
 
     return await run_realm(request, work)
@@ -178,13 +146,8 @@ async def import_config(request: Request) -> Response:
     answered = await run_realm(request, work, write=False)
     if not checked:
         return answered
-    from_url = str(checked[0]["fromUrl"])
     try:
-        document = json.loads(await client_keys.fetch_json(from_url))
-    except ValueError:
-        return render_error(AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON"))
-    try:
-        return ok(idp.discovered(document, from_url))
+        return ok(await writes.discover(str(checked[0]["fromUrl"])))
     except AdminError as err:
         return render_error(err)
 

@@ -1,23 +1,21 @@
 """Admin REST: an identity provider's mappers (Keycloak's IdentityProviderResource ``mapper-types`` and
 ``mappers``): the types Doorkeep runs, and the provider's mappers listed, created, read, updated and deleted;
 reading needs view-identity-providers, writing manage-identity-providers. The mappers are kept with the realm's
-configuration (``Realm.identity_provider_mappers``); the core is broker/idp_mapper_types.py, the logins apply them
-(broker/idp_mappers.py).
+configuration (``Realm.identity_provider_mappers``); the core is broker/idp_mapper_types.py (the writes:
+broker/admin_writes.py), the logins apply them (broker/idp_mappers.py).
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
+from doorkeep.broker import admin_writes as writes
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker import providers as idp
-from doorkeep.errors import AdminError
-from doorkeep.model import JSON, Realm
+from doorkeep.model import JSON
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.admin.identity_providers import BASE, MANAGE, NOT_FOUND, VIEW
@@ -33,15 +31,6 @@ def _provider(call: RealmCall, request: Request) -> JSON:
     if provider is None:
         raise NOT_FOUND
     return provider
-
-
-async def _store(call: RealmCall, change: list[JSON] | None = None) -> Realm:
-    realm = await call.tx.realms.lock(call.realm.id)
-    assert realm is not None
-    if change is not None:
-        realm = dataclasses.replace(realm, identity_provider_mappers=tuple(change))
-        await call.tx.realms.update(realm)
-    return realm
 
 
 async def mapper_types(request: Request) -> Response:
@@ -60,27 +49,13 @@ async def listing(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
-def _unique(mappers: list[JSON], mapper: JSON, provider: JSON) -> None:
-    """The provider's mapper names are unique (the JPA store's constraint; its failure is createMapper's)."""
-    if any(
-        m["name"] == mapper["name"] and m["id"] != mapper["id"] for m in types.of_provider(mappers, provider["alias"])
-    ):
-        raise AdminError(
-            400, f"Failed to add mapper '{mapper['name']}' to identity provider [{provider['providerId']}]."
-        )
-
-
 async def create(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         provider = _provider(call, request)
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
         call.require(MANAGE)
-        realm = await _store(call)
-        mapper = types.model(rep, provider)
-        mappers = list(realm.identity_provider_mappers)
-        _unique(mappers, mapper, provider)
-        await _store(call, [*mappers, mapper])
+        mapper = await writes.add_mapper(call.tx, call.realm.id, provider, rep)
         audit.resource(request, IDP_MAPPER)
         path = ("identity-provider", "instances", request.path_params["alias"], "mappers", mapper["id"])
         return created(call.url(call.realm.name, *path))
@@ -105,14 +80,8 @@ async def update(request: Request) -> Response:
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
         call.require(MANAGE)
-        realm = await _store(call)
-        found = types.find(realm.identity_provider_mappers, request.path_params["id"])
-        if found is None:
+        if not await writes.update_mapper(call.tx, call.realm.id, provider, request.path_params["id"], rep):
             raise MODEL_NOT_FOUND
-        mapper = types.model({"name": found["name"], **rep}, provider, mapper_id=found["id"])
-        mappers = list(realm.identity_provider_mappers)
-        _unique(mappers, mapper, provider)
-        await _store(call, [mapper if m["id"] == found["id"] else m for m in mappers])
         audit.resource(request, IDP_MAPPER)
         return no_content()
 
@@ -123,11 +92,8 @@ async def delete(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         _provider(call, request)
         call.require(MANAGE)
-        realm = await _store(call)
-        found = types.find(realm.identity_provider_mappers, request.path_params["id"])
-        if found is None:
+        if not await writes.delete_mapper(call.tx, call.realm.id, request.path_params["id"]):
             raise MODEL_NOT_FOUND
-        await _store(call, [m for m in realm.identity_provider_mappers if m["id"] != found["id"]])
         audit.resource(request, IDP_MAPPER)
         return no_content()
 

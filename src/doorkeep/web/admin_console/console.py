@@ -45,6 +45,7 @@ SECTIONS = (
     ("Users", "/users", "view-users"),
     ("Sessions", "/sessions", "view-realm"),
     ("Authentication", "/authentication/flows", "view-realm"),
+    ("Identity providers", "/identity-providers", "view-identity-providers"),
     ("Events", "/events", "view-events"),
 )
 Work = Callable[[Console], Awaitable[Response]]

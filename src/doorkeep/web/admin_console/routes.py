@@ -12,6 +12,8 @@ from doorkeep.web.admin_console import (
     pages_clients,
     pages_flow_steps,
     pages_flows,
+    pages_identity_providers,
+    pages_idp_mappers,
     pages_keys,
     pages_realm,
     pages_realm_login,
@@ -43,6 +45,8 @@ PAGES = (
     pages_user_devices,
     pages_revocation_triggers,
     pages_webauthn_policy,
+    pages_identity_providers,
+    pages_idp_mappers,
 )
 
 

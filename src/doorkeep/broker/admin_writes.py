@@ -1,0 +1,123 @@
+"""The writes of the identity-provider admin resources (IdentityProvidersResource.create, IdentityProviderResource
+update / delete, and its ``mappers``) and ``import-config``'s read of a discovery document, shared by the Admin
+REST handlers (web/admin/identity_providers.py, web/admin/idp_mappers.py) and the Admin Console's Identity
+providers page.
+
+Each write reads the realm under its row lock, checks as Keycloak does (an alias taken is a 409; a mapper name
+taken for its provider is createMapper's 400) and stores the realm's configuration; who may write is the caller's
+check (manage-identity-providers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING
+
+from doorkeep.broker import idp_mapper_types as types
+from doorkeep.broker import providers as idp
+from doorkeep.errors import AdminError
+from doorkeep.model import JSON, Realm
+from doorkeep.oauth import client_keys
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+async def discover(from_url: str) -> dict[str, str]:
+    """``import-config`` (IdentityProvidersResource.importFrom): the discovery document at ``from_url`` read into
+    a provider's config; fetched outside any transaction, after the caller's check."""
+    try:
+        document = json.loads(await client_keys.fetch_json(from_url))
+    except ValueError:
+        raise AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON") from None
+    return idp.discovered(document, from_url)
+
+
+async def locked(tx: Tx, realm_id: str) -> Realm:
+    realm = await tx.realms.lock(realm_id)
+    assert realm is not None
+    return realm
+
+
+async def create_provider(tx: Tx, realm_id: str, rep: JSON) -> JSON:
+    """A new provider from its representation; the provider as stored."""
+    realm = await locked(tx, realm_id)
+    provider = idp.model(realm, rep)
+    if idp.by_alias(realm, provider["alias"]) is not None:
+        raise AdminError(409, f"Identity Provider {provider['alias']} already exists")
+    await idp.save(tx, realm_id, [*idp.all_of(realm), provider])
+    return provider
+
+
+async def update_provider(tx: Tx, realm_id: str, stored: JSON, rep: JSON) -> JSON:
+    """``stored`` replaced by ``rep`` (its alias fixed; a masked ``clientSecret`` keeps the stored one)."""
+    if rep.get("alias") is not None and rep.get("alias") != stored["alias"]:
+        raise idp.bad("Identity Provider alias cannot be changed")
+    realm = await locked(tx, realm_id)
+    changed = idp.model(realm, {**rep, "alias": stored["alias"]}, internal_id=stored["internalId"])
+    if changed["config"].get("clientSecret") == idp.SECRET_VALUE:
+        secret = stored.get("config", {}).get("clientSecret")
+        if secret is None:
+            changed["config"].pop("clientSecret")
+        else:
+            changed["config"]["clientSecret"] = secret
+    providers = [changed if p["internalId"] == stored["internalId"] else p for p in idp.all_of(realm)]
+    await idp.save(tx, realm_id, providers)
+    return changed
+
+
+async def delete_provider(tx: Tx, realm_id: str, stored: JSON) -> None:
+    """The provider removed, with its mappers and its users' links (IdentityProviderStorageProvider.remove)."""
+    realm = await locked(tx, realm_id)
+    await idp.save(tx, realm_id, [p for p in idp.all_of(realm) if p["internalId"] != stored["internalId"]])
+    realm = await locked(tx, realm_id)
+    kept = tuple(m for m in realm.identity_provider_mappers if m.get("identityProviderAlias") != stored["alias"])
+    await tx.realms.update(dataclasses.replace(realm, identity_provider_mappers=kept))
+    await tx.federated.remove_provider(realm_id, stored["alias"])
+
+
+def _unique(mappers: list[JSON], mapper: JSON, provider: JSON) -> None:
+    """The provider's mapper names are unique (the JPA store's constraint; its failure is createMapper's)."""
+    if any(
+        m["name"] == mapper["name"] and m["id"] != mapper["id"] for m in types.of_provider(mappers, provider["alias"])
+    ):
+        raise AdminError(
+            400, f"Failed to add mapper '{mapper['name']}' to identity provider [{provider['providerId']}]."
+        )
+
+
+async def _store_mappers(tx: Tx, realm: Realm, mappers: list[JSON]) -> None:
+    await tx.realms.update(dataclasses.replace(realm, identity_provider_mappers=tuple(mappers)))
+
+
+async def add_mapper(tx: Tx, realm_id: str, provider: JSON, rep: JSON) -> JSON:
+    """A new mapper of ``provider``; the mapper as stored."""
+    realm = await locked(tx, realm_id)
+    mapper = types.model(rep, provider)
+    mappers = list(realm.identity_provider_mappers)
+    _unique(mappers, mapper, provider)
+    await _store_mappers(tx, realm, [*mappers, mapper])
+    return mapper
+
+
+async def update_mapper(tx: Tx, realm_id: str, provider: JSON, mapper_id: str, rep: JSON) -> bool:
+    """Mapper ``mapper_id`` replaced by ``rep`` (its name kept when ``rep`` has none); False when there is none."""
+    realm = await locked(tx, realm_id)
+    found = types.find(realm.identity_provider_mappers, mapper_id)
+    if found is None:
+        return False
+    mapper = types.model({"name": found["name"], **rep}, provider, mapper_id=found["id"])
+    mappers = list(realm.identity_provider_mappers)
+    _unique(mappers, mapper, provider)
+    await _store_mappers(tx, realm, [mapper if m["id"] == found["id"] else m for m in mappers])
+    return True
+
+
+async def delete_mapper(tx: Tx, realm_id: str, mapper_id: str) -> bool:
+    """Mapper ``mapper_id`` removed; False when there is none."""
+    realm = await locked(tx, realm_id)
+    if types.find(realm.identity_provider_mappers, mapper_id) is None:
+        return False
+    await _store_mappers(tx, realm, [m for m in realm.identity_provider_mappers if m["id"] != mapper_id])
+    return True

@@ -1,0 +1,79 @@
+"""Identity providers → a provider's Mappers, as Keycloak's console shows them (DetailSettings' Mappers tab,
+AddMapper): the provider's mappers, a new mapper of a type Doorkeep runs (its declared properties and a sync
+mode), and deleting one. The writes are ``broker.admin_writes``', the functions behind the provider's
+``mappers`` resource (its checks and texts), recorded as those calls. Reading needs view-identity-providers,
+writing manage-identity-providers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from doorkeep.broker import admin_writes as writes
+from doorkeep.broker import idp_mapper_types as types
+from doorkeep.errors import AdminError
+from doorkeep.model import JSON
+from doorkeep.realms.auth_providers import Prop
+from doorkeep.web.admin_console.context import Console, Missing
+from doorkeep.web.admin_console.forms import FormErrors, FormState
+from doorkeep.web.admin_console.views_identity_providers import MANAGE, VIEW
+
+SYNC_MODES = (("INHERIT", "Inherit"), ("IMPORT", "Import"), ("LEGACY", "Legacy"), ("FORCE", "Force"))
+
+
+def mappers(c: Console, provider: JSON) -> list[JSON]:
+    """``GET identity-provider/instances/{alias}/mappers`` (view-identity-providers)."""
+    c.require(VIEW)
+    return types.of_provider(c.realm.identity_provider_mappers, provider["alias"])
+
+
+def type_names() -> list[tuple[str, str]]:
+    """The mapper types offered, as ``mapper-types`` names them."""
+    return [(kind, spec[0]) for kind, spec in types.TYPES.items()]
+
+
+def props(kind: str) -> tuple[Prop, ...]:
+    """The type's declared properties; a type Doorkeep does not run is a missing page."""
+    if kind not in types.TYPES:
+        raise Missing("No such mapper type.")
+    return types.TYPES[kind][3]
+
+
+def new_form(kind: str) -> FormState:
+    return FormState({"name": "", "syncMode": "INHERIT", **{p.name: "" for p in props(kind)}})
+
+
+async def add(c: Console, provider: JSON, kind: str, form: Mapping[str, str]) -> JSON:
+    """``POST …/mappers`` (manage-identity-providers), recorded as that call; a refusal is the form's error."""
+    c.require(MANAGE)
+    declared = props(kind)
+    typed = FormState({name: form.get(name, "").strip() for name in ("name", "syncMode", *(p.name for p in declared))})
+    config = {name: str(typed.values[name]) for name in ("syncMode", *(p.name for p in declared)) if typed.values[name]}
+    rep: JSON = {
+        "name": typed.values["name"],
+        "identityProviderAlias": provider["alias"],
+        "identityProviderMapper": kind,
+        "config": config,
+    }
+    try:
+        mapper = await writes.add_mapper(c.tx, c.realm.id, provider, rep)
+    except AdminError as err:
+        typed.errors["form"] = err.description or err.message
+        raise FormErrors(typed) from None
+    c.changed("POST", "identity-provider", "instances", provider["alias"], "mappers", mapper["id"], body=rep)
+    return mapper
+
+
+def mapper(c: Console, provider: JSON, mapper_id: str) -> JSON:
+    found = next((m for m in mappers(c, provider) if m["id"] == mapper_id), None)
+    if found is None:
+        raise Missing("Mapper not found.")
+    return found
+
+
+async def delete(c: Console, provider: JSON, found: JSON) -> None:
+    """``DELETE …/mappers/{id}`` (manage-identity-providers)."""
+    c.require(MANAGE)
+    if not await writes.delete_mapper(c.tx, c.realm.id, found["id"]):
+        raise Missing("Mapper not found.")
+    c.changed("DELETE", "identity-provider", "instances", provider["alias"], "mappers", found["id"])
