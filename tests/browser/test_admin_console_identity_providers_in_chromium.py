@@ -1,0 +1,88 @@
+"""The Admin Console's Identity providers page and WebAuthn policy tab in headless Chromium against a real Doorkeep
+server: an administrator adds an OpenID Connect provider and a mapper of it, disables and deletes the provider,
+and saves the Webauthn Policy; the Admin REST API then answers what was saved.
+
+Every page visited is saved as a screenshot into the test output folder (``admin_console_support.OUTPUT``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+from admin_console_support import console_server, shot, sign_in
+from chromium_support import chromium_page
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.interop]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with console_server(tmp_path_factory.mktemp("admin-console-idp")) as base:
+        yield base
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with chromium_page(1200, 800) as opened:
+        yield opened
+
+
+def master_token(server: str) -> dict[str, str]:
+    form = {"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"}
+    answer = requests.post(f"{server}/realms/master/protocol/openid-connect/token", data=form, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def test_an_administrator_adds_a_provider_and_a_mapper_then_disables_and_deletes_it(server: str, page: Page) -> None:
+    sign_in(page, server, "demo", "realmadmin")
+    page.get_by_role("link", name="Identity providers").click()
+    page.get_by_role("link", name="Add OpenID Connect provider").click()
+    page.get_by_label("Alias *").fill("corp")
+    page.get_by_label("Display name").fill("Corp SSO")
+    page.get_by_label("Authorization URL").fill("http://localhost/auth")
+    page.get_by_label("Token URL").fill("http://localhost/token")
+    page.get_by_label("Client ID").fill("demo-broker")
+    page.get_by_label("Client Secret").fill("broker-secret")
+    shot(page, "40-add-identity-provider")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Identity provider corp added.")
+    page.get_by_role("link", name="Mappers").click()
+    page.get_by_role("link", name="Hardcoded Attribute").click()
+    page.get_by_label("Name *").fill("dept")
+    page.get_by_label("User Attribute", exact=True).fill("department")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Mapper dept added.")
+    expect(page.get_by_role("row").filter(has_text="dept")).to_contain_text("Hardcoded Attribute")
+    shot(page, "41-identity-provider-mappers")
+    rest = f"{server}/admin/realms/demo/identity-provider/instances/corp"
+    mappers = requests.get(f"{rest}/mappers", headers=master_token(server), timeout=10).json()
+    assert [(m["name"], m["config"]["attribute"]) for m in mappers] == [("dept", "department")]
+    page.get_by_role("link", name="Identity providers").click()
+    page.get_by_role("button", name="Disable corp").click()
+    expect(page.get_by_role("status")).to_contain_text("Identity provider corp disabled.")
+    assert requests.get(rest, headers=master_token(server), timeout=10).json()["enabled"] is False
+    page.get_by_role("button", name="Delete corp").click()
+    expect(page.get_by_text("Delete the identity provider corp?")).to_be_visible()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("status")).to_contain_text("Identity provider corp deleted.")
+    assert requests.get(rest, headers=master_token(server), timeout=10).status_code == 404
+
+
+def test_an_administrator_saves_the_webauthn_policy(server: str, page: Page) -> None:
+    sign_in(page, server, "demo", "realmadmin")
+    page.get_by_role("link", name="Authentication").click()
+    page.get_by_role("link", name="Webauthn Policy", exact=True).click()
+    page.get_by_label("Relying party entity name *").fill("Demo portal")
+    page.get_by_label("ES384").check()
+    page.get_by_label("User verification requirement").select_option("required")
+    shot(page, "42-webauthn-policy")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Updated webauthn policies successfully")
+    realm = requests.get(f"{server}/admin/realms/demo", headers=master_token(server), timeout=10).json()
+    assert realm["webAuthnPolicyRpEntityName"] == "Demo portal"
+    assert realm["webAuthnPolicySignatureAlgorithms"] == ["ES256", "ES384", "RS256"]
+    assert realm["webAuthnPolicyUserVerificationRequirement"] == "required"
