@@ -72,7 +72,18 @@ async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: 
     )
     await provisioning.create_user(tx, realm, user)
     await link(tx, realm, config, identity, user)
+    if config.add_read_token_role:
+        await grant_read_token(tx, realm, user)
     return user
+
+
+async def grant_read_token(tx: Tx, realm: Realm, user: User) -> None:
+    """IdentityBrokerService.afterFirstBrokerLogin with ``addReadTokenRoleOnCreate``: the new user gets the ``broker``
+    client's ``read-token`` role (nothing when the realm lacks either, where Keycloak fails the login)."""
+    broker = await tx.clients.get_by_client_id(realm.id, "broker")
+    role = await tx.roles.get_client_role(broker.id, "read-token") if broker is not None else None
+    if role is not None:
+        await tx.users.grant_roles(user.id, [role.id])
 
 
 async def link(tx: Tx, realm: Realm, config: Config, identity: Identity, user: User) -> None:

@@ -49,6 +49,7 @@ class Config:
     clock_skew: int
     trust_email: bool
     store_token: bool
+    add_read_token_role: bool = False  # addReadTokenRoleOnCreate: a user the first broker login creates may read it
     sync_mode: str = "LEGACY"  # IdentityProviderModel.getSyncMode: IMPORT, LEGACY or FORCE, LEGACY when unset
     extra: JSON = field(default_factory=dict)
 
@@ -84,6 +85,7 @@ class Config:
             clock_skew=int(skew) if skew.isdigit() else 0,
             trust_email=bool(provider.get("trustEmail")),
             store_token=bool(provider.get("storeToken")),
+            add_read_token_role=bool(provider.get("addReadTokenRoleOnCreate")),
             sync_mode=str(c.get("syncMode") or "LEGACY"),
         )
 
