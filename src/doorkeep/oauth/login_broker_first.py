@@ -130,7 +130,7 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
         user = await idp_mappers.import_new_user(site.tx, site.realm, config, brokered, user)
         more = {"register_method": "broker", "email": user.email}
         await record(site, user, "REGISTER", config.alias, brokered, more)
-        return await finish(site, tab_id, user, config.alias, brokered.username)
+        return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
     linking = {"existing": clash.user.id, "attribute": clash.attribute, "value": clash.value}
     return Page(CONFIRM_STEP, context | linking)
 
@@ -199,4 +199,4 @@ async def reauthenticate(
     await first_login.link(tx, site.realm, config, brokered, user)
     user = await idp_mappers.update_brokered_user(tx, site.realm, config, brokered, user, first=True)
     await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
-    return await finish(site, tab_id, user, config.alias, brokered.username)
+    return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
