@@ -177,3 +177,29 @@ async def test_a_provider_that_cannot_be_reached_does_not_stop_the_logout_nor_se
         assert await _sessions(env, "test", "alice") == []
         assert f"backchannel logout at identity provider {ALIAS} failed" in caplog.text
         assert "id_token_hint" not in caplog.text and "eyJ" not in caplog.text
+
+
+async def test_a_refresh_token_logout_calls_the_provider_back_channel(env: Env) -> None:
+    """LogoutEndpoint.logoutToken ends the session through AuthenticationManager.backchannelLogout, which calls the
+    provider's backchannelLogout (``backchannelSupported`` only; without it the provider keeps its session)."""
+    async with served(env) as broker:
+        await _setup(broker, backchannelSupported="true")
+        async with browser(broker) as http:
+            tokens = await _login(http)
+            form = {"client_id": "app", "client_secret": "secret", "refresh_token": tokens["refresh_token"]}
+            done = await http.post("/realms/test/protocol/openid-connect/logout", data=form)
+            assert done.status_code == 204, done.text
+        assert await _sessions(env, "test", "alice") == []
+        assert await _sessions(env, "provider", "alice") == []
+
+
+async def test_a_refresh_token_logout_without_backchannel_leaves_the_provider_alone(env: Env) -> None:
+    async with served(env) as broker:
+        await _setup(broker)
+        async with browser(broker) as http:
+            tokens = await _login(http)
+            form = {"client_id": "app", "client_secret": "secret", "refresh_token": tokens["refresh_token"]}
+            done = await http.post("/realms/test/protocol/openid-connect/logout", data=form)
+            assert done.status_code == 204, done.text
+        assert await _sessions(env, "test", "alice") == []
+        assert len(await _sessions(env, "provider", "alice")) == 1

@@ -117,6 +117,7 @@ async def test_the_user_the_provider_created_reads_the_stored_token_response(
         assert provider_claims["iss"] == f"{broker.base}/realms/provider"
         assert provider_claims["preferred_username"] == "alice"
         assert stored["id_token"] and stored["refresh_token"]
+        assert stored["accessTokenExpiration"] == env.clock.now() + stored["expires_in"]
         [event] = await _events(env, RETRIEVE)
         assert event["clientId"] == "app" and event["userId"] == claims["sub"]
         assert event["details"] == {"identity_provider": ALIAS}

@@ -276,4 +276,11 @@ async def authenticate(
     access = tokens.get("access_token")
     if needs_userinfo(config, claims) and isinstance(access, str):
         info = await userinfo(config, access)
+    expires_in = tokens.get("expires_in")
+    if config.store_token and isinstance(expires_in, int) and expires_in > 0:
+        # OIDCIdentityProvider.getFederatedIdentity: a stored response notes when its access token expires
+        tokens = {**tokens, ACCESS_TOKEN_EXPIRATION: now + expires_in}
     return identity(claims, info, tokens)
+
+
+ACCESS_TOKEN_EXPIRATION = "accessTokenExpiration"  # AbstractOAuth2IdentityProvider.ACCESS_TOKEN_EXPIRATION
