@@ -29,10 +29,11 @@ class Existing:
 
 def model_username(realm: Realm, identity: Identity) -> str:
     """The new user's username (BrokeredIdentityContext.getModelUsername): the e-mail when the realm names users by
-    their e-mail, else the provider's username; Keycloak keeps usernames in lower case."""
+    their e-mail, else a username template's, else the provider's username; Keycloak keeps usernames in lower case."""
     if realm.registration_email_as_username and identity.email:
         return identity.email.lower()
-    return identity.username.lower()
+    chosen = identity.model_username if identity.model_username is not None else identity.username
+    return chosen.strip().lower()
 
 
 async def linked_user(tx: Tx, realm: Realm, config: Config, identity: Identity) -> User | None:

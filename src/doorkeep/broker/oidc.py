@@ -233,6 +233,7 @@ class Identity:
     token: str | None  # the token response, kept on the link when the provider's storeToken is on
     claims: dict[str, Any] = field(default_factory=dict)  # the ID token's and userinfo's claims, for the mappers
     attributes: dict[str, list[str]] = field(default_factory=dict)  # the mappers' user attributes for a new user
+    model_username: str | None = None  # the username a new user gets, when a username template set it
 
 
 def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:

@@ -68,6 +68,7 @@ def to_context(config: oidc.Config, brokered: oidc.Identity) -> JSON:
         "token": brokered.token,
         "claims": dict(brokered.claims),
         "attributes": {k: list(v) for k, v in brokered.attributes.items()},
+        "modelUsername": brokered.model_username,
     }
 
 
@@ -88,6 +89,7 @@ def identity_of(context: JSON) -> oidc.Identity:
         text("token"),
         claims if isinstance(claims, dict) else {},
         {str(k): [str(x) for x in v] for k, v in attributes.items()} if isinstance(attributes, dict) else {},
+        context.get("modelUsername") if isinstance(context.get("modelUsername"), str) else None,
     )
 
 

@@ -71,7 +71,11 @@ def review_mode(realm: Realm) -> str:
 
 
 def profile_of(context: JSON) -> dict[str, str]:
-    return {name: str(context.get(name) or "") for name in FIELDS}
+    """The brokered profile the review shows: its username the one the new user would get (a username template's)."""
+    profile = {name: str(context.get(name) or "") for name in FIELDS}
+    if isinstance(context.get("modelUsername"), str):
+        profile["username"] = context["modelUsername"]
+    return profile
 
 
 def review_errors(realm: Realm, values: dict[str, str]) -> list[dict[str, Any]]:
@@ -161,7 +165,7 @@ async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[st
     if found:
         return Page(REVIEW_STEP, context, values=typed, errors=field_errors(found))
     changed = typed["email"].lower() != before["email"].lower()
-    updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True}
+    updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True, "modelUsername": typed["username"]}
     if changed:
         updated[EMAIL_CHANGED] = True
     brokered = identity_of(updated)
