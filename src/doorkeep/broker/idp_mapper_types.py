@@ -188,3 +188,8 @@ def of_provider(mappers: tuple[JSON, ...] | list[JSON], alias: str) -> list[JSON
 
 def find(mappers: tuple[JSON, ...] | list[JSON], mapper_id: str) -> JSON | None:
     return next((dict(m) for m in mappers if m.get("id") == mapper_id), None)
+
+
+def by_name(mappers: tuple[JSON, ...] | list[JSON], alias: str, name: str) -> JSON | None:
+    """IdentityProviderStorageProvider.getMapperByName: the provider's mapper of that name."""
+    return next((dict(m) for m in of_provider(mappers, alias) if m.get("name") == name), None)
