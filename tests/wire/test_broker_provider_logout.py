@@ -203,3 +203,17 @@ async def test_a_refresh_token_logout_without_backchannel_leaves_the_provider_al
             assert done.status_code == 204, done.text
         assert await _sessions(env, "test", "alice") == []
         assert len(await _sessions(env, "provider", "alice")) == 1
+
+
+async def test_an_admin_ending_the_session_calls_the_provider_back_channel(env: Env) -> None:
+    """RealmAdminResource.deleteSession: AuthenticationManager.backchannelLogout with the broker's logout."""
+    async with served(env) as broker:
+        await _setup(broker, backchannelSupported="true")
+        async with browser(broker) as http:
+            await _login(http)
+        [session] = await _sessions(env, "test", "alice")
+        headers = await env.admin_headers()
+        ended = await env.http.delete(f"/admin/realms/test/sessions/{session['id']}", headers=headers)
+        assert ended.status_code == 204, ended.text
+        assert await _sessions(env, "test", "alice") == []
+        assert await _sessions(env, "provider", "alice") == []
