@@ -79,6 +79,8 @@ async def test_mapper_types_and_the_mappers_resource(env: Env) -> None:
             "oidc-user-attribute-idp-mapper",
             "oidc-role-idp-mapper",
             "oidc-hardcoded-role-idp-mapper",
+            "oidc-username-idp-mapper",
+            "oidc-advanced-role-idp-mapper",
         }
         role = found["oidc-role-idp-mapper"]
         assert (role["name"], role["category"]) == ("Claim to Role", "Role Importer")
@@ -105,7 +107,7 @@ async def test_mapper_types_and_the_mappers_resource(env: Env) -> None:
         assert missing.status_code == 404 and missing.json() == {"error": "Model not found"}
         failed = "Failed to add mapper '{}' to identity provider [keycloak-oidc]."
         for refused in (
-            mapper("user", "oidc-username-idp-mapper", template="${ALIAS}.${CLAIM.email}"),
+            mapper("group", "oidc-advanced-group-idp-mapper", claims="[]", group="/g"),
             mapper("mode", "hardcoded-attribute-idp-mapper", syncMode="SOMETIMES"),
             mapper("attr", "oidc-hardcoded-role-idp-mapper", role="x"),
         ):

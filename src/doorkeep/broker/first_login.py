@@ -29,10 +29,11 @@ class Existing:
 
 def model_username(realm: Realm, identity: Identity) -> str:
     """The new user's username (BrokeredIdentityContext.getModelUsername): the e-mail when the realm names users by
-    their e-mail, else the provider's username; Keycloak keeps usernames in lower case."""
+    their e-mail, else a username template's, else the provider's username; Keycloak keeps usernames in lower case."""
     if realm.registration_email_as_username and identity.email:
         return identity.email.lower()
-    return identity.username.lower()
+    chosen = identity.model_username if identity.model_username is not None else identity.username
+    return chosen.strip().lower()
 
 
 async def linked_user(tx: Tx, realm: Realm, config: Config, identity: Identity) -> User | None:
@@ -72,7 +73,18 @@ async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: 
     )
     await provisioning.create_user(tx, realm, user)
     await link(tx, realm, config, identity, user)
+    if config.add_read_token_role:
+        await grant_read_token(tx, realm, user)
     return user
+
+
+async def grant_read_token(tx: Tx, realm: Realm, user: User) -> None:
+    """IdentityBrokerService.afterFirstBrokerLogin with ``addReadTokenRoleOnCreate``: the new user gets the ``broker``
+    client's ``read-token`` role (nothing when the realm lacks either, where Keycloak fails the login)."""
+    broker = await tx.clients.get_by_client_id(realm.id, "broker")
+    role = await tx.roles.get_client_role(broker.id, "read-token") if broker is not None else None
+    if role is not None:
+        await tx.users.grant_roles(user.id, [role.id])
 
 
 async def link(tx: Tx, realm: Realm, config: Config, identity: Identity, user: User) -> None:

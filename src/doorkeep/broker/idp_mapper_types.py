@@ -3,9 +3,10 @@
 stores it (IdentityProviderMapperRepresentation: id, name, identityProviderAlias, identityProviderMapper, config,
 whose ``syncMode`` is IMPORT, LEGACY, FORCE or INHERIT; IdentityProviderMapperModel reads LEGACY when unset).
 
-Keycloak 26's HardcodedAttributeMapper, UserAttributeMapper, ClaimToRoleMapper and HardcodedRoleMapper; the others
-of its IdentityProviderMapper SPI (the username template, the advanced claim and group ones, the SAML ones) are
-not run here, so the admin API refuses them rather than store a mapper no login would apply.
+Keycloak 26's HardcodedAttributeMapper, UserAttributeMapper, ClaimToRoleMapper, HardcodedRoleMapper,
+UsernameTemplateMapper and AdvancedClaimToRoleMapper; the others of its IdentityProviderMapper SPI (the group ones,
+the session note one, the SAML ones) are not run here, so the admin API refuses them rather than store a mapper no
+login would apply.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import uuid
 
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON
-from doorkeep.realms.auth_providers import STRING, Prop
+from doorkeep.realms.auth_providers import BOOLEAN, LIST, STRING, Prop
 
 ROLE_TYPE = "Role"  # ProviderConfigProperty.ROLE_TYPE
 HARDCODED_ATTRIBUTE = "hardcoded-attribute-idp-mapper"
 USER_ATTRIBUTE = "oidc-user-attribute-idp-mapper"
 CLAIM_TO_ROLE = "oidc-role-idp-mapper"
 HARDCODED_ROLE = "oidc-hardcoded-role-idp-mapper"
+USERNAME_TEMPLATE = "oidc-username-idp-mapper"
+ADVANCED_CLAIM_TO_ROLE = "oidc-advanced-role-idp-mapper"
+TARGETS = ("LOCAL", "BROKER_ID", "BROKER_USERNAME")  # UsernameTemplateMapper.Target
 SYNC_MODE = "syncMode"  # IdentityProviderMapperModel.SYNC_MODE
 SYNC_MODES = ("IMPORT", "LEGACY", "FORCE", "INHERIT")  # IdentityProviderMapperSyncMode
 REPRESENTATION = frozenset({"id", "name", "identityProviderAlias", "identityProviderMapper", "config"})
@@ -36,6 +40,25 @@ _ROLE_HELP = (
 _HARDCODED_ROLE_HELP = (
     "Role to grant to user.  Click 'Select Role' button to browse roles, or just type it in the textbox.  To "
     "reference a client role the syntax is clientname.clientrole, i.e. myclient.myrole"
+)
+_TEMPLATE_HELP = (
+    "Template to use to format the username to import.  Substitutions are enclosed in ${}.  For example: "
+    "'${ALIAS}.${CLAIM.sub}'.  ALIAS is the provider alias.  CLAIM.<NAME> references an ID or Access token claim. \n"
+    "The substitution can be converted to upper or lower case by appending |uppercase or |lowercase to the "
+    "substituted value, e.g. '${CLAIM.sub | lowercase}"
+)
+_TARGET_HELP = (
+    "Destination field for the mapper. LOCAL (default) means that the changes are applied to the username stored in "
+    "local database upon user import. BROKER_ID and BROKER_USERNAME means that the changes are stored into the ID or "
+    "username used for federation user lookup, respectively."
+)
+_CLAIMS_HELP = (
+    "Name and value of the claims to search for in token. You can reference nested claims using a '.', i.e. "
+    "'address.locality'. To use dot (.) literally, escape it with backslash (\\.)"
+)
+_ADVANCED_ROLE_HELP = (
+    "Role to grant to user if claim is present. Click 'Select Role' button to browse roles, or just type it in the "
+    "textbox. To reference a client role the syntax is clientname.clientrole, i.e. myclient.myrole"
 )
 # id -> (display type, category, help text, properties)
 TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
@@ -67,6 +90,30 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
                 STRING,
             ),
             Prop("role", "Role", _ROLE_HELP, ROLE_TYPE),
+        ),
+    ),
+    USERNAME_TEMPLATE: (
+        "Username Template Importer",
+        "Preprocessor",
+        "Format the username to import.",
+        (
+            Prop("template", "Template", _TEMPLATE_HELP, STRING, "${ALIAS}.${CLAIM.preferred_username}"),
+            Prop("target", "Target", _TARGET_HELP, LIST, "LOCAL", TARGETS),
+        ),
+    ),
+    ADVANCED_CLAIM_TO_ROLE: (
+        "Advanced Claim to Role",
+        "Role Importer",
+        "If all claims exists, grant the user the specified realm or client role.",
+        (
+            Prop("claims", "Claims", _CLAIMS_HELP, "Map"),
+            Prop(
+                "are.claim.values.regex",
+                "Regex Claim Values",
+                "If enabled claim values are interpreted as regular expressions.",
+                BOOLEAN,
+            ),
+            Prop("role", "Role", _ADVANCED_ROLE_HELP, ROLE_TYPE),
         ),
     ),
     USER_ATTRIBUTE: (
@@ -141,3 +188,8 @@ def of_provider(mappers: tuple[JSON, ...] | list[JSON], alias: str) -> list[JSON
 
 def find(mappers: tuple[JSON, ...] | list[JSON], mapper_id: str) -> JSON | None:
     return next((dict(m) for m in mappers if m.get("id") == mapper_id), None)
+
+
+def by_name(mappers: tuple[JSON, ...] | list[JSON], alias: str, name: str) -> JSON | None:
+    """IdentityProviderStorageProvider.getMapperByName: the provider's mapper of that name."""
+    return next((dict(m) for m in of_provider(mappers, alias) if m.get("name") == name), None)

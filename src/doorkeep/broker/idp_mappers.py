@@ -13,11 +13,14 @@ A provider in FORCE also copies the identity's e-mail and names onto the user (s
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import logging
 import re
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import idp_mapper_types as types
+from doorkeep.broker import username_template
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import JSON, Realm, Role, User
 
@@ -77,11 +80,14 @@ def value_equals(desired: str | None, value: Any) -> bool:
 
 
 def preprocess(realm: Realm, config: Config, identity: Identity) -> Identity:
-    """preprocessFederatedIdentity of each mapper: a Hardcoded Attribute or an Attribute Importer sets the
-    identity's e-mail or names, or a user attribute the first broker login gives the new user."""
+    """preprocessFederatedIdentity of each mapper: a Username Template sets the new user's username or the
+    identity's id or username there; a Hardcoded Attribute or an Attribute Importer sets the identity's e-mail or
+    names, or a user attribute the first broker login gives the new user."""
     for mapper in _mappers(realm, config):
         kind, c = mapper["identityProviderMapper"], mapper["config"]
-        if kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
+        if kind == types.USERNAME_TEMPLATE:
+            identity = username_template.apply(identity, config.alias, c, functools.partial(claim_value, identity))
+        elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
             value = c.get("attribute.value")
             identity = _with_attribute(identity, c["attribute"], [value] if value is not None else [])
         elif kind == types.USER_ATTRIBUTE and c.get("user.attribute"):
@@ -121,9 +127,53 @@ async def _role(tx: Tx, realm: Realm, mapper: JSON) -> Role | None:
     return role
 
 
-def _applies(mapper: JSON, identity: Identity) -> bool:
+CLAIM_ROLES = (types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)  # AbstractClaimToRoleMapper's
+
+
+def applies(mapper: JSON, identity: Identity) -> bool:
+    """ClaimToRoleMapper.applies: the claim has the value; AdvancedClaimToRoleMapper.applies: every claim of
+    ``claims`` has its value, equal or (``are.claim.values.regex``) matching it whole."""
     c = mapper["config"]
+    if mapper["identityProviderMapper"] == types.ADVANCED_CLAIM_TO_ROLE:
+        regex = str(c.get("are.claim.values.regex") or "").lower() == "true"
+        pairs = advanced_claims(c.get("claims"))
+        return pairs is not None and all(
+            (matches_regex if regex else value_equals)(value, claim_value(identity, key)) for key, value in pairs
+        )
     return value_equals(c.get("claim.value"), claim_value(identity, c.get("claim")))
+
+
+def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
+    """IdentityProviderMapperModel.getConfigMap: the JSON list of ``{"key", "value"}`` pairs; None when it is not
+    one (Keycloak fails that login; here the mapper does not apply)."""
+    try:
+        parsed = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    if not isinstance(parsed, list):
+        return None
+    pairs = [(p.get("key"), p.get("value")) for p in parsed if isinstance(p, dict)]
+    if len(pairs) != len(parsed) or any(not isinstance(k, str) or not isinstance(v, str) for k, v in pairs):
+        return None
+    keys = [k for k, _ in pairs]
+    return None if len(set(keys)) != len(keys) else [(str(k), str(v)) for k, v in pairs]
+
+
+MAX_MATCHED = 4096  # the longest claim value a regex is tried on
+
+
+def matches_regex(pattern: str, value: Any) -> bool:
+    """RegexUtils.valueMatchesRegex: the whole value (or an item of a list) matches; a pattern that does not
+    compile matches nothing."""
+    if isinstance(value, list):
+        return any(matches_regex(pattern, v) for v in value)
+    if value is None:
+        return False
+    text = _text(value)
+    try:
+        return len(text) <= MAX_MATCHED and re.fullmatch(pattern, text) is not None
+    except re.error:
+        return False
 
 
 async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identity, user: User) -> User:
@@ -131,7 +181,7 @@ async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identi
     its role, a Claim to Role its role when the claim has the value."""
     for mapper in _mappers(realm, config):
         kind = mapper["identityProviderMapper"]
-        if kind == types.HARDCODED_ROLE or (kind == types.CLAIM_TO_ROLE and _applies(mapper, identity)):
+        if kind == types.HARDCODED_ROLE or (kind in CLAIM_ROLES and applies(mapper, identity)):
             role = await _role(tx, realm, mapper)
             if role is not None:
                 await tx.users.grant_roles(user.id, [role.id])
@@ -167,17 +217,19 @@ async def update_brokered_user(
         mode, kind, c = effective_mode(config, mapper), mapper["identityProviderMapper"], mapper["config"]
         if mode == "IMPORT":
             continue
-        if kind == types.CLAIM_TO_ROLE:
+        if kind in CLAIM_ROLES:
             role = await _role(tx, realm, mapper)
             if role is None or role.id in granted:  # KEYCLOAK-8730: a role another mapper granted stays
                 continue
-            if _applies(mapper, identity) and mode == "FORCE":
+            if applies(mapper, identity) and mode == "FORCE":
                 granted.add(role.id)
                 await tx.users.grant_roles(user.id, [role.id])
-            elif not _applies(mapper, identity):
+            elif not applies(mapper, identity):
                 await tx.users.revoke_roles(user.id, [role.id])
         elif mode != "FORCE":
             continue  # LEGACY: the other mappers' updateBrokeredUserLegacy does nothing
+        elif kind == types.USERNAME_TEMPLATE:
+            changed = await _forced_username(tx, realm, changed, mapper, identity)
         elif kind == types.HARDCODED_ROLE:
             role = await _role(tx, realm, mapper)
             if role is not None:
@@ -197,6 +249,20 @@ async def update_brokered_user(
     if changed != user:
         await tx.users.update(changed)
     return changed
+
+
+async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, identity: Identity) -> User:
+    """UsernameTemplateMapper.updateBrokeredUser: LOCAL, and the realm not naming users by e-mail, renames the user
+    to the template's username (lower case), unless it is empty or another user of the realm has it."""
+    if username_template.target(mapper["config"]) != "LOCAL" or realm.registration_email_as_username:
+        return user
+    wanted = (identity.model_username or "").strip().lower()
+    if not wanted or wanted == user.username:
+        return user
+    if await tx.users.get_by_username(realm.id, wanted) is not None:
+        log.warning("realm %s: mapper %s: the username is another user's, not changed", realm.name, mapper["name"])
+        return user
+    return dataclasses.replace(user, username=wanted)
 
 
 def _set_attribute(user: User, name: str, values: list[str]) -> User:

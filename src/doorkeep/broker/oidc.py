@@ -49,6 +49,7 @@ class Config:
     clock_skew: int
     trust_email: bool
     store_token: bool
+    add_read_token_role: bool = False  # addReadTokenRoleOnCreate: a user the first broker login creates may read it
     sync_mode: str = "LEGACY"  # IdentityProviderModel.getSyncMode: IMPORT, LEGACY or FORCE, LEGACY when unset
     extra: JSON = field(default_factory=dict)
 
@@ -84,6 +85,7 @@ class Config:
             clock_skew=int(skew) if skew.isdigit() else 0,
             trust_email=bool(provider.get("trustEmail")),
             store_token=bool(provider.get("storeToken")),
+            add_read_token_role=bool(provider.get("addReadTokenRoleOnCreate")),
             sync_mode=str(c.get("syncMode") or "LEGACY"),
         )
 
@@ -231,6 +233,7 @@ class Identity:
     token: str | None  # the token response, kept on the link when the provider's storeToken is on
     claims: dict[str, Any] = field(default_factory=dict)  # the ID token's and userinfo's claims, for the mappers
     attributes: dict[str, list[str]] = field(default_factory=dict)  # the mappers' user attributes for a new user
+    model_username: str | None = None  # the username a new user gets, when a username template set it
 
 
 def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
@@ -274,4 +277,11 @@ async def authenticate(
     access = tokens.get("access_token")
     if needs_userinfo(config, claims) and isinstance(access, str):
         info = await userinfo(config, access)
+    expires_in = tokens.get("expires_in")
+    if config.store_token and isinstance(expires_in, int) and expires_in > 0:
+        # OIDCIdentityProvider.getFederatedIdentity: a stored response notes when its access token expires
+        tokens = {**tokens, ACCESS_TOKEN_EXPIRATION: now + expires_in}
     return identity(claims, info, tokens)
+
+
+ACCESS_TOKEN_EXPIRATION = "accessTokenExpiration"  # AbstractOAuth2IdentityProvider.ACCESS_TOKEN_EXPIRATION

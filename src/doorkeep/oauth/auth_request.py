@@ -78,6 +78,7 @@ class AuthRequest:
     # IDENTITY_PROVIDER_USERNAME, the details of its LOGIN event).
     identity_provider: str | None = None
     identity_provider_identity: str | None = None
+    identity_provider_id_token: str | None = None  # the provider's ID token, a note of the session for its logout
     # Step-up authentication (oauth/loa.py), Keycloak's auth notes: the level this login has reached
     # (LEVEL_OF_AUTHENTICATION, -1: none yet), the levels of the SSO session and their times (LOA_MAP, JSON),
     # FORCED_REAUTHENTICATION (prompt=login or max_age over an SSO session), and whether a level sub-flow ran

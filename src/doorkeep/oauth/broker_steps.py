@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from doorkeep import events
-from doorkeep.broker import oidc
+from doorkeep.broker import oidc, provider_logout
 from doorkeep.model import JSON, User
 from doorkeep.oauth import login_completion
 from doorkeep.oauth.authorize import AuthRequest
@@ -68,6 +68,7 @@ def to_context(config: oidc.Config, brokered: oidc.Identity) -> JSON:
         "token": brokered.token,
         "claims": dict(brokered.claims),
         "attributes": {k: list(v) for k, v in brokered.attributes.items()},
+        "modelUsername": brokered.model_username,
     }
 
 
@@ -88,6 +89,7 @@ def identity_of(context: JSON) -> oidc.Identity:
         text("token"),
         claims if isinstance(claims, dict) else {},
         {str(k): [str(x) for x in v] for k, v in attributes.items()} if isinstance(attributes, dict) else {},
+        context.get("modelUsername") if isinstance(context.get("modelUsername"), str) else None,
     )
 
 
@@ -132,10 +134,17 @@ async def record(
     )
 
 
-async def finish(site: LoginSite, tab_id: str, user: User, alias: str, identity: str | None) -> Continue:
+async def finish(
+    site: LoginSite, tab_id: str, user: User, alias: str, identity: str | None, token_response: str | None = None
+) -> Continue:
     """The brokered user is the login's user: Doorkeep's completion (required actions, consent, the code), the
-    provider noted on the login for its LOGIN event."""
-    login = dataclasses.replace(site.request, identity_provider=alias, identity_provider_identity=identity)
+    provider noted on the login for its LOGIN event and, with its ID token, for the session's logout."""
+    login = dataclasses.replace(
+        site.request,
+        identity_provider=alias,
+        identity_provider_identity=identity,
+        identity_provider_id_token=provider_logout.id_token_of(token_response),
+    )
     await site.tx.flows.replace_auth_request(tab_id, login.to_json())
     ctx = StepContext(site.tx, site.services, site.realm, site.client, login, user, site.browser)
     return Continue(await login_completion.proceed(ctx), login)

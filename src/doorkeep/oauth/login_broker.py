@@ -79,7 +79,7 @@ async def authenticated(
         return Continue(NeedLogin(error=ACCOUNT_DISABLED), site.request)
     await first_login.refresh_token(site.tx, config, brokered, user)
     user = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)
-    return await finish(site, tab.id, user, config.alias, brokered.username)
+    return await finish(site, tab.id, user, config.alias, brokered.username, brokered.token)
 
 
 def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_sent: bool) -> str | None:

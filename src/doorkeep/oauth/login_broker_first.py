@@ -71,7 +71,11 @@ def review_mode(realm: Realm) -> str:
 
 
 def profile_of(context: JSON) -> dict[str, str]:
-    return {name: str(context.get(name) or "") for name in FIELDS}
+    """The brokered profile the review shows: its username the one the new user would get (a username template's)."""
+    profile = {name: str(context.get(name) or "") for name in FIELDS}
+    if isinstance(context.get("modelUsername"), str):
+        profile["username"] = context["modelUsername"]
+    return profile
 
 
 def review_errors(realm: Realm, values: dict[str, str]) -> list[dict[str, Any]]:
@@ -130,7 +134,7 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
         user = await idp_mappers.import_new_user(site.tx, site.realm, config, brokered, user)
         more = {"register_method": "broker", "email": user.email}
         await record(site, user, "REGISTER", config.alias, brokered, more)
-        return await finish(site, tab_id, user, config.alias, brokered.username)
+        return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
     linking = {"existing": clash.user.id, "attribute": clash.attribute, "value": clash.value}
     return Page(CONFIRM_STEP, context | linking)
 
@@ -161,7 +165,7 @@ async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[st
     if found:
         return Page(REVIEW_STEP, context, values=typed, errors=field_errors(found))
     changed = typed["email"].lower() != before["email"].lower()
-    updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True}
+    updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True, "modelUsername": typed["username"]}
     if changed:
         updated[EMAIL_CHANGED] = True
     brokered = identity_of(updated)
@@ -199,4 +203,4 @@ async def reauthenticate(
     await first_login.link(tx, site.realm, config, brokered, user)
     user = await idp_mappers.update_brokered_user(tx, site.realm, config, brokered, user, first=True)
     await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
-    return await finish(site, tab_id, user, config.alias, brokered.username)
+    return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)

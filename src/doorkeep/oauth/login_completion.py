@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from doorkeep import features
+from doorkeep.broker import provider_logout
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST, OAuthError
 from doorkeep.model import AUTH_TIME_NOTE, Client, User, UserSession
 from doorkeep.oauth import (
@@ -140,7 +141,20 @@ async def finish(
         # ConditionalLoaAuthenticator.onTopFlowSuccess: the levels reached, kept for the session's later logins
         notes = {**outcome.session.notes, loa.LOA_MAP_NOTE: levels}
         await tx.sessions.update_user_session_notes(outcome.session.id, False, notes)
+    if isinstance(outcome, Done | DeviceDone) and request.identity_provider is not None:
+        await _note_provider(ctx, outcome.session, request)
     return outcome
+
+
+async def _note_provider(ctx: StepContext, session: UserSession, request: AuthRequest) -> None:
+    """IdentityBrokerService.finishBrokerAuthentication: the session notes its provider (and the provider's ID
+    token) for the logout (broker/provider_logout.py)."""
+    tx = ctx.tx
+    current = await tx.sessions.get_user_session(session.id, False)
+    alias, name = request.identity_provider or "", request.identity_provider_identity
+    noted = provider_logout.session_notes(alias, name, request.identity_provider_id_token)
+    base = {k: v for k, v in (current or session).notes.items() if k != provider_logout.ID_TOKEN_NOTE}
+    await tx.sessions.update_user_session_notes(session.id, False, {**base, **noted})
 
 
 async def _issue(

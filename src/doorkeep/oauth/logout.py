@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import events
+from doorkeep.broker import provider_logout
 from doorkeep.clientpolicies import enforce_endpoints
 from doorkeep.clientpolicies.context import Event
 from doorkeep.oauth import dpop, mtls, refresh_tokens
@@ -37,7 +38,11 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
-async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthRequest) -> None:
+async def logout_with_refresh_token(
+    tx: Tx, services: Services, req: OAuthRequest
+) -> provider_logout.Backchannel | None:
+    """LogoutEndpoint.logoutToken: the refresh token's session ended; for an online one whose identity provider
+    logs out back-channel, that call (AuthenticationManager.backchannelLogout), to make once this is committed."""
     client = await authorize_client(tx, req)
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
@@ -69,7 +74,8 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
         await _logout_error(tx, services, req, client, error, {**details, **reason})
         raise
     if session is None:
-        return
+        return None
+    plan = None if session.offline else provider_logout.backchannel_plan(req.realm, session)
     await service.end_with_online(tx, session.id, session.offline)
     await events.record(
         tx,
@@ -82,6 +88,7 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
         ip=req.ip_address,
         details=details,
     )
+    return plan
 
 
 async def _dpop_proof(

@@ -28,6 +28,7 @@ ACCOUNT_ROLES = {
     "delete-account": [],
     "view-groups": [],
 }
+BROKER_ROLES: dict[str, list[str]] = {"read-token": []}  # IdentityBrokerService.retrieveToken's role
 MANAGEMENT_ROLES = {
     "view-realm": [],
     "manage-realm": [],
@@ -210,6 +211,8 @@ async def create_builtin_clients(
         if client_id == "account":
             roles = await add_client_roles(tx, realm.id, client.id, ACCOUNT_ROLES)
             await tx.roles.add_composites(default_roles_id, [roles["view-profile"], roles["manage-account"]])
+        elif client_id == "broker":  # RealmManager.setupBrokerService: Constants.BROKER_SERVICE_ROLES
+            await add_client_roles(tx, realm.id, client.id, BROKER_ROLES)
         elif client_id == "realm-management":
             roles = await add_client_roles(tx, realm.id, client.id, MANAGEMENT_ROLES)
             admin = await add_role(tx, realm.id, REALM_ADMIN, f"${{role_{REALM_ADMIN}}}", client.id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep import __version__
 from doorkeep import errors as e
+from doorkeep.broker import provider_logout
 from doorkeep.clientpolicies import enforce_endpoints
 from doorkeep.clientpolicies.context import Event
 from doorkeep.console import pages
@@ -89,7 +90,10 @@ async def logout(request: Request) -> Response:
         return error_page(request, realm, "Invalid request")
     services = state(request).services
     call = _Call(request, realm, form, services, issuer(request, realm.name), services.clock.now())
-    return await in_transaction(request, call.run)
+    response = await in_transaction(request, call.run)
+    for plan in call.calls:  # the provider's logout, outside the transaction (its failure does not stop this one)
+        await provider_logout.call(plan)
+    return response
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ class _Call:
     services: Services
     iss: str
     now: int
+    calls: list[provider_logout.Backchannel] = field(default_factory=list)  # provider logouts to call afterwards
 
     async def failed(self, tx: Tx, error: str, client: str | None, **details: str) -> None:
         ip = client_ip(self.request)
@@ -229,18 +234,62 @@ class _Call:
         refused = await self._frontchannel_policies(tx, ending)
         if refused is not None:
             return refused
-        framed = await frontchannel_logout.notices(tx, ending, self.iss)  # read before the client sessions go
         recorded = named.named or await rp_logout.system_client(tx, self.realm)
         target = self.form.get("post_logout_redirect_uri")
-        ip = client_ip(self.request)
-        await end_browser_sessions(tx, self.realm, ending, now=self.now, client_id=recorded, ip=ip, redirect_uri=target)
         given = self.form.get("state")
         final = redirect_uris.with_state(target, given) if target is not None and given else target
-        back = effective_url(named.client, base_url(self.request)) if named.client is not None else None
-        response = _after_logout(self.realm, named.client, final, framed, ui, back)
-        expired = (cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF)
-        cookies.expire(self.request, response, self.realm, *expired)
+        finish = Finish(ending, named.named, recorded, target, final)
+        at_provider = await self._provider_logout(tx, finish)
+        if at_provider is not None:
+            return at_provider
+        return await finish_logout(self.request, tx, self.realm, finish, named.client, ui)
+
+    async def _provider_logout(self, tx: Tx, finish: Finish) -> Response | None:
+        """AuthenticationManager.browserLogout's call of the session's identity provider: a server-side call made
+        once this transaction is through, or the browser sent to the provider, the session LOGGING_OUT until
+        ``logout_response`` finishes it (web/broker_logout.py)."""
+        if len(finish.ending) != 1:
+            return None
+        session = await tx.sessions.get_user_session(finish.ending[0], False)
+        plan = provider_logout.browser_plan(self.realm, session, base_url(self.request)) if session else None
+        if isinstance(plan, provider_logout.Backchannel):
+            self.calls.append(plan)
+        if session is None or not isinstance(plan, provider_logout.Redirect):
+            return None
+        notes = {**session.notes, provider_logout.LOGGING_OUT_NOTE: dataclasses.asdict(finish)}
+        await tx.sessions.update_user_session_notes(session.id, False, notes)
+        response = RedirectResponse(plan.url, 302)
+        response.headers["Cache-Control"] = NO_CACHE
         return response
+
+
+@dataclass(frozen=True)
+class Finish:
+    """What a browser logout ends with (AuthenticationManager.finishBrowserLogout): the sessions, the client the
+    request named, the client its LOGOUT events name, the ``post_logout_redirect_uri`` and its URL with ``state``."""
+
+    ending: list[str]
+    client_id: str | None
+    recorded: str
+    target: str | None
+    final: str | None
+
+
+async def finish_logout(
+    request: Request, tx: Tx, realm: Realm, finish: Finish, client: Client | None, ui: Language
+) -> Response:
+    """The sessions ended (LOGOUT events), then the front-channel page, the redirect or "You are logged out"; the
+    browser's cookies expired."""
+    framed = await frontchannel_logout.notices(tx, finish.ending, issuer(request, realm.name))  # before they go
+    now, ip = state(request).services.clock.now(), client_ip(request)
+    await end_browser_sessions(
+        tx, realm, finish.ending, now=now, client_id=finish.recorded, ip=ip, redirect_uri=finish.target
+    )
+    back = effective_url(client, base_url(request)) if client is not None else None
+    response = _after_logout(realm, client, finish.final, framed, ui, back)
+    expired = (cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF)
+    cookies.expire(request, response, realm, *expired)
+    return response
 
 
 def _after_logout(

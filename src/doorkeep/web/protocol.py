@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from doorkeep import events, observe
 from doorkeep.admin import keys_metadata
+from doorkeep.broker import provider_logout
 from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, BearerError, InvalidRequest, OAuthError
 from doorkeep.keys import material
 from doorkeep.model import Realm
@@ -342,13 +343,19 @@ async def revoke(request: Request) -> Response:
 
 
 async def logout_endpoint(request: Request) -> Response:
+    """The refresh token's logout; its identity provider's back-channel logout called once it is committed."""
     services = state(request).services
-    return await _protocol(
-        request,
-        lambda tx, req: logout.logout_with_refresh_token(tx, services, req),
-        lambda _: Response(status_code=204),
-        cors_checks=True,
-    )
+    plans: list[provider_logout.Backchannel] = []
+
+    async def work(tx: Tx, req: OAuthRequest) -> None:
+        plan = await logout.logout_with_refresh_token(tx, services, req)
+        if plan is not None:
+            plans.append(plan)
+
+    response = await _protocol(request, work, lambda _: Response(status_code=204), cors_checks=True)
+    for plan in plans:
+        await provider_logout.call(plan)
+    return response
 
 
 async def backchannel_logout_endpoint(request: Request) -> Response:

@@ -12,6 +12,8 @@ from doorkeep.web import (
     action_token,
     broker,
     broker_first_login,
+    broker_logout,
+    broker_token,
     browser_session,
     ciba,
     client_redirect,
@@ -38,6 +40,7 @@ from doorkeep.web.console import static as console_static
 from doorkeep.web.feature_gate import requires
 
 OIDC = "/realms/{realm}/protocol/openid-connect"
+BROKER = "/realms/{realm}/broker/{alias}"
 
 
 def routes() -> list[BaseRoute]:
@@ -84,6 +87,11 @@ def routes() -> list[BaseRoute]:
         ),
         Route("/realms/{realm}/broker/{alias}/login", broker.login, methods=["GET"]),
         Route("/realms/{realm}/broker/{alias}/endpoint", broker.endpoint, methods=["GET"]),
+        Route("/realms/{realm}/broker/{alias}/token", broker_token.retrieve_token, methods=["GET"]),
+        Route(
+            "/realms/{realm}/broker/{alias}/endpoint/logout_response", broker_logout.logout_response, methods=["GET"]
+        ),
+        Route("/realms/{realm}/broker/{alias}/token", cors.default_preflight, methods=["OPTIONS"]),
         Route("/realms/{realm}/login-actions/restart", login.restart_login, methods=["GET"]),
         Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),

@@ -16,7 +16,8 @@ fireUpdateEvent); a skipped one is not.
 Needs manage-realm, as in Keycloak; beyond Keycloak, also what the single endpoints need for each kind of
 resource it holds (manage-clients, manage-users), every role it hands out (a user's, a group's, a composite's)
 must be the caller's to hand out, and a role it overwrites the caller's to delete. Identity providers
-(``identityProviders``) are imported as ``POST identity-provider/instances`` creates them.
+(``identityProviders``) are imported as ``POST identity-provider/instances`` creates them, then their mappers
+(``identityProviderMappers``, resource type ``IDP_MAPPER``) as ``POST …/mappers`` does.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from starlette.routing import Route
 from doorkeep.admin import operations
 from doorkeep.admin.groups import create_or_move
 from doorkeep.admin.representations import is_true
+from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, Role, User
@@ -53,6 +55,7 @@ EVENT_PATHS = {
     "REALM_ROLE": "realms",
     "CLIENT_ROLE": "clients",
     "IDP": "identity-provider-settings",
+    "IDP_MAPPER": "mappers",
 }
 EVENT_METHODS = {"ADDED": "POST", "OVERWRITTEN": "PUT"}  # CREATE and UPDATE; a SKIPPED one records nothing
 _T = TypeVar("_T")
@@ -122,6 +125,7 @@ class _Import:
         self.groups = _objects(rep.get("groups"), "groups")
         self.users = _objects(rep.get("users"), "users")
         self.providers = _objects(rep.get("identityProviders"), "identityProviders")
+        self.idp_mappers = _objects(rep.get("identityProviderMappers"), "identityProviderMappers")
         self.existed: set[tuple[str, ...]] = set()
 
     async def run(self) -> dict[str, Any]:
@@ -130,7 +134,7 @@ class _Import:
             self.call.require("manage-clients")
         if self.groups or self.users:
             self.call.require("manage-users")
-        if self.providers:
+        if self.providers or self.idp_mappers:
             self.call.require("manage-identity-providers")
         await self._survey()
         for i, rep in enumerate(self.clients):
@@ -147,6 +151,8 @@ class _Import:
                 await self.call.tx.roles.add_composites(role.id, [c.id for c in children])
         for i, rep in enumerate(self.providers):
             await self._provider(rep, f"identityProviders[{i}]")
+        for i, rep in enumerate(self.idp_mappers):
+            await self._idp_mapper(rep, f"identityProviderMappers[{i}]")
         for i, rep in enumerate(self.groups):
             await self._group(rep, None, f"groups[{i}]")
         for i, rep in enumerate(self.users):
@@ -180,6 +186,12 @@ class _Import:
             alias = _name(rep, "alias", f"identityProviders[{i}]")
             if idp.by_alias(realm, alias) is not None:
                 self._exists(("IDP", alias), f"Identity Provider '{alias}' already exists.")
+        for i, rep in enumerate(self.idp_mappers):
+            name = _name(rep, "name", f"identityProviderMappers[{i}]")
+            alias = _name(rep, "identityProviderAlias", f"identityProviderMappers[{i}]")
+            if idp_types.by_name(realm.identity_provider_mappers, alias, name) is not None:
+                # IdentityProviderMappersPartialImport.existsMessage, its missing space included
+                self._exists(("IDP_MAPPER", alias, name), f"Identity Provider Mapper'{name}' already exists.")
         for i, rep in enumerate(self.groups):
             name = _name(rep, "name", f"groups[{i}]")
             if await self._top_group(name) is not None:
@@ -268,6 +280,33 @@ class _Import:
             raise AdminError(409, f"Identity Provider '{alias}' already exists.")
         await idp.save(tx, realm.id, [*idp.all_of(current), provider])
         self.results.add(action, "IDP", alias, provider["internalId"], idp.masked(provider))
+
+    async def _idp_mapper(self, rep: dict[str, Any], where: str) -> None:
+        """IdentityProviderMappersPartialImport: the mapper as ``POST …/mappers`` creates it, its provider's."""
+        tx = self.call.tx
+        name, alias = _name(rep, "name", where), _name(rep, "identityProviderAlias", where)
+        realm = await tx.realms.lock(self.call.realm.id)
+        assert realm is not None
+        provider = idp.by_alias(realm, alias)
+        if provider is None:
+            raise AdminError(400, f"Failed to add mapper '{name}' to identity provider [{alias}].")
+        found = idp_types.by_name(realm.identity_provider_mappers, alias, name)
+
+        async def remove(old: dict[str, Any]) -> None:
+            kept = tuple(m for m in realm.identity_provider_mappers if m.get("id") != old["id"])
+            await tx.realms.update(dataclasses.replace(realm, identity_provider_mappers=kept))
+
+        action = await self._existing(("IDP_MAPPER", alias, name), found, name, remove)
+        if action is None:
+            return
+        current = await tx.realms.lock(realm.id)
+        assert current is not None
+        mapper = idp_types.model({k: v for k, v in rep.items() if k != "id"}, provider)
+        if idp_types.by_name(current.identity_provider_mappers, alias, name) is not None:
+            raise AdminError(400, f"Failed to add mapper '{name}' to identity provider [{provider['providerId']}].")
+        mappers = (*current.identity_provider_mappers, mapper)
+        await tx.realms.update(dataclasses.replace(current, identity_provider_mappers=mappers))
+        self.results.add(action, "IDP_MAPPER", name, mapper["id"], mapper)
 
     async def _replace_role(self, role: Role) -> None:
         """An overwritten role is deleted first, under the rule of ``DELETE …/roles/{name}`` (an admin role only

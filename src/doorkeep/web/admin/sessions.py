@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.broker import provider_logout
 from doorkeep.model import Client, Realm, SessionView, User, UserSession
 from doorkeep.oauth import backchannel
 from doorkeep.sessions import device, service, triggered
@@ -291,20 +292,27 @@ async def logout_user(request: Request) -> Response:
 
 
 async def delete_session(request: Request) -> Response:
-    """``isOffline=true`` revokes the offline session and the same-id online one; otherwise the online one only.
-    A session past its idle or max is not found (``service.admin_named``)."""
+    """``isOffline=true`` revokes the offline session and the same-id online one; otherwise the online one only, and
+    its identity provider is logged out back-channel when it supports that (broker/provider_logout.py). A session
+    past its idle or max is not found (``service.admin_named``)."""
     offline = request.query_params.get("isOffline", "false").lower() == "true"
     now = state(request).services.clock.now()
+    plans: list[provider_logout.Backchannel] = []
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
         session = await service.admin_named(tx, realm, request.path_params["session"], offline, now)
         if session is None:
             raise common.not_found("Sesssion not found")  # sic, as Keycloak spells it
+        plan = None if offline else provider_logout.backchannel_plan(realm, session)
         await service.end_with_online(tx, session.id, offline)
+        plans.extend([plan] if plan is not None else [])
         return Response(status_code=NO_CONTENT)
 
-    return await handlers.answer(request, work)
+    response = await handlers.answer(request, work)
+    for plan in plans:  # AuthenticationManager.backchannelLogout's call of the session's provider, once committed
+        await provider_logout.call(plan)
+    return response
 
 
 def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint:
