@@ -54,6 +54,15 @@ async def post(http: httpx.AsyncClient, path: str, base: str = MAPPERS, **form: 
         ("oidc-hardcoded-role-idp-mapper", {"role": "offline_access"}),
         ("oidc-role-idp-mapper", {"claim": "groups", "claim.value": "admins", "role": "offline_access"}),
         ("oidc-user-attribute-idp-mapper", {"claim": "locale", "user.attribute": "locale"}),
+        ("oidc-username-idp-mapper", {"template": "${ALIAS}.${CLAIM.email}", "target": "BROKER_ID"}),
+        (
+            "oidc-advanced-role-idp-mapper",
+            {
+                "claims": '[{"key":"groups","value":"admins"}]',
+                "are.claim.values.regex": "true",
+                "role": "offline_access",
+            },
+        ),
     ],
 )
 async def test_each_type_is_added_as_the_rest_api_adds_it_and_deleted_after_confirming(
@@ -62,7 +71,7 @@ async def test_each_type_is_added_as_the_rest_api_adds_it_and_deleted_after_conf
     page = await admin.get(MAPPERS, headers=HTML)
     assert page.status_code == 200 and "No mappers." in page.text and f"/add/{kind}" in page.text
     form = await admin.get(f"{MAPPERS}/add/{kind}", headers=HTML)
-    assert all(f'name="{name}"' for name in config) and form.status_code == 200
+    assert form.status_code == 200 and all(f'name="{name}"' in form.text for name in config)
     added = await post(admin, f"/add/{kind}", name="from console", syncMode="FORCE", **config)
     assert added.status_code == 303, added.text
     [mapper] = await listed(realm)
@@ -154,3 +163,15 @@ async def test_a_mapper_added_here_is_applied_at_the_next_brokered_login(env: En
         headers = await env.admin_headers()
         [alice] = (await env.http.get("/admin/realms/test/users", params={"search": "alice"}, headers=headers)).json()
         assert alice["attributes"]["department"] == ["sales"]
+
+
+async def test_the_form_offers_a_types_defaults_options_and_switches(admin: httpx.AsyncClient) -> None:
+    template = await admin.get(f"{MAPPERS}/add/oidc-username-idp-mapper", headers=HTML)
+    assert template.status_code == 200
+    assert 'value="${ALIAS}.${CLAIM.preferred_username}"' in template.text
+    assert '<select id="f-target" name="target"' in template.text
+    assert '<option value="LOCAL" selected>LOCAL</option>' in template.text
+    assert '<option value="BROKER_USERNAME">BROKER_USERNAME</option>' in template.text
+    advanced = await admin.get(f"{MAPPERS}/add/oidc-advanced-role-idp-mapper", headers=HTML)
+    assert 'type="checkbox" id="f-are.claim.values.regex" name="are.claim.values.regex" value="true"' in advanced.text
+    assert "checked" not in advanced.text

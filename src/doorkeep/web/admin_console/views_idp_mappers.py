@@ -40,7 +40,14 @@ def props(kind: str) -> tuple[Prop, ...]:
 
 
 def new_form(kind: str) -> FormState:
-    return FormState({"name": "", "syncMode": "INHERIT", **{p.name: "" for p in props(kind)}})
+    """An empty form with the type's declared defaults filled in (a switch on is ``"true"``)."""
+    return FormState({"name": "", "syncMode": "INHERIT", **{p.name: _default(p) for p in props(kind)}})
+
+
+def _default(prop: Prop) -> str:
+    if prop.default is None or prop.default is False:
+        return ""
+    return "true" if prop.default is True else str(prop.default)
 
 
 async def add(c: Console, provider: JSON, kind: str, form: Mapping[str, str]) -> JSON:
