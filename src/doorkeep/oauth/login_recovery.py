@@ -57,7 +57,9 @@ async def verify(ctx: StepContext, typed: str | None, *, remember_me: bool = Fal
         user = dataclasses.replace(user, required_actions=(*user.required_actions, recovery_codes.CONFIGURE))
         await tx.users.update(user)
     ctx = dataclasses.replace(ctx, user=user, event_details={**ctx.event_details, **details})
-    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me)
+    page, ctx = await login_gates.after(
+        ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=recovery_codes.TYPE
+    )
     if page is not None:
         return page
     user = await login_password.password_validated(tx, ctx.services, realm, user)  # the flow's end: its triggers
