@@ -15,7 +15,9 @@ changes, as in Keycloak:
   supported, and discovery omits ``device_authorization_endpoint`` (and its mTLS alias).
 - ``recovery-codes`` (DEFAULT since Keycloak 26.4; PREVIEW before): RecoveryAuthnCodesAction, the recovery code
   authenticator and its credential provider are not supported: the CONFIGURE_RECOVERY_AUTHN_CODES action is not
-  offered nor run, the login never asks for a code, and the Account API lists no recovery codes type.
+  offered nor run (a ``kc_action`` for it answers ``error``, or ends the login where the realm registered the
+  action itself: oauth/required_actions.py), the login never asks for a code, and the Account API lists no
+  recovery codes type.
 """
 
 from __future__ import annotations
