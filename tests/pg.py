@@ -7,6 +7,10 @@ PostgreSQL refuses to run as root, so the cluster belongs to the ``postgres`` sy
 user and every server-side command goes through ``runuser``; that makes root a
 requirement (as on CI).
 
+A server still running when the test process ends (the session fixture's teardown never reached: an
+interrupted run, an uncaught error, a SIGTERM) is stopped by an ``atexit`` hook, so that no server is
+left running in /dev/shm; only SIGKILL leaves one.
+
 Tests drop the databases they create (``drop_database``): a wire test's copy of the
 prepared template is ~8 MB in ~460 files, and a PostgreSQL wire pass left ~1,800 of them
 per worker for ``stop`` to delete (~94 s at the end of each worker).
@@ -22,13 +26,17 @@ per worker for ``stop`` to delete (~94 s at the end of each worker).
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -101,6 +109,13 @@ def _free_port() -> int:
     return free_port()
 
 
+def _exit_on_sigterm() -> None:
+    """A SIGTERM ends the process through SystemExit, so that the ``atexit`` hooks run (Python's default ends it
+    at once); left alone when someone else handles SIGTERM, or off the main thread (no handler can be set)."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def _clean_env() -> dict[str, str]:
     """The environment minus libpq's PG* variables, pinned to a locale every Debian has."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
@@ -155,9 +170,12 @@ class ThrowawayPostgres:
         except BaseException:
             self._remove_root()
             raise
+        atexit.register(self.stop)
+        _exit_on_sigterm()
 
     def stop(self) -> None:
         """Stop the server at once (no checkpoint) and delete its files. Safe to call twice."""
+        atexit.unregister(self.stop)
         try:
             if self._port is not None and self._bin_dir is not None and self._root is not None:
                 self._as_postgres(

@@ -25,6 +25,7 @@ class TokenEndpoint:
     secrets: dict[str, str] = field(
         default_factory=lambda: {f"test-smtp-client-{n}": "secret" for n in ("I", "II", "III")}
     )
+    padding: int = 0  # characters of filler each granted answer carries (an oversized answer)
 
     def answer(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         self.requests.append(form)
@@ -36,7 +37,8 @@ class TokenEndpoint:
             }
         token = f"token-{len(self.issued) + 1}"
         self.issued.append(token)
-        return 200, {"access_token": token, "expires_in": 300, "token_type": "Bearer", "scope": form.get("scope")}
+        answer = {"access_token": token, "expires_in": 300, "token_type": "Bearer", "scope": form.get("scope")}
+        return 200, {**answer, **({"padding": "x" * self.padding} if self.padding else {})}
 
     def count(self, client_id: str) -> int:
         """``assertClientLoginEventsCountAndClear``: the requests for ``client_id`` since the last count."""

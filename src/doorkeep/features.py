@@ -2,7 +2,9 @@
 
 Each is named as Keycloak's option names it (``device-flow``, optionally versioned: ``ciba:v1``) and reported in
 serverinfo's ``profileInfo.disabledFeatures`` under its Profile.Feature enum name (``DEVICE_FLOW``), as
-ProfileInfoRepresentation does. What turning one off changes, as in Keycloak:
+ProfileInfoRepresentation does, and in its ``features`` list with Keycloak's label and type (Keycloak lists its
+other features there too; Doorkeep only these, the ones it implements and can turn off). What turning one off
+changes, as in Keycloak:
 
 - ``impersonation``: ``users/{id}/impersonation`` answers 501 (ProfileHelper.requireFeature).
 - ``ciba``: CibaGrantTypeFactory and CibaRootEndpoint are not supported, so the token endpoint refuses the CIBA
@@ -13,7 +15,9 @@ ProfileInfoRepresentation does. What turning one off changes, as in Keycloak:
   supported, and discovery omits ``device_authorization_endpoint`` (and its mTLS alias).
 - ``recovery-codes`` (DEFAULT since Keycloak 26.4; PREVIEW before): RecoveryAuthnCodesAction, the recovery code
   authenticator and its credential provider are not supported: the CONFIGURE_RECOVERY_AUTHN_CODES action is not
-  offered nor run, the login never asks for a code, and the Account API lists no recovery codes type.
+  offered nor run (a ``kc_action`` for it answers ``error``, or ends the login where the realm registered the
+  action itself: oauth/required_actions.py), the login never asks for a code, and the Account API lists no
+  recovery codes type.
 """
 
 from __future__ import annotations
@@ -33,6 +37,15 @@ KNOWN: dict[str, str] = {
     RECOVERY_CODES: "RECOVERY_CODES",
 }
 VERSION = ":v1"  # each of these features has one version; Keycloak accepts ``name:v1`` for it
+# Profile.Feature's label and Type of each (all DEFAULT in Keycloak 26's current release, none with dependencies)
+LABELS: dict[str, str] = {
+    IMPERSONATION: "Ability for admins to impersonate users",
+    CIBA: "OpenID Connect Client Initiated Backchannel Authentication (CIBA)",
+    PAR: "OAuth 2.0 Pushed Authorization Requests (PAR)",
+    DEVICE_FLOW: "OAuth 2.0 Device Authorization Grant",
+    RECOVERY_CODES: "Recovery codes",
+}
+TYPE = "DEFAULT"  # FeatureRepresentation's FeatureType
 
 
 def parse(value: str | None) -> tuple[frozenset[str], list[str]]:
@@ -54,3 +67,13 @@ def parse(value: str | None) -> tuple[frozenset[str], list[str]]:
 def enum_names(disabled: frozenset[str]) -> list[str]:
     """ProfileInfoRepresentation's ``disabledFeatures``: the Profile.Feature names, in the enum's order."""
     return [enum for name, enum in KNOWN.items() if name in disabled]
+
+
+def representations(disabled: frozenset[str]) -> list[dict[str, object]]:
+    """ServerInfoAdminResource's ``features``: a FeatureRepresentation (name, label, type, enabled, dependencies)
+    per feature Doorkeep knows, in Profile.Feature's order; ``enabled`` is false exactly for those
+    ``profileInfo.disabledFeatures`` names."""
+    return [
+        {"name": enum, "label": LABELS[name], "type": TYPE, "enabled": name not in disabled, "dependencies": []}
+        for name, enum in KNOWN.items()
+    ]

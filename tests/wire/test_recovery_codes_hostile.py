@@ -1,11 +1,10 @@
 """Hostile tests of recovery codes and "Try Another Way": guessing codes (Brute Force Detection counts them with the
 password's failures), a spent code replayed, another user's code, odd input, an ``authenticationExecution`` that
-is not offered (another step, another flow's, junk), forged or missing form codes, markup in the texts and labels,
-and the feature turned off."""
+is not offered (another step, another flow's, junk), forged or missing form codes, markup in the texts and labels
+(the feature turned off: test_recovery_codes_feature_off.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -27,8 +26,8 @@ from recovery_flow import (
     two_factor_flow,
     user_rep,
 )
-from support import password_grant, seed_user
-from wire_env import Env, another_worker
+from support import seed_user
+from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 UNEXPECTED = "Unexpected error when handling authentication request to identity provider."
@@ -221,40 +220,6 @@ async def test_a_setup_label_with_markup_is_stored_as_text(realm: Env) -> None:
     assert "code" in code_from(await submit(env.http, await password_page(env), userLabel=too_long))
     [stored] = [c for c in await credentials(env) if c["type"] == recovery_codes.TYPE]
     assert stored["userLabel"] == "Recovery codes"
-
-
-async def test_with_the_feature_off_no_code_is_asked_nor_listed(realm: Env) -> None:
-    """``--features-disabled=recovery-codes``: the recovery step is never offered (no "Try Another Way" beside the
-    OTP form), and the Account API lists no recovery codes type; the same realm with the feature on does both."""
-    env = realm
-    await two_factor_flow(env, OTP_FORM, RECOVERY)
-    await give_codes(env)
-    token = (await password_grant(env.http, "test", "app")).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    await add_otp(env)
-    on = (await env.http.get("/realms/test/account/credentials", headers=headers)).json()
-    assert recovery_codes.TYPE in [c["type"] for c in on]
-    assert 'id="try-another-way"' in (await password_page(env)).text
-    off = dataclasses.replace(env, settings=dataclasses.replace(env.settings, features_disabled="recovery-codes"))
-    async with another_worker(off) as http:
-        other = dataclasses.replace(env, http=http)
-        page = await password_page(other)
-        assert 'name="otp"' in page.text and 'id="try-another-way"' not in page.text
-        listed_off = (await http.get("/realms/test/account/credentials", headers=headers)).json()
-        assert recovery_codes.TYPE not in [c["type"] for c in listed_off]
-
-
-async def test_with_the_feature_off_the_setup_action_is_passed_over(realm: Env) -> None:
-    """Keycloak registers no CONFIGURE_RECOVERY_AUTHN_CODES without the feature: a user's is skipped, not shown."""
-    env = realm
-    user = await user_rep(env)
-    await admin(env, "PUT", f"{ADMIN}/users/{user['id']}", {"requiredActions": ["CONFIGURE_RECOVERY_AUTHN_CODES"]}, 204)
-    off = dataclasses.replace(env, settings=dataclasses.replace(env.settings, features_disabled="recovery-codes"))
-    async with another_worker(off) as http:
-        done = await password_page(dataclasses.replace(env, http=http))
-        assert "code" in code_from(done)
-    assert (await user_rep(env))["requiredActions"] == ["CONFIGURE_RECOVERY_AUTHN_CODES"]
-    assert 'id="kc-recovery-codes-list"' in (await password_page(env)).text  # the feature on: the page again
 
 
 async def test_try_another_way_with_one_way_lists_only_it(realm: Env) -> None:

@@ -239,7 +239,8 @@ def shown_to(info: dict[str, Any], *, system: bool, version: bool) -> dict[str, 
 
 def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The ServerInfoRepresentation Doorkeep serves; ``disabled``, the features --features-disabled turns off,
-    are ``profileInfo.disabledFeatures`` by their Profile.Feature names (ProfileInfoRepresentation.create)."""
+    are ``profileInfo.disabledFeatures`` by their Profile.Feature names (ProfileInfoRepresentation.create) and
+    ``enabled: false`` in ``features``."""
     theme = [{"name": "keycloak", "locales": ["en"]}]
     mapper_ids = [m[0] for m in MAPPER_TYPES]
     return {
@@ -250,7 +251,7 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             "previewFeatures": [],
             "experimentalFeatures": [],
         },
-        "features": [],
+        "features": features.representations(disabled),
         "cryptoInfo": {
             "cryptoProvider": "cryptography (Python)",
             "supportedKeystoreTypes": list(KEYSTORE_TYPES),  # what client-certificate downloads write

@@ -5,7 +5,9 @@ The token comes from ``authTokenUrl`` by the client credentials grant (``client_
 ``scope`` and ``grant_type`` as form parameters) and is kept per realm, in this process, until 30 seconds past
 its ``expires_in`` (60 seconds when the answer gives none), as long as the URL, scope, client id and secret are
 the ones it was fetched with. A login the server refuses drops it; the caller fetches a fresh one and tries
-once more. Neither the token nor the secret is ever logged.
+once more. The request is bounded as every outbound call to an administrator's URL is (bounded_http: no
+redirect followed, the whole answer within the time limit and MAX_ANSWER_BYTES). Neither the token nor the
+secret is ever logged.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from doorkeep.bounded_http import CallFailed, TransportFailed, bounded_request
 from doorkeep.clock import Clock
+from doorkeep.numbers import loads
 
 FALLBACK_EXPIRES_IN = 60  # TokenAuthEmailAuthenticator.FALLBACK_EXPIRES_AT_IN_SECONDS
 GRACE = 30  # a kept token is used until this long after its expiry, as Keycloak's isValidAuthToken does
 FETCH_TIMEOUT = 10.0
+MAX_ANSWER_BYTES = 64 * 1024  # a token answer is a few kilobytes; a longer one is no token answer
 
 
 class TokenUnavailable(Exception):
@@ -65,8 +70,6 @@ class SmtpTokens:
 
 
 async def _fetch(settings: dict[str, str]) -> tuple[str, int]:
-    import httpx  # on first use: the server starts without it (tests/unit/test_start_imports.py)
-
     url = settings.get("authTokenUrl")
     if not url:
         raise TokenUnavailable("no authTokenUrl")
@@ -77,14 +80,15 @@ async def _fetch(settings: dict[str, str]) -> tuple[str, int]:
         "grant_type": "client_credentials",
     }
     try:
-        async with httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http:
-            answer = await http.post(url, data=form)
-        body = answer.json()
-    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as err:  # InvalidURL is no HTTPError
+        answer = await bounded_request("POST", url, {}, form, FETCH_TIMEOUT, MAX_ANSWER_BYTES)
+        body = loads(answer.body)
+    except TransportFailed as err:  # its message may name the URL: only the error's type is told
+        raise TokenUnavailable(f"token request failed: {err.name}") from None
+    except (CallFailed, ValueError) as err:
         raise TokenUnavailable(f"token request failed: {type(err).__name__}") from None
     token = body.get("access_token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not token:
-        raise TokenUnavailable(f"no access_token in the answer (HTTP {answer.status_code})")
+        raise TokenUnavailable(f"no access_token in the answer (HTTP {answer.status})")
     expires_in = body.get("expires_in")
     try:
         seconds = int(str(expires_in)) if expires_in is not None else FALLBACK_EXPIRES_IN

@@ -51,6 +51,9 @@ class AuthRequest:
     # The browser flow's gate the OTP form stands for (oauth/login_gates.py): the gates after it run once the
     # code is right.
     flow_gate: int = 0
+    # The credential types the browser flow's steps after the password validated so far (the AUTHN_CREDENTIALS
+    # note, AuthenticatorUtil.addAuthCredential on ``context.success(type)``), which conditional-credential reads.
+    used_credentials: tuple[str, ...] = ()
     end_after_actions: bool = False
     action_token: str | None = None
     # The part of ``kc_action`` after its ``:`` (the KC_ACTION_PARAMETER client note): delete_credential's id.
@@ -102,7 +105,8 @@ class AuthRequest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AuthRequest:
-        return cls(**{**data, "session_actions": tuple(data.get("session_actions") or ())})
+        lists = {key: tuple(data.get(key) or ()) for key in ("session_actions", "used_credentials")}
+        return cls(**{**data, **lists})
 
 
 def has_prompt(request: AuthRequest, value: str) -> bool:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 BROWSER, DIRECT_GRANT = "browser", "direct_grant"  # AuthenticationFlowBindings' override keys
 _BINDINGS = {BROWSER: "browserFlow", DIRECT_GRANT: "directGrantFlow"}
 DELIMITER = "##"  # Constants.CFG_DELIMITER
+PASSWORD_USED = frozenset({"password"})  # PasswordCredentialModel.TYPE, validated before the gates
 MAX_CLIENT_LOOKUPS = 4  # KeycloakModelUtils.MAX_CLIENT_LOOKUPS_DURING_ROLE_RESOLVE
 PATTERN_SECONDS = 0.5  # what one condition's pattern may take over all the values; ordinary ones take microseconds
 _log = logging.getLogger(__name__)
@@ -117,12 +118,13 @@ async def next_gate(
     levels: Tracker | None = None,
     running: Group | None = None,
     disabled: frozenset[str] = frozenset(),
+    used: frozenset[str] = PASSWORD_USED,
 ) -> Next | None:
     """The first gate from ``start`` whose conditions hold and that asks something of the user; None when the
     flow is through. Allow Access passes; an ALTERNATIVE OTP form passes a user without OTP (its guard, the
     conditional-user-configured condition, already failed for them). ``running``: the level sub-flow whose step
     just finished (its conditions held when it began); a level sub-flow left behind is recorded in ``levels``;
-    ``disabled``: the server's features turned off."""
+    ``disabled``: the server's features turned off; ``used``: the credential types the login validated so far."""
     types: list[str] | None = None  # the user's credential types, by priority: read once, when a gate asks
     index = start
     while index < len(steps.gates):
@@ -136,11 +138,11 @@ async def next_gate(
         if recovery_codes.FEATURE in disabled:  # the authenticator is not supported: never configured
             configured -= {fp.RECOVERY}
         if gate.group is not None and gate.group != running:
-            if not await group_holds(tx, realm, user, gate.group, levels, configured=configured):
+            if not await group_holds(tx, realm, user, gate.group, levels, configured=configured, used=used):
                 index = _past(steps, index)
                 continue
             running = gate.group
-        elif gate.group is None and not await _all_hold(tx, realm, user, gate.conditions, configured, levels):
+        elif gate.group is None and not await _all_hold(tx, realm, user, gate.conditions, configured, levels, used):
             index += 1
             continue
         if gate.action == fp.DENY_ACCESS:
@@ -189,6 +191,7 @@ async def group_holds(
     levels: Tracker | None,
     *,
     configured: frozenset[str] = frozenset(),
+    used: frozenset[str] = PASSWORD_USED,
 ) -> bool:
     """Whether a level sub-flow runs: its conditions asked in order, up to the first that fails
     (DefaultAuthenticationFlow.conditionalNotMatched), as a level condition changes the login's level."""
@@ -196,7 +199,7 @@ async def group_holds(
         if condition.kind == LEVEL_CONDITION:
             if levels is None or not levels.matches(condition):
                 return False
-        elif user is None or not await _holds(tx, realm, user, condition, configured):
+        elif user is None or not await _holds(tx, realm, user, condition, configured, used):
             return False
     return True
 
@@ -208,11 +211,14 @@ async def _all_hold(
     conditions: tuple[fp.Condition, ...],
     configured: frozenset[str],
     levels: Tracker | None,
+    used: frozenset[str],
 ) -> bool:
-    return await group_holds(tx, realm, user, Group("", conditions), levels, configured=configured)
+    return await group_holds(tx, realm, user, Group("", conditions), levels, configured=configured, used=used)
 
 
-async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, configured: frozenset[str]) -> bool:
+async def _holds(
+    tx: Tx, realm: Realm, user: User, condition: fp.Condition, configured: frozenset[str], used: frozenset[str]
+) -> bool:
     if condition.kind == fp.USER_CONFIGURED:  # the sub-flow's authenticators configured for the user
         needed = {
             a
@@ -231,7 +237,7 @@ async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, conf
     if condition.kind == fp.USER_ATTRIBUTE:
         return await _attribute_matches(tx, user, condition)
     if condition.kind == fp.CREDENTIAL:
-        return _credential_matches(condition)
+        return _credential_matches(condition, used)
     return False
 
 
@@ -315,10 +321,16 @@ def _builtin(user: User, name: str) -> str | None:
     }.get(name)
 
 
-def _credential_matches(condition: fp.Condition) -> bool:
-    """ConditionalCredentialAuthenticator: whether a credential type the login used so far (the password, the
-    only one before these gates) is among ``credentials``, as ``included`` asks."""
+def _credential_matches(condition: fp.Condition, used: frozenset[str]) -> bool:
+    """ConditionalCredentialAuthenticator: whether a credential type the login used so far (the password, then
+    those of the steps after it: ``used``) is among ``credentials``, as ``included`` asks."""
     wanted = {c for c in (condition.get("credentials") or "").split(DELIMITER) if c}
-    used = wanted & {"password"}
+    found = wanted & used
     included = (condition.get("included") or "").lower() == "true"
-    return bool(used) if included else not used
+    return bool(found) if included else not found
+
+
+def used_credentials(used: tuple[str, ...], *, passwordless: bool = False) -> frozenset[str]:
+    """The credential types the login validated: the password (the step before these gates, unless the flow is
+    a passwordless one, whose passkey is the first factor) and those of the gates passed (``used``)."""
+    return frozenset(used) if passwordless else PASSWORD_USED | frozenset(used)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from doorkeep import features
 from doorkeep.broker import provider_logout
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST, OAuthError
 from doorkeep.model import AUTH_TIME_NOTE, Client, User, UserSession
@@ -206,15 +205,20 @@ def client_base(client: Client) -> str | None:
 async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
     """The page of the next required action (None: none is left) and the step with the request as it then
     stands. A challenge that passes over its action (delete_credential naming no credential of the user) answers
-    ``error`` and the next action runs (AuthenticationManager.executeAction's IGNORE). With the recovery-codes
-    feature off, Keycloak registers no CONFIGURE_RECOVERY_AUTHN_CODES action: a user's is passed over."""
-    off = features.RECOVERY_CODES in ctx.services.disabled_features
-    ignored = frozenset({required_actions.CONFIGURE_RECOVERY_AUTHN_CODES}) if off else frozenset[str]()
+    ``error`` and the next action runs (AuthenticationManager.executeAction's IGNORE). An action whose feature is
+    off (CONFIGURE_RECOVERY_AUTHN_CODES without recovery-codes) is not registered in a realm on Keycloak's
+    defaults: a user's is passed over, a ``kc_action`` answered ``error``; one a realm registered itself has no
+    factory, and the login ends on Keycloak's unexpected-error page (handleBrowserException)."""
+    off = required_actions.unavailable(ctx.services.disabled_features)
+    ignored = frozenset[str]()
     while True:
-        action, request = required_actions.next_action(ctx.realm, ctx.user, ctx.request, ignored)
+        action, request = required_actions.next_action(ctx.realm, ctx.user, ctx.request, ignored, off)
         ctx = dataclasses.replace(ctx, request=request)
         if action is None:
             return None, ctx
+        if required_actions.not_deployed(action, off):
+            await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
+            return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), ctx
         if required_actions.passes_at_once(ctx.user, action):
             ctx = await _passed(ctx, action)
             continue

@@ -47,34 +47,47 @@ GATE_STEPS = frozenset({OTP_STEP, WEBAUTHN_STEP, RECOVERY_STEP, SELECT_STEP})  #
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 
-def must_reauthenticate(realm: Realm, request: AuthRequest, session: UserSession, now: int) -> bool:
+def must_reauthenticate(
+    realm: Realm, request: AuthRequest, session: UserSession, now: int, off: frozenset[str] = frozenset()
+) -> bool:
     """OIDCLoginProtocol.requireReauthentication: ``prompt=login``, or ``max_age`` passed since the user last
     gave credentials (``isAuthTimeExpired``: the session's AUTH_TIME note); or ``kc_action=UPDATE_PASSWORD``
     past the action's max auth age (CookieAuthenticator)."""
     expired = request.max_age is not None and session.auth_time + request.max_age < now
-    stale = required_actions.reauthentication_due(realm, request, session.auth_time, now)
+    stale = required_actions.reauthentication_due(realm, request, session.auth_time, now, off)
     return has_prompt(request, "login") or expired or stale
 
 
-def pinned(realm: Realm, request: AuthRequest, sso: tuple[UserSession, User] | None, now: int) -> AuthRequest:
+def pinned(
+    realm: Realm,
+    request: AuthRequest,
+    sso: tuple[UserSession, User] | None,
+    now: int,
+    disabled: frozenset[str] = frozenset(),
+) -> AuthRequest:
     """The request with the SSO session it arrived with, kept for the whole login: Keycloak's
     AuthorizationEndpointBase.createAuthenticationSession gives the root authentication session the user
     session's id, and AuthenticationProcessor.attachSession finishes every later step in that session, a
-    re-authentication included (same ``session_state``, a newer ``auth_time``)."""
+    re-authentication included (same ``session_state``, a newer ``auth_time``). ``disabled``: the server's
+    features turned off."""
     if sso is None:
         return request
     session, _ = sso
     return dataclasses.replace(
-        request, user_session_id=session.id, sso_login=not must_reauthenticate(realm, request, session, now)
+        request,
+        user_session_id=session.id,
+        sso_login=not must_reauthenticate(realm, request, session, now, required_actions.unavailable(disabled)),
     )
 
 
-async def _interaction_needed(tx: Tx, realm: Realm, client: Client, user: User, request: AuthRequest) -> bool:
+async def _interaction_needed(
+    tx: Tx, realm: Realm, client: Client, user: User, request: AuthRequest, disabled: frozenset[str]
+) -> bool:
     """Whether a passive login (``prompt=none``) over a valid SSO session must stop: a required action or a
     consent still to give. ``AuthorizationEndpointBase.handleBrowserAuthenticationRequest`` then sends
     ``PASSIVE_INTERACTION_REQUIRED``, which ``OIDCLoginProtocol`` translates to ``interaction_required``; a
     ``kc_action`` is such an action (AuthenticationManager.nextRequiredAction returns it); a disabled one is not."""
-    if required_actions.pending(realm, user, request):
+    if required_actions.pending(realm, user, request, required_actions.unavailable(disabled)):
         return True
     return await consent_screen.missing_consent(tx, client, user, request) is not None
 
@@ -103,7 +116,9 @@ async def begin(
         now = services.clock.now()
         await tx.sessions.touch_user_session(session.id, False, now)
         session = dataclasses.replace(session, last_session_refresh=now)
-        if has_prompt(request, "none") and await _interaction_needed(tx, realm, client, user, request):
+        if has_prompt(request, "none") and await _interaction_needed(
+            tx, realm, client, user, request, services.disabled_features
+        ):
             return Failed("interaction_required", "")
         step = StepContext(tx, services, realm, client, request, user, browser)
         return await login_completion.finish(step, session, fresh=False)

@@ -84,11 +84,15 @@ def _forwarded_info(ctx: StepContext) -> str | None:
 
 
 async def after(
-    ctx: StepContext, start: int, *, remember_me: bool = False, done: bool = True
+    ctx: StepContext, start: int, *, remember_me: bool = False, done: bool = True, used: str | None = None
 ) -> tuple[Outcome | None, StepContext]:
     """The gates from ``start`` on for the login's user: a page to show, or None when the flow is through (then
     with the request as the gates left it: a CONFIGURE_TOTP to set up added to its actions, the level reached).
-    ``done``: the step before ``start`` (the password form, or the gate before) ran and is through."""
+    ``done``: the step before ``start`` (the password form, or the gate before) ran and is through; ``used``: the
+    credential type that step validated (``context.success(type)``), kept for conditional-credential."""
+    if used is not None and used not in ctx.request.used_credentials:
+        request = dataclasses.replace(ctx.request, used_credentials=(*ctx.request.used_credentials, used))
+        ctx = dataclasses.replace(ctx, request=request)
     plan = _plan(ctx)
     if plan is None:
         return await _cannot_run(ctx), ctx
@@ -96,8 +100,11 @@ async def after(
     running = (plan.password if start == 0 else plan.gates[start - 1].group) if done else None
     index = start
     disabled = ctx.services.disabled_features
+    validated = flow_gates.used_credentials(ctx.request.used_credentials, passwordless=plan.passwordless)
     while (
-        found := await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled)
+        found := await flow_gates.next_gate(
+            ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated
+        )
     ) is not None:
         ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
         if found.step in (flow_plan.OTP, flow_plan.WEBAUTHN, flow_plan.PASSKEY, flow_plan.RECOVERY):

@@ -66,7 +66,7 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
     if not valid:
         await brute_force.failed_login(tx, realm, user, ctx.browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
-    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me)
+    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=otp.TYPE)
     if page is not None:
         return page
     user = await login_password.password_validated(tx, services, realm, user)  # the flow's end: its triggers

@@ -37,27 +37,30 @@ async def verify(ctx: StepContext, typed: str | None, *, remember_me: bool = Fal
     """The recovery code page's POST."""
     tx, realm, user = ctx.tx, ctx.realm, ctx.user
     details = {"credential_type": recovery_codes.TYPE}
-    cred = await recovery_codes.stored(tx, user.id)
-    number = (recovery_codes.next_number(cred) if cred is not None else None) or 1
 
-    def again(error: str, *, on_username: bool = False) -> NeedRecoveryCode:
+    async def again(error: str, *, on_username: bool = False) -> NeedRecoveryCode:
+        # the set as it now stands: after a refusal under the credential's lock, another tab may have spent a code
+        cred = await recovery_codes.stored(tx, user.id)
+        number = (recovery_codes.next_number(cred) if cred is not None else None) or 1
         return NeedRecoveryCode(user.id, number, error, remember_me, ctx.request, on_username)
 
     locked = await brute_force.refusal(tx, realm, user, ctx.services.clock.now())
     if locked is not None:  # isDisabledByBruteForce: the lock's event, the username field's message
         await login_events.login_event(ctx, user.username, error=locked, extra=details)
-        return again(INVALID_USER, on_username=True)
+        return await again(INVALID_USER, on_username=True)
     code = typed or ""
     used = await recovery_codes.use(tx, user.id, code) if code.strip() else None
     if used is None:
         await brute_force.failed_login(tx, realm, user, ctx.browser.ip_address, ctx.services.clock.now_ms())
         await login_events.login_event(ctx, user.username, error="invalid_user_credentials", extra=details)
-        return again(INVALID_CODE)
+        return await again(INVALID_CODE)
     if used.exhausted and recovery_codes.CONFIGURE not in user.required_actions:
         user = dataclasses.replace(user, required_actions=(*user.required_actions, recovery_codes.CONFIGURE))
         await tx.users.update(user)
     ctx = dataclasses.replace(ctx, user=user, event_details={**ctx.event_details, **details})
-    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me)
+    page, ctx = await login_gates.after(
+        ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=recovery_codes.TYPE
+    )
     if page is not None:
         return page
     user = await login_password.password_validated(tx, ctx.services, realm, user)  # the flow's end: its triggers

@@ -90,7 +90,7 @@ async def restart_from_cookie(
     )
     stored = _tab_redirect(stored, client, browsed)
     current = await sso.current_session(tx, services, realm, browsed.issuer, browsed.identity_cookie)
-    request = login_flow.pinned(realm, stored, current, now)
+    request = login_flow.pinned(realm, stored, current, now, services.disabled_features)
     remembered = remember_me.remembered_username(browsed.remember_me_cookie)
     outcome = await login_flow.begin(tx, services, realm, client, request, current, browsed.browser, remembered)
     if isinstance(outcome, NeedLogin) and outcome.error is None:  # FORWARDED_ERROR_MESSAGE_NOTE

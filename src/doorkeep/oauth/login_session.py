@@ -62,45 +62,40 @@ def accepts(action: str, step: str) -> bool:
     return step in FORM_STEPS.get(action, frozenset())
 
 
+# The step a page rendered for an outcome waits for, by the outcome's type (no outcome type subclasses another);
+# the WebAuthn pages are by ``passwordless`` (``_WEBAUTHN_STEPS``), any other outcome waits for ``authenticate``.
+_PAGE_STEPS: dict[type, str] = {
+    login_outcomes.NeedOtp: login_flow.OTP_STEP,
+    login_outcomes.NeedTotpSetup: otp.CONFIGURE_TOTP,
+    login_outcomes.NeedRecoveryCode: login_flow.RECOVERY_STEP,
+    login_outcomes.NeedSelection: login_flow.SELECT_STEP,
+    login_outcomes.NeedRecoverySetup: recovery_codes.CONFIGURE,
+    login_outcomes.NeedPasswordUpdate: UPDATE_PASSWORD,
+    login_outcomes.NeedProfileUpdate: required_actions.UPDATE_PROFILE,
+    login_outcomes.NeedTerms: required_actions.TERMS_AND_CONDITIONS,
+    login_outcomes.NeedEmailVerification: required_actions.VERIFY_EMAIL,
+    login_outcomes.NeedEmailUpdate: required_actions.UPDATE_EMAIL,
+    login_outcomes.EmailUpdateSent: required_actions.UPDATE_EMAIL,
+    login_outcomes.NeedDeleteCredential: required_actions.DELETE_CREDENTIAL,
+    login_outcomes.NeedDeleteAccount: required_actions.DELETE_ACCOUNT,
+    login_outcomes.NeedRegistration: REGISTER,
+    login_outcomes.NeedConsent: CONSENT,
+}
+_WEBAUTHN_STEPS: dict[type, tuple[str, str]] = {  # (security key, passkey)
+    login_outcomes.NeedWebAuthn: (login_flow.WEBAUTHN_STEP, login_flow.PASSKEY_STEP),
+    login_outcomes.NeedWebAuthnRegister: (
+        required_actions.WEBAUTHN_REGISTER,
+        required_actions.WEBAUTHN_REGISTER_PASSWORDLESS,
+    ),
+}
+
+
 def pending_step(outcome: login_outcomes.Outcome) -> str:
     """The step a page rendered for this outcome waits for."""
-    if isinstance(outcome, login_outcomes.NeedOtp):
-        return login_flow.OTP_STEP
-    if isinstance(outcome, login_outcomes.NeedTotpSetup):
-        return otp.CONFIGURE_TOTP
-    if isinstance(outcome, login_outcomes.NeedRecoveryCode):
-        return login_flow.RECOVERY_STEP
-    if isinstance(outcome, login_outcomes.NeedSelection):
-        return login_flow.SELECT_STEP
-    if isinstance(outcome, login_outcomes.NeedRecoverySetup):
-        return recovery_codes.CONFIGURE
-    if isinstance(outcome, login_outcomes.NeedWebAuthn):
-        return login_flow.PASSKEY_STEP if outcome.passwordless else login_flow.WEBAUTHN_STEP
-    if isinstance(outcome, login_outcomes.NeedWebAuthnRegister):
-        return (
-            required_actions.WEBAUTHN_REGISTER_PASSWORDLESS
-            if outcome.passwordless
-            else required_actions.WEBAUTHN_REGISTER
-        )
-    if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
-        return UPDATE_PASSWORD
-    if isinstance(outcome, login_outcomes.NeedProfileUpdate):
-        return required_actions.UPDATE_PROFILE
-    if isinstance(outcome, login_outcomes.NeedTerms):
-        return required_actions.TERMS_AND_CONDITIONS
-    if isinstance(outcome, login_outcomes.NeedEmailVerification):
-        return required_actions.VERIFY_EMAIL
-    if isinstance(outcome, login_outcomes.NeedEmailUpdate | login_outcomes.EmailUpdateSent):
-        return required_actions.UPDATE_EMAIL
-    if isinstance(outcome, login_outcomes.NeedDeleteCredential):
-        return required_actions.DELETE_CREDENTIAL
-    if isinstance(outcome, login_outcomes.NeedDeleteAccount):
-        return required_actions.DELETE_ACCOUNT
-    if isinstance(outcome, login_outcomes.NeedRegistration):
-        return REGISTER
-    if isinstance(outcome, login_outcomes.NeedConsent):
-        return CONSENT
-    return AUTHENTICATE
+    webauthn_steps = _WEBAUTHN_STEPS.get(type(outcome))
+    if webauthn_steps is not None:
+        return webauthn_steps[bool(getattr(outcome, "passwordless", False))]
+    return _PAGE_STEPS.get(type(outcome), AUTHENTICATE)
 
 
 def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None) -> dict[str, str]:

@@ -127,7 +127,7 @@ async def start(
         request = dataclasses.replace(request, app_initiated_flow=login_flow.REGISTER)
         return Started(client, request, NeedRegistration(prefill), registering=True)
     current = await sso.current_session(tx, services, realm, issuer, browsing.identity_cookie)
-    request = login_flow.pinned(realm, request, current, services.clock.now())
+    request = login_flow.pinned(realm, request, current, services.clock.now(), services.disabled_features)
     remembered = remember_me.remembered_username(browsing.remember_me_cookie)
     outcome = await login_flow.begin(tx, services, realm, client, request, current, browsing.browser, remembered)
     return Started(client, request, outcome)

@@ -104,7 +104,7 @@ async def verify(
         "public_key_credential_id": webauthn.b64url(webauthn.credential_id(asserted.credential)),
     }
     ctx = dataclasses.replace(ctx, event_details={**ctx.event_details, **details})
-    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me)
+    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=kind)
     if page is not None:
         return page
     if not passwordless:  # a passkey is the first factor: no password was validated (AuthenticatorUtil)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from doorkeep import features
 from doorkeep.model import UPDATE_PASSWORD, Realm, User
 from doorkeep.numbers import parse_int
 from doorkeep.oauth.authorize import AuthRequest
@@ -73,16 +74,39 @@ MAX_AUTH_AGE_KEY = "max_auth_age"  # Constants.MAX_AUTH_AGE_KEY: a required acti
 # RequiredActionProvider.getMaxAuthAge overridden: DeleteAccount asks for the password every time.
 MAX_AUTH_AGES = {DELETE_ACCOUNT: 0}
 SUCCESS, CANCELLED, ERROR = "success", "cancelled", "error"  # RequiredActionContext.KcActionStatus
+# The required actions a feature turned off takes away (DefaultRequiredActions.Action's ``isAvailable``): the
+# server then deploys no RequiredActionFactory for them.
+FEATURE_ACTIONS = {features.RECOVERY_CODES: CONFIGURE_RECOVERY_AUTHN_CODES}
+
+
+def unavailable(disabled: frozenset[str]) -> frozenset[str]:
+    """The providers whose feature ``--features-disabled`` turned off."""
+    return frozenset(action for feature, action in FEATURE_ACTIONS.items() if feature in disabled)
+
+
+def _runnable(realm: Realm, off: frozenset[str]) -> dict[str, registered.RequiredAction]:
+    """getApplicableRequiredAction: the registered, enabled actions by alias. A realm still on Keycloak's defaults
+    has none whose feature is off (DefaultRequiredActions.addRecoveryAuthnCodesAction registers nothing then); a
+    realm that stored its own keeps such an action registered, and running it fails (``not_deployed``)."""
+    runnable = registered.applicable(realm)
+    if realm.required_action_providers is None:
+        return {alias: a for alias, a in runnable.items() if a.provider_id not in off}
+    return runnable
 
 
 def next_action(
-    realm: Realm, user: User, request: AuthRequest, ignored: frozenset[str] = frozenset()
+    realm: Realm,
+    user: User,
+    request: AuthRequest,
+    ignored: frozenset[str] = frozenset(),
+    off: frozenset[str] = frozenset(),
 ) -> tuple[str | None, AuthRequest]:
     """The action to show now (the user's own and the login's, by the realm's priorities, then the requested
     one) and the request, with ``kc_action_status=error`` recorded when the requested action cannot run: not
     enabled in the realm ("not configured for realm", "is disabled") or not one the client may initiate.
-    ``ignored``: the actions whose challenge passed over them in this login (RequiredActionContext.ignore)."""
-    runnable = registered.applicable(realm)
+    ``ignored``: the actions whose challenge passed over them in this login (RequiredActionContext.ignore);
+    ``off``: the ``unavailable`` providers."""
+    runnable = _runnable(realm, off)
     wanted_now = dict.fromkeys((*user.required_actions, *request.session_actions))
     own = registered.ordered(runnable[a] for a in wanted_now if a in runnable)
     handled = [
@@ -110,10 +134,16 @@ def unhandled(realm: Realm, user: User) -> bool:
     return any(runnable[a].provider_id not in HANDLED for a in user.required_actions if a in runnable)
 
 
-def pending(realm: Realm, user: User, request: AuthRequest) -> bool:
+def not_deployed(action: str, off: frozenset[str]) -> bool:
+    """AuthenticationManager.executeAction finds no factory for a registered action whose feature is off: its
+    RuntimeException ("Unable to find factory for Required Action") ends the login."""
+    return action in off
+
+
+def pending(realm: Realm, user: User, request: AuthRequest, off: frozenset[str] = frozenset()) -> bool:
     """AuthenticationManager.nextRequiredAction finds an action: one of the user's the realm enables, or an
     enabled ``kc_action`` (what stops a ``prompt=none`` login)."""
-    runnable = registered.applicable(realm)
+    runnable = _runnable(realm, off)
     own = (a for a in user.required_actions if a in runnable and _applies(user, runnable[a].provider_id))
     return any(True for _ in own) or request.kc_action in runnable
 
@@ -219,11 +249,13 @@ def max_auth_age(realm: Realm, action: str) -> int:
     return configured if configured is not None else MAX_AUTH_AGE
 
 
-def reauthentication_due(realm: Realm, request: AuthRequest, auth_time: int, now: int) -> bool:
+def reauthentication_due(
+    realm: Realm, request: AuthRequest, auth_time: int, now: int, off: frozenset[str] = frozenset()
+) -> bool:
     """OIDCLoginProtocol.isReAuthRequiredForKcAction: a ``kc_action`` naming a required-action provider needs
     credentials given within the provider's max auth age (``max_auth_age``), so CONFIGURE_TOTP and
     UPDATE_PROFILE re-authenticate as UPDATE_PASSWORD does (AppInitiatedActionResetPasswordTest
     .resetPasswordRequiresReAuth), and delete_account (max age 0) always does unless the credentials were given
-    this very second; an unknown name does not."""
+    this very second; an unknown name, or one whose feature is ``off`` (no provider), does not."""
     action = request.kc_action
-    return action in HANDLED and auth_time + max_auth_age(realm, action or "") < now
+    return action in HANDLED and action not in off and auth_time + max_auth_age(realm, action or "") < now

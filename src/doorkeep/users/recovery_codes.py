@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Credential, Realm
+from doorkeep.numbers import parse_int
 from doorkeep.realms import required_actions as registered
+from doorkeep.users import password_policy
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -34,6 +36,7 @@ ALGORITHM = "SHA-512"  # NOM_ALGORITHM_TO_HASH (RS512 before 26.2, the same dige
 DEFAULT_LABEL = "Recovery codes"  # recovery-codes-label-default, the setup page's hidden userLabel
 WARNING_THRESHOLD = 4  # RecoveryAuthnCodesAction.RECOVERY_CODES_WARNING_THRESHOLD_DEFAULT
 THRESHOLD_KEY = "warning_threshold"  # RecoveryAuthnCodesAction.WARNING_THRESHOLD
+POLICY_KEY = "recoveryCodesWarningThreshold"  # PasswordPolicy.RECOVERY_CODES_WARNING_THRESHOLD_ID (deprecated)
 NUMBER_USED, NUMBER_REMAINING = "recovery-codes-number-used", "recovery-codes-number-remaining"
 GENERATE_NEW = "recovery-codes-generate-new-codes"
 # what a user may type: twelve characters and the three dashes of the printed form, a little slack for spaces
@@ -141,11 +144,18 @@ async def use(tx: Tx, user_id: str, typed: str) -> Used | None:
 
 
 def warning_threshold(realm: Realm) -> int:
-    """RecoveryAuthnCodesAction's ``warning_threshold`` config (an integer, 0 or more; else 4): below it the Account
-    API warns that few codes are left."""
-    found = registered.by_alias(realm, CONFIGURE)
-    value = (found.config.get(THRESHOLD_KEY) if found is not None else None) or ""
-    return int(value) if value.isdigit() and len(value) < 10 else WARNING_THRESHOLD
+    """RecoveryAuthnCodesCredentialProvider.getWarningThreshold: the ``warning_threshold`` config of the realm's
+    action run by RecoveryAuthnCodesAction (the first by provider id, RequiredActionHelper), else the realm's
+    deprecated ``recoveryCodesWarningThreshold`` password policy, else 4. Keycloak's Integer.parseInt fails on a
+    value the Admin REST API's plain PUT let through; Doorkeep then takes the default."""
+    found = next((a for a in registered.of(realm) if a.provider_id == CONFIGURE), None)
+    if found is not None and THRESHOLD_KEY in found.config:
+        return _or_default(parse_int(found.config[THRESHOLD_KEY]))
+    return _or_default(parse_int(password_policy.stored(realm.password_policy).parsed.get(POLICY_KEY)))
+
+
+def _or_default(value: int | None) -> int:
+    return WARNING_THRESHOLD if value is None else value
 
 
 def metadata(realm: Realm, cred: Credential) -> dict[str, Any]:

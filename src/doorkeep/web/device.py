@@ -55,7 +55,7 @@ async def verify(request: Request, realm: Realm, typed: str | None) -> Response:
             return code_page(request, realm, found)
         client, auth_request = found
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
-        auth_request = login_flow.pinned(realm, auth_request, current, now)
+        auth_request = login_flow.pinned(realm, auth_request, current, now, services.disabled_features)
         outcome = await login_flow.begin(tx, services, realm, client, auth_request, current, browser(request))
         response = await render(request, tx, realm, client, auth_request, outcome, None)
         response.headers.update(NO_BACK)

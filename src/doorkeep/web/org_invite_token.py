@@ -1,6 +1,6 @@
 """An organization invitation's link for an existing user (Keycloak 26's InviteOrgActionTokenHandler), run by
-``web.action_token`` once the link, its user and client are checked: organizations/acceptance.py decides, the
-pages and the event are made here.
+``web.action_token`` as a ``Link`` (web/action_link.py) once the link, its user and client are checked:
+organizations/acceptance.py decides, the pages and the event are made here.
 
 As for Keycloak's other links, the first visit starts an authentication session and shows info.ftl asking to
 confirm ("You are about to join organization …", "» Click here to proceed" to the same token naming that
@@ -15,54 +15,32 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
-from doorkeep.email.action_tokens import ActionToken
-from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.model import Realm
 from doorkeep.oauth import login_completion
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.organizations import acceptance
 from doorkeep.organizations.acceptance import Step
-from doorkeep.web import action_token
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import client_ip
+from doorkeep.web.action_link import Link, confirmation, continue_login
 from doorkeep.web.login_pages import display, html
-
-if TYPE_CHECKING:
-    from doorkeep.oauth.context import Services
-    from doorkeep.store.tx import Tx
 
 EVENT = "INVITE_ORG"
 
 
-async def handle(
-    request: Request,
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    user: User,
-    token: ActionToken,
-    auth_session: AuthSession | None,
-) -> Response:
+async def handle(link: Link) -> Response:
     """InviteOrgActionTokenHandler.handleToken: organizations/acceptance.py decides, this shows it."""
+    request, tx, realm, client, user, token = link.request, link.tx, link.realm, link.client, link.user, link.token
+    auth_session = link.auth_session
     ui = page_locale.language(request, realm, user=user)
     found = await acceptance.accept(tx, realm, user.id, token, auth_session.id if auth_session is not None else None)
     if found.step is Step.CONFIRM and found.org is not None:  # no ``oasid``: only setCompoundAuthenticationSessionId
-        body = _confirmation_body(ui, realm, found.org.name)
-        return await action_token.confirmation(
-            request, tx, services, realm, client, user, token, auth_session, body, remember_original=False
-        )
-    details: dict[str, str | None] = {"username": user.username, "email": token.email}
-    error, ip = found.event_error, client_ip(request)
-    await action_token.record_event(
-        tx, services, realm, EVENT, ip, token=token, error=error, client_id=client.client_id, details=details
-    )
+        return await confirmation(link, _confirmation_body(ui, realm, found.org.name), remember_original=False)
+    await link.record(EVENT, error=found.event_error, details={"username": user.username, "email": token.email})
     if found.org is None:
         return html(pages.action_info(display(realm), ui.text("orgNotFoundMessage", token.org_id), ui=ui))
     if found.step is Step.ALREADY_MEMBER:
@@ -74,7 +52,7 @@ async def handle(
         await tx.flows.delete_auth_session(auth_session.id)
         return RedirectResponse(token.redirect_uri, status_code=302)  # "always redirect to the expected URI"
     auth_request = dataclasses.replace(AuthRequest.from_json(auth_session.request), end_after_actions=True)
-    return await action_token.continue_login(request, tx, services, realm, client, user, auth_request, auth_session)
+    return await continue_login(link, auth_request, auth_session)
 
 
 def _confirmation_body(ui: Language, realm: Realm, org_name: str) -> Callable[[str], str]:

@@ -42,6 +42,7 @@ MODULES = (
     "components",
     "emails",
     "required_actions",
+    "required_action_configs",
     "localization",
     "auth_flows",
     "auth_flow_writes",
