@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.email import action_tokens
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
-from doorkeep.oauth import email_cooldown, login_flow, login_outcomes, required_actions
+from doorkeep.oauth import email_cooldown, login_flow, login_outcomes, login_passkeys, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import otp, recovery_codes, webauthn
 
@@ -200,6 +200,8 @@ async def wait_for(
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
+    if isinstance(outcome, login_outcomes.NeedLogin) and await login_passkeys.offered(tx, realm, user_id):
+        notes = {**notes, WEBAUTHN_CHALLENGE_NOTE: webauthn.challenge()}  # the login form's passkeys (a new one)
     if notes.get(RECOVERY_AT_NOTE) == "":
         notes[RECOVERY_AT_NOTE] = str(now * 1000)
     mail_to: str | None = None

@@ -43,7 +43,7 @@ from doorkeep.web.http import (
     wants_html,
 )
 from doorkeep.web.recovery_pages import ChoicePage, another_way, choice_page
-from doorkeep.web.webauthn_pages import webauthn_page
+from doorkeep.web.webauthn_pages import passkeys_options, webauthn_page
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
@@ -251,6 +251,7 @@ async def page_body(
             ui=ui,
             providers=broker_links.buttons(request, realm, tab, client) if outcome.user_id is None else (),
             info=outcome.info if outcome.info is not None else ("reauthenticate" if outcome.user_id else None),
+            passkeys=await passkeys_options(request, tx, realm, waiting, ui),
         )
     if isinstance(outcome, login_outcomes.NeedOtp):
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]
