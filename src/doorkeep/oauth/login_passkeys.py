@@ -23,8 +23,9 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
-from doorkeep.model import Realm, User
+from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import flow_gates, login_completion, login_events, login_gates
+from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import NeedLogin, Outcome, Refused
 from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.oauth.login_webauthn import ERR_DETAIL_LABEL, ERR_LABEL, MISSING
@@ -50,16 +51,23 @@ INVALID_CREDENTIALS = "Invalid username or password."
 _COMPULSORY = ("credentialId", "clientDataJSON", "authenticatorData", "signature")
 
 
-async def offered(tx: Tx, realm: Realm, user_id: str | None) -> bool:
-    """isConditionalPasskeysEnabled: passkeys on, and no user known yet or a known user holding a passkey."""
+async def offered(tx: Tx, realm: Realm, client: Client, request: AuthRequest, user_id: str | None) -> bool:
+    """Whether the login's sign-in page asks for a passkey: always in a flow that starts with the passkey (no
+    username step); else isConditionalPasskeysEnabled: passkeys on, and no user known yet or a known user holding
+    a passkey."""
+    if flow_gates.usernameless(realm, client, request.requested_flow):
+        return True
     if not webauthn_policy.passkeys_enabled(realm):
         return False
     return user_id is None or any(c.type == KIND for c in await tx.users.credentials(user_id))
 
 
-def is_answer(realm: Realm, form: Form) -> bool:
+def is_answer(realm: Realm, client: Client, request: AuthRequest, form: Form) -> bool:
     """UsernamePasswordForm.action: a form with ``authenticatorData`` or ``error`` is the passkey's, while passkeys
-    are on (otherwise it is a username and password form like any other)."""
+    are on (otherwise it is a username and password form like any other); in a flow that starts with the passkey
+    every form of the sign-in page is (WebAuthnPasswordlessAuthenticator.action)."""
+    if flow_gates.usernameless(realm, client, request.requested_flow):
+        return True
     answered = form.get("authenticatorData") is not None or form.get("error") is not None
     return answered and webauthn_policy.passkeys_enabled(realm)
 
@@ -70,6 +78,8 @@ async def verify(
     """The passkey's answer posted from the login form (WebAuthnAuthenticator.action with the passwordless
     policy); ``known``: the user the login already has (a re-authentication), whom the passkey must name."""
     tx, realm = site.tx, site.realm
+    if form.get("isSetRetry"):  # webauthn-error.ftl's "Try again" (a flow that starts with the passkey)
+        return _again(None, known, remember_me)
 
     async def refused(key: str, error: str, user: User | None, more: dict[str, str]) -> NeedLogin:
         if known is not None:  # AuthenticationProcessor.logFailure: a failure of the login's user counts
@@ -160,7 +170,7 @@ def _first_gate(ctx: StepContext) -> int:
     return 1 if plan.passwordless else 0
 
 
-def _again(error: str, known: User | None, remember_me: bool) -> NeedLogin:
+def _again(error: str | None, known: User | None, remember_me: bool) -> NeedLogin:
     """createErrorResponse: the login form again with the error, the passkeys kept (the page draws a new
     challenge); a known user's form stays a re-authentication (setupReauthenticationInUsernamePasswordFormError)."""
     if known is None:

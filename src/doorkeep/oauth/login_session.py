@@ -200,8 +200,9 @@ async def wait_for(
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
-    if isinstance(outcome, login_outcomes.NeedLogin) and await login_passkeys.offered(tx, realm, user_id):
-        notes = {**notes, WEBAUTHN_CHALLENGE_NOTE: webauthn.challenge()}  # the login form's passkeys (a new one)
+    sign_in = isinstance(outcome, login_outcomes.NeedLogin)
+    if sign_in and await login_passkeys.offered(tx, realm, client, request, user_id):  # a new challenge each page
+        notes = {**notes, WEBAUTHN_CHALLENGE_NOTE: webauthn.challenge()}
     if notes.get(RECOVERY_AT_NOTE) == "":
         notes[RECOVERY_AT_NOTE] = str(now * 1000)
     mail_to: str | None = None
