@@ -83,3 +83,24 @@ async def test_the_steps_after_the_passkey_run(env: Env) -> None:
     )
     assert denied.status_code == 401
     assert "access_denied" in [e.error for e in await events(env, "LOGIN_ERROR")]
+
+
+async def test_a_re_authentication_asks_the_known_users_passkey(env: Env) -> None:
+    """``prompt=login`` over the SSO session: the passkey page names the known user and that user's passkeys; a
+    passkey of another user's handle is WEBAUTHN_ERROR_DIFFERENT_USER; the user's own re-authenticates."""
+    await seed(env, passkeys=False)
+    key = SoftKey()
+    await register_passkey(env, key)
+    await bind(env)
+    page = await start(env.http, "test", "app")
+    handle = await user_id(env)
+    code_from(await submit(env.http, page, **key.get(page_options(page.text)["challenge"], user_handle=handle)))
+    again = await start(env.http, "test", "app", prompt="login")
+    assert 'id="kc-attempted-username">user1<' in again.text
+    options = page_options(again.text)
+    assert options["allowCredentials"] == [b64url(key.credential_id)]
+    other = await submit(env.http, again, **key.get(options["challenge"], user_handle="someone"))
+    assert "First authenticated user is not the one authenticated by the Passkey." in other.text
+    retry = await submit(env.http, other, isSetRetry="retry")
+    done = await submit(env.http, retry, **key.get(page_options(retry.text)["challenge"], user_handle=handle))
+    assert "code" in code_from(done)
