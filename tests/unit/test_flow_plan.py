@@ -399,12 +399,22 @@ def test_the_passwordless_flow_makes_the_passkey_the_first_gate() -> None:
     assert kinds(plan) == [(fp.PASSKEY, True, []), (fp.DENY_ACCESS, True, [])]
 
 
+def test_a_flow_that_starts_with_the_passkey_has_no_username_step() -> None:
+    """WebAuthnPasswordlessAuthenticator first and REQUIRED (Keycloak's usernameless passkey login): the passkey
+    names the user; the steps after it are the gates, as after a password."""
+    plan = compile_top(
+        {"top": [(fp.COOKIE, af.ALT), ("@forms", af.ALT)], "forms": [(fp.PASSKEY_FORM, af.REQ), (fp.DENY, af.REQ)]}
+    )
+    assert plan.usernameless and not plan.username_first and not plan.passwordless
+    assert kinds(plan) == [(fp.DENY_ACCESS, True, [])]
+
+
 @pytest.mark.parametrize(
     "rows",
     [
         [(fp.USERNAME_FORM, af.REQ), (fp.PASSKEY_FORM, af.ALT)],
         [(fp.PASSWORD_FORM, af.REQ), (fp.PASSKEY_FORM, af.REQ)],
-        [(fp.PASSKEY_FORM, af.REQ)],
+        [(fp.PASSKEY_FORM, af.ALT)],
         [(fp.USERNAME_FORM, af.REQ)],
         [(fp.USERNAME_FORM, af.REQ), (fp.OTP_FORM, af.REQ)],
         [(fp.USERNAME_FORM, af.REQ), (fp.PASSWORD_ONLY_FORM, af.COND)],

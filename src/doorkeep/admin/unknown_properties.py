@@ -111,6 +111,7 @@ REALM_REPRESENTATION = frozenset(
         "webAuthnPolicyPasswordlessAvoidSameAuthenticatorRegister",
         "webAuthnPolicyPasswordlessAcceptableAaguids",
         "webAuthnPolicyPasswordlessExtraOrigins",
+        "webAuthnPolicyPasswordlessPasskeysEnabled",
         "clientProfiles",
         "clientPolicies",
         "users",

@@ -45,6 +45,7 @@ def login(
     providers: Sequence[Mapping[str, str]] = (),
     info: str | None = None,
     stage: str = "",
+    passkeys: str | None = None,
 ) -> str:
     """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
     e-mail's, ``info``: the message key of a forwarded info message); for a re-authentication it names the known
@@ -53,7 +54,8 @@ def login(
     of the realm's identity providers (``alias``, ``name``, ``url``, login.ftl's ``social.providers``). Its title
     is Keycloak's ``loginTitle`` ("Sign in to <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it.
     ``stage``: an identity-first login's page, ``username`` (login-username.ftl: no password field) or
-    ``password`` (login-password.ftl: the known user's password, with "Forgot Password?")."""
+    ``password`` (login-password.ftl: the known user's password, with "Forgot Password?"). ``passkeys``: the
+    options of passkeys.ftl's conditional UI (console/webauthn_pages.py ``passkeys``), None without it."""
     return render(
         "login/login.html",
         title=ui.text("loginTitle", realm_display),
@@ -74,6 +76,7 @@ def login(
         ui=ui,
         providers=providers,
         stage=stage,
+        passkeys=passkeys,
     )
 
 

@@ -139,3 +139,22 @@ def error(
         cancel=cancel,
         ui=ui,
     )
+
+
+def passkeys(
+    *, challenge: str, rp_id: str, policy: Policy, allow: Sequence[str], identified: bool, ui: Language = ENGLISH
+) -> Markup:
+    """passkeys.ftl's ``conditionalUIData`` arguments for the login form's script (``isUserIdentified``,
+    ``challenge``, ``userVerification``, ``rpId``, ``createTimeout``, the unsupported-browser messages), with the
+    known user's passkeys as ``allowCredentials``."""
+    return _json(
+        {
+            "isUserIdentified": identified,
+            "challenge": challenge,
+            "rpId": rp_id,
+            "allowCredentials": list(allow),
+            "userVerification": policy.user_verification_requirement,
+            "timeout": policy.create_timeout * 1000,
+            "unsupported": ui.text("webauthn-unsupported-browser-text"),
+        }
+    )

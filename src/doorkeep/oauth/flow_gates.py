@@ -79,6 +79,14 @@ def username_first(realm: Realm, client: Client, requested: str | None = None) -
     return found if found.username_first else None
 
 
+def usernameless(realm: Realm, client: Client, requested: str | None = None) -> bool:
+    """Whether the browser flow that runs for ``client`` signs in with a passkey and no username step."""
+    try:
+        return plan(realm, client, BROWSER, requested).usernameless
+    except CannotRun:
+        return False
+
+
 @dataclass(frozen=True)
 class Next:
     """The gate that applies: its index in the plan, and what it asks (``fp.OTP`` for a user with an OTP

@@ -30,6 +30,7 @@ from doorkeep.oauth import (
     login_flow,
     login_otp,
     login_outcomes,
+    login_passkeys,
     login_password,
     login_recovery,
     login_restart,
@@ -173,6 +174,11 @@ async def submit(
         # the box on the form, or (identity-first's password page) the one the username page kept
         kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         remember_me = (form.get("rememberMe") or "").lower() == "on" or kept
+        # the passkey of the form's conditional UI or its button, or of a flow that starts with the passkey
+        if login_passkeys.is_answer(realm, client, request, form):
+            challenge = auth_session.notes.get(WEBAUTHN_CHALLENGE_NOTE)
+            site = LoginSite(tx, services, realm, client, request, browser)
+            return await login_passkeys.verify(site, form, challenge, known=user, remember_me=remember_me)
         plan = flow_gates.username_first(realm, client, request.requested_flow) if user is None else None
         if plan is not None:
             site = LoginSite(tx, services, realm, client, request, browser)

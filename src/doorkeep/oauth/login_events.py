@@ -126,6 +126,12 @@ async def login_event(
     await _login_record(ctx.site, ctx.user, username, error, session_id, more)
 
 
+async def step_error(site: LoginSite, user: User | None, error: str, extra: Mapping[str, str]) -> None:
+    """The LOGIN_ERROR of a step that may not know its user yet (the passkey posted from the login form: the
+    event names the user only once the login has one)."""
+    await _login_record(site, user, user.username if user else "", error, None, extra)
+
+
 async def unknown_user(site: LoginSite, username: str) -> None:
     """The LOGIN_ERROR ``user_not_found`` of a login form whose username names no user."""
     await _login_record(site, None, username, "user_not_found", None, {})

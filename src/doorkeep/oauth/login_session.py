@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.email import action_tokens
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
-from doorkeep.oauth import email_cooldown, login_flow, login_outcomes, required_actions
+from doorkeep.oauth import email_cooldown, login_flow, login_outcomes, login_passkeys, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import otp, recovery_codes, webauthn
 
@@ -195,6 +195,9 @@ async def wait_for(
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
+    sign_in = isinstance(outcome, login_outcomes.NeedLogin)
+    if sign_in and await login_passkeys.offered(tx, realm, client, request, user_id):  # a new challenge each page
+        notes = {**notes, WEBAUTHN_CHALLENGE_NOTE: webauthn.challenge()}
     if notes.get(RECOVERY_AT_NOTE) == "":
         notes[RECOVERY_AT_NOTE] = str(now * 1000)
     mail_to: str | None = None

@@ -11,7 +11,8 @@ What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego
 Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py); the inert
 Organization steps of Keycloak's default flow; one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
-WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``); after it, the OTP
+WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``), or that passkey step
+alone, REQUIRED, with no username step (``Plan.usernameless``); after it, the OTP
 form, webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
 allow-access-authenticator, directly or in REQUIRED or CONDITIONAL sub-flows (the credential steps also as the
 ALTERNATIVE steps of one sub-flow: a gate whose ``choices`` the user picks from, "Try Another Way"), under the
@@ -61,6 +62,7 @@ OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
 WEBAUTHN, PASSKEY, RECOVERY = "webauthn", "passkey", "recovery"
 # the credential-based steps after the password, each a CredentialValidator of one credential type
 CREDENTIAL_STEPS = {OTP_FORM: OTP, WEBAUTHN_FORM: WEBAUTHN, RECOVERY_FORM: RECOVERY}
+USERNAMELESS = "usernameless"  # the sign-in step of a forms sub-flow that starts with the passkey
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Plan:
     password: Group | None = None
     username_first: bool = False  # identity-first: the username page, then the password page
     passwordless: bool = False  # identity-first without a password: the passkey is the first gate
+    # WebAuthnPasswordlessAuthenticator first, no username step: the passkey's user handle names the user
+    usernameless: bool = False
     # The Identity Provider Redirector (IdentityProviderAuthenticator) runs before the sign-in form: it follows
     # ``kc_idp_hint``, else its config's ``defaultProvider`` (None: no default).
     redirector: bool = False
@@ -251,6 +255,8 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gr
         gates = _after_password(flows, rest, OTP_FORM)
         passkey = (Gate((), PASSKEY, True),) if second == PASSKEY_FORM else ()  # a REQUIRED step, user known
         return None, (*passkey, *gates), second
+    if head.authenticator == PASSKEY_FORM and head.requirement == af.REQ and first == PASSWORD_FORM:
+        return None, _after_password(flows, required[1:], OTP_FORM), USERNAMELESS  # the user from the user handle
     if head.authenticator != first or head.requirement != af.REQ:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}, not {_name(flows, head)}")
     return None, _after_password(flows, required[1:], OTP_FORM), ""
@@ -302,7 +308,17 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     if forms.flow_id is None:
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
     password, gates, second = _forms(flows, forms, PASSWORD_FORM)
-    return Plan(cookie, gates, password, second != "", second == PASSKEY_FORM, redirector, default)
+    identity_first = second not in ("", USERNAMELESS)
+    return Plan(
+        cookie,
+        gates,
+        password,
+        username_first=identity_first,
+        passwordless=second == PASSKEY_FORM,
+        usernameless=second == USERNAMELESS,
+        redirector=redirector,
+        default_provider=default,
+    )
 
 
 def _inert_organization(flows: FlowSet, e: Execution) -> bool:

@@ -54,7 +54,10 @@ SUFFIXES = (
     "AcceptableAaguids",
     "ExtraOrigins",
 )
-KEYS = tuple(f"{prefix}{suffix}" for prefix in (TWO_FACTOR, PASSWORDLESS) for suffix in SUFFIXES)
+# WebAuthnPolicy.passkeysEnabled, which only the passwordless policy carries (Keycloak 26.4's realm switch for
+# passkeys on the login form: conditional UI and the "Sign in with Passkey" button; a Boolean, false unless set)
+PASSKEYS_ENABLED = f"{PASSWORDLESS}PasskeysEnabled"
+KEYS = (*(f"{prefix}{suffix}" for prefix in (TWO_FACTOR, PASSWORDLESS) for suffix in SUFFIXES), PASSKEYS_ENABLED)
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
@@ -104,7 +107,7 @@ def _field(prefix: str, suffix: str, value: Any) -> Any:
         if not _INT_MIN <= number <= _INT_MAX:
             raise PolicyFieldError(f"{where}: number out of range")
         return number
-    if suffix == "AvoidSameAuthenticatorRegister":
+    if suffix in ("AvoidSameAuthenticatorRegister", "PasskeysEnabled"):
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -136,7 +139,8 @@ def _one(rep: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 def from_representation(rep: dict[str, Any]) -> dict[str, Any]:
     """Both policies of a RealmRepresentation, as stored (``PolicyFieldError`` for a field of the wrong type)."""
-    return {**_one(rep, TWO_FACTOR), **_one(rep, PASSWORDLESS)}
+    passkeys = bool(_field(PASSWORDLESS, "PasskeysEnabled", rep.get(PASSKEYS_ENABLED)))
+    return {**_one(rep, TWO_FACTOR), **_one(rep, PASSWORDLESS), PASSKEYS_ENABLED: passkeys}
 
 
 def representation(realm: Realm) -> dict[str, Any]:
@@ -166,3 +170,9 @@ def policy(realm: Realm, prefix: str = TWO_FACTOR) -> Policy:
         tuple(get("AcceptableAaguids")),
         tuple(get("ExtraOrigins")),
     )
+
+
+def passkeys_enabled(realm: Realm) -> bool:
+    """WebAuthnConditionalUIAuthenticator.isPasskeysEnabled: the passwordless policy's passkeys switch (the
+    ``passkeys`` feature is on by default in Keycloak 26.4 and always here)."""
+    return bool(representation(realm)[PASSKEYS_ENABLED])

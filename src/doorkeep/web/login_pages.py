@@ -43,7 +43,7 @@ from doorkeep.web.http import (
     wants_html,
 )
 from doorkeep.web.recovery_pages import ChoicePage, another_way, choice_page
-from doorkeep.web.webauthn_pages import webauthn_page
+from doorkeep.web.webauthn_pages import passkey_login_page, passkeys_options, webauthn_page
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
@@ -225,6 +225,10 @@ async def page_body(
     """The page of the step ``waiting`` stands for, its forms posting its code."""
     tab = waiting.auth_session
     token, user = tab.form_token, waiting.user
+    if isinstance(outcome, login_outcomes.NeedLogin) and flow_gates.usernameless(
+        realm, client, waiting.request.requested_flow
+    ):
+        return await passkey_login_page(request, tx, realm, client, outcome, waiting, ui)
     if isinstance(outcome, login_outcomes.NeedLogin):
         known = outcome.user_id is not None
         # identity-first (UsernameForm, PasswordForm): login-username.ftl, then login-password.ftl for the known user
@@ -251,6 +255,7 @@ async def page_body(
             ui=ui,
             providers=broker_links.buttons(request, realm, tab, client) if outcome.user_id is None else (),
             info=outcome.info if outcome.info is not None else ("reauthenticate" if outcome.user_id else None),
+            passkeys=await passkeys_options(request, tx, realm, client, waiting, ui),
         )
     if isinstance(outcome, login_outcomes.NeedOtp):
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]

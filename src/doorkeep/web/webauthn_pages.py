@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from doorkeep.console import webauthn_pages as pages
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import login_outcomes
+from doorkeep.oauth import login_outcomes, login_passkeys
 from doorkeep.oauth.login_session import WEBAUTHN_CHALLENGE_NOTE, Waiting
 from doorkeep.oauth.webauthn_register import exclude_ids, host_and_origin
 from doorkeep.users import webauthn, webauthn_policy
@@ -69,4 +69,63 @@ async def webauthn_page(
         restart=restart_link(request, realm, client, tab),
         ui=ui,
         another="" if passwordless else await another_way(request, tx, realm, client, waiting),
+    )
+
+
+async def passkeys_options(
+    request: Request, tx: Tx, realm: Realm, client: Client, waiting: Waiting, ui: Language
+) -> str | None:
+    """The login form's passkeys (WebAuthnConditionalUIAuthenticator.fillContextForm), as JSON for its script:
+    the challenge the page's authentication session keeps, the passwordless policy's Relying Party id, user
+    verification and timeout, and for a known user (``isUserIdentified``) the ids of that user's passkeys; None
+    when the page has no passkeys (the realm's switch off, or a known user without one)."""
+    tab, user = waiting.auth_session, waiting.user
+    challenge = tab.notes.get(WEBAUTHN_CHALLENGE_NOTE)
+    offered = await login_passkeys.offered(tx, realm, client, waiting.request, user.id if user else None)
+    if challenge is None or not offered:
+        return None
+    policy = webauthn_policy.policy(realm, webauthn_policy.PASSWORDLESS)
+    keys = [c for c in await tx.users.credentials(user.id) if c.type == webauthn.PASSWORDLESS_TYPE] if user else []
+    return pages.passkeys(
+        challenge=challenge,
+        rp_id=webauthn.rp_id(policy, host_and_origin(base_url(request))[0]),
+        policy=policy,
+        allow=[webauthn.b64url(webauthn.credential_id(c)) for c in keys],
+        identified=user is not None,
+        ui=ui,
+    )
+
+
+async def passkey_login_page(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    outcome: login_outcomes.NeedLogin,
+    waiting: Waiting,
+    ui: Language,
+) -> str:
+    """The sign-in page of a flow that starts with the passkey (WebAuthnPasswordlessAuthenticator, no username
+    step): webauthn-authenticate.ftl with no user identified (a known user's passkeys, for a re-authentication), or
+    webauthn-error.ftl with the error and "Try again"."""
+    from doorkeep.web.login_pages import display, login_action, restart_link
+
+    tab, user = waiting.auth_session, waiting.user
+    target = login_action(request, realm, tab, client)
+    if outcome.error is not None:
+        return pages.error(display(realm), target, tab.form_token, ui.translate(outcome.error), ui=ui)
+    policy = webauthn_policy.policy(realm, webauthn_policy.PASSWORDLESS)
+    keys = [c for c in await tx.users.credentials(user.id) if c.type == webauthn.PASSWORDLESS_TYPE] if user else []
+    return pages.authenticate(
+        display(realm),
+        target,
+        tab.form_token,
+        policy,
+        challenge=tab.notes.get(WEBAUTHN_CHALLENGE_NOTE, ""),
+        rp_id=webauthn.rp_id(policy, host_and_origin(base_url(request))[0]),
+        credentials=[(webauthn.b64url(webauthn.credential_id(c)), "") for c in keys],
+        display_labels=False,
+        username=user.username if user else "",
+        restart=restart_link(request, realm, client, tab) if user else "",
+        ui=ui,
     )

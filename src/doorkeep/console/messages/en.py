@@ -35,6 +35,8 @@ MESSAGES: dict[str, str] = {
     "webauthn-error-auth-verification": "Passkey authentication result is invalid. {0}",
     "webauthn-error-register-verification": "Passkey registration result is invalid. {0}",
     "webauthn-error-user-not-found": "Unknown user authenticated by the Passkey.",
+    # login.html's passkeys (Keycloak 26.4's passkeys.ftl: conditional UI and its button)
+    "passkey-doAuthenticate": "Sign in with Passkey",
     "doTryAgain": "Try again",
     # try_another_way.html, select_authenticator.html (template.ftl, select-authenticator.ftl)
     "doTryAnotherWay": "Try Another Way",

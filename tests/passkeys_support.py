@@ -1,0 +1,59 @@
+"""Shared set-up of the login form's passkey tests (oauth/login_passkeys.py): realm ``test`` with ``app`` and
+``user1``, a passkey registered through the webauthn-register-passwordless required action with a software key
+(webauthn_port), and the realm's passkeys switch (``webAuthnPolicyPasswordlessPasskeysEnabled``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+from browser_flow import code_from, start, submit
+from flow_builder import ADMIN, admin
+from support import seed_login_realm
+from webauthn_port import SoftKey, page_options
+from wire_env import Env
+
+PASSKEYS = "webAuthnPolicyPasswordlessPasskeysEnabled"
+
+
+async def seed(env: Env, *, passkeys: bool = True) -> None:
+    await seed_login_realm(env.db, env.clock, events=True)
+    await admin(env, "PUT", ADMIN, {PASSKEYS: passkeys}, 204)
+
+
+async def user_id(env: Env, username: str = "user1", realm: str = "test") -> str:
+    [user] = (await admin(env, "GET", f"/admin/realms/{realm}/users?username={username}&exact=true", status=200)).json()
+    found: str = user["id"]
+    return found
+
+
+async def register_passkey(
+    env: Env, key: SoftKey, username: str = "user1", action: str = "webauthn-register-passwordless"
+) -> None:
+    """``username`` signs in with the password and registers ``key`` at the required action ``action``."""
+    await admin(env, "PUT", f"{ADMIN}/users/{await user_id(env, username)}", {"requiredActions": [action]}, 204)
+    page = await start(env.http, "test", "app")
+    options_page = await submit(env.http, page, username=username, password="password")
+    assert f"execution={action}" in options_page.text, options_page.text[:500]
+    created = key.create(page_options(options_page.text)["challenge"], label="my passkey")
+    code_from(await submit(env.http, options_page, **created))
+    env.http.cookies.clear()
+
+
+def passkey_options(html: str) -> dict[str, Any]:
+    """The login form's passkey options (passkeys.ftl's arguments)."""
+    return page_options(html)
+
+
+def autocomplete(html: str) -> str:
+    found = re.search(r'id="username"[^>]*autocomplete="([^"]*)"', html)
+    assert found, html[:800]
+    return found.group(1)
+
+
+async def login_page(env: Env, **params: str) -> httpx.Response:
+    page = await start(env.http, "test", "app", **params)
+    assert page.status_code == 200, page.text[:300]
+    return page
