@@ -54,6 +54,9 @@ class AuthRequest:
     # The credential types the browser flow's steps after the password validated so far (the AUTHN_CREDENTIALS
     # note, AuthenticatorUtil.addAuthCredential on ``context.success(type)``), which conditional-credential reads.
     used_credentials: tuple[str, ...] = ()
+    # The password form was answered with a passkey (UsernamePasswordForm handing the form to
+    # WebAuthnAuthenticator: ``context.success(webauthn-passwordless)``): the password does not count as used.
+    passkey_signed_in: bool = False
     end_after_actions: bool = False
     action_token: str | None = None
     # The part of ``kc_action`` after its ``:`` (the KC_ACTION_PARAMETER client note): delete_credential's id.

@@ -100,7 +100,8 @@ async def after(
     running = (plan.password if start == 0 else plan.gates[start - 1].group) if done else None
     index = start
     disabled = ctx.services.disabled_features
-    validated = flow_gates.used_credentials(ctx.request.used_credentials, passwordless=plan.passwordless)
+    passwordless = plan.passwordless or ctx.request.passkey_signed_in
+    validated = flow_gates.used_credentials(ctx.request.used_credentials, passwordless=passwordless)
     while (
         found := await flow_gates.next_gate(
             ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated

@@ -153,8 +153,9 @@ async def _signed_in(
         "user_verification_checked": checked,
         "public_key_credential_id": webauthn.b64url(webauthn.credential_id(asserted.credential)),
     }
-    ctx = dataclasses.replace(ctx, event_details={**ctx.event_details, **details})
-    page, ctx = await login_gates.after(ctx, _first_gate(ctx), remember_me=remember_me)
+    request = dataclasses.replace(ctx.request, passkey_signed_in=True)
+    ctx = dataclasses.replace(ctx, request=request, event_details={**ctx.event_details, **details})
+    page, ctx = await login_gates.after(ctx, _first_gate(ctx), remember_me=remember_me, used=KIND)
     if page is not None:
         return page
     return await login_completion.proceed(ctx, remember_me=remember_me)
