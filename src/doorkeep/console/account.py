@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.console.account_language import ENGLISH, Speech
 from doorkeep.errors import AdminError
 from doorkeep.model import UserSession
 from doorkeep.oauth import redirect_uris
@@ -98,13 +99,18 @@ class CredentialType:
     credentials: tuple[StoredCredential, ...]
 
 
-async def signing_in(tx: Tx, caller: ops.Caller) -> list[tuple[str, list[CredentialType]]]:
+async def signing_in(tx: Tx, caller: ops.Caller, speech: Speech = ENGLISH) -> list[tuple[str, list[CredentialType]]]:
     """Account security → Signing in (account-ui SigningIn.tsx): the Account REST's credential types, grouped
-    by category in their order, each type's texts in words."""
+    by category in their order, each type's texts in words (in ``speech``'s language)."""
+
+    def _text(key: str) -> str:
+        return speech.t(key) if key in CREDENTIAL_TEXTS else key
+
     groups: dict[str, list[CredentialType]] = {}
     for container in await account_resources.credentials(tx, caller, None, True):
         title = _text(str(container["displayName"]))
-        unlabelled = CREDENTIAL_TEXTS.get(str(container["type"]), title)  # Keycloak has no text for "otp"
+        kind = str(container["type"])
+        unlabelled = _text(kind) if kind in CREDENTIAL_TEXTS else title  # Keycloak has no text for "otp"
         rows = tuple(
             StoredCredential(
                 str(meta["credential"]["id"]),
@@ -124,10 +130,6 @@ async def signing_in(tx: Tx, caller: ops.Caller) -> list[tuple[str, list[Credent
         )
         groups.setdefault(_text(str(container["category"])), []).append(found)
     return list(groups.items())
-
-
-def _text(key: str) -> str:
-    return CREDENTIAL_TEXTS.get(key, key)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from doorkeep.console import account as view
+from doorkeep.console import account_language as lang
 from doorkeep.errors import AdminError
 from doorkeep.oauth import account_actions
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL, UPDATE_EMAIL
 from doorkeep.realms import required_actions as registered
 from doorkeep.sessions import revocation_triggers
 from doorkeep.users import account as ops
-from doorkeep.users import account_profile, offline_devices
+from doorkeep.users import account_profile, locale, offline_devices
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
 from doorkeep.web.console import signin
@@ -31,19 +32,41 @@ from doorkeep.web.console.signin import Spec
 from doorkeep.web.http import base_url, browser_path, client_ip, state
 
 if TYPE_CHECKING:
+    from doorkeep.model import User
     from doorkeep.store.tx import Tx
 
 T = TypeVar("T")
 DEVICES = "/account-security/device-activity"
 SIGNING_IN = "/account-security/signing-in"
+
+
+async def _speak(page: Page) -> lang.Speech:
+    """The page's language (``console.account_language``): the signed-in user's ``locale`` attribute, the
+    ``KEYCLOAK_LOCALE`` cookie, ``Accept-Language``, as the realm allows."""
+
+    async def user_of(tx: Tx) -> User | None:
+        found = await tx.users.get(str(page.claims.get("sub") or ""))
+        return found if found is not None and found.realm_id == page.realm.id else None
+
+    user = (
+        await handlers.unit_of_work(page.request, user_of, write=False)
+        if page.realm.internationalization_enabled
+        else None
+    )
+    headers = page.request.headers
+    return lang.speech(page.realm, user, page.request.cookies.get(locale.COOKIE), headers.get("accept-language", ""))
+
+
 CONSOLE = Console(
     Spec("account-console", "/realms/{realm}/account"),
     title="Account Console",
+    title_key="accountConsole",
+    speak=_speak,
     nav=[
-        NavItem("Personal info", "/"),
-        NavItem("Applications", "/applications"),
-        NavItem("Signing in", SIGNING_IN),
-        NavItem("Devices", DEVICES),
+        NavItem("Personal info", "/", "personalInfo"),
+        NavItem("Applications", "/applications", "applications"),
+        NavItem("Signing in", SIGNING_IN, "signingIn"),
+        NavItem("Devices", DEVICES, "deviceActivity"),
     ],
     actions_done={
         "UPDATE_PASSWORD": "Your password has been updated.",
@@ -61,6 +84,11 @@ class Refused(Exception):
         super().__init__(err.message)
         self.err = err
         self.text = NOT_ALLOWED if err.status == 403 else err.message
+
+
+def said(page: Page, refused: Refused) -> str:
+    """Why an operation was refused, in the page's language where the console says it in its own words."""
+    return page.speech.t("notAllowed") if refused.err.status == 403 else refused.text
 
 
 async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *, write: bool = False) -> T:
@@ -85,10 +113,23 @@ async def personal_info(page: Page) -> Response:
     try:
         profile = await as_user(page, _profile)
     except Refused as refused:
-        return page.error(refused.text, refused.err.status)
+        return page.error(said(page, refused), refused.err.status)
     back = await _referrer(page)
+    return _personal_info(page, profile, {}, back=back)
+
+
+def _personal_info(
+    page: Page, profile: dict[str, object], errors: dict[str, str], *, status: int = 200, back: object = None
+) -> Response:
+    """Personal info, with the locale field (account-ui's "Select a locale") while internationalization is on."""
     return page.render(
-        "console/account/personal_info.html", title="Personal info", profile=profile, errors={}, back=back
+        "console/account/personal_info.html",
+        title=page.speech.t("personalInfo"),
+        profile=profile,
+        errors=errors,
+        locales=lang.choices(page.realm),
+        status=status,
+        back=back,
     )
 
 
@@ -112,30 +153,47 @@ async def _profile(tx: Tx, caller: ops.Caller) -> dict[str, object]:
     enabled = DELETE_ACCOUNT in registered.applicable(caller.realm)
     deletable = enabled and await account_actions.may_delete_account(tx, caller.realm, caller.user)
     profile = ops.profile(caller, with_metadata=False)
+    shown = (profile.get("attributes") or {}).get(locale.ATTRIBUTE) or [""]
     update_email = account_profile.update_email_offered(caller.realm) and editable
-    more = {"delete_allowed": deletable, "update_email": update_email}
+    more = {"delete_allowed": deletable, "update_email": update_email, "locale": shown[0]}
     return {**profile, "editable": editable, "read_only": read_only, **more}
 
 
 @CONSOLE.action("/", json=rest.account)
 async def save_personal_info(page: Page) -> Response:
-    """The form's editable fields (a read-only one is not sent, so it keeps its value), as the REST POST."""
+    """The form's editable fields (a read-only one is not sent, so it keeps its value), as the REST POST. The
+    locale field, when sent, must be one of its options (the realm's supported locales); the update then
+    carries the profile's attributes with ``locale`` set, as the account UI sends its representation."""
     read_only = account_profile.read_only(page.realm)
-    body = {k: (page.form.get(k) or "").strip() for k in account_profile.ATTRIBUTES if not read_only[k]}
+    body: dict[str, object] = {
+        k: (page.form.get(k) or "").strip() for k in account_profile.ATTRIBUTES if not read_only[k]
+    }
+    chosen = page.form.get("locale") if lang.choices(page.realm) else None
+    if chosen is not None and not lang.offered(page.realm, chosen.strip()):
+        profile = await as_user(page, _profile)
+        errors = {"locale": page.speech.t("unsupportedLocale")}
+        return _personal_info(page, {**profile, **body}, errors, status=400)
+    fixed = state(page.request).services.read_only.user
+
+    async def save(tx: Tx, caller: ops.Caller) -> None:
+        sent = dict(body)
+        if chosen is not None:
+            shown = ops.profile(caller, with_metadata=False).get("attributes") or {}
+            sent["attributes"] = lang.with_locale(shown, chosen.strip())
+        await ops.update_profile(tx, caller, sent, fixed)
+
     try:
-        fixed = state(page.request).services.read_only.user
-        await as_user(page, lambda tx, caller: ops.update_profile(tx, caller, body, fixed), write=True)
+        await as_user(page, save, write=True)
     except Refused as refused:
         profile = await as_user(page, _profile)
-        errors = view.field_errors(refused.err) if refused.err.status != 403 else {"": refused.text}
-        return page.render(
-            "console/account/personal_info.html",
-            title="Personal info",
-            status=400,
-            profile={**profile, **body},
-            errors=errors,
-        )
-    return page.redirect("/", flash="Your account has been updated.")
+        errors = view.field_errors(refused.err) if refused.err.status != 403 else {"": said(page, refused)}
+        return _personal_info(page, {**profile, **body}, errors, status=400)
+    speech = page.speech
+    if chosen is not None:  # the message in the language the console speaks from now on
+        headers = page.request.headers
+        cookie = page.request.cookies.get(locale.COOKIE)
+        speech = lang.speech_of(page.realm, chosen.strip() or None, cookie, headers.get("accept-language", ""))
+    return page.redirect("/", flash=speech.t("accountUpdatedMessage"))
 
 
 @CONSOLE.action("/delete-account")
@@ -157,20 +215,20 @@ async def applications(page: Page) -> Response:
     try:
         apps = await as_user(page, view.applications)
     except Refused as refused:
-        return page.error(refused.text, refused.err.status)
-    return page.render("console/account/applications.html", title="Applications", apps=apps)
+        return page.error(said(page, refused), refused.err.status)
+    return page.render("console/account/applications.html", title=page.speech.t("applications"), apps=apps)
 
 
 @CONSOLE.page("/applications/{client_id}/remove")
 async def confirm_remove(page: Page) -> Response:
     client_id = page.request.path_params["client_id"]
+    t = page.speech.t
     return page.confirm(
-        title="Remove access",
-        button="Remove access",
+        title=t("removeAccess"),
+        button=t("removeAccess"),
         cancel="/applications",
         action=f"/applications/{client_id}/remove",
-        question=f"Remove the access of {client_id}? It will have to ask you again, and its "
-        "offline tokens stop working at once.",
+        question=t("removeAccessQuestion", client_id),
     )
 
 
@@ -180,17 +238,18 @@ async def remove(page: Page) -> Response:
     try:
         await as_user(page, lambda tx, caller: ops.revoke_consent(tx, caller, client_id), write=True)
     except Refused as refused:
-        return page.redirect("/applications", flash=refused.text, kind="error")
-    return page.redirect("/applications", flash=f"Access of {client_id} removed.")
+        return page.redirect("/applications", flash=said(page, refused), kind="error")
+    return page.redirect("/applications", flash=page.speech.t("accessRemoved", client_id))
 
 
 @CONSOLE.page(SIGNING_IN)
 async def signing_in(page: Page) -> Response:
     try:
-        categories = await as_user(page, view.signing_in)
+        categories = await as_user(page, lambda tx, caller: view.signing_in(tx, caller, page.speech))
     except Refused as refused:
-        return page.error(refused.text, refused.err.status)
-    return page.render("console/account/signing_in.html", title="Signing in", path=SIGNING_IN, categories=categories)
+        return page.error(said(page, refused), refused.err.status)
+    title = page.speech.t("signingIn")
+    return page.render("console/account/signing_in.html", title=title, path=SIGNING_IN, categories=categories)
 
 
 @CONSOLE.action(SIGNING_IN + "/action")
@@ -200,7 +259,7 @@ async def start_action(page: Page) -> Response:
     carries the console's CSRF token, so no other site can start an action in the user's name."""
     action = page.form.get("action") or ""
     if action not in view.CREDENTIAL_ACTIONS and not await _removable(page, action):
-        return page.redirect(SIGNING_IN, flash="There is no such action.", kind="error")
+        return page.redirect(SIGNING_IN, flash=page.speech.t("noSuchAction"), kind="error")
     return await signin.start(page.request, page.realm, CONSOLE.spec, page.url(SIGNING_IN), kc_action=action)
 
 
@@ -228,21 +287,20 @@ async def devices(page: Page) -> Response:
     try:
         found = await as_user(page, both)
     except Refused as refused:
-        return page.error(refused.text, refused.err.status)
-    return page.render("console/account/devices.html", title="Devices", devices_path=DEVICES, found=found)
+        return page.error(said(page, refused), refused.err.status)
+    return page.render(
+        "console/account/devices.html", title=page.speech.t("deviceActivity"), devices_path=DEVICES, found=found
+    )
 
 
 @CONSOLE.page(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
 async def confirm_sign_out(page: Page) -> Response:
     kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
-    question = (
-        "Revoke this offline session? The applications holding its offline tokens lose access."
-        if kind == "offline"
-        else "Sign out this session?"
-    )
+    t = page.speech.t
+    question = t("revokeOfflineQuestion") if kind == "offline" else t("signOutWarning")
     return page.confirm(
-        title="Sign out",
-        button="Sign out",
+        title=t("signOut"),
+        button=t("signOut"),
         cancel=DEVICES,
         question=question,
         action=f"{DEVICES}/{kind}/{session_id}/sign-out",
@@ -257,17 +315,17 @@ async def sign_out_session(page: Page) -> Response:
             page, lambda tx, c: view.sign_out_session(tx, c, session_id, kind == "offline"), write=True
         )
     except Refused as refused:
-        return page.redirect(DEVICES, flash=refused.text, kind="error")
+        return page.redirect(DEVICES, flash=said(page, refused), kind="error")
     if not done:
-        return page.redirect(DEVICES, flash="That session has already ended.", kind="error")
-    return page.redirect(DEVICES, flash="Signed out." if kind != "offline" else "Offline session revoked.")
+        return page.redirect(DEVICES, flash=page.speech.t("sessionEnded"), kind="error")
+    return page.redirect(DEVICES, flash=page.speech.t("signedOut" if kind != "offline" else "offlineRevoked"))
 
 
 @CONSOLE.page(DEVICES + "/sign-out-others")
 async def confirm_sign_out_others(page: Page) -> Response:
     return page.confirm(
-        title="Sign out everywhere else",
-        button="Sign out everywhere else",
+        title=page.speech.t("signOutEverywhereElse"),
+        button=page.speech.t("signOutEverywhereElse"),
         cancel=DEVICES,
         action=f"{DEVICES}/sign-out-others",
         question=_sign_out_others_question(page),
@@ -278,12 +336,7 @@ def _sign_out_others_question(page: Page) -> str:
     """What "sign out everywhere else" ends: the realm's ``account-logout`` policy (by default offline access
     too, as Keycloak 26.5's account console does)."""
     ends = revocation_triggers.realm_value(revocation_triggers.ACCOUNT_LOGOUT, page.realm.attributes)
-    if ends.offline:
-        return "Sign out every other session, offline access of applications included? This one stays signed in."
-    return (
-        "Sign out every other browser session? This one stays signed in; "
-        "offline access of applications is kept (remove it under Applications)."
-    )
+    return page.speech.t("signOutOthersOfflineQuestion" if ends.offline else "signOutOthersQuestion")
 
 
 @CONSOLE.action(DEVICES + "/sign-out-others")
@@ -291,18 +344,19 @@ async def sign_out_others(page: Page) -> Response:
     try:
         await as_user(page, lambda tx, caller: ops.logout_sessions(tx, caller, include_current=False), write=True)
     except Refused as refused:
-        return page.redirect(DEVICES, flash=refused.text, kind="error")
-    return page.redirect(DEVICES, flash="Signed out of every other session.")
+        return page.redirect(DEVICES, flash=said(page, refused), kind="error")
+    return page.redirect(DEVICES, flash=page.speech.t("signedOutOthers"))
 
 
 @CONSOLE.page(DEVICES + "/offline/{session_id:str}/keep-only")
 async def confirm_keep_only(page: Page) -> Response:
     session_id = page.request.path_params["session_id"]
+    t = page.speech.t
     return page.confirm(
-        title="Remove all other devices",
-        button="Remove all other devices",
+        title=t("removeOtherDevices"),
+        button=t("removeOtherDevices"),
         cancel=DEVICES,
-        question="Revoke every other offline session? The applications on those devices lose offline access.",
+        question=t("keepOnlyQuestion"),
         action=f"{DEVICES}/offline/{session_id}/keep-only",
     )
 
@@ -313,8 +367,8 @@ async def keep_only(page: Page) -> Response:
     try:
         ended = await as_user(page, lambda tx, c: offline_devices.remove_other_devices(tx, c, keep), write=True)
     except Refused as refused:
-        return page.redirect(DEVICES, flash=refused.text, kind="error")
-    return page.redirect(DEVICES, flash=f"Revoked {ended} other offline session(s).")
+        return page.redirect(DEVICES, flash=said(page, refused), kind="error")
+    return page.redirect(DEVICES, flash=page.speech.t("revokedOthers", ended))
 
 
 async def _to_console(request: Request) -> Response:

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from doorkeep.console.account_language import ENGLISH, Speech
 from doorkeep.console.templating import render
 from doorkeep.errors import OAuthError
 from doorkeep.model import Realm
@@ -47,6 +48,7 @@ CSRF_REFUSED = "This form has expired or did not come from this page. Reload the
 class NavItem:
     label: str
     path: str  # relative to the console's base: "/" or "/applications"
+    key: str = ""  # the label's message key, for a console that speaks the user's language
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Page:
     form: Form = field(default_factory=lambda: Form([]))
     flash: dict[str, str] | None = None
     new_flash: dict[str, str] | None = None
+    speech: Speech = ENGLISH  # the page's language (the console's ``speak``; English without one)
 
     @property
     def base(self) -> str:
@@ -88,11 +91,17 @@ class Page:
         """Render ``template`` (which extends ``console/layout.html``) inside the console's layout."""
         claims = self.claims
         user = str(claims.get("preferred_username") or claims.get("name") or "")
-        nav = [(item, self.url(item.path), self._current(item)) for item in self.console.nav]
+        t = self.speech.t
+        nav = [
+            (t(item.key) if item.key else item.label, self.url(item.path), self._current(item))
+            for item in self.console.nav
+        ]
         body = render(
             template,
             title=title,
-            console_title=self.console.title,
+            console_title=t(self.console.title_key) if self.console.title_key else self.console.title,
+            t=t,
+            lang=self.speech.tag,
             realm_display=display(self.realm),
             user=user,
             nav=nav,
@@ -138,20 +147,30 @@ class Page:
         )
 
     def error(self, message: str, status: int = 400) -> Response:
-        return self.render("console/error.html", title="Error", message=message, status=status)
+        return self.render("console/error.html", title=self.speech.t("error"), message=message, status=status)
 
 
 Handler = Callable[[Page], Awaitable[Response]]
+Speak = Callable[[Page], Awaitable[Speech]]
 
 
 class Console:
     """One console: its OIDC client, its base path, its navigation, and its declared pages."""
 
     def __init__(
-        self, spec: Spec, *, title: str, nav: Sequence[NavItem], actions_done: Mapping[str, str] | None = None
+        self,
+        spec: Spec,
+        *,
+        title: str,
+        nav: Sequence[NavItem],
+        actions_done: Mapping[str, str] | None = None,
+        title_key: str = "",
+        speak: Speak | None = None,
     ) -> None:
         self.spec = spec
         self.title = title
+        self.title_key = title_key  # the title's message key when the console speaks the user's language
+        self.speak = speak  # the page's language, found once the user is signed in
         self.nav = tuple(nav)
         self.actions_done = dict(actions_done or {})  # kc_action: the flash once the login says ``success``
         self._routes: list[Route] = [Route(f"{spec.base}/callback", self._callback, methods=["GET"])]
@@ -202,6 +221,8 @@ class Console:
                     return RedirectResponse(self.spec.browser(request, realm.name) + "/", 303)
                 return await signin.start(request, realm, self.spec, _return_to(request))
             page = Page(request, realm, self, session)
+            if self.speak is not None:
+                page.speech = await self.speak(page)
             if post:
                 refused = await _check_csrf(request, page)
                 if refused is not None:
