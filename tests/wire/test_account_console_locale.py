@@ -175,3 +175,13 @@ async def test_the_consoles_sign_in_passes_the_language_on_to_its_login(realm: E
     assert (query["kc_locale"], query["ui_locales"]) == ("de", "de en")
     login = await realm.http.get(start.headers["location"])
     assert '<html lang="de"' in login.text or 'lang="de"' in login.text
+
+
+async def test_profile_errors_are_shown_in_german(realm: Env) -> None:
+    await update_user(realm.db, "test", "user1", attributes={"locale": ["de"]})
+    page = await sign_in(realm.http, f"{ACCOUNT}/")
+    fields = {"username": "user1", "email": "not-an-address", "firstName": "First", "lastName": ""}
+    refused = await act(realm.http, page, f"{ACCOUNT}/", **fields, locale="de")
+    assert refused.status_code == 400 and html_lang(refused) == "de"
+    assert '<p class="field-error" id="email-error">Ungültige E-Mail.</p>' in refused.text
+    assert "Bitte geben Sie &#39;Nachname&#39; an." in refused.text

@@ -36,6 +36,17 @@ EN: dict[str, str] = {
     "accountUpdatedMessage": "Your account has been updated.",
     "unsupportedLocale": "This language is not offered here.",  # Doorkeep's
     "notAllowed": "You are not allowed to do this: your account lacks the role it needs.",  # Doorkeep's
+    # profile errors (account-ui's messages; {0} the attribute's display name)
+    "error-invalid-email": "Invalid email address.",
+    "error-invalid-length": "Attribute {0} must have a length between {1} and {2}.",
+    "error-invalid-length-too-long": "Attribute {0} must have a maximum length of {2}.",
+    "error-person-name-invalid-character": "{0} contains invalid character.",
+    "error-username-invalid-character": "{0} contains invalid character.",
+    "emailExistsMessage": "Email already exists.",
+    "error-user-attribute-required": "Please specify attribute {0}.",
+    "missingEmailMessage": "Please specify email.",
+    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
+    "usernameExistsMessage": "Username already exists.",
     # Applications
     "noApplications": "No application has access to your account.",  # Doorkeep's
     "offlineAccess": "Offline access",
@@ -144,6 +155,18 @@ DE: dict[str, str] = {
     "accountUpdatedMessage": "Ihr Benutzerkonto wurde aktualisiert.",
     "unsupportedLocale": "Diese Sprache wird hier nicht angeboten.",  # Doorkeep's
     "notAllowed": "Das ist Ihnen nicht erlaubt: Ihrem Konto fehlt die nötige Rolle.",  # Doorkeep's
+    "error-invalid-email": "Ungültige E-Mail.",
+    "error-invalid-length": "'{0}' muss eine Länge zwischen {1} und {2} haben.",
+    "error-invalid-length-too-long": "'{0}' darf maximal eine Länge von nur {2} haben.",
+    "error-person-name-invalid-character": "'{0}' enthält ungültige Zeichen.",
+    "error-username-invalid-character": "'{0}' enthält ungültige Zeichen.",
+    "emailExistsMessage": "E-Mail existiert bereits.",  # the login theme's German
+    "error-user-attribute-required": "Bitte geben Sie '{0}' an.",
+    "missingEmailMessage": "'{0}': Bitte geben Sie eine E-Mail-Adresse ein.",
+    "readOnlyUsernameMessage": (  # the login theme's German
+        "Sie können Ihren Benutzernamen nicht ändern, da er schreibgeschützt ist."
+    ),
+    "usernameExistsMessage": "Benutzername existiert bereits.",  # the login theme's German
     "noApplications": "Keine Anwendung hat Zugriff auf Ihr Konto.",  # Doorkeep's
     "offlineAccess": "Offline-Zugriff",
     "inUse": "In Benutzung",

@@ -1,14 +1,14 @@
 """The Account Console at ``/realms/{realm}/account/`` (Keycloak's ``account-console`` client): personal
-info, applications (with Remove access), signing in (credentials), devices and sessions. Thin handlers: each
-calls one function of ``console.account`` or ``users.account`` with the signed-in user's token, then renders
-or redirects. Updating or setting up a credential is a new sign-in with ``kc_action``, as Keycloak's account
-console does it (SigningIn.tsx: ``login({action})``); the login comes back to Signing in.
+info, applications (with Remove access), signing in (credentials); devices and sessions are
+``account_sessions``. Thin handlers: each calls one function of ``console.account`` or ``users.account``
+with the signed-in user's token, then renders or redirects. Updating or setting up a credential is a new
+sign-in with ``kc_action``, as Keycloak's account console does it (SigningIn.tsx: ``login({action})``); the
+login comes back to Signing in. Every page speaks the user's language (``console.account_language``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,96 +16,21 @@ from starlette.routing import Route
 
 from doorkeep.console import account as view
 from doorkeep.console import account_language as lang
-from doorkeep.errors import AdminError
 from doorkeep.oauth import account_actions
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL, UPDATE_EMAIL
 from doorkeep.realms import required_actions as registered
-from doorkeep.sessions import revocation_triggers
 from doorkeep.users import account as ops
-from doorkeep.users import account_profile, locale, offline_devices
+from doorkeep.users import account_profile, locale
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
-from doorkeep.web.console import signin
-from doorkeep.web.console.base import Console, NavItem, Page
+from doorkeep.web.console import account_sessions, signin
+from doorkeep.web.console.account_base import CONSOLE, SIGNING_IN, Refused, as_user, said
+from doorkeep.web.console.base import Page
 from doorkeep.web.console.negotiate import negotiate
-from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import base_url, browser_path, client_ip, state
+from doorkeep.web.http import base_url, browser_path, state
 
 if TYPE_CHECKING:
-    from doorkeep.model import User
     from doorkeep.store.tx import Tx
-
-T = TypeVar("T")
-DEVICES = "/account-security/device-activity"
-SIGNING_IN = "/account-security/signing-in"
-
-
-async def _speak(page: Page) -> lang.Speech:
-    """The page's language (``console.account_language``): the signed-in user's ``locale`` attribute, the
-    ``KEYCLOAK_LOCALE`` cookie, ``Accept-Language``, as the realm allows."""
-
-    async def user_of(tx: Tx) -> User | None:
-        found = await tx.users.get(str(page.claims.get("sub") or ""))
-        return found if found is not None and found.realm_id == page.realm.id else None
-
-    user = (
-        await handlers.unit_of_work(page.request, user_of, write=False)
-        if page.realm.internationalization_enabled
-        else None
-    )
-    headers = page.request.headers
-    return lang.speech(page.realm, user, page.request.cookies.get(locale.COOKIE), headers.get("accept-language", ""))
-
-
-CONSOLE = Console(
-    Spec("account-console", "/realms/{realm}/account"),
-    title="Account Console",
-    title_key="accountConsole",
-    speak=_speak,
-    nav=[
-        NavItem("Personal info", "/", "personalInfo"),
-        NavItem("Applications", "/applications", "applications"),
-        NavItem("Signing in", SIGNING_IN, "signingIn"),
-        NavItem("Devices", DEVICES, "deviceActivity"),
-    ],
-    actions_done={
-        "UPDATE_PASSWORD": "Your password has been updated.",
-        "CONFIGURE_TOTP": "Your authenticator application has been set up.",
-        "delete_credential": "The credential has been removed.",
-    },
-)
-NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."
-
-
-class Refused(Exception):
-    """An account operation refused; ``text`` says why in words."""
-
-    def __init__(self, err: AdminError) -> None:
-        super().__init__(err.message)
-        self.err = err
-        self.text = NOT_ALLOWED if err.status == 403 else err.message
-
-
-def said(page: Page, refused: Refused) -> str:
-    """Why an operation was refused, in the page's language where the console says it in its own words."""
-    return page.speech.t("notAllowed") if refused.err.status == 403 else refused.text
-
-
-async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *, write: bool = False) -> T:
-    """Run ``work`` as the signed-in user (the Account REST's own authentication of the console's token)."""
-    services = state(page.request).services
-
-    async def run(tx: Tx) -> T:
-        caller = await ops.authenticate(
-            tx, services, page.realm.name, base_url(page.request), page.access_token, client_ip(page.request)
-        )
-        ops.refuse_service_account(caller)
-        return await work(tx, caller)
-
-    try:
-        return await handlers.unit_of_work(page.request, run, write=write)
-    except AdminError as err:
-        raise Refused(err) from None
 
 
 @CONSOLE.page("/", json=rest.account)
@@ -186,7 +111,7 @@ async def save_personal_info(page: Page) -> Response:
         await as_user(page, save, write=True)
     except Refused as refused:
         profile = await as_user(page, _profile)
-        errors = view.field_errors(refused.err) if refused.err.status != 403 else {"": said(page, refused)}
+        errors = view.field_errors(refused.err, page.speech) if refused.err.status != 403 else {"": said(page, refused)}
         return _personal_info(page, {**profile, **body}, errors, status=400)
     speech = page.speech
     if chosen is not None:  # the message in the language the console speaks from now on
@@ -275,102 +200,6 @@ async def _removable(page: Page, action: str) -> bool:
     return any(c.id == credential_id for _, types in categories for t in types if t.removable for c in t.credentials)
 
 
-@CONSOLE.page(DEVICES)
-async def devices(page: Page) -> Response:
-    async def both(tx: Tx, caller: ops.Caller) -> dict[str, object]:
-        return {
-            "online": await view.sessions_of(tx, caller, False),
-            "offline": await view.sessions_of(tx, caller, True),
-            "current": caller.session_id,
-        }
-
-    try:
-        found = await as_user(page, both)
-    except Refused as refused:
-        return page.error(said(page, refused), refused.err.status)
-    return page.render(
-        "console/account/devices.html", title=page.speech.t("deviceActivity"), devices_path=DEVICES, found=found
-    )
-
-
-@CONSOLE.page(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
-async def confirm_sign_out(page: Page) -> Response:
-    kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
-    t = page.speech.t
-    question = t("revokeOfflineQuestion") if kind == "offline" else t("signOutWarning")
-    return page.confirm(
-        title=t("signOut"),
-        button=t("signOut"),
-        cancel=DEVICES,
-        question=question,
-        action=f"{DEVICES}/{kind}/{session_id}/sign-out",
-    )
-
-
-@CONSOLE.action(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
-async def sign_out_session(page: Page) -> Response:
-    kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
-    try:
-        done = await as_user(
-            page, lambda tx, c: view.sign_out_session(tx, c, session_id, kind == "offline"), write=True
-        )
-    except Refused as refused:
-        return page.redirect(DEVICES, flash=said(page, refused), kind="error")
-    if not done:
-        return page.redirect(DEVICES, flash=page.speech.t("sessionEnded"), kind="error")
-    return page.redirect(DEVICES, flash=page.speech.t("signedOut" if kind != "offline" else "offlineRevoked"))
-
-
-@CONSOLE.page(DEVICES + "/sign-out-others")
-async def confirm_sign_out_others(page: Page) -> Response:
-    return page.confirm(
-        title=page.speech.t("signOutEverywhereElse"),
-        button=page.speech.t("signOutEverywhereElse"),
-        cancel=DEVICES,
-        action=f"{DEVICES}/sign-out-others",
-        question=_sign_out_others_question(page),
-    )
-
-
-def _sign_out_others_question(page: Page) -> str:
-    """What "sign out everywhere else" ends: the realm's ``account-logout`` policy (by default offline access
-    too, as Keycloak 26.5's account console does)."""
-    ends = revocation_triggers.realm_value(revocation_triggers.ACCOUNT_LOGOUT, page.realm.attributes)
-    return page.speech.t("signOutOthersOfflineQuestion" if ends.offline else "signOutOthersQuestion")
-
-
-@CONSOLE.action(DEVICES + "/sign-out-others")
-async def sign_out_others(page: Page) -> Response:
-    try:
-        await as_user(page, lambda tx, caller: ops.logout_sessions(tx, caller, include_current=False), write=True)
-    except Refused as refused:
-        return page.redirect(DEVICES, flash=said(page, refused), kind="error")
-    return page.redirect(DEVICES, flash=page.speech.t("signedOutOthers"))
-
-
-@CONSOLE.page(DEVICES + "/offline/{session_id:str}/keep-only")
-async def confirm_keep_only(page: Page) -> Response:
-    session_id = page.request.path_params["session_id"]
-    t = page.speech.t
-    return page.confirm(
-        title=t("removeOtherDevices"),
-        button=t("removeOtherDevices"),
-        cancel=DEVICES,
-        question=t("keepOnlyQuestion"),
-        action=f"{DEVICES}/offline/{session_id}/keep-only",
-    )
-
-
-@CONSOLE.action(DEVICES + "/offline/{session_id:str}/keep-only")
-async def keep_only(page: Page) -> Response:
-    keep = page.request.path_params["session_id"]
-    try:
-        ended = await as_user(page, lambda tx, c: offline_devices.remove_other_devices(tx, c, keep), write=True)
-    except Refused as refused:
-        return page.redirect(DEVICES, flash=said(page, refused), kind="error")
-    return page.redirect(DEVICES, flash=page.speech.t("revokedOthers", ended))
-
-
 async def _to_console(request: Request) -> Response:
     """To the console's page, keeping the query (keycloak-js ``accountManagement()`` sends ``referrer`` and
     ``referrer_uri``; ``scope`` asks the sign-in for more scopes)."""
@@ -379,6 +208,7 @@ async def _to_console(request: Request) -> Response:
     return RedirectResponse(target + (f"?{query}" if query else ""), 302)
 
 
+_REGISTERED = (account_sessions,)  # importing it registers the Device activity pages on CONSOLE
 ROUTES: list[Route] = [
     Route("/realms/{realm}/account", negotiate(_to_console, rest.account), methods=["GET"]),
     *CONSOLE.routes(),
