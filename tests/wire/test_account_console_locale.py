@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from browser_flow import form_action, form_fields
 from console_support import HTML, ORIGIN, act, csrf, sign_in
 from recovery_flow import RECOVERY, seed, two_factor_flow
 from support import seed_user, update_realm, update_user
@@ -185,3 +186,20 @@ async def test_profile_errors_are_shown_in_german(realm: Env) -> None:
     assert refused.status_code == 400 and html_lang(refused) == "de"
     assert '<p class="field-error" id="email-error">Ungültige E-Mail.</p>' in refused.text
     assert "Bitte geben Sie &#39;Nachname&#39; an." in refused.text
+
+
+async def test_an_application_initiated_action_comes_back_with_a_german_message(realm: Env) -> None:
+    await update_user(realm.db, "test", "user1", attributes={"locale": ["de"]})
+    page = await sign_in(realm.http, SIGNING_IN)
+    started = await act(realm.http, page, f"{SIGNING_IN}/action", action="UPDATE_PASSWORD")
+    form = await realm.http.get(started.headers["location"])
+    new = {"password-new": "N3w-pass!", "password-confirm": "N3w-pass!"}
+    done = await realm.http.post(form_action(form.text), data={**form_fields(form.text), **new})
+    callback = await realm.http.get(done.headers["location"])
+    assert callback.status_code == 302
+    shown = await realm.http.get(SIGNING_IN, headers=HTML)
+    assert 'role="status">Ihr Passwort wurde aktualisiert.</div>' in shown.text
+    unknown = await act(realm.http, shown, f"{SIGNING_IN}/action", action="nothing")
+    assert unknown.status_code == 303
+    refused = await realm.http.get(SIGNING_IN, headers=HTML)
+    assert "Diese Aktion gibt es nicht." in refused.text

@@ -20,6 +20,10 @@ EN: dict[str, str] = {
     "error": "Error",  # Doorkeep's
     "backToStart": "Back to the start page",  # Doorkeep's
     "cancel": "Cancel",
+    "actionFailed": "The sign-in server could not carry out this action.",  # Doorkeep's
+    "passwordUpdated": "Your password has been updated.",  # Doorkeep's
+    "totpSetUp": "Your authenticator application has been set up.",  # Doorkeep's
+    "credentialRemoved": "The credential has been removed.",  # Doorkeep's
     # Personal info
     "backTo": "Back to {0}",
     "username": "Username",
@@ -137,6 +141,10 @@ DE: dict[str, str] = {
     "error": "Fehler",  # Doorkeep's
     "backToStart": "Zurück zur Startseite",  # Doorkeep's
     "cancel": "Abbrechen",
+    "actionFailed": "Der Anmeldeserver konnte diese Aktion nicht ausführen.",  # Doorkeep's
+    "passwordUpdated": "Ihr Passwort wurde aktualisiert.",  # Doorkeep's
+    "totpSetUp": "Ihre Authenticator-Anwendung wurde eingerichtet.",  # Doorkeep's
+    "credentialRemoved": "Die Anmeldedaten wurden entfernt.",  # Doorkeep's
     "backTo": "Zurück zu {0}",
     "username": "Benutzername",
     "email": "E-Mail",

@@ -53,9 +53,9 @@ CONSOLE = Console(
         NavItem("Devices", DEVICES, "deviceActivity"),
     ],
     actions_done={
-        "UPDATE_PASSWORD": "Your password has been updated.",
-        "CONFIGURE_TOTP": "Your authenticator application has been set up.",
-        "delete_credential": "The credential has been removed.",
+        "UPDATE_PASSWORD": "passwordUpdated",
+        "CONFIGURE_TOTP": "totpSetUp",
+        "delete_credential": "credentialRemoved",
     },
 )
 NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."

@@ -40,7 +40,7 @@ CSP = (
 )
 STATIC = "/resources/console"
 FLASH_TTL = 120
-ACTION_FAILED = "The sign-in server could not carry out this action."
+ACTION_FAILED = ENGLISH.t("actionFailed")  # "The sign-in server could not carry out this action."
 CSRF_REFUSED = "This form has expired or did not come from this page. Reload the page and try again."
 
 
@@ -261,18 +261,21 @@ class Console:
         target = return_to if return_to.startswith(base + "/") else base + "/"
         response = RedirectResponse(target, 302)
         await signin.save(request, response, realm, self.spec, session)
-        flash = self._action_flash(request.query_params.get("kc_action"), request.query_params.get("kc_action_status"))
+        speech = ENGLISH if self.speak is None else await self.speak(Page(request, realm, self, session))
+        params = request.query_params
+        flash = self._action_flash(params.get("kc_action"), params.get("kc_action_status"), speech)
         if flash is not None:
             await self._write_flash(request, realm, response, flash)
         return response
 
-    def _action_flash(self, action: str | None, status: str | None) -> dict[str, str] | None:
+    def _action_flash(self, action: str | None, status: str | None, speech: Speech) -> dict[str, str] | None:
         """What a sign-in that ran an application-initiated action says on the page it returns to: the
-        action's own text on ``success``, nothing when the user cancelled, an error when the server refused."""
+        action's own text on ``success``, nothing when the user cancelled, an error when the server refused;
+        in the console's language (an ``actions_done`` value may be a message key)."""
         if status == "success" and action in self.actions_done:
-            return {"kind": "success", "text": self.actions_done[action]}
+            return {"kind": "success", "text": speech.t(self.actions_done[action])}
         if status == "error":
-            return {"kind": "error", "text": ACTION_FAILED}
+            return {"kind": "error", "text": speech.t("actionFailed")}
         return None
 
     async def _write_flash(self, request: Request, realm: Realm, response: Response, flash: dict[str, str]) -> None:
