@@ -159,7 +159,7 @@ async def test_the_form_needs_the_csrf_token_and_this_origin(realm: Env) -> None
     page = await sign_in(realm.http, f"{ACCOUNT}/")
     fields = {"username": "user1", "email": "user1@localhost", "firstName": "First", "lastName": "Last"}
     forged = await realm.http.post(f"{ACCOUNT}/", data={"csrf_token": "x", **fields, "locale": "de"}, headers=ORIGIN)
-    assert forged.status_code == 403
+    assert forged.status_code == 403 and "Reload the page and try again." in forged.text
     elsewhere = await realm.http.post(
         f"{ACCOUNT}/",
         data={"csrf_token": csrf(page), **fields, "locale": "de"},
@@ -167,6 +167,10 @@ async def test_the_form_needs_the_csrf_token_and_this_origin(realm: Env) -> None
     )
     assert elsewhere.status_code == 403
     assert "locale" not in await attributes(realm, "user1")
+    await update_user(realm.db, "test", "user1", attributes={"locale": ["de"]})
+    german = await realm.http.post(f"{ACCOUNT}/", data={"csrf_token": "x", **fields, "locale": "en"}, headers=ORIGIN)
+    assert german.status_code == 403 and "Laden Sie die Seite neu" in german.text
+    assert (await attributes(realm, "user1"))["locale"] == ["de"]
 
 
 async def test_the_consoles_sign_in_passes_the_language_on_to_its_login(realm: Env) -> None:

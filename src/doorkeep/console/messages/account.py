@@ -21,6 +21,9 @@ EN: dict[str, str] = {
     "backToStart": "Back to the start page",  # Doorkeep's
     "cancel": "Cancel",
     "actionFailed": "The sign-in server could not carry out this action.",  # Doorkeep's
+    "csrfRefused": (  # Doorkeep's
+        "This form has expired or did not come from this page. Reload the page and try again."
+    ),
     "passwordUpdated": "Your password has been updated.",  # Doorkeep's
     "totpSetUp": "Your authenticator application has been set up.",  # Doorkeep's
     "credentialRemoved": "The credential has been removed.",  # Doorkeep's
@@ -142,6 +145,10 @@ DE: dict[str, str] = {
     "backToStart": "Zurück zur Startseite",  # Doorkeep's
     "cancel": "Abbrechen",
     "actionFailed": "Der Anmeldeserver konnte diese Aktion nicht ausführen.",  # Doorkeep's
+    "csrfRefused": (  # Doorkeep's
+        "Dieses Formular ist abgelaufen oder stammt nicht von dieser Seite. Laden Sie die Seite neu und versuchen "
+        "Sie es erneut."
+    ),
     "passwordUpdated": "Ihr Passwort wurde aktualisiert.",  # Doorkeep's
     "totpSetUp": "Ihre Authenticator-Anwendung wurde eingerichtet.",  # Doorkeep's
     "credentialRemoved": "Die Anmeldedaten wurden entfernt.",  # Doorkeep's

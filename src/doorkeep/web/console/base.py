@@ -40,8 +40,6 @@ CSP = (
 )
 STATIC = "/resources/console"
 FLASH_TTL = 120
-ACTION_FAILED = ENGLISH.t("actionFailed")  # "The sign-in server could not carry out this action."
-CSRF_REFUSED = "This form has expired or did not come from this page. Reload the page and try again."
 
 
 @dataclass(frozen=True)
@@ -322,7 +320,7 @@ async def _check_csrf(request: Request, page: Page) -> Response | None:
     if not _same_origin(request, page.console.spec) or not hmac.compare_digest(
         given.encode(), page.session.csrf.encode()
     ):
-        return page.error(CSRF_REFUSED, 403)
+        return page.error(page.speech.t("csrfRefused"), 403)
     return None
 
 
