@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.console.account_language import ENGLISH, Speech
 from doorkeep.errors import AdminError
 from doorkeep.model import UserSession
 from doorkeep.oauth import redirect_uris
@@ -24,33 +25,22 @@ from doorkeep.users.profile import ProfileError
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-# Keycloak's messages_en.properties, with the attribute's display name for {0}.
-FIELD_NAMES = {"username": "Username", "email": "Email", "firstName": "First name", "lastName": "Last name"}
-MESSAGES = {
-    "error-invalid-email": "Invalid email address.",
-    "error-invalid-length": "Attribute {0} must have a length between {1} and {2}.",
-    "error-invalid-length-too-long": "Attribute {0} must have a maximum length of {2}.",
-    "error-person-name-invalid-character": "{0} contains invalid character.",
-    "error-username-invalid-character": "{0} contains invalid character.",
-    "emailExistsMessage": "Email already exists.",
-    "error-user-attribute-required": "Please specify attribute {0}.",
-    "missingEmailMessage": "Please specify email.",
-    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
-    "usernameExistsMessage": "Username already exists.",
-}
+FIELD_NAMES = frozenset({"username", "email", "firstName", "lastName"})  # their display names are catalog keys
 
 
-def field_errors(err: AdminError) -> dict[str, str]:
-    """``{field: message in words}`` for a profile error; ``{"": message}`` for anything else."""
+def field_errors(err: AdminError, speech: Speech = ENGLISH) -> dict[str, str]:
+    """``{field: message in words}`` for a profile error (in ``speech``'s language, the attribute's display
+    name for ``{0}``); ``{"": message}`` for anything else."""
     errors: list[dict[str, Any]] = []
     if isinstance(err, ProfileError):
         errors = err.errors
     out: dict[str, str] = {}
     for error in errors:
         field = str(error.get("field", ""))
-        params = [FIELD_NAMES.get(field, field), *(error.get("params") or [])[1:]]
-        template = MESSAGES.get(str(error.get("errorMessage")), str(error.get("errorMessage")))
-        out.setdefault(field, template.format(*(str(p) for p in params + [""] * 3)))
+        name = speech.t(field) if field in FIELD_NAMES else field
+        params = [name, *(error.get("params") or [])[1:]]
+        key = str(error.get("errorMessage"))
+        out.setdefault(field, speech.t(key, *(str(p) for p in params + [""] * 3)))
     return out or {"": err.message}
 
 
@@ -98,13 +88,18 @@ class CredentialType:
     credentials: tuple[StoredCredential, ...]
 
 
-async def signing_in(tx: Tx, caller: ops.Caller) -> list[tuple[str, list[CredentialType]]]:
+async def signing_in(tx: Tx, caller: ops.Caller, speech: Speech = ENGLISH) -> list[tuple[str, list[CredentialType]]]:
     """Account security → Signing in (account-ui SigningIn.tsx): the Account REST's credential types, grouped
-    by category in their order, each type's texts in words."""
+    by category in their order, each type's texts in words (in ``speech``'s language)."""
+
+    def _text(key: str) -> str:
+        return speech.t(key) if key in CREDENTIAL_TEXTS else key
+
     groups: dict[str, list[CredentialType]] = {}
     for container in await account_resources.credentials(tx, caller, None, True):
         title = _text(str(container["displayName"]))
-        unlabelled = CREDENTIAL_TEXTS.get(str(container["type"]), title)  # Keycloak has no text for "otp"
+        kind = str(container["type"])
+        unlabelled = _text(kind) if kind in CREDENTIAL_TEXTS else title  # Keycloak has no text for "otp"
         rows = tuple(
             StoredCredential(
                 str(meta["credential"]["id"]),
@@ -124,10 +119,6 @@ async def signing_in(tx: Tx, caller: ops.Caller) -> list[tuple[str, list[Credent
         )
         groups.setdefault(_text(str(container["category"])), []).append(found)
     return list(groups.items())
-
-
-def _text(key: str) -> str:
-    return CREDENTIAL_TEXTS.get(key, key)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from doorkeep.console.account_language import ENGLISH
+
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -65,6 +67,8 @@ def _environment() -> jinja2.Environment:
     env.filters["when"] = _when
     env.filters["localize"] = _localize
     env.filters["script_string"] = _script_string
+    env.globals["t"] = ENGLISH.t  # a page that speaks another language passes its own
+    env.globals["lang"] = ENGLISH.tag
     return env
 
 

@@ -1,83 +1,36 @@
 """The Account Console at ``/realms/{realm}/account/`` (Keycloak's ``account-console`` client): personal
-info, applications (with Remove access), signing in (credentials), devices and sessions. Thin handlers: each
-calls one function of ``console.account`` or ``users.account`` with the signed-in user's token, then renders
-or redirects. Updating or setting up a credential is a new sign-in with ``kc_action``, as Keycloak's account
-console does it (SigningIn.tsx: ``login({action})``); the login comes back to Signing in.
+info, applications (with Remove access), signing in (credentials); devices and sessions are
+``account_sessions``. Thin handlers: each calls one function of ``console.account`` or ``users.account``
+with the signed-in user's token, then renders or redirects. Updating or setting up a credential is a new
+sign-in with ``kc_action``, as Keycloak's account console does it (SigningIn.tsx: ``login({action})``); the
+login comes back to Signing in. Every page speaks the user's language (``console.account_language``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from doorkeep.console import account as view
-from doorkeep.errors import AdminError
+from doorkeep.console import account_language as lang
 from doorkeep.oauth import account_actions
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL, UPDATE_EMAIL
 from doorkeep.realms import required_actions as registered
-from doorkeep.sessions import revocation_triggers
 from doorkeep.users import account as ops
-from doorkeep.users import account_profile, offline_devices
+from doorkeep.users import account_profile, locale
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
-from doorkeep.web.console import signin
-from doorkeep.web.console.base import Console, NavItem, Page
+from doorkeep.web.console import account_sessions, signin
+from doorkeep.web.console.account_base import CONSOLE, SIGNING_IN, Refused, as_user, said
+from doorkeep.web.console.base import Page
 from doorkeep.web.console.negotiate import negotiate
-from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import base_url, browser_path, client_ip, state
+from doorkeep.web.http import base_url, browser_path, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
-
-T = TypeVar("T")
-DEVICES = "/account-security/device-activity"
-SIGNING_IN = "/account-security/signing-in"
-CONSOLE = Console(
-    Spec("account-console", "/realms/{realm}/account"),
-    title="Account Console",
-    nav=[
-        NavItem("Personal info", "/"),
-        NavItem("Applications", "/applications"),
-        NavItem("Signing in", SIGNING_IN),
-        NavItem("Devices", DEVICES),
-    ],
-    actions_done={
-        "UPDATE_PASSWORD": "Your password has been updated.",
-        "CONFIGURE_TOTP": "Your authenticator application has been set up.",
-        "delete_credential": "The credential has been removed.",
-    },
-)
-NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."
-
-
-class Refused(Exception):
-    """An account operation refused; ``text`` says why in words."""
-
-    def __init__(self, err: AdminError) -> None:
-        super().__init__(err.message)
-        self.err = err
-        self.text = NOT_ALLOWED if err.status == 403 else err.message
-
-
-async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *, write: bool = False) -> T:
-    """Run ``work`` as the signed-in user (the Account REST's own authentication of the console's token)."""
-    services = state(page.request).services
-
-    async def run(tx: Tx) -> T:
-        caller = await ops.authenticate(
-            tx, services, page.realm.name, base_url(page.request), page.access_token, client_ip(page.request)
-        )
-        ops.refuse_service_account(caller)
-        return await work(tx, caller)
-
-    try:
-        return await handlers.unit_of_work(page.request, run, write=write)
-    except AdminError as err:
-        raise Refused(err) from None
 
 
 @CONSOLE.page("/", json=rest.account)
@@ -85,10 +38,23 @@ async def personal_info(page: Page) -> Response:
     try:
         profile = await as_user(page, _profile)
     except Refused as refused:
-        return page.error(refused.text, refused.err.status)
+        return page.error(said(page, refused), refused.err.status)
     back = await _referrer(page)
+    return _personal_info(page, profile, {}, back=back)
+
+
+def _personal_info(
+    page: Page, profile: dict[str, object], errors: dict[str, str], *, status: int = 200, back: object = None
+) -> Response:
+    """Personal info, with the locale field (account-ui's "Select a locale") while internationalization is on."""
     return page.render(
-        "console/account/personal_info.html", title="Personal info", profile=profile, errors={}, back=back
+        "console/account/personal_info.html",
+        title=page.speech.t("personalInfo"),
+        profile=profile,
+        errors=errors,
+        locales=lang.choices(page.realm),
+        status=status,
+        back=back,
     )
 
 
@@ -112,30 +78,47 @@ async def _profile(tx: Tx, caller: ops.Caller) -> dict[str, object]:
     enabled = DELETE_ACCOUNT in registered.applicable(caller.realm)
     deletable = enabled and await account_actions.may_delete_account(tx, caller.realm, caller.user)
     profile = ops.profile(caller, with_metadata=False)
+    shown = (profile.get("attributes") or {}).get(locale.ATTRIBUTE) or [""]
     update_email = account_profile.update_email_offered(caller.realm) and editable
-    more = {"delete_allowed": deletable, "update_email": update_email}
+    more = {"delete_allowed": deletable, "update_email": update_email, "locale": shown[0]}
     return {**profile, "editable": editable, "read_only": read_only, **more}
 
 
 @CONSOLE.action("/", json=rest.account)
 async def save_personal_info(page: Page) -> Response:
-    """The form's editable fields (a read-only one is not sent, so it keeps its value), as the REST POST."""
+    """The form's editable fields (a read-only one is not sent, so it keeps its value), as the REST POST. The
+    locale field, when sent, must be one of its options (the realm's supported locales); the update then
+    carries the profile's attributes with ``locale`` set, as the account UI sends its representation."""
     read_only = account_profile.read_only(page.realm)
-    body = {k: (page.form.get(k) or "").strip() for k in account_profile.ATTRIBUTES if not read_only[k]}
+    body: dict[str, object] = {
+        k: (page.form.get(k) or "").strip() for k in account_profile.ATTRIBUTES if not read_only[k]
+    }
+    chosen = page.form.get("locale") if lang.choices(page.realm) else None
+    if chosen is not None and not lang.offered(page.realm, chosen.strip()):
+        profile = await as_user(page, _profile)
+        errors = {"locale": page.speech.t("unsupportedLocale")}
+        return _personal_info(page, {**profile, **body}, errors, status=400)
+    fixed = state(page.request).services.read_only.user
+
+    async def save(tx: Tx, caller: ops.Caller) -> None:
+        sent = dict(body)
+        if chosen is not None:
+            shown = ops.profile(caller, with_metadata=False).get("attributes") or {}
+            sent["attributes"] = lang.with_locale(shown, chosen.strip())
+        await ops.update_profile(tx, caller, sent, fixed)
+
     try:
-        fixed = state(page.request).services.read_only.user
-        await as_user(page, lambda tx, caller: ops.update_profile(tx, caller, body, fixed), write=True)
+        await as_user(page, save, write=True)
     except Refused as refused:
         profile = await as_user(page, _profile)
-        errors = view.field_errors(refused.err) if refused.err.status != 403 else {"": refused.text}
-        return page.render(
-            "console/account/personal_info.html",
-            title="Personal info",
-            status=400,
-            profile={**profile, **body},
-            errors=errors,
-        )
-    return page.redirect("/", flash="Your account has been updated.")
+        errors = view.field_errors(refused.err, page.speech) if refused.err.status != 403 else {"": said(page, refused)}
+        return _personal_info(page, {**profile, **body}, errors, status=400)
+    speech = page.speech
+    if chosen is not None:  # the message in the language the console speaks from now on
+        headers = page.request.headers
+        cookie = page.request.cookies.get(locale.COOKIE)
+        speech = lang.speech_of(page.realm, chosen.strip() or None, cookie, headers.get("accept-language", ""))
+    return page.redirect("/", flash=speech.t("accountUpdatedMessage"))
 
 
 @CONSOLE.action("/delete-account")
@@ -157,20 +140,20 @@ async def applications(page: Page) -> Response:
     try:
         apps = await as_user(page, view.applications)
     except Refused as refused:
-        return page.error(refused.text, refused.err.status)
-    return page.render("console/account/applications.html", title="Applications", apps=apps)
+        return page.error(said(page, refused), refused.err.status)
+    return page.render("console/account/applications.html", title=page.speech.t("applications"), apps=apps)
 
 
 @CONSOLE.page("/applications/{client_id}/remove")
 async def confirm_remove(page: Page) -> Response:
     client_id = page.request.path_params["client_id"]
+    t = page.speech.t
     return page.confirm(
-        title="Remove access",
-        button="Remove access",
+        title=t("removeAccess"),
+        button=t("removeAccess"),
         cancel="/applications",
         action=f"/applications/{client_id}/remove",
-        question=f"Remove the access of {client_id}? It will have to ask you again, and its "
-        "offline tokens stop working at once.",
+        question=t("removeAccessQuestion", client_id),
     )
 
 
@@ -180,17 +163,18 @@ async def remove(page: Page) -> Response:
     try:
         await as_user(page, lambda tx, caller: ops.revoke_consent(tx, caller, client_id), write=True)
     except Refused as refused:
-        return page.redirect("/applications", flash=refused.text, kind="error")
-    return page.redirect("/applications", flash=f"Access of {client_id} removed.")
+        return page.redirect("/applications", flash=said(page, refused), kind="error")
+    return page.redirect("/applications", flash=page.speech.t("accessRemoved", client_id))
 
 
 @CONSOLE.page(SIGNING_IN)
 async def signing_in(page: Page) -> Response:
     try:
-        categories = await as_user(page, view.signing_in)
+        categories = await as_user(page, lambda tx, caller: view.signing_in(tx, caller, page.speech))
     except Refused as refused:
-        return page.error(refused.text, refused.err.status)
-    return page.render("console/account/signing_in.html", title="Signing in", path=SIGNING_IN, categories=categories)
+        return page.error(said(page, refused), refused.err.status)
+    title = page.speech.t("signingIn")
+    return page.render("console/account/signing_in.html", title=title, path=SIGNING_IN, categories=categories)
 
 
 @CONSOLE.action(SIGNING_IN + "/action")
@@ -200,7 +184,7 @@ async def start_action(page: Page) -> Response:
     carries the console's CSRF token, so no other site can start an action in the user's name."""
     action = page.form.get("action") or ""
     if action not in view.CREDENTIAL_ACTIONS and not await _removable(page, action):
-        return page.redirect(SIGNING_IN, flash="There is no such action.", kind="error")
+        return page.redirect(SIGNING_IN, flash=page.speech.t("noSuchAction"), kind="error")
     return await signin.start(page.request, page.realm, CONSOLE.spec, page.url(SIGNING_IN), kc_action=action)
 
 
@@ -216,107 +200,6 @@ async def _removable(page: Page, action: str) -> bool:
     return any(c.id == credential_id for _, types in categories for t in types if t.removable for c in t.credentials)
 
 
-@CONSOLE.page(DEVICES)
-async def devices(page: Page) -> Response:
-    async def both(tx: Tx, caller: ops.Caller) -> dict[str, object]:
-        return {
-            "online": await view.sessions_of(tx, caller, False),
-            "offline": await view.sessions_of(tx, caller, True),
-            "current": caller.session_id,
-        }
-
-    try:
-        found = await as_user(page, both)
-    except Refused as refused:
-        return page.error(refused.text, refused.err.status)
-    return page.render("console/account/devices.html", title="Devices", devices_path=DEVICES, found=found)
-
-
-@CONSOLE.page(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
-async def confirm_sign_out(page: Page) -> Response:
-    kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
-    question = (
-        "Revoke this offline session? The applications holding its offline tokens lose access."
-        if kind == "offline"
-        else "Sign out this session?"
-    )
-    return page.confirm(
-        title="Sign out",
-        button="Sign out",
-        cancel=DEVICES,
-        question=question,
-        action=f"{DEVICES}/{kind}/{session_id}/sign-out",
-    )
-
-
-@CONSOLE.action(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
-async def sign_out_session(page: Page) -> Response:
-    kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
-    try:
-        done = await as_user(
-            page, lambda tx, c: view.sign_out_session(tx, c, session_id, kind == "offline"), write=True
-        )
-    except Refused as refused:
-        return page.redirect(DEVICES, flash=refused.text, kind="error")
-    if not done:
-        return page.redirect(DEVICES, flash="That session has already ended.", kind="error")
-    return page.redirect(DEVICES, flash="Signed out." if kind != "offline" else "Offline session revoked.")
-
-
-@CONSOLE.page(DEVICES + "/sign-out-others")
-async def confirm_sign_out_others(page: Page) -> Response:
-    return page.confirm(
-        title="Sign out everywhere else",
-        button="Sign out everywhere else",
-        cancel=DEVICES,
-        action=f"{DEVICES}/sign-out-others",
-        question=_sign_out_others_question(page),
-    )
-
-
-def _sign_out_others_question(page: Page) -> str:
-    """What "sign out everywhere else" ends: the realm's ``account-logout`` policy (by default offline access
-    too, as Keycloak 26.5's account console does)."""
-    ends = revocation_triggers.realm_value(revocation_triggers.ACCOUNT_LOGOUT, page.realm.attributes)
-    if ends.offline:
-        return "Sign out every other session, offline access of applications included? This one stays signed in."
-    return (
-        "Sign out every other browser session? This one stays signed in; "
-        "offline access of applications is kept (remove it under Applications)."
-    )
-
-
-@CONSOLE.action(DEVICES + "/sign-out-others")
-async def sign_out_others(page: Page) -> Response:
-    try:
-        await as_user(page, lambda tx, caller: ops.logout_sessions(tx, caller, include_current=False), write=True)
-    except Refused as refused:
-        return page.redirect(DEVICES, flash=refused.text, kind="error")
-    return page.redirect(DEVICES, flash="Signed out of every other session.")
-
-
-@CONSOLE.page(DEVICES + "/offline/{session_id:str}/keep-only")
-async def confirm_keep_only(page: Page) -> Response:
-    session_id = page.request.path_params["session_id"]
-    return page.confirm(
-        title="Remove all other devices",
-        button="Remove all other devices",
-        cancel=DEVICES,
-        question="Revoke every other offline session? The applications on those devices lose offline access.",
-        action=f"{DEVICES}/offline/{session_id}/keep-only",
-    )
-
-
-@CONSOLE.action(DEVICES + "/offline/{session_id:str}/keep-only")
-async def keep_only(page: Page) -> Response:
-    keep = page.request.path_params["session_id"]
-    try:
-        ended = await as_user(page, lambda tx, c: offline_devices.remove_other_devices(tx, c, keep), write=True)
-    except Refused as refused:
-        return page.redirect(DEVICES, flash=refused.text, kind="error")
-    return page.redirect(DEVICES, flash=f"Revoked {ended} other offline session(s).")
-
-
 async def _to_console(request: Request) -> Response:
     """To the console's page, keeping the query (keycloak-js ``accountManagement()`` sends ``referrer`` and
     ``referrer_uri``; ``scope`` asks the sign-in for more scopes)."""
@@ -325,6 +208,7 @@ async def _to_console(request: Request) -> Response:
     return RedirectResponse(target + (f"?{query}" if query else ""), 302)
 
 
+_REGISTERED = (account_sessions,)  # importing it registers the Device activity pages on CONSOLE
 ROUTES: list[Route] = [
     Route("/realms/{realm}/account", negotiate(_to_console, rest.account), methods=["GET"]),
     *CONSOLE.routes(),

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from doorkeep.console.account_language import ENGLISH, Speech
 from doorkeep.console.templating import render
 from doorkeep.errors import OAuthError
 from doorkeep.model import Realm
@@ -39,14 +40,13 @@ CSP = (
 )
 STATIC = "/resources/console"
 FLASH_TTL = 120
-ACTION_FAILED = "The sign-in server could not carry out this action."
-CSRF_REFUSED = "This form has expired or did not come from this page. Reload the page and try again."
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     path: str  # relative to the console's base: "/" or "/applications"
+    key: str = ""  # the label's message key, for a console that speaks the user's language
 
 
 @dataclass
@@ -60,6 +60,7 @@ class Page:
     form: Form = field(default_factory=lambda: Form([]))
     flash: dict[str, str] | None = None
     new_flash: dict[str, str] | None = None
+    speech: Speech = ENGLISH  # the page's language (the console's ``speak``; English without one)
 
     @property
     def base(self) -> str:
@@ -88,11 +89,17 @@ class Page:
         """Render ``template`` (which extends ``console/layout.html``) inside the console's layout."""
         claims = self.claims
         user = str(claims.get("preferred_username") or claims.get("name") or "")
-        nav = [(item, self.url(item.path), self._current(item)) for item in self.console.nav]
+        t = self.speech.t
+        nav = [
+            (t(item.key) if item.key else item.label, self.url(item.path), self._current(item))
+            for item in self.console.nav
+        ]
         body = render(
             template,
             title=title,
-            console_title=self.console.title,
+            console_title=t(self.console.title_key) if self.console.title_key else self.console.title,
+            t=t,
+            lang=self.speech.tag,
             realm_display=display(self.realm),
             user=user,
             nav=nav,
@@ -138,20 +145,30 @@ class Page:
         )
 
     def error(self, message: str, status: int = 400) -> Response:
-        return self.render("console/error.html", title="Error", message=message, status=status)
+        return self.render("console/error.html", title=self.speech.t("error"), message=message, status=status)
 
 
 Handler = Callable[[Page], Awaitable[Response]]
+Speak = Callable[[Page], Awaitable[Speech]]
 
 
 class Console:
     """One console: its OIDC client, its base path, its navigation, and its declared pages."""
 
     def __init__(
-        self, spec: Spec, *, title: str, nav: Sequence[NavItem], actions_done: Mapping[str, str] | None = None
+        self,
+        spec: Spec,
+        *,
+        title: str,
+        nav: Sequence[NavItem],
+        actions_done: Mapping[str, str] | None = None,
+        title_key: str = "",
+        speak: Speak | None = None,
     ) -> None:
         self.spec = spec
         self.title = title
+        self.title_key = title_key  # the title's message key when the console speaks the user's language
+        self.speak = speak  # the page's language, found once the user is signed in
         self.nav = tuple(nav)
         self.actions_done = dict(actions_done or {})  # kc_action: the flash once the login says ``success``
         self._routes: list[Route] = [Route(f"{spec.base}/callback", self._callback, methods=["GET"])]
@@ -202,6 +219,8 @@ class Console:
                     return RedirectResponse(self.spec.browser(request, realm.name) + "/", 303)
                 return await signin.start(request, realm, self.spec, _return_to(request))
             page = Page(request, realm, self, session)
+            if self.speak is not None:
+                page.speech = await self.speak(page)
             if post:
                 refused = await _check_csrf(request, page)
                 if refused is not None:
@@ -240,18 +259,21 @@ class Console:
         target = return_to if return_to.startswith(base + "/") else base + "/"
         response = RedirectResponse(target, 302)
         await signin.save(request, response, realm, self.spec, session)
-        flash = self._action_flash(request.query_params.get("kc_action"), request.query_params.get("kc_action_status"))
+        speech = ENGLISH if self.speak is None else await self.speak(Page(request, realm, self, session))
+        params = request.query_params
+        flash = self._action_flash(params.get("kc_action"), params.get("kc_action_status"), speech)
         if flash is not None:
             await self._write_flash(request, realm, response, flash)
         return response
 
-    def _action_flash(self, action: str | None, status: str | None) -> dict[str, str] | None:
+    def _action_flash(self, action: str | None, status: str | None, speech: Speech) -> dict[str, str] | None:
         """What a sign-in that ran an application-initiated action says on the page it returns to: the
-        action's own text on ``success``, nothing when the user cancelled, an error when the server refused."""
+        action's own text on ``success``, nothing when the user cancelled, an error when the server refused;
+        in the console's language (an ``actions_done`` value may be a message key)."""
         if status == "success" and action in self.actions_done:
-            return {"kind": "success", "text": self.actions_done[action]}
+            return {"kind": "success", "text": speech.t(self.actions_done[action])}
         if status == "error":
-            return {"kind": "error", "text": ACTION_FAILED}
+            return {"kind": "error", "text": speech.t("actionFailed")}
         return None
 
     async def _write_flash(self, request: Request, realm: Realm, response: Response, flash: dict[str, str]) -> None:
@@ -298,7 +320,7 @@ async def _check_csrf(request: Request, page: Page) -> Response | None:
     if not _same_origin(request, page.console.spec) or not hmac.compare_digest(
         given.encode(), page.session.csrf.encode()
     ):
-        return page.error(CSRF_REFUSED, 403)
+        return page.error(page.speech.t("csrfRefused"), 403)
     return None
 
 

@@ -117,6 +117,10 @@ async def start(
     }
     if kc_action is not None:
         query["kc_action"] = kc_action
+    for name in ("kc_locale", "ui_locales"):  # the language asked of the console: its login speaks it too
+        asked = request.query_params.get(name)
+        if asked:
+            query[name] = asked
     auth = f"{spec.server(request)}/realms/{realm.name}/protocol/openid-connect/auth"
     response = RedirectResponse(f"{auth}?{urlencode(query)}", 302)
     sealed = (await cookies.sealer(request, realm, spec.cookie("FLOW"))).seal(flow, now)
