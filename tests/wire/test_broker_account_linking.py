@@ -195,3 +195,19 @@ async def test_the_answer_is_good_once_and_only_for_the_session_that_started(env
             gone = await http.get(answer)
             assert gone.status_code == 400 and "current session is no longer valid" in gone.text, gone.text
         assert [link["userName"] for link in await _links(broker, "user1")] == ["alice"]
+
+
+async def test_a_cancelled_link_links_nothing(env: Env) -> None:
+    async with served(env) as broker:
+        await _setup(broker)
+        async with browser(broker) as http:
+            sid = await _signed_in(http)
+            to_provider = await _link(http, _params(sid))
+            sent = query(to_provider.headers["location"])
+            cancelled = await http.get(
+                f"/realms/test/broker/{ALIAS}/endpoint", params={"error": "access_denied", "state": sent["state"]}
+            )
+            assert cancelled.status_code == 200, cancelled.text
+            replay = await http.get(await provider_login(http, to_provider))
+            assert replay.status_code == 400
+        assert await _links(broker, "user1") == []
