@@ -211,3 +211,32 @@ async def test_a_cancelled_link_links_nothing(env: Env) -> None:
             replay = await http.get(await provider_login(http, to_provider))
             assert replay.status_code == 400
         assert await _links(broker, "user1") == []
+
+
+async def test_the_account_rest_link_uri_links_through_the_account_console_session(env: Env) -> None:
+    """LinkedAccountsResource.buildLinkedAccountURI's URL for the account-console client, followed in the browser
+    whose session the console's token belongs to; then the Account REST unlinks."""
+    async with served(env) as broker:
+        await _setup(broker)
+        console_back = f"{broker.base}/realms/test/account/"
+        verifier = "v" * 50
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        async with browser(broker) as http:
+            pkce = {"code_challenge": challenge, "code_challenge_method": "S256", "redirect_uri": console_back}
+            code = (await login(http, "test", "account-console", **pkce))["code"]
+            extra = {"code_verifier": verifier, "redirect_uri": console_back}
+            token = await exchange(http, "test", "account-console", code, secret=None, **extra)
+            assert token.status_code == 200, token.text
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            made = await http.get(
+                f"/realms/test/account/linked-accounts/{ALIAS}", params={"redirectUri": console_back}, headers=headers
+            )
+            assert made.status_code == 200, made.text
+            to_provider = await http.get(made.json()["accountLinkUri"])
+            assert to_provider.status_code == 302, to_provider.text
+            done = await http.get(await provider_login(http, to_provider))
+            assert (done.status_code, done.headers["location"]) == (302, console_back), done.text
+            assert [link["identityProvider"] for link in await _links(broker, "user1")] == [ALIAS]
+            gone = await http.delete(f"/realms/test/account/linked-accounts/{ALIAS}", headers=headers)
+            assert gone.status_code == 204, gone.text
+        assert await _links(broker, "user1") == []
