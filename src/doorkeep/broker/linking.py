@@ -37,6 +37,7 @@ MISSING_CLIENT = "Missing parameter: client_id"
 ALREADY_LINKED = "Federated identity returned by {0} is already linked to another user."
 INSUFFICIENT = "Insufficient permissions to link identities."
 DISABLED = "Account is disabled, contact your administrator."
+ALREADY_MINE = "Federated identity returned by {0} is already linked to your account."
 SESSION_EXPIRED = "Requested broker account linking, but current session is no longer valid."
 
 
@@ -97,7 +98,7 @@ def _back(redirect_uri: str, error: str, nonce: str) -> Back:
     return Back(redirect_uris.with_params(redirect_uri, {"link_error": error, "nonce": nonce}))
 
 
-async def _may_link(tx: Tx, realm: Realm, user: User) -> bool:
+async def may_link(tx: Tx, realm: Realm, user: User) -> bool:
     """The user holds manage-account or manage-account-links of the ``account`` client (composites expanded)."""
     account = await tx.clients.get_by_client_id(realm.id, ACCOUNT_CLIENT)
     if account is None:
@@ -144,7 +145,7 @@ async def start(
     if client.id not in logged_in or not hmac.compare_digest(expected.encode(), digest.encode()):
         await _event(tx, at, f"{START}_ERROR", error="invalid_token", redirect_uri=redirect_uri, **who)
         return Refused(INVALID_REQUEST)
-    if client_id != ACCOUNT_CLIENT and not await _may_link(tx, realm, user):
+    if client_id != ACCOUNT_CLIENT and not await may_link(tx, realm, user):
         await _event(
             tx, at, f"{START}_ERROR", error="not_allowed", redirect_uri=redirect_uri, identity_provider=alias, **who
         )
@@ -199,7 +200,7 @@ async def finish(
     if owner is not None and owner.id != user.id:
         await _event(tx, at, f"{LINKED}_ERROR", error="identityProviderAlreadyLinkedMessage", **who)
         return Refused(ALREADY_LINKED, arg=display)
-    if not await _may_link(tx, realm, user):
+    if not await may_link(tx, realm, user):
         await _event(tx, at, f"{LINKED}_ERROR", error="insufficientPermissionMessage", **who)
         return Refused(INSUFFICIENT, 403)
     if not user.enabled:
@@ -209,7 +210,7 @@ async def finish(
     if owner is None:
         if config.alias in mine:  # linked to another identity of this provider: ModelDuplicateException
             await _event(tx, at, f"{LINKED}_ERROR", error="identityProviderAlreadyLinkedToCurrentUserMessage", **who)
-            return Refused("Federated identity returned by {0} is already linked to your account.", arg=display)
+            return Refused(ALREADY_MINE, arg=display)
         await first_login.link(tx, realm, config, brokered, user)
     else:
         await first_login.refresh_token(tx, config, brokered, user)

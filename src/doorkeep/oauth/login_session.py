@@ -96,6 +96,8 @@ def pending_step(outcome: login_outcomes.Outcome) -> str:
         return required_actions.DELETE_CREDENTIAL
     if isinstance(outcome, login_outcomes.NeedDeleteAccount):
         return required_actions.DELETE_ACCOUNT
+    if isinstance(outcome, login_outcomes.NeedIdpLink):
+        return required_actions.IDP_LINK
     if isinstance(outcome, login_outcomes.NeedRegistration):
         return REGISTER
     if isinstance(outcome, login_outcomes.NeedConsent):
@@ -167,7 +169,9 @@ def authenticated_user_id(outcome: login_outcomes.Outcome) -> str | None:
         | login_outcomes.NeedSelection
         | login_outcomes.NeedRecoverySetup
         | login_outcomes.NeedDeleteCredential
-        | login_outcomes.NeedDeleteAccount,
+        | login_outcomes.NeedDeleteAccount
+        | login_outcomes.NeedIdpLink
+        | login_outcomes.ToIdpLink,
     ):
         return outcome.user_id
     return None

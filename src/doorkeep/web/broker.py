@@ -172,6 +172,8 @@ async def endpoint(request: Request) -> Response:
             if login_broker.noted(tab.auth_session).get("state") != note.get("state"):
                 return error_page(request, realm, EXPIRED)
             await login_broker.forget_note(tx, tab.auth_session)
+            if note[linking.LINK_KEY].get(broker_link.AIA):
+                return await broker_link.action_finished(request, tx, realm, tab, note, config, brokered)
             return await broker_link.finished(request, tx, realm, note, config, brokered)
         here = site(request, tx, realm, tab)
         decision = await login_broker.authenticated(here, tab.auth_session, str(note.get("state")), config, brokered)

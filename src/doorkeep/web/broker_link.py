@@ -10,17 +10,22 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep.broker import linking, oidc
-from doorkeep.model import Realm, User, UserSession
-from doorkeep.oauth import login_session
+from doorkeep.model import AuthSession, Client, Realm, User, UserSession
+from doorkeep.oauth import idp_link_action, login_session
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.broker_steps import EXPIRED, NOT_PROCEEDING, Continue
 from doorkeep.oauth.login_outcomes import NeedLogin
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import sso
-from doorkeep.web.broker_session import Tab
+from doorkeep.web.broker_session import Tab, respond
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
-from doorkeep.web.login_pages import NO_BACK, error_page, open_realm, root_for_new_tab, set_auth_cookie
+from doorkeep.web.login_pages import NO_BACK, browser, error_page, open_realm, root_for_new_tab, set_auth_cookie
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+
+AIA = "aia"  # in the link note: the idp_link action started it (not the /link endpoint)
 
 
 def _where(request: Request, realm: Realm) -> linking.Where:
@@ -90,3 +95,38 @@ async def finished(
     current = await _current(request, tx, realm)
     decided = await linking.finish(tx, _where(request, realm), note[linking.LINK_KEY], current, config, brokered)
     return _answer(request, realm, decided)
+
+
+async def to_provider(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    alias: str,
+    auth_session: AuthSession,
+) -> Response:
+    """IdpLinkAction.processAction confirmed: the login's tab (its request as the action left it) goes to the
+    provider, noting that its answer ends the action."""
+    from doorkeep.web.broker import begin
+
+    provider = linking.enabled(realm, alias)
+    if provider is None or auth_session.user_id is None:
+        return error_page(request, realm, NOT_PROCEEDING, auth_request=auth_request)
+    await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
+    tab = Tab(auth_session, client, auth_request)
+    return await begin(request, tx, realm, tab, provider, link={AIA: "true", "user": auth_session.user_id})
+
+
+async def action_finished(
+    request: Request, tx: Tx, realm: Realm, tab: Tab, note: dict[str, Any], config: oidc.Config, brokered: oidc.Identity
+) -> Response:
+    """The provider's answer to the ``idp_link`` action: the login's user (the one the action started for) is
+    linked, then the login goes on."""
+    user = await tx.users.get(tab.auth_session.user_id or "")
+    if user is None or user.id != note[linking.LINK_KEY].get("user"):
+        return error_page(request, realm, EXPIRED)
+    services = state(request).services
+    ctx = StepContext(tx, services, realm, tab.client, tab.request, user, browser(request, tab.auth_session))
+    outcome, after = await idp_link_action.finish(ctx, config, brokered)
+    return await respond(request, tx, realm, tab, Continue(outcome, after))
