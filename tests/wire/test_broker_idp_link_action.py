@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from broker_support import ALIAS, SAVED, Broker, broker_login, browser, query, served
-from browser_flow import REDIRECT, form_action, form_fields, login, start
+from browser_flow import REDIRECT, form_action, form_fields, login, start, submit_forged
 from support import update_realm
 from wire_env import Env
 
@@ -97,4 +97,18 @@ async def test_an_identity_of_another_user_is_refused(env: Env) -> None:
             refused = await http.get(await _provider(http, to_provider))
             assert refused.status_code == 400
             assert "Federated identity returned by Provider Realm is already linked to another user." in refused.text
+        assert await _links(broker, "user1") == []
+
+
+async def test_a_forged_form_code_does_not_reach_the_provider(env: Env) -> None:
+    """CSRF: the confirmation's POST needs the page's own session code; another browser's answer is no use."""
+    async with served(env) as broker:
+        await _setup(broker)
+        async with browser(broker) as http:
+            page = await _asked(http)
+            forged = await submit_forged(http, page, "forged-code", **{"continue": ""})
+            assert "broker-app" not in forged.headers.get("location", ""), forged.text
+            async with browser(broker) as stranger:  # no cookies of this browser: its tab cannot be found
+                posted = await stranger.post(form_action(page.text), data={**form_fields(page.text), "continue": ""})
+                assert "broker-app" not in posted.headers.get("location", ""), posted.text
         assert await _links(broker, "user1") == []
