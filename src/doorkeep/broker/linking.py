@@ -58,6 +58,10 @@ class Refused:
     text: str
     status: int = 400
     arg: str | None = None
+    error: str | None = None  # the event's error: the message's key
+
+    def shown(self) -> str:
+        return self.text.replace("{0}", self.arg) if self.arg is not None else self.text
 
 
 @dataclass(frozen=True)
@@ -185,41 +189,48 @@ async def finish(
     brokered: oidc.Identity,
 ) -> Refused | Back:
     """performAccountLinking: the browser's session must still be the one the link started in; the identity may
-    belong to no other user; the user must hold manage-account or manage-account-links and be enabled. Then the
-    link is made (or its stored token renewed), FEDERATED_IDENTITY_LINK recorded, and the browser sent back."""
+    belong to no other user ... (``attach``). Then FEDERATED_IDENTITY_LINK is recorded, the session notes the
+    provider unless it logged in through one, and the browser goes back."""
     realm = at.realm
     who: dict[str, Any] = {"client": link.get("client"), "identity_provider": config.alias}
     if current is None or current[0].id != link.get("session") or current[1].id != link.get("user"):
         await _event(tx, at, f"{LINKED}_ERROR", error="brokerLinkingSessionExpired", **who)
-        return Refused(SESSION_EXPIRED)
+        return Refused(SESSION_EXPIRED, error="brokerLinkingSessionExpired")
     session, user = current
     who |= {"user": user.id, "session": session.id, "username": user.username}
     brokered = idp_mappers.preprocess(realm, config, brokered)
-    owner = await first_login.linked_user(tx, realm, config, brokered)
-    display = _display(realm, config.alias)
-    if owner is not None and owner.id != user.id:
-        await _event(tx, at, f"{LINKED}_ERROR", error="identityProviderAlreadyLinkedMessage", **who)
-        return Refused(ALREADY_LINKED, arg=display)
-    if not await may_link(tx, realm, user):
-        await _event(tx, at, f"{LINKED}_ERROR", error="insufficientPermissionMessage", **who)
-        return Refused(INSUFFICIENT, 403)
-    if not user.enabled:
-        await _event(tx, at, f"{LINKED}_ERROR", error="accountDisabledMessage", **who)
-        return Refused(DISABLED)
-    mine = {f.alias: f for f in await tx.federated.of_user(user.id)}
-    if owner is None:
-        if config.alias in mine:  # linked to another identity of this provider: ModelDuplicateException
-            await _event(tx, at, f"{LINKED}_ERROR", error="identityProviderAlreadyLinkedToCurrentUserMessage", **who)
-            return Refused(ALREADY_MINE, arg=display)
-        await first_login.link(tx, realm, config, brokered, user)
-    else:
-        await first_login.refresh_token(tx, config, brokered, user)
-    await idp_mappers.update_brokered_user(tx, realm, config, brokered, user)
+    refused = await attach(tx, realm, config, brokered, user)
+    if refused is not None:
+        await _event(tx, at, f"{LINKED}_ERROR", error=refused.error, **who)
+        return refused
     if PROVIDER_NOTE not in session.notes:  # a session that logged in through another provider keeps its logout
         notes = session.notes | {PROVIDER_NOTE: config.alias, PROVIDER_USERNAME_NOTE: brokered.username}
         await tx.sessions.update_user_session_notes(session.id, False, notes)
     await _event(tx, at, LINKED, identity_provider_identity=brokered.username, **who)
     return Back(str(link.get("redirect_uri")))
+
+
+async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Identity, user: User) -> Refused | None:
+    """performAccountLinking's checks and link, shared with the idp_link action: the identity may belong to no
+    other user, the user must hold manage-account or manage-account-links, be enabled, and not be linked to another
+    identity of the provider. Then the link is made (or its stored token renewed) and the mappers run as on a later
+    login. None once linked. ``brokered`` as the provider's mappers preprocessed it."""
+    owner = await first_login.linked_user(tx, realm, config, brokered)
+    display = _display(realm, config.alias)
+    if owner is not None and owner.id != user.id:
+        return Refused(ALREADY_LINKED, arg=display, error="identityProviderAlreadyLinkedMessage")
+    if not await may_link(tx, realm, user):
+        return Refused(INSUFFICIENT, 403, error="insufficientPermissionMessage")
+    if not user.enabled:
+        return Refused(DISABLED, error="accountDisabledMessage")
+    if owner is None:
+        if any(f.alias == config.alias for f in await tx.federated.of_user(user.id)):  # ModelDuplicateException
+            return Refused(ALREADY_MINE, arg=display, error="identityProviderAlreadyLinkedToCurrentUserMessage")
+        await first_login.link(tx, realm, config, brokered, user)
+    else:
+        await first_login.refresh_token(tx, config, brokered, user)
+    await idp_mappers.update_brokered_user(tx, realm, config, brokered, user)
+    return None
 
 
 def enabled(realm: Realm, alias: str) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from doorkeep.broker import first_login, idp_mappers, linking, oidc
+from doorkeep.broker import idp_mappers, linking, oidc
 from doorkeep.broker import providers as idp
 from doorkeep.model import User
 from doorkeep.oauth import login_completion, login_events, login_outcomes, required_actions
@@ -53,27 +53,12 @@ def submit(ctx: StepContext) -> Outcome:
 async def finish(ctx: StepContext, config: oidc.Config, brokered: oidc.Identity) -> tuple[Outcome, AuthRequest]:
     """performAccountLinking for the action, then processAction's second half: linked, the login goes on with the
     action's success; refused, the error page (400, or 403 for a user who may no longer link)."""
-    realm, user, tx = ctx.realm, ctx.user, ctx.tx
-    brokered = idp_mappers.preprocess(realm, config, brokered)
-    owner = await first_login.linked_user(tx, realm, config, brokered)
-    display = str((idp.by_alias(realm, config.alias) or {}).get("displayName") or config.alias)
-    if owner is not None and owner.id != user.id:
-        await _error(ctx, "identityProviderAlreadyLinkedMessage", config.alias)
-        return login_outcomes.Refused(linking.ALREADY_LINKED.replace("{0}", display)), ctx.request
-    if not await linking.may_link(tx, realm, user):
-        await _error(ctx, "insufficientPermissionMessage", config.alias)
-        return login_outcomes.Refused(linking.INSUFFICIENT, 403), ctx.request
-    if not user.enabled:
-        await _error(ctx, "accountDisabledMessage", config.alias)
-        return login_outcomes.Refused(linking.DISABLED), ctx.request
-    if owner is None:
-        if any(f.alias == config.alias for f in await tx.federated.of_user(user.id)):
-            await _error(ctx, "identityProviderAlreadyLinkedToCurrentUserMessage", config.alias)
-            return login_outcomes.Refused(linking.ALREADY_MINE.replace("{0}", display)), ctx.request
-        await first_login.link(tx, realm, config, brokered, user)
-    else:
-        await first_login.refresh_token(tx, config, brokered, user)
-    user = await idp_mappers.update_brokered_user(tx, realm, config, brokered, user)
+    brokered = idp_mappers.preprocess(ctx.realm, config, brokered)
+    refused = await linking.attach(ctx.tx, ctx.realm, config, brokered, ctx.user)
+    if refused is not None:
+        await _error(ctx, refused.error or "", config.alias)
+        return login_outcomes.Refused(refused.shown(), refused.status), ctx.request
+    user = await ctx.tx.users.get(ctx.user.id) or ctx.user  # as the mappers left it
     more = {"identity_provider": config.alias, "identity_provider_identity": brokered.username}
     await login_events.record(ctx, LINKED, more=more)
     request = required_actions.settled(ctx.request, IDP_LINK, required_actions.SUCCESS)

@@ -43,8 +43,7 @@ def _answer(request: Request, realm: Realm, decided: linking.Refused | linking.B
         response: Response = RedirectResponse(decided.url, 302)
         response.headers["Cache-Control"] = NO_BACK
         return response
-    text = decided.text.replace("{0}", decided.arg) if decided.arg is not None else decided.text
-    return error_page(request, realm, text, decided.status)
+    return error_page(request, realm, decided.shown(), decided.status)
 
 
 async def link(request: Request) -> Response:
