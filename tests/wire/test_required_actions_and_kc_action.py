@@ -141,9 +141,16 @@ async def test_required_actions_run_in_keycloaks_priority_order(realm: Env) -> N
 
 
 async def test_an_unsupported_action_still_stops_the_login(realm: Env) -> None:
-    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PROFILE", "idp_link"))
+    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PROFILE", "VERIFY_PROFILE"))
     page = await submit(realm.http, await password_page(realm), username="user1", **PROFILE)
     assert page.status_code == 200 and "Account is not fully set up" in page.text
+
+
+async def test_a_stored_idp_link_action_is_passed_over(realm: Env) -> None:
+    """IdpLinkAction.requiredActionChallenge without a provider (no ``kc_action`` parameter): context.ignore()."""
+    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PROFILE", "idp_link"))
+    page = await submit(realm.http, await password_page(realm), username="user1", **PROFILE)
+    assert "code" in code_from(page)
 
 
 async def test_kc_action_update_password_returns_success_after_the_parameters_keycloak_puts_first(realm: Env) -> None:

@@ -27,14 +27,14 @@ from doorkeep.oauth import login_events, login_outcomes, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Outcome
 from doorkeep.oauth.login_step import StepContext
-from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
+from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL, IDP_LINK
 from doorkeep.oauth.roles import user_roles
 from doorkeep.users import otp, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-ACTIONS = frozenset({DELETE_CREDENTIAL, DELETE_ACCOUNT})
+ACTIONS = frozenset({DELETE_CREDENTIAL, DELETE_ACCOUNT, IDP_LINK})  # idp_link: oauth/idp_link_action.py
 ACCOUNT_CLIENT, DELETE_ACCOUNT_ROLE = "account", "delete-account"  # AccountRoles.DELETE_ACCOUNT
 # messages_en.properties: Messages.DELETE_ACCOUNT_LACK_PRIVILEDGES, and info.ftl's text once the user is gone
 FORBIDDEN = "You do not have enough permissions to delete your own account, contact admin."
@@ -62,6 +62,10 @@ async def _credential(tx: Tx, user: User, credential_id: str | None) -> Credenti
 
 async def page(tx: Tx, request: AuthRequest, user: User, action: str) -> Outcome:
     """The action's page shown again (another language); its checks were made when it was first shown."""
+    if action == IDP_LINK:
+        from doorkeep.oauth import idp_link_action
+
+        return idp_link_action.page(request, user)
     if action == DELETE_ACCOUNT:
         return login_outcomes.NeedDeleteAccount(user.id, cancel=_from_aia(request, user), request=request)
     found = await _credential(tx, user, request.kc_action_parameter)
@@ -78,6 +82,10 @@ def _from_aia(request: AuthRequest, user: User) -> bool:
 async def challenge(ctx: StepContext, action: str) -> Outcome | None:
     """requiredActionChallenge: the page, or None when the action is passed over (its error recorded)."""
     tx, request, user = ctx.tx, ctx.request, ctx.user
+    if action == IDP_LINK:
+        from doorkeep.oauth import idp_link_action
+
+        return await idp_link_action.challenge(ctx)
     if action == DELETE_ACCOUNT:
         if not await may_delete_account(tx, ctx.realm, user):
             return login_outcomes.Refused(FORBIDDEN, 200)  # error.ftl drawn as the challenge
@@ -96,6 +104,10 @@ async def challenge(ctx: StepContext, action: str) -> Outcome | None:
 async def submit(ctx: StepContext, action: str) -> Outcome | StepContext:
     """processAction of delete_credential or delete_account (the ``cancel-aia`` button is handled before): the
     page's answer, or the step to go on with once the credential is gone."""
+    if action == IDP_LINK:
+        from doorkeep.oauth import idp_link_action
+
+        return idp_link_action.submit(ctx)
     if action == DELETE_ACCOUNT:
         return await delete_account(ctx)
     return await delete_credential(ctx)

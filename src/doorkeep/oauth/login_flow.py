@@ -181,7 +181,11 @@ async def pending(
         return NeedRecoveryCode(user.id, number, remember_me=remember_me)
     if user is not None and step == SELECT_STEP:
         return NeedSelection(user.id, remember_me)
-    if user is not None and step in (required_actions.DELETE_CREDENTIAL, required_actions.DELETE_ACCOUNT):
+    if user is not None and step in (
+        required_actions.DELETE_CREDENTIAL,
+        required_actions.DELETE_ACCOUNT,
+        required_actions.IDP_LINK,
+    ):
         return await account_actions.page(tx, request, user, step)
     if user is not None and step in required_actions.HANDLED:
         return login_completion.action_page(user, request, step)

@@ -235,6 +235,25 @@ class NeedDeleteCredential:
 
 
 @dataclass(frozen=True)
+class NeedIdpLink:
+    """IdpLinkAction's page (link-idp-action.ftl): "Do you want to link your account with {0}?", continue or
+    ``cancel-aia``."""
+
+    user_id: str
+    display_name: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class ToIdpLink:
+    """IdpLinkAction.processAction: the browser goes to the provider ``alias`` to link its identity."""
+
+    user_id: str
+    alias: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
 class AccountUpdated:
     """END_AFTER_REQUIRED_ACTIONS: the actions of an e-mailed link are done, the login ends on "Your account
     has been updated." with a link back to ``back_uri`` (AuthenticationManager.finishedRequiredActions)."""
@@ -305,6 +324,8 @@ Outcome = (
     | NeedRegistration
     | NeedDeleteCredential
     | NeedDeleteAccount
+    | NeedIdpLink
+    | ToIdpLink
     | AccountDeleted
     | NeedConsent
     | AccountUpdated

@@ -78,6 +78,7 @@ _PAGE_STEPS: dict[type, str] = {
     login_outcomes.EmailUpdateSent: required_actions.UPDATE_EMAIL,
     login_outcomes.NeedDeleteCredential: required_actions.DELETE_CREDENTIAL,
     login_outcomes.NeedDeleteAccount: required_actions.DELETE_ACCOUNT,
+    login_outcomes.NeedIdpLink: required_actions.IDP_LINK,
     login_outcomes.NeedRegistration: REGISTER,
     login_outcomes.NeedConsent: CONSENT,
 }
@@ -162,7 +163,9 @@ def authenticated_user_id(outcome: login_outcomes.Outcome) -> str | None:
         | login_outcomes.NeedSelection
         | login_outcomes.NeedRecoverySetup
         | login_outcomes.NeedDeleteCredential
-        | login_outcomes.NeedDeleteAccount,
+        | login_outcomes.NeedDeleteAccount
+        | login_outcomes.NeedIdpLink
+        | login_outcomes.ToIdpLink,
     ):
         return outcome.user_id
     return None

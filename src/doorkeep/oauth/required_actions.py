@@ -35,6 +35,7 @@ DELETE_ACCOUNT = "delete_account"  # DeleteAccount.PROVIDER_ID
 WEBAUTHN_REGISTER = "webauthn-register"  # WebAuthnRegisterFactory.PROVIDER_ID
 WEBAUTHN_REGISTER_PASSWORDLESS = "webauthn-register-passwordless"  # WebAuthnPasswordlessRegisterFactory.PROVIDER_ID
 CONFIGURE_RECOVERY_AUTHN_CODES = "CONFIGURE_RECOVERY_AUTHN_CODES"  # RecoveryAuthnCodesAction.PROVIDER_ID
+IDP_LINK = "idp_link"  # IdpLinkAction.PROVIDER_ID
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
 HANDLED = frozenset(
     {
@@ -49,11 +50,12 @@ HANDLED = frozenset(
         WEBAUTHN_REGISTER,
         WEBAUTHN_REGISTER_PASSWORDLESS,
         CONFIGURE_RECOVERY_AUTHN_CODES,
+        IDP_LINK,
     }
 )
 # InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, VerifyEmail, DeleteCredentialAction,
-# DeleteAccount, UpdateEmail, WebAuthnRegister and its WebAuthnPasswordlessRegister): TermsAndConditions keeps the
-# default NOT_SUPPORTED.
+# DeleteAccount, UpdateEmail, WebAuthnRegister and its WebAuthnPasswordlessRegister, IdpLinkAction):
+# TermsAndConditions keeps the default NOT_SUPPORTED.
 APP_INITIATED = frozenset(
     {
         CONFIGURE_TOTP,
@@ -66,6 +68,7 @@ APP_INITIATED = frozenset(
         WEBAUTHN_REGISTER,
         WEBAUTHN_REGISTER_PASSWORDLESS,
         CONFIGURE_RECOVERY_AUTHN_CODES,
+        IDP_LINK,
     }
 )
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds

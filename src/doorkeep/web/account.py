@@ -19,7 +19,7 @@ from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
-from doorkeep.web import account_cors, cors, handlers
+from doorkeep.web import account_cors, account_links, cors, handlers
 from doorkeep.web.http import (
     NO_CACHE,
     admin_error,
@@ -257,6 +257,7 @@ def _resource_routes(base: str) -> list[Route]:
         Route(f"{base}/groups", groups, methods=["GET"]),
         Route(f"{base}/organizations", organizations, methods=["GET"]),
         Route(f"{base}/supportedLocales", supported_locales, methods=["GET"]),
+        *account_links.routes(base, _answer),
     ]
 
 

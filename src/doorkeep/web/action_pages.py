@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from doorkeep.admin import user_profile as up_config
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
+from doorkeep.console.templating import render
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import login_outcomes, registration
 from doorkeep.oauth.authorize import AuthRequest
@@ -29,7 +30,8 @@ def page(
     | login_outcomes.NeedTerms
     | login_outcomes.NeedRegistration
     | login_outcomes.NeedDeleteCredential
-    | login_outcomes.NeedDeleteAccount,
+    | login_outcomes.NeedDeleteAccount
+    | login_outcomes.NeedIdpLink,
     token: str,
     ui: Language,
     *,
@@ -43,6 +45,18 @@ def page(
     declared attributes; ``heading``: the registration form's title in place of "Register" (an organization
     invitation's ``organization.member.register.title``)."""
     shown = realm.display_name or realm.name
+    if isinstance(outcome, login_outcomes.NeedIdpLink):  # link-idp-action.ftl, the provider's display name
+        provider = next((p for p in realm.identity_providers if p.get("alias") == outcome.display_name), {})
+        name = str(provider.get("displayName") or outcome.display_name)
+        return render(
+            "login/link_idp_action.html",
+            title=ui.text("linkIdpActionTitle", name),
+            realm_display=shown,
+            action=target,
+            form_token=token,
+            provider=name,
+            ui=ui,
+        )
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return pages.delete_credential(shown, target, token, outcome.label, ui=ui)
     if isinstance(outcome, login_outcomes.NeedDeleteAccount):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from doorkeep.broker import oidc
+from doorkeep.broker import linking, oidc
 from doorkeep.model import JSON, Client, Realm
 from doorkeep.oauth import login_broker, login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
@@ -27,7 +27,7 @@ from doorkeep.oauth.broker_steps import (
     NOTE,
     UNEXPECTED,
 )
-from doorkeep.web import broker_links
+from doorkeep.web import broker_link, broker_links
 from doorkeep.web.broker_session import Tab, error_event, find_tab, respond, site, usable
 from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
@@ -44,15 +44,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def begin(request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON) -> Response:
+async def begin(
+    request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON, link: dict[str, str] | None = None
+) -> Response:
     """IdentityBrokerService.performLogin: the state (IdentityBrokerState: a secret, the tab and the client), the
-    nonce and the PKCE verifier noted on the tab, then the browser sent to the provider."""
+    nonce and the PKCE verifier noted on the tab (with what a link is for, web/broker_link.py), then the browser
+    sent to the provider."""
     config = oidc.Config.of(provider)
     secret = secrets.token_urlsafe(16)
     state_value = f"{secret}.{tab.auth_session.id}.{tab.client.client_id}"
     endpoint = broker_links.endpoint_url(request, realm, config.alias)
     started = oidc.start(config, endpoint, state_value, tab.request.login_hint)
-    note = {"alias": config.alias, "state": state_value, "nonce": started.nonce, "verifier": started.verifier}
+    note: JSON = {"alias": config.alias, "state": state_value, "nonce": started.nonce, "verifier": started.verifier}
+    if link is not None:
+        note[linking.LINK_KEY] = link
     notes = {k: v for k, v in tab.auth_session.notes.items() if k != CONTEXT} | {NOTE: note}
     s = tab.auth_session
     await tx.flows.advance_auth_session(s.id, s.user_id, s.step, s.form_token, notes)
@@ -120,8 +125,8 @@ async def endpoint(request: Request) -> Response:
     found = await in_transaction(request, read, write=False)
     if isinstance(found, Response):
         return found
-    provider = usable(realm, alias)
     note = login_broker.noted(found.auth_session)
+    provider = usable(realm, alias) if linking.LINK_KEY not in note else linking.enabled(realm, alias)
     error = q.get("error")
     if provider is None or error is not None or not q.get("code"):
 
@@ -163,6 +168,13 @@ async def endpoint(request: Request) -> Response:
         tab = await find_tab(request, tx, realm, found.auth_session.id, None)
         if tab is None:
             return error_page(request, realm, EXPIRED)
+        if linking.LINK_KEY in note:  # a link: the state is good for one answer, then the link is made
+            if login_broker.noted(tab.auth_session).get("state") != note.get("state"):
+                return error_page(request, realm, EXPIRED)
+            await login_broker.forget_note(tx, tab.auth_session)
+            if note[linking.LINK_KEY].get(broker_link.AIA):
+                return await broker_link.action_finished(request, tx, realm, tab, note, config, brokered)
+            return await broker_link.finished(request, tx, realm, note, config, brokered)
         here = site(request, tx, realm, tab)
         decision = await login_broker.authenticated(here, tab.auth_session, str(note.get("state")), config, brokered)
         return await respond(request, tx, realm, tab, decision)

@@ -326,7 +326,8 @@ async def page_body(
         | login_outcomes.NeedTerms
         | login_outcomes.NeedRegistration
         | login_outcomes.NeedDeleteCredential
-        | login_outcomes.NeedDeleteAccount,
+        | login_outcomes.NeedDeleteAccount
+        | login_outcomes.NeedIdpLink,
     ):
         action = "registration" if isinstance(outcome, login_outcomes.NeedRegistration) else "required-action"
         target = step_url(request, realm, action, tab, client)

@@ -178,6 +178,11 @@ async def _respond(
         )
         response = await error_redirect(request, tx, realm, err)
         return await login_over(request, tx, realm, auth_session, response)
+    if isinstance(outcome, login_outcomes.ToIdpLink) and auth_session is not None:
+        from doorkeep.web.broker_link import to_provider  # IdpLinkAction: the browser goes to the provider
+
+        after = outcome.request or auth_request  # as the action left it (its LAST_PROCESSED_EXECUTION)
+        return await to_provider(request, tx, realm, client, after, outcome.alias, auth_session)
     # the page the login now waits on, in its authentication session (a new tab of the browser's root)
     root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
     waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)

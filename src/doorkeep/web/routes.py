@@ -12,6 +12,7 @@ from doorkeep.web import (
     action_token,
     broker,
     broker_first_login,
+    broker_link,
     broker_logout,
     broker_token,
     browser_session,
@@ -86,6 +87,8 @@ def routes() -> list[BaseRoute]:
             "/realms/{realm}/login-actions/first-broker-login", broker_first_login.first_broker_login, methods=["POST"]
         ),
         Route("/realms/{realm}/broker/{alias}/login", broker.login, methods=["GET"]),
+        Route("/realms/{realm}/broker/{alias}/link", broker_link.link, methods=["GET"]),
+        Route("/realms/{realm}/broker/{alias}/link", broker_link.preflight, methods=["OPTIONS"]),
         Route("/realms/{realm}/broker/{alias}/endpoint", broker.endpoint, methods=["GET"]),
         Route("/realms/{realm}/broker/{alias}/token", broker_token.retrieve_token, methods=["GET"]),
         Route(

@@ -106,6 +106,8 @@ MESSAGES: dict[str, str] = {
     # the "Sign out from other devices" box (password-commons.ftl), delete_credential.html, delete_account.html
     "logoutOtherSessions": "Sign out from other devices",
     "deleteCredentialTitle": "Delete {0}",
+    "linkIdpActionTitle": "Linking {0}",
+    "linkIdpActionMessage": "Do you want to link your account with {0}?",
     "deleteCredentialMessage": "Do you want to delete {0}?",
     "doConfirmDelete": "Confirm deletion",
     "deleteAccountConfirm": "Delete account confirmation",
