@@ -33,6 +33,7 @@ def bare(cls: type, **fields: object) -> lo.Outcome:
         (lo.EmailUpdateSent, "UPDATE_EMAIL"),
         (lo.NeedDeleteCredential, "delete_credential"),
         (lo.NeedDeleteAccount, "delete_account"),
+        (lo.NeedIdpLink, "idp_link"),
         (lo.NeedRegistration, "register"),
         (lo.NeedConsent, "consent"),
         (lo.NeedLogin, AUTHENTICATE),
