@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from browser_flow import code_from, start, submit, submit_forged
-from flow_builder import ADMIN, ALT, AUTH, REQ, add, add_flow, admin, events, executions
+from flow_builder import ADMIN, ALT, AUTH, COND, REQ, add, add_flow, add_otp, admin, events, executions, totp
 from passkeys_support import register_passkey, user_id
 from recovery_flow import choose, listed, try_another_way, try_another_way_action
-from support import seed_login_realm, seed_user
+from support import seed_login_realm, seed_user, update_realm
 from webauthn_port import SoftKey, page_options
 from wire_env import Env
 
@@ -25,8 +25,9 @@ CHOICE = "password or passkey"
 UNEXPECTED = "Unexpected error when handling authentication request to identity provider."
 
 
-async def bind_choice_flow(env: Env) -> dict[str, str]:
-    """The flow bound as the browser flow; the ids of the two ALTERNATIVE executions by provider."""
+async def bind_choice_flow(env: Env, *, two_factor: bool = False) -> dict[str, str]:
+    """The flow bound as the browser flow (``two_factor``: then a conditional OTP sub-flow, as Keycloak's
+    "Browser - Conditional 2FA"); the ids of the two ALTERNATIVE executions by provider."""
     body = {"alias": "either", "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": ""}
     await admin(env, "POST", f"{AUTH}/flows", body, 201)
     await add(env, "either", "auth-cookie", ALT)
@@ -35,6 +36,10 @@ async def bind_choice_flow(env: Env) -> dict[str, str]:
     await add_flow(env, "either forms", CHOICE, REQ)
     await add(env, CHOICE, PASSWORD, ALT)
     await add(env, CHOICE, PASSKEY, ALT)
+    if two_factor:
+        await add_flow(env, "either forms", "either 2fa", COND)
+        await add(env, "either 2fa", "conditional-user-configured", REQ)
+        await add(env, "either 2fa", "auth-otp-form", REQ)
     await admin(env, "PUT", ADMIN, {"browserFlow": "either"}, 204)
     return {e["providerId"]: e["id"] for e in await executions(env, CHOICE) if e.get("providerId")}
 
@@ -45,9 +50,9 @@ async def realm(env: Env) -> Env:
     return env
 
 
-async def after_username(env: Env, username: str = "user1") -> httpx.Response:
+async def after_username(env: Env, username: str = "user1", **params: str) -> httpx.Response:
     env.http.cookies.clear()
-    page = await start(env.http, "test", "app")
+    page = await start(env.http, "test", "app", **params)
     assert page.status_code == 200 and 'name="password"' not in page.text, page.text[:300]
     return await submit(env.http, page, username=username)
 
@@ -180,3 +185,53 @@ async def test_a_sub_flow_with_more_than_the_two_steps_cannot_be_bound(realm: En
     await add(realm, CHOICE, "auth-otp-form", ALT)
     refused = await admin(realm, "PUT", ADMIN, {"browserFlow": "either"}, 400)
     assert CHOICE in refused.text
+
+
+async def test_the_steps_after_the_choice_run_after_either_factor(realm: Env) -> None:
+    """A conditional OTP sub-flow after the choice: a user with OTP is asked the code after the password, and
+    after the passkey picked instead (neither factor skips it)."""
+    key = SoftKey()
+    await register_passkey(realm, key)
+    await add_otp(realm)
+    ids = await bind_choice_flow(realm, two_factor=True)
+    otp_page = await submit(realm.http, await after_username(realm), password="password")
+    assert otp_page.status_code == 200 and 'name="otp"' in otp_page.text
+    assert "code" in code_from(await submit(realm.http, otp_page, otp=totp(realm.clock.now())))
+    page = await choose(realm, await try_another_way(realm, await after_username(realm)), ids[PASSKEY])
+    answer = key.get(page_options(page.text)["challenge"], user_handle=await user_id(realm))
+    otp_page = await submit(realm.http, page, **answer)
+    assert otp_page.status_code == 200 and 'name="otp"' in otp_page.text
+    realm.clock.advance(30)
+    assert "code" in code_from(await submit(realm.http, otp_page, otp=totp(realm.clock.now())))
+
+
+async def test_the_choice_and_the_login_forms_passkey_button_speak_german(realm: Env) -> None:
+    """messages_de.properties: the list's "Passwort" and "Passkey" with their help texts, "Einen anderen Weg
+    versuchen", and the login form's passkey button ``passkey-doAuthenticate`` "Anmelden mit Passkey"."""
+    await update_realm(realm.db, "test", internationalization_enabled=True, supported_locales=("en", "de"))
+    await register_passkey(realm, SoftKey())
+    ids = await bind_choice_flow(realm)
+    page = await after_username(realm, ui_locales="de")
+    assert ">Einen anderen Weg versuchen</button>" in page.text
+    assert listed(await try_another_way(realm, page)) == [
+        (ids[PASSWORD], "Passwort", "Melden Sie sich an, indem Sie Ihr Passwort eingeben."),
+        (ids[PASSKEY], "Passkey", "Verwenden Sie Ihren Passkey zur kennwortlosen Anmeldung."),
+    ]
+    await admin(realm, "PUT", ADMIN, {"webAuthnPolicyPasswordlessPasskeysEnabled": True, "browserFlow": "browser"}, 204)
+    realm.http.cookies.clear()
+    form = await start(realm.http, "test", "app", ui_locales="de")
+    assert ">Anmelden mit Passkey</button>" in form.text
+
+
+async def test_a_re_authentication_asks_the_preferred_step_with_the_other_way(realm: Env) -> None:
+    """``prompt=login`` over the SSO session: the known user's preferred step (the password page) with the link,
+    and the passkey picked instead signs in again."""
+    key = SoftKey()
+    await register_passkey(realm, key)
+    ids = await bind_choice_flow(realm)
+    code_from(await submit(realm.http, await after_username(realm), password="password"))
+    page = await start(realm.http, "test", "app", prompt="login")
+    assert is_password_page(page) and try_another_way_action(page) is not None
+    passkey_page = await choose(realm, await try_another_way(realm, page), ids[PASSKEY])
+    answer = key.get(page_options(passkey_page.text)["challenge"], user_handle=await user_id(realm))
+    assert "code" in code_from(await submit(realm.http, passkey_page, **answer))
