@@ -46,6 +46,7 @@ def login(
     info: str | None = None,
     stage: str = "",
     passkeys: str | None = None,
+    another: str = "",
 ) -> str:
     """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
     e-mail's, ``info``: the message key of a forwarded info message); for a re-authentication it names the known
@@ -55,7 +56,8 @@ def login(
     is Keycloak's ``loginTitle`` ("Sign in to <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it.
     ``stage``: an identity-first login's page, ``username`` (login-username.ftl: no password field) or
     ``password`` (login-password.ftl: the known user's password, with "Forgot Password?"). ``passkeys``: the
-    options of passkeys.ftl's conditional UI (console/webauthn_pages.py ``passkeys``), None without it."""
+    options of passkeys.ftl's conditional UI (console/webauthn_pages.py ``passkeys``), None without it;
+    ``another``: where "Try Another Way" posts (identity-first's choice of the password or the passkey), "": no link."""
     return render(
         "login/login.html",
         title=ui.text("loginTitle", realm_display),
@@ -77,6 +79,7 @@ def login(
         providers=providers,
         stage=stage,
         passkeys=passkeys,
+        another=another,
     )
 
 

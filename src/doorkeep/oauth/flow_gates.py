@@ -87,6 +87,16 @@ def usernameless(realm: Realm, client: Client, requested: str | None = None) -> 
         return False
 
 
+def password_choice(realm: Realm, client: Client, requested: str | None, index: int) -> bool:
+    """Whether gate ``index`` of the browser flow is identity-first's choice of the password or the passkey (so
+    that the password page is one of its steps, with "Try Another Way")."""
+    try:
+        found = plan(realm, client, BROWSER, requested)
+    except CannotRun:
+        return False
+    return found.passwordless and 0 <= index < len(found.gates) and fp.PASSWORD in found.gates[index].actions
+
+
 @dataclass(frozen=True)
 class Next:
     """The gate that applies: its index in the plan, and what it asks (``fp.OTP`` for a user with an OTP
@@ -102,13 +112,15 @@ class Next:
 
 # the credential type each credential-based step checks (its CredentialValidator's type)
 CREDENTIAL_TYPES = {fp.OTP: otp.TYPE, fp.WEBAUTHN: webauthn.TYPE, fp.RECOVERY: recovery_codes.TYPE}
+# and those of identity-first's first factor, a choice of the password and the passkey
+CHOICE_TYPES = {**CREDENTIAL_TYPES, fp.PASSWORD: "password", fp.PASSKEY: webauthn.PASSWORDLESS_TYPE}
 
 
 def options(gate: fp.Gate, types: list[str], disabled: frozenset[str] = frozenset()) -> tuple[fp.Choice, ...]:
     """AuthenticationSelectionResolver.createAuthenticationSelectionList for an ALTERNATIVE gate: its choices whose
     credential the user holds, in the order of the user's credentials (their priority); ``types``: the user's
     credential types in that order; ``disabled``: the server's features turned off (recovery codes)."""
-    by_type = {CREDENTIAL_TYPES[c.action]: c for c in gate.choices}
+    by_type = {CHOICE_TYPES[c.action]: c for c in gate.choices}
     if recovery_codes.FEATURE in disabled:
         by_type.pop(recovery_codes.TYPE, None)
     return tuple(by_type[t] for t in dict.fromkeys(types) if t in by_type)
@@ -155,13 +167,16 @@ async def next_gate(
             continue
         if gate.action == fp.DENY_ACCESS:
             return Next(index, gate, fp.DENY_ACCESS)
-        if gate.action == fp.PASSKEY:  # WebAuthnPasswordlessAuthenticator.configuredFor: the user has a passkey
-            passkeys = any(c.type == webauthn.PASSWORDLESS_TYPE for c in await tx.users.credentials(user.id))
-            return Next(index, gate, fp.PASSKEY if passkeys else SETUP)
         if gate.choices:
             offered = options(gate, types or [], disabled)
             if offered:
                 return Next(index, gate, offered[0].action, offered)
+            password = next((c for c in gate.choices if c.action == fp.PASSWORD), None)
+            if password is not None:  # a first factor to give: neither configured, the password page asks
+                return Next(index, gate, fp.PASSWORD, (password,))
+        elif gate.action == fp.PASSKEY:  # WebAuthnPasswordlessAuthenticator.configuredFor: the user has a passkey
+            passkeys = any(c.type == webauthn.PASSWORDLESS_TYPE for c in await tx.users.credentials(user.id))
+            return Next(index, gate, fp.PASSKEY if passkeys else SETUP)
         elif gate.action in CREDENTIAL_TYPES and gate.action in configured:
             return Next(index, gate, gate.action)
         elif gate.action in CREDENTIAL_TYPES and gate.required:
@@ -175,7 +190,7 @@ async def next_gate(
 def _asks_credentials(gate: fp.Gate) -> bool:
     """Whether the gate's step or one of its conditions asks which credentials the user holds."""
     needs = any(c.needs_otp or c.needs_webauthn or c.needs_recovery for c in gate.conditions)
-    return needs or bool(gate.actions & CREDENTIAL_TYPES.keys())
+    return needs or bool(gate.actions & CHOICE_TYPES.keys())
 
 
 def _past(steps: fp.Plan, index: int) -> int:

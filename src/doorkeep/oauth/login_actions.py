@@ -28,6 +28,7 @@ from doorkeep.oauth import (
     login_completion,
     login_consent,
     login_flow,
+    login_gates,
     login_otp,
     login_outcomes,
     login_passkeys,
@@ -174,6 +175,12 @@ async def submit(
         # the box on the form, or (identity-first's password page) the one the username page kept
         kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         remember_me = (form.get("rememberMe") or "").lower() == "on" or kept
+        choosing = form.get(login_choices.TRY_ANOTHER_WAY) is not None or form.get(login_choices.EXECUTION) is not None
+        if user is not None and choosing:  # "Try Another Way" from identity-first's password page
+            ctx = StepContext(tx, services, realm, client, request, user, browser)
+            if login_gates.password_gate(ctx) is not None:
+                tried, picked = form.get(login_choices.TRY_ANOTHER_WAY), form.get(login_choices.EXECUTION)
+                return await login_choices.answer(ctx, login_choices.PASSWORD_PAGE, tried, picked, remember_me=kept)
         # the passkey of the form's conditional UI or its button, or of a flow that starts with the passkey
         if login_passkeys.is_answer(realm, client, request, form):
             challenge = auth_session.notes.get(WEBAUTHN_CHALLENGE_NOTE)

@@ -33,11 +33,14 @@ log = logging.getLogger(__name__)
 TRY_ANOTHER_WAY = "tryAnotherWay"  # the form parameter template.ftl's link posts
 EXECUTION = "authenticationExecution"  # Constants.AUTHENTICATION_EXECUTION
 MAX_EXECUTION_ID = 64  # longer is never an execution id; it is not logged
+PASSWORD_PAGE = "authenticate"  # the login form's step (oauth/login_session.py AUTHENTICATE)
 # the gate pages a "Try Another Way" form may be posted from, and the step each shows
 STEP_ACTIONS = {
     login_flow.OTP_STEP: flow_plan.OTP,
     login_flow.WEBAUTHN_STEP: flow_plan.WEBAUTHN,
     login_flow.RECOVERY_STEP: flow_plan.RECOVERY,
+    login_flow.PASSKEY_STEP: flow_plan.PASSKEY,
+    PASSWORD_PAGE: flow_plan.PASSWORD,  # identity-first's password page, while it is the first gate's choice
 }
 
 
@@ -95,4 +98,6 @@ DISPLAY = {  # AuthenticationSelectionOption's message keys: the credential type
     flow_plan.OTP: ("otp-display-name", "otp-help-text"),
     flow_plan.WEBAUTHN: ("webauthn-display-name", "webauthn-help-text"),
     flow_plan.RECOVERY: ("auth-recovery-authn-code-form-display-name", "auth-recovery-authn-code-form-help-text"),
+    flow_plan.PASSWORD: ("password-display-name", "password-help-text"),
+    flow_plan.PASSKEY: ("webauthn-passwordless-display-name", "webauthn-passwordless-help-text"),
 }

@@ -43,7 +43,8 @@ WEBAUTHN_STEP = "webauthn-authenticator"  # the WebAuthn authenticator of the br
 PASSKEY_STEP = "webauthn-passwordless"
 RECOVERY_STEP = "auth-recovery-authn-code-form"  # RecoveryAuthnCodesFormAuthenticator, after the password
 SELECT_STEP = "select-authenticator"  # select-authenticator.ftl: "Try Another Way"'s list
-GATE_STEPS = frozenset({OTP_STEP, WEBAUTHN_STEP, RECOVERY_STEP, SELECT_STEP})  # the pages of a gate's choice
+# the pages of a gate's choice (the passkey's: identity-first's choice of the password or the passkey)
+GATE_STEPS = frozenset({OTP_STEP, WEBAUTHN_STEP, RECOVERY_STEP, SELECT_STEP, PASSKEY_STEP})
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 

@@ -108,7 +108,7 @@ async def after(
         )
     ) is not None:
         ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
-        if found.step in (flow_plan.OTP, flow_plan.WEBAUTHN, flow_plan.PASSKEY, flow_plan.RECOVERY):
+        if found.step in (flow_plan.OTP, flow_plan.WEBAUTHN, flow_plan.PASSKEY, flow_plan.RECOVERY, flow_plan.PASSWORD):
             ctx = dataclasses.replace(ctx, request=dataclasses.replace(ctx.request, flow_gate=found.index))
             return await gate_page(ctx, found.step, remember_me), ctx
         if found.step == flow_plan.DENY_ACCESS:
@@ -131,6 +131,9 @@ async def gate_page(ctx: StepContext, step: str, remember_me: bool) -> Outcome:
     """The page of a credential step after the password (its gate noted on ``ctx.request``): the OTP form, the
     WebAuthn authenticator's (or the passkey's), or the recovery code page asking for the set's next code."""
     user_id, request = ctx.user.id, ctx.request
+    if step == flow_plan.PASSWORD:  # identity-first's password page (login-password.ftl), the first gate's choice
+        typed = request.attempted_username or ctx.user.username
+        return NeedLogin(username=typed, remember_me=remember_me, user_id=user_id, request=request, info="")
     if step == flow_plan.OTP:
         return NeedOtp(user_id, remember_me=remember_me, request=request)
     if step == flow_plan.RECOVERY:
@@ -139,6 +142,14 @@ async def gate_page(ctx: StepContext, step: str, remember_me: bool) -> Outcome:
         return NeedRecoveryCode(user_id, number, remember_me=remember_me, request=request)
     passwordless = step == flow_plan.PASSKEY
     return NeedWebAuthn(user_id, remember_me=remember_me, request=request, passwordless=passwordless)
+
+
+def password_gate(ctx: StepContext) -> int | None:
+    """The index of the gate whose choice identity-first's password page is (the password or the passkey) when
+    the login waits on it, else None (the password form comes before the gates)."""
+    index = ctx.request.flow_gate
+    at = flow_gates.password_choice(ctx.realm, ctx.client, ctx.request.requested_flow, index)
+    return index if at else None
 
 
 async def _top_flow_end(ctx: StepContext, wanted: int) -> Outcome | None:

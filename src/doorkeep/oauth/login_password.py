@@ -16,6 +16,8 @@ from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import brute_force
 from doorkeep.users.credentials import SharedEmail, Verdict, assess, check_password, find_login_user
 
+PASSWORD_TYPE = "password"  # PasswordCredentialModel.TYPE: what the password step validates (context.success)
+
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
@@ -127,7 +129,9 @@ async def authenticate(
         return again(ACCOUNT_DISABLED)
     if known is None:
         ctx = dataclasses.replace(ctx, request=dataclasses.replace(request, attempted_username=username))
-    page, ctx = await login_gates.after(ctx, 0, remember_me=remember_me)  # the flow's steps after the password
+    gate = login_gates.password_gate(ctx) if known is not None else None  # the password as the first gate's choice
+    start, used = (0, None) if gate is None else (gate + 1, PASSWORD_TYPE)
+    page, ctx = await login_gates.after(ctx, start, remember_me=remember_me, used=used)  # the flow's steps after it
     if page is not None:
         return page
     user = await password_validated(tx, services, realm, user)

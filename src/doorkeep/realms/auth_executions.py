@@ -56,7 +56,7 @@ FACTORIES: dict[str, tuple[str, bool, tuple[str, ...]]] = {
 EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "auth-conditional-otp-form": ("Conditional OTP Form", True, _RAD),
     "auth-username-form": ("Username Form", False, (REQ,)),
-    "auth-password-form": ("Password Form", False, (REQ,)),
+    "auth-password-form": ("Password Form", False, _RAD),  # ConfigurableAuthenticatorFactory.REQUIREMENT_CHOICES
     # WebAuthnPasswordlessAuthenticatorFactory (a WebAuthnAuthenticatorFactory): not configurable, REQUIRED,
     # ALTERNATIVE or DISABLED; Doorkeep runs it REQUIRED right after the Username Form (realms/flow_plan.py)
     "webauthn-authenticator-passwordless": ("WebAuthn Passwordless Authenticator", False, _RAD),

@@ -11,8 +11,10 @@ What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego
 Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py); the inert
 Organization steps of Keycloak's default flow; one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
-WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``), or that passkey step
-alone, REQUIRED, with no username step (``Plan.usernameless``); after it, the OTP
+WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``) or then a REQUIRED
+sub-flow of PasswordForm and WebAuthnPasswordlessAuthenticator, both ALTERNATIVE (a first gate whose ``choices``
+are the password and the passkey, "Try Another Way" between them), or that passkey step alone, REQUIRED, with
+no username step (``Plan.usernameless``); after it, the OTP
 form, webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
 allow-access-authenticator, directly or in REQUIRED or CONDITIONAL sub-flows (the credential steps also as the
 ALTERNATIVE steps of one sub-flow: a gate whose ``choices`` the user picks from, "Try Another Way"), under the
@@ -60,9 +62,11 @@ WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDE
 RECOVERY_FORM = "auth-recovery-authn-code-form"  # RecoveryAuthnCodesFormAuthenticatorFactory.PROVIDER_ID
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
 WEBAUTHN, PASSKEY, RECOVERY = "webauthn", "passkey", "recovery"
+PASSWORD = "password"  # identity-first's password page as one choice of the first gate
 # the credential-based steps after the password, each a CredentialValidator of one credential type
 CREDENTIAL_STEPS = {OTP_FORM: OTP, WEBAUTHN_FORM: WEBAUTHN, RECOVERY_FORM: RECOVERY}
 USERNAMELESS = "usernameless"  # the sign-in step of a forms sub-flow that starts with the passkey
+PASSWORD_OR_PASSKEY = "password-or-passkey"  # identity-first's second step: a choice of the two
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,8 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gr
         second, rest = _username_first(sub, head, required[1:])
         gates = _after_password(flows, rest, OTP_FORM)
         passkey = (Gate((), PASSKEY, True),) if second == PASSKEY_FORM else ()  # a REQUIRED step, user known
+        if second == PASSWORD_OR_PASSKEY:  # the password and the passkey: the user's preferred one asks first
+            passkey = (_password_or_passkey(flows, required[1]),)
         return None, (*passkey, *gates), second
     if head.authenticator == PASSKEY_FORM and head.requirement == af.REQ and first == PASSWORD_FORM:
         return None, _after_password(flows, required[1:], OTP_FORM), USERNAMELESS  # the user from the user handle
@@ -268,11 +274,41 @@ def _username_first(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tu
     that second step, and the steps after it."""
     second = rest[0] if rest else None
     wanted = f"a REQUIRED {PASSWORD_ONLY_FORM} or {PASSKEY_FORM}"
+    if (
+        head.requirement == af.REQ
+        and second is not None
+        and second.flow_id is not None
+        and second.requirement == af.REQ
+    ):
+        return PASSWORD_OR_PASSKEY, rest[1:]  # their sub-flow, checked by _password_or_passkey
     if head.requirement != af.REQ or second is None or second.flow_id is not None:
         raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only REQUIRED, followed by {wanted}")
     if second.authenticator not in (PASSWORD_ONLY_FORM, PASSKEY_FORM) or second.requirement != af.REQ:
         raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only followed by {wanted} in '{sub.alias}'")
     return str(second.authenticator), rest[1:]
+
+
+def _password_or_passkey(flows: FlowSet, e: Execution) -> Gate:
+    """The REQUIRED sub-flow after UsernameForm holding PasswordForm and WebAuthnPasswordlessAuthenticator, both
+    ALTERNATIVE and nothing else (AuthenticationSelectionResolver picks the one of the user's first credential):
+    one gate whose choices are the two, in the flow's order."""
+    sub = flows.flow(e.flow_id)
+    if sub is None or sub.provider_id != af.BASIC:
+        raise Unsupported(f"Doorkeep does not run {_name(flows, e)} after {USERNAME_FORM}")
+    found, required, alternative = split(flows, sub.id)
+    kinds = sorted(str(x.authenticator) for x in alternative)
+    if (
+        found
+        or required
+        or any(x.flow_id is not None for x in alternative)
+        or kinds != sorted((PASSKEY_FORM, PASSWORD_ONLY_FORM))
+    ):
+        raise Unsupported(
+            f"Doorkeep runs sub-flow '{sub.alias}' after {USERNAME_FORM} only as an ALTERNATIVE {PASSWORD_ONLY_FORM}"
+            f" and an ALTERNATIVE {PASSKEY_FORM}"
+        )
+    choices = tuple(Choice(x.id, PASSKEY if x.authenticator == PASSKEY_FORM else PASSWORD) for x in alternative)
+    return Gate((), choices[0].action, True, choices=choices, execution=choices[0].execution)
 
 
 def _no_level(found: list[Condition], flow: AuthFlow) -> None:
@@ -314,7 +350,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         gates,
         password,
         username_first=identity_first,
-        passwordless=second == PASSKEY_FORM,
+        passwordless=second in (PASSKEY_FORM, PASSWORD_OR_PASSKEY),  # the first gate asks the first factor
         usernameless=second == USERNAMELESS,
         redirector=redirector,
         default_provider=default,

@@ -256,6 +256,7 @@ async def page_body(
             providers=broker_links.buttons(request, realm, tab, client) if outcome.user_id is None else (),
             info=outcome.info if outcome.info is not None else ("reauthenticate" if outcome.user_id else None),
             passkeys=await passkeys_options(request, tx, realm, client, waiting, ui),
+            another=await another_way(request, tx, realm, client, waiting, password=True) if known else "",
         )
     if isinstance(outcome, login_outcomes.NeedOtp):
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]

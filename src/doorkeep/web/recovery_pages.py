@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from doorkeep.console import recovery_pages as pages
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import login_choices, login_outcomes
+from doorkeep.oauth import flow_gates, login_choices, login_outcomes
 from doorkeep.oauth.login_session import RECOVERY_AT_NOTE, RECOVERY_CODES_NOTE, Waiting
 from doorkeep.users import recovery_codes
 from doorkeep.web.http import state
@@ -22,12 +22,18 @@ if TYPE_CHECKING:
 ChoicePage = login_outcomes.NeedRecoveryCode | login_outcomes.NeedSelection | login_outcomes.NeedRecoverySetup
 
 
-async def another_way(request: Request, tx: Tx, realm: Realm, client: Client, waiting: Waiting) -> str:
+async def another_way(
+    request: Request, tx: Tx, realm: Realm, client: Client, waiting: Waiting, *, password: bool = False
+) -> str:
     """Where the page's "Try Another Way" posts: the login form's target while the user has another step to
-    take at this gate, else "" (no link)."""
+    take at this gate, else "" (no link); ``password``: the page is the login form, which is a gate's step only
+    as identity-first's choice of the password or the passkey."""
     from doorkeep.web.login_pages import login_action
 
     if waiting.user is None:
+        return ""
+    flow, index = waiting.request.requested_flow, waiting.request.flow_gate
+    if password and not flow_gates.password_choice(realm, client, flow, index):
         return ""
     disabled = state(request).services.disabled_features
     found = await login_choices.options_for(tx, realm, client, waiting.request, waiting.user.id, disabled)

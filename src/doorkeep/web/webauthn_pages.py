@@ -68,7 +68,7 @@ async def webauthn_page(
         username=waiting.request.attempted_username or user.username,
         restart=restart_link(request, realm, client, tab),
         ui=ui,
-        another="" if passwordless else await another_way(request, tx, realm, client, waiting),
+        another=await another_way(request, tx, realm, client, waiting),
     )
 
 

@@ -269,6 +269,10 @@ MESSAGES: dict[str, str] = {
     "auth-recovery-authn-code-form-help-text": (
         "Geben Sie einen Wiederherstellungscode aus einer zuvor erstellten Liste ein."
     ),
+    "password-display-name": "Passwort",
+    "password-help-text": "Melden Sie sich an, indem Sie Ihr Passwort eingeben.",
+    "webauthn-passwordless-display-name": "Passkey",
+    "webauthn-passwordless-help-text": "Verwenden Sie Ihren Passkey zur kennwortlosen Anmeldung.",
     "auth-recovery-code-info-message": "Geben Sie den angegebenen Wiederherstellungscode ein.",
     "auth-recovery-code-prompt": "Wiederherstellungscode #{0}",
     "auth-recovery-code-header": "Anmeldung mit einem Wiederherstellungscode",
@@ -290,6 +294,7 @@ MESSAGES: dict[str, str] = {
     "webauthn-registration-title": "Passkey registrieren",
     "webauthn-login-title": "Anmeldung mit Passkey",
     "webauthn-doAuthenticate": "Anmelden mit Passkey",
+    "passkey-doAuthenticate": "Anmelden mit Passkey",
     "webauthn-available-authenticators": "Verfügbare Passkeys",
     "webauthn-unsupported-browser-text": (
         "WebAuthn wird von diesem Browser nicht unterstützt. Versuchen Sie es mit einem anderen oder wenden Sie sich"

@@ -47,6 +47,10 @@ MESSAGES: dict[str, str] = {
     "webauthn-help-text": "Use your Passkey to sign in.",
     "auth-recovery-authn-code-form-display-name": "Recovery Authentication Code",
     "auth-recovery-authn-code-form-help-text": "Enter a recovery authentication code from a previously generated list.",
+    "password-display-name": "Password",
+    "password-help-text": "Sign in by entering your password.",
+    "webauthn-passwordless-display-name": "Passkey",
+    "webauthn-passwordless-help-text": "Use your Passkey for passwordless sign in.",
     # login_recovery_code.html, recovery_codes_setup.html (login-recovery-authn-code-input.ftl and -config.ftl)
     "auth-recovery-code-info-message": "Enter the specified recovery code.",
     "auth-recovery-code-prompt": "Recovery code #{0}",
