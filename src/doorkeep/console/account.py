@@ -44,22 +44,23 @@ def field_errors(err: AdminError, speech: Speech = ENGLISH) -> dict[str, str]:
     return out or {"": err.message}
 
 
-# Keycloak's account-ui messages_en.properties: the credential types' keys as the Account REST names them.
-CREDENTIAL_TEXTS = {
-    "basic-authentication": "Basic authentication",
-    "two-factor": "Two-factor authentication",
-    "password-display-name": "Password",
-    "password-help-text": "Sign in by entering your password.",
-    "otp-display-name": "Authenticator application",
-    "otp-help-text": "Enter a verification code from authenticator application.",
-    "webauthn-display-name": "Passkey",
-    "webauthn-help-text": "Use your Passkey to sign in.",
-    "recovery-authn-codes-display-name": "Recovery authentication codes",
-    "recovery-authn-codes-help-text": (
-        "These codes can be used to regain your access in case your other 2FA means are not available."
-    ),
-    "password": "My password",  # an unlabelled credential is named by its type: t(userLabel) || t(type)
-}
+# The credential types' keys as the Account REST names them, which the account-ui translates (their texts, as
+# Keycloak's account-ui messages: console/messages/account.py); "password" names an unlabelled password.
+CREDENTIAL_TEXTS = frozenset(
+    {
+        "basic-authentication",
+        "two-factor",
+        "password-display-name",
+        "password-help-text",
+        "otp-display-name",
+        "otp-help-text",
+        "webauthn-display-name",
+        "webauthn-help-text",
+        "recovery-authn-codes-display-name",
+        "recovery-authn-codes-help-text",
+        "password",
+    }
+)
 # The actions Signing in may start (the credential types' createAction and updateAction).
 CREDENTIAL_ACTIONS = frozenset(
     {account_resources.UPDATE_PASSWORD, "CONFIGURE_TOTP", "webauthn-register", "CONFIGURE_RECOVERY_AUTHN_CODES"}
