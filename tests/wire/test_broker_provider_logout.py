@@ -151,6 +151,16 @@ async def test_logout_response_refuses_a_missing_or_wrong_state_and_cannot_be_re
 
             to_provider = await _logout(http, tokens["id_token"])
             assert to_provider.status_code == 302
+            # another realm's endpoint (a provider of the same alias there) does not know this realm's session
+            headers = await env.admin_headers()
+            other = await env.http.post(
+                "/admin/realms/provider/identity-provider/instances", json=broker.provider_rep(), headers=headers
+            )
+            assert other.status_code == 201, other.text
+            elsewhere = await http.get(url.replace("/realms/test/", "/realms/provider/"), params={"state": sid})
+            assert elsewhere.status_code == 400
+            assert "Unexpected error when authenticating with identity provider" in elsewhere.text
+            assert len(await _sessions(env, "test", "alice")) == 1
             forged = await http.get(
                 url, params={"state": sid, "post_logout_redirect_uri": "https://evil.example/", "redirect_uri": "x"}
             )

@@ -41,7 +41,8 @@ async def logout_response(request: Request) -> Response:
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
-        session = await tx.sessions.get_user_session(session_id, False) if session_id else None
+        found = await tx.sessions.get_user_session(session_id, False) if session_id else None
+        session = found if found is not None and found.realm_id == realm.id else None  # getUserSession(realm, id)
         pending = provider_logout.pending(session) if session is not None else None
         if pending is None:
             ip = client_ip(request)
