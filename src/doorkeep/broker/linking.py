@@ -216,7 +216,7 @@ async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Ident
     identity of the provider. Then the link is made (or its stored token renewed) and the mappers run as on a later
     login. None once linked. ``brokered`` as the provider's mappers preprocessed it."""
     owner = await first_login.linked_user(tx, realm, config, brokered)
-    display = _display(realm, config.alias)
+    display = idp.display_name(realm, config.alias)
     if owner is not None and owner.id != user.id:
         return Refused(ALREADY_LINKED, arg=display, error="identityProviderAlreadyLinkedMessage")
     if not await may_link(tx, realm, user):
@@ -237,8 +237,3 @@ def enabled(realm: Realm, alias: str) -> dict[str, Any] | None:
     """The provider a link may use: enabled, link-only or not (getIdentityProviderModel)."""
     provider = idp.by_alias(realm, alias)
     return provider if provider is not None and provider.get("enabled") else None
-
-
-def _display(realm: Realm, alias: str) -> str:
-    provider = idp.by_alias(realm, alias) or {}
-    return str(provider.get("displayName") or alias)

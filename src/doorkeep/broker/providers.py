@@ -121,6 +121,12 @@ def by_alias(realm: Realm, alias: str) -> JSON | None:
     return next((dict(p) for p in realm.identity_providers if p.get("alias") == alias), None)
 
 
+def display_name(realm: Realm, alias: str) -> str:
+    """The name pages show for a provider: its ``displayName``, else its alias (also for a provider now gone)."""
+    provider = by_alias(realm, alias) or {}
+    return str(provider.get("displayName") or alias)
+
+
 def with_providers(realm: Realm, providers: list[JSON]) -> Realm:
     return dataclasses.replace(realm, identity_providers=tuple(providers))
 

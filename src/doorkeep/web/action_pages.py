@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from doorkeep.admin import user_profile as up_config
+from doorkeep.broker import providers
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.console.templating import render
@@ -46,8 +47,7 @@ def page(
     invitation's ``organization.member.register.title``)."""
     shown = realm.display_name or realm.name
     if isinstance(outcome, login_outcomes.NeedIdpLink):  # link-idp-action.ftl, the provider's display name
-        provider = next((p for p in realm.identity_providers if p.get("alias") == outcome.display_name), {})
-        name = str(provider.get("displayName") or outcome.display_name)
+        name = providers.display_name(realm, outcome.display_name)
         return render(
             "login/link_idp_action.html",
             title=ui.text("linkIdpActionTitle", name),
