@@ -61,6 +61,13 @@ def password_form(page: Page) -> None:
     page.click("#kc-login")
 
 
+def sign_out(page: Page) -> None:
+    """The Account Console's "Sign out", waited for until the login form is back: a ``goto`` right after the click
+    would cancel the logout's navigation and find the session still signed in."""
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_selector("#username", timeout=15000)
+
+
 def virtual_authenticator(page: Page, label: str, **options: Any) -> tuple[CDPSession, str]:
     """Chrome's virtual authenticator (CTAP2, user verification on and given, then ``options``) on the page, which
     answers the registration's label prompt (window.prompt) with ``label``; the DevTools session and the

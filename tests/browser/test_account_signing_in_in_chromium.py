@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from signing_in_support import DemoBrowser, demo_browser, password_form
+from signing_in_support import DemoBrowser, demo_browser, password_form, sign_out
 
 from totp_codes import key_from_shown, totp
 
@@ -53,7 +53,7 @@ def test_a_user_sets_up_an_authenticator_from_the_console_and_then_signs_in_with
     expect(page.get_by_role("status")).to_have_text("Your authenticator application has been set up.", timeout=15000)
     expect(page.get_by_role("cell", name="My phone", exact=True)).to_be_visible()
     shot(page, "signing-in-totp-done")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.goto(signing_in)
     password_form(page)
     page.wait_for_selector("#kc-otp-login-form", timeout=15000)

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from signing_in_support import DemoAdmin, DemoBrowser, credentials, demo_admin, demo_browser, virtual_authenticator
+from signing_in_support import (
+    DemoAdmin,
+    DemoBrowser,
+    credentials,
+    demo_admin,
+    demo_browser,
+    sign_out,
+    virtual_authenticator,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 PASSWORDLESS_POLICY = {
@@ -60,7 +68,7 @@ def test_a_user_registers_a_passkey_and_signs_in_without_a_password(demo: DemoBr
     assert credential["isResidentCredential"] and credential["userHandle"]
     assert "webauthn-passwordless" in admin.credential_types("user1")
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.goto(signing_in)
     username_page(page)
     page.wait_for_selector("#authenticateWebAuthnButton", timeout=15000)

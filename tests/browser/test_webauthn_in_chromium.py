@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from signing_in_support import DemoBrowser, credentials, demo_admin, demo_browser, password_form, virtual_authenticator
+from signing_in_support import (
+    DemoBrowser,
+    credentials,
+    demo_admin,
+    demo_browser,
+    password_form,
+    sign_out,
+    virtual_authenticator,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
@@ -39,7 +47,7 @@ def test_a_user_registers_a_security_key_and_signs_in_with_it(demo: DemoBrowser)
     expect(page.get_by_text("My key")).to_be_visible()
     assert len(credentials(cdp, authenticator)) == 1
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.goto(signing_in)
     password_form(page)
     page.wait_for_selector("#authenticateWebAuthnButton", timeout=15000)
