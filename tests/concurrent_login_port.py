@@ -12,6 +12,7 @@ the server sets (the Java test sends the login's cookies by hand in the same way
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import threading
@@ -26,14 +27,52 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from interop.server import DoorkeepProcess
+from pg import ThrowawayPostgres
+from ports import free_port
 
 T = TypeVar("T")
 SECRET = "password"
 PASSWORD = "password"
 USERS = ("username1", "username2", "username3")
 REDIRECT = "http://127.0.0.1:9999/callback/oauth"
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess]:
+    """A ``doorkeep start-dev`` process for the module: on SQLite in its data directory, or on a fresh database of
+    the session's throwaway PostgreSQL (``DOORKEEP_WIRE_ENGINE=postgresql``) with two worker processes, so that
+    two requests of a race can also meet in two processes."""
+    workdir = tmp_path_factory.mktemp("concurrent-login")
+    options: tuple[str, ...] = ()
+    postgres: ThrowawayPostgres | None = None
+    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
+        postgres = request.getfixturevalue("postgres_server")
+        name = f"concurrent_{uuid.uuid4().hex[:12]}"
+        postgres.create_database(name)
+        db_url = postgres.url(name)
+        options = ("--workers", "2")
+    else:
+        db_url = f"sqlite:///{workdir / 'doorkeep.db'}"
+    process = DoorkeepProcess(workdir / "server", port=free_port(), db_url=db_url, options=options)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
+        if postgres is not None:
+            postgres.drop_database_of(db_url)
+
+
+@pytest.fixture
+def no_tracebacks(server: DoorkeepProcess) -> Iterator[None]:
+    """The server logs no unhandled exception while the test runs."""
+    before = len(server.output())
+    yield
+    logged = server.output()[before:]
+    assert "Traceback" not in logged, logged[-5000:]
 
 
 def realm_rep(name: str, clients: int, **settings: Any) -> dict[str, Any]:
@@ -162,16 +201,20 @@ def callback(response: httpx.Response) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
 
+def post_form(realm: Realm, page: httpx.Response, cookies: str, **fields: str) -> httpx.Response:
+    """The page's (first) form posted with its hidden fields and ``fields``, with the browser's ``cookies``."""
+    assert page.status_code == 200, (page.status_code, page.text[:300])
+    match = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    assert match, page.text[:300]
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+    return send(realm, "POST", match.group(1).replace("&amp;", "&"), cookies, data={**hidden, **fields})
+
+
 def login(realm: Realm, username: str, client_id: str = "test-app", **params: str) -> tuple[dict[str, str], str]:
     """The login form filled in: (the callback's query, the browser's cookies after it)."""
     page = authorize(realm, client_id, **params)
-    assert page.status_code == 200, page.text[:300]
-    match = re.search(r'<form[^>]*action="([^"]+)"', page.text)
-    assert match, page.text[:300]
     cookies = set_cookies(page)
-    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
-    form = {**hidden, "username": username, "password": PASSWORD}
-    done = send(realm, "POST", match.group(1).replace("&amp;", "&"), cookies, data=form)
+    done = post_form(realm, page, cookies, username=username, password=PASSWORD)
     return callback(done), set_cookies(done, cookies)
 
 

@@ -31,13 +31,12 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
 
+import concurrent_login_port
 from concurrent_login_port import (
     USERS,
     Realm,
@@ -54,9 +53,9 @@ from concurrent_login_port import (
     together,
 )
 from interop.server import DoorkeepProcess
-from pg import ThrowawayPostgres
-from ports import free_port
 from support import claims
+
+server, no_tracebacks = concurrent_login_port.server, concurrent_login_port.no_tracebacks
 
 THREADS = 8
 CLIENTS = 24  # a multiple of 3: each of the three users gets the same number of clients
@@ -64,38 +63,6 @@ CODE_NOT_VALID = "Code not valid"
 MISSING_CLIENT = "Session doesn't have required client"
 REUSE_EXCEEDED = "Maximum allowed refresh token reuse exceeded"
 SESSION_NOT_ACTIVE = "Session not active"
-
-
-@pytest.fixture(scope="module")
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess]:
-    workdir = tmp_path_factory.mktemp("concurrent-login")
-    options: tuple[str, ...] = ()
-    postgres: ThrowawayPostgres | None = None
-    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
-        postgres = request.getfixturevalue("postgres_server")
-        name = f"concurrent_{uuid.uuid4().hex[:12]}"
-        postgres.create_database(name)
-        db_url = postgres.url(name)
-        options = ("--workers", "2")
-    else:
-        db_url = f"sqlite:///{workdir / 'doorkeep.db'}"
-    process = DoorkeepProcess(workdir / "server", port=free_port(), db_url=db_url, options=options)
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
-        if postgres is not None:
-            postgres.drop_database_of(db_url)
-
-
-@pytest.fixture
-def no_tracebacks(server: DoorkeepProcess) -> Iterator[None]:
-    """The server logs no unhandled exception while the test runs."""
-    before = len(server.output())
-    yield
-    logged = server.output()[before:]
-    assert "Traceback" not in logged, logged[-5000:]
 
 
 pytestmark = pytest.mark.usefixtures("no_tracebacks")
