@@ -106,17 +106,17 @@ class Database:
                 async with inline.begin(write) as sqlite_conn:
                     conn = cast(AsyncConnection, sqlite_conn)
                     with deferring_bumps(conn) as pending:
-                        yield Tx(conn, True, self.config_cache)
+                        yield Tx(conn, True, self.config_cache, write=write)
                         await apply_bumps(conn, pending)
             elif not self.is_sqlite:
                 async with self.kept.begin(self.engine) as conn:  # bumps deferred there, under the same rule
-                    yield Tx(conn, False, self.config_cache)
+                    yield Tx(conn, False, self.config_cache, write=write)
             else:
                 async with self.engine.connect() as conn:
                     conn = await conn.execution_options(doorkeep_write=write)
                     async with conn.begin():
                         with deferring_bumps(conn) as pending:
-                            yield Tx(conn, self.is_sqlite, self.config_cache)
+                            yield Tx(conn, self.is_sqlite, self.config_cache, write=write)
                             await apply_bumps(conn, pending)
         finally:
             observer.connections_in_use(-1)

@@ -1,10 +1,17 @@
-"""Browser-login state: authentication sessions and single-use authorization codes."""
+"""Browser-login state: authentication sessions and single-use authorization codes.
+
+A login tab is read and then advanced (a fresh form code, the next step) in one transaction. Two posts of one
+form must not both pass that read: Keycloak serialises the writes of an authentication session, and the loser
+meets a spent form code (SessionCodeChecks). Here a repository of a writing transaction on PostgreSQL reads tabs
+``FOR UPDATE``, so a second post of the same tab waits for the first to commit and then reads its new code (or
+no tab, once the login is over); SQLite's writing transactions are serial already (``BEGIN IMMEDIATE``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import AuthSession, StoredCode
@@ -12,14 +19,18 @@ from doorkeep.store.tables import auth_codes, auth_sessions
 
 
 class FlowRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, lock: bool = False) -> None:
         self._c = conn
+        self._lock = lock  # read tabs FOR UPDATE (a writing transaction on PostgreSQL)
+
+    def _tabs(self, query: Select[Any]) -> Select[Any]:
+        return query.with_for_update() if self._lock else query
 
     async def create_auth_session(self, s: AuthSession) -> None:
         await self._c.execute(insert(auth_sessions).values(**{**s.__dict__, "root_id": s.root_id or None}))
 
     async def get_auth_session(self, session_id: str) -> AuthSession | None:
-        row = (await self._c.execute(select(auth_sessions).where(auth_sessions.c.id == session_id))).first()
+        row = (await self._c.execute(self._tabs(select(auth_sessions).where(auth_sessions.c.id == session_id)))).first()
         return _auth_session(row._mapping) if row is not None else None
 
     async def get_tab(
@@ -27,15 +38,16 @@ class FlowRepo:
     ) -> AuthSession | None:
         """The tab ``tab_id`` of the browser's root authentication session (AuthenticationSessionManager's
         getCurrentAuthenticationSession); without a ``tab_id``, the tab whose form code is ``form_token``, else
-        the tab opened last."""
+        the tab opened last. Locked until the transaction ends when this repository locks (the module's note)."""
         query = select(auth_sessions).where(auth_sessions.c.realm_id == realm_id, _in_root(root_id))
         if tab_id is not None:
             query = query.where(auth_sessions.c.id == tab_id)
         elif form_token:
-            found = (await self._c.execute(query.where(auth_sessions.c.form_token == form_token))).first()
+            found = (await self._c.execute(self._tabs(query.where(auth_sessions.c.form_token == form_token)))).first()
             if found is not None:
                 return _auth_session(found._mapping)
-        row = (await self._c.execute(query.order_by(auth_sessions.c.expires.desc()).limit(1))).first()
+        newest = query.order_by(auth_sessions.c.expires.desc()).limit(1)
+        row = (await self._c.execute(self._tabs(newest))).first()
         return _auth_session(row._mapping) if row is not None else None
 
     async def root_alive(self, realm_id: str, root_id: str, now: int | None, *, besides: str | None = None) -> bool:

@@ -39,9 +39,12 @@ class Tx:
     """One transaction's repositories, each made on first use: a token request touches four of them,
     and building all eighteen was a measurable part of its cost (issue #8)."""
 
-    def __init__(self, conn: AsyncConnection, is_sqlite: bool, cache: ConfigCache | None = None) -> None:
+    def __init__(
+        self, conn: AsyncConnection, is_sqlite: bool, cache: ConfigCache | None = None, *, write: bool = True
+    ) -> None:
         self._conn = conn
         self._sqlite = is_sqlite
+        self._write = write
         self._cache = cache
         # Actions to run once the transaction has committed (cache invalidation, notifications).
         self.after_commit: list[Callable[[], None]] = []
@@ -139,7 +142,9 @@ class Tx:
 
     @cached_property
     def flows(self) -> FlowRepo:
-        return FlowRepo(self._conn)
+        """Login tabs, locked as they are read in a writing transaction on PostgreSQL (SQLite's writing
+        transactions are serial already), so two posts of one form cannot both pass (store/flows.py)."""
+        return FlowRepo(self._conn, lock=self._write and not self._sqlite)
 
     @cached_property
     def config(self) -> CachedConfig:
