@@ -10,7 +10,8 @@ finished in this browser since it began.
   redirect URI the tab's request named (checked against the client's redirect URIs again,
   LoginProtocol.Error.ALREADY_LOGGED_IN), with a ``*_ERROR`` event ``already_logged_in`` and
   ``redirected_to_client=true``; without a request to answer, info.ftl's "You are already logged in."
-  (``redirected_to_client=false``).
+  (``redirected_to_client=false``). The login is known by the identity cookie, or, for a tab that is gone, by
+  the user session of the root AUTH_SESSION_ID names (getUserSessionFromAuthenticationCookie).
 
 The web layer (``web.login_tabs``) reads the cookies and the URL and renders what these functions decide.
 """
@@ -61,7 +62,8 @@ async def root_for_new_tab(tx: Tx, realm: Realm, cookie: str | None, limit: int)
 @dataclass(frozen=True)
 class Browsed:
     """What the web layer reads for ``already_logged_in``: the identity cookie, the URL's ``client_id`` and
-    ``client_data``, the realm's issuer and base URL, the client address."""
+    ``client_data``, the realm's issuer and base URL, the client address; the root authentication session the
+    AUTH_SESSION_ID cookie names, read for a tab that is gone."""
 
     identity_cookie: str | None
     client_id: str | None
@@ -69,6 +71,7 @@ class Browsed:
     issuer: str
     base_url: str
     ip: str
+    root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ async def already_logged_in(
     """The answer to a tab whose login expired or is gone while a login finished in this browser since it
     began; None when no SSO session is there (or it is older than the tab: a re-authentication's)."""
     current = await sso.current_session(tx, services, realm, browsed.issuer, browsed.identity_cookie)
+    if current is None and auth_session is None and browsed.root:
+        # SessionCodeChecks.initialVerifyAuthSession: no tab, but the root's user session is there. A form posted
+        # twice at once (a double click) meets this once the first post finished the login and ended the tab.
+        current = await sso.session_of_root(tx, services, realm, browsed.root)
     if current is None:
         return None
     session, user = current

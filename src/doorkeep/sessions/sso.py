@@ -79,3 +79,15 @@ async def current_session(
     if int(claims.get("iat", 0)) < max(realm.not_before, user.not_before):
         return None
     return session, user
+
+
+async def session_of_root(tx: Tx, services: Services, realm: Realm, root: str) -> tuple[UserSession, User] | None:
+    """AuthenticationSessionManager.getUserSessionFromAuthenticationCookie: the valid online session, and its
+    enabled user, whose id is that of the root authentication session AUTH_SESSION_ID names (a login finished in
+    this browser gave its user session the root's id)."""
+    try:
+        session = await resume.user_session(tx, realm, root, False, services.clock.now(), write=False)
+    except OAuthError:
+        return None
+    user = await tx.users.get(session.user_id)
+    return (session, user) if user is not None and user.enabled else None

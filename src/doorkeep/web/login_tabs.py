@@ -27,6 +27,7 @@ from doorkeep.web.login_pages import (
     EXECUTION,
     NO_BACK,
     action_url,
+    auth_root,
     display,
     error_page,
     html,
@@ -73,6 +74,7 @@ async def already_logged_in(
         issuer(request, realm.name),
         base_url(request),
         client_ip(request),
+        await auth_root(request, tx, realm) if auth_session is None else None,
     )
     answer = await tabs.already_logged_in(tx, state(request).services, realm, action, auth_session, browsed)
     if answer is None:
