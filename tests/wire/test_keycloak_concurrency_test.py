@@ -24,7 +24,6 @@ the two messages Keycloak gives a loser of such a race is not verified, so eithe
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -33,38 +32,15 @@ from typing import Any
 import httpx
 import pytest
 
+import concurrent_login_port
 from concurrent_login_port import AdminToken, Realm, cookieless_client, run, together
 from interop.server import DoorkeepProcess
-from pg import ThrowawayPostgres
-from ports import free_port
 
 THREADS = 4
 EXECUTIONS = 20  # per task; Keycloak's DEFAULT_NUMBER_OF_EXECUTIONS is 20 * DEFAULT_THREADS
 
 Task = Callable[[Realm], None]
-
-
-@pytest.fixture(scope="module")
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess]:
-    workdir = tmp_path_factory.mktemp("admin-concurrency")
-    options: tuple[str, ...] = ()
-    postgres: ThrowawayPostgres | None = None
-    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
-        postgres = request.getfixturevalue("postgres_server")
-        name = f"concurrency_{uuid.uuid4().hex[:12]}"
-        postgres.create_database(name)
-        db_url = postgres.url(name)
-        options = ("--workers", "2")
-    else:
-        db_url = f"sqlite:///{workdir / 'doorkeep.db'}"
-    process = DoorkeepProcess(workdir / "server", port=free_port(), db_url=db_url, options=options)
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
-        if postgres is not None:
-            postgres.drop_database_of(db_url)
+server = concurrent_login_port.server
 
 
 @pytest.fixture
