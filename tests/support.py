@@ -21,6 +21,14 @@ async def seed_realm(db: Database, clock: FakeClock, name: str = "test", **setti
         return await provisioning.create_realm(tx, name, clock.now(), **settings)
 
 
+async def seed_test_realm(db: Database, clock: FakeClock) -> None:
+    """Realm ``test`` with the confidential client ``app`` (secret ``secret``) and ``user1`` / ``password``: what
+    the wire tests' ``realm`` fixture provides."""
+    await seed_realm(db, clock)
+    await seed_client(db, "test", "app")
+    await seed_user(db, clock, "test", "user1")
+
+
 async def update_realm(db: Database, name: str, **changes: Any) -> Realm:
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name(name)

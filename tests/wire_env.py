@@ -20,7 +20,9 @@ from doorkeep.app import create_app, prepare
 from doorkeep.clock import FakeClock
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
+from doorkeep.users import passwords
 from pg import ThrowawayPostgres
+from support import seed_test_realm
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Env:
     # Every app built on this environment: their backchannel deliveries are waited for at teardown
     # (httpx's ASGITransport runs no lifespan), so no delivery outlives its test's event loop.
     apps: list[Starlette] = field(default_factory=list)
+    # The database was copied with realm ``test`` in it (``support.seed_test_realm``, the ``realm`` fixture's).
+    test_realm: bool = False
 
     async def drain(self) -> None:
         """Wait for the background deliveries (logout tokens) every app here has under way."""
@@ -99,30 +103,47 @@ def _patient(app: Starlette) -> Starlette:
     return app
 
 
-# By the bootstrap admin's name and password, the only settings ``prepare`` reads besides the realms to import.
-_TEMPLATE: dict[tuple[str | None, str | None], Path] = {}
+# By the bootstrap admin's name and password, the only settings ``prepare`` reads besides the realms to import,
+# and by what ``_with_test_realm`` gives for a copy that holds realm ``test``.
+_TEMPLATE: dict[tuple[str | None, str | None, tuple[int, ...] | None], Path] = {}
 
 
-async def _sqlite_from_template(db_url: str, settings: Settings) -> bool:
-    """Copy a once-prepared SQLite file (migrated, master realm bootstrapped) instead of preparing again: the
-    migrations and the bootstrap took ~0.5 s of every SQLite wire test. Call it before ``Database(db_url)``,
-    which creates the file."""
+def _with_test_realm(test_realm: bool) -> tuple[int, ...] | None:
+    """For a template holding realm ``test``, the argon2 cost its user1 was hashed with (the test session's,
+    tests/conftest.py): a copy is only handed out under the same cost."""
+    return (passwords.ARGON2_ITERATIONS, passwords.ARGON2_MEMORY_KIB) if test_realm else None
+
+
+async def _sqlite_from_template(db_url: str, settings: Settings, test_realm: bool = False) -> bool:
+    """Copy a once-prepared SQLite file (migrated, master realm bootstrapped, realm ``test`` seeded if asked)
+    instead of preparing again: the migrations and the bootstrap took ~0.5 s of every SQLite wire test. Call it
+    before ``Database(db_url)``, which creates the file."""
     target = Path(db_url.removeprefix("sqlite:///"))
     if settings.import_realms or target.exists():
         return False
-    key = (settings.bootstrap_admin_username, settings.bootstrap_admin_password)
+    shutil.copyfile(await _sqlite_template(settings, test_realm), target)
+    return True
+
+
+async def _sqlite_template(settings: Settings, test_realm: bool) -> Path:
+    key = (settings.bootstrap_admin_username, settings.bootstrap_admin_password, _with_test_realm(test_realm))
     template = _TEMPLATE.get(key)
     if template is None:
         folder = Path(tempfile.mkdtemp(prefix="doorkeep-template-"))
         atexit.register(shutil.rmtree, folder, True)  # one per process (xdist worker), removed as it exits
         template = folder / "template.db"
-        db = Database(f"sqlite:///{template}")
+        url = f"sqlite:///{template}"
+        if test_realm:
+            shutil.copyfile(await _sqlite_template(settings, False), template)
+        db = Database(url)
         with rsa_pool.fresh_keys():
-            await prepare(dataclasses.replace(settings, db_url=f"sqlite:///{template}"), db, FakeClock())
+            if test_realm:
+                await seed_test_realm(db, FakeClock())
+            else:
+                await prepare(dataclasses.replace(settings, db_url=url), db, FakeClock())
         await db.dispose()
         _TEMPLATE[key] = template
-    shutil.copyfile(template, target)
-    return True
+    return template
 
 
 def _default_settings(db_url: str) -> Settings:
@@ -131,42 +152,55 @@ def _default_settings(db_url: str) -> Settings:
     )
 
 
-_POSTGRES_TEMPLATES: dict[int, str] = {}  # by the throwaway server's port: one template per server
+# By the throwaway server's port (one template per server) and ``_with_test_realm``.
+_POSTGRES_TEMPLATES: dict[tuple[int, tuple[int, ...] | None], str] = {}
 
 
-async def prepared_postgres(server: ThrowawayPostgres) -> str:
+async def prepared_postgres(server: ThrowawayPostgres, *, test_realm: bool = False) -> str:
     """A fresh database of its own, copied at file level from one prepared once (migrated, master realm
-    bootstrapped) with the default settings: ``prepare`` took ~0.6 s of every PostgreSQL wire test."""
-    template = _POSTGRES_TEMPLATES.get(server.port)
+    bootstrapped, realm ``test`` seeded if asked) with the default settings: ``prepare`` took ~0.6 s of every
+    PostgreSQL wire test."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    server.create_database(name, template=await _postgres_template(server, test_realm))
+    return server.url(name)
+
+
+async def _postgres_template(server: ThrowawayPostgres, test_realm: bool) -> str:
+    key = (server.port, _with_test_realm(test_realm))
+    template = _POSTGRES_TEMPLATES.get(key)
     if template is None:
         template = f"prepared_{uuid.uuid4().hex[:12]}"
-        server.create_database(template)
+        server.create_database(template, template=await _postgres_template(server, False) if test_realm else None)
         url = server.url(template)
         db = Database(url)
         try:
             with rsa_pool.fresh_keys():
-                await prepare(_default_settings(url), db, FakeClock())
+                if test_realm:
+                    await seed_test_realm(db, FakeClock())
+                else:
+                    await prepare(_default_settings(url), db, FakeClock())
         finally:
             await db.dispose()  # a template nobody is connected to can be copied
-        _POSTGRES_TEMPLATES[server.port] = template
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    server.create_database(name, template=template)
-    return server.url(name)
+        _POSTGRES_TEMPLATES[key] = template
+    return template
 
 
-async def make_env(db_url: str, settings: Settings | None = None, *, prepared: bool = False) -> tuple[Env, Database]:
+async def make_env(
+    db_url: str, settings: Settings | None = None, *, prepared: bool = False, test_realm: bool = False
+) -> tuple[Env, Database]:
     """The app on ``db_url``; ``prepared``: the database is already migrated and bootstrapped with the default
-    settings (``prepared_postgres``)."""
+    settings (``prepared_postgres``); ``test_realm``: with realm ``test`` seeded too, there or in the SQLite copy
+    (``Env.test_realm`` says whether it was)."""
     clock = FakeClock()
     settings = settings or _default_settings(db_url)
-    copied = prepared or (db_url.startswith("sqlite:///") and await _sqlite_from_template(db_url, settings))
+    copied = prepared or (db_url.startswith("sqlite:///") and await _sqlite_from_template(db_url, settings, test_realm))
     db = Database(db_url)
     if not copied:
         await prepare(settings, db, clock)
     app = _patient(create_app(settings, db=db, clock=clock))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
     http = httpx.AsyncClient(transport=transport, base_url="http://localhost")
-    return Env(http, clock, db, settings, [app]), db
+    return Env(http, clock, db, settings, [app], test_realm=test_realm and copied), db
 
 
 def client_at(env: Env, ip: str, scheme: str = "http") -> httpx.AsyncClient:
