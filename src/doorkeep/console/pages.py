@@ -504,6 +504,20 @@ def idp_link_confirm(
     )
 
 
+def idp_link_email(realm_display: str, action: str, provider: str, idp_username: str, *, ui: Language = ENGLISH) -> str:
+    """login-idp-link-email.ftl: the link to ``provider``'s account ``idp_username`` was e-mailed; both "Click here"
+    links are the login action (``url.loginAction``): the e-mail again, or on once the link was followed."""
+    return render(
+        "login/idp_link_email.html",
+        title=ui.text("emailLinkIdpTitle", provider),
+        realm_display=realm_display,
+        action=action,
+        provider=provider,
+        idp_username=idp_username,
+        ui=ui,
+    )
+
+
 def error(realm_display: str, text: str, *, ui: Language = ENGLISH, back_uri: str | None = None) -> str:
     """error.ftl: the message, and "Back to Application" when the request named a client with a base URL."""
     title = ui.text("pageTitleError")
