@@ -5,15 +5,13 @@ testLinkAccountByReauthenticationWhenSmtpNotConfigured)."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
-from broker_support import SAVED, Broker, broker_login, browser, served
+from broker_email_support import ALICE, SENT, add_to_existing, click, ready
+from broker_support import broker_login, browser, served
 from browser_flow import REDIRECT, form_action, form_fields
 from mail_sink import DOWN_PORT, Sink
 from support import seed_user, update_realm
@@ -22,33 +20,6 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 FLOW = quote("first broker login", safe="")
-EVENTS = (*SAVED, "SEND_IDENTITY_PROVIDER_LINK", "SEND_IDENTITY_PROVIDER_LINK_ERROR", "IDENTITY_PROVIDER_LINK_ACCOUNT")
-SENT = "An email with instructions to link Provider Realm account alice with your test account has been sent to you."
-STALE = "This page is no longer valid, please go back to your application and sign in again"
-ALICE = "alice@example.org"
-
-
-async def _ready(broker: Broker, mail: Sink, *, port: int | None = None) -> None:
-    """The provider, an existing account with alice's e-mail, an SMTP server, and the link's events saved."""
-    env = broker.env
-    await seed_user(env.db, env.clock, "test", "alice-local", "local-pass", email=ALICE)
-    smtp = mail.settings(port=str(port)) if port else mail.settings()
-    await update_realm(env.db, "test", smtp_server=smtp, enabled_event_types=EVENTS)
-    await broker.add_provider()
-
-
-async def _add_to_existing(http: httpx.AsyncClient) -> httpx.Response:
-    """The provider's login, then "Add to existing account" on "Account already exists"."""
-    confirm = await broker_login(http)
-    assert confirm.status_code == 200 and "Account already exists" in confirm.text, confirm.text
-    data = {**form_fields(confirm.text), "submitAction": "linkAccount"}
-    return await http.post(form_action(confirm.text), data=data)
-
-
-def _click(page: httpx.Response, anchor: str) -> str:
-    found = re.search(rf'<a id="{anchor}" href="([^"]+)"', page.text)
-    assert found, page.text
-    return unescape(found.group(1))
 
 
 async def _account(env: Env, username: str) -> dict[str, Any]:
@@ -71,11 +42,11 @@ async def test_the_link_followed_in_the_same_browser_links_the_account_and_logs_
     """testLinkAccountByEmailVerification: the e-mail page, the mail with its link, "Click here" sends it again, and
     the link in the same browser verifies the address, links the identity and ends the login at the client."""
     async with served(env) as broker:
-        await _ready(broker, mail)
+        await ready(broker, mail)
         async with browser(broker) as http:
-            page = await _add_to_existing(http)
+            page = await add_to_existing(http)
             assert page.status_code == 200, page.text
-            assert "<title>Link Provider Realm</title>" in page.text and SENT in page.text
+            assert "<title>Link Provider Realm</title>" in page.text and SENT.format("alice") in page.text
             assert "If you already verified the email in different browser" in page.text
             [sent] = mail.received
             assert sent.recipients == [ALICE] and sent.subject == "Link Provider Realm"
@@ -83,8 +54,8 @@ async def test_the_link_followed_in_the_same_browser_links_the_account_and_logs_
                 "plain"
             )
             assert "This link will expire within 5 minutes." in sent.part("plain")
-            again = await http.get(_click(page, "kc-resend"))
-            assert again.status_code == 200 and SENT in again.text, again.text
+            again = await http.get(click(page, "kc-resend"))
+            assert again.status_code == 200 and SENT.format("alice") in again.text, again.text
             assert len(mail.received) == 2
             done = await http.get(mail.received[-1].link())
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
@@ -108,24 +79,24 @@ async def test_the_link_confirmed_in_another_browser_lets_the_first_one_continue
     user back; the first browser's "Click here ... to continue" links the account there. A replay links nothing
     more."""
     async with served(env) as broker:
-        await _ready(broker, mail)
+        await ready(broker, mail)
         async with browser(broker) as http:
-            page = await _add_to_existing(http)
+            page = await add_to_existing(http)
             async with browser(broker) as other:
                 asked = await other.get(mail.received[0].link())
                 assert asked.status_code == 200, asked.text
                 assert "Confirm linking the account alice of identity provider kc with your account." in asked.text
-                told = await other.get(_click(asked, "kc-proceed"))
+                told = await other.get(click(asked, "kc-proceed"))
                 assert told.status_code == 200, told.text
                 assert "You successfully verified your email. Please go back to your original browser" in told.text
                 assert 'id="kc-back"' not in told.text
             assert (await _account(env, "alice-local"))["links"] == []
-            done = await http.get(_click(page, "kc-continue"))
+            done = await http.get(click(page, "kc-continue"))
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
             assert len(mail.received) == 1  # going on sent nothing more
         async with browser(broker) as late:  # the same link once more: a confirmation, then nothing changes
             asked = await late.get(mail.received[0].link())
-            told = await late.get(_click(asked, "kc-proceed"))
+            told = await late.get(click(asked, "kc-proceed"))
             assert told.status_code == 200, told.text
         account = await _account(env, "alice-local")
         assert account["emailVerified"] is True and account["links"] == ["alice"]
@@ -135,7 +106,7 @@ async def test_without_smtp_or_with_the_execution_disabled_the_password_is_asked
     """testLinkAccountByReauthenticationWhenSmtpNotConfigured, and the execution DISABLED in the flow: "Verify
     Existing Account by Re-authentication" follows at once, no mail sent."""
     async with served(env) as broker:
-        await _ready(broker, mail)
+        await ready(broker, mail)
         headers = await env.admin_headers()
         base = "/admin/realms/test/authentication"
         rows = (await env.http.get(f"{base}/flows/{FLOW}/executions", headers=headers)).json()
@@ -146,7 +117,7 @@ async def test_without_smtp_or_with_the_execution_disabled_the_password_is_asked
         )
         assert put.status_code == 202, put.text
         async with browser(broker) as http:
-            page = await _add_to_existing(http)
+            page = await add_to_existing(http)
             assert "Authenticate to link your account with kc" in page.text, page.text
         put = await env.http.put(
             f"{base}/flows/{FLOW}/executions", json={**row, "requirement": "ALTERNATIVE"}, headers=headers
@@ -154,7 +125,7 @@ async def test_without_smtp_or_with_the_execution_disabled_the_password_is_asked
         assert put.status_code == 202, put.text
         await update_realm(env.db, "test", smtp_server={})
         async with browser(broker) as http:
-            page = await _add_to_existing(http)
+            page = await add_to_existing(http)
             assert "Authenticate to link your account with kc" in page.text, page.text
         assert mail.received == []
 
@@ -163,7 +134,7 @@ async def test_an_email_changed_on_review_skips_the_email_verification(env: Env,
     """IdpEmailVerificationAuthenticator: the e-mail changed on the review page is not the provider's, so the
     password form verifies the account."""
     async with served(env) as broker:
-        await _ready(broker, mail)
+        await ready(broker, mail)
         await seed_user(env.db, env.clock, "test", "other-local", "other-pass", email="other@example.org")
         async with browser(broker) as http:
             confirm = await broker_login(http)
@@ -183,9 +154,9 @@ async def test_a_mail_that_cannot_be_sent_is_the_error_page(env: Env, mail: Sink
     """sendVerifyEmail's EmailException: 500 with "Failed to send email, please try again later." and
     SEND_IDENTITY_PROVIDER_LINK_ERROR (``email_send_failed``)."""
     async with served(env) as broker:
-        await _ready(broker, mail, port=DOWN_PORT)
+        await ready(broker, mail, port=DOWN_PORT)
         async with browser(broker) as http:
-            page = await _add_to_existing(http)
+            page = await add_to_existing(http)
             assert page.status_code == 500 and "Failed to send email, please try again later." in page.text
         got = await env.http.get(
             "/admin/realms/test/events",
