@@ -491,7 +491,8 @@ def device_code(realm_display: str, action: str, error: str | None = None, *, ui
 def idp_link_confirm(
     realm_display: str, action: str, form_token: str, attribute: str, value: str, *, ui: Language = ENGLISH
 ) -> str:
-    """login-idp-link-confirm.ftl: "Account already exists", and the button that adds the brokered identity to it."""
+    """login-idp-link-confirm.ftl: "Account already exists", the account it matched as the page's error message
+    (IdpConfirmLinkAuthenticator: ``setError``), "Review profile" and "Add to existing account"."""
     return render(
         "login/idp_link_confirm.html",
         title=ui.text("confirmLinkIdpTitle"),

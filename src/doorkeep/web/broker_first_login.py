@@ -113,6 +113,8 @@ async def first_broker_login(request: Request) -> Response:
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
+    if request.method == "HEAD":  # a prefetch's probe sends no e-mail
+        return Response(status_code=200)
     form = await request.form() if request.method == "POST" else FormData()
     code = request.query_params.get("session_code") or str(form.get("session_code") or "")
     password = str(form.get("password") or "")
