@@ -491,7 +491,8 @@ def device_code(realm_display: str, action: str, error: str | None = None, *, ui
 def idp_link_confirm(
     realm_display: str, action: str, form_token: str, attribute: str, value: str, *, ui: Language = ENGLISH
 ) -> str:
-    """login-idp-link-confirm.ftl: "Account already exists", and the button that adds the brokered identity to it."""
+    """login-idp-link-confirm.ftl: "Account already exists", the account it matched as the page's error message
+    (IdpConfirmLinkAuthenticator: ``setError``), "Review profile" and "Add to existing account"."""
     return render(
         "login/idp_link_confirm.html",
         title=ui.text("confirmLinkIdpTitle"),
@@ -500,6 +501,20 @@ def idp_link_confirm(
         form_token=form_token,
         attribute=attribute,
         value=value,
+        ui=ui,
+    )
+
+
+def idp_link_email(realm_display: str, action: str, provider: str, idp_username: str, *, ui: Language = ENGLISH) -> str:
+    """login-idp-link-email.ftl: the link to ``provider``'s account ``idp_username`` was e-mailed; both "Click here"
+    links are the login action (``url.loginAction``): the e-mail again, or on once the link was followed."""
+    return render(
+        "login/idp_link_email.html",
+        title=ui.text("emailLinkIdpTitle", provider),
+        realm_display=realm_display,
+        action=action,
+        provider=provider,
+        idp_username=idp_username,
         ui=ui,
     )
 

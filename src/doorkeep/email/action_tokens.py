@@ -6,8 +6,10 @@ INTERNAL category (HS512, header ``typ: JWT``). Its ``typ`` claim names the acti
 realm's issuer, ``nonce`` the random part of its single-use key; ``rqac``, ``reduri``, ``eml`` and ``asid``
 are ExecuteActionsActionToken's, VerifyEmailActionToken's and the authentication session's, ``oldEmail``,
 ``newEmail`` and ``logoutSessions`` UpdateEmailActionToken's (the second,
-confirmed link of an execute-actions e-mail), ``org_id`` InviteOrgActionToken's (``ORGIVT``: its ``sub`` is
-absent for an invitation to register, whose link goes to the registrations endpoint instead).
+confirmed link of an execute-actions e-mail), ``idpu`` and ``idpa`` IdpVerifyAccountLinkActionToken's (the
+brokered username and the provider's alias of a first broker login), ``org_id`` InviteOrgActionToken's
+(``ORGIVT``: its ``sub`` is absent for an invitation to register, whose link goes to the registrations
+endpoint instead).
 
 ``read`` checks as LoginActionsService.handleActionToken does before any handler runs: a key at all, a
 known action, the signature, the issuer and ``exp`` (still valid in the second it expires, JsonWebToken's
@@ -31,6 +33,7 @@ VERIFY_EMAIL = "verify-email"
 RESET_CREDENTIALS = "reset-credentials"
 UPDATE_EMAIL = "update-email"  # UpdateEmailActionToken.TOKEN_TYPE
 INVITE_ORG = "ORGIVT"  # InviteOrgActionToken.TOKEN_TYPE
+IDP_VERIFY_ACCOUNT = "idp-verify-account-via-email"  # IdpVerifyAccountLinkActionToken.TOKEN_TYPE
 # Messages the action-token pages show (Keycloak's Messages constants, English login theme).
 INVALID_REQUEST = "Invalid Request"
 INVALID_CODE = "An error occurred, please login again through your application."
@@ -42,6 +45,7 @@ STALE_VERIFY_EMAIL = (
 RESET_NOT_ALLOWED = "Reset Credential not allowed"
 INVALID_EMAIL = "Invalid email address."  # Messages.INVALID_EMAIL
 STALE_INVITE_ORG = "The link you clicked is no longer valid. Contact your organization administrator."
+STALE_CODE = "This page is no longer valid, please go back to your application and sign in again"  # Messages.STALE_CODE
 # Each handler's default page text and event error (AbstractActionTokenHandler's constructor arguments), and
 # the event type its later checks record.
 HANDLERS: dict[str, tuple[str, str, str]] = {
@@ -50,6 +54,7 @@ HANDLERS: dict[str, tuple[str, str, str]] = {
     RESET_CREDENTIALS: (RESET_NOT_ALLOWED, "not_allowed", "RESET_PASSWORD"),
     UPDATE_EMAIL: (STALE_VERIFY_EMAIL, "invalid_token", "EXECUTE_ACTIONS"),
     INVITE_ORG: (STALE_INVITE_ORG, "invalid_token", "INVITE_ORG"),
+    IDP_VERIFY_ACCOUNT: (STALE_CODE, "invalid_token", "IDENTITY_PROVIDER_LINK_ACCOUNT"),
 }
 
 
@@ -74,6 +79,8 @@ class ActionToken:
     new_email: str | None = None
     logout_sessions: bool = False
     org_id: str | None = None  # InviteOrgActionToken's ``org_id``
+    idp_username: str | None = None  # IdpVerifyAccountLinkActionToken's ``idpu``
+    idp_alias: str | None = None  # IdpVerifyAccountLinkActionToken's ``idpa``
 
     @property
     def single_use_key(self) -> str:
@@ -101,6 +108,8 @@ class ActionToken:
             "newEmail": self.new_email,
             "logoutSessions": True if self.logout_sessions else None,
             "org_id": self.org_id,
+            "idpu": self.idp_username,
+            "idpa": self.idp_alias,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         if not self.user_id:  # an invitation to register: InMemoryUserAdapter has no id yet
@@ -179,4 +188,6 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
         new_email=_str(claims, "newEmail"),
         logout_sessions=claims.get("logoutSessions") is True,
         org_id=_str(claims, "org_id"),
+        idp_username=_str(claims, "idpu"),
+        idp_alias=_str(claims, "idpa"),
     )

@@ -98,6 +98,20 @@ def update_email(ui: Language, realm: Realm, user: User, link: str, minutes: int
     return _mail(ui, new_email, "emailUpdateConfirmationSubject", "emailUpdateConfirmationBody", link, *args)
 
 
+def identity_provider_link(
+    ui: Language, realm: Realm, user: User, link: str, minutes: int, provider: str, idp_username: str
+) -> Mail:
+    """sendConfirmIdentityBrokerLink (identity-provider-link.ftl): ``identityProviderLinkSubject`` with the
+    provider's name, ``identityProviderLinkBody`` (provider, realm, brokered username, link, minutes, expiry)."""
+    args = (provider, realm_name(realm), idp_username, link, minutes, expiration(ui, minutes))
+    body = ui.text("identityProviderLinkBody", *args)
+    subject = ui.text("identityProviderLinkSubject", provider)
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=paragraphs, link=link)
+    text = _TEXT.get_template("email/message.txt").render(body=body)
+    return Mail(user.email or "", subject, text, html)
+
+
 def smtp_test(ui: Language, to: str) -> Mail:
     """sendSmtpTestEmail: ``emailTestSubject`` and ``emailTestBody``."""
     subject, body = ui.text("emailTestSubject"), ui.text("emailTestBody")

@@ -25,7 +25,8 @@ CONTEXT = "brokered"  # the tab's note during a first broker login: the identity
 # The first broker login's pages, by the execution that shows them (DefaultAuthenticationFlows.firstBrokerLoginFlow).
 REVIEW_STEP = "idp-review-profile"
 CONFIRM_STEP, REAUTH_STEP = "idp-confirm-link", "idp-username-password-form"
-STEPS = (REVIEW_STEP, CONFIRM_STEP, REAUTH_STEP)
+EMAIL_STEP = "idp-email-verification"
+STEPS = (REVIEW_STEP, CONFIRM_STEP, EMAIL_STEP, REAUTH_STEP)
 INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
 EXPIRED = "Your login attempt timed out.  Login will start from the beginning."  # Messages.LOGIN_TIMEOUT
 UNEXPECTED = "Unexpected error when authenticating with identity provider"
@@ -36,13 +37,15 @@ NOT_PROCEEDING = "Could not proceed with authentication request to identity prov
 @dataclass(frozen=True)
 class Page:
     """A first broker login page to show for ``step``: ``context`` is kept on the tab as its note; ``error`` the
-    password form's message; ``values`` and ``errors`` the review form's typed values and field errors."""
+    password form's message; ``values`` and ``errors`` the review form's typed values and field errors; ``send``:
+    the e-mail page's link is to be mailed first."""
 
     step: str
     context: JSON
     error: str | None = None
     values: dict[str, str] | None = None
     errors: dict[str, str] | None = None
+    send: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@
 2. Create User If Unique (IdpCreateUserIfUniqueAuthenticator): no user has the e-mail (unless the realm allows
    shared e-mails) nor the username: the user is created and linked.
 3. Otherwise Confirm Link Existing Account (IdpConfirmLinkAuthenticator): "Review profile" goes back to step 1,
-   "Add to existing account" goes on to Verify Existing Account by Re-authentication (IdpUsernamePasswordForm): the
-   account's password, then the link.
+   "Add to existing account" goes on to the account verification options: Verify Existing Account by Email
+   (IdpEmailVerificationAuthenticator, oauth/login_broker_email.py), else Verify Existing Account by
+   Re-authentication (IdpUsernamePasswordForm): the account's password; then the link.
 
 The identity waits on the tab as its ``brokered`` note (SerializedBrokeredIdentityContext); the handlers are
 web/broker_first_login.py.
@@ -23,7 +24,8 @@ from typing import Any
 from doorkeep.admin import user_profile as up_config
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
-from doorkeep.model import JSON, AuthSession, Realm
+from doorkeep.model import JSON, AuthSession, Realm, User
+from doorkeep.oauth import login_broker_email
 from doorkeep.oauth.action_steps import MISSING_USERNAME, field_errors
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
@@ -48,7 +50,7 @@ REVIEW_PROFILE = "idp-review-profile"  # IdpReviewProfileAuthenticatorFactory.PR
 MODE = "update.profile.on.first.login"  # IdpReviewProfileAuthenticatorFactory.UPDATE_PROFILE_ON_FIRST_LOGIN
 MISSING, ON, OFF = "missing", "on", "off"  # IdentityProviderRepresentation.UPFLM_*
 ENFORCE = "enforceUpdateProfile"  # AbstractIdpAuthenticator.ENFORCE_UPDATE_PROFILE
-EMAIL_CHANGED = "updateProfileEmailChanged"  # AbstractIdpAuthenticator.UPDATE_PROFILE_EMAIL_CHANGED
+EMAIL_CHANGED, USERNAME_CHANGED = login_broker_email.EMAIL_CHANGED, login_broker_email.USERNAME_CHANGED
 LINK_ACCOUNT, UPDATE_PROFILE = "linkAccount", "updateProfile"  # login-idp-link-confirm.ftl's submitAction values
 FIELDS = ("username", "email", "firstName", "lastName")
 IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE event's context
@@ -147,8 +149,18 @@ async def confirm(site: LoginSite, tab_id: str, context: JSON, action: str) -> D
         kept = {k: v for k, v in context.items() if k not in ("existing", "attribute", "value")}
         return Page(REVIEW_STEP, kept | {ENFORCE: True})
     if action == LINK_ACCOUNT:
-        return Page(REAUTH_STEP, context)
+        return await verify_existing(site, tab_id, context)
     return None
+
+
+async def verify_existing(site: LoginSite, tab_id: str, context: JSON) -> Decision | None:
+    """The account verification options: the e-mailed link (oauth/login_broker_email.py) or the password form;
+    once the link was followed, the identity is linked. None when the account or the provider is gone."""
+    user = await site.tx.users.get(str(context["existing"]))
+    if user is None:
+        return None
+    decision = login_broker_email.verify(site.realm, context, user.email)
+    return decision if decision is not None else await _link_existing(site, tab_id, context, user)
 
 
 async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[str], str | None]) -> Decision | None:
@@ -168,6 +180,8 @@ async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[st
     updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True, "modelUsername": typed["username"]}
     if changed:
         updated[EMAIL_CHANGED] = True
+    if typed["username"] != before["username"]:
+        updated[USERNAME_CHANGED] = True
     brokered = identity_of(updated)
     alias = str(context["alias"])
     if changed:
@@ -198,6 +212,16 @@ async def reauthenticate(
             site, "invalid_user_credentials", identity_provider=str(context["alias"]), username=user.username
         )
         return Page(REAUTH_STEP, context, error=INVALID_PASSWORD)
+    return await _link_existing(site, tab_id, context, user)
+
+
+async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User) -> Decision | None:
+    """The identity linked to the verified existing account (FEDERATED_IDENTITY_LINK, the mappers run as for a
+    first login), and the login goes on as that user. None when the provider is gone."""
+    tx = site.tx
+    provider = idp.by_alias(site.realm, str(context["alias"]))
+    if provider is None:
+        return None
     config = oidc.Config.of(provider)
     brokered = identity_of(context)
     await first_login.link(tx, site.realm, config, brokered, user)

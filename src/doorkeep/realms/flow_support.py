@@ -77,14 +77,20 @@ def _describe(stored: Shape, wanted: Shape, where: str) -> str:
 
 FIRST_BROKER_LOGIN = "firstBrokerLoginFlow"
 REVIEW_PROFILE, REVIEW_MODE = "idp-review-profile", "update.profile.on.first.login"
+EMAIL_VERIFICATION = "idp-email-verification"
 
 
 def _review_free(shape: Shape) -> Shape:
     """The first broker login's Review Profile as the built-in one whatever its mode (``missing``, ``on``,
-    ``off``) and whether it is REQUIRED or DISABLED: oauth/login_broker_first.py runs each."""
+    ``off``) and whether it is REQUIRED or DISABLED, and its Verify Existing Account by Email ALTERNATIVE or
+    DISABLED: oauth/login_broker_first.py and oauth/login_broker_email.py run each."""
     rows: list[object] = []
     for row in shape[1]:  # type: ignore[attr-defined]
         authenticator, requirement, config, inner = row
+        if inner is not None:
+            row = (authenticator, requirement, config, _review_free(inner))
+        if authenticator == EMAIL_VERIFICATION and requirement in (af.ALT, af.DIS):
+            row = (authenticator, af.ALT, config, inner)
         if authenticator == REVIEW_PROFILE and requirement in (af.REQ, af.DIS):
             settings = dict(config or ())
             if settings.get(REVIEW_MODE, "missing") in ("missing", "on", "off") and set(settings) <= {REVIEW_MODE}:

@@ -1,10 +1,11 @@
 """``GET /realms/{realm}/login-actions/action-token?key=…``: the links Keycloak e-mails (LoginActionsService.
 executeActionToken with ExecuteActionsActionTokenHandler, VerifyEmailActionTokenHandler,
-UpdateEmailActionTokenHandler, which runs at once wherever the link is opened, ResetCredentialsActionTokenHandler
-and InviteOrgActionTokenHandler).
+UpdateEmailActionTokenHandler, which runs at once wherever the link is opened, ResetCredentialsActionTokenHandler,
+InviteOrgActionTokenHandler and IdpVerifyAccountLinkActionTokenHandler).
 
 Here the link is read and checked (its token, user and client, a single-use key not spent yet) and handed to its
-handler (web/action_token_handlers.py, web/org_invite_token.py) as a ``Link`` (web/action_link.py). As Keycloak,
+handler (web/action_token_handlers.py, web/org_invite_token.py,
+web/broker_email_link.py) as a ``Link`` (web/action_link.py). As Keycloak,
 a link opened without its authentication session starts one (AUTH_SESSION_ID cookie) and answers a confirmation
 page whose "» Click here to proceed" link is the same token naming that session (``asid``): a mail scanner that
 fetches the link changes nothing. The confirmed link then runs the token's work. An execute-actions token that
@@ -30,8 +31,8 @@ from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, upda
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import LinkSpent
 from doorkeep.web import action_token_handlers as handlers
+from doorkeep.web import broker_email_link, org_invite_token
 from doorkeep.web import locale as page_locale
-from doorkeep.web import org_invite_token
 from doorkeep.web.action_link import Handler, Link, confirmation, record_event
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
 from doorkeep.web.login_pages import NO_BACK, current_tab, display, error_page, html, open_realm
@@ -50,6 +51,7 @@ AT_ONCE: dict[str, Handler] = {
     action_tokens.UPDATE_EMAIL: handlers.update_email_now,
     action_tokens.INVITE_ORG: org_invite_token.handle,
     action_tokens.RESET_CREDENTIALS: handlers.reset,
+    action_tokens.IDP_VERIFY_ACCOUNT: broker_email_link.handle,  # it asks for its own confirmation
 }
 
 

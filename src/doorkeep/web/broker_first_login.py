@@ -1,7 +1,9 @@
 """The pages of Keycloak's default first broker login (idp-review-user-profile.ftl of IdpReviewProfileAuthenticator,
-login-idp-link-confirm.ftl of IdpConfirmLinkAuthenticator, the password form of IdpUsernamePasswordForm): ``POST
+login-idp-link-confirm.ftl of IdpConfirmLinkAuthenticator, login-idp-link-email.ftl of
+IdpEmailVerificationAuthenticator, the password form of IdpUsernamePasswordForm): ``POST
 /realms/{realm}/login-actions/first-broker-login`` takes each page's answer to the core
-(oauth/login_broker_first.py), which decides what comes next.
+(oauth/login_broker_first.py), which decides what comes next; the e-mail page's "Click here" links (GET) send the
+e-mail again, or go on once its link was followed.
 """
 
 from __future__ import annotations
@@ -9,15 +11,18 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from doorkeep.broker import providers as idp
 from doorkeep.console import pages
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_broker_first, redirect_uris
+from doorkeep.oauth import login_broker_email, login_broker_first, redirect_uris
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     CONTEXT,
+    EMAIL_STEP,
     EXPIRED,
     INVALID_REQUEST,
     NOTE,
@@ -26,8 +31,10 @@ from doorkeep.oauth.broker_steps import (
     Page,
     without,
 )
+from doorkeep.oauth.update_email import SEND_FAILED
 from doorkeep.users.credentials import Verdict, assess
 from doorkeep.web import locale as page_locale
+from doorkeep.web.broker_email import send_link
 from doorkeep.web.broker_session import Tab, find_tab, respond, site
 from doorkeep.web.http import in_transaction
 from doorkeep.web.login_pages import (
@@ -54,6 +61,10 @@ def _action(request: Request, realm: Realm, tab: AuthSession, client: Client) ->
 async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) -> Response:
     """The first broker login's page of ``shown.step``, on a fresh form code, its context kept on the tab."""
     s, context, step = tab.auth_session, shown.context, shown.step
+    if shown.send:  # the e-mail goes before the page, which says it went (a failure is Keycloak's 500 page)
+        existing = await tx.users.get(context["existing"])
+        if existing is None or not await send_link(request, tx, realm, tab, context, existing):
+            return error_page(request, realm, SEND_FAILED, 500)
     notes = without(s.notes, NOTE, CONTEXT) | {CONTEXT: context}
     fresh = secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(s.id, s.user_id, step, fresh, notes)
@@ -62,6 +73,9 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
     target = _action(request, realm, s, tab.client)
     if step == CONFIRM_STEP:
         body = pages.idp_link_confirm(display(realm), target, fresh, context["attribute"], context["value"], ui=ui)
+    elif step == EMAIL_STEP:
+        provider = idp.display_name(realm, context["alias"])
+        body = pages.idp_link_email(display(realm), target, provider, context["username"], ui=ui)
     elif step == REVIEW_STEP:
         body = pages.update_profile(
             display(realm),
@@ -93,13 +107,15 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
 
 
 async def first_broker_login(request: Request) -> Response:
-    """POST ``/login-actions/first-broker-login``: the page of the step the tab waits on, answered by the core
-    (oauth/login_broker_first.py): the reviewed profile, "Review profile" or "Add to existing account", the
-    account's password."""
+    """``/login-actions/first-broker-login``: the page of the step the tab waits on, answered by the core
+    (oauth/login_broker_first.py): the reviewed profile, "Review profile" or "Add to existing account", the e-mail
+    page's "Click here" (a GET too), the account's password."""
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
-    form = await request.form()
+    if request.method == "HEAD":  # a prefetch's probe sends no e-mail
+        return Response(status_code=200)
+    form = await request.form() if request.method == "POST" else FormData()
     code = request.query_params.get("session_code") or str(form.get("session_code") or "")
     password = str(form.get("password") or "")
 
@@ -125,12 +141,16 @@ async def first_broker_login(request: Request) -> Response:
         if tab is None or not isinstance(context, dict):
             return error_page(request, realm, EXPIRED)
         here, step, tab_id = site(request, tx, realm, tab), tab.auth_session.step, tab.auth_session.id
+        if request.method != "POST" and step != EMAIL_STEP:  # only the e-mail page has links
+            return error_page(request, realm, INVALID_REQUEST)
         if step == CONFIRM_STEP:
             decision = await login_broker_first.confirm(here, tab_id, context, field("submitAction") or "")
             if decision is None:  # IdpConfirmLinkAuthenticator: "Unknown action"
                 return error_page(request, realm, INVALID_REQUEST)
         elif step == REVIEW_STEP:
             decision = await login_broker_first.review(here, tab_id, context, field)
+        elif step == EMAIL_STEP:
+            decision = await login_broker_first.verify_existing(here, tab_id, login_broker_email.resend(context))
         elif step == REAUTH_STEP:
             decision = await login_broker_first.reauthenticate(here, tab_id, context, password, verdict)
         else:

@@ -84,7 +84,9 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/device/status", requires(DEVICE_FLOW, device.status), methods=["GET"]),
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
         Route(
-            "/realms/{realm}/login-actions/first-broker-login", broker_first_login.first_broker_login, methods=["POST"]
+            "/realms/{realm}/login-actions/first-broker-login",
+            broker_first_login.first_broker_login,
+            methods=["GET", "POST"],
         ),
         Route("/realms/{realm}/broker/{alias}/login", broker.login, methods=["GET"]),
         Route("/realms/{realm}/broker/{alias}/link", broker_link.link, methods=["GET"]),

@@ -346,6 +346,26 @@ MESSAGES: dict[str, str] = {
     "confirmLinkIdpReviewProfile": "Review profile",
     "loginIdpReviewProfileTitle": "Update Account Information",
     "federatedIdentityConfirmReauthenticateMessage": "Authenticate to link your account with {0}",
+    # login-idp-link-email.ftl (IdpEmailVerificationAuthenticator), its e-mail and its link's pages
+    "emailLinkIdpTitle": "Link {0}",
+    "emailLinkIdp1": "An email with instructions to link {0} account {1} with your {2} account has been sent to you.",
+    "emailLinkIdp2": "Haven't received a verification code in your email?",
+    "emailLinkIdp3": "to re-send the email.",
+    "emailLinkIdp4": "If you already verified the email in different browser",
+    "emailLinkIdp5": "to continue.",
+    "identityProviderLinkSubject": "Link {0}",
+    "identityProviderLinkBody": (
+        'Someone wants to link your "{1}" account with "{0}" account of user {2} . If this was you, click the link '
+        "below to link accounts\n\n{3}\n\nThis link will expire within {5}.\n\nIf you didn't initiate this process "
+        "or don't want to link account, just ignore this message. If you link accounts, you will be able to login "
+        "to {1} through {0}."
+    ),
+    "confirmAccountLinking": "Confirm linking the account {0} of identity provider {1} with your account.",
+    "identityProviderLinkSuccess": (
+        "You successfully verified your email. Please go back to your original browser and continue there with the "
+        "login."
+    ),
+    "staleCodeMessage": "This page is no longer valid, please go back to your application and sign in again",
     "identityProviderUnexpectedErrorMessage": "Unexpected error when authenticating with identity provider",
     "identityProviderMissingStateMessage": "Missing state parameter in response from identity provider.",
     "couldNotProceedWithAuthenticationRequestMessage": (
