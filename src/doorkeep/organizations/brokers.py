@@ -5,7 +5,8 @@ A provider belongs to at most one organization of its realm: its representation 
 sets it, unlinking clears it and the ``kc.org.domain`` of its config, deleting the organization unlinks them all.
 Writing a linked provider through the identity-provider admin API keeps its organization and checks that a
 ``kc.org.domain`` is one of the organization's domains (or ``ANY``). Providers live in the realm's configuration,
-so every write here reads the realm under its row lock.
+so every write here reads the realm under its row lock. A user the first broker login creates or links through an
+organization's provider joins it as a MANAGED member.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
+from doorkeep.organizations.model import MANAGED
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -120,3 +122,15 @@ async def settle(tx: Tx, realm: Realm, rep: JSON, existing: JSON | None, provide
     elif domain != ANY_DOMAIN and all(d.name != domain for d in org.domains):
         raise FOREIGN_DOMAIN
     provider[ORGANIZATION_ID] = org_id
+
+
+async def join_through(tx: Tx, realm: Realm, alias: str, user_id: str) -> bool:
+    """The first broker login's idp-add-organization-member: a user created or linked through an organization's
+    provider becomes a MANAGED member of it (nothing when the realm's organizations are off or the organization is
+    disabled; an existing membership is kept as it is). True when the user joined."""
+    provider = idp.by_alias(realm, alias) if realm.organizations_enabled else None
+    org_id = organization_of(provider) if provider is not None else None
+    org = await tx.organizations.get(realm.id, org_id) if org_id is not None else None
+    if org is None or not org.enabled:
+        return False
+    return await tx.organizations.add_member(org, user_id, MANAGED)
