@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from admin_support import admin_events, enable_admin_events, forbidden, realm_admin
+from doorkeep.realms.exportimport.export import realm_representation
 from support import seed_realm
 from wire_env import Env
 
@@ -209,3 +210,31 @@ async def test_admins_without_manage_realm_can_neither_link_nor_read(realm: Env,
     forbidden(await env.http.delete(f"{ORGS}/{acme}/identity-providers/corp", headers=caller))
     listed = (await env.http.get(f"{ORGS}/{acme}/identity-providers", headers=h)).json()
     assert [p["alias"] for p in listed] == ["corp"]
+
+
+async def test_a_realm_file_names_the_providers_under_their_organization(realm: Env) -> None:
+    """ExportUtils: the provider without ``organizationId``, the organization with ``identityProviders``; an import
+    links them again by alias (RepresentationToModel.importOrganizations), and refuses an alias the file lacks."""
+    env = realm
+    acme = await _org(env, "acme", "acme.org")
+    await _idp(env, "corp", organizationId=acme, config={"kc.org.domain": "acme.org"})
+    await _idp(env, "free")
+    async with env.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        rep = await realm_representation(tx, found, users=False)
+    assert all("organizationId" not in p for p in rep["identityProviders"])
+    [org] = rep["organizations"]
+    assert [(p["alias"], p["config"]) for p in org["identityProviders"]] == [("corp", {})]
+    h = await env.admin_headers()
+    copy = {**rep, "realm": "copy", "id": None, "organizations": [{**org, "id": None}]}
+    assert (await env.http.post("/admin/realms", json=copy, headers=h)).status_code == 201
+    [copied] = (await env.http.get("/admin/realms/copy/organizations", headers=h)).json()
+    linked = await env.http.get(f"/admin/realms/copy/organizations/{copied['id']}/identity-providers", headers=h)
+    assert [(p["alias"], p["organizationId"], p["config"]["kc.org.domain"]) for p in linked.json()] == [
+        ("corp", copied["id"], "acme.org")
+    ]
+    broken = {**copy, "realm": "broken", "organizations": [{**org, "id": None, "identityProviders": [{"alias": "x"}]}]}
+    refused = await env.http.post("/admin/realms", json=broken, headers=h)
+    assert refused.status_code == 400 and "Identity provider not found with the given alias" in refused.text
+    assert (await env.http.get("/admin/realms/broken", headers=h)).status_code == 404

@@ -134,3 +134,11 @@ async def join_through(tx: Tx, realm: Realm, alias: str, user_id: str) -> bool:
     if org is None or not org.enabled:
         return False
     return await tx.organizations.add_member(org, user_id, MANAGED)
+
+
+def exported(provider: JSON) -> JSON:
+    """Organizations.stripOrganizationId: a realm file's provider names no organization; the organization names
+    its providers instead (``identityProviders``), and an import links them by alias."""
+    out = {k: v for k, v in provider.items() if k != ORGANIZATION_ID}
+    out["config"] = {k: v for k, v in dict(provider.get("config") or {}).items() if k != ORGANIZATION}
+    return out
