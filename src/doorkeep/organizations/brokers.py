@@ -73,11 +73,16 @@ async def link(tx: Tx, realm_id: str, org_id: str, alias_or_id: str) -> None:
     await _store(tx, realm, {**provider, ORGANIZATION_ID: org_id})
 
 
+def _detached(provider: JSON, config_key: str) -> JSON:
+    """The provider without ``organizationId`` and without this key of its config."""
+    out = {k: v for k, v in provider.items() if k != ORGANIZATION_ID}
+    out["config"] = {k: v for k, v in dict(provider.get("config") or {}).items() if k != config_key}
+    return out
+
+
 def _unlinked(provider: JSON) -> JSON:
     """The provider without its organization and the domain it was bound to."""
-    out = {k: v for k, v in provider.items() if k != ORGANIZATION_ID}
-    out["config"] = {k: v for k, v in dict(provider.get("config") or {}).items() if k != DOMAIN}
-    return out
+    return _detached(provider, DOMAIN)
 
 
 async def unlink(tx: Tx, realm_id: str, org_id: str, alias: str) -> None:
@@ -139,6 +144,4 @@ async def join_through(tx: Tx, realm: Realm, alias: str, user_id: str) -> bool:
 def exported(provider: JSON) -> JSON:
     """Organizations.stripOrganizationId: a realm file's provider names no organization; the organization names
     its providers instead (``identityProviders``), and an import links them by alias."""
-    out = {k: v for k, v in provider.items() if k != ORGANIZATION_ID}
-    out["config"] = {k: v for k, v in dict(provider.get("config") or {}).items() if k != ORGANIZATION}
-    return out
+    return _detached(provider, ORGANIZATION)
