@@ -72,6 +72,9 @@ RULES: tuple[Rule, ...] = (
         r"GET .*/organizations(/\{id\}/members|(/\{id\})?/members/\{user\}/organizations)?$",
         {"type": "array", "items": OBJECT},
     ),
+    # OrganizationIdentityProvidersResource: IdentityProviderRepresentations
+    _rule(r"GET .*/organizations/\{id\}/identity-providers/\{alias\}$", OBJECT),
+    _rule(r"GET .*/organizations/\{id\}/identity-providers$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/(role-mappings|scope-mappings)$", MAPPINGS),
     # RoleMappingAwareResource's views: MappingsRepresentations, not lists
     _rule(r"GET .*/(role-mappings|scope-mappings|composites)/(composite|inherited|available)$", MAPPINGS),
@@ -177,6 +180,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST /admin/realms/\{realm\}/partial-export$", ref("RealmRepresentation")),
     _rule(r"POST .*/organizations$", None, OBJECT, "201"),  # OrganizationRepresentation
     _rule(r"POST .*/organizations/\{id\}/members$", None, STRING, "201"),  # the user's id
+    _rule(r"POST .*/organizations/\{id\}/identity-providers$", None, STRING),  # the provider's alias or id
     _rule(r"PUT .*/organizations/\{id\}$", None, OBJECT),
     _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
     _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
@@ -221,7 +225,7 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET organizations": {"search": STRING, "q": STRING, "exact": BOOLEAN, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
     "GET components": {"parent": STRING, "type": STRING, "name": STRING},
-    "GET instances": {"search": STRING, "briefRepresentation": BOOLEAN, **_PAGING},
+    "GET instances": {"search": STRING, "briefRepresentation": BOOLEAN, "realmOnly": BOOLEAN, **_PAGING},
     "GET sub-component-types": {"type": STRING},
     "GET composite": {"briefRepresentation": BOOLEAN},
     "GET protocol-mappers": {"scope": STRING},

@@ -19,6 +19,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
 from doorkeep.oauth import client_keys
+from doorkeep.organizations import brokers
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -46,6 +47,7 @@ async def create_provider(tx: Tx, realm_id: str, rep: JSON) -> JSON:
     provider = idp.model(realm, rep)
     if idp.by_alias(realm, provider["alias"]) is not None:
         raise AdminError(409, f"Identity Provider {provider['alias']} already exists")
+    await brokers.settle(tx, realm, rep, None, provider)
     await idp.save(tx, realm_id, [*idp.all_of(realm), provider])
     return provider
 
@@ -62,6 +64,7 @@ async def update_provider(tx: Tx, realm_id: str, stored: JSON, rep: JSON) -> JSO
             changed["config"].pop("clientSecret")
         else:
             changed["config"]["clientSecret"] = secret
+    await brokers.settle(tx, realm, rep, stored, changed)
     providers = [changed if p["internalId"] == stored["internalId"] else p for p in idp.all_of(realm)]
     await idp.save(tx, realm_id, providers)
     return changed

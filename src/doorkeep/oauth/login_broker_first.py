@@ -10,6 +10,8 @@
    "Add to existing account" goes on to the account verification options: Verify Existing Account by Email
    (IdpEmailVerificationAuthenticator, oauth/login_broker_email.py), else Verify Existing Account by
    Re-authentication (IdpUsernamePasswordForm): the account's password; then the link.
+4. First Broker Login - Conditional Organization (idp-add-organization-member): a user created or linked through
+   an organization's provider becomes its MANAGED member (organizations/brokers.py).
 
 The identity waits on the tab as its ``brokered`` note (SerializedBrokeredIdentityContext); the handlers are
 web/broker_first_login.py.
@@ -41,6 +43,7 @@ from doorkeep.oauth.broker_steps import (
 )
 from doorkeep.oauth.login_password import INVALID_PASSWORD
 from doorkeep.oauth.login_step import LoginSite
+from doorkeep.organizations import brokers
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import flow_model, flow_support
 from doorkeep.users import account_profile, brute_force, declared, profile
@@ -134,6 +137,7 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
         now = site.services.clock.now()
         user = await first_login.create(site.tx, site.realm, config, brokered, now)
         user = await idp_mappers.import_new_user(site.tx, site.realm, config, brokered, user)
+        await brokers.join_through(site.tx, site.realm, config.alias, user.id)
         more = {"register_method": "broker", "email": user.email}
         await record(site, user, "REGISTER", config.alias, brokered, more)
         return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
@@ -226,5 +230,6 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
     brokered = identity_of(context)
     await first_login.link(tx, site.realm, config, brokered, user)
     user = await idp_mappers.update_brokered_user(tx, site.realm, config, brokered, user, first=True)
+    await brokers.join_through(tx, site.realm, config.alias, user.id)
     await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
     return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)

@@ -30,10 +30,12 @@ def endpoint_url(request: Request, realm: Realm, alias: str) -> str:
 
 
 def buttons(request: Request, realm: Realm, tab: AuthSession, client: Client) -> list[dict[str, str]]:
-    """The enabled providers a login may start with (not link-only, not hidden on the login page), by alias
-    (IdentityProviderStorageProvider.getForLogin)."""
+    """The enabled providers a login may start with (not link-only, not hidden on the login page, no
+    organization's: IdentityProviderBean asks getForLogin for REALM_ONLY), by alias."""
     shown = [
-        p for p in realm.identity_providers if p.get("enabled") and not p.get("linkOnly") and not p.get("hideOnLogin")
+        p
+        for p in realm.identity_providers
+        if p.get("enabled") and not p.get("linkOnly") and not p.get("hideOnLogin") and not p.get("organizationId")
     ]
     return [
         {

@@ -24,6 +24,7 @@ from doorkeep.admin.representations import (
     user_to_json,
 )
 from doorkeep.model import ClientScope, Credential, Realm, Role, User
+from doorkeep.organizations import brokers
 from doorkeep.realms import flow_model, required_actions
 from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.progress import SILENT, Progress
@@ -110,7 +111,8 @@ async def realm_representation(
     out["authenticatorConfig"] = flow_model.configs_exported(flows)
     out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
     out["localizationTexts"] = {locale: dict(texts) for locale, texts in sorted(realm.localization_texts.items())}
-    out["identityProviders"] = [dict(p) for p in realm.identity_providers]  # secrets kept: a partial export masks
+    # secrets kept (a partial export masks them); the organization a provider belongs to is the organization's to say
+    out["identityProviders"] = [brokers.exported(p) for p in realm.identity_providers]
     out["identityProviderMappers"] = [dict(m) for m in realm.identity_provider_mappers]
     if profile_components := user_profile.export_components(realm):  # a changed user profile configuration
         out["components"] = {user_profile.COMPONENT_TYPE: profile_components}

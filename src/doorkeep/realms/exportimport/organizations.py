@@ -1,16 +1,18 @@
 """The organizations of a realm file (RealmRepresentation.organizations, Keycloak 26).
 
-Export (ExportUtils): each organization in full, with ``members`` (username and membership type) when users are
-exported too; the key is written only when the realm has organizations. Import (RepresentationToModel
-.importOrganizations): each one checked as the Admin REST checks a new one, its members found by username.
+Export (ExportUtils): each organization in full, with its ``identityProviders`` (brief representations) and
+``members`` (username and membership type) when users are exported too; the key is written only when the realm has
+organizations. Import (RepresentationToModel.importOrganizations): each one checked as the Admin REST checks a new
+one, its providers linked by alias, its members found by username.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
-from doorkeep.organizations import rules
+from doorkeep.organizations import brokers, rules
 from doorkeep.organizations.model import MANAGED, UNMANAGED
 from doorkeep.realms.exportimport.plan import fail
 from doorkeep.realms.provisioning import new_id
@@ -26,6 +28,8 @@ async def exported(tx: Tx, realm: Realm, with_members: bool) -> list[dict[str, A
     out = []
     for org in await tx.organizations.realm_organizations(realm.id):
         rep = rules.to_json(org, brief=False)
+        if linked := brokers.of_organization(realm, org.id):
+            rep["identityProviders"] = [idp.brief(p) for p in linked]
         if with_members:
             members = await tx.organizations.members(org.id)
             if members:
@@ -59,6 +63,7 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
         except AdminError as exc:
             fail(f"{KEY}[{i}]", exc.message)
         await repo.save(org, new=True)
+        await _link(tx, realm, org.id, rep.get("identityProviders"), f"{KEY}[{i}].identityProviders")
         for member in rep.get("members") or []:
             username = member.get("username") if isinstance(member, dict) else None
             user = await tx.users.get_by_username(realm.id, username) if isinstance(username, str) else None
@@ -66,6 +71,16 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
                 fail(f"{KEY}[{i}].members", f"no user {username!r} in the file")
             kind = MANAGED if str(member.get("membershipType", "")).upper() == MANAGED else UNMANAGED
             await repo.add_member(org, user.id, kind)
+
+
+async def _link(tx: Tx, realm: Realm, org_id: str, given: Any, where: str) -> None:
+    """The organization's providers, named by alias, linked to it (addIdentityProvider)."""
+    for provider in given if isinstance(given, list) else []:
+        alias = provider.get("alias") if isinstance(provider, dict) else None
+        try:
+            await brokers.link(tx, realm.id, org_id, alias if isinstance(alias, str) else "")
+        except AdminError as exc:
+            fail(where, f"{exc.message}: {alias!r}")
 
 
 async def _free(tx: Tx, org_id: str) -> bool:

@@ -1,11 +1,12 @@
 """Admin REST: the realm's identity providers (Keycloak's IdentityProvidersResource and IdentityProviderResource).
 
-``identity-provider/instances`` lists (``search``, ``briefRepresentation``, ``first``, ``max`` 100 by default) and
-creates them, ``instances/{alias}`` reads, updates and deletes one (found by internal id or alias); reading needs
-view-identity-providers, writing manage-identity-providers, as ``auth.realm().requireViewIdentityProviders()`` /
-``requireManageIdentityProviders()``. ``clientSecret`` is always answered ``**********``; a PUT sending that mask
-keeps the stored secret. Deleting a provider removes its users' links and its mappers (web/admin/idp_mappers.py).
-The core is broker/providers.py, its writes broker/admin_writes.py (shared with the Admin Console).
+``identity-provider/instances`` lists (``search``, ``briefRepresentation``, ``realmOnly`` for the providers of no
+organization, ``first``, ``max`` 100 by default) and creates them, ``instances/{alias}`` reads, updates and deletes
+one (found by internal id or alias); reading needs view-identity-providers, writing manage-identity-providers, as
+``auth.realm().requireViewIdentityProviders()`` / ``requireManageIdentityProviders()``. ``clientSecret`` is always
+answered ``**********``; a PUT sending that mask keeps the stored secret. Deleting a provider removes its users'
+links and its mappers (web/admin/idp_mappers.py). The core is broker/providers.py, its writes broker/admin_writes.py
+(shared with the Admin Console); an organization's providers are organizations/brokers.py.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from doorkeep.broker import admin_writes as writes
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON
+from doorkeep.organizations import brokers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -54,6 +56,8 @@ async def listing(request: Request) -> Response:
         first = query_int(request, "first")
         max_results = query_int(request, "max", 100)
         found = idp.search(idp.all_of(call.realm), request.query_params.get("search"))
+        if query_bool(request, "realmOnly", False):  # the providers of no organization
+            found = [p for p in found if brokers.organization_of(p) is None]
         shown = [idp.brief(p) if query_bool(request, "briefRepresentation", False) else idp.masked(p) for p in found]
         return ok(page(shown, first, max_results))
 

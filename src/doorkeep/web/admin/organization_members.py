@@ -30,10 +30,10 @@ from doorkeep.web.admin.common import (
     page,
     query_bool,
     query_int,
+    read_quoted_id,
     run_realm,
 )
 from doorkeep.web.admin.organizations import checked, load_organization
-from doorkeep.web.http import read_body
 
 NOT_FOUND = not_found("HTTP 404 Not Found")  # jakarta's NotFoundException
 ID_REQUIRED = AdminError(400, "id cannot be null")
@@ -84,8 +84,7 @@ async def members(request: Request) -> Response:
 async def add_member(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org = await load_organization(call, request.path_params["id"])
-        raw = (await read_body(request)).decode("utf-8", "replace").strip()
-        user_id = raw.removeprefix('"').removesuffix('"')  # issue 34401: quoted or not
+        user_id = await read_quoted_id(request)
         user = await call.tx.users.get(user_id) if user_id else None
         if user is None or user.realm_id != call.realm.id:
             raise NO_USER

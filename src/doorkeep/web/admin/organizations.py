@@ -4,7 +4,8 @@
 ``first``/``max`` default 0/10; brief unless ``briefRepresentation=false``) and creates; ``organizations/count``;
 ``organizations/{id}`` reads (full), updates and deletes. Every call needs manage-realm, then the realm's
 ``organizationsEnabled`` (404 "Organizations not enabled for this realm." otherwise), as Keycloak checks them.
-Members are in ``organization_members``.
+Deleting one unlinks its identity providers. Members are in ``organization_members``, identity providers in
+``organization_identity_providers``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.user_search import query_fields
-from doorkeep.organizations import rules
+from doorkeep.organizations import brokers, rules
 from doorkeep.organizations.model import Organization
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit
@@ -103,6 +104,7 @@ async def one_organization(request: Request) -> Response:
             return ok(rules.to_json(org, brief=False))
         repo = call.tx.organizations
         if request.method == "DELETE":
+            await brokers.unlink_all(call.tx, call.realm.id, org.id)
             await repo.delete(org)
             return no_content()
         rep = await read_object(request)

@@ -118,9 +118,10 @@ async def create_realm(request: Request) -> Response:
         realm = parse.new_realm(body)
         try:
             plan = parse_realm(body)  # what the representation holds besides the settings: clients, users...
+            # what only the writing finds (an organization's member or provider the file lacks) rolls it all back
+            realm = await operations.create_realm(call.tx, realm, call.now, plan)
         except ImportError_ as problem:
             raise AdminError(400, str(problem)) from None
-        realm = await operations.create_realm(call.tx, realm, call.now, plan)
         representation = rules.realm_representation(body)
         audit.in_callers_realm(
             request, call.identity, audit.Change("POST", (realm.name,), representation, *REALM_CREATED)

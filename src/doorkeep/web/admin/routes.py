@@ -32,6 +32,7 @@ MODULES = (
     "groups",
     "group_members",
     "group_roles",
+    "organization_identity_providers",
     "organization_invitations",
     "organization_members",
     "organizations",

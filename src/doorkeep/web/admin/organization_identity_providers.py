@@ -1,0 +1,63 @@
+"""Admin REST: an organization's identity providers (Keycloak 26's OrganizationIdentityProvidersResource).
+
+``organizations/{id}/identity-providers`` lists the organization's providers (full representations, secrets
+masked) and links one of the realm's (the body its alias or internal id, quoted or not: 204); ``.../{alias}``
+reads one and unlinks it (the provider stays in the realm). Keycloak records no admin event for linking or
+unlinking, and guards it all with manage-realm as the organization itself. The rules are
+organizations/brokers.py.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.broker import providers as idp
+from doorkeep.organizations import brokers
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import RealmCall, no_content, ok, read_quoted_id, run_realm
+from doorkeep.web.admin.organizations import load_organization
+
+BASE = "/{realm}/organizations/{id}/identity-providers"
+
+
+async def listing(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        return ok([idp.representation(p) for p in brokers.of_organization(call.realm, org.id)])
+
+    return await run_realm(request, work, write=False)
+
+
+async def add(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        await brokers.link(call.tx, call.realm.id, org.id, await read_quoted_id(request))
+        audit.unchanged(request)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def one(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        alias = request.path_params["alias"]
+        if request.method == "DELETE":
+            await brokers.unlink(call.tx, call.realm.id, org.id, alias)
+            audit.unchanged(request)
+            return no_content()
+        provider = brokers.linked(call.realm, org.id, alias)
+        if provider is None:
+            raise brokers.NOT_HERE
+        return ok(idp.representation(provider))
+
+    return await run_realm(request, work, write=request.method != "GET")
+
+
+ROUTES = [
+    Route(BASE, listing, methods=["GET"]),
+    Route(BASE, add, methods=["POST"]),
+    Route(BASE + "/{alias}", one, methods=["GET", "DELETE"]),
+]
