@@ -4,25 +4,18 @@ it, and the hostile cases: no CSRF token, someone else's link, a provider of ano
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from broker_support import ALIAS, browser, provider_login, query, served
 from browser_flow import form_action, form_fields
 from console_support import HTML, ORIGIN, act, csrf, sign_in
-from doorkeep.model import FederatedIdentity
+from link_support import link, links, provider
 from support import seed_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 ACCOUNT = "/realms/test/account"
 LINKED = f"{ACCOUNT}/account-security/linked-accounts"
-
-
-def provider(alias: str, *, enabled: bool = True, **extra: Any) -> dict[str, Any]:
-    config = {"clientId": "x", **extra.pop("config", {})}
-    return {"alias": alias, "providerId": "oidc", "enabled": enabled, "config": config, **extra}
 
 
 PROVIDERS = (
@@ -34,24 +27,6 @@ PROVIDERS = (
     provider("off", enabled=False),
     provider("org-owned", organizationId="org-1"),
 )
-
-
-async def link(env: Env, username: str, alias: str, federated_username: str = "ext") -> None:
-    async with env.db.transaction() as tx:
-        test = await tx.realms.get_by_name("test")
-        assert test is not None
-        user = await tx.users.get_by_username(test.id, username)
-        assert user is not None
-        await tx.federated.add(test.id, FederatedIdentity(user.id, alias, f"{username}@{alias}", federated_username))
-
-
-async def links(env: Env, username: str = "user1") -> list[str]:
-    async with env.db.transaction(write=False) as tx:
-        test = await tx.realms.get_by_name("test")
-        assert test is not None
-        user = await tx.users.get_by_username(test.id, username)
-        assert user is not None
-        return [f.alias for f in await tx.federated.of_user(user.id)]
 
 
 @pytest.fixture

@@ -15,7 +15,13 @@ from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.views_sessions import sign_out_user, user_sessions
 from doorkeep.web.console.base import Page
 
-TABS = (("Details", "/details"), ("Credentials", "/credentials"), ("Consents", "/consents"), ("Sessions", "/sessions"))
+TABS = (
+    ("Details", "/details"),
+    ("Credentials", "/credentials"),
+    ("Consents", "/consents"),
+    ("Identity provider links", "/identity-provider-links"),
+    ("Sessions", "/sessions"),
+)
 
 
 @ADMIN.page("/{target}/users")
