@@ -215,45 +215,26 @@ async def test_a_refresh_token_logout_without_backchannel_leaves_the_provider_al
         assert len(await _sessions(env, "provider", "alice")) == 1
 
 
-async def test_an_admin_ending_the_session_calls_the_provider_back_channel(env: Env) -> None:
-    """RealmAdminResource.deleteSession: AuthenticationManager.backchannelLogout with the broker's logout."""
+@pytest.mark.parametrize(
+    ("method", "path", "status", "left"),
+    [
+        ("DELETE", "sessions/{id}", 204, 0),  # RealmAdminResource.deleteSession
+        ("POST", "users/{userId}/logout", 204, 0),  # UserResource.logout, for every online session of the user
+        ("POST", "logout-all", 200, 1),  # RealmAdminResource.logoutAll: removeUserSessions, no provider told
+    ],
+)
+async def test_the_admin_endpoints_ending_a_brokered_session_call_the_provider_as_keycloak_does(
+    env: Env, method: str, path: str, status: int, left: int
+) -> None:
+    """Where Keycloak ends the session through AuthenticationManager.backchannelLogout with the broker's logout, the
+    provider (``backchannelSupported``) ends its session too; logout-all removes the sessions without it."""
     async with served(env) as broker:
         await _setup(broker, backchannelSupported="true")
         async with browser(broker) as http:
             await _login(http)
         [session] = await _sessions(env, "test", "alice")
-        headers = await env.admin_headers()
-        ended = await env.http.delete(f"/admin/realms/test/sessions/{session['id']}", headers=headers)
-        assert ended.status_code == 204, ended.text
+        url = "/admin/realms/test/" + path.format(**session)
+        ended = await env.http.request(method, url, headers=await env.admin_headers())
+        assert ended.status_code == status, ended.text
         assert await _sessions(env, "test", "alice") == []
-        assert await _sessions(env, "provider", "alice") == []
-
-
-async def test_an_admin_signing_the_user_out_calls_the_provider_of_each_session_back_channel(env: Env) -> None:
-    """UserResource.logout: AuthenticationManager.backchannelLogout with ``logoutBroker`` for every online session;
-    the provider's session ends too, and the user's offline-token cut-off (not-before) is set as before."""
-    async with served(env) as broker:
-        await _setup(broker, backchannelSupported="true")
-        async with browser(broker) as http:
-            await _login(http)
-        [session] = await _sessions(env, "test", "alice")
-        headers = await env.admin_headers()
-        out = await env.http.post(f"/admin/realms/test/users/{session['userId']}/logout", headers=headers)
-        assert out.status_code == 204, out.text
-        assert await _sessions(env, "test", "alice") == []
-        assert await _sessions(env, "provider", "alice") == []
-        user = await env.http.get(f"/admin/realms/test/users/{session['userId']}", headers=headers)
-        assert user.json()["notBefore"] > 0
-
-
-async def test_logout_all_leaves_the_providers_alone_as_keycloak_does(env: Env) -> None:
-    """RealmAdminResource.logoutAll removes the realm's sessions (UserSessionProvider.removeUserSessions) without
-    AuthenticationManager.backchannelLogout, so no provider hears of it."""
-    async with served(env) as broker:
-        await _setup(broker, backchannelSupported="true")
-        async with browser(broker) as http:
-            await _login(http)
-        out = await env.http.post("/admin/realms/test/logout-all", headers=await env.admin_headers())
-        assert out.status_code == 200, out.text
-        assert await _sessions(env, "test", "alice") == []
-        assert len(await _sessions(env, "provider", "alice")) == 1
+        assert len(await _sessions(env, "provider", "alice")) == left
