@@ -29,6 +29,18 @@ PROVIDERS = (
 )
 
 
+async def account_user(env: Env, username: str, *roles: str) -> None:
+    """``username`` holding only these roles of the ``account`` client."""
+    user = await seed_user(env.db, env.clock, "test", username, default_roles=False)
+    async with env.db.transaction() as tx:
+        account = await tx.clients.get_by_client_id(user.realm_id, "account")
+        assert account is not None
+        for name in roles:
+            role = await tx.roles.get_client_role(account.id, name)
+            assert role is not None, name
+            await tx.users.grant_roles(user.id, [role.id])
+
+
 @pytest.fixture
 async def linked(realm: Env) -> Env:
     """user1 linked to ``corp`` (as ``alice-ext``) and ``when-linked``; user2 linked to ``github-ish``."""
@@ -131,13 +143,7 @@ async def test_the_last_link_of_a_user_without_a_password_stays(linked: Env) -> 
 async def test_a_user_with_view_profile_only_sees_the_lists_without_the_buttons_and_cannot_unlink(
     linked: Env,
 ) -> None:
-    viewer = await seed_user(linked.db, linked.clock, "test", "viewer", default_roles=False)
-    async with linked.db.transaction() as tx:
-        account = await tx.clients.get_by_client_id(viewer.realm_id, "account")
-        assert account is not None
-        role = await tx.roles.get_client_role(account.id, "view-profile")
-        assert role is not None
-        await tx.users.grant_roles(viewer.id, [role.id])
+    await account_user(linked, "viewer", "view-profile")
     await link(linked, "viewer", "corp")
     page = await sign_in(linked.http, LINKED, "viewer")
     assert page.status_code == 200 and 'id="corp-idp-name"' in page.text
@@ -148,6 +154,18 @@ async def test_a_user_with_view_profile_only_sees_the_lists_without_the_buttons_
     link_refused = await act(linked.http, page, f"{LINKED}/github-ish/link")
     assert link_refused.status_code == 303 and link_refused.headers["location"] == LINKED
     assert await links(linked, "viewer") == ["corp"]
+
+
+async def test_manage_account_links_is_enough_to_link_but_not_to_unlink(linked: Env) -> None:
+    """IdpLinkAction accepts manage-account-links; the Account REST's unlink wants manage-account."""
+    await account_user(linked, "linker", "view-profile", "manage-account-links")
+    await link(linked, "linker", "corp")
+    page = await sign_in(linked.http, LINKED, "linker")
+    assert 'id="github-ish-idp-link"' in page.text and 'id="corp-idp-unlink"' not in page.text
+    started = await act(linked.http, page, f"{LINKED}/github-ish/link")
+    assert started.status_code == 302 and "kc_action=idp_link%3Agithub-ish" in started.headers["location"]
+    assert (await act(linked.http, page, f"{LINKED}/corp/unlink")).status_code == 303
+    assert await links(linked, "linker") == ["corp"]
 
 
 async def test_link_starts_only_for_a_provider_the_page_offers(linked: Env) -> None:
