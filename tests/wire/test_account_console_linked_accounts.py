@@ -10,7 +10,7 @@ from broker_support import ALIAS, browser, provider_login, query, served
 from browser_flow import form_action, form_fields
 from console_support import HTML, ORIGIN, act, csrf, sign_in
 from link_support import link, links, provider
-from support import seed_realm, seed_user, update_realm, update_user
+from support import grant_client_roles, seed_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -32,13 +32,7 @@ PROVIDERS = (
 async def account_user(env: Env, username: str, *roles: str) -> None:
     """``username`` holding only these roles of the ``account`` client."""
     user = await seed_user(env.db, env.clock, "test", username, default_roles=False)
-    async with env.db.transaction() as tx:
-        account = await tx.clients.get_by_client_id(user.realm_id, "account")
-        assert account is not None
-        for name in roles:
-            role = await tx.roles.get_client_role(account.id, name)
-            assert role is not None, name
-            await tx.users.grant_roles(user.id, [role.id])
+    await grant_client_roles(env.db, user, "account", *roles)
 
 
 @pytest.fixture
