@@ -16,7 +16,7 @@ import httpx
 
 from browser_flow import REDIRECT, exchange, login
 from doorkeep.model import ProtocolMapper
-from support import password_grant, seed_client, seed_realm, seed_user
+from support import grant_client_roles, password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
 ACCOUNT = "/realms/test/account"
@@ -81,14 +81,9 @@ async def seed(env: Env) -> None:
     await seed_user(env.db, env.clock, "test", USER, email=USER, first_name="Tom", last_name="Brady")
     for username, roles in ROLES.items():
         user = await seed_user(env.db, env.clock, "test", username, default_roles=False)
-        async with env.db.transaction() as tx:
-            account = await tx.clients.get_by_client_id(user.realm_id, "account")
-            assert account is not None
-            for name in roles:
-                role = await tx.roles.get_client_role(account.id, name)
-                assert role is not None, name
-                await tx.users.grant_roles(user.id, [role.id])
-            if username == "view-applications-access":
+        await grant_client_roles(env.db, user, "account", *roles)
+        if username == "view-applications-access":
+            async with env.db.transaction() as tx:
                 offline = await tx.roles.get_realm_role(user.realm_id, "offline_access")
                 assert offline is not None
                 await tx.users.grant_roles(user.id, [offline.id])

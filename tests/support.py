@@ -118,6 +118,17 @@ async def seed_login_realm(db: Database, clock: FakeClock, *, events: bool = Fal
     await seed_user(db, clock, "test", "user1")
 
 
+async def grant_client_roles(db: Database, user: User, client_id: str, *names: str) -> None:
+    """``user`` granted these roles of their realm's client ``client_id``."""
+    async with db.transaction() as tx:
+        client = await tx.clients.get_by_client_id(user.realm_id, client_id)
+        assert client is not None, client_id
+        for name in names:
+            role = await tx.roles.get_client_role(client.id, name)
+            assert role is not None, name
+            await tx.users.grant_roles(user.id, [role.id])
+
+
 async def update_user(db: Database, realm_name: str, username: str, **changes: Any) -> User:
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name(realm_name)

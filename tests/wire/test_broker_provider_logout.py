@@ -215,15 +215,26 @@ async def test_a_refresh_token_logout_without_backchannel_leaves_the_provider_al
         assert len(await _sessions(env, "provider", "alice")) == 1
 
 
-async def test_an_admin_ending_the_session_calls_the_provider_back_channel(env: Env) -> None:
-    """RealmAdminResource.deleteSession: AuthenticationManager.backchannelLogout with the broker's logout."""
+@pytest.mark.parametrize(
+    ("method", "path", "status", "left"),
+    [
+        ("DELETE", "sessions/{id}", 204, 0),  # RealmAdminResource.deleteSession
+        ("POST", "users/{userId}/logout", 204, 0),  # UserResource.logout, for every online session of the user
+        ("POST", "logout-all", 200, 1),  # RealmAdminResource.logoutAll: removeUserSessions, no provider told
+    ],
+)
+async def test_the_admin_endpoints_ending_a_brokered_session_call_the_provider_as_keycloak_does(
+    env: Env, method: str, path: str, status: int, left: int
+) -> None:
+    """Where Keycloak ends the session through AuthenticationManager.backchannelLogout with the broker's logout, the
+    provider (``backchannelSupported``) ends its session too; logout-all removes the sessions without it."""
     async with served(env) as broker:
         await _setup(broker, backchannelSupported="true")
         async with browser(broker) as http:
             await _login(http)
         [session] = await _sessions(env, "test", "alice")
-        headers = await env.admin_headers()
-        ended = await env.http.delete(f"/admin/realms/test/sessions/{session['id']}", headers=headers)
-        assert ended.status_code == 204, ended.text
+        url = "/admin/realms/test/" + path.format(**session)
+        ended = await env.http.request(method, url, headers=await env.admin_headers())
+        assert ended.status_code == status, ended.text
         assert await _sessions(env, "test", "alice") == []
-        assert await _sessions(env, "provider", "alice") == []
+        assert len(await _sessions(env, "provider", "alice")) == left

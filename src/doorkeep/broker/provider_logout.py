@@ -124,6 +124,12 @@ def backchannel_plan(realm: Realm, session: UserSession) -> Backchannel | None:
     return Backchannel(alias, _with_query(logout_url, {"state": session.id, "id_token_hint": id_token}))
 
 
+def backchannel_plans(realm: Realm, sessions: list[UserSession]) -> list[Backchannel]:
+    """``backchannel_plan`` of each ended online session (``POST users/{id}/logout``: UserResource.logout's
+    AuthenticationManager.backchannelLogout with ``logoutBroker``, once per session)."""
+    return [plan for session in sessions if (plan := backchannel_plan(realm, session)) is not None]
+
+
 async def call(plan: Backchannel) -> bool:
     """The server-side logout at the provider; a status from 200 to 399 is success. A failure is logged (by the
     provider's alias, never the URL, which carries the ID token) and does not stop the logout."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import Client, ClientSession, Realm, User
+from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.sessions import ended, service
 from doorkeep.sessions import revocation_triggers as rt
 
@@ -139,14 +139,18 @@ async def _overridden(tx: Tx, user_id: str, trigger: rt.Trigger) -> bool:
     return False
 
 
-async def sign_out_user(tx: Tx, realm: Realm, user: User, now: int) -> None:
+async def sign_out_user(tx: Tx, realm: Realm, user: User, now: int) -> list[UserSession]:
     """``POST users/{id}/logout``. Keycloak's (``both``): the user's not-before moves to now, so every
     earlier token, offline ones included, is refused ("Stale token"), and the online sessions end; the
-    offline sessions stay listed until they expire. Any other setting ends exactly the sessions it names."""
+    offline sessions stay listed until they expire. Any other setting ends exactly the sessions it names.
+    Returns the online sessions that ended (whose identity providers the caller logs out, after commit)."""
     trigger = rt.ADMIN_LOGOUT
+    before = await tx.sessions.user_sessions_of(user.id, False)
     if rt.realm_value(trigger, realm.attributes) is rt.Ends.BOTH and not await _overridden(tx, user.id, trigger):
         await tx.users.update(dataclasses.replace(user, not_before=now))
         await ended.announce_user(tx, user.id, False)
         await tx.sessions.delete_user_sessions_of(user.id, False)
-        return
+        return before
     await end_for_user(tx, realm, user.id, trigger, now=now)
+    left = {s.id for s in await tx.sessions.user_sessions_of(user.id, False)}
+    return [s for s in before if s.id not in left]

@@ -1,9 +1,9 @@
-"""The smaller Account REST resources: credentials, linked accounts, groups and supported locales.
+"""The smaller Account REST resources: credentials, groups and supported locales
+(the linked accounts are users/linked_accounts.py).
 
-Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential``), LinkedAccountsResource
-(``linkedAccounts``: the realm's enabled identity providers and the user's links to them) and
-AccountRestService's ``groupMemberships`` and ``supportedLocales``. Doorkeep's credential types are the
-password (PasswordCredentialProvider's metadata: not removable), the one-time password
+Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential``) and AccountRestService's
+``groupMemberships`` and ``supportedLocales``. Doorkeep's credential types are the password
+(PasswordCredentialProvider's metadata: not removable), the one-time password
 (OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP), recovery authentication codes
 (RecoveryAuthnCodesCredentialProvider's: removable, set up by CONFIGURE_RECOVERY_AUTHN_CODES, with how many are used)
 and the two-factor security key (WebAuthnCredentialProvider's: removable, set up by webauthn-register), in
@@ -164,38 +164,6 @@ async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
         await events.record(
             tx, caller.realm, type, now=caller.now, client_id="account", user_id=caller.user.id, details=details
         )
-
-
-async def linked_accounts(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
-    """``GET /account/linked-accounts`` (LinkedAccountsResource without ``linked``): each enabled identity provider
-    of the realm, whether the user is linked to it and as whom, in LinkedAccountRepresentation's order (``guiOrder``,
-    then the display name)."""
-    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
-    links = {f.alias: f for f in await tx.federated.of_user(caller.user.id)}
-    out: list[dict[str, Any]] = []
-    for provider in caller.realm.identity_providers:
-        if not provider.get("enabled"):
-            continue
-        alias = provider["alias"]
-        rep: dict[str, Any] = {
-            "connected": alias in links,
-            "social": False,  # Doorkeep brokers no social (SocialIdentityProvider) providers
-            "providerAlias": alias,
-            "providerName": alias,
-            "displayName": provider.get("displayName") or alias,
-        }
-        gui_order = (provider.get("config") or {}).get("guiOrder")
-        if gui_order:
-            rep["guiOrder"] = gui_order
-        if alias in links and links[alias].federated_username is not None:
-            rep["linkedUsername"] = links[alias].federated_username
-        out.append(rep)
-
-    def order(rep: dict[str, Any]) -> tuple[int, str]:
-        gui = str(rep.get("guiOrder") or "")
-        return (int(gui) if gui.isdigit() else 2**31, str(rep["displayName"]))
-
-    return sorted(out, key=order)
 
 
 async def groups(tx: Tx, caller: Caller, brief: bool) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
+from doorkeep.users import linked_accounts as linked
 from doorkeep.web import account_cors, account_links, cors, handlers
 from doorkeep.web.http import (
     NO_CACHE,
@@ -198,7 +199,7 @@ async def credential(request: Request) -> Response:
 
 async def linked_accounts(request: Request) -> Response:
     async def work(tx: Tx, caller: ops.Caller) -> Response:
-        return json_response(await resources.linked_accounts(tx, caller))
+        return json_response(await linked.linked_accounts(tx, caller))
 
     return await _answer(request, work, write=False)
 

@@ -130,6 +130,24 @@ EN: dict[str, str] = {
         "Revoke every other offline session? The applications on those devices lose offline access."
     ),
     "revokedOthers": "Revoked {0} other offline session(s).",  # Doorkeep's
+    # Linked accounts
+    "linkedAccounts": "Linked accounts",
+    "linkedAccountsIntroMessage": "Manage logins through third-party accounts.",
+    "linkedLoginProviders": "Linked login providers",
+    "unlinkedLoginProviders": "Unlinked login providers",
+    "linkedEmpty": "No linked providers",
+    "unlinkedEmpty": "No unlinked providers",
+    "systemDefined": "System defined",
+    "link": "Link account",
+    "unLink": "Unlink account",
+    "unLinkSuccess": "Successfully unlinked account",
+    "linkSuccess": "Account linked.",  # Doorkeep's
+    "unLinkQuestion": "Unlink your account from {0}? You can no longer sign in with it.",  # Doorkeep's
+    "federatedIdentityRemovingLastProviderMessage": (
+        "You can't remove last federated identity as you don't have a password."
+    ),
+    "federatedIdentityNotActiveMessage": "This identity is not active anymore.",
+    "identityProviderNotFoundMessage": "Could not find an identity provider with the identifier.",
 }
 
 DE: dict[str, str] = {
@@ -260,6 +278,24 @@ DE: dict[str, str] = {
         "Alle anderen Offline-Sitzungen widerrufen? Die Anwendungen auf diesen Geräten verlieren den Offline-Zugriff."
     ),
     "revokedOthers": "{0} andere Offline-Sitzung(en) widerrufen.",  # Doorkeep's
+    # Linked accounts
+    "linkedAccounts": "Verknüpfte Konten",
+    "linkedAccountsIntroMessage": "Verwalten Sie Anmeldungen über Konten von Drittanbietern.",
+    "linkedLoginProviders": "Verknüpfte Login-Anbieter",
+    "unlinkedLoginProviders": "Nicht verknüpfte Login-Anbieter",
+    "linkedEmpty": "Keine verknüpften Anbieter",
+    "unlinkedEmpty": "Keine verknüpften Login-Anbieter",  # sic, Keycloak's German
+    "systemDefined": "Systemdefiniert",
+    "link": "Account verknüpfen",
+    "unLink": "Konto trennen",
+    "unLinkSuccess": "Verknüpftes Konto erfolgreich getrennt",
+    "linkSuccess": "Konto verknüpft.",  # Doorkeep's
+    "unLinkQuestion": "Ihr Konto von {0} trennen? Sie können sich dann nicht mehr damit anmelden.",  # Doorkeep's
+    "federatedIdentityRemovingLastProviderMessage": (  # Doorkeep's
+        "Sie können die letzte Verknüpfung nicht entfernen, da Sie kein Passwort haben."
+    ),
+    "federatedIdentityNotActiveMessage": "Diese Identität ist nicht mehr aktiv.",  # Doorkeep's
+    "identityProviderNotFoundMessage": "Es wurde kein Identity Provider mit diesem Namen gefunden.",  # Doorkeep's
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "de": DE}

@@ -279,16 +279,21 @@ async def revoke_consent(request: Request) -> Response:
 
 async def logout_user(request: Request) -> Response:
     """Keycloak's: user notBefore = now (earlier offline tokens turn stale), online sessions removed, offline
-    ones kept; the revocation-trigger policy ``admin-logout`` may say otherwise (sessions/triggered.py)."""
+    ones kept; the revocation-trigger policy ``admin-logout`` may say otherwise (sessions/triggered.py). Each
+    ended session's identity provider is logged out back-channel when it supports that, once committed."""
     now = state(request).services.clock.now()
+    plans: list[provider_logout.Backchannel] = []
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        await triggered.sign_out_user(tx, realm, user, now)
+        plans.extend(provider_logout.backchannel_plans(realm, await triggered.sign_out_user(tx, realm, user, now)))
         return Response(status_code=NO_CONTENT)
 
-    return await handlers.answer(request, work)
+    response = await handlers.answer(request, work)
+    for plan in plans:
+        await provider_logout.call(plan)
+    return response
 
 
 async def delete_session(request: Request) -> Response:

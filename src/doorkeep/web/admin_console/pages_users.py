@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
+from doorkeep.broker import provider_logout
 from doorkeep.model import User
 from doorkeep.web.admin_console import views_users as views
 from doorkeep.web.admin_console.console import ADMIN, confirmed, render, run
@@ -14,7 +15,13 @@ from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.views_sessions import sign_out_user, user_sessions
 from doorkeep.web.console.base import Page
 
-TABS = (("Details", "/details"), ("Credentials", "/credentials"), ("Consents", "/consents"), ("Sessions", "/sessions"))
+TABS = (
+    ("Details", "/details"),
+    ("Credentials", "/credentials"),
+    ("Consents", "/consents"),
+    ("Identity provider links", "/identity-provider-links"),
+    ("Sessions", "/sessions"),
+)
 
 
 @ADMIN.page("/{target}/users")
@@ -131,7 +138,11 @@ async def sign_out_all(page: Page) -> Response:
                 "until now stop working; offline sessions stay listed until they expire.",
                 fields={"confirmed": "yes"},
             )
-        await sign_out_user(c, u)
+        plans.extend(await sign_out_user(c, u))
         return page.redirect(back, flash=f"{u.username} is signed out of every session.")
 
-    return await run(page, work, write=True)
+    plans: list[provider_logout.Backchannel] = []
+    response = await run(page, work, write=True)
+    for plan in plans:  # the identity providers of the ended sessions, once committed
+        await provider_logout.call(plan)
+    return response

@@ -22,6 +22,7 @@ from doorkeep.web.admin_console import (
     pages_sessions,
     pages_user_details,
     pages_user_devices,
+    pages_user_links,
     pages_users,
     pages_webauthn_policy,
 )
@@ -43,6 +44,7 @@ PAGES = (
     pages_admin_events,
     pages_bulk_revoke,
     pages_user_devices,
+    pages_user_links,
     pages_revocation_triggers,
     pages_webauthn_policy,
     pages_identity_providers,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from doorkeep.broker import provider_logout
 from doorkeep.model import Client, User, UserSession
 from doorkeep.sessions import device, service, triggered
 from doorkeep.sessions.liveness import LiveFilter, live_filter
@@ -138,9 +139,11 @@ async def sign_out(c: Console, session_id: str, offline: bool) -> SessionRow:
     return row
 
 
-async def sign_out_user(c: Console, user: User) -> None:
+async def sign_out_user(c: Console, user: User) -> list[provider_logout.Backchannel]:
     """ "Sign out" of all the user's sessions, as ``POST users/{id}/logout``: online sessions end, the user's
-    not-before moves to now (earlier offline tokens turn stale); offline sessions stay listed."""
+    not-before moves to now (earlier offline tokens turn stale); offline sessions stay listed. Returns the
+    identity-provider logouts to call once committed."""
     c.require("manage-users")
-    await triggered.sign_out_user(c.tx, c.realm, user, c.now)
+    ended = await triggered.sign_out_user(c.tx, c.realm, user, c.now)
     c.changed("POST", "users", user.id, "logout")
+    return provider_logout.backchannel_plans(c.realm, ended)

@@ -16,12 +16,18 @@ from doorkeep.web.console.signin import Spec
 from doorkeep.web.http import base_url, client_ip, state
 
 if TYPE_CHECKING:
-    from doorkeep.model import User
+    from doorkeep.model import Realm, User
     from doorkeep.store.tx import Tx
 
 T = TypeVar("T")
 DEVICES = "/account-security/device-activity"
 SIGNING_IN = "/account-security/signing-in"
+LINKED = "/account-security/linked-accounts"
+
+
+def _federating(realm: Realm) -> bool:
+    """AccountConsole's ``isLinkedAccountsEnabled``: the realm has an identity provider."""
+    return bool(realm.identity_providers)
 
 
 async def _speak(page: Page) -> lang.Speech:
@@ -51,11 +57,13 @@ CONSOLE = Console(
         NavItem("Applications", "/applications", "applications"),
         NavItem("Signing in", SIGNING_IN, "signingIn"),
         NavItem("Devices", DEVICES, "deviceActivity"),
+        NavItem("Linked accounts", LINKED, "linkedAccounts", shown=_federating),
     ],
     actions_done={
         "UPDATE_PASSWORD": "passwordUpdated",
         "CONFIGURE_TOTP": "totpSetUp",
         "delete_credential": "credentialRemoved",
+        "idp_link": "linkSuccess",
     },
 )
 NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."

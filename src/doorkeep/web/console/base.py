@@ -47,6 +47,7 @@ class NavItem:
     label: str
     path: str  # relative to the console's base: "/" or "/applications"
     key: str = ""  # the label's message key, for a console that speaks the user's language
+    shown: Callable[[Realm], bool] | None = None  # whether the realm has what the page is about (default: always)
 
 
 @dataclass
@@ -93,6 +94,7 @@ class Page:
         nav = [
             (t(item.key) if item.key else item.label, self.url(item.path), self._current(item))
             for item in self.console.nav
+            if item.shown is None or item.shown(self.realm)
         ]
         body = render(
             template,

@@ -1,0 +1,97 @@
+"""What the user sees of their links to the realm's identity providers (Keycloak 26's LinkedAccountsResource
+``GET /account/linked-accounts``, LinkedAccountRepresentation).
+
+Without ``linked`` (the Account REST's answer, kept by Keycloak for compatibility): every enabled provider, linked or
+not, hidden where ``showInAccountConsole`` says so (``NEVER``; ``WHEN_LINKED`` while not linked) and, while not
+linked, when an organization owns it. The Account Console asks the two questions of ``linked=true`` /
+``linked=false`` instead: the user's links to enabled providers shown ``ALWAYS`` or ``WHEN_LINKED``, and the
+enabled realm-level providers (no organization) shown ``ALWAYS`` that the user has no link to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.model import JSON, FederatedIdentity
+from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+SHOW = "showInAccountConsole"  # IdentityProviderModel.SHOW_IN_ACCOUNT_CONSOLE, a config key
+ALWAYS, WHEN_LINKED, NEVER = "ALWAYS", "WHEN_LINKED", "NEVER"
+
+
+def _shown(provider: JSON) -> str:
+    value = str((provider.get("config") or {}).get(SHOW) or ALWAYS).upper()
+    return value if value in (ALWAYS, WHEN_LINKED, NEVER) else ALWAYS
+
+
+def _rep(provider: JSON, link: FederatedIdentity | None) -> dict[str, Any]:
+    """LinkedAccountRepresentation; ``social`` is false as Doorkeep brokers no SocialIdentityProvider."""
+    alias = provider["alias"]
+    rep: dict[str, Any] = {
+        "connected": link is not None,
+        "social": False,
+        "providerAlias": alias,
+        "providerName": alias,
+        "displayName": provider.get("displayName") or alias,
+    }
+    gui_order = (provider.get("config") or {}).get("guiOrder")
+    if gui_order:
+        rep["guiOrder"] = gui_order
+    if link is not None and link.federated_username is not None:
+        rep["linkedUsername"] = link.federated_username
+    return rep
+
+
+def _sorted(reps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """LinkedAccountRepresentation.compareTo: ``guiOrder`` (numbers first), then the display name."""
+
+    def order(rep: dict[str, Any]) -> tuple[int, str]:
+        gui = str(rep.get("guiOrder") or "")
+        return (int(gui) if gui.isdigit() else 2**31, str(rep["displayName"]))
+
+    return sorted(reps, key=order)
+
+
+async def _links(tx: Tx, caller: Caller) -> dict[str, FederatedIdentity]:
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
+    return {f.alias: f for f in await tx.federated.of_user(caller.user.id)}
+
+
+async def linked_accounts(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
+    """``GET /account/linked-accounts`` without ``linked`` (manage-account or view-profile)."""
+    links = await _links(tx, caller)
+    out = []
+    for provider in caller.realm.identity_providers:
+        link = links.get(provider["alias"])
+        shown = _shown(provider)
+        hidden = shown == NEVER or (link is None and (shown == WHEN_LINKED or provider.get("organizationId")))
+        if provider.get("enabled") and not hidden:
+            out.append(_rep(provider, link))
+    return _sorted(out)
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The Account Console's two lists (LinkedAccounts.tsx): linked, and available to link."""
+
+    linked: list[dict[str, Any]]
+    unlinked: list[dict[str, Any]]
+
+
+async def console_lists(tx: Tx, caller: Caller) -> Lists:
+    """``linked=true`` and ``linked=false`` (manage-account or view-profile)."""
+    links = await _links(tx, caller)
+    linked, unlinked = [], []
+    for provider in caller.realm.identity_providers:
+        if not provider.get("enabled"):
+            continue
+        link, shown = links.get(provider["alias"]), _shown(provider)
+        if link is not None and shown in (ALWAYS, WHEN_LINKED):
+            linked.append(_rep(provider, link))
+        elif link is None and shown == ALWAYS and not provider.get("organizationId"):
+            unlinked.append(_rep(provider, None))
+    return Lists(_sorted(linked), _sorted(unlinked))
