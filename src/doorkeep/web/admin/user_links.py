@@ -18,6 +18,7 @@ from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import FederatedIdentity
+from doorkeep.users import federated_links
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
 from doorkeep.web.http import json_response
@@ -26,17 +27,6 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 USER = "/{realm}/users/{id}"
-FEDERATED_IDENTITY = frozenset({"identityProvider", "userId", "userName"})
-
-
-def representation(link: FederatedIdentity) -> dict[str, Any]:
-    """ModelToRepresentation.toRepresentation(FederatedIdentityModel), null fields left out."""
-    out: dict[str, Any] = {"identityProvider": link.alias}
-    if link.federated_user_id is not None:
-        out["userId"] = link.federated_user_id
-    if link.federated_username is not None:
-        out["userName"] = link.federated_username
-    return out
 
 
 async def listing(request: Request) -> Response:
@@ -44,7 +34,7 @@ async def listing(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         aliases = {p.get("alias") for p in idp.all_of(realm)}
-        links = [representation(f) for f in await tx.federated.of_user(user.id) if f.alias in aliases]
+        links = [federated_links.representation(f) for f in await tx.federated.of_user(user.id) if f.alias in aliases]
         return json_response(links)
 
     return await handlers.answer(request, work, write=False)
@@ -56,7 +46,7 @@ async def link(request: Request) -> Response:
         user = await common.user_of(tx, realm, request.path_params["id"])
         if not isinstance(body, dict):
             raise common.MISMATCHED_INPUT
-        refuse_unknown(await request.body(), FEDERATED_IDENTITY, "FederatedIdentityRepresentation")
+        refuse_unknown(await request.body(), federated_links.KEYS, "FederatedIdentityRepresentation")
         alias = request.path_params["provider"]
         if any(f.alias == alias for f in await tx.federated.of_user(user.id)):
             raise AdminError(409, "User is already linked with provider")
