@@ -64,6 +64,15 @@ async def test_an_exported_link_is_imported_and_the_user_signs_in_through_the_pr
         )
         assert linked.status_code == 204, linked.text
 
+        mapper = {
+            "name": "dept",
+            "identityProviderAlias": ALIAS,
+            "identityProviderMapper": "hardcoded-attribute-idp-mapper",
+            "config": {"attribute": "department", "attribute.value": "sales", "syncMode": "INHERIT"},
+        }
+        mappers = f"/admin/realms/test/identity-provider/instances/{ALIAS}/mappers"
+        assert (await env.http.post(mappers, json=mapper, headers=headers)).status_code == 201
+
         exported = await export_realm(env.db, "test")
         [bob_rep] = [u for u in exported["users"] if u["username"] == "bob"]
         assert bob_rep["federatedIdentities"] == [{"identityProvider": ALIAS, "userId": alice, "userName": "alice"}]
@@ -74,6 +83,8 @@ async def test_an_exported_link_is_imported_and_the_user_signs_in_through_the_pr
         path.write_text(json.dumps(exported), encoding="utf-8")
         assert await import_file(env.db, str(path), env.clock, skip_existing=False) == ["test"]
         assert await _links(env, "bob") == [{"identityProvider": ALIAS, "userId": alice, "userName": "alice"}]
+        [kept] = (await env.http.get(mappers, headers=await env.admin_headers())).json()
+        assert (kept["name"], kept["config"]["attribute.value"]) == ("dept", "sales")
 
         await _signs_in_as(broker, "bob")
 
@@ -242,6 +253,8 @@ async def test_partial_import_brings_links_with_new_and_overwritten_users_only(e
     assert await _stored(env, "bob") == [("corp", "b-new", None)]
 
     taken = {"username": "dan", "federatedIdentities": [{"identityProvider": "corp", "userId": "c-1"}]}
-    refused = await env.http.post(url, json={"users": [taken]}, headers=headers)
+    erin = {"username": "erin", "federatedIdentities": [{"identityProvider": "corp", "userId": "e-1"}]}
+    refused = await env.http.post(url, json={"users": [erin, taken]}, headers=headers)
     assert refused.status_code == 409 and refused.json() == {"errorMessage": "User exists with same username or email"}
-    assert (await env.http.get(USERS, params={"username": "dan"}, headers=headers)).json() == []
+    for name in ("erin", "dan"):  # the whole import is refused, the user before the refused one too
+        assert (await env.http.get(USERS, params={"username": name}, headers=headers)).json() == []
