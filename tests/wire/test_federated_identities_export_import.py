@@ -12,9 +12,9 @@ from typing import Any
 import jwt
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, query, served
-from browser_flow import REDIRECT
+from broker_support import ALIAS, Broker, broker_tokens, browser, served
 from doorkeep.realms.exportimport.files import ImportError_, export_realm, import_file
+from passkeys_support import user_id
 from support import seed_realm, seed_user
 from wire_env import Env
 
@@ -23,20 +23,11 @@ pytestmark = pytest.mark.anyio
 USERS = "/admin/realms/test/users"
 
 
-async def _user_id(env: Env, realm: str, username: str) -> str:
-    async with env.db.transaction() as tx:
-        found = await tx.realms.get_by_name(realm)
-        assert found is not None
-        user = await tx.users.get_by_username(found.id, username)
-        assert user is not None
-        return user.id
-
-
 async def _links(env: Env, username: str, realm: str = "test") -> list[dict[str, Any]]:
     """What ``GET …/federated-identity`` shows: the links to providers the realm has."""
-    user_id = await _user_id(env, realm, username)
+    found = await user_id(env, username, realm)
     got = await env.http.get(
-        f"/admin/realms/{realm}/users/{user_id}/federated-identity", headers=await env.admin_headers()
+        f"/admin/realms/{realm}/users/{found}/federated-identity", headers=await env.admin_headers()
     )
     assert got.status_code == 200, got.text
     links: list[dict[str, Any]] = got.json()
@@ -45,9 +36,9 @@ async def _links(env: Env, username: str, realm: str = "test") -> list[dict[str,
 
 async def _stored(env: Env, username: str, realm: str = "test") -> list[tuple[str, str | None, str | None]]:
     """Every stored link of the user, those to providers the realm lacks included."""
-    user_id = await _user_id(env, realm, username)
+    found = await user_id(env, username, realm)
     async with env.db.transaction() as tx:
-        return [(f.alias, f.federated_user_id, f.federated_username) for f in await tx.federated.of_user(user_id)]
+        return [(f.alias, f.federated_user_id, f.federated_username) for f in await tx.federated.of_user(found)]
 
 
 async def test_an_exported_link_is_imported_and_the_user_signs_in_through_the_provider_without_a_first_login(
@@ -56,8 +47,8 @@ async def test_an_exported_link_is_imported_and_the_user_signs_in_through_the_pr
     async with served(env) as broker:
         await broker.add_provider()
         await seed_user(env.db, env.clock, "test", "bob", email="bob@example.org")
-        alice = await _user_id(env, "provider", "alice")
-        bob = await _user_id(env, "test", "bob")
+        alice = await user_id(env, "alice", "provider")
+        bob = await user_id(env, "bob", "test")
         headers = await env.admin_headers()
         linked = await env.http.post(
             f"{USERS}/{bob}/federated-identity/{ALIAS}", json={"userId": alice, "userName": "alice"}, headers=headers
@@ -92,23 +83,11 @@ async def test_an_exported_link_is_imported_and_the_user_signs_in_through_the_pr
 async def _signs_in_as(broker: Broker, username: str) -> None:
     """The provider's alice comes back to the client at once as the linked user: no first broker login pages."""
     async with browser(broker) as http:
-        done = await broker_login(http)
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-        token = await http.post(
-            "/realms/test/protocol/openid-connect/token",
-            data={
-                "grant_type": "authorization_code",
-                "code": query(done.headers["location"])["code"],
-                "client_id": "app",
-                "client_secret": "secret",
-                "redirect_uri": REDIRECT,
-            },
-        )
-        assert token.status_code == 200, token.text
+        tokens = await broker_tokens(http)
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert (claims["preferred_username"], claims["sub"]) == (username, await user_id(broker.env, username, "test"))
     got = await broker.env.http.get("/admin/realms/test/events", headers=await broker.env.admin_headers())
     assert "IDENTITY_PROVIDER_FIRST_LOGIN" not in [e["type"] for e in got.json()]
-    claims = jwt.decode(token.json()["access_token"], options={"verify_signature": False})
-    assert (claims["preferred_username"], claims["sub"]) == (username, await _user_id(broker.env, "test", username))
     listed = await broker.env.http.get(
         "/admin/realms/test/users", params={"search": "alice"}, headers=await broker.env.admin_headers()
     )
