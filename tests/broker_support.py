@@ -137,3 +137,20 @@ async def broker_login(http: httpx.AsyncClient, username: str = "alice", **param
     assert page.status_code == 200, page.text
     to_provider = await http.get(button(page))
     return await http.get(await provider_login(http, to_provider, username))
+
+
+async def broker_tokens(http: httpx.AsyncClient, username: str = "alice") -> dict[str, Any]:
+    """``username`` in through the provider, straight back to the app (no first-login page): its token response."""
+    done = await broker_login(http, username)
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+    data = {
+        "grant_type": "authorization_code",
+        "code": query(done.headers["location"])["code"],
+        "client_id": "app",
+        "client_secret": "secret",
+        "redirect_uri": REDIRECT,
+    }
+    answer = await http.post("/realms/test/protocol/openid-connect/token", data=data)
+    assert answer.status_code == 200, answer.text
+    tokens: dict[str, Any] = answer.json()
+    return tokens

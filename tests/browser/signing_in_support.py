@@ -14,11 +14,20 @@ from urllib.parse import quote
 
 import httpx
 from chromium_support import chromium_page
-from playwright.sync_api import CDPSession, Dialog, Page
+from playwright.sync_api import CDPSession, Dialog, Page, expect
 
 from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo-realm.json"
+# Passkeys on the demo realm's login form, with a passwordless policy asking for a resident key and user verification
+PASSKEYS = {
+    "webAuthnPolicyPasswordlessPasskeysEnabled": True,
+    "webAuthnPolicyPasswordlessRequireResidentKey": "Yes",
+    "webAuthnPolicyPasswordlessUserVerificationRequirement": "required",
+}
+# A browser without conditional mediation: the login form's autofill request never starts (the virtual
+# authenticator would answer it at once, as a user picking the passkey from the autofill)
+NO_AUTOFILL = "PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);"
 
 
 @contextmanager
@@ -141,3 +150,26 @@ def demo_admin(server: DoorkeepProcess) -> Iterator[DemoAdmin]:
         yield admin
     finally:
         admin.close()
+
+
+def signed_in(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Signing in", level=1)).to_be_visible(timeout=15000)
+
+
+def register_passkey(demo: DemoBrowser, admin: DemoAdmin, **policy: Any) -> None:
+    """Passkeys on (with ``policy``'s other fields); user1 given webauthn-register-passwordless, signed in with the
+    password, the passkey registered; then the browser forgets the session (its cookies cleared on a blank page).
+    Not the console's "Sign out": the login form it returns to would start a conditional request that the virtual
+    authenticator answers at once, signing user1 back in before the test looks."""
+    admin.call("PUT", "", {**PASSKEYS, **policy}, 204)
+    [user] = admin.call("GET", "/users?username=user1&exact=true", None, 200).json()
+    admin.call("PUT", f"/users/{user['id']}", {"requiredActions": ["webauthn-register-passwordless"]}, 204)
+    page = demo.page
+    page.goto(demo.signing_in)
+    password_form(page)
+    page.wait_for_selector("#registerWebAuthn", timeout=15000)
+    page.click("#registerWebAuthn")
+    signed_in(page)
+    assert "webauthn-passwordless" in admin.credential_types("user1")
+    page.goto("about:blank")
+    page.context.clear_cookies()

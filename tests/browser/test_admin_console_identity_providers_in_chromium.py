@@ -1,6 +1,7 @@
 """The Admin Console's Identity providers page and WebAuthn policy tab in headless Chromium against a real Doorkeep
 server: an administrator adds an OpenID Connect provider and a mapper of it, disables and deletes the provider,
-and saves the Webauthn Policy; the Admin REST API then answers what was saved.
+and saves the Webauthn Policy and the passkeys mediation of the Webauthn Passwordless Policy; the Admin REST API
+then answers what was saved.
 
 Every page visited is saved as a screenshot into the test output folder (``admin_console_support.OUTPUT``).
 """
@@ -86,3 +87,17 @@ def test_an_administrator_saves_the_webauthn_policy(server: str, page: Page) -> 
     assert realm["webAuthnPolicyRpEntityName"] == "Demo portal"
     assert realm["webAuthnPolicySignatureAlgorithms"] == ["ES256", "ES384", "RS256"]
     assert realm["webAuthnPolicyUserVerificationRequirement"] == "required"
+
+
+def test_an_administrator_sets_the_passkeys_mediation(server: str, page: Page) -> None:
+    sign_in(page, server, "demo", "realmadmin")
+    page.get_by_role("link", name="Authentication").click()
+    page.get_by_role("link", name="Webauthn Passwordless Policy", exact=True).click()
+    expect(page.get_by_label("Passkeys mediation")).to_have_value("conditional")
+    page.get_by_label("Passkeys mediation").select_option("optional")
+    shot(page, "43-webauthn-passwordless-policy")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Updated webauthn policies successfully")
+    expect(page.get_by_label("Passkeys mediation")).to_have_value("optional")
+    realm = requests.get(f"{server}/admin/realms/demo", headers=master_token(server), timeout=10).json()
+    assert realm["webAuthnPolicyPasswordlessMediation"] == "optional"

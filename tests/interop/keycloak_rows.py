@@ -6,8 +6,9 @@ with a pbkdf2-sha512 password, an RSA (``rsa-generated``) and an HMAC (``hmac-ge
 provider, a consent, groups ``/staff/night-shift`` (alice's only grant of ``offline_access``; ``staff``
 is the default group), protocol mappers (an audience mapper on ``portal``, a hardcoded claim on scope
 ``tenant``, the realm-roles and username mappers of ``roles`` and ``profile``), scope mappings, and three offline sessions (live, idle for 31 days, and one with rotation notes) with the
-DATA JSON and notes Keycloak 26 stores. ``mint_offline`` / ``mint_access`` sign tokens as Keycloak
-does with those keys (HS512 ``typ: Offline``; RS256 with Keycloak's ``kid``).
+DATA JSON and notes Keycloak 26 stores, and an OpenID Connect identity provider ``corp`` (a mapper, alice's
+link). ``mint_offline`` / ``mint_access`` sign tokens as Keycloak does with those keys (HS512 ``typ: Offline``;
+RS256 with Keycloak's ``kid``).
 """
 
 from __future__ import annotations
@@ -213,6 +214,7 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
     )
     await conn.execute("INSERT INTO user_consent_client_scope VALUES ($1, $2)", consent, scopes["offline_access"])
     await _groups_and_mappers(conn, realm, portal, alice, role, scopes)
+    await _brokering(conn, realm, alice)
     rsa_key, private, certificate, rsa_kid = _rsa_provider()
     hmac_secret, hmac_kid = os.urandom(64), _id()
     await _component(
@@ -252,6 +254,35 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
         },
     )
     return KeycloakRealm(realm, alice, live, idle, rotated, hmac_kid, hmac_secret, rsa_kid, rsa_key, now)
+
+
+async def _brokering(conn: asyncpg.Connection, realm: str, alice: str) -> None:
+    """An OpenID Connect provider ``corp`` with its config rows and a hardcoded-role mapper, and alice's link to
+    her account there (FEDERATED_IDENTITY)."""
+    corp, mapper = _id(), _id()
+    await conn.execute(
+        "INSERT INTO identity_provider (internal_id, enabled, provider_alias, provider_id, realm_id, trust_email, "
+        "provider_display_name) VALUES ($1, TRUE, 'corp', 'oidc', $2, TRUE, 'Corp SSO')",
+        corp,
+        realm,
+    )
+    for name, value in (
+        ("clientId", "shop"),
+        ("clientSecret", "corp-secret"),
+        ("authorizationUrl", "https://corp.example/auth"),
+        ("tokenUrl", "https://corp.example/token"),
+        ("syncMode", "IMPORT"),
+    ):
+        await conn.execute("INSERT INTO identity_provider_config VALUES ($1, $2, $3)", corp, value, name)
+    await conn.execute(
+        "INSERT INTO identity_provider_mapper VALUES ($1, 'shoppers', 'corp', 'oidc-hardcoded-role-idp-mapper', $2)",
+        mapper,
+        realm,
+    )
+    await conn.execute("INSERT INTO idp_mapper_config VALUES ($1, 'shopper', 'role')", mapper)
+    await conn.execute(
+        "INSERT INTO federated_identity VALUES ('corp', $1, 'corp-alice', 'alice@corp.example', NULL, $2)", realm, alice
+    )
 
 
 async def _groups_and_mappers(

@@ -122,3 +122,22 @@ CREATE TABLE authentication_execution (id VARCHAR(36) PRIMARY KEY, alias VARCHAR
 CREATE TABLE authenticator_config (id VARCHAR(36) PRIMARY KEY, alias VARCHAR(255), realm_id VARCHAR(36));
 CREATE TABLE authenticator_config_entry (authenticator_id VARCHAR(36) NOT NULL, value TEXT, name VARCHAR(255) NOT NULL,
                                          PRIMARY KEY (authenticator_id, name));
+CREATE TABLE identity_provider (
+    internal_id VARCHAR(36) PRIMARY KEY, enabled BOOLEAN NOT NULL DEFAULT FALSE, provider_alias VARCHAR(255),
+    provider_id VARCHAR(255), store_token BOOLEAN NOT NULL DEFAULT FALSE,
+    authenticate_by_default BOOLEAN NOT NULL DEFAULT FALSE, realm_id VARCHAR(36) REFERENCES realm (id),
+    add_token_role BOOLEAN NOT NULL DEFAULT TRUE, trust_email BOOLEAN NOT NULL DEFAULT FALSE,
+    first_broker_login_flow_id VARCHAR(36), post_broker_login_flow_id VARCHAR(36), provider_display_name VARCHAR(255),
+    link_only BOOLEAN NOT NULL DEFAULT FALSE, organization_id VARCHAR(255), hide_on_login BOOLEAN DEFAULT FALSE
+);
+CREATE TABLE identity_provider_config (identity_provider_id VARCHAR(36) NOT NULL REFERENCES identity_provider (internal_id),
+                                       value TEXT, name VARCHAR(255) NOT NULL, PRIMARY KEY (identity_provider_id, name));
+CREATE TABLE identity_provider_mapper (id VARCHAR(36) PRIMARY KEY, name VARCHAR(255) NOT NULL,
+                                       idp_alias VARCHAR(255) NOT NULL, idp_mapper_name VARCHAR(255) NOT NULL,
+                                       realm_id VARCHAR(36) NOT NULL REFERENCES realm (id));
+CREATE TABLE idp_mapper_config (idp_mapper_id VARCHAR(36) NOT NULL REFERENCES identity_provider_mapper (id),
+                                value TEXT, name VARCHAR(255) NOT NULL, PRIMARY KEY (idp_mapper_id, name));
+CREATE TABLE federated_identity (identity_provider VARCHAR(255) NOT NULL, realm_id VARCHAR(36),
+                                 federated_user_id VARCHAR(255), federated_username VARCHAR(255), token TEXT,
+                                 user_id VARCHAR(36) NOT NULL REFERENCES user_entity (id),
+                                 PRIMARY KEY (identity_provider, user_id));

@@ -101,6 +101,7 @@ _DOORKEEP_QUERIES = {
     "members": "SELECT * FROM user_groups",
     "default groups": "SELECT d.group_id FROM realm_default_groups d JOIN realms r ON r.id = d.realm_id "
     "WHERE r.name = 'shop'",
+    "links": "SELECT f.user_id, f.alias, f.federated_user_id, f.federated_username FROM federated_identities f",
     # Built-in scopes Keycloak lacked get fresh mappers on each run: only Keycloak's own are compared.
     "mappers": "SELECT m.id, m.client_id, m.scope_id, m.name, m.mapper, m.config FROM protocol_mappers m "
     "WHERE m.name IN ('shop-api audience', 'tenant', 'realm roles', 'username')",
@@ -165,11 +166,14 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
     assert "realm 'shop': would carry 1 clients, 5 client scopes" in dry
     assert "2 groups, 4 protocol mappers, 2 scope mappings, 1 users, 1 group memberships" in dry
     assert "1 password credentials, 1 consents, 3 keys, 3 offline sessions, 3 offline client sessions" in dry
+    assert "1 identity providers, 1 identity provider mappers, 1 identity provider links" in dry
     assert "cannot carry" not in dry  # the AES key too: it encrypts the realm's KC_RESTART cookies
     assert asyncio.run(_doorkeep_snapshot(db_url))["realm"] == [], "a dry run wrote the realm"
 
     assert "realm 'shop': carried 1 clients" in _migrate(workdir, source, db_url)
     first = asyncio.run(_doorkeep_snapshot(db_url))
+    [link] = first["links"]  # alice's link to her account at the provider came with the provider
+    assert all(part in link for part in ("'corp'", "'corp-alice'", "'alice@corp.example'")), link
     _migrate(workdir, source, db_url)
     assert asyncio.run(_doorkeep_snapshot(db_url)) == first, "a second run changed what the first one wrote"
     assert asyncio.run(_keycloak_snapshot(source)) == keycloak_before, "the migration changed Keycloak's database"

@@ -115,6 +115,23 @@ async def test_the_passwordless_tab_saves_its_own_policy_and_keeps_the_other(
     assert 'value="Passkeys"' in shown.text and '<option value="Yes" selected>' in shown.text
 
 
+async def test_the_passwordless_tab_alone_shows_and_saves_the_passkeys_mediation(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    page = await admin.get(PASSWORDLESS, headers=HTML)
+    assert '<option value="conditional" selected>Conditional</option>' in page.text
+    assert 'name="Mediation"' not in (await admin.get(TWO_FACTOR, headers=HTML)).text
+    assert (await post(admin, PASSWORDLESS, Mediation="optional")).status_code == 303
+    assert (await rest_realm(realm))["webAuthnPolicyPasswordlessMediation"] == "optional"
+    assert '<option value="optional" selected>' in (await admin.get(PASSWORDLESS, headers=HTML)).text
+    assert (await post(admin, PASSWORDLESS, RpEntityName="Passkeys")).status_code == 303  # a form without it
+    assert (await post(admin, TWO_FACTOR, RpEntityName="Second factor")).status_code == 303
+    assert (await rest_realm(realm))["webAuthnPolicyPasswordlessMediation"] == "optional"
+    refused = await post(admin, PASSWORDLESS, Mediation="<i>silent</i>")
+    assert refused.status_code == 400 and 'id="e-Mediation"' in refused.text and "<i>silent</i>" not in refused.text
+    assert (await rest_realm(realm))["webAuthnPolicyPasswordlessMediation"] == "optional"
+
+
 @pytest.mark.parametrize(
     ("changed", "field", "message"),
     [

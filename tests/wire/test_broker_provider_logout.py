@@ -10,7 +10,7 @@ import httpx
 import jwt
 import pytest
 
-from broker_support import ALIAS, SAVED, Broker, broker_login, browser, query, served
+from broker_support import ALIAS, SAVED, Broker, broker_tokens, browser, query, served
 from browser_flow import REDIRECT
 from support import update_client, update_realm
 from wire_env import Env
@@ -29,23 +29,6 @@ async def _setup(broker: Broker, **config: str) -> None:
     headers = await env.admin_headers()
     created = await env.http.post("/admin/realms/test/identity-provider/instances", json=rep, headers=headers)
     assert created.status_code == 201, created.text
-
-
-async def _login(http: httpx.AsyncClient) -> dict[str, Any]:
-    """alice in through the provider; the app's token response."""
-    done = await broker_login(http)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-    data = {
-        "grant_type": "authorization_code",
-        "code": query(done.headers["location"])["code"],
-        "client_id": "app",
-        "client_secret": "secret",
-        "redirect_uri": REDIRECT,
-    }
-    answer = await http.post("/realms/test/protocol/openid-connect/token", data=data)
-    assert answer.status_code == 200, answer.text
-    tokens: dict[str, Any] = answer.json()
-    return tokens
 
 
 async def _sessions(env: Env, realm: str, username: str) -> list[dict[str, Any]]:
@@ -70,7 +53,7 @@ async def test_the_browser_logs_out_at_the_provider_and_comes_back_to_finish(env
     async with served(env) as broker:
         await _setup(broker)
         async with browser(broker) as http:
-            tokens = await _login(http)
+            tokens = await broker_tokens(http)
             sid = jwt.decode(tokens["id_token"], options={"verify_signature": False})["sid"]
             assert len(await _sessions(env, "provider", "alice")) == 1
             to_provider = await _logout(http, tokens["id_token"])
@@ -104,7 +87,7 @@ async def test_backchannel_supported_calls_the_provider_from_the_server(env: Env
     async with served(env) as broker:
         await _setup(broker, backchannelSupported="true")
         async with browser(broker) as http:
-            tokens = await _login(http)
+            tokens = await broker_tokens(http)
             done = await _logout(http, tokens["id_token"])
             assert done.status_code == 302, done.text
             assert done.headers["location"] == f"{REDIRECT}?state=app-state"
@@ -117,7 +100,7 @@ async def test_no_logout_url_means_no_call_to_the_provider(env: Env) -> None:
     async with served(env) as broker:
         await _setup(broker, logoutUrl="")
         async with browser(broker) as http:
-            tokens = await _login(http)
+            tokens = await broker_tokens(http)
             done = await _logout(http, tokens["id_token"])
             assert done.status_code == 302 and done.headers["location"] == f"{REDIRECT}?state=app-state"
         assert await _sessions(env, "test", "alice") == []
@@ -132,7 +115,7 @@ async def test_logout_response_refuses_a_missing_or_wrong_state_and_cannot_be_re
     async with served(env) as broker:
         await _setup(broker)
         async with browser(broker) as http:
-            tokens = await _login(http)
+            tokens = await broker_tokens(http)
             sid = jwt.decode(tokens["id_token"], options={"verify_signature": False})["sid"]
             url = f"/realms/test/broker/{ALIAS}/endpoint/logout_response"
             for params in ({}, {"state": "no-such-session"}, {"state": "../../x"}):
@@ -181,7 +164,7 @@ async def test_a_provider_that_cannot_be_reached_does_not_stop_the_logout_nor_se
         closed = "http://127.0.0.1:9/logout"  # the discard port: nothing listens
         await _setup(broker, backchannelSupported="true", logoutUrl=closed)
         async with browser(broker) as http:
-            tokens = await _login(http)
+            tokens = await broker_tokens(http)
             done = await _logout(http, tokens["id_token"])
             assert done.status_code == 302 and done.headers["location"] == f"{REDIRECT}?state=app-state"
         assert await _sessions(env, "test", "alice") == []
@@ -195,7 +178,7 @@ async def test_a_refresh_token_logout_calls_the_provider_back_channel(env: Env) 
     async with served(env) as broker:
         await _setup(broker, backchannelSupported="true")
         async with browser(broker) as http:
-            tokens = await _login(http)
+            tokens = await broker_tokens(http)
             form = {"client_id": "app", "client_secret": "secret", "refresh_token": tokens["refresh_token"]}
             done = await http.post("/realms/test/protocol/openid-connect/logout", data=form)
             assert done.status_code == 204, done.text
@@ -207,7 +190,7 @@ async def test_a_refresh_token_logout_without_backchannel_leaves_the_provider_al
     async with served(env) as broker:
         await _setup(broker)
         async with browser(broker) as http:
-            tokens = await _login(http)
+            tokens = await broker_tokens(http)
             form = {"client_id": "app", "client_secret": "secret", "refresh_token": tokens["refresh_token"]}
             done = await http.post("/realms/test/protocol/openid-connect/logout", data=form)
             assert done.status_code == 204, done.text
@@ -231,7 +214,7 @@ async def test_the_admin_endpoints_ending_a_brokered_session_call_the_provider_a
     async with served(env) as broker:
         await _setup(broker, backchannelSupported="true")
         async with browser(broker) as http:
-            await _login(http)
+            await broker_tokens(http)
         [session] = await _sessions(env, "test", "alice")
         url = "/admin/realms/test/" + path.format(**session)
         ended = await env.http.request(method, url, headers=await env.admin_headers())

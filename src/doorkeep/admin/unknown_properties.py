@@ -112,6 +112,7 @@ REALM_REPRESENTATION = frozenset(
         "webAuthnPolicyPasswordlessAcceptableAaguids",
         "webAuthnPolicyPasswordlessExtraOrigins",
         "webAuthnPolicyPasswordlessPasskeysEnabled",
+        "webAuthnPolicyPasswordlessMediation",
         "clientProfiles",
         "clientPolicies",
         "users",

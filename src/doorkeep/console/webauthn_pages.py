@@ -145,8 +145,8 @@ def passkeys(
     *, challenge: str, rp_id: str, policy: Policy, allow: Sequence[str], identified: bool, ui: Language = ENGLISH
 ) -> Markup:
     """passkeys.ftl's ``conditionalUIData`` arguments for the login form's script (``isUserIdentified``,
-    ``challenge``, ``userVerification``, ``rpId``, ``createTimeout``, the unsupported-browser messages), with the
-    known user's passkeys as ``allowCredentials``."""
+    ``challenge``, ``userVerification``, ``rpId``, ``createTimeout``, the policy's ``mediation``, the
+    unsupported-browser messages), with the known user's passkeys as ``allowCredentials``."""
     return _json(
         {
             "isUserIdentified": identified,
@@ -155,6 +155,7 @@ def passkeys(
             "allowCredentials": list(allow),
             "userVerification": policy.user_verification_requirement,
             "timeout": policy.create_timeout * 1000,
+            "mediation": policy.mediation,
             "unsupported": ui.text("webauthn-unsupported-browser-text"),
         }
     )

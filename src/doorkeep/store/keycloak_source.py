@@ -81,6 +81,14 @@ _BY_REALM: dict[str, str] = {
     "authenticator_config": "SELECT * FROM authenticator_config WHERE realm_id = :realm",
     "authenticator_config_entry": "SELECT e.authenticator_id, e.name, e.value FROM authenticator_config_entry e "
     "JOIN authenticator_config c ON c.id = e.authenticator_id WHERE c.realm_id = :realm",
+    "identity_provider": "SELECT * FROM identity_provider WHERE realm_id = :realm",
+    "identity_provider_config": "SELECT f.identity_provider_id, f.name, f.value FROM identity_provider_config f "
+    "JOIN identity_provider p ON p.internal_id = f.identity_provider_id WHERE p.realm_id = :realm",
+    "identity_provider_mapper": "SELECT * FROM identity_provider_mapper WHERE realm_id = :realm",
+    "idp_mapper_config": "SELECT f.idp_mapper_id, f.name, f.value FROM idp_mapper_config f "
+    "JOIN identity_provider_mapper m ON m.id = f.idp_mapper_id WHERE m.realm_id = :realm",
+    "federated_identity": "SELECT f.* FROM federated_identity f JOIN user_entity u ON u.id = f.user_id "
+    "WHERE u.realm_id = :realm",
     "offline_user_session": "SELECT * FROM offline_user_session WHERE realm_id = :realm AND offline_flag = '1' "
     "ORDER BY user_session_id",
     "offline_client_session": "SELECT s.* FROM offline_client_session s JOIN offline_user_session u "

@@ -57,7 +57,18 @@ SUFFIXES = (
 # WebAuthnPolicy.passkeysEnabled, which only the passwordless policy carries (Keycloak 26.4's realm switch for
 # passkeys on the login form: conditional UI and the "Sign in with Passkey" button; a Boolean, false unless set)
 PASSKEYS_ENABLED = f"{PASSWORDLESS}PasskeysEnabled"
-KEYS = (*(f"{prefix}{suffix}" for prefix in (TWO_FACTOR, PASSWORDLESS) for suffix in SUFFIXES), PASSKEYS_ENABLED)
+# WebAuthnPolicy.mediation, also the passwordless policy's alone (Keycloak 26.6): the CredentialMediationRequirement
+# the login form's passkey request starts with when the page loads. "conditional" (the default, and what a
+# realm without the field gets) waits in the username field's autofill; another value ("optional", "required")
+# asks at once with the browser's own dialog, and the autofill's request follows if that one ends without a passkey
+# (passkeysConditionalAuth.js). A string as Jackson reads it, stored as given.
+MEDIATION = f"{PASSWORDLESS}Mediation"
+CONDITIONAL = "conditional"
+KEYS = (
+    *(f"{prefix}{suffix}" for prefix in (TWO_FACTOR, PASSWORDLESS) for suffix in SUFFIXES),
+    PASSKEYS_ENABLED,
+    MEDIATION,
+)
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
@@ -80,6 +91,7 @@ class Policy:
     avoid_same_authenticator_register: bool = False
     acceptable_aaguids: tuple[str, ...] = ()
     extra_origins: tuple[str, ...] = ()
+    mediation: str = CONDITIONAL
 
     @property
     def cose_algorithms(self) -> list[int]:
@@ -140,7 +152,8 @@ def _one(rep: dict[str, Any], prefix: str) -> dict[str, Any]:
 def from_representation(rep: dict[str, Any]) -> dict[str, Any]:
     """Both policies of a RealmRepresentation, as stored (``PolicyFieldError`` for a field of the wrong type)."""
     passkeys = bool(_field(PASSWORDLESS, "PasskeysEnabled", rep.get(PASSKEYS_ENABLED)))
-    return {**_one(rep, TWO_FACTOR), **_one(rep, PASSWORDLESS), PASSKEYS_ENABLED: passkeys}
+    mediation = _field(PASSWORDLESS, "Mediation", rep.get(MEDIATION)) or CONDITIONAL
+    return {**_one(rep, TWO_FACTOR), **_one(rep, PASSWORDLESS), PASSKEYS_ENABLED: passkeys, MEDIATION: mediation}
 
 
 def representation(realm: Realm) -> dict[str, Any]:
@@ -169,6 +182,7 @@ def policy(realm: Realm, prefix: str = TWO_FACTOR) -> Policy:
         bool(get("AvoidSameAuthenticatorRegister")),
         tuple(get("AcceptableAaguids")),
         tuple(get("ExtraOrigins")),
+        rep[MEDIATION] if prefix == PASSWORDLESS else CONDITIONAL,
     )
 
 

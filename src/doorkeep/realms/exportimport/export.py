@@ -29,7 +29,7 @@ from doorkeep.realms import flow_model, required_actions
 from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_SCOPES
-from doorkeep.users import otp
+from doorkeep.users import federated_links, otp
 from doorkeep.users.password_policy import HISTORY_TYPE
 
 if TYPE_CHECKING:
@@ -170,6 +170,8 @@ async def _user(tx: Tx, user: User, names: RoleNames, client_ids: dict[str, str]
     groups = [g.path for g in await tx.groups.of_user(user.id)]
     if groups:
         rep["groups"] = groups
+    if links := await tx.federated.of_user(user.id):  # ExportUtils.exportUser: every link, without its token
+        rep["federatedIdentities"] = [federated_links.representation(link) for link in links]
     return rep
 
 

@@ -26,6 +26,7 @@ from doorkeep.realms.exportimport.plan import ImportError_ as ImportError_
 from doorkeep.realms.exportimport.plan import RealmPlan, fail
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.exportimport.write import hash_passwords, write_realm
+from doorkeep.users import federated_links
 
 if TYPE_CHECKING:
     from doorkeep.store.database import Database
@@ -56,6 +57,9 @@ async def _import_plan(
         await tx.realms.delete(existing.id)
     if plan.unknown:
         log.warning("realm %r: skipped fields Doorkeep does not support: %s", name, ", ".join(sorted(plan.unknown)))
+    links = (link for up in plan.users for link in up.links)
+    if unknown := federated_links.unknown_aliases(links, plan.realm.identity_providers):
+        log.warning("realm %r: users linked to providers it lacks (kept): %s", name, ", ".join(sorted(unknown)))
     await hash_passwords(plan, progress)
     await write_realm(tx, plan, now, progress)
     log.info("imported realm %r (%d users, %d clients)", name, len(plan.users), len(plan.clients))

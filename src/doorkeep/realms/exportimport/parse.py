@@ -86,7 +86,7 @@ from doorkeep.realms.exportimport.plan import (
 from doorkeep.realms.provisioning import builtin_realm_roles
 from doorkeep.sessions import offline_cap
 from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
-from doorkeep.users import password_policy, recovery_codes, webauthn, webauthn_policy
+from doorkeep.users import federated_links, password_policy, recovery_codes, webauthn, webauthn_policy
 
 REALM_KEYS = {
     "id",
@@ -145,6 +145,7 @@ USER_KEYS = {
     "disableableCredentialTypes",
     "access",
     "groups",
+    "federatedIdentities",  # users/federated_links.py
 }
 CREDENTIAL_KEYS = {
     "id",
@@ -505,7 +506,11 @@ class _Parser:
             ):
                 user = with_password_update(user, True)
         groups = str_list(u.get("groups"), at(where, "groups")) if u.get("groups") else []
-        return UserPlan(user, service_account_of, roles, password, groups, otps, history)
+        try:
+            links = federated_links.read(u.get("federatedIdentities"), at(where, "federatedIdentities"))
+        except federated_links.LinkError as problem:
+            raise ImportError_(str(problem)) from None
+        return UserPlan(user, service_account_of, roles, password, groups, otps, history, links)
 
     def otp(self, cred: dict[str, Any], cw: str) -> OtpPlan:
         if cred.get("secretData") is None or cred.get("credentialData") is None:
@@ -556,9 +561,20 @@ class _Parser:
         usernames: dict[str, int] = {}
         emails: dict[str, int] = {}
         linked: dict[str, int] = {}
+        accounts: dict[tuple[str, str], int] = {}  # (alias, the provider's user id) -> the user linked to it
         users_base = at(self.base, "users")
         for i, up in enumerate(users):
             where = f"{users_base}[{i}]"
+            for k, link in enumerate(up.links):
+                if link.federated_user_id is None:
+                    continue
+                account = (link.alias, link.federated_user_id)
+                if account in accounts:
+                    fail(
+                        f"{where}.federatedIdentities[{k}].userId",
+                        f"'{link.federated_user_id}' of '{link.alias}' is linked to users[{accounts[account]}] already",
+                    )
+                accounts[account] = i
             name = up.user.username
             if name in usernames:
                 fail(at(where, "username"), f"duplicate username '{name}' (also users[{usernames[name]}])")

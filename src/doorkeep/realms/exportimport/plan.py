@@ -16,6 +16,7 @@ from doorkeep import numbers
 from doorkeep.model import JSON, Client, ClientScope, Realm, Role, User
 from doorkeep.realms import provisioning
 from doorkeep.users import passwords
+from doorkeep.users.federated_links import Link
 
 # (owning clientId or None for a realm role, role name, place in the file)
 RoleRef = tuple[str | None, str, str]
@@ -70,6 +71,7 @@ class UserPlan:
     otps: list[OtpPlan] = field(default_factory=list)  # in the file's order, which is their priority
     # ``password-history`` credentials (secretData, credentialData, createdDate), in the file's order.
     history: list[tuple[JSON, JSON, int | None]] = field(default_factory=list, repr=False)
+    links: list[Link] = field(default_factory=list)  # ``federatedIdentities``: links to identity providers
 
 
 @dataclass

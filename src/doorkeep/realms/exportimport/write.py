@@ -25,7 +25,7 @@ from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
-from doorkeep.users import password_policy
+from doorkeep.users import federated_links, password_policy
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -324,6 +324,7 @@ class _Writer:
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
             for path in up.groups:
                 await self.tx.groups.join(user.id, self.groups[_path(path)])
+            await federated_links.add(self.tx, self.realm.id, user.id, up.links)
             self.progress.advance()
         self.progress.end()
         # A file that defines the service_account scope links it where it wants; one from before Keycloak 26.1

@@ -77,6 +77,9 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
         "keys": len(keys),
         "offline sessions": len(sessions),
         "offline client sessions": sum(len(s.clients) for s in sessions),
+        "identity providers": len(realm_plan.realm.identity_providers),
+        "identity provider mappers": len(realm_plan.realm.identity_provider_mappers),
+        "identity provider links": sum(len(u.links) for u in realm_plan.users),
     }
     return Migration(realm_plan, keys, sessions, consents, report)
 

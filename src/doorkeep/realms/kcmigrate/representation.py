@@ -12,6 +12,7 @@ from typing import Any
 
 from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.realms.kcmigrate import groups as kcgroups
+from doorkeep.realms.kcmigrate.brokering import brokering, user_links
 from doorkeep.realms.kcmigrate.flows import flow_fields
 from doorkeep.realms.kcmigrate.groups import role_names as _refs
 from doorkeep.realms.kcmigrate.report import Report
@@ -140,8 +141,12 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
     rep["defaultGroups"] = kcgroups.default_groups(t, paths)
     rep["users"] = _users(t, roles, clients, report)
     members = kcgroups.user_groups(t, paths)
+    rep["identityProviders"], rep["identityProviderMappers"] = brokering(t, report)
+    links = user_links(t, {p["alias"] for p in rep["identityProviders"]}, report)
     for user in rep["users"]:
         user["groups"] = members.get(user["id"], [])
+        if user["id"] in links:
+            user["federatedIdentities"] = links[user["id"]]
     rep.update(flow_fields(realm, t))
     return rep
 

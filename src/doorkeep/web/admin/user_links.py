@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.broker import user_links
-from doorkeep.model import FederatedIdentity
+from doorkeep.users import federated_links
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
 from doorkeep.web.http import json_response
@@ -22,24 +22,13 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 USER = "/{realm}/users/{id}"
-FEDERATED_IDENTITY = frozenset({"identityProvider", "userId", "userName"})
-
-
-def representation(link: FederatedIdentity) -> dict[str, Any]:
-    """ModelToRepresentation.toRepresentation(FederatedIdentityModel), null fields left out."""
-    out: dict[str, Any] = {"identityProvider": link.alias}
-    if link.federated_user_id is not None:
-        out["userId"] = link.federated_user_id
-    if link.federated_username is not None:
-        out["userName"] = link.federated_username
-    return out
 
 
 async def listing(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        return json_response([representation(f) for f in await user_links.of_user(tx, realm, user)])
+        return json_response([federated_links.representation(f) for f in await user_links.of_user(tx, realm, user)])
 
     return await handlers.answer(request, work, write=False)
 
@@ -50,7 +39,7 @@ async def link(request: Request) -> Response:
         user = await common.user_of(tx, realm, request.path_params["id"])
         if not isinstance(body, dict):
             raise common.MISMATCHED_INPUT
-        refuse_unknown(await request.body(), FEDERATED_IDENTITY, "FederatedIdentityRepresentation")
+        refuse_unknown(await request.body(), federated_links.KEYS, "FederatedIdentityRepresentation")
         account_id, username = body.get("userId"), body.get("userName")
         await user_links.link(
             tx,

@@ -28,7 +28,7 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.users import brute_force, declared, otp, read_only, unmanaged
+from doorkeep.users import brute_force, declared, federated_links, otp, read_only, unmanaged
 from doorkeep.users.credentials import retention
 from doorkeep.users.profile import ProfileError, check_attributes, validate
 from doorkeep.users.read_only import Names
@@ -240,7 +240,9 @@ async def create_user(
     for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
         await caller.require_membership(tx, group)
     await check_policy(tx, realm, user, new_passwords(creds), now)
+    links = await federated_links.for_new_user(tx, realm.id, rep.get("federatedIdentities"))
     await provisioning.create_user(tx, realm, user)
+    await federated_links.add(tx, realm.id, user.id, links)  # RepresentationToModel.createFederatedIdentities
     for group in groups:
         await tx.groups.join(user.id, group.id)
     updated = await apply_credentials(tx, user, creds, now, policy=realm.password_policy, kept=retention(realm, now))

@@ -28,7 +28,7 @@ async def _show(page: Page, c: Console, tab: views.Tab, form: FormState, status:
         form=form,
         policy=tab,
         choices=views.choices(c.realm, tab),
-        selects=views.SELECTS,
+        selects=views.selects(tab),
         lists=views.LISTS,
         max_timeout=views.MAX_TIMEOUT,
     )

@@ -53,6 +53,20 @@ SELECTS: dict[str, tuple[str, str, Options]] = {
         ),
     ),
 }
+# The passwordless tab's own select: the mediation the login form's passkey request starts with (WebAuthnPolicy
+# ``mediation``, users/webauthn_policy.py), the CredentialMediationRequirement values a login page may ask with.
+MEDIATION: dict[str, tuple[str, str, Options]] = {
+    "Mediation": (
+        "Passkeys mediation",
+        "How the login form asks for a passkey: in the username field's autofill (conditional), or at once in the "
+        "browser's dialog, then the autofill (optional, required).",
+        (
+            (webauthn_policy.CONDITIONAL, "Conditional"),
+            ("optional", "Optional"),
+            ("required", "Required"),
+        ),
+    ),
+}
 LISTS = {
     "AcceptableAaguids": (
         "Acceptable AAGUIDs",
@@ -80,11 +94,16 @@ TABS = (
 )
 
 
+def selects(tab: Tab) -> dict[str, tuple[str, str, Options]]:
+    """The tab's selects: the policies' shared ones, and the passwordless policy's mediation."""
+    return {**SELECTS, **MEDIATION} if tab.prefix == PASSWORDLESS else SELECTS
+
+
 def choices(realm: Realm, tab: Tab) -> dict[str, Options]:
     """Each select's options (signature algorithms included), plus any value the realm stores outside them."""
     stored = webauthn_policy.representation(realm)
     out: dict[str, Options] = {}
-    for suffix, (_, _, options) in SELECTS.items():
+    for suffix, (_, _, options) in selects(tab).items():
         value = stored[tab.prefix + suffix]
         out[suffix] = options if value in {v for v, _ in options} else (*options, (value, value))
     extra = [a for a in stored[tab.prefix + "SignatureAlgorithms"] if a not in ALGORITHMS]
@@ -100,6 +119,8 @@ def policy_form(realm: Realm, tab: Tab) -> FormState:
         value = stored[tab.prefix + suffix]
         values[suffix] = "\n".join(value) if suffix in LISTS else value
     values["CreateTimeout"] = str(stored[tab.prefix + "CreateTimeout"])
+    for suffix in MEDIATION if tab.prefix == PASSWORDLESS else ():
+        values[suffix] = stored[tab.prefix + suffix]
     return FormState(values)
 
 
@@ -109,8 +130,11 @@ def _lines(text: str) -> list[str]:
 
 def read_policy(realm: Realm, tab: Tab, form: Mapping[str, str], algorithms: Sequence[str]) -> Realm:
     """The realm with this tab's policy as typed; a refusal is the form's error (``FormErrors``)."""
-    offered = choices(realm, tab)
-    typed = FormState({suffix: form.get(suffix, "").strip() for suffix in ("RpEntityName", "RpId", *SELECTS)})
+    offered, chosen = choices(realm, tab), selects(tab)
+    typed = FormState({suffix: form.get(suffix, "").strip() for suffix in ("RpEntityName", "RpId", *chosen)})
+    stored = webauthn_policy.representation(realm)
+    for suffix in MEDIATION if tab.prefix == PASSWORDLESS else ():  # a form from before the select: as stored
+        typed.values[suffix] = typed.values[suffix] or stored[tab.prefix + suffix]
     typed.values["SignatureAlgorithms"] = list(dict.fromkeys(algorithms))
     typed.values["CreateTimeout"] = form.get("CreateTimeout", "").strip()
     typed.values["AvoidSameAuthenticatorRegister"] = checkbox(form, "AvoidSameAuthenticatorRegister")
@@ -118,7 +142,7 @@ def read_policy(realm: Realm, tab: Tab, form: Mapping[str, str], algorithms: Seq
         typed.values[suffix] = form.get(suffix, "")
     if not typed.values["RpEntityName"]:
         typed.errors["RpEntityName"] = f"Relying party entity name: {REQUIRED}"
-    for suffix in (*SELECTS, "SignatureAlgorithms"):
+    for suffix in (*chosen, "SignatureAlgorithms"):
         picked = typed.values[suffix]
         for value in picked if isinstance(picked, list) else [picked]:
             if value not in {v for v, _ in offered[suffix]}:
@@ -128,7 +152,7 @@ def read_policy(realm: Realm, tab: Tab, form: Mapping[str, str], algorithms: Seq
         typed.errors["CreateTimeout"] = TIMEOUT_HINT
     if typed.errors:
         raise FormErrors(typed)
-    rep: dict[str, Any] = {tab.prefix + s: typed.values[s] for s in ("RpEntityName", "RpId", *SELECTS)}
+    rep: dict[str, Any] = {tab.prefix + s: typed.values[s] for s in ("RpEntityName", "RpId", *chosen)}
     rep[tab.prefix + "SignatureAlgorithms"] = typed.values["SignatureAlgorithms"]
     rep[tab.prefix + "CreateTimeout"] = int(timeout)
     rep[tab.prefix + "AvoidSameAuthenticatorRegister"] = typed.values["AvoidSameAuthenticatorRegister"]

@@ -1,0 +1,110 @@
+"""Keycloak's identity brokering rows as realm-export JSON: ``identityProviders``, ``identityProviderMappers`` and
+each user's ``federatedIdentities``, as ExportUtils writes them (IDENTITY_PROVIDER and its CONFIG rows,
+IDENTITY_PROVIDER_MAPPER and IDP_MAPPER_CONFIG, FEDERATED_IDENTITY).
+
+The import path then checks them as it checks a realm file. What Doorkeep cannot run is left out and reported:
+a provider of another kind than OpenID Connect, or with a first broker login flow other than Keycloak's default
+or a post broker login flow (with its mappers and its users' links), a mapper of a kind Doorkeep has not, and the
+provider tokens Keycloak stored (a user's next login through the provider stores a new one).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from doorkeep.broker import idp_mapper_types as idp_types
+from doorkeep.broker import providers as idp
+from doorkeep.realms.kcmigrate.report import Report
+
+Rows = list[dict[str, Any]]
+
+_FLAGS = {
+    "enabled": "enabled",
+    "trust_email": "trustEmail",
+    "store_token": "storeToken",
+    "add_token_role": "addReadTokenRoleOnCreate",
+    "authenticate_by_default": "authenticateByDefault",
+    "link_only": "linkOnly",
+    "hide_on_login": "hideOnLogin",
+}
+
+
+def _config(rows: Rows, key: str) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        if row["value"] is not None:
+            out[row[key]][row["name"]] = row["value"]
+    return out
+
+
+def _why_not(row: dict[str, Any], flows: dict[str, str]) -> str | None:
+    """Why Doorkeep cannot run this provider (None: it can)."""
+    if row["provider_id"] not in idp.PROVIDER_IDS:
+        return f"Doorkeep brokers OpenID Connect providers only, not '{row['provider_id']}'"
+    first = flows.get(row.get("first_broker_login_flow_id") or "")
+    if first is not None and first != idp.FIRST_BROKER_LOGIN:
+        return f"Doorkeep runs only the '{idp.FIRST_BROKER_LOGIN}' flow after a first broker login, not '{first}'"
+    if flows.get(row.get("post_broker_login_flow_id") or ""):
+        return "Doorkeep runs no post broker login flow"
+    return None
+
+
+def brokering(t: dict[str, Rows], report: Report) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The providers Doorkeep can run and their mappers, as IdentityProvider(Mapper)Representations."""
+    flows = {f["id"]: f["alias"] for f in t["authentication_flow"]}
+    config = _config(t["identity_provider_config"], "identity_provider_id")
+    providers: list[dict[str, Any]] = []
+    for row in sorted(t["identity_provider"], key=lambda r: r["provider_alias"]):
+        if (why := _why_not(row, flows)) is not None:
+            report.cannot(f"identity provider '{row['provider_alias']}'", why)
+            continue
+        rep: dict[str, Any] = {"alias": row["provider_alias"], "internalId": row["internal_id"]}
+        rep["providerId"] = row["provider_id"]
+        if row.get("provider_display_name"):
+            rep["displayName"] = row["provider_display_name"]
+        rep.update({field: bool(row[col]) for col, field in _FLAGS.items() if row.get(col) is not None})
+        if first := flows.get(row.get("first_broker_login_flow_id") or ""):
+            rep["firstBrokerLoginFlowAlias"] = first
+        rep["config"] = config.get(row["internal_id"], {})
+        providers.append(rep)
+    carried = {p["alias"] for p in providers}
+    mapper_config = _config(t["idp_mapper_config"], "idp_mapper_id")
+    mappers: list[dict[str, Any]] = []
+    for row in sorted(t["identity_provider_mapper"], key=lambda r: (r["idp_alias"], r["name"])):
+        if row["idp_alias"] not in carried:
+            continue
+        if row["idp_mapper_name"] not in idp_types.TYPES:
+            report.cannot(f"identity provider mapper '{row['name']}'", f"Doorkeep has no '{row['idp_mapper_name']}'")
+            continue
+        mappers.append(
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "identityProviderAlias": row["idp_alias"],
+                "identityProviderMapper": row["idp_mapper_name"],
+                "config": mapper_config.get(row["id"], {}),
+            }
+        )
+    return providers, mappers
+
+
+def user_links(t: dict[str, Rows], carried: set[str], report: Report) -> dict[str, list[dict[str, Any]]]:
+    """Each user's links to the providers carried (FederatedIdentityRepresentations, without their tokens)."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    dropped = tokens = 0
+    for row in sorted(t["federated_identity"], key=lambda r: (r["user_id"], r["identity_provider"])):
+        if row["identity_provider"] not in carried:
+            dropped += 1
+            continue
+        link = {"identityProvider": row["identity_provider"]}
+        for col, field in (("federated_user_id", "userId"), ("federated_username", "userName")):
+            if row.get(col) is not None:
+                link[field] = row[col]
+        out[row["user_id"]].append(link)
+        tokens += bool(row.get("token"))
+    if dropped:
+        report.cannot(f"{dropped} users' links to identity providers", "their providers are not carried")
+    if tokens:
+        report.cannot(f"{tokens} stored provider tokens", "the user's next login through the provider stores one")
+    return out
