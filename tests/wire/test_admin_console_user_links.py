@@ -75,8 +75,9 @@ async def test_the_tab_lists_the_links_and_link_account_is_the_rest_post(linked:
     assert "user1 is linked to partner." in (await admin.get(here, headers=HTML)).text
     assert await links(linked) == ["corp", "partner"]
     [event] = await admin_events(linked)
-    assert (event["operationType"], event["resourcePath"]) == (
+    assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (
         "CREATE",
+        "USER",
         f"users/{here.split('/')[-2]}/federated-identity/partner",
     )
 
@@ -119,8 +120,9 @@ async def test_unlink_asks_first_then_is_the_rest_delete(linked: Env, admin: htt
     assert "The provider link has been removed." in shown.text and "No identity providers linked." in shown.text
     assert await links(linked) == []
     [event] = await admin_events(linked)
-    assert (event["operationType"], event["resourcePath"]) == (
+    assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (
         "DELETE",
+        "USER",
         f"users/{here.split('/')[-2]}/federated-identity/corp",
     )
 

@@ -128,6 +128,13 @@ ACTIONS = {
     "/{target}/users/{id}/impersonate": None,  # POST users/{id}/impersonation records no admin event, as the REST call
     "/{target}/users/{id}/consents/revoke": ("ACTION", "USER", "users/{id}/consents/{clientId}"),
     "/{target}/users/{id}/offline-sessions/remove-others": ("DELETE", "USER", "users/{id}/offline-sessions"),
+    # a user's Identity provider links tab (test_admin_console_user_links.py compares them with the REST calls')
+    "/{target}/users/{id}/identity-provider-links/link": ("CREATE", "USER", "users/{id}/federated-identity/{alias}"),
+    "/{target}/users/{id}/identity-provider-links/{alias}/unlink": (
+        "DELETE",
+        "USER",
+        "users/{id}/federated-identity/{alias}",
+    ),
     "/{target}/offline-sessions/revoke/preview": None,  # the dry run
     "/{target}/offline-sessions/revoke/run": ("ACTION", "USER_SESSION", "offline-sessions/revoke"),
     "/{target}/events/admin-events/settings": ("UPDATE", "REALM", "events/config"),
