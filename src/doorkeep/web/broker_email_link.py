@@ -9,21 +9,19 @@ then
   told the link was followed, and the page sends the user back to that browser, whose "Click here ... to continue"
   links the identity there.
 
-A link whose login moved on, or that names another account or identity than the login's, links nothing.
+A link whose login moved on, or that names another account or identity than the login's, links nothing; those
+decisions and the writes are oauth/login_broker_email_link.py's.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 from starlette.responses import Response
 
 from doorkeep.console import pages
 from doorkeep.email.action_tokens import STALE_CODE
-from doorkeep.model import AuthSession
-from doorkeep.oauth import login_broker_email, login_broker_first
+from doorkeep.oauth import login_broker_email_link as email_link
+from doorkeep.oauth import login_broker_first
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.broker_steps import CONTEXT, EMAIL_STEP
 from doorkeep.web import locale as page_locale
 from doorkeep.web.action_link import STEP, Link, confirmation
 from doorkeep.web.broker_session import Tab, respond, site
@@ -42,42 +40,16 @@ async def handle(link: Link) -> Response:
         return await confirmation(
             link, lambda proceed: pages.action_info(display(link.realm), text, action_uri=proceed, ui=ui)
         )
+    followed = email_link.Followed(user, alias, idp_username, link.realm.id, link.services.clock.now())
     if auth_session.step == STEP and token.original_auth_session_id is not None:  # confirmed in another browser
-        await link.tx.flows.delete_auth_session(auth_session.id)
-        original = await link.tx.flows.get_auth_session(token.original_auth_session_id)
-        if original is not None and _waiting(original, link):
-            await _verify_address(link)
-            context = login_broker_email.confirming(original.notes[CONTEXT], alias, idp_username)
-            notes = original.notes | {CONTEXT: context}
-            await link.tx.flows.advance_auth_session(
-                original.id, original.user_id, original.step, original.form_token, notes
-            )
+        await email_link.confirm_elsewhere(link.tx, auth_session.id, token.original_auth_session_id, followed)
         text = ui.text("identityProviderLinkSuccess", alias, idp_username)
         return html(pages.action_info(display(link.realm), text, ui=ui))
-    if not _waiting(auth_session, link):
-        return error_page(link.request, link.realm, STALE_CODE)
-    await _verify_address(link)
-    client = await link.tx.clients.get(auth_session.client_id)
-    if client is None:
+    context = await email_link.confirm_here(link.tx, auth_session, followed)
+    client = await link.tx.clients.get(auth_session.client_id) if context is not None else None
+    if context is None or client is None:
         return error_page(link.request, link.realm, STALE_CODE)
     tab = Tab(auth_session, client, AuthRequest.from_json(auth_session.request))
-    context = login_broker_email.confirming(auth_session.notes[CONTEXT], alias, idp_username)
     here = site(link.request, link.tx, link.realm, tab)
     decision = await login_broker_first.verify_existing(here, auth_session.id, context)
     return await respond(link.request, link.tx, link.realm, tab, decision)
-
-
-def _waiting(tab: AuthSession, link: Link) -> bool:
-    """The login waits on the e-mail page, for the account the link was sent to, with the identity it names."""
-    context = tab.notes.get(CONTEXT)
-    if tab.realm_id != link.realm.id or tab.step != EMAIL_STEP or not isinstance(context, dict):
-        return False
-    if tab.expires <= link.services.clock.now() or context.get("existing") != link.user.id:
-        return False
-    return context.get("alias") == link.token.idp_alias and context.get("username") == link.token.idp_username
-
-
-async def _verify_address(link: Link) -> None:
-    """ "verify user email as we know it is valid as this entry point would never have gotten here"."""
-    if not link.user.email_verified:
-        await link.tx.users.update(dataclasses.replace(link.user, email_verified=True))
