@@ -5,7 +5,9 @@ Without ``linked`` (the Account REST's answer, kept by Keycloak for compatibilit
 not, hidden where ``showInAccountConsole`` says so (``NEVER``; ``WHEN_LINKED`` while not linked) and, while not
 linked, when an organization owns it. The Account Console asks the two questions of ``linked=true`` /
 ``linked=false`` instead: the user's links to enabled providers shown ``ALWAYS`` or ``WHEN_LINKED``, and the
-enabled realm-level providers (no organization) shown ``ALWAYS`` that the user has no link to.
+enabled realm-level providers (no organization) shown ``ALWAYS`` that the user has no link to, each list narrowed
+by ``search`` (matchesLinkedProvider: ``"name"`` exact, ``*name*`` contains, ``name*`` or ``name`` a prefix, of the
+alias or the display name) before ``first``/``max`` page it.
 """
 
 from __future__ import annotations
@@ -95,3 +97,22 @@ async def console_lists(tx: Tx, caller: Caller) -> Lists:
         elif link is None and shown == ALWAYS and not provider.get("organizationId"):
             unlinked.append(_rep(provider, None))
     return Lists(_sorted(linked), _sorted(unlinked))
+
+
+def matches(rep: dict[str, Any], search: str | None) -> bool:
+    """LinkedAccountsResource.matchesLinkedProvider, on the alias or the display name."""
+    if search is None:
+        return True
+    names = (str(rep["providerAlias"]), str(rep["displayName"]))
+    if len(search) >= 2 and search.startswith('"') and search.endswith('"'):
+        return search[1:-1] in names
+    if len(search) >= 2 and search.startswith("*") and search.endswith("*"):
+        return any(search[1:-1] in name for name in names)
+    prefix = search.removesuffix("*")
+    return any(name.startswith(prefix) for name in names)
+
+
+async def one_list(tx: Tx, caller: Caller, linked: bool, search: str | None) -> list[dict[str, Any]]:
+    """``linked=true`` or ``linked=false`` with ``search`` (manage-account or view-profile), unpaged."""
+    lists = await console_lists(tx, caller)
+    return [rep for rep in (lists.linked if linked else lists.unlinked) if matches(rep, search)]

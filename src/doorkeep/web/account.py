@@ -21,6 +21,7 @@ from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
 from doorkeep.users import linked_accounts as linked
 from doorkeep.web import account_cors, account_links, cors, handlers
+from doorkeep.web.admin.common import page, query_bool, query_int
 from doorkeep.web.http import (
     NO_CACHE,
     admin_error,
@@ -198,8 +199,16 @@ async def credential(request: Request) -> Response:
 
 
 async def linked_accounts(request: Request) -> Response:
+    """Without ``linked`` every provider the user may see; with it the linked ones or those to link, narrowed by
+    ``search`` and paged by ``first``/``max`` (users/linked_accounts.py)."""
+
     async def work(tx: Tx, caller: ops.Caller) -> Response:
-        return json_response(await linked.linked_accounts(tx, caller))
+        if request.query_params.get("linked") is None:
+            return json_response(await linked.linked_accounts(tx, caller))
+        first, max_results = query_int(request, "first"), query_int(request, "max")
+        wanted = query_bool(request, "linked", False)
+        found = await linked.one_list(tx, caller, wanted, request.query_params.get("search"))
+        return json_response(page(found, first, max_results))
 
     return await _answer(request, work, write=False)
 
