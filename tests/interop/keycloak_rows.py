@@ -215,6 +215,7 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
     await conn.execute("INSERT INTO user_consent_client_scope VALUES ($1, $2)", consent, scopes["offline_access"])
     await _groups_and_mappers(conn, realm, portal, alice, role, scopes)
     await _brokering(conn, realm, alice)
+    await _organization(conn, realm, alice)
     rsa_key, private, certificate, rsa_kid = _rsa_provider()
     hmac_secret, hmac_kid = os.urandom(64), _id()
     await _component(
@@ -283,6 +284,24 @@ async def _brokering(conn: asyncpg.Connection, realm: str, alice: str) -> None:
     await conn.execute(
         "INSERT INTO federated_identity VALUES ('corp', $1, 'corp-alice', 'alice@corp.example', NULL, $2)", realm, alice
     )
+
+
+async def _organization(conn: asyncpg.Connection, realm: str, alice: str) -> None:
+    """An organization ``acme`` (Keycloak 26: ORG, ORG_DOMAIN, its type-1 group holding its attribute and alice as
+    a MANAGED member) with the provider ``corp`` linked to it, and the realm's organizationsEnabled."""
+    org, group = _id(), _id()
+    await conn.execute("INSERT INTO realm_attribute VALUES ('organizationsEnabled', $1, 'true')", realm)
+    await conn.execute("INSERT INTO keycloak_group VALUES ($1, $2, ' ', $3, 1)", group, org, realm)
+    await conn.execute(
+        "INSERT INTO org VALUES ($1, TRUE, $2, $3, 'ACME Corp', 'Our partner', 'acme', 'https://acme.example/')",
+        org,
+        realm,
+        group,
+    )
+    await conn.execute("INSERT INTO org_domain VALUES ($1, 'acme.example', TRUE, $2)", _id(), org)
+    await conn.execute("INSERT INTO group_attribute VALUES ($1, 'tier', 'gold', $2)", _id(), group)
+    await conn.execute("INSERT INTO user_group_membership VALUES ($1, $2, 'MANAGED')", group, alice)
+    await conn.execute("UPDATE identity_provider SET organization_id = $1 WHERE provider_alias = 'corp'", org)
 
 
 async def _groups_and_mappers(

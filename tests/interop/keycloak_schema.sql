@@ -141,3 +141,8 @@ CREATE TABLE federated_identity (identity_provider VARCHAR(255) NOT NULL, realm_
                                  federated_user_id VARCHAR(255), federated_username VARCHAR(255), token TEXT,
                                  user_id VARCHAR(36) NOT NULL REFERENCES user_entity (id),
                                  PRIMARY KEY (identity_provider, user_id));
+CREATE TABLE org (id VARCHAR(255) PRIMARY KEY, enabled BOOLEAN NOT NULL, realm_id VARCHAR(255) NOT NULL,
+                  group_id VARCHAR(255) NOT NULL UNIQUE, name VARCHAR(255) NOT NULL, description VARCHAR(4000),
+                  alias VARCHAR(255) NOT NULL, redirect_url VARCHAR(2048), UNIQUE (realm_id, name), UNIQUE (realm_id, alias));
+CREATE TABLE org_domain (id VARCHAR(36) NOT NULL, name VARCHAR(255) NOT NULL, verified BOOLEAN NOT NULL,
+                         org_id VARCHAR(255) NOT NULL, PRIMARY KEY (id, name));

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, NotRequired, TypedDict
 
 from doorkeep.realms.kcmigrate.groups import group_tree, mappers_of, scope_mappings, user_groups
-from doorkeep.realms.kcmigrate.report import Report
 
 
 class RoleRow(TypedDict):
@@ -44,7 +43,7 @@ def test_groups_nest_under_their_parent_with_paths_attributes_and_roles() -> Non
         group_role_mapping=[{"group_id": "g2", "role_id": "r1"}, {"group_id": "g2", "role_id": "r2"}],
         user_group_membership=[{"group_id": "g2", "user_id": "u1"}],
     )
-    tree, paths = group_tree(t, _refs, Report("r"))
+    tree, paths = group_tree(t, _refs)
     assert [g["name"] for g in tree] == ["legacy", "staff"]
     [night] = tree[1]["subGroups"]
     assert (tree[1]["attributes"], night["path"]) == ({"dept": ["ops"]}, "/staff/night")
@@ -52,16 +51,14 @@ def test_groups_nest_under_their_parent_with_paths_attributes_and_roles() -> Non
     assert user_groups(t, paths) == {"u1": ["/staff/night"]}
 
 
-def test_organization_groups_and_their_subgroups_are_reported_and_left_out() -> None:
-    report = Report("r")
+def test_organization_groups_and_their_subgroups_are_left_out_of_the_tree() -> None:
     t = _tables(
         keycloak_group=[
             {"id": "o", "name": "acme", "parent_group": " ", "type": 1},
             {"id": "o2", "name": "team", "parent_group": "o", "type": 0},
         ]
     )
-    assert group_tree(t, _refs, report)[0] == []
-    assert report.cannot_carry == [("2 organization groups", "the migration does not carry organizations yet")]
+    assert group_tree(t, _refs) == ([], {})  # organizations.py carries and reports them
 
 
 def test_mappers_keep_keycloaks_id_type_and_config_under_their_owner() -> None:

@@ -58,7 +58,7 @@ _BY_REALM: dict[str, str] = {
     "JOIN keycloak_group g ON g.id = a.group_id WHERE g.realm_id = :realm ORDER BY a.name, a.id",
     "group_role_mapping": "SELECT m.group_id, m.role_id FROM group_role_mapping m "
     "JOIN keycloak_group g ON g.id = m.group_id WHERE g.realm_id = :realm",
-    "user_group_membership": "SELECT m.group_id, m.user_id FROM user_group_membership m "
+    "user_group_membership": "SELECT m.* FROM user_group_membership m "
     "JOIN user_entity u ON u.id = m.user_id WHERE u.realm_id = :realm",
     "realm_default_groups": "SELECT group_id FROM realm_default_groups WHERE realm_id = :realm",
     "protocol_mapper": "SELECT * FROM protocol_mapper WHERE client_id IN "
@@ -95,6 +95,11 @@ _BY_REALM: dict[str, str] = {
     "ON u.user_session_id = s.user_session_id AND u.offline_flag = s.offline_flag "
     "WHERE u.realm_id = :realm AND s.offline_flag = '1'",
 }
+# Keycloak 25 added organizations; a Keycloak 24 database has neither table.
+_ORGANIZATIONS = {
+    "org": "SELECT * FROM org WHERE realm_id = :realm",
+    "org_domain": "SELECT d.* FROM org_domain d JOIN org o ON o.id = d.org_id WHERE o.realm_id = :realm",
+}
 
 
 class KeycloakSource:
@@ -110,7 +115,11 @@ class KeycloakSource:
     async def realm_tables(self, realm_id: str) -> dict[str, Rows]:
         """Every table the migration reads, restricted to one realm."""
         out: dict[str, Rows] = {}
-        for table, query in _BY_REALM.items():
+        has_orgs = (await self._c.execute(text("SELECT to_regclass('org') IS NOT NULL"))).scalar()
+        for table, query in (_BY_REALM | _ORGANIZATIONS).items():
+            if table in _ORGANIZATIONS and not has_orgs:
+                out[table] = []
+                continue
             result = await self._c.execute(text(query), {"realm": realm_id})
             out[table] = [dict(r._mapping) for r in result]
         return out

@@ -14,8 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.realms.kcmigrate.report import Report
-
 Rows = list[dict[str, Any]]
 ById = dict[str, dict[str, Any]]
 # role ids -> (realm role names, {clientId: client role names})
@@ -23,11 +21,11 @@ Refs = Callable[[list[str]], tuple[list[str], dict[str, list[str]]]]
 TOP = (" ", "", None)  # Keycloak 23+ writes ' ' for a top-level group; older rows had NULL
 
 
-def group_tree(t: dict[str, Rows], refs: Refs, report: Report) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def group_tree(t: dict[str, Rows], refs: Refs) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """``groups`` as Keycloak exports them, and each carried group's path by id."""
     children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for g in sorted(t["keycloak_group"], key=lambda g: g["name"] or ""):
-        if not g.get("type"):  # TYPE 1: an organization's group (Keycloak 26), and what lies below it
+        if not g.get("type"):  # TYPE 1: an organization's group (Keycloak 26), and what lies below it: organizations.py
             children[None if g["parent_group"] in TOP else g["parent_group"]].append(g)
     attrs, roles = _by(t["group_attribute"], "group_id"), _by(t["group_role_mapping"], "group_id")
     paths: dict[str, str] = {}
@@ -49,13 +47,7 @@ def group_tree(t: dict[str, Rows], refs: Refs, report: Report) -> tuple[list[dic
             out.append(item)
         return out
 
-    tree = level(None, "")
-    if len(paths) < len(t["keycloak_group"]):
-        report.cannot(
-            f"{len(t['keycloak_group']) - len(paths)} organization groups",
-            "the migration does not carry organizations yet",
-        )
-    return tree, paths
+    return level(None, ""), paths
 
 
 def user_groups(t: dict[str, Rows], paths: dict[str, str]) -> dict[str, list[str]]:

@@ -80,6 +80,8 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
         "identity providers": len(realm_plan.realm.identity_providers),
         "identity provider mappers": len(realm_plan.realm.identity_provider_mappers),
         "identity provider links": sum(len(u.links) for u in realm_plan.users),
+        "organizations": len(realm_plan.organizations),
+        "organization members": sum(len(o.get("members") or []) for o in realm_plan.organizations),
     }
     return Migration(realm_plan, keys, sessions, consents, report)
 

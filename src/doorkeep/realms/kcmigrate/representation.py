@@ -12,6 +12,7 @@ from typing import Any
 
 from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.realms.kcmigrate import groups as kcgroups
+from doorkeep.realms.kcmigrate import organizations as kcorgs
 from doorkeep.realms.kcmigrate.brokering import brokering, user_links
 from doorkeep.realms.kcmigrate.flows import flow_fields
 from doorkeep.realms.kcmigrate.groups import role_names as _refs
@@ -137,16 +138,22 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
     rep["roles"] = _roles(t, roles, clients)
     if realm.get("default_role") in roles:
         rep["defaultRole"] = {"name": roles[realm["default_role"]]["name"]}
-    rep["groups"], paths = kcgroups.group_tree(t, refs, report)
+    rep["groups"], paths = kcgroups.group_tree(t, refs)
+    kcorgs.report_groups(t, len(paths), report)
     rep["defaultGroups"] = kcgroups.default_groups(t, paths)
     rep["users"] = _users(t, roles, clients, report)
     members = kcgroups.user_groups(t, paths)
     rep["identityProviders"], rep["identityProviderMappers"] = brokering(t, report)
-    links = user_links(t, {p["alias"] for p in rep["identityProviders"]}, report)
+    carried = {p["alias"] for p in rep["identityProviders"]}
+    links = user_links(t, carried, report)
     for user in rep["users"]:
         user["groups"] = members.get(user["id"], [])
         if user["id"] in links:
             user["federatedIdentities"] = links[user["id"]]
+    if kcorgs.enabled(t):
+        rep["organizationsEnabled"] = True
+    if orgs := kcorgs.organizations(t, {u["id"]: u["username"] for u in rep["users"]}, carried):
+        rep["organizations"] = orgs
     rep.update(flow_fields(realm, t))
     return rep
 

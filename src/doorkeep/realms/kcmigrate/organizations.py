@@ -1,0 +1,70 @@
+"""Keycloak's organizations (25+) as the realm-export JSON holds them (``organizations``).
+
+``ORG`` and ``ORG_DOMAIN`` give each organization and its domains; its attributes and members live on its
+internal group (``ORG.GROUP_ID``, a ``KEYCLOAK_GROUP`` of type 1: ``GROUP_ATTRIBUTE`` and
+``USER_GROUP_MEMBERSHIP`` with ``MEMBERSHIP_TYPE``, 26+); its identity providers are the carried ones whose
+``IDENTITY_PROVIDER.ORGANIZATION_ID`` names it. The import path then checks them as it checks a realm file.
+Groups below an organization's group (organization groups) are not carried and are reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from doorkeep.realms.kcmigrate.report import Report
+
+Rows = list[dict[str, Any]]
+
+
+def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[str]) -> list[dict[str, Any]]:
+    """``organizations`` as ExportUtils writes them, members by username, providers by alias."""
+    domains: dict[str, Rows] = defaultdict(list)
+    for d in t["org_domain"]:
+        domains[d["org_id"]].append(d)
+    attrs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for a in t["group_attribute"]:
+        attrs[a["group_id"]][a["name"]].append(a["value"] or "")
+    members: dict[str, Rows] = defaultdict(list)
+    for m in t["user_group_membership"]:
+        if m["user_id"] in usernames:
+            members[m["group_id"]].append(m)
+    providers: dict[str, list[str]] = defaultdict(list)
+    for p in t["identity_provider"]:
+        if p.get("organization_id") and p["provider_alias"] in carried:
+            providers[p["organization_id"]].append(p["provider_alias"])
+    out = []
+    for org in sorted(t["org"], key=lambda o: o["name"]):
+        rep: dict[str, Any] = {"id": org["id"], "name": org["name"], "alias": org.get("alias") or org["name"]}
+        rep["enabled"] = bool(org["enabled"])
+        for column, field in (("description", "description"), ("redirect_url", "redirectUrl")):
+            if org.get(column):
+                rep[field] = org[column]
+        rep["attributes"] = {name: values for name, values in sorted(attrs.get(org["group_id"], {}).items())}
+        rep["domains"] = [
+            {"name": d["name"], "verified": bool(d["verified"])}
+            for d in sorted(domains.get(org["id"], []), key=lambda d: d["name"])
+        ]
+        listed = sorted(members.get(org["group_id"], []), key=lambda m: usernames[m["user_id"]])
+        if listed:
+            rep["members"] = [
+                {"username": usernames[m["user_id"]], "membershipType": m.get("membership_type") or "UNMANAGED"}
+                for m in listed
+            ]
+        if aliases := sorted(providers.get(org["id"], [])):
+            rep["identityProviders"] = [{"alias": alias} for alias in aliases]
+        out.append(rep)
+    return out
+
+
+def enabled(t: dict[str, Rows]) -> bool:
+    """The realm's ``organizationsEnabled`` (a REALM_ATTRIBUTE)."""
+    return any(a["name"] == "organizationsEnabled" and a["value"] == "true" for a in t["realm_attribute"])
+
+
+def report_groups(t: dict[str, Rows], carried_groups: int, report: Report) -> None:
+    """Type-1 groups that are not an organization's own group: organization groups, not carried."""
+    own = {o["group_id"] for o in t["org"]}
+    left = len(t["keycloak_group"]) - carried_groups - sum(1 for g in t["keycloak_group"] if g["id"] in own)
+    if left > 0:
+        report.cannot(f"{left} organization groups", "Doorkeep has no organization groups")
