@@ -81,7 +81,12 @@ def test_organizations_enabled_is_the_realm_attribute() -> None:
 
 
 def test_only_groups_below_an_organization_are_reported() -> None:
-    groups = [{"id": "g0"}, {"id": "g1", "type": 1}, {"id": "g3", "type": 1}, {"id": "g4", "type": 0}]
+    groups: list[dict[str, Any]] = [
+        {"id": "g0"},
+        {"id": "g1", "type": 1},
+        {"id": "g3", "type": 1},
+        {"id": "g4", "type": 0},
+    ]
     report = Report("r")
     report_groups(_tables(org=[ACME], keycloak_group=groups), 1, report)  # g0 carried, g1 acme's own
     assert report.cannot_carry == [("2 organization groups", "Doorkeep has no organization groups")]
