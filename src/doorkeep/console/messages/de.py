@@ -312,4 +312,60 @@ MESSAGES: dict[str, str] = {
     "webauthn-error-register-verification": "Das Ergebnis der Passkey-Registrierung ist ungültig. {0}",
     "webauthn-error-user-not-found": "Unbekannter Benutzer, der mit dem Passkey authentifiziert wurde.",
     "doTryAgain": "Erneut versuchen",
+    # broker pages, identity-first and e-mail update pages (messages_de.properties)
+    "authenticateStrong": "Um fortzufahren wird ein stärkeres Authentifizierungsverfahren benötigt",
+    "identity-provider-login-label": "Oder anmelden mit",
+    "loginIdpReviewProfileTitle": "Benutzerkonto Informationen aktualisieren",
+    "confirmLinkIdpTitle": "Das Benutzerkonto existiert bereits.",
+    "federatedIdentityConfirmLinkMessage": "Ein Benutzer mit {0} {1} existiert bereits. Wie möchten Sie fortfahren?",
+    "federatedIdentityConfirmReauthenticateMessage": "Anmelden um das Benutzerkonto mit {0} zu verknüpfen",
+    "confirmLinkIdpReviewProfile": "Benutzerkonto überprüfen",
+    "confirmLinkIdpContinue": "Zu einem bestehenden Benutzerkonto hinzufügen",
+    "emailLinkIdpTitle": "{0} verknüpfen",
+    "emailLinkIdp1": (
+        "Eine E-Mail mit weiteren Anweisungen um {0} Konto {1} mit Ihrem {2} Konto zu verknüpfen wurde an Sie "
+        "versendet."
+    ),
+    "emailLinkIdp2": "Sie haben keinen Code in Ihrer E-Mail erhalten?",
+    "emailLinkIdp3": "um eine neue E-Mail versenden zu lassen.",
+    "emailLinkIdp4": "Wenn Sie die E-Mail bereits in einem anderen Browser verifiziert haben",
+    "emailLinkIdp5": "um fortzufahren.",
+    "identityProviderLinkSuccess": (
+        "Sie haben Ihre E-Mail-Adresse erfolgreich verifiziert. Bitte kehren Sie zu Ihrem ursprünglichen Browser "
+        "zurück und fahren Sie dort mit der Anmeldung fort."
+    ),
+    "confirmAccountLinking": (
+        "Bestätigen Sie den Account {0} des Identity Provider {1} mit Ihrem Account zu verknüpfen."
+    ),
+    "linkIdpActionTitle": "Verknüpfe {0}",
+    "linkIdpActionMessage": "Möchten Sie Ihren Account mit {0} verlinken?",
+    "staleCodeMessage": (
+        "Diese Seite ist nicht mehr gültig, bitte kehren Sie zu Ihrer Applikation zurück und melden Sie sich erneut an."
+    ),
+    "couldNotProceedWithAuthenticationRequestMessage": "Konnte die Authentifizierungsanfrage nicht weiter verarbeiten.",
+    "identityProviderUnexpectedErrorMessage": (
+        "Unerwarteter Fehler während der Authentifizierung mit dem Identity Provider."
+    ),
+    "identityProviderMissingStateMessage": "Fehlender state-Parameter in der Antwort vom Identitätsanbieter.",
+    "organization.confirm-membership.title": "Sie sind dabei, der Organization {0} beizutreten",
+    "organization.confirm-membership": (
+        "Durch Anklicken des unten stehenden Links werden Sie Mitglied der {0} Organization:"
+    ),
+    "organization.member.register.title": "Erstellen Sie ein Konto, um der Organization {0} beizutreten",
+    "updateEmailTitle": "E-Mail aktualisieren",
+    "emailUpdateConfirmationSentTitle": "E-Mail Sendebestätigung",
+    "emailUpdateConfirmationSent": (
+        "Eine Bestätigungs-E-Mail wurde an {0} versendet. Bitte folgen Sie den Anweisungen, um die Aktualisierung "
+        "der E-Mail abzuschließen."
+    ),
+    "emailUpdatedTitle": "E-Mail aktualisiert",
+    "emailUpdated": "Die E-Mail wurde erfolgreich zu {0} aktualisiert.",
+    # the e-mail theme's (its link lifetime is the formatted {5}, as the English text's)
+    "identityProviderLinkSubject": "Link {0}",
+    "identityProviderLinkBody": (
+        "Es wurde beantragt Ihren Account {1} mit dem Account {0} von Benutzer {2} zu verlinken. Sollten Sie dies "
+        "beantragt haben, klicken Sie auf den unten stehenden Link.\n\n{3}\n\nDie Gültigkeit des Links wird in "
+        "{5} verfallen.\n\nSollten Sie Ihren Account nicht verlinken wollen, ignorieren Sie diese Nachricht. Wenn "
+        "Sie die Accounts verlinken wird ein Login auf {1} über {0} ermöglicht."
+    ),
 }
