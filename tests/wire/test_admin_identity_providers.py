@@ -221,3 +221,23 @@ async def test_realm_import_export_and_partial_import_carry_identity_providers(e
     assert actions == {("ADDED", "IDP", "imported"), ("SKIPPED", "IDP", "carried")}
     names = [p["alias"] for p in (await env.http.get(URL, headers=headers)).json()]
     assert names == ["carried", "imported"]
+
+
+async def test_export_is_empty_and_reload_keys_says_whether_keys_come_from_the_jwks_url(env: Env) -> None:
+    """IdentityProviderResource.export (AbstractIdentityProvider: 204 for OpenID Connect) needs view; reloadKeys
+    (OIDCIdentityProvider: true only with ``useJwksUrl``) needs manage, checked before the provider is found."""
+    viewer = await realm_admin(env, "idp-viewer", "view-identity-providers")
+    manager = await realm_admin(env, "idp-manager", "manage-identity-providers")
+    nobody = await realm_admin(env, "idp-nobody", "view-users")
+    assert (await env.http.post(URL, json=rep("jwks", config={"useJwksUrl": "true"}), headers=manager)).is_success
+    static = rep("static", config={"useJwksUrl": "false", "publicKeySignatureVerifier": "x"})
+    assert (await env.http.post(URL, json=static, headers=manager)).status_code == 201
+    exported = await env.http.get(f"{URL}/jwks/export", params={"format": "x"}, headers=viewer)
+    assert (exported.status_code, exported.content) == (204, b"")
+    assert (await env.http.get(f"{URL}/nope/export", headers=viewer)).status_code == 404
+    forbidden(await env.http.get(f"{URL}/jwks/export", headers=nobody))
+    assert (await env.http.get(f"{URL}/jwks/reload-keys", headers=manager)).json() is True
+    assert (await env.http.get(f"{URL}/static/reload-keys", headers=manager)).json() is False
+    assert (await env.http.get(f"{URL}/nope/reload-keys", headers=manager)).status_code == 404
+    forbidden(await env.http.get(f"{URL}/jwks/reload-keys", headers=viewer))
+    forbidden(await env.http.get(f"{URL}/nope/reload-keys", headers=viewer))

@@ -139,7 +139,6 @@ async def test_a_keycloak_path_doorkeep_lacks_is_a_deliberate_501_in_keycloak_js
     headers = await realm.admin_headers()
     for path in (
         f"{REALM}/authentication/required-actions/UPDATE_PASSWORD/config-description",
-        f"{REALM}/identity-provider/instances/some-alias/export",
         f"{REALM}/authentication/required-actions/UPDATE_PASSWORD/config",
         f"{REALM}/users/some-id/unmanagedAttributes",
         f"{REALM}/clients/some-id/authz/resource-server",

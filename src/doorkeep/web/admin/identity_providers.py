@@ -5,7 +5,8 @@ organization, ``first``, ``max`` 100 by default) and creates them, ``instances/{
 one (found by internal id or alias); reading needs view-identity-providers, writing manage-identity-providers, as
 ``auth.realm().requireViewIdentityProviders()`` / ``requireManageIdentityProviders()``. ``clientSecret`` is always
 answered ``**********``; a PUT sending that mask keeps the stored secret. Deleting a provider removes its users'
-links and its mappers (web/admin/idp_mappers.py). The core is broker/providers.py, its writes broker/admin_writes.py
+links and its mappers (web/admin/idp_mappers.py); ``export`` and ``reload-keys`` answer as Keycloak's for an OpenID
+Connect provider. The core is broker/providers.py, its writes broker/admin_writes.py
 (shared with the Admin Console); an organization's providers are organizations/brokers.py.
 """
 
@@ -19,6 +20,7 @@ from starlette.routing import Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.broker import admin_writes as writes
+from doorkeep.broker import oidc
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON
@@ -156,6 +158,34 @@ async def import_config(request: Request) -> Response:
         return render_error(err)
 
 
+async def export(request: Request) -> Response:
+    """``GET instances/{alias}/export`` (view-identity-providers): an OpenID Connect provider has no metadata to
+    export, so Keycloak's AbstractIdentityProvider.export answers 204 (only SAML providers write a descriptor)."""
+
+    async def work(call: RealmCall) -> Response:
+        await _found(call, request)
+        return no_content()
+
+    return await run_realm(request, work, write=False)
+
+
+async def reload_keys(request: Request) -> Response:
+    """``GET instances/{alias}/reload-keys`` (manage-identity-providers, checked before the provider is looked up):
+    OIDCIdentityProvider.reloadKeys answers whether the provider's keys come from its ``jwksUrl``. Doorkeep keeps
+    no provider keys between uses (broker/oidc.py fetches the JWK set for each token it checks), so there is
+    nothing to drop and the next check reads the current set."""
+
+    async def work(call: RealmCall) -> Response:
+        call.require(VIEW)
+        call.require(MANAGE)
+        provider = idp.find(call.realm, request.path_params["alias"])
+        if provider is None:
+            raise NOT_FOUND
+        return ok(oidc.Config.of(provider).use_jwks_url)
+
+    return await run_realm(request, work, write=False)
+
+
 ROUTES = [
     Route(BASE + "/import-config", import_config, methods=["POST"]),
     Route(BASE + "/instances", listing, methods=["GET"]),
@@ -163,5 +193,7 @@ ROUTES = [
     Route(BASE + "/instances/{alias}", one, methods=["GET"]),
     Route(BASE + "/instances/{alias}", update, methods=["PUT"]),
     Route(BASE + "/instances/{alias}", delete, methods=["DELETE"]),
+    Route(BASE + "/instances/{alias}/export", export, methods=["GET"]),
+    Route(BASE + "/instances/{alias}/reload-keys", reload_keys, methods=["GET"]),
     Route(BASE + "/providers/{provider_id}", factory, methods=["GET"]),
 ]
