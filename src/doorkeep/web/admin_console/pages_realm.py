@@ -24,6 +24,7 @@ ALL_TABS = (
     *TABS,
     ("Keys", "/realm-settings/keys"),
     ("Localization", "/realm-settings/localization"),
+    ("Client policies", "/realm-settings/client-policies/profiles"),
 )
 
 
