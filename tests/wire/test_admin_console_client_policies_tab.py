@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from admin_support import make_admin
-from console_support import HTML, ORIGIN, csrf, sign_in
-from wire_env import Env, client_at
+from admin_support import console_as
+from console_support import HTML, ORIGIN, csrf
+from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 TAB = "/admin/test/console/test/realm-settings/client-policies"
@@ -26,9 +26,7 @@ XSS = '<script>alert("x")</script>'
 
 @pytest.fixture
 async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
-    await make_admin(realm, "test", "boss", "realm-admin")
-    async with client_at(realm, "127.0.0.2") as http:
-        await sign_in(http, "/admin/test/console/", "boss")
+    async with console_as(realm, "boss", "realm-admin") as http:
         yield http
 
 
@@ -222,9 +220,7 @@ async def test_hostile_names_descriptions_and_values_are_shown_as_text(realm: En
 async def test_a_view_realm_administrator_reads_the_tab_and_every_forged_change_is_refused(realm: Env) -> None:
     await put(realm, "policies", {"policies": [{"name": "p", "enabled": True, "conditions": [], "profiles": []}]})
     await put(realm, "profiles", {"profiles": [{"name": "q", "executors": []}]})
-    await make_admin(realm, "test", "watcher", "view-realm")
-    async with client_at(realm, "127.0.0.2") as http:
-        await sign_in(http, "/admin/test/console/", "watcher")
+    async with console_as(realm, "watcher", "view-realm") as http:
         page = await http.get(f"{TAB}/policies", headers=HTML)
         assert page.status_code == 200 and "changing them needs the manage-realm role" in page.text
         assert 'aria-label="Delete p"' not in page.text and "Create client policy" not in page.text

@@ -10,10 +10,10 @@ from urllib.parse import quote, urlencode
 from starlette.responses import Response
 
 from doorkeep.web.admin_console import views_client_policies as views
-from doorkeep.web.admin_console.console import ADMIN, confirmed, render, run
+from doorkeep.web.admin_console.console import ADMIN, confirmed, run
 from doorkeep.web.admin_console.context import Console, Missing
 from doorkeep.web.admin_console.forms import FormErrors, FormState
-from doorkeep.web.admin_console.pages_realm import realm_tabs
+from doorkeep.web.admin_console.pages_realm import realm_settings_page
 from doorkeep.web.console.base import Page
 
 HERE = "/realm-settings/client-policies"
@@ -39,19 +39,8 @@ def posted(page: Page) -> dict[str, list[str]]:
 
 
 async def show(page: Page, c: Console, template: str, kind: views.Kind, status: int = 200, **context: Any) -> Response:
-    return await render(
-        page,
-        c,
-        template,
-        title="Realm settings",
-        section="Realm settings",
-        status=status,
-        tabs=realm_tabs(c),
-        tab="Client policies",
-        kind=kind,
-        tab_base=HERE + "/" + kind.key,
-        editable=c.can("manage-realm"),
-        **context,
+    return await realm_settings_page(
+        page, c, template, "Client policies", status, kind=kind, tab_base=HERE + "/" + kind.key, **context
     )
 
 
