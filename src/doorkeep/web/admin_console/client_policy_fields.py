@@ -78,6 +78,7 @@ def read_config(properties: list[dict[str, Any]], form: Mapping[str, list[str]])
             typed.values[name] = config[name] = list(given)
         else:
             typed.values[name] = value = (given or [""])[0].strip()
-            if value:
-                config[name] = value
+            if value:  # an Integer goes as a JSON number (NumberComponent); any other text as typed, to be judged
+                whole = kind == "Integer" and value.isascii() and value.lstrip("-").isdigit()
+                config[name] = int(value) if whole and len(value) < 12 else value
     return typed, config

@@ -108,17 +108,25 @@ async def new_entry(page: Page) -> Response:
     return await run(page, work)
 
 
-@ADMIN.action("/{target}" + KIND + "/new")
-async def create_entry(page: Page) -> Response:
+async def _write_entry(page: Page, *, existing: bool) -> Response:
+    """Create a profile or policy, or save the one named: its name, description (and a policy's profiles)."""
+
     async def work(c: Console) -> Response:
         kind = kind_param(page)
+        found = views.find(c, kind, name_param(page)) if existing else None
         try:
-            name = await views.save_header(c, kind, None, posted(page))
+            name = await views.save_header(c, kind, found, posted(page))
         except FormErrors as err:
-            return await _entry(page, c, kind, None, err.state, 400)
-        return page.redirect(tab_path(c, kind, "/edit", name=name), flash=f"New client {kind.one} created")
+            return await _entry(page, c, kind, found, err.state, 400)
+        flash = f"Client {kind.one} updated" if existing else f"New client {kind.one} created"
+        return page.redirect(tab_path(c, kind, "/edit", name=name), flash=flash)
 
     return await run(page, work, write=True)
+
+
+@ADMIN.action("/{target}" + KIND + "/new")
+async def create_entry(page: Page) -> Response:
+    return await _write_entry(page, existing=False)
 
 
 @ADMIN.page("/{target}" + KIND + "/edit")
@@ -133,16 +141,7 @@ async def entry_detail(page: Page) -> Response:
 
 @ADMIN.action("/{target}" + KIND + "/edit")
 async def save_entry(page: Page) -> Response:
-    async def work(c: Console) -> Response:
-        kind = kind_param(page)
-        found = views.find(c, kind, name_param(page))
-        try:
-            name = await views.save_header(c, kind, found, posted(page))
-        except FormErrors as err:
-            return await _entry(page, c, kind, found, err.state, 400)
-        return page.redirect(tab_path(c, kind, "/edit", name=name), flash=f"Client {kind.one} updated")
-
-    return await run(page, work, write=True)
+    return await _write_entry(page, existing=True)
 
 
 def _refused(page: Page, err: FormErrors) -> Response:

@@ -181,7 +181,7 @@ def items_of(kind: Kind, found: Found) -> list[dict[str, Any]]:
 
 def item_at(kind: Kind, found: Found, raw: str) -> tuple[int, dict[str, Any]]:
     listed = items_of(kind, found)
-    if not raw.isdigit() or int(raw) >= len(listed):
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) >= len(listed):
         raise Missing(f"No such {kind.item_key}.")
     return int(raw), listed[int(raw)]
 
