@@ -3,12 +3,15 @@ test realm's admin events."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
+from console_support import sign_in
 from support import password_grant, seed_realm, seed_user
-from wire_env import Env
+from wire_env import Env, client_at
 
 FORBIDDEN_BODY = {"error": "HTTP 403 Forbidden"}
 DEMO = "/admin/realms/demo"
@@ -119,3 +122,13 @@ async def admin_events(env: Env, **params: Any) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     body: list[dict[str, Any]] = response.json()
     return body
+
+
+@contextlib.asynccontextmanager
+async def console_as(env: Env, username: str, *management: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The test realm's Admin Console signed in, from 127.0.0.2, as a new ``username`` holding these
+    realm-management roles."""
+    await make_admin(env, "test", username, *management)
+    async with client_at(env, "127.0.0.2") as http:
+        await sign_in(http, "/admin/test/console/", username)
+        yield http

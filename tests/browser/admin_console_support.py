@@ -86,6 +86,14 @@ def sign_in(page: Page, server: str, realm: str, username: str, password: str = 
     page.wait_for_url(re.compile(rf".*/admin/{realm}/console/.*"), timeout=15000)
 
 
+def master_token(server: str) -> dict[str, str]:
+    """The Authorization header of the master realm's admin (admin-cli, password grant)."""
+    form = {"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"}
+    answer = requests.post(f"{server}/realms/master/protocol/openid-connect/token", data=form, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
 def offline_token(server: str, username: str = "user1", password: str = "password") -> str:
     """An offline token of the demo portal for ``username`` (direct grant, as the seeds' curl does)."""
     response = requests.post(

@@ -166,6 +166,12 @@ ACTIONS = {
         "IDENTITY_PROVIDER_MAPPER",
         "identity-provider/instances/{alias}/mappers/{id}",
     ),
+    # Realm settings → Client policies: each write is PUT client-policies/profiles or …/policies, which records no
+    # admin event (ClientProfilesResource, ClientPoliciesResource); test_admin_console_client_policies_tab.py checks
+    **{
+        f"/{{target}}/realm-settings/client-policies/{{kind}}{tail}": None
+        for tail in ("/json", "/new", "/edit", "/delete", "/switch", "/items/new", "/items/edit", "/items/delete")
+    },
 }
 
 

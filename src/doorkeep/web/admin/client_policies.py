@@ -6,7 +6,7 @@ ClientPoliciesUtil's message. Keycloak records no admin event for either (admin/
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +18,9 @@ from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_bool, read_object, run_realm
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 
 async def get_profiles(request: Request) -> Response:
@@ -40,25 +43,26 @@ async def get_policies(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
-async def _policies(call: RealmCall, rep: dict[str, Any]) -> Realm:
-    scope_names = frozenset(s.name for s in await call.tx.scopes.list(call.realm.id))
-    return realm_config.with_policies(call.realm, rep, scope_names)
+async def put_document(tx: Tx, realm: Realm, key: str, rep: dict[str, Any]) -> None:
+    """What ``PUT client-policies/{key}`` (``profiles`` or ``policies``) stores, validated as Keycloak validates
+    it; ClientPolicyError with Keycloak's message when refused. The Admin Console's Client policies tab too."""
+    if key == "profiles":
+        updated = realm_config.with_profiles(realm, rep)
+    else:
+        scope_names = frozenset(s.name for s in await tx.scopes.list(realm.id))
+        updated = realm_config.with_policies(realm, rep, scope_names)
+    await operations.update_realm(tx, realm, updated)
 
 
-async def _profiles(call: RealmCall, rep: dict[str, Any]) -> Realm:
-    return realm_config.with_profiles(call.realm, rep)
-
-
-def _put(change: Callable[[RealmCall, dict[str, Any]], Awaitable[Realm]]) -> Callable[[Request], Any]:
+def _put(key: str) -> Callable[[Request], Awaitable[Response]]:
     async def put(request: Request) -> Response:
         async def work(call: RealmCall) -> Response:
             call.require("manage-realm")
             rep = await read_object(request)
             try:
-                updated = await change(call, rep)
+                await put_document(call.tx, call.realm, key, rep)
             except ClientPolicyError as problem:
                 raise AdminError(400, str(problem)) from None
-            await operations.update_realm(call.tx, call.realm, updated)
             return no_content()
 
         return await run_realm(request, work)
@@ -68,7 +72,7 @@ def _put(change: Callable[[RealmCall, dict[str, Any]], Awaitable[Realm]]) -> Cal
 
 ROUTES = [
     Route("/{realm}/client-policies/profiles", get_profiles, methods=["GET"]),
-    Route("/{realm}/client-policies/profiles", _put(_profiles), methods=["PUT"]),
+    Route("/{realm}/client-policies/profiles", _put("profiles"), methods=["PUT"]),
     Route("/{realm}/client-policies/policies", get_policies, methods=["GET"]),
-    Route("/{realm}/client-policies/policies", _put(_policies), methods=["PUT"]),
+    Route("/{realm}/client-policies/policies", _put("policies"), methods=["PUT"]),
 ]

@@ -9,10 +9,10 @@ from starlette.responses import Response
 
 from doorkeep.model import RealmKey
 from doorkeep.web.admin_console import views_keys as views
-from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, render, run
+from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
-from doorkeep.web.admin_console.pages_realm import realm_tabs
+from doorkeep.web.admin_console.pages_realm import realm_settings_page
 from doorkeep.web.console.base import Page
 from doorkeep.web.http import state
 
@@ -25,20 +25,7 @@ def _here(c: Console, path: str = "") -> str:
 
 
 async def _show(page: Page, c: Console, template: str, sub: str, status: int = 200, **context: Any) -> Response:
-    return await render(
-        page,
-        c,
-        template,
-        title="Realm settings",
-        section="Realm settings",
-        status=status,
-        tabs=realm_tabs(c),
-        tab="Keys",
-        sub=sub,
-        editable=c.can("manage-realm"),
-        addable=views.ADDABLE,
-        **context,
-    )
+    return await realm_settings_page(page, c, template, "Keys", status, sub=sub, addable=views.ADDABLE, **context)
 
 
 def _forget(page: Page, written: list[str], response: Response) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
@@ -24,6 +25,7 @@ ALL_TABS = (
     *TABS,
     ("Keys", "/realm-settings/keys"),
     ("Localization", "/realm-settings/localization"),
+    ("Client policies", "/realm-settings/client-policies/profiles"),
 )
 
 
@@ -48,8 +50,10 @@ async def overview(page: Page) -> Response:
     return await run(page, work)
 
 
-async def _show(page: Page, c: Console, tab: str, state_: FormState, status: int = 200) -> Response:
-    template = "admin/realm_sessions_tab.html" if tab == "Sessions" else "admin/realm_tokens_tab.html"
+async def realm_settings_page(
+    page: Page, c: Console, template: str, tab: str, status: int = 200, **context: Any
+) -> Response:
+    """A page of one Realm settings tab, editable with manage-realm."""
     return await render(
         page,
         c,
@@ -59,11 +63,23 @@ async def _show(page: Page, c: Console, tab: str, state_: FormState, status: int
         status=status,
         tabs=realm_tabs(c),
         tab=tab,
+        editable=c.can("manage-realm"),
+        **context,
+    )
+
+
+async def _show(page: Page, c: Console, tab: str, state_: FormState, status: int = 200) -> Response:
+    template = "admin/realm_sessions_tab.html" if tab == "Sessions" else "admin/realm_tokens_tab.html"
+    return await realm_settings_page(
+        page,
+        c,
+        template,
+        tab,
+        status,
         form=state_,
         fields=views.SESSIONS,
         access=views.ACCESS_TOKEN,
         device_code=views.DEVICE_CODE,
-        editable=c.can("manage-realm"),
     )
 
 

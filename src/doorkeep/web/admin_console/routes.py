@@ -8,6 +8,8 @@ from doorkeep.web.admin_console import (
     pages_admin_events,
     pages_authentication,
     pages_bulk_revoke,
+    pages_client_policies,
+    pages_client_policy_items,
     pages_client_registration,
     pages_clients,
     pages_flow_steps,
@@ -49,6 +51,8 @@ PAGES = (
     pages_webauthn_policy,
     pages_identity_providers,
     pages_idp_mappers,
+    pages_client_policies,
+    pages_client_policy_items,
 )
 
 
