@@ -191,7 +191,7 @@ async def test_unsigned_or_shared_secret_tokens_are_not_the_providers(env: Env) 
             sid, sub = await _at_provider(env)
             claims = _claims(broker, sid, sub)
             for token in (
-                jwt.encode(claims, None, algorithm="none"),
+                jwt.encode(claims, "", algorithm="none"),
                 jwt.encode(claims, "provider-secret" * 3, algorithm="HS256"),
             ):
                 refused = await _post(http, token)

@@ -139,18 +139,24 @@ async def exchange(config: Config, code: str, redirect_uri: str, verifier: str |
     form = {"code": code, "grant_type": "authorization_code", "redirect_uri": redirect_uri}
     if verifier is not None:
         form["code_verifier"] = verifier
+    status, _, body = await token_request(config, form)
+    if status != 200:
+        raise BrokerError(f"token endpoint answered {status}")
+    return bounded_json(body, "token response")
+
+
+async def token_request(config: Config, form: dict[str, str]) -> tuple[int, str, bytes]:
+    """A POST to the provider's token endpoint, the client authenticated by ``clientAuthMethod``
+    (authenticateTokenRequest: client_secret_post, the default, or client_secret_basic)."""
     headers = {"Accept": "application/json"}
     if config.client_auth_method == "client_secret_basic":
         pair = f"{_form(config.client_id)}:{_form(config.client_secret)}"
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     elif config.client_auth_method in ("client_secret_post", ""):
-        form |= {"client_id": config.client_id, "client_secret": config.client_secret}
+        form = {**form, "client_id": config.client_id, "client_secret": config.client_secret}
     else:
         raise BrokerError(f"client authentication {config.client_auth_method} is not supported")
-    status, _, body = await call("POST", config.token_url, headers, form, "token request")
-    if status != 200:
-        raise BrokerError(f"token endpoint answered {status}")
-    return bounded_json(body, "token response")
+    return await call("POST", config.token_url, headers, form, "token request")
 
 
 def _form(value: str) -> str:
