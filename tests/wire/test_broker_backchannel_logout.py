@@ -7,6 +7,7 @@ refusal and leave the session alone."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import jwt
@@ -15,6 +16,7 @@ import pytest
 from broker_support import SAVED, Broker, broker_tokens, browser, served
 from doorkeep.keys.ring import KeyRing
 from doorkeep.tokens import TokenCodec
+from receiver import receiver
 from support import update_client, update_realm
 from wire_env import Env
 
@@ -96,15 +98,22 @@ async def _post(http: httpx.AsyncClient, token: str) -> httpx.Response:
 
 async def test_the_provider_ending_its_session_ends_the_brokered_one(env: Env) -> None:
     """The real upstream: an administrator ends alice's session at the provider; the provider POSTs its logout
-    token (``sid`` and ``sub``) to the consumer, which ends the session brokered from it, a LOGOUT event for it."""
+    token (``sid`` and ``sub``) to the consumer, which ends the session brokered from it, a LOGOUT event for it, and
+    tells its own client ``app`` by back-channel logout in turn (BackchannelLogoutTest's nested brokering)."""
     async with served(env) as broker:
         await _setup(broker)
-        async with browser(broker) as http:
-            tokens = await broker_tokens(http)
-        sid, _ = await _at_provider(env)
-        ended = await env.http.delete(f"/admin/realms/provider/sessions/{sid}", headers=await env.admin_headers())
-        assert ended.status_code == 204, ended.text
-        await env.drain()
+        with receiver() as got:
+            attributes = {"backchannel.logout.url": f"{got.url}/bc", "backchannel.logout.session.required": "true"}
+            await update_client(env.db, "test", "app", attributes=attributes)
+            async with browser(broker) as http:
+                tokens = await broker_tokens(http)
+            sid, _ = await _at_provider(env)
+            ended = await env.http.delete(f"/admin/realms/provider/sessions/{sid}", headers=await env.admin_headers())
+            assert ended.status_code == 204, ended.text
+            await env.drain()
+            (told,) = await got.wait_for(1)
+        downstream = jwt.decode(parse_qs(told.body)["logout_token"][0], options={"verify_signature": False})
+        assert downstream["sid"] == tokens["session_state"] and downstream["aud"] == "app"
         assert await _sessions(env, "test", "alice") == []
         (event,) = await _events(env)
         assert event["type"] == "LOGOUT" and event["sessionId"] == tokens["session_state"], event
