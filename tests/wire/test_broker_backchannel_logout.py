@@ -6,6 +6,8 @@ refusal and leave the session alone."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -92,6 +94,17 @@ def _claims(broker: Broker, sid: str | None, sub: str | None, **more: Any) -> di
     return {k: v for k, v in claims.items() if v is not None}
 
 
+@contextlib.asynccontextmanager
+async def _signed_in(env: Env, **login: str) -> AsyncIterator[tuple[Broker, httpx.AsyncClient, str, str]]:
+    """The served realms with provider ``kc``, alice signed in through it: alice's session id and user id there."""
+    async with served(env) as broker:
+        await _setup(broker)
+        async with browser(broker) as http:
+            await broker_tokens(http, **login)
+            sid, sub = await _at_provider(env)
+            yield broker, http, sid, sub
+
+
 async def _post(http: httpx.AsyncClient, token: str) -> httpx.Response:
     return await http.post(BACKCHANNEL, data={"logout_token": token})
 
@@ -169,22 +182,18 @@ DROP = "<drop>"  # the claim left out
 async def test_a_token_failing_a_check_is_refused_and_the_session_stays(
     env: Env, change: dict[str, Any], reason: str
 ) -> None:
-    async with served(env) as broker:
-        await _setup(broker)
-        async with browser(broker) as http:
-            await broker_tokens(http)
-            sid, sub = await _at_provider(env)
-            claims = _claims(broker, sid, sub)
-            for name, value in change.items():
-                if name in ("exp", "nbf"):
-                    claims[name] = env.clock.now() + value
-                elif value == DROP:
-                    del claims[name]
-                else:
-                    claims[name] = value
-            refused = await _post(http, await _signed(env, claims))
-            assert refused.status_code == 400, refused.text
-            assert refused.json() == {"error": "invalid_request", "error_description": reason}
+    async with _signed_in(env) as (broker, http, sid, sub):
+        claims = _claims(broker, sid, sub)
+        for name, value in change.items():
+            if name in ("exp", "nbf"):
+                claims[name] = env.clock.now() + value
+            elif value == DROP:
+                del claims[name]
+            else:
+                claims[name] = value
+        refused = await _post(http, await _signed(env, claims))
+        assert refused.status_code == 400, refused.text
+        assert refused.json() == {"error": "invalid_request", "error_description": reason}
         assert len(await _sessions(env, "test", "alice")) == 1
         (event,) = await _events(env)
         assert event["type"] == "LOGOUT_ERROR" and event["error"] == "invalid_token", event
@@ -193,34 +202,26 @@ async def test_a_token_failing_a_check_is_refused_and_the_session_stays(
 
 async def test_unsigned_or_shared_secret_tokens_are_not_the_providers(env: Env) -> None:
     """``alg: none`` and HS256 with the client secret: the provider checks signatures with its JWKS only."""
-    async with served(env) as broker:
-        await _setup(broker)
-        async with browser(broker) as http:
-            await broker_tokens(http)
-            sid, sub = await _at_provider(env)
-            claims = _claims(broker, sid, sub)
-            for token in (
-                jwt.encode(claims, "", algorithm="none"),
-                jwt.encode(claims, "provider-secret" * 3, algorithm="HS256"),
-            ):
-                refused = await _post(http, token)
-                assert refused.status_code == 400, refused.text
-                assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
+    async with _signed_in(env) as (broker, http, sid, sub):
+        claims = _claims(broker, sid, sub)
+        for token in (
+            jwt.encode(claims, "", algorithm="none"),
+            jwt.encode(claims, "provider-secret" * 3, algorithm="HS256"),
+        ):
+            refused = await _post(http, token)
+            assert refused.status_code == 400, refused.text
+            assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
         assert len(await _sessions(env, "test", "alice")) == 1
 
 
 async def test_a_replayed_token_is_checked_again_and_ends_nothing_more(env: Env) -> None:
     """Keycloak keeps no record of a logout token's ``jti``: the same token again is 200 and ends nothing."""
-    async with served(env) as broker:
-        await _setup(broker)
-        async with browser(broker) as http:
-            await broker_tokens(http)
-            sid, sub = await _at_provider(env)
-            token = await _signed(env, _claims(broker, sid, sub))
-            for _ in range(2):
-                done = await _post(http, token)
-                assert done.status_code == 200 and done.content == b"", done.text
-                assert done.headers["content-type"].startswith("application/json")
+    async with _signed_in(env) as (broker, http, sid, sub):
+        token = await _signed(env, _claims(broker, sid, sub))
+        for _ in range(2):
+            done = await _post(http, token)
+            assert done.status_code == 200 and done.content == b"", done.text
+            assert done.headers["content-type"].startswith("application/json")
         assert await _sessions(env, "test", "alice") == []
         assert [e["type"] for e in await _events(env)] == ["LOGOUT"]
 
@@ -228,17 +229,13 @@ async def test_a_replayed_token_is_checked_again_and_ends_nothing_more(env: Env)
 async def test_a_token_for_another_provider_does_not_end_this_providers_session(env: Env) -> None:
     """A second provider of the same issuer with another client id verifies a token for that client; its ``sid``
     is looked up as that provider's broker session, so the session brokered through ``kc`` stays (200)."""
-    async with served(env) as broker:
-        await _setup(broker)
+    async with _signed_in(env) as (broker, http, sid, sub):
         other = {**broker.provider_rep(clientId="other-app"), "alias": "other"}
         headers = await env.admin_headers()
         created = await env.http.post("/admin/realms/test/identity-provider/instances", json=other, headers=headers)
         assert created.status_code == 201, created.text
-        async with browser(broker) as http:
-            await broker_tokens(http)
-            sid, sub = await _at_provider(env)
-            done = await _post(http, await _signed(env, _claims(broker, sid, sub, aud="other-app")))
-            assert done.status_code == 200, done.text
+        done = await _post(http, await _signed(env, _claims(broker, sid, sub, aud="other-app")))
+        assert done.status_code == 200, done.text
         assert len(await _sessions(env, "test", "alice")) == 1
         assert await _events(env) == []
 
@@ -247,14 +244,10 @@ async def test_a_token_for_another_provider_does_not_end_this_providers_session(
 async def test_revoke_offline_access_revokes_the_brokered_offline_session(env: Env, revoke: bool) -> None:
     """The events' ``revoke_offline_access``: the offline session brokered from that provider session goes too
     (and the online one in any case); without it the offline session stays."""
-    async with served(env) as broker:
-        await _setup(broker)
-        async with browser(broker) as http:
-            tokens = await broker_tokens(http, scope="openid offline_access")
-            assert jwt.decode(tokens["refresh_token"], options={"verify_signature": False})["typ"] == "Offline"
-            sid, sub = await _at_provider(env)
-            events = {EVENT: {}, "revoke_offline_access": revoke}
-            done = await _post(http, await _signed(env, _claims(broker, sid, sub, events=events)))
-            assert done.status_code == 200, done.text
+    async with _signed_in(env, scope="openid offline_access") as (broker, http, sid, sub):
+        assert len(await _sessions(env, "test", "alice", offline=True)) == 1
+        events = {EVENT: {}, "revoke_offline_access": revoke}
+        done = await _post(http, await _signed(env, _claims(broker, sid, sub, events=events)))
+        assert done.status_code == 200, done.text
         assert await _sessions(env, "test", "alice") == []
         assert len(await _sessions(env, "test", "alice", offline=True)) == (0 if revoke else 1)
