@@ -139,9 +139,9 @@ async def broker_login(http: httpx.AsyncClient, username: str = "alice", **param
     return await http.get(await provider_login(http, to_provider, username))
 
 
-async def broker_tokens(http: httpx.AsyncClient, username: str = "alice") -> dict[str, Any]:
+async def broker_tokens(http: httpx.AsyncClient, username: str = "alice", **params: str) -> dict[str, Any]:
     """``username`` in through the provider, straight back to the app (no first-login page): its token response."""
-    done = await broker_login(http, username)
+    done = await broker_login(http, username, **params)
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
     data = {
         "grant_type": "authorization_code",

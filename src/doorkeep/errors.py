@@ -34,6 +34,13 @@ NO_REFRESH_TOKEN = "No refresh token"
 NO_LOGOUT_TOKEN = "No logout token"  # LogoutEndpoint.backchannelLogout
 LOGOUT_TOKEN_UNDECODABLE = "The decode of the logoutToken failed"  # LogoutTokenValidationCode.DECODE_TOKEN_FAILED
 LOGOUT_TOKEN_NO_IDP = "No Identity Provider has been found"  # LogoutTokenValidationCode.COULD_NOT_FIND_IDP
+# The rest of LogoutTokenValidationCode, in TokenManager.verifyLogoutToken's order
+LOGOUT_TOKEN_NOT_VERIFIED = "LogoutToken verification with identity provider failed"
+LOGOUT_TOKEN_NO_SID_OR_SUB = "Missing sid or sub claim"
+LOGOUT_TOKEN_NO_EVENT = "The LogoutToken event claim is not as expected"
+LOGOUT_TOKEN_NONCE = "The LogoutToken contains a nonce claim which is not allowed"
+LOGOUT_TOKEN_NO_JTI = "The logoutToken jti is missing"
+LOGOUT_TOKEN_NO_IAT = "The LogoutToken doesn't contain an iat claim"
 INVALID_REFRESH_TOKEN = "Invalid refresh token"
 CLIENT_MISMATCH = "Invalid refresh token. Token client and authorized client don't match"
 TOKEN_NOT_ACTIVE = "Token is not active"

@@ -5,67 +5,16 @@ testRetrieveToken, BrokerLinkAndTokenExchangeTest's read-token checks)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import httpx
 import jwt
 import pytest
 
-from broker_support import ALIAS, SAVED, Broker, broker_login, browser, query, served
-from browser_flow import REDIRECT
-from support import password_grant, update_realm
+from broker_support import ALIAS, browser, served
+from broker_token_support import RETRIEVE, alice_token, enable_events, events_of, retrieve, user_id_of
+from support import password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-RETRIEVE = "IDENTITY_PROVIDER_RETRIEVE_TOKEN"
-
-
-async def _enable_events(env: Env) -> None:
-    await update_realm(env.db, "test", enabled_event_types=(*SAVED, RETRIEVE, f"{RETRIEVE}_ERROR"))
-
-
-async def _code_token(http: httpx.AsyncClient, location: str) -> str:
-    data = {
-        "grant_type": "authorization_code",
-        "code": query(location)["code"],
-        "client_id": "app",
-        "client_secret": "secret",
-        "redirect_uri": REDIRECT,
-    }
-    answer = await http.post("/realms/test/protocol/openid-connect/token", data=data)
-    assert answer.status_code == 200, answer.text
-    token: str = answer.json()["access_token"]
-    return token
-
-
-async def _alice_token(broker: Broker) -> str:
-    """alice signs in through the provider; the app's access token for her."""
-    async with browser(broker) as http:
-        done = await broker_login(http)
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-        return await _code_token(http, done.headers["location"])
-
-
-async def _retrieve(broker: Broker, token: str | None, alias: str = ALIAS, realm: str = "test") -> httpx.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-    async with browser(broker) as http:
-        return await http.get(f"/realms/{realm}/broker/{alias}/token", headers=headers)
-
-
-async def _events(env: Env, kind: str) -> list[dict[str, Any]]:
-    got = await env.http.get("/admin/realms/test/events", params={"type": kind}, headers=await env.admin_headers())
-    result: list[dict[str, Any]] = got.json()
-    return result
-
-
-async def _user_id(env: Env, username: str) -> str:
-    headers = await env.admin_headers()
-    found = await env.http.get(
-        "/admin/realms/test/users", params={"username": username, "exact": "true"}, headers=headers
-    )
-    user_id: str = found.json()[0]["id"]
-    return user_id
 
 
 async def _grant_read_token(env: Env, username: str) -> None:
@@ -74,7 +23,7 @@ async def _grant_read_token(env: Env, username: str) -> None:
     broker_uuid = clients.json()[0]["id"]
     role = await env.http.get(f"/admin/realms/test/clients/{broker_uuid}/roles/read-token", headers=headers)
     assert role.status_code == 200, role.text
-    user_id = await _user_id(env, username)
+    user_id = await user_id_of(env, username)
     granted = await env.http.post(
         f"/admin/realms/test/users/{user_id}/role-mappings/clients/{broker_uuid}", json=[role.json()], headers=headers
     )
@@ -102,12 +51,12 @@ async def test_the_user_the_provider_created_reads_the_stored_token_response(
     broker/read-token and the endpoint answers the provider's token response as it was stored; the event names the
     provider and never carries the token."""
     async with served(env) as broker:
-        await _enable_events(env)
+        await enable_events(env)
         await broker.add_provider(storeToken=True, addReadTokenRoleOnCreate=True)
-        token = await _alice_token(broker)
+        token = await alice_token(broker)
         claims = jwt.decode(token, options={"verify_signature": False})
         assert claims["resource_access"]["broker"]["roles"] == ["read-token"]
-        answer = await _retrieve(broker, token)
+        answer = await retrieve(broker, token)
         assert answer.status_code == 200, answer.text
         assert answer.headers["content-type"].startswith("application/json")
         assert answer.headers["cache-control"] == "no-cache"
@@ -118,10 +67,10 @@ async def test_the_user_the_provider_created_reads_the_stored_token_response(
         assert provider_claims["preferred_username"] == "alice"
         assert stored["id_token"] and stored["refresh_token"]
         assert stored["accessTokenExpiration"] == env.clock.now() + stored["expires_in"]
-        [event] = await _events(env, RETRIEVE)
+        [event] = await events_of(env, RETRIEVE)
         assert event["clientId"] == "app" and event["userId"] == claims["sub"]
         assert event["details"] == {"identity_provider": ALIAS}
-        everything = json.dumps(await _events(env, ""))
+        everything = json.dumps(await events_of(env, ""))
         assert stored["access_token"] not in everything and stored["refresh_token"] not in everything
         assert stored["access_token"] not in caplog.text and stored["refresh_token"] not in caplog.text
 
@@ -129,22 +78,22 @@ async def test_the_user_the_provider_created_reads_the_stored_token_response(
 async def test_a_token_that_is_missing_forged_expired_or_of_another_realm_is_invalid(env: Env) -> None:
     """BearerTokenAuthenticator answers nothing for these: 400 ``Invalid token.``, recorded as the error."""
     async with served(env) as broker:
-        await _enable_events(env)
+        await enable_events(env)
         await broker.add_provider(storeToken=True, addReadTokenRoleOnCreate=True)
-        token = await _alice_token(broker)
+        token = await alice_token(broker)
         head, body, signature = token.split(".")
         forged = f"{head}.{body}.{signature[:-4]}AAAA"
         async with browser(broker) as http:
             other = await password_grant(http, "provider", "broker-app", "alice", secret="provider-secret")
         assert other.status_code == 200, other.text
         for bad in (None, "garbage", forged, other.json()["access_token"]):
-            answer = await _retrieve(broker, bad)
+            answer = await retrieve(broker, bad)
             assert answer.status_code == 400, (bad, answer.text)
             assert answer.json() == {"errorMessage": "Invalid token."}
         env.clock.advance(3600)
-        expired = await _retrieve(broker, token)
+        expired = await retrieve(broker, token)
         assert expired.status_code == 400 and expired.json() == {"errorMessage": "Invalid token."}
-        errors = await _events(env, f"{RETRIEVE}_ERROR")
+        errors = await events_of(env, f"{RETRIEVE}_ERROR")
         assert errors and {e["error"] for e in errors} == {"Invalid token."}
 
 
@@ -152,15 +101,15 @@ async def test_a_token_without_broker_read_token_is_forbidden(env: Env) -> None:
     """canReadBrokerToken reads the token: a user without the role (no ``addReadTokenRoleOnCreate``), or a client
     whose scope leaves broker's roles out, gets 403 naming the client and the provider."""
     async with served(env) as broker:
-        await _enable_events(env)
+        await enable_events(env)
         await broker.add_provider(storeToken=True)
-        token = await _alice_token(broker)
+        token = await alice_token(broker)
         assert "broker" not in (jwt.decode(token, options={"verify_signature": False}).get("resource_access") or {})
-        answer = await _retrieve(broker, token)
+        answer = await retrieve(broker, token)
         assert answer.status_code == 403
         message = f"Client [app] not authorized to retrieve tokens from identity provider [{ALIAS}]."
         assert answer.json() == {"errorMessage": message}
-        [error] = await _events(env, f"{RETRIEVE}_ERROR")
+        [error] = await events_of(env, f"{RETRIEVE}_ERROR")
         assert error["error"] == "unauthorized_client"
         assert error["details"]["reason"] == "Client not authorized to retrieve tokens for provider"
 
@@ -171,7 +120,7 @@ async def test_a_token_without_broker_read_token_is_forbidden(env: Env) -> None:
             f"/admin/realms/test/clients/{app['id']}", json={**app, "fullScopeAllowed": False}, headers=headers
         )
         assert updated.status_code == 204, updated.text
-        scoped = await _retrieve(broker, await _alice_token(broker))
+        scoped = await retrieve(broker, await alice_token(broker))
         assert scoped.status_code == 403 and scoped.json() == {"errorMessage": message}
 
 
@@ -180,11 +129,11 @@ async def test_the_provider_must_exist_store_tokens_and_be_linked_to_the_user(en
     provider without ``storeToken`` 400, a user without the link 400, a link without a token 404."""
     async with served(env) as broker:
         await broker.add_provider(addReadTokenRoleOnCreate=True)  # storeToken off: the link keeps no token
-        token = await _alice_token(broker)
-        unknown = await _retrieve(broker, token, alias="nope")
+        token = await alice_token(broker)
+        unknown = await retrieve(broker, token, alias="nope")
         assert unknown.status_code == 502 and "text/html" in unknown.headers["content-type"]
         assert "Could not obtain token from identity provider." in unknown.text
-        off = await _retrieve(broker, token)
+        off = await retrieve(broker, token)
         assert off.status_code == 400
         assert off.json() == {"errorMessage": f"Identity Provider [{ALIAS}] does not support this operation."}
 
@@ -193,8 +142,8 @@ async def test_the_provider_must_exist_store_tokens_and_be_linked_to_the_user(en
         rep.update(storeToken=True, addReadTokenRoleOnCreate=True)
         put = await env.http.put(f"/admin/realms/test/identity-provider/instances/{ALIAS}", json=rep, headers=headers)
         assert put.status_code == 204, put.text
-        alice = await _user_id(env, "alice")
-        none_stored = await _retrieve(broker, token)
+        alice = await user_id_of(env, "alice")
+        none_stored = await retrieve(broker, token)
         assert none_stored.status_code == 404
         message = f"No token stored for user [{alice}] with associated identity provider [{ALIAS}]."
         assert none_stored.json() == {"errorMessage": message}
@@ -203,9 +152,9 @@ async def test_the_provider_must_exist_store_tokens_and_be_linked_to_the_user(en
         async with browser(broker) as http:  # issued for the served address, where the token is sent
             user1 = await password_grant(http, "test", "app")
         assert user1.status_code == 200, user1.text
-        unlinked = await _retrieve(broker, user1.json()["access_token"])
+        unlinked = await retrieve(broker, user1.json()["access_token"])
         assert unlinked.status_code == 400
-        user1_id = await _user_id(env, "user1")
+        user1_id = await user_id_of(env, "user1")
         message = f"User [{user1_id}] is not associated with identity provider [{ALIAS}]."
         assert unlinked.json() == {"errorMessage": message}
 
@@ -214,10 +163,10 @@ async def test_another_realms_path_does_not_accept_the_token(env: Env) -> None:
     """A token of realm ``test`` sent to the provider realm's broker path, or to a realm that does not exist."""
     async with served(env) as broker:
         await broker.add_provider(storeToken=True, addReadTokenRoleOnCreate=True)
-        token = await _alice_token(broker)
-        elsewhere = await _retrieve(broker, token, realm="provider")
+        token = await alice_token(broker)
+        elsewhere = await retrieve(broker, token, realm="provider")
         assert elsewhere.status_code == 400 and elsewhere.json() == {"errorMessage": "Invalid token."}
-        missing = await _retrieve(broker, token, realm="no-such-realm")
+        missing = await retrieve(broker, token, realm="no-such-realm")
         assert missing.status_code == 404
         async with browser(broker) as http:
             preflight = await http.options(

@@ -8,21 +8,10 @@ repeated here.
 
 The realm ``consumer`` is created through the admin API with events on, as the Java test's consumer realm.
 
-Java methods left out, because each needs identity brokering, which Doorkeep deliberately lacks (Keycloak
-accepts a logout token only from an OIDC identity provider of the realm whose issuer is its ``iss``, and ends
-the sessions brokered through it; a realm without one refuses every decodable token with "No Identity
-Provider has been found", checked below by ``test_a_decodable_logout_token_finds_no_identity_provider``):
-``postBackchannelLogoutWithSessionId``, ``postBackchannelLogoutWithoutSessionId``,
-``postBackchannelLogoutWithSessionIdUserNotLoggedIn``, ``postBackchannelLogoutWithoutSessionIdUserNotLoggedIn``,
-``postBackchannelLogoutWithoutSessionIdUserDoesntExist``, ``postBackchannelLogoutWithSessionIdMultipleOpenSession``,
-``postBackchannelLogoutWithoutSessionIdMultipleOpenSession``,
-``postBackchannelLogoutWithSessionIdMultipleOpenSessionDifferentIdentityProvider``,
-``postBackchannelLogoutWithoutSessionIdMultipleOpenSessionDifferentIdentityProvider``,
-``postBackchannelLogoutOnDisabledClientReturnsNotImplemented``, ``postBackchannelLogoutNestedBrokering``,
-``postBackchannelLogoutNestedBrokeringDownstreamLogoutOfSubConsumerFails``,
-``postBackchannelLogoutNestedBrokeringRevokeOfflineSessions``,
-``postBackchannelLogoutNestedBrokeringDoNotRevokeOfflineSessions``,
-``postBackchannelLogoutNestedBrokeringRevokeOfflineSessionsWithoutActiveUserSession``.
+The methods that log out brokered sessions (``postBackchannelLogoutWithSessionId`` and the rest) need a second
+realm as the provider: ``test_broker_backchannel_logout.py`` runs them over real HTTP (by ``sid`` and by ``sub``,
+another provider's token, ``revoke_offline_access``, each refusal). Here the realm has no identity provider, so
+every decodable token stops at "No Identity Provider has been found".
 """
 
 from __future__ import annotations
@@ -140,7 +129,7 @@ def signed_logout_token(sid: str | None, sub: str) -> str:
 
 
 async def test_a_decodable_logout_token_finds_no_identity_provider(consumer: Env) -> None:
-    """Every decodable token stops at COULD_NOT_FIND_IDP (Doorkeep brokers no identity providers), even one naming
+    """Every decodable token stops at COULD_NOT_FIND_IDP (the realm has no identity provider), even one naming
     a live session of the realm by ``sid`` and ``sub``: that session stays."""
     grant = await consumer.http.post(
         TOKEN,

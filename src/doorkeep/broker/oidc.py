@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jwt
+from jwt.types import Options
 
 from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
 from doorkeep.broker.calls import bounded_json, call
@@ -138,18 +139,24 @@ async def exchange(config: Config, code: str, redirect_uri: str, verifier: str |
     form = {"code": code, "grant_type": "authorization_code", "redirect_uri": redirect_uri}
     if verifier is not None:
         form["code_verifier"] = verifier
+    status, _, body = await token_request(config, form)
+    if status != 200:
+        raise BrokerError(f"token endpoint answered {status}")
+    return bounded_json(body, "token response")
+
+
+async def token_request(config: Config, form: dict[str, str]) -> tuple[int, str, bytes]:
+    """A POST to the provider's token endpoint, the client authenticated by ``clientAuthMethod``
+    (authenticateTokenRequest: client_secret_post, the default, or client_secret_basic)."""
     headers = {"Accept": "application/json"}
     if config.client_auth_method == "client_secret_basic":
         pair = f"{_form(config.client_id)}:{_form(config.client_secret)}"
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     elif config.client_auth_method in ("client_secret_post", ""):
-        form |= {"client_id": config.client_id, "client_secret": config.client_secret}
+        form = {**form, "client_id": config.client_id, "client_secret": config.client_secret}
     else:
         raise BrokerError(f"client authentication {config.client_auth_method} is not supported")
-    status, _, body = await call("POST", config.token_url, headers, form, "token request")
-    if status != 200:
-        raise BrokerError(f"token endpoint answered {status}")
-    return bounded_json(body, "token response")
+    return await call("POST", config.token_url, headers, form, "token request")
 
 
 def _form(value: str) -> str:
@@ -189,23 +196,29 @@ async def _signature_key(config: Config, token: str) -> Any:
 
 
 async def id_token_claims(config: Config, token: str, nonce: str, now: int) -> dict[str, Any]:
+    """The ID token: validateToken's checks (``token_claims``), an ``exp`` required, then the nonce."""
+    claims = await token_claims(config, token, now, require_exp=True)
+    if not config.disable_nonce and claims.get("nonce") != nonce:
+        raise BrokerError("Nonce does not match.")
+    return claims
+
+
+async def token_claims(config: Config, token: str, now: int, *, require_exp: bool) -> dict[str, Any]:
     """OIDCIdentityProvider.validateToken: the signature (``validateSignature``, keys from ``jwksUrl``), the
-    lifetime within ``allowedClockSkew``, the issuer (when configured), the audience, ``azp`` and the nonce."""
+    lifetime within ``allowedClockSkew`` (JsonWebToken.isActive: no ``exp`` is no expiry, unless
+    ``require_exp``), the issuer (when configured), the audience and ``azp``."""
     try:
         if config.validate_signature:
             key, alg = await _signature_key(config, token)
-            claims = jwt.decode(
-                token, key, algorithms=[alg], options={"verify_aud": False, "verify_exp": False, "verify_iat": False}
-            )
+            claims = jwt.decode(token, key, algorithms=[alg], options=UNCHECKED_BY_PYJWT)
         else:
             claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as err:
         raise BrokerError(f"invalid ID token: {type(err).__name__}") from None
-    exp = claims.get("exp")
-    if not isinstance(exp, int | float) or exp + config.clock_skew < now:
+    exp, nbf = _number(claims.get("exp")), _number(claims.get("nbf"))
+    if (require_exp and exp is None) or (exp is not None and exp + config.clock_skew < now):
         raise BrokerError("Token is no longer valid")
-    nbf = claims.get("nbf")
-    if isinstance(nbf, int | float) and nbf - config.clock_skew > now:
+    if nbf is not None and nbf - config.clock_skew > now:
         raise BrokerError("Token is not yet valid")
     if config.issuer and claims.get("iss") not in config.issuer.split(","):
         raise BrokerError(f"Wrong issuer from token. Got: {claims.get('iss')} expected: {config.issuer}")
@@ -216,9 +229,31 @@ async def id_token_claims(config: Config, token: str, nonce: str, now: int) -> d
     azp = claims.get("azp")
     if azp is not None and azp != config.client_id:
         raise BrokerError("Token issued for does not match client id")
-    if not config.disable_nonce and claims.get("nonce") != nonce:
-        raise BrokerError("Nonce does not match.")
     return claims
+
+
+# The checks validateToken makes itself, on the server's clock and Keycloak's rules (Jackson reads a number in a
+# string as the number, and any scalar as a String field), not on PyJWT's.
+UNCHECKED_BY_PYJWT: Options = {
+    "verify_aud": False,
+    "verify_exp": False,
+    "verify_iat": False,
+    "verify_nbf": False,
+    "verify_sub": False,
+    "verify_jti": False,
+}
+
+
+def _number(value: Any) -> float | None:
+    """A JsonWebToken Long claim: a number, or a string holding one; anything else is no claim."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

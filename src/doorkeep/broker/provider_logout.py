@@ -37,12 +37,23 @@ MAX_BYTES = 64 * 1024
 def id_token_of(token_response: str | None) -> str | None:
     """The ID token of the provider's token response (kept for the logout whether or not the provider stores
     tokens, as authenticationFinished keeps it)."""
+    id_token = _parsed(token_response).get("id_token")
+    return id_token if isinstance(id_token, str) and id_token else None
+
+
+def _parsed(token_response: str | None) -> dict[str, Any]:
     try:
         parsed = json.loads(token_response) if token_response else None
     except ValueError:
-        return None
-    id_token = parsed.get("id_token") if isinstance(parsed, dict) else None
-    return id_token if isinstance(id_token, str) and id_token else None
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def broker_session_of(alias: str, token_response: str | None) -> str | None:
+    """OIDCIdentityProvider.getFederatedIdentity's brokerSessionId: ``{alias}.{session_state}`` when the provider's
+    token response has a ``session_state``."""
+    state = _parsed(token_response).get("session_state")
+    return f"{alias}.{state}" if isinstance(state, str) and state else None
 
 
 def session_notes(alias: str, username: str | None, id_token: str | None) -> dict[str, str]:

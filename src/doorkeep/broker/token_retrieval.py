@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import providers as idp
-from doorkeep.model import Client, Realm, User
+from doorkeep.model import JSON, Client, Realm, User
 from doorkeep.oauth import access
 
 if TYPE_CHECKING:
@@ -27,6 +27,9 @@ EVENT = "IDENTITY_PROVIDER_RETRIEVE_TOKEN"
 # Messages.COULD_NOT_OBTAIN_TOKEN: the error page of an alias the realm has no provider for (IdentityBrokerException).
 COULD_NOT_OBTAIN_TOKEN = "Could not obtain token from identity provider."
 COULD_NOT_OBTAIN_TOKEN_KEY = "couldNotObtainTokenMessage"
+# Messages.UNEXPECTED_ERROR_RETRIEVING_TOKEN: the error page when the stored token could not be refreshed.
+UNEXPECTED_ERROR_RETRIEVING_TOKEN = "Unexpected error when retrieving token from identity provider."
+UNEXPECTED_ERROR_RETRIEVING_TOKEN_KEY = "unexpectedErrorRetrievingTokenMessage"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Retrieved:
     token: str
     client: Client
     user: User
+    provider: JSON  # its storeToken on: the token may be refreshed before it is answered (broker/stored_tokens.py)
 
 
 @dataclass(frozen=True)
@@ -101,4 +105,4 @@ async def retrieve(
     if link.token is None:
         message = f"No token stored for user [{user.id}] with associated identity provider [{alias}]."
         return refused(404, message, IDENTITY_PROVIDER_ERROR, "No token stored for user in this provider")
-    return Retrieved(link.token, client, user)
+    return Retrieved(link.token, client, user, provider)

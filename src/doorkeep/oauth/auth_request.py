@@ -85,6 +85,9 @@ class AuthRequest:
     identity_provider: str | None = None
     identity_provider_identity: str | None = None
     identity_provider_id_token: str | None = None  # the provider's ID token, a note of the session for its logout
+    # ``{alias}.{session_state}`` of the provider's token response: the session's brokerSessionId, which the
+    # provider's logout token names by ``sid`` (broker/logout_tokens.py)
+    identity_provider_session: str | None = None
     # Step-up authentication (oauth/loa.py), Keycloak's auth notes: the level this login has reached
     # (LEVEL_OF_AUTHENTICATION, -1: none yet), the levels of the SSO session and their times (LOA_MAP, JSON),
     # FORCED_REAUTHENTICATION (prompt=login or max_age over an SSO session), and whether a level sub-flow ran

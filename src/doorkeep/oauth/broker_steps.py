@@ -147,6 +147,7 @@ async def finish(
         identity_provider=alias,
         identity_provider_identity=identity,
         identity_provider_id_token=provider_logout.id_token_of(token_response),
+        identity_provider_session=provider_logout.broker_session_of(alias, token_response),
     )
     await site.tx.flows.replace_auth_request(tab_id, login.to_json())
     ctx = StepContext(site.tx, site.services, site.realm, site.client, login, user, site.browser)

@@ -1,93 +1,72 @@
 """Inbound back-channel logout: a logout token POSTed to ``.../logout/backchannel-logout`` by an upstream
-identity provider (OIDC Back-Channel Logout 1.0 §2.5, as Keycloak's LogoutEndpoint.backchannelLogout and
-TokenManager.verifyLogoutToken answer it).
+identity provider (OIDC Back-Channel Logout 1.0 §2.5, as Keycloak's LogoutEndpoint.backchannelLogout answers it).
 
-Keycloak trusts such a token only from an OIDC identity provider of the realm whose issuer is the token's
-``iss``, and then ends the sessions brokered through it. Doorkeep's brokering (web/broker*.py) does not yet
-take an identity provider's logout token, so the check after decoding (COULD_NOT_FIND_IDP) always fails: every
-request gets Keycloak's 400 ``invalid_request`` with the message of the first failing step, and a LOGOUT_ERROR
-``invalid_token`` event carrying it as ``reason``. No session is touched and the token is never logged.
+The token is checked first, outside any transaction (broker/logout_tokens.py: the providers' keys may be fetched).
+A refusal is Keycloak's 400 ``invalid_request`` with the failing check's message and a LOGOUT_ERROR
+``invalid_token`` event carrying it as ``reason``. A trusted token ends, for each provider that verified it, the
+sessions brokered through it: by ``sid`` the one whose broker session is ``{alias}.{sid}``, else by ``sub`` every
+session of the user linked to ``{alias}``'s account ``sub`` made through that provider. Each ended online
+session is a LOGOUT event (user and session, no client) and tells its clients by back-channel logout
+(AuthenticationManager.backchannelLogout, the provider not called back). With ``revoke_offline_access`` in the
+token's events the matching offline sessions are revoked too, telling no client (UserSessionManager
+.revokeOfflineUserSession); by ``sid``, only one of the user ``sub`` names (Keycloak's lazily loaded offline
+sessions). Sessions are ended as they stand; the token is never logged.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
-from doorkeep import events, numbers
+from doorkeep import events, policy
+from doorkeep.broker.logout_tokens import Verified
+from doorkeep.broker.provider_logout import PROVIDER_NOTE
+from doorkeep.model import Realm, UserSession
+from doorkeep.sessions import service
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
-NUMERIC = ("exp", "nbf", "iat")  # JsonWebToken's Long fields
-TEXT = ("jti", "iss", "sub", "typ", "azp", "sid")  # String fields: Jackson refuses an object or array
+
+async def backchannel_logout(tx: Tx, services: Services, req: OAuthRequest, checked: Verified | str) -> None:
+    """Refuse the token with its reason, or end the sessions it names."""
+    now = services.clock.now()
+    if isinstance(checked, str):
+        details = {"reason": checked}
+        await events.record(
+            tx, req.realm, "LOGOUT_ERROR", now=now, ip=req.ip_address, error="invalid_token", details=details
+        )
+        raise e.InvalidRequest(checked)
+    for alias in checked.aliases:
+        online, offline = await _named(tx, req.realm, alias, checked, now)
+        if checked.revoke_offline:
+            for session in offline:
+                await service.remove(tx, session.id, True)
+        for session in online:
+            await service.end(tx, session.id, False)
+            await events.record(
+                tx, req.realm, "LOGOUT", now=now, user_id=session.user_id, session_id=session.id, ip=req.ip_address
+            )
 
 
-async def backchannel_logout(tx: Tx, services: Services, req: OAuthRequest) -> None:
-    """Refuse the logout token as Keycloak does when the realm has no identity provider for it."""
-    token = req.form.get("logout_token")
-    if token is None:
-        reason = e.NO_LOGOUT_TOKEN
-    elif decode(token) is None:
-        reason = e.LOGOUT_TOKEN_UNDECODABLE
+async def _named(
+    tx: Tx, realm: Realm, alias: str, checked: Verified, now: int
+) -> tuple[list[UserSession], list[UserSession]]:
+    """The online and offline sessions the token names through ``alias``."""
+    user_id = await tx.federated.user_of(realm.id, alias, checked.sub) if checked.sub is not None else None
+    if checked.sid is not None:
+        brokered = f"{alias}.{checked.sid}"
+        online = await tx.broker_sessions.sessions(realm.id, brokered, False)
+        offline = [s for s in await tx.broker_sessions.sessions(realm.id, brokered, True) if s.user_id == user_id]
+    elif user_id is not None:
+        online = [s for s in await tx.sessions.user_sessions_of(user_id, False) if _through(s, alias)]
+        offline = [s for s in await tx.sessions.user_sessions_of(user_id, True) if _through(s, alias)]
     else:
-        reason = e.LOGOUT_TOKEN_NO_IDP
-    await events.record(
-        tx,
-        req.realm,
-        "LOGOUT_ERROR",
-        now=services.clock.now(),
-        ip=req.ip_address,
-        error="invalid_token",
-        details={"reason": reason},
-    )
-    raise e.InvalidRequest(reason)
+        return [], []
+    return [s for s in online if policy.user_session_valid(realm, s, now)], offline
 
 
-def decode(token: str) -> dict[str, Any] | None:
-    """TokenManager.toLogoutToken: JWSInput's parse (two or three dot-separated base64url parts, as Java's
-    ``split`` drops trailing empty ones; a JSON header) and the payload read as a LogoutToken. The signature is
-    not checked here: Keycloak checks it with the identity provider's keys, after finding one."""
-    parts = token.split(".")
-    while parts and not parts[-1]:
-        parts.pop()
-    if len(parts) not in (2, 3):
-        return None
-    header, payload = _json(parts[0]), _json(parts[1])
-    if not isinstance(header, dict) or not isinstance(payload, dict) or not _typed(payload):
-        return None
-    return payload
-
-
-def _json(segment: str) -> Any:
-    try:
-        return numbers.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _typed(claims: dict[str, Any]) -> bool:
-    """Whether Jackson could bind these claims to LogoutToken's typed fields."""
-    for name in NUMERIC:
-        value = claims.get(name)
-        if isinstance(value, bool) or not (value is None or isinstance(value, int | float) or _numeric(value)):
-            return False
-    if any(isinstance(claims.get(name), dict | list) for name in TEXT):
-        return False
-    aud = claims.get("aud")
-    if isinstance(aud, dict) or (isinstance(aud, list) and any(isinstance(a, dict | list) for a in aud)):
-        return False
-    return claims.get("events") is None or isinstance(claims.get("events"), dict)
-
-
-def _numeric(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+def _through(session: UserSession, alias: str) -> bool:
+    """Whether a brokered login through ``alias`` made the session (its brokerUserId is that provider's)."""
+    return session.notes.get(PROVIDER_NOTE) == alias

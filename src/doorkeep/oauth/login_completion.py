@@ -154,6 +154,8 @@ async def _note_provider(ctx: StepContext, session: UserSession, request: AuthRe
     noted = provider_logout.session_notes(alias, name, request.identity_provider_id_token)
     base = {k: v for k, v in (current or session).notes.items() if k != provider_logout.ID_TOKEN_NOTE}
     await tx.sessions.update_user_session_notes(session.id, False, {**base, **noted})
+    if request.identity_provider_session is not None:
+        await tx.broker_sessions.note(session.id, request.identity_provider_session)
 
 
 async def _issue(

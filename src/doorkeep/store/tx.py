@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import SessionEnded
 from doorkeep.store.admin_events import AdminEventRepo
+from doorkeep.store.broker_sessions import BrokerSessionRepo
 from doorkeep.store.bulk_sessions import BulkSessionRepo
 from doorkeep.store.client_assertions import ClientAssertionRepo
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
@@ -103,6 +104,11 @@ class Tx:
     def session_views(self) -> SessionViewRepo:
         """The admin session reads (issue #8)."""
         return SessionViewRepo(self._conn)
+
+    @cached_property
+    def broker_sessions(self) -> BrokerSessionRepo:
+        """Sessions by the identity provider session they were brokered from."""
+        return BrokerSessionRepo(self._conn)
 
     @cached_property
     def bulk(self) -> BulkSessionRepo:

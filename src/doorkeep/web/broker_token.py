@@ -5,14 +5,15 @@ are the core's (broker/token_retrieval.py); this handler reads the bearer token,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import events
-from doorkeep.broker import token_retrieval
+from doorkeep.broker import stored_tokens, token_retrieval
 from doorkeep.errors import AdminError
+from doorkeep.model import Realm
 from doorkeep.oauth.claims import allowed_origins
 from doorkeep.web import cors
 from doorkeep.web.http import (
@@ -32,12 +33,14 @@ if TYPE_CHECKING:
 
 
 async def retrieve_token(request: Request) -> Response:
-    """The stored token response (200, JSON, CORS for the client's web origins), else Keycloak's refusal."""
+    """The stored token response (200, JSON, CORS for the client's web origins), refreshed first when it is due
+    (the provider asked outside any transaction), else Keycloak's refusal."""
     alias = request.path_params["alias"]
     services = state(request).services
     presented = resource_presentation(request)
+    due: list[tuple[token_retrieval.Retrieved, dict[str, Any], Realm]] = []
 
-    async def work(tx: Tx) -> Response:
+    async def work(tx: Tx) -> Response | None:
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is None:
             raise AdminError(404, "Realm does not exist", key="error")
@@ -51,19 +54,60 @@ async def retrieve_token(request: Request) -> Response:
         now, ip = services.clock.now(), client_ip(request)
         if isinstance(result, token_retrieval.Retrieved):
             await events.record(tx, realm, event, now=now, client_id=client, user_id=user, ip=ip, details=details)
-            answer = Response(result.token, 200, NO_CACHE, media_type="application/json")
-            return cors.allow_token_origins(request, answer, allowed_origins(result.client, base_url(request)))
-        if result.reason:
-            details["reason"] = result.reason
-        error_type = f"{event}_ERROR"
-        await events.record(
-            tx, realm, error_type, now=now, client_id=client, user_id=user, ip=ip, error=result.error, details=details
-        )
-        if result.page:
-            return error_page(request, realm, result.message, result.status)
-        return json_response({"errorMessage": result.message}, result.status)
+            stored = stored_tokens.due(result.provider, result.token, now)
+            if stored is not None:
+                due.append((result, stored, realm))
+                return None
+            return _answer(request, result.token, result)
+        return await _refused(tx, request, realm, result, details)
 
     try:
-        return await in_transaction(request, work)
+        answer = await in_transaction(request, work)
     except AdminError as err:
         return admin_error(err)
+    if answer is not None:
+        return answer
+    ((result, stored, realm),) = due
+    try:
+        token = await stored_tokens.refreshed(result.provider, stored, services.clock.now())
+    except stored_tokens.BrokerError:
+        failed = token_retrieval.Refused(
+            502,
+            token_retrieval.UNEXPECTED_ERROR_RETRIEVING_TOKEN,
+            token_retrieval.UNEXPECTED_ERROR_RETRIEVING_TOKEN_KEY,
+            client=result.client,
+            user=result.user,
+            page=True,
+        )
+        return await in_transaction(
+            request, lambda tx: _refused(tx, request, realm, failed, {"identity_provider": alias})
+        )
+
+    async def keep(tx: Tx) -> None:
+        await tx.federated.set_token(result.user.id, alias, token)
+
+    await in_transaction(request, keep)
+    return _answer(request, token, result)
+
+
+def _answer(request: Request, token: str, result: token_retrieval.Retrieved) -> Response:
+    answer = Response(token, 200, NO_CACHE, media_type="application/json")
+    return cors.allow_token_origins(request, answer, allowed_origins(result.client, base_url(request)))
+
+
+async def _refused(
+    tx: Tx, request: Request, realm: Realm, result: token_retrieval.Refused, details: dict[str, str]
+) -> Response:
+    """The refusal's error event (its error and reason) and its answer: Keycloak's error page or JSON."""
+    client = result.client.client_id if result.client else None
+    user = result.user.id if result.user else None
+    if result.reason:
+        details["reason"] = result.reason
+    error_type = f"{token_retrieval.EVENT}_ERROR"
+    now, ip = state(request).services.clock.now(), client_ip(request)
+    await events.record(
+        tx, realm, error_type, now=now, client_id=client, user_id=user, ip=ip, error=result.error, details=details
+    )
+    if result.page:
+        return error_page(request, realm, result.message, result.status)
+    return json_response({"errorMessage": result.message}, result.status)

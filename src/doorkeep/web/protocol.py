@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from doorkeep import events, observe
 from doorkeep.admin import keys_metadata
-from doorkeep.broker import provider_logout
+from doorkeep.broker import logout_tokens, provider_logout
 from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, BearerError, InvalidRequest, OAuthError
 from doorkeep.keys import material
 from doorkeep.model import Realm
@@ -359,12 +359,22 @@ async def logout_endpoint(request: Request) -> Response:
 
 
 async def backchannel_logout_endpoint(request: Request) -> Response:
-    """An upstream provider's logout token: always refused, Doorkeep brokers no identity providers."""
+    """An upstream provider's logout token, checked before the transaction (its keys may be fetched), then the
+    sessions it names ended; 200 with a JSON content type and no body, as LogoutEndpoint answers."""
     services = state(request).services
+    realm = await realm_named(request)
+    if realm is None:
+        raise RealmNotFound
+    try:
+        token = (await read_form(request)).get("logout_token")
+    except OAuthError:
+        token = None  # _protocol answers the malformed form
+    # a disabled realm is refused before any check (_protocol): no provider is asked for its keys for it
+    checked = await logout_tokens.verify(realm, token, services.clock.now()) if realm.enabled else ""
     return await _protocol(
         request,
-        lambda tx, req: inbound_logout.backchannel_logout(tx, services, req),
-        lambda _: Response(status_code=200),
+        lambda tx, req: inbound_logout.backchannel_logout(tx, services, req, checked),
+        lambda _: Response(status_code=200, media_type="application/json"),
         cors_answers=False,  # ErrorResponseException: no Cors on Keycloak's refusals
     )
 

@@ -1,0 +1,141 @@
+"""An identity provider's logout token (OIDC Back-Channel Logout 1.0 §2.6), checked as Keycloak's
+TokenManager.verifyLogoutToken does before LogoutEndpoint.backchannelLogout ends the sessions brokered through
+the provider.
+
+The checks run in Keycloak's order, each failure its LogoutTokenValidationCode message: the token decodes; the
+realm has an OpenID Connect provider at all; at least one provider with an ``issuer`` that names the token's
+``iss`` verifies it (OIDCIdentityProvider.validateToken: the signature with its keys, the lifetime within its
+clock skew, its client id in ``aud``, ``azp`` if present); then ``sid`` or ``sub``, the back-channel logout
+event, no ``nonce``, a ``jti``, an ``iat``. Keycloak keeps no record of a ``jti``: a token posted again is checked
+again and ends whatever sessions it still names (none, the second time).
+
+No HTTP framework and no transaction here: a provider's keys are fetched (``jwksUrl``) before the request's
+transaction opens. The token is never logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+from doorkeep import errors as e
+from doorkeep import numbers
+from doorkeep.broker import oidc
+from doorkeep.broker import providers as idp
+from doorkeep.model import Realm
+
+EVENT = "http://schemas.openid.net/event/backchannel-logout"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT
+REVOKE_OFFLINE = "revoke_offline_access"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT_REVOKE_OFFLINE_TOKENS
+OIDC_PROVIDERS = ("oidc", "keycloak-oidc")  # the factories whose providers are OIDCIdentityProvider instances
+NUMERIC = ("exp", "nbf", "iat")  # JsonWebToken's Long fields
+TEXT = ("jti", "iss", "sub", "typ", "azp", "sid")  # String fields: Jackson refuses an object or array
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A logout token the realm trusts: the providers that verified it and whom it names."""
+
+    aliases: tuple[str, ...]
+    sid: str | None
+    sub: str | None
+    revoke_offline: bool  # the events' ``revoke_offline_access``, read as Boolean.parseBoolean reads its text
+
+
+async def verify(realm: Realm, token: str | None, now: int) -> Verified | str:
+    """verifyLogoutToken and getValidOIDCIdentityProvidersForBackchannelLogout: the providers, or the reason."""
+    if token is None:
+        return e.NO_LOGOUT_TOKEN
+    claims = decode(token)
+    if claims is None:
+        return e.LOGOUT_TOKEN_UNDECODABLE
+    # realm.getIdentityProvidersStream: every provider of the realm, a disabled one too
+    candidates = [p for p in idp.all_of(realm) if p.get("providerId") in OIDC_PROVIDERS]
+    if not candidates:
+        return e.LOGOUT_TOKEN_NO_IDP
+    aliases = tuple([str(p["alias"]) for p in candidates if await _verifies(p, claims, token, now)])
+    if not aliases:
+        return e.LOGOUT_TOKEN_NOT_VERIFIED
+    if claims.get("sub") is None and claims.get("sid") is None:
+        return e.LOGOUT_TOKEN_NO_SID_OR_SUB
+    events = claims.get("events") or {}  # LogoutToken's events: an empty map when the claim is absent
+    if EVENT not in events:
+        return e.LOGOUT_TOKEN_NO_EVENT
+    if claims.get("nonce") is not None:
+        return e.LOGOUT_TOKEN_NONCE
+    if claims.get("jti") is None:
+        return e.LOGOUT_TOKEN_NO_JTI
+    if claims.get("iat") is None:
+        return e.LOGOUT_TOKEN_NO_IAT
+    revoke = str(events.get(REVOKE_OFFLINE, False)).lower() == "true"
+    return Verified(aliases, _text(claims.get("sid")), _text(claims.get("sub")), revoke)
+
+
+async def _verifies(provider: dict[str, Any], claims: dict[str, Any], token: str, now: int) -> bool:
+    """validateLogoutTokenAgainstIdpProvider for one provider: an ``issuer`` configured and naming the token's
+    ``iss`` (OIDCIdentityProvider.isIssuer), then validateToken."""
+    config = oidc.Config.of(provider)
+    issuers = [i.strip() for i in config.issuer.split(",")] if config.issuer else []
+    if not issuers or claims.get("iss") not in issuers:
+        return False
+    try:
+        await oidc.token_claims(config, token, now, require_exp=False)
+    except oidc.BrokerError:
+        return False
+    return True
+
+
+def _text(value: Any) -> str | None:
+    """A String field as Jackson binds it: a number or boolean becomes its text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def decode(token: str) -> dict[str, Any] | None:
+    """TokenManager.toLogoutToken: JWSInput's parse (two or three dot-separated base64url parts, as Java's
+    ``split`` drops trailing empty ones; a JSON header) and the payload read as a LogoutToken. The signature is
+    checked later, with each candidate provider's keys."""
+    parts = token.split(".")
+    while parts and not parts[-1]:
+        parts.pop()
+    if len(parts) not in (2, 3):
+        return None
+    header, payload = _json(parts[0]), _json(parts[1])
+    if not isinstance(header, dict) or not isinstance(payload, dict) or not _typed(payload):
+        return None
+    return payload
+
+
+def _json(segment: str) -> Any:
+    try:
+        return numbers.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _typed(claims: dict[str, Any]) -> bool:
+    """Whether Jackson could bind these claims to LogoutToken's typed fields."""
+    for name in NUMERIC:
+        value = claims.get(name)
+        if isinstance(value, bool) or not (value is None or isinstance(value, int | float) or _numeric(value)):
+            return False
+    if any(isinstance(claims.get(name), dict | list) for name in TEXT):
+        return False
+    aud = claims.get("aud")
+    if isinstance(aud, dict) or (isinstance(aud, list) and any(isinstance(a, dict | list) for a in aud)):
+        return False
+    return claims.get("events") is None or isinstance(claims.get("events"), dict)
+
+
+def _numeric(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
