@@ -46,6 +46,7 @@ SECTIONS = (
     ("Sessions", "/sessions", "view-realm"),
     ("Authentication", "/authentication/flows", "view-realm"),
     ("Identity providers", "/identity-providers", "view-identity-providers"),
+    ("Organizations", "/organizations", "manage-realm"),
     ("Events", "/events", "view-events"),
 )
 Work = Callable[[Console], Awaitable[Response]]

@@ -15,6 +15,9 @@ from doorkeep.web.admin_console import (
     pages_identity_providers,
     pages_idp_mappers,
     pages_keys,
+    pages_organization_idps,
+    pages_organization_members,
+    pages_organizations,
     pages_realm,
     pages_realm_login,
     pages_registration_policies,
@@ -49,6 +52,9 @@ PAGES = (
     pages_webauthn_policy,
     pages_identity_providers,
     pages_idp_mappers,
+    pages_organizations,
+    pages_organization_members,
+    pages_organization_idps,
 )
 
 

@@ -1,0 +1,85 @@
+"""Pages: Organizations → an organization's Identity providers tab (list, Link identity provider, Unlink after a
+confirm step)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.responses import Response
+
+from doorkeep.broker import providers as idp
+from doorkeep.errors import AdminError
+from doorkeep.organizations.model import Organization
+from doorkeep.web.admin_console import views_organization_idps as views
+from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, run
+from doorkeep.web.admin_console.context import Console
+from doorkeep.web.admin_console.forms import FormErrors, FormState
+from doorkeep.web.admin_console.pages_organizations import ONE, here, org_tab
+from doorkeep.web.admin_console.views_organizations import organization
+from doorkeep.web.console.base import Page
+
+TAB = "/identity-providers"
+
+
+async def _tab(page: Page, c: Console, org: Organization, form: FormState, status: int = 200) -> Response:
+    linked, available = views.tab(c, org)
+    return await org_tab(
+        page,
+        c,
+        org,
+        "Identity providers",
+        "admin/organization_idps.html",
+        status=status,
+        form=form,
+        linked=linked,
+        available=available,
+        editable=c.can(views.MANAGE_IDPS),
+        domains=[d.name for d in org.domains],
+    )
+
+
+@ADMIN.page("/{target}" + ONE + TAB)
+async def providers(page: Page) -> Response:
+    async def work(c: Console) -> Response:
+        org = await organization(c, page.request.path_params["id"])
+        return await _tab(page, c, org, FormState())
+
+    return await run(page, work)
+
+
+@ADMIN.action("/{target}" + ONE + TAB + "/link")
+async def link(page: Page) -> Response:
+    async def work(c: Console) -> Response:
+        org = await organization(c, page.request.path_params["id"])
+        try:
+            alias = await views.link(c, org, fields(page))
+        except FormErrors as err:
+            return await _tab(page, c, org, err.state, 400)
+        name = idp.display_name(c.realm, alias)
+        return page.redirect(here(c, org, TAB), flash=f"{name} is linked to {org.name}.")
+
+    return await run(page, work, write=True)
+
+
+@ADMIN.action("/{target}" + ONE + TAB + "/{alias}/unlink")
+async def unlink(page: Page) -> Response:
+    async def work(c: Console) -> Response:
+        org = await organization(c, page.request.path_params["id"])
+        alias = page.request.path_params["alias"]
+        back = here(c, org, TAB)
+        if not confirmed(page):
+            return page.confirm(
+                title="Unlink identity provider?",
+                question=f"Unlink {idp.display_name(c.realm, alias)} from {org.name}? It stays in the realm.",
+                action=f"{back}/{quote(alias, safe='')}/unlink",
+                button="Unlink",
+                cancel=back,
+                fields={"confirmed": "yes"},
+            )
+        try:
+            await views.unlink(c, org, alias)
+        except AdminError as err:
+            return page.redirect(back, flash=err.message, kind="error")
+        return page.redirect(back, flash="The identity provider has been unlinked.")
+
+    return await run(page, work, write=True)

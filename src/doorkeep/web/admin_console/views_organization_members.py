@@ -1,0 +1,67 @@
+"""An organization's Members tab, as Keycloak 26's console shows it (Members.tsx, MemberModal): the members with
+their membership type (search, paging), "Add realm user" (users of the realm who are not members yet) and
+"Remove", through ``organizations.writes`` as ``organizations/{id}/members`` does them; each write is recorded as
+that call (CREATE / DELETE ORGANIZATION_MEMBERSHIP, the organization's brief representation). manage-realm."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from doorkeep.admin import user_search
+from doorkeep.errors import AdminError
+from doorkeep.model import User
+from doorkeep.organizations import rules, writes
+from doorkeep.organizations.model import Organization
+from doorkeep.web.admin.audit import Change
+from doorkeep.web.admin_console.context import Console, Page, page_of
+from doorkeep.web.admin_console.views_organizations import require
+
+
+async def members(c: Console, org: Organization, search: str, first: int, size: int) -> Page[tuple[User, str]]:
+    """``GET organizations/{id}/members?search=&first=&max=``: the members and their membership types."""
+    require(c)
+    found = await c.tx.organizations.members(org.id)
+    if search:
+        found = [(u, kind) for u, kind in found if rules.member_matches(u, search, False)]
+    return page_of(found[first : first + size + 1], first, size, len(found))
+
+
+async def candidates(c: Console, org: Organization, search: str, first: int, size: int) -> Page[User]:
+    """The realm's users (``GET users?search=``) with those already members left out of the page."""
+    require(c)
+    params = {"search": search} if search else {}
+    found = await user_search.list_users(c.tx, c.realm, params, first, size + 1)
+    page = page_of(found, first, size)
+    kept = [u for u in page.items if await c.tx.organizations.membership(org.id, u.id) is None]
+    return Page(kept, page.first, page.size, page.has_next)
+
+
+async def add(c: Console, org: Organization, user_ids: Sequence[str]) -> list[str]:
+    """``POST organizations/{id}/members`` for each chosen user; the usernames added. Every choice is checked
+    before the first is added, so a refusal (no user of this realm, a member already) adds no one."""
+    require(c)
+    user_ids = list(dict.fromkeys(user_ids))  # a user ticked twice is added once
+    if not user_ids:
+        raise AdminError(400, "Choose at least one user.")
+    for user_id in user_ids:
+        user = await c.tx.users.get(user_id)
+        if user is None or user.realm_id != c.realm.id:
+            raise writes.NO_USER
+        if await c.tx.organizations.membership(org.id, user.id) is not None:
+            raise writes.ALREADY_MEMBER
+    added = []
+    for user_id in user_ids:
+        user = await writes.add_member(c.tx, c.realm, org, user_id)
+        event = rules.to_json(org, brief=True)
+        c.changes.append(Change("POST", ("organizations", org.id, "members"), event, writes.MEMBERSHIP, "CREATE"))
+        added.append(user.username)
+    return added
+
+
+async def remove(c: Console, org: Organization, user_id: str) -> None:
+    """``DELETE organizations/{id}/members/{userId}``; a user who is not a member is the REST call's 404."""
+    require(c)
+    if not await writes.remove_member(c.tx, org, user_id):
+        raise AdminError(404, "The user is not a member of this organization.")
+    segments = ("organizations", org.id, "members", user_id)
+    c.changes.append(Change("DELETE", segments, rules.to_json(org, brief=True), writes.MEMBERSHIP, "DELETE"))
