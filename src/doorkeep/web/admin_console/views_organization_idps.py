@@ -1,7 +1,8 @@
 """An organization's Identity providers tab, as Keycloak 26's console shows it (IdentityProviders.tsx,
 LinkIdentityProviderModal): the linked providers with their domain and "Redirect when email domain matches", "Link
 identity provider" and "Unlink provider". Linking is what that modal sends:
-``POST organizations/{id}/identity-providers`` (organizations/brokers.py, no admin event, as in Keycloak) then ``PUT identity-provider/instances/{alias}`` with
+``POST organizations/{id}/identity-providers`` (organizations/brokers.py, no admin event, as in Keycloak)
+then ``PUT identity-provider/instances/{alias}`` with
 ``kc.org.domain`` and ``kc.org.broker.redirect.mode.email-matches`` in its config (broker/admin_writes.py, recorded
 as that call); unlinking is the DELETE alone. manage-realm, and manage-identity-providers for the PUT."""
 
