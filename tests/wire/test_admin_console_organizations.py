@@ -15,6 +15,7 @@ import pytest
 from admin_support import admin_events, enable_admin_events, make_admin
 from console_support import HTML, ORIGIN, csrf, sign_in
 from link_support import provider
+from mail_sink import DOWN_PORT, Sink
 from support import seed_realm, seed_user, update_realm
 from wire_env import Env, client_at
 
@@ -252,3 +253,31 @@ async def test_the_pages_say_so_while_the_realm_has_organizations_off(orgs: Env,
     assert (await orgs.http.put("/admin/realms/test", json={"organizationsEnabled": False}, headers=h)).is_success
     page = await admin.get(ORGS, headers=HTML)
     assert page.status_code == 404 and "Organizations are not enabled for this realm." in page.text
+
+
+async def test_invite_member_mails_the_rest_invitation_and_records_its_action(
+    orgs: Env, admin: httpx.AsyncClient, mail: Sink
+) -> None:
+    await update_realm(orgs.db, "test", smtp_server=mail.settings())
+    await enable_admin_events(orgs, clear=True)
+    oid = await acme(orgs)
+    here = f"{ORGS}/{oid}/members/invite"
+    assert "Invite member" in (await admin.get(f"{ORGS}/{oid}/members", headers=HTML)).text
+    blank = await post(admin, here, [("email", " ")])
+    assert blank.status_code == 400 and "To invite a member you need to provide an email" in blank.text
+    sent = await post(admin, here, [("email", "new@acme.org"), ("firstName", "Nia"), ("lastName", XSS)])
+    assert sent.status_code == 303 and sent.headers["location"].endswith(f"/organizations/{oid}/members")
+    [message] = mail.received
+    assert message.recipients == ["new@acme.org"] and "acme" in message.subject
+    assert "/protocol/openid-connect/registrations?" in message.link() and "token=" in message.link()
+    [event] = await admin_events(orgs)
+    assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (
+        "ACTION",
+        "ORGANIZATION_MEMBERSHIP",
+        f"organizations/{oid}/members/invite-user",
+    )
+    await update_realm(orgs.db, "test", smtp_server={"host": "127.0.0.1", "port": str(DOWN_PORT), "from": "a@b.c"})
+    failed = await post(admin, here, [("email", "other@acme.org")])
+    assert failed.status_code == 303 and failed.headers["location"].endswith("/members/invite")
+    assert "Failed to send invite email" in (await admin.get(failed.headers["location"], headers=HTML)).text
+    assert len(await admin_events(orgs)) == 1

@@ -147,6 +147,11 @@ ACTIONS = {
     "/{target}/organizations/{id}/attributes": ("UPDATE", "ORGANIZATION", "organizations/{id}"),
     "/{target}/organizations/{id}/delete": ("DELETE", "ORGANIZATION", "organizations/{id}"),
     "/{target}/organizations/{id}/members/add": ("CREATE", "ORGANIZATION_MEMBERSHIP", "organizations/{id}/members"),
+    "/{target}/organizations/{id}/members/invite": (
+        "ACTION",
+        "ORGANIZATION_MEMBERSHIP",
+        "organizations/{id}/members/invite-user",
+    ),
     "/{target}/organizations/{id}/members/{user}/remove": (
         "DELETE",
         "ORGANIZATION_MEMBERSHIP",

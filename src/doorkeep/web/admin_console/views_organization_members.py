@@ -5,15 +5,18 @@ that call (CREATE / DELETE ORGANIZATION_MEMBERSHIP, the organization's brief rep
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from doorkeep.admin import user_search
+from doorkeep.email import smtp
 from doorkeep.errors import AdminError
 from doorkeep.model import User
-from doorkeep.organizations import rules, writes
+from doorkeep.oauth.context import Services
+from doorkeep.organizations import invitation_mail, rules, writes
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin.audit import Change
 from doorkeep.web.admin_console.context import Console, Page, page_of
+from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_organizations import require
 
 
@@ -65,3 +68,20 @@ async def remove(c: Console, org: Organization, user_id: str) -> None:
         raise AdminError(404, "The user is not a member of this organization.")
     segments = ("organizations", org.id, "members", user_id)
     c.changes.append(Change("DELETE", segments, rules.to_json(org, brief=True), writes.MEMBERSHIP, "DELETE"))
+
+
+async def invitation(
+    c: Console, org: Organization, form: Mapping[str, str], services: Services, issuer: str
+) -> smtp.Mail:
+    """Invite member (Keycloak's InviteMemberModal): ``POST …/members/invite-user`` with the e-mail and, when given,
+    the first and last name; the mail to send once this reading transaction ends."""
+    require(c)
+    typed = FormState({k: form.get(k, "").strip() for k in ("email", "firstName", "lastName")})
+    who = invitation_mail.Invitee(
+        None, str(typed.values["email"]), str(typed.values["firstName"]) or None, str(typed.values["lastName"]) or None
+    )
+    try:
+        return await invitation_mail.prepare(c.tx, services, c.realm, org, who, c.base_url or "", issuer)
+    except AdminError as err:
+        typed.errors["email"] = err.message
+        raise FormErrors(typed) from None
