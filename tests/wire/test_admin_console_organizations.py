@@ -154,6 +154,8 @@ async def test_members_are_listed_added_and_removed_as_the_rest_calls(orgs: Env,
     oid = await acme(orgs)
     tab = await admin.get(f"{ORGS}/{oid}/members", headers=HTML)
     assert ">user1</a>" in tab.text and "Unmanaged" in tab.text
+    managed = await admin.get(f"{ORGS}/{oid}/members", params={"membershipType": "MANAGED"}, headers=HTML)
+    assert ">user1</a>" not in managed.text and "No members." in managed.text
     offered = await admin.get(f"{ORGS}/{oid}/members/add", headers=HTML)
     assert ">user2</a>" in offered.text and ">user1</a>" not in offered.text
     user2 = (
@@ -198,9 +200,15 @@ async def test_identity_providers_are_linked_with_domain_and_redirect_then_unlin
         "IDENTITY_PROVIDER",
         "identity-provider/instances/corp",
     )
+    edit = await admin.get(here, params={"edit": "corp"}, headers=HTML)
+    assert "<legend>Edit identity provider</legend>" in edit.text and '<option value="acme.org" selected>' in edit.text
+    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "ANY")])).status_code == 303
+    [edited] = await rest(orgs, f"/{oid}/identity-providers")
+    assert edited["config"]["kc.org.domain"] == "ANY"
+    assert edited["config"]["kc.org.broker.redirect.mode.email-matches"] == "false"
     assert (await post(admin, f"{here}/corp/unlink", [("confirmed", "yes")])).status_code == 303
     assert await rest(orgs, f"/{oid}/identity-providers") == []
-    assert len(await admin_events(orgs)) == 1  # the REST DELETE records none
+    assert len(await admin_events(orgs)) == 2  # the edit's PUT; the REST DELETE records none
 
 
 async def test_names_domains_and_attributes_are_escaped(orgs: Env, admin: httpx.AsyncClient) -> None:

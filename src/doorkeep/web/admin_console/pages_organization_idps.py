@@ -42,7 +42,8 @@ async def _tab(page: Page, c: Console, org: Organization, form: FormState, statu
 async def providers(page: Page) -> Response:
     async def work(c: Console) -> Response:
         org = await organization(c, page.request.path_params["id"])
-        return await _tab(page, c, org, FormState())
+        editing = page.request.query_params.get("edit", "")
+        return await _tab(page, c, org, views.form_of(views.tab(c, org)[0], editing) if editing else FormState())
 
     return await run(page, work)
 
@@ -56,7 +57,7 @@ async def link(page: Page) -> Response:
         except FormErrors as err:
             return await _tab(page, c, org, err.state, 400)
         name = idp.display_name(c.realm, alias)
-        return page.redirect(here(c, org, TAB), flash=f"{name} is linked to {org.name}.")
+        return page.redirect(here(c, org, TAB), flash=f"{name} is linked to {org.name} as shown.")
 
     return await run(page, work, write=True)
 

@@ -33,9 +33,19 @@ async def members(page: Page) -> Response:
         org = await organization(c, page.request.path_params["id"])
         search = page.request.query_params.get("search", "").strip()[:255]
         first, size = paging(page.request.query_params)
-        found = await views.members(c, org, search, first, size)
+        kind = page.request.query_params.get("membershipType", "")
+        found = await views.members(c, org, search, kind, first, size)
         return await org_tab(
-            page, c, org, "Members", "admin/organization_members.html", page_=found, search=search, adding=False
+            page,
+            c,
+            org,
+            "Members",
+            "admin/organization_members.html",
+            page_=found,
+            search=search,
+            kind=kind if kind in views.KINDS else "",
+            kinds=views.KINDS,
+            adding=False,
         )
 
     return await run(page, work)
@@ -49,7 +59,7 @@ async def add_form(page: Page) -> Response:
         first, size = paging(page.request.query_params)
         found = await views.candidates(c, org, search, first, size)
         return await org_tab(
-            page, c, org, "Members", "admin/organization_members.html", page_=found, search=search, adding=True
+            page, c, org, "Members", "admin/organization_members.html", page_=found, search=search, kind="", adding=True
         )
 
     return await run(page, work)

@@ -1,10 +1,11 @@
 """An organization's Identity providers tab, as Keycloak 26's console shows it (IdentityProviders.tsx,
-LinkIdentityProviderModal): the linked providers with their domain and "Redirect when email domain matches", "Link
-identity provider" and "Unlink provider". Linking is what that modal sends:
-``POST organizations/{id}/identity-providers`` (organizations/brokers.py, no admin event, as in Keycloak)
-then ``PUT identity-provider/instances/{alias}`` with
-``kc.org.domain`` and ``kc.org.broker.redirect.mode.email-matches`` in its config (broker/admin_writes.py, recorded
-as that call); unlinking is the DELETE alone. manage-realm, and manage-identity-providers for the PUT."""
+LinkIdentityProviderModal): the linked providers with their domain and "Redirect when email domain matches",
+"Link identity provider", "Edit" (the same dialog for a linked one: the PUT alone) and "Unlink provider".
+
+Linking is what that modal sends: ``POST organizations/{id}/identity-providers`` (organizations/brokers.py, no
+admin event, as in Keycloak) then ``PUT identity-provider/instances/{alias}`` with ``kc.org.domain`` and
+``kc.org.broker.redirect.mode.email-matches`` in its config (broker/admin_writes.py, recorded as that call);
+unlinking is the DELETE alone. manage-realm, and manage-identity-providers for the PUT."""
 
 from __future__ import annotations
 
@@ -47,21 +48,33 @@ def tab(c: Console, org: Organization) -> tuple[list[Row], list[tuple[str, str]]
     return linked, [(str(p["alias"]), idp.display_name(c.realm, p["alias"])) for p in free]
 
 
+def form_of(rows: list[Row], alias: str) -> FormState:
+    """The link form, prefilled with a linked provider's domain and switch when ``alias`` is one (Edit)."""
+    row = next((r for r in rows if r.alias == alias), None)
+    if row is None:
+        return FormState()
+    return FormState({"alias": row.alias, "domain": row.domain, "redirect": row.redirect, "editing": True})
+
+
 async def link(c: Console, org: Organization, form: Mapping[str, str]) -> str:
-    """Link the chosen provider, then write its domain and redirect switch; the alias linked."""
+    """Link the chosen provider (unless the organization has it already: Edit), then write its domain and redirect
+    switch; the alias written."""
     require(c)
     c.require(MANAGE_IDPS)
     alias, domain = form.get("alias", "").strip(), form.get("domain", "").strip()
     redirect = checkbox(form, "redirect")
-    typed = FormState({"alias": alias, "domain": domain, "redirect": redirect})
-    if alias not in {a for a, _ in tab(c, org)[1]}:
+    linked, free = tab(c, org)
+    editing = any(r.alias == alias for r in linked)
+    typed = FormState({"alias": alias, "domain": domain, "redirect": redirect, "editing": editing})
+    if not editing and alias not in {a for a, _ in free}:
         typed.errors["alias"] = "Choose an identity provider of this realm that no organization has."
     if domain and domain != brokers.ANY_DOMAIN and all(d.name != domain for d in org.domains):
         typed.errors["domain"] = "Choose one of the organization's domains."
     if typed.errors:
         raise FormErrors(typed)
     try:
-        await brokers.link(c.tx, c.realm.id, org.id, alias)
+        if not editing:
+            await brokers.link(c.tx, c.realm.id, org.id, alias)
         realm = await admin_writes.locked(c.tx, c.realm.id)
         stored = idp.by_alias(realm, alias)
         assert stored is not None

@@ -13,19 +13,26 @@ from doorkeep.errors import AdminError
 from doorkeep.model import User
 from doorkeep.oauth.context import Services
 from doorkeep.organizations import invitation_mail, rules, writes
-from doorkeep.organizations.model import Organization
+from doorkeep.organizations.model import MANAGED, UNMANAGED, Organization
 from doorkeep.web.admin.audit import Change
 from doorkeep.web.admin_console.context import Console, Page, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_organizations import require
 
+KINDS = (MANAGED, UNMANAGED)
 
-async def members(c: Console, org: Organization, search: str, first: int, size: int) -> Page[tuple[User, str]]:
-    """``GET organizations/{id}/members?search=&first=&max=``: the members and their membership types."""
+
+async def members(
+    c: Console, org: Organization, search: str, kind: str, first: int, size: int
+) -> Page[tuple[User, str]]:
+    """``GET organizations/{id}/members?search=&membershipType=&first=&max=``: the members and their membership
+    types; ``kind`` other than MANAGED or UNMANAGED is every member."""
     require(c)
     found = await c.tx.organizations.members(org.id)
     if search:
-        found = [(u, kind) for u, kind in found if rules.member_matches(u, search, False)]
+        found = [(u, t) for u, t in found if rules.member_matches(u, search, False)]
+    if kind in KINDS:
+        found = [(u, t) for u, t in found if t == kind]
     return page_of(found[first : first + size + 1], first, size, len(found))
 
 
