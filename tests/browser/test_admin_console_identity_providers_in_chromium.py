@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from admin_console_support import console_server, shot, sign_in
+from admin_console_support import console_server, master_token, shot, sign_in
 from chromium_support import chromium_page
 from playwright.sync_api import Page, expect
 
@@ -29,13 +29,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def page() -> Iterator[Page]:
     with chromium_page(1200, 800) as opened:
         yield opened
-
-
-def master_token(server: str) -> dict[str, str]:
-    form = {"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"}
-    answer = requests.post(f"{server}/realms/master/protocol/openid-connect/token", data=form, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def test_an_administrator_adds_a_provider_and_a_mapper_then_disables_and_deletes_it(server: str, page: Page) -> None:
