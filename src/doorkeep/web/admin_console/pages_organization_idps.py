@@ -8,13 +8,12 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from doorkeep.broker import providers as idp
-from doorkeep.errors import AdminError
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin_console import views_organization_idps as views
-from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, run
+from doorkeep.web.admin_console.console import ADMIN, fields, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
-from doorkeep.web.admin_console.pages_organizations import ONE, here, org_tab
+from doorkeep.web.admin_console.pages_organizations import ONE, after_confirming, here, org_tab
 from doorkeep.web.admin_console.views_organizations import organization
 from doorkeep.web.console.base import Page
 
@@ -68,19 +67,15 @@ async def unlink(page: Page) -> Response:
         org = await organization(c, page.request.path_params["id"])
         alias = page.request.path_params["alias"]
         back = here(c, org, TAB)
-        if not confirmed(page):
-            return page.confirm(
-                title="Unlink identity provider?",
-                question=f"Unlink {idp.display_name(c.realm, alias)} from {org.name}? It stays in the realm.",
-                action=f"{back}/{quote(alias, safe='')}/unlink",
-                button="Unlink",
-                cancel=back,
-                fields={"confirmed": "yes"},
-            )
-        try:
-            await views.unlink(c, org, alias)
-        except AdminError as err:
-            return page.redirect(back, flash=err.message, kind="error")
-        return page.redirect(back, flash="The identity provider has been unlinked.")
+        name = idp.display_name(c.realm, alias)
+        return await after_confirming(
+            page,
+            title="Unlink identity provider?",
+            question=f"Unlink {name} from {org.name}? It stays in the realm.",
+            action=f"{back}/{quote(alias, safe='')}/unlink",
+            back=back,
+            write=lambda: views.unlink(c, org, alias),
+            done="The identity provider has been unlinked.",
+        )
 
     return await run(page, work, write=True)

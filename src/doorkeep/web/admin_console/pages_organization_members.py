@@ -15,10 +15,10 @@ from doorkeep.organizations.model import Organization
 from doorkeep.organizations.writes import MEMBERSHIP
 from doorkeep.web.admin.audit import Change
 from doorkeep.web.admin_console import views_organization_members as views
-from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, record_outcome, run
+from doorkeep.web.admin_console.console import ADMIN, fields, record_outcome, run
 from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.forms import FormErrors, FormState
-from doorkeep.web.admin_console.pages_organizations import ONE, here, org_tab
+from doorkeep.web.admin_console.pages_organizations import ONE, after_confirming, here, org_tab
 from doorkeep.web.admin_console.views_organizations import organization
 from doorkeep.web.console.base import Page
 from doorkeep.web.http import issuer, state
@@ -84,20 +84,15 @@ async def remove(page: Page) -> Response:
         org = await organization(c, page.request.path_params["id"])
         user_id = page.request.path_params["user"]
         back = here(c, org, TAB)
-        if not confirmed(page):
-            return page.confirm(
-                title="Remove member?",
-                question=f"Remove this user from the organization {org.name}? The user stays in the realm.",
-                action=f"{back}/{quote(user_id, safe='')}/remove",
-                button="Remove",
-                cancel=back,
-                fields={"confirmed": "yes"},
-            )
-        try:
-            await views.remove(c, org, user_id)
-        except AdminError as err:
-            return page.redirect(back, flash=err.message, kind="error")
-        return page.redirect(back, flash="The member has been removed.")
+        return await after_confirming(
+            page,
+            title="Remove member?",
+            question=f"Remove this user from the organization {org.name}? The user stays in the realm.",
+            action=f"{back}/{quote(user_id, safe='')}/remove",
+            back=back,
+            write=lambda: views.remove(c, org, user_id),
+            done="The member has been removed.",
+        )
 
     return await run(page, work, write=True)
 

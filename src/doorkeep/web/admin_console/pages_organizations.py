@@ -4,11 +4,13 @@ pages_organization_members.py, its Identity providers tab pages_organization_idp
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import Response
 
+from doorkeep.errors import AdminError
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin_console import views_organizations as views
 from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, render, run
@@ -47,6 +49,30 @@ async def org_tab(page: Page, c: Console, org: Organization, tab: str, template:
         tab=tab,
         **context,
     )
+
+
+async def after_confirming(
+    page: Page,
+    *,
+    title: str,
+    question: str,
+    action: str,
+    back: str,
+    write: Callable[[], Awaitable[None]],
+    done: str,
+    then: str | None = None,
+) -> Response:
+    """A destructive action: the confirm step first (Cancel goes ``back``), then ``write`` and a redirect to ``then``
+    (else ``back``) saying ``done``; the write's refusal (the REST call's) is a flash on ``back``."""
+    if not confirmed(page):
+        button = title.split(" ", 1)[0]
+        fields = {"confirmed": "yes"}
+        return page.confirm(title=title, question=question, action=action, button=button, cancel=back, fields=fields)
+    try:
+        await write()
+    except AdminError as err:
+        return page.redirect(back, flash=err.message, kind="error")
+    return page.redirect(then or back, flash=done)
 
 
 @ADMIN.page("/{target}" + LIST)
@@ -148,16 +174,15 @@ async def save_attributes(page: Page) -> Response:
 async def delete(page: Page) -> Response:
     async def work(c: Console) -> Response:
         org = await views.organization(c, page.request.path_params["id"])
-        if not confirmed(page):
-            return page.confirm(
-                title="Delete organization?",
-                question=f"Delete the organization {org.name}? Its members stay in the realm, no longer its members.",
-                action=here(c, org, "/delete"),
-                button="Delete",
-                cancel=here(c, org, "/settings"),
-                fields={"confirmed": "yes"},
-            )
-        await views.delete(c, org)
-        return page.redirect(here(c), flash=f"Organization {org.name} deleted.")
+        return await after_confirming(
+            page,
+            title="Delete organization?",
+            question=f"Delete the organization {org.name}? Its members stay in the realm, no longer its members.",
+            action=here(c, org, "/delete"),
+            back=here(c, org, "/settings"),
+            write=lambda: views.delete(c, org),
+            done=f"Organization {org.name} deleted.",
+            then=here(c),
+        )
 
     return await run(page, work, write=True)
