@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from admin_support import admin_events, enable_admin_events, make_admin
-from console_support import HTML, ORIGIN, csrf, sign_in
+from console_support import HTML, post_pairs, sign_in
 from link_support import provider
 from mail_sink import DOWN_PORT, Sink
 from support import seed_realm, seed_user, update_realm
@@ -22,7 +21,6 @@ from wire_env import Env, client_at
 pytestmark = pytest.mark.anyio
 ORGS = "/admin/test/console/test/organizations"
 REST = "/admin/realms/test/organizations"
-FORM = {**ORIGIN, "Content-Type": "application/x-www-form-urlencoded"}
 XSS = '<script>alert("x")</script>'
 
 
@@ -72,9 +70,7 @@ async def acme(env: Env) -> str:
 async def post(
     http: httpx.AsyncClient, path: str, pairs: list[tuple[str, str]], token: str | None = None
 ) -> httpx.Response:
-    if token is None:
-        token = csrf(await http.get(ORGS, headers=HTML))
-    return await http.post(path, content=urlencode([("csrf_token", token), *pairs]), headers=FORM)
+    return await post_pairs(http, path, pairs, token_from=ORGS, token=token)
 
 
 def settings(name: str, domains: str = "", **more: str) -> list[tuple[str, str]]:
@@ -246,13 +242,9 @@ async def test_a_view_only_administrator_sees_no_organizations_and_cannot_post(o
         await sign_in(http, "/admin/test/console/", "watcher")
         assert ">Organizations</a>" not in (await http.get("/admin/test/console/test/users", headers=HTML)).text
         assert (await http.get(ORGS, headers=HTML)).status_code == 403
-        token = csrf(await http.get("/admin/test/console/test/users", headers=HTML))
-        refused = await http.post(f"{ORGS}/new", content=urlencode({"csrf_token": token, "name": "x"}), headers=FORM)
-        assert refused.status_code == 403
-        gone = await http.post(
-            f"{ORGS}/{oid}/delete", content=urlencode({"csrf_token": token, "confirmed": "yes"}), headers=FORM
-        )
-        assert gone.status_code == 403
+        users = "/admin/test/console/test/users"
+        for path, pairs in ((f"{ORGS}/new", [("name", "x")]), (f"{ORGS}/{oid}/delete", [("confirmed", "yes")])):
+            assert (await post_pairs(http, path, pairs, token_from=users)).status_code == 403, path
     assert [o["name"] for o in await rest(orgs)] == ["acme"]
 
 
