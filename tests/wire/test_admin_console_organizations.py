@@ -221,18 +221,20 @@ async def test_csrf_missing_or_wrong_and_another_realms_ids_change_nothing(orgs:
     for token in ("", "forged"):
         assert (await post(admin, f"{ORGS}/new", settings("evil"), token=token)).status_code == 403
         assert (await post(admin, f"{ORGS}/{oid}/delete", [("confirmed", "yes")], token=token)).status_code == 403
-    await seed_realm(orgs.db, orgs.clock, "other")
+    await seed_realm(orgs.db, orgs.clock, "other", identity_providers=(provider("elsewhere", internalId="i-else"),))
+    stranger = (await seed_user(orgs.db, orgs.clock, "other", "stranger")).id
     h = await orgs.admin_headers()
     assert (await orgs.http.put("/admin/realms/other", json={"organizationsEnabled": True}, headers=h)).is_success
     theirs = org_id(await orgs.http.post("/admin/realms/other/organizations", json={"name": "theirs"}, headers=h))
     assert (await admin.get(f"{ORGS}/{theirs}/settings", headers=HTML)).status_code == 404
     assert (await post(admin, f"{ORGS}/{theirs}/delete", [("confirmed", "yes")])).status_code == 404
-    other_user = (await orgs.http.get("/admin/realms/other/users", headers=h)).json()
-    ids = [u["id"] for u in other_user] or ["nobody"]
-    refused = await post(admin, f"{ORGS}/{oid}/members/add", [("id", ids[0])])
+    refused = await post(admin, f"{ORGS}/{oid}/members/add", [("id", stranger)])
     assert "User does not exist" in (await admin.get(refused.headers["location"], headers=HTML)).text
+    elsewhere = await post(admin, f"{ORGS}/{oid}/identity-providers/link", [("alias", "elsewhere")])
+    assert elsewhere.status_code == 400 and "Choose an identity provider of this realm" in elsewhere.text
     assert (await admin.get("/admin/test/console/other/organizations", headers=HTML)).status_code == 404
     assert [o["name"] for o in await rest(orgs)] == ["acme"] and len(await rest(orgs, f"/{oid}/members")) == 1
+    assert await rest(orgs, f"/{oid}/identity-providers") == []
 
 
 async def test_a_view_only_administrator_sees_no_organizations_and_cannot_post(orgs: Env) -> None:
