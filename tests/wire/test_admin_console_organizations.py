@@ -252,9 +252,12 @@ async def test_a_view_only_administrator_sees_no_organizations_and_cannot_post(o
 
 async def test_the_pages_say_so_while_the_realm_has_organizations_off(orgs: Env, admin: httpx.AsyncClient) -> None:
     h = await orgs.admin_headers()
+    assert ">Organizations</a>" in (await admin.get(ORGS, headers=HTML)).text  # in the navigation while on
     assert (await orgs.http.put("/admin/realms/test", json={"organizationsEnabled": False}, headers=h)).is_success
     page = await admin.get(ORGS, headers=HTML)
     assert page.status_code == 404 and "Organizations are not enabled for this realm." in page.text
+    users = await admin.get("/admin/test/console/test/users", headers=HTML)
+    assert ">Users</a>" in users.text and ">Organizations</a>" not in users.text
 
 
 async def test_invite_member_mails_the_rest_invitation_and_records_its_action(
