@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import httpx
 
@@ -10,6 +11,7 @@ from browser_flow import form_action, form_fields
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 ORIGIN = {"Origin": "http://localhost"}
+FORM = {**ORIGIN, "Content-Type": "application/x-www-form-urlencoded"}
 
 
 def csrf(page: httpx.Response) -> str:
@@ -38,3 +40,13 @@ async def sign_in(
 async def act(http: httpx.AsyncClient, page: httpx.Response, path: str, **fields: str) -> httpx.Response:
     """POST a console action with the CSRF token of ``page``, from this origin."""
     return await http.post(path, data={"csrf_token": csrf(page), **fields}, headers=ORIGIN)
+
+
+async def post_pairs(
+    http: httpx.AsyncClient, path: str, pairs: list[tuple[str, str]], *, token_from: str, token: str | None = None
+) -> httpx.Response:
+    """POST ``pairs`` (a field may repeat) to a console action with the CSRF token of the page at ``token_from``,
+    or with ``token`` (a forged or empty one)."""
+    if token is None:
+        token = csrf(await http.get(token_from, headers=HTML))
+    return await http.post(path, content=urlencode([("csrf_token", token), *pairs]), headers=FORM)

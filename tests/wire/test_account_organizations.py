@@ -42,4 +42,7 @@ async def test_a_user_sees_their_organizations_in_the_account_api(realm: Env) ->
         await env.http.put("/admin/realms/test", json={"organizationsEnabled": False}, headers=h)
     ).status_code == 204
     assert (await env.http.get(f"{ACCOUNT}/organizations", headers=bearer)).json()[0]["enabled"] is False
-    assert (await env.http.get(f"{ACCOUNT}/organizations")).status_code == 401
+    json_only = {"Accept": "application/json"}
+    assert (await env.http.get(f"{ACCOUNT}/organizations", headers=json_only)).status_code == 401
+    # without JSON or a token the same URL is the Account Console's page, which sends a browser to sign in
+    assert (await env.http.get(f"{ACCOUNT}/organizations")).status_code == 302

@@ -5,20 +5,18 @@ refusals and admin events; a view-users administrator reads the tab only; hostil
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from admin_support import admin_events, enable_admin_events, make_admin
-from console_support import HTML, ORIGIN, csrf, sign_in
+from console_support import HTML, post_pairs, sign_in
 from link_support import link, links, provider
 from support import seed_realm, seed_user, update_realm
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 USERS = "/admin/test/console/test/users"
-FORM = {**ORIGIN, "Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture
@@ -53,9 +51,7 @@ async def tab(env: Env, username: str = "user1") -> str:
 async def post(
     http: httpx.AsyncClient, path: str, pairs: list[tuple[str, str]], token: str | None = None
 ) -> httpx.Response:
-    if token is None:
-        token = csrf(await http.get(USERS, headers=HTML))
-    return await http.post(path, content=urlencode([("csrf_token", token), *pairs]), headers=FORM)
+    return await post_pairs(http, path, pairs, token_from=USERS, token=token)
 
 
 def form(alias: str, account_id: str, username: str) -> list[tuple[str, str]]:

@@ -141,6 +141,29 @@ ACTIONS = {
     # the Identity providers page (test_admin_console_identity_providers.py compares them with the REST calls')
     "/{target}/identity-providers/add": ("CREATE", "IDENTITY_PROVIDER", "identity-provider/instances/{alias}"),
     "/{target}/identity-providers/add/discover": None,  # import-config: reads the discovery document only
+    # the Organizations pages (test_admin_console_organizations.py compares them with the REST calls')
+    "/{target}/organizations/new": ("CREATE", "ORGANIZATION", "organizations/{id}"),
+    "/{target}/organizations/{id}/settings": ("UPDATE", "ORGANIZATION", "organizations/{id}"),
+    "/{target}/organizations/{id}/attributes": ("UPDATE", "ORGANIZATION", "organizations/{id}"),
+    "/{target}/organizations/{id}/delete": ("DELETE", "ORGANIZATION", "organizations/{id}"),
+    "/{target}/organizations/{id}/members/add": ("CREATE", "ORGANIZATION_MEMBERSHIP", "organizations/{id}/members"),
+    "/{target}/organizations/{id}/members/invite": (
+        "ACTION",
+        "ORGANIZATION_MEMBERSHIP",
+        "organizations/{id}/members/invite-user",
+    ),
+    "/{target}/organizations/{id}/members/{user}/remove": (
+        "DELETE",
+        "ORGANIZATION_MEMBERSHIP",
+        "organizations/{id}/members/{user}",
+    ),
+    # Keycloak's link dialog: POST …/identity-providers (no event), then the provider's PUT
+    "/{target}/organizations/{id}/identity-providers/link": (
+        "UPDATE",
+        "IDENTITY_PROVIDER",
+        "identity-provider/instances/{alias}",
+    ),
+    "/{target}/organizations/{id}/identity-providers/{alias}/unlink": None,  # the REST DELETE records no event
     "/{target}/identity-providers/instances/{alias}": (
         "UPDATE",
         "IDENTITY_PROVIDER",

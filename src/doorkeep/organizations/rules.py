@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from doorkeep.errors import AdminError
+from doorkeep.model import User
 from doorkeep.organizations.model import Domain, Organization
 from doorkeep.users.profile import valid_email
 
@@ -178,3 +179,15 @@ def has_attributes(org: Organization, wanted: dict[str, str]) -> bool:
         elif value not in org.attributes.get(key, []):
             return False
     return True
+
+
+def member_matches(user: User, search: str, exact: bool) -> bool:
+    """JpaOrganizationProvider.getSearchOptionPredicateArray: username, e-mail, first or last name."""
+    wanted = search.lower()
+    fields = [
+        user.username,
+        (user.email or "").lower(),
+        (user.first_name or "").lower(),
+        (user.last_name or "").lower(),
+    ]
+    return any(f == wanted for f in fields) if exact else any(wanted in f for f in fields)

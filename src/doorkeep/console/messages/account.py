@@ -148,6 +148,14 @@ EN: dict[str, str] = {
     ),
     "federatedIdentityNotActiveMessage": "This identity is not active anymore.",
     "identityProviderNotFoundMessage": "Could not find an identity provider with the identifier.",
+    # Organizations (Keycloak 26's Organizations.tsx, OrganizationTable)
+    "organizations": "Organizations",
+    "organizationDescription": "View organizations that you are a member of.",
+    "emptyUserOrganizations": "No organizations",
+    "emptyUserOrganizationsInstructions": "You have not joined any organizations yet.",
+    "orgName": "Name",
+    "orgDomains": "Domains",
+    "orgDescription": "Description",
 }
 
 DE: dict[str, str] = {
@@ -296,6 +304,13 @@ DE: dict[str, str] = {
     ),
     "federatedIdentityNotActiveMessage": "Diese Identität ist nicht mehr aktiv.",  # Doorkeep's
     "identityProviderNotFoundMessage": "Es wurde kein Identity Provider mit diesem Namen gefunden.",  # Doorkeep's
+    "organizations": "Organisationen",
+    "organizationDescription": "Organisationen anzeigen, in denen Sie Mitglied sind.",
+    "emptyUserOrganizations": "Keine Organisationen",
+    "emptyUserOrganizationsInstructions": "Sie sind noch keiner Organisation beigetreten.",
+    "orgName": "Name",
+    "orgDomains": "Domains",
+    "orgDescription": "Beschreibung",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "de": DE}

@@ -17,12 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.email import action_tokens, messages, smtp
+from doorkeep.email import smtp
 from doorkeep.errors import AdminError
-from doorkeep.model import Realm, User
+from doorkeep.model import Realm
 from doorkeep.oauth.context import Form
-from doorkeep.organizations import invitations
-from doorkeep.organizations.model import Organization
+from doorkeep.organizations import invitation_mail, invitations
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import FORBIDDEN, authenticate
@@ -49,28 +48,10 @@ async def _form(request: Request) -> Form:
         raise UNSUPPORTED_MEDIA_TYPE from None
 
 
-async def _invitee(call: RealmCall, org: Organization, form: Form, existing: bool) -> tuple[User | None, str, bool]:
-    """inviteExistingUser / inviteUser's checks, in Keycloak's order: the user (None: an address no user has),
-    the address the mail goes to, and whether the first and last name were given (the personalized body)."""
+def _invitee(form: Form, existing: bool) -> invitation_mail.Invitee:
     if existing:
-        user_id = form.get("id") or ""
-        if not user_id.strip():
-            raise AdminError(400, invitations.NO_ID, key="error")  # jakarta's BadRequestException(message)
-        user = await call.tx.users.get(user_id)
-        if user is None or user.realm_id != call.realm.id:
-            raise AdminError(400, "User does not exist")
-        return user, user.email or "", user.first_name is not None and user.last_name is not None
-    email = form.get("email") or ""
-    if not email.strip():
-        raise AdminError(400, invitations.NO_EMAIL)
-    found = await call.tx.users.ids_with_email(call.realm.id, email.strip().lower())
-    user = await call.tx.users.get(found[0]) if found else None
-    if user is not None:
-        if await call.tx.organizations.membership(org.id, user.id) is not None:
-            raise AdminError(409, invitations.ALREADY_MEMBER)
-        return user, user.email or "", user.first_name is not None and user.last_name is not None
-    named = form.get("firstName") is not None and form.get("lastName") is not None
-    return None, email, named
+        return invitation_mail.Invitee(user_id=form.get("id") or "")
+    return invitation_mail.Invitee(None, form.get("email"), form.get("firstName"), form.get("lastName"))
 
 
 async def _prepare(request: Request, form: Form, existing: bool) -> tuple[Realm, smtp.Mail]:
@@ -86,21 +67,9 @@ async def _prepare(request: Request, form: Form, existing: bool) -> tuple[Realm,
             raise FORBIDDEN
         call = RealmCall(request, tx, identity, services.clock.now(), realm)
         org = await load_organization(call, request.path_params["id"])
-        user, email, named = await _invitee(call, org, form, existing)
-        base = base_url(request)
-        lifespan = realm.action_token_generated_by_admin_lifespan
-        redirect = invitations.redirect_uri(org, base, realm.name)
-        token = invitations.new_token(org, user.id if user else "", email, call.now, lifespan, redirect)
-        key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), token)
-        if user is not None:
-            link = invitations.action_link(base, realm.name, key)
-            names = (user.first_name or "", user.last_name or "") if named else None
-            ui = messages.language(realm, user)
-        else:
-            link = invitations.registration_link(base, realm.name, key)
-            names = (form.get("firstName") or "", form.get("lastName") or "") if named else None
-            ui = messages.language(realm, User(id="", realm_id=realm.id, username=""))
-        mail = messages.org_invite(ui, realm, email, names, link, lifespan // 60, org.name)
+        mail = await invitation_mail.prepare(
+            tx, services, realm, org, _invitee(form, existing), base_url(request), issuer(request, realm.name)
+        )
         return realm, mail
 
     return await handlers.unit_of_work(request, work, write=False)

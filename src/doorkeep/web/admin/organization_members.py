@@ -18,7 +18,7 @@ from starlette.routing import Route
 from doorkeep.admin.representations import user_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import User
-from doorkeep.organizations import rules
+from doorkeep.organizations import rules, writes
 from doorkeep.organizations.model import MANAGED, UNMANAGED
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
@@ -37,9 +37,7 @@ from doorkeep.web.admin.organizations import checked, load_organization
 
 NOT_FOUND = not_found("HTTP 404 Not Found")  # jakarta's NotFoundException
 ID_REQUIRED = AdminError(400, "id cannot be null")
-NO_USER = AdminError(400, "User does not exist")
-ALREADY_MEMBER = AdminError(409, "User is already a member of the organization.")
-MEMBERSHIP = "ORGANIZATION_MEMBERSHIP"
+MEMBERSHIP = writes.MEMBERSHIP
 
 
 def _member_json(user: User, membership_type: str) -> dict[str, object]:
@@ -48,18 +46,6 @@ def _member_json(user: User, membership_type: str) -> dict[str, object]:
     out.pop("access", None)
     out["membershipType"] = membership_type
     return out
-
-
-def _found(user: User, search: str, exact: bool) -> bool:
-    """JpaOrganizationProvider.getSearchOptionPredicateArray: username, e-mail, first or last name."""
-    wanted = search.lower()
-    fields = [
-        user.username,
-        (user.email or "").lower(),
-        (user.first_name or "").lower(),
-        (user.last_name or "").lower(),
-    ]
-    return any(f == wanted for f in fields) if exact else any(wanted in f for f in fields)
 
 
 async def members(request: Request) -> Response:
@@ -71,7 +57,7 @@ async def members(request: Request) -> Response:
         first, max_results = query_int(request, "first", 0), query_int(request, "max", 10)
         found = await call.tx.organizations.members(org.id)
         if (search := q.get("search")) is not None:
-            found = [(u, t) for u, t in found if _found(u, search, query_bool(request, "exact", False))]
+            found = [(u, t) for u, t in found if rules.member_matches(u, search, query_bool(request, "exact", False))]
         if (wanted := q.get("membershipType")) is not None:
             if wanted.upper() not in (MANAGED, UNMANAGED):  # MembershipType.valueOf
                 raise AdminError(400, f"No enum constant org.keycloak.models.utils.MembershipType.{wanted.upper()}")
@@ -84,12 +70,7 @@ async def members(request: Request) -> Response:
 async def add_member(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org = await load_organization(call, request.path_params["id"])
-        user_id = await read_quoted_id(request)
-        user = await call.tx.users.get(user_id) if user_id else None
-        if user is None or user.realm_id != call.realm.id:
-            raise NO_USER
-        if not await call.tx.organizations.add_member(org, user.id, UNMANAGED):
-            raise ALREADY_MEMBER
+        user = await writes.add_member(call.tx, call.realm, org, await read_quoted_id(request))
         segments = ("organizations", org.id, "members")
         event = rules.to_json(org, brief=True)
         audit.several(request, [audit.Change("POST", segments, event, MEMBERSHIP, "CREATE")])
@@ -110,7 +91,7 @@ async def one_member(request: Request) -> Response:
             raise NOT_FOUND
         if request.method == "GET":
             return ok(_member_json(user, kind))
-        await call.tx.organizations.remove_member(org, user.id)
+        await writes.remove_member(call.tx, org, user.id)
         segments = ("organizations", org.id, "members", user.id)
         event = rules.to_json(org, brief=True)
         audit.several(request, [audit.Change("DELETE", segments, event, MEMBERSHIP, "DELETE")])

@@ -15,9 +15,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.user_search import query_fields
-from doorkeep.organizations import brokers, rules
+from doorkeep.organizations import rules, writes
 from doorkeep.organizations.model import Organization
-from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -83,14 +82,7 @@ async def create_organization(request: Request) -> Response:
         if await read_json(request) is None:  # an empty body or ``null``
             raise rules.NULL_BODY
         rep = await read_object(request)
-        repo = call.tx.organizations
-        taken = await repo.realm_organizations(call.realm.id)
-
-        async def owner(domain: str) -> str | None:
-            return await repo.domain_owner(call.realm.id, domain)
-
-        org = await rules.new_organization(rep, new_id(), call.realm.id, call.realm.name, taken, owner)
-        await repo.save(org, new=True)
+        org = await writes.create(call.tx, call.realm, rep)
         audit.represent(request, {**rep, "id": org.id})  # organization.setId(model.getId()) before the event
         return created(call.url(call.realm.name, "organizations", org.id))
 
@@ -102,18 +94,10 @@ async def one_organization(request: Request) -> Response:
         org = await load_organization(call, request.path_params["id"])
         if request.method == "GET":
             return ok(rules.to_json(org, brief=False))
-        repo = call.tx.organizations
         if request.method == "DELETE":
-            await brokers.unlink_all(call.tx, call.realm.id, org.id)
-            await repo.delete(org)
+            await writes.delete(call.tx, call.realm, org)
             return no_content()
-        rep = await read_object(request)
-
-        async def owner(domain: str) -> str | None:
-            return await repo.domain_owner(call.realm.id, domain)
-
-        taken = await repo.realm_organizations(call.realm.id)
-        await repo.save(await rules.updated(org, rep, call.realm.name, taken, owner), new=False)
+        await writes.update(call.tx, call.realm, org, await read_object(request))
         return no_content()
 
     return await run_realm(request, work, write=request.method != "GET")

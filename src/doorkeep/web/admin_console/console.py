@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 
 from starlette.responses import Response
 
+from doorkeep.model import Realm
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import identity_of
@@ -46,9 +47,17 @@ SECTIONS = (
     ("Sessions", "/sessions", "view-realm"),
     ("Authentication", "/authentication/flows", "view-realm"),
     ("Identity providers", "/identity-providers", "view-identity-providers"),
+    ("Organizations", "/organizations", "manage-realm"),
     ("Events", "/events", "view-events"),
 )
+# Sections shown only for the realms that have what they are about (Keycloak's PageNav: Organizations while the
+# realm has organizationsEnabled).
+SHOWN_WHEN: dict[str, Callable[[Realm], bool]] = {"/organizations": lambda realm: realm.organizations_enabled}
 Work = Callable[[Console], Awaitable[Response]]
+
+
+def _always(realm: Realm) -> bool:
+    return True
 
 
 async def _subject(tx: Tx, claims: dict[str, Any]) -> str:
@@ -107,7 +116,11 @@ async def render(
 ) -> Response:
     """A console page with the realm switcher and the sections the caller's roles allow."""
     prefix = "/" + quote(c.realm.name, safe="")
-    sections = [(label, page.url(prefix + path), label == section) for label, path, role in SECTIONS if c.can(role)]
+    sections = [
+        (label, page.url(prefix + path), label == section)
+        for label, path, role in SECTIONS
+        if c.can(role) and SHOWN_WHEN.get(path, _always)(c.realm)
+    ]
     realms = [r.name for r in await realms_of(c.tx, c.identity)]
 
     def link(path: str = "", **query: object) -> str:

@@ -17,6 +17,9 @@ from doorkeep.web.admin_console import (
     pages_identity_providers,
     pages_idp_mappers,
     pages_keys,
+    pages_organization_idps,
+    pages_organization_members,
+    pages_organizations,
     pages_realm,
     pages_realm_login,
     pages_registration_policies,
@@ -53,6 +56,9 @@ PAGES = (
     pages_idp_mappers,
     pages_client_policies,
     pages_client_policy_items,
+    pages_organizations,
+    pages_organization_members,
+    pages_organization_idps,
 )
 
 

@@ -23,7 +23,7 @@ from doorkeep.users import account as ops
 from doorkeep.users import account_profile, locale
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
-from doorkeep.web.console import account_linked, account_sessions, signin
+from doorkeep.web.console import account_linked, account_organizations, account_sessions, signin
 from doorkeep.web.console.account_base import CONSOLE, SIGNING_IN, Refused, as_user, said
 from doorkeep.web.console.base import Page
 from doorkeep.web.console.negotiate import negotiate
@@ -208,7 +208,7 @@ async def _to_console(request: Request) -> Response:
     return RedirectResponse(target + (f"?{query}" if query else ""), 302)
 
 
-_REGISTERED = (account_sessions, account_linked)  # importing them registers Devices and Linked accounts on CONSOLE
+_REGISTERED = (account_sessions, account_linked, account_organizations)  # importing them registers their pages
 ROUTES: list[Route] = [
     Route("/realms/{realm}/account", negotiate(_to_console, rest.account), methods=["GET"]),
     *CONSOLE.routes(),

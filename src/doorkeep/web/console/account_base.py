@@ -23,6 +23,7 @@ T = TypeVar("T")
 DEVICES = "/account-security/device-activity"
 SIGNING_IN = "/account-security/signing-in"
 LINKED = "/account-security/linked-accounts"
+ORGANIZATIONS = "/organizations"
 
 
 def _federating(realm: Realm) -> bool:
@@ -58,6 +59,7 @@ CONSOLE = Console(
         NavItem("Signing in", SIGNING_IN, "signingIn"),
         NavItem("Devices", DEVICES, "deviceActivity"),
         NavItem("Linked accounts", LINKED, "linkedAccounts", shown=_federating),
+        NavItem("Organizations", ORGANIZATIONS, "organizations", shown=lambda realm: realm.organizations_enabled),
     ],
     actions_done={
         "UPDATE_PASSWORD": "passwordUpdated",

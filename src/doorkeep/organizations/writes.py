@@ -1,0 +1,70 @@
+"""The writes of Keycloak 26's OrganizationsResource, OrganizationResource and OrganizationMemberResource, without
+HTTP: create, update and delete an organization, add and remove a member. The Admin REST handlers
+(web/admin/organization*.py) and the Admin Console's Organizations pages both call these, so they share every check
+and message; the caller has checked manage-realm and the realm's ``organizationsEnabled`` and records the event.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.errors import AdminError
+from doorkeep.model import Realm, User
+from doorkeep.organizations import brokers, rules
+from doorkeep.organizations.model import UNMANAGED, Organization
+from doorkeep.realms.provisioning import new_id
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+NO_USER = AdminError(400, "User does not exist")
+ALREADY_MEMBER = AdminError(409, "User is already a member of the organization.")
+MEMBERSHIP = "ORGANIZATION_MEMBERSHIP"  # the admin events' resource type for members
+
+
+def _owner(tx: Tx, realm: Realm) -> rules.Owner:
+    async def owner(domain: str) -> str | None:
+        return await tx.organizations.domain_owner(realm.id, domain)
+
+    return owner
+
+
+async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> Organization:
+    """``POST organizations``: the new organization, stored."""
+    taken = await tx.organizations.realm_organizations(realm.id)
+    org = await rules.new_organization(rep, new_id(), realm.id, realm.name, taken, _owner(tx, realm))
+    await tx.organizations.save(org, new=True)
+    return org
+
+
+async def update(tx: Tx, realm: Realm, org: Organization, rep: dict[str, Any]) -> Organization:
+    """``PUT organizations/{id}``: the organization as ``rep`` leaves it, stored."""
+    taken = await tx.organizations.realm_organizations(realm.id)
+    changed = await rules.updated(org, rep, realm.name, taken, _owner(tx, realm))
+    await tx.organizations.save(changed, new=False)
+    return changed
+
+
+async def delete(tx: Tx, realm: Realm, org: Organization) -> None:
+    """``DELETE organizations/{id}``: its providers stay in the realm, unlinked; its memberships go."""
+    await brokers.unlink_all(tx, realm.id, org.id)
+    await tx.organizations.delete(org)
+
+
+async def add_member(tx: Tx, realm: Realm, org: Organization, user_id: str) -> User:
+    """``POST organizations/{id}/members``: the realm's user ``user_id`` joins as an UNMANAGED member."""
+    user = await tx.users.get(user_id) if user_id else None
+    if user is None or user.realm_id != realm.id:
+        raise NO_USER
+    if not await tx.organizations.add_member(org, user.id, UNMANAGED):
+        raise ALREADY_MEMBER
+    return user
+
+
+async def remove_member(tx: Tx, org: Organization, user_id: str) -> bool:
+    """``DELETE organizations/{id}/members/{userId}``: False when the user is not a member (the REST 404)."""
+    user = await tx.users.get(user_id) if user_id.strip() else None
+    if user is None or await tx.organizations.membership(org.id, user.id) is None:
+        return False
+    await tx.organizations.remove_member(org, user.id)
+    return True

@@ -1,0 +1,67 @@
+"""The Admin Console's Organizations section in headless Chromium against a real Doorkeep server: an administrator
+creates an organization, adds a realm user as a member and gives it an attribute; the Admin REST API then answers
+what was saved. Every page visited is saved as a screenshot (``admin_console_support.OUTPUT``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+from admin_console_support import console_server, master_token, shot, sign_in
+from chromium_support import chromium_page
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.interop]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with console_server(tmp_path_factory.mktemp("admin-console-orgs")) as base:
+        on = requests.put(
+            f"{base}/admin/realms/demo", json={"organizationsEnabled": True}, headers=master_token(base), timeout=10
+        )
+        assert on.status_code == 204, on.text
+        yield base
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with chromium_page(1200, 800) as opened:
+        yield opened
+
+
+def test_an_administrator_creates_an_organization_adds_a_member_and_an_attribute(server: str, page: Page) -> None:
+    sign_in(page, server, "demo", "realmadmin")
+    page.get_by_role("link", name="Organizations").click()
+    page.get_by_role("link", name="Create organization").click()
+    page.get_by_label("Name *").fill("Acme Inc")
+    page.get_by_label("Alias").fill("acme")
+    page.get_by_label("Domains").fill("acme.example\nacme.test")
+    shot(page, "60-create-organization")
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Organization Acme Inc created.")
+    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Add realm users").click()
+    page.get_by_label("Add viewer").check()
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Added to Acme Inc: viewer.")
+    expect(page.get_by_role("row").filter(has_text="viewer")).to_contain_text("Unmanaged")
+    shot(page, "61-organization-members")
+    page.get_by_role("link", name="Attributes").click()
+    page.get_by_label("Key 1").fill("tier")
+    page.get_by_label("Value 1").fill("gold")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("The attributes have been saved.")
+    h = master_token(server)
+    [org] = requests.get(
+        f"{server}/admin/realms/demo/organizations?briefRepresentation=false", headers=h, timeout=10
+    ).json()
+    assert (org["alias"], sorted(d["name"] for d in org["domains"]), org["attributes"]) == (
+        "acme",
+        ["acme.example", "acme.test"],
+        {"tier": ["gold"]},
+    )
+    members = requests.get(f"{server}/admin/realms/demo/organizations/{org['id']}/members", headers=h, timeout=10)
+    assert [m["username"] for m in members.json()] == ["viewer"]
