@@ -134,11 +134,3 @@ def console_server(tmp: Path) -> Iterator[str]:
         yield f"http://localhost:{process.port}"
     finally:
         process.stop()
-
-
-def master_token(server: str) -> dict[str, str]:
-    """A bearer header of the master realm's bootstrap admin (admin-cli, password grant)."""
-    form = {"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"}
-    answer = requests.post(f"{server}/realms/master/protocol/openid-connect/token", data=form, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
