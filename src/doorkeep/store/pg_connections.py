@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from doorkeep.store import pg_transaction
 from doorkeep.store.realms import apply_bumps, deferring_bumps
 
 
@@ -31,10 +32,16 @@ class KeptConnections:
         raises, then the connection given back."""
         conn = self.idle.pop() if self.idle else await engine.connect()
         try:
-            async with conn.begin():
-                with deferring_bumps(conn) as pending:
+            adapted = pg_transaction.adapter(conn)
+            await pg_transaction.begin(conn, adapted)  # BEGIN, COMMIT and ROLLBACK on asyncpg itself
+            with deferring_bumps(conn) as pending:
+                try:
                     yield conn
                     await apply_bumps(conn, pending)  # the realm rows last (store/realms.py ``bump``)
+                except BaseException:
+                    await pg_transaction.rollback(conn, adapted)
+                    raise
+            await pg_transaction.commit(conn, adapted)
         finally:
             await self.give_back(conn)
 

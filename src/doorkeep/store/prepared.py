@@ -159,7 +159,7 @@ class Prepared:
         if isinstance(conn, SqliteConnection):
             compiled = self._for(conn.dialect)
             return await conn.raw(compiled.sql, lambda dbapi: compiled.run(dbapi, params))
-        if conn.dialect.driver == "asyncpg" and conn.in_transaction():
+        if conn.dialect.driver == "asyncpg" and prepared_pg.in_transaction(conn):
             compiled = self._for(conn.dialect)
             return compiled.result(*await prepared_pg.fetch(conn, compiled.sql, compiled.values(params)))
         return await conn.execute(self.statement, params)

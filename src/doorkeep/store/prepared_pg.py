@@ -30,6 +30,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 _COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 
 
+def in_transaction(conn: AsyncConnection) -> bool:
+    """Whether ``conn`` is in a transaction: SQLAlchemy's, or one begun on asyncpg by store/pg_transaction.py."""
+    if conn.in_transaction():
+        return True
+    sync = conn.sync_connection
+    if sync is None or conn.invalidated:
+        return False
+    return getattr(sync.connection.dbapi_connection, "_transaction", None) is not None
+
+
 async def fetch(conn: AsyncConnection, sql: str, values: Sequence[Any]) -> tuple[list[Any], int]:
     """Run ``sql`` (compiled for asyncpg) with ``values`` in ``conn``'s transaction: its rows and rowcount."""
     dialect = conn.dialect
@@ -44,17 +54,22 @@ async def fetch(conn: AsyncConnection, sql: str, values: Sequence[Any]) -> tuple
             rows = await statement.fetch(*values)
             counted = _COUNT.match(statement.get_statusmsg() or "")
     except Exception as error:
-        await _raise_wrapped(conn, adapted, sql, error)
+        await raise_wrapped(conn, adapted, sql, error)
     return rows, int(counted.group(1)) if counted else -1
 
 
-async def _raise_wrapped(conn: AsyncConnection, adapted: Any, sql: str, error: Exception) -> NoReturn:
+async def raise_wrapped(conn: AsyncConnection, adapted: Any, sql: str | None, error: Exception) -> NoReturn:
+    """Raise ``error`` (asyncpg's) as SQLAlchemy would: the adapter's DB-API class wrapped by
+    ``DBAPIError.instance``, parameters hidden, the connection invalidated when it was lost."""
     dbapi: Any = conn.dialect.dbapi
     try:
         adapted._handle_exception(error)  # raises asyncpg's error as the adapter's DB-API class
     except dbapi.Error as translated:
         lost = conn.dialect.is_disconnect(translated, adapted, None)
-        if lost:
+        if lost:  # as SQLAlchemy's own: the pool's older connections are likely gone too
+            sync = conn.sync_connection
+            if sync is not None and not conn.invalidated:
+                sync.engine.pool._invalidate(sync.connection, translated, _checkin=False)
             await conn.invalidate(translated)
         raise DBAPIError.instance(
             sql, None, translated, dbapi.Error, hide_parameters=True, dialect=conn.dialect, connection_invalidated=lost
