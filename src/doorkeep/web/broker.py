@@ -213,6 +213,8 @@ async def send_to_provider(
     root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
     shown = login_outcomes.NeedLogin(request=auth_request)
     waiting = await login_session.wait_for(tx, realm, client, auth_request, shown, auth_session, now, root_id=root)
+    if auth_session is not None:  # a tab already waiting: its request now carries the hint
+        await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
     response = RedirectResponse(broker_links.login_url(request, realm, alias, waiting.auth_session, client), 303)
     response.headers["Cache-Control"] = NO_BACK
     await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
