@@ -5,8 +5,9 @@ ones these flows describe. A realm nobody edited shows exactly this set (realms/
 derived from the realm id and the flow or execution, so every process and request agree); an admin's first write
 stores it. Every step is listed as Keycloak lists it (Kerberos, WebAuthn and recovery codes DISABLED; the Identity
 Provider Redirector and the organization steps ALTERNATIVE, acting only for a realm with identity providers, or with
-organizations on and present: oauth/login_broker.py, oauth/login_organization.py). Which stored flows are their equals is realms/flow_support.py's question. The organization
-flows are not added to the admin realm (DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
+organizations on and present: oauth/login_broker.py, oauth/login_organization.py). Which stored flows are their
+equals is realms/flow_support.py's question. The organization flows are not added to the admin realm
+(DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
 """
 
 from __future__ import annotations
