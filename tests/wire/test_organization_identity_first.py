@@ -196,7 +196,9 @@ async def test_a_known_user_with_a_password_gets_the_password_page_and_signs_in(
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
 
 
-async def test_an_unknown_name_and_a_wrong_password_get_the_usual_error(env: Env) -> None:
+async def test_an_unknown_name_and_a_wrong_password_get_the_usual_error_and_a_blank_one_is_asked_again(
+    env: Env,
+) -> None:
     async with served(env) as broker:
         await _organization(broker)
         async with browser(broker) as http:
@@ -204,14 +206,9 @@ async def test_an_unknown_name_and_a_wrong_password_get_the_usual_error(env: Env
             assert _login_form(page) and 'value="nobody"' in page.text
             again = await http.post(form_action(page.text), data={**form_fields(page.text), "password": "x"})
             assert _login_form(again) and "Invalid username or password." in again.text
-
-
-async def test_a_blank_username_is_asked_again(env: Env) -> None:
-    async with served(env) as broker:
-        await _organization(broker)
-        async with browser(broker) as http:
-            page = await _type(http, "   ")
-            assert _username_page(page) and "Invalid username." in page.text
+        async with browser(broker) as http:  # a blank name: the username page again
+            blank = await _type(http, "   ")
+            assert _username_page(blank) and "Invalid username." in blank.text
 
 
 async def test_a_managed_member_without_a_password_goes_back_to_the_provider_it_came_from(env: Env) -> None:

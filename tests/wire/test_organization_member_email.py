@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
+from broker_support import ALIAS, Broker, browser, provider_login, query, served, start_login
 from browser_flow import REDIRECT, form_action, form_fields
 from wire_env import Env
 
@@ -34,6 +34,12 @@ async def _review(http: httpx.AsyncClient) -> httpx.Response:
     return await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
 
 
+async def _submit(http: httpx.AsyncClient, review: httpx.Response, email: str) -> httpx.Response:
+    """The review page posted with ``email`` (the names filled in)."""
+    typed = {"username": "alice", "email": email, "firstName": "Alice", "lastName": "L"}
+    return await http.post(form_action(review.text), data={**form_fields(review.text), **typed})
+
+
 async def _members(broker: Broker, org: str) -> list[tuple[str, str]]:
     listed = await broker.env.http.get(f"{ORGS}/{org}/members", headers=await broker.env.admin_headers())
     return [(m["email"], m["membershipType"]) for m in listed.json()]
@@ -48,14 +54,7 @@ async def test_an_address_outside_the_provider_s_domain_is_refused_on_review(env
         async with browser(broker) as http:
             review = await _review(http)
             assert review.status_code == 200 and "Update Account Information" in review.text, review.text
-            fields = {
-                **form_fields(review.text),
-                "username": "alice",
-                "email": typed,
-                "firstName": "Alice",
-                "lastName": "L",
-            }
-            again = await http.post(form_action(review.text), data=fields)
+            again = await _submit(http, review, typed)
             assert again.status_code == 200 and WRONG in again.text, again.text
         assert await _members(broker, org) == []
 
@@ -65,15 +64,7 @@ async def test_an_address_of_the_provider_s_domain_makes_a_managed_member(env: E
     async with served(env) as broker:
         org = await _bound_provider(broker, "acme.org")
         async with browser(broker) as http:
-            review = await _review(http)
-            fields = {
-                **form_fields(review.text),
-                "username": "alice",
-                "email": typed,
-                "firstName": "Alice",
-                "lastName": "L",
-            }
-            done = await http.post(form_action(review.text), data=fields)
+            done = await _submit(http, await _review(http), typed)
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         [(email, kind)] = await _members(broker, org)
         assert email.lower() == "alice@acme.org" and kind == "MANAGED"
@@ -86,3 +77,30 @@ async def test_a_provider_bound_to_any_domain_asks_nothing(env: Env) -> None:
             done = await _review(http)
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         assert await _members(broker, org) == [("alice@example.org", "MANAGED")]
+
+
+async def _account_token(http: httpx.AsyncClient, done: httpx.Response) -> dict[str, str]:
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+    code = query(done.headers["location"])["code"]
+    data = {"grant_type": "authorization_code", "code": code, "client_id": "app", "client_secret": "secret"}
+    answer = await http.post("/realms/test/protocol/openid-connect/token", data={**data, "redirect_uri": REDIRECT})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"), [("alice@evil-acme.org", 400), ("alice@example.org", 400), ("al@acme.org", 204)]
+)
+async def test_a_managed_member_keeps_to_the_provider_s_domain_in_the_account(
+    env: Env, typed: str, status: int
+) -> None:
+    """resolveExpectedDomainsForManagedUser: the account's profile update holds the member the provider brought
+    to the provider's domain."""
+    async with served(env) as broker:
+        await _bound_provider(broker, "acme.org")
+        async with browser(broker) as http:
+            headers = await _account_token(http, await _submit(http, await _review(http), "alice@acme.org"))
+            body = {"username": "alice", "email": typed, "firstName": "Alice", "lastName": "L"}
+            answer = await http.post("/realms/test/account/", json=body, headers=headers)
+            assert answer.status_code == status, answer.text
+            assert (WRONG in answer.text) == (status == 400)

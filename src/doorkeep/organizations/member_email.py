@@ -4,16 +4,22 @@ OrganizationMemberValidator, the ``email`` attribute's ``organization-member-val
 While the first broker login reviews the profile (the IDP_REVIEW context) of an identity from a provider linked to an
 organization, the e-mail's domain must be the one the provider is bound to (its ``kc.org.domain``); a provider bound
 to no domain asks nothing, and so does one bound to ``ANY`` here (Keycloak expects the literal ``ANY``, which no
-address has). Domains compare case-insensitively (Doorkeep keeps them in lower case).
+address has). A MANAGED member's later edits (UPDATE_PROFILE, UPDATE_EMAIL, the account) are held to the domain
+of the organization's provider the member is linked through. Domains compare case-insensitively (Doorkeep keeps
+them in lower case).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import providers as idp
-from doorkeep.model import Realm
+from doorkeep.model import Realm, User
 from doorkeep.organizations import brokers
+from doorkeep.organizations.model import MANAGED
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 NOT_ORGANIZATION_DOMAIN = "Email domain does not match any domain from the organization"
 
@@ -36,3 +42,18 @@ def review_errors(realm: Realm, alias: str, email: str) -> list[dict[str, Any]]:
     if domain is None or "@" not in email or email[email.index("@") + 1 :].lower() == domain:
         return []
     return [{"field": "email", "errorMessage": NOT_ORGANIZATION_DOMAIN, "params": ["email"]}]
+
+
+async def managed_errors(tx: Tx, realm: Realm, user: User, email: str) -> list[dict[str, Any]]:
+    """validateEmailDomain for a MANAGED member (resolveExpectedDomainsForManagedUser): the e-mail must be of the
+    domain of the organization's provider the member is linked through; an UNMANAGED member is not checked."""
+    if not realm.organizations_enabled or "@" not in email:
+        return []
+    links = {f.alias for f in await tx.federated.of_user(user.id)}
+    for org in await tx.organizations.of_user(user.id):
+        if not org.domains or await tx.organizations.membership(org.id, user.id) != MANAGED:
+            continue
+        alias = next((str(p["alias"]) for p in brokers.of_organization(realm, org.id) if p["alias"] in links), None)
+        if alias is not None:
+            return review_errors(realm, alias, email)
+    return []
