@@ -8,6 +8,7 @@ providers, another organization's provider, hints that try to lead elsewhere."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -184,7 +185,7 @@ async def test_another_organization_s_provider_is_neither_followed_nor_offered(e
             assert f'id="social-{ALIAS}"' not in page.text
 
 
-async def test_a_known_user_with_a_password_gets_the_password_page_and_signs_in(env: Env) -> None:
+async def test_a_known_user_with_a_password_gets_the_password_page_restarts_and_signs_in(env: Env) -> None:
     """tryRedirectBroker: a user with credentials here picks how to sign in; the password page follows."""
     async with served(env) as broker:
         await seed_user(env.db, env.clock, "test", "bob", "bob-pass", email="bob@acme.org")
@@ -192,6 +193,13 @@ async def test_a_known_user_with_a_password_gets_the_password_page_and_signs_in(
         async with browser(broker) as http:
             page = await _type(http, "bob@acme.org")
             assert page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
+            restart = re.search(r'href="([^"]*login-actions/restart[^"]*)"', page.text)
+            assert restart is not None, page.text
+            again = await http.get(restart.group(1).replace("&amp;", "&"))
+            assert _username_page(again), again.text  # "Restart login": the organization step asks anew
+            page = await http.post(
+                form_action(again.text), data={**form_fields(again.text), "username": "bob@acme.org"}
+            )
             done = await http.post(form_action(page.text), data={**form_fields(page.text), "password": "bob-pass"})
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
 
