@@ -6,22 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_flow_plan import REALM, compile_top
 
 from doorkeep.model import Realm
 from doorkeep.oauth.login_organization import domain_broker, email_domain
 from doorkeep.organizations.member_email import review_errors
 from doorkeep.organizations.model import Domain, Organization
-from doorkeep.realms import auth_flows as af
 from doorkeep.realms import flow_plan as fp
 from doorkeep.realms.flow_model import built_in
 
+REALM = Realm(id="r1", name="test")
 ORG = Organization("o1", "r1", "Acme", "acme", domains=(Domain("acme.org"),))
-ORGANIZATION_FLOWS = {
-    "org": [("@org-cond", af.COND)],
-    "org-cond": [(fp.USER_CONFIGURED, af.REQ), (fp.ORGANIZATION, af.ALT)],
-    "forms": [(fp.PASSWORD_FORM, af.REQ)],
-}
 
 
 def _provider(alias: str, domain: str, org: str = "o1", redirect: str = "true", **rep: Any) -> dict[str, Any]:
@@ -37,12 +31,6 @@ def test_keycloaks_default_browser_flow_reaches_the_organization_step() -> None:
     flows = built_in(REALM)
     browser = flows.by_alias("browser")
     assert browser is not None and fp.browser(flows, browser).organization
-
-
-def test_the_step_counts_only_before_the_sign_in_form() -> None:
-    before = compile_top({"top": [("@org", af.ALT), ("@forms", af.ALT)], **ORGANIZATION_FLOWS})
-    after = compile_top({"top": [("@forms", af.ALT), ("@org", af.ALT)], **ORGANIZATION_FLOWS})
-    assert before.organization and not after.organization
 
 
 @pytest.mark.parametrize(
