@@ -139,8 +139,9 @@ async def begin(
         if page is not None:
             return page
         return await login_completion.proceed(step)
-    if request.login_hint and await login_organization.runs(tx, realm, client, request):
-        site = LoginSite(tx, services, realm, client, request, browser)  # OrganizationAuthenticator: the hint typed
+    # OrganizationAuthenticator takes the hint as typed; a ``kc_idp_hint`` is the Identity Provider Redirector's first
+    if request.login_hint and not request.kc_idp_hint and await login_organization.runs(tx, realm, client, request):
+        site = LoginSite(tx, services, realm, client, request, browser)
         return await login_organization.identify(site, request.login_hint)
     if request.login_hint:
         return NeedLogin(username=request.login_hint)
