@@ -426,3 +426,15 @@ def test_identity_first_refuses_other_shapes(rows: list[Row]) -> None:
     """UsernameForm alone, or not followed by a REQUIRED PasswordForm, or PasswordForm without a user: refused."""
     with pytest.raises(fp.Unsupported):
         compile_top({"top": [("@forms", af.ALT)], "forms": rows})
+
+
+def test_the_organization_step_counts_only_before_the_sign_in_form() -> None:
+    """Keycloak's Organization sub-flow (conditional-user-configured and ``organization``): reached before the
+    username and password form it runs (Plan.organization); after it, never."""
+    steps: dict[str, list[Row]] = {
+        "org": [("@org-cond", af.COND)],
+        "org-cond": [(fp.USER_CONFIGURED, af.REQ), (fp.ORGANIZATION, af.ALT)],
+        "forms": [(fp.PASSWORD_FORM, af.REQ)],
+    }
+    assert compile_top({"top": [("@org", af.ALT), ("@forms", af.ALT)], **steps}).organization
+    assert not compile_top({"top": [("@forms", af.ALT), ("@org", af.ALT)], **steps}).organization

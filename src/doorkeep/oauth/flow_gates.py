@@ -79,6 +79,17 @@ def username_first(realm: Realm, client: Client, requested: str | None = None) -
     return found if found.username_first else None
 
 
+def organization_step(realm: Realm, client: Client, requested: str | None = None) -> bool:
+    """Whether the browser flow that runs for ``client`` reaches Keycloak's Organization sub-flow before its
+    username and password form, in a realm with organizations on."""
+    if not realm.organizations_enabled:
+        return False
+    try:
+        return plan(realm, client, BROWSER, requested).organization
+    except CannotRun:
+        return False
+
+
 def usernameless(realm: Realm, client: Client, requested: str | None = None) -> bool:
     """Whether the browser flow that runs for ``client`` signs in with a passkey and no username step."""
     try:

@@ -29,6 +29,7 @@ from doorkeep.oauth import (
     login_consent,
     login_flow,
     login_gates,
+    login_organization,
     login_otp,
     login_outcomes,
     login_passkeys,
@@ -186,6 +187,15 @@ async def submit(
             challenge = auth_session.notes.get(WEBAUTHN_CHALLENGE_NOTE)
             site = LoginSite(tx, services, realm, client, request, browser)
             return await login_passkeys.verify(site, form, challenge, known=user, remember_me=remember_me)
+        if (
+            user is None
+            and request.attempted_username is None
+            and await login_organization.runs(tx, realm, client, request)
+        ):
+            site = LoginSite(tx, services, realm, client, request, browser)  # the organization step's username page
+            return await login_organization.identify(
+                site, form.get("username") or "", remember_me=remember_me, verdict=verdict
+            )
         plan = flow_gates.username_first(realm, client, request.requested_flow) if user is None else None
         if plan is not None:
             site = LoginSite(tx, services, realm, client, request, browser)

@@ -43,7 +43,7 @@ from doorkeep.oauth.broker_steps import (
 )
 from doorkeep.oauth.login_password import INVALID_PASSWORD
 from doorkeep.oauth.login_step import LoginSite
-from doorkeep.organizations import brokers
+from doorkeep.organizations import brokers, member_email
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import flow_model, flow_support
 from doorkeep.users import account_profile, brute_force, declared, profile
@@ -83,9 +83,10 @@ def profile_of(context: JSON) -> dict[str, str]:
     return profile
 
 
-def review_errors(realm: Realm, values: dict[str, str]) -> list[dict[str, Any]]:
+def review_errors(realm: Realm, values: dict[str, str], alias: str) -> list[dict[str, Any]]:
     """The profile validated as the IDP_REVIEW context validates it (the realm's user profile: username, an e-mail
-    the configuration requires, valid, the names as declared)."""
+    the configuration requires, valid, of the domain an organization's provider ``alias`` is bound to, the names
+    as declared)."""
     config = up_config.config_of(realm)
     found: list[dict[str, Any]] = []
     if not realm.registration_email_as_username:
@@ -98,7 +99,7 @@ def review_errors(realm: Realm, values: dict[str, str]) -> list[dict[str, Any]]:
         if account_profile.email_required(config, realm, declared.ACCOUNT):
             found.append({"field": "email", "errorMessage": account_profile.MISSING_EMAIL, "params": ["email"]})
     else:
-        found.extend(profile.validate({"email": email}))
+        found.extend(profile.validate({"email": email}) or member_email.review_errors(realm, alias, email))
     for name in ("firstName", "lastName"):
         found.extend(declared.root_errors(config, declared.ACCOUNT, name, values[name].strip() or None))
     return found
@@ -116,7 +117,7 @@ async def _from_review(site: LoginSite, tab_id: str, context: JSON) -> Decision 
     mode = review_mode(site.realm)
     wanted = bool(context.get(ENFORCE)) or mode == ON
     if not wanted and mode == MISSING:
-        wanted = bool(review_errors(site.realm, profile_of(context)))
+        wanted = bool(review_errors(site.realm, profile_of(context), str(context["alias"])))
     if wanted:
         return Page(REVIEW_STEP, context)
     return await _create_or_confirm(site, tab_id, context)
@@ -177,7 +178,7 @@ async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[st
         typed["username"] = typed["email"] or before["username"]
     elif form("username") is None:  # attributes.putIfAbsent(USERNAME, ...)
         typed["username"] = before["username"]
-    found = review_errors(site.realm, typed)
+    found = review_errors(site.realm, typed, str(context["alias"]))
     if found:
         return Page(REVIEW_STEP, context, values=typed, errors=field_errors(found))
     changed = typed["email"].lower() != before["email"].lower()

@@ -13,7 +13,15 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.oauth import account_actions, flow_gates, loa, login_completion, login_gates, required_actions
+from doorkeep.oauth import (
+    account_actions,
+    flow_gates,
+    loa,
+    login_completion,
+    login_gates,
+    login_organization,
+    required_actions,
+)
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import (
@@ -28,7 +36,7 @@ from doorkeep.oauth.login_outcomes import (
     NeedWebAuthn,
     Outcome,
 )
-from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.realms import flow_levels
 from doorkeep.realms.flow_model import of
 from doorkeep.users import recovery_codes
@@ -131,6 +139,10 @@ async def begin(
         if page is not None:
             return page
         return await login_completion.proceed(step)
+    # OrganizationAuthenticator takes the hint as typed; a ``kc_idp_hint`` is the Identity Provider Redirector's first
+    if request.login_hint and not request.kc_idp_hint and await login_organization.runs(tx, realm, client, request):
+        site = LoginSite(tx, services, realm, client, request, browser)
+        return await login_organization.identify(site, request.login_hint)
     if request.login_hint:
         return NeedLogin(username=request.login_hint)
     if remembered is not None and realm.remember_me:

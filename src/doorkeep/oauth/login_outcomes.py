@@ -56,6 +56,8 @@ class NeedLogin:
     request: AuthRequest | None = None  # the login request as it now stands, when a step changed it (step-up)
     # the info message's key (a forwarded info message); None: "reauthenticate" for a known user, "": none
     info: str | None = None
+    # the organization whose providers the username page offers (OrganizationAuthenticator.unknownUserChallenge)
+    organization: str | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,15 @@ class ToIdpLink:
 
 
 @dataclass(frozen=True)
+class ToProvider:
+    """IdentityProviderAuthenticator.redirect from the organization step: the browser goes to the provider
+    ``alias`` to sign in, the login's ``login_hint`` being the address typed (or the managed member's)."""
+
+    alias: str
+    request: AuthRequest
+
+
+@dataclass(frozen=True)
 class AccountUpdated:
     """END_AFTER_REQUIRED_ACTIONS: the actions of an e-mailed link are done, the login ends on "Your account
     has been updated." with a link back to ``back_uri`` (AuthenticationManager.finishedRequiredActions)."""
@@ -326,6 +337,7 @@ Outcome = (
     | NeedDeleteAccount
     | NeedIdpLink
     | ToIdpLink
+    | ToProvider
     | AccountDeleted
     | NeedConsent
     | AccountUpdated

@@ -137,7 +137,8 @@ async def restart_flow(
     stored = AuthRequest.from_json(auth_session.request)
     if stored.user_session_id is not None:
         await service.end(tx, stored.user_session_id, False)
-    request = loa.restarted(dataclasses.replace(stored, user_session_id=None, sso_login=False))
+    # the authentication session's notes start again: no ATTEMPTED_USERNAME (the organization step asks anew)
+    request = loa.restarted(dataclasses.replace(stored, user_session_id=None, sso_login=False, attempted_username=None))
     if (
         request.app_initiated_flow == login_flow.REGISTER and realm.registration_allowed
     ):  # resetFlow(APP_INITIATED_FLOW)

@@ -4,9 +4,10 @@ Doorkeep runs fixed sign-in, direct-grant, registration, reset-credentials and c
 ones these flows describe. A realm nobody edited shows exactly this set (realms/flow_model.py computes it, ids
 derived from the realm id and the flow or execution, so every process and request agree); an admin's first write
 stores it. Every step is listed as Keycloak lists it (Kerberos, WebAuthn and recovery codes DISABLED; the Identity
-Provider Redirector and the organization steps ALTERNATIVE but inert, as in a realm with no identity provider and
-organizations off). Which stored flows are their equals is realms/flow_support.py's question. The organization
-flows are not added to the admin realm (DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
+Provider Redirector and the organization steps ALTERNATIVE, acting only for a realm with identity providers, or with
+organizations on and present: oauth/login_broker.py, oauth/login_organization.py). Which stored flows are their
+equals is realms/flow_support.py's question. The organization flows are not added to the admin realm
+(DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ runs only when every enabled condition in it holds. What the password step leave
 
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the Identity Provider
 Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py); the inert
-Organization steps of Keycloak's default flow; one username and password form, first,
+Organization steps of Keycloak's default flow (``Plan.organization``); one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``) or then a REQUIRED
 sub-flow of PasswordForm and WebAuthnPasswordlessAuthenticator, both ALTERNATIVE (a first gate whose ``choices``
@@ -120,6 +120,9 @@ class Plan:
     # ``kc_idp_hint``, else its config's ``defaultProvider`` (None: no default).
     redirector: bool = False
     default_provider: str | None = None
+    # Keycloak's Organization sub-flow (OrganizationAuthenticator under conditional-user-configured), ALTERNATIVE
+    # before the sign-in form: identity-first login while the realm has organizations (oauth/login_organization.py)
+    organization: bool = False
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -325,7 +328,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     found, required, alternative = split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
     _no_level(found, flow)
     units = required or alternative
-    cookie, redirector, default = False, False, None
+    cookie, redirector, default, organization = False, False, None, False
     forms: Execution | None = None
     for e in units:
         if e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
@@ -333,8 +336,8 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         elif e.flow_id is None and e.authenticator == IDP_REDIRECTOR and e.requirement == af.ALT:
             if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
                 redirector, default = True, dict(config_of(flows, e)).get(DEFAULT_PROVIDER) or None
-        elif e.flow_id is not None and _inert_organization(flows, e):
-            continue
+        elif e.flow_id is not None and _organization_step(flows, e):
+            organization = organization or forms is None  # after the sign-in form it is never reached
         elif forms is None:
             forms = e
         else:
@@ -354,11 +357,14 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         usernameless=second == USERNAMELESS,
         redirector=redirector,
         default_provider=default,
+        organization=organization and second == "",  # beside the username and password form only
     )
 
 
-def _inert_organization(flows: FlowSet, e: Execution) -> bool:
-    """Keycloak's Organization sub-flow: inert here (Doorkeep runs no organization-aware login)."""
+def _organization_step(flows: FlowSet, e: Execution) -> bool:
+    """Keycloak's Organization sub-flow: ALTERNATIVE, holding one CONDITIONAL sub-flow of conditional-user-configured
+    and the ``organization`` authenticator (the condition holds while the realm has organizations on, as
+    OrganizationAuthenticator.configuredFor says)."""
     sub = flows.flow(e.flow_id)
     if sub is None or e.requirement != af.ALT:
         return False

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Realm, User
+from doorkeep.organizations import member_email
 from doorkeep.realms import required_actions
 from doorkeep.users import declared, locale_attribute, profile
 
@@ -227,7 +228,8 @@ async def errors(
     changed = email is not None and not _blank(email) and email.lower() != (user.email or "").lower()
     if changed and email is not None and await _email_taken(tx, realm, user, email.strip()):
         found.append(_error("email", EMAIL_EXISTS))
-    found.extend(profile.validate({"email": email}))
+    shape = profile.validate({"email": email})
+    found.extend(shape or (await member_email.managed_errors(tx, realm, user, email.strip()) if email else []))
     config = up_config.config_of(realm)
     if _blank(email) and not flags["email"] and email_required(config, realm, declared.ACCOUNT):
         found.append(_error("email", REQUIRED))

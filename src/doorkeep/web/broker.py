@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep.broker import linking, oidc
-from doorkeep.model import JSON, Client, Realm
+from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import login_broker, login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.broker_steps import (
@@ -192,14 +192,29 @@ async def redirector(
     alias = login_broker.redirector_target(realm, client, auth_request, hint_sent)
     if alias is None:
         return None
+    return await send_to_provider(request, tx, realm, client, auth_request, alias, None)
+
+
+async def send_to_provider(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    alias: str,
+    auth_session: AuthSession | None,
+) -> Response:
+    """IdentityProviderAuthenticator.redirect: the login's tab (made now for a login that starts here) keeps the
+    request as it stands (its ``login_hint``), and the browser goes (303) to ``/broker/{alias}/login``."""
     from doorkeep.oauth import login_session
     from doorkeep.web.login_pages import root_for_new_tab
 
     now = state(request).services.clock.now()
-    root = await root_for_new_tab(request, tx, realm)
-    waiting = await login_session.wait_for(
-        tx, realm, client, auth_request, login_outcomes.NeedLogin(), None, now, root_id=root
-    )
+    root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
+    shown = login_outcomes.NeedLogin(request=auth_request)
+    waiting = await login_session.wait_for(tx, realm, client, auth_request, shown, auth_session, now, root_id=root)
+    if auth_session is not None:  # a tab already waiting: its request now carries the hint
+        await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
     response = RedirectResponse(broker_links.login_url(request, realm, alias, waiting.auth_session, client), 303)
     response.headers["Cache-Control"] = NO_BACK
     await set_auth_cookie(response, request, tx, realm, waiting.auth_session)

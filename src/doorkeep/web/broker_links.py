@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 
-from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import redirect_uris
+from doorkeep.model import JSON, AuthSession, Client, Realm
+from doorkeep.oauth import login_organization, redirect_uris
 from doorkeep.web.http import base_url
 
 
@@ -37,6 +37,18 @@ def buttons(request: Request, realm: Realm, tab: AuthSession, client: Client) ->
         for p in realm.identity_providers
         if p.get("enabled") and not p.get("linkOnly") and not p.get("hideOnLogin") and not p.get("organizationId")
     ]
+    return _drawn(request, realm, tab, client, shown)
+
+
+def organization_buttons(
+    request: Request, realm: Realm, tab: AuthSession, client: Client, org_id: str | None
+) -> list[dict[str, str]]:
+    """The organization's own providers, on the username page of an unknown user of its domain
+    (OrganizationAuthenticator.unknownUserChallenge); none without an organization."""
+    return _drawn(request, realm, tab, client, login_organization.public_providers(realm, org_id)) if org_id else []
+
+
+def _drawn(request: Request, realm: Realm, tab: AuthSession, client: Client, shown: list[JSON]) -> list[dict[str, str]]:
     return [
         {
             "alias": p["alias"],

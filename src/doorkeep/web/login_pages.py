@@ -17,6 +17,7 @@ from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import (
     client_data,
     flow_gates,
+    login_organization,
     login_outcomes,
     login_tabs,
     redirect_uris,
@@ -235,8 +236,9 @@ async def page_body(
         stage = (
             ("password" if known else "username")
             if flow_gates.username_first(realm, client, waiting.request.requested_flow)
-            else ""
+            else await login_organization.page_stage(tx, realm, client, waiting.request, known)
         )
+        org_buttons = broker_links.organization_buttons(request, realm, tab, client, outcome.organization)
         return pages.login(
             display(realm),
             login_action(request, realm, tab, client),
@@ -246,14 +248,14 @@ async def page_body(
             remember_me=realm.remember_me,
             remember_me_checked=outcome.remember_me,
             reauthenticate=known,
-            register=registration_link(request, realm, client, tab) if not known else None,
+            register=registration_link(request, realm, client, tab) if not (known or org_buttons) else None,
             reset=reset_link(request, realm, client, tab) if stage == "password" or not (known or stage) else None,
             stage=stage,
             success=outcome.success,
             username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
             restart=restart_link(request, realm, client, tab) if outcome.user_id is not None else None,
             ui=ui,
-            providers=broker_links.buttons(request, realm, tab, client) if outcome.user_id is None else (),
+            providers=org_buttons or (broker_links.buttons(request, realm, tab, client) if not known else ()),
             info=outcome.info if outcome.info is not None else ("reauthenticate" if outcome.user_id else None),
             passkeys=await passkeys_options(request, tx, realm, client, waiting, ui),
             another=await another_way(request, tx, realm, client, waiting, password=True) if known else "",

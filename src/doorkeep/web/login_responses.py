@@ -183,6 +183,10 @@ async def _respond(
 
         after = outcome.request or auth_request  # as the action left it (its LAST_PROCESSED_EXECUTION)
         return await to_provider(request, tx, realm, client, after, outcome.alias, auth_session)
+    if isinstance(outcome, login_outcomes.ToProvider):  # the organization step's redirect
+        from doorkeep.web.broker import send_to_provider
+
+        return await send_to_provider(request, tx, realm, client, outcome.request, outcome.alias, auth_session)
     # the page the login now waits on, in its authentication session (a new tab of the browser's root)
     root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
     waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)

@@ -1,0 +1,169 @@
+"""Organization identity-first login: Keycloak 26's OrganizationAuthenticator (``organization``), the step of the
+browser flow's Organization sub-flow, before the username and password form.
+
+It runs while the realm has organizations on and holds at least one (isEnabledAndOrganizationsPresent); otherwise
+the login page is the usual one. Its first page asks for the username alone (login-username.ftl, the realm's own
+providers beside it). The typed name (or the ``login_hint``, which skips that page) picks an organization as
+Organizations.resolveOrganization does without a scope: the user's only enabled organization, their MANAGED one
+among several, else the enabled organization owning the e-mail's domain (what follows the first ``@``). Then, as
+tryRedirectBroker: a user with no password or passkey who is a MANAGED member linked to one of its organization's
+providers goes to that provider (their e-mail the ``login_hint``); else the organization's provider with
+``kc.org.broker.redirect.mode.email-matches`` whose ``kc.org.domain`` is the typed domain (case-insensitive), or,
+failing that, one whose domain is ``ANY`` when the typed domain is one of the organization's, gets the browser with
+the typed name as ``login_hint``. An unknown user of the organization's domain sees the username page again with
+"Your email domain matches the … organization but you don't have an account yet." and the organization's providers;
+a known user gets the password page (login-password.ftl, the name fixed); an unknown name outside every
+organization gets the username and password form with the name filled in, as Keycloak's ``attempted`` step does.
+Doorkeep redirects only to an enabled provider that is not link-only (Keycloak would redirect, then fall back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from doorkeep.broker import providers as idp
+from doorkeep.model import JSON, Client, Realm, User
+from doorkeep.oauth import flow_gates, login_username
+from doorkeep.oauth.login_outcomes import NeedLogin, Outcome, ToProvider
+from doorkeep.oauth.login_password import form_username
+from doorkeep.oauth.login_step import LoginSite
+from doorkeep.organizations import brokers
+from doorkeep.organizations.model import MANAGED, Organization
+from doorkeep.users import webauthn
+from doorkeep.users.credentials import SharedEmail, Verdict, find_login_user
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.authorize import AuthRequest
+    from doorkeep.store.tx import Tx
+
+NO_ACCOUNT = "Your email domain matches the {} organization but you don't have an account yet."
+FIRST_FACTORS = frozenset({"password", webauthn.PASSWORDLESS_TYPE})  # getFirstFactorCredentialsStream
+
+
+async def runs(tx: Tx, realm: Realm, client: Client, request: AuthRequest) -> bool:
+    """Whether the login's flow reaches the organization step and the realm has organizations to resolve."""
+    return flow_gates.organization_step(realm, client, request.requested_flow) and (
+        await tx.organizations.count(realm.id) > 0
+    )
+
+
+async def page_stage(tx: Tx, realm: Realm, client: Client, request: AuthRequest, known: bool) -> str:
+    """Which login page the organization step draws: ``username`` (login-username.ftl) before a name is typed,
+    ``password`` for the known user it named, "" (the username and password form) for a name it passed on or
+    where it does not run (a re-authentication keeps its own page)."""
+    if not await runs(tx, realm, client, request):
+        return ""
+    if known:
+        return "password" if request.attempted_username else ""
+    return "" if request.attempted_username else "username"
+
+
+def email_domain(typed: str) -> str | None:
+    """Organizations.getEmailDomain: what follows the first ``@``; None without one."""
+    at = typed.find("@")
+    return typed[at + 1 :] if at >= 0 else None
+
+
+def _owns(org: Organization, domain: str | None) -> bool:
+    return domain is not None and any(d.name == domain.lower() for d in org.domains)
+
+
+async def organization_for(tx: Tx, realm: Realm, user: User | None, domain: str | None) -> Organization | None:
+    """Organizations.resolveOrganization, no scope asked: the user's organizations first, then the domain's owner."""
+    if user is not None:
+        mine = [o for o in await tx.organizations.of_user(user.id) if o.enabled]
+        if len(mine) == 1:
+            return mine[0]
+        for member_of in mine:
+            if await tx.organizations.membership(member_of.id, user.id) == MANAGED:
+                return member_of
+        if mine:
+            return next((o for o in mine if _owns(o, domain)), None)
+    owner = await tx.organizations.domain_owner(realm.id, domain) if domain else None
+    org = await tx.organizations.get(realm.id, owner) if owner is not None else None
+    return org if org is not None and org.enabled else None
+
+
+def _usable(provider: JSON) -> bool:
+    return bool(provider.get("enabled")) and not provider.get("linkOnly")
+
+
+def public_providers(realm: Realm, org_id: str) -> list[JSON]:
+    """The organization's providers its login page offers (enabled, not link-only, not hidden on login)."""
+    return [p for p in brokers.of_organization(realm, org_id) if _usable(p) and not p.get("hideOnLogin")]
+
+
+async def _home_brokers(tx: Tx, realm: Realm, user: User) -> list[str]:
+    """Organizations.resolveHomeBroker: the providers a MANAGED member of enabled organizations is linked through."""
+    links = {f.alias for f in await tx.federated.of_user(user.id)}
+    found: list[str] = []
+    for org in await tx.organizations.of_user(user.id):
+        if org.enabled and await tx.organizations.membership(org.id, user.id) == MANAGED:
+            found += [str(p["alias"]) for p in brokers.of_organization(realm, org.id) if p["alias"] in links]
+    return found
+
+
+def domain_broker(realm: Realm, org: Organization, domain: str) -> str | None:
+    """The redirect by e-mail domain: a provider of the organization set to redirect when the e-mail matches, bound
+    to exactly this domain (case-insensitive), else one bound to ``ANY`` when the domain is the organization's."""
+    config = {str(p["alias"]): dict(p.get("config") or {}) for p in brokers.of_organization(realm, org.id)}
+    candidates = [
+        p
+        for p in brokers.of_organization(realm, org.id)
+        if _usable(p) and str(config[p["alias"]].get(brokers.REDIRECT_WHEN_EMAIL_MATCHES, "")).lower() == "true"
+    ]
+    for p in candidates:
+        if str(config[p["alias"]].get(brokers.DOMAIN, "")).lower() == domain.lower():
+            return str(p["alias"])
+    if domain in {d.name for d in org.domains}:
+        return next(
+            (str(p["alias"]) for p in candidates if config[p["alias"]].get(brokers.DOMAIN) == brokers.ANY_DOMAIN), None
+        )
+    return None
+
+
+async def _redirect(
+    tx: Tx, realm: Realm, org: Organization, user: User | None, domain: str | None
+) -> tuple[str, str | None] | None:
+    """tryRedirectBroker: the provider and the ``login_hint`` to send, or None (the user has credentials here, or
+    no provider is set to take them)."""
+    if user is not None:
+        if any(c.type in FIRST_FACTORS for c in await tx.users.credentials(user.id)):
+            return None
+        home = await _home_brokers(tx, realm, user)
+        if len(home) == 1:
+            provider = idp.by_alias(realm, home[0])
+            return (home[0], user.email) if provider is not None and _usable(provider) else None
+        domain = domain if domain is not None else (email_domain(user.email) if user.email else None)
+    alias = domain_broker(realm, org, domain) if domain else None
+    return (alias, None) if alias is not None else None
+
+
+async def identify(
+    site: LoginSite, typed: str, *, remember_me: bool = False, verdict: Verdict | None = None
+) -> Outcome:
+    """OrganizationAuthenticator.action: the username page's POST (or the ``login_hint``)."""
+    tx, realm = site.tx, site.realm
+    username = form_username(typed)
+    if not username:  # action(): no user, a blank name
+        return NeedLogin(login_username.INVALID_USERNAME, typed, remember_me)
+    try:
+        user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed)
+    except SharedEmail:  # the username form's own answer to a shared e-mail
+        return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
+    domain = email_domain(username)
+    org = await organization_for(tx, realm, user, domain)
+    if org is None and user is None:  # attempted: the username and password form, the name filled in
+        return NeedLogin(username=username, remember_me=remember_me, request=_attempted(site.request, username))
+    if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
+        alias, hint = target
+        return ToProvider(alias, dataclasses.replace(site.request, login_hint=hint or username))
+    if org is not None and user is None:  # unknownUserChallenge
+        error = NO_ACCOUNT.format(org.name) if domain is not None else None
+        return NeedLogin(error, username, remember_me, organization=org.id)
+    return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
+
+
+def _attempted(request: AuthRequest, username: str) -> AuthRequest:
+    return dataclasses.replace(request, attempted_username=username)

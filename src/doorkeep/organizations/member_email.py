@@ -1,0 +1,59 @@
+"""The e-mail of an organization's member checked against the organization's domain (Keycloak 26's
+OrganizationMemberValidator, the ``email`` attribute's ``organization-member-validator``).
+
+While the first broker login reviews the profile (the IDP_REVIEW context) of an identity from a provider linked to an
+organization, the e-mail's domain must be the one the provider is bound to (its ``kc.org.domain``); a provider bound
+to no domain asks nothing, and so does one bound to ``ANY`` here (Keycloak expects the literal ``ANY``, which no
+address has). A MANAGED member's later edits (UPDATE_PROFILE, UPDATE_EMAIL, the account) are held to the domain
+of the organization's provider the member is linked through. Domains compare case-insensitively (Doorkeep keeps
+them in lower case).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.broker import providers as idp
+from doorkeep.model import Realm, User
+from doorkeep.organizations import brokers
+from doorkeep.organizations.model import MANAGED
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+NOT_ORGANIZATION_DOMAIN = "Email domain does not match any domain from the organization"
+
+
+def expected_domain(realm: Realm, alias: str) -> str | None:
+    """The domain the provider ``alias`` binds its organization's members to; None when it binds them to none."""
+    provider = idp.by_alias(realm, alias) if realm.organizations_enabled else None
+    if provider is None or brokers.organization_of(provider) is None:
+        return None
+    domain = dict(provider.get("config") or {}).get(brokers.DOMAIN)
+    if not isinstance(domain, str) or not domain.strip() or domain == brokers.ANY_DOMAIN:
+        return None
+    return domain.lower()
+
+
+def review_errors(realm: Realm, alias: str, email: str) -> list[dict[str, Any]]:
+    """validateEmailDomain in the IDP_REVIEW context: the error on ``email`` when its domain is not the provider's.
+    An empty or malformed address is the e-mail validator's to report."""
+    domain = expected_domain(realm, alias)
+    if domain is None or "@" not in email or email[email.index("@") + 1 :].lower() == domain:
+        return []
+    return [{"field": "email", "errorMessage": NOT_ORGANIZATION_DOMAIN, "params": ["email"]}]
+
+
+async def managed_errors(tx: Tx, realm: Realm, user: User, email: str) -> list[dict[str, Any]]:
+    """validateEmailDomain for a MANAGED member (resolveExpectedDomainsForManagedUser): the e-mail must be of the
+    domain of the organization's provider the member is linked through; an UNMANAGED member is not checked."""
+    if not realm.organizations_enabled or "@" not in email:
+        return []
+    links = {f.alias for f in await tx.federated.of_user(user.id)}
+    for org in await tx.organizations.of_user(user.id):
+        if not org.domains or await tx.organizations.membership(org.id, user.id) != MANAGED:
+            continue
+        alias = next((str(p["alias"]) for p in brokers.of_organization(realm, org.id) if p["alias"] in links), None)
+        if alias is not None:
+            return review_errors(realm, alias, email)
+    return []
