@@ -258,10 +258,12 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     elif first is not None:
         first = None
     post = rep.get("postBrokerLoginFlowAlias")
-    if isinstance(post, str) and post.strip():
-        raise bad(f"Doorkeep runs no post broker login flow ('{post}')")
+    if isinstance(post, str) and post.strip() and (why := flow_support.why_not_post_login(flow_model.of(realm), post)):
+        raise bad(why)
     if first is not None:
         out["firstBrokerLoginFlowAlias"] = first
+    if isinstance(post, str) and post.strip():
+        out["postBrokerLoginFlowAlias"] = post
     out["config"] = config
     return out
 

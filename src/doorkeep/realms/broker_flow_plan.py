@@ -109,3 +109,35 @@ def automatic_linking(flows: FlowSet, flow: AuthFlow) -> BrokerPlan:
         rows = rows[:-1]
     plan = _pair(flows, rows, flow.alias)
     return BrokerPlan(create=plan.create, existing=plan.existing, review=review)
+
+
+# A post broker login flow (PostBrokerLoginAuthenticator runs it after every login through the provider): the OTP
+# Form REQUIRED (a user without OTP sets it up, CONFIGURE_TOTP), or in a CONDITIONAL sub-flow under "Condition -
+# user configured" (only users with OTP are asked). NO_STEP: a flow whose executions are all DISABLED.
+OTP_FORM, USER_CONFIGURED = "auth-otp-form", "conditional-user-configured"
+NO_STEP, OTP_REQUIRED, OTP_IF_CONFIGURED = "none", "otp", "otp-if-configured"
+
+
+def post_login(flows: FlowSet, flow: AuthFlow) -> str:
+    """What a post broker login flow runs (NO_STEP, OTP_REQUIRED, OTP_IF_CONFIGURED); ``Unsupported`` naming the
+    step Doorkeep does not run there otherwise."""
+    if flow.provider_id != "basic-flow":
+        raise Unsupported(f"'{flow.alias}' is a {flow.provider_id} where Doorkeep runs a basic-flow")
+    rows = _enabled(flows, flow.id)
+    if not rows:
+        return NO_STEP
+    [e, *rest] = rows
+    if rest:
+        _refuse(rest[0], flow.alias)
+    if e.authenticator == OTP_FORM and e.requirement == af.REQ:
+        return OTP_REQUIRED
+    if e.flow_id is not None and e.requirement == af.COND:
+        inside = _enabled(flows, e.flow_id)
+        if [(x.authenticator, x.requirement) for x in inside] == [(USER_CONFIGURED, af.REQ), (OTP_FORM, af.REQ)]:
+            return OTP_IF_CONFIGURED
+        sub = flows.flow(e.flow_id)
+        odd = next(
+            (x for x in inside if x.authenticator not in (USER_CONFIGURED, OTP_FORM)), inside[0] if inside else e
+        )
+        _refuse(odd, sub.alias if sub is not None else flow.alias)
+    _refuse(e, flow.alias)

@@ -191,6 +191,21 @@ def check_all(realm: Realm, clients: list[Client], flows: FlowSet) -> str | None
             return f"Identity provider '{provider.get('alias')}' runs flow '{named}' after a first broker login"
         if flow is not None and (why := why_not_runnable(flows, flow, FIRST_BROKER_LOGIN)):
             return f"{why} (identity provider '{provider.get('alias')}')"
+        post = provider.get("postBrokerLoginFlowAlias")
+        if isinstance(post, str) and post and (why := why_not_post_login(flows, post)):
+            return f"{why} (identity provider '{provider.get('alias')}')"
+    return None
+
+
+def why_not_post_login(flows: FlowSet, alias: str) -> str | None:
+    """None if Doorkeep runs the flow ``alias`` names as a post broker login flow; else why not."""
+    flow = flows.by_alias(alias)
+    if flow is None:
+        return f"No available authentication flow with alias: {alias}"
+    try:
+        broker_flow_plan.post_login(flows, flow)
+    except flow_plan.Unsupported as exc:
+        return f"Doorkeep cannot run flow '{alias}' as a post broker login flow yet: {exc}"
     return None
 
 
@@ -205,7 +220,9 @@ def first_login_flow(realm: Realm, flows: FlowSet, alias: str) -> AuthFlow | Non
 
 def _provider_flows(realm: Realm, flows: FlowSet) -> list[AuthFlow]:
     """The flows identity providers name as their ``firstBrokerLoginFlowAlias``."""
-    named = {p.get("firstBrokerLoginFlowAlias") for p in realm.identity_providers}
+    named = {
+        p.get(k) for p in realm.identity_providers for k in ("firstBrokerLoginFlowAlias", "postBrokerLoginFlowAlias")
+    }
     return [f for f in flows.flows if f.alias in named]
 
 
