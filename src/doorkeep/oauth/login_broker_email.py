@@ -74,3 +74,10 @@ def resend(context: JSON) -> JSON:
     """actionImpl: the page's "Click here" forgets the address the link went to, so it is sent again (unless the
     link was followed meanwhile)."""
     return {k: v for k, v in context.items() if k != SENT_TO}
+
+
+def another_way(context: JSON) -> Page:
+    """The page's "Try Another Way" (the e-mail step is ALTERNATIVE to "Verify Existing Account by
+    Re-authentication" in the default flow): the account's password form instead; the link already mailed stays
+    good for this login."""
+    return Page(REAUTH_STEP, context)
