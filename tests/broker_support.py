@@ -195,3 +195,12 @@ async def user_named(env: Env, username: str) -> dict[str, Any] | None:
 async def links(env: Env, user_id: str) -> list[str]:
     got = (await admin(env, "GET", f"/admin/realms/test/users/{user_id}/federated-identity", status=200)).json()
     return [link["identityProvider"] for link in got]
+
+
+async def provider_running(broker: Broker, key: str, flow: str, status: int = 201) -> dict[str, Any]:
+    """Creates provider ``kc`` with ``key`` (``firstBrokerLoginFlowAlias``, ``postBrokerLoginFlowAlias``) naming
+    ``flow``; the answer's JSON (an error's)."""
+    rep = broker.provider_rep() | {key: flow}
+    made = await admin(broker.env, "POST", "/admin/realms/test/identity-provider/instances", rep, status)
+    found: dict[str, Any] = made.json() if made.content else {}
+    return found

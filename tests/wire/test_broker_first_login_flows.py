@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, SAVED, Broker, broker_login, browser, links, served, user_named
+from broker_support import ALIAS, SAVED, Broker, broker_login, browser, links, provider_running, served, user_named
 from browser_flow import REDIRECT
 from flow_builder import ADMIN, ALT, AUTH, AUTO, REQ, add, add_flow, admin, auto_link_flow, bind, events, executions
 from support import seed_user, update_realm
@@ -23,10 +23,16 @@ UNAVAILABLE = "User alice authenticated with identity provider kc does not exist
 
 
 async def provider_with(broker: Broker, flow: str, status: int = 201) -> dict[str, Any]:
-    """Creates provider ``kc`` running ``flow`` after a first broker login; the answer's JSON (if any)."""
-    rep = broker.provider_rep() | {"firstBrokerLoginFlowAlias": flow}
-    made = await admin(broker.env, "POST", f"{ADMIN}/identity-provider/instances", rep, status)
-    return made.json() if made.content else {}
+    return await provider_running(broker, "firstBrokerLoginFlowAlias", flow, status)
+
+
+async def signs_in_linked(broker: Broker, username: str) -> None:
+    """alice in through the provider, straight back to the app, her identity now linked to ``username``."""
+    async with browser(broker) as http:
+        done = await broker_login(http)
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+    user = await user_named(broker.env, username)
+    assert user is not None and await links(broker.env, user["id"]) == [ALIAS]
 
 
 async def test_a_provider_names_a_flow_that_exists_and_that_doorkeep_runs(env: Env) -> None:
@@ -77,11 +83,9 @@ async def test_auto_link_links_the_account_with_the_same_email_without_asking(en
         await seed_user(env.db, env.clock, "test", "alice-local", email="alice@example.org")
         await auto_link_flow(env)
         await provider_with(broker, AUTO)
-        async with browser(broker) as http:
-            done = await broker_login(http)
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        await signs_in_linked(broker, "alice-local")
         local = await user_named(env, "alice-local")
-        assert local is not None and await links(env, local["id"]) == [ALIAS]
+        assert local is not None
         assert await user_named(env, "alice") is None
         [linked] = await events(env, "FEDERATED_IDENTITY_LINK")
         assert linked.user_id == local["id"] and linked.details["identity_provider"] == ALIAS
@@ -92,11 +96,7 @@ async def test_auto_link_creates_a_user_when_no_account_matches(env: Env) -> Non
     async with served(env) as broker:
         await auto_link_flow(env)
         await provider_with(broker, AUTO)
-        async with browser(broker) as http:
-            done = await broker_login(http)
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-        alice = await user_named(env, "alice")
-        assert alice is not None and await links(env, alice["id"]) == [ALIAS]
+        await signs_in_linked(broker, "alice")
         assert len(await events(env, "REGISTER")) == 1
 
 
@@ -106,11 +106,7 @@ async def test_the_realm_binding_runs_the_auto_link_flow_for_a_provider_naming_n
         await auto_link_flow(env)
         await bind(env, "firstBrokerLoginFlow", AUTO)
         await broker.add_provider()
-        async with browser(broker) as http:
-            done = await broker_login(http)
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-        local = await user_named(env, "alice-local")
-        assert local is not None and await links(env, local["id"]) == [ALIAS]
+        await signs_in_linked(broker, "alice-local")
 
 
 async def test_detect_existing_refuses_an_identity_no_account_matches(env: Env) -> None:
@@ -132,11 +128,7 @@ async def test_detect_existing_links_the_matching_account(env: Env) -> None:
         await seed_user(env.db, env.clock, "test", "alice")  # the same username, no e-mail
         await auto_link_flow(env, DETECT, detect=True)
         await provider_with(broker, DETECT)
-        async with browser(broker) as http:
-            done = await broker_login(http)
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-        alice = await user_named(env, "alice")
-        assert alice is not None and await links(env, alice["id"]) == [ALIAS]
+        await signs_in_linked(broker, "alice")
 
 
 async def test_auto_link_never_links_a_disabled_account(env: Env) -> None:

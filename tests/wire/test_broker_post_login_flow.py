@@ -5,9 +5,11 @@ answer replayed at the OTP form gets no code."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, served
+from broker_support import ALIAS, Broker, broker_login, browser, provider_running, served
 from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import ADMIN, AUTH, COND, REQ, add, add_flow, add_otp, admin, events, is_otp_form, is_totp_setup, totp
 from wire_env import Env
@@ -28,10 +30,8 @@ async def post_flow(env: Env, *, conditional: bool) -> None:
         await add(env, POST, "auth-otp-form", REQ)
 
 
-async def provider_after(broker: Broker, flow: str, status: int = 201) -> dict[str, str]:
-    rep = broker.provider_rep() | {"postBrokerLoginFlowAlias": flow}
-    made = await admin(broker.env, "POST", f"{ADMIN}/identity-provider/instances", rep, status)
-    return made.json() if made.content else {}
+async def provider_after(broker: Broker, flow: str, status: int = 201) -> dict[str, Any]:
+    return await provider_running(broker, "postBrokerLoginFlowAlias", flow, status)
 
 
 async def test_the_post_broker_login_flow_must_exist_and_be_one_doorkeep_runs(env: Env) -> None:
