@@ -159,3 +159,26 @@ async def test_nested_pair_and_review_profile_first_are_run(env: Env) -> None:
         async with browser(broker) as http:
             page = await broker_login(http)
         assert page.status_code == 200 and 'name="firstName"' in page.text, page.text
+
+
+async def test_a_realm_file_with_the_flow_and_a_provider_naming_it_is_imported(env: Env) -> None:
+    step = {"requirement": ALT, "autheticatorFlow": False, "userSetupAllowed": False}
+    flow = {
+        "alias": AUTO,
+        "providerId": "basic-flow",
+        "topLevel": True,
+        "builtIn": False,
+        "authenticationExecutions": [
+            {**step, "authenticator": "idp-create-user-if-unique", "priority": 10},
+            {**step, "authenticator": "idp-auto-link", "priority": 20},
+        ],
+    }
+    provider = {"alias": "corp", "providerId": "oidc", "enabled": True, "firstBrokerLoginFlowAlias": AUTO}
+    provider["config"] = {"clientId": "c", "tokenUrl": "https://idp.example/token"}
+    rep = {"realm": "imported", "enabled": True, "authenticationFlows": [flow], "identityProviders": [provider]}
+    await admin(env, "POST", "/admin/realms", rep, 201)
+    got = await admin(env, "GET", "/admin/realms/imported/identity-provider/instances/corp", status=200)
+    assert got.json()["firstBrokerLoginFlowAlias"] == AUTO
+    broken = {**rep, "realm": "broken", "identityProviders": [{**provider, "firstBrokerLoginFlowAlias": "none"}]}
+    refused = await admin(env, "POST", "/admin/realms", broken, 400)
+    assert "No available authentication flow with alias: none" in refused.text, refused.text
