@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from doorkeep.oauth.login_outcomes import NeedOtp, Outcome
+from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
+from doorkeep.oauth.login_outcomes import NeedOtp, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
-from doorkeep.realms import broker_flow_plan, flow_model
+from doorkeep.realms import broker_flow_plan, flow_model, flow_plan
 from doorkeep.users import otp
+
+UNRUNNABLE = "unrunnable"
 
 
 def _plan(ctx: StepContext, alias: str) -> str:
@@ -25,13 +28,18 @@ def _plan(ctx: StepContext, alias: str) -> str:
     flow = flows.by_alias(named) if isinstance(named, str) and named else None
     if flow is None:
         return broker_flow_plan.NO_STEP
-    return broker_flow_plan.post_login(flows, flow)  # bound flows compile (realms/flow_support.py checks edits)
+    try:
+        return broker_flow_plan.post_login(flows, flow)
+    except flow_plan.Unsupported:  # binding and edits refuse such a flow (realms/flow_support.py): never skip it
+        return UNRUNNABLE
 
 
 async def run(ctx: StepContext, alias: str) -> tuple[Outcome | None, StepContext]:
     """The OTP form to show (the login noted ``post_broker``), or None and the login to complete (CONFIGURE_TOTP
     added for a user who must set OTP up)."""
     plan = _plan(ctx, alias)
+    if plan == UNRUNNABLE:
+        return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), ctx
     if plan == broker_flow_plan.NO_STEP:
         return None, ctx
     if await otp.stored(ctx.tx, ctx.user.id):
