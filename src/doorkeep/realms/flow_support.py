@@ -1,7 +1,9 @@
 """Which flows Doorkeep can run, and the realm's and clients' flow bindings.
 
 Doorkeep's login runs a fixed sequence of pages. A browser or direct grant flow is compiled onto it
-(realms/flow_plan.py: the SSO cookie on or off, then the OTP form, Deny and Allow Access under conditions); the
+(realms/flow_plan.py: the SSO cookie on or off, then the OTP form, Deny and Allow Access under conditions); a first
+broker login flow is the default's equal or an automatic linking flow (realms/broker_flow_plan.py, also for the
+providers' own first and post broker login flows); the
 registration, reset-credentials, client-authentication and other flows run only as Keycloak 26's built-in ones,
 so such a flow may be bound only while it is equivalent to the built-in flow of that kind: the same executions
 in the same order, with the same authenticators, requirements, configs and sub-flow structure (aliases,
