@@ -16,6 +16,8 @@ import httpx
 import uvicorn
 
 from browser_flow import REDIRECT, form_action, form_fields
+from fake_idp import FakeIdp, fake_idp
+from flow_builder import admin
 from ports import HOST, free_port
 from support import seed_client, seed_login_realm, seed_realm, seed_user, update_realm
 from wire_env import Env
@@ -154,3 +156,51 @@ async def broker_tokens(http: httpx.AsyncClient, username: str = "alice", **para
     assert answer.status_code == 200, answer.text
     tokens: dict[str, Any] = answer.json()
     return tokens
+
+
+@contextlib.asynccontextmanager
+async def served_with_fake(env: Env, **changes: Any) -> AsyncIterator[tuple[Broker, FakeIdp]]:
+    """``served`` with a FakeIdp as provider ``kc`` (``changes`` to its representation), its ID token signed for
+    the env's clock."""
+    async with served(env) as broker, fake_idp() as idp:
+        headers = await env.admin_headers()
+        rep = idp.rep() | changes
+        made = await env.http.post("/admin/realms/test/identity-provider/instances", json=rep, headers=headers)
+        assert made.status_code == 201, made.text
+        now = env.clock.now()
+        idp.id_token = lambda nonce: idp.signed(idp.claims(now))
+        yield broker, idp
+
+
+async def to_provider(http: httpx.AsyncClient, idp: FakeIdp) -> dict[str, str]:
+    """The login page's provider button: the query of the consumer's redirect to the FakeIdp."""
+    page = await start_login(http)
+    sent = await http.get(button(page))
+    assert sent.status_code == 302 and sent.headers["location"].startswith(idp.base + "/auth?"), sent.text
+    params = query(sent.headers["location"])
+    idp.nonce = params["nonce"]
+    return params
+
+
+async def callback(http: httpx.AsyncClient, state: str, alias: str = ALIAS, **extra: str) -> httpx.Response:
+    """The FakeIdp's answer at the consumer's broker endpoint."""
+    return await http.get(f"/realms/test/broker/{alias}/endpoint", params={"code": "c1", "state": state, **extra})
+
+
+async def user_named(env: Env, username: str) -> dict[str, Any] | None:
+    found = (await admin(env, "GET", f"/admin/realms/test/users?username={username}&exact=true", status=200)).json()
+    return found[0] if found else None
+
+
+async def links(env: Env, user_id: str) -> list[str]:
+    got = (await admin(env, "GET", f"/admin/realms/test/users/{user_id}/federated-identity", status=200)).json()
+    return [link["identityProvider"] for link in got]
+
+
+async def provider_running(broker: Broker, key: str, flow: str, status: int = 201) -> dict[str, Any]:
+    """Creates provider ``kc`` with ``key`` (``firstBrokerLoginFlowAlias``, ``postBrokerLoginFlowAlias``) naming
+    ``flow``; the answer's JSON (an error's)."""
+    rep = broker.provider_rep() | {key: flow}
+    made = await admin(broker.env, "POST", "/admin/realms/test/identity-provider/instances", rep, status)
+    found: dict[str, Any] = made.json() if made.content else {}
+    return found

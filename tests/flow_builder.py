@@ -17,6 +17,7 @@ from wire_env import Env
 ADMIN = "/admin/realms/test"
 AUTH = ADMIN + "/authentication"
 REQ, ALT, DIS, COND = "REQUIRED", "ALTERNATIVE", "DISABLED", "CONDITIONAL"
+AUTO = "auto link"
 
 
 SECRET = "abcdefghijABCDEFGHIJ"  # an OTP secret as Keycloak draws them: its bytes are the key
@@ -108,3 +109,15 @@ def is_otp_form(page: httpx.Response) -> bool:
 
 def is_totp_setup(page: httpx.Response) -> bool:
     return page.status_code == 200 and 'name="totpSecret"' in page.text
+
+
+async def auto_link_flow(env: Env, alias: str = AUTO, *, detect: bool = False) -> None:
+    """The Server Administration Guide's automatic linking flow (``detect``: the one that creates no user)."""
+    body = {"alias": alias, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": alias}
+    await admin(env, "POST", f"{AUTH}/flows", body, 201)
+    if detect:
+        await add(env, alias, "idp-detect-existing-broker-user", REQ)
+        await add(env, alias, "idp-auto-link", REQ)
+    else:
+        await add(env, alias, "idp-create-user-if-unique", ALT)
+        await add(env, alias, "idp-auto-link", ALT)

@@ -11,9 +11,19 @@ import httpx
 import jwt
 import pytest
 
-from broker_support import ALIAS, Broker, browser, button, query, served, start_login
+from broker_support import (
+    ALIAS,
+    Broker,
+    browser,
+    button,
+    callback,
+    query,
+    served_with_fake,
+    start_login,
+    to_provider,
+)
 from browser_flow import REDIRECT, form_action, form_fields
-from fake_idp import FakeIdp, fake_idp
+from fake_idp import FakeIdp
 from support import seed_user, update_realm
 from wire_env import Env
 
@@ -25,26 +35,8 @@ EXPIRED = "Your login attempt timed out."
 
 @pytest.fixture
 async def pair(env: Env) -> AsyncIterator[tuple[Broker, FakeIdp]]:
-    async with served(env) as broker, fake_idp() as idp:
-        headers = await env.admin_headers()
-        made = await env.http.post("/admin/realms/test/identity-provider/instances", json=idp.rep(), headers=headers)
-        assert made.status_code == 201, made.text
-        now = env.clock.now()
-        idp.id_token = lambda nonce: idp.signed(idp.claims(now))
-        yield broker, idp
-
-
-async def to_provider(http: httpx.AsyncClient, idp: FakeIdp) -> dict[str, str]:
-    page = await start_login(http)
-    sent = await http.get(button(page))
-    assert sent.status_code == 302, sent.text
-    params = query(sent.headers["location"])
-    idp.nonce = params["nonce"]
-    return params
-
-
-async def callback(http: httpx.AsyncClient, state: str, alias: str = ALIAS, **extra: str) -> httpx.Response:
-    return await http.get(f"/realms/test/broker/{alias}/endpoint", params={"code": "c1", "state": state, **extra})
+    async with served_with_fake(env) as found:
+        yield found
 
 
 def refused(response: httpx.Response) -> None:

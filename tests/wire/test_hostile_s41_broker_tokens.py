@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, button, query, served, start_login
+from broker_support import ALIAS, Broker, browser, served, to_provider
 from browser_flow import REDIRECT
 from fake_idp import ATTACKER_KEY, CLIENT_SECRET, FakeIdp, fake_idp, hs256, public_pem, unsigned
 from wire_env import Env
@@ -27,16 +27,6 @@ async def pair(env: Env) -> AsyncIterator[tuple[Broker, FakeIdp]]:
         made = await env.http.post("/admin/realms/test/identity-provider/instances", json=idp.rep(), headers=headers)
         assert made.status_code == 201, made.text
         yield broker, idp
-
-
-async def to_provider(http: httpx.AsyncClient, idp: FakeIdp) -> dict[str, str]:
-    """The login page's provider button: the query of the consumer's redirect to the provider."""
-    page = await start_login(http)
-    sent = await http.get(button(page))
-    assert sent.status_code == 302 and sent.headers["location"].startswith(idp.base + "/auth?"), sent.text
-    params = query(sent.headers["location"])
-    idp.nonce = params["nonce"]
-    return params
 
 
 async def callback(http: httpx.AsyncClient, state: str, **extra: str) -> httpx.Response:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
+from doorkeep.realms import flow_model, flow_support
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -252,16 +253,30 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
         value = rep.get(key)
         out[key] = default if value is None else _bool(value, key)
     first = rep.get("firstBrokerLoginFlowAlias")
-    if first is not None and first != FIRST_BROKER_LOGIN:
-        # Doorkeep runs Keycloak's default first broker login behaviour only.
-        raise bad(f"Doorkeep runs only the '{FIRST_BROKER_LOGIN}' flow after a first broker login, not '{first}'")
+    if isinstance(first, str) and first.strip():
+        _check_first_login_flow(realm, first)
+    elif first is not None:
+        first = None
     post = rep.get("postBrokerLoginFlowAlias")
-    if isinstance(post, str) and post.strip():
-        raise bad(f"Doorkeep runs no post broker login flow ('{post}')")
+    if isinstance(post, str) and post.strip() and (why := flow_support.why_not_post_login(flow_model.of(realm), post)):
+        raise bad(why)
     if first is not None:
         out["firstBrokerLoginFlowAlias"] = first
+    if isinstance(post, str) and post.strip():
+        out["postBrokerLoginFlowAlias"] = post
     out["config"] = config
     return out
+
+
+def _check_first_login_flow(realm: Realm, alias: str) -> None:
+    """RepresentationToModel: the alias must name a flow of the realm (ModelException, a 400); Doorkeep also
+    refuses one it could not run (realms/broker_flow_plan.py), naming the step, rather than half-run it."""
+    flows = flow_model.of(realm)
+    flow = flows.by_alias(alias)
+    if flow is None:
+        raise bad(f"No available authentication flow with alias: {alias}")
+    if why := flow_support.why_not_runnable(flows, flow, flow_support.FIRST_BROKER_LOGIN):
+        raise bad(why)
 
 
 def representation(provider: JSON) -> JSON:

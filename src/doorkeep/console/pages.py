@@ -505,11 +505,23 @@ def idp_link_confirm(
     )
 
 
-def idp_link_email(realm_display: str, action: str, provider: str, idp_username: str, *, ui: Language = ENGLISH) -> str:
+def idp_link_email(
+    realm_display: str,
+    action: str,
+    provider: str,
+    idp_username: str,
+    *,
+    form_token: str = "",
+    another: str | None = None,
+    ui: Language = ENGLISH,
+) -> str:
     """login-idp-link-email.ftl: the link to ``provider``'s account ``idp_username`` was e-mailed; both "Click here"
-    links are the login action (``url.loginAction``): the e-mail again, or on once the link was followed."""
+    links are the login action (``url.loginAction``): the e-mail again, or on once the link was followed;
+    ``another``: template.ftl's "Try Another Way" form (the step has an ALTERNATIVE)."""
     return render(
         "login/idp_link_email.html",
+        form_token=form_token,
+        another=another,
         title=ui.text("emailLinkIdpTitle", provider),
         realm_display=realm_display,
         action=action,

@@ -51,6 +51,8 @@ class AuthRequest:
     # The browser flow's gate the OTP form stands for (oauth/login_gates.py): the gates after it run once the
     # code is right.
     flow_gate: int = 0
+    # The OTP form shown is the post broker login flow's (oauth/login_broker_post.py), not a browser flow gate.
+    post_broker: bool = False
     # The credential types the browser flow's steps after the password validated so far (the AUTHN_CREDENTIALS
     # note, AuthenticatorUtil.addAuthCredential on ``context.success(type)``), which conditional-credential reads.
     used_credentials: tuple[str, ...] = ()

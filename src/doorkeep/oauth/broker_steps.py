@@ -15,7 +15,7 @@ from typing import Any
 from doorkeep import events
 from doorkeep.broker import oidc, provider_logout
 from doorkeep.model import JSON, User
-from doorkeep.oauth import login_completion
+from doorkeep.oauth import login_broker_post, login_completion
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Outcome
 from doorkeep.oauth.login_step import LoginSite, StepContext
@@ -140,8 +140,9 @@ async def record(
 async def finish(
     site: LoginSite, tab_id: str, user: User, alias: str, identity: str | None, token_response: str | None = None
 ) -> Continue:
-    """The brokered user is the login's user: Doorkeep's completion (required actions, consent, the code), the
-    provider noted on the login for its LOGIN event and, with its ID token, for the session's logout."""
+    """The brokered user is the login's user: the provider's post broker login flow, then Doorkeep's completion
+    (required actions, consent, the code), the provider noted on the login for its LOGIN event and, with its ID
+    token, for the session's logout."""
     login = dataclasses.replace(
         site.request,
         identity_provider=alias,
@@ -149,9 +150,12 @@ async def finish(
         identity_provider_id_token=provider_logout.id_token_of(token_response),
         identity_provider_session=provider_logout.broker_session_of(alias, token_response),
     )
-    await site.tx.flows.replace_auth_request(tab_id, login.to_json())
     ctx = StepContext(site.tx, site.services, site.realm, site.client, login, user, site.browser)
-    return Continue(await login_completion.proceed(ctx), login)
+    page, ctx = await login_broker_post.run(ctx, alias)
+    await site.tx.flows.replace_auth_request(tab_id, ctx.request.to_json())
+    if page is not None:
+        return Continue(page, ctx.request)
+    return Continue(await login_completion.proceed(ctx), ctx.request)
 
 
 def without(notes: dict[str, Any], *keys: str) -> dict[str, Any]:

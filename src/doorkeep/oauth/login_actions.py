@@ -225,6 +225,7 @@ async def submit(
     ctx = StepContext(tx, services, realm, client, request, user, browser)
     kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
     choosing = form.get(login_choices.TRY_ANOTHER_WAY) is not None or form.get(login_choices.EXECUTION) is not None
+    choosing = choosing and not request.post_broker  # the post broker login flow's OTP form offers no other way
     if auth_session.step == login_flow.SELECT_STEP or (auth_session.step in login_flow.GATE_STEPS and choosing):
         tried, picked = form.get(login_choices.TRY_ANOTHER_WAY), form.get(login_choices.EXECUTION)
         return await login_choices.answer(ctx, auth_session.step, tried, picked, remember_me=kept)

@@ -24,11 +24,12 @@ EMAIL_CHANGED = "updateProfileEmailChanged"  # AbstractIdpAuthenticator.UPDATE_P
 USERNAME_CHANGED = "updateProfileUsernameChanged"  # AbstractIdentityProvider.UPDATE_PROFILE_USERNAME_CHANGED
 
 
-def enabled(realm: Realm) -> bool:
-    """Whether the realm's bound first broker login flow runs the authenticator: its execution anywhere in the
+def enabled(realm: Realm, alias: str) -> bool:
+    """Whether provider ``alias``'s first broker login flow runs the authenticator: its execution anywhere in the
     flow's tree, not DISABLED."""
     flows = flow_model.of(realm)
-    pending = [flow_support.bound_id(realm, flow_support.FIRST_BROKER_LOGIN)]
+    flow = flow_support.first_login_flow(realm, flows, alias)
+    pending = [flow.id] if flow is not None else []
     while pending:
         for step in flows.children(pending.pop()):
             if step.authenticator == EMAIL_VERIFICATION:
@@ -40,7 +41,7 @@ def enabled(realm: Realm) -> bool:
 
 def applies(realm: Realm, context: JSON) -> bool:
     """authenticateImpl's first checks: SMTP configured, neither the e-mail nor the username changed on review."""
-    if not realm.smtp_server.get("host") or not enabled(realm):
+    if not realm.smtp_server.get("host") or not enabled(realm, str(context.get("alias"))):
         return False
     return not (context.get(EMAIL_CHANGED) or context.get(USERNAME_CHANGED))
 
@@ -73,3 +74,10 @@ def resend(context: JSON) -> JSON:
     """actionImpl: the page's "Click here" forgets the address the link went to, so it is sent again (unless the
     link was followed meanwhile)."""
     return {k: v for k, v in context.items() if k != SENT_TO}
+
+
+def another_way(context: JSON) -> Page:
+    """The page's "Try Another Way" (the e-mail step is ALTERNATIVE to "Verify Existing Account by
+    Re-authentication" in the default flow): the account's password form instead; the link already mailed stays
+    good for this login."""
+    return Page(REAUTH_STEP, context)

@@ -10,7 +10,9 @@
    "Add to existing account" goes on to the account verification options: Verify Existing Account by Email
    (IdpEmailVerificationAuthenticator, oauth/login_broker_email.py), else Verify Existing Account by
    Re-authentication (IdpUsernamePasswordForm): the account's password; then the link.
-4. First Broker Login - Conditional Organization (idp-add-organization-member): a user created or linked through
+4. (An automatic linking flow, realms/broker_flow_plan.py, replaces 2 and 3: the existing account is linked at once,
+   oauth/login_broker_auto_link.py, and with Detect Existing Broker User an identity matching none is refused.)
+5. First Broker Login - Conditional Organization (idp-add-organization-member): a user created or linked through
    an organization's provider becomes its MANAGED member (organizations/brokers.py).
 
 The identity waits on the tab as its ``brokered`` note (SerializedBrokeredIdentityContext); the handlers are
@@ -27,12 +29,14 @@ from doorkeep.admin import user_profile as up_config
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Realm, User
-from doorkeep.oauth import login_broker_email
+from doorkeep.oauth import login_broker_auto_link, login_broker_email
 from doorkeep.oauth.action_steps import MISSING_USERNAME, field_errors
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     REAUTH_STEP,
     REVIEW_STEP,
+    UNEXPECTED,
+    Continue,
     Decision,
     Page,
     error_event,
@@ -41,11 +45,12 @@ from doorkeep.oauth.broker_steps import (
     record,
     to_context,
 )
+from doorkeep.oauth.login_outcomes import Refused
 from doorkeep.oauth.login_password import INVALID_PASSWORD
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.organizations import brokers, member_email
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms import flow_model, flow_support
+from doorkeep.realms import broker_flow_plan, flow_model, flow_plan, flow_support
 from doorkeep.users import account_profile, brute_force, declared, profile
 from doorkeep.users.credentials import Verdict, check_password
 
@@ -59,12 +64,12 @@ FIELDS = ("username", "email", "firstName", "lastName")
 IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE event's context
 
 
-def review_mode(realm: Realm) -> str:
-    """The Review Profile execution of the realm's bound first broker login flow: its
+def review_mode(realm: Realm, alias: str) -> str:
+    """The Review Profile execution of provider ``alias``'s first broker login flow: its
     ``update.profile.on.first.login`` (``missing`` when unset), ``off`` when the execution is DISABLED or missing
     from the flow."""
     flows = flow_model.of(realm)
-    flow = flows.flow(flow_support.bound_id(realm, flow_support.FIRST_BROKER_LOGIN))
+    flow = flow_support.first_login_flow(realm, flows, alias)
     if flow is None:
         return MISSING
     step = next((e for e in flows.children(flow.id) if e.authenticator == REVIEW_PROFILE), None)
@@ -114,7 +119,7 @@ async def begin(site: LoginSite, tab: AuthSession, config: oidc.Config, brokered
 
 async def _from_review(site: LoginSite, tab_id: str, context: JSON) -> Decision | None:
     """IdpReviewProfileAuthenticator.requiresUpdateProfilePage: the page, else straight on."""
-    mode = review_mode(site.realm)
+    mode = review_mode(site.realm, str(context["alias"]))
     wanted = bool(context.get(ENFORCE)) or mode == ON
     if not wanted and mode == MISSING:
         wanted = bool(review_errors(site.realm, profile_of(context), str(context["alias"])))
@@ -131,7 +136,12 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
     if provider is None:
         return None
     config = oidc.Config.of(provider)
+    plan = plan_of(site.realm, config.alias)
+    if plan is None:
+        return Continue(Refused(UNEXPECTED), site.request)
     clash = await first_login.existing(site.tx, site.realm, brokered)
+    if clash is None and not plan.create:
+        return await login_broker_auto_link.unknown_user(site, config.alias, brokered)
     if clash is None:
         if context.get(EMAIL_CHANGED):  # an e-mail typed on the review page is not the provider's to vouch for
             config = dataclasses.replace(config, trust_email=False)
@@ -143,7 +153,24 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
         await record(site, user, "REGISTER", config.alias, brokered, more)
         return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
     linking = {"existing": clash.user.id, "attribute": clash.attribute, "value": clash.value}
+    if plan.existing == broker_flow_plan.AUTO:
+        if (refusal := await login_broker_auto_link.refusal(site, config.alias, brokered, clash.user)) is not None:
+            return refusal
+        return await _link_existing(site, tab_id, context | linking, clash.user)
     return Page(CONFIRM_STEP, context | linking)
+
+
+def plan_of(realm: Realm, alias: str) -> broker_flow_plan.BrokerPlan | None:
+    """What provider ``alias``'s first broker login flow runs; None for a flow Doorkeep cannot run (binding refuses
+    one, so only a flow broken some other way), which ends the login rather than half-running it."""
+    flows = flow_model.of(realm)
+    flow = flow_support.first_login_flow(realm, flows, alias)
+    if flow is None:
+        return broker_flow_plan.DEFAULT
+    try:
+        return flow_support.broker_plan(flows, flow)
+    except flow_plan.Unsupported:
+        return None
 
 
 async def confirm(site: LoginSite, tab_id: str, context: JSON, action: str) -> Decision | None:

@@ -24,7 +24,14 @@ from __future__ import annotations
 import dataclasses
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
-from doorkeep.oauth import login_completion, login_events, login_gates, login_password, required_actions
+from doorkeep.oauth import (
+    login_broker_post,
+    login_completion,
+    login_events,
+    login_gates,
+    login_password,
+    required_actions,
+)
 from doorkeep.oauth.login_outcomes import NeedOtp, NeedTotpSetup, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.logout_others import logout_other_sessions
@@ -66,6 +73,8 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
     if not valid:
         await brute_force.failed_login(tx, realm, user, ctx.browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
+    if ctx.request.post_broker:  # the post broker login flow's OTP form: the login ends here
+        return await login_completion.proceed(login_broker_post.passed(ctx), remember_me=remember_me)
     page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=otp.TYPE)
     if page is not None:
         return page

@@ -43,6 +43,8 @@ FACTORIES: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "idp-email-verification": ("Verify existing account by Email", False, _RAD),
     "idp-username-password-form": ("Username Password Form for identity provider reauthentication", False, (REQ,)),
     "idp-add-organization-member": ("Organization Member Onboard", False, _RAD),
+    "idp-detect-existing-broker-user": ("Detect existing broker user", False, _RD),
+    "idp-auto-link": ("Automatically set existing user", False, _RAD),
     "registration-user-creation": ("Registration User Profile Creation", False, _RD),
     "registration-password-action": ("Password Validation", False, _RD),
     "registration-recaptcha-action": ("reCAPTCHA", True, _RD),

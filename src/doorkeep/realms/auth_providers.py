@@ -6,7 +6,8 @@ and describes one factory's configuration (``config-description/{providerId}``: 
 Doorkeep's login runs only the built-in flows' steps (realms/flow_support.py), so a factory no built-in flow
 names would be a choice offered for nothing. It lists exactly the authenticators, the form and
 the form actions its built-in flows name, inert ones included (WebAuthn, Kerberos, the identity provider and
-organization steps, docker and saml ecp's HTTP Basic), as those flows list them. The client authenticators are
+organization steps, docker and saml ecp's HTTP Basic), as those flows list them, and the two automatic linking
+steps a first broker login flow may run. The client authenticators are
 what a client's ``clientAuthenticatorType`` can be, ``client-x509`` included (the certificate a TLS-terminating
 proxy forwards, oauth/client_x509.py).
 Texts and properties are Keycloak 26's factories' own (ProvidersTest; the factories' getConfigProperties).
@@ -198,6 +199,9 @@ HELP: dict[str, str] = {
     "idp-username-password-form": "Validates a password from login form. Username may be already known from "
     "identity provider authentication",
     "idp-add-organization-member": "Adds a federated user as a member of an organization",
+    "idp-detect-existing-broker-user": "Detect if there is an existing Keycloak account with same email like identity "
+    "provider. If no, throw an error.",
+    "idp-auto-link": "Automatically set existing user to authentication context without any verification",
     "http-basic-authenticator": "Validates username and password from Authorization HTTP header",
     "docker-http-basic-authenticator": "Uses HTTP Basic authentication to validate docker users, returning a docker "
     "error token on auth failure",
@@ -239,7 +243,9 @@ def _kinds() -> dict[str, str]:
     return out
 
 
-KINDS = _kinds()
+# The automatic linking steps no built-in flow names, which an edited first broker login flow may run
+# (realms/broker_flow_plan.py).
+KINDS = _kinds() | {"idp-detect-existing-broker-user": AUTHENTICATOR, "idp-auto-link": AUTHENTICATOR}
 
 
 def display_name(provider_id: str) -> str:

@@ -1,7 +1,9 @@
 """Which flows Doorkeep can run, and the realm's and clients' flow bindings.
 
 Doorkeep's login runs a fixed sequence of pages. A browser or direct grant flow is compiled onto it
-(realms/flow_plan.py: the SSO cookie on or off, then the OTP form, Deny and Allow Access under conditions); the
+(realms/flow_plan.py: the SSO cookie on or off, then the OTP form, Deny and Allow Access under conditions); a first
+broker login flow is the default's equal or an automatic linking flow (realms/broker_flow_plan.py, also for the
+providers' own first and post broker login flows); the
 registration, reset-credentials, client-authentication and other flows run only as Keycloak 26's built-in ones,
 so such a flow may be bound only while it is equivalent to the built-in flow of that kind: the same executions
 in the same order, with the same authenticators, requirements, configs and sub-flow structure (aliases,
@@ -17,8 +19,8 @@ import dataclasses
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms import flow_plan
-from doorkeep.realms.flow_model import AuthFlow, FlowSet, of
+from doorkeep.realms import broker_flow_plan, flow_plan
+from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet, of
 
 # The realm representation's bindings and the flow kind each runs; a client's overrides and the realm binding
 # they stand in for (AuthenticationFlowBindings.BROWSER_BINDING, DIRECT_GRANT_BINDING).
@@ -72,6 +74,9 @@ def _describe(stored: Shape, wanted: Shape, where: str) -> str:
             return f"the config of {got[0]} in '{where}' differs from the one Doorkeep runs"
         if got[3] is not None and got[3] != want[3]:
             return _describe(got[3], want[3], f"{where}, step {index + 1}")
+    if len(rows) > len(expected):
+        extra = rows[len(expected)][0] or "a sub-flow"
+        return f"execution {len(expected) + 1} of '{where}' is {extra}, more than the {len(expected)} Doorkeep runs"
     return f"'{where}' has {len(rows)} executions where Doorkeep runs {len(expected)}"
 
 
@@ -111,13 +116,40 @@ def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None
         except flow_plan.Unsupported as exc:
             return f"Doorkeep cannot run flow '{flow.alias}' as the {kind} flow yet: {exc}"
         return None
-    stored = _stored_shape(flows, flow)
     if binding == FIRST_BROKER_LOGIN:
-        stored = _review_free(stored)
+        try:
+            broker_plan(flows, flow)
+        except flow_plan.Unsupported as exc:
+            return f"Doorkeep cannot run flow '{flow.alias}' as the {kind} flow yet: {exc}"
+        return None
+    stored = _stored_shape(flows, flow)
     if stored in _variants(kind):
         return None
     detail = _describe(stored, _builtin_shape(kind, False, True), flow.alias)
     return f"Doorkeep cannot run flow '{flow.alias}' as the {kind} flow yet: {detail}"
+
+
+def broker_plan(flows: FlowSet, flow: AuthFlow) -> broker_flow_plan.BrokerPlan:
+    """What a first broker login flow runs: Keycloak's default flow when it is its equal (Review Profile's mode and
+    the e-mail verification's requirement aside), else one of the automatic linking flows
+    (realms/broker_flow_plan.py); ``Unsupported`` naming the step otherwise."""
+    kind = BINDINGS[FIRST_BROKER_LOGIN]
+    stored = _review_free(_stored_shape(flows, flow))
+    if stored in _variants(kind):
+        return broker_flow_plan.DEFAULT
+    automatic = {broker_flow_plan.DETECT, broker_flow_plan.AUTO_LINK}
+    if any(e.authenticator in automatic for e in _tree(flows, flow.id)):
+        return broker_flow_plan.automatic_linking(flows, flow)
+    raise flow_plan.Unsupported(_describe(stored, _builtin_shape(kind, False, True), flow.alias))
+
+
+def _tree(flows: FlowSet, flow_id: str, depth: int = 0) -> list[Execution]:
+    found: list[Execution] = []
+    for e in flows.children(flow_id):
+        found.append(e)
+        if e.flow_id is not None and depth < 16:
+            found.extend(_tree(flows, e.flow_id, depth + 1))
+    return found
 
 
 def bound_id(realm: Realm, binding: str) -> str:
@@ -138,6 +170,8 @@ def in_use(realm: Realm, clients: list[Client], flow_id: str) -> bool:
     """KeycloakModelUtils.isFlowUsed: a realm binding or a client override names it."""
     if any(bound_id(realm, b) == flow_id for b in BINDINGS):
         return True
+    if any(f.id == flow_id for f in _provider_flows(realm, of(realm))):
+        return True
     return any(flow_id in c.flow_overrides.values() for c in clients)
 
 
@@ -152,7 +186,46 @@ def check_all(realm: Realm, clients: list[Client], flows: FlowSet) -> str | None
             flow = flows.flow(flow_id)
             if flow is not None and key in OVERRIDES and (why := why_not_runnable(flows, flow, OVERRIDES[key])):
                 return f"{why} (client {client.client_id}'s {key} override)"
+    for provider in realm.identity_providers:
+        named = provider.get("firstBrokerLoginFlowAlias")
+        flow = flows.by_alias(named) if isinstance(named, str) else None
+        if isinstance(named, str) and flow is None:  # Keycloak keeps the flow's id; Doorkeep names it by alias
+            return f"Identity provider '{provider.get('alias')}' runs flow '{named}' after a first broker login"
+        if flow is not None and (why := why_not_runnable(flows, flow, FIRST_BROKER_LOGIN)):
+            return f"{why} (identity provider '{provider.get('alias')}')"
+        post = provider.get("postBrokerLoginFlowAlias")
+        if isinstance(post, str) and post and (why := why_not_post_login(flows, post)):
+            return f"{why} (identity provider '{provider.get('alias')}')"
     return None
+
+
+def why_not_post_login(flows: FlowSet, alias: str) -> str | None:
+    """None if Doorkeep runs the flow ``alias`` names as a post broker login flow; else why not."""
+    flow = flows.by_alias(alias)
+    if flow is None:
+        return f"No available authentication flow with alias: {alias}"
+    try:
+        broker_flow_plan.post_login(flows, flow)
+    except flow_plan.Unsupported as exc:
+        return f"Doorkeep cannot run flow '{alias}' as a post broker login flow yet: {exc}"
+    return None
+
+
+def first_login_flow(realm: Realm, flows: FlowSet, alias: str) -> AuthFlow | None:
+    """The first broker login flow for provider ``alias``: its ``firstBrokerLoginFlowAlias``, else the realm's
+    binding (IdentityBrokerService.authenticated: the provider's flow, the realm's when it names none)."""
+    provider = next((p for p in realm.identity_providers if p.get("alias") == alias), None)
+    named = provider.get("firstBrokerLoginFlowAlias") if provider is not None else None
+    own = flows.by_alias(named) if isinstance(named, str) else None
+    return own if own is not None else flows.flow(bound_id(realm, FIRST_BROKER_LOGIN))
+
+
+def _provider_flows(realm: Realm, flows: FlowSet) -> list[AuthFlow]:
+    """The flows identity providers name as their ``firstBrokerLoginFlowAlias``."""
+    named = {
+        p.get(k) for p in realm.identity_providers for k in ("firstBrokerLoginFlowAlias", "postBrokerLoginFlowAlias")
+    }
+    return [f for f in flows.flows if f.alias in named]
 
 
 def with_bindings(realm: Realm, rep: dict[str, object]) -> Realm:

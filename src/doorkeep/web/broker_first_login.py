@@ -31,6 +31,7 @@ from doorkeep.oauth.broker_steps import (
     Page,
     without,
 )
+from doorkeep.oauth.login_choices import TRY_ANOTHER_WAY
 from doorkeep.oauth.update_email import SEND_FAILED
 from doorkeep.users.credentials import Verdict, assess
 from doorkeep.web import locale as page_locale
@@ -75,7 +76,9 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
         body = pages.idp_link_confirm(display(realm), target, fresh, context["attribute"], context["value"], ui=ui)
     elif step == EMAIL_STEP:
         provider = idp.display_name(realm, context["alias"])
-        body = pages.idp_link_email(display(realm), target, provider, context["username"], ui=ui)
+        body = pages.idp_link_email(
+            display(realm), target, provider, context["username"], form_token=fresh, another=target, ui=ui
+        )
     elif step == REVIEW_STEP:
         body = pages.update_profile(
             display(realm),
@@ -149,6 +152,8 @@ async def first_broker_login(request: Request) -> Response:
                 return error_page(request, realm, INVALID_REQUEST)
         elif step == REVIEW_STEP:
             decision = await login_broker_first.review(here, tab_id, context, field)
+        elif step == EMAIL_STEP and request.method == "POST" and field(TRY_ANOTHER_WAY) is not None:
+            decision = login_broker_email.another_way(context)
         elif step == EMAIL_STEP:
             decision = await login_broker_first.verify_existing(here, tab_id, login_broker_email.resend(context))
         elif step == REAUTH_STEP:

@@ -214,10 +214,11 @@ class _Parser:
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
-        realm = _identity_providers(realm, rep.get("identityProviders"), at(b, "identityProviders"))
-        realm = _idp_mappers(realm, rep.get("identityProviderMappers"), at(b, "identityProviderMappers"))
         realm, warned = flow_import.imported(realm, rep)  # custom flows kept; bindings Doorkeep cannot run warned of
         self.unknown.update(warned)
+        # after the flows: a provider's firstBrokerLoginFlowAlias / postBrokerLoginFlowAlias names one of them
+        realm = _identity_providers(realm, rep.get("identityProviders"), at(b, "identityProviders"))
+        realm = _idp_mappers(realm, rep.get("identityProviderMappers"), at(b, "identityProviderMappers"))
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
             realm = dataclasses.replace(realm, password_policy=password_policy.parse(realm.password_policy).as_string())
         except password_policy.PolicyConfigError as problem:
