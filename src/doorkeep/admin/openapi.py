@@ -103,6 +103,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/identity-provider/(instances/\{alias\}|providers/\{provider_id\})$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mapper-types$", OBJECT),
+    _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/export$", None, status="204"),
+    _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/reload-keys$", BOOLEAN),
     _rule(
         r"GET /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers$",
         {"type": "array", "items": OBJECT},
