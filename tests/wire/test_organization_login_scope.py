@@ -152,3 +152,15 @@ async def test_the_scope_picks_the_organization_of_a_user_of_several(realm: Env)
     await _members_only(realm)
     signed = await _signed_in(realm.http, await _typed(realm.http, scope="openid organization:beta"))
     assert signed["organization"] == ["beta"]
+
+
+async def test_a_member_of_several_asking_for_any_organization_is_not_refused(realm: Env) -> None:
+    """``organization`` and a user of two organizations, neither MANAGED nor of a domain other than acme's: Keycloak
+    asks which one (select-organization.ftl) before checking; Doorkeep, without that page, lets the member pass,
+    and the token maps none of the two (OrganizationScope.ANY with no organization chosen)."""
+    ids = await _organizations(realm)
+    await _join(realm, ids["beta"])
+    await _join(realm, ids["acme"])
+    await _members_only(realm)
+    signed = await _signed_in(realm.http, await _typed(realm.http, "user1", scope="openid organization"))
+    assert "organization" not in signed

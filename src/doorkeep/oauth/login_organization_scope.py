@@ -98,6 +98,8 @@ async def membership_refusal(
     tx, realm = site.tx, site.realm
     if not flow_gates.organization_members_only(realm, site.client, site.request.requested_flow):
         return None
+    if org is None and ask is not None and ask.value == "" and len(await tx.organizations.of_user(user.id)) > 1:
+        return None  # Keycloak first asks which (select-organization.ftl, not built here): a member of several
     if org is None and ask is not None and ask.single:
         named = await scoped(tx, realm, ask, None)
         org = named[0] if named else None
