@@ -15,6 +15,7 @@ the typed name as ``login_hint``. An unknown user of the organization's domain s
 a known user gets the password page (login-password.ftl, the name fixed); an unknown name outside every
 organization gets the username and password form with the name filled in, as Keycloak's ``attempted`` step does.
 Doorkeep redirects only to an enabled provider that is not link-only (Keycloak would redirect, then fall back).
+The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's.
 """
 
 from __future__ import annotations
