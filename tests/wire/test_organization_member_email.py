@@ -104,3 +104,40 @@ async def test_a_managed_member_keeps_to_the_provider_s_domain_in_the_account(
             answer = await http.post("/realms/test/account/", json=body, headers=headers)
             assert answer.status_code == status, answer.text
             assert (WRONG in answer.text) == (status == 400)
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [("alice@evil-acme.org", 400), ("alice@ACME.org.evil.com", 400), ("Al@ACME.org", 204), ("not-an-email", 400)],
+)
+async def test_an_administrator_keeps_a_managed_member_to_the_provider_s_domain(
+    env: Env, typed: str, status: int
+) -> None:
+    """The USER_API context (Admin REST ``PUT users/{id}``): the same validator holds the MANAGED member; an address
+    that is no e-mail gets the e-mail's own error alone."""
+    async with served(env) as broker:
+        org = await _bound_provider(broker, "acme.org")
+        async with browser(broker) as http:
+            await _account_token(http, await _submit(http, await _review(http), "alice@acme.org"))
+        h = await env.admin_headers()
+        [alice] = (await env.http.get("/admin/realms/test/users?username=alice&exact=true", headers=h)).json()
+        answer = await env.http.put(f"/admin/realms/test/users/{alice['id']}", json={"email": typed}, headers=h)
+        assert answer.status_code == status, answer.text
+        if typed == "not-an-email":
+            assert answer.json()["errorMessage"] == "error-invalid-email"
+        elif status == 400:
+            assert answer.json() == {"field": "email", "errorMessage": WRONG, "params": ["email"]}
+        [(email, kind)] = await _members(broker, org)
+        assert kind == "MANAGED" and email == (typed.lower() if status == 204 else "alice@acme.org")
+
+
+async def test_an_administrator_may_give_an_unmanaged_member_any_address(env: Env) -> None:
+    """OrganizationMemberValidator checks no UNMANAGED member: an administrator's added member keeps any domain."""
+    async with served(env) as broker:
+        org = await _bound_provider(broker, "acme.org")
+        h = await env.admin_headers()
+        [user1] = (await env.http.get("/admin/realms/test/users?username=user1&exact=true", headers=h)).json()
+        added = await env.http.post(f"{ORGS}/{org}/members", content=user1["id"], headers=h)
+        assert added.status_code == 201, added.text
+        answer = await env.http.put(f"/admin/realms/test/users/{user1['id']}", json={"email": "u1@else.org"}, headers=h)
+        assert answer.status_code == 204, answer.text

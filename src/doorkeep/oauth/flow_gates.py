@@ -90,6 +90,15 @@ def organization_step(realm: Realm, client: Client, requested: str | None = None
         return False
 
 
+def organization_members_only(realm: Realm, client: Client, requested: str | None = None) -> bool:
+    """Whether that Organization step has ``requiresUserMembership`` set."""
+    try:
+        found = plan(realm, client, BROWSER, requested)
+    except CannotRun:
+        return False
+    return found.organization and found.organization_members_only
+
+
 def usernameless(realm: Realm, client: Client, requested: str | None = None) -> bool:
     """Whether the browser flow that runs for ``client`` signs in with a passkey and no username step."""
     try:

@@ -15,6 +15,7 @@ the typed name as ``login_hint``. An unknown user of the organization's domain s
 a known user gets the password page (login-password.ftl, the name fixed); an unknown name outside every
 organization gets the username and password form with the name filled in, as Keycloak's ``attempted`` step does.
 Doorkeep redirects only to an enabled provider that is not link-only (Keycloak would redirect, then fall back).
+The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, Client, Realm, User
 from doorkeep.oauth import flow_gates, login_username
+from doorkeep.oauth import login_organization_scope as steering
 from doorkeep.oauth.login_outcomes import NeedLogin, Outcome, ToProvider
 from doorkeep.oauth.login_password import form_username
 from doorkeep.oauth.login_step import LoginSite
@@ -153,7 +155,12 @@ async def identify(
     except SharedEmail:  # the username form's own answer to a shared e-mail
         return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
     domain = email_domain(username)
-    org = await organization_for(tx, realm, user, domain)
+    ask = await steering.asked(tx, site.client, site.request)
+    settled, org = await steering.resolve(tx, realm, ask, user, domain) if ask is not None else (False, None)
+    if not settled:
+        org = await organization_for(tx, realm, user, domain)
+    if user is not None and (refusal := await steering.membership_refusal(site, ask, org, user)) is not None:
+        return refusal
     if org is None and user is None:  # attempted: the username and password form, the name filled in
         return NeedLogin(username=username, remember_me=remember_me, request=_attempted(site.request, username))
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:

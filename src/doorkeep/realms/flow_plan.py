@@ -47,6 +47,7 @@ from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
 COOKIE, SPNEGO, IDP_REDIRECTOR = "auth-cookie", "auth-spnego", "identity-provider-redirector"
 ORGANIZATION = "organization"
+REQUIRES_MEMBERSHIP = "requiresUserMembership"
 DEFAULT_PROVIDER = "defaultProvider"  # IdentityProviderAuthenticatorFactory.DEFAULT_PROVIDER
 PASSWORD_FORM, OTP_FORM = "auth-username-password-form", "auth-otp-form"
 # identity-first login: UsernameFormFactory then PasswordFormFactory (oauth/login_username.py)
@@ -123,6 +124,8 @@ class Plan:
     # Keycloak's Organization sub-flow (OrganizationAuthenticator under conditional-user-configured), ALTERNATIVE
     # before the sign-in form: identity-first login while the realm has organizations (oauth/login_organization.py)
     organization: bool = False
+    # its authenticator's ``requiresUserMembership`` config: a user not a member of the resolved organization is refused
+    organization_members_only: bool = False
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -329,6 +332,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     _no_level(found, flow)
     units = required or alternative
     cookie, redirector, default, organization = False, False, None, False
+    members_only = False
     forms: Execution | None = None
     for e in units:
         if e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
@@ -337,7 +341,8 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
             if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
                 redirector, default = True, dict(config_of(flows, e)).get(DEFAULT_PROVIDER) or None
         elif e.flow_id is not None and _organization_step(flows, e):
-            organization = organization or forms is None  # after the sign-in form it is never reached
+            if forms is None and not organization:  # after the sign-in form it is never reached
+                organization, members_only = True, _members_only(flows, e)
         elif forms is None:
             forms = e
         else:
@@ -358,6 +363,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         redirector=redirector,
         default_provider=default,
         organization=organization and second == "",  # beside the username and password form only
+        organization_members_only=members_only,
     )
 
 
@@ -374,6 +380,16 @@ def _organization_step(flows: FlowSet, e: Execution) -> bool:
     leaf = flows.flow(inner[0].flow_id)
     kinds = {x.authenticator for x in flows.children(leaf.id) if enabled(x)} if leaf is not None else set()
     return kinds == {USER_CONFIGURED, ORGANIZATION}
+
+
+def _members_only(flows: FlowSet, e: Execution) -> bool:
+    """The Organization sub-flow's authenticator config ``requiresUserMembership`` (OrganizationAuthenticatorFactory),
+    read as Boolean.parseBoolean reads it."""
+    sub = flows.flow(e.flow_id)
+    inner = [x for x in flows.children(sub.id) if enabled(x)] if sub is not None else []
+    leaf = flows.flow(inner[0].flow_id) if inner else None
+    steps = [x for x in flows.children(leaf.id) if enabled(x) and x.authenticator == ORGANIZATION] if leaf else []
+    return bool(steps) and dict(config_of(flows, steps[0])).get(REQUIRES_MEMBERSHIP, "").lower() == "true"
 
 
 def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:

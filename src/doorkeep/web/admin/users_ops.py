@@ -23,6 +23,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Realm, Role, User, with_password_update
 from doorkeep.oauth import login_otp as otp_login
 from doorkeep.oauth.roles import direct_and_group_role_ids
+from doorkeep.organizations import member_email
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
@@ -135,6 +136,15 @@ def _profile_errors(
             checked = declared.root_errors(config, declared.USER_API, name, kept)
             found += [e for e in checked if e["errorMessage"] == declared.REQUIRED]
     return found + check_attributes(_unmanaged_checked(realm, config, _sent_attributes(rep)))
+
+
+async def _member_email_errors(tx: Tx, realm: Realm, user: User, rep: dict[str, Any], errors: list[Any]) -> list[Any]:
+    """OrganizationMemberValidator in the USER_API context: a MANAGED member's e-mail held to the domain of the
+    organization's provider they are linked through (the e-mail's own errors first)."""
+    email = rep.get("email")
+    if not isinstance(email, str) or not email.strip() or any(e["field"] == "email" for e in errors):
+        return []
+    return await member_email.managed_errors(tx, realm, user, email.strip())
 
 
 def _unmanaged_checked(realm: Realm, config: dict[str, Any], sent: dict[str, Any] | None) -> dict[str, Any]:
@@ -327,6 +337,8 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int, fixe
     sent = _sent_attributes(rep)
     found = declared.values(config, declared.USER_API, current if sent is None else sent, current)
     errors = _profile_errors(realm, rep, config, username, user)
+    at = sum(e["field"] in ("username", "email") for e in errors)  # the member's e-mail check follows the e-mail's
+    errors[at:at] = await _member_email_errors(tx, realm, user, rep, errors)
     if name_frozen:  # after the username's errors, before the other attributes'
         errors.insert(sum(e["field"] == "username" for e in errors), READ_ONLY_USERNAME)
     service_account = user.service_account_client_id is not None
