@@ -24,7 +24,8 @@ UNAVAILABLE = "User {0} authenticated with identity provider {1} does not exist.
 FIRST_LOGIN_ERROR = "IDENTITY_PROVIDER_FIRST_LOGIN_ERROR"  # the first broker login flow's event, failed
 
 
-async def _error(site: LoginSite, error: str, alias: str, identity: str, **more: str) -> None:
+async def first_login_error(site: LoginSite, error: str, alias: str, identity: str, **more: str) -> None:
+    """IDENTITY_PROVIDER_FIRST_LOGIN_ERROR with the brokered identity (LoginActionsService.brokerLoginFlow)."""
     details = {"identity_provider": alias, "identity_provider_identity": identity, **more}
     if site.request.redirect_uri:
         details["redirect_uri"] = site.request.redirect_uri
@@ -42,7 +43,7 @@ async def _error(site: LoginSite, error: str, alias: str, identity: str, **more:
 
 async def unknown_user(site: LoginSite, alias: str, brokered: oidc.Identity) -> Continue:
     """Detect Existing Broker User with no account matching: the 401 error page, ``user_not_found``."""
-    await _error(site, "user_not_found", alias, brokered.username, authenticator="DetectExistingBrokerUser")
+    await first_login_error(site, "user_not_found", alias, brokered.username, authenticator="DetectExistingBrokerUser")
     return Continue(Refused(UNAVAILABLE.format(brokered.username, alias), 401), site.request)
 
 
@@ -51,5 +52,5 @@ async def refusal(site: LoginSite, alias: str, brokered: oidc.Identity, user: Us
     "Account is disabled" (``user_disabled``), linking nothing. None: the link may be made."""
     if user.enabled:
         return None
-    await _error(site, "user_disabled", alias, brokered.username, username=user.username)
+    await first_login_error(site, "user_disabled", alias, brokered.username, username=user.username)
     return Continue(Refused(ACCOUNT_DISABLED), site.request)
