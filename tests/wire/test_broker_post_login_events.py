@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from broker_post_flow import POST, post_flow, provider_after
 from broker_support import ALIAS, SAVED, broker_login, browser, served
 from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import add_otp, is_otp_form, totp
 from support import update_realm
-from test_broker_post_login_flow import POST, post_flow, provider_after
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio

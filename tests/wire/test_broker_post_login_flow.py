@@ -5,33 +5,15 @@ answer replayed at the OTP form gets no code."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, provider_running, served
+from broker_post_flow import POST, post_flow, provider_after
+from broker_support import ALIAS, broker_login, browser, served
 from browser_flow import REDIRECT, form_action, form_fields
-from flow_builder import ADMIN, AUTH, COND, REQ, add, add_flow, add_otp, admin, events, is_otp_form, is_totp_setup, totp
+from flow_builder import ADMIN, AUTH, REQ, add, add_otp, admin, events, is_otp_form, is_totp_setup, totp
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-POST = "post otp"
-
-
-async def post_flow(env: Env, *, conditional: bool) -> None:
-    body = {"alias": POST, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": POST}
-    await admin(env, "POST", f"{AUTH}/flows", body, 201)
-    if conditional:
-        await add_flow(env, POST, "post otp if configured", COND)
-        await add(env, "post otp if configured", "conditional-user-configured", REQ)
-        await add(env, "post otp if configured", "auth-otp-form", REQ)
-    else:
-        await add(env, POST, "auth-otp-form", REQ)
-
-
-async def provider_after(broker: Broker, flow: str, status: int = 201) -> dict[str, Any]:
-    return await provider_running(broker, "postBrokerLoginFlowAlias", flow, status)
 
 
 async def test_the_post_broker_login_flow_must_exist_and_be_one_doorkeep_runs(env: Env) -> None:
