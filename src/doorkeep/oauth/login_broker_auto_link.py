@@ -6,7 +6,10 @@ refuses an identity no account matches.
 Keycloak checks nothing more: not whether the provider verified the e-mail, nor ``trustEmail``. A provider that lets
 its users claim any address hands them the account with that address here (the Server Administration Guide's
 warning); so does Doorkeep, by design, as its reference does. The account must still be enabled, as
-AuthenticationProcessor.validateUser requires of any authenticated user.
+AuthenticationProcessor.validateUser requires of any authenticated user; Brute Force Detection is not asked
+(neither IdpAutoLinkAuthenticator nor Keycloak 26's validateUser asks it), so an account locked for now is linked
+and signed in, and that login's success clears its failures as any login's does. Once linked, the provider's
+logins meet IdentityBrokerService.validateUser, which refuses the account while it is locked (oauth/login_broker.py).
 """
 
 from __future__ import annotations
