@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from broker_support import Broker, provider_running
-from flow_builder import AUTH, COND, REQ, add, add_flow, admin
+from broker_support import Broker, broker_login, browser, provider_running
+from flow_builder import AUTH, COND, REQ, add, add_flow, add_otp, admin
 from wire_env import Env
 
 POST = "post otp"
@@ -25,3 +25,13 @@ async def post_flow(env: Env, *, conditional: bool) -> None:
 
 async def provider_after(broker: Broker, flow: str, status: int = 201) -> dict[str, Any]:
     return await provider_running(broker, "postBrokerLoginFlowAlias", flow, status)
+
+
+async def alice_with_otp(broker: Broker) -> None:
+    """Provider ``kc`` running the conditional OTP flow; alice's first login through it (she has no OTP yet, so it
+    asks nothing), then an OTP credential for her."""
+    await post_flow(broker.env, conditional=True)
+    await provider_after(broker, POST)
+    async with browser(broker) as http:
+        await broker_login(http)
+    await add_otp(broker.env, "alice")

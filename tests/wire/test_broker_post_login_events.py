@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from broker_post_flow import POST, post_flow, provider_after
+from broker_post_flow import POST, alice_with_otp, post_flow, provider_after
 from broker_support import ALIAS, SAVED, broker_login, browser, served
 from browser_flow import REDIRECT, form_action, form_fields
-from flow_builder import add_otp, is_otp_form, totp
+from flow_builder import is_otp_form, totp
 from support import update_realm
 from wire_env import Env
 
@@ -56,11 +56,7 @@ async def test_a_wrong_code_is_recorded_twice_as_post_login_error_and_never_as_l
     """The OTP form shown (one event), a wrong code (IDENTITY_PROVIDER_POST_LOGIN_ERROR twice, naming alice and
     the credential), the right one (one event, then LOGIN)."""
     async with served(env) as broker:
-        await post_flow(env, conditional=True)
-        await provider_after(broker, POST)
-        async with browser(broker) as http:
-            await broker_login(http)
-        await add_otp(env, "alice")
+        await alice_with_otp(broker)
         await _keep_events(env)
         before = len(await _recorded(env))  # the first login's
         async with browser(broker) as http:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from broker_post_flow import POST, post_flow, provider_after
+from broker_post_flow import POST, alice_with_otp, post_flow, provider_after
 from broker_support import ALIAS, broker_login, browser, served
 from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import ADMIN, AUTH, REQ, add, add_otp, admin, events, is_otp_form, is_totp_setup, totp
@@ -66,11 +66,7 @@ async def test_a_user_with_otp_gives_the_code_after_every_provider_login(env: En
 
 async def test_replaying_the_provider_answer_at_the_otp_form_gets_no_code(env: Env) -> None:
     async with served(env) as broker:
-        await post_flow(env, conditional=True)
-        await provider_after(broker, POST)
-        async with browser(broker) as http:
-            await broker_login(http)
-        await add_otp(env, "alice")
+        await alice_with_otp(broker)
         logins = len(await events(env, "LOGIN"))
         async with browser(broker) as http:
             page = await broker_login(http)
