@@ -204,3 +204,16 @@ async def provider_running(broker: Broker, key: str, flow: str, status: int = 20
     made = await admin(broker.env, "POST", "/admin/realms/test/identity-provider/instances", rep, status)
     found: dict[str, Any] = made.json() if made.content else {}
     return found
+
+
+async def provider_with(broker: Broker, flow: str, status: int = 201) -> dict[str, Any]:
+    return await provider_running(broker, "firstBrokerLoginFlowAlias", flow, status)
+
+
+async def signs_in_linked(broker: Broker, username: str) -> None:
+    """alice in through the provider, straight back to the app, her identity now linked to ``username``."""
+    async with browser(broker) as http:
+        done = await broker_login(http)
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+    user = await user_named(broker.env, username)
+    assert user is not None and await links(broker.env, user["id"]) == [ALIAS]

@@ -3,9 +3,11 @@ Doorkeep can run comes over, the rest is reported."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from doorkeep.realms.kcmigrate.brokering import brokering, user_links
+from doorkeep.realms.kcmigrate.migrate import plan
 from doorkeep.realms.kcmigrate.report import Report
 
 
@@ -13,14 +15,43 @@ def _provider(internal_id: str, alias: str, provider_id: str = "oidc", **columns
     return {"internal_id": internal_id, "provider_alias": alias, "provider_id": provider_id, "enabled": True, **columns}
 
 
+def _flow(flow_id: str, alias: str) -> dict[str, Any]:
+    return {"id": flow_id, "alias": alias, "provider_id": "basic-flow", "top_level": True, "built_in": False}
+
+
+def _step(flow_id: str, priority: int, authenticator: str, requirement: int) -> dict[str, Any]:
+    """An AUTHENTICATION_EXECUTION row (``requirement``: 0 REQUIRED, 2 ALTERNATIVE)."""
+    return {
+        "id": f"{flow_id}-{priority}",
+        "flow_id": flow_id,
+        "authenticator": authenticator,
+        "authenticator_flow": False,
+        "auth_flow_id": None,
+        "requirement": requirement,
+        "priority": priority,
+        "auth_config": None,
+    }
+
+
 def _tables() -> dict[str, list[dict[str, Any]]]:
     return {
-        "authentication_flow": [{"id": "f1", "alias": "first broker login"}, {"id": "f2", "alias": "custom"}],
+        "authentication_flow": [
+            _flow("f2", "custom"),
+            _flow("f3", "auto link"),
+            _flow("f4", "post otp"),
+        ],
+        "authentication_execution": [
+            _step("f2", 10, "auth-username-password-form", 0),
+            _step("f3", 10, "idp-create-user-if-unique", 2),
+            _step("f3", 20, "idp-auto-link", 2),
+            _step("f4", 10, "auth-otp-form", 0),
+        ],
         "identity_provider": [
-            _provider("p1", "corp", trust_email=True, first_broker_login_flow_id="f1", provider_display_name="Corp"),
+            _provider("p1", "corp", trust_email=True, provider_display_name="Corp"),
             _provider("p2", "social", "google"),
             _provider("p3", "custom-flow", first_broker_login_flow_id="f2"),
             _provider("p4", "post-flow", post_broker_login_flow_id="f2"),
+            _provider("p5", "linked", first_broker_login_flow_id="f3", post_broker_login_flow_id="f4"),
         ],
         "identity_provider_config": [
             {"identity_provider_id": "p1", "name": "clientId", "value": "shop"},
@@ -43,7 +74,18 @@ def _tables() -> dict[str, list[dict[str, Any]]]:
 def test_the_openid_connect_providers_come_over_with_their_config_mappers_and_links() -> None:
     report = Report("shop")
     providers, mappers = brokering(_tables(), report)
-    assert providers == [
+    assert providers[1:] == [
+        {
+            "alias": "linked",
+            "internalId": "p5",
+            "providerId": "oidc",
+            "enabled": True,
+            "firstBrokerLoginFlowAlias": "auto link",
+            "postBrokerLoginFlowAlias": "post otp",
+            "config": {},
+        }
+    ]
+    assert providers[:1] == [
         {
             "alias": "corp",
             "internalId": "p1",
@@ -51,7 +93,6 @@ def test_the_openid_connect_providers_come_over_with_their_config_mappers_and_li
             "displayName": "Corp",
             "enabled": True,
             "trustEmail": True,
-            "firstBrokerLoginFlowAlias": "first broker login",
             "config": {"clientId": "shop"},
         }
     ]
@@ -84,4 +125,32 @@ def test_what_doorkeep_cannot_run_is_reported_not_carried() -> None:
         "1 users' links to identity providers",
         "1 stored provider tokens",
     ]
-    assert "not 'google'" in dict(report.cannot_carry)["identity provider 'social'"]
+    why = dict(report.cannot_carry)
+    assert "not 'google'" in why["identity provider 'social'"]
+    assert "auth-username-password-form" in why["identity provider 'custom-flow'"]
+    assert "as a post broker login flow" in why["identity provider 'post-flow'"]
+
+
+def test_a_providers_own_flow_is_reported_when_the_import_keeps_none_of_the_realms_flows() -> None:
+    """A bound flow Doorkeep cannot run (here the realm's own "first broker login", emptied) makes the import keep
+    the built-in flows alone: a provider naming the realm's automatic linking flow is reported, one naming the
+    default flow still comes over."""
+    tables = _tables()
+    tables["authentication_flow"].append(_flow("f1", "first broker login"))
+    tables["identity_provider"].append(_provider("p6", "default", first_broker_login_flow_id="f1"))
+    report = Report("shop")
+    providers, _ = brokering(tables, report)
+    assert [p["alias"] for p in providers] == ["corp", "default"]
+    assert providers[1]["firstBrokerLoginFlowAlias"] == "first broker login"
+    assert "'auto link' among them" in dict(report.cannot_carry)["identity provider 'linked'"]
+
+
+def test_the_carried_providers_flows_pass_the_imports_checks_and_are_kept() -> None:
+    """The whole migration plan (the realm representation parsed as an import parses a file): the provider keeps
+    its automatic linking and post broker login flows, which the realm keeps too."""
+    tables: defaultdict[str, list[dict[str, Any]]] = defaultdict(list, _tables())
+    migration = plan({"id": "r", "name": "shop", "enabled": True}, tables, 1_700_000_000)
+    realm = migration.plan.realm
+    linked = next(p for p in realm.identity_providers if p["alias"] == "linked")
+    assert (linked["firstBrokerLoginFlowAlias"], linked["postBrokerLoginFlowAlias"]) == ("auto link", "post otp")
+    assert {"auto link", "post otp"} <= {f["alias"] for f in realm.authentication_flows or []}

@@ -251,3 +251,36 @@ async def test_revoke_offline_access_revokes_the_brokered_offline_session(env: E
         assert done.status_code == 200, done.text
         assert await _sessions(env, "test", "alice") == []
         assert len(await _sessions(env, "test", "alice", offline=True)) == (0 if revoke else 1)
+
+
+@pytest.mark.parametrize(("answer", "status"), [(200, 200), (500, 504)])
+async def test_the_answer_waits_for_the_clients_told_504_when_one_fails(env: Env, answer: int, status: int) -> None:
+    """LogoutEndpoint tells the ended session's clients before answering: 200 once ``app`` took its logout token,
+    504 when it answered an error; the session ends either way (postBackchannelLogoutNestedBrokering...Fails)."""
+    with receiver(status=answer) as got:
+        attributes = {"backchannel.logout.url": f"{got.url}/bc"}
+        async with _signed_in(env) as (broker, http, sid, sub):
+            await update_client(env.db, "test", "app", attributes=attributes)
+            told = await _post(http, await _signed(env, _claims(broker, sid, sub)))
+            assert told.status_code == status and told.content == b"", told.text
+            assert told.headers["content-type"].startswith("application/json")
+            assert len(await got.wait_for(1)) == 1
+            assert await _sessions(env, "test", "alice") == []
+            assert [e["type"] for e in await _events(env)] == ["LOGOUT"]
+
+
+async def test_a_disabled_client_is_a_failed_local_logout_and_nothing_ends(env: Env) -> None:
+    """postBackchannelLogoutOnDisabledClientReturnsNotImplemented: the session's client ``app`` is disabled, so
+    Keycloak cannot log it out: 501 ``server_error``, LOGOUT_ERROR ``logout_failed``, and its rollback leaves the
+    session as it was."""
+    async with _signed_in(env) as (broker, http, sid, sub):
+        await update_client(env.db, "test", "app", enabled=False)
+        refused = await _post(http, await _signed(env, _claims(broker, sid, sub)))
+        assert refused.status_code == 501, refused.text
+        assert refused.json() == {
+            "error": "server_error",
+            "error_description": "There was an error in the local logout",
+        }
+        assert len(await _sessions(env, "test", "alice")) == 1
+        [event] = await _events(env)
+        assert event["type"] == "LOGOUT_ERROR" and event["error"] == "logout_failed"

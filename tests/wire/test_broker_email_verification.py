@@ -167,24 +167,3 @@ async def test_a_mail_that_cannot_be_sent_is_the_error_page(env: Env, mail: Sink
         )
         [failed] = got.json()
         assert failed["error"] == "email_send_failed"
-
-
-async def test_try_another_way_on_the_email_page_asks_for_the_password_instead(env: Env, mail: Sink) -> None:
-    """The e-mail step is ALTERNATIVE to "Verify Existing Account by Re-authentication": its page offers "Try
-    Another Way", which leads to the account's password form; a wrong password there is refused, the right one
-    links the account and ends the login."""
-    async with served(env) as broker:
-        await ready(broker, mail)
-        async with browser(broker) as http:
-            page = await add_to_existing(http)
-            assert 'id="try-another-way"' in page.text and "Try Another Way" in page.text, page.text
-            fields = form_fields(page.text.split('id="kc-select-try-another-way-form"')[1])
-            chosen = await http.post(form_action(page.text), data={**fields, "tryAnotherWay": "on"})
-            assert "Authenticate to link your account with kc" in chosen.text, chosen.text
-            wrong = await http.post(form_action(chosen.text), data={**form_fields(chosen.text), "password": "no"})
-            assert "Invalid password." in wrong.text, wrong.text
-            right = {**form_fields(wrong.text), "password": "local-pass"}
-            done = await http.post(form_action(wrong.text), data=right)
-            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-        account = await _account(env, "alice-local")
-        assert account["links"] == ["alice"] and len(mail.received) == 1

@@ -6,12 +6,19 @@ bound or edited, naming the step."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from broker_support import ALIAS, SAVED, Broker, broker_login, browser, links, provider_running, served, user_named
-from browser_flow import REDIRECT
+from broker_support import (
+    ALIAS,
+    SAVED,
+    broker_login,
+    browser,
+    links,
+    provider_with,
+    served,
+    signs_in_linked,
+    user_named,
+)
 from flow_builder import ADMIN, ALT, AUTH, AUTO, REQ, add, add_flow, admin, auto_link_flow, bind, events, executions
 from support import seed_user, update_realm
 from wire_env import Env
@@ -20,19 +27,6 @@ pytestmark = pytest.mark.anyio
 
 DETECT = "existing users only"
 UNAVAILABLE = "User alice authenticated with identity provider kc does not exist. Please contact your administrator."
-
-
-async def provider_with(broker: Broker, flow: str, status: int = 201) -> dict[str, Any]:
-    return await provider_running(broker, "firstBrokerLoginFlowAlias", flow, status)
-
-
-async def signs_in_linked(broker: Broker, username: str) -> None:
-    """alice in through the provider, straight back to the app, her identity now linked to ``username``."""
-    async with browser(broker) as http:
-        done = await broker_login(http)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-    user = await user_named(broker.env, username)
-    assert user is not None and await links(broker.env, user["id"]) == [ALIAS]
 
 
 async def test_a_provider_names_a_flow_that_exists_and_that_doorkeep_runs(env: Env) -> None:

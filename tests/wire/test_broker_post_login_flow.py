@@ -5,33 +5,15 @@ answer replayed at the OTP form gets no code."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, provider_running, served
+from broker_post_flow import POST, alice_with_otp, post_flow, provider_after
+from broker_support import ALIAS, broker_login, browser, served
 from browser_flow import REDIRECT, form_action, form_fields
-from flow_builder import ADMIN, AUTH, COND, REQ, add, add_flow, add_otp, admin, events, is_otp_form, is_totp_setup, totp
+from flow_builder import ADMIN, AUTH, REQ, add, add_otp, admin, events, is_otp_form, is_totp_setup, totp
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-POST = "post otp"
-
-
-async def post_flow(env: Env, *, conditional: bool) -> None:
-    body = {"alias": POST, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": POST}
-    await admin(env, "POST", f"{AUTH}/flows", body, 201)
-    if conditional:
-        await add_flow(env, POST, "post otp if configured", COND)
-        await add(env, "post otp if configured", "conditional-user-configured", REQ)
-        await add(env, "post otp if configured", "auth-otp-form", REQ)
-    else:
-        await add(env, POST, "auth-otp-form", REQ)
-
-
-async def provider_after(broker: Broker, flow: str, status: int = 201) -> dict[str, Any]:
-    return await provider_running(broker, "postBrokerLoginFlowAlias", flow, status)
 
 
 async def test_the_post_broker_login_flow_must_exist_and_be_one_doorkeep_runs(env: Env) -> None:
@@ -84,11 +66,7 @@ async def test_a_user_with_otp_gives_the_code_after_every_provider_login(env: En
 
 async def test_replaying_the_provider_answer_at_the_otp_form_gets_no_code(env: Env) -> None:
     async with served(env) as broker:
-        await post_flow(env, conditional=True)
-        await provider_after(broker, POST)
-        async with browser(broker) as http:
-            await broker_login(http)
-        await add_otp(env, "alice")
+        await alice_with_otp(broker)
         logins = len(await events(env, "LOGIN"))
         async with browser(broker) as http:
             page = await broker_login(http)

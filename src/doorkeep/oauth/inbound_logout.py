@@ -11,6 +11,15 @@ session is a LOGOUT event (user and session, no client) and tells its clients by
 token's events the matching offline sessions are revoked too, telling no client (UserSessionManager
 .revokeOfflineUserSession); by ``sid``, only one of the user ``sub`` names (Keycloak's lazily loaded offline
 sessions). Sessions are ended as they stand; the token is never logged.
+
+A session one of whose clients cannot be logged out is Keycloak's failed local logout: its
+backchannelLogoutClientSession skips a disabled client and a front-channel one, so
+checkUserSessionOnlyHasLoggedOutClients finds it still logged in, and LogoutEndpoint answers 501
+``server_error`` "There was an error in the local logout" with a LOGOUT_ERROR ``logout_failed``, its error handler
+rolling the transaction back: nothing is ended. Doorkeep checks that before ending anything, so it ends nothing
+and tells no client (Keycloak has already POSTed the logout tokens of the clients it met before the failure; those
+cannot be rolled back, and Doorkeep does not send them). Whether the clients told answered is the web layer's
+(web/protocol.py: 504 when one did not).
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from doorkeep.broker.logout_tokens import Verified
 from doorkeep.broker.provider_logout import PROVIDER_NOTE
 from doorkeep.model import Realm, UserSession
 from doorkeep.sessions import service
+
+LOCAL_LOGOUT_FAILED = "There was an error in the local logout"  # LogoutEndpoint.backchannelLogout
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -38,8 +49,13 @@ async def backchannel_logout(tx: Tx, services: Services, req: OAuthRequest, chec
             tx, req.realm, "LOGOUT_ERROR", now=now, ip=req.ip_address, error="invalid_token", details=details
         )
         raise e.InvalidRequest(checked)
-    for alias in checked.aliases:
-        online, offline = await _named(tx, req.realm, alias, checked, now)
+    named = [await _named(tx, req.realm, alias, checked, now) for alias in checked.aliases]
+    for online, _ in named:
+        for session in online:
+            if not await _clients_can_be_logged_out(tx, session):
+                await events.record(tx, req.realm, "LOGOUT_ERROR", now=now, ip=req.ip_address, error="logout_failed")
+                raise e.ServerError(LOCAL_LOGOUT_FAILED, status=501)
+    for online, offline in named:
         if checked.revoke_offline:
             for session in offline:
                 await service.remove(tx, session.id, True)
@@ -65,6 +81,15 @@ async def _named(
     else:
         return [], []
     return [s for s in online if policy.user_session_valid(realm, s, now)], offline
+
+
+async def _clients_can_be_logged_out(tx: Tx, session: UserSession) -> bool:
+    """None of the session's clients is disabled or logged out by front channel (module docstring)."""
+    for client_session in await tx.sessions.client_sessions(session.id, False):
+        client = await tx.clients.get(client_session.client_id)
+        if client is not None and (not client.enabled or client.frontchannel_logout):
+            return False
+    return True
 
 
 def _through(session: UserSession, alias: str) -> bool:

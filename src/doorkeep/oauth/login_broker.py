@@ -1,6 +1,7 @@
 """What the identity provider's answer decides (Keycloak's AbstractOAuth2IdentityProvider.Endpoint.authResponse and
 IdentityBrokerService.authenticated): the state checked against the tab's note, good for one answer; a refusal
-brings back the login page; a linked user logs in (a disabled one gets the login page's error), the provider's
+brings back the login page; a linked user logs in (a disabled one, or one Brute Force Detection locked for now, gets
+the login page's error: IdentityBrokerService.validateUser), the provider's
 mappers applied as their sync mode asks; a new identity goes through the first broker login
 (oauth/login_broker_first.py). And the Identity Provider Redirector's choice of a provider (``redirector_target``).
 
@@ -21,6 +22,7 @@ from doorkeep.oauth.broker_steps import NOTE, UNEXPECTED, Continue, Decision, er
 from doorkeep.oauth.login_outcomes import NeedLogin
 from doorkeep.oauth.login_password import ACCOUNT_DISABLED
 from doorkeep.oauth.login_step import LoginSite
+from doorkeep.users import brute_force
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -76,6 +78,11 @@ async def authenticated(
         return await login_broker_first.begin(site, tab, config, brokered)
     if not user.enabled:
         await error_event(site, "user_disabled", identity_provider=config.alias)
+        return Continue(NeedLogin(error=ACCOUNT_DISABLED), site.request)
+    if realm.brute_force_protected and brute_force.temporarily_locked(  # validateUser's isTemporarilyDisabled
+        await site.tx.login_failures.get(realm.id, user.id), site.services.clock.now()
+    ):
+        await error_event(site, brute_force.USER_TEMPORARILY_DISABLED, identity_provider=config.alias)
         return Continue(NeedLogin(error=ACCOUNT_DISABLED), site.request)
     await first_login.refresh_token(site.tx, config, brokered, user)
     user = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)

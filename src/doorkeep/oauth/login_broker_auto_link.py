@@ -6,7 +6,10 @@ refuses an identity no account matches.
 Keycloak checks nothing more: not whether the provider verified the e-mail, nor ``trustEmail``. A provider that lets
 its users claim any address hands them the account with that address here (the Server Administration Guide's
 warning); so does Doorkeep, by design, as its reference does. The account must still be enabled, as
-AuthenticationProcessor.validateUser requires of any authenticated user.
+AuthenticationProcessor.validateUser requires of any authenticated user; Brute Force Detection is not asked
+(neither IdpAutoLinkAuthenticator nor Keycloak 26's validateUser asks it), so an account locked for now is linked
+and signed in, and that login's success clears its failures as any login's does. Once linked, the provider's
+logins meet IdentityBrokerService.validateUser, which refuses the account while it is locked (oauth/login_broker.py).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ UNAVAILABLE = "User {0} authenticated with identity provider {1} does not exist.
 FIRST_LOGIN_ERROR = "IDENTITY_PROVIDER_FIRST_LOGIN_ERROR"  # the first broker login flow's event, failed
 
 
-async def _error(site: LoginSite, error: str, alias: str, identity: str, **more: str) -> None:
+async def first_login_error(site: LoginSite, error: str, alias: str, identity: str, **more: str) -> None:
+    """IDENTITY_PROVIDER_FIRST_LOGIN_ERROR with the brokered identity (LoginActionsService.brokerLoginFlow)."""
     details = {"identity_provider": alias, "identity_provider_identity": identity, **more}
     if site.request.redirect_uri:
         details["redirect_uri"] = site.request.redirect_uri
@@ -42,7 +46,7 @@ async def _error(site: LoginSite, error: str, alias: str, identity: str, **more:
 
 async def unknown_user(site: LoginSite, alias: str, brokered: oidc.Identity) -> Continue:
     """Detect Existing Broker User with no account matching: the 401 error page, ``user_not_found``."""
-    await _error(site, "user_not_found", alias, brokered.username, authenticator="DetectExistingBrokerUser")
+    await first_login_error(site, "user_not_found", alias, brokered.username, authenticator="DetectExistingBrokerUser")
     return Continue(Refused(UNAVAILABLE.format(brokered.username, alias), 401), site.request)
 
 
@@ -51,5 +55,5 @@ async def refusal(site: LoginSite, alias: str, brokered: oidc.Identity, user: Us
     "Account is disabled" (``user_disabled``), linking nothing. None: the link may be made."""
     if user.enabled:
         return None
-    await _error(site, "user_disabled", alias, brokered.username, username=user.username)
+    await first_login_error(site, "user_disabled", alias, brokered.username, username=user.username)
     return Continue(Refused(ACCOUNT_DISABLED), site.request)

@@ -13,7 +13,7 @@ pass links the identity to the existing account and the login goes on as that us
 from __future__ import annotations
 
 from doorkeep.model import JSON, Realm
-from doorkeep.oauth.broker_steps import EMAIL_STEP, REAUTH_STEP, Decision, Page
+from doorkeep.oauth.broker_steps import EMAIL_STEP, REAUTH_STEP, SELECT_STEP, Decision, Page
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import flow_model, flow_support
 
@@ -24,19 +24,40 @@ EMAIL_CHANGED = "updateProfileEmailChanged"  # AbstractIdpAuthenticator.UPDATE_P
 USERNAME_CHANGED = "updateProfileUsernameChanged"  # AbstractIdentityProvider.UPDATE_PROFILE_USERNAME_CHANGED
 
 
-def enabled(realm: Realm, alias: str) -> bool:
-    """Whether provider ``alias``'s first broker login flow runs the authenticator: its execution anywhere in the
-    flow's tree, not DISABLED."""
+def _steps(realm: Realm, alias: str) -> list[flow_model.Execution]:
+    """The executions of provider ``alias``'s first broker login flow's tree that run (none DISABLED, nor under a
+    DISABLED sub-flow), in the flow's order."""
     flows = flow_model.of(realm)
     flow = flow_support.first_login_flow(realm, flows, alias)
-    pending = [flow.id] if flow is not None else []
-    while pending:
-        for step in flows.children(pending.pop()):
-            if step.authenticator == EMAIL_VERIFICATION:
-                return step.requirement != af.DIS
-            if step.flow_id is not None and step.requirement != af.DIS:
-                pending.append(step.flow_id)
-    return False
+    found: list[flow_model.Execution] = []
+
+    def walk(flow_id: str) -> None:
+        for step in flows.children(flow_id):
+            if step.requirement == af.DIS:
+                continue
+            found.append(step)
+            if step.flow_id is not None:
+                walk(step.flow_id)
+
+    if flow is not None:
+        walk(flow.id)
+    return found
+
+
+def enabled(realm: Realm, alias: str) -> bool:
+    """Whether provider ``alias``'s first broker login flow runs the authenticator (not DISABLED)."""
+    return any(step.authenticator == EMAIL_VERIFICATION for step in _steps(realm, alias))
+
+
+def choices(realm: Realm, alias: str) -> list[tuple[str, str, str]]:
+    """select-authenticator.ftl's list for the e-mail page's "Try Another Way" (AuthenticationSelectionResolver over
+    "Account verification options"): the e-mail step and the re-authentication's password form, as ``(execution id,
+    display name key, help text key)``; neither is a CredentialValidator, so each is named by its factory id."""
+    return [
+        (step.id, f"{step.authenticator}-display-name", f"{step.authenticator}-help-text")
+        for step in _steps(realm, alias)
+        if step.authenticator in (EMAIL_VERIFICATION, REAUTH_STEP)
+    ]
 
 
 def applies(realm: Realm, context: JSON) -> bool:
@@ -78,6 +99,15 @@ def resend(context: JSON) -> JSON:
 
 def another_way(context: JSON) -> Page:
     """The page's "Try Another Way" (the e-mail step is ALTERNATIVE to "Verify Existing Account by
-    Re-authentication" in the default flow): the account's password form instead; the link already mailed stays
-    good for this login."""
-    return Page(REAUTH_STEP, context)
+    Re-authentication" in the default flow): the list to choose from (DefaultAuthenticationFlow.processAction's
+    select-authenticator page); the link already mailed stays good for this login."""
+    return Page(SELECT_STEP, context)
+
+
+def picked(realm: Realm, context: JSON, execution: str | None) -> str | None:
+    """The step of the execution picked from the list: the e-mail page again (nothing sent twice) or the password
+    form; None for an execution not on the list (Keycloak's "Requested authentication execution is not allowed")."""
+    for step_id, name, _ in choices(realm, str(context.get("alias"))):
+        if step_id == execution:
+            return EMAIL_STEP if name.startswith(EMAIL_VERIFICATION) else REAUTH_STEP
+    return None

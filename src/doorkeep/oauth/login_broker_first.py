@@ -28,13 +28,16 @@ from typing import Any
 from doorkeep.admin import user_profile as up_config
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
+from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import JSON, AuthSession, Realm, User
 from doorkeep.oauth import login_broker_auto_link, login_broker_email
 from doorkeep.oauth.action_steps import MISSING_USERNAME, field_errors
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
+    EMAIL_STEP,
     REAUTH_STEP,
     REVIEW_STEP,
+    SELECT_STEP,
     UNEXPECTED,
     Continue,
     Decision,
@@ -193,6 +196,23 @@ async def verify_existing(site: LoginSite, tab_id: str, context: JSON) -> Decisi
         return None
     decision = login_broker_email.verify(site.realm, context, user.email)
     return decision if decision is not None else await _link_existing(site, tab_id, context, user)
+
+
+async def choose(site: LoginSite, tab_id: str, context: JSON, execution: str | None) -> Decision | None:
+    """The e-mail page's "Try Another Way" list answered (DefaultAuthenticationFlow.processAction): no pick shows it
+    again; the e-mail step runs again (the page, nothing sent twice, or the link once followed); the password form;
+    any other execution is "Requested authentication execution is not allowed": IDENTITY_PROVIDER_FIRST_LOGIN_ERROR
+    ``invalid_user_credentials`` and the 400 page, ending the login."""
+    if execution is None:
+        return Page(SELECT_STEP, context)
+    step = login_broker_email.picked(site.realm, context, execution)
+    if step == EMAIL_STEP:
+        return await verify_existing(site, tab_id, context)
+    if step == REAUTH_STEP:
+        return Page(REAUTH_STEP, context)
+    alias, identity = str(context["alias"]), str(context["username"])
+    await login_broker_auto_link.first_login_error(site, "invalid_user_credentials", alias, identity)
+    return Continue(Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), site.request)
 
 
 async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[str], str | None]) -> Decision | None:

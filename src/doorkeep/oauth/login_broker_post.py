@@ -6,19 +6,32 @@ first, CONFIGURE_TOTP, as OTPFormAuthenticator.setRequiredActions asks) or under
 The OTP form is the browser login's (oauth/login_otp.py), the login noted ``post_broker`` so that a right code
 ends it (no browser flow gate follows) and "Try another way" offers nothing. The provider's answer is good once
 (its state is forgotten before this runs), so replaying it cannot reach the end of the login without the code.
+
+Events, as LoginActionsService.brokerLoginFlow records them for each request the flow handles: the flow's run
+(Keycloak's redirect to ``post-broker-login``) and each OTP form posted record IDENTITY_PROVIDER_POST_LOGIN, no
+user named (the flow's processor never sets one); a refusal (a wrong or missing-policy code, a user locked by Brute
+Force Detection) records IDENTITY_PROVIDER_POST_LOGIN_ERROR naming the user, twice: the authenticator's
+``event.error()`` sends it and brokerLoginFlow's ``event.success()`` then sends the same builder, now of the
+``_ERROR`` type, again. No LOGIN_ERROR: the login's events begin again with its LOGIN once the flow is passed.
+Keycloak's ``code_id`` there is the form's session code; Doorkeep never records a code and gives the login's
+``code_id`` (its authentication session) instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from doorkeep import events
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
+from doorkeep.oauth.login_events import code_id
 from doorkeep.oauth.login_outcomes import NeedOtp, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import broker_flow_plan, flow_model, flow_plan
 from doorkeep.users import otp
 
 UNRUNNABLE = "unrunnable"
+ABSENT = "absent"  # the provider names no post broker login flow: nothing runs, nothing is recorded
+POST_LOGIN = "IDENTITY_PROVIDER_POST_LOGIN"
 
 
 def _plan(ctx: StepContext, alias: str) -> str:
@@ -27,7 +40,7 @@ def _plan(ctx: StepContext, alias: str) -> str:
     flows = flow_model.of(ctx.realm)
     flow = flows.by_alias(named) if isinstance(named, str) and named else None
     if flow is None:
-        return broker_flow_plan.NO_STEP
+        return ABSENT
     try:
         return broker_flow_plan.post_login(flows, flow)
     except flow_plan.Unsupported:  # binding and edits refuse such a flow (realms/flow_support.py): never skip it
@@ -38,8 +51,12 @@ async def run(ctx: StepContext, alias: str) -> tuple[Outcome | None, StepContext
     """The OTP form to show (the login noted ``post_broker``), or None and the login to complete (CONFIGURE_TOTP
     added for a user who must set OTP up)."""
     plan = _plan(ctx, alias)
-    if plan == UNRUNNABLE:
+    if plan == ABSENT:
+        return None, ctx
+    if plan == UNRUNNABLE:  # handleBrowserException's INTERNAL_ERROR
+        await record(ctx, error="invalid_user_credentials")
         return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), ctx
+    await record(ctx)
     if plan == broker_flow_plan.NO_STEP:
         return None, ctx
     if await otp.stored(ctx.tx, ctx.user.id):
@@ -49,6 +66,36 @@ async def run(ctx: StepContext, alias: str) -> tuple[Outcome | None, StepContext
         request = dataclasses.replace(ctx.request, session_actions=(*ctx.request.session_actions, otp.CONFIGURE_TOTP))
         return None, dataclasses.replace(ctx, request=request)
     return None, ctx
+
+
+async def record(
+    ctx: StepContext, *, error: str | None = None, user_id: str | None = None, extra: dict[str, str] | None = None
+) -> None:
+    """brokerLoginFlow's event for one request of the flow (module docstring): IDENTITY_PROVIDER_POST_LOGIN, or
+    its ``_ERROR`` twice naming ``user_id``; ``extra``: the authenticator's details (``selected_credential_id``)."""
+    request = ctx.request
+    details = {
+        "auth_method": "openid-connect",
+        "auth_type": "code",
+        "redirect_uri": request.redirect_uri or None,
+        "code_id": code_id(request, ctx.browser),
+        "identity_provider": request.identity_provider,
+        "identity_provider_identity": request.identity_provider_identity,
+        "identity_provider_broker_session_id": request.identity_provider_session,
+        **(extra or {}),
+    }
+    for _ in range(2 if error else 1):
+        await events.record(
+            ctx.tx,
+            ctx.realm,
+            f"{POST_LOGIN}_ERROR" if error else POST_LOGIN,
+            now=ctx.services.clock.now(),
+            client_id=ctx.client.client_id,
+            user_id=user_id,
+            ip=ctx.browser.ip_address,
+            error=error,
+            details=details,
+        )
 
 
 def passed(ctx: StepContext) -> StepContext:

@@ -2,7 +2,8 @@
 
 OTPFormAuthenticator.validateOTP: the code in ``otp``, checked against the credential ``selectedCredentialId``
 names (else the user's default one); Brute Force Detection asked first, a wrong code counted as a failed
-login and answered "Invalid authenticator code." with a LOGIN_ERROR ``invalid_user_credentials``.
+login and answered "Invalid authenticator code." with a LOGIN_ERROR ``invalid_user_credentials`` (the post broker
+login flow's form records its own events instead, oauth/login_broker_post.py).
 
 UpdateTotp.processAction: the code in ``totp`` checked against the secret the page showed, a device name
 (``userLabel``) required once the user has another OTP credential and unique among them, then the credential
@@ -52,7 +53,10 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
     details = {"selected_credential_id": chosen}
 
     async def record(error: str) -> None:
-        await login_events.login_event(ctx, user.username, error=error, extra=details)
+        if ctx.request.post_broker:  # the post broker login flow's event, not the login's
+            await login_broker_post.record(ctx, error=error, user_id=user.id, extra=details)
+        else:
+            await login_events.login_event(ctx, user.username, error=error, extra=details)
 
     async def refused(error: str) -> NeedOtp:
         await record(error)
@@ -63,6 +67,8 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
     if locked is not None:  # disabledByBruteForceError: the OTP form's own "invalid code" text
         return await refused(locked)
     if token is None:
+        if ctx.request.post_broker:
+            await login_broker_post.record(ctx, extra=details)
         return NeedOtp(user.id, None, chosen, remember_me)
     cred = next((c for c in creds if c.id == chosen), None)
     try:
@@ -74,6 +80,7 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
         await brute_force.failed_login(tx, realm, user, ctx.browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
     if ctx.request.post_broker:  # the post broker login flow's OTP form: the login ends here
+        await login_broker_post.record(ctx, extra=details)
         return await login_completion.proceed(login_broker_post.passed(ctx), remember_me=remember_me)
     page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=otp.TYPE)
     if page is not None:

@@ -26,7 +26,8 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _from_file(rep: dict[str, Any]) -> FlowSet:
+def from_file(rep: dict[str, Any]) -> FlowSet:
+    """The flows and configs of a realm representation, as a FlowSet (ids kept where given)."""
     configs = []
     for c in rep.get("authenticatorConfig") or ():
         if isinstance(c, dict):
@@ -89,7 +90,7 @@ def imported(realm: Realm, rep: dict[str, Any]) -> tuple[Realm, set[str]]:
         return realm, af.unsupported(rep)
     if "authenticationFlows" not in af.unsupported(rep) and "authenticatorConfig" not in af.unsupported(rep):
         return realm, af.unsupported(rep)  # the built-in set: nothing new to keep
-    flows = _with_missing_built_ins(realm, _from_file(rep))
+    flows = _with_missing_built_ins(realm, from_file(rep))
     warned: set[str] = set()
     bindings: dict[str, str] = {}
     for binding, default in af.BINDINGS.items():

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("doorkeep.backchannel")
 TIMEOUT = 3.0  # seconds for connect, read and write
 PARALLEL = 8
+BOUND = 3  # a caller waits for a delivery at most this many times TIMEOUT
 
 
 class Notifier:
@@ -36,29 +37,40 @@ class Notifier:
         self._services = services
         self.timeout = timeout  # seconds for connect, read and write of each delivery
         self._limit = asyncio.Semaphore(PARALLEL)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()
 
-    def sessions_ended(self, server: str, ended: Iterable[SessionEnded]) -> None:
-        """Schedule the logout tokens for these client sessions (call after commit; returns at once)."""
+    def sessions_ended(self, server: str, ended: Iterable[SessionEnded]) -> asyncio.Task[bool] | None:
+        """Schedule the logout tokens for these client sessions (call after commit; returns at once): the delivery,
+        whose result says whether every client answered 200 or 204, for a caller that waits for it."""
         batch = [e for e in ended if bc.logout_url(e.client)]
         if not batch:
-            return
+            return None
         task = asyncio.get_running_loop().create_task(self._logout(server, batch))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def delivered(self, task: asyncio.Task[bool]) -> bool:
+        """Whether a delivery reached every client, waiting at most ``BOUND`` times the timeout of one request
+        (they run concurrently); one still under way then counts as failed and goes on in the background."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.timeout * BOUND)
+        except TimeoutError:
+            return False
 
     async def drain(self) -> None:
         """Wait for the deliveries under way (tests, shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _logout(self, server: str, batch: list[SessionEnded]) -> None:
+    async def _logout(self, server: str, batch: list[SessionEnded]) -> bool:
         try:
-            await self._send_logout_tokens(server, batch)
+            return await self._send_logout_tokens(server, batch)
         except Exception as exc:  # a background task: nobody else would see it
             log.warning("backchannel logout of %d client session(s) failed: %s", len(batch), type(exc).__name__)
+            return False
 
-    async def _send_logout_tokens(self, server: str, batch: list[SessionEnded]) -> None:
+    async def _send_logout_tokens(self, server: str, batch: list[SessionEnded]) -> bool:
         now = self._services.clock.now()
         posts: list[tuple[str, str, str]] = []
         async with self._db.transaction(write=False) as tx:
@@ -77,7 +89,8 @@ class Notifier:
         import httpx  # here, not at import: a server that never notifies does not pay for it at start
 
         async with httpx.AsyncClient(timeout=self.timeout) as http:
-            await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
+            outcomes = await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
+        return all(outcomes)
 
     async def _post(
         self,

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep.broker import providers as idp
-from doorkeep.console import pages
+from doorkeep.console import pages, recovery_pages
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import login_broker_email, login_broker_first, redirect_uris
 from doorkeep.oauth.broker_steps import (
@@ -28,10 +28,11 @@ from doorkeep.oauth.broker_steps import (
     NOTE,
     REAUTH_STEP,
     REVIEW_STEP,
+    SELECT_STEP,
     Page,
     without,
 )
-from doorkeep.oauth.login_choices import TRY_ANOTHER_WAY
+from doorkeep.oauth.login_choices import EXECUTION, TRY_ANOTHER_WAY
 from doorkeep.oauth.update_email import SEND_FAILED
 from doorkeep.users.credentials import Verdict, assess
 from doorkeep.web import locale as page_locale
@@ -79,6 +80,9 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
         body = pages.idp_link_email(
             display(realm), target, provider, context["username"], form_token=fresh, another=target, ui=ui
         )
+    elif step == SELECT_STEP:
+        choices = login_broker_email.choices(realm, context["alias"])
+        body = recovery_pages.select_authenticator(display(realm), target, fresh, choices, ui=ui)
     elif step == REVIEW_STEP:
         body = pages.update_profile(
             display(realm),
@@ -156,6 +160,8 @@ async def first_broker_login(request: Request) -> Response:
             decision = login_broker_email.another_way(context)
         elif step == EMAIL_STEP:
             decision = await login_broker_first.verify_existing(here, tab_id, login_broker_email.resend(context))
+        elif step == SELECT_STEP and request.method == "POST":
+            decision = await login_broker_first.choose(here, tab_id, context, field(EXECUTION))
         elif step == REAUTH_STEP:
             decision = await login_broker_first.reauthenticate(here, tab_id, context, password, verdict)
         else:

@@ -420,6 +420,9 @@ async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *
 
 # Where a request's scope keeps the browser security headers of the realm it read (web/headers.py).
 REALM_HEADERS = "doorkeep.browser_security_headers"
+# Where it keeps the delivery of the logout tokens its transaction's ended sessions owe their clients, for a
+# handler that answers by its outcome (web/backchannel.py Notifier.delivered).
+DELIVERY = "doorkeep.logout_delivery"
 
 
 def finish(request: Request, tx: Tx) -> None:
@@ -429,7 +432,8 @@ def finish(request: Request, tx: Tx) -> None:
     if (loaded := tx.realms.loaded) is not None:  # the security headers middleware answers with its headers
         request.scope.setdefault("state", {})[REALM_HEADERS] = loaded.browser_security_headers
     if tx.ended:
-        state(request).notifier.sessions_ended(base_url(request), tx.ended)
+        delivery = state(request).notifier.sessions_ended(base_url(request), tx.ended)
+        request.scope.setdefault("state", {})[DELIVERY] = delivery
 
 
 def wants_html(request: Request) -> bool:

@@ -31,6 +31,7 @@ from doorkeep.oauth.ciba import endpoint as ciba_endpoint
 from doorkeep.oauth.context import Form, OAuthRequest
 from doorkeep.web import ciba, cors
 from doorkeep.web.http import (
+    DELIVERY,
     NO_CACHE,
     NO_STORE,
     RealmNotFound,
@@ -360,7 +361,8 @@ async def logout_endpoint(request: Request) -> Response:
 
 async def backchannel_logout_endpoint(request: Request) -> Response:
     """An upstream provider's logout token, checked before the transaction (its keys may be fetched), then the
-    sessions it names ended; 200 with a JSON content type and no body, as LogoutEndpoint answers."""
+    sessions it names ended; 200 with a JSON content type and no body, as LogoutEndpoint answers, once their clients
+    were told (504 when one was not: Keycloak's downstream logout failed)."""
     services = state(request).services
     realm = await realm_named(request)
     if realm is None:
@@ -371,12 +373,17 @@ async def backchannel_logout_endpoint(request: Request) -> Response:
         token = None  # _protocol answers the malformed form
     # a disabled realm is refused before any check (_protocol): no provider is asked for its keys for it
     checked = await logout_tokens.verify(realm, token, services.clock.now()) if realm.enabled else ""
-    return await _protocol(
+    response = await _protocol(
         request,
         lambda tx, req: inbound_logout.backchannel_logout(tx, services, req, checked),
         lambda _: Response(status_code=200, media_type="application/json"),
         cors_answers=False,  # ErrorResponseException: no Cors on Keycloak's refusals
     )
+    # LogoutEndpoint tells the clients before it answers: 504 when one of them did not take its logout token
+    delivery = request.scope.get("state", {}).get(DELIVERY)
+    if response.status_code == 200 and delivery is not None and not await state(request).notifier.delivered(delivery):
+        response.status_code = 504
+    return response
 
 
 async def userinfo_endpoint(request: Request) -> Response:

@@ -51,6 +51,10 @@ MESSAGES: dict[str, str] = {
     "password-help-text": "Sign in by entering your password.",
     "webauthn-passwordless-display-name": "Passkey",
     "webauthn-passwordless-help-text": "Use your Passkey for passwordless sign in.",
+    "idp-email-verification-display-name": "Email Verification",
+    "idp-email-verification-help-text": "Link your account by validating your email.",
+    "idp-username-password-form-display-name": "Username and password",
+    "idp-username-password-form-help-text": "Link your account by logging in.",
     # login_recovery_code.html, recovery_codes_setup.html (login-recovery-authn-code-input.ftl and -config.ftl)
     "auth-recovery-code-info-message": "Enter the specified recovery code.",
     "auth-recovery-code-prompt": "Recovery code #{0}",

@@ -2,10 +2,13 @@
 each user's ``federatedIdentities``, as ExportUtils writes them (IDENTITY_PROVIDER and its CONFIG rows,
 IDENTITY_PROVIDER_MAPPER and IDP_MAPPER_CONFIG, FEDERATED_IDENTITY).
 
-The import path then checks them as it checks a realm file. What Doorkeep cannot run is left out and reported:
-a provider of another kind than OpenID Connect, or with a first broker login flow other than Keycloak's default
-or a post broker login flow (with its mappers and its users' links), a mapper of a kind Doorkeep has not, and the
-provider tokens Keycloak stored (a user's next login through the provider stores a new one).
+The import path then checks them as it checks a realm file. A provider's own first broker login flow and post
+broker login flow come over when Doorkeep runs them (compiled from the realm's flow rows with the checks a binding
+meets, realms/flow_support.py and realms/broker_flow_plan.py: a copy of the default, an automatic linking flow, an
+OTP post broker login flow). What Doorkeep cannot run is left out and reported: a provider of another kind than
+OpenID Connect, or whose flow Doorkeep cannot run (with its mappers and its users' links), a mapper of a kind
+Doorkeep has not, and the provider tokens Keycloak stored (a user's next login through the provider stores a new
+one).
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ from typing import Any
 
 from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
+from doorkeep.model import Realm
+from doorkeep.realms import flow_import, flow_model, flow_support
+from doorkeep.realms.flow_model import FlowSet
+from doorkeep.realms.kcmigrate.flows import flow_fields
 from doorkeep.realms.kcmigrate.report import Report
 
 Rows = list[dict[str, Any]]
@@ -38,25 +45,40 @@ def _config(rows: Rows, key: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def _why_not(row: dict[str, Any], flows: dict[str, str]) -> str | None:
-    """Why Doorkeep cannot run this provider (None: it can)."""
+def _kept_flows(flows_rep: dict[str, Any]) -> FlowSet:
+    """The flows the import will keep (realms/flow_import.py: the built-in set alone when a bound flow cannot run)."""
+    realm, _ = flow_import.imported(Realm(id="keycloak", name="keycloak"), flows_rep)
+    return flow_model.of(realm)
+
+
+def _why_not(row: dict[str, Any], flows: dict[str, str], kept: FlowSet) -> str | None:
+    """Why Doorkeep cannot run this provider (None: it can). The default flow's alias is left to the import, which
+    checks the realm's flow of that name as it checks a file's."""
     if row["provider_id"] not in idp.PROVIDER_IDS:
         return f"Doorkeep brokers OpenID Connect providers only, not '{row['provider_id']}'"
     first = flows.get(row.get("first_broker_login_flow_id") or "")
     if first is not None and first != idp.FIRST_BROKER_LOGIN:
-        return f"Doorkeep runs only the '{idp.FIRST_BROKER_LOGIN}' flow after a first broker login, not '{first}'"
-    if flows.get(row.get("post_broker_login_flow_id") or ""):
-        return "Doorkeep runs no post broker login flow"
-    return None
+        flow = kept.by_alias(first)
+        if flow is None:
+            return f"the realm's own flows are not kept (one it binds cannot run in Doorkeep), '{first}' among them"
+        if why := flow_support.why_not_runnable(kept, flow, flow_support.FIRST_BROKER_LOGIN):
+            return why
+    post = flows.get(row.get("post_broker_login_flow_id") or "")
+    return flow_support.why_not_post_login(kept, post) if post else None
 
 
-def brokering(t: dict[str, Rows], report: Report) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The providers Doorkeep can run and their mappers, as IdentityProvider(Mapper)Representations."""
+def brokering(
+    t: dict[str, Rows], report: Report, flows_rep: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The providers Doorkeep can run and their mappers, as IdentityProvider(Mapper)Representations; ``flows_rep``:
+    the realm's flows and bindings as the export carries them (kcmigrate/flows.py; the rows' without bindings when
+    not given)."""
     flows = {f["id"]: f["alias"] for f in t["authentication_flow"]}
+    flow_set = _kept_flows(flows_rep if flows_rep is not None else flow_fields({}, t))
     config = _config(t["identity_provider_config"], "identity_provider_id")
     providers: list[dict[str, Any]] = []
     for row in sorted(t["identity_provider"], key=lambda r: r["provider_alias"]):
-        if (why := _why_not(row, flows)) is not None:
+        if (why := _why_not(row, flows, flow_set)) is not None:
             report.cannot(f"identity provider '{row['provider_alias']}'", why)
             continue
         rep: dict[str, Any] = {"alias": row["provider_alias"], "internalId": row["internal_id"]}
@@ -66,6 +88,8 @@ def brokering(t: dict[str, Rows], report: Report) -> tuple[list[dict[str, Any]],
         rep.update({field: bool(row[col]) for col, field in _FLAGS.items() if row.get(col) is not None})
         if first := flows.get(row.get("first_broker_login_flow_id") or ""):
             rep["firstBrokerLoginFlowAlias"] = first
+        if post := flows.get(row.get("post_broker_login_flow_id") or ""):
+            rep["postBrokerLoginFlowAlias"] = post
         rep["config"] = config.get(row["internal_id"], {})
         providers.append(rep)
     carried = {p["alias"] for p in providers}

@@ -143,7 +143,8 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
     rep["defaultGroups"] = kcgroups.default_groups(t, paths)
     rep["users"] = _users(t, roles, clients, report)
     members = kcgroups.user_groups(t, paths)
-    rep["identityProviders"], rep["identityProviderMappers"] = brokering(t, report)
+    flows_rep = flow_fields(realm, t)
+    rep["identityProviders"], rep["identityProviderMappers"] = brokering(t, report, flows_rep)
     carried = {p["alias"] for p in rep["identityProviders"]}
     links = user_links(t, carried, report)
     for user in rep["users"]:
@@ -154,7 +155,7 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
         rep["organizationsEnabled"] = True
     if orgs := kcorgs.organizations(t, {u["id"]: u["username"] for u in rep["users"]}, carried):
         rep["organizations"] = orgs
-    rep.update(flow_fields(realm, t))
+    rep.update(flows_rep)
     return rep
 
 
