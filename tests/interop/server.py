@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import http.client
 import ipaddress
 import json
 import os
@@ -190,7 +191,9 @@ class DoorkeepProcess:
                 with urllib.request.urlopen(url, timeout=2, context=self.ssl_context()) as response:
                     if response.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException):
+                # HTTPException: before the server listens, a connection to a port in the ephemeral range can
+                # meet itself (TCP simultaneous open) and read its own request back as a bad status line.
                 pass
             time.sleep(0.02)  # a server is ready ~1 s after its start: a finer poll answers sooner
         raise ServerFailed(f"doorkeep did not answer {url} within {self.startup_timeout} s:\n{self.output()}")
