@@ -83,7 +83,7 @@ def sign_in(page: Page, server: str, realm: str, username: str, password: str = 
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#kc-login")
-    page.wait_for_url(re.compile(rf".*/admin/{realm}/console/.*"), timeout=15000)
+    page.wait_for_url(re.compile(rf".*/admin/{realm}/console/.*"), timeout=30000)
 
 
 def master_token(server: str) -> dict[str, str]:
