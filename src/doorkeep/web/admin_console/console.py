@@ -84,14 +84,26 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         target = request.path_params.get("target", page.realm.name)
         console = await console_for(tx, identity, target, now, client_ip(request), base_url(request))
         response = await work(console)
-        if console.changes and response.status_code < 400:
+        if response.status_code >= 400:
+            raise _Refusal(response)  # a form shown again with its errors: nothing the page wrote first stays
+        if console.changes:
             await record(page, console)
         return response
 
     try:  # the REST APIs' one rule (web/handlers.py): a refusal rolls back whatever the page wrote
         return await handlers.unit_of_work(request, load, write=write)
+    except _Refusal as refused:
+        return refused.response
     except (Refused, Missing) as err:
         return page.error(str(err), err.status)
+
+
+class _Refusal(Exception):
+    """A page that answers with an error status: raised out of the transaction so that it rolls back."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
 async def record_outcome(page: Page, c: Console, change: audit.Change) -> None:
