@@ -185,6 +185,7 @@ async def test_identity_providers_are_linked_with_domain_and_redirect_then_unlin
     assert '<option value="corp">Corp SSO</option>' in tab.text and '<option value="acme.org"' in tab.text
     foreign = await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "evil.org")])
     assert foreign.status_code == 400 and "Choose one of the organization" in foreign.text
+    assert await rest(orgs, f"/{oid}/identity-providers") == []  # the link the core refused is rolled back too
     done = await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "acme.org"), ("redirect", "on")])
     assert done.status_code == 303
     [linked] = await rest(orgs, f"/{oid}/identity-providers")

@@ -68,8 +68,6 @@ async def link(c: Console, org: Organization, form: Mapping[str, str]) -> str:
     typed = FormState({"alias": alias, "domain": domain, "redirect": redirect, "editing": editing})
     if not editing and alias not in {a for a, _ in free}:
         typed.errors["alias"] = "Choose an identity provider of this realm that no organization has."
-    if domain and domain != brokers.ANY_DOMAIN and all(d.name != domain for d in org.domains):
-        typed.errors["domain"] = "Choose one of the organization's domains."
     if typed.errors:
         raise FormErrors(typed)
     try:
@@ -85,8 +83,11 @@ async def link(c: Console, org: Organization, form: Mapping[str, str]) -> str:
         config[brokers.REDIRECT_WHEN_EMAIL_MATCHES] = "true" if redirect else "false"
         rep = {**rep, "config": config}
         await admin_writes.update_provider(c.tx, c.realm.id, stored, rep)
-    except AdminError as err:
-        typed.errors["form"] = err.description or err.message
+    except AdminError as err:  # the page's transaction rolls back (console.run): no link without its domain
+        if err.message == brokers.FOREIGN_DOMAIN.message:
+            typed.errors["domain"] = "Choose one of the organization's domains."
+        else:
+            typed.errors["form"] = err.description or err.message
         raise FormErrors(typed) from None
     c.changed("PUT", "identity-provider", "instances", alias, body=rep)
     return alias
