@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from doorkeep.model import Realm
-from doorkeep.oauth.login_organization import domain_broker, email_domain
+from doorkeep.oauth.login_organization import domain_broker
 from doorkeep.organizations.member_email import review_errors
-from doorkeep.organizations.model import Domain, Organization
+from doorkeep.organizations.model import Domain, Organization, email_domain
 from doorkeep.realms import flow_plan as fp
 from doorkeep.realms.flow_model import built_in
 
@@ -46,6 +46,15 @@ def test_the_exact_domain_wins_then_any_for_the_organization_s_own_domains() -> 
     assert domain_broker(realm, ORG, "ACME.org") == "exact"
     assert domain_broker(_realm(_provider("any", "ANY")), ORG, "acme.org") == "any"
     assert domain_broker(_realm(_provider("any", "ANY")), ORG, "evil-acme.org") is None
+
+
+def test_any_takes_the_organization_s_domain_in_any_case_but_nothing_around_it() -> None:
+    """An address's domain is matched without case everywhere (the exact binding did so; ANY did not)."""
+    realm = _realm(_provider("any", "ANY"))
+    assert domain_broker(realm, ORG, "ACME.ORG") == "any"
+    for hostile in ("acme.org.", " acme.org", "acme.org\x00", "sub.acme.org", "acme.org@evil.com"):
+        assert domain_broker(realm, ORG, hostile) is None, hostile
+    assert ORG.owns("Acme.Org") and not ORG.owns(None) and not ORG.owns("")
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from doorkeep.oauth.login_outcomes import NeedLogin, Outcome, ToProvider
 from doorkeep.oauth.login_password import form_username
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.organizations import brokers
-from doorkeep.organizations.model import MANAGED, Organization
+from doorkeep.organizations.model import MANAGED, Organization, email_domain
 from doorkeep.users import webauthn
 from doorkeep.users.credentials import SharedEmail, Verdict, find_login_user
 
@@ -61,16 +61,6 @@ async def page_stage(tx: Tx, realm: Realm, client: Client, request: AuthRequest,
     return "" if request.attempted_username else "username"
 
 
-def email_domain(typed: str) -> str | None:
-    """Organizations.getEmailDomain: what follows the first ``@``; None without one."""
-    at = typed.find("@")
-    return typed[at + 1 :] if at >= 0 else None
-
-
-def _owns(org: Organization, domain: str | None) -> bool:
-    return domain is not None and any(d.name == domain.lower() for d in org.domains)
-
-
 async def organization_for(tx: Tx, realm: Realm, user: User | None, domain: str | None) -> Organization | None:
     """Organizations.resolveOrganization, no scope asked: the user's organizations first, then the domain's owner."""
     if user is not None:
@@ -81,7 +71,7 @@ async def organization_for(tx: Tx, realm: Realm, user: User | None, domain: str 
             if await tx.organizations.membership(member_of.id, user.id) == MANAGED:
                 return member_of
         if mine:
-            return next((o for o in mine if _owns(o, domain)), None)
+            return next((o for o in mine if o.owns(domain)), None)
     owner = await tx.organizations.domain_owner(realm.id, domain) if domain else None
     org = await tx.organizations.get(realm.id, owner) if owner is not None else None
     return org if org is not None and org.enabled else None
@@ -109,20 +99,15 @@ async def _home_brokers(tx: Tx, realm: Realm, user: User) -> list[str]:
 def domain_broker(realm: Realm, org: Organization, domain: str) -> str | None:
     """The redirect by e-mail domain: a provider of the organization set to redirect when the e-mail matches, bound
     to exactly this domain (case-insensitive), else one bound to ``ANY`` when the domain is the organization's."""
-    config = {str(p["alias"]): dict(p.get("config") or {}) for p in brokers.of_organization(realm, org.id)}
-    candidates = [
-        p
-        for p in brokers.of_organization(realm, org.id)
-        if _usable(p) and str(config[p["alias"]].get(brokers.REDIRECT_WHEN_EMAIL_MATCHES, "")).lower() == "true"
-    ]
-    for p in candidates:
-        if str(config[p["alias"]].get(brokers.DOMAIN, "")).lower() == domain.lower():
-            return str(p["alias"])
-    if domain in {d.name for d in org.domains}:
-        return next(
-            (str(p["alias"]) for p in candidates if config[p["alias"]].get(brokers.DOMAIN) == brokers.ANY_DOMAIN), None
-        )
-    return None
+    bound: dict[str, str] = {}  # alias -> the domain it is bound to, for the providers set to redirect
+    for p in brokers.of_organization(realm, org.id):
+        config = dict(p.get("config") or {})
+        if _usable(p) and str(config.get(brokers.REDIRECT_WHEN_EMAIL_MATCHES, "")).lower() == "true":
+            bound[str(p["alias"])] = str(config.get(brokers.DOMAIN, ""))
+    exact = next((alias for alias, bound_to in bound.items() if bound_to.lower() == domain.lower()), None)
+    if exact is not None or not org.owns(domain):
+        return exact
+    return next((alias for alias, bound_to in bound.items() if bound_to == brokers.ANY_DOMAIN), None)
 
 
 async def _redirect(

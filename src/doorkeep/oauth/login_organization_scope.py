@@ -85,7 +85,7 @@ async def resolve(
     for org in found:  # resolveUserOrganization
         if await tx.organizations.membership(org.id, user.id) == MANAGED:
             return True, org
-        if domain is not None and domain in {d.name for d in org.domains}:
+        if org.owns(domain):
             by_domain = org
     return True, by_domain
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.broker import providers as idp
 from doorkeep.model import Realm, User
 from doorkeep.organizations import brokers
-from doorkeep.organizations.model import MANAGED
+from doorkeep.organizations.model import MANAGED, email_domain
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -39,7 +39,8 @@ def review_errors(realm: Realm, alias: str, email: str) -> list[dict[str, Any]]:
     """validateEmailDomain in the IDP_REVIEW context: the error on ``email`` when its domain is not the provider's.
     An empty or malformed address is the e-mail validator's to report."""
     domain = expected_domain(realm, alias)
-    if domain is None or "@" not in email or email[email.index("@") + 1 :].lower() == domain:
+    typed = email_domain(email)
+    if domain is None or typed is None or typed.lower() == domain:
         return []
     return [{"field": "email", "errorMessage": NOT_ORGANIZATION_DOMAIN, "params": ["email"]}]
 

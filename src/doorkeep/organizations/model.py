@@ -29,3 +29,13 @@ class Organization:
     redirect_url: str | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
     domains: tuple[Domain, ...] = ()
+
+    def owns(self, domain: str | None) -> bool:
+        """Whether ``domain`` is one of the organization's (its domains are kept in lower case)."""
+        return domain is not None and any(d.name == domain.lower() for d in self.domains)
+
+
+def email_domain(address: str) -> str | None:
+    """Organizations.getEmailDomain: what follows the first ``@`` of an address; None without one."""
+    at = address.find("@")
+    return address[at + 1 :] if at >= 0 else None
