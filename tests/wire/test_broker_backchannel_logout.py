@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from broker_support import SAVED, Broker, broker_tokens, browser, served
 from doorkeep.keys.ring import KeyRing
@@ -212,6 +213,31 @@ async def test_unsigned_or_shared_secret_tokens_are_not_the_providers(env: Env) 
             assert refused.status_code == 400, refused.text
             assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
         assert len(await _sessions(env, "test", "alice")) == 1
+
+
+async def test_a_provider_that_skips_signatures_at_login_still_needs_a_signed_logout_token(env: Env) -> None:
+    """``validateSignature`` off lets a login take the provider's ID token unchecked (it came from the token
+    endpoint); a logout token comes from anyone, so Doorkeep checks its signature all the same (Keycloak would
+    take it unsigned, letting anyone who knows a provider account end its sessions and offline tokens)."""
+    async with served(env) as broker:
+        await _setup(broker, validateSignature="false")
+        async with browser(broker) as http:
+            await broker_tokens(http)
+            sid, sub = await _at_provider(env)
+            claims = _claims(broker, sid, sub, events={EVENT: {}, "revoke_offline_access": True})
+            foreign = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            for token in (
+                jwt.encode(claims, "", algorithm="none"),
+                jwt.encode(claims, "provider-secret" * 3, algorithm="HS256"),
+                jwt.encode(claims, foreign, algorithm="RS256", headers={"kid": "forged"}),
+            ):
+                refused = await _post(http, token)
+                assert refused.status_code == 400, refused.text
+                assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
+            assert len(await _sessions(env, "test", "alice")) == 1
+            done = await _post(http, await _signed(env, claims))
+            assert done.status_code == 200, done.text
+            assert await _sessions(env, "test", "alice") == []
 
 
 async def test_a_replayed_token_is_checked_again_and_ends_nothing_more(env: Env) -> None:

@@ -17,14 +17,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import numbers
 from doorkeep.broker import oidc
 from doorkeep.broker import providers as idp
 from doorkeep.model import Realm
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.client_keys import ClientKeys
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT
 REVOKE_OFFLINE = "revoke_offline_access"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT_REVOKE_OFFLINE_TOKENS
@@ -43,8 +47,9 @@ class Verified:
     revoke_offline: bool  # the events' ``revoke_offline_access``, read as Boolean.parseBoolean reads its text
 
 
-async def verify(realm: Realm, token: str | None, now: int) -> Verified | str:
-    """verifyLogoutToken and getValidOIDCIdentityProvidersForBackchannelLogout: the providers, or the reason."""
+async def verify(realm: Realm, token: str | None, now: int, keys: ClientKeys | None = None) -> Verified | str:
+    """verifyLogoutToken and getValidOIDCIdentityProvidersForBackchannelLogout: the providers, or the reason.
+    ``keys`` keeps the providers' JWK sets between tokens (anyone may post one: each would fetch the set)."""
     if token is None:
         return e.NO_LOGOUT_TOKEN
     claims = decode(token)
@@ -54,7 +59,7 @@ async def verify(realm: Realm, token: str | None, now: int) -> Verified | str:
     candidates = [p for p in idp.all_of(realm) if p.get("providerId") in OIDC_PROVIDERS]
     if not candidates:
         return e.LOGOUT_TOKEN_NO_IDP
-    aliases = tuple([str(p["alias"]) for p in candidates if await _verifies(p, claims, token, now)])
+    aliases = tuple([str(p["alias"]) for p in candidates if await _verifies(realm, p, claims, token, now, keys)])
     if not aliases:
         return e.LOGOUT_TOKEN_NOT_VERIFIED
     if claims.get("sub") is None and claims.get("sid") is None:
@@ -72,15 +77,20 @@ async def verify(realm: Realm, token: str | None, now: int) -> Verified | str:
     return Verified(aliases, _text(claims.get("sid")), _text(claims.get("sub")), revoke)
 
 
-async def _verifies(provider: dict[str, Any], claims: dict[str, Any], token: str, now: int) -> bool:
+async def _verifies(
+    realm: Realm, provider: dict[str, Any], claims: dict[str, Any], token: str, now: int, keys: ClientKeys | None
+) -> bool:
     """validateLogoutTokenAgainstIdpProvider for one provider: an ``issuer`` configured and naming the token's
-    ``iss`` (OIDCIdentityProvider.isIssuer), then validateToken."""
+    ``iss`` (OIDCIdentityProvider.isIssuer), then validateToken, its signature checked even where the provider's
+    ``validateSignature`` is off: Keycloak would then take an unsigned token, so anyone who knows a user's provider
+    account could end the user's sessions (and, with ``revoke_offline_access``, their offline tokens)."""
     config = oidc.Config.of(provider)
     issuers = [i.strip() for i in config.issuer.split(",")] if config.issuer else []
     if not issuers or claims.get("iss") not in issuers:
         return False
+    lookup = functools.partial(keys.provider_key, realm.id, config.alias) if keys is not None else None
     try:
-        await oidc.token_claims(config, token, now, require_exp=False)
+        await oidc.token_claims(config, token, now, require_exp=False, signed=True, lookup=lookup)
     except oidc.BrokerError:
         return False
     return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +23,9 @@ from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.model import JSON
 from doorkeep.oauth import client_keys, pkce
+
+# (jwksUrl, kid, alg) -> the provider's public key, or None: oauth/client_keys.ClientKeys.provider_key, bound
+KeyLookup = Callable[[str, str | None, str], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -177,19 +181,25 @@ async def userinfo(config: Config, access_token: str) -> dict[str, Any]:
     return bounded_json(body, "userinfo response")
 
 
-async def _signature_key(config: Config, token: str) -> Any:
+async def _signature_key(config: Config, token: str, lookup: KeyLookup | None) -> Any:
+    """The provider's key for the token's ``kid`` and ``alg``: through ``lookup`` (keys kept between tokens) or
+    from its JWK set fetched now."""
     header = jwt.get_unverified_header(token)
     alg = header.get("alg")
     if not isinstance(alg, str) or alg == "none" or alg.startswith("HS"):
         raise BrokerError(f"unexpected signature algorithm {alg}")
     if not config.use_jwks_url or not config.jwks_url:
         raise BrokerError("no JWKS URL to check the signature with")
-    try:
-        keys = client_keys.parse_jwks(await client_keys.fetch_jwks(config.jwks_url))
-    except ValueError as err:
-        raise BrokerError(f"JWKS not fetched: {err}") from None
     kid = header.get("kid")
-    key = client_keys.pick(keys, kid if isinstance(kid, str) else None, alg)
+    kid = kid if isinstance(kid, str) else None
+    if lookup is not None:
+        key = await lookup(config.jwks_url, kid, alg)
+    else:
+        try:
+            keys = client_keys.parse_jwks(await client_keys.fetch_jwks(config.jwks_url))
+        except ValueError as err:
+            raise BrokerError(f"JWKS not fetched: {err}") from None
+        key = client_keys.pick(keys, kid, alg)
     if key is None:
         raise BrokerError("no key of the provider's JWKS checks the signature")
     return key, alg
@@ -203,13 +213,22 @@ async def id_token_claims(config: Config, token: str, nonce: str, now: int) -> d
     return claims
 
 
-async def token_claims(config: Config, token: str, now: int, *, require_exp: bool) -> dict[str, Any]:
+async def token_claims(
+    config: Config,
+    token: str,
+    now: int,
+    *,
+    require_exp: bool,
+    signed: bool = False,
+    lookup: KeyLookup | None = None,
+) -> dict[str, Any]:
     """OIDCIdentityProvider.validateToken: the signature (``validateSignature``, keys from ``jwksUrl``), the
     lifetime within ``allowedClockSkew`` (JsonWebToken.isActive: no ``exp`` is no expiry, unless
-    ``require_exp``), the issuer (when configured), the audience and ``azp``."""
+    ``require_exp``), the issuer (when configured), the audience and ``azp``. ``signed``: the signature is checked
+    whatever ``validateSignature`` says (a token that did not come from the provider's token endpoint)."""
     try:
-        if config.validate_signature:
-            key, alg = await _signature_key(config, token)
+        if config.validate_signature or signed:
+            key, alg = await _signature_key(config, token, lookup)
             claims = jwt.decode(token, key, algorithms=[alg], options=UNCHECKED_BY_PYJWT)
         else:
             claims = jwt.decode(token, options={"verify_signature": False})

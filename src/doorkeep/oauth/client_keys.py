@@ -168,9 +168,11 @@ class ClientKeys:
         self.fetch_request = fetch_request or fetch_request_object
         self._sets: dict[tuple[str, str, str], tuple[list[PublicKey], int]] = {}
 
-    async def _fetched(self, client: Client, url: str, force: bool, use: str = SIG) -> list[PublicKey]:
+    async def _fetched(self, owner: str, name: str, url: str, force: bool, use: str = SIG) -> list[PublicKey]:
+        """The set at ``url`` of ``owner`` (a client's id, or an identity provider's ``idp:`` key; ``name`` is how
+        the log names it), kept for MAX_AGE, fetched again when ``force`` and MIN_REFETCH has passed."""
         now = self.clock.now()
-        cached = self._sets.get((client.id, url, use))
+        cached = self._sets.get((owner, url, use))
         if cached is not None:
             keys, fetched = cached
             if now - fetched < MAX_AGE and not (force and now - fetched >= MIN_REFETCH):
@@ -178,23 +180,24 @@ class ClientKeys:
         try:
             keys = parse_jwks(await self.fetch(url), use=use)
         except (OSError, ValueError) as err:
-            log.warning("could not fetch the JWK set of client %s from %s: %s", client.client_id, url, err)
+            log.warning("could not fetch the JWK set of %s from %s: %s", name, url, err)
             keys = cached[0] if cached is not None else []
         if len(self._sets) >= KEPT_SETS:
             self._sets.clear()
-        self._sets[(client.id, url, use)] = (keys, now)
+        self._sets[(owner, url, use)] = (keys, now)
         return keys
+
+    async def _key(self, owner: str, name: str, url: str, kid: str | None, alg: str) -> Any | None:
+        found = pick(await self._fetched(owner, name, url, force=False), kid, alg)
+        if found is None:  # a rotated key: fetch again (rate-limited)
+            found = pick(await self._fetched(owner, name, url, force=True), kid, alg)
+        return found
 
     async def find(self, client: Client, kid: str | None, alg: str) -> Any | None:
         """The public key to check the client's assertion with, or None."""
         if client.attr_bool("use.jwks.url"):
             url = client.attr("jwks.url")
-            if not url:
-                return None
-            found = pick(await self._fetched(client, url, force=False), kid, alg)
-            if found is None:  # a rotated key: fetch again (rate-limited)
-                found = pick(await self._fetched(client, url, force=True), kid, alg)
-            return found
+            return await self._key(client.id, f"client {client.client_id}", url, kid, alg) if url else None
         if client.attr_bool("use.jwks.string"):
             return pick(parse_jwks(client.attr("jwks.string"), use_when_missing=False), kid, alg)
         return pick(certificate_key(client), kid, alg)
@@ -204,7 +207,25 @@ class ClientKeys:
         as signature sets are; ``fresh`` fetches again, rate-limited) or ``jwks.string``; a certificate has none."""
         if client.attr_bool("use.jwks.url"):
             url = client.attr("jwks.url")
-            return await self._fetched(client, url, force=fresh, use=ENC) if url else []
+            return (
+                await self._fetched(client.id, f"client {client.client_id}", url, force=fresh, use=ENC) if url else []
+            )
         if client.attr_bool("use.jwks.string"):
             return parse_jwks(client.attr("jwks.string"), use_when_missing=False, use=ENC)
         return []
+
+    async def provider_key(self, realm_id: str, alias: str, url: str, kid: str | None, alg: str) -> Any | None:
+        """The key of an identity provider's JWK set (its ``jwksUrl``) for a token it signed, kept as clients' sets
+        are (Keycloak's PublicKeyStorageProvider), so a token anyone may post (a back-channel logout) fetches the
+        set at most once every MIN_REFETCH seconds."""
+        return await self._key(_provider_owner(realm_id, alias), f"identity provider {alias}", url, kid, alg)
+
+    def forget_provider(self, realm_id: str, alias: str) -> None:
+        """Drop what is kept of the provider's keys (``reload-keys``): its next token fetches the set."""
+        owner = _provider_owner(realm_id, alias)
+        for key in [k for k in self._sets if k[0] == owner]:
+            del self._sets[key]
+
+
+def _provider_owner(realm_id: str, alias: str) -> str:
+    return f"idp:{realm_id}:{alias}"

@@ -372,7 +372,8 @@ async def backchannel_logout_endpoint(request: Request) -> Response:
     except OAuthError:
         token = None  # _protocol answers the malformed form
     # a disabled realm is refused before any check (_protocol): no provider is asked for its keys for it
-    checked = await logout_tokens.verify(realm, token, services.clock.now()) if realm.enabled else ""
+    keys = services.client_keys
+    checked = await logout_tokens.verify(realm, token, services.clock.now(), keys) if realm.enabled else ""
     response = await _protocol(
         request,
         lambda tx, req: inbound_logout.backchannel_logout(tx, services, req, checked),

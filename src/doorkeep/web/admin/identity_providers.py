@@ -39,6 +39,7 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.handlers import render_error
+from doorkeep.web.http import state
 
 BASE = "/{realm}/identity-provider"
 VIEW, MANAGE = "view-identity-providers", "manage-identity-providers"
@@ -171,9 +172,9 @@ async def export(request: Request) -> Response:
 
 async def reload_keys(request: Request) -> Response:
     """``GET instances/{alias}/reload-keys`` (manage-identity-providers, checked before the provider is looked up):
-    OIDCIdentityProvider.reloadKeys answers whether the provider's keys come from its ``jwksUrl``. Doorkeep keeps
-    no provider keys between uses (broker/oidc.py fetches the JWK set for each token it checks), so there is
-    nothing to drop and the next check reads the current set."""
+    OIDCIdentityProvider.reloadKeys answers whether the provider's keys come from its ``jwksUrl``; what this
+    process keeps of them (the back-channel logout's, oauth/client_keys.py) is dropped, so the next token it checks
+    reads the current set (a login's ID token always does)."""
 
     async def work(call: RealmCall) -> Response:
         call.require(VIEW)
@@ -181,6 +182,9 @@ async def reload_keys(request: Request) -> Response:
         provider = idp.find(call.realm, request.path_params["alias"])
         if provider is None:
             raise NOT_FOUND
+        keys = state(request).services.client_keys
+        if keys is not None:
+            keys.forget_provider(call.realm.id, str(provider["alias"]))
         return ok(oidc.Config.of(provider).use_jwks_url)
 
     return await run_realm(request, work, write=False)
