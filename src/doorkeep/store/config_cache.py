@@ -12,6 +12,7 @@ makes on every request; admin code reads the tables directly.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -99,7 +100,9 @@ class CachedConfig:
 
     def __init__(self, cache: ConfigCache, tx: Tx) -> None:
         self._cache = cache
-        self._tx = tx
+        # Weak: the transaction holds this object, and a strong reference back made every request's
+        # transaction, repositories and request a cycle only the garbage collector could free (issue #8).
+        self._tx = cast("Tx", weakref.proxy(tx))
         self._realm: Realm | None = None
 
     def bind(self, realm: Realm | None) -> Realm | None:
