@@ -107,7 +107,9 @@ def _unverified_header(token: str) -> dict[str, Any] | None:
     """The header of a compact JWS, or None: what ``verify`` needs before the signature is checked. The
     claims are parsed by PyJWT once the signature holds (only a key of the realm could have nested them)."""
     parts = token.split(".")
-    return _json_object(parts[0]) if len(parts) == 3 else None
+    if len(parts) != 3:
+        return None
+    return jws.verified_header(parts[0].encode()) or _json_object(parts[0])
 
 
 def _json_object(segment: str) -> dict[str, Any] | None:

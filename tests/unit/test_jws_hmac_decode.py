@@ -103,3 +103,27 @@ def test_decode_hmac_refuses_an_algorithm_it_does_not_know() -> None:
     token = _signed(key.verifying, {"alg": "HS512"}, {"a": 1})
     with pytest.raises(InvalidTokenError):
         jws.decode_hmac(token, key.jws_verifying, "RS256")
+
+
+def test_a_header_is_kept_only_once_its_token_verified_and_changes_no_verdict() -> None:
+    key, other = _hmac_key("HS512"), _hmac_key("HS512")
+    assert key.jws_verifying is not None
+    forged = _signed(other.verifying, {"alg": "HS512", "kid": "forged"}, {"sub": "u"})
+    with pytest.raises(InvalidTokenError):
+        jws.decode_hmac(forged, key.jws_verifying, "HS512")
+    assert jws.verified_header(forged.split(".")[0].encode()) is None, "a header no realm key vouched for was kept"
+
+    def verdicts() -> list[dict[str, Any] | None]:
+        assert key.jws_verifying is not None
+        found: list[dict[str, Any] | None] = []
+        for token in _variants(key.verifying, other.verifying, "HS512"):
+            try:
+                found.append(jws.decode_hmac(token, key.jws_verifying, "HS512"))
+            except InvalidTokenError:
+                found.append(None)
+        return found
+
+    first = verdicts()
+    good_header = _variants(key.verifying, other.verifying, "HS512")[0].split(".")[0].encode()
+    assert jws.verified_header(good_header) == {"alg": "HS512", "typ": "JWT", "kid": "k"}
+    assert verdicts() == first  # the same tokens again, their header now kept

@@ -153,6 +153,16 @@ def decode(token: str, key: Prepared, alg: str, options: Options) -> dict[str, A
     return _CODEC.decode(token, prepared, algorithms=[alg], options=options)
 
 
+# The parsed header segments of HMAC tokens that verified: a realm signs all its refresh tokens under one or
+# two, and a refresh parsed its header twice (to find the key, then to verify). Read-only once kept.
+_HEADERS: dict[bytes, dict[str, Any]] = {}
+
+
+def verified_header(segment: bytes) -> dict[str, Any] | None:
+    """The parsed header of an HMAC token ``decode_hmac`` verified before under this exact segment, or None."""
+    return _HEADERS.get(segment)
+
+
 _HMAC_DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 
 
@@ -171,7 +181,10 @@ def decode_hmac(token: str, key: Prepared, alg: str) -> dict[str, Any]:
     header_segment, dot, payload_segment = signing_input.partition(b".")
     if not dot:
         raise DecodeError("Not enough segments")
-    header = _json_object(_decode_segment(header_segment, "header"), "Invalid header string: must be a json object")
+    header = _HEADERS.get(header_segment)
+    known = header is not None
+    if header is None:
+        header = _json_object(_decode_segment(header_segment, "header"), "Invalid header string: must be a json object")
     payload_bytes = _decode_segment(payload_segment, "payload")
     signature = _decode_segment(crypto_segment, "crypto")
     if header.get("b64", True) is False:  # RFC 7797's detached payload: PyJWT wants it passed separately
@@ -180,6 +193,10 @@ def decode_hmac(token: str, key: Prepared, alg: str) -> dict[str, Any]:
         raise InvalidAlgorithmError("The specified alg value is not allowed")
     if not hmac.compare_digest(signature, hmac.new(key.key, signing_input, digest).digest()):
         raise InvalidSignatureError("Signature verification failed")
+    if not known:  # kept only once a realm key has vouched for it
+        if len(_HEADERS) >= _KEPT:
+            _HEADERS.clear()
+        _HEADERS[header_segment] = header
     payload = _json_object(payload_bytes, "Invalid payload string: must be a json object")
     if not isinstance(payload.get("sub", ""), str):
         raise InvalidSubjectError("Subject must be a string")
