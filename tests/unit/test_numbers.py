@@ -95,3 +95,16 @@ def test_json_nested_deeper_is_a_value_error_never_a_recursion_error(text: str) 
 def test_too_deep_json_names_the_problem() -> None:
     with pytest.raises(JSONTooDeep, match="nested too deeply"):
         loads("[" * 1000 + "]" * 1000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "' + "[{" * MAX_JSON_DEPTH + '"}',  # brackets inside a string nest nothing
+        "[" + ",".join(["[]"] * (MAX_JSON_DEPTH * 2)) + "]",  # many containers side by side, two deep
+        "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH,  # exactly the limit, counted without a walk
+    ],
+)
+def test_json_with_more_brackets_than_the_limit_but_shallow_is_read(text: str) -> None:
+    assert loads(text) == json.loads(text)
+    assert loads(text.encode()) == json.loads(text)
