@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from mail_sink import Sink
-from org_invitations import ORGS, create_org, enable, invite, member, proceed
+from org_invitations import ORGS, create_org, enable, invite, member
 from support import seed_realm, seed_user
 from wire_env import Env
 
