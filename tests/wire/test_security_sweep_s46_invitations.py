@@ -11,12 +11,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from admin_support import forbidden, make_admin, realm_admin
+from console_support import post_pairs, sign_in
 from mail_sink import Sink
 from org_invitations import ORGS, create_org, enable, invite, member
 from support import seed_realm, seed_user
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
+CONSOLE = "/admin/test/console/test/organizations"
 
 
 @pytest.fixture
@@ -146,3 +149,46 @@ async def test_another_action_token_is_no_invitation(realm: Env, mail: Sink) -> 
     params = {"client_id": "account", "response_type": "code", "token": key}
     refused = await env.http.get("/realms/test/protocol/openid-connect/registrations", params=params)
     assert refused.status_code == 400 and "Action expired" in refused.text
+
+
+@pytest.mark.parametrize("roles", [("manage-users",), ("view-realm", "view-users"), ("query-users",)])
+async def test_admins_without_manage_realm_invite_nobody(realm: Env, mail: Sink, roles: tuple[str, ...]) -> None:
+    """OrganizationResource's requireManageRealm guards the invitations too."""
+    env = realm
+    org = await create_org(env)
+    user = (await seed_user(env.db, env.clock, "test", "invited", email="invited@neworg.org")).id
+    caller = await realm_admin(env, "limited", *roles)
+    for path, form in (("invite-user", {"email": "x@neworg.org"}), ("invite-existing-user", {"id": user})):
+        forbidden(await env.http.post(f"{ORGS}/{org}/members/{path}", data=form, headers=caller))
+    assert mail.received == []
+
+
+async def test_another_realm_s_admin_invites_nobody(realm: Env, mail: Sink) -> None:
+    env = realm
+    org = await create_org(env)
+    await seed_realm(env.db, env.clock, "other")
+    caller = await realm_admin(env, "otheradmin", "realm-admin", realm="other")
+    answer = await env.http.post(f"{ORGS}/{org}/members/invite-user", data={"email": "x@neworg.org"}, headers=caller)
+    assert answer.status_code in (401, 403), answer.text
+    assert mail.received == []
+
+
+async def test_the_console_s_invite_needs_its_csrf_token_and_manage_realm(realm: Env, mail: Sink) -> None:
+    env = realm
+    org = await create_org(env)
+    await make_admin(env, "test", "boss", "realm-admin")
+    await make_admin(env, "test", "helper", "view-realm", "view-users", "manage-users")
+    here = f"{CONSOLE}/{org}/members/invite"
+    async with client_at(env, "127.0.0.2") as http:
+        await sign_in(http, "/admin/test/console/", "boss")
+        for token in ("", "forged"):
+            sent = await post_pairs(http, here, [("email", "x@neworg.org")], token_from=CONSOLE, token=token)
+            assert sent.status_code == 403, sent.text
+        control = await post_pairs(http, here, [("email", "ok@neworg.org")], token_from=f"{CONSOLE}/{org}/members")
+        assert control.status_code == 303, control.text  # the same post with the page's token invites
+    async with client_at(env, "127.0.0.3") as http:
+        await sign_in(http, "/admin/test/console/", "helper")
+        users = "/admin/test/console/test/users"
+        sent = await post_pairs(http, here, [("email", "x@neworg.org")], token_from=users)
+        assert sent.status_code == 403, sent.text
+    assert [m.recipients for m in mail.received] == [["ok@neworg.org"]]
