@@ -73,3 +73,18 @@ async def test_nul_and_odd_numbers_in_paths_and_queries_are_no_500(
     url = path.format(orgs=ORGS, acme=acme)
     answer = await env.http.request(method, url, params=params, content=body, headers=h)
     assert answer.status_code < 500, (method, url, answer.text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)//", "data:text/html,<script>alert(1)</script>", "//evil.example/", "file:///etc/passwd"],
+)
+async def test_a_redirect_url_that_is_no_http_url_is_refused(org: tuple[Env, str], url: str) -> None:
+    """The organization's redirectUrl becomes an invitation's ``reduri`` and a page's link: http(s) only."""
+    env, acme = org
+    h = await env.admin_headers()
+    made = await env.http.post(ORGS, json={"name": "x", "redirectUrl": url}, headers=h)
+    assert (made.status_code, made.json()) == (400, {"errorMessage": "Organization redirect URL is not valid."})
+    changed = await env.http.put(f"{ORGS}/{acme}", json={"name": "neworg", "redirectUrl": url}, headers=h)
+    assert changed.status_code == 400, changed.text
+    assert "redirectUrl" not in (await env.http.get(f"{ORGS}/{acme}", headers=h)).json()
