@@ -124,8 +124,8 @@ def build(settings: dict[str, str], mail: Mail) -> EmailMessage:
 
 def one_line(text: str) -> str:
     """A header's text on one line: a subject made of an administrator's or a user's text (an organization's
-    name, a realm's display name) may hold line breaks, which Python refuses in a header (a 500) and which must
-    never start a header of their own. Jakarta Mail folds them; each run of breaks becomes one space here."""
+    name, a realm's display name) may hold line breaks, which Python's email package refuses in a header (the
+    invitation was a 500) and which must never start a header of their own: each run of them becomes one space."""
     return " ".join(part for part in text.splitlines() if part) if "\n" in text or "\r" in text else text
 
 
