@@ -22,13 +22,8 @@ pytestmark = pytest.mark.anyio
 CONSOLE = "/admin/test/console/test/organizations"
 
 
-@pytest.fixture
-async def realm(env: Env, mail: Sink) -> Env:
-    return await enable(env, mail)
-
-
-async def test_a_line_break_in_the_organization_s_name_stays_out_of_the_mail_headers(realm: Env, mail: Sink) -> None:
-    env = realm
+async def test_a_line_break_in_the_organization_s_name_stays_out_of_the_mail_headers(env: Env, mail: Sink) -> None:
+    await enable(env, mail)  # realm test, organizations on, mail to the sink
     org = await create_org(env, name="evil\r\nBcc: attacker@evil.example", alias="evil")
     sent = await invite(env, org, "invite-user", email="new@neworg.org")
     assert sent.status_code == 204, sent.text
@@ -37,8 +32,8 @@ async def test_a_line_break_in_the_organization_s_name_stays_out_of_the_mail_hea
     assert "\n" not in message.subject and "attacker" not in str(message.recipients)
 
 
-async def test_markup_in_the_organization_s_name_is_escaped_in_mail_and_pages(realm: Env, mail: Sink) -> None:
-    env = realm
+async def test_markup_in_the_organization_s_name_is_escaped_in_mail_and_pages(env: Env, mail: Sink) -> None:
+    await enable(env, mail)
     script = "<script>alert(1)</script>"
     org = await create_org(env, name=script, alias="markup")
     user = (await seed_user(env.db, env.clock, "test", "invited", email="invited@neworg.org")).id
@@ -63,8 +58,8 @@ async def test_markup_in_the_organization_s_name_is_escaped_in_mail_and_pages(re
         {"email": "\x00"},
     ],
 )
-async def test_odd_invitees_are_refused_without_a_500(realm: Env, mail: Sink, form: dict[str, str]) -> None:
-    env = realm
+async def test_odd_invitees_are_refused_without_a_500(env: Env, mail: Sink, form: dict[str, str]) -> None:
+    await enable(env, mail)
     org = await create_org(env)
     answer = await invite(env, org, "invite-user", **form)
     assert answer.status_code < 500 or answer.json() == {"errorMessage": "Failed to send invite email"}, answer.text
@@ -72,8 +67,8 @@ async def test_odd_invitees_are_refused_without_a_500(realm: Env, mail: Sink, fo
 
 
 @pytest.mark.parametrize("user_id", ["\x00", "x" * 5000, "' OR 1=1 --"])
-async def test_odd_user_ids_are_refused_without_a_500(realm: Env, mail: Sink, user_id: str) -> None:
-    env = realm
+async def test_odd_user_ids_are_refused_without_a_500(env: Env, mail: Sink, user_id: str) -> None:
+    await enable(env, mail)
     org = await create_org(env)
     answer = await invite(env, org, "invite-existing-user", id=user_id)
     assert answer.status_code == 400, answer.text
@@ -93,9 +88,9 @@ def _tampered(key: str, **claims: str) -> str:
     return f"{head}.{changed}.{signature}"
 
 
-async def test_a_registration_invitation_joins_nobody_as_an_action_link(realm: Env, mail: Sink) -> None:
+async def test_a_registration_invitation_joins_nobody_as_an_action_link(env: Env, mail: Sink) -> None:
     """The registration's token names no user: the action-token endpoint refuses it and no member appears."""
-    env = realm
+    await enable(env, mail)
     org = await create_org(env)
     user = (await seed_user(env.db, env.clock, "test", "bystander", email="bystander@neworg.org")).id
     assert (await invite(env, org, "invite-user", email="fresh@neworg.org")).status_code == 204
@@ -106,8 +101,8 @@ async def test_a_registration_invitation_joins_nobody_as_an_action_link(realm: E
     assert await member(env.http, org, user) is None
 
 
-async def test_an_invitation_works_only_in_its_realm_and_organization_unaltered(realm: Env, mail: Sink) -> None:
-    env = realm
+async def test_an_invitation_works_only_in_its_realm_and_organization_unaltered(env: Env, mail: Sink) -> None:
+    await enable(env, mail)
     org = await create_org(env)
     other_org = await create_org(env, name="other", domains=[{"name": "other.org"}])
     user = (await seed_user(env.db, env.clock, "test", "invited", email="invited@neworg.org")).id
@@ -135,9 +130,9 @@ async def test_an_invitation_works_only_in_its_realm_and_organization_unaltered(
     assert await member(env.http, other_org, user) is None
 
 
-async def test_another_action_token_is_no_invitation(realm: Env, mail: Sink) -> None:
+async def test_another_action_token_is_no_invitation(env: Env, mail: Sink) -> None:
     """An execute-actions link's token presented as a registration's invitation is refused."""
-    env = realm
+    await enable(env, mail)
     await create_org(env)
     user = (await seed_user(env.db, env.clock, "test", "invited", email="invited@neworg.org")).id
     h = await env.admin_headers()
@@ -152,9 +147,9 @@ async def test_another_action_token_is_no_invitation(realm: Env, mail: Sink) -> 
 
 
 @pytest.mark.parametrize("roles", [("manage-users",), ("view-realm", "view-users"), ("query-users",)])
-async def test_admins_without_manage_realm_invite_nobody(realm: Env, mail: Sink, roles: tuple[str, ...]) -> None:
+async def test_admins_without_manage_realm_invite_nobody(env: Env, mail: Sink, roles: tuple[str, ...]) -> None:
     """OrganizationResource's requireManageRealm guards the invitations too."""
-    env = realm
+    await enable(env, mail)
     org = await create_org(env)
     user = (await seed_user(env.db, env.clock, "test", "invited", email="invited@neworg.org")).id
     caller = await realm_admin(env, "limited", *roles)
@@ -163,8 +158,8 @@ async def test_admins_without_manage_realm_invite_nobody(realm: Env, mail: Sink,
     assert mail.received == []
 
 
-async def test_another_realm_s_admin_invites_nobody(realm: Env, mail: Sink) -> None:
-    env = realm
+async def test_another_realm_s_admin_invites_nobody(env: Env, mail: Sink) -> None:
+    await enable(env, mail)
     org = await create_org(env)
     await seed_realm(env.db, env.clock, "other")
     caller = await realm_admin(env, "otheradmin", "realm-admin", realm="other")
@@ -173,8 +168,8 @@ async def test_another_realm_s_admin_invites_nobody(realm: Env, mail: Sink) -> N
     assert mail.received == []
 
 
-async def test_the_console_s_invite_needs_its_csrf_token_and_manage_realm(realm: Env, mail: Sink) -> None:
-    env = realm
+async def test_the_console_s_invite_needs_its_csrf_token_and_manage_realm(env: Env, mail: Sink) -> None:
+    await enable(env, mail)
     org = await create_org(env)
     await make_admin(env, "test", "boss", "realm-admin")
     await make_admin(env, "test", "helper", "view-realm", "view-users", "manage-users")
