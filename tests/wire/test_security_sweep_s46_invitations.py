@@ -12,10 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from admin_support import forbidden, make_admin, realm_admin
+from browser_flow import REDIRECT, start, submit
 from console_support import post_pairs, sign_in
 from mail_sink import Sink
-from org_invitations import ORGS, create_org, enable, invite, member
-from support import seed_realm, seed_user
+from org_invitations import ORGS, create_org, enable, invite, member, proceed
+from support import seed_client, seed_realm, seed_user
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -187,3 +188,23 @@ async def test_the_console_s_invite_needs_its_csrf_token_and_manage_realm(env: E
         sent = await post_pairs(http, here, [("email", "x@neworg.org")], token_from=users)
         assert sent.status_code == 403, sent.text
     assert [m.recipients for m in mail.received] == [["ok@neworg.org"]]
+
+
+async def test_another_user_signed_in_in_the_browser_does_not_join_by_the_link(env: Env, mail: Sink) -> None:
+    """Bob, signed in, follows the link mailed to Alice: whatever the page says, Bob never becomes a member."""
+    await enable(env, mail)
+    org = await create_org(env)
+    alice = (await seed_user(env.db, env.clock, "test", "alice", email="alice@neworg.org")).id
+    bob = (await seed_user(env.db, env.clock, "test", "bob", email="bob@elsewhere.org")).id
+    await seed_client(env.db, "test", "web", public=True, redirect_uris=(REDIRECT,))
+    assert (await invite(env, org, "invite-existing-user", id=alice)).status_code == 204
+    async with client_at(env, "127.0.0.7") as http:
+        named = await submit(http, await start(http, "test", "web"), username="bob")  # identity-first
+        signed_in = await submit(http, named, username="bob", password="password")
+        assert signed_in.status_code == 302 and "code=" in signed_in.headers["location"]
+        page = await http.get(mail.received[-1].link())
+        assert page.status_code < 500
+        if "kc-proceed" in page.text:
+            followed = await http.get(proceed(page.text))
+            assert followed.status_code < 500
+    assert await member(env.http, org, bob) is None
