@@ -32,7 +32,8 @@ async def sign_in(
             form_action(login.text), data={**form_fields(login.text), "username": username, "password": password}
         )
     if login.status_code == 200 and 'name="password"' in login.text:  # identity-first (organizations): then this
-        login = await http.post(form_action(login.text), data={**form_fields(login.text), "password": password})
+        fields = {**form_fields(login.text), "username": username, "password": password}  # a filled-in name is sent
+        login = await http.post(form_action(login.text), data=fields)
     assert login.status_code == 302, login.text[:300]
     callback = await http.get(login.headers["location"])
     assert callback.status_code == 302, callback.text[:300]

@@ -44,6 +44,7 @@ class FakeIdp:
     nonce: str = ""
     token_requests: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # more members of the token response
+    fetched: list[str] = field(default_factory=list)  # the paths of the GETs it answered
 
     @property
     def issuer(self) -> str:
@@ -126,6 +127,7 @@ def _app(idp: FakeIdp) -> Starlette:
         return JSONResponse(body)
 
     async def certs(request: Request) -> Response:
+        idp.fetched.append(request.url.path)
         return JSONResponse({"keys": [_jwk()]})
 
     async def userinfo(request: Request) -> Response:
@@ -136,6 +138,10 @@ def _app(idp: FakeIdp) -> Starlette:
 
     async def huge(request: Request) -> Response:
         return Response(b'{"issuer": "' + b"x" * (2 * 1024 * 1024) + b'"}', media_type="application/json")
+
+    async def elsewhere(request: Request) -> Response:  # a key set a token's own header points to
+        idp.fetched.append(request.url.path)
+        return JSONResponse({"keys": []})
 
     async def to_file(request: Request) -> Response:
         return Response(status_code=302, headers={"Location": "file:///etc/passwd"})
@@ -148,6 +154,7 @@ def _app(idp: FakeIdp) -> Starlette:
             Route("/.well-known/openid-configuration", discovery),
             Route("/huge", huge),
             Route("/to-file", to_file),
+            Route("/elsewhere", elsewhere),
         ]
     )
 

@@ -6,6 +6,8 @@ characters, another realm's organization, a disabled organization, an organizati
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import httpx
@@ -67,7 +69,9 @@ def _refused(answer: httpx.Response, text: str) -> bool:
 async def _signed_in(http: httpx.AsyncClient, page: httpx.Response) -> dict[str, Any]:
     """The password page filled in: the access token's claims."""
     assert page.status_code == 200 and 'name="password"' in page.text, page.text[:500]
-    code = code_from(await submit(http, page, password="password"))["code"]
+    typed = re.search(r'name="username" value="([^"]*)"', page.text)  # the form's filled-in name, as sent
+    named = {"username": html.unescape(typed[1])} if typed else {}
+    code = code_from(await submit(http, page, password="password", **named))["code"]
     token = await exchange(http, "test", "app", code)
     assert token.status_code == 200, token.text
     return claims(token.json()["access_token"])

@@ -116,10 +116,17 @@ def build(settings: dict[str, str], mail: Mail) -> EmailMessage:
     else:
         message["Reply-To"] = _named(sender, settings.get("fromDisplayName"))
     message["To"] = to
-    message["Subject"] = mail.subject
+    message["Subject"] = one_line(mail.subject)
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message
+
+
+def one_line(text: str) -> str:
+    """A header's text on one line: a subject made of an administrator's or a user's text (an organization's
+    name, a realm's display name) may hold line breaks, which Python's email package refuses in a header (the
+    invitation was a 500) and which must never start a header of their own: each run of them becomes one space."""
+    return " ".join(part for part in text.splitlines() if part) if "\n" in text or "\r" in text else text
 
 
 def _named(address: str, display: str | None) -> str | Address:

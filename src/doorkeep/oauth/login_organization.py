@@ -12,8 +12,9 @@ providers goes to that provider (their e-mail the ``login_hint``); else the orga
 failing that, one whose domain is ``ANY`` when the typed domain is one of the organization's, gets the browser with
 the typed name as ``login_hint``. An unknown user of the organization's domain sees the username page again with
 "Your email domain matches the … organization but you don't have an account yet." and the organization's providers;
-a known user gets the password page (login-password.ftl, the name fixed); an unknown name outside every
-organization gets the username and password form with the name filled in, as Keycloak's ``attempted`` step does.
+a known user of an organization gets the password page (login-password.ftl, the name fixed); a name no
+organization resolves gets the username and password form with the name filled in, as Keycloak's ``attempted``
+step does, whether a user has it or not (Keycloak's password page for a known one told users apart: CVE-2026-4633).
 Doorkeep redirects only to an enabled provider that is not link-only (Keycloak would redirect, then fall back).
 The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's.
 """
@@ -146,7 +147,9 @@ async def identify(
         org = await organization_for(tx, realm, user, domain)
     if user is not None and (refusal := await steering.membership_refusal(site, ask, org, user)) is not None:
         return refusal
-    if org is None and user is None:  # attempted: the username and password form, the name filled in
+    if org is None:  # attempted: the username and password form, the name filled in, whether or not it is a user's
+        # (Keycloak answers a known name with the password page and "Invalid password.", an unknown one with this
+        # form and "Invalid username or password.": CVE-2026-4633's user enumeration; both get this form here)
         return NeedLogin(username=username, remember_me=remember_me, request=_attempted(site.request, username))
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
         alias, hint = target
