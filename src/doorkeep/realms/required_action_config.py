@@ -1,11 +1,14 @@
 """A required action's configuration as Keycloak 26's Admin REST API serves it (``required-actions/{alias}/config``
 and ``config-description``, AuthenticationManagementResource; RequiredActionConfigModel).
 
-The values live in the registered action's own ``config`` (JpaRealmProvider keeps RequiredActionConfigModel in the
-RequiredActionProviderEntity), where ``PUT required-actions/{alias}`` writes them too, unchecked. The ``config``
-sub-resource checks them first (the factory's ``validateConfig``) and writes only the properties the factory
-declares, over the ones kept. Doorkeep serves it for CONFIGURE_RECOVERY_AUTHN_CODES (RecoveryAuthnCodesAction:
-``warning_threshold``, then RequiredActionFactory's ``max_auth_age``); the other actions' stays a 501.
+Every deployed RequiredActionFactory is configurable: RequiredActionFactory.getConfigMetadata declares
+``max_auth_age`` (MAX_AUTH_AGE_CONFIG_PROPERTIES) by default, and a few factories add their own properties
+(UpdateTotp's ``add-recovery-codes``, UpdateEmail's ``verifyEmail`` and e-mail cooldown, VerifyEmail's cooldown,
+RecoveryAuthnCodesAction's ``warning_threshold``). The values live in the registered action's own ``config``
+(JpaRealmProvider keeps RequiredActionConfigModel in the RequiredActionProviderEntity), where ``PUT
+required-actions/{alias}`` writes them too, unchecked. The ``config`` sub-resource checks them first (the
+factory's ``validateConfig``: ``max_auth_age`` for all, ``warning_threshold`` for the recovery codes) and writes
+only the properties the factory declares, over the ones kept.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from doorkeep.numbers import parse_int
+from doorkeep.realms import required_actions as registered
 from doorkeep.users import recovery_codes
 
 MAX_AUTH_AGE = "max_auth_age"  # Constants.MAX_AUTH_AGE_KEY
@@ -38,9 +42,7 @@ _MAX_AUTH_AGE = _property(  # RequiredActionFactory.MAX_AUTH_AGE_CONFIG_PROPERTI
     "Maximum Age of Authentication",
     "Configures the duration in seconds this action can be used after the last authentication before the user is "
     "required to re-authenticate. This parameter is used just in the context of AIA when the kc_action parameter is "
-    "available in the request, which is for instance when user himself updates his password in the account console. "
-    "When the 'Maximum Authentication Age' password policy is used in the realm, it's value has precedence over the "
-    "value configured here.",
+    "available in the request, which is for instance when user himself updates his password in the account console.",
     "String",
     300,
 )
@@ -52,12 +54,44 @@ _WARNING_THRESHOLD = _property(  # RecoveryAuthnCodesAction.CONFIG_PROPERTIES
     "Integer",
     recovery_codes.WARNING_THRESHOLD,
 )
-# provider id → getConfigMetadata, in its order
-PROPERTIES: dict[str, list[dict[str, Any]]] = {recovery_codes.CONFIGURE: [_WARNING_THRESHOLD, _MAX_AUTH_AGE]}
+_ADD_RECOVERY_CODES = _property(  # UpdateTotp.ADD_RECOVERY_CODES_CONFIG_PROPERTIES
+    "add-recovery-codes",
+    "Add Recovery Codes",
+    "If this option is enabled, the user will be required to configure recovery codes following the OTP "
+    "configuration.\nIf the user already has recovery codes configured, Keycloak will not ask for setting them up."
+    "\nAs a prerequisite, enable the recovery codes required action and enable recovery codes in your "
+    "authentication flow.",
+    "boolean",
+    False,
+)
+_FORCE_VERIFY_EMAIL = _property(  # UpdateEmail.getConfigMetadata
+    "verifyEmail",
+    "Force Email Verification",
+    "If enabled, the user will be forced to verify the email regardless if email verification is enabled at the "
+    "realm level or not. Otherwise, verification will be based on the realm level setting.",
+    "boolean",
+    False,
+)
+_COOLDOWN = _property(  # EmailCooldownManager.createCooldownConfigProperty
+    "emailResendCooldownSeconds",
+    "Cooldown Between Email Resend (seconds)",
+    "Minimum delay in seconds before another email verification email can be sent.",
+    "String",
+    "30",
+)
+# provider id → getConfigMetadata, in its order; a factory not listed has the default (max_auth_age alone).
+_OWN: dict[str, list[dict[str, Any]]] = {
+    recovery_codes.CONFIGURE: [_WARNING_THRESHOLD, _MAX_AUTH_AGE],
+    "CONFIGURE_TOTP": [_MAX_AUTH_AGE, _ADD_RECOVERY_CODES],
+    "UPDATE_EMAIL": [_MAX_AUTH_AGE, _FORCE_VERIFY_EMAIL, _COOLDOWN],
+    "VERIFY_EMAIL": [_MAX_AUTH_AGE, _COOLDOWN],
+}
+PROPERTIES: dict[str, list[dict[str, Any]]] = {pid: _OWN.get(pid, [_MAX_AUTH_AGE]) for pid in registered.PROVIDERS}
 
 
 def configurable(provider_id: str) -> bool:
-    """RequiredActionHelper.lookupConfigurableRequiredActionFactory found a factory for the path's alias."""
+    """RequiredActionHelper.lookupConfigurableRequiredActionFactory found a factory for the path's alias (every
+    deployed one: RequiredActionFactory.isConfigurable holds while getConfigMetadata is not empty)."""
     return provider_id in PROPERTIES
 
 

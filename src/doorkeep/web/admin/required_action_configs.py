@@ -2,15 +2,15 @@
 AuthenticationManagementResource), served for the actions realms/required_action_config.py describes.
 
 The path's alias names the factory (lookupConfigurableRequiredActionFactory) and then the realm's registered
-action holding the values. A deployed provider Doorkeep does not describe keeps the 501 of web/not_found.py; a
-name that is no deployed provider (or CONFIGURE_RECOVERY_AUTHN_CODES with its feature off) is Keycloak's
-"not configurable". A refused value is the 400 of ``ErrorResponse.errors`` naming the field.
+action holding the values. A name that is no deployed provider (or CONFIGURE_RECOVERY_AUTHN_CODES with its
+feature off) is Keycloak's "not configurable" (404 for the description, 400 for the config); a deployed provider
+the realm has not registered has no config (404). A refused value is the 400 of ``ErrorResponse.errors`` naming
+the field.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,27 +24,19 @@ from doorkeep.realms.required_actions import RequiredAction
 from doorkeep.users.profile import ProfileError
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.admin.required_actions import BASE, save
-from doorkeep.web.http import json_response, state
+from doorkeep.web.http import state
 
 NOT_CONFIGURABLE = "RequiredAction is not configurable"
 NO_PROVIDER = "Could not find configurable RequiredAction provider"
 NO_CONFIG = "Could not find RequiredAction config"
 
 
-class NotDescribed(Exception):
-    """A provider Keycloak can configure whose configuration Doorkeep does not describe."""
-
-
 def _factory(request: Request) -> str | None:
-    """The configurable factory the path names, or None (a deployed provider not described raises)."""
+    """The configurable factory the path names, or None."""
     alias = str(request.path_params["alias"])
     if alias in unavailable(state(request).services.disabled_features):
         return None
-    if rac.configurable(alias):
-        return alias
-    if alias in ra.PROVIDERS:
-        raise NotDescribed(alias)
-    return None
+    return alias if rac.configurable(alias) else None
 
 
 def _kept(call: RealmCall, alias: str) -> RequiredAction:
@@ -52,11 +44,6 @@ def _kept(call: RealmCall, alias: str) -> RequiredAction:
     if found is None:
         raise not_found(NO_CONFIG)
     return found
-
-
-def _not_described(request: Request) -> Response:
-    description = f"Doorkeep does not implement {request.method} {request.url.path}"
-    return json_response({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
 
 
 async def description(request: Request) -> Response:
@@ -67,7 +54,7 @@ async def description(request: Request) -> Response:
             raise not_found(NO_PROVIDER)
         return ok({"properties": rac.PROPERTIES[factory]})
 
-    return await _run(request, work, write=False)
+    return await run_realm(request, work, write=False)
 
 
 async def read(request: Request) -> Response:
@@ -76,7 +63,7 @@ async def read(request: Request) -> Response:
         _configurable(request)
         return ok({"config": dict(_kept(call, request.path_params["alias"]).config)})
 
-    return await _run(request, work, write=False)
+    return await run_realm(request, work, write=False)
 
 
 async def update(request: Request) -> Response:
@@ -92,7 +79,7 @@ async def update(request: Request) -> Response:
         await save(call.tx, call.realm, [changed if a.alias == kept.alias else a for a in ra.of(call.realm)])
         return no_content()
 
-    return await _run(request, work)
+    return await run_realm(request, work)
 
 
 async def delete(request: Request) -> Response:
@@ -104,7 +91,7 @@ async def delete(request: Request) -> Response:
         await save(call.tx, call.realm, [cleared if a.alias == kept.alias else a for a in ra.of(call.realm)])
         return no_content()
 
-    return await _run(request, work)
+    return await run_realm(request, work)
 
 
 def _configurable(request: Request) -> str:
@@ -112,13 +99,6 @@ def _configurable(request: Request) -> str:
     if factory is None:
         raise AdminError(400, NOT_CONFIGURABLE, key="error")
     return factory
-
-
-async def _run(request: Request, work: Callable[[RealmCall], Awaitable[Response]], *, write: bool = True) -> Response:
-    try:
-        return await run_realm(request, work, write=write)
-    except NotDescribed:
-        return _not_described(request)
 
 
 ROUTES = [
