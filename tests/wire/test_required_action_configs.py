@@ -167,3 +167,19 @@ async def test_a_negative_age_the_plain_put_let_through_is_the_default(realm: En
     assert 'id="kc-update-profile-form"' in (await aia(realm, "UPDATE_PROFILE", 200)).text
     realm.http.cookies.clear()
     assert reauthentication(await aia(realm, "UPDATE_PROFILE", 350))
+
+
+async def test_a_realm_file_brings_each_actions_config_and_the_export_gives_it_back(env: Env) -> None:
+    """RepresentationToModel: ``requiredActions[].config`` imported as it is (unchecked, as Keycloak's import);
+    the partial export lists it again."""
+    actions = [
+        {"alias": "UPDATE_PASSWORD", "providerId": "UPDATE_PASSWORD", "enabled": True, "config": {AGE: "42"}},
+        {"alias": "VERIFY_EMAIL", "providerId": "VERIFY_EMAIL", "enabled": True, "priority": 1, "config": {}},
+    ]
+    await fresh_realm(env, {"realm": "test", "enabled": True, "requiredActions": actions})
+    assert await stored(env, "UPDATE_PASSWORD") == {AGE: "42"}
+    exported = (await admin(env, "POST", f"{ADMIN}/partial-export", status=200)).json()
+    assert [(a["alias"], a["config"]) for a in exported["requiredActions"]] == [
+        ("UPDATE_PASSWORD", {AGE: "42"}),
+        ("VERIFY_EMAIL", {}),
+    ]
