@@ -216,6 +216,7 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
     await _groups_and_mappers(conn, realm, portal, alice, role, scopes)
     await _brokering(conn, realm, alice)
     await _organization(conn, realm, alice)
+    await _required_actions(conn, realm)
     rsa_key, private, certificate, rsa_kid = _rsa_provider()
     hmac_secret, hmac_kid = os.urandom(64), _id()
     await _component(
@@ -255,6 +256,19 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
         },
     )
     return KeycloakRealm(realm, alice, live, idle, rotated, hmac_kid, hmac_secret, rsa_kid, rsa_key, now)
+
+
+async def _required_actions(conn: asyncpg.Connection, realm: str) -> None:
+    """Two registered actions, UPDATE_PASSWORD with its own max auth age (REQUIRED_ACTION_CONFIG)."""
+    password, profile = _id(), _id()
+    await conn.execute(
+        "INSERT INTO required_action_provider VALUES ($1, 'UPDATE_PASSWORD', 'Update Password', $2, TRUE, FALSE, "
+        "'UPDATE_PASSWORD', 30), ($3, 'UPDATE_PROFILE', 'Update Profile', $2, TRUE, FALSE, 'UPDATE_PROFILE', 40)",
+        password,
+        realm,
+        profile,
+    )
+    await conn.execute("INSERT INTO required_action_config VALUES ($1, '60', 'max_auth_age')", password)
 
 
 async def _brokering(conn: asyncpg.Connection, realm: str, alice: str) -> None:

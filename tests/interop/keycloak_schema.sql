@@ -63,6 +63,13 @@ CREATE TABLE user_attribute (name VARCHAR(255) NOT NULL, value VARCHAR(255), use
                              id VARCHAR(36) PRIMARY KEY);
 CREATE TABLE user_required_action (user_id VARCHAR(36) NOT NULL, required_action VARCHAR(255) NOT NULL,
                                    PRIMARY KEY (required_action, user_id));
+CREATE TABLE required_action_provider (
+    id VARCHAR(36) PRIMARY KEY, alias VARCHAR(255), name VARCHAR(255), realm_id VARCHAR(36),
+    enabled BOOLEAN NOT NULL DEFAULT FALSE, default_action BOOLEAN NOT NULL DEFAULT FALSE, provider_id VARCHAR(255),
+    priority INTEGER
+);
+CREATE TABLE required_action_config (required_action_id VARCHAR(36) NOT NULL, value TEXT, name VARCHAR(255) NOT NULL,
+                                     PRIMARY KEY (required_action_id, name));
 CREATE TABLE credential (
     id VARCHAR(36) PRIMARY KEY, salt BYTEA, type VARCHAR(255), user_id VARCHAR(36) REFERENCES user_entity (id),
     created_date BIGINT, user_label VARCHAR(255), secret_data TEXT, credential_data TEXT, priority INTEGER

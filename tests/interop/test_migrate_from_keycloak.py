@@ -30,6 +30,8 @@ from pg import ThrowawayPostgres
 
 KEYCLOAK_TABLES = (
     "realm",
+    "required_action_provider",
+    "required_action_config",
     "realm_attribute",
     "client",
     "user_entity",
@@ -185,6 +187,7 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
     [config] = [c.replace('"', "'") for c in first["realm config"]]  # corp is acme's provider
     assert f"'organizationId': '{org.split(chr(39))[3]}'" in config, config
     assert "'organizations_enabled': True" in config or "'organizations_enabled': true" in config, config
+    assert "'config': {'max_auth_age': '60'}" in config, config  # UPDATE_PASSWORD's REQUIRED_ACTION_CONFIG
     [link] = first["links"]  # alice's link to her account at the provider came with the provider
     assert all(part in link for part in ("'corp'", "'corp-alice'", "'alice@corp.example'")), link
     _migrate(workdir, source, db_url)

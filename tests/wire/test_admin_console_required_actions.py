@@ -158,3 +158,64 @@ async def test_a_view_realm_administrator_sees_the_tab_without_switches_and_a_fo
         moved = await post(http, f"{TAB}/UPDATE_PASSWORD/raise-priority")
         assert moved.status_code == 403
     assert await listed(realm) == before
+
+
+async def test_each_configurable_action_has_a_configure_form_showing_its_properties(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    page = await admin.get(TAB, headers=HTML)
+    assert f'href="{TAB}/CONFIGURE_TOTP/config" aria-label="Configure Configure OTP"' in page.text
+    form = await admin.get(f"{TAB}/UPDATE_EMAIL/config", headers=HTML)
+    assert form.status_code == 200
+    for label in ("Maximum Age of Authentication", "Force Email Verification", "Cooldown Between Email Resend"):
+        assert label in form.text
+    assert 'name="config.max_auth_age" value="300"' in form.text  # the default fills a field the config lacks
+    assert 'name="config.verifyEmail" value="on" aria' in form.text  # a switch, off by default
+
+
+async def test_saving_the_form_puts_the_config_and_records_that_put(realm: Env, admin: httpx.AsyncClient) -> None:
+    await enable_admin_events(realm)
+    form = await admin.get(f"{TAB}/CONFIGURE_TOTP/config", headers=HTML)
+    fields = {"csrf_token": csrf(form), "config.max_auth_age": "120", "config.add-recovery-codes": "on"}
+    done = await admin.post(f"{TAB}/CONFIGURE_TOTP/config", data=fields, headers=ORIGIN)
+    assert done.status_code == 303
+    saved = {"max_auth_age": "120", "add-recovery-codes": "true"}
+    assert (await by_alias(realm))["CONFIGURE_TOTP"]["config"] == saved
+    event = (await admin_events(realm))[0]
+    assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (
+        "UPDATE",
+        "REQUIRED_ACTION_CONFIG",
+        "authentication/required-actions/CONFIGURE_TOTP/config",
+    )
+    assert json.loads(event["representation"]) == {"config": saved}
+    assert 'name="config.max_auth_age" value="120"' in (await admin.get(f"{TAB}/CONFIGURE_TOTP/config")).text
+    cleared = await post(admin, f"{TAB}/CONFIGURE_TOTP/config/clear")
+    assert cleared.status_code == 303 and (await by_alias(realm))["CONFIGURE_TOTP"]["config"] == {}
+    assert (await admin_events(realm))[0]["operationType"] == "DELETE"
+
+
+@pytest.mark.parametrize(("value", "said"), [("soon", "a whole number is expected"), ("-3", "Must be 0 or more")])
+async def test_a_refused_value_is_the_form_again_saying_why_and_nothing_is_written(
+    realm: Env, admin: httpx.AsyncClient, value: str, said: str
+) -> None:
+    before = await listed(realm)
+    form = await admin.get(f"{TAB}/UPDATE_PASSWORD/config", headers=HTML)
+    fields = {"csrf_token": csrf(form), "config.max_auth_age": value}
+    refused = await admin.post(f"{TAB}/UPDATE_PASSWORD/config", data=fields, headers=ORIGIN)
+    assert refused.status_code == 400 and said in refused.text
+    assert f'name="config.max_auth_age" value="{value}"' in refused.text and 'aria-invalid="true"' in refused.text
+    assert await listed(realm) == before
+
+
+async def test_a_view_realm_administrator_reads_the_form_but_cannot_save_it(realm: Env) -> None:
+    await make_admin(realm, "test", "reader", "view-realm")
+    before = await listed(realm)
+    async with client_at(realm, "127.0.0.5") as http:
+        await sign_in(http, "/admin/test/console/", "reader")
+        form = await http.get(f"{TAB}/UPDATE_PROFILE/config", headers=HTML)
+        assert form.status_code == 200 and "Maximum Age of Authentication" in form.text
+        assert "needs the manage-realm role" in form.text and ">Save<" not in form.text
+        fields = {"csrf_token": csrf(form), "config.max_auth_age": "5"}
+        refused = await http.post(f"{TAB}/UPDATE_PROFILE/config", data=fields, headers=ORIGIN)
+        assert refused.status_code == 403
+    assert await listed(realm) == before

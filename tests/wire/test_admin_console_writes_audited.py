@@ -55,6 +55,16 @@ ACTIONS = {
         "REQUIRED_ACTION",
         "authentication/required-actions/{alias}/lower-priority",
     ),
+    "/{target}/authentication/required-actions/{alias}/config": (
+        "UPDATE",
+        "REQUIRED_ACTION_CONFIG",
+        "authentication/required-actions/{alias}/config",
+    ),
+    "/{target}/authentication/required-actions/{alias}/config/clear": (
+        "DELETE",
+        "REQUIRED_ACTION_CONFIG",
+        "authentication/required-actions/{alias}/config",
+    ),
     "/{target}/authentication/register-required-action": (
         "CREATE",
         "REQUIRED_ACTION",

@@ -138,8 +138,6 @@ async def test_role_members_are_paged_with_first_and_max(realm: Env) -> None:
 async def test_a_keycloak_path_doorkeep_lacks_is_a_deliberate_501_in_keycloak_json(realm: Env) -> None:
     headers = await realm.admin_headers()
     for path in (
-        f"{REALM}/authentication/required-actions/UPDATE_PASSWORD/config-description",
-        f"{REALM}/authentication/required-actions/UPDATE_PASSWORD/config",
         f"{REALM}/users/some-id/unmanagedAttributes",
         f"{REALM}/clients/some-id/authz/resource-server",
     ):

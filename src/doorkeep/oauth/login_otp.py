@@ -31,6 +31,7 @@ from doorkeep.oauth import (
     login_events,
     login_gates,
     login_password,
+    otp_recovery_codes,
     required_actions,
 )
 from doorkeep.oauth.login_outcomes import NeedOtp, NeedTotpSetup, Outcome, Refused
@@ -129,6 +130,7 @@ async def configure(
     await login_events.credential_updated(ctx, otp.TYPE)
     actions = tuple(a for a in user.required_actions if a != otp.CONFIGURE_TOTP)
     user = dataclasses.replace(user, required_actions=actions)
+    user = await otp_recovery_codes.after_totp(tx, realm, user, ctx.services.disabled_features)
     await tx.users.update(user)
     request = required_actions.settled(ctx.request, otp.CONFIGURE_TOTP, required_actions.SUCCESS)
     return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=user))

@@ -240,7 +240,8 @@ def max_auth_age(realm: Realm, action: str) -> int:
     """RequiredActionProvider.getMaxAuthAge(session): the seconds since the last credentials within which the
     client may start ``action`` without a re-authentication. DeleteAccount overrides it (0); UpdatePassword
     takes the password policy's ``maxAuthAge`` when the realm has one (``maxAuthAge`` with no value is -1:
-    none); otherwise the action's ``max_auth_age`` config (``Integer.parseInt``), else five minutes."""
+    none); otherwise the action's ``max_auth_age`` config (``Integer.parseInt``) when 0 or more, else five
+    minutes. The password policy's value takes precedence over UPDATE_PASSWORD's config."""
     if action in MAX_AUTH_AGES:
         return MAX_AUTH_AGES[action]
     if action == UPDATE_PASSWORD:
@@ -249,7 +250,7 @@ def max_auth_age(realm: Realm, action: str) -> int:
             return policy_age
     found = registered.by_alias(realm, action)
     configured = parse_int(found.config.get(MAX_AUTH_AGE_KEY)) if found is not None else None
-    return configured if configured is not None else MAX_AUTH_AGE
+    return configured if configured is not None and configured >= 0 else MAX_AUTH_AGE
 
 
 def reauthentication_due(

@@ -33,7 +33,7 @@ class Prop:
     label: str
     help_text: str
     type: str
-    default: str | bool | None = None
+    default: str | bool | int | None = None
     options: tuple[str, ...] | None = None
     secret: bool = False
     required: bool = False

@@ -129,8 +129,10 @@ def _from_json(item: JSON) -> RequiredAction:
 
 def from_representation(rep: JSON) -> RequiredAction:
     """A RequiredActionProviderRepresentation of a realm file (RepresentationToModel.toModel): a missing
-    ``enabled``, ``defaultAction`` or ``priority`` is false, false, 0 as Java's primitives default."""
-    return _from_json({k: v for k, v in rep.items() if k != "id"})
+    ``enabled``, ``defaultAction`` or ``priority`` is false, false, 0 as Java's primitives default. The
+    representation has no id: the action gets the one its alias gives, so importing (or migrating) the same
+    realm twice stores the same actions."""
+    return _from_json({k: v for k, v in rep.items() if k != "id"} | {"id": _stable_id(str(rep.get("alias")))})
 
 
 def raised(actions: list[RequiredAction], alias: str) -> list[RequiredAction]:

@@ -89,6 +89,9 @@ _BY_REALM: dict[str, str] = {
     "JOIN identity_provider_mapper m ON m.id = f.idp_mapper_id WHERE m.realm_id = :realm",
     "federated_identity": "SELECT f.* FROM federated_identity f JOIN user_entity u ON u.id = f.user_id "
     "WHERE u.realm_id = :realm",
+    "required_action_provider": "SELECT * FROM required_action_provider WHERE realm_id = :realm",
+    "required_action_config": "SELECT c.* FROM required_action_config c JOIN required_action_provider p "
+    "ON p.id = c.required_action_id WHERE p.realm_id = :realm",
     "offline_user_session": "SELECT * FROM offline_user_session WHERE realm_id = :realm AND offline_flag = '1' "
     "ORDER BY user_session_id",
     "offline_client_session": "SELECT s.* FROM offline_client_session s JOIN offline_user_session u "

@@ -17,6 +17,7 @@ from doorkeep.realms.kcmigrate.brokering import brokering, user_links
 from doorkeep.realms.kcmigrate.flows import flow_fields
 from doorkeep.realms.kcmigrate.groups import role_names as _refs
 from doorkeep.realms.kcmigrate.report import Report
+from doorkeep.realms.kcmigrate.required_actions import required_actions
 from doorkeep.users.password_policy import HISTORY_TYPE
 
 Rows = list[dict[str, Any]]
@@ -155,6 +156,8 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
         rep["organizationsEnabled"] = True
     if orgs := kcorgs.organizations(t, {u["id"]: u["username"] for u in rep["users"]}, carried):
         rep["organizations"] = orgs
+    if (actions := required_actions(t)) is not None:
+        rep["requiredActions"] = actions
     rep.update(flows_rep)
     return rep
 

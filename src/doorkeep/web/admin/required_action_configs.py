@@ -2,123 +2,116 @@
 AuthenticationManagementResource), served for the actions realms/required_action_config.py describes.
 
 The path's alias names the factory (lookupConfigurableRequiredActionFactory) and then the realm's registered
-action holding the values. A deployed provider Doorkeep does not describe keeps the 501 of web/not_found.py; a
-name that is no deployed provider (or CONFIGURE_RECOVERY_AUTHN_CODES with its feature off) is Keycloak's
-"not configurable". A refused value is the 400 of ``ErrorResponse.errors`` naming the field.
+action holding the values. A name that is no deployed provider (or CONFIGURE_RECOVERY_AUTHN_CODES with its
+feature off) is Keycloak's "not configurable" (404 for the description, 400 for the config); a deployed provider
+the realm has not registered has no config (404). A refused value is the 400 of ``ErrorResponse.errors`` naming
+the field.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.errors import AdminError
+from doorkeep.model import Realm
 from doorkeep.oauth.required_actions import unavailable
 from doorkeep.realms import required_action_config as rac
 from doorkeep.realms import required_actions as ra
 from doorkeep.realms.required_actions import RequiredAction
-from doorkeep.users.profile import ProfileError
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.admin.required_actions import BASE, save
-from doorkeep.web.http import json_response, state
+from doorkeep.web.http import state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 NOT_CONFIGURABLE = "RequiredAction is not configurable"
 NO_PROVIDER = "Could not find configurable RequiredAction provider"
 NO_CONFIG = "Could not find RequiredAction config"
 
 
-class NotDescribed(Exception):
-    """A provider Keycloak can configure whose configuration Doorkeep does not describe."""
-
-
 def _factory(request: Request) -> str | None:
-    """The configurable factory the path names, or None (a deployed provider not described raises)."""
-    alias = str(request.path_params["alias"])
-    if alias in unavailable(state(request).services.disabled_features):
-        return None
-    if rac.configurable(alias):
-        return alias
-    if alias in ra.PROVIDERS:
-        raise NotDescribed(alias)
-    return None
+    """The configurable factory the path names, or None."""
+    return factory(str(request.path_params["alias"]), state(request).services.disabled_features)
 
 
-def _kept(call: RealmCall, alias: str) -> RequiredAction:
-    found = ra.by_alias(call.realm, alias)
+def factory(alias: str, disabled: frozenset[str]) -> str | None:
+    """lookupConfigurableRequiredActionFactory: the deployed, configurable factory ``alias`` names, or None."""
+    return alias if rac.configurable(alias) and alias not in unavailable(disabled) else None
+
+
+def _kept(realm: Realm, alias: str) -> RequiredAction:
+    found = ra.by_alias(realm, alias)
     if found is None:
         raise not_found(NO_CONFIG)
     return found
 
 
-def _not_described(request: Request) -> Response:
-    description = f"Doorkeep does not implement {request.method} {request.url.path}"
-    return json_response({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
-
-
 async def description(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
-        factory = _factory(request)
-        if factory is None:
+        found = _factory(request)
+        if found is None:
             raise not_found(NO_PROVIDER)
-        return ok({"properties": rac.PROPERTIES[factory]})
+        return ok({"properties": rac.description(found)})
 
-    return await _run(request, work, write=False)
+    return await run_realm(request, work, write=False)
 
 
 async def read(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
         _configurable(request)
-        return ok({"config": dict(_kept(call, request.path_params["alias"]).config)})
+        return ok({"config": dict(_kept(call.realm, request.path_params["alias"]).config)})
 
-    return await _run(request, work, write=False)
+    return await run_realm(request, work, write=False)
 
 
 async def update(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
-        factory = _configurable(request)
-        kept = _kept(call, request.path_params["alias"])
+        configurable = _configurable(request)
         sent = rac.sent_config(await read_object(request))
-        error = rac.validation_error(factory, sent)
-        if error is not None:
-            raise ProfileError([error], shrink=True)
-        changed = dataclasses.replace(kept, config=rac.merged(factory, kept.config, sent))
-        await save(call.tx, call.realm, [changed if a.alias == kept.alias else a for a in ra.of(call.realm)])
+        await write(call.tx, call.realm, configurable, request.path_params["alias"], sent)
         return no_content()
 
-    return await _run(request, work)
+    return await run_realm(request, work)
 
 
 async def delete(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
         _configurable(request)
-        kept = _kept(call, request.path_params["alias"])
-        cleared = dataclasses.replace(kept, config={})
-        await save(call.tx, call.realm, [cleared if a.alias == kept.alias else a for a in ra.of(call.realm)])
+        await clear(call.tx, call.realm, request.path_params["alias"])
         return no_content()
 
-    return await _run(request, work)
+    return await run_realm(request, work)
+
+
+async def write(tx: Tx, realm: Realm, factory: str, alias: str, sent: dict[str, str]) -> None:
+    """``PUT config`` (the Admin Console's Configure form too): checked, then written over the kept config."""
+    kept = _kept(realm, alias)
+    changed = rac.configured(factory, kept, sent)
+    await save(tx, realm, [changed if a.alias == kept.alias else a for a in ra.of(realm)])
+
+
+async def clear(tx: Tx, realm: Realm, alias: str) -> None:
+    """``DELETE config``: the action keeps no config."""
+    kept = _kept(realm, alias)
+    cleared = dataclasses.replace(kept, config={})
+    await save(tx, realm, [cleared if a.alias == kept.alias else a for a in ra.of(realm)])
 
 
 def _configurable(request: Request) -> str:
-    factory = _factory(request)
-    if factory is None:
+    found = _factory(request)
+    if found is None:
         raise AdminError(400, NOT_CONFIGURABLE, key="error")
-    return factory
-
-
-async def _run(request: Request, work: Callable[[RealmCall], Awaitable[Response]], *, write: bool = True) -> Response:
-    try:
-        return await run_realm(request, work, write=write)
-    except NotDescribed:
-        return _not_described(request)
+    return found
 
 
 ROUTES = [

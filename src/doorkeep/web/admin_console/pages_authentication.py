@@ -20,11 +20,13 @@ from doorkeep.web.admin_console.console import ADMIN, fields, render, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.console.base import Page
+from doorkeep.web.http import state
 
 FLOWS = "/authentication/flows"
 OTP = "/authentication/policies/otp"
 REQUIRED = "/authentication/required-actions"
 SAVED = "Updated required action successfully"  # Keycloak's updatedRequiredActionSuccess
+CONFIG_SAVED = "Configuration of required action saved successfully"
 
 
 async def tab_page(page: Page, c: Console, template: str, tab: str, status: int = 200, **context: Any) -> Response:
@@ -79,7 +81,7 @@ async def save_otp_policy(page: Page) -> Response:
 @ADMIN.page("/{target}" + REQUIRED)
 async def required_actions(page: Page) -> Response:
     async def work(c: Console) -> Response:
-        rows = actions.rows(c)
+        rows = actions.rows(c, _disabled(page))
         return await tab_page(
             page, c, "admin/required_actions.html", "Required actions", rows=rows, switches=actions.SWITCHES
         )
@@ -122,3 +124,39 @@ async def lower_required_action(page: Page) -> Response:
 async def register_required_action(page: Page) -> Response:
     provider_id = fields(page).get("providerId", "")
     return await _change(page, lambda c: actions.register(c, provider_id))
+
+
+def _disabled(page: Page) -> frozenset[str]:
+    return state(page.request).services.disabled_features
+
+
+async def _config_page(page: Page, c: Console, form: FormState, status: int = 200) -> Response:
+    found = actions.config(c, page.request.path_params["alias"], _disabled(page))
+    return await tab_page(
+        page, c, "admin/required_action_config.html", "Required actions", status, found=found, form=form
+    )
+
+
+@ADMIN.page("/{target}" + REQUIRED + "/{alias}/config")
+async def required_action_config(page: Page) -> Response:
+    return await run(page, lambda c: _config_page(page, c, FormState()))
+
+
+@ADMIN.action("/{target}" + REQUIRED + "/{alias}/config")
+async def save_required_action_config(page: Page) -> Response:
+    """RequiredActionConfigModal's Save; a value validateConfig refuses is shown at its field."""
+
+    async def work(c: Console) -> Response:
+        try:
+            await actions.configure(c, page.request.path_params["alias"], page.form, _disabled(page))
+        except FormErrors as err:
+            return await _config_page(page, c, err.state, 400)
+        return page.redirect(f"/{quote(c.realm.name, safe='')}{REQUIRED}", flash=CONFIG_SAVED)
+
+    return await run(page, work, write=True)
+
+
+@ADMIN.action("/{target}" + REQUIRED + "/{alias}/config/clear")
+async def clear_required_action_config(page: Page) -> Response:
+    alias = page.request.path_params["alias"]
+    return await _change(page, lambda c: actions.clear(c, alias, _disabled(page)))

@@ -189,7 +189,16 @@ class StepConfig:
         """What the form shows: the stored value, else (no config yet) the property's default."""
         if self.config is not None:
             return self.config.config.get(prop.name, "")
-        return "" if prop.default is None else str(prop.default).lower() if prop.type == BOOLEAN else str(prop.default)
+        return default_text(prop)
+
+    def shown(self, typed: dict[str, object]) -> dict[str, object]:
+        """Each property's field: what was typed (a form shown again), else ``value``."""
+        return {p.name: typed.get(f"config.{p.name}", self.value(p)) for p in self.props}
+
+
+def default_text(prop: Prop) -> str:
+    """A property's default as DynamicComponents fills the field: none is empty, a switch "true" or "false"."""
+    return "" if prop.default is None else str(prop.default).lower() if prop.type == BOOLEAN else str(prop.default)
 
 
 def step_config(flows: FlowSet, flow: AuthFlow, execution_id: str) -> StepConfig:
