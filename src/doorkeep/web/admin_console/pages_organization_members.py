@@ -132,16 +132,22 @@ async def invite(page: Page) -> Response:
         return answered
     c, org, prepared = made["console"], made["org"], made["prepared"]
     assert isinstance(c, Console) and isinstance(org, Organization) and isinstance(prepared, invitation_mail.Prepared)
-    mail = prepared.mail
+    segments = ("organizations", org.id, "members", "invite-user")
+    if not await deliver(page, c, prepared, segments):
+        return page.redirect(here(c, org, TAB + "/invite"), flash=invitations.SEND_FAILED, kind="error")
+    return page.redirect(here(c, org, TAB), flash=f"Invitation sent to {prepared.mail.to}.")
+
+
+async def deliver(page: Page, c: Console, prepared: invitation_mail.Prepared, segments: tuple[str, ...]) -> bool:
+    """Send the prepared invitation's mail; once sent, store the invitation and record the REST call's ACTION
+    ORGANIZATION_MEMBERSHIP event at ``segments`` in a transaction of their own. False: the mail was not sent."""
     try:
-        await smtp.send(c.realm.smtp_server, mail, state(page.request).smtp_login(c.realm))
+        await smtp.send(c.realm.smtp_server, prepared.mail, state(page.request).smtp_login(c.realm))
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)  # ServicesLogger.failedToSendEmail, never the link
-        return page.redirect(here(c, org, TAB + "/invite"), flash=invitations.SEND_FAILED, kind="error")
-    segments = ("organizations", org.id, "members", "invite-user")
-    async with transaction(page.request) as tx:  # the invitation kept once sent, with the call's event
+        return False
+    change = Change("POST", segments, None, MEMBERSHIP, "ACTION")
+    async with transaction(page.request) as tx:
         await stored_invitations.save(tx, prepared)
-        await record(
-            page, dataclasses.replace(c, tx=tx, changes=[Change("POST", segments, None, MEMBERSHIP, "ACTION")])
-        )
-    return page.redirect(here(c, org, TAB), flash=f"Invitation sent to {mail.to}.")
+        await record(page, dataclasses.replace(c, tx=tx, changes=[change]))
+    return True
