@@ -31,7 +31,7 @@ async def listing(page: Page) -> Response:
         found = await views.invitations(c, org, search, status, first, size)
         shown = status if status in views.STATUSES else ""
         template = "admin/organization_invitations.html"
-        context = {"page_": found, "search": search, "status": shown, "statuses": views.STATUSES}
+        context = {"page_": found, "search": search, "chosen": shown, "statuses": views.STATUSES}
         return await org_tab(page, c, org, "Invitations", template, **context)
 
     return await run(page, work)
