@@ -59,3 +59,11 @@ async def events(env: Env, kind: str) -> list[Any]:
         realm = await tx.realms.get_by_name("test")
         assert realm is not None
         return [e for e in await tx.events.find(realm.id) if e.type == kind]
+
+
+async def stored(env: Env, org: str, **params: str | int) -> list[dict[str, Any]]:
+    """``GET organizations/{org}/invitations`` with ``params`` as the master admin (200 asserted)."""
+    found = await env.http.get(f"{ORGS}/{org}/invitations", params=params, headers=await env.admin_headers())
+    assert found.status_code == 200, found.text
+    body: list[dict[str, Any]] = found.json()
+    return body

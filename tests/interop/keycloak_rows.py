@@ -302,7 +302,8 @@ async def _brokering(conn: asyncpg.Connection, realm: str, alice: str) -> None:
 
 async def _organization(conn: asyncpg.Connection, realm: str, alice: str) -> None:
     """An organization ``acme`` (Keycloak 26: ORG, ORG_DOMAIN, its type-1 group holding its attribute and alice as
-    a MANAGED member) with the provider ``corp`` linked to it, and the realm's organizationsEnabled."""
+    a MANAGED member; 26.4: an ORG_INVITATION) with the provider ``corp`` linked to it, and the realm's
+    organizationsEnabled."""
     org, group = _id(), _id()
     await conn.execute("INSERT INTO realm_attribute VALUES ('organizationsEnabled', $1, 'true')", realm)
     await conn.execute("INSERT INTO keycloak_group VALUES ($1, $2, ' ', $3, 1)", group, org, realm)
@@ -313,6 +314,12 @@ async def _organization(conn: asyncpg.Connection, realm: str, alice: str) -> Non
         group,
     )
     await conn.execute("INSERT INTO org_domain VALUES ($1, 'acme.example', TRUE, $2)", _id(), org)
+    await conn.execute(  # Keycloak 26.4's stored invitation to an address no user has
+        "INSERT INTO org_invitation VALUES ($1, $2, 'bob@acme.example', 'Bob', NULL, 1700000000, 1700043200, "
+        "'https://kc.example/realms/shop/protocol/openid-connect/registrations?token=x')",
+        _id(),
+        org,
+    )
     await conn.execute("INSERT INTO group_attribute VALUES ($1, 'tier', 'gold', $2)", _id(), group)
     await conn.execute("INSERT INTO user_group_membership VALUES ($1, $2, 'MANAGED')", group, alice)
     await conn.execute("UPDATE identity_provider SET organization_id = $1 WHERE provider_alias = 'corp'", org)

@@ -153,3 +153,6 @@ CREATE TABLE org (id VARCHAR(255) PRIMARY KEY, enabled BOOLEAN NOT NULL, realm_i
                   alias VARCHAR(255) NOT NULL, redirect_url VARCHAR(2048), UNIQUE (realm_id, name), UNIQUE (realm_id, alias));
 CREATE TABLE org_domain (id VARCHAR(36) NOT NULL, name VARCHAR(255) NOT NULL, verified BOOLEAN NOT NULL,
                          org_id VARCHAR(255) NOT NULL, PRIMARY KEY (id, name));
+CREATE TABLE org_invitation (id VARCHAR(36) PRIMARY KEY, organization_id VARCHAR(255) NOT NULL,
+                             email VARCHAR(255) NOT NULL, first_name VARCHAR(255), last_name VARCHAR(255),
+                             created_at INTEGER NOT NULL, expires_at INTEGER, invite_link VARCHAR(2048));

@@ -86,6 +86,8 @@ _DOORKEEP_QUERIES = {
     "organizations": "SELECT o.id, o.name, o.alias, o.enabled, o.config FROM organizations o",
     "organization domains": "SELECT organization_id, name, verified FROM organization_domains",
     "organization members": "SELECT organization_id, user_id, membership_type FROM organization_members",
+    "organization invitations": "SELECT organization_id, email, first_name, last_name, created_at, expires_at "
+    "FROM organization_invitations",
     "realm": "SELECT id, name, enabled FROM realms WHERE name = 'shop'",
     "realm config": "SELECT config FROM realms WHERE name = 'shop'",
     "users": "SELECT u.id, u.username, u.email, u.enabled, u.config FROM users u JOIN realms r ON r.id = u.realm_id "
@@ -173,7 +175,7 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
     assert "2 groups, 4 protocol mappers, 2 scope mappings, 1 users, 1 group memberships" in dry
     assert "1 password credentials, 1 consents, 3 keys, 3 offline sessions, 3 offline client sessions" in dry
     assert "1 identity providers, 1 identity provider mappers, 1 identity provider links" in dry
-    assert "1 organizations, 1 organization members" in dry
+    assert "1 organizations, 1 organization members, 1 organization invitations" in dry
     assert "cannot carry" not in dry  # the AES key too: it encrypts the realm's KC_RESTART cookies
     assert asyncio.run(_doorkeep_snapshot(db_url))["realm"] == [], "a dry run wrote the realm"
 
@@ -184,6 +186,8 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
     assert all(part in org for part in ("'ACME Corp'", "'acme'", "'tier': ['gold']", "https://acme.example/")), org
     assert [kc.alice in m and "'MANAGED'" in m for m in first["organization members"]] == [True]
     assert ["'acme.example'" in d for d in first["organization domains"]] == [True]
+    [invited] = first["organization invitations"]  # 26.4's stored invitation, in acme
+    assert all(part in invited for part in ("'bob@acme.example'", "'Bob'", "1700043200", org.split(chr(39))[3]))
     [config] = [c.replace('"', "'") for c in first["realm config"]]  # corp is acme's provider
     assert f"'organizationId': '{org.split(chr(39))[3]}'" in config, config
     assert "'organizations_enabled': True" in config or "'organizations_enabled': true" in config, config

@@ -167,6 +167,16 @@ ACTIONS = {
         "ORGANIZATION_MEMBERSHIP",
         "organizations/{id}/members/{user}",
     ),
+    "/{target}/organizations/{id}/invitations/{inv}/resend": (
+        "ACTION",
+        "ORGANIZATION_MEMBERSHIP",
+        "organizations/{id}/invitations/{inv}/resend",
+    ),
+    "/{target}/organizations/{id}/invitations/{inv}/delete": (
+        "DELETE",
+        "ORGANIZATION_MEMBERSHIP",
+        "organizations/{id}/invitations/{inv}",
+    ),
     # Keycloak's link dialog: POST …/identity-providers (no event), then the provider's PUT
     "/{target}/organizations/{id}/identity-providers/link": (
         "UPDATE",

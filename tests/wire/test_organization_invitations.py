@@ -185,8 +185,8 @@ async def test_a_link_to_an_organization_since_deleted_joins_nothing(realm: Env,
 @pytest.mark.parametrize(
     ("path", "form", "status", "body"),
     [
-        ("invite-user", {}, 400, {"errorMessage": "To invite a member you need to provide an email"}),
-        ("invite-user", {"email": "  "}, 400, {"errorMessage": "To invite a member you need to provide an email"}),
+        ("invite-user", {}, 400, {"errorMessage": "Email is required to invite a member"}),
+        ("invite-user", {"email": "  "}, 400, {"errorMessage": "Email is required to invite a member"}),
         ("invite-existing-user", {}, 400, {"error": "To invite a member you need to provide the user id"}),
         ("invite-existing-user", {"id": "no-such-user"}, 400, {"errorMessage": "User does not exist"}),
     ],

@@ -75,6 +75,9 @@ RULES: tuple[Rule, ...] = (
     # OrganizationIdentityProvidersResource: IdentityProviderRepresentations
     _rule(r"GET .*/organizations/\{id\}/identity-providers/\{alias\}$", OBJECT),
     _rule(r"GET .*/organizations/\{id\}/identity-providers$", {"type": "array", "items": OBJECT}),
+    # OrganizationInvitationResource (26.4): OrganizationInvitationRepresentations
+    _rule(r"GET .*/organizations/\{id\}/invitations/\{inv\}$", OBJECT),
+    _rule(r"GET .*/organizations/\{id\}/invitations$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/(role-mappings|scope-mappings)$", MAPPINGS),
     # RoleMappingAwareResource's views: MappingsRepresentations, not lists
     _rule(r"GET .*/(role-mappings|scope-mappings|composites)/(composite|inherited|available)$", MAPPINGS),
@@ -226,6 +229,7 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
     "GET organizations": {"search": STRING, "q": STRING, "exact": BOOLEAN, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
+    "GET invitations": {k: STRING for k in ("status", "email", "search", "firstName", "lastName")} | _PAGING,
     "GET components": {"parent": STRING, "type": STRING, "name": STRING},
     "GET instances": {"search": STRING, "briefRepresentation": BOOLEAN, "realmOnly": BOOLEAN, **_PAGING},
     "GET sub-component-types": {"type": STRING},

@@ -16,7 +16,7 @@ from doorkeep.email.action_tokens import ActionToken
 from doorkeep.model import Realm, User
 from doorkeep.oauth import login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.organizations import invitations
+from doorkeep.organizations import invitations, stored_invitations
 from doorkeep.organizations.model import MANAGED, Organization
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ async def join(tx: Tx, invited: tuple[ActionToken, Organization], user: User, re
     """The new user a MANAGED member of the organization; the login's redirect the invitation's."""
     token, org = invited
     await tx.organizations.add_member(org, user.id, MANAGED)
+    await stored_invitations.accepted(tx, org.id, token.token_id)
     if token.redirect_uri is None:
         return request
     return dataclasses.replace(request, redirect_uri=token.redirect_uri, redirect_uri_sent=False)

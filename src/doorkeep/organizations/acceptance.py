@@ -4,9 +4,9 @@ decides, apart from the pages that show it (web/org_invite_token.py).
 The organization must still exist in a realm with organizations on (``org_not_found``); a member already is
 told so (``user_org_member_already``); a link not yet confirmed in the browser's authentication session asks
 for confirmation (so a mail scanner fetching it joins nobody); a confirmed one makes the user an UNMANAGED
-member. The invitation is a signed token and the decision reads only it and the database: any worker, or a
-worker started after the invitation was sent, decides the same. Two links accepted at once make one
-membership: the one that finds the membership made meanwhile is told it is a member already.
+member, and the stored invitation goes. The invitation is a signed token and the decision reads only it and the
+database: any worker, or a worker started after the invitation was sent, decides the same. Two links accepted at
+once make one membership: the one that finds the membership made meanwhile is told it is a member already.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.model import Realm
+from doorkeep.organizations import stored_invitations
 from doorkeep.organizations.model import UNMANAGED, Organization
 
 if TYPE_CHECKING:
@@ -54,4 +55,5 @@ async def accept(tx: Tx, realm: Realm, user_id: str, token: ActionToken, session
         return Acceptance(Step.CONFIRM, org)
     if not await tx.organizations.add_member(org, user_id, UNMANAGED):  # another link of the user's won the race
         return Acceptance(Step.ALREADY_MEMBER, org)
+    await stored_invitations.accepted(tx, org.id, token.token_id)
     return Acceptance(Step.JOINED, org)

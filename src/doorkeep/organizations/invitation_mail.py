@@ -1,12 +1,14 @@
-"""The e-mail of an organization invitation, checked and built without HTTP (Keycloak 26's
+"""The e-mail of an organization invitation, checked and built without HTTP (Keycloak 26.4's
 OrganizationInvitationResource.inviteUser / inviteExistingUser up to the send): the invitee's checks in Keycloak's
-order, the InviteOrgActionToken and its link, and the message in the invitee's language. The Admin REST's
-``members/invite-*`` and the Admin Console's Invite member both call ``prepare`` in a reading transaction and send
-the mail after it ends.
+order, the stored invitation (OrganizationInvitationModel) with the InviteOrgActionToken and its link, and the
+message in the invitee's language. The Admin REST's ``members/invite-*`` and ``invitations/{id}/resend`` and the
+Admin Console's Invite member call ``prepare`` in a reading transaction, send the mail after it ends, and then
+``stored_invitations.save`` the invitation (a mail that could not be sent leaves none, as Keycloak's rollback does).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,8 @@ from doorkeep.email import action_tokens, messages, smtp
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm, User
 from doorkeep.organizations import invitations
-from doorkeep.organizations.model import Organization
+from doorkeep.organizations.model import Invitation, Organization
+from doorkeep.users.profile import valid_email
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -29,6 +32,30 @@ class Invitee:
     email: str | None = None
     first_name: str | None = None
     last_name: str | None = None
+    replacing: str | None = None  # the invitation a resend replaces: removed first, so it is no pending one
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The mail to send, the invitation to store once it is sent, and the invitations that go then (the one a
+    resend replaces, and expired ones to the same address, which inviteUser removes)."""
+
+    mail: smtp.Mail
+    invitation: Invitation
+    stale: tuple[str, ...]
+
+
+async def _stale(tx: Tx, org: Organization, email: str, who: Invitee, now: int) -> tuple[str, ...]:
+    """inviteUser's check of the address's invitations: a pending one is 409, expired ones are removed."""
+    stale = []
+    for found in await tx.org_invitations.with_email(org.id, email):
+        if found.id == who.replacing or found.expired(now):
+            stale.append(found.id)
+        else:
+            raise AdminError(409, invitations.PENDING)
+    if who.replacing is not None and who.replacing not in stale:
+        stale.append(who.replacing)
+    return tuple(stale)
 
 
 async def _checked(tx: Tx, realm: Realm, org: Organization, who: Invitee) -> tuple[User | None, str, bool]:
@@ -40,10 +67,12 @@ async def _checked(tx: Tx, realm: Realm, org: Organization, who: Invitee) -> tup
         if user is None or user.realm_id != realm.id:
             raise AdminError(400, "User does not exist")
         return user, user.email or "", user.first_name is not None and user.last_name is not None
-    email = who.email or ""
-    if not email.strip():
+    email = (who.email or "").strip().lower()
+    if not email:
         raise AdminError(400, invitations.NO_EMAIL)
-    found = await tx.users.ids_with_email(realm.id, email.strip().lower())
+    if not valid_email(email):
+        raise AdminError(400, invitations.INVALID_EMAIL)
+    found = await tx.users.ids_with_email(realm.id, email)
     user = await tx.users.get(found[0]) if found else None
     if user is not None:
         if await tx.organizations.membership(org.id, user.id) is not None:
@@ -54,12 +83,16 @@ async def _checked(tx: Tx, realm: Realm, org: Organization, who: Invitee) -> tup
 
 async def prepare(
     tx: Tx, services: Services, realm: Realm, org: Organization, who: Invitee, base: str, issuer: str
-) -> smtp.Mail:
-    """The invitation's mail, after the checks; its link an action token valid for the admin-generated lifespan."""
+) -> Prepared:
+    """The invitation and its mail, after the checks; its link an action token valid for the admin-generated
+    lifespan, whose ``jti`` is the invitation's id and whose expiry is the invitation's."""
+    now = services.clock.now()
     user, email, named = await _checked(tx, realm, org, who)
+    stale = await _stale(tx, org, email, who, now) if who.user_id is None else ()
     lifespan = realm.action_token_generated_by_admin_lifespan
     redirect = invitations.redirect_uri(org, base, realm.name)
-    token = invitations.new_token(org, user.id if user else "", email, services.clock.now(), lifespan, redirect)
+    invitation_id = str(uuid.uuid4())
+    token = invitations.new_token(org, user.id if user else "", email, now, lifespan, redirect, invitation_id)
     key = await action_tokens.serialize(tx, services, realm.id, issuer, token)
     if user is not None:
         link = invitations.action_link(base, realm.name, key)
@@ -69,4 +102,9 @@ async def prepare(
         link = invitations.registration_link(base, realm.name, key)
         names = (who.first_name or "", who.last_name or "") if named else None
         ui = messages.language(realm, User(id="", realm_id=realm.id, username=""))
-    return messages.org_invite(ui, realm, email, names, link, lifespan // 60, org.name)
+    mail = messages.org_invite(ui, realm, email, names, link, lifespan // 60, org.name)
+    first, last = (None, None) if names is None else (names[0].strip(), names[1].strip())
+    if user is not None:  # the user's own names, as sendInvitation reads them from the UserModel
+        first, last = user.first_name, user.last_name
+    record = Invitation(invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires, link)
+    return Prepared(mail, record, stale)

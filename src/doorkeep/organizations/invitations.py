@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 ACCOUNT = "account"  # Constants.ACCOUNT_MANAGEMENT_CLIENT_ID
-NO_EMAIL = "To invite a member you need to provide an email"
+NO_EMAIL = "Email is required to invite a member"  # Keycloak 26.4
+INVALID_EMAIL = "Invalid email format"
+PENDING = "User already has a pending invitation"
 NO_ID = "To invite a member you need to provide the user id"
 ALREADY_MEMBER = "User already a member of the organization"
 SEND_FAILED = "Failed to send invite email"
@@ -37,10 +39,21 @@ def redirect_uri(org: Organization, base: str, realm_name: str) -> str:
     return f"{base}/realms/{realm_name}/account/"
 
 
-def new_token(org: Organization, user_id: str, email: str, now: int, lifespan: int, redirect: str) -> ActionToken:
-    """InviteOrgActionToken(userId, now + lifespan, email, "account") with ``org_id`` and ``reduri``."""
+def new_token(
+    org: Organization, user_id: str, email: str, now: int, lifespan: int, redirect: str, invitation_id: str
+) -> ActionToken:
+    """InviteOrgActionToken(userId, now + lifespan, email, "account") with ``org_id`` and ``reduri``; its id is
+    the stored invitation's (``token.id(invitation.getId())``), by which accepting it removes the invitation."""
     return action_tokens.new(
-        action_tokens.INVITE_ORG, user_id, ACCOUNT, now, lifespan, email=email, redirect_uri=redirect, org_id=org.id
+        action_tokens.INVITE_ORG,
+        user_id,
+        ACCOUNT,
+        now,
+        lifespan,
+        email=email,
+        redirect_uri=redirect,
+        org_id=org.id,
+        token_id=invitation_id,
     )
 
 

@@ -39,3 +39,34 @@ def email_domain(address: str) -> str | None:
     """Organizations.getEmailDomain: what follows the first ``@`` of an address; None without one."""
     at = address.find("@")
     return address[at + 1 :] if at >= 0 else None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """OrganizationInvitationModel (Keycloak 26.4): an e-mailed invitation, kept until it is accepted, resent or
+    deleted. Times are epoch seconds; it is EXPIRED once ``now > expires_at`` (isExpired), PENDING before."""
+
+    id: str
+    organization_id: str
+    realm_id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    created_at: int
+    expires_at: int
+    invite_link: str | None = None
+
+    def expired(self, now: int) -> bool:
+        return now > self.expires_at
+
+
+@dataclass(frozen=True)
+class InvitationFilter:
+    """The listing's filters (OrganizationInvitationModel.Filter): ``status`` PENDING or EXPIRED; ``email``,
+    ``first_name`` and ``last_name`` match whole values without case; ``search`` is a part of any of the three."""
+
+    status: str | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    search: str | None = None

@@ -103,6 +103,11 @@ _ORGANIZATIONS = {
     "org": "SELECT * FROM org WHERE realm_id = :realm",
     "org_domain": "SELECT d.* FROM org_domain d JOIN org o ON o.id = d.org_id WHERE o.realm_id = :realm",
 }
+# Keycloak 26.4 added stored invitations (ORG_INVITATION).
+_INVITATIONS = {
+    "org_invitation": "SELECT i.* FROM org_invitation i JOIN org o ON o.id = i.organization_id "
+    "WHERE o.realm_id = :realm",
+}
 
 
 class KeycloakSource:
@@ -119,8 +124,9 @@ class KeycloakSource:
         """Every table the migration reads, restricted to one realm."""
         out: dict[str, Rows] = {}
         has_orgs = (await self._c.execute(text("SELECT to_regclass('org') IS NOT NULL"))).scalar()
-        for table, query in (_BY_REALM | _ORGANIZATIONS).items():
-            if table in _ORGANIZATIONS and not has_orgs:
+        has_invitations = (await self._c.execute(text("SELECT to_regclass('org_invitation') IS NOT NULL"))).scalar()
+        for table, query in (_BY_REALM | _ORGANIZATIONS | _INVITATIONS).items():
+            if (table in _ORGANIZATIONS and not has_orgs) or (table in _INVITATIONS and not has_invitations):
                 out[table] = []
                 continue
             result = await self._c.execute(text(query), {"realm": realm_id})

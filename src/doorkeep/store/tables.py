@@ -555,3 +555,19 @@ organization_members = Table(
     Column("membership_type", String(16), nullable=False),
     Index("ix_organization_members_user", "user_id"),
 )
+
+# Stored organization invitations (Keycloak 26.4's ORG_INVITATION); the status is read from ``expires_at``.
+organization_invitations = Table(
+    "organization_invitations",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organization_id", String(ID), ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(255), nullable=False),
+    Column("first_name", String(255), nullable=True),
+    Column("last_name", String(255), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("invite_link", String(2048), nullable=True),
+    Index("ix_organization_invitations_org_email", "organization_id", "email"),
+)

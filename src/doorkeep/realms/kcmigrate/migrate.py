@@ -9,15 +9,18 @@ comes from Keycloak), and an interrupted run leaves nothing half-written (one tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Consent, RealmKey
+from doorkeep.organizations.model import Invitation
 from doorkeep.realms.exportimport.parse import parse_realm
 from doorkeep.realms.exportimport.plan import RealmPlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.exportimport.write import write_realm
 from doorkeep.realms.kcmigrate.keys import realm_keys
+from doorkeep.realms.kcmigrate.organizations import invitations
 from doorkeep.realms.kcmigrate.report import Report
 from doorkeep.realms.kcmigrate.representation import realm_representation
 from doorkeep.realms.kcmigrate.sessions import OfflineSession, offline_sessions
@@ -33,6 +36,7 @@ class Migration:
     sessions: list[OfflineSession]
     consents: list[Consent]
     report: Report
+    invitations: list[Invitation] = field(default_factory=list)
 
 
 def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: int) -> Migration:
@@ -83,7 +87,11 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
         "organizations": len(realm_plan.organizations),
         "organization members": sum(len(o.get("members") or []) for o in realm_plan.organizations),
     }
-    return Migration(realm_plan, keys, sessions, consents, report)
+    carried = {o["id"] for o in realm_plan.organizations}
+    invited = [i for i in invitations(tables) if i.organization_id in carried]
+    if invited:
+        report.counts["organization invitations"] = len(invited)
+    return Migration(realm_plan, keys, sessions, consents, report, invited)
 
 
 async def write(tx: Tx, migration: Migration, now: int, progress: Progress = SILENT) -> None:
@@ -128,3 +136,16 @@ async def write(tx: Tx, migration: Migration, now: int, progress: Progress = SIL
                 consent.last_updated_date,
             )
         )
+    await _write_invitations(tx, migration, realm.id)
+
+
+async def _write_invitations(tx: Tx, migration: Migration, realm_id: str) -> None:
+    """The stored invitations, their organizations mapped by name (the import may have given them new ids)."""
+    if not migration.invitations:
+        return
+    ids = {o.name: o.id for o in await tx.organizations.realm_organizations(realm_id)}
+    org_of = {o["id"]: ids[o["name"]] for o in migration.plan.organizations if o["name"] in ids}
+    for invitation in migration.invitations:
+        if invitation.organization_id in org_of:
+            org_id = org_of[invitation.organization_id]
+            await tx.org_invitations.add(dataclasses.replace(invitation, organization_id=org_id, realm_id=realm_id))

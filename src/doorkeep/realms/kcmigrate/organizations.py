@@ -4,14 +4,18 @@
 internal group (``ORG.GROUP_ID``, a ``KEYCLOAK_GROUP`` of type 1: ``GROUP_ATTRIBUTE`` and
 ``USER_GROUP_MEMBERSHIP`` with ``MEMBERSHIP_TYPE``, 26+); its identity providers are the carried ones whose
 ``IDENTITY_PROVIDER.ORGANIZATION_ID`` names it. The import path then checks them as it checks a realm file.
-Groups below an organization's group (organization groups) are not carried and are reported.
+Groups below an organization's group (organization groups) are not carried and are reported. Keycloak 26.4's
+stored invitations (``ORG_INVITATION``) are carried as they are (not part of a realm file, they are written after
+the import).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
+from doorkeep.organizations.model import Invitation
 from doorkeep.realms.kcmigrate.report import Report
 
 Rows = list[dict[str, Any]]
@@ -68,3 +72,26 @@ def report_groups(t: dict[str, Rows], carried_groups: int, report: Report) -> No
     left = len(t["keycloak_group"]) - carried_groups - sum(1 for g in t["keycloak_group"] if g["id"] in own)
     if left > 0:
         report.cannot(f"{left} organization groups", "Doorkeep has no organization groups")
+
+
+def _epoch(value: Any) -> int:
+    """An ORG_INVITATION time: epoch seconds (26.4), or a timestamp as a pre-release schema kept it."""
+    return int(value.timestamp()) if isinstance(value, datetime) else int(value or 0)
+
+
+def invitations(t: dict[str, Rows]) -> list[Invitation]:
+    """The realm's stored invitations, their organization named by Keycloak's id (``realm_id`` left empty)."""
+    return [
+        Invitation(
+            i["id"],
+            i["organization_id"],
+            "",
+            i["email"],
+            i.get("first_name"),
+            i.get("last_name"),
+            _epoch(i.get("created_at")),
+            _epoch(i.get("expires_at")),
+            i.get("invite_link"),
+        )
+        for i in sorted(t.get("org_invitation", []), key=lambda i: i["id"])
+    ]

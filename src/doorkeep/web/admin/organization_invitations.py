@@ -1,16 +1,20 @@
-"""Admin REST: organization invitations (Keycloak 26's OrganizationInvitationResource, under
-OrganizationMemberResource's ``members/invite-user`` and ``members/invite-existing-user``).
+"""Admin REST: sending organization invitations (Keycloak 26.4's OrganizationInvitationResource, under
+OrganizationMemberResource's ``members/invite-user`` and ``members/invite-existing-user``, and
+``invitations/{id}/resend``).
 
-Both take a form (``email``, ``firstName``, ``lastName``; or ``id``) and e-mail an InviteOrgActionToken link
-(``organizations.invitations``) through the realm's SMTP settings: 204, and an ACTION ORGANIZATION_MEMBERSHIP
-admin event at the call's path. As ``web.admin.emails`` does, the checks and the link are made in a reading
-transaction that ends before the SMTP conversation, and the event is recorded once the mail is sent; a mail that
-cannot be sent is 500 ``Failed to send invite email``.
+The first two take a form (``email``, ``firstName``, ``lastName``; or ``id``); a resend takes the stored
+invitation's address and names. Each e-mails an InviteOrgActionToken link (``organizations.invitations``) through
+the realm's SMTP settings: 204, and an ACTION ORGANIZATION_MEMBERSHIP admin event at the call's path. As
+``web.admin.emails`` does, the checks and the link are made in a reading transaction that ends before the SMTP
+conversation; the invitation is stored and the event recorded once the mail is sent; a mail that cannot be sent
+is 500 ``Failed to send invite email`` and stores nothing. Listing and deleting are in
+``organization_invitation_list``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -21,7 +25,8 @@ from doorkeep.email import smtp
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form
-from doorkeep.organizations import invitation_mail, invitations
+from doorkeep.organizations import invitation_mail, invitations, stored_invitations
+from doorkeep.organizations.model import Organization
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import FORBIDDEN, authenticate
@@ -54,11 +59,14 @@ def _invitee(form: Form, existing: bool) -> invitation_mail.Invitee:
     return invitation_mail.Invitee(None, form.get("email"), form.get("firstName"), form.get("lastName"))
 
 
-async def _prepare(request: Request, form: Form, existing: bool) -> tuple[Realm, smtp.Mail]:
+Whom = Callable[["Tx", Organization], Awaitable[invitation_mail.Invitee]]
+
+
+async def _prepare(request: Request, whom: Whom) -> tuple[Realm, invitation_mail.Prepared]:
     """The checks of run_realm and of the resource, then the link and the mail, in one reading transaction."""
     services = state(request).services
 
-    async def work(tx: Tx) -> tuple[Realm, smtp.Mail]:
+    async def work(tx: Tx) -> tuple[Realm, invitation_mail.Prepared]:
         identity = await authenticate(request, tx)
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is None:
@@ -67,33 +75,47 @@ async def _prepare(request: Request, form: Form, existing: bool) -> tuple[Realm,
             raise FORBIDDEN
         call = RealmCall(request, tx, identity, services.clock.now(), realm)
         org = await load_organization(call, request.path_params["id"])
-        mail = await invitation_mail.prepare(
-            tx, services, realm, org, _invitee(form, existing), base_url(request), issuer(request, realm.name)
+        who = await whom(tx, org)
+        prepared = await invitation_mail.prepare(
+            tx, services, realm, org, who, base_url(request), issuer(request, realm.name)
         )
-        return realm, mail
+        return realm, prepared
 
     return await handlers.unit_of_work(request, work, write=False)
 
 
-async def _invite(request: Request, existing: bool) -> Response:
+async def _send(request: Request, whom: Whom, tail: tuple[str, ...]) -> Response:
+    """Prepare, send, then store the invitation and record the event at ``organizations/{id}/`` + ``tail``."""
     try:
-        form = await _form(request)
-        realm, mail = await _prepare(request, form, existing)
+        realm, prepared = await _prepare(request, whom)
     except AdminError as err:
         return handlers.render_error(err)
     try:
-        await smtp.send(realm.smtp_server, mail, state(request).smtp_login(realm))
+        await smtp.send(realm.smtp_server, prepared.mail, state(request).smtp_login(realm))
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)  # ServicesLogger.failedToSendEmail
         return handlers.render_error(AdminError(500, invitations.SEND_FAILED))
 
     async def done(call: RealmCall) -> Response:
         org = await load_organization(call, request.path_params["id"])
-        segments = ("organizations", org.id, "members", request.url.path.rsplit("/", 1)[-1])
+        await stored_invitations.save(call.tx, prepared)
+        segments = ("organizations", org.id, *tail)
         audit.several(request, [audit.Change("POST", segments, None, MEMBERSHIP, "ACTION")])
         return no_content()
 
     return await run_realm(request, done)
+
+
+async def _invite(request: Request, existing: bool) -> Response:
+    try:
+        form = await _form(request)
+    except AdminError as err:
+        return handlers.render_error(err)
+
+    async def whom(_tx: Tx, _org: Organization) -> invitation_mail.Invitee:
+        return _invitee(form, existing)
+
+    return await _send(request, whom, ("members", request.url.path.rsplit("/", 1)[-1]))
 
 
 async def invite_user(request: Request) -> Response:
@@ -106,7 +128,18 @@ async def invite_existing_user(request: Request) -> Response:
     return await _invite(request, existing=True)
 
 
+async def resend(request: Request) -> Response:
+    """``POST organizations/{id}/invitations/{invitationId}/resend``: 404 ``Invitation not found``, else the
+    invitation removed and its address invited again (inviteUser's checks, a new invitation and link)."""
+
+    async def whom(tx: Tx, org: Organization) -> invitation_mail.Invitee:
+        return stored_invitations.resent(await stored_invitations.found(tx, org.id, request.path_params["inv"]))
+
+    return await _send(request, whom, ("invitations", request.path_params["inv"], "resend"))
+
+
 ROUTES = [
     Route("/{realm}/organizations/{id}/members/invite-user", invite_user, methods=["POST"]),
     Route("/{realm}/organizations/{id}/members/invite-existing-user", invite_existing_user, methods=["POST"]),
+    Route("/{realm}/organizations/{id}/invitations/{inv}/resend", resend, methods=["POST"]),
 ]

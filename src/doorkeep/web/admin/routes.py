@@ -34,6 +34,7 @@ MODULES = (
     "group_roles",
     "organization_identity_providers",
     "organization_invitations",
+    "organization_invitation_list",
     "organization_members",
     "organizations",
     "role_mapping_search",

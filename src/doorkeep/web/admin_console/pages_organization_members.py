@@ -3,6 +3,7 @@ confirm step)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from urllib.parse import quote
 
@@ -10,18 +11,18 @@ from starlette.responses import Response
 
 from doorkeep.email import smtp
 from doorkeep.errors import AdminError
-from doorkeep.organizations import invitations
+from doorkeep.organizations import invitation_mail, invitations, stored_invitations
 from doorkeep.organizations.model import Organization
 from doorkeep.organizations.writes import MEMBERSHIP
 from doorkeep.web.admin.audit import Change
 from doorkeep.web.admin_console import views_organization_members as views
-from doorkeep.web.admin_console.console import ADMIN, fields, record_outcome, run
+from doorkeep.web.admin_console.console import ADMIN, fields, record, run
 from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.pages_organizations import ONE, after_confirming, here, org_tab
 from doorkeep.web.admin_console.views_organizations import organization
 from doorkeep.web.console.base import Page
-from doorkeep.web.http import issuer, state
+from doorkeep.web.http import issuer, state, transaction
 
 TAB = "/members"
 log = logging.getLogger(__name__)
@@ -120,22 +121,33 @@ async def invite(page: Page) -> Response:
     async def prepare(c: Console) -> Response:
         org = await organization(c, page.request.path_params["id"])
         try:
-            mail = await views.invitation(c, org, fields(page), services, issuer(page.request, c.realm.name))
+            prepared = await views.invitation(c, org, fields(page), services, issuer(page.request, c.realm.name))
         except FormErrors as err:
             return await _invite_form(page, c, org.id, err.state, 400)
-        made.update(console=c, org=org, mail=mail)
+        made.update(console=c, org=org, prepared=prepared)
         return Response(status_code=204)
 
-    prepared = await run(page, prepare)
-    if prepared.status_code != 204:
-        return prepared
-    c, org, mail = made["console"], made["org"], made["mail"]
-    assert isinstance(c, Console) and isinstance(org, Organization) and isinstance(mail, smtp.Mail)
+    answered = await run(page, prepare)
+    if answered.status_code != 204:
+        return answered
+    c, org, prepared = made["console"], made["org"], made["prepared"]
+    assert isinstance(c, Console) and isinstance(org, Organization) and isinstance(prepared, invitation_mail.Prepared)
+    segments = ("organizations", org.id, "members", "invite-user")
+    if not await deliver(page, c, prepared, segments):
+        return page.redirect(here(c, org, TAB + "/invite"), flash=invitations.SEND_FAILED, kind="error")
+    return page.redirect(here(c, org, TAB), flash=f"Invitation sent to {prepared.mail.to}.")
+
+
+async def deliver(page: Page, c: Console, prepared: invitation_mail.Prepared, segments: tuple[str, ...]) -> bool:
+    """Send the prepared invitation's mail; once sent, store the invitation and record the REST call's ACTION
+    ORGANIZATION_MEMBERSHIP event at ``segments`` in a transaction of their own. False: the mail was not sent."""
     try:
-        await smtp.send(c.realm.smtp_server, mail, state(page.request).smtp_login(c.realm))
+        await smtp.send(c.realm.smtp_server, prepared.mail, state(page.request).smtp_login(c.realm))
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)  # ServicesLogger.failedToSendEmail, never the link
-        return page.redirect(here(c, org, TAB + "/invite"), flash=invitations.SEND_FAILED, kind="error")
-    segments = ("organizations", org.id, "members", "invite-user")
-    await record_outcome(page, c, Change("POST", segments, None, MEMBERSHIP, "ACTION"))
-    return page.redirect(here(c, org, TAB), flash=f"Invitation sent to {mail.to}.")
+        return False
+    change = Change("POST", segments, None, MEMBERSHIP, "ACTION")
+    async with transaction(page.request) as tx:
+        await stored_invitations.save(tx, prepared)
+        await record(page, dataclasses.replace(c, tx=tx, changes=[change]))
+    return True

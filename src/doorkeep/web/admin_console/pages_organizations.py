@@ -26,6 +26,7 @@ TABS = (
     ("Settings", "/settings"),
     ("Attributes", "/attributes"),
     ("Members", "/members"),
+    ("Invitations", "/invitations"),
     ("Identity providers", "/identity-providers"),
 )
 

@@ -18,6 +18,7 @@ from doorkeep.web.admin_console import (
     pages_idp_mappers,
     pages_keys,
     pages_organization_idps,
+    pages_organization_invitations,
     pages_organization_members,
     pages_organizations,
     pages_realm,
@@ -58,6 +59,7 @@ PAGES = (
     pages_client_policy_items,
     pages_organizations,
     pages_organization_members,
+    pages_organization_invitations,
     pages_organization_idps,
 )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from doorkeep.admin import user_search
-from doorkeep.email import smtp
 from doorkeep.errors import AdminError
 from doorkeep.model import User
 from doorkeep.oauth.context import Services
@@ -79,9 +78,9 @@ async def remove(c: Console, org: Organization, user_id: str) -> None:
 
 async def invitation(
     c: Console, org: Organization, form: Mapping[str, str], services: Services, issuer: str
-) -> smtp.Mail:
+) -> invitation_mail.Prepared:
     """Invite member (Keycloak's InviteMemberModal): ``POST …/members/invite-user`` with the e-mail and, when given,
-    the first and last name; the mail to send once this reading transaction ends."""
+    the first and last name; the mail to send once this reading transaction ends, and the invitation to store."""
     require(c)
     typed = FormState({k: form.get(k, "").strip() for k in ("email", "firstName", "lastName")})
     who = invitation_mail.Invitee(

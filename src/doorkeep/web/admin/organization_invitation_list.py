@@ -1,0 +1,53 @@
+"""Admin REST: an organization's stored invitations (Keycloak 26.4's OrganizationInvitationResource).
+
+``GET organizations/{id}/invitations`` lists them (``status`` PENDING or EXPIRED; ``email``, ``firstName``,
+``lastName`` whole values without case; ``search`` a part of any of them; ``first``/``max`` with no default
+bound), ordered by id; ``GET …/invitations/{invitationId}`` reads one and ``DELETE`` removes it (204, a DELETE
+ORGANIZATION_MEMBERSHIP admin event at its path, no representation), 404 ``Invitation not found`` for an id the
+organization does not have. Resending is in ``organization_invitations``. Manage-realm guards all of it, as the
+organization itself.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.organizations import stored_invitations, writes
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, run_realm
+from doorkeep.web.admin.organizations import load_organization
+
+
+async def list_invitations(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        first, max_results = query_int(request, "first"), query_int(request, "max")
+        wanted = stored_invitations.listing_filter(dict(request.query_params))
+        found = await call.tx.org_invitations.find(org.id, wanted, call.now, first, max_results)
+        return ok([stored_invitations.to_json(i, call.now) for i in found])
+
+    return await run_realm(request, work, write=False)
+
+
+async def one_invitation(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        invitation_id = request.path_params["inv"]
+        if request.method == "GET":
+            return ok(
+                stored_invitations.to_json(await stored_invitations.found(call.tx, org.id, invitation_id), call.now)
+            )
+        await stored_invitations.delete(call.tx, org.id, invitation_id)
+        segments = ("organizations", org.id, "invitations", invitation_id)
+        audit.several(request, [audit.Change("DELETE", segments, None, writes.MEMBERSHIP, "DELETE")])
+        return no_content()
+
+    return await run_realm(request, work, write=request.method != "GET")
+
+
+ROUTES = [
+    Route("/{realm}/organizations/{id}/invitations", list_invitations, methods=["GET"]),
+    Route("/{realm}/organizations/{id}/invitations/{inv}", one_invitation, methods=["GET", "DELETE"]),
+]
