@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from admin_support import admin_events, enable_admin_events
+from admin_support import admin_events, enable_admin_events, realm_admin
 from org_groups import get, group, organization
 from org_invitations import ORGS
 from wire_env import Env
@@ -184,8 +184,6 @@ async def test_writes_record_organization_group_events(realm: Env) -> None:
 async def test_only_a_manage_realm_admin_reaches_the_groups(realm: Env) -> None:
     """OrganizationsResource asks manage-realm of every call; a view-realm admin gets 403 reading and writing, and
     the realm without organizations answers 404."""
-    from admin_support import realm_admin
-
     env = realm
     org = await organization(env)
     gid = await group(env, org, "g")
