@@ -1,8 +1,9 @@
 """Keycloak 26.6's organization groups as a realm file holds them (realms/exportimport/organization_groups.py).
 
 They are ``KEYCLOAK_GROUP`` rows of type 1 below an organization's internal group (``ORG.GROUP_ID``), with their
-``GROUP_ATTRIBUTE`` rows; ``USER_GROUP_MEMBERSHIP`` says who is in them. Each organization's tree becomes its
-``groups`` and each member's ``groups`` the paths (from the organization's top level) of those they are in.
+``GROUP_ATTRIBUTE`` rows; ``USER_GROUP_MEMBERSHIP`` says who is in them (groups.user_groups). Each organization's
+tree becomes its ``groups`` and each member's ``groups`` the paths (from the organization's top level) of those
+they are in.
 """
 
 from __future__ import annotations
@@ -41,12 +42,3 @@ def trees(t: dict[str, Rows]) -> tuple[dict[str, list[dict[str, Any]]], dict[str
         return out
 
     return {o: level(o, "", o, frozenset({o})) for o in own}, paths
-
-
-def member_paths(t: dict[str, Rows], paths: dict[str, str]) -> dict[str, list[str]]:
-    """The paths of the organization's groups each user (by id) is in."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for m in t["user_group_membership"]:
-        if m["group_id"] in paths:
-            out[m["user_id"]].append(paths[m["group_id"]])
-    return {u: sorted(p) for u, p in out.items()}

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from doorkeep.realms.kcmigrate import organization_groups
+from doorkeep.realms.kcmigrate.groups import user_groups
 from doorkeep.realms.kcmigrate.report import Report
 
 Rows = list[dict[str, Any]]
@@ -50,7 +51,7 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
         ]
         if tree := trees.get(org["group_id"]):
             rep["groups"] = tree
-        in_groups = organization_groups.member_paths(t, group_paths.get(org["group_id"], {}))
+        in_groups = user_groups(t, group_paths.get(org["group_id"], {}))
         listed = sorted(members.get(org["group_id"], []), key=lambda m: usernames[m["user_id"]])
         if listed:
             rep["members"] = [_member(m, usernames, in_groups) for m in listed]
