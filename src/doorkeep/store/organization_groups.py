@@ -140,6 +140,14 @@ class OrganizationGroupRepo:
             query = query.limit(max_results)
         return [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
 
+    async def paths_of_member(self, org_id: str, user_id: str) -> builtins.list[str]:
+        """The paths of the organization's groups the user is directly in, sorted."""
+        query = select(organization_group_members.c.group_id).where(organization_group_members.c.user_id == user_id)
+        ids = {r.group_id for r in await self._c.execute(query)}
+        if not ids:
+            return []
+        return sorted(g.path for g in await self.of_organization(org_id) if g.id in ids)
+
     async def member_ids(self, org_id: str) -> builtins.list[tuple[str, str]]:
         """(group id, user id) of every membership in the organization's groups (the realm export)."""
         query = (
