@@ -89,7 +89,43 @@ def test_only_groups_below_an_organization_are_reported() -> None:
     ]
     report = Report("r")
     report_groups(_tables(org=[ACME], keycloak_group=groups), 1, report)  # g0 carried, g1 acme's own
-    assert report.cannot_carry == [("2 organization groups", "Doorkeep has no organization groups")]
+    assert report.cannot_carry == [("2 organization groups", "they belong to no organization")]
     quiet = Report("r")
     report_groups(_tables(org=[ACME], keycloak_group=groups[:2]), 1, quiet)
     assert quiet.cannot_carry == []
+
+
+def test_groups_below_an_organization_become_its_groups_and_its_members_groups() -> None:
+    """Keycloak 26.6's organization groups: type-1 rows below ACME's own group g1, paths from its top level; a loop
+    through PARENT_GROUP is not followed; none of them is reported."""
+    groups: list[dict[str, Any]] = [
+        {"id": "g1", "type": 1, "name": "acme-internal", "parent_group": " "},
+        {"id": "e", "type": 1, "name": "eng", "parent_group": "g1", "description": "d"},
+        {"id": "b", "type": 1, "name": "backend", "parent_group": "e"},
+        {"id": "x", "type": 1, "name": "loop-a", "parent_group": "y"},
+        {"id": "y", "type": 1, "name": "loop-b", "parent_group": "x"},
+    ]
+    t = _tables(
+        org=[ACME],
+        keycloak_group=groups,
+        group_attribute=[{"group_id": "b", "name": "k", "value": "v"}],
+        user_group_membership=[
+            {"group_id": "g1", "user_id": "u1", "membership_type": "UNMANAGED"},
+            {"group_id": "b", "user_id": "u1"},
+            {"group_id": "e", "user_id": "u1"},
+        ],
+    )
+    [org] = organizations(t, USERS, set())
+    assert org["groups"] == [
+        {
+            "name": "eng",
+            "path": "/eng",
+            "description": "d",
+            "attributes": {},
+            "subGroups": [{"name": "backend", "path": "/eng/backend", "attributes": {"k": ["v"]}, "subGroups": []}],
+        }
+    ]
+    assert org["members"] == [{"username": "alice", "membershipType": "UNMANAGED", "groups": ["/eng", "/eng/backend"]}]
+    report = Report("r")
+    report_groups(t, 0, report)
+    assert report.cannot_carry == [("2 organization groups", "they belong to no organization")]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from doorkeep.realms.exportimport.export import realm_representation
+from org_groups import group, organization
 from support import seed_user
 from wire_env import Env
 
@@ -74,3 +75,43 @@ async def test_deleting_the_realm_deletes_its_organizations(realm: Env) -> None:
     assert (await env.http.delete("/admin/realms/test", headers=h)).status_code == 204
     async with env.db.transaction() as tx:
         assert await tx.organizations.count_all() == 0
+
+
+async def test_organization_groups_and_their_members_survive_an_export_and_import(realm: Env) -> None:
+    """The organization's ``groups`` tree and each member's ``groups`` paths are written and read back; a file naming
+    a group no organization group has is refused."""
+    env = realm
+    h = await env.admin_headers()
+    org_id = await organization(env, "acme")
+    top = await group(env, org_id, "eng", description="d", attributes={"k": ["v"]})
+    child = await group(env, org_id, "backend", parent=top)
+    user = await seed_user(env.db, env.clock, "test", "grace")
+    assert (
+        await env.http.post(f"/admin/realms/test/organizations/{org_id}/members", content=user.id, headers=h)
+    ).status_code == 201
+    assert (
+        await env.http.put(f"/admin/realms/test/organizations/{org_id}/groups/{child}/members/{user.id}", headers=h)
+    ).status_code == 204
+
+    rep = await _exported(env, "test")
+    (org,) = rep["organizations"]
+    assert [
+        (g["name"], g["description"], g["attributes"], [s["path"] for s in g["subGroups"]]) for g in org["groups"]
+    ] == [("eng", "d", {"k": ["v"]}, ["/eng/backend"])]
+    assert org["members"] == [{"username": "grace", "membershipType": "UNMANAGED", "groups": ["/eng/backend"]}]
+
+    copy = {**rep, "realm": "copy", "id": None}
+    copy["organizations"] = [{k: v for k, v in o.items() if k != "id"} for o in rep["organizations"]]
+    for u in copy["users"]:
+        u.pop("id", None)
+    assert (await env.http.post("/admin/realms", json=copy, headers=h)).status_code == 201
+    (imported,) = (await env.http.get("/admin/realms/copy/organizations", headers=h)).json()
+    base = f"/admin/realms/copy/organizations/{imported['id']}/groups"
+    found = (await env.http.get(f"{base}/group-by-path/eng/backend", headers=h)).json()
+    members = (await env.http.get(f"{base}/{found['id']}/members", headers=h)).json()
+    assert found["id"] != child and [m["username"] for m in members] == ["grace"]
+
+    copy["realm"] = "broken"
+    copy["organizations"][0]["members"][0]["groups"] = ["/nowhere"]
+    refused = await env.http.post("/admin/realms", json=copy, headers=h)
+    assert refused.status_code == 400 and "/nowhere" in refused.text

@@ -44,6 +44,8 @@ RESOURCE_TYPES = (
     "REALM_LOCALIZATION",
     "ORGANIZATION",
     "ORGANIZATION_MEMBERSHIP",
+    "ORGANIZATION_GROUP",  # Keycloak 26.6: OrganizationGroupsResource and OrganizationGroupResource
+    "ORGANIZATION_GROUP_MEMBERSHIP",
 )
 
 

@@ -91,7 +91,7 @@ async def full_json(tx: Tx, group: Group, sub_count: int) -> dict[str, Any]:
     return out
 
 
-def _name(rep: dict[str, Any]) -> str:
+def required_name(rep: dict[str, Any]) -> str:
     """The name a create, move or update must carry (ObjectUtil.isBlank: "Group name is missing"). A slash is a
     character like any other: Keycloak's paths do not escape it by default (GroupProvider.DEFAULT_ESCAPE_SLASHES
     is false), so ``a/b`` under ``top`` has the path ``/top/a/b``."""
@@ -103,7 +103,7 @@ def _name(rep: dict[str, Any]) -> str:
     return name.strip()
 
 
-def _description(rep: dict[str, Any], current: str | None) -> str | None:
+def description_of(rep: dict[str, Any], current: str | None) -> str | None:
     value = rep.get("description", current)
     if value is not None and not isinstance(value, str):
         raise RepresentationError("description: expected a string")
@@ -127,7 +127,7 @@ async def create_or_move(
     """Keycloak's POST to ``groups`` or ``groups/{id}/children``: a representation with the id of an
     existing group moves it here (False); otherwise a new group is created (True)."""
     parent_id = parent.id if parent else None
-    name = _name(rep)  # GroupsResource and GroupResource ask for a name even of a move, which keeps its own
+    name = required_name(rep)  # GroupsResource and GroupResource ask for a name even of a move, which keeps its own
     rep_id = rep.get("id")
     if isinstance(rep_id, str) and rep_id:
         existing = await tx.groups.get(rep_id)
@@ -146,7 +146,7 @@ async def create_or_move(
         name=name,
         parent_id=parent_id,
         path=f"{parent.path if parent else ''}/{name}",
-        description=_description(rep, None),
+        description=description_of(rep, None),
         attributes=group_attributes(rep.get("attributes")),
     )
     await tx.groups.create(group)
@@ -157,12 +157,12 @@ async def update(tx: Tx, group: Group, rep: dict[str, Any]) -> None:
     """PUT (GroupResource.updateGroup): a name is required, an ``id`` must be the group's own; the name, the
     description (an absent one clears it, as ``model.setDescription(rep.getDescription())``) and the
     attributes (replaced when given)."""
-    name = _name(rep)
+    name = required_name(rep)
     if rep.get("id") is not None and rep.get("id") != group.id:
         raise AdminError(400, "Invalid group id")
     if name != group.name:
         await _check_sibling(tx, group.realm_id, group.parent_id, name, group.id, renamed=True)
     attributes = group.attributes if rep.get("attributes") is None else group_attributes(rep.get("attributes"))
     await tx.groups.update(
-        dataclasses.replace(group, name=name, description=_description(rep, None), attributes=attributes)
+        dataclasses.replace(group, name=name, description=description_of(rep, None), attributes=attributes)
     )

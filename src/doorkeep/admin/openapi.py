@@ -72,6 +72,9 @@ RULES: tuple[Rule, ...] = (
         r"GET .*/organizations(/\{id\}/members|(/\{id\})?/members/\{user\}/organizations)?$",
         {"type": "array", "items": OBJECT},
     ),
+    # OrganizationGroupsResource, OrganizationGroupResource (Keycloak 26.6): GroupRepresentations, MemberRepresentations
+    _rule(r"GET .*/organizations/\{id\}/groups/\{group\}$", OBJECT),
+    _rule(r"GET .*/organizations/\{id\}/groups/\{group\}/(children|members)$", {"type": "array", "items": OBJECT}),
     # OrganizationIdentityProvidersResource: IdentityProviderRepresentations
     _rule(r"GET .*/organizations/\{id\}/identity-providers/\{alias\}$", OBJECT),
     _rule(r"GET .*/organizations/\{id\}/identity-providers$", {"type": "array", "items": OBJECT}),
@@ -187,6 +190,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/organizations/\{id\}/members$", None, STRING, "201"),  # the user's id
     _rule(r"POST .*/organizations/\{id\}/identity-providers$", None, STRING),  # the provider's alias or id
     _rule(r"PUT .*/organizations/\{id\}$", None, OBJECT),
+    _rule(r"POST .*/organizations/\{id\}/groups(/\{group\}/children)?$", OBJECT, OBJECT, "201"),
+    _rule(r"PUT .*/organizations/\{id\}/groups/\{group\}$", None, OBJECT),
     _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
     _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
     _rule(r"POST .*/client-scopes$", None, ref("ClientScopeRepresentation"), "201"),

@@ -64,6 +64,11 @@ MAPPER_TYPES = (
         "Add authentication method reference (AMR) to the token.",
     ),
     ("oidc-organization-membership-mapper", "Organization Membership", "Map user Organization membership"),
+    (
+        "oidc-organization-group-membership-mapper",
+        "Organization Group Membership",
+        "Map user Organization group membership",
+    ),
     (NONCE_MAPPER, "Nonce backwards compatible", "Adds the nonce claim to Access, Refresh and ID token"),
     (
         PAIRWISE_MAPPER,

@@ -16,12 +16,13 @@ from doorkeep.model import ClientScope
 from doorkeep.organizations.model import Organization
 
 MAPPER = "oidc-organization-membership-mapper"
+GROUP_MAPPER = "oidc-organization-group-membership-mapper"  # Keycloak 26.6's OrganizationGroupMembershipMapper
 SEPARATOR = ":"  # ClientScopeModel.VALUE_SEPARATOR
 ALL = "*"
 
 
 def maps_organizations(scope: ClientScope) -> bool:
-    return any(m.mapper == MAPPER for m in scope.protocol_mappers)
+    return any(m.mapper in (MAPPER, GROUP_MAPPER) for m in scope.protocol_mappers)
 
 
 def dynamic(name: str, linked: Mapping[str, ClientScope]) -> ClientScope | None:

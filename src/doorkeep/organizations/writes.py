@@ -67,4 +67,5 @@ async def remove_member(tx: Tx, org: Organization, user_id: str) -> bool:
     if user is None or await tx.organizations.membership(org.id, user.id) is None:
         return False
     await tx.organizations.remove_member(org, user.id)
+    await tx.organization_groups.leave_organization(org.id, user.id)  # no longer a member: out of its groups too
     return True

@@ -571,3 +571,28 @@ organization_invitations = Table(
     Column("invite_link", String(2048), nullable=True),
     Index("ix_organization_invitations_org_email", "organization_id", "email"),
 )
+
+# Organization groups (Keycloak 26.6's groups of type ORGANIZATION under the organization's internal group): a
+# tree of their own per organization, apart from the realm's groups. ``sibling_key`` is the parent's id, or the
+# organization's for a top-level group, so one unique index keeps sibling names apart at every level.
+organization_groups = Table(
+    "organization_groups",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organization_id", String(ID), ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", String(ID), ForeignKey("organization_groups.id", ondelete="CASCADE"), nullable=True),
+    Column("sibling_key", String(ID), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("attributes", JSON, nullable=False),
+    UniqueConstraint("sibling_key", "name", name="uq_organization_groups_sibling_name"),
+    Index("ix_organization_groups_organization", "organization_id"),
+)
+
+organization_group_members = Table(
+    "organization_group_members",
+    metadata,
+    Column("group_id", String(ID), ForeignKey("organization_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_group_members_user", "user_id"),
+)

@@ -23,6 +23,7 @@ from doorkeep.store.keys import KeyRepo
 from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.org_invitations import InvitationRepo
+from doorkeep.store.organization_groups import OrganizationGroupRepo
 from doorkeep.store.organizations import OrganizationRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
@@ -91,6 +92,10 @@ class Tx:
     @cached_property
     def org_invitations(self) -> InvitationRepo:
         return InvitationRepo(self._conn)
+
+    @cached_property
+    def organization_groups(self) -> OrganizationGroupRepo:
+        return OrganizationGroupRepo(self._conn, self._sqlite)
 
     @cached_property
     def mappers(self) -> MapperRepo:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 READS_GROUPS = frozenset({"oidc-group-membership-mapper", "oidc-usermodel-attribute-mapper"})
+ORGANIZATION_MAPPERS = frozenset({organization_scope.MAPPER, organization_scope.GROUP_MAPPER})
 
 
 def token_mappers(client: Client, scopes: tuple[ClientScope, ...]) -> list[ProtocolMapper]:
@@ -61,6 +62,7 @@ async def mapper_input(
     if any(m.mapper in READS_GROUPS for m in mappers) and await tx.config.has_groups(user.realm_id):
         found = await tx.groups.of_user(user.id)
         groups, ancestors = tuple(found), await tx.groups.ancestors(found)
+    organizations = await _organizations(tx, user, mappers, scopes)
     return MapperInput(
         client=client,
         user=user,
@@ -72,7 +74,8 @@ async def mapper_input(
         acr=acr,
         origins=allowed_origins(client, base_url),
         notes=notes or {},
-        organizations=await _organizations(tx, user, mappers, scopes),
+        organizations=organizations,
+        organization_groups=await _organization_groups(tx, user, mappers, organizations),
     )
 
 
@@ -81,13 +84,23 @@ async def _organizations(
 ) -> tuple[Organization, ...]:
     """The organizations the granted organization scope maps for ``user``; none (and no query) without an
     organization mapper, or while the realm has organizations off."""
-    if not any(m.mapper == organization_scope.MAPPER for m in mappers):
+    if not any(m.mapper in ORGANIZATION_MAPPERS for m in mappers):
         return ()
     realm = await tx.realms.get(user.realm_id)
     if realm is None or not realm.organizations_enabled:
         return ()
     names = [s.name for s in scopes if organization_scope.maps_organizations(s)]
     return organization_scope.resolve(names, await tx.organizations.of_user(user.id))
+
+
+async def _organization_groups(
+    tx: Tx, user: User, mappers: list[ProtocolMapper], organizations: tuple[Organization, ...]
+) -> dict[str, list[str]]:
+    """The paths of the user's groups in each mapped organization; none (and no query) without the Organization
+    Group Membership mapper."""
+    if not organizations or not any(m.mapper == organization_scope.GROUP_MAPPER for m in mappers):
+        return {}
+    return {org.id: await tx.organization_groups.paths_of_member(org.id, user.id) for org in organizations}
 
 
 async def session_input(

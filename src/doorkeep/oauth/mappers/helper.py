@@ -77,6 +77,8 @@ class MapperInput:
     renamed: RoleNames | None = None  # the role names once this token's role-name/hardcoded-role mappers ran
     notes: Mapping[str, str] = field(default_factory=dict)  # a transient session's notes (no ``session``)
     organizations: tuple[Organization, ...] = ()  # those the granted organization scope maps (organizations.scope)
+    # the paths of the user's groups in each of those organizations, by organization id (with the group mapper)
+    organization_groups: Mapping[str, list[str]] = field(default_factory=dict)
 
     @functools.cached_property
     def role_names(self) -> RoleNames:

@@ -247,6 +247,28 @@ def _organization(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) 
         map_claim(claims, config, list(value))
 
 
+def _organization_groups(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    """OrganizationGroupMembershipMapper (Keycloak 26.6): the ``organization`` claim becomes a map of alias to
+    entry (a list or a single alias the membership mapper wrote is turned into one), each mapped enabled
+    organization's entry getting ``groups``, the paths of the user's groups in it. It runs after the membership
+    mapper (priority 10)."""
+    if not data.organizations:
+        return
+    current = claims.get("organization")
+    if isinstance(current, dict):
+        value: dict[str, Any] = current
+    else:
+        aliases = current if isinstance(current, list) else [current] if isinstance(current, str) else []
+        value = {str(alias): {} for alias in aliases}
+    for org in data.organizations:
+        if org.enabled:
+            entry = value.get(org.alias)
+            entry = entry if isinstance(entry, dict) else {}
+            entry["groups"] = list(data.organization_groups.get(org.id, []))
+            value[org.alias] = entry
+    claims["organization"] = value
+
+
 Handler = Callable[[dict[str, Any], ProtocolMapper, MapperInput], None]
 # Mappers that change the role names the role mappers then read (Keycloak runs them first, by priority).
 RoleTransform = Callable[[RoleNames, ProtocolMapper], RoleNames]
@@ -262,6 +284,7 @@ PRIORITIES = {
     "oidc-audience-resolve-mapper": 30,
     "oidc-usermodel-realm-role-mapper": 40,
     "oidc-usermodel-client-role-mapper": 40,
+    "oidc-organization-group-membership-mapper": 10,  # after the membership mapper
 }
 HANDLERS: dict[str, Handler] = {
     "oidc-usermodel-attribute-mapper": _attribute,
@@ -280,6 +303,7 @@ HANDLERS: dict[str, Handler] = {
     "oidc-allowed-origins-mapper": _origins,
     "oidc-address-mapper": _address,
     "oidc-organization-membership-mapper": _organization,
+    "oidc-organization-group-membership-mapper": _organization_groups,
     PAIRWISE_MAPPER: apply_sub,
 }
 

@@ -1,7 +1,8 @@
 """The organizations of a realm file (RealmRepresentation.organizations, Keycloak 26).
 
 Export (ExportUtils): each organization in full, with its ``identityProviders`` (brief representations) and
-``members`` (username and membership type) when users are exported too; the key is written only when the realm has
+``members`` (username, membership type and the paths of the organization groups they are in) when users are
+exported too, and its ``groups`` (organization_groups.py); the key is written only when the realm has
 organizations. Import (RepresentationToModel.importOrganizations): each one checked as the Admin REST checks a new
 one, its providers linked by alias, its members found by username.
 """
@@ -14,6 +15,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.organizations import brokers, rules
 from doorkeep.organizations.model import MANAGED, UNMANAGED
+from doorkeep.realms.exportimport import organization_groups
 from doorkeep.realms.exportimport.plan import fail
 from doorkeep.realms.provisioning import new_id
 
@@ -30,11 +32,21 @@ async def exported(tx: Tx, realm: Realm, with_members: bool) -> list[dict[str, A
         rep = rules.to_json(org, brief=False)
         if linked := brokers.of_organization(realm, org.id):
             rep["identityProviders"] = [idp.brief(p) for p in linked]
+        tree, member_paths = await organization_groups.exported(tx, org.id)
+        if tree:
+            rep["groups"] = tree
         if with_members:
             members = await tx.organizations.members(org.id)
             if members:
-                rep["members"] = [{"username": u.username, "membershipType": kind} for u, kind in members]
+                rep["members"] = [_member(u.id, u.username, kind, member_paths) for u, kind in members]
         out.append(rep)
+    return out
+
+
+def _member(user_id: str, username: str, kind: str, member_paths: dict[str, list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"username": username, "membershipType": kind}
+    if paths := member_paths.get(user_id):
+        out["groups"] = paths  # the organization groups the member is in (organization_groups.py)
     return out
 
 
@@ -64,6 +76,7 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
             fail(f"{KEY}[{i}]", exc.message)
         await repo.save(org, new=True)
         await _link(tx, realm, org.id, rep.get("identityProviders"), f"{KEY}[{i}].identityProviders")
+        made = await organization_groups.write(tx, org, rep.get("groups"), f"{KEY}[{i}].groups")
         for member in rep.get("members") or []:
             username = member.get("username") if isinstance(member, dict) else None
             user = await tx.users.get_by_username(realm.id, username) if isinstance(username, str) else None
@@ -71,6 +84,7 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
                 fail(f"{KEY}[{i}].members", f"no user {username!r} in the file")
             kind = MANAGED if str(member.get("membershipType", "")).upper() == MANAGED else UNMANAGED
             await repo.add_member(org, user.id, kind)
+            await organization_groups.join(tx, made, user.id, member.get("groups"), f"{KEY}[{i}].members")
 
 
 async def _link(tx: Tx, realm: Realm, org_id: str, given: Any, where: str) -> None:

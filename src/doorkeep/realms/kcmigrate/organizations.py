@@ -4,9 +4,10 @@
 internal group (``ORG.GROUP_ID``, a ``KEYCLOAK_GROUP`` of type 1: ``GROUP_ATTRIBUTE`` and
 ``USER_GROUP_MEMBERSHIP`` with ``MEMBERSHIP_TYPE``, 26+); its identity providers are the carried ones whose
 ``IDENTITY_PROVIDER.ORGANIZATION_ID`` names it. The import path then checks them as it checks a realm file.
-Groups below an organization's group (organization groups) are not carried and are reported. Keycloak 26.4's
-stored invitations (``ORG_INVITATION``) are carried as they are (not part of a realm file, they are written after
-the import).
+Groups below an organization's group (Keycloak 26.6's organization groups) are carried as its ``groups`` and
+its members' ``groups`` (organization_groups.py); other type-1 groups are reported. Keycloak 26.4's stored
+invitations (``ORG_INVITATION``) are carried as they are (not part of a realm file, they are written after the
+import).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from doorkeep.organizations.model import Invitation
+from doorkeep.realms.kcmigrate import organization_groups
+from doorkeep.realms.kcmigrate.groups import user_groups
 from doorkeep.realms.kcmigrate.report import Report
 
 Rows = list[dict[str, Any]]
@@ -37,6 +40,7 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
     for p in t["identity_provider"]:
         if p.get("organization_id") and p["provider_alias"] in carried:
             providers[p["organization_id"]].append(p["provider_alias"])
+    trees, group_paths = organization_groups.trees(t)
     out = []
     for org in sorted(t["org"], key=lambda o: o["name"]):
         rep: dict[str, Any] = {"id": org["id"], "name": org["name"], "alias": org.get("alias") or org["name"]}
@@ -49,15 +53,25 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
             {"name": d["name"], "verified": bool(d["verified"])}
             for d in sorted(domains.get(org["id"], []), key=lambda d: d["name"])
         ]
+        if tree := trees.get(org["group_id"]):
+            rep["groups"] = tree
+        in_groups = user_groups(t, group_paths.get(org["group_id"], {}))
         listed = sorted(members.get(org["group_id"], []), key=lambda m: usernames[m["user_id"]])
         if listed:
-            rep["members"] = [
-                {"username": usernames[m["user_id"]], "membershipType": m.get("membership_type") or "UNMANAGED"}
-                for m in listed
-            ]
+            rep["members"] = [_member(m, usernames, in_groups) for m in listed]
         if aliases := sorted(providers.get(org["id"], [])):
             rep["identityProviders"] = [{"alias": alias} for alias in aliases]
         out.append(rep)
+    return out
+
+
+def _member(m: dict[str, Any], usernames: dict[str, str], in_groups: dict[str, list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "username": usernames[m["user_id"]],
+        "membershipType": m.get("membership_type") or "UNMANAGED",
+    }
+    if paths := in_groups.get(m["user_id"]):
+        out["groups"] = paths
     return out
 
 
@@ -67,11 +81,12 @@ def enabled(t: dict[str, Rows]) -> bool:
 
 
 def report_groups(t: dict[str, Rows], carried_groups: int, report: Report) -> None:
-    """Type-1 groups that are not an organization's own group: organization groups, not carried."""
+    """Type-1 groups that are neither an organization's own group nor below one: not carried."""
     own = {o["group_id"] for o in t["org"]}
-    left = len(t["keycloak_group"]) - carried_groups - sum(1 for g in t["keycloak_group"] if g["id"] in own)
+    below = sum(len(p) for p in organization_groups.trees(t)[1].values())
+    left = len(t["keycloak_group"]) - carried_groups - below - sum(1 for g in t["keycloak_group"] if g["id"] in own)
     if left > 0:
-        report.cannot(f"{left} organization groups", "Doorkeep has no organization groups")
+        report.cannot(f"{left} organization groups", "they belong to no organization")
 
 
 def _epoch(value: Any) -> int:

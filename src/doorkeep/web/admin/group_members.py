@@ -15,6 +15,7 @@ from starlette.routing import Route
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import user_to_brief_json, user_to_json
 from doorkeep.model import Group, User
+from doorkeep.organizations import groups as org_groups
 from doorkeep.users import brute_force, otp
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
@@ -87,6 +88,7 @@ async def membership(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         user = await _user(call, request.path_params["id"])
         call.require("manage-users")
+        await org_groups.refuse_outside(call.tx, call.realm.id, request.path_params["group"])
         group = await load_group(call, request.path_params["group"])
         if request.method == "PUT":
             await call.identity.require_membership(call.tx, group)

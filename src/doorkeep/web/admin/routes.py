@@ -32,6 +32,8 @@ MODULES = (
     "groups",
     "group_members",
     "group_roles",
+    "organization_groups",
+    "organization_group_members",
     "organization_identity_providers",
     "organization_invitations",
     "organization_invitation_list",

@@ -1,0 +1,57 @@
+"""Admin REST: the members of an organization group (Keycloak 26.6's OrganizationGroupResource).
+
+``organizations/{id}/groups/{groupId}/members`` lists the group's direct members as MemberRepresentations
+(``first``/``max`` unbounded by default; full unless ``briefRepresentation=true``); ``members/{userId}`` adds
+(PUT: only a member of the organization, 400 otherwise; 409 when already in) and removes (DELETE: 204 also when the
+user was not in it, recording nothing then). Both record an ORGANIZATION_GROUP_MEMBERSHIP event carrying the group.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.representations import user_to_brief_json, user_to_json
+from doorkeep.organizations import groups as org_groups
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import RealmCall, no_content, ok, query_bool, query_int, run_realm
+from doorkeep.web.admin.organization_groups import load, record
+
+
+async def members(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org, group, _ = await load(call, request)
+        first, max_results = query_int(request, "first", -1), query_int(request, "max", -1)
+        brief = query_bool(request, "briefRepresentation", False)
+        out = []
+        for user in await call.tx.organization_groups.members(group.id, first, max_results):
+            rep = user_to_brief_json(user) if brief else user_to_json(user)
+            rep.pop("access", None)
+            rep["membershipType"] = await call.tx.organizations.membership(org.id, user.id)
+            out.append(rep)
+        return ok(out)
+
+    return await run_realm(request, work, write=False)
+
+
+async def membership(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org, group, _ = await load(call, request)
+        event = org_groups.to_json(group, brief=True)
+        if request.method == "PUT":
+            await org_groups.join(call.tx, org, group, request.path_params["user"])
+            record(request, event, "CREATE", org_groups.MEMBERSHIP)
+        elif await org_groups.leave(call.tx, org, group, request.path_params["user"]):
+            record(request, event, "DELETE", org_groups.MEMBERSHIP)
+        else:
+            audit.unchanged(request)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+ROUTES = [
+    Route("/{realm}/organizations/{id}/groups/{group}/members", members, methods=["GET"]),
+    Route("/{realm}/organizations/{id}/groups/{group}/members/{user}", membership, methods=["PUT", "DELETE"]),
+]
