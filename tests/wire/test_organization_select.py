@@ -160,3 +160,25 @@ async def test_a_forged_session_code_picks_nothing(realm: Env) -> None:
     assert sorted(_select_page(shown)) == ["acme", "beta"]
     signed = await signed_in(realm.http, await submit(realm.http, shown, **{"kc.org": "acme"}))
     assert signed["organization"] == ["acme"]
+
+
+async def test_an_organization_name_that_is_markup_is_shown_as_text(realm: Env) -> None:
+    ids = await two_organizations(realm, acme={"name": "<i>Acme & Co</i>"})
+    await join(realm, ids["acme"])
+    await join(realm, ids["beta"])
+    page = await typed(realm.http, "user1", scope=ANY)
+    assert "&lt;i&gt;Acme &amp; Co&lt;/i&gt;" in page.text and "<i>Acme" not in page.text
+
+
+async def test_restart_login_forgets_the_pick(realm: Env) -> None:
+    """ "Restart login" from the password page: the organization step asks again, the earlier pick gone."""
+    await _member_of_both(realm)
+    page = await typed(realm.http, "user1", scope=ANY)
+    password_page = await submit(realm.http, page, **{"kc.org": "acme"})
+    restart = re.search(r'id="reset-login" href="([^"]+)"', password_page.text)
+    assert restart is not None, password_page.text[:500]
+    again = await realm.http.get(restart.group(1).replace("&amp;", "&"))
+    again = await submit(realm.http, again, username="user1")
+    assert sorted(_select_page(again)) == ["acme", "beta"]
+    signed = await signed_in(realm.http, await submit(realm.http, again, **{"kc.org": "beta"}))
+    assert signed["organization"] == ["beta"]
