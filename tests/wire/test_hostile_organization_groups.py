@@ -68,8 +68,8 @@ async def test_bodies_paging_and_paths_that_are_no_group(realm: Env) -> None:
     for path in ("%2F%2F", "a%00b", "x" * 3000, "..%2F.."):
         odd = await env.http.get(f"{ORGS}/{org}/groups/group-by-path/{path}", headers=h)
         assert odd.status_code == 404, (path, odd.text)
-    for bad_id in ("x" * 3000, "%27%20OR%201=1"):
-        unknown = await env.http.get(f"{ORGS}/{org}/groups/{bad_id}", headers=h)
+    for odd_id in ("x" * 3000, "%27%20OR%201=1"):
+        unknown = await env.http.get(f"{ORGS}/{org}/groups/{odd_id}", headers=h)
         assert (unknown.status_code, unknown.json()) == (404, {"errorMessage": "Group does not exist"})
     nul = await env.http.get(f"{ORGS}/{org}/groups/a%00b", headers=h)
     assert nul.status_code in (400, 404)  # PostgreSQL cannot hold a NUL: the store's guard answers 400 there

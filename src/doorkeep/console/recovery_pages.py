@@ -1,5 +1,6 @@
 """The login pages of recovery authentication codes and of "Try Another Way": login-recovery-authn-code-input.ftl,
-login-recovery-authn-code-config.ftl and select-authenticator.ftl, rendered with autoescape."""
+login-recovery-authn-code-config.ftl and select-authenticator.ftl, rendered with autoescape; and the organization
+step's select-organization.ftl."""
 
 from __future__ import annotations
 
@@ -62,6 +63,26 @@ def select_authenticator(
         options=list(options),
         username=username,
         restart=restart,
+        ui=ui,
+    )
+
+
+def select_organization(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    organizations: Sequence[tuple[str, str]],
+    *,
+    ui: Language = ENGLISH,
+) -> str:
+    """select-organization.ftl: a button per ``(alias, name)`` of the user's organizations, posting ``kc.org``."""
+    return render(
+        "login/select_organization.html",
+        title=ui.text("loginTitle", realm_display),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        organizations=list(organizations),
         ui=ui,
     )
 

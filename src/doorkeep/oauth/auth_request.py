@@ -107,6 +107,9 @@ class AuthRequest:
     # e-mail against it and makes the new user a member.
     invitation: str | None = None
     invitation_org: str | None = None
+    # The organization picked on select-organization.ftl (the ``kc.org`` client note): its id, noted on the client
+    # session for the ``organization`` scope's claim (OrganizationScope.ANY).
+    organization: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

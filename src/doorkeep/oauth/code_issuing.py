@@ -12,6 +12,7 @@ from doorkeep.model import ISSUER_NOTE, Client, Realm, StoredCode, User, UserSes
 from doorkeep.oauth import acr
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.auth_request import AuthRequest
+from doorkeep.organizations import scope as organization_scope
 from doorkeep.sessions import attach, service
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ async def attach_client(
     notes.update(acr.session_notes(request, fresh_login))
     if request.issuer:  # Keycloak notes the authorization request's issuer for the logout token's iss
         notes[ISSUER_NOTE] = request.issuer
+    if request.organization:  # the organization picked on select-organization.ftl (the kc.org client note)
+        notes[organization_scope.NOTE] = request.organization
     if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
         notes[service.FIRST_OFFLINE_ACCESS] = "true"
     if created:

@@ -21,7 +21,7 @@ from doorkeep.oauth import dpop, token_encryption
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
-from doorkeep.oauth.mappers.context import mapper_input, token_mappers
+from doorkeep.oauth.mappers.context import mapper_input, picked_of, token_mappers
 from doorkeep.oauth.mappers.types import NONCE_MAPPER
 from doorkeep.oauth.minted import Minted, RefreshTokenClaims, Unsigned
 from doorkeep.oauth.scopes import GrantedScopes
@@ -172,6 +172,7 @@ async def token_input(tx: Tx, ctx: GrantContext, base_url: str) -> tuple[list[Pr
             base_url=base_url,
             notes=ctx.notes,
             scopes=ctx.scopes.scopes,
+            picked=picked_of(ctx.client_session),
         ),
     )
     if kept is not None:

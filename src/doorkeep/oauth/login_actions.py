@@ -222,8 +222,11 @@ async def submit(
         return ErrorPage(login_password.ACCOUNT_DISABLED)
     if user is None:
         return login_outcomes.NeedLogin()
-    ctx = StepContext(tx, services, realm, client, request, user, browser)
     kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+    if auth_session.step == login_flow.ORGANIZATION_STEP:  # select-organization.ftl's pick
+        site = LoginSite(tx, services, realm, client, request, browser)
+        return await login_organization.choose(site, user, form.get(login_organization.PICKED), remember_me=kept)
+    ctx = StepContext(tx, services, realm, client, request, user, browser)
     choosing = form.get(login_choices.TRY_ANOTHER_WAY) is not None or form.get(login_choices.EXECUTION) is not None
     choosing = choosing and not request.post_broker  # the post broker login flow's OTP form offers no other way
     if auth_session.step == login_flow.SELECT_STEP or (auth_session.step in login_flow.GATE_STEPS and choosing):

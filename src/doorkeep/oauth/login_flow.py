@@ -29,6 +29,7 @@ from doorkeep.oauth.login_outcomes import (
     Failed,
     NeedConsent,
     NeedLogin,
+    NeedOrganization,
     NeedOtp,
     NeedRecoveryCode,
     NeedRegistration,
@@ -51,6 +52,7 @@ WEBAUTHN_STEP = "webauthn-authenticator"  # the WebAuthn authenticator of the br
 PASSKEY_STEP = "webauthn-passwordless"
 RECOVERY_STEP = "auth-recovery-authn-code-form"  # RecoveryAuthnCodesFormAuthenticator, after the password
 SELECT_STEP = "select-authenticator"  # select-authenticator.ftl: "Try Another Way"'s list
+ORGANIZATION_STEP = "organization"  # select-organization.ftl: the organization step's pick among the user's
 # the pages of a gate's choice (the passkey's: identity-first's choice of the password or the passkey)
 GATE_STEPS = frozenset({OTP_STEP, WEBAUTHN_STEP, RECOVERY_STEP, SELECT_STEP, PASSKEY_STEP})
 REGISTER = "register"  # the authentication session's step while the registration form is shown
@@ -145,9 +147,12 @@ async def begin(
         return await login_organization.identify(site, request.login_hint)
     if request.login_hint:
         return NeedLogin(username=request.login_hint)
+    # OrganizationAuthenticator.authenticate: the organization an ``organization:<alias>`` scope names offers its
+    # providers on the first page (unknownUserChallenge without a name)
+    named = await login_organization.scope_named(tx, realm, client, request)
     if remembered is not None and realm.remember_me:
-        return NeedLogin(username=remembered, remember_me=True)
-    return NeedLogin()
+        return NeedLogin(username=remembered, remember_me=True, organization=named)
+    return NeedLogin(organization=named)
 
 
 async def _cookie_levels(
@@ -194,6 +199,8 @@ async def pending(
         return NeedRecoveryCode(user.id, number, remember_me=remember_me)
     if user is not None and step == SELECT_STEP:
         return NeedSelection(user.id, remember_me)
+    if user is not None and step == ORGANIZATION_STEP:
+        return NeedOrganization(user.id, remember_me)
     if user is not None and step in (
         required_actions.DELETE_CREDENTIAL,
         required_actions.DELETE_ACCOUNT,

@@ -16,7 +16,8 @@ a known user of an organization gets the password page (login-password.ftl, the 
 organization resolves gets the username and password form with the name filled in, as Keycloak's ``attempted``
 step does, whether a user has it or not (Keycloak's password page for a known one told users apart: CVE-2026-4633).
 Doorkeep redirects only to an enabled provider that is not link-only (Keycloak would redirect, then fall back).
-The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's.
+The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's;
+a known member of several organizations asking for ``organization`` picks one on select-organization.ftl (``choose``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, Client, Realm, User
 from doorkeep.oauth import flow_gates, login_username
 from doorkeep.oauth import login_organization_scope as steering
-from doorkeep.oauth.login_outcomes import NeedLogin, Outcome, ToProvider
+from doorkeep.oauth.login_outcomes import NeedLogin, NeedOrganization, Outcome, ToProvider
 from doorkeep.oauth.login_password import form_username
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.organizations import brokers
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 NO_ACCOUNT = "Your email domain matches the {} organization but you don't have an account yet."
+PICKED = "kc.org"  # OrganizationModel.ORGANIZATION_ATTRIBUTE: the select page's field
 FIRST_FACTORS = frozenset({"password", webauthn.PASSWORDLESS_TYPE})  # getFirstFactorCredentialsStream
 
 
@@ -76,6 +78,16 @@ async def organization_for(tx: Tx, realm: Realm, user: User | None, domain: str 
     owner = await tx.organizations.domain_owner(realm.id, domain) if domain else None
     org = await tx.organizations.get(realm.id, owner) if owner is not None else None
     return org if org is not None and org.enabled else None
+
+
+async def scope_named(tx: Tx, realm: Realm, client: Client, request: AuthRequest) -> str | None:
+    """Organizations.resolveOrganization before any name: the enabled organization of the realm an
+    ``organization:<alias>`` scope of the request names (its id), while the step runs; else None."""
+    if not await runs(tx, realm, client, request):
+        return None
+    ask = await steering.asked(tx, client, request)
+    named = await steering.scoped(tx, realm, ask, None) if ask is not None and ask.single else []
+    return named[0].id if named else None
 
 
 def _usable(provider: JSON) -> bool:
@@ -145,6 +157,8 @@ async def identify(
     settled, org = await steering.resolve(tx, realm, ask, user, domain) if ask is not None else (False, None)
     if not settled:
         org = await organization_for(tx, realm, user, domain)
+    if user is not None and org is None and await steering.must_select(tx, ask, site.request, user):
+        return NeedOrganization(user.id, realm.remember_me and remember_me, _attempted(site.request, username))
     if user is not None and (refusal := await steering.membership_refusal(site, ask, org, user)) is not None:
         return refusal
     if org is None:  # attempted: the username and password form, the name filled in, whether or not it is a user's
@@ -158,6 +172,25 @@ async def identify(
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
         return NeedLogin(error, username, remember_me, organization=org.id)
     return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
+
+
+async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me: bool = False) -> Outcome:
+    """select-organization.ftl's POST (``kc.org``): as OrganizationAuthenticator.resolveOrganization, the realm's
+    organization of that alias becomes the login's, the user a member or not (the claim maps it only for a member
+    of an enabled one: organizations/scope.py); an alias of none of the realm's shows the page again while the user
+    still has several. Then the step goes on as for a typed name: the membership check, a provider, the password."""
+    tx, realm = site.tx, site.realm
+    typed = site.request.attempted_username or user.username
+    org = next((o for o in await tx.organizations.realm_organizations(realm.id) if o.alias == alias), None)
+    if org is None:
+        return await identify(site, typed, remember_me=remember_me)
+    site = dataclasses.replace(site, request=dataclasses.replace(site.request, organization=org.id))
+    ask = await steering.asked(tx, site.client, site.request)
+    if (refusal := await steering.membership_refusal(site, ask, org, user)) is not None:
+        return refusal
+    if (target := await _redirect(tx, realm, org, user, None)) is not None:
+        return ToProvider(target[0], dataclasses.replace(site.request, login_hint=target[1] or typed))
+    return await login_username.identify(site, typed, remember_me=remember_me)
 
 
 def _attempted(request: AuthRequest, username: str) -> AuthRequest:

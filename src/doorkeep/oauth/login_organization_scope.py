@@ -6,7 +6,8 @@ the Organization Membership mapper): ``organization:<alias>`` (SINGLE) names one
 if they are a member; ``organization:*`` (ALL) every enabled organization of the user; ``organization`` (ANY) the
 user's organization when they have exactly one enabled. With a scope asked and a known user, the organization comes
 from those alone (their MANAGED one, else the one of the typed domain); the domain's owner is looked up only for an
-unknown user. A SINGLE scope names its organization to an unknown user too.
+unknown user. A SINGLE scope names its organization to an unknown user too. A known member of several organizations
+who asks for ``organization`` and resolves none first picks one (select-organization.ftl, ``must_select``).
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ async def resolve(
     return True, by_domain
 
 
+async def must_select(tx: Tx, ask: Asked | None, request: AuthRequest, user: User) -> bool:
+    """shouldUserSelectOrganization: the ``organization`` scope (ANY) asked, none picked yet in this login, and the
+    user a member of more than one organization (counted as OrganizationProvider.getByMember, disabled ones too)."""
+    if ask is None or ask.value != "" or request.organization is not None:
+        return False
+    return len(await tx.organizations.of_user(user.id)) > 1
+
+
 async def membership_refusal(
     site: LoginSite, ask: Asked | None, org: Organization | None, user: User
 ) -> Refused | None:
@@ -98,8 +107,6 @@ async def membership_refusal(
     tx, realm = site.tx, site.realm
     if not flow_gates.organization_members_only(realm, site.client, site.request.requested_flow):
         return None
-    if org is None and ask is not None and ask.value == "" and len(await tx.organizations.of_user(user.id)) > 1:
-        return None  # Keycloak first asks which (select-organization.ftl, not built here): a member of several
     if org is None and ask is not None and ask.single:
         named = await scoped(tx, realm, ask, None)
         org = named[0] if named else None

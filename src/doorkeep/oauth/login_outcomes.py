@@ -177,6 +177,16 @@ class NeedSelection:
 
 
 @dataclass(frozen=True)
+class NeedOrganization:
+    """select-organization.ftl (OrganizationAuthenticator.shouldUserSelectOrganization): the organizations of a
+    member of several who asked for the ``organization`` scope, one of which the page posts as ``kc.org``."""
+
+    user_id: str
+    remember_me: bool = False
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
 class NeedRecoverySetup:
     """RecoveryAuthnCodesAction's page (login-recovery-authn-code-config.ftl): the codes the authentication session
     keeps for it, shown once; ``cancel``: asked for by the client (``kc_action``), the page offers ``cancel-aia``."""
@@ -326,6 +336,7 @@ Outcome = (
     | NeedWebAuthn
     | NeedRecoveryCode
     | NeedSelection
+    | NeedOrganization
     | NeedRecoverySetup
     | NeedProfileUpdate
     | NeedEmailUpdate

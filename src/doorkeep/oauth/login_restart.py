@@ -137,8 +137,12 @@ async def restart_flow(
     stored = AuthRequest.from_json(auth_session.request)
     if stored.user_session_id is not None:
         await service.end(tx, stored.user_session_id, False)
-    # the authentication session's notes start again: no ATTEMPTED_USERNAME (the organization step asks anew)
-    request = loa.restarted(dataclasses.replace(stored, user_session_id=None, sso_login=False, attempted_username=None))
+    # the authentication session's notes start again: no ATTEMPTED_USERNAME nor organization picked (the
+    # organization step asks anew)
+    fresh = dataclasses.replace(
+        stored, user_session_id=None, sso_login=False, attempted_username=None, organization=None
+    )
+    request = loa.restarted(fresh)
     if (
         request.app_initiated_flow == login_flow.REGISTER and realm.registration_allowed
     ):  # resetFlow(APP_INITIATED_FLOW)

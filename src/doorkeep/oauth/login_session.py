@@ -26,7 +26,9 @@ REGISTER = login_flow.REGISTER
 # to ``authenticate`` as the password form does (both are authenticators of the browser flow); the
 # required-action form posts whichever required action is pending.
 FORM_STEPS = {
-    "authenticate": frozenset({AUTHENTICATE, login_flow.PASSKEY_STEP, *login_flow.GATE_STEPS}),
+    "authenticate": frozenset(
+        {AUTHENTICATE, login_flow.PASSKEY_STEP, login_flow.ORGANIZATION_STEP, *login_flow.GATE_STEPS}
+    ),
     "required-action": required_actions.HANDLED,
     "consent": frozenset({CONSENT}),
     "registration": frozenset({REGISTER}),
@@ -69,6 +71,7 @@ _PAGE_STEPS: dict[type, str] = {
     login_outcomes.NeedTotpSetup: otp.CONFIGURE_TOTP,
     login_outcomes.NeedRecoveryCode: login_flow.RECOVERY_STEP,
     login_outcomes.NeedSelection: login_flow.SELECT_STEP,
+    login_outcomes.NeedOrganization: login_flow.ORGANIZATION_STEP,
     login_outcomes.NeedRecoverySetup: recovery_codes.CONFIGURE,
     login_outcomes.NeedPasswordUpdate: UPDATE_PASSWORD,
     login_outcomes.NeedProfileUpdate: required_actions.UPDATE_PROFILE,
@@ -103,7 +106,12 @@ def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None
     """The auth notes the next step needs: the OTP form's Remember me box; the TOTP setup's secret, drawn once
     per authentication session (TotpBean) so that the page shown again keeps the secret already scanned; the
     client scopes a consent screen stands for."""
-    gate_pages = login_outcomes.NeedOtp | login_outcomes.NeedRecoveryCode | login_outcomes.NeedSelection
+    gate_pages = (
+        login_outcomes.NeedOtp
+        | login_outcomes.NeedRecoveryCode
+        | login_outcomes.NeedSelection
+        | login_outcomes.NeedOrganization
+    )
     if isinstance(outcome, gate_pages) and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}
     if isinstance(outcome, login_outcomes.NeedLogin) and outcome.user_id is not None and outcome.remember_me:

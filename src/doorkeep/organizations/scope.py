@@ -1,9 +1,10 @@
 """The ``organization`` scope as Keycloak 26's OrganizationScope reads it: a dynamic scope.
 
 A client scope holding an ``oidc-organization-membership-mapper`` may be requested as itself (``organization``:
-ANY, the user's organization when they belong to exactly one), as ``organization:*`` (ALL, every organization
-of the user) or as ``organization:<alias>`` (SINGLE, that organization if the user is a member). The granted
-scope keeps the requested spelling (Keycloak's ClientScopeDecorator), so the token's ``scope`` shows it and a
+ANY, the user's organization when they belong to exactly one enabled one; with several, the one picked at login,
+the client session's ``kc.org`` note), as ``organization:*`` (ALL, every organization of the user) or as
+``organization:<alias>`` (SINGLE, that organization if the user is a member). The granted scope keeps the requested
+spelling (Keycloak's ClientScopeDecorator), so the token's ``scope`` shows it and a
 refresh resolves it again. Only enabled organizations of a realm with organizations on are ever mapped.
 """
 
@@ -19,6 +20,7 @@ MAPPER = "oidc-organization-membership-mapper"
 GROUP_MAPPER = "oidc-organization-group-membership-mapper"  # Keycloak 26.6's OrganizationGroupMembershipMapper
 SEPARATOR = ":"  # ClientScopeModel.VALUE_SEPARATOR
 ALL = "*"
+NOTE = "kc.org"  # OrganizationModel.ORGANIZATION_ATTRIBUTE: the client session's note of the organization picked
 
 
 def maps_organizations(scope: ClientScope) -> bool:
@@ -34,14 +36,17 @@ def dynamic(name: str, linked: Mapping[str, ClientScope]) -> ClientScope | None:
     return dataclasses.replace(scope, name=name)
 
 
-def resolve(granted_names: Iterable[str], mine: list[Organization]) -> tuple[Organization, ...]:
+def resolve(
+    granted_names: Iterable[str], mine: list[Organization], picked: str | None = None
+) -> tuple[Organization, ...]:
     """The organizations the first organization scope among ``granted_names`` maps, from the user's ``mine``
-    (OrganizationScope.valueOfScope then resolveOrganizations)."""
+    (OrganizationScope.valueOfScope then resolveOrganizations); ``picked``: the id of the organization the login
+    picked (the client session's ``kc.org`` note), which ANY maps when the user has several."""
     enabled = [o for o in mine if o.enabled]
     for name in granted_names:
         _, separator, value = name.partition(SEPARATOR)
-        if not separator:
-            return tuple(enabled) if len(mine) == 1 else ()  # ANY: no organization chosen at login here
+        if not separator:  # ANY: the user's only enabled organization, else the one picked if still theirs
+            return tuple(enabled) if len(enabled) == 1 else tuple(o for o in enabled if o.id == picked)
         if value == ALL:
             return tuple(enabled)
         return tuple(o for o in enabled if o.alias == value)

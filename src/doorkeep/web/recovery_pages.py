@@ -1,6 +1,6 @@
-"""The pages of a choice after the password (web/login_pages.py renders the others): the recovery code page, the
-"Try Another Way" list, the CONFIGURE_RECOVERY_AUTHN_CODES page, and the link to the list on a gate's page while
-the user has another step to choose (oauth/login_choices.py decides which)."""
+"""The pages of a choice (web/login_pages.py renders the others): the recovery code page, the "Try Another Way"
+list, the organization step's select-organization.ftl, the CONFIGURE_RECOVERY_AUTHN_CODES page, and the link to the
+list on a gate's page while the user has another step to choose (oauth/login_choices.py decides which)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,12 @@ if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
     from doorkeep.store.tx import Tx
 
-ChoicePage = login_outcomes.NeedRecoveryCode | login_outcomes.NeedSelection | login_outcomes.NeedRecoverySetup
+ChoicePage = (
+    login_outcomes.NeedRecoveryCode
+    | login_outcomes.NeedSelection
+    | login_outcomes.NeedRecoverySetup
+    | login_outcomes.NeedOrganization
+)
 
 
 async def another_way(
@@ -58,6 +63,9 @@ async def choice_page(
             display(realm), target, tab.form_token, codes, at, cancel=outcome.cancel, ui=ui
         )
     target = login_action(request, realm, tab, client)
+    if isinstance(outcome, login_outcomes.NeedOrganization):  # ProfileBean.getOrganizations: all of the user's
+        mine = [(o.alias, o.name) for o in await tx.organizations.of_user(user.id)]
+        return pages.select_organization(display(realm), target, tab.form_token, mine, ui=ui)
     if isinstance(outcome, login_outcomes.NeedRecoveryCode):
         another = await another_way(request, tx, realm, client, waiting)
         return pages.recovery_code(

@@ -261,6 +261,7 @@ MESSAGES: dict[str, str] = {
     # try_another_way.html, select_authenticator.html, login_recovery_code.html, recovery_codes_setup.html
     "doTryAnotherWay": "Einen anderen Weg versuchen",
     "loginChooseAuthenticator": "Login Methode auswählen",
+    "organization.select": "Wählen Sie eine Organisation, um fortzufahren:",
     "otp-display-name": "Authenticator-Anwendung",
     "otp-help-text": "Eingabe eines Verifizierungscodes aus der Authenticator-Anwendung.",
     "webauthn-display-name": "Passkey",

@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     # try_another_way.html, select_authenticator.html (template.ftl, select-authenticator.ftl)
     "doTryAnotherWay": "Try Another Way",
     "loginChooseAuthenticator": "Select login method",
+    "organization.select": "Select an organization to proceed:",  # select-organization.ftl
     "otp-display-name": "Authenticator Application",
     "otp-help-text": "Enter a verification code from authenticator application.",
     "webauthn-display-name": "Passkey",

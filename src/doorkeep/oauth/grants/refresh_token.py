@@ -21,6 +21,7 @@ from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_role
 from doorkeep.oauth.issue import GrantContext, RefreshPlan, TransientGrant
 from doorkeep.oauth.mappers import lightweight
+from doorkeep.oauth.mappers.context import picked_of
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.oauth.scopes import GrantedScopes
@@ -99,7 +100,18 @@ async def _verified(
     us, cs, user = await resume.resume(tx, req.realm, client, claims, now, lock=True)
     openid = scope_rules.OPENID in scope_rules.split(cs.scope_param)
     # What this refresh derives from the configuration and the user alone, kept while neither changes (issue #8).
-    key = ("refresh", client.id, user.id, claims.scope, scope_param or "", "openid" if openid else "", req.base_url)
+    # (the organization the login picked, the client session's kc.org note, feeds the organization claim)
+    picked = picked_of(cs) or ""
+    key = (
+        "refresh",
+        client.id,
+        user.id,
+        claims.scope,
+        scope_param or "",
+        "openid" if openid else "",
+        req.base_url,
+        picked,
+    )
     kept = tx.config.kept(key, lambda: TransientGrant(per_session=True))
     if kept is not None and kept.scopes is not None and kept.roles is not None:
         granted, roles = kept.scopes, kept.roles

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, ClientScope, Group, ProtocolMapper, Role, User, UserSession
+from doorkeep.model import Client, ClientScope, ClientSession, Group, ProtocolMapper, Role, User, UserSession
 from doorkeep.oauth import scopes as scopeset
 from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.mappers.claims import MapperInput
@@ -56,13 +56,14 @@ async def mapper_input(
     base_url: str,
     notes: Mapping[str, str] | None = None,
     scopes: tuple[ClientScope, ...] = (),
+    picked: str | None = None,
 ) -> MapperInput:
     groups: tuple[Group, ...] = ()
     ancestors: dict[str, Group] = {}
     if any(m.mapper in READS_GROUPS for m in mappers) and await tx.config.has_groups(user.realm_id):
         found = await tx.groups.of_user(user.id)
         groups, ancestors = tuple(found), await tx.groups.ancestors(found)
-    organizations = await _organizations(tx, user, mappers, scopes)
+    organizations = await _organizations(tx, user, mappers, scopes, picked)
     return MapperInput(
         client=client,
         user=user,
@@ -80,17 +81,17 @@ async def mapper_input(
 
 
 async def _organizations(
-    tx: Tx, user: User, mappers: list[ProtocolMapper], scopes: tuple[ClientScope, ...]
+    tx: Tx, user: User, mappers: list[ProtocolMapper], scopes: tuple[ClientScope, ...], picked: str | None
 ) -> tuple[Organization, ...]:
-    """The organizations the granted organization scope maps for ``user``; none (and no query) without an
-    organization mapper, or while the realm has organizations off."""
+    """The organizations the granted organization scope maps for ``user`` (``picked``: the organization the login
+    picked); none (and no query) without an organization mapper, or while the realm has organizations off."""
     if not any(m.mapper in ORGANIZATION_MAPPERS for m in mappers):
         return ()
     realm = await tx.realms.get(user.realm_id)
     if realm is None or not realm.organizations_enabled:
         return ()
     names = [s.name for s in scopes if organization_scope.maps_organizations(s)]
-    return organization_scope.resolve(names, await tx.organizations.of_user(user.id))
+    return organization_scope.resolve(names, await tx.organizations.of_user(user.id), picked)
 
 
 async def _organization_groups(
@@ -112,6 +113,21 @@ async def session_input(
     granted = (await scopeset.permitted(tx, user, scopeset.GrantedScopes(linked, False))).scopes
     roles = await effective_roles(tx, user, client, granted)
     mappers = token_mappers(client, granted)
+    picked = await _picked(tx, client, session, mappers)
     return mappers, await mapper_input(
-        tx, client, user, session, roles, mappers, acr, base_url=base_url, scopes=granted
+        tx, client, user, session, roles, mappers, acr, base_url=base_url, scopes=granted, picked=picked
     )
+
+
+async def _picked(tx: Tx, client: Client, session: UserSession | None, mappers: list[ProtocolMapper]) -> str | None:
+    """The organization the login picked, from the client session's note (read only under an organization mapper)."""
+    if session is None or not any(m.mapper in ORGANIZATION_MAPPERS for m in mappers):
+        return None
+    found = await tx.sessions.get_client_session(session.id, session.offline, client.id)
+    return picked_of(found)
+
+
+def picked_of(client_session: ClientSession | None) -> str | None:
+    """The ``kc.org`` note of a client session: the organization its login picked on select-organization.ftl."""
+    value = client_session.notes.get(organization_scope.NOTE) if client_session is not None else None
+    return value if isinstance(value, str) else None
