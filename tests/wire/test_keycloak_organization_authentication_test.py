@@ -1,14 +1,16 @@
 """Keycloak's OrganizationAuthenticationTest (organization/authentication/), over real HTTP with the provider
 realm of tests/broker_support.py and the organization ``neworg`` of tests/organization_auth_port.py. The five
 methods it shares with OrganizationMemberAuthenticationTest run from that port's file under their names here;
-testRequiresUserMembership is covered step by step in test_organization_login_scope.py and
-test_organization_select.py (``requiresUserMembership``: not a member, another organization, any, a pick)."""
+testRequiresUserMembership runs on the realm of tests/organization_login_support.py (its steps one by one are in
+test_organization_login_scope.py and test_organization_select.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from broker_support import browser, served, start_login
+from browser_flow import submit
+from flow_builder import admin
 from keycloak_port import update_realm
 from organization_auth_port import (
     MEMBER,
@@ -21,6 +23,16 @@ from organization_auth_port import (
     identity_first,
     post,
     signs_in,
+)
+from organization_login_support import (
+    NOT_MEMBER,
+    NOT_MEMBER_OF_ANY,
+    REALM,
+    join,
+    members_only,
+    refused,
+    two_organizations,
+    typed,
 )
 from support import seed_user
 from wire import test_keycloak_organization_member_authentication_test as member_port
@@ -137,3 +149,27 @@ async def test_username_exposure_when_entering_email(env: Env) -> None:
                 page = await identity_first(http, typed)
                 assert has_password(page) and attempted(page) == typed, page.text
                 assert "secretusername123" not in page.text
+
+
+async def test_requires_user_membership(realm: Env) -> None:
+    """The step's ``requiresUserMembership`` on: the domain's organization, the scope's, any, and a pick; the
+    organization_login_support realm (``user1@acme.org``, ``acme`` and ``beta``) over plain HTTP."""
+    ids = await two_organizations(realm)
+    await members_only(realm)
+    [user1] = (await admin(realm, "GET", f"{REALM}/users?username=user1&exact=true", status=200)).json()
+
+    async def leave(alias: str) -> None:
+        await admin(realm, "DELETE", f"{REALM}/organizations/{ids[alias]}/members/{user1['id']}", status=204)
+
+    assert refused(await typed(realm.http), NOT_MEMBER.format("acme"))
+    await join(realm, ids["acme"])
+    answer = await typed(realm.http, scope="openid organization:beta")
+    assert refused(answer, NOT_MEMBER.format("beta")) and "try-another-way" not in answer.text
+    await leave("acme")
+    assert refused(await typed(realm.http, scope="openid organization:*"), NOT_MEMBER_OF_ANY)
+    await join(realm, ids["acme"])
+    await join(realm, ids["beta"])
+    select = await typed(realm.http, scope="openid organization")
+    assert 'name="kc.org"' in select.text, select.text
+    await leave("acme")
+    assert refused(await submit(realm.http, select, **{"kc.org": "acme"}), NOT_MEMBER.format("acme"))
