@@ -5,15 +5,18 @@ OrganizationMemberAuthenticationTest, tests/wire/test_keycloak_organization_*aut
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+from collections.abc import AsyncIterator
 
 import httpx
 
-from broker_support import Broker, start_login
+from broker_support import Broker, browser, served, start_login
 from browser_flow import REDIRECT, form_action, form_fields
 from organization_login_support import REALM, join, organization
 from support import seed_user
+from wire_env import Env
 
 PASSWORD = "member-pass"  # AbstractOrganizationTest.memberPassword
 MEMBER = "jdoe@neworg.org"  # AbstractOrganizationTest.memberEmail
@@ -68,3 +71,15 @@ async def signs_in(http: httpx.AsyncClient, page: httpx.Response, password: str 
     done = await post(http, page, **fields, password=password)
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
     assert "code=" in done.headers["location"]
+
+
+@contextlib.asynccontextmanager
+async def passed_on(env: Env, typed: str) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.Response]]:
+    """``neworg`` made and ``typed`` entered on the username page: a name no organization resolves, so the password
+    page with that name fixed (OrganizationAuthenticator.attempted, USERNAME_HIDDEN). The browser and that page."""
+    async with served(env) as broker:
+        await create_organization(broker)
+        async with browser(broker) as http:
+            page = await identity_first(http, typed)
+            assert attempted(page) == typed and has_password(page), page.text
+            yield http, page

@@ -21,19 +21,11 @@ from organization_auth_port import (
     has_password,
     has_username,
     identity_first,
+    passed_on,
     post,
     signs_in,
 )
-from organization_login_support import (
-    NOT_MEMBER,
-    NOT_MEMBER_OF_ANY,
-    REALM,
-    join,
-    members_only,
-    refused,
-    two_organizations,
-    typed,
-)
+import organization_login_support as logins
 from support import seed_user
 from wire import test_keycloak_organization_member_authentication_test as member_port
 from wire_env import Env
@@ -98,27 +90,19 @@ async def test_duplicate_emails_enabled(env: Env) -> None:
 
 
 async def test_restart_login(env: Env) -> None:
-    async with served(env) as broker:
-        await create_organization(broker)
-        async with browser(broker) as http:
-            page = await identity_first(http, "user@noorg.org")
-            assert attempted(page) == "user@noorg.org" and has_password(page), page.text
-            restart = await http.get(
-                page.text.split('id="reset-login" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-            )
-            assert has_username(restart) and not has_password(restart), restart.text
+    async with passed_on(env, "user@noorg.org") as (http, page):
+        restart = await http.get(
+            page.text.split('id="reset-login" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        )
+        assert has_username(restart) and not has_password(restart), restart.text
 
 
 async def test_attempted_username_kept_after_password_failures(env: Env) -> None:
-    async with served(env) as broker:
-        await create_organization(broker)
-        async with browser(broker) as http:
-            page = await identity_first(http, "user@noorg.org")
+    async with passed_on(env, "user@noorg.org") as (http, page):
+        for _ in range(3):
+            page = await post(http, page, password="wrong-password")
             assert attempted(page) == "user@noorg.org" and has_password(page), page.text
-            for _ in range(3):
-                page = await post(http, page, password="wrong-password")
-                assert attempted(page) == "user@noorg.org" and has_password(page), page.text
-                assert 'name="email"' not in page.text
+            assert 'name="email"' not in page.text
 
 
 async def test_hide_username_kept_after_password_failures_brute_force_enabled(env: Env) -> None:
@@ -154,22 +138,22 @@ async def test_username_exposure_when_entering_email(env: Env) -> None:
 async def test_requires_user_membership(realm: Env) -> None:
     """The step's ``requiresUserMembership`` on: the domain's organization, the scope's, any, and a pick; the
     organization_login_support realm (``user1@acme.org``, ``acme`` and ``beta``) over plain HTTP."""
-    ids = await two_organizations(realm)
-    await members_only(realm)
-    [user1] = (await admin(realm, "GET", f"{REALM}/users?username=user1&exact=true", status=200)).json()
+    ids = await logins.two_organizations(realm)
+    await logins.members_only(realm)
+    [user1] = (await admin(realm, "GET", f"{logins.REALM}/users?username=user1&exact=true", status=200)).json()
 
     async def leave(alias: str) -> None:
-        await admin(realm, "DELETE", f"{REALM}/organizations/{ids[alias]}/members/{user1['id']}", status=204)
+        await admin(realm, "DELETE", f"{logins.REALM}/organizations/{ids[alias]}/members/{user1['id']}", status=204)
 
-    assert refused(await typed(realm.http), NOT_MEMBER.format("acme"))
-    await join(realm, ids["acme"])
-    answer = await typed(realm.http, scope="openid organization:beta")
-    assert refused(answer, NOT_MEMBER.format("beta")) and "try-another-way" not in answer.text
+    assert logins.refused(await logins.typed(realm.http), logins.NOT_MEMBER.format("acme"))
+    await logins.join(realm, ids["acme"])
+    answer = await logins.typed(realm.http, scope="openid organization:beta")
+    assert logins.refused(answer, logins.NOT_MEMBER.format("beta")) and "try-another-way" not in answer.text
     await leave("acme")
-    assert refused(await typed(realm.http, scope="openid organization:*"), NOT_MEMBER_OF_ANY)
-    await join(realm, ids["acme"])
-    await join(realm, ids["beta"])
-    select = await typed(realm.http, scope="openid organization")
+    assert logins.refused(await logins.typed(realm.http, scope="openid organization:*"), logins.NOT_MEMBER_OF_ANY)
+    await logins.join(realm, ids["acme"])
+    await logins.join(realm, ids["beta"])
+    select = await logins.typed(realm.http, scope="openid organization")
     assert 'name="kc.org"' in select.text, select.text
     await leave("acme")
-    assert refused(await submit(realm.http, select, **{"kc.org": "acme"}), NOT_MEMBER.format("acme"))
+    assert logins.refused(await submit(realm.http, select, **{"kc.org": "acme"}), logins.NOT_MEMBER.format("acme"))
