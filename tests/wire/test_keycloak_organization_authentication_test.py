@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+import organization_login_support as logins
 from broker_support import browser, served, start_login
 from browser_flow import submit
 from flow_builder import admin
@@ -25,7 +26,6 @@ from organization_auth_port import (
     post,
     signs_in,
 )
-import organization_login_support as logins
 from support import seed_user
 from wire import test_keycloak_organization_member_authentication_test as member_port
 from wire_env import Env
