@@ -20,12 +20,16 @@ ACCOUNT = "/realms/test/account"
 SECTION = 'id="delete-account-heading"'
 
 
-async def allow(env: Env, *, enabled: bool, role: bool) -> None:
+async def allow(env: Env, *, enabled: bool, role: bool, config: dict[str, str] | None = None) -> None:
+    """delete_account enabled or not (with ``config`` stored on it when given), and user1's delete-account role."""
     async with env.db.transaction() as tx:
         test = await tx.realms.get_by_name("test")
         assert test is not None
         actions = [
-            dataclasses.replace(a, enabled=enabled) if a.alias == "delete_account" else a for a in registered.of(test)
+            dataclasses.replace(a, enabled=enabled, config=config if config is not None else a.config)
+            if a.alias == "delete_account"
+            else a
+            for a in registered.of(test)
         ]
         await tx.realms.update(registered.with_actions(test, actions))
         user = await tx.users.get_by_username(test.id, "user1")
@@ -46,17 +50,23 @@ async def test_the_section_is_hidden_unless_the_realm_and_the_role_allow_it(
     assert page.status_code == 200 and SECTION not in page.text
 
 
-async def test_delete_account_signs_in_with_the_action_and_deletes_the_user(realm: Env) -> None:
-    await allow(realm, enabled=True, role=True)
-    page = await sign_in(realm.http, f"{ACCOUNT}/")
+async def _started(env: Env) -> str:
+    """The console's "Delete account" button: the authorization request it redirects to."""
+    page = await sign_in(env.http, f"{ACCOUNT}/")
     assert SECTION in page.text and 'id="delete-account-btn"' in page.text
-    forged = await realm.http.post(f"{ACCOUNT}/delete-account", data={"csrf_token": "x"}, headers=ORIGIN)
+    forged = await env.http.post(f"{ACCOUNT}/delete-account", data={"csrf_token": "x"}, headers=ORIGIN)
     assert forged.status_code == 403
-    started = await act(realm.http, page, f"{ACCOUNT}/delete-account")
+    started = await act(env.http, page, f"{ACCOUNT}/delete-account")
     query = {k: v[0] for k, v in parse_qs(urlsplit(started.headers["location"]).query).items()}
     assert (query["client_id"], query["kc_action"]) == ("account-console", "delete_account")
+    return str(started.headers["location"])
+
+
+async def test_delete_account_signs_in_with_the_action_and_deletes_the_user(realm: Env) -> None:
+    await allow(realm, enabled=True, role=True)
+    location = await _started(realm)
     realm.clock.advance(1)  # DeleteAccount's max auth age is 0
-    login = await realm.http.get(started.headers["location"])
+    login = await realm.http.get(location)
     assert 'id="kc-attempted-username">user1<' in login.text
     confirm = await realm.http.post(form_action(login.text), data={**form_fields(login.text), "password": "password"})
     assert "Delete account confirmation" in confirm.text
@@ -66,3 +76,23 @@ async def test_delete_account_signs_in_with_the_action_and_deletes_the_user(real
         test = await tx.realms.get_by_name("test")
         assert test is not None and await tx.users.get_by_username(test.id, "user1") is None
     assert (await realm.http.get(f"{ACCOUNT}/", headers=HTML)).status_code == 302  # the console is signed out
+
+
+@pytest.mark.parametrize("stored", [{}, {"max_auth_age": "3600"}])
+async def test_delete_account_asks_again_a_second_after_sign_in_whatever_max_auth_age_is_stored(
+    realm: Env, stored: dict[str, str]
+) -> None:
+    """DeleteAccount.getMaxAuthAge is 0 and it has no config (getConfigMetadata is empty): a ``max_auth_age`` an
+    older realm file left on it changes nothing (OIDCLoginProtocol.isReAuthRequiredForKcAction)."""
+    await allow(realm, enabled=True, role=True, config=stored)
+    location = await _started(realm)
+    realm.clock.advance(1)
+    login = await realm.http.get(location)
+    assert login.status_code == 200 and 'id="kc-attempted-username">user1<' in login.text, login.text
+
+
+async def test_delete_account_in_the_second_of_the_sign_in_goes_straight_to_the_confirmation(realm: Env) -> None:
+    """authTime + 0 < now is false within the second the credentials were given: no password asked."""
+    await allow(realm, enabled=True, role=True)
+    confirm = await realm.http.get(await _started(realm))
+    assert confirm.status_code == 200 and "Delete account confirmation" in confirm.text, confirm.text

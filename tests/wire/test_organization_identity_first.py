@@ -8,6 +8,7 @@ providers, another organization's provider, hints that try to lead elsewhere."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -48,6 +49,12 @@ def _username_page(page: httpx.Response) -> bool:
 
 def _login_form(page: httpx.Response) -> bool:
     return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' in page.text
+
+
+def _password_page(page: httpx.Response, name: str) -> bool:
+    """The name passed on (OrganizationAuthenticator.attempted, USERNAME_HIDDEN): shown fixed, the password asked."""
+    fixed = f'id="kc-attempted-username">{html.escape(name)}<'
+    return page.status_code == 200 and fixed in page.text and 'name="username"' not in page.text
 
 
 async def _type(http: httpx.AsyncClient, username: str) -> httpx.Response:
@@ -125,12 +132,12 @@ async def test_an_any_domain_provider_takes_every_domain_of_its_organization(env
 )
 async def test_addresses_outside_the_organization_s_domain_get_the_usual_form(env: Env, typed: str) -> None:
     """Only the exact domain counts: look-alikes and a second ``@`` are no organization's; the name passes on to the
-    username and password form (OrganizationAuthenticator's ``attempted``), never a redirect, never a 500."""
+    password page (OrganizationAuthenticator's ``attempted``), never a redirect, never a 500."""
     async with served(env) as broker:
         await _linked_provider(broker, await _organization(broker))
         async with browser(broker) as http:
             answer = await _type(http, typed)
-            assert _login_form(answer), answer.text
+            assert _password_page(answer, typed.strip()), answer.text
             assert "location" not in answer.headers
 
 
@@ -211,9 +218,9 @@ async def test_an_unknown_name_and_a_wrong_password_get_the_usual_error_and_a_bl
         await _organization(broker)
         async with browser(broker) as http:
             page = await _type(http, "nobody")
-            assert _login_form(page) and 'value="nobody"' in page.text
+            assert _password_page(page, "nobody"), page.text
             again = await http.post(form_action(page.text), data={**form_fields(page.text), "password": "x"})
-            assert _login_form(again) and "Invalid username or password." in again.text
+            assert _password_page(again, "nobody") and "Invalid username or password." in again.text
         async with browser(broker) as http:  # a blank name: the username page again
             blank = await _type(http, "   ")
             assert _username_page(blank) and "Invalid username." in blank.text

@@ -31,7 +31,8 @@ OWN = {  # the factories that declare more than RequiredActionFactory's max_auth
     "UPDATE_EMAIL": [AGE, "verifyEmail", "emailResendCooldownSeconds"],
     "VERIFY_EMAIL": [AGE, "emailResendCooldownSeconds"],
 }
-PLAIN = sorted(set(ra.PROVIDERS) - set(OWN))
+NONE = {"delete_account"}  # DeleteAccount.getConfigMetadata is empty: not configurable
+PLAIN = sorted(set(ra.PROVIDERS) - set(OWN) - NONE)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ async def stored(env: Env, alias: str) -> dict[str, str]:
 
 
 async def test_every_deployed_action_describes_its_configuration(realm: Env) -> None:
-    for alias in ra.PROVIDERS:
+    for alias in set(ra.PROVIDERS) - NONE:
         found = (await admin(realm, "GET", f"{BASE}/{alias}/config-description", status=200)).json()
         assert [p["name"] for p in found["properties"]] == OWN.get(alias, [AGE]), alias
         [age] = [p for p in found["properties"] if p["name"] == AGE]
@@ -113,6 +114,14 @@ async def test_names_no_deployed_provider_has_are_not_configurable(realm: Env) -
     await admin(realm, "PUT", f"{BASE}/nosuch/config", {"config": {AGE: "1"}}, 400)
     await admin(realm, "DELETE", f"{BASE}/nosuch/config", None, 400)
     await admin(realm, "GET", f"{BASE}/nosuch/config-description", status=404)
+
+
+async def test_delete_account_is_not_configurable(realm: Env) -> None:
+    """DeleteAccount.getConfigMetadata is empty (its max auth age is always 0): no description, no config."""
+    described = await admin(realm, "GET", f"{BASE}/delete_account/config-description", status=404)
+    assert described.json() == {"error": "Could not find configurable RequiredAction provider"}
+    refused = await admin(realm, "PUT", f"{BASE}/delete_account/config", {"config": {AGE: "60"}}, 400)
+    assert refused.json() == {"error": "RequiredAction is not configurable"}
 
 
 async def test_a_config_write_is_a_required_action_config_admin_event(realm: Env) -> None:

@@ -73,6 +73,9 @@ class AuthRequest:
     # login username (AuthenticationManager.createUserSession), so the LOGIN event's ``username`` and the
     # remember-me cookie keep the e-mail a user logged in with (LoginTest.loginUserWithEmailAsUsername).
     attempted_username: str | None = None
+    # USERNAME_HIDDEN: the organization step passed the typed name on (OrganizationAuthenticator.attempted), so the
+    # username and password form shows it fixed and asks for the password alone.
+    username_hidden: bool = False
     # The ``claims`` and ``acr_values`` parameters as sent (the CLAIMS_PARAM and ACR_PARAM client notes): the
     # ACRs the client asks for, which the ``acr`` claim is named from (oauth/acr.py).
     claims: str | None = None

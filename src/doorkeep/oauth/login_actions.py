@@ -201,13 +201,14 @@ async def submit(
             site = LoginSite(tx, services, realm, client, request, browser)
             typed, passkey = form.get("username") or "", plan.passwordless
             return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict, passkey=passkey)
+        hidden = request.attempted_username if user is None and request.username_hidden else None
         return await login_password.authenticate(
             tx,
             services,
             realm,
             client,
             request,
-            form.get("username") or "",
+            hidden or form.get("username") or "",  # USERNAME_HIDDEN: the name the organization step passed on
             form.get("password") or "",
             browser,
             remember_me=remember_me,  # equalsIgnoreCase("on")

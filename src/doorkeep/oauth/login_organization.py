@@ -13,8 +13,9 @@ failing that, one whose domain is ``ANY`` when the typed domain is one of the or
 the typed name as ``login_hint``. An unknown user of the organization's domain sees the username page again with
 "Your email domain matches the … organization but you don't have an account yet." and the organization's providers;
 a known user of an organization gets the password page (login-password.ftl, the name fixed); a name no
-organization resolves gets the username and password form with the name filled in, as Keycloak's ``attempted``
-step does, whether a user has it or not (Keycloak's password page for a known one told users apart: CVE-2026-4633).
+organization resolves gets the password page with the name fixed, as Keycloak's ``attempted`` step does since the
+fix of CVE-2026-4633 (USERNAME_HIDDEN), whether a user has it or not, and "Invalid username or password." for a
+wrong password either way.
 Doorkeep redirects only to an enabled provider that is not link-only (Keycloak would redirect, then fall back).
 The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's;
 a known member of several organizations asking for ``organization`` picks one on select-organization.ftl (``choose``).
@@ -59,7 +60,7 @@ async def page_stage(tx: Tx, realm: Realm, client: Client, request: AuthRequest,
     where it does not run (a re-authentication keeps its own page)."""
     if not await runs(tx, realm, client, request):
         return ""
-    if known:
+    if known or request.username_hidden:
         return "password" if request.attempted_username else ""
     return "" if request.attempted_username else "username"
 
@@ -161,16 +162,17 @@ async def identify(
         return NeedOrganization(user.id, realm.remember_me and remember_me, _attempted(site.request, username))
     if user is not None and (refusal := await steering.membership_refusal(site, ask, org, user)) is not None:
         return refusal
-    if org is None:  # attempted: the username and password form, the name filled in, whether or not it is a user's
-        # (Keycloak answers a known name with the password page and "Invalid password.", an unknown one with this
-        # form and "Invalid username or password.": CVE-2026-4633's user enumeration; both get this form here)
-        return NeedLogin(username=username, remember_me=remember_me, request=_attempted(site.request, username))
+    if org is None:  # attempted(context, username): the password page, the name fixed (USERNAME_HIDDEN), whether
+        # or not it is a user's, and one answer to a wrong password for both (CVE-2026-4633)
+        hidden = dataclasses.replace(_attempted(site.request, username), username_hidden=True)
+        return NeedLogin(username=username, remember_me=remember_me, request=hidden)
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
         alias, hint = target
         return ToProvider(alias, dataclasses.replace(site.request, login_hint=hint or username))
     if org is not None and user is None:  # unknownUserChallenge
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
         return NeedLogin(error, username, remember_me, organization=org.id)
+    site = dataclasses.replace(site, request=dataclasses.replace(site.request, username_hidden=True))
     return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
 
 

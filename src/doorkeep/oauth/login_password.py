@@ -95,7 +95,9 @@ async def authenticate(
     user: User | None = known
     if known is not None:  # identity-first's password page names the username the login typed (ATTEMPTED_USERNAME)
         shown = request.attempted_username or known.username
-        typed, username, wrong = shown, shown, INVALID_PASSWORD
+        # the organization step's password page answers as for an unknown name (CVE-2026-4633)
+        typed, username = shown, shown
+        wrong = INVALID_CREDENTIALS if request.username_hidden else INVALID_PASSWORD
     else:
         typed, username, wrong = username, form_username(username), INVALID_CREDENTIALS
 

@@ -140,7 +140,7 @@ async def restart_flow(
     # the authentication session's notes start again: no ATTEMPTED_USERNAME nor organization picked (the
     # organization step asks anew)
     fresh = dataclasses.replace(
-        stored, user_session_id=None, sso_login=False, attempted_username=None, organization=None
+        stored, user_session_id=None, sso_login=False, attempted_username=None, username_hidden=False, organization=None
     )
     request = loa.restarted(fresh)
     if (

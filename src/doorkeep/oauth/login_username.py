@@ -62,7 +62,10 @@ async def identify(
         await login_events.unknown_user(site, username)
         return again(wrong)
     ctx = StepContext(tx, services, realm, site.client, site.request, user, site.browser)
-    refused = await brute_force.refusal(tx, realm, user, services.clock.now())
+    # the organization step (USERNAME_HIDDEN) leaves Brute Force Detection to the password page, as
+    # OrganizationAuthenticator does: a locked user is not told apart before a password is sent
+    hidden = site.request.username_hidden
+    refused = None if hidden else await brute_force.refusal(tx, realm, user, services.clock.now())
     if refused is not None:  # isDisabledByBruteForce: forceChallenge, no failure counted
         await login_events.login_event(ctx, username, error=refused)
         return again(wrong)

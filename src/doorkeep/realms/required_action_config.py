@@ -75,14 +75,16 @@ _OWN: dict[str, tuple[Prop, ...]] = {
     "CONFIGURE_TOTP": (_MAX_AUTH_AGE, _ADD_RECOVERY_CODES),
     "UPDATE_EMAIL": (_MAX_AUTH_AGE, _FORCE_VERIFY_EMAIL, _COOLDOWN),
     "VERIFY_EMAIL": (_MAX_AUTH_AGE, _COOLDOWN),
+    "delete_account": (),  # DeleteAccount.getConfigMetadata: none, its max auth age is always 0
 }
 PROPERTIES: dict[str, tuple[Prop, ...]] = {pid: _OWN.get(pid, (_MAX_AUTH_AGE,)) for pid in registered.PROVIDERS}
 
 
 def configurable(provider_id: str) -> bool:
     """RequiredActionHelper.lookupConfigurableRequiredActionFactory found a factory for the path's alias (every
-    deployed one: RequiredActionFactory.isConfigurable holds while getConfigMetadata is not empty)."""
-    return provider_id in PROPERTIES
+    deployed one with a property: RequiredActionFactory.isConfigurable holds while getConfigMetadata is not
+    empty, so DeleteAccount's is not)."""
+    return bool(PROPERTIES.get(provider_id))
 
 
 def _error(provider_id: str, field: str, message: str, *params: object) -> dict[str, Any]:
