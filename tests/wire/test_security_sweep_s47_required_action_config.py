@@ -5,16 +5,19 @@ plain PUT, read as the default) and never fail a sign-in; no ``kc_action`` spell
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from admin_support import forbidden, realm_admin
 from console_support import HTML, sign_in
 from flow_builder import admin
 from group_port import fresh_realm
-from otp_port import USER, fresh_users, user_rep
+from otp_port import APP, SECRET, USER, fresh_users, user_rep
 from required_action_config_support import AGE, BASE, action_realm, aia, put_config, reauthentication, stored
 from reset_password_port import realm_rep as password_realm
-from support import seed_realm
+from support import password_grant, seed_realm
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -112,3 +115,19 @@ async def test_markup_in_a_kept_value_is_text_on_the_configure_form(realm: Env) 
         form = await http.get(f"{TAB}/VERIFY_EMAIL/config", headers=HTML)
         assert form.status_code == 200 and "<script>alert(1)" not in form.text
         assert "&lt;script&gt;" in form.text or "&#34;&gt;" in form.text or "&quot;&gt;" in form.text
+
+
+async def test_the_update_password_form_cannot_be_posted_past_the_re_authentication(realm: Env) -> None:
+    """Step skipping: the re-authentication page's own session code, posted straight to ``required-action`` with a
+    new password, changes nothing and issues no code; the old password still signs in."""
+    page = await aia(realm, "UPDATE_PASSWORD", 600)
+    assert reauthentication(page)
+    action = re.search(r'<form[^>]* action="([^"]+)"', page.text)
+    assert action is not None, page.text[:500]
+    skipped = html.unescape(action[1]).replace("/login-actions/authenticate", "/login-actions/required-action")
+    for url in (skipped, skipped + "&execution=UPDATE_PASSWORD"):
+        form = {"password-new": "hijacked-1", "password-confirm": "hijacked-1"}
+        answer = await realm.http.post(url, data=form)
+        assert answer.status_code < 500 and "code=" not in answer.headers.get("location", ""), answer.text[:300]
+    assert (await password_grant(realm.http, "test", APP, USER, secret=SECRET)).status_code == 200
+    assert (await password_grant(realm.http, "test", APP, USER, "hijacked-1", secret=SECRET)).status_code != 200
