@@ -13,7 +13,7 @@ from browser_flow import submit
 from flow_builder import admin
 from org_groups import group
 from org_invitations import ORGS
-from organization_login_support import REALM, join, token_response, two_organizations, typed
+from organization_login_support import REALM, join, member_of_both, token_response, two_organizations, typed
 from support import claims, password_grant, refresh
 from wire_env import Env
 
@@ -23,9 +23,7 @@ OIDC = "/realms/test/protocol/openid-connect"
 
 async def _picked(env: Env, alias: str) -> dict[str, Any]:
     """user1, member of acme and beta, picks ``alias`` on the select page: the token response."""
-    ids = await two_organizations(env)
-    await join(env, ids["acme"])
-    await join(env, ids["beta"])
+    ids = await member_of_both(env)
     page = await typed(env.http, "user1", scope="openid organization")
     tokens = await token_response(env.http, await submit(env.http, page, **{"kc.org": alias}))
     assert claims(tokens["access_token"])["organization"] == [alias]

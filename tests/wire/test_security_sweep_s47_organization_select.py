@@ -10,7 +10,7 @@ import pytest
 
 from browser_flow import submit
 from flow_builder import admin
-from organization_login_support import REALM, join, organization, signed_in, two_organizations, typed
+from organization_login_support import REALM, join, member_of_both, organization, signed_in, typed
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -18,15 +18,8 @@ ANY = "openid organization"
 MARKUP = '"><img src=x onerror=alert(1)>'
 
 
-async def _member_of_both(env: Env) -> dict[str, str]:
-    ids = await two_organizations(env)
-    await join(env, ids["acme"])
-    await join(env, ids["beta"])
-    return ids
-
-
 async def test_markup_in_an_alias_is_refused_or_text_on_the_page(realm: Env) -> None:
-    await _member_of_both(realm)
+    await member_of_both(realm)
     body = {"name": "gamma", "alias": MARKUP, "domains": [{"name": "gamma.org"}]}
     made = await realm.http.post(f"{REALM}/organizations", json=body, headers=await realm.admin_headers())
     assert made.status_code in (201, 400), made.text
@@ -38,7 +31,7 @@ async def test_markup_in_an_alias_is_refused_or_text_on_the_page(realm: Env) -> 
 
 @pytest.mark.parametrize("picked", ["a" * 20000, "acme\x00", "\x00"])
 async def test_an_odd_pick_is_no_organization(realm: Env, picked: str) -> None:
-    await _member_of_both(realm)
+    await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=ANY)
     again = await submit(realm.http, page, **{"kc.org": picked})
     assert again.status_code in (200, 400, 413), again.text[:300]
@@ -46,7 +39,7 @@ async def test_an_odd_pick_is_no_organization(realm: Env, picked: str) -> None:
 
 
 async def test_a_repeated_kc_org_field_picks_at_most_one_of_the_user_s(realm: Env) -> None:
-    await _member_of_both(realm)
+    await member_of_both(realm)
     await organization(realm, "gamma")
     page = await typed(realm.http, "user1", scope=ANY)
     action = re.search(r'<form[^>]* action="([^"]+)"', page.text)
@@ -62,7 +55,7 @@ async def test_a_repeated_kc_org_field_picks_at_most_one_of_the_user_s(realm: En
 
 @pytest.mark.parametrize("change", ["leave", "disable"])
 async def test_a_pick_that_stops_being_the_user_s_before_the_password_names_nothing(realm: Env, change: str) -> None:
-    ids = await _member_of_both(realm)
+    ids = await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=ANY)
     password_page = await submit(realm.http, page, **{"kc.org": "beta"})
     assert 'name="password"' in password_page.text
