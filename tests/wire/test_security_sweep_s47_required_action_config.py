@@ -11,7 +11,7 @@ import re
 import pytest
 
 from admin_support import forbidden, realm_admin
-from console_support import HTML, sign_in
+from console_support import HTML, post_pairs, sign_in
 from flow_builder import admin
 from group_port import fresh_realm
 from otp_port import APP, SECRET, USER, fresh_users, user_rep
@@ -131,3 +131,15 @@ async def test_the_update_password_form_cannot_be_posted_past_the_re_authenticat
         assert answer.status_code < 500 and "code=" not in answer.headers.get("location", ""), answer.text[:300]
     assert (await password_grant(realm.http, "test", APP, USER, secret=SECRET)).status_code == 200
     assert (await password_grant(realm.http, "test", APP, USER, "hijacked-1", secret=SECRET)).status_code != 200
+
+
+async def test_the_configure_form_and_its_clear_need_the_page_s_csrf_token(realm: Env) -> None:
+    await put_config(realm, "UPDATE_PROFILE", {AGE: "60"}, 204)
+    await realm_admin(realm, "boss", "realm-admin")
+    async with client_at(realm, "127.0.0.2") as http:
+        await sign_in(http, "/admin/test/console/", "boss")
+        for path in (f"{TAB}/UPDATE_PROFILE/config", f"{TAB}/UPDATE_PROFILE/config/clear"):
+            for token in ("", "forged"):
+                sent = await post_pairs(http, path, [(f"config.{AGE}", "0")], token_from=TAB, token=token)
+                assert sent.status_code == 403, (path, token, sent.text[:200])
+    assert await stored(realm, "UPDATE_PROFILE") == {AGE: "60"}
