@@ -35,6 +35,14 @@ async def two_organizations(env: Env, *, acme: dict[str, Any] | None = None) -> 
     return ids
 
 
+async def member_of_both(env: Env) -> dict[str, str]:
+    """``two_organizations`` with user1 a member of both: their ids by alias."""
+    ids = await two_organizations(env)
+    await join(env, ids["acme"])
+    await join(env, ids["beta"])
+    return ids
+
+
 async def organization(env: Env, alias: str, realm: str = REALM, **rep: Any) -> str:
     """A new organization of ``alias`` owning ``<alias>.org``: its id."""
     body = {"name": alias, "alias": alias, "domains": [{"name": f"{alias}.org"}], **rep}

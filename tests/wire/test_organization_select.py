@@ -17,6 +17,7 @@ from organization_login_support import (
     NOT_MEMBER,
     REALM,
     join,
+    member_of_both,
     members_only,
     organization,
     refused,
@@ -41,15 +42,8 @@ def _select_page(page: httpx.Response) -> list[str]:
     return re.findall(r'id="organization-([^"]*)"', page.text)
 
 
-async def _member_of_both(env: Env) -> dict[str, str]:
-    ids = await two_organizations(env)
-    await join(env, ids["acme"])
-    await join(env, ids["beta"])
-    return ids
-
-
 async def test_a_member_of_several_picks_one_and_the_token_names_it(realm: Env) -> None:
-    await _member_of_both(realm)
+    await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=ANY)
     assert sorted(_select_page(page)) == ["acme", "beta"]
     tokens = await token_response(realm.http, await submit(realm.http, page, **{"kc.org": "beta"}))
@@ -64,7 +58,7 @@ async def test_a_member_of_several_picks_one_and_the_token_names_it(realm: Env) 
 
 async def test_two_logins_of_one_user_keep_their_own_pick(realm: Env) -> None:
     """The pick is the client session's: a refresh of the first login still names its own organization."""
-    await _member_of_both(realm)
+    await member_of_both(realm)
     picked = {}
     for alias in ("acme", "beta"):
         async with httpx.AsyncClient(transport=realm.http._transport, base_url=realm.http.base_url) as http:
@@ -83,21 +77,21 @@ async def test_a_member_of_one_organization_is_not_asked(realm: Env) -> None:
 
 @pytest.mark.parametrize("scope", ["openid", "openid organization:*", "openid organization:acme"])
 async def test_only_the_any_scope_asks(realm: Env, scope: str) -> None:
-    await _member_of_both(realm)
+    await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=scope)
     assert _select_page(page) == [] and 'name="password"' in page.text
 
 
 async def test_the_page_is_german_for_a_german_login(realm: Env) -> None:
     await update_realm(realm.db, "test", internationalization_enabled=True, supported_locales=("en", "de"))
-    await _member_of_both(realm)
+    await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=ANY, ui_locales="de")
     assert "Wählen Sie eine Organisation, um fortzufahren:" in page.text and 'name="kc.org"' in page.text
 
 
 async def test_an_organization_the_user_is_not_in_maps_nothing(realm: Env) -> None:
     """resolveOrganization takes any organization of the realm by alias; the claim (ANY) maps only the user's."""
-    ids = await _member_of_both(realm)
+    ids = await member_of_both(realm)
     await organization(realm, "gamma")
     page = await typed(realm.http, "user1", scope=ANY)
     assert "organization" not in await signed_in(realm.http, await submit(realm.http, page, **{"kc.org": "gamma"}))
@@ -105,7 +99,7 @@ async def test_an_organization_the_user_is_not_in_maps_nothing(realm: Env) -> No
 
 
 async def test_an_organization_the_user_is_not_in_is_refused_when_membership_is_required(realm: Env) -> None:
-    await _member_of_both(realm)
+    await member_of_both(realm)
     await organization(realm, "gamma")
     await members_only(realm)
     page = await typed(realm.http, "user1", scope=ANY)
@@ -113,7 +107,7 @@ async def test_an_organization_the_user_is_not_in_is_refused_when_membership_is_
 
 
 async def test_a_disabled_organization_of_the_user_is_listed_and_maps_nothing(realm: Env) -> None:
-    ids = await _member_of_both(realm)
+    ids = await member_of_both(realm)
     delta = await organization(realm, "delta")
     await join(realm, delta)
     rep = (await admin(realm, "GET", f"{REALM}/organizations/{delta}", status=200)).json()
@@ -128,7 +122,7 @@ async def test_a_disabled_organization_of_the_user_is_listed_and_maps_nothing(re
 async def test_a_pick_of_no_organization_here_shows_the_page_again(realm: Env, picked: str | None) -> None:
     """Another realm's alias (``gamma``), another case, markup, an id instead of the alias, or no field at all:
     no organization resolved, so shouldUserSelectOrganization asks again; nothing echoed, never a 500."""
-    ids = await _member_of_both(realm)
+    ids = await member_of_both(realm)
     await admin(realm, "POST", "/admin/realms", {"realm": "other", "enabled": True, "organizationsEnabled": True}, 201)
     await organization(realm, "gamma", "/admin/realms/other")
     page = await typed(realm.http, "user1", scope=ANY)
@@ -141,7 +135,7 @@ async def test_a_pick_of_no_organization_here_shows_the_page_again(realm: Env, p
 
 async def test_a_replayed_pick_changes_nothing(realm: Env) -> None:
     """The select form posted again after its pick (its spent session code): SessionCodeChecks, not a second pick."""
-    await _member_of_both(realm)
+    await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=ANY)
     password_page = await submit(realm.http, page, **{"kc.org": "acme"})
     replayed = await submit(realm.http, page, **{"kc.org": "beta"})
@@ -152,7 +146,7 @@ async def test_a_replayed_pick_changes_nothing(realm: Env) -> None:
 
 async def test_a_forged_session_code_picks_nothing(realm: Env) -> None:
     """SessionCodeChecks: a form of another code leads back to the page the tab waits on, the pick not taken."""
-    await _member_of_both(realm)
+    await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=ANY)
     forged = await submit_forged(realm.http, page, "forged-code", **{"kc.org": "beta"})
     assert forged.status_code == 302 and "/login-actions/" in forged.headers["location"], forged.headers
@@ -172,7 +166,7 @@ async def test_an_organization_name_that_is_markup_is_shown_as_text(realm: Env) 
 
 async def test_restart_login_forgets_the_pick(realm: Env) -> None:
     """ "Restart login" from the password page: the organization step asks again, the earlier pick gone."""
-    await _member_of_both(realm)
+    await member_of_both(realm)
     page = await typed(realm.http, "user1", scope=ANY)
     password_page = await submit(realm.http, page, **{"kc.org": "acme"})
     restart = re.search(r'id="reset-login" href="([^"]+)"', password_page.text)

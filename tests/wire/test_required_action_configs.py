@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
-from browser_flow import start
 from doorkeep.realms import required_actions as ra
 from flow_builder import ADMIN, admin
 from group_port import fresh_realm
 from keycloak_port import update_realm
-from otp_port import APP, USER, fresh_users, login, open_login, user_rep
+from required_action_config_support import AGE, BASE, action_realm, aia, put_config, reauthentication, stored
 from reset_password_port import is_update_password_page
-from reset_password_port import realm_rep as password_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-BASE = f"{ADMIN}/authentication/required-actions"
-AGE = "max_auth_age"
 OWN = {  # the factories that declare more than RequiredActionFactory's max_auth_age, in their order
     "CONFIGURE_RECOVERY_AUTHN_CODES": ["warning_threshold", AGE],
     "CONFIGURE_TOTP": [AGE, "add-recovery-codes"],
@@ -37,19 +32,7 @@ PLAIN = sorted(set(ra.PROVIDERS) - set(OWN) - NONE)
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await fresh_realm(env, {**password_realm(), "adminEventsEnabled": True, "adminEventsDetailsEnabled": True})
-    await fresh_users(env, user_rep(USER, firstName="Tom", lastName="Brady"))
-    return env
-
-
-async def put_config(env: Env, alias: str, config: dict[str, Any], status: int) -> Any:
-    response = await admin(env, "PUT", f"{BASE}/{alias}/config", {"config": config}, status)
-    return response.json() if response.content else None
-
-
-async def stored(env: Env, alias: str) -> dict[str, str]:
-    found: dict[str, str] = (await admin(env, "GET", f"{BASE}/{alias}/config", status=200)).json()["config"]
-    return found
+    return await action_realm(env)
 
 
 async def test_every_deployed_action_describes_its_configuration(realm: Env) -> None:
@@ -132,18 +115,6 @@ async def test_a_config_write_is_a_required_action_config_admin_event(realm: Env
         "UPDATE",
         "authentication/required-actions/UPDATE_PROFILE/config",
     )
-
-
-async def aia(env: Env, action: str, after: int) -> httpx.Response:
-    """Sign in, let ``after`` seconds pass, then ask for ``kc_action=action``."""
-    assert (await login(env, await open_login(env))).status_code in (302, 303)
-    env.clock.advance(after)
-    return await start(env.http, "test", APP, kc_action=action)
-
-
-def reauthentication(page: httpx.Response) -> bool:
-    """The login page with the attempted username: the credentials asked for again."""
-    return f'id="kc-attempted-username">{USER}<' in page.text
 
 
 async def test_update_passwords_configured_max_auth_age_is_obeyed(realm: Env) -> None:

@@ -248,7 +248,8 @@ def max_auth_age(realm: Realm, action: str) -> int:
         policy_age = password_policy.stored(realm.password_policy).max_auth_age
         if policy_age >= 0:
             return policy_age
-    found = registered.by_alias(realm, action)
+    # RequiredActionHelper.getRequiredActionByProviderId: the config of the action registered for the provider
+    found = next((a for a in registered.of(realm) if a.provider_id == action), None)
     configured = parse_int(found.config.get(MAX_AUTH_AGE_KEY)) if found is not None else None
     return configured if configured is not None and configured >= 0 else MAX_AUTH_AGE
 
@@ -260,6 +261,11 @@ def reauthentication_due(
     credentials given within the provider's max auth age (``max_auth_age``), so CONFIGURE_TOTP and
     UPDATE_PROFILE re-authenticate as UPDATE_PASSWORD does (AppInitiatedActionResetPasswordTest
     .resetPasswordRequiresReAuth), and delete_account (max age 0) always does unless the credentials were given
-    this very second; an unknown name, or one whose feature is ``off`` (no provider), does not."""
-    action = request.kc_action
+    this very second; an unknown name, or one whose feature is ``off`` (no provider), does not.
+
+    Stricter than Keycloak: a ``kc_action`` naming a registered alias other than its provider id (a realm file may
+    register UPDATE_PASSWORD as ``change-it``) runs that provider (RequiredActionManager looks the alias up), so its
+    provider's age applies too; Keycloak looks the provider up by the alias, finds none and asks for nothing."""
+    named = registered.by_alias(realm, request.kc_action) if request.kc_action is not None else None
+    action = named.provider_id if named is not None else request.kc_action
     return action in HANDLED and action not in off and auth_time + max_auth_age(realm, action or "") < now

@@ -4,9 +4,12 @@ decides, apart from the pages that show it (web/org_invite_token.py).
 The organization must still exist in a realm with organizations on (``org_not_found``); a member already is
 told so (``user_org_member_already``); a link not yet confirmed in the browser's authentication session asks
 for confirmation (so a mail scanner fetching it joins nobody); a confirmed one makes the user an UNMANAGED
-member, and the stored invitation goes. The invitation is a signed token and the decision reads only it and the
-database: any worker, or a worker started after the invitation was sent, decides the same. Two links accepted at
-once make one membership: the one that finds the membership made meanwhile is told it is a member already.
+member, and the stored invitation goes. A link whose stored invitation is gone (deleted or resent by an
+admin) is stale (``invalid_token``) for a user not yet a member, as Keycloak 26.4+ checks the InvitationManager;
+a member following it again is still told they are one. The invitation is a signed token and the decision reads
+only it and the database: any worker, or a worker started after the invitation was sent, decides the same. Two
+links accepted at once make one membership: the one that finds the membership made meanwhile is told it is a
+member already.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.model import Realm
-from doorkeep.organizations import stored_invitations
+from doorkeep.organizations import invitations, stored_invitations
 from doorkeep.organizations.model import UNMANAGED, Organization
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
 class Step(Enum):
     NOT_FOUND = "org_not_found"  # Errors.ORG_NOT_FOUND
+    STALE = "invalid_token"  # Errors.INVALID_TOKEN: the stored invitation is gone (deleted, resent or accepted)
     ALREADY_MEMBER = "user_org_member_already"  # Errors.USER_ORG_MEMBER_ALREADY
     CONFIRM = "confirm"  # the page asking "You are about to join organization …"
     JOINED = "joined"
@@ -39,7 +43,7 @@ class Acceptance:
     @property
     def event_error(self) -> str | None:
         """The INVITE_ORG_ERROR event's error, None for a step that is no error."""
-        return self.step.value if self.step in (Step.NOT_FOUND, Step.ALREADY_MEMBER) else None
+        return self.step.value if self.step in (Step.NOT_FOUND, Step.STALE, Step.ALREADY_MEMBER) else None
 
 
 async def accept(tx: Tx, realm: Realm, user_id: str, token: ActionToken, session_id: str | None) -> Acceptance:
@@ -50,7 +54,9 @@ async def accept(tx: Tx, realm: Realm, user_id: str, token: ActionToken, session
     if org is None:
         return Acceptance(Step.NOT_FOUND, None)
     if await tx.organizations.membership(org.id, user_id) is not None:
-        return Acceptance(Step.ALREADY_MEMBER, org)
+        return Acceptance(Step.ALREADY_MEMBER, org)  # a second click (testRedirectAfterClickingSecondTimeOnInvitation)
+    if not await invitations.pending(tx, org.id, token.token_id):  # the InvitationManager check
+        return Acceptance(Step.STALE, org)
     if token.auth_session_id is None or session_id != token.auth_session_id:
         return Acceptance(Step.CONFIRM, org)
     if not await tx.organizations.add_member(org, user_id, UNMANAGED):  # another link of the user's won the race

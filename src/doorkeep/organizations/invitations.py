@@ -68,6 +68,12 @@ def registration_link(base: str, realm_name: str, key: str) -> str:
     return f"{base}/realms/{realm_name}/protocol/openid-connect/registrations?{query}"
 
 
+async def pending(tx: Tx, org_id: str, token_id: str) -> bool:
+    """InvitationManager.getById: the link's invitation is still kept for the organization (a link whose
+    invitation was deleted, resent or accepted no longer works; its token's own expiry is checked before)."""
+    return bool(token_id) and await tx.org_invitations.get(org_id, token_id) is not None
+
+
 async def read_registration(tx: Tx, services: Services, realm_id: str, issuer: str, key: str) -> ActionToken | None:
     """The invitation a registration carries (Organizations.parseInvitationToken), or None when it is not one of
     this realm's, or has expired."""
@@ -79,6 +85,8 @@ async def read_registration(tx: Tx, services: Services, realm_id: str, issuer: s
         return None
     if not isinstance(org_id, str) or not isinstance(email, str):
         return None
+    if not await pending(tx, org_id, str(claims.get("jti") or "")):
+        return None  # RegistrationUserCreation: the invitation deleted, resent or used already
     redirect = claims.get("reduri")
     return ActionToken(
         action=action_tokens.INVITE_ORG,

@@ -6,7 +6,8 @@ An invitation is kept from the moment its mail is sent. Resending removes it and
 (a new invitation, a new link); deleting removes it; an existing user confirming the link, or a new user
 registering through it, removes it (the link's ``jti`` is the invitation's id). Its status is read from its expiry:
 PENDING until ``expiresAt``, EXPIRED after. The organization's or the realm's deletion takes its invitations.
-As in Keycloak, deleting an invitation does not revoke a link already sent: the link is a signed token.
+Deleting or resending an invitation revokes the link already sent: following it, or registering through it,
+finds no stored invitation (InvitationManager.getById) and is refused as a stale link.
 """
 
 from __future__ import annotations

@@ -40,7 +40,11 @@ class InvitationRepo:
     async def find(
         self, org_id: str, found: InvitationFilter, now: int, first: int | None, max_results: int | None
     ) -> builtins.list[Invitation]:
-        """getAllStream: the filters ANDed, ordered by id; a negative or absent ``first``/``max`` is no bound."""
+        """getAllStream: the filters ANDed, ordered by id; a negative or absent ``first``/``max`` is no bound. A filter
+        holding a NUL matches nothing on both engines (SQLite's LIKE would stop at it and match everything;
+        PostgreSQL's text cannot hold it)."""
+        if any("\x00" in v for v in (found.email, found.first_name, found.last_name, found.search) if v is not None):
+            return []
         query = select(t).where(t.c.organization_id == org_id)
         if found.status is not None:
             query = query.where(t.c.expires_at < now if found.status == EXPIRED else t.c.expires_at >= now)

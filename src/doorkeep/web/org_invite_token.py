@@ -8,7 +8,8 @@ session), so a mail scanner that fetches the link joins nobody. The confirmed li
 UNMANAGED member, records INVITE_ORG (``username``) and sends the browser to the token's ``reduri`` (the
 organization's redirect URL, else the account console); a user with required actions runs them first. A user who
 is a member already gets "You are already a member of the … organization." (INVITE_ORG_ERROR
-``user_org_member_already``), an organization since deleted "Organization not found." (``org_not_found``).
+``user_org_member_already``), an organization since deleted "Organization not found." (``org_not_found``), a
+link whose stored invitation was deleted, resent or used "The link you clicked is no longer valid." (``invalid_token``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ async def handle(link: Link) -> Response:
     await link.record(EVENT, error=found.event_error, details={"username": user.username, "email": token.email})
     if found.org is None:
         return html(pages.action_info(display(realm), ui.text("orgNotFoundMessage", token.org_id), ui=ui))
+    if found.step is Step.STALE:  # invalidTokenResponse
+        header = ui.text("expiredActionMessage")
+        return html(pages.action_info(display(realm), ui.text("staleInviteOrgLink"), header=header, ui=ui))
     if found.step is Step.ALREADY_MEMBER:
         back = found.org.redirect_url or login_completion.client_base(client)  # pageRedirectUri, else the client's
         text, header = ui.text("orgMemberAlready", user.username, found.org.name), ui.text("staleInviteOrgLink")

@@ -647,6 +647,8 @@ def _required_actions(realm: Realm, listed: Any, where: str) -> Realm:
         entry = obj(item, f"{where}[{index}]")
         if not isinstance(entry.get("alias"), str) or not entry["alias"]:
             fail(f"{where}[{index}].alias", "expected a non-empty string")
+        if len(entry["alias"]) > 255 or "\x00" in entry["alias"]:  # REQUIRED_ACTION_PROVIDER.ALIAS: varchar(255)
+            fail(f"{where}[{index}].alias", "expected at most 255 characters and no NUL")
         if any(a.alias == entry["alias"] for a in actions):
             fail(f"{where}[{index}].alias", f"'{entry['alias']}' is listed twice")
         try:

@@ -94,8 +94,37 @@ def _epoch(value: Any) -> int:
     return int(value.timestamp()) if isinstance(value, datetime) else int(value or 0)
 
 
+# ORG_INVITATION's columns as Keycloak's changelog makes them (and Doorkeep's table keeps them): the most each holds.
+_WIDTHS = {"id": 36, "email": 255, "first_name": 255, "last_name": 255, "invite_link": 2048}
+_REQUIRED = ("id", "email")
+_LATEST = 2**53  # epoch seconds beyond any real date (and what a BIGINT and a JSON number both hold)
+
+
+def _checked(row: dict[str, Any]) -> dict[str, Any]:
+    """The row, or a ValueError naming the invitation and the column (never its link, which carries a token): a
+    row no Keycloak writes (a value too long, a NUL byte, a missing or non-text value, a time that is no number)
+    stops the migration before anything is written."""
+    ident = row.get("id")
+    name = f"organization invitation {str(ident)[:36]!r}"
+    for column, width in _WIDTHS.items():
+        value = row.get(column)
+        if value is None and column not in _REQUIRED:
+            continue
+        if not isinstance(value, str) or not value or len(value) > width or "\x00" in value:
+            raise ValueError(f"{name}: {column} is not text of 1 to {width} characters without NUL")
+    for column in ("created_at", "expires_at"):
+        try:
+            seconds = _epoch(row.get(column))
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"{name}: {column} is not a time") from None
+        if not 0 <= seconds <= _LATEST:
+            raise ValueError(f"{name}: {column} is not a time")
+    return row
+
+
 def invitations(t: dict[str, Rows]) -> list[Invitation]:
     """The realm's stored invitations, their organization named by Keycloak's id (``realm_id`` left empty)."""
+    rows = [_checked(i) for i in t.get("org_invitation", [])]
     return [
         Invitation(
             i["id"],
@@ -108,5 +137,5 @@ def invitations(t: dict[str, Rows]) -> list[Invitation]:
             _epoch(i.get("expires_at")),
             i.get("invite_link"),
         )
-        for i in sorted(t.get("org_invitation", []), key=lambda i: i["id"])
+        for i in sorted(rows, key=lambda i: i["id"])
     ]

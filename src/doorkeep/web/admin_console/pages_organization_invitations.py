@@ -73,7 +73,7 @@ async def delete(page: Page) -> Response:
         return await after_confirming(
             page,
             title="Delete invitation?",
-            question=f"Delete this invitation to {org.name}? A link already sent stays usable until it expires.",
+            question=f"Delete this invitation to {org.name}? A link already sent will no longer work.",
             action=f"{back}/{quote(invitation_id, safe='')}/delete",
             back=back,
             write=lambda: views.delete(c, org, invitation_id),
