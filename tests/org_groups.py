@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from org_invitations import ORGS, create_org
+from support import seed_user
 from wire_env import Env
 
 
@@ -29,3 +30,17 @@ async def get(env: Env, path: str, **params: Any) -> Any:
     found = await env.http.get(f"{ORGS}/{path}", params=params, headers=await env.admin_headers())
     assert found.status_code == 200, found.text
     return found.json()
+
+
+async def member(env: Env, org: str, username: str, email: str | None = None) -> str:
+    """The id of a new user of realm ``test`` made an (unmanaged) member of ``org``."""
+    user = (await seed_user(env.db, env.clock, "test", username, email=email or f"{username}@neworg.org")).id
+    added = await env.http.post(f"{ORGS}/{org}/members", content=user, headers=await env.admin_headers())
+    assert added.status_code == 201, added.text
+    return user
+
+
+async def status(env: Env, method: str, path: str, body: Any = None) -> int:
+    """The status of ``method organizations/{path}`` as the master admin (``body`` sent as JSON)."""
+    sent = await env.http.request(method, f"{ORGS}/{path}", json=body, headers=await env.admin_headers())
+    return sent.status_code

@@ -11,6 +11,7 @@ has checked manage-realm and ``organizationsEnabled`` and records the admin even
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
@@ -34,17 +35,26 @@ NO_USER = AdminError(404, "User does not exist")
 NOT_ORG_MEMBER = AdminError(400, "User is not member of the organization")
 ALREADY_IN_GROUP = AdminError(409, "User is already a member of the group")
 INVALID_ID = AdminError(400, "Invalid group id")
+_INTERNAL_GROUPS = uuid.UUID("9b1f3c52-6d0e-4c1a-8f55-2f4e7a1d0c6b")  # namespace of internal_group_id
 # The realm's group APIs refuse an organization's group (UserResource's checkGroupMembershipPermission).
 NOT_HERE = AdminError(400, "Cannot access organization related group via non Organization API.")
 
 
-def to_json(group: Group, *, brief: bool, sub_count: int | None = None) -> dict[str, Any]:
+def internal_group_id(org_id: str) -> str:
+    """The id Keycloak's top-level organization groups name as their ``parentId``: the organization's internal group
+    (JpaOrganizationProvider.createOrganizationGroup, a group of type ORGANIZATION named after the organization).
+    Doorkeep keeps no such group; the id is derived from the organization's, so it is stable and shared by the
+    organization's top-level groups, and no group API finds a group by it."""
+    return str(uuid.uuid5(_INTERNAL_GROUPS, org_id))
+
+
+def to_json(group: Group, org_id: str, *, brief: bool, sub_count: int | None = None) -> dict[str, Any]:
     """ModelToRepresentation's GroupRepresentation of an organization group: the full one adds the attributes and
-    (empty: Doorkeep maps no roles to them) role mappings. A top-level group names no parent (Keycloak's names the
-    organization's internal group, which Doorkeep does not keep), and no ``access`` (set by the realm's
-    GroupResource only)."""
+    (empty: Doorkeep maps no roles to them) role mappings. A top-level group's parent is the organization's internal
+    group; none has an ``access`` (set by the realm's GroupResource only)."""
     out = group_to_json(group, brief=brief, sub_count=sub_count)
     out.pop("access", None)
+    out["parentId"] = group.parent_id or internal_group_id(org_id)
     return out
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 def _tree(groups: list[Group], parent_id: str | None) -> list[dict[str, Any]]:
     out = []
     for group in org_groups.children(groups, parent_id):
-        rep = org_groups.to_json(group, brief=False)
+        rep = org_groups.to_json(group, "", brief=False)
         for key in ("realmRoles", "clientRoles", "parentId"):
             rep.pop(key, None)
         rep["subGroups"] = _tree(groups, group.id)

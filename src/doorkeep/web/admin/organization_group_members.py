@@ -38,7 +38,7 @@ async def members(request: Request) -> Response:
 async def membership(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org, group, _ = await load(call, request)
-        event = org_groups.to_json(group, brief=True)
+        event = org_groups.to_json(group, org.id, brief=True)
         if request.method == "PUT":
             await org_groups.join(call.tx, org, group, request.path_params["user"])
             record(request, event, "CREATE", org_groups.MEMBERSHIP)
