@@ -44,3 +44,9 @@ async def status(env: Env, method: str, path: str, body: Any = None) -> int:
     """The status of ``method organizations/{path}`` as the master admin (``body`` sent as JSON)."""
     sent = await env.http.request(method, f"{ORGS}/{path}", json=body, headers=await env.admin_headers())
     return sent.status_code
+
+
+async def stored(env: Env, group_id: str) -> bool:
+    """Whether any organization still holds the group ``group_id`` (what Keycloak's tests read on the server)."""
+    async with env.db.transaction() as tx:
+        return await tx.organization_groups.organization_of(group_id) is not None

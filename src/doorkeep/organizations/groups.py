@@ -15,6 +15,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
+from doorkeep.admin.groups import create_or_move as create_or_move_realm_group
 from doorkeep.admin.groups import description_of, matches, required_name
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, User
@@ -75,10 +76,24 @@ async def lookup(tx: Tx, org: Organization, group_id: str) -> tuple[Group, list[
 
 
 async def refuse_outside(tx: Tx, realm_id: str, group_id: str) -> None:
-    """The realm's group APIs (a user joining or leaving a group) refuse an organization's group with a 400."""
+    """The realm's group APIs (a user joining or leaving a group, a group moved) refuse an organization's group,
+    its internal group included, with a 400 (UserResource's checkGroupMembershipPermission)."""
     owner = await tx.organization_groups.organization_of(group_id)
     if owner is not None and owner[1] == realm_id:
         raise NOT_HERE
+    if any(internal_group_id(o.id) == group_id for o in await tx.organizations.realm_organizations(realm_id)):
+        raise NOT_HERE
+
+
+async def realm_create_or_move(
+    tx: Tx, realm_id: str, parent: Group | None, rep: dict[str, Any], group_id: str
+) -> tuple[Group, bool]:
+    """The realm's ``POST groups`` and ``POST groups/{id}/children``: a representation naming an organization's
+    group (or internal group) is refused with a 400, as Keycloak refuses moving an ORGANIZATION group out of its
+    organization (OrganizationInternalGroupTest.testCannotMoveInternalGroupViaGroupAPI); else admin.groups'."""
+    if isinstance(rep.get("id"), str) and rep["id"]:
+        await refuse_outside(tx, realm_id, rep["id"])
+    return await create_or_move_realm_group(tx, realm_id, parent, rep, group_id)
 
 
 def listed(groups: list[Group], search: str | None, wanted: dict[str, str] | None, exact: bool) -> list[Group]:
