@@ -196,3 +196,17 @@ async def leave(tx: Tx, org: Organization, group: Group, user_id: str) -> bool:
     if user is None or user.realm_id != org.realm_id:
         raise NO_USER
     return await tx.organization_groups.leave(group, user.id)
+
+
+async def of_member(tx: Tx, org: Organization, user_id: str, search: str | None) -> list[Group]:
+    """``members/{id}/groups`` (OrganizationMemberResource.groupMemberships): the organization's groups the member is
+    directly in, by name, those whose name holds ``search`` when given; 400 for a blank id, 404 for a non-member."""
+    if not user_id.strip():
+        raise AdminError(400, "id cannot be null")
+    if await tx.organizations.membership(org.id, user_id) is None:
+        raise AdminError(404, "HTTP 404 Not Found", key="error")  # jakarta's NotFoundException
+    mine = {g for g, u in await tx.organization_groups.member_ids(org.id) if u == user_id}
+    found = [g for g in await tx.organization_groups.of_organization(org.id) if g.id in mine]
+    if search is not None:
+        found = [g for g in found if matches(g, search.strip(), False)]
+    return sorted(found, key=lambda g: g.name)
