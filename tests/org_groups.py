@@ -10,11 +10,12 @@ from support import seed_user
 from wire_env import Env
 
 
-async def organization(env: Env, name: str = "neworg") -> str:
-    """The id of a new organization ``name`` (domain ``name``.org) in realm ``test``, organizations turned on."""
+async def organization(env: Env, name: str = "neworg", **extra: Any) -> str:
+    """The id of a new organization ``name`` (domain ``name``.org; ``extra`` fields) in realm ``test``,
+    organizations turned on."""
     h = await env.admin_headers()
     assert (await env.http.put("/admin/realms/test", json={"organizationsEnabled": True}, headers=h)).status_code == 204
-    return await create_org(env, name=name, domains=[{"name": f"{name}.org"}])
+    return await create_org(env, name=name, domains=[{"name": f"{name}.org"}], **extra)
 
 
 async def group(env: Env, org: str, name: str, parent: str | None = None, **extra: Any) -> str:
