@@ -15,7 +15,7 @@ async def organization(env: Env, name: str = "neworg", **extra: Any) -> str:
     organizations turned on."""
     h = await env.admin_headers()
     assert (await env.http.put("/admin/realms/test", json={"organizationsEnabled": True}, headers=h)).status_code == 204
-    return await create_org(env, name=name, domains=[{"name": f"{name}.org"}], **extra)
+    return await create_org(env, **{"name": name, "domains": [{"name": f"{name}.org"}], **extra})
 
 
 async def group(env: Env, org: str, name: str, parent: str | None = None, **extra: Any) -> str:
