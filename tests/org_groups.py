@@ -51,3 +51,23 @@ async def stored(env: Env, group_id: str) -> bool:
     """Whether any organization still holds the group ``group_id`` (what Keycloak's tests read on the server)."""
     async with env.db.transaction() as tx:
         return await tx.organization_groups.organization_of(group_id) is not None
+
+
+async def engineering_pair(env: Env) -> tuple[str, str]:
+    """An organization whose group ``Engineering`` has two members (member1@ and member2@example.com): the ids of
+    the organization and the group."""
+    org = await organization(env)
+    users = [await member(env, org, name, f"{name}@example.com") for name in ("member1", "member2")]
+    gid = await group(env, org, "Engineering")
+    for user in users:
+        assert await status(env, "PUT", f"{org}/groups/{gid}/members/{user}") == 204
+    return org, gid
+
+
+# OrganizationGroupMembershipMapper on the realm's ``organization`` scope, as Keycloak's mapper tests add it.
+GROUP_MAPPER = {
+    "name": "organization-groups",
+    "protocol": "openid-connect",
+    "protocolMapper": "oidc-organization-group-membership-mapper",
+    "config": {"access.token.claim": "true", "id.token.claim": "true", "introspection.token.claim": "true"},
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from org_groups import get, group, member, organization, status, stored
+from org_groups import engineering_pair, get, group, member, organization, status, stored
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -47,12 +47,7 @@ async def test_delete_org_with_nested_groups_and_members(realm: Env) -> None:
 
 
 async def test_delete_group_removes_members(realm: Env) -> None:
-    org = await organization(realm)
-    member1 = await member(realm, org, "member1", "member1@example.com")
-    member2 = await member(realm, org, "member2", "member2@example.com")
-    gid = await group(realm, org, "Engineering")
-    for user in (member1, member2):
-        assert await status(realm, "PUT", f"{org}/groups/{gid}/members/{user}") == 204
+    org, gid = await engineering_pair(realm)
     assert len(await get(realm, f"{org}/groups/{gid}/members", briefRepresentation="true")) == 2
     assert await status(realm, "DELETE", f"{org}/groups/{gid}") == 204
     assert len(await get(realm, f"{org}/members")) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from org_groups import get, group, member, organization, status
+from org_groups import engineering_pair, get, group, member, organization, status
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -37,12 +37,7 @@ async def test_user_get_groups_does_not_include_org_groups(realm: Env) -> None:
 
 
 async def test_get_org_group_members_via_org_api(realm: Env) -> None:
-    org = await organization(realm)
-    member1 = await member(realm, org, "member1", "member1@example.com")
-    member2 = await member(realm, org, "member2", "member2@example.com")
-    gid = await group(realm, org, "Engineering")
-    for user in (member1, member2):
-        assert await status(realm, "PUT", f"{org}/groups/{gid}/members/{user}") == 204
+    org, gid = await engineering_pair(realm)
     assert len(await get(realm, f"{org}/groups/{gid}/members", briefRepresentation="true")) == 2
 
 
