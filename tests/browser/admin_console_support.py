@@ -81,6 +81,9 @@ def sign_in(page: Page, server: str, realm: str, username: str, password: str = 
     page.goto(f"{server}/admin/{realm}/console/")
     page.wait_for_selector("#username", timeout=15000)
     page.fill("#username", username)
+    if page.locator("#password").count() == 0:  # identity-first (the realm has organizations): password next
+        page.click("#kc-login")
+        page.wait_for_selector("#password", timeout=15000)
     page.fill("#password", password)
     page.click("#kc-login")
     page.wait_for_url(re.compile(rf".*/admin/{realm}/console/.*"), timeout=30000)

@@ -65,3 +65,24 @@ def test_an_administrator_creates_an_organization_adds_a_member_and_an_attribute
     )
     members = requests.get(f"{server}/admin/realms/demo/organizations/{org['id']}/members", headers=h, timeout=10)
     assert [m["username"] for m in members.json()] == ["viewer"]
+
+
+def test_an_administrator_reads_an_organization_s_groups_tab(server: str, page: Page) -> None:
+    """The Groups tab (Keycloak 26.6) shows the tree the Admin REST made, with member counts, and searches it."""
+    h = master_token(server)
+    rest = f"{server}/admin/realms/demo/organizations"
+    made = requests.post(rest, json={"name": "Beta", "domains": [{"name": "beta.example"}]}, headers=h, timeout=10)
+    assert made.status_code == 201, made.text
+    org = made.headers["location"].rsplit("/", 1)[1]
+    top = requests.post(f"{rest}/{org}/groups", json={"name": "engineering"}, headers=h, timeout=10).json()["id"]
+    child = requests.post(f"{rest}/{org}/groups/{top}/children", json={"name": "backend"}, headers=h, timeout=10)
+    assert child.status_code == 201, child.text
+    sign_in(page, server, "demo", "realmadmin")
+    page.get_by_role("link", name="Organizations").click()
+    page.get_by_role("link", name="Beta", exact=True).click()
+    page.get_by_role("link", name="Groups", exact=True).click()
+    expect(page.get_by_role("row").filter(has_text="/engineering/backend")).to_contain_text("backend")
+    shot(page, "62-organization-groups")
+    page.get_by_label("Search groups").fill("engin")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("row").filter(has_text="/engineering")).to_have_count(1)

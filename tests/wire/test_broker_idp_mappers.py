@@ -81,6 +81,7 @@ async def test_mapper_types_and_the_mappers_resource(env: Env) -> None:
             "oidc-hardcoded-role-idp-mapper",
             "oidc-username-idp-mapper",
             "oidc-advanced-role-idp-mapper",
+            "oidc-hardcoded-group-idp-mapper",
         }
         role = found["oidc-role-idp-mapper"]
         assert (role["name"], role["category"]) == ("Claim to Role", "Role Importer")

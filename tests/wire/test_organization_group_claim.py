@@ -8,19 +8,13 @@ from typing import Any
 
 import pytest
 
-from org_groups import group, organization
+from org_groups import GROUP_MAPPER, group, organization
 from org_invitations import ORGS
 from support import claims, password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 REALM = "/admin/realms/test"
-GROUP_MAPPER = {
-    "name": "organization-groups",
-    "protocol": "openid-connect",
-    "protocolMapper": "oidc-organization-group-membership-mapper",
-    "config": {"access.token.claim": "true", "id.token.claim": "true", "introspection.token.claim": "true"},
-}
 
 
 async def _scope(env: Env) -> tuple[str, dict[str, Any]]:

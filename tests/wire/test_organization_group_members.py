@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from admin_support import admin_events, enable_admin_events
-from org_groups import get, group, organization
+from org_groups import get, group, member, organization
 from org_invitations import ORGS
 from support import seed_realm, seed_user
 from wire_env import Env
@@ -15,19 +15,12 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 
-async def _member(env: Env, org: str, username: str) -> str:
-    user = (await seed_user(env.db, env.clock, "test", username, email=f"{username}@neworg.org")).id
-    added = await env.http.post(f"{ORGS}/{org}/members", content=user, headers=await env.admin_headers())
-    assert added.status_code == 201, added.text
-    return user
-
-
 async def test_a_member_joins_is_listed_and_leaves(realm: Env) -> None:
     """OrganizationGroupsTest.testMemberJoinGroup, testMemberLeaveGroup, testMemberAlreadyInGroup."""
     env = realm
     org, h = await organization(env), await env.admin_headers()
     gid = await group(env, org, "team")
-    alice, bob = await _member(env, org, "alice"), await _member(env, org, "bob")
+    alice, bob = await member(env, org, "alice"), await member(env, org, "bob")
     for user in (bob, alice):
         assert (await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{user}", headers=h)).status_code == 204
     again = await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{alice}", headers=h)
@@ -52,7 +45,7 @@ async def test_only_members_of_the_organization_join_its_groups(realm: Env) -> N
     outsider = (await seed_user(env.db, env.clock, "test", "outsider")).id
     refused = await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{outsider}", headers=h)
     assert (refused.status_code, refused.json()) == (400, {"errorMessage": "User is not member of the organization"})
-    alice = await _member(env, org, "alice")
+    alice = await member(env, org, "alice")
     across = await env.http.put(f"{ORGS}/{other}/groups/{theirs}/members/{alice}", headers=h)
     assert across.status_code == 400
     assert (await env.http.post(f"{ORGS}/{other}/members", content=alice, headers=h)).status_code == 201
@@ -80,7 +73,7 @@ async def test_leaving_the_organization_leaves_its_groups(realm: Env) -> None:
     top = await group(env, org, "top")
     child = await group(env, org, "child", parent=top)
     theirs = await group(env, other, "theirs")
-    alice, bob = await _member(env, org, "alice"), await _member(env, org, "bob")
+    alice, bob = await member(env, org, "alice"), await member(env, org, "bob")
     assert (await env.http.post(f"{ORGS}/{other}/members", content=alice, headers=h)).status_code == 201
     for gid, o in ((top, org), (child, org), (theirs, other)):
         assert (await env.http.put(f"{ORGS}/{o}/groups/{gid}/members/{alice}", headers=h)).status_code == 204
@@ -99,7 +92,7 @@ async def test_the_realm_user_api_refuses_organization_groups(realm: Env) -> Non
     env = realm
     org, h = await organization(env), await env.admin_headers()
     gid = await group(env, org, "team")
-    alice = await _member(env, org, "alice")
+    alice = await member(env, org, "alice")
     joined = await env.http.put(f"/admin/realms/test/users/{alice}/groups/{gid}", headers=h)
     assert (joined.status_code, joined.json()) == (
         400,
@@ -117,10 +110,31 @@ async def test_membership_changes_record_organization_group_membership_events(re
     await enable_admin_events(env)
     org, h = await organization(env), await env.admin_headers()
     gid = await group(env, org, "team")
-    alice = await _member(env, org, "alice")
+    alice = await member(env, org, "alice")
     await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{alice}", headers=h)
     await env.http.delete(f"{ORGS}/{org}/groups/{gid}/members/{alice}", headers=h)
     await env.http.delete(f"{ORGS}/{org}/groups/{gid}/members/{alice}", headers=h)
     found = await admin_events(env, resourceTypes="ORGANIZATION_GROUP_MEMBERSHIP")
     path = f"organizations/{org}/groups/{gid}/members/{alice}"
     assert sorted((e["operationType"], e["resourcePath"]) for e in found) == [("CREATE", path), ("DELETE", path)]
+
+
+async def test_a_members_groups_are_listed_searched_and_refused_for_non_members(realm: Env) -> None:
+    """``members/{id}/groups`` (OrganizationMemberResource.groupMemberships): brief by default, ``search`` over the
+    names, 404 for a user outside the organization."""
+    env = realm
+    org, h = await organization(env), await env.admin_headers()
+    alice = await member(env, org, "alice")
+    top = await group(env, org, "sales", attributes={"k": ["v"]})
+    for gid in (top, await group(env, org, "ops", parent=top)):
+        assert (await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{alice}", headers=h)).status_code == 204
+    brief = await get(env, f"{org}/members/{alice}/groups")
+    assert [(g["name"], g["path"], "attributes" in g) for g in brief] == [
+        ("ops", "/sales/ops", False),
+        ("sales", "/sales", False),
+    ]
+    full = await get(env, f"{org}/members/{alice}/groups", briefRepresentation="false", search="SAL")
+    assert [(g["name"], g["attributes"]) for g in full] == [("sales", {"k": ["v"]})]
+    outsider = (await seed_user(env.db, env.clock, "test", "outsider")).id
+    for user in (outsider, "no-such-user"):
+        assert (await env.http.get(f"{ORGS}/{org}/members/{user}/groups", headers=h)).status_code == 404

@@ -75,6 +75,7 @@ RULES: tuple[Rule, ...] = (
     # OrganizationGroupsResource, OrganizationGroupResource (Keycloak 26.6): GroupRepresentations, MemberRepresentations
     _rule(r"GET .*/organizations/\{id\}/groups/\{group\}$", OBJECT),
     _rule(r"GET .*/organizations/\{id\}/groups/\{group\}/(children|members)$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET .*/organizations/\{id\}/members/\{user\}/groups$", {"type": "array", "items": OBJECT}),
     # OrganizationIdentityProvidersResource: IdentityProviderRepresentations
     _rule(r"GET .*/organizations/\{id\}/identity-providers/\{alias\}$", OBJECT),
     _rule(r"GET .*/organizations/\{id\}/identity-providers$", {"type": "array", "items": OBJECT}),

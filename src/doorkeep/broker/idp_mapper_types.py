@@ -4,9 +4,9 @@ stores it (IdentityProviderMapperRepresentation: id, name, identityProviderAlias
 whose ``syncMode`` is IMPORT, LEGACY, FORCE or INHERIT; IdentityProviderMapperModel reads LEGACY when unset).
 
 Keycloak 26's HardcodedAttributeMapper, UserAttributeMapper, ClaimToRoleMapper, HardcodedRoleMapper,
-UsernameTemplateMapper and AdvancedClaimToRoleMapper; the others of its IdentityProviderMapper SPI (the group ones,
-the session note one, the SAML ones) are not run here, so the admin API refuses them rather than store a mapper no
-login would apply.
+UsernameTemplateMapper, AdvancedClaimToRoleMapper and HardcodedGroupMapper (idp_group_mappers); the others of its
+IdentityProviderMapper SPI (the other group ones, the session note one, the SAML ones) are not run here, so the admin
+API refuses them rather than store a mapper no login would apply.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ CLAIM_TO_ROLE = "oidc-role-idp-mapper"
 HARDCODED_ROLE = "oidc-hardcoded-role-idp-mapper"
 USERNAME_TEMPLATE = "oidc-username-idp-mapper"
 ADVANCED_CLAIM_TO_ROLE = "oidc-advanced-role-idp-mapper"
+HARDCODED_GROUP = "oidc-hardcoded-group-idp-mapper"
+GROUP_TYPE = "Group"  # ProviderConfigProperty.GROUP_TYPE
 TARGETS = ("LOCAL", "BROKER_ID", "BROKER_USERNAME")  # UsernameTemplateMapper.Target
 SYNC_MODE = "syncMode"  # IdentityProviderMapperModel.SYNC_MODE
 SYNC_MODES = ("IMPORT", "LEGACY", "FORCE", "INHERIT")  # IdentityProviderMapperSyncMode
@@ -76,6 +78,12 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
         "Role Importer",
         "When user is imported from provider, hardcode a role mapping for it.",
         (Prop("role", "Role", _HARDCODED_ROLE_HELP, ROLE_TYPE),),
+    ),
+    HARDCODED_GROUP: (
+        "Hardcoded Group",
+        "Group Importer",
+        "Assign the user to the specified group.",
+        (Prop("group", "Group", "Group to assign the user.", GROUP_TYPE),),
     ),
     CLAIM_TO_ROLE: (
         "Claim to Role",

@@ -19,8 +19,8 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.broker import idp_group_mappers, username_template
 from doorkeep.broker import idp_mapper_types as types
-from doorkeep.broker import username_template
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import JSON, Realm, Role, User
 
@@ -181,7 +181,9 @@ async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identi
     its role, a Claim to Role its role when the claim has the value."""
     for mapper in _mappers(realm, config):
         kind = mapper["identityProviderMapper"]
-        if kind == types.HARDCODED_ROLE or (kind in CLAIM_ROLES and applies(mapper, identity)):
+        if kind == types.HARDCODED_GROUP:
+            await idp_group_mappers.join(tx, realm, config, mapper, user.id)
+        elif kind == types.HARDCODED_ROLE or (kind in CLAIM_ROLES and applies(mapper, identity)):
             role = await _role(tx, realm, mapper)
             if role is not None:
                 await tx.users.grant_roles(user.id, [role.id])
@@ -230,6 +232,8 @@ async def update_brokered_user(
             continue  # LEGACY: the other mappers' updateBrokeredUserLegacy does nothing
         elif kind == types.USERNAME_TEMPLATE:
             changed = await _forced_username(tx, realm, changed, mapper, identity)
+        elif kind == types.HARDCODED_GROUP:
+            await idp_group_mappers.join(tx, realm, config, mapper, user.id)
         elif kind == types.HARDCODED_ROLE:
             role = await _role(tx, realm, mapper)
             if role is not None:

@@ -11,9 +11,11 @@ has checked manage-realm and ``organizationsEnabled`` and records the admin even
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
+from doorkeep.admin.groups import create_or_move as create_or_move_realm_group
 from doorkeep.admin.groups import description_of, matches, required_name
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, User
@@ -34,17 +36,26 @@ NO_USER = AdminError(404, "User does not exist")
 NOT_ORG_MEMBER = AdminError(400, "User is not member of the organization")
 ALREADY_IN_GROUP = AdminError(409, "User is already a member of the group")
 INVALID_ID = AdminError(400, "Invalid group id")
+_INTERNAL_GROUPS = uuid.UUID("9b1f3c52-6d0e-4c1a-8f55-2f4e7a1d0c6b")  # namespace of internal_group_id
 # The realm's group APIs refuse an organization's group (UserResource's checkGroupMembershipPermission).
 NOT_HERE = AdminError(400, "Cannot access organization related group via non Organization API.")
 
 
-def to_json(group: Group, *, brief: bool, sub_count: int | None = None) -> dict[str, Any]:
+def internal_group_id(org_id: str) -> str:
+    """The id Keycloak's top-level organization groups name as their ``parentId``: the organization's internal group
+    (JpaOrganizationProvider.createOrganizationGroup, a group of type ORGANIZATION named after the organization).
+    Doorkeep keeps no such group; the id is derived from the organization's, so it is stable and shared by the
+    organization's top-level groups, and no group API finds a group by it."""
+    return str(uuid.uuid5(_INTERNAL_GROUPS, org_id))
+
+
+def to_json(group: Group, org_id: str, *, brief: bool, sub_count: int | None = None) -> dict[str, Any]:
     """ModelToRepresentation's GroupRepresentation of an organization group: the full one adds the attributes and
-    (empty: Doorkeep maps no roles to them) role mappings. A top-level group names no parent (Keycloak's names the
-    organization's internal group, which Doorkeep does not keep), and no ``access`` (set by the realm's
-    GroupResource only)."""
+    (empty: Doorkeep maps no roles to them) role mappings. A top-level group's parent is the organization's internal
+    group; none has an ``access`` (set by the realm's GroupResource only)."""
     out = group_to_json(group, brief=brief, sub_count=sub_count)
     out.pop("access", None)
+    out["parentId"] = group.parent_id or internal_group_id(org_id)
     return out
 
 
@@ -65,10 +76,24 @@ async def lookup(tx: Tx, org: Organization, group_id: str) -> tuple[Group, list[
 
 
 async def refuse_outside(tx: Tx, realm_id: str, group_id: str) -> None:
-    """The realm's group APIs (a user joining or leaving a group) refuse an organization's group with a 400."""
+    """The realm's group APIs (a user joining or leaving a group, a group moved) refuse an organization's group,
+    its internal group included, with a 400 (UserResource's checkGroupMembershipPermission)."""
     owner = await tx.organization_groups.organization_of(group_id)
     if owner is not None and owner[1] == realm_id:
         raise NOT_HERE
+    if any(internal_group_id(o.id) == group_id for o in await tx.organizations.realm_organizations(realm_id)):
+        raise NOT_HERE
+
+
+async def realm_create_or_move(
+    tx: Tx, realm_id: str, parent: Group | None, rep: dict[str, Any], group_id: str
+) -> tuple[Group, bool]:
+    """The realm's ``POST groups`` and ``POST groups/{id}/children``: a representation naming an organization's
+    group (or internal group) is refused with a 400, as Keycloak refuses moving an ORGANIZATION group out of its
+    organization (OrganizationInternalGroupTest.testCannotMoveInternalGroupViaGroupAPI); else admin.groups'."""
+    if isinstance(rep.get("id"), str) and rep["id"]:
+        await refuse_outside(tx, realm_id, rep["id"])
+    return await create_or_move_realm_group(tx, realm_id, parent, rep, group_id)
 
 
 def listed(groups: list[Group], search: str | None, wanted: dict[str, str] | None, exact: bool) -> list[Group]:
@@ -171,3 +196,17 @@ async def leave(tx: Tx, org: Organization, group: Group, user_id: str) -> bool:
     if user is None or user.realm_id != org.realm_id:
         raise NO_USER
     return await tx.organization_groups.leave(group, user.id)
+
+
+async def of_member(tx: Tx, org: Organization, user_id: str, search: str | None) -> list[Group]:
+    """``members/{id}/groups`` (OrganizationMemberResource.groupMemberships): the organization's groups the member is
+    directly in, by name, those whose name holds ``search`` when given; 400 for a blank id, 404 for a non-member."""
+    if not user_id.strip():
+        raise AdminError(400, "id cannot be null")
+    if await tx.organizations.membership(org.id, user_id) is None:
+        raise AdminError(404, "HTTP 404 Not Found", key="error")  # jakarta's NotFoundException
+    mine = {g for g, u in await tx.organization_groups.member_ids(org.id) if u == user_id}
+    found = [g for g in await tx.organization_groups.of_organization(org.id) if g.id in mine]
+    if search is not None:
+        found = [g for g in found if matches(g, search.strip(), False)]
+    return sorted(found, key=lambda g: g.name)

@@ -2,7 +2,7 @@
 
 Export: the organization's ``groups``, a tree of GroupRepresentations (``subGroups``) with their descriptions and
 attributes, and each exported member's ``groups``, the paths of the organization's groups they are in. Import:
-the tree made again (names checked as the Admin REST checks them, with new ids) and each member put back in the
+the tree made again (names checked as the Admin REST checks them, ids kept when free) and each member put back in the
 groups their paths name. Doorkeep's shape: Keycloak 26.6 keeps these groups in its group tables, and this file
 format is the one the rest of the organization's representation suggests (MemberRepresentation is a
 UserRepresentation, whose ``groups`` are paths).
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 def _tree(groups: list[Group], parent_id: str | None) -> list[dict[str, Any]]:
     out = []
     for group in org_groups.children(groups, parent_id):
-        rep = org_groups.to_json(group, brief=False)
+        rep = org_groups.to_json(group, "", brief=False)
         for key in ("realmRoles", "clientRoles", "parentId"):
             rep.pop(key, None)
         rep["subGroups"] = _tree(groups, group.id)
@@ -47,6 +47,16 @@ async def exported(tx: Tx, org_id: str) -> tuple[list[dict[str, Any]], dict[str,
     return _tree(groups, None), {u: sorted(p) for u, p in member_paths.items()}
 
 
+async def _kept_id(tx: Tx, given: Any, made: dict[str, Group]) -> str:
+    """The file's group id, as Keycloak's import keeps it (OrganizationExportTest.validateGroupIds), unless it is not
+    a string, or a group of this file or another organization already has it (the same file imported twice): then
+    a new one."""
+    usable = isinstance(given, str) and given.strip() and len(given) <= 36
+    if usable and all(g.id != given for g in made.values()) and not await tx.organization_groups.organization_of(given):
+        return str(given)
+    return new_id()
+
+
 async def write(tx: Tx, org: Organization, given: Any, where: str) -> dict[str, Group]:
     """Make the file's group tree for the new organization: its groups by path."""
     made: dict[str, Group] = {}
@@ -60,7 +70,7 @@ async def write(tx: Tx, org: Organization, given: Any, where: str) -> dict[str, 
             try:
                 name = required_name(rep)
                 group = Group(
-                    id=new_id(),
+                    id=await _kept_id(tx, rep.get("id"), made),
                     realm_id=org.realm_id,
                     name=name,
                     parent_id=parent.id if parent else None,

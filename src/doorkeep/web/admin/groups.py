@@ -18,6 +18,7 @@ from doorkeep.admin import groups as group_ops
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.user_search import query_fields
 from doorkeep.model import Group
+from doorkeep.organizations import groups as org_groups
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
@@ -125,7 +126,7 @@ async def create_group(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-users")
         rep = await read_object(request)
-        group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, None, rep, new_id())
+        group, is_new = await org_groups.realm_create_or_move(call.tx, call.realm.id, None, rep, new_id())
         if not is_new:  # a move to the top level: an UPDATE of ``groups``
             audit.several(request, [audit.Change("POST", ("groups",), rep, operation="UPDATE")])
             return no_content()
@@ -161,7 +162,7 @@ async def children(request: Request) -> Response:
             rep = await read_object(request)
             if isinstance(rep.get("id"), str) and rep["id"]:  # a move: its members get the new parents' roles
                 await call.identity.require_membership(call.tx, parent)
-            group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, parent, rep, new_id())
+            group, is_new = await org_groups.realm_create_or_move(call.tx, call.realm.id, parent, rep, new_id())
             # addChild records at its own path, ``groups/{id}/children``: a CREATE with the new id, or an UPDATE
             segments = ("groups", parent.id, "children")
             event = {**rep, "id": group.id} if is_new else rep

@@ -4,6 +4,8 @@
 (``first``/``max`` unbounded by default; full unless ``briefRepresentation=true``); ``members/{userId}`` adds
 (PUT: only a member of the organization, 400 otherwise; 409 when already in) and removes (DELETE: 204 also when the
 user was not in it, recording nothing then). Both record an ORGANIZATION_GROUP_MEMBERSHIP event carrying the group.
+``organizations/{id}/members/{userId}/groups`` lists the groups a member is in (OrganizationMemberResource
+.groupMemberships: ``search``, ``first``/``max``, brief unless ``briefRepresentation=false``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from starlette.routing import Route
 from doorkeep.admin.representations import user_to_brief_json, user_to_json
 from doorkeep.organizations import groups as org_groups
 from doorkeep.web.admin import audit
-from doorkeep.web.admin.common import RealmCall, no_content, ok, query_bool, query_int, run_realm
+from doorkeep.web.admin.common import RealmCall, no_content, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.organization_groups import load, record
+from doorkeep.web.admin.organizations import load_organization
 
 
 async def members(request: Request) -> Response:
@@ -38,7 +41,7 @@ async def members(request: Request) -> Response:
 async def membership(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org, group, _ = await load(call, request)
-        event = org_groups.to_json(group, brief=True)
+        event = org_groups.to_json(group, org.id, brief=True)
         if request.method == "PUT":
             await org_groups.join(call.tx, org, group, request.path_params["user"])
             record(request, event, "CREATE", org_groups.MEMBERSHIP)
@@ -51,7 +54,21 @@ async def membership(request: Request) -> Response:
     return await run_realm(request, work)
 
 
+async def groups_of_member(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        found = await org_groups.of_member(
+            call.tx, org, request.path_params["user"], request.query_params.get("search")
+        )
+        full = not query_bool(request, "briefRepresentation", True)
+        listed = page(found, query_int(request, "first", -1), query_int(request, "max", -1))
+        return ok([org_groups.to_json(g, org.id, brief=not full) for g in listed])
+
+    return await run_realm(request, work, write=False)
+
+
 ROUTES = [
+    Route("/{realm}/organizations/{id}/members/{user}/groups", groups_of_member, methods=["GET"]),
     Route("/{realm}/organizations/{id}/groups/{group}/members", members, methods=["GET"]),
     Route("/{realm}/organizations/{id}/groups/{group}/members/{user}", membership, methods=["PUT", "DELETE"]),
 ]

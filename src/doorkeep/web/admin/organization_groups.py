@@ -71,7 +71,7 @@ async def top_level(request: Request) -> Response:
         found = org_groups.listed(groups, q.get("search"), wanted, query_bool(request, "exact", False))
         return ok(
             [
-                org_groups.to_json(g, brief=brief, sub_count=_count(groups, g, counted))
+                org_groups.to_json(g, org.id, brief=brief, sub_count=_count(groups, g, counted))
                 for g in page(found, first, max_results)
             ]
         )
@@ -85,7 +85,7 @@ async def _create(call: RealmCall, request: Request, org: Organization, parent: 
     record(request, {**rep, "id": group.id}, "CREATE" if made else "UPDATE")
     if not made:
         return no_content()
-    body = org_groups.to_json(group, brief=parent is None)
+    body = org_groups.to_json(group, org.id, brief=parent is None)
     if parent is None:  # OrganizationGroupsResource answers Created with the new group's address
         location = call.url(call.realm.name, "organizations", org.id, "groups", group.id)
         return json_response(body, 201, headers={"Location": location})
@@ -100,7 +100,7 @@ async def by_path(request: Request) -> Response:
         if found is None:
             raise NO_PATH
         counted = query_bool(request, "subGroupsCount", False)
-        return ok(org_groups.to_json(found, brief=True, sub_count=_count(groups, found, counted)))
+        return ok(org_groups.to_json(found, org.id, brief=True, sub_count=_count(groups, found, counted)))
 
     return await run_realm(request, work, write=False)
 
@@ -110,7 +110,7 @@ async def one_group(request: Request) -> Response:
         org, group, groups = await load(call, request)
         if request.method == "GET":
             counted = query_bool(request, "subGroupsCount", False)
-            return ok(org_groups.to_json(group, brief=False, sub_count=_count(groups, group, counted)))
+            return ok(org_groups.to_json(group, org.id, brief=False, sub_count=_count(groups, group, counted)))
         if request.method == "PUT":
             rep = await read_object(request)
             await org_groups.update(call.tx, org, group, groups, rep)
@@ -131,7 +131,7 @@ async def subgroups(request: Request) -> Response:
         first, max_results = query_int(request, "first", 0), query_int(request, "max", 10)
         search, exact = request.query_params.get("search"), query_bool(request, "exact", False)
         found = [g for g in org_groups.children(groups, group.id) if matches(g, search, exact)]
-        return ok([org_groups.to_json(g, brief=True) for g in page(found, first, max_results)])
+        return ok([org_groups.to_json(g, org.id, brief=True) for g in page(found, first, max_results)])
 
     return await run_realm(request, work, write=request.method == "POST")
 

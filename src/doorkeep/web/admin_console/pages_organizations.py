@@ -27,6 +27,7 @@ TABS = (
     ("Attributes", "/attributes"),
     ("Members", "/members"),
     ("Invitations", "/invitations"),
+    ("Groups", "/groups"),
     ("Identity providers", "/identity-providers"),
 )
 

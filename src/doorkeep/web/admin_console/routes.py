@@ -17,6 +17,7 @@ from doorkeep.web.admin_console import (
     pages_identity_providers,
     pages_idp_mappers,
     pages_keys,
+    pages_organization_groups,
     pages_organization_idps,
     pages_organization_invitations,
     pages_organization_members,
@@ -60,6 +61,7 @@ PAGES = (
     pages_organizations,
     pages_organization_members,
     pages_organization_invitations,
+    pages_organization_groups,
     pages_organization_idps,
 )
 

@@ -1,0 +1,135 @@
+"""Keycloak's OrganizationGroupOidcIdpMapperTest (testsuite organization/mapper): the Hardcoded Group identity
+provider mapper (``oidc-hardcoded-group-idp-mapper``) on an organization's provider, its ``groupType`` ORGANIZATION
+naming a group of the organization by path, over real HTTP with realm ``provider`` as the external provider.
+Left out: testAdvancedClaimToGroupMapperWithOrganizationGroup (Doorkeep runs no Advanced Claim to Group mapper) and
+testGetGroupsEndpointForNonOrganizationIdp (Doorkeep has no ``identity-providers/{alias}/groups`` endpoint). Not
+checked: Keycloak shows an organization's provider as disabled while the organization is (the disabled-organization
+test's middle assertion); Doorkeep's admin API still shows it enabled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
+from browser_flow import REDIRECT
+from org_groups import get, group, organization, status
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+ADMIN = "/admin/realms/test"
+MAPPERS = f"{ADMIN}/identity-provider/instances/{ALIAS}/mappers"
+
+
+async def _linked(broker: Broker) -> str:
+    """An organization (domain example.org, alice's) with the provider linked to it."""
+    org = await organization(broker.env, "acme", domains=[{"name": "example.org"}])
+    await broker.add_provider(organizationId=org)
+    return org
+
+
+async def _mapper(env: Env, name: str, mode: str, **config: str) -> dict[str, Any]:
+    rep = {
+        "name": name,
+        "identityProviderMapper": "oidc-hardcoded-group-idp-mapper",
+        "identityProviderAlias": ALIAS,
+        "config": {"syncMode": mode, **config},
+    }
+    made = await env.http.post(MAPPERS, json=rep, headers=await env.admin_headers())
+    assert made.status_code == 201, made.text
+    found = await env.http.get(
+        f"{MAPPERS}/{made.headers['location'].rsplit('/', 1)[1]}", headers=await env.admin_headers()
+    )
+    assert found.status_code == 200
+    return dict(found.json())
+
+
+async def _signs_in(broker: Broker) -> None:
+    """assertBrokerRegistration: alice through the organization's provider (``kc_idp_hint``) back to the app."""
+    async with browser(broker) as http:
+        hinted = await start_login(http, kc_idp_hint=ALIAS)
+        assert hinted.status_code == 303, hinted.text
+        done = await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+
+
+async def _alice(env: Env) -> str:
+    found = await env.http.get(f"{ADMIN}/users", params={"username": "alice"}, headers=await env.admin_headers())
+    [user] = found.json()
+    return str(user["id"])
+
+
+async def _members(env: Env, org: str, gid: str) -> list[str]:
+    return [m["id"] for m in await get(env, f"{org}/groups/{gid}/members", briefRepresentation="false")]
+
+
+async def test_create_mapper_with_organization_subgroup(env: Env) -> None:
+    async with served(env) as broker:
+        org = await _linked(broker)
+        parent = await group(env, org, "parent-group")
+        assert await status(env, "POST", f"{org}/groups/{parent}/children", {"name": "child-group"}) == 201
+        [child] = await get(env, f"{org}/groups/{parent}/children")
+        made = await _mapper(env, "subgroup-mapper", "FORCE", group=child["path"])
+        assert made["config"]["group"] == "/parent-group/child-group"
+
+
+async def test_user_added_to_organization_group_via_mapper(env: Env) -> None:
+    async with served(env) as broker:
+        org = await _linked(broker)
+        gid = await group(env, org, "mapper-test-group")
+        path = (await get(env, f"{org}/groups/{gid}"))["path"]
+        await _mapper(env, "org-group-mapper", "FORCE", group=path, groupType="ORGANIZATION")
+        await _signs_in(broker)
+        assert await _members(env, org, gid) == [await _alice(env)]
+
+
+async def test_user_not_added_to_group_after_idp_unlinked_from_organization(env: Env) -> None:
+    async with served(env) as broker:
+        org = await _linked(broker)
+        gid = await group(env, org, "unlink-test-group")
+        await _mapper(env, "unlink-test-mapper", "FORCE", group="/unlink-test-group", groupType="ORGANIZATION")
+        await _signs_in(broker)
+        alice = await _alice(env)
+        assert await _members(env, org, gid) == [alice]
+        assert await status(env, "DELETE", f"{org}/identity-providers/{ALIAS}") == 204
+        assert await status(env, "DELETE", f"{org}/groups/{gid}/members/{alice}") == 204
+        await _signs_in(broker)  # the provider is still the realm's: the hint signs alice in
+        assert await _members(env, org, gid) == []
+
+
+async def test_realm_group_allowed_with_organization_idp(env: Env) -> None:
+    async with served(env) as broker:
+        await _linked(broker)
+        h = await env.admin_headers()
+        assert (await env.http.post(f"{ADMIN}/groups", json={"name": "realm-test-group"}, headers=h)).status_code == 201
+        path = (await env.http.get(f"{ADMIN}/group-by-path/realm-test-group", headers=h)).json()["path"]
+        await _mapper(env, "realm-group-mapper", "FORCE", group=path)
+        await _signs_in(broker)
+        groups = await env.http.get(f"{ADMIN}/users/{await _alice(env)}/groups", headers=h)
+        assert [g["path"] for g in groups.json()] == ["/realm-test-group"]
+
+
+async def test_hardcoded_group_mapper_does_not_assign_organization_group_membership_when_organization_is_disabled(
+    env: Env,
+) -> None:
+    async with served(env) as broker:
+        org = await _linked(broker)
+        gid = await group(env, org, "disabled-org-test-group")
+        path = "/disabled-org-test-group"
+        await _mapper(env, "disabled-org-test-mapper", "IMPORT", group=path, groupType="ORGANIZATION")
+        await _signs_in(broker)
+        assert len(await _members(env, org, gid)) == 1
+        rep = await get(env, org)
+        assert await status(env, "PUT", org, {**rep, "enabled": False}) == 204
+        assert len(await _members(env, org, gid)) == 1
+
+
+async def test_organization_group_mapper_ignores_a_path_no_group_has(env: Env) -> None:
+    """Not in Keycloak's class: getGroupForIdpMapper's null group (a path nothing has) skips the mapper."""
+    async with served(env) as broker:
+        org = await _linked(broker)
+        gid = await group(env, org, "real")
+        await _mapper(env, "nowhere", "FORCE", group="/missing", groupType="ORGANIZATION")
+        await _signs_in(broker)
+        assert await _members(env, org, gid) == []
