@@ -90,3 +90,28 @@ async def token_response(http: httpx.AsyncClient, page: httpx.Response) -> dict[
     assert token.status_code == 200, token.text
     answer: dict[str, Any] = token.json()
     return answer
+
+
+NO_ACCOUNT = "Your email domain matches the {} organization but you don't have an account yet."
+
+
+async def domain_resolves(env: Env, email: str, org: str = "acme") -> bool:
+    """Whether the login resolves the organization ``org`` for an unknown user typing ``email`` (its
+    "Your email domain matches ..." page; no organization leaves the password page)."""
+    env.http.cookies.clear()
+    page = await typed(env.http, email)
+    assert page.status_code == 200, page.text[:300]
+    return NO_ACCOUNT.format(org) in html.unescape(page.text)
+
+
+async def domain_refused(env: Env, domain: str, message: str, org: str | None = None) -> None:
+    """A new organization (or the update of ``org``) naming ``domain`` gets 400 and Keycloak's message."""
+    h = await env.admin_headers()
+    if org is None:
+        rep: dict[str, Any] = {"name": "other", "alias": "other", "domains": [{"name": domain}]}
+        answer = await env.http.post(f"{REALM}/organizations", json=rep, headers=h)
+    else:
+        current = (await env.http.get(f"{REALM}/organizations/{org}", headers=h)).json()
+        rep = {**current, "domains": [{"name": domain}]}
+        answer = await env.http.put(f"{REALM}/organizations/{org}", json=rep, headers=h)
+    assert (answer.status_code, answer.json()) == (400, {"errorMessage": message}), answer.text

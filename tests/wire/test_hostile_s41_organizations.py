@@ -114,7 +114,6 @@ async def test_another_realm_s_admin_and_objects_stay_out(orgs: tuple[Env, str, 
         "<script>.example",
         "acme.example\r\nX: y",
         "user@acme.example",
-        "*.acme.example",
         "http://acme.example",
         "acme.example:443",
         "x" * 300 + ".example",
@@ -122,12 +121,12 @@ async def test_another_realm_s_admin_and_objects_stay_out(orgs: tuple[Env, str, 
     ],
 )
 async def test_domains_that_are_no_host_name_are_refused(orgs: tuple[Env, str, str], domain: str) -> None:
-    """OrganizationAdapter.validateDomain: "The specified domain is invalid"; nothing is created."""
+    """Organizations.validateDomain (Keycloak 26.6): "Invalid domain format"; nothing is created."""
     env, _, _ = orgs
     h = await env.admin_headers()
     answer = await env.http.post(ORGS, json={"name": "bad", "domains": [{"name": domain}]}, headers=h)
     assert answer.status_code == 400, answer.text
-    assert answer.json() == {"errorMessage": f"The specified domain is invalid: {domain}"}
+    assert answer.json() == {"errorMessage": f"Invalid domain format: {domain}"}
     assert (await env.http.get(f"{ORGS}/count", headers=h)).json() == 1
 
 

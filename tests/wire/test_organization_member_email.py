@@ -18,10 +18,10 @@ ORGS = "/admin/realms/test/organizations"
 WRONG = "Email domain does not match any domain from the organization"
 
 
-async def _bound_provider(broker: Broker, domain: str) -> str:
+async def _bound_provider(broker: Broker, domain: str, owned: str = "acme.org") -> str:
     env, h = broker.env, await broker.env.admin_headers()
     assert (await env.http.put("/admin/realms/test", json={"organizationsEnabled": True}, headers=h)).status_code == 204
-    made = await env.http.post(ORGS, json={"name": "acme", "domains": [{"name": "acme.org"}]}, headers=h)
+    made = await env.http.post(ORGS, json={"name": "acme", "domains": [{"name": owned}]}, headers=h)
     assert made.status_code == 201, made.text
     org = str(made.headers["location"].rsplit("/", 1)[1])
     await broker.add_provider(organizationId=org, config={**broker.provider_rep()["config"], "kc.org.domain": domain})
@@ -68,6 +68,20 @@ async def test_an_address_of_the_provider_s_domain_makes_a_managed_member(env: E
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         [(email, kind)] = await _members(broker, org)
         assert email.lower() == "alice@acme.org" and kind == "MANAGED"
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [("alice@acme.org", True), ("alice@Deep.Sub.acme.org", True), ("alice@evil-acme.org", False)],
+)
+async def test_a_provider_bound_to_a_wildcard_domain_takes_its_subdomains(env: Env, typed: str, accepted: bool) -> None:
+    """Keycloak 26.6: the e-mail's domain is matched against ``*.acme.org`` as isSameDomain matches it."""
+    async with served(env) as broker:
+        org = await _bound_provider(broker, "*.acme.org", owned="*.acme.org")
+        async with browser(broker) as http:
+            done = await _submit(http, await _review(http), typed)
+            assert (done.status_code == 302) is accepted and (WRONG in done.text) is not accepted, done.text
+        assert [kind for _, kind in await _members(broker, org)] == (["MANAGED"] if accepted else [])
 
 
 async def test_a_provider_bound_to_any_domain_asks_nothing(env: Env) -> None:

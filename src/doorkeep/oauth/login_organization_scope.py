@@ -20,6 +20,7 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import flow_gates, scopes
 from doorkeep.oauth.login_outcomes import Refused
 from doorkeep.organizations import scope as organization_scope
+from doorkeep.organizations.domains import by_domain
 from doorkeep.organizations.model import MANAGED, Organization
 
 if TYPE_CHECKING:
@@ -82,13 +83,10 @@ async def resolve(
         return True, found[0]  # a known user is a member of what the scope resolves for them
     if user is None:
         return False, None
-    by_domain = None
     for org in found:  # resolveUserOrganization
         if await tx.organizations.membership(org.id, user.id) == MANAGED:
             return True, org
-        if org.owns(domain):
-            by_domain = org
-    return True, by_domain
+    return True, by_domain(found, domain)
 
 
 async def must_select(tx: Tx, ask: Asked | None, request: AuthRequest, user: User) -> bool:

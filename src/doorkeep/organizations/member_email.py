@@ -5,8 +5,8 @@ While the first broker login reviews the profile (the IDP_REVIEW context) of an 
 organization, the e-mail's domain must be the one the provider is bound to (its ``kc.org.domain``); a provider bound
 to no domain asks nothing, and so does one bound to ``ANY`` here (Keycloak expects the literal ``ANY``, which no
 address has). A MANAGED member's later edits (UPDATE_PROFILE, UPDATE_EMAIL, the account) are held to the domain
-of the organization's provider the member is linked through. Domains compare case-insensitively (Doorkeep keeps
-them in lower case).
+of the organization's provider the member is linked through. Domains compare case-insensitively, and a ``*.``
+domain takes its base domain and every subdomain (Organizations.isSameDomain).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.broker import providers as idp
 from doorkeep.model import Realm, User
 from doorkeep.organizations import brokers
+from doorkeep.organizations.domains import is_same_domain
 from doorkeep.organizations.model import MANAGED, email_domain
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def review_errors(realm: Realm, alias: str, email: str) -> list[dict[str, Any]]:
     An empty or malformed address is the e-mail validator's to report."""
     domain = expected_domain(realm, alias)
     typed = email_domain(email)
-    if domain is None or typed is None or typed.lower() == domain:
+    if domain is None or typed is None or is_same_domain(typed, domain):
         return []
     return [{"field": "email", "errorMessage": NOT_ORGANIZATION_DOMAIN, "params": ["email"]}]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from doorkeep.organizations.domains import is_same_domain
+
 # MembershipType (Keycloak 26): members added by an administrator, or who accepted an invitation as existing users,
 # are UNMANAGED; MANAGED members were created for the organization (a registration from its invitation).
 UNMANAGED = "UNMANAGED"
@@ -31,8 +33,8 @@ class Organization:
     domains: tuple[Domain, ...] = ()
 
     def owns(self, domain: str | None) -> bool:
-        """Whether ``domain`` is one of the organization's (its domains are kept in lower case)."""
-        return domain is not None and any(d.name == domain.lower() for d in self.domains)
+        """Whether ``domain`` is one of the organization's, or under one of its ``*.`` domains (isSameDomain)."""
+        return any(is_same_domain(domain, d.name) for d in self.domains)
 
 
 def email_domain(address: str) -> str | None:

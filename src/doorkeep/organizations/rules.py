@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from doorkeep.errors import AdminError
 from doorkeep.model import User
+from doorkeep.organizations.domains import invalid as invalid_domain
 from doorkeep.organizations.model import Domain, Organization
-from doorkeep.users.profile import valid_email
 
 NOT_ENABLED = AdminError(404, "Organizations not enabled for this realm.")  # Organizations.checkEnabled
 NOT_FOUND = AdminError(404, "Organization not found.")
@@ -73,15 +73,16 @@ def _attributes(rep: dict[str, Any], current: dict[str, list[str]]) -> dict[str,
 
 
 async def _domains(rep: dict[str, Any], org_id: str, realm_name: str, owner: Owner) -> tuple[Domain, ...]:
-    """OrganizationAdapter.setDomains / validateDomain: every named domain valid and not another's."""
+    """OrganizationAdapter.setDomains / validateDomain: every named domain valid (Organizations.validateDomain, a
+    ``*.`` wildcard included) and not another's; ``*.example.com`` and ``example.com`` are two domains."""
     raw = rep.get("domains")
     found: dict[str, Domain] = {}
     for item in raw if isinstance(raw, list) else []:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
             continue  # toModel filters out null entries and blank names
         name = item["name"]
-        if not valid_email("nouser@" + name):
-            raise AdminError(400, f"The specified domain is invalid: {name}")
+        if (problem := invalid_domain(name)) is not None:
+            raise AdminError(400, problem)
         held_by = await owner(name)
         if held_by is not None and held_by != org_id:
             raise AdminError(400, f"Domain {name} is already linked to another organization in realm {realm_name}")

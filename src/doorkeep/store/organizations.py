@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import User
+from doorkeep.organizations.domains import candidates, most_specific
 from doorkeep.organizations.model import Domain, Organization
 from doorkeep.store.realms import bump
 from doorkeep.store.rows import from_row
@@ -88,6 +89,20 @@ class OrganizationRepo:
             )
         ).first()
         return row.organization_id if row else None
+
+    async def domain_match(self, realm_id: str, domain: str) -> str | None:
+        """The id of the organization of the realm whose domain best matches an e-mail's ``domain``: the domain
+        itself or a ``*.`` one above it, the most specific winning (JpaOrganizationProvider.getByDomainName)."""
+        names = candidates(domain)
+        rows = (
+            await self._c.execute(
+                select(organization_domains.c.organization_id, organization_domains.c.name).where(
+                    organization_domains.c.realm_id == realm_id, organization_domains.c.name.in_(names)
+                )
+            )
+        ).all()
+        best = most_specific(domain, [r.name for r in rows])
+        return next((r.organization_id for r in rows if r.name == best), None)
 
     async def save(self, org: Organization, *, new: bool) -> None:
         """Insert or update the organization and replace its domains."""
