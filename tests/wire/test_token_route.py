@@ -40,6 +40,13 @@ async def test_the_token_answer_carries_the_security_and_no_store_headers(env: E
     assert answer.headers["cache-control"] == "no-store" and answer.headers["pragma"] == "no-cache"
 
 
+async def test_each_security_header_is_sent_once_and_the_answers_own_cache_control_kept(env: Env) -> None:
+    answer = await env.http.post(TOKEN, data={"grant_type": "password", "client_id": "nobody"})
+    names = [name.lower() for name, _ in answer.headers.raw]
+    assert all(names.count(name.encode()) == 1 for name in (*SECURITY, "cache-control")), names
+    assert answer.headers["cache-control"] == "no-store"
+
+
 async def test_an_unexpected_error_at_the_token_endpoint_is_the_generic_500(
     env: Env, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

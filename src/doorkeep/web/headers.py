@@ -110,14 +110,24 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 content_type = headers.get("content-type", "")
                 kind = _kind(content_type, scope)
+                raw = headers.raw  # the message's own list: what is appended here is sent
+                present = {key for key, _ in raw}  # one scan, not one per header as ``setdefault`` makes
                 for name, value in browser_headers.headers(kind, state.get(REALM_HEADERS) or {}):
                     if frameable and name == "X-Frame-Options":
                         continue
                     if frameable and name == "Content-Security-Policy" and value == DEFAULT_CSP:
                         value = FRAMEABLE_CSP
-                    headers.setdefault(name, value)
+                    _set_default(raw, present, name, value)
                 if content_type.startswith("text/html"):
-                    headers.setdefault("Cache-Control", PAGE_HEADERS["Cache-Control"])
+                    _set_default(raw, present, "Cache-Control", PAGE_HEADERS["Cache-Control"])
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _set_default(raw: list[tuple[bytes, bytes]], present: set[bytes], name: str, value: str) -> None:
+    """``MutableHeaders.setdefault`` against a set of the names already there: a page's own header stays."""
+    key = name.lower().encode("latin-1")
+    if key not in present:
+        present.add(key)
+        raw.append((key, value.encode("latin-1")))

@@ -347,7 +347,7 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         dpop_header=dpop_header(request),
         url=request_url(request),
         client_certificates=client_certificates(request),
-        query_client_id=request.query_params.get("client_id"),
+        query_client_id=request.query_params.get("client_id") if request.scope.get("query_string") else None,
     )
 
 
