@@ -56,8 +56,10 @@ def encrypt(aes_key: bytes, mac_key: bytes, plaintext: bytes) -> str:
 
 
 def decrypt(aes_key: bytes, mac_key: bytes, token: str) -> bytes | None:
-    """The plaintext of a compact JWE ``encrypt`` made with these keys; None for anything else (other keys, a
-    changed byte, another algorithm, not a JWE)."""
+    """The plaintext of a compact JWE ``encrypt`` made with these keys; None for another MAC key, a changed byte,
+    another algorithm or not a JWE. The tag covers the ciphertext, not the AES key (Keycloak's construction), so
+    another AES key of the same size under the same MAC key gives None or bytes that are not the plaintext (when
+    the garbage happens to end in valid padding, about one time in 256): callers verify the signed JWT inside."""
     parts = token.split(".")
     if len(aes_key) not in _ENCS or len(parts) != 5 or parts[1]:
         return None
