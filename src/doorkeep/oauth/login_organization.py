@@ -34,7 +34,7 @@ from doorkeep.oauth.login_outcomes import NeedLogin, NeedOrganization, Outcome, 
 from doorkeep.oauth.login_password import form_username
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.organizations import brokers
-from doorkeep.organizations.domains import by_domain, is_same_domain
+from doorkeep.organizations.domains import best_owner, by_domain, candidates, is_same_domain
 from doorkeep.organizations.model import MANAGED, Organization, email_domain
 from doorkeep.users import webauthn
 from doorkeep.users.credentials import SharedEmail, Verdict, find_login_user
@@ -77,7 +77,7 @@ async def organization_for(tx: Tx, realm: Realm, user: User | None, domain: str 
                 return member_of
         if mine:
             return by_domain(mine, domain)
-    owner = await tx.organizations.domain_match(realm.id, domain) if domain else None
+    owner = best_owner(domain, await tx.organizations.domain_owners(realm.id, candidates(domain))) if domain else None
     org = await tx.organizations.get(realm.id, owner) if owner is not None else None
     return org if org is not None and org.enabled else None
 

@@ -83,6 +83,13 @@ def candidates(domain: str) -> list[str]:
     return found
 
 
+def best_owner(domain: str, owners: dict[str, str]) -> str | None:
+    """Of stored domain names and their organizations' ids (``owners``, looked up by ``candidates``), the id of the
+    organization whose name matches ``domain`` most specifically (JpaOrganizationProvider.getByDomainName)."""
+    best = most_specific(domain, owners)
+    return owners[best] if best is not None else None
+
+
 def by_domain(organizations: Sequence[Organization], domain: str | None) -> Organization | None:
     """Organizations.resolveByDomain: the organization whose best matching domain is the most specific."""
     best: tuple[tuple[int, bool], Organization] | None = None
@@ -90,8 +97,6 @@ def by_domain(organizations: Sequence[Organization], domain: str | None) -> Orga
         match = most_specific(domain, (d.name for d in org.domains))
         if match is None:
             continue
-        if len(organizations) == 1:
-            return org
         if best is None or _specificity(match) > best[0]:
             best = (_specificity(match), org)
     return best[1] if best else None

@@ -10,7 +10,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import User
-from doorkeep.organizations.domains import candidates, most_specific
 from doorkeep.organizations.model import Domain, Organization
 from doorkeep.store.realms import bump
 from doorkeep.store.rows import from_row
@@ -90,10 +89,8 @@ class OrganizationRepo:
         ).first()
         return row.organization_id if row else None
 
-    async def domain_match(self, realm_id: str, domain: str) -> str | None:
-        """The id of the organization of the realm whose domain best matches an e-mail's ``domain``: the domain
-        itself or a ``*.`` one above it, the most specific winning (JpaOrganizationProvider.getByDomainName)."""
-        names = candidates(domain)
+    async def domain_owners(self, realm_id: str, names: list[str]) -> dict[str, str]:
+        """Of these domain names, those an organization of the realm holds, with its id (a name has one owner)."""
         rows = (
             await self._c.execute(
                 select(organization_domains.c.organization_id, organization_domains.c.name).where(
@@ -101,8 +98,7 @@ class OrganizationRepo:
                 )
             )
         ).all()
-        best = most_specific(domain, [r.name for r in rows])
-        return next((r.organization_id for r in rows if r.name == best), None)
+        return {r.name: r.organization_id for r in rows}
 
     async def save(self, org: Organization, *, new: bool) -> None:
         """Insert or update the organization and replace its domains."""
