@@ -40,12 +40,18 @@ async def test_org_membership_required_before_group_membership(realm: Env) -> No
     assert await status(realm, "PUT", f"{org}/groups/{gid}/members/{outsider}") == 400
 
 
-async def test_member_in_multiple_org_groups(realm: Env) -> None:
+async def _in_two_groups(realm: Env) -> tuple[str, str, str, str]:
+    """An organization, its member alice, and its groups Engineering and Sales she is in."""
     org = await organization(realm)
     user = await member(realm, org, "alice")
     engineering, sales = await group(realm, org, "Engineering"), await group(realm, org, "Sales")
     for gid in (engineering, sales):
         await _join(realm, org, gid, user)
+    return org, user, engineering, sales
+
+
+async def test_member_in_multiple_org_groups(realm: Env) -> None:
+    org, _, engineering, sales = await _in_two_groups(realm)
     assert (await _count(realm, org, engineering), await _count(realm, org, sales)) == (1, 1)
 
 
@@ -59,11 +65,7 @@ async def test_remove_from_group_does_not_remove_from_org(realm: Env) -> None:
 
 
 async def test_remove_from_org_removes_from_all_org_groups(realm: Env) -> None:
-    org = await organization(realm)
-    user = await member(realm, org, "alice")
-    engineering, sales = await group(realm, org, "Engineering"), await group(realm, org, "Sales")
-    for gid in (engineering, sales):
-        await _join(realm, org, gid, user)
+    org, user, engineering, sales = await _in_two_groups(realm)
     assert await status(realm, "DELETE", f"{org}/members/{user}") == 204
     assert (await _count(realm, org, engineering), await _count(realm, org, sales)) == (0, 0)
 
