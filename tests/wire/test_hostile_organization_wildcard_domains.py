@@ -4,6 +4,7 @@ specific domain winning across organizations; e-mail domains that only look like
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -105,3 +106,15 @@ async def test_a_deep_subdomain_of_many_labels_matches_and_is_no_500(realm: Env)
     assert await domain_resolves(realm, "u@" + "a." * 1500 + "example.com")
     # isSameDomain compares the names before the wildcard rule: the pattern typed as a domain is the pattern
     assert await domain_resolves(realm, "u@*.example.com")
+
+
+async def test_two_organizations_claiming_one_wildcard_at_once_leave_one_owner(realm: Env) -> None:
+    """Two updates at once give ``*.race.example`` to two organizations: one is kept, the other is refused with
+    Keycloak's 400 (never a 500 from the unique constraint), and the wildcard resolves to the one that has it."""
+    ids = await two_organizations(realm)
+    first, second = await asyncio.gather(*(_domains(realm, ids[a], "*.race.example", f"{a}.org") for a in ids))
+    assert sorted([first.status_code, second.status_code]) == [204, 400]
+    refused = second if second.status_code == 400 else first
+    assert refused.json()["errorMessage"].startswith("Domain *.race.example is already linked to another organization")
+    winner = "acme" if first.status_code == 204 else "beta"
+    assert await domain_resolves(realm, "u@a.race.example", winner)
