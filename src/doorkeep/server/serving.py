@@ -13,6 +13,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from doorkeep.server import draining, management
+from doorkeep.server.coalescing import CoalescingHttpToolsProtocol
 from doorkeep.settings import Settings
 
 
@@ -103,7 +104,7 @@ def run(settings: Settings, log_level: str, sockets: list[socket.socket]) -> Non
         port=settings.http_port,
         workers=settings.workers if settings.workers > 1 else None,
         loop="uvloop",
-        http="httptools",
+        http=CoalescingHttpToolsProtocol,  # httptools, a response in one write (server/coalescing.py)
         ssl_certfile=settings.https_certificate_file,
         ssl_keyfile=settings.https_certificate_key_file,
         log_level=log_level,
