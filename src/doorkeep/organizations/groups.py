@@ -13,7 +13,6 @@ has checked manage-realm and ``organizationsEnabled`` and records the admin even
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
@@ -22,7 +21,7 @@ from doorkeep.admin.groups import description_of, matches, required_name
 from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, User
-from doorkeep.organizations.model import Organization
+from doorkeep.organizations.model import Organization, internal_group_id
 from doorkeep.realms.provisioning import new_id
 
 if TYPE_CHECKING:
@@ -39,17 +38,8 @@ NO_USER = AdminError(404, "User does not exist")
 NOT_ORG_MEMBER = AdminError(400, "User is not member of the organization")
 ALREADY_IN_GROUP = AdminError(409, "User is already a member of the group")
 INVALID_ID = AdminError(400, "Invalid group id")
-_INTERNAL_GROUPS = uuid.UUID("9b1f3c52-6d0e-4c1a-8f55-2f4e7a1d0c6b")  # namespace of internal_group_id
 # The realm's group APIs refuse an organization's group (UserResource's checkGroupMembershipPermission).
 NOT_HERE = AdminError(400, "Cannot access organization related group via non Organization API.")
-
-
-def internal_group_id(org_id: str) -> str:
-    """The id Keycloak's top-level organization groups name as their ``parentId``: the organization's internal group
-    (JpaOrganizationProvider.createOrganizationGroup, a group of type ORGANIZATION named after the organization).
-    Doorkeep keeps no such group; the id is derived from the organization's, so it is stable and shared by the
-    organization's top-level groups, and no group API finds a group by it."""
-    return str(uuid.uuid5(_INTERNAL_GROUPS, org_id))
 
 
 def to_json(group: Group, org_id: str, *, brief: bool, sub_count: int | None = None) -> dict[str, Any]:
@@ -81,11 +71,9 @@ async def lookup(tx: Tx, org: Organization, group_id: str) -> tuple[Group, list[
 
 async def refuse_outside(tx: Tx, realm_id: str, group_id: str) -> None:
     """The realm's group APIs (a user joining or leaving a group, a group moved) refuse an organization's group,
-    its internal group included, with a 400 (UserResource's checkGroupMembershipPermission)."""
-    owner = await tx.organization_groups.organization_of(group_id)
-    if owner is not None and owner[1] == realm_id:
-        raise NOT_HERE
-    if any(internal_group_id(o.id) == group_id for o in await tx.organizations.realm_organizations(realm_id)):
+    its internal group included, with a 400 (UserResource's checkGroupMembershipPermission, which asks the group's
+    type): one query whatever the number of organizations."""
+    if await tx.organization_groups.is_organization_group(realm_id, group_id):
         raise NOT_HERE
 
 
