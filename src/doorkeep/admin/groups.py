@@ -4,6 +4,7 @@ groups under Keycloak's sibling-name rule, and GroupRepresentations with their r
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
@@ -21,6 +22,19 @@ def children_of(groups: list[Group]) -> dict[str | None, list[Group]]:
     for group in sorted(groups, key=lambda g: g.name):
         out.setdefault(group.parent_id, []).append(group)
     return out
+
+
+def normalized_path(path: str) -> str:
+    """A group path as Keycloak's findGroupByPath reads it: the leading and trailing slashes optional."""
+    return "/" + path.strip("/")
+
+
+def by_path(groups: Iterable[Group], path: str) -> Group | None:
+    """KeycloakModelUtils.findGroupByPath among ``groups`` (a realm's, or one organization's): the group at ``path``,
+    None when no group is there. ``group-by-path``, the Hardcoded Group identity provider mapper and the
+    organization groups' API share it."""
+    wanted = normalized_path(path)
+    return next((g for g in groups if g.path == wanted), None)
 
 
 def matches(group: Group, search: str | None, exact: bool) -> bool:

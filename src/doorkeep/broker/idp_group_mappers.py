@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from doorkeep.admin.groups import by_path
 from doorkeep.broker import providers as idp
 from doorkeep.broker.oidc import Config
 from doorkeep.model import JSON, Realm
 from doorkeep.organizations import brokers as org_brokers
-from doorkeep.organizations import groups as org_groups
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -35,13 +35,12 @@ async def join(tx: Tx, realm: Realm, config: Config, mapper: JSON, user_id: str)
         org_id = org_brokers.organization_of(provider) if provider is not None else None
         org = await tx.organizations.get(realm.id, org_id) if realm.organizations_enabled and org_id else None
         if org is not None and org.enabled:
-            group = org_groups.by_path(await tx.organization_groups.of_organization(org.id), path)
+            group = by_path(await tx.organization_groups.of_organization(org.id), path)
             if group is not None:
                 await tx.organization_groups.join(group, user_id)
                 return
     else:
-        wanted = "/" + path.strip("/")
-        found = next((g for g in await tx.groups.realm_groups(realm.id) if g.path == wanted), None)
+        found = by_path(await tx.groups.realm_groups(realm.id), path)
         if found is not None:
             await tx.groups.join(user_id, found.id)
             return

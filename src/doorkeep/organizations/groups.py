@@ -97,12 +97,6 @@ def listed(groups: list[Group], search: str | None, wanted: dict[str, str] | Non
     return children(groups, None)
 
 
-def by_path(groups: list[Group], path: str) -> Group | None:
-    """``group-by-path/{path}`` (KeycloakModelUtils.findGroupByPath within the organization)."""
-    wanted = "/" + path.strip("/")
-    return next((g for g in groups if g.path == wanted), None)
-
-
 async def _movable(tx: Tx, org: Organization, group_id: str, missing: str) -> Group:
     """The group a representation's ``id`` moves: 404 ``missing`` for an unknown id, 400 for a realm group or
     another organization's."""
