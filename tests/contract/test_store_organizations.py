@@ -7,7 +7,8 @@ import anyio
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from doorkeep.organizations.model import UNMANAGED, Domain, Organization
+from doorkeep.model import Group
+from doorkeep.organizations.model import UNMANAGED, Domain, Organization, internal_group_id
 from doorkeep.store.database import Database
 from store_factories import add_realm, add_user, new_id
 
@@ -78,3 +79,34 @@ async def test_a_membership_added_twice_at_once_is_one_row_and_no_error(db: Data
     assert added == [True, False]
     async with db.transaction(write=False) as tx:
         assert [u.username for u, _ in await tx.organizations.members(org.id)] == ["alice"]
+
+
+async def test_whether_an_id_is_an_organization_group_is_the_old_scan_of_every_organization(db: Database) -> None:
+    """``is_organization_group`` (one query) answers as the scan it replaced did: an id is refused in a realm when
+    one of the realm's organizations holds it as a group or as its internal group (derived from its id), among many
+    organizations of two realms."""
+    async with db.transaction() as tx:
+        realm, other = await add_realm(tx), await add_realm(tx, "other")
+        orgs = [Organization(new_id(), r.id, f"o{i}", f"o{i}") for i in range(120) for r in (realm, other)]
+        groups: dict[str, str] = {}
+        for org in orgs:
+            await tx.organizations.save(org, new=True)
+            if len(groups) < 40:
+                made = Group(new_id(), org.realm_id, "team", None, "/team")
+                await tx.organization_groups.save(org.id, made, new=True)
+                groups[made.id] = org.id
+        realm_group = Group(new_id(), realm.id, "plain", None, "/plain")
+        await tx.groups.create(realm_group)
+    by_id = {o.id: o for o in orgs}
+    candidates = [*groups, *(internal_group_id(o.id) for o in orgs), *(o.id for o in orgs), realm_group.id, "nope"]
+
+    def scanned(realm_id: str, group_id: str) -> bool:  # refuse_outside before: every organization's internal id
+        held = group_id in groups and by_id[groups[group_id]].realm_id == realm_id
+        return held or any(internal_group_id(o.id) == group_id for o in orgs if o.realm_id == realm_id)
+
+    async with db.transaction() as tx:
+        for realm_id in (realm.id, other.id):
+            for group_id in candidates:
+                found = await tx.organization_groups.is_organization_group(realm_id, group_id)
+                assert found == scanned(realm_id, group_id), (realm_id, group_id)
+    assert sum(scanned(realm.id, g) for g in candidates) == 120 + 20  # both kinds were asked about

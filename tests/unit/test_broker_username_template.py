@@ -89,14 +89,17 @@ def test_the_target_picks_the_field(target: str | None, field: str, value: str) 
         ("not json", False, False),
         ('{"key": "email"}', False, False),
         ('[{"key": "email", "value": "x"}, {"key": "email", "value": "y"}]', False, False),
+        ('[{"key": "roles", "value": "a"}, {"key": "roles", "value": "b"}]', False, True),  # a key twice: both
+        ('[{"key": "roles", "value": "a"}, {"key": "roles", "value": "z"}]', False, False),
         ("[]", False, True),
+        (None, False, True),  # MapperTypeSerializer.deserialize(null): no claims to match
     ],
 )
-def test_advanced_claims_all_match(claims: str, regex: bool, applies: bool) -> None:
+@pytest.mark.parametrize("kind", ["oidc-advanced-role-idp-mapper", "oidc-advanced-group-idp-mapper"])
+def test_advanced_claims_all_match(claims: str | None, regex: bool, applies: bool, kind: str) -> None:
     identity = Identity("id", "u", None, None, None, None, CLAIMS)
-    mapper = {
-        "name": "m",
-        "identityProviderMapper": "oidc-advanced-role-idp-mapper",
-        "config": {"claims": claims, "are.claim.values.regex": str(regex).lower(), "role": "r"},
-    }
+    config = {"are.claim.values.regex": str(regex).lower(), "role": "r", "group": "/g"}
+    if claims is not None:
+        config["claims"] = claims
+    mapper = {"name": "m", "identityProviderMapper": kind, "config": config}
     assert idp_mappers.applies(mapper, identity) is applies

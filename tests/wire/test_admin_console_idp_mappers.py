@@ -63,6 +63,10 @@ async def post(http: httpx.AsyncClient, path: str, base: str = MAPPERS, **form: 
                 "role": "offline_access",
             },
         ),
+        (
+            "oidc-advanced-group-idp-mapper",
+            {"claims": '[{"key":"groups","value":"admins"}]', "are.claim.values.regex": "true", "group": "/staff"},
+        ),
     ],
 )
 async def test_each_type_is_added_as_the_rest_api_adds_it_and_deleted_after_confirming(

@@ -82,6 +82,7 @@ async def test_mapper_types_and_the_mappers_resource(env: Env) -> None:
             "oidc-username-idp-mapper",
             "oidc-advanced-role-idp-mapper",
             "oidc-hardcoded-group-idp-mapper",
+            "oidc-advanced-group-idp-mapper",
         }
         role = found["oidc-role-idp-mapper"]
         assert (role["name"], role["category"]) == ("Claim to Role", "Role Importer")
@@ -108,7 +109,7 @@ async def test_mapper_types_and_the_mappers_resource(env: Env) -> None:
         assert missing.status_code == 404 and missing.json() == {"error": "Model not found"}
         failed = "Failed to add mapper '{}' to identity provider [keycloak-oidc]."
         for refused in (
-            mapper("group", "oidc-advanced-group-idp-mapper", claims="[]", group="/g"),
+            mapper("note", "oidc-user-session-note-idp-mapper", claims="[]"),
             mapper("mode", "hardcoded-attribute-idp-mapper", syncMode="SOMETIMES"),
             mapper("attr", "oidc-hardcoded-role-idp-mapper", role="x"),
         ):

@@ -84,7 +84,7 @@ async def test_an_existing_mapper_fails_is_skipped_or_overwritten(env: Env) -> N
 async def test_a_mapper_doorkeep_does_not_run_or_of_no_provider_is_refused(env: Env) -> None:
     headers = await env.admin_headers()
     for bad, text in (
-        (mapper("g", "oidc-advanced-group-idp-mapper"), "Failed to add mapper 'g' to identity provider [oidc]."),
+        (mapper("g", "oidc-user-session-note-idp-mapper"), "Failed to add mapper 'g' to identity provider [oidc]."),
         (mapper("x", alias="nope"), "Failed to add mapper 'x' to identity provider [nope]."),
         (mapper("s", syncMode="SOMETIMES"), "Failed to add mapper 's' to identity provider [oidc]."),
     ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from org_groups import group, organization
+from org_groups import group, member, organization
 from org_invitations import ORGS
 from support import seed_realm
 from wire_env import Env
@@ -78,3 +78,64 @@ async def test_bodies_paging_and_paths_that_are_no_group(realm: Env) -> None:
     assert found.status_code == 200 and found.json()["id"] == weird
     for user in ("%20", "x" * 3000):
         assert (await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{user}", headers=h)).status_code == 404
+
+
+BAD_INPUT = {"error": "invalid_request", "error_description": "Invalid input"}  # PostgreSQL's answer to a NUL
+
+
+@pytest.mark.parametrize(
+    "rep",
+    [
+        {"name": "a\x00b"},
+        {"name": "ok", "description": "d\x00"},
+        {"name": "ok", "attributes": {"k\x00": ["v"]}},
+        {"name": "ok", "attributes": {"k": ["v", "w\x00"]}},
+        {"name": "ok", "attributes": {"k": "v\x00"}},
+        {"name": "ok", "id": "a\x00"},
+    ],
+)
+async def test_a_nul_in_any_text_of_a_group_representation_is_one_400_and_writes_nothing(
+    realm: Env, rep: dict[str, object]
+) -> None:
+    """A NUL is PostgreSQL's 400 ``Invalid input`` on SQLite too, checked before anything is written: no group made,
+    renamed, described or given attributes, on either engine."""
+    env = realm
+    org, h = await organization(env), await env.admin_headers()
+    gid = await group(env, org, "team", description="kept", attributes={"a": ["1"]})
+    before = (await env.http.get(f"{ORGS}/{org}/groups/{gid}", headers=h)).json()
+    for method, path in (
+        ("POST", f"{ORGS}/{org}/groups"),
+        ("POST", f"{ORGS}/{org}/groups/{gid}/children"),
+        ("PUT", f"{ORGS}/{org}/groups/{gid}"),
+    ):
+        answer = await env.http.request(method, path, json=rep, headers=h)
+        assert (answer.status_code, answer.json()) == (400, BAD_INPUT), (method, path)
+    assert (await env.http.get(f"{ORGS}/{org}/groups/{gid}", headers=h)).json() == before
+    listed = await env.http.get(
+        f"{ORGS}/{org}/groups", params={"search": "", "briefRepresentation": "false"}, headers=h
+    )
+    assert [g["name"] for g in listed.json()] == ["team"] and listed.json()[0]["subGroups"] == []
+
+
+async def test_a_nul_in_a_group_or_user_id_of_the_path_is_one_400_on_both_engines(realm: Env) -> None:
+    """Group and user ids in the path: the same 400 on SQLite as PostgreSQL gives, and the member stays where she
+    was."""
+    env = realm
+    org, h = await organization(env), await env.admin_headers()
+    gid = await group(env, org, "team")
+    alice = await member(env, org, "alice")
+    assert (await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{alice}", headers=h)).status_code == 204
+    for method, path in (
+        ("GET", f"{ORGS}/{org}/groups/a%00"),
+        ("PUT", f"{ORGS}/{org}/groups/a%00"),
+        ("DELETE", f"{ORGS}/{org}/groups/a%00"),
+        ("GET", f"{ORGS}/{org}/groups/a%00/children"),
+        ("GET", f"{ORGS}/{org}/groups/a%00/members"),
+        ("PUT", f"{ORGS}/{org}/groups/{gid}/members/a%00"),
+        ("DELETE", f"{ORGS}/{org}/groups/{gid}/members/a%00"),
+        ("GET", f"{ORGS}/{org}/members/a%00/groups"),
+    ):
+        answer = await env.http.request(method, path, json={"name": "x"} if method == "PUT" else None, headers=h)
+        assert (answer.status_code, answer.json()) == (400, BAD_INPUT), (method, path)
+    members = await env.http.get(f"{ORGS}/{org}/groups/{gid}/members", headers=h)
+    assert [m["username"] for m in members.json()] == ["alice"]

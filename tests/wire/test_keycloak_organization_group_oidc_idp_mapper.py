@@ -1,13 +1,14 @@
-"""Keycloak's OrganizationGroupOidcIdpMapperTest (testsuite organization/mapper): the Hardcoded Group identity
-provider mapper (``oidc-hardcoded-group-idp-mapper``) on an organization's provider, its ``groupType`` ORGANIZATION
-naming a group of the organization by path, over real HTTP with realm ``provider`` as the external provider.
-Left out: testAdvancedClaimToGroupMapperWithOrganizationGroup (Doorkeep runs no Advanced Claim to Group mapper) and
-testGetGroupsEndpointForNonOrganizationIdp (Doorkeep has no ``identity-providers/{alias}/groups`` endpoint). Not
+"""Keycloak's OrganizationGroupOidcIdpMapperTest (testsuite organization/mapper): the Hardcoded Group and Advanced
+Claim to Group identity provider mappers (``oidc-hardcoded-group-idp-mapper``, ``oidc-advanced-group-idp-mapper``) on
+an organization's provider, ``groupType`` ORGANIZATION naming a group of the organization by path, over real HTTP
+with realm ``provider`` as the external provider. Left out: testGetGroupsEndpointForNonOrganizationIdp (Doorkeep has
+no ``identity-providers/{alias}/groups`` endpoint). Not
 checked: Keycloak shows an organization's provider as disabled while the organization is (the disabled-organization
 test's middle assertion); Doorkeep's admin API still shows it enabled."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -15,11 +16,13 @@ import pytest
 from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
 from browser_flow import REDIRECT
 from org_groups import get, group, organization, status
+from support import update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 ADMIN = "/admin/realms/test"
 MAPPERS = f"{ADMIN}/identity-provider/instances/{ALIAS}/mappers"
+ADVANCED = "oidc-advanced-group-idp-mapper"
 
 
 async def _linked(broker: Broker) -> str:
@@ -29,10 +32,12 @@ async def _linked(broker: Broker) -> str:
     return org
 
 
-async def _mapper(env: Env, name: str, mode: str, **config: str) -> dict[str, Any]:
+async def _mapper(
+    env: Env, name: str, mode: str, kind: str = "oidc-hardcoded-group-idp-mapper", **config: str
+) -> dict[str, Any]:
     rep = {
         "name": name,
-        "identityProviderMapper": "oidc-hardcoded-group-idp-mapper",
+        "identityProviderMapper": kind,
         "identityProviderAlias": ALIAS,
         "config": {"syncMode": mode, **config},
     }
@@ -62,6 +67,19 @@ async def _alice(env: Env) -> str:
 
 async def _members(env: Env, org: str, gid: str) -> list[str]:
     return [m["id"] for m in await get(env, f"{org}/groups/{gid}/members", briefRepresentation="false")]
+
+
+async def test_advanced_claim_to_group_mapper_with_organization_group(env: Env) -> None:
+    """The mapper is stored as sent (Keycloak's test gives it AbstractClaimMapper's ``claim`` and ``claim.value``, which
+    the Advanced Claim to Group mapper does not read) and names the organization's group."""
+    async with served(env) as broker:
+        org = await _linked(broker)
+        gid = await group(env, org, "test-org-group")
+        path = (await get(env, f"{org}/groups/{gid}"))["path"]
+        config = {"group": path, "claim": "organization", "claim.value": "acme"}
+        made = await _mapper(env, "org-group-mapper", "FORCE", ADVANCED, **config)
+        assert made["identityProviderMapper"] == ADVANCED
+        assert made["config"]["group"] == path == "/test-org-group"
 
 
 async def test_create_mapper_with_organization_subgroup(env: Env) -> None:
@@ -133,3 +151,26 @@ async def test_organization_group_mapper_ignores_a_path_no_group_has(env: Env) -
         await _mapper(env, "nowhere", "FORCE", group="/missing", groupType="ORGANIZATION")
         await _signs_in(broker)
         assert await _members(env, org, gid) == []
+
+
+async def test_advanced_claim_to_group_mapper_joins_and_in_force_leaves_an_organization_group(env: Env) -> None:
+    """Not in Keycloak's class: AbstractClaimToGroupMapper with getGroupForIdpMapper's organization group. The first
+    login joins the group when every claim matches; a later login in FORCE whose claims no longer match leaves it."""
+    async with served(env) as broker:
+        org = await _linked(broker)
+        gid = await group(env, org, "claimed")
+        claims = json.dumps([{"key": "email", "value": "alice@example.org"}, {"key": "given_name", "value": "Alice"}])
+        config = {"group": "/claimed", "groupType": "ORGANIZATION", "claims": claims}
+        made = await _mapper(env, "claimed", "FORCE", ADVANCED, **config)
+        await _signs_in(broker)
+        alice = await _alice(env)
+        assert await _members(env, org, gid) == [alice]
+        await update_user(env.db, "provider", "alice", first_name="Bob")
+        await _signs_in(broker)
+        assert await _members(env, org, gid) == []
+        update = {**made, "config": {**made["config"], "claims": json.dumps([{"key": "given_name", "value": "Bob"}])}}
+        assert (
+            await env.http.put(f"{MAPPERS}/{made['id']}", json=update, headers=await env.admin_headers())
+        ).status_code == 204
+        await _signs_in(broker)
+        assert await _members(env, org, gid) == [alice]

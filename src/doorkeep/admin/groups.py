@@ -1,13 +1,16 @@
 """What the groups Admin REST does, without HTTP: the tree as Keycloak shows it, creating and moving
-groups under Keycloak's sibling-name rule, and GroupRepresentations with their role names."""
+groups under Keycloak's sibling-name rule (identity provider mappers follow a renamed or moved group:
+broker/group_paths.py), and GroupRepresentations with their role names."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
 from doorkeep.admin.representations import RepresentationError
+from doorkeep.broker import group_paths
 from doorkeep.errors import AdminError
 from doorkeep.model import Group
 
@@ -21,6 +24,19 @@ def children_of(groups: list[Group]) -> dict[str | None, list[Group]]:
     for group in sorted(groups, key=lambda g: g.name):
         out.setdefault(group.parent_id, []).append(group)
     return out
+
+
+def normalized_path(path: str) -> str:
+    """A group path as Keycloak's findGroupByPath reads it: the leading and trailing slashes optional."""
+    return "/" + path.strip("/")
+
+
+def by_path(groups: Iterable[Group], path: str) -> Group | None:
+    """KeycloakModelUtils.findGroupByPath among ``groups`` (a realm's, or one organization's): the group at ``path``,
+    None when no group is there. ``group-by-path``, the Hardcoded Group identity provider mapper and the
+    organization groups' API share it."""
+    wanted = normalized_path(path)
+    return next((g for g in groups if g.path == wanted), None)
 
 
 def matches(group: Group, search: str | None, exact: bool) -> bool:
@@ -138,6 +154,7 @@ async def create_or_move(
         await _check_sibling(tx, realm_id, parent_id, existing.name, existing.id)
         moved = dataclasses.replace(existing, parent_id=parent_id)
         await tx.groups.update(moved)
+        await group_paths.follow(tx, realm_id, existing.path, f"{parent.path if parent else ''}/{existing.name}")
         return moved, False
     await _check_sibling(tx, realm_id, parent_id, name, None)
     group = Group(
@@ -166,3 +183,4 @@ async def update(tx: Tx, group: Group, rep: dict[str, Any]) -> None:
     await tx.groups.update(
         dataclasses.replace(group, name=name, description=description_of(rep, None), attributes=attributes)
     )
+    await group_paths.follow(tx, group.realm_id, group.path, group.path[: -len(group.name)] + name)

@@ -1,24 +1,28 @@
-"""The Hardcoded Group identity provider mapper (Keycloak's HardcodedGroupMapper, ``oidc-hardcoded-group-idp-mapper``,
-an AbstractClaimToGroupMapper that always applies).
+"""The identity provider mappers that put the user in a group (Keycloak's AbstractClaimToGroupMapper): the
+Hardcoded Group mapper (HardcodedGroupMapper, ``oidc-hardcoded-group-idp-mapper``, which always applies) and the
+Advanced Claim to Group mapper (AdvancedClaimToGroupMapper, ``oidc-advanced-group-idp-mapper``, which applies when
+every claim of its ``claims`` has its value: idp_mappers.applies).
 
-Its ``group`` is a group path; ``groupType`` ``ORGANIZATION`` (Keycloak 26.6's ConfigConstants.GROUP_TYPE) looks the
+Their ``group`` is a group path; ``groupType`` ``ORGANIZATION`` (Keycloak 26.6's ConfigConstants.GROUP_TYPE) looks the
 path up among the groups of the organization the provider is linked to, anything else among the realm's groups
 (KeycloakModelUtils.getGroupForIdpMapper). An organization group needs getOrganizationForIdpMapper's organization:
 the realm's organizations on, the organization there and enabled, and the provider still linked to it; else, or
-for a path no group has, the mapper does nothing. The user joins the group when first imported, and again on each
-login in FORCE (updateBrokeredUser; LEGACY and IMPORT leave later logins alone).
+for a path no group has, the mapper does nothing. importNewUser joins the group when the mapper applies;
+updateBrokeredUser (FORCE; LEGACY and IMPORT leave later logins alone) joins it when the mapper applies and leaves
+it when it does not, unless another mapper of the same login already put the user there.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doorkeep.admin.groups import by_path
 from doorkeep.broker import providers as idp
 from doorkeep.broker.oidc import Config
-from doorkeep.model import JSON, Realm
+from doorkeep.model import JSON, Group, Realm
 from doorkeep.organizations import brokers as org_brokers
-from doorkeep.organizations import groups as org_groups
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -27,22 +31,60 @@ log = logging.getLogger(__name__)
 ORGANIZATION = "ORGANIZATION"  # GroupModel.Type.ORGANIZATION
 
 
-async def join(tx: Tx, realm: Realm, config: Config, mapper: JSON, user_id: str) -> None:
-    """Put the user in the mapper's group, when it resolves."""
+@dataclass(frozen=True)
+class Target:
+    """The group a mapper names: a realm group, or (``organization``) one of an organization's groups."""
+
+    group: Group
+    organization: bool
+
+
+async def target(tx: Tx, realm: Realm, config: Config, mapper: JSON) -> Target | None:
+    """KeycloakModelUtils.getGroupForIdpMapper: the mapper's group, None (and a warning) when it does not resolve."""
     path = mapper["config"].get("group") or ""
     if mapper["config"].get("groupType") == ORGANIZATION:
         provider = idp.by_alias(realm, config.alias)
         org_id = org_brokers.organization_of(provider) if provider is not None else None
         org = await tx.organizations.get(realm.id, org_id) if realm.organizations_enabled and org_id else None
         if org is not None and org.enabled:
-            group = org_groups.by_path(await tx.organization_groups.of_organization(org.id), path)
+            group = by_path(await tx.organization_groups.of_organization(org.id), path)
             if group is not None:
-                await tx.organization_groups.join(group, user_id)
-                return
+                return Target(group, organization=True)
     else:
-        wanted = "/" + path.strip("/")
-        found = next((g for g in await tx.groups.realm_groups(realm.id) if g.path == wanted), None)
+        found = by_path(await tx.groups.realm_groups(realm.id), path)
         if found is not None:
-            await tx.groups.join(user_id, found.id)
-            return
+            return Target(found, organization=False)
     log.warning("realm %s: mapper %s: no group at the configured path", realm.name, mapper["name"])
+    return None
+
+
+async def _join(tx: Tx, found: Target, user_id: str) -> None:
+    if found.organization:
+        await tx.organization_groups.join(found.group, user_id)
+    else:
+        await tx.groups.join(user_id, found.group.id)
+
+
+async def import_new_user(tx: Tx, realm: Realm, config: Config, mapper: JSON, user_id: str, applies: bool) -> None:
+    """AbstractClaimToGroupMapper.importNewUser: the user joins the group when it resolves and the mapper applies."""
+    found = await target(tx, realm, config, mapper)
+    if found is not None and applies:
+        await _join(tx, found, user_id)
+
+
+async def update_brokered_user(
+    tx: Tx, realm: Realm, config: Config, mapper: JSON, user_id: str, applies: bool, assigned: set[str]
+) -> None:
+    """AbstractClaimToGroupMapper.updateBrokeredUser (FORCE): a group another mapper of this login assigned stays;
+    else the user joins it (and it counts as assigned) when the mapper applies, and leaves it when not."""
+    found = await target(tx, realm, config, mapper)
+    if found is None or found.group.id in assigned:
+        return
+    if not applies:
+        if found.organization:
+            await tx.organization_groups.leave(found.group, user_id)
+        else:
+            await tx.groups.leave(user_id, found.group.id)
+        return
+    assigned.add(found.group.id)
+    await _join(tx, found, user_id)

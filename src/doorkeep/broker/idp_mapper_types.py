@@ -4,9 +4,9 @@ stores it (IdentityProviderMapperRepresentation: id, name, identityProviderAlias
 whose ``syncMode`` is IMPORT, LEGACY, FORCE or INHERIT; IdentityProviderMapperModel reads LEGACY when unset).
 
 Keycloak 26's HardcodedAttributeMapper, UserAttributeMapper, ClaimToRoleMapper, HardcodedRoleMapper,
-UsernameTemplateMapper, AdvancedClaimToRoleMapper and HardcodedGroupMapper (idp_group_mappers); the others of its
-IdentityProviderMapper SPI (the other group ones, the session note one, the SAML ones) are not run here, so the admin
-API refuses them rather than store a mapper no login would apply.
+UsernameTemplateMapper, AdvancedClaimToRoleMapper, HardcodedGroupMapper and AdvancedClaimToGroupMapper
+(idp_group_mappers); the others of its IdentityProviderMapper SPI (the session note one, the SAML ones) are not run
+here, so the admin API refuses them rather than store a mapper no login would apply.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ HARDCODED_ROLE = "oidc-hardcoded-role-idp-mapper"
 USERNAME_TEMPLATE = "oidc-username-idp-mapper"
 ADVANCED_CLAIM_TO_ROLE = "oidc-advanced-role-idp-mapper"
 HARDCODED_GROUP = "oidc-hardcoded-group-idp-mapper"
+ADVANCED_CLAIM_TO_GROUP = "oidc-advanced-group-idp-mapper"
 GROUP_TYPE = "Group"  # ProviderConfigProperty.GROUP_TYPE
 TARGETS = ("LOCAL", "BROKER_ID", "BROKER_USERNAME")  # UsernameTemplateMapper.Target
 SYNC_MODE = "syncMode"  # IdentityProviderMapperModel.SYNC_MODE
@@ -122,6 +123,21 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
                 BOOLEAN,
             ),
             Prop("role", "Role", _ADVANCED_ROLE_HELP, ROLE_TYPE),
+        ),
+    ),
+    ADVANCED_CLAIM_TO_GROUP: (
+        "Advanced Claim to Group",
+        "Group Importer",
+        "If all claims exists, assign the user to the specified group.",
+        (
+            Prop("claims", "Claims", _CLAIMS_HELP, "Map"),
+            Prop(
+                "are.claim.values.regex",
+                "Regex Claim Values",
+                "If enabled claim values are interpreted as regular expressions.",
+                BOOLEAN,
+            ),
+            Prop("group", "Group", "Group to assign the user to if claim is present.", GROUP_TYPE),
         ),
     ),
     USER_ATTRIBUTE: (

@@ -128,13 +128,18 @@ async def _role(tx: Tx, realm: Realm, mapper: JSON) -> Role | None:
 
 
 CLAIM_ROLES = (types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)  # AbstractClaimToRoleMapper's
+GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)  # AbstractClaimToGroupMapper's
+ADVANCED = (types.ADVANCED_CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_GROUP)
 
 
 def applies(mapper: JSON, identity: Identity) -> bool:
-    """ClaimToRoleMapper.applies: the claim has the value; AdvancedClaimToRoleMapper.applies: every claim of
-    ``claims`` has its value, equal or (``are.claim.values.regex``) matching it whole."""
-    c = mapper["config"]
-    if mapper["identityProviderMapper"] == types.ADVANCED_CLAIM_TO_ROLE:
+    """ClaimToRoleMapper.applies: the claim has the value; AdvancedClaimToRoleMapper.applies and
+    AdvancedClaimToGroupMapper.applies: every claim of ``claims`` has its value, equal or
+    (``are.claim.values.regex``) matching it whole; HardcodedGroupMapper.applies: always."""
+    c, kind = mapper["config"], mapper["identityProviderMapper"]
+    if kind == types.HARDCODED_GROUP:
+        return True
+    if kind in ADVANCED:
         regex = str(c.get("are.claim.values.regex") or "").lower() == "true"
         pairs = advanced_claims(c.get("claims"))
         return pairs is not None and all(
@@ -144,8 +149,11 @@ def applies(mapper: JSON, identity: Identity) -> bool:
 
 
 def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
-    """IdentityProviderMapperModel.getConfigMap: the JSON list of ``{"key", "value"}`` pairs; None when it is not
-    one (Keycloak fails that login; here the mapper does not apply)."""
+    """IdentityProviderMapperModel.getConfigMap (MapperTypeSerializer.deserialize): the JSON list of
+    ``{"key", "value"}`` pairs, a key given twice asking for both values; none when unset. None when it is not
+    such a list (Keycloak fails that login; here the mapper does not apply)."""
+    if raw is None:
+        return []
     try:
         parsed = json.loads(raw) if isinstance(raw, str) else None
     except ValueError:
@@ -155,8 +163,7 @@ def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
     pairs = [(p.get("key"), p.get("value")) for p in parsed if isinstance(p, dict)]
     if len(pairs) != len(parsed) or any(not isinstance(k, str) or not isinstance(v, str) for k, v in pairs):
         return None
-    keys = [k for k, _ in pairs]
-    return None if len(set(keys)) != len(keys) else [(str(k), str(v)) for k, v in pairs]
+    return [(str(k), str(v)) for k, v in pairs]
 
 
 MAX_MATCHED = 4096  # the longest claim value a regex is tried on
@@ -178,11 +185,12 @@ def matches_regex(pattern: str, value: Any) -> bool:
 
 async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identity, user: User) -> User:
     """importNewUser of each mapper, for the user the first broker login just created: a Hardcoded Role grants
-    its role, a Claim to Role its role when the claim has the value."""
+    its role, a Claim to Role its role when the claim has the value, a group mapper its group when it applies."""
     for mapper in _mappers(realm, config):
         kind = mapper["identityProviderMapper"]
-        if kind == types.HARDCODED_GROUP:
-            await idp_group_mappers.join(tx, realm, config, mapper, user.id)
+        if kind in GROUP_MAPPERS:
+            matched = applies(mapper, identity)
+            await idp_group_mappers.import_new_user(tx, realm, config, mapper, user.id, matched)
         elif kind == types.HARDCODED_ROLE or (kind in CLAIM_ROLES and applies(mapper, identity)):
             role = await _role(tx, realm, mapper)
             if role is not None:
@@ -215,6 +223,7 @@ async def update_brokered_user(
         }
         changed = dataclasses.replace(changed, **changes)
     granted: set[str] = set()
+    assigned: set[str] = set()  # BrokeredIdentityContext's mapper-assigned groups
     for mapper in _mappers(realm, config):
         mode, kind, c = effective_mode(config, mapper), mapper["identityProviderMapper"], mapper["config"]
         if mode == "IMPORT":
@@ -232,8 +241,9 @@ async def update_brokered_user(
             continue  # LEGACY: the other mappers' updateBrokeredUserLegacy does nothing
         elif kind == types.USERNAME_TEMPLATE:
             changed = await _forced_username(tx, realm, changed, mapper, identity)
-        elif kind == types.HARDCODED_GROUP:
-            await idp_group_mappers.join(tx, realm, config, mapper, user.id)
+        elif kind in GROUP_MAPPERS:
+            matched = applies(mapper, identity)
+            await idp_group_mappers.update_brokered_user(tx, realm, config, mapper, user.id, matched, assigned)
         elif kind == types.HARDCODED_ROLE:
             role = await _role(tx, realm, mapper)
             if role is not None:

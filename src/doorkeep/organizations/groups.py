@@ -4,22 +4,24 @@ Each organization has a tree of groups of its own: Keycloak keeps them as groups
 organization's internal group, out of the realm's group APIs, their paths starting at the organization's top
 level. A group id another organization (or another realm) holds is refused as Keycloak refuses it; only the
 organization's members join its groups, and a member who leaves the organization leaves them too
-(``writes.remove_member``). The Admin REST handlers (web/admin/organization_groups*.py) call these; the caller
+(``writes.remove_member``). A NUL in any text they are given (a representation's name, description, attributes
+or id, a group or user id in the path) is the 400 PostgreSQL gives it, on SQLite too and before any write
+(admin/stored_text.py). The Admin REST handlers (web/admin/organization_groups*.py) call these; the caller
 has checked manage-realm and ``organizationsEnabled`` and records the admin events.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
 from doorkeep.admin.groups import create_or_move as create_or_move_realm_group
 from doorkeep.admin.groups import description_of, matches, required_name
+from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, User
-from doorkeep.organizations.model import Organization
+from doorkeep.organizations.model import Organization, internal_group_id
 from doorkeep.realms.provisioning import new_id
 
 if TYPE_CHECKING:
@@ -36,17 +38,8 @@ NO_USER = AdminError(404, "User does not exist")
 NOT_ORG_MEMBER = AdminError(400, "User is not member of the organization")
 ALREADY_IN_GROUP = AdminError(409, "User is already a member of the group")
 INVALID_ID = AdminError(400, "Invalid group id")
-_INTERNAL_GROUPS = uuid.UUID("9b1f3c52-6d0e-4c1a-8f55-2f4e7a1d0c6b")  # namespace of internal_group_id
 # The realm's group APIs refuse an organization's group (UserResource's checkGroupMembershipPermission).
 NOT_HERE = AdminError(400, "Cannot access organization related group via non Organization API.")
-
-
-def internal_group_id(org_id: str) -> str:
-    """The id Keycloak's top-level organization groups name as their ``parentId``: the organization's internal group
-    (JpaOrganizationProvider.createOrganizationGroup, a group of type ORGANIZATION named after the organization).
-    Doorkeep keeps no such group; the id is derived from the organization's, so it is stable and shared by the
-    organization's top-level groups, and no group API finds a group by it."""
-    return str(uuid.uuid5(_INTERNAL_GROUPS, org_id))
 
 
 def to_json(group: Group, org_id: str, *, brief: bool, sub_count: int | None = None) -> dict[str, Any]:
@@ -66,6 +59,7 @@ def children(groups: list[Group], parent_id: str | None) -> list[Group]:
 async def lookup(tx: Tx, org: Organization, group_id: str) -> tuple[Group, list[Group]]:
     """``groups/{group-id}``: the organization's group and all of its groups; 404 for an id no group of the realm
     has, 400 for another organization's."""
+    refuse_nul(group_id)
     owner = await tx.organization_groups.organization_of(group_id)
     if owner is None or owner[1] != org.realm_id:
         raise NO_GROUP
@@ -77,11 +71,9 @@ async def lookup(tx: Tx, org: Organization, group_id: str) -> tuple[Group, list[
 
 async def refuse_outside(tx: Tx, realm_id: str, group_id: str) -> None:
     """The realm's group APIs (a user joining or leaving a group, a group moved) refuse an organization's group,
-    its internal group included, with a 400 (UserResource's checkGroupMembershipPermission)."""
-    owner = await tx.organization_groups.organization_of(group_id)
-    if owner is not None and owner[1] == realm_id:
-        raise NOT_HERE
-    if any(internal_group_id(o.id) == group_id for o in await tx.organizations.realm_organizations(realm_id)):
+    its internal group included, with a 400 (UserResource's checkGroupMembershipPermission, which asks the group's
+    type): one query whatever the number of organizations."""
+    if await tx.organization_groups.is_organization_group(realm_id, group_id):
         raise NOT_HERE
 
 
@@ -103,12 +95,6 @@ def listed(groups: list[Group], search: str | None, wanted: dict[str, str] | Non
     if search is not None:
         return [g for g in groups if matches(g, search.strip(), exact)]
     return children(groups, None)
-
-
-def by_path(groups: list[Group], path: str) -> Group | None:
-    """``group-by-path/{path}`` (KeycloakModelUtils.findGroupByPath within the organization)."""
-    wanted = "/" + path.strip("/")
-    return next((g for g in groups if g.path == wanted), None)
 
 
 async def _movable(tx: Tx, org: Organization, group_id: str, missing: str) -> Group:
@@ -134,6 +120,7 @@ async def create_or_move(tx: Tx, org: Organization, parent: Group | None, rep: d
     """``POST groups`` (``parent`` None) or ``POST groups/{id}/children``: a representation with an ``id`` moves
     that group of the organization here (False), else a new group is made (True). A new top-level group takes the
     description and attributes; a new subgroup only the name, as Keycloak's addSubGroup."""
+    refuse_nul(rep)
     name = required_name(rep)  # both ask for a name even of a move, which keeps the group's own
     duplicate = (
         "Sibling group with the given name already exists" if parent else "Group with the given name already exists."
@@ -169,6 +156,7 @@ async def create_or_move(tx: Tx, org: Organization, parent: Group | None, rep: d
 async def update(tx: Tx, org: Organization, group: Group, groups: list[Group], rep: dict[str, Any]) -> None:
     """``PUT groups/{id}``: the name (required), the description (absent clears it) and the attributes (replaced
     when given); the subgroups stay."""
+    refuse_nul(rep)
     name = required_name(rep)
     if rep.get("id") is not None and rep.get("id") != group.id:
         raise INVALID_ID
@@ -180,6 +168,7 @@ async def update(tx: Tx, org: Organization, group: Group, groups: list[Group], r
 
 async def join(tx: Tx, org: Organization, group: Group, user_id: str) -> User:
     """``PUT groups/{id}/members/{userId}``: only a member of the organization joins, once."""
+    refuse_nul(user_id)
     user = await tx.users.get(user_id) if user_id.strip() else None
     if user is None or user.realm_id != org.realm_id:
         raise NO_USER
@@ -192,6 +181,7 @@ async def join(tx: Tx, org: Organization, group: Group, user_id: str) -> User:
 
 async def leave(tx: Tx, org: Organization, group: Group, user_id: str) -> bool:
     """``DELETE groups/{id}/members/{userId}``: False when the user was not in the group (nothing to record)."""
+    refuse_nul(user_id)
     user = await tx.users.get(user_id) if user_id.strip() else None
     if user is None or user.realm_id != org.realm_id:
         raise NO_USER
@@ -203,6 +193,7 @@ async def of_member(tx: Tx, org: Organization, user_id: str, search: str | None)
     directly in, by name, those whose name holds ``search`` when given; 400 for a blank id, 404 for a non-member."""
     if not user_id.strip():
         raise AdminError(400, "id cannot be null")
+    refuse_nul(user_id)
     if await tx.organizations.membership(org.id, user_id) is None:
         raise AdminError(404, "HTTP 404 Not Found", key="error")  # jakarta's NotFoundException
     mine = {g for g, u in await tx.organization_groups.member_ids(org.id) if u == user_id}

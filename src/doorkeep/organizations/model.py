@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from doorkeep.organizations.domains import is_same_domain
@@ -10,6 +11,7 @@ from doorkeep.organizations.domains import is_same_domain
 # are UNMANAGED; MANAGED members were created for the organization (a registration from its invitation).
 UNMANAGED = "UNMANAGED"
 MANAGED = "MANAGED"
+_INTERNAL_GROUPS = uuid.UUID("9b1f3c52-6d0e-4c1a-8f55-2f4e7a1d0c6b")  # namespace of internal_group_id
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,15 @@ class Organization:
     def owns(self, domain: str | None) -> bool:
         """Whether ``domain`` is one of the organization's, or under one of its ``*.`` domains (isSameDomain)."""
         return any(is_same_domain(domain, d.name) for d in self.domains)
+
+
+def internal_group_id(org_id: str) -> str:
+    """The id Keycloak's top-level organization groups name as their ``parentId``: the organization's internal group
+    (JpaOrganizationProvider.createOrganizationGroup, a group of type ORGANIZATION named after the organization).
+    Doorkeep keeps no such group, only its id, stored with the organization (so the realm's group APIs ask in one
+    query whether an id is one); derived from the organization's id, it is stable and no group API finds a group by
+    it."""
+    return str(uuid.uuid5(_INTERNAL_GROUPS, org_id))
 
 
 def email_domain(address: str) -> str | None:

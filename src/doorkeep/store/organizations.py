@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import User
-from doorkeep.organizations.model import Domain, Organization
+from doorkeep.organizations.model import Domain, Organization, internal_group_id
 from doorkeep.store.realms import bump
 from doorkeep.store.rows import from_row
 from doorkeep.store.tables import organization_domains, organization_members, organizations, users
@@ -105,7 +105,10 @@ class OrganizationRepo:
         await bump(self._c, org.realm_id)
         values = {"name": org.name, "alias": org.alias, "enabled": org.enabled, "config": _config(org)}
         if new:
-            await self._c.execute(insert(organizations).values(id=org.id, realm_id=org.realm_id, **values))
+            internal = internal_group_id(org.id)
+            await self._c.execute(
+                insert(organizations).values(id=org.id, realm_id=org.realm_id, internal_group_id=internal, **values)
+            )
         else:
             await self._c.execute(update(organizations).where(organizations.c.id == org.id).values(**values))
             await self._c.execute(delete(organization_domains).where(organization_domains.c.organization_id == org.id))

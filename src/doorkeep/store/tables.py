@@ -533,8 +533,10 @@ organizations = Table(
     Column("alias", String(255), nullable=False),
     Column("enabled", Boolean, nullable=False),
     Column("config", JSON, nullable=False),  # description, redirect_url, attributes
+    Column("internal_group_id", String(ID), nullable=False),  # organizations.model.internal_group_id(id)
     UniqueConstraint("realm_id", "name", name="uq_organizations_realm_name"),
     UniqueConstraint("realm_id", "alias", name="uq_organizations_realm_alias"),
+    Index("uq_organizations_internal_group", "internal_group_id", unique=True),
 )
 
 organization_domains = Table(

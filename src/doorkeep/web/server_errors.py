@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from doorkeep.admin import stored_text
 from doorkeep.store.database import is_data_error, is_duplicate
 from doorkeep.web import error_pages
 from doorkeep.web.http import RealmNotFound, json_response, realm_not_found_json
@@ -25,7 +26,7 @@ from doorkeep.web.unavailable import database_unavailable, unavailable_response
 
 log = logging.getLogger("doorkeep")
 BODY = {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
-BAD_INPUT = {"error": "invalid_request", "error_description": "Invalid input"}
+BAD_INPUT = stored_text.BAD_INPUT.body()  # one answer for a value the database or a check before it refuses
 DUPLICATE = {"errorMessage": "Conflict detected. See logs for details"}
 
 

@@ -186,9 +186,8 @@ async def children(request: Request) -> Response:
 async def group_by_path(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("view-users")
-        path = "/" + request.path_params["path"].strip("/")
         groups = await call.tx.groups.realm_groups(call.realm.id)
-        found = next((g for g in groups if g.path == path), None)
+        found = group_ops.by_path(groups, request.path_params["path"])
         if found is None:
             raise not_found("Group path does not exist")
         rep = await group_ops.full_json(call.tx, found, sum(1 for g in groups if g.parent_id == found.id))

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import groups as group_ops
 from doorkeep.admin.groups import matches
 from doorkeep.admin.user_search import query_fields
 from doorkeep.model import Group
@@ -96,7 +97,7 @@ async def by_path(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org = await load_organization(call, request.path_params["id"])
         groups = await call.tx.organization_groups.of_organization(org.id)
-        found = org_groups.by_path(groups, request.path_params["path"])
+        found = group_ops.by_path(groups, request.path_params["path"])
         if found is None:
             raise NO_PATH
         counted = query_bool(request, "subGroupsCount", False)

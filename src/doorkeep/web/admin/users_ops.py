@@ -11,6 +11,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
+from doorkeep.admin.groups import normalized_path
 from doorkeep.admin.representations import (
     USER_FIELDS,
     RepresentationError,
@@ -272,7 +273,7 @@ async def _groups_by_path(tx: Tx, realm: Realm, paths: Any) -> list[Group]:
     by_path = {g.path: g for g in await tx.groups.realm_groups(realm.id)}
     found: dict[str, Group] = {}
     for path in paths:
-        group = by_path.get("/" + path.strip("/"))
+        group = by_path.get(normalized_path(path))
         if group is None:
             raise AdminError(400, f"Unable to find group specified by path: {path}")
         found.setdefault(group.id, group)

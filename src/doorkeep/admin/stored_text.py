@@ -1,0 +1,25 @@
+"""Text the database can keep: PostgreSQL refuses a NUL character in a text column (SQLSTATE 22021, which
+web/server_errors.py answers with a 400 ``Invalid input``) while SQLite stores it. A write that checks its
+input here first gives that same 400 on both engines, before anything is written."""
+
+from __future__ import annotations
+
+from doorkeep.errors import AdminError
+
+BAD_INPUT = AdminError(400, "invalid_request", key="error", description="Invalid input")
+
+
+def refuse_nul(value: object) -> None:
+    """The 400 ``Invalid input`` when ``value`` (a string, or a JSON list or object: keys, values and items
+    checked all the way down) holds a NUL character; other values pass."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise BAD_INPUT
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
