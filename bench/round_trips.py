@@ -114,7 +114,7 @@ async def main(grants: int) -> None:
         admin = await asyncpg.connect(url.replace("postgresql://", "postgres://"))
         await admin.execute("ALTER DATABASE bench SET log_statement = 'all'")  # connections opened from now on
         await admin.close()
-        log: Path = pg._log_file
+        log = pg.log_file
         clock = SteppedClock()
         settings = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin")
         app = create_app(settings, run_prepare=True, clock=clock)
