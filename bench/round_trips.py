@@ -64,6 +64,11 @@ def _statements(text: str) -> list[str]:
 
 def _kind(sql: str) -> str:
     """A short name for a logged statement: its verb and first table."""
+    while True:  # the subqueries out: the statement's own table is the one named
+        inner = re.sub(r"\([^()]*\)", "", sql)
+        if inner == sql:
+            break
+        sql = inner
     words = sql.split()
     head = " ".join(words[:1]).upper()
     table = re.search(r"\b(?:FROM|UPDATE|INTO)\s+(\w+)", sql, re.IGNORECASE)
