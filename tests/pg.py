@@ -259,6 +259,11 @@ class ThrowawayPostgres:
         """Drop the database ``url`` (one of this server's ``url(...)``) names."""
         self.drop_database(url.rsplit("/", 1)[1])
 
+    @property
+    def log_file(self) -> Path:
+        """The server's log (tests/contract/test_token_round_trips.py counts the statements it logs)."""
+        return self._log_file
+
     # -- internals -------------------------------------------------------------------
 
     @property

@@ -85,7 +85,9 @@ async def test_a_refresh_touches_exactly_its_client_session_and_its_user_session
         other = await add_user_session(tx, user, offline=True, started=10, last_refresh=20)
         await add_client_session(tx, other, client)
     async with db.transaction() as tx:
-        await tx.sessions.touch_sessions(session.id, True, client.id, 55)
+        await tx.sessions.touch_sessions(
+            session.id, True, client.id, 5000
+        )  # after every stored value: a touch only moves forward
     async with db.transaction(write=False) as tx:
         touched_us = await tx.sessions.get_user_session(session.id, True)
         touched_cs = await tx.sessions.get_client_session(session.id, True, client.id)
@@ -93,11 +95,11 @@ async def test_a_refresh_touches_exactly_its_client_session_and_its_user_session
         kept_us = await tx.sessions.get_user_session(other.id, True)
         kept_other_cs = await tx.sessions.get_client_session(other.id, True, client.id)
         online = await tx.sessions.get_client_session(session.id, False, client.id)
-    assert touched_us is not None and touched_us.last_session_refresh == 55
-    assert touched_cs is not None and touched_cs.timestamp == 55
-    assert kept_cs is not None and kept_cs.timestamp != 55
+    assert touched_us is not None and touched_us.last_session_refresh == 5000
+    assert touched_cs is not None and touched_cs.timestamp == 5000
+    assert kept_cs is not None and kept_cs.timestamp != 5000
     assert kept_us is not None and kept_us.last_session_refresh == 20
-    assert kept_other_cs is not None and kept_other_cs.timestamp != 55
+    assert kept_other_cs is not None and kept_other_cs.timestamp != 5000
     assert online is None
 
 

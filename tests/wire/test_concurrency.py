@@ -7,12 +7,13 @@ exactly k+1 succeed and the rest fail with invalid_grant.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
+import httpx
 import pytest
 
-from support import password_grant, refresh, seed_client, seed_realm, seed_user
+from support import claims, password_grant, refresh, seed_client, seed_realm, seed_user, token_url
 from wire_env import Env, make_env
 
 pytestmark = pytest.mark.anyio
@@ -69,3 +70,88 @@ async def test_one_code_exchanged_in_parallel_gives_exactly_one_token_response(e
     responses = await asyncio.gather(*(exchange(env.http, "test", "app", code) for _ in range(5)))
     assert sorted(r.status_code for r in responses) == [200, 400, 400, 400, 400], [r.text for r in responses]
     assert {r.json()["error_description"] for r in responses if r.status_code == 400} == {"Code not valid"}
+
+
+# A rotation-off refresh reads its session without locking it and touches it only in a new second (issue #8):
+# whatever ends the session meanwhile, the refresh either finished first (200) or is refused as Keycloak refuses a
+# refresh of a missing session, never a 500 or 503, and the session stays gone.
+_GONE = {"Session not active", "Offline user session not found", "Offline session not active"}
+
+
+async def _racing(env: Env, token: str, end: Awaitable[httpx.Response]) -> None:
+    async def later(turns: int) -> httpx.Response:
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        return await refresh(env.http, "test", "app", token)
+
+    answers = await asyncio.gather(*(later(turns) for turns in (0, 1, 3)), end, *(later(t) for t in (5, 8, 13)))
+    ended = answers[3]
+    assert ended.status_code in (200, 204), ended.text
+    for answer in answers[:3] + answers[4:]:
+        if answer.status_code != 200:
+            assert answer.status_code == 400, answer.text
+            assert answer.json()["error"] == "invalid_grant", answer.text
+            assert answer.json()["error_description"] in _GONE, answer.text
+    again = await refresh(env.http, "test", "app", token)
+    assert again.status_code == 400 and again.json()["error_description"] in _GONE, again.text
+
+
+async def _session_gone(env: Env, token: str) -> bool:
+    sid = claims(token)["sid"]
+    async with env.db.transaction(write=False) as tx:
+        return (
+            await tx.sessions.get_user_session(sid, True) is None
+            and await tx.sessions.get_user_session(sid, False) is None
+        )
+
+
+async def _raced_env(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+
+
+@pytest.mark.parametrize("scope", ["", "offline_access"])
+async def test_refreshes_racing_a_logout_finish_before_it_or_are_refused(engine_env: Env, scope: str) -> None:
+    env = engine_env
+    await _raced_env(env)
+    for _ in range(4):
+        token = (await password_grant(env.http, "test", "app", scope=scope)).json()["refresh_token"]
+        env.clock.advance(1)  # each refresh of the round may touch the session
+        form = {"client_id": "app", "client_secret": "secret", "refresh_token": token}
+        await _racing(env, token, env.http.post(token_url("test", "logout"), data=form))
+        assert await _session_gone(env, token)
+
+
+async def test_refreshes_racing_an_admin_revocation_finish_before_it_or_are_refused(engine_env: Env) -> None:
+    env = engine_env
+    await _raced_env(env)
+    headers = await env.admin_headers()
+    for _ in range(4):
+        token = (await password_grant(env.http, "test", "app", scope="offline_access")).json()["refresh_token"]
+        env.clock.advance(1)
+        sid = claims(token)["sid"]
+        revoke = env.http.delete(f"/admin/realms/test/sessions/{sid}?isOffline=true", headers=headers)
+        await _racing(env, token, revoke)
+        assert await _session_gone(env, token)
+
+
+async def test_concurrent_refreshes_in_moving_seconds_never_move_a_timestamp_back(engine_env: Env) -> None:
+    env = engine_env
+    await _raced_env(env)
+    token = (await password_grant(env.http, "test", "app", scope="offline_access")).json()["refresh_token"]
+    tasks = []
+    for _ in range(8):
+        tasks.append(asyncio.ensure_future(refresh(env.http, "test", "app", token)))
+        await asyncio.sleep(0)
+        env.clock.advance(1)
+    answers = await asyncio.gather(*tasks)
+    assert [a.status_code for a in answers] == [200] * 8, [a.text for a in answers]
+    newest = max(int(claims(a.json()["access_token"])["iat"]) for a in answers)
+    sid = claims(token)["sid"]
+    async with env.db.transaction(write=False) as tx:
+        us = await tx.sessions.get_user_session(sid, True)
+        app = await tx.clients.get_by_client_id(us.realm_id, "app") if us is not None else None
+        cs = await tx.sessions.get_client_session(sid, True, app.id) if app is not None else None
+    assert us is not None and cs is not None
+    assert (us.last_session_refresh, cs.timestamp) == (newest, newest)

@@ -59,6 +59,26 @@ async def resume(
     return us, cs, user
 
 
+async def for_refresh(
+    tx: Tx, realm: Realm, client: Client, claims: RefreshClaims, now: int, *, rotating: bool
+) -> tuple[UserSession, ClientSession, User]:
+    """``resume`` for the refresh grant: under the rows' locks when ``rotating`` (the reuse check that follows is a
+    read-modify-write of the family, serialised per client session by the lock), else first without them.
+
+    A rotation-off refresh that passes writes at most its touch, which is safe without the locks (store/sessions.py
+    ``touch_sessions``): it then needs none, and on PostgreSQL its reads run before any BEGIN (issue #8). Keycloak
+    itself takes no lock here (its sessions live in Infinispan). A refresh whose session is deleted while it runs
+    has read it first: it answers as if it had finished before the deletion, and its touch writes nothing. A
+    refusal may write (an expired session removed, an expired client session detached): the checks are then made
+    again under the locks, on the rows as they are by then, exactly as before."""
+    if not rotating:
+        try:
+            return await resume(tx, realm, client, claims, now, lock=False, write=False)
+        except e.OAuthError:
+            pass
+    return await resume(tx, realm, client, claims, now, lock=True)
+
+
 async def user_session(tx: Tx, realm: Realm, sid: str, offline: bool, now: int, *, write: bool) -> UserSession:
     """The token's user session, present and within its lifetimes (refresh tokens and bearer tokens alike).
 

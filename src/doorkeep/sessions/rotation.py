@@ -10,7 +10,7 @@ retry of the token just rotated away, inside the window and before its successor
 answered with that same successor (``Rotation.replay``): one chain, one live successor, nothing
 written. Any other reuse revokes only its own chain (the ``reuse_id`` family is marked revoked)
 instead of detaching the client session, and the error carries a private reason for the event.
-The client-session row lock taken by ``resume`` serialises all of this per client session.
+The rows' locks taken by ``resume`` (rotation on) serialise all of this per client session.
 """
 
 from __future__ import annotations
@@ -115,10 +115,12 @@ async def record_refresh(
     latest, with its iat and exp for a retry inside the grace period. Without one only the family's
     use is recorded.
 
-    ``us`` and ``cs`` are the sessions as stored, read under the client session's lock. A timestamp only
-    moves forward, and one already at ``now`` is not written again: Keycloak's UserSessionAdapter.
-    setLastSessionRefresh and AuthenticatedClientSessionAdapter.setTimestamp return when the new value is
-    not above the stored one. A token refreshed many times a second thus costs no write (issue #8).
+    ``us`` and ``cs`` are the sessions as read by this grant (under the rows' locks when rotating; without them
+    for a rotation-off refresh, sessions/resume.py ``for_refresh``). A timestamp only moves forward, and one
+    already at ``now`` is not written again: Keycloak's UserSessionAdapter.setLastSessionRefresh and
+    AuthenticatedClientSessionAdapter.setTimestamp return when the new value is not above the stored one. A
+    token refreshed many times a second thus costs no write (issue #8); the UPDATE itself keeps the rule against
+    a concurrent refresh (store/sessions.py ``touch_sessions``).
     """
     refresh = minted.unsigned.get("refresh_token")
     if minted.refresh_jti is not None:

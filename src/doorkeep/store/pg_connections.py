@@ -3,6 +3,9 @@
 Through SQLAlchemy's pool each transaction paid a checkout and a checkin, each through a greenlet:
 ~60 µs of the server's CPU a transaction. ``pool_size - 1`` connections are kept here and one in
 SQLAlchemy's pool (``Database`` builds it with ``pool_size=1``), which still bounds how many are open.
+A transaction here sends BEGIN only once it writes, locks or goes through SQLAlchemy, and COMMIT only if it
+began: a token request that only reads (a rotation-off refresh within the second, client_credentials) sends
+its reads alone (store/prepared_pg.py says why that sees what a READ COMMITTED transaction would).
 The SQLite engine keeps its own (store/sqlite_engine.py).
 
 Used by one asyncio loop: no lock.
@@ -16,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from doorkeep.store import pg_transaction
+from doorkeep.store import pg_transaction, prepared_pg
 from doorkeep.store.realms import apply_bumps, deferring_bumps
 
 
@@ -31,9 +34,11 @@ class KeptConnections:
         engine: a test swaps it to simulate an outage); committed when the block ends, rolled back if it
         raises, then the connection given back."""
         conn = self.idle.pop() if self.idle else await engine.connect()
+        prepared_pg.OPEN.add(id(conn))
         try:
             adapted = pg_transaction.adapter(conn)
-            await pg_transaction.begin(conn, adapted)  # BEGIN, COMMIT and ROLLBACK on asyncpg itself
+            # BEGIN is sent by the first statement that writes or locks (store/prepared_pg.py) or goes through
+            # SQLAlchemy (its adapter's); plain reads before it run on their own. COMMIT and ROLLBACK on asyncpg.
             with deferring_bumps(conn) as pending:
                 try:
                     yield conn
@@ -41,8 +46,9 @@ class KeptConnections:
                 except BaseException:
                     await pg_transaction.rollback(conn, adapted)
                     raise
-            await pg_transaction.commit(conn, adapted)
+            await pg_transaction.commit(conn, adapted)  # none to send when it never began
         finally:
+            prepared_pg.OPEN.discard(id(conn))
             await self.give_back(conn)
 
     async def give_back(self, conn: AsyncConnection) -> None:

@@ -3,12 +3,13 @@
 Through ``AsyncConnection.begin()`` and its commit, SQLAlchemy's transaction cost a refresh about 50 µs of
 the server's CPU over asyncpg's own (greenlet hops into its synchronous core and back, its transaction
 objects and events). Here the transaction is the adapter's own asyncpg transaction, the one SQLAlchemy's
-adapter would have started before its first statement (``_transaction``), so both kinds of statement share
-it:
+adapter starts before its first statement (``_transaction``), so both kinds of statement share it. It is
+begun by the first statement that needs it (store/prepared_pg.py: plain reads before it run on their own):
 
 - a prepared statement (store/prepared_pg.py) runs in it as before;
 - a statement through SQLAlchemy makes SQLAlchemy's ``Connection`` begin its own transaction (autobegin),
-  which adopts the adapter's open asyncpg transaction instead of sending another ``BEGIN``; the end is then
+  which adopts the adapter's open asyncpg transaction instead of sending another ``BEGIN`` (or, none open yet,
+  has the adapter send it before the statement, as SQLAlchemy alone would); the end is then
   SQLAlchemy's ``commit()`` / ``rollback()``, exactly as before this module;
 - otherwise (the token path: prepared statements only) COMMIT or ROLLBACK goes to asyncpg directly.
 
@@ -36,22 +37,12 @@ def adapter(conn: AsyncConnection) -> Any:
     return sync.connection.dbapi_connection
 
 
-async def begin(conn: AsyncConnection, adapted: Any) -> None:
-    """Send BEGIN on the adapter's asyncpg connection; it becomes the transaction SQLAlchemy would have begun."""
-    try:
-        transaction = adapted._connection.transaction()
-        await transaction.start()
-    except Exception as error:
-        await raise_wrapped(conn, adapted, "BEGIN", error)
-    adapted._transaction = transaction
-
-
 async def commit(conn: AsyncConnection, adapted: Any) -> None:
     if conn.in_transaction():  # a statement went through SQLAlchemy: its transaction adopted ours
         await conn.commit()
         return
     transaction = adapted._transaction
-    if transaction is None:  # ended by a failure already reported (a lost connection)
+    if transaction is None:  # never begun (it only read), or ended by a failure already reported
         return
     try:
         await adapted._call_and_discard(transaction.commit)

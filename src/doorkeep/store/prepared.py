@@ -17,12 +17,14 @@ on the loop like every other statement.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -75,7 +77,7 @@ class Result:
 class _Compiled:
     """One statement compiled for a dialect: its SQL, bind order and conversions, and its row class."""
 
-    __slots__ = ("binds", "converted", "defaults", "results", "row", "sql", "uniform")
+    __slots__ = ("binds", "converted", "defaults", "reads", "results", "row", "sql", "uniform")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -83,6 +85,7 @@ class _Compiled:
         if "POSTCOMPILE" in compiled.string or not compiled.positional:
             raise ValueError("a prepared statement must have plain positional binds")
         self.sql = compiled.string
+        self.reads = plain_read(statement, self.sql)
         processors = compiled._bind_processors
         self.binds: tuple[tuple[str, Processor], ...] = tuple(
             (name, cast(Processor, processors.get(name))) for name in compiled.positiontup or ()
@@ -128,6 +131,16 @@ class _Compiled:
         return self.result(cursor.fetchall(), cursor.rowcount)
 
 
+# What makes a SELECT more than a read: a data-modifying WITH, a lock, a sequence or an advisory lock.
+_NOT_A_READ = re.compile(r"\b(?:INSERT|UPDATE|DELETE|FOR SHARE|FOR KEY SHARE)\b|\b(?:nextval|setval|pg_advisory\w*)\(")
+
+
+def plain_read(statement: ClauseElement, sql: str) -> bool:
+    """Whether ``statement`` only reads: a SELECT (not text: its SQL is not looked into) that locks no row
+    and changes nothing. On PostgreSQL it may run before its transaction's BEGIN (store/prepared_pg.py)."""
+    return isinstance(statement, Select) and statement._for_update_arg is None and _NOT_A_READ.search(sql) is None
+
+
 def _first_index(keys: tuple[str, ...]) -> dict[str, int]:
     index: dict[str, int] = {}
     for at, key in enumerate(keys):
@@ -161,5 +174,6 @@ class Prepared:
             return await conn.raw(compiled.sql, lambda dbapi: compiled.run(dbapi, params))
         if conn.dialect.driver == "asyncpg" and prepared_pg.in_transaction(conn):
             compiled = self._for(conn.dialect)
-            return compiled.result(*await prepared_pg.fetch(conn, compiled.sql, compiled.values(params)))
+            rows = await prepared_pg.fetch(conn, compiled.sql, compiled.values(params), compiled.reads)
+            return compiled.result(*rows)
         return await conn.execute(self.statement, params)

@@ -6,7 +6,9 @@ into SQLAlchemy's synchronous core and back, and its execution context. Here the
 the asyncpg connection under SQLAlchemy's adapter, the way the adapter's cursor runs it:
 
 - under the adapter's mutex, and after its ``BEGIN`` (started here if this is the transaction's
-  first statement), so it is part of the transaction SQLAlchemy commits or rolls back;
+  first statement that writes or locks), so it is part of the transaction SQLAlchemy commits or rolls
+  back. A plain read (``reads``: a SELECT that neither locks nor writes) met before any such statement
+  runs on its own, before the ``BEGIN`` (a transaction that only reads sends none; store/pg_connections.py);
 - prepared once per connection through the adapter's statement cache (shared with SQLAlchemy's own
   statements, and invalidated with it);
 - an error is translated as the adapter translates it, then wrapped by ``DBAPIError.instance`` with
@@ -29,10 +31,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 _COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 
+# The connections inside ``Database.transaction`` (store/pg_connections.py), by ``id``, whether or not their
+# BEGIN has been sent yet: their prepared statements run here. Added and discarded by the one loop that uses them.
+OPEN: set[int] = set()
+
 
 def in_transaction(conn: AsyncConnection) -> bool:
-    """Whether ``conn`` is in a transaction: SQLAlchemy's, or one begun on asyncpg by store/pg_transaction.py."""
-    if conn.in_transaction():
+    """Whether ``conn`` is in a transaction: SQLAlchemy's, or Doorkeep's on asyncpg (store/pg_connections.py),
+    its BEGIN sent or still to come."""
+    if id(conn) in OPEN or conn.in_transaction():
         return True
     sync = conn.sync_connection
     if sync is None or conn.invalidated:
@@ -40,15 +47,20 @@ def in_transaction(conn: AsyncConnection) -> bool:
     return getattr(sync.connection.dbapi_connection, "_transaction", None) is not None
 
 
-async def fetch(conn: AsyncConnection, sql: str, values: Sequence[Any]) -> tuple[list[Any], int]:
-    """Run ``sql`` (compiled for asyncpg) with ``values`` in ``conn``'s transaction: its rows and rowcount."""
+async def fetch(conn: AsyncConnection, sql: str, values: Sequence[Any], reads: bool = False) -> tuple[list[Any], int]:
+    """Run ``sql`` (compiled for asyncpg) with ``values`` in ``conn``'s transaction: its rows and rowcount.
+
+    Unless ``reads``, a transaction not begun yet is begun first (BEGIN). A read runs in the transaction if it
+    has begun, else on its own: under READ COMMITTED, the isolation level Doorkeep's transactions use, each
+    statement sees the rows committed when it starts, inside a transaction or not, so the read sees exactly
+    what it would have seen after a BEGIN; it takes no row lock either way."""
     dialect = conn.dialect
     sync = conn.sync_connection
     assert sync is not None  # the caller checked that a transaction is open
     adapted: Any = sync.connection.dbapi_connection  # checked out by the transaction: no I/O here
     try:
         async with adapted._execute_mutex:
-            if adapted._transaction is None:
+            if adapted._transaction is None and not reads:
                 await adapted._start_transaction()
             statement, _ = await adapted._prepare(sql, dialect._invalidate_schema_cache_asof)  # type: ignore[attr-defined]
             rows = await statement.fetch(*values)

@@ -48,14 +48,35 @@ _ADD_FAMILY = Prepared(
     )
 )
 _TOUCH_CS = Prepared(update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at")))
-# PostgreSQL: both refresh-time UPDATEs in one round trip (a data-modifying WITH always runs to completion).
-# PostgreSQL does not order a WITH's UPDATE against the main one, so this takes no new lock order: both
-# callers already hold the client-session row (the refresh's FOR UPDATE read, or the grant that wrote it).
-_TOUCH_BOTH = Prepared(
+# A refresh's touch: a timestamp only moves forward (Keycloak's UserSessionAdapter.setLastSessionRefresh and
+# AuthenticatedClientSessionAdapter.setTimestamp ignore an older value), and a row deleted meanwhile stays deleted
+# (0 rows). A rotation-off refresh touches without having locked the rows (sessions/resume.py ``for_refresh``):
+# a concurrent refresh of the same second, or one that already moved the value further, is not rewound.
+_ADVANCE_US = Prepared(
     update(user_sessions)
-    .where(*_US_KEY)
+    .where(*_US_KEY, US.last_session_refresh < bindparam("at"))
     .values(last_session_refresh=bindparam("at"))
-    .add_cte(update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at")).cte("touched_client_session"))
+)
+_ADVANCE_CS = Prepared(
+    update(client_sessions).where(*_CS_KEY, CS.timestamp < bindparam("at")).values(timestamp=bindparam("at"))
+)
+# PostgreSQL: both in one round trip, the user session's row first. The client-session UPDATE's condition reads the
+# WITH's output, so the user-session UPDATE runs (and waits for that row's lock) before a client-session row is
+# locked: the lock order of every grant, login and logout (SessionRepo.lock_user_session; a logout's delete
+# cascades from the user session to its client sessions), so a touch racing a logout does not deadlock with it.
+_ADVANCED_US = (
+    update(user_sessions)
+    .where(*_US_KEY, US.last_session_refresh < bindparam("at"))
+    .values(last_session_refresh=bindparam("at"))
+    .returning(US.id)
+    .cte("advanced_user_session")
+)
+_ADVANCE_BOTH = Prepared(
+    update(client_sessions)
+    .where(
+        *_CS_KEY, CS.timestamp < bindparam("at"), select(func.count()).select_from(_ADVANCED_US).scalar_subquery() >= 0
+    )
+    .values(timestamp=bindparam("at"))
 )
 
 
@@ -256,16 +277,17 @@ class SessionRepo:
     async def touch_sessions(
         self, session_id: str, offline: bool, client_uuid: str, at: int, *, client: bool = True, user: bool = True
     ) -> None:
-        """A refresh's two writes: the client session's timestamp (``client``) and the user session's last
-        refresh (``user``); the caller leaves out a write that would not move its value forward."""
+        """A refresh's two writes, each only moving its value forward: the client session's timestamp (``client``)
+        and the user session's last refresh (``user``); the caller leaves out a write its read found needless.
+        Safe without the rows' locks: never a timestamp rewound, never a deleted row written (``_ADVANCE_*``)."""
         params = {"sid": session_id, "off": offline, "cid": client_uuid, "at": at}
-        if client and user and not self._sqlite:  # both in one round trip
-            await _TOUCH_BOTH.execute(self._c, params)
+        if client and user and not self._sqlite:  # both in one round trip, the user session's row first
+            await _ADVANCE_BOTH.execute(self._c, params)
             return
-        if client:
-            await _TOUCH_CS.execute(self._c, params)
         if user:
-            await _TOUCH_US.execute(self._c, params)
+            await _ADVANCE_US.execute(self._c, params)
+        if client:
+            await _ADVANCE_CS.execute(self._c, params)
 
     async def update_client_session_notes(
         self, session_id: str, offline: bool, client_uuid: str, notes: dict[str, object]

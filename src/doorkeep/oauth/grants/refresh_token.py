@@ -97,7 +97,7 @@ async def _verified(
     original = await scope_rules.from_names(tx, client, claims.scope)
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
-    us, cs, user = await resume.resume(tx, req.realm, client, claims, now, lock=True)
+    us, cs, user = await resume.for_refresh(tx, req.realm, client, claims, now, rotating=rotating)
     openid = scope_rules.OPENID in scope_rules.split(cs.scope_param)
     # What this refresh derives from the configuration and the user alone, kept while neither changes (issue #8).
     # (the organization the login picked, the client session's kc.org note, feeds the organization claim)
