@@ -155,3 +155,31 @@ async def test_concurrent_refreshes_in_moving_seconds_never_move_a_timestamp_bac
         cs = await tx.sessions.get_client_session(sid, True, app.id) if app is not None else None
     assert us is not None and cs is not None
     assert (us.last_session_refresh, cs.timestamp) == (newest, newest)
+
+
+async def test_rotating_refreshes_racing_a_token_revocation_never_deadlock(engine_env: Env) -> None:
+    """A rotating refresh locks the user session's row, then the client session's; revoking the token removes the
+    client session, then the user session left without clients. Taken in the other order, the two deadlock on
+    PostgreSQL (one of them a 503). Revocation now takes the user session's row first, as every grant and logout."""
+    env = engine_env
+    await seed_realm(env.db, env.clock, revoke_refresh_token=True)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    for _ in range(12):
+        token = (await password_grant(env.http, "test", "app", scope="offline_access")).json()["refresh_token"]
+        env.clock.advance(1)
+        form = {"client_id": "app", "client_secret": "secret", "token": token, "token_type_hint": "refresh_token"}
+
+        async def refreshed(turns: int, token: str = token) -> httpx.Response:
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            return await refresh(env.http, "test", "app", token)
+
+        revoke = env.http.post(token_url("test", "revoke"), data=form)
+        answers = await asyncio.gather(refreshed(0), revoke, *(refreshed(t) for t in (1, 2, 3, 5)))
+        assert answers[1].status_code == 200, answers[1].text
+        for answer in answers[:1] + answers[2:]:
+            assert answer.status_code in (200, 400), answer.text
+            if answer.status_code == 400:
+                assert answer.json()["error"] == "invalid_grant", answer.text
+        assert await _session_gone(env, token)

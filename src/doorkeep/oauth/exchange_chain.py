@@ -44,6 +44,8 @@ async def revoke_exchanged(tx: Tx, session_id: str, subject_client_id: str) -> l
     revoked: list[str] = []
     for cs in await tx.sessions.client_sessions(session_id, False):
         if SUBJECT_CLIENT_NOTE + subject_client_id in cs.notes:
+            if not revoked:  # the user session's row before any client session's (sessions/service.py detach)
+                await tx.sessions.hold_user_session(session_id, False)
             await tx.sessions.detach_client_session(session_id, False, cs.client_id)
             exchanged = await tx.clients.get(cs.client_id)
             revoked.append(cs.client_id if exchanged is None else exchanged.client_id)

@@ -223,7 +223,13 @@ async def detach_with_online(tx: Tx, session_id: str, offline: bool, client_uuid
 
 
 async def detach(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> None:
-    """Remove one client from a user session, and the user session if that was its last client."""
+    """Remove one client from a user session, and the user session if that was its last client.
+
+    The user session's row is locked first (``hold_user_session``), then the client session's: the lock order of
+    every grant, refresh and logout. Deleting the client session first and then the user session left empty took
+    them the other way round, and a rotating refresh of the same session (which holds the user session's row and
+    waits for the client session's) then deadlocked with a token revocation on PostgreSQL."""
+    await tx.sessions.hold_user_session(session_id, offline)
     await tx.sessions.detach_client_session(session_id, offline, client_uuid)
     await tx.sessions.delete_if_empty(session_id, offline)
 
