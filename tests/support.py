@@ -187,6 +187,17 @@ def claims(token: str) -> dict[str, Any]:
     return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))
 
 
+async def offline_timestamps(db: Database, token: str, client_id: str = "app") -> tuple[int, int]:
+    """The offline user session's last refresh and ``client_id``'s client session timestamp, of ``token``'s session."""
+    sid = claims(token)["sid"]
+    async with db.transaction(write=False) as tx:
+        us = await tx.sessions.get_user_session(sid, True)
+        app = await tx.clients.get_by_client_id(us.realm_id, client_id) if us is not None else None
+        cs = await tx.sessions.get_client_session(sid, True, app.id) if app is not None else None
+    assert us is not None and cs is not None
+    return us.last_session_refresh, cs.timestamp
+
+
 def header(token: str) -> dict[str, Any]:
     import base64
     import json

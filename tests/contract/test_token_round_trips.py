@@ -17,7 +17,7 @@ import asyncpg
 import pytest
 
 from pg import ThrowawayPostgres
-from support import claims, password_grant, refresh, seed_client, update_realm
+from support import offline_timestamps, password_grant, refresh, seed_client, update_realm
 from wire_env import Env, make_env, prepared_postgres
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
@@ -82,16 +82,6 @@ async def _refreshed(env: Env, token: str, times: int) -> str:
     return token
 
 
-async def _timestamps(env: Env, token: str) -> tuple[int, int]:
-    sid = claims(token)["sid"]
-    async with env.db.transaction(write=False) as tx:
-        us = await tx.sessions.get_user_session(sid, True)
-        app = await tx.clients.get_by_client_id(us.realm_id, "app") if us is not None else None
-        cs = await tx.sessions.get_client_session(sid, True, app.id) if app is not None else None
-    assert us is not None and cs is not None
-    return us.last_session_refresh, cs.timestamp
-
-
 def _is_read(sql: str) -> bool:
     return sql.startswith("SELECT") and " FOR " not in sql
 
@@ -114,7 +104,7 @@ async def test_a_rotation_off_refresh_in_a_new_second_still_writes_both_timestam
 ) -> None:
     env, log = logged
     token = await _refreshed(env, await _offline_token(env), 3)
-    before = await _timestamps(env, token)
+    before = await offline_timestamps(env.db, token)
     env.clock.advance(1)
     log.mark()
     token = await _refreshed(env, token, 1)
@@ -123,7 +113,7 @@ async def test_a_rotation_off_refresh_in_a_new_second_still_writes_both_timestam
     assert _is_read(sent[0]) and _is_read(sent[1]), sent
     assert sent[2] == "BEGIN;" and sent[4] == "COMMIT;", sent
     assert "UPDATE user_sessions" in sent[3] and "UPDATE client_sessions" in sent[3], sent
-    assert await _timestamps(env, token) == (before[0] + 1, before[1] + 1)
+    assert await offline_timestamps(env.db, token) == (before[0] + 1, before[1] + 1)
 
 
 async def test_a_rotating_refresh_still_reads_its_session_under_the_locks(logged: tuple[Env, StatementLog]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support import claims, password_grant, refresh, seed_client, seed_realm, seed_user, token_url
+from support import claims, offline_timestamps, password_grant, refresh, seed_client, seed_realm, seed_user, token_url
 from wire_env import Env, make_env
 
 pytestmark = pytest.mark.anyio
@@ -148,13 +148,7 @@ async def test_concurrent_refreshes_in_moving_seconds_never_move_a_timestamp_bac
     answers = await asyncio.gather(*tasks)
     assert [a.status_code for a in answers] == [200] * 8, [a.text for a in answers]
     newest = max(int(claims(a.json()["access_token"])["iat"]) for a in answers)
-    sid = claims(token)["sid"]
-    async with env.db.transaction(write=False) as tx:
-        us = await tx.sessions.get_user_session(sid, True)
-        app = await tx.clients.get_by_client_id(us.realm_id, "app") if us is not None else None
-        cs = await tx.sessions.get_client_session(sid, True, app.id) if app is not None else None
-    assert us is not None and cs is not None
-    assert (us.last_session_refresh, cs.timestamp) == (newest, newest)
+    assert await offline_timestamps(env.db, token) == (newest, newest)
 
 
 async def test_rotating_refreshes_racing_a_token_revocation_never_deadlock(engine_env: Env) -> None:

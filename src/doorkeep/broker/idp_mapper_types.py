@@ -64,6 +64,14 @@ _ADVANCED_ROLE_HELP = (
     "textbox. To reference a client role the syntax is clientname.clientrole, i.e. myclient.myrole"
 )
 # id -> (display type, category, help text, properties)
+# Both advanced mappers' regex switch (AbstractClaimToGroupMapper / AdvancedClaimToRoleMapper: one property).
+_REGEX_VALUES = Prop(
+    "are.claim.values.regex",
+    "Regex Claim Values",
+    "If enabled claim values are interpreted as regular expressions.",
+    BOOLEAN,
+)
+
 TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
     HARDCODED_ATTRIBUTE: (
         "Hardcoded Attribute",
@@ -116,12 +124,7 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
         "If all claims exists, grant the user the specified realm or client role.",
         (
             Prop("claims", "Claims", _CLAIMS_HELP, "Map"),
-            Prop(
-                "are.claim.values.regex",
-                "Regex Claim Values",
-                "If enabled claim values are interpreted as regular expressions.",
-                BOOLEAN,
-            ),
+            _REGEX_VALUES,
             Prop("role", "Role", _ADVANCED_ROLE_HELP, ROLE_TYPE),
         ),
     ),
@@ -131,12 +134,7 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
         "If all claims exists, assign the user to the specified group.",
         (
             Prop("claims", "Claims", _CLAIMS_HELP, "Map"),
-            Prop(
-                "are.claim.values.regex",
-                "Regex Claim Values",
-                "If enabled claim values are interpreted as regular expressions.",
-                BOOLEAN,
-            ),
+            _REGEX_VALUES,
             Prop("group", "Group", "Group to assign the user to if claim is present.", GROUP_TYPE),
         ),
     ),
