@@ -93,3 +93,34 @@ async def test_a_redirect_url_that_is_no_http_url_is_refused(org: tuple[Env, str
     changed = await env.http.put(f"{ORGS}/{acme}", json={"name": "neworg", "redirectUrl": url}, headers=h)
     assert changed.status_code == 400, changed.text
     assert "redirectUrl" not in (await env.http.get(f"{ORGS}/{acme}", headers=h)).json()
+
+
+@pytest.mark.parametrize(
+    "rep",
+    [
+        {"name": "short\x00"},
+        {"name": "short", "alias": "short", "description": "\x00"},
+        {"name": "short", "alias": "short", "attributes": {"k\x00": ["v"]}},
+        {"name": "short", "alias": "short", "attributes": {"k": ["v", "w\x00"]}},
+        {"name": "short", "alias": "short", "redirectUrl": "https://x.example/\x00"},
+    ],
+    ids=["name", "description", "attribute-key", "attribute-value", "redirect-url"],
+)
+async def test_a_nul_in_an_organization_is_postgresql_s_400_on_both_engines_and_nothing_is_written(
+    org: tuple[Env, str], rep: dict[str, Any]
+) -> None:
+    """Keycloak keeps organizations in text columns PostgreSQL refuses a NUL in (its 400 ``Invalid input``); SQLite
+    stored one. Both engines now answer that 400, before anything is written, to a create and to an update."""
+    env, acme = org
+    h = await env.admin_headers()
+    before = (await env.http.get(f"{ORGS}/{acme}", headers=h)).json()
+    made = await env.http.post(ORGS, json=rep, headers=h)
+    assert (made.status_code, made.json()) == (400, {"error": "invalid_request", "error_description": "Invalid input"})
+    changed = await env.http.put(f"{ORGS}/{acme}", json={**before, **rep, "alias": before["alias"]}, headers=h)
+    assert (changed.status_code, changed.json()) == (
+        400,
+        {"error": "invalid_request", "error_description": "Invalid input"},
+    )
+    listed = (await env.http.get(ORGS, headers=h)).json()
+    assert [o["id"] for o in listed] == [acme]
+    assert (await env.http.get(f"{ORGS}/{acme}", headers=h)).json() == before

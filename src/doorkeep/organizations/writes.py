@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm, User
 from doorkeep.organizations import brokers, rules
@@ -33,6 +34,7 @@ async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> Organization:
     """``POST organizations``: the new organization, stored."""
     taken = await tx.organizations.realm_organizations(realm.id)
     org = await rules.new_organization(rep, new_id(), realm.id, realm.name, taken, _owner(tx, realm))
+    refuse_nul(rep)  # after Keycloak's checks, where PostgreSQL refuses it: the same 400 on SQLite
     await tx.organizations.save(org, new=True)
     return org
 
@@ -41,6 +43,7 @@ async def update(tx: Tx, realm: Realm, org: Organization, rep: dict[str, Any]) -
     """``PUT organizations/{id}``: the organization as ``rep`` leaves it, stored."""
     taken = await tx.organizations.realm_organizations(realm.id)
     changed = await rules.updated(org, rep, realm.name, taken, _owner(tx, realm))
+    refuse_nul(rep)
     await tx.organizations.save(changed, new=False)
     return changed
 
