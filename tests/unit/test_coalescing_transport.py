@@ -183,3 +183,28 @@ async def test_a_head_without_a_body_is_not_held_back() -> None:
             assert head.startswith(b"HTTP/1.1 200 OK\r\n")
         finally:
             writer.close()
+
+
+async def test_pipelined_requests_are_answered_whole_and_in_order() -> None:
+    """Requests sent back to back in one segment (HTTP/1.1 pipelining), a HEAD among them whose head is held
+    with no body to follow: each answer arrives once, whole, in the order asked."""
+    async with _serving() as base:
+        host, port = base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            writer.write(
+                b"GET /size/3 HTTP/1.1\r\nhost: x\r\n\r\n"
+                b"HEAD / HTTP/1.1\r\nhost: x\r\n\r\n"
+                b"GET /empty HTTP/1.1\r\nhost: x\r\n\r\n"
+                b"GET /size/7 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+            )
+            await writer.drain()
+            raw = await asyncio.wait_for(reader.read(), timeout=10)  # to the close after the last answer
+        finally:
+            writer.close()
+    answers = raw.split(b"HTTP/1.1 ")[1:]
+    assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"200 OK", b"200 OK", b"204 No Content", b"200 OK"], raw
+    assert answers[0].endswith(b"\r\n\r\nxxx")
+    assert answers[1].endswith(b"content-length: 5\r\n\r\n")  # HEAD: the head alone
+    assert answers[2].endswith(b"\r\n\r\n")
+    assert answers[3].endswith(b"\r\n\r\nxxxxxxx")
