@@ -5,7 +5,8 @@
 
 A throwaway PostgreSQL (tests/pg.py; root), side.py's realms and clients, the app called in process
 (inproc.py's ASGI calls) on a clock this script moves: "same second" refreshes never move it (nothing
-to touch), "new second" ones move it a second before each grant (both sessions touched each time).
+to touch), "new second" ones move it a second before each grant (both sessions touched each time);
+"rotate" is rotation on (side.py's rotating client), in the same second or a new one.
 The benchmark database logs every statement (``ALTER DATABASE ... SET log_statement = 'all'``): simple
 queries as ``statement: ...``, asyncpg's prepared ones as ``execute <name>: ...``; each is one round trip.
 A statement's first Parse on a connection is a round trip the log does not show: the warm-up takes those.
@@ -87,7 +88,7 @@ async def _grants(app: Any, kind: str, clock: SteppedClock) -> Any:
             assert status == 200, body
 
         return cc
-    rotate = kind == "rotate"
+    rotate = kind.startswith("rotate")
     client, secret = (side.ROTATE_CLIENT, side.ROTATE_SECRET) if rotate else (seeding.CLIENT_ID, seeding.CLIENT_SECRET)
     path = f"/realms/{realm}/protocol/openid-connect/token"
     status, body = await inproc.post(app, path, seeding.offline_login_form(client, secret))
@@ -96,7 +97,7 @@ async def _grants(app: Any, kind: str, clock: SteppedClock) -> Any:
 
     async def refresh() -> None:
         nonlocal token
-        if kind == "new-second":
+        if kind.endswith("new-second"):
             clock.step()
         form = {"grant_type": "refresh_token", "refresh_token": token, "client_id": client, "client_secret": secret}
         status, body = await inproc.post(app, path, form)
@@ -124,7 +125,7 @@ async def main(grants: int) -> None:
         settings = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin")
         app = create_app(settings, run_prepare=True, clock=clock)
         async with app.router.lifespan_context(app):
-            for kind in ("same-second", "new-second", "rotate", "cc"):
+            for kind in ("same-second", "new-second", "rotate", "rotate-new-second", "cc"):
                 call = await _grants(app, kind, clock)
                 for _ in range(20):
                     await call()

@@ -3,7 +3,8 @@
 Each statement the log shows is one round trip (a statement's first Parse on a connection, not logged, is
 taken by the warm-up). A rotation-off refresh within the second writes nothing and sends two reads, no BEGIN
 and no COMMIT (store/pg_connections.py); one in a new second still writes both sessions' timestamps, in a
-transaction; rotation on still reads its session under the rows' locks; client_credentials sends one read.
+transaction; rotation on reads its session and its refresh family in one statement under the rows' locks and
+writes the family with the touch in one more; client_credentials sends one read.
 Counts, not times (issue #8).
 """
 
@@ -116,16 +117,38 @@ async def test_a_rotation_off_refresh_in_a_new_second_still_writes_both_timestam
     assert await offline_timestamps(env.db, token) == (before[0] + 1, before[1] + 1)
 
 
-async def test_a_rotating_refresh_still_reads_its_session_under_the_locks(logged: tuple[Env, StatementLog]) -> None:
+async def test_a_rotating_refresh_reads_its_session_and_family_under_the_locks_in_one_statement(
+    logged: tuple[Env, StatementLog],
+) -> None:
     env, log = logged
     await update_realm(env.db, "test", revoke_refresh_token=True)
     token = await _refreshed(env, await _offline_token(env), 3)
     log.mark()
     await _refreshed(env, token, 1)
     sent = log.since()
-    assert len(sent) == 6, sent
-    assert "BEGIN;" in sent and sent[-1] == "COMMIT;", sent
-    assert any("FOR NO KEY UPDATE OF user_sessions, client_sessions" in sql for sql in sent), sent
+    assert len(sent) == 5, sent
+    assert sent[1] == "BEGIN;" and sent[-1] == "COMMIT;", sent
+    assert "FOR NO KEY UPDATE OF user_sessions, client_sessions, refresh_families" in sent[2], sent
+    assert sent[3].startswith("UPDATE refresh_families"), sent  # the same second: nothing to touch
+
+
+async def test_a_rotating_refresh_in_a_new_second_writes_both_timestamps_and_its_family_in_one_statement(
+    logged: tuple[Env, StatementLog],
+) -> None:
+    env, log = logged
+    await update_realm(env.db, "test", revoke_refresh_token=True)
+    token = await _refreshed(env, await _offline_token(env), 3)
+    before = await offline_timestamps(env.db, token)
+    env.clock.advance(1)
+    log.mark()
+    token = await _refreshed(env, token, 1)
+    sent = log.since()
+    assert len(sent) == 5, sent
+    assert sent[1] == "BEGIN;" and sent[-1] == "COMMIT;", sent
+    written = sent[3]
+    assert all(f"UPDATE {table}" in written for table in ("user_sessions", "client_sessions", "refresh_families"))
+    assert await offline_timestamps(env.db, token) == (before[0] + 1, before[1] + 1)
+    token = await _refreshed(env, token, 1)  # the family recorded the new token as the current one
 
 
 async def test_client_credentials_sends_one_read(logged: tuple[Env, StatementLog]) -> None:

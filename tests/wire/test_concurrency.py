@@ -13,7 +13,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support import claims, offline_timestamps, password_grant, refresh, seed_client, seed_realm, seed_user, token_url
+from support import (
+    claims,
+    offline_timestamps,
+    password_grant,
+    refresh,
+    seed_client,
+    seed_realm,
+    seed_user,
+    token_url,
+    update_realm,
+)
 from wire_env import Env, make_env
 
 pytestmark = pytest.mark.anyio
@@ -44,6 +54,40 @@ async def test_parallel_refreshes_allow_exactly_max_reuse_plus_one(engine_env: E
     responses = await asyncio.gather(*(refresh(env.http, "test", "app", token) for _ in range(5)))
     statuses = sorted(r.status_code for r in responses)
     assert statuses.count(200) == max_reuse + 1, [r.text for r in responses]
+    assert all(r.json()["error"] == "invalid_grant" for r in responses if r.status_code != 200)
+
+
+@pytest.mark.parametrize("new_second", [False, True])
+async def test_parallel_uses_of_a_rotated_token_let_exactly_one_through(engine_env: Env, new_second: bool) -> None:
+    """The family read with the sessions under their locks (issue #8): after two rotations, five parallel uses of
+    the newest token, max reuse 0, in the same second (the family alone written) or a new one (with the touch)."""
+    env = engine_env
+    await seed_realm(env.db, env.clock, revoke_refresh_token=True)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    token = (await password_grant(env.http, "test", "app", scope="offline_access")).json()["refresh_token"]
+    for _ in range(2):
+        answer = await refresh(env.http, "test", "app", token)
+        assert answer.status_code == 200, answer.text
+        token = answer.json()["refresh_token"]
+    if new_second:
+        env.clock.advance(1)
+    responses = await asyncio.gather(*(refresh(env.http, "test", "app", token) for _ in range(5)))
+    assert sorted(r.status_code for r in responses) == [200, 400, 400, 400, 400], [r.text for r in responses]
+    assert all(r.json()["error"] == "invalid_grant" for r in responses if r.status_code != 200)
+
+
+async def test_parallel_first_uses_after_rotation_was_turned_on_let_exactly_one_through(engine_env: Env) -> None:
+    """A token minted before Revoke Refresh Token was turned on has no family row yet: the first rotating refresh
+    reads the sessions, then the family (none), and inserts it; of five in parallel exactly one passes."""
+    env = engine_env
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    token = (await password_grant(env.http, "test", "app", scope="offline_access")).json()["refresh_token"]
+    await update_realm(env.db, "test", revoke_refresh_token=True)
+    responses = await asyncio.gather(*(refresh(env.http, "test", "app", token) for _ in range(5)))
+    assert sorted(r.status_code for r in responses) == [200, 400, 400, 400, 400], [r.text for r in responses]
     assert all(r.json()["error"] == "invalid_grant" for r in responses if r.status_code != 200)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
-from doorkeep.model import Client, ClientSession, Realm, User, UserSession
+from doorkeep.model import Client, ClientSession, Realm, RefreshFamily, User, UserSession
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.scopes import OFFLINE_ACCESS
 from doorkeep.sessions import service
@@ -25,15 +25,25 @@ if TYPE_CHECKING:
 
 
 async def resume(
-    tx: Tx, realm: Realm, client: Client, claims: RefreshClaims, now: int, *, lock: bool, write: bool = True
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    claims: RefreshClaims,
+    now: int,
+    *,
+    lock: bool,
+    write: bool = True,
+    found: tuple[UserSession, User, ClientSession] | None = None,
 ) -> tuple[UserSession, ClientSession, User]:
     """Keycloak's validateToken: the session, user and client-session checks, in order.
 
     ``lock`` takes the client-session row lock (a refresh); ``write=False`` (introspection) refuses
-    without removing an expired session or detaching an expired client session.
+    without removing an expired session or detaching an expired client session. ``found``: the three rows,
+    already read by the caller (under the locks when ``lock``).
     """
     # One statement when all three rows exist (issue #8); otherwise one by one, for Keycloak's error.
-    found = await tx.resume.session_user_client(claims.sid, claims.offline, claims.sub, client.id, lock=lock)
+    if found is None:
+        found = await tx.resume.session_user_client(claims.sid, claims.offline, claims.sub, client.id, lock=lock)
     if found is None:
         us = await user_session(tx, realm, claims.sid, claims.offline, now, write=write)  # #7-#8
         user = await tx.users.get(claims.sub)
@@ -61,9 +71,13 @@ async def resume(
 
 async def for_refresh(
     tx: Tx, realm: Realm, client: Client, claims: RefreshClaims, now: int, *, rotating: bool
-) -> tuple[UserSession, ClientSession, User]:
+) -> tuple[UserSession, ClientSession, User, RefreshFamily | None]:
     """``resume`` for the refresh grant: under the rows' locks when ``rotating`` (the reuse check that follows is a
     read-modify-write of the family, serialised per client session by the lock), else first without them.
+
+    Rotating, the token's refresh family comes with the sessions in one statement, its row locked after theirs
+    (store/resume_read.py ``rotating``; issue #8); None when it was not read that way (rotation off, or a row of
+    the four missing: then the sessions are read as before and ``rotation.check`` reads the family itself).
 
     A rotation-off refresh that passes writes at most its touch, which is safe without the locks (store/sessions.py
     ``touch_sessions``): it then needs none, and on PostgreSQL its reads run before any BEGIN (issue #8). Keycloak
@@ -71,12 +85,19 @@ async def for_refresh(
     has read it first: it answers as if it had finished before the deletion, and its touch writes nothing. A
     refusal may write (an expired session removed, an expired client session detached): the checks are then made
     again under the locks, on the rows as they are by then, exactly as before."""
-    if not rotating:
+    if rotating:
+        key = claims.reuse_id or ""
+        read = await tx.resume.rotating(claims.sid, claims.offline, claims.sub, client.id, key)
+        if read is not None:
+            us, user, cs, family = read
+            found = await resume(tx, realm, client, claims, now, lock=True, found=(us, user, cs))
+            return (*found, family)
+    else:
         try:
-            return await resume(tx, realm, client, claims, now, lock=False, write=False)
+            return (*await resume(tx, realm, client, claims, now, lock=False, write=False), None)
         except e.OAuthError:
             pass
-    return await resume(tx, realm, client, claims, now, lock=True)
+    return (*await resume(tx, realm, client, claims, now, lock=True), None)
 
 
 async def user_session(tx: Tx, realm: Realm, sid: str, offline: bool, now: int, *, write: bool) -> UserSession:

@@ -46,9 +46,11 @@ async def _verdict(
     token_jti: str,
     token_iat: int,
     reuse_id: str | None,
+    fam: RefreshFamily | None = None,
 ) -> tuple[RefreshFamily, policy.ReuseVerdict]:
-    key = reuse_id or ""
-    fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
+    if fam is None:  # not read with the sessions: read now (a missing row is a family not used yet)
+        key = reuse_id or ""
+        fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
     if fam.revoked:  # a chain ended by reuse detection stays ended, whatever the settings now say
         return fam, policy.ReuseVerdict(e.STALE_TOKEN, fam.current_jti, fam.use_count)
     return fam, policy.reuse_verdict(token_jti, token_iat, fam, policy.refresh_token_max_reuse(realm, client))
@@ -76,9 +78,11 @@ async def check(
     token_iat: int,
     reuse_id: str | None,
     now: int,
+    family: RefreshFamily | None = None,
 ) -> Rotation:
-    """Keycloak's validateTokenReuseForRefresh, with the grace period of issue #13 when it is on."""
-    fam, verdict = await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id)
+    """Keycloak's validateTokenReuseForRefresh, with the grace period of issue #13 when it is on. ``family``: the
+    token's family as read under the client session's lock with the sessions (None: read here, after the lock)."""
+    fam, verdict = await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id, family)
     if verdict.error is None:
         return Rotation(dataclasses.replace(fam, current_jti=verdict.current_jti, use_count=verdict.use_count))
     grace = policy.refresh_grace_period(realm, client)
@@ -123,10 +127,9 @@ async def record_refresh(
     a concurrent refresh (store/sessions.py ``touch_sessions``).
     """
     refresh = minted.unsigned.get("refresh_token")
+    touch_client = touch_user = False
     if minted.refresh_jti is not None:
         touch_client, touch_user = now > cs.timestamp, now > us.last_session_refresh
-        if touch_client or touch_user:
-            await tx.sessions.touch_sessions(us.id, us.offline, client.id, now, client=touch_client, user=touch_user)
         if family is not None and refresh is not None:
             iat, exp = int(refresh.claims["iat"]), refresh.claims.get("exp")
             family = dataclasses.replace(
@@ -136,5 +139,8 @@ async def record_refresh(
                 latest_iat=iat,
                 latest_exp=None if exp is None else int(exp),
             )
-    if family is not None:
-        await tx.sessions.save_family(us.id, us.offline, client.id, family)
+    if family is not None:  # rotating: the rows are locked; on PostgreSQL the touch and the family in one statement
+        write = tx.sessions.save_family_touching
+        await write(us.id, us.offline, client.id, family, now, client=touch_client, user=touch_user)
+    elif touch_client or touch_user:
+        await tx.sessions.touch_sessions(us.id, us.offline, client.id, now, client=touch_client, user=touch_user)

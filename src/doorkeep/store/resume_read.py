@@ -10,6 +10,14 @@ caller reads them one by one, so each missing row still gets Keycloak's own erro
 Under ``lock`` the user-session row and then the client-session row are locked (``FOR NO KEY UPDATE`` on
 PostgreSQL); on SQLite the writing transaction's ``BEGIN IMMEDIATE`` already holds
 the database's write lock.
+
+A rotating refresh (``rotating``) reads its refresh family in the same statement and locks its row too, after
+the two sessions' (issue #8). Locked, not merely joined: under READ COMMITTED a statement that waited for a row
+lock re-reads the rows it locks at their newest version but returns the other rows as its snapshot saw them
+before the wait, so a family joined without its lock could be the one a concurrent rotation has just replaced,
+and both presentations of one token would pass the reuse check. A row cannot be locked on the nullable side of
+an outer join: the family is inner-joined, and a session without the family's row (rotation turned on after the
+login) reads nothing here; the caller then reads as before (``session_user_client``, then the family).
 """
 
 from __future__ import annotations
@@ -20,18 +28,19 @@ from typing import Any
 from sqlalchemy import Select, Text, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from doorkeep.model import ClientSession, User, UserSession
+from doorkeep.model import ClientSession, RefreshFamily, User, UserSession
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row
-from doorkeep.store.sessions import client_session_from, user_session_from
-from doorkeep.store.tables import client_sessions, user_role_mappings, user_sessions, users
+from doorkeep.store.sessions import FAMILY_COLUMNS, client_session_from, family_from, user_session_from
+from doorkeep.store.tables import client_sessions, refresh_families, user_role_mappings, user_sessions, users
 from doorkeep.store.users import USER_COLS, UserRepo
 
-US, CS, U, M = user_sessions.c, client_sessions.c, users.c, user_role_mappings.c
-_N_US, _N_U = len(user_sessions.c), len(users.c)
+US, CS, U, M, RF = user_sessions.c, client_sessions.c, users.c, user_role_mappings.c, refresh_families.c
+_N_US, _N_U, _N_CS = len(user_sessions.c), len(users.c), len(client_sessions.c)
 _US_NAMES = tuple(c.name for c in user_sessions.c)
 _U_NAMES = tuple(c.name for c in users.c)
 _CS_NAMES = tuple(c.name for c in client_sessions.c)
+_RF_NAMES = FAMILY_COLUMNS
 
 _JOINED = user_sessions.join(
     client_sessions,
@@ -47,6 +56,22 @@ _READ = (
 # them): the lock order of every grant, login and logout (SessionRepo.lock_user_session), so a refresh racing a
 # logout or an SSO login of its session does not deadlock with it.
 _LOCKED = _READ.with_for_update(of=(user_sessions, client_sessions), key_share=True)
+# A rotating refresh: the family ``key`` of that client session too, its row locked third (the order of a
+# rotation's writes before, and of a revocation: user session, client session, then its families).
+_ROTATING = (
+    select(*user_sessions.c, *users.c, *client_sessions.c, *(RF[name] for name in FAMILY_COLUMNS))
+    .select_from(
+        _JOINED.join(
+            refresh_families,
+            (RF.user_session_id == CS.user_session_id)
+            & (RF.offline == CS.offline)
+            & (RF.client_id == CS.client_id)
+            & (RF.reuse_key == bindparam("key")),
+        )
+    )
+    .where(US.id == bindparam("sid"), US.offline == bindparam("off"))
+    .with_for_update(of=(user_sessions, client_sessions, refresh_families), key_share=True)
+)
 
 
 def _with_role_ids(query: Select[Any], aggregate: Any) -> Select[Any]:
@@ -59,6 +84,8 @@ def _with_role_ids(query: Select[Any], aggregate: Any) -> Select[Any]:
 _SQLITE = Prepared(_with_role_ids(_READ, func.json_group_array))
 _PG = Prepared(_with_role_ids(_READ, func.json_agg))
 _PG_LOCKED = Prepared(_with_role_ids(_LOCKED, func.json_agg))
+_SQLITE_ROTATING = Prepared(_with_role_ids(_ROTATING, func.json_group_array))  # SQLite renders no FOR UPDATE
+_PG_ROTATING = Prepared(_with_role_ids(_ROTATING, func.json_agg))
 
 
 class _Part:
@@ -84,11 +111,27 @@ class ResumeRead:
         params = {"sid": session_id, "off": offline, "uid": user_id, "cid": client_uuid}
         statement = _SQLITE if self._sqlite else _PG_LOCKED if lock else _PG
         row = (await statement.execute(self._c, params)).first()
+        return None if row is None else self._sessions_of(tuple(row))
+
+    async def rotating(
+        self, session_id: str, offline: bool, user_id: str, client_uuid: str, reuse_key: str
+    ) -> tuple[UserSession, User, ClientSession, RefreshFamily] | None:
+        """``session_user_client`` under the locks, with the client session's refresh family ``reuse_key``, its
+        row locked after the sessions'; None if any of the four rows is missing (see the module's docstring)."""
+        params = {"sid": session_id, "off": offline, "uid": user_id, "cid": client_uuid, "key": reuse_key}
+        statement = _SQLITE_ROTATING if self._sqlite else _PG_ROTATING
+        row = (await statement.execute(self._c, params)).first()
         if row is None:
             return None
         values = tuple(row)
+        us, user, cs = self._sessions_of(values)
+        return us, user, cs, family_from(_Part(_RF_NAMES, values[_N_US + _N_U + _N_CS : -1]))
+
+    def _sessions_of(self, values: tuple[Any, ...]) -> tuple[UserSession, User, ClientSession]:
+        """The user session, user and client session at the front of a joined row; the role ids, last, handed
+        to ``UserRepo``."""
         us = user_session_from(_Part(_US_NAMES, values[:_N_US]))
         user = from_row(User, _Part(_U_NAMES, values[_N_US : _N_US + _N_U]), USER_COLS)
-        cs = client_session_from(_Part(_CS_NAMES, values[_N_US + _N_U : -1]))
+        cs = client_session_from(_Part(_CS_NAMES, values[_N_US + _N_U : _N_US + _N_U + _N_CS]))
         self._users.prefetched_role_ids(user.id, set(json.loads(values[-1] or "[]")))
         return us, user, cs

@@ -34,6 +34,7 @@ _FAMILY_KEY = (
     RF.reuse_key == bindparam("key"),
 )
 _FAMILY_VALUES = ("current_jti", "use_count", "last_refresh", "latest_jti", "latest_iat", "latest_exp", "revoked")
+FAMILY_COLUMNS = ("reuse_key", *_FAMILY_VALUES)  # what ``family_from`` reads
 _GET_FAMILY = Prepared(select(refresh_families).where(*_FAMILY_KEY))
 _SAVE_FAMILY = Prepared(
     update(refresh_families).where(*_FAMILY_KEY).values({n: bindparam(f"v_{n}") for n in _FAMILY_VALUES})
@@ -78,6 +79,61 @@ _ADVANCE_BOTH = Prepared(
     )
     .values(timestamp=bindparam("at"))
 )
+
+# PostgreSQL, a rotating refresh in a new second: the touches and the family's new state in one round trip, each
+# UPDATE's condition reading the previous one's output so that they run, and take their rows' locks, in the order
+# of every grant, login and logout: user session, client session, family (as ``_ADVANCE_BOTH``). A refresh holds
+# the three locks already (store/resume_read.py ``rotating``); a login's first family may not. Each touch keeps
+# its forward-only condition, on its own value (``us_at``, ``cs_at``; -1 leaves that timestamp alone); the
+# family's UPDATE counts as the statement's rows (0: its row is missing).
+_TOUCHED_US = (
+    update(user_sessions)
+    .where(*_US_KEY, US.last_session_refresh < bindparam("us_at"))
+    .values(last_session_refresh=bindparam("us_at"))
+    .returning(US.id)
+    .cte("touched_user_session")
+)
+_TOUCHED_CS = (
+    update(client_sessions)
+    .where(
+        *_CS_KEY,
+        CS.timestamp < bindparam("cs_at"),
+        select(func.count()).select_from(_TOUCHED_US).scalar_subquery() >= 0,
+    )
+    .values(timestamp=bindparam("cs_at"))
+    .returning(CS.client_id)
+    .cte("touched_client_session")
+)
+_ROTATED = Prepared(
+    update(refresh_families)
+    .where(*_FAMILY_KEY, select(func.count()).select_from(_TOUCHED_CS).scalar_subquery() >= 0)
+    .values({n: bindparam(f"v_{n}") for n in _FAMILY_VALUES})
+)
+
+
+def family_from(row: object) -> RefreshFamily:
+    """A rotation family from its row (anything with a ``_mapping`` by column name)."""
+    m = row._mapping  # type: ignore[attr-defined]
+    return RefreshFamily(
+        m["reuse_key"],
+        m["current_jti"],
+        int(m["use_count"]),
+        int(m["last_refresh"]),
+        m["latest_jti"],
+        None if m["latest_iat"] is None else int(m["latest_iat"]),
+        None if m["latest_exp"] is None else int(m["latest_exp"]),
+        bool(m["revoked"]),
+    )
+
+
+def _family_params(session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily) -> dict[str, object]:
+    return {
+        "sid": session_id,
+        "off": offline,
+        "cid": client_uuid,
+        "key": fam.reuse_key,
+        **{f"v_{name}": getattr(fam, name) for name in _FAMILY_VALUES},
+    }
 
 
 def user_session_from(row: object) -> UserSession:
@@ -407,29 +463,27 @@ class SessionRepo:
     async def get_family(self, session_id: str, offline: bool, client_uuid: str, key: str) -> RefreshFamily | None:
         params = {"sid": session_id, "off": offline, "cid": client_uuid, "key": key}
         row = (await _GET_FAMILY.execute(self._c, params)).first()
-        if row is None:
-            return None
-        m = row._mapping
-        return RefreshFamily(
-            m["reuse_key"],
-            m["current_jti"],
-            int(m["use_count"]),
-            int(m["last_refresh"]),
-            m["latest_jti"],
-            None if m["latest_iat"] is None else int(m["latest_iat"]),
-            None if m["latest_exp"] is None else int(m["latest_exp"]),
-            bool(m["revoked"]),
-        )
+        return None if row is None else family_from(row)
 
     async def save_family(self, session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily) -> None:
-        params = {
-            "sid": session_id,
-            "off": offline,
-            "cid": client_uuid,
-            "key": fam.reuse_key,
-            **{f"v_{name}": getattr(fam, name) for name in _FAMILY_VALUES},
-        }
-        result = await _SAVE_FAMILY.execute(self._c, params)
+        await self._save_family(_SAVE_FAMILY, _family_params(session_id, offline, client_uuid, fam))
+
+    async def save_family_touching(
+        self, session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily, at: int, *, client: bool, user: bool
+    ) -> None:
+        """A rotating grant's writes: ``touch_sessions`` (the same flags, the same forward-only rule), then
+        ``save_family``. On PostgreSQL a touch and the family's UPDATE go in one statement (``_ROTATED``, the rows
+        taken in the lock order); the family's INSERT, when its row is missing, is a statement of its own."""
+        params = _family_params(session_id, offline, client_uuid, fam)
+        if (client or user) and not self._sqlite:
+            await self._save_family(_ROTATED, {**params, "us_at": at if user else -1, "cs_at": at if client else -1})
+            return
+        if client or user:
+            await self.touch_sessions(session_id, offline, client_uuid, at, client=client, user=user)
+        await self._save_family(_SAVE_FAMILY, params)
+
+    async def _save_family(self, update: Prepared, params: dict[str, object]) -> None:
+        result = await update.execute(self._c, params)
         if not result.rowcount:
             await _ADD_FAMILY.execute(self._c, params)
 

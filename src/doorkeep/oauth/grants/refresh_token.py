@@ -97,7 +97,7 @@ async def _verified(
     original = await scope_rules.from_names(tx, client, claims.scope)
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
-    us, cs, user = await resume.for_refresh(tx, req.realm, client, claims, now, rotating=rotating)
+    us, cs, user, family = await resume.for_refresh(tx, req.realm, client, claims, now, rotating=rotating)
     openid = scope_rules.OPENID in scope_rules.split(cs.scope_param)
     # What this refresh derives from the configuration and the user alone, kept while neither changes (issue #8).
     # (the organization the login picked, the client session's kc.org note, feeds the organization claim)
@@ -144,7 +144,7 @@ async def _verified(
         require_offline_role(await _grant_roles(tx, ctx, original, kept))
     turn = None
     if rotating:  # the last check; a violation detaches the client session, or with a grace period ends its chain
-        turn = await rotation.check(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id, now)
+        turn = await rotation.check(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id, now, family)
     # ---- validated: from here on mint, then write once ----
     plan = None
     if use_refresh:
