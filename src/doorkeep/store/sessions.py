@@ -442,16 +442,17 @@ class SessionRepo:
         self, realm_id: str, offline: bool, idle_before: int, limit: int, started_before: int | None = None
     ) -> int:
         """Delete up to ``limit`` sessions last refreshed before ``idle_before`` (or started before
-        ``started_before`` when given)."""
+        ``started_before`` when given).
+
+        On PostgreSQL the user sessions' rows are locked first (``FOR UPDATE SKIP LOCKED``): the lock order of
+        every grant, login and logout (user session, then its client sessions), so a batch never deadlocks with a
+        refresh or logout of an expired session; a session whose row another transaction holds is left to the
+        next pass. (SQLite: the writing transaction holds the database's lock.)"""
         expired = US.last_session_refresh < idle_before
         if started_before is not None:
             expired = or_(expired, US.started < started_before)
-        ids = [
-            r[0]
-            for r in await self._c.execute(
-                select(US.id).where(US.realm_id == realm_id, US.offline == offline, expired).limit(limit)
-            )
-        ]
+        query = select(US.id).where(US.realm_id == realm_id, US.offline == offline, expired).limit(limit)
+        ids = [r[0] for r in await self._c.execute(query.with_for_update(skip_locked=True))]
         if ids:
             # Their client sessions first, in one statement: the counter's statement trigger (0012_scale)
             # then updates each slot once per batch instead of once per cascaded row.
