@@ -139,7 +139,7 @@ UNSUPPORTED_MEDIA_TYPE = AdminError(
 )
 
 
-def _json_media(content_type: str | None) -> bool:
+def json_media(content_type: str | None) -> bool:
     """Whether a body of this Content-Type is JSON to a JAX-RS method consuming ``application/json``; a body
     sent without one is read as JSON, as Doorkeep always has."""
     if content_type is None:
@@ -156,7 +156,7 @@ async def read_json(request: Request) -> Any:
         raise AdminError(413, "Request entity too large", key="error") from None
     if not body.strip():
         return None
-    if not _json_media(request.headers.get("content-type")):
+    if not json_media(request.headers.get("content-type")):
         raise UNSUPPORTED_MEDIA_TYPE
     try:
         return numbers.loads(body)  # bounded nesting: deep input is a 400, never a RecursionError
