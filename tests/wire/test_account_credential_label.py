@@ -14,6 +14,7 @@ import pytest
 from account_rest_realm import ACCOUNT, USER, bearer, call, seed, token
 from doorkeep.model import Credential
 from doorkeep.users import otp
+from keycloak_port import admin_headers
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -143,3 +144,19 @@ async def test_too_long_a_label_or_a_nul_is_refused_before_the_write(kc: Env) ->
     assert nul == (400, {"error": "invalid_request", "error_description": "Invalid input"})
     assert await _label(kc, device) == "phone"
     assert await _put(kc, device.id, access, b'"' + b"x" * 255 + b'"') == (204, None)
+
+
+async def test_the_admin_apis_user_label_refuses_a_nul_as_the_account_api_does(kc: Env) -> None:
+    """The store's update is shared: ``PUT users/{id}/credentials/{id}/userLabel`` refuses a NUL too (PostgreSQL
+    cannot store one), where SQLite kept it."""
+    device = await _otp(kc, USER, "phone")
+    url = f"/admin/realms/test/users/{device.user_id}/credentials/{device.id}/userLabel"
+    response = await kc.http.put(url, content=b"a\x00b", headers=await admin_headers(kc))
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "invalid_request", "error_description": "Invalid input"},
+    )
+    assert await _label(kc, device) == "phone"
+    response = await kc.http.put(url, content=b"tablet", headers=await admin_headers(kc))
+    assert response.status_code == 204, response.text
+    assert await _label(kc, device) == "tablet"
