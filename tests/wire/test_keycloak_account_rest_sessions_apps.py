@@ -372,8 +372,10 @@ async def test_credentials_get(kc: Env) -> None:
     assert otp_type == {**OTP, "createAction": "CONFIGURE_TOTP", "userCredentialMetadatas": []}
     [only] = await _credentials(kc, type="password")
     assert (only["type"], len(only["userCredentialMetadatas"])) == ("password", 1)
-    [brief] = await _credentials(kc, type="password", userCredentials="false")
+    [brief] = await _credentials(kc, type="password", **{"user-credentials": "false"})
     assert brief == {**PASSWORD, "updateAction": "UPDATE_PASSWORD"}  # no userCredentialMetadatas at all
+    [ignored] = await _credentials(kc, type="password", userCredentials="false")  # not AccountCredentialResource's
+    assert len(ignored["userCredentialMetadatas"]) == 1
 
 
 async def _required_action(kc: Env, alias: str, enabled: bool) -> None:

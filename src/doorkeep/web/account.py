@@ -186,7 +186,8 @@ async def session(request: Request) -> Response:
 
 async def credentials(request: Request) -> Response:
     params = request.query_params
-    include = (params.get("userCredentials") or "true").strip().lower() == "true"
+    # AccountCredentialResource.USER_CREDENTIALS: the query parameter is "user-credentials" (absent: true)
+    include = (params.get("user-credentials") or "true").strip().lower() == "true"
 
     async def work(tx: Tx, caller: ops.Caller) -> Response:
         disabled = state(request).services.disabled_features
