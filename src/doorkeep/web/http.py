@@ -6,10 +6,11 @@ import contextlib
 import functools
 import ipaddress
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -67,6 +68,19 @@ def state(request: Request) -> AppState:
 
 class BodyTooLarge(Exception):
     pass
+
+
+# RESTEasy's Encode.encodePath, as a Location's UriBuilder.path(name) writes a name: RFC 3986's pchar (the
+# sub-delims, ":" and "@") and "/" kept, an existing %XX escape kept (encodeNonCodes), every other byte of
+# the UTF-8 percent-encoded.
+_PATH_KEPT = "!$&'()*+,;=:@/"
+_ESCAPE = re.compile(r"(%[0-9A-Fa-f]{2})")
+
+
+def jaxrs_path(name: str) -> str:
+    """``name`` as JAX-RS's ``UriBuilder.path(name)`` encodes it (so ``app:read`` stays ``app:read``)."""
+    parts = _ESCAPE.split(name)
+    return "".join(part if i % 2 else quote(part, safe=_PATH_KEPT) for i, part in enumerate(parts))
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
