@@ -1,5 +1,5 @@
 """Keycloak's own test specs of its npm admin client (js/libs/keycloak-admin-client/test: clients, clientScopes,
-realms, components and the required actions of authenticationManagement), ported to ``node:test`` in
+realms, components and authenticationManagement), ported to ``node:test`` in
 tests/admin_client/specs, run with ``node --test`` against one real ``doorkeep start-dev``: on SQLite, or on a
 throwaway PostgreSQL when ``DOORKEEP_WIRE_ENGINE=postgresql``. A failing spec fails its test with node's report."""
 

@@ -4,8 +4,7 @@ SessionRestServiceTest (sessions, devices, logout) ported to the wire
 SessionRestServiceTest @032dfc16; AccountRestService and SessionResource for the events).
 
 Left out, for features Doorkeep lacks: WebAuthn (testCredentialsGet's webauthn containers,
-configureBrowserFlowWithWebAuthnAuthenticator), credential labels (testCRUDCredentialOfDifferentUser's PUT
-/credentials/{id}/label), X-Forwarded-For without a trusted proxy (testGetDevicesSessions' third browser, ported
+configureBrowserFlowWithWebAuthnAuthenticator), X-Forwarded-For without a trusted proxy (testGetDevicesSessions' third browser, ported
 in test_account_devices_user_agent.py), and testDeleteSessions, which is no @Test in Keycloak (it expects 200).
 """
 
@@ -373,8 +372,10 @@ async def test_credentials_get(kc: Env) -> None:
     assert otp_type == {**OTP, "createAction": "CONFIGURE_TOTP", "userCredentialMetadatas": []}
     [only] = await _credentials(kc, type="password")
     assert (only["type"], len(only["userCredentialMetadatas"])) == ("password", 1)
-    [brief] = await _credentials(kc, type="password", userCredentials="false")
+    [brief] = await _credentials(kc, type="password", **{"user-credentials": "false"})
     assert brief == {**PASSWORD, "updateAction": "UPDATE_PASSWORD"}  # no userCredentialMetadatas at all
+    [ignored] = await _credentials(kc, type="password", userCredentials="false")  # not AccountCredentialResource's
+    assert len(ignored["userCredentialMetadatas"]) == 1
 
 
 async def _required_action(kc: Env, alias: str, enabled: bool) -> None:
@@ -420,7 +421,8 @@ async def test_credentials_for_user_without_password(kc: Env) -> None:
 
 
 async def test_crud_credential_of_different_user(kc: Env) -> None:
-    """AccountRestServiceTest.testCRUDCredentialOfDifferentUser (the delete; labels are not in Doorkeep)"""
+    """AccountRestServiceTest.testCRUDCredentialOfDifferentUser: neither the label nor the credential of another
+    user can be changed"""
     async with kc.db.transaction() as tx:
         realm = await tx.realms.get_by_name("test")
         assert realm is not None
@@ -428,7 +430,10 @@ async def test_crud_credential_of_different_user(kc: Env) -> None:
         assert other is not None
         credential = otp.new_credential(other.id, otp.policy(realm), "abcdefabcdef", "mine", 0)
         await tx.users.add_credential(credential)
-    response = await call(kc, "DELETE", f"credentials/{credential.id}", await token(kc))
+    access = await token(kc)
+    response = await call(kc, "PUT", f"credentials/{credential.id}/label", access, "new-label")
+    assert (response.status_code, response.json()) == (404, {"error": "Credential not found"})
+    response = await call(kc, "DELETE", f"credentials/{credential.id}", access)
     assert (response.status_code, response.json()) == (404, {"error": "Credential not found"})
     async with kc.db.transaction() as tx:
         assert [c.user_label for c in await tx.users.credentials(other.id) if c.type == "otp"] == ["mine"]

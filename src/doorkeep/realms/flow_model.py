@@ -74,9 +74,10 @@ class FlowSet:
 
 
 def built_in(realm: Realm) -> FlowSet:
-    """Keycloak 26's flows for a new realm, as Doorkeep lists them, with ids derived from the realm id."""
+    """Keycloak 26's flows for a new realm, with ids derived from the realm id, in the order
+    DefaultAuthenticationFlows.addFlows creates them (the order GET …/authentication/flows answers)."""
     flows, executions = [], []
-    for flow in af.flows(realm):
+    for flow in sorted(af.flows(realm), key=lambda f: _CREATION_ORDER[f.alias]):
         flow_id = af.flow_uuid(realm, flow.alias)
         flows.append(AuthFlow(flow_id, flow.alias, flow.description, flow.provider_id, flow.top_level, True))
         for step in flow.steps:
@@ -193,14 +194,20 @@ def flow_model(flow: AuthFlow) -> JSON:
     return out
 
 
+_CREATION_ORDER = {flow.alias: n for n, flow in enumerate(af.FLOWS)}  # auth_flows.FLOWS: addFlows' order
+
+
 def top_level(flows: FlowSet) -> list[AuthFlow]:
-    """The flows GET …/authentication/flows lists: the top-level ones but ``saml ecp``, by alias."""
+    """The top-level flows but ``saml ecp``, by alias, as the Admin Console lists them (Keycloak's sorts them)."""
     return [f for f in flows.ordered() if f.top_level and f.alias != af.SAML_ECP]
 
 
 def listed(flows: FlowSet) -> list[JSON]:
-    """GET …/authentication/flows."""
-    return [flow_representation(flows, f) for f in top_level(flows)]
+    """GET …/authentication/flows: AuthenticationManagementResource.getFlows streams the realm's flows as
+    RealmModel.getAuthenticationFlowsStream has them, in the order they were made (a new realm's built-in ones
+    first, in addFlows' order; a new flow or copy after them), the top-level ones but ``saml ecp``."""
+    shown = (f for f in flows.flows if f.top_level and f.alias != af.SAML_ECP)
+    return [flow_representation(flows, f) for f in shown]
 
 
 def exported(flows: FlowSet) -> list[JSON]:

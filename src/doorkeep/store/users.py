@@ -274,7 +274,7 @@ class UserRepo:
             found.update(row.user_id for row in await self._c.execute(query.distinct()))
         return found
 
-    async def set_credential_label(self, user_id: str, credential_id: str, label: str) -> None:
+    async def set_credential_label(self, user_id: str, credential_id: str, label: str | None) -> None:
         """Rename one of the user's credentials (its ``userLabel``)."""
         await self._c.execute(
             update(credentials)

@@ -100,8 +100,8 @@ _AUTHENTICATORS = {webauthn.TYPE: WEBAUTHN_AUTHENTICATOR, recovery_codes.TYPE: r
 async def credentials(
     tx: Tx, caller: Caller, type_: str | None, user_credentials: bool, disabled: frozenset[str] = frozenset()
 ) -> list[dict[str, Any]]:
-    """``GET /account/credentials[?type=][&userCredentials=false]``: the password, OTP, recovery codes and WebAuthn
-    types, each with the user's credentials of it (secrets left out) unless ``userCredentials=false``;
+    """``GET /account/credentials[?type=][&user-credentials=false]``: the password, OTP, recovery codes and WebAuthn
+    types, each with the user's credentials of it (secrets left out) unless ``user-credentials=false``;
     ``disabled``: the server's features turned off (recovery codes)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     mine = await tx.users.credentials(caller.user.id)  # by priority (getStoredCredentialsByTypeStream)

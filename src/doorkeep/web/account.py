@@ -19,16 +19,21 @@ from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
+from doorkeep.users import credential_label as labels
 from doorkeep.users import linked_accounts as linked
 from doorkeep.web import account_cors, account_links, cors, handlers
 from doorkeep.web.admin.common import page, query_bool, query_int
 from doorkeep.web.http import (
     NO_CACHE,
+    UNSUPPORTED_MEDIA_TYPE,
+    BodyTooLarge,
     admin_error,
     base_url,
     client_ip,
     is_secure,
+    json_media,
     json_response,
+    read_body,
     read_json,
     resource_presentation,
     state,
@@ -181,7 +186,8 @@ async def session(request: Request) -> Response:
 
 async def credentials(request: Request) -> Response:
     params = request.query_params
-    include = (params.get("userCredentials") or "true").strip().lower() == "true"
+    # AccountCredentialResource.USER_CREDENTIALS: the query parameter is "user-credentials" (absent: true)
+    include = (params.get("user-credentials") or "true").strip().lower() == "true"
 
     async def work(tx: Tx, caller: ops.Caller) -> Response:
         disabled = state(request).services.disabled_features
@@ -196,6 +202,24 @@ async def credential(request: Request) -> Response:
         return _no_content()
 
     return await _answer(request, remove)
+
+
+async def credential_label(request: Request) -> Response:
+    """AccountCredentialResource.setLabel (``@Consumes(application/json)``): the body is read whole first, its
+    media type checked once the token is (the sub-resource's method matched after AccountLoader's checks)."""
+    try:
+        raw = await read_body(request)
+    except BodyTooLarge:
+        return admin_error(AdminError(413, "Request entity too large", key="error"))
+
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        if not json_media(request.headers.get("content-type")):
+            raise UNSUPPORTED_MEDIA_TYPE
+        body = raw.decode("utf-8", "replace")  # RESTEasy's String entity: malformed bytes become U+FFFD
+        await labels.set_own(tx, caller, request.path_params["credential"], body)
+        return _no_content()
+
+    return await _answer(request, work)
 
 
 async def linked_accounts(request: Request) -> Response:
@@ -263,6 +287,7 @@ def _resource_routes(base: str) -> list[Route]:
         Route(f"{base}/sessions/{{session}}", session, methods=["DELETE"]),
         Route(f"{base}/credentials", credentials, methods=["GET"]),
         Route(f"{base}/credentials/{{credential}}", credential, methods=["DELETE"]),
+        Route(f"{base}/credentials/{{credential}}/label", credential_label, methods=["PUT"]),
         Route(f"{base}/linked-accounts", linked_accounts, methods=["GET"]),
         Route(f"{base}/groups", groups, methods=["GET"]),
         Route(f"{base}/organizations", organizations, methods=["GET"]),

@@ -6,10 +6,11 @@ import contextlib
 import functools
 import ipaddress
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -67,6 +68,19 @@ def state(request: Request) -> AppState:
 
 class BodyTooLarge(Exception):
     pass
+
+
+# RESTEasy's Encode.encodePath, as a Location's UriBuilder.path(name) writes a name: RFC 3986's pchar (the
+# sub-delims, ":" and "@") and "/" kept, an existing %XX escape kept (encodeNonCodes), every other byte of
+# the UTF-8 percent-encoded.
+_PATH_KEPT = "!$&'()*+,;=:@/"
+_ESCAPE = re.compile(r"(%[0-9A-Fa-f]{2})")
+
+
+def jaxrs_path(name: str) -> str:
+    """``name`` as JAX-RS's ``UriBuilder.path(name)`` encodes it (so ``app:read`` stays ``app:read``)."""
+    parts = _ESCAPE.split(name)
+    return "".join(part if i % 2 else quote(part, safe=_PATH_KEPT) for i, part in enumerate(parts))
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -139,7 +153,7 @@ UNSUPPORTED_MEDIA_TYPE = AdminError(
 )
 
 
-def _json_media(content_type: str | None) -> bool:
+def json_media(content_type: str | None) -> bool:
     """Whether a body of this Content-Type is JSON to a JAX-RS method consuming ``application/json``; a body
     sent without one is read as JSON, as Doorkeep always has."""
     if content_type is None:
@@ -156,7 +170,7 @@ async def read_json(request: Request) -> Any:
         raise AdminError(413, "Request entity too large", key="error") from None
     if not body.strip():
         return None
-    if not _json_media(request.headers.get("content-type")):
+    if not json_media(request.headers.get("content-type")):
         raise UNSUPPORTED_MEDIA_TYPE
     try:
         return numbers.loads(body)  # bounded nesting: deep input is a 400, never a RecursionError

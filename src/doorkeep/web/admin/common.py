@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,7 +23,7 @@ from doorkeep.numbers import parse_int
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate
-from doorkeep.web.http import base_url, json_response, read_body, read_json, state
+from doorkeep.web.http import base_url, jaxrs_path, json_response, read_body, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -70,8 +69,8 @@ class Call:
     now: int
 
     def url(self, *segments: str) -> str:
-        """An absolute admin URL, e.g. for a Location header; segments are percent-encoded."""
-        path = "/".join(quote(s, safe="") for s in segments)
+        """An absolute admin URL, e.g. for a Location header; segments encoded as JAX-RS's UriBuilder.path."""
+        path = "/".join(jaxrs_path(s) for s in segments)
         return f"{base_url(self.request)}/admin/realms/{path}"
 
     def after_commit(self, action: Callable[[], None]) -> None:

@@ -7,7 +7,6 @@ Handlers parse, call ``users_ops`` and render.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +26,7 @@ from doorkeep.web.admin import audit, common
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import created
-from doorkeep.web.http import BodyTooLarge, base_url, json_response, read_body, state
+from doorkeep.web.http import BodyTooLarge, base_url, jaxrs_path, json_response, read_body, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -137,7 +136,7 @@ async def create_user(request: Request) -> Response:
     async def work(tx: Tx, body: Any) -> Response:
         identity, realm = await common.admin_caller(request, tx, "manage-users")
         user = await ops.create_user(tx, realm, body, now, identity, fixed=state(request).services.read_only.admin)
-        location = f"{base_url(request)}/admin/realms/{quote(realm.name, safe='')}/users/{user.id}"
+        location = f"{base_url(request)}/admin/realms/{jaxrs_path(realm.name)}/users/{user.id}"
         return created(location)
 
     return await handlers.answer_with_body(request, work)

@@ -22,7 +22,6 @@ from doorkeep.admin.representations import (
 )
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Realm, Role, User, with_password_update
-from doorkeep.oauth import login_otp as otp_login
 from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.organizations import member_email
 from doorkeep.realms import provisioning
@@ -30,7 +29,7 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.users import brute_force, declared, federated_links, otp, read_only, unmanaged
+from doorkeep.users import brute_force, credential_label, declared, federated_links, read_only, unmanaged
 from doorkeep.users.credentials import retention
 from doorkeep.users.profile import ProfileError, check_attributes, validate
 from doorkeep.users.read_only import Names
@@ -483,26 +482,19 @@ async def change_mappings(
         await tx.users.revoke_roles(user.id, [r.id for r in roles])
 
 
-# UserResource.setCredentialUserLabel's refusals; a label longer than the stored column is refused too,
-# where Keycloak's database would fail the write.
+# UserResource.setCredentialUserLabel's own refusals, before the credential store's (users/credential_label.py).
 CREDENTIAL_NOT_FOUND = "Credential not found"
 MISSING_LABEL = common.RestError(400, "missingCredentialLabel", "Credential label must not be empty")
-LABEL_MAX = 255
 
 
 async def set_credential_label(tx: Tx, user: User, credential_id: str, label: str) -> None:
     """``PUT users/{id}/credentials/{credentialId}/userLabel``: the user's own credential only (404
-    otherwise); a blank label is a 400; a label another credential of the same type already bears (trimmed,
-    any case: the credential store's validateDuplicateCredential) is a 409 ``conflict``."""
+    otherwise); a blank label is a 400; then the store's update (too long a label a 400, one another credential
+    of the same type already bears a 409 ``conflict``)."""
     stored = await tx.users.credentials(user.id)
     found = next((c for c in stored if c.id == credential_id), None)
     if found is None:
         raise not_found(CREDENTIAL_NOT_FOUND)
     if not label.strip():
         raise MISSING_LABEL
-    if len(label) > LABEL_MAX:
-        raise common.invalid_input(f"Credential label must not be longer than {LABEL_MAX} characters")
-    others = [c for c in stored if c.type == found.type and c.id != found.id]
-    if otp.duplicate_label(others, label):
-        raise common.RestError(409, "conflict", otp_login.DUPLICATE_DEVICE)
-    await tx.users.set_credential_label(user.id, credential_id, label)
+    await credential_label.write(tx, user.id, stored, found, label)

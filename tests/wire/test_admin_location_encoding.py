@@ -1,0 +1,52 @@
+"""A 201's Location names what was made as Keycloak's ``UriBuilder.path(name)`` writes it (RESTEasy's
+Encode.encodePath): RFC 3986's pchar (``:``, ``@``, the sub-delims) and ``/`` kept, an existing ``%XX`` kept, every
+other byte percent-encoded. A client that takes the new role's name or provider's alias from the Location's last
+segment (python-keycloak's ``create_realm_role``, kcadm's "Created new role with id ...") reads what Keycloak's
+gives it."""
+
+from __future__ import annotations
+
+import pytest
+
+from doorkeep.web.http import jaxrs_path
+from support import seed_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+ADMIN = "http://localhost/admin/realms"
+
+
+@pytest.mark.parametrize(
+    ("name", "encoded"),
+    [
+        ("app:read", "app:read"),
+        ("owner@shop", "owner@shop"),
+        ("Maud_O'Kon", "Maud_O'Kon"),
+        ("a+b=c;d,e!$&*()", "a+b=c;d,e!$&*()"),
+        ("shop admin", "shop%20admin"),
+        ("100%", "100%25"),
+        ("a%41b", "a%41b"),
+        ("Élise#1?", "%C3%89lise%231%3F"),
+        ("x{y}[z]", "x%7By%7D%5Bz%5D"),
+        ("a/b", "a/b"),
+    ],
+)
+def test_a_name_is_encoded_as_jaxrs_uribuilder_path_encodes_it(name: str, encoded: str) -> None:
+    assert jaxrs_path(name) == encoded
+
+
+async def test_the_location_of_a_role_and_of_a_provider_keeps_colons_and_quotes(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    role = await env.http.post("/admin/realms/test/roles", headers=headers, json={"name": "app:read"})
+    assert role.status_code == 201, role.text
+    assert role.headers["location"] == f"{ADMIN}/test/roles/app:read"
+    found = await env.http.get("/admin/realms/test/roles/app:read", headers=headers)
+    assert found.status_code == 200 and found.json()["name"] == "app:read"
+    provider = {"alias": "Maud_O'Kon", "providerId": "oidc"}
+    made = await env.http.post("/admin/realms/test/identity-provider/instances", headers=headers, json=provider)
+    assert made.status_code == 201, made.text
+    assert made.headers["location"] == f"{ADMIN}/test/identity-provider/instances/Maud_O'Kon"
+    realm = await env.http.post("/admin/realms", headers=headers, json={"realm": "shop@eu:1", "enabled": True})
+    assert realm.status_code == 201, realm.text
+    assert realm.headers["location"] == f"{ADMIN}/shop@eu:1"
