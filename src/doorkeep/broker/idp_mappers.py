@@ -17,12 +17,14 @@ import functools
 import json
 import logging
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import idp_group_mappers, username_template
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import JSON, Realm, Role, User
+from doorkeep.users import admin_regex
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -142,9 +144,8 @@ def applies(mapper: JSON, identity: Identity) -> bool:
     if kind in ADVANCED:
         regex = str(c.get("are.claim.values.regex") or "").lower() == "true"
         pairs = advanced_claims(c.get("claims"))
-        return pairs is not None and all(
-            (matches_regex if regex else value_equals)(value, claim_value(identity, key)) for key, value in pairs
-        )
+        match = _Budget().matches if regex else value_equals
+        return pairs is not None and all(match(value, claim_value(identity, key)) for key, value in pairs)
     return value_equals(c.get("claim.value"), claim_value(identity, c.get("claim")))
 
 
@@ -167,19 +168,42 @@ def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
 
 
 MAX_MATCHED = 4096  # the longest claim value a regex is tried on
+PATTERN_SECONDS = 0.5  # what one mapper's patterns may take over all its claims' values; ordinary ones take µs
 
 
-def matches_regex(pattern: str, value: Any) -> bool:
+class _Budget:
+    """The time left for one mapper's pattern matches (AdvancedClaimToRoleMapper / AdvancedClaimToGroupMapper)."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + PATTERN_SECONDS
+
+    def matches(self, pattern: str, value: Any) -> bool:
+        return matches_regex(pattern, value, self)
+
+
+def matches_regex(pattern: str, value: Any, budget: _Budget | None = None) -> bool:
     """RegexUtils.valueMatchesRegex: the whole value (or an item of a list) matches; a pattern that does not
-    compile matches nothing."""
+    compile matches nothing. Keycloak's ``Pattern.matches`` has no limit, and the provider (or the user at it)
+    chooses the claim values: here the administrator's pattern runs on the ``regex`` engine (users.admin_regex:
+    one that would compile for hours matches nothing) within PATTERN_SECONDS for the whole mapper, so a pattern
+    such as ``(a+)+`` and a crafted value cannot hold the server; a match past the budget is no match."""
+    budget = budget or _Budget()
     if isinstance(value, list):
-        return any(matches_regex(pattern, v) for v in value)
+        return any(matches_regex(pattern, v, budget) for v in value)
     if value is None:
         return False
     text = _text(value)
+    left = budget.deadline - time.monotonic()
+    if len(text) > MAX_MATCHED or left <= 0:
+        return False
     try:
-        return len(text) <= MAX_MATCHED and re.fullmatch(pattern, text) is not None
-    except re.error:
+        return admin_regex.compiled(pattern).fullmatch(text, timeout=left) is not None
+    except admin_regex.UnsafePattern:
+        return False
+    except TimeoutError:
+        # neither the pattern nor the value is logged: the value is the provider's
+        log.warning("an identity provider mapper's pattern ran past %s s; no match", PATTERN_SECONDS)
+        budget.deadline = 0.0
         return False
 
 
