@@ -1,0 +1,65 @@
+"""Security sweep s49: mis-typed JSON bodies to endpoints added since the security review (L1) are Keycloak's 400,
+never a 500, and leave nothing written, on both engines.
+
+* An identity provider mapper whose ``identityProviderMapper`` is an object or an array (a String field of
+  IdentityProviderMapperRepresentation: Jackson cannot bind it) is "Cannot parse the JSON", on create and update;
+  it was a TypeError (unhashable) and a 500.
+* A dynamic client registration (the ``default`` provider, Keycloak's ClientRepresentation) whose
+  ``protocolMappers`` is not a list of objects is the registration service's bind failure, "Cannot parse the JSON",
+  before the Allowed Protocol Mapper Types policy runs; a number was a TypeError in the policy and a 500 for
+  anyone holding an initial access token, a string or a list of numbers the policy's 403."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from broker_support import ALIAS, served
+from support import seed_login_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+ADMIN = "/admin/realms/test"
+MAPPERS = f"{ADMIN}/identity-provider/instances/{ALIAS}/mappers"
+REGISTER = "/realms/test/clients-registrations/default"
+CANNOT_PARSE = "Cannot parse the JSON"
+
+
+@pytest.mark.parametrize("kind", [{}, {"a": "b"}, [], ["oidc-hardcoded-group-idp-mapper"]])
+async def test_an_identity_provider_mapper_type_that_is_no_string_is_a_parse_error(env: Env, kind: Any) -> None:
+    async with served(env) as broker:
+        await broker.add_provider()
+        headers = await env.admin_headers()
+        config = {"syncMode": "INHERIT", "group": "/g", "claims": json.dumps([{"key": "email", "value": "x"}])}
+        rep = {"name": "m", "identityProviderMapper": "oidc-advanced-group-idp-mapper", "config": config}
+        made = await env.http.post(MAPPERS, json=rep, headers=headers)
+        assert made.status_code == 201, made.text
+        mapper_id = made.headers["location"].rsplit("/", 1)[1]
+        created = await env.http.post(MAPPERS, json={**rep, "name": "n", "identityProviderMapper": kind}, headers=headers)
+        updated = await env.http.put(
+            f"{MAPPERS}/{mapper_id}", json={**rep, "id": mapper_id, "identityProviderMapper": kind}, headers=headers
+        )
+        for answer in (created, updated):
+            assert answer.status_code == 400, answer.text
+            assert answer.json()["error_description"] == CANNOT_PARSE
+        [kept] = (await env.http.get(MAPPERS, headers=headers)).json()
+        assert kept["identityProviderMapper"] == "oidc-advanced-group-idp-mapper"
+
+
+@pytest.mark.parametrize("mappers", [1, -1, True, 1e308, "x", [1], ["x"], {"a": 1}])
+async def test_registration_protocol_mappers_that_are_no_list_of_objects_cannot_be_bound(env: Env, mappers: Any) -> None:
+    await seed_login_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    made = await env.http.post(f"{ADMIN}/clients-initial-access", json={"count": 5, "expiration": 0}, headers=headers)
+    assert made.status_code in (200, 201), made.text
+    bearer = {"Authorization": f"Bearer {made.json()['token']}"}
+    rep = {"clientId": "registered", "redirectUris": ["https://app.example/cb"], "protocolMappers": mappers}
+    answer = await env.http.post(REGISTER, json=rep, headers=bearer)
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {"error": "unknown_error", "error_description": CANNOT_PARSE}
+    found = await env.http.get(f"{ADMIN}/clients", params={"clientId": "registered"}, headers=headers)
+    assert found.json() == []
+    allowed = {**rep, "protocolMappers": []}
+    assert (await env.http.post(REGISTER, json=allowed, headers=bearer)).status_code == 201
