@@ -37,7 +37,9 @@ async def test_an_identity_provider_mapper_type_that_is_no_string_is_a_parse_err
         made = await env.http.post(MAPPERS, json=rep, headers=headers)
         assert made.status_code == 201, made.text
         mapper_id = made.headers["location"].rsplit("/", 1)[1]
-        created = await env.http.post(MAPPERS, json={**rep, "name": "n", "identityProviderMapper": kind}, headers=headers)
+        created = await env.http.post(
+            MAPPERS, json={**rep, "name": "n", "identityProviderMapper": kind}, headers=headers
+        )
         updated = await env.http.put(
             f"{MAPPERS}/{mapper_id}", json={**rep, "id": mapper_id, "identityProviderMapper": kind}, headers=headers
         )
@@ -49,7 +51,9 @@ async def test_an_identity_provider_mapper_type_that_is_no_string_is_a_parse_err
 
 
 @pytest.mark.parametrize("mappers", [1, -1, True, 1e308, "x", [1], ["x"], {"a": 1}])
-async def test_registration_protocol_mappers_that_are_no_list_of_objects_cannot_be_bound(env: Env, mappers: Any) -> None:
+async def test_registration_protocol_mappers_that_are_no_list_of_objects_cannot_be_bound(
+    env: Env, mappers: Any
+) -> None:
     await seed_login_realm(env.db, env.clock)
     headers = await env.admin_headers()
     made = await env.http.post(f"{ADMIN}/clients-initial-access", json={"count": 5, "expiration": 0}, headers=headers)
