@@ -7,7 +7,12 @@ never a 500, and leave nothing written, on both engines.
 * A dynamic client registration (the ``default`` provider, Keycloak's ClientRepresentation) whose
   ``protocolMappers`` is not a list of objects is the registration service's bind failure, "Cannot parse the JSON",
   before the Allowed Protocol Mapper Types policy runs; a number was a TypeError in the policy and a 500 for
-  anyone holding an initial access token, a string or a list of numbers the policy's 403."""
+  anyone holding an initial access token, a string or a list of numbers the policy's 403.
+* A client registration policy component (``POST /components``) whose ``providerId`` is an object or an array is
+  ComponentResource's "Invalid provider type or no such provider", as a mis-typed ``providerType`` already was;
+  it was a TypeError (unhashable) and a 500.
+* A user profile configuration with ``null`` in ``attributes`` or ``groups`` is the configuration's 400 naming the
+  item; it was an AttributeError and a 500, and the configuration stays as it was."""
 
 from __future__ import annotations
 
@@ -67,3 +72,36 @@ async def test_registration_protocol_mappers_that_are_no_list_of_objects_cannot_
     assert found.json() == []
     allowed = {**rep, "protocolMappers": []}
     assert (await env.http.post(REGISTER, json=allowed, headers=bearer)).status_code == 201
+
+
+@pytest.mark.parametrize("provider_id", [[], ["trusted-hosts"], {}, {"a": "b"}])
+async def test_a_registration_policy_whose_provider_id_is_no_string_is_no_such_provider(
+    env: Env, provider_id: Any
+) -> None:
+    await seed_login_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    before = (await env.http.get(f"{ADMIN}/components", headers=headers)).json()
+    rep = {
+        "name": "hosts",
+        "providerId": provider_id,
+        "providerType": "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy",
+        "subType": "anonymous",
+        "config": {"trusted-hosts": ["a.example"]},
+    }
+    answer = await env.http.post(f"{ADMIN}/components", json=rep, headers=headers)
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {"error": "Invalid provider type or no such provider"}
+    assert (await env.http.get(f"{ADMIN}/components", headers=headers)).json() == before
+
+
+@pytest.mark.parametrize("where", ["attributes", "groups"])
+async def test_a_null_user_profile_attribute_or_group_is_refused(env: Env, where: str) -> None:
+    await seed_login_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    config = (await env.http.get(f"{ADMIN}/users/profile", headers=headers)).json()
+    answer = await env.http.put(
+        f"{ADMIN}/users/profile", json={**config, where: [*config[where], None]}, headers=headers
+    )
+    assert answer.status_code == 400, answer.text
+    assert f"{where}[{len(config[where])}]" in answer.text
+    assert (await env.http.get(f"{ADMIN}/users/profile", headers=headers)).json() == config

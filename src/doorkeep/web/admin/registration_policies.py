@@ -29,7 +29,7 @@ async def scope_names(tx: Tx, realm: Realm) -> list[str]:
 
 
 async def _validated(tx: Tx, realm: Realm, provider_id: Any, config: dict[str, list[str]]) -> None:
-    if provider_id not in pc.PROVIDERS:
+    if not isinstance(provider_id, str) or provider_id not in pc.PROVIDERS:  # as a providerType no string
         raise kc.no_such_provider()
     pc.validate(str(provider_id), config, await scope_names(tx, realm))
 
