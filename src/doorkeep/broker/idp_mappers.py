@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_CLIENT_LOOKUPS = 4  # KeycloakModelUtils.MAX_CLIENT_LOOKUPS_DURING_ROLE_RESOLVE
 BASIC = {"email": "email", "firstname": "first_name", "lastname": "last_name"}  # UserAttributeMapper's properties
+MAX_BASIC = 255  # USER_ENTITY's USERNAME, EMAIL, FIRST_NAME and LAST_NAME: VARCHAR(255)
 _DOT = re.compile(r"(?<!\\)\.")
 
 
@@ -243,7 +244,7 @@ async def update_brokered_user(
                 ("first_name", identity.first_name),
                 ("last_name", identity.last_name),
             )
-            if value is not None and value != getattr(user, field)
+            if value is not None and value != getattr(user, field) and _fits(field, value)
         }
         changed = dataclasses.replace(changed, **changes)
     granted: set[str] = set()
@@ -279,7 +280,7 @@ async def update_brokered_user(
             values = _values(claim_value(identity, c.get("claim")))
             basic = BASIC.get(c["user.attribute"].lower())
             if basic is not None:
-                if values:
+                if values and _fits(basic, values[0]):
                     forced: dict[str, Any] = {basic: values[0].lower() if basic == "email" else values[0]}
                     changed = dataclasses.replace(changed, **forced)
             else:
@@ -295,12 +296,23 @@ async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, ident
     if username_template.target(mapper["config"]) != "LOCAL" or realm.registration_email_as_username:
         return user
     wanted = (identity.model_username or "").strip().lower()
-    if not wanted or wanted == user.username:
+    if not wanted or wanted == user.username or not _fits("username", wanted):
         return user
     if await tx.users.get_by_username(realm.id, wanted) is not None:
         log.warning("realm %s: mapper %s: the username is another user's, not changed", realm.name, mapper["name"])
         return user
     return dataclasses.replace(user, username=wanted)
+
+
+def _fits(field: str, value: str) -> bool:
+    """Whether a later login may copy the provider's ``value`` onto the user's ``field``: Keycloak's columns hold
+    255 characters, and its database refuses a longer one (PostgreSQL refuses it here too, and SQLite would keep
+    it); the first login's review of the profile refuses it as up-length does. A longer value leaves the field
+    as it was and the login goes on; neither it nor its length is logged."""
+    if len(value) <= MAX_BASIC:
+        return True
+    log.warning("a brokered %s longer than %d characters is not copied onto the user", field, MAX_BASIC)
+    return False
 
 
 def _set_attribute(user: User, name: str, values: list[str]) -> User:
