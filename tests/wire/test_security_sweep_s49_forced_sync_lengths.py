@@ -3,9 +3,16 @@ provider's claims are copied onto the linked user (IdentityBrokerService.updateF
 attributes, the Username Template Importer, the Attribute Importer to ``lastName``). A claim longer than Keycloak's
 255-character columns was written whole on SQLite (a 70,000-character username and last name) and refused by
 PostgreSQL with a JSON 400 "Invalid input" in the middle of the browser login. Now such a value leaves the field as
-it was and the login goes on, on both engines; a value that fits is still copied."""
+it was and the login goes on, on both engines; a value that fits is still copied.
+
+With the first broker login's review page off, nothing validated the new user's username before it was created:
+SQLite created a user with a 300-character username, PostgreSQL answered JSON. Now it is Keycloak's answer to
+``addUser`` failing in its database (AuthenticationProcessor.handleBrowserException): the 400 page "Unexpected
+error when handling authentication request to identity provider.", and no user, on both engines."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import pytest
 
@@ -53,3 +60,35 @@ async def test_a_forced_claim_longer_than_the_columns_is_not_copied_and_the_logi
         assert await _login_as(broker, "a" * size) == {"username": "alice", "lastName": "Alice"}
         fits = "b" * 255
         assert await _login_as(broker, fits) == {"username": fits, "lastName": fits}
+
+
+async def _review_off(broker: Broker) -> None:
+    """The first broker login flow's Review Profile execution set to ``off``, as the admin console sets it."""
+    env = broker.env
+    headers = await env.admin_headers()
+    base = "/admin/realms/test/authentication"
+    rows = (
+        await env.http.get(f"{base}/flows/{quote('first broker login', safe='')}/executions", headers=headers)
+    ).json()
+    [review] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+    config = (await env.http.get(f"{base}/config/{review['authenticationConfig']}", headers=headers)).json()
+    config["config"]["update.profile.on.first.login"] = "off"
+    put = await env.http.put(f"{base}/config/{review['authenticationConfig']}", json=config, headers=headers)
+    assert put.status_code == 204, put.text
+
+
+async def test_a_first_login_without_review_and_a_username_too_long_is_the_unexpected_error_page(env: Env) -> None:
+    async with served(env) as broker:
+        await broker.add_provider()
+        await _review_off(broker)
+        config = {"syncMode": "INHERIT", "template": "${CLAIM.given_name}"}
+        rep = {"name": "un", "identityProviderMapper": "oidc-username-idp-mapper", "config": config}
+        made = await env.http.post(MAPPERS, json=rep, headers=await env.admin_headers())
+        assert made.status_code == 201, made.text
+        await update_user(env.db, "provider", "alice", first_name="a" * 300)
+        async with browser(broker) as http:
+            done = await broker_login(http)
+        assert done.status_code == 400, done.text
+        assert "Unexpected error when handling authentication request to identity provider." in done.text
+        listed = await env.http.get(f"{ADMIN}/users", headers=await env.admin_headers())
+        assert [u["username"] for u in listed.json()] == ["user1"]
