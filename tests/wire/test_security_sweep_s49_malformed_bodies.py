@@ -105,3 +105,40 @@ async def test_a_null_user_profile_attribute_or_group_is_refused(env: Env, where
     assert answer.status_code == 400, answer.text
     assert f"{where}[{len(config[where])}]" in answer.text
     assert (await env.http.get(f"{ADMIN}/users/profile", headers=headers)).json() == config
+
+
+LONG_NAMES = [
+    ("roles", {"name": "r" * 256}),
+    ("client-scopes", {"name": "s" * 256, "protocol": "openid-connect"}),
+    ("clients", {"clientId": "c" * 256}),
+    (
+        "components",
+        {"name": "k" * 256, "providerId": "hmac-generated", "providerType": "org.keycloak.keys.KeyProvider"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "rep"), LONG_NAMES, ids=[p for p, _ in LONG_NAMES])
+async def test_a_name_longer_than_its_column_is_invalid_input_on_both_engines(
+    env: Env, path: str, rep: dict[str, Any]
+) -> None:
+    """PostgreSQL refuses a role's or client scope's name, a clientId or a key provider's name over 255 characters
+    (VARCHAR(255), as Keycloak's columns) with the 400 "Invalid input"; SQLite stored it. Now both refuse it before
+    the write, on create and on update, and 255 characters still fit."""
+    await seed_login_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    url = f"{ADMIN}/{path}"
+    before = (await env.http.get(url, headers=headers)).json()
+    refused = await env.http.post(url, json=rep, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert refused.json() == {"error": "invalid_request", "error_description": "Invalid input"}
+    assert (await env.http.get(url, headers=headers)).json() == before
+    key = "clientId" if path == "clients" else "name"
+    fits = {**rep, key: rep[key][:255]}
+    made = await env.http.post(url, json=fits, headers=headers)
+    assert made.status_code == 201, made.text
+    where = made.headers["location"].replace("http://localhost", "")
+    stored = (await env.http.get(where, headers=headers)).json()
+    renamed = await env.http.put(where, json={**stored, key: rep[key]}, headers=headers)
+    assert renamed.status_code == 400, renamed.text
+    assert (await env.http.get(where, headers=headers)).json()[key] == rep[key][:255]
