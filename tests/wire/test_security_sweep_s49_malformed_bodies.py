@@ -142,3 +142,44 @@ async def test_a_name_longer_than_its_column_is_invalid_input_on_both_engines(
     renamed = await env.http.put(where, json={**stored, key: rep[key]}, headers=headers)
     assert renamed.status_code == 400, renamed.text
     assert (await env.http.get(where, headers=headers)).json()[key] == rep[key][:255]
+
+
+POLICY = {
+    "providerId": "max-clients",
+    "providerType": "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy",
+    "subType": "anonymous",
+    "config": {"max-clients": ["10"]},
+}
+KEY = {"providerId": "hmac-generated", "providerType": "org.keycloak.keys.KeyProvider"}
+UNSTORABLE = [
+    ("key name NUL", {**KEY, "name": "a\x00b"}),
+    ("policy name NUL", {**POLICY, "name": "a\x00b"}),
+    ("policy name long", {**POLICY, "name": "p" * 256}),
+    ("policy subType NUL", {**POLICY, "name": "p", "subType": "a\x00b"}),
+    ("policy subType long", {**POLICY, "name": "p", "subType": "s" * 65}),
+]
+
+
+@pytest.mark.parametrize(("case", "rep"), UNSTORABLE, ids=[c for c, _ in UNSTORABLE])
+async def test_a_component_its_columns_cannot_hold_is_invalid_input_on_both_engines(
+    env: Env, case: str, rep: dict[str, Any]
+) -> None:
+    """A key provider's or client registration policy's name with a NUL, or longer than its column (name 255,
+    subType 64): PostgreSQL's 400 "Invalid input", which SQLite stored (201); nothing written, create and update."""
+    await seed_login_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    url = f"{ADMIN}/components"
+    before = (await env.http.get(url, headers=headers)).json()
+    refused = await env.http.post(url, json=rep, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert refused.json() == {"error": "invalid_request", "error_description": "Invalid input"}
+    assert (await env.http.get(url, headers=headers)).json() == before
+    made = await env.http.post(url, json={**rep, "name": "fits", "subType": "anonymous"}, headers=headers)
+    assert made.status_code == 201, made.text
+    where = made.headers["location"].replace("http://localhost", "")
+    stored = (await env.http.get(where, headers=headers)).json()
+    updated = await env.http.put(
+        where, json={**stored, "name": rep["name"], "subType": rep.get("subType")}, headers=headers
+    )
+    assert updated.status_code == 400, updated.text
+    assert (await env.http.get(where, headers=headers)).json()["name"] == "fits"
