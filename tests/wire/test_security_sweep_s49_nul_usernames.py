@@ -1,0 +1,31 @@
+"""Security sweep s49 (review L1 and the engines' parity): a NUL character in the name a user signs in with. No
+user can have one (PostgreSQL refuses a NUL in text), and SQLite found none, so it answered "Invalid user
+credentials" and the login page's "Invalid username or password."; PostgreSQL refused the lookup itself and
+answered a JSON 400 "Invalid input", the login form included. Now the lookups by username and e-mail find no one
+on both engines, as the client lookup already did (store/realms.py), and both answer as for an unknown user."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_flow import form_action, start
+from support import password_grant, seed_login_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize("name", ["us\x00er1", "user1@example.org\x00"])
+async def test_a_nul_in_the_password_grants_username_is_an_unknown_user(env: Env, name: str) -> None:
+    await seed_login_realm(env.db, env.clock)
+    answer = await password_grant(env.http, "test", "app", name, "password", secret="secret")
+    assert answer.status_code == 401, answer.text
+    assert answer.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
+
+
+async def test_a_nul_in_the_login_forms_username_is_the_login_page_again(env: Env) -> None:
+    await seed_login_realm(env.db, env.clock)
+    page = await start(env.http, "test", "app")
+    posted = await env.http.post(form_action(page.text), data={"username": "us\x00er1", "password": "password"})
+    assert posted.status_code == 200, posted.text
+    assert "Invalid username or password." in posted.text
