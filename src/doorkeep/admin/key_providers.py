@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin.stored_text import refuse_longer, refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.keys import components as kc
 from doorkeep.model import Realm, RealmKey
@@ -45,6 +46,8 @@ async def create(tx: Tx, realm: Realm, rep: Mapping[str, Any], now: int) -> Real
     key = kc.build(
         rep, kc.clean(rep.get("config")), realm_id=realm.id, realm_name=realm.name, component_id=component_id, now=now
     )
+    refuse_nul(key.name)
+    refuse_longer(key.name)
     await tx.keys.add_component(key)
     return key
 
@@ -64,6 +67,8 @@ async def update(tx: Tx, realm: Realm, old: RealmKey, rep: Mapping[str, Any], no
         now=now,
         stored=old,
     )
+    refuse_nul(key.name)
+    refuse_longer(key.name)
     await tx.keys.replace_component(old.kid, key)
     return key
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep.admin import scope_validation, session_limits
+from doorkeep.admin.stored_text import refuse_longer
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies import secret_rotation
 from doorkeep.errors import AdminError
@@ -143,6 +144,7 @@ async def create_client(
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise AdminError(409, f"Client {client.client_id} already exists")
     check_client(realm, client, problems)
+    refuse_longer(client.client_id)
     explicit = default_scopes is not None or optional_scopes is not None
     client = await provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
     linked: set[str] = set()
@@ -177,6 +179,7 @@ async def update_client(
     if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
         raise AdminError(409, "Client already exists")
     check_client(realm, new, problems)
+    refuse_longer(new.client_id)
     if renamed:
         account = await tx.users.get_service_account(old)
         if account is not None:
@@ -242,6 +245,7 @@ async def client_scope_names(tx: Tx, client: Client) -> tuple[list[str], list[st
 async def create_role(tx: Tx, role: Role) -> Role:
     if await _role_named(tx, role.realm_id, role.client_id, role.name) is not None:
         raise AdminError(409, f"Role with name {role.name} already exists")
+    refuse_longer(role.name)
     await tx.roles.create(role)
     return role
 
@@ -249,6 +253,7 @@ async def create_role(tx: Tx, role: Role) -> Role:
 async def update_role(tx: Tx, old: Role, new: Role) -> Role:
     if new.name != old.name and await _role_named(tx, new.realm_id, new.client_id, new.name) is not None:
         raise AdminError(409, f"Role with name {new.name} already exists")
+    refuse_longer(new.name)
     await tx.roles.update(new)
     return new
 
@@ -323,6 +328,7 @@ async def realm_users(
 async def create_scope(tx: Tx, scope: ClientScope) -> ClientScope:
     if await tx.scopes.get_by_name(scope.realm_id, scope.name) or await tx.scopes.get(scope.id):
         raise AdminError(409, f"Client Scope {scope.name} already exists")
+    refuse_longer(scope.name)
     await tx.scopes.create(scope)
     return scope
 
@@ -340,6 +346,7 @@ async def check_scope_update(tx: Tx, scope: ClientScope, attributes: object) -> 
 async def update_scope(tx: Tx, old: ClientScope, new: ClientScope) -> ClientScope:
     if new.name != old.name and await tx.scopes.get_by_name(new.realm_id, new.name) is not None:
         raise AdminError(409, f"Client Scope {new.name} already exists")
+    refuse_longer(new.name)
     await tx.scopes.update(new)
     return new
 

@@ -1,6 +1,7 @@
-"""Text the database can keep: PostgreSQL refuses a NUL character in a text column (SQLSTATE 22021, which
-web/server_errors.py answers with a 400 ``Invalid input``) while SQLite stores it. A write that checks its
-input here first gives that same 400 on both engines, before anything is written."""
+"""Text the database can keep: PostgreSQL refuses a NUL character in a text column (SQLSTATE 22021) and a
+string longer than its VARCHAR column (22001), which web/server_errors.py answers with a 400 ``Invalid input``,
+while SQLite stores both. A write that checks its input here first gives that same 400 on both engines, before
+anything is written."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ def refuse_nul(value: object) -> None:
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
+
+
+NAME_COLUMN = 255  # the VARCHAR(255) of a role's or client scope's name, a client's clientId, a component's name
+
+
+def refuse_longer(value: object, limit: int = NAME_COLUMN) -> None:
+    """The 400 ``Invalid input`` when ``value`` is a string longer than its column's ``limit``."""
+    if isinstance(value, str) and len(value) > limit:
+        raise BAD_INPUT

@@ -150,9 +150,17 @@ def _compact(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+def _item(rep: Any, where: str) -> dict[str, Any]:
+    """An attribute or group of the configuration: an object (a null one, which Jackson lets into the list, has
+    no name Keycloak's validateConfiguration could read; refused as the wrong type, not a NullPointerException)."""
+    if not isinstance(rep, dict):
+        raise InvalidConfig(f"Cannot parse the user profile configuration: '{where}' has the wrong type")
+    return rep
+
+
 def _attribute(rep: Any, index: int) -> dict[str, Any]:
     where = f"attributes[{index}]"
-    _typed(rep, dict, where)
+    rep = _item(rep, where)
     validations = _typed(rep.get("validations"), dict, f"{where}.validations")
     if validations is not None:
         for key, value in validations.items():
@@ -188,7 +196,7 @@ def _attribute(rep: Any, index: int) -> dict[str, Any]:
 
 def _group(rep: Any, index: int) -> dict[str, Any]:
     where = f"groups[{index}]"
-    _typed(rep, dict, where)
+    rep = _item(rep, where)
     return _compact(
         {
             "name": _typed(rep.get("name"), str, f"{where}.name"),

@@ -11,13 +11,13 @@ check (manage-identity-providers).
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import TYPE_CHECKING
 
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
+from doorkeep.numbers import loads
 from doorkeep.oauth import client_keys
 from doorkeep.organizations import brokers
 
@@ -29,7 +29,7 @@ async def discover(from_url: str) -> dict[str, str]:
     """``import-config`` (IdentityProvidersResource.importFrom): the discovery document at ``from_url`` read into
     a provider's config; fetched outside any transaction, after the caller's check."""
     try:
-        document = json.loads(await client_keys.fetch_json(from_url))
+        document = loads(await client_keys.fetch_json(from_url))  # bounded nesting
     except ValueError:
         raise AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON") from None
     return idp.discovered(document, from_url)

@@ -3,10 +3,10 @@ time and size, no redirect followed, any failure a BrokerError whose reason name
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from doorkeep.bounded_http import TimedOut, TooLarge, TransportFailed, bounded_request
+from doorkeep.numbers import loads
 
 TIMEOUT = 10.0
 MAX_BYTES = 512 * 1024
@@ -36,7 +36,7 @@ def bounded_json(body: bytes, what: str) -> dict[str, Any]:
     if len(body) > MAX_BYTES:
         raise BrokerError(f"{what} too large")
     try:
-        parsed = json.loads(body)
+        parsed = loads(body)  # bounded nesting: never a RecursionError
     except ValueError:
         raise BrokerError(f"{what} is no JSON") from None
     if not isinstance(parsed, dict):

@@ -56,6 +56,18 @@ async def existing(tx: Tx, realm: Realm, identity: Identity) -> Existing | None:
     return None
 
 
+MAX_COLUMN = 255  # USER_ENTITY's USERNAME, EMAIL, FIRST_NAME and LAST_NAME: VARCHAR(255)
+
+
+def fits_columns(realm: Realm, identity: Identity) -> bool:
+    """Whether the new user's username, e-mail and names fit Keycloak's columns. With the review page off nothing
+    validates them first (up-length), and ``session.users().addUser`` fails in Keycloak's database, which
+    AuthenticationProcessor.handleBrowserException answers with its 400 "Unexpected error when handling
+    authentication request to identity provider." page; PostgreSQL refuses them here too, SQLite would keep them."""
+    values = (model_username(realm, identity), identity.email, identity.first_name, identity.last_name)
+    return all(value is None or len(value) <= MAX_COLUMN for value in values)
+
+
 async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: int) -> User:
     """The new user (IdpCreateUserIfUniqueAuthenticator.authenticateImpl) with its default roles and groups; its
     e-mail verified when the provider is trusted (``trustEmail``); its link made at once."""

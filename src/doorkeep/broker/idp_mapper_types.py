@@ -184,6 +184,8 @@ def model(rep: JSON, provider: JSON, *, mapper_id: str | None = None) -> JSON:
     if not isinstance(config, dict) or (name is not None and not isinstance(name, str)):
         raise _parse_error()
     kind = rep.get("identityProviderMapper")
+    if isinstance(kind, (dict, list)):  # a String field: Jackson cannot read an object or array into it
+        raise _parse_error()
     stored: dict[str, str] = {}
     for key, value in config.items():
         if value is None:

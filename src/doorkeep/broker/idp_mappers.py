@@ -17,12 +17,14 @@ import functools
 import json
 import logging
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import idp_group_mappers, username_template
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import JSON, Realm, Role, User
+from doorkeep.users import admin_regex
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_CLIENT_LOOKUPS = 4  # KeycloakModelUtils.MAX_CLIENT_LOOKUPS_DURING_ROLE_RESOLVE
 BASIC = {"email": "email", "firstname": "first_name", "lastname": "last_name"}  # UserAttributeMapper's properties
+MAX_BASIC = 255  # USER_ENTITY's USERNAME, EMAIL, FIRST_NAME and LAST_NAME: VARCHAR(255)
 _DOT = re.compile(r"(?<!\\)\.")
 
 
@@ -142,9 +145,8 @@ def applies(mapper: JSON, identity: Identity) -> bool:
     if kind in ADVANCED:
         regex = str(c.get("are.claim.values.regex") or "").lower() == "true"
         pairs = advanced_claims(c.get("claims"))
-        return pairs is not None and all(
-            (matches_regex if regex else value_equals)(value, claim_value(identity, key)) for key, value in pairs
-        )
+        match = _Budget().matches if regex else value_equals
+        return pairs is not None and all(match(value, claim_value(identity, key)) for key, value in pairs)
     return value_equals(c.get("claim.value"), claim_value(identity, c.get("claim")))
 
 
@@ -167,19 +169,42 @@ def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
 
 
 MAX_MATCHED = 4096  # the longest claim value a regex is tried on
+PATTERN_SECONDS = 0.5  # what one mapper's patterns may take over all its claims' values; ordinary ones take µs
 
 
-def matches_regex(pattern: str, value: Any) -> bool:
+class _Budget:
+    """The time left for one mapper's pattern matches (AdvancedClaimToRoleMapper / AdvancedClaimToGroupMapper)."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + PATTERN_SECONDS
+
+    def matches(self, pattern: str, value: Any) -> bool:
+        return matches_regex(pattern, value, self)
+
+
+def matches_regex(pattern: str, value: Any, budget: _Budget | None = None) -> bool:
     """RegexUtils.valueMatchesRegex: the whole value (or an item of a list) matches; a pattern that does not
-    compile matches nothing."""
+    compile matches nothing. Keycloak's ``Pattern.matches`` has no limit, and the provider (or the user at it)
+    chooses the claim values: here the administrator's pattern runs on the ``regex`` engine (users.admin_regex:
+    one that would compile for hours matches nothing) within PATTERN_SECONDS for the whole mapper, so a pattern
+    such as ``(a+)+`` and a crafted value cannot hold the server; a match past the budget is no match."""
+    budget = budget or _Budget()
     if isinstance(value, list):
-        return any(matches_regex(pattern, v) for v in value)
+        return any(matches_regex(pattern, v, budget) for v in value)
     if value is None:
         return False
     text = _text(value)
+    left = budget.deadline - time.monotonic()
+    if len(text) > MAX_MATCHED or left <= 0:
+        return False
     try:
-        return len(text) <= MAX_MATCHED and re.fullmatch(pattern, text) is not None
-    except re.error:
+        return admin_regex.compiled(pattern).fullmatch(text, timeout=left) is not None
+    except admin_regex.UnsafePattern:
+        return False
+    except TimeoutError:
+        # neither the pattern nor the value is logged: the value is the provider's
+        log.warning("an identity provider mapper's pattern ran past %s s; no match", PATTERN_SECONDS)
+        budget.deadline = 0.0
         return False
 
 
@@ -219,7 +244,7 @@ async def update_brokered_user(
                 ("first_name", identity.first_name),
                 ("last_name", identity.last_name),
             )
-            if value is not None and value != getattr(user, field)
+            if value is not None and value != getattr(user, field) and _fits(field, value)
         }
         changed = dataclasses.replace(changed, **changes)
     granted: set[str] = set()
@@ -255,7 +280,7 @@ async def update_brokered_user(
             values = _values(claim_value(identity, c.get("claim")))
             basic = BASIC.get(c["user.attribute"].lower())
             if basic is not None:
-                if values:
+                if values and _fits(basic, values[0]):
                     forced: dict[str, Any] = {basic: values[0].lower() if basic == "email" else values[0]}
                     changed = dataclasses.replace(changed, **forced)
             else:
@@ -271,12 +296,23 @@ async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, ident
     if username_template.target(mapper["config"]) != "LOCAL" or realm.registration_email_as_username:
         return user
     wanted = (identity.model_username or "").strip().lower()
-    if not wanted or wanted == user.username:
+    if not wanted or wanted == user.username or not _fits("username", wanted):
         return user
     if await tx.users.get_by_username(realm.id, wanted) is not None:
         log.warning("realm %s: mapper %s: the username is another user's, not changed", realm.name, mapper["name"])
         return user
     return dataclasses.replace(user, username=wanted)
+
+
+def _fits(field: str, value: str) -> bool:
+    """Whether a later login may copy the provider's ``value`` onto the user's ``field``: Keycloak's columns hold
+    255 characters, and its database refuses a longer one (PostgreSQL refuses it here too, and SQLite would keep
+    it); the first login's review of the profile refuses it as up-length does. A longer value leaves the field
+    as it was and the login goes on; neither it nor its length is logged."""
+    if len(value) <= MAX_BASIC:
+        return True
+    log.warning("a brokered %s longer than %d characters is not copied onto the user", field, MAX_BASIC)
+    return False
 
 
 def _set_attribute(user: User, name: str, values: list[str]) -> User:

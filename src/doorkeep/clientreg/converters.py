@@ -10,10 +10,10 @@ and anything else are "Unsupported format".
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from doorkeep.clientreg import description
+from doorkeep.numbers import loads
 
 UNSUPPORTED = "Unsupported format"
 
@@ -40,7 +40,7 @@ def convert(text: str) -> dict[str, Any]:
 
 def _object(text: str) -> dict[str, Any]:
     try:
-        parsed = json.loads(text)
+        parsed = loads(text)  # bounded nesting: never a RecursionError
     except ValueError:
         raise UnsupportedDescription(UNSUPPORTED) from None
     if not isinstance(parsed, dict):

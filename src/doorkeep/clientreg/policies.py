@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin.representations import RepresentationError
 from doorkeep.clientreg import policy_components as pc
 from doorkeep.clientreg.tokens import RegistrationError
 from doorkeep.model import Client, Realm, RegistrationPolicy
@@ -142,10 +143,14 @@ def _verify_urls(policy: RegistrationPolicy, rep: Mapping[str, Any]) -> None:
 
 
 def _mappers_allowed(policy: RegistrationPolicy, rep: Mapping[str, Any]) -> None:
-    """ProtocolMappersClientRegistrationPolicy.testMappers."""
+    """ProtocolMappersClientRegistrationPolicy.testMappers. ``protocolMappers`` that are not a list of objects
+    never reach it in Keycloak: Jackson cannot bind them into the ClientRepresentation (400)."""
     allowed = policy.config.get(pc.MAPPER_TYPES, [])
-    for mapper in rep.get("protocolMappers") or ():
-        if not isinstance(mapper, dict) or mapper.get("protocolMapper") not in allowed:
+    mappers = rep.get("protocolMappers") or []
+    if not isinstance(mappers, list) or not all(isinstance(m, dict) for m in mappers):
+        raise RepresentationError("protocolMappers: expected a list of objects")
+    for mapper in mappers:
+        if mapper.get("protocolMapper") not in allowed:
             raise Refused(policy.name, "ProtocolMapper type not allowed")
 
 

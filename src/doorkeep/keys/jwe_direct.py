@@ -19,6 +19,8 @@ import os
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from doorkeep.numbers import loads
+
 # AES key length -> (enc, MAC hash, tag length)
 _ENCS = {16: ("A128CBC-HS256", "sha256", 16), 24: ("A192CBC-HS384", "sha384", 24), 32: ("A256CBC-HS512", "sha512", 32)}
 
@@ -64,7 +66,7 @@ def decrypt(aes_key: bytes, mac_key: bytes, token: str) -> bytes | None:
     if len(aes_key) not in _ENCS or len(parts) != 5 or parts[1]:
         return None
     try:
-        given = json.loads(_unb64(parts[0]))
+        given = loads(_unb64(parts[0]))  # bounded nesting: never a RecursionError
         iv, ciphertext, tag = _unb64(parts[2]), _unb64(parts[3]), _unb64(parts[4])
     except (binascii.Error, ValueError):
         return None

@@ -23,7 +23,7 @@ from typing import Any
 from doorkeep import errors as e
 from doorkeep.errors import FatalRequest
 from doorkeep.model import Client, Realm
-from doorkeep.numbers import parse_int
+from doorkeep.numbers import loads, parse_int
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.realms import flow_levels
 
@@ -79,7 +79,7 @@ def _claim_values(claims_param: str | None, *, essential_only: bool) -> list[str
     if not claims_param:
         return []
     try:
-        claims = json.loads(claims_param)
+        claims = loads(claims_param)  # bounded nesting: deep input is invalid, never a RecursionError
     except ValueError:
         return []  # "Invalid claims parameter": logged and ignored
     context = claims.get("id_token") if isinstance(claims, dict) else None

@@ -12,6 +12,7 @@ import base64
 import json
 from dataclasses import dataclass
 
+from doorkeep.numbers import loads
 from doorkeep.oauth.auth_request import AuthRequest
 
 PARAM = "client_data"  # Constants.CLIENT_DATA
@@ -44,7 +45,7 @@ def decode(value: str) -> ClientData:
     if len(value) > MAX_LENGTH:
         raise ValueError("client_data too long")
     try:
-        parsed = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        parsed = loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))  # bounded nesting
     except ValueError as err:  # binascii.Error, UnicodeDecodeError, json.JSONDecodeError
         raise ValueError("client_data is not base64url JSON") from err
     if not isinstance(parsed, dict):

@@ -146,6 +146,10 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
     if clash is None and not plan.create:
         return await login_broker_auto_link.unknown_user(site, config.alias, brokered)
     if clash is None:
+        if not first_login.fits_columns(site.realm, brokered):
+            alias, identity = config.alias, brokered.username
+            await login_broker_auto_link.first_login_error(site, "invalid_user_credentials", alias, identity)
+            return Continue(Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), site.request)
         if context.get(EMAIL_CHANGED):  # an e-mail typed on the review page is not the provider's to vouch for
             config = dataclasses.replace(config, trust_email=False)
         now = site.services.clock.now()

@@ -36,6 +36,7 @@ from jwcrypto.common import JWException
 
 from doorkeep.keys.ring import KeyRing
 from doorkeep.model import Client
+from doorkeep.numbers import loads
 from doorkeep.oauth.client_assertion import ASYMMETRIC, SYMMETRIC, Malformed, parse
 from doorkeep.oauth.client_keys import ClientKeys
 
@@ -133,7 +134,7 @@ async def _from_jwe(
             "Request object signature algorithm is required but decrypted JWE content is not a signed JWS"
         )
     try:
-        claims = json.loads(inner)
+        claims = loads(inner)  # bounded nesting: never a RecursionError
     except ValueError as err:
         raise RequestObjectError("Failed to deserialize JWT") from err
     if not isinstance(claims, dict):

@@ -44,6 +44,8 @@ class UserRepo:
         return found
 
     async def get_by_username(self, realm_id: str, username: str) -> User | None:
+        if "\x00" in username:  # no user has one (PostgreSQL refuses a NUL in a text): unknown on both engines
+            return None
         row = (
             await self._c.execute(
                 select(users).where(users.c.realm_id == realm_id, users.c.username == username.lower())
@@ -52,6 +54,8 @@ class UserRepo:
         return from_row(User, row, USER_COLS) if row else None
 
     async def get_by_email(self, realm_id: str, email: str) -> User | None:
+        if "\x00" in email:  # as get_by_username
+            return None
         rows = (
             await self._c.execute(
                 select(users).where(users.c.realm_id == realm_id, func.lower(users.c.email) == email.lower())
@@ -62,6 +66,8 @@ class UserRepo:
     async def ids_with_email(self, realm_id: str, email: str, *, limit: int = 2) -> list[str]:
         """Ids of the realm's users holding this e-mail address (any case), at most ``limit`` of them: the
         duplicate checks must see every holder, where ``get_by_email`` answers only a single one."""
+        if "\x00" in email:  # as get_by_username
+            return []
         query = select(users.c.id).where(users.c.realm_id == realm_id, func.lower(users.c.email) == email.lower())
         return [row.id for row in await self._c.execute(query.order_by(users.c.id).limit(limit))]
 

@@ -545,6 +545,8 @@ async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:
     """``DELETE /account/sessions/{id}``: that session, online or offline (both when they share the id), if
     it is the caller's; one LOGOUT event; 204 either way."""
     caller.require_one_of(MANAGE_ACCOUNT)
+    if "\x00" in session_id:  # no session has one (PostgreSQL refuses a NUL in text): unknown on both engines
+        return
     ended = False
     for offline in (False, True):
         session = await tx.sessions.get_user_session(session_id, offline)

@@ -57,6 +57,8 @@ async def offline_sessions(tx: Tx, caller: ops.Caller) -> list[dict[str, Any]]:
 async def remove_device(tx: Tx, caller: ops.Caller, session_id: str) -> bool:
     """End one of the user's offline sessions; False if it is not one of theirs (the route still says 204)."""
     caller.require_one_of(ops.MANAGE_ACCOUNT)
+    if "\x00" in session_id:  # no session has one (PostgreSQL refuses a NUL in text): unknown on both engines
+        return False
     session = await tx.sessions.get_user_session(session_id, True)
     if session is None or session.user_id != caller.user.id:
         return False

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from doorkeep.model import Client, Group, Role, User, UserSession
+from doorkeep.numbers import loads
 from doorkeep.organizations.model import Organization
 
 ACCESS, ID, USERINFO, INTROSPECTION = "access", "id", "userinfo", "introspection"
@@ -128,7 +128,7 @@ def _convert(json_type: str | None, value: Any) -> Any:
         if json_type == "String":
             return str(value).lower() if isinstance(value, bool) else str(value)
         if json_type == "JSON":
-            return json.loads(value) if isinstance(value, str) else value
+            return loads(value) if isinstance(value, str) else value  # bounded nesting
     except (ValueError, TypeError):
         return value
     return value

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from doorkeep.model import Client, ProtocolMapper
+from doorkeep.numbers import loads
 from doorkeep.oauth import uri_syntax
 from doorkeep.oauth.mappers.helper import MapperInput
 
@@ -183,7 +183,7 @@ async def validate(root_url: str | None, redirect_uris: Iterable[str], sector_ur
     if not fetchable(sector_uri):
         raise PairwiseConfigError(MALFORMED_SECTOR)
     try:
-        listed = json.loads(await fetch(sector_uri))
+        listed = loads(await fetch(sector_uri))  # bounded nesting: never a RecursionError
     except ValueError:  # a failed fetch (fetch_bounded's ValueError) or a body that is no JSON
         raise PairwiseConfigError(FAILED_TO_GET) from None
     if not isinstance(listed, list) or not all(isinstance(u, str) for u in listed):

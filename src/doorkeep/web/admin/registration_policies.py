@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.serverinfo import MAPPER_TYPES
+from doorkeep.admin.stored_text import refuse_longer, refuse_nul
 from doorkeep.clientreg import policy_components as pc
 from doorkeep.keys import components as kc
 from doorkeep.model import Realm, RegistrationPolicy
@@ -29,9 +30,16 @@ async def scope_names(tx: Tx, realm: Realm) -> list[str]:
 
 
 async def _validated(tx: Tx, realm: Realm, provider_id: Any, config: dict[str, list[str]]) -> None:
-    if provider_id not in pc.PROVIDERS:
+    if not isinstance(provider_id, str) or provider_id not in pc.PROVIDERS:  # as a providerType no string
         raise kc.no_such_provider()
     pc.validate(str(provider_id), config, await scope_names(tx, realm))
+
+
+def _storable(policy: RegistrationPolicy) -> None:
+    """PostgreSQL's 400 "Invalid input" for a name or sub-type its columns cannot hold, on SQLite too."""
+    for value, limit in ((policy.name, 255), (policy.sub_type, 64)):
+        refuse_nul(value)
+        refuse_longer(value, limit)
 
 
 async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> RegistrationPolicy:
@@ -42,6 +50,7 @@ async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> RegistrationPolic
     taken = isinstance(wanted, str) and await tx.registration_policies.id_taken(wanted)
     policy_id = wanted if isinstance(wanted, str) and 0 < len(wanted) <= 36 and not taken else new_id()
     policy = pc.built(rep, realm.id, policy_id, config)
+    _storable(policy)
     await tx.registration_policies.add(policy)
     return policy
 
@@ -56,7 +65,9 @@ async def update(tx: Tx, realm: Realm, stored: RegistrationPolicy, rep: dict[str
     name = rep.get("name")
     sub_type = rep.get("subType") if rep.get("subType") is not None else stored.sub_type
     merged = {"name": name if isinstance(name, str) else stored.name, "providerId": provider_id, "subType": sub_type}
-    await tx.registration_policies.replace(pc.built(merged, realm.id, stored.id, config))
+    policy = pc.built(merged, realm.id, stored.id, config)
+    _storable(policy)
+    await tx.registration_policies.replace(policy)
 
 
 async def delete(tx: Tx, realm: Realm, stored: RegistrationPolicy) -> None:
