@@ -335,3 +335,21 @@ class ThrowawayPostgres:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
+
+
+async def some_backend_waits_for_a_lock(url: str) -> None:
+    """Return once a backend of the server at ``url`` waits for a lock (``pg_locks`` has an ungranted one): a test
+    that starts a transaction meant to block on a row lock awaits this before releasing the lock. Fails after ~5 s."""
+    import asyncio
+
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        for _ in range(500):
+            if await conn.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted"):
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("nothing waited for a lock")
+    finally:
+        await conn.close()

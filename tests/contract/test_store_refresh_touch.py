@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 import pytest
 
 from doorkeep.model import Client, UserSession
 from doorkeep.store.database import Database
+from pg import some_backend_waits_for_a_lock
 from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session
 
 pytestmark = pytest.mark.anyio
@@ -57,19 +57,6 @@ async def test_a_touch_of_a_session_deleted_meanwhile_writes_nothing(db: Databas
     assert await _stamps(db, session, app) == (None, None)
 
 
-async def _waiting(url: str) -> None:
-    """Until some backend waits for a lock."""
-    conn = await asyncpg.connect(url)
-    try:
-        for _ in range(500):
-            if await conn.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted"):
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("nothing waited for a lock")
-    finally:
-        await conn.close()
-
-
 @pytest.mark.postgres
 async def test_a_touch_racing_a_logout_waits_for_it_and_writes_nothing(postgres_url: str) -> None:
     db = Database(postgres_url, pool_size=3)
@@ -84,7 +71,7 @@ async def test_a_touch_racing_a_logout_waits_for_it_and_writes_nothing(postgres_
                     await tx.sessions.touch_sessions(session.id, True, app.id, 2000)
 
             touching = asyncio.create_task(touch())
-            await _waiting(postgres_url)
+            await some_backend_waits_for_a_lock(postgres_url)
             # Had the touch locked the client session's row first, this cascade would wait for it: a deadlock.
             await logout.sessions.delete_user_session(session.id, True)
         await asyncio.wait_for(touching, 30)
@@ -107,7 +94,7 @@ async def test_a_touch_waiting_for_a_newer_one_does_not_rewind_it(postgres_url: 
                     await tx.sessions.touch_sessions(session.id, True, app.id, 2000)
 
             waiting = asyncio.create_task(older())
-            await _waiting(postgres_url)
+            await some_backend_waits_for_a_lock(postgres_url)
         await asyncio.wait_for(waiting, 30)
         assert await _stamps(db, session, app) == (3000, 3000)
     finally:

@@ -14,11 +14,11 @@ import asyncio
 import dataclasses
 
 import anyio
-import asyncpg
 import pytest
 
 from doorkeep.model import Client, RefreshFamily, Role, User, UserSession
 from doorkeep.store.database import Database
+from pg import some_backend_waits_for_a_lock
 from store_factories import add_client, add_client_session, add_family, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
@@ -115,19 +115,6 @@ async def test_a_missing_family_is_inserted(db: Database, touch: bool) -> None:
     assert us is not None and us.last_session_refresh == (2000 if touch else 1000)
 
 
-async def _waiting(url: str) -> None:
-    """Until some backend waits for a lock."""
-    conn = await asyncpg.connect(url)
-    try:
-        for _ in range(500):
-            if await conn.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted"):
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("nothing waited for a lock")
-    finally:
-        await conn.close()
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize("new_second", [True, False])
 async def test_a_read_that_waited_for_a_rotation_sees_its_family(postgres_url: str, new_second: bool) -> None:
@@ -148,7 +135,7 @@ async def test_a_read_that_waited_for_a_rotation_sees_its_family(postgres_url: s
                 return None if found is None else found[3]
 
             waiting = asyncio.create_task(second())
-            await _waiting(postgres_url)
+            await some_backend_waits_for_a_lock(postgres_url)
             touch = new_second
             await first.sessions.save_family_touching(session.id, True, app.id, rotated, at, client=touch, user=touch)
         assert await asyncio.wait_for(waiting, 30) == rotated
