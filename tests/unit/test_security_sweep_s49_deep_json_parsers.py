@@ -10,10 +10,14 @@ import os
 
 import pytest
 
+from doorkeep.admin import representations
+from doorkeep.broker import idp_mappers
 from doorkeep.broker.calls import BrokerError, bounded_json
+from doorkeep.clientpolicies import conditions
 from doorkeep.clientreg import converters
 from doorkeep.keys import jwe_direct
-from doorkeep.oauth import acr, client_data
+from doorkeep.model import Client, Realm
+from doorkeep.oauth import acr, client_data, loa
 from doorkeep.oauth.mappers import helper
 
 DEEP = "[" * 5000 + "]" * 5000
@@ -54,3 +58,35 @@ def test_a_json_typed_claim_keeps_its_text(document: str) -> None:
 def test_a_jwe_whose_header_nests_deeply_is_none(document: str) -> None:
     key = os.urandom(16)
     assert jwe_direct.decrypt(key, key, f"{_b64(document)}..{_b64('iv')}.{_b64('ct')}.{_b64('tag')}") is None
+
+
+# Stored configuration an administrator (or a client's registration) writes, read on every request that uses it: a
+# deeply nested value was a RecursionError (a 500 on each token request of that client); now it is unreadable.
+
+
+@pytest.mark.parametrize("document", [DEEP, DEEP_OBJECT])
+def test_a_deeply_nested_acr_to_loa_map_is_no_map(document: str) -> None:
+    client = Client(id="c", realm_id="r", client_id="app", attributes={acr.ACR_LOA_MAP: document})
+    assert acr.loa_map(client, Realm(id="r", name="r")) == {}
+
+
+@pytest.mark.parametrize("document", [DEEP, DEEP_OBJECT])
+def test_a_deeply_nested_loa_note_is_none(document: str) -> None:
+    assert loa.read_map(document) is None
+
+
+@pytest.mark.parametrize("document", [DEEP, DEEP_OBJECT])
+def test_a_deeply_nested_advanced_mappers_claims_apply_to_no_login(document: str) -> None:
+    assert idp_mappers.advanced_claims(document) is None
+
+
+@pytest.mark.parametrize("document", [DEEP, DEEP_OBJECT])
+def test_deeply_nested_registered_nodes_are_none(document: str) -> None:
+    client = Client(id="c", realm_id="r", client_id="app", attributes={representations.REGISTERED_NODES: document})
+    assert representations.registered_nodes(client) == {}
+
+
+@pytest.mark.parametrize("document", [DEEP, DEEP_OBJECT])
+def test_a_deeply_nested_attributes_condition_is_refused(document: str) -> None:
+    with pytest.raises(ValueError):
+        conditions.attribute_pairs({"attributes": document})

@@ -11,6 +11,7 @@ import dataclasses
 import json
 from typing import Any, TypeVar
 
+from doorkeep import numbers
 from doorkeep.admin import user_profile
 from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.errors import AdminError
@@ -402,7 +403,7 @@ REGISTERED_NODES = "doorkeep.registered-nodes"
 def registered_nodes(client: Client) -> dict[str, int]:
     raw = client.attributes.get(REGISTERED_NODES)
     try:
-        nodes = json.loads(str(raw)) if raw else {}
+        nodes = numbers.loads(str(raw)) if raw else {}
         return {str(k): int(v) for k, v in nodes.items()}
     except (ValueError, TypeError, AttributeError):  # not what with_registered_nodes wrote: none registered
         return {}

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import logging
 import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from doorkeep import numbers
 from doorkeep.broker import idp_group_mappers, username_template
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.oidc import Config, Identity
@@ -157,7 +157,7 @@ def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
     if raw is None:
         return []
     try:
-        parsed = json.loads(raw) if isinstance(raw, str) else None
+        parsed = numbers.loads(raw) if isinstance(raw, str) else None
     except ValueError:
         return None
     if not isinstance(parsed, list):

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from doorkeep import numbers
 from doorkeep.clientpolicies import updater_conditions
 from doorkeep.clientpolicies.config_values import strings
 from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
@@ -133,7 +133,7 @@ def attribute_pairs(config: dict[str, Any]) -> dict[str, list[str]] | None:
         return None
     if not isinstance(raw, str):
         raise ValueError("attributes: expected a string")
-    pairs = json.loads(raw)
+    pairs = numbers.loads(raw)
     if not isinstance(pairs, list):
         raise ValueError("attributes: expected a list of key and value pairs")
     out: dict[str, list[str]] = {}

@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from doorkeep import errors as e
+from doorkeep import numbers
 from doorkeep.errors import FatalRequest
 from doorkeep.model import Client, Realm
 from doorkeep.numbers import loads, parse_int
@@ -57,7 +58,7 @@ def _read_map(raw: Any) -> dict[str, int]:
     if not isinstance(raw, str) or not raw:
         return {}
     try:
-        found = json.loads(raw)
+        found = numbers.loads(raw)
     except ValueError:
         return {}
     if not isinstance(found, dict):

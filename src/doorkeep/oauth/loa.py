@@ -20,6 +20,7 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING
 
+from doorkeep import numbers
 from doorkeep.model import Client, Realm, User
 from doorkeep.numbers import parse_int
 from doorkeep.oauth import acr, flow_gates
@@ -104,7 +105,7 @@ def read_map(raw: object) -> dict[int, int] | None:
     if not isinstance(raw, str):
         return None
     try:
-        found = json.loads(raw)
+        found = numbers.loads(raw)
     except ValueError:
         return None
     if not isinstance(found, dict):
