@@ -32,6 +32,7 @@ def _owner(tx: Tx, realm: Realm) -> rules.Owner:
 
 async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> Organization:
     """``POST organizations``: the new organization, stored."""
+    await tx.organizations.serialize_writes(realm.id)
     taken = await tx.organizations.realm_organizations(realm.id)
     org = await rules.new_organization(rep, new_id(), realm.id, realm.name, taken, _owner(tx, realm))
     refuse_nul(rep)  # after Keycloak's checks, where PostgreSQL refuses it: the same 400 on SQLite
@@ -41,6 +42,7 @@ async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> Organization:
 
 async def update(tx: Tx, realm: Realm, org: Organization, rep: dict[str, Any]) -> Organization:
     """``PUT organizations/{id}``: the organization as ``rep`` leaves it, stored."""
+    await tx.organizations.serialize_writes(realm.id)
     taken = await tx.organizations.realm_organizations(realm.id)
     changed = await rules.updated(org, rep, realm.name, taken, _owner(tx, realm))
     refuse_nul(rep)

@@ -55,6 +55,16 @@ class OrganizationRepo:
             domains[d.organization_id].append(Domain(d.name, bool(d.verified)))
         return [_organization(r, domains[r.id]) for r in rows]
 
+    async def serialize_writes(self, realm_id: str) -> None:
+        """Queue this transaction behind any other organization write of the realm until it ends: the names and
+        domains it checks are then the ones committed, so two writes at once claiming one domain (or name) give
+        Keycloak's 400 (409) to the second, not the unique constraint's generic conflict to one of them. SQLite
+        writers are serial already; on PostgreSQL a transaction-scoped advisory lock (login_failures.serialize)."""
+        if self._sqlite:
+            return
+        key = func.hashtextextended(f"doorkeep.organizations:{realm_id}", 0)
+        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
+
     async def realm_organizations(self, realm_id: str) -> builtins.list[Organization]:
         """Every organization of the realm, ordered by name (as Keycloak's searches are)."""
         query = select(organizations).where(organizations.c.realm_id == realm_id).order_by(organizations.c.name)
