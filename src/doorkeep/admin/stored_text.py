@@ -26,7 +26,9 @@ def refuse_nul(value: object) -> None:
             pending.extend(item)
 
 
-NAME_COLUMN = 255  # the VARCHAR(255) of a role's or client scope's name, a client's clientId, a component's name
+# Keycloak's VARCHAR(255) columns: a role's or client scope's name, a client's clientId, a component's name, a
+# user's username, e-mail, first and last name
+NAME_COLUMN = 255
 
 
 def refuse_longer(value: object, limit: int = NAME_COLUMN) -> None:

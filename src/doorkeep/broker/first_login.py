@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doorkeep.admin.stored_text import NAME_COLUMN
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import FederatedIdentity, Realm, User
 from doorkeep.realms import provisioning
@@ -56,16 +57,13 @@ async def existing(tx: Tx, realm: Realm, identity: Identity) -> Existing | None:
     return None
 
 
-MAX_COLUMN = 255  # USER_ENTITY's USERNAME, EMAIL, FIRST_NAME and LAST_NAME: VARCHAR(255)
-
-
 def fits_columns(realm: Realm, identity: Identity) -> bool:
     """Whether the new user's username, e-mail and names fit Keycloak's columns. With the review page off nothing
     validates them first (up-length), and ``session.users().addUser`` fails in Keycloak's database, which
     AuthenticationProcessor.handleBrowserException answers with its 400 "Unexpected error when handling
     authentication request to identity provider." page; PostgreSQL refuses them here too, SQLite would keep them."""
     values = (model_username(realm, identity), identity.email, identity.first_name, identity.last_name)
-    return all(value is None or len(value) <= MAX_COLUMN for value in values)
+    return all(value is None or len(value) <= NAME_COLUMN for value in values)
 
 
 async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: int) -> User:

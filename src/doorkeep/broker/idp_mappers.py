@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers
+from doorkeep.admin.stored_text import NAME_COLUMN
 from doorkeep.broker import idp_group_mappers, username_template
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.oidc import Config, Identity
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_CLIENT_LOOKUPS = 4  # KeycloakModelUtils.MAX_CLIENT_LOOKUPS_DURING_ROLE_RESOLVE
 BASIC = {"email": "email", "firstname": "first_name", "lastname": "last_name"}  # UserAttributeMapper's properties
-MAX_BASIC = 255  # USER_ENTITY's USERNAME, EMAIL, FIRST_NAME and LAST_NAME: VARCHAR(255)
 _DOT = re.compile(r"(?<!\\)\.")
 
 
@@ -309,9 +309,9 @@ def _fits(field: str, value: str) -> bool:
     255 characters, and its database refuses a longer one (PostgreSQL refuses it here too, and SQLite would keep
     it); the first login's review of the profile refuses it as up-length does. A longer value leaves the field
     as it was and the login goes on; neither it nor its length is logged."""
-    if len(value) <= MAX_BASIC:
+    if len(value) <= NAME_COLUMN:
         return True
-    log.warning("a brokered %s longer than %d characters is not copied onto the user", field, MAX_BASIC)
+    log.warning("a brokered %s longer than %d characters is not copied onto the user", field, NAME_COLUMN)
     return False
 
 

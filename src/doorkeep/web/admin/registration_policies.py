@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.serverinfo import MAPPER_TYPES
-from doorkeep.admin.stored_text import refuse_longer, refuse_nul
+from doorkeep.admin.stored_text import NAME_COLUMN, refuse_longer, refuse_nul
 from doorkeep.clientreg import policy_components as pc
 from doorkeep.keys import components as kc
 from doorkeep.model import Realm, RegistrationPolicy
@@ -37,7 +37,7 @@ async def _validated(tx: Tx, realm: Realm, provider_id: Any, config: dict[str, l
 
 def _storable(policy: RegistrationPolicy) -> None:
     """PostgreSQL's 400 "Invalid input" for a name or sub-type its columns cannot hold, on SQLite too."""
-    for value, limit in ((policy.name, 255), (policy.sub_type, 64)):
+    for value, limit in ((policy.name, NAME_COLUMN), (policy.sub_type, 64)):
         refuse_nul(value)
         refuse_longer(value, limit)
 
