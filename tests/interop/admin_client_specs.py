@@ -11,7 +11,9 @@ import socket
 import subprocess
 from pathlib import Path
 
-from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME
+import pytest
+
+from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess, StartServer
 
 SPECS = Path(__file__).resolve().parents[1] / "admin_client" / "specs"
 PORTS_PER_WORKER = 20
@@ -67,3 +69,11 @@ def assert_passed(done: subprocess.CompletedProcess[str], spec: str, *, some_pas
     assert done.returncode == 0, report
     assert found.get("fail") == 0, report
     assert not some_pass or found.get("pass", 0) > 0, report
+
+
+def start_spec_server(request: pytest.FixtureRequest, start_server: StartServer, first_port: int) -> DoorkeepProcess:
+    """A fresh ``doorkeep start-dev`` for one spec on a port of ``first_port``'s range: on SQLite, or on the
+    throwaway PostgreSQL when ``DOORKEEP_WIRE_ENGINE=postgresql``."""
+    on_postgres = os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql"
+    db_url = request.getfixturevalue("postgres_url") if on_postgres else None
+    return start_server(db_url=db_url, port=spec_port(first_port))

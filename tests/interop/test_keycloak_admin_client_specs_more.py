@@ -16,11 +16,9 @@ client-only fetchWithError (deprecation warnings the pinned client does not prin
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from interop.admin_client_specs import assert_passed, run_spec, spec_port
+from interop.admin_client_specs import assert_passed, run_spec, start_spec_server
 from interop.server import DoorkeepProcess, StartServer
 
 pytestmark = pytest.mark.interop
@@ -40,9 +38,7 @@ FIRST_PORT = 26900  # this file's servers listen on 26900-26959, 20 ports per xd
 
 @pytest.fixture
 def server(request: pytest.FixtureRequest, start_server: StartServer) -> DoorkeepProcess:
-    on_postgres = os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql"
-    db_url = request.getfixturevalue("postgres_url") if on_postgres else None
-    return start_server(db_url=db_url, port=spec_port(FIRST_PORT))
+    return start_spec_server(request, start_server, FIRST_PORT)
 
 
 @pytest.mark.parametrize("spec", SPEC_FILES)

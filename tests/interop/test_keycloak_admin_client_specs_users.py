@@ -7,11 +7,9 @@ the test with Node's report. What each port leaves out or changes, and why, head
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from interop.admin_client_specs import assert_passed, run_spec, spec_port
+from interop.admin_client_specs import assert_passed, run_spec, start_spec_server
 from interop.server import DoorkeepProcess, StartServer
 
 pytestmark = pytest.mark.interop
@@ -22,9 +20,7 @@ FIRST_PORT = 18440  # this file's servers listen on 18440-18499, 20 ports per xd
 
 @pytest.fixture
 def server(request: pytest.FixtureRequest, start_server: StartServer) -> DoorkeepProcess:
-    on_postgres = os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql"
-    db_url = request.getfixturevalue("postgres_url") if on_postgres else None
-    return start_server(db_url=db_url, port=spec_port(FIRST_PORT))
+    return start_spec_server(request, start_server, FIRST_PORT)
 
 
 @pytest.mark.parametrize("spec", SPEC_FILES)
