@@ -19,6 +19,7 @@ from doorkeep.keys import jwe_direct
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import acr, client_data, loa
 from doorkeep.oauth.mappers import helper
+from doorkeep.users import credential_label
 
 DEEP = "[" * 5000 + "]" * 5000
 DEEP_OBJECT = '{"a":' * 3000 + "1" + "}" * 3000
@@ -90,3 +91,10 @@ def test_deeply_nested_registered_nodes_are_none(document: str) -> None:
 def test_a_deeply_nested_attributes_condition_is_refused(document: str) -> None:
     with pytest.raises(ValueError):
         conditions.attribute_pairs({"attributes": document})
+
+
+@pytest.mark.parametrize("document", [DEEP, DEEP_OBJECT])
+def test_a_deeply_nested_credential_label_body_is_no_label(document: str) -> None:
+    """PUT /account/credentials/{id}/label, open to any user with manage-account: the 400 invalidRequestMessage."""
+    with pytest.raises(ValueError):
+        credential_label.json_label(document)

@@ -86,7 +86,20 @@ async def test_a_json_scalar_is_taken_as_its_text_and_null_clears_the_label(
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"  ", b"{}", b'{"label": "x"}', b'["x"]', b"My label", b"NaN", b'"\\ud800"', b'"unterminated', b"\xff"],
+    [
+        b"",
+        b"  ",
+        b"{}",
+        b'{"label": "x"}',
+        b'["x"]',
+        b"My label",
+        b"NaN",
+        b'"\\ud800"',
+        b'"unterminated',
+        b"\xff",
+        b"[" * 5000,
+        b'{"a":' * 3000,
+    ],
 )
 async def test_a_body_that_is_no_json_string_is_invalid_request_and_changes_nothing(kc: Env, body: bytes) -> None:
     access = await token(kc)

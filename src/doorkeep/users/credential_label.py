@@ -49,7 +49,10 @@ def json_label(body: str) -> str | None:
     """Jackson's ``readValue(body, String.class)``: the first JSON value of ``body`` (what follows it is not
     read), a string as it is, a number or boolean as its text, null as None; a ValueError otherwise."""
     start = len(body) - len(body.lstrip(_JSON_BLANKS))
-    value, end = json.JSONDecoder(parse_constant=_no_constant).raw_decode(body, start)
+    try:
+        value, end = json.JSONDecoder(parse_constant=_no_constant).raw_decode(body, start)
+    except RecursionError:  # a body of thousands of nested brackets: no string, as any other non-string
+        raise ValueError("JSON nested too deeply") from None
     if value is None or isinstance(value, str):
         if value is not None:
             value.encode("utf-8")  # a lone surrogate (UnicodeEncodeError, a ValueError) no database can store
