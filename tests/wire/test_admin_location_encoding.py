@@ -29,6 +29,9 @@ ADMIN = "http://localhost/admin/realms"
         ("Élise#1?", "%C3%89lise%231%3F"),
         ("x{y}[z]", "x%7By%7D%5Bz%5D"),
         ("a/b", "a/b"),
+        # hostile: a line break or control character in a name never splits the header
+        ("x\r\nSet-Cookie: a=1", "x%0D%0ASet-Cookie:%20a=1"),
+        ("tab\there", "tab%09here"),
     ],
 )
 def test_a_name_is_encoded_as_jaxrs_uribuilder_path_encodes_it(name: str, encoded: str) -> None:
@@ -50,3 +53,12 @@ async def test_the_location_of_a_role_and_of_a_provider_keeps_colons_and_quotes(
     realm = await env.http.post("/admin/realms", headers=headers, json={"realm": "shop@eu:1", "enabled": True})
     assert realm.status_code == 201, realm.text
     assert realm.headers["location"] == f"{ADMIN}/shop@eu:1"
+
+
+async def test_a_role_named_with_a_line_break_gets_a_location_without_one(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    role = await env.http.post("/admin/realms/test/roles", headers=headers, json={"name": "x\r\nSet-Cookie: a=1"})
+    assert role.status_code == 201, role.text
+    assert role.headers["location"] == f"{ADMIN}/test/roles/x%0D%0ASet-Cookie:%20a=1"
+    assert "set-cookie" not in role.headers
