@@ -1,6 +1,7 @@
 """Admin REST: an identity provider's mappers (Keycloak's IdentityProviderResource ``mapper-types`` and
 ``mappers``): the types Doorkeep runs, and the provider's mappers listed, created, read, updated and deleted;
-reading needs view-identity-providers, writing manage-identity-providers. The mappers are kept with the realm's
+reading needs view-identity-providers, writing manage-identity-providers (and, for a mapper that grants a
+role or a group, the right to grant it: idp_mapper_grants.py). The mappers are kept with the realm's
 configuration (``Realm.identity_provider_mappers``); the core is broker/idp_mapper_types.py (the writes:
 broker/admin_writes.py), the logins apply them (broker/idp_mappers.py).
 """
@@ -19,6 +20,7 @@ from doorkeep.model import JSON
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.admin.identity_providers import BASE, MANAGE, NOT_FOUND, VIEW
+from doorkeep.web.admin.idp_mapper_grants import require_conferrable
 
 MODEL_NOT_FOUND = not_found("Model not found")  # NotFoundException("Model not found")
 IDP_MAPPER = "IDENTITY_PROVIDER_MAPPER"  # ResourceType.IDENTITY_PROVIDER_MAPPER
@@ -55,6 +57,7 @@ async def create(request: Request) -> Response:
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
         call.require(MANAGE)
+        await require_conferrable(call.tx, call.realm, call.identity, rep)
         mapper = await writes.add_mapper(call.tx, call.realm.id, provider, rep)
         audit.resource(request, IDP_MAPPER)
         path = ("identity-provider", "instances", request.path_params["alias"], "mappers", mapper["id"])
@@ -80,6 +83,7 @@ async def update(request: Request) -> Response:
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
         call.require(MANAGE)
+        await require_conferrable(call.tx, call.realm, call.identity, rep)
         if not await writes.update_mapper(call.tx, call.realm.id, provider, request.path_params["id"], rep):
             raise MODEL_NOT_FOUND
         audit.resource(request, IDP_MAPPER)

@@ -41,6 +41,7 @@ from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin import users_ops as user_ops
 from doorkeep.web.admin.common import RealmCall, invalid_input, ok, read_object, run_realm
+from doorkeep.web.admin.idp_mapper_grants import require_conferrable
 from doorkeep.web.admin.mappers import client_mappers
 from doorkeep.web.admin.role_composites import named_roles, nestable
 
@@ -302,6 +303,7 @@ class _Import:
         current = await tx.realms.lock(realm.id)
         assert current is not None
         mapper = idp_types.model({k: v for k, v in rep.items() if k != "id"}, provider)
+        await require_conferrable(self.call.tx, self.call.realm, self.call.identity, mapper)
         if idp_types.by_name(current.identity_provider_mappers, alias, name) is not None:
             raise AdminError(400, f"Failed to add mapper '{name}' to identity provider [{provider['providerId']}].")
         mappers = (*current.identity_provider_mappers, mapper)

@@ -2,7 +2,8 @@
 AddMapper): the provider's mappers, a new mapper of a type Doorkeep runs (its declared properties and a sync
 mode), and deleting one. The writes are ``broker.admin_writes``', the functions behind the provider's
 ``mappers`` resource (its checks and texts), recorded as those calls. Reading needs view-identity-providers,
-writing manage-identity-providers.
+writing manage-identity-providers, and a mapper that hands out a role or a group the right to hand it out
+(web/admin/idp_mapper_grants.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from doorkeep.broker import idp_mapper_types as types
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON
 from doorkeep.realms.auth_providers import Prop
+from doorkeep.web.admin.idp_mapper_grants import require_conferrable
 from doorkeep.web.admin_console.context import Console, Missing
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_identity_providers import MANAGE, VIEW
 
+NOT_YOURS = "You may not hand out the role or the group this mapper names: it is not yours to grant."
 SYNC_MODES = (("INHERIT", "Inherit"), ("IMPORT", "Import"), ("LEGACY", "Legacy"), ("FORCE", "Force"))
 
 
@@ -62,6 +65,11 @@ async def add(c: Console, provider: JSON, kind: str, form: Mapping[str, str]) ->
         "identityProviderMapper": kind,
         "config": config,
     }
+    try:
+        await require_conferrable(c.tx, c.realm, c.identity, rep)
+    except AdminError:
+        typed.errors["form"] = NOT_YOURS
+        raise FormErrors(typed) from None
     try:
         mapper = await writes.add_mapper(c.tx, c.realm.id, provider, rep)
     except AdminError as err:

@@ -1,0 +1,44 @@
+"""What an identity provider mapper hands out, the caller must be allowed to hand out.
+
+A Hardcoded Role, Claim to Role or Advanced Claim to Role mapper grants its role to every user who logs in through
+the provider; a Hardcoded Group or Advanced Claim to Group mapper puts them in its group, with the group's roles.
+Keycloak's IdentityProviderResource asks only manage-identity-providers to write one, so an administrator holding
+just that role could name ``realm-management.realm-admin`` and log in through a provider of their own to get it.
+Here writing such a mapper also asks what granting the role or joining the group directly asks
+(``AdminIdentity.require_grant`` / ``require_membership``: RolePermissions.canMapRole's admin-role rule): the
+master admin and a realm-admin are unaffected. Beyond Keycloak, for safety (docs/identity-brokering.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doorkeep.admin.groups import by_path
+from doorkeep.broker import idp_group_mappers
+from doorkeep.broker import idp_mapper_types as types
+from doorkeep.broker.idp_mappers import role_of
+from doorkeep.model import Realm
+from doorkeep.store.tx import Tx
+from doorkeep.web.admin.auth import AdminIdentity
+
+ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)
+GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)
+
+
+async def require_conferrable(tx: Tx, realm: Realm, caller: AdminIdentity, rep: dict[str, Any]) -> None:
+    """403 unless ``caller`` may hand out the role or the realm group that the mapper ``rep`` names. A mapper
+    naming nothing that exists hands out nothing (it only logs a warning at a login) and passes; a malformed
+    representation is left to the mapper's own validation."""
+    kind, config = rep.get("identityProviderMapper"), rep.get("config")
+    if not isinstance(config, dict):
+        return
+    if kind in ROLE_MAPPERS and isinstance(config.get("role"), str):
+        role = await role_of(tx, realm, config["role"])
+        if role is not None:
+            await caller.require_grant(tx, role)
+    elif kind in GROUP_MAPPERS and isinstance(config.get("group"), str):
+        if config.get("groupType") == idp_group_mappers.ORGANIZATION:
+            return  # an organization's groups carry no roles
+        group = by_path(await tx.groups.realm_groups(realm.id), config["group"])
+        if group is not None:
+            await caller.require_membership(tx, group)
