@@ -10,11 +10,9 @@ an Allow Access flow: Doorkeep refuses to bind those flows (docs/step-up.md, "No
 credentials one, which needs the same refused flow's password page link to the reset.
 
 Where Doorkeep still answers as Keycloak 26 did, not as this class wants (left out, reported to the lead; the
-newer Keycloak source, AcrNotFulfilledException's callers, is not at hand): essentialAcrLevel2WithoutConditionsFails
-and ...WithSsoFails and ...RegistrationFails (Doorkeep checks a forced level only when a level sub-flow ran, so
-the login succeeds at acr 1), essentialAcrLevel0WithoutConditionsWithSsoSucceeds and ...AndPromptNone...
-(Doorkeep's cookie step counts an SSO session without a levels map as no level, so asking for 0 re-authenticates
-or, with prompt=none, is login_required)."""
+newer CookieAuthenticator/AcrStore source is not at hand): essentialAcrLevel0WithoutConditionsWithSsoSucceeds and
+...AndPromptNoneWithSsoSucceeds (Doorkeep's cookie step counts an SSO session without a levels map as no level, so
+asking for 0 re-authenticates or, with prompt=none, is login_required)."""
 
 from __future__ import annotations
 
@@ -26,7 +24,7 @@ import pytest
 
 from browser_flow import code_from, exchange, start, submit
 from flow_builder import ALT, AUTH, REQ, add, add_flow, admin, bind
-from keycloak_port import poll, update_realm
+from keycloak_port import get, poll, update_realm
 from register_port import register_link
 from support import claims, seed_login_realm
 from wire_env import Env
@@ -138,3 +136,44 @@ async def test_essential_acr_level1_without_conditions_registration_succeeds(kc:
     """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel1WithoutConditionsRegistrationSucceeds."""
     done = await register_with_acr_claim(kc, "1", "registered-level1")
     await assert_logged_in_with_acr(kc, done, "1", event="REGISTER")
+
+
+NOT_FULFILLED = "Authentication requirements not fulfilled"
+
+
+def not_fulfilled_detail(requested: int, fulfilled: int) -> str:
+    return (
+        "Forced level of authentication did not meet the requirements. "
+        f"Requested level: {requested}, Fulfilled level: {fulfilled}"
+    )
+
+
+async def assert_acr_not_fulfilled(env: Env, page: httpx.Response, fulfilled: int, requested: int = 2) -> None:
+    """``assertAcrNotFulfilled``: the error page, and one LOGIN_ERROR ``generic_authentication_error`` naming both
+    levels."""
+    assert page.status_code == 400 and NOT_FULFILLED in page.text, (page.status_code, page.text[:400])
+    errors = [e for e in await poll(env) if e["type"] == "LOGIN_ERROR"]
+    assert len(errors) == 1, errors
+    assert errors[0]["error"] == "generic_authentication_error"
+    assert errors[0]["details"]["authentication_error_detail"] == not_fulfilled_detail(requested, fulfilled)
+
+
+async def test_essential_acr_level2_without_conditions_fails(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel2WithoutConditionsFails."""
+    page = await login_form_with_acr_claim(kc, True, "2")
+    await assert_acr_not_fulfilled(kc, await fill_username_and_password(kc, page), 1)
+
+
+async def test_essential_acr_level2_without_conditions_with_sso_fails(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel2WithoutConditionsWithSsoFails."""
+    await login_with_username_password(kc)
+    page = await login_form_with_acr_claim(kc, True, "2")
+    await assert_acr_not_fulfilled(kc, await fill_password(kc, page), 1)
+
+
+async def test_essential_acr_level2_without_conditions_registration_fails(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel2WithoutConditionsRegistrationFails: the error page, a
+    LOGIN_ERROR, and no user created (the error page rolls the transaction back)."""
+    username = "registered-level2"
+    await assert_acr_not_fulfilled(kc, await register_with_acr_claim(kc, "2", username), 1)
+    assert await get(kc, "/users", username=username, exact="true") == []
