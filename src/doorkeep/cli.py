@@ -46,6 +46,7 @@ _READABLE = click.Path(exists=True, dir_okay=False, readable=True)
 # tuple of names.
 SEARCHABLE: tuple[str, ...] = ("client_searchable_attributes", "group_searchable_attributes")
 SEARCHABLE += ("user_profile_read_only_attributes", "user_profile_admin_read_only_attributes")
+SEARCHABLE += ("cors_allowed_headers",)  # ``--spi-cors-default-allowed-headers``, a list read the same way
 
 
 def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

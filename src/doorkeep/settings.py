@@ -388,6 +388,14 @@ class Settings:
         default=None,
         aliases=("--spi-user-profile--declarative-user-profile--read-only-attributes",),
     )
+    cors_allowed_headers: tuple[str, ...] = _option(
+        (),
+        "--spi-cors-default-allowed-headers",
+        "Comma-separated request headers every CORS preflight allows besides Keycloak's default ones "
+        "(DefaultCorsFactory's allowedHeaders), e.g. tracing headers a JavaScript app sends.",
+        default=None,
+        aliases=("--spi-cors--default--allowed-headers",),
+    )
     user_profile_admin_read_only_attributes: tuple[str, ...] = _option(
         (),
         "--spi-user-profile-declarative-user-profile-admin-read-only-attributes",

@@ -149,3 +149,15 @@ def test_read_only_attributes_are_read_as_keycloaks_arrays_and_reach_the_workers
     prepare_environment(settings, environ)
     assert settings_from(environ).user_profile_read_only_attributes == ("deniedFoo", "deniedBar*", "a/b")
     assert settings_from(environ).user_profile_admin_read_only_attributes == ("deniedSomeAdmin",)
+
+
+def test_cors_allowed_headers_are_read_as_keycloaks_array_and_reach_the_workers() -> None:
+    """``--spi-cors-default-allowed-headers`` (DefaultCorsFactory's ``allowedHeaders``, CustomCorsAllowedHeadersTest):
+    comma-separated, each name trimmed."""
+    from doorkeep.cli import _settings
+
+    settings = _settings(False, spi_cors_default_allowed_headers=" uber-trace-id, x-b3-traceid,, ")
+    assert settings.cors_allowed_headers == ("uber-trace-id", "x-b3-traceid")
+    environ: dict[str, str] = {}
+    prepare_environment(settings, environ)
+    assert settings_from(environ).cors_allowed_headers == ("uber-trace-id", "x-b3-traceid")

@@ -197,13 +197,18 @@ class Tracker:
 
 
 def unfulfilled(request: AuthRequest, wanted: int) -> str | None:
-    """ConditionalLoaAuthenticator.onTopFlowSuccess (run only when a level sub-flow ran in this login): the event
-    detail of a forced level the login fell short of (``wanted``: the requested level), else None."""
-    if not request.loa_recorded or not forced(request):
+    """The event detail of a forced level the login fell short of (``wanted``: the requested level), else None.
+    After a level sub-flow ran, the level it recorded (ConditionalLoaAuthenticator.onTopFlowSuccess); without one,
+    as Keycloak's AcrNotFulfilledException (LevelOfAssuranceEssentialAcrTest: "the active login is level 1"), the
+    level the token's ``acr`` names for this active login: 1, or the one the flow auth-flow-enforcer picked grants."""
+    if not forced(request):
         return None
-    if wanted <= request.loa_level:
+    level = request.loa_level
+    if not request.loa_recorded:
+        level = max(level, 1, request.flow_loa if request.flow_loa is not None else NO_LOA)
+    if wanted <= level:
         return None
-    return NOT_FULFILLED_DETAIL.format(wanted, request.loa_level)
+    return NOT_FULFILLED_DETAIL.format(wanted, level)
 
 
 def with_flow_level(request: AuthRequest) -> AuthRequest:

@@ -26,6 +26,7 @@ from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import (
+    loa,
     login_completion,
     login_events,
     login_outcomes,
@@ -37,7 +38,7 @@ from doorkeep.oauth import (
 )
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
@@ -199,6 +200,17 @@ async def register(
     candidate = dataclasses.replace(
         candidate, attributes=declared.written(config, declared.REGISTRATION, chosen, extra, None)
     )
+    # AcrNotFulfilledException: a registration is an active login at level 1 and no more (not the flow
+    # auth-flow-enforcer picked); an essential acr above it ends on the error page and no user is made
+    # (LevelOfAssuranceEssentialAcrTest, AcrAuthFlowTest#testRegistrationDoesNotReachAuthFlowLoaEssential).
+    registered = dataclasses.replace(request, loa_level=loa.NO_LOA, loa_recorded=False, flow_loa=None)
+    detail = loa.unfulfilled(registered, loa.requested_level(client, realm, request))
+    if detail is not None:
+        site = LoginSite(tx, services, realm, client, request, browser)
+        await login_events.step_error(
+            site, None, "generic_authentication_error", {"authentication_error_detail": detail}
+        )
+        return login_outcomes.Refused(loa.ACR_NOT_FULFILLED)
     user = await _create(tx, services, realm, candidate, typed, password, locale)
     if invited is not None:  # RegistrationUserCreation.addOrganizationMember: MANAGED, then to the token's URI
         request = await invitation.join(tx, invited, user, request)

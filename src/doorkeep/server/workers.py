@@ -42,6 +42,7 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
     raw["group_searchable_attributes"] = tuple(raw["group_searchable_attributes"])
     raw["user_profile_read_only_attributes"] = tuple(raw["user_profile_read_only_attributes"])
     raw["user_profile_admin_read_only_attributes"] = tuple(raw["user_profile_admin_read_only_attributes"])
+    raw["cors_allowed_headers"] = tuple(raw["cors_allowed_headers"])
     return Settings(**raw)
 
 

@@ -79,9 +79,13 @@ async def authenticate(
     if token is None or not realm.enabled:
         raise UNAUTHORIZED
     try:
-        valid = await access.validate(tx, services, realm, f"{base_url}/realms/{realm.name}", token, presented)
+        claims = await access.verified_claims(tx, services, realm, f"{base_url}/realms/{realm.name}", token, presented)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
+    try:
+        valid = await access.holder(tx, services, realm, claims)
+    except access.InvalidAccess:
+        raise Unauthenticated(allowed_origins(claims)) from None  # its session ended, say: a token still signed
     claims = valid.claims
     access_of = claims.get("resource_access")
     if claims.get("aud") is None or not isinstance(access_of, dict) or access_of.get(ACCOUNT_CLIENT) is None:
@@ -91,14 +95,34 @@ async def authenticate(
         )
     aud = claims.get("aud")
     if ACCOUNT_CLIENT not in (aud if isinstance(aud, list) else [aud]):
-        raise UNAUTHORIZED
+        raise Unauthenticated(allowed_origins(claims))
     sid = claims.get("sid")
-    roles, origins = token_roles(claims), claims.get("allowed-origins")
-    allowed = frozenset(str(o) for o in origins) if isinstance(origins, list) else frozenset()
+    roles, allowed = token_roles(claims), allowed_origins(claims)
     scope = claims.get("scope")
     scopes = frozenset(scope.split()) if isinstance(scope, str) else frozenset()
     now = services.clock.now()
     return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, now, allowed, ip, scopes)
+
+
+class Unauthenticated(AdminError):
+    """The 401 for a token whose signature holds but which the API refuses (its session ended, no ``account``
+    audience): the token's ``allowed-origins`` go with it, so the refusal carries their CORS (AccountEndpointCorsTest)
+    and a JavaScript app sees the 401 instead of a CORS failure."""
+
+    def __init__(self, origins: frozenset[str]) -> None:
+        super().__init__(UNAUTHORIZED.status, UNAUTHORIZED.message, key=UNAUTHORIZED.key)
+        self.origins = origins
+
+
+def allowed_origins(claims: dict[str, Any]) -> frozenset[str]:
+    origins = claims.get("allowed-origins")
+    return frozenset(str(o) for o in origins) if isinstance(origins, list) else frozenset()
+
+
+def origin_refused(origin: str | None, caller: Caller) -> bool:
+    """``Cors.failOnInvalidOrigin()``: a request with an ``Origin`` its token does not allow (nor ``*``) is refused
+    before the resource runs; one without an ``Origin`` is not a CORS request."""
+    return origin is not None and origin not in caller.origins and "*" not in caller.origins
 
 
 def refuse_service_account(caller: Caller) -> None:

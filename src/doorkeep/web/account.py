@@ -65,15 +65,21 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is not None and not is_secure(request, realm):  # Keycloak's checkSsl: 403 before the token
             raise AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
-        caller = await ops.authenticate(
-            tx,
-            services,
-            request.path_params["realm"],
-            base_url(request),
-            token,
-            client_ip(request),
-            presented=presented,
-        )
+        try:
+            caller = await ops.authenticate(
+                tx,
+                services,
+                request.path_params["realm"],
+                base_url(request),
+                token,
+                client_ip(request),
+                presented=presented,
+            )
+        except ops.Unauthenticated as refused:
+            allowed.append(refused.origins)
+            raise
+        if ops.origin_refused(request.headers.get("origin"), caller):
+            raise INVALID_ORIGIN  # DefaultCors.add's ForbiddenException, no CORS on it, nothing run
         allowed.append(caller.origins)  # AccountLoader adds the token's CORS before its last two refusals
         ops.refuse_service_account(caller)
         if not _known_version(request):
@@ -85,6 +91,8 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
 
 
 API_VERSION_NOT_FOUND = AdminError(404, "API version not found", key="error")
+# Keycloak 26.6.3's failOnInvalidOrigin (#45957): ForbiddenException("Invalid origin"), KeycloakErrorHandler's shape.
+INVALID_ORIGIN = AdminError(403, "Invalid origin", key="error")
 VERSIONS = ("v1",)  # Keycloak's AccountRestApiVersion
 
 

@@ -24,11 +24,24 @@ from starlette.responses import Response
 
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.context import OAuthRequest
+from doorkeep.web.http import state
 
-ALLOW_HEADERS = (
+DEFAULT_ALLOW_HEADERS = (
     "Origin, Accept, X-Requested-With, Content-Type, Access-Control-Request-Method, "
-    "Access-Control-Request-Headers, DPoP, Authorization"
+    "Access-Control-Request-Headers, DPoP"
 )
+ALLOW_HEADERS = f"{DEFAULT_ALLOW_HEADERS}, Authorization"  # Cors.auth(): "%s, %s" with the Authorization header
+
+
+def allow_headers(request: Request) -> str:
+    """The preflight's allowed headers: DefaultCorsFactory's set, Keycloak's defaults and the
+    ``--spi-cors-default-allowed-headers`` ones, then (``auth()``) ``Authorization``."""
+    custom = state(request).settings.cors_allowed_headers
+    if not custom:
+        return ALLOW_HEADERS
+    return ", ".join((DEFAULT_ALLOW_HEADERS, *custom, "Authorization"))
+
+
 DEFAULT_METHODS = "GET, HEAD, OPTIONS"  # Keycloak's Cors.DEFAULT_ALLOW_METHODS: a preflight naming no methods
 # Methods and exposed headers as DefaultCors joins them: a java.util.HashSet's iteration order.
 POST_METHODS = "POST, OPTIONS"  # TokenEndpoint and TokenRevocationEndpoint: allowedMethods("POST", "OPTIONS")
@@ -49,7 +62,7 @@ def preflight_response(request: Request, methods: str) -> Response:
                 "Access-Control-Allow-Origin": origin,
                 "Access-Control-Allow-Credentials": "true",
                 "Access-Control-Allow-Methods": methods,
-                "Access-Control-Allow-Headers": ALLOW_HEADERS,
+                "Access-Control-Allow-Headers": allow_headers(request),
                 "Access-Control-Max-Age": "3600",
             }
         )

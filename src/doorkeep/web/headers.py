@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep.console.pages import FORM_POST_SCRIPT
 from doorkeep.realms import browser_headers
+from doorkeep.web import content_type as request_content_type
 from doorkeep.web.http import REALM_HEADERS
 
 PAGE_HEADERS = {
@@ -104,6 +105,9 @@ class SecurityHeaders:
             return
         frameable = str(scope.get("path", "")).endswith(FRAMEABLE)
         state = scope.setdefault("state", {})  # shared with the scopes below, which copy this one
+        app = self.app
+        if request_content_type.malformed(scope["headers"]):  # Keycloak's filter failed here on any endpoint
+            app = request_content_type.refusal()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -122,7 +126,7 @@ class SecurityHeaders:
                     _set_default(raw, present, "Cache-Control", PAGE_HEADERS["Cache-Control"])
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await app(scope, receive, send_with_headers)
 
 
 def _set_default(raw: list[tuple[bytes, bytes]], present: set[bytes], name: str, value: str) -> None:

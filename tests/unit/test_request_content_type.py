@@ -1,0 +1,35 @@
+"""web/content_type.py: which Content-Type headers are no media type (RESTEasy's MediaType.valueOf failing), so the
+request is Keycloak 26.8's 400 invalid_request before any handler runs (MalformedContentTypeTest)."""
+
+from __future__ import annotations
+
+import pytest
+
+from doorkeep.web.content_type import malformed
+
+
+@pytest.mark.parametrize(
+    "value", [b"invalid/@@##", b"", b"   ", b'</>"alert(1)', b"application/jso@n", b"a/b/c", b"json", b"/json", b"a/"]
+)
+def test_no_media_type_is_malformed(value: bytes) -> None:
+    assert malformed([(b"content-type", value)])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        b"application/json",
+        b"*",
+        b"*/*",
+        b"application / json",
+        b"application/x-www-form-urlencoded;charset=UTF-8",
+        b'text/plain; a="b;c"',
+        b"multipart/form-data; boundary=a:b?c",  # parameters are read leniently (HeaderParameterParser)
+    ],
+)
+def test_a_media_type_is_left_to_the_handler(value: bytes) -> None:
+    assert not malformed([(b"content-type", value)])
+
+
+def test_without_a_content_type_nothing_is_malformed() -> None:
+    assert not malformed([(b"accept", b"@@@"), (b"host", b"localhost")])
