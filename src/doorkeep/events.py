@@ -172,7 +172,7 @@ async def token_issued(
     user_id, sid = minted.user_id, minted.session_id
     details: dict[str, Any] = {"grant_type": grant_type}
     if grant_type == "password":
-        details.update(auth_method="openid-connect", username=req.form.get("username"))
+        details.update(auth_method="openid-connect", username=_event_username(req.form.get("username")))
     elif grant_type == "client_credentials":
         user = await tx.users.get(user_id)
         details["username"] = user.username if user else None
@@ -203,6 +203,22 @@ async def token_issued(
     )
 
 
+MAX_USERNAME_LENGTH = 255  # Validation.MAX_USERNAME_LENGTH
+
+
+def typed_username(value: str | None) -> str | None:
+    """The direct grant's ``username`` as ValidateUsername reads it (Keycloak 26.8, PR 51129): Java's ``trim``
+    (every character up to U+0020 off both ends); None when that leaves nothing."""
+    trimmed = (value or "").strip("".join(map(chr, range(0x21))))
+    return trimmed or None
+
+
+def _event_username(value: str | None) -> str | None:
+    """The username detail ValidateUsername sets: only a typed one within the length cap."""
+    typed = typed_username(value)
+    return typed if typed is not None and len(typed.encode("utf-16-le")) // 2 <= MAX_USERNAME_LENGTH else None
+
+
 async def token_failed(
     tx: Tx,
     req: OAuthRequest,
@@ -219,7 +235,7 @@ async def token_failed(
     error = err.event_error
     details: dict[str, Any] = {"grant_type": grant_type}
     if grant_type == "password":  # the user only where the grant's flow had found one (err.event_user)
-        details.update(auth_method="openid-connect", username=req.form.get("username") or None)
+        details.update(auth_method="openid-connect", username=_event_username(req.form.get("username")))
     session_id = err.event_session
     user_id = err.event_user
     details.update(err.event_details)

@@ -21,7 +21,7 @@ from doorkeep.oauth import dpop, token_encryption
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
-from doorkeep.oauth.mappers.context import mapper_input, picked_of, token_mappers
+from doorkeep.oauth.mappers.context import CLIENT_SESSION_NOTE_MAPPER, mapper_input, picked_of, token_mappers
 from doorkeep.oauth.mappers.types import NONCE_MAPPER
 from doorkeep.oauth.minted import Minted, RefreshTokenClaims, Unsigned
 from doorkeep.oauth.scopes import GrantedScopes
@@ -175,8 +175,8 @@ async def token_input(tx: Tx, ctx: GrantContext, base_url: str) -> tuple[list[Pr
             picked=picked_of(ctx.client_session),
         ),
     )
-    if kept is not None:
-        kept.mapper_input = gathered
+    if kept is not None and not any(m.mapper == CLIENT_SESSION_NOTE_MAPPER for m in mappers):
+        kept.mapper_input = gathered  # never what one client session's notes give (ClientSessionNoteMapper)
     return gathered
 
 
@@ -184,7 +184,7 @@ def _mapped(ctx: GrantContext, mapped_input: tuple[list[ProtocolMapper], MapperI
     """The claims the grant's mappers give ``token``; a copy of the top level, which the caller takes claims from.
     Nothing below the top level of claims is changed once made (a test checks this of kept claims)."""
     kept = ctx.kept
-    if kept is None:
+    if kept is None or kept.mapper_input is None:  # None: the mappers read the client session (token_input)
         return mappings.apply(*mapped_input, token)
     mappers, data = mapped_input
     if kept.caller_mappers is None:  # the session-note mappers read the caller's notes (its address): never kept

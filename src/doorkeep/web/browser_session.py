@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -333,18 +334,19 @@ STEP2 = pages.static_page("3p_cookies_step2.html")
 # Keycloak's Version.RESOURCES_VERSION: the one ``?version=`` the iframes answer (and let browsers cache).
 RESOURCES_VERSION = base64.b32encode(hashlib.sha256(__version__.encode()).digest()).decode()[:5].lower()
 NO_CACHE = "no-cache, must-revalidate, no-transform, no-store"  # CacheControlUtil.noCache() as RESTEasy writes it
-STATIC_MAX_AGE = "max-age=2592000"  # CacheControlUtil.getDefaultCacheControl(): the theme's staticMaxAge
 
 
 async def _iframe(request: Request, page: str) -> Response:
-    """IframeUtil.returnIframe: the realm must exist; a ``version`` other than this server's is 404, this server's
-    may be cached; the page may be framed by any origin (SecurityHeaders drops its frame-ancestors)."""
+    """IframeUtil.returnIframe: the realm must exist; a ``version`` other than this server's is 404; the page may
+    be framed by any origin (SecurityHeaders drops its frame-ancestors). Its inline scripts carry a CSP nonce made
+    for this response, so no answer may be cached, this server's ``version`` or not (IframeEndpointsNonceTest)."""
     if await protocol.realm_named(request) is None:
         raise RealmNotFound
     version = request.query_params.get("version")
     if version is not None and version != RESOURCES_VERSION:
         return Response(status_code=404)
-    return HTMLResponse(page, headers={"Cache-Control": NO_CACHE if version is None else STATIC_MAX_AGE})
+    nonced = page.replace("<script>", f'<script nonce="{secrets.token_urlsafe(16)}">')
+    return HTMLResponse(nonced, headers={"Cache-Control": NO_CACHE})
 
 
 async def status_iframe(request: Request) -> Response:

@@ -29,7 +29,7 @@ from doorkeep.oauth import (
 )
 from doorkeep.oauth.ciba import endpoint as ciba_endpoint
 from doorkeep.oauth.context import Form, OAuthRequest
-from doorkeep.web import ciba, cors
+from doorkeep.web import ciba, cors, media_type
 from doorkeep.web.http import (
     DELIVERY,
     NO_CACHE,
@@ -195,6 +195,7 @@ async def _protocol(
     prepare: Callable[[Form], Step | None] | None = None,
     cors_checks: bool = False,
     cors_answers: bool = True,
+    consumes_form: bool = False,
 ) -> Response:
     """Realm lookup, the HTTPS rule, the realm's enabled flag, the form, one transaction, then render
     or answer the OAuth error (Keycloak's checkSsl and checkRealm: 403 for both).
@@ -206,6 +207,9 @@ async def _protocol(
 
     CORS (web/cors.py): ``cors_checks`` makes the HTTPS and enabled-realm refusals readable from any origin;
     ``cors_answers`` False adds none to any answer (the introspection endpoint).
+
+    A Content-Type header that does not parse is 400 invalid_request, as is, with ``consumes_form``, one that is
+    not a form's (web/media_type.py); answered where a malformed body is.
     """
     opened = _Opened()
     challenge = False
@@ -216,8 +220,9 @@ async def _protocol(
             raise RealmNotFound
         writes = write or any(events.saved(opened.realm, kind) for kind in (event, f"{event}_ERROR"))
     form: Form | OAuthError
+    bad_type = media_type.refusal(request.headers.get("content-type"), consumes_form=consumes_form)
     try:  # read before the transaction opens; a malformed body is answered after the realm checks
-        form = await read_form(request)
+        form = bad_type or await read_form(request)
     except OAuthError as err:
         form = err
     step = prepare(form) if prepare is not None and isinstance(form, Form) else None
@@ -284,6 +289,7 @@ async def authorize_device(request: Request) -> Response:
         lambda tx, req: device_authorization.authorize_device(tx, services, req),
         lambda answer: json_response(answer.body()),
         no_store=True,
+        consumes_form=True,
     )
 
 

@@ -23,6 +23,7 @@ from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.sessions.resume import check_consent
+from doorkeep.users import brute_force
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -69,6 +70,11 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise _with_session(e.InvalidGrant(e.USER_NOT_FOUND, event_error="user_not_found"), us.id, sid)
     if not user.enabled:
         raise _with_session(e.InvalidGrant(e.USER_DISABLED, event_error="user_disabled"), us.id, sid)
+    # A lock brute force detection put on the user after the code was approved (CVE-2026-88770, issue 52783;
+    # DeviceGrantBruteForceTest): getDisabledByBruteForceEventError's error, Keycloak's generic description.
+    locked = await brute_force.refusal(tx, req.realm, user, now)
+    if locked is not None:
+        raise _with_session(e.InvalidGrant(e.INVALID_USER_CREDENTIALS, event_error=locked), us.id, sid)
     cs = await tx.sessions.get_client_session(us.id, False, client.id)
     if cs is None:
         raise _with_session(e.InvalidGrant(e.AUTH_ERROR, event_error="invalid_code"), us.id, sid)

@@ -23,6 +23,7 @@ from doorkeep.errors import (
     OAuthError,
     UnauthorizedClient,
 )
+from doorkeep.events import MAX_USERNAME_LENGTH, typed_username
 from doorkeep.model import ISSUER_NOTE, Client, User
 from doorkeep.oauth import acr, flow_gates, loa, parameter_limits, required_actions
 from doorkeep.oauth import scopes as scope_rules
@@ -56,7 +57,7 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     if not client.direct_access_grants_enabled or client.consent_required or client.bearer_only:
         return req
     form = parameter_limits.within_limits(req.form, GRANT_TYPE)  # as the grant will see it
-    username = form.get("username") or ""
+    username = _within_cap(typed_username(form.get("username"))) or ""
     realm = req.realm
     try:
         user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
@@ -111,6 +112,13 @@ async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: Use
         )
 
 
+def _within_cap(username: str | None) -> str | None:
+    """ValidateUsername's cap on the trimmed username, in UTF-16 code units as Java's ``length()``."""
+    if username is None or len(username.encode("utf-16-le")) // 2 > MAX_USERNAME_LENGTH:
+        return None
+    return username
+
+
 def _named(user: User, err: OAuthError) -> OAuthError:
     """A refusal after ValidateUsername found the user: its LOGIN_ERROR names the user (event.user)."""
     err.event_user = user.id
@@ -136,9 +144,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     granted = await scope_rules.resolve(tx, client, scope_param)
     # Keycloak's direct grant flow: ValidateUsername (missing, unknown, a service account, locked, disabled),
     # then ValidatePassword.
-    if req.form.get("username") is None:
+    typed = typed_username(req.form.get("username"))  # trimmed (Keycloak 26.8, PR 51129)
+    if typed is None:
         raise InvalidRequest(MISSING_USERNAME, status=401, event_error="user_not_found")
-    username = req.form.get("username") or ""
+    username = _within_cap(typed)
+    if username is None:  # over Validation.MAX_USERNAME_LENGTH: refused before any lookup, no username detail
+        raise InvalidGrant(INVALID_USER_CREDENTIALS, status=400, event_error="user_not_found", detail="too long")
     try:
         user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     except SharedEmail:  # ValidateUsername's ModelDuplicateException: its challenge, and no event

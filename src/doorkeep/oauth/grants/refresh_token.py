@@ -98,7 +98,10 @@ async def _verified(
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
     us, cs, user, family = await resume.for_refresh(tx, req.realm, client, claims, now, rotating=rotating)
-    openid = scope_rules.OPENID in scope_rules.split(cs.scope_param)
+    # An OIDC refresh when the login was one: the client session's scope note, or, once a later SSO login of the
+    # client without ``openid`` rewrote that note, the refresh token's own scope (Keycloak 26.8, issue 52574;
+    # RefreshTokenTest.refreshTokenRetainsOpenidScopeAfterClientSessionScopeNoteOverwritten).
+    openid = any(scope_rules.OPENID in scope_rules.split(s) for s in (cs.scope_param, claims.scope))
     # What this refresh derives from the configuration and the user alone, kept while neither changes (issue #8).
     # (the organization the login picked, the client session's kc.org note, feeds the organization claim)
     picked = picked_of(cs) or ""

@@ -85,7 +85,10 @@ UNFLAGGED = frozenset({PAIRWISE_MAPPER})
 # The mappers that implement OIDCAccessTokenResponseMapper and so may add claims to the token response (their
 # ``access.tokenResponse.claim``): HardcodedClaim (AccessTokenResponseTest) and UserSessionNoteMapper. The user
 # attribute mapper does not (keycloak/keycloak#7773, closed unmerged).
-RESPONSE_MAPPERS = frozenset({"oidc-hardcoded-claim-mapper", "oidc-usersessionmodel-note-mapper"})
+# ClientSessionNoteMapper is one too (ClientSessionNoteMapperTest).
+RESPONSE_MAPPERS = frozenset(
+    {"oidc-hardcoded-claim-mapper", "oidc-usersessionmodel-note-mapper", "oidc-clientsessionmodel-note-mapper"}
+)
 # The ID token's role names are those the same request's access token left (RoleResolveUtil's cache).
 TRANSFORMS_OF = {
     ACCESS: ACCESS,
@@ -123,7 +126,9 @@ def apply(mappers: list[ProtocolMapper], data: MapperInput, token: str) -> dict[
         roles = data.role_names
         for transform, mapper in transforms:
             roles = transform(roles, mapper)
-        data = dataclasses.replace(data, renamed=roles)
+        # a role a mapper adds does not bring a disabled client back (AudienceDisabledClientTest)
+        disabled = frozenset(c for c, enabled in data.named_clients.items() if not enabled)
+        data = dataclasses.replace(data, renamed=roles.without(disabled))
     claims: dict[str, Any] = {}
     for handler, mapper in steps:
         handler(claims, mapper, data)

@@ -14,6 +14,7 @@ from doorkeep.model import Client, ClientScope, ClientSession, Group, ProtocolMa
 from doorkeep.oauth import scopes as scopeset
 from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.mappers.claims import MapperInput
+from doorkeep.oauth.mappers.helper import parse_role
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.organizations import scope as organization_scope
 from doorkeep.organizations.model import Organization
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 READS_GROUPS = frozenset({"oidc-group-membership-mapper", "oidc-usermodel-attribute-mapper"})
+CLIENT_SESSION_NOTE_MAPPER = "oidc-clientsessionmodel-note-mapper"
 ORGANIZATION_MAPPERS = frozenset({organization_scope.MAPPER, organization_scope.GROUP_MAPPER})
 
 
@@ -35,12 +37,32 @@ def token_mappers(client: Client, scopes: tuple[ClientScope, ...]) -> list[Proto
 
 
 async def role_clients(tx: Tx, realm_id: str, roles: list[Role]) -> dict[str, str]:
-    """clientId of every client owning one of the roles, by client UUID."""
+    """clientId of every enabled client owning one of the roles, by client UUID: a disabled client's roles are
+    left out of the token, as a removed one's (its resource_access, and the audience they resolve to)."""
     out: dict[str, str] = {}
     for client_uuid in sorted({r.client_id for r in roles if r.client_id}):
         client = await tx.config.client_by_uuid(realm_id, client_uuid)
-        if client:
+        if client and client.enabled:
             out[client_uuid] = client.client_id
+    return out
+
+
+async def named_clients(tx: Tx, realm_id: str, mappers: list[ProtocolMapper]) -> dict[str, bool]:
+    """Whether each client an audience mapper (``included.client.audience``) or a hardcoded-role mapper names is
+    enabled; a name without a client is left out. No lookup without such mappers."""
+    names: set[str] = set()
+    for m in mappers:
+        if m.mapper == "oidc-audience-mapper" and m.config.get("included.client.audience"):
+            names.add(m.config["included.client.audience"])
+        elif m.mapper == "oidc-hardcoded-role-mapper" and m.config.get("role"):
+            client_id = parse_role(m.config["role"])[0]
+            if client_id is not None:
+                names.add(client_id)
+    out: dict[str, bool] = {}
+    for name in sorted(names):
+        client = await tx.config.client(realm_id, name)
+        if client is not None:
+            out[name] = client.enabled
     return out
 
 
@@ -77,6 +99,8 @@ async def mapper_input(
         notes=notes or {},
         organizations=organizations,
         organization_groups=await _organization_groups(tx, user, mappers, organizations),
+        named_clients=await named_clients(tx, user.realm_id, mappers),
+        client_notes=await client_notes(tx, client, session, mappers),
     )
 
 
@@ -117,6 +141,20 @@ async def session_input(
     return mappers, await mapper_input(
         tx, client, user, session, roles, mappers, acr, base_url=base_url, scopes=granted, picked=picked
     )
+
+
+async def client_notes(
+    tx: Tx, client: Client, session: UserSession | None, mappers: list[ProtocolMapper]
+) -> dict[str, str]:
+    """The client session's string notes and ``startedAt`` (AuthenticatedClientSessionModel.STARTED_AT_NOTE, kept
+    here as its ``started``), for ClientSessionNoteMapper; none (and no query) without one, or without a session."""
+    if session is None or not any(m.mapper == CLIENT_SESSION_NOTE_MAPPER for m in mappers):
+        return {}
+    found = await tx.sessions.get_client_session(session.id, session.offline, client.id)
+    if found is None:
+        return {}
+    notes = {k: v for k, v in found.notes.items() if isinstance(v, str)}
+    return {**notes, "startedAt": str(found.started)}
 
 
 async def _picked(tx: Tx, client: Client, session: UserSession | None, mappers: list[ProtocolMapper]) -> str | None:

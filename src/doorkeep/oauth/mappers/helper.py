@@ -47,6 +47,12 @@ class RoleNames:
     def holds(self, client_id: str | None, name: str) -> bool:
         return name in (self.realm if client_id is None else self.clients.get(client_id, frozenset()))
 
+    def without(self, client_ids: frozenset[str]) -> RoleNames:
+        """These names less those of the given clients."""
+        if not client_ids & self.clients.keys():
+            return self
+        return RoleNames(self.realm, {c: names for c, names in self.clients.items() if c not in client_ids})
+
     def changed(self, client_id: str | None, name: str, *, add: bool) -> RoleNames:
         """These names with ``name`` added to (or removed from) the realm's or ``client_id``'s set."""
         if client_id is None:
@@ -79,6 +85,11 @@ class MapperInput:
     organizations: tuple[Organization, ...] = ()  # those the granted organization scope maps (organizations.scope)
     # the paths of the user's groups in each of those organizations, by organization id (with the group mapper)
     organization_groups: Mapping[str, list[str]] = field(default_factory=dict)
+    # the clients an audience or hardcoded-role mapper names, by clientId: True enabled, False disabled, absent when
+    # no such client (mappers/context.py named_clients)
+    named_clients: Mapping[str, bool] = field(default_factory=dict)
+    # the client session's notes, read only under a client-session-note mapper (context.client_notes)
+    client_notes: Mapping[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def role_names(self) -> RoleNames:

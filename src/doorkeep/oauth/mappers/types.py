@@ -137,9 +137,16 @@ def _groups(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> Non
 
 
 def _audience(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
-    value = m.config.get("included.client.audience") or m.config.get("included.custom.audience")
-    if value:
-        _add_audience(claims, value)
+    """AudienceProtocolMapper: the included client, only while it exists and is enabled (AudienceDisabledClientTest),
+    else the custom audience as it is."""
+    client = m.config.get("included.client.audience")
+    if client:
+        if data.named_clients.get(client, False):
+            _add_audience(claims, client)
+        return
+    custom = m.config.get("included.custom.audience")
+    if custom:
+        _add_audience(claims, custom)
 
 
 def _audience_resolve(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
@@ -161,6 +168,13 @@ def _session_note(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) 
         return
     value = str(data.session.auth_time) if note == AUTH_TIME_NOTE else data.session.notes.get(note)
     map_claim(claims, m.config, value)
+
+
+def _client_session_note(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    """ClientSessionNoteMapper: the client session's note ``client.session.note``; nothing when it has none."""
+    value = data.client_notes.get(m.config.get("client.session.note", ""))
+    if value is not None:
+        map_claim(claims, m.config, value)
 
 
 def _sub(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
@@ -297,6 +311,7 @@ HANDLERS: dict[str, Handler] = {
     "oidc-audience-mapper": _audience,
     "oidc-audience-resolve-mapper": _audience_resolve,
     "oidc-usersessionmodel-note-mapper": _session_note,
+    "oidc-clientsessionmodel-note-mapper": _client_session_note,
     "oidc-sub-mapper": _sub,
     "oidc-acr-mapper": _acr,
     "oidc-amr-mapper": _amr,
