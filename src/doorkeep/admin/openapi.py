@@ -64,7 +64,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/groups/\{id\}/members$", USERS),
     _rule(r"GET .*/(groups/\{id\}|group-by-path/\{path(:path)?\})$", OBJECT),
     _rule(r"GET .*/(groups|groups/\{id\}/children|default-groups)$", {"type": "array", "items": OBJECT}),
-    _rule(r"GET .*/users/count$", INTEGER),
+    _rule(r"GET .*/(users|clients)/count$", INTEGER),
     # OrganizationsResource, OrganizationMemberResource: counts are bare numbers
     _rule(r"GET .*/organizations/(count|\{id\}/members/count)$", INTEGER),
     _rule(r"GET .*/organizations/\{id\}(/members/\{user\})?$", OBJECT),

@@ -11,6 +11,7 @@ from doorkeep.web import cors
 PREFIX = "/admin/realms"
 MODULES = (
     "realms",
+    "client_count",  # before "clients": clients/count is not a client's id
     "clients",
     "client_installation",
     "client_description",
