@@ -203,7 +203,8 @@ async def update_client(
 
 def check_client(realm: Realm, client: Client, problems: Sequence[str] = ()) -> None:
     """Keycloak's ValidationUtil.validateClient for URLs, then ``problems`` (the pairwise mappers', found by the
-    caller: they may need a fetch), the protocol, then session timeouts: 400 ``invalid_input``, the messages joined by "; "."""
+    caller: they may need a fetch), the protocol, then session timeouts: 400 ``invalid_input``, the messages
+    joined by "; "."""
     messages = [e.message for e in client_urls.url_errors(client)] + list(problems)
     messages += client_protocol.problems(client)  # validateProtocol
     messages += ciba_validation.client_problems(realm, client)  # CibaClientValidation
