@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from admin_support import make_admin
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -97,8 +98,6 @@ async def test_an_attribute_that_is_not_searchable_is_400_and_query_clients_alon
         f"{CLIENTS}/count", params={"q": "env:production"}, headers=await realm.admin_headers()
     )
     assert (refused.status_code, refused.json()["error"]) == (400, "invalid_request")
-    from admin_support import make_admin
-
     _, query_only = await make_admin(realm, "test", "lister", "query-clients")
     assert (await realm.http.get(f"{CLIENTS}/count", headers=query_only)).json() == 0
     _, nobody = await make_admin(realm, "test", "nobody")

@@ -52,6 +52,7 @@ MODULES = (
     "auth_flows",
     "auth_flow_writes",
     "auth_providers",
+    "auth_policies",
     "registration_policies",
     "client_policies",
     "identity_providers",
