@@ -322,12 +322,21 @@ class BearerError(Exception):
 class AdminError(Exception):
     """An admin or account REST error, rendered in Keycloak's admin shape."""
 
-    def __init__(self, status: int, message: str, *, key: str = "errorMessage", description: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        key: str = "errorMessage",
+        description: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.key = key  # "errorMessage", or "error" for the responses Keycloak shapes that way
         self.description = description
+        self.headers = headers  # sent with the answer (a 401's WWW-Authenticate challenge)
 
     def body(self) -> dict[str, str]:
         out = {self.key: self.message}

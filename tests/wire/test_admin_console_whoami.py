@@ -91,9 +91,14 @@ async def test_a_client_marked_as_an_admin_console_may_ask(env: Env) -> None:
 
 async def test_no_token_or_a_token_of_another_realm_is_401_json_not_the_sign_in_page(env: Env) -> None:
     await seed_realm(env.db, env.clock)
-    for token in (None, "not-a-jwt", await _console_token(env, "master", "admin", "admin")):
+    failed = {"error_description": "Token verification failed"}  # AdminRoot.toOAuth2Error's generic one
+    for token, described in (
+        (None, {}),
+        ("not-a-jwt", failed),
+        (await _console_token(env, "master", "admin", "admin"), failed),
+    ):
         got = await _whoami(env, "test", token)
-        assert (got["status"], got["body"]) == (401, {"error": "HTTP 401 Unauthorized"})
+        assert (got["status"], got["body"]) == (401, {"error": "HTTP 401 Unauthorized"} | described)
 
 
 async def test_unknown_realms_are_404(env: Env) -> None:

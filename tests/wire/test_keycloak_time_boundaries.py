@@ -98,7 +98,11 @@ async def test_the_admin_api_accepts_the_master_admin_token_in_its_exp_second_on
     assert (await realm.http.get(ADMIN, headers=bearer(access))).status_code == 200
     await at(realm, claims(access)["exp"] + 1)
     refused = await realm.http.get(ADMIN, headers=bearer(access))
-    assert (refused.status_code, refused.json()) == (401, UNAUTHORIZED)
+    outside = "Token outside validity period"  # AdminRoot.toOAuth2Error of TokenNotActiveException
+    assert (refused.status_code, refused.json()) == (401, UNAUTHORIZED | {"error_description": outside})
+    assert refused.headers["www-authenticate"] == (
+        f'Bearer realm="master", error="invalid_token", error_description="{outside}"'
+    )
 
 
 async def introspect(env: Env, token: str) -> dict[str, Any]:

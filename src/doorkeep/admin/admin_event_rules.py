@@ -246,7 +246,9 @@ def _strip_user(rep: dict[str, Any]) -> dict[str, Any]:
     return rep
 
 
-def _strip_client(rep: dict[str, Any]) -> dict[str, Any]:
+def strip_client(rep: dict[str, Any]) -> dict[str, Any]:
+    """StripSecretsUtils.stripClient: the secret and the rotated secret masked (vault references kept); also what
+    ClientResource.getClient and the client list show a caller who may view the client but not manage it."""
     if rep.get("secret") is not None:
         rep["secret"] = _mask(rep["secret"])
     _mask_key(rep.get("attributes"), "client.secret.rotated")  # ClientSecretConstants.CLIENT_ROTATED_SECRET
@@ -308,7 +310,7 @@ def _each(items: Any, strip: Callable[[dict[str, Any]], dict[str, Any]]) -> None
 def _strip_realm(rep: dict[str, Any]) -> dict[str, Any]:
     _mask_key(rep.get("smtpServer"), "password")
     _mask_key(rep.get("smtpServer"), "authTokenClientSecret")
-    _each(rep.get("clients"), _strip_client)
+    _each(rep.get("clients"), strip_client)
     _each(rep.get("identityProviders"), _strip_broker)
     components = rep.get("components")
     for listed in components.values() if isinstance(components, dict) else ():
@@ -326,7 +328,7 @@ def _strip_credential(rep: dict[str, Any]) -> dict[str, Any]:
 _STRIP: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "realm": _strip_realm,
     "user": _strip_user,
-    "client": _strip_client,
+    "client": strip_client,
     "broker": _strip_broker,
     "credential": _strip_credential,
     "component": _strip_component,

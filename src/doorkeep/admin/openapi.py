@@ -64,7 +64,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/groups/\{id\}/members$", USERS),
     _rule(r"GET .*/(groups/\{id\}|group-by-path/\{path(:path)?\})$", OBJECT),
     _rule(r"GET .*/(groups|groups/\{id\}/children|default-groups)$", {"type": "array", "items": OBJECT}),
-    _rule(r"GET .*/users/count$", INTEGER),
+    _rule(r"GET .*/(users|clients)/count$", INTEGER),
     # OrganizationsResource, OrganizationMemberResource: counts are bare numbers
     _rule(r"GET .*/organizations/(count|\{id\}/members/count)$", INTEGER),
     _rule(r"GET .*/organizations/\{id\}(/members/\{user\})?$", OBJECT),
@@ -129,6 +129,7 @@ RULES: tuple[Rule, ...] = (
         r"GET /admin/realms/\{realm\}/authentication/(per-client-config-description|config-description/\{\w+\})$",
         OBJECT,
     ),
+    _rule(r"GET /admin/realms/\{realm\}/authentication/policies/(otp|ciba)-policy$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/client-registration-policy/providers$", {"type": "array", "items": OBJECT}),
     # RealmLocalizationResource: the locales, a locale's texts, one text (text/plain)
@@ -182,6 +183,12 @@ RULES: tuple[Rule, ...] = (
     _rule(r"PUT /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers/\{id\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", None, OBJECT),
+    _rule(
+        r"PUT /admin/realms/\{realm\}/authentication/policies/password-policy$",
+        None,
+        {"type": "array", "items": OBJECT},
+    ),
+    _rule(r"PUT /admin/realms/\{realm\}/authentication/policies/(otp|ciba)-policy$", None, OBJECT),
     _rule(r"POST /admin/realms/\{realm\}/authentication/register-required-action$", None, OBJECT),
     _rule(r"POST .*/(push-revocation|logout-all)$", OBJECT),
     _rule(r"POST .*/offline-sessions/revoke$", OBJECT, OBJECT),  # Doorkeep's bulk revocation

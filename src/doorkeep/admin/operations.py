@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from doorkeep.admin import scope_validation, session_limits
+from doorkeep.admin import client_protocol, scope_validation, session_limits
 from doorkeep.admin.stored_text import refuse_longer
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies import secret_rotation
@@ -203,8 +203,10 @@ async def update_client(
 
 def check_client(realm: Realm, client: Client, problems: Sequence[str] = ()) -> None:
     """Keycloak's ValidationUtil.validateClient for URLs, then ``problems`` (the pairwise mappers', found by the
-    caller: they may need a fetch), then session timeouts: 400 ``invalid_input``, the messages joined by "; "."""
+    caller: they may need a fetch), the protocol, then session timeouts: 400 ``invalid_input``, the messages
+    joined by "; "."""
     messages = [e.message for e in client_urls.url_errors(client)] + list(problems)
+    messages += client_protocol.problems(client)  # validateProtocol
     messages += ciba_validation.client_problems(realm, client)  # CibaClientValidation
     messages += session_limits.client_problems(realm, client)
     if messages:

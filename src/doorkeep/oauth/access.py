@@ -20,7 +20,7 @@ from doorkeep import policy
 from doorkeep.model import Client, Realm, User, UserSession
 from doorkeep.oauth import dpop, mtls
 from doorkeep.oauth.client_auth import OIDC
-from doorkeep.tokens import TYPE_BEARER, jti_session_type
+from doorkeep.tokens import TYPE_BEARER, jti_session_type, unverified
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -68,14 +68,24 @@ _EVENT_ERRORS = {
 }
 
 
+# What the admin API's challenge says of a failure (AdminRoot.toOAuth2Error): TokenNotActiveException's,
+# TokenSignatureInvalidException's, the one InvalidBearerTokenException's message; anything else is generic.
+NOT_ACTIVE = "Token outside validity period"
+SIGNATURE_INVALID = "Token signature invalid"
+
+
 class InvalidAccess(Exception):
     """Why a token failed: Keycloak's userinfo ``error_description`` for it, and a private detail;
-    ``user_id`` when the failure is the (found) user's."""
+    ``user_id`` when the failure is the (found) user's; ``public``: the admin API's description of it."""
 
-    def __init__(self, description: str, detail: str = "", user_id: str | None = None) -> None:
+    def __init__(
+        self, description: str, detail: str = "", user_id: str | None = None, *, public: str | None = None
+    ) -> None:
         super().__init__(detail or description)
         self.description = description
         self.user_id = user_id
+        generic = description if description == e.CLIENT_NOT_FOUND else e.TOKEN_VERIFICATION_FAILED
+        self.public = public or generic
 
     @property
     def event_error(self) -> str:
@@ -99,16 +109,29 @@ async def verified_claims(
     verification failed"."""
     claims = await services.codec.verify(tx, realm.id, token, internal=False)
     if claims is None:
-        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "signature")
+        raise InvalidAccess(
+            e.TOKEN_VERIFICATION_FAILED, "signature", public=await _unverified(tx, services, realm, token)
+        )
     if claims.get("typ") not in _ACCESS_TYPES or claims.get("iss") != issuer:
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "type or issuer")
     if not isinstance(claims.get("iat"), int):
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "no iat")
     if not policy.token_active(claims, services.clock.now()):  # IS_ACTIVE: still valid in its exp second
-        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "expired")
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "expired", public=NOT_ACTIVE)
     if presented is not None:
         await _dpop_checks(tx, services, realm, claims, presented)
     return claims
+
+
+async def _unverified(tx: Tx, services: Services, realm: Realm, token: str) -> str:
+    """Why ``verify`` refused a token, as the admin API words it: a parsed token whose ``kid`` names a key of the
+    realm failed its signature (TokenSignatureInvalidException); junk, or a key the realm does not have, is
+    the generic failure (JWSInput's and the SignatureProvider's VerificationException)."""
+    parsed = unverified(token)
+    kid = parsed[0].get("kid") if parsed is not None else None
+    if isinstance(kid, str) and await services.codec.keyring.verification_key(tx, realm.id, kid) is not None:
+        return SIGNATURE_INVALID
+    return e.TOKEN_VERIFICATION_FAILED
 
 
 async def _dpop_checks(
@@ -127,7 +150,7 @@ async def _dpop_checks(
         )
     client = await tx.config.client(realm.id, str(claims.get("azp", "")))
     if client is None:
-        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "Client not found")
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "Client not found", public=e.CLIENT_NOT_FOUND)
     if dpop.required(client) and not presented.dpop:
         raise InvalidAccess(
             e.TOKEN_VERIFICATION_FAILED, "This client requires DPoP, but no DPoP Authorization header is present"
@@ -165,7 +188,7 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     if await tx.revoked.is_revoked(jti):
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "revoked")
     if iat < policy.effective_not_before(realm, client, user.not_before if user is not None else 0):
-        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale")
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale", public=NOT_ACTIVE)
     if client.protocol != OIDC:
         raise InvalidAccess(e.USERINFO_WRONG_CLIENT_PROTOCOL)
     if not client.enabled:
@@ -177,7 +200,8 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     if user is None and session is not None:
         user = await tx.users.get(session.user_id)
         if user is not None and iat < policy.effective_not_before(realm, client, user.not_before):
-            raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale")  # the user's not-before holds here too
+            # the user's not-before holds here too
+            raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale", public=NOT_ACTIVE)
     if user is None or (session is not None and session.user_id != user.id):
         raise InvalidAccess(e.USER_NOT_FOUND)
     if not user.enabled:

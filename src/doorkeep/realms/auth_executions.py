@@ -108,13 +108,18 @@ def _flow_row(e: Execution, sub: AuthFlow, level: int, index: int) -> JSON:
 
 
 def _authenticator_row(flows: FlowSet, e: Execution, level: int, index: int) -> JSON:
-    display, configurable, choices = FACTORIES.get(e.authenticator or "", (e.authenticator or "", False, ()))
+    """An authenticator's row; one whose provider the server lacks (keycloak#15535's orphan) is listed all the
+    same, ``providerUnavailable``, not configurable, named by its provider id, its requirement its one choice."""
+    known = FACTORIES.get(e.authenticator or "")
+    display, configurable, choices = known or (e.authenticator or "", False, (e.requirement,))
     out: JSON = {"id": e.id, "requirement": e.requirement}
     out["displayName"] = display
     config = flows.config(e.config_id)
     if configurable and config is not None and config.alias is not None:
         out["alias"] = config.alias
     out.update(requirementChoices=list(choices), configurable=configurable, providerId=e.authenticator)
+    if known is None:
+        out["providerUnavailable"] = True
     if e.config_id is not None:
         out["authenticationConfig"] = e.config_id
     out.update(level=level, index=index, priority=e.priority)

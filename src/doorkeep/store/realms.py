@@ -323,6 +323,14 @@ class ClientRepo:
             query = query.limit(max_results)
         return await self._mappers([self._client(r) for r in await self._c.execute(query)])
 
+    async def count(self, realm_id: str, *, search: str | None = None) -> int:
+        """How many clients the realm has, or of them whose clientId contains ``search`` in any case (a COUNT,
+        as JpaRealmProvider's getClientsCount / searchClientByClientIdCount)."""
+        query = select(func.count()).select_from(clients).where(clients.c.realm_id == realm_id)
+        if search is not None:
+            query = query.where(func.lower(clients.c.client_id).contains(search.lower(), autoescape=True))
+        return int((await self._c.execute(query)).scalar_one())
+
     async def create(self, client: Client) -> None:
         await bump(self._c, client.realm_id)
         await self._c.execute(

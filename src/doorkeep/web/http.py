@@ -92,7 +92,20 @@ def oauth_error(err: OAuthError, *, no_store: bool = False) -> Response:
 
 
 def admin_error(err: AdminError) -> Response:
-    return json_response(err.body(), err.status)
+    return json_response(err.body(), err.status, err.headers)
+
+
+def challenge(scheme: str, attributes: dict[str, str | None]) -> str:
+    """OAuth2Error's WWWAuthenticate.Challenge: the scheme, then ``name="value"`` for each attribute set, in
+    order, unescaped as Keycloak writes them; none set is the bare scheme. A control character in a value (a
+    realm's name) is left out, so that the challenge stays one header, and the rest is sent as UTF-8."""
+    pairs = [f'{name}="{_header_safe(value)}"' for name, value in attributes.items() if value is not None]
+    return f"{scheme} {', '.join(pairs)}" if pairs else scheme
+
+
+def _header_safe(value: str) -> str:
+    kept = "".join(c for c in value if c == "\t" or (c >= " " and c != "\x7f"))
+    return kept.encode().decode("latin-1")  # Starlette writes a header as latin-1: these are the UTF-8 bytes
 
 
 def bearer_error(err: BearerError, realm: str) -> Response:
@@ -102,9 +115,7 @@ def bearer_error(err: BearerError, realm: str) -> Response:
     attributes = {"realm": realm, "error": err.error, "error_description": err.description}
     if err.dpop:  # OAuth2Error's DPoPChallenge: the proof algorithms first (RFC 9449 §7.1)
         attributes = {"algs": " ".join(dpop.ALGS), **attributes}
-    challenge = ", ".join(f'{name}="{value}"' for name, value in attributes.items() if value is not None)
-    scheme = dpop.SCHEME if err.dpop else "Bearer"
-    headers = {"WWW-Authenticate": f"{scheme} {challenge}"}
+    headers = {"WWW-Authenticate": challenge(dpop.SCHEME if err.dpop else "Bearer", attributes)}
     return Response(b"", err.status, headers, media_type="text/plain;charset=utf-8")
 
 

@@ -9,9 +9,11 @@ string``). Fields Doorkeep does not model are collected, indices collapsed, for 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from doorkeep import numbers, policy
+from doorkeep.admin import session_note_mappers
 from doorkeep.admin import user_profile as up_config
 from doorkeep.admin import user_profile_checks as up_checks
 from doorkeep.admin.group_mapper_json import mappers_from_json
@@ -41,6 +43,7 @@ from doorkeep.model import (
     UPDATE_PASSWORD,
     Client,
     ClientScope,
+    ProtocolMapper,
     Realm,
     Role,
     User,
@@ -351,6 +354,7 @@ class _Parser:
                 if s.get("protocolMappers") is None
                 else mappers_from_json(s["protocolMappers"], at(where, "protocolMappers"))
             )
+            _no_broker_notes(mappers, at(where, "protocolMappers"), f"client scope '{name}'")
             out.append(
                 ClientScope(
                     id=opt_str(s, "id", where) or "",
@@ -397,6 +401,7 @@ class _Parser:
                 attributes=_client_attributes(client, where),
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
+            _no_broker_notes(client.protocol_mappers, at(where, "protocolMappers"), f"client '{client_id}'")
             client = with_registered_nodes(client, _registered_nodes(c.get("registeredNodes"), where))
             overrides, dropped = flow_import.client_overrides(realm, rep, c.get("authenticationFlowBindingOverrides"))
             if dropped:
@@ -802,3 +807,12 @@ def stored_credential(cred: dict[str, Any], cw: str, secret: Any, data: Any, kin
         credential_data=data,
         kind=kind,
     )
+
+
+def _no_broker_notes(mappers: Iterable[ProtocolMapper], where: str, owner: str) -> None:
+    """A mapper copying an identity provider's credentials fails the import, naming its owner
+    (admin/session_note_mappers.py)."""
+    for mapper in mappers:
+        note = session_note_mappers.blocked_note(mapper)
+        if note is not None:
+            fail(where, f"{session_note_mappers.refusal(note)} ({owner})")

@@ -14,18 +14,20 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, may_rename
-from doorkeep.errors import HTTPS_REQUIRED, AdminError
+from doorkeep.errors import HTTPS_REQUIRED, TOKEN_VERIFICATION_FAILED, AdminError
 from doorkeep.model import Client, Group, Realm, Role, User
 from doorkeep.oauth import access
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.roles import direct_and_group_role_ids, effective_roles
 from doorkeep.web import cors
 from doorkeep.web.http import adopt_token_realm, is_secure, realm_issuer, resource_presentation, state
+from doorkeep.web.http import challenge as http_challenge
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
+INVALID_TOKEN = "invalid_token"
 FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
 UNSCOPED_CLIENTS = frozenset({"admin-cli", "security-admin-console"})
 SSL_REQUIRED = AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
@@ -102,6 +104,19 @@ class AdminIdentity:
             raise FORBIDDEN
 
 
+def challenge(realm: Realm | None, description: str | None = None) -> AdminError:
+    """AdminRoot.toOAuth2Error: 401 with the RFC 6750 challenge, naming the realm once one is known, and the
+    body ``{"error": "HTTP 401 Unauthorized"}`` with the ``error_description`` of an ``invalid_token`` (no
+    usable bearer credentials at all is the bare challenge, OAuth2Error.unauthorized)."""
+    attributes = {
+        "realm": realm.name if realm is not None else None,
+        "error": INVALID_TOKEN if description is not None else None,
+        "error_description": description,
+    }
+    header = {"WWW-Authenticate": http_challenge("Bearer", attributes)}
+    return AdminError(401, UNAUTHORIZED.message, key="error", description=description, headers=header)
+
+
 def require_https(request: Request, realm: Realm) -> None:
     """The realm's sslRequired: 403 ``invalid_request`` "HTTPS required" over plain HTTP where it applies."""
     if not is_secure(request, realm):
@@ -112,18 +127,20 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     """Validate the bearer token against the realm named in its ``iss``; 401 if anything is off."""
     presented = resource_presentation(request)
     if presented is None:
-        raise UNAUTHORIZED
+        raise challenge(None)
     token = presented.token
     from doorkeep.tokens import unverified
 
     parsed = unverified(token)
     if parsed is None:
-        raise UNAUTHORIZED
+        raise challenge(None, TOKEN_VERIFICATION_FAILED)
     iss = str(parsed[1].get("iss", ""))
     realm_name = iss.rsplit("/realms/", 1)[-1] if "/realms/" in iss else ""
     realm = await tx.realms.get_by_name(realm_name) if realm_name else None
-    if realm is None or not realm.enabled:
-        raise UNAUTHORIZED
+    if realm is None:
+        raise challenge(None, TOKEN_VERIFICATION_FAILED)
+    if not realm.enabled:
+        raise challenge(realm, TOKEN_VERIFICATION_FAILED)
     require_https(request, realm)  # the sslRequired of the realm the admin logged in to
     adopt_token_realm(request, realm)
     # The token realm's clients and role graph come from the per-process configuration cache, keyed by the
@@ -138,8 +155,8 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
         identity = await identity_of(tx, valid.user, realm, valid.client, valid.claims.get("scope"))
         sid = valid.claims.get("sid")
         return dataclasses.replace(identity, session_id=str(sid) if sid else None)
-    except access.InvalidAccess:
-        raise UNAUTHORIZED from None
+    except access.InvalidAccess as err:
+        raise challenge(realm, err.public) from None
     finally:
         tx.config.bind(previous)
 

@@ -4,10 +4,10 @@
 text/plain (admin/installation.py: keycloak.json, the JBoss subsystem XML or its CLI script); an unknown provider is 404
 "Unknown Provider". ``DELETE …/clients/{id}/client-secret/rotated`` (invalidateRotatedSecret, manage-clients)
 forgets the rotated secret (the ``client.secret.rotated*`` attributes), 204 whether there was one or not;
-``GET`` of it (getClientRotatedSecret, view-clients) answers it as a ``secret`` credential when the client has
-one (OIDCClientSecretConfigWrapper.hasRotatedSecret: the secret and its creation time both set, as the
-secret-rotation client-policy executor leaves them, clientpolicies/secret_rotation.py), else 404 "Client does
-not have a rotated secret".
+``GET`` of it (getClientRotatedSecret, manage-clients: 403 before the not-found check) answers it as a
+``secret`` credential when the client has one (OIDCClientSecretConfigWrapper.hasRotatedSecret: the secret and its
+creation time both set, as the secret-rotation client-policy executor leaves them,
+clientpolicies/secret_rotation.py), else 404 "Client does not have a rotated secret".
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ async def installation_provider(request: Request) -> Response:
 async def rotated_secret(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
-        call.require("view-clients")
+        call.require("manage-clients")
         secret, created = (str(client.attributes.get(key) or "").strip() for key in ROTATED[:2])
         if not (secret and created):
             raise NO_ROTATED_SECRET

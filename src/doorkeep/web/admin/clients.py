@@ -1,8 +1,9 @@
 """Admin REST: clients of a realm (Keycloak's ClientsResource and ClientResource).
 
-view-clients reads, manage-clients changes. Unknown client ids answer 404 "Could not find client"
-(403 to callers who may not even list clients). Client roles live in ``roles.py`` and client
-scope mappings in ``scopes.py``.
+view-clients reads, manage-clients changes. A caller without manage-clients sees a client's secret masked
+(StripSecretsUtils.stripClient) and is refused ``client-secret`` (403), as Keycloak 26.6 does. Unknown client
+ids answer 404 "Could not find client" (403 to callers who may not even list clients). Client roles live in
+``roles.py`` and client scope mappings in ``scopes.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import operations
+from doorkeep.admin.admin_event_rules import strip_client
 from doorkeep.admin.permissions import REALM_MANAGEMENT
 from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.admin.user_search import query_fields
@@ -115,9 +117,15 @@ async def list_clients(request: Request) -> Response:
             found = await call.tx.clients.list(call.realm.id, client_id=client_id, search=search)
             if client_id is not None and not search:
                 found = found[:1]
-        return ok([await client_json(call.tx, c) for c in page(found, first, max_results)])
+        return ok([await _shown(call, c) for c in page(found, first, max_results)])
 
     return await run_realm(request, work, write=False)
+
+
+async def _shown(call: RealmCall, client: Client) -> dict[str, Any]:
+    """The client as this caller may see it: its secrets masked unless they may manage it (getClient)."""
+    rep = await client_json(call.tx, client)
+    return rep if call.can("manage-clients") else strip_client(rep)
 
 
 def _updater(call: RealmCall, request: Request) -> dict[str, Any]:
@@ -153,7 +161,7 @@ async def get_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("view-clients")
-        return ok(await client_json(call.tx, client))
+        return ok(await _shown(call, client))
 
     return await run_realm(request, work, write=False)
 
@@ -205,7 +213,7 @@ async def delete_client(request: Request) -> Response:
 async def get_secret(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
-        call.require("view-clients")
+        call.require("manage-clients")  # getClientSecret: requireManage
         return ok(secret_json(client))
 
     return await run_realm(request, work, write=False)

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import session_note_mappers
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
@@ -66,11 +67,13 @@ async def _owner(call: RealmCall, request: Request, of_scope: bool) -> tuple[str
 
 
 def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
-    """Keycloak's validateModel: the mapper type must be one the server knows (404 otherwise)."""
+    """Keycloak's validateModel: the mapper type must be one the server knows (404 otherwise), and a User Session
+    Note mapper may not copy an identity provider's credentials (admin/session_note_mappers.py, 400)."""
     if mapper.protocol not in PROTOCOLS:
         raise invalid_input(f"Unknown protocol '{mapper.protocol}'")
     if not _known(mapper.mapper):
         raise PROVIDER_NOT_FOUND
+    session_note_mappers.check([mapper])
     return mapper
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Any, TypeVar
 
 from doorkeep import policy
+from doorkeep.admin import session_note_mappers
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import (
     CLIENT_FIELDS,
@@ -288,6 +289,7 @@ def role_refs(reps: list[dict[str, Any]]) -> list[tuple[str | None, str | None]]
 def new_scope(realm_id: str, rep: dict[str, Any]) -> ClientScope:
     name = _scope_name(_str(rep, "name"))
     mappers = mappers_from_json(rep.get("protocolMappers"), "protocolMappers")
+    session_note_mappers.check(mappers)
     return ClientScope(
         id=_str(rep, "id") or new_id(),
         realm_id=realm_id,

@@ -11,6 +11,7 @@ from doorkeep.web import cors
 PREFIX = "/admin/realms"
 MODULES = (
     "realms",
+    "client_count",  # before "clients": clients/count is not a client's id
     "clients",
     "client_installation",
     "client_description",
@@ -51,6 +52,7 @@ MODULES = (
     "auth_flows",
     "auth_flow_writes",
     "auth_providers",
+    "auth_policies",
     "registration_policies",
     "client_policies",
     "identity_providers",

@@ -17,13 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.errors import AdminError
+from doorkeep.errors import TOKEN_VERIFICATION_FAILED, AdminError
 from doorkeep.model import Realm, User
 from doorkeep.oauth import access
 from doorkeep.realms.provisioning import MANAGEMENT_ROLES
 from doorkeep.users import locale as user_locale
 from doorkeep.web import handlers
-from doorkeep.web.admin.auth import UNAUTHORIZED, identity_of
+from doorkeep.web.admin.auth import challenge, identity_of
 from doorkeep.web.cors import preflight_response
 from doorkeep.web.http import issuer, json_response, resource_presentation, state
 
@@ -81,8 +81,10 @@ async def _answer(request: Request, tx: Tx) -> Response:
     if realm is None:
         raise REALM_NOT_FOUND
     presented = resource_presentation(request)
-    if presented is None or not realm.enabled:
-        raise UNAUTHORIZED
+    if presented is None:
+        raise challenge(realm)
+    if not realm.enabled:
+        raise challenge(realm, TOKEN_VERIFICATION_FAILED)
     previous = tx.config.bind(realm)
     try:
         services = state(request).services
@@ -92,8 +94,8 @@ async def _answer(request: Request, tx: Tx) -> Response:
         _is_console(valid.claims, client is not None and client.attributes.get(CONSOLE_ATTRIBUTE) == "true")
         identity = await identity_of(tx, valid.user, realm, valid.client, valid.claims.get("scope"))
         roles = await tx.config.roles(realm.id, set(identity.role_ids))
-    except access.InvalidAccess:
-        raise UNAUTHORIZED from None
+    except access.InvalidAccess as err:
+        raise challenge(realm, err.public) from None
     finally:
         tx.config.bind(previous)
     create_realm = False

@@ -243,6 +243,6 @@ async def _under_policies(c: Console, old: Client, new: Client) -> Client:
 
 
 async def secret(c: Console, cl: Client) -> str | None:
-    """The client secret, on request only (view-clients, as ``GET clients/{id}/client-secret``)."""
-    c.require("view-clients")
+    """The client secret, on request only (manage-clients, as ``GET clients/{id}/client-secret``)."""
+    c.require("manage-clients")
     return None if cl.public_client or cl.bearer_only else cl.secret
