@@ -7,12 +7,7 @@ the login ends short of is the error page "Authentication requirements not fulfi
 Not ported: the methods on the class's own step-up flow (UsernameForm followed by CONDITIONAL level sub-flows, the
 first holding PasswordForm), its level-0 and "first factor outside the level sub-flows" variants, and the ones on
 an Allow Access flow: Doorkeep refuses to bind those flows (docs/step-up.md, "Not supported"); and the reset
-credentials one, which needs the same refused flow's password page link to the reset.
-
-Where Doorkeep still answers as Keycloak 26 did, not as this class wants (left out, reported to the lead; the
-newer CookieAuthenticator/AcrStore source is not at hand): essentialAcrLevel0WithoutConditionsWithSsoSucceeds and
-...AndPromptNoneWithSsoSucceeds (Doorkeep's cookie step counts an SSO session without a levels map as no level, so
-asking for 0 re-authenticates or, with prompt=none, is login_required)."""
+credentials one, which needs the same refused flow's password page link to the reset."""
 
 from __future__ import annotations
 
@@ -177,3 +172,17 @@ async def test_essential_acr_level2_without_conditions_registration_fails(kc: En
     username = "registered-level2"
     await assert_acr_not_fulfilled(kc, await register_with_acr_claim(kc, "2", username), 1)
     assert await get(kc, "/users", username=username, exact="true") == []
+
+
+async def test_essential_acr_level0_without_conditions_with_sso_succeeds(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel0WithoutConditionsWithSsoSucceeds."""
+    await login_with_username_password(kc)
+    await assert_logged_in_with_acr(kc, await login_form_with_acr_claim(kc, True, "0"), "0")
+
+
+async def test_essential_acr_level0_without_conditions_and_prompt_none_with_sso_succeeds(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel0WithoutConditionsAndPromptNoneWithSsoSucceeds."""
+    await login_with_username_password(kc)
+    done = await login_form_with_acr_claim(kc, True, "0", prompt="none")
+    assert "error" not in code_from(done)
+    await assert_logged_in_with_acr(kc, done, "0")

@@ -170,7 +170,10 @@ async def _cookie_levels(
     flow = flow_gates.bound(realm, client, flow_gates.BROWSER, request.requested_flow)
     max_ages = flow_levels.configured(of(realm), flow.id) if flow is not None else {}
     reached = loa.previous_level(loa.read_map(request.loa_map), max_ages, now)
-    stepping_up = (await loa.tracker(tx, client, realm, request, user, now)).requested > reached
+    # The SSO session is level 0 at least, levels map or not (LevelOfAssuranceEssentialAcrTest: an essential acr
+    # of 0 is answered by the cookie after a login through a flow without level conditions).
+    held = max(reached, loa.MINIMUM_LOA)
+    stepping_up = (await loa.tracker(tx, client, realm, request, user, now)).requested > held
     return dataclasses.replace(request, loa_level=reached, sso_login=not stepping_up)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
-from doorkeep.model import Credential, Realm
+from doorkeep.model import Credential, Realm, User
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -184,6 +184,14 @@ def algorithm_key(p: Policy) -> str:
 def _java_url_encode(text: str) -> str:
     """java.net.URLEncoder.encode: ``+`` for a space, ``*`` kept and ``~`` escaped."""
     return quote_plus(text, safe="*").replace("~", "%7E")
+
+
+def account_name(realm: Realm, user: User) -> str:
+    """The key URI's account name (TotpQrCodeContentTest): the user's e-mail where the realm names users by their
+    e-mail (``registrationEmailAsUsername``) and the user has one, else the username."""
+    if realm.registration_email_as_username and user.email:
+        return user.email
+    return user.username
 
 
 def key_uri(p: Policy, issuer: str, account: str, secret: str) -> str:

@@ -290,7 +290,7 @@ async def page_body(
             step_url(request, realm, "required-action", tab, client),
             token,
             otp.policy(realm),
-            otp.key_uri(otp.policy(realm), display(realm), user.username, secret),
+            otp.key_uri(otp.policy(realm), display(realm), otp.account_name(realm, user), secret),
             secret,
             has_otp=bool(await otp.stored(tx, user.id)),
             error=outcome.error,
