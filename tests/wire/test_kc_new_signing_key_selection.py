@@ -2,8 +2,8 @@
 and ID tokens are signed with. Ported here: the access and ID token methods (testAccessTokenSigningKey, the ID token
 half of testIdTokenAndLogoutTokenSigningKey, testDifferentKeysForIdAndAccessToken,
 testMultipleClientsWithDifferentKeys, testKeycloakVerifiesAccessTokenSignedWithClientKey,
-testFallbackToDefaultKeyWhenConfiguredKeyNotFound, testFallbackWhenKeyAlgorithmMismatch). Left out: the logout
-token, userinfo and authorization-response keys (not implemented; see the report).
+testFallbackToDefaultKeyWhenConfiguredKeyNotFound, testFallbackWhenKeyAlgorithmMismatch), testUserInfoSigningKey
+and testAuthorizationResponseSigningKey. Left out: the logout token's key (not implemented; see the report).
 
 The test keys are ``rsa-generated`` / ``ecdsa-generated`` components of priority 50, below the realm's 100, so
 they never become the realm's active key."""
@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 import keycloak_port as port
-from support import header, password_grant, token_url
+from browser_flow import REDIRECT, start, submit
+from support import claims, header, password_grant, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -36,7 +38,7 @@ async def kc(env: Env) -> Env:
         "credentials": [{"type": "password", "value": "password", "temporary": False}],
     }
     clients = [
-        {"clientId": APP, "secret": SECRET, "directAccessGrantsEnabled": True},
+        {"clientId": APP, "secret": SECRET, "directAccessGrantsEnabled": True, "redirectUris": [REDIRECT]},
         {"clientId": OTHER, "secret": "password", "directAccessGrantsEnabled": True},
     ]
     await port.import_realm(env, {"realm": "test", "enabled": True, "clients": clients, "users": [user]})
@@ -137,3 +139,39 @@ async def test_fallback_when_key_algorithm_mismatch(kc: Env) -> None:
     ec_kid = await add_key(kc, "test-ec-key", "ecdsa-generated")
     await configure(kc, **{ACCESS_KID.replace(".", "_"): ec_kid})
     assert header((await tokens(kc))["access_token"])["kid"] == await active_rs256(kc)
+
+
+async def userinfo_kid(env: Env) -> str:
+    access = (await tokens(env))["access_token"]
+    response = await env.http.get(token_url("test", "userinfo"), headers={"Authorization": f"Bearer {access}"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/jwt")
+    return str(header(response.text)["kid"])
+
+
+async def test_user_info_signing_key(kc: Env) -> None:
+    """OIDCSigningKeySelectionTest.testUserInfoSigningKey: the signed userinfo answer, realm key then the client's."""
+    new_kid, realm_kid = await add_key(kc, "test-signing-key"), await active_rs256(kc)
+    await configure(kc, **{"user_info_response_signature_alg": "RS256"})
+    assert await userinfo_kid(kc) == realm_kid
+    await configure(kc, **{"user_info_response_signature_kid": new_kid})
+    assert await userinfo_kid(kc) == new_kid
+
+
+async def jarm_kid(env: Env) -> str:
+    """The ``response`` JWT of a ``query.jwt`` login (an SSO login once the browser has a session)."""
+    page = await start(env.http, "test", APP, response_mode="query.jwt")
+    done = page if page.status_code == 302 else await submit(env.http, page, username=USER, password="password")
+    assert done.status_code == 302, done.text[:300]
+    response = httpx.URL(done.headers["location"]).params["response"]
+    assert claims(response)["code"]
+    return str(header(response)["kid"])
+
+
+async def test_authorization_response_signing_key(kc: Env) -> None:
+    """OIDCSigningKeySelectionTest.testAuthorizationResponseSigningKey: the JARM response, realm key then (with the
+    SSO session) the client's."""
+    new_kid, realm_kid = await add_key(kc, "test-signing-key"), await active_rs256(kc)
+    await configure(kc, **{"authorization_signed_response_alg": "RS256"})
+    assert await jarm_kid(kc) == realm_kid
+    await configure(kc, **{"authorization_signed_response_kid": new_kid})
+    assert await jarm_kid(kc) == new_kid
