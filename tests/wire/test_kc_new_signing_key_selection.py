@@ -3,7 +3,8 @@ and ID tokens are signed with. Ported here: the access and ID token methods (tes
 half of testIdTokenAndLogoutTokenSigningKey, testDifferentKeysForIdAndAccessToken,
 testMultipleClientsWithDifferentKeys, testKeycloakVerifiesAccessTokenSignedWithClientKey,
 testFallbackToDefaultKeyWhenConfiguredKeyNotFound, testFallbackWhenKeyAlgorithmMismatch), testUserInfoSigningKey
-and testAuthorizationResponseSigningKey. Left out: the logout token's key (not implemented; see the report).
+and testAuthorizationResponseSigningKey; testIdTokenAndLogoutTokenSigningKey's logout token, through a refresh-token
+logout rather than the browser logout.
 
 The test keys are ``rsa-generated`` / ``ecdsa-generated`` components of priority 50, below the realm's 100, so
 they never become the realm's active key."""
@@ -11,12 +12,14 @@ they never become the realm's active key."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
 import keycloak_port as port
 from browser_flow import REDIRECT, start, submit
+from receiver import receiver
 from support import claims, header, password_grant, token_url
 from wire_env import Env
 
@@ -175,3 +178,19 @@ async def test_authorization_response_signing_key(kc: Env) -> None:
     assert await jarm_kid(kc) == realm_kid
     await configure(kc, **{"authorization_signed_response_kid": new_kid})
     assert await jarm_kid(kc) == new_kid
+
+
+async def test_logout_token_signing_key(kc: Env) -> None:
+    """OIDCSigningKeySelectionTest.testIdTokenAndLogoutTokenSigningKey, its logout-token half: the logout token is
+    signed with the realm's key, then with the key the client names for its ID tokens (TokenCategory.LOGOUT)."""
+    new_kid, realm_kid = await add_key(kc, "test-signing-key"), await active_rs256(kc)
+    with receiver() as got:
+        await configure(kc, **{"backchannel_logout_url": f"{got.url}/backchannel-logout"})
+        for expected in (realm_kid, new_kid):
+            if expected == new_kid:
+                await configure(kc, **{ID_KID.replace(".", "_"): new_kid})
+            form = {"client_id": APP, "client_secret": SECRET, "refresh_token": (await tokens(kc))["refresh_token"]}
+            assert (await kc.http.post(token_url("test", "logout"), data=form)).status_code == 204
+            count = 1 if expected == realm_kid else 2
+            request = (await got.wait_for(count))[count - 1]
+            assert header(parse_qs(request.body)["logout_token"][0])["kid"] == expected
