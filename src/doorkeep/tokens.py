@@ -134,8 +134,18 @@ class TokenCodec:
     def __init__(self, keyring: KeyRing) -> None:
         self.keyring = keyring
 
-    async def sign(self, tx: Tx, realm_id: str, claims: dict[str, Any], alg: str, now: int, typ: str = "JWT") -> str:
-        key = await self.keyring.signing_key(tx, realm_id, alg, now)
+    async def sign(
+        self,
+        tx: Tx,
+        realm_id: str,
+        claims: dict[str, Any],
+        alg: str,
+        now: int,
+        typ: str = "JWT",
+        kid: str | None = None,
+    ) -> str:
+        """``kid``: the key a client names for this kind of token (KeyRing.signing_key), else the active one."""
+        key = await self.keyring.signing_key(tx, realm_id, alg, now, kid)
         return encode(key, claims, alg, typ)
 
     async def sign_internal(self, tx: Tx, realm_id: str, claims: dict[str, Any], now: int) -> str:

@@ -46,6 +46,7 @@ async def kc(env: Env) -> Env:
         {
             "realm": "test",
             "enabled": True,
+            "eventsEnabled": True,
             "clients": [
                 {
                     "clientId": APP,
@@ -142,9 +143,21 @@ async def test_introspection_rejects_alg_none_token(kc: Env) -> None:
 
 async def test_direct_grant_rejects_username_longer_than_max_length(kc: Env) -> None:
     """DirectGrantInputValidationTest.directGrantRejectsUsernameLongerThanMaxLength: 400 invalid_grant."""
+    await port.poll(kc)
     response = await grant(kc, "a" * (MAX_USERNAME_LENGTH + 1))
     assert response.status_code == 400, response.text
     assert response.json()["error"] == "invalid_grant" and "access_token" not in response.json()
+    event = await port.one_event(kc)  # refused before any lookup: USER_NOT_FOUND, no username detail (PR 51129)
+    assert (event["type"], event["error"]) == ("LOGIN_ERROR", "user_not_found"), event
+    assert "username" not in event.get("details", {}), event
+
+
+async def test_direct_grant_event_names_the_trimmed_username(kc: Env) -> None:
+    """Not in the Java class: ValidateUsername sets the username detail after trimming it."""
+    await port.poll(kc)
+    assert (await grant(kc, "  validuser  ")).status_code == 200
+    event = await port.one_event(kc)
+    assert event["type"] == "LOGIN" and event["details"]["username"] == "validuser", event
 
 
 @pytest.mark.xfail(

@@ -2,7 +2,9 @@
 (test_keycloak_refresh_token_test.py, test_keycloak_offline_token_test.py) did not have yet, each test naming the
 method it follows: RefreshTokenRevokeTest (@53dc40bb) refreshTokenSameSecondReplayRejected; RefreshTokenTest
 (@02a42b28) refreshTokenRetainsOpenidScopeWhenOmittedInRefreshRequest and
-refreshTokenRetainsOpenidScopeAfterClientSessionScopeNoteOverwritten."""
+refreshTokenRetainsOpenidScopeAfterClientSessionScopeNoteOverwritten, refreshTokenWithUnsupportedConfirmationRejected,
+refreshTokenWithRealmNotBeforeAndClientNotBefore, refreshTokenClientNotBeforeNotBypassedByOlderRealmNotBefore and
+refreshTokenRejectedAfterEnablingCNFCheck."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 
 import keycloak_port as port
 from browser_flow import REDIRECT, exchange, login
+from dpop_port import ProofKey
 from keycloak_port import one_event, poll
 from support import claims, refresh
 from wire_env import Env
@@ -126,3 +129,87 @@ async def test_refresh_token_retains_openid_scope_after_client_session_scope_not
     later = await code_tokens(kc, "profile")
     assert scopes(later["scope"]) == {"email", "profile"}, later["scope"]
     await refreshed_profile_only(kc, first["refresh_token"])
+
+
+async def code_refresh_token(env: Env) -> str:
+    return str((await code_tokens(env, "openid"))["refresh_token"])
+
+
+async def test_refresh_token_with_unsupported_confirmation_rejected(kc: Env) -> None:
+    """RefreshTokenTest.refreshTokenWithUnsupportedConfirmationRejected: a refresh token (signed with the realm's
+    key) whose ``cnf`` binds nothing is refused, "Invalid refresh token confirmation...", invalid_token."""
+    forged = claims(await code_refresh_token(kc)) | {"cnf": {}}
+    codec = kc.apps[0].state.doorkeep.services.codec
+    async with kc.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        token = await codec.sign_internal(tx, realm.id, forged, kc.clock.now())
+    await poll(kc)
+    response = await do_refresh(kc, token)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant", response.text
+    assert response.json()["error_description"].startswith("Invalid refresh token confirmation"), response.text
+    event = await one_event(kc)
+    assert (event["type"], event["error"]) == ("REFRESH_TOKEN_ERROR", "invalid_token"), event
+
+
+async def set_not_before(env: Env, *, realm: int | None = None, client: int | None = None) -> None:
+    if realm is not None:
+        await port.update_realm(env, notBefore=realm)
+    if client is not None:
+        await port.update_client(env, APP, notBefore=client)
+
+
+async def test_refresh_token_with_realm_not_before_and_client_not_before(kc: Env) -> None:
+    """RefreshTokenTest.refreshTokenWithRealmNotBeforeAndClientNotBefore: a past client not-before lets the token
+    through; a future realm not-before refuses it whatever the client's."""
+    token = await code_refresh_token(kc)
+    now = kc.clock.now()
+    await set_not_before(kc, client=now - 100)
+    assert (await do_refresh(kc, token)).status_code == 200
+    await set_not_before(kc, realm=now + 100)
+    refused = await do_refresh(kc, token)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant", refused.text
+
+
+async def test_refresh_token_client_not_before_not_bypassed_by_older_realm_not_before(kc: Env) -> None:
+    """RefreshTokenTest.refreshTokenClientNotBeforeNotBypassedByOlderRealmNotBefore: an older realm not-before does
+    not hide a newer client not-before."""
+    token = await code_refresh_token(kc)
+    now = kc.clock.now()
+    await set_not_before(kc, realm=now - 200)
+    assert (await do_refresh(kc, token)).status_code == 200
+    await set_not_before(kc, client=now + 100)
+    refused = await do_refresh(kc, token)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant", refused.text
+
+
+async def test_refresh_token_rejected_after_enabling_cnf_check(kc: Env) -> None:
+    """RefreshTokenTest.refreshTokenRejectedAfterEnablingCNFCheck: a public client's unbound refresh token refreshes;
+    once the client turns DPoP binding on, it is refused with a proof ("DPoP proof key binding is required",
+    invalid_token); once the client wants certificate-bound tokens instead, 401 unauthorized_client (not_allowed);
+    with both off it refreshes again."""
+    await port.update_client(kc, APP, publicClient=True)
+    code = (await login(kc.http, "test", APP, USER, redirect_uri=REDIRECT))["code"]
+    first = await exchange(kc.http, "test", APP, code, secret=None)
+    assert first.status_code == 200, first.text
+    again = await refresh(kc.http, "test", APP, first.json()["refresh_token"], secret=None)
+    assert again.status_code == 200, again.text
+    token = again.json()["refresh_token"]
+    await port.update_client(kc, APP, attributes={"dpop.bound.access.tokens": "true"})
+    await poll(kc)
+    url = "http://localhost/realms/test/protocol/openid-connect/token"
+    proof = ProofKey("rsa").proof("POST", url, kc.clock.now())
+    form = {"grant_type": "refresh_token", "refresh_token": token, "client_id": APP}
+    refused = await kc.http.post("/realms/test/protocol/openid-connect/token", data=form, headers={"DPoP": proof})
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant", refused.text
+    assert refused.json()["error_description"].startswith("DPoP proof key binding is required"), refused.text
+    event = await one_event(kc)
+    assert (event["type"], event["error"]) == ("REFRESH_TOKEN_ERROR", "invalid_token"), event
+    mtls = {"dpop.bound.access.tokens": "false", "tls.client.certificate.bound.access.tokens": "true"}
+    await port.update_client(kc, APP, publicClient=False, secret=SECRET, attributes=mtls)
+    bound = await do_refresh(kc, token)
+    assert bound.status_code == 401 and bound.json()["error"] == "unauthorized_client", bound.text
+    event = await one_event(kc)
+    assert (event["type"], event["error"]) == ("REFRESH_TOKEN_ERROR", "not_allowed"), event
+    await port.update_client(kc, APP, attributes={"tls.client.certificate.bound.access.tokens": "false"})
+    assert (await do_refresh(kc, token)).status_code == 200

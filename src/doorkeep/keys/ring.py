@@ -102,9 +102,15 @@ class KeyRing:
         self._realms[realm_id] = loaded
         return loaded
 
-    async def signing_key(self, tx: Tx, realm_id: str, alg: str, now: int) -> LoadedKey:
-        """The active key for ``alg``, created on first need (e.g. a client asking for ES256)."""
+    async def signing_key(self, tx: Tx, realm_id: str, alg: str, now: int, kid: str | None = None) -> LoadedKey:
+        """The active key for ``alg``, created on first need (e.g. a client asking for ES256). ``kid``: the key a
+        client names (its ``*.signed.response.kid``), used while it is a signing key of ``alg``; else the active one
+        (Keycloak 26.8, OIDCSigningKeySelectionTest's fallbacks)."""
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
+        if kid is not None:
+            named = realm_keys.by_kid.get(kid)
+            if named is not None and named.algorithm == alg and material.signs_at(named, now):
+                return named
         key = realm_keys.active(alg, now)
         if key is None:
             realm_keys = await self._load(tx, realm_id)

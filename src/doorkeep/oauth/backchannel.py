@@ -53,6 +53,13 @@ def logout_claims(ended: SessionEnded, fallback_issuer: str, now: int, jti: str)
     return claims
 
 
+def logout_kid(client: Client) -> str | None:
+    """The logout token's key: the one the client names for its ID tokens (TokenCategory.LOGOUT shares the ID
+    token's key; OIDCSigningKeySelectionTest.testIdTokenAndLogoutTokenSigningKey), else the realm's active one."""
+    kid = client.attributes.get("id.token.signed.response.kid")
+    return kid if isinstance(kid, str) and kid else None
+
+
 def logout_alg(realm: Realm, client: Client) -> str:
     """The logout token's algorithm: the client's ID-token one (DefaultTokenManager signs TokenCategory.LOGOUT
     as ID; LogoutTest.logoutBackchannelTwoClientsSpecificConfigurationIsUsed), else the realm's default."""

@@ -31,6 +31,10 @@ SESSION_NOTE_MAPPER = "oidc-usersessionmodel-note-mapper"
 # The mappers that read what differs between two sessions of one user (MapperInput's ``session`` and ``acr``).
 SESSION_MAPPERS = frozenset({SESSION_NOTE_MAPPER, "oidc-acr-mapper"})
 CALLERS_KEPT = 256
+# OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_KID / ID_TOKEN_SIGNED_RESPONSE_KID (Keycloak 26.8): the key a client
+# wants its tokens signed with ([UNVERIFIED] attribute strings, by analogy with the *.signed.response.alg ones)
+ACCESS_KID = "access.token.signed.response.kid"
+ID_KID = "id.token.signed.response.kid"
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -322,7 +326,8 @@ async def mint(
     mapped_input = await token_input(tx, ctx, req.base_url)
     access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
-    unsigned = {"access_token": Unsigned(access, await _key(tx, services, realm, access_alg, now), access_alg)}
+    access_key = await _key(tx, services, realm, access_alg, now, client.attributes.get(ACCESS_KID))
+    unsigned = {"access_token": Unsigned(access, access_key, access_alg)}
     us, cs = ctx.user_session, ctx.client_session
     refresh_jti: str | None = None
     refresh_type: str | None = None
@@ -360,8 +365,9 @@ def _token_type(client: Client, access: dict[str, Any]) -> str:
     return kind.lower() if client.attr_bool("token.response.type.bearer.lower-case") else kind
 
 
-async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int) -> LoadedKey:
-    return await services.keyring.signing_key(tx, realm.id, alg, now)
+async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int, kid: object = None) -> LoadedKey:
+    """The realm's signing key for ``alg``, or the one the client names by ``kid`` (keys/ring.signing_key)."""
+    return await services.keyring.signing_key(tx, realm.id, alg, now, kid if isinstance(kid, str) and kid else None)
 
 
 def _refresh_claims(
@@ -423,7 +429,8 @@ async def id_token(
     claims["at_hash"] = ""  # its place in the claims; the value once the access token is signed
     claims.update({k: v for k, v in mapped.items() if k not in claims})
     encrypter = await token_encryption.id_token_encrypter(services, ctx.client)
-    return Unsigned(_ordered(claims), await _key(tx, services, ctx.realm, alg, now), alg, encrypter)
+    key = await _key(tx, services, ctx.realm, alg, now, ctx.client.attributes.get(ID_KID))
+    return Unsigned(_ordered(claims), key, alg, encrypter)
 
 
 # AccessTokenIntrospectionProvider.getAccessTokenFromStoredData: what introspection keeps of a token.

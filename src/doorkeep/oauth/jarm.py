@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 SIGNED_ALG = "authorization.signed.response.alg"  # OIDCConfigAttributes.AUTHORIZATION_SIGNED_RESPONSE_ALG
+SIGNED_KID = "authorization.signed.response.kid"  # AUTHORIZATION_SIGNED_RESPONSE_KID (26.8) [UNVERIFIED string]
 RESPONSE = "response"  # the one parameter a JARM mode sends
 
 
@@ -66,7 +67,8 @@ async def signer(tx: Tx, services: Services, realm: Realm, client: Client, issue
     alg = signature_alg(realm, client, SIGNED_ALG)
     if alg not in material.ASYMMETRIC:  # no realm key signs it (Keycloak fails on a null SignatureProvider)
         alg = realm.default_signature_algorithm or "RS256"
-    key = await services.keyring.signing_key(tx, realm.id, alg, now)
+    kid = client.attributes.get(SIGNED_KID)  # OIDCSigningKeySelectionTest.testAuthorizationResponseSigningKey
+    key = await services.keyring.signing_key(tx, realm.id, alg, now, kid if isinstance(kid, str) and kid else None)
     return ResponseSigner(key, alg, issuer, client.client_id, now + realm.access_code_lifespan, encrypter)
 
 

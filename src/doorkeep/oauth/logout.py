@@ -131,7 +131,7 @@ async def _session_to_end(
     claims = await refresh_tokens.decode(tx, services, req, token)
     refresh_tokens.check_binding(claims, req, client, services.clock.now(), check_expiration=False)
     refresh_tokens.check_certificate(claims, req, client)
-    refresh_tokens.check_dpop(claims, req)
+    refresh_tokens.check_dpop(claims, req, client)
     session = await tx.sessions.get_user_session(claims.sid, claims.offline)
     if session is not None and issued_before_session(claims.iat, session):
         raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION_LOGOUT)

@@ -67,10 +67,23 @@ async def decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> R
     )
 
 
-def check_dpop(claims: RefreshClaims, req: OAuthRequest) -> None:
+INVALID_CONFIRMATION = "Invalid refresh token confirmation"
+DPOP_BINDING_REQUIRED = "DPoP proof key binding is required"  # [UNVERIFIED] any words after these
+
+
+def check_dpop(claims: RefreshClaims, req: OAuthRequest, client: Client) -> None:
     """verifyRefreshToken's DPoP step: a refresh token bound to a key (a public client's) needs a proof made with
-    that key; both refusals are ``invalid_grant``."""
+    that key; both refusals are ``invalid_grant``.
+
+    Keycloak 26.8's verifyConfirmationBinding (PR 50927, issue 50459) comes first: a ``cnf`` that binds neither a
+    key nor a certificate is refused, and so is an unbound token of a public client that has since turned DPoP
+    binding on (a confidential client's refresh tokens are never bound)."""
+    cnf = claims.raw.get("cnf")
+    if cnf is not None and not (isinstance(cnf, dict) and (cnf.get("jkt") or cnf.get(mtls.THUMBPRINT))):
+        raise e.InvalidGrant(INVALID_CONFIRMATION)
     if dpop.bound_thumbprint(claims.raw) is None:
+        if client.public_client and dpop.required(client):
+            raise e.InvalidGrant(DPOP_BINDING_REQUIRED)
         return
     if req.dpop is None:
         raise e.InvalidGrant("DPoP proof is missing")

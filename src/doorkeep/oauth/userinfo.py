@@ -80,6 +80,7 @@ _SESSION_CODES = {
 # findValidSession: its failures are codes too.
 _TRANSIENT_CODES = {e.USER_NOT_FOUND: "user_not_found", e.USER_DISABLED: "user_disabled"}
 SIGNATURE_ALG = "user.info.response.signature.alg"  # OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG
+SIGNATURE_KID = "user.info.response.signature.kid"  # USER_INFO_RESPONSE_SIGNATURE_KID (26.8) [UNVERIFIED string]
 UNSIGNED = "none"  # listed for userinfo in discovery: the plain JSON answer
 HMAC_ALGS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 SIGNED_ALGS = frozenset(material.ASYMMETRIC) | HMAC_ALGS.keys()  # what a userinfo answer may be signed with here
@@ -141,7 +142,9 @@ async def _sign(
     if alg not in SIGNED_ALGS or alg in HMAC_ALGS:
         await _refused(tx, services, req, "invalid_request", client=valid.client.client_id, user_id=valid.user.id)
         raise BearerError(InvalidRequest(e.USERINFO_SIGNATURE_UNAVAILABLE, status=400))
-    return await services.codec.sign(tx, req.realm.id, claims, alg, services.clock.now())
+    kid = valid.client.attributes.get(SIGNATURE_KID)  # OIDCSigningKeySelectionTest.testUserInfoSigningKey
+    named = kid if isinstance(kid, str) and kid else None
+    return await services.codec.sign(tx, req.realm.id, claims, alg, services.clock.now(), kid=named)
 
 
 async def _encrypted(services: Services, client: Client, content: str | bytes, content_type: str | None) -> str:

@@ -84,7 +84,10 @@ class Notifier:
                     continue
                 alg = bc.logout_alg(realm, ended.client)
                 claims = bc.logout_claims(ended, f"{server}/realms/{realm.name}", now, new_id())
-                token = await self._services.codec.sign(tx, ended.realm_id, claims, alg, now, typ=bc.LOGOUT_HEADER_TYP)
+                kid = bc.logout_kid(ended.client)
+                token = await self._services.codec.sign(
+                    tx, ended.realm_id, claims, alg, now, typ=bc.LOGOUT_HEADER_TYP, kid=kid
+                )
                 posts.append((ended.client.client_id, url, token))
         import httpx  # here, not at import: a server that never notifies does not pay for it at start
 

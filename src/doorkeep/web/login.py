@@ -35,7 +35,7 @@ from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
 from doorkeep.web import broker, cookies, login_tabs
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, state
+from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, json_response, state
 from doorkeep.web.login_pages import (
     EXECUTION,
     NO_BACK,
@@ -57,6 +57,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COOKIE_NOT_FOUND = "Cookie not found. Please make sure cookies are enabled in your browser."  # cookieNotFoundMessage
+
+
+# AuthorizationEndpoint.AUTHORIZATION_PREFER_ERROR_ON_REDIRECT (Keycloak 26.8, PR 48553): a realm attribute for headless
+# clients (conformance runs); an error that cannot be redirected to the client is answered as JSON, not as a page.
+PREFER_ERROR_ON_REDIRECT = "authorization.preferErrorOnRedirect"
 
 
 async def authorize_endpoint(request: Request) -> Response:
@@ -105,6 +110,8 @@ async def authorize_request(
         if isinstance(started, OAuthError):
             if started.detail:  # ServicesLogger.invalidRequest: why a request object or pushed request was refused
                 log.warning("invalid authorization request for client %s: %s", params.get("client_id"), started.detail)
+            if str(realm.attributes.get(PREFER_ERROR_ON_REDIRECT, "")).lower() == "true":
+                return json_response(started.body(), 400)  # no redirect URI to take it: the error as JSON
             return error_page(request, realm, started.description)
         if isinstance(started, ErrorPage):
             return error_page(request, realm, started.text, auth_request=started.request)

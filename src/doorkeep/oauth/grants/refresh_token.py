@@ -62,7 +62,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         claims = await refresh_tokens.decode(tx, services, req, token)
         refresh_tokens.check_binding(claims, req, client, now)
         refresh_tokens.check_certificate(claims, req, client)
-        refresh_tokens.check_dpop(claims, req)
+        refresh_tokens.check_dpop(claims, req, client)
     except e.OAuthError as err:
         raise _refused(err) from None
     try:
