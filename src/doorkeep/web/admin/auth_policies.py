@@ -98,6 +98,15 @@ def _value_text(value: Any) -> str | None:
     return str(value)
 
 
+def _known_policy(key: Any) -> bool:
+    return isinstance(key, str) and key in CONFIG_TYPES
+
+
+def _java_text(value: Any) -> str:
+    """How Java's String.valueOf writes a JSON value (null for a missing id)."""
+    return "null" if value is None else _value_text(value) or ""
+
+
 def _invalid(key: str, value: Any) -> bool:
     kind = CONFIG_TYPES[key]
     if kind == INT:
@@ -112,11 +121,11 @@ def _password_policy_string(rep: Any) -> str:
     """validatePasswordPolicyRepresentation, then PasswordPolicy.Builder's string."""
     if not isinstance(rep, list) or not all(isinstance(item, dict) for item in rep):
         raise bad_request("Cannot parse the JSON")
-    unknown = [str(item.get("id")) for item in rep if item.get("id") not in CONFIG_TYPES]
+    unknown = [_java_text(item.get("id")) for item in rep if not _known_policy(item.get("id"))]
     if unknown:
         raise bad_request(f"Unknown password policy type(s): {', '.join(unknown)}")
     invalid = [
-        f'{item["id"]} got "{_value_text(item.get("value"))}" but expects a value of type {CONFIG_TYPES[item["id"]]}'
+        f'{item["id"]} got "{_java_text(item.get("value"))}" but expects a value of type {CONFIG_TYPES[item["id"]]}'
         for item in rep
         if _invalid(item["id"], item.get("value"))
     ]
