@@ -421,3 +421,28 @@ async def test_an_update_is_an_authentication_policy_event_and_a_refusal_none(
     assert (event["operationType"], event["resourceType"]) == ("UPDATE", "AUTHENTICATION_POLICY")
     assert event["resourcePath"] == f"authentication/policies/{policy}"
     assert json.loads(event["representation"]) == body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"not": "a list"},
+        [1],
+        [{"id": ["x"]}],
+        [{"value": 1}],
+        [{"id": "length", "value": {"a": 1}}],
+        [{"id": "length", "value": 1e40}],
+    ],
+)
+async def test_a_malformed_password_policy_body_is_400_never_500(realm: Env, body: Any) -> None:
+    """Bodies no Keycloak test sends: each a 400."""
+    await _refused(realm, "password-policy", body)
+
+
+@pytest.mark.parametrize("policy", ["otp-policy", "ciba-policy"])
+@pytest.mark.parametrize(
+    "body", [[], "x", {"digits": "6"}, {"expiresIn": 2**40}, {"type": ["totp"], "backchannelTokenDeliveryMode": {}}]
+)
+async def test_a_malformed_otp_or_ciba_body_is_400_never_500(realm: Env, policy: str, body: Any) -> None:
+    """Bodies no Keycloak test sends: each a 400."""
+    await _refused(realm, policy, body)

@@ -129,7 +129,9 @@ RULES: tuple[Rule, ...] = (
         r"GET /admin/realms/\{realm\}/authentication/(per-client-config-description|config-description/\{\w+\})$",
         OBJECT,
     ),
-    _rule(r"GET /admin/realms/\{realm\}/authentication/policies/(otp|ciba)-policy$", OBJECT),
+    _rule(
+        r"GET /admin/realms/\{realm\}/authentication/policies/(otp|ciba|webauthn|webauthn-passwordless)-policy$", OBJECT
+    ),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/client-registration-policy/providers$", {"type": "array", "items": OBJECT}),
     # RealmLocalizationResource: the locales, a locale's texts, one text (text/plain)
@@ -188,7 +190,11 @@ RULES: tuple[Rule, ...] = (
         None,
         {"type": "array", "items": OBJECT},
     ),
-    _rule(r"PUT /admin/realms/\{realm\}/authentication/policies/(otp|ciba)-policy$", None, OBJECT),
+    _rule(
+        r"PUT /admin/realms/\{realm\}/authentication/policies/(otp|ciba|webauthn|webauthn-passwordless)-policy$",
+        None,
+        OBJECT,
+    ),
     _rule(r"POST /admin/realms/\{realm\}/authentication/register-required-action$", None, OBJECT),
     _rule(r"POST .*/(push-revocation|logout-all)$", OBJECT),
     _rule(r"POST .*/offline-sessions/revoke$", OBJECT, OBJECT),  # Doorkeep's bulk revocation

@@ -10,6 +10,7 @@ from doorkeep.web import (
     account,
     account_devices,
     action_token,
+    admin_root,
     broker,
     broker_first_login,
     broker_link,
@@ -126,6 +127,7 @@ def routes() -> list[BaseRoute]:
         *(Route(f"{OIDC}/{path}", cors.default_preflight, methods=["OPTIONS"]) for path in ("userinfo", "logout")),
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"]) for path in ("token/introspect", "auth/device")),
         *client_registration.ROUTES,
+        *admin_root.ROUTES,
         *admin_routes(),
         *whoami.ROUTES,  # JSON, ahead of the server-rendered console's own pages
         *admin_console_routes(),

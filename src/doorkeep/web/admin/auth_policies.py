@@ -1,5 +1,6 @@
 """Admin REST: a realm's authentication policies one by one (Keycloak 26.x's AuthenticationManagementResource
-``policies/password-policy``, ``policies/otp-policy`` and ``policies/ciba-policy``).
+``policies/password-policy``, ``otp-policy``, ``ciba-policy``, ``webauthn-policy`` and
+``webauthn-passwordless-policy``).
 
 view-realm reads, manage-realm writes. A write is validated as Keycloak validates it (400 with its message, no
 change, no event), replaces that one policy and nothing else of the realm, and records an UPDATE
@@ -23,7 +24,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.numbers import INT_MAX, INT_MIN, parse_int
 from doorkeep.oauth.ciba import config as ciba
-from doorkeep.users import password_policy
+from doorkeep.users import password_policy, webauthn_policy
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, ok, run_realm
 from doorkeep.web.http import read_json
@@ -98,6 +99,15 @@ def _value_text(value: Any) -> str | None:
     return str(value)
 
 
+def _known_policy(key: Any) -> bool:
+    return isinstance(key, str) and key in CONFIG_TYPES
+
+
+def _java_text(value: Any) -> str:
+    """How Java's String.valueOf writes a JSON value (null for a missing id)."""
+    return "null" if value is None else _value_text(value) or ""
+
+
 def _invalid(key: str, value: Any) -> bool:
     kind = CONFIG_TYPES[key]
     if kind == INT:
@@ -112,11 +122,11 @@ def _password_policy_string(rep: Any) -> str:
     """validatePasswordPolicyRepresentation, then PasswordPolicy.Builder's string."""
     if not isinstance(rep, list) or not all(isinstance(item, dict) for item in rep):
         raise bad_request("Cannot parse the JSON")
-    unknown = [str(item.get("id")) for item in rep if item.get("id") not in CONFIG_TYPES]
+    unknown = [_java_text(item.get("id")) for item in rep if not _known_policy(item.get("id"))]
     if unknown:
         raise bad_request(f"Unknown password policy type(s): {', '.join(unknown)}")
     invalid = [
-        f'{item["id"]} got "{_value_text(item.get("value"))}" but expects a value of type {CONFIG_TYPES[item["id"]]}'
+        f'{item["id"]} got "{_java_text(item.get("value"))}" but expects a value of type {CONFIG_TYPES[item["id"]]}'
         for item in rep
         if _invalid(item["id"], item.get("value"))
     ]
@@ -250,6 +260,84 @@ async def update_ciba_policy(call: RealmCall, request: Request) -> Response:
     )
 
 
+# --- WebAuthn policies ----------------------------------------------------------------------------
+# WebAuthnPolicyRepresentation's fields, each a RealmRepresentation suffix of the policy's prefix.
+WEBAUTHN_FIELDS = {suffix[0].lower() + suffix[1:]: suffix for suffix in webauthn_policy.SUFFIXES}
+PASSWORDLESS_FIELDS = {"passkeysEnabled": webauthn_policy.PASSKEYS_ENABLED, "mediation": webauthn_policy.MEDIATION}
+ATTESTATION = (webauthn_policy.NOT_SPECIFIED, "none", "indirect", "direct")
+RESIDENT_KEY = (webauthn_policy.NOT_SPECIFIED, "Yes", "No")
+ATTACHMENT = (webauthn_policy.NOT_SPECIFIED, "platform", "cross-platform")
+VERIFICATION = (webauthn_policy.NOT_SPECIFIED, "required", "preferred", "discouraged")
+MEDIATIONS = ("conditional", "none", "optional", "required", "silent")
+
+
+def _webauthn_json(realm: Realm, passwordless: bool) -> dict[str, Any]:
+    rep = webauthn_policy.representation(realm)
+    prefix = webauthn_policy.PASSWORDLESS if passwordless else webauthn_policy.TWO_FACTOR
+    out = {name: rep[prefix + suffix] for name, suffix in WEBAUTHN_FIELDS.items()}
+    if passwordless:
+        out |= {name: rep[key] for name, key in PASSWORDLESS_FIELDS.items()}
+    return out
+
+
+def _one_of(value: Any, allowed: tuple[str, ...]) -> bool:
+    return isinstance(value, str) and value in allowed
+
+
+def _webauthn_checked(rep: Any, passwordless: bool) -> dict[str, Any]:
+    """validateWebAuthnPolicyRepresentation, in Keycloak's order; a signature algorithm WebAuthn does not know is
+    refused too (WebAuthnPolicyTest's "unsupported")."""
+    if not isinstance(rep, dict):
+        raise bad_request("Cannot parse the JSON")
+    name, algorithms = rep.get("rpEntityName"), rep.get("signatureAlgorithms")
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request("RP Entity Name is required")
+    if not isinstance(algorithms, list) or not algorithms:
+        raise bad_request("At least one signature algorithm is required")
+    if not all(a in webauthn_policy.COSE_ALGORITHMS for a in algorithms if isinstance(a, str)):
+        raise bad_request("Unsupported signature algorithm")
+    if not _one_of(rep.get("attestationConveyancePreference"), ATTESTATION):
+        raise bad_request("Unsupported attestation conveyance preference")
+    if not _one_of(rep.get("requireResidentKey"), RESIDENT_KEY):
+        raise bad_request("Unsupported require resident key option")
+    if not _one_of(rep.get("authenticatorAttachment"), ATTACHMENT):
+        raise bad_request("Unsupported authenticator attachment")
+    if not _one_of(rep.get("userVerificationRequirement"), VERIFICATION):
+        raise bad_request("Unsupported user verification requirement")
+    if passwordless and rep.get("passkeysEnabled") is True and not _one_of(rep.get("mediation"), MEDIATIONS):
+        raise bad_request("Unsupported mediation requirement")
+    return rep
+
+
+def _with_webauthn(realm: Realm, rep: dict[str, Any], passwordless: bool) -> Realm:
+    """The realm with this one policy replaced by ``rep`` (the other kept), its defaults filled in."""
+    prefix = webauthn_policy.PASSWORDLESS if passwordless else webauthn_policy.TWO_FACTOR
+    merged = webauthn_policy.representation(realm)
+    merged |= {prefix + suffix: rep.get(name) for name, suffix in WEBAUTHN_FIELDS.items()}
+    if passwordless:
+        merged |= {key: rep.get(name) for name, key in PASSWORDLESS_FIELDS.items()}
+    try:
+        return dataclasses.replace(realm, webauthn_policies=webauthn_policy.from_representation(merged))
+    except webauthn_policy.PolicyFieldError:
+        raise bad_request("Cannot parse the JSON") from None
+
+
+def _webauthn(passwordless: bool) -> tuple[Callable[..., Awaitable[Response]], Callable[..., Awaitable[Response]]]:
+    async def read(call: RealmCall, request: Request) -> Response:
+        return ok(_webauthn_json(call.realm, passwordless))
+
+    async def write(call: RealmCall, request: Request) -> Response:
+        rep = _webauthn_checked(await read_json(request), passwordless)
+        _with_webauthn(call.realm, rep, passwordless)  # a field of the wrong type: 400 before anything is locked
+        return await _store(call, request, lambda realm: _with_webauthn(realm, rep, passwordless))
+
+    return read, write
+
+
+get_webauthn_policy, update_webauthn_policy = _webauthn(False)
+get_passwordless_policy, update_passwordless_policy = _webauthn(True)
+
+
 ROUTES = [
     Route(BASE + "/password-policy", _handler("view-realm", get_password_policy), methods=["GET"]),
     Route(BASE + "/password-policy", _handler("manage-realm", update_password_policy), methods=["PUT"]),
@@ -257,4 +345,10 @@ ROUTES = [
     Route(BASE + "/otp-policy", _handler("manage-realm", update_otp_policy), methods=["PUT"]),
     Route(BASE + "/ciba-policy", _handler("view-realm", get_ciba_policy), methods=["GET"]),
     Route(BASE + "/ciba-policy", _handler("manage-realm", update_ciba_policy), methods=["PUT"]),
+    Route(BASE + "/webauthn-policy", _handler("view-realm", get_webauthn_policy), methods=["GET"]),
+    Route(BASE + "/webauthn-policy", _handler("manage-realm", update_webauthn_policy), methods=["PUT"]),
+    Route(BASE + "/webauthn-passwordless-policy", _handler("view-realm", get_passwordless_policy), methods=["GET"]),
+    Route(
+        BASE + "/webauthn-passwordless-policy", _handler("manage-realm", update_passwordless_policy), methods=["PUT"]
+    ),
 ]
