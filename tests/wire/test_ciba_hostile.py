@@ -22,7 +22,7 @@ from ciba_flow import (
     token,
 )
 from receiver import closed_port
-from support import assert_error, seed_client, seed_realm, seed_user, update_realm
+from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -143,6 +143,22 @@ async def test_a_user_disabled_after_the_approval_is_refused(ciba: tuple[Env, De
     await env.http.put(f"/admin/realms/test/users/{user['id']}", json={**user, "enabled": False}, headers=headers)
     assert_error(await token(env, APP, SECRET, ack["auth_req_id"]), 400, "invalid_grant", "User disabled")
     assert (await events(env, "AUTHREQID_TO_TOKEN_ERROR"))[0]["error"] == "user_disabled"
+
+
+async def test_a_user_locked_by_brute_force_after_the_approval_is_refused(ciba: tuple[Env, Device]) -> None:
+    """Beyond Keycloak's CibaGrantType, as its device grant since CVE-2026-88770 (DeviceGrantBruteForceTest): a
+    lock that brute force detection puts on the user after the device approved stops the token, "Invalid user
+    credentials" with the lock's event error; the auth_req_id then gives nothing either."""
+    env, dev = ciba
+    await update_realm(env.db, "test", brute_force_protected=True, failure_factor=1)
+    ack = (await authenticate(env, APP, SECRET, "alice", "B")).json()
+    assert (await answer(env, dev.take("B").bearer)).status_code == 200
+    wrong = await password_grant(env.http, "test", APP, "alice", "WRONG", secret=SECRET)
+    assert wrong.status_code == 401, wrong.text
+    response = await token(env, APP, SECRET, ack["auth_req_id"])
+    assert_error(response, 400, "invalid_grant", "Invalid user credentials")
+    assert "access_token" not in response.json()
+    assert (await events(env, "AUTHREQID_TO_TOKEN_ERROR"))[0]["error"] == "user_temporarily_disabled"
 
 
 async def test_a_user_with_required_actions_is_refused(ciba: tuple[Env, Device]) -> None:

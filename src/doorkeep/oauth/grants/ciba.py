@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event, RequestFacts
-from doorkeep.model import DEVICE_DENIED, DEVICE_PENDING, ISSUER_NOTE, Client, Consent, User
+from doorkeep.model import DEVICE_DENIED, DEVICE_PENDING, ISSUER_NOTE, Client, Consent, Realm, User
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.ciba import auth_req_id, callback, config
@@ -26,6 +26,7 @@ from doorkeep.oauth.roles import effective_roles
 from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.sessions import service
 from doorkeep.sessions.resume import check_consent
+from doorkeep.users import brute_force
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -92,7 +93,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             "The authorization request is still pending as the end-user hasn't yet been authenticated.", event_error=""
         )
     client = lightweight.for_request(client, verdict.lightweight_access_token)  # use-lightweight-access-token
-    user = await _user(tx, str(claims["sub"]))
+    user = await _user(tx, req.realm, str(claims["sub"]), now)
     scope_param = stored.scope
     granted = await scope_rules.permitted(tx, user, await _granted(tx, client, scope_param))
     roles = await effective_roles(tx, user, client, granted.scopes)
@@ -122,13 +123,19 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     return dataclasses.replace(minted, event_details=details)
 
 
-async def _user(tx: Tx, user_id: str) -> User:
-    """createUserSession's checks of the user the request named."""
+async def _user(tx: Tx, realm: Realm, user_id: str, now: int) -> User:
+    """createUserSession's checks of the user the request named; then, beyond Keycloak's CibaGrantType, a lock
+    brute force detection put on the user after the device approved, refused as the device grant refuses it
+    (DeviceGrantType's fix for CVE-2026-88770, DeviceGrantBruteForceTest): the lock's event error, the generic
+    description."""
     user = await tx.users.get(user_id)
     if user is None:
         raise e.InvalidGrant("Could not identify user", event_error="username_missing")
     if not user.enabled:
         raise e.InvalidGrant("User disabled", event_error="user_disabled")
+    locked = await brute_force.refusal(tx, realm, user, now)
+    if locked is not None:
+        raise e.InvalidGrant(e.INVALID_USER_CREDENTIALS, event_error=locked)
     if user.required_actions:
         message = "Account is not fully set up"
         raise _reason(e.InvalidGrant(message, event_error="resolve_required_actions"), message)
