@@ -8,24 +8,17 @@ empty 404, so that a separate admin hostname is not given away to whoever asks t
 
 from __future__ import annotations
 
-import ipaddress
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.web.error_pages import MASTER
-from doorkeep.web.http import base_url, origin, state
+from doorkeep.web.http import base_url, origin, peer_address, state
 
 
 def _loopback(ip: str) -> bool:
-    try:
-        address = ipaddress.ip_address(ip.strip("[]"))
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_loopback
+    address = peer_address(ip)
+    return address is not None and address.is_loopback
 
 
 def is_local(request: Request) -> bool:

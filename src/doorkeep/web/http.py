@@ -343,15 +343,23 @@ def is_secure(request: Request, realm: Realm) -> bool:
 SITE_LOCAL = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
-@functools.lru_cache(maxsize=1024)  # a pure function of the address; bounded
-def local_address(ip: str) -> bool:
-    """Keycloak's ``SslRequired.isLocal``: any-local, loopback or site-local (not every non-global range)."""
+def peer_address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """A peer's address as given (brackets allowed), an IPv4-mapped IPv6 one as its IPv4; None if it is none."""
     try:
         address = ipaddress.ip_address(ip.strip("[]"))
     except ValueError:
-        return False
+        return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+        return address.ipv4_mapped
+    return address
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of the address; bounded
+def local_address(ip: str) -> bool:
+    """Keycloak's ``SslRequired.isLocal``: any-local, loopback or site-local (not every non-global range)."""
+    address = peer_address(ip)
+    if address is None:
+        return False
     if address.is_loopback or address.is_unspecified:
         return True
     if isinstance(address, ipaddress.IPv6Address):
