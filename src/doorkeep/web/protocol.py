@@ -94,10 +94,12 @@ async def well_known(request: Request) -> Response:
     their mappers on every request, they made this document cost 3 ms)."""
     name = request.path_params["realm"]
 
-    async def work(tx: Tx) -> dict[str, object] | None:
+    async def work(tx: Tx) -> dict[str, object] | Response | None:
         realm = await tx.realms.get_by_name(name)
         if realm is None:
             return None
+        if not is_secure(request, realm):
+            return https_required(request)
         scopes = await tx.config.realm_scopes(realm)
         return discovery.configuration(
             issuer(request, realm.name),
@@ -111,6 +113,8 @@ async def well_known(request: Request) -> Response:
     document = await in_transaction(request, work, write=False)
     if document is None:
         raise RealmNotFound
+    if isinstance(document, Response):
+        return document
     return cors.allow_all_origins(request, json_response(document, headers=DISCOVERY_CACHE))
 
 
@@ -120,6 +124,8 @@ async def certs(request: Request) -> Response:
     realm = await realm_named(request)
     if realm is None:
         raise RealmNotFound
+    if not is_secure(request, realm):
+        return https_required(request)
     keyring = state(request).services.keyring
 
     async def work(tx: Tx) -> list[dict[str, object]]:
@@ -138,6 +144,13 @@ def _certificate(key: material.LoadedKey, realm_name: str) -> str | None:
     certificate chain)."""
     held = keys_metadata.certificate_of(key.record, realm_name) if key.record is not None else None
     return held[0] if held is not None else None
+
+
+def https_required(request: Request) -> Response:
+    """Keycloak's checkSsl where the endpoint answers alone (RealmsResource.getWellKnownResponse,
+    OIDCLoginProtocolService.certs): 403 invalid_request "HTTPS required", readable from any origin."""
+    refused = oauth_error(InvalidRequest(HTTPS_REQUIRED, status=403))
+    return cors.allow_all_origins(request, refused, expose=(cors.EXPOSE_METHODS,))
 
 
 async def certs_preflight(request: Request) -> Response:
