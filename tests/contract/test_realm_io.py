@@ -228,8 +228,8 @@ DUPLICATE_USER = {"username": "USER1", "enabled": True}
         (_set(["users", 1], DUPLICATE_USER), "users[1].username: duplicate username 'user1' (also users[0])"),
         (_set(["users", 0, "clientRoles"], {"nope": ["x"]}), "users[0].clientRoles.nope: no client 'nope'"),
         (
-            _set(["users", 0, "clientRoles"], {"account": ["x"]}),
-            "users[0].clientRoles.account[0]: client 'account' has no role 'x'",
+            _set(["groups"], [{"name": "g", "clientRoles": {"account": ["x"]}}]),
+            "groups[0].clientRoles.account[0]: client 'account' has no role 'x'",
         ),
         (_set(["roles", "realm", 0], GHOST_ROLE), "roles.realm[0].composites.realm[0]: no realm role 'ghost'"),
         (_set(["clients"], {}), "clients: expected a list"),
@@ -375,11 +375,11 @@ async def test_a_list_of_realms_is_imported_all_or_nothing(
     tmp_path: Path,
 ) -> None:
     db = await new_db()
-    second = {"realm": "second", "users": [{"username": "bob", "clientRoles": {"account": ["ghost"]}}]}
+    second = {"realm": "second", "users": [{"username": "bob", "clientRoles": {"nope": ["ghost"]}}]}
     path = write(tmp_path, [demo(), second])
     with pytest.raises(files.ImportError_) as raised:
         await files.import_file(db, path, FakeClock(), skip_existing=False)
-    assert str(raised.value) == f"{path}: [1].users[0].clientRoles.account[0]: client 'account' has no role 'ghost'"
+    assert str(raised.value) == f"{path}: [1].users[0].clientRoles.nope: no client 'nope'"
     async with db.transaction() as tx:
         assert [r.name for r in await tx.realms.list()] == []
     second["users"][0]["clientRoles"] = {"account": ["view-profile"]}  # type: ignore[index]

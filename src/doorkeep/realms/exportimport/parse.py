@@ -55,7 +55,7 @@ from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
 from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
-from doorkeep.realms.exportimport.implied_roles import add_client_default_roles, add_user_realm_roles
+from doorkeep.realms.exportimport.implied_roles import add_client_default_roles, add_user_roles
 from doorkeep.realms.exportimport.plan import (
     ClientPlan,
     ImportError_,
@@ -235,7 +235,7 @@ class _Parser:
         mappings = self.scope_mappings(rep)
         users = [self.user(u, f"{at(b, 'users')}[{i}]") for i, u in enumerate(get_list(rep, "users", b))]
         self.check_users(realm, users, clients)
-        add_user_realm_roles(roles, users, builtin_realm_roles(name))
+        add_user_roles(roles, users, builtin_realm_roles(name), known_client_roles(roles, clients))
         if rep.get("defaultRole") is None:
             add_client_default_roles(roles, default_role, self.client_default_roles)
         groups = parse_groups(rep, b, self.refs)
@@ -612,15 +612,10 @@ class _Parser:
     ) -> None:
         """Every role, client and scope the file names exists in the file or among the built-ins."""
         realm_roles = {r.role.name for r in roles if r.client is None} | set(builtin_realm_roles(realm_name))
-        client_roles = {c.client.client_id: set[str]() for c in clients}
-        for client_id, names in builtin_client_roles().items():
-            client_roles.setdefault(client_id, names)
+        client_roles = known_client_roles(roles, clients)
         for client_id, where in self.client_refs:
             if client_id not in client_roles:
                 fail(where, f"no client '{client_id}'")
-        for r in roles:
-            if r.client is not None:
-                client_roles[r.client].add(r.role.name)
         for client, name, where in self.role_refs:
             if client is None and name not in realm_roles:
                 fail(where, f"no realm role '{name}'")
@@ -630,6 +625,17 @@ class _Parser:
         for name, where in self.scope_refs:
             if name not in scope_names:
                 fail(where, f"no client scope '{name}'")
+
+
+def known_client_roles(roles: list[RolePlan], clients: list[ClientPlan]) -> dict[str, set[str]]:
+    """Each client of the file or the built-ins, with the roles the file or the built-ins give it."""
+    client_roles = {c.client.client_id: set[str]() for c in clients}
+    for client_id, names in builtin_client_roles().items():
+        client_roles.setdefault(client_id, set(names))
+    for r in roles:
+        if r.client is not None and r.client in client_roles:
+            client_roles[r.client].add(r.role.name)
+    return client_roles
 
 
 def parse_realm(data: Any, base: str = "") -> RealmPlan:
