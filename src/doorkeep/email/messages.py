@@ -11,6 +11,7 @@ Accept-Language, IGNORE_ACCEPT_LANGUAGE_HEADER).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import jinja2
@@ -31,6 +32,16 @@ def language(realm: Realm, user: User, accept_language: str = "") -> Language:
     """The e-mail's language: ``resolveLocale(user)`` without a kc_locale pick or cookie."""
     tag = locale.resolve(realm, locale.Asked(user=locale.of_user(user), accept_language=accept_language))
     return Language(tag, overrides=localization.overrides(realm, tag, CATALOGS))
+
+
+def direction(ui: Language) -> str:
+    """``<html dir>``: FreeMarkerEmailTemplateProvider's ``ltr``, Java's Bidi over the language's own name (the
+    ``locale_xx`` message, else the bare language tag) being left to right throughout."""
+    language_tag = ui.tag.split("-")[0]
+    name = ui.text(f"locale_{language_tag}")
+    if name == f"locale_{language_tag}":  # no such message: the tag itself
+        name = language_tag
+    return "rtl" if any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in name) else "ltr"
 
 
 def _choice(pattern: str, value: int) -> str:
@@ -67,7 +78,9 @@ def _mail(ui: Language, to: str, subject_key: str, body_key: str, link: str, *ar
     subject = ui.text(subject_key)
     body = ui.text(body_key, link, *args)
     paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
-    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=paragraphs, link=link)
+    html = render(
+        "email/message.html", tag=ui.tag, dir=direction(ui), subject=subject, paragraphs=paragraphs, link=link
+    )
     text = _TEXT.get_template("email/message.txt").render(body=body)
     return Mail(to, subject, text, html)
 
@@ -107,7 +120,9 @@ def identity_provider_link(
     body = ui.text("identityProviderLinkBody", *args)
     subject = ui.text("identityProviderLinkSubject", provider)
     paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
-    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=paragraphs, link=link)
+    html = render(
+        "email/message.html", tag=ui.tag, dir=direction(ui), subject=subject, paragraphs=paragraphs, link=link
+    )
     text = _TEXT.get_template("email/message.txt").render(body=body)
     return Mail(user.email or "", subject, text, html)
 
@@ -115,7 +130,7 @@ def identity_provider_link(
 def smtp_test(ui: Language, to: str) -> Mail:
     """sendSmtpTestEmail: ``emailTestSubject`` and ``emailTestBody``."""
     subject, body = ui.text("emailTestSubject"), ui.text("emailTestBody")
-    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=[body], link=None)
+    html = render("email/message.html", tag=ui.tag, dir=direction(ui), subject=subject, paragraphs=[body], link=None)
     return Mail(to, subject, body, html)
 
 
@@ -130,6 +145,8 @@ def org_invite(
     body = ui.text(body_key, link, *args)
     subject = ui.text("orgInviteSubject", org)
     paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
-    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=paragraphs, link=link)
+    html = render(
+        "email/message.html", tag=ui.tag, dir=direction(ui), subject=subject, paragraphs=paragraphs, link=link
+    )
     text = _TEXT.get_template("email/message.txt").render(body=body)
     return Mail(to, subject, text, html)
