@@ -179,3 +179,17 @@ async def test_overwrite_existing_client_with_service_account(realm: Env) -> Non
     assert (await do_import(realm, {"clients": [rep]}, "OVERWRITE"))["overwritten"] == 1
     client = (await get(realm, "/clients", clientId=SERVICE_CLIENT))[0]
     await get(realm, f"/clients/{client['id']}/service-account-user")
+
+
+async def test_service_account_of_an_unknown_client_is_refused(realm: Env) -> None:
+    """Beyond the Java class: a user naming, as serviceAccountClientId, a client that is nowhere gets
+    RepresentationToModel.createUser's message as a 400 (Keycloak's RuntimeException), and nothing is written."""
+    user = {"username": "service-account-ghost", "serviceAccountClientId": "ghost"}
+    response = await realm.http.post(
+        f"{REALM}/partialImport", json={"users": [user]}, headers=await realm.admin_headers()
+    )
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "errorMessage": "Unable to find client specified for service account link. Client: ghost"
+    }
+    assert await get(realm, "/users", username="service-account-ghost") == []
