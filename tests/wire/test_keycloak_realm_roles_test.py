@@ -5,7 +5,8 @@ and role-without-users, the client ``client-a`` with its role role-c, the user `
 group ``test-role-group`` through the admin API and checks their eight CREATE events; each test then drives
 ``roles/{role-name}`` and its ``composites``, ``users`` and ``groups``. The new framework has since split the
 class, over AbstractRealmRolesTest, into RealmRolesCRUDTest, RealmRolesSearchTest, RealmRolesUserTest and
-RealmRolesGroupTest, whose methods are these under the same names.
+RealmRolesGroupTest, whose methods are these under the same names, but for RealmRolesUserTest's
+testUsersInRoleRespectsUserProfileAttributePermissions (test_kc_new_admin_realm_roles_user.py).
 
 Who may read and write realm roles is covered in test_admin_roles.py and test_admin_role_escalation.py.
 """
