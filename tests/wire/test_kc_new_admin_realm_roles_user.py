@@ -83,3 +83,5 @@ async def test_users_endpoints_hide_what_the_profile_hides_too(realm: Env) -> No
     assert "email" not in one
     assert one["username"] == USERNAME
     assert [u.get("email") for u in listed] == [None]
+    brief = await send(realm, "GET", f"/users?username={USERNAME}&briefRepresentation=true", status=200)
+    assert [(u["username"], u.get("email")) for u in brief] == [(USERNAME, None)]

@@ -44,7 +44,7 @@ async def list_users(request: Request) -> Response:
         # UsersResource.toRepresentation: the profile's representation, brief or full, shows a lockout
         found = await brute_force.shown(tx, realm, found, now)
         if common.query_bool(request, "briefRepresentation", False):
-            return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
+            return json_response([shown(realm, {**user_to_brief_json(u), "access": {"manage": True}}) for u in found])
         with_otp = await otp.configured_for(tx, [u.id for u in found])
         return json_response([shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found])
 
