@@ -96,10 +96,15 @@ def test_keycloaks_default_scopes_produce_the_standard_claims() -> None:
 
 
 def test_group_membership_gives_full_paths_or_names() -> None:
+    """Full paths only with ``full.path`` "true" (GroupMembershipMapper.useFullPath): without it, the names."""
     data = _input()
     assert m.apply(
         [_mapper("oidc-group-membership-mapper", **{"claim.name": "g", "access.token.claim": "true"})], data, m.ACCESS
-    ) == {"g": ["/org/team"]}
+    ) == {"g": ["team"]}
+    full = _mapper(
+        "oidc-group-membership-mapper", **{"claim.name": "g", "full.path": "true", "access.token.claim": "true"}
+    )
+    assert m.apply([full], data, m.ACCESS) == {"g": ["/org/team"]}
     short = _mapper(
         "oidc-group-membership-mapper", **{"claim.name": "g", "full.path": "false", "access.token.claim": "true"}
     )

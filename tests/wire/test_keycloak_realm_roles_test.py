@@ -3,7 +3,10 @@ RealmRolesTest.java, since moved to tests/base/.../tests/admin/realm/RealmRolesT
 to one test over HTTP: ``before()`` makes the realm roles role-a (with an attribute), role-b, role-with-users
 and role-without-users, the client ``client-a`` with its role role-c, the user ``test-role-member`` and the
 group ``test-role-group`` through the admin API and checks their eight CREATE events; each test then drives
-``roles/{role-name}`` and its ``composites``, ``users`` and ``groups``.
+``roles/{role-name}`` and its ``composites``, ``users`` and ``groups``. The new framework has since split the
+class, over AbstractRealmRolesTest, into RealmRolesCRUDTest, RealmRolesSearchTest, RealmRolesUserTest and
+RealmRolesGroupTest, whose methods are these under the same names, but for RealmRolesUserTest's
+testUsersInRoleRespectsUserProfileAttributePermissions (test_kc_new_admin_realm_roles_user.py).
 
 Who may read and write realm roles is covered in test_admin_roles.py and test_admin_role_escalation.py.
 """

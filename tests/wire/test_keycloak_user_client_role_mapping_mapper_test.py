@@ -7,6 +7,8 @@ test-app whose full scope is turned off: the ID and access tokens carry test-app
 a prefix holding ``${client_id}`` names the role's client there (AbstractUserRoleMappingMapper.setClaim).
 Each test starts from a fresh realm, so the ``@After`` removing the mapper is left out.
 ``test_keycloak_oidc_protocol_mappers_test.py`` covers the mapper with a client id and a fixed prefix.
+The new framework's ClientRoleMapperTest (tests/base/.../tests/admin/client/) is the same four prefixes as one
+parameterized testRoleMappingWithPrefix.
 """
 
 from __future__ import annotations

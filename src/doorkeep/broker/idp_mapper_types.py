@@ -188,7 +188,7 @@ def model(rep: JSON, provider: JSON, *, mapper_id: str | None = None) -> JSON:
         raise _parse_error()
     stored: dict[str, str] = {}
     for key, value in config.items():
-        if value is None:
+        if value is None or value == "":  # RepresentationToModel.removeEmptyString (KEYCLOAK-4962)
             continue
         if isinstance(value, (dict, list)):
             raise _parse_error()

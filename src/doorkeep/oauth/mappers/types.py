@@ -131,7 +131,9 @@ def _role_claim(claims: dict[str, Any], config: dict[str, str], names: list[str]
 
 
 def _groups(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
-    full = m.config.get("full.path", "true") == "true"
+    """GroupMembershipMapper: full paths only where ``full.path`` is "true" (useFullPath), else the names; the
+    config property's default of "true" is the admin console's to fill in, not the mapper's."""
+    full = m.config.get("full.path") == "true"
     membership = [g.path if full else g.name for g in data.groups]
     map_claim(claims, {**m.config, "multivalued": "true"}, membership)
 

@@ -36,7 +36,7 @@ from doorkeep.admin.representations import is_true
 from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
-from doorkeep.model import Group, Role, User
+from doorkeep.model import Client, Group, Role, User
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin import users_ops as user_ops
@@ -312,9 +312,16 @@ class _Import:
 
     async def _replace_role(self, role: Role) -> None:
         """An overwritten role is deleted first, under the rule of ``DELETE …/roles/{name}`` (an admin role only
-        by an admin who may redefine it)."""
-        await self.call.identity.require_redefine(self.call.tx, role)
-        await operations.delete_role(self.call.tx, self.call.realm, role)
+        by an admin who may redefine it). The realm's default role too: RolesPartialImport removes it through
+        RoleResource.deleteRole, below RoleContainerResource's refusal, and the role the import makes of that name
+        is the realm's default role again (RolesPartialImport's setDefaultRole; Doorkeep finds it by name)."""
+        tx = self.call.tx
+        await self.call.identity.require_redefine(tx, role)
+        default = await operations.default_role(tx, self.call.realm)
+        if default is not None and default.id == role.id:
+            await tx.roles.delete(role.id)
+            return
+        await operations.delete_role(tx, self.call.realm, role)
 
     async def _top_group(self, name: str) -> Group | None:
         return next(
@@ -355,6 +362,15 @@ class _Import:
             found = await tx.users.get_by_email(realm.id, email)
         return found
 
+    async def _kept_user_id(self, given: Any) -> str | None:
+        """The user's id as the import gives it (UsersPartialImport.create generates one only where none is
+        given; PartialImportUserTest#testAddUsersWithIds), unless it is no id Doorkeep can store or a user already
+        has it: then a new one, as a realm import does (Keycloak fails on the database's constraint)."""
+        usable = isinstance(given, str) and given.strip() and len(given) <= 36
+        if usable and await self.call.tx.users.get(given) is None:
+            return str(given)
+        return None
+
     async def _user(self, rep: dict[str, Any], where: str) -> None:
         tx = self.call.tx
         username = _name(rep, "username", where)
@@ -363,6 +379,9 @@ class _Import:
         if action is None:
             return
         roles = await self._roles(rep, where)
+        account_of = await self._account_client(rep, where)
+        if account_of is not None and (made := await tx.users.get_service_account(account_of)) is not None:
+            await tx.users.delete(made.id)  # the one Doorkeep made with the client: the import's user replaces it
         call = self.call
         user = await user_ops.create_user(
             tx,
@@ -373,10 +392,28 @@ class _Import:
             email_as_username=False,
             default_actions_added=False,
             fixed=None,
+            user_id=await self._kept_user_id(rep.get("id")),
         )
+        if account_of is not None:
+            user = dataclasses.replace(user, service_account_client_id=account_of.id)
+            await tx.users.update(user)
         if roles:
             await tx.users.grant_roles(user.id, [r.id for r in roles])
         self.results.add(action, "USER", user.username, user.id, {**rep, "id": user.id})
+
+    async def _account_client(self, rep: dict[str, Any], where: str) -> Client | None:
+        """The client a user's ``serviceAccountClientId`` makes it the service account of (RepresentationToModel
+        .createUser's setServiceAccountClientLink), as PartialImportClientTest imports clients with their
+        service-account users; one that names no client of the realm is Keycloak's message, as a 400."""
+        client_id = rep.get("serviceAccountClientId")
+        if client_id is None:
+            return None
+        if not isinstance(client_id, str):
+            raise invalid_input(f"{where}.serviceAccountClientId: expected a string")
+        client = await self.call.tx.clients.get_by_client_id(self.call.realm.id, client_id)
+        if client is None:
+            raise AdminError(400, f"Unable to find client specified for service account link. Client: {client_id}")
+        return client
 
 
 async def partial_import(request: Request) -> Response:

@@ -23,6 +23,7 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.admin.role_lookup import container, target
+from doorkeep.web.admin.user_shown import shown
 
 MEMBERS_MAX = 100  # Keycloak's Constants.DEFAULT_MAX_RESULTS
 
@@ -42,7 +43,9 @@ async def members(request: Request) -> Response:
         chosen = await brute_force.shown(call.tx, call.realm, chosen, call.now)  # as the user search shows them
         # getUsersInRole renders ModelToRepresentation's user, which carries no ``access``
         with_otp = await otp.configured_for(call.tx, [u.id for u in chosen])
-        return ok([_brief_user(rep) if brief else rep for rep in (_member_json(u, with_otp) for u in chosen)])
+        # getUsersInRole renders each through the USER_API profile (what an administrator may view), brief or not
+        shown_reps = (shown(call.realm, _member_json(u, with_otp)) for u in chosen)
+        return ok([_brief_user(rep) if brief else rep for rep in shown_reps])
 
     return await run_realm(request, work, write=False)
 

@@ -18,14 +18,14 @@ from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
-from doorkeep.model import Realm
-from doorkeep.users import account_profile, brute_force, credential_order, declared, otp, unmanaged
+from doorkeep.users import account_profile, brute_force, credential_order, otp
 from doorkeep.users.account import USER_REPRESENTATION
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit, common
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import created
+from doorkeep.web.admin.user_shown import shown
 from doorkeep.web.http import BodyTooLarge, base_url, jaxrs_path, json_response, read_body, state
 
 if TYPE_CHECKING:
@@ -44,28 +44,11 @@ async def list_users(request: Request) -> Response:
         # UsersResource.toRepresentation: the profile's representation, brief or full, shows a lockout
         found = await brute_force.shown(tx, realm, found, now)
         if common.query_bool(request, "briefRepresentation", False):
-            return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
+            return json_response([shown(realm, {**user_to_brief_json(u), "access": {"manage": True}}) for u in found])
         with_otp = await otp.configured_for(tx, [u.id for u in found])
-        return json_response([_shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found])
+        return json_response([shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found])
 
     return await handlers.answer(request, work, write=False)
-
-
-def _shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
-    """The representation without the declared attributes an administrator may not view, the unmanaged ones
-    the realm's policy hides from the admin API, nor the locale while internationalization is off (UserProfile's
-    readable attributes in the USER_API context)."""
-    if "attributes" in rep:
-        config = up_config.config_of(realm)
-        rep["attributes"] = declared.shown(config, declared.USER_API, rep["attributes"])
-        if up_config.enforced(realm):
-            policy = up_config.unmanaged_policy(realm)
-            rep["attributes"] = unmanaged.shown(config, policy, declared.USER_API, rep["attributes"])
-        if not realm.internationalization_enabled:  # the locale's read condition (users.unmanaged)
-            rep["attributes"].pop("locale", None)
-        if not rep["attributes"]:
-            del rep["attributes"]
-    return rep
 
 
 async def count_users(request: Request) -> Response:
@@ -150,7 +133,7 @@ async def get_user(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         [user] = await brute_force.shown(tx, realm, [await common.user_of(tx, realm, request.path_params["id"])], now)
         rep = user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id])))
-        rep = _shown(realm, rep)
+        rep = shown(realm, rep)
         if common.query_bool(request, "userProfileMetadata", False):
             rep["userProfileMetadata"] = account_profile.metadata(realm, admin=True)
         return json_response(rep)

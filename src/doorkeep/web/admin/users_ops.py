@@ -199,6 +199,7 @@ async def create_user(
     email_as_username: bool = True,
     default_actions_added: bool = True,
     fixed: Names | None,
+    user_id: str | None = None,
 ) -> User:
     """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles and its
     enabled default required actions (JpaUserProvider.addUser), to which the representation's add.
@@ -207,7 +208,8 @@ async def create_user(
     (Keycloak 26's DefaultAttributes); a partial import (``email_as_username=False``) keeps the username, and
     gets no default actions (``default_actions_added=False``), as RepresentationToModel.createUser does
     (``addUser(…, false, false)``). ``fixed``: the admin read-only attributes, which a new user may not be
-    given (None: a partial import, which stores them as RepresentationToModel.createUser does)."""
+    given (None: a partial import, which stores them as RepresentationToModel.createUser does). ``user_id``: the
+    new user's id (a partial import keeps the one the representation gives), else a new one."""
     if rep is None:
         raise bad_request()
     if not isinstance(rep, dict):
@@ -219,7 +221,7 @@ async def create_user(
         raise AdminError(400, "User name is missing")
     await _check_username_free(tx, realm, username.strip(), None)
     user = User(
-        id=provisioning.new_id(),
+        id=user_id or provisioning.new_id(),
         realm_id=realm.id,
         username=username.strip().lower(),
         enabled=False,
