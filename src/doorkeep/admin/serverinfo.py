@@ -49,6 +49,11 @@ MAPPER_TYPES = (
     ("oidc-acr-mapper", "Authentication Context Class Reference (ACR)", "Maps the achieved LoA to 'acr'."),
     ("oidc-sub-mapper", "Subject (sub)", "Adds the 'sub' claim."),
     ("oidc-usersessionmodel-note-mapper", "User Session Note", "Map a custom user session note to a token claim."),
+    (
+        "oidc-clientsessionmodel-note-mapper",
+        "Client Session Note",
+        "Map a custom client session note to a token claim.",
+    ),
     ("oidc-group-membership-mapper", "Group Membership", "Map user group membership"),
     (
         "oidc-address-mapper",
