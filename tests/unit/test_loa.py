@@ -76,10 +76,13 @@ def test_a_level_sub_flow_through_records_its_level() -> None:
 
 
 def test_a_forced_level_not_reached_is_unfulfilled() -> None:
-    """onTopFlowSuccess: only when a level sub-flow ran and the ACR was essential."""
+    """onTopFlowSuccess when a level sub-flow ran, AcrNotFulfilledException when none did (the login's own level,
+    at least 1: LevelOfAssuranceEssentialAcrTest); only for an essential ACR."""
     short = request(claims=essential("3"), loa_level=2, loa_recorded=True)
-    detail = "Forced level of authentication did not meet the requirements. Requested level: 3, Fulfilled level: 2"
-    assert loa.unfulfilled(short, 3) == detail
-    assert loa.unfulfilled(request(claims=essential("3"), loa_level=2), 3) is None
+    detail = "Forced level of authentication did not meet the requirements. Requested level: {}, Fulfilled level: {}"
+    assert loa.unfulfilled(short, 3) == detail.format(3, 2)
+    assert loa.unfulfilled(request(claims=essential("3"), loa_level=2), 3) == detail.format(3, 2)
+    assert loa.unfulfilled(request(claims=essential("2"), loa_level=0), 2) == detail.format(2, 1)
+    assert loa.unfulfilled(request(claims=essential("1"), loa_level=0), 1) is None
     assert loa.unfulfilled(request(acr_values="3", loa_level=2, loa_recorded=True), 3) is None
     assert loa.unfulfilled(request(claims=essential("gold"), loa_level=2, loa_recorded=True), 2) is None
