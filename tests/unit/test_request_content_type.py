@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from doorkeep.web import media_type
 from doorkeep.web.content_type import malformed
 
 
@@ -33,3 +34,24 @@ def test_a_media_type_is_left_to_the_handler(value: bytes) -> None:
 
 def test_without_a_content_type_nothing_is_malformed() -> None:
     assert not malformed([(b"accept", b"@@@"), (b"host", b"localhost")])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "application/x-www-form-urlencoded",
+        " application/x-www-form-urlencoded ",
+        "Application / X-WWW-Form-Urlencoded ; charset=UTF-8",
+        "*/*",
+        "*",
+    ],
+)
+def test_blanks_around_a_form_type_still_consume_a_form(value: str) -> None:
+    """The device endpoint's requireValidContentType(FORM): blanks and case around the parts are no other type."""
+    assert media_type.refusal(value, consumes_form=True) is None
+
+
+@pytest.mark.parametrize("value", ["application/json", "text/plain; x=application/x-www-form-urlencoded"])
+def test_another_type_is_refused_where_a_form_is_consumed(value: str) -> None:
+    refused = media_type.refusal(value, consumes_form=True)
+    assert refused is not None and refused.description == media_type.INCOMPATIBLE

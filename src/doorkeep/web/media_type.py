@@ -19,10 +19,10 @@ _TSPECIALS = frozenset("/\\?:<>;()@,[]=")
 
 def parse(value: str) -> tuple[str, str] | None:
     """``(type, subtype)`` lower-cased, or None where ``MediaType.valueOf`` throws IllegalArgumentException."""
-    head = value.split(";", 1)[0]
+    head = value.split(";", 1)[0].strip()
     if "/" not in head:
         return ("*", "*") if head == "*" else None
-    major, subtype = head.split("/", 1)
+    major, subtype = (part.strip(" \t") for part in head.split("/", 1))  # MediaTypeHeaderDelegate trims each
     if not _token(major) or not _token(subtype):
         return None
     return major.lower(), subtype.lower()
