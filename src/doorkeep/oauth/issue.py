@@ -177,6 +177,7 @@ async def token_input(tx: Tx, ctx: GrantContext, base_url: str) -> tuple[list[Pr
             notes=ctx.notes,
             scopes=ctx.scopes.scopes,
             picked=picked_of(ctx.client_session),
+            client_session=ctx.client_session,
         ),
     )
     if kept is not None and not any(m.mapper == CLIENT_SESSION_NOTE_MAPPER for m in mappers):

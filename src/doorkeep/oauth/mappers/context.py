@@ -79,7 +79,9 @@ async def mapper_input(
     notes: Mapping[str, str] | None = None,
     scopes: tuple[ClientScope, ...] = (),
     picked: str | None = None,
+    client_session: ClientSession | None = None,
 ) -> MapperInput:
+    """What the mappers read; ``client_session``: the grant's own, when it has it (else read when a mapper needs it)."""
     groups: tuple[Group, ...] = ()
     ancestors: dict[str, Group] = {}
     if any(m.mapper in READS_GROUPS for m in mappers) and await tx.config.has_groups(user.realm_id):
@@ -100,7 +102,7 @@ async def mapper_input(
         organizations=organizations,
         organization_groups=await _organization_groups(tx, user, mappers, organizations),
         named_clients=await named_clients(tx, user.realm_id, mappers),
-        client_notes=await client_notes(tx, client, session, mappers),
+        client_notes=await client_notes(tx, client, session, mappers, client_session),
     )
 
 
@@ -144,13 +146,18 @@ async def session_input(
 
 
 async def client_notes(
-    tx: Tx, client: Client, session: UserSession | None, mappers: list[ProtocolMapper]
+    tx: Tx,
+    client: Client,
+    session: UserSession | None,
+    mappers: list[ProtocolMapper],
+    known: ClientSession | None = None,
 ) -> dict[str, str]:
     """The client session's string notes and ``startedAt`` (AuthenticatedClientSessionModel.STARTED_AT_NOTE, kept
-    here as its ``started``), for ClientSessionNoteMapper; none (and no query) without one, or without a session."""
+    here as its ``started``), for ClientSessionNoteMapper; none (and no query) without one, or without a session.
+    ``known``: the grant's client session (the model Keycloak's mapper reads), so it is not read again."""
     if session is None or not any(m.mapper == CLIENT_SESSION_NOTE_MAPPER for m in mappers):
         return {}
-    found = await tx.sessions.get_client_session(session.id, session.offline, client.id)
+    found = known if known is not None else await tx.sessions.get_client_session(session.id, session.offline, client.id)
     if found is None:
         return {}
     notes = {k: v for k, v in found.notes.items() if isinstance(v, str)}
