@@ -2,11 +2,9 @@
 ``policies/password-policy``, ``otp-policy``, ``ciba-policy``, ``webauthn-policy`` and
 ``webauthn-passwordless-policy``).
 
-view-realm reads, manage-realm writes. A write is validated as Keycloak validates it (400 with its message, no
-change, no event), replaces that one policy and nothing else of the realm, and records an UPDATE
-AUTHENTICATION_POLICY admin event with the body sent. The password policy reads as its entries (id and config
-value, an int where the policy counts); the CIBA policy lives in the realm's attributes as the realm
-representation shows it.
+view-realm reads, manage-realm writes. A write is validated as Keycloak validates it (``admin/auth_policies``:
+400 with its message, no change, no event), replaces that one policy and nothing else of the realm, and records an
+UPDATE AUTHENTICATION_POLICY admin event with the body sent.
 """
 
 from __future__ import annotations
@@ -19,47 +17,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import auth_policies as policies
 from doorkeep.admin import operations
-from doorkeep.errors import AdminError
 from doorkeep.model import Realm
-from doorkeep.numbers import INT_MAX, INT_MIN, parse_int
-from doorkeep.oauth.ciba import config as ciba
-from doorkeep.users import password_policy, webauthn_policy
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, ok, run_realm
 from doorkeep.web.http import read_json
 
 BASE = "/{realm}/authentication/policies"
 POLICY_EVENT = "AUTHENTICATION_POLICY"  # ResourceType.AUTHENTICATION_POLICY
-# PasswordPolicyProviderFactory.getConfigType of each policy Doorkeep knows: "int", "String", or none (on/off).
-INT, STRING = "int", "String"
-CONFIG_TYPES = {
-    **dict.fromkeys(
-        (
-            "length",
-            "maxLength",
-            "digits",
-            "lowerCase",
-            "upperCase",
-            "specialChars",
-            "passwordHistory",
-            "passwordAge",
-            "forceExpiredPasswordChange",
-            "hashIterations",
-            "maxAuthAge",
-            "recoveryCodesWarningThreshold",
-        ),
-        INT,
-    ),
-    **dict.fromkeys(("hashAlgorithm", "regexPattern", "passwordBlacklist"), STRING),
-    **dict.fromkeys(("notUsername", "notContainsUsername", "notEmail"), ""),
-}
-OTP_TYPES, OTP_ALGORITHMS = ("totp", "hotp"), ("HmacSHA1", "HmacSHA256", "HmacSHA512")
-
-
-def bad_request(message: str) -> AdminError:
-    """JAX-RS ``BadRequestException(message)`` as KeycloakErrorHandler answers it."""
-    return AdminError(400, message, key="error")
 
 
 def _handler(role: str, work: Callable[[RealmCall, Request], Awaitable[Response]]) -> Callable[[Request], Any]:
@@ -80,263 +46,47 @@ async def _store(call: RealmCall, request: Request, change: Callable[[Realm], Re
     return no_content()
 
 
-# --- password policy ---------------------------------------------------------------------------
-async def get_password_policy(call: RealmCall, request: Request) -> Response:
-    policy = password_policy.stored(call.realm.password_policy)
-    out: list[dict[str, Any]] = []
-    for key, config in policy.raw:
-        value: Any = policy.parsed[key] if CONFIG_TYPES.get(key) == INT else config
-        out.append({"id": key} | ({"value": value} if value is not None else {}))
-    return ok(out)
+def _reader(json: Callable[[Realm], Any]) -> Callable[[RealmCall, Request], Awaitable[Response]]:
+    async def read(call: RealmCall, request: Request) -> Response:
+        return ok(json(call.realm))
 
-
-def _value_text(value: Any) -> str | None:
-    """``getValue().toString()`` of a JSON value as Jackson read it."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _known_policy(key: Any) -> bool:
-    return isinstance(key, str) and key in CONFIG_TYPES
-
-
-def _java_text(value: Any) -> str:
-    """How Java's String.valueOf writes a JSON value (null for a missing id)."""
-    return "null" if value is None else _value_text(value) or ""
-
-
-def _invalid(key: str, value: Any) -> bool:
-    kind = CONFIG_TYPES[key]
-    if kind == INT:
-        number = parse_int(_value_text(value) or "", INT_MIN, INT_MAX) if value is not None else None
-        return number is None or isinstance(value, bool)
-    if kind == STRING:
-        return not isinstance(value, str)
-    return False
-
-
-def _password_policy_string(rep: Any) -> str:
-    """validatePasswordPolicyRepresentation, then PasswordPolicy.Builder's string."""
-    if not isinstance(rep, list) or not all(isinstance(item, dict) for item in rep):
-        raise bad_request("Cannot parse the JSON")
-    unknown = [_java_text(item.get("id")) for item in rep if not _known_policy(item.get("id"))]
-    if unknown:
-        raise bad_request(f"Unknown password policy type(s): {', '.join(unknown)}")
-    invalid = [
-        f'{item["id"]} got "{_java_text(item.get("value"))}" but expects a value of type {CONFIG_TYPES[item["id"]]}'
-        for item in rep
-        if _invalid(item["id"], item.get("value"))
-    ]
-    if invalid:
-        raise bad_request(f"Invalid values: {', '.join(invalid)}")
-    entries = {str(item["id"]): _value_text(item.get("value")) for item in rep}
-    text = " and ".join(key if value is None else f"{key}({value})" for key, value in entries.items())
-    try:
-        password_policy.parse(text)
-    except password_policy.PolicyConfigError as problem:
-        raise bad_request(str(problem)) from None
-    return text
+    return read
 
 
 async def update_password_policy(call: RealmCall, request: Request) -> Response:
-    text = _password_policy_string(await read_json(request))
+    text = policies.password_policy_text(await read_json(request))
     return await _store(call, request, lambda realm: dataclasses.replace(realm, password_policy=text or None))
 
 
-# --- OTP policy -----------------------------------------------------------------------------------
-async def get_otp_policy(call: RealmCall, request: Request) -> Response:
-    realm = call.realm
-    return ok(
-        {
-            "type": realm.otp_policy_type,
-            "algorithm": realm.otp_policy_algorithm,
-            "digits": realm.otp_policy_digits,
-            "lookAheadWindow": realm.otp_policy_look_ahead_window,
-            "period": realm.otp_policy_period,
-            "initialCounter": realm.otp_policy_initial_counter,
-            "codeReusable": realm.otp_policy_code_reusable,
-        }
-    )
-
-
-def _int_field(rep: dict[str, Any], key: str) -> int | None:
-    value = rep.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not INT_MIN <= value <= INT_MAX:
-        raise bad_request("Cannot parse the JSON")
-    return value
-
-
-def _otp_changes(rep: Any) -> dict[str, Any]:
-    """validateOtpPolicyRepresentation, in Keycloak's order; the fields a valid one sets."""
-    if not isinstance(rep, dict):
-        raise bad_request("Cannot parse the JSON")
-    kind, algorithm = rep.get("type"), rep.get("algorithm")
-    digits, period, counter = (_int_field(rep, k) for k in ("digits", "period", "initialCounter"))
-    window = _int_field(rep, "lookAheadWindow")
-    if kind is None:
-        raise bad_request("type is required")
-    if kind not in OTP_TYPES:
-        raise bad_request(f"type must be {', '.join(OTP_TYPES)}")
-    if algorithm is None:
-        raise bad_request("algorithm is required")
-    if algorithm not in OTP_ALGORITHMS:
-        raise bad_request(f"algorithm must be {', '.join(OTP_ALGORITHMS)}")
-    if digits not in (6, 8):
-        raise bad_request("digits must be 6 or 8")
-    if kind == "totp" and period is None:
-        raise bad_request("period field is required in totp mode")
-    if kind == "hotp" and counter is None:
-        raise bad_request("initalCounter field is required in htop mode")
-    # OTPPolicy's setters take the Integer as sent; a null int keeps the model's 0, a null Boolean false.
-    return {
-        "otp_policy_type": kind,
-        "otp_policy_algorithm": algorithm,
-        "otp_policy_digits": digits,
-        "otp_policy_look_ahead_window": window or 0,
-        "otp_policy_period": period or 0,
-        "otp_policy_initial_counter": counter or 0,
-        "otp_policy_code_reusable": rep.get("codeReusable") is True,
-    }
-
-
 async def update_otp_policy(call: RealmCall, request: Request) -> Response:
-    changes = _otp_changes(await read_json(request))
+    changes = policies.otp_changes(await read_json(request))
     return await _store(call, request, lambda realm: dataclasses.replace(realm, **changes))
 
 
-# --- CIBA policy ----------------------------------------------------------------------------------
-async def get_ciba_policy(call: RealmCall, request: Request) -> Response:
-    policy = ciba.policy(call.realm)
-    return ok(
-        {
-            "backchannelTokenDeliveryMode": policy.delivery_mode,
-            "expiresIn": policy.expires_in,
-            "interval": policy.interval,
-            "authRequestedUserHint": policy.user_hint,
-        }
-    )
-
-
-def _ciba_attributes(rep: Any) -> dict[str, str]:
-    """validateCibaPolicyRepresentation, in Keycloak's order (a missing number fails as its unboxing does)."""
-    if not isinstance(rep, dict):
-        raise bad_request("Cannot parse the JSON")
-    mode = rep.get("backchannelTokenDeliveryMode")
-    expires_in, interval = _int_field(rep, "expiresIn"), _int_field(rep, "interval")
-    hint = rep.get("authRequestedUserHint")
-    if mode not in (ciba.POLL, ciba.PING):
-        raise bad_request(f"backchannelTokenDeliveryMode only supports {ciba.POLL}, {ciba.PING}")
-    if expires_in is None or interval is None:
-        raise bad_request("Cannot parse the JSON")
-    if expires_in < 10:
-        raise bad_request("expiresIn must be greater than or equal to 10")
-    if expires_in > 600:
-        raise bad_request("expiresIn must be less than or equal to 600")
-    if interval < 0:
-        raise bad_request("interval must be greater than or equal to 0")
-    if interval > 600:
-        raise bad_request("interval must be less than or equal to 600")
-    if hint is None:
-        raise bad_request("authRequestedUserHint is required")
-    if hint != ciba.LOGIN_HINT:
-        raise bad_request('authRequestedUserHint currently only supports "login_hint".')
-    return {
-        ciba.DELIVERY_MODE: str(mode),
-        ciba.EXPIRES_IN: str(expires_in),
-        ciba.INTERVAL: str(interval),
-        ciba.USER_HINT: hint,
-    }
-
-
 async def update_ciba_policy(call: RealmCall, request: Request) -> Response:
-    attributes = _ciba_attributes(await read_json(request))
+    attributes = policies.ciba_attributes(await read_json(request))
     return await _store(
         call, request, lambda realm: dataclasses.replace(realm, attributes={**realm.attributes, **attributes})
     )
 
 
-# --- WebAuthn policies ----------------------------------------------------------------------------
-# WebAuthnPolicyRepresentation's fields, each a RealmRepresentation suffix of the policy's prefix.
-WEBAUTHN_FIELDS = {suffix[0].lower() + suffix[1:]: suffix for suffix in webauthn_policy.SUFFIXES}
-PASSWORDLESS_FIELDS = {"passkeysEnabled": webauthn_policy.PASSKEYS_ENABLED, "mediation": webauthn_policy.MEDIATION}
-ATTESTATION = (webauthn_policy.NOT_SPECIFIED, "none", "indirect", "direct")
-RESIDENT_KEY = (webauthn_policy.NOT_SPECIFIED, "Yes", "No")
-ATTACHMENT = (webauthn_policy.NOT_SPECIFIED, "platform", "cross-platform")
-VERIFICATION = (webauthn_policy.NOT_SPECIFIED, "required", "preferred", "discouraged")
-MEDIATIONS = ("conditional", "none", "optional", "required", "silent")
-
-
-def _webauthn_json(realm: Realm, passwordless: bool) -> dict[str, Any]:
-    rep = webauthn_policy.representation(realm)
-    prefix = webauthn_policy.PASSWORDLESS if passwordless else webauthn_policy.TWO_FACTOR
-    out = {name: rep[prefix + suffix] for name, suffix in WEBAUTHN_FIELDS.items()}
-    if passwordless:
-        out |= {name: rep[key] for name, key in PASSWORDLESS_FIELDS.items()}
-    return out
-
-
-def _one_of(value: Any, allowed: tuple[str, ...]) -> bool:
-    return isinstance(value, str) and value in allowed
-
-
-def _webauthn_checked(rep: Any, passwordless: bool) -> dict[str, Any]:
-    """validateWebAuthnPolicyRepresentation, in Keycloak's order; a signature algorithm WebAuthn does not know is
-    refused too (WebAuthnPolicyTest's "unsupported")."""
-    if not isinstance(rep, dict):
-        raise bad_request("Cannot parse the JSON")
-    name, algorithms = rep.get("rpEntityName"), rep.get("signatureAlgorithms")
-    if not isinstance(name, str) or not name.strip():
-        raise bad_request("RP Entity Name is required")
-    if not isinstance(algorithms, list) or not algorithms:
-        raise bad_request("At least one signature algorithm is required")
-    if not all(a in webauthn_policy.COSE_ALGORITHMS for a in algorithms if isinstance(a, str)):
-        raise bad_request("Unsupported signature algorithm")
-    if not _one_of(rep.get("attestationConveyancePreference"), ATTESTATION):
-        raise bad_request("Unsupported attestation conveyance preference")
-    if not _one_of(rep.get("requireResidentKey"), RESIDENT_KEY):
-        raise bad_request("Unsupported require resident key option")
-    if not _one_of(rep.get("authenticatorAttachment"), ATTACHMENT):
-        raise bad_request("Unsupported authenticator attachment")
-    if not _one_of(rep.get("userVerificationRequirement"), VERIFICATION):
-        raise bad_request("Unsupported user verification requirement")
-    if passwordless and rep.get("passkeysEnabled") is True and not _one_of(rep.get("mediation"), MEDIATIONS):
-        raise bad_request("Unsupported mediation requirement")
-    return rep
-
-
-def _with_webauthn(realm: Realm, rep: dict[str, Any], passwordless: bool) -> Realm:
-    """The realm with this one policy replaced by ``rep`` (the other kept), its defaults filled in."""
-    prefix = webauthn_policy.PASSWORDLESS if passwordless else webauthn_policy.TWO_FACTOR
-    merged = webauthn_policy.representation(realm)
-    merged |= {prefix + suffix: rep.get(name) for name, suffix in WEBAUTHN_FIELDS.items()}
-    if passwordless:
-        merged |= {key: rep.get(name) for name, key in PASSWORDLESS_FIELDS.items()}
-    try:
-        return dataclasses.replace(realm, webauthn_policies=webauthn_policy.from_representation(merged))
-    except webauthn_policy.PolicyFieldError:
-        raise bad_request("Cannot parse the JSON") from None
-
-
 def _webauthn(passwordless: bool) -> tuple[Callable[..., Awaitable[Response]], Callable[..., Awaitable[Response]]]:
     async def read(call: RealmCall, request: Request) -> Response:
-        return ok(_webauthn_json(call.realm, passwordless))
+        return ok(policies.webauthn_json(call.realm, passwordless))
 
     async def write(call: RealmCall, request: Request) -> Response:
-        rep = _webauthn_checked(await read_json(request), passwordless)
-        _with_webauthn(call.realm, rep, passwordless)  # a field of the wrong type: 400 before anything is locked
-        return await _store(call, request, lambda realm: _with_webauthn(realm, rep, passwordless))
+        rep = policies.webauthn_checked(await read_json(request), passwordless)
+        policies.with_webauthn(call.realm, rep, passwordless)  # a field of the wrong type: 400 before any lock
+        return await _store(call, request, lambda realm: policies.with_webauthn(realm, rep, passwordless))
 
     return read, write
 
 
+get_password_policy = _reader(policies.password_policy_json)
+get_otp_policy = _reader(policies.otp_json)
+get_ciba_policy = _reader(policies.ciba_json)
 get_webauthn_policy, update_webauthn_policy = _webauthn(False)
 get_passwordless_policy, update_passwordless_policy = _webauthn(True)
-
 
 ROUTES = [
     Route(BASE + "/password-policy", _handler("view-realm", get_password_policy), methods=["GET"]),
