@@ -21,9 +21,9 @@ from doorkeep.admin import key_providers as providers
 from doorkeep.admin import serverinfo
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.clientreg import policy_components as pc
+from doorkeep.clientreg import policy_writes as registration_policies
 from doorkeep.errors import AdminError
 from doorkeep.keys import components as kc
-from doorkeep.web.admin import registration_policies
 from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.http import state
 

@@ -3,7 +3,7 @@
 with their provider; a policy's form built from its provider's properties; create, save and delete.
 
 Reading needs view-realm and writing manage-realm, as ComponentResource checks. The writes are
-``web.admin.registration_policies``' (the functions behind ``/components``: its merge, each provider's
+``clientreg.policy_writes``' (the functions behind ``/components``: its merge, each provider's
 validateConfiguration and its texts), sent as the ComponentRepresentation Keycloak's console sends and
 recorded as ``POST``/``PUT``/``DELETE components`` calls.
 """
@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 
 from doorkeep.admin.serverinfo import MAPPER_TYPES
 from doorkeep.clientreg import policy_components as pc
+from doorkeep.clientreg import policy_writes as policies
 from doorkeep.errors import AdminError
 from doorkeep.model import RegistrationPolicy
-from doorkeep.web.admin import registration_policies as policies
 from doorkeep.web.admin_console.context import Console, Missing
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 
