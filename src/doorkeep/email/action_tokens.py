@@ -9,7 +9,8 @@ are ExecuteActionsActionToken's, VerifyEmailActionToken's and the authentication
 confirmed link of an execute-actions e-mail), ``idpu`` and ``idpa`` IdpVerifyAccountLinkActionToken's (the
 brokered username and the provider's alias of a first broker login), ``org_id`` InviteOrgActionToken's
 (``ORGIVT``: its ``sub`` is absent for an invitation to register, whose link goes to the registrations
-endpoint instead).
+endpoint instead), ``impersonator``, ``impersonatorId``, ``impersonatorRealm`` ImpersonateActionToken's (with
+``sid``, the session the impersonation made).
 
 ``read`` checks as LoginActionsService.handleActionToken does before any handler runs: a key at all, a
 known action, the signature, the issuer and ``exp`` (still valid in the second it expires, JsonWebToken's
@@ -34,6 +35,7 @@ RESET_CREDENTIALS = "reset-credentials"
 UPDATE_EMAIL = "update-email"  # UpdateEmailActionToken.TOKEN_TYPE
 INVITE_ORG = "ORGIVT"  # InviteOrgActionToken.TOKEN_TYPE
 IDP_VERIFY_ACCOUNT = "idp-verify-account-via-email"  # IdpVerifyAccountLinkActionToken.TOKEN_TYPE
+IMPERSONATE = "impersonate"  # ImpersonateActionToken.TOKEN_TYPE
 # Messages the action-token pages show (Keycloak's Messages constants, English login theme).
 INVALID_REQUEST = "Invalid Request"
 INVALID_CODE = "An error occurred, please login again through your application."
@@ -55,6 +57,7 @@ HANDLERS: dict[str, tuple[str, str, str]] = {
     UPDATE_EMAIL: (STALE_VERIFY_EMAIL, "invalid_token", "EXECUTE_ACTIONS"),
     INVITE_ORG: (STALE_INVITE_ORG, "invalid_token", "INVITE_ORG"),
     IDP_VERIFY_ACCOUNT: (STALE_CODE, "invalid_token", "IDENTITY_PROVIDER_LINK_ACCOUNT"),
+    IMPERSONATE: (INVALID_CODE, "invalid_token", "IMPERSONATE"),
 }
 
 
@@ -81,6 +84,12 @@ class ActionToken:
     org_id: str | None = None  # InviteOrgActionToken's ``org_id``
     idp_username: str | None = None  # IdpVerifyAccountLinkActionToken's ``idpu``
     idp_alias: str | None = None  # IdpVerifyAccountLinkActionToken's ``idpa``
+    # ImpersonateActionToken's ``impersonator``, ``impersonatorId`` and ``impersonatorRealm``, and the session the
+    # impersonation made (``sid``: Doorkeep makes it when the link is asked for, web/impersonation_link.py)
+    impersonator: str | None = None
+    impersonator_id: str | None = None
+    impersonator_realm: str | None = None
+    session_id: str | None = None
 
     @property
     def single_use_key(self) -> str:
@@ -110,10 +119,16 @@ class ActionToken:
             "org_id": self.org_id,
             "idpu": self.idp_username,
             "idpa": self.idp_alias,
+            "impersonator": self.impersonator,
+            "impersonatorId": self.impersonator_id,
+            "impersonatorRealm": self.impersonator_realm,
+            "sid": self.session_id,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         if not self.user_id:  # an invitation to register: InMemoryUserAdapter has no id yet
             del out["sub"]
+        if not self.client_id:  # ImpersonateActionToken: issued for no client
+            del out["azp"]
         if self.action == EXECUTE_ACTIONS:
             out["rqac"] = list(self.required_actions)
         return out
@@ -190,4 +205,8 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
         org_id=_str(claims, "org_id"),
         idp_username=_str(claims, "idpu"),
         idp_alias=_str(claims, "idpa"),
+        impersonator=_str(claims, "impersonator"),
+        impersonator_id=_str(claims, "impersonatorId"),
+        impersonator_realm=_str(claims, "impersonatorRealm"),
+        session_id=_str(claims, "sid"),
     )

@@ -1,7 +1,8 @@
 """``GET /realms/{realm}/login-actions/action-token?key=…``: the links Keycloak e-mails (LoginActionsService.
 executeActionToken with ExecuteActionsActionTokenHandler, VerifyEmailActionTokenHandler,
 UpdateEmailActionTokenHandler, which runs at once wherever the link is opened, ResetCredentialsActionTokenHandler,
-InviteOrgActionTokenHandler and IdpVerifyAccountLinkActionTokenHandler).
+InviteOrgActionTokenHandler, IdpVerifyAccountLinkActionTokenHandler and ImpersonateActionTokenHandler, whose link
+web/impersonation_link.py takes).
 
 Here the link is read and checked (its token, user and client, a single-use key not spent yet) and handed to its
 handler (web/action_token_handlers.py, web/org_invite_token.py,
@@ -31,7 +32,7 @@ from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, upda
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import LinkSpent
 from doorkeep.web import action_token_handlers as handlers
-from doorkeep.web import broker_email_link, org_invite_token
+from doorkeep.web import broker_email_link, impersonation_link, org_invite_token
 from doorkeep.web import locale as page_locale
 from doorkeep.web.action_link import Handler, Link, confirmation, record_event
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
@@ -85,6 +86,8 @@ async def execute(request: Request) -> Response:
             if token.expired and auth_session is not None:
                 return await _start_again(request, tx, realm, auth_session)
             return error_page(request, realm, token.text, back_uri=await _back(tx, realm, request))
+        if token.action == action_tokens.IMPERSONATE:  # no client and no confirmation: its own checks
+            return await impersonation_link.redeem(request, tx, realm, token)
         _, default_error, event_type = action_tokens.HANDLERS[token.action]
         user = await tx.users.get(token.user_id)
         client = await tx.clients.get_by_client_id(realm.id, token.client_id)
