@@ -539,6 +539,9 @@ class SessionEnded:
     session_id: str
     client: Client
     issuer: str | None = None  # the client session's issuer note: the logout token's ``iss``
+    # All of the user's sessions with this client ended at once (an admin logout of the user, more than one session
+    # with the client): one logout token, without ``sid``, covers them (keycloak#22914)
+    every_session: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ DELIVERABLE = ("http://", "https://")
 
 
 def logout_claims(ended: SessionEnded, fallback_issuer: str, now: int, jti: str) -> dict[str, Any]:
-    """The logout token for one client session. ``sid`` only when ``backchannel.logout.session.required`` is
-    "true" in any case (OIDCAdvancedConfigWrapper: Boolean.parseBoolean, so an absent attribute is false; the
+    """The logout token for one client session, or for all of a user's sessions with the client (no ``sid``:
+    an admin logout of a user with several, keycloak#22914). ``sid`` only when ``backchannel.logout.session.required``
+    is "true" in any case (OIDCAdvancedConfigWrapper: Boolean.parseBoolean, so an absent attribute is false; the
     admin API's setupClientDefaults writes "true" for a client created without a backchannel URL). ``iss`` is
     the issuer noted on the client session at login (TokenManager.initLogoutToken), not the logout request's;
     a client session from before Doorkeep kept that note falls back to ``fallback_issuer``."""
@@ -48,7 +49,7 @@ def logout_claims(ended: SessionEnded, fallback_issuer: str, now: int, jti: str)
         "typ": LOGOUT_TYP,
         "events": events,
     }
-    if client.attr_bool(SESSION_REQUIRED):
+    if client.attr_bool(SESSION_REQUIRED) and not ended.every_session:
         claims["sid"] = ended.session_id
     return claims
 

@@ -11,6 +11,8 @@ admin-initiated logout has no browser and tells it nothing).
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, SessionEnded
@@ -42,6 +44,18 @@ def told_by_backchannel(client: Client) -> bool:
 
 
 async def announce_user(tx: Tx, user_id: str, offline: bool) -> None:
-    """Note every session of the user (admin user logout)."""
+    """Note every session of the user (admin user logout). A client in one of them gets that session's logout
+    token; a client in several gets one token for all of them, without ``sid``, so that it ends every session of
+    the user at once and hears of it once (BackchannelLogoutAdminLogoutAllTest, keycloak#22914)."""
+    first = len(tx.ended)
     for session in await tx.sessions.user_sessions_of(user_id, offline):
         await announce(tx, session.id, offline)
+    noted = tx.ended[first:]
+    counts = Counter(e.client.id for e in noted)
+    merged: list[SessionEnded] = []
+    for e in noted:
+        if counts[e.client.id] == 1:
+            merged.append(e)
+        elif not any(m.client.id == e.client.id for m in merged):
+            merged.append(dataclasses.replace(e, every_session=True))
+    tx.ended[first:] = merged
