@@ -68,6 +68,12 @@ class Realm:
     quick_login_check_milli_seconds: int = 1000
     max_delta_time_seconds: int = 43200
     failure_factor: int = 30
+    # Brute force lockout by user property (users/brute_force_keys.py): USER, PROPERTIES or ANY; the properties
+    # counted; the failures that lock a property's counter (None: ``failure_factor``). A policy never set counts
+    # as USER; only a set one adds the per-property ``properties`` to the attack-detection status.
+    brute_force_lock_policy: str | None = None
+    brute_force_protected_user_properties: tuple[str, ...] = ()
+    brute_force_property_failure_factor: int | None = None
     # OAuth 2.0 Device Authorization Grant (Keycloak's OAuth2DeviceConfig; per-client attributes override them).
     oauth2_device_code_lifespan: int = 600
     oauth2_device_polling_interval: int = 5

@@ -76,6 +76,9 @@ REALM_FIELDS: dict[str, str] = {
     "quickLoginCheckMilliSeconds": "quick_login_check_milli_seconds",
     "maxDeltaTimeSeconds": "max_delta_time_seconds",
     "failureFactor": "failure_factor",
+    "bruteForceLockPolicy": "brute_force_lock_policy",
+    "bruteForceProtectedUserProperties": "brute_force_protected_user_properties",
+    "bruteForcePropertyFailureFactor": "brute_force_property_failure_factor",
     "oauth2DeviceCodeLifespan": "oauth2_device_code_lifespan",
     "oauth2DevicePollingInterval": "oauth2_device_polling_interval",
     "userManagedAccessAllowed": "user_managed_access_allowed",
@@ -138,7 +141,7 @@ _INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type in ("int", "i
     "created_timestamp",
 }
 # String fields that are Java enums in Keycloak's representations: any other value is refused.
-_ENUMS = {"brute_force_strategy": ("LINEAR", "MULTIPLE")}
+_ENUMS = {"brute_force_strategy": ("LINEAR", "MULTIPLE"), "brute_force_lock_policy": ("USER", "PROPERTIES", "ANY")}
 
 
 NEWLINE_NOT_ALLOWED = "Newline not allowed."
@@ -326,6 +329,7 @@ BRUTE_FORCE_LIMITS = {
     "minimumQuickLoginWaitSeconds": "Minimum quick login wait seconds",
     "quickLoginCheckMilliSeconds": "Quick login check milliseconds",
     "maxDeltaTimeSeconds": "Maximum delta time seconds",
+    "bruteForcePropertyFailureFactor": "Property failure factor",
 }
 
 
@@ -333,7 +337,8 @@ def negative_brute_force(realm: Realm, rep: dict[str, Any]) -> tuple[str, str] |
     """The first Brute Force Detection field ``rep`` gives that left ``realm`` negative, with Keycloak's
     message (the admin API's 400 and a realm file's import error alike), else None."""
     for key, label in BRUTE_FORCE_LIMITS.items():
-        if rep.get(key) is not None and getattr(realm, REALM_FIELDS[key]) < 0:
+        value = getattr(realm, REALM_FIELDS[key])
+        if rep.get(key) is not None and value is not None and value < 0:
             return key, f"{label} may not be a negative value"
     return None
 
@@ -374,6 +379,10 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     if not realm.events_expiration:  # Keycloak sends it only when set
         del out["eventsExpiration"]
     out["actionTokenGeneratedByUserLifespan"] = user_action_token_lifespan(realm)
+    out["bruteForceLockPolicy"] = realm.brute_force_lock_policy or "USER"
+    # RealmAdapter's fallback: unset, a property counter locks after failureFactor failures.
+    property_factor = realm.brute_force_property_failure_factor
+    out["bruteForcePropertyFailureFactor"] = realm.failure_factor if property_factor is None else property_factor
     # Computed from the policy (OTPPolicy.getOtpSupportedApplications), never stored: an import ignores it.
     out["otpSupportedApplications"] = otp.supported_applications(otp.policy(realm))
     out.update(webauthn_policy.representation(realm))

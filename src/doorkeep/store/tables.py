@@ -375,6 +375,19 @@ login_failures = Table(
     Column("last_ip_failure", String(255), nullable=True),
     Column("failed_login_not_before", BigInteger, nullable=False),  # epoch seconds
 )
+# Brute force lockout by user property: the same counters, keyed by a property value's digest (``bf-property:``),
+# shared by the users holding that value (users/brute_force_keys.py).
+property_login_failures = Table(
+    "property_login_failures",
+    metadata,
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), primary_key=True),
+    Column("failure_key", String(64), primary_key=True),
+    Column("num_failures", Integer, nullable=False),
+    Column("num_temporary_lockouts", Integer, nullable=False),
+    Column("last_failure", BigInteger, nullable=False),  # ms
+    Column("last_ip_failure", String(255), nullable=True),
+    Column("failed_login_not_before", BigInteger, nullable=False),  # epoch seconds
+)
 
 # Groups (Keycloak's KEYCLOAK_GROUP): a tree per realm; ``config`` holds description and attributes.
 groups = Table(

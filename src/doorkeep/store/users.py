@@ -106,6 +106,11 @@ class UserRepo:
             query = query.where(_folded(columns[name]).contains(needle, autoescape=True))
         return [from_row(User, r, USER_COLS) for r in await self._c.execute(query.order_by(users.c.username))]
 
+    async def disabled(self, realm_id: str) -> list[User]:
+        """The realm's disabled users (not service accounts): those a permanent lockout may have disabled."""
+        query = _people(select(users), realm_id).where(users.c.enabled.is_(False)).order_by(users.c.username)
+        return [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
+
     async def count(self, realm_id: str) -> int:
         query = _people(select(func.count()).select_from(users), realm_id)
         return int((await self._c.execute(query)).scalar_one())

@@ -17,6 +17,9 @@ user is refused even with the right password, and an attempt refused that way is
   administrator (attack-detection endpoints, or re-enabling the user). A record expires
   ``maxDeltaTimeSeconds`` after its last failure, and turning detection off forgets every record of the
   realm.
+- Under ``bruteForceLockPolicy`` PROPERTIES or ANY the records are kept per counter key
+  (users/brute_force_keys.py): a failure moves the keys of the identifier typed, and any key of the user
+  locks it (DefaultBruteForceProtector over BruteForceUserProperty's keys).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.model import LoginFailure, Realm, User
+from doorkeep.users import brute_force_keys
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -74,16 +78,29 @@ def live(realm: Realm, failure: LoginFailure | None, now: int) -> LoginFailure |
     return None if now * 1000 - failure.last_failure > realm.max_delta_time_seconds * 1000 else failure
 
 
-def lock_error(realm: Realm, user: User, failure: LoginFailure | None, now: int) -> str | None:
-    """The event error when the detector refuses this user before any password check; None lets it on."""
+def lock_error(
+    realm: Realm, user: User, failure: LoginFailure | None, now: int, others: tuple[LoginFailure, ...] = ()
+) -> str | None:
+    """The event error when the detector refuses this user before any password check; None lets it on.
+    ``failure``: the user's own record; ``others``: its property counters (users/brute_force_keys.py)."""
     if not realm.brute_force_protected:
         return None
     failure = live(realm, failure, now)
-    if permanently_locked(realm, user, failure):
+    shared = [f for f in (live(realm, o, now) for o in others) if f is not None]
+    if permanently_locked(realm, user, failure) or any(counter_locked_forever(realm, f) for f in shared):
         return USER_DISABLED
-    if temporarily_locked(failure, now):
+    if temporarily_locked(failure, now) or any(temporarily_locked(f, now) for f in shared):
         return USER_TEMPORARILY_DISABLED
     return None
+
+
+def counter_locked_forever(realm: Realm, failure: LoginFailure) -> bool:
+    """BruteForceUserProperty.isPermanentlyLocked: with permanent lockout on, one counter past its limit."""
+    factor = brute_force_keys.failure_factor(realm, failure.user_id)
+    return realm.permanent_lockout and (
+        failure.num_temporary_lockouts > realm.max_temporary_lockouts
+        or (realm.max_temporary_lockouts == 0 and failure.num_failures >= factor)
+    )
 
 
 @dataclass(frozen=True)
@@ -97,12 +114,11 @@ def _only_permanent(realm: Realm) -> bool:
     return realm.permanent_lockout and realm.max_temporary_lockouts == 0
 
 
-def _wait_seconds(realm: Realm, num_failures: int) -> int:
+def _wait_seconds(realm: Realm, num_failures: int, factor: int) -> int:
     """Keycloak's arithmetic, for any stored settings (the admin API refuses negative ones, as Keycloak
     26.2+ does; older stored values are not checked): Java's integer division truncates toward zero, so
     negative factors and increments give the waits Keycloak gives.
     A factor of 0 with ``MULTIPLE`` throws in Keycloak's job; here it only drops the factor's wait."""
-    factor = realm.failure_factor
     if _only_permanent(realm):
         return 0
     if realm.brute_force_strategy == "LINEAR":
@@ -114,7 +130,9 @@ def _wait_seconds(realm: Realm, num_failures: int) -> int:
 
 
 def record_failure(realm: Realm, previous: LoginFailure, ip: str | None, now_ms: int) -> FailureVerdict:
-    """The record after one more failed login at ``now_ms`` from ``ip`` (Keycloak's ``failure``)."""
+    """The record after one more failed login at ``now_ms`` from ``ip`` (Keycloak's ``failure``). The wait
+    follows the record's own failure factor (a property counter's may differ); the permanent lockout at the
+    end compares with the realm's ``failureFactor``, as DefaultBruteForceProtector.failure does."""
     last = previous.last_failure
     delta = now_ms - last if last > 0 else 0
     current = previous
@@ -123,7 +141,7 @@ def record_failure(realm: Realm, previous: LoginFailure, ip: str | None, now_ms:
     num = current.num_failures + 1
     lockouts = current.num_temporary_lockouts
     not_before = current.failed_login_not_before
-    wait = _wait_seconds(realm, num)
+    wait = _wait_seconds(realm, num, brute_force_keys.failure_factor(realm, previous.user_id))
     quick = False
     if wait <= 0 and last > 0 and delta < realm.quick_login_check_milli_seconds:
         wait, quick = realm.minimum_quick_login_wait_seconds, True
@@ -182,6 +200,13 @@ def as_shown(realm: Realm, user: User, failure: LoginFailure | None, now: int) -
 # --- the detector in a transaction --------------------------------------------------------------
 
 
+async def property_failures(tx: Tx, realm: Realm, user: User) -> tuple[LoginFailure, ...]:
+    """The records of the user's property counters (none under the USER policy)."""
+    keys = [k for k in brute_force_keys.all_keys(realm, user) if k != user.id]
+    found = await tx.login_failures.get_many(realm.id, keys) if keys else {}
+    return tuple(found[k] for k in keys if k in found)
+
+
 async def refusal(tx: Tx, realm: Realm, user: User, now: int) -> str | None:
     """The event error if the detector refuses ``user`` now (see ``lock_error``), in the writing
     transaction: later attempts on the same user wait for this one's outcome."""
@@ -189,19 +214,47 @@ async def refusal(tx: Tx, realm: Realm, user: User, now: int) -> str | None:
         return None
     await tx.login_failures.serialize(realm.id, user.id)
     current = await tx.users.get(user.id) or user  # as the attempt before this one left it
-    return lock_error(realm, current, await tx.login_failures.get(realm.id, user.id), now)
+    others = await property_failures(tx, realm, current)
+    return lock_error(realm, current, await tx.login_failures.get(realm.id, user.id), now, others)
 
 
-async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms: int) -> FailureVerdict | None:
-    """Count a wrong password of ``user``: the one deliberate write on a failure path (it commits)."""
+async def failed_login(
+    tx: Tx, realm: Realm, user: User, ip: str | None, now_ms: int, attempted: str | None = None
+) -> FailureVerdict | None:
+    """Count a wrong password of ``user``, typed as ``attempted`` (None: its username): the one deliberate
+    write on a failure path (it commits). Each counter the attempt moves (brute_force_keys.keys_for_attempt)
+    is counted as Keycloak's ``failure`` counts it; the verdict returned is the user's own counter's, if moved."""
     if not realm.brute_force_protected:
         return None
-    verdict = record_failure(realm, await tx.login_failures.lock(realm.id, user.id), ip, now_ms)
+    verdicts: list[FailureVerdict] = []
+    for key in brute_force_keys.keys_for_attempt(realm, user, attempted):
+        verdicts.append(await _count(tx, realm, user, key, ip, now_ms))
+    if any(v.lock_permanently for v in verdicts):
+        current = await tx.users.get(user.id)
+        if current is not None and current.enabled:
+            last = verdicts[-1].failure
+            details = {"reason": "brute_force_attack detected", "num_failures": last.num_failures}
+            await tx.users.update(locked_out_user(current))
+            await events.record(
+                tx,
+                realm,
+                "USER_DISABLED_BY_PERMANENT_LOCKOUT",
+                now=now_ms // 1000,
+                user_id=user.id,
+                ip=ip,
+                details=details,
+            )
+    own = [v for v in verdicts if v.failure.user_id == user.id]
+    return own[0] if own else (verdicts[0] if verdicts else None)
+
+
+async def _count(tx: Tx, realm: Realm, user: User, key: str, ip: str | None, now_ms: int) -> FailureVerdict:
+    verdict = record_failure(realm, await tx.login_failures.lock(realm.id, key), ip, now_ms)
     failure = verdict.failure
     await tx.login_failures.save(failure)
-    details = {"reason": "brute_force_attack detected", "num_failures": failure.num_failures}
     if verdict.locked_temporarily:
         until = datetime.fromtimestamp(failure.failed_login_not_before, UTC).replace(tzinfo=None).isoformat()
+        details = {"reason": "brute_force_attack detected", "num_failures": failure.num_failures}
         await events.record(
             tx,
             realm,
@@ -210,12 +263,6 @@ async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms:
             user_id=user.id,
             ip=ip,
             details={**details, "not_before": until},
-        )
-    current = await tx.users.get(user.id) if verdict.lock_permanently else None
-    if current is not None and current.enabled:
-        await tx.users.update(locked_out_user(current))
-        await events.record(
-            tx, realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT", now=now_ms // 1000, user_id=user.id, ip=ip, details=details
         )
     return verdict
 
@@ -228,9 +275,10 @@ async def shown(tx: Tx, realm: Realm, users: list[User], now: int) -> list[User]
 
 
 async def successful_login(tx: Tx, realm: Realm, user: User) -> None:
-    """A correct password clears the user's failures."""
+    """A correct password clears the user's failures, every counter of it (DefaultBruteForceProtector.success)."""
     if realm.brute_force_protected:
-        await tx.login_failures.reset(realm.id, user.id)
+        for key in brute_force_keys.all_keys(realm, user):
+            await tx.login_failures.reset(realm.id, key)
 
 
 async def enabled_by_admin(tx: Tx, realm: Realm, before: User, after: User, now: int) -> User:

@@ -6,6 +6,10 @@ one, Keycloak's defaults. The front-channel logout page lets its logout URLs' ho
 into frames (``frame_src_policy``). The form_post page adds a strict CSP of its own:
 no resource loads, only its one known script, and form submission only to the redirect URI's
 origin (so a hostile redirect URI cannot turn it into a script or a form to elsewhere).
+
+Every answer also carries ``X-Request-ID``, a random UUID made for the request (Keycloak's RequestIdHeaderFilter,
+as the new-framework RequestIdIntegrationTest pins it); a client's own ``X-Request-ID`` is never echoed, so no
+request can choose what this header says.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import uuid
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -90,6 +95,7 @@ def _kind(content_type: str, scope: Scope) -> tuple[str, ...]:
 
 
 REST_TYPES = ("application/json", "application/xml")
+REQUEST_ID = "X-Request-ID"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -124,6 +130,7 @@ class SecurityHeaders:
                     _set_default(raw, present, name, value)
                 if content_type.startswith("text/html"):
                     _set_default(raw, present, "Cache-Control", PAGE_HEADERS["Cache-Control"])
+                _set_default(raw, present, REQUEST_ID, str(uuid.uuid4()))
             await send(message)
 
         await app(scope, receive, send_with_headers)

@@ -170,7 +170,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise _named(user, InvalidGrant(ACCOUNT_DISABLED, event_error="user_disabled"))
     if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
         if user is not None:
-            await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms())
+            await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms(), username)
         unknown = user is None
         wrong = InvalidGrant(
             INVALID_USER_CREDENTIALS,

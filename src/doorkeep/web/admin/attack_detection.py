@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.users import brute_force
+from doorkeep.errors import AdminError
+from doorkeep.users import brute_force_admin, brute_force_keys
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit, common
 from doorkeep.web.http import json_response, state
@@ -26,24 +27,25 @@ async def user_status(request: Request) -> Response:
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
-        user_id = request.path_params["id"]
-        user = await tx.users.get(user_id)
-        if user is not None and user.realm_id != realm.id:
-            user = None
-        failure = await tx.login_failures.get(realm.id, user_id)
-        return json_response(brute_force.status_json(realm, user, failure, now))
+        return json_response(await brute_force_admin.status(tx, realm, request.path_params["id"], now))
 
     return await handlers.answer(request, work, write=False)
 
 
 async def clear_user(request: Request) -> Response:
-    """Releases a temporary lockout (a permanent one needs the user re-enabled). 204 even if nothing was there,
-    but then no admin event: AttackDetectionResource.clearBruteForceForUser records one only for a failure it
-    removed."""
+    """Releases a temporary lockout (a permanent one needs the user re-enabled, or ``?property=`` clearing the
+    last counter that locks it). 204 even if nothing was there, but then no admin event:
+    AttackDetectionResource.clearBruteForceForUser records one only for a failure it removed or a user it
+    released. A property the realm does not protect is its BadRequestException (400)."""
+    prop = request.query_params.get("property")
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
-        if not await tx.login_failures.remove(realm.id, request.path_params["id"]):
+        try:
+            changed = await brute_force_admin.clear(tx, realm, request.path_params["id"], prop)
+        except brute_force_keys.UnprotectedProperty as refused:
+            raise AdminError(400, str(refused), key="error") from None
+        if not changed:
             audit.unchanged(request)
         return Response(status_code=NO_CONTENT)
 
