@@ -102,6 +102,13 @@ def saved(realm: Realm, type: str) -> bool:
     return type in realm.enabled_event_types if realm.enabled_event_types else type in _DEFAULT
 
 
+def listened(tx: Tx, realm: Realm, type: str) -> bool:
+    """Whether the realm's ``email`` event listener mails an event of this type, saved or not (Keycloak's listeners
+    hear every event; ``eventsEnabled`` governs the store alone)."""
+    mailer = tx.event_mailer
+    return mailer is not None and mailer.listens(realm, type)
+
+
 def _text(value: object) -> str:
     """A value as the event store keeps it: text, its NULs dropped (a request may send one, as
     ``client_id=%00``; PostgreSQL refuses it in a text, and the event must not fail the answer)."""
@@ -126,7 +133,11 @@ async def record(
     error: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms)."""
+    """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms), and hand it to the
+    realm's ``email`` listener if it mails this type (email/event_mail.py)."""
+    mailer = tx.event_mailer
+    if mailer is not None and user_id is not None and mailer.listens(realm, type):
+        await mailer.collect(tx, realm, type, user_id=user_id, seconds=now, ip=ip, details=details or {})
     if not saved(realm, type):
         return
     # Details are kept whole as Keycloak's JPA store does with its default max-detail-length 0
@@ -167,7 +178,7 @@ async def token_issued(
     """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built (from what
     the minting reports, without decoding the tokens again); ``assertion`` the client assertion's details."""
     type = TOKEN_EVENTS[grant_type]
-    if not saved(req.realm, type):
+    if not saved(req.realm, type) and not listened(tx, req.realm, type):
         return
     user_id, sid = minted.user_id, minted.session_id
     details: dict[str, Any] = {"grant_type": grant_type}
@@ -230,7 +241,7 @@ async def token_failed(
 ) -> None:
     """The ``*_ERROR`` event of a failed token request. ``client`` is None if client authentication failed."""
     type = TOKEN_EVENTS[grant_type] + "_ERROR"
-    if not saved(req.realm, type):
+    if not saved(req.realm, type) and not listened(tx, req.realm, type):
         return
     error = err.event_error
     details: dict[str, Any] = {"grant_type": grant_type}
