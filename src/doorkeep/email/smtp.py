@@ -198,7 +198,7 @@ async def _deliver_with_token(
     try:
         await asyncio.to_thread(_deliver, settings, message, envelope_from, to, token)
     except smtplib.SMTPAuthenticationError:
-        store.forget(realm_id)
+        store.forget(realm_id, token)
         token = await store.token(realm_id, settings)
         await asyncio.to_thread(_deliver, settings, message, envelope_from, to, token)
 
