@@ -16,6 +16,7 @@ import pytest
 
 from browser_flow import start, submit
 from doorkeep.app import create_app
+from doorkeep.email import event_mail
 from doorkeep.email.event_mail import java_date
 from mail_sink import DOWN_PORT, Received, Sink
 from support import password_grant, update_client, update_realm, update_user
@@ -175,3 +176,13 @@ async def test_a_mail_server_that_fails_neither_fails_nor_delays_the_request(
         await received(kc, mail, 0)
     assert "failed to send the LOGIN_ERROR event's e-mail" in caplog.text
     assert "smtp-secret-pw" not in caplog.text and "failed login attempt" not in caplog.text
+
+
+async def test_past_the_pending_limit_the_mail_is_sent_before_the_answer(
+    kc: Env, mail: Sink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FreeMarkerEmailTemplateProvider's MAX_PENDING_ASYNC_DELIVERIES: with that many mails waiting (none allowed
+    here), the next one is sent right away, before the request answers, so a flood cannot queue without bound."""
+    monkeypatch.setattr(event_mail, "MAX_PENDING", 0)
+    await failed_login(kc)
+    assert [m.subject for m in mail.received] == ["Login error"]  # no drain: it was sent before the answer

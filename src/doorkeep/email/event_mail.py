@@ -15,7 +15,8 @@ template it and logs the failure).
 Mails are sent after the request's transaction commits, as Keycloak's EventListenerTransaction sends them after
 completion, never when it rolls back: ``collect`` prepares the message within the transaction (the user as the
 request left it), ``Database.transaction`` hands it to ``dispatch`` once committed, and the sending runs as a task of
-its own, so neither a slow nor a failing mail server delays or fails the request. A realm without SMTP settings is
+its own, so neither a slow nor a failing mail server delays or fails the request (past MAX_PENDING mails waiting,
+one is sent before the answer, as Keycloak's background delivery gives way). A realm without SMTP settings is
 skipped (Keycloak would try and log that it could not send). A failure is logged with the user's id and the
 server, never the settings' secrets.
 """
@@ -50,6 +51,7 @@ CREDENTIAL_TYPE = "credential_type"  # Details.CREDENTIAL_TYPE
 _WITH_CREDENTIAL = frozenset({"UPDATE_CREDENTIAL", "REMOVE_CREDENTIAL"})
 _DATE_ONLY = frozenset({"USER_DISABLED_BY_TEMPORARY_LOCKOUT", "USER_DISABLED_BY_PERMANENT_LOCKOUT"})
 TEMPLATES = frozenset({"LOGIN_ERROR", "UPDATE_PASSWORD", "REMOVE_TOTP", "UPDATE_TOTP"}) | _WITH_CREDENTIAL | _DATE_ONLY
+MAX_PENDING = 1000  # FreeMarkerEmailTemplateProvider.MAX_PENDING_ASYNC_DELIVERIES
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -144,10 +146,15 @@ class EventMailer:
             return
         tx.event_mails.append(Outgoing(realm.id, user.id, type, dict(realm.smtp_server), mail))
 
-    def dispatch(self, outgoing: Iterable[Outgoing]) -> None:
-        """Start sending each mail (called once the transaction has committed); the request does not wait."""
+    async def dispatch(self, outgoing: Iterable[Outgoing]) -> None:
+        """Start sending each mail (called once the transaction has committed); the request does not wait, unless
+        MAX_PENDING mails are waiting already (a slow mail server, a flood of failed logins): then this one is sent
+        before the answer, as FreeMarkerEmailTemplateProvider sends right away past MAX_PENDING_ASYNC_DELIVERIES."""
         loop = asyncio.get_running_loop()
         for one in outgoing:
+            if len(self._tasks) >= MAX_PENDING:
+                await self._send(one)
+                continue
             task = loop.create_task(self._send(one))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

@@ -127,8 +127,6 @@ class Database:
                         with deferring_bumps(conn) as pending:
                             yield (tx := self._tx(conn, self.is_sqlite, write))
                             await apply_bumps(conn, pending)
-            if tx.event_mails and self.event_mailer is not None:  # committed: the mails its events owe go out
-                self.event_mailer.dispatch(tx.event_mails)
         finally:
             observer.connections_in_use(-1)
             observer.transaction(write, time.perf_counter() - started)
@@ -136,6 +134,10 @@ class Database:
                 _holding_write_lock.reset(token)
             if locking:
                 self._write_lock.release()
+        # Committed (an exception would have left above), the connection and the write lock given back: the mails
+        # its events owe go out (email/event_mail.py).
+        if tx.event_mails and self.event_mailer is not None:
+            await self.event_mailer.dispatch(tx.event_mails)
 
     async def dispose(self) -> None:
         await self.kept.close()
