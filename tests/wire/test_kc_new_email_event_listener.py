@@ -186,3 +186,14 @@ async def test_past_the_pending_limit_the_mail_is_sent_before_the_answer(
     monkeypatch.setattr(event_mail, "MAX_PENDING", 0)
     await failed_login(kc)
     assert [m.subject for m in mail.received] == ["Login error"]  # no drain: it was sent before the answer
+
+
+async def test_email(kc: Env, mail: Sink) -> None:
+    """The test framework's EmailTest#testEmail (test-framework/examples): the mail of a refused direct grant, with
+    a Message-ID in the sender's domain (MimeMessage.saveChanges) and a Date."""
+    await update_realm(kc.db, "test", smtp_server=mail.settings(**{"from": "auto@keycloak.org"}))
+    await failed_login(kc)
+    [message] = await received(kc, mail, 1)
+    assert message.subject == "Login error"
+    assert str(message.message["Message-ID"]).endswith("@keycloak.org>")
+    assert message.message["Date"] is not None
