@@ -18,8 +18,10 @@ from browser_flow import start, submit
 from doorkeep.app import create_app
 from doorkeep.email import event_mail
 from doorkeep.email.event_mail import java_date
+from doorkeep.model import Credential
 from mail_sink import DOWN_PORT, Received, Sink
 from support import password_grant, update_client, update_realm, update_user
+from totp_codes import totp
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -197,3 +199,28 @@ async def test_email(kc: Env, mail: Sink) -> None:
     assert message.subject == "Login error"
     assert str(message.message["Message-ID"]).endswith("@keycloak.org>")
     assert message.message["Date"] is not None
+
+
+async def test_removing_the_otp_device_mails_remove_otp_then_remove_credential(kc: Env, mail: Sink) -> None:
+    """AppInitiatedActionDeleteCredentialTest#removeOtpSuccess's mails (the events are in
+    test_credential_and_account_actions.py): the ``email`` listener sends "Remove OTP" then "Remove credential",
+    whose text and HTML name the credential type (event-remove_credential.ftl)."""
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    async with kc.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        user = await tx.users.get_by_username(test.id, "user1")
+        assert user is not None
+        data = {"subType": "totp", "digits": 6, "counter": 0, "period": 30, "algorithm": "HmacSHA1"}
+        await tx.users.add_credential(Credential("otp-user1", user.id, "otp", {"value": secret}, data, 1, None))
+    page = await start(kc.http, "test", "app", kc_action="delete_credential:otp-user1")
+    page = await submit(kc.http, page, username="user1", password="password")
+    assert 'name="otp"' in page.text, page.text[:500]
+    page = await submit(kc.http, page, otp=totp(secret.encode(), kc.clock.now()))
+    assert "Do you want to delete otp?" in page.text, page.text[:500]
+    done = await submit(kc.http, page, accept="Confirm deletion")
+    assert done.status_code == 302, done.text[:500]
+    remove_otp, remove_credential = await received(kc, mail, 2)
+    assert (remove_otp.subject, remove_credential.subject) == ("Remove OTP", "Remove credential")
+    assert remove_credential.part("plain").startswith("Credential otp was removed from your account")
+    assert "Credential otp was removed from your account" in remove_credential.part("html")

@@ -147,17 +147,22 @@ class EventMailer:
         tx.event_mails.append(Outgoing(realm.id, user.id, type, dict(realm.smtp_server), mail))
 
     async def dispatch(self, outgoing: Iterable[Outgoing]) -> None:
-        """Start sending each mail (called once the transaction has committed); the request does not wait, unless
-        MAX_PENDING mails are waiting already (a slow mail server, a flood of failed logins): then this one is sent
-        before the answer, as FreeMarkerEmailTemplateProvider sends right away past MAX_PENDING_ASYNC_DELIVERIES."""
-        loop = asyncio.get_running_loop()
-        for one in outgoing:
-            if len(self._tasks) >= MAX_PENDING:
-                await self._send(one)
-                continue
-            task = loop.create_task(self._send(one))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        """Send the mails of one committed transaction, one after the other in the order of their events (as
+        EventListenerTransaction sends them after completion), in a task of their own: the request does not wait,
+        unless MAX_PENDING such tasks are under way already (a slow mail server, a flood of failed logins): then they
+        are sent before the answer, as FreeMarkerEmailTemplateProvider sends right away past
+        MAX_PENDING_ASYNC_DELIVERIES."""
+        batch = list(outgoing)
+        if len(self._tasks) >= MAX_PENDING:
+            await self._send_all(batch)
+            return
+        task = asyncio.get_running_loop().create_task(self._send_all(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send_all(self, batch: list[Outgoing]) -> None:
+        for one in batch:
+            await self._send(one)
 
     async def _send(self, one: Outgoing) -> None:
         login = None if self.tokens is None else (self.tokens, one.realm_id)
