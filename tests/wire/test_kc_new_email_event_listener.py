@@ -224,3 +224,34 @@ async def test_removing_the_otp_device_mails_remove_otp_then_remove_credential(k
     assert (remove_otp.subject, remove_credential.subject) == ("Remove OTP", "Remove credential")
     assert remove_credential.part("plain").startswith("Credential otp was removed from your account")
     assert "Credential otp was removed from your account" in remove_credential.part("html")
+
+
+@pytest.mark.parametrize(
+    ("permanent", "type", "subject"),
+    [
+        (False, "USER_DISABLED_BY_TEMPORARY_LOCKOUT", "User disabled by temporary lockout"),
+        (True, "USER_DISABLED_BY_PERMANENT_LOCKOUT", "User disabled by permanent lockout"),
+    ],
+)
+async def test_a_lockout_mails_the_user_when_its_type_is_included(
+    kc: Env, mail: Sink, permanent: bool, type: str, subject: str
+) -> None:
+    """BruteForceTest#testTemporaryLockout / #testPermanentLockout's mails (the lockouts themselves are ported in
+    test_keycloak_brute_force_test.py): with the lockout's type added to the listener's events
+    (``addEventsToEmailEventListenerProvider``), the second failure of ``failureFactor`` 2 mails the lockout too
+    (event-user_disabled_by_*.ftl, the date alone), besides the "Login error"s."""
+    await with_listener_options(kc, include=(*event_mail.DEFAULT_EVENTS, type))
+    await update_realm(
+        kc.db,
+        "test",
+        brute_force_protected=True,
+        failure_factor=2,
+        permanent_lockout=permanent,
+        quick_login_check_milli_seconds=0,
+    )
+    await failed_login(kc)
+    await failed_login(kc)
+    messages = await received(kc, mail, 3)
+    assert sorted(m.subject for m in messages) == sorted(["Login error", "Login error", subject])
+    [lockout] = [m for m in messages if m.subject == subject]
+    assert f"multiple failed attempts on {java_date(kc.clock.now())}." in lockout.part("plain")
