@@ -122,14 +122,35 @@ async def test_an_updated_password_mails_update_password_and_update_credential(k
     done = await submit(kc.http, page, **{"password-new": "N3w-pass!", "password-confirm": "N3w-pass!"})
     assert done.status_code == 302, done.text[:500]
     messages = await received(kc, mail, 2)
-    by_subject = {m.subject: m.part("plain").strip() for m in messages}
     date = java_date(kc.clock.now())
-    assert by_subject == {
-        "Update password": f"Your password was changed on {date} from 127.0.0.1. If this was not you, please "
-        "contact an administrator.",
-        "Update credential": f"Your password credential was changed on {date} from 127.0.0.1. If this was not "
-        "you, please contact an administrator.",
-    }
+    assert [(m.subject, m.part("plain").strip()) for m in messages] == [
+        (
+            "Update password",
+            f"Your password was changed on {date} from 127.0.0.1. If this was not you, please contact an "
+            "administrator.",
+        ),
+        (
+            "Update credential",
+            f"Your password credential was changed on {date} from 127.0.0.1. If this was not you, please contact an "
+            "administrator.",
+        ),
+    ]
+
+
+async def test_reset_password(kc: Env, mail: Sink) -> None:
+    """AppInitiatedActionResetPasswordTest#resetPassword's mails (old suite): the application-initiated UPDATE_PASSWORD
+    (``kc_action``) mails "Update password" then "Update credential", whose text starts and HTML holds "Your password
+    credential was changed"."""
+    page = await submit(kc.http, await start(kc.http, "test", "app"), username="user1", password="password")
+    assert page.status_code == 302, page.text[:500]
+    page = await start(kc.http, "test", "app", kc_action="UPDATE_PASSWORD")
+    assert 'id="kc-passwd-update-form"' in page.text, page.text[:500]
+    done = await submit(kc.http, page, **{"password-new": "new-password", "password-confirm": "new-password"})
+    assert done.status_code == 302, done.text[:500]
+    update_password, update_credential = await received(kc, mail, 2)
+    assert (update_password.subject, update_credential.subject) == ("Update password", "Update credential")
+    assert update_credential.part("plain").startswith("Your password credential was changed")
+    assert "Your password credential was changed" in update_credential.part("html")
 
 
 async def with_listener_options(kc: Env, include: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> None:
