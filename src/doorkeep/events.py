@@ -92,6 +92,10 @@ def client_auth_method(client: Client) -> str:
 
 
 MAX_TEXT = 255
+# The user and session id columns hold a UUID (the store's VARCHAR(36)): a longer value, which no Doorkeep id is, is
+# cut to fit as Keycloak's JPA store cuts what exceeds its columns (EventStoreProviderTest.lengthExceedLimit), rather
+# than PostgreSQL refusing the row and the event failing its request.
+MAX_ID = 36
 MAX_DETAIL = 16384  # characters of one detail value kept (Keycloak: unbounded by default)
 
 
@@ -115,9 +119,10 @@ def _text(value: object) -> str:
     return str(value).replace("\x00", "")
 
 
-def _clip(value: object) -> str | None:
-    """A column value: at most MAX_TEXT long (the columns are VARCHAR(255), as Keycloak's EVENT_ENTITY's)."""
-    return None if value is None else _text(value)[:MAX_TEXT]
+def _clip(value: object, size: int = MAX_TEXT) -> str | None:
+    """A column value: at most ``size`` long (the columns are VARCHAR(255), as Keycloak's EVENT_ENTITY's, but for
+    the user and session ids: VARCHAR(36), MAX_ID)."""
+    return None if value is None else _text(value)[:size]
 
 
 async def record(
@@ -151,8 +156,8 @@ async def record(
             time=now * 1000,
             type=type,
             client_id=_clip(client_id),
-            user_id=_clip(user_id),
-            session_id=_clip(session_id),
+            user_id=_clip(user_id, MAX_ID),
+            session_id=_clip(session_id, MAX_ID),
             ip_address=_clip(ip),
             error=_clip(error),
             details=kept,
