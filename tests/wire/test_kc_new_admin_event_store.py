@@ -133,7 +133,7 @@ async def test_query(env: Env, kc: dict[str, str]) -> None:
         (day(d07), r2, "CREATE", r2, "clientId2", "userId2"),
         (day(d07), r2, "CREATE", r2, "clientId2", "userId2"),
     )
-    counts = [
+    counts: list[tuple[str, dict[str, Any], int]] = [
         (r1, {"authClient": "clientId"}, 6),
         (r2, {"authClient": "clientId"}, 0),
         (r1, {"authClient": "clientId2"}, 0),
