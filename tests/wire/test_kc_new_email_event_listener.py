@@ -276,3 +276,18 @@ async def test_a_lockout_mails_the_user_when_its_type_is_included(
     assert sorted(m.subject for m in messages) == sorted(["Login error", "Login error", subject])
     [lockout] = [m for m in messages if m.subject == subject]
     assert f"multiple failed attempts on {java_date(kc.clock.now())}." in lockout.part("plain")
+
+
+async def test_a_template_that_fails_neither_fails_the_request_nor_sends(
+    kc: Env, mail: Sink, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """sendEmail catches the template provider's EmailException ("Failed to template email"): logged, nothing sent,
+    and the request that raised the event answers as it would."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("template broke")
+
+    monkeypatch.setattr(event_mail, "event_message", broken)
+    await failed_login(kc)
+    await received(kc, mail, 0)
+    assert "failed to template the LOGIN_ERROR event's e-mail" in caplog.text

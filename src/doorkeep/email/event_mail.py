@@ -140,7 +140,11 @@ class EventMailer:
         user = await tx.users.get(user_id)
         if user is None or not user.email or not user.email_verified:
             return
-        mail = event_message(realm, user, type, seconds, ip, details)
+        try:
+            mail = event_message(realm, user, type, seconds, ip, details)
+        except Exception:  # Keycloak's "Failed to template email" EmailException: logged, the request goes on
+            log.exception("failed to template the %s event's e-mail to user %s", type, user.id)
+            return
         if mail is None:
             log.warning("no e-mail template for event type %s: nothing sent", type)
             return
