@@ -1,6 +1,8 @@
 """Keycloak's EmailEventListenerTest, the new framework's (tests/base/.../tests/admin/event/) and the old one's
 (testsuite/.../admin/event/), and the rules of the listener they exercise (EmailEventListenerProvider and its
-factory), over HTTP against the SMTP sink (mail_sink.py).
+factory), over HTTP against the SMTP sink (mail_sink.py). Also the mail parts of the test framework's EmailTest,
+AppInitiatedActionDeleteCredentialTest#removeOtpSuccess, AppInitiatedActionResetPasswordTest#resetPassword and
+BruteForceTest#testTemporaryLockout / #testPermanentLockout, whose other parts are ported elsewhere.
 
 Realm ``test`` (client ``app``, ``user1`` with a verified e-mail address) lists ``email`` among its event listeners
 and sends through the sink. The mail goes out after the answer, so each test waits for it (``received``).
