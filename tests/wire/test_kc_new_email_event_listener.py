@@ -11,6 +11,7 @@ and sends through the sink. The mail goes out after the answer, so each test wai
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
 import re
 
@@ -293,3 +294,23 @@ async def test_a_template_that_fails_neither_fails_the_request_nor_sends(
     await failed_login(kc)
     await received(kc, mail, 0)
     assert "failed to template the LOGIN_ERROR event's e-mail" in caplog.text
+
+
+async def test_a_configured_otp_mails_update_otp_and_update_credential(kc: Env, mail: Sink) -> None:
+    """The CONFIGURE_TOTP required action raises UPDATE_TOTP then UPDATE_CREDENTIAL, both mailed by default:
+    event-update_totp.ftl ("Update OTP") and event-update_credential.ftl naming ``otp``."""
+    await update_user(kc.db, "test", "user1", required_actions=("CONFIGURE_TOTP",))
+    page = await submit(kc.http, await start(kc.http, "test", "app"), username="user1", password="password")
+    assert 'id="kc-totp-settings-form"' in page.text, page.text[:500]
+    found = re.search(r'name="totpSecret" value="([^"]+)"', page.text)
+    assert found, page.text[:800]
+    done = await submit(kc.http, page, totp=totp(html.unescape(found[1]).encode(), kc.clock.now()))
+    assert done.status_code == 302, done.text[:500]
+    update_otp, update_credential = await received(kc, mail, 2)
+    assert (update_otp.subject, update_credential.subject) == ("Update OTP", "Update credential")
+    date = java_date(kc.clock.now())
+    assert update_otp.part("plain").strip() == (
+        f"OTP was updated for your account on {date} from 127.0.0.1. If this was not you, please contact an "
+        "administrator."
+    )
+    assert update_credential.part("plain").startswith("Your otp credential was changed on")
