@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -57,15 +58,17 @@ class Sink:
     received: list[Received] = field(default_factory=list)
     login: tuple[str, str] | None = None
     logins: list[str] = field(default_factory=list)  # the user of each login attempt
-    token_login: tuple[str, Callable[[str], bool]] | None = None
+    token_login: tuple[str, Callable[[str], bool | Awaitable[bool]]] | None = None
     tokens: list[str] = field(default_factory=list)  # the bearer token of each XOAUTH2 attempt
 
     def credentials(self, user: str, password: str) -> None:
         """GreenMail's ``credentials(user, password)``: the one pair a login may use."""
         self.login = (user, password)
 
-    def token_credentials(self, user: str, accept: Callable[[str], bool]) -> None:
-        """GreenMail's ``credentials(user, token -> ...)``: XOAUTH2 logins of ``user`` whose token ``accept``s."""
+    def token_credentials(self, user: str, accept: Callable[[str], bool | Awaitable[bool]]) -> None:
+        """GreenMail's ``credentials(user, token -> ...)``: XOAUTH2 logins of ``user`` whose token ``accept``s; an
+        ``accept`` that returns an awaitable is awaited on the sink's event loop, where it may wait for another
+        login (as the Java test's callbacks block on latches)."""
         self.token_login = (user, accept)
 
     async def auth_XOAUTH2(self, server: Any, args: list[str]) -> Any:
@@ -80,7 +83,10 @@ class Sink:
             return AuthResult(success=False, handled=False)
         user, token = fields.get("user", ""), fields.get("auth", "").removeprefix("Bearer ")
         self.tokens.append(token)
-        ok = self.token_login is not None and self.token_login[0] == user and self.token_login[1](token)
+        ok = self.token_login is not None and self.token_login[0] == user
+        if ok and self.token_login is not None:
+            verdict = self.token_login[1](token)  # a coroutine may hold the login (on the sink's own event loop)
+            ok = bool(await verdict) if inspect.isawaitable(verdict) else bool(verdict)
         return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 235 or 535 itself
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:

@@ -38,9 +38,10 @@ class Env:
     test_realm: bool = False
 
     async def drain(self) -> None:
-        """Wait for the background deliveries (logout tokens) every app here has under way."""
+        """Wait for the background deliveries (logout tokens, event mails) every app here has under way."""
         for app in self.apps:
             await app.state.doorkeep.notifier.drain()
+            await _drain_mails(app)
 
     async def admin_token(self) -> str:
         return await admin_token(self.http)
@@ -90,7 +91,15 @@ async def _app_on(env: Env, db: Database) -> AsyncIterator[httpx.AsyncClient]:
             yield http
     finally:
         await app.state.doorkeep.notifier.drain()
+        await _drain_mails(app)
         await db.dispose()
+
+
+async def _drain_mails(app: Starlette) -> None:
+    """Wait for the e-mails of events (email/event_mail.py) the app is sending."""
+    mailer = app.state.doorkeep.event_mailer
+    if mailer is not None:
+        await mailer.drain()
 
 
 # A loaded test machine can stall the event loop past the server's 3 s backchannel timeout before a local receiver

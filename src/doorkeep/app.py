@@ -15,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from doorkeep import hostname, observe
+from doorkeep import events, hostname, observe
 from doorkeep.clock import Clock, SystemClock
+from doorkeep.email import event_mail
+from doorkeep.email.event_mail import EventMailer
 from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.keys.ring import KeyRing
 from doorkeep.oauth.client_keys import ClientKeys
@@ -106,6 +108,12 @@ def create_app(
     database = db or Database(settings.db_url)
     services = build_services(clock, settings)
     notifier = Notifier(database, services)
+    smtp_tokens = SmtpTokens(clock)
+    # The realms' ``email`` event listener; its event types were checked by the command line (cli._events).
+    known = events.EVENT_TYPES
+    mailer = EventMailer(event_mail.included(settings.email_include_events, settings.email_exclude_events, known))
+    mailer.tokens = smtp_tokens
+    database.event_mailer = mailer
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -118,6 +126,7 @@ def create_app(
             freeze_startup_objects()
         yield
         await notifier.drain()
+        await mailer.drain()
         if cleaner is not None:
             cleaner.cancel()
         if db is None:
@@ -156,6 +165,7 @@ def create_app(
         notifier=notifier,
         started=clock.now(),
         hostname=urls,
-        smtp_tokens=SmtpTokens(clock),
+        smtp_tokens=smtp_tokens,
+        event_mailer=mailer,
     )
     return app

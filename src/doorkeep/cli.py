@@ -102,11 +102,30 @@ def _click_type(option: Option) -> Any:
     }.get(option.kind)
 
 
+def event_names(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated list of event types as Keycloak's ``config.getArray`` reads it: trimmed, blanks dropped;
+    None when nothing is named."""
+    names = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+    return names or None
+
+
+def _events(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """The email listener's include/exclude lists: every name an event type (any case), or the server does not
+    start, as EmailEventListenerProviderFactory.init's ``EventType.valueOf`` stops Keycloak."""
+    from doorkeep.events import EVENT_TYPES
+
+    unknown = [name for name in event_names(value) or () if name.upper() not in EVENT_TYPES]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: not an event type")
+    return value
+
+
 _CALLBACKS: dict[str, Callable[..., Any]] = {
     "db_url": _db_url,
     "duration": _duration,
     "log_level": _log_level,
     "features": _features,
+    "events": _events,
 }
 
 
@@ -163,6 +182,10 @@ def _settings(dev: bool, **opts: Any) -> Settings:
             value = _addresses(value)
         elif field_name in SEARCHABLE:  # Keycloak's config.getArray: comma-separated, trimmed
             value = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+        elif kind == "events":
+            value = event_names(value)
+            if value is None and field_name == "email_exclude_events":
+                value = ()
         elif name == "log_format":
             value = logs.FORMAT_NAMES[value or "text"]
         if value is not None or field_name in _NULLABLE:

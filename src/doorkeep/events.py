@@ -92,6 +92,10 @@ def client_auth_method(client: Client) -> str:
 
 
 MAX_TEXT = 255
+# The user and session id columns hold a UUID (the store's VARCHAR(36)): a longer value, which no Doorkeep id is, is
+# cut to fit as Keycloak's JPA store cuts what exceeds its columns (EventStoreProviderTest.lengthExceedLimit), rather
+# than PostgreSQL refusing the row and the event failing its request.
+MAX_ID = 36
 MAX_DETAIL = 16384  # characters of one detail value kept (Keycloak: unbounded by default)
 
 
@@ -102,15 +106,23 @@ def saved(realm: Realm, type: str) -> bool:
     return type in realm.enabled_event_types if realm.enabled_event_types else type in _DEFAULT
 
 
+def listened(tx: Tx, realm: Realm, type: str) -> bool:
+    """Whether the realm's ``email`` event listener mails an event of this type, saved or not (Keycloak's listeners
+    hear every event; ``eventsEnabled`` governs the store alone)."""
+    mailer = tx.event_mailer
+    return mailer is not None and mailer.listens(realm, type)
+
+
 def _text(value: object) -> str:
     """A value as the event store keeps it: text, its NULs dropped (a request may send one, as
     ``client_id=%00``; PostgreSQL refuses it in a text, and the event must not fail the answer)."""
     return str(value).replace("\x00", "")
 
 
-def _clip(value: object) -> str | None:
-    """A column value: at most MAX_TEXT long (the columns are VARCHAR(255), as Keycloak's EVENT_ENTITY's)."""
-    return None if value is None else _text(value)[:MAX_TEXT]
+def _clip(value: object, size: int = MAX_TEXT) -> str | None:
+    """A column value: at most ``size`` long (the columns are VARCHAR(255), as Keycloak's EVENT_ENTITY's, but for
+    the user and session ids: VARCHAR(36), MAX_ID)."""
+    return None if value is None else _text(value)[:size]
 
 
 async def record(
@@ -126,7 +138,11 @@ async def record(
     error: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms)."""
+    """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms), and hand it to the
+    realm's ``email`` listener if it mails this type (email/event_mail.py)."""
+    mailer = tx.event_mailer
+    if mailer is not None and user_id is not None and mailer.listens(realm, type):
+        await mailer.collect(tx, realm, type, user_id=user_id, seconds=now, ip=ip, details=details or {})
     if not saved(realm, type):
         return
     # Details are kept whole as Keycloak's JPA store does with its default max-detail-length 0
@@ -140,8 +156,8 @@ async def record(
             time=now * 1000,
             type=type,
             client_id=_clip(client_id),
-            user_id=_clip(user_id),
-            session_id=_clip(session_id),
+            user_id=_clip(user_id, MAX_ID),
+            session_id=_clip(session_id, MAX_ID),
             ip_address=_clip(ip),
             error=_clip(error),
             details=kept,
@@ -167,7 +183,7 @@ async def token_issued(
     """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built (from what
     the minting reports, without decoding the tokens again); ``assertion`` the client assertion's details."""
     type = TOKEN_EVENTS[grant_type]
-    if not saved(req.realm, type):
+    if not saved(req.realm, type) and not listened(tx, req.realm, type):
         return
     user_id, sid = minted.user_id, minted.session_id
     details: dict[str, Any] = {"grant_type": grant_type}
@@ -230,7 +246,7 @@ async def token_failed(
 ) -> None:
     """The ``*_ERROR`` event of a failed token request. ``client`` is None if client authentication failed."""
     type = TOKEN_EVENTS[grant_type] + "_ERROR"
-    if not saved(req.realm, type):
+    if not saved(req.realm, type) and not listened(tx, req.realm, type):
         return
     error = err.event_error
     details: dict[str, Any] = {"grant_type": grant_type}

@@ -31,7 +31,8 @@ class Option:
 
     ``kind`` names how the command line reads it (see ``doorkeep.cli``): ``text``, ``port``, ``count`` (an
     integer from 1), ``size`` (an integer from -1), ``bool``, ``choice``, ``file`` (a readable file),
-    ``files`` (repeatable), ``duration`` (Keycloak's ``1s``, ``PT1M``), ``db_url``, ``log_level``.
+    ``files`` (repeatable), ``duration`` (Keycloak's ``1s``, ``PT1M``), ``db_url``, ``log_level``, ``events``
+    (comma-separated event types).
     ``keycloak`` is false for an option Keycloak does not have (its ``KC_*`` variable is still read).
     """
 
@@ -431,6 +432,24 @@ class Settings:
         "Where CIBA backchannel authentication requests go: the authentication device's HTTP endpoint, POSTed "
         "JSON with a bearer token (Keycloak's ciba-http-auth-channel). Unset: every CIBA request answers 503.",
         aliases=("--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri",),
+    )
+    email_include_events: tuple[str, ...] | None = _option(
+        None,
+        "--spi-events-listener-email-include-events",
+        "Comma-separated user event types (any case) the realms' email event listener mails to the user (a realm "
+        "lists it as 'email' among its event listeners; the user needs a verified e-mail address, the realm SMTP "
+        "settings). Unset: LOGIN_ERROR, UPDATE_PASSWORD, REMOVE_TOTP, UPDATE_TOTP, UPDATE_CREDENTIAL, "
+        "REMOVE_CREDENTIAL. A type the email theme has no template for sends nothing.",
+        kind="events",
+        aliases=("--spi-events-listener--email--include-events",),
+    )
+    email_exclude_events: tuple[str, ...] = _option(
+        (),
+        "--spi-events-listener-email-exclude-events",
+        "Comma-separated user event types the email event listener does not mail, taken out of the included ones.",
+        kind="events",
+        default=None,
+        aliases=("--spi-events-listener--email--exclude-events",),
     )
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     x509cert_lookup_options: dict[str, str] = field(default_factory=dict)  # "nginx-ssl-client-cert" → value

@@ -4,14 +4,17 @@
 The token comes from ``authTokenUrl`` by the client credentials grant (``client_id``, ``client_secret``,
 ``scope`` and ``grant_type`` as form parameters) and is kept per realm, in this process, until 30 seconds past
 its ``expires_in`` (60 seconds when the answer gives none), as long as the URL, scope, client id and secret are
-the ones it was fetched with. A login the server refuses drops it; the caller fetches a fresh one and tries
-once more. The request is bounded as every outbound call to an administrator's URL is (bounded_http: no
-redirect followed, the whole answer within the time limit and MAX_ANSWER_BYTES). Neither the token nor the
-secret is ever logged.
+the ones it was fetched with. A login the server refuses drops it, unless another request has already put a
+newer one in its place (a late refusal of the old token keeps the new one); the caller fetches a fresh one and
+tries once more. One realm's token is fetched by one request at a time: the others wait for it and use it
+rather than fetch their own, while other realms' requests go on (SMTPTokenAuthConcurrencyTest). The request is
+bounded as every outbound call to an administrator's URL is (bounded_http: no redirect followed, the whole
+answer within the time limit and MAX_ANSWER_BYTES). Neither the token nor the secret is ever logged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass, field
 
@@ -53,20 +56,39 @@ class SmtpTokens:
 
     clock: Clock
     _kept: dict[str, _Kept] = field(default_factory=dict)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # one per realm: its token's fetch
 
-    def forget(self, realm_id: str) -> None:
-        """The server refused the realm's token: the next ``token`` fetches another."""
-        self._kept.pop(realm_id, None)
+    def forget(self, realm_id: str, token: str) -> None:
+        """The server refused ``token``: the next ``token`` call fetches another, unless ``token`` is no longer the
+        realm's kept one (another request has fetched a newer one since)."""
+        kept = self._kept.get(realm_id)
+        if kept is not None and kept.token == token:
+            del self._kept[realm_id]
 
-    async def token(self, realm_id: str, settings: dict[str, str]) -> str:
-        """The realm's kept token if it was fetched with these settings and is still usable, else a new one."""
-        key = _key(settings)
+    def lock_of(self, realm_id: str) -> asyncio.Lock | None:
+        """The lock a realm's token fetch holds (None before the first fetch)."""
+        return self._locks.get(realm_id)
+
+    def _usable(self, realm_id: str, key: tuple[str, str, str, str]) -> str | None:
         kept = self._kept.get(realm_id)
         if kept is not None and kept.key == key and self.clock.now() < kept.usable_until:
             return kept.token
-        token, expires_in = await _fetch(settings)
-        self._kept[realm_id] = _Kept(key, token, self.clock.now() + expires_in + GRACE)
-        return token
+        return None
+
+    async def token(self, realm_id: str, settings: dict[str, str]) -> str:
+        """The realm's kept token if it was fetched with these settings and is still usable, else a new one: fetched
+        under the realm's lock, so that requests arriving meanwhile wait and take it."""
+        key = _key(settings)
+        found = self._usable(realm_id, key)
+        if found is not None:
+            return found
+        async with self._locks.setdefault(realm_id, asyncio.Lock()):
+            found = self._usable(realm_id, key)  # fetched by the request that held the lock
+            if found is not None:
+                return found
+            token, expires_in = await _fetch(settings)
+            self._kept[realm_id] = _Kept(key, token, self.clock.now() + expires_in + GRACE)
+            return token
 
 
 async def _fetch(settings: dict[str, str]) -> tuple[str, int]:

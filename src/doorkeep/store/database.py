@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
@@ -24,6 +24,9 @@ from doorkeep.store.pg_connections import KeptConnections
 from doorkeep.store.realms import apply_bumps, deferring_bumps
 from doorkeep.store.sqlite_engine import SqliteEngine
 from doorkeep.store.tx import Tx
+
+if TYPE_CHECKING:
+    from doorkeep.email.event_mail import EventMailer
 
 log = logging.getLogger("doorkeep.store")
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -61,6 +64,7 @@ class Database:
         )
         self._write_lock = asyncio.Lock()
         self.config_cache = ConfigCache()
+        self.event_mailer: EventMailer | None = None  # the ``email`` event listener (app.create_app sets it)
         # Connections kept between transactions: PostgreSQL's here, SQLite's by its engine.
         self.pool_size = sqlite_engine.POOL_SIZE if self.is_sqlite else pool_size
         self.kept = KeptConnections(pool_size - 1)
@@ -85,6 +89,11 @@ class Database:
                     await conn.exec_driver_sql("SELECT pg_advisory_unlock(727274)")
                     await conn.commit()
 
+    def _tx(self, conn: AsyncConnection, is_sqlite: bool, write: bool) -> Tx:
+        tx = Tx(conn, is_sqlite, self.config_cache, write=write)
+        tx.event_mailer = self.event_mailer
+        return tx
+
     @contextlib.asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[Tx]:
         """Commit on success, roll back on any exception (the caller decides what is an answer).
@@ -106,17 +115,17 @@ class Database:
                 async with inline.begin(write) as sqlite_conn:
                     conn = cast(AsyncConnection, sqlite_conn)
                     with deferring_bumps(conn) as pending:
-                        yield Tx(conn, True, self.config_cache, write=write)
+                        yield (tx := self._tx(conn, True, write))
                         await apply_bumps(conn, pending)
             elif not self.is_sqlite:
                 async with self.kept.begin(self.engine) as conn:  # bumps deferred there, under the same rule
-                    yield Tx(conn, False, self.config_cache, write=write)
+                    yield (tx := self._tx(conn, False, write))
             else:
                 async with self.engine.connect() as conn:
                     conn = await conn.execution_options(doorkeep_write=write)
                     async with conn.begin():
                         with deferring_bumps(conn) as pending:
-                            yield Tx(conn, self.is_sqlite, self.config_cache, write=write)
+                            yield (tx := self._tx(conn, self.is_sqlite, write))
                             await apply_bumps(conn, pending)
         finally:
             observer.connections_in_use(-1)
@@ -125,6 +134,10 @@ class Database:
                 _holding_write_lock.reset(token)
             if locking:
                 self._write_lock.release()
+        # Committed (an exception would have left above), the connection and the write lock given back: the mails
+        # its events owe go out (email/event_mail.py).
+        if tx.event_mails and self.event_mailer is not None:
+            await self.event_mailer.dispatch(tx.event_mails)
 
     async def dispose(self) -> None:
         await self.kept.close()

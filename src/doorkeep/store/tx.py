@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -37,6 +38,9 @@ from doorkeep.store.sessions import SessionRepo
 from doorkeep.store.tables import used_action_tokens
 from doorkeep.store.users import UserRepo
 
+if TYPE_CHECKING:
+    from doorkeep.email.event_mail import EventMailer, Outgoing
+
 
 class Tx:
     """One transaction's repositories, each made on first use: a token request touches four of them,
@@ -53,6 +57,10 @@ class Tx:
         self.after_commit: list[Callable[[], None]] = []
         # Client sessions ended by a logout, for backchannel logout once committed (sessions/ended.py).
         self.ended: list[SessionEnded] = []
+        # The ``email`` event listener (set by Database.transaction) and the mails its events owe, which the Database
+        # hands it once this transaction has committed, whichever layer opened it (email/event_mail.py).
+        self.event_mailer: EventMailer | None = None
+        self.event_mails: list[Outgoing] = []
 
     def forget_cached_config(self, realm_id: str) -> None:
         """Once committed, drop this process's cached configuration of the realm (other processes keep theirs:

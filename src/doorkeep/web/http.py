@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import hostname, json_bytes, numbers
+from doorkeep.email.event_mail import EventMailer
 from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.hostname import Hostname
@@ -48,6 +49,7 @@ class AppState:
     started: int = 0  # when this process started serving, epoch seconds (serverinfo's uptime)
     hostname: Hostname = field(default_factory=Hostname)  # the URLs' rules (doorkeep.hostname)
     smtp_tokens: SmtpTokens | None = None  # the realms' SMTP XOAUTH2 tokens (email/smtp_tokens.py)
+    event_mailer: EventMailer | None = None  # the realms' ``email`` event listener (email/event_mail.py)
 
     def smtp_login(self, realm: Realm) -> tuple[SmtpTokens, str] | None:
         """What ``smtp.send`` needs for a realm whose SMTP server takes a token."""

@@ -177,6 +177,26 @@ MESSAGES: dict[str, str] = {
         "wird in {3} ablaufen.\n\nFalls Sie Ihre Anmeldeinformationen nicht ändern möchten, ignorieren Sie diese "
         "Nachricht und es wird nichts geändert."
     ),
+    # event-*.ftl (messages_de.properties; the credential and lockout texts are English there too)
+    "eventLoginErrorSubject": "Fehlgeschlagene Anmeldung",
+    "eventLoginErrorBody": (
+        "Jemand hat um {0} von {1} versucht, sich mit ihrem Konto anzumelden. Falls das nicht Sie waren, dann "
+        "kontaktieren Sie bitte Ihren Admin."
+    ),
+    "eventRemoveTotpSubject": "OTP Entfernt",
+    "eventRemoveTotpBody": (
+        "OTP wurde von ihrem Konto am {0} von {1} entfernt. Falls das nicht Sie waren, dann kontaktieren Sie "
+        "bitte Ihren Admin."
+    ),
+    "eventUpdatePasswordSubject": "Passwort Aktualisiert",
+    "eventUpdatePasswordBody": (
+        "Ihr Passwort wurde am {0} von {1} geändert. Falls das nicht Sie waren, dann kontaktieren Sie bitte Ihren "
+        "Admin."
+    ),
+    "eventUpdateTotpSubject": "OTP Aktualisiert",
+    "eventUpdateTotpBody": (
+        "OTP wurde am {0} von {1} geändert. Falls das nicht Sie waren, dann kontaktieren Sie bitte Ihren Admin."
+    ),
     "executeActionsSubject": "Aktualisieren Sie Ihr Konto",
     "executeActionsBody": (
         "Ihr Administrator hat Sie aufgefordert, Ihren Account {2} zu aktualisieren, indem Sie folgende "

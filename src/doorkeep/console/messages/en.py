@@ -249,6 +249,43 @@ MESSAGES: dict[str, str] = {
         "verify your email address\n\n{0}\n\nThis link will expire within {3}.\n\nIf you didn't create this "
         "account, just ignore this message."
     ),
+    # event-*.ftl, the ``email`` event listener's mails (FreeMarkerEmailTemplateProvider.sendEvent; email/event_mail.py)
+    "eventLoginErrorSubject": "Login error",
+    "eventLoginErrorBody": (
+        "A failed login attempt was detected to your account on {0} from {1}. If this was not you, please contact "
+        "an administrator."
+    ),
+    "eventRemoveTotpSubject": "Remove OTP",
+    "eventRemoveTotpBody": (
+        "OTP was removed from your account on {0} from {1}. If this was not you, please contact an administrator."
+    ),
+    "eventUpdatePasswordSubject": "Update password",
+    "eventUpdatePasswordBody": (
+        "Your password was changed on {0} from {1}. If this was not you, please contact an administrator."
+    ),
+    "eventUpdateTotpSubject": "Update OTP",
+    "eventUpdateTotpBody": (
+        "OTP was updated for your account on {0} from {1}. If this was not you, please contact an administrator."
+    ),
+    "eventUpdateCredentialSubject": "Update credential",
+    "eventUpdateCredentialBody": (
+        "Your {0} credential was changed on {1} from {2}. If this was not you, please contact an administrator."
+    ),
+    "eventRemoveCredentialSubject": "Remove credential",
+    "eventRemoveCredentialBody": (
+        "Credential {0} was removed from your account on {1} from {2}. If this was not you, please contact an "
+        "administrator."
+    ),
+    "eventUserDisabledByTemporaryLockoutSubject": "User disabled by temporary lockout",
+    "eventUserDisabledByTemporaryLockoutBody": (
+        "Your user has been disabled temporarily because of multiple failed attempts on {0}. Please contact an "
+        "administrator if needed."
+    ),
+    "eventUserDisabledByPermanentLockoutSubject": "User disabled by permanent lockout",
+    "eventUserDisabledByPermanentLockoutBody": (
+        "Your user has been disabled permanently because of multiple failed attempts on {0}. Please contact an "
+        "administrator."
+    ),
     # org-invite.ftl (FreeMarkerEmailTemplateProvider.sendOrgInviteEmail)
     "orgInviteSubject": "Invitation to join the {0} organization",
     "orgInviteBody": (
