@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from browser_flow import REDIRECT, form_action, form_fields, start
-from keycloak_port import poll, user_id
+from keycloak_port import ADMIN, admin_headers, get, poll, user_id
 from wire_env import Env
 
 APP, SECRET = "test-app", "password"
@@ -52,6 +52,23 @@ def realm_rep(**extra: Any) -> dict[str, Any]:
         "users": [user(USER, USER, "Tom", "Brady"), user("roleRichUser", "rich.roles@redhat.com", "Rich", "Roles")],
         **extra,
     }
+
+
+ALWAYS_SET_PASSWORD = "always_set_password_on_register_form"  # RegistrationPassword's option, Keycloak 26.7
+
+
+async def always_set_password_on_register_form(env: Env, value: str = "true") -> str:
+    """``enableAlwaysSetPasswordOnRegisterForm()`` (RegisterWithEmailVerificationTest): a config on the
+    registration flow's Password Validation; "true" keeps the password on the form where the realm verifies
+    e-mails (the pre-26.7 registration the older ports drive). The config's id."""
+    rows = await get(env, "/authentication/flows/registration/executions")
+    row = next(r for r in rows if r.get("providerId") == "registration-password-action")
+    assert row["configurable"] is True, row
+    body = {"alias": "reg-password", "config": {ALWAYS_SET_PASSWORD: value}}
+    url = f"{ADMIN}/authentication/executions/{row['id']}/config"
+    made = await env.http.post(url, json=body, headers=await admin_headers(env))
+    assert made.status_code == 201, made.text
+    return str(made.headers["location"]).rsplit("/", 1)[-1]
 
 
 def register_link(page: httpx.Response) -> str:

@@ -51,6 +51,7 @@ from login_test_realm import (
     set_time_offset,
 )
 from mail_sink import Sink
+from register_port import always_set_password_on_register_form
 from wire_env import Env
 
 SETTING = "emailResendCooldownSeconds"
@@ -342,7 +343,9 @@ async def test_verify_email_while_logged_in(kc: Env, mail: Sink) -> None:
 
 
 async def test_verify_email_expired_registration(kc: Env, mail: Sink) -> None:
-    """A registration's link 360 s later: the login page with "Action expired. Please start again."."""
+    """A registration's link 360 s later: the login page with "Action expired. Please start again."; the
+    password typed on the form, as the Java test does (``always_set_password_on_register_form`` since 26.7)."""
+    await always_set_password_on_register_form(kc)
     name = "verifyEmailRegistrationUser"
     form = await kc.http.get(
         "/realms/test/protocol/openid-connect/registrations",
