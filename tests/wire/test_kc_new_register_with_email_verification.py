@@ -34,7 +34,7 @@ import pytest
 import group_port
 from browser_flow import form_action, form_fields
 from group_port import fresh_realm
-from keycloak_port import get, put, update_realm
+from keycloak_port import ADMIN, admin_headers, get, put, update_realm
 from login_test_realm import clear_cooldown
 from mail_sink import Sink
 from register_port import (
@@ -232,3 +232,22 @@ async def test_older_ranks_ask_for_the_password_first(env: Env, mail: Sink) -> N
     assert is_update_password_page(first), first.text[:800]
     assert not is_register_page(first)
     env.http.cookies.clear()
+
+
+async def test_password_validation_config_beyond_the_option_is_refused(kc: Env) -> None:
+    """Hostile variant: a Password Validation config holding anything but the one option would leave the bound
+    registration flow one Doorkeep does not run, so it is refused and nothing is stored; a request without a
+    bearer token may not write the option at all."""
+    rows = await get(kc, "/authentication/flows/registration/executions")
+    row = next(r for r in rows if r.get("providerId") == "registration-password-action")
+    url = f"{ADMIN}/authentication/executions/{row['id']}/config"
+    body = {"alias": "odd", "config": {ALWAYS_SET_PASSWORD: "true", "other": "x"}}
+    refused = await kc.http.post(url, json=body, headers=await admin_headers(kc))
+    assert refused.status_code == 400, refused.text
+    after = await get(kc, "/authentication/flows/registration/executions")
+    assert not next(r for r in after if r.get("providerId") == "registration-password-action").get(
+        "authenticationConfig"
+    )
+    viewer = await kc.http.post(url, json={"alias": "v", "config": {ALWAYS_SET_PASSWORD: "true"}}, headers={})
+    assert viewer.status_code == 401, viewer.text
+    assert has_password(await open_register(kc))
