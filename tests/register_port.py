@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from browser_flow import REDIRECT, form_action, form_fields, start
-from keycloak_port import ADMIN, admin_headers, get, poll, user_id
+from keycloak_port import ADMIN, admin_headers, get, poll, put, user_id
 from wire_env import Env
 
 APP, SECRET = "test-app", "password"
@@ -69,6 +69,18 @@ async def always_set_password_on_register_form(env: Env, value: str = "true") ->
     made = await env.http.post(url, json=body, headers=await admin_headers(env))
     assert made.status_code == 201, made.text
     return str(made.headers["location"]).rsplit("/", 1)[-1]
+
+
+RANKS_26_7 = {"CONFIGURE_TOTP": 54, "UPDATE_PASSWORD": 57}
+"""Keycloak 26.7's DefaultRequiredActions ranks (MigrateTo26_7_0): the e-mail (50) before the OTP and the password.
+Doorkeep's new realms keep Keycloak 26's (CONFIGURE_TOTP 10, UPDATE_PASSWORD 30) that older ports pin."""
+
+
+async def rank_as_keycloak_26_7(env: Env) -> None:
+    """The realm's CONFIGURE_TOTP and UPDATE_PASSWORD ranked after VERIFY_EMAIL, as a Keycloak 26.7 realm has them."""
+    for alias, rank in RANKS_26_7.items():
+        rep = await get(env, f"/authentication/required-actions/{alias}")
+        await put(env, f"/authentication/required-actions/{alias}", {**rep, "priority": rank})
 
 
 def register_link(page: httpx.Response) -> str:

@@ -47,6 +47,7 @@ from register_port import (
     forget_events,
     is_register_page,
     open_register,
+    rank_as_keycloak_26_7,
     realm_rep,
     register,
 )
@@ -58,17 +59,13 @@ anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env
 
 NAME = "registerUserSuccessWithEmailVerification"
 EMAIL = f"{NAME}@email"
-# DefaultRequiredActions of Keycloak 26.7: the e-mail before the OTP and the password.
-RANKS_26_7 = {"CONFIGURE_TOTP": 54, "UPDATE_PASSWORD": 57}
 
 
 @pytest.fixture
 async def kc(env: Env, mail: Sink) -> AsyncIterator[Env]:
     env.http.cookies.clear()
     await fresh_realm(env, realm_rep(smtpServer=mail.settings()))
-    for alias, rank in RANKS_26_7.items():
-        rep = await get(env, f"/authentication/required-actions/{alias}")
-        await put(env, f"/authentication/required-actions/{alias}", {**rep, "priority": rank})
+    await rank_as_keycloak_26_7(env)
     forget_events(env)
     yield env
     env.http.cookies.clear()
