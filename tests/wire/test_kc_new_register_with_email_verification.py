@@ -11,6 +11,9 @@ Doorkeep's new realms keep the Keycloak 26 ranks (UPDATE_PASSWORD 30) that its o
 give the realm 26.7's ranks after importing it (``kc``), and ``test_older_ranks_ask_for_the_password_first``
 shows what a realm with the older ranks does, as Keycloak 26.7 does with them: UPDATE_PASSWORD first.
 
+The new-framework forms/RegisterTest's one method, registerUserSuccessWithEmailVerification_passwordOnRegisterForm,
+is this class's method of that name (ported below).
+
 Not ported:
 * registerUserSuccessWithEmailVerificationWithForgetPassword (and its _emailVerifyDefaultAction twin) end in
   the first browser's refresh showing the verify-email-success page, and
