@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from browser_flow import REDIRECT, form_action, form_fields, start
-from keycloak_port import poll, user_id
+from keycloak_port import ADMIN, admin_headers, get, poll, put, user_id
 from wire_env import Env
 
 APP, SECRET = "test-app", "password"
@@ -52,6 +52,35 @@ def realm_rep(**extra: Any) -> dict[str, Any]:
         "users": [user(USER, USER, "Tom", "Brady"), user("roleRichUser", "rich.roles@redhat.com", "Rich", "Roles")],
         **extra,
     }
+
+
+ALWAYS_SET_PASSWORD = "always_set_password_on_register_form"  # RegistrationPassword's option, Keycloak 26.7
+
+
+async def always_set_password_on_register_form(env: Env, value: str = "true") -> str:
+    """``enableAlwaysSetPasswordOnRegisterForm()`` (RegisterWithEmailVerificationTest): a config on the
+    registration flow's Password Validation; "true" keeps the password on the form where the realm verifies
+    e-mails (the pre-26.7 registration the older ports drive). The config's id."""
+    rows = await get(env, "/authentication/flows/registration/executions")
+    row = next(r for r in rows if r.get("providerId") == "registration-password-action")
+    assert row["configurable"] is True, row
+    body = {"alias": "reg-password", "config": {ALWAYS_SET_PASSWORD: value}}
+    url = f"{ADMIN}/authentication/executions/{row['id']}/config"
+    made = await env.http.post(url, json=body, headers=await admin_headers(env))
+    assert made.status_code == 201, made.text
+    return str(made.headers["location"]).rsplit("/", 1)[-1]
+
+
+RANKS_26_7 = {"CONFIGURE_TOTP": 54, "UPDATE_PASSWORD": 57}
+"""Keycloak 26.7's DefaultRequiredActions ranks (MigrateTo26_7_0): the e-mail (50) before the OTP and the password.
+Doorkeep's new realms keep Keycloak 26's (CONFIGURE_TOTP 10, UPDATE_PASSWORD 30) that older ports pin."""
+
+
+async def rank_as_keycloak_26_7(env: Env) -> None:
+    """The realm's CONFIGURE_TOTP and UPDATE_PASSWORD ranked after VERIFY_EMAIL, as a Keycloak 26.7 realm has them."""
+    for alias, rank in RANKS_26_7.items():
+        rep = await get(env, f"/authentication/required-actions/{alias}")
+        await put(env, f"/authentication/required-actions/{alias}", {**rep, "priority": rank})
 
 
 def register_link(page: httpx.Response) -> str:

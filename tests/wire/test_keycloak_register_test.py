@@ -30,6 +30,7 @@ from mail_sink import Sink
 from register_port import (
     APP,
     SECRET,
+    always_set_password_on_register_form,
     auth_response,
     clear,
     expect,
@@ -371,6 +372,10 @@ async def test_register_user_success_edit_username_enabled(kc: Env) -> None:
 
 
 async def verification_start(kc: Env, mail: Sink, name: str) -> tuple[httpx.Response, str]:
+    """The password typed on the form, as before Keycloak 26.7: its ``always_set_password_on_register_form``
+    (RegisterWithEmailVerificationTest#registerUserSuccessWithEmailVerification_passwordOnRegisterForm, where
+    keycloak PR 47538 moved these two methods; tests/wire/test_kc_new_register_with_email_verification.py)."""
+    await always_set_password_on_register_form(kc)
     await update_realm(kc, verifyEmail=True, smtpServer=mail.settings())
     page = await register(
         kc, await open_register(kc), "firstName", "lastName", f"{name}@email", name, "password", "password"

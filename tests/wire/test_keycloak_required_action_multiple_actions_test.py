@@ -4,8 +4,9 @@ RequiredActionMultipleActionsTest.java) over HTTP: a user with UPDATE_PROFILE an
 the LOGIN's session is the one that id names. One app for the module (``group_port.shared_env``), the realm
 imported anew for the test with ``editUsernameAllowed`` (LoginUpdateProfileEditUsernameAllowedPage).
 
-The Java test accepts either order; Keycloak's default priorities (UPDATE_PASSWORD 30, UPDATE_PROFILE 40) fix
-it, so the port asserts the password page first.
+The Java test accepts either order; Keycloak 26's default priorities (UPDATE_PASSWORD 30, UPDATE_PROFILE 40) fix
+it, so the port asserts the password page first. The new-framework class asserts the profile page first (Keycloak
+26.7 ranks UPDATE_PASSWORD 57), ported as a second test on a realm given those ranks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 import group_port
 from group_port import fresh_realm
 from otp_port import USER, Events, auth_response, client_rep, login, open_login, user_rep
+from register_port import rank_as_keycloak_26_7
 from required_action_order import expect_required_action
 from reset_password_port import change_password, is_update_password_page
 from update_profile_port import is_update_profile_page, update
@@ -57,6 +59,28 @@ async def test_update_profile_and_password(kc: Env) -> None:
     answer = await update(kc, page, **fields)
     changes = {"updated_first_name": "New first", "updated_last_name": "New last", "updated_email": "new@email.com"}
     await expect_required_action(events, "UPDATE_PROFILE", previous_email=USER, code_id=code_id, **changes)
+    assert "code" in auth_response(answer)
+    await events.expect_login(username=USER, session=code_id)
+    await events.none_left()
+
+
+async def test_update_profile_and_password_with_keycloak_26_7_ranks(kc: Env) -> None:
+    """The new-framework updateProfileAndPassword (tests/base/.../tests/actions/): the profile page first, as
+    Keycloak 26.7 ranks UPDATE_PASSWORD (57) after UPDATE_PROFILE (40); the realm is given those ranks
+    (``register_port.rank_as_keycloak_26_7``). Both actions' events share the ``code_id`` the LOGIN's session has."""
+    await rank_as_keycloak_26_7(kc)
+    events = Events(kc)
+    page = await login(kc, await open_login(kc))
+    assert is_update_profile_page(page), page.text[:800]
+    fields = {"username": USER, "firstName": "New first", "lastName": "New last", "email": "new@email.com"}
+    page = await update(kc, page, **fields)
+    changes = {"updated_first_name": "New first", "updated_last_name": "New last", "updated_email": "new@email.com"}
+    updated = await expect_required_action(events, "UPDATE_PROFILE", previous_email=USER, **changes)
+    code_id = updated["details"]["code_id"]
+    assert is_update_password_page(page), page.text[:800]
+    answer = await change_password(kc, page, "new-password", "new-password")
+    await expect_required_action(events, "UPDATE_PASSWORD", credential_type="password", code_id=code_id)
+    await expect_required_action(events, "UPDATE_CREDENTIAL", credential_type="password", code_id=code_id)
     assert "code" in auth_response(answer)
     await events.expect_login(username=USER, session=code_id)
     await events.none_left()

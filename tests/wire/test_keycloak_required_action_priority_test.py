@@ -6,8 +6,9 @@ anew for each test (``isImportAfterEachMethod``): ``resetPasswordAllowed``, the 
 enabled (the Java ``beforeEach``) and ``test-user@localhost`` (Tom Brady, password ``password``).
 
 executeRequiredActionsWithDefaultPriority follows Keycloak 26's DefaultRequiredActions (TERMS_AND_CONDITIONS 20,
-UPDATE_PASSWORD 30, UPDATE_PROFILE 40) and the method's own comment; a later revision of the Java method drives
-the profile page before the password page with the same priorities, which those priorities do not give.
+UPDATE_PASSWORD 30, UPDATE_PROFILE 40) and the method's own comment; the new-framework revision drives the profile
+page before the password page because Keycloak 26.7 ranks UPDATE_PASSWORD 57 (keycloak PR 47538), ported as its own
+test on a realm given those ranks.
 
 Not ported yet: executeRequiredActionWithCustomPriorityAppliesSamePriorityToSessionAndUserActions, which needs
 the VERIFY_PROFILE required action (VerifyUserProfile: the user profile validated in the UPDATE_PROFILE context at
@@ -51,6 +52,7 @@ from otp_port import (
     totp_secret,
     user_rep,
 )
+from register_port import rank_as_keycloak_26_7
 from required_action_order import (
     accept_terms,
     enable_action,
@@ -136,6 +138,21 @@ async def test_execute_required_actions_with_default_priority(kc: Env, events: E
     page = await password_changed(kc, events, page)
     assert is_update_profile_page(page), page.text[:800]
     await logged_in(events, await profile_updated(kc, events, page))
+
+
+async def test_execute_required_actions_with_default_priority_of_keycloak_26_7(kc: Env, events: Events) -> None:
+    """The new-framework RequiredActionPriorityTest#executeRequiredActionsWithDefaultPriority: Keycloak 26.7's
+    defaults (DefaultRequiredActions, MigrateTo26_7_0: UPDATE_PASSWORD 57 after VERIFY_EMAIL 50) run
+    TERMS_AND_CONDITIONS (20), UPDATE_PROFILE (40), then UPDATE_PASSWORD; the realm is given those ranks
+    (``register_port.rank_as_keycloak_26_7``), Doorkeep's own defaults being Keycloak 26's above."""
+    await rank_as_keycloak_26_7(kc)
+    for action in ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"):
+        await require(kc, action)
+    page = await login(kc, await open_login(kc))
+    page = await terms_accepted(kc, events, page)
+    assert is_update_profile_page(page), page.text[:800]
+    page = await profile_updated(kc, events, page)
+    await logged_in(events, await password_changed(kc, events, page))
 
 
 async def test_execute_required_actions_with_custom_priority(kc: Env, events: Events) -> None:

@@ -14,6 +14,7 @@ import pytest
 from browser_flow import code_from, form_action, form_fields, start, submit
 from login_test_realm import clear_cooldown
 from mail_sink import Sink
+from register_port import always_set_password_on_register_form
 from support import password_grant, seed_client, seed_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
@@ -75,6 +76,9 @@ async def test_an_unverified_user_verifies_by_the_mailed_link_and_the_login_goes
 
 
 async def test_a_self_registered_user_verifies_the_address_instead_of_being_stopped(realm: Env, mail: Sink) -> None:
+    """The password typed on the form (``always_set_password_on_register_form``; without it Keycloak 26.7 sets
+    the password after the e-mail, tests/wire/test_kc_new_register_with_email_verification.py)."""
+    await always_set_password_on_register_form(realm)
     login = await start(realm.http, "test", "app")
     form = await realm.http.get("http://localhost/realms/test/login-actions/registration?client_id=app")
     assert 'id="kc-register-form"' in form.text, login.text

@@ -416,9 +416,11 @@ def register(
     labels: dict[str, str] | None = None,
     config: dict[str, Any] | None = None,
     heading: str | None = None,
+    passwords: bool = True,
     ui: Language = ENGLISH,
 ) -> str:
-    """register.ftl (``heading``: its ``messageHeader`` where one is set): the values typed (never the
+    """register.ftl (``heading``: its ``messageHeader`` where one is set; ``passwords``: its
+    ``passwordRequired``, false where the password is set after the e-mail is verified): the values typed (never the
     passwords) and the first error of each field; ``extra``: the declared attributes' fields
     (``users.declared.form_fields``; a read-only one rendered ``disabled``);
     ``email_shown``: false where the user may not see the e-mail; ``labels``: the root fields' labels where the
@@ -442,7 +444,7 @@ def register(
         extra=extra or [],
         fields=fields,
         helper=_helper_html,
-        password_after="email" if email_as_username else "username",
+        password_after=("email" if email_as_username else "username") if passwords else None,
         ui=ui,
     )
 

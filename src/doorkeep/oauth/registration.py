@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
 from doorkeep.admin import user_profile as up_config
-from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
 from doorkeep.oauth import (
     loa,
     login_completion,
     login_events,
     login_outcomes,
     profile_scopes,
+    registration_password,
     reset_credentials,
 )
 from doorkeep.oauth import (
@@ -177,7 +178,9 @@ async def register(
     labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.REGISTRATION)}
     shown = field_errors(found, labels)
     confirm = form.get("password-confirm") or ""
-    for field, text in (await _password_errors(tx, realm, candidate, password, confirm, services.clock.now())).items():
+    deferred = registration_password.deferred(realm)  # no password on the form: none is checked nor ever stored
+    checked = {} if deferred else await _password_errors(tx, realm, candidate, password, confirm, services.clock.now())
+    for field, text in checked.items():
         shown.setdefault(field, text)
     details = {
         "auth_method": "openid-connect",
@@ -211,7 +214,7 @@ async def register(
             site, None, "generic_authentication_error", {"authentication_error_detail": detail}
         )
         return login_outcomes.Refused(loa.ACR_NOT_FULFILLED)
-    user = await _create(tx, services, realm, candidate, typed, password, locale)
+    user = await _create(tx, services, realm, candidate, typed, None if deferred else password, locale)
     if invited is not None:  # RegistrationUserCreation.addOrganizationMember: MANAGED, then to the token's URI
         request = await invitation.join(tx, invited, user, request)
         details = {**details, "org_id": invited[1].id}
@@ -266,13 +269,22 @@ async def other_user(
 
 
 async def _create(
-    tx: Tx, services: Services, realm: Realm, candidate: User, typed: dict[str, str], password: str, locale: str | None
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    candidate: User,
+    typed: dict[str, str],
+    password: str | None,
+    locale: str | None,
 ) -> User:
     """The user as UserProfile.create leaves it: enabled, e-mail unverified, the page's locale kept where the
     realm is internationalized (RegisterTest.registerUserSuccess), VERIFY_EMAIL required where the realm
-    verifies e-mails; the realm's default roles and groups (``provisioning.create_user``), then the password."""
+    verifies e-mails; the realm's default roles and groups (``provisioning.create_user``), then the password,
+    or, where the form asked for none (``registration_password.deferred``), UPDATE_PASSWORD
+    (RegistrationPassword.success)."""
     now = services.clock.now()
-    verify = ("VERIFY_EMAIL",) if realm.verify_email else ()
+    verify: tuple[str, ...] = ("VERIFY_EMAIL",) if realm.verify_email else ()
+    verify += (UPDATE_PASSWORD,) if password is None else ()
     attributes = dict(candidate.attributes)  # the declared attributes the form set
     if realm.internationalization_enabled and locale:
         attributes["locale"] = [locale]
@@ -287,7 +299,8 @@ async def _create(
         required_actions=tuple(dict.fromkeys(default_actions(realm) + verify)),
     )
     await provisioning.create_user(tx, realm, user)
-    await set_password(tx, user, password, now, policy=realm.password_policy)
+    if password is not None:
+        await set_password(tx, user, password, now, policy=realm.password_policy)
     return user
 
 

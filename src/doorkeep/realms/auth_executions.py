@@ -46,7 +46,7 @@ FACTORIES: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "idp-detect-existing-broker-user": ("Detect existing broker user", False, _RD),
     "idp-auto-link": ("Automatically set existing user", False, _RAD),
     "registration-user-creation": ("Registration User Profile Creation", False, _RD),
-    "registration-password-action": ("Password Validation", False, _RD),
+    "registration-password-action": ("Password Validation", True, _RD),  # configurable since Keycloak 26.7
     "registration-recaptcha-action": ("reCAPTCHA", True, _RD),
     "registration-terms-and-conditions": ("Terms and conditions", False, _RD),
     "reset-credentials-choose-user": ("Choose User", False, (REQ,)),

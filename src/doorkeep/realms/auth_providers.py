@@ -113,6 +113,14 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
              "is no duplicated email or username detected in Keycloak DB), then this user is required to update his "
              "password", BOOLEAN),
     ),
+    "registration-password-action": (  # RegistrationPassword.getConfigProperties, Keycloak 26.7
+        Prop("always_set_password_on_register_form", "Always set password on register form",
+             "When this option is false and 'Verify Email' is enabled for the realm, then the password will not be "
+             "set by the user on the registration form, but rather in the later stage once  user's email address is "
+             "successfully verified. This is recommended for security reasons. When true, the password fields will "
+             "be available directly on the registration form and can be set  by the user before his email is "
+             "verified. This option is deprecated and might be removed in the future.", BOOLEAN),
+    ),
     "registration-recaptcha-action": (
         Prop("site.key", "reCAPTCHA Site Key", "The site key.", STRING),
         Prop("secret.key", "reCAPTCHA Secret", "The secret key.", STRING, secret=True),

@@ -104,6 +104,41 @@ def _review_free(shape: Shape) -> Shape:
     return (shape[0], tuple(rows))
 
 
+REGISTRATION_PASSWORD = "registration-password-action"  # RegistrationPassword.PROVIDER_ID
+ALWAYS_SET_PASSWORD = "always_set_password_on_register_form"  # its ALWAYS_SET_PASSWORD_ON_REGISTER_FORM
+
+
+def _password_option_free(shape: Shape) -> Shape:
+    """The registration flow's Password Validation as the built-in one whatever its one option says
+    (``always_set_password_on_register_form``, Keycloak 26.7): oauth/registration_password.py reads it."""
+    rows: list[object] = []
+    for row in shape[1]:  # type: ignore[attr-defined]
+        authenticator, requirement, config, inner = row
+        if inner is not None:
+            row = (authenticator, requirement, config, _password_option_free(inner))
+        elif (
+            authenticator == REGISTRATION_PASSWORD
+            and config is not None
+            and {k for k, _ in config} <= {ALWAYS_SET_PASSWORD}
+        ):
+            row = (authenticator, requirement, None, inner)
+        rows.append(row)
+    return (shape[0], tuple(rows))
+
+
+def registration_password_config(realm: Realm) -> dict[str, str]:
+    """The config of the Password Validation execution of the realm's registration flow ({} for none)."""
+    flows = of(realm)
+    flow = flows.flow(bound_id(realm, "registrationFlow"))
+    if flow is None:
+        return {}
+    for e in _tree(flows, flow.id):
+        if e.authenticator == REGISTRATION_PASSWORD:
+            config = flows.config(e.config_id)
+            return dict(config.config) if config is not None else {}
+    return {}
+
+
 def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None:
     """None if Doorkeep runs ``flow`` as the realm binding ``binding`` (``browserFlow`` …); else why not. A
     browser or direct grant flow runs when it compiles (realms/flow_plan.py); any other only as its built-in
@@ -123,6 +158,8 @@ def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None
             return f"Doorkeep cannot run flow '{flow.alias}' as the {kind} flow yet: {exc}"
         return None
     stored = _stored_shape(flows, flow)
+    if binding == "registrationFlow":
+        stored = _password_option_free(stored)
     if stored in _variants(kind):
         return None
     detail = _describe(stored, _builtin_shape(kind, False, True), flow.alias)

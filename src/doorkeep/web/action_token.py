@@ -31,6 +31,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, update_email
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import LinkSpent
+from doorkeep.sessions import sso
 from doorkeep.web import action_token_handlers as handlers
 from doorkeep.web import broker_email_link, impersonation_link, org_invite_token
 from doorkeep.web import locale as page_locale
@@ -47,6 +48,7 @@ ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 UNKNOWN_REQUESTER = "Unknown login requester."
 REQUESTER_DISABLED = "Login requester not enabled"
 START_AGAIN = "Action expired. Please start again."  # Messages.EXPIRED_ACTION_TOKEN_SESSION_EXISTS
+DIFFERENT_USER_ERROR = "different_user_authenticated"  # Errors.DIFFERENT_USER_AUTHENTICATED
 # The handlers that take a checked link as it is, before any confirmation (UPDATE_EMAIL runs at once in any browser)
 AT_ONCE: dict[str, Handler] = {
     action_tokens.UPDATE_EMAIL: handlers.update_email_now,
@@ -92,6 +94,20 @@ async def execute(request: Request) -> Response:
         user = await tx.users.get(token.user_id)
         client = await tx.clients.get_by_client_id(realm.id, token.client_id)
         refused = _check(token, realm, user, client, base_url(request), default_error)
+        other = await _other_user(request, tx, realm, user) if user is not None and user.enabled else None
+        if other is not None:  # checkIsUserValid, after the user checks: nothing of the link is done
+            await record_event(
+                tx,
+                services,
+                realm,
+                event_type,
+                ip,
+                token=token,
+                error=DIFFERENT_USER_ERROR,
+                client_id=token.client_id,
+                details={"existing_user": other.id},
+            )
+            return error_page(request, realm, login_completion.DIFFERENT_USER.format(other.username))
         if refused is not None:
             await record_event(
                 tx, services, realm, event_type, ip, token=token, error=refused.error, client_id=token.client_id
@@ -135,6 +151,14 @@ async def _start_again(request: Request, tx: Tx, realm: Realm, auth_session: Aut
     auth_request = AuthRequest.from_json(auth_session.request)
     outcome = login_outcomes.NeedLogin(START_AGAIN, auth_request.login_hint or "")
     return await render(request, tx, realm, client, auth_request, outcome, auth_session)
+
+
+async def _other_user(request: Request, tx: Tx, realm: Realm, user: User) -> User | None:
+    """LoginActionsServiceChecks.checkIsUserValid's identity cookie: the user of the browser's valid SSO session
+    when it is not the link's user (an attempt to act for another account in this browser), else None."""
+    cookie = request.cookies.get(sso.IDENTITY_COOKIE)
+    current = await sso.current_session(tx, state(request).services, realm, issuer(request, realm.name), cookie)
+    return current[1] if current is not None and current[1].id != user.id else None
 
 
 def _check(
