@@ -185,8 +185,8 @@ async def next_gate(
         elif gate.group is None and not await _all_hold(tx, realm, user, gate.conditions, configured, levels, used):
             index += 1
             continue
-        if gate.action == fp.DENY_ACCESS:
-            return Next(index, gate, fp.DENY_ACCESS)
+        if gate.action in (fp.DENY_ACCESS, fp.LIMITS):  # Deny Access, or the session limiter's check
+            return Next(index, gate, gate.action)
         if gate.choices:
             offered = options(gate, types or [], disabled)
             if offered:

@@ -17,7 +17,7 @@ import dataclasses
 import logging
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
-from doorkeep.oauth import flow_gates, loa, login_events
+from doorkeep.oauth import flow_gates, loa, login_events, session_limits
 from doorkeep.oauth.login_outcomes import NeedLogin, NeedOtp, NeedRecoveryCode, NeedWebAuthn, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import flow_plan
@@ -113,6 +113,12 @@ async def after(
             return await gate_page(ctx, found.step, remember_me), ctx
         if found.step == flow_plan.DENY_ACCESS:
             return await _denied(ctx, found.gate.message), ctx
+        if found.step == flow_plan.LIMITS:
+            refused = await _session_limits(ctx, found.gate)
+            if refused is not None:
+                return refused, ctx
+            index, running = found.index + 1, found.gate.group
+            continue
         setup = SETUP_ACTIONS[found.gate.action]
         if setup == recovery_codes.CONFIGURE and recovery_codes.FEATURE in disabled:
             setup = ""  # RecoveryAuthnCodesAction not supported: no such action to set up
@@ -171,3 +177,29 @@ async def _denied(ctx: StepContext, message: str | None) -> Outcome:
     await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now)
     await login_events.login_event(ctx, ctx.user.username, error="access_denied")
     return Refused(message or ACCESS_DENIED, status=401)
+
+
+async def _session_limits(ctx: StepContext, gate: flow_plan.Gate) -> Outcome | None:
+    """The User Session Count Limiter (oauth/session_limits.py) for the login's user: the sessions it ended each
+    a LOGOUT event, or its refusal: LOGIN_ERROR ``generic_authentication_error`` without a user, and a 403 error
+    page with the configured message. A limiter Keycloak could not run ends the login as an unexpected error."""
+    now = ctx.services.clock.now()
+    try:
+        new_user, new_client = await session_limits.is_new(
+            ctx.tx, ctx.realm, ctx.client, ctx.request.user_session_id, now
+        )
+        verdict = await session_limits.enforce(
+            ctx.tx, ctx.realm, ctx.user, ctx.client, gate.config,
+            new_user_session=new_user, new_client_session=new_client, now=now,
+        )  # fmt: skip
+    except session_limits.Misconfigured as exc:
+        log.warning("realm %s: the session limiter cannot run: %s", ctx.realm.name, exc)
+        return await _cannot_run(ctx)
+    for session_id in verdict.ended:
+        await login_events.record(ctx, "LOGOUT", session_id=session_id)
+    if verdict.denied is None:
+        return None
+    log.info("%s", verdict.detail)  # the event carries only the error (the authenticator sends it itself)
+    username = {"username": ctx.request.attempted_username or ctx.user.username}
+    await login_events.step_error(ctx.site, None, session_limits.EVENT_ERROR, username)
+    return Refused(verdict.denied, status=403)

@@ -68,6 +68,7 @@ EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "deny-access-authenticator": ("Deny access", True, _RD),
     "allow-access-authenticator": ("Allow access", False, _RD),
     "conditional-level-of-authentication": ("Condition - Level of Authentication", True, _RD),
+    "user-session-limits": ("User session count limiter", True, _RD),  # UserSessionLimitsAuthenticatorFactory
 }
 FACTORIES.update(EXTRA_AUTHENTICATORS)
 # A sub-flow row's choices by the sub-flow's type.

@@ -31,7 +31,7 @@ class Prop:
 
     name: str
     label: str
-    help_text: str
+    help_text: str | None
     type: str
     default: str | bool | int | None = None
     options: tuple[str, ...] | None = None
@@ -39,7 +39,10 @@ class Prop:
     required: bool = False
 
     def representation(self) -> JSON:
-        out: JSON = {"name": self.name, "label": self.label, "helpText": self.help_text, "type": self.type}
+        out: JSON = {"name": self.name, "label": self.label}
+        if self.help_text is not None:
+            out["helpText"] = self.help_text
+        out["type"] = self.type
         if self.default is not None:
             out["defaultValue"] = self.default
         if self.options is not None:
@@ -147,6 +150,17 @@ EXTRA_PROPERTIES: dict[str, tuple[Prop, ...]] = {
              "and value (this option can affect performance)", BOOLEAN),
         Prop("not", "Negate output", "Apply a not to the check result", BOOLEAN),
     ),
+    "user-session-limits": (
+        Prop("userRealmLimit", "Maximum concurrent sessions for each user within this realm.",
+             "Provide a zero or negative value to disable this limit.", STRING, "3"),
+        Prop("userClientLimit", "Maximum concurrent sessions for each user per keycloak client.",
+             "Provide a zero or negative value to disable this limit. In case a limit for the realm is enabled, "
+             "specify this value below the total realm limit.", STRING, "0"),
+        Prop("behavior", "Behavior when user session limit is exceeded", None, LIST, "Deny new session",
+             ("Deny new session", "Terminate oldest session")),
+        Prop("errorMessage", "Optional custom error message", "If left empty a default error message is shown",
+             STRING),
+    ),
     "deny-access-authenticator": (
         Prop("denyErrorMessage", "Error message",
              "Error message which will be shown to the user. You can directly define particular message or property, "
@@ -219,6 +233,8 @@ HELP: dict[str, str] = {
     "client-jwt": "Validates client based on signed JWT issued by client and signed with the Client private key",
     "client-secret-jwt": "Validates client based on signed JWT issued by client and signed with the Client Secret",
     "client-x509": "Validates client based on a X509 Certificate",
+    "user-session-limits": "Configures how many concurrent sessions a single user is allowed to create for this "
+    "realm and/or client",
 }
 # ClientAuthenticatorFactory.supportsSecret of the client authenticators listed.
 SUPPORTS_SECRET = {"client-secret": True, "client-jwt": False, "client-secret-jwt": True, "client-x509": False}

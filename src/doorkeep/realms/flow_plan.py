@@ -59,9 +59,11 @@ DG_USERNAME, DG_PASSWORD, DG_OTP = (
     ("direct-grant-validate-otp"),
 )
 DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
+SESSION_LIMITS = "user-session-limits"  # UserSessionLimitsAuthenticatorFactory.USER_SESSION_LIMITS
 WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDER_ID (oauth/login_webauthn.py)
 RECOVERY_FORM = "auth-recovery-authn-code-form"  # RecoveryAuthnCodesFormAuthenticatorFactory.PROVIDER_ID
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
+LIMITS = "session-limits"  # the User Session Count Limiter's check (oauth/session_limits.py)
 WEBAUTHN, PASSKEY, RECOVERY = "webauthn", "passkey", "recovery"
 PASSWORD = "password"  # identity-first's password page as one choice of the first gate
 # the credential-based steps after the password, each a CredentialValidator of one credential type
@@ -96,6 +98,7 @@ class Gate:
     # ALTERNATIVE steps of one sub-flow: the user's preferred one runs, "Try Another Way" offers the others
     choices: tuple[Choice, ...] = ()
     execution: str = ""  # the execution's id (a single step's)
+    config: tuple[tuple[str, str], ...] | None = None  # the session limiter's config (None: it has none)
 
     @property
     def actions(self) -> frozenset[str]:
@@ -140,11 +143,12 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         raise Unsupported("the flow nests sub-flows too deeply")
     if e.flow_id is None:
         actions = {**CREDENTIAL_STEPS, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS} if otp == OTP_FORM else {otp: OTP}
-        action = actions.get(str(e.authenticator))
+        action = {**actions, SESSION_LIMITS: LIMITS}.get(str(e.authenticator))
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
         message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
-        return [Gate(outer, action, e.requirement == af.REQ, message, execution=e.id)]
+        limits = (config_of(flows, e) if flows.config(e.config_id) is not None else None) if action == LIMITS else None
+        return [Gate(outer, action, e.requirement == af.REQ, message, execution=e.id, config=limits)]
     sub = flows.flow(e.flow_id)
     if sub is None:
         raise Unsupported("an execution names a sub-flow that does not exist")
@@ -334,8 +338,11 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     cookie, redirector, default, organization = False, False, None, False
     members_only = False
     forms: Execution | None = None
+    trailing: list[Execution] = []  # REQUIRED steps after the sign-in step: gates once the user is known
     for e in units:
-        if e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
+        if forms is not None and required:
+            trailing.append(e)
+        elif e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
             cookie = forms is None  # an alternative after the sign-in form is never reached first
         elif e.flow_id is None and e.authenticator == IDP_REDIRECTOR and e.requirement == af.ALT:
             if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
@@ -349,9 +356,15 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
             raise Unsupported(f"Doorkeep runs one sign-in step in '{flow.alias}', not also {_name(flows, e)}")
     if forms is None:
         raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
-    if forms.flow_id is None:
+    if forms.flow_id is None and (forms.authenticator != PASSWORD_FORM or forms.requirement != af.REQ):
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
-    password, gates, second = _forms(flows, forms, PASSWORD_FORM)
+    password: Group | None
+    gates: tuple[Gate, ...]
+    if forms.flow_id is None:  # the username and password form REQUIRED in the flow itself
+        password, gates, second = None, (), ""
+    else:
+        password, gates, second = _forms(flows, forms, PASSWORD_FORM)
+    gates = (*gates, *_after_password(flows, trailing, OTP_FORM))
     identity_first = second not in ("", USERNAMELESS)
     return Plan(
         cookie,
