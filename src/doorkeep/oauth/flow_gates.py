@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doorkeep.admin import groups
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import roles
 from doorkeep.realms import flow_plan as fp
@@ -281,7 +282,25 @@ async def _holds(
         return await _attribute_matches(tx, user, condition)
     if condition.kind == fp.CREDENTIAL:
         return _credential_matches(condition, used)
+    if condition.kind == fp.USER_GROUP:
+        return await _in_group(tx, user, condition)
     return False
+
+
+async def _in_group(tx: Tx, user: User, condition: fp.Condition) -> bool:
+    """ConditionalGroupAuthenticator: the user is a member of the group at ``condUserGroup`` (findGroupByPath),
+    directly or through one of its subgroups (RoleUtils.isMember), unless ``negate``; a path that names no group
+    matches nobody, negated or not. The user's own groups' paths answer membership; only a negated condition
+    the user is outside of looks the path up."""
+    path = condition.get("condUserGroup")
+    if not path:
+        return False
+    wanted = groups.normalized_path(path)
+    negate = (condition.get("negate") or "").lower() == "true"
+    member = any(g.path == wanted or g.path.startswith(wanted + "/") for g in await tx.groups.of_user(user.id))
+    if member or not negate:
+        return member != negate
+    return groups.by_path(await tx.groups.realm_groups(user.realm_id), wanted) is not None
 
 
 async def _has_role(tx: Tx, realm: Realm, user: User, condition: fp.Condition) -> bool:

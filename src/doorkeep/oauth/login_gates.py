@@ -203,3 +203,23 @@ async def _session_limits(ctx: StepContext, gate: flow_plan.Gate) -> Outcome | N
     username = {"username": ctx.request.attempted_username or ctx.user.username}
     await login_events.step_error(ctx.site, None, session_limits.EVENT_ERROR, username)
     return Refused(verdict.denied, status=403)
+
+
+async def before_password(ctx: StepContext) -> Outcome | None:
+    """Identity-first's gates between the username page and the password page (``Plan.before_password``), for the
+    user the username named: Deny Access refuses the login (LOGIN_ERROR ``access_denied`` naming the typed
+    username but no user, the user not being authenticated yet; a failure Brute Force Detection counts; a 401
+    error page with the configured message), Allow Access and a gate whose conditions fail let the password page
+    come. None: the password page is next."""
+    plan = _plan(ctx)
+    if plan is None or not plan.before_password:
+        return None
+    steps = flow_plan.Plan(False, plan.before_password)
+    found = await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, steps, used=frozenset())
+    if found is None:
+        return None
+    now = ctx.services.clock.now_ms()
+    await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now)
+    username = {"username": ctx.request.attempted_username or ctx.user.username}
+    await login_events.step_error(ctx.site, None, "access_denied", username)
+    return Refused(found.gate.message or ACCESS_DENIED, status=401)

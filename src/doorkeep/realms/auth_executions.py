@@ -65,6 +65,7 @@ EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "no-cookie-redirect": ("Browser Redirect for Cookie free authentication", False, (REQ,)),
     "conditional-user-role": ("Condition - user role", True, _RD),
     "conditional-user-attribute": ("Condition - user attribute", True, _RD),
+    "conditional-user-group": ("Condition - user group", True, _RD),  # ConditionalGroupAuthenticatorFactory
     "deny-access-authenticator": ("Deny access", True, _RD),
     "allow-access-authenticator": ("Allow access", False, _RD),
     "conditional-level-of-authentication": ("Condition - Level of Authentication", True, _RD),

@@ -14,7 +14,8 @@ from doorkeep.realms.flow_model import Execution, FlowSet
 
 USER_CONFIGURED, USER_ROLE = "conditional-user-configured", "conditional-user-role"
 USER_ATTRIBUTE, CREDENTIAL = "conditional-user-attribute", "conditional-credential"
-CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL})
+USER_GROUP = "conditional-user-group"  # ConditionalGroupAuthenticatorFactory.PROVIDER_ID
+CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL, USER_GROUP})
 # Every ConditionalAuthenticator Keycloak 26 ships: a condition, whether Doorkeep evaluates it or not.
 ALL_CONDITIONS = CONDITIONS | {
     LEVEL_CONDITION,

@@ -38,6 +38,7 @@ from doorkeep.realms.flow_conditions import CONDITIONS as CONDITIONS
 from doorkeep.realms.flow_conditions import CREDENTIAL as CREDENTIAL
 from doorkeep.realms.flow_conditions import USER_ATTRIBUTE as USER_ATTRIBUTE
 from doorkeep.realms.flow_conditions import USER_CONFIGURED as USER_CONFIGURED
+from doorkeep.realms.flow_conditions import USER_GROUP as USER_GROUP
 from doorkeep.realms.flow_conditions import USER_ROLE as USER_ROLE
 from doorkeep.realms.flow_conditions import Condition as Condition
 from doorkeep.realms.flow_conditions import Unsupported as Unsupported
@@ -129,6 +130,9 @@ class Plan:
     organization: bool = False
     # its authenticator's ``requiresUserMembership`` config: a user not a member of the resolved organization is refused
     organization_members_only: bool = False
+    # identity-first: the gates of the CONDITIONAL sub-flows between the username page and the password page
+    # (Deny and Allow Access under conditions), asked once the username names a user
+    before_password: tuple[Gate, ...] = ()
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -247,10 +251,13 @@ def _after_password(flows: FlowSet, rest: list[Execution], otp: str) -> tuple[Ga
     return tuple(gates)
 
 
-def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Group | None, tuple[Gate, ...], str]:
+Forms = tuple[Group | None, tuple[Gate, ...], str, tuple[Gate, ...]]
+
+
+def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> Forms:
     """A sub-flow whose first step is the password form (``first``), and the gates after it; with the level
-    sub-flow the password belongs to, if it does, and the identity-first step after the username page
-    (``_username_first``; "" for the username and password form)."""
+    sub-flow the password belongs to, if it does, the identity-first step after the username page
+    (``_username_first``; "" for the username and password form), and the gates between the two pages."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC or depth > 8:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} to sign users in")
@@ -260,28 +267,54 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gr
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}")
     head = required[0]
     if head.flow_id is not None and (levels := _level_forms(flows, head, required[1:])) is not None:
-        return (*levels, "")
+        return (*levels, "", ())
     if head.flow_id is not None and head.requirement == af.REQ:
-        group, gates, second = _forms(flows, head, first, depth + 1)
-        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), second
+        group, gates, second, before = _forms(flows, head, first, depth + 1)
+        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), second, before
     if head.authenticator == USERNAME_FORM and first == PASSWORD_FORM:
-        second, rest = _username_first(sub, head, required[1:])
+        second, rest, before = _username_first(flows, sub, head, required[1:])
         gates = _after_password(flows, rest, OTP_FORM)
         passkey = (Gate((), PASSKEY, True),) if second == PASSKEY_FORM else ()  # a REQUIRED step, user known
         if second == PASSWORD_OR_PASSKEY:  # the password and the passkey: the user's preferred one asks first
             passkey = (_password_or_passkey(flows, required[1]),)
-        return None, (*passkey, *gates), second
+        return None, (*passkey, *gates), second, before
     if head.authenticator == PASSKEY_FORM and head.requirement == af.REQ and first == PASSWORD_FORM:
-        return None, _after_password(flows, required[1:], OTP_FORM), USERNAMELESS  # the user from the user handle
+        # the user from the user handle
+        return None, _after_password(flows, required[1:], OTP_FORM), USERNAMELESS, ()
     if head.authenticator != first or head.requirement != af.REQ:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}, not {_name(flows, head)}")
-    return None, _after_password(flows, required[1:], OTP_FORM), ""
+    return None, _after_password(flows, required[1:], OTP_FORM), "", ()
 
 
-def _username_first(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str, list[Execution]]:
-    """Identity-first login, as Keycloak's documented flows have it: UsernameForm, then right after it in the same
-    sub-flow PasswordForm, or WebAuthnPasswordlessAuthenticator (a passkey instead of a password), both REQUIRED;
-    that second step, and the steps after it."""
+def _username_first(
+    flows: FlowSet, sub: AuthFlow, head: Execution, rest: list[Execution]
+) -> tuple[str, list[Execution], tuple[Gate, ...]]:
+    """Identity-first login, as Keycloak's documented flows have it: UsernameForm, then in the same sub-flow
+    PasswordForm, or WebAuthnPasswordlessAuthenticator (a passkey instead of a password), both REQUIRED; that
+    second step, the steps after it, and the gates of the CONDITIONAL sub-flows between UsernameForm and
+    PasswordForm (``_between``)."""
+    lead = 0
+    while lead < len(rest) and rest[lead].flow_id is not None and rest[lead].requirement == af.COND:
+        lead += 1
+    before = _between(flows, rest[:lead])
+    second, after = _second(sub, head, rest[lead:])
+    if lead and second != PASSWORD_ONLY_FORM:
+        raise Unsupported(f"Doorkeep runs CONDITIONAL sub-flows after {USERNAME_FORM} only before {PASSWORD_ONLY_FORM}")
+    return second, after, before
+
+
+def _between(flows: FlowSet, found: list[Execution]) -> tuple[Gate, ...]:
+    """The gates of the CONDITIONAL sub-flows between UsernameForm and PasswordForm: the user is known, no
+    credential checked yet. Deny Access and Allow Access under conditions run there; a credential step or a level
+    does not."""
+    gates = tuple(g for e in found for g in _gates(flows, e, (), 0, OTP_FORM))
+    if any(g.action not in (DENY_ACCESS, ALLOW_ACCESS) or g.group is not None for g in gates):
+        raise Unsupported(f"Doorkeep runs only Deny and Allow Access between {USERNAME_FORM} and {PASSWORD_ONLY_FORM}")
+    return gates
+
+
+def _second(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str, list[Execution]]:
+    """The step after UsernameForm (and the sub-flows before the password), and the steps after it."""
     second = rest[0] if rest else None
     wanted = f"a REQUIRED {PASSWORD_ONLY_FORM} or {PASSKEY_FORM}"
     if (
@@ -360,10 +393,11 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
     password: Group | None
     gates: tuple[Gate, ...]
+    before: tuple[Gate, ...] = ()
     if forms.flow_id is None:  # the username and password form REQUIRED in the flow itself
         password, gates, second = None, (), ""
     else:
-        password, gates, second = _forms(flows, forms, PASSWORD_FORM)
+        password, gates, second, before = _forms(flows, forms, PASSWORD_FORM)
     gates = (*gates, *_after_password(flows, trailing, OTP_FORM))
     identity_first = second not in ("", USERNAMELESS)
     return Plan(
@@ -377,6 +411,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         default_provider=default,
         organization=organization and second == "",  # beside the username and password form only
         organization_members_only=members_only,
+        before_password=before,
     )
 
 
