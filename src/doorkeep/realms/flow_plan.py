@@ -224,9 +224,12 @@ def _level_gates(
     return [dataclasses.replace(g, conditions=group.conditions, group=group) for g in gates]
 
 
-def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tuple[Group, tuple[Gate, ...]] | None:
-    """A sign-in sub-flow whose first step is a level sub-flow holding the password form first (Keycloak's
-    documented step-up flow): the password's group, then the gates of that sub-flow and of the ones after it."""
+def _level_forms(
+    flows: FlowSet, head: Execution, rest: list[Execution], first: str = PASSWORD_FORM
+) -> tuple[Group, tuple[Gate, ...]] | None:
+    """A sign-in sub-flow whose first step is a level sub-flow holding the password form (``first``: the username
+    and password form, or identity-first's PasswordForm after UsernameForm) first (Keycloak's documented step-up
+    flow): the password's group, then the gates of that sub-flow and of the ones after it."""
     sub = flows.flow(head.flow_id)
     if sub is None or head.requirement != af.COND or sub.provider_id != af.BASIC:
         return None
@@ -234,8 +237,8 @@ def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tupl
     if not any(c.kind == LEVEL_CONDITION for c in found):
         return None
     head_step = steps[0] if steps else None
-    if head_step is None or head_step.authenticator != PASSWORD_FORM or head_step.requirement != af.REQ:
-        raise Unsupported(f"level sub-flow '{sub.alias}' must start with a REQUIRED {PASSWORD_FORM}")
+    if head_step is None or head_step.authenticator != first or head_step.requirement != af.REQ:
+        raise Unsupported(f"level sub-flow '{sub.alias}' must start with a REQUIRED {first}")
     if any(c.kind != LEVEL_CONDITION for c in found):  # the others would be asked before the user is known
         raise Unsupported(f"Doorkeep asks no condition but {LEVEL_CONDITION} before the password in '{sub.alias}'")
     inner = _level_gates(flows, sub, found, steps[1:], alternative, OTP_FORM) if steps[1:] or alternative else []
@@ -271,6 +274,16 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> Forms:
     if head.flow_id is not None and head.requirement == af.REQ:
         group, gates, second, before = _forms(flows, head, first, depth + 1)
         return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), second, before
+    after = required[1:]  # UsernameForm, then the level sub-flows, the first holding PasswordForm
+    if (
+        head.authenticator == USERNAME_FORM
+        and first == PASSWORD_FORM
+        and head.requirement == af.REQ
+        and after
+        and after[0].flow_id is not None
+        and (levels := _level_forms(flows, after[0], after[1:], PASSWORD_ONLY_FORM)) is not None
+    ):
+        return (*levels, PASSWORD_ONLY_FORM, ())
     if head.authenticator == USERNAME_FORM and first == PASSWORD_FORM:
         second, rest, before = _username_first(flows, sub, head, required[1:])
         gates = _after_password(flows, rest, OTP_FORM)
