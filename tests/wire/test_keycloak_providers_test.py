@@ -6,14 +6,14 @@ integration-arquillian/.../admin/authentication/ProvidersTest.java), one test pe
 Keycloak lists every factory its server deploys; Doorkeep lists the providers its fixed flows name
 (realms/auth_providers.py), since no other could be added to a flow here. Where the Java test expects more:
 
-* authenticator-providers: 34 of Keycloak's 41, and ``conditional-user-group`` (ConditionalGroupAuthenticatorFactory,
+* authenticator-providers: 36 of Keycloak's 41, and ``conditional-user-group`` (ConditionalGroupAuthenticatorFactory,
   newer than the Java list). Listed, as the flows list them, though they never run: Kerberos (with Keycloak's text
   for a server without Kerberos), WebAuthn, recovery codes, the identity provider redirector, the ``idp-*`` steps of
   the first broker login flow, the organization steps, docker's and saml ecp's HTTP Basic. Listed as steps an
   admin's browser or direct grant flow runs: WebAuthn passwordless, the username-only and password-only forms, the
-  user role, user attribute, user group and level of authentication conditions, allow and deny access, the session
-  count limiter. Left out, as Doorkeep runs them nowhere: the X509 username forms, the sub-flow executed and client
-  scope conditions, confirm override link and the Conditional OTP Form.
+  user role, user attribute, user group, client scope, sub-flow executed and level of authentication conditions,
+  allow and deny access, the session count limiter. Left out, as Doorkeep runs them nowhere: the X509 username forms,
+  confirm override link and the Conditional OTP Form.
 * form-action-providers: reCAPTCHA Enterprise is left out (the registration form names reCAPTCHA only).
 * client-authenticator-providers: all four, ``client-x509`` included (the certificate a TLS-terminating proxy
   forwards, oauth/client_x509.py).
@@ -123,6 +123,11 @@ EXPECTED_AUTH_PROVIDERS = [
          "this condition."),
     info("user-session-limits", "User session count limiter",
          "Configures how many concurrent sessions a single user is allowed to create for this realm and/or client"),
+    info("conditional-sub-flow-executed", "Condition - sub-flow executed",
+         "Condition to evaluate if a sub-flow was executed successfully during the authentication process"),
+    info("conditional-client-scope", "Condition - client scope",
+         "Condition to evaluate if a configured client scope is present as a client scope of the client requesting "
+         "authentication"),
     info("conditional-user-group", "Condition - user group", "Flow is executed only if user is member of the given "
          "group."),
 ]  # fmt: skip

@@ -102,9 +102,10 @@ async def after(
     disabled = ctx.services.disabled_features
     passwordless = plan.passwordless or ctx.request.passkey_signed_in
     validated = flow_gates.used_credentials(ctx.request.used_credentials, passwordless=passwordless)
+    scopes = await _scopes(ctx, plan)
     while (
         found := await flow_gates.next_gate(
-            ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated
+            ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated, scopes
         )
     ) is not None:
         ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
@@ -171,11 +172,14 @@ async def _top_flow_end(ctx: StepContext, wanted: int) -> Outcome | None:
 
 
 async def _denied(ctx: StepContext, message: str | None) -> Outcome:
-    """DenyAccessAuthenticator: LOGIN_ERROR ``access_denied``, a failure Brute Force Detection counts
+    """DenyAccessAuthenticator: LOGIN_ERROR ``access_denied`` naming the username but no user (the authenticator
+    sends the event before the login has an authenticated user: ConditionalSubFlowExecutedAuthenticatorTest and
+    ConditionalGroupAuthenticatorTest expect ``userId`` null), a failure Brute Force Detection counts
     (AuthenticationProcessor.logFailure), and a 401 error page with the configured message."""
     now = ctx.services.clock.now_ms()
     await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now)
-    await login_events.login_event(ctx, ctx.user.username, error="access_denied")
+    username = {"username": ctx.request.attempted_username or ctx.user.username}
+    await login_events.step_error(ctx.site, None, "access_denied", username)
     return Refused(message or ACCESS_DENIED, status=401)
 
 
@@ -215,11 +219,15 @@ async def before_password(ctx: StepContext) -> Outcome | None:
     if plan is None or not plan.before_password:
         return None
     steps = flow_plan.Plan(False, plan.before_password)
-    found = await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, steps, used=frozenset())
+    scopes = await _scopes(ctx, plan)
+    found = await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, steps, used=frozenset(), scopes=scopes)
     if found is None:
         return None
-    now = ctx.services.clock.now_ms()
-    await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now)
-    username = {"username": ctx.request.attempted_username or ctx.user.username}
-    await login_events.step_error(ctx.site, None, "access_denied", username)
-    return Refused(found.gate.message or ACCESS_DENIED, status=401)
+    return await _denied(ctx, found.gate.message)
+
+
+async def _scopes(ctx: StepContext, plan: flow_plan.Plan) -> frozenset[str]:
+    """The login's requested client scopes, read only when a condition of the plan asks (conditional-client-scope)."""
+    if not flow_gates.asks_scopes(plan):
+        return frozenset()
+    return await flow_gates.requested_scopes(ctx.tx, ctx.client, ctx.request.scope)

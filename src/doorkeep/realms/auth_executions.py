@@ -66,6 +66,8 @@ EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "conditional-user-role": ("Condition - user role", True, _RD),
     "conditional-user-attribute": ("Condition - user attribute", True, _RD),
     "conditional-user-group": ("Condition - user group", True, _RD),  # ConditionalGroupAuthenticatorFactory
+    "conditional-client-scope": ("Condition - client scope", True, _RD),  # ConditionalClientScopeAuthenticatorFactory
+    "conditional-sub-flow-executed": ("Condition - sub-flow executed", True, _RD),
     "deny-access-authenticator": ("Deny access", True, _RD),
     "allow-access-authenticator": ("Allow access", False, _RD),
     "conditional-level-of-authentication": ("Condition - Level of Authentication", True, _RD),

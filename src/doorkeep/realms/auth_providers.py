@@ -159,6 +159,26 @@ EXTRA_PROPERTIES: dict[str, tuple[Prop, ...]] = {
              "user is NOT in the specified group. When this is false, the condition will evaluate to true just if "
              "user is in the specified group", BOOLEAN),
     ),
+    "conditional-client-scope": (
+        Prop("client_scope", "Client scope name",
+             "The name of the client scope, which should be present as a client scope of the client, which is "
+             "requesting authentication. If requested client scope is default client scope of the client requesting "
+             "login, the condition will be evaluated to true. If requested client scope is optional client scope of "
+             "the client requesting login, condition will be evaluated to true if client scope is sent by the client "
+             "in the login request (EG. by the 'scope' parameter in case of OIDC/OAuth2 client login)", STRING,
+             required=True),
+        Prop("negate", "Negate output",
+             "Apply a NOT to the check result. When this is true, then the condition will evaluate to true just if "
+             "configured client scope is not present", BOOLEAN, required=True),
+    ),
+    "conditional-sub-flow-executed": (
+        Prop("flow_to_check", "Flow name", "The sub-flow name to check if it was executed.", STRING, required=True),
+        Prop("check_result", "Check result",
+             "When the condition evaluates to true.\nIf 'executed' returns true when the configured sub-flow was "
+             "executed with output success, false otherwise.\nIf 'not-executed' returns false when the sub-flow was "
+             "executed with output success, true otherwise.\n", LIST, "executed", ("executed", "not-executed"),
+             required=True),
+    ),
     "conditional-level-of-authentication": (
         Prop("loa-condition-level", "loa-condition-level", "loa-condition-level.tooltip", STRING),
         Prop("loa-max-age", "loa-max-age", "loa-max-age.tooltip", STRING, 36000),
@@ -247,6 +267,10 @@ HELP: dict[str, str] = {
     "client-secret-jwt": "Validates client based on signed JWT issued by client and signed with the Client Secret",
     "client-x509": "Validates client based on a X509 Certificate",
     "conditional-user-group": "Flow is executed only if user is member of the given group.",
+    "conditional-client-scope": "Condition to evaluate if a configured client scope is present as a client scope of "
+    "the client requesting authentication",
+    "conditional-sub-flow-executed": "Condition to evaluate if a sub-flow was executed successfully during the "
+    "authentication process",
     "auth-username-form": "Selects a user from his username.",
     "auth-password-form": "Validates a password from login form.",
     "webauthn-authenticator-passwordless": "Authenticator for Passwordless WebAuthn authentication",
@@ -297,6 +321,8 @@ RUN_IN_ADMIN_FLOWS = (
     "conditional-user-role",
     "conditional-user-attribute",
     "conditional-user-group",
+    "conditional-client-scope",
+    "conditional-sub-flow-executed",
     "conditional-level-of-authentication",
     "deny-access-authenticator",
     "allow-access-authenticator",

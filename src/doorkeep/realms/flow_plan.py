@@ -34,8 +34,10 @@ from dataclasses import dataclass
 
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms.flow_conditions import ALL_CONDITIONS as ALL_CONDITIONS
+from doorkeep.realms.flow_conditions import CLIENT_SCOPE as CLIENT_SCOPE
 from doorkeep.realms.flow_conditions import CONDITIONS as CONDITIONS
 from doorkeep.realms.flow_conditions import CREDENTIAL as CREDENTIAL
+from doorkeep.realms.flow_conditions import SUB_FLOW as SUB_FLOW
 from doorkeep.realms.flow_conditions import USER_ATTRIBUTE as USER_ATTRIBUTE
 from doorkeep.realms.flow_conditions import USER_CONFIGURED as USER_CONFIGURED
 from doorkeep.realms.flow_conditions import USER_GROUP as USER_GROUP
@@ -100,6 +102,7 @@ class Gate:
     choices: tuple[Choice, ...] = ()
     execution: str = ""  # the execution's id (a single step's)
     config: tuple[tuple[str, str], ...] | None = None  # the session limiter's config (None: it has none)
+    path: tuple[str, ...] = ()  # the aliases of the sub-flows the step sits in, outermost first
 
     @property
     def actions(self) -> frozenset[str]:
@@ -164,7 +167,7 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
     if any(c.kind == LEVEL_CONDITION for c in found):
         if e.requirement != af.COND or outer:
             raise Unsupported(f"Doorkeep runs {LEVEL_CONDITION} only in a CONDITIONAL sub-flow of the sign-in steps")
-        return _level_gates(flows, sub, found, required, alternative, otp)
+        return _within(sub, _level_gates(flows, sub, found, required, alternative, otp))
     mine = tuple(found) if e.requirement == af.COND else ()  # elsewhere conditions are never evaluated
     inner = (*outer, *mine)
     gates: list[Gate] = []
@@ -183,7 +186,15 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
 
     resolved = tuple(told(c) for c in mine)
     cut = len(outer)
-    return [dataclasses.replace(g, conditions=(*outer, *resolved, *g.conditions[cut + len(mine) :])) for g in gates]
+    conditioned = [
+        dataclasses.replace(g, conditions=(*outer, *resolved, *g.conditions[cut + len(mine) :])) for g in gates
+    ]
+    return _within(sub, conditioned)
+
+
+def _within(sub: AuthFlow, gates: list[Gate]) -> list[Gate]:
+    """The gates of sub-flow ``sub``, their path under its alias (conditional-sub-flow-executed asks by it)."""
+    return [dataclasses.replace(g, path=(sub.alias, *g.path)) for g in gates]
 
 
 def _alternatives(

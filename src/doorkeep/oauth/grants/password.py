@@ -82,7 +82,12 @@ async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client:
         raise _named(user, InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_flow")) from None
     levels = loa.Tracker(loa.NO_LOA, loa.NO_LOA, None, False, services.clock.now())
     index, running = 0, None
-    while (found := await flow_gates.next_gate(tx, req.realm, user, plan, index, levels, running)) is not None:
+    scopes = frozenset[str]()
+    if flow_gates.asks_scopes(plan):  # conditional-client-scope: the grant's requested client scopes
+        scopes = await flow_gates.requested_scopes(tx, client, req.form.get("scope"))
+    while (
+        found := await flow_gates.next_gate(tx, req.realm, user, plan, index, levels, running, scopes=scopes)
+    ) is not None:
         if found.step == flow_plan.LIMITS:
             await _session_limits(tx, services, req, client, user, found.gate)
         else:
