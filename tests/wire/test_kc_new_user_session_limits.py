@@ -280,3 +280,17 @@ async def test_a_limit_that_is_no_number_ends_the_login_as_an_error(limited: Env
     page = await browser_login(limited)
     assert page.status_code == 400 and not await sessions(limited)
     assert is_login_page(await open_login(limited))
+
+
+async def test_a_configured_message_is_shown_as_text_never_as_markup(limited: Env) -> None:
+    """The hostile variant: an admin's errorMessage with markup is escaped on the error page (and is JSON text in
+    the direct grant's answer)."""
+    message = '<script>alert("x")</script>'
+    await configure(limited, BROWSER, errorMessage=message)
+    await configure(limited, DIRECT, errorMessage=message)
+    assert (await browser_login(limited)).status_code == 302
+    limited.http.cookies.clear()
+    page = await browser_login(limited)
+    assert page.status_code == 403 and message not in page.text and "&lt;script&gt;" in page.text
+    refused = await password_grant(limited)
+    assert refused.status_code == 403 and refused.json() == {"error": message}
