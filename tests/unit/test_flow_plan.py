@@ -472,7 +472,7 @@ def test_conditional_deny_between_the_username_and_the_password_pages() -> None:
 
 
 def test_an_otp_form_between_the_username_and_the_password_pages_is_refused() -> None:
-    flows = {
+    flows: dict[str, list[Row]] = {
         "top": [("@forms", af.ALT)],
         "forms": [(fp.USERNAME_FORM, af.REQ), ("@otp", af.COND), (fp.PASSWORD_ONLY_FORM, af.REQ)],
         "otp": [(fp.USER_ROLE, af.REQ, {"condUserRole": "r"}), (fp.OTP_FORM, af.REQ)],
