@@ -197,6 +197,17 @@ class InvalidRequest(OAuthError):
     error = "invalid_request"
 
 
+class FlowErrorPage(OAuthError):
+    """A direct grant flow step's error page (``context.form().setError(message).createErrorPage(status)``):
+    FreeMarkerLoginFormsProvider answers a request whose Accept names a JSON type with ``{"error": message}`` at
+    the page's status (keycloak#22006), any other with the error page itself (web/protocol.py draws it)."""
+
+    error = "generic_authentication_error"
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.description}
+
+
 class FatalRequest(InvalidRequest):
     """An invalid authorization request that cannot go back to the client (no trusted redirect URI yet)."""
 

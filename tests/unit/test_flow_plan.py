@@ -438,3 +438,81 @@ def test_the_organization_step_counts_only_before_the_sign_in_form() -> None:
     }
     assert compile_top({"top": [("@org", af.ALT), ("@forms", af.ALT)], **steps}).organization
     assert not compile_top({"top": [("@forms", af.ALT), ("@org", af.ALT)], **steps}).organization
+
+
+def test_the_password_form_required_in_the_flow_itself_with_steps_after_it() -> None:
+    """UserSessionLimitsTest's browser flow: the form and the session limiter, both REQUIRED at the top."""
+    limits = {"behavior": "Deny new session", "userClientLimit": "1"}
+    plan = compile_top({"top": [(fp.PASSWORD_FORM, af.REQ), (fp.SESSION_LIMITS, af.REQ, limits)]})
+    assert not plan.cookie and not plan.username_first
+    (gate,) = plan.gates
+    assert (gate.action, gate.required, dict(gate.config or ())) == (fp.LIMITS, True, limits)
+
+
+def test_required_steps_after_the_forms_sub_flow_are_gates() -> None:
+    plan = compile_top(
+        {"top": [("@forms", af.REQ), (fp.SESSION_LIMITS, af.REQ)], "forms": [(fp.PASSWORD_FORM, af.REQ)]}
+    )
+    assert [g.action for g in plan.gates] == [fp.LIMITS]
+    assert plan.gates[0].config is None  # no config: the limiter ends the login as an unexpected error
+
+
+def test_conditional_deny_between_the_username_and_the_password_pages() -> None:
+    """ConditionalGroupAuthenticatorTest's flow: the gates before the password page, the password page next."""
+    plan = compile_top(
+        {
+            "top": [("@forms", af.ALT)],
+            "forms": [(fp.USERNAME_FORM, af.REQ), ("@deny", af.COND), (fp.PASSWORD_ONLY_FORM, af.REQ)],
+            "deny": [(fp.USER_GROUP, af.REQ, {"condUserGroup": "/g"}), (fp.DENY, af.REQ)],
+        }
+    )
+    assert plan.username_first and plan.gates == ()
+    (gate,) = plan.before_password
+    assert (gate.action, [c.kind for c in gate.conditions], gate.path) == (fp.DENY_ACCESS, [fp.USER_GROUP], ("deny",))
+
+
+def test_an_otp_form_between_the_username_and_the_password_pages_is_refused() -> None:
+    flows: dict[str, list[Row]] = {
+        "top": [("@forms", af.ALT)],
+        "forms": [(fp.USERNAME_FORM, af.REQ), ("@otp", af.COND), (fp.PASSWORD_ONLY_FORM, af.REQ)],
+        "otp": [(fp.USER_ROLE, af.REQ, {"condUserRole": "r"}), (fp.OTP_FORM, af.REQ)],
+    }
+    with pytest.raises(fp.Unsupported, match="only Deny and Allow Access between"):
+        compile_top(flows)
+
+
+def test_username_form_then_level_sub_flows_the_first_holding_the_password() -> None:
+    """LevelOfAssuranceEssentialAcrTest's step-up flow: the password page belongs to level 1."""
+    plan = compile_top(
+        {
+            "top": [("@forms", af.ALT)],
+            "forms": [(fp.USERNAME_FORM, af.REQ), ("@l1", af.COND), ("@l2", af.COND)],
+            "l1": [
+                ("conditional-level-of-authentication", af.REQ, {"loa-condition-level": "1"}),
+                (fp.PASSWORD_ONLY_FORM, af.REQ),
+            ],
+            "l2": [
+                ("conditional-level-of-authentication", af.REQ, {"loa-condition-level": "2"}),
+                (fp.USER_CONFIGURED, af.REQ),
+                (fp.OTP_FORM, af.REQ),
+            ],
+        }
+    )
+    assert plan.username_first and plan.password is not None and plan.password.flow_id == "id-l1"
+    (otp,) = plan.gates
+    assert otp.action == fp.OTP and otp.group is not None and otp.group.flow_id == "id-l2"
+
+
+def test_sub_flow_executed_and_client_scope_conditions_compile_with_their_paths() -> None:
+    plan = compile_top(
+        {
+            "top": [("@forms", af.ALT)],
+            "forms": [(fp.PASSWORD_FORM, af.REQ), ("@2fa", af.COND), ("@check", af.COND)],
+            "2fa": [(fp.CLIENT_SCOPE, af.REQ, {"client_scope": "profile"}), (fp.OTP_FORM, af.REQ)],
+            "check": [(fp.SUB_FLOW, af.REQ, {"flow_to_check": "2fa"}), (fp.DENY, af.REQ)],
+        }
+    )
+    assert [(g.action, g.path, [c.kind for c in g.conditions]) for g in plan.gates] == [
+        (fp.OTP, ("2fa",), [fp.CLIENT_SCOPE]),
+        (fp.DENY_ACCESS, ("check",), [fp.SUB_FLOW]),
+    ]

@@ -4,10 +4,11 @@ Doorkeep runs: ``step-up-flow``'s forms made UsernameForm then PasswordForm, bot
 the login ends short of is the error page "Authentication requirements not fulfilled" and a LOGIN_ERROR
 ``generic_authentication_error`` naming both levels; ``prompt=none`` never shows a page.
 
-Not ported: the methods on the class's own step-up flow (UsernameForm followed by CONDITIONAL level sub-flows, the
-first holding PasswordForm), its level-0 and "first factor outside the level sub-flows" variants, and the ones on
-an Allow Access flow: Doorkeep refuses to bind those flows (docs/step-up.md, "Not supported"); and the reset
-credentials one, which needs the same refused flow's password page link to the reset."""
+The class's own step-up flow (UsernameForm, then CONDITIONAL level sub-flows, the first holding PasswordForm), its
+level-0 variant and its "first factor outside the level sub-flows" variants are ported below (Doorkeep refused to
+bind them before). Not ported: the methods on an Allow Access flow (a forms sub-flow of Allow Access alone, which
+signs the cookie's user in without a sign-in step: Doorkeep does not run it), and the reset credentials one, which
+needs the password page's link to the reset."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import httpx
 import pytest
 
 from browser_flow import code_from, exchange, start, submit
-from flow_builder import ALT, AUTH, REQ, add, add_flow, admin, bind
+from flow_builder import ALT, AUTH, COND, REQ, add, add_flow, admin, bind
 from keycloak_port import get, poll, update_realm
 from register_port import register_link
 from support import claims, seed_login_realm
@@ -186,3 +187,158 @@ async def test_essential_acr_level0_without_conditions_and_prompt_none_with_sso_
     done = await login_form_with_acr_claim(kc, True, "0", prompt="none")
     assert "error" not in code_from(done)
     await assert_logged_in_with_acr(kc, done, "0")
+
+
+# --- the class's own step-up flow and its level variants (UsernameForm, then level sub-flows) ---------------------
+STEP_UP, LEVEL0, OUTSIDE = "step-up levels", "level0 password", "first factor outside"
+MAX_AGE = "36000"  # ConditionalLoaAuthenticator.DEFAULT_MAX_AGE
+
+
+def loa(level: str) -> dict[str, str]:
+    return {"loa-condition-level": level, "loa-max-age": MAX_AGE}
+
+
+async def new_forms(env: Env, alias: str) -> str:
+    """A top-level flow of the Cookie step and an ALTERNATIVE forms sub-flow (``copyBrowserFlow`` then
+    ``inForms(forms -> forms.clear()…)``); the forms' alias."""
+    body = {"alias": alias, "providerId": "basic-flow", "topLevel": True, "builtIn": False}
+    await admin(env, "POST", f"{AUTH}/flows", body, 201)
+    await add(env, alias, "auth-cookie", ALT)
+    forms = f"{alias} forms"
+    await add_flow(env, alias, forms, ALT)
+    await add(env, forms, "auth-username-form", REQ)
+    return forms
+
+
+async def step_up_flow(env: Env) -> None:
+    """``setUpFlow``: UsernameForm, a level 1 sub-flow of PasswordForm, a level 2 sub-flow of the user-configured
+    condition and the OTP form; bound."""
+    forms = await new_forms(env, STEP_UP)
+    await add_flow(env, forms, "level1", COND)
+    await add(env, "level1", "conditional-level-of-authentication", REQ, loa("1"))
+    await add(env, "level1", "auth-password-form", REQ)
+    await add_flow(env, forms, "level2", COND)
+    await add(env, "level2", "conditional-level-of-authentication", REQ, loa("2"))
+    await add(env, "level2", "conditional-user-configured", REQ)
+    await add(env, "level2", "auth-otp-form", REQ)
+    await bind(env, "browserFlow", STEP_UP)
+
+
+async def level0_flow(env: Env) -> None:
+    """``configureFlowWithLevel0Condition``: UsernameForm, then a level 0 sub-flow of PasswordForm."""
+    forms = await new_forms(env, LEVEL0)
+    await add_flow(env, forms, "level0", COND)
+    await add(env, "level0", "conditional-level-of-authentication", REQ, loa("0"))
+    await add(env, "level0", "auth-password-form", REQ)
+    await bind(env, "browserFlow", LEVEL0)
+
+
+async def first_factor_outside_flow(env: Env, user_configured_first: bool) -> None:
+    """``configureFlowWithFirstFactorOutsideLevelSubflows``: UsernameForm and PasswordForm, then a level 2 sub-flow
+    of the user-configured condition (before or after the level one) and the OTP form."""
+    forms = await new_forms(env, OUTSIDE)
+    await add(env, forms, "auth-password-form", REQ)
+    await add_flow(env, forms, "outside level2", COND)
+    if user_configured_first:
+        await add(env, "outside level2", "conditional-user-configured", REQ)
+    await add(env, "outside level2", "conditional-level-of-authentication", REQ, loa("2"))
+    if not user_configured_first:
+        await add(env, "outside level2", "conditional-user-configured", REQ)
+    await add(env, "outside level2", "auth-otp-form", REQ)
+    await bind(env, "browserFlow", OUTSIDE)
+
+
+async def test_essential_acr_not_reached_with_sso_fails(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrNotReachedWithSsoFails: the user has no OTP, so level 2 cannot
+    be reached and no step asks anything."""
+    await step_up_flow(kc)
+    await login_with_username_password(kc)
+    await assert_acr_not_fulfilled(kc, await login_form_with_acr_claim(kc, True, "2"), 1)
+
+
+async def test_essential_acr_not_reached_with_sso_and_prompt_none_fails(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrNotReachedWithSsoAndPromptNoneFails."""
+    await step_up_flow(kc)
+    await login_with_username_password(kc)
+    answer = code_from(await login_form_with_acr_claim(kc, True, "2", prompt="none"))
+    assert answer.get("error") == "unmet_authentication_requirements", answer
+    assert "error_description" not in answer and "code" not in answer
+    errors = await poll(kc)
+    assert [(e["type"], e["error"]) for e in errors] == [("LOGIN_ERROR", "generic_authentication_error")]
+    assert errors[0]["details"]["authentication_error_detail"] == not_fulfilled_detail(2, 1)
+
+
+async def test_optional_acr_not_reached_with_sso_succeeds(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#optionalAcrNotReachedWithSsoSucceeds."""
+    await step_up_flow(kc)
+    await login_with_username_password(kc)
+    await assert_logged_in_with_acr(kc, await login_form_with_acr_claim(kc, False, "2"), "1")
+
+
+async def test_essential_acr_level1_without_conditions_with_levels_from_step_up_flow_reauthenticates(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel1WithoutConditionsWithLevelsFromStepUpFlowReauthenticates:
+    the levels the step-up flow reached stay in the session but count for no flow without conditions."""
+    await step_up_flow(kc)
+    await login_with_username_password(kc)
+    await bind(kc, "browserFlow", FLOW_ALIAS)
+    # a level no condition configures holds for max age 0 (AcrStore): the Java test's next request comes at least
+    # a second later in real time, which the fake clock has to be told
+    kc.clock.advance(1)
+    page = await login_form_with_acr_claim(kc, True, "1")
+    await assert_logged_in_with_acr(kc, await fill_password(kc, page), "1")
+
+
+@pytest.mark.parametrize(("acr", "reached"), [("2", False), ("1", True)])
+async def test_essential_acr_registration_on_the_step_up_flow(kc: Env, acr: str, reached: bool) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel2RegistrationFails and #essentialAcrLevel1Registration
+    Succeeds."""
+    await step_up_flow(kc)
+    username = f"registered-step-up-{acr}"
+    done = await register_with_acr_claim(kc, acr, username)
+    if reached:
+        await assert_logged_in_with_acr(kc, done, "1", event="REGISTER")
+    else:
+        await assert_acr_not_fulfilled(kc, done, 1)
+        assert await get(kc, "/users", username=username, exact="true") == []
+
+
+async def test_essential_acr_level1_above_configured_level0_fails(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel1AboveConfiguredLevel0Fails: the condition makes the
+    password level 0."""
+    await level0_flow(kc)
+    page = await login_form_with_acr_claim(kc, True, "1")
+    await assert_acr_not_fulfilled(kc, await fill_username_and_password(kc, page), 0, requested=1)
+
+
+async def test_essential_acr_level0_configured_condition_reports_level0(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel0ConfiguredConditionReportsLevel0."""
+    await level0_flow(kc)
+    page = await login_form_with_acr_claim(kc, True, "0")
+    await assert_logged_in_with_acr(kc, await fill_username_and_password(kc, page), "0")
+
+
+@pytest.mark.parametrize("user_configured_first", [False, True])
+async def test_essential_acr_not_reached_with_first_factor_outside_level_subflows(
+    kc: Env, user_configured_first: bool
+) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrNotReachedWithoutSsoFails and
+    #essentialAcrNotReachedWithoutLevelConditionEvaluatedFails."""
+    await first_factor_outside_flow(kc, user_configured_first)
+    page = await login_form_with_acr_claim(kc, True, "2")
+    await assert_acr_not_fulfilled(kc, await fill_username_and_password(kc, page), 1)
+
+
+async def test_essential_acr_level1_without_level_condition_evaluated_succeeds(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrLevel1WithoutLevelConditionEvaluatedSucceeds."""
+    await first_factor_outside_flow(kc, True)
+    page = await login_form_with_acr_claim(kc, True, "1")
+    await assert_logged_in_with_acr(kc, await fill_username_and_password(kc, page), "1")
+
+
+async def test_essential_acr_not_reached_with_sso_and_prompt_login_fails(kc: Env) -> None:
+    """LevelOfAssuranceEssentialAcrTest#essentialAcrNotReachedWithSsoAndPromptLoginFails: prompt=login asks the
+    known user's password only."""
+    await first_factor_outside_flow(kc, True)
+    await login_with_username_password(kc)
+    page = await login_form_with_acr_claim(kc, True, "2", prompt="login")
+    await assert_acr_not_fulfilled(kc, await fill_password(kc, page), 1)

@@ -6,13 +6,14 @@ integration-arquillian/.../admin/authentication/ProvidersTest.java), one test pe
 Keycloak lists every factory its server deploys; Doorkeep lists the providers its fixed flows name
 (realms/auth_providers.py), since no other could be added to a flow here. Where the Java test expects more:
 
-* authenticator-providers: 25 of Keycloak's 41. Listed, as the flows list them, though they never run:
-  Kerberos (with Keycloak's text for a server without Kerberos), WebAuthn, recovery codes, the identity provider
-  redirector, the ``idp-*`` steps of the first broker login flow, the organization steps, docker's and saml ecp's
-  HTTP Basic. Left out, as no built-in flow names them and Doorkeep cannot add a step: the X509 username forms,
-  WebAuthn passwordless, the username-only and password-only forms, the user role, user attribute, level of
-  authentication, sub-flow executed and client scope conditions, idp auto link, confirm override link, detect
-  existing broker user, allow and deny access, the session count limiter and the Conditional OTP Form.
+* authenticator-providers: 36 of Keycloak's 41, and ``conditional-user-group`` (ConditionalGroupAuthenticatorFactory,
+  newer than the Java list). Listed, as the flows list them, though they never run: Kerberos (with Keycloak's text
+  for a server without Kerberos), WebAuthn, recovery codes, the identity provider redirector, the ``idp-*`` steps of
+  the first broker login flow, the organization steps, docker's and saml ecp's HTTP Basic. Listed as steps an
+  admin's browser or direct grant flow runs: WebAuthn passwordless, the username-only and password-only forms, the
+  user role, user attribute, user group, client scope, sub-flow executed and level of authentication conditions,
+  allow and deny access, the session count limiter. Left out, as Doorkeep runs them nowhere: the X509 username forms,
+  confirm override link and the Conditional OTP Form.
 * form-action-providers: reCAPTCHA Enterprise is left out (the registration form names reCAPTCHA only).
 * client-authenticator-providers: all four, ``client-x509`` included (the certificate a TLS-terminating proxy
   forwards, oauth/client_x509.py).
@@ -28,6 +29,7 @@ from typing import Any
 import pytest
 
 from admin_support import make_admin
+from doorkeep.realms.auth_providers import RUN_IN_ADMIN_FLOWS
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -102,6 +104,32 @@ EXPECTED_AUTH_PROVIDERS = [
     info("conditional-credential", "Condition - credential",
          "Condition to evaluate if a specific credential type has been used (or not used) by the user during the "
          "authentication process"),
+    info("webauthn-authenticator-passwordless", "WebAuthn Passwordless Authenticator",
+         "Authenticator for Passwordless WebAuthn authentication"),
+    info("auth-username-form", "Username Form", "Selects a user from his username."),
+    info("auth-password-form", "Password Form", "Validates a password from login form."),
+    info("conditional-user-role", "Condition - user role", "Flow is executed only if user has the given role."),
+    info("conditional-user-attribute", "Condition - user attribute",
+         "Flow is executed only if the user attribute exists and has the expected value"),
+    info("deny-access-authenticator", "Deny access",
+         "Access will be always denied. Useful for example in the conditional flows to be used after satisfying the "
+         "previous conditions"),
+    info("allow-access-authenticator", "Allow access",
+         "Authenticator will always successfully authenticate. Useful for example in the conditional flows to be "
+         "used after satisfying the previous conditions"),
+    info("conditional-level-of-authentication", "Condition - Level of Authentication",
+         "Flow is executed only if the configured LOA or a higher one has been requested but not yet satisfied. "
+         "After the flow is successfully finished, the LOA in the session will be updated to value prescribed by "
+         "this condition."),
+    info("user-session-limits", "User session count limiter",
+         "Configures how many concurrent sessions a single user is allowed to create for this realm and/or client"),
+    info("conditional-sub-flow-executed", "Condition - sub-flow executed",
+         "Condition to evaluate if a sub-flow was executed successfully during the authentication process"),
+    info("conditional-client-scope", "Condition - client scope",
+         "Condition to evaluate if a configured client scope is present as a client scope of the client requesting "
+         "authentication"),
+    info("conditional-user-group", "Condition - user group", "Flow is executed only if user is member of the given "
+         "group."),
 ]  # fmt: skip
 
 
@@ -203,8 +231,9 @@ async def test_every_provider_a_listed_flow_names_is_listed(realm: Env) -> None:
         rows = await get(realm, f"/flows/{alias}/executions")
         named |= {row["providerId"] for row in rows if "providerId" in row}
     assert named - listed == set()
-    # and the automatic linking steps an edited first broker login flow may run (realms/broker_flow_plan.py)
-    assert listed - named == {"idp-auto-link", "idp-detect-existing-broker-user"}
+    # and the automatic linking steps an edited first broker login flow may run (realms/broker_flow_plan.py), and
+    # the steps an admin's browser or direct grant flow may run (realms/flow_plan.py)
+    assert listed - named == {"idp-auto-link", "idp-detect-existing-broker-user", *RUN_IN_ADMIN_FLOWS}
 
 
 async def test_a_description_answers_every_listed_provider_and_a_base32_id(realm: Env) -> None:

@@ -29,6 +29,7 @@ from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.pairwise import PAIRWISE_MAPPER, SALT, SECTOR_IDENTIFIER_URI
 from doorkeep.oauth.mappers.types import NONCE_MAPPER, PRIORITIES
+from doorkeep.realms import auth_providers
 
 # The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
 KEYCLOAK_VERSION = "26.0.0"
@@ -283,6 +284,8 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             "keys": _providers(*(p[0] for p in KEY_PROVIDERS)),
             "password-hashing": _providers("argon2"),
             "client-authenticator": _providers(*CLIENT_AUTHENTICATORS),
+            # the AuthenticatorFactory ids the admin API lists (realms/auth_providers.py)
+            "authenticator": _providers(*(p["id"] for p in auth_providers.listed(auth_providers.AUTHENTICATOR))),
             "protocol-mapper": _providers(*mapper_ids),
         },
         "protocolMapperTypes": {

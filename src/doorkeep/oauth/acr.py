@@ -169,10 +169,13 @@ def _invalid_claims() -> FatalRequest:
 
 def effective_level(request: AuthRequest, fresh_login: bool) -> int:
     """AcrProtocolMapper.getAcr's level: the one the login reached (its LEVEL_OF_AUTHENTICATION), else, for a
-    login that recorded none, 1 for a fresh one and 0 for an SSO one."""
-    if request.loa_level >= MINIMUM_LOA:
+    login that recorded none, 1 for a fresh one and 0 for an SSO one. A fresh login that ran the forms without
+    recording a level (a flow without level conditions, after an SSO session whose old levels no longer hold) is
+    the active login's level 1 at least, as ``loa.unfulfilled`` counts it (LevelOfAssuranceEssentialAcrTest#
+    essentialAcrLevel1WithoutConditionsWithLevelsFromStepUpFlowReauthenticates)."""
+    if request.loa_level >= MINIMUM_LOA and (request.loa_recorded or not fresh_login):
         return request.loa_level
-    return 1 if fresh_login else MINIMUM_LOA
+    return max(request.loa_level, 1) if fresh_login else MINIMUM_LOA
 
 
 def map_loa_to_acr(level: int, levels: dict[str, int], values: list[str]) -> str | None:

@@ -11,13 +11,18 @@ recorded.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doorkeep.admin import groups
+from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import roles
+from doorkeep.oauth import scopes as scope_rules
 from doorkeep.realms import flow_plan as fp
 from doorkeep.realms import flow_support
 from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
@@ -159,6 +164,7 @@ async def next_gate(
     running: Group | None = None,
     disabled: frozenset[str] = frozenset(),
     used: frozenset[str] = PASSWORD_USED,
+    scopes: frozenset[str] = frozenset(),
 ) -> Next | None:
     """The first gate from ``start`` whose conditions hold and that asks something of the user; None when the
     flow is through. Allow Access passes; an ALTERNATIVE OTP form passes a user without OTP (its guard, the
@@ -177,16 +183,17 @@ async def next_gate(
         configured = frozenset(a for a, t in CREDENTIAL_TYPES.items() if t in (types or ()))
         if recovery_codes.FEATURE in disabled:  # the authenticator is not supported: never configured
             configured -= {fp.RECOVERY}
+        ask = Asking(tx, realm, user, steps, index, levels, configured, used, scopes)
         if gate.group is not None and gate.group != running:
-            if not await group_holds(tx, realm, user, gate.group, levels, configured=configured, used=used):
+            if not await ask.holds(gate.group):
                 index = _past(steps, index)
                 continue
             running = gate.group
-        elif gate.group is None and not await _all_hold(tx, realm, user, gate.conditions, configured, levels, used):
+        elif gate.group is None and not await ask.holds(Group("", gate.conditions)):
             index += 1
             continue
-        if gate.action == fp.DENY_ACCESS:
-            return Next(index, gate, fp.DENY_ACCESS)
+        if gate.action in (fp.DENY_ACCESS, fp.LIMITS):  # Deny Access, or the session limiter's check
+            return Next(index, gate, gate.action)
         if gate.choices:
             offered = options(gate, types or [], disabled)
             if offered:
@@ -207,9 +214,43 @@ async def next_gate(
     return None
 
 
+@dataclass(frozen=True)
+class Asking:
+    """What the conditions of gate ``index`` are asked with, and whether a sub-flow ran through before it."""
+
+    tx: Tx
+    realm: Realm
+    user: User
+    steps: fp.Plan
+    index: int
+    levels: Tracker | None
+    configured: frozenset[str]
+    used: frozenset[str]
+    scopes: frozenset[str]
+
+    async def holds(self, group: Group) -> bool:
+        return await group_holds(
+            self.tx, self.realm, self.user, group, self.levels,
+            configured=self.configured, used=self.used, scopes=self.scopes, executed=self.executed,
+        )  # fmt: skip
+
+    async def executed(self, alias: str) -> bool:
+        """Whether the sub-flow ``alias`` ran through before this gate (its execution status SUCCESS): a gate of
+        it comes earlier in the plan and its conditions held, so the login went past its step."""
+        for earlier, gate in enumerate(self.steps.gates[: self.index]):
+            if alias not in gate.path:
+                continue
+            conditions = gate.group.conditions if gate.group is not None else gate.conditions
+            before = dataclasses.replace(self, index=earlier)
+            if await before.holds(Group("", conditions)):
+                return True
+        return False
+
+
 def _asks_credentials(gate: fp.Gate) -> bool:
-    """Whether the gate's step or one of its conditions asks which credentials the user holds."""
-    needs = any(c.needs_otp or c.needs_webauthn or c.needs_recovery for c in gate.conditions)
+    """Whether the gate's step or one of its conditions asks which credentials the user holds (conditional-sub-
+    flow-executed may: it asks the conditions of the gates before)."""
+    needs = any(c.needs_otp or c.needs_webauthn or c.needs_recovery or c.kind == fp.SUB_FLOW for c in gate.conditions)
     return needs or bool(gate.actions & CHOICE_TYPES.keys())
 
 
@@ -235,32 +276,43 @@ async def group_holds(
     *,
     configured: frozenset[str] = frozenset(),
     used: frozenset[str] = PASSWORD_USED,
+    scopes: frozenset[str] = frozenset(),
+    executed: Callable[[str], Awaitable[bool]] | None = None,
 ) -> bool:
     """Whether a level sub-flow runs: its conditions asked in order, up to the first that fails
-    (DefaultAuthenticationFlow.conditionalNotMatched), as a level condition changes the login's level."""
+    (DefaultAuthenticationFlow.conditionalNotMatched), as a level condition changes the login's level.
+    ``executed``: whether the sub-flow of that alias ran through earlier in the login (conditional-sub-flow-
+    executed; without it, none did)."""
     for condition in group.conditions:
         if condition.kind == LEVEL_CONDITION:
             if levels is None or not levels.matches(condition):
                 return False
-        elif user is None or not await _holds(tx, realm, user, condition, configured, used):
+        elif condition.kind == fp.SUB_FLOW:
+            if not await _sub_flow_matches(condition, executed):
+                return False
+        elif user is None or not await _holds(tx, realm, user, condition, configured, used, scopes):
             return False
     return True
 
 
-async def _all_hold(
-    tx: Tx,
-    realm: Realm,
-    user: User,
-    conditions: tuple[fp.Condition, ...],
-    configured: frozenset[str],
-    levels: Tracker | None,
-    used: frozenset[str],
-) -> bool:
-    return await group_holds(tx, realm, user, Group("", conditions), levels, configured=configured, used=used)
+async def _sub_flow_matches(condition: fp.Condition, executed: Callable[[str], Awaitable[bool]] | None) -> bool:
+    """ConditionalSubFlowExecutedAuthenticator: whether the sub-flow ``flow_to_check`` names succeeded earlier in
+    the login (``check_result`` ``executed``, the default) or did not (``not-executed``); a flow that is not there
+    did not."""
+    alias = condition.get("flow_to_check")
+    wanted = condition.get("check_result") != "not-executed"
+    ran = alias is not None and executed is not None and await executed(alias)
+    return ran == wanted
 
 
 async def _holds(
-    tx: Tx, realm: Realm, user: User, condition: fp.Condition, configured: frozenset[str], used: frozenset[str]
+    tx: Tx,
+    realm: Realm,
+    user: User,
+    condition: fp.Condition,
+    configured: frozenset[str],
+    used: frozenset[str],
+    scopes: frozenset[str],
 ) -> bool:
     if condition.kind == fp.USER_CONFIGURED:  # the sub-flow's authenticators configured for the user
         needed = {
@@ -281,7 +333,57 @@ async def _holds(
         return await _attribute_matches(tx, user, condition)
     if condition.kind == fp.CREDENTIAL:
         return _credential_matches(condition, used)
+    if condition.kind == fp.USER_GROUP:
+        return await _in_group(tx, user, condition)
+    if condition.kind == fp.CLIENT_SCOPE:
+        return await _scope_requested(tx, realm, condition, scopes)
     return False
+
+
+async def _scope_requested(tx: Tx, realm: Realm, condition: fp.Condition, scopes: frozenset[str]) -> bool:
+    """ConditionalClientScopeAuthenticator: the client scope named ``client_scope`` is among the login's requested
+    client scopes (TokenManager.getRequestedClientScopes: the client's default ones and the optional ones the
+    ``scope`` parameter names; ``scopes``, their ids), unless ``negate``; a name no scope of the realm has
+    matches nothing, negated or not."""
+    name = condition.get("client_scope")
+    found = next((c for c in await tx.config.realm_scopes(realm) if c.name == name), None) if name else None
+    if found is None:
+        _log.info("conditional-client-scope: no client scope %r in realm %s", name, realm.name)
+        return False
+    negate = (condition.get("negate") or "").lower() == "true"
+    return (found.id in scopes) != negate
+
+
+def asks_scopes(steps: fp.Plan) -> bool:
+    """Whether a condition of the plan's gates asks which client scopes the login requested."""
+    gates = (*steps.gates, *steps.before_password)
+    return any(c.kind == fp.CLIENT_SCOPE for g in gates for c in g.conditions)
+
+
+async def requested_scopes(tx: Tx, client: Client, scope_param: str | None) -> frozenset[str]:
+    """The ids of the client scopes a login of ``client`` with ``scope_param`` requests (its default scopes and
+    the optional ones named); none when the parameter names a scope the client lacks."""
+    try:
+        granted = await scope_rules.resolve(tx, client, scope_param)
+    except OAuthError:
+        return frozenset()
+    return frozenset(s.id for s in granted.scopes)
+
+
+async def _in_group(tx: Tx, user: User, condition: fp.Condition) -> bool:
+    """ConditionalGroupAuthenticator: the user is a member of the group at ``condUserGroup`` (findGroupByPath),
+    directly or through one of its subgroups (RoleUtils.isMember), unless ``negate``; a path that names no group
+    matches nobody, negated or not. The user's own groups' paths answer membership; only a negated condition
+    the user is outside of looks the path up."""
+    path = condition.get("condUserGroup")
+    if not path:
+        return False
+    wanted = groups.normalized_path(path)
+    negate = (condition.get("negate") or "").lower() == "true"
+    member = any(g.path == wanted or g.path.startswith(wanted + "/") for g in await tx.groups.of_user(user.id))
+    if member or not negate:
+        return member != negate
+    return groups.by_path(await tx.groups.realm_groups(user.realm_id), wanted) is not None
 
 
 async def _has_role(tx: Tx, realm: Realm, user: User, condition: fp.Condition) -> bool:

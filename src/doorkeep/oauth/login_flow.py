@@ -36,6 +36,7 @@ from doorkeep.oauth.login_outcomes import (
     NeedSelection,
     NeedWebAuthn,
     Outcome,
+    Refused,
 )
 from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.realms import flow_levels
@@ -133,6 +134,8 @@ async def begin(
             return Failed("interaction_required", "")
         step = StepContext(tx, services, realm, client, request, user, browser)
         return await login_completion.finish(step, session, fresh=False)
+    if has_prompt(request, "none") and sso is not None and not request.loa_forced_reauthentication:
+        return await _passive_step_up(tx, services, realm, client, request, sso, browser)
     if has_prompt(request, "none"):
         return Failed("login_required", "")
     if sso is not None:  # CookieAuthenticator attempted: the user is known, the forms ask what is missing
@@ -175,6 +178,30 @@ async def _cookie_levels(
     held = max(reached, loa.MINIMUM_LOA)
     stepping_up = (await loa.tracker(tx, client, realm, request, user, now)).requested > held
     return dataclasses.replace(request, loa_level=reached, sso_login=not stepping_up)
+
+
+async def _passive_step_up(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    sso: tuple[UserSession, User],
+    browser: Browser,
+) -> Outcome:
+    """A step-up under ``prompt=none``: the flow runs on from the cookie's user (AuthenticationProcessor in passive
+    mode); the first page it would show is ``login_required``, an essential ``acr`` it ends short of without
+    asking anything is ``unmet_authentication_requirements`` (its LOGIN_ERROR recorded), a required action or
+    consent still to give ``interaction_required``; else the login completes."""
+    step = StepContext(tx, services, realm, client, request, sso[1], browser)
+    page, step = await login_gates.sign_in(step)
+    if isinstance(page, Refused) and page.text == loa.ACR_NOT_FULFILLED:
+        return Failed("unmet_authentication_requirements", "")
+    if page is not None:
+        return Failed("login_required", "")
+    if await _interaction_needed(tx, realm, client, sso[1], step.request, services.disabled_features):
+        return Failed("interaction_required", "")
+    return await login_completion.proceed(step)
 
 
 def _cookie_runs(realm: Realm, client: Client, request: AuthRequest) -> bool:

@@ -17,7 +17,7 @@ import dataclasses
 import logging
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
-from doorkeep.oauth import flow_gates, loa, login_events
+from doorkeep.oauth import flow_gates, loa, login_events, session_limits
 from doorkeep.oauth.login_outcomes import NeedLogin, NeedOtp, NeedRecoveryCode, NeedWebAuthn, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import flow_plan
@@ -102,9 +102,10 @@ async def after(
     disabled = ctx.services.disabled_features
     passwordless = plan.passwordless or ctx.request.passkey_signed_in
     validated = flow_gates.used_credentials(ctx.request.used_credentials, passwordless=passwordless)
+    scopes = await _scopes(ctx, plan)
     while (
         found := await flow_gates.next_gate(
-            ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated
+            ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated, scopes
         )
     ) is not None:
         ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
@@ -113,6 +114,12 @@ async def after(
             return await gate_page(ctx, found.step, remember_me), ctx
         if found.step == flow_plan.DENY_ACCESS:
             return await _denied(ctx, found.gate.message), ctx
+        if found.step == flow_plan.LIMITS:
+            refused = await _session_limits(ctx, found.gate)
+            if refused is not None:
+                return refused, ctx
+            index, running = found.index + 1, found.gate.group
+            continue
         setup = SETUP_ACTIONS[found.gate.action]
         if setup == recovery_codes.CONFIGURE and recovery_codes.FEATURE in disabled:
             setup = ""  # RecoveryAuthnCodesAction not supported: no such action to set up
@@ -165,9 +172,62 @@ async def _top_flow_end(ctx: StepContext, wanted: int) -> Outcome | None:
 
 
 async def _denied(ctx: StepContext, message: str | None) -> Outcome:
-    """DenyAccessAuthenticator: LOGIN_ERROR ``access_denied``, a failure Brute Force Detection counts
+    """DenyAccessAuthenticator: LOGIN_ERROR ``access_denied`` naming the username but no user (the authenticator
+    sends the event before the login has an authenticated user: ConditionalSubFlowExecutedAuthenticatorTest and
+    ConditionalGroupAuthenticatorTest expect ``userId`` null), a failure Brute Force Detection counts
     (AuthenticationProcessor.logFailure), and a 401 error page with the configured message."""
     now = ctx.services.clock.now_ms()
     await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now)
-    await login_events.login_event(ctx, ctx.user.username, error="access_denied")
+    username = {"username": ctx.request.attempted_username or ctx.user.username}
+    await login_events.step_error(ctx.site, None, "access_denied", username)
     return Refused(message or ACCESS_DENIED, status=401)
+
+
+async def _session_limits(ctx: StepContext, gate: flow_plan.Gate) -> Outcome | None:
+    """The User Session Count Limiter (oauth/session_limits.py) for the login's user: the sessions it ended each
+    a LOGOUT event, or its refusal: LOGIN_ERROR ``generic_authentication_error`` without a user, and a 403 error
+    page with the configured message. A limiter Keycloak could not run ends the login as an unexpected error."""
+    now = ctx.services.clock.now()
+    try:
+        new_user, new_client = await session_limits.is_new(
+            ctx.tx, ctx.realm, ctx.client, ctx.request.user_session_id, now
+        )
+        verdict = await session_limits.enforce(
+            ctx.tx, ctx.realm, ctx.user, ctx.client, gate.config,
+            new_user_session=new_user, new_client_session=new_client, now=now,
+        )  # fmt: skip
+    except session_limits.Misconfigured as exc:
+        log.warning("realm %s: the session limiter cannot run: %s", ctx.realm.name, exc)
+        return await _cannot_run(ctx)
+    for session_id in verdict.ended:
+        await login_events.record(ctx, "LOGOUT", session_id=session_id)
+    if verdict.denied is None:
+        return None
+    log.info("%s", verdict.detail)  # the event carries only the error (the authenticator sends it itself)
+    username = {"username": ctx.request.attempted_username or ctx.user.username}
+    await login_events.step_error(ctx.site, None, session_limits.EVENT_ERROR, username)
+    return Refused(verdict.denied, status=403)
+
+
+async def before_password(ctx: StepContext) -> Outcome | None:
+    """Identity-first's gates between the username page and the password page (``Plan.before_password``), for the
+    user the username named: Deny Access refuses the login (LOGIN_ERROR ``access_denied`` naming the typed
+    username but no user, the user not being authenticated yet; a failure Brute Force Detection counts; a 401
+    error page with the configured message), Allow Access and a gate whose conditions fail let the password page
+    come. None: the password page is next."""
+    plan = _plan(ctx)
+    if plan is None or not plan.before_password:
+        return None
+    steps = flow_plan.Plan(False, plan.before_password)
+    scopes = await _scopes(ctx, plan)
+    found = await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, steps, used=frozenset(), scopes=scopes)
+    if found is None:
+        return None
+    return await _denied(ctx, found.gate.message)
+
+
+async def _scopes(ctx: StepContext, plan: flow_plan.Plan) -> frozenset[str]:
+    """The login's requested client scopes, read only when a condition of the plan asks (conditional-client-scope)."""
+    if not flow_gates.asks_scopes(plan):
+        return frozenset()
+    return await flow_gates.requested_scopes(ctx.tx, ctx.client, ctx.request.scope)

@@ -78,4 +78,7 @@ async def identify(
         ctx = dataclasses.replace(ctx, request=request)
         page, ctx = await login_gates.after(ctx, 0, remember_me=remember)
         return page if page is not None else await login_completion.proceed(ctx, remember_me=remember)
+    denied = await login_gates.before_password(dataclasses.replace(ctx, request=request))
+    if denied is not None:  # Deny Access in a CONDITIONAL sub-flow before the password page
+        return denied
     return NeedLogin(username=username, remember_me=remember, user_id=user.id, request=request, info="")

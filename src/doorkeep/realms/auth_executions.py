@@ -65,9 +65,13 @@ EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "no-cookie-redirect": ("Browser Redirect for Cookie free authentication", False, (REQ,)),
     "conditional-user-role": ("Condition - user role", True, _RD),
     "conditional-user-attribute": ("Condition - user attribute", True, _RD),
+    "conditional-user-group": ("Condition - user group", True, _RD),  # ConditionalGroupAuthenticatorFactory
+    "conditional-client-scope": ("Condition - client scope", True, _RD),  # ConditionalClientScopeAuthenticatorFactory
+    "conditional-sub-flow-executed": ("Condition - sub-flow executed", True, _RD),
     "deny-access-authenticator": ("Deny access", True, _RD),
     "allow-access-authenticator": ("Allow access", False, _RD),
     "conditional-level-of-authentication": ("Condition - Level of Authentication", True, _RD),
+    "user-session-limits": ("User session count limiter", True, _RD),  # UserSessionLimitsAuthenticatorFactory
 }
 FACTORIES.update(EXTRA_AUTHENTICATORS)
 # A sub-flow row's choices by the sub-flow's type.

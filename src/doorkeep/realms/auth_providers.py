@@ -3,13 +3,13 @@
 Keycloak lists every factory its server has deployed (``authenticator-providers``, ``form-providers``,
 ``form-action-providers``, ``client-authenticator-providers``) with its ``getDisplayType`` and ``getHelpText``,
 and describes one factory's configuration (``config-description/{providerId}``: ``getConfigProperties``).
-Doorkeep's login runs only the built-in flows' steps (realms/flow_support.py), so a factory no built-in flow
-names would be a choice offered for nothing. It lists exactly the authenticators, the form and
-the form actions its built-in flows name, inert ones included (WebAuthn, Kerberos, the identity provider and
-organization steps, docker and saml ecp's HTTP Basic), as those flows list them, and the two automatic linking
-steps a first broker login flow may run. The client authenticators are
-what a client's ``clientAuthenticatorType`` can be, ``client-x509`` included (the certificate a TLS-terminating
-proxy forwards, oauth/client_x509.py).
+Doorkeep's login runs the built-in flows' steps and the admin flows realms/flow_plan.py compiles, so a factory
+neither names would be a choice offered for nothing. It lists the authenticators, the form and the form actions
+its built-in flows name, inert ones included (WebAuthn, Kerberos, the identity provider and organization steps,
+docker and saml ecp's HTTP Basic), as those flows list them, the two automatic linking steps a first broker login
+flow may run, and the steps an admin's browser or direct grant flow may run (``RUN_IN_ADMIN_FLOWS``). The client
+authenticators are what a client's ``clientAuthenticatorType`` can be, ``client-x509`` included (the certificate
+a TLS-terminating proxy forwards, oauth/client_x509.py).
 Texts and properties are Keycloak 26's factories' own (ProvidersTest; the factories' getConfigProperties).
 """
 
@@ -31,7 +31,7 @@ class Prop:
 
     name: str
     label: str
-    help_text: str
+    help_text: str | None
     type: str
     default: str | bool | int | None = None
     options: tuple[str, ...] | None = None
@@ -39,7 +39,10 @@ class Prop:
     required: bool = False
 
     def representation(self) -> JSON:
-        out: JSON = {"name": self.name, "label": self.label, "helpText": self.help_text, "type": self.type}
+        out: JSON = {"name": self.name, "label": self.label}
+        if self.help_text is not None:
+            out["helpText"] = self.help_text
+        out["type"] = self.type
         if self.default is not None:
             out["defaultValue"] = self.default
         if self.options is not None:
@@ -135,10 +138,10 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
     ),
 }  # fmt: skip
 
-ROLE = "Role"  # ProviderConfigProperty.ROLE_TYPE
+ROLE, GROUP = "Role", "Group"  # ProviderConfigProperty.ROLE_TYPE, GROUP_TYPE
 # The properties of the conditions and actions Doorkeep runs in an admin's flows (realms/flow_plan.py,
-# oauth/flow_gates.py) though no built-in flow names them, so the Admin Console can configure them; not listed
-# by ``config-description`` (which, as the provider lists, knows the built-in flows' factories only).
+# oauth/flow_gates.py) though no built-in flow names them (RUN_IN_ADMIN_FLOWS), which ``config-description`` and
+# the Admin Console describe as Keycloak's factories do.
 EXTRA_PROPERTIES: dict[str, tuple[Prop, ...]] = {
     "conditional-user-role": (
         Prop("condUserRole", "User role",
@@ -155,6 +158,50 @@ EXTRA_PROPERTIES: dict[str, tuple[Prop, ...]] = {
              "and value (this option can affect performance)", BOOLEAN),
         Prop("not", "Negate output", "Apply a not to the check result", BOOLEAN),
     ),
+    "conditional-user-group": (
+        Prop("condUserGroup", "User group",
+             "Group the user should be in to execute this flow. Click 'Select Group' button to browse groups, or just "
+             "type it in the textbox", GROUP),
+        Prop("negate", "Negate output",
+             "Apply a NOT to the check result. When this is true, then the condition will evaluate to true just if "
+             "user is NOT in the specified group. When this is false, the condition will evaluate to true just if "
+             "user is in the specified group", BOOLEAN),
+    ),
+    "conditional-client-scope": (
+        Prop("client_scope", "Client scope name",
+             "The name of the client scope, which should be present as a client scope of the client, which is "
+             "requesting authentication. If requested client scope is default client scope of the client requesting "
+             "login, the condition will be evaluated to true. If requested client scope is optional client scope of "
+             "the client requesting login, condition will be evaluated to true if client scope is sent by the client "
+             "in the login request (EG. by the 'scope' parameter in case of OIDC/OAuth2 client login)", STRING,
+             required=True),
+        Prop("negate", "Negate output",
+             "Apply a NOT to the check result. When this is true, then the condition will evaluate to true just if "
+             "configured client scope is not present", BOOLEAN, required=True),
+    ),
+    "conditional-sub-flow-executed": (
+        Prop("flow_to_check", "Flow name", "The sub-flow name to check if it was executed.", STRING, required=True),
+        Prop("check_result", "Check result",
+             "When the condition evaluates to true.\nIf 'executed' returns true when the configured sub-flow was "
+             "executed with output success, false otherwise.\nIf 'not-executed' returns false when the sub-flow was "
+             "executed with output success, true otherwise.\n", LIST, "executed", ("executed", "not-executed"),
+             required=True),
+    ),
+    "conditional-level-of-authentication": (
+        Prop("loa-condition-level", "loa-condition-level", "loa-condition-level.tooltip", STRING),
+        Prop("loa-max-age", "loa-max-age", "loa-max-age.tooltip", STRING, 36000),
+    ),
+    "user-session-limits": (
+        Prop("userRealmLimit", "Maximum concurrent sessions for each user within this realm.",
+             "Provide a zero or negative value to disable this limit.", STRING, "3"),
+        Prop("userClientLimit", "Maximum concurrent sessions for each user per keycloak client.",
+             "Provide a zero or negative value to disable this limit. In case a limit for the realm is enabled, "
+             "specify this value below the total realm limit.", STRING, "0"),
+        Prop("behavior", "Behavior when user session limit is exceeded", None, LIST, "Deny new session",
+             ("Deny new session", "Terminate oldest session")),
+        Prop("errorMessage", "Optional custom error message", "If left empty a default error message is shown",
+             STRING),
+    ),
     "deny-access-authenticator": (
         Prop("denyErrorMessage", "Error message",
              "Error message which will be shown to the user. You can directly define particular message or property, "
@@ -164,7 +211,7 @@ EXTRA_PROPERTIES: dict[str, tuple[Prop, ...]] = {
 }  # fmt: skip
 
 
-def properties(provider_id: str) -> tuple[Prop, ...]:
+def properties_of(provider_id: str) -> tuple[Prop, ...]:
     """A factory's getConfigProperties, for the built-in flows' factories and the extra ones above alike."""
     return PROPERTIES.get(provider_id) or EXTRA_PROPERTIES.get(provider_id, ())
 
@@ -227,6 +274,25 @@ HELP: dict[str, str] = {
     "client-jwt": "Validates client based on signed JWT issued by client and signed with the Client private key",
     "client-secret-jwt": "Validates client based on signed JWT issued by client and signed with the Client Secret",
     "client-x509": "Validates client based on a X509 Certificate",
+    "conditional-user-group": "Flow is executed only if user is member of the given group.",
+    "conditional-client-scope": "Condition to evaluate if a configured client scope is present as a client scope of "
+    "the client requesting authentication",
+    "conditional-sub-flow-executed": "Condition to evaluate if a sub-flow was executed successfully during the "
+    "authentication process",
+    "auth-username-form": "Selects a user from his username.",
+    "auth-password-form": "Validates a password from login form.",
+    "webauthn-authenticator-passwordless": "Authenticator for Passwordless WebAuthn authentication",
+    "conditional-user-role": "Flow is executed only if user has the given role.",
+    "conditional-user-attribute": "Flow is executed only if the user attribute exists and has the expected value",
+    "deny-access-authenticator": "Access will be always denied. Useful for example in the conditional flows to be "
+    "used after satisfying the previous conditions",
+    "allow-access-authenticator": "Authenticator will always successfully authenticate. Useful for example in the "
+    "conditional flows to be used after satisfying the previous conditions",
+    "conditional-level-of-authentication": "Flow is executed only if the configured LOA or a higher one has been "
+    "requested but not yet satisfied. After the flow is successfully finished, the LOA in the session will be updated "
+    "to value prescribed by this condition.",
+    "user-session-limits": "Configures how many concurrent sessions a single user is allowed to create for this "
+    "realm and/or client",
 }
 # ClientAuthenticatorFactory.supportsSecret of the client authenticators listed.
 SUPPORTS_SECRET = {"client-secret": True, "client-jwt": False, "client-secret-jwt": True, "client-x509": False}
@@ -253,7 +319,28 @@ def _kinds() -> dict[str, str]:
 
 # The automatic linking steps no built-in flow names, which an edited first broker login flow may run
 # (realms/broker_flow_plan.py).
-KINDS = _kinds() | {"idp-detect-existing-broker-user": AUTHENTICATOR, "idp-auto-link": AUTHENTICATOR}
+# And the authenticators an admin's browser or direct grant flow may run though no built-in flow names them
+# (realms/flow_plan.py): identity-first's forms, the passkey, the conditions, Deny and Allow Access, the session
+# limiter.
+RUN_IN_ADMIN_FLOWS = (
+    "auth-username-form",
+    "auth-password-form",
+    "webauthn-authenticator-passwordless",
+    "conditional-user-role",
+    "conditional-user-attribute",
+    "conditional-user-group",
+    "conditional-client-scope",
+    "conditional-sub-flow-executed",
+    "conditional-level-of-authentication",
+    "deny-access-authenticator",
+    "allow-access-authenticator",
+    "user-session-limits",
+)
+KINDS = (
+    _kinds()
+    | {"idp-detect-existing-broker-user": AUTHENTICATOR, "idp-auto-link": AUTHENTICATOR}
+    | dict.fromkeys(RUN_IN_ADMIN_FLOWS, AUTHENTICATOR)
+)
 
 
 def display_name(provider_id: str) -> str:
@@ -285,7 +372,7 @@ def config_description(provider_id: str) -> JSON | None:
         provider_id = _base32_text(provider_id)
         if provider_id not in KINDS:
             return None
-    properties = [p.representation() for p in PROPERTIES.get(provider_id, ())]
+    properties = [p.representation() for p in properties_of(provider_id)]
     return {
         "name": display_name(provider_id),
         "providerId": provider_id,

@@ -14,12 +14,13 @@ from doorkeep.realms.flow_model import Execution, FlowSet
 
 USER_CONFIGURED, USER_ROLE = "conditional-user-configured", "conditional-user-role"
 USER_ATTRIBUTE, CREDENTIAL = "conditional-user-attribute", "conditional-credential"
-CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL})
+USER_GROUP = "conditional-user-group"  # ConditionalGroupAuthenticatorFactory.PROVIDER_ID
+CLIENT_SCOPE = "conditional-client-scope"  # ConditionalClientScopeAuthenticatorFactory.PROVIDER_ID
+SUB_FLOW = "conditional-sub-flow-executed"  # ConditionalSubFlowExecutedAuthenticatorFactory.PROVIDER_ID
+CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL, USER_GROUP, CLIENT_SCOPE, SUB_FLOW})
 # Every ConditionalAuthenticator Keycloak 26 ships: a condition, whether Doorkeep evaluates it or not.
 ALL_CONDITIONS = CONDITIONS | {
     LEVEL_CONDITION,
-    "conditional-client-scope",
-    "conditional-sub-flow-executed",
     "conditional-user-session-state",
 }
 

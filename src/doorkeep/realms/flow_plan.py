@@ -34,10 +34,13 @@ from dataclasses import dataclass
 
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms.flow_conditions import ALL_CONDITIONS as ALL_CONDITIONS
+from doorkeep.realms.flow_conditions import CLIENT_SCOPE as CLIENT_SCOPE
 from doorkeep.realms.flow_conditions import CONDITIONS as CONDITIONS
 from doorkeep.realms.flow_conditions import CREDENTIAL as CREDENTIAL
+from doorkeep.realms.flow_conditions import SUB_FLOW as SUB_FLOW
 from doorkeep.realms.flow_conditions import USER_ATTRIBUTE as USER_ATTRIBUTE
 from doorkeep.realms.flow_conditions import USER_CONFIGURED as USER_CONFIGURED
+from doorkeep.realms.flow_conditions import USER_GROUP as USER_GROUP
 from doorkeep.realms.flow_conditions import USER_ROLE as USER_ROLE
 from doorkeep.realms.flow_conditions import Condition as Condition
 from doorkeep.realms.flow_conditions import Unsupported as Unsupported
@@ -59,9 +62,11 @@ DG_USERNAME, DG_PASSWORD, DG_OTP = (
     ("direct-grant-validate-otp"),
 )
 DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
+SESSION_LIMITS = "user-session-limits"  # UserSessionLimitsAuthenticatorFactory.USER_SESSION_LIMITS
 WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDER_ID (oauth/login_webauthn.py)
 RECOVERY_FORM = "auth-recovery-authn-code-form"  # RecoveryAuthnCodesFormAuthenticatorFactory.PROVIDER_ID
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
+LIMITS = "session-limits"  # the User Session Count Limiter's check (oauth/session_limits.py)
 WEBAUTHN, PASSKEY, RECOVERY = "webauthn", "passkey", "recovery"
 PASSWORD = "password"  # identity-first's password page as one choice of the first gate
 # the credential-based steps after the password, each a CredentialValidator of one credential type
@@ -96,6 +101,8 @@ class Gate:
     # ALTERNATIVE steps of one sub-flow: the user's preferred one runs, "Try Another Way" offers the others
     choices: tuple[Choice, ...] = ()
     execution: str = ""  # the execution's id (a single step's)
+    config: tuple[tuple[str, str], ...] | None = None  # the session limiter's config (None: it has none)
+    path: tuple[str, ...] = ()  # the aliases of the sub-flows the step sits in, outermost first
 
     @property
     def actions(self) -> frozenset[str]:
@@ -126,6 +133,9 @@ class Plan:
     organization: bool = False
     # its authenticator's ``requiresUserMembership`` config: a user not a member of the resolved organization is refused
     organization_members_only: bool = False
+    # identity-first: the gates of the CONDITIONAL sub-flows between the username page and the password page
+    # (Deny and Allow Access under conditions), asked once the username names a user
+    before_password: tuple[Gate, ...] = ()
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -140,11 +150,12 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         raise Unsupported("the flow nests sub-flows too deeply")
     if e.flow_id is None:
         actions = {**CREDENTIAL_STEPS, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS} if otp == OTP_FORM else {otp: OTP}
-        action = actions.get(str(e.authenticator))
+        action = {**actions, SESSION_LIMITS: LIMITS}.get(str(e.authenticator))
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
         message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
-        return [Gate(outer, action, e.requirement == af.REQ, message, execution=e.id)]
+        limits = (config_of(flows, e) if flows.config(e.config_id) is not None else None) if action == LIMITS else None
+        return [Gate(outer, action, e.requirement == af.REQ, message, execution=e.id, config=limits)]
     sub = flows.flow(e.flow_id)
     if sub is None:
         raise Unsupported("an execution names a sub-flow that does not exist")
@@ -156,7 +167,7 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
     if any(c.kind == LEVEL_CONDITION for c in found):
         if e.requirement != af.COND or outer:
             raise Unsupported(f"Doorkeep runs {LEVEL_CONDITION} only in a CONDITIONAL sub-flow of the sign-in steps")
-        return _level_gates(flows, sub, found, required, alternative, otp)
+        return _within(sub, _level_gates(flows, sub, found, required, alternative, otp))
     mine = tuple(found) if e.requirement == af.COND else ()  # elsewhere conditions are never evaluated
     inner = (*outer, *mine)
     gates: list[Gate] = []
@@ -175,7 +186,15 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
 
     resolved = tuple(told(c) for c in mine)
     cut = len(outer)
-    return [dataclasses.replace(g, conditions=(*outer, *resolved, *g.conditions[cut + len(mine) :])) for g in gates]
+    conditioned = [
+        dataclasses.replace(g, conditions=(*outer, *resolved, *g.conditions[cut + len(mine) :])) for g in gates
+    ]
+    return _within(sub, conditioned)
+
+
+def _within(sub: AuthFlow, gates: list[Gate]) -> list[Gate]:
+    """The gates of sub-flow ``sub``, their path under its alias (conditional-sub-flow-executed asks by it)."""
+    return [dataclasses.replace(g, path=(sub.alias, *g.path)) for g in gates]
 
 
 def _alternatives(
@@ -216,9 +235,12 @@ def _level_gates(
     return [dataclasses.replace(g, conditions=group.conditions, group=group) for g in gates]
 
 
-def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tuple[Group, tuple[Gate, ...]] | None:
-    """A sign-in sub-flow whose first step is a level sub-flow holding the password form first (Keycloak's
-    documented step-up flow): the password's group, then the gates of that sub-flow and of the ones after it."""
+def _level_forms(
+    flows: FlowSet, head: Execution, rest: list[Execution], first: str = PASSWORD_FORM
+) -> tuple[Group, tuple[Gate, ...]] | None:
+    """A sign-in sub-flow whose first step is a level sub-flow holding the password form (``first``: the username
+    and password form, or identity-first's PasswordForm after UsernameForm) first (Keycloak's documented step-up
+    flow): the password's group, then the gates of that sub-flow and of the ones after it."""
     sub = flows.flow(head.flow_id)
     if sub is None or head.requirement != af.COND or sub.provider_id != af.BASIC:
         return None
@@ -226,8 +248,8 @@ def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tupl
     if not any(c.kind == LEVEL_CONDITION for c in found):
         return None
     head_step = steps[0] if steps else None
-    if head_step is None or head_step.authenticator != PASSWORD_FORM or head_step.requirement != af.REQ:
-        raise Unsupported(f"level sub-flow '{sub.alias}' must start with a REQUIRED {PASSWORD_FORM}")
+    if head_step is None or head_step.authenticator != first or head_step.requirement != af.REQ:
+        raise Unsupported(f"level sub-flow '{sub.alias}' must start with a REQUIRED {first}")
     if any(c.kind != LEVEL_CONDITION for c in found):  # the others would be asked before the user is known
         raise Unsupported(f"Doorkeep asks no condition but {LEVEL_CONDITION} before the password in '{sub.alias}'")
     inner = _level_gates(flows, sub, found, steps[1:], alternative, OTP_FORM) if steps[1:] or alternative else []
@@ -243,10 +265,13 @@ def _after_password(flows: FlowSet, rest: list[Execution], otp: str) -> tuple[Ga
     return tuple(gates)
 
 
-def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Group | None, tuple[Gate, ...], str]:
+Forms = tuple[Group | None, tuple[Gate, ...], str, tuple[Gate, ...]]
+
+
+def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> Forms:
     """A sub-flow whose first step is the password form (``first``), and the gates after it; with the level
-    sub-flow the password belongs to, if it does, and the identity-first step after the username page
-    (``_username_first``; "" for the username and password form)."""
+    sub-flow the password belongs to, if it does, the identity-first step after the username page
+    (``_username_first``; "" for the username and password form), and the gates between the two pages."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC or depth > 8:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} to sign users in")
@@ -256,28 +281,64 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gr
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}")
     head = required[0]
     if head.flow_id is not None and (levels := _level_forms(flows, head, required[1:])) is not None:
-        return (*levels, "")
+        return (*levels, "", ())
     if head.flow_id is not None and head.requirement == af.REQ:
-        group, gates, second = _forms(flows, head, first, depth + 1)
-        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), second
+        group, gates, second, before = _forms(flows, head, first, depth + 1)
+        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), second, before
+    after = required[1:]  # UsernameForm, then the level sub-flows, the first holding PasswordForm
+    if (
+        head.authenticator == USERNAME_FORM
+        and first == PASSWORD_FORM
+        and head.requirement == af.REQ
+        and after
+        and after[0].flow_id is not None
+        and (levels := _level_forms(flows, after[0], after[1:], PASSWORD_ONLY_FORM)) is not None
+    ):
+        return (*levels, PASSWORD_ONLY_FORM, ())
     if head.authenticator == USERNAME_FORM and first == PASSWORD_FORM:
-        second, rest = _username_first(sub, head, required[1:])
+        second, rest, before = _username_first(flows, sub, head, required[1:])
         gates = _after_password(flows, rest, OTP_FORM)
         passkey = (Gate((), PASSKEY, True),) if second == PASSKEY_FORM else ()  # a REQUIRED step, user known
         if second == PASSWORD_OR_PASSKEY:  # the password and the passkey: the user's preferred one asks first
             passkey = (_password_or_passkey(flows, required[1]),)
-        return None, (*passkey, *gates), second
+        return None, (*passkey, *gates), second, before
     if head.authenticator == PASSKEY_FORM and head.requirement == af.REQ and first == PASSWORD_FORM:
-        return None, _after_password(flows, required[1:], OTP_FORM), USERNAMELESS  # the user from the user handle
+        # the user from the user handle
+        return None, _after_password(flows, required[1:], OTP_FORM), USERNAMELESS, ()
     if head.authenticator != first or head.requirement != af.REQ:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}, not {_name(flows, head)}")
-    return None, _after_password(flows, required[1:], OTP_FORM), ""
+    return None, _after_password(flows, required[1:], OTP_FORM), "", ()
 
 
-def _username_first(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str, list[Execution]]:
-    """Identity-first login, as Keycloak's documented flows have it: UsernameForm, then right after it in the same
-    sub-flow PasswordForm, or WebAuthnPasswordlessAuthenticator (a passkey instead of a password), both REQUIRED;
-    that second step, and the steps after it."""
+def _username_first(
+    flows: FlowSet, sub: AuthFlow, head: Execution, rest: list[Execution]
+) -> tuple[str, list[Execution], tuple[Gate, ...]]:
+    """Identity-first login, as Keycloak's documented flows have it: UsernameForm, then in the same sub-flow
+    PasswordForm, or WebAuthnPasswordlessAuthenticator (a passkey instead of a password), both REQUIRED; that
+    second step, the steps after it, and the gates of the CONDITIONAL sub-flows between UsernameForm and
+    PasswordForm (``_between``)."""
+    lead = 0
+    while lead < len(rest) and rest[lead].flow_id is not None and rest[lead].requirement == af.COND:
+        lead += 1
+    before = _between(flows, rest[:lead])
+    second, after = _second(sub, head, rest[lead:])
+    if lead and second != PASSWORD_ONLY_FORM:
+        raise Unsupported(f"Doorkeep runs CONDITIONAL sub-flows after {USERNAME_FORM} only before {PASSWORD_ONLY_FORM}")
+    return second, after, before
+
+
+def _between(flows: FlowSet, found: list[Execution]) -> tuple[Gate, ...]:
+    """The gates of the CONDITIONAL sub-flows between UsernameForm and PasswordForm: the user is known, no
+    credential checked yet. Deny Access and Allow Access under conditions run there; a credential step or a level
+    does not."""
+    gates = tuple(g for e in found for g in _gates(flows, e, (), 0, OTP_FORM))
+    if any(g.action not in (DENY_ACCESS, ALLOW_ACCESS) or g.group is not None for g in gates):
+        raise Unsupported(f"Doorkeep runs only Deny and Allow Access between {USERNAME_FORM} and {PASSWORD_ONLY_FORM}")
+    return gates
+
+
+def _second(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str, list[Execution]]:
+    """The step after UsernameForm (and the sub-flows before the password), and the steps after it."""
     second = rest[0] if rest else None
     wanted = f"a REQUIRED {PASSWORD_ONLY_FORM} or {PASSKEY_FORM}"
     if (
@@ -334,8 +395,11 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     cookie, redirector, default, organization = False, False, None, False
     members_only = False
     forms: Execution | None = None
+    trailing: list[Execution] = []  # REQUIRED steps after the sign-in step: gates once the user is known
     for e in units:
-        if e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
+        if forms is not None and required:
+            trailing.append(e)
+        elif e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
             cookie = forms is None  # an alternative after the sign-in form is never reached first
         elif e.flow_id is None and e.authenticator == IDP_REDIRECTOR and e.requirement == af.ALT:
             if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
@@ -349,9 +413,16 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
             raise Unsupported(f"Doorkeep runs one sign-in step in '{flow.alias}', not also {_name(flows, e)}")
     if forms is None:
         raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
-    if forms.flow_id is None:
+    if forms.flow_id is None and (forms.authenticator != PASSWORD_FORM or forms.requirement != af.REQ):
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
-    password, gates, second = _forms(flows, forms, PASSWORD_FORM)
+    password: Group | None
+    gates: tuple[Gate, ...]
+    before: tuple[Gate, ...] = ()
+    if forms.flow_id is None:  # the username and password form REQUIRED in the flow itself
+        password, gates, second = None, (), ""
+    else:
+        password, gates, second, before = _forms(flows, forms, PASSWORD_FORM)
+    gates = (*gates, *_after_password(flows, trailing, OTP_FORM))
     identity_first = second not in ("", USERNAMELESS)
     return Plan(
         cookie,
@@ -364,6 +435,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         default_provider=default,
         organization=organization and second == "",  # beside the username and password form only
         organization_members_only=members_only,
+        before_password=before,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import SessionView
@@ -109,6 +109,31 @@ class SessionViewRepo:
         for sid, client_uuid, timestamp in (await self._c.execute(query)).all():
             out.setdefault(sid, []).append((client_uuid, int(timestamp)))
         return out
+
+    async def count_live(self, user_id: str, live: LiveFilter, client_uuid: str | None = None) -> int:
+        """How many live online sessions the user has (with ``client_uuid``: those holding a session of that
+        client), counted by the database."""
+        query = select(func.count()).select_from(user_sessions)
+        if client_uuid is not None:
+            query = query.join(client_sessions, _JOIN).where(CS.client_id == client_uuid)
+        query = query.where(US.user_id == user_id, US.offline.is_(False), user_live(live))
+        return int((await self._c.execute(query)).scalar_one())
+
+    async def oldest_live(
+        self, user_id: str, live: LiveFilter, count: int, client_uuid: str | None = None, skip: tuple[str, ...] = ()
+    ) -> list[str]:
+        """The ids of the user's ``count`` live online sessions refreshed longest ago (with ``client_uuid``: of
+        those holding a session of that client), ``skip`` left out."""
+        if count <= 0:
+            return []
+        query = select(US.id)
+        if client_uuid is not None:
+            query = query.join(client_sessions, _JOIN).where(CS.client_id == client_uuid)
+        query = query.where(US.user_id == user_id, US.offline.is_(False), user_live(live))
+        if skip:
+            query = query.where(US.id.not_in(list(skip)))
+        query = query.order_by(US.last_session_refresh, US.started, US.id).limit(count)
+        return [str(r[0]) for r in (await self._c.execute(query)).all()]
 
     async def usernames(self, user_ids: list[str]) -> dict[str, str]:
         """The usernames of these users (absent ones left out)."""

@@ -481,6 +481,17 @@ def wants_html(request: Request) -> bool:
     return False
 
 
+def wants_json(request: Request) -> bool:
+    """``MediaTypeMatcher.isJsonRequest``: one of the Accept header's types, not a wildcard type, is compatible
+    with ``application/json`` (``application/json``, ``application/*``; ``*/*`` alone is not)."""
+    for header in request.headers.getlist("accept"):
+        for item in header.split(","):
+            kind = item.split(";", 1)[0].strip().lower()
+            if kind in ("application/json", "application/*"):
+                return True
+    return False
+
+
 class RealmNotFound(Exception):
     """Keycloak's ``NotFoundException("Realm does not exist")``, thrown where a path names no realm: JSON for a REST
     client, the error page for a browser (web/server_errors.py answers it, as KeycloakErrorHandler does)."""

@@ -12,7 +12,15 @@ from starlette.responses import Response
 from doorkeep import events, observe
 from doorkeep.admin import keys_metadata
 from doorkeep.broker import logout_tokens, provider_logout
-from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, BearerError, InvalidRequest, OAuthError
+from doorkeep.errors import (
+    HTTPS_REQUIRED,
+    REALM_NOT_ENABLED,
+    AccessDenied,
+    BearerError,
+    FlowErrorPage,
+    InvalidRequest,
+    OAuthError,
+)
 from doorkeep.keys import material
 from doorkeep.model import Realm
 from doorkeep.oauth import (
@@ -45,7 +53,9 @@ from doorkeep.web.http import (
     oauth_request,
     read_form,
     state,
+    wants_json,
 )
+from doorkeep.web.login_pages import error_page
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -267,6 +277,10 @@ async def _protocol(
         assert opened.realm is not None
         response = bearer_error(err, opened.realm.name)
         challenge = True
+    except FlowErrorPage as err:
+        assert opened.realm is not None
+        shown = error_page(request, opened.realm, err.description, err.status) if not wants_json(request) else None
+        response = shown or oauth_error(err)
     except OAuthError as err:
         response = oauth_error(err, no_store=no_store)
     assert opened.realm is not None

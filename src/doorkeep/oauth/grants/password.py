@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from doorkeep import events
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import (
@@ -17,6 +18,7 @@ from doorkeep.errors import (
     MISSING_USERNAME,
     NO_DIRECT_GRANTS,
     SERVICE_ACCOUNT_USER,
+    FlowErrorPage,
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
@@ -25,7 +27,7 @@ from doorkeep.errors import (
 )
 from doorkeep.events import MAX_USERNAME_LENGTH, typed_username
 from doorkeep.model import ISSUER_NOTE, Client, User
-from doorkeep.oauth import acr, flow_gates, loa, parameter_limits, required_actions
+from doorkeep.oauth import acr, flow_gates, loa, parameter_limits, required_actions, session_limits
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -33,6 +35,7 @@ from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
+from doorkeep.realms import flow_plan
 from doorkeep.sessions import service
 from doorkeep.users import brute_force, otp
 from doorkeep.users.credentials import SharedEmail, assess, check_password, find_login_user
@@ -79,10 +82,40 @@ async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client:
         raise _named(user, InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_flow")) from None
     levels = loa.Tracker(loa.NO_LOA, loa.NO_LOA, None, False, services.clock.now())
     index, running = 0, None
-    while (found := await flow_gates.next_gate(tx, req.realm, user, plan, index, levels, running)) is not None:
-        await _validate_otp(tx, services, req, user)
+    scopes = frozenset[str]()
+    if flow_gates.asks_scopes(plan):  # conditional-client-scope: the grant's requested client scopes
+        scopes = await flow_gates.requested_scopes(tx, client, req.form.get("scope"))
+    while (
+        found := await flow_gates.next_gate(tx, req.realm, user, plan, index, levels, running, scopes=scopes)
+    ) is not None:
+        if found.step == flow_plan.LIMITS:
+            await _session_limits(tx, services, req, client, user, found.gate)
+        else:
+            await _validate_otp(tx, services, req, user)
         index, running = found.index + 1, found.gate.group
     return levels
+
+
+async def _session_limits(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, user: User, gate: flow_plan.Gate
+) -> None:
+    """The User Session Count Limiter (oauth/session_limits.py): a direct grant always makes a new session. Its
+    refusal is the error page's JSON (403 ``{"error": message}``, LOGIN_ERROR ``generic_authentication_error``
+    without a user); the sessions it ends are each a LOGOUT event."""
+    now = services.clock.now()
+    try:
+        verdict = await session_limits.enforce(
+            tx, req.realm, user, client, gate.config, new_user_session=True, new_client_session=True, now=now
+        )
+    except session_limits.Misconfigured:
+        raise InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_flow") from None
+    for session_id in verdict.ended:
+        await events.record(
+            tx, req.realm, "LOGOUT", now=now, client_id=client.client_id, user_id=user.id, session_id=session_id,
+            ip=req.ip_address,
+        )  # fmt: skip
+    if verdict.denied is not None:
+        raise FlowErrorPage(verdict.denied, status=403, event_error=session_limits.EVENT_ERROR, detail="session limit")
 
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:

@@ -16,7 +16,7 @@ from doorkeep.model import JSON, Client, Realm
 from doorkeep.oauth.context import Form
 from doorkeep.realms import auth_executions, flow_edits, flow_model, flow_support
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms.auth_providers import BOOLEAN, MULTIVALUED_LIST, Prop, properties
+from doorkeep.realms.auth_providers import BOOLEAN, MULTIVALUED_LIST, Prop, properties_of
 from doorkeep.realms.flow_model import AuthConfig, AuthFlow, FlowSet
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 
@@ -207,7 +207,7 @@ def step_config(flows: FlowSet, flow: AuthFlow, execution_id: str) -> StepConfig
     e = flows.execution(execution_id)
     if step is None or e is None:
         raise Missing("Illegal execution")
-    return StepConfig(step, flows.config(e.config_id), properties(e.authenticator or ""))
+    return StepConfig(step, flows.config(e.config_id), properties_of(e.authenticator or ""))
 
 
 def typed_config(props: tuple[Prop, ...], form: Form) -> dict[str, str]:
