@@ -177,8 +177,9 @@ async def _denied(ctx: StepContext, message: str | None) -> Outcome:
     ConditionalGroupAuthenticatorTest expect ``userId`` null), a failure Brute Force Detection counts
     (AuthenticationProcessor.logFailure), and a 401 error page with the configured message."""
     now = ctx.services.clock.now_ms()
-    await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now)
-    username = {"username": ctx.request.attempted_username or ctx.user.username}
+    typed = ctx.request.attempted_username
+    await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now, attempted=typed)
+    username = {"username": typed or ctx.user.username}
     await login_events.step_error(ctx.site, None, "access_denied", username)
     return Refused(message or ACCESS_DENIED, status=401)
 

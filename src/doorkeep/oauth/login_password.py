@@ -123,7 +123,8 @@ async def authenticate(
         return again(wrong)
     if not await check_password(tx, user, password, verdict):
         if user.enabled and password:  # Keycloak counts no empty form password
-            await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
+            now = services.clock.now_ms()
+            await brute_force.failed_login(tx, realm, user, browser.ip_address, now, attempted=username)
         await login_events.login_event(ctx, username, error="invalid_user_credentials")
         return again(wrong)
     if not user.enabled:
