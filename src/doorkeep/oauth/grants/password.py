@@ -9,17 +9,14 @@ from typing import TYPE_CHECKING
 
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event
-from doorkeep.console.messages import en
 from doorkeep.errors import (
     ACCOUNT_DISABLED,
     ACCOUNT_NOT_SET_UP,
     CONSENT_REQUIRED,
-    FLOW_ACCESS_DENIED,
     INVALID_USER_CREDENTIALS,
     MISSING_USERNAME,
     NO_DIRECT_GRANTS,
     SERVICE_ACCOUNT_USER,
-    AccessDenied,
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
@@ -36,7 +33,6 @@ from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
-from doorkeep.realms import flow_plan
 from doorkeep.sessions import service
 from doorkeep.users import brute_force, otp
 from doorkeep.users.credentials import SharedEmail, assess, check_password, find_login_user
@@ -84,29 +80,9 @@ async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client:
     levels = loa.Tracker(loa.NO_LOA, loa.NO_LOA, None, False, services.clock.now())
     index, running = 0, None
     while (found := await flow_gates.next_gate(tx, req.realm, user, plan, index, levels, running)) is not None:
-        if found.step == flow_plan.DENY_ACCESS:
-            await _deny_access(tx, services, req, user, found.gate.message)
         await _validate_otp(tx, services, req, user)
         index, running = found.index + 1, found.gate.group
     return levels
-
-
-class FlowDenied(AccessDenied):
-    """Deny Access in the direct grant flow (DenyAccessAuthenticator's challenge as the token endpoint passes it
-    on): 401 ``{"error": <the message>}`` and no description; the event error is ``access_denied``."""
-
-    default_status = 401
-
-    def body(self) -> dict[str, str]:
-        return {"error": self.description}
-
-
-async def _deny_access(tx: Tx, services: Services, req: OAuthRequest, user: User, message: str | None) -> None:
-    """DenyAccessAuthenticator in the direct grant: 401 ``{"error": ...}`` with the configured message (a message
-    key's English text where it names one) or "Access denied", a failure Brute Force Detection counts
-    (AuthenticationProcessor.logFailure); its LOGIN_ERROR ``access_denied`` names no user, as in the browser."""
-    await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
-    raise FlowDenied(en.MESSAGES.get(message, message) if message else FLOW_ACCESS_DENIED)
 
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
