@@ -1,7 +1,7 @@
 """Keycloak's old-testsuite AllowDenyAuthenticatorTest (testsuite/.../forms/) over HTTP: Deny Access after the sign-in
 form, alone or in a CONDITIONAL sub-flow under conditional-user-attribute or conditional-user-role: a 401 error page
 with the configured message (a message key's text, else the text itself, else "Access denied"), LOGIN_ERROR
-access_denied with the username and no user or session; the user the condition does not match signs in.
+access_denied with the username and no session; the user the condition does not match signs in.
 
 The Java class copies ``browser`` and puts UsernameForm, the deny step and PasswordForm in its forms; Doorkeep binds
 UsernameForm only when the password (or passkey) step follows it at once (realms/flow_plan.py), so here the deny step
@@ -68,7 +68,9 @@ async def assert_denied(env: Env, username: str, message: str) -> None:
     assert denied.status_code == 401, (denied.status_code, denied.text[:500])
     assert error_of(denied) == message
     [error] = [e for e in await events(env, "LOGIN_ERROR") if e.details.get("username") == username]
-    assert (error.error, error.user_id, error.session_id) == ("access_denied", None, None)
+    # The Java class's user((String) null) is pinned where Doorkeep made that change (s51-c's
+    # ConditionalSubFlowExecutedAuthenticatorTest and ConditionalGroupAuthenticatorTest ports)
+    assert (error.error, error.session_id) == ("access_denied", None)
     env.http.cookies.clear()
 
 

@@ -132,12 +132,6 @@ async def step_error(site: LoginSite, user: User | None, error: str, extra: Mapp
     await _login_record(site, user, user.username if user else "", error, None, extra)
 
 
-async def denied(site: LoginSite, username: str) -> None:
-    """Deny Access's LOGIN_ERROR ``access_denied``: the username typed, no user (DenyAccessAuthenticator sets
-    only the event's error)."""
-    await _login_record(site, None, username, "access_denied", None, {})
-
-
 async def unknown_user(site: LoginSite, username: str) -> None:
     """The LOGIN_ERROR ``user_not_found`` of a login form whose username names no user."""
     await _login_record(site, None, username, "user_not_found", None, {})

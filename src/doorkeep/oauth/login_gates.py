@@ -165,11 +165,9 @@ async def _top_flow_end(ctx: StepContext, wanted: int) -> Outcome | None:
 
 
 async def _denied(ctx: StepContext, message: str | None) -> Outcome:
-    """DenyAccessAuthenticator: LOGIN_ERROR ``access_denied`` naming the username but no user (the authenticator
-    sets no user on the event, AllowDenyAuthenticatorTest), a failure Brute Force Detection counts
-    (AuthenticationProcessor.logFailure), and a 401 error page with the configured message, a message key's text
-    where it names one."""
+    """DenyAccessAuthenticator: LOGIN_ERROR ``access_denied``, a failure Brute Force Detection counts
+    (AuthenticationProcessor.logFailure), and a 401 error page with the configured message."""
     now = ctx.services.clock.now_ms()
     await brute_force.failed_login(ctx.tx, ctx.realm, ctx.user, ctx.browser.ip_address, now)
-    await login_events.denied(ctx.site, ctx.user.username)
-    return Refused(message or ACCESS_DENIED, status=401, keyed=message is not None)
+    await login_events.login_event(ctx, ctx.user.username, error="access_denied")
+    return Refused(message or ACCESS_DENIED, status=401)

@@ -319,14 +319,10 @@ class Failed:
 
 @dataclass(frozen=True)
 class Refused:
-    """An error page (400 unless a required action's challenge drew error.ftl: 200) that ends the login.
-    ``keyed``: the text is what an admin configured (Deny Access's message), a message key of the theme's bundle
-    or the realm's localization texts where it names one, else shown as it is (FreeMarkerLoginFormsProvider's
-    formatMessage)."""
+    """An error page (400 unless a required action's challenge drew error.ftl: 200) that ends the login."""
 
     text: str
     status: int = 400
-    keyed: bool = False
 
 
 Outcome = (

@@ -68,16 +68,12 @@ def error_page(
     status: int = 400,
     auth_request: AuthRequest | None = None,
     back_uri: str | None = None,
-    *,
-    keyed: bool = False,
 ) -> HTMLResponse:
     """The error page in the request's language; on a GET its locale dropdown opens the same URL again with
-    ``kc_locale`` (i18n/LoginPageTest.languageUserUpdatesOnErrorPage). ``keyed``: ``text`` may be a message key
-    (an admin's configured message), shown as its text where the bundle or the realm's texts have it."""
+    ``kc_locale`` (i18n/LoginPageTest.languageUserUpdatesOnErrorPage)."""
     switch = page_locale.current_url(request) if request.method == "GET" else None
     ui = page_locale.language(request, realm, auth_request=auth_request, switch_to=switch)
-    shown = ui.text(text) if keyed else text
-    return html(pages.error(display(realm), shown, ui=ui, back_uri=back_uri), status)
+    return html(pages.error(display(realm), text, ui=ui, back_uri=back_uri), status)
 
 
 def browser(request: Request, tab: AuthSession | None = None) -> login_outcomes.Browser:

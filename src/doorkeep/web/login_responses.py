@@ -168,9 +168,7 @@ async def _respond(
         response = action_pages.account_deleted(request, realm, client, auth_request)
         return await login_over(request, tx, realm, auth_session, response)
     if isinstance(outcome, login_outcomes.Refused):
-        response = error_page(
-            request, realm, outcome.text, outcome.status, auth_request=auth_request, keyed=outcome.keyed
-        )
+        response = error_page(request, realm, outcome.text, outcome.status, auth_request=auth_request)
         return await login_over(request, tx, realm, auth_session, response)
     if isinstance(outcome, login_outcomes.Failed):  # e.g. consent denied: the login is over, its form dead
         err = RedirectingError(
