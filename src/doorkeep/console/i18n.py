@@ -92,7 +92,11 @@ class Language:
         return message
 
     def translate(self, english: str | None) -> str:
-        """An English text the core produced, in this language (unchanged when no catalog knows it)."""
+        """An English text the core produced, in this language (unchanged when no catalog knows it). A text that
+        is itself a message key (an admin's configured message, Deny Access's ``denyErrorMessage``) is that key's
+        text, as FreeMarkerLoginFormsProvider.formatMessage looks every message up in the bundle first."""
+        if english and (english in self.overrides or english in en.MESSAGES):
+            return self.text(english)
         messages = catalog(self.tag)
         if not english or (messages is en.MESSAGES and not self.overrides):  # English pages show the core's text
             return english or ""

@@ -110,6 +110,7 @@ async def already_logged_in(
         return None
     event_type = EVENT_TYPES.get(action, "LOGIN")
     now = services.clock.now()
+    data: ClientData | None
     if auth_session is not None:  # the tab's own request, kept on the server
         await tx.flows.delete_auth_session(auth_session.id)
         client = await tx.clients.get(auth_session.client_id)
@@ -117,15 +118,16 @@ async def already_logged_in(
         data = ClientData(stored.redirect_uri, stored.response_type, stored.response_mode, stored.state)
     else:  # a finished (or purged) tab: its URL's client_id and client_data
         client = await tx.clients.get_by_client_id(realm.id, browsed.client_id) if browsed.client_id else None
-        try:
-            data = client_data.decode(browsed.client_data or "")
+        raw = browsed.client_data
+        try:  # decodeClientDataFromParameter: a blank parameter is no client data (ObjectUtil.isBlank), not an error
+            data = client_data.decode(raw) if raw is not None and raw.strip() else None
         except ValueError:  # ClientData.decodeClientDataFromParameter failed: INVALID_REQUEST
             known = client.client_id if client is not None else None
             await events.record(
                 tx, realm, f"{event_type}_ERROR", now=now, ip=browsed.ip, error="invalid_request", client_id=known
             )
             return ErrorText(INVALID_REQUEST)
-    if client is None or not client.enabled or not data.redirect_uri:
+    if client is None or not client.enabled or data is None or not data.redirect_uri:
         details = {"redirected_to_client": "false"}
         await events.record(
             tx, realm, f"{event_type}_ERROR", now=now, ip=browsed.ip, error=ALREADY_LOGGED_IN, details=details

@@ -44,6 +44,7 @@ NOT_ALLOWED = "Reset Credential not allowed"  # Messages.RESET_CREDENTIAL_NOT_AL
 MISSING_USERNAME = "Please specify username."  # Messages.MISSING_USERNAME
 EMAIL_SENT = "You should receive an email shortly with further instructions."  # Messages.EMAIL_SENT
 INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER
+DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 CHOSEN_USER_NOTE = "reset_chosen_user"  # the username of the tab's authenticated user (ResetCredentialChooseUser)
 FORKED_FROM_NOTE = "FORKED_FROM"  # AuthenticationProcessor.FORKED_FROM: the tab a fork was cloned from
 
@@ -130,6 +131,23 @@ async def email_check(
         await event(tx, services, realm, client, ip, error="invalid_email", user=user, extra=shown)
         return None
     return user
+
+
+async def other_user(
+    tx: Tx, services: Services, realm: Realm, client: Client, auth_session: AuthSession, user: User | None, ip: str
+) -> str | None:
+    """AuthenticationProcessor.setAutheticatedUser: the tab already identified a user (identity-first's username
+    step) and the form names another existing one: USER_CONFLICT, RESET_PASSWORD_ERROR
+    ``different_user_authenticated`` and the error page's text (no mail); None otherwise. A name that finds nobody
+    clears the user instead (ResetCredentialChooseUser's clearUser)."""
+    if user is None or auth_session.user_id is None or auth_session.user_id == user.id:
+        return None
+    earlier = await tx.users.get(auth_session.user_id)
+    if earlier is None:
+        return None
+    shown = details(AuthRequest.from_json(auth_session.request), user.username)
+    await event(tx, services, realm, client, ip, error="different_user_authenticated", extra=shown)
+    return DIFFERENT_USER.format(earlier.username)
 
 
 async def fork(tx: Tx, realm: Realm, auth_session: AuthSession, user: User | None, now: int) -> AuthSession:

@@ -82,7 +82,9 @@ async def already_logged_in(
     if isinstance(answer, tabs.ErrorText):
         return error_page(request, realm, answer.text)
     if isinstance(answer, tabs.AlreadyLoggedInPage):
-        ui = page_locale.language(request, realm, user=answer.user)
+        # info.ftl carries the locale dropdown, its links opening this URL again (KEYCLOAK-18846, InfoPageTest)
+        switch = page_locale.current_url(request) if request.method == "GET" else None
+        ui = page_locale.language(request, realm, user=answer.user, switch_to=switch)
         text = ui.text("alreadyLoggedIn")
         return html(pages.info(display(realm), text, text, ui=ui))
     return await error_redirect(request, tx, realm, answer)

@@ -93,9 +93,10 @@ async def _not_allowed(request: Request, tx: Tx, realm: Realm, client: Client | 
 async def _page(
     request: Request, tx: Tx, realm: Realm, client: Client, auth_session: AuthSession, error: str | None = None
 ) -> Response:
-    """The form, on a fresh form code; the authentication session now waits for it."""
+    """The form, on a fresh form code; the authentication session now waits for it, keeping the user an earlier
+    step of the tab identified (UsernameForm's: the flow switch keeps the authenticated user)."""
     form_token = secrets.token_urlsafe(24)
-    await tx.flows.advance_auth_session(auth_session.id, None, STEP, form_token)
+    await tx.flows.advance_auth_session(auth_session.id, auth_session.user_id, STEP, form_token)
     auth_request = AuthRequest.from_json(auth_session.request)
     tab = login_pages.tab_params(auth_session, client)
     back = redirect_uris.with_params(login_pages.action_url(request, realm, "authenticate"), tab)
@@ -198,6 +199,9 @@ async def submit(request: Request) -> Response:
         except reset_credentials.ServiceAccountNamed:
             outcome = login_outcomes.NeedLogin(error=reset_credentials.INVALID_USER)
             return await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
+        conflict = await reset_credentials.other_user(tx, services, realm, client, auth_session, user, ip)
+        if conflict is not None:
+            return login_pages.error_page(request, realm, conflict, auth_request=auth_request)
         return await _mailed(request, tx, realm, client, auth_session, auth_request, user, typed)
 
     return await in_transaction(request, work)

@@ -408,6 +408,7 @@ MESSAGES: dict[str, str] = {
         "login."
     ),
     "staleCodeMessage": "This page is no longer valid, please go back to your application and sign in again",
+    "brokerLinkingSessionExpired": "Requested broker account linking, but current session is no longer valid.",
     "identityProviderUnexpectedErrorMessage": "Unexpected error when authenticating with identity provider",
     "identityProviderMissingStateMessage": "Missing state parameter in response from identity provider.",
     "couldNotProceedWithAuthenticationRequestMessage": (
