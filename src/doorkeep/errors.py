@@ -22,6 +22,7 @@ INVALID_SCOPES = "Invalid scopes: {}"
 NO_DIRECT_GRANTS = "Client not allowed for direct access grants"
 CONSENT_REQUIRED = "Client requires user consent"
 INVALID_USER_CREDENTIALS = "Invalid user credentials"
+FLOW_ACCESS_DENIED = "Access denied"  # Messages.ACCESS_DENIED: Deny Access without a message of its own
 ACCOUNT_NOT_SET_UP = "Account is not fully set up"
 ACCOUNT_DISABLED = "Account disabled"
 SERVICE_ACCOUNT_USER = "User is a service account"  # ValidateUsername's Details.REASON

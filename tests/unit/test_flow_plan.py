@@ -219,11 +219,21 @@ def test_a_direct_grant_must_start_with_username_and_password() -> None:
     assert top is not None
     with pytest.raises(fp.Unsupported, match="must start with"):
         fp.direct_grant(flows, top)
-    flows = flow_set({"top": [(fp.DG_USERNAME, af.REQ), (fp.DG_PASSWORD, af.REQ), (fp.DENY, af.REQ)]})
+    flows = flow_set({"top": [(fp.DG_USERNAME, af.REQ), (fp.DG_PASSWORD, af.REQ), (fp.OTP_FORM, af.REQ)]})
     top = flows.by_alias("top")
     assert top is not None
-    with pytest.raises(fp.Unsupported, match="deny-access-authenticator"):
+    with pytest.raises(fp.Unsupported, match="auth-otp-form"):
         fp.direct_grant(flows, top)
+
+
+def test_a_direct_grant_runs_deny_and_allow_access_after_the_password() -> None:
+    """DenyAccessAuthenticator and AllowAccessAuthenticator in the direct grant flow (AllowDenyAuthenticatorTest)."""
+    flows = flow_set(
+        {"top": [(fp.DG_USERNAME, af.REQ), (fp.DG_PASSWORD, af.REQ), (fp.ALLOW, af.REQ), (fp.DENY, af.REQ)]}
+    )
+    top = flows.by_alias("top")
+    assert top is not None
+    assert [g.action for g in fp.direct_grant(flows, top).gates] == [fp.ALLOW_ACCESS, fp.DENY_ACCESS]
 
 
 def test_every_built_in_alias_kept_by_a_copy() -> None:

@@ -9,8 +9,7 @@ follows the username and password form, built with the Admin REST API. ``test-us
 ``john-doh@localhost`` are ``user1`` and ``user2``; the role is one only ``user1`` holds (every Doorkeep user has
 ``offline_access`` through the default roles). Not ported: testSkipExecutionUserHasNotRoleCondition and
 testSkipOtherExecutionsIfUserHasRoleCondition (Allow Access in an ALTERNATIVE sub-flow beside an ALTERNATIVE
-PasswordForm after UsernameForm: a flow Doorkeep refuses to bind) and testDenyAccessInDirectGrantFlow (Doorkeep's
-direct grant flow runs ValidateOTP only after ValidatePassword and refuses Deny Access there)."""
+PasswordForm after UsernameForm: a flow Doorkeep refuses to bind)."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ import pytest
 
 from browser_flow import code_from, start, submit
 from flow_builder import ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, grant_role
-from support import seed_login_realm, seed_user
+from support import password_grant, seed_login_realm, seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -147,3 +146,47 @@ async def test_deny_access_with_role_condition(realm: Env, negate: bool) -> None
     match, other = ("user2", "user1") if negate else ("user1", "user2")
     await assert_denied(realm, match, message)
     await assert_signs_in_with_password(realm, other)
+
+
+async def direct_grant_flow(env: Env, alias: str, deny_config: dict[str, str]) -> None:
+    """ValidateUsername, ValidatePassword and Deny Access, all REQUIRED, bound as the direct grant flow."""
+    body = {"alias": alias, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": alias}
+    await admin(env, "POST", f"{AUTH}/flows", body, 201)
+    await add(env, alias, "direct-grant-validate-username", REQ)
+    await add(env, alias, "direct-grant-validate-password", REQ)
+    await add(env, alias, "deny-access-authenticator", REQ, deny_config)
+    await bind(env, "directGrantFlow", alias)
+
+
+async def test_deny_access_in_direct_grant_flow(realm: Env) -> None:
+    """AllowDenyAuthenticatorTest#testDenyAccessInDirectGrantFlow: 401, error "Access denied", no description; the
+    LOGIN_ERROR is access_denied with the username and no user."""
+    await direct_grant_flow(realm, "direct grant - deny defaultMessage", {})
+    response = await password_grant(realm.http, "test", "app", "user1", "password")
+    assert (response.status_code, response.json()) == (401, {"error": "Access denied"})
+    [error] = await events(realm, "LOGIN_ERROR")
+    assert (error.error, error.user_id, error.details.get("username")) == ("access_denied", None, "user1")
+
+
+async def test_deny_access_in_direct_grant_flow_with_its_message_and_a_wrong_password_first(realm: Env) -> None:
+    """Beyond the Java class: the configured message (a message key's text) is the error, and a wrong password is
+    refused by ValidatePassword before Deny Access runs."""
+    await direct_grant_flow(realm, "direct grant - deny", {"denyErrorMessage": "brokerLinkingSessionExpired"})
+    wrong = await password_grant(realm.http, "test", "app", "user1", "wrong")
+    assert (wrong.status_code, wrong.json()["error"]) == (401, "invalid_grant")
+    response = await password_grant(realm.http, "test", "app", "user1", "password")
+    expected = "Requested broker account linking, but current session is no longer valid."
+    assert (response.status_code, response.json()) == (401, {"error": expected})
+
+
+async def test_allow_access_in_direct_grant_flow_asks_nothing_more(realm: Env) -> None:
+    """Beyond the Java class: Allow Access REQUIRED after ValidatePassword is a success that asks for nothing (no
+    one-time code), so the grant answers tokens."""
+    body = {"alias": "dg-allow", "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": "a"}
+    await admin(realm, "POST", f"{AUTH}/flows", body, 201)
+    await add(realm, "dg-allow", "direct-grant-validate-username", REQ)
+    await add(realm, "dg-allow", "direct-grant-validate-password", REQ)
+    await add(realm, "dg-allow", "allow-access-authenticator", REQ)
+    await bind(realm, "directGrantFlow", "dg-allow")
+    response = await password_grant(realm.http, "test", "app", "user1", "password")
+    assert response.status_code == 200, response.text

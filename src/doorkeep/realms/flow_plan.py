@@ -22,9 +22,9 @@ conditions conditional-user-configured, conditional-user-role, conditional-user-
 conditional-credential; and step-up authentication:
 CONDITIONAL sub-flows with the condition conditional-level-of-authentication (realms/flow_levels.py), each
 holding the username and password form or those steps, compiled into ``Group``s. The direct grant:
-ValidateUsername, ValidatePassword, then the OTP check under such conditions. Anything else raises
-``Unsupported`` naming it, and the flow cannot be bound (realms/flow_support.py): Doorkeep never
-ignores a step it was asked to run.
+ValidateUsername, ValidatePassword, then the OTP check, Deny Access and Allow Access under such conditions.
+Anything else raises ``Unsupported`` naming it, and the flow cannot be bound (realms/flow_support.py): Doorkeep
+never ignores a step it was asked to run.
 """
 
 from __future__ import annotations
@@ -149,7 +149,8 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
     if depth > 8:
         raise Unsupported("the flow nests sub-flows too deeply")
     if e.flow_id is None:
-        actions = {**CREDENTIAL_STEPS, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS} if otp == OTP_FORM else {otp: OTP}
+        access = {DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS}
+        actions = {**CREDENTIAL_STEPS, **access} if otp == OTP_FORM else {otp: OTP, **access}
         action = {**actions, SESSION_LIMITS: LIMITS}.get(str(e.authenticator))
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
@@ -466,7 +467,7 @@ def _members_only(flows: FlowSet, e: Execution) -> bool:
 
 def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:
     """The direct grant flow compiled: ValidateUsername and ValidatePassword, REQUIRED and first, then gates of
-    ValidateOTP only (level sub-flows among them)."""
+    ValidateOTP, Deny Access and Allow Access (level sub-flows among them)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
     found, required, _ = split(flows, flow.id)

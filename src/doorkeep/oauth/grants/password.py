@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING
 from doorkeep import events
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event
+from doorkeep.console.messages import en
 from doorkeep.errors import (
     ACCOUNT_DISABLED,
     ACCOUNT_NOT_SET_UP,
     CONSENT_REQUIRED,
+    FLOW_ACCESS_DENIED,
     INVALID_USER_CREDENTIALS,
     MISSING_USERNAME,
     NO_DIRECT_GRANTS,
     SERVICE_ACCOUNT_USER,
+    AccessDenied,
     FlowErrorPage,
     InvalidClient,
     InvalidGrant,
@@ -90,7 +93,9 @@ async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client:
     ) is not None:
         if found.step == flow_plan.LIMITS:
             await _session_limits(tx, services, req, client, user, found.gate)
-        else:
+        elif found.step == flow_plan.DENY_ACCESS:
+            await _deny_access(tx, services, req, user, found.gate.message)
+        elif found.step != flow_plan.ALLOW_ACCESS:  # AllowAccessAuthenticator: success, nothing asked
             await _validate_otp(tx, services, req, user)
         index, running = found.index + 1, found.gate.group
     return levels
@@ -116,6 +121,24 @@ async def _session_limits(
         )  # fmt: skip
     if verdict.denied is not None:
         raise FlowErrorPage(verdict.denied, status=403, event_error=session_limits.EVENT_ERROR, detail="session limit")
+
+
+class FlowDenied(AccessDenied):
+    """Deny Access in the direct grant flow (DenyAccessAuthenticator's challenge as the token endpoint passes it
+    on): 401 ``{"error": <the message>}`` and no description; the event error is ``access_denied``."""
+
+    default_status = 401
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.description}
+
+
+async def _deny_access(tx: Tx, services: Services, req: OAuthRequest, user: User, message: str | None) -> None:
+    """DenyAccessAuthenticator in the direct grant: 401 ``{"error": ...}`` with the configured message (a message
+    key's English text where it names one) or "Access denied", a failure Brute Force Detection counts
+    (AuthenticationProcessor.logFailure); its LOGIN_ERROR ``access_denied`` names no user, as in the browser."""
+    await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
+    raise FlowDenied(en.MESSAGES.get(message, message) if message else FLOW_ACCESS_DENIED)
 
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
