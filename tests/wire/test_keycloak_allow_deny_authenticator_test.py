@@ -21,10 +21,11 @@ import pytest
 
 from browser_flow import code_from, start, submit
 from flow_builder import ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, grant_role
-from support import password_grant, seed_login_realm, seed_user
+from support import password_grant, seed_login_realm, seed_user, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+JSON = {"Accept": "application/json"}
 
 ROLE = "granted-role"
 
@@ -148,6 +149,12 @@ async def test_deny_access_with_role_condition(realm: Env, negate: bool) -> None
     await assert_signs_in_with_password(realm, other)
 
 
+async def json_password_grant(env: Env, password: str) -> httpx.Response:
+    """``oauth.doPasswordGrantRequest`` asking for JSON: the Deny Access page's JSON form (keycloak#22006)."""
+    form = {"grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1"}
+    return await env.http.post(token_url("test"), data=form | {"password": password}, headers=JSON)
+
+
 async def direct_grant_flow(env: Env, alias: str, deny_config: dict[str, str]) -> None:
     """ValidateUsername, ValidatePassword and Deny Access, all REQUIRED, bound as the direct grant flow."""
     body = {"alias": alias, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": alias}
@@ -162,7 +169,7 @@ async def test_deny_access_in_direct_grant_flow(realm: Env) -> None:
     """AllowDenyAuthenticatorTest#testDenyAccessInDirectGrantFlow: 401, error "Access denied", no description; the
     LOGIN_ERROR is access_denied with the username and no user."""
     await direct_grant_flow(realm, "direct grant - deny defaultMessage", {})
-    response = await password_grant(realm.http, "test", "app", "user1", "password")
+    response = await json_password_grant(realm, "password")
     assert (response.status_code, response.json()) == (401, {"error": "Access denied"})
     [error] = await events(realm, "LOGIN_ERROR")
     assert (error.error, error.user_id, error.details.get("username")) == ("access_denied", None, "user1")
@@ -172,11 +179,13 @@ async def test_deny_access_in_direct_grant_flow_with_its_message_and_a_wrong_pas
     """Beyond the Java class: the configured message (a message key's text) is the error, and a wrong password is
     refused by ValidatePassword before Deny Access runs."""
     await direct_grant_flow(realm, "direct grant - deny", {"denyErrorMessage": "brokerLinkingSessionExpired"})
-    wrong = await password_grant(realm.http, "test", "app", "user1", "wrong")
+    wrong = await json_password_grant(realm, "wrong")
     assert (wrong.status_code, wrong.json()["error"]) == (401, "invalid_grant")
-    response = await password_grant(realm.http, "test", "app", "user1", "password")
+    response = await json_password_grant(realm, "password")
     expected = "Requested broker account linking, but current session is no longer valid."
     assert (response.status_code, response.json()) == (401, {"error": expected})
+    page = await password_grant(realm.http, "test", "app", "user1", "password")  # no JSON Accept: the page
+    assert page.status_code == 401 and "text/html" in page.headers["content-type"] and expected in page.text
 
 
 async def test_allow_access_in_direct_grant_flow_asks_nothing_more(realm: Env) -> None:

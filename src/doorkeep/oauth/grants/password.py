@@ -20,7 +20,6 @@ from doorkeep.errors import (
     MISSING_USERNAME,
     NO_DIRECT_GRANTS,
     SERVICE_ACCOUNT_USER,
-    AccessDenied,
     FlowErrorPage,
     InvalidClient,
     InvalidGrant,
@@ -123,22 +122,14 @@ async def _session_limits(
         raise FlowErrorPage(verdict.denied, status=403, event_error=session_limits.EVENT_ERROR, detail="session limit")
 
 
-class FlowDenied(AccessDenied):
-    """Deny Access in the direct grant flow (DenyAccessAuthenticator's challenge as the token endpoint passes it
-    on): 401 ``{"error": <the message>}`` and no description; the event error is ``access_denied``."""
-
-    default_status = 401
-
-    def body(self) -> dict[str, str]:
-        return {"error": self.description}
-
-
 async def _deny_access(tx: Tx, services: Services, req: OAuthRequest, user: User, message: str | None) -> None:
-    """DenyAccessAuthenticator in the direct grant: 401 ``{"error": ...}`` with the configured message (a message
-    key's English text where it names one) or "Access denied", a failure Brute Force Detection counts
-    (AuthenticationProcessor.logFailure); its LOGIN_ERROR ``access_denied`` names no user, as in the browser."""
+    """DenyAccessAuthenticator in the direct grant: its challenge is ``createErrorPage(UNAUTHORIZED)`` with the
+    configured message (a message key's English text where it names one) or "Access denied", answered as the
+    session limiter's (``FlowErrorPage``: ``{"error": ...}`` to a JSON Accept, else the page); a failure Brute Force
+    Detection counts (AuthenticationProcessor.logFailure); its LOGIN_ERROR ``access_denied`` names no user."""
     await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
-    raise FlowDenied(en.MESSAGES.get(message, message) if message else FLOW_ACCESS_DENIED)
+    text = en.MESSAGES.get(message, message) if message else FLOW_ACCESS_DENIED
+    raise FlowErrorPage(text, status=401, event_error="access_denied")
 
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
