@@ -42,7 +42,8 @@ LIFESPAN = 60  # UserResource.impersonate: Time.currentTime() + 60
 USER_NOT_FOUND = "User not found"
 USER_DISABLED = "User is disabled"
 SERVICE_ACCOUNT = "Service accounts cannot be impersonated"
-# What AuthenticationManager expires before another user's session is logged out in this browser.
+# What AuthenticationManager expires before another session of the realm is ended in this browser (the call in the
+# administrator's own realm, and the link in a browser signed in as someone else).
 EXPIRED_FIRST = (cookies.IDENTITY, cookies.LOGIN_HINT, cookies.AUTH_SESSION_ID)
 
 

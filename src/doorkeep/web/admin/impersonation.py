@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 FEATURE = "impersonation"
 FEATURE_DISABLED = AdminError(501, "Feature not enabled", key="error")
-# What AuthenticationManager expires before an impersonation in the administrator's own realm.
-EXPIRED_FIRST = (cookies.IDENTITY, cookies.LOGIN_HINT, cookies.AUTH_SESSION_ID)
 
 
 async def _target(tx: Tx, caller: AdminIdentity, realm: Realm, user_id: str) -> User:
@@ -92,7 +90,7 @@ async def set_cookies(request: Request, tx: Tx, realm: Realm, started: Started, 
     """The new session's SSO cookies on ``response``; in the administrator's own realm the cookies of their
     session are expired first (DefaultCookieProvider.expire: only the cookies the request carries)."""
     if started.same_realm:
-        cookies.expire(request, response, realm, *EXPIRED_FIRST)
+        cookies.expire(request, response, realm, *impersonation_link.EXPIRED_FIRST)
     await set_login_cookies(request, tx, realm, started.session, response)
 
 
