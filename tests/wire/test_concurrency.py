@@ -149,6 +149,12 @@ async def _session_gone(env: Env, token: str) -> bool:
         )
 
 
+async def _no_client_left(env: Env, token: str) -> bool:
+    sid = claims(token)["sid"]
+    async with env.db.transaction(write=False) as tx:
+        return not await tx.sessions.client_sessions(sid, True) and not await tx.sessions.client_sessions(sid, False)
+
+
 async def _raced_env(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     await seed_client(env.db, "test", "app")
@@ -198,7 +204,12 @@ async def test_concurrent_refreshes_in_moving_seconds_never_move_a_timestamp_bac
 async def test_rotating_refreshes_racing_a_token_revocation_never_deadlock(engine_env: Env) -> None:
     """A rotating refresh locks the user session's row, then the client session's; revoking the token removes the
     client session, then the user session left without clients. Taken in the other order, the two deadlock on
-    PostgreSQL (one of them a 503). Revocation now takes the user session's row first, as every grant and logout."""
+    PostgreSQL (one of them a 503). Revocation now takes the user session's row first, as every grant and logout.
+
+    When a reused refresh (max reuse 0) commits before the revocation reads the token, it has detached the client
+    session already (TokenManager.validateTokenReuseForRefresh), the revocation finds no session holding the client
+    and changes nothing (200 ``invalid_token``), and the offline user session stays without clients, as Keycloak's
+    detachFromUserSession leaves it. Either way no client session is left and the token is refused."""
     env = engine_env
     await seed_realm(env.db, env.clock, revoke_refresh_token=True)
     await seed_client(env.db, "test", "app")
@@ -220,4 +231,30 @@ async def test_rotating_refreshes_racing_a_token_revocation_never_deadlock(engin
             assert answer.status_code in (200, 400), answer.text
             if answer.status_code == 400:
                 assert answer.json()["error"] == "invalid_grant", answer.text
-        assert await _session_gone(env, token)
+        assert await _no_client_left(env, token)
+        assert (await refresh(env.http, "test", "app", token)).status_code == 400
+
+
+async def test_revoking_a_token_whose_reuse_already_detached_its_client_changes_nothing(engine_env: Env) -> None:
+    """The race above, in its order that leaves a session: the reused refresh detaches the offline client session,
+    the revocation then finds no session holding the client (UserSessionUtil.findValidSession) and answers 200
+    ``invalid_token``; the offline user session stays without clients, and nothing it held works again."""
+    env = engine_env
+    await seed_realm(env.db, env.clock, revoke_refresh_token=True)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    token = (await password_grant(env.http, "test", "app", scope="offline_access")).json()["refresh_token"]
+    env.clock.advance(1)
+    rotated = await refresh(env.http, "test", "app", token)
+    assert rotated.status_code == 200, rotated.text
+    reused = await refresh(env.http, "test", "app", token)
+    assert reused.json()["error_description"] == "Maximum allowed refresh token reuse exceeded"
+    form = {"client_id": "app", "client_secret": "secret", "token": token, "token_type_hint": "refresh_token"}
+    revoked = await env.http.post(token_url("test", "revoke"), data=form)
+    assert (revoked.status_code, revoked.json()["error"]) == (200, "invalid_token")
+    sid = claims(token)["sid"]
+    async with env.db.transaction(write=False) as tx:
+        assert await tx.sessions.get_user_session(sid, True) is not None
+    assert await _no_client_left(env, token)
+    for spent in (token, rotated.json()["refresh_token"]):
+        assert (await refresh(env.http, "test", "app", spent)).status_code == 400
