@@ -191,10 +191,10 @@ def link(page: httpx.Response, element_id: str) -> str | None:
 
 async def click(env: Env, page: httpx.Response, element_id: str) -> httpx.Response:
     """A click on the page's link ``element_id`` (``clickManual``: mode-manual, ``clickBarcode``: mode-barcode,
-    ``clickResetLogin``: reset-login)."""
+    ``clickResetLogin``: reset-login, whose redirect a browser follows)."""
     target = link(page, element_id)
     assert target, (element_id, page.text[:800])
-    return await env.http.get(target)
+    return await env.http.get(target, follow_redirects=True)
 
 
 async def configure(env: Env, page: httpx.Response, code: str, label: str | None = None) -> httpx.Response:

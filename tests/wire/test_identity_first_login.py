@@ -88,7 +88,7 @@ async def test_username_label_and_reset_login(realm: Env) -> None:
     assert is_password_page(password)
     assert attempted(password) == "user1"
     assert "Please re-authenticate" not in password.text
-    restarted = await realm.http.get(link(password, "reset-login"))
+    restarted = await realm.http.get(link(password, "reset-login"), follow_redirects=True)
     assert is_username_page(restarted)
     by_email = await submit(realm.http, restarted, username="user1@example.com")
     assert is_password_page(by_email) and attempted(by_email) == "user1@example.com"

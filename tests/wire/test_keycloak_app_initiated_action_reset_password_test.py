@@ -5,8 +5,7 @@ Java ``doAIA()``), the re-authentication its max auth age asks for (five minutes
 devices" box. One app and one realm for the module; for each test ``test-user@localhost`` created again through
 the admin API, the UPDATE_PASSWORD action's config and the password policy put back. The second browser
 (``driver2``) is a second HTTP client with its own cookies. The new-framework class (tests/base/.../tests/actions/)
-adds checkLogoutSessionsBackchannelLogout and updatePasswordDifferentAuthSession, ported at the end (the second
-a strict xfail, see its reason).
+adds checkLogoutSessionsBackchannelLogout and updatePasswordDifferentAuthSession, ported at the end.
 
 Left out of resetPassword: the mails of Keycloak's ``email`` event listener ("Update password", "Update
 credential"), which Doorkeep does not have, and the check, through Keycloak's testing client, that the
@@ -253,14 +252,6 @@ async def test_uncheck_logout_sessions(kc: Env, events: Events) -> None:
     assert len(await user_sessions(kc)) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="login-actions/restart answers the restarted login's page (200, no RESTART_AUTHENTICATION success "
-    "event) where Keycloak's LoginActionsService.restartSession redirects (302) and records it, and the "
-    "auth_session_id query parameter is not read (SessionCodeChecks.initialVerifyAuthSession's 'cookie does not "
-    "match auth_session query parameter'); older ports (test_login_actions_expired_tab, "
-    "test_organization_identity_first) pin the 200 answer: left to the lead",
-)
 async def test_update_password_different_auth_session(kc: Env, events: Events) -> None:
     """AppInitiatedActionResetPasswordTest#updatePasswordDifferentAuthSession (new framework): a kc_action login
     begun in another client (its AUTH_SESSION_ID, tab and client_data taken) and restarted there

@@ -92,7 +92,8 @@ async def test_duplicate_emails_enabled(env: Env) -> None:
 async def test_restart_login(env: Env) -> None:
     async with passed_on(env, "user@noorg.org") as (http, page):
         restart = await http.get(
-            page.text.split('id="reset-login" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+            page.text.split('id="reset-login" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&"),
+            follow_redirects=True,
         )
         assert has_username(restart) and not has_password(restart), restart.text
 

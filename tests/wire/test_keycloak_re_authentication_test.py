@@ -81,11 +81,14 @@ def attempted_username(page: httpx.Response) -> str | None:
 
 
 async def click_reset_login(kc: Env, page: httpx.Response) -> httpx.Response:
-    """``loginPage.clickResetLogin()``: the "Restart login" link followed. Keycloak answers with a redirect to
-    ``login-actions/authenticate``, which shows the flow's first page; Doorkeep shows that page at once."""
+    """``loginPage.clickResetLogin()``: the "Restart login" link followed. It answers with a redirect to
+    ``login-actions/authenticate`` (restartSession's getLastExecutionUrl), which shows the flow's first page."""
     found = re.search(r'<a id="reset-login" href="([^"]+)"', page.text)
     assert found, page.text[:1500]
-    restarted = await kc.http.get(html.unescape(found[1]))
+    redirected = await kc.http.get(html.unescape(found[1]))
+    assert redirected.status_code == 302, (redirected.status_code, redirected.text[:500])
+    assert "/login-actions/authenticate?" in redirected.headers["location"], redirected.headers
+    restarted = await kc.http.get(redirected.headers["location"])
     assert restarted.status_code == 200, (restarted.status_code, restarted.text[:500])
     return restarted
 

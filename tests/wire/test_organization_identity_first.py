@@ -202,7 +202,7 @@ async def test_a_known_user_with_a_password_gets_the_password_page_restarts_and_
             assert page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
             restart = re.search(r'href="([^"]*login-actions/restart[^"]*)"', page.text)
             assert restart is not None, page.text
-            again = await http.get(restart.group(1).replace("&amp;", "&"))
+            again = await http.get(restart.group(1).replace("&amp;", "&"), follow_redirects=True)
             assert _username_page(again), again.text  # "Restart login": the organization step asks anew
             page = await http.post(
                 form_action(again.text), data={**form_fields(again.text), "username": "bob@acme.org"}

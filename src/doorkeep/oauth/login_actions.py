@@ -51,6 +51,7 @@ from doorkeep.oauth.login_session import (
     RECOVERY_CODES_NOTE,
     REGISTER,
     REMEMBER_ME_NOTE,
+    STEP_ACTIONS,
     TOTP_SECRET_NOTE,
     WEBAUTHN_CHALLENGE_NOTE,
     accepts,
@@ -297,6 +298,9 @@ async def shown_again(
     if code is not None and execution != step and target != "required-action":
         return Stale(auth_session, client, same_page=False)  # AuthenticationProcessor.authenticationAction
     if code is None and execution is not None and execution != step:
+        return Stale(auth_session, client, same_page=False)
+    if code is None and target == "authenticate" and STEP_ACTIONS.get(step) == "required-action":
+        # verifyActiveAndValidAction(AUTHENTICATE): the user authenticated already, the login page is gone
         return Stale(auth_session, client, same_page=False)
     request = AuthRequest.from_json(auth_session.request)
     if pick is not None:

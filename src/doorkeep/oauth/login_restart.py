@@ -35,11 +35,13 @@ INVALID_CODE = "An error occurred, please login again through your application."
 
 @dataclass(frozen=True)
 class Restarted:
-    """The login begun again: its client, its request (pinned anew to the SSO session) and its first page."""
+    """The login begun again: its client, its request (pinned anew to the SSO session) and its first page; ``tab``:
+    the tab id and root it keeps (resetFlow of the same authentication session), None for a new tab."""
 
     client: Client
     request: AuthRequest
     outcome: Outcome
+    tab: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,8 @@ async def restart_flow(
     browser: Browser,
 ) -> Restarted | None:
     """ "Restart login": the SSO session this login re-authenticates logged out, the login begun again for its
-    client with no session; None when the client is gone or disabled."""
+    client with no session; None when the client is gone or disabled. The tab keeps its id and root (resetFlow),
+    except after a re-authentication, whose login goes on in a new root (AuthenticationProcessor.recreate)."""
     await tx.flows.delete_auth_session(auth_session.id)
     client = await tx.clients.get(auth_session.client_id)
     if client is None or not client.enabled:
@@ -146,7 +149,12 @@ async def restart_flow(
     if (
         request.app_initiated_flow == login_flow.REGISTER and realm.registration_allowed
     ):  # resetFlow(APP_INITIATED_FLOW)
-        return Restarted(client, request, NeedRegistration(login_flow.registration_prefill(request)))
-    remembered = remember_me.remembered_username(remember_me_cookie)
-    outcome = await login_flow.begin(tx, services, realm, client, request, None, browser, remembered)
-    return Restarted(client, request, outcome)
+        outcome: Outcome = NeedRegistration(login_flow.registration_prefill(request))
+    else:
+        remembered = remember_me.remembered_username(remember_me_cookie)
+        outcome = await login_flow.begin(tx, services, realm, client, request, None, browser, remembered)
+    await events.record(  # restartSession's event.success(), its client the tab's
+        tx, realm, "RESTART_AUTHENTICATION", now=services.clock.now(), client_id=client.client_id, ip=browser.ip_address
+    )
+    kept = None if stored.user_session_id is not None else (auth_session.id, auth_session.root)
+    return Restarted(client, request, outcome, kept)

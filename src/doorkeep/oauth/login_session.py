@@ -199,10 +199,11 @@ async def wait_for(
     now: int,
     *,
     root_id: str = "",
+    tab_id: str | None = None,
 ) -> Waiting:
     """The authentication session of the page ``outcome`` asks for: created with the login's first page (a new
-    tab of the root authentication session ``root_id``), else moved to the page's step with a new form code
-    (every step, a failed login too, burns the form's code)."""
+    tab of the root authentication session ``root_id``, or the tab ``tab_id`` begun again), else moved to the
+    page's step with a new form code (every step, a failed login too, burns the form's code)."""
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
@@ -229,7 +230,7 @@ async def wait_for(
         notes = {**notes, STORED_ACTION_NOTE: step}
     if auth_session is None:
         auth_session = AuthSession(
-            new_tab_id(),
+            tab_id or new_tab_id(),
             realm.id,
             client.id,
             secrets.token_urlsafe(24),

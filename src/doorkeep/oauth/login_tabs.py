@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 ALREADY_LOGGED_IN, AUTHENTICATION_EXPIRED = "already_logged_in", "authentication_expired"  # Errors, Constants
 INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
 INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
+INVALID_CODE = "An error occurred, please login again through your application."  # Messages.INVALID_CODE
+COOKIE_MISMATCH = "cookie does not match auth_session query parameter"
 _MAX_ROOT = 64  # the auth_sessions.root_id column
 # The event each login-actions endpoint records (LoginActionsService's EventBuilder), ``_ERROR`` on a failure.
 EVENT_TYPES = {
@@ -167,3 +169,40 @@ async def _send_error(
         details={"redirect_uri": kept, "redirected_to_client": "true", **details},
     )
     return RedirectingError("temporarily_unavailable", AUTHENTICATION_EXPIRED, target(client, kept, mode, data.state))
+
+
+@dataclass(frozen=True)
+class NamedLogin:
+    """A login-actions URL's ``auth_session_id`` and what the browser sends with it."""
+
+    named: str
+    cookie_root: str | None
+    client_id: str | None
+    tab_id: str | None
+    ip: str
+
+
+async def named_elsewhere(tx: Tx, services: Services, realm: Realm, action: str, url: NamedLogin) -> ErrorText | None:
+    """SessionCodeChecks.initialVerifyAuthSession: the URL's ``auth_session_id`` names a live login of this realm,
+    for the URL's client and tab (getAuthenticationSessionByEncodedIdAndClient), that the browser's AUTH_SESSION_ID
+    does not name, or the browser sends none: INVALID_CODE and a ``*_ERROR`` ``invalid_code`` with the reason. A
+    value naming no such login changes nothing (the browser's own cookie decides), as Keycloak finds none."""
+    now = services.clock.now()
+    root = await services.codec.signed_id(tx, realm.id, url.named, now)
+    client = await tx.clients.get_by_client_id(realm.id, url.client_id) if url.client_id else None
+    if root is None or client is None or not url.tab_id or root == url.cookie_root:
+        return None
+    tab = await tx.flows.get_tab(realm.id, root, url.tab_id, None)
+    if tab is None or tab.client_id != client.id or tab.expires <= now:
+        return None
+    await events.record(
+        tx,
+        realm,
+        f"{EVENT_TYPES.get(action, 'LOGIN')}_ERROR",
+        now=now,
+        client_id=client.client_id,
+        ip=url.ip,
+        error="invalid_code",
+        details={"reason": COOKIE_MISMATCH},
+    )
+    return ErrorText(INVALID_CODE)

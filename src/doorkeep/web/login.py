@@ -48,7 +48,7 @@ from doorkeep.web.login_pages import (
     open_realm,
     session_code,
 )
-from doorkeep.web.login_responses import error_redirect, render
+from doorkeep.web.login_responses import error_redirect, redirect_to_first_page, render
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -169,13 +169,16 @@ async def set_restart_cookie(
 
 async def restart_login(request: Request) -> Response:
     """GET ``login-actions/restart``, the "Restart login" link: the login of AUTH_SESSION_ID begun again with its
-    SSO session logged out (``oauth.login_restart.restart_flow``), its first page shown."""
+    SSO session logged out (``oauth.login_restart.restart_flow``), the browser sent to its first page (302)."""
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
+        foreign = await login_tabs.named_elsewhere(request, tx, realm, "restart")
+        if foreign is not None:
+            return foreign
         found = await current_tab(request, tx, realm)
         if found is None or found.expires <= state(request).services.clock.now():  # initialVerifyAuthSession
             answered = await login_tabs.already_logged_in(request, tx, realm, "restart", found)
@@ -192,7 +195,8 @@ async def restart_login(request: Request) -> Response:
         )
         if restarted is None:
             return error_page(request, realm, login_actions.TIMED_OUT)
-        response = await render(request, tx, realm, restarted.client, restarted.request, restarted.outcome, None)
+        args = (request, tx, realm, restarted.client, restarted.request, restarted.outcome)
+        response = await redirect_to_first_page(*args, restarted.tab) or await render(*args, None)
         cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)
         return response
 
@@ -220,6 +224,9 @@ async def _action(request: Request, action: str) -> Response:
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
+        foreign = await login_tabs.named_elsewhere(request, tx, realm, action)
+        if foreign is not None:
+            return foreign
         auth_session = await current_tab(request, tx, realm, code=code)
         if auth_session is None or auth_session.expires <= services.clock.now():  # no live login in this tab
             answered = await login_tabs.already_logged_in(request, tx, realm, action, auth_session)
@@ -287,6 +294,9 @@ async def switch_language(request: Request) -> Response:
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
+        foreign = await login_tabs.named_elsewhere(request, tx, realm, target)
+        if foreign is not None:
+            return foreign
         auth_session = await current_tab(request, tx, realm)
         if auth_session is None or auth_session.expires <= now:  # SessionCodeChecks.initialVerifyAuthSession
             answered = await login_tabs.already_logged_in(request, tx, realm, target, auth_session)

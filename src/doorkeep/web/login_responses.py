@@ -108,6 +108,44 @@ async def render(
     return response
 
 
+# The outcomes a restarted login's first step can wait on: a page of its tab, shown by GET.
+_FIRST_PAGES = (
+    login_outcomes.NeedLogin,
+    login_outcomes.NeedRegistration,
+    login_outcomes.NeedOrganization,
+    login_outcomes.NeedSelection,
+)
+
+
+async def redirect_to_first_page(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    outcome: login_outcomes.Outcome,
+    tab: tuple[str, str] | None = None,
+) -> Response | None:
+    """LoginActionsService.restartSession's answer: the restarted login in its ``tab`` (id and root) kept, else a
+    new tab of the browser's root, and a 302 to its page (getLastExecutionUrl: the flow's path, for a
+    registration ``login-actions/registration``, with the tab's ``client_id``, ``tab_id`` and ``client_data`` and
+    no execution). None for an outcome that is no page of the tab (a provider's redirect, an error): ``render``
+    answers it."""
+    if not isinstance(outcome, _FIRST_PAGES):
+        return None
+    now = state(request).services.clock.now()
+    root = tab[1] if tab is not None else await root_for_new_tab(request, tx, realm)
+    kept = tab[0] if tab is not None else None
+    waiting = await login_session.wait_for(
+        tx, realm, client, auth_request, outcome, None, now, root_id=root, tab_id=kept
+    )
+    action = STEP_ACTIONS.get(waiting.auth_session.step, "authenticate")
+    url = redirect_uris.with_params(action_url(request, realm, action), tab_params(waiting.auth_session, client))
+    response = RedirectResponse(url, 302)
+    await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
+    return response
+
+
 async def locale_cookie(
     request: Request,
     tx: Tx,

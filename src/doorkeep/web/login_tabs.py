@@ -26,6 +26,7 @@ from doorkeep.web.http import base_url, client_ip, issuer, state
 from doorkeep.web.login_pages import (
     EXECUTION,
     NO_BACK,
+    TAB_ID,
     action_url,
     auth_root,
     display,
@@ -88,3 +89,19 @@ async def already_logged_in(
         text = ui.text("alreadyLoggedIn")
         return html(pages.info(display(realm), text, text, ui=ui))
     return await error_redirect(request, tx, realm, answer)
+
+
+async def named_elsewhere(request: Request, tx: Tx, realm: Realm, action: str) -> Response | None:
+    """The error page when the URL's ``auth_session_id`` names another browser's login (``oauth.login_tabs``)."""
+    named = request.query_params.get("auth_session_id")
+    if not named:
+        return None
+    url = tabs.NamedLogin(
+        named,
+        await auth_root(request, tx, realm),
+        request.query_params.get("client_id"),
+        request.query_params.get(TAB_ID),
+        client_ip(request),
+    )
+    refused = await tabs.named_elsewhere(tx, state(request).services, realm, action, url)
+    return None if refused is None else error_page(request, realm, refused.text)
