@@ -76,3 +76,12 @@ async def exchange(
     if secret:
         data["client_secret"] = secret
     return await http.post(f"/realms/{realm}/protocol/openid-connect/token", data=data)
+
+
+async def followed(http: httpx.AsyncClient, answer: httpx.Response) -> httpx.Response:
+    """The page a browser lands on after a login restarted from KC_RESTART: restartAuthenticationSessionFromCookie
+    answers 302 to the new tab's ``login-actions`` page, which says why (FORWARDED_ERROR_MESSAGE_NOTE)."""
+    assert answer.status_code == 302, (answer.status_code, answer.text[:800])
+    location = httpx.URL(answer.headers["location"])
+    assert "/login-actions/" in location.path and "tab_id" in location.params, location
+    return await http.get(str(location))

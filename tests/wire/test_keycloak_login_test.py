@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from browser_flow import followed
 from doorkeep import events
 from keycloak_port import (
     forget,
@@ -342,7 +343,7 @@ async def test_login_expired_code(kc: Env) -> None:
     """LoginTest.loginExpiredCode: a form older than accessCodeLifespanLogin starts the login again."""
     page = await open_login_form(kc)
     set_time_offset(kc, 5000)
-    again = await login(kc, page, "login@test.com")
+    again = await followed(kc.http, await login(kc, page, "login@test.com"))
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
     set_time_offset(kc, 0)
     event = await expect_login_error(kc, "expired_code", None)
@@ -353,7 +354,7 @@ async def test_login_expired_code_with_explicit_remove_expired(kc: Env) -> None:
     """LoginTest.loginExpiredCodeWithExplicitRemoveExpired: the restart is noted in the LOGIN_ERROR."""
     page = await open_login_form(kc)
     set_time_offset(kc, 5000)
-    again = await login(kc, page, "login@test.com")
+    again = await followed(kc.http, await login(kc, page, "login@test.com"))
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
     set_time_offset(kc, 0)
     await expect_login_error(kc, "expired_code", None, restart_after_timeout="true")

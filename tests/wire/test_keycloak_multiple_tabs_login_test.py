@@ -35,7 +35,7 @@ import pytest
 
 import sso_port
 import tabs_port
-from browser_flow import REDIRECT, form_action, start, submit
+from browser_flow import REDIRECT, followed, form_action, start, submit
 from keycloak_port import admin_headers, get, poll, post, update_client, user_id
 from login_test_realm import APP, LOGIN_TIMEOUT, error, error_page_text, is_login_page
 from login_test_realm import set_time_offset as set_offset
@@ -150,7 +150,7 @@ async def multiple_tabs_parallel_login(kc: Env) -> httpx.Response:
     tab2 = await start(kc.http, "test", APP)
     assert is_login_page(tab1) and is_login_page(tab2)
     set_offset(kc, 7200)
-    restarted = await login(kc, tab2)
+    restarted = await followed(kc.http, await login(kc, tab2))
     assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
     await poll(kc)  # events.clear()
     await login_success_and_do_required_actions(kc, restarted)
@@ -189,7 +189,7 @@ async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_and_r
     assert is_update_password_page(tab1)
     tab2 = await start(kc.http, "test", APP)
     set_offset(kc, 7200)
-    restarted = await login(kc, tab2)
+    restarted = await followed(kc.http, await login(kc, tab2))
     assert error(restarted) == LOGIN_TIMEOUT
     await login_success_and_do_required_actions(kc, restarted)
     await poll(kc)
@@ -202,7 +202,7 @@ async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_and_r
     assert is_login_page(tab1)
     tab2 = await start(kc.http, "test", APP)
     set_offset(kc, 7200)
-    restarted = await login(kc, tab2)
+    restarted = await followed(kc.http, await login(kc, tab2))
     assert error(restarted) == LOGIN_TIMEOUT
     await login_success_and_do_required_actions(kc, restarted)
     await poll(kc)
@@ -216,7 +216,7 @@ async def test_with_auth_session_expired_in_the_middle_bad_redirect_uri(kc: Env)
     assert "tab_id=" in login_url
     again = await start(kc.http, "test", APP)
     set_offset(kc, 7200)
-    restarted = await login(kc, again)
+    restarted = await followed(kc.http, await login(kc, again))
     assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
     await login_success_and_do_required_actions(kc, restarted)
     await update_client(kc, APP, redirectUris=["https://foo"])
@@ -354,7 +354,7 @@ async def test_redirect_to_correct_url_after_auth_session_expiration(kc: Env) ->
     tab2 = await start(kc.http, "test", APP, redirect_uri=SUFFIX2)
     assert is_login_page(tab1) and is_login_page(tab2)
     set_offset(kc, 7200)
-    restarted = await login(kc, tab1)  # tab 2 closed, the login tried in tab 1
+    restarted = await followed(kc.http, await login(kc, tab1))  # tab 2 closed, the login tried in tab 1
     assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
     await login_success_and_do_required_actions(kc, restarted, SUFFIX1)
 
@@ -383,7 +383,7 @@ async def test_inject_redirect_uri_in_client_data_after_auth_session_expiration(
     data = json.loads(base64.urlsafe_b64decode(httpx.URL(url).params["client_data"] + "=="))
     injected = {**data, "ru": "http://127.0.0.1:9998/auth/authFake/suffix1"}
     encoded = base64.urlsafe_b64encode(json.dumps(injected).encode()).decode().rstrip("=")
-    restarted = await kc.http.get(without(url, "client_data") + "&client_data=" + encoded)
+    restarted = await followed(kc.http, await kc.http.get(without(url, "client_data") + "&client_data=" + encoded))
     assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT, restarted.text[:1500]
     await login_success_and_do_required_actions(kc, restarted, SUFFIX2)  # the injected URI is ignored
 

@@ -30,7 +30,7 @@ import pytest
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from browser_flow import REDIRECT, form_action, form_fields, start
+from browser_flow import REDIRECT, followed, form_action, form_fields, start
 from keycloak_port import forget, get, import_realm, one_event, poll, post
 from login_test_realm import (
     APP,
@@ -196,7 +196,7 @@ async def test_an_aes_key_larger_than_aes_takes_encrypts_with_its_first_16_bytes
     inner = open_jwe(kc.http.cookies[RESTART], aes[:16], secret).decode()
     assert jwt.decode(inner, secret, algorithms=["HS512"])["notes"]["state"] == "big"
     set_time_offset(kc, 5000)  # the restart reads the cookie back
-    again = await login(kc, page, "login-test")
+    again = await followed(kc.http, await login(kc, page, "login-test"))
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
 
 
@@ -237,7 +237,9 @@ async def test_restart_cookie_backwards_compatible_keycloak25(kc: Env) -> None:
     restarts the login: the login page again with LOGIN_TIMEOUT, a LOGIN_ERROR expired_code."""
     kid, secret = await hmac_key(kc, "test", "HS256")
     page = await open_login_form(kc)
-    again = await post_with_only(kc, page, legacy(OLD_RESTART_COOKIE, secret, kid), username="foo", password="bar")
+    again = await followed(
+        kc.http, await post_with_only(kc, page, legacy(OLD_RESTART_COOKIE, secret, kid), username="foo", password="bar")
+    )
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
     event = await expect_login_error(kc, "expired_code", None, restart_after_timeout="true")
     assert event["clientId"] == APP
@@ -248,7 +250,10 @@ async def test_restart_cookie_backwards_compatible_keycloak19(kc: Env) -> None:
     with the realm's active key of its algorithm."""
     _, secret = await hmac_key(kc, "test", "HS256")
     page = await open_login_form(kc)
-    again = await post_with_only(kc, page, legacy(OLD_RESTART_COOKIE, secret, None), username="foo", password="bar")
+    again = await followed(
+        kc.http,
+        await post_with_only(kc, page, legacy(OLD_RESTART_COOKIE, secret, None), username="foo", password="bar"),
+    )
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
     event = await expect_login_error(kc, "expired_code", None, restart_after_timeout="true")
     assert event["clientId"] == APP
@@ -283,7 +288,7 @@ async def test_expired_login_restarts_from_cookie_and_finishes(kc: Env) -> None:
     with its state."""
     page = await open_login_form(kc, state="mine")
     set_time_offset(kc, 5000)
-    again = await login(kc, page, "login-test")
+    again = await followed(kc.http, await login(kc, page, "login-test"))
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
     event = await expect_login_error(kc, "expired_code", None, restart_after_timeout="true")
     assert event["clientId"] == APP
@@ -305,7 +310,9 @@ async def test_expired_login_without_restart_cookie_is_cookie_not_found(kc: Env)
 async def test_lost_auth_session_cookie_restarts_from_restart_cookie(kc: Env) -> None:
     """Only KC_RESTART left (AUTH_SESSION_ID gone): the login restarts in a new authentication session."""
     page = await open_login_form(kc)
-    again = await post_with_only(kc, page, kc.http.cookies[RESTART], username="login-test", password="password")
+    again = await followed(
+        kc.http, await post_with_only(kc, page, kc.http.cookies[RESTART], username="login-test", password="password")
+    )
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
     await expect_login_error(kc, "expired_code", None, restart_after_timeout="true")
     assert "code" in auth_response(await login(kc, again, "login-test"))

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_flow import form_action, start, submit
+from browser_flow import followed, form_action, start, submit
 from login_test_realm import COOKIE_NOT_FOUND, LOGIN_TIMEOUT, error, error_page_text, is_login_page
 from mail_sink import Sink
 from support import seed_client, seed_realm, seed_user, update_realm
@@ -120,7 +120,7 @@ async def test_an_expired_page_restarts_the_login_from_kc_restart(realm: Env, ca
     page = await opener(realm)
     before = len(await error_events(realm))
     realm.clock.advance(PAST_LOGIN_LIFESPAN)
-    again = await sender(realm, page)
+    again = await followed(realm.http, await sender(realm, page))
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT, again.text[:1500]
     assert (await error_events(realm))[before:] == [(event_type, "expired_code", {"restart_after_timeout": "true"})]
     done = await submit(realm.http, again, username="plain", password="password")  # the login goes on
@@ -146,7 +146,7 @@ async def test_restart_login_link_of_an_expired_login_restarts_from_kc_restart(r
     tab = dict(httpx.URL(form_action(page.text)).params)
     realm.clock.advance(PAST_LOGIN_LIFESPAN)
     query = {"client_id": "app", "tab_id": tab["tab_id"], "client_data": tab["client_data"]}
-    again = await realm.http.get("/realms/test/login-actions/restart", params=query)
+    again = await followed(realm.http, await realm.http.get("/realms/test/login-actions/restart", params=query))
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT, again.text[:1500]
     assert (await error_events(realm))[-1] == (
         "RESTART_AUTHENTICATION_ERROR",

@@ -140,9 +140,31 @@ async def test_an_auth_session_id_naming_no_foreign_login_changes_nothing(realm:
         answered = await browser.get(
             "/realms/test/login-actions/authenticate", params={**query, "auth_session_id": named}
         )
-        if kind == "other_tab":  # the browser's own root has no such tab either: its newest is shown
-            assert answered.status_code in (200, 400), answered.text[:800]
+        if kind == "other_tab":  # the browser's own root has no such tab either: restarted from KC_RESTART
+            assert answered.status_code == 302 and "tab_id" in answered.headers["location"], answered.text[:800]
             assert MISMATCH not in str([e.details for e in await all_events(realm)])
             return
         assert is_login_page(answered), answered.text[:800]
         assert MISMATCH not in str([e.details for e in await all_events(realm)])
+
+
+async def test_a_form_posted_after_its_login_expired_is_sent_to_the_restarted_tab(realm: Env) -> None:
+    """SessionCodeChecks.restartAuthenticationSessionFromCookie: the login begun again from KC_RESTART, a
+    LOGIN_ERROR ``expired_code`` (``restart_after_timeout``) and a 302 to the new tab's page, which says why once
+    (FORWARDED_ERROR_MESSAGE_NOTE): a refresh shows the plain form."""
+    page = await start(realm.http, "test", "app")
+    realm.clock.advance(1801)
+    answered = await submit(realm.http, page, username="user1", password="password")
+    assert answered.status_code == 302, answered.text[:800]
+    location = httpx.URL(answered.headers["location"])
+    assert location.path == "/realms/test/login-actions/authenticate" and "execution" not in location.params
+    assert location.params["tab_id"] != tab_query(page)["tab_id"]  # a new tab
+    timeout = "Your login attempt timed out. Login will start from the beginning."
+    shown = await realm.http.get(str(location))
+    assert is_login_page(shown) and timeout in html.unescape(shown.text), shown.text[:800]
+    again = await realm.http.get(str(location))
+    assert is_login_page(again) and timeout not in html.unescape(again.text), again.text[:800]
+    last = [e for e in await all_events(realm) if e.type == "LOGIN_ERROR"][-1]
+    assert (last.error, last.details) == ("expired_code", {"restart_after_timeout": "true"})
+    done = await submit(realm.http, again, username="user1", password="password")
+    assert done.status_code == 302 and "code=" in done.headers["location"], done.text[:800]

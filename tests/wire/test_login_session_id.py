@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 import sso_port
-from browser_flow import code_from, form_action, form_fields, start, submit
+from browser_flow import code_from, followed, form_action, form_fields, start, submit
 from keycloak_port import delete, get, poll, session_active, update_realm, user_id
 from login_test_realm import APP, COOKIE_NOT_FOUND, error, error_page_text, is_login_page
 from login_test_realm import set_time_offset as set_offset
@@ -124,7 +124,9 @@ async def test_a_logout_removes_the_root_so_the_next_login_in_another_tab_gets_a
         auth=(APP, "password"),
     )
     assert out.status_code == 204, out.text
-    gone = await login(kc, tab2)  # the root went with the session: the tab's login restarts from KC_RESTART
+    gone = await followed(
+        kc.http, await login(kc, tab2)
+    )  # the root went with the session: the tab's login restarts from KC_RESTART
     assert is_login_page(gone) and "timed out" in (error(gone) or ""), gone.text[:1500]
     second = await token(kc.http, code_from(await login(kc, await start(kc.http, "test", APP)))["code"])
     assert second["session_state"] not in (root, first["session_state"])

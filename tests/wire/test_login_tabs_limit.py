@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import sso_port
-from browser_flow import code_from, start, submit
+from browser_flow import code_from, followed, start, submit
 from doorkeep.settings import Settings
 from login_test_realm import APP, LOGIN_TIMEOUT, error, is_login_page
 from wire_env import Env, another_worker
@@ -45,7 +45,9 @@ async def test_a_tab_beyond_the_limit_drops_the_oldest_tab_of_the_browser(kc: En
         tabs = await open_tabs(kc, http, 4)
         roots = {http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")}
         assert len(roots) == 1 and None not in roots, http.cookies  # one browser: one root for every tab
-        dropped = await login(http, tabs[0])  # tab 0 was the oldest: its login is gone, started again
+        dropped = await followed(
+            http, await login(http, tabs[0])
+        )  # tab 0 was the oldest: its login is gone, started again
         assert is_login_page(dropped) and error(dropped) == LOGIN_TIMEOUT, dropped.text[:1500]
         assert code_from(await login(http, dropped))["state"] == "tab0"  # (its new tab dropped tab 1)
         assert code_from(await login(http, tabs[2]))["state"] == "tab2"  # the others still log in

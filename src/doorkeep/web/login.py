@@ -133,7 +133,9 @@ async def restart_from_cookie(
     request: Request, tx: Tx, realm: Realm, expired: AuthSession | None, action: str = "authenticate"
 ) -> Response:
     """A login-actions request (of ``action``) whose tab has no live login: the login begun again from
-    KC_RESTART (``oauth.login_restart``), or the error page (COOKIE_NOT_FOUND without the cookie)."""
+    KC_RESTART (``oauth.login_restart``) and the browser sent to its first page, which says why
+    (restartAuthenticationSessionFromCookie's FORWARDED_ERROR_MESSAGE_NOTE and 302), or the error page
+    (COOKIE_NOT_FOUND without the cookie)."""
     event_type = tabs.EVENT_TYPES.get(action, "LOGIN")
     value = request.cookies.get(cookies.RESTART.name)
     if not value:
@@ -151,7 +153,9 @@ async def restart_from_cookie(
     restarted = await login_restart.restart_from_cookie(tx, state(request).services, realm, value, browsed, expired)
     if isinstance(restarted, str):
         return error_page(request, realm, restarted)
-    return await render(request, tx, realm, restarted.client, restarted.request, restarted.outcome, None)
+    args = (request, tx, realm, restarted.client, restarted.request, restarted.outcome)
+    forwarded = restarted.outcome.error if isinstance(restarted.outcome, NeedLogin) else None
+    return await redirect_to_first_page(*args, forwarded=forwarded) or await render(*args, None)
 
 
 async def set_restart_cookie(

@@ -19,6 +19,7 @@ from doorkeep.oauth import (
     device_verification,
     front_channel,
     jarm,
+    login_actions,
     login_flow,
     login_outcomes,
     login_session,
@@ -125,12 +126,14 @@ async def redirect_to_first_page(
     auth_request: AuthRequest,
     outcome: login_outcomes.Outcome,
     tab: tuple[str, str] | None = None,
+    *,
+    forwarded: str | None = None,
 ) -> Response | None:
     """LoginActionsService.restartSession's answer: the restarted login in its ``tab`` (id and root) kept, else a
     new tab of the browser's root, and a 302 to its page (getLastExecutionUrl: the flow's path, for a
     registration ``login-actions/registration``, with the tab's ``client_id``, ``tab_id`` and ``client_data`` and
-    no execution). None for an outcome that is no page of the tab (a provider's redirect, an error): ``render``
-    answers it."""
+    no execution). ``forwarded``: the message that page shows (FORWARDED_ERROR_MESSAGE_NOTE). None for an outcome
+    that is no page of the tab (a provider's redirect, an error): ``render`` answers it."""
     if not isinstance(outcome, _FIRST_PAGES):
         return None
     now = state(request).services.clock.now()
@@ -139,6 +142,8 @@ async def redirect_to_first_page(
     waiting = await login_session.wait_for(
         tx, realm, client, auth_request, outcome, None, now, root_id=root, tab_id=kept
     )
+    if forwarded is not None:
+        await login_actions.forward_error(tx, waiting.auth_session, forwarded)
     action = STEP_ACTIONS.get(waiting.auth_session.step, "authenticate")
     url = redirect_uris.with_params(action_url(request, realm, action), tab_params(waiting.auth_session, client))
     response = RedirectResponse(url, 302)
