@@ -168,11 +168,13 @@ async def test_members_are_listed_added_and_removed_as_the_rest_calls(orgs: Env,
     )
     assert (await post(admin, f"{ORGS}/{oid}/members/{user2}/remove", [("confirmed", "yes")])).status_code == 303
     assert [m["username"] for m in await rest(orgs, f"/{oid}/members")] == ["user1"]
-    events = [(e["operationType"], e["resourceType"], e["resourcePath"]) for e in await admin_events(orgs)]
+    recorded = await admin_events(orgs)
+    events = [(e["operationType"], e["resourceType"], e["resourcePath"]) for e in recorded]
     assert sorted(events) == [
         ("CREATE", "ORGANIZATION_MEMBERSHIP", f"organizations/{oid}/members"),
         ("DELETE", "ORGANIZATION_MEMBERSHIP", f"organizations/{oid}/members/{user2}"),
     ]
+    assert [e["details"]["username"] for e in recorded] == ["user2", "user2"]  # as the REST calls' .detail(...)
 
 
 async def test_identity_providers_are_linked_with_domain_and_redirect_then_unlinked(

@@ -8,9 +8,6 @@ without details (AdminEventRealmConfig), imported anew for each test on the modu
 The Java test's ``runOnServerClient`` writes admin events straight into the EventStoreProvider; here they are
 written into Doorkeep's admin-event store (``tx.admin_events.add``).
 
-Not ported: ``testEventDetails`` needs organizations (an organization's membership event and its ``details``),
-which Doorkeep does not have.
-
 Already covered elsewhere, and not repeated here: the filters by ``resourceTypes``, ``resourcePath`` with ``*``,
 ``authRealm``/``authClient``/``authUser``/``authIpAddress`` and the 400s for bad filters in test_admin_events.py;
 the credentials dropped from a created user's representation also in test_admin_events_keycloak_parity.py;
@@ -128,6 +125,27 @@ async def test_admin_event_attribute_test(env: Env, realm_id: str) -> None:
     details = event["authDetails"]
     assert details["realmId"] == await master_id(env)
     assert details["clientId"] and details["userId"] and details["ipAddress"]
+
+
+async def test_event_details(env: Env, realm_id: str) -> None:
+    """AdminEventTest#testEventDetails: an organization membership's CREATE event carries the member's username
+    and e-mail as ``details`` (OrganizationMemberResource.addMember's ``.detail(...)``), also with the realm not
+    keeping representations; the other three events have none."""
+    user_id = await create_user(env, "user5")
+    user = await get(env, f"/users/{user_id}")
+    await update_realm(env, organizationsEnabled=True)
+    org = {"name": "test-org", "alias": "test-org", "domains": [{"name": "test-org"}]}
+    org_id = await create(env, "/organizations", org)
+    response = await call(env, "POST", f"/organizations/{org_id}/members", user_id)
+    assert response.status_code == 201, response.text
+
+    found = await events(env)
+    assert len(found) == 4
+    event = found[0]
+    assert_success(event, "CREATE", "ORGANIZATION_MEMBERSHIP")
+    assert event["realmId"] == realm_id
+    assert event["details"] == {"username": user["username"], "email": user["email"]}
+    assert all("details" not in other for other in found[1:])
 
 
 async def test_retrieve_admin_event_test(env: Env, realm_id: str) -> None:

@@ -66,6 +66,9 @@ class AdminEvent:
     auth_ip_address: str
     representation: str | None = None
     error: str | None = None
+    # AdminEvent.getDetails (Keycloak 26.1+): what AdminEventBuilder.detail added, blank values left out; stored
+    # whether or not the realm keeps representations (JpaEventStoreProvider.convertAdminEvent, DETAILS_JSON)
+    details: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

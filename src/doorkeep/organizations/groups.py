@@ -179,13 +179,14 @@ async def join(tx: Tx, org: Organization, group: Group, user_id: str) -> User:
     return user
 
 
-async def leave(tx: Tx, org: Organization, group: Group, user_id: str) -> bool:
-    """``DELETE groups/{id}/members/{userId}``: False when the user was not in the group (nothing to record)."""
+async def leave(tx: Tx, org: Organization, group: Group, user_id: str) -> User | None:
+    """``DELETE groups/{id}/members/{userId}``: the user who left, None when they were not in the group (nothing to
+    record)."""
     refuse_nul(user_id)
     user = await tx.users.get(user_id) if user_id.strip() else None
     if user is None or user.realm_id != org.realm_id:
         raise NO_USER
-    return await tx.organization_groups.leave(group, user.id)
+    return user if await tx.organization_groups.leave(group, user.id) else None
 
 
 async def of_member(tx: Tx, org: Organization, user_id: str, search: str | None) -> list[Group]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import json
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,7 +19,10 @@ class AdminEventRepo:
         self._c = conn
 
     async def add(self, event: AdminEvent) -> None:
-        await self._c.execute(insert(t).values(**dataclasses.asdict(event)))
+        values = dataclasses.asdict(event)
+        details = values.pop("details")
+        values["details_json"] = None if details is None else json.dumps(details, separators=(",", ":"))
+        await self._c.execute(insert(t).values(**values))
 
     async def find(self, realm_id: str, q: AdminEventQuery) -> builtins.list[AdminEvent]:
         """Events matching every given filter, newest first unless ``q.ascending``; ties broken by id."""
@@ -46,7 +51,7 @@ class AdminEventRepo:
             query = query.offset(q.first)
         if q.max is not None and q.max >= 0:
             query = query.limit(q.max)
-        return [AdminEvent(**dict(row._mapping)) for row in await self._c.execute(query)]
+        return [_event(dict(row._mapping)) for row in await self._c.execute(query)]
 
     async def clear(self, realm_id: str) -> None:
         await self._c.execute(delete(t).where(t.c.realm_id == realm_id))
@@ -55,3 +60,9 @@ class AdminEventRepo:
         """Delete the realm's admin events recorded before ``ms``; returns how many went."""
         result = await self._c.execute(delete(t).where(t.c.realm_id == realm_id, t.c.time < ms))
         return int(result.rowcount or 0)
+
+
+def _event(row: dict[str, Any]) -> AdminEvent:
+    """An admin event from its row; the details JSON read back as JpaEventStoreProvider.setDetails reads it."""
+    details = row.pop("details_json")
+    return AdminEvent(**row, details=None if details is None else json.loads(details))

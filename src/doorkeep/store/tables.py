@@ -360,6 +360,7 @@ admin_events = Table(
     Column("auth_ip_address", String(255), nullable=False),
     Column("representation", Text, nullable=True),
     Column("error", String(255), nullable=True),
+    Column("details_json", Text, nullable=True),  # ADMIN_EVENT_ENTITY.DETAILS_JSON: the details map as JSON
     Index("ix_admin_events_realm_time", "realm_id", "time"),
 )
 

@@ -39,6 +39,7 @@ def admin_event_json(event: AdminEvent) -> dict[str, Any]:
         ("resourcePath", event.resource_path),
         ("representation", event.representation),
         ("error", event.error),
+        ("details", event.details),
     ):
         if value is not None:
             out[key] = value

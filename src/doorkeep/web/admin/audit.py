@@ -10,7 +10,9 @@ a call is recorded if the realm kept them before it; ``PUT events/config`` also 
 itself recorded. Whether the representation is kept is read from the realm as the call left it.
 A handler whose call changed nothing Keycloak would record (``unchanged``), whose event carries a
 representation other than the request body (``represent``) or a resource type its path does not tell
-(``resource``), or which records several events instead of one (``several``), says so on the request.
+(``resource``), which carries details (``details``, AdminEventBuilder.detail: the member's username and e-mail of
+a membership event, kept whether or not the representation is), or which records several events instead of one
+(``several``), says so on the request.
 One whose event carries what only happens after the commit (the GlobalRequestResult of ``logout-all`` and
 ``push-revocation``, known once the admin URLs have answered) puts it off (``deferred``) and stores it
 with ``record_outcome`` in a transaction of its own.
@@ -32,7 +34,7 @@ from starlette.responses import Response
 from doorkeep import events
 from doorkeep.admin import admin_event_rules as rules
 from doorkeep.admin.admin_events import AdminEvent
-from doorkeep.model import Realm
+from doorkeep.model import Realm, User
 from doorkeep.numbers import loads
 from doorkeep.web.http import client_ip, transaction
 
@@ -47,6 +49,7 @@ DEFERRED_KEY = "doorkeep.admin_event_deferred"
 REPRESENTATION_KEY = "doorkeep.admin_event_representation"
 RESOURCE_KEY = "doorkeep.admin_event_resource_type"
 CHANGES_KEY = "doorkeep.admin_event_changes"
+DETAILS_KEY = "doorkeep.admin_event_details"
 EVENTS_CONFIG = ("events", "config")
 
 
@@ -80,6 +83,19 @@ def resource(request: Request, resource_type: str) -> None:
     """The event of this call is of ``resource_type``, which its path alone does not tell (a client role
     under ``roles-by-id``, as RoleByIdResource sets it from ``role.isClientRole()``)."""
     request.scope[RESOURCE_KEY] = resource_type
+
+
+def about_user(user: User) -> tuple[tuple[str, str], ...]:
+    """The details Keycloak's membership events carry (``.detail(UserModel.USERNAME, ...)`` and
+    ``.detail(UserModel.EMAIL, ...)``): the user's username and e-mail, a blank one left out as
+    AdminEventBuilder.detail leaves it."""
+    pairs = (("username", user.username), ("email", user.email))
+    return tuple((key, value) for key, value in pairs if value is not None and value.strip())  # not isBlank
+
+
+def details(request: Request, pairs: tuple[tuple[str, str], ...]) -> None:
+    """The event of this call carries these details (AdminEventBuilder.detail)."""
+    request.scope[DETAILS_KEY] = pairs
 
 
 def several(request: Request, changes: list[Change]) -> None:
@@ -128,6 +144,7 @@ class Change:
     body: object = None
     resource_type: str | None = None  # None: the one the path names (admin_event_rules.resource_type)
     operation: str | None = None  # None: the one the method and path name (admin_event_rules.operation_type)
+    details: tuple[tuple[str, str], ...] = ()  # AdminEventBuilder.detail's pairs, in the order added
 
 
 async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> None:
@@ -148,7 +165,8 @@ async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> N
         created = _relative(unquote(urlsplit(location).path), administered.name)
         segments = created or segments  # the path of what was created, as Keycloak records it
     body = request.scope[REPRESENTATION_KEY] if REPRESENTATION_KEY in request.scope else _body(request)
-    change = Change(request.method, tuple(segments), body, request.scope.get(RESOURCE_KEY))
+    pairs = request.scope.get(DETAILS_KEY, ())
+    change = Change(request.method, tuple(segments), body, request.scope.get(RESOURCE_KEY), details=pairs)
     await store(tx, identity, administered, change, client_ip(request), now_ms)
 
 
@@ -200,5 +218,6 @@ async def store(tx: Tx, identity: AdminIdentity, administered: Realm, change: Ch
             auth_user_id=identity.user.id,
             auth_ip_address=ip,
             representation=detail,
+            details=dict(change.details) or None,
         )
     )

@@ -2,8 +2,9 @@
 
 ``groups/{id}/members``; ``users/{id}/groups`` (+ ``/count``) and ``users/{id}/groups/{groupId}``
 (PUT joins, DELETE leaves: a CREATE or DELETE GROUP_MEMBERSHIP admin event with the group as its
-representation, none when nothing changed); ``default-groups`` and ``default-groups/{groupId}``. view-users reads,
-manage-users changes (Keycloak's canManageGroupMembership and canManage for default groups).
+representation and the user's username and e-mail as its details, none when nothing changed); ``default-groups``
+and ``default-groups/{groupId}``. view-users reads, manage-users changes (Keycloak's canManageGroupMembership and
+canManage for default groups).
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ async def membership(request: Request) -> Response:
             changed = await call.tx.groups.leave(user.id, group.id)
         if changed:  # UserResource records the event only inside `if (!isDirectMember)` / `if (isMemberOf)`
             audit.represent(request, _group_event_json(group))
+            audit.details(request, audit.about_user(user))  # UserResource's .detail(USERNAME) and .detail(EMAIL)
         else:
             audit.unchanged(request)
         return no_content()

@@ -3,7 +3,8 @@
 ``organizations/{id}/groups/{groupId}/members`` lists the group's direct members as MemberRepresentations
 (``first``/``max`` unbounded by default; full unless ``briefRepresentation=true``); ``members/{userId}`` adds
 (PUT: only a member of the organization, 400 otherwise; 409 when already in) and removes (DELETE: 204 also when the
-user was not in it, recording nothing then). Both record an ORGANIZATION_GROUP_MEMBERSHIP event carrying the group.
+user was not in it, recording nothing then). Both record an ORGANIZATION_GROUP_MEMBERSHIP event carrying the
+group, and the user's username and e-mail as details.
 ``organizations/{id}/members/{userId}/groups`` lists the groups a member is in (OrganizationMemberResource
 .groupMemberships: ``search``, ``first``/``max``, brief unless ``briefRepresentation=false``).
 """
@@ -43,10 +44,10 @@ async def membership(request: Request) -> Response:
         org, group, _ = await load(call, request)
         event = org_groups.to_json(group, org.id, brief=True)
         if request.method == "PUT":
-            await org_groups.join(call.tx, org, group, request.path_params["user"])
-            record(request, event, "CREATE", org_groups.MEMBERSHIP)
-        elif await org_groups.leave(call.tx, org, group, request.path_params["user"]):
-            record(request, event, "DELETE", org_groups.MEMBERSHIP)
+            joined = await org_groups.join(call.tx, org, group, request.path_params["user"])
+            record(request, event, "CREATE", org_groups.MEMBERSHIP, audit.about_user(joined))
+        elif (left := await org_groups.leave(call.tx, org, group, request.path_params["user"])) is not None:
+            record(request, event, "DELETE", org_groups.MEMBERSHIP, audit.about_user(left))
         else:
             audit.unchanged(request)
         return no_content()

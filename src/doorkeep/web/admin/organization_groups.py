@@ -45,8 +45,14 @@ def segments(request: Request) -> tuple[str, ...]:
     return tuple(parts[parts.index("realms") + 2 :])
 
 
-def record(request: Request, body: object, operation: str, resource: str = org_groups.RESOURCE) -> None:
-    audit.several(request, [audit.Change(request.method, segments(request), body, resource, operation)])
+def record(
+    request: Request,
+    body: object,
+    operation: str,
+    resource: str = org_groups.RESOURCE,
+    details: tuple[tuple[str, str], ...] = (),
+) -> None:
+    audit.several(request, [audit.Change(request.method, segments(request), body, resource, operation, details)])
 
 
 async def load(call: RealmCall, request: Request) -> tuple[Organization, Group, list[Group]]:

@@ -4,7 +4,8 @@
 ``membershipType``, ``first``/``max`` default 0/10) and adds an existing user (the body is the user's id, quoted
 or not); ``members/count`` (a bare number); ``members/{userId}`` reads and removes; ``members/{userId}/organizations``
 and ``organizations/members/{userId}/organizations`` list a user's organizations. Adding and removing record a
-CREATE / DELETE ORGANIZATION_MEMBERSHIP admin event at the members path, the organization as representation.
+CREATE / DELETE ORGANIZATION_MEMBERSHIP admin event at the members path, the organization as representation and
+the user's username and e-mail as its details.
 The invitations (``invite-user``, ``invite-existing-user``) are in ``organization_invitations``.
 Keycloak guards all of it with manage-realm, as the organization itself.
 """
@@ -73,7 +74,8 @@ async def add_member(request: Request) -> Response:
         user = await writes.add_member(call.tx, call.realm, org, await read_quoted_id(request))
         segments = ("organizations", org.id, "members")
         event = rules.to_json(org, brief=True)
-        audit.several(request, [audit.Change("POST", segments, event, MEMBERSHIP, "CREATE")])
+        about = audit.about_user(user)
+        audit.several(request, [audit.Change("POST", segments, event, MEMBERSHIP, "CREATE", about)])
         return created(call.url(call.realm.name, "organizations", org.id, "members", user.id))
 
     return await run_realm(request, work)
@@ -94,7 +96,8 @@ async def one_member(request: Request) -> Response:
         await writes.remove_member(call.tx, org, user.id)
         segments = ("organizations", org.id, "members", user.id)
         event = rules.to_json(org, brief=True)
-        audit.several(request, [audit.Change("DELETE", segments, event, MEMBERSHIP, "DELETE")])
+        about = audit.about_user(user)
+        audit.several(request, [audit.Change("DELETE", segments, event, MEMBERSHIP, "DELETE", about)])
         return no_content()
 
     return await run_realm(request, work, write=request.method != "GET")

@@ -13,7 +13,7 @@ from doorkeep.model import User
 from doorkeep.oauth.context import Services
 from doorkeep.organizations import invitation_mail, rules, writes
 from doorkeep.organizations.model import MANAGED, UNMANAGED, Organization
-from doorkeep.web.admin.audit import Change
+from doorkeep.web.admin.audit import Change, about_user
 from doorkeep.web.admin_console.context import Console, Page, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_organizations import require
@@ -62,7 +62,8 @@ async def add(c: Console, org: Organization, user_ids: Sequence[str]) -> list[st
     for user_id in user_ids:
         user = await writes.add_member(c.tx, c.realm, org, user_id)
         event = rules.to_json(org, brief=True)
-        c.changes.append(Change("POST", ("organizations", org.id, "members"), event, writes.MEMBERSHIP, "CREATE"))
+        segments = ("organizations", org.id, "members")
+        c.changes.append(Change("POST", segments, event, writes.MEMBERSHIP, "CREATE", about_user(user)))
         added.append(user.username)
     return added
 
@@ -70,10 +71,12 @@ async def add(c: Console, org: Organization, user_ids: Sequence[str]) -> list[st
 async def remove(c: Console, org: Organization, user_id: str) -> None:
     """``DELETE organizations/{id}/members/{userId}``; a user who is not a member is the REST call's 404."""
     require(c)
-    if not await writes.remove_member(c.tx, org, user_id):
+    user = await c.tx.users.get(user_id)  # read first: removing a managed member deletes the user
+    if user is None or not await writes.remove_member(c.tx, org, user_id):
         raise AdminError(404, "The user is not a member of this organization.")
     segments = ("organizations", org.id, "members", user_id)
-    c.changes.append(Change("DELETE", segments, rules.to_json(org, brief=True), writes.MEMBERSHIP, "DELETE"))
+    event = rules.to_json(org, brief=True)
+    c.changes.append(Change("DELETE", segments, event, writes.MEMBERSHIP, "DELETE", about_user(user)))
 
 
 async def invitation(

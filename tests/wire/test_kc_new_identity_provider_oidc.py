@@ -1,0 +1,345 @@
+"""Keycloak's new-framework IdentityProviderOidcTest (tests/base/.../admin/identityprovider/IdentityProviderOidcTest
+.java), the methods test_admin_identity_providers.py (the old IdentityProviderTest's port) does not cover, over HTTP
+against realm ``test``: the client authentication methods kept as given, an update keeping the masked secret only
+while its destination stays (maskedClientSecretNotReusedWhenTokenUrlChanges), a vault reference shown as is, the
+URL checks on update, the key checks, the export of an OIDC provider and import-config's failures.
+
+Already ported there: testCreate, testCreateWithReservedCharacterForAlias, shouldFailWhenAliasHasSpaceDuringCreation,
+failCreateInvalidUrl, failUpdateAlias. Not ported: maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges (a
+``github`` provider, which Doorkeep does not broker: 501) and testOIDCIdentityProviderLoginIssuerValidation (a
+browser login through a second realm; the issuer check is test_broker_oidc_login.py's). The Java methods' asserts
+that ``storeToken`` and ``trustEmail`` are null are left out: the older port pins them false as Doorkeep answers.
+The four importConfig* methods are strict xfails: Keycloak now tells the fetch's failure apart ("Cannot fetch
+identity provider metadata[: HTTP 404]", "Cannot parse identity provider metadata"), where Doorkeep answers one
+"Cannot parse the JSON" for every failure, which test_hostile_s41_broker_secrets.py pins (no switch tells them apart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from admin_support import admin_events, enable_admin_events
+from ports import HOST, free_port
+from wire_env import Env
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("realm")]
+
+URL = "/admin/realms/test/identity-provider/instances"
+MASK = "**********"  # ComponentRepresentation.SECRET_VALUE
+REENTRY = (
+    "Client secret must be re-entered when the token URL, client ID, authentication method, or related destination"
+    " settings are changed"
+)
+
+
+def create_rep(alias: str, provider_id: str = "oidc", **config: str) -> dict[str, Any]:
+    """AbstractIdentityProviderTest.createRep: enabled, the alias as display name, ``config`` as given."""
+    return {"alias": alias, "displayName": alias, "providerId": provider_id, "enabled": True, "config": config}
+
+
+async def create(env: Env, rep: dict[str, Any]) -> None:
+    response = await env.http.post(URL, json=rep, headers=await env.admin_headers())
+    assert response.status_code == 201, response.text
+
+
+async def read(env: Env, alias: str) -> dict[str, Any]:
+    response = await env.http.get(f"{URL}/{alias}", headers=await env.admin_headers())
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+async def update(env: Env, alias: str, rep: dict[str, Any]) -> Any:
+    return await env.http.put(f"{URL}/{alias}", json=rep, headers=await env.admin_headers())
+
+
+async def assert_error(env: Env, alias: str, rep: dict[str, Any], message: str) -> None:
+    """``assertError``: the update refused with 400 and ``message`` as its ErrorRepresentation."""
+    response = await update(env, alias, rep)
+    assert response.status_code == 400, response.text
+    assert response.json()["errorMessage"] == message
+
+
+async def stored_config(env: Env, alias: str) -> dict[str, str]:
+    """``runOnServer.fetch(... getByAlias(alias).getConfig())``: the provider's config as stored."""
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        (provider,) = (p for p in realm.identity_providers if p["alias"] == alias)
+        config: dict[str, str] = provider["config"]
+        return config
+
+
+@pytest.mark.parametrize(
+    ("method", "extra"),
+    [
+        ("client_secret_basic", {"clientSecret": "some secret value"}),
+        ("private_key_jwt", {}),
+        ("private_key_jwt", {"jwtX509HeadersEnabled": "true"}),
+    ],
+)
+async def test_create_with_client_auth_method(env: Env, method: str, extra: dict[str, str]) -> None:
+    """IdentityProviderOidcTest#testCreateWithBasicAuth, #testCreateWithJWT, #testCreateWithJWTAndX509Headers."""
+    rep = create_rep("new-identity-provider", syncMode="IMPORT", clientId="clientId", clientAuthMethod=method, **extra)
+    await create(env, rep)
+    got = await read(env, "new-identity-provider")
+    assert got["internalId"] and got["alias"] == "new-identity-provider" and got["providerId"] == "oidc"
+    config = got["config"]
+    assert config["syncMode"] == "IMPORT" and config["clientId"] == "clientId"
+    assert config["clientAuthMethod"] == method
+    assert config.get("clientSecret") == (MASK if "clientSecret" in extra else None)
+    assert config.get("jwtX509HeadersEnabled") == extra.get("jwtX509HeadersEnabled")
+    assert got["enabled"] is True
+    if "clientSecret" in extra:
+        assert (await stored_config(env, "new-identity-provider"))["clientSecret"] == "some secret value"
+        listed = (await env.http.get(URL, headers=await env.admin_headers())).json()
+        assert [p["config"]["clientSecret"] for p in listed] == [MASK]
+
+
+async def test_update(env: Env) -> None:
+    """IdentityProviderOidcTest#testUpdate: the masked secret kept while nothing it is bound to changes (the event
+    carries the mask, never the secret); a new client id with a new secret; a vault reference stored, shown and
+    recorded as it is, not masked."""
+    await enable_admin_events(env, clear=True)
+    config = {"syncMode": "IMPORT", "clientId": "clientId", "clientSecret": "some secret value"}
+    await create(env, create_rep("update-identity-provider", **config, tokenUrl="https://example.com/token"))
+    rep = await read(env, "update-identity-provider")
+    rep.update(enabled=False, storeToken=True)
+    assert (await update(env, "update-identity-provider", rep)).status_code == 204
+    event = (await admin_events(env))[0]
+    assert event["operationType"] == "UPDATE" and event["resourceType"] == "IDENTITY_PROVIDER"
+    assert event["resourcePath"] == "identity-provider/instances/update-identity-provider"
+    assert "some secret value" not in event["representation"] and MASK in event["representation"]
+    rep = await read(env, rep["internalId"])
+    assert rep["enabled"] is False and rep["storeToken"] is True
+    assert (await stored_config(env, "update-identity-provider"))["clientSecret"] == "some secret value"
+
+    rep["config"].update(clientId="changedClientId", clientSecret="updated secret value")
+    assert (await update(env, "update-identity-provider", rep)).status_code == 204
+    rep = await read(env, "update-identity-provider")
+    assert rep["config"]["clientId"] == "changedClientId"
+    assert (await stored_config(env, "update-identity-provider"))["clientSecret"] == "updated secret value"
+
+    rep["config"]["clientSecret"] = "${vault.key}"
+    assert (await update(env, "update-identity-provider", rep)).status_code == 204
+    event = (await admin_events(env))[0]
+    assert "${vault.key}" in event["representation"] and MASK not in event["representation"]
+    assert (await read(env, "update-identity-provider"))["config"]["clientSecret"] == "${vault.key}"
+    assert (await stored_config(env, "update-identity-provider"))["clientSecret"] == "${vault.key}"
+
+
+async def test_masked_client_secret_not_reused_when_token_url_changes(env: Env) -> None:
+    """IdentityProviderOidcTest#maskedClientSecretNotReusedWhenTokenUrlChanges: the mask sent with a new token
+    URL, client id, auth method or introspection URL is refused and nothing changes; with the secret typed again
+    the change is taken; with the same destination the mask keeps the secret."""
+    alias = "masked-secret-idp"
+    config = {
+        "clientId": "clientId",
+        "clientSecret": "real-partner-secret",
+        "tokenUrl": "https://idp.example.com/token",
+    }
+    await create(env, create_rep(alias, **config, clientAuthMethod="client_secret_post"))
+    assert (await read(env, alias))["config"]["clientSecret"] == MASK
+
+    for key, value in (
+        ("tokenUrl", "https://attacker.example/token"),
+        ("clientAuthMethod", "client_secret_basic"),
+    ):
+        rep = await read(env, alias)
+        rep["config"].update({key: value, "clientSecret": MASK})
+        await assert_error(env, alias, rep, REENTRY)
+        stored = await stored_config(env, alias)
+        assert stored["clientSecret"] == "real-partner-secret" and stored[key] == config.get(key, "client_secret_post")
+
+    rep = await read(env, alias)
+    rep["config"].update(tokenIntrospectionUrl="https://idp.example.com/introspect", clientSecret="real-partner-secret")
+    assert (await update(env, alias, rep)).status_code == 204
+    rep = await read(env, alias)
+    rep["config"].update(tokenIntrospectionUrl="https://attacker.example/introspect", clientSecret=MASK)
+    await assert_error(env, alias, rep, REENTRY)
+    stored = await stored_config(env, alias)
+    assert stored["clientSecret"] == "real-partner-secret"
+    assert stored["tokenIntrospectionUrl"] == "https://idp.example.com/introspect"
+
+    rep = await read(env, alias)
+    rep.update(displayName="Still the same credentials")
+    rep["config"]["clientSecret"] = MASK
+    assert (await update(env, alias, rep)).status_code == 204
+    assert (await stored_config(env, alias))["clientSecret"] == "real-partner-secret"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Doorkeep takes a new client id with the masked secret, as test_admin_identity_providers.py's older "
+    "IdentityProviderTest#testUpdate port pins",
+)
+async def test_masked_client_secret_not_reused_when_client_id_changes(env: Env) -> None:
+    """IdentityProviderOidcTest#maskedClientSecretNotReusedWhenTokenUrlChanges, its client id step."""
+    alias = "masked-secret-idp"
+    await create(env, create_rep(alias, clientId="clientId", clientSecret="real-partner-secret"))
+    rep = await read(env, alias)
+    rep["config"].update(clientId="attacker-client-id", clientSecret=MASK)
+    await assert_error(env, alias, rep, REENTRY)
+
+
+async def test_masked_secret_with_an_unset_auth_method_or_blank_fields(env: Env) -> None:
+    """The check compares what the secret is bound to as Keycloak reads it: no auth method is client_secret_post,
+    a field sent blank that was never set is unchanged; a provider without a secret keeps none behind the mask."""
+    await create(env, create_rep("plain", clientId="c", clientSecret="s", tokenUrl="https://idp.example.com/token"))
+    rep = await read(env, "plain")
+    rep["config"].update(clientAuthMethod="client_secret_post", tokenIntrospectionUrl="", clientSecret=MASK)
+    assert (await update(env, "plain", rep)).status_code == 204
+    assert (await stored_config(env, "plain"))["clientSecret"] == "s"
+    await create(env, create_rep("no-secret", clientId="c", clientAuthMethod="private_key_jwt"))
+    rep = await read(env, "no-secret")
+    rep["config"].update(tokenUrl="https://elsewhere.example/token", clientSecret=MASK)
+    assert (await update(env, "no-secret", rep)).status_code == 204
+    assert "clientSecret" not in await stored_config(env, "no-secret")
+
+
+async def test_fail_update_invalid_url(env: Env) -> None:
+    """IdentityProviderOidcTest#failUpdateInvalidUrl: with sslRequired all, each URL malformed or over http is
+    refused on update; with sslRequired external a localhost userinfo URL is taken."""
+    headers = await env.admin_headers()
+    assert (await env.http.put("/admin/realms/test", json={"sslRequired": "all"}, headers=headers)).status_code == 204
+    alias = "3f1c2a9e-invalid-url"
+    await create(env, create_rep(alias, clientId="clientId", clientSecret="some secret value"))
+    rep = await read(env, alias)
+    for key, value, message in (
+        ("authorizationUrl", "invalid://test", "The url [authorization_url] is malformed"),
+        ("tokenUrl", "http://test", "The url [token_url] requires secure connections"),
+        ("jwksUrl", "http://test", "The url [jwks_url] requires secure connections"),
+        ("logoutUrl", "http://test", "The url [logout_url] requires secure connections"),
+        ("userInfoUrl", "http://localhost", "The url [userinfo_url] requires secure connections"),
+    ):
+        await assert_error(env, alias, {**rep, "config": {**rep["config"], key: value}}, message)
+    external = await env.http.put("/admin/realms/test", json={"sslRequired": "external"}, headers=headers)
+    assert external.status_code == 204
+    rep["config"]["userInfoUrl"] = "http://localhost"
+    assert (await update(env, alias, rep)).status_code == 204
+
+
+async def test_oidc_keys_required_for_various_configs(env: Env) -> None:
+    """IdentityProviderOidcTest#testOIDCKeysRequiredForVariousConfigs: signature checks need a key, the JWT
+    authorization grant and client assertions the JWKS URL; with a JWKS URL and an issuer the update is taken."""
+    await create(env, create_rep("keycloak-oidc", "keycloak-oidc"))
+    rep = await read(env, "keycloak-oidc")
+    config = rep["config"]
+    config["validateSignature"] = "true"
+    await assert_error(
+        env,
+        "keycloak-oidc",
+        rep,
+        "The 'Validating public key' is required when 'Validate signatures' enabled and 'Use JWKS URL' disabled",
+    )
+    config["useJwksUrl"] = "true"
+    await assert_error(
+        env, "keycloak-oidc", rep, "JWKS URL is required when 'Validate signatures' enabled and 'Use JWKS URL' enabled"
+    )
+    config.update(validateSignature="false", jwtAuthorizationGrantEnabled="true")
+    await assert_error(
+        env,
+        "keycloak-oidc",
+        rep,
+        "JWKS URL is required when 'JWT Authorization Grant' enabled and 'Use JWKS URL' enabled",
+    )
+    config.update(jwtAuthorizationGrantEnabled="false", supportsClientAssertions="true")
+    await assert_error(
+        env,
+        "keycloak-oidc",
+        rep,
+        "JWKS URL is required when 'Supports client assertions' enabled and 'Use JWKS URL' enabled",
+    )
+    config.update(jwksUrl="https://foo", issuer="https://foo")
+    assert (await update(env, "keycloak-oidc", rep)).status_code == 204
+    refused = await env.http.post(
+        URL, json=create_rep("checked", validateSignature="true"), headers=await env.admin_headers()
+    )
+    assert refused.status_code == 400  # the same checks on create
+
+
+async def test_no_export(env: Env) -> None:
+    """IdentityProviderOidcTest#testNoExport: an OIDC provider has nothing to export, 204 without a body."""
+    await create(env, create_rep("keycloak-oidc", "keycloak-oidc"))
+    response = await env.http.get(
+        f"{URL}/keycloak-oidc/export", params={"format": "json"}, headers=await env.admin_headers()
+    )
+    assert response.status_code == 204 and response.content == b""
+
+
+@pytest.fixture
+async def metadata_server() -> AsyncIterator[str]:
+    """``@InjectHttpServer``: a server answering 404 ``not found`` and 200 with an HTML page; its base URL."""
+
+    async def missing(_: Request) -> Response:
+        return Response("not found", status_code=404)
+
+    async def html(_: Request) -> Response:
+        return Response("<html>not metadata</html>", media_type="text/html")
+
+    app = Starlette(routes=[Route("/missing", missing), Route("/html", html)])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        yield f"http://{HOST}:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+IMPORT_FAILURES = pytest.mark.xfail(
+    strict=True, reason="Doorkeep answers every import-config failure alike (test_hostile_s41_broker_secrets.py)"
+)
+
+
+async def import_error(env: Env, from_url: str) -> Any:
+    response = await env.http.post(
+        "/admin/realms/test/identity-provider/import-config",
+        content=json.dumps({"providerId": "oidc", "fromUrl": from_url}),
+        headers={**await env.admin_headers(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    return response.json().get("errorMessage")
+
+
+@IMPORT_FAILURES
+async def test_import_config_should_report_an_unreachable_metadata_url(env: Env) -> None:
+    """IdentityProviderOidcTest#importConfigShouldReportAnUnreachableMetadataUrl."""
+    url = "http://localhost:1/.well-known/openid-configuration"
+    assert await import_error(env, url) == "Cannot fetch identity provider metadata"
+
+
+@IMPORT_FAILURES
+async def test_import_config_should_report_a_malformed_metadata_url(env: Env) -> None:
+    """IdentityProviderOidcTest#importConfigShouldReportAMalformedMetadataUrl."""
+    assert await import_error(env, "http://localhost:1/ .well-known") == "Cannot fetch identity provider metadata"
+
+
+@IMPORT_FAILURES
+async def test_import_config_should_report_the_status_of_a_failed_metadata_request(
+    env: Env, metadata_server: str
+) -> None:
+    """IdentityProviderOidcTest#importConfigShouldReportTheStatusOfAFailedMetadataRequest."""
+    message = await import_error(env, f"{metadata_server}/missing")
+    assert message == "Cannot fetch identity provider metadata: HTTP 404"
+
+
+@IMPORT_FAILURES
+async def test_import_config_should_report_a_url_that_is_not_metadata(env: Env, metadata_server: str) -> None:
+    """IdentityProviderOidcTest#importConfigShouldReportAUrlThatIsNotMetadata."""
+    assert await import_error(env, f"{metadata_server}/html") == "Cannot parse identity provider metadata"
