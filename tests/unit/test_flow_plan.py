@@ -438,6 +438,19 @@ def test_identity_first_refuses_other_shapes(rows: list[Row]) -> None:
         compile_top({"top": [("@forms", af.ALT)], "forms": rows})
 
 
+def test_identity_first_with_the_username_and_password_form_second() -> None:
+    """LoginErrorMessageTest's flow: UsernameForm then UsernamePasswordForm, both REQUIRED: two pages, the second
+    the username and password form with the user set (Plan.user_set_form); PasswordForm second is not that."""
+    plan = compile_top({"top": [("@forms", af.ALT)], "forms": [(fp.USERNAME_FORM, af.REQ), (fp.PASSWORD_FORM, af.REQ)]})
+    assert plan.username_first and plan.user_set_form and not plan.passwordless and plan.gates == ()
+    plan = compile_top(
+        {"top": [("@forms", af.ALT)], "forms": [(fp.USERNAME_FORM, af.REQ), (fp.PASSWORD_ONLY_FORM, af.REQ)]}
+    )
+    assert plan.username_first and not plan.user_set_form
+    with pytest.raises(fp.Unsupported):
+        compile_top({"top": [("@forms", af.ALT)], "forms": [(fp.USERNAME_FORM, af.REQ), (fp.PASSWORD_FORM, af.ALT)]})
+
+
 def test_the_organization_step_counts_only_before_the_sign_in_form() -> None:
     """Keycloak's Organization sub-flow (conditional-user-configured and ``organization``): reached before the
     username and password form it runs (Plan.organization); after it, never."""

@@ -120,6 +120,11 @@ WHEN_GIVEN = {
     # setUserInfoSignedResponseAlg, setRequestObjectSignatureAlg (the FAPI executors judge them)
     "userinfo_signed_response_alg": "user.info.response.signature.alg",
     "request_object_signing_alg": "request.object.signature.alg",
+    # setLogoUri, setPolicyUri, setTosUri (ClientModel.LOGO_URI, POLICY_URI, TOS_URI): the login pages show them,
+    # client validation and the URI executors judge them
+    "logo_uri": "logoUri",
+    "policy_uri": "policyUri",
+    "tos_uri": "tosUri",
 }
 MTLS = "tls.client.certificate.bound.access.tokens"  # oauth/mtls.py CLIENT_ATTRIBUTE
 AUTHORIZATION = (

@@ -197,8 +197,8 @@ async def submit(
             return await login_organization.identify(
                 site, form.get("username") or "", remember_me=remember_me, verdict=verdict
             )
-        plan = flow_gates.username_first(realm, client, request.requested_flow) if user is None else None
-        if plan is not None:
+        plan = flow_gates.username_first(realm, client, request.requested_flow)
+        if plan is not None and user is None:
             site = LoginSite(tx, services, realm, client, request, browser)
             typed, passkey = form.get("username") or "", plan.passwordless
             return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict, passkey=passkey)
@@ -215,6 +215,7 @@ async def submit(
             remember_me=remember_me,  # equalsIgnoreCase("on")
             verdict=verdict,
             known=user,
+            user_set_form=plan is not None and plan.user_set_form,
         )
     if action == "registration":
         if not realm.registration_allowed and request.invitation is None:

@@ -23,6 +23,7 @@ import dataclasses
 
 from doorkeep import events
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
+from doorkeep.oauth import login_events, session_limits
 from doorkeep.oauth.login_events import code_id
 from doorkeep.oauth.login_outcomes import NeedOtp, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
@@ -34,28 +35,32 @@ ABSENT = "absent"  # the provider names no post broker login flow: nothing runs,
 POST_LOGIN = "IDENTITY_PROVIDER_POST_LOGIN"
 
 
-def _plan(ctx: StepContext, alias: str) -> str:
+def _plan(ctx: StepContext, alias: str) -> tuple[str, tuple[tuple[str, str], ...] | None]:
+    """The flow's plan (broker_flow_plan.post_login, ABSENT or UNRUNNABLE) and, for LIMITS, the limiter's config."""
     provider = next((p for p in ctx.realm.identity_providers if p.get("alias") == alias), None)
     named = provider.get("postBrokerLoginFlowAlias") if provider is not None else None
     flows = flow_model.of(ctx.realm)
     flow = flows.by_alias(named) if isinstance(named, str) and named else None
     if flow is None:
-        return ABSENT
+        return ABSENT, None
     try:
-        return broker_flow_plan.post_login(flows, flow)
+        plan = broker_flow_plan.post_login(flows, flow)
     except flow_plan.Unsupported:  # binding and edits refuse such a flow (realms/flow_support.py): never skip it
-        return UNRUNNABLE
+        return UNRUNNABLE, None
+    return plan, broker_flow_plan.limiter_config(flows, flow) if plan == broker_flow_plan.LIMITS else None
 
 
 async def run(ctx: StepContext, alias: str) -> tuple[Outcome | None, StepContext]:
-    """The OTP form to show (the login noted ``post_broker``), or None and the login to complete (CONFIGURE_TOTP
-    added for a user who must set OTP up)."""
-    plan = _plan(ctx, alias)
+    """The OTP form to show (the login noted ``post_broker``), or the session limiter's refusal, or None and the
+    login to complete (CONFIGURE_TOTP added for a user who must set OTP up)."""
+    plan, config = _plan(ctx, alias)
     if plan == ABSENT:
         return None, ctx
     if plan == UNRUNNABLE:  # handleBrowserException's INTERNAL_ERROR
         await record(ctx, error="invalid_user_credentials")
         return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), ctx
+    if plan == broker_flow_plan.LIMITS:
+        return await _limits(ctx, config), ctx
     await record(ctx)
     if plan == broker_flow_plan.NO_STEP:
         return None, ctx
@@ -66,6 +71,33 @@ async def run(ctx: StepContext, alias: str) -> tuple[Outcome | None, StepContext
         request = dataclasses.replace(ctx.request, session_actions=(*ctx.request.session_actions, otp.CONFIGURE_TOTP))
         return None, dataclasses.replace(ctx, request=request)
     return None, ctx
+
+
+async def _limits(ctx: StepContext, config: tuple[tuple[str, str], ...] | None) -> Outcome | None:
+    """The User Session Count Limiter as the post broker login flow (oauth/session_limits.py, as the browser flow
+    runs it, the login's SSO session deciding what is new): the sessions it ended each a LOGOUT event and the
+    flow's IDENTITY_PROVIDER_POST_LOGIN; a refusal is its 403 error page with the configured message and
+    IDENTITY_PROVIDER_POST_LOGIN_ERROR ``generic_authentication_error`` (no user: the limiter names none); a limiter
+    Keycloak could not run ends the login as an unexpected error."""
+    now = ctx.services.clock.now()
+    try:
+        new_user, new_client = await session_limits.is_new(
+            ctx.tx, ctx.realm, ctx.client, ctx.request.user_session_id, now
+        )
+        verdict = await session_limits.enforce(
+            ctx.tx, ctx.realm, ctx.user, ctx.client, config,
+            new_user_session=new_user, new_client_session=new_client, now=now,
+        )  # fmt: skip
+    except session_limits.Misconfigured:
+        await record(ctx, error="invalid_user_credentials")
+        return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST)
+    if verdict.denied is not None:
+        await record(ctx, error=session_limits.EVENT_ERROR)
+        return Refused(verdict.denied, status=403)
+    for session_id in verdict.ended:
+        await login_events.record(ctx, "LOGOUT", session_id=session_id)
+    await record(ctx)
+    return None
 
 
 async def record(

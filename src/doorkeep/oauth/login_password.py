@@ -87,17 +87,21 @@ async def authenticate(
     remember_me: bool = False,
     verdict: Verdict | None = None,
     known: User | None = None,
+    user_set_form: bool = False,
 ) -> Outcome:
     """The username and password form. Brute Force Detection is asked first: a locked user gets the
     wrong-password answer even with the right password, and that attempt is not counted. A re-authentication
     checks the ``known`` user's password whatever username is posted (UsernamePasswordForm.validateForm with
-    the user set before it), so no other user can log in to the SSO session there."""
+    the user set before it), so no other user can log in to the SSO session there. ``user_set_form``: the known
+    user's page is the username and password form after UsernameForm, whose wrong password is the generic
+    "Invalid username or password." (AbstractUsernameFormAuthenticator.getDefaultChallengeMessage, keycloak
+    b137016c; PasswordForm keeps "Invalid password.")."""
     user: User | None = known
     if known is not None:  # identity-first's password page names the username the login typed (ATTEMPTED_USERNAME)
         shown = request.attempted_username or known.username
         # the organization step's password page answers as for an unknown name (CVE-2026-4633)
         typed, username = shown, shown
-        wrong = INVALID_CREDENTIALS if request.username_hidden else INVALID_PASSWORD
+        wrong = INVALID_CREDENTIALS if request.username_hidden or user_set_form else INVALID_PASSWORD
     else:
         typed, username, wrong = username, form_username(username), INVALID_CREDENTIALS
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms.flow_conditions import Unsupported
+from doorkeep.realms.flow_conditions import Unsupported, config_of
 from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
 REVIEW = "idp-review-profile"
@@ -113,14 +113,16 @@ def automatic_linking(flows: FlowSet, flow: AuthFlow) -> BrokerPlan:
 
 # A post broker login flow (PostBrokerLoginAuthenticator runs it after every login through the provider): the OTP
 # Form REQUIRED (a user without OTP sets it up, CONFIGURE_TOTP), or in a CONDITIONAL sub-flow under "Condition -
-# user configured" (only users with OTP are asked). NO_STEP: a flow whose executions are all DISABLED.
+# user configured" (only users with OTP are asked), or the User Session Count Limiter REQUIRED (its config read by
+# ``limiter_config``). NO_STEP: a flow whose executions are all DISABLED.
 OTP_FORM, USER_CONFIGURED = "auth-otp-form", "conditional-user-configured"
-NO_STEP, OTP_REQUIRED, OTP_IF_CONFIGURED = "none", "otp", "otp-if-configured"
+SESSION_LIMITER = "user-session-limits"  # UserSessionLimitsAuthenticatorFactory.USER_SESSION_LIMITS
+NO_STEP, OTP_REQUIRED, OTP_IF_CONFIGURED, LIMITS = "none", "otp", "otp-if-configured", "session-limits"
 
 
 def post_login(flows: FlowSet, flow: AuthFlow) -> str:
-    """What a post broker login flow runs (NO_STEP, OTP_REQUIRED, OTP_IF_CONFIGURED); ``Unsupported`` naming the
-    step Doorkeep does not run there otherwise."""
+    """What a post broker login flow runs (NO_STEP, OTP_REQUIRED, OTP_IF_CONFIGURED, LIMITS); ``Unsupported``
+    naming the step Doorkeep does not run there otherwise."""
     if flow.provider_id != "basic-flow":
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id} where Doorkeep runs a basic-flow")
     rows = _enabled(flows, flow.id)
@@ -131,6 +133,8 @@ def post_login(flows: FlowSet, flow: AuthFlow) -> str:
         _refuse(rest[0], flow.alias)
     if e.authenticator == OTP_FORM and e.requirement == af.REQ:
         return OTP_REQUIRED
+    if e.authenticator == SESSION_LIMITER and e.requirement == af.REQ:
+        return LIMITS
     if e.flow_id is not None and e.requirement == af.COND:
         inside = _enabled(flows, e.flow_id)
         if [(x.authenticator, x.requirement) for x in inside] == [(USER_CONFIGURED, af.REQ), (OTP_FORM, af.REQ)]:
@@ -141,3 +145,10 @@ def post_login(flows: FlowSet, flow: AuthFlow) -> str:
         )
         _refuse(odd, sub.alias if sub is not None else flow.alias)
     _refuse(e, flow.alias)
+
+
+def limiter_config(flows: FlowSet, flow: AuthFlow) -> tuple[tuple[str, str], ...] | None:
+    """The config of the session limiter a LIMITS post broker login flow runs (None: it has none, which ends the
+    login as an unexpected error, as in the browser flow)."""
+    [e] = _enabled(flows, flow.id)
+    return config_of(flows, e) if e.config_id else None

@@ -10,7 +10,8 @@ runs only when every enabled condition in it holds. What the password step leave
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the Identity Provider
 Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py); the inert
 Organization steps of Keycloak's default flow (``Plan.organization``); one username and password form, first,
-or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``) or then
+or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``), or then
+the username and password form asking the password alone (``Plan.user_set_form``), or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``) or then a REQUIRED
 sub-flow of PasswordForm and WebAuthnPasswordlessAuthenticator, both ALTERNATIVE (a first gate whose ``choices``
 are the password and the passkey, "Try Another Way" between them), or that passkey step alone, REQUIRED, with
@@ -115,13 +116,16 @@ class Plan:
     """``cookie``: the SSO cookie signs the user in (auth-cookie runs); ``gates``: in order, after the password;
     ``password``: the level sub-flow the username and password form belongs to (None: it always runs);
     ``username_first``: the form is UsernameForm then PasswordForm, two pages (identity-first login);
-    ``passwordless``: UsernameForm then WebAuthnPasswordlessAuthenticator, whose gate (``PASSKEY``) comes first."""
+    ``passwordless``: UsernameForm then WebAuthnPasswordlessAuthenticator, whose gate (``PASSKEY``) comes first;
+    ``user_set_form``: UsernameForm then the username and password form, which asks the password alone of the user
+    set before it (USER_SET_BEFORE_USERNAME_PASSWORD_AUTH)."""
 
     cookie: bool
     gates: tuple[Gate, ...]
     password: Group | None = None
     username_first: bool = False  # identity-first: the username page, then the password page
     passwordless: bool = False  # identity-first without a password: the passkey is the first gate
+    user_set_form: bool = False  # identity-first whose password page is UsernamePasswordForm, not PasswordForm
     # WebAuthnPasswordlessAuthenticator first, no username step: the passkey's user handle names the user
     usernameless: bool = False
     # The Identity Provider Redirector (IdentityProviderAuthenticator) runs before the sign-in form: it follows
@@ -341,7 +345,7 @@ def _between(flows: FlowSet, found: list[Execution]) -> tuple[Gate, ...]:
 def _second(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str, list[Execution]]:
     """The step after UsernameForm (and the sub-flows before the password), and the steps after it."""
     second = rest[0] if rest else None
-    wanted = f"a REQUIRED {PASSWORD_ONLY_FORM} or {PASSKEY_FORM}"
+    wanted = f"a REQUIRED {PASSWORD_ONLY_FORM}, {PASSWORD_FORM} or {PASSKEY_FORM}"
     if (
         head.requirement == af.REQ
         and second is not None
@@ -351,7 +355,7 @@ def _second(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str,
         return PASSWORD_OR_PASSKEY, rest[1:]  # their sub-flow, checked by _password_or_passkey
     if head.requirement != af.REQ or second is None or second.flow_id is not None:
         raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only REQUIRED, followed by {wanted}")
-    if second.authenticator not in (PASSWORD_ONLY_FORM, PASSKEY_FORM) or second.requirement != af.REQ:
+    if second.authenticator not in (PASSWORD_ONLY_FORM, PASSWORD_FORM, PASSKEY_FORM) or second.requirement != af.REQ:
         raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only followed by {wanted} in '{sub.alias}'")
     return str(second.authenticator), rest[1:]
 
@@ -432,6 +436,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         username_first=identity_first,
         passwordless=second in (PASSKEY_FORM, PASSWORD_OR_PASSKEY),  # the first gate asks the first factor
         usernameless=second == USERNAMELESS,
+        user_set_form=second == PASSWORD_FORM,
         redirector=redirector,
         default_provider=default,
         organization=organization and second == "",  # beside the username and password form only
