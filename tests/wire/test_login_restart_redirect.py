@@ -168,3 +168,39 @@ async def test_a_form_posted_after_its_login_expired_is_sent_to_the_restarted_ta
     assert (last.error, last.details) == ("expired_code", {"restart_after_timeout": "true"})
     done = await submit(realm.http, again, username="user1", password="password")
     assert done.status_code == 302 and "code=" in done.headers["location"], done.text[:800]
+
+
+async def test_the_restart_event_names_the_attempted_username_and_the_protocol(realm: Env) -> None:
+    """restartSession's event: ``event.user`` (none authenticated yet here), ``username`` the ATTEMPTED_USERNAME
+    note (Doorkeep keeps it for the identity-first pages only) and ``auth_method`` the protocol."""
+    page = await password_page(realm.http)
+    answered = await realm.http.get("/realms/test/login-actions/restart", params=tab_query(page))
+    assert answered.status_code == 302, answered.text[:800]
+    event = [e for e in await all_events(realm) if e.type == "RESTART_AUTHENTICATION"][-1]
+    assert event.user_id is None and event.details["auth_method"] == "openid-connect", event
+    assert event.details.get("username") in (None, "user1"), event
+
+
+@pytest.mark.parametrize("skip_logout", [False, True])
+async def test_restart_during_a_re_authentication_logs_out_unless_skip_logout(realm: Env, skip_logout: bool) -> None:
+    """restartSession during a re-authentication (``prompt=login``): the SSO session is logged out and the login
+    goes on in a new root (AuthenticationProcessor.recreate); with ``skip_logout=true`` the session stays and the
+    tab is kept."""
+    first = await submit(realm.http, await start(realm.http, "test", "app"), username="user1", password="password")
+    assert first.status_code == 302 and "code=" in first.headers["location"], first.text[:800]
+    again = await start(realm.http, "test", "app", prompt="login")
+    assert is_login_page(again), again.text[:800]
+    cookie = realm.http.cookies.get("AUTH_SESSION_ID")
+    query = tab_query(again) | ({"skip_logout": "true"} if skip_logout else {})
+    answered = await realm.http.get("/realms/test/login-actions/restart", params=query)
+    assert answered.status_code == 302, answered.text[:800]
+    location = httpx.URL(answered.headers["location"])
+    assert (location.params["tab_id"] == query["tab_id"]) is skip_logout, location
+    async with realm.db.transaction(write=False) as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        user = await tx.users.get_by_username(test.id, "user1")
+        assert user is not None
+        sessions = await tx.sessions.user_sessions_of(user.id, False)
+    assert len(sessions) == (1 if skip_logout else 0), sessions
+    assert (realm.http.cookies.get("AUTH_SESSION_ID") == cookie) is skip_logout

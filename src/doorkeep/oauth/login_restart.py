@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.model import AuthSession, Client, Realm, User, UserSession
 from doorkeep.oauth import client_data, loa, login_flow, redirect_uris, response_types, restart_cookie
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedRegistration, Outcome
@@ -129,32 +129,49 @@ async def restart_flow(
     *,
     remember_me_cookie: str | None,
     browser: Browser,
+    skip_logout: bool = False,
+    current: tuple[UserSession, User] | None = None,
 ) -> Restarted | None:
     """ "Restart login": the SSO session this login re-authenticates logged out, the login begun again for its
     client with no session; None when the client is gone or disabled. The tab keeps its id and root (resetFlow),
-    except after a re-authentication, whose login goes on in a new root (AuthenticationProcessor.recreate)."""
+    except after a re-authentication, whose login goes on in a new root (AuthenticationProcessor.recreate).
+    ``skip_logout`` (the link's ``skip_logout=true``): the SSO session stays and the flow begins again with it
+    (``current``), the tab kept. The RESTART_AUTHENTICATION event names the tab's user, its attempted username
+    and the protocol, as restartSession's."""
     await tx.flows.delete_auth_session(auth_session.id)
     client = await tx.clients.get(auth_session.client_id)
     if client is None or not client.enabled:
         return None
     stored = AuthRequest.from_json(auth_session.request)
-    if stored.user_session_id is not None:
+    ended = stored.user_session_id is not None and not skip_logout
+    if ended and stored.user_session_id is not None:
         await service.end(tx, stored.user_session_id, False)
+    kept_sso = current if skip_logout else None
     # the authentication session's notes start again: no ATTEMPTED_USERNAME nor organization picked (the
     # organization step asks anew)
     fresh = dataclasses.replace(
         stored, user_session_id=None, sso_login=False, attempted_username=None, username_hidden=False, organization=None
     )
     request = loa.restarted(fresh)
+    if kept_sso is not None:  # the flow begins again in the SSO session kept
+        request = login_flow.pinned(realm, request, kept_sso, services.clock.now(), services.disabled_features)
     if (
         request.app_initiated_flow == login_flow.REGISTER and realm.registration_allowed
     ):  # resetFlow(APP_INITIATED_FLOW)
         outcome: Outcome = NeedRegistration(login_flow.registration_prefill(request))
     else:
         remembered = remember_me.remembered_username(remember_me_cookie)
-        outcome = await login_flow.begin(tx, services, realm, client, request, None, browser, remembered)
+        outcome = await login_flow.begin(tx, services, realm, client, request, kept_sso, browser, remembered)
+    details = {"username": stored.attempted_username} if stored.attempted_username else {}
     await events.record(  # restartSession's event.success(), its client the tab's
-        tx, realm, "RESTART_AUTHENTICATION", now=services.clock.now(), client_id=client.client_id, ip=browser.ip_address
+        tx,
+        realm,
+        "RESTART_AUTHENTICATION",
+        now=services.clock.now(),
+        client_id=client.client_id,
+        user_id=auth_session.user_id,
+        ip=browser.ip_address,
+        details={**details, "auth_method": "openid-connect"},
     )
-    kept = None if stored.user_session_id is not None else (auth_session.id, auth_session.root)
+    kept = None if ended else (auth_session.id, auth_session.root)
     return Restarted(client, request, outcome, kept)

@@ -189,19 +189,28 @@ async def restart_login(request: Request) -> Response:
             if answered is not None:
                 return answered
             return await restart_from_cookie(request, tx, realm, found, "restart")
+        services = state(request).services
+        skip_logout = request.query_params.get("skip_logout", "").lower() == "true"  # Boolean.parseBoolean
+        current = None
+        if skip_logout:
+            identity = request.cookies.get(sso.IDENTITY_COOKIE)
+            current = await sso.current_session(tx, services, realm, issuer(request, realm.name), identity)
         restarted = await login_restart.restart_flow(
             tx,
-            state(request).services,
+            services,
             realm,
             found,
             remember_me_cookie=request.cookies.get(remember_me.COOKIE),
             browser=browser(request),
+            skip_logout=skip_logout,
+            current=current,
         )
         if restarted is None:
             return error_page(request, realm, login_actions.TIMED_OUT)
         args = (request, tx, realm, restarted.client, restarted.request, restarted.outcome)
         response = await redirect_to_first_page(*args, restarted.tab) or await render(*args, None)
-        cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)
+        if not skip_logout:
+            cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)
         return response
 
     return await in_transaction(request, work)
