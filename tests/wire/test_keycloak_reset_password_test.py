@@ -22,9 +22,6 @@ Left, where Doorkeep differs and is not fixed yet:
   (…AndAccountClientRenamed) is ported.
 * resetPasswordLinkNewBrowserSessionPreserveClient: Keycloak's form actions carry ``client_id`` (and
   ``tab_id``) in their query; Doorkeep's required-action action URL carries none.
-* resetPasswordLinkNewTabAndProperRedirectClient: tab 1's ``login-actions/restart?skip_logout=true`` after tab 2
-  finished the login answered "Cookie not found" when Doorkeep wrote no KC_RESTART; it does now (the restart
-  endpoint restarts from it, as SessionCodeChecks), and the port has not been tried again since.
 * resetPasswordWrongSmtp: Doorkeep answers every username with the same page and sends the mail after the answer
   (no timing or page difference tells a known user from an unknown one), so a failing SMTP server gives no
   "Failed to send email, please try again later." page; SEND_RESET_PASSWORD_ERROR ``email_send_failed`` is still
@@ -556,3 +553,31 @@ async def test_reset_password_wrong_smtp(kc: Env) -> None:
     await submit(kc.http, page, username="login-test")
     event = await expect(kc, "SEND_RESET_PASSWORD_ERROR", username="login-test")
     assert event["error"] == "email_send_failed" and event.get("sessionId") is None, event
+
+
+async def test_reset_password_link_new_tab_and_proper_redirect_client(kc: Env, mail: Sink) -> None:
+    """ResetPasswordTest#resetPasswordLinkNewTabAndProperRedirectClient (resetPasswordInNewTab): tab 1 asks for the
+    mail; tab 2 opens its link, sets the password and lands at the app, signed in; tab 1's URL turned into
+    ``login-actions/restart?skip_logout=true`` (what the Java test does for HtmlUnit, where authChecker.js does not
+    run) lands at the app too, with the SSO session kept."""
+    await clear(kc)
+    asked = await initiate(kc, "login-test")  # tab 1
+    tab1_url = asked.request.url
+    await expect_sent(kc, redirect_uri=REDIRECT)
+    update = await follow(kc, mail.received[-1].link())  # tab 2
+    done = await change_password(kc, update, "resetPassword")
+    await expect_updated(kc, redirect_uri=REDIRECT)
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
+    restart = tab1_url.copy_with(path=tab1_url.path.rsplit("/", 1)[0] + "/restart").copy_merge_params(
+        {"skip_logout": "true"}
+    )
+    answer = await kc.http.get(str(restart))
+    while answer.status_code == 302 and answer.headers["location"].startswith(BASE):
+        answer = await kc.http.get(answer.headers["location"])
+    assert answer.status_code == 302 and answer.headers["location"].startswith(REDIRECT), answer.text[:800]
+    auth_response(await kc.http.get("/realms/test/protocol/openid-connect/auth", params=_app_login()))
+
+
+def _app_login() -> dict[str, str]:
+    """The app's authorization request again: the SSO session is still there (skip_logout)."""
+    return {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid", "state": "s"}
