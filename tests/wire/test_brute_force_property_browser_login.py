@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from browser_flow import REDIRECT, start, submit
-from support import seed_client, seed_realm, seed_user
+from flow_builder import AUTH, REQ, add, admin, bind
+from support import password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -64,3 +65,19 @@ async def test_a_wrong_password_typed_with_the_username_counts_the_username(real
     realm.clock.advance(5)
     await _fail_in_browser(realm, "alice")
     assert await _counters(realm) == {"username": 1, "email": 0}
+
+
+async def test_deny_access_in_the_direct_grant_counts_what_the_grant_typed(realm: Env) -> None:
+    """Deny Access after the password in the direct grant is a failure Brute Force Detection counts
+    (AuthenticationProcessor.logFailure): typed with the e-mail, the e-mail counter moves."""
+    alias = "direct grant - deny"
+    body = {"alias": alias, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": alias}
+    await admin(realm, "POST", f"{AUTH}/flows", body, 201)
+    await add(realm, alias, "direct-grant-validate-username", REQ)
+    await add(realm, alias, "direct-grant-validate-password", REQ)
+    await add(realm, alias, "deny-access-authenticator", REQ)
+    await bind(realm, "directGrantFlow", alias)
+    realm.clock.advance(5)
+    response = await password_grant(realm.http, "test", "app", "alice@example.com", "password")
+    assert response.status_code == 401, response.text
+    assert await _counters(realm) == {"username": 0, "email": 1}

@@ -127,9 +127,15 @@ async def _deny_access(tx: Tx, services: Services, req: OAuthRequest, user: User
     configured message (a message key's English text where it names one) or "Access denied", answered as the
     session limiter's (``FlowErrorPage``: ``{"error": ...}`` to a JSON Accept, else the page); a failure Brute Force
     Detection counts (AuthenticationProcessor.logFailure); its LOGIN_ERROR ``access_denied`` names no user."""
-    await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
+    await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms(), _typed(req))
     text = en.MESSAGES.get(message, message) if message else FLOW_ACCESS_DENIED
     raise FlowErrorPage(text, status=401, event_error="access_denied")
+
+
+def _typed(req: OAuthRequest) -> str | None:
+    """The identifier the grant named (trimmed, as ValidateUsername reads it): the brute-force property counter a
+    later step's failure moves (users/brute_force_keys.py)."""
+    return (req.form.get("username") or "").strip() or None
 
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
@@ -150,7 +156,7 @@ async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: Use
     except otp.UnusablePolicy:
         valid = False
     if not valid:
-        await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
+        await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms(), _typed(req))
         raise _named(
             user,
             InvalidGrant(
