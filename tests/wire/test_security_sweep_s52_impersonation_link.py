@@ -57,10 +57,18 @@ async def test_the_links_key_is_no_sso_cookie(realm: Env) -> None:
     user = await seed_user(realm.db, realm.clock, "test", "victim")
     key = _key(await _link(realm, user.id))
     realm.http.cookies.clear()
-    realm.http.cookies.set("KEYCLOAK_IDENTITY", key, domain="localhost", path="/realms/test/")
+    realm.http.cookies.set("KEYCLOAK_IDENTITY", key, domain="localhost.local", path="/realms/test/")
     answer = await start(realm.http, "test", "web", prompt="none")
     assert answer.status_code == 302, answer.text
     assert "error=login_required" in answer.headers["location"]
+    realm.http.cookies.clear()
+    opened = await realm.http.get(PATH, params={"key": key})  # the control: the real cookie does sign in
+    identity = [c for c in opened.headers.get_list("set-cookie") if c.startswith("KEYCLOAK_IDENTITY=ey")][-1]
+    realm.http.cookies.clear()
+    realm.http.cookies.set("KEYCLOAK_IDENTITY", identity.split("=", 1)[1].split(";")[0], domain="localhost.local",
+                           path="/realms/test/")  # fmt: skip
+    answer = await start(realm.http, "test", "web", prompt="none")
+    assert "code=" in answer.headers["location"], answer.headers["location"]
 
 
 async def test_the_links_key_is_no_bearer_and_no_refresh_token(realm: Env) -> None:
