@@ -18,10 +18,10 @@ import uuid
 import httpx
 import pytest
 
-from browser_flow import form_action, form_fields, login, start
-from flow_builder import AUTH, add, admin, bind
+from browser_flow import form_action, form_fields, login, start, submit
+from flow_builder import AUTH, add, add_flow, admin, bind
 from mail_sink import Sink
-from support import password_grant, seed_client, seed_realm, seed_user, update_realm
+from support import password_grant, seed_client, seed_realm, seed_user, update_client, update_realm
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -189,3 +189,41 @@ async def test_deny_access_is_counted_and_a_wrong_password_learns_nothing(realm:
     realm.clock.advance(5)
     locked = await password_grant(realm.http, "test", "app", "user1", "password")
     assert locked.status_code == 401 and locked.json()["error_description"] == "Invalid user credentials"
+
+
+async def test_allow_access_before_the_password_page_does_not_skip_it(realm: Env) -> None:
+    """Allow Access in a CONDITIONAL sub-flow between UsernameForm and a REQUIRED PasswordForm succeeds its own step
+    only (AllowAccessAuthenticator): a user meeting the condition still gets the password page, and a wrong
+    password is refused."""
+    await update_client(realm.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await admin(realm, "POST", f"{AUTH}/flows", {"alias": "allow", "providerId": "basic-flow", "topLevel": True}, 201)
+    await add(realm, "allow", "auth-cookie", "ALTERNATIVE")
+    await add_flow(realm, "allow", "allow forms", "ALTERNATIVE")
+    await add(realm, "allow forms", "auth-username-form", "REQUIRED")
+    await add_flow(realm, "allow forms", "allow sub", "CONDITIONAL")
+    await add(realm, "allow sub", "conditional-user-role", "REQUIRED", {"condUserRole": "offline_access"})
+    await add(realm, "allow sub", "allow-access-authenticator", "REQUIRED")
+    await add(realm, "allow forms", "auth-password-form", "REQUIRED")
+    await bind(realm, "browserFlow", "allow")
+    after_username = await submit(realm.http, await start(realm.http, "test", "app"), username="user1")
+    assert after_username.status_code == 200 and 'name="password"' in after_username.text
+    wrong = await submit(realm.http, after_username, password="wrong")
+    assert wrong.status_code == 200 and "Invalid" in wrong.text
+
+
+@pytest.mark.parametrize("shape", ["allow only", "allow or password"])
+async def test_a_direct_grant_flow_without_a_required_password_signs_nobody_in(realm: Env, shape: str) -> None:
+    """A direct grant flow where Allow Access replaces or sits beside the password: Doorkeep refuses to bind what it
+    cannot run as Keycloak does, and a wrong password never gets tokens."""
+    body = {"alias": "dg", "providerId": "basic-flow", "topLevel": True, "builtIn": False}
+    await admin(realm, "POST", f"{AUTH}/flows", body, 201)
+    await add(realm, "dg", "direct-grant-validate-username", "REQUIRED")
+    await add(realm, "dg", "allow-access-authenticator", "REQUIRED" if shape == "allow only" else "ALTERNATIVE")
+    if shape != "allow only":
+        await add(realm, "dg", "direct-grant-validate-password", "ALTERNATIVE")
+    bound = await realm.http.put(
+        "/admin/realms/test", json={"directGrantFlow": "dg"}, headers=await realm.admin_headers()
+    )
+    assert bound.status_code in (204, 400), bound.text
+    wrong = await password_grant(realm.http, "test", "app", "user1", "wrong")
+    assert wrong.status_code == 401 and "access_token" not in wrong.text
