@@ -97,3 +97,30 @@ async def test_a_unicode_line_separator_in_an_organization_name_is_one_subject_l
     [message] = mail.received
     assert message.recipients == ["new@neworg.org"] and message.message["Bcc"] is None
     assert message.subject == "Invitation to join the evil Bcc: attacker@evil.example organization"
+
+
+@pytest.mark.parametrize("field", ["fromDisplayName", "replyToDisplayName"])
+async def test_a_line_break_in_a_display_name_is_no_header_and_no_500(kc: Env, mail: Sink, field: str) -> None:
+    """A manage-realm admin's display name with CR LF (stored through the admin API) made every mail of the realm
+    a 500 (Python's email package refuses the header), the event listener's lost; now it is one line: one From and
+    one Reply-To header, no Bcc, the user the one recipient."""
+    settings = mail.settings() | {field: "Evil\r\nBcc: x@evil.example", "replyTo": "reply@example.com"}
+    put = await kc.http.put("/admin/realms/test", json={"smtpServer": settings}, headers=await kc.admin_headers())
+    assert put.status_code == 204, put.text
+    users = await kc.http.get(
+        "/admin/realms/test/users", params={"username": "user1", "exact": "true"}, headers=await kc.admin_headers()
+    )
+    sent = await kc.http.put(
+        f"/admin/realms/test/users/{users.json()[0]['id']}/execute-actions-email",
+        json=["UPDATE_PASSWORD"],
+        headers=await kc.admin_headers(),
+    )
+    assert sent.status_code == 204, sent.text
+    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 401
+    messages = await _mails(kc, mail)
+    assert len(messages) == 2
+    for message in messages:
+        assert message.recipients == [ADDRESS] and message.message["Bcc"] is None
+        assert len(message.message.get_all("From") or []) == 1 and len(message.message.get_all("Reply-To") or []) == 1
+        header = "From" if field == "fromDisplayName" else "Reply-To"
+        assert "Evil Bcc: x@evil.example" in str(message.message[header])

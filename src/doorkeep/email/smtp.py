@@ -146,10 +146,12 @@ def one_line(text: str) -> str:
 
 
 def _named(address: str, display: str | None) -> str | Address:
+    """The address with its display name (the realm's ``fromDisplayName`` / ``replyToDisplayName``), the name on
+    one line as a subject is: a line break in it made every mail of the realm a 500, the reset-password form's too."""
     if not display or not display.strip():
         return address
     local, _, domain = address.partition("@")
-    return formataddr((display, f"{local}@{domain}"))
+    return formataddr((one_line(display), f"{local}@{domain}"))
 
 
 def _authenticate(smtp: smtplib.SMTP, settings: dict[str, str], token: str | None) -> None:
