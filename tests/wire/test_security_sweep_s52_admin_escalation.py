@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from admin_support import client_uuid, forbidden, make_admin, role_ref
+from mail_sink import Sink
+from org_invitations import ORGS, create_org, enable
 from support import claims, password_grant, seed_client, update_client
 from wire_env import Env
 
@@ -109,3 +111,27 @@ async def test_realm_admin_cannot_be_nested_into_a_client_role_one_holds(realm: 
     forbidden(nested)
     bearer = {"Authorization": f"Bearer {await _token(realm, 'nester')}"}
     forbidden(await realm.http.put(REALM, json={"registrationAllowed": True}, headers=bearer))
+
+
+async def test_an_organization_group_carries_no_role_a_manage_realm_holder_could_join(env: Env, mail: Sink) -> None:
+    """Organization groups are joined with manage-realm alone (OrganizationGroupResource), so they must not carry
+    roles: the realm's group role-mapping resource does not know them (404), and a manage-realm holder who joins
+    the organization and its group is still no user administrator."""
+    await enable(env, mail)
+    await seed_client(env.db, "test", "app")
+    org = await create_org(env)
+    headers = await env.admin_headers()
+    made = await env.http.post(f"{ORGS}/{org}/groups", json={"name": "admins"}, headers=headers)
+    assert made.status_code == 201, made.text
+    group = made.json()["id"]
+    management = await client_uuid(env, "test", "realm-management")
+    admin_role = await role_ref(env, "test", "realm-admin", "realm-management")
+    mapped = await env.http.post(
+        f"{REALM}/groups/{group}/role-mappings/clients/{management}", json=[admin_role], headers=headers
+    )
+    assert mapped.status_code == 404, mapped.text
+    user_id, own = await make_admin(env, "test", "orgmgr", "manage-realm")
+    assert (await env.http.post(f"{ORGS}/{org}/members", json=user_id, headers=own)).status_code == 201
+    assert (await env.http.put(f"{ORGS}/{org}/groups/{group}/members/{user_id}", headers=own)).status_code == 204
+    bearer = {"Authorization": f"Bearer {await _token(env, 'orgmgr')}"}
+    forbidden(await env.http.get(f"{REALM}/users", headers=bearer))
