@@ -248,3 +248,21 @@ async def test_the_admin_answer_holds_no_secret_but_the_link(realm: Env) -> None
     victim = await seed_user(realm.db, realm.clock, "test", "victim")
     response = await realm.http.post(f"{REALM}/users/{victim.id}/impersonation", headers=await realm.admin_headers())
     assert set(response.json()) == {"sameRealm", "redirect"}
+
+
+async def test_the_link_over_plain_http_where_the_realm_requires_https_sets_no_cookie(realm: Env) -> None:
+    """sslRequired ``all`` (LoginActionsService.checkSsl): a link opened over plain HTTP from a public address is
+    the 'HTTPS required' page, and no SSO cookie travels in clear; the link is not spent."""
+    victim = await seed_user(realm.db, realm.clock, "test", "victim")
+    key = _key(await _link(realm, victim.id))
+    await update_realm(realm.db, "test", ssl_required="all")
+    browser = client_at(realm, "203.0.113.5")
+    try:
+        opened = await browser.get(PATH, params={"key": key})
+    finally:
+        await browser.aclose()
+    assert opened.status_code == 400 and "HTTPS required" in opened.text
+    assert opened.headers.get_list("set-cookie") == []
+    await update_realm(realm.db, "test", ssl_required="external")
+    realm.http.cookies.clear()
+    assert (await realm.http.get(PATH, params={"key": key})).status_code == 302
