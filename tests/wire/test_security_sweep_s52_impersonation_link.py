@@ -266,3 +266,20 @@ async def test_the_link_over_plain_http_where_the_realm_requires_https_sets_no_c
     await update_realm(realm.db, "test", ssl_required="external")
     realm.http.cookies.clear()
     assert (await realm.http.get(PATH, params={"key": key})).status_code == 302
+
+
+async def test_a_fixed_auth_session_cookie_does_not_name_the_impersonated_session(realm: Env) -> None:
+    """Session fixation: a browser carrying an AUTH_SESSION_ID an attacker chose (any root id, or the id of the
+    attacker's own login) opens the link; the SSO cookie names the session the impersonation made, never the fixed
+    id, and no session of that id exists afterwards."""
+    victim = await seed_user(realm.db, realm.clock, "test", "victim")
+    key = _key(await _link(realm, victim.id))
+    [made] = await _sessions(realm, victim.id)
+    realm.http.cookies.clear()
+    fixed = "attacker-fixed-root-id"
+    realm.http.cookies.set("AUTH_SESSION_ID", fixed, domain="localhost.local", path="/realms/test/")
+    opened = await realm.http.get(PATH, params={"key": key})
+    assert opened.status_code == 302, opened.text
+    identity = [c for c in opened.headers.get_list("set-cookie") if c.startswith("KEYCLOAK_IDENTITY=ey")][-1]
+    assert claims(identity.split("=", 1)[1].split(";")[0])["sid"] == made["id"] != fixed
+    assert [s["id"] for s in await _sessions(realm, victim.id)] == [made["id"]]
