@@ -5,8 +5,12 @@ the account's owner (nothing of what the stranger typed)."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
+from browser_flow import form_action, form_fields, start
 from mail_sink import Received, Sink
 from org_invitations import create_org, enable, invite
 from support import password_grant, update_client, update_realm, update_user
@@ -124,3 +128,18 @@ async def test_a_line_break_in_a_display_name_is_no_header_and_no_500(kc: Env, m
         assert len(message.message.get_all("From") or []) == 1 and len(message.message.get_all("Reply-To") or []) == 1
         header = "From" if field == "fromDisplayName" else "Reply-To"
         assert "Evil Bcc: x@evil.example" in str(message.message[header])
+
+
+async def test_a_line_break_in_the_display_name_loses_no_reset_mail(kc: Env, mail: Sink) -> None:
+    """The reset-password form with such a display name: before the fix it answered as usual and mailed nothing (the
+    message could not be built); now the mail goes, to the user alone."""
+    settings = mail.settings() | {"fromDisplayName": "Evil\r\nBcc: x@evil.example"}
+    await update_realm(kc.db, "test", reset_password_allowed=True, smtp_server=settings)
+    page = await start(kc.http, "test", "app")
+    found = re.search(r'href="([^"]*login-actions/reset-credentials[^"]*)"', page.text)
+    assert found is not None, page.text[:500]
+    form = await kc.http.get(html.unescape(found[1]))
+    sent = await kc.http.post(form_action(form.text), data={**form_fields(form.text), "username": "user1"})
+    assert sent.status_code == 200, sent.text[:500]
+    [message] = await _mails(kc, mail)
+    assert message.recipients == [ADDRESS] and message.message["Bcc"] is None
