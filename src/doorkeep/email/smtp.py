@@ -138,15 +138,20 @@ def _ascii_domain(address: str) -> str:
 def one_line(text: str) -> str:
     """A header's text on one line: a subject made of an administrator's or a user's text (an organization's
     name, a realm's display name) may hold line breaks, which Python's email package refuses in a header (the
-    invitation was a 500) and which must never start a header of their own: each run of them becomes one space."""
-    return " ".join(part for part in text.splitlines() if part) if "\n" in text or "\r" in text else text
+    invitation was a 500) and which must never start a header of their own: each run of them becomes one space.
+    A line break is any boundary ``str.splitlines`` knows (U+2028, NEL, VT, FF, ...), as the email package refuses
+    them all."""
+    parts = text.splitlines()
+    return " ".join(part for part in parts if part) if parts != [text] and text else text
 
 
 def _named(address: str, display: str | None) -> str | Address:
+    """The address with its display name (the realm's ``fromDisplayName`` / ``replyToDisplayName``), the name on
+    one line as a subject is: a line break in it made every mail of the realm a 500, the reset-password form's too."""
     if not display or not display.strip():
         return address
     local, _, domain = address.partition("@")
-    return formataddr((display, f"{local}@{domain}"))
+    return formataddr((one_line(display), f"{local}@{domain}"))
 
 
 def _authenticate(smtp: smtplib.SMTP, settings: dict[str, str], token: str | None) -> None:

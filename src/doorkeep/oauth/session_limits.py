@@ -9,7 +9,8 @@ session holds no session of that client yet (``authenticateIdentityCookie``). At
 1``), ``behavior`` decides: ``Deny new session`` refuses the login with ``errorMessage`` (else
 ``sessionLimitExceeded``), ``Terminate oldest session`` logs out by backchannel the sessions refreshed longest
 ago until one is free, the client's first when the realm limit is the one reached. The database counts and
-picks the sessions (store/session_views.py): no session row is read but those to end.
+picks the sessions (store/session_views.py): no session row is read but those to end. Logins of one user count
+one after the other (the per-user lock of login attempts), so parallel logins cannot all pass the count.
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ async def enforce(
         raise Misconfigured("No configuration found of 'User Session Count Limiter' authenticator")
     settings = dict(config)
     realm_limit, client_limit = _limit(settings, USER_REALM_LIMIT), _limit(settings, USER_CLIENT_LIMIT)
+    if realm_limit > 0 or client_limit > 0:
+        # Parallel logins of the user (on PostgreSQL, several workers) queue here until this one's session is
+        # made or refused, so each counts the sessions the others made: without it, six logins at once under a
+        # limit of one all passed the count. The lock is the one every login attempt on the user takes.
+        await tx.login_failures.serialize(realm.id, user.id)
     live = live_filter(realm, [], False, now)
     views = tx.session_views
     realm_count = await views.count_live(user.id, live) if realm_limit > 0 else 0
