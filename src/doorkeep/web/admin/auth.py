@@ -40,6 +40,7 @@ IMPLIED = {
     "manage-realm": {"view-realm"},
     "manage-events": {"view-events"},
     "manage-identity-providers": {"view-identity-providers"},  # RealmPermissions.canViewIdentityProviders
+    "view-organizations": {"query-organizations"},
 }
 
 
