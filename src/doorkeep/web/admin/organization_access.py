@@ -11,7 +11,8 @@ what their subject asks elsewhere: the users' roles for members, manage-identity
 
 from __future__ import annotations
 
-from doorkeep.web.admin.auth import FORBIDDEN
+from doorkeep.model import Realm
+from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import RealmCall
 
 QUERY, VIEW, MANAGE = "query", "view", "manage"
@@ -23,7 +24,12 @@ _HOLDERS = {QUERY: _QUERY, VIEW: _VIEW, MANAGE: _MANAGE}
 
 def can(call: RealmCall, need: str) -> bool:
     """Does the caller hold what ``need`` (QUERY, VIEW or MANAGE) asks for the realm's organizations?"""
-    return any(call.can(role) for role in _HOLDERS[need])
+    return identity_can(call.identity, call.realm, need)
+
+
+def identity_can(identity: AdminIdentity, realm: Realm, need: str) -> bool:
+    """``can`` for an administrator of ``realm`` outside an organization call."""
+    return any(identity.can(realm, role) for role in _HOLDERS[need])
 
 
 def require(call: RealmCall, need: str) -> None:
