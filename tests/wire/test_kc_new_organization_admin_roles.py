@@ -297,3 +297,26 @@ async def test_the_roles_of_another_realm_allow_nothing_here(realm: Env) -> None
     ):
         assert (await _call(env, other, method, path)).status_code == 403, (method, path)
     assert (await _call(env, other, "POST", ORGS, json=_rep("stolen"))).status_code == 403
+
+
+async def test_linking_through_the_identity_provider_api_asks_manage_organizations(realm: Env) -> None:
+    """Beyond the class: a provider created or updated through ``identity-provider/instances`` naming an organization
+    (``organizationId`` or the config's ``kc.org``) links it, so manage-identity-providers alone gets 403 as on
+    ``organizations/{id}/identity-providers``; a provider already linked is updated as before."""
+    env = realm
+    org = await _org(env, "testLinkOrg")
+    idps = f"{REALM}/identity-provider/instances"
+    only = await realm_admin(env, "manage-idps-only", "manage-identity-providers")
+    both = await realm_admin(env, "manage-idps-and-orgs", "manage-identity-providers", "manage-organizations")
+    named = {"alias": "named", "providerId": "oidc", "organizationId": org}
+    assert (await _call(env, only, "POST", idps, json=named)).status_code == 403
+    in_config = {"alias": "named", "providerId": "oidc", "config": {"kc.org": org}}
+    assert (await _call(env, only, "POST", idps, json=in_config)).status_code == 403
+    assert (await _call(env, only, "GET", f"{idps}/named")).status_code == 404
+    assert (await _call(env, both, "POST", idps, json=named)).status_code == 201
+    assert (await _call(env, only, "PUT", f"{idps}/named", json={**named, "displayName": "N"})).status_code == 204
+    await _idp(env, "plain", only)
+    plain = {"alias": "plain", "providerId": "oidc", "organizationId": org}
+    assert (await _call(env, only, "PUT", f"{idps}/plain", json=plain)).status_code == 403
+    linked = await _call(env, await env.admin_headers(), "GET", f"{ORGS}/{org}/identity-providers")
+    assert [p["alias"] for p in linked.json()] == ["named"]

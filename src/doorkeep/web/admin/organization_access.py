@@ -11,7 +11,8 @@ what their subject asks elsewhere: the users' roles for members, manage-identity
 
 from __future__ import annotations
 
-from doorkeep.model import Realm
+from doorkeep.model import JSON, Realm
+from doorkeep.organizations import brokers
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import RealmCall
 
@@ -36,3 +37,16 @@ def require(call: RealmCall, need: str) -> None:
     """403 unless ``can(call, need)``."""
     if not can(call, need):
         raise FORBIDDEN
+
+
+def require_linking(call: RealmCall, rep: JSON, stored: JSON | None) -> None:
+    """A provider written through ``identity-provider/instances`` that names an organization it is not linked to
+    yet (``organizationId``, or the config's ``kc.org``) links it, which ``organizations/{id}/identity-providers``
+    allows only to whoever may manage organizations: the same asked here (beyond Keycloak, which takes the name
+    with manage-identity-providers alone; a provider already linked keeps its organization whatever is sent)."""
+    if stored is not None and brokers.organization_of(stored) is not None:
+        return
+    config = rep.get("config")
+    named = rep.get(brokers.ORGANIZATION_ID) or (config.get(brokers.ORGANIZATION) if isinstance(config, dict) else None)
+    if named:
+        require(call, MANAGE)
