@@ -67,3 +67,18 @@ async def test_view_organizations_alone_opens_no_page(realm: Env) -> None:
         refused = await post_pairs(http, f"{ORGS}/{oid}/delete", [("confirmed", "yes")], token_from=USERS)
         assert refused.status_code == 403
     assert len((await env.http.get(REST, headers=await env.admin_headers())).json()) == 1
+
+
+async def test_removing_a_member_asks_manage_users(realm: Env) -> None:
+    env = realm
+    oid, user2 = await _acme(env)
+    joined = await env.http.post(f"{REST}/{oid}/members", content=user2, headers=await env.admin_headers())
+    assert joined.status_code == 201
+    await make_admin(env, "test", "org-boss", "manage-organizations", "view-users")
+    async with client_at(env, "127.0.0.8") as http:
+        await sign_in(http, "/admin/test/console/", "org-boss")
+        refused = await post_pairs(
+            http, f"{ORGS}/{oid}/members/{user2}/remove", [("confirmed", "yes")], token_from=ORGS
+        )
+        assert refused.status_code == 403
+    assert await _members(env, oid) == ["user2"]
