@@ -1,4 +1,4 @@
-"""Migration 0040 (Keycloak 26.7's MigrateTo26_7_0.addOrganizationAdminRoles): a realm made before it gets
+"""Migration 0041 (Keycloak 26.7's MigrateTo26_7_0.addOrganizationAdminRoles): a realm made before it gets
 view-organizations, manage-organizations and query-organizations in its realm-management client, each held by
 realm-admin, query-organizations held by view-organizations; a role of that name already there is kept, a realm
 without a realm-management client is left alone, and a realm made since is not touched. Both engines."""
@@ -15,7 +15,7 @@ from store_factories import add_realm
 
 pytestmark = pytest.mark.anyio
 
-BEFORE = "0039_property_login_failures"
+BEFORE = "0040_admin_event_details"
 NAMES = ("view-organizations", "manage-organizations", "query-organizations")
 
 

@@ -7,8 +7,8 @@ master realm's ``<realm>-realm`` clients; Doorkeep has none (master's ``admin`` 
 client that already has a role of that name keeps it. Written out here so later code changes cannot alter what
 this migration did.
 
-Revision ID: 0040_organization_admin_roles
-Revises: 0039_property_login_failures
+Revision ID: 0041_organization_admin_roles
+Revises: 0040_admin_event_details
 Create Date: 2026-12-05 05:30:00.000000
 """
 
@@ -19,8 +19,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0040_organization_admin_roles"
-down_revision = "0039_property_login_failures"
+revision = "0041_organization_admin_roles"
+down_revision = "0040_admin_event_details"
 branch_labels = None
 depends_on = None
 
