@@ -41,21 +41,24 @@ ADMIN_ROLE_NAMES = frozenset(
         "view-events",
         "view-identity-providers",
         "view-authorization",
+        "view-organizations",
         "manage-realm",
         "manage-users",
         "manage-clients",
         "manage-events",
         "manage-identity-providers",
         "manage-authorization",
+        "manage-organizations",
         "query-users",
         "query-clients",
         "query-realms",
         "query-groups",
+        "query-organizations",
     }
 )
 MASTER_ONLY_NAMES = frozenset({"admin", "create-realm"})  # admin role names only in the master realm
 # Realm-management roles any admin who may map roles may hand out.
-QUERY_ROLES = frozenset({"query-users", "query-clients", "query-realms", "query-groups"})
+QUERY_ROLES = frozenset({"query-users", "query-clients", "query-realms", "query-groups", "query-organizations"})
 # Realm-management roles an admin may hand out without holding them, when holding one of these.
 ALLOWED_BY = {
     "view-users": frozenset({"manage-users"}),
@@ -65,6 +68,9 @@ ALLOWED_BY = {
     "view-events": frozenset({"manage-events"}),
     "view-identity-providers": frozenset({"manage-identity-providers"}),
     "view-authorization": frozenset({"manage-authorization"}),
+    # Keycloak 26.7's RolePermissions.checkAdminRoles: orgs().canManage() / canView() (OrganizationPermissions)
+    "manage-organizations": frozenset({"manage-realm"}),
+    "view-organizations": frozenset({"manage-organizations", "manage-realm"}),
 }
 
 

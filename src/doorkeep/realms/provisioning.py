@@ -48,6 +48,10 @@ MANAGEMENT_ROLES = {
     "view-authorization": [],
     "manage-authorization": [],
     "impersonation": [],
+    # Keycloak 26.7 (AdminRoles, MigrateTo26_7_0): view-organizations holds query-organizations
+    "view-organizations": ["query-organizations"],
+    "manage-organizations": [],
+    "query-organizations": [],
 }
 SERVICE_ACCOUNT_SCOPE = "service_account"  # Keycloak 26.1+ (ServiceAccountConstants.SERVICE_ACCOUNT_SCOPE)
 # name -> (default scope?, include.in.token.scope, consent text, description)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 BASIC_SCOPE = "basic"
+MANAGEMENT = "realm-management"
 
 
 async def hash_passwords(plan: RealmPlan, progress: Progress = SILENT) -> None:
@@ -92,6 +93,7 @@ class _Writer:
             if rp.composites:
                 parent = self.roles[(rp.client, rp.role.name)]
                 await self.tx.roles.add_composites(parent, [self.roles[(c, n)] for c, n, _ in rp.composites])
+        await self._management_roles()
         for mapping in self.plan.scope_mappings:
             owner = self.clients[mapping.client].id if mapping.client else self.scopes[mapping.scope or ""]
             await self.tx.roles.add_scope_mappings(owner, [self.roles[(c, n)] for c, n, _ in mapping.roles])
@@ -281,6 +283,30 @@ class _Writer:
             # Roles of a built-in client the file does not list merge by name with the built-in ones.
             if rp.client is not None and (rp.client, rp.role.name) not in self.roles:
                 await self._role(rp, self.clients[rp.client].id)
+
+    async def _management_roles(self) -> None:
+        """RealmManager.checkRealmAdminManagementRoles: a file written before an admin role existed (Keycloak 26.7's
+        organization roles, say) lists a realm-management client without it; every built-in role the client lacks
+        is added under realm-admin (made if missing), and each view role holds its query roles
+        (addQueryCompositeRoles, MigrateTo26_7_0's view-organizations / query-organizations)."""
+        client = self.clients.get(MANAGEMENT)
+        if client is None:
+            return
+        created: list[str] = []
+        for name in (*provisioning.MANAGEMENT_ROLES, provisioning.REALM_ADMIN):
+            if (MANAGEMENT, name) not in self.roles:
+                role = await provisioning.add_role(self.tx, self.realm.id, name, f"${{role_{name}}}", client.id)
+                self.roles[(MANAGEMENT, name)] = role.id
+                created.append(name)
+        admin = self.roles[(MANAGEMENT, provisioning.REALM_ADMIN)]
+        await self.tx.roles.add_composites(
+            admin, [self.roles[(MANAGEMENT, n)] for n in created if n != provisioning.REALM_ADMIN]
+        )
+        for name, children in provisioning.MANAGEMENT_ROLES.items():
+            if children:
+                await self.tx.roles.add_composites(
+                    self.roles[(MANAGEMENT, name)], [self.roles[(MANAGEMENT, c)] for c in children]
+                )
 
     async def _basic_scope_migration(self) -> None:
         """MigrateTo25_0_0.migrateImport: a file from before Keycloak 25 without a ``basic`` client scope gets it

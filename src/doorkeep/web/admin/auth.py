@@ -37,9 +37,12 @@ IMPLIED = {
     "view-clients": {"query-clients"},
     "manage-users": {"view-users", "query-users", "query-groups"},
     "manage-clients": {"view-clients", "query-clients"},
-    "manage-realm": {"view-realm"},
+    # OrganizationPermissions (Keycloak 26.7): manage-realm manages organizations, managing them views them
+    "manage-realm": {"view-realm", "manage-organizations", "view-organizations", "query-organizations"},
+    "manage-organizations": {"view-organizations", "query-organizations"},
     "manage-events": {"view-events"},
     "manage-identity-providers": {"view-identity-providers"},  # RealmPermissions.canViewIdentityProviders
+    "view-organizations": {"query-organizations"},
 }
 
 

@@ -7,7 +7,8 @@ one (found by internal id or alias); reading needs view-identity-providers, writ
 answered ``**********``; a PUT sending that mask keeps the stored secret. Deleting a provider removes its users'
 links and its mappers (web/admin/idp_mappers.py); ``export`` and ``reload-keys`` answer as Keycloak's for an OpenID
 Connect provider. The core is broker/providers.py, its writes broker/admin_writes.py
-(shared with the Admin Console); an organization's providers are organizations/brokers.py.
+(shared with the Admin Console); an organization's providers are organizations/brokers.py. A write that links a
+provider to an organization also needs manage-organizations (organization_access.require_linking).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON
 from doorkeep.organizations import brokers
-from doorkeep.web.admin import audit
+from doorkeep.web.admin import audit, organization_access
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -71,6 +72,7 @@ async def create(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         rep = await _representation(request)
         call.require(MANAGE)
+        organization_access.require_linking(call, rep, None)
         provider = await writes.create_provider(call.tx, call.realm.id, rep)
         audit.represent(request, provider)
         return created(call.url(call.realm.name, "identity-provider", "instances", provider["alias"]))
@@ -99,6 +101,7 @@ async def update(request: Request) -> Response:
         rep = await _representation(request)
         stored = await _found(call, request)
         call.require(MANAGE)
+        organization_access.require_linking(call, rep, stored)
         await writes.update_provider(call.tx, call.realm.id, stored, rep)
         return no_content()
 

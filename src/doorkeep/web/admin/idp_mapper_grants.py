@@ -7,6 +7,10 @@ just that role could name ``realm-management.realm-admin`` and log in through a 
 Here writing such a mapper also asks what granting the role or joining the group directly asks
 (``AdminIdentity.require_grant`` / ``require_membership``: RolePermissions.canMapRole's admin-role rule): the
 master admin and a realm-admin are unaffected. Beyond Keycloak, for safety (docs/identity-brokering.md).
+
+A group mapper naming an organization's group (``groupType`` ORGANIZATION) is written, changed or removed only by
+whoever may manage organizations (Keycloak 26.7's OrganizationGroupMapperPermissionsTest: manage-organizations or
+manage-realm, beside manage-identity-providers); a mapper of a realm group needs no organization role.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
 from doorkeep.model import Realm
 from doorkeep.store.tx import Tx
-from doorkeep.web.admin.auth import AdminIdentity
+from doorkeep.web.admin import organization_access
+from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 
 ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)
 GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)
@@ -38,7 +43,24 @@ async def require_conferrable(tx: Tx, realm: Realm, caller: AdminIdentity, rep: 
             await caller.require_grant(tx, role)
     elif kind in GROUP_MAPPERS and isinstance(config.get("group"), str):
         if config.get("groupType") == idp_group_mappers.ORGANIZATION:
-            return  # an organization's groups carry no roles
+            return  # an organization's groups carry no roles (require_organization_rights asks the rest)
         group = by_path(await tx.groups.realm_groups(realm.id), config["group"])
         if group is not None:
             await caller.require_membership(tx, group)
+
+
+def names_organization_group(rep: dict[str, Any] | None) -> bool:
+    """Is ``rep`` a group mapper of an organization's group?"""
+    if rep is None or rep.get("identityProviderMapper") not in GROUP_MAPPERS:
+        return False
+    config = rep.get("config")
+    return isinstance(config, dict) and config.get("groupType") == idp_group_mappers.ORGANIZATION
+
+
+def require_organization_rights(realm: Realm, caller: AdminIdentity, *reps: dict[str, Any] | None) -> None:
+    """403 unless ``caller`` may manage organizations, when any of ``reps`` (the mapper written, the one stored)
+    names an organization's group."""
+    if any(names_organization_group(rep) for rep in reps) and not organization_access.identity_can(
+        caller, realm, organization_access.MANAGE
+    ):
+        raise FORBIDDEN

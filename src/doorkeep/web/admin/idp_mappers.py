@@ -20,7 +20,7 @@ from doorkeep.model import JSON
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.admin.identity_providers import BASE, MANAGE, NOT_FOUND, VIEW
-from doorkeep.web.admin.idp_mapper_grants import require_conferrable
+from doorkeep.web.admin.idp_mapper_grants import require_conferrable, require_organization_rights
 
 MODEL_NOT_FOUND = not_found("Model not found")  # NotFoundException("Model not found")
 IDP_MAPPER = "IDENTITY_PROVIDER_MAPPER"  # ResourceType.IDENTITY_PROVIDER_MAPPER
@@ -57,6 +57,7 @@ async def create(request: Request) -> Response:
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
         call.require(MANAGE)
+        require_organization_rights(call.realm, call.identity, rep)
         await require_conferrable(call.tx, call.realm, call.identity, rep)
         mapper = await writes.add_mapper(call.tx, call.realm.id, provider, rep)
         audit.resource(request, IDP_MAPPER)
@@ -83,6 +84,8 @@ async def update(request: Request) -> Response:
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
         call.require(MANAGE)
+        stored = types.find(call.realm.identity_provider_mappers, request.path_params["id"])
+        require_organization_rights(call.realm, call.identity, rep, stored)
         await require_conferrable(call.tx, call.realm, call.identity, rep)
         if not await writes.update_mapper(call.tx, call.realm.id, provider, request.path_params["id"], rep):
             raise MODEL_NOT_FOUND
@@ -96,6 +99,9 @@ async def delete(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         _provider(call, request)
         call.require(MANAGE)
+        require_organization_rights(
+            call.realm, call.identity, types.find(call.realm.identity_provider_mappers, request.path_params["id"])
+        )
         if not await writes.delete_mapper(call.tx, call.realm.id, request.path_params["id"]):
             raise MODEL_NOT_FOUND
         audit.resource(request, IDP_MAPPER)

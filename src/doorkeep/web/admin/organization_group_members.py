@@ -7,6 +7,8 @@ user was not in it, recording nothing then). Both record an ORGANIZATION_GROUP_M
 group, and the user's username and e-mail as details.
 ``organizations/{id}/members/{userId}/groups`` lists the groups a member is in (OrganizationMemberResource
 .groupMemberships: ``search``, ``first``/``max``, brief unless ``briefRepresentation=false``).
+Reading needs the organization's view permission and view-users; adding and removing its manage permission and
+manage-users, as the organization's own members.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from doorkeep.web.admin.organizations import load_organization
 async def members(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org, group, _ = await load(call, request)
+        call.require("view-users")
         first, max_results = query_int(request, "first", -1), query_int(request, "max", -1)
         brief = query_bool(request, "briefRepresentation", False)
         out = []
@@ -42,6 +45,7 @@ async def members(request: Request) -> Response:
 async def membership(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org, group, _ = await load(call, request)
+        call.require("manage-users")
         event = org_groups.to_json(group, org.id, brief=True)
         if request.method == "PUT":
             joined = await org_groups.join(call.tx, org, group, request.path_params["user"])
@@ -58,6 +62,7 @@ async def membership(request: Request) -> Response:
 async def groups_of_member(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org = await load_organization(call, request.path_params["id"])
+        call.require("view-users")
         found = await org_groups.of_member(
             call.tx, org, request.path_params["user"], request.query_params.get("search")
         )

@@ -5,8 +5,9 @@ by attributes; ``first``/``max`` unbounded by default; brief unless ``briefRepre
 ``subGroupsCount``) and creates a top-level group or, given an ``id``, moves one there (204);
 ``groups/group-by-path/{path}``; ``groups/{groupId}`` reads (full), updates and deletes; ``groups/{groupId}/children``
 lists (``first``/``max`` 0/10) and creates or moves a subgroup. Members are in ``organization_group_members``.
-The rules are the core's (organizations/groups.py); every call needs manage-realm and ``organizationsEnabled``,
-as the organization itself. Writes record ORGANIZATION_GROUP events at the request's path.
+The rules are the core's (organizations/groups.py); every call needs ``organizationsEnabled`` and the
+organization's view (reading) or manage (writing) permission (organization_access), as the organization itself.
+Writes record ORGANIZATION_GROUP events at the request's path.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from doorkeep.model import Group
 from doorkeep.organizations import groups as org_groups
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin import audit
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.common import (
     RealmCall,
     no_content,
@@ -55,9 +57,14 @@ def record(
     audit.several(request, [audit.Change(request.method, segments(request), body, resource, operation, details)])
 
 
+def need_of(request: Request) -> str:
+    """Reading asks the organization's view permission, writing its manage permission."""
+    return access.VIEW if request.method == "GET" else access.MANAGE
+
+
 async def load(call: RealmCall, request: Request) -> tuple[Organization, Group, list[Group]]:
-    """The organization, its group named by the path and all its groups."""
-    org = await load_organization(call, request.path_params["id"])
+    """The organization (with what the request needs of it), its group named by the path and all its groups."""
+    org = await load_organization(call, request.path_params["id"], need_of(request))
     group, groups = await org_groups.lookup(call.tx, org, request.path_params["group"])
     return org, group, groups
 
@@ -68,7 +75,7 @@ def _count(groups: list[Group], group: Group, wanted: bool) -> int | None:
 
 async def top_level(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        org = await load_organization(call, request.path_params["id"], need_of(request))
         if request.method == "POST":
             return await _create(call, request, org, None)
         q, first, max_results = request.query_params, query_int(request, "first"), query_int(request, "max")

@@ -3,7 +3,8 @@
 ``organizations/{id}/identity-providers`` lists the organization's providers (full representations, secrets
 masked) and links one of the realm's (the body its alias or internal id, quoted or not: 204); ``.../{alias}``
 reads one and unlinks it (the provider stays in the realm). Keycloak records no admin event for linking or
-unlinking, and guards it all with manage-realm as the organization itself. The rules are
+unlinking. Reading needs the organization's view permission, unlinking its manage permission, linking that and
+manage-identity-providers too (Keycloak 26.7's OrganizationAdminRolesPermissionsTest). The rules are
 organizations/brokers.py.
 """
 
@@ -16,6 +17,7 @@ from starlette.routing import Route
 from doorkeep.broker import providers as idp
 from doorkeep.organizations import brokers
 from doorkeep.web.admin import audit
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.common import RealmCall, no_content, ok, read_quoted_id, run_realm
 from doorkeep.web.admin.organizations import load_organization
 
@@ -32,7 +34,8 @@ async def listing(request: Request) -> Response:
 
 async def add(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        org = await load_organization(call, request.path_params["id"], access.MANAGE)
+        call.require("manage-identity-providers")
         await brokers.link(call.tx, call.realm.id, org.id, await read_quoted_id(request))
         audit.unchanged(request)
         return no_content()
@@ -42,7 +45,8 @@ async def add(request: Request) -> Response:
 
 async def one(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        need = access.VIEW if request.method == "GET" else access.MANAGE
+        org = await load_organization(call, request.path_params["id"], need)
         alias = request.path_params["alias"]
         if request.method == "DELETE":
             await brokers.unlink(call.tx, call.realm.id, org.id, alias)

@@ -4,8 +4,8 @@
 ``lastName`` whole values without case; ``search`` a part of any of them; ``first``/``max`` with no default
 bound), ordered by id; ``GET …/invitations/{invitationId}`` reads one and ``DELETE`` removes it (204, a DELETE
 ORGANIZATION_MEMBERSHIP admin event at its path, no representation), 404 ``Invitation not found`` for an id the
-organization does not have. Resending is in ``organization_invitations``. Manage-realm guards all of it, as the
-organization itself.
+organization does not have. Resending is in ``organization_invitations``. Reading needs the organization's view
+permission, removing (and resending) its manage permission (Keycloak 26.7's OrganizationAdminRolesPermissionsTest).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from doorkeep.organizations import stored_invitations, writes
 from doorkeep.web.admin import audit
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, run_realm
 from doorkeep.web.admin.organizations import load_organization
 
@@ -33,7 +34,8 @@ async def list_invitations(request: Request) -> Response:
 
 async def one_invitation(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        need = access.VIEW if request.method == "GET" else access.MANAGE
+        org = await load_organization(call, request.path_params["id"], need)
         invitation_id = request.path_params["inv"]
         if request.method == "GET":
             return ok(

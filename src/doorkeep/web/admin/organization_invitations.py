@@ -29,6 +29,7 @@ from doorkeep.organizations import invitation_mail, invitations, stored_invitati
 from doorkeep.organizations.model import Organization
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.auth import FORBIDDEN, authenticate
 from doorkeep.web.admin.common import REALM_NOT_FOUND, RealmCall, no_content, run_realm
 from doorkeep.web.admin.organizations import load_organization
@@ -74,7 +75,7 @@ async def _prepare(request: Request, whom: Whom) -> tuple[Realm, invitation_mail
         if not identity.master_admin and identity.realm.id != realm.id:
             raise FORBIDDEN
         call = RealmCall(request, tx, identity, services.clock.now(), realm)
-        org = await load_organization(call, request.path_params["id"])
+        org = await load_organization(call, request.path_params["id"], access.MANAGE)
         who = await whom(tx, org)
         prepared = await invitation_mail.prepare(
             tx, services, realm, org, who, base_url(request), issuer(request, realm.name)
@@ -97,7 +98,7 @@ async def _send(request: Request, whom: Whom, tail: tuple[str, ...]) -> Response
         return handlers.render_error(AdminError(500, invitations.SEND_FAILED))
 
     async def done(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        org = await load_organization(call, request.path_params["id"], access.MANAGE)
         await stored_invitations.save(call.tx, prepared)
         segments = ("organizations", org.id, *tail)
         audit.several(request, [audit.Change("POST", segments, None, MEMBERSHIP, "ACTION")])

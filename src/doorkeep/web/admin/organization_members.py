@@ -7,7 +7,11 @@ and ``organizations/members/{userId}/organizations`` list a user's organizations
 CREATE / DELETE ORGANIZATION_MEMBERSHIP admin event at the members path, the organization as representation and
 the user's username and e-mail as its details.
 The invitations (``invite-user``, ``invite-existing-user``) are in ``organization_invitations``.
-Keycloak guards all of it with manage-realm, as the organization itself.
+Keycloak 26.7 asks the organization's view (reading) or manage (adding, removing) permission, and of the users
+what UsersResource asks: query-users to list or count members (their representations shown to those who may
+view users), view-users to read one or a user's organizations, manage-users to add or remove one. A user's
+organizations (``organizations/members/{userId}/organizations``) need query-organizations and list nothing to
+whoever may not view organizations.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from doorkeep.model import User
 from doorkeep.organizations import rules, writes
 from doorkeep.organizations.model import MANAGED, UNMANAGED
 from doorkeep.web.admin import audit
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -52,8 +57,11 @@ def _member_json(user: User, membership_type: str) -> dict[str, object]:
 async def members(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org = await load_organization(call, request.path_params["id"])
+        call.require("query-users")  # auth.users().requireQuery()
         if request.url.path.endswith("/count"):
             return ok(await call.tx.organizations.count_members(org.id))
+        if not call.can("view-users"):  # every member filtered out by canView(user)
+            return ok([])
         q = request.query_params
         first, max_results = query_int(request, "first", 0), query_int(request, "max", 10)
         found = await call.tx.organizations.members(org.id)
@@ -70,7 +78,8 @@ async def members(request: Request) -> Response:
 
 async def add_member(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        org = await load_organization(call, request.path_params["id"], access.MANAGE)
+        call.require("manage-users")
         user = await writes.add_member(call.tx, call.realm, org, await read_quoted_id(request))
         segments = ("organizations", org.id, "members")
         event = rules.to_json(org, brief=True)
@@ -83,7 +92,9 @@ async def add_member(request: Request) -> Response:
 
 async def one_member(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        need = access.VIEW if request.method == "GET" else access.MANAGE
+        org = await load_organization(call, request.path_params["id"], need)
+        call.require("view-users" if request.method == "GET" else "manage-users")
         user_id = request.path_params["user"]
         if not user_id.strip():
             raise ID_REQUIRED
@@ -109,6 +120,9 @@ async def organizations_of(request: Request) -> Response:
             await load_organization(call, request.path_params["id"])
         else:
             checked(call)
+            if not access.can(call, access.VIEW):  # canView(org) filters every organization out
+                return ok([])
+        call.require("view-users")
         user = await call.tx.users.get(request.path_params["user"])
         if user is None or user.realm_id != call.realm.id:
             raise NOT_FOUND

@@ -2,8 +2,11 @@
 
 ``organizations`` searches (``search`` + ``exact`` over names and domains, or ``q`` over the alias and attributes;
 ``first``/``max`` default 0/10; brief unless ``briefRepresentation=false``) and creates; ``organizations/count``;
-``organizations/{id}`` reads (full), updates and deletes. Every call needs manage-realm, then the realm's
-``organizationsEnabled`` (404 "Organizations not enabled for this realm." otherwise), as Keycloak checks them.
+``organizations/{id}`` reads (full), updates and deletes. Every call needs one of Keycloak 26.7's organization admin
+roles (``organization_access``), then the realm's ``organizationsEnabled`` (404 "Organizations not enabled for this
+realm." otherwise), as Keycloak checks them: searching and counting need query-organizations and show only what the
+caller may view (nothing to a query-organizations holder alone), reading needs view-organizations, writing
+manage-organizations (manage-realm holds both).
 Deleting one unlinks its identity providers. Members are in ``organization_members``, identity providers in
 ``organization_identity_providers``.
 """
@@ -18,6 +21,7 @@ from doorkeep.admin.user_search import query_fields
 from doorkeep.organizations import rules, writes
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin import audit
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -32,18 +36,22 @@ from doorkeep.web.admin.common import (
 from doorkeep.web.http import read_json
 
 
-def checked(call: RealmCall) -> None:
-    """auth.realm().requireManageRealm() then Organizations.checkEnabled, in Keycloak's order."""
-    call.require("manage-realm")
+def checked(call: RealmCall, need: str = access.QUERY) -> None:
+    """The organization permission ``need`` (access.QUERY / VIEW / MANAGE), then Organizations.checkEnabled, in
+    Keycloak's order."""
+    access.require(call, need)
     if not call.realm.organizations_enabled:
         raise rules.NOT_ENABLED
 
 
-async def load_organization(call: RealmCall, org_id: str) -> Organization:
+async def load_organization(call: RealmCall, org_id: str, need: str = access.VIEW) -> Organization:
+    """OrganizationsResource.get: query-organizations first (403 before an unknown id is looked up), then the
+    organization (404), then what the sub-resource's call needs of it (``need``)."""
     checked(call)
     org = await call.tx.organizations.get(call.realm.id, org_id)
     if org is None:
         raise rules.NOT_FOUND
+    access.require(call, need)
     return org
 
 
@@ -60,6 +68,8 @@ async def _searched(call: RealmCall, request: Request) -> list[Organization]:
 async def list_organizations(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         checked(call)
+        if not access.can(call, access.VIEW):  # canView(org) filters every organization out
+            return ok([])
         first, max_results = query_int(request, "first", 0), query_int(request, "max", 10)
         brief = query_bool(request, "briefRepresentation", True)
         found = page(await _searched(call, request), first, max_results)
@@ -71,6 +81,8 @@ async def list_organizations(request: Request) -> Response:
 async def count_organizations(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         checked(call)
+        if not access.can(call, access.VIEW):
+            return ok(0)
         return ok(len(await _searched(call, request)))
 
     return await run_realm(request, work, write=False)
@@ -78,7 +90,7 @@ async def count_organizations(request: Request) -> Response:
 
 async def create_organization(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        checked(call)
+        checked(call, access.MANAGE)
         if await read_json(request) is None:  # an empty body or ``null``
             raise rules.NULL_BODY
         rep = await read_object(request)
@@ -91,7 +103,8 @@ async def create_organization(request: Request) -> Response:
 
 async def one_organization(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        org = await load_organization(call, request.path_params["id"])
+        need = access.VIEW if request.method == "GET" else access.MANAGE
+        org = await load_organization(call, request.path_params["id"], need)
         if request.method == "GET":
             return ok(rules.to_json(org, brief=False))
         if request.method == "DELETE":

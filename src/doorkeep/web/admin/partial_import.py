@@ -41,7 +41,7 @@ from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin import users_ops as user_ops
 from doorkeep.web.admin.common import RealmCall, invalid_input, ok, read_object, run_realm
-from doorkeep.web.admin.idp_mapper_grants import require_conferrable
+from doorkeep.web.admin.idp_mapper_grants import require_conferrable, require_organization_rights
 from doorkeep.web.admin.mappers import client_mappers
 from doorkeep.web.admin.role_composites import named_roles, nestable
 
@@ -292,6 +292,7 @@ class _Import:
         if provider is None:
             raise AdminError(400, f"Failed to add mapper '{name}' to identity provider [{alias}].")
         found = idp_types.by_name(realm.identity_provider_mappers, alias, name)
+        require_organization_rights(realm, self.call.identity, rep, found)  # before an OVERWRITE removes it
 
         async def remove(old: dict[str, Any]) -> None:
             kept = tuple(m for m in realm.identity_provider_mappers if m.get("id") != old["id"])

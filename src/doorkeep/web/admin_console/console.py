@@ -47,7 +47,7 @@ SECTIONS = (
     ("Sessions", "/sessions", "view-realm"),
     ("Authentication", "/authentication/flows", "view-realm"),
     ("Identity providers", "/identity-providers", "view-identity-providers"),
-    ("Organizations", "/organizations", "manage-realm"),
+    ("Organizations", "/organizations", "manage-organizations"),  # manage-realm holds it (web.admin.auth.IMPLIED)
     ("Events", "/events", "view-events"),
 )
 # Sections shown only for the realms that have what they are about (Keycloak's PageNav: Organizations while the

@@ -1,6 +1,6 @@
-"""Pages: Organizations (manage-realm, as the Admin REST's ``organizations``): the list with search and paging,
-Create organization, an organization's Settings and Attributes tabs and Delete; its Members tab is
-pages_organization_members.py, its Identity providers tab pages_organization_idps.py."""
+"""Pages: Organizations (manage-organizations or manage-realm, as the Admin REST's ``organizations``): the list
+with search and paging, Create organization, an organization's Settings and Attributes tabs and Delete; its
+Members tab is pages_organization_members.py, its Identity providers tab pages_organization_idps.py."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from doorkeep.broker import idp_mapper_types as types
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON
 from doorkeep.realms.auth_providers import Prop
-from doorkeep.web.admin.idp_mapper_grants import require_conferrable
+from doorkeep.web.admin.idp_mapper_grants import require_conferrable, require_organization_rights
 from doorkeep.web.admin_console.context import Console, Missing
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_identity_providers import MANAGE, VIEW
@@ -66,6 +66,7 @@ async def add(c: Console, provider: JSON, kind: str, form: Mapping[str, str]) ->
         "config": config,
     }
     try:
+        require_organization_rights(c.realm, c.identity, rep)
         await require_conferrable(c.tx, c.realm, c.identity, rep)
     except AdminError:
         typed.errors["form"] = NOT_YOURS
@@ -89,6 +90,7 @@ def mapper(c: Console, provider: JSON, mapper_id: str) -> JSON:
 async def delete(c: Console, provider: JSON, found: JSON) -> None:
     """``DELETE …/mappers/{id}`` (manage-identity-providers)."""
     c.require(MANAGE)
+    require_organization_rights(c.realm, c.identity, found)
     if not await writes.delete_mapper(c.tx, c.realm.id, found["id"]):
         raise Missing("Mapper not found.")
     c.changed("DELETE", "identity-provider", "instances", provider["alias"], "mappers", found["id"])

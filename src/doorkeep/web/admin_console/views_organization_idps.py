@@ -5,7 +5,7 @@ LinkIdentityProviderModal): the linked providers with their domain and "Redirect
 Linking is what that modal sends: ``POST organizations/{id}/identity-providers`` (organizations/brokers.py, no
 admin event, as in Keycloak) then ``PUT identity-provider/instances/{alias}`` with ``kc.org.domain`` and
 ``kc.org.broker.redirect.mode.email-matches`` in its config (broker/admin_writes.py, recorded as that call);
-unlinking is the DELETE alone. manage-realm, and manage-identity-providers for the PUT."""
+unlinking is the DELETE alone. manage-organizations (or manage-realm), and manage-identity-providers for the PUT."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """An organization's Members tab, as Keycloak 26's console shows it (Members.tsx, MemberModal): the members with
 their membership type (search, paging), "Add realm user" (users of the realm who are not members yet) and
 "Remove", through ``organizations.writes`` as ``organizations/{id}/members`` does them; each write is recorded as
-that call (CREATE / DELETE ORGANIZATION_MEMBERSHIP, the organization's brief representation). manage-realm."""
+that call (CREATE / DELETE ORGANIZATION_MEMBERSHIP, the organization's brief representation). manage-organizations
+(or manage-realm), and the users' roles the REST calls ask."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ async def members(
     c: Console, org: Organization, search: str, kind: str, first: int, size: int
 ) -> Page[tuple[User, str]]:
     """``GET organizations/{id}/members?search=&membershipType=&first=&max=``: the members and their membership
-    types; ``kind`` other than MANAGED or UNMANAGED is every member."""
+    types; ``kind`` other than MANAGED or UNMANAGED is every member. The members' representations ask view-users,
+    as the REST call's do."""
     require(c)
+    c.require("view-users")
     found = await c.tx.organizations.members(org.id)
     if search:
         found = [(u, t) for u, t in found if rules.member_matches(u, search, False)]
@@ -36,8 +39,9 @@ async def members(
 
 
 async def candidates(c: Console, org: Organization, search: str, first: int, size: int) -> Page[User]:
-    """The realm's users (``GET users?search=``) with those already members left out of the page."""
+    """The realm's users (``GET users?search=``, view-users) with those already members left out of the page."""
     require(c)
+    c.require("view-users")
     params = {"search": search} if search else {}
     found = await user_search.list_users(c.tx, c.realm, params, first, size + 1)
     page = page_of(found, first, size)
@@ -47,8 +51,10 @@ async def candidates(c: Console, org: Organization, search: str, first: int, siz
 
 async def add(c: Console, org: Organization, user_ids: Sequence[str]) -> list[str]:
     """``POST organizations/{id}/members`` for each chosen user; the usernames added. Every choice is checked
-    before the first is added, so a refusal (no user of this realm, a member already) adds no one."""
+    before the first is added, so a refusal (no user of this realm, a member already) adds no one. manage-users
+    too, as the REST call asks."""
     require(c)
+    c.require("manage-users")
     user_ids = list(dict.fromkeys(user_ids))  # a user ticked twice is added once
     if not user_ids:
         raise AdminError(400, "Choose at least one user.")

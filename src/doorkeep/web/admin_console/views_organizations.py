@@ -3,8 +3,10 @@ Keycloak 26's console shows them (OrganizationsSection, NewOrganization, DetailO
 
 The forms are read into the OrganizationRepresentation Keycloak's console sends and written through
 ``organizations.writes``, the functions behind ``organizations`` and ``organizations/{id}``, with their checks and
-messages, and recorded as those calls. Every page needs manage-realm, and the realm's ``organizationsEnabled``, as
-OrganizationsResource checks them; an edit sends the stored representation with the form over it.
+messages, and recorded as those calls. Every page needs manage-organizations (which manage-realm holds: Keycloak
+26.7's organization admin roles; the console, reading and writing on the same pages, asks the writer's role), and
+the realm's ``organizationsEnabled``, as OrganizationsResource checks them; an edit sends the stored
+representation with the form over it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from doorkeep.organizations.model import Organization
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState, checkbox
 
-MANAGE = "manage-realm"
+MANAGE = "manage-organizations"
 NOT_ENABLED = "Organizations are not enabled for this realm."
 FIELDS = ("name", "alias", "domains", "redirectUrl", "description")
 # Which field a refusal of organizations.rules belongs to, by the start of its message.
@@ -36,7 +38,7 @@ _FIELD_OF = (
 
 
 def require(c: Console) -> None:
-    """manage-realm, then organizationsEnabled, in OrganizationsResource's order."""
+    """manage-organizations (or manage-realm), then organizationsEnabled, in OrganizationsResource's order."""
     c.require(MANAGE)
     if not c.realm.organizations_enabled:
         raise Missing(NOT_ENABLED)
