@@ -33,6 +33,7 @@ class Invitee:
     first_name: str | None = None
     last_name: str | None = None
     replacing: str | None = None  # the invitation a resend replaces: removed first, so it is no pending one
+    attributes: dict[str, list[str]] | None = None  # kept on the invitation (invitation_attributes.cleaned)
 
 
 @dataclass(frozen=True)
@@ -106,5 +107,7 @@ async def prepare(
     first, last = (None, None) if names is None else (names[0].strip(), names[1].strip())
     if user is not None:  # the user's own names, as sendInvitation reads them from the UserModel
         first, last = user.first_name, user.last_name
-    record = Invitation(invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires, link)
+    record = Invitation(
+        invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires, link, who.attributes
+    )
     return Prepared(mail, record, stale)

@@ -68,6 +68,7 @@ class Invitation:
     created_at: int
     expires_at: int
     invite_link: str | None = None
+    attributes: dict[str, list[str]] | None = None  # the invitation request's attributes (Keycloak 26.7)
 
     def expired(self, now: int) -> bool:
         return now > self.expires_at

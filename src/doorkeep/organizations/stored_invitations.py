@@ -38,6 +38,8 @@ def to_json(invitation: Invitation, now: int) -> dict[str, Any]:
     out["status"] = STATUSES[1] if invitation.expired(now) else STATUSES[0]
     if invitation.invite_link is not None:
         out["inviteLink"] = invitation.invite_link
+    if invitation.attributes:
+        out["attributes"] = {name: list(values) for name, values in invitation.attributes.items()}
     return out
 
 
@@ -68,9 +70,15 @@ async def found(tx: Tx, org_id: str, invitation_id: str) -> Invitation:
 
 
 def resent(invitation: Invitation) -> invitation_mail.Invitee:
-    """resendInvitation: inviteUser again with the invitation's address and names, this invitation removed."""
+    """resendInvitation: inviteUser again with the invitation's address, names and attributes, this invitation
+    removed."""
     return invitation_mail.Invitee(
-        None, invitation.email, invitation.first_name, invitation.last_name, replacing=invitation.id
+        None,
+        invitation.email,
+        invitation.first_name,
+        invitation.last_name,
+        replacing=invitation.id,
+        attributes=invitation.attributes,
     )
 
 

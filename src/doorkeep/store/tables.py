@@ -585,6 +585,7 @@ organization_invitations = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
     Column("invite_link", String(2048), nullable=True),
+    Column("attributes", JSON, nullable=True),  # name -> values, as the invitation request gave them
     Index("ix_organization_invitations_org_email", "organization_id", "email"),
 )
 
