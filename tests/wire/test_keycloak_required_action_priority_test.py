@@ -6,9 +6,10 @@ anew for each test (``isImportAfterEachMethod``): ``resetPasswordAllowed``, the 
 enabled (the Java ``beforeEach``) and ``test-user@localhost`` (Tom Brady, password ``password``).
 
 executeRequiredActionsWithDefaultPriority follows Keycloak 26's DefaultRequiredActions (TERMS_AND_CONDITIONS 20,
-UPDATE_PASSWORD 30, UPDATE_PROFILE 40) and the method's own comment; the new-framework revision drives the profile
-page before the password page because Keycloak 26.7 ranks UPDATE_PASSWORD 57 (keycloak PR 47538), ported as its own
-test on a realm given those ranks.
+UPDATE_PASSWORD 30, UPDATE_PROFILE 40) and the method's own comment, which the port gives its realm
+(``register_port.rank_as_keycloak_26``); the new-framework revision drives the profile page before the password
+page because Keycloak 26.7 ranks UPDATE_PASSWORD 57 (keycloak PR 47538), as Doorkeep's new realms do, ported as
+its own test on the realm as imported.
 
 Not ported yet: executeRequiredActionWithCustomPriorityAppliesSamePriorityToSessionAndUserActions, which needs
 the VERIFY_PROFILE required action (VerifyUserProfile: the user profile validated in the UPDATE_PROFILE context at
@@ -52,7 +53,7 @@ from otp_port import (
     totp_secret,
     user_rep,
 )
-from register_port import rank_as_keycloak_26_7
+from register_port import rank_as_keycloak_26
 from required_action_order import (
     accept_terms,
     enable_action,
@@ -129,8 +130,9 @@ async def logged_in(events: Events, answer: httpx.Response) -> dict[str, str]:
 
 
 async def test_execute_required_actions_with_default_priority(kc: Env, events: Events) -> None:
-    """executeRequiredActionsWithDefaultPriority: Keycloak 26's default priorities run TERMS_AND_CONDITIONS
-    (20), UPDATE_PASSWORD (30), then UPDATE_PROFILE (40)."""
+    """executeRequiredActionsWithDefaultPriority: Keycloak 26's default priorities (``rank_as_keycloak_26``) run
+    TERMS_AND_CONDITIONS (20), UPDATE_PASSWORD (30), then UPDATE_PROFILE (40)."""
+    await rank_as_keycloak_26(kc)
     for action in ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"):
         await require(kc, action)
     page = await login(kc, await open_login(kc))
@@ -143,9 +145,7 @@ async def test_execute_required_actions_with_default_priority(kc: Env, events: E
 async def test_execute_required_actions_with_default_priority_of_keycloak_26_7(kc: Env, events: Events) -> None:
     """The new-framework RequiredActionPriorityTest#executeRequiredActionsWithDefaultPriority: Keycloak 26.7's
     defaults (DefaultRequiredActions, MigrateTo26_7_0: UPDATE_PASSWORD 57 after VERIFY_EMAIL 50) run
-    TERMS_AND_CONDITIONS (20), UPDATE_PROFILE (40), then UPDATE_PASSWORD; the realm is given those ranks
-    (``register_port.rank_as_keycloak_26_7``), Doorkeep's own defaults being Keycloak 26's above."""
-    await rank_as_keycloak_26_7(kc)
+    TERMS_AND_CONDITIONS (20), UPDATE_PROFILE (40), then UPDATE_PASSWORD (57), the realm's defaults."""
     for action in ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"):
         await require(kc, action)
     page = await login(kc, await open_login(kc))
