@@ -251,7 +251,7 @@ async def test_a_realm_file_of_an_older_keycloak_gets_its_ranks_moved_as_keycloa
         {**a, "priority": {"CONFIGURE_TOTP": 10, "UPDATE_PASSWORD": 30}.get(a["alias"], a["priority"])}
         for a in DEFAULTS
     ]
-    files = {
+    files: dict[str, dict[str, Any]] = {
         "listed-26-0": {"keycloakVersion": "26.0.7", "requiredActions": old},
         "bare-26-6": {"keycloakVersion": "26.6.1"},
         "listed-unversioned": {"requiredActions": old},
