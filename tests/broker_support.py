@@ -19,7 +19,7 @@ from browser_flow import REDIRECT, form_action, form_fields
 from fake_idp import FakeIdp, fake_idp
 from flow_builder import admin
 from ports import HOST, free_port
-from support import seed_client, seed_login_realm, seed_realm, seed_user, update_realm
+from support import seed_client, seed_login_realm, seed_realm, seed_user, update_realm, without_verify_profile
 from wire_env import Env
 
 ALIAS = "kc"
@@ -93,6 +93,10 @@ async def served(env: Env) -> AsyncIterator[Broker]:
         await seed_login_realm(env.db, env.clock, events=True)
         await update_realm(env.db, "test", enabled_event_types=SAVED)
         await seed_realm(env.db, env.clock, "provider")
+        # Keycloak's broker tests import both realms without VERIFY_PROFILE (removeVerifyProfileAtImport; the new
+        # framework's relaxProviderProfileVerification): their users, brokered ones too, may have no names
+        for name in ("provider", "test"):
+            await without_verify_profile(env.db, name)
         endpoint = f"{base}/realms/test/broker/{ALIAS}/endpoint"
         await seed_client(env.db, "provider", "broker-app", secret="provider-secret", redirect_uris=(endpoint,))
         await seed_user(env.db, env.clock, "provider", "alice", email="alice@example.org", first_name="Alice")

@@ -52,12 +52,13 @@ def env(shared_env: Env) -> Env:
     return shared_env
 
 
-async def fresh_realm(env: Env, rep: dict[str, Any]) -> str:
-    """Realm ``rep`` as it is imported, whatever the module's earlier tests left in it; its id."""
+async def fresh_realm(env: Env, rep: dict[str, Any], *, verify_profile: bool = False) -> str:
+    """Realm ``rep`` as it is imported, whatever the module's earlier tests left in it; its id. VERIFY_PROFILE is
+    disabled unless ``verify_profile`` (``keycloak_port.import_realm``)."""
     headers = await admin_headers(env)
     gone = await env.http.delete(ADMIN, headers=headers)
     assert gone.status_code in (204, 404), gone.text
-    await import_realm(env, rep)
+    await import_realm(env, rep, verify_profile=verify_profile)
     await clear_events(env)
     return str((await ok(env, "GET", ""))["id"])
 

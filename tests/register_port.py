@@ -71,14 +71,16 @@ async def always_set_password_on_register_form(env: Env, value: str = "true") ->
     return str(made.headers["location"]).rsplit("/", 1)[-1]
 
 
-RANKS_26_7 = {"CONFIGURE_TOTP": 54, "UPDATE_PASSWORD": 57}
-"""Keycloak 26.7's DefaultRequiredActions ranks (MigrateTo26_7_0): the e-mail (50) before the OTP and the password.
-Doorkeep's new realms keep Keycloak 26's (CONFIGURE_TOTP 10, UPDATE_PASSWORD 30) that older ports pin."""
+RANKS_26 = {"CONFIGURE_TOTP": 10, "UPDATE_PASSWORD": 30}
+"""Keycloak 26.0-26.6's DefaultRequiredActions ranks: the OTP and the password before the profile (40) and the e-mail
+(50). Doorkeep's new realms have Keycloak 26.7's (CONFIGURE_TOTP 54, UPDATE_PASSWORD 57, keycloak PR 47538); ports
+of Java tests written against the older defaults (driving the password page before the profile page) pin these."""
 
 
-async def rank_as_keycloak_26_7(env: Env) -> None:
-    """The realm's CONFIGURE_TOTP and UPDATE_PASSWORD ranked after VERIFY_EMAIL, as a Keycloak 26.7 realm has them."""
-    for alias, rank in RANKS_26_7.items():
+async def rank_as_keycloak_26(env: Env) -> None:
+    """The realm's CONFIGURE_TOTP and UPDATE_PASSWORD ranked before UPDATE_PROFILE, as a realm made by Keycloak 26.0
+    to 26.6 has them (what MigrateTo26_7_0 changes)."""
+    for alias, rank in RANKS_26.items():
         rep = await get(env, f"/authentication/required-actions/{alias}")
         await put(env, f"/authentication/required-actions/{alias}", {**rep, "priority": rank})
 

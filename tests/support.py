@@ -11,7 +11,7 @@ import httpx
 
 from doorkeep.clock import FakeClock
 from doorkeep.model import Client, Realm, User
-from doorkeep.realms import provisioning
+from doorkeep.realms import provisioning, required_actions
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
 
@@ -34,6 +34,21 @@ async def update_realm(db: Database, name: str, **changes: Any) -> Realm:
         realm = await tx.realms.get_by_name(name)
         assert realm is not None
         realm = dataclasses.replace(realm, **changes)
+        await tx.realms.update(realm)
+        return realm
+
+
+async def without_verify_profile(db: Database, name: str) -> Realm:
+    """The realm's VERIFY_PROFILE disabled, as Keycloak's tests disable it where a realm's users have no names
+    (AbstractKeycloakTest.removeVerifyProfileAtImport, the broker tests' relaxProviderProfileVerification)."""
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(name)
+        assert realm is not None
+        actions = [
+            dataclasses.replace(a, enabled=False, default_action=False) if a.alias == "VERIFY_PROFILE" else a
+            for a in required_actions.of(realm)
+        ]
+        realm = required_actions.with_actions(realm, actions)
         await tx.realms.update(realm)
         return realm
 

@@ -3,7 +3,11 @@ one app per module (``group_port.shared_env``), LoginTest's realm (``sso_port.ss
 test with ``login-test`` owing UPDATE_PROFILE and UPDATE_PASSWORD, as both Java ``setup`` methods leave it. A port
 supplies the realm as its ``tabs_realm`` fixture (``required_actions_realm()``, or that with its own changes) and
 takes ``kc`` from here. The pages are read over HTTP: their links and ``isCurrent()`` checks, and the fields the
-Java tests type into the required actions' forms."""
+Java tests type into the required actions' forms.
+
+Both Java classes drive the password page before the profile page: they ran on Keycloak 26's default ranks
+(UPDATE_PASSWORD 30, UPDATE_PROFILE 40), which ``kc`` gives the realm (``register_port.rank_as_keycloak_26``);
+Keycloak 26.7's defaults, Doorkeep's, rank UPDATE_PASSWORD 57."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import pytest
 import group_port
 import sso_port
 from keycloak_port import forget
+from register_port import rank_as_keycloak_26
 from wire_env import Env
 
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
@@ -37,9 +42,10 @@ def required_actions_realm() -> dict[str, Any]:
 
 @pytest.fixture
 async def kc(env: Env, tabs_realm: dict[str, Any]) -> AsyncIterator[Env]:
-    """The port's realm as imported, no events pending, an empty cookie jar, ``setTimeOffset(0)`` at this
-    moment."""
+    """The port's realm as imported with Keycloak 26's ranks, no events pending, an empty cookie jar,
+    ``setTimeOffset(0)`` at this moment."""
     await sso_port.begin(env, tabs_realm)
+    await rank_as_keycloak_26(env)
     yield env
     forget(env)
 

@@ -52,10 +52,11 @@ async def test_the_tab_lists_the_actions_in_keycloaks_order_with_their_switches(
     assert page.status_code == 200
     names = [a["name"] for a in await listed(realm)]
     positions = [page.text.index(f'<td data-label="Required actions">{name}</td>') for name in names]
-    assert positions == sorted(positions) and names[:3] == ["Configure OTP", "Terms and Conditions", "Update Password"]
+    assert positions == sorted(positions) and names[:3] == ["Terms and Conditions", "Update Profile", "Verify Email"]
     assert 'aria-label="Enabled Terms and Conditions: turn on"' in page.text
     assert 'aria-label="Enabled Configure OTP: turn off"' in page.text
-    assert 'aria-label="Move Configure OTP up"' not in page.text  # the first one has no Up
+    assert 'aria-label="Move Terms and Conditions up"' not in page.text  # the first one has no Up
+    assert 'aria-label="Move Configure OTP up"' in page.text
     assert 'href="/admin/test/console/test/authentication/required-actions" aria-current="page"' in page.text
 
 
@@ -84,18 +85,18 @@ async def test_up_and_down_swap_priorities_and_the_first_one_raised_changes_and_
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
     await enable_admin_events(realm)
-    assert (await post(admin, f"{TAB}/UPDATE_PASSWORD/raise-priority")).status_code == 303
+    assert (await post(admin, f"{TAB}/UPDATE_PROFILE/raise-priority")).status_code == 303
     order = [a["alias"] for a in await listed(realm)]
-    assert order[:3] == ["CONFIGURE_TOTP", "UPDATE_PASSWORD", "TERMS_AND_CONDITIONS"]
+    assert order[:3] == ["UPDATE_PROFILE", "TERMS_AND_CONDITIONS", "VERIFY_EMAIL"]
     recorded = await admin_events(realm)
     event = recorded[0]
     assert (event["operationType"], event["resourcePath"]) == (
         "UPDATE",
-        "authentication/required-actions/UPDATE_PASSWORD/raise-priority",
+        "authentication/required-actions/UPDATE_PROFILE/raise-priority",
     )
-    assert (await post(admin, f"{TAB}/CONFIGURE_TOTP/raise-priority")).status_code == 303
-    assert (await post(admin, f"{TAB}/CONFIGURE_TOTP/lower-priority")).status_code == 303
-    assert [a["alias"] for a in await listed(realm)][:2] == ["UPDATE_PASSWORD", "CONFIGURE_TOTP"]
+    assert (await post(admin, f"{TAB}/UPDATE_PROFILE/raise-priority")).status_code == 303
+    assert (await post(admin, f"{TAB}/UPDATE_PROFILE/lower-priority")).status_code == 303
+    assert [a["alias"] for a in await listed(realm)][:2] == ["TERMS_AND_CONDITIONS", "UPDATE_PROFILE"]
     assert len(await admin_events(realm)) == len(recorded) + 1  # the lower only
 
 

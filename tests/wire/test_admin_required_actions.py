@@ -17,7 +17,6 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 BASE = "/admin/realms/test/authentication"
-PROFILE = {"username": "user1", "firstName": "New", "lastName": "Name", "email": "user1@localhost"}
 
 
 def action(alias: str, name: str, priority: int, *, enabled: bool = True) -> dict[str, Any]:
@@ -32,13 +31,14 @@ def action(alias: str, name: str, priority: int, *, enabled: bool = True) -> dic
     }
 
 
-# A new Keycloak 26 realm (DefaultRequiredActions.addActions), listed by priority.
+# A new Keycloak 26.7 realm (DefaultRequiredActions.addActions: CONFIGURE_TOTP and UPDATE_PASSWORD after
+# VERIFY_EMAIL), listed by priority.
 DEFAULTS = [
-    action("CONFIGURE_TOTP", "Configure OTP", 10),
     action("TERMS_AND_CONDITIONS", "Terms and Conditions", 20, enabled=False),
-    action("UPDATE_PASSWORD", "Update Password", 30),
     action("UPDATE_PROFILE", "Update Profile", 40),
     action("VERIFY_EMAIL", "Verify Email", 50),
+    action("CONFIGURE_TOTP", "Configure OTP", 54),
+    action("UPDATE_PASSWORD", "Update Password", 57),
     action("delete_account", "Delete Account", 60, enabled=False),
     action("UPDATE_EMAIL", "Update Email", 70, enabled=False),
     action("webauthn-register", "Webauthn Register", 80),
@@ -49,6 +49,7 @@ DEFAULTS = [
     action("CONFIGURE_RECOVERY_AUTHN_CODES", "Recovery Authentication Codes", 130),
     action("update_user_locale", "Update User Locale", 1000),
 ]
+DEFAULT = {a["alias"]: a for a in DEFAULTS}
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ async def password_page(env: Env, **params: str) -> httpx.Response:
 async def test_a_new_realm_lists_keycloaks_default_required_actions(realm: Env) -> None:
     assert await listed(realm) == DEFAULTS
     one = await realm.http.get(f"{BASE}/required-actions/UPDATE_PASSWORD", headers=await realm.admin_headers())
-    assert one.status_code == 200 and one.json() == DEFAULTS[2]
+    assert one.status_code == 200 and one.json() == DEFAULT["UPDATE_PASSWORD"]
     missing = await realm.http.get(f"{BASE}/required-actions/nosuch", headers=await realm.admin_headers())
     assert (missing.status_code, missing.json()) == (404, {"error": "Failed to find required action"})
     gone = await realm.http.delete(f"{BASE}/required-actions/nosuch", headers=await realm.admin_headers())
@@ -101,23 +102,29 @@ async def test_update_takes_the_representation_and_keeps_the_provider(realm: Env
     response = await put(realm, "TERMS_AND_CONDITIONS", enabled=True, defaultAction=True, priority=5, name="T&C")
     assert response.status_code == 204, response.text
     first = (await listed(realm))[0]
-    assert first == {**DEFAULTS[1], "enabled": True, "defaultAction": True, "priority": 5, "name": "T&C"}
+    assert first == {
+        **DEFAULT["TERMS_AND_CONDITIONS"],
+        "enabled": True,
+        "defaultAction": True,
+        "priority": 5,
+        "name": "T&C",
+    }
     bare = {"alias": "UPDATE_PROFILE", "providerId": "other"}  # absent booleans and priority: false, false, 0
     response = await realm.http.put(
         f"{BASE}/required-actions/UPDATE_PROFILE", json=bare, headers=await realm.admin_headers()
     )
     assert response.status_code == 204
-    assert (await listed(realm))[0] == {**DEFAULTS[3], "name": None, "enabled": False, "priority": 0}
+    assert (await listed(realm))[0] == {**DEFAULT["UPDATE_PROFILE"], "name": None, "enabled": False, "priority": 0}
 
 
 async def test_raise_and_lower_swap_priorities_with_the_neighbour(realm: Env) -> None:
     headers = await realm.admin_headers()
     assert (
-        await realm.http.post(f"{BASE}/required-actions/UPDATE_PROFILE/raise-priority", headers=headers)
+        await realm.http.post(f"{BASE}/required-actions/UPDATE_PASSWORD/raise-priority", headers=headers)
     ).status_code == 204
-    aliases = [(a["alias"], a["priority"]) for a in await listed(realm)][1:4]
-    assert aliases == [("TERMS_AND_CONDITIONS", 20), ("UPDATE_PROFILE", 30), ("UPDATE_PASSWORD", 40)]
-    first = await realm.http.post(f"{BASE}/required-actions/CONFIGURE_TOTP/raise-priority", headers=headers)
+    aliases = [(a["alias"], a["priority"]) for a in await listed(realm)][2:5]
+    assert aliases == [("VERIFY_EMAIL", 50), ("UPDATE_PASSWORD", 54), ("CONFIGURE_TOTP", 57)]
+    first = await realm.http.post(f"{BASE}/required-actions/TERMS_AND_CONDITIONS/raise-priority", headers=headers)
     last = await realm.http.post(f"{BASE}/required-actions/update_user_locale/lower-priority", headers=headers)
     assert (first.status_code, last.status_code) == (204, 204)
     missing = await realm.http.post(f"{BASE}/required-actions/nosuch/lower-priority", headers=headers)
@@ -125,14 +132,14 @@ async def test_raise_and_lower_swap_priorities_with_the_neighbour(realm: Env) ->
 
 
 async def test_a_lowered_priority_changes_the_order_the_login_runs_them(realm: Env) -> None:
-    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PROFILE", "UPDATE_PASSWORD"))
+    await update_user(realm.db, "test", "user1", required_actions=("CONFIGURE_TOTP", "UPDATE_PASSWORD"))
     headers = await realm.admin_headers()
-    response = await realm.http.post(f"{BASE}/required-actions/UPDATE_PASSWORD/lower-priority", headers=headers)
+    response = await realm.http.post(f"{BASE}/required-actions/CONFIGURE_TOTP/lower-priority", headers=headers)
     assert response.status_code == 204
     page = await password_page(realm)
-    assert 'id="kc-update-profile-form"' in page.text  # now 30, UPDATE_PASSWORD 40
-    page = await submit(realm.http, page, **PROFILE)
-    assert 'id="kc-passwd-update-form"' in page.text
+    assert 'id="kc-passwd-update-form"' in page.text  # now 54, CONFIGURE_TOTP 57
+    page = await submit(realm.http, page, **{"password-new": "N3w-pass!", "password-confirm": "N3w-pass!"})
+    assert 'id="kc-totp-settings-form"' in page.text
 
 
 async def test_a_disabled_action_is_passed_over_and_stays_on_the_user(realm: Env) -> None:
@@ -204,7 +211,7 @@ async def test_writes_record_required_action_admin_events(realm: Env) -> None:
     headers = await realm.admin_headers()
     assert (await put(realm, "UPDATE_PASSWORD", enabled=False)).status_code == 204
     await realm.http.post(f"{BASE}/required-actions/UPDATE_PROFILE/raise-priority", headers=headers)
-    await realm.http.post(f"{BASE}/required-actions/CONFIGURE_TOTP/raise-priority", headers=headers)  # no change
+    await realm.http.post(f"{BASE}/required-actions/UPDATE_PROFILE/raise-priority", headers=headers)  # first now
     await realm.http.delete(f"{BASE}/required-actions/delete_account", headers=headers)
     body = {"providerId": "delete_account", "name": "Delete Account"}
     await realm.http.post(f"{BASE}/register-required-action", json=body, headers=headers)
@@ -223,10 +230,46 @@ async def test_writes_record_required_action_admin_events(realm: Env) -> None:
 async def test_a_realm_file_brings_its_required_actions_and_the_export_writes_them(realm: Env) -> None:
     assert (await put(realm, "UPDATE_PASSWORD", enabled=False, priority=1)).status_code == 204
     exported = await export_realm(realm.db, "test")
-    assert exported["requiredActions"][0] == {**DEFAULTS[2], "enabled": False, "priority": 1}
+    assert exported["requiredActions"][0] == {**DEFAULT["UPDATE_PASSWORD"], "enabled": False, "priority": 1}
     terms = {"alias": "TERMS_AND_CONDITIONS", "name": "Terms", "providerId": "TERMS_AND_CONDITIONS", "enabled": True}
     rep = {"realm": "other", "enabled": True, "requiredActions": [terms]}
     headers = await realm.admin_headers()
     assert (await realm.http.post("/admin/realms", json=rep, headers=headers)).status_code == 201
     listed_other = await realm.http.get("/admin/realms/other/authentication/required-actions", headers=headers)
     assert listed_other.json() == [{**terms, "defaultAction": False, "priority": 0, "config": {}}]
+
+
+async def test_a_realm_file_of_an_older_keycloak_gets_its_ranks_moved_as_keycloak_26_7_imports_it(
+    realm: Env,
+) -> None:
+    """RealmManager.importRealm runs MigrationModelManager.migrateImport for a file naming an older
+    ``keycloakVersion``: MigrateTo26_7_0 moves Keycloak 26's default ranks to 54 and 57, and on a file without
+    ``requiredActions`` moves the 26.7 defaults just added (not the old ones) to the first free priorities after
+    VERIFY_EMAIL's (51, 52). A file without ``keycloakVersion``, or of 26.7, keeps what it lists."""
+    headers = await realm.admin_headers()
+    old = [
+        {**a, "priority": {"CONFIGURE_TOTP": 10, "UPDATE_PASSWORD": 30}.get(a["alias"], a["priority"])}
+        for a in DEFAULTS
+    ]
+    files: dict[str, dict[str, Any]] = {
+        "listed-26-0": {"keycloakVersion": "26.0.7", "requiredActions": old},
+        "bare-26-6": {"keycloakVersion": "26.6.1"},
+        "listed-unversioned": {"requiredActions": old},
+        "listed-26-7": {"keycloakVersion": "26.7.0", "requiredActions": old},
+        "bare-unversioned": {},
+    }
+    found: dict[str, tuple[int, int]] = {}
+    for name, extra in files.items():
+        made = await realm.http.post("/admin/realms", json={"realm": name, "enabled": True, **extra}, headers=headers)
+        assert made.status_code == 201, made.text
+        listed = await realm.http.get(f"/admin/realms/{name}/authentication/required-actions", headers=headers)
+        ranks = {a["alias"]: a["priority"] for a in listed.json()}
+        assert ranks["VERIFY_EMAIL"] == 50
+        found[name] = (ranks["CONFIGURE_TOTP"], ranks["UPDATE_PASSWORD"])
+    assert found == {
+        "listed-26-0": (54, 57),
+        "bare-26-6": (51, 52),
+        "listed-unversioned": (10, 30),
+        "listed-26-7": (10, 30),
+        "bare-unversioned": (54, 57),
+    }

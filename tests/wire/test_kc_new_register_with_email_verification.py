@@ -7,9 +7,9 @@ for each test; the verification link is opened in the same cookie jar, as the Ja
 
 Keycloak 26.7 ranks CONFIGURE_TOTP (54) and UPDATE_PASSWORD (57) after VERIFY_EMAIL (50) in a new realm
 (DefaultRequiredActions; MigrateTo26_7_0 moves an older realm's), which is what makes the e-mail come first.
-Doorkeep's new realms keep the Keycloak 26 ranks (UPDATE_PASSWORD 30) that its older ports pin, so the tests
-give the realm 26.7's ranks after importing it (``kc``), and ``test_older_ranks_ask_for_the_password_first``
-shows what a realm with the older ranks does, as Keycloak 26.7 does with them: UPDATE_PASSWORD first.
+Doorkeep's new realms have the same ranks; ``test_older_ranks_ask_for_the_password_first`` gives a realm the
+Keycloak 26 ranks (UPDATE_PASSWORD 30, ``register_port.rank_as_keycloak_26``) and shows what Keycloak 26.7 does
+with them: UPDATE_PASSWORD first.
 
 The new-framework forms/RegisterTest's one method, registerUserSuccessWithEmailVerification_passwordOnRegisterForm,
 is this class's method of that name (ported below).
@@ -51,7 +51,7 @@ from register_port import (
     forget_events,
     is_register_page,
     open_register,
-    rank_as_keycloak_26_7,
+    rank_as_keycloak_26,
     realm_rep,
     register,
 )
@@ -69,7 +69,6 @@ EMAIL = f"{NAME}@email"
 async def kc(env: Env, mail: Sink) -> AsyncIterator[Env]:
     env.http.cookies.clear()
     await fresh_realm(env, realm_rep(smtpServer=mail.settings()))
-    await rank_as_keycloak_26_7(env)
     forget_events(env)
     yield env
     env.http.cookies.clear()
@@ -228,6 +227,7 @@ async def test_older_ranks_ask_for_the_password_first(env: Env, mail: Sink) -> N
     actions by them, as Keycloak 26.7's RequiredActionManager sorts any realm's: the password page comes first."""
     env.http.cookies.clear()
     await fresh_realm(env, realm_rep(smtpServer=mail.settings(), verifyEmail=True))
+    await rank_as_keycloak_26(env)
     forget_events(env)
     page = await open_register(env)
     assert not has_password(page)

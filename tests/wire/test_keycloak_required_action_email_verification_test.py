@@ -10,8 +10,8 @@ Already covered by ``test_verify_email_login.py`` (not ported again): verifyEmai
 verifyEmailNewBrowserSessionPreserveClient (test_the_link_in_another_browser_is_confirmed_first).
 
 Not ported:
-* testVerifyEmailWithNoEmailAndVerifyProfile, verifyEmailRegisterSetLocale's profile part: user profile
-  (VERIFY_PROFILE) is not in Doorkeep.
+* testVerifyEmailWithNoEmailAndVerifyProfile, verifyEmailRegisterSetLocale's profile part: VERIFY_PROFILE runs
+  now (test_kc_new_verify_profile.py) but these two are not ported yet.
 * actionTokenWithInvalidRequiredActions: it switches the UPDATE_EMAIL feature off at run time.
 * verifyEmailViaAuthSessionWhileLoggedIn: it edits the authentication session inside the server.
 
@@ -52,7 +52,7 @@ from login_test_realm import (
     set_time_offset,
 )
 from mail_sink import Sink
-from register_port import always_set_password_on_register_form, open_register, rank_as_keycloak_26_7
+from register_port import always_set_password_on_register_form, open_register
 from wire_env import Env, client_at
 
 SETTING = "emailResendCooldownSeconds"
@@ -456,7 +456,7 @@ async def test_verify_email_during_auth_flow_after_logout(kc: Env, mail: Sink) -
 # --- new-framework methods (tests/base/.../tests/actions/RequiredActionEmailVerificationTest.java) -------------
 async def register_without_password(kc: Env, name: str) -> httpx.Response:
     """``oauth.openLoginForm(); loginPage.clickRegister(); registerPage.registerWithoutPassword(...)``: the
-    verify-email page (Keycloak 26.7 leaves the password to after the e-mail, ``rank_as_keycloak_26_7``)."""
+    verify-email page (Keycloak 26.7 leaves the password to after the e-mail: UPDATE_PASSWORD 57 after VERIFY_EMAIL 50)."""
     page = await open_register(kc)
     assert 'name="password"' not in page.text, page.text[:800]
     fields = {"firstName": "firstName", "lastName": "lastName", "email": f"{name}@mail.com", "username": name}
@@ -472,7 +472,6 @@ async def set_new_password(kc: Env, page: httpx.Response) -> httpx.Response:
 
 
 async def two_registrations(kc: Env, mail: Sink) -> tuple[str, str, str, str]:
-    await rank_as_keycloak_26_7(kc)
     first, second = "firstregistered", "secondregistered"
     await register_without_password(kc, first)
     await register_without_password(kc, second)

@@ -4,9 +4,10 @@ RequiredActionMultipleActionsTest.java) over HTTP: a user with UPDATE_PROFILE an
 the LOGIN's session is the one that id names. One app for the module (``group_port.shared_env``), the realm
 imported anew for the test with ``editUsernameAllowed`` (LoginUpdateProfileEditUsernameAllowedPage).
 
-The Java test accepts either order; Keycloak 26's default priorities (UPDATE_PASSWORD 30, UPDATE_PROFILE 40) fix
-it, so the port asserts the password page first. The new-framework class asserts the profile page first (Keycloak
-26.7 ranks UPDATE_PASSWORD 57), ported as a second test on a realm given those ranks.
+The Java test accepts either order; it ran on Keycloak 26's default priorities (UPDATE_PASSWORD 30, UPDATE_PROFILE
+40), which the port gives its realm (``register_port.rank_as_keycloak_26``) and so asserts the password page first.
+The new-framework class asserts the profile page first (Keycloak 26.7 ranks UPDATE_PASSWORD 57, as Doorkeep's new
+realms do), ported as a second test on the realm as imported.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 import group_port
 from group_port import fresh_realm
 from otp_port import USER, Events, auth_response, client_rep, login, open_login, user_rep
-from register_port import rank_as_keycloak_26_7
+from register_port import rank_as_keycloak_26
 from required_action_order import expect_required_action
 from reset_password_port import change_password, is_update_password_page
 from update_profile_port import is_update_profile_page, update
@@ -46,7 +47,8 @@ async def kc(env: Env) -> AsyncIterator[Env]:
 
 
 async def test_update_profile_and_password(kc: Env) -> None:
-    """updateProfileAndPassword."""
+    """updateProfileAndPassword, on Keycloak 26's ranks."""
+    await rank_as_keycloak_26(kc)
     events = Events(kc)
     page = await login(kc, await open_login(kc))
     assert is_update_password_page(page), page.text[:800]
@@ -66,9 +68,8 @@ async def test_update_profile_and_password(kc: Env) -> None:
 
 async def test_update_profile_and_password_with_keycloak_26_7_ranks(kc: Env) -> None:
     """The new-framework updateProfileAndPassword (tests/base/.../tests/actions/): the profile page first, as
-    Keycloak 26.7 ranks UPDATE_PASSWORD (57) after UPDATE_PROFILE (40); the realm is given those ranks
-    (``register_port.rank_as_keycloak_26_7``). Both actions' events share the ``code_id`` the LOGIN's session has."""
-    await rank_as_keycloak_26_7(kc)
+    Keycloak 26.7 ranks UPDATE_PASSWORD (57) after UPDATE_PROFILE (40), the realm's defaults. Both actions' events
+    share the ``code_id`` the LOGIN's session has."""
     events = Events(kc)
     page = await login(kc, await open_login(kc))
     assert is_update_profile_page(page), page.text[:800]

@@ -96,14 +96,28 @@ def default_config() -> dict[str, Any]:
     return copy.deepcopy(DEFAULT_CONFIG)
 
 
+ADMIN_REALM = "master"  # Config.getAdminRealm()
+
+
+def master_default_config() -> dict[str, Any]:
+    """The master realm's UPConfig as ApplianceBootstrap.createMasterRealm stores it: "more relaxed", no attribute
+    but the username required (so VERIFY_PROFILE never stops an administrator without names or e-mail)."""
+    config = default_config()
+    for attribute in config["attributes"]:
+        if attribute["name"] != "username":
+            attribute.pop("required", None)
+    return config
+
+
 def config_of(realm: Realm) -> dict[str, Any]:
-    """The realm's UPConfig: the stored one, else the default (with a policy an earlier release stored)."""
+    """The realm's UPConfig: the stored one, else the default (with a policy an earlier release stored); the
+    master realm's default is ``master_default_config``."""
     raw = realm.attributes.get(CONFIG_ATTRIBUTE)
     if isinstance(raw, str) and raw:
         loaded = json.loads(raw)
         if isinstance(loaded, dict):
             return loaded
-    config = default_config()
+    config = master_default_config() if realm.name == ADMIN_REALM else default_config()
     policy = realm.attributes.get(POLICY_ATTRIBUTE)
     if policy in POLICIES:
         config[POLICY_KEY] = policy
@@ -127,7 +141,8 @@ def with_config(realm: Realm, config: dict[str, Any] | None) -> Realm:
     configuration."""
     attributes = {k: v for k, v in realm.attributes.items() if k not in (CONFIG_ATTRIBUTE, POLICY_ATTRIBUTE)}
     attributes[DECLARED_ATTRIBUTE] = "true"
-    if config is not None and config != DEFAULT_CONFIG:
+    default = master_default_config() if realm.name == ADMIN_REALM else DEFAULT_CONFIG
+    if config is not None and config != default:
         attributes[CONFIG_ATTRIBUTE] = json.dumps(config, separators=(",", ":"))
     return dataclasses.replace(realm, attributes=attributes)
 

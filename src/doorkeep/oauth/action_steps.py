@@ -11,9 +11,8 @@ with ``access_denied`` (CONSENT_DENIED, the description TermsAndConditions' mess
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from doorkeep.admin import user_profile as up_config
 from doorkeep.model import UPDATE_PASSWORD, User, with_password_update
 from doorkeep.oauth import (
     account_actions,
@@ -24,7 +23,7 @@ from doorkeep.oauth import (
     login_recovery,
     login_session,
     logout_others,
-    profile_scopes,
+    profile_check,
     required_actions,
     update_email,
     webauthn_register,
@@ -38,13 +37,13 @@ from doorkeep.oauth.required_actions import (
     TERMS_ATTRIBUTE,
     UPDATE_PROFILE,
     VERIFY_EMAIL,
+    VERIFY_PROFILE,
 )
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers, triggered
 from doorkeep.users import account_profile, declared, read_only, unmanaged
 from doorkeep.users.credentials import enforce_policy, retention
 from doorkeep.users.password_policy import PolicyViolation
-from doorkeep.users.profile import check_attributes
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form
@@ -52,49 +51,6 @@ if TYPE_CHECKING:
 CANCEL_AIA = "cancel-aia"  # LoginActionsService.CANCEL_AIA
 TERMS_DECLINED = "termsAndConditionsDeclined"  # Messages.TERMS_AND_CONDITIONS_DECLINED, sent as it is
 REJECTED_BY_USER = "rejected_by_user"
-MISSING_USERNAME = "missingUsernameMessage"
-# The login theme's texts (messages_en.properties) for the user profile's error keys; {0} is the field's name.
-FIELD_NAMES = {"username": "Username", "email": "Email", "firstName": "First name", "lastName": "Last name"}
-LOGIN_TEXTS = {
-    "error-user-attribute-required": "Please specify this field.",
-    "error-invalid-email": "Invalid email address.",
-    "error-invalid-length": "Length must be between {1} and {2}.",
-    "error-invalid-length-too-long": "Maximum length is {2}.",
-    "error-person-name-invalid-character": "{0} contains invalid character.",
-    "error-username-invalid-character": "{0} contains invalid character.",
-    "missingEmailMessage": "Please specify email.",
-    "missingUsernameMessage": "Please specify username.",
-    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
-    "usernameExistsMessage": "Username already exists.",
-    "emailExistsMessage": "Email already exists.",
-    "invalidOrgInviteMessage": "Email does not match the invitation",  # an organization invitation's address
-    # the other validators' keys, as the login theme words them
-    "error-invalid-length-too-short": "Minimal length is {1}.",
-    "error-invalid-value": "Invalid value.",
-    "error-pattern-no-match": "Invalid value.",
-    "error-invalid-number": "Invalid number.",
-    "error-number-out-of-range": "Number must be between {1} and {2}.",
-    "error-invalid-uri": "Invalid URL.",
-    "error-invalid-uri-scheme": "Invalid URL scheme.",
-    "error-invalid-uri-fragment": "Invalid URL fragment.",
-    "error-invalid-date": "Invalid date.",
-    "error-user-attribute-read-only": "This field is read only.",
-    "updateReadOnlyAttributesRejectedMessage": "Update of read-only attribute rejected",
-}
-
-
-def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = None) -> dict[str, str]:
-    """The first error of each field in words (messagesPerField.getFirstError), in Keycloak's field order;
-    ``names``: the declared attributes' labels, for ``{0}``."""
-    shown: dict[str, str] = {}
-    labels = {**FIELD_NAMES, **(names or {})}
-    for error in found:
-        text = LOGIN_TEXTS.get(error["errorMessage"], error["errorMessage"])
-        params = [labels.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(error["params"])]
-        for index, param in enumerate(params):
-            text = text.replace(f"{{{index}}}", param)
-        shown.setdefault(error["field"], text)
-    return shown
 
 
 async def submit(
@@ -128,8 +84,8 @@ async def submit(
     if step in account_actions.ACTIONS:
         answer = await account_actions.submit(ctx, step)
         return await login_completion.proceed(answer) if isinstance(answer, StepContext) else answer
-    if step == UPDATE_PROFILE:
-        return await update_profile(ctx, form)
+    if step in (UPDATE_PROFILE, VERIFY_PROFILE):
+        return await update_profile(ctx, form, step)
     if step == update_email.UPDATE_EMAIL:
         changed = await update_email.submit(ctx, form)
         return await login_completion.proceed(changed) if isinstance(changed, StepContext) else changed
@@ -143,71 +99,42 @@ async def submit(
     return await update_password(ctx, new, confirm, logout_others=others)
 
 
-async def update_profile(ctx: StepContext, form: Form) -> Outcome:
-    """UpdateProfile.processAction: the UPDATE_PROFILE context validated as the Account REST API validates
-    it (``users.account_profile``, and the declared attributes the user may edit, ``users.declared``), the
-    errors shown on the form with the values typed; then the user updated, a new e-mail unverified, and an
-    UPDATE_PROFILE event naming what changed."""
+async def update_profile(ctx: StepContext, form: Form, action: str = UPDATE_PROFILE) -> Outcome:
+    """UpdateProfile.processAction, for UPDATE_PROFILE and VERIFY_PROFILE (VerifyUserProfile extends it): the
+    UPDATE_PROFILE context validated (``profile_check``), the errors shown on the form with the values typed; then
+    the user updated, a new e-mail unverified, and an UPDATE_PROFILE event naming what changed; ``action`` leaves
+    the user and the login."""
     realm, user = ctx.realm, ctx.user
-    flags = account_profile.read_only(realm, user=user)
-    rep = {name: form.get(name) or "" for name in account_profile.ATTRIBUTES if not flags[name]}
-    values = account_profile.normalize(realm, user, rep, update_profile=True)
-    found = await account_profile.errors(ctx.tx, realm, user, rep, values, update_profile=True)
-    if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
-        found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
-    # the realm's declared attributes the user may edit, as the page shows them
-    # the configuration as this login's requested client scopes select and require its attributes
-    config = profile_scopes.config(realm, await profile_scopes.requested(ctx.tx, ctx.client, ctx.request))
-    current = dict(user.attributes)
-    sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get, form.all)
-    chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
-    found.extend(declared.errors(config, declared.UPDATE_PROFILE, chosen, current))
-    policy = up_config.unmanaged_policy(realm) if up_config.enforced(realm) else None
-    names = form.keys()  # Form is no mapping: its keys are listed
-    mine = unmanaged.posted(config, policy, UPDATE_PROFILE, {k: form.get(k) or "" for k in names})
-    found.extend(check_attributes({k: [v] for k, v in mine.items()}))  # DefaultAttributes' length ≤ 2048
-    found.extend(_read_only_errors(ctx, config, chosen, form, unmanaged.can_edit(policy, UPDATE_PROFILE)))
-    if found:
+    check = await profile_check.checked(ctx, form)
+    config, current, sent, mine = check.config, dict(user.attributes), check.sent, check.mine
+    if check.found:
         lists = {k: declared.as_values(v) for k, v in current.items()}
         lists |= {k: v for k, v in sent.items() if isinstance(v, list)}  # a multivalued one: the values typed
-        typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep
+        typed = {k: v or "" for k, v in account_profile.current(user).items()} | check.rep
         typed |= {k: v for k, v in sent.items() if isinstance(v, str)} | mine
         typed |= declared.shown_values(config, declared.UPDATE_PROFILE, current)  # read-only: the user's value
-        cancel = required_actions.app_initiated(ctx.request, user, UPDATE_PROFILE)
+        cancel = required_actions.app_initiated(ctx.request, user, action)
         labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.UPDATE_PROFILE)}
-        errors = field_errors(found, labels)
+        errors = profile_check.field_errors(check.found, labels)
         none = not user.email
-        return login_outcomes.NeedProfileUpdate(user.id, typed, errors, cancel, ctx.request, lists, none)
-    changes = account_profile.changes(realm, user, values, update_profile=True)
-    others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
+        return login_outcomes.NeedProfileUpdate(user.id, typed, errors, cancel, ctx.request, lists, none, action)
+    changes = account_profile.changes(realm, user, check.values, update_profile=True)
+    others = tuple(a for a in user.required_actions if a != action)
     confirm = update_email.confirmed_later(realm, user, changes)
     if confirm is not None:  # UpdateProfile: the new address waits for UPDATE_EMAIL's link
         changes = {k: v for k, v in changes.items() if k not in ("email", "email_verified")}
         others = (*others, update_email.UPDATE_EMAIL) if update_email.UPDATE_EMAIL not in others else others
-    attributes = declared.written(config, declared.UPDATE_PROFILE, chosen, user.attributes, current)
+    attributes = declared.written(config, declared.UPDATE_PROFILE, check.chosen, user.attributes, current)
     if mine:  # ENABLED: the unmanaged attributes the page showed, as posted
         attributes = unmanaged.replaced(config, attributes, unmanaged.updated(config, mine, current))
     attributes = read_only.pinned(ctx.services.read_only.user, attributes, current)
     updated = dataclasses.replace(user, **changes, attributes=attributes, required_actions=others)
     await ctx.tx.users.update(updated)
     await _event(ctx, "UPDATE_PROFILE", details=_changed(user, updated))
-    request = required_actions.settled(ctx.request, UPDATE_PROFILE, required_actions.SUCCESS)
+    request = required_actions.settled(required_actions.leaving(ctx.request, action), action, required_actions.SUCCESS)
     if confirm is not None:  # UpdateEmail.requiredActionChallenge with the posted e-mail: the link goes at once
         return await update_email.send_confirmation(dataclasses.replace(ctx, request=request, user=updated), confirm)
     return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=updated))
-
-
-def _read_only_errors(
-    ctx: StepContext, config: dict[str, Any], chosen: dict[str, Any], form: Form, taken: bool
-) -> list[dict[str, Any]]:
-    """The server's read-only attributes (``users.read_only``) the form changes: among the declared ones and the
-    other fields posted that the profile holds (all of them where the page takes unmanaged attributes,
-    ``taken``; else a read-only one the user already has)."""
-    fixed, current = ctx.services.read_only.user, dict(ctx.user.attributes)
-    posted = form.keys()  # Form is no mapping: its keys are listed
-    names = [k for k in posted if unmanaged.is_unmanaged(config, k) and k not in unmanaged.PAGE_FIELDS]
-    held = read_only.held(fixed, {k: [form.get(k) or ""] for k in names}, current, unmanaged=taken)
-    return read_only.refused(fixed, {**chosen, **held}, current)
 
 
 def _changed(before: User, after: User) -> dict[str, str | None]:

@@ -31,7 +31,6 @@ from doorkeep.broker import providers as idp
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import JSON, AuthSession, Realm, User
 from doorkeep.oauth import login_broker_auto_link, login_broker_email
-from doorkeep.oauth.action_steps import MISSING_USERNAME, field_errors
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     EMAIL_STEP,
@@ -51,6 +50,7 @@ from doorkeep.oauth.broker_steps import (
 from doorkeep.oauth.login_outcomes import Refused
 from doorkeep.oauth.login_password import INVALID_PASSWORD
 from doorkeep.oauth.login_step import LoginSite
+from doorkeep.oauth.profile_check import MISSING_USERNAME, field_errors
 from doorkeep.organizations import brokers, member_email
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import broker_flow_plan, flow_model, flow_plan, flow_support

@@ -23,6 +23,7 @@ from doorkeep.oauth import (
     response_types,
     token_encryption,
     update_email,
+    verify_profile,
 )
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
@@ -112,6 +113,7 @@ async def finish(
     if triggered_user is not ctx.user:
         ctx = dataclasses.replace(ctx, user=triggered_user)
         await tx.users.update(triggered_user)
+    ctx = await verify_profile.trigger(ctx)
     # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
     page, ctx = await _action_page(ctx)
     if page is not None:
@@ -230,6 +232,12 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         if action == required_actions.UPDATE_EMAIL and update_email.email_read_only(ctx.realm):
             ctx = await _dropped(ctx, action)
             continue
+        if action == required_actions.VERIFY_PROFILE:
+            verify_page = await verify_profile.challenge(ctx)
+            if verify_page is None:
+                ctx = await _passed(ctx, action)
+                continue
+            return verify_page, ctx
         if action not in account_actions.ACTIONS:
             return action_page(ctx.user, request, action), ctx
         page = await account_actions.challenge(ctx, action)
@@ -271,11 +279,12 @@ async def _dropped(ctx: StepContext, action: str) -> StepContext:
 def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     """The page of a required action, with the cancel button when the client asked for it."""
     cancel = required_actions.app_initiated(request, user, action)
-    if action == required_actions.UPDATE_PROFILE:
+    if action in (required_actions.UPDATE_PROFILE, required_actions.VERIFY_PROFILE):
         values = {k: v[0] for k, v in user.attributes.items() if isinstance(v, list) and v and isinstance(v[0], str)}
         values |= {k: v or "" for k, v in account_profile.current(user).items()}  # and the declared attributes'
         lists = {k: declared.as_values(v) for k, v in user.attributes.items()}
-        return NeedProfileUpdate(user.id, values, cancel=cancel, request=request, lists=lists, no_email=not user.email)
+        no_email = not user.email
+        return NeedProfileUpdate(user.id, values, {}, cancel, request, lists, no_email, action)
     if action == required_actions.TERMS_AND_CONDITIONS:
         return NeedTerms(user.id, request)
     if action == required_actions.CONFIGURE_TOTP:

@@ -82,6 +82,8 @@ class NeedProfileUpdate:
     no_email: bool = False
     """The user has no e-mail, which the page then asks for though UPDATE_EMAIL is enabled
     (``account_profile.email_settable``)."""
+    action: str = "UPDATE_PROFILE"
+    """The required action the form completes: UPDATE_PROFILE, or VERIFY_PROFILE (VerifyUserProfile's page)."""
 
 
 @dataclass(frozen=True)

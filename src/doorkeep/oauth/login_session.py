@@ -99,6 +99,8 @@ def pending_step(outcome: login_outcomes.Outcome) -> str:
     webauthn_steps = _WEBAUTHN_STEPS.get(type(outcome))
     if webauthn_steps is not None:
         return webauthn_steps[bool(getattr(outcome, "passwordless", False))]
+    if isinstance(outcome, login_outcomes.NeedProfileUpdate):  # UPDATE_PROFILE's page, or VERIFY_PROFILE's
+        return outcome.action
     return _PAGE_STEPS.get(type(outcome), AUTHENTICATE)
 
 

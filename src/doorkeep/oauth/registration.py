@@ -37,9 +37,9 @@ from doorkeep.oauth import (
 from doorkeep.oauth import (
     registration_invitation as invitation,
 )
-from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_step import LoginSite, StepContext
+from doorkeep.oauth.profile_check import field_errors
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions

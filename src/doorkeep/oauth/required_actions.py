@@ -29,6 +29,7 @@ CONFIGURE_TOTP = "CONFIGURE_TOTP"
 TERMS_AND_CONDITIONS = "TERMS_AND_CONDITIONS"
 UPDATE_PROFILE = "UPDATE_PROFILE"
 VERIFY_EMAIL = "VERIFY_EMAIL"
+VERIFY_PROFILE = "VERIFY_PROFILE"  # VerifyUserProfile: the UPDATE_PROFILE page, while the user's profile fails
 UPDATE_EMAIL = "UPDATE_EMAIL"
 DELETE_CREDENTIAL = "delete_credential"  # DeleteCredentialAction.PROVIDER_ID
 DELETE_ACCOUNT = "delete_account"  # DeleteAccount.PROVIDER_ID
@@ -51,11 +52,12 @@ HANDLED = frozenset(
         WEBAUTHN_REGISTER_PASSWORDLESS,
         CONFIGURE_RECOVERY_AUTHN_CODES,
         IDP_LINK,
+        VERIFY_PROFILE,
     }
 )
 # InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, VerifyEmail, DeleteCredentialAction,
 # DeleteAccount, UpdateEmail, WebAuthnRegister and its WebAuthnPasswordlessRegister, IdpLinkAction):
-# TermsAndConditions keeps the default NOT_SUPPORTED.
+# TermsAndConditions keeps the default NOT_SUPPORTED, VerifyUserProfile overrides it with NOT_SUPPORTED.
 APP_INITIATED = frozenset(
     {
         CONFIGURE_TOTP,

@@ -32,12 +32,13 @@ class RequiredAction:
     id: str = ""
 
 
-# (alias = provider id, name, enabled, priority): DefaultRequiredActions' add*Action methods, Keycloak 26.
+# (alias = provider id, name, enabled, priority): DefaultRequiredActions' add*Action methods, Keycloak 26.7
+# (CONFIGURE_TOTP and UPDATE_PASSWORD after VERIFY_EMAIL: keycloak PR 47538, MigrateTo26_7_0).
 _DEFAULTS = (
     ("VERIFY_EMAIL", "Verify Email", True, 50),
     ("UPDATE_PROFILE", "Update Profile", True, 40),
-    ("CONFIGURE_TOTP", "Configure OTP", True, 10),
-    ("UPDATE_PASSWORD", "Update Password", True, 30),
+    ("CONFIGURE_TOTP", "Configure OTP", True, 54),
+    ("UPDATE_PASSWORD", "Update Password", True, 57),
     ("TERMS_AND_CONDITIONS", "Terms and Conditions", False, 20),
     ("delete_account", "Delete Account", False, 60),
     ("delete_credential", "Delete Credential", True, 110),
@@ -133,6 +134,41 @@ def from_representation(rep: JSON) -> RequiredAction:
     representation has no id: the action gets the one its alias gives, so importing (or migrating) the same
     realm twice stores the same actions."""
     return _from_json({k: v for k, v in rep.items() if k != "id"} | {"id": _stable_id(str(rep.get("alias")))})
+
+
+def migrated_to_26_7(actions: list[RequiredAction]) -> list[RequiredAction]:
+    """MigrateTo26_7_0.updatePasswordAfterEmailVerificationDuringRegistrationOfUsers: a realm without VERIFY_EMAIL
+    is left alone; one with the old defaults (VERIFY_EMAIL 50, CONFIGURE_TOTP 10, UPDATE_PASSWORD 30) gets the new
+    ones (54, 57); any other gets CONFIGURE_TOTP, then UPDATE_PASSWORD, on the first priorities after VERIFY_EMAIL's
+    that no action held before the migration (getFirstAvailablePriorityAfter)."""
+    by_alias = {a.alias: a for a in actions}
+    verify, totp, password = (by_alias.get(alias) for alias in ("VERIFY_EMAIL", "CONFIGURE_TOTP", "UPDATE_PASSWORD"))
+    if verify is None:
+        return actions
+    ranks: dict[str, int] = {}
+    if (
+        totp is not None
+        and password is not None
+        and (verify.priority, totp.priority, password.priority) == (50, 10, 30)
+    ):
+        ranks = {"CONFIGURE_TOTP": 54, "UPDATE_PASSWORD": 57}
+    else:
+        taken = [a.priority for a in actions]
+        free = _first_free_after(verify.priority, taken)
+        if totp is not None:
+            ranks["CONFIGURE_TOTP"] = free
+            free = _first_free_after(free, taken)
+        if password is not None:
+            ranks["UPDATE_PASSWORD"] = free
+    return ordered(dataclasses.replace(a, priority=ranks.get(a.alias, a.priority)) for a in actions)
+
+
+def _first_free_after(priority: int, taken: list[int]) -> int:
+    """getFirstAvailablePriorityAfter: the first priority above ``priority`` none of ``taken`` holds."""
+    for candidate in range(priority + 1, priority + len(taken) + 2):
+        if candidate not in taken:
+            return candidate
+    return taken[-1] + 1  # unreachable: len(taken) + 1 candidates cannot all be taken
 
 
 def raised(actions: list[RequiredAction], alias: str) -> list[RequiredAction]:

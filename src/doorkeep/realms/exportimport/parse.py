@@ -216,6 +216,10 @@ class _Parser:
             fail(at(b, str(problem).split(":", 1)[0]), str(problem).split(": ", 1)[-1])
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
+        if rep.get("keycloakVersion") is not None and _written_before(rep["keycloakVersion"], (26, 7, 0)):
+            # RealmManager.importRealm runs MigrationModelManager.migrateImport only for a file naming its version;
+            # MigrateTo26_7_0 then moves the OTP and the password after the e-mail, the defaults added too
+            realm = required_actions.with_actions(realm, required_actions.migrated_to_26_7(required_actions.of(realm)))
         realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
         realm, warned = flow_import.imported(realm, rep)  # custom flows kept; bindings Doorkeep cannot run warned of
         self.unknown.update(warned)

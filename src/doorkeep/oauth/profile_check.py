@@ -1,0 +1,136 @@
+"""The UPDATE_PROFILE context's validation of the login's profile form (UpdateProfile.processAction's
+``profile.update``), shared by UPDATE_PROFILE's form and VERIFY_PROFILE, which validates the user's values as they
+stand (VerifyUserProfile: ``provider.create(UPDATE_PROFILE, user).validate()``), and the login theme's words for
+the errors found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.admin import user_profile as up_config
+from doorkeep.oauth import profile_scopes
+from doorkeep.oauth.context import Form
+from doorkeep.oauth.login_step import StepContext
+from doorkeep.users import account_profile, declared, read_only, unmanaged
+from doorkeep.users.profile import check_attributes
+
+if TYPE_CHECKING:
+    from doorkeep.users.declared import Values
+
+MISSING_USERNAME = "missingUsernameMessage"
+# The login theme's texts (messages_en.properties) for the user profile's error keys; {0} is the field's name.
+FIELD_NAMES = {"username": "Username", "email": "Email", "firstName": "First name", "lastName": "Last name"}
+LOGIN_TEXTS = {
+    "error-user-attribute-required": "Please specify this field.",
+    "error-invalid-email": "Invalid email address.",
+    "error-invalid-length": "Length must be between {1} and {2}.",
+    "error-invalid-length-too-long": "Maximum length is {2}.",
+    "error-person-name-invalid-character": "{0} contains invalid character.",
+    "error-username-invalid-character": "{0} contains invalid character.",
+    "missingEmailMessage": "Please specify email.",
+    "missingUsernameMessage": "Please specify username.",
+    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
+    "usernameExistsMessage": "Username already exists.",
+    "emailExistsMessage": "Email already exists.",
+    "invalidOrgInviteMessage": "Email does not match the invitation",  # an organization invitation's address
+    # the other validators' keys, as the login theme words them
+    "error-invalid-length-too-short": "Minimal length is {1}.",
+    "error-invalid-value": "Invalid value.",
+    "error-pattern-no-match": "Invalid value.",
+    "error-invalid-number": "Invalid number.",
+    "error-number-out-of-range": "Number must be between {1} and {2}.",
+    "error-invalid-uri": "Invalid URL.",
+    "error-invalid-uri-scheme": "Invalid URL scheme.",
+    "error-invalid-uri-fragment": "Invalid URL fragment.",
+    "error-invalid-date": "Invalid date.",
+    "error-user-attribute-read-only": "This field is read only.",
+    "updateReadOnlyAttributesRejectedMessage": "Update of read-only attribute rejected",
+}
+
+
+def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = None) -> dict[str, str]:
+    """The first error of each field in words (messagesPerField.getFirstError), in Keycloak's field order;
+    ``names``: the declared attributes' labels, for ``{0}``."""
+    shown: dict[str, str] = {}
+    labels = {**FIELD_NAMES, **(names or {})}
+    for error in found:
+        text = LOGIN_TEXTS.get(error["errorMessage"], error["errorMessage"])
+        params = [labels.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(error["params"])]
+        for index, param in enumerate(params):
+            text = text.replace(f"{{{index}}}", param)
+        shown.setdefault(error["field"], text)
+    return shown
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A profile form validated: the errors, and what a valid one writes."""
+
+    found: list[dict[str, Any]]
+    rep: dict[str, str]
+    values: dict[str, str | None]
+    config: dict[str, Any]
+    sent: dict[str, Any]
+    chosen: Values
+    mine: dict[str, str]
+
+
+async def checked(ctx: StepContext, form: Form, *, posted_only: bool = False) -> Checked:
+    """The UPDATE_PROFILE context validated as the Account REST API validates it (``users.account_profile``), and
+    the declared attributes the user may edit (``users.declared``) as this login's requested client scopes select
+    and require them; the unmanaged attributes the page takes, and the server's read-only ones it may not change.
+    A root attribute the form lacks counts as sent blank, unless ``posted_only`` (the user's values as they stand:
+    an absent one is then required only where the configuration requires it)."""
+    realm, user = ctx.realm, ctx.user
+    flags = account_profile.read_only(realm, user=user)
+    names = [n for n in account_profile.ATTRIBUTES if not flags[n] and (not posted_only or form.get(n) is not None)]
+    rep = {name: form.get(name) or "" for name in names}
+    values = account_profile.normalize(realm, user, rep, update_profile=True)
+    found = await account_profile.errors(ctx.tx, realm, user, rep, values, update_profile=True)
+    if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
+        found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
+    config = profile_scopes.config(realm, await profile_scopes.requested(ctx.tx, ctx.client, ctx.request))
+    current = dict(user.attributes)
+    sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get, form.all)
+    chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
+    found.extend(declared.errors(config, declared.UPDATE_PROFILE, chosen, current))
+    policy = up_config.unmanaged_policy(realm) if up_config.enforced(realm) else None
+    names = form.keys()  # Form is no mapping: its keys are listed
+    mine = unmanaged.posted(config, policy, declared.UPDATE_PROFILE, {k: form.get(k) or "" for k in names})
+    found.extend(check_attributes({k: [v] for k, v in mine.items()}))  # DefaultAttributes' length ≤ 2048
+    found.extend(_read_only_errors(ctx, config, chosen, form, unmanaged.can_edit(policy, declared.UPDATE_PROFILE)))
+    return Checked(found, rep, values, config, sent, chosen, mine)
+
+
+def _read_only_errors(
+    ctx: StepContext, config: dict[str, Any], chosen: dict[str, Any], form: Form, taken: bool
+) -> list[dict[str, Any]]:
+    """The server's read-only attributes (``users.read_only``) the form changes: among the declared ones and the
+    other fields posted that the profile holds (all of them where the page takes unmanaged attributes,
+    ``taken``; else a read-only one the user already has)."""
+    fixed, current = ctx.services.read_only.user, dict(ctx.user.attributes)
+    posted = form.keys()  # Form is no mapping: its keys are listed
+    names = [k for k in posted if unmanaged.is_unmanaged(config, k) and k not in unmanaged.PAGE_FIELDS]
+    held = read_only.held(fixed, {k: [form.get(k) or ""] for k in names}, current, unmanaged=taken)
+    return read_only.refused(fixed, {**chosen, **held}, current)
+
+
+def as_posted(ctx: StepContext, config: dict[str, Any]) -> Form:
+    """The user's values as they stand, as the profile form would post them untouched: the root attributes the
+    user has (an absent one is not sent, so only the configuration decides whether it is required) and every
+    value of the declared attributes the form shows."""
+    user = ctx.user
+    pairs = [(name, value) for name, value in account_profile.current(user).items() if value]
+    for field in declared.form_fields(config, declared.UPDATE_PROFILE):
+        name = field["name"]
+        if name not in account_profile.ATTRIBUTES:
+            pairs.extend((name, value) for value in declared.as_values(user.attributes.get(name)))
+    return Form(pairs)
+
+
+async def as_it_stands(ctx: StepContext) -> Checked:
+    """VerifyUserProfile's ``profile.validate()``: what the UPDATE_PROFILE context finds wrong with the user's
+    values as they stand (a required attribute missing, a validator failing), in ``found``."""
+    config = profile_scopes.config(ctx.realm, await profile_scopes.requested(ctx.tx, ctx.client, ctx.request))
+    return await checked(ctx, as_posted(ctx, config), posted_only=True)
