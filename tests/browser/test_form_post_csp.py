@@ -89,6 +89,8 @@ def server(tmp_path: Path, receivers: tuple[Receiver, Receiver]) -> Iterator[Doo
                 "username": "user1",
                 "enabled": True,
                 "email": "user1@example.com",
+                "firstName": "User",  # the default user profile's required names (else VERIFY_PROFILE asks)
+                "lastName": "One",
                 "credentials": [{"type": "password", "value": "password", "temporary": False}],
             }
         ],

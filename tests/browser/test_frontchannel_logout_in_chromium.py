@@ -96,6 +96,8 @@ def server(tmp_path: Path, recorder: Recorder) -> Iterator[DoorkeepProcess]:
                 "username": "user1",
                 "enabled": True,
                 "email": "user1@example.com",
+                "firstName": "User",  # the default user profile's required names (else VERIFY_PROFILE asks)
+                "lastName": "One",
                 "credentials": [{"type": "password", "value": "password", "temporary": False}],
             }
         ],
