@@ -49,6 +49,9 @@ async def test_a_user_of_no_organization_is_told_so_in_german(realm: Env) -> Non
         json={
             "username": "user3",
             "enabled": True,
+            "email": "user3@example.com",
+            "firstName": "User",
+            "lastName": "Three",
             "attributes": {"locale": ["de"]},
             "credentials": [{"type": "password", "value": "password", "temporary": False}],
         },
