@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Realm, User
-from doorkeep.oauth import email_cooldown, login_events, required_actions
+from doorkeep.oauth import email_cooldown, login_events, profile_check, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import EmailUpdateSent, NeedEmailUpdate, Outcome
 from doorkeep.oauth.login_step import StepContext
@@ -39,16 +39,6 @@ CANCELLED = "emailVerificationCancelled"  # Messages.EMAIL_VERIFICATION_CANCELLE
 LOGOUT_TRIGGERED_BY = "logout_triggered_by_action_token"  # Details.LOGOUT_TRIGGERED_BY_ACTION_TOKEN
 COOLDOWN_PREFIX = "update-email-cooldown-"  # UpdateEmail.EMAIL_RESEND_COOLDOWN_KEY_PREFIX
 SEND_FAILED = "Failed to send email, please try again later."  # Messages.EMAIL_SENT_ERROR (emailSendErrorMessage)
-# the login theme's texts for the errors the UPDATE_EMAIL context gives
-TEXTS = {
-    account_profile.MISSING_EMAIL: "Please specify email.",
-    account_profile.EMAIL_EXISTS: "Email already exists.",
-    "error-invalid-email": "Invalid email address.",
-    "error-invalid-length": "Length must be between {1} and {2}.",
-    "error-invalid-length-too-long": "Maximum length is {2}.",
-    "error-invalid-length-too-short": "Minimal length is {1}.",
-    "error-pattern-no-match": "Invalid value.",
-}
 
 
 def verification_on(realm: Realm) -> bool:
@@ -101,7 +91,7 @@ async def errors(tx: Tx, realm: Realm, user: User, new: str) -> str | None:
     found += declared.root_errors(up_config.config_of(realm), declared.ACCOUNT, "email", new)  # its validations
     if not found:
         return None
-    text = TEXTS.get(str(found[0]["errorMessage"]), str(found[0]["errorMessage"]))
+    text = profile_check.LOGIN_TEXTS.get(str(found[0]["errorMessage"]), str(found[0]["errorMessage"]))
     for index, param in enumerate(found[0].get("params") or []):
         text = text.replace(f"{{{index}}}", str(param))
     return text
