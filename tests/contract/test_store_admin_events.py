@@ -14,7 +14,7 @@ pytestmark = pytest.mark.anyio
 
 
 def event(realm_id: str, time: int, operation: str, resource: str, path: str, **auth: str) -> AdminEvent:
-    details = {
+    by = {
         "auth_realm_id": "master-id",
         "auth_client_id": "cli-id",
         "auth_user_id": "admin-id",
@@ -29,7 +29,10 @@ def event(realm_id: str, time: int, operation: str, resource: str, path: str, **
         resource_type=resource,
         resource_path=path,
         representation='{"a":1}',
-        **details,
+        auth_realm_id=by["auth_realm_id"],
+        auth_client_id=by["auth_client_id"],
+        auth_user_id=by["auth_user_id"],
+        auth_ip_address=by["auth_ip_address"],
     )
 
 
