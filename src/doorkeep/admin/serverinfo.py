@@ -5,7 +5,7 @@ read ``systemInfo.version`` (feature gates), ``themes`` (to validate theme names
 ``providers``, ``protocolMapperTypes``/``builtinProtocolMappers`` (mapper ids), ``componentTypes``
 (key providers; the FAPI client policy executors), ``passwordPolicies``, ``cryptoInfo`` and ``enums``.
 Everything listed is something Doorkeep has: one built-in theme, the OpenID Connect protocol, generated
-RSA/EC/HMAC keys, the built-in claims of the default client scopes, and no password policies.
+RSA/EC/HMAC keys, the built-in claims of the default client scopes, and the password policies it enforces.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.pairwise import PAIRWISE_MAPPER, SALT, SECTOR_IDENTIFIER_URI
 from doorkeep.oauth.mappers.types import NONCE_MAPPER, PRIORITIES
 from doorkeep.realms import auth_providers
+from doorkeep.users import password_policy_types
 
 # The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
 KEYCLOAK_VERSION = "26.0.0"
@@ -253,6 +254,7 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
     are ``profileInfo.disabledFeatures`` by their Profile.Feature names (ProfileInfoRepresentation.create) and
     ``enabled: false`` in ``features``."""
     theme = [{"name": "keycloak", "locales": ["en"]}]
+    password_policies = password_policy_types.representations(disabled)
     mapper_ids = [m[0] for m in MAPPER_TYPES]
     return {
         "systemInfo": system_info(now, started),
@@ -283,6 +285,7 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             "eventsStore": _providers("jpa"),
             "keys": _providers(*(p[0] for p in KEY_PROVIDERS)),
             "password-hashing": _providers("argon2"),
+            "password-policy": _providers(*(t["id"] for t in password_policies)),
             "client-authenticator": _providers(*CLIENT_AUTHENTICATORS),
             # the AuthenticatorFactory ids the admin API lists (realms/auth_providers.py)
             "authenticator": _providers(*(p["id"] for p in auth_providers.listed(auth_providers.AUTHENTICATOR))),
@@ -311,7 +314,7 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             executor_types.SPI: executor_metadata.all_executor_types(),
             condition_metadata.SPI: condition_metadata.condition_types(),
         },
-        "passwordPolicies": [],
+        "passwordPolicies": password_policies,
         "enums": {
             "sslRequired": ["all", "external", "none"],
             "eventType": sorted(events.EVENT_TYPES),
