@@ -11,10 +11,8 @@ UPDATE_PASSWORD 30, UPDATE_PROFILE 40) and the method's own comment, which the p
 page because Keycloak 26.7 ranks UPDATE_PASSWORD 57 (keycloak PR 47538), as Doorkeep's new realms do, ported as
 its own test on the realm as imported.
 
-Not ported yet: executeRequiredActionWithCustomPriorityAppliesSamePriorityToSessionAndUserActions, which needs
-VERIFY_PROFILE (now run as Keycloak's VerifyUserProfile, tests/wire/test_kc_new_verify_profile.py) on a realm the
-class imports without ``removeVerifyProfileAtImport`` (``keycloak_port.import_realm(verify_profile=True)``); left
-for a later session.
+executeRequiredActionWithCustomPriorityAppliesSamePriorityToSessionAndUserActions, which needs VERIFY_PROFILE on
+the realm, is ported in test_kc_new_required_action_priority.py.
 
 Keycloak 26 words the Configure OTP page's link "Scan QR-Code?" (messages_en.properties); the Java test's
 "Scan barcode?" is an older theme's, so setupTotpAfterUpdatePassword checks the current text.
