@@ -10,8 +10,8 @@ Already covered by ``test_verify_email_login.py`` (not ported again): verifyEmai
 verifyEmailNewBrowserSessionPreserveClient (test_the_link_in_another_browser_is_confirmed_first).
 
 Not ported:
-* testVerifyEmailWithNoEmailAndVerifyProfile, verifyEmailRegisterSetLocale's profile part: VERIFY_PROFILE runs
-  now (test_kc_new_verify_profile.py) but these two are not ported yet.
+* testVerifyEmailWithNoEmailAndVerifyProfile: ported in test_kc_new_required_action_email_verification.py, on a
+  realm with VERIFY_PROFILE on. verifyEmailRegisterSetLocale: its page is Portuguese, which Doorkeep does not speak.
 * actionTokenWithInvalidRequiredActions: it switches the UPDATE_EMAIL feature off at run time.
 * verifyEmailViaAuthSessionWhileLoggedIn: it edits the authentication session inside the server.
 
