@@ -94,3 +94,18 @@ async def test_password_policy_providers_are_listed_under_their_spi(env: Env) ->
     response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
     spi = response.json()["providers"]["password-policy"]
     assert spi["internal"] is True and set(spi["providers"]) == set(EXPECTED)
+
+
+async def test_enums_are_sorted_and_identity_providers_carry_their_group(env: Env) -> None:
+    """ServerInfoAdminResource.createEnumsMap sorts each enum's names (Collections.sort); setIdentityProviders
+    puts each IdentityProvider factory in the "User-defined" group (``groupName``), which the Admin Console's
+    identity-provider picker groups by."""
+    response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
+    info = response.json()
+    assert info["enums"]["operationType"] == ["ACTION", "CREATE", "DELETE", "UPDATE"]
+    for name in ("eventType", "resourceType"):
+        assert info["enums"][name] == sorted(info["enums"][name]), name
+    assert [(p["groupName"], p["id"]) for p in info["identityProviders"]] == [
+        ("User-defined", "keycloak-oidc"),
+        ("User-defined", "oidc"),
+    ]

@@ -273,10 +273,11 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
         },
         "themes": {kind: theme for kind in THEME_TYPES},
         "socialProviders": [],
-        # the IdentityProviderFactory ids Doorkeep brokers (broker/providers.py), as ServerInfoAdminResource lists them
+        # the IdentityProviderFactory ids Doorkeep brokers (broker/providers.py), as ServerInfoAdminResource
+        # .setIdentityProviders lists them: IdentityProvider factories in the "User-defined" group
         "identityProviders": [
-            {"id": "keycloak-oidc", "name": "Keycloak OpenID Connect"},
-            {"id": "oidc", "name": "OpenID Connect v1.0"},
+            {"groupName": "User-defined", "id": "keycloak-oidc", "name": "Keycloak OpenID Connect"},
+            {"groupName": "User-defined", "id": "oidc", "name": "OpenID Connect v1.0"},
         ],
         "clientImporters": [],
         "providers": {
@@ -318,7 +319,7 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
         "enums": {
             "sslRequired": ["all", "external", "none"],
             "eventType": sorted(events.EVENT_TYPES),
-            "operationType": list(OPERATION_TYPES),
-            "resourceType": list(RESOURCE_TYPES),
+            "operationType": sorted(OPERATION_TYPES),  # createEnumsMap sorts each enum's names
+            "resourceType": sorted(RESOURCE_TYPES),
         },
     }
