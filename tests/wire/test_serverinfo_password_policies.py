@@ -109,3 +109,30 @@ async def test_enums_are_sorted_and_identity_providers_carry_their_group(env: En
         ("User-defined", "keycloak-oidc"),
         ("User-defined", "oidc"),
     ]
+
+
+async def test_builtin_protocol_mappers_are_the_built_in_scopes_mappers(env: Env) -> None:
+    """builtinProtocolMappers (OIDCLoginProtocolFactory.getBuiltinMappers): every mapper Keycloak's built-in scopes
+    take from it, with the same type and config as the realm's scope carries (what the Admin Console's "Add
+    predefined mapper" creates); not the organization and service-account scopes' own."""
+    headers = await admin_headers(env)
+    info = (await env.http.get("/admin/serverinfo", headers=headers)).json()
+    builtins = {m["name"]: m for m in info["builtinProtocolMappers"]["openid-connect"]}
+    assert set(builtins) == {
+        "username", "email", "email verified", "given name", "family name", "middle name", "nickname", "profile",
+        "picture", "website", "gender", "birthdate", "zoneinfo", "updated at", "locale", "full name", "address",
+        "phone number", "phone number verified", "realm roles", "client roles", "audience resolve",
+        "allowed web origins", "upn", "groups", "acr loa level", "sub", "auth_time",
+    }  # fmt: skip
+    scopes = (await env.http.get("/admin/realms/master/client-scopes", headers=headers)).json()
+    in_scopes = {m["name"]: m for s in scopes for m in s.get("protocolMappers", []) if m["name"] in builtins}
+    assert set(in_scopes) == set(builtins)
+    for name, mapper in builtins.items():
+        assert mapper == {
+            "name": name,
+            "protocol": "openid-connect",
+            "protocolMapper": in_scopes[name]["protocolMapper"],
+            "consentRequired": False,
+            "config": in_scopes[name]["config"],
+        }
+    assert builtins["updated at"]["config"]["jsonType.label"] == "long"

@@ -26,7 +26,7 @@ from doorkeep.keys import components
 from doorkeep.keys import material as keys
 from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.oauth.mappers import claims as mappings
-from doorkeep.oauth.mappers import lightweight
+from doorkeep.oauth.mappers import defaults, lightweight
 from doorkeep.oauth.mappers.pairwise import PAIRWISE_MAPPER, SALT, SECTOR_IDENTIFIER_URI
 from doorkeep.oauth.mappers.types import NONCE_MAPPER, PRIORITIES
 from doorkeep.realms import auth_providers
@@ -111,22 +111,6 @@ OWN_PROPERTIES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         (SALT, "pairwiseSubAlgorithmSalt.label", "pairwiseSubAlgorithmSalt.tooltip", "String"),
     ),
 }
-# The built-in mappers of the default client scopes: (name, mapper type, claim, user property or attribute).
-BUILTIN_MAPPERS = (
-    ("username", "oidc-usermodel-attribute-mapper", "preferred_username", "username"),
-    ("email", "oidc-usermodel-attribute-mapper", "email", "email"),
-    ("email verified", "oidc-usermodel-property-mapper", "email_verified", "emailVerified"),
-    ("given name", "oidc-usermodel-attribute-mapper", "given_name", "firstName"),
-    ("family name", "oidc-usermodel-attribute-mapper", "family_name", "lastName"),
-    ("full name", "oidc-full-name-mapper", None, None),
-    ("realm roles", "oidc-usermodel-realm-role-mapper", "realm_access.roles", None),
-    ("client roles", "oidc-usermodel-client-role-mapper", "resource_access.${client_id}.roles", None),
-    ("audience resolve", "oidc-audience-resolve-mapper", None, None),
-    ("allowed web origins", "oidc-allowed-origins-mapper", None, None),
-    ("acr loa level", "oidc-acr-mapper", None, None),
-    ("sub", "oidc-sub-mapper", None, None),
-    ("auth_time", "oidc-usersessionmodel-note-mapper", "auth_time", None),
-)
 KEY_PROVIDERS = (
     ("rsa-generated", "Generates RSA keys and creates a self-signed certificate"),
     ("ecdsa-generated", "Generates ECDSA keys"),
@@ -183,17 +167,8 @@ def _providers(*ids: str) -> dict[str, Any]:
     return {"internal": True, "providers": {pid: {"order": 0} for pid in ids}}
 
 
-def _mapper(name: str, mapper: str, claim: str | None, attribute: str | None) -> dict[str, Any]:
-    config = {
-        "introspection.token.claim": "true",
-        "userinfo.token.claim": "true",
-        "id.token.claim": "true",
-        "access.token.claim": "true",
-    }
-    if claim is not None:
-        config["claim.name"] = claim
-    if attribute is not None:
-        config["user.attribute"] = attribute
+def _mapper(name: str, mapper: str, config: dict[str, str]) -> dict[str, Any]:
+    """ModelToRepresentation.toRepresentation of a builtin ProtocolMapperModel (no id)."""
     return {"name": name, "protocol": OIDC, "protocolMapper": mapper, "consentRequired": False, "config": config}
 
 
@@ -305,7 +280,7 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
                 for mid, name, help_text in MAPPER_TYPES
             ]
         },
-        "builtinProtocolMappers": {OIDC: [_mapper(*m) for m in BUILTIN_MAPPERS]},
+        "builtinProtocolMappers": {OIDC: [_mapper(*m) for m in defaults.builtins()]},
         "clientInstallations": {OIDC: [dict(item) for item in installation.RENDERED]},
         "componentTypes": {
             "org.keycloak.keys.KeyProvider": [

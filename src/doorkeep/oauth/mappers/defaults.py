@@ -147,3 +147,15 @@ def builtin_mappers(scope_name: str) -> tuple[ProtocolMapper, ...]:
         ProtocolMapper(id=str(uuid.uuid4()), name=name, mapper=kind, config=dict(config))
         for name, kind, config in _SPECS.get(scope_name, [])
     )
+
+
+# The scopes whose mappers are OIDCLoginProtocolFactory's builtins (createDefaultClientScopesImpl adds
+# builtins.get(...) to them); the organization and service-account scopes' mappers are made in the scope only.
+BUILTIN_SCOPES = ("profile", "email", "address", "phone", "roles", "web-origins", "microprofile-jwt", "acr", "basic")
+
+
+def builtins() -> list[tuple[str, str, dict[str, str]]]:
+    """OIDCLoginProtocolFactory.getBuiltinMappers as Doorkeep applies them: (name, mapper type, config) of each
+    mapper the built-in scopes take from it (serverinfo's ``builtinProtocolMappers``). Kerberos' delegation
+    credential, the impersonator notes and the token-exchange delegation mappers are not among them."""
+    return [(name, kind, dict(config)) for scope in BUILTIN_SCOPES for name, kind, config in _SPECS[scope]]
