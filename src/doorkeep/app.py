@@ -29,7 +29,7 @@ from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
-from doorkeep.users import read_only
+from doorkeep.users import password_denylist, read_only
 from doorkeep.web import not_found
 from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
@@ -105,6 +105,7 @@ def create_app(
     """Build the ASGI app. ``run_prepare`` migrates and bootstraps at startup (single-process use);
     ``freeze`` (a server process) takes what startup left out of the garbage collector's full passes."""
     clock = clock or SystemClock()
+    password_denylist.configure(settings.password_blacklists_path, settings.password_blacklists_check_interval)
     database = db or Database(settings.db_url)
     services = build_services(clock, settings)
     notifier = Notifier(database, services)

@@ -414,6 +414,22 @@ class Settings:
         aliases=("--spi-authentication-sessions--infinispan--auth-sessions-limit",),
         show_default=True,
     )
+    password_blacklists_path: str | None = _option(
+        None,
+        "--spi-password-policy-password-blacklist-blacklists-path",
+        "The folder of the password denylists a realm's passwordBlacklist(<file>) policy names (one password a "
+        "line, compared in lower case). Unset: data/password-blacklists under the working directory.",
+        aliases=("--spi-password-policy--password-blacklist--blacklists-path",),
+    )
+    password_blacklists_check_interval: int = _option(
+        60,
+        "--spi-password-policy-password-blacklist-check-interval-seconds",
+        "Seconds between two looks at a password denylist file for changes (it is read again when its size or "
+        "modification time changed); 0: never.",
+        kind="size",
+        aliases=("--spi-password-policy--password-blacklist--check-interval-seconds",),
+        show_default=True,
+    )
     x509cert_lookup_provider: str = _option(
         "default",
         "--spi-x509cert-lookup-provider",

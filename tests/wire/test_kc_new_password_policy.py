@@ -5,9 +5,8 @@ realm ``test`` through the admin API and each password tried as the admin's rese
 with the parameters>}``, an accepted password a 204. A policy Keycloak cannot parse is the admin API's 400
 ``{"errorMessage": "..."}``.
 
-Not ported: the ``passwordBlacklist`` methods (a blacklist file on the server, and the default path of Keycloak's
-data directory: Doorkeep keeps the policy but does not enforce it, docs/admin-api.md) and ``testBuilder``
-(PasswordPolicy.Builder, a Java API). In ``testComplex`` the one call with a username of mixed case
+The ``passwordBlacklist`` methods are in test_password_denylist.py (a file in the server's denylists folder). Not
+ported: ``testBuilder`` (PasswordPolicy.Builder, a Java API). In ``testComplex`` the one call with a username of mixed case
 (``validate("12aaBB&-", "12aaBB&-")``) is not reproducible through a stored user, whose username Keycloak lowercases."""
 
 from __future__ import annotations

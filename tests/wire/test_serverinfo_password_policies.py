@@ -36,6 +36,7 @@ EXPECTED = {
     "hashIterations": ("Hashing Iterations", "int", "-1", False),
     "maxAuthAge": ("Maximum Authentication Age", "int", "300", False),
     "recoveryCodesWarningThreshold": ("Recovery Codes Warning Threshold", "int", "4", False),
+    "passwordBlacklist": ("Password Blacklist", "String", "", False),  # DenylistPasswordPolicyProviderFactory
 }
 
 
@@ -58,19 +59,18 @@ async def test_every_enforced_policy_is_listed_with_its_factorys_values(env: Env
     assert [p["displayName"] for p in listed] == sorted(p["displayName"] for p in listed)
 
 
-async def test_every_policy_doorkeep_parses_is_listed_but_the_unenforced_blacklist() -> None:
-    """A policy added to users/password_policy.py shows up here, or this fails: passwordBlacklist, kept so that
-    Keycloak's realm files import but checked against no list, is the one left out."""
-    assert set(password_policy.PARSERS) - set(EXPECTED) == {"passwordBlacklist"}
-    assert set(EXPECTED) <= set(password_policy.PARSERS)
+async def test_every_policy_doorkeep_parses_is_listed() -> None:
+    """A policy added to users/password_policy.py shows up here, or this fails."""
+    assert set(password_policy.PARSERS) == set(EXPECTED)
 
 
 async def test_each_policy_as_the_console_adds_it_is_accepted(env: Env) -> None:
     """The Admin Console writes an added policy as ``id(defaultValue)``, a bare id without a default; each listed
     one, alone and all together, is a policy the realm takes and answers back. The regular expression's default
-    is empty: the administrator types one (empty, it is refused, as RegexPatternsPasswordPolicyProvider.parseConfig does)."""
+    is empty: the administrator types one (empty, it is refused, as RegexPatternsPasswordPolicyProvider.parseConfig does);
+    so is the denylist's, whose file name the administrator types."""
     listed = await policies_of(env, env.http)
-    typed = {"regexPattern": "[a-z]+"}
+    typed = {"regexPattern": "[a-z]+", "passwordBlacklist": "common-passwords.txt"}
     written = [
         p["id"] if "defaultValue" not in p else f"{p['id']}({typed.get(p['id'], p['defaultValue'])})" for p in listed
     ]

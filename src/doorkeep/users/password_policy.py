@@ -43,7 +43,7 @@ from typing import Any
 import regex
 
 from doorkeep.model import PasswordRetention
-from doorkeep.users import admin_regex, passwords
+from doorkeep.users import admin_regex, password_denylist, passwords
 
 _log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ MESSAGES = {
     "invalidPasswordRegexPatternMessage": "Invalid password: fails to match regex pattern(s).",
     "invalidPasswordHistoryMessage": "Invalid password: must not be equal to any of last {0} passwords.",
     "invalidPasswordGenericMessage": "Invalid password: new password doesn't match password policies.",
+    password_denylist.MESSAGE_KEY: "Invalid password: password is blacklisted.",
 }
 MS_PER_DAY = 24 * 60 * 60 * 1000
 
@@ -196,7 +197,15 @@ def _count(default: int) -> Callable[[str | None], Any]:
     return lambda value: _int(value, default)
 
 
-UNENFORCED = ("passwordBlacklist", "recoveryCodesWarningThreshold")
+def _denylist(value: str | None) -> password_denylist.Listed | None:
+    """DenylistPasswordPolicyProvider.parseConfig: the denylist file's name (users/password_denylist.py)."""
+    try:
+        return password_denylist.parse(value)
+    except password_denylist.DenylistNameError as problem:
+        raise PolicyConfigError(str(problem)) from None
+
+
+UNENFORCED = ("recoveryCodesWarningThreshold",)
 
 PARSERS: dict[str, Callable[[str | None], Any]] = {
     **{key: _count(default) for key, default in DEFAULT_COUNT.items()},
@@ -210,6 +219,7 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
     "hashIterations": _hash_iterations,
     "maxAuthAge": _count(-1),  # MaxAuthAgePasswordPolicyProviderFactory.parseConfig: parseInteger(value, -1)
     "hashAlgorithm": _hash_algorithm,
+    "passwordBlacklist": _denylist,
     # Keycloak 26 policies Doorkeep accepts and keeps but does not enforce (docs/admin-api.md): refusing them
     # would make a realm exported from Keycloak impossible to import.
     **{key: (lambda value: value) for key in UNENFORCED},
@@ -309,6 +319,8 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
         return ("invalidPasswordHistoryMessage", config) if config != -1 and c.reused else None
     if key == "passwordAge":
         return ("invalidPasswordGenericMessage", config) if config != -1 and c.recently_used else None
+    if key == "passwordBlacklist" and isinstance(config, password_denylist.Listed):
+        return (password_denylist.MESSAGE_KEY, None) if password_denylist.refuses(config, c.password) else None
     return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange, maxAuthAge, UNENFORCED: no check
 
 

@@ -3,11 +3,9 @@ writes each PasswordPolicyProviderFactory: its id, getDisplayName, getConfigType
 isMultiplSupported (PasswordPolicyTypeRepresentation; a null config type or default left out, as Keycloak's
 NON_NULL JSON does). The values are those of Keycloak 26's factories in server-spi-private's org.keycloak.policy.
 
-Only the policies Doorkeep enforces are listed (users/password_policy.py): ``passwordBlacklist``, accepted and
-kept so that a Keycloak realm file imports but checked against no list, is not offered.
-``recoveryCodesWarningThreshold`` (deprecated, still read as the recovery codes' warning threshold) is listed
-while the recovery-codes feature is on, as its factory is an EnvironmentDependentProviderFactory supported only
-then. Keycloak lists its factories in the provider registry's hash order; Doorkeep by display name, the order
+Every policy users/password_policy.py parses is listed. ``recoveryCodesWarningThreshold`` (deprecated, still read
+as the recovery codes' warning threshold) is listed while the recovery-codes feature is on, as its factory is an
+EnvironmentDependentProviderFactory supported only then. Keycloak lists its factories in the provider registry's hash order; Doorkeep by display name, the order
 the Admin Console's "Add policy" menu shows them in.
 """
 
@@ -50,6 +48,7 @@ TYPES = (
     PolicyType("hashAlgorithm", "Hashing Algorithm", STRING, passwords.DEFAULT_ALGORITHM),
     PolicyType("hashIterations", "Hashing Iterations", INT, "-1"),  # -1: the hashing provider's own default
     PolicyType("maxAuthAge", "Maximum Authentication Age", INT, str(KC_ACTION_MAX_AGE)),
+    PolicyType("passwordBlacklist", "Password Blacklist", STRING, ""),  # DenylistPasswordPolicyProviderFactory
     PolicyType(RECOVERY_CODES_WARNING_THRESHOLD, "Recovery Codes Warning Threshold", INT, "4"),
 )
 
