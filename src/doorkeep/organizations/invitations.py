@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from doorkeep import policy
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken
+from doorkeep.errors import AdminError
 from doorkeep.organizations.model import Organization
 
 if TYPE_CHECKING:
@@ -30,6 +31,14 @@ PENDING = "User already has a pending invitation"
 NO_ID = "To invite a member you need to provide the user id"
 ALREADY_MEMBER = "User already a member of the organization"
 SEND_FAILED = "Failed to send invite email"
+DISABLED = "Organization is disabled"  # OrganizationInvitationResource.validateOrganization (Keycloak 26.7)
+
+
+def require_enabled(org: Organization) -> None:
+    """OrganizationInvitationResource.validateOrganization (Keycloak 26.7): a disabled organization invites nobody,
+    nor resends an invitation (400, before the invitation a resend names is looked up)."""
+    if not org.enabled:
+        raise AdminError(400, DISABLED)
 
 
 def redirect_uri(org: Organization, base: str, realm_name: str) -> str:
