@@ -5,7 +5,7 @@ when ``*`` is asked, drops it for another alias and refuses ANY after ALL (Organ
 class logs in through the browser before its refreshes; these take the first tokens from the password grant, which
 grants the same scope. Both engines.
 
-The class's browser methods are ported in test_organization_claim.py, test_organization_select.py and
+The ANY methods log in through the organization-select page; the class's other browser methods are ported in test_organization_claim.py, test_organization_select.py and
 test_organization_login_scope.py (each names its Keycloak method).
 """
 
@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
+from browser_flow import submit
 from org_claims import REALM
 from org_claims import setup as _setup
 from org_claims import tokens as _tokens
+from organization_login_support import member_of_both, token_response, typed
 from support import claims, password_grant, refresh
 from wire_env import Env
 
@@ -147,3 +149,54 @@ async def test_refresh_token_with_single_organization_asking_different_organizat
     other = await _refreshed(realm, first, "organization:beta")
     assert not any(s.startswith("organization") for s in other["scope"].split())
     assert "organization" not in claims(other["access_token"])
+
+
+async def test_password_grant_with_all_organizations_and_refresh(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest#testPasswordGrantWithAllOrganizationsAndRefresh: two refreshes without a
+    scope keep both organizations."""
+    await _setup(realm)
+    body = await _tokens(realm, "openid organization:*")
+    for _ in range(2):
+        body = await _refreshed(realm, body, "")
+        assert "organization:*" in body["scope"].split() and sorted(_organizations(body)) == ["acme", "beta"]
+
+
+async def _picked_beta(env: Env) -> dict[str, Any]:
+    """The ANY login of a member of acme and beta who picks beta on the organization-select page."""
+    await member_of_both(env)
+    page = await typed(env.http, "user1", scope="openid organization")
+    tokens = await token_response(env.http, await submit(env.http, page, **{"kc.org": "beta"}))
+    assert "organization" in tokens["scope"].split() and _organizations(tokens) == ["beta"]
+    assert "organization" in claims(tokens["refresh_token"])["scope"].split()
+    return tokens
+
+
+async def test_refresh_token_scope_with_organization_selection_asking_for_same_organization(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest#testRefreshTokenScopeWithOrganizationSelectionAskingForSameOrganization:
+    ANY (beta picked) then ``organization:beta`` grants no organization scope (the pick cannot be changed into an
+    alias); the refresh token of that answer, asked ``*``, maps the pick again."""
+    tokens = await _picked_beta(realm)
+    same = await _refreshed(realm, tokens, "organization:beta")
+    assert not any(s.startswith("organization") for s in same["scope"].split())
+    every = await _refreshed(realm, same, "organization:*")
+    assert "organization" in claims(every["access_token"])["scope"].split()
+    assert _organizations(every) == ["beta"]
+
+
+async def test_refresh_token_scope_with_organization_selection_asking_for_different_organization(
+    realm: Env,
+) -> None:
+    """OrganizationOIDCProtocolMapperTest#testRefreshTokenScopeWithOrganizationSelectionAskingForDifferentOrganization."""
+    tokens = await _picked_beta(realm)
+    other = await _refreshed(realm, tokens, "organization:acme")
+    assert not any(s.startswith("organization") for s in other["scope"].split())
+    assert "organization" not in claims(other["access_token"])
+
+
+async def test_refresh_token_scope_with_organization_selection_asking_for_all(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest#testRefreshTokenScopeWithOrganizationSelectionAskingForAll: ANY stays ANY
+    (the pick) when ``*`` is asked."""
+    tokens = await _picked_beta(realm)
+    kept = await _refreshed(realm, tokens, "organization:*")
+    assert "organization:*" not in kept["scope"].split() and "organization" in kept["scope"].split()
+    assert _organizations(kept) == ["beta"]
