@@ -209,6 +209,20 @@ class FlowErrorPage(OAuthError):
         return {"error": self.description}
 
 
+CLIENT_ERROR_SEE_LOG = "For more on this error consult the server log at the debug level."
+
+
+class WebApplicationError(OAuthError):
+    """A jakarta WebApplicationException (such as BadRequestException(message)) escaping an endpoint:
+    KeycloakErrorHandler answers ``{"error": message, "error_description": …}`` at its status, the description its
+    client-error text as web/not_found.py has it ([UNVERIFIED] for this path: Keycloak's test reads the error only)."""
+
+    error = "unknown_error"  # KeycloakErrorHandler's code for an exception without one; the event's error
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.description, "error_description": CLIENT_ERROR_SEE_LOG}
+
+
 class FatalRequest(InvalidRequest):
     """An invalid authorization request that cannot go back to the client (no trusted redirect URI yet)."""
 

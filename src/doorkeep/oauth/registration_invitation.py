@@ -1,7 +1,10 @@
 """A registration from an organization invitation (Keycloak 26's RegistrationUserCreation, organization part).
 
 The authentication session keeps the invitation (``AuthRequest.invitation``). When the form is posted it must
-still be valid and name an existing organization (else "Action expired. Please continue with login now."); the
+still be valid and name an existing organization (else "Action expired. Please continue with login now."), and its
+invitation must still be kept: one another browser used (or an administrator deleted or resent) while this form was
+open is "The link you clicked is no longer valid." (Keycloak 26.7's consumed invitation token,
+OrganizationInvitationTokenTest#testUsedInvitationRollsBackRegistration), and no user is made; the
 e-mail typed must be the one invited (else the e-mail field's "Email does not match the invitation",
 REGISTER_ERROR ``invalid_token``). The new user becomes a MANAGED member, the REGISTER event carries ``org_id``,
 and the login's code goes to the invitation's ``reduri`` (``authSession.setRedirectUri``).
@@ -12,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.model import Realm, User
 from doorkeep.oauth import login_outcomes
@@ -34,10 +38,12 @@ async def of_request(
     if request.invitation is None:
         return None
     issuer = request.issuer or ""
-    token = await invitations.read_registration(tx, services, realm.id, issuer, request.invitation)
+    token = await invitations.read_registration(tx, services, realm.id, issuer, request.invitation, kept=False)
     org = await tx.organizations.get(realm.id, token.org_id or "") if token is not None else None
     if token is None or org is None or not org.enabled or not realm.organizations_enabled:
         return login_outcomes.Refused(EXPIRED_ACTION)
+    if not await invitations.pending(tx, org.id, token.token_id):
+        return login_outcomes.Refused(action_tokens.STALE_INVITE_ORG)
     return token, org
 
 

@@ -7,11 +7,12 @@ granted a client scope with role scope mappings only if they hold one of its rol
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from doorkeep.errors import INVALID_SCOPES, InvalidScope
+from doorkeep.errors import INVALID_SCOPES, InvalidScope, WebApplicationError
 from doorkeep.model import Client, ClientScope, User
 from doorkeep.oauth.roles import user_roles
 from doorkeep.organizations import scope as organization_scope
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 OPENID = "openid"
 OFFLINE_ACCESS = "offline_access"
+ANY_ON_REFRESH = "ANY organization scope is not allowed in this context"  # OrganizationScope.ALL's name resolver
 
 
 def split(scope_param: str | None) -> list[str]:
@@ -72,31 +74,47 @@ async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedSco
     linked = await client_scopes(tx, client)
     by_name = {scope.name: (scope, default) for scope, default in linked}
     dynamic = _dynamic(requested, linked)
-    unknown = [n for n in requested if n != OPENID and n not in by_name and n not in {d.name for d in dynamic.values()}]
-    if unknown:
+    spelled = {d.name for found in dynamic.values() for d in found}
+    unknown = [n for n in requested if n != OPENID and n not in by_name and n not in spelled]
+    if unknown or (dynamic and _mixed(requested, by_name, dynamic)):
         raise InvalidScope(INVALID_SCOPES.format(scope_param or ""))
     return GrantedScopes(_granted(linked, set(requested), dynamic), OPENID in requested)
 
 
-def _dynamic(names: list[str], linked: list[tuple[ClientScope, bool]]) -> dict[str, ClientScope]:
-    """The ``organization:<value>`` requests among ``names``, by the name of the client scope they decorate."""
+def _mixed(
+    requested: list[str], by_name: dict[str, tuple[ClientScope, bool]], dynamic: dict[str, tuple[ClientScope, ...]]
+) -> bool:
+    """An organization scope asked for in two kinds at once (``organization`` with ``organization:<alias>`` or
+    ``organization:*``, or an alias with ``*``), which Keycloak's OrganizationScope refuses."""
+    for base, found in dynamic.items():
+        names = [d.name for d in found] + ([base] if base in requested and base in by_name else [])
+        if organization_scope.mixed(names):
+            return True
+    return False
+
+
+def _dynamic(names: list[str], linked: list[tuple[ClientScope, bool]]) -> dict[str, tuple[ClientScope, ...]]:
+    """The ``organization:<value>`` requests among ``names``, by the name of the client scope they decorate (several
+    aliases of one scope each decorate it)."""
     scopes = {scope.name: scope for scope, _ in linked}
-    out: dict[str, ClientScope] = {}
+    out: dict[str, tuple[ClientScope, ...]] = {}
     for name in names:
         if name not in scopes and (found := organization_scope.dynamic(name, scopes)) is not None:
-            out.setdefault(name.partition(organization_scope.SEPARATOR)[0], found)
+            base = name.partition(organization_scope.SEPARATOR)[0]
+            if name not in {d.name for d in out.get(base, ())}:
+                out[base] = (*out.get(base, ()), found)
     return out
 
 
 def _granted(
-    linked: list[tuple[ClientScope, bool]], requested: set[str], dynamic: dict[str, ClientScope]
+    linked: list[tuple[ClientScope, bool]], requested: set[str], dynamic: dict[str, tuple[ClientScope, ...]]
 ) -> tuple[ClientScope, ...]:
     """The defaults and the requested optional scopes; an organization scope asked for with a value in its
-    requested spelling instead of its own."""
+    requested spelling (each of them) instead of its own."""
     out: list[ClientScope] = []
     for scope, default in linked:
         if scope.name in dynamic:
-            out.append(dynamic[scope.name])
+            out.extend(dynamic[scope.name])
         elif default or scope.name in requested:
             out.append(scope)
     return tuple(out)
@@ -133,18 +151,32 @@ async def check_requested(tx: Tx, client: Client, scope_param: str) -> None:
     (TokenManager.isValidScope), whether or not the refresh token holds it; else invalid_scope."""
     linked = await client_scopes(tx, client)
     names = {scope.name for scope, _ in linked}
-    dynamic = {d.name for d in _dynamic(split(scope_param), linked).values()}
+    dynamic = {d.name for found in _dynamic(split(scope_param), linked).values() for d in found}
     if any(name != OPENID and name not in names and name not in dynamic for name in split(scope_param)):
         raise InvalidScope(INVALID_SCOPES.format(scope_param))
 
 
 async def narrow(tx: Tx, client: Client, original: GrantedScopes, scope_param: str) -> GrantedScopes:
     """Scope narrowing on refresh (Keycloak's transformScopes): keep the original grant's scopes that were
-    requested, plus the defaults. A requested scope the grant lacks is ignored, never added."""
-    requested = set(split(scope_param))
+    requested, plus the defaults. A requested scope the grant lacks is ignored, never added. An organization scope
+    takes the spelling OrganizationScope.resolveName gives it (``organization:*`` narrowed to an alias; an alias or
+    ANY kept when ``*`` is asked; ANY after ``*`` refused with Keycloak's BadRequestException)."""
+    asked = split(scope_param)
+    requested = set(asked)
     defaults = {scope.name for scope, default in await client_scopes(tx, client) if default}
-    kept = tuple(s for s in original.scopes if s.name in requested or s.name in defaults)
-    return GrantedScopes(kept, original.openid and OPENID in requested)
+    kept: list[ClientScope] = []
+    for scope in original.scopes:
+        if scope.name in defaults or not organization_scope.maps_organizations(scope):
+            if scope.name in requested or scope.name in defaults:
+                kept.append(scope)
+            continue
+        try:
+            name = organization_scope.refreshed(scope.name, asked)
+        except organization_scope.AnyOnRefresh:
+            raise WebApplicationError(ANY_ON_REFRESH) from None
+        if name is not None and name not in {s.name for s in kept}:
+            kept.append(dataclasses.replace(scope, name=name))
+    return GrantedScopes(tuple(kept), original.openid and OPENID in requested)
 
 
 async def from_names(tx: Tx, client: Client, full_scope: str) -> GrantedScopes:

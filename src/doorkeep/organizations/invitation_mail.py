@@ -87,6 +87,7 @@ async def prepare(
 ) -> Prepared:
     """The invitation and its mail, after the checks; its link an action token valid for the admin-generated
     lifespan, whose ``jti`` is the invitation's id and whose expiry is the invitation's."""
+    invitations.require_enabled(org)
     now = services.clock.now()
     user, email, named = await _checked(tx, realm, org, who)
     stale = await _stale(tx, org, email, who, now) if who.user_id is None else ()

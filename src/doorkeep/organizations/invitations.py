@@ -11,12 +11,14 @@ a MANAGED member (RegistrationUserCreation).
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from doorkeep import policy
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken
+from doorkeep.errors import AdminError
 from doorkeep.organizations.model import Organization
 
 if TYPE_CHECKING:
@@ -30,6 +32,14 @@ PENDING = "User already has a pending invitation"
 NO_ID = "To invite a member you need to provide the user id"
 ALREADY_MEMBER = "User already a member of the organization"
 SEND_FAILED = "Failed to send invite email"
+DISABLED = "Organization is disabled"  # OrganizationInvitationResource.validateOrganization (Keycloak 26.7)
+
+
+def require_enabled(org: Organization) -> None:
+    """OrganizationInvitationResource.validateOrganization (Keycloak 26.7): a disabled organization invites nobody,
+    nor resends an invitation (400, before the invitation a resend names is looked up)."""
+    if not org.enabled:
+        raise AdminError(400, DISABLED)
 
 
 def redirect_uri(org: Organization, base: str, realm_name: str) -> str:
@@ -63,8 +73,10 @@ def action_link(base: str, realm_name: str, key: str) -> str:
 
 
 def registration_link(base: str, realm_name: str, key: str) -> str:
-    """createRegistrationLink: the registrations endpoint for the account client, the token as ``token``."""
-    query = urlencode({"response_type": "code", "client_id": ACCOUNT, "token": key})
+    """createRegistrationLink: the registrations endpoint for the account client, the token as ``token``, and a
+    fresh ``state`` (Keycloak 26.7's OrganizationInvitationLinkTest#testRegistrationLinkForNewUserCarriesState: the
+    response is callback-shaped, so a client strips its ``code`` and ``state`` from the URL it lands on)."""
+    query = urlencode({"response_type": "code", "client_id": ACCOUNT, "token": key, "state": str(uuid.uuid4())})
     return f"{base}/realms/{realm_name}/protocol/openid-connect/registrations?{query}"
 
 
@@ -74,9 +86,11 @@ async def pending(tx: Tx, org_id: str, token_id: str) -> bool:
     return bool(token_id) and await tx.org_invitations.get(org_id, token_id) is not None
 
 
-async def read_registration(tx: Tx, services: Services, realm_id: str, issuer: str, key: str) -> ActionToken | None:
+async def read_registration(
+    tx: Tx, services: Services, realm_id: str, issuer: str, key: str, *, kept: bool = True
+) -> ActionToken | None:
     """The invitation a registration carries (Organizations.parseInvitationToken), or None when it is not one of
-    this realm's, or has expired."""
+    this realm's, or has expired, or (``kept``) its stored invitation is gone."""
     claims = await services.codec.verify(tx, realm_id, key, internal=True)
     if claims is None or claims.get("iss") != issuer or claims.get("typ") != action_tokens.INVITE_ORG:
         return None
@@ -85,7 +99,7 @@ async def read_registration(tx: Tx, services: Services, realm_id: str, issuer: s
         return None
     if not isinstance(org_id, str) or not isinstance(email, str):
         return None
-    if not await pending(tx, org_id, str(claims.get("jti") or "")):
+    if kept and not await pending(tx, org_id, str(claims.get("jti") or "")):
         return None  # RegistrationUserCreation: the invitation deleted, resent or used already
     redirect = claims.get("reduri")
     return ActionToken(

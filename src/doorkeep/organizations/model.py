@@ -77,7 +77,8 @@ class Invitation:
 @dataclass(frozen=True)
 class InvitationFilter:
     """The listing's filters (OrganizationInvitationModel.Filter): ``status`` PENDING or EXPIRED; ``email``,
-    ``first_name`` and ``last_name`` match whole values without case; ``search`` is a part of any of the three."""
+    ``first_name`` and ``last_name`` each match a part of that field, ``search`` a part of any of the three, all
+    without case and with ``%`` and ``_`` taken literally (JpaInvitationManager's LIKE, Keycloak 26.7)."""
 
     status: str | None = None
     email: str | None = None

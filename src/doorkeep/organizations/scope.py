@@ -36,18 +36,59 @@ def dynamic(name: str, linked: Mapping[str, ClientScope]) -> ClientScope | None:
     return dataclasses.replace(scope, name=name)
 
 
+def kind(name: str) -> str:
+    """OrganizationScope.valueOfScope of an organization scope's requested spelling: ANY (``organization``), ALL
+    (``organization:*``) or SPECIFIC (``organization:<alias>``)."""
+    _, separator, value = name.partition(SEPARATOR)
+    return "ANY" if not separator else "ALL" if value == ALL else "SPECIFIC"
+
+
+def mixed(names: Iterable[str]) -> bool:
+    """Whether the organization scopes requested as ``names`` mix kinds (ANY with a value, ALL with an alias): such
+    a request is invalid (OrganizationOIDCProtocolMapperTest#testMultipleOrganizationScopes); several aliases are
+    one SPECIFIC request."""
+    return len({kind(name) for name in names}) > 1
+
+
+class AnyOnRefresh(ValueError):
+    """ALL's name resolver refusing ANY on a refresh ("ANY organization scope is not allowed in this context")."""
+
+
+def refreshed(previous: str, requested: Iterable[str]) -> str | None:
+    """OrganizationScope.resolveName: the spelling a refresh asking for ``requested`` grants of the organization scope
+    granted before as ``previous`` (the same client scope's spellings only), None when it is no longer granted. ALL
+    narrows to what is asked (ANY refused: AnyOnRefresh); SPECIFIC and ANY keep themselves when asked again or when
+    ALL is asked, and are dropped for any other value."""
+    base = previous.partition(SEPARATOR)[0]
+    for current in requested:
+        if current.partition(SEPARATOR)[0] != base:
+            continue
+        if kind(previous) == "ALL":
+            if kind(current) == "ANY":
+                raise AnyOnRefresh(current)
+            return current
+        if current == previous:
+            return current
+        if kind(current) == "ALL":
+            return previous
+    return None
+
+
 def resolve(
     granted_names: Iterable[str], mine: list[Organization], picked: str | None = None
 ) -> tuple[Organization, ...]:
     """The organizations the first organization scope among ``granted_names`` maps, from the user's ``mine``
     (OrganizationScope.valueOfScope then resolveOrganizations); ``picked``: the id of the organization the login
-    picked (the client session's ``kc.org`` note), which ANY maps when the user has several."""
+    picked (the client session's ``kc.org`` note), which ANY maps when the user has several. SPECIFIC maps every
+    alias granted (``organization:a organization:b``)."""
     enabled = [o for o in mine if o.enabled]
-    for name in granted_names:
+    names = list(granted_names)
+    for name in names:
         _, separator, value = name.partition(SEPARATOR)
         if not separator:  # ANY: the user's only enabled organization, else the one picked if still theirs
             return tuple(enabled) if len(enabled) == 1 else tuple(o for o in enabled if o.id == picked)
         if value == ALL:
             return tuple(enabled)
-        return tuple(o for o in enabled if o.alias == value)
+        aliases = {n.partition(SEPARATOR)[2] for n in names if kind(n) == "SPECIFIC"}
+        return tuple(o for o in enabled if o.alias in aliases)
     return ()

@@ -40,7 +40,9 @@ class InvitationRepo:
     async def find(
         self, org_id: str, found: InvitationFilter, now: int, first: int | None, max_results: int | None
     ) -> builtins.list[Invitation]:
-        """getAllStream: the filters ANDed, ordered by id; a negative or absent ``first``/``max`` is no bound. A filter
+        """getAllStream: the filters ANDed, each a part of its field without case (``%`` and ``_`` taken literally, as
+        OrganizationInvitationManagementTest#testInvitationSearchWithSqlWildcards pins), ordered by id; a negative
+        or absent ``first``/``max`` is no bound. A filter
         holding a NUL matches nothing on both engines (SQLite's LIKE would stop at it and match everything;
         PostgreSQL's text cannot hold it)."""
         if any("\x00" in v for v in (found.email, found.first_name, found.last_name, found.search) if v is not None):
@@ -48,10 +50,10 @@ class InvitationRepo:
         query = select(t).where(t.c.organization_id == org_id)
         if found.status is not None:
             query = query.where(t.c.expires_at < now if found.status == EXPIRED else t.c.expires_at >= now)
-        exact = {t.c.email: found.email, t.c.first_name: found.first_name, t.c.last_name: found.last_name}
-        for column, value in exact.items():
+        each = {t.c.email: found.email, t.c.first_name: found.first_name, t.c.last_name: found.last_name}
+        for column, value in each.items():
             if value is not None:
-                query = query.where(func.lower(column) == value.lower())
+                query = query.where(func.lower(column).contains(value.lower(), autoescape=True))
         if found.search is not None:
             needle = found.search.lower()
             columns = (t.c.email, t.c.first_name, t.c.last_name)

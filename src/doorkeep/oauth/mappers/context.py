@@ -28,10 +28,14 @@ ORGANIZATION_MAPPERS = frozenset({organization_scope.MAPPER, organization_scope.
 
 
 def token_mappers(client: Client, scopes: tuple[ClientScope, ...]) -> list[ProtocolMapper]:
-    """The mappers of the granted client scopes, then the client's own (its dedicated scope)."""
+    """The mappers of the granted client scopes, then the client's own (its dedicated scope); a client scope granted
+    in several spellings (``organization:a organization:b``) runs its mappers once."""
     out: list[ProtocolMapper] = []
+    seen: set[str] = set()
     for scope in scopes:
-        out.extend(scope.protocol_mappers)
+        if scope.id not in seen:
+            seen.add(scope.id)
+            out.extend(scope.protocol_mappers)
     out.extend(client.protocol_mappers)
     return out
 

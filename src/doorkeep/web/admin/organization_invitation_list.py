@@ -1,9 +1,9 @@
 """Admin REST: an organization's stored invitations (Keycloak 26.4's OrganizationInvitationResource).
 
-``GET organizations/{id}/invitations`` lists them (``status`` PENDING or EXPIRED; ``email``, ``firstName``,
-``lastName`` whole values without case; ``search`` a part of any of them; ``first``/``max`` with no default
-bound), ordered by id; ``GET …/invitations/{invitationId}`` reads one and ``DELETE`` removes it (204, a DELETE
-ORGANIZATION_MEMBERSHIP admin event at its path, no representation), 404 ``Invitation not found`` for an id the
+``GET organizations/{id}/invitations`` lists them (``status`` PENDING or EXPIRED; ``email``, ``firstName``, ``lastName``
+each a part of that field and ``search`` a part of any of them, without case, ``%`` and ``_`` literal; ``first``/``max``
+with no default bound), ordered by id; ``GET …/invitations/{invitationId}`` reads one and ``DELETE`` removes it (204, a
+DELETE ORGANIZATION_MEMBERSHIP admin event at its path, no representation), 404 ``Invitation not found`` for an id the
 organization does not have. Resending is in ``organization_invitations``. Reading needs the organization's view
 permission, removing (and resending) its manage permission (Keycloak 26.7's OrganizationAdminRolesPermissionsTest).
 """

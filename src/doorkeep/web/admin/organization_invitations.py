@@ -3,14 +3,15 @@ OrganizationMemberResource's ``members/invite-user`` and ``members/invite-existi
 ``invitations/{id}/resend``).
 
 The first two take a form (``email``, ``firstName``, ``lastName``; or ``id``) or, since Keycloak 26.7, a JSON
-OrganizationInvitationUserRequest / OrganizationInvitationExistingUserRequest with the same fields and
-``attributes`` the invitation keeps (organizations/invitation_attributes.py); a JSON body that is empty or null
-is 400. A resend takes the stored invitation's address, names and attributes. Each e-mails an
-InviteOrgActionToken link (``organizations.invitations``) through the realm's SMTP settings: 204, and an ACTION
-ORGANIZATION_MEMBERSHIP admin event at the call's path. As ``web.admin.emails`` does, the checks and the link are
-made in a reading transaction that ends before the SMTP conversation; the invitation is stored and the event
-recorded once the mail is sent; a mail that cannot be sent is 500 ``Failed to send invite email`` and stores
-nothing. Listing and deleting are in ``organization_invitation_list``.
+OrganizationInvitationUserRequest / OrganizationInvitationExistingUserRequest with the same fields and ``attributes``
+the invitation keeps (organizations/invitation_attributes.py); a JSON body that is empty or null is 400. A resend takes
+the stored invitation's address, names and attributes. Each e-mails an InviteOrgActionToken link
+(``organizations.invitations``) through the realm's SMTP settings: 204, and an ACTION ORGANIZATION_MEMBERSHIP admin
+event at the call's path. A disabled organization invites nobody (400 ``Organization is disabled``, Keycloak 26.7's
+validateOrganization). As ``web.admin.emails`` does, the checks and the link are made in a reading transaction that ends
+before the SMTP conversation; the invitation is stored and the event recorded once the mail is sent; a mail that cannot
+be sent is 500 ``Failed to send invite email`` and stores nothing. Listing and deleting are in
+``organization_invitation_list``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ async def _prepare(request: Request, whom: Whom) -> tuple[Realm, invitation_mail
             raise FORBIDDEN
         call = RealmCall(request, tx, identity, services.clock.now(), realm)
         org = await load_organization(call, request.path_params["id"], access.MANAGE)
+        invitations.require_enabled(org)
         who = await whom(tx, org)
         prepared = await invitation_mail.prepare(
             tx, services, realm, org, who, base_url(request), issuer(request, realm.name)
