@@ -51,23 +51,24 @@ async def test_no_admin_event_keeps_a_secret(env: Env) -> None:
     rep = await get(env, f"/clients/{client}")
     await _ok(env, "PUT", f"/clients/{client}", {**rep, "secret": f"{MARK}4"})
     regenerated = (await _ok(env, "POST", f"/clients/{client}/client-secret")).json()["value"]
-    idp = {
+    config = {
+        "clientId": "doorkeep",
+        "clientSecret": f"{MARK}5",
+        "tokenUrl": "https://idp.example/token",
+        "authorizationUrl": "https://idp.example/auth",
+        "clientAuthMethod": "client_secret_post",
+    }
+    idp: dict[str, Any] = {
         "alias": "corp",
         "providerId": "oidc",
-        "config": {
-            "clientId": "doorkeep",
-            "clientSecret": f"{MARK}5",
-            "tokenUrl": "https://idp.example/token",
-            "authorizationUrl": "https://idp.example/auth",
-            "clientAuthMethod": "client_secret_post",
-        },
+        "config": config,
     }
     await _ok(env, "POST", "/identity-provider/instances", idp)
     await _ok(
         env,
         "PUT",
         "/identity-provider/instances/corp",
-        {**idp, "config": {**idp["config"], "clientSecret": f"{MARK}6"}},
+        {**idp, "config": {**config, "clientSecret": f"{MARK}6"}},
     )
     smtp = {"host": "smtp.example", "from": "a@example.com", "auth": "true", "user": "u", "password": f"{MARK}7"}
     await _ok(env, "PUT", "", {"smtpServer": smtp})

@@ -49,7 +49,13 @@ def _b64(data: dict[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-CLAIMS = {"cid": "app", "pty": "openid-connect", "ruri": EVIL, "act": "AUTHENTICATE", "notes": {"scope": "openid"}}
+CLAIMS: dict[str, object] = {
+    "cid": "app",
+    "pty": "openid-connect",
+    "ruri": EVIL,
+    "act": "AUTHENTICATE",
+    "notes": {"scope": "openid"},
+}
 
 
 async def _genuine(env: Env, realm: str, client_id: str) -> tuple[str, dict[str, str]]:
