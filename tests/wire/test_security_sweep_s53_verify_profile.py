@@ -239,3 +239,40 @@ async def test_unmanaged_attributes_enabled_still_keep_the_read_only_ones(kc: En
     after = await _rep(kc)
     assert after["enabled"] is True and after["emailVerified"] is False and after["firstName"] == "Eve"
     assert after["attributes"] == before["attributes"], after["attributes"]
+
+
+@pytest.mark.parametrize("policy", [None, "ADMIN_VIEW", "ADMIN_EDIT"])
+async def test_the_page_shows_no_value_the_user_may_not_view(kc: Env, policy: str | None) -> None:
+    """An admin-only attribute's value, and an unmanaged one the policy keeps from the user (none, ADMIN_VIEW,
+    ADMIN_EDIT), appear nowhere on the update-profile page, first shown or shown again with an error
+    (DeclarativeUserProfile's UPDATE_PROFILE context: the user's view permission)."""
+    config: dict[str, Any] = await get(kc, "/users/profile")
+    if policy is not None:
+        await put(kc, "/users/profile", {**config, "unmanagedAttributePolicy": policy}, status=200)
+    uid = await user_id(kc, "victim")
+    rep = await get(kc, f"/users/{uid}")
+    attributes = {"adminOnly": ["TOPSECRET-admin-only"], "adminEdit": ["visible-admin-edit"]}
+    attributes["internalNote"] = ["TOPSECRET-unmanaged", "TOPSECRET-second"]
+    await put(kc, f"/users/{uid}", {**rep, "attributes": attributes})
+    stored = (await get(kc, f"/users/{uid}"))["attributes"]
+    assert stored["adminOnly"] == ["TOPSECRET-admin-only"], stored
+    page = await _page(kc)
+    assert "TOPSECRET" not in page.text, page.text
+    again = await _post(kc.http, page, **{**NAMES, "email": "not-an-email"})
+    assert is_update_profile_page(again) and input_error(again, "email"), again.text[:1500]
+    assert "TOPSECRET" not in again.text, again.text
+
+
+@pytest.mark.parametrize("username", ["other", "OTHER", " other "])
+async def test_another_users_username_is_refused_where_usernames_are_editable(kc: Env, username: str) -> None:
+    """editUsernameAllowed on: the form shows the username, and another user's (in any case, padded) is refused
+    with "Username already exists." (DuplicateUsernameValidator); nothing stored."""
+    realm = await get(kc, "")
+    await put(kc, "", {**realm, "editUsernameAllowed": True})
+    page = await _page(kc)
+    assert 'name="username"' in page.text, page.text[:1500]
+    again = await _post(kc.http, page, **{**NAMES, "username": username})
+    assert is_update_profile_page(again), again.text[:1500]
+    assert input_error(again, "username") == "Username already exists.", again.text[:2500]
+    rep = await _rep(kc)
+    assert rep["username"] == "victim" and rep.get("firstName") is None
