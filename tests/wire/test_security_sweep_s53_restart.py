@@ -162,3 +162,30 @@ async def test_restart_carries_no_markup_from_the_url(realms: Env) -> None:
     if answer.status_code == 302:
         shown = await realms.http.get(answer.headers["location"])
         assert shown.status_code < 500 and "<script>alert(1)" not in shown.text, shown.text[:800]
+
+
+@pytest.mark.parametrize("asked", [{"prompt": "login"}, {"max_age": "1"}, {"kc_action": "UPDATE_PASSWORD"}])
+async def test_restart_keeping_the_session_does_not_skip_a_re_authentication(
+    realms: Env, asked: dict[str, str]
+) -> None:
+    """``login-actions/restart?skip_logout=true`` during a re-authentication keeps the SSO session, but the flow
+    begun again still asks the password the client wanted (the request's prompt and max_age kept in the tab's
+    client notes; CookieAuthenticator: requireReauthentication; an application-initiated UPDATE_PASSWORD past
+    maxAuthAge), never a code nor the new-password form from the SSO cookie alone."""
+    async with client_at(realms, "10.53.1.7") as browser:
+        first = await submit(browser, await start(browser, "test", "app"), username="user1", password="password")
+        assert first.status_code == 302 and "code=" in first.headers["location"], first.text[:800]
+        realms.clock.advance(400)  # past max_age and the 300 s an application-initiated action allows
+        again = await start(browser, "test", "app", **asked)
+        assert again.status_code == 200 and 'name="password"' in again.text, again.text[:800]
+        action = httpx.URL(form_action(again.text))
+        query = {k: action.params[k] for k in ("client_id", "tab_id", "client_data")} | {"skip_logout": "true"}
+        answered = await browser.get("/realms/test/login-actions/restart", params=query)
+        assert answered.status_code == 302, answered.text[:800]
+        assert "code=" not in answered.headers["location"], answered.headers["location"]
+        shown = await browser.get(answered.headers["location"])
+        assert "code=" not in shown.headers.get("location", ""), shown.headers.get("location")
+        assert shown.status_code == 200 and 'name="password"' in shown.text, shown.text[:800]
+        assert 'name="password-new"' not in shown.text
+        wrong = await submit(browser, shown, username="user1", password="wrong")
+        assert wrong.status_code == 200 and "code=" not in wrong.headers.get("location", ""), wrong.text[:800]
