@@ -27,7 +27,7 @@ import pytest
 import group_port
 from browser_flow import form_action, form_fields, start
 from group_port import fresh_realm
-from keycloak_port import get, put, user_id
+from keycloak_port import admin_headers, get, put, user_id
 from login_test_realm import auth_response, login, open_login_form
 from update_profile_port import input_error, is_update_profile_page
 from wire_env import Env, client_at
@@ -276,3 +276,56 @@ async def test_another_users_username_is_refused_where_usernames_are_editable(kc
     assert input_error(again, "username") == "Username already exists.", again.text[:2500]
     rep = await _rep(kc)
     assert rep["username"] == "victim" and rep.get("firstName") is None
+
+
+SCRIPT = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+
+
+async def test_profile_texts_with_markup_run_no_script_on_the_page(kc: Env) -> None:
+    """The texts a realm administrator writes into the user profile and shows on the update-profile page (display
+    names, a group's header and description, helper texts, a placeholder, option labels, a localized text a
+    ``${key}`` names) are escaped (helper texts keep a few plain inline tags, as kcSanitize keeps them): no script
+    from a realm's configuration runs on the server's origin, which the master realm's console shares."""
+    texts = await kc.http.post(
+        "/admin/realms/test/localization/en",
+        json={"evilLabel": SCRIPT, "evilHelper": f"<b>bold</b>{SCRIPT}"},
+        headers=await admin_headers(kc),
+    )
+    assert texts.status_code == 204, texts.text
+    realm = await get(kc, "")
+    await put(kc, "", {**realm, "internationalizationEnabled": True, "supportedLocales": ["en"], "defaultLocale": "en"})
+    config: dict[str, Any] = await get(kc, "/users/profile")
+    annotations = {
+        "inputHelperTextBefore": f"<i>before</i>{SCRIPT}",
+        "inputHelperTextAfter": "${evilHelper}",
+        "inputTypePlaceholder": SCRIPT,
+        "inputType": "select",
+        "inputOptionLabels": {"a": SCRIPT, "b": "${evilLabel}"},
+    }
+    config["groups"] = [
+        *(config.get("groups") or []),
+        {"name": "evil", "displayHeader": SCRIPT, "displayDescription": SCRIPT},
+    ]
+    config["attributes"] += [
+        {
+            "name": "hostile",
+            "displayName": SCRIPT,
+            "group": "evil",
+            "required": {},
+            "permissions": ALL,
+            "annotations": annotations,
+            "validations": {"options": {"options": ["a", "b"]}},
+        },
+        {"name": "localized", "displayName": "${evilLabel}", "required": {}, "permissions": ALL},
+    ]
+    await put(kc, "/users/profile", config, status=200)
+    page = await _page(kc)
+    again = await _post(kc.http, page, **NAMES, hostile="c")  # not an option: the page again with an error
+    for shown in (page, again):
+        assert is_update_profile_page(shown), shown.text[:1500]
+        assert (
+            "<script" not in shown.text
+            and "<img" not in shown.text
+            and "onerror=alert" not in shown.text.replace("onerror=alert(2)&gt;", "")
+        ), shown.text
+        assert "&lt;script&gt;" in shown.text
