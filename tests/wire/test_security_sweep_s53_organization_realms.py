@@ -16,10 +16,11 @@ import httpx
 import pytest
 
 from admin_support import make_admin
+from console_support import HTML, csrf, post_pairs, sign_in
 from mail_sink import Sink
 from org_invitations import enable
 from support import password_grant, seed_realm, seed_user
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 
@@ -234,3 +235,42 @@ async def test_membership_event_details_name_only_the_member(env: Env, two: dict
     assert "Hunter2" not in str(events) and "4242" not in str(events)
     other = (await env.http.get("/admin/realms/other/admin-events", headers=master)).json()
     assert all(e.get("realmId") != event["realmId"] for e in other)
+
+
+CONSOLE = "/admin/test/console"
+
+
+async def test_the_console_organization_pages_stay_in_their_realm(env: Env, two: dict[str, Any]) -> None:
+    """The Admin Console's organization pages (session 52's roles) for an administrator of ``test`` holding every
+    organization role and manage-users: realm ``other``'s organization in ``test``'s pages, ``other``'s user
+    added to ``test``'s organization, and ``other``'s own pages are all refused, nothing changes; the member
+    form without its CSRF token, with a forged one or from another origin adds no one."""
+    here, there = two["test"], two["other"]
+    orgs = f"{CONSOLE}/test/organizations"
+    before = (await _members(env, "test", here["org"]), await _members(env, "other", there["org"]))
+    async with client_at(env, "127.0.0.53") as http:
+        await sign_in(http, f"{CONSOLE}/", "org-admin")
+        assert (await http.get(orgs, headers=HTML)).status_code == 200
+        assert (await http.get(f"{orgs}/{there['org']}/members", headers=HTML)).status_code == 404
+        assert (await http.get(f"{CONSOLE}/other/organizations", headers=HTML)).status_code in (403, 404)
+        for path, user in (
+            (f"{orgs}/{there['org']}/members/add", here["outsider"]),
+            (f"{orgs}/{here['org']}/members/add", there["outsider"]),
+            (f"{CONSOLE}/other/organizations/{there['org']}/members/add", there["outsider"]),
+        ):
+            answer = await post_pairs(http, path, [("id", user)], token_from=orgs)
+            assert answer.status_code in (303, 403, 404), (path, answer.status_code, answer.text[:600])
+            if answer.status_code == 303:  # the form again with the refusal
+                assert "add" in answer.headers["location"], answer.headers["location"]
+        add = f"{orgs}/{here['org']}/members/add"
+        for token in ("", "forged-token"):
+            answer = await post_pairs(http, add, [("id", here["outsider"])], token_from=orgs, token=token)
+            assert answer.status_code in (400, 403), (token, answer.status_code, answer.text[:600])
+        page = await http.get(orgs, headers=HTML)
+        foreign = await http.post(
+            add,
+            data={"csrf_token": csrf(page), "id": here["outsider"]},
+            headers={"Origin": "http://evil.example"},
+        )
+        assert foreign.status_code in (400, 403), (foreign.status_code, foreign.text[:600])
+    assert (await _members(env, "test", here["org"]), await _members(env, "other", there["org"])) == before
