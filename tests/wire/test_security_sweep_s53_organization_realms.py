@@ -276,3 +276,49 @@ async def test_the_console_organization_pages_stay_in_their_realm(env: Env, two:
         )
         assert foreign.status_code in (400, 403), (foreign.status_code, foreign.text[:600])
     assert (await _members(env, "test", here["org"]), await _members(env, "other", there["org"])) == before
+
+
+@pytest.mark.parametrize("wanted", ["manage-organizations", "view-organizations"])
+async def test_the_organization_roles_are_not_gained_by_other_roads(env: Env, two: dict[str, Any], wanted: str) -> None:
+    """A manage-users + manage-clients + query-organizations administrator may not give itself view- or
+    manage-organizations by the roads around a direct mapping (RolePermissions.checkAdminRoles on every one):
+    as a composite of a client role it holds, through a group's role mappings, into the realm's default roles,
+    onto a client's service account; each 403, and the Admin API still refuses it the organization."""
+    master = await env.admin_headers()
+    uid, h = await make_admin(env, "test", "climber", "manage-users", "manage-clients", "query-organizations")
+    base = "/admin/realms/test"
+    clients = (await env.http.get(f"{base}/clients", params={"clientId": "realm-management"}, headers=master)).json()
+    rm = clients[0]["id"]
+    role = (await env.http.get(f"{base}/clients/{rm}/roles/{wanted}", headers=master)).json()
+    ref = [{"id": role["id"], "name": wanted, "clientRole": True, "containerId": rm}]
+    app = _id(
+        await env.http.post(
+            f"{base}/clients",
+            json={"clientId": "ladder", "serviceAccountsEnabled": True, "publicClient": False},
+            headers=h,
+        )
+    )
+    made = await env.http.post(f"{base}/clients/{app}/roles", json={"name": "rung"}, headers=h)
+    assert made.status_code == 201, made.text
+    rung = (await env.http.get(f"{base}/clients/{app}/roles/rung", headers=h)).json()
+    joined = await env.http.post(f"{base}/users/{uid}/role-mappings/clients/{app}", json=[rung], headers=h)
+    assert joined.status_code == 204, joined.text
+    group = _id(await env.http.post(f"{base}/groups", json={"name": "climbers"}, headers=master))
+    assert (await env.http.put(f"{base}/users/{uid}/groups/{group}", headers=h)).status_code == 204
+    realm_rep = (await env.http.get(base, headers=master)).json()
+    default_roles = realm_rep["defaultRole"]["id"]
+    sa = (await env.http.get(f"{base}/clients/{app}/service-account-user", headers=h)).json()["id"]
+    for method, path in [
+        ("POST", f"{base}/users/{uid}/role-mappings/clients/{rm}"),
+        ("POST", f"{base}/roles-by-id/{rung['id']}/composites"),
+        ("POST", f"{base}/clients/{app}/roles/rung/composites"),
+        ("POST", f"{base}/groups/{group}/role-mappings/clients/{rm}"),
+        ("POST", f"{base}/roles-by-id/{default_roles}/composites"),
+        ("POST", f"{base}/users/{sa}/role-mappings/clients/{rm}"),
+    ]:
+        answer = await env.http.request(method, path, json=ref, headers=h)
+        assert answer.status_code == 403, (method, path, answer.status_code, answer.text)
+    token = await password_grant(env.http, "test", "admin-cli", "climber", "password", secret=None)
+    bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    here = two["test"]
+    assert (await env.http.get(f"{base}/organizations/{here['org']}", headers=bearer)).status_code == 403
