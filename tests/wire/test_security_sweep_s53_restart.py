@@ -25,6 +25,7 @@ import jwt
 import pytest
 
 from browser_flow import REDIRECT, form_action, start, submit
+from console_support import HTML, sign_in
 from support import seed_client, seed_realm, seed_user
 from wire_env import Env, client_at
 
@@ -189,3 +190,24 @@ async def test_restart_keeping_the_session_does_not_skip_a_re_authentication(
         assert 'name="password-new"' not in shown.text
         wrong = await submit(browser, shown, username="user1", password="wrong")
         assert wrong.status_code == 200 and "code=" not in wrong.headers.get("location", ""), wrong.text[:800]
+
+
+async def test_a_typed_username_with_markup_stays_text_in_the_restart_event(realms: Env) -> None:
+    """RESTART_AUTHENTICATION may name the attempted username, which anyone types: never rewritten into markup,
+    and the Admin Console's events page (the master admin's origin) shows the event with nothing of it live."""
+    typed = '<script>alert("restart")</script>'
+    async with client_at(realms, "10.53.1.8") as browser:
+        page = await start(browser, "test", "app")
+        failed = await submit(browser, page, username=typed, password="wrong")
+        assert failed.status_code == 200, failed.text[:800]
+        action = httpx.URL(form_action(failed.text))
+        query = {k: action.params[k] for k in ("client_id", "tab_id", "client_data")}
+        assert (await browser.get("/realms/test/login-actions/restart", params=query)).status_code == 302
+    listed = await realms.http.get("/admin/realms/test/events", headers=await realms.admin_headers())
+    restarts = [e for e in listed.json() if e["type"] == "RESTART_AUTHENTICATION"]
+    assert [e["details"].get("username") for e in restarts] in ([typed], [None]), restarts
+    async with client_at(realms, "127.0.0.9") as admin:
+        await sign_in(admin, "/admin/master/console/", "admin", "admin")
+        shown = await admin.get("/admin/master/console/test/events", headers=HTML)
+        assert shown.status_code == 200, shown.text[:800]
+        assert "RESTART_AUTHENTICATION" in shown.text and "<script>alert" not in shown.text, shown.text[-3000:]
