@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
+from doorkeep.console.messages import en
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import profile_scopes
 from doorkeep.oauth.context import Form
@@ -23,34 +24,14 @@ if TYPE_CHECKING:
     from doorkeep.users.read_only import Names
 
 MISSING_USERNAME = "missingUsernameMessage"
-# The login theme's texts (messages_en.properties) for the user profile's error keys; {0} is the field's name.
-FIELD_NAMES = {"username": "Username", "email": "Email", "firstName": "First name", "lastName": "Last name"}
-LOGIN_TEXTS = {
-    "error-user-attribute-required": "Please specify this field.",
-    "error-invalid-email": "Invalid email address.",
-    "error-invalid-length": "Length must be between {1} and {2}.",
-    "error-invalid-length-too-long": "Maximum length is {2}.",
-    "error-person-name-invalid-character": "{0} contains invalid character.",
-    "error-username-invalid-character": "{0} contains invalid character.",
-    "missingEmailMessage": "Please specify email.",
-    "missingUsernameMessage": "Please specify username.",
-    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
-    "usernameExistsMessage": "Username already exists.",
-    "emailExistsMessage": "Email already exists.",
-    "invalidOrgInviteMessage": "Email does not match the invitation",  # an organization invitation's address
-    # the other validators' keys, as the login theme words them
-    "error-invalid-length-too-short": "Minimal length is {1}.",
-    "error-invalid-value": "Invalid value.",
-    "error-pattern-no-match": "Invalid value.",
-    "error-invalid-number": "Invalid number.",
-    "error-number-out-of-range": "Number must be between {1} and {2}.",
-    "error-invalid-uri": "Invalid URL.",
-    "error-invalid-uri-scheme": "Invalid URL scheme.",
-    "error-invalid-uri-fragment": "Invalid URL fragment.",
-    "error-invalid-date": "Invalid date.",
-    "error-user-attribute-read-only": "This field is read only.",
-    "updateReadOnlyAttributesRejectedMessage": "Update of read-only attribute rejected",
-}
+# The field names ``{0}`` stands for where the configuration gives no label: the login theme's words for them.
+FIELD_NAMES = {name: en.MESSAGES[name] for name in ("username", "email", "firstName", "lastName")}
+
+
+def text_of(error: dict[str, Any]) -> str:
+    """An error's key in the login theme's words (the message table the login pages use), else the key."""
+    key = str(error["errorMessage"])
+    return en.MESSAGES.get(key, key)
 
 
 def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = None) -> dict[str, str]:
@@ -59,7 +40,7 @@ def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = Non
     shown: dict[str, str] = {}
     labels = {**FIELD_NAMES, **(names or {})}
     for error in found:
-        text = LOGIN_TEXTS.get(error["errorMessage"], error["errorMessage"])
+        text = text_of(error)
         params = [labels.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(error["params"])]
         for index, param in enumerate(params):
             text = text.replace(f"{{{index}}}", param)
