@@ -85,12 +85,15 @@ async def checked(ctx: StepContext, form: Form, *, posted_only: bool = False) ->
     return await validated(Subject.of(ctx), form, posted_only=posted_only)
 
 
-async def validated(ctx: Subject, form: Form, *, posted_only: bool = False) -> Checked:
+async def validated(
+    ctx: Subject, form: Form, *, posted_only: bool = False, config: dict[str, Any] | None = None
+) -> Checked:
     """The UPDATE_PROFILE context validated as the Account REST API validates it (``users.account_profile``), and
     the declared attributes the user may edit (``users.declared``) as this login's requested client scopes select
     and require them; the unmanaged attributes the page takes, and the server's read-only ones it may not change.
     A root attribute the form lacks counts as sent blank, unless ``posted_only`` (the user's values as they stand:
-    an absent one is then required only where the configuration requires it)."""
+    an absent one is then required only where the configuration requires it). ``config``: the configuration for
+    the requested scopes, when the caller has it."""
     realm, user = ctx.realm, ctx.user
     flags = account_profile.read_only(realm, user=user)
     names = [n for n in account_profile.ATTRIBUTES if not flags[n] and (not posted_only or form.get(n) is not None)]
@@ -99,7 +102,8 @@ async def validated(ctx: Subject, form: Form, *, posted_only: bool = False) -> C
     found = await account_profile.errors(ctx.tx, realm, user, rep, values, update_profile=True)
     if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
         found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
-    config = profile_scopes.config(realm, await profile_scopes.named(ctx.tx, ctx.client, ctx.scope))
+    if config is None:
+        config = profile_scopes.config(realm, await profile_scopes.named(ctx.tx, ctx.client, ctx.scope))
     current = dict(user.attributes)
     sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get, form.all)
     chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
@@ -147,4 +151,4 @@ async def standing(ctx: Subject) -> Checked:
     """VerifyUserProfile's ``profile.validate()``: what the UPDATE_PROFILE context finds wrong with the user's
     values as they stand (a required attribute missing, a validator failing), in ``found``."""
     config = profile_scopes.config(ctx.realm, await profile_scopes.named(ctx.tx, ctx.client, ctx.scope))
-    return await validated(ctx, as_posted(ctx, config), posted_only=True)
+    return await validated(ctx, as_posted(ctx, config), posted_only=True, config=config)
