@@ -24,6 +24,9 @@ def test_each_failing_value_is_one_error_and_empty_values_are_skipped() -> None:
     assert messages("pattern", ["abc"], {"pattern": "[a-z]+"}) == []
     assert messages("pattern", ["ab1"], {"pattern": "[a-z]+", "error-message": "nope"}) == ["nope"]
     assert messages("email", ["not-an-email"], {}) == ["error-invalid-email"]
+    sixteen, seventeen = "abcdef0123456789@bar.com", "abcdefg0123456789@bar.com"  # EmailValidator's max-local-length
+    assert messages("email", [sixteen, seventeen], {"max-local-length": "16"}) == ["error-invalid-email"]
+    assert messages("email", [seventeen], {"max-local-length": "x"}) == []  # not a number: the default 64
     assert messages("uri", ["https://x.org/#f"], {"allowFragment": False}) == ["error-invalid-uri-fragment"]
     assert messages("uri", ["/relative"], {}) == ["error-invalid-uri"]
     assert messages("local-date", ["12/31/2024", "31/12/2024"], {}) == ["error-invalid-date"]

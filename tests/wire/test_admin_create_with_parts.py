@@ -80,6 +80,9 @@ async def test_a_user_is_created_in_the_groups_it_names_and_gets_their_roles(rea
     body = {
         "username": "sailor",
         "enabled": True,
+        "firstName": "Salty",  # the names and e-mail the default profile requires (VERIFY_PROFILE at the grant)
+        "lastName": "Sailor",
+        "email": "sailor@example.com",
         "groups": ["/ship/deck", "ship", "/ship"],  # the leading slash optional, a repeat harmless
         "credentials": [{"type": "password", "value": "ahoy", "temporary": False}],
     }

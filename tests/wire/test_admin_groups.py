@@ -107,7 +107,14 @@ async def test_new_users_join_the_default_groups_and_group_admin_roles_count(env
 
     created = await env.http.post(
         f"{DEMO}/users",
-        json={"username": "dora", "enabled": True, "credentials": [{"type": "password", "value": "pw"}]},
+        json={
+            "username": "dora",
+            "enabled": True,
+            "firstName": "Dora",
+            "lastName": "Explorer",
+            "email": "dora@example.com",
+            "credentials": [{"type": "password", "value": "pw"}],
+        },
         headers=h,
     )
     assert created.status_code == 201, created.text

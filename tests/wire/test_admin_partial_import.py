@@ -44,6 +44,8 @@ def body(policy: str | None = None, secret: str = "first") -> dict[str, Any]:
                 "username": "dora",
                 "enabled": True,
                 "email": "dora@example.com",
+                "firstName": "Dora",  # the names the default profile requires (VERIFY_PROFILE at the grant)
+                "lastName": "Explorer",
                 "credentials": [{"type": "password", "value": "explorer"}],
                 "realmRoles": ["bundle"],
                 "clientRoles": {"importer": ["operator"]},

@@ -109,11 +109,7 @@ async def finish(
             tx, realm, ctx.user, ctx.request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
         ctx = dataclasses.replace(ctx, user=picked)
-    triggered_user = update_email.trigger(realm, required_actions.verify_email_trigger(realm, ctx.user))
-    if triggered_user is not ctx.user:
-        ctx = dataclasses.replace(ctx, user=triggered_user)
-        await tx.users.update(triggered_user)
-    ctx = await verify_profile.trigger(ctx)
+    ctx = await triggered(ctx)
     # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
     page, ctx = await _action_page(ctx)
     if page is not None:
@@ -145,6 +141,18 @@ async def finish(
     if isinstance(outcome, Done | DeviceDone) and request.identity_provider is not None:
         await _note_provider(ctx, outcome.session, request)
     return outcome
+
+
+async def triggered(ctx: StepContext) -> StepContext:
+    """AuthenticationManager.evaluateRequiredActionTriggers, run whenever a login reaches its required actions (a
+    passive one's nextRequiredAction included): VerifyEmail's, UpdateEmail's and VerifyUserProfile's, the first
+    two written on the user, the last on the login (``verify_profile.trigger``)."""
+    realm = ctx.realm
+    triggered_user = update_email.trigger(realm, required_actions.verify_email_trigger(realm, ctx.user))
+    if triggered_user is not ctx.user:
+        ctx = dataclasses.replace(ctx, user=triggered_user)
+        await ctx.tx.users.update(triggered_user)
+    return await verify_profile.trigger(ctx)
 
 
 async def _note_provider(ctx: StepContext, session: UserSession, request: AuthRequest) -> None:

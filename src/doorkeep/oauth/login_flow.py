@@ -92,16 +92,20 @@ def pinned(
     )
 
 
-async def _interaction_needed(
-    tx: Tx, realm: Realm, client: Client, user: User, request: AuthRequest, disabled: frozenset[str]
-) -> bool:
+async def _interaction_needed(step: StepContext) -> tuple[bool, StepContext]:
     """Whether a passive login (``prompt=none``) over a valid SSO session must stop: a required action or a
     consent still to give. ``AuthorizationEndpointBase.handleBrowserAuthenticationRequest`` then sends
     ``PASSIVE_INTERACTION_REQUIRED``, which ``OIDCLoginProtocol`` translates to ``interaction_required``; a
-    ``kc_action`` is such an action (AuthenticationManager.nextRequiredAction returns it); a disabled one is not."""
-    if required_actions.pending(realm, user, request, required_actions.unavailable(disabled)):
-        return True
-    return await consent_screen.missing_consent(tx, client, user, request) is not None
+    ``kc_action`` is such an action (AuthenticationManager.nextRequiredAction returns it); a disabled one is not.
+    nextRequiredAction evaluates the triggers first (``login_completion.triggered``): a profile VERIFY_PROFILE
+    finds failing stops the login, an administrator's VERIFY_PROFILE on a user whose profile passes does not.
+    The step as the triggers left it goes on."""
+    step = await login_completion.triggered(step)
+    user, request = step.user, step.request
+    off = required_actions.unavailable(step.services.disabled_features)
+    if required_actions.pending(step.realm, user, request, off):
+        return True, step
+    return await consent_screen.missing_consent(step.tx, step.client, user, request) is not None, step
 
 
 async def begin(
@@ -128,11 +132,11 @@ async def begin(
         now = services.clock.now()
         await tx.sessions.touch_user_session(session.id, False, now)
         session = dataclasses.replace(session, last_session_refresh=now)
-        if has_prompt(request, "none") and await _interaction_needed(
-            tx, realm, client, user, request, services.disabled_features
-        ):
-            return Failed("interaction_required", "")
         step = StepContext(tx, services, realm, client, request, user, browser)
+        if has_prompt(request, "none"):
+            needed, step = await _interaction_needed(step)
+            if needed:
+                return Failed("interaction_required", "")
         return await login_completion.finish(step, session, fresh=False)
     if has_prompt(request, "none") and sso is not None and not request.loa_forced_reauthentication:
         return await _passive_step_up(tx, services, realm, client, request, sso, browser)
@@ -199,7 +203,8 @@ async def _passive_step_up(
         return Failed("unmet_authentication_requirements", "")
     if page is not None:
         return Failed("login_required", "")
-    if await _interaction_needed(tx, realm, client, sso[1], step.request, services.disabled_features):
+    needed, step = await _interaction_needed(step)
+    if needed:
         return Failed("interaction_required", "")
     return await login_completion.proceed(step)
 

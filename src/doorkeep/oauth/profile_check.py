@@ -1,6 +1,7 @@
 """The UPDATE_PROFILE context's validation of the login's profile form (UpdateProfile.processAction's
 ``profile.update``), shared by UPDATE_PROFILE's form and VERIFY_PROFILE, which validates the user's values as they
-stand (VerifyUserProfile: ``provider.create(UPDATE_PROFILE, user).validate()``), and the login theme's words for
+stand (VerifyUserProfile: ``provider.create(UPDATE_PROFILE, user).validate()``) at a browser login and at a
+direct grant (``Subject``: whose values, for which client and requested scopes), and the login theme's words for
 the errors found."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
+from doorkeep.console.messages import en
+from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import profile_scopes
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_step import StepContext
@@ -16,37 +19,19 @@ from doorkeep.users import account_profile, declared, read_only, unmanaged
 from doorkeep.users.profile import check_attributes
 
 if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
     from doorkeep.users.declared import Values
+    from doorkeep.users.read_only import Names
 
 MISSING_USERNAME = "missingUsernameMessage"
-# The login theme's texts (messages_en.properties) for the user profile's error keys; {0} is the field's name.
-FIELD_NAMES = {"username": "Username", "email": "Email", "firstName": "First name", "lastName": "Last name"}
-LOGIN_TEXTS = {
-    "error-user-attribute-required": "Please specify this field.",
-    "error-invalid-email": "Invalid email address.",
-    "error-invalid-length": "Length must be between {1} and {2}.",
-    "error-invalid-length-too-long": "Maximum length is {2}.",
-    "error-person-name-invalid-character": "{0} contains invalid character.",
-    "error-username-invalid-character": "{0} contains invalid character.",
-    "missingEmailMessage": "Please specify email.",
-    "missingUsernameMessage": "Please specify username.",
-    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
-    "usernameExistsMessage": "Username already exists.",
-    "emailExistsMessage": "Email already exists.",
-    "invalidOrgInviteMessage": "Email does not match the invitation",  # an organization invitation's address
-    # the other validators' keys, as the login theme words them
-    "error-invalid-length-too-short": "Minimal length is {1}.",
-    "error-invalid-value": "Invalid value.",
-    "error-pattern-no-match": "Invalid value.",
-    "error-invalid-number": "Invalid number.",
-    "error-number-out-of-range": "Number must be between {1} and {2}.",
-    "error-invalid-uri": "Invalid URL.",
-    "error-invalid-uri-scheme": "Invalid URL scheme.",
-    "error-invalid-uri-fragment": "Invalid URL fragment.",
-    "error-invalid-date": "Invalid date.",
-    "error-user-attribute-read-only": "This field is read only.",
-    "updateReadOnlyAttributesRejectedMessage": "Update of read-only attribute rejected",
-}
+# The field names ``{0}`` stands for where the configuration gives no label: the login theme's words for them.
+FIELD_NAMES = {name: en.MESSAGES[name] for name in ("username", "email", "firstName", "lastName")}
+
+
+def text_of(error: dict[str, Any]) -> str:
+    """An error's key in the login theme's words (the message table the login pages use), else the key."""
+    key = str(error["errorMessage"])
+    return en.MESSAGES.get(key, key)
 
 
 def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = None) -> dict[str, str]:
@@ -55,12 +40,31 @@ def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = Non
     shown: dict[str, str] = {}
     labels = {**FIELD_NAMES, **(names or {})}
     for error in found:
-        text = LOGIN_TEXTS.get(error["errorMessage"], error["errorMessage"])
+        text = text_of(error)
         params = [labels.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(error["params"])]
         for index, param in enumerate(params):
             text = text.replace(f"{{{index}}}", param)
         shown.setdefault(error["field"], text)
     return shown
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose profile the UPDATE_PROFILE context validates: the user, the client and the ``scope`` requested
+    (DeclarativeUserProfileProvider.requestedScopePredicate: the authentication session's scope note), and the
+    server's read-only attributes for users (``fixed``)."""
+
+    tx: Tx
+    realm: Realm
+    client: Client
+    user: User
+    scope: str | None
+    fixed: Names
+
+    @classmethod
+    def of(cls, ctx: StepContext) -> Subject:
+        """A browser login's."""
+        return cls(ctx.tx, ctx.realm, ctx.client, ctx.user, ctx.request.scope, ctx.services.read_only.user)
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,19 @@ class Checked:
 
 
 async def checked(ctx: StepContext, form: Form, *, posted_only: bool = False) -> Checked:
+    """``validated`` for the login's form."""
+    return await validated(Subject.of(ctx), form, posted_only=posted_only)
+
+
+async def validated(
+    ctx: Subject, form: Form, *, posted_only: bool = False, config: dict[str, Any] | None = None
+) -> Checked:
     """The UPDATE_PROFILE context validated as the Account REST API validates it (``users.account_profile``), and
     the declared attributes the user may edit (``users.declared``) as this login's requested client scopes select
     and require them; the unmanaged attributes the page takes, and the server's read-only ones it may not change.
     A root attribute the form lacks counts as sent blank, unless ``posted_only`` (the user's values as they stand:
-    an absent one is then required only where the configuration requires it)."""
+    an absent one is then required only where the configuration requires it). ``config``: the configuration for
+    the requested scopes, when the caller has it."""
     realm, user = ctx.realm, ctx.user
     flags = account_profile.read_only(realm, user=user)
     names = [n for n in account_profile.ATTRIBUTES if not flags[n] and (not posted_only or form.get(n) is not None)]
@@ -90,7 +102,8 @@ async def checked(ctx: StepContext, form: Form, *, posted_only: bool = False) ->
     found = await account_profile.errors(ctx.tx, realm, user, rep, values, update_profile=True)
     if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
         found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
-    config = profile_scopes.config(realm, await profile_scopes.requested(ctx.tx, ctx.client, ctx.request))
+    if config is None:
+        config = profile_scopes.config(realm, await profile_scopes.named(ctx.tx, ctx.client, ctx.scope))
     current = dict(user.attributes)
     sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get, form.all)
     chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
@@ -104,19 +117,19 @@ async def checked(ctx: StepContext, form: Form, *, posted_only: bool = False) ->
 
 
 def _read_only_errors(
-    ctx: StepContext, config: dict[str, Any], chosen: dict[str, Any], form: Form, taken: bool
+    ctx: Subject, config: dict[str, Any], chosen: dict[str, Any], form: Form, taken: bool
 ) -> list[dict[str, Any]]:
     """The server's read-only attributes (``users.read_only``) the form changes: among the declared ones and the
     other fields posted that the profile holds (all of them where the page takes unmanaged attributes,
     ``taken``; else a read-only one the user already has)."""
-    fixed, current = ctx.services.read_only.user, dict(ctx.user.attributes)
+    fixed, current = ctx.fixed, dict(ctx.user.attributes)
     posted = form.keys()  # Form is no mapping: its keys are listed
     names = [k for k in posted if unmanaged.is_unmanaged(config, k) and k not in unmanaged.PAGE_FIELDS]
     held = read_only.held(fixed, {k: [form.get(k) or ""] for k in names}, current, unmanaged=taken)
     return read_only.refused(fixed, {**chosen, **held}, current)
 
 
-def as_posted(ctx: StepContext, config: dict[str, Any]) -> Form:
+def as_posted(ctx: Subject, config: dict[str, Any]) -> Form:
     """The user's values as they stand, as the profile form would post them untouched: the root attributes the
     user has (an absent one is not sent, so only the configuration decides whether it is required) and every
     value of the declared attributes the form shows."""
@@ -130,7 +143,12 @@ def as_posted(ctx: StepContext, config: dict[str, Any]) -> Form:
 
 
 async def as_it_stands(ctx: StepContext) -> Checked:
+    """``standing`` for a browser login's user."""
+    return await standing(Subject.of(ctx))
+
+
+async def standing(ctx: Subject) -> Checked:
     """VerifyUserProfile's ``profile.validate()``: what the UPDATE_PROFILE context finds wrong with the user's
     values as they stand (a required attribute missing, a validator failing), in ``found``."""
-    config = profile_scopes.config(ctx.realm, await profile_scopes.requested(ctx.tx, ctx.client, ctx.request))
-    return await checked(ctx, as_posted(ctx, config), posted_only=True)
+    config = profile_scopes.config(ctx.realm, await profile_scopes.named(ctx.tx, ctx.client, ctx.scope))
+    return await validated(ctx, as_posted(ctx, config), posted_only=True, config=config)

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 async def requested(tx: Tx, client: Client, request: AuthRequest) -> frozenset[str]:
     """The client's default scopes and the optional ones the request's ``scope`` names."""
-    asked = set(scopes.split(request.scope))
+    return await named(tx, client, request.scope)
+
+
+async def named(tx: Tx, client: Client, scope: str | None) -> frozenset[str]:
+    """The client's default scopes and the optional ones ``scope`` names (a login's or a token request's)."""
+    asked = set(scopes.split(scope))
     linked = await scopes.client_scopes(tx, client)
     return frozenset(scope.name for scope, default in linked if default or scope.name in asked)
 

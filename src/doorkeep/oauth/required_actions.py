@@ -146,10 +146,11 @@ def not_deployed(action: str, off: frozenset[str]) -> bool:
 
 
 def pending(realm: Realm, user: User, request: AuthRequest, off: frozenset[str] = frozenset()) -> bool:
-    """AuthenticationManager.nextRequiredAction finds an action: one of the user's the realm enables, or an
-    enabled ``kc_action`` (what stops a ``prompt=none`` login)."""
+    """AuthenticationManager.nextRequiredAction finds an action: one of the user's or the login's (a trigger's)
+    the realm enables, or an enabled ``kc_action`` (what stops a ``prompt=none`` login)."""
     runnable = _runnable(realm, off)
-    own = (a for a in user.required_actions if a in runnable and _applies(user, runnable[a].provider_id))
+    wanted = dict.fromkeys((*user.required_actions, *request.session_actions))
+    own = (a for a in wanted if a in runnable and _applies(user, runnable[a].provider_id))
     return any(True for _ in own) or request.kc_action in runnable
 
 

@@ -91,7 +91,7 @@ async def errors(tx: Tx, realm: Realm, user: User, new: str) -> str | None:
     found += declared.root_errors(up_config.config_of(realm), declared.ACCOUNT, "email", new)  # its validations
     if not found:
         return None
-    text = profile_check.LOGIN_TEXTS.get(str(found[0]["errorMessage"]), str(found[0]["errorMessage"]))
+    text = profile_check.text_of(found[0])
     for index, param in enumerate(found[0].get("params") or []):
         text = text.replace(f"{{{index}}}", str(param))
     return text

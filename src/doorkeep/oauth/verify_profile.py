@@ -9,13 +9,18 @@ passes succeeds without a page (CUSTOM_REQUIRED_ACTION naming it); one that fail
 (login-update-profile.ftl, "You need to update your user profile to activate your account.") with the errors found
 on the user's values, and records VERIFY_PROFILE with ``fields_to_update``, the failing fields joined by commas.
 Its form is UPDATE_PROFILE's (``action_steps.update_profile``). The client may not ask for it (``kc_action``:
-InitiatedActionSupport.NOT_SUPPORTED)."""
+InitiatedActionSupport.NOT_SUPPORTED).
+
+The direct grant runs the same trigger (ResourceOwnerPasswordCredentialsGrantType: evaluateRequiredActionTriggers
+once the flow passed, ``granted``): a profile that fails leaves the action on the grant's authentication session,
+which refuses the grant ("Account is not fully set up"); one that passes takes VERIFY_PROFILE off the user."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
 
+from doorkeep.model import Realm, User
 from doorkeep.oauth import login_events, login_outcomes, profile_check, required_actions
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import required_actions as registered
@@ -25,28 +30,44 @@ VERIFY_PROFILE = required_actions.VERIFY_PROFILE
 FIELDS_TO_UPDATE = "fields_to_update"  # Details.FIELDS_TO_UPDATE
 
 
-def enabled(ctx: StepContext) -> bool:
+def enabled(realm: Realm) -> bool:
     """The realm registers and enables the VerifyUserProfile provider (evaluateRequiredActionTriggers' filter)."""
-    return any(a.provider_id == VERIFY_PROFILE for a in registered.applicable(ctx.realm).values())
+    return any(a.provider_id == VERIFY_PROFILE for a in registered.applicable(realm).values())
 
 
 async def trigger(ctx: StepContext) -> StepContext:
-    """VerifyUserProfile.evaluateTriggers (see the module's docstring)."""
-    if not enabled(ctx):
+    """VerifyUserProfile.evaluateTriggers at a browser login (see the module's docstring)."""
+    if not enabled(ctx.realm):
         return ctx
-    request, user = ctx.request, ctx.user
-    if (await profile_check.as_it_stands(ctx)).found:
+    request = ctx.request
+    user, failing = await _evaluated(profile_check.Subject.of(ctx))
+    if failing:
         if VERIFY_PROFILE in request.session_actions:
             return ctx
         request = dataclasses.replace(request, session_actions=(*request.session_actions, VERIFY_PROFILE))
         return dataclasses.replace(ctx, request=request)
-    request = required_actions.leaving(request, VERIFY_PROFILE)
+    return dataclasses.replace(ctx, request=required_actions.leaving(request, VERIFY_PROFILE), user=user)
+
+
+async def granted(subject: profile_check.Subject) -> tuple[User, bool]:
+    """VerifyUserProfile.evaluateTriggers at a direct grant: the user (without VERIFY_PROFILE where the profile
+    passes), and whether it fails (the action then stays on the grant's authentication session)."""
+    if not enabled(subject.realm):
+        return subject.user, False
+    return await _evaluated(subject)
+
+
+async def _evaluated(subject: profile_check.Subject) -> tuple[User, bool]:
+    """``profile.validate()``: failing, nothing changes; passing, VERIFY_PROFILE leaves the user."""
+    user = subject.user
+    if (await profile_check.standing(subject)).found:
+        return user, True
     if VERIFY_PROFILE in user.required_actions:
         user = dataclasses.replace(
             user, required_actions=tuple(a for a in user.required_actions if a != VERIFY_PROFILE)
         )
-        await ctx.tx.users.update(user)
-    return dataclasses.replace(ctx, request=request, user=user)
+        await subject.tx.users.update(user)
+    return user, False
 
 
 async def challenge(ctx: StepContext) -> login_outcomes.NeedProfileUpdate | None:

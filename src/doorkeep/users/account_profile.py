@@ -231,6 +231,8 @@ async def errors(
     shape = profile.validate({"email": email})
     found.extend(shape or (await member_email.managed_errors(tx, realm, user, email.strip()) if email else []))
     config = up_config.config_of(realm)
+    if not shape and email is not None and not _blank(email):  # the configuration's own e-mail validators
+        found.extend(declared.root_errors(config, declared.ACCOUNT, "email", email.strip()))
     if _blank(email) and not flags["email"] and email_required(config, realm, declared.ACCOUNT):
         found.append(_error("email", REQUIRED))
     fixed = locked(realm)

@@ -41,8 +41,8 @@ def _error(field: str, message: str, *params: Any) -> dict[str, Any]:
     return {"field": field, "errorMessage": message, "params": [field, *params]}
 
 
-def _local_part_ok(local: str) -> bool:
-    return 0 < len(local) <= EMAIL_LOCAL_MAX and all(
+def _local_part_ok(local: str, local_max: int) -> bool:
+    return 0 < len(local) <= local_max and all(
         atom and all(ch.lower() in _ATOM or ord(ch) >= 0x80 for ch in atom) for atom in local.split(".")
     )
 
@@ -60,10 +60,11 @@ def _domain_ok(domain: str) -> bool:
     )
 
 
-def valid_email(value: str) -> bool:
-    """Keycloak's EmailValidationUtil, simplified: ``local@domain`` with dot-atoms and DNS labels."""
+def valid_email(value: str, local_max: int = EMAIL_LOCAL_MAX) -> bool:
+    """Keycloak's EmailValidationUtil, simplified: ``local@domain`` with dot-atoms and DNS labels, the local part
+    at most ``local_max`` characters (EmailValidator's ``max-local-length``)."""
     local, at, domain = value.rpartition("@")
-    return bool(at) and _local_part_ok(local) and _domain_ok(domain)
+    return bool(at) and _local_part_ok(local, local_max) and _domain_ok(domain)
 
 
 def check_username(value: str) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from doorkeep.numbers import parse_int
 from doorkeep.users import admin_regex, profile
 
 Error = dict[str, Any]
@@ -114,7 +115,9 @@ def _pattern_matches(name: str, pattern: str, value: str) -> bool:
 
 
 def _email(name: str, value: str, config: dict[str, Any]) -> Error | None:
-    if not profile.valid_email(value):
+    """EmailValidator: ``max-local-length`` (an int, else the default 64) caps the local part."""
+    local_max = parse_int(config.get("max-local-length"))
+    if not profile.valid_email(value, profile.EMAIL_LOCAL_MAX if local_max is None else local_max):
         return _error(name, profile.INVALID_EMAIL, value)
     return None
 

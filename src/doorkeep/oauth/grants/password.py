@@ -29,7 +29,16 @@ from doorkeep.errors import (
 )
 from doorkeep.events import MAX_USERNAME_LENGTH, typed_username
 from doorkeep.model import ISSUER_NOTE, Client, User
-from doorkeep.oauth import acr, flow_gates, loa, parameter_limits, required_actions, session_limits
+from doorkeep.oauth import (
+    acr,
+    flow_gates,
+    loa,
+    parameter_limits,
+    profile_check,
+    required_actions,
+    session_limits,
+    verify_profile,
+)
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -236,7 +245,9 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     await brute_force.successful_login(tx, realm, user)
     # ResourceOwnerPasswordCredentialsGrantType: evaluateRequiredActionTriggers once the flow passed
     user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms(), direct_grant=True)
-    if user.required_actions:  # any action on the user, enabled in the realm or not
+    subject = profile_check.Subject(tx, realm, client, user, req.form.get("scope"), services.read_only.user)
+    user, unverified = await verify_profile.granted(subject)  # VERIFY_PROFILE on the authentication session
+    if user.required_actions or unverified:  # any action on the user, enabled in the realm or not
         raise _reason(InvalidGrant(ACCOUNT_NOT_SET_UP, event_error="resolve_required_actions"), ACCOUNT_NOT_SET_UP)
     granted = await scope_rules.permitted(tx, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
