@@ -5,8 +5,8 @@ NON_NULL JSON does). The values are those of Keycloak 26's factories in server-s
 
 Every policy users/password_policy.py parses is listed. ``recoveryCodesWarningThreshold`` (deprecated, still read
 as the recovery codes' warning threshold) is listed while the recovery-codes feature is on, as its factory is an
-EnvironmentDependentProviderFactory supported only then. Keycloak lists its factories in the provider registry's hash order; Doorkeep by display name, the order
-the Admin Console's "Add policy" menu shows them in.
+EnvironmentDependentProviderFactory supported only then. Keycloak lists its factories in the provider registry's
+hash order; Doorkeep by display name, the order the Admin Console's "Add policy" menu shows them in.
 """
 
 from __future__ import annotations
