@@ -76,9 +76,11 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
         secrets.token_urlsafe(24),
         auth_request.to_json(),
         None,
-        now + realm.access_code_lifespan_login,
+        now + login_session.lifespan(realm),
         login_session.AUTHENTICATE,
         root_id=await login_pages.root_for_new_tab(request, tx, realm),
+        started=now,
+        step_time=now,
     )
     await tx.flows.create_auth_session(auth_session)
     return auth_session, client
