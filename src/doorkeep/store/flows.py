@@ -36,10 +36,14 @@ class FlowRepo:
     async def touch_root(self, root_id: str, step_time: int, expires: int) -> None:
         """A step of the login at ``step_time``: every tab of the root authentication session ``root_id`` takes the
         step's time and the expiry it gives (RootAuthenticationSessionModel.setTimestamp, the entry's lifespan from
-        it). A tab expired already stays so: in Keycloak its root is gone, and a tab added since is in a new one."""
+        it). A tab expired already stays so: in Keycloak its root is gone, and a tab added since is in a new one.
+        On PostgreSQL the tabs another transaction locks (their own login's step under way) are passed over, so
+        that two tabs of one browser stepping at once cannot each wait on the other's row."""
         values = {"step_time": step_time, "expires": expires}
-        live = (_in_root(root_id), auth_sessions.c.expires > step_time)
-        await self._c.execute(update(auth_sessions).where(*live).values(**values))
+        live = select(auth_sessions.c.id).where(_in_root(root_id), auth_sessions.c.expires > step_time)
+        if self._lock:  # a tab another login holds is at a step of its own right now: no lock waits on another
+            live = live.with_for_update(skip_locked=True)
+        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id.in_(live)).values(**values))
 
     async def get_auth_session(self, session_id: str) -> AuthSession | None:
         row = (await self._c.execute(self._tabs(select(auth_sessions).where(auth_sessions.c.id == session_id)))).first()
