@@ -2,7 +2,7 @@
 SessionCodeChecks does (ClientSessionCode.isActionActive on the root authentication session's timestamp, which every
 page's code, AuthenticationProcessor.checkClientSession and resetFlow move): the login and registration forms live
 the Login timeout (accessCodeLifespanLogin), the required actions and the consent screen the Login Action timeout
-(accessCodeLifespanUserAction, verifyRequiredAction). A page past its lifespan while the login itself lives on (the
+(accessCodeLifespanUserAction, verifyRequiredAction), and so do the reset-credentials link and form. A page past its lifespan while the login itself lives on (the
 longest of the code lifespans after its last step, SessionExpiration.getAuthSessionLifespan) gets the endpoint's
 ``*_ERROR`` ``expired_code`` (no ``restart_after_timeout``: nothing is restarted from KC_RESTART), the flow reset,
 and a 302 to the tab's login form, which says "Your login attempt timed out. Login will start from the beginning."
@@ -32,9 +32,16 @@ NEW_PASSWORD = {"password-new": "n3w-password", "password-confirm": "n3w-passwor
 
 @pytest.fixture
 async def realm(env: Env, mail: Sink) -> Env:
-    """Realm ``test`` allowing registration, verifying e-mails; ``app``, ``consenting`` asking for consent;
+    """Realm ``test`` allowing registration and password resets, verifying e-mails; ``app``, ``consenting`` asking for consent;
     ``fresh`` owes UPDATE_PASSWORD, ``unverified`` has an unverified address, ``plain`` neither."""
-    await seed_realm(env.db, env.clock, events_enabled=True, registration_allowed=True, verify_email=True)
+    await seed_realm(
+        env.db,
+        env.clock,
+        events_enabled=True,
+        registration_allowed=True,
+        reset_password_allowed=True,
+        verify_email=True,
+    )
     await update_realm(env.db, "test", smtp_server=mail.settings())
     await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
     await seed_client(env.db, "test", "consenting", redirect_uris=("http://127.0.0.1:9999/*",), consent_required=True)
@@ -82,6 +89,19 @@ async def verify_email(env: Env) -> httpx.Response:
     return page
 
 
+async def reset_form(env: Env) -> httpx.Response:
+    page = await forgot_link(env, await login_form(env))
+    assert page.status_code == 200 and "/login-actions/reset-credentials" in form_action(page.text), page.text[:1500]
+    return page
+
+
+async def forgot_link(env: Env, page: httpx.Response) -> httpx.Response:
+    """login.ftl's "Forgot Password?": a GET of reset-credentials for the tab (resetCredentials' checks too)."""
+    found = re.search(r'id="kc-forgot-password" href="([^"]+)"', page.text)
+    assert found, page.text[:1500]
+    return await env.http.get(found[1].replace("&amp;", "&"))
+
+
 async def post_form(env: Env, page: httpx.Response) -> httpx.Response:
     return await submit(env.http, page, username="plain", password="password")
 
@@ -111,6 +131,9 @@ CASES: dict[str, tuple[Opener, Sender, str, int]] = {
     "required action": (required_action, post_form, "CUSTOM_REQUIRED_ACTION_ERROR", USER_ACTION),
     "consent": (consent, post_form, "LOGIN_ERROR", USER_ACTION),
     "verify email link": (verify_email, resend, "CUSTOM_REQUIRED_ACTION_ERROR", USER_ACTION),
+    # LoginActionsService.resetCredentials: verifyActiveAndValidAction(AUTHENTICATE, USER), its link and its form
+    "forgot password link": (login_form, forgot_link, "RESET_PASSWORD_ERROR", USER_ACTION),
+    "reset credentials": (reset_form, post_form, "RESET_PASSWORD_ERROR", USER_ACTION),
 }
 
 
