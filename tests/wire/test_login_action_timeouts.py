@@ -10,6 +10,7 @@ and a 302 to the tab's login form, which says "Your login attempt timed out. Log
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,7 +23,7 @@ from login_test_realm import LOGIN_TIMEOUT, error, is_login_page
 from mail_sink import Sink
 from support import seed_client, seed_realm, seed_user, update_realm
 from tabs_port import is_register_page, is_update_password_page, registration_link
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 
@@ -215,3 +216,27 @@ async def test_past_the_longest_lifespan_the_login_is_gone_and_restarts_from_kc_
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT, again.text[:1500]
     found = (await error_events(realm))[before:]
     assert found == [("CUSTOM_REQUIRED_ACTION_ERROR", "expired_code", {"restart_after_timeout": "true"})]
+
+
+async def test_two_tabs_of_one_browser_stepping_at_once_both_answer(realm: Env) -> None:
+    """Each step moves the timestamp of every tab of its root: two tabs posting at once (two app instances, the
+    same cookies) must not wait on each other's row (PostgreSQL: the other tab's lock is passed over); three
+    rounds of wrong passwords in both tabs all show the login form again, then each tab still signs in."""
+    pages = [await login_form(realm), await login_form(realm)]
+    browsers = [client_at(realm, "10.9.0.1"), client_at(realm, "10.9.0.2")]
+    try:
+        for browser in browsers:
+            browser.cookies = realm.http.cookies
+        for _ in range(3):
+            pages = list(
+                await asyncio.gather(
+                    *(submit(b, p, username="plain", password="wrong") for b, p in zip(browsers, pages, strict=True))
+                )
+            )
+            assert all(p.status_code == 200 and is_login_page(p) for p in pages), [p.status_code for p in pages]
+        for browser, page in zip(browsers, pages, strict=True):
+            done = await submit(browser, page, username="plain", password="password")
+            assert done.status_code == 302, done.text[:1500]
+    finally:
+        for browser in browsers:
+            await browser.aclose()
