@@ -478,6 +478,9 @@ class AuthSession:
     # Keycloak's auth notes: what a later step needs (the OTP step's remember-me box, the TOTP setup's secret)
     notes: JSON = field(default_factory=dict)
     root_id: str = ""  # the AUTH_SESSION_ID cookie's value; "" stands for ``id`` (a login of one tab)
+    started: int = 0  # the tab's creation (AuthenticationSessionEntity.timestamp)
+    # the root's last step (RootAuthenticationSessionEntity.timestamp): each login action's lifespan runs from it
+    step_time: int = 0
 
     @property
     def root(self) -> str:

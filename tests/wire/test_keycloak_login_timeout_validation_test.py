@@ -62,13 +62,6 @@ async def test_login_with_the_largest_login_action_timeout(realm: Env) -> None:
     await update_password_then_token(realm, await required_action_page(realm))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Doorkeep's login (auth session) lives accessCodeLifespanLogin from its start, whatever step it is at; "
-    "Keycloak's lives the longest of the three code lifespans (RealmInfoUtil.getDettachedClientSessionLifespan) "
-    "and judges a required action's page by ClientSessionCode.isActionActive(USER): the Login Action timeout "
-    "from the step's timestamp",
-)
 async def test_a_required_action_page_outlives_the_login_timeout_under_the_largest_login_action_timeout(
     realm: Env,
 ) -> None:

@@ -158,7 +158,8 @@ async def test_restart_login_link_of_an_expired_login_restarts_from_kc_restart(r
 async def test_restart_login_link_after_a_login_in_another_tab_is_already_logged_in(realm: Env) -> None:
     """initialVerifyAuthSession finds the browser logged in since the tab began: no restart, the tab's client gets
     ``temporarily_unavailable`` / ``authentication_expired`` and a RESTART_AUTHENTICATION_ERROR."""
-    await update_realm(realm.db, "test", access_code_lifespan_login=60)
+    # the login lives the longest code lifespan after its last step (SessionExpiration.getAuthSessionLifespan)
+    await update_realm(realm.db, "test", access_code_lifespan_login=60, access_code_lifespan_user_action=60)
     tab1 = await start(realm.http, "test", "app", state="one")
     tab = dict(httpx.URL(form_action(tab1.text)).params)
     done = await submit(

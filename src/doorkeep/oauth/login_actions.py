@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ from doorkeep.oauth import (
     login_password,
     login_recovery,
     login_restart,
+    login_session,
+    login_tabs,
     login_username,
     login_webauthn,
     registration,
@@ -47,14 +50,17 @@ from doorkeep.oauth.login_session import (
     AUTHENTICATE,
     CONSENT,
     CONSENT_SCOPES_NOTE,
+    LOGIN_ACTION,
     RECOVERY_AT_NOTE,
     RECOVERY_CODES_NOTE,
     REGISTER,
     REMEMBER_ME_NOTE,
     STEP_ACTIONS,
     TOTP_SECRET_NOTE,
+    USER_ACTION,
     WEBAUTHN_CHALLENGE_NOTE,
     accepts,
+    action_active,
     mail_again,
 )
 from doorkeep.oauth.login_step import LoginSite, StepContext
@@ -101,6 +107,24 @@ class Stale:
 
 
 @dataclass(frozen=True)
+class TimedOut:
+    """SessionCodeChecks.isActionActive failed: the posted (or opened) step's lifespan ran out since the root
+    authentication session's last step, though the login itself is still alive."""
+
+    auth_session: AuthSession
+    client: Client
+
+
+# verifyRequiredAction (the required actions' forms, processConsent): the step's validity first, then the USER
+# lifespan; verifyActiveAndValidAction (the login and registration forms): the LOGIN lifespan, then the step
+_USER_SIDE = frozenset({"required-action", "consent"})
+
+
+def _kind(action: str) -> str:
+    return USER_ACTION if action in _USER_SIDE else LOGIN_ACTION
+
+
+@dataclass(frozen=True)
 class Posted:
     """A form its authentication session accepts: the session, its client and request, the user it knows."""
 
@@ -118,7 +142,7 @@ async def check(
     auth_session: AuthSession | None,
     session_code: str,
     execution: str | None = None,
-) -> Posted | ClientDisabled | Stale | ErrorPage:
+) -> Posted | ClientDisabled | Stale | TimedOut | ErrorPage:
     """SessionCodeChecks, in its order, for the tab's live authentication session (a tab without one restarts
     from KC_RESTART, ``login_restart``): its client (disabled first), the form's code (a spent one: ``Stale``),
     the step it waits on; then the request as the posted step leaves it."""
@@ -131,8 +155,13 @@ async def check(
         return ErrorPage(CLIENT_NOT_FOUND)
     if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
         return Stale(auth_session, client, same_page=_same_page(action, auth_session.step, execution))
+    now, kind = services.clock.now(), _kind(action)
+    if kind == LOGIN_ACTION and not action_active(realm, auth_session, kind, now):
+        return TimedOut(auth_session, client)
     if not accepts(action, auth_session.step):  # only the pending step: no skipping to another form
         return ErrorPage(EXPIRED_CODE)
+    if kind == USER_ACTION and not action_active(realm, auth_session, kind, now):
+        return TimedOut(auth_session, client)
     request = AuthRequest.from_json(auth_session.request)
     # the login's own action is done once its form is through (VERIFY_EMAIL's POST asks for the e-mail again)
     if action == "required-action" and auth_session.step != required_actions.VERIFY_EMAIL:
@@ -155,6 +184,31 @@ async def forward_error(tx: Tx, auth_session: AuthSession, text: str) -> None:
     await tx.flows.advance_auth_session(
         auth_session.id, auth_session.user_id, auth_session.step, auth_session.form_token, notes
     )
+
+
+async def time_out(tx: Tx, services: Services, realm: Realm, expired: TimedOut, action: str, ip: str) -> AuthSession:
+    """SessionCodeChecks.isActionActive failing: the endpoint's ``*_ERROR`` ``expired_code``, then
+    AuthenticationProcessor.resetFlow: the tab back at the login form with no user and no notes but Messages.
+    LOGIN_TIMEOUT forwarded to it, its root's timestamp moved. The web layer sends the browser to that form."""
+    now, tab = services.clock.now(), expired.auth_session
+    await events.record(
+        tx,
+        realm,
+        f"{login_tabs.EVENT_TYPES.get(action, 'LOGIN')}_ERROR",
+        now=now,
+        client_id=expired.client.client_id,
+        ip=ip,
+        error="expired_code",
+        details={"code_id": tab.root},
+    )
+    stored = AuthRequest.from_json(tab.request)  # the auth notes go: no ATTEMPTED_USERNAME, no organization picked
+    request = dataclasses.replace(stored, attempted_username=None, username_hidden=False, organization=None)
+    notes, token = {FORWARDED_ERROR_NOTE: TIMED_OUT}, secrets.token_urlsafe(24)
+    await tx.flows.advance_auth_session(tab.id, None, AUTHENTICATE, token, notes)
+    if request != stored:
+        await tx.flows.replace_auth_request(tab.id, request.to_json())
+    tab = dataclasses.replace(tab, user_id=None, step=AUTHENTICATE, form_token=token, notes=notes)
+    return await login_session.touch(tx, realm, dataclasses.replace(tab, request=request.to_json()), now)
 
 
 async def submit(
@@ -282,7 +336,7 @@ async def shown_again(
     execution: str | None,
     now: int,
     code: str | None = None,
-) -> Shown | Stale | ErrorPage:
+) -> Shown | Stale | TimedOut | ErrorPage:
     """A GET of a login-actions URL (``target``) of the tab: a refresh, the back button, the locale dropdown's
     links. SessionCodeChecks.initialVerify: without a code, the page the login waits on (in the language
     ``pick`` asks for, processLocaleParam) unless ``execution`` names a step it has left ("Page has expired");
@@ -303,6 +357,8 @@ async def shown_again(
     if code is None and target == "authenticate" and STEP_ACTIONS.get(step) == "required-action":
         # verifyActiveAndValidAction(AUTHENTICATE): the user authenticated already, the login page is gone
         return Stale(auth_session, client, same_page=False)
+    if not action_active(realm, auth_session, _kind(target), now):  # the page's own lifespan (isActionActive)
+        return TimedOut(auth_session, client)
     request = AuthRequest.from_json(auth_session.request)
     if pick is not None:
         request = dataclasses.replace(request, kc_locale=pick)

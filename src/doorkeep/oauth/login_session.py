@@ -49,6 +49,32 @@ RECOVERY_AT_NOTE = "RecoveryAuthnCodes.generatedAt"
 _NO_USER = User("", "", "")
 
 
+# ClientSessionCode.ActionType: the login forms' lifespan (accessCodeLifespanLogin), and the required actions' and
+# the consent screen's (accessCodeLifespanUserAction)
+LOGIN_ACTION, USER_ACTION = "LOGIN", "USER"
+
+
+def lifespan(realm: Realm) -> int:
+    """SessionExpiration.getAuthSessionLifespan: a root authentication session lives the longest of the three code
+    lifespans after its last step."""
+    return max(realm.access_code_lifespan_login, realm.access_code_lifespan_user_action, realm.access_code_lifespan)
+
+
+def action_active(realm: Realm, auth_session: AuthSession, kind: str, now: int) -> bool:
+    """ClientSessionCode.isActionActive: the action's lifespan (LOGIN: the Login timeout, or the Login Action timeout
+    when it is not positive; USER: the Login Action timeout) runs from the root's last step."""
+    login = realm.access_code_lifespan_login
+    span = login if kind == LOGIN_ACTION and login > 0 else realm.access_code_lifespan_user_action
+    return span > now - auth_session.step_time
+
+
+async def touch(tx: Tx, realm: Realm, auth_session: AuthSession, now: int) -> AuthSession:
+    """A step of the login (a page's code generated, an action checked, the flow reset): the root authentication
+    session's timestamp moves to ``now`` on all its tabs, and their expiry with it."""
+    await tx.flows.touch_root(auth_session.root, now, now + lifespan(realm))
+    return dataclasses.replace(auth_session, step_time=now, expires=now + lifespan(realm))
+
+
 def new_tab_id() -> str:
     """RootAuthenticationSessionAdapter.generateTabId: eight random bytes, base64url (11 characters)."""
     return secrets.token_urlsafe(8)
@@ -238,10 +264,12 @@ async def wait_for(
             secrets.token_urlsafe(24),
             current.to_json(),
             user_id,
-            now + realm.access_code_lifespan_login,
+            now + lifespan(realm),
             step,
             notes,
             root_id,
+            started=now,
+            step_time=now,
         )
         await tx.flows.create_auth_session(auth_session)
     else:
@@ -249,6 +277,7 @@ async def wait_for(
             auth_session, user_id=user_id, step=step, form_token=secrets.token_urlsafe(24), notes=notes
         )
         await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token, notes)
+        auth_session = await touch(tx, realm, auth_session, now)  # the page's code generated: generateCode
         if current != request:
             await tx.flows.replace_auth_request(auth_session.id, current.to_json())
     return Waiting(auth_session, current, user, mail_to)

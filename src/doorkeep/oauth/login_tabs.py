@@ -108,7 +108,7 @@ async def already_logged_in(
     if current is None:
         return None
     session, user = current
-    if auth_session is not None and session.auth_time < auth_session.expires - realm.access_code_lifespan_login:
+    if auth_session is not None and session.auth_time < auth_session.started:
         return None
     event_type = EVENT_TYPES.get(action, "LOGIN")
     now = services.clock.now()

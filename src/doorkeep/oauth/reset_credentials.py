@@ -167,10 +167,12 @@ async def fork(tx: Tx, realm: Realm, auth_session: AuthSession, user: User | Non
         secrets.token_urlsafe(24),
         auth_session.request,
         None,
-        now + realm.access_code_lifespan_login,
+        now + login_session.lifespan(realm),
         login_session.AUTHENTICATE,
         {FORKED_FROM_NOTE: auth_session.id},
         auth_session.root,
+        started=now,
+        step_time=now,
     )
     await tx.flows.create_auth_session(clone)
     return clone

@@ -27,7 +27,23 @@ class FlowRepo:
         return query.with_for_update() if self._lock else query
 
     async def create_auth_session(self, s: AuthSession) -> None:
+        """A new tab; its root's other tabs take its step time and expiry (RootAuthenticationSessionAdapter.
+        createAuthenticationSession: "Update our timestamp when adding new authenticationSession")."""
         await self._c.execute(insert(auth_sessions).values(**{**s.__dict__, "root_id": s.root_id or None}))
+        if s.root_id and s.root_id != s.id:
+            await self.touch_root(s.root_id, s.step_time, s.expires)
+
+    async def touch_root(self, root_id: str, step_time: int, expires: int) -> None:
+        """A step of the login at ``step_time``: every tab of the root authentication session ``root_id`` takes the
+        step's time and the expiry it gives (RootAuthenticationSessionModel.setTimestamp, the entry's lifespan from
+        it). A tab expired already stays so: in Keycloak its root is gone, and a tab added since is in a new one.
+        On PostgreSQL the tabs another transaction locks (their own login's step under way) are passed over, so
+        that two tabs of one browser stepping at once cannot each wait on the other's row."""
+        values = {"step_time": step_time, "expires": expires}
+        live = select(auth_sessions.c.id).where(_in_root(root_id), auth_sessions.c.expires > step_time)
+        if self._lock:  # a tab another login holds is at a step of its own right now: no lock waits on another
+            live = live.with_for_update(skip_locked=True)
+        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id.in_(live)).values(**values))
 
     async def get_auth_session(self, session_id: str) -> AuthSession | None:
         row = (await self._c.execute(self._tabs(select(auth_sessions).where(auth_sessions.c.id == session_id)))).first()
@@ -46,7 +62,7 @@ class FlowRepo:
             found = (await self._c.execute(self._tabs(query.where(auth_sessions.c.form_token == form_token)))).first()
             if found is not None:
                 return _auth_session(found._mapping)
-        newest = query.order_by(auth_sessions.c.expires.desc()).limit(1)
+        newest = query.order_by(auth_sessions.c.started.desc()).limit(1)
         row = (await self._c.execute(self._tabs(newest))).first()
         return _auth_session(row._mapping) if row is not None else None
 
@@ -66,9 +82,9 @@ class FlowRepo:
 
     async def drop_oldest_tabs(self, realm_id: str, root_id: str, keep: int) -> None:
         """RootAuthenticationSessionAdapter.createAuthenticationSession at its limit: the root's tabs beyond the
-        ``keep`` newest are removed, the oldest first (by their expiry, which their creation set)."""
+        ``keep`` newest are removed, the oldest first (by their creation, TIMESTAMP_COMPARATOR)."""
         query = select(auth_sessions.c.id).where(auth_sessions.c.realm_id == realm_id, _in_root(root_id))
-        ids = [row.id for row in await self._c.execute(query.order_by(auth_sessions.c.expires, auth_sessions.c.id))]
+        ids = [row.id for row in await self._c.execute(query.order_by(auth_sessions.c.started, auth_sessions.c.id))]
         if len(ids) > keep:
             await self._c.execute(delete(auth_sessions).where(auth_sessions.c.id.in_(ids[: len(ids) - keep])))
 

@@ -312,6 +312,9 @@ auth_sessions = Table(
     Column("step", String(32), nullable=False, server_default="authenticate"),  # the one step accepted next
     Column("notes", JSON, nullable=True),  # 0023_auth_session_notes: what a later step needs (model.AuthSession)
     Column("root_id", String(64), nullable=True, index=True),  # 0031_auth_session_tabs: the browser's AUTH_SESSION_ID
+    # 0044_auth_session_steps: the tab's creation, and the root's last step (RootAuthenticationSessionEntity.timestamp)
+    Column("started", BigInteger, nullable=False, server_default="0"),
+    Column("step_time", BigInteger, nullable=False, server_default="0"),
 )
 
 # Authorization codes, stored by SHA-256 hash; ``used`` makes them single-use.

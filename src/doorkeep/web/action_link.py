@@ -19,7 +19,7 @@ from doorkeep import events
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion
+from doorkeep.oauth import login_completion, login_session
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import new_tab_id
 from doorkeep.oauth.login_step import StepContext
@@ -131,6 +131,7 @@ async def continue_login(link: Link, auth_request: AuthRequest, auth_session: Au
 
 async def new_session(link: Link, auth_request: AuthRequest, step: str, root_id: str) -> AuthSession:
     """A new tab of the browser's root authentication session ``root_id`` for the link's user."""
+    now = link.services.clock.now()
     auth_session = AuthSession(
         new_tab_id(),
         link.realm.id,
@@ -138,9 +139,11 @@ async def new_session(link: Link, auth_request: AuthRequest, step: str, root_id:
         secrets.token_urlsafe(24),
         auth_request.to_json(),
         link.user.id,
-        link.services.clock.now() + link.realm.access_code_lifespan_login,
+        now + login_session.lifespan(link.realm),
         step,
         root_id=root_id,
+        started=now,
+        step_time=now,
     )
     await link.tx.flows.create_auth_session(auth_session)
     return auth_session

@@ -8,6 +8,7 @@ e-mail again, or go on once its link was followed.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from starlette.responses import Response
 from doorkeep.broker import providers as idp
 from doorkeep.console import pages, recovery_pages
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_broker_email, login_broker_first, redirect_uris
+from doorkeep.oauth import login_broker_email, login_broker_first, login_session, redirect_uris
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     CONTEXT,
@@ -38,7 +39,7 @@ from doorkeep.users.credentials import Verdict, assess
 from doorkeep.web import locale as page_locale
 from doorkeep.web.broker_email import send_link
 from doorkeep.web.broker_session import Tab, find_tab, respond, site
-from doorkeep.web.http import in_transaction
+from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     TAB_ID,
@@ -70,7 +71,8 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
     notes = without(s.notes, NOTE, CONTEXT) | {CONTEXT: context}
     fresh = secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(s.id, s.user_id, step, fresh, notes)
-    s = AuthSession(s.id, s.realm_id, s.client_id, fresh, s.request, s.user_id, s.expires, step, notes, s.root_id)
+    s = dataclasses.replace(s, form_token=fresh, step=step, notes=notes)
+    s = await login_session.touch(tx, realm, s, state(request).services.clock.now())  # generateCode
     ui = page_locale.language(request, realm, auth_request=tab.request)
     target = _action(request, realm, s, tab.client)
     if step == CONFIRM_STEP:

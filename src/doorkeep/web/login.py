@@ -28,7 +28,7 @@ from doorkeep.oauth import (
 )
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import RedirectingError
-from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale
+from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut
 from doorkeep.oauth.login_outcomes import NeedLogin
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
@@ -251,6 +251,8 @@ async def _action(request: Request, action: str) -> Response:
             return await requester_disabled(request, tx, realm, posted.client, posted.auth_session, action)
         if isinstance(posted, Stale):
             return await login_tabs.stale(request, tx, realm, posted)
+        if isinstance(posted, TimedOut):
+            return await login_tabs.timed_out(request, tx, realm, posted, action)
         if isinstance(posted, ErrorPage):
             return error_page(request, realm, posted.text)
         locale = None
@@ -325,6 +327,8 @@ async def switch_language(request: Request) -> Response:
         )
         if isinstance(shown, Stale):
             return await login_tabs.stale(request, tx, realm, shown)
+        if isinstance(shown, TimedOut):
+            return await login_tabs.timed_out(request, tx, realm, shown, target)
         if isinstance(shown, ErrorPage):
             return error_page(request, realm, shown.text)
         outcome = shown.outcome

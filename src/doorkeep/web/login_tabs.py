@@ -63,6 +63,15 @@ async def stale(request: Request, tx: Tx, realm: Realm, spent: login_actions.Sta
     return response
 
 
+async def timed_out(request: Request, tx: Tx, realm: Realm, expired: login_actions.TimedOut, action: str) -> Response:
+    """SessionCodeChecks.isActionActive failing: the flow reset (``login_actions.time_out``) and the browser sent
+    to the tab's login form (getLastExecutionUrl of the authenticate path, no execution), which says the login
+    timed out."""
+    reset = await login_actions.time_out(tx, state(request).services, realm, expired, action, client_ip(request))
+    target = redirect_uris.with_params(action_url(request, realm, "authenticate"), tab_params(reset, expired.client))
+    return RedirectResponse(target, 302)
+
+
 async def already_logged_in(
     request: Request, tx: Tx, realm: Realm, action: str, auth_session: AuthSession | None
 ) -> Response | None:

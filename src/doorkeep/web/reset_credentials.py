@@ -46,6 +46,13 @@ async def _current(request: Request, tx: Tx, realm: Realm, code: str | None = No
     return found if found is not None and found.expires > now else None
 
 
+def _active(request: Request, realm: Realm, auth_session: AuthSession) -> bool:
+    """LoginActionsService.resetCredentials: verifyActiveAndValidAction(AUTHENTICATE, USER), the Login Action
+    timeout from the login's last step."""
+    now = state(request).services.clock.now()
+    return login_session.action_active(realm, auth_session, login_session.USER_ACTION, now)
+
+
 async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, Client] | Response:
     """createAuthenticationSessionForClient: the client asked for (or ``account``), its checks and texts."""
     client_id, redirect_uri = request.query_params.get("client_id"), request.query_params.get("redirect_uri")
@@ -76,9 +83,11 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
         secrets.token_urlsafe(24),
         auth_request.to_json(),
         None,
-        now + realm.access_code_lifespan_login,
+        now + login_session.lifespan(realm),
         login_session.AUTHENTICATE,
         root_id=await login_pages.root_for_new_tab(request, tx, realm),
+        started=now,
+        step_time=now,
     )
     await tx.flows.create_auth_session(auth_session)
     return auth_session, client
@@ -97,6 +106,7 @@ async def _page(
     step of the tab identified (UsernameForm's: the flow switch keeps the authenticated user)."""
     form_token = secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(auth_session.id, auth_session.user_id, STEP, form_token)
+    await login_session.touch(tx, realm, auth_session, state(request).services.clock.now())  # generateCode
     auth_request = AuthRequest.from_json(auth_session.request)
     tab = login_pages.tab_params(auth_session, client)
     back = redirect_uris.with_params(login_pages.action_url(request, realm, "authenticate"), tab)
@@ -143,6 +153,8 @@ async def page(request: Request) -> Response:
             auth_session, client = fresh
         elif not client.enabled:
             return await login.requester_disabled(request, tx, realm, client, auth_session, STEP)
+        elif not _active(request, realm, auth_session):
+            return await login_tabs.timed_out(request, tx, realm, login_actions.TimedOut(auth_session, client), STEP)
         elif not realm.reset_password_allowed:
             return await _not_allowed(request, tx, realm, client)
         services = state(request).services
@@ -183,6 +195,8 @@ async def submit(request: Request) -> Response:
         given = form.get("session_code") or ""
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
             return login_pages.error_page(request, realm, login_actions.BAD_CODE)
+        if not _active(request, realm, auth_session):
+            return await login_tabs.timed_out(request, tx, realm, login_actions.TimedOut(auth_session, client), STEP)
         if auth_session.step != STEP:
             return login_pages.error_page(request, realm, login_actions.EXPIRED_CODE)
         if not realm.reset_password_allowed:
