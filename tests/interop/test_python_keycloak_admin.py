@@ -86,6 +86,9 @@ def test_a_whole_realm_representation_is_imported_by_create_realm_and_imported_a
                 {
                     "username": "carol",
                     "enabled": True,
+                    "email": "carol@localhost",
+                    "firstName": "Carol",
+                    "lastName": "Reader",
                     "realmRoles": ["reader"],
                     "credentials": [{"type": "password", "value": "carol-password", "temporary": False}],
                 }

@@ -136,6 +136,8 @@ TESTSUITE_SHAPED = {
             "username": "grouped",
             "enabled": True,
             "email": "g@x.y",
+            "firstName": "G",
+            "lastName": "R",
             "credentials": [{"type": "password", "value": "password"}],
             "groups": ["/top/inner"],
         },

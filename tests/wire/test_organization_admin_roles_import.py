@@ -48,6 +48,7 @@ def _file() -> dict[str, Any]:
         }
     )
     user = {"enabled": True, "credentials": [{"type": "password", "value": "password", "temporary": False}]}
+    user |= {"firstName": "Old", "lastName": "Admin"}  # the default user profile's names: VERIFY_PROFILE at the grant
     return {
         "realm": "old",
         "enabled": True,
@@ -56,8 +57,18 @@ def _file() -> dict[str, Any]:
         "clients": [{"clientId": "realm-management", "bearerOnly": True}],
         "roles": {"client": {"realm-management": roles}},
         "users": [
-            {**user, "username": "boss", "clientRoles": {"realm-management": ["realm-admin"]}},
-            {**user, "username": "viewer", "clientRoles": {"realm-management": ["view-users"]}},
+            {
+                **user,
+                "username": "boss",
+                "email": "boss@localhost",
+                "clientRoles": {"realm-management": ["realm-admin"]},
+            },
+            {
+                **user,
+                "username": "viewer",
+                "email": "viewer@localhost",
+                "clientRoles": {"realm-management": ["view-users"]},
+            },
         ],
     }
 
