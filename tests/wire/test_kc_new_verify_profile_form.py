@@ -14,9 +14,6 @@ Screen, testAttributeRequiredAndSelectedByScope, testAttributeNotRequiredAndSele
 VerificationScreenForcedByAnotherAttribute, testAttributeRequiredButNotSelectedByScopeIsNotRenderedOnVerification
 ScreenForcedByAnotherAttribute.
 
-testUsernameReadOnlyInProfile and testUsernameReadNotVisibleInProfile are strict xfails: Doorkeep does not apply the
-username's configured permissions (``USERNAME_PERMISSIONS``).
-
 Not ported: testConfigurationPersisted and testConfigurationEmitsAdminEvent (the users/profile resource, ported
 with the user-profile admin tests).
 """
@@ -62,12 +59,6 @@ pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
 
 TRIGGER = "requiredAttrToTriggerVerifyPage"
-USERNAME_PERMISSIONS = pytest.mark.xfail(
-    strict=True,
-    reason="Doorkeep's update-profile page and its validation follow editUsernameAllowed only for the username "
-    "(account_profile.read_only); Keycloak's DeclarativeUserProfileProvider adds the configured permissions' read "
-    "and write conditions to the username's metadata too",
-)
 
 
 @pytest.fixture
@@ -223,7 +214,6 @@ async def test_do_not_validate_username_when_registration_as_email_enabled(kc: E
     assert "code" in auth_response(await signed_in(kc, "login6@test.com"))
 
 
-@USERNAME_PERMISSIONS
 async def test_username_read_only_in_profile(kc: Env) -> None:
     """VerifyProfileTest#testUsernameReadOnlyInProfile: a username only administrators edit is shown disabled."""
     await set_profile(
@@ -238,7 +228,6 @@ async def test_username_read_only_in_profile(kc: Env) -> None:
     assert not input_enabled(page, "username")
 
 
-@USERNAME_PERMISSIONS
 async def test_username_read_not_visible_in_profile(kc: Env) -> None:
     """VerifyProfileTest#testUsernameReadNotVisibleInProfile: a username only administrators see is not shown."""
     await set_profile(

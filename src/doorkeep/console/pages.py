@@ -296,6 +296,7 @@ def update_profile(
     *,
     username_editable: bool,
     email_editable: bool,
+    username_shown: bool | None = None,
     cancel: bool = False,
     extra: list[dict[str, str]] | None = None,
     lists: dict[str, list[str]] | None = None,
@@ -309,9 +310,14 @@ def update_profile(
     declared ones, ``users.declared.form_fields``; a read-only one rendered ``disabled`` with its value), each with
     its first error; a multivalued one has an input per value (``lists``); ``labels``: the root fields' labels where the
     configuration gives them. The fields follow ``config``'s order, groups and input types
-    (``users.profile_form``)."""
-    shown = {"username": username_editable, "email": email_editable, "firstName": True, "lastName": True}
-    fields = profile_form.ordered(config or {}, list(extra or []), _roots(shown, labels or {}))
+    (``users.profile_form``). ``username_shown``: the username may be seen though not edited (then ``disabled``);
+    by default it is shown only where it may be edited."""
+    seen = username_editable if username_shown is None else username_shown
+    shown = {"username": seen, "email": email_editable, "firstName": True, "lastName": True}
+    roots = _roots(shown, labels or {})
+    if seen and not username_editable:
+        roots["username"]["readonly"] = "true"
+    fields = profile_form.ordered(config or {}, list(extra or []), roots)
     return render(
         "login/update_profile.html",
         title=ui.text("loginIdpReviewProfileTitle" if review else "loginProfileTitle"),

@@ -91,6 +91,16 @@ def profile_of(context: JSON) -> dict[str, str]:
     return profile
 
 
+def review_username(realm: Realm) -> tuple[bool, bool]:
+    """Whether the review shows the username and lets it be edited: readUsernameCondition and
+    editUsernameCondition of IDP_REVIEW (unless the e-mail is the username) with the configured permissions' read
+    and write conditions for the ``user`` role (``account_profile.username_permissions``); a changed username
+    that may not be edited is refused (ImmutableAttributeValidator, the brokered identity being the user)."""
+    view, edit = account_profile.username_permissions(realm, declared.ACCOUNT)
+    own = not realm.registration_email_as_username
+    return own and view, own and edit
+
+
 def review_errors(realm: Realm, values: dict[str, str], alias: str) -> list[dict[str, Any]]:
     """The profile validated as the IDP_REVIEW context validates it (the realm's user profile: username, an e-mail
     the configuration requires, valid, of the domain an organization's provider ``alias`` is bound to, the names
@@ -230,6 +240,9 @@ async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[st
     elif form("username") is None:  # attributes.putIfAbsent(USERNAME, ...)
         typed["username"] = before["username"]
     found = review_errors(site.realm, typed, str(context["alias"]))
+    renamed = form("username") is not None and typed["username"].lower() != before["username"].lower()
+    if renamed and not site.realm.registration_email_as_username and not review_username(site.realm)[1]:
+        found.append({"field": "username", "errorMessage": declared.READ_ONLY, "params": ["username"]})
     if found:
         return Page(REVIEW_STEP, context, values=typed, errors=field_errors(found))
     changed = typed["email"].lower() != before["email"].lower()

@@ -97,6 +97,8 @@ async def validated(
     realm, user = ctx.realm, ctx.user
     flags = account_profile.read_only(realm, user=user)
     names = [n for n in account_profile.ATTRIBUTES if not flags[n] and (not posted_only or form.get(n) is not None)]
+    if form.get("username") is not None and account_profile.username_locked(realm, declared.UPDATE_PROFILE):
+        names.insert(0, "username")  # posted though its permissions keep it: ImmutableAttributeValidator judges it
     rep = {name: form.get(name) or "" for name in names}
     values = account_profile.normalize(realm, user, rep, update_profile=True)
     found = await account_profile.errors(ctx.tx, realm, user, rep, values, update_profile=True)

@@ -151,7 +151,9 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     """``GET /account``: the account UserRepresentation with ``userProfileMetadata`` (left out only for
     ``?userProfileMetadata=false``), as UserProfile.toRepresentation builds it (view-profile or manage-account);
     ``attributes`` holds the declared attributes the user may view (unmanaged ones are not shown) and, while
-    internationalization is on, the user's ``locale`` (``users.locale_attribute``)."""
+    internationalization is on, the user's ``locale`` (``users.locale_attribute``); the username is left out where
+    its configured permissions keep the user from viewing it (DefaultUserProfile.toRepresentation's readable
+    attributes)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     u = caller.user
     config = up_config.config_of(caller.realm)
@@ -167,7 +169,7 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     return _compact(
         {
             "id": u.id,
-            "username": u.username,
+            "username": u.username if account_profile.username_permissions(caller.realm, declared.ACCOUNT)[0] else None,
             "firstName": u.first_name,
             "lastName": u.last_name,
             "email": u.email,

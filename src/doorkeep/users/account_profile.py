@@ -8,7 +8,8 @@ changed: username, email, firstName, lastName, the last three required for the `
 and the groups; the declared custom attributes are ``users.declared``'s. Username and e-mail keep
 DeclarativeUserProfileProviderFactory's
 ``editUsernameCondition`` and ``editEmailCondition``: the username is editable only when the realm allows
-editing usernames and does not use the e-mail as username; the e-mail is read-only when the e-mail is the
+editing usernames and does not use the e-mail as username (and its configured permissions let the context's role
+edit it: ``username_permissions``); the e-mail is read-only when the e-mail is the
 username and usernames may not be edited. ``metadata`` is UserProfileUtil.createUserProfileMetadata;
 ``normalize`` and ``errors`` are DefaultAttributes.normalizeAttributes and validate with the validators of
 the ACCOUNT profile (UsernameMutationValidator, DuplicateUsernameValidator, BlankAttributeValidator,
@@ -45,6 +46,31 @@ UPDATE_EMAIL = "UPDATE_EMAIL"
 def username_editable(realm: Realm) -> bool:
     """editUsernameCondition for an existing user outside registration."""
     return realm.edit_username_allowed and not realm.registration_email_as_username
+
+
+def username_permissions(realm: Realm, context: str) -> tuple[bool, bool]:
+    """Whether the configured permissions of the username let the context's role (``declared``: ``admin`` in
+    USER_API, ``user`` elsewhere) view and edit it: DeclarativeUserProfileProvider.decorateUserProfileForCache adds
+    their read and write conditions to the username's own (readUsernameCondition, editUsernameCondition), and
+    makes both always true when the configuration gives none (no ``permissions``, or both lists empty)."""
+    attributes = up_config.config_of(realm).get("attributes") or []
+    rep: dict[str, Any] = next((a for a in attributes if a.get("name") == "username"), {})
+    permissions = rep.get("permissions")
+    if not isinstance(permissions, dict) or not (permissions.get("view") or permissions.get("edit")):
+        return True, True
+    return declared.can_view(rep, context), declared.can_edit(rep, context)
+
+
+def username_locked(realm: Realm, context: str = declared.ACCOUNT) -> bool:
+    """The realm lets the user edit the username (``username_editable``) but its configured permissions do not:
+    a changed username is then refused by ImmutableAttributeValidator ("error-user-attribute-read-only")."""
+    return username_editable(realm) and not username_permissions(realm, context)[1]
+
+
+def username_shown(realm: Realm) -> bool:
+    """The UPDATE_PROFILE page's username: readUsernameCondition (the realm lets users edit usernames that are not
+    their e-mail) and the configured permissions' read condition."""
+    return username_editable(realm) and username_permissions(realm, declared.UPDATE_PROFILE)[0]
 
 
 def update_email_enabled(realm: Realm) -> bool:
@@ -85,10 +111,12 @@ def email_open(realm: Realm, user: User) -> bool:
 
 def read_only(realm: Realm, *, admin: bool = False, user: User | None = None) -> dict[str, bool]:
     """Which attributes the context may not change. The USER_API context (``admin``) shares the username's
-    editUsernameCondition for an existing user; its editEmailCondition is always true. ``user``: the
-    UPDATE_PROFILE context's, whose e-mail ``email_open`` may open."""
+    editUsernameCondition for an existing user; its editEmailCondition is always true. The username's configured
+    permissions add their write condition (``username_permissions``). ``user``: the UPDATE_PROFILE context's, whose
+    e-mail ``email_open`` may open."""
+    context = declared.USER_API if admin else declared.ACCOUNT
     return {
-        "username": not username_editable(realm),
+        "username": not username_editable(realm) or not username_permissions(realm, context)[1],
         "email": not admin and not email_editable(realm) and not (user is not None and email_open(realm, user)),
         "firstName": False,
         "lastName": False,
@@ -111,14 +139,15 @@ def metadata(
     ``selector`` and ``required`` scopes are matched against (DeclarativeUserProfileProvider.requestedScopePredicate
     reads AuthenticationManager.getRequestedScopes, the bearer token's outside a login). The configured
     permissions of email, firstName and lastName hide them from a context that may not view them and make them
-    read-only for one that may not edit them; the username's follow editUsernameAllowed only."""
+    read-only for one that may not edit them; the username's too, on top of editUsernameCondition
+    (``username_permissions``)."""
     config = up_config.config_of(realm)
     if scopes is not None:
         config = declared.for_scopes(config, scopes)
     context = declared.USER_API if admin else declared.ACCOUNT
     flags = read_only(realm, admin=admin)
     if new_user:
-        flags["username"] = realm.registration_email_as_username
+        flags["username"] = realm.registration_email_as_username or not username_permissions(realm, context)[1]
     by_name = {a.get("name"): a for a in config.get("attributes") or []}
     attributes = []
     for name in ATTRIBUTES:
@@ -127,6 +156,8 @@ def metadata(
             continue
         guarded = name != "username" and rep.get("permissions") is not None
         if guarded and not declared.can_view(rep, context):
+            continue
+        if name == "username" and not username_permissions(realm, context)[0]:
             continue
         if name == "username":
             required = not realm.registration_email_as_username
@@ -222,6 +253,8 @@ async def errors(
     if not realm.edit_username_allowed and not realm.registration_email_as_username and username != user.username:
         found.append(_error("username", READ_ONLY_USERNAME))
     found.extend(profile.validate({"username": username}))
+    if username.lower() != user.username and username_locked(realm):  # ImmutableAttributeValidator
+        found.append({"field": "username", "errorMessage": declared.READ_ONLY, "params": ["username"]})
     email = values["email"]
     if isinstance(rep.get("email"), str) and _blank(email):
         found.append(_error("email", MISSING_EMAIL))

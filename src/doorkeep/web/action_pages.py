@@ -72,6 +72,7 @@ def page(
             outcome.values,
             outcome.errors,
             username_editable=not flags["username"],
+            username_shown=account_profile.username_shown(realm),
             email_editable=not flags["email"] or (outcome.no_email and account_profile.email_settable(realm)),
             cancel=outcome.cancel,
             extra=_profile_fields(realm, outcome.lists, scopes),

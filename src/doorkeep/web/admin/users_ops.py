@@ -29,7 +29,15 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.users import brute_force, credential_label, declared, federated_links, read_only, unmanaged
+from doorkeep.users import (
+    account_profile,
+    brute_force,
+    credential_label,
+    declared,
+    federated_links,
+    read_only,
+    unmanaged,
+)
 from doorkeep.users.credentials import retention
 from doorkeep.users.profile import ProfileError, check_attributes, validate
 from doorkeep.users.read_only import Names
@@ -301,12 +309,13 @@ def _username_editable(realm: Realm, user: User, username: str, rep: dict[str, A
     """Keycloak 26's editUsernameCondition for an existing user of the USER_API context (false with
     registrationEmailAsUsername), except that ImmutableAttributeValidator lets a username equal to the
     e-mail through when the e-mail is the username. A service account's username is read-only
-    (ServiceAccountAttributes.isReadOnly)."""
+    (ServiceAccountAttributes.isReadOnly). The username's configured permissions add their write condition for
+    the ``admin`` role (DeclarativeUserProfileProvider.decorateUserProfileForCache)."""
     if user.service_account_client_id is not None:
         return False
     if realm.registration_email_as_username:
         return username == _email_of(user, rep)
-    return realm.edit_username_allowed
+    return realm.edit_username_allowed and account_profile.username_permissions(realm, declared.USER_API)[1]
 
 
 def _email_of(user: User, rep: dict[str, Any]) -> str | None:

@@ -81,6 +81,7 @@ async def _profile(tx: Tx, caller: ops.Caller) -> dict[str, object]:
     shown = (profile.get("attributes") or {}).get(locale.ATTRIBUTE) or [""]
     update_email = account_profile.update_email_offered(caller.realm) and editable
     more = {"delete_allowed": deletable, "update_email": update_email, "locale": shown[0]}
+    more |= {"heading": caller.user.username, "username_shown": "username" in profile}  # the header keeps the name
     return {**profile, "editable": editable, "read_only": read_only, **more}
 
 
