@@ -173,3 +173,13 @@ async def test_the_registration_page_shows_the_refusal_on_the_password_field(kc:
         kc, page, "Ann", "Lee", "ann@localhost", "ann", "correct-horse-battery", "correct-horse-battery"
     )
     assert page.status_code == 302, page.text[:500]
+
+
+async def test_a_realm_file_naming_a_list_outside_the_folder_is_not_imported(kc: Env) -> None:
+    """The realm import parses the policy as the realm update does: a slash refuses the whole file, nothing made."""
+    headers = await admin_headers(kc)
+    rep = {"realm": "imported", "enabled": True, "passwordPolicy": "length(8) and passwordBlacklist(../../etc/passwd)"}
+    refused = await kc.http.post("/admin/realms", json=rep, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert "must not contain slashes!" in refused.text
+    assert (await kc.http.get("/admin/realms/imported", headers=headers)).status_code == 404
