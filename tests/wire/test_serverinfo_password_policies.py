@@ -107,8 +107,10 @@ async def test_enums_are_sorted_and_identity_providers_carry_their_group(env: En
         assert info["enums"][name] == sorted(info["enums"][name]), name
     assert [(p["groupName"], p["id"]) for p in info["identityProviders"]] == [
         ("User-defined", "keycloak-oidc"),
+        ("User-defined", "oauth2"),
         ("User-defined", "oidc"),
     ]
+    assert info["socialProviders"] == [{"id": "github", "name": "GitHub"}]
 
 
 async def test_builtin_protocol_mappers_are_the_built_in_scopes_mappers(env: Env) -> None:

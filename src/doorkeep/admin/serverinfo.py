@@ -247,11 +247,13 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             "clientSignatureAsymmetricAlgorithms": sorted(keys.ASYMMETRIC),
         },
         "themes": {kind: theme for kind in THEME_TYPES},
-        "socialProviders": [],
-        # the IdentityProviderFactory ids Doorkeep brokers (broker/providers.py), as ServerInfoAdminResource
+        # the social provider Doorkeep brokers (broker/social.py), as ServerInfoAdminResource.setSocialProviders
+        "socialProviders": [{"id": "github", "name": "GitHub"}],
+        # the other IdentityProviderFactory ids Doorkeep brokers (broker/providers.py), as ServerInfoAdminResource
         # .setIdentityProviders lists them: IdentityProvider factories in the "User-defined" group
         "identityProviders": [
             {"groupName": "User-defined", "id": "keycloak-oidc", "name": "Keycloak OpenID Connect"},
+            {"groupName": "User-defined", "id": "oauth2", "name": "OAuth v2"},
             {"groupName": "User-defined", "id": "oidc", "name": "OpenID Connect v1.0"},
         ],
         "clientImporters": [],

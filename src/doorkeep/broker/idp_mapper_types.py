@@ -26,6 +26,7 @@ USERNAME_TEMPLATE = "oidc-username-idp-mapper"
 ADVANCED_CLAIM_TO_ROLE = "oidc-advanced-role-idp-mapper"
 HARDCODED_GROUP = "oidc-hardcoded-group-idp-mapper"
 ADVANCED_CLAIM_TO_GROUP = "oidc-advanced-group-idp-mapper"
+GITHUB_ATTRIBUTE = "github-user-attribute-mapper"  # GitHubUserAttributeMapper (AbstractJsonUserAttributeMapper)
 GROUP_TYPE = "Group"  # ProviderConfigProperty.GROUP_TYPE
 TARGETS = ("LOCAL", "BROKER_ID", "BROKER_USERNAME")  # UsernameTemplateMapper.Target
 SYNC_MODE = "syncMode"  # IdentityProviderMapperModel.SYNC_MODE
@@ -138,6 +139,21 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
             Prop("group", "Group", "Group to assign the user to if claim is present.", GROUP_TYPE),
         ),
     ),
+    GITHUB_ATTRIBUTE: (
+        "Attribute Importer",
+        "Attribute Importer",
+        "Import user profile information if it exists in Social provider JSON data into the specified user attribute.",
+        (
+            Prop(
+                "jsonField",
+                "Social Profile JSON Field Path",
+                "Path of field in Social provider User Profile JSON data to get value from. You can use dot notation "
+                "for nesting and square brackets for array index. Eg. 'contact.address[0].country'.",
+                STRING,
+            ),
+            Prop("userAttribute", "User Attribute Name", "User attribute name to store information into.", STRING),
+        ),
+    ),
     USER_ATTRIBUTE: (
         "Attribute Importer",
         "Attribute Importer",
@@ -157,8 +173,26 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
 }
 
 
-def types() -> dict[str, JSON]:
-    """getMapperTypes for an OpenID Connect provider: each type by its id."""
+ANY_PROVIDER = "*"  # IdentityProviderMapper.ANY_PROVIDER
+OIDC_PROVIDERS = frozenset({"oidc", "keycloak-oidc"})
+# Each mapper's getCompatibleProviders, for the providers Doorkeep brokers.
+COMPATIBLE: dict[str, frozenset[str]] = {
+    HARDCODED_ATTRIBUTE: frozenset({ANY_PROVIDER}),
+    HARDCODED_ROLE: frozenset({ANY_PROVIDER}),
+    HARDCODED_GROUP: frozenset({ANY_PROVIDER}),
+    USERNAME_TEMPLATE: OIDC_PROVIDERS | {"github"},
+    GITHUB_ATTRIBUTE: frozenset({"github"}),
+}
+
+
+def compatible(kind: str, provider_id: str | None) -> bool:
+    """IdentityProviderResource.getMapperTypes' filter: the mapper names the provider, or any provider."""
+    allowed = COMPATIBLE.get(kind, OIDC_PROVIDERS)
+    return provider_id is None or ANY_PROVIDER in allowed or provider_id in allowed
+
+
+def types(provider_id: str | None = None) -> dict[str, JSON]:
+    """getMapperTypes for a provider of ``provider_id`` (None: every type): each type by its id."""
     return {
         mapper_id: {
             "id": mapper_id,
@@ -168,6 +202,7 @@ def types() -> dict[str, JSON]:
             "properties": [p.representation() for p in props],
         }
         for mapper_id, (name, category, help_text, props) in TYPES.items()
+        if compatible(mapper_id, provider_id)
     }
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers
 from doorkeep.admin.stored_text import NAME_COLUMN
-from doorkeep.broker import idp_group_mappers, username_template
+from doorkeep.broker import idp_group_mappers, social, username_template
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import JSON, Realm, Role, User
@@ -93,16 +93,30 @@ def preprocess(realm: Realm, config: Config, identity: Identity) -> Identity:
         elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
             value = c.get("attribute.value")
             identity = _with_attribute(identity, c["attribute"], [value] if value is not None else [])
-        elif kind == types.USER_ATTRIBUTE and c.get("user.attribute"):
-            values = _values(claim_value(identity, c.get("claim")))
-            basic = BASIC.get(c["user.attribute"].lower())
+        elif imported := _imported(identity, mapper):
+            name, values = imported
+            basic = BASIC.get(name.lower())
             if basic is not None:
                 if values:
                     named: dict[str, Any] = {basic: values[0]}
                     identity = dataclasses.replace(identity, **named)
-            else:
-                identity = _with_attribute(identity, c["user.attribute"], values)
+            elif values or kind == types.USER_ATTRIBUTE:
+                identity = _with_attribute(identity, name, values)
     return identity
+
+
+def _imported(identity: Identity, mapper: JSON) -> tuple[str, list[str]] | None:
+    """An Attribute Importer's user attribute and the values it takes from the identity: UserAttributeMapper's
+    ``claim`` (ID token and userinfo) or, for GitHub, AbstractJsonUserAttributeMapper's ``jsonField`` (a path into
+    the profile); None for another mapper or one without its attribute."""
+    kind, c = mapper["identityProviderMapper"], mapper["config"]
+    if kind == types.USER_ATTRIBUTE and c.get("user.attribute"):
+        return c["user.attribute"], _values(claim_value(identity, c.get("claim")))
+    if kind == types.GITHUB_ATTRIBUTE and (c.get("userAttribute") or "").strip():
+        found = social.json_value(identity.claims, c.get("jsonField") or "")
+        values = found if isinstance(found, list) else [] if found is None else [found]
+        return c["userAttribute"].strip(), values
+    return None
 
 
 def _with_attribute(identity: Identity, name: str, values: list[str]) -> Identity:
@@ -276,15 +290,15 @@ async def update_brokered_user(
         elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
             value = c.get("attribute.value")
             changed = _set_attribute(changed, c["attribute"], [value] if value is not None else [])
-        elif kind == types.USER_ATTRIBUTE and c.get("user.attribute"):
-            values = _values(claim_value(identity, c.get("claim")))
-            basic = BASIC.get(c["user.attribute"].lower())
+        elif imported := _imported(identity, mapper):
+            name, values = imported
+            basic = BASIC.get(name.lower())
             if basic is not None:
                 if values and _fits(basic, values[0]):
                     forced: dict[str, Any] = {basic: values[0].lower() if basic == "email" else values[0]}
                     changed = dataclasses.replace(changed, **forced)
             else:
-                changed = _set_attribute(changed, c["user.attribute"], values)
+                changed = _set_attribute(changed, name, values)
     if changed != user:
         await tx.users.update(changed)
     return changed

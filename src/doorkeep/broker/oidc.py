@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import jwt
 from jwt.types import Options
 
+from doorkeep.broker import social
 from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.model import JSON
@@ -67,6 +68,7 @@ class Config:
             return default if value is None else str(value).lower() == "true"
 
         skew = str(c.get("allowedClockSkew") or "0")
+        c = {**c, **social.endpoints(provider["providerId"], c)}
         return Config(
             alias=provider["alias"],
             provider_id=provider["providerId"],
@@ -92,7 +94,13 @@ class Config:
             store_token=bool(provider.get("storeToken")),
             add_read_token_role=bool(provider.get("addReadTokenRoleOnCreate")),
             sync_mode=str(c.get("syncMode") or "LEGACY"),
+            extra=dict(c),
         )
+
+    @property
+    def oauth2_only(self) -> bool:
+        """A provider that answers no ID token (broker/social.py): who the user is comes from its profile."""
+        return self.provider_id in social.IDS
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,10 @@ class Started:
 
 
 def scope(config: Config) -> str:
-    """OIDCIdentityProvider.getDefaultScopes: ``openid`` first, then the configured scopes."""
+    """OIDCIdentityProvider.getDefaultScopes: ``openid`` first, then the configured scopes. A plain OAuth 2.0
+    provider sends its configured scope, else its own default (AbstractOAuth2IdentityProvider's constructor)."""
+    if config.oauth2_only:
+        return config.default_scope.strip() or social.DEFAULT_SCOPES[config.provider_id]
     configured = config.default_scope.split()
     return " ".join(["openid", *[s for s in configured if s != "openid"]])
 
@@ -146,7 +157,7 @@ async def exchange(config: Config, code: str, redirect_uri: str, verifier: str |
     status, _, body = await token_request(config, form)
     if status != 200:
         raise BrokerError(f"token endpoint answered {status}")
-    return bounded_json(body, "token response")
+    return social.token_response(body) if config.oauth2_only else bounded_json(body, "token response")
 
 
 async def token_request(config: Config, form: dict[str, str]) -> tuple[int, str, bytes]:
@@ -323,6 +334,8 @@ async def authenticate(
     """AbstractOAuth2IdentityProvider.Endpoint.authResponse after its checks: the code exchanged, the ID token
     checked, userinfo read if needed, the brokered identity; any failure a BrokerError."""
     tokens = await exchange(config, code, redirect_uri, verifier)
+    if config.oauth2_only:
+        return await _from_profile(config, tokens, now)
     id_token = tokens.get("id_token")
     if not isinstance(id_token, str):
         raise BrokerError("No token from server.")
@@ -339,3 +352,18 @@ async def authenticate(
 
 
 ACCESS_TOKEN_EXPIRATION = "accessTokenExpiration"  # AbstractOAuth2IdentityProvider.ACCESS_TOKEN_EXPIRATION
+
+
+async def _from_profile(config: Config, tokens: dict[str, Any], now: int) -> Identity:
+    """AbstractOAuth2IdentityProvider.getFederatedIdentity for a plain OAuth 2.0 provider: the profile read with the
+    access token; its fields are the claims the mappers read."""
+    found = await social.profile(config.provider_id, config.extra, social.access_token(tokens))
+    got = social.fields(config.provider_id, config.extra, found)
+    subject = got["id"]
+    if not subject:
+        raise BrokerError("no user id in the profile")
+    expires_in = tokens.get("expires_in")
+    if config.store_token and isinstance(expires_in, int) and expires_in > 0:
+        tokens = {**tokens, ACCESS_TOKEN_EXPIRATION: now + expires_in}
+    username = got["username"] or subject
+    return Identity(subject, username, got["email"], got["first_name"], got["last_name"], json.dumps(tokens), found)

@@ -3,8 +3,9 @@ RepresentationToModel.toModel and ModelToRepresentation.toRepresentation for an 
 
 A provider is kept as its IdentityProviderRepresentation in the realm's configuration (``Realm.identity_providers``),
 in the shape Keycloak answers with; its ``clientSecret`` is kept as given and answered ``**********``
-(StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``); another provider id
-Keycloak knows (SAML, the social ones) is refused with a 501, an unknown one as Keycloak refuses it.
+(StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub and the generic
+OAuth v2 provider (``github``, ``oauth2``: broker/social.py); another provider id Keycloak knows (SAML, the other
+social ones) is refused with a 501, an unknown one as Keycloak refuses it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from doorkeep.broker import social
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
 from doorkeep.realms import flow_model, flow_support
@@ -24,13 +26,12 @@ from doorkeep.realms import flow_model, flow_support
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-PROVIDER_IDS = ("oidc", "keycloak-oidc")
+PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)
 # The other IdentityProviderFactory ids of a Keycloak 26 server: known there, not brokered here.
 KEYCLOAK_ONLY = frozenset(
     {
         "saml",
         "google",
-        "github",
         "facebook",
         "microsoft",
         "gitlab",
@@ -42,7 +43,6 @@ KEYCLOAK_ONLY = frozenset(
         "paypal",
         "stackoverflow",
         "twitter",
-        "oauth2",
         "spiffe",
         "kubernetes",
         "jwt-authorization-grant",
@@ -114,7 +114,7 @@ def not_implemented(provider_id: str) -> AdminError:
         501,
         "HTTP 501 Not Implemented",
         key="error",
-        description=f"Doorkeep brokers OpenID Connect identity providers only, not '{provider_id}'",
+        description=f"Doorkeep brokers OpenID Connect, GitHub and OAuth v2 identity providers, not '{provider_id}'",
     )
 
 
@@ -294,6 +294,8 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
             raise not_implemented(provider_id)
         raise bad(f"Invalid identity provider id [{provider_id if isinstance(provider_id, str) else 'null'}]")
     config = _config(rep.get("config"))
+    if why := social.validate(provider_id, config):
+        raise bad(why)
     check_urls(realm, config)
     check_keys(config)
     out: JSON = {"alias": alias}

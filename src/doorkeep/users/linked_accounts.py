@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.broker import social
 from doorkeep.model import JSON, FederatedIdentity
 from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
 
@@ -31,11 +32,12 @@ def _shown(provider: JSON) -> str:
 
 
 def _rep(provider: JSON, link: FederatedIdentity | None) -> dict[str, Any]:
-    """LinkedAccountRepresentation; ``social`` is false as Doorkeep brokers no SocialIdentityProvider."""
+    """LinkedAccountRepresentation; ``social``: the provider is a SocialIdentityProvider (of those Doorkeep brokers,
+    GitHub)."""
     alias = provider["alias"]
     rep: dict[str, Any] = {
         "connected": link is not None,
-        "social": False,
+        "social": provider.get("providerId") == social.GITHUB,
         "providerAlias": alias,
         "providerName": alias,
         "displayName": provider.get("displayName") or alias,

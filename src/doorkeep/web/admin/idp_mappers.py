@@ -37,8 +37,8 @@ def _provider(call: RealmCall, request: Request) -> JSON:
 
 async def mapper_types(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        _provider(call, request)
-        return ok(types.types())
+        provider = _provider(call, request)
+        return ok(types.types(provider["providerId"]))
 
     return await run_realm(request, work, write=False)
 

@@ -1,0 +1,224 @@
+"""The identity providers that speak plain OAuth 2.0 rather than OpenID Connect: Keycloak's GitHub provider
+(GitHubIdentityProvider, id ``github``) and its generic OAuth v2 provider (OAuth2IdentityProvider, id ``oauth2``).
+
+Both send the browser to an authorization endpoint and exchange the code as an OpenID Connect provider does
+(broker/oidc.py), but no ID token comes back: who the user is comes from a profile endpoint read with the access
+token (AbstractOAuth2IdentityProvider.getFederatedIdentity, then each provider's doGetFederatedIdentity).
+
+- **GitHub**: ``{baseUrl}/login/oauth/authorize`` and ``…/access_token``, the profile at ``{apiUrl}/user`` and, when
+  it shows no e-mail, the primary address of ``{apiUrl}/user/emails``; ``baseUrl`` (``https://github.com``) and
+  ``apiUrl`` (``https://api.github.com``) may name a GitHub Enterprise server. Scope ``user:email`` by default.
+- **OAuth v2**: the configured URLs; the profile at ``userInfoUrl`` must be JSON; the id, username, e-mail and
+  names are read from the claims its config names (``userIDClaim`` … ``familyNameClaim``), by default ``sub``,
+  ``preferred_username``, ``email``, ``given_name``, ``family_name`` and ``name``. No scope by default.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from doorkeep.broker.calls import BrokerError, bounded_json, call
+
+GITHUB = "github"
+OAUTH2 = "oauth2"
+IDS = (GITHUB, OAUTH2)
+# The names the admin API's serverinfo gives the factories (getName).
+NAMES = {GITHUB: "GitHub", OAUTH2: "OAuth v2"}
+DEFAULT_SCOPES = {GITHUB: "user:email", OAUTH2: ""}  # each provider's getDefaultScopes
+GITHUB_BASE_URL = "https://github.com"
+GITHUB_API_URL = "https://api.github.com"
+EMAIL_URL = "emailUrl"  # GitHubIdentityProvider.EMAIL_URL_KEY
+# OAuth2IdentityProviderConfig's claim names and their defaults
+CLAIMS = {
+    "userIDClaim": "sub",
+    "userNameClaim": "preferred_username",
+    "emailClaim": "email",
+    "fullNameClaim": "name",
+    "givenNameClaim": "given_name",
+    "familyNameClaim": "family_name",
+}
+_INDEX = re.compile(r"^(.*)\[\s*(\d+)\s*\]$")
+
+
+def _url(config: dict[str, str], key: str, default: str) -> str:
+    """GitHubIdentityProvider.getUrlFromConfig: the configured URL, else the default, without a trailing slash."""
+    url = config.get(key) or ""
+    url = url if url.strip() else default
+    return url[:-1] if url.endswith("/") else url
+
+
+def endpoints(provider_id: str, config: dict[str, str]) -> dict[str, str]:
+    """The URLs a provider's constructor sets on its config (GitHubIdentityProvider): for GitHub from ``baseUrl``
+    and ``apiUrl``; the OAuth v2 provider uses its config as it is."""
+    if provider_id != GITHUB:
+        return {}
+    base, api = _url(config, "baseUrl", GITHUB_BASE_URL), _url(config, "apiUrl", GITHUB_API_URL)
+    return {
+        "authorizationUrl": base + "/login/oauth/authorize",
+        "tokenUrl": base + "/login/oauth/access_token",
+        "userInfoUrl": api + "/user",
+        EMAIL_URL: api + "/user/emails",
+    }
+
+
+def validate(provider_id: str, config: dict[str, str]) -> str | None:
+    """OAuth2IdentityProviderFactory's config validation: why the OAuth v2 provider cannot be stored, or None."""
+    if provider_id == OAUTH2 and not (config.get("userInfoUrl") or "").strip():
+        return "User Info URL not provided"
+    return None
+
+
+def access_token(tokens: dict[str, Any]) -> str:
+    """AbstractOAuth2IdentityProvider.getFederatedIdentity: the access token of the token response."""
+    token = tokens.get("access_token")
+    if not isinstance(token, str) or not token:
+        raise BrokerError("No access token available in OAuth server response")
+    return token
+
+
+def token_response(body: bytes) -> dict[str, Any]:
+    """extractTokenFromResponse: a JSON object, or (GitHub without ``Accept: application/json``) a form-encoded
+    body."""
+    if body.lstrip().startswith(b"{"):
+        return bounded_json(body, "token response")
+    try:
+        return dict(parse_qsl(body.decode("ascii"), strict_parsing=True))
+    except (UnicodeDecodeError, ValueError):
+        raise BrokerError("token response is neither JSON nor a form") from None
+
+
+def json_property(profile: dict[str, Any], name: str) -> str | None:
+    """AbstractOAuth2IdentityProvider.getJsonProperty: a field's text (a number or boolean as its text, an object or
+    array as its JSON); a missing, null or empty field is None."""
+    value = profile.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, str | int | float):
+        text = str(value)
+    else:
+        text = json.dumps(value, separators=(",", ":"))
+    return text or None
+
+
+def json_value(profile: Any, path: str) -> str | list[str] | None:
+    """AbstractJsonUserAttributeMapper.getJsonValue: a field by a dotted path, ``name[i]`` taking an array's item; a
+    text or number as trimmed text (blank: None), an array as its texts (none: None)."""
+    path = path.strip()
+    if not path or path.startswith(".") or path.endswith(".") or path.startswith("["):
+        return None
+    node = profile
+    for part in path.split("."):
+        index = -1
+        if part.endswith("]"):
+            found = _INDEX.match(part)
+            if found is None:
+                return None
+            part, index = found.group(1).strip(), int(found.group(2))
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+        if index > -1 and isinstance(node, list):
+            node = node[index] if index < len(node) else None
+        if node is None:
+            return None
+        if isinstance(node, list):
+            texts = [item for item in node if isinstance(item, str)]
+            return texts or None
+    if isinstance(node, dict):
+        return json.dumps(node, separators=(",", ":"))
+    text = str(node).lower() if isinstance(node, bool) else str(node)
+    return text.strip() or None
+
+
+def split_name(name: str | None) -> tuple[str | None, str | None]:
+    """BrokeredIdentityContext.setName: the first name up to the last space, the last name after it."""
+    if not name:
+        return None, None
+    head, space, tail = name.rpartition(" ")
+    return (head, tail) if space else (name, None)
+
+
+async def _get(url: str, token: str, what: str, *, json_only: bool = False) -> Any:
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    status, content_type, body = await call("GET", url, headers, None, what)
+    if not 200 <= status < 300:
+        raise BrokerError(f"{what} answered {status}")
+    if json_only and not re.match(r"^application/([\w.+-]+\+)?json\b", content_type.strip().lower()):
+        raise BrokerError(f"{what}: unsupported content type")
+    if body.lstrip().startswith(b"["):
+        return _json_array(body, what)
+    return bounded_json(body, what)
+
+
+def _json_array(body: bytes, what: str) -> list[Any]:
+    from doorkeep.numbers import loads
+
+    try:
+        parsed = loads(body)
+    except ValueError:
+        raise BrokerError(f"{what} is no JSON") from None
+    if not isinstance(parsed, list):
+        raise BrokerError(f"{what} is no JSON array")
+    return parsed
+
+
+async def profile(provider_id: str, config: dict[str, str], token: str) -> dict[str, Any]:
+    """doGetFederatedIdentity's profile request; for GitHub, the primary e-mail added when the profile has none."""
+    url = config.get("userInfoUrl") or ""
+    if provider_id == GITHUB:
+        found = await _get(url, token, "github profile request")
+        if not isinstance(found, dict):
+            raise BrokerError("Profile could not be retrieved from the github endpoint")
+        if json_property(found, "email") is None:
+            found = {**found, "email": await _github_primary_email(config.get(EMAIL_URL) or "", token)}
+        return found
+    found = await _get(url, token, "user profile request", json_only=True)
+    if not isinstance(found, dict):
+        raise BrokerError("Error while fetching user profile")
+    return found
+
+
+async def _github_primary_email(url: str, token: str) -> str:
+    """GitHubIdentityProvider.searchEmail: the address marked primary; none is a failure."""
+    emails = await _get(url, token, "github e-mail request")
+    for item in emails if isinstance(emails, list) else []:
+        if isinstance(item, dict) and item.get("primary") in (True, "true"):
+            address = json_property(item, "email")
+            if address is not None:
+                return address
+    raise BrokerError("Primary email from github is not found in the user's email list.")
+
+
+def fields(provider_id: str, config: dict[str, str], found: dict[str, Any]) -> dict[str, str | None]:
+    """extractIdentityFromProfile (GitHub) or OAuth2IdentityProvider.doGetFederatedIdentity: the id, username,
+    e-mail and names the profile gives."""
+    if provider_id == GITHUB:
+        first, last = split_name(json_property(found, "name"))
+        user_id = json_property(found, "id")
+        return {
+            "id": user_id,
+            "username": json_property(found, "login") or user_id,
+            "email": json_property(found, "email"),
+            "first_name": first,
+            "last_name": last,
+        }
+
+    def claim(key: str) -> str | None:
+        return json_property(found, config.get(key) or CLAIMS[key])
+
+    user_id, email = claim("userIDClaim"), claim("emailClaim")
+    first, last = claim("givenNameClaim"), claim("familyNameClaim")
+    if first is None and last is None:
+        first, last = split_name(claim("fullNameClaim"))
+    return {
+        "id": user_id,
+        "username": claim("userNameClaim") or email or user_id,
+        "email": email,
+        "first_name": first,
+        "last_name": last,
+    }
