@@ -1,7 +1,7 @@
 """Pages: Identity providers (view-identity-providers to read, manage-identity-providers to change, as
 ``identity-provider/instances``): the list, adding an OpenID Connect provider (by its fields, or prefilled from
-its discovery document as ``import-config`` reads it), a provider's settings, its Enabled switch and deleting it;
-its mappers are pages_idp_mappers.py."""
+its discovery document as ``import-config`` reads it), an OAuth v2 or a GitHub one (``add?type=``), a provider's
+settings, its Enabled switch and deleting it; its mappers are pages_idp_mappers.py."""
 
 from __future__ import annotations
 
@@ -55,6 +55,9 @@ async def provider_list(page: Page) -> Response:
 
 async def _form(page: Page, c: Console, form: FormState, old: JSON | None, status: int = 200, **more: str) -> Response:
     alias = "" if old is None else str(old["alias"])
+    kind = str(form.values.get("providerId") or "oidc")
+    # the type a new provider may still change to: between the two OpenID Connect types, which share their settings
+    types = [t for t in views.TYPES if t[0] == kind or (kind in views.OIDC_TYPES and t[0] in views.OIDC_TYPES)]
     return await render(
         page,
         c,
@@ -64,9 +67,11 @@ async def _form(page: Page, c: Console, form: FormState, old: JSON | None, statu
         status=status,
         form=form,
         old=old,
-        types=views.TYPES,
+        types=types,
+        type_name=dict(views.TYPES).get(kind, kind),
+        oidc=kind in views.OIDC_TYPES,
         switches=views.SWITCHES,
-        config=views.CONFIG,
+        config=views.config_for(kind),
         auth_methods=views.AUTH_METHODS,
         editable=c.can(views.MANAGE),
         **({"tabs": provider_tabs(c, alias), "tab": "Settings"} if old else {}),
@@ -78,7 +83,10 @@ async def _form(page: Page, c: Console, form: FormState, old: JSON | None, statu
 async def add_form(page: Page) -> Response:
     async def work(c: Console) -> Response:
         c.require(views.MANAGE)
-        return await _form(page, c, views.form_of(None), None)
+        kind = page.request.query_params.get("type", "oidc")
+        return await _form(
+            page, c, views.form_of(None, provider_id=kind if kind in dict(views.TYPES) else "oidc"), None
+        )
 
     return await run(page, work)
 

@@ -1,5 +1,6 @@
 """Identity providers: the list (search, paging), a provider's settings (add, edit, enable, delete), as Keycloak's
-console shows an OpenID Connect provider (IdentityProvidersSection, AddOpenIdConnect, DetailSettings).
+console shows an OpenID Connect, OAuth v2 or GitHub provider (IdentityProvidersSection, AddOpenIdConnect,
+AddOAuth2, AddIdentityProvider for a social one, DetailSettings): each type with its own settings.
 
 The form is read into the IdentityProviderRepresentation Keycloak's console sends; the writes are
 ``broker.admin_writes``', the functions behind ``identity-provider/instances``, with their checks and texts, and
@@ -23,7 +24,13 @@ from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState, checkbox
 
 VIEW, MANAGE = "view-identity-providers", "manage-identity-providers"
-TYPES = (("oidc", "OpenID Connect v1.0"), ("keycloak-oidc", "Keycloak OpenID Connect"))
+TYPES = (
+    ("oidc", "OpenID Connect v1.0"),
+    ("keycloak-oidc", "Keycloak OpenID Connect"),
+    ("oauth2", "OAuth v2"),
+    ("github", "GitHub"),
+)
+OIDC_TYPES = frozenset({"oidc", "keycloak-oidc"})
 AUTH_METHODS = (
     ("client_secret_post", "Client secret sent as post"),
     ("client_secret_basic", "Client secret as basic auth"),
@@ -62,6 +69,40 @@ CONFIG = (
     ConfigField("defaultScope", "Scopes", "The scopes asked for, separated by spaces (default: openid).", "text"),
     ConfigField("pkceEnabled", "Use PKCE", "Send a PKCE challenge (S256) with the authorization request.", "check"),
 )
+_CLIENT = CONFIG[8:11]  # the client id, its secret and how it authenticates
+_CLAIMS = tuple(
+    ConfigField(key, label, f"The userinfo member holding the user's {what} (default: {default}).", "text")
+    for key, label, what, default in (
+        ("userIDClaim", "ID Claim", "unique id", "sub"),
+        ("userNameClaim", "Username Claim", "username", "preferred_username"),
+        ("emailClaim", "Email Claim", "e-mail address", "email"),
+        ("fullNameClaim", "Full name Claim", "full name, read when neither name below is given", "name"),
+        ("givenNameClaim", "Given name Claim", "first name", "given_name"),
+        ("familyNameClaim", "Family name Claim", "last name", "family_name"),
+    )
+)
+OAUTH2_CONFIG = (
+    CONFIG[0],
+    CONFIG[1],
+    ConfigField("userInfoUrl", "User Info URL", "The provider's user profile endpoint, answering JSON (required)."),
+    *_CLIENT,
+    ConfigField("defaultScope", "Scopes", "The scopes asked for, separated by spaces (default: none).", "text"),
+    CONFIG[-1],
+    *_CLAIMS,
+)
+GITHUB_CONFIG = (
+    *_CLIENT[:2],
+    ConfigField("defaultScope", "Scopes", "The scopes asked for, separated by spaces (default: user:email).", "text"),
+    ConfigField("baseUrl", "Base URL", "A GitHub Enterprise server's URL (default: https://github.com)."),
+    ConfigField("apiUrl", "API URL", "A GitHub Enterprise server's API URL (default: https://api.github.com)."),
+)
+
+
+def config_for(provider_id: object) -> tuple[ConfigField, ...]:
+    """The settings the form shows for a provider of this type."""
+    if provider_id == "github":
+        return GITHUB_CONFIG
+    return OAUTH2_CONFIG if provider_id == "oauth2" else CONFIG
 
 
 async def listed(c: Console, search: str, first: int, size: int) -> Page[JSON]:
@@ -80,13 +121,15 @@ def stored(c: Console, alias: str) -> JSON:
     return provider
 
 
-def form_of(provider: JSON | None, discovered: Mapping[str, str] | None = None) -> FormState:
-    """The form of a stored provider (its secret not shown), or of a new one, prefilled from a discovery document."""
-    rep = provider or {"providerId": "oidc", "enabled": True, "config": {"clientAuthMethod": "client_secret_post"}}
+def form_of(provider: JSON | None, discovered: Mapping[str, str] | None = None, provider_id: str = "oidc") -> FormState:
+    """The form of a stored provider (its secret not shown), or of a new one of ``provider_id``'s type, prefilled
+    from a discovery document."""
+    fresh: JSON = {"providerId": provider_id, "enabled": True, "config": {"clientAuthMethod": "client_secret_post"}}
+    rep = provider or fresh
     config: dict[str, Any] = {**rep.get("config", {}), **(discovered or {})}
     values: dict[str, object] = {key: rep.get(key, "") for key in ("alias", "displayName", "providerId")}
     values |= {key: bool(rep.get(key)) for key, _, _ in SWITCHES}
-    for spec in CONFIG:
+    for spec in config_for(rep.get("providerId")):
         value = config.get(spec.name, "")
         values[spec.name] = value == "true" if spec.kind == "check" else ("" if spec.kind == "secret" else value)
     values["metadataDescriptorUrl"] = config.get("metadataDescriptorUrl", "")
@@ -103,7 +146,7 @@ def _read(form: Mapping[str, str], old: JSON | None) -> tuple[FormState, JSON]:
     for key, _, _ in SWITCHES:
         typed.values[key] = rep[key] = checkbox(form, key)
     config: dict[str, str] = dict(rep.get("config", {}))
-    for spec in CONFIG:
+    for spec in config_for(rep.get("providerId")):
         if spec.kind == "check":
             typed.values[spec.name] = on = checkbox(form, spec.name)
             config[spec.name] = "true" if on else "false"
