@@ -154,3 +154,28 @@ def test_the_carried_providers_flows_pass_the_imports_checks_and_are_kept() -> N
     linked = next(p for p in realm.identity_providers if p["alias"] == "linked")
     assert (linked["firstBrokerLoginFlowAlias"], linked["postBrokerLoginFlowAlias"]) == ("auto link", "post otp")
     assert {"auto link", "post otp"} <= {f["alias"] for f in realm.authentication_flows or []}
+
+
+def test_github_and_oauth2_providers_come_over_with_githubs_json_mapper() -> None:
+    """GitHub and the generic OAuth v2 provider are brokered now (broker/social.py): carried with their config and
+    GitHub's ``github-user-attribute-mapper``; ``google`` is still reported."""
+    tables = _tables()
+    tables["identity_provider"] = [_provider("g1", "gh", "github"), _provider("o1", "generic", "oauth2")]
+    tables["identity_provider_config"] = [
+        {"identity_provider_id": "g1", "name": "baseUrl", "value": "https://github.example.org"},
+        {"identity_provider_id": "o1", "name": "userInfoUrl", "value": "https://idp.example.org/me"},
+    ]
+    tables["identity_provider_mapper"] = [
+        {"id": "j1", "name": "company", "idp_alias": "gh", "idp_mapper_name": "github-user-attribute-mapper"}
+    ]
+    tables["idp_mapper_config"] = [{"idp_mapper_id": "j1", "name": "jsonField", "value": "company"}]
+    report = Report("shop")
+    providers, mappers = brokering(tables, report)
+    assert [(p["alias"], p["providerId"], p["config"]) for p in providers] == [
+        ("generic", "oauth2", {"userInfoUrl": "https://idp.example.org/me"}),
+        ("gh", "github", {"baseUrl": "https://github.example.org"}),
+    ]
+    assert [(m["name"], m["identityProviderMapper"], m["config"]) for m in mappers] == [
+        ("company", "github-user-attribute-mapper", {"jsonField": "company"})
+    ]
+    assert report.cannot_carry == []
