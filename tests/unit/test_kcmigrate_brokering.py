@@ -48,7 +48,7 @@ def _tables() -> dict[str, list[dict[str, Any]]]:
         ],
         "identity_provider": [
             _provider("p1", "corp", trust_email=True, provider_display_name="Corp"),
-            _provider("p2", "social", "google"),
+            _provider("p2", "social", "gitlab"),
             _provider("p3", "custom-flow", first_broker_login_flow_id="f2"),
             _provider("p4", "post-flow", post_broker_login_flow_id="f2"),
             _provider("p5", "linked", first_broker_login_flow_id="f3", post_broker_login_flow_id="f4"),
@@ -126,7 +126,7 @@ def test_what_doorkeep_cannot_run_is_reported_not_carried() -> None:
         "1 stored provider tokens",
     ]
     why = dict(report.cannot_carry)
-    assert "not 'google'" in why["identity provider 'social'"]
+    assert "does not broker 'gitlab'" in why["identity provider 'social'"]
     assert "auth-username-password-form" in why["identity provider 'custom-flow'"]
     assert "as a post broker login flow" in why["identity provider 'post-flow'"]
 
@@ -158,7 +158,7 @@ def test_the_carried_providers_flows_pass_the_imports_checks_and_are_kept() -> N
 
 def test_github_and_oauth2_providers_come_over_with_githubs_json_mapper() -> None:
     """GitHub and the generic OAuth v2 provider are brokered now (broker/social.py): carried with their config and
-    GitHub's ``github-user-attribute-mapper``; ``google`` is still reported."""
+    GitHub's ``github-user-attribute-mapper``."""
     tables = _tables()
     tables["identity_provider"] = [_provider("g1", "gh", "github"), _provider("o1", "generic", "oauth2")]
     tables["identity_provider_config"] = [

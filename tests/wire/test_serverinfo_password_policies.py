@@ -110,7 +110,12 @@ async def test_enums_are_sorted_and_identity_providers_carry_their_group(env: En
         ("User-defined", "oauth2"),
         ("User-defined", "oidc"),
     ]
-    assert info["socialProviders"] == [{"id": "github", "name": "GitHub"}]
+    assert info["socialProviders"] == [
+        {"id": "facebook", "name": "Facebook"},
+        {"id": "github", "name": "GitHub"},
+        {"id": "google", "name": "Google"},
+        {"id": "microsoft", "name": "Microsoft"},
+    ]
 
 
 async def test_builtin_protocol_mappers_are_the_built_in_scopes_mappers(env: Env) -> None:

@@ -21,6 +21,7 @@ from doorkeep.admin import installation
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
 from doorkeep.admin.keystores import FORMATS as KEYSTORE_TYPES
 from doorkeep.admin.memory_info import memory_info
+from doorkeep.broker import social
 from doorkeep.clientpolicies import condition_metadata, executor_metadata, executor_types
 from doorkeep.keys import components
 from doorkeep.keys import material as keys
@@ -247,8 +248,8 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             "clientSignatureAsymmetricAlgorithms": sorted(keys.ASYMMETRIC),
         },
         "themes": {kind: theme for kind in THEME_TYPES},
-        # the social provider Doorkeep brokers (broker/social.py), as ServerInfoAdminResource.setSocialProviders
-        "socialProviders": [{"id": "github", "name": "GitHub"}],
+        # the social providers Doorkeep brokers (broker/social.py), as ServerInfoAdminResource.setSocialProviders
+        "socialProviders": [{"id": p, "name": social.NAMES[p]} for p in social.SOCIAL],
         # the other IdentityProviderFactory ids Doorkeep brokers (broker/providers.py), as ServerInfoAdminResource
         # .setIdentityProviders lists them: IdentityProvider factories in the "User-defined" group
         "identityProviders": [

@@ -27,6 +27,8 @@ ADVANCED_CLAIM_TO_ROLE = "oidc-advanced-role-idp-mapper"
 HARDCODED_GROUP = "oidc-hardcoded-group-idp-mapper"
 ADVANCED_CLAIM_TO_GROUP = "oidc-advanced-group-idp-mapper"
 GITHUB_ATTRIBUTE = "github-user-attribute-mapper"  # GitHubUserAttributeMapper (AbstractJsonUserAttributeMapper)
+# Each social provider's AbstractJsonUserAttributeMapper (GitHub's, Google's, Facebook's, Microsoft's): its provider.
+JSON_ATTRIBUTE = {f"{p}-user-attribute-mapper": p for p in ("github", "google", "facebook", "microsoft")}
 GROUP_TYPE = "Group"  # ProviderConfigProperty.GROUP_TYPE
 TARGETS = ("LOCAL", "BROKER_ID", "BROKER_USERNAME")  # UsernameTemplateMapper.Target
 SYNC_MODE = "syncMode"  # IdentityProviderMapperModel.SYNC_MODE
@@ -139,21 +141,25 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
             Prop("group", "Group", "Group to assign the user to if claim is present.", GROUP_TYPE),
         ),
     ),
-    GITHUB_ATTRIBUTE: (
-        "Attribute Importer",
-        "Attribute Importer",
-        "Import user profile information if it exists in Social provider JSON data into the specified user attribute.",
-        (
-            Prop(
-                "jsonField",
-                "Social Profile JSON Field Path",
-                "Path of field in Social provider User Profile JSON data to get value from. You can use dot notation "
-                "for nesting and square brackets for array index. Eg. 'contact.address[0].country'.",
-                STRING,
+    **{
+        kind: (
+            "Attribute Importer",
+            "Attribute Importer",
+            "Import user profile information if it exists in Social provider JSON data into the specified user "
+            "attribute.",
+            (
+                Prop(
+                    "jsonField",
+                    "Social Profile JSON Field Path",
+                    "Path of field in Social provider User Profile JSON data to get value from. You can use dot "
+                    "notation for nesting and square brackets for array index. Eg. 'contact.address[0].country'.",
+                    STRING,
+                ),
+                Prop("userAttribute", "User Attribute Name", "User attribute name to store information into.", STRING),
             ),
-            Prop("userAttribute", "User Attribute Name", "User attribute name to store information into.", STRING),
-        ),
-    ),
+        )
+        for kind in JSON_ATTRIBUTE
+    },
     USER_ATTRIBUTE: (
         "Attribute Importer",
         "Attribute Importer",
@@ -180,8 +186,8 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     HARDCODED_ATTRIBUTE: frozenset({ANY_PROVIDER}),
     HARDCODED_ROLE: frozenset({ANY_PROVIDER}),
     HARDCODED_GROUP: frozenset({ANY_PROVIDER}),
-    USERNAME_TEMPLATE: OIDC_PROVIDERS | {"github"},
-    GITHUB_ATTRIBUTE: frozenset({"github"}),
+    USERNAME_TEMPLATE: OIDC_PROVIDERS | {"github", "google", "facebook", "microsoft"},
+    **{kind: frozenset({provider}) for kind, provider in JSON_ATTRIBUTE.items()},
 }
 
 

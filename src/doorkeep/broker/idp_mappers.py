@@ -107,12 +107,12 @@ def preprocess(realm: Realm, config: Config, identity: Identity) -> Identity:
 
 def _imported(identity: Identity, mapper: JSON) -> tuple[str, list[str]] | None:
     """An Attribute Importer's user attribute and the values it takes from the identity: UserAttributeMapper's
-    ``claim`` (ID token and userinfo) or, for GitHub, AbstractJsonUserAttributeMapper's ``jsonField`` (a path into
-    the profile); None for another mapper or one without its attribute."""
+    ``claim`` (ID token and userinfo) or, for a social provider, AbstractJsonUserAttributeMapper's ``jsonField`` (a
+    path into the profile); None for another mapper or one without its attribute."""
     kind, c = mapper["identityProviderMapper"], mapper["config"]
     if kind == types.USER_ATTRIBUTE and c.get("user.attribute"):
         return c["user.attribute"], _values(claim_value(identity, c.get("claim")))
-    if kind == types.GITHUB_ATTRIBUTE and (c.get("userAttribute") or "").strip():
+    if kind in types.JSON_ATTRIBUTE and (c.get("userAttribute") or "").strip():
         found = social.json_value(identity.claims, c.get("jsonField") or "")
         values = found if isinstance(found, list) else [] if found is None else [found]
         return c["userAttribute"].strip(), values

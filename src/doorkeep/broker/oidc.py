@@ -100,7 +100,7 @@ class Config:
     @property
     def oauth2_only(self) -> bool:
         """A provider that answers no ID token (broker/social.py): who the user is comes from its profile."""
-        return self.provider_id in social.IDS
+        return self.provider_id in social.OAUTH2_ONLY
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,7 @@ def start(config: Config, redirect_uri: str, state: str, login_hint: str | None)
         params["login_hint"] = login_hint
     if config.prompt:
         params["prompt"] = config.prompt
+    params |= social.authorization_params(config.provider_id, config.extra)
     verifier = None
     if config.pkce:
         verifier = secrets.token_urlsafe(48)
@@ -221,6 +222,7 @@ async def id_token_claims(config: Config, token: str, nonce: str, now: int) -> d
     claims = await token_claims(config, token, now, require_exp=True)
     if not config.disable_nonce and claims.get("nonce") != nonce:
         raise BrokerError("Nonce does not match.")
+    social.check_id_token(config.provider_id, config.extra, claims)
     return claims
 
 

@@ -3,9 +3,9 @@ RepresentationToModel.toModel and ModelToRepresentation.toRepresentation for an 
 
 A provider is kept as its IdentityProviderRepresentation in the realm's configuration (``Realm.identity_providers``),
 in the shape Keycloak answers with; its ``clientSecret`` is kept as given and answered ``**********``
-(StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub and the generic
-OAuth v2 provider (``github``, ``oauth2``: broker/social.py); another provider id Keycloak knows (SAML, the other
-social ones) is refused with a 501, an unknown one as Keycloak refuses it.
+(StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub, Google,
+Facebook, Microsoft and the generic OAuth v2 provider (broker/social.py); another provider id Keycloak knows (SAML,
+the other social ones) is refused with a 501, an unknown one as Keycloak refuses it.
 """
 
 from __future__ import annotations
@@ -31,9 +31,6 @@ PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)
 KEYCLOAK_ONLY = frozenset(
     {
         "saml",
-        "google",
-        "facebook",
-        "microsoft",
         "gitlab",
         "bitbucket",
         "linkedin-openid-connect",
@@ -114,7 +111,7 @@ def not_implemented(provider_id: str) -> AdminError:
         501,
         "HTTP 501 Not Implemented",
         key="error",
-        description=f"Doorkeep brokers OpenID Connect, GitHub and OAuth v2 identity providers, not '{provider_id}'",
+        description=f"Doorkeep does not broker '{provider_id}' identity providers",
     )
 
 

@@ -1,13 +1,19 @@
-"""The identity providers that speak plain OAuth 2.0 rather than OpenID Connect: Keycloak's GitHub provider
-(GitHubIdentityProvider, id ``github``) and its generic OAuth v2 provider (OAuth2IdentityProvider, id ``oauth2``).
+"""The identity providers Keycloak ships besides OpenID Connect that Doorkeep runs: GitHub (GitHubIdentityProvider,
+``github``), Google (GoogleIdentityProvider, ``google``), Facebook (FacebookIdentityProvider, ``facebook``),
+Microsoft (MicrosoftIdentityProvider, ``microsoft``) and the generic OAuth v2 provider (OAuth2IdentityProvider,
+``oauth2``).
 
-Both send the browser to an authorization endpoint and exchange the code as an OpenID Connect provider does
-(broker/oidc.py), but no ID token comes back: who the user is comes from a profile endpoint read with the access
-token (AbstractOAuth2IdentityProvider.getFederatedIdentity, then each provider's doGetFederatedIdentity).
+Google is an OpenID Connect provider with fixed endpoints, run by broker/oidc.py like any other (its ID token checked
+against Google's keys and issuer), with its ``hostedDomain`` and ``offlineAccess`` settings. The others speak plain
+OAuth 2.0: the browser goes to an authorization endpoint and the code is exchanged as an OpenID Connect provider's
+is, but no ID token comes back; who the user is comes from a profile endpoint read with the access token
+(AbstractOAuth2IdentityProvider.getFederatedIdentity, then each provider's doGetFederatedIdentity).
 
 - **GitHub**: ``{baseUrl}/login/oauth/authorize`` and ``…/access_token``, the profile at ``{apiUrl}/user`` and, when
   it shows no e-mail, the primary address of ``{apiUrl}/user/emails``; ``baseUrl`` (``https://github.com``) and
   ``apiUrl`` (``https://api.github.com``) may name a GitHub Enterprise server. Scope ``user:email`` by default.
+- **Facebook**: the Graph API's ``/me`` with its ``id,name,email,first_name,last_name`` fields and ``fetchedFields``.
+- **Microsoft**: the ``tenantId``'s (``common``) Microsoft identity platform endpoints, the Graph API's ``/me``.
 - **OAuth v2**: the configured URLs; the profile at ``userInfoUrl`` must be JSON; the id, username, e-mail and
   names are read from the claims its config names (``userIDClaim`` … ``familyNameClaim``), by default ``sub``,
   ``preferred_username``, ``email``, ``given_name``, ``family_name`` and ``name``. No scope by default.
@@ -22,15 +28,29 @@ from urllib.parse import parse_qsl
 
 from doorkeep.broker.calls import BrokerError, bounded_json, call
 
-GITHUB = "github"
-OAUTH2 = "oauth2"
-IDS = (GITHUB, OAUTH2)
+GITHUB, GOOGLE, FACEBOOK, MICROSOFT, OAUTH2 = "github", "google", "facebook", "microsoft", "oauth2"
+OAUTH2_ONLY = (GITHUB, FACEBOOK, MICROSOFT, OAUTH2)  # no ID token: the user is the profile
+IDS = (*OAUTH2_ONLY, GOOGLE)
+SOCIAL = (FACEBOOK, GITHUB, GOOGLE, MICROSOFT)  # SocialIdentityProviderFactory's, by id
 # The names the admin API's serverinfo gives the factories (getName).
-NAMES = {GITHUB: "GitHub", OAUTH2: "OAuth v2"}
-DEFAULT_SCOPES = {GITHUB: "user:email", OAUTH2: ""}  # each provider's getDefaultScopes
+NAMES = {GITHUB: "GitHub", GOOGLE: "Google", FACEBOOK: "Facebook", MICROSOFT: "Microsoft", OAUTH2: "OAuth v2"}
+# each provider's getDefaultScopes
+DEFAULT_SCOPES = {GITHUB: "user:email", FACEBOOK: "email", MICROSOFT: "User.read", OAUTH2: ""}
 GITHUB_BASE_URL = "https://github.com"
 GITHUB_API_URL = "https://api.github.com"
 EMAIL_URL = "emailUrl"  # GitHubIdentityProvider.EMAIL_URL_KEY
+GOOGLE_URLS = {  # GoogleIdentityProvider's constants, set on its config by its constructor
+    "authorizationUrl": "https://accounts.google.com/o/oauth2/v2/auth",
+    "tokenUrl": "https://oauth2.googleapis.com/token",
+    "userInfoUrl": "https://openidconnect.googleapis.com/v1/userinfo",
+    "jwksUrl": "https://www.googleapis.com/oauth2/v3/certs",
+    "issuer": "https://accounts.google.com",
+    "useJwksUrl": "true",
+}
+GOOGLE_SCOPE = "openid profile email"
+FACEBOOK_PROFILE = "https://graph.facebook.com/me?fields=id,name,email,first_name,last_name"
+MICROSOFT_LOGIN = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/"
+MICROSOFT_PROFILE = "https://graph.microsoft.com/v1.0/me/"
 # OAuth2IdentityProviderConfig's claim names and their defaults
 CLAIMS = {
     "userIDClaim": "sub",
@@ -40,6 +60,7 @@ CLAIMS = {
     "givenNameClaim": "given_name",
     "familyNameClaim": "family_name",
 }
+_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+$")  # Validation.isEmailValid, loosely
 _INDEX = re.compile(r"^(.*)\[\s*(\d+)\s*\]$")
 
 
@@ -51,17 +72,54 @@ def _url(config: dict[str, str], key: str, default: str) -> str:
 
 
 def endpoints(provider_id: str, config: dict[str, str]) -> dict[str, str]:
-    """The URLs a provider's constructor sets on its config (GitHubIdentityProvider): for GitHub from ``baseUrl``
-    and ``apiUrl``; the OAuth v2 provider uses its config as it is."""
-    if provider_id != GITHUB:
+    """The settings a provider's constructor sets on its config: GitHub's URLs from ``baseUrl`` and ``apiUrl``,
+    Google's endpoints, keys and issuer (and its default scope), Facebook's and Microsoft's endpoints; the OAuth v2
+    provider uses its config as it is."""
+    if provider_id == GITHUB:
+        base, api = _url(config, "baseUrl", GITHUB_BASE_URL), _url(config, "apiUrl", GITHUB_API_URL)
+        return {
+            "authorizationUrl": base + "/login/oauth/authorize",
+            "tokenUrl": base + "/login/oauth/access_token",
+            "userInfoUrl": api + "/user",
+            EMAIL_URL: api + "/user/emails",
+        }
+    if provider_id == GOOGLE:
+        return GOOGLE_URLS | ({} if (config.get("defaultScope") or "").strip() else {"defaultScope": GOOGLE_SCOPE})
+    if provider_id == FACEBOOK:
+        fields = (config.get("fetchedFields") or "").strip()
+        return {
+            "authorizationUrl": "https://graph.facebook.com/oauth/authorize",
+            "tokenUrl": "https://graph.facebook.com/oauth/access_token",
+            "userInfoUrl": FACEBOOK_PROFILE + ("," + fields if fields else ""),
+        }
+    if provider_id == MICROSOFT:
+        login = MICROSOFT_LOGIN.format(tenant=(config.get("tenantId") or "").strip() or "common")
+        return {"authorizationUrl": login + "authorize", "tokenUrl": login + "token", "userInfoUrl": MICROSOFT_PROFILE}
+    return {}
+
+
+def authorization_params(provider_id: str, config: dict[str, str]) -> dict[str, str]:
+    """GoogleIdentityProvider.createAuthorizationUrl's own parameters: ``hd`` (the hosted domain) and
+    ``access_type=offline``."""
+    if provider_id != GOOGLE:
         return {}
-    base, api = _url(config, "baseUrl", GITHUB_BASE_URL), _url(config, "apiUrl", GITHUB_API_URL)
-    return {
-        "authorizationUrl": base + "/login/oauth/authorize",
-        "tokenUrl": base + "/login/oauth/access_token",
-        "userInfoUrl": api + "/user",
-        EMAIL_URL: api + "/user/emails",
-    }
+    out = {"hd": config["hostedDomain"]} if config.get("hostedDomain") else {}
+    if (config.get("offlineAccess") or "").lower() == "true":
+        out["access_type"] = "offline"
+    return out
+
+
+def check_id_token(provider_id: str, config: dict[str, str], claims: dict[str, Any]) -> None:
+    """GoogleIdentityProvider.validateToken: with a hosted domain other than ``*``, the ID token's ``hd`` must be one
+    of the configured (comma-separated) domains."""
+    wanted = config.get("hostedDomain") if provider_id == GOOGLE else None
+    if not wanted or wanted == "*":
+        return
+    got = claims.get("hd")
+    if got is None:
+        raise BrokerError("Identity token does not contain hosted domain parameter.")
+    if got not in wanted.split(","):
+        raise BrokerError("Hosted domain does not match.")
 
 
 def validate(provider_id: str, config: dict[str, str]) -> str | None:
@@ -177,6 +235,11 @@ async def profile(provider_id: str, config: dict[str, str], token: str) -> dict[
         if json_property(found, "email") is None:
             found = {**found, "email": await _github_primary_email(config.get(EMAIL_URL) or "", token)}
         return found
+    if provider_id in (FACEBOOK, MICROSOFT):
+        found = await _get(url, token, f"{provider_id} profile request")
+        if not isinstance(found, dict) or found.get("error") is not None:
+            raise BrokerError(f"Could not obtain user profile from {NAMES[provider_id]}")
+        return found
     found = await _get(url, token, "user profile request", json_only=True)
     if not isinstance(found, dict):
         raise BrokerError("Error while fetching user profile")
@@ -206,6 +269,28 @@ def fields(provider_id: str, config: dict[str, str], found: dict[str, Any]) -> d
             "email": json_property(found, "email"),
             "first_name": first,
             "last_name": last,
+        }
+
+    if provider_id == FACEBOOK:  # FacebookIdentityProvider.extractIdentityFromProfile
+        user_id, email = json_property(found, "id"), json_property(found, "email")
+        return {
+            "id": user_id,
+            "username": json_property(found, "username") or email or user_id,
+            "email": email,
+            "first_name": json_property(found, "first_name"),
+            "last_name": json_property(found, "last_name") or "",
+        }
+    if provider_id == MICROSOFT:  # MicrosoftIdentityProvider.extractIdentityFromProfile
+        user_id, email = json_property(found, "id"), json_property(found, "mail")
+        principal = json_property(found, "userPrincipalName")
+        if email is None and principal is not None and _EMAIL.match(principal):
+            email = principal
+        return {
+            "id": user_id,
+            "username": email or user_id,
+            "email": email,
+            "first_name": json_property(found, "givenName"),
+            "last_name": json_property(found, "surname"),
         }
 
     def claim(key: str) -> str | None:

@@ -32,12 +32,12 @@ def _shown(provider: JSON) -> str:
 
 
 def _rep(provider: JSON, link: FederatedIdentity | None) -> dict[str, Any]:
-    """LinkedAccountRepresentation; ``social``: the provider is a SocialIdentityProvider (of those Doorkeep brokers,
-    GitHub)."""
+    """LinkedAccountRepresentation; ``social``: the provider is a SocialIdentityProvider (GitHub, Google, Facebook,
+    Microsoft)."""
     alias = provider["alias"]
     rep: dict[str, Any] = {
         "connected": link is not None,
-        "social": provider.get("providerId") == social.GITHUB,
+        "social": provider.get("providerId") in social.SOCIAL,
         "providerAlias": alias,
         "providerName": alias,
         "displayName": provider.get("displayName") or alias,

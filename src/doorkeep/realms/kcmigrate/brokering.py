@@ -55,7 +55,7 @@ def _why_not(row: dict[str, Any], flows: dict[str, str], kept: FlowSet) -> str |
     """Why Doorkeep cannot run this provider (None: it can). The default flow's alias is left to the import, which
     checks the realm's flow of that name as it checks a file's."""
     if row["provider_id"] not in idp.PROVIDER_IDS:
-        return f"Doorkeep brokers OpenID Connect, GitHub and OAuth v2 providers, not '{row['provider_id']}'"
+        return f"Doorkeep does not broker '{row['provider_id']}' identity providers"
     first = flows.get(row.get("first_broker_login_flow_id") or "")
     if first is not None and first != idp.FIRST_BROKER_LOGIN:
         flow = kept.by_alias(first)
