@@ -120,3 +120,27 @@ async def test_an_oauth2_provider_needs_its_user_info_url(realm: Env, admin: htt
         stored["config"]["userInfoUrl"] == "https://idp.example.org/me" and stored["config"]["userNameClaim"] == "login"
     )
     assert "emailClaim" not in stored["config"]  # a blank claim is left to its default
+
+
+@pytest.mark.parametrize(
+    ("kind", "form", "stored"),
+    [
+        (
+            "google",
+            {"hostedDomain": "example.org", "offlineAccess": "on"},
+            {"hostedDomain": "example.org", "offlineAccess": "true"},
+        ),
+        ("facebook", {"fetchedFields": "birthday"}, {"fetchedFields": "birthday"}),
+        ("microsoft", {"tenantId": "contoso"}, {"tenantId": "contoso"}),
+    ],
+)
+async def test_a_google_facebook_or_microsoft_provider_is_added_with_its_settings(
+    realm: Env, admin: httpx.AsyncClient, kind: str, form: dict[str, str], stored: dict[str, str]
+) -> None:
+    page = await admin.get(f"{CONSOLE}/add", params={"type": kind}, headers=HTML)
+    assert all(f'name="{key}"' in page.text for key in form) and 'name="tokenUrl"' not in page.text
+    made = await _add(admin, kind, alias=kind, providerId=kind, enabled="on", clientId="c", clientSecret="s", **form)
+    assert made.status_code == 303, made.text
+    got = (await realm.http.get(f"{REST}/{kind}", headers=await realm.admin_headers())).json()
+    assert got["providerId"] == kind
+    assert {k: v for k, v in got["config"].items() if k in stored} == stored

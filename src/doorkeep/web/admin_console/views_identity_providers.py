@@ -29,6 +29,9 @@ TYPES = (
     ("keycloak-oidc", "Keycloak OpenID Connect"),
     ("oauth2", "OAuth v2"),
     ("github", "GitHub"),
+    ("google", "Google"),
+    ("facebook", "Facebook"),
+    ("microsoft", "Microsoft"),
 )
 OIDC_TYPES = frozenset({"oidc", "keycloak-oidc"})
 AUTH_METHODS = (
@@ -98,10 +101,44 @@ GITHUB_CONFIG = (
 )
 
 
+def _scopes(default: str) -> ConfigField:
+    return ConfigField(
+        "defaultScope", "Scopes", f"The scopes asked for, separated by spaces (default: {default}).", "text"
+    )
+
+
+SOCIAL_CONFIG = {
+    "github": GITHUB_CONFIG,
+    "google": (
+        *_CLIENT[:2],
+        _scopes("openid profile email"),
+        ConfigField(
+            "hostedDomain",
+            "Hosted domain",
+            "Only users of these Google Workspace domains (comma-separated; * any).",
+            "text",
+        ),
+        ConfigField(
+            "offlineAccess", "Request refresh token", "Ask Google for a refresh token (access_type=offline).", "check"
+        ),
+    ),
+    "facebook": (
+        *_CLIENT[:2],
+        _scopes("email"),
+        ConfigField("fetchedFields", "Additional user's profile fields", "More /me fields, comma-separated.", "text"),
+    ),
+    "microsoft": (
+        *_CLIENT[:2],
+        _scopes("User.read"),
+        ConfigField("tenantId", "Tenant ID", "The Microsoft Entra tenant (default: common).", "text"),
+    ),
+}
+
+
 def config_for(provider_id: object) -> tuple[ConfigField, ...]:
     """The settings the form shows for a provider of this type."""
-    if provider_id == "github":
-        return GITHUB_CONFIG
+    if isinstance(provider_id, str) and provider_id in SOCIAL_CONFIG:
+        return SOCIAL_CONFIG[provider_id]
     return OAUTH2_CONFIG if provider_id == "oauth2" else CONFIG
 
 
