@@ -73,3 +73,19 @@ async def test_their_mapper_types_and_serverinfo(env: Env) -> None:
             }
         info = (await admin(env, "GET", "/admin/serverinfo", status=200)).json()
         assert [p["id"] for p in info["socialProviders"]] == ["facebook", "github", "google", "microsoft"]
+
+
+async def test_a_new_tenant_needs_the_secret_again(env: Env) -> None:
+    """The masked secret is not reused when the update moves where it goes: a Microsoft provider's ``tenantId``
+    names its token endpoint (IdentityProviderOidcTest#maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges,
+    GitHub's ``baseUrl`` there); the stored provider is unchanged."""
+    async with served(env):
+        await admin(env, "POST", INSTANCES, _rep("microsoft", tenantId="contoso"), status=201)
+        stored = (await admin(env, "GET", f"{INSTANCES}/microsoft", status=200)).json()
+        moved = stored | {"config": stored["config"] | {"tenantId": "attacker"}}
+        refused = await admin(env, "PUT", f"{INSTANCES}/microsoft", moved, status=400)
+        assert "Client secret must be re-entered" in refused.text
+        kept = (await admin(env, "GET", f"{INSTANCES}/microsoft", status=200)).json()
+        assert kept["config"]["tenantId"] == "contoso"
+        same = await admin(env, "PUT", f"{INSTANCES}/microsoft", stored | {"displayName": "MS"})
+        assert same.status_code == 204, same.text
