@@ -34,9 +34,9 @@ def test_idps(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
         payload={"providerId": "github", "alias": "github", "config": {"clientId": "test", "clientSecret": "test"}}
     )
     assert res == b"", res
-    with pytest.raises(KeycloakPostError) as err:
+    with pytest.raises(KeycloakPostError) as err1:
         admin.create_idp(payload={"providerId": "does-not-exist", "alias": "something"})
-    assert err.match("Invalid identity provider id"), err
+    assert err1.match("Invalid identity provider id"), err1
 
     idps = admin.get_idps()
     assert len(idps) == 1
@@ -46,12 +46,12 @@ def test_idps(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
     assert idp.get("config")
     assert idp["config"]["clientId"] == "test"
     assert idp["config"]["clientSecret"] == "**********"
-    with pytest.raises(KeycloakGetError) as err:
+    with pytest.raises(KeycloakGetError) as err2:
         admin.get_idp("does-not-exist")
-    assert err.match(HTTP_404_REGEX)
+    assert err2.match(HTTP_404_REGEX)
 
     assert admin.update_idp(idp_alias="github", payload=idps[0]) == {}
-    res = admin.add_mapper_to_idp(
+    added = admin.add_mapper_to_idp(
         idp_alias="github",
         payload={
             "identityProviderAlias": "github",
@@ -59,14 +59,14 @@ def test_idps(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
             "name": "test",
         },
     )
-    assert res == b"", res
-    with pytest.raises(KeycloakPostError) as err:
+    assert added == b"", added
+    with pytest.raises(KeycloakPostError) as err3:
         admin.add_mapper_to_idp(idp_alias="does-no-texist", payload={})
-    assert err.match(HTTP_404_REGEX)
+    assert err3.match(HTTP_404_REGEX)
 
     idp_mappers = admin.get_idp_mappers(idp_alias="github")
     assert len(idp_mappers) == 1
-    res = admin.update_mapper_in_idp(
+    updated = admin.update_mapper_in_idp(
         idp_alias="github",
         mapper_id=idp_mappers[0]["id"],
         payload={
@@ -77,12 +77,12 @@ def test_idps(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
             "config": idp_mappers[0]["config"],
         },
     )
-    assert res == {}, res
+    assert updated == {}, updated
 
     assert admin.delete_idp(idp_alias="github") == {}
-    with pytest.raises(KeycloakDeleteError) as err:
+    with pytest.raises(KeycloakDeleteError) as err4:
         admin.delete_idp(idp_alias="does-not-exist")
-    assert err.match(HTTP_404_REGEX)
+    assert err4.match(HTTP_404_REGEX)
 
 
 def test_social_logins(suite_admin: KeycloakAdmin, suite_user: str) -> None:
@@ -92,22 +92,22 @@ def test_social_logins(suite_admin: KeycloakAdmin, suite_user: str) -> None:
     )
     assert res == {}, res
     admin.add_user_social_login(user_id=user, provider_id="github", provider_userid="test", provider_username="test")
-    with pytest.raises(KeycloakPostError) as err:
+    with pytest.raises(KeycloakPostError) as err5:
         admin.add_user_social_login(
             user_id="does-not-exist", provider_id="does-not-exist", provider_userid="test", provider_username="test"
         )
-    assert err.match(USER_NOT_FOUND_REGEX)
+    assert err5.match(USER_NOT_FOUND_REGEX)
 
     assert admin.get_user_social_logins(user_id=user) == []
-    with pytest.raises(KeycloakGetError) as err:
+    with pytest.raises(KeycloakGetError) as err6:
         admin.get_user_social_logins(user_id="does-not-exist")
-    assert err.match(USER_NOT_FOUND_REGEX)
+    assert err6.match(USER_NOT_FOUND_REGEX)
 
     assert admin.delete_user_social_login(user_id=user, provider_id="gitlab") == {}
     assert admin.delete_user_social_login(user_id=user, provider_id="github") == {}
-    with pytest.raises(KeycloakDeleteError) as err:
+    with pytest.raises(KeycloakDeleteError) as err7:
         admin.delete_user_social_login(user_id=user, provider_id="instagram")
-    assert err.match('404: b\'{"error":"Link not found".*}\''), err
+    assert err7.match('404: b\'{"error":"Link not found".*}\''), err7
 
 
 def test_organizations(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
@@ -178,14 +178,14 @@ def test_components(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
     admin.change_current_realm(suite_realm)
     res = admin.get_components()
     assert len(res) in [12, 14], [(c["providerType"], c["providerId"]) for c in res]
-    with pytest.raises(KeycloakGetError) as err:
+    with pytest.raises(KeycloakGetError) as err8:
         admin.get_component(component_id="does-not-exist")
-    assert err.match(COMPONENT_NOT_FOUND_REGEX)
+    assert err8.match(COMPONENT_NOT_FOUND_REGEX)
     assert admin.get_component(component_id=res[0]["id"]) == res[0]
 
-    with pytest.raises(KeycloakPostError) as err:
+    with pytest.raises(KeycloakPostError) as err9:
         admin.create_component(payload={"bad": "dict"})
-    assert err.match("Unrecognized field")
+    assert err9.match("Unrecognized field")
     made = admin.create_component(
         payload={
             "name": "Test Component",
@@ -199,16 +199,16 @@ def test_components(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
 
     component = admin.get_component(component_id=made)
     component["name"] = "Test Component Update"
-    with pytest.raises(KeycloakPutError) as err:
+    with pytest.raises(KeycloakPutError) as err10:
         admin.update_component(component_id="does-not-exist", payload={})
-    assert err.match(COMPONENT_NOT_FOUND_REGEX)
+    assert err10.match(COMPONENT_NOT_FOUND_REGEX)
     assert admin.update_component(component_id=made, payload=component) == {}
     assert admin.get_component(component_id=made)["name"] == "Test Component Update"
 
     assert admin.delete_component(component_id=made) == {}
-    with pytest.raises(KeycloakDeleteError) as err:
+    with pytest.raises(KeycloakDeleteError) as err11:
         admin.delete_component(component_id=made)
-    assert err.match(COMPONENT_NOT_FOUND_REGEX)
+    assert err11.match(COMPONENT_NOT_FOUND_REGEX)
 
 
 def _self_signed() -> str:

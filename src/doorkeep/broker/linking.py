@@ -236,4 +236,4 @@ async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Ident
 def enabled(realm: Realm, alias: str) -> dict[str, Any] | None:
     """The provider a link may use: enabled, link-only or not (getIdentityProviderModel)."""
     provider = idp.by_alias(realm, alias)
-    return provider if provider is not None and provider.get("enabled") else None
+    return provider if provider is not None and idp.runs(provider) else None

@@ -4,8 +4,9 @@ RepresentationToModel.toModel and ModelToRepresentation.toRepresentation for an 
 A provider is kept as its IdentityProviderRepresentation in the realm's configuration (``Realm.identity_providers``),
 in the shape Keycloak answers with; its ``clientSecret`` is kept as given and answered ``**********``
 (StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub, Google,
-Facebook, Microsoft and the generic OAuth v2 provider (broker/social.py); another provider id Keycloak knows (SAML,
-the other social ones) is refused with a 501, an unknown one as Keycloak refuses it.
+Facebook, Microsoft and the generic OAuth v2 provider (broker/social.py); Keycloak's other social providers are
+stored but never run (``STORED_ONLY``); SAML and the other provider ids Keycloak knows are refused with a 501, an
+unknown one as Keycloak refuses it.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from doorkeep.realms import flow_model, flow_support
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)
-# The other IdentityProviderFactory ids of a Keycloak 26 server: known there, not brokered here.
-KEYCLOAK_ONLY = frozenset(
+PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)  # the types Doorkeep logs in with
+# Keycloak 26's other social IdentityProviderFactory ids: stored, listed, exported and imported as Keycloak keeps
+# them (a realm file or an admin script naming one works), but no login runs them: ``runs`` is false, so the login
+# page shows no button for them, kc_idp_hint and account linking ignore them, as for a disabled provider.
+STORED_ONLY = frozenset(
     {
-        "saml",
         "gitlab",
         "bitbucket",
         "linkedin-openid-connect",
@@ -40,11 +42,10 @@ KEYCLOAK_ONLY = frozenset(
         "paypal",
         "stackoverflow",
         "twitter",
-        "spiffe",
-        "kubernetes",
-        "jwt-authorization-grant",
     }
 )
+# The other IdentityProviderFactory ids of a Keycloak 26 server: known there, refused here with a 501.
+KEYCLOAK_ONLY = frozenset({"saml", "spiffe", "kubernetes", "jwt-authorization-grant"})
 SECRET_VALUE = "**********"  # ComponentRepresentation.SECRET_VALUE
 FIRST_BROKER_LOGIN = "first broker login"  # DefaultAuthenticationFlows.FIRST_BROKER_LOGIN_FLOW
 BOOLEANS = (
@@ -123,6 +124,11 @@ def not_implemented(provider_id: str) -> AdminError:
     )
 
 
+def runs(provider: JSON) -> bool:
+    """Whether a login may use the provider: enabled, and of a type Doorkeep logs in with (not STORED_ONLY)."""
+    return bool(provider.get("enabled")) and provider.get("providerId") in PROVIDER_IDS
+
+
 def all_of(realm: Realm) -> list[JSON]:
     return [dict(p) for p in realm.identity_providers]
 
@@ -176,7 +182,9 @@ def brief(provider: JSON) -> JSON:
 
 def search(providers: list[JSON], pattern: str | None) -> list[JSON]:
     """The ``search`` of getIdentityProviders on alias or display name: ``"exact"``, ``*infix*``, ``prefix*`` (the
-    default, a bare word being a prefix); case-insensitive as Keycloak's JPA ``lower(...) like``."""
+    default, a bare word being a prefix); case-insensitive as Keycloak's JPA ``lower(...) like``. Ordered by alias,
+    as the JPA query orders its pages (IdentityProviderTest#testFind pages through them in that order)."""
+    providers = sorted(providers, key=lambda p: str(p.get("alias")))
     if pattern is None or not pattern.strip():
         return providers
     text = pattern.strip()
@@ -294,7 +302,7 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     if found := _RESERVED.search(alias):
         raise bad(f"Character '{found.group()}' not allowed.")
     provider_id = rep.get("providerId")
-    if provider_id not in PROVIDER_IDS:
+    if provider_id not in PROVIDER_IDS and provider_id not in STORED_ONLY:
         if isinstance(provider_id, str) and provider_id in KEYCLOAK_ONLY:
             raise not_implemented(provider_id)
         raise bad(f"Invalid identity provider id [{provider_id if isinstance(provider_id, str) else 'null'}]")

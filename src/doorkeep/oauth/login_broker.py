@@ -102,4 +102,4 @@ def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_s
         return None
     alias = request.kc_idp_hint if hint_sent or request.kc_idp_hint else plan.default_provider
     provider = idp.by_alias(realm, alias) if alias else None
-    return alias if provider is not None and provider.get("enabled") else None
+    return alias if provider is not None and idp.runs(provider) else None

@@ -93,7 +93,7 @@ async def scope_named(tx: Tx, realm: Realm, client: Client, request: AuthRequest
 
 
 def _usable(provider: JSON) -> bool:
-    return bool(provider.get("enabled")) and not provider.get("linkOnly")
+    return idp.runs(provider) and not provider.get("linkOnly")
 
 
 def public_providers(realm: Realm, org_id: str) -> list[JSON]:

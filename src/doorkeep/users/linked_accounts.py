@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.broker import providers as idp
 from doorkeep.broker import social
 from doorkeep.model import JSON, FederatedIdentity
 from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
@@ -73,7 +74,7 @@ async def linked_accounts(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
         link = links.get(provider["alias"])
         shown = _shown(provider)
         hidden = shown == NEVER or (link is None and (shown == WHEN_LINKED or provider.get("organizationId")))
-        if provider.get("enabled") and not hidden:
+        if idp.runs(provider) and not hidden:
             out.append(_rep(provider, link))
     return _sorted(out)
 
@@ -91,7 +92,7 @@ async def console_lists(tx: Tx, caller: Caller) -> Lists:
     links = await _links(tx, caller)
     linked, unlinked = [], []
     for provider in caller.realm.identity_providers:
-        if not provider.get("enabled"):
+        if not idp.runs(provider):
             continue
         link, shown = links.get(provider["alias"]), _shown(provider)
         if link is not None and shown in (ALWAYS, WHEN_LINKED):

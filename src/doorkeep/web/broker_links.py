@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 
+from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import login_organization, redirect_uris
 from doorkeep.web.http import base_url
@@ -35,7 +36,7 @@ def buttons(request: Request, realm: Realm, tab: AuthSession, client: Client) ->
     shown = [
         p
         for p in realm.identity_providers
-        if p.get("enabled") and not p.get("linkOnly") and not p.get("hideOnLogin") and not p.get("organizationId")
+        if idp.runs(p) and not p.get("linkOnly") and not p.get("hideOnLogin") and not p.get("organizationId")
     ]
     return _drawn(request, realm, tab, client, shown)
 

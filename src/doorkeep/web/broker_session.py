@@ -72,7 +72,7 @@ async def error_event(
 def usable(realm: Realm, alias: str) -> JSON | None:
     """The provider a login may use: enabled and not link-only."""
     provider = idp.by_alias(realm, alias)
-    if provider is None or not provider.get("enabled") or provider.get("linkOnly"):
+    if provider is None or not idp.runs(provider) or provider.get("linkOnly"):
         return None
     return provider
 
