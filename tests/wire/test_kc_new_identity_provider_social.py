@@ -95,3 +95,21 @@ async def test_saml_and_other_kinds_stay_refused(env: Env) -> None:
             assert refused.status_code == 501, refused.text
         unknown = await admin(env, "POST", INSTANCES, _rep("x", "no-such-type"), status=400)
         assert "Invalid identity provider id [no-such-type]" in unknown.text
+
+
+async def test_a_realm_file_with_social_providers_imports_and_exports_them(env: Env) -> None:
+    """A Keycloak realm export naming social providers (one Doorkeep runs, one it only keeps) imports whole and
+    exports them back; a SAML provider still refuses the file, naming it."""
+    providers = [_rep("google", "google", clientId="g", clientSecret="gs"), _rep("twitter", "twitter", clientId="t")]
+    rep = {"realm": "social", "enabled": True, "identityProviders": providers}
+    await admin(env, "POST", "/admin/realms", rep, status=201)
+    listed = (await admin(env, "GET", "/admin/realms/social/identity-provider/instances", status=200)).json()
+    assert [(p["alias"], p["providerId"]) for p in listed] == [("google", "google"), ("twitter", "twitter")]
+    exported = (await admin(env, "POST", "/admin/realms/social/partial-export", status=200)).json()
+    assert sorted(p["providerId"] for p in exported["identityProviders"]) == ["google", "twitter"]
+    saml = {"realm": "withsaml", "enabled": True, "identityProviders": [_rep("s", "saml")]}
+    refused = await admin(env, "POST", "/admin/realms", saml, status=400)
+    assert refused.json() == {
+        "errorMessage": "identityProviders[0]: Doorkeep does not broker 'saml' identity providers"
+    }
+    assert (await admin(env, "GET", "/admin/realms/withsaml")).status_code == 404
