@@ -130,3 +130,18 @@ def test_a_token_answer_may_be_form_encoded_but_needs_an_access_token() -> None:
         social.access_token({"error": "bad_verification_code"})
     with pytest.raises(BrokerError):
         social.token_response(b"\xff\xfe")
+
+
+def test_gitlab_asks_read_user_and_reads_its_profile() -> None:
+    """GitLabIdentityProvider: ``read_user`` added to a plain ``openid`` scope; the user from ``/api/v4/user``."""
+    gitlab = _config("gitlab")
+    assert (gitlab.authorization_url, gitlab.userinfo_url) == (
+        "https://gitlab.com/oauth/authorize",
+        "https://gitlab.com/api/v4/user",
+    )
+    assert oidc.scope(gitlab) == "openid read_user" and oidc.scope(_config("gitlab", defaultScope="openid")) == (
+        "openid read_user"
+    )
+    assert oidc.scope(_config("gitlab", defaultScope="openid email")) == "openid email"
+    got = social.fields("gitlab", {}, {"id": 11, "username": "gl", "name": "Git Lab", "email": "g@x.org"})
+    assert got == {"id": "11", "username": "gl", "email": "g@x.org", "first_name": "Git", "last_name": "Lab"}

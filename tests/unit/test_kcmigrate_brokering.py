@@ -48,7 +48,7 @@ def _tables() -> dict[str, list[dict[str, Any]]]:
         ],
         "identity_provider": [
             _provider("p1", "corp", trust_email=True, provider_display_name="Corp"),
-            _provider("p2", "social", "gitlab"),
+            _provider("p2", "social", "twitter"),
             _provider("p3", "custom-flow", first_broker_login_flow_id="f2"),
             _provider("p4", "post-flow", post_broker_login_flow_id="f2"),
             _provider("p5", "linked", first_broker_login_flow_id="f3", post_broker_login_flow_id="f4"),
@@ -126,7 +126,7 @@ def test_what_doorkeep_cannot_run_is_reported_not_carried() -> None:
         "1 stored provider tokens",
     ]
     why = dict(report.cannot_carry)
-    assert "does not broker 'gitlab'" in why["identity provider 'social'"]
+    assert "does not broker 'twitter'" in why["identity provider 'social'"]
     assert "auth-username-password-form" in why["identity provider 'custom-flow'"]
     assert "as a post broker login flow" in why["identity provider 'post-flow'"]
 

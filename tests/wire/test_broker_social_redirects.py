@@ -1,4 +1,4 @@
-"""Google, Facebook and Microsoft providers over real HTTP, as far as a test without the internet can follow them: the
+"""Google, Facebook, Microsoft and GitLab providers over real HTTP, as far as a test without the internet can follow them: the
 admin API stores each (a 501 before), the login page shows its button, and the button sends the browser to the
 provider's own authorization endpoint with its default scope and, for Google, its ``hd`` and ``access_type``
 parameters (GoogleIdentityProvider.createAuthorizationUrl). The profile parsing behind each is in
@@ -32,6 +32,7 @@ def _rep(provider_id: str, **config: str) -> dict[str, object]:
             {"scope": "openid profile email", "hd": "example.org", "access_type": "offline"},
         ),
         ("facebook", {}, "https://graph.facebook.com/oauth/authorize", {"scope": "email"}),
+        ("gitlab", {}, "https://gitlab.com/oauth/authorize", {"scope": "openid read_user"}),
         (
             "microsoft",
             {"tenantId": "contoso"},
@@ -72,7 +73,7 @@ async def test_their_mapper_types_and_serverinfo(env: Env) -> None:
                 f"{provider_id}-user-attribute-mapper"
             }
         info = (await admin(env, "GET", "/admin/serverinfo", status=200)).json()
-        assert [p["id"] for p in info["socialProviders"]] == ["facebook", "github", "google", "microsoft"]
+        assert [p["id"] for p in info["socialProviders"]] == ["facebook", "github", "gitlab", "google", "microsoft"]
 
 
 async def test_a_new_tenant_needs_the_secret_again(env: Env) -> None:

@@ -113,6 +113,7 @@ async def test_enums_are_sorted_and_identity_providers_carry_their_group(env: En
     assert info["socialProviders"] == [
         {"id": "facebook", "name": "Facebook"},
         {"id": "github", "name": "GitHub"},
+        {"id": "gitlab", "name": "GitLab"},
         {"id": "google", "name": "Google"},
         {"id": "microsoft", "name": "Microsoft"},
     ]

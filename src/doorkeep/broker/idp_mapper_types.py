@@ -186,7 +186,7 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     HARDCODED_ATTRIBUTE: frozenset({ANY_PROVIDER}),
     HARDCODED_ROLE: frozenset({ANY_PROVIDER}),
     HARDCODED_GROUP: frozenset({ANY_PROVIDER}),
-    USERNAME_TEMPLATE: OIDC_PROVIDERS | {"github", "google", "facebook", "microsoft"},
+    USERNAME_TEMPLATE: OIDC_PROVIDERS | {"github", "gitlab", "google", "facebook", "microsoft"},
     **{kind: frozenset({provider}) for kind, provider in JSON_ATTRIBUTE.items()},
 }
 

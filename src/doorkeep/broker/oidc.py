@@ -342,6 +342,8 @@ async def authenticate(
     if not isinstance(id_token, str):
         raise BrokerError("No token from server.")
     claims = await id_token_claims(config, id_token, nonce, now)
+    if config.provider_id in social.PROFILE_AFTER_ID_TOKEN:
+        return await _from_profile(config, tokens, now)
     info: dict[str, Any] = {}
     access = tokens.get("access_token")
     if needs_userinfo(config, claims) and isinstance(access, str):

@@ -33,7 +33,6 @@ PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)  # the types Doorkeep logs
 # page shows no button for them, kc_idp_hint and account linking ignore them, as for a disabled provider.
 STORED_ONLY = frozenset(
     {
-        "gitlab",
         "bitbucket",
         "linkedin-openid-connect",
         "instagram",

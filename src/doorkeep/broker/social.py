@@ -14,6 +14,8 @@ is, but no ID token comes back; who the user is comes from a profile endpoint re
   ``apiUrl`` (``https://api.github.com``) may name a GitHub Enterprise server. Scope ``user:email`` by default.
 - **Facebook**: the Graph API's ``/me`` with its ``id,name,email,first_name,last_name`` fields and ``fetchedFields``.
 - **Microsoft**: the ``tenantId``'s (``common``) Microsoft identity platform endpoints, the Graph API's ``/me``.
+- **GitLab** (``gitlab``, gitlab.com): an OpenID Connect login (scope ``openid read_user``) whose ID token is checked
+  as any provider's, then the user read from ``/api/v4/user`` (``id``, ``username``, ``name``, ``email``).
 - **OAuth v2**: the configured URLs; the profile at ``userInfoUrl`` must be JSON; the id, username, e-mail and
   names are read from the claims its config names (``userIDClaim`` … ``familyNameClaim``), by default ``sub``,
   ``preferred_username``, ``email``, ``given_name``, ``family_name`` and ``name``. No scope by default.
@@ -29,11 +31,20 @@ from urllib.parse import parse_qsl
 from doorkeep.broker.calls import BrokerError, bounded_json, call
 
 GITHUB, GOOGLE, FACEBOOK, MICROSOFT, OAUTH2 = "github", "google", "facebook", "microsoft", "oauth2"
+GITLAB = "gitlab"
 OAUTH2_ONLY = (GITHUB, FACEBOOK, MICROSOFT, OAUTH2)  # no ID token: the user is the profile
-IDS = (*OAUTH2_ONLY, GOOGLE)
-SOCIAL = (FACEBOOK, GITHUB, GOOGLE, MICROSOFT)  # SocialIdentityProviderFactory's, by id
+PROFILE_AFTER_ID_TOKEN = (GITLAB,)  # an ID token checked, then the user read from the profile
+IDS = (*OAUTH2_ONLY, GOOGLE, GITLAB)
+SOCIAL = (FACEBOOK, GITHUB, GITLAB, GOOGLE, MICROSOFT)  # SocialIdentityProviderFactory's, by id
 # The names the admin API's serverinfo gives the factories (getName).
-NAMES = {GITHUB: "GitHub", GOOGLE: "Google", FACEBOOK: "Facebook", MICROSOFT: "Microsoft", OAUTH2: "OAuth v2"}
+NAMES = {
+    GITHUB: "GitHub",
+    GITLAB: "GitLab",
+    GOOGLE: "Google",
+    FACEBOOK: "Facebook",
+    MICROSOFT: "Microsoft",
+    OAUTH2: "OAuth v2",
+}
 # each provider's getDefaultScopes
 DEFAULT_SCOPES = {GITHUB: "user:email", FACEBOOK: "email", MICROSOFT: "User.read", OAUTH2: ""}
 GITHUB_BASE_URL = "https://github.com"
@@ -92,6 +103,13 @@ def endpoints(provider_id: str, config: dict[str, str]) -> dict[str, str]:
             "tokenUrl": "https://graph.facebook.com/oauth/access_token",
             "userInfoUrl": FACEBOOK_PROFILE + ("," + fields if fields else ""),
         }
+    if provider_id == GITLAB:  # GitLabIdentityProvider: ``read_user`` added to a plain ``openid``
+        scope = (config.get("defaultScope") or "").strip()
+        return {
+            "authorizationUrl": "https://gitlab.com/oauth/authorize",
+            "tokenUrl": "https://gitlab.com/oauth/token",
+            "userInfoUrl": "https://gitlab.com/api/v4/user",
+        } | ({"defaultScope": "read_user"} if scope in ("", "openid") else {})
     if provider_id == MICROSOFT:
         login = MICROSOFT_LOGIN.format(tenant=(config.get("tenantId") or "").strip() or "common")
         return {"authorizationUrl": login + "authorize", "tokenUrl": login + "token", "userInfoUrl": MICROSOFT_PROFILE}
@@ -235,7 +253,7 @@ async def profile(provider_id: str, config: dict[str, str], token: str) -> dict[
         if json_property(found, "email") is None:
             found = {**found, "email": await _github_primary_email(config.get(EMAIL_URL) or "", token)}
         return found
-    if provider_id in (FACEBOOK, MICROSOFT):
+    if provider_id in (FACEBOOK, MICROSOFT, GITLAB):
         found = await _get(url, token, f"{provider_id} profile request")
         if not isinstance(found, dict) or found.get("error") is not None:
             raise BrokerError(f"Could not obtain user profile from {NAMES[provider_id]}")
@@ -271,6 +289,16 @@ def fields(provider_id: str, config: dict[str, str], found: dict[str, Any]) -> d
             "last_name": last,
         }
 
+    if provider_id == GITLAB:  # GitLabIdentityProvider.gitlabExtractFromProfile
+        user_id, email = json_property(found, "id"), json_property(found, "email")
+        first, last = split_name(json_property(found, "name"))
+        return {
+            "id": user_id,
+            "username": json_property(found, "username") or email or user_id,
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+        }
     if provider_id == FACEBOOK:  # FacebookIdentityProvider.extractIdentityFromProfile
         user_id, email = json_property(found, "id"), json_property(found, "email")
         return {

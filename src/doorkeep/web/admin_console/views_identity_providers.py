@@ -32,6 +32,7 @@ TYPES = (
     ("google", "Google"),
     ("facebook", "Facebook"),
     ("microsoft", "Microsoft"),
+    ("gitlab", "GitLab"),
 )
 OIDC_TYPES = frozenset({"oidc", "keycloak-oidc"})
 AUTH_METHODS = (
@@ -127,6 +128,7 @@ SOCIAL_CONFIG = {
         _scopes("email"),
         ConfigField("fetchedFields", "Additional user's profile fields", "More /me fields, comma-separated.", "text"),
     ),
+    "gitlab": (*_CLIENT[:2], _scopes("openid read_user")),
     "microsoft": (
         *_CLIENT[:2],
         _scopes("User.read"),
