@@ -4,20 +4,18 @@ Enterprise server has them), which records what it was sent."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ports import HOST, free_port
+from served_app import serving
 
 CLIENT_ID, CLIENT_SECRET = "gh-client", "gh-secret-0123456789abcdef"
 ACCESS_TOKEN = "gho_fake_access_token_16C7e42F292c6912E7710c838347Ae178B4a"
@@ -95,16 +93,7 @@ def _app(hub: FakeGithub) -> Starlette:
 
 @contextlib.asynccontextmanager
 async def fake_github() -> AsyncIterator[FakeGithub]:
-    port = free_port()
-    hub = FakeGithub(f"http://{HOST}:{port}")
-    server = uvicorn.Server(uvicorn.Config(_app(hub), host=HOST, port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
+    hub = FakeGithub("")
+    async with serving(_app(hub)) as base:
+        hub.base = base
         yield hub
-    finally:
-        server.should_exit = True
-        await task

@@ -4,7 +4,6 @@ document, and which counts the requests it was sent."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import hashlib
@@ -15,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from starlette.applications import Starlette
@@ -23,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ports import HOST, free_port
+from served_app import serving
 
 KID = "fake-idp-key"
 CLIENT_ID, CLIENT_SECRET = "broker-app", "idp-client-secret-4711-aaaaaaaaaaaaaaaaaaaa"
@@ -161,16 +159,7 @@ def _app(idp: FakeIdp) -> Starlette:
 
 @contextlib.asynccontextmanager
 async def fake_idp() -> AsyncIterator[FakeIdp]:
-    port = free_port()
-    idp = FakeIdp(f"http://{HOST}:{port}")
-    server = uvicorn.Server(uvicorn.Config(_app(idp), host=HOST, port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
+    idp = FakeIdp("")
+    async with serving(_app(idp)) as base:
+        idp.base = base
         yield idp
-    finally:
-        server.should_exit = True
-        await task
