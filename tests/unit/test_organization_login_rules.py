@@ -20,7 +20,15 @@ ORG = Organization("o1", "r1", "Acme", "acme", domains=(Domain("acme.org"),))
 
 def _provider(alias: str, domain: str, org: str = "o1", redirect: str = "true", **rep: Any) -> dict[str, Any]:
     config = {"kc.org.domain": domain, "kc.org.broker.redirect.mode.email-matches": redirect}
-    return {"alias": alias, "internalId": alias, "enabled": True, "organizationId": org, "config": config, **rep}
+    return {
+        "alias": alias,
+        "internalId": alias,
+        "providerId": "oidc",
+        "enabled": True,
+        "organizationId": org,
+        "config": config,
+        **rep,
+    }
 
 
 def _realm(*providers: dict[str, Any]) -> Realm:
