@@ -17,7 +17,8 @@ changed, looked at no more often than every ``--spi-password-policy-password-bla
 Where Keycloak refuses to parse a policy naming a file it cannot find (an error of the realm update), Doorkeep
 accepts and keeps it, so that a realm exported from a Keycloak whose folder held the file imports, and logs a
 warning: the policy refuses nothing until the file is there (it is looked for again at each interval). Log lines
-name the list and the folder, never a password.
+name the list and the folder, never a password; the name, which a realm administrator types, is logged with its
+unprintable characters escaped (``shown``), so a line break or a terminal escape in it cannot forge a log line.
 """
 
 from __future__ import annotations
@@ -85,6 +86,12 @@ def refuses(listed: Listed, password: str) -> bool:
     return _denylist(listed.name).contains(password)
 
 
+def shown(name: str) -> str:
+    """``name`` as a log line may hold it: each unprintable character (line breaks, escapes, NUL, U+2028) as
+    ``\\x..`` / ``\\u....``, the rest as typed."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
+
+
 def _digest(text: str) -> int:
     data = text.lower().encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
@@ -132,8 +139,8 @@ class _Denylist:
                     _log.warning(
                         "password denylist %s not found in %s: the passwordBlacklist policy refuses nothing until "
                         "it is there",
-                        self.path.name,
-                        self.path.parent,
+                        shown(self.path.name),
+                        shown(str(self.path.parent)),
                     )
                 return
             stamp = (status.st_size, status.st_mtime_ns)
@@ -144,12 +151,12 @@ class _Denylist:
             except OSError as problem:
                 _log.warning(
                     "password denylist %s could not be read (%s); keeping the list read before",
-                    self.path.name,
+                    shown(self.path.name),
                     problem.strerror,
                 )
                 return
             self.stamp, self.warned = stamp, False
-            _log.info("password denylist %s read: %d passwords", self.path.name, len(self.digests))
+            _log.info("password denylist %s read: %d passwords", shown(self.path.name), len(self.digests))
 
 
 def _read(path: Path) -> array[int]:
