@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from doorkeep.users import password_denylist
 from keycloak_port import ADMIN, admin_headers
 from wire import test_password_denylist as denylist
 from wire.test_password_denylist import anyio_backend, folder, kc, shared
@@ -146,3 +147,17 @@ async def test_the_password_tried_is_never_logged_even_at_debug(kc: Env, caplog:
     assert await denylist.validate(kc, "Blacklisted1") == denylist.REFUSED
     assert await denylist.validate(kc, "Not-Listed-9f3a") is None
     assert "Blacklisted1" not in caplog.text and "Not-Listed-9f3a" not in caplog.text
+
+
+async def test_naming_list_after_list_keeps_a_bounded_number_in_memory(
+    kc: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each name set is remembered (a missing one too, to be looked for again): a realm administrator setting name
+    after name must not grow the server without end. The bound (here 8) forgets missing names first; a real list
+    forgotten is read again and still refuses."""
+    monkeypatch.setattr(password_denylist, "MAX_LISTS", 8, raising=False)
+    for number in range(30):
+        assert (await put_policy(kc, f"passwordBlacklist(missing-{number}.txt)")).status_code == 204
+        assert len(password_denylist._lists) <= 8
+    assert (await put_policy(kc, "passwordBlacklist(test-password-blacklist.txt)")).status_code == 204
+    assert await denylist.validate(kc, "Blacklisted1") == denylist.REFUSED

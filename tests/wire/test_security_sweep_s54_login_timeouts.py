@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
-from browser_flow import followed, form_action, form_fields, start, submit
+from browser_flow import followed, form_action, form_fields, start, submit, submit_forged
 from login_test_realm import LOGIN_TIMEOUT, error, is_login_page
 from support import update_realm
 from tabs_port import is_update_password_page
@@ -152,3 +152,21 @@ async def test_the_timed_out_login_form_does_not_take_a_password_guess(realm: En
     assert is_login_page(again) and error(again) == LOGIN_TIMEOUT, again.text[:1500]
     found = [(t, e) for t, e, _ in (await timeouts.error_events(realm))[before:]]
     assert found == [("LOGIN_ERROR", "expired_code")]
+
+
+@pytest.mark.parametrize("code", ["", "not-the-code", "x" * 64])
+async def test_a_wrong_code_does_not_revive_a_timed_out_tab(realm: Env, code: str) -> None:
+    """Tab A at UPDATE_PASSWORD past its Login Action timeout, no other tab opened: its form posted with a wrong
+    session code is SessionCodeChecks' "invalid code, but the same form" redirect to the page's GET, which is judged
+    against the timeout like any other: the tab is reset to its login form. The page is not shown again with a
+    fresh code (which would move the root's timestamp and let the step run without the user signing in)."""
+    page = await timeouts.required_action(realm)
+    realm.clock.advance(USER_ACTION)
+    answer = await submit_forged(realm.http, page, code, **NEW_PASSWORD)
+    assert not issued_code(answer), answer.headers
+    for _ in range(3):
+        if answer.status_code != 302 or "/login-actions/" not in answer.headers.get("location", ""):
+            break
+        answer = await realm.http.get(answer.headers["location"])
+    assert not is_update_password_page(answer), answer.text[:1500]
+    assert await password_is(realm, "password")

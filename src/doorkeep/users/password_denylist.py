@@ -12,7 +12,9 @@ Keycloak keeps a Bloom filter (false positives at ``falsePositiveProbability``, 
 array of each line's 64-bit BLAKE2b digest, 8 bytes a password, looked up by bisection: a false positive needs a
 64-bit collision. The file is read at the first check and read again when its size or modification time has
 changed, looked at no more often than every ``--spi-password-policy-password-blacklist-check-interval-seconds``
-(Keycloak's checkIntervalSeconds, 60; 0: never); a failed reload keeps the list it had, as Keycloak's does.
+(Keycloak's checkIntervalSeconds, 60; 0: never); a failed reload keeps the list it had, as Keycloak's does. At most
+``MAX_LISTS`` names are kept (Keycloak keeps one per file it found; Doorkeep also remembers missing ones, so a realm
+administrator setting name after name must not grow the server's memory without end).
 
 Where Keycloak refuses to parse a policy naming a file it cannot find (an error of the realm update), Doorkeep
 accepts and keeps it, so that a realm exported from a Keycloak whose folder held the file imports, and logs a
@@ -57,6 +59,7 @@ class _Folder:
 
 
 _folder = _Folder()
+MAX_LISTS = 256  # lists kept in memory at once: a realm administrator names them, so their number is bounded
 _lists: dict[tuple[Path, str], _Denylist] = {}
 _lock = threading.Lock()
 
@@ -102,8 +105,20 @@ def _denylist(name: str) -> _Denylist:
         key = (_folder.path, name)
         found = _lists.get(key)
         if found is None:
+            _make_room()
             found = _lists[key] = _Denylist(_folder.path / name, _folder.check_interval)
     return found
+
+
+def _make_room() -> None:
+    """Below MAX_LISTS, by forgetting the names whose file was never found first, then the oldest named: a list
+    forgotten is read again when a policy next asks for it."""
+    if len(_lists) < MAX_LISTS:
+        return
+    for key in [k for k, listed in _lists.items() if listed.stamp is None]:
+        del _lists[key]
+    while len(_lists) >= MAX_LISTS:
+        del _lists[next(iter(_lists))]
 
 
 class _Denylist:
