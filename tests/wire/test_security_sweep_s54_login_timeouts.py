@@ -14,6 +14,7 @@ import pytest
 
 from browser_flow import followed, form_action, form_fields, start, submit, submit_forged
 from login_test_realm import LOGIN_TIMEOUT, error, is_login_page
+from mail_sink import Sink
 from support import update_realm
 from tabs_port import is_update_password_page
 from wire import test_login_action_timeouts as timeouts
@@ -170,3 +171,28 @@ async def test_a_wrong_code_does_not_revive_a_timed_out_tab(realm: Env, code: st
         answer = await realm.http.get(answer.headers["location"])
     assert not is_update_password_page(answer), answer.text[:1500]
     assert await password_is(realm, "password")
+
+
+async def test_a_reset_link_mailed_before_the_timeout_sets_the_password_once(realm: Env, mail: Sink) -> None:
+    """The reset-credentials e-mail's link carries its own lifespan (an action token), not the tab's: used after
+    the tab that asked for it timed out it still opens the new-password form, once; opened again, it sets nothing."""
+    form = await timeouts.reset_form(realm)
+    sent = await submit(realm.http, form, username="plain")
+    assert sent.status_code == 200, sent.text[:1500]
+    link = mail.received[-1].link()
+    realm.clock.advance(USER_ACTION)
+    async with client_at(realm, "10.9.3.1") as other:
+        page = await other.get(link)
+        for _ in range(3):
+            if page.status_code != 302:
+                break
+            page = await other.get(page.headers["location"])
+        assert is_update_password_page(page), page.text[:1500]
+        done = await submit(other, page, **NEW_PASSWORD)
+        assert done.status_code in (200, 302), done.text[:1500]
+        again = await other.get(link)
+        for _ in range(3):
+            if again.status_code != 302:
+                break
+            again = await other.get(again.headers["location"])
+        assert not is_update_password_page(again), again.text[:1500]
