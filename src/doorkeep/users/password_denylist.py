@@ -12,12 +12,15 @@ Keycloak keeps a Bloom filter (false positives at ``falsePositiveProbability``, 
 array of each line's 64-bit BLAKE2b digest, 8 bytes a password, looked up by bisection: a false positive needs a
 64-bit collision. The file is read at the first check and read again when its size or modification time has
 changed, looked at no more often than every ``--spi-password-policy-password-blacklist-check-interval-seconds``
-(Keycloak's checkIntervalSeconds, 60; 0: never); a failed reload keeps the list it had, as Keycloak's does.
+(Keycloak's checkIntervalSeconds, 60; 0: never); a failed reload keeps the list it had, as Keycloak's does. At most
+``MAX_LISTS`` names are kept (Keycloak keeps one per file it found; Doorkeep also remembers missing ones, so a realm
+administrator setting name after name must not grow the server's memory without end).
 
 Where Keycloak refuses to parse a policy naming a file it cannot find (an error of the realm update), Doorkeep
 accepts and keeps it, so that a realm exported from a Keycloak whose folder held the file imports, and logs a
 warning: the policy refuses nothing until the file is there (it is looked for again at each interval). Log lines
-name the list and the folder, never a password.
+name the list and the folder, never a password; the name, which a realm administrator types, is logged with its
+unprintable characters escaped (``shown``), so a line break or a terminal escape in it cannot forge a log line.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class _Folder:
 
 
 _folder = _Folder()
+MAX_LISTS = 256  # lists kept in memory at once: a realm administrator names them, so their number is bounded
 _lists: dict[tuple[Path, str], _Denylist] = {}
 _lock = threading.Lock()
 
@@ -85,6 +89,12 @@ def refuses(listed: Listed, password: str) -> bool:
     return _denylist(listed.name).contains(password)
 
 
+def shown(name: str) -> str:
+    """``name`` as a log line may hold it: each unprintable character (line breaks, escapes, NUL, U+2028) as
+    ``\\x..`` / ``\\u....``, the rest as typed."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
+
+
 def _digest(text: str) -> int:
     data = text.lower().encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
@@ -95,8 +105,20 @@ def _denylist(name: str) -> _Denylist:
         key = (_folder.path, name)
         found = _lists.get(key)
         if found is None:
+            _make_room()
             found = _lists[key] = _Denylist(_folder.path / name, _folder.check_interval)
     return found
+
+
+def _make_room() -> None:
+    """Below MAX_LISTS, by forgetting the names whose file was never found first, then the oldest named: a list
+    forgotten is read again when a policy next asks for it."""
+    if len(_lists) < MAX_LISTS:
+        return
+    for key in [k for k, listed in _lists.items() if listed.stamp is None]:
+        del _lists[key]
+    while len(_lists) >= MAX_LISTS:
+        del _lists[next(iter(_lists))]
 
 
 class _Denylist:
@@ -132,8 +154,8 @@ class _Denylist:
                     _log.warning(
                         "password denylist %s not found in %s: the passwordBlacklist policy refuses nothing until "
                         "it is there",
-                        self.path.name,
-                        self.path.parent,
+                        shown(self.path.name),
+                        shown(str(self.path.parent)),
                     )
                 return
             stamp = (status.st_size, status.st_mtime_ns)
@@ -144,12 +166,12 @@ class _Denylist:
             except OSError as problem:
                 _log.warning(
                     "password denylist %s could not be read (%s); keeping the list read before",
-                    self.path.name,
+                    shown(self.path.name),
                     problem.strerror,
                 )
                 return
             self.stamp, self.warned = stamp, False
-            _log.info("password denylist %s read: %d passwords", self.path.name, len(self.digests))
+            _log.info("password denylist %s read: %d passwords", shown(self.path.name), len(self.digests))
 
 
 def _read(path: Path) -> array[int]:
