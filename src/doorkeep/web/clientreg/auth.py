@@ -34,14 +34,12 @@ NOT_VIEW = "Not authorized to view client. Not valid token or client credentials
 NOT_UPDATE = "Not authorized to update client. Maybe missing token or bad token type."
 
 
-def _bearer(header: str | None) -> tuple[bool, str | None]:
-    """Whether the header names a bearer token, and the token: Keycloak splits it on one space."""
-    if header is None:
-        return False, None
-    parts = header.split(" ")
-    if parts[0].lower() != "bearer":
-        return False, None
-    return True, parts[1] if len(parts) > 1 else None
+def _bearer(header: str | None) -> str | None:
+    """The bearer token of the header, as ClientRegistrationAuth.init reads it through AppAuthManager: the scheme
+    ``Bearer`` in any case, one space and a token without spaces; anything else (two spaces, a tab, no token) is
+    no token at all, so the call is anonymous (ClientRegistrationAuthTest)."""
+    presented = access.presentation(header)
+    return presented.token if presented is not None and presented.scheme.lower() == "bearer" else None
 
 
 @dataclass
@@ -186,8 +184,8 @@ async def authenticate(request: Request, tx: Tx, realm: Realm, provider: str) ->
     """ClientRegistrationAuth.init: no bearer header is anonymous; a token must verify (401 otherwise), and an
     initial access token must name a record of this realm."""
     auth = RegistrationAuth(request, tx, realm, provider)
-    is_bearer, token = _bearer(request.headers.get("authorization"))
-    if not is_bearer:
+    token = _bearer(request.headers.get("authorization"))
+    if token is None:
         return auth
     auth.token = token
     auth.verified = await rt.verify(tx, state(request).services, realm.id, auth.issuer, token)
