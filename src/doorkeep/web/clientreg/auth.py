@@ -55,6 +55,7 @@ class RegistrationAuth:
     initial: InitialAccess | None = None
     event_client: str | None = None  # the clientId the success event names, once known
     event_kind: str = policies.ANONYMOUS  # the kind whose policies judged the call
+    secret_masked: bool = False  # a bearer token that may view but not manage clients (requireView)
 
     @property
     def issuer(self) -> str:
@@ -152,6 +153,9 @@ class RegistrationAuth:
             if client is None:
                 raise CLIENT_NOT_FOUND
             kind = policies.AUTHENTICATED
+            # CVE-2026-89298 (#52692): view-clients alone sees the secret masked; manage-clients and the
+            # client's registration access token see it (ClientRegistrationSecretVisibilityTest)
+            self.secret_masked = not await self._has_role("manage-clients")
         elif self.registration_access:
             if self._holds(client):
                 await self._check_protocol(client)
