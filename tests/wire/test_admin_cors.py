@@ -2,7 +2,8 @@
 
 Keycloak's AdminRoot answers any OPTIONS below ``/admin/realms`` with AdminCorsPreflightService (before any
 authentication), and once the bearer token is authenticated adds CORS for the token's ``allowed-origins``,
-with credentials and ``Location`` exposed (JavascriptAdapterTest.testBearerRequest, testLocationHeaderInResponse).
+with credentials and ``Location`` exposed (JavascriptAdapterTest.testBearerRequest, testLocationHeaderInResponse);
+since 26.6.3 a call from an Origin the token does not allow is refused with 403 (AdminCorsTest, #45957).
 """
 
 from __future__ import annotations
@@ -63,16 +64,19 @@ async def test_a_bearer_call_from_the_tokens_origin_is_readable_with_its_locatio
     assert "access-control-expose-headers" not in info.headers
 
 
-async def test_other_origins_and_unauthenticated_calls_get_no_cors(env: Env) -> None:
+async def test_other_origins_are_refused_and_unauthenticated_calls_get_no_cors(env: Env) -> None:
+    """Keycloak 26.6.3 (#45957): an Origin the token does not allow is refused (403) before the call runs, no
+    CORS on the refusal (test_kc_new_admin_cors.py has AdminCorsTest); a call without a token gets its 401."""
     await seed_realm(env.db, env.clock)
     token = await js_token(env)
     elsewhere = await env.http.get(
         "/admin/realms/test/roles", headers={"Authorization": f"Bearer {token}", "Origin": "http://evil.example"}
     )
-    assert elsewhere.status_code == 200 and "access-control-allow-origin" not in elsewhere.headers
+    assert elsewhere.status_code == 403 and elsewhere.json() == {"error": "Invalid origin"}
+    assert "access-control-allow-origin" not in elsewhere.headers
     anonymous = await env.http.get("/admin/realms/test/roles", headers={"Origin": APP})
     assert anonymous.status_code == 401 and "access-control-allow-origin" not in anonymous.headers
     no_web_origins = await env.http.get(
         "/admin/realms/test/roles", headers={**await env.admin_headers(), "Origin": APP}
     )
-    assert no_web_origins.status_code == 200 and "access-control-allow-origin" not in no_web_origins.headers
+    assert no_web_origins.status_code == 403 and "access-control-allow-origin" not in no_web_origins.headers

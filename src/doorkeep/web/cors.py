@@ -22,6 +22,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from doorkeep.model import Client
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.context import OAuthRequest
 from doorkeep.web.http import state
@@ -122,10 +123,18 @@ def allow_token_origins(
     return response
 
 
-def remember_token_origins(request: Request, claims: dict[str, Any]) -> None:
-    """Keep the ``allowed-origins`` of a bearer token just verified, for ``with_token_origins`` to answer with."""
+def remember_token_origins(request: Request, claims: dict[str, Any], client: Client, base: str) -> bool:
+    """Keycloak's ``Cors.checkAllowedOrigins(token)`` for a bearer token just verified: the origins its CORS may
+    answer are the token's ``allowed-origins``, or, where it carries none (a lightweight token), its client's
+    resolved web origins (``checkAllowedOrigins(session, client)``). Kept for ``with_token_origins`` to answer
+    with; True when the request's Origin is not among them, which the caller refuses (403) before it runs."""
     value = claims.get("allowed-origins")
-    request.state.token_origins = [o for o in value if isinstance(o, str)] if isinstance(value, list) else None
+    listed = [o for o in value if isinstance(o, str)] if isinstance(value, list) else []
+    origin = request.headers.get("origin")
+    if not listed and origin and claimset.origin_allowed(client, origin, base):
+        listed = [origin]
+    request.state.token_origins = listed or None
+    return origin is not None and origin not in listed and "*" not in listed
 
 
 def with_token_origins(

@@ -20,7 +20,7 @@ from doorkeep.oauth import access
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.roles import direct_and_group_role_ids, effective_roles
 from doorkeep.web import cors
-from doorkeep.web.http import adopt_token_realm, is_secure, realm_issuer, resource_presentation, state
+from doorkeep.web.http import adopt_token_realm, base_url, is_secure, realm_issuer, resource_presentation, state
 from doorkeep.web.http import challenge as http_challenge
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
 INVALID_TOKEN = "invalid_token"
 FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
 UNSCOPED_CLIENTS = frozenset({"admin-cli", "security-admin-console"})
+# Keycloak 26.6.3 (#45957): AdminRoot's Cors.checkAllowedOrigins(token) refuses a call from an Origin the token
+# (or its client) does not allow with ForbiddenException("Invalid origin"), in KeycloakErrorHandler's shape.
+INVALID_ORIGIN = AdminError(403, "Invalid origin", key="error")
 SSL_REQUIRED = AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
 # Roles that imply others, as realm-management composites do.
 IMPLIED = {
@@ -154,7 +157,8 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     try:
         services = state(request).services
         valid = await access.validate(tx, services, realm, realm_issuer(request, realm), token, presented)
-        cors.remember_token_origins(request, valid.claims)
+        if cors.remember_token_origins(request, valid.claims, valid.client, base_url(request)):
+            raise INVALID_ORIGIN  # checkAllowedOrigins' ForbiddenException: nothing of the call runs
         identity = await identity_of(tx, valid.user, realm, valid.client, valid.claims.get("scope"))
         sid = valid.claims.get("sid")
         return dataclasses.replace(identity, session_id=str(sid) if sid else None)

@@ -34,14 +34,12 @@ NOT_VIEW = "Not authorized to view client. Not valid token or client credentials
 NOT_UPDATE = "Not authorized to update client. Maybe missing token or bad token type."
 
 
-def _bearer(header: str | None) -> tuple[bool, str | None]:
-    """Whether the header names a bearer token, and the token: Keycloak splits it on one space."""
-    if header is None:
-        return False, None
-    parts = header.split(" ")
-    if parts[0].lower() != "bearer":
-        return False, None
-    return True, parts[1] if len(parts) > 1 else None
+def _bearer(header: str | None) -> str | None:
+    """The bearer token of the header, as ClientRegistrationAuth.init reads it through AppAuthManager: the scheme
+    ``Bearer`` in any case, one space and a token without spaces; anything else (two spaces, a tab, no token) is
+    no token at all, so the call is anonymous (ClientRegistrationAuthTest)."""
+    presented = access.presentation(header)
+    return presented.token if presented is not None and presented.scheme.lower() == "bearer" else None
 
 
 @dataclass
@@ -57,6 +55,7 @@ class RegistrationAuth:
     initial: InitialAccess | None = None
     event_client: str | None = None  # the clientId the success event names, once known
     event_kind: str = policies.ANONYMOUS  # the kind whose policies judged the call
+    secret_masked: bool = False  # a bearer token that may view but not manage clients (requireView)
 
     @property
     def issuer(self) -> str:
@@ -154,6 +153,9 @@ class RegistrationAuth:
             if client is None:
                 raise CLIENT_NOT_FOUND
             kind = policies.AUTHENTICATED
+            # CVE-2026-89298 (#52692): view-clients alone sees the secret masked; manage-clients and the
+            # client's registration access token see it (ClientRegistrationSecretVisibilityTest)
+            self.secret_masked = not await self._has_role("manage-clients")
         elif self.registration_access:
             if self._holds(client):
                 await self._check_protocol(client)
@@ -186,8 +188,8 @@ async def authenticate(request: Request, tx: Tx, realm: Realm, provider: str) ->
     """ClientRegistrationAuth.init: no bearer header is anonymous; a token must verify (401 otherwise), and an
     initial access token must name a record of this realm."""
     auth = RegistrationAuth(request, tx, realm, provider)
-    is_bearer, token = _bearer(request.headers.get("authorization"))
-    if not is_bearer:
+    token = _bearer(request.headers.get("authorization"))
+    if token is None:
         return auth
     auth.token = token
     auth.verified = await rt.verify(tx, state(request).services, realm.id, auth.issuer, token)

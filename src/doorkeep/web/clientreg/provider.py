@@ -13,7 +13,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import operations, session_limits
-from doorkeep.admin.representations import RepresentationError
+from doorkeep.admin.representations import SECRET_VALUE, RepresentationError
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import (
     BY_ANONYMOUS,
@@ -155,7 +155,10 @@ async def get(auth: RegistrationAuth, client: Client | None) -> dict[str, Any]:
     if auth.registration_access and auth.verified is not None and auth.token is not None:
         services = state(auth.request).services
         token = await rt.same_registration_token(auth.tx, services, auth.realm.id, auth.token, auth.verified)
-    return _with_token(await representation(auth.tx, auth.realm, client), token)
+    out = await representation(auth.tx, auth.realm, client)
+    if auth.secret_masked and out.get("secret"):
+        out["secret"] = SECRET_VALUE
+    return _with_token(out, token)
 
 
 async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from doorkeep import events
 from doorkeep.admin import installation, operations
-from doorkeep.admin.representations import RepresentationError
+from doorkeep.admin.representations import SECRET_VALUE, RepresentationError
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.clientreg import description, pairwise_subjects, policies
 from doorkeep.clientreg.tokens import RegistrationError
@@ -214,7 +214,10 @@ async def _oidc_get(auth: RegistrationAuth, _: Any) -> Response:
     client = await _client(auth)
     out = await provider.get(auth, client)
     assert client is not None
-    return json_response(await _external(auth, client, out.get("registrationAccessToken")))
+    body = await _external(auth, client, out.get("registrationAccessToken"))
+    if auth.secret_masked and body.get("client_secret"):
+        body["client_secret"] = SECRET_VALUE
+    return json_response(body)
 
 
 async def _oidc_update(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response:
