@@ -80,21 +80,23 @@ async def test_bad_aliases_provider_ids_and_urls_are_refused(env: Env) -> None:
 
 
 async def test_update_keeps_the_secret_behind_the_mask_and_refuses_a_new_alias(env: Env) -> None:
-    """IdentityProviderTest.testUpdate; Keycloak 26 refuses an alias change."""
+    """IdentityProviderTest.testUpdate (the new framework's): an update sending the mask keeps the secret; a new client
+    id comes with a fresh secret ("Changing clientId requires providing a fresh secret"), which is stored. Keycloak 26
+    refuses an alias change."""
     headers = await env.admin_headers()
     await enable_admin_events(env, clear=True)
     assert (await env.http.post(URL, json=rep("update-identity-provider"), headers=headers)).status_code == 201
     got = (await env.http.get(f"{URL}/update-identity-provider", headers=headers)).json()
     got.update(enabled=False, storeToken=True)
-    got["config"]["clientId"] = "changedClientId"
     assert (await env.http.put(f"{URL}/update-identity-provider", json=got, headers=headers)).status_code == 204
     after = (await env.http.get(f"{URL}/{got['internalId']}", headers=headers)).json()
     assert after["enabled"] is False and after["storeToken"] is True
+    assert await stored_secret(env) == "some secret value"
+    after["config"].update(clientId="changedClientId", clientSecret="updated secret value")
+    assert (await env.http.put(f"{URL}/update-identity-provider", json=after, headers=headers)).status_code == 204
+    after = (await env.http.get(f"{URL}/{got['internalId']}", headers=headers)).json()
     assert after["config"]["clientId"] == "changedClientId"
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        assert realm.identity_providers[0]["config"]["clientSecret"] == "some secret value"
+    assert await stored_secret(env) == "updated secret value"
     renamed = await env.http.put(
         f"{URL}/update-identity-provider", json={**got, "alias": "changed-alias"}, headers=headers
     )
@@ -105,6 +107,14 @@ async def test_update_keeps_the_secret_behind_the_mask_and_refuses_a_new_alias(e
     assert ("UPDATE", "IDENTITY_PROVIDER", "identity-provider/instances/update-identity-provider") in kinds
     for event in events:
         assert "some secret value" not in (event.get("representation") or "")
+        assert "updated secret value" not in (event.get("representation") or "")
+
+
+async def stored_secret(env: Env) -> str:
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        return str(realm.identity_providers[0]["config"]["clientSecret"])
 
 
 async def test_remove_deletes_the_provider_and_its_links(env: Env) -> None:

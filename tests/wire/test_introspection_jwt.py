@@ -8,6 +8,7 @@ as an access token with the caller's ``access.token.signed.response.alg``. The a
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import httpx
@@ -115,8 +116,16 @@ async def test_an_inactive_token_gets_no_jwt(realm: Env) -> None:
 
 
 async def test_a_refresh_token_answer_carries_it_rebuilt_with_its_refresh_type(realm: Env) -> None:
+    """Introspected by ``app`` itself, with the claim enabled there: since Keycloak 26.8 a refresh token is active
+    to the client it was issued to only."""
+    async with realm.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        app = await tx.clients.get_by_client_id(test.id, "app")
+        assert app is not None
+        await tx.clients.update(dataclasses.replace(app, attributes={**app.attributes, ENABLED: "true"}))
     refresh = (await tokens(realm))["refresh_token"]
-    answer = (await introspect(realm, refresh, JWT, token_type_hint="refresh_token")).json()
+    answer = (await introspect(realm, refresh, JWT, ("app", "secret"), token_type_hint="refresh_token")).json()
     assert answer["active"] is True and answer["token_type"] == "Refresh"
     payload = await verified(realm, answer["jwt"])
     assert payload["typ"] == "Refresh" and payload["jti"] == claims(refresh)["jti"]

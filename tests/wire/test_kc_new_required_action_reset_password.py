@@ -6,9 +6,9 @@ Form alone (FlowUtil.copyBrowserFlow, clear, addAuthenticatorExecution REQUIRED,
 through the admin API): the user named on the username page signs in, and no UPDATE_PASSWORD is asked, as
 UpdatePassword.evaluateTriggers looks at the password's age only where the login validated the password.
 
-A strict xfail: Doorkeep refuses to bind a browser flow whose only step is the Username Form (no credential is
-checked), where Keycloak runs it. Running it is left to the lead: it signs anyone in who types a username, which
-Keycloak's own test builds on purpose but which Doorkeep's flow compiler refuses as a safeguard."""
+A strict xfail, kept on purpose (session 54): Doorkeep refuses to bind a browser flow whose only step is the Username
+Form (no credential is checked), where Keycloak runs it. Such a flow signs anyone in who types a username; Keycloak's
+own test builds it on purpose, Doorkeep's flow compiler refuses it as a safeguard."""
 
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ async def username_only(realm: Env) -> AsyncIterator[Env]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Doorkeep refuses to bind a browser flow that signs users in with the Username Form alone (400 'Doorkeep "
-    "does not run auth-username-form to sign users in'); Keycloak runs it",
+    reason="a deliberate safety choice: Doorkeep refuses to bind a browser flow that signs users in with the Username "
+    "Form alone (400 'Doorkeep does not run auth-username-form to sign users in'), because such a flow signs in "
+    "anyone who types a username without checking any credential; Keycloak runs it",
 )
 async def test_reset_password_action_not_triggered(username_only: Env) -> None:
     """RequiredActionResetPasswordTest#resetPasswordActionNotTriggered."""

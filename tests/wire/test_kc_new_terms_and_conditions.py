@@ -8,8 +8,8 @@ test_terms_accepted_stores_the_time_and_declined_sends_access_denied).
   CUSTOM_REQUIRED_ACTION_ERROR rejected_by_user for ``account-console`` with the console's redirect URI, stores no
   acceptance time, and the console answers with its own page and a way to sign in again, which leads back to the
   login. Keycloak's React console titles that page "Account Management" and says "Access denied" with a
-  "Try again" button; Doorkeep's console has its own sign-in failure page ("Sign-in failed", "Sign in again"), so
-  the words are not compared.
+  "Try again" button; Doorkeep's console has its own sign-in failure page ("Sign-in failed", "Sign in again"), which
+  says "Access denied" too, never the redirect's raw ``termsAndConditionsDeclined`` key.
 """
 
 from __future__ import annotations
@@ -93,6 +93,9 @@ async def test_terms_declined_account(terms: Env) -> None:
     assert "terms_and_conditions" not in await attributes(terms)
     failed = await terms.http.get(back.path + "?" + back.query, headers=HTML)
     assert failed.status_code < 500 and "An unexpected error occurred" not in failed.text
+    # the redirect carries Messages.TERMS_AND_CONDITIONS_DECLINED as it is; the console shows words, not the key
+    assert parse_qs(back.query)["error_description"] == ["termsAndConditionsDeclined"]
+    assert "termsAndConditionsDeclined" not in failed.text and "Access denied" in failed.text, failed.text
     again = await terms.http.get("/realms/test/account/", headers=HTML)  # "Try again"
     assert again.status_code == 302
     assert 'id="kc-form-login"' in (await terms.http.get(again.headers["location"])).text

@@ -42,6 +42,15 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 
+APP = ("app", "secret")
+
+
+def by_issuer(kind: str) -> tuple[str, str]:
+    """The caller for a token of ``kind``: a refresh or offline token is introspected by the client it was issued to
+    (Keycloak 26.8, RefreshTokenIntrospectionTest; KEYCLOAK.md §12), an access or ID token by confidential-cli."""
+    return APP if kind in ("refresh_token", "offline") else ("confidential-cli", "secret1")
+
+
 @pytest.fixture
 async def realm(realm: Env) -> Env:
     await prepare(realm)
@@ -109,12 +118,12 @@ async def test_every_token_type_is_active_under_its_provider(realm: Env, kind: s
     ``token_type``; INTROSPECT_TOKEN names the caller, the user and the session."""
     body = await grant(realm, scope="offline_access" if kind == "offline" else "")
     token = body["refresh_token" if kind == "offline" else kind]
-    out = await introspect(realm, token, hint)
+    out = await introspect(realm, token, hint, by_issuer(kind))
     assert out["active"] is True and out["token_type"] == typ and out["typ"] == typ
     assert out["client_id"] == "app" and out["username"] == "user1"
     assert out["sub"] == claims(body["access_token"])["sub"]
     (event,) = await events_of(realm, "INTROSPECT_TOKEN")
-    assert event["clientId"] == "confidential-cli" and event["sessionId"] == body["session_state"]
+    assert event["clientId"] == by_issuer(kind)[0] and event["sessionId"] == body["session_state"]
     assert event["userId"] == out["sub"]
 
 
@@ -135,6 +144,24 @@ async def test_another_confidential_client_introspects_an_apps_token(realm: Env)
     assert event["clientId"] == "scope-app"
 
 
+@pytest.mark.parametrize("kind,hint", [("refresh_token", "refresh_token"), ("refresh_token", None), ("offline", None)])
+async def test_another_client_sees_an_apps_refresh_token_inactive(realm: Env, kind: str, hint: str | None) -> None:
+    """Keycloak 26.8 (RefreshTokenIntrospectionTest.otherClientCannotIntrospectRefreshToken*): a refresh or offline
+    token is active to its own client only; confidential-cli asking about app's is answered inactive after the
+    client checks, INTROSPECT_TOKEN_ERROR invalid_token naming the caller and the token, no session nor user yet
+    (the reason's words are Doorkeep's: Keycloak's are not in the sources at hand)."""
+    body = await grant(realm, scope="offline_access" if kind == "offline" else "")
+    token = body["refresh_token"]
+    assert await introspect(realm, token, hint) == INACTIVE
+    event = await one_error(realm)
+    assert event["clientId"] == "confidential-cli" and event["error"] == "invalid_token", event
+    assert event["details"]["token_issued_for"] == "app" and event["details"]["token_type"] == claims(token)["typ"]
+    reason = "Introspection access token for app client: token not issued to the introspecting client"
+    assert event["details"]["reason"] == reason
+    assert "sessionId" not in event and "userId" not in event
+    assert (await introspect(realm, token, hint, APP))["active"] is True
+
+
 async def test_a_public_client_is_not_allowed(realm: Env) -> None:
     """authorizeClient: 403 invalid_request "Client not allowed.", INTROSPECT_TOKEN_ERROR invalid_request with
     that ``detail``."""
@@ -153,7 +180,7 @@ async def test_after_logout_the_session_is_not_found(realm: Env, kind: str, hint
     user_session_not_found", the token's session named, no user."""
     body = await grant(realm)
     assert (await logout(realm, body["refresh_token"])).status_code == 204
-    assert await introspect(realm, body[kind], hint) == INACTIVE
+    assert await introspect(realm, body[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     assert event["error"] == "user_session_not_found" and event["sessionId"] == body["session_state"]
     assert event["details"]["reason"] == "Introspection access token for app client: user_session_not_found"
@@ -165,7 +192,7 @@ async def test_after_revocation_both_tokens_are_inactive(realm: Env) -> None:
     access token fails verifyClient's TokenRevocationCheck: invalid_token, "JWT check failed"."""
     body = await grant(realm)
     assert (await revoke(realm, body["refresh_token"], "refresh_token")).status_code == 200
-    assert await introspect(realm, body["refresh_token"], "refresh_token") == INACTIVE
+    assert await introspect(realm, body["refresh_token"], "refresh_token", APP) == INACTIVE
     assert await introspect(realm, body["access_token"]) == INACTIVE
     other = await grant(realm)
     assert (await revoke(realm, other["access_token"], "access_token")).status_code == 200
@@ -175,7 +202,7 @@ async def test_after_revocation_both_tokens_are_inactive(realm: Env) -> None:
     assert event["error"] == "invalid_token" and event["details"]["token_issued_for"] == "app"
     assert event["details"]["reason"] == "Introspection access token for app client: JWT check failed"
     assert "sessionId" not in event
-    assert (await introspect(realm, other["refresh_token"], "refresh_token"))["active"] is True
+    assert (await introspect(realm, other["refresh_token"], "refresh_token", APP))["active"] is True
 
 
 @pytest.mark.parametrize("kind,hint", [("access_token", None), ("refresh_token", "refresh_token")])
@@ -184,7 +211,7 @@ async def test_a_disabled_users_tokens_are_inactive(realm: Env, kind: str, hint:
     the session named."""
     body = await grant(realm)
     await kc.update_user(realm, "user1", enabled=False)
-    assert await introspect(realm, body[kind], hint) == INACTIVE
+    assert await introspect(realm, body[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     sid = body["session_state"]
     assert event["error"] == "user_disabled" and event["sessionId"] == sid
@@ -198,6 +225,7 @@ async def test_a_disabled_clients_tokens_are_inactive(realm: Env, kind: str, hin
     named yet (event.session comes after verifyClient)."""
     body = await grant(realm)
     await kc.update_client(realm, "app", enabled=False)
+    # app can no longer authenticate: confidential-cli asks, and verifyClient refuses before the caller is compared
     assert await introspect(realm, body[kind], hint) == INACTIVE
     event = await one_error(realm)
     assert event["error"] == "client_disabled" and "sessionId" not in event
@@ -224,7 +252,7 @@ async def test_a_disabled_user_whose_client_session_is_gone_has_no_session_found
     body = await client_session_gone(realm)
     await kc.update_user(realm, "user1", enabled=False)
     await kc.delete(realm, "/events")
-    assert await introspect(realm, body[kind], hint) == INACTIVE
+    assert await introspect(realm, body[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     assert event["error"] == "user_session_not_found" and event["sessionId"] == body["session_state"], event
     assert event["details"]["reason"] == "Introspection access token for app client: user_session_not_found"
@@ -242,7 +270,7 @@ async def test_the_realms_not_before_is_checked_with_the_client_before_the_sessi
     realm.clock.advance(5)
     await kc.update_realm(realm, notBefore=realm.clock.now())
     await kc.delete(realm, "/events")
-    assert await introspect(realm, body[kind], hint) == INACTIVE
+    assert await introspect(realm, body[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     assert event["error"] == "invalid_token" and event["details"]["token_issued_for"] == "app", event
     assert event["details"]["reason"] == "Introspection access token for app client: JWT check failed"
@@ -263,7 +291,7 @@ async def test_the_users_not_before_is_checked_with_the_user_after_the_session(
         assert user is not None
         await tx.users.update(dataclasses.replace(user, not_before=realm.clock.now()))
     await kc.delete(realm, "/events")
-    assert await introspect(realm, body[kind], hint) == INACTIVE
+    assert await introspect(realm, body[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     sid = body["session_state"]
     assert event["error"] == "user_disabled" and event["sessionId"] == sid and event["userId"] == user.id, event
@@ -272,7 +300,7 @@ async def test_the_users_not_before_is_checked_with_the_user_after_the_session(
     async with realm.db.transaction() as tx:
         await tx.users.update(dataclasses.replace(user, not_before=realm.clock.now() + 1))
     realm.clock.advance(5)
-    assert await introspect(realm, gone[kind], hint) == INACTIVE
+    assert await introspect(realm, gone[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     assert event["error"] == "user_session_not_found" and "userId" not in event, event
 
@@ -291,7 +319,7 @@ async def test_the_users_not_before_comes_before_offline_access(realm: Env, kind
         assert app is not None and scope is not None
         await tx.clients.unlink_scope(app.id, scope.id)
     await kc.delete(realm, "/events")
-    assert await introspect(realm, body[kind], hint) == INACTIVE
+    assert await introspect(realm, body[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     assert event["error"] == "session_expired", event
     assert event["details"]["reason"] == "Offline session invalid because offline access not granted anymore"
@@ -301,7 +329,7 @@ async def test_the_users_not_before_comes_before_offline_access(realm: Env, kind
         assert user is not None
         await tx.users.update(dataclasses.replace(user, not_before=realm.clock.now()))
     await kc.delete(realm, "/events")
-    assert await introspect(realm, body[kind], hint) == INACTIVE
+    assert await introspect(realm, body[kind], hint, by_issuer(kind)) == INACTIVE
     event = await one_error(realm)
     sid = body["session_state"]
     assert event["error"] == "user_disabled" and event["userId"] == user.id, event

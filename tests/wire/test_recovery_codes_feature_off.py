@@ -119,3 +119,45 @@ async def credential_types(env: Env) -> list[str]:
     user = await user_rep(env)
     found = (await admin(env, "GET", f"{ADMIN}/users/{user['id']}/credentials", status=200)).json()
     return [str(c["type"]) for c in found]
+
+
+THRESHOLD_POLICY = "length(8) and recoveryCodesWarningThreshold(3)"
+
+
+@pytest.mark.parametrize("feature_on", [True, False])
+async def test_the_threshold_policy_is_not_found_with_the_feature_off(realm: Env, feature_on: bool) -> None:
+    """RecoveryCodesWarningThresholdPasswordPolicyProviderFactory is supported only with the feature on: off, a realm
+    update naming its policy is PasswordPolicy.parse's "Password policy not found" (400) and the policy stays; on,
+    the same update is taken."""
+    headers = await realm.admin_headers()
+    if feature_on:
+        response = await realm.http.put(ADMIN, json={"passwordPolicy": THRESHOLD_POLICY}, headers=headers)
+        assert response.status_code == 204, response.text
+        return
+    async with another_worker(feature_off(realm)) as http:
+        response = await http.put(ADMIN, json={"passwordPolicy": THRESHOLD_POLICY}, headers=headers)
+        assert response.status_code == 400, response.text
+        assert response.json()["errorMessage"] == "Password policy not found"
+        kept = (await http.get(ADMIN, headers=headers)).json()
+        assert "passwordPolicy" not in kept or "recoveryCodes" not in kept["passwordPolicy"], kept
+        created = await http.post(
+            "/admin/realms", json={"realm": "other", "passwordPolicy": THRESHOLD_POLICY}, headers=headers
+        )
+        assert created.status_code == 400 and created.json()["errorMessage"] == "Password policy not found"
+        assert (await http.get("/admin/realms/other", headers=headers)).status_code == 404
+
+
+async def test_the_policies_endpoint_does_not_know_the_threshold_with_the_feature_off(realm: Env) -> None:
+    """``authentication/policies/password-policy``: validatePasswordPolicyRepresentation finds no provider for the
+    threshold with the feature off ("Unknown password policy type(s)"), where with it on the policy is stored."""
+    path, body = (
+        f"{ADMIN}/authentication/policies/password-policy",
+        [{"id": "recoveryCodesWarningThreshold", "value": 3}],
+    )
+    headers = await realm.admin_headers()
+    async with another_worker(feature_off(realm)) as http:
+        refused = await http.put(path, json=body, headers=headers)
+        assert refused.status_code == 400, refused.text
+        assert refused.json() == {"error": "Unknown password policy type(s): recoveryCodesWarningThreshold"}
+    taken = await realm.http.put(path, json=body, headers=headers)
+    assert taken.status_code == 204, taken.text

@@ -67,8 +67,8 @@ def _value_text(value: Any) -> str | None:
     return str(value)
 
 
-def _known_policy(key: Any) -> bool:
-    return isinstance(key, str) and key in CONFIG_TYPES
+def _known_policy(key: Any, unsupported: frozenset[str]) -> bool:
+    return isinstance(key, str) and key in CONFIG_TYPES and key not in unsupported
 
 
 def _java_text(value: Any) -> str:
@@ -86,11 +86,13 @@ def _invalid(key: str, value: Any) -> bool:
     return False
 
 
-def password_policy_text(rep: Any) -> str:
-    """validatePasswordPolicyRepresentation, then PasswordPolicy.Builder's string."""
+def password_policy_text(rep: Any, disabled: frozenset[str] = frozenset()) -> str:
+    """validatePasswordPolicyRepresentation, then PasswordPolicy.Builder's string. ``disabled``: the server's
+    disabled features, whose policy types are unknown (no factory is registered for them)."""
     if not isinstance(rep, list) or not all(isinstance(item, dict) for item in rep):
         raise bad_request("Cannot parse the JSON")
-    unknown = [_java_text(item.get("id")) for item in rep if not _known_policy(item.get("id"))]
+    unsupported = password_policy.unavailable(disabled)
+    unknown = [_java_text(item.get("id")) for item in rep if not _known_policy(item.get("id"), unsupported)]
     if unknown:
         raise bad_request(f"Unknown password policy type(s): {', '.join(unknown)}")
     invalid = [
@@ -103,7 +105,7 @@ def password_policy_text(rep: Any) -> str:
     entries = {str(item["id"]): _value_text(item.get("value")) for item in rep}
     text = " and ".join(key if value is None else f"{key}({value})" for key, value in entries.items())
     try:
-        password_policy.parse(text)
+        password_policy.parse(text, disabled)
     except password_policy.PolicyConfigError as problem:
         raise bad_request(str(problem)) from None
     return text

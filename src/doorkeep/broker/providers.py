@@ -89,14 +89,14 @@ CHECKED_URLS = (
 _RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
 # What the stored client secret is sent to or bound with: a PUT that changes one of these must send the secret
 # again, not the mask (Keycloak's IdentityProviderResource, IdentityProviderOidcTest#maskedClientSecretNotReused*):
-# the token and introspection endpoints it is posted to, how it is sent, the audience a client_secret_jwt assertion
-# signed with it names, and the base URL (GitHub) or tenant (Microsoft) social providers derive their token URL
-# from. Keycloak also counts the client id; Doorkeep keeps taking a new client id with the mask, as the older
-# IdentityProviderTest#testUpdate port (test_admin_identity_providers.py) pins: the secret still goes only to the
-# provider's own token endpoint.
+# the token and introspection endpoints it is posted to, the client id it is the secret of, how it is sent, the
+# audience a client_secret_jwt assertion signed with it names, and the base URL (GitHub) or tenant (Microsoft)
+# social providers derive their token URL from. Keycloak's IdentityProviderTest#testUpdate now sends a fresh secret
+# with a new client id too.
 SECRET_BOUND = (
     "tokenUrl",
     "tokenIntrospectionUrl",
+    "clientId",
     "clientAuthMethod",
     "clientAssertionAudience",
     "baseUrl",

@@ -96,7 +96,7 @@ async def _introspect(
         await refusals.error(violation.error, **enforce_endpoints.event_details(violation))
         raise await refusals.refuse(e.InvalidRequest(violation.description, status=400))
     try:
-        found = await checks.checked(tx, services, req, token, refresh_hint=hint == REFRESH_TOKEN)
+        found = await checks.checked(tx, services, req, token, client, refresh_hint=hint == REFRESH_TOKEN)
     except checks.Refused as refused:
         await _failed(tx, services, req, client, refused)
         return INACTIVE

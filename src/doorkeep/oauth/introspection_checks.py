@@ -13,6 +13,10 @@
 4. isUserValid: the session's user exists, is enabled, and the token is not older than its not-before.
 5. An offline session whose client lost the ``offline_access`` scope; then, for the refresh_token provider under
    ``revokeRefreshToken``, refresh-token reuse.
+
+A refresh or offline token is active only to the client it was issued to (Keycloak 26.8, issue 51552; KEYCLOAK.md
+§12 "refresh-token introspection limited to the issuing client"): after step 2, another caller gets
+``invalid_token``. Access and ID tokens are not checked against the caller (26.6.2's audience check is not adopted).
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 TOKEN_CHECK_FAILED = "Access token JWT check failed"  # verifyToken's reason
+# Keycloak 26.8 (issue 51552, RefreshTokenIntrospectionTest): a refresh or offline token is active only to the client
+# it was issued to (its ``azp``), whatever the hint. Keycloak's event wording is not in the sources at hand: this
+# reason is Doorkeep's.
+NOT_ISSUED_TO_CALLER = "token not issued to the introspecting client"
 # resume.resume's refusals before the user is looked at, as findValidSessionForRefreshToken's Errors value
 # (SESSION_NOT_ACTIVE, online, is told apart by whether the session is still stored).
 _SESSION_ERRORS = {
@@ -86,11 +94,14 @@ def _user_reason(sid: object) -> str:
     return f"Could not find valid user from user session {sid}"
 
 
-async def checked(tx: Tx, services: Services, req: OAuthRequest, token: str, *, refresh_hint: bool) -> Checked:
-    """All the checks; ``refresh_hint``: the refresh_token provider (``token_type_hint=refresh_token``)."""
+async def checked(
+    tx: Tx, services: Services, req: OAuthRequest, token: str, caller: Client, *, refresh_hint: bool
+) -> Checked:
+    """All the checks; ``caller``: the authenticated client; ``refresh_hint``: the refresh_token provider
+    (``token_type_hint=refresh_token``)."""
     claims = await _signed(tx, services, req, token)
     if claims.get("typ") in (TYPE_REFRESH, TYPE_OFFLINE):
-        return await _refresh(tx, services, req, token, reuse_check=refresh_hint)
+        return await _refresh(tx, services, req, token, caller, reuse_check=refresh_hint)
     client = await _client(tx, services, req.realm, claims)
     if refresh_hint:  # findValidSessionForRefreshToken: neither Refresh nor Offline
         raise Refused("invalid_token_type", _for(client.client_id, "invalid_token_type"), claims, _sid(claims))
@@ -149,14 +160,19 @@ async def _access(tx: Tx, services: Services, realm: Realm, client: Client, clai
     return Checked(claims, client, user, session)
 
 
-async def _refresh(tx: Tx, services: Services, req: OAuthRequest, token: str, *, reuse_check: bool) -> Checked:
-    """A refresh or offline token: its session as a refresh finds it (read only), then reuse when asked."""
+async def _refresh(
+    tx: Tx, services: Services, req: OAuthRequest, token: str, caller: Client, *, reuse_check: bool
+) -> Checked:
+    """A refresh or offline token: only its own client may see it active (its ``azp``), then its session as a
+    refresh finds it (read only), then reuse when asked."""
     try:
         found = await refresh_tokens.decode(tx, services, req, token)
     except OAuthError:
         raise Refused("invalid_token", TOKEN_CHECK_FAILED) from None
     claims, now = found.raw, services.clock.now()
     client = await _client(tx, services, req.realm, claims)
+    if client.id != caller.id:
+        raise Refused("invalid_token", _for(client.client_id, NOT_ISSUED_TO_CALLER), claims)
     try:
         us, _, user = await resume.resume(tx, req.realm, client, found, now, lock=False, write=False)
     except OAuthError as err:

@@ -42,6 +42,7 @@ from typing import Any
 
 import regex
 
+from doorkeep import features
 from doorkeep.model import PasswordRetention
 from doorkeep.users import admin_regex, password_denylist, passwords
 
@@ -240,9 +241,16 @@ def _entries(policy_string: str | None) -> dict[str, str | None]:
     return entries
 
 
-def _parse_entry(key: str, config: str | None) -> Any:
+def unavailable(disabled: frozenset[str]) -> frozenset[str]:
+    """The policy ids whose provider factory the disabled features leave unsupported: the recovery codes' warning
+    threshold without ``recovery-codes`` (RecoveryCodesWarningThresholdPasswordPolicyProviderFactory is an
+    EnvironmentDependentProviderFactory)."""
+    return frozenset(UNENFORCED) if features.RECOVERY_CODES in disabled else frozenset()
+
+
+def _parse_entry(key: str, config: str | None, unsupported: frozenset[str] = frozenset()) -> Any:
     parser = PARSERS.get(key)
-    if parser is None:
+    if parser is None or key in unsupported:
         raise PolicyConfigError("Password policy not found")
     try:
         return parser(config)
@@ -250,10 +258,12 @@ def _parse_entry(key: str, config: str | None) -> Any:
         raise PolicyConfigError(f"Invalid config for {key}: {problem}") from None
 
 
-def parse(policy_string: str | None) -> PasswordPolicy:
-    """Keycloak's ``PasswordPolicy.parse``; raises ``PolicyConfigError`` with its message."""
-    entries = _entries(policy_string)
-    return PasswordPolicy(tuple(entries.items()), {key: _parse_entry(key, config) for key, config in entries.items()})
+def parse(policy_string: str | None, disabled: frozenset[str] = frozenset()) -> PasswordPolicy:
+    """Keycloak's ``PasswordPolicy.parse``; raises ``PolicyConfigError`` with its message. ``disabled``: the
+    server's disabled features, whose policies are not found (``unavailable``)."""
+    entries, unsupported = _entries(policy_string), unavailable(disabled)
+    parsed = {key: _parse_entry(key, config, unsupported) for key, config in entries.items()}
+    return PasswordPolicy(tuple(entries.items()), parsed)
 
 
 def stored(policy_string: str | None) -> PasswordPolicy:

@@ -22,7 +22,7 @@ from doorkeep.admin import operations
 from doorkeep.model import Realm
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, ok, run_realm
-from doorkeep.web.http import read_json
+from doorkeep.web.http import read_json, state
 
 BASE = "/{realm}/authentication/policies"
 POLICY_EVENT = "AUTHENTICATION_POLICY"  # ResourceType.AUTHENTICATION_POLICY
@@ -54,7 +54,7 @@ def _reader(json: Callable[[Realm], Any]) -> Callable[[RealmCall, Request], Awai
 
 
 async def update_password_policy(call: RealmCall, request: Request) -> Response:
-    text = policies.password_policy_text(await read_json(request))
+    text = policies.password_policy_text(await read_json(request), state(request).services.disabled_features)
     return await _store(call, request, lambda realm: dataclasses.replace(realm, password_policy=text or None))
 
 

@@ -64,8 +64,9 @@ def _name(value: str | None, what: str) -> str:
 
 
 # --- realms ------------------------------------------------------------------------------------
-def new_realm(rep: dict[str, Any]) -> Realm:
-    """A RealmRepresentation for creation. As in Keycloak, ``enabled`` is false unless given."""
+def new_realm(rep: dict[str, Any], disabled: frozenset[str] = frozenset()) -> Realm:
+    """A RealmRepresentation for creation. As in Keycloak, ``enabled`` is false unless given. ``disabled``: the
+    server's disabled features (a policy of one is not found)."""
     name = _name(_str(rep, "realm"), "Realm")
     realm_id = _str(rep, "id")
     if realm_id:  # the id is a path segment and a key too: the realm name's reserved characters hold for it
@@ -75,12 +76,15 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     realm = _with_display_name_html(dataclasses.replace(realm, attributes=without_validated(realm.attributes)), rep)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     realm = _with_webauthn(realm, rep)
-    return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(realm, rep), rep)))
+    return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(realm, rep), rep)), disabled)
 
 
-def updated_realm(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
+def updated_realm(
+    realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None, disabled: frozenset[str] = frozenset()
+) -> Realm:
     """A partial RealmRepresentation applied to ``realm``; ``realm`` (the name) may rename it. ``scope_names``:
-    the realm's client scopes, which a client policy's client-scopes condition must name (None: not checked)."""
+    the realm's client scopes, which a client policy's client-scopes condition must name (None: not checked);
+    ``disabled``: the server's disabled features."""
     name = _str(rep, "realm")
     updated: Realm = email_rules(apply(realm, rep, REALM_FIELDS), rep)
     kept = {k: v for k, v in realm.attributes.items() if k in INTERNAL_REALM_ATTRIBUTES}
@@ -92,7 +96,8 @@ def updated_realm(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str]
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     updated = flow_support.with_bindings(updated, rep)
     updated = _with_webauthn(updated, rep)
-    return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(updated, rep, scope_names), rep)))
+    checked = _valid_triggers(_valid_brute_force(_with_client_policies(updated, rep, scope_names), rep))
+    return _valid_policy(checked, disabled)
 
 
 def _with_client_policies(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
@@ -128,11 +133,12 @@ def _valid_brute_force(realm: Realm, rep: dict[str, Any]) -> Realm:
     return realm
 
 
-def _valid_policy(realm: Realm) -> Realm:
+def _valid_policy(realm: Realm, disabled: frozenset[str]) -> Realm:
     """``passwordPolicy`` parsed as Keycloak's PasswordPolicy.parse does, and stored as it writes it back: an
-    unknown policy or a bad config is RealmAdminResource's 400 with the ModelException's message."""
+    unknown policy (or one of a disabled feature) or a bad config is RealmAdminResource's 400 with the
+    ModelException's message."""
     try:
-        policy = password_policy.parse(realm.password_policy)
+        policy = password_policy.parse(realm.password_policy, disabled)
     except password_policy.PolicyConfigError as problem:
         raise AdminError(400, str(problem)) from None
     return dataclasses.replace(realm, password_policy=policy.as_string())

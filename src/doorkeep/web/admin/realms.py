@@ -115,7 +115,7 @@ async def create_realm(request: Request) -> Response:
         if not call.identity.master_admin:  # Keycloak's create-realm, held through master's admin role
             raise FORBIDDEN
         body = await read_object(request)
-        realm = parse.new_realm(body)
+        realm = parse.new_realm(body, state(request).services.disabled_features)
         try:
             plan = parse_realm(body)  # what the representation holds besides the settings: clients, users...
             # what only the writing finds (an organization's member or provider the file lacks) rolls it all back
@@ -152,7 +152,7 @@ async def update_realm(request: Request) -> Response:
         scope_names = None  # read only when the representation carries client policies to check
         if rep.get("clientPolicies"):
             scope_names = frozenset(s.name for s in await call.tx.scopes.list(current.id))
-        updated = parse.updated_realm(current, rep, scope_names)
+        updated = parse.updated_realm(current, rep, scope_names, state(request).services.disabled_features)
         await operations.update_realm(call.tx, current, updated, rep, flows=True)
         return no_content()
 

@@ -139,6 +139,21 @@ class SignInFailed(Exception):
     """The callback cannot complete the sign-in; the message is for the person, in words."""
 
 
+# An ``error_description`` that is a Keycloak message key rather than words (TermsAndConditions.processAction's
+# ``context.failure(Messages.TERMS_AND_CONDITIONS_DECLINED)`` sends the key as it is, and Keycloak's login theme has
+# no text for it): the console says what Keycloak's Account Console says for the error instead.
+_MESSAGE_KEYS = {"termsAndConditionsDeclined"}
+_ERROR_WORDS = {"access_denied": "Access denied"}
+
+
+def _refusal_words(error: str, description: str | None) -> str:
+    """The words for the authorization endpoint's error redirect: its description, unless that is a bare message
+    key, then the console's words for the error."""
+    if description and description not in _MESSAGE_KEYS:
+        return description
+    return _ERROR_WORDS.get(error, error)
+
+
 async def finish(request: Request, realm: Realm, spec: Spec) -> tuple[Session, str]:
     """The callback: check state, exchange the code with the verifier, check the nonce."""
     now = state(request).services.clock.now()
@@ -148,7 +163,7 @@ async def finish(request: Request, realm: Realm, spec: Spec) -> tuple[Session, s
     if not isinstance(flow, dict) or not hmac.compare_digest(str(flow.get("state", "")).encode(), given_state.encode()):
         raise SignInFailed("The sign-in has expired or was started elsewhere. Please sign in again.")
     if "error" in request.query_params:
-        raise SignInFailed(request.query_params.get("error_description") or request.query_params["error"])
+        raise SignInFailed(_refusal_words(request.query_params["error"], request.query_params.get("error_description")))
     code = request.query_params.get("code")
     if not code:
         raise SignInFailed("The sign-in did not return a code. Please sign in again.")
