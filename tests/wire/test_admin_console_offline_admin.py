@@ -14,6 +14,7 @@ import pytest
 from admin_console_http import post, sign_in
 from admin_support import client_uuid, make_admin
 from browser_flow import form_fields
+from console_support import sign_in as account_sign_in
 from support import assert_error, password_grant, refresh, seed_client
 from wire_env import Env, client_at
 
@@ -61,6 +62,7 @@ async def test_set_to_now_on_a_client_advanced_tab_refuses_its_earlier_offline_t
     confirm = await post(admin, action, tab)
     assert confirm.status_code == 200 and "Every token of app issued before now stops working" in confirm.text
     assert await client_not_before(realm, "app") == 0  # only asked
+    assert f'action="{action}"' in confirm.text  # the confirm step posts back to the same action
     done = await post(admin, action, confirm, **form_fields(confirm.text))
     assert done.status_code == 303 and done.headers["location"].endswith(f"/test/clients/{app}/advanced")
     assert await client_not_before(realm, "app") == realm.clock.now()
@@ -79,6 +81,7 @@ async def test_clear_on_a_client_advanced_tab_accepts_its_earlier_tokens_again(
     for kind in ("set-to-now", "clear"):
         tab = await admin.get(f"{BASE}/test/clients/{app}/advanced", headers=HTML)
         confirm = await post(admin, f"{BASE}/test/clients/{app}/revocation/{kind}", tab)
+        assert f'action="{BASE}/test/clients/{app}/revocation/{kind}"' in confirm.text
         done = await post(admin, f"{BASE}/test/clients/{app}/revocation/{kind}", confirm, **form_fields(confirm.text))
         assert done.status_code == 303
     assert await client_not_before(realm, "app") == 0
@@ -154,3 +157,18 @@ async def test_the_clients_list_names_the_built_in_clients_as_keycloak_console_d
     assert "${client_" not in listing.text
     assert '<td data-label="Name">Account Console</td>' in listing.text
     assert '<td data-label="Name">Realm Management</td>' in listing.text
+
+
+@pytest.mark.parametrize(("tokens", "opened"), [(2, True), (5, False)])
+async def test_the_account_applications_page_folds_many_offline_tokens_under_one_summary(
+    realm: Env, tokens: int, opened: bool
+) -> None:
+    for _ in range(tokens):
+        await offline(realm)
+    async with client_at(realm, "127.0.0.4") as http:
+        page = await account_sign_in(http, "/realms/test/account/applications")
+    assert page.status_code == 200
+    folded = re.search(r"<details class=\"grants\"( open)?>\s*<summary>Offline tokens \((\d+)\)</summary>", page.text)
+    assert folded, page.text[-3000:]
+    assert (bool(folded.group(1)), folded.group(2)) == (opened, str(tokens))
+    assert page.text.count("Offline token ") == tokens  # each still there, behind the summary

@@ -43,8 +43,8 @@ QUESTIONS = {
 }
 
 
-def _advanced(c: Console, cl: Client) -> str:
-    return f"/{quote(c.realm.name, safe='')}/clients/{quote(cl.id, safe='')}/advanced"
+def _client(c: Console, cl: Client) -> str:
+    return f"/{quote(c.realm.name, safe='')}/clients/{quote(cl.id, safe='')}"
 
 
 def _action(kind: str) -> None:
@@ -54,13 +54,13 @@ def _action(kind: str) -> None:
         async def work(c: Console) -> Response:
             cl = await views.client(c, page.request.path_params["id"])
             c.require("manage-clients")
-            back = _advanced(c, cl)
+            back = _client(c, cl) + "/advanced"
             if not confirmed(page):
                 title, question, button = QUESTIONS[kind]
                 return page.confirm(
                     title=title,
                     question=question.format(client=cl.client_id),
-                    action=f"{back}/revocation/{kind}",
+                    action=_client(c, cl) + f"/revocation/{kind}",
                     button=button,
                     cancel=back,
                     fields={"confirmed": "yes"},
