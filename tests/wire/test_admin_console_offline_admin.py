@@ -172,3 +172,17 @@ async def test_the_account_applications_page_folds_many_offline_tokens_under_one
     assert folded, page.text[-3000:]
     assert (bool(folded.group(1)), folded.group(2)) == (opened, str(tokens))
     assert page.text.count("Offline token ") == tokens  # each still there, behind the summary
+
+
+async def test_refresh_token_max_reuse_is_described_for_screen_readers_on_the_realm_and_client_forms(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    app = await client_uuid(realm, "test", "app")
+    for path, field, help_id in (
+        ("/test/realm-settings/tokens", 'id="f-refreshTokenMaxReuse"', "h-refreshTokenMaxReuse"),
+        (f"/test/clients/{app}/advanced", 'id="f-reuse"', "h-reuse"),
+    ):
+        page = await admin.get(BASE + path, headers=HTML)
+        tag = re.search(rf"<input [^>]*{field}[^>]*>", page.text, re.S)
+        assert tag and f'aria-describedby="{help_id}' in tag.group(0), path
+        assert re.search(rf'<p class="help muted" id="{help_id}">How many times a refresh token', page.text), path
