@@ -72,3 +72,32 @@ def test_an_administrator_previews_then_revokes_the_offline_sessions_of_one_devi
     answer = refresh(server, kiosk)
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant", answer.text
     assert refresh(server, phone).status_code == 200
+
+
+def test_an_administrator_follows_a_client_count_to_its_offline_tab_and_sets_its_not_before(
+    server: str, page: Page
+) -> None:
+    token = labelled_token(server, "Backup job")
+    sign_in(page, server, "demo", "realmadmin")
+    page.get_by_role("link", name="Sessions", exact=True).click()
+    page.get_by_role("link", name="By client").click()
+    count = page.get_by_role("link", name=f"offline sessions of {PORTAL}")
+    expect(count).to_be_visible()
+    shot(page, "21-sessions-by-client")
+    count.click()
+    expect(page.get_by_role("link", name="Revoke all of this client's offline sessions…")).to_be_visible()
+    expect(page.get_by_text("Backup job")).to_be_visible()
+    page.get_by_role("link", name="Advanced").click()
+    expect(page.get_by_role("heading", name="Revocation")).to_be_visible()
+    page.get_by_role("button", name="Set to now").focus()
+    page.keyboard.press("Enter")  # the buttons work from the keyboard, the confirm step too
+    expect(page.get_by_text(f"Every token of {PORTAL} issued before now stops working")).to_be_visible()
+    page.get_by_role("button", name="Set to now").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(f"Not-before of {PORTAL} set to now")
+    shot(page, "22-client-revocation")
+    answer = refresh(server, token)
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant", answer.text
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("button", name="Clear").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Not-before of {PORTAL} cleared.")

@@ -60,6 +60,15 @@ def test_the_seed_kcadm_scenario_counts_lists_and_revokes_offline_sessions(serve
     consents = cli.ok("consents", "-r", "demo", "--user", "user1").out.splitlines()
     assert consents[1].split()[:2] == ["offline-access-portal", "yes"]
 
+    stats = cli.ok("session-stats", "-r", "demo").out.splitlines()  # kcadm.sh get client-session-stats, as a table
+    assert stats[0].split() == ["CLIENT", "ONLINE", "OFFLINE"] and ["offline-access-portal", "0", "2"] in [
+        line.split() for line in stats[1:]
+    ]
+    never = ("-r", "demo", "--user", "user1")
+    assert cli.fails("revoke-offline", *never, "--client", "nope") == "Client not found: nope (realm demo)"
+    assert cli.fails("revoke-offline", *never, "--client", "offline-access-spa") == (
+        "User 'user1' has no consent and no offline token for client 'offline-access-spa' (realm demo)"
+    )
     revoked = cli.ok("revoke-offline", "-r", "demo", "--user", "user1", "--client", "offline-access-portal")
     assert "Revoked" in revoked.out
     assert cli.ok("offline-session-count", "-r", "demo", "--client", "offline-access-portal").out.strip() == "0"

@@ -120,6 +120,9 @@ ACTIONS = {
     "/{target}/clients/{id}": ("UPDATE", "CLIENT", "clients/{id}"),
     "/{target}/clients/{id}/advanced": ("UPDATE", "CLIENT", "clients/{id}"),
     "/{target}/clients/{id}/revocation-triggers": ("UPDATE", "CLIENT", "clients/{id}"),
+    "/{target}/clients/{id}/revocation/set-to-now": ("UPDATE", "CLIENT", "clients/{id}"),
+    "/{target}/clients/{id}/revocation/clear": ("UPDATE", "CLIENT", "clients/{id}"),
+    "/{target}/clients/{id}/revocation/push": None,  # ClientResource.pushRevocation records no event
     "/{target}/clients/{id}/secret": None,
     "/{target}/client-registration/create": ("CREATE", "CLIENT_INITIAL_ACCESS_MODEL", "clients-initial-access/{id}"),
     "/{target}/client-registration/{id}/delete": (
@@ -453,6 +456,25 @@ async def test_push_records_the_push_revocation_action_as_the_rest_call_does(rea
     assert what(console) == (*expected("/{target}/revocation/push"), {})
     await rest(realm, "POST", "/push-revocation")
     assert what(await latest(realm)) == what(console)
+
+
+async def test_a_client_not_before_set_to_now_and_clear_record_the_put_of_the_whole_client(
+    realm: Env, admin: Admin
+) -> None:
+    await enable(realm)
+    vault = await client_uuid(realm, "test", "vault")
+    for kind, not_before in (("set-to-now", realm.clock.now()), ("clear", 0)):
+        await done(await admin.post(f"/clients/{vault}/revocation/{kind}", confirmed="yes"))
+        console = await latest(realm)
+        whole = (await rest(realm, "GET", f"/clients/{vault}")).json()
+        assert whole["notBefore"] == not_before
+        action = "/{target}/clients/{id}/revocation/" + kind
+        assert what(console) == (*expected(action, id=vault), {**whole, "secret": "**********"})
+        await rest(realm, "PUT", f"/clients/{vault}", whole)  # AdvancedTab's save: the whole client, as shown
+        assert what(await latest(realm)) == what(console)
+    before = len(await events(realm))
+    await done(await admin.post(f"/clients/{vault}/revocation/push", confirmed="yes"))
+    assert len(await events(realm)) == before
 
 
 @pytest.mark.parametrize("offline", [False, True])

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from doorkeep.admincli import http as transport
 from doorkeep.admincli import output
 from doorkeep.admincli.api import Api, connect
 from doorkeep.admincli.auth import AuthOptions
@@ -119,11 +120,30 @@ def consents(realm: str | None, config_file: Path | None, username: str, fmt: st
 def revoke_offline(realm: str | None, config_file: Path | None, username: str, client_id: str) -> None:
     """Revoke a user's consent to a client and with it the client's offline tokens (users/{id}/consents/{client})."""
     with connect(AuthOptions(config_file=config_file), realm) as api:
-        api.send("DELETE", api.url(f"users/{user_id(api, username)}/consents/{client_id}"))
+        uid = user_id(api, username)
+        client_uuid(api, client_id)  # an unknown client is named as such, not as a URL that was not found
+        url = api.url(f"users/{uid}/consents/{client_id}")
+        response = api.send("DELETE", url, check=False)
+        if response.status_code == 404:  # UserResource.revokeConsent: "Consent nor offline token not found"
+            raise AdminCliError(
+                f"User '{username}' has no consent and no offline token for client '{client_id}' (realm {api.realm})"
+            )
+        transport.check(url, response)
         click.echo(
             f"Revoked the consent and offline tokens of user '{username}' for client '{client_id}' "
             f"in realm '{api.realm}'"
         )
+
+
+@click.command("session-stats")
+@common
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def session_stats(realm: str | None, config_file: Path | None, fmt: str) -> None:
+    """Count the online and offline sessions of each client that has any (client-session-stats)."""
+    with connect(AuthOptions(config_file=config_file), realm) as api:
+        stats = api.get("client-session-stats") or []
+    rows = [[str(s.get("clientId", "")), str(s.get("active", "0")), str(s.get("offline", "0"))] for s in stats]
+    _emit(stats, fmt, ["CLIENT", "ONLINE", "OFFLINE"], rows)
 
 
 @click.command("not-before")
@@ -150,4 +170,4 @@ def not_before(action: str, realm: str | None, config_file: Path | None, client_
         click.echo(f"Set the not-before of {name} to {when(stamp * 1000) + ' UTC' if stamp else 'none (cleared)'}")
 
 
-COMMANDS = [offline_sessions, offline_session_count, consents, revoke_offline, not_before]
+COMMANDS = [offline_sessions, offline_session_count, session_stats, consents, revoke_offline, not_before]

@@ -65,6 +65,7 @@ EN: dict[str, str] = {
     "consentGiven": "Consent given",  # Doorkeep's
     "consentedTo": "Consented to",  # Doorkeep's
     "offlineToken": "Offline token {0}",  # Doorkeep's
+    "offlineTokens": "Offline tokens ({0})",  # Doorkeep's
     "granted": "Granted",  # Doorkeep's
     "lastUsed": "Last used",  # Doorkeep's
     "device": "Device",  # Doorkeep's
@@ -218,6 +219,7 @@ DE: dict[str, str] = {
     "consentGiven": "Zugriff gewährt am",  # accessGrantedOn, without its colon
     "consentedTo": "Hat Zugriff auf",  # hasAccessTo
     "offlineToken": "Offline-Token {0}",  # Doorkeep's
+    "offlineTokens": "Offline-Tokens ({0})",  # Doorkeep's
     "granted": "Gewährt",  # Doorkeep's
     "lastUsed": "Zuletzt verwendet",  # Doorkeep's
     "device": "Gerät",  # Doorkeep's

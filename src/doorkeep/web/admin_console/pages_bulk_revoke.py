@@ -43,7 +43,8 @@ async def _form(
 async def bulk_revoke(page: Page) -> Response:
     async def work(c: Console) -> Response:
         c.require("manage-users")
-        return await _form(page, c, {})
+        query = page.request.query_params  # a link may fill criteria in (a client's Offline Access tab: ?client=)
+        return await _form(page, c, {key: query[key][:255] for key in views.FIELDS if query.get(key)})
 
     return await run(page, work)
 

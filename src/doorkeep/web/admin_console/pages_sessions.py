@@ -10,16 +10,27 @@ from doorkeep.web.admin_console import views_events
 from doorkeep.web.admin_console.console import ADMIN, confirmed, render, run
 from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.pages_admin_events import event_tabs
-from doorkeep.web.admin_console.views_sessions import realm_counts, realm_sessions, sign_out
+from doorkeep.web.admin_console.views_sessions import client_counts, realm_counts, realm_sessions, sign_out
 from doorkeep.web.console.base import Page
 
 
 @ADMIN.page("/{target}/sessions")
 async def sessions(page: Page) -> Response:
     async def work(c: Console) -> Response:
-        offline = page.request.query_params.get("type") == "offline"
+        kind = page.request.query_params.get("type")
+        offline = kind == "offline"
         first, size = paging(page.request.query_params)
         counts = await realm_counts(c)
+        if kind == "clients":  # its own tab: a count over every session of the realm, paid only when asked
+            return await render(
+                page,
+                c,
+                "admin/sessions_by_client.html",
+                title="Sessions",
+                section="Sessions",
+                counts=counts,
+                rows=await client_counts(c),
+            )
         found = await realm_sessions(c, offline, first, size)
         here = f"/{quote(c.realm.name, safe='')}/sessions" + ("?type=offline" if offline else "")
         return await render(

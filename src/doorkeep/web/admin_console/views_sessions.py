@@ -95,6 +95,23 @@ async def realm_counts(c: Console) -> Counts:
     )
 
 
+@dataclass(frozen=True)
+class ClientCount:
+    """One line of the Sessions page's *By client* tab, as ``GET client-session-stats`` answers it."""
+
+    id: str
+    client_id: str
+    online: int
+    offline: int
+
+
+async def client_counts(c: Console) -> list[ClientCount]:
+    """Live sessions per client, the clients that have some, by clientId (view-realm, as the REST call)."""
+    c.require("view-realm")
+    stats = await c.tx.sessions.client_stats(c.realm.id, await live(c, False), await live(c, True))
+    return [ClientCount(*row) for row in sorted(stats, key=lambda s: s[1])]
+
+
 async def realm_sessions(c: Console, offline: bool, first: int, size: int) -> Page[SessionRow]:
     """The realm's online or offline sessions, most recently active first."""
     c.require("view-realm")
