@@ -19,12 +19,15 @@ from typing import Any
 import pytest
 
 import group_port
+import register_port
+import update_profile_port as page_port
 from account_rest_service_port import account_realm, call, token
 from admin_support import forbidden, make_admin
 from console_support import act, sign_in
 from keycloak_port import get, put
+from login_test_realm import auth_response, login, open_login_form
 from support import seed_realm
-from verify_profile_port import input_present
+from verify_profile_port import input_enabled, input_present, shown_inputs
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -227,3 +230,38 @@ async def test_another_realms_admin_reads_no_user_of_this_realm(env: Env, access
     _, stranger = await make_admin(env, OTHER, f"stranger{uid[:8]}@example.com", "manage-users", "view-users")
     for url in (f"/admin/realms/test/users/{uid}", "/admin/realms/test/users", "/admin/realms/test/users/count"):
         forbidden(await env.http.get(url, headers=stranger))
+
+
+# --- registration (REGISTRATION, role user) -------------------------------------------------------------------
+async def test_register_page_keeps_a_username_only_administrators_edit(env: Env) -> None:
+    """DefaultAttributes.isReadableOrWritableDuringRegistration: while the username is required (the e-mail is not
+    the username) the register page shows it editable and registers it, whatever its permissions say."""
+    env.http.cookies.clear()
+    await group_port.fresh_realm(env, register_port.realm_rep())
+    await configure(env, username=ADMIN_ONLY)
+    page = await register_port.open_register(env)
+    assert input_present(page, "username") and input_enabled(page, "username")
+    done = await register_port.register(
+        env, page, "Nel", "Newbie", "nel@example.com", "newbie", "p4ssw0rd!", "p4ssw0rd!"
+    )
+    register_port.auth_response(done)
+    assert [u["email"] for u in await get(env, "/users", username="newbie", exact="true")] == ["nel@example.com"]
+    env.http.cookies.clear()
+
+
+# --- the UPDATE_PROFILE page (role user) ----------------------------------------------------------------------
+async def test_update_profile_page_shows_no_name_the_user_may_not_view(env: Env) -> None:
+    """login-update-profile.ftl lists the readable attributes: a first name only administrators see is not on the
+    page, a last name the user sees but may not edit is disabled; the page sent as the browser sends it keeps both."""
+    env.http.cookies.clear()
+    tom = page_port.user(ME, "Tom", "Brady", emailVerified=True, requiredActions=["UPDATE_PROFILE"])
+    await page_port.import_realm(env, [tom])
+    await configure(env, firstName=ADMIN_ONLY, lastName={"view": ["admin", "user"], "edit": ["admin"]})
+    page = await login(env, await open_login_form(env), ME)
+    assert page_port.is_update_profile_page(page), page.text[:1500]
+    assert not input_present(page, "firstName") and 'value="Tom"' not in page.text
+    assert input_present(page, "lastName") and not input_enabled(page, "lastName")
+    assert "code" in auth_response(await page_port.update(env, page, **{**shown_inputs(page), "email": ME}))
+    stored = await page_port.find_user(env, ME)
+    assert (stored["firstName"], stored["lastName"]) == ("Tom", "Brady")
+    env.http.cookies.clear()

@@ -222,8 +222,10 @@ def normalize(realm: Realm, user: User, rep: dict[str, Any], *, update_profile: 
     writes no read-only attribute: AccountRestServiceTest.testEditUsernameAllowed); the username is
     lower-cased, the user's own when not sent, and the e-mail when the e-mail is the username; ``update_profile``:
     the UPDATE_PROFILE context's (``read_only``'s ``user``). Names and an e-mail the configured permissions keep
-    from the user (``locked``) are the user's when not sent."""
-    flags, mine, fixed = read_only(realm, user=user if update_profile else None), current(user), locked(realm)
+    from the user (``locked``), or whose permissions hide them from the user (``readable``: not on the user's
+    forms), are the user's when not sent."""
+    flags, mine = read_only(realm, user=user if update_profile else None), current(user)
+    fixed = locked(realm) | (frozenset(ATTRIBUTES) - readable(realm, declared.ACCOUNT))
     values: dict[str, str | None] = {}
     for name in ATTRIBUTES:
         sent = rep.get(name)
