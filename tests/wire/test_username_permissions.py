@@ -69,7 +69,11 @@ def username_metadata(rep: dict[str, Any]) -> dict[str, Any] | None:
 
 
 async def stored_username(env: Env, user_id: str) -> str:
-    return str((await get(env, f"/users/{user_id}"))["username"])
+    """The username as stored (the admin API's GET leaves out one administrators may not view)."""
+    async with env.db.transaction() as tx:
+        user = await tx.users.get(user_id)
+    assert user is not None
+    return user.username
 
 
 def _body(user: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -297,6 +297,7 @@ def update_profile(
     username_editable: bool,
     email_editable: bool,
     username_shown: bool | None = None,
+    names: dict[str, tuple[bool, bool]] | None = None,
     cancel: bool = False,
     extra: list[dict[str, str]] | None = None,
     lists: dict[str, list[str]] | None = None,
@@ -311,12 +312,16 @@ def update_profile(
     its first error; a multivalued one has an input per value (``lists``); ``labels``: the root fields' labels where the
     configuration gives them. The fields follow ``config``'s order, groups and input types
     (``users.profile_form``). ``username_shown``: the username may be seen though not edited (then ``disabled``);
-    by default it is shown only where it may be edited."""
+    by default it is shown only where it may be edited. ``names``: whether the user may view and edit firstName and
+    lastName (``users.account_profile.root_permissions``; by default both), one seen but not editable ``disabled``."""
     seen = username_editable if username_shown is None else username_shown
-    shown = {"username": seen, "email": email_editable, "firstName": True, "lastName": True}
-    roots = _roots(shown, labels or {})
+    names = names or {}
+    view = {n: names.get(n, (True, True))[0] for n in ("firstName", "lastName")}
+    roots = _roots({"username": seen, "email": email_editable, **view}, labels or {})
     if seen and not username_editable:
         roots["username"]["readonly"] = "true"
+    for name in (n for n in view if view[n] and not names.get(n, (True, True))[1]):
+        roots[name]["readonly"] = "true"
     fields = profile_form.ordered(config or {}, list(extra or []), roots)
     return render(
         "login/update_profile.html",

@@ -95,8 +95,11 @@ async def validated(
     an absent one is then required only where the configuration requires it). ``config``: the configuration for
     the requested scopes, when the caller has it."""
     realm, user = ctx.realm, ctx.user
-    flags = account_profile.read_only(realm, user=user)
-    names = [n for n in account_profile.ATTRIBUTES if not flags[n] and (not posted_only or form.get(n) is not None)]
+    flags, kept = account_profile.read_only(realm, user=user), account_profile.locked(realm)
+    kept |= frozenset(account_profile.ATTRIBUTES) - account_profile.readable(realm, declared.UPDATE_PROFILE)
+    # a name the permissions keep from the user is disabled or not on the page: left out, it stays the user's
+    given = [n for n in account_profile.ATTRIBUTES if form.get(n) is not None or not (posted_only or n in kept)]
+    names = [n for n in given if not flags[n]]
     if form.get("username") is not None and account_profile.username_locked(realm, declared.UPDATE_PROFILE):
         names.insert(0, "username")  # posted though its permissions keep it: ImmutableAttributeValidator judges it
     rep = {name: form.get(name) or "" for name in names}

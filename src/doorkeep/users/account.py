@@ -151,9 +151,9 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     """``GET /account``: the account UserRepresentation with ``userProfileMetadata`` (left out only for
     ``?userProfileMetadata=false``), as UserProfile.toRepresentation builds it (view-profile or manage-account);
     ``attributes`` holds the declared attributes the user may view (unmanaged ones are not shown) and, while
-    internationalization is on, the user's ``locale`` (``users.locale_attribute``); the username is left out where
-    its configured permissions keep the user from viewing it (DefaultUserProfile.toRepresentation's readable
-    attributes)."""
+    internationalization is on, the user's ``locale`` (``users.locale_attribute``); a root attribute is left out where
+    its configured permissions keep the user from viewing it, and ``emailVerified`` comes only with a readable,
+    non-empty e-mail (DefaultUserProfile.toRepresentation sets the root fields from the readable attributes)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     u = caller.user
     config = up_config.config_of(caller.realm)
@@ -166,14 +166,16 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     if up_config.enforced(caller.realm) and unmanaged.can_view(policy, declared.ACCOUNT):  # ENABLED only
         shown.update({k: list(declared.as_values(v)) for k, v in unmanaged.only(config, u.attributes).items()})
     shown.update(locale_attribute.shown(caller.realm, config, u.attributes))
+    seen = account_profile.readable(caller.realm, declared.ACCOUNT)
+    email = u.email if "email" in seen and u.email else None
     return _compact(
         {
             "id": u.id,
-            "username": u.username if account_profile.username_permissions(caller.realm, declared.ACCOUNT)[0] else None,
-            "firstName": u.first_name,
-            "lastName": u.last_name,
-            "email": u.email,
-            "emailVerified": u.email_verified,
+            "username": u.username if "username" in seen else None,
+            "firstName": u.first_name if "firstName" in seen else None,
+            "lastName": u.last_name if "lastName" in seen else None,
+            "email": email,
+            "emailVerified": u.email_verified if email is not None else None,  # set with a readable e-mail only
             "attributes": shown or None,  # the declared attributes the user may view
             "userProfileMetadata": (
                 account_profile.metadata(caller.realm, scopes=caller.scopes) if with_metadata else None

@@ -48,17 +48,34 @@ def username_editable(realm: Realm) -> bool:
     return realm.edit_username_allowed and not realm.registration_email_as_username
 
 
-def username_permissions(realm: Realm, context: str) -> tuple[bool, bool]:
-    """Whether the configured permissions of the username let the context's role (``declared``: ``admin`` in
-    USER_API, ``user`` elsewhere) view and edit it: DeclarativeUserProfileProvider.decorateUserProfileForCache adds
-    their read and write conditions to the username's own (readUsernameCondition, editUsernameCondition), and
-    makes both always true when the configuration gives none (no ``permissions``, or both lists empty)."""
+def root_permissions(realm: Realm, name: str, context: str) -> tuple[bool, bool]:
+    """Whether the configured permissions of a root attribute let the context's role (``declared``: ``admin`` in
+    USER_API, ``user`` elsewhere) view and edit it, as DeclarativeUserProfileProvider.decorateUserProfileForCache
+    builds its read and write conditions. Username and e-mail are built in: their permissions are added to their
+    own conditions (readUsernameCondition, editEmailCondition, ...), and none (no ``permissions``, or both lists
+    empty) make both always true. The names are not: they exist only where the configuration declares them, and
+    then follow their permissions alone (none, or empty lists: neither viewable nor editable), the view
+    permission including the edit one (createViewAllowedPredicate)."""
     attributes = up_config.config_of(realm).get("attributes") or []
-    rep: dict[str, Any] = next((a for a in attributes if a.get("name") == "username"), {})
-    permissions = rep.get("permissions")
-    if not isinstance(permissions, dict) or not (permissions.get("view") or permissions.get("edit")):
-        return True, True
+    rep: dict[str, Any] | None = next((a for a in attributes if a.get("name") == name), None)
+    if name in ("username", "email"):
+        permissions = (rep or {}).get("permissions")
+        if not isinstance(permissions, dict) or not (permissions.get("view") or permissions.get("edit")):
+            return True, True
+    if rep is None:
+        return False, False
     return declared.can_view(rep, context), declared.can_edit(rep, context)
+
+
+def username_permissions(realm: Realm, context: str) -> tuple[bool, bool]:
+    """``root_permissions`` of the username."""
+    return root_permissions(realm, "username", context)
+
+
+def readable(realm: Realm, context: str) -> frozenset[str]:
+    """The root attributes the context's role may view (DefaultAttributes.getReadable of username, email,
+    firstName and lastName): UserProfile.toRepresentation leaves the others out of a user's representation."""
+    return frozenset(name for name in ATTRIBUTES if root_permissions(realm, name, context)[0])
 
 
 def username_locked(realm: Realm, context: str = declared.ACCOUNT) -> bool:
@@ -138,9 +155,8 @@ def metadata(
     unless the e-mail is the username). ``scopes``: the client scopes of the caller's token, which the attributes'
     ``selector`` and ``required`` scopes are matched against (DeclarativeUserProfileProvider.requestedScopePredicate
     reads AuthenticationManager.getRequestedScopes, the bearer token's outside a login). The configured
-    permissions of email, firstName and lastName hide them from a context that may not view them and make them
-    read-only for one that may not edit them; the username's too, on top of editUsernameCondition
-    (``username_permissions``)."""
+    permissions of the root attributes hide them from a context that may not view them and make them read-only for
+    one that may not edit them, on top of the username's and e-mail's own conditions (``root_permissions``)."""
     config = up_config.config_of(realm)
     if scopes is not None:
         config = declared.for_scopes(config, scopes)
@@ -154,10 +170,8 @@ def metadata(
         rep = by_name.get(name)
         if rep is None:
             continue
-        guarded = name != "username" and rep.get("permissions") is not None
-        if guarded and not declared.can_view(rep, context):
-            continue
-        if name == "username" and not username_permissions(realm, context)[0]:
+        view, edit = root_permissions(realm, name, context)
+        if not view:
             continue
         if name == "username":
             required = not realm.registration_email_as_username
@@ -169,7 +183,7 @@ def metadata(
             "name": name,
             "displayName": declared.display_name(rep, BUILT_IN_DISPLAY_NAMES.get(name)),
             "required": required,
-            "readOnly": flags[name] or (guarded and not declared.can_edit(rep, context)),
+            "readOnly": flags[name] or not edit,
         }
         if rep.get("annotations"):
             entry["annotations"] = rep["annotations"]
@@ -194,9 +208,7 @@ def locked(realm: Realm) -> frozenset[str]:
     return frozenset(
         name
         for name in ("email", "firstName", "lastName")
-        if (rep := by_name.get(name)) is not None
-        and rep.get("permissions") is not None
-        and not declared.can_edit(rep, declared.ACCOUNT)
+        if by_name.get(name) is not None and not root_permissions(realm, name, declared.ACCOUNT)[1]
     )
 
 
@@ -210,8 +222,10 @@ def normalize(realm: Realm, user: User, rep: dict[str, Any], *, update_profile: 
     writes no read-only attribute: AccountRestServiceTest.testEditUsernameAllowed); the username is
     lower-cased, the user's own when not sent, and the e-mail when the e-mail is the username; ``update_profile``:
     the UPDATE_PROFILE context's (``read_only``'s ``user``). Names and an e-mail the configured permissions keep
-    from the user (``locked``) are the user's when not sent."""
-    flags, mine, fixed = read_only(realm, user=user if update_profile else None), current(user), locked(realm)
+    from the user (``locked``), or whose permissions hide them from the user (``readable``: not on the user's
+    forms), are the user's when not sent."""
+    flags, mine = read_only(realm, user=user if update_profile else None), current(user)
+    fixed = locked(realm) | (frozenset(ATTRIBUTES) - readable(realm, declared.ACCOUNT))
     values: dict[str, str | None] = {}
     for name in ATTRIBUTES:
         sent = rep.get(name)

@@ -24,6 +24,8 @@ from doorkeep.users.account import effective_url
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url
 
+_NAMES = ("firstName", "lastName")  # the root attributes whose permissions alone decide the page's field
+
 
 def page(
     realm: Realm,
@@ -73,6 +75,7 @@ def page(
             outcome.errors,
             username_editable=not flags["username"],
             username_shown=account_profile.username_shown(realm),
+            names={n: account_profile.root_permissions(realm, n, declared.UPDATE_PROFILE) for n in _NAMES},
             email_editable=not flags["email"] or (outcome.no_email and account_profile.email_settable(realm)),
             cancel=outcome.cancel,
             extra=_profile_fields(realm, outcome.lists, scopes),

@@ -7,20 +7,18 @@ from typing import Any
 
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Realm
-from doorkeep.users import declared, unmanaged
-
-# The root attributes a configuration may hide from administrators; the username always shows.
-HIDABLE_ROOT = frozenset({"email", "firstName", "lastName"})
+from doorkeep.users import account_profile, declared, unmanaged
 
 
 def shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
-    """The representation without the attributes an administrator may not view: the root ones (``email``,
-    ``firstName``, ``lastName``) and the declared ones whose permissions leave out ``admin``, the unmanaged ones
+    """The representation without the attributes an administrator may not view: the root ones whose permissions
+    leave out ``admin`` (``users.account_profile.root_permissions``; ``emailVerified`` stays, as
+    ModelToRepresentation sets it) and the declared ones whose permissions leave out ``admin``, the unmanaged ones
     the realm's policy hides from the admin API, and the locale while internationalization is off."""
     config = up_config.config_of(realm)
-    for attribute in config.get("attributes") or []:
-        name = attribute.get("name")
-        if name in HIDABLE_ROOT and not declared.can_view(attribute, declared.USER_API):
+    seen = account_profile.readable(realm, declared.USER_API)
+    for name in account_profile.ATTRIBUTES:
+        if name not in seen:
             rep.pop(name, None)
     if "attributes" in rep:
         rep["attributes"] = declared.shown(config, declared.USER_API, rep["attributes"])

@@ -20,7 +20,7 @@ from doorkeep.oauth import account_actions
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL, UPDATE_EMAIL
 from doorkeep.realms import required_actions as registered
 from doorkeep.users import account as ops
-from doorkeep.users import account_profile, locale
+from doorkeep.users import account_profile, declared, locale
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
 from doorkeep.web.console import account_linked, account_organizations, account_sessions, signin
@@ -30,6 +30,7 @@ from doorkeep.web.console.negotiate import negotiate
 from doorkeep.web.http import base_url, browser_path, state
 
 if TYPE_CHECKING:
+    from doorkeep.model import Realm
     from doorkeep.store.tx import Tx
 
 
@@ -73,7 +74,7 @@ async def _profile(tx: Tx, caller: ops.Caller) -> dict[str, object]:
     """The profile, whether the user may edit it, which fields the user profile keeps read-only, and whether
     "Delete account" is offered (AccountConsole's ``deleteAccountAllowed``: the realm enables delete_account
     and the user has the account client's delete-account role)."""
-    read_only = account_profile.read_only(caller.realm)
+    read_only = _fixed(caller.realm)
     editable = ops.MANAGE_ACCOUNT in caller.roles
     enabled = DELETE_ACCOUNT in registered.applicable(caller.realm)
     deletable = enabled and await account_actions.may_delete_account(tx, caller.realm, caller.user)
@@ -81,8 +82,16 @@ async def _profile(tx: Tx, caller: ops.Caller) -> dict[str, object]:
     shown = (profile.get("attributes") or {}).get(locale.ATTRIBUTE) or [""]
     update_email = account_profile.update_email_offered(caller.realm) and editable
     more = {"delete_allowed": deletable, "update_email": update_email, "locale": shown[0]}
-    more |= {"heading": caller.user.username, "username_shown": "username" in profile}  # the header keeps the name
-    return {**profile, "editable": editable, "read_only": read_only, **more}
+    seen = account_profile.readable(caller.realm, declared.ACCOUNT)
+    more |= {"heading": caller.user.username, "fields": [n for n in account_profile.ATTRIBUTES if n in seen]}
+    return {**profile, "editable": editable, "read_only": read_only, **more}  # the heading keeps the username
+
+
+def _fixed(realm: Realm) -> dict[str, bool]:
+    """The fields the form may not change: the user profile's read-only ones, those the configured permissions
+    keep the user from editing, and those the user may not view (not on the form, so not sent)."""
+    seen, locked = account_profile.readable(realm, declared.ACCOUNT), account_profile.locked(realm)
+    return {k: v or k in locked or k not in seen for k, v in account_profile.read_only(realm).items()}
 
 
 @CONSOLE.action("/", json=rest.account)
@@ -90,7 +99,7 @@ async def save_personal_info(page: Page) -> Response:
     """The form's editable fields (a read-only one is not sent, so it keeps its value), as the REST POST. The
     locale field, when sent, must be one of its options (the realm's supported locales); the update then
     carries the profile's attributes with ``locale`` set, as the account UI sends its representation."""
-    read_only = account_profile.read_only(page.realm)
+    read_only = _fixed(page.realm)
     body: dict[str, object] = {
         k: (page.form.get(k) or "").strip() for k in account_profile.ATTRIBUTES if not read_only[k]
     }
