@@ -47,6 +47,10 @@ EVENT_TYPES = {
     "required-action": "CUSTOM_REQUIRED_ACTION",
     "consent": "LOGIN",
     "restart": "RESTART_AUTHENTICATION",  # LoginActionsService.restartSession
+    # LoginActionsService.brokerLoginFlow; Doorkeep's post broker login flow posts its OTP form to ``authenticate``
+    # (the login then noted ``post_broker``), its first broker login pages to ``first-broker-login``
+    "first-broker-login": "IDENTITY_PROVIDER_FIRST_LOGIN",
+    "post-broker-login": "IDENTITY_PROVIDER_POST_LOGIN",
 }
 
 
