@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from broker_post_flow import alice_with_otp
-from broker_support import SAVED, Broker, broker_login, browser, button, served
+from broker_support import SAVED, Broker, broker_login, browser, button, provider_login, served, start_login
 from browser_flow import REDIRECT, followed, form_action, form_fields
 from flow_builder import events, is_otp_form, totp
 from login_test_realm import LOGIN_TIMEOUT, error, is_login_page
@@ -178,3 +178,61 @@ async def test_the_reset_login_forgets_the_provider_it_came_through(env: Env) ->
         login = max(await events(env, "LOGIN"), key=lambda e: e.time)  # the password login's
         assert "identity_provider" not in login.details, login.details
         assert len(await events(env, "IDENTITY_PROVIDER_POST_LOGIN")) == post_logins
+
+
+async def test_the_provider_button_past_the_login_timeout_resets_the_login(env: Env) -> None:
+    """IdentityBrokerService.performLogin checks the login page's code as its forms are: the button pressed 60 s
+    after the page was shown is IDENTITY_PROVIDER_LOGIN_ERROR ``expired_code`` and the login form again, saying the
+    login timed out, not the provider."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await timed(broker)
+        async with browser(broker) as http:
+            page = await start_login(http)
+            assert is_login_page(page), page.text[:1500]
+            env.clock.advance(LOGIN)
+            again = await timed_out_to_login_form(env, http, await http.get(button(page)))
+            assert [(t, e) for t, e, _ in await error_events(env)] == [
+                ("IDENTITY_PROVIDER_LOGIN_ERROR", "expired_code")
+            ]
+            done = await http.get(await provider_login(http, await http.get(button(again))))
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT + "?"), done.text[:1500]
+
+
+async def test_the_providers_answer_past_the_login_timeout_resets_the_login(env: Env) -> None:
+    """The provider's answer (AbstractOAuth2IdentityProvider.Endpoint.authResponse: getAndVerifyAuthenticationSession
+    before the code is exchanged) 60 s after the browser was sent there: IDENTITY_PROVIDER_LOGIN_ERROR
+    ``expired_code``, no user made, the login form saying the login timed out; the same answer again is refused (the
+    reset forgot the provider's state)."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await timed(broker)
+        async with browser(broker) as http:
+            to_provider = await http.get(button(await start_login(http)))
+            env.clock.advance(LOGIN)
+            answer = await provider_login(http, to_provider)
+            await timed_out_to_login_form(env, http, await http.get(answer))
+            assert [(t, e) for t, e, _ in await error_events(env)] == [
+                ("IDENTITY_PROVIDER_LOGIN_ERROR", "expired_code")
+            ]
+            replayed = await http.get(answer)
+            assert replayed.status_code == 400 and "location" not in replayed.headers, replayed.text[:1500]
+        headers = await env.admin_headers()
+        users = await env.http.get("/admin/realms/test/users", params={"username": "alice"}, headers=headers)
+        assert users.json() == []
+
+
+async def test_the_provider_button_moves_the_login_timeout_for_the_answer(env: Env) -> None:
+    """The redirect to the provider moves the root's timestamp (ClientSessionCode.setAction): the button pressed at
+    50 s and the answer 59 s later (109 s after the login page) go on with the login."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await timed(broker)
+        async with browser(broker) as http:
+            page = await start_login(http)
+            env.clock.advance(50)
+            to_provider = await http.get(button(page))
+            env.clock.advance(LOGIN - 1)
+            done = await http.get(await provider_login(http, to_provider))
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT + "?"), done.text[:1500]
+        assert await error_events(env) == []
