@@ -5,6 +5,8 @@ authentication session's last step, before the brokered context is read). Past i
 (here 300 s, the Login Action timeout, the longest code lifespan): the flow's ``*_ERROR`` ``expired_code``
 (IDENTITY_PROVIDER_FIRST_LOGIN, IDENTITY_PROVIDER_POST_LOGIN), AuthenticationProcessor.resetFlow (the brokered
 identity forgotten) and a 302 to the tab's login form saying the login timed out, from which the login goes on.
+IdentityBrokerService judges the provider button and the provider's answer alike (parseSessionCode), recording
+IDENTITY_PROVIDER_LOGIN_ERROR; its redirect to the provider moves the timestamp (ClientSessionCode.setAction).
 
 Over real HTTP with realm ``provider`` of the same server as the upstream provider (tests/broker_support.py)."""
 
