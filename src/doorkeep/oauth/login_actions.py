@@ -191,6 +191,9 @@ async def time_out(tx: Tx, services: Services, realm: Realm, expired: TimedOut, 
     AuthenticationProcessor.resetFlow: the tab back at the login form with no user and no notes but Messages.
     LOGIN_TIMEOUT forwarded to it, its root's timestamp moved. The web layer sends the browser to that form."""
     now, tab = services.clock.now(), expired.auth_session
+    stored = AuthRequest.from_json(tab.request)
+    if stored.post_broker and action == "authenticate":  # the post broker login flow's OTP form (brokerLoginFlow)
+        action = "post-broker-login"
     await events.record(
         tx,
         realm,
@@ -201,14 +204,37 @@ async def time_out(tx: Tx, services: Services, realm: Realm, expired: TimedOut, 
         error="expired_code",
         details={"code_id": tab.root},
     )
-    stored = AuthRequest.from_json(tab.request)  # the auth notes go: no ATTEMPTED_USERNAME, no organization picked
-    request = dataclasses.replace(stored, attempted_username=None, username_hidden=False, organization=None)
+    request = _reset(stored)
     notes, token = {FORWARDED_ERROR_NOTE: TIMED_OUT}, secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(tab.id, None, AUTHENTICATE, token, notes)
     if request != stored:
         await tx.flows.replace_auth_request(tab.id, request.to_json())
     tab = dataclasses.replace(tab, user_id=None, step=AUTHENTICATE, form_token=token, notes=notes)
     return await login_session.touch(tx, realm, dataclasses.replace(tab, request=request.to_json()), now)
+
+
+def _reset(stored: AuthRequest) -> AuthRequest:
+    """AuthenticationProcessor.resetFlow on the request: its auth notes go (ATTEMPTED_USERNAME, the organization
+    picked, the credentials used, END_AFTER_REQUIRED_ACTIONS, INVALIDATE_ACTION_TOKEN, the post broker login
+    flow's state), its user session notes (the identity provider the login came through) and its required actions;
+    the client's request stays."""
+    return dataclasses.replace(
+        stored,
+        attempted_username=None,
+        username_hidden=False,
+        organization=None,
+        session_actions=(),
+        used_credentials=(),
+        flow_gate=0,
+        passkey_signed_in=False,
+        end_after_actions=False,
+        action_token=None,
+        post_broker=False,
+        identity_provider=None,
+        identity_provider_identity=None,
+        identity_provider_id_token=None,
+        identity_provider_session=None,
+    )
 
 
 async def submit(

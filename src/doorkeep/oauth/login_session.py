@@ -75,6 +75,13 @@ async def touch(tx: Tx, realm: Realm, auth_session: AuthSession, now: int) -> Au
     return dataclasses.replace(auth_session, step_time=now, expires=now + lifespan(realm))
 
 
+async def remove_tab(tx: Tx, realm: Realm, auth_session: AuthSession, now: int) -> None:
+    """RootAuthenticationSessionAdapter.removeAuthenticationSessionByTabId: the tab goes (its login is over); the
+    root's other live tabs take ``now`` as its timestamp, so their logins live on from this moment."""
+    await tx.flows.delete_auth_session(auth_session.id)
+    await tx.flows.touch_root(auth_session.root, now, now + lifespan(realm))
+
+
 def new_tab_id() -> str:
     """RootAuthenticationSessionAdapter.generateTabId: eight random bytes, base64url (11 characters)."""
     return secrets.token_urlsafe(8)

@@ -39,6 +39,7 @@ INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
 INVALID_CODE = "An error occurred, please login again through your application."  # Messages.INVALID_CODE
 COOKIE_MISMATCH = "cookie does not match auth_session query parameter"
 _MAX_ROOT = 64  # the auth_sessions.root_id column
+BROKER = "broker"  # IdentityBrokerService (``/broker/{alias}/login`` and ``/endpoint``), by its event below
 # The event each login-actions endpoint records (LoginActionsService's EventBuilder), ``_ERROR`` on a failure.
 EVENT_TYPES = {
     "authenticate": "LOGIN",
@@ -47,6 +48,11 @@ EVENT_TYPES = {
     "required-action": "CUSTOM_REQUIRED_ACTION",
     "consent": "LOGIN",
     "restart": "RESTART_AUTHENTICATION",  # LoginActionsService.restartSession
+    # LoginActionsService.brokerLoginFlow; Doorkeep's post broker login flow posts its OTP form to ``authenticate``
+    # (the login then noted ``post_broker``), its first broker login pages to ``first-broker-login``
+    "first-broker-login": "IDENTITY_PROVIDER_FIRST_LOGIN",
+    "post-broker-login": "IDENTITY_PROVIDER_POST_LOGIN",
+    BROKER: "IDENTITY_PROVIDER_LOGIN",  # IdentityBrokerService's EventBuilder: the provider button and its answer
 }
 
 

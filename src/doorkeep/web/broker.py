@@ -16,7 +16,8 @@ from starlette.responses import RedirectResponse, Response
 
 from doorkeep.broker import linking, oidc
 from doorkeep.model import JSON, AuthSession, Client, Realm
-from doorkeep.oauth import login_broker, login_outcomes
+from doorkeep.oauth import login_actions, login_broker, login_outcomes, login_session
+from doorkeep.oauth import login_tabs as login_tabs_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.broker_steps import (
     CONTEXT,
@@ -27,7 +28,7 @@ from doorkeep.oauth.broker_steps import (
     NOTE,
     UNEXPECTED,
 )
-from doorkeep.web import broker_link, broker_links
+from doorkeep.web import broker_link, broker_links, login_tabs
 from doorkeep.web.broker_session import Tab, error_event, find_tab, respond, site, usable
 from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
@@ -61,6 +62,7 @@ async def begin(
     notes = {k: v for k, v in tab.auth_session.notes.items() if k != CONTEXT} | {NOTE: note}
     s = tab.auth_session
     await tx.flows.advance_auth_session(s.id, s.user_id, s.step, s.form_token, notes)
+    await login_session.touch(tx, realm, s, state(request).services.clock.now())  # ClientSessionCode.setAction
     response = RedirectResponse(started.url, 302)
     response.headers["Cache-Control"] = NO_BACK
     return response
@@ -81,6 +83,8 @@ async def login(request: Request) -> Response:
         tab = await find_tab(request, tx, realm, q.get(TAB_ID), code)
         if tab is None:
             return error_page(request, realm, EXPIRED)
+        if not _active(request, realm, tab):
+            return await _timed_out(request, tx, realm, tab)
         provider = usable(realm, alias)
         if provider is None:  # IdentityBrokerException: not found, disabled or link-only
             await error_event(
@@ -126,6 +130,15 @@ async def endpoint(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     note = login_broker.noted(found.auth_session)
+    if linking.LINK_KEY not in note and not _active(request, realm, found):  # before the provider is asked
+
+        async def expired(tx: Tx) -> Response:
+            tab = await find_tab(request, tx, realm, found.auth_session.id, None)
+            if tab is None or not login_broker.state_matches(tab.auth_session, alias, state_value):
+                return error_page(request, realm, INVALID_REQUEST)
+            return await _timed_out(request, tx, realm, tab)
+
+        return await in_transaction(request, expired)
     provider = usable(realm, alias) if linking.LINK_KEY not in note else linking.enabled(realm, alias)
     error = q.get("error")
     if provider is None or error is not None or not q.get("code"):
@@ -182,6 +195,20 @@ async def endpoint(request: Request) -> Response:
     return await in_transaction(request, authenticated)
 
 
+def _active(request: Request, realm: Realm, tab: Tab) -> bool:
+    """IdentityBrokerService.parseSessionCode: verifyActiveAndValidAction(AUTHENTICATE, LOGIN), the Login timeout
+    from the root's last step (the login page's code, or the redirect to the provider for its answer)."""
+    now = state(request).services.clock.now()
+    return login_session.action_active(realm, tab.auth_session, login_session.LOGIN_ACTION, now)
+
+
+async def _timed_out(request: Request, tx: Tx, realm: Realm, tab: Tab) -> Response:
+    """Past the Login timeout: IDENTITY_PROVIDER_LOGIN_ERROR ``expired_code``, the flow reset (the provider's state
+    forgotten with the tab's notes) and the browser sent to the tab's login form, which says the login timed out."""
+    expired = login_actions.TimedOut(tab.auth_session, tab.client)
+    return await login_tabs.timed_out(request, tx, realm, expired, login_tabs_rules.BROKER)
+
+
 async def redirector(
     request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest
 ) -> Response | None:
@@ -206,7 +233,6 @@ async def send_to_provider(
 ) -> Response:
     """IdentityProviderAuthenticator.redirect: the login's tab (made now for a login that starts here) keeps the
     request as it stands (its ``login_hint``), and the browser goes (303) to ``/broker/{alias}/login``."""
-    from doorkeep.oauth import login_session
     from doorkeep.web.login_pages import root_for_new_tab
 
     now = state(request).services.clock.now()

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from doorkeep.broker import providers as idp
 from doorkeep.console import pages, recovery_pages
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_broker_email, login_broker_first, login_session, redirect_uris
+from doorkeep.oauth import login_actions, login_broker_email, login_broker_first, login_session, redirect_uris
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     CONTEXT,
@@ -34,9 +34,11 @@ from doorkeep.oauth.broker_steps import (
     without,
 )
 from doorkeep.oauth.login_choices import EXECUTION, TRY_ANOTHER_WAY
+from doorkeep.oauth.login_session import LOGIN_ACTION
 from doorkeep.oauth.update_email import SEND_FAILED
 from doorkeep.users.credentials import Verdict, assess
 from doorkeep.web import locale as page_locale
+from doorkeep.web import login_tabs
 from doorkeep.web.broker_email import send_link
 from doorkeep.web.broker_session import Tab, find_tab, respond, site
 from doorkeep.web.http import in_transaction, state
@@ -56,9 +58,12 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
+FIRST_BROKER_LOGIN = "first-broker-login"  # LoginActionsService.FIRST_BROKER_LOGIN_PATH
+
+
 def _action(request: Request, realm: Realm, tab: AuthSession, client: Client) -> str:
     first = {"session_code": tab.form_token, "execution": tab.step}
-    return redirect_uris.with_params(action_url(request, realm, "first-broker-login"), tab_params(tab, client, **first))
+    return redirect_uris.with_params(action_url(request, realm, FIRST_BROKER_LOGIN), tab_params(tab, client, **first))
 
 
 async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) -> Response:
@@ -147,6 +152,11 @@ async def first_broker_login(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         tab = await find_tab(request, tx, realm, request.query_params.get(TAB_ID), code)
+        now = state(request).services.clock.now()
+        if tab is not None and not login_session.action_active(realm, tab.auth_session, LOGIN_ACTION, now):
+            # brokerLoginFlow: verifyActiveAndValidAction(AUTHENTICATE, LOGIN), before the brokered context is read
+            expired = login_actions.TimedOut(tab.auth_session, tab.client)
+            return await login_tabs.timed_out(request, tx, realm, expired, FIRST_BROKER_LOGIN)
         context = tab.auth_session.notes.get(CONTEXT) if tab else None
         if tab is None or not isinstance(context, dict):
             return error_page(request, realm, EXPIRED)

@@ -341,8 +341,8 @@ async def login_over(
     login of a root without tabs starts a new root (``login_tabs.root_for_new_tab``). KC_RESTART goes with the
     root's last tab (removeAuthenticationSession's expireRestartCookie); while another tab's login is still
     there (even expired: its page still learns that the user logged in meanwhile) it stays."""
-    if auth_session is not None:
-        await tx.flows.delete_auth_session(auth_session.id)
+    if auth_session is not None:  # the root's other tabs live on from now (removeAuthenticationSessionByTabId)
+        await login_session.remove_tab(tx, realm, auth_session, state(request).services.clock.now())
     root = auth_session.root if auth_session is not None else await auth_root(request, tx, realm)
     if not root or not await tx.flows.root_alive(realm.id, root, None):
         cookies.expire(request, response, realm, cookies.RESTART)
