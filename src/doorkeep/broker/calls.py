@@ -32,13 +32,18 @@ async def call(
     return answer.status, answer.content_type, answer.body
 
 
-def bounded_json(body: bytes, what: str) -> dict[str, Any]:
+def bounded_value(body: bytes, what: str) -> Any:
+    """The JSON value of a provider's answer, at most MAX_BYTES, its nesting bounded (never a RecursionError)."""
     if len(body) > MAX_BYTES:
         raise BrokerError(f"{what} too large")
     try:
-        parsed = loads(body)  # bounded nesting: never a RecursionError
+        return loads(body)
     except ValueError:
         raise BrokerError(f"{what} is no JSON") from None
+
+
+def bounded_json(body: bytes, what: str) -> dict[str, Any]:
+    parsed = bounded_value(body, what)
     if not isinstance(parsed, dict):
         raise BrokerError(f"{what} is no JSON object")
     return parsed

@@ -28,7 +28,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-from doorkeep.broker.calls import BrokerError, bounded_json, call
+from doorkeep.broker.calls import BrokerError, bounded_json, bounded_value, call
 
 GITHUB, GOOGLE, FACEBOOK, MICROSOFT, OAUTH2 = "github", "google", "facebook", "microsoft", "oauth2"
 GITLAB = "gitlab"
@@ -226,21 +226,7 @@ async def _get(url: str, token: str, what: str, *, json_only: bool = False) -> A
         raise BrokerError(f"{what} answered {status}")
     if json_only and not re.match(r"^application/([\w.+-]+\+)?json\b", content_type.strip().lower()):
         raise BrokerError(f"{what}: unsupported content type")
-    if body.lstrip().startswith(b"["):
-        return _json_array(body, what)
-    return bounded_json(body, what)
-
-
-def _json_array(body: bytes, what: str) -> list[Any]:
-    from doorkeep.numbers import loads
-
-    try:
-        parsed = loads(body)
-    except ValueError:
-        raise BrokerError(f"{what} is no JSON") from None
-    if not isinstance(parsed, list):
-        raise BrokerError(f"{what} is no JSON array")
-    return parsed
+    return bounded_value(body, what)
 
 
 async def profile(provider_id: str, config: dict[str, str], token: str) -> dict[str, Any]:
