@@ -177,3 +177,32 @@ async def test_the_admin_api_keeps_a_github_provider_as_given(env: Env) -> None:
     assert "github-user-attribute-mapper" not in oidc_kinds and "oidc-user-attribute-idp-mapper" in oidc_kinds
     saml = await admin(env, "POST", INSTANCES, rep | {"providerId": "saml", "alias": "s"})
     assert saml.status_code == 501, saml.text
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {"login": "mallory", "id": None, "email": "m@example.org"},
+        {"login": "mallory", "email": "m@example.org"},
+        ["not", "an", "object"],
+        {
+            "login": "mallory",
+            "id": 1,
+            "email": "m@example.org",
+            "deep": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
+        },
+    ],
+)
+async def test_a_hostile_profile_makes_no_user(env: Env, profile: Any) -> None:
+    """A provider answering a profile with no id, or no object at all, fails the login (502) and makes no user; deep
+    nesting is read without a crash (bounded parser) and the login goes on to the review page."""
+    async with served(env) as broker, fake_github() as hub:
+        hub.profile = profile
+        await _add(env, hub)
+        async with browser(broker) as http:
+            answer = await _finish(http, await _through_github(http, hub, broker.base))
+        if isinstance(profile, dict) and profile.get("id") is not None:  # no name: the review page, no crash
+            assert answer.status_code == 200 and "kc-idp-review-profile-form" in answer.text, answer.text
+        else:
+            assert answer.status_code == 502 and "Unexpected error" in answer.text, answer.text
+            assert await user_named(env, "mallory") is None
