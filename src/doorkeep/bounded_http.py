@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from doorkeep import outbound_tls
+
 
 class CallFailed(Exception):
     """The request got no usable answer."""
@@ -62,7 +64,7 @@ async def bounded_request(
     try:
         with anyio.fail_after(timeout):
             async with (
-                httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http,
+                httpx.AsyncClient(timeout=timeout, follow_redirects=False, verify=outbound_tls.context()) as http,
                 http.stream(method, url, headers=headers, data=form) as response,
             ):
                 body = bytearray()

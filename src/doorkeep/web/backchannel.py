@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from doorkeep import outbound_tls
 from doorkeep.model import Client, Realm, SessionEnded
 from doorkeep.oauth import backchannel as bc
 from doorkeep.tokens import new_id
@@ -91,7 +92,7 @@ class Notifier:
                 posts.append((ended.client.client_id, url, token))
         import httpx  # here, not at import: a server that never notifies does not pay for it at start
 
-        async with httpx.AsyncClient(timeout=self.timeout) as http:
+        async with httpx.AsyncClient(timeout=self.timeout, verify=outbound_tls.context()) as http:
             outcomes = await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
         return all(outcomes)
 
@@ -142,7 +143,7 @@ class Notifier:
                 jobs.append((client, mgmt, await self._services.codec.sign(tx, realm_id, claims, alg, now)))
         import httpx
 
-        async with httpx.AsyncClient(timeout=self.timeout) as http:
+        async with httpx.AsyncClient(timeout=self.timeout, verify=outbound_tls.context()) as http:
 
             async def one(client: Client, mgmt: str, token: str | None) -> bool:
                 if token is None:
@@ -172,7 +173,7 @@ class Notifier:
                 tokens.append(await self._services.codec.sign(tx, realm_id, claims, alg, now))
         import httpx
 
-        async with httpx.AsyncClient(timeout=self.timeout) as http:
+        async with httpx.AsyncClient(timeout=self.timeout, verify=outbound_tls.context()) as http:
 
             async def one(url: str, token: str) -> bool:
                 if not url.lower().startswith(bc.DELIVERABLE):

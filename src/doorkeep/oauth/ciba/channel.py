@@ -9,6 +9,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
+from doorkeep import outbound_tls
 from doorkeep.model import Client, User
 from doorkeep.oauth.ciba.auth_req_id import AUTH_RESULT_ID
 
@@ -61,7 +62,7 @@ async def request_authentication(uri: str | None, body: dict[str, Any], bearer: 
     import httpx  # imported on first use, as the other outbound calls are
 
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http:
+        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False, verify=outbound_tls.context()) as http:
             response = await http.post(uri, json=body, headers={"Authorization": f"Bearer {bearer}"})
     except (httpx.HTTPError, httpx.InvalidURL) as err:
         log.warning("CIBA authentication channel unreachable: %s", type(err).__name__)
@@ -83,7 +84,7 @@ async def notify_client(notification: Notification) -> None:
     import httpx
 
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http:
+        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False, verify=outbound_tls.context()) as http:
             response = await http.post(
                 notification.endpoint,
                 json={"auth_req_id": notification.auth_req_id},
