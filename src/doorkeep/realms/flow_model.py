@@ -76,6 +76,26 @@ class FlowSet:
 def built_in(realm: Realm) -> FlowSet:
     """Keycloak 26's flows for a new realm, with ids derived from the realm id, in the order
     DefaultAuthenticationFlows.addFlows creates them (the order GET …/authentication/flows answers)."""
+    key = (realm.id, realm.name == af.ADMIN_REALM)
+    shape = _BUILT_IN.get(key)
+    if shape is None:
+        if len(_BUILT_IN) >= _BUILT_IN_KEPT:
+            _BUILT_IN.clear()
+        shape = _BUILT_IN[key] = _built_in_shape(realm)
+    flows, executions, configs = shape
+    # A config's dict is the caller's to change: made anew each time, from the immutable parts kept.
+    return FlowSet(flows, executions, tuple(AuthConfig(i, a, dict(af.CONFIGS[a])) for i, a in configs), stored=False)
+
+
+# The built-in set of a realm, by (realm id, is the admin realm): deriving its ~110 ids (uuid5 each) on every
+# read of a realm's flows was a few milliseconds of each login page and token request.
+_BUILT_IN: dict[tuple[str, bool], tuple[tuple[AuthFlow, ...], tuple[Execution, ...], tuple[tuple[str, str], ...]]] = {}
+_BUILT_IN_KEPT = 1024
+
+
+def _built_in_shape(
+    realm: Realm,
+) -> tuple[tuple[AuthFlow, ...], tuple[Execution, ...], tuple[tuple[str, str], ...]]:
     flows, executions = [], []
     for flow in sorted(af.flows(realm), key=lambda f: _CREATION_ORDER[f.alias]):
         flow_id = af.flow_uuid(realm, flow.alias)
@@ -93,8 +113,7 @@ def built_in(realm: Realm) -> FlowSet:
                 )
             )
     used = sorted({s.config for f in af.flows(realm) for s in f.steps if s.config is not None})
-    configs = tuple(AuthConfig(af.config_uuid(realm, a), a, dict(af.CONFIGS[a])) for a in used)
-    return FlowSet(tuple(flows), tuple(executions), configs, stored=False)
+    return tuple(flows), tuple(executions), tuple((af.config_uuid(realm, a), a) for a in used)
 
 
 def of(realm: Realm) -> FlowSet:

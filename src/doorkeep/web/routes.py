@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from starlette.routing import BaseRoute, Route
 
 from doorkeep.features import CIBA, DEVICE_FLOW, PAR
@@ -46,9 +48,16 @@ BROKER = "/realms/{realm}/broker/{alias}"
 
 
 def routes() -> list[BaseRoute]:
+    """Every route of the app. Their endpoints are module functions and the routes keep no state, so one
+    process builds them once (compiling ~500 path patterns took ~20 ms of each app a test builds)."""
+    return list(_routes())
+
+
+@functools.cache
+def _routes() -> tuple[BaseRoute, ...]:
     # Starlette tries routes in order, a regular expression each: the token endpoint, the one that
     # machines call all day, comes first (no other route's pattern matches its path).
-    return [
+    return (
         Route(f"{OIDC}/token", protocol.token, methods=["POST"]),
         Route("/", health.root, methods=["GET"]),
         Route("/health", health.ready, methods=["GET"]),
@@ -136,4 +145,4 @@ def routes() -> list[BaseRoute]:
         *account_devices.ROUTES,
         account.unrouted([*account.ROUTES, *account_devices.ROUTES]),
         console_static.MOUNT,
-    ]
+    )
