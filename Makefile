@@ -2,7 +2,9 @@
 #
 #   make run    start a development server on http://127.0.0.1:8080 with the demo realm
 #   make test   system packages, venv, lint, type check, the whole pytest suite (SQLite), then the
-#               wire suite again on a throwaway PostgreSQL
+#               wire suite's storage areas again on a throwaway PostgreSQL
+#   make test-postgres  the whole wire suite on a throwaway PostgreSQL
+#   make coverage  the pytest suite (SQLite) under line coverage, failing below 88 %
 #   make lint   ruff (check and format) + mypy only
 #   make bench  run the benchmarks (and the admin reads at 1,000,000 sessions on SQLite)
 #   make bench-scale  PostgreSQL at 1,000,000 and 10,000,000 offline sessions (root; long: seeds once
@@ -18,7 +20,7 @@ XDIST := -n 2 --dist loadfile
 # again: collecting the suite took 44 s of CPU per worker, 11 s from the kept files (2026-12-03).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
-.PHONY: venv node run test lint bench bench-scale demo
+.PHONY: venv node run test test-postgres coverage lint bench bench-scale demo
 
 # Internal: (re)install the project into .venv only when pyproject.toml changed.
 venv: $(VENV)/.stamp
@@ -40,15 +42,23 @@ run: venv
 # System packages come first, then the venv; a plain `venv` prerequisite could be
 # built before the script under `make -j`, so both are run from the recipe in order.
 # pytest's exit code 5 ("no tests collected") fails the target like any other failure.
-# Line coverage of src/ under the SQLite run was 91 % on 2026-12-01; below 88 % the target fails.
 test:
 	bash scripts/ensure-system-deps.sh
 	@$(MAKE) --no-print-directory venv node
 	$(BIN)/ruff check src tests clients examples bench
 	$(BIN)/ruff format --check src tests clients examples bench
 	$(BIN)/mypy
-	$(PYTEST) $(XDIST) --durations=15 --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
+	$(PYTEST) $(XDIST) --durations=15
+	DOORKEEP_WIRE_ENGINE=postgresql DOORKEEP_WIRE_SELECTION=storage $(PYTEST) $(XDIST) --durations=15 tests/wire -q -p no:cacheprovider
+
+# The whole wire suite on PostgreSQL (`make test` runs its storage areas there: tests/wire/conftest.py).
+test-postgres: venv
 	DOORKEEP_WIRE_ENGINE=postgresql $(PYTEST) $(XDIST) --durations=15 tests/wire -q -p no:cacheprovider
+
+# The suite on SQLite under line coverage (91 % of src/ on 2026-12-01; below 88 % the target fails). Not part of
+# `make test`: tracing made that run 1.8 times as long (2026-12-05), and with it CI passed its 90 minutes.
+coverage: venv
+	$(PYTEST) $(XDIST) --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
 
 # keycloak-js for the browser tests and @keycloak/keycloak-admin-client for the admin interop
 # tests, from npm (the versions are pinned in each package-lock.json).

@@ -12,6 +12,16 @@ from mail_sink import mail  # noqa: F401  (the SMTP sink fixture)
 from pg import ThrowawayPostgres
 from support import seed_test_realm
 from wire_env import Env, make_env, prepared_postgres
+from wire_selection import storage_area
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """With DOORKEEP_WIRE_SELECTION=storage (`make test`'s PostgreSQL run), the storage areas' modules alone."""
+    if os.environ.get("DOORKEEP_WIRE_SELECTION") != "storage" or collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_") or storage_area(collection_path.name):
+        return None
+    return True
 
 
 @pytest.fixture
