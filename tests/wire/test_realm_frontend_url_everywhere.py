@@ -201,6 +201,7 @@ async def test_admin_tokens_are_checked_against_their_own_realms_frontend_url(en
     master_front = "http://master-front.example"
     put = await env.http.put("/admin/realms/master", json={"attributes": {"frontendUrl": master_front}}, headers=admin)
     assert put.status_code == 204, put.text
+    env.forget_admin_token()  # the one kept was issued at the server's URL
     fresh = await env.admin_token()
     assert claims(fresh)["iss"] == f"{master_front}/realms/master"
     bearer = {"Authorization": f"Bearer {fresh}"}
@@ -219,6 +220,7 @@ async def test_admin_api_locations_follow_the_context_realm(env: Env) -> None:
     master_front = "http://master-front.example"
     put = await env.http.put("/admin/realms/master", json={"attributes": {"frontendUrl": master_front}}, headers=admin)
     assert put.status_code == 204, put.text
+    env.forget_admin_token()  # the one kept was issued at the server's URL
     bearer = {"Authorization": f"Bearer {await env.admin_token()}"}
     for realm, base in (("test", FRONT), ("other", LOCAL)):
         user = await env.http.post(f"/admin/realms/{realm}/users", json={"username": "user2"}, headers=bearer)
