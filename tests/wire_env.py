@@ -36,15 +36,15 @@ class Env:
     apps: list[Starlette] = field(default_factory=list)
     # The database was copied with realm ``test`` in it (``support.seed_test_realm``, the ``realm`` fixture's).
     test_realm: bool = False
+    # The last admin token and the clock's window it is good for (see admin_token). Not an init field, so an
+    # Env made by dataclasses.replace (another app, maybe another database) starts without one.
+    _admin: tuple[str, int, int] | None = field(default=None, init=False, repr=False)
 
     async def drain(self) -> None:
         """Wait for the background deliveries (logout tokens, event mails) every app here has under way."""
         for app in self.apps:
             await app.state.doorkeep.notifier.drain()
             await _drain_mails(app)
-
-    # The last admin token and the clock's window it is good for (see admin_token).
-    _admin: tuple[str, int, int] | None = field(default=None, repr=False)
 
     async def admin_token(self) -> str:
         """The master admin's access token. One token serves while the fake clock stays inside its lifetime
