@@ -87,15 +87,15 @@ def built_in(realm: Realm) -> FlowSet:
     return FlowSet(flows, executions, tuple(AuthConfig(i, a, dict(af.CONFIGS[a])) for i, a in configs), stored=False)
 
 
-# The built-in set of a realm, by (realm id, is the admin realm): deriving its ~110 ids (uuid5 each) on every
-# read of a realm's flows was a few milliseconds of each login page and token request.
-_BUILT_IN: dict[tuple[str, bool], tuple[tuple[AuthFlow, ...], tuple[Execution, ...], tuple[tuple[str, str], ...]]] = {}
+# A built-in set's immutable parts: its flows, its executions, and its configs' (id, alias).
+_Shape = tuple[tuple[AuthFlow, ...], tuple[Execution, ...], tuple[tuple[str, str], ...]]
+# By (realm id, is the admin realm): deriving a set's ~110 ids (uuid5 each) on every read of a realm's flows
+# was a few milliseconds of each login page and password grant. Cleared whole when full.
+_BUILT_IN: dict[tuple[str, bool], _Shape] = {}
 _BUILT_IN_KEPT = 1024
 
 
-def _built_in_shape(
-    realm: Realm,
-) -> tuple[tuple[AuthFlow, ...], tuple[Execution, ...], tuple[tuple[str, str], ...]]:
+def _built_in_shape(realm: Realm) -> _Shape:
     flows, executions = [], []
     for flow in sorted(af.flows(realm), key=lambda f: _CREATION_ORDER[f.alias]):
         flow_id = af.flow_uuid(realm, flow.alias)
