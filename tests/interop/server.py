@@ -159,6 +159,9 @@ class DoorkeepProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOORKEEP_")}
         env["DOORKEEP_BOOTSTRAP_ADMIN_USERNAME"] = ADMIN_USERNAME
         env["DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+        # A test server stops at once unless its test asks for Keycloak's 1 s delay (or another) with
+        # ``--shutdown-delay``: a flag outranks this variable. ~28 fixtures stop a server, some several times.
+        env["DOORKEEP_SHUTDOWN_DELAY"] = "0"
         env["PYTHONUNBUFFERED"] = "1"  # nothing lost in a buffer when the process is killed
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
