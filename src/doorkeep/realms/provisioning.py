@@ -101,9 +101,8 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
     await tx.realms.create(realm)
     for alg in material.DEFAULT_KEYS:
         await tx.keys.add(material.generate(realm.id, alg, now))
-    for policy in policy_components.defaults(realm.id):
-        await tx.registration_policies.add(policy)
-    roles = {role: (await add_role(tx, realm.id, role, text)).id for role, text in builtin_realm_roles(name).items()}
+    await tx.registration_policies.add_many(realm.id, policy_components.defaults(realm.id))
+    roles = await add_roles(tx, realm.id, builtin_realm_roles(name))
     default_roles = roles[f"default-roles-{name}"]
     for parent, children in BUILTIN_COMPOSITES.items():
         if parent.format(realm=name) in roles:
@@ -141,7 +140,17 @@ async def add_role(
     return role
 
 
+async def add_roles(tx: Tx, realm_id: str, described: dict[str, str], client_uuid: str | None = None) -> dict[str, str]:
+    """New roles (name -> description) of the realm or of a client, stored together; name -> id."""
+    made = [
+        Role(id=new_id(), realm_id=realm_id, name=n, client_id=client_uuid, description=d) for n, d in described.items()
+    ]
+    await tx.roles.create_many(made)
+    return {role.name: role.id for role in made}
+
+
 async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | None, skip: Collection[str] = ()) -> None:
+    defaults: list[tuple[str, bool]] = []
     for name, (default, in_token, consent_text, description) in BUILTIN_SCOPES.items():
         if name in skip:  # realm import: the file defines this scope itself
             continue
@@ -161,9 +170,10 @@ async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | No
         )
         await tx.scopes.create(scope)
         if default is not None:
-            await tx.realms.set_default_scope(realm_id, scope.id, default)
+            defaults.append((scope.id, default))
         if name == "offline_access" and offline_role_id:
             await tx.roles.add_scope_mappings(scope.id, [offline_role_id])
+    await tx.realms.set_default_scopes(realm_id, defaults)
 
 
 async def create_builtin_clients(
@@ -218,13 +228,13 @@ async def create_builtin_clients(
         elif client_id == "broker":  # RealmManager.setupBrokerService: Constants.BROKER_SERVICE_ROLES
             await add_client_roles(tx, realm.id, client.id, BROKER_ROLES)
         elif client_id == "realm-management":
-            roles = await add_client_roles(tx, realm.id, client.id, MANAGEMENT_ROLES)
-            admin = await add_role(tx, realm.id, REALM_ADMIN, f"${{role_{REALM_ADMIN}}}", client.id)
-            await tx.roles.add_composites(admin.id, roles.values())
+            roles = await add_client_roles(tx, realm.id, client.id, MANAGEMENT_ROLES | {REALM_ADMIN: []})
+            admin = roles.pop(REALM_ADMIN)
+            await tx.roles.add_composites(admin, roles.values())
 
 
 async def add_client_roles(tx: Tx, realm_id: str, client_uuid: str, spec: dict[str, list[str]]) -> dict[str, str]:
-    ids = {name: (await add_role(tx, realm_id, name, f"${{role_{name}}}", client_uuid)).id for name in spec}
+    ids = await add_roles(tx, realm_id, {name: f"${{role_{name}}}" for name in spec}, client_uuid)
     for name, children in spec.items():
         if children:
             await tx.roles.add_composites(ids[name], [ids[c] for c in children])

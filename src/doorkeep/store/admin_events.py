@@ -22,7 +22,7 @@ class AdminEventRepo:
         values = dataclasses.asdict(event)
         details = values.pop("details")
         values["details_json"] = None if details is None else json.dumps(details, separators=(",", ":"))
-        await self._c.execute(insert(t).values(**values))
+        await self._c.execute(insert(t), values)
 
     async def find(self, realm_id: str, q: AdminEventQuery) -> builtins.list[AdminEvent]:
         """Events matching every given filter, newest first unless ``q.ascending``; ties broken by id."""

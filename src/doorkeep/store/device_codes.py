@@ -37,9 +37,8 @@ class DeviceCodeRepo:
 
     async def create(self, device_code_hash: str, user_code_hash: str, code: DeviceCode) -> None:
         await self._c.execute(
-            insert(device_codes).values(
-                device_code_hash=device_code_hash, user_code_hash=user_code_hash, **code.__dict__
-            )
+            insert(device_codes),
+            {"device_code_hash": device_code_hash, "user_code_hash": user_code_hash, **code.__dict__},
         )
 
     async def by_device_code(self, device_code_hash: str, now: int) -> DeviceCode | None:

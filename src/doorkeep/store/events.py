@@ -17,7 +17,7 @@ class EventRepo:
         self._c = conn
 
     async def add(self, event: Event) -> None:
-        await self._c.execute(insert(events).values(**{**event.__dict__, "details": dict(event.details)}))
+        await self._c.execute(insert(events), {**event.__dict__, "details": dict(event.details)})
 
     async def find(
         self,

@@ -35,15 +35,16 @@ class FederatedIdentityRepo:
 
     async def add(self, realm_id: str, link: FederatedIdentity) -> None:
         await self._c.execute(
-            insert(fi).values(
-                user_id=link.user_id,
-                alias=link.alias,
-                realm_id=realm_id,
-                federated_user_id=link.federated_user_id,
-                federated_username=link.federated_username,
-                token=link.token,
-                linked=time.time_ns(),
-            )
+            insert(fi),
+            {
+                "user_id": link.user_id,
+                "alias": link.alias,
+                "realm_id": realm_id,
+                "federated_user_id": link.federated_user_id,
+                "federated_username": link.federated_username,
+                "token": link.token,
+                "linked": time.time_ns(),
+            },
         )
 
     async def set_token(self, user_id: str, alias: str, token: str | None) -> None:

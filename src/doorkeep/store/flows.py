@@ -29,7 +29,7 @@ class FlowRepo:
     async def create_auth_session(self, s: AuthSession) -> None:
         """A new tab; its root's other tabs take its step time and expiry (RootAuthenticationSessionAdapter.
         createAuthenticationSession: "Update our timestamp when adding new authenticationSession")."""
-        await self._c.execute(insert(auth_sessions).values(**{**s.__dict__, "root_id": s.root_id or None}))
+        await self._c.execute(insert(auth_sessions), {**s.__dict__, "root_id": s.root_id or None})
         if s.root_id and s.root_id != s.id:
             await self.touch_root(s.root_id, s.step_time, s.expires)
 
@@ -107,7 +107,7 @@ class FlowRepo:
         await self._c.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))
 
     async def save_code(self, code_hash: str, code: StoredCode) -> None:
-        await self._c.execute(insert(auth_codes).values(code_hash=code_hash, **code.__dict__))
+        await self._c.execute(insert(auth_codes), {"code_hash": code_hash, **code.__dict__})
 
     async def claim_code(self, code_hash: str) -> tuple[StoredCode | None, bool]:
         """The code and whether this call consumed it (False: unknown or already used)."""

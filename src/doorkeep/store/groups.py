@@ -96,13 +96,14 @@ class GroupRepo:
     async def create(self, group: Group) -> None:
         await bump(self._c, group.realm_id)
         await self._c.execute(
-            insert(groups).values(
-                id=group.id,
-                realm_id=group.realm_id,
-                parent_id=group.parent_id,
-                name=group.name,
-                config={"description": group.description, "attributes": group.attributes},
-            )
+            insert(groups),
+            {
+                "id": group.id,
+                "realm_id": group.realm_id,
+                "parent_id": group.parent_id,
+                "name": group.name,
+                "config": {"description": group.description, "attributes": group.attributes},
+            },
         )
 
     async def update(self, group: Group) -> None:
@@ -142,9 +143,9 @@ class GroupRepo:
     async def grant_roles(self, group: Group, role_ids: Iterable[str]) -> None:
         await bump(self._c, group.realm_id)
         have = await self.role_ids(group.id)
-        for role_id in dict.fromkeys(role_ids):
-            if role_id not in have:
-                await self._c.execute(insert(group_role_mappings).values(group_id=group.id, role_id=role_id))
+        rows = [{"group_id": group.id, "role_id": r} for r in dict.fromkeys(role_ids) if r not in have]
+        if rows:
+            await self._c.execute(insert(group_role_mappings), rows)
 
     async def revoke_roles(self, group: Group, role_ids: Iterable[str]) -> None:
         await bump(self._c, group.realm_id)
@@ -197,7 +198,7 @@ class GroupRepo:
         ).first()
         if exists:
             return False
-        await self._c.execute(insert(user_groups).values(user_id=user_id, group_id=group_id))
+        await self._c.execute(insert(user_groups), {"user_id": user_id, "group_id": group_id})
         return True
 
     async def leave(self, user_id: str, group_id: str) -> bool:
@@ -216,7 +217,7 @@ class GroupRepo:
 
     async def add_default(self, realm_id: str, group_id: str) -> None:
         if group_id not in await self.default_ids(realm_id):
-            await self._c.execute(insert(realm_default_groups).values(realm_id=realm_id, group_id=group_id))
+            await self._c.execute(insert(realm_default_groups), {"realm_id": realm_id, "group_id": group_id})
 
     async def remove_default(self, realm_id: str, group_id: str) -> None:
         await self._c.execute(

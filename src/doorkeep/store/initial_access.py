@@ -28,7 +28,7 @@ class InitialAccessRepo:
         self._c = conn
 
     async def create(self, record: InitialAccess) -> None:
-        await self._c.execute(insert(table).values(**{name: getattr(record, name) for name in _FIELDS}))
+        await self._c.execute(insert(table), {name: getattr(record, name) for name in _FIELDS})
 
     async def get(self, realm_id: str, record_id: str) -> InitialAccess | None:
         query = select(table).where(table.c.id == record_id, table.c.realm_id == realm_id)

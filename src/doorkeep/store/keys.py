@@ -26,7 +26,7 @@ class KeyRepo:
 
     async def add(self, key: RealmKey) -> None:
         """A key Doorkeep made itself (a new realm's, or a fallback key made on first need)."""
-        await self._c.execute(insert(realm_keys).values(**key.__dict__))
+        await self._c.execute(insert(realm_keys), key.__dict__)
 
     async def kid_taken(self, kid: str) -> bool:
         """Whether a key of any realm has this kid (the key table's primary key)."""
@@ -43,7 +43,7 @@ class KeyRepo:
 
     async def add_component(self, key: RealmKey) -> None:
         """A key-provider component created through the admin API: every process re-reads the realm's keys."""
-        await self._c.execute(insert(realm_keys).values(**key.__dict__))
+        await self._c.execute(insert(realm_keys), key.__dict__)
         await bump(self._c, key.realm_id)
 
     async def replace_component(self, old_kid: str, key: RealmKey) -> None:

@@ -53,21 +53,29 @@ class MapperRepo:
         return (row.client_id or row.scope_id, _mapper(row)) if row else None
 
     async def add(self, realm_id: str, owner_id: str, mapper: ProtocolMapper, *, client: bool) -> None:
+        await self.add_many(realm_id, owner_id, (mapper,), client=client)
+
+    async def add_many(self, realm_id: str, owner_id: str, mappers: Sequence[ProtocolMapper], *, client: bool) -> None:
+        """The mappers of one client or client scope, in one statement (a new realm's scopes bring ~30)."""
         from doorkeep.store.realms import bump
 
+        if not mappers:
+            return
         await bump(self._c, realm_id)
-        await self._c.execute(
-            insert(pm).values(
-                id=mapper.id,
-                realm_id=realm_id,
-                client_id=owner_id if client else None,
-                scope_id=None if client else owner_id,
-                name=mapper.name,
-                protocol=mapper.protocol,
-                mapper=mapper.mapper,
-                config=dict(mapper.config),
-            )
-        )
+        rows = [
+            {
+                "id": mapper.id,
+                "realm_id": realm_id,
+                "client_id": owner_id if client else None,
+                "scope_id": None if client else owner_id,
+                "name": mapper.name,
+                "protocol": mapper.protocol,
+                "mapper": mapper.mapper,
+                "config": dict(mapper.config),
+            }
+            for mapper in mappers
+        ]
+        await self._c.execute(insert(pm), rows)
 
     async def update(self, realm_id: str, mapper: ProtocolMapper) -> None:
         from doorkeep.store.realms import bump

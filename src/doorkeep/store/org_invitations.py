@@ -25,7 +25,7 @@ class InvitationRepo:
         self._c = conn
 
     async def add(self, invitation: Invitation) -> None:
-        await self._c.execute(insert(t).values(**dataclasses.asdict(invitation)))
+        await self._c.execute(insert(t), dataclasses.asdict(invitation))
 
     async def get(self, org_id: str, invitation_id: str) -> Invitation | None:
         """The organization's invitation; another organization's id is not found."""

@@ -93,7 +93,7 @@ class OrganizationGroupRepo:
             "attributes": group.attributes,
         }
         if new:
-            await self._c.execute(insert(organization_groups).values(id=group.id, organization_id=org_id, **values))
+            await self._c.execute(insert(organization_groups), {"id": group.id, "organization_id": org_id, **values})
         else:
             await self._c.execute(
                 update(organization_groups).where(organization_groups.c.id == group.id).values(**values)

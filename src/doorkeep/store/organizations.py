@@ -117,7 +117,7 @@ class OrganizationRepo:
         if new:
             internal = internal_group_id(org.id)
             await self._c.execute(
-                insert(organizations).values(id=org.id, realm_id=org.realm_id, internal_group_id=internal, **values)
+                insert(organizations), {"id": org.id, "realm_id": org.realm_id, "internal_group_id": internal, **values}
             )
         else:
             await self._c.execute(update(organizations).where(organizations.c.id == org.id).values(**values))

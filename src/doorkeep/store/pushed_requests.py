@@ -27,14 +27,15 @@ class PushedRequestRepo:
 
     async def save(self, key: str, request: PushedRequest, expires: int) -> None:
         await self._c.execute(
-            insert(table).values(
-                key_hash=_hash(key),
-                realm_id=request.realm_id,
-                client_id=request.client_id,
-                params=request.params,
-                created=request.created,
-                expires=expires,
-            )
+            insert(table),
+            {
+                "key_hash": _hash(key),
+                "realm_id": request.realm_id,
+                "client_id": request.client_id,
+                "params": request.params,
+                "created": request.created,
+                "expires": expires,
+            },
         )
 
     async def find(self, key: str, now: int) -> PushedRequest | None:

@@ -8,7 +8,7 @@ import dataclasses
 import functools
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
@@ -159,14 +159,15 @@ class RealmRepo:
         took a microsecond each and the clock did not go back."""
         start = time.time_ns() // 1000
         await self._c.execute(
-            insert(realms).values(
-                id=realm.id,
-                name=realm.name,
-                enabled=realm.enabled,
-                config=to_config(realm, REALM_COLS),
-                config_version=start,
-                user_version=start,
-            )
+            insert(realms),
+            {
+                "id": realm.id,
+                "name": realm.name,
+                "enabled": realm.enabled,
+                "config": to_config(realm, REALM_COLS),
+                "config_version": start,
+                "user_version": start,
+            },
         )
 
     async def update(self, realm: Realm, *, flows: bool = False) -> None:
@@ -218,17 +219,28 @@ class RealmRepo:
         return [(str(r.scope_id), bool(r.default_scope)) for r in rows]
 
     async def set_default_scope(self, realm_id: str, scope_id: str, default: bool) -> None:
-        await self.remove_default_scope(realm_id, scope_id)
-        await self._c.execute(
-            insert(realm_default_scopes).values(realm_id=realm_id, scope_id=scope_id, default_scope=default)
-        )
+        await self.set_default_scopes(realm_id, [(scope_id, default)])
+
+    async def set_default_scopes(self, realm_id: str, links: Iterable[tuple[str, bool]]) -> None:
+        """Each scope a default (True) or optional (False) scope of the realm, whatever it was; in two statements."""
+        chosen = dict(links)
+        if not chosen:
+            return
+        await self.remove_default_scopes(realm_id, chosen)
+        rows = [{"realm_id": realm_id, "scope_id": sid, "default_scope": default} for sid, default in chosen.items()]
+        await self._c.execute(insert(realm_default_scopes), rows)
 
     async def remove_default_scope(self, realm_id: str, scope_id: str) -> None:
-        await self._c.execute(
-            delete(realm_default_scopes).where(
-                realm_default_scopes.c.realm_id == realm_id, realm_default_scopes.c.scope_id == scope_id
+        await self.remove_default_scopes(realm_id, [scope_id])
+
+    async def remove_default_scopes(self, realm_id: str, scope_ids: Iterable[str]) -> None:
+        ids = list(scope_ids)
+        if ids:
+            await self._c.execute(
+                delete(realm_default_scopes).where(
+                    realm_default_scopes.c.realm_id == realm_id, realm_default_scopes.c.scope_id.in_(ids)
+                )
             )
-        )
 
 
 class ClientScopeRepo:
@@ -259,15 +271,15 @@ class ClientScopeRepo:
     async def create(self, scope: ClientScope) -> None:
         await bump(self._c, scope.realm_id)
         await self._c.execute(
-            insert(client_scopes).values(
-                id=scope.id,
-                realm_id=scope.realm_id,
-                name=scope.name,
-                config=to_config(scope, SCOPE_COLS + NOT_CONFIG),
-            )
+            insert(client_scopes),
+            {
+                "id": scope.id,
+                "realm_id": scope.realm_id,
+                "name": scope.name,
+                "config": to_config(scope, SCOPE_COLS + NOT_CONFIG),
+            },
         )
-        for mapper in scope.protocol_mappers:
-            await MapperRepo(self._c).add(scope.realm_id, scope.id, mapper, client=False)
+        await MapperRepo(self._c).add_many(scope.realm_id, scope.id, scope.protocol_mappers, client=False)
 
     async def update(self, scope: ClientScope) -> None:
         await bump(self._c, scope.realm_id)
@@ -334,16 +346,16 @@ class ClientRepo:
     async def create(self, client: Client) -> None:
         await bump(self._c, client.realm_id)
         await self._c.execute(
-            insert(clients).values(
-                id=client.id,
-                realm_id=client.realm_id,
-                client_id=client.client_id,
-                enabled=client.enabled,
-                config=to_config(client, CLIENT_COLS + NOT_CONFIG),
-            )
+            insert(clients),
+            {
+                "id": client.id,
+                "realm_id": client.realm_id,
+                "client_id": client.client_id,
+                "enabled": client.enabled,
+                "config": to_config(client, CLIENT_COLS + NOT_CONFIG),
+            },
         )
-        for mapper in client.protocol_mappers:
-            await MapperRepo(self._c).add(client.realm_id, client.id, mapper, client=True)
+        await MapperRepo(self._c).add_many(client.realm_id, client.id, client.protocol_mappers, client=True)
 
     async def update(self, client: Client) -> None:
         await bump(self._c, client.realm_id)
@@ -374,7 +386,7 @@ class ClientRepo:
     async def link_scope(self, client_uuid: str, scope_id: str, default: bool) -> None:
         await self.unlink_scope(client_uuid, scope_id)  # bumps the version
         await self._c.execute(
-            insert(client_scope_links).values(client_id=client_uuid, scope_id=scope_id, default_scope=default)
+            insert(client_scope_links), {"client_id": client_uuid, "scope_id": scope_id, "default_scope": default}
         )
 
     async def link_new_scopes(self, client_uuid: str, realm_id: str, links: builtins.list[tuple[str, bool]]) -> None:

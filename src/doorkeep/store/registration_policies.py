@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -39,10 +40,19 @@ class RegistrationPolicyRepo:
 
     async def add(self, policy: RegistrationPolicy) -> None:
         """A new policy, after the realm's others."""
-        last = await self._c.execute(select(func.max(table.c.position)).where(table.c.realm_id == policy.realm_id))
-        position = (last.scalar() or 0) + 1
-        values = {name: getattr(policy, name) for name in _FIELDS}
-        await self._c.execute(insert(table).values(**{**values, "position": position}))
+        await self.add_many(policy.realm_id, (policy,))
+
+    async def add_many(self, realm_id: str, policies: Sequence[RegistrationPolicy]) -> None:
+        """New policies of one realm, after its others in the order given."""
+        if not policies:
+            return
+        last = await self._c.execute(select(func.max(table.c.position)).where(table.c.realm_id == realm_id))
+        first = (last.scalar() or 0) + 1
+        rows = [
+            {**{name: getattr(policy, name) for name in _FIELDS}, "realm_id": realm_id, "position": first + i}
+            for i, policy in enumerate(policies)
+        ]
+        await self._c.execute(insert(table), rows)
 
     async def replace(self, policy: RegistrationPolicy) -> None:
         """An updated policy keeps its place."""

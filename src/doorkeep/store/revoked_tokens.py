@@ -18,7 +18,7 @@ class RevokedTokenRepo:
 
     async def add(self, jti: str, expires: int) -> None:
         if not await self.is_revoked(jti):
-            await self._c.execute(insert(revoked_tokens).values(jti=jti, expires=expires))
+            await self._c.execute(insert(revoked_tokens), {"jti": jti, "expires": expires})
 
     async def is_revoked(self, jti: str) -> bool:
         return (await _IS_REVOKED.execute(self._c, {"jti": jti})).first() is not None

@@ -178,7 +178,7 @@ class SessionRepo:
 
     # --- user sessions -----------------------------------------------------------------------
     async def create_user_session(self, s: UserSession) -> None:
-        await self._c.execute(insert(user_sessions).values(**s.__dict__))
+        await self._c.execute(insert(user_sessions), s.__dict__)
 
     async def create_user_session_unless_taken(self, s: UserSession) -> bool:
         """Create ``s`` unless its id is taken (False); on PostgreSQL a concurrent transaction creating the same
@@ -272,7 +272,7 @@ class SessionRepo:
 
     # --- client sessions ---------------------------------------------------------------------
     async def create_client_session(self, cs: ClientSession) -> None:
-        await self._c.execute(insert(client_sessions).values(**cs.__dict__))
+        await self._c.execute(insert(client_sessions), cs.__dict__)
 
     async def create_client_session_unless_present(self, cs: ClientSession) -> bool:
         """Create ``cs`` unless its client is in the user session already (False); on PostgreSQL a concurrent
@@ -504,13 +504,14 @@ class SessionRepo:
     async def save_consent(self, consent: Consent) -> None:
         await self.delete_consent(consent.user_id, consent.client_id)
         await self._c.execute(
-            insert(consents).values(
-                user_id=consent.user_id,
-                client_id=consent.client_id,
-                granted_scopes=list(consent.granted_scopes),
-                created_date=consent.created_date,
-                last_updated_date=consent.last_updated_date,
-            )
+            insert(consents),
+            {
+                "user_id": consent.user_id,
+                "client_id": consent.client_id,
+                "granted_scopes": list(consent.granted_scopes),
+                "created_date": consent.created_date,
+                "last_updated_date": consent.last_updated_date,
+            },
         )
 
     async def delete_consent(self, user_id: str, client_uuid: str) -> bool:

@@ -116,7 +116,7 @@ class UserRepo:
         return int((await self._c.execute(query)).scalar_one())
 
     async def create(self, user: User) -> None:
-        await self._c.execute(insert(users).values(**self._values(user)))
+        await self._c.execute(insert(users), self._values(user))
 
     async def update(self, user: User) -> None:
         await self._c.execute(update(users).where(users.c.id == user.id).values(**self._values(user)))
@@ -169,12 +169,12 @@ class UserRepo:
         if kept.moves and previous:
             first = previous[0]
             row = {"user_id": cred.user_id, "secret_data": first.secret_data, "credential_data": first.credential_data}
-            inserted = await self._c.execute(insert(password_history).values(**row, created_date=first.created_date))
+            inserted = await self._c.execute(insert(password_history), {**row, "created_date": first.created_date})
             moved = inserted.inserted_primary_key[0] if inserted.inserted_primary_key else None
         await self._trim_password_history(cred.user_id, kept, moved)
         await self._c.execute(delete(credentials).where(*old))
         priority = priority if priority is not None else await self._next_priority(cred.user_id)
-        await self._c.execute(insert(credentials).values(**cred.__dict__, priority=priority))
+        await self._c.execute(insert(credentials), {**cred.__dict__, "priority": priority})
 
     async def _trim_password_history(self, user_id: str, kept: PasswordRetention, moved: int | None) -> None:
         mine = password_history.c.user_id == user_id
@@ -194,7 +194,7 @@ class UserRepo:
         """One previous password hash as a realm file gives it (Keycloak imports ``password-history`` credentials
         as stored)."""
         row = {"user_id": user_id, "secret_data": secret_data, "credential_data": credential_data}
-        await self._c.execute(insert(password_history).values(**row, created_date=created_date))
+        await self._c.execute(insert(password_history), {**row, "created_date": created_date})
 
     async def exported_password_history(self, user_id: str) -> list[tuple[Any, Any, int]]:
         """Every previous password hash of the user (``secret_data``, ``credential_data``, ``created_date``), in
@@ -232,7 +232,7 @@ class UserRepo:
     async def add_credential(self, cred: Credential) -> None:
         """Store one more credential (an OTP device beside the others), last in the user's list."""
         priority = await self._next_priority(cred.user_id)
-        await self._c.execute(insert(credentials).values(**cred.__dict__, priority=priority))
+        await self._c.execute(insert(credentials), {**cred.__dict__, "priority": priority})
 
     async def _next_priority(self, user_id: str) -> int:
         query = select(func.max(credentials.c.priority)).where(credentials.c.user_id == user_id)
@@ -326,9 +326,9 @@ class UserRepo:
     async def grant_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
         self._prefetched = None
         have = await self.role_ids(user_id)
-        for role_id in dict.fromkeys(role_ids):
-            if role_id not in have:
-                await self._c.execute(insert(user_role_mappings).values(user_id=user_id, role_id=role_id))
+        rows = [{"user_id": user_id, "role_id": r} for r in dict.fromkeys(role_ids) if r not in have]
+        if rows:
+            await self._c.execute(insert(user_role_mappings), rows)
 
     async def revoke_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
         self._prefetched = None

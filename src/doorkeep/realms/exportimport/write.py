@@ -131,9 +131,8 @@ class _Writer:
             made = policy_components.defaults(self.realm.id)
         else:
             made = [p for rep in listed if (p := policy_components.imported(rep, self.realm.id)) is not None]
-        for policy in made:
-            policy_id = await self._id(policy.id, self._policy_id_taken)
-            await self.tx.registration_policies.add(dataclasses.replace(policy, id=policy_id))
+        kept = [dataclasses.replace(p, id=await self._id(p.id, self._policy_id_taken)) for p in made]
+        await self.tx.registration_policies.add_many(self.realm.id, kept)
 
     async def _policy_id_taken(self, policy_id: str) -> bool | None:
         """``_id``'s check: a policy id is unique across realms (a copy of a realm still here gets new ids)."""
@@ -231,11 +230,9 @@ class _Writer:
         )
         self.scopes = {s.name: s.id for s in await self.tx.scopes.list(self.realm.id)}
         defaults = self._realm_default_scopes()
-        for name, scope_id in self.scopes.items():
-            if name in defaults:
-                await self.tx.realms.set_default_scope(self.realm.id, scope_id, defaults[name])
-            else:
-                await self.tx.realms.remove_default_scope(self.realm.id, scope_id)
+        chosen = [(scope_id, defaults[name]) for name, scope_id in self.scopes.items() if name in defaults]
+        await self.tx.realms.remove_default_scopes(self.realm.id, self.scopes.values())
+        await self.tx.realms.set_default_scopes(self.realm.id, chosen)
 
     def _realm_default_scopes(self) -> dict[str, bool]:
         """The file's default / optional lists; Keycloak's built-in choice for a list the file lacks."""
