@@ -157,8 +157,9 @@ async def profile(provider_id: str, config: dict[str, str], token: str) -> dict[
     if provider_id == BITBUCKET:
         return await _bitbucket(config, token)
     if provider_id == STACKOVERFLOW:
-        key = config.get("key")  # Keycloak appends getKey() as it is: ``null`` when unset
-        url = f"{STACKOVERFLOW_PROFILE}&access_token={quote(token, safe=_SAFE)}&key={quote(str(key), safe=_SAFE)}"
+        key = config.get("key") or "null"  # Keycloak appends getKey() as it is: ``null`` when unset
+        query = f"&access_token={quote(token, safe=_SAFE)}&key={quote(key, safe=_SAFE)}"
+        url = (config.get("userInfoUrl") or STACKOVERFLOW_PROFILE) + query
         found = await get_json(url, None, "stackoverflow profile request")
         items = found.get("items") if isinstance(found, dict) else None
         first = items[0] if isinstance(items, list) and items else None
