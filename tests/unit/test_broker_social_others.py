@@ -218,7 +218,14 @@ async def test_stackoverflow_asks_with_token_and_key_in_the_query_and_reads_item
             url + "&access_token=tok(en))&key=k%26y",
             url + "&access_token=tok(en))&key=null",  # getKey() as it is
         ]
-        for broken in ((200, {"items": []}), (200, {"items": [3]}), (200, {"error_id": 403}), (200, b"<a>"), (400, me)):
+        broken_answers: tuple[tuple[int, Any], ...] = (
+            (200, {"items": []}),
+            (200, {"items": [3]}),
+            (200, {"error_id": 403}),
+            (200, b"<a>"),
+            (400, me),
+        )
+        for broken in broken_answers:
             stand.answers["/2.2/me"] = broken
             with pytest.raises(BrokerError):
                 await stand.profile("stackoverflow", userInfoUrl=url)
