@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from broker_support import browser, button, query, served, start_login, user_named
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, login, start
 from fake_openshift import (
     ACCESS_TOKEN,
     CLIENT_ID,
@@ -163,3 +163,26 @@ async def test_metadata_the_cluster_cannot_give_is_an_error_page_not_a_redirect(
         ).json()
         assert [e["error"] for e in events] == ["couldNotSendAuthenticationRequestMessage"]
         assert events[0]["details"]["identity_provider"] == "openshift"
+
+
+async def test_the_idp_link_action_links_a_cluster_identity(env: Env) -> None:
+    """IdpLinkAction (``kc_action=idp_link:openshift``): Continue reads the cluster's metadata and sends the browser to
+    its OAuth server; its answer links the identity to the signed-in user and the login goes on."""
+    async with served(env) as broker, fake_openshift() as cluster:
+        await admin(env, "POST", INSTANCES, cluster.rep(), status=201)
+        async with browser(broker) as http:
+            await login(http, "test", "app")
+            page = await start(http, "test", "app", kc_action="idp_link:openshift")
+            assert page.status_code == 200 and "Do you want to link your account with" in page.text, page.text
+            sent = await http.post(form_action(page.text), data={**form_fields(page.text), "continue": ""})
+            assert sent.status_code == 302 and sent.headers["location"].startswith(cluster.base + "/oauth/authorize?")
+            state = query(sent.headers["location"])["state"]
+            done = await http.get("/realms/test/broker/openshift/endpoint", params={"code": "c", "state": state})
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+            assert query(done.headers["location"])["kc_action_status"] == "success"
+        user = await user_named(env, "user1")
+        assert user is not None
+        links = (
+            await admin(env, "GET", f"/admin/realms/test/users/{user['id']}/federated-identity", status=200)
+        ).json()
+        assert [(link["identityProvider"], link["userName"]) for link in links] == [("openshift", "developer")]
