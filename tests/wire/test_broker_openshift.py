@@ -140,11 +140,14 @@ async def test_a_refused_or_garbled_profile_fails_the_login_and_makes_no_user(en
 
 async def test_metadata_the_cluster_cannot_give_is_an_error_page_not_a_redirect(env: Env) -> None:
     """getAuthJson's "Could not initialize oAuth metadata": at the button, performLogin's 500 "Could not send
-    authentication request to identity provider."; at the callback, getEndpoint's 404."""
+    authentication request to identity provider."; at the callback, getEndpoint's 404. A button whose session code
+    is not the tab's asks the cluster nothing (performLogin parses the code first)."""
     async with served(env) as broker, fake_openshift() as cluster:
         await admin(env, "POST", INSTANCES, cluster.rep(), status=201)
         async with browser(broker) as http:
             page = await start_login(http)
+            forged = button(page, "openshift").replace("session_code=", "session_code=forged")
+            assert (await http.get(forged)).status_code == 400 and cluster.fetched == []
             cluster.metadata_status = 503
             sent = await http.get(button(page, "openshift"))
             assert sent.status_code == 500 and "location" not in sent.headers, sent.text

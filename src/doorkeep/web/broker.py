@@ -98,9 +98,15 @@ async def login(request: Request) -> Response:
     if isinstance(realm, Response):
         return realm
     alias, q = request.path_params["alias"], request.query_params
-    ready = (
-        await prepared_config(realm, alias) if all(q.get(k) for k in ("session_code", "client_id", TAB_ID)) else None
-    )
+
+    async def live(tx: Tx) -> bool:  # performLogin parses the session code before it makes the provider
+        tx.config.bind(realm)
+        tab = await find_tab(request, tx, realm, q.get(TAB_ID), q.get("session_code") or "")
+        return tab is not None and _active(request, realm, tab)
+
+    provider = usable(realm, alias)
+    asks = provider is not None and social.discovers(str(provider.get("providerId")))
+    ready = await prepared_config(realm, alias) if asks and await in_transaction(request, live, write=False) else None
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
