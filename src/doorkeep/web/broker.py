@@ -2,7 +2,9 @@
 Endpoint): ``/realms/{realm}/broker/{alias}/login`` sends the browser to the provider, ``/broker/{alias}/endpoint``
 takes its answer (the first broker login's pages are web/broker_first_login.py), and the Identity Provider
 Redirector (``kc_idp_hint``, its ``defaultProvider``) skips the login page. The calls to the provider (token, keys,
-userinfo) are made between two transactions, never in one; the decisions are the core's (oauth/login_broker.py).
+userinfo, OpenShift 4's metadata) are made between two transactions, never in one, except OpenShift 4's metadata for
+the ``idp_link`` action, whose Continue is decided inside its transaction; the decisions are the core's
+(oauth/login_broker.py).
 """
 
 from __future__ import annotations
