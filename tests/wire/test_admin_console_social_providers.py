@@ -132,9 +132,12 @@ async def test_an_oauth2_provider_needs_its_user_info_url(realm: Env, admin: htt
         ),
         ("facebook", {"fetchedFields": "birthday"}, {"fetchedFields": "birthday"}),
         ("microsoft", {"tenantId": "contoso"}, {"tenantId": "contoso"}),
+        ("paypal", {"sandbox": "on"}, {"sandbox": "true"}),
+        ("stackoverflow", {"key": "app-key"}, {"key": "app-key"}),
+        ("openshift-v4", {"baseUrl": "https://api.ocp.example:6443"}, {"baseUrl": "https://api.ocp.example:6443"}),
     ],
 )
-async def test_a_google_facebook_or_microsoft_provider_is_added_with_its_settings(
+async def test_a_social_provider_is_added_with_its_settings(
     realm: Env, admin: httpx.AsyncClient, kind: str, form: dict[str, str], stored: dict[str, str]
 ) -> None:
     page = await admin.get(f"{CONSOLE}/add", params={"type": kind}, headers=HTML)

@@ -1,9 +1,9 @@
 """Keycloak's new-framework IdentityProviderTest (tests/base/.../admin/identityprovider/IdentityProviderTest.java):
 testFind and testFindForLoginPreservesOrderByAlias with the provider types the Java methods name (twitter,
 linkedin-openid-connect, google, github, facebook, stackoverflow, openshift-v4), which Doorkeep refused with a 501
-before. The social types Doorkeep does not log in with (broker/providers.STORED_ONLY) are stored and listed as
-Keycloak keeps them but never offered to a login: no button, ``kc_idp_hint`` and the broker's login URL ignore them
-as they ignore a disabled provider. SAML stays a 501."""
+before. The social types Doorkeep does not log in with (broker/providers.STORED_ONLY: twitter and instagram) are
+stored and listed as Keycloak keeps them but never offered to a login: no button, ``kc_idp_hint`` and the broker's
+login URL ignore them as they ignore a disabled provider. SAML stays a 501."""
 
 from __future__ import annotations
 
@@ -58,9 +58,9 @@ async def test_find(env: Env) -> None:
 
 async def test_the_login_offers_the_providers_it_runs_in_alias_order(env: Env) -> None:
     """IdentityProviderTest.testFindForLoginPreservesOrderByAlias: Keycloak's getForLogin lists all seven by alias;
-    the login page Doorkeep draws shows, in that order, the four it logs in with; a stored-only one named by
-    ``kc_idp_hint`` is ignored (the login page) and its broker login URL is Keycloak's error page for a provider
-    that cannot be used, not a redirect."""
+    the login page Doorkeep draws shows, in that order, the six it logs in with (all but twitter); a stored-only one
+    named by ``kc_idp_hint`` is ignored (the login page) and its broker login URL is Keycloak's error page for a
+    provider that cannot be used, not a redirect."""
     async with served(env) as broker:
         for alias in (
             "twitter",
@@ -77,7 +77,8 @@ async def test_the_login_offers_the_providers_it_runs_in_alias_order(env: Env) -
             import re
 
             drawn = re.findall(r'<a id="social-([^"]+)"', page.text)
-            assert drawn == ["facebook", "github", "google"], drawn
+            expected = ["facebook", "github", "google", "linkedin-openid-connect", "openshift-v4", "stackoverflow"]
+            assert drawn == expected, drawn
             hinted = await start_login(http, kc_idp_hint="twitter")
             assert hinted.status_code == 200 and 'id="social-twitter"' not in hinted.text
             google = re.search(r'<a id="social-google" type="button" href="([^"]+)"', page.text)

@@ -111,11 +111,17 @@ async def test_enums_are_sorted_and_identity_providers_carry_their_group(env: En
         ("User-defined", "oidc"),
     ]
     assert info["socialProviders"] == [
+        {"id": "bitbucket", "name": "BitBucket"},
         {"id": "facebook", "name": "Facebook"},
         {"id": "github", "name": "GitHub"},
         {"id": "gitlab", "name": "GitLab"},
         {"id": "google", "name": "Google"},
+        {"id": "linkedin-openid-connect", "name": "LinkedIn"},
         {"id": "microsoft", "name": "Microsoft"},
+        {"id": "openshift-v3", "name": "Openshift v3"},
+        {"id": "openshift-v4", "name": "Openshift v4"},
+        {"id": "paypal", "name": "PayPal"},
+        {"id": "stackoverflow", "name": "StackOverflow"},
     ]
 
 

@@ -27,8 +27,21 @@ ADVANCED_CLAIM_TO_ROLE = "oidc-advanced-role-idp-mapper"
 HARDCODED_GROUP = "oidc-hardcoded-group-idp-mapper"
 ADVANCED_CLAIM_TO_GROUP = "oidc-advanced-group-idp-mapper"
 GITHUB_ATTRIBUTE = "github-user-attribute-mapper"  # GitHubUserAttributeMapper (AbstractJsonUserAttributeMapper)
-# Each social provider's AbstractJsonUserAttributeMapper (GitHub's, Google's, Facebook's, Microsoft's): its provider.
-JSON_ATTRIBUTE = {f"{p}-user-attribute-mapper": p for p in ("github", "google", "facebook", "microsoft")}
+# Each social provider's AbstractJsonUserAttributeMapper (GitHub's, Google's, Facebook's, Microsoft's, PayPal's,
+# Stack Overflow's, LinkedIn's, OpenshiftV4AttributeMapper; Bitbucket, GitLab and OpenShift 3 have none): its provider.
+JSON_ATTRIBUTE = {
+    **{
+        f"{p}-user-attribute-mapper": p
+        for p in ("github", "google", "facebook", "microsoft", "paypal", "stackoverflow")
+    },
+    "linkedin-user-attribute-mapper": "linkedin-openid-connect",
+    "openshift-v4-user-attribute-mapper": "openshift-v4",
+}
+# UsernameTemplateMapper.COMPATIBLE_PROVIDERS that Doorkeep runs (OpenShift 3 is not among them)
+TEMPLATE_SOCIAL = frozenset(
+    {"github", "gitlab", "google", "facebook", "microsoft", "bitbucket", "linkedin-openid-connect"}
+    | {"openshift-v4", "paypal", "stackoverflow"}
+)
 GROUP_TYPE = "Group"  # ProviderConfigProperty.GROUP_TYPE
 TARGETS = ("LOCAL", "BROKER_ID", "BROKER_USERNAME")  # UsernameTemplateMapper.Target
 SYNC_MODE = "syncMode"  # IdentityProviderMapperModel.SYNC_MODE
@@ -186,7 +199,7 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     HARDCODED_ATTRIBUTE: frozenset({ANY_PROVIDER}),
     HARDCODED_ROLE: frozenset({ANY_PROVIDER}),
     HARDCODED_GROUP: frozenset({ANY_PROVIDER}),
-    USERNAME_TEMPLATE: OIDC_PROVIDERS | {"github", "gitlab", "google", "facebook", "microsoft"},
+    USERNAME_TEMPLATE: OIDC_PROVIDERS | TEMPLATE_SOCIAL,
     **{kind: frozenset({provider}) for kind, provider in JSON_ATTRIBUTE.items()},
 }
 

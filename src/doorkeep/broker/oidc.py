@@ -9,6 +9,7 @@ No HTTP framework here; the calls to the provider go out with httpx, never insid
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import secrets
 from collections.abc import Awaitable, Callable
@@ -101,6 +102,25 @@ class Config:
     def oauth2_only(self) -> bool:
         """A provider that answers no ID token (broker/social.py): who the user is comes from its profile."""
         return self.provider_id in social.OAUTH2_ONLY
+
+
+async def prepared(provider: JSON) -> Config | BrokerError:
+    """``Config.of`` with the endpoints its provider reads from its server each time it is used (OpenShift 4's
+    metadata, as its constructor reads them), or why they could not be read. Call it outside any transaction: for
+    such a provider it asks the provider."""
+    config = Config.of(provider)
+    try:
+        found = await social.discover(config.provider_id, config.extra)
+    except BrokerError as err:
+        return err
+    if not found:
+        return config
+    return dataclasses.replace(
+        config,
+        authorization_url=found["authorizationUrl"],
+        token_url=found["tokenUrl"],
+        extra={**config.extra, **found},
+    )
 
 
 @dataclass(frozen=True)

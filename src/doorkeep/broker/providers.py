@@ -3,10 +3,11 @@ RepresentationToModel.toModel and ModelToRepresentation.toRepresentation for an 
 
 A provider is kept as its IdentityProviderRepresentation in the realm's configuration (``Realm.identity_providers``),
 in the shape Keycloak answers with; its ``clientSecret`` is kept as given and answered ``**********``
-(StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub, Google,
-Facebook, Microsoft and the generic OAuth v2 provider (broker/social.py); Keycloak's other social providers are
-stored but never run (``STORED_ONLY``); SAML and the other provider ids Keycloak knows are refused with a 501, an
-unknown one as Keycloak refuses it.
+(StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub, GitLab, Google,
+Facebook, Microsoft, Bitbucket, LinkedIn, PayPal, Stack Overflow, OpenShift 3 and 4 and the generic OAuth v2 provider
+(broker/social.py, broker/social_others.py); Twitter (OAuth 1.0a) and Instagram (deprecated in Keycloak) are stored
+but never run (``STORED_ONLY``); SAML and the other provider ids Keycloak knows are refused with a 501, an unknown
+one as Keycloak refuses it.
 """
 
 from __future__ import annotations
@@ -28,21 +29,12 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)  # the types Doorkeep logs in with
-# Keycloak 26's other social IdentityProviderFactory ids: stored, listed, exported and imported as Keycloak keeps
-# them (a realm file or an admin script naming one works), but no login runs them: ``runs`` is false, so the login
-# page shows no button for them, kc_idp_hint and account linking ignore them, as for a disabled provider.
-STORED_ONLY = frozenset(
-    {
-        "bitbucket",
-        "linkedin-openid-connect",
-        "instagram",
-        "openshift-v3",
-        "openshift-v4",
-        "paypal",
-        "stackoverflow",
-        "twitter",
-    }
-)
+# Keycloak 26's social IdentityProviderFactory ids Doorkeep does not log in with: Twitter speaks OAuth 1.0a, and
+# Instagram's provider is deprecated in Keycloak (a preview feature off by default). Stored, listed, exported and
+# imported as Keycloak keeps them (a realm file or an admin script naming one works), but no login runs them:
+# ``runs`` is false, so the login page shows no button for them, kc_idp_hint and account linking ignore them, as
+# for a disabled provider.
+STORED_ONLY = frozenset({"instagram", "twitter"})
 # The other IdentityProviderFactory ids of a Keycloak 26 server: known there, refused here with a 501.
 KEYCLOAK_ONLY = frozenset({"saml", "spiffe", "kubernetes", "jwt-authorization-grant"})
 SECRET_VALUE = "**********"  # ComponentRepresentation.SECRET_VALUE
@@ -91,8 +83,8 @@ _RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESE
 # again, not the mask (Keycloak's IdentityProviderResource, IdentityProviderOidcTest#maskedClientSecretNotReused*):
 # the token and introspection endpoints it is posted to, the client id it is the secret of, how it is sent, the
 # audience a client_secret_jwt assertion signed with it names, and the base URL (GitHub) or tenant (Microsoft)
-# social providers derive their token URL from. Keycloak's IdentityProviderTest#testUpdate now sends a fresh secret
-# with a new client id too.
+# social providers derive their token URL from, and PayPal's ``sandbox`` switch (PayPalIdentityProviderConfig, read
+# as the boolean it is). Keycloak's IdentityProviderTest#testUpdate now sends a fresh secret with a new client id too.
 SECRET_BOUND = (
     "tokenUrl",
     "tokenIntrospectionUrl",
@@ -101,6 +93,7 @@ SECRET_BOUND = (
     "clientAssertionAudience",
     "baseUrl",
     "tenantId",
+    "sandbox",
 )
 SECRET_REENTRY = (
     "Client secret must be re-entered when the token URL, client ID, authentication method, or related destination"
@@ -270,6 +263,8 @@ def keep_masked_secret(stored: dict[str, str], changed: dict[str, str]) -> None:
 
     def value(config: dict[str, str], key: str) -> str:
         found = config.get(key) or ""
+        if key == "sandbox":  # isClientSecretDestinationChanged: absent is ``false``, as targetSandbox reads it
+            return str(found.lower() == "true")
         return found or (DEFAULT_AUTH_METHOD if key == "clientAuthMethod" else "")
 
     if any(value(stored, key) != value(changed, key) for key in SECRET_BOUND):

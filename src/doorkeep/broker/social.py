@@ -1,7 +1,8 @@
 """The identity providers Keycloak ships besides OpenID Connect that Doorkeep runs: GitHub (GitHubIdentityProvider,
 ``github``), Google (GoogleIdentityProvider, ``google``), Facebook (FacebookIdentityProvider, ``facebook``),
-Microsoft (MicrosoftIdentityProvider, ``microsoft``) and the generic OAuth v2 provider (OAuth2IdentityProvider,
-``oauth2``).
+Microsoft (MicrosoftIdentityProvider, ``microsoft``), GitLab (GitLabIdentityProvider, ``gitlab``) and the generic OAuth
+v2 provider (OAuth2IdentityProvider, ``oauth2``) here; Bitbucket, LinkedIn, PayPal, Stack Overflow and OpenShift 3 and
+4 in broker/social_others.py, which the functions of this module dispatch to.
 
 Google is an OpenID Connect provider with fixed endpoints, run by broker/oidc.py like any other (its ID token checked
 against Google's keys and issuer), with its ``hostedDomain`` and ``offlineAccess`` settings. The others speak plain
@@ -28,14 +29,19 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-from doorkeep.broker.calls import BrokerError, bounded_json, bounded_value, call
+from doorkeep.broker import social_others as others
+from doorkeep.broker.calls import BrokerError, bounded_json
+from doorkeep.broker.profile_json import get_json as _get
+from doorkeep.broker.profile_json import json_property as json_property  # re-exported
+from doorkeep.broker.profile_json import split_name as split_name  # re-exported
 
 GITHUB, GOOGLE, FACEBOOK, MICROSOFT, OAUTH2 = "github", "google", "facebook", "microsoft", "oauth2"
 GITLAB = "gitlab"
-OAUTH2_ONLY = (GITHUB, FACEBOOK, MICROSOFT, OAUTH2)  # no ID token: the user is the profile
+OAUTH2_ONLY = (GITHUB, FACEBOOK, MICROSOFT, OAUTH2, *others.OAUTH2_ONLY)  # no ID token: the user is the profile
 PROFILE_AFTER_ID_TOKEN = (GITLAB,)  # an ID token checked, then the user read from the profile
-IDS = (*OAUTH2_ONLY, GOOGLE, GITLAB)
-SOCIAL = (FACEBOOK, GITHUB, GITLAB, GOOGLE, MICROSOFT)  # SocialIdentityProviderFactory's, by id
+IDS = (GITHUB, FACEBOOK, MICROSOFT, OAUTH2, GOOGLE, GITLAB, *others.IDS)
+# SocialIdentityProviderFactory's that Doorkeep runs, by id (all of IDS but the generic OAuth v2 provider)
+SOCIAL = tuple(sorted(p for p in IDS if p != OAUTH2))
 # The names the admin API's serverinfo gives the factories (getName).
 NAMES = {
     GITHUB: "GitHub",
@@ -44,9 +50,10 @@ NAMES = {
     FACEBOOK: "Facebook",
     MICROSOFT: "Microsoft",
     OAUTH2: "OAuth v2",
+    **others.NAMES,
 }
 # each provider's getDefaultScopes
-DEFAULT_SCOPES = {GITHUB: "user:email", FACEBOOK: "email", MICROSOFT: "User.read", OAUTH2: ""}
+DEFAULT_SCOPES = {GITHUB: "user:email", FACEBOOK: "email", MICROSOFT: "User.read", OAUTH2: "", **others.DEFAULT_SCOPES}
 GITHUB_BASE_URL = "https://github.com"
 GITHUB_API_URL = "https://api.github.com"
 EMAIL_URL = "emailUrl"  # GitHubIdentityProvider.EMAIL_URL_KEY
@@ -113,7 +120,17 @@ def endpoints(provider_id: str, config: dict[str, str]) -> dict[str, str]:
     if provider_id == MICROSOFT:
         login = MICROSOFT_LOGIN.format(tenant=(config.get("tenantId") or "").strip() or "common")
         return {"authorizationUrl": login + "authorize", "tokenUrl": login + "token", "userInfoUrl": MICROSOFT_PROFILE}
-    return {}
+    return others.endpoints(provider_id, config)
+
+
+async def discover(provider_id: str, config: dict[str, str]) -> dict[str, str]:
+    """The endpoints a provider reads from its server each time it is used (OpenShift 4's metadata), or nothing;
+    BrokerError when they cannot be read."""
+    return await others.discover(provider_id, config)
+
+
+def discovers(provider_id: str) -> bool:
+    return provider_id in others.DISCOVERED
 
 
 def authorization_params(provider_id: str, config: dict[str, str]) -> dict[str, str]:
@@ -166,21 +183,6 @@ def token_response(body: bytes) -> dict[str, Any]:
         raise BrokerError("token response is neither JSON nor a form") from None
 
 
-def json_property(profile: dict[str, Any], name: str) -> str | None:
-    """AbstractOAuth2IdentityProvider.getJsonProperty: a field's text (a number or boolean as its text, an object or
-    array as its JSON); a missing, null or empty field is None."""
-    value = profile.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        text = str(value).lower()
-    elif isinstance(value, str | int | float):
-        text = str(value)
-    else:
-        text = json.dumps(value, separators=(",", ":"))
-    return text or None
-
-
 def json_value(profile: Any, path: str) -> str | list[str] | None:
     """AbstractJsonUserAttributeMapper.getJsonValue: a field by a dotted path, ``name[i]`` taking an array's item; a
     text or number as trimmed text (blank: None), an array as its texts (none: None)."""
@@ -211,24 +213,6 @@ def json_value(profile: Any, path: str) -> str | list[str] | None:
     return text.strip() or None
 
 
-def split_name(name: str | None) -> tuple[str | None, str | None]:
-    """BrokeredIdentityContext.setName: the first name up to the last space, the last name after it."""
-    if not name:
-        return None, None
-    head, space, tail = name.rpartition(" ")
-    return (head, tail) if space else (name, None)
-
-
-async def _get(url: str, token: str, what: str, *, json_only: bool = False) -> Any:
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    status, content_type, body = await call("GET", url, headers, None, what)
-    if not 200 <= status < 300:
-        raise BrokerError(f"{what} answered {status}")
-    if json_only and not re.match(r"^application/([\w.+-]+\+)?json\b", content_type.strip().lower()):
-        raise BrokerError(f"{what}: unsupported content type")
-    return bounded_value(body, what)
-
-
 async def profile(provider_id: str, config: dict[str, str], token: str) -> dict[str, Any]:
     """doGetFederatedIdentity's profile request; for GitHub, the primary e-mail added when the profile has none."""
     url = config.get("userInfoUrl") or ""
@@ -239,6 +223,8 @@ async def profile(provider_id: str, config: dict[str, str], token: str) -> dict[
         if json_property(found, "email") is None:
             found = {**found, "email": await _github_primary_email(config.get(EMAIL_URL) or "", token)}
         return found
+    if provider_id in others.OAUTH2_ONLY:
+        return await others.profile(provider_id, config, token)
     if provider_id in (FACEBOOK, MICROSOFT, GITLAB):
         found = await _get(url, token, f"{provider_id} profile request")
         if not isinstance(found, dict) or found.get("error") is not None:
@@ -264,6 +250,8 @@ async def _github_primary_email(url: str, token: str) -> str:
 def fields(provider_id: str, config: dict[str, str], found: dict[str, Any]) -> dict[str, str | None]:
     """extractIdentityFromProfile (GitHub) or OAuth2IdentityProvider.doGetFederatedIdentity: the id, username,
     e-mail and names the profile gives."""
+    if provider_id in others.OAUTH2_ONLY:
+        return others.fields(provider_id, config, found)
     if provider_id == GITHUB:
         first, last = split_name(json_property(found, "name"))
         user_id = json_property(found, "id")

@@ -33,6 +33,9 @@ EXPIRED = "Your login attempt timed out.  Login will start from the beginning." 
 UNEXPECTED = "Unexpected error when authenticating with identity provider"
 MISSING_STATE = "Missing state parameter in response from identity provider."
 NOT_PROCEEDING = "Could not proceed with authentication request to identity provider."
+NOT_SENT = (
+    "Could not send authentication request to identity provider."  # Messages.COULD_NOT_SEND_AUTHENTICATION_REQUEST
+)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ def _shown(provider: JSON) -> str:
 
 
 def _rep(provider: JSON, link: FederatedIdentity | None) -> dict[str, Any]:
-    """LinkedAccountRepresentation; ``social``: the provider is a SocialIdentityProvider (GitHub, Google, Facebook,
-    Microsoft)."""
+    """LinkedAccountRepresentation; ``social``: the provider is a SocialIdentityProvider Doorkeep runs
+    (broker/social.SOCIAL: GitHub, Google, LinkedIn, OpenShift …)."""
     alias = provider["alias"]
     rep: dict[str, Any] = {
         "connected": link is not None,

@@ -2,7 +2,9 @@
 Endpoint): ``/realms/{realm}/broker/{alias}/login`` sends the browser to the provider, ``/broker/{alias}/endpoint``
 takes its answer (the first broker login's pages are web/broker_first_login.py), and the Identity Provider
 Redirector (``kc_idp_hint``, its ``defaultProvider``) skips the login page. The calls to the provider (token, keys,
-userinfo) are made between two transactions, never in one; the decisions are the core's (oauth/login_broker.py).
+userinfo, OpenShift 4's metadata) are made between two transactions, never in one, except OpenShift 4's metadata for
+the ``idp_link`` action, whose Continue is decided inside its transaction; the decisions are the core's
+(oauth/login_broker.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from doorkeep.broker import linking, oidc
+from doorkeep.broker import linking, oidc, social
+from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import login_actions, login_broker, login_outcomes, login_session
 from doorkeep.oauth import login_tabs as login_tabs_rules
@@ -25,10 +28,11 @@ from doorkeep.oauth.broker_steps import (
     INVALID_REQUEST,
     MISSING_STATE,
     NOT_PROCEEDING,
+    NOT_SENT,
     NOTE,
     UNEXPECTED,
 )
-from doorkeep.web import broker_link, broker_links, login_tabs
+from doorkeep.web import broker_link, broker_links, error_pages, login_tabs
 from doorkeep.web.broker_session import Tab, error_event, find_tab, respond, site, usable
 from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
@@ -46,12 +50,34 @@ log = logging.getLogger(__name__)
 
 
 async def begin(
-    request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON, link: dict[str, str] | None = None
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    tab: Tab,
+    provider: JSON,
+    link: dict[str, str] | None = None,
+    ready: oidc.Config | oidc.BrokerError | None = None,
 ) -> Response:
     """IdentityBrokerService.performLogin: the state (IdentityBrokerState: a secret, the tab and the client), the
     nonce and the PKCE verifier noted on the tab (with what a link is for, web/broker_link.py), then the browser
-    sent to the provider."""
-    config = oidc.Config.of(provider)
+    sent to the provider. ``ready``: the provider's config as ``oidc.prepared`` made it before the transaction;
+    without it (the ``idp_link`` action, decided inside its transaction) it is made here. A provider whose
+    endpoints could not be read (OpenShift 4's metadata) is Keycloak's 500 "Could not send authentication
+    request"."""
+    prepared = ready if ready is not None else await oidc.prepared(provider)
+    if isinstance(prepared, oidc.BrokerError):
+        log.warning("identity provider %s: %s", provider.get("alias"), prepared)
+        await error_event(
+            tx,
+            request,
+            realm,
+            tab.client.client_id,
+            "couldNotSendAuthenticationRequestMessage",
+            identity_provider=str(provider.get("alias")),
+            reason=str(prepared),
+        )
+        return error_page(request, realm, NOT_SENT, 500, auth_request=tab.request)
+    config = prepared
     secret = secrets.token_urlsafe(16)
     state_value = f"{secret}.{tab.auth_session.id}.{tab.client.client_id}"
     endpoint = broker_links.endpoint_url(request, realm, config.alias)
@@ -75,6 +101,15 @@ async def login(request: Request) -> Response:
         return realm
     alias, q = request.path_params["alias"], request.query_params
 
+    async def live(tx: Tx) -> bool:  # performLogin parses the session code before it makes the provider
+        tx.config.bind(realm)
+        tab = await find_tab(request, tx, realm, q.get(TAB_ID), q.get("session_code") or "")
+        return tab is not None and _active(request, realm, tab)
+
+    provider = usable(realm, alias)
+    asks = provider is not None and social.discovers(str(provider.get("providerId")))
+    ready = await prepared_config(realm, alias) if asks and await in_transaction(request, live, write=False) else None
+
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         code = q.get("session_code")
@@ -96,9 +131,20 @@ async def login(request: Request) -> Response:
                 identity_provider=alias,
             )
             return error_page(request, realm, NOT_PROCEEDING, auth_request=tab.request)
-        return await begin(request, tx, realm, tab, provider)
+        return await begin(request, tx, realm, tab, provider, ready=ready)
 
     return await in_transaction(request, work)
+
+
+async def prepared_config(
+    realm: Realm, alias: str, provider: JSON | None = None
+) -> oidc.Config | oidc.BrokerError | None:
+    """The config of a provider that reads its endpoints from its server (OpenShift 4), read now, before any
+    transaction; None for the others, whose config needs no call."""
+    provider = provider or usable(realm, alias)
+    if provider is None or not social.discovers(str(provider.get("providerId"))):
+        return None
+    return await oidc.prepared(provider)
 
 
 async def endpoint(request: Request) -> Response:
@@ -109,6 +155,11 @@ async def endpoint(request: Request) -> Response:
         return realm
     alias, q = request.path_params["alias"], request.query_params
     services = state(request).services
+    known = idp.by_alias(realm, alias)
+    ready = await prepared_config(realm, alias, known) if known is not None and idp.runs(known) else None
+    if isinstance(ready, oidc.BrokerError):  # getEndpoint: the provider cannot be made, a NotFoundException
+        log.warning("identity provider %s: %s", alias, ready)
+        return await error_pages.page(request, 404)
     state_value = q.get("state")
     parsed = login_broker.state_parts(state_value) if state_value else None
 
@@ -153,7 +204,7 @@ async def endpoint(request: Request) -> Response:
             return await respond(request, tx, realm, tab, answer)
 
         return await in_transaction(request, refused)
-    config = oidc.Config.of(provider)
+    config = ready or oidc.Config.of(provider)
     try:
         endpoint_url = broker_links.endpoint_url(request, realm, alias)
         verifier, nonce = note.get("verifier"), str(note.get("nonce"))

@@ -49,12 +49,14 @@ def _answer(request: Request, realm: Realm, decided: linking.Refused | linking.B
 async def link(request: Request) -> Response:
     """The link's checks; passed, a tab of the browser's login session is made for the client and the browser is
     sent to the provider as a login would be, the tab noting what the link is for."""
-    from doorkeep.web.broker import begin  # that module answers the provider, and ends links through this one
+    from doorkeep.web.broker import begin, prepared_config  # that module answers the provider, and ends links here
 
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
     alias = request.path_params["alias"]
+    provider = linking.enabled(realm, alias)
+    ready = await prepared_config(realm, alias, provider) if provider is not None else None  # before the transaction
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
@@ -75,7 +77,10 @@ async def link(request: Request) -> Response:
         client = decided.client
         waiting = await login_session.wait_for(tx, realm, client, auth_request, NeedLogin(), None, at.now, root_id=root)
         tab = Tab(waiting.auth_session, client, auth_request)
-        response = await begin(request, tx, realm, tab, decided.provider, link=linking.note_of(decided))
+        ready_here = ready if decided.provider.get("alias") == alias else None
+        response = await begin(
+            request, tx, realm, tab, decided.provider, link=linking.note_of(decided), ready=ready_here
+        )
         await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
         return response
 

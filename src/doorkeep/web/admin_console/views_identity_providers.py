@@ -1,5 +1,5 @@
 """Identity providers: the list (search, paging), a provider's settings (add, edit, enable, delete), as Keycloak's
-console shows an OpenID Connect, OAuth v2 or GitHub provider (IdentityProvidersSection, AddOpenIdConnect,
+console shows an OpenID Connect, OAuth v2 or social provider (IdentityProvidersSection, AddOpenIdConnect,
 AddOAuth2, AddIdentityProvider for a social one, DetailSettings): each type with its own settings.
 
 The form is read into the IdentityProviderRepresentation Keycloak's console sends; the writes are
@@ -33,6 +33,12 @@ TYPES = (
     ("facebook", "Facebook"),
     ("microsoft", "Microsoft"),
     ("gitlab", "GitLab"),
+    ("bitbucket", "BitBucket"),
+    ("linkedin-openid-connect", "LinkedIn"),
+    ("paypal", "PayPal"),
+    ("stackoverflow", "StackOverflow"),
+    ("openshift-v4", "Openshift v4"),
+    ("openshift-v3", "Openshift v3"),
 )
 OIDC_TYPES = frozenset({"oidc", "keycloak-oidc"})
 AUTH_METHODS = (
@@ -134,6 +140,28 @@ SOCIAL_CONFIG = {
         _scopes("User.read"),
         ConfigField("tenantId", "Tenant ID", "The Microsoft Entra tenant (default: common).", "text"),
     ),
+    "bitbucket": (*_CLIENT[:2], _scopes("account")),
+    "linkedin-openid-connect": (*_CLIENT[:2], _scopes("openid profile email")),
+    "paypal": (
+        *_CLIENT[:2],
+        _scopes("openid profile email"),
+        ConfigField("sandbox", "Target Sandbox", "Use PayPal's sandbox instead of its live service.", "check"),
+    ),
+    "stackoverflow": (
+        *_CLIENT[:2],
+        _scopes("none"),
+        ConfigField("key", "Key", "The Key obtained from Stack Overflow client registration.", "text"),
+    ),
+    **{
+        provider_id: (
+            *_CLIENT[:2],
+            _scopes("user:info"),
+            ConfigField(
+                "baseUrl", "Base URL", "The OpenShift API server (default: https://api.preview.openshift.com)."
+            ),
+        )
+        for provider_id in ("openshift-v4", "openshift-v3")
+    },
 }
 
 
