@@ -139,6 +139,33 @@ def query(location: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
 
+async def through_button(
+    http: httpx.AsyncClient,
+    broker_base: str,
+    alias: str,
+    authorize: str,
+    scope: str,
+    client_id: str,
+    code: str,
+    secret: str = "",
+) -> httpx.Response:
+    """A social provider's login run by its fake: the login page's ``alias`` button, the redirect to ``authorize``
+    checked (``scope``, ``client_id``, a state, the broker endpoint as ``redirect_uri``), and the provider's answer
+    ``code`` with that state at the broker endpoint; the client ``secret``, when given, never in the redirect."""
+    page = await start_login(http)
+    assert page.status_code == 200, page.text
+    sent = await http.get(button(page, alias))
+    assert sent.status_code == 302, sent.text
+    location = sent.headers["location"]
+    assert location.startswith(authorize + "?"), location
+    params = query(location)
+    assert params["scope"] == scope and params["client_id"] == client_id
+    assert params["response_type"] == "code" and params["state"]
+    assert params["redirect_uri"] == f"{broker_base}/realms/test/broker/{alias}/endpoint"
+    assert not secret or secret not in location
+    return await http.get(f"/realms/test/broker/{alias}/endpoint", params={"code": code, "state": params["state"]})
+
+
 async def broker_login(http: httpx.AsyncClient, username: str = "alice", **params: str) -> httpx.Response:
     """From the client's authorization request to the answer of the consumer's broker endpoint."""
     page = await start_login(http, **params)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import browser, button, query, served, start_login, user_named
+from broker_support import browser, served, through_button, user_named
 from browser_flow import REDIRECT, form_action, form_fields
 from fake_github import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, FakeGithub, fake_github
 from flow_builder import admin
@@ -30,17 +30,10 @@ async def _add(env: Env, hub: FakeGithub, **changes: Any) -> None:
 
 async def _through_github(http: Any, hub: FakeGithub, broker_base: str) -> Any:
     """The login page's GitHub button, the redirect to GitHub checked, and GitHub's answer at the broker endpoint."""
-    page = await start_login(http)
-    assert page.status_code == 200, page.text
-    sent = await http.get(button(page, "github"))
-    assert sent.status_code == 302, sent.text
-    location = sent.headers["location"]
-    assert location.startswith(hub.base + "/login/oauth/authorize?"), location
-    params = query(location)
-    assert params["scope"] == "user:email" and params["client_id"] == CLIENT_ID
-    assert params["response_type"] == "code" and params["state"]
-    assert params["redirect_uri"] == f"{broker_base}/realms/test/broker/github/endpoint"
-    return await http.get("/realms/test/broker/github/endpoint", params={"code": "gh-code", "state": params["state"]})
+    authorize = hub.base + "/login/oauth/authorize"
+    return await through_button(
+        http, broker_base, "github", authorize, "user:email", CLIENT_ID, "gh-code", CLIENT_SECRET
+    )
 
 
 async def _finish(http: Any, answer: Any) -> Any:

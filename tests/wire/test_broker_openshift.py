@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from broker_support import browser, button, query, served, start_login, user_named
+from broker_support import browser, button, query, served, start_login, through_button, user_named
 from browser_flow import REDIRECT, form_action, form_fields, login, start
 from fake_openshift import (
     ACCESS_TOKEN,
@@ -40,19 +40,9 @@ INSTANCES = "/admin/realms/test/identity-provider/instances"
 async def _through_openshift(http: httpx.AsyncClient, cluster: FakeOpenshift, broker_base: str) -> httpx.Response:
     """The login page's OpenShift button, the redirect to the cluster's OAuth server checked, and the cluster's
     answer at the broker endpoint."""
-    page = await start_login(http)
-    assert page.status_code == 200, page.text
-    sent = await http.get(button(page, "openshift"))
-    assert sent.status_code == 302, sent.text
-    location = sent.headers["location"]
-    assert location.startswith(cluster.base + "/oauth/authorize?"), location
-    params = query(location)
-    assert params["scope"] == "user:info" and params["client_id"] == CLIENT_ID
-    assert params["response_type"] == "code" and params["state"]
-    assert params["redirect_uri"] == f"{broker_base}/realms/test/broker/openshift/endpoint"
-    assert CLIENT_SECRET not in location
-    return await http.get(
-        "/realms/test/broker/openshift/endpoint", params={"code": "os-code", "state": params["state"]}
+    authorize = cluster.base + "/oauth/authorize"
+    return await through_button(
+        http, broker_base, "openshift", authorize, "user:info", CLIENT_ID, "os-code", CLIENT_SECRET
     )
 
 

@@ -8,6 +8,7 @@ exchange and the profile request are the ones GitHub's, OpenShift's and OAuth v2
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from broker_support import browser, button, query, served, start_login
@@ -52,14 +53,25 @@ async def test_the_button_sends_the_browser_to_the_provider(
         async with browser(broker) as http:
             page = await start_login(http)
             sent = await http.get(button(page, provider_id))
-        assert sent.status_code == 302, sent.text
-        location = sent.headers["location"]
-        assert location.startswith(endpoint + "?"), location
-        params = query(location)
-        assert params.items() >= expected.items(), params
-        assert params["client_id"] == f"{provider_id}-client" and params["response_type"] == "code"
-        assert params["redirect_uri"] == f"{broker.base}/realms/test/broker/{provider_id}/endpoint"
-        assert params["state"] and "s3cret" not in location
+        params = _sent_to(sent, endpoint, expected, provider_id, f"{broker.base}/realms/test/broker/{provider_id}")
+        assert params["state"]
+
+
+def _sent_to(
+    sent: httpx.Response, endpoint: str, expected: dict[str, str], provider_id: str, broker_path: str
+) -> dict[str, str]:
+    """The button's answer: a redirect to the provider's ``endpoint`` with the ``expected`` parameters, the client
+    (``<providerId>-client``), the code flow and the broker endpoint under ``broker_path``, never the secret; its
+    parameters."""
+    assert sent.status_code == 302, sent.text
+    location = sent.headers["location"]
+    assert location.startswith(endpoint + "?"), location
+    params = query(location)
+    assert params.items() >= expected.items(), params
+    assert params["client_id"] == f"{provider_id}-client" and params["response_type"] == "code"
+    assert params["redirect_uri"] == broker_path + "/endpoint"
+    assert "s3cret" not in location
+    return params
 
 
 # (alias, providerId, config, authorization endpoint, expected parameters)
@@ -96,15 +108,9 @@ async def test_the_other_social_buttons_send_the_browser_to_their_providers(env:
             page = await start_login(http)
             for alias, provider_id, _, endpoint, expected in OTHERS:
                 sent = await http.get(button(page, alias))
-                assert sent.status_code == 302, sent.text
-                location = sent.headers["location"]
-                assert location.startswith(endpoint + "?"), location
-                params = query(location)
-                assert params.items() >= expected.items(), params
-                assert params["client_id"] == f"{provider_id}-client" and params["response_type"] == "code"
-                assert params["redirect_uri"] == f"{broker.base}/realms/test/broker/{alias}/endpoint"
-                assert "scope=" in location and "s3cret" not in location
-                assert ("nonce" in params) == (provider_id != "linkedin-openid-connect"), location
+                params = _sent_to(sent, endpoint, expected, provider_id, f"{broker.base}/realms/test/broker/{alias}")
+                assert "scope=" in sent.headers["location"]
+                assert ("nonce" in params) == (provider_id != "linkedin-openid-connect"), params
 
 
 async def test_their_mapper_types_and_serverinfo(env: Env) -> None:
