@@ -60,6 +60,11 @@ async def live(c: Console, offline: bool) -> LiveFilter:
 Shown = UserSession | SessionView  # a row reads the fields both have
 
 
+async def _clients(c: Console) -> list[Client]:
+    """The realm's clients, from the configuration cache when it holds them (as the REST session reads)."""
+    return list((await c.tx.config.realm_clients(c.realm)).values())
+
+
 class _Rows:
     """Builds the rows of one page of sessions of one kind from what ``prefetch`` loads for the whole page in a
     few statements (the usernames, the live client sessions), whatever the page's size; the clients are the
@@ -74,7 +79,7 @@ class _Rows:
     @classmethod
     async def of(cls, c: Console, offline: bool) -> _Rows:
         """Rows of ``offline`` sessions, live as the realm's windows say now."""
-        clients = await c.tx.clients.list(c.realm.id)
+        clients = await _clients(c)
         return cls(c, live_filter(c.realm, clients, offline, c.now), clients)
 
     @property
@@ -172,7 +177,7 @@ async def user_sessions(
     A service user behind a fleet of devices holds thousands of offline sessions: the page's rows are read in a
     fixed number of statements whatever its size."""
     c.require("view-users")
-    clients = await c.tx.clients.list(c.realm.id)
+    clients = await _clients(c)
     pages: list[Page[SessionRow]] = []
     for offline, (first, size) in ((False, online_at), (True, offline_at)):
         rows = _Rows(c, live_filter(c.realm, clients, offline, c.now), clients).knowing(user)
