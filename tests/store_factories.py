@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import insert
+
 from doorkeep.model import Client, ClientSession, Realm, RefreshFamily, User, UserSession
+from doorkeep.store.tables import client_sessions, user_sessions
 from doorkeep.store.tx import Tx
 
 
@@ -76,3 +80,36 @@ async def add_family(tx: Tx, cs: ClientSession, key: str = "family-1", use_count
     )
     await tx.sessions.save_family(cs.user_session_id, cs.offline, cs.client_id, family)
     return family
+
+
+async def add_sessions_in_bulk(
+    tx: Tx, user: User, clients: Sequence[Client], starts: Sequence[int], *, offline: bool
+) -> list[UserSession]:
+    """One session of ``user`` per start time, in two multi-row INSERTs (thousands in a blink): session ``i``
+    holds a client session of ``clients[i % len(clients)]``, and every third one of the next client too."""
+    sessions = [
+        UserSession(
+            id=new_id(),
+            realm_id=user.realm_id,
+            user_id=user.id,
+            offline=offline,
+            login_username=user.username,
+            ip_address=f"10.0.{i // 250}.{i % 250}",
+            auth_method="openid-connect",
+            remember_me=False,
+            started=started,
+            last_session_refresh=started,
+            notes={"device.label": f"device {i}"} if offline else {},
+        )
+        for i, started in enumerate(starts)
+    ]
+    links = [
+        {"user_session_id": us.id, "offline": offline, "client_id": clients[(i + k) % len(clients)].id}
+        | {"started": us.started, "timestamp": us.started, "redirect_uri": None, "notes": {}}
+        for i, us in enumerate(sessions)
+        for k in range(2 if i % 3 == 0 and len(clients) > 1 else 1)
+    ]
+    conn = tx._conn  # a test's bulk seeding, below the repositories
+    await conn.execute(insert(user_sessions), [us.__dict__ for us in sessions])
+    await conn.execute(insert(client_sessions), links)
+    return sessions

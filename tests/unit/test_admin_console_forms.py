@@ -6,7 +6,7 @@ import pytest
 
 from doorkeep.model import Client, Realm
 from doorkeep.web.admin_console import views_clients, views_realm
-from doorkeep.web.admin_console.context import paging
+from doorkeep.web.admin_console.context import Page, paging, within
 from doorkeep.web.admin_console.forms import FormErrors
 from doorkeep.web.admin_console.timefields import FieldError, TimeValue, from_form, to_form
 
@@ -169,3 +169,23 @@ def test_the_advanced_tab_sets_and_clears_the_client_overrides() -> None:
 )
 def test_paging_parameters_are_clamped_never_an_error(query: dict[str, str], expected: tuple[int, int]) -> None:
     assert paging(query) == expected
+
+
+def test_a_second_list_on_the_page_is_paged_by_its_own_prefixed_values() -> None:
+    query = {"first": "40", "max": "10", "ofirst": "1500", "omax": "100"}
+    assert paging(query) == (40, 10) and paging(query, "o") == (1500, 100)
+    assert paging({"first": "40", "max": "10"}, "o") == (0, 20)  # the other list's values are not this one's
+
+
+@pytest.mark.parametrize(
+    ("first", "size", "total", "expected"),
+    [(0, 10, 0, 0), (20, 10, 21, 20), (21, 10, 21, 20), (30, 10, 21, 20), (5, 10, 8, 5), (9_999_999, 50, 1501, 1500)],
+)
+def test_a_page_past_the_end_is_the_last_page(first: int, size: int, total: int, expected: int) -> None:
+    assert within(first, size, total) == expected
+
+
+def test_a_counted_page_says_which_rows_it_shows_of_how_many() -> None:
+    assert Page(list(range(10)), 10, 10, True, 1532).span == "11–20 of 1,532"
+    assert Page([1], 1500, 10, False, 1501).span == "1,501–1,501 of 1,501"
+    assert Page([], 0, 10, False, 0).span == "0 of 0"

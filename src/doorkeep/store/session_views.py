@@ -67,6 +67,18 @@ class SessionViewRepo:
             query = query.where(user_live(live))
         return [_view(r, offline) for r in (await self._c.execute(query.order_by(US.started))).all()]
 
+    async def page_of_user(
+        self, user_id: str, offline: bool, first: int, max_results: int, live: LiveFilter | None
+    ) -> list[SessionView]:
+        """The page ``first``/``max`` of the user's (live) sessions of one kind, oldest first as ``of_user``, ties
+        by id: a new session comes last, so the pages before it stay as they were (the Admin Console's user
+        Sessions tab)."""
+        query = select(*_columns(offline)).where(US.user_id == user_id, US.offline == offline)
+        if live is not None:
+            query = query.where(user_live(live))
+        query = query.order_by(US.started, US.id).offset(max(first, 0)).limit(max(max_results, 0))
+        return [_view(r, offline) for r in (await self._c.execute(query)).all()]
+
     async def page(
         self, client_uuid: str, offline: bool, first: int, max_results: int, live: LiveFilter | None
     ) -> list[tuple[SessionView, int]]:
@@ -110,13 +122,15 @@ class SessionViewRepo:
             out.setdefault(sid, []).append((client_uuid, int(timestamp)))
         return out
 
-    async def count_live(self, user_id: str, live: LiveFilter, client_uuid: str | None = None) -> int:
-        """How many live online sessions the user has (with ``client_uuid``: those holding a session of that
-        client), counted by the database."""
+    async def count_live(
+        self, user_id: str, live: LiveFilter, client_uuid: str | None = None, *, offline: bool = False
+    ) -> int:
+        """How many live sessions of one kind (online unless ``offline``) the user has (with ``client_uuid``:
+        those holding a session of that client), counted by the database."""
         query = select(func.count()).select_from(user_sessions)
         if client_uuid is not None:
             query = query.join(client_sessions, _JOIN).where(CS.client_id == client_uuid)
-        query = query.where(US.user_id == user_id, US.offline.is_(False), user_live(live))
+        query = query.where(US.user_id == user_id, US.offline == offline, user_live(live))
         return int((await self._c.execute(query)).scalar_one())
 
     async def oldest_live(

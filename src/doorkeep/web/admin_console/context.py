@@ -114,15 +114,29 @@ class Page(Generic[T]):
     def number(self) -> int:
         return self.first // self.size + 1
 
+    @property
+    def span(self) -> str:
+        """The rows shown out of the total, e.g. "11–20 of 1,532" (with a ``total``)."""
+        total = self.total or 0
+        if not self.items:
+            return f"0 of {total:,}"
+        return f"{self.first + 1:,}–{self.first + len(self.items):,} of {total:,}"
+
 
 def page_of(fetched: Sequence[T], first: int, size: int, total: int | None = None) -> Page[T]:
     """A page from ``size + 1`` fetched rows: the extra row only says a next page exists."""
     return Page(list(fetched[:size]), first, size, len(fetched) > size, total)
 
 
-def paging(params: Mapping[str, str]) -> tuple[int, int]:
-    """``first`` and ``max`` from a query string, clamped: a bad value is the default, never an error page."""
-    raw_first, raw_max = params.get("first", ""), params.get("max", "")
+def within(first: int, size: int, total: int) -> int:
+    """``first``, or the last page's start when ``first`` is past the end (an emptied last page, a stale link)."""
+    return first if first < total else max(total - 1, 0) // size * size
+
+
+def paging(params: Mapping[str, str], prefix: str = "") -> tuple[int, int]:
+    """``first`` and ``max`` from a query string, clamped: a bad value is the default, never an error page. A page
+    with two lists pages the second by ``{prefix}first`` and ``{prefix}max``."""
+    raw_first, raw_max = params.get(prefix + "first", ""), params.get(prefix + "max", "")
     first = int(raw_first) if _digits(raw_first) else 0
     size = int(raw_max) if _digits(raw_max) else DEFAULT_SIZE
     return min(first, MAX_FIRST), size if size in PAGE_SIZES else DEFAULT_SIZE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.responses import Response
 
@@ -22,6 +22,7 @@ TABS = (
     ("Identity provider links", "/identity-provider-links"),
     ("Sessions", "/sessions"),
 )
+OFFLINE = "o"  # the Sessions tab pages its offline sessions by ``ofirst`` and ``omax``, its online ones by ``first``
 
 
 @ADMIN.page("/{target}/users")
@@ -106,7 +107,10 @@ async def revoke(page: Page) -> Response:
 async def sessions(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
-        online, offline = await user_sessions(c, u)
+        params = page.request.query_params
+        online, offline = await user_sessions(c, u, paging(params), paging(params, OFFLINE))
+        online_at = {"first": online.first, "max": online.size}
+        offline_at = {OFFLINE + "first": offline.first, OFFLINE + "max": offline.size}
         return await user_tab(
             page,
             c,
@@ -115,7 +119,10 @@ async def sessions(page: Page) -> Response:
             "admin/user_sessions.html",
             online=online,
             offline=offline,
-            here=user_path(c, u, "/sessions"),
+            online_at=online_at,  # each pager keeps the other list's page
+            offline_at=offline_at,
+            prefix=OFFLINE,
+            here=user_path(c, u, "/sessions") + "?" + urlencode(online_at | offline_at),  # where a sign-out returns
             may_sign_out=c.can("manage-users"),
             sign_out_all=user_path(c, u, "/sign-out"),
         )

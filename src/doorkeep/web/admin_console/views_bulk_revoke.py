@@ -69,9 +69,9 @@ async def preview(c: Console, criteria: Criteria) -> Preview:
     except AdminError as err:
         raise CriteriaError(err.message) from None
     count, sample = await rest.count_and_sample(c.tx, target, live)
-    rows = _Rows(c, live)
+    rows = _Rows(c, live, await c.tx.clients.list(c.realm.id))
     found = [await c.tx.sessions.get_user_session(sid, True) for sid in sample]
-    return Preview(count, [await rows.row(us) for us in found if us is not None])
+    return Preview(count, await rows.build([us for us in found if us is not None]))
 
 
 async def revoke(c: Console, form: dict[str, str]) -> int:
