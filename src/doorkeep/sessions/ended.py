@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, SessionEnded
+from doorkeep.model import Client, ClientSession, SessionEnded, UserSession
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -28,14 +29,31 @@ async def announce(tx: Tx, session_id: str, offline: bool, *, only_client: str |
     session = await tx.sessions.get_user_session(session_id, offline)
     if session is None:
         return
-    for cs in await tx.sessions.client_sessions(session_id, offline):
-        if only_client is not None and cs.client_id != only_client:
-            continue
-        if any(e.session_id == session_id and e.client.id == cs.client_id for e in tx.ended):
-            continue  # the same-id online and offline sessions are one logout for the client
-        client = await tx.clients.get(cs.client_id)
-        if client is not None and told_by_backchannel(client):
-            tx.ended.append(SessionEnded(session.realm_id, session.user_id, session.id, client, cs.issuer))
+    client_sessions = await tx.sessions.client_sessions(session_id, offline)
+    await _note(tx, [(session, [cs for cs in client_sessions if only_client in (None, cs.client_id)])])
+
+
+async def announce_many(tx: Tx, sessions: Sequence[UserSession], offline: bool) -> None:
+    """``announce`` of each of these sessions, in their order, their client sessions read at once."""
+    by_session = await tx.session_ends.client_sessions_of([s.id for s in sessions], offline)
+    await _note(tx, [(session, by_session[session.id]) for session in sessions])
+
+
+async def _note(tx: Tx, ending: Sequence[tuple[UserSession, Sequence[ClientSession]]]) -> None:
+    """Note the clients of these ending sessions that are to be told, each (session id, client) once: the same-id
+    online and offline sessions are one logout for the client."""
+    noted = {(e.session_id, e.client.id) for e in tx.ended}
+    clients: dict[str, Client | None] = {}
+    for session, client_sessions in ending:
+        for cs in client_sessions:
+            if (session.id, cs.client_id) in noted:
+                continue
+            if cs.client_id not in clients:
+                clients[cs.client_id] = await tx.clients.get(cs.client_id)
+            client = clients[cs.client_id]
+            if client is not None and told_by_backchannel(client):
+                tx.ended.append(SessionEnded(session.realm_id, session.user_id, session.id, client, cs.issuer))
+                noted.add((session.id, cs.client_id))
 
 
 def told_by_backchannel(client: Client) -> bool:

@@ -33,6 +33,7 @@ from doorkeep.store.resume_read import ResumeRead
 from doorkeep.store.revoked_tokens import RevokedTokenRepo
 from doorkeep.store.roles import RoleRepo
 from doorkeep.store.scheduled_tasks import ScheduledTaskRepo
+from doorkeep.store.session_ends import SessionEndRepo
 from doorkeep.store.session_views import SessionViewRepo
 from doorkeep.store.sessions import SessionRepo
 from doorkeep.store.tables import used_action_tokens
@@ -117,6 +118,11 @@ class Tx:
     def resume(self) -> ResumeRead:
         """A refresh's session, user and client session at once."""
         return ResumeRead(self._conn, self._sqlite, self.users)
+
+    @cached_property
+    def session_ends(self) -> SessionEndRepo:
+        """Many sessions of a user ended at once, in a fixed number of statements (store/session_ends.py)."""
+        return SessionEndRepo(self._conn, self._sqlite)
 
     @cached_property
     def session_views(self) -> SessionViewRepo:

@@ -1,0 +1,90 @@
+"""Ending many sessions of a user at once ("remove all other devices", users/offline_devices.py), in a fixed
+number of statements whatever their count.
+
+A set of session ids goes to the database as **one** bound parameter (a JSON array read by ``json_each`` on
+SQLite, a ``text[]`` on PostgreSQL), so a statement neither grows with the set nor meets the engines' limits on
+parameters (32,766 on SQLite, 32,767 on asyncpg). The rows are those of ``sessions.service.end`` of each session:
+the browser's root authentication sessions of the same ids, the user sessions (held first, in id order: the lock
+order of every grant, refresh and logout, ``SessionRepo.lock_user_session``), then their client sessions in one
+``DELETE`` (the counter's statement trigger of 0012_scale runs once, not once per session; rotation families
+go by cascade), then the user sessions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, any_, bindparam, delete, func, or_, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.model import ClientSession, UserSession
+from doorkeep.store.sessions import client_session_from, user_session_from
+from doorkeep.store.tables import auth_sessions, client_sessions, user_sessions
+
+US = user_sessions.c
+CS = client_sessions.c
+AS = auth_sessions.c
+
+
+class SessionEndRepo:
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
+        self._c = conn
+        self._sqlite = is_sqlite
+
+    def _among(self, column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
+        """``column`` is one of ``ids``, bound as a single parameter."""
+        if self._sqlite:
+            listed = func.json_each(bindparam(None, json.dumps(list(ids)), type_=String)).table_valued("value")
+            return column.in_(select(listed.c.value))  # type: ignore[no-any-return]
+        return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(String)))  # type: ignore[no-any-return]
+
+    async def ids_of_user(self, user_id: str, offline: bool, besides: str | None = None) -> list[str]:
+        """The ids of the user's sessions of this kind but ``besides``, oldest first (``user_sessions_of``'s order)."""
+        query = select(US.id).where(US.user_id == user_id, US.offline == offline)
+        if besides is not None:
+            query = query.where(US.id != besides)
+        return [str(r[0]) for r in await self._c.execute(query.order_by(US.started))]
+
+    async def delete_roots(self, root_ids: Sequence[str]) -> None:
+        """Every tab of the root authentication sessions ``root_ids`` (``FlowRepo.delete_root`` of each)."""
+        if root_ids:
+            tabs = or_(self._among(AS.root_id, root_ids), and_(AS.root_id.is_(None), self._among(AS.id, root_ids)))
+            await self._c.execute(delete(auth_sessions).where(tabs))
+
+    async def hold(self, session_ids: Sequence[str], offline: bool) -> list[UserSession]:
+        """Those of the sessions still there, their rows held till commit (PostgreSQL ``FOR UPDATE``, taken in id
+        order so that two of these never wait on each other crosswise; SQLite: the write lock is held already)."""
+        if not session_ids:
+            return []
+        query = select(user_sessions).where(self._among(US.id, session_ids), US.offline == offline).order_by(US.id)
+        if not self._sqlite:
+            query = query.with_for_update()
+        return [user_session_from(r) for r in await self._c.execute(query)]
+
+    async def client_sessions_of(self, session_ids: Sequence[str], offline: bool) -> dict[str, list[ClientSession]]:
+        """The client sessions of these user sessions, by user session, in one statement."""
+        out: dict[str, list[ClientSession]] = {sid: [] for sid in session_ids}
+        if session_ids:
+            where = (self._among(CS.user_session_id, session_ids), CS.offline == offline)
+            query = select(client_sessions).where(*where).order_by(CS.user_session_id, CS.client_id)
+            for row in await self._c.execute(query):
+                cs = client_session_from(row)
+                out[cs.user_session_id].append(cs)
+        return out
+
+    async def remove(self, session_ids: Sequence[str], offline: bool) -> int:
+        """Delete these user sessions with their client sessions (and so their rotation families); how many of the
+        user sessions were there. Call ``hold`` first: the user sessions' rows are then taken before their client
+        sessions' rows, as every other writer takes them."""
+        if not session_ids:
+            return 0
+        await self._c.execute(
+            delete(client_sessions).where(self._among(CS.user_session_id, session_ids), CS.offline == offline)
+        )
+        result = await self._c.execute(
+            delete(user_sessions).where(self._among(US.id, session_ids), US.offline == offline)
+        )
+        return int(result.rowcount or 0)
