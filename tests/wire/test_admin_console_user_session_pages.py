@@ -8,17 +8,15 @@ import html
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 
 from admin_console_http import post, sign_in
 from admin_support import make_admin
 from browser_flow import form_fields
 from doorkeep.model import User, UserSession
-from doorkeep.store.prepared import Prepared
+from sent_statements import recording
 from store_factories import add_sessions_in_bulk
 from support import seed_user
 from wire_env import Env, client_at
@@ -118,23 +116,9 @@ async def test_a_session_added_between_two_reads_leaves_the_page_as_it_was(
 
 @pytest.fixture
 def statements(realm: Env, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every statement the app sends: through SQLAlchemy, and the prepared ones run on the driver directly."""
-    sent: list[str] = []
-
-    def on_execute(*args: Any) -> None:
-        sent.append(str(args[2]))
-
-    original = Prepared.execute
-
-    async def prepared(self: Prepared, conn: Any, params: Any) -> Any:
-        sent.append("prepared")
-        return await original(self, conn, params)
-
-    monkeypatch.setattr(Prepared, "execute", prepared)
-    engine = realm.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", on_execute)
-    yield sent
-    event.remove(engine, "before_cursor_execute", on_execute)
+    """Every statement the app sends."""
+    with recording(realm.db, monkeypatch) as sent:
+        yield sent
 
 
 async def test_a_page_of_100_costs_the_statements_of_a_page_of_10(
