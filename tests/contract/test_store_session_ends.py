@@ -3,7 +3,8 @@ ending each one (``service.end``) would, and notes the same backchannel logouts,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -154,3 +155,32 @@ async def test_nothing_to_end_costs_nothing_and_ends_nothing(db: Database, fleet
         assert tx.ended == []
     async with db.transaction(write=False) as tx:
         assert len(await tx.sessions.user_sessions_of(fleet.alice.id, True)) == 40
+
+
+async def test_a_refresh_holding_a_session_meanwhile_finishes_first_without_a_deadlock(
+    db: Database, fleet: Fleet
+) -> None:
+    """A rotating refresh takes the user session's row, then its client session's, then its family's; the batch
+    takes the user sessions' rows before any client session's, so it waits for the refresh instead of holding
+    the client session the refresh waits for (PostgreSQL would abort one of them as a deadlock)."""
+    target = fleet.offline[0]  # holds app and other, with families
+    async with db.transaction() as refreshing:
+        assert await refreshing.sessions.lock_user_session(target.id, True) is not None
+        batch = asyncio.create_task(_end_all_but_keep(db, fleet))
+        await asyncio.sleep(0.3)  # the batch reads the ids, drops the roots, then waits for the row held here
+        assert not batch.done()
+        cs = await refreshing.sessions.lock_client_session(target.id, True, fleet.app.id)
+        assert cs is not None
+        family = await refreshing.sessions.get_family(target.id, True, fleet.app.id, "family-1")
+        assert family is not None
+        await refreshing.sessions.save_family(target.id, True, fleet.app.id, replace(family, use_count=1))
+    assert await asyncio.wait_for(batch, 10) == 39
+    async with db.transaction(write=False) as tx:
+        assert await tx.sessions.get_user_session(target.id, True) is None
+
+
+async def _end_all_but_keep(db: Database, fleet: Fleet) -> int:
+    async with db.transaction() as tx:
+        return await service.end_many(
+            tx, await tx.session_ends.ids_of_user(fleet.alice.id, True, besides=fleet.keep), True
+        )
