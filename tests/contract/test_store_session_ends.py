@@ -153,6 +153,7 @@ async def test_nothing_to_end_costs_nothing_and_ends_nothing(db: Database, fleet
         assert await service.end_many(tx, [], True) == 0
         assert await service.end_many(tx, ["no-such-session"], True) == 0
         assert tx.ended == []
+        assert len(await tx.session_ends.ids_of_user(fleet.alice.id, True, besides="a\x00b")) == 40  # keeps none
     async with db.transaction(write=False) as tx:
         assert len(await tx.sessions.user_sessions_of(fleet.alice.id, True)) == 40
 

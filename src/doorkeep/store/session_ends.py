@@ -42,11 +42,11 @@ class SessionEndRepo:
         return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(String)))  # type: ignore[no-any-return]
 
     async def ids_of_user(self, user_id: str, offline: bool, besides: str | None = None) -> list[str]:
-        """The ids of the user's sessions of this kind but ``besides``, oldest first (``user_sessions_of``'s order)."""
-        query = select(US.id).where(US.user_id == user_id, US.offline == offline)
-        if besides is not None:
-            query = query.where(US.id != besides)
-        return [str(r[0]) for r in await self._c.execute(query.order_by(US.started))]
+        """The ids of the user's sessions of this kind but ``besides``, oldest first (``user_sessions_of``'s order).
+        ``besides`` is left out here, not in SQL: whatever the caller sent (a NUL, which PostgreSQL refuses in a
+        text) is only compared."""
+        query = select(US.id).where(US.user_id == user_id, US.offline == offline).order_by(US.started)
+        return [str(r[0]) for r in await self._c.execute(query) if r[0] != besides]
 
     async def delete_roots(self, root_ids: Sequence[str]) -> None:
         """Every tab of the root authentication sessions ``root_ids`` (``FlowRepo.delete_root`` of each)."""
