@@ -143,11 +143,14 @@ async def sign_out_user(tx: Tx, realm: Realm, user: User, now: int) -> list[User
     """``POST users/{id}/logout``. Keycloak's (``both``): the user's not-before moves to now, so every
     earlier token, offline ones included, is refused ("Stale token"), and the online sessions end; the
     offline sessions stay listed until they expire. Any other setting ends exactly the sessions it names.
+    Each ended session's login tabs go with it (the root authentication session of its id, which
+    backchannelLogout removes: a tab still at its form there would else finish a login under the ended id).
     Returns the online sessions that ended (whose identity providers the caller logs out, after commit)."""
     trigger = rt.ADMIN_LOGOUT
     before = await tx.sessions.user_sessions_of(user.id, False)
     if rt.realm_value(trigger, realm.attributes) is rt.Ends.BOTH and not await _overridden(tx, user.id, trigger):
         await tx.users.update(dataclasses.replace(user, not_before=now))
+        await tx.session_ends.delete_roots([s.id for s in before])  # one statement, as service.end_many's
         await ended.announce_user(tx, user.id, False)
         await tx.sessions.delete_user_sessions_of(user.id, False)
         return before
