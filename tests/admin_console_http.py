@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import httpx
 
+from admin_support import make_admin
 from browser_flow import form_action, form_fields
 from console_support import csrf
+from wire_env import Env, client_at
 
 HTML = {"Accept": "text/html"}
 ORIGIN = {"Origin": "http://localhost"}
@@ -26,6 +31,15 @@ async def sign_in(http: httpx.AsyncClient, username: str, realm: str = "test") -
     while page.status_code in (302, 303):
         page = await http.get(page.headers["location"], headers=HTML)
     return page
+
+
+@contextlib.asynccontextmanager
+async def realm_admin_console(env: Env) -> AsyncIterator[httpx.AsyncClient]:
+    """A realm administrator of ``test`` (``boss``, realm-admin) signed in to its console, from another address."""
+    await make_admin(env, "test", "boss", "realm-admin")
+    async with client_at(env, "127.0.0.2") as http:
+        await sign_in(http, "boss")
+        yield http
 
 
 async def post(http: httpx.AsyncClient, path: str, page: httpx.Response, **fields: str) -> httpx.Response:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from admin_console_http import post, sign_in
+from admin_console_http import post, realm_admin_console, sign_in
 from admin_support import client_uuid, make_admin
 from browser_flow import form_fields
 from console_support import csrf
@@ -28,9 +28,7 @@ ORIGIN = {"Origin": "http://localhost"}
 @pytest.fixture
 async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
     """A realm administrator of ``test`` (realm-admin), signed in to its console."""
-    await make_admin(realm, "test", "boss", "realm-admin")
-    async with client_at(realm, "127.0.0.2") as http:
-        await sign_in(http, "boss")
+    async with realm_admin_console(realm) as http:
         yield http
 
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from admin_console_http import sign_in
+from admin_console_http import realm_admin_console, sign_in
 from admin_support import client_uuid, make_admin
 from console_support import csrf
 from support import password_grant
@@ -23,9 +23,7 @@ ORIGIN = {"Origin": "http://localhost"}
 
 @pytest.fixture
 async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
-    await make_admin(realm, "test", "boss", "realm-admin")
-    async with client_at(realm, "127.0.0.2") as http:
-        await sign_in(http, "boss")
+    async with realm_admin_console(realm) as http:
         yield http
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from admin_console_http import post, sign_in
+from admin_console_http import post, realm_admin_console, sign_in
 from admin_support import make_admin
 from browser_flow import form_fields
 from doorkeep.model import User, UserSession
@@ -62,9 +62,7 @@ async def fleet(realm: Env) -> Fleet:
 
 @pytest.fixture
 async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
-    await make_admin(realm, "test", "boss", "realm-admin")
-    async with client_at(realm, "127.0.0.2") as http:
-        await sign_in(http, "boss")
+    async with realm_admin_console(realm) as http:
         yield http
 
 

@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from admin_console_http import post, sign_in
-from admin_support import client_uuid, make_admin
+from admin_console_http import post, realm_admin_console
+from admin_support import client_uuid
 from console_support import HTML, act
 from console_support import sign_in as account_sign_in
 from doorkeep.sessions.liveness import OVERRIDE_ATTRS
 from support import password_grant, refresh, seed_user
-from wire_env import Env, client_at
+from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
@@ -38,9 +38,7 @@ async def _works(env: Env, token: str) -> bool:
 
 @pytest.fixture
 async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
-    await make_admin(realm, "test", "boss", "realm-admin")
-    async with client_at(realm, "127.0.0.2") as http:
-        await sign_in(http, "boss")
+    async with realm_admin_console(realm) as http:
         yield http
 
 
