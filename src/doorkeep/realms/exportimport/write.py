@@ -187,11 +187,10 @@ class _Writer:
         for rp in self.plan.roles:
             if rp.client is None:
                 await self._role(rp, None)
-        created: set[str] = set()
-        for name, description in builtin_realm_roles(self.realm.name).items():
-            if (None, name) not in self.roles:
-                self.roles[(None, name)] = (await provisioning.add_role(self.tx, self.realm.id, name, description)).id
-                created.add(name)
+        missing = {n: d for n, d in builtin_realm_roles(self.realm.name).items() if (None, n) not in self.roles}
+        made = await provisioning.add_roles(self.tx, self.realm.id, missing)
+        self.roles.update({(None, name): role_id for name, role_id in made.items()})
+        created = set(made)
         default = self.plan.default_role
         # A built-in composite we had to create, or whose parts we created, gets Keycloak's composites.
         for pattern, children in BUILTIN_COMPOSITES.items():
@@ -289,12 +288,11 @@ class _Writer:
         client = self.clients.get(MANAGEMENT)
         if client is None:
             return
-        created: list[str] = []
-        for name in (*provisioning.MANAGEMENT_ROLES, provisioning.REALM_ADMIN):
-            if (MANAGEMENT, name) not in self.roles:
-                role = await provisioning.add_role(self.tx, self.realm.id, name, f"${{role_{name}}}", client.id)
-                self.roles[(MANAGEMENT, name)] = role.id
-                created.append(name)
+        names = (*provisioning.MANAGEMENT_ROLES, provisioning.REALM_ADMIN)
+        missing = {n: f"${{role_{n}}}" for n in names if (MANAGEMENT, n) not in self.roles}
+        made = await provisioning.add_roles(self.tx, self.realm.id, missing, client.id)
+        self.roles.update({(MANAGEMENT, name): role_id for name, role_id in made.items()})
+        created = list(made)
         admin = self.roles[(MANAGEMENT, provisioning.REALM_ADMIN)]
         await self.tx.roles.add_composites(
             admin, [self.roles[(MANAGEMENT, n)] for n in created if n != provisioning.REALM_ADMIN]
