@@ -189,3 +189,31 @@ async def test_signing_out_the_last_row_of_the_last_page_comes_back_to_the_page_
     left = await admin.get(done.headers["location"], headers=HTML)
     assert "Session of fleet ended." in left.text and "Sessions (10)" in left.text
     assert _rows(left, "Sign out") == fleet.online[:10] and "Next page" not in left.text.split('id="offline"')[0]
+
+
+@pytest.mark.parametrize(
+    "back",
+    [
+        "https://evil.example/x",
+        "//evil.example/test/users",
+        "/test/users/x/sessions?first=0&next=//evil.example",
+        "/other/users",
+        "/test/..\\evil",
+        "/test//evil.example",
+        "/test/users\r\nLocation: https://evil.example",
+    ],
+)
+async def test_a_sign_out_s_return_address_stays_in_the_realm_s_console(
+    admin: httpx.AsyncClient, fleet: Fleet, back: str
+) -> None:
+    """The paged return address comes back from the form: any other target is the realm's sessions page, or at
+    least a path inside this realm's console, never another origin."""
+    page = await _tab(admin, fleet)
+    action = f"/admin/test/console/test/sessions/{fleet.online[0]}/sign-out"
+    done = await post(admin, action, page, offline="false", back=back, confirmed="yes")
+    assert done.status_code == 303, done.text[:300]
+    location = done.headers["location"]
+    assert location.startswith("/admin/test/console/test/") or location.startswith(
+        "http://localhost/admin/test/console/test/"
+    ), location
+    assert "\r" not in location and "\n" not in location and "evil.example/" not in location.split("?")[0]
