@@ -72,3 +72,18 @@ async def test_an_admins_session_delete_ends_the_pending_tab_in_that_sessions_ro
     page = await restarted(kc.http, tab)
     code = code_from(await submit(kc.http, page, username=USER, password="password"))["code"]
     assert (await token(kc.http, code, "third-party"))["session_state"] != sid
+
+
+async def test_an_admins_user_logout_ends_a_reauthentication_tab_opened_over_the_session(kc: Env) -> None:
+    """A tab asking to sign in again (``prompt=login``) after the login finished: its root is made again under
+    the session's id (AuthorizationEndpointBase.createAuthenticationSession), so the sign-out ends it too."""
+    page = await start(kc.http, "test", APP)
+    sid = (await token(kc.http, code_from(await submit(kc.http, page, username=USER, password="password"))["code"]))[
+        "session_state"
+    ]
+    again = await start(kc.http, "test", "third-party", prompt="login")
+    assert is_login_page(again), again.text[:1500]
+    await post(kc, f"/users/{await user_id(kc, USER)}/logout", None)
+    page = await restarted(kc.http, again)
+    code = code_from(await submit(kc.http, page, username=USER, password="password"))["code"]
+    assert (await token(kc.http, code, "third-party"))["session_state"] != sid

@@ -67,6 +67,18 @@ async def root_for_new_tab(tx: Tx, realm: Realm, cookie: str | None, limit: int)
     return login_session.new_root_id()
 
 
+async def root_for_authorization(tx: Tx, services: Services, realm: Realm, cookie: str | None, limit: int) -> str:
+    """AuthorizationEndpointBase.createAuthenticationSession: the cookie's root while it has a tab; else, while
+    the cookie names a valid session of an enabled user (getUserSessionFromAuthenticationCookie: a login finished
+    in this browser gave its session the root's id), the root made again under that session's id, so that a
+    logout of the session (backchannelLogout removes the root of its id) ends this tab too; else a new root."""
+    root = cookie or ""
+    gone = 0 < len(root) <= _MAX_ROOT and not await tx.flows.root_alive(realm.id, root, None)
+    if gone and await sso.session_of_root(tx, services, realm, root) is not None:
+        return root
+    return await root_for_new_tab(tx, realm, cookie, limit)
+
+
 @dataclass(frozen=True)
 class Browsed:
     """What the web layer reads for ``already_logged_in``: the identity cookie, the URL's ``client_id`` and

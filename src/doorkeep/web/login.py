@@ -119,7 +119,8 @@ async def authorize_request(
             hinted = await broker.redirector(request, tx, realm, started.client, started.request)
             if hinted is not None:  # IdentityProviderAuthenticator: on to the provider's login
                 return hinted
-        response = await render(request, tx, realm, started.client, started.request, started.outcome, None)
+        outcome = started.outcome
+        response = await render(request, tx, realm, started.client, started.request, outcome, None, authorization=True)
         await set_restart_cookie(request, response, tx, realm, started)
         response.headers["Cache-Control"] = NO_BACK  # every answer once the request is checked
         if started.registering:

@@ -189,6 +189,14 @@ async def root_for_new_tab(request: Request, tx: Tx, realm: Realm) -> str:
     return await login_tabs.root_for_new_tab(tx, realm, cookie, state(request).settings.auth_sessions_limit)
 
 
+async def root_for_authorization(request: Request, tx: Tx, realm: Realm) -> str:
+    """The root a new tab of the authorization endpoint joins (``oauth.login_tabs.root_for_authorization``): as
+    ``root_for_new_tab``, but a root gone while its user session lives is made again under the session's id."""
+    cookie = await auth_root(request, tx, realm)
+    services, limit = state(request).services, state(request).settings.auth_sessions_limit
+    return await login_tabs.root_for_authorization(tx, services, realm, cookie, limit)
+
+
 def reset_link(request: Request, realm: Realm, client: Client, tab: AuthSession | None = None) -> str | None:
     """login.ftl's "Forgot Password?" (``url.loginResetCredentialsUrl``), while the realm allows it."""
     if not realm.reset_password_allowed:

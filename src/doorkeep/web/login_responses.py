@@ -46,6 +46,7 @@ from doorkeep.web.login_pages import (
     error_page,
     html,
     page_body,
+    root_for_authorization,
     root_for_new_tab,
     set_auth_cookie,
     tab_params,
@@ -101,10 +102,13 @@ async def render(
     auth_request: AuthRequest,
     outcome: login_outcomes.Outcome,
     auth_session: AuthSession | None,
+    *,
+    authorization: bool = False,
 ) -> Response:
-    """Turn a login outcome into a page (creating the authentication session) or a redirect, with the
-    ``KEYCLOAK_LOCALE`` cookie the outcome calls for."""
-    response = await _respond(request, tx, realm, client, auth_request, outcome, auth_session)
+    """Turn a login outcome into a page (creating the authentication session in a new tab of the browser's root,
+    the ``authorization`` endpoint's rule when it asks) or a redirect, with the ``KEYCLOAK_LOCALE`` cookie the
+    outcome calls for."""
+    response = await _respond(request, tx, realm, client, auth_request, outcome, auth_session, authorization)
     await locale_cookie(request, tx, realm, auth_request, outcome, response)
     return response
 
@@ -177,6 +181,7 @@ async def _respond(
     auth_request: AuthRequest,
     outcome: login_outcomes.Outcome,
     auth_session: AuthSession | None,
+    authorization: bool = False,
 ) -> Response:
     now = state(request).services.clock.now()
     if (
@@ -231,7 +236,10 @@ async def _respond(
 
         return await send_to_provider(request, tx, realm, client, outcome.request, outcome.alias, auth_session)
     # the page the login now waits on, in its authentication session (a new tab of the browser's root)
-    root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
+    if auth_session is not None:
+        root = auth_session.root
+    else:
+        root = await (root_for_authorization if authorization else root_for_new_tab)(request, tx, realm)
     waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)
     switch_to = action_url(request, realm, STEP_ACTIONS[waiting.auth_session.step])
     # a page a form's POST drew ("Try Another Way"'s list) leads its language links to itself, not to the form's
