@@ -157,7 +157,11 @@ async def test_the_next_login_page_is_prefilled_and_checked(realm: Env) -> None:
 async def test_a_login_without_remember_me_expires_the_cookie(realm: Env) -> None:
     await update_realm(realm.db, "test", remember_me=True)
     code_from(await form_login(realm, rememberMe="on"))
+    # the browser restarted: its session cookies gone, so the next login is a new session (with AUTH_SESSION_ID
+    # kept, the authorization endpoint makes the login's root again under the session's id and the login joins
+    # that remember-me session, whose flag the cookie follows: AuthenticationManager.redirectAfterSuccessfulFlow)
     realm.http.cookies.delete("KEYCLOAK_IDENTITY")
+    realm.http.cookies.delete("AUTH_SESSION_ID")
     done = await form_login(realm)
     code_from(done)
     assert "Max-Age=0" in set_cookie(done, "KEYCLOAK_REMEMBER_ME")
