@@ -197,13 +197,15 @@ async def test_introspect_refresh_token(realm: Env) -> None:
 
 async def test_introspect_refresh_token_after_user_session_logout_and_login_again(realm: Env) -> None:
     """TokenIntrospectionTest.testIntrospectRefreshTokenAfterUserSessionLogoutAndLoginAgain: the login
-    page stays open across a logout; the new session's refresh token is active, the old one is not."""
+    page stays open across a logout and is reloaded (``driver.navigate().refresh()``: its tab, rooted at the
+    session's id, went with the session); the new session's refresh token is active, the old one is not."""
     first = await browser(realm)
     realm.clock.advance(1)
     page = await start(realm.http, "test", "app", prompt="login")
     assert page.status_code == 200
     assert (await logout(realm, first["refresh_token"])).status_code == 204
     realm.clock.advance(2)
+    page = await start(realm.http, "test", "app", prompt="login")
     code = code_from(await submit(realm.http, page, username="user1", password="password"))["code"]
     second = (await exchange(realm.http, "test", "app", code)).json()
     assert second["session_state"] != first["session_state"]
@@ -406,13 +408,14 @@ async def rp_logout(env: Env, id_token: str) -> httpx.Response:
 
 async def test_post_logout_with_refresh_token_after_user_session_logout_and_login_again(realm: Env) -> None:
     """LogoutTest.postLogoutWithRefreshTokenAfterUserSessionLogoutAndLoginAgain: the login page opened
-    before a logout signs in anew, and that session's refresh token logs out (204). The k_logout to the
-    adapter's admin URL is not ported (see the report)."""
+    before a logout, reloaded after it (``driver.navigate().refresh()``), signs in anew, and that session's
+    refresh token logs out (204). The k_logout to the adapter's admin URL is not ported (see the report)."""
     first = await browser(realm)
     realm.clock.advance(1)
     page = await start(realm.http, "test", "app", prompt="login")
     assert (await logout(realm, first["refresh_token"])).status_code == 204
     realm.clock.advance(2)
+    page = await start(realm.http, "test", "app", prompt="login")
     code = code_from(await submit(realm.http, page, username="user1", password="password"))["code"]
     second = (await exchange(realm.http, "test", "app", code)).json()
     response = await logout(realm, second["refresh_token"])
