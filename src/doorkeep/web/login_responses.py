@@ -346,9 +346,10 @@ async def login_over(
     """The login is over (signed in, refused, failed, its user gone): its tab's authentication session goes, so
     its forms are dead (AuthenticationSessionManager.removeTabIdInAuthenticationSession). The AUTH_SESSION_ID
     cookie stays, as Keycloak leaves it: it names the root, whose id a signed-in user session takes; a new
-    login of a root without tabs starts a new root (``login_tabs.root_for_new_tab``). KC_RESTART goes with the
-    root's last tab (removeAuthenticationSession's expireRestartCookie); while another tab's login is still
-    there (even expired: its page still learns that the user logged in meanwhile) it stays."""
+    login of a root without tabs starts a new root (``login_tabs.root_for_new_tab``), except at the
+    authorization endpoint while the session of the root's id lives (``login_tabs.root_for_authorization``).
+    KC_RESTART goes with the root's last tab (removeAuthenticationSession's expireRestartCookie); while another
+    tab's login is still there (even expired: its page still learns that the user logged in meanwhile) it stays."""
     if auth_session is not None:  # the root's other tabs live on from now (removeAuthenticationSessionByTabId)
         await login_session.remove_tab(tx, realm, auth_session, state(request).services.clock.now())
     root = auth_session.root if auth_session is not None else await auth_root(request, tx, realm)
