@@ -74,7 +74,8 @@ async def root_for_authorization(tx: Tx, services: Services, realm: Realm, cooki
     logout of the session (backchannelLogout removes the root of its id) ends this tab too; else a new root."""
     root = cookie or ""
     gone = 0 < len(root) <= _MAX_ROOT and not await tx.flows.root_alive(realm.id, root, None)
-    if gone and await sso.session_of_root(tx, services, realm, root) is not None:
+    found = await sso.session_of_root(tx, services, realm, root) if gone else None
+    if found is not None and found[0].realm_id == realm.id:
         return root
     return await root_for_new_tab(tx, realm, cookie, limit)
 
