@@ -133,12 +133,13 @@ async def revoke_grant(tx: Tx, realm: Realm, user_id: str, client: Client, live:
 
 
 async def _overridden(tx: Tx, user_id: str, trigger: rt.Trigger) -> bool:
-    """Does a client of one of the user's sessions override the trigger?"""
-    for offline in (False, True):
-        for _, client_uuid in await tx.sessions.user_client_pairs(user_id, offline):
-            client = await tx.clients.get(client_uuid)
-            if client is not None and rt.client_override(trigger, client.attributes) is not None:
-                return True
+    """Does a client of one of the user's sessions override the trigger? Each client is read once, however many
+    of the user's sessions it is in."""
+    uuids = {cid for offline in (False, True) for _, cid in await tx.sessions.user_client_pairs(user_id, offline)}
+    for client_uuid in sorted(uuids):
+        client = await tx.clients.get(client_uuid)
+        if client is not None and rt.client_override(trigger, client.attributes) is not None:
+            return True
     return False
 
 
