@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from admin_support import client_uuid
+from browser_flow import code_from, login, start, submit
 from doorkeep.model import User
 from doorkeep.store.tables import events
 from ports import free_port
@@ -38,16 +39,18 @@ async def _fleet(realm: Env, username: str, count: int, *, offline: bool = True,
     """A user with ``count`` sessions of this kind over ``app`` and ``account`` (and their twins of the other
     kind), seeded in one transaction."""
     user = await seed_user(realm.db, realm.clock, "test", username)
+    await _add_sessions(realm, user, count, offline=offline, twins=twins)
+    return user
+
+
+async def _add_sessions(realm: Env, user: User, count: int, *, offline: bool = True, twins: bool = True) -> None:
     now = realm.clock.now()
     async with realm.db.transaction() as tx:
-        found = await tx.realms.get_by_name("test")
-        assert found is not None
-        clients = [c for c in await tx.clients.list(found.id) if c.client_id in ("app", "account")]
+        clients = [c for c in await tx.clients.list(user.realm_id) if c.client_id in ("app", "account")]
         starts = [now - 600 + i // 3 for i in range(count)]
         sessions = await add_sessions_in_bulk(tx, user, clients, starts, offline=offline)
         if twins:
             await add_twins_in_bulk(tx, sessions)
-    return user
 
 
 async def _grant(realm: Env, user: str, scope: str | None = None) -> dict[str, Any]:
@@ -194,3 +197,32 @@ async def test_a_client_trigger_ends_that_clients_sessions_and_keeps_the_others(
         assert await tx.sessions.count_with_client(account.id, True) == before  # account's stay
     response = await refresh(realm.http, "test", "app", ended["refresh_token"], secret=secret)
     assert_error(response, 400, "invalid_grant", "Offline user session not found")
+
+
+async def test_signing_out_other_devices_on_a_password_update_takes_the_statements_of_a_few(
+    realm: Env, statements: list[str]
+) -> None:
+    await update_realm(realm.db, "test", events_enabled=True)
+    await update_client(realm.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await login(realm.http, "test", "app")
+    async with realm.db.transaction(write=False) as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        user = await tx.users.get_by_username(test.id, "user1")
+        assert user is not None
+        [current] = await tx.sessions.user_sessions_of(user.id, False)
+    sent: list[list[str]] = []
+    for number, count in enumerate((FEW, FEW, MANY)):  # the first one warms what is cached
+        await _add_sessions(realm, user, count)
+        page = await start(realm.http, "test", "app", kc_action="UPDATE_PASSWORD")
+        fields = {"password-new": f"N3w-pass!{number}", "password-confirm": f"N3w-pass!{number}"}
+        statements.clear()
+        params = code_from(await submit(realm.http, page, **fields, **{"logout-sessions": "on"}))
+        sent.append(list(statements))
+        assert params["kc_action_status"] == "success"
+    assert len(sent[1]) == len(sent[2]), (sent[1], sent[2])
+    async with realm.db.transaction(write=False) as tx:
+        assert [us.id for us in await tx.sessions.user_sessions_of(user.id, False)] == [current.id]
+        assert await tx.sessions.user_sessions_of(user.id, True) == []
+    # a LOGOUT event for each session ended, online and offline alike
+    assert await _count_events(realm, "LOGOUT", user.id) == 2 * (FEW + FEW + MANY)
