@@ -113,3 +113,18 @@ async def add_sessions_in_bulk(
     await conn.execute(insert(user_sessions), [us.__dict__ for us in sessions])
     await conn.execute(insert(client_sessions), links)
     return sessions
+
+
+async def add_twins_in_bulk(tx: Tx, sessions: Sequence[UserSession]) -> list[UserSession]:
+    """The sessions of the same ids of the other kind (an offline session is copied from the online one), each with
+    the client sessions of its twin, in two multi-row INSERTs."""
+    twins = [UserSession(**{**us.__dict__, "offline": not us.offline}) for us in sessions]
+    if not twins:
+        return twins
+    conn = tx._conn  # a test's bulk seeding, below the repositories
+    by_session = await tx.session_ends.client_sessions_of([us.id for us in sessions], sessions[0].offline)
+    links = [{**cs.__dict__, "offline": not cs.offline} for us in sessions for cs in by_session[us.id]]
+    await conn.execute(insert(user_sessions), [us.__dict__ for us in twins])
+    if links:
+        await conn.execute(insert(client_sessions), links)
+    return twins

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
@@ -140,28 +141,53 @@ async def record(
 ) -> None:
     """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms), and hand it to the
     realm's ``email`` listener if it mails this type (email/event_mail.py)."""
+    each = [{"client_id": client_id, "user_id": user_id, "session_id": session_id, "ip": ip, "error": error}]
+    await record_many(tx, realm, type, now=now, each=[each[0] | {"details": details}])
+
+
+async def record_many(tx: Tx, realm: Realm, type: str, *, now: int, each: Sequence[Mapping[str, Any]]) -> None:
+    """``record`` of one event of this type per mapping of ``record``'s other keyword arguments, in their order,
+    stored in one statement (a logout of every session of a user records one per session)."""
     mailer = tx.event_mailer
-    if mailer is not None and user_id is not None and mailer.listens(realm, type):
-        await mailer.collect(tx, realm, type, user_id=user_id, seconds=now, ip=ip, details=details or {})
-    if not saved(realm, type):
+    if mailer is not None and mailer.listens(realm, type):
+        for one in each:
+            if one.get("user_id") is not None:
+                details = one.get("details") or {}
+                await mailer.collect(
+                    tx, realm, type, user_id=one["user_id"], seconds=now, ip=one.get("ip"), details=details
+                )
+    if not saved(realm, type) or not each:
         return
+    await tx.events.add_many([_event(realm, type, now, **one) for one in each])
+
+
+def _event(
+    realm: Realm,
+    type: str,
+    now: int,
+    *,
+    client_id: str | None = None,
+    user_id: str | None = None,
+    session_id: str | None = None,
+    ip: str | None = None,
+    error: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Event:
     # Details are kept whole as Keycloak's JPA store does with its default max-detail-length 0
     # (LoginTest.loginWithLongRedirectUri reads a 2500-character redirect_uri back from the event), up to
     # MAX_DETAIL characters each, so that one request cannot make the store keep whatever it sends.
     kept = {k: _text(v)[:MAX_DETAIL] for k, v in (details or {}).items() if v is not None}
-    await tx.events.add(
-        Event(
-            id=event_id(),
-            realm_id=realm.id,
-            time=now * 1000,
-            type=type,
-            client_id=_clip(client_id),
-            user_id=_clip(user_id, MAX_ID),
-            session_id=_clip(session_id, MAX_ID),
-            ip_address=_clip(ip),
-            error=_clip(error),
-            details=kept,
-        )
+    return Event(
+        id=event_id(),
+        realm_id=realm.id,
+        time=now * 1000,
+        type=type,
+        client_id=_clip(client_id),
+        user_id=_clip(user_id, MAX_ID),
+        session_id=_clip(session_id, MAX_ID),
+        ip_address=_clip(ip),
+        error=_clip(error),
+        details=kept,
     )
 
 

@@ -7,8 +7,8 @@ devices" ends all record their events through here, so they say the same things 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
 from doorkeep.clientpolicies.enforce import PreAuthorizationRefusal
@@ -42,22 +42,26 @@ async def record(
     """Record ``type`` for the step's user at its client, with the login's details and ``more``; the username
     as the login typed it (the ATTEMPTED_USERNAME note), else the user's; the ``code_id`` SessionCodeChecks puts
     on every login-actions event (``more`` may name another)."""
-    await events.record(
-        ctx.tx,
-        ctx.realm,
-        type,
-        now=ctx.services.clock.now(),
-        client_id=ctx.client.client_id,
-        user_id=ctx.user.id,
-        session_id=session_id,
-        ip=ctx.browser.ip_address,
-        error=error,
-        details=details(
-            ctx.request,
-            ctx.request.attempted_username or ctx.user.username,
-            **{"code_id": code_id(ctx.request, ctx.browser), **(more or {})},
-        ),
-    )
+    await record_many(ctx, type, error=error, session_ids=[session_id], more=more)
+
+
+async def record_many(
+    ctx: StepContext,
+    type: str,
+    *,
+    session_ids: Sequence[str | None],
+    error: str | None = None,
+    more: Mapping[str, str | None] | None = None,
+) -> None:
+    """``record`` of one event per session id, in their order, stored in one statement."""
+    username = ctx.request.attempted_username or ctx.user.username
+    shared = details(ctx.request, username, **{"code_id": code_id(ctx.request, ctx.browser), **(more or {})})
+    each: list[dict[str, Any]] = [
+        {"client_id": ctx.client.client_id, "user_id": ctx.user.id, "session_id": session_id}
+        | {"ip": ctx.browser.ip_address, "error": error, "details": dict(shared)}
+        for session_id in session_ids
+    ]
+    await events.record_many(ctx.tx, ctx.realm, type, now=ctx.services.clock.now(), each=each)
 
 
 async def refused_request(

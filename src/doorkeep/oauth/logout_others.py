@@ -25,14 +25,14 @@ def asked(value: str | None) -> bool:
 
 async def logout_other_sessions(ctx: StepContext, action: str) -> int:
     """End the user's other sessions, online then offline; the session this login continues (the SSO session it
-    was pinned to, whose id its offline copy shares) stays. Returns how many sessions ended."""
+    was pinned to, whose id its offline copy shares) stays. Returns how many sessions ended. However many the
+    user has, they end (``service.end_each``) and their events are stored in a fixed number of statements."""
     keep = ctx.request.user_session_id
     ended = 0
     for offline in (False, True):
-        for session in await ctx.tx.sessions.user_sessions_of(ctx.user.id, offline):
-            if session.id == keep or not await service.end(ctx.tx, session.id, offline):
-                continue
-            ended += 1
-            more = {"custom_required_action": action, TRIGGERED_BY: action}
-            await login_events.record(ctx, "LOGOUT", session_id=session.id, more=more)
+        others = [s.id for s in await ctx.tx.sessions.user_sessions_of(ctx.user.id, offline) if s.id != keep]
+        gone = await service.end_each(ctx.tx, others, offline)
+        ended += len(gone)
+        more = {"custom_required_action": action, TRIGGERED_BY: action}
+        await login_events.record_many(ctx, "LOGOUT", session_ids=gone, more=more)
     return ended

@@ -30,16 +30,16 @@ async def announce(tx: Tx, session_id: str, offline: bool, *, only_client: str |
     if session is None:
         return
     client_sessions = await tx.sessions.client_sessions(session_id, offline)
-    await _note(tx, [(session, [cs for cs in client_sessions if only_client in (None, cs.client_id)])])
+    await note(tx, [(session, [cs for cs in client_sessions if only_client in (None, cs.client_id)])])
 
 
 async def announce_many(tx: Tx, sessions: Sequence[UserSession], offline: bool) -> None:
     """``announce`` of each of these sessions, in their order, their client sessions read at once."""
     by_session = await tx.session_ends.client_sessions_of([s.id for s in sessions], offline)
-    await _note(tx, [(session, by_session[session.id]) for session in sessions])
+    await note(tx, [(session, by_session[session.id]) for session in sessions])
 
 
-async def _note(tx: Tx, ending: Sequence[tuple[UserSession, Sequence[ClientSession]]]) -> None:
+async def note(tx: Tx, ending: Sequence[tuple[UserSession, Sequence[ClientSession]]]) -> None:
     """Note the clients of these ending sessions that are to be told, each (session id, client) once: the same-id
     online and offline sessions are one logout for the client."""
     noted = {(e.session_id, e.client.id) for e in tx.ended}
@@ -64,10 +64,10 @@ def told_by_backchannel(client: Client) -> bool:
 async def announce_user(tx: Tx, user_id: str, offline: bool) -> None:
     """Note every session of the user (admin user logout). A client in one of them gets that session's logout
     token; a client in several gets one token for all of them, without ``sid``, so that it ends every session of
-    the user at once and hears of it once (BackchannelLogoutAdminLogoutAllTest, keycloak#22914)."""
+    the user at once and hears of it once (BackchannelLogoutAdminLogoutAllTest, keycloak#22914). The sessions'
+    client sessions are read at once, whatever their number."""
     first = len(tx.ended)
-    for session in await tx.sessions.user_sessions_of(user_id, offline):
-        await announce(tx, session.id, offline)
+    await announce_many(tx, await tx.sessions.user_sessions_of(user_id, offline), offline)
     noted = tx.ended[first:]
     counts = Counter(e.client.id for e in noted)
     merged: list[SessionEnded] = []

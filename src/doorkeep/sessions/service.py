@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep import policy
@@ -197,11 +197,46 @@ async def end_many(tx: Tx, session_ids: Sequence[str], offline: bool) -> int:
     """``end`` of each of these sessions, in a number of statements that does not grow with theirs: the roots of
     the same ids go, the sessions still there are held (in id order, before any client session's row), their
     clients noted for backchannel logout, then they go with their client sessions. How many existed."""
+    return len(await end_each(tx, session_ids, offline))
+
+
+async def end_each(tx: Tx, session_ids: Sequence[str], offline: bool, *, with_online: bool = False) -> list[str]:
+    """``end_many``, returning the ids of the sessions that existed, in the order given; ``with_online``: an offline
+    session takes the online session of the same id with it, telling nobody (``end_with_online`` of each). Every
+    user session's row is held before any client session's, the online ones' too."""
     await tx.session_ends.delete_roots(session_ids)
     held = await tx.session_ends.hold(session_ids, offline)
-    held.sort(key=lambda us: (us.started, us.id))  # noted in the order ``end`` of each would have noted them
+    twins = offline and with_online
+    if twins:
+        await tx.session_ends.hold(session_ids, False)
+    position = {sid: number for number, sid in enumerate(session_ids)}
+    held.sort(key=lambda us: position[us.id])  # noted in the order ``end`` of each would have noted them
     await ended.announce_many(tx, held, offline)
-    return await tx.session_ends.remove([us.id for us in held], offline)
+    await tx.session_ends.remove([us.id for us in held], offline)
+    if twins:
+        await tx.session_ends.remove(session_ids, False)
+    return [us.id for us in held]
+
+
+async def cut_many(
+    tx: Tx, offline: bool, cuts: Sequence[tuple[UserSession, Sequence[ClientSession]]], whole: Collection[str]
+) -> set[str]:
+    """For each (user session, client sessions) in order, ``end`` of the session when its id is in ``whole``, else
+    ``announce(only_client=…)`` and ``detach`` of each of those client sessions; in a number of statements that
+    does not grow with theirs. A session not in ``whole`` loses its client sessions of every client named among
+    those sessions: list each such session with all of its client sessions of those clients (a trigger's clients
+    are covered or not whatever the session). The ids of the sessions that were still there."""
+    ids = [us.id for us, _ in cuts]
+    ending = [sid for sid in ids if sid in whole]
+    clients = sorted({cs.client_id for us, listed in cuts if us.id not in whole for cs in listed})
+    await tx.session_ends.delete_roots(ending)
+    held = {us.id for us in await tx.session_ends.hold(ids, offline)}  # before any client session's row
+    await ended.note(tx, [(us, listed) for us, listed in cuts if us.id in held])
+    partial = [sid for sid in ids if sid in held and sid not in whole]
+    await tx.session_ends.detach(partial, offline, clients)
+    await tx.session_ends.remove([sid for sid in ending if sid in held], offline)
+    await tx.session_ends.remove_empty(partial, offline)
+    return held
 
 
 async def admin_named(tx: Tx, realm: Realm, session_id: str, offline: bool, now: int) -> UserSession | None:

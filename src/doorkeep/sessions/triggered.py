@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
 from doorkeep.model import Client, ClientSession, Realm, User, UserSession
@@ -41,21 +41,15 @@ class _Clients:
         return self.found[client_uuid]
 
 
-async def _record(
-    tx: Tx,
-    realm: Realm,
-    trigger: rt.Trigger,
-    user_id: str,
-    session_id: str,
-    offline: bool,
-    now: int,
-    client: str | None,
-) -> None:
-    kind = "REVOKE_GRANT" if trigger.client_scoped else "LOGOUT"
+def _event(trigger: rt.Trigger, user_id: str, session_id: str, offline: bool, client: str | None) -> dict[str, Any]:
+    """The event of one session a setting other than Keycloak's ended: ``events.record``'s arguments."""
     details = {"reason": trigger.name, "offline": "true" if offline else "false", "revoked_client": client}
-    await events.record(
-        tx, realm, kind, now=now, client_id=client, user_id=user_id, session_id=session_id, details=details
-    )
+    return {"client_id": client, "user_id": user_id, "session_id": session_id, "details": details}
+
+
+async def _record(tx: Tx, realm: Realm, trigger: rt.Trigger, now: int, each: list[dict[str, Any]]) -> None:
+    kind = "REVOKE_GRANT" if trigger.client_scoped else "LOGOUT"
+    await events.record_many(tx, realm, kind, now=now, each=each)
 
 
 async def end_for_user(
@@ -63,29 +57,39 @@ async def end_for_user(
 ) -> int:
     """End the user's sessions the trigger covers, each client session by its client's value; the user
     session goes when all its clients are covered. ``keep_session`` (the caller's own) is left alone.
-    Returns how many (user session, kind) pairs lost something."""
+    Returns how many (user session, kind) pairs lost something. However many sessions the user has, this
+    takes a fixed number of statements per kind (``service.cut_many``), and one per client of theirs."""
     resolved = _Clients(tx, realm, trigger)
     count = 0
     for offline in (False, True):
-        for session in await tx.sessions.user_sessions_of(user_id, offline):
-            if session.id == keep_session:
-                continue
-            clients = await tx.sessions.client_sessions(session.id, offline)
-            values = [(cs.client_id, await resolved.ends(cs.client_id)) for cs in clients]
-            if not values:
-                values = [("", rt.realm_value(trigger, realm.attributes))]
-            covered = [(cid, v) for cid, v in values if (v.offline if offline else v.online)]
-            if not covered:
-                continue
-            if len(covered) == len(values):
-                await service.end(tx, session.id, offline)
+        sessions = [s for s in await tx.sessions.user_sessions_of(user_id, offline) if s.id != keep_session]
+        by_session = await tx.session_ends.client_sessions_of([s.id for s in sessions], offline)
+        cuts: list[tuple[UserSession, list[ClientSession]]] = []
+        whole: set[str] = set()
+        recorded: list[dict[str, Any]] = []
+        for session in sessions:
+            clients = by_session[session.id]
+            values = [(cs, await resolved.ends(cs.client_id)) for cs in clients]
+            realm_value = rt.realm_value(trigger, realm.attributes)
+            covered = [(cs, v) for cs, v in values if (v.offline if offline else v.online)]
+            if not values and (realm_value.offline if offline else realm_value.online):
+                whole.add(session.id)  # no client: the realm's value decides
+                cuts.append((session, []))
+                default = realm_value is trigger.default
+            elif covered:
+                if len(covered) == len(values):
+                    whole.add(session.id)
+                    cuts.append((session, clients))
+                else:
+                    cuts.append((session, [cs for cs, _ in covered]))
+                default = all(v is trigger.default for _, v in covered)
             else:
-                for cid, _ in covered:
-                    await ended.announce(tx, session.id, offline, only_client=cid)
-                    await service.detach(tx, session.id, offline, cid)
+                continue
             count += 1
-            if any(v is not trigger.default for _, v in covered):
-                await _record(tx, realm, trigger, user_id, session.id, offline, now, None)
+            if not default:
+                recorded.append(_event(trigger, user_id, session.id, offline, None))
+        await service.cut_many(tx, offline, cuts, whole)
+        await _record(tx, realm, trigger, now, recorded)
     return count
 
 
@@ -98,7 +102,8 @@ async def end_for_client(
     now: int,
     matches: Callable[[ClientSession], bool] | None = None,
 ) -> int:
-    """End this client's sessions (of every user) that the trigger covers and ``matches`` accepts."""
+    """End this client's sessions (of every user) that the trigger covers and ``matches`` accepts, a page of them
+    at a time, each page in a fixed number of statements (``service.cut_many``)."""
     ends = rt.resolve(trigger, realm.attributes, client.attributes)
     count = 0
     for offline in (False, True):
@@ -106,15 +111,13 @@ async def end_for_client(
             continue
         kept = 0
         while page := await tx.sessions.sessions_with_client(client.id, offline, kept, PAGE):
-            for us, cs in page:
-                if matches is not None and not matches(cs):
-                    kept += 1
-                    continue
-                await ended.announce(tx, us.id, offline, only_client=client.id)
-                await service.detach(tx, us.id, offline, client.id)
-                count += 1
-                if ends is not trigger.default:
-                    await _record(tx, realm, trigger, us.user_id, us.id, offline, now, client.client_id)
+            cuts = [(us, [cs]) for us, cs in page if matches is None or matches(cs)]
+            kept += len(page) - len(cuts)
+            await service.cut_many(tx, offline, cuts, ())
+            count += len(cuts)
+            if ends is not trigger.default:
+                each = [_event(trigger, us.user_id, us.id, offline, client.client_id) for us, _ in cuts]
+                await _record(tx, realm, trigger, now, each)
     return count
 
 
@@ -130,12 +133,13 @@ async def revoke_grant(tx: Tx, realm: Realm, user_id: str, client: Client, live:
 
 
 async def _overridden(tx: Tx, user_id: str, trigger: rt.Trigger) -> bool:
-    """Does a client of one of the user's sessions override the trigger?"""
-    for offline in (False, True):
-        for _, client_uuid in await tx.sessions.user_client_pairs(user_id, offline):
-            client = await tx.clients.get(client_uuid)
-            if client is not None and rt.client_override(trigger, client.attributes) is not None:
-                return True
+    """Does a client of one of the user's sessions override the trigger? Each client is read once, however many
+    of the user's sessions it is in."""
+    uuids = {cid for offline in (False, True) for _, cid in await tx.sessions.user_client_pairs(user_id, offline)}
+    for client_uuid in sorted(uuids):
+        client = await tx.clients.get(client_uuid)
+        if client is not None and rt.client_override(trigger, client.attributes) is not None:
+            return True
     return False
 
 

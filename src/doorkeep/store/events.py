@@ -19,6 +19,12 @@ class EventRepo:
     async def add(self, event: Event) -> None:
         await self._c.execute(insert(events), {**event.__dict__, "details": dict(event.details)})
 
+    async def add_many(self, added: Sequence[Event]) -> None:
+        """These events, in one statement (one row alone as ``add``)."""
+        rows = [{**event.__dict__, "details": dict(event.details)} for event in added]
+        if rows:
+            await self._c.execute(insert(events), rows if len(rows) > 1 else rows[0])
+
     async def find(
         self,
         realm_id: str,

@@ -1,5 +1,5 @@
-"""Ending many sessions of a user at once ("remove all other devices", users/offline_devices.py), in a fixed
-number of statements whatever their count.
+"""Ending many sessions at once ("remove all other devices", the bulk revocation, the revocation triggers, an
+account's "sign out everywhere"), in a fixed number of statements whatever their count.
 
 A set of session ids goes to the database as **one** bound parameter (a JSON array read by ``json_each`` on
 SQLite, a ``text[]`` on PostgreSQL), so a statement neither grows with the set nor meets the engines' limits on
@@ -7,7 +7,8 @@ parameters (32,766 on SQLite, 32,767 on asyncpg). The rows are those of ``sessio
 the browser's root authentication sessions of the same ids, the user sessions (held first, in id order: the lock
 order of every grant, refresh and logout, ``SessionRepo.lock_user_session``), then their client sessions in one
 ``DELETE`` (the counter's statement trigger of 0012_scale runs once, not once per session; rotation families
-go by cascade), then the user sessions.
+go by cascade), then the user sessions. A session that loses only some of its clients (``sessions.service.detach``
+of each) loses them in one ``DELETE`` too, and goes in one more if that left it empty.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, any_, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, any_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -91,3 +92,23 @@ class SessionEndRepo:
             delete(user_sessions).where(self._among(US.id, session_ids), US.offline == offline)
         )
         return int(result.rowcount or 0)
+
+    async def detach(self, session_ids: Sequence[str], offline: bool, client_ids: Sequence[str]) -> None:
+        """Remove these clients from these user sessions (their rotation families go by cascade). Call ``hold``
+        first, as for ``remove``."""
+        if session_ids and client_ids:
+            among = (self._among(CS.user_session_id, session_ids), self._among(CS.client_id, client_ids))
+            await self._c.execute(delete(client_sessions).where(*among, CS.offline == offline))
+
+    async def remove_empty(self, session_ids: Sequence[str], offline: bool) -> None:
+        """Delete those of these user sessions that are left with no client session (``delete_if_empty`` of each)."""
+        if session_ids:
+            clients = select(CS.user_session_id).where(CS.user_session_id == US.id, CS.offline == offline)
+            where = (self._among(US.id, session_ids), US.offline == offline, ~exists(clients))
+            await self._c.execute(delete(user_sessions).where(*where))
+
+    async def present(self, session_ids: Sequence[str]) -> set[str]:
+        """Those of these ids that an online or an offline user session still has."""
+        if not session_ids:
+            return set()
+        return {str(r[0]) for r in await self._c.execute(select(US.id).where(self._among(US.id, session_ids)))}

@@ -97,8 +97,7 @@ async def _revoke(request: Request, criteria: Criteria) -> Response:
         nonlocal ended
         target, live = await _target(request, tx, criteria, "manage-users")
         ids, after = await matching(tx, target, live, cursor)
-        for session_id in ids:
-            ended += await service.end_with_online(tx, session_id, True)
+        ended += len(await service.end_each(tx, ids, True, with_online=True))
         return after
 
     next_cursor: str | None = cursor

@@ -88,7 +88,6 @@ async def revoke(c: Console, form: dict[str, str]) -> int:
     cursor: str | None = ""
     while cursor is not None:
         ids, cursor = await rest.matching(c.tx, target, live, cursor)
-        for session_id in ids:
-            ended += await service.end_with_online(c.tx, session_id, True)
+        ended += len(await service.end_each(c.tx, ids, True, with_online=True))
     c.changed("POST", "offline-sessions", "revoke", body=body)
     return ended
