@@ -4,10 +4,12 @@ against realm ``test``: the client authentication methods kept as given, an upda
 while its destination stays (maskedClientSecretNotReusedWhenTokenUrlChanges), a vault reference shown as is, the
 URL checks on update, the key checks, the export of an OIDC provider and import-config's failures.
 
+maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges takes the same check to a ``github`` provider, whose
+token URL comes from ``baseUrl``.
+
 Already ported there: testCreate, testCreateWithReservedCharacterForAlias, shouldFailWhenAliasHasSpaceDuringCreation,
-failCreateInvalidUrl, failUpdateAlias. Not ported: maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges (a
-``github`` provider, which Doorkeep does not broker: 501) and testOIDCIdentityProviderLoginIssuerValidation (a
-browser login through a second realm; the issuer check is test_broker_oidc_login.py's). The Java methods' asserts
+failCreateInvalidUrl, failUpdateAlias. Not ported: testOIDCIdentityProviderLoginIssuerValidation (a browser login
+through a second realm; the issuer check is test_broker_oidc_login.py's). The Java methods' asserts
 that ``storeToken`` and ``trustEmail`` are null are left out: the older port pins them false as Doorkeep answers.
 The four importConfig* methods are strict xfails, kept on purpose: Keycloak now tells the fetch's failure apart
 ("Cannot fetch identity provider metadata[: HTTP 404]", "Cannot parse identity provider metadata"), where Doorkeep
@@ -189,6 +191,38 @@ async def test_masked_client_secret_not_reused_when_client_id_changes(env: Env) 
     await assert_error(env, alias, rep, REENTRY)
     stored = await stored_config(env, alias)
     assert (stored["clientSecret"], stored["clientId"]) == ("real-partner-secret", "clientId")
+
+
+async def test_masked_client_secret_not_reused_when_derived_token_destination_changes(env: Env) -> None:
+    """IdentityProviderOidcTest#maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges: GitHub's token URL is
+    derived from ``baseUrl``, so the mask sent with a new ``baseUrl`` is refused and nothing changes; with the same
+    ``baseUrl`` the mask keeps the secret; a ``baseUrl`` never stored and sent blank (as the console sends it) is no
+    change."""
+    alias = "masked-secret-github"
+    config = {"clientId": "github-client", "clientSecret": "real-github-secret", "baseUrl": "https://github.com"}
+    await create(env, create_rep(alias, "github", **config))
+    rep = await read(env, alias)
+    assert rep["config"]["clientSecret"] == MASK
+
+    rep["config"].update(baseUrl="https://attacker.example", clientSecret=MASK)
+    await assert_error(env, alias, rep, REENTRY)
+    stored = await stored_config(env, alias)
+    assert (stored["clientSecret"], stored["baseUrl"]) == ("real-github-secret", "https://github.com")
+
+    rep = await read(env, alias)
+    rep.update(displayName="Same GitHub destination")
+    rep["config"]["clientSecret"] = MASK
+    assert (await update(env, alias, rep)).status_code == 204
+    assert (await stored_config(env, alias))["clientSecret"] == "real-github-secret"
+    assert (await read(env, alias))["displayName"] == "Same GitHub destination"
+
+    no_base = "masked-secret-github-no-base"
+    await create(env, create_rep(no_base, "github", clientId="github-client", clientSecret="real-github-secret"))
+    rep = await read(env, no_base)
+    rep.update(displayName="Optional baseUrl unchanged")
+    rep["config"].update(baseUrl="", clientSecret=MASK)
+    assert (await update(env, no_base, rep)).status_code == 204
+    assert (await stored_config(env, no_base))["clientSecret"] == "real-github-secret"
 
 
 async def test_masked_secret_with_an_unset_auth_method_or_blank_fields(env: Env) -> None:
