@@ -245,6 +245,18 @@ async def detach(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> No
     await tx.sessions.delete_if_empty(session_id, offline)
 
 
+async def leave(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> None:
+    """Remove one client from a user session as Keycloak removes it when the client's grant is revoked: an offline
+    session goes with its last client (UserSessionManager.revokeOfflineToken, checkOfflineUserSessionHasClientSessions),
+    an online one stays, with its root, even with no client left (TokenManager.dettachClientSession only detaches:
+    the SSO login lives on). The user session's row is held first, as in ``detach``."""
+    if offline:
+        await detach(tx, session_id, True, client_uuid)
+        return
+    await tx.sessions.hold_user_session(session_id, False)
+    await tx.sessions.detach_client_session(session_id, False, client_uuid)
+
+
 async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str, live: LiveFilter | None = None) -> int:
     """Remove this client from every offline session of the user (consent revocation); returns how many
     of them were live (an expired one is removed too, but was already gone for Keycloak)."""
@@ -285,4 +297,4 @@ async def logout_client_online(tx: Tx, user_id: str, client_uuid: str) -> None:
     for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):
         if cid == client_uuid:
             await ended.announce(tx, session_id, False, only_client=client_uuid)
-            await tx.sessions.detach_client_session(session_id, False, client_uuid)
+            await leave(tx, session_id, False, client_uuid)

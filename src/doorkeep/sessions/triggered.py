@@ -98,7 +98,8 @@ async def end_for_client(
     now: int,
     matches: Callable[[ClientSession], bool] | None = None,
 ) -> int:
-    """End this client's sessions (of every user) that the trigger covers and ``matches`` accepts."""
+    """End this client's sessions (of every user) that the trigger covers and ``matches`` accepts: the client leaves
+    them as a revoked grant does (``service.leave``), so an online session left with no client stays."""
     ends = rt.resolve(trigger, realm.attributes, client.attributes)
     count = 0
     for offline in (False, True):
@@ -111,7 +112,7 @@ async def end_for_client(
                     kept += 1
                     continue
                 await ended.announce(tx, us.id, offline, only_client=client.id)
-                await service.detach(tx, us.id, offline, client.id)
+                await service.leave(tx, us.id, offline, client.id)  # an online session left empty stays
                 count += 1
                 if ends is not trigger.default:
                     await _record(tx, realm, trigger, us.user_id, us.id, offline, now, client.client_id)
