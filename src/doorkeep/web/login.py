@@ -124,6 +124,7 @@ async def authorize_request(
         return response
 
     async def answer(tx: Tx, realm: Realm, started: login_start.Started | ErrorPage) -> Response:
+        """The flow's answer to a request past its checks: an error page, the provider's login, or the page."""
         if isinstance(started, ErrorPage):
             return error_page(request, realm, started.text, auth_request=started.request)
         if isinstance(started.outcome, NeedLogin) and not started.registering:
