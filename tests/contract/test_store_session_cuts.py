@@ -171,7 +171,7 @@ async def _end_for_client_each(
                     kept += 1
                     continue
                 await ended.announce(tx, us.id, offline, only_client=client.id)
-                await service.detach(tx, us.id, offline, client.id)
+                await service.leave(tx, us.id, offline, client.id)
                 count += 1
                 if ends is not trigger.default:
                     await _record_each(tx, realm, trigger, us.user_id, us.id, offline, now, client.client_id)

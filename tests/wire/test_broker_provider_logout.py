@@ -11,8 +11,8 @@ import jwt
 import pytest
 
 from broker_support import ALIAS, SAVED, Broker, broker_tokens, browser, query, served
-from browser_flow import REDIRECT
-from support import update_client, update_realm
+from browser_flow import REDIRECT, start
+from support import update_client, update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -91,6 +91,21 @@ async def test_backchannel_supported_calls_the_provider_from_the_server(env: Env
             done = await _logout(http, tokens["id_token"])
             assert done.status_code == 302, done.text
             assert done.headers["location"] == f"{REDIRECT}?state=app-state"
+        assert await _sessions(env, "test", "alice") == []
+        assert await _sessions(env, "provider", "alice") == []
+
+
+async def test_an_authorization_request_over_a_disabled_users_session_logs_out_at_the_provider(env: Env) -> None:
+    """AuthorizationEndpointBase.createAuthenticationSession: the session of the browser's root belongs to a user
+    disabled since; it is back-channel logged out with ``logoutBroker`` true, so the provider is called too."""
+    async with served(env) as broker:
+        await _setup(broker, backchannelSupported="true")
+        async with browser(broker) as http:
+            await broker_tokens(http)
+            assert len(await _sessions(env, "provider", "alice")) == 1
+            await update_user(env.db, "test", "alice", enabled=False)
+            page = await start(http, "test", "app")
+            assert page.status_code == 200, page.text[:1500]
         assert await _sessions(env, "test", "alice") == []
         assert await _sessions(env, "provider", "alice") == []
 

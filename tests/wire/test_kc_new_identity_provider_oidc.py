@@ -4,10 +4,15 @@ against realm ``test``: the client authentication methods kept as given, an upda
 while its destination stays (maskedClientSecretNotReusedWhenTokenUrlChanges), a vault reference shown as is, the
 URL checks on update, the key checks, the export of an OIDC provider and import-config's failures.
 
+maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges takes the same check to a ``github`` provider, whose
+token URL comes from ``baseUrl``; maskedClientSecretNotReusedWhenMicrosoftTenantIdChanges and
+maskedClientSecretNotReusedWhenPayPalSandboxChanges to ``microsoft`` (``tenantId``) and ``paypal`` (``sandbox``);
+maskedClientSecretNotReusedWhenProviderIdMismatched to an update naming another provider type, refused whatever the
+secret.
+
 Already ported there: testCreate, testCreateWithReservedCharacterForAlias, shouldFailWhenAliasHasSpaceDuringCreation,
-failCreateInvalidUrl, failUpdateAlias. Not ported: maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges (a
-``github`` provider, which Doorkeep does not broker: 501) and testOIDCIdentityProviderLoginIssuerValidation (a
-browser login through a second realm; the issuer check is test_broker_oidc_login.py's). The Java methods' asserts
+failCreateInvalidUrl, failUpdateAlias. Not ported: testOIDCIdentityProviderLoginIssuerValidation (a browser login
+through a second realm; the issuer check is test_broker_oidc_login.py's). The Java methods' asserts
 that ``storeToken`` and ``trustEmail`` are null are left out: the older port pins them false as Doorkeep answers.
 The four importConfig* methods are strict xfails, kept on purpose: Keycloak now tells the fetch's failure apart
 ("Cannot fetch identity provider metadata[: HTTP 404]", "Cannot parse identity provider metadata"), where Doorkeep
@@ -189,6 +194,135 @@ async def test_masked_client_secret_not_reused_when_client_id_changes(env: Env) 
     await assert_error(env, alias, rep, REENTRY)
     stored = await stored_config(env, alias)
     assert (stored["clientSecret"], stored["clientId"]) == ("real-partner-secret", "clientId")
+
+
+async def test_masked_client_secret_not_reused_when_derived_token_destination_changes(env: Env) -> None:
+    """IdentityProviderOidcTest#maskedClientSecretNotReusedWhenDerivedTokenDestinationChanges: GitHub's token URL is
+    derived from ``baseUrl``, so the mask sent with a new ``baseUrl`` is refused and nothing changes; with the same
+    ``baseUrl`` the mask keeps the secret; a ``baseUrl`` never stored and sent blank (as the console sends it) is no
+    change."""
+    alias = "masked-secret-github"
+    config = {"clientId": "github-client", "clientSecret": "real-github-secret", "baseUrl": "https://github.com"}
+    await create(env, create_rep(alias, "github", **config))
+    rep = await read(env, alias)
+    assert rep["config"]["clientSecret"] == MASK
+
+    rep["config"].update(baseUrl="https://attacker.example", clientSecret=MASK)
+    await assert_error(env, alias, rep, REENTRY)
+    stored = await stored_config(env, alias)
+    assert (stored["clientSecret"], stored["baseUrl"]) == ("real-github-secret", "https://github.com")
+
+    rep = await read(env, alias)
+    rep.update(displayName="Same GitHub destination")
+    rep["config"]["clientSecret"] = MASK
+    assert (await update(env, alias, rep)).status_code == 204
+    assert (await stored_config(env, alias))["clientSecret"] == "real-github-secret"
+    assert (await read(env, alias))["displayName"] == "Same GitHub destination"
+
+    no_base = "masked-secret-github-no-base"
+    await create(env, create_rep(no_base, "github", clientId="github-client", clientSecret="real-github-secret"))
+    rep = await read(env, no_base)
+    rep.update(displayName="Optional baseUrl unchanged")
+    rep["config"].update(baseUrl="", clientSecret=MASK)
+    assert (await update(env, no_base, rep)).status_code == 204
+    assert (await stored_config(env, no_base))["clientSecret"] == "real-github-secret"
+
+
+@pytest.mark.parametrize(
+    ("provider_id", "key", "stored", "moved"),
+    [("microsoft", "tenantId", "common", "attacker-tenant"), ("paypal", "sandbox", "false", "true")],
+)
+async def test_masked_client_secret_not_reused_when_a_social_destination_changes(
+    env: Env, provider_id: str, key: str, stored: str, moved: str
+) -> None:
+    """IdentityProviderOidcTest#maskedClientSecretNotReusedWhenMicrosoftTenantIdChanges and
+    #maskedClientSecretNotReusedWhenPayPalSandboxChanges: Microsoft's token URL comes from ``tenantId``, PayPal's
+    token host from ``sandbox``; the mask sent with a new one is refused and nothing changes, with the same one
+    (and a new display name) it keeps the secret."""
+    alias, secret = f"masked-secret-{provider_id}", f"real-{provider_id}-secret"
+    await create(
+        env, create_rep(alias, provider_id, clientId=f"{provider_id}-client", clientSecret=secret, **{key: stored})
+    )
+    rep = await read(env, alias)
+    assert rep["config"]["clientSecret"] == MASK
+
+    rep["config"].update({key: moved, "clientSecret": MASK})
+    await assert_error(env, alias, rep, REENTRY)
+    kept = await stored_config(env, alias)
+    assert (kept["clientSecret"], kept[key]) == (secret, stored)
+
+    rep = await read(env, alias)
+    rep.update(displayName="Same destination")
+    rep["config"]["clientSecret"] = MASK
+    assert (await update(env, alias, rep)).status_code == 204
+    assert (await stored_config(env, alias))["clientSecret"] == secret
+    assert (await read(env, alias))["displayName"] == "Same destination"
+
+
+async def stored_provider(env: Env, alias: str) -> dict[str, Any]:
+    """``runOnServer.fetch(... getByAlias(alias))``: the provider as stored."""
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        (provider,) = (p for p in realm.identity_providers if p["alias"] == alias)
+        return dict(provider)
+
+
+async def test_masked_client_secret_not_reused_when_provider_id_mismatched(env: Env) -> None:
+    """IdentityProviderOidcTest#maskedClientSecretNotReusedWhenProviderIdMismatched: an update naming another type
+    (``saml``, which would bind the secret to nothing) is refused with 400 'Identity Provider providerId cannot be
+    changed' and nothing changes; so is one naming another type Doorkeep brokers, secret typed or masked."""
+    alias = "masked-secret-providerid"
+    config = {
+        "clientId": "clientId",
+        "clientSecret": "real-partner-secret",
+        "tokenUrl": "https://idp.example.com/token",
+        "clientAuthMethod": "client_secret_post",
+    }
+    await create(env, create_rep(alias, **config))
+    rep = await read(env, alias)
+    assert rep["config"]["clientSecret"] == MASK
+
+    rep["providerId"] = "saml"
+    rep["config"].update(tokenUrl="https://attacker.example/token", clientSecret=MASK)
+    await assert_error(env, alias, rep, "Identity Provider providerId cannot be changed")
+    stored = await stored_provider(env, alias)
+    assert stored["providerId"] == "oidc"
+    assert (stored["config"]["clientSecret"], stored["config"]["tokenUrl"]) == (
+        "real-partner-secret",
+        "https://idp.example.com/token",
+    )
+
+    rep = await read(env, alias)
+    rep["providerId"] = "keycloak-oidc"
+    rep["config"]["clientSecret"] = "a-new-secret"
+    await assert_error(env, alias, rep, "Identity Provider providerId cannot be changed")
+    assert (await stored_provider(env, alias))["providerId"] == "oidc"
+
+
+async def test_no_other_admin_path_changes_a_stored_provider_s_type(env: Env) -> None:
+    """What Keycloak does elsewhere: a realm update carrying ``identityProviders`` leaves the providers alone
+    (DefaultExportImportManager.updateRealm never reads them); a partial import's OVERWRITE removes the provider and
+    creates the one given (IdentityProvidersPartialImport), a new type under a new id, its masked secret stored as
+    sent (no stored secret carried over to it)."""
+    headers = await env.admin_headers()
+    alias = "typed-provider"
+    await create(env, create_rep(alias, clientId="clientId", clientSecret="real-partner-secret"))
+    rep = await read(env, alias)
+    swapped = {**rep, "providerId": "keycloak-oidc", "config": {**rep["config"], "tokenUrl": "https://x.example/t"}}
+    realm_update = await env.http.put("/admin/realms/test", json={"identityProviders": [swapped]}, headers=headers)
+    assert realm_update.status_code == 204, realm_update.text
+    stored = await stored_provider(env, alias)
+    assert (stored["providerId"], stored["config"]["clientSecret"]) == ("oidc", "real-partner-secret")
+    assert "tokenUrl" not in stored["config"]
+
+    body = {"ifResourceExists": "OVERWRITE", "identityProviders": [swapped]}
+    imported = await env.http.post("/admin/realms/test/partialImport", json=body, headers=headers)
+    assert imported.status_code == 200, imported.text
+    assert [(r["action"], r["resourceName"]) for r in imported.json()["results"]] == [("OVERWRITTEN", alias)]
+    replaced = await stored_provider(env, alias)
+    assert replaced["providerId"] == "keycloak-oidc" and replaced["internalId"] != stored["internalId"]
+    assert replaced["config"]["clientSecret"] == MASK
 
 
 async def test_masked_secret_with_an_unset_auth_method_or_blank_fields(env: Env) -> None:

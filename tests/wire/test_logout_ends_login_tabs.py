@@ -8,13 +8,19 @@ attempt timed out..."), and the login finished from there gets a new session. Th
 
 from __future__ import annotations
 
+import base64
+from urllib.parse import parse_qs
+
 import httpx
+import jwt
 import pytest
 
 import sso_port
 from browser_flow import code_from, followed, start, submit
-from keycloak_port import delete, get, poll, post, user_id
+from keycloak_port import delete, get, poll, post, session_active, update_client, update_user, user_id
 from login_test_realm import APP, error, is_login_page
+from ports import free_port
+from receiver import receiver
 from sso_port import token
 from wire_env import Env
 
@@ -22,6 +28,35 @@ pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env, kc = sso_port.anyio_backend, sso_port.shared_env, sso_port.env, sso_port.kc
 USER = "test-user@localhost"
 TIMED_OUT = "Your login attempt timed out. Login will start from the beginning."
+IDP = "hinted-idp"
+IDP_AUTHORIZE = "https://idp.example.com/authorize"
+
+
+def root_named(response: httpx.Response) -> str:
+    """The root authentication session the AUTH_SESSION_ID cookie this answer sets names (base64url of
+    ``id.signature``)."""
+    [value] = [
+        c.split(";", 1)[0].split("=", 1)[1]
+        for c in response.headers.get_list("set-cookie")
+        if c.startswith("AUTH_SESSION_ID=")
+    ]
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode().rpartition(".")[0]
+
+
+def expired(response: httpx.Response, name: str) -> bool:
+    """Whether this answer expires the cookie ``name`` (an empty value, ``Max-Age=0``)."""
+    values = [
+        c.split(";", 1)[0].split("=", 1)[1] for c in response.headers.get_list("set-cookie") if c.startswith(name + "=")
+    ]
+    ages = [c for c in response.headers.get_list("set-cookie") if c.startswith(name + "=") and "Max-Age=0" in c]
+    return bool(values) and all(v in ("", '""') for v in values) and len(ages) == len(values)
+
+
+async def signed_in(http: httpx.AsyncClient) -> str:
+    """A login of APP finished in this browser: its session's id (its root's, the AUTH_SESSION_ID cookie's)."""
+    page = await start(http, "test", APP)
+    code = code_from(await submit(http, page, username=USER, password="password"))["code"]
+    return str((await token(http, code))["session_state"])
 
 
 async def signed_in_with_a_second_tab(http: httpx.AsyncClient) -> tuple[str, httpx.Response]:
@@ -87,3 +122,71 @@ async def test_an_admins_user_logout_ends_a_reauthentication_tab_opened_over_the
     page = await restarted(kc.http, again)
     code = code_from(await submit(kc.http, page, username=USER, password="password"))["code"]
     assert (await token(kc.http, code, "third-party"))["session_state"] != sid
+
+
+async def test_an_authorization_request_logs_out_the_disabled_users_session_of_its_root(kc: Env) -> None:
+    """AuthorizationEndpointBase.createAuthenticationSession: the root AUTH_SESSION_ID names is gone (the login
+    finished) and the session of its id lives, but its user is disabled: the session is back-channel logged out
+    (backchannelLogout(session, userSession, true)): its client gets its logout token, the browser's identity cookie
+    naming it expires (expireUserSessionCookie), Keycloak records no LOGOUT; the new tab goes in a new root."""
+    with receiver(port=free_port()) as got:
+        attributes = {"backchannel.logout.url": f"{got.url}/bc", "backchannel.logout.session.required": "true"}
+        await update_client(kc, APP, attributes=attributes)
+        sid = await signed_in(kc.http)
+        await update_user(kc, USER, enabled=False)  # revocation trigger user-disabled: none, the session stays
+        assert await session_active(kc, sid)
+        await poll(kc)
+        page = await start(kc.http, "test", APP)
+        assert is_login_page(page), page.text[:1500]
+        [posted] = await got.wait_for(1)
+    logout_token = parse_qs(posted.body)["logout_token"][0]
+    assert jwt.decode(logout_token, options={"verify_signature": False})["sid"] == sid
+    assert not await session_active(kc, sid)
+    assert await get(kc, f"/users/{await user_id(kc, USER)}/sessions") == []
+    assert expired(page, "KEYCLOAK_IDENTITY") and expired(page, "KEYCLOAK_SESSION"), page.headers.get_list("set-cookie")
+    assert root_named(page) != sid
+    assert [e["type"] for e in await poll(kc) if e["type"].startswith("LOGOUT")] == []
+
+
+async def test_the_disabled_users_session_ends_at_an_authorization_request_answered_with_an_error(kc: Env) -> None:
+    """createAuthenticationSession comes before the flow: a ``prompt=none`` request, answered ``login_required``,
+    ends the disabled user's session too."""
+    sid = await signed_in(kc.http)
+    await update_user(kc, USER, enabled=False)
+    answer = await start(kc.http, "test", APP, prompt="none")
+    assert code_from(answer)["error"] == "login_required"
+    assert not await session_active(kc, sid)
+
+
+async def test_an_enabled_users_session_is_kept_when_its_root_is_gone(kc: Env) -> None:
+    """The other branch: the root is made again under the session's id, the session stays."""
+    sid = await signed_in(kc.http)
+    page = await start(kc.http, "test", APP, prompt="login")
+    assert is_login_page(page) and root_named(page) == sid
+    assert await session_active(kc, sid)
+
+
+async def test_an_idp_hint_tab_opened_over_the_session_goes_in_the_sessions_root(kc: Env) -> None:
+    """``kc_idp_hint`` sends the browser straight to the provider, but the authorization endpoint made the tab's
+    authentication session first (createAuthenticationSession): in the root made again under the session's id,
+    so the administrator's sign-out ends it too; the broker login of that tab no longer reaches the provider."""
+    provider = {
+        "alias": IDP,
+        "providerId": "oidc",
+        "enabled": True,
+        "config": {
+            "authorizationUrl": IDP_AUTHORIZE,
+            "tokenUrl": "https://idp.example.com/token",
+            "clientId": "doorkeep",
+            "clientSecret": "idp-secret",
+        },
+    }
+    await post(kc, "/identity-provider/instances", provider, 201)
+    sid = await signed_in(kc.http)
+    hinted = await start(kc.http, "test", APP, prompt="login", kc_idp_hint=IDP)
+    assert hinted.status_code == 303, hinted.text[:1500]
+    assert f"/realms/test/broker/{IDP}/login?" in hinted.headers["location"]
+    assert root_named(hinted) == sid
+    await post(kc, f"/users/{await user_id(kc, USER)}/logout", None)
+    at_broker = await kc.http.get(hinted.headers["location"])
+    assert not at_broker.headers.get("location", "").startswith(IDP_AUTHORIZE), at_broker.text[:1500]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from browser_flow import code_from, start, submit
+from browser_flow import code_from, exchange, start, submit
 from doorkeep.model import Consent, User
 from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user, update_user
 from wire_env import Env
@@ -216,6 +216,25 @@ async def test_a_client_override_of_a_client_trigger_wins_over_the_realm(env: En
     response = await env.http.post(f"{REALM}/clients/{await _uuid(env, headers, 'app')}/client-secret", headers=headers)
     assert response.status_code == 200
     assert await _left(env, user) == {("app", "online"), ("app", "offline")}
+
+
+async def test_a_client_trigger_leaves_an_emptied_online_session_and_ends_an_emptied_offline_one(env: Env) -> None:
+    """The client leaves its sessions as a revoked grant does (Keycloak 26): an online session left with no client
+    stays with its root (TokenManager.dettachClientSession only detaches), so the browser's SSO login lives on; an
+    offline session left with no client goes (UserSessionManager.revokeOfflineToken)."""
+    headers, user = await _world(env)
+    await _set(env, headers, "client-secret-rotation", "both")
+    sid = code_from(await submit(env.http, await start(env.http, "test", "app"), username="user1", password="password"))
+    online = (await exchange(env.http, "test", "app", sid["code"])).json()["session_state"]
+    offline = (await _grant(env, "app", scope="offline_access"))["session_state"]
+    response = await env.http.post(f"{REALM}/clients/{await _uuid(env, headers, 'app')}/client-secret", headers=headers)
+    assert response.status_code == 200, response.text
+    assert await _left(env, user) == set()
+    async with env.db.transaction() as tx:
+        assert await tx.sessions.get_user_session(online, False) is not None
+        assert await tx.sessions.get_user_session(offline, True) is None
+    again = code_from(await start(env.http, "test", "other"))  # the SSO login, in the same session
+    assert (await exchange(env.http, "test", "other", again["code"])).json()["session_state"] == online
 
 
 @pytest.mark.parametrize("value", ["default", "online", "offline", "both"])

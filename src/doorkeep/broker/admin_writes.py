@@ -53,14 +53,13 @@ async def create_provider(tx: Tx, realm_id: str, rep: JSON) -> JSON:
 
 
 async def update_provider(tx: Tx, realm_id: str, stored: JSON, rep: JSON) -> JSON:
-    """``stored`` replaced by ``rep`` (its alias fixed; a masked ``clientSecret`` keeps the stored one unless the
-    update changes where it goes, providers.keep_masked_secret)."""
-    if rep.get("alias") is not None and rep.get("alias") != stored["alias"]:
-        raise idp.bad("Identity Provider alias cannot be changed")
+    """``stored`` replaced by ``rep`` (its alias and type fixed, providers.check_same_provider; a masked
+    ``clientSecret`` keeps the stored one unless the update changes where it goes, providers.keep_masked_secret)."""
+    idp.check_same_provider(stored, rep)
     realm = await locked(tx, realm_id)
     changed = idp.model(realm, {**rep, "alias": stored["alias"]}, internal_id=stored["internalId"])
     if changed["config"].get("clientSecret") == idp.SECRET_VALUE:
-        idp.keep_masked_secret(stored.get("config", {}), changed["config"])
+        idp.keep_masked_secret(stored["providerId"], stored.get("config", {}), changed["config"])
     await brokers.settle(tx, realm, rep, stored, changed)
     providers = [changed if p["internalId"] == stored["internalId"] else p for p in idp.all_of(realm)]
     await idp.save(tx, realm_id, providers)

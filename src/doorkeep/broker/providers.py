@@ -80,11 +80,11 @@ CHECKED_URLS = (
 )
 _RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
 # What the stored client secret is sent to or bound with: a PUT that changes one of these must send the secret
-# again, not the mask (Keycloak's IdentityProviderResource, IdentityProviderOidcTest#maskedClientSecretNotReused*):
-# the token and introspection endpoints it is posted to, the client id it is the secret of, how it is sent, the
-# audience a client_secret_jwt assertion signed with it names, and the base URL (GitHub) or tenant (Microsoft)
-# social providers derive their token URL from, and PayPal's ``sandbox`` switch (PayPalIdentityProviderConfig, read
-# as the boolean it is). Keycloak's IdentityProviderTest#testUpdate now sends a fresh secret with a new client id too.
+# again, not the mask (OAuth2IdentityProviderConfig.canReuseMaskedClientSecret, IdentityProviderOidcTest
+# #maskedClientSecretNotReused*): the token and introspection endpoints it is posted to, the client id it is the
+# secret of, how it is sent, the audience a client_secret_jwt assertion signed with it names, and the base URL a
+# provider such as GitHub derives its token URL from. Every type Doorkeep stores has an OAuth2 config in Keycloak,
+# so the check holds for each; Microsoft adds its tenant and PayPal its ``sandbox`` switch (SECRET_BOUND_BY_TYPE).
 SECRET_BOUND = (
     "tokenUrl",
     "tokenIntrospectionUrl",
@@ -92,9 +92,10 @@ SECRET_BOUND = (
     "clientAuthMethod",
     "clientAssertionAudience",
     "baseUrl",
-    "tenantId",
-    "sandbox",
 )
+# MicrosoftIdentityProviderConfig and PayPalIdentityProviderConfig.getClientSecretDestinationConfigKeys: the key
+# their token endpoint is derived from, compared only for a provider of that type.
+SECRET_BOUND_BY_TYPE = {"microsoft": "tenantId", "paypal": "sandbox"}
 SECRET_REENTRY = (
     "Client secret must be re-entered when the token URL, client ID, authentication method, or related destination"
     " settings are changed"
@@ -251,25 +252,45 @@ def check_keys(config: dict[str, str]) -> None:
             raise bad(f"JWKS URL is required when '{name}' enabled and 'Use JWKS URL' enabled")
 
 
-def keep_masked_secret(stored: dict[str, str], changed: dict[str, str]) -> None:
+def _destination(provider_id: str, key: str, value: str | None) -> str:
+    """isClientSecretDestinationChanged's reading of one bound field: unset and blank alike (but spaces count),
+    no auth method is client_secret_post, Microsoft's tenant is ``common`` when unset and trimmed otherwise
+    (MicrosoftIdentityProviderConfig.tenant), PayPal's ``sandbox`` is the boolean targetSandbox reads."""
+    found = value or ""
+    if key == "clientAuthMethod":
+        return found or DEFAULT_AUTH_METHOD
+    if SECRET_BOUND_BY_TYPE.get(provider_id) != key:
+        return found
+    if key == "tenantId":
+        return found.strip() if found else "common"
+    return str(found.lower() == "true")  # sandbox: Boolean.valueOf, so ``true `` is false
+
+
+def keep_masked_secret(provider_id: str, stored: dict[str, str], changed: dict[str, str]) -> None:
     """A PUT whose ``clientSecret`` is the mask keeps the stored secret, unless it also changes where that secret
-    goes or whose it is (``SECRET_BOUND``): then the secret must be sent again, the update is refused with
-    Keycloak's 400, and nothing is stored. A field missing or blank on both sides is unchanged; the auth method's
-    default is its value when none is set."""
+    goes or whose it is (``SECRET_BOUND`` and the type's own key): then the secret must be sent again, the update
+    is refused with Keycloak's 400, and nothing is stored."""
     secret = stored.get("clientSecret")
     if secret is None:
         changed.pop("clientSecret")
         return
-
-    def value(config: dict[str, str], key: str) -> str:
-        found = config.get(key) or ""
-        if key == "sandbox":  # isClientSecretDestinationChanged: absent is ``false``, as targetSandbox reads it
-            return str(found.lower() == "true")
-        return found or (DEFAULT_AUTH_METHOD if key == "clientAuthMethod" else "")
-
-    if any(value(stored, key) != value(changed, key) for key in SECRET_BOUND):
+    keys = (*SECRET_BOUND, *filter(None, [SECRET_BOUND_BY_TYPE.get(provider_id)]))
+    if any(
+        _destination(provider_id, key, stored.get(key)) != _destination(provider_id, key, changed.get(key))
+        for key in keys
+    ):
         raise bad(SECRET_REENTRY)
     changed["clientSecret"] = secret
+
+
+def check_same_provider(stored: JSON, rep: JSON) -> None:
+    """IdentityProviderResource.updateIdpFromRep: an update names the provider it updates, or leaves the name out.
+    A new alias is refused, and so is a new type (``providerId``): the type chooses which fields bind the stored
+    secret (a ``saml`` one would bind none), while Keycloak's store never changes a provider's type."""
+    if rep.get("alias") is not None and rep.get("alias") != stored["alias"]:
+        raise bad("Identity Provider alias cannot be changed")
+    if rep.get("providerId") is not None and rep.get("providerId") != stored["providerId"]:
+        raise bad("Identity Provider providerId cannot be changed")
 
 
 def _config(value: Any) -> dict[str, str]:

@@ -5,6 +5,10 @@ finished in this browser since it began.
 - A new tab joins the root the AUTH_SESSION_ID cookie names while that root has a tab (AuthenticationSessionManager.
   createAuthenticationSession), else a new root is made. A root at its limit of tabs drops its oldest
   (RootAuthenticationSessionAdapter.createAuthenticationSession, ``authSessionsLimit``).
+- At the authorization endpoint (AuthorizationEndpointBase.createAuthenticationSession, for every request that
+  passed its checks, a tab sent straight to an identity provider by ``kc_idp_hint`` included): a root that is gone
+  while the valid session of its id lives is made again under that id; when that session's user is disabled, the
+  session is back-channel logged out instead and the tab goes in a new root.
 - A tab whose login expired or is gone, the user being logged in since (another tab, the KC_RESTART cookie
   expired by that login): the tab's client gets ``temporarily_unavailable`` / ``authentication_expired`` at the
   redirect URI the tab's request named (checked against the client's redirect URIs again,
@@ -22,12 +26,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.model import AuthSession, Client, Realm, User, UserSession
 from doorkeep.oauth import client_data, login_session, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.authorize_redirects import target
 from doorkeep.oauth.client_data import ClientData
-from doorkeep.sessions import sso
+from doorkeep.sessions import service, sso
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -65,6 +69,36 @@ async def root_for_new_tab(tx: Tx, realm: Realm, cookie: str | None, limit: int)
         await tx.flows.drop_oldest_tabs(realm.id, root, limit - 1)
         return root
     return login_session.new_root_id()
+
+
+@dataclass(frozen=True)
+class DisabledUsersSession:
+    """The session ``end_disabled_users_session`` ended, and whether the browser's identity cookie named it."""
+
+    session: UserSession
+    identity_named: bool
+
+
+async def end_disabled_users_session(
+    tx: Tx, services: Services, realm: Realm, cookie: str | None, identity_cookie: str | None, issuer: str
+) -> DisabledUsersSession | None:
+    """AuthorizationEndpointBase.createAuthenticationSession for a root AUTH_SESSION_ID names that is gone while the
+    valid session of its id lives, its user disabled: the session is back-channel logged out
+    (AuthenticationManager.backchannelLogout(session, userSession, true)): its clients are noted for their logout
+    tokens, it goes with its root (its login tabs); the caller logs its identity provider out and, when the browser's
+    identity cookie names it, expires that cookie (expireUserSessionCookie). Keycloak records no event for it. The new
+    tab then goes in a new root (``root_for_authorization`` finds no session any more). Every authorization request
+    that passed its checks makes its authentication session first, whatever its answer; so this is called for each."""
+    root = cookie or ""
+    if not 0 < len(root) <= _MAX_ROOT or await tx.flows.root_alive(realm.id, root, None):
+        return None
+    found = await sso.any_session_of_root(tx, services, realm, root)
+    if found is None or found[0].realm_id != realm.id or found[1].enabled:
+        return None
+    session = found[0]
+    named = await sso.cookie_names_session(tx, services, realm, issuer, identity_cookie, session.id)
+    await service.end(tx, session.id, False)
+    return DisabledUsersSession(session, named)
 
 
 async def root_for_authorization(tx: Tx, services: Services, realm: Realm, cookie: str | None, limit: int) -> str:

@@ -219,13 +219,19 @@ async def end_each(tx: Tx, session_ids: Sequence[str], offline: bool, *, with_on
 
 
 async def cut_many(
-    tx: Tx, offline: bool, cuts: Sequence[tuple[UserSession, Sequence[ClientSession]]], whole: Collection[str]
+    tx: Tx,
+    offline: bool,
+    cuts: Sequence[tuple[UserSession, Sequence[ClientSession]]],
+    whole: Collection[str],
+    *,
+    drop_empty: bool = True,
 ) -> set[str]:
     """For each (user session, client sessions) in order, ``end`` of the session when its id is in ``whole``, else
     ``announce(only_client=…)`` and ``detach`` of each of those client sessions; in a number of statements that
     does not grow with theirs. A session not in ``whole`` loses its client sessions of every client named among
     those sessions: list each such session with all of its client sessions of those clients (a trigger's clients
-    are covered or not whatever the session). The ids of the sessions that were still there."""
+    are covered or not whatever the session). A session left with no client goes too, unless ``drop_empty`` is
+    False (``leave`` of an online session). The ids of the sessions that were still there."""
     ids = [us.id for us, _ in cuts]
     ending = [sid for sid in ids if sid in whole]
     clients = sorted({cs.client_id for us, listed in cuts if us.id not in whole for cs in listed})
@@ -235,7 +241,8 @@ async def cut_many(
     partial = [sid for sid in ids if sid in held and sid not in whole]
     await tx.session_ends.detach(partial, offline, clients)
     await tx.session_ends.remove([sid for sid in ending if sid in held], offline)
-    await tx.session_ends.remove_empty(partial, offline)
+    if drop_empty:
+        await tx.session_ends.remove_empty(partial, offline)
     return held
 
 
@@ -280,6 +287,18 @@ async def detach(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> No
     await tx.sessions.delete_if_empty(session_id, offline)
 
 
+async def leave(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> None:
+    """Remove one client from a user session as Keycloak removes it when the client's grant is revoked: an offline
+    session goes with its last client (UserSessionManager.revokeOfflineToken, checkOfflineUserSessionHasClientSessions),
+    an online one stays, with its root, even with no client left (TokenManager.dettachClientSession only detaches:
+    the SSO login lives on). The user session's row is held first, as in ``detach``."""
+    if offline:
+        await detach(tx, session_id, True, client_uuid)
+        return
+    await tx.sessions.hold_user_session(session_id, False)
+    await tx.sessions.detach_client_session(session_id, False, client_uuid)
+
+
 async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str, live: LiveFilter | None = None) -> int:
     """Remove this client from every offline session of the user (consent revocation); returns how many
     of them were live (an expired one is removed too, but was already gone for Keycloak)."""
@@ -320,4 +339,4 @@ async def logout_client_online(tx: Tx, user_id: str, client_uuid: str) -> None:
     for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):
         if cid == client_uuid:
             await ended.announce(tx, session_id, False, only_client=client_uuid)
-            await tx.sessions.detach_client_session(session_id, False, client_uuid)
+            await leave(tx, session_id, False, client_uuid)

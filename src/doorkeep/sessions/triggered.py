@@ -103,7 +103,9 @@ async def end_for_client(
     matches: Callable[[ClientSession], bool] | None = None,
 ) -> int:
     """End this client's sessions (of every user) that the trigger covers and ``matches`` accepts, a page of them
-    at a time, each page in a fixed number of statements (``service.cut_many``)."""
+    at a time, each page in a fixed number of statements (``service.cut_many``). The client leaves them as a
+    revoked grant does (``service.leave``): an offline session goes with its last client, an online one left with
+    no client stays (TokenManager.dettachClientSession only detaches)."""
     ends = rt.resolve(trigger, realm.attributes, client.attributes)
     count = 0
     for offline in (False, True):
@@ -113,7 +115,7 @@ async def end_for_client(
         while page := await tx.sessions.sessions_with_client(client.id, offline, kept, PAGE):
             cuts = [(us, [cs]) for us, cs in page if matches is None or matches(cs)]
             kept += len(page) - len(cuts)
-            await service.cut_many(tx, offline, cuts, ())
+            await service.cut_many(tx, offline, cuts, (), drop_empty=offline)  # an online session left empty stays
             count += len(cuts)
             if ends is not trigger.default:
                 each = [_event(trigger, us.user_id, us.id, offline, client.client_id) for us, _ in cuts]

@@ -263,14 +263,15 @@ async def _timed_out(request: Request, tx: Tx, realm: Realm, tab: Tab) -> Respon
 async def redirector(
     request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest
 ) -> Response | None:
-    """IdentityProviderAuthenticator: the login's tab is made and the browser sent (303) to
-    ``/broker/{alias}/login`` of the provider the redirector picks (oauth/login_broker.redirector_target); None
-    when it picks none and the login page shows."""
+    """IdentityProviderAuthenticator: the login's tab is made, in the root the authorization endpoint picks for it
+    (``login_pages.root_for_authorization``, as createAuthenticationSession made it before the flow ran), and the
+    browser sent (303) to ``/broker/{alias}/login`` of the provider the redirector picks
+    (oauth/login_broker.redirector_target); None when it picks none and the login page shows."""
     hint_sent = "kc_idp_hint" in request.query_params
     alias = login_broker.redirector_target(realm, client, auth_request, hint_sent)
     if alias is None:
         return None
-    return await send_to_provider(request, tx, realm, client, auth_request, alias, None)
+    return await send_to_provider(request, tx, realm, client, auth_request, alias, None, authorization=True)
 
 
 async def send_to_provider(
@@ -281,13 +282,19 @@ async def send_to_provider(
     auth_request: AuthRequest,
     alias: str,
     auth_session: AuthSession | None,
+    *,
+    authorization: bool = False,
 ) -> Response:
-    """IdentityProviderAuthenticator.redirect: the login's tab (made now for a login that starts here) keeps the
-    request as it stands (its ``login_hint``), and the browser goes (303) to ``/broker/{alias}/login``."""
-    from doorkeep.web.login_pages import root_for_new_tab
+    """IdentityProviderAuthenticator.redirect: the login's tab (made now for a login that starts here, at the
+    authorization endpoint in the root it picks) keeps the request as it stands (its ``login_hint``), and the
+    browser goes (303) to ``/broker/{alias}/login``."""
+    from doorkeep.web.login_pages import root_for_authorization, root_for_new_tab
 
     now = state(request).services.clock.now()
-    root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
+    if auth_session is not None:
+        root = auth_session.root
+    else:
+        root = await (root_for_authorization if authorization else root_for_new_tab)(request, tx, realm)
     shown = login_outcomes.NeedLogin(request=auth_request)
     waiting = await login_session.wait_for(tx, realm, client, auth_request, shown, auth_session, now, root_id=root)
     if auth_session is not None:  # a tab already waiting: its request now carries the hint

@@ -234,7 +234,8 @@ async def _respond(
     if isinstance(outcome, login_outcomes.ToProvider):  # the organization step's redirect
         from doorkeep.web.broker import send_to_provider
 
-        return await send_to_provider(request, tx, realm, client, outcome.request, outcome.alias, auth_session)
+        args = (request, tx, realm, client, outcome.request, outcome.alias, auth_session)
+        return await send_to_provider(*args, authorization=authorization)
     # the page the login now waits on, in its authentication session (a new tab of the browser's root)
     if auth_session is not None:
         root = auth_session.root
