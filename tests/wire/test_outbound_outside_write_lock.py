@@ -8,6 +8,7 @@ same database, must complete. Then the held request's answer is checked: the sam
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import anyio
 import httpx
@@ -15,6 +16,16 @@ import pytest
 
 from broker_support import browser, query, served
 from browser_flow import form_action, form_fields, login, start
+from client_auth_support import (
+    KEY1,
+    JwksServer,
+    client_credentials,
+    import_test_realm,
+    jwks_server,
+    signed_jwt,
+    signed_jwt_realm_clients,
+    use_jwks_url,
+)
 from fake_openshift import fake_openshift
 from flow_builder import admin
 from wire_env import Env
@@ -56,3 +67,31 @@ async def test_the_idp_link_continue_reads_a_slow_clusters_metadata_outside_the_
             assert answer.status_code == 302, answer.text
             assert answer.headers["location"].startswith(cluster.base + "/oauth/authorize?")
             assert query(answer.headers["location"])["state"]
+
+
+async def _released(jwks: JwksServer, release: threading.Event, held: asyncio.Task[httpx.Response]) -> httpx.Response:
+    """``held`` once the JWK set's server is told to answer."""
+    release.set()
+    with anyio.fail_after(HANG):
+        return await held
+
+
+async def test_a_client_assertion_checked_against_a_slow_jwks_url_holds_no_write_lock(env: Env) -> None:
+    """private_key_jwt with the client's ``jwks.url``: the set is fetched while no write lock is held (another
+    client's grant completes meanwhile); once it comes, the held grant is answered with tokens."""
+    await import_test_realm(env, signed_jwt_realm_clients())
+    with jwks_server() as jwks:
+        key = jwks.generate_keys("RS256")
+        await use_jwks_url(env, "client2", jwks.url)
+        release = jwks.hold()
+        held = asyncio.create_task(client_credentials(env, signed_jwt(env, key, "client2")))
+        try:
+            with anyio.fail_after(HANG):
+                await asyncio.to_thread(jwks.asked.wait, HANG)
+                other = await client_credentials(env, signed_jwt(env, KEY1, "client1"))  # its certificate: no fetch
+            assert other.status_code == 200, other.text
+            assert not held.done(), "the grant was answered before its client's JWK set came"
+        finally:
+            answer = await _released(jwks, release, held)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["access_token"]
