@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 T = TypeVar("T")
+Fetch = Callable[[str], Awaitable[bytes]]  # a document at a URL; a failure is a ValueError
 ATTEMPTS = 4  # each run may find one more call due (a client's signing keys, then its encryption keys…)
 
 _deferring: ContextVar[bool] = ContextVar("doorkeep_fetch_outside", default=False)
@@ -58,3 +59,27 @@ async def run_outside(attempt: Callable[[], Awaitable[T]]) -> T:
         except FetchOutside as due:
             await due.fetch()
     return await attempt()  # still one more due (kept answers dropped meanwhile): made inside, as it always was
+
+
+def kept(found: dict[str, bytes | ValueError], fetch: Fetch) -> Fetch:
+    """``fetch`` answering from ``found`` first (a ValueError kept is raised again); a URL not there is fetched, while
+    ``deferring()`` outside the transaction into ``found`` (``found`` must outlive the run: the request's)."""
+
+    async def answer(url: str) -> bytes:
+        if url not in found:
+            if not deferring():
+                return await fetch(url)
+
+            async def outside() -> None:
+                try:
+                    found[url] = await fetch(url)
+                except ValueError as err:
+                    found[url] = err
+
+            raise FetchOutside(url, outside)
+        known = found[url]
+        if isinstance(known, ValueError):
+            raise known
+        return known
+
+    return answer

@@ -8,7 +8,11 @@ same database, must complete. Then the held request's answer is checked: the sam
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import anyio
 import httpx
@@ -17,6 +21,7 @@ import pytest
 from broker_support import browser, query, served
 from browser_flow import form_action, form_fields, login, start
 from client_auth_support import (
+    HOLD_LIMIT,
     KEY1,
     JwksServer,
     client_credentials,
@@ -28,6 +33,7 @@ from client_auth_support import (
 )
 from fake_openshift import fake_openshift
 from flow_builder import admin
+from ports import HOST, free_port
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -95,3 +101,63 @@ async def test_a_client_assertion_checked_against_a_slow_jwks_url_holds_no_write
             answer = await _released(jwks, release, held)
     assert answer.status_code == 200, answer.text
     assert answer.json()["access_token"]
+
+
+@contextlib.contextmanager
+def held_json(document: object) -> Iterator[tuple[str, threading.Event, threading.Event]]:
+    """A JSON document served on 127.0.0.1, answered only once the test sets the returned ``release`` event (``asked``
+    is set when a request waits): its URL, ``asked`` and ``release``."""
+    asked, release = threading.Event(), threading.Event()
+    payload = json.dumps(document).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.set()
+            release.wait(HOLD_LIMIT)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((HOST, free_port()), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}/sector", asked, release
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+async def test_a_registrations_slow_sector_identifier_uri_holds_no_write_lock(realm: Env) -> None:
+    """Dynamic client registration of a pairwise client: its ``sector_identifier_uri`` is fetched while no write lock
+    is held (a password grant completes meanwhile); once it comes, the client is registered (201) as pairwise."""
+    redirect = "https://app.example.org/cb"
+    initial = await admin(realm, "POST", "/admin/realms/test/clients-initial-access", {"count": 1}, status=201)
+    headers = {"Authorization": f"Bearer {initial.json()['token']}"}
+    with held_json([redirect]) as (url, asked, release):
+        metadata = {"redirect_uris": [redirect], "subject_type": "pairwise", "sector_identifier_uri": url}
+        registering = realm.http.post(
+            "/realms/test/clients-registrations/openid-connect", json=metadata, headers=headers
+        )
+        held = asyncio.create_task(registering)
+        try:
+            with anyio.fail_after(HANG):
+                await asyncio.to_thread(asked.wait, HANG)
+                granted = await _password_grant(realm)
+            assert granted.status_code == 200, granted.text
+            assert not held.done(), "the registration was answered before its sector document came"
+        finally:
+            release.set()
+        with anyio.fail_after(HANG):
+            answer = await held
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["subject_type"] == "pairwise"
+    assert answer.json()["sector_identifier_uri"] == url
