@@ -23,6 +23,8 @@ Fetch = Callable[[str], Awaitable[bytes]]  # a document at a URL; a failure is a
 ATTEMPTS = 4  # each run may find one more call due (a client's signing keys, then its encryption keys…)
 
 _deferring: ContextVar[bool] = ContextVar("doorkeep_fetch_outside", default=False)
+# The answers ``once`` fetched outside for the run under way (all its attempts), by URL.
+_answers: ContextVar[dict[str, bytes | ValueError] | None] = ContextVar("doorkeep_fetched_outside", default=None)
 
 
 class FetchOutside(Exception):
@@ -39,11 +41,12 @@ def deferring() -> bool:
 
 
 @contextlib.contextmanager
-def _deferred() -> Iterator[None]:
-    token = _deferring.set(True)
+def _deferred(answers: dict[str, bytes | ValueError]) -> Iterator[None]:
+    token, kept_token = _deferring.set(True), _answers.set(answers)
     try:
         yield
     finally:
+        _answers.reset(kept_token)
         _deferring.reset(token)
 
 
@@ -52,9 +55,10 @@ async def run_outside(attempt: Callable[[], Awaitable[T]]) -> T:
     attempt run again. Within another such run (a transaction opened inside a transaction) the outer one does it."""
     if deferring():
         return await attempt()
+    answers: dict[str, bytes | ValueError] = {}
     for _ in range(ATTEMPTS - 1):
         try:
-            with _deferred():
+            with _deferred(answers):
                 return await attempt()
         except FetchOutside as due:
             await due.fetch()
@@ -75,6 +79,8 @@ def kept(found: dict[str, bytes | ValueError], fetch: Fetch) -> Fetch:
                     found[url] = await fetch(url)
                 except ValueError as err:
                     found[url] = err
+                except OSError as err:  # a fetch that failed below its own errors: answered the same way
+                    found[url] = ValueError(str(err))
 
             raise FetchOutside(url, outside)
         known = found[url]
@@ -83,3 +89,12 @@ def kept(found: dict[str, bytes | ValueError], fetch: Fetch) -> Fetch:
         return known
 
     return answer
+
+
+async def once(url: str, fetch: Fetch) -> bytes:
+    """``fetch(url)``, for a document kept nowhere else (a request object at a client's ``request_uri``): while
+    ``deferring()``, fetched outside the transaction and answered to the run's next attempt (its failure too)."""
+    answers = _answers.get()
+    if answers is None or not deferring():
+        return await fetch(url)
+    return await kept(answers, fetch)(url)
