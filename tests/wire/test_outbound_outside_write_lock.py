@@ -18,6 +18,9 @@ import anyio
 import httpx
 import pytest
 
+import encryption_port
+from access_token_realm import APP, SECRET, USER
+from access_token_realm import import_realm as import_access_token_realm
 from broker_support import browser, query, served
 from browser_flow import form_action, form_fields, login, start
 from client_auth_support import (
@@ -37,6 +40,7 @@ from ports import HOST, free_port
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+TOKEN_PATH = "/realms/test/protocol/openid-connect/token"
 HANG = 30  # seconds: only so that a broken test fails instead of hanging; nothing here measures time
 
 
@@ -161,3 +165,27 @@ async def test_a_registrations_slow_sector_identifier_uri_holds_no_write_lock(re
     assert answer.status_code == 201, answer.text
     assert answer.json()["subject_type"] == "pairwise"
     assert answer.json()["sector_identifier_uri"] == url
+
+
+async def test_an_id_token_encrypted_to_a_slow_jwks_url_holds_no_write_lock(env: Env) -> None:
+    """An ID token encrypted to the client's key at its ``jwks.url`` (a password grant): the set is fetched while no
+    write lock is held (an admin creating a user completes meanwhile); then the ID token comes encrypted to it."""
+    await import_access_token_realm(env)
+    with jwks_server() as jwks:
+        key = encryption_port.generate_keys(jwks, "RSA-OAEP-256")
+        await encryption_port.use_jwks_url(env, jwks, id_token_encrypted_response_alg="RSA-OAEP-256")
+        release = jwks.hold()
+        form = {"grant_type": "password", "username": USER, "password": "password", "scope": "openid"}
+        held = asyncio.create_task(env.http.post(TOKEN_PATH, data=form, auth=(APP, SECRET)))
+        try:
+            with anyio.fail_after(HANG):
+                await asyncio.to_thread(jwks.asked.wait, HANG)
+                user = {"username": "other", "firstName": "O", "lastName": "Ther", "email": "other@example.org"}
+                made = await admin(env, "POST", "/admin/realms/test/users", user)
+            assert made.status_code == 201, made.text
+            assert not held.done(), "the grant was answered before its client's JWK set came"
+        finally:
+            answer = await _released(jwks, release, held)
+    assert answer.status_code == 200, answer.text
+    claims = await encryption_port.verified(env, encryption_port.decrypt(answer.json()["id_token"], key), APP)
+    assert claims["azp"] == APP
