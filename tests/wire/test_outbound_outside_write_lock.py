@@ -13,16 +13,20 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import anyio
 import httpx
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 import encryption_port
 from access_token_realm import APP, SECRET, USER
 from access_token_realm import import_realm as import_access_token_realm
 from broker_support import browser, query, served
 from browser_flow import form_action, form_fields, login, start
+from ciba_flow import POLL, app_with_device, authenticate, device
 from client_auth_support import (
     HOLD_LIMIT,
     KEY1,
@@ -37,6 +41,7 @@ from client_auth_support import (
 from fake_openshift import fake_openshift
 from flow_builder import admin
 from ports import HOST, free_port
+from support import seed_client, seed_realm, seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -189,3 +194,42 @@ async def test_an_id_token_encrypted_to_a_slow_jwks_url_holds_no_write_lock(env:
     assert answer.status_code == 200, answer.text
     claims = await encryption_port.verified(env, encryption_port.decrypt(answer.json()["id_token"], key), APP)
     assert claims["azp"] == APP
+
+
+async def test_a_ciba_request_behind_a_slow_request_uri_holds_no_write_lock(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """CIBA's backchannel authentication request by ``request_uri``: the request object is fetched while no write
+    lock is held (an admin creating a user completes meanwhile); once it comes, the request is accepted (200) and
+    the authentication device asked with the binding message it carries."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwks = json.dumps({"keys": [{**public, "kid": "k1", "alg": "RS256", "use": "sig"}]})
+    with device() as dev:
+        async with app_with_device(request, tmp_path, dev.url) as env:
+            await seed_realm(env.db, env.clock, events_enabled=True)
+            uri = dev.url.replace("/channel", "/request-object")
+            signing = {"request.uris": uri, "use.jwks.string": "true", "jwks.string": jwks}
+            signing["ciba.backchannel.auth.request.signing.alg"] = "RS256"
+            await seed_client(env.db, "test", APP, secret=SECRET, attributes={**POLL, **signing})
+            await seed_user(env.db, env.clock, "test", "nutzername-rot", "passwort-rot")
+            now = env.clock.now()
+            claims = {"iss": APP, "aud": ["http://localhost/realms/test"], "iat": now, "nbf": now, "exp": now + 300}
+            claims |= {"jti": "j1", "scope": "openid", "login_hint": "nutzername-rot", "binding_message": "BASTION"}
+            dev.document = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+            release = dev.hold()
+            held = asyncio.create_task(authenticate(env, APP, SECRET, None, None, request_uri=uri))
+            try:
+                with anyio.fail_after(HANG):
+                    await asyncio.to_thread(dev.asked.wait, HANG)
+                    user = {"username": "other", "firstName": "O", "lastName": "Ther", "email": "other@example.org"}
+                    made = await admin(env, "POST", "/admin/realms/test/users", user)
+                assert made.status_code == 201, made.text
+                assert not held.done(), "the request was answered before its request object came"
+            finally:
+                release.set()
+            with anyio.fail_after(HANG):
+                answer = await held
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["auth_req_id"]
+            assert dev.take("BASTION").body["login_hint"] == "nutzername-rot"
