@@ -48,6 +48,15 @@ class Device:
     status: int = 201
     document: str = ""  # what a GET of any path answers (a request object behind a ``request_uri``)
     notifications: list[ChannelRequest] = field(default_factory=list)  # the ping mode's, POSTed to /notify
+    asked: threading.Event = field(default_factory=threading.Event)  # set at each GET
+    held: threading.Event | None = None  # a GET is answered once this is set (``hold``)
+
+    def hold(self) -> threading.Event:
+        """From now on a GET is answered only once the returned event is set (``asked`` tells when one waits; the
+        server's thread gives up after a minute, so that a broken test cannot hang)."""
+        self.asked = threading.Event()
+        self.held = threading.Event()
+        return self.held
 
     def take(self, binding_message: str | None = None) -> ChannelRequest:
         """The oldest request not yet taken (with this binding message, when given)."""
@@ -74,6 +83,9 @@ def device() -> Iterator[Device]:
             self.end_headers()
 
         def do_GET(self) -> None:
+            box[0].asked.set()
+            if box[0].held is not None:
+                box[0].held.wait(60)
             content = box[0].document.encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/jwt")

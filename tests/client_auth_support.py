@@ -147,12 +147,24 @@ def unsigned(token: str) -> str:
 # --- the client's JWK set, served -----------------------------------------------------------------------
 
 
+HOLD_LIMIT = 60  # seconds a held answer waits at most
+
+
 @dataclass
 class JwksServer:
     """TestingOIDCEndpointsApplicationResource: the keys it generated, as the JWK set at ``url``."""
 
     url: str
     keys: list[dict[str, Any]] = field(default_factory=list)
+    asked: threading.Event = field(default_factory=threading.Event)  # set at each request
+    held: threading.Event | None = None  # the set is answered once this is set (``hold``)
+
+    def hold(self) -> threading.Event:
+        """From now on the set is answered only once the returned event is set (``asked`` tells when a request waits;
+        the server's threads give up after HOLD_LIMIT seconds, so that a broken test cannot hang)."""
+        self.asked = threading.Event()
+        self.held = threading.Event()
+        return self.held
 
     def generate_keys(
         self,
@@ -184,6 +196,9 @@ def jwks_server() -> Iterator[JwksServer]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            box[0].asked.set()
+            if box[0].held is not None:
+                box[0].held.wait(HOLD_LIMIT)
             body = box[0].document().encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -1,10 +1,12 @@
 """An OpenShift stand-in for the brokering tests: a real HTTP server on 127.0.0.1 with an OpenShift 4 cluster's OAuth
 metadata (``/.well-known/oauth-authorization-server``), its OAuth server's token endpoint, and the current user at
 ``/apis/user.openshift.io/v1/users/~`` (OpenShift 4) and ``/oapi/v1/users/~`` (OpenShift 3); it records what it was
-sent, and can be told to answer the metadata or the profile badly."""
+sent, and can be told to answer the metadata or the profile badly, or to hold the metadata's answer until the test
+releases it (``hold_metadata``)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -41,6 +43,15 @@ class FakeOpenshift:
     metadata_status: int = 200
     token_requests: list[dict[str, str]] = field(default_factory=list)
     fetched: list[tuple[str, str]] = field(default_factory=list)  # (path, Authorization header)
+    metadata_asked: asyncio.Event = field(default_factory=asyncio.Event)  # set at each metadata request
+    metadata_held: asyncio.Event | None = None  # the metadata is answered once this is set
+
+    def hold_metadata(self) -> asyncio.Event:
+        """From now on the metadata is answered only once the returned event is set (``metadata_asked`` tells
+        when a request is waiting)."""
+        self.metadata_asked = asyncio.Event()
+        self.metadata_held = asyncio.Event()
+        return self.metadata_held
 
     def rep(self, alias: str = "openshift", provider_id: str = "openshift-v4", **config: str) -> dict[str, Any]:
         return {
@@ -60,6 +71,9 @@ class FakeOpenshift:
 def _app(cluster: FakeOpenshift) -> Starlette:
     async def metadata(request: Request) -> Response:
         cluster.fetched.append((request.url.path, request.headers.get("authorization", "")))
+        cluster.metadata_asked.set()
+        if cluster.metadata_held is not None:
+            await cluster.metadata_held.wait()
         if cluster.metadata_status != 200:
             return JSONResponse({"message": "unavailable"}, cluster.metadata_status)
         return JSONResponse(

@@ -18,7 +18,8 @@ Overflow (StackoverflowIdentityProvider, ``stackoverflow``) and OpenShift (Opens
   username the third segment of its ``link``, the name its ``display_name`` with HTML 3 escapes undone; no e-mail.
 - **OpenShift 4**: ``baseUrl`` (https://api.preview.openshift.com when unset); the authorization and token endpoints
   come from ``{baseUrl}/.well-known/oauth-authorization-server``, read each time the provider is used (as Keycloak's
-  constructor reads it), before and outside any transaction; the user is ``{baseUrl}/apis/user.openshift.io/v1/
+  constructor reads it), outside any writing transaction (the ``idp_link`` action's Continue, decided inside one, is
+  rolled back, the metadata read, and run again: fetch_outside.py); the user is ``{baseUrl}/apis/user.openshift.io/v1/
   users/~``: ``metadata.uid`` (``metadata.name`` for ``kube:admin``, which has none), ``metadata.name`` the
   username, ``fullName`` the name. ``groups`` is not read: it stays in the profile for the JSON attribute mapper.
 - **OpenShift 3**: ``{baseUrl}/oauth/authorize``, ``/oauth/token`` and ``/oapi/v1/users/~``; the user as above

@@ -10,13 +10,16 @@ A fetched JWK set is kept per client and URL, fetched again when a ``kid`` is no
 seconds, DefaultPublicKeyStorageProvider's minTimeBetweenRequests) or after a day. The fetch has a short
 time limit in all (not only per read) and a size limit; a failure is no keys ("Unable to load public key").
 A client's request objects at its registered ``request_uri`` (oauth/request_parser.py) are fetched the same
-way, never kept.
+way, never kept. A set due inside a writing transaction (the token endpoint's client assertion, a token encrypted to
+the client) is fetched outside it and the request run again (fetch_outside.py): a slow ``jwks.url`` never holds
+SQLite's write lock.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -28,6 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
+from doorkeep import fetch_outside
 from doorkeep.bounded_http import CallFailed, TooLarge, bounded_request
 from doorkeep.clock import Clock
 from doorkeep.model import Client
@@ -177,6 +181,9 @@ class ClientKeys:
             keys, fetched = cached
             if now - fetched < MAX_AGE and not (force and now - fetched >= MIN_REFETCH):
                 return keys
+        if fetch_outside.deferring():  # fetched with no transaction open, then asked again: found above
+            fetch = functools.partial(self._fetched, owner, name, url, force, use)
+            raise fetch_outside.FetchOutside(f"the JWK set of {name}", fetch)
         try:
             keys = parse_jwks(await self.fetch(url), use=use)
         except (OSError, ValueError) as err:

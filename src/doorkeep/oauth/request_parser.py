@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from doorkeep import errors as e
+from doorkeep import fetch_outside
 from doorkeep.errors import FatalRequest
 from doorkeep.model import Client
 from doorkeep.numbers import parse_int
@@ -217,7 +218,7 @@ async def fetched(client: Client, request_uri: str, keys: ClientKeys, base_url: 
     if allowed is None:
         raise refused("Specified 'request_uri' not allowed for this client.")
     try:
-        return (await keys.fetch_request(allowed)).decode("utf-8").strip()
+        return (await fetch_outside.once(allowed, keys.fetch_request)).decode("utf-8").strip()
     except (OSError, ValueError) as err:
         raise refused(f"request_uri could not be fetched: {err}") from None
 

@@ -2,13 +2,15 @@
 Endpoint): ``/realms/{realm}/broker/{alias}/login`` sends the browser to the provider, ``/broker/{alias}/endpoint``
 takes its answer (the first broker login's pages are web/broker_first_login.py), and the Identity Provider
 Redirector (``kc_idp_hint``, its ``defaultProvider``) skips the login page. The calls to the provider (token, keys,
-userinfo, OpenShift 4's metadata) are made between two transactions, never in one, except OpenShift 4's metadata for
-the ``idp_link`` action, whose Continue is decided inside its transaction; the decisions are the core's
-(oauth/login_broker.py).
+userinfo, OpenShift 4's metadata) are made between two transactions, never in one; the decisions are the core's
+(oauth/login_broker.py). Where the browser turns out to go to an OpenShift 4 provider only inside a writing transaction
+(the ``idp_link`` action's Continue), that transaction is rolled back, the metadata read outside any, and the request
+run again with it handed in (fetch_outside.py): a slow cluster never holds SQLite's write lock.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from doorkeep import fetch_outside
 from doorkeep.broker import linking, oidc, social
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Client, Realm
@@ -61,10 +64,10 @@ async def begin(
     """IdentityBrokerService.performLogin: the state (IdentityBrokerState: a secret, the tab and the client), the
     nonce and the PKCE verifier noted on the tab (with what a link is for, web/broker_link.py), then the browser
     sent to the provider. ``ready``: the provider's config as ``oidc.prepared`` made it before the transaction;
-    without it (the ``idp_link`` action, decided inside its transaction) it is made here. A provider whose
-    endpoints could not be read (OpenShift 4's metadata) is Keycloak's 500 "Could not send authentication
+    without it, the one read outside the transaction and handed in (``_handed_in``). A provider
+    whose endpoints could not be read (OpenShift 4's metadata) is Keycloak's 500 "Could not send authentication
     request"."""
-    prepared = ready if ready is not None else await oidc.prepared(provider)
+    prepared = ready if ready is not None else await _handed_in(request, provider)
     if isinstance(prepared, oidc.BrokerError):
         log.warning("identity provider %s: %s", provider.get("alias"), prepared)
         await error_event(
@@ -134,6 +137,31 @@ async def login(request: Request) -> Response:
         return await begin(request, tx, realm, tab, provider, ready=ready)
 
     return await in_transaction(request, work)
+
+
+# Where a request's scope keeps the configs read outside its writing transaction, by provider (``_key``).
+PREPARED = "doorkeep.prepared_providers"
+
+
+def _key(provider: JSON) -> str:
+    """The provider as the transaction read it: a config changed between two runs is read again."""
+    return json.dumps(provider, sort_keys=True, default=str)
+
+
+async def _handed_in(request: Request, provider: JSON) -> oidc.Config | oidc.BrokerError:
+    """The config of ``provider`` for ``begin``. One that reads its endpoints from its server (OpenShift 4) is read
+    outside the writing transaction (fetch_outside.py: rolled back, read, run again), kept in the request's scope."""
+    if not social.discovers(str(provider.get("providerId"))) or not fetch_outside.deferring():
+        return await oidc.prepared(provider)
+    kept: dict[str, oidc.Config | oidc.BrokerError] = request.scope.setdefault(PREPARED, {})
+    found = kept.get(_key(provider))
+    if found is None:
+
+        async def read() -> None:
+            kept[_key(provider)] = await oidc.prepared(provider)
+
+        raise fetch_outside.FetchOutside(f"the metadata of identity provider {provider.get('alias')}", read)
+    return found
 
 
 async def prepared_config(

@@ -111,7 +111,8 @@ async def to_provider(
     auth_session: AuthSession,
 ) -> Response:
     """IdpLinkAction.processAction confirmed: the login's tab (its request as the action left it) goes to the
-    provider, noting that its answer ends the action."""
+    provider, noting that its answer ends the action. Decided inside the form's writing transaction: an OpenShift 4
+    provider's metadata is read outside it, and the form's request run again (web/broker.begin)."""
     from doorkeep.web.broker import begin
 
     provider = linking.enabled(realm, alias)

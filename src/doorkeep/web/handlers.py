@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
+from doorkeep import fetch_outside
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.errors import AdminError
 from doorkeep.web.admin import audit
@@ -42,10 +43,16 @@ CANNOT_PARSE = "Cannot parse the JSON"
 async def unit_of_work(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:
     """Run ``work`` in one transaction that commits only if ``work`` returns; any exception rolls it back.
 
-    After a commit, the transaction's after-commit actions run and ended sessions are announced.
+    After a commit, the transaction's after-commit actions run and ended sessions are announced. A writing one that
+    finds it needs a call to another host is rolled back, the call made outside it, and ``work`` run again
+    (fetch_outside.py).
     """
-    async with transaction(request, write=write) as tx:
-        result = await work(tx)
+
+    async def attempt() -> tuple[Tx, T]:
+        async with transaction(request, write=write) as tx:
+            return tx, await work(tx)
+
+    tx, result = await (fetch_outside.run_outside(attempt) if write else attempt())
     finish(request, tx)
     return result
 

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import hostname, json_bytes, numbers
+from doorkeep import fetch_outside, hostname, json_bytes, numbers
 from doorkeep.email.event_mail import EventMailer
 from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
@@ -438,15 +438,22 @@ async def transaction(request: Request, *, write: bool = True) -> AsyncIterator[
 
 
 async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:
-    """Run ``work`` in one transaction. OAuth and admin errors are answers: they commit too."""
-    answer: Exception | None = None
-    result: T | None = None
-    async with state(request).db.transaction(write=write) as tx:
-        tx.realms.on_load = functools.partial(adopt_realm, request)  # ``transaction``'s hook, without its frame
-        try:
-            result = await work(tx)
-        except (OAuthError, AdminError, BearerError) as err:
-            answer = err
+    """Run ``work`` in one transaction. OAuth and admin errors are answers: they commit too. A writing one that finds
+    it needs a call to another host is rolled back, the call made outside it, and ``work`` run again
+    (fetch_outside.py)."""
+
+    async def attempt() -> tuple[Tx, T | None, Exception | None]:
+        answer: Exception | None = None
+        result: T | None = None
+        async with state(request).db.transaction(write=write) as tx:
+            tx.realms.on_load = functools.partial(adopt_realm, request)  # ``transaction``'s hook, without its frame
+            try:
+                result = await work(tx)
+            except (OAuthError, AdminError, BearerError) as err:
+                answer = err
+        return tx, result, answer
+
+    tx, result, answer = await (fetch_outside.run_outside(attempt) if write else attempt())
     finish(request, tx)
     if answer is not None:
         raise answer

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import jwt
 
 from doorkeep import errors as e
+from doorkeep import fetch_outside
 from doorkeep.model import Client
 from doorkeep.oauth.ciba import config
 from doorkeep.oauth.client_assertion import ASYMMETRIC, Malformed, parse
@@ -137,7 +138,7 @@ async def parse_request(form: Form, client: Client, keys: ClientKeys, base_url: 
         if allowed is None:
             raise e.InvalidRequest("Specified 'request_uri' not allowed for this client.", event_error="")
         try:
-            signed_text = (await keys.fetch_request(allowed)).decode("utf-8").strip()
+            signed_text = (await fetch_outside.once(allowed, keys.fetch_request)).decode("utf-8").strip()
         except (OSError, ValueError) as err:
             raise e.InvalidRequest(str(err), event_error="") from None
     if signed_text is not None:

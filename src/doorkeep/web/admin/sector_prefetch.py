@@ -5,9 +5,9 @@ ClientsResource/ClientResource's validateClient). Doorkeep's admin calls run in 
 that is the database's one writer: a slow sector host would hold every other writer for as long as the fetch takes.
 So the URIs the request body names are fetched first, once the caller is known to hold ``manage-clients`` (a stranger
 must not make the server fetch anything), and the validator inside the transaction is answered from them. A URI the
-body does not name (a ``PUT …/models/{id}`` that keeps the stored one) or one fetched for a caller whose rights could
-not be settled up front (fine-grained permissions) is fetched inside, as before. What the validator decides, and
-every refusal, stay as they were.
+body does not name (a ``PUT …/models/{id}`` that keeps the stored one) or one for a caller whose rights could not be
+settled up front (fine-grained permissions) is met inside: that transaction is rolled back, the URI fetched outside
+it, and the call run again (fetch_outside.py). What the validator decides, and every refusal, stay as they were.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from doorkeep import fetch_outside
 from doorkeep.errors import AdminError
 from doorkeep.oauth.client_keys import fetch_json
 from doorkeep.oauth.mappers import pairwise
@@ -29,18 +30,13 @@ if TYPE_CHECKING:
 
 
 class Prefetched:
-    """A ``pairwise.Fetch`` answering the URIs fetched before the transaction, fetching any other one itself."""
+    """A ``pairwise.Fetch`` answering the URIs fetched before the transaction, any other one fetched outside it."""
 
     def __init__(self, found: dict[str, bytes | ValueError]) -> None:
-        self._found = found
+        self._fetch = fetch_outside.kept(found, fetch_json)
 
     async def __call__(self, uri: str) -> bytes:
-        answer = self._found.get(uri)
-        if answer is None:
-            return await fetch_json(uri)
-        if isinstance(answer, ValueError):
-            raise answer
-        return answer
+        return await self._fetch(uri)
 
 
 async def for_mappers(request: Request, *, clients: bool) -> Prefetched:

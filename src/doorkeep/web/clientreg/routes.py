@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import events
+from doorkeep import events, fetch_outside
 from doorkeep.admin import installation, operations
 from doorkeep.admin.representations import SECRET_VALUE, RepresentationError
 from doorkeep.admin.unknown_properties import refuse_unknown
@@ -58,6 +58,7 @@ def location(request: Request, realm: Realm, provider_id: str, client_id: str) -
     )
 
 
+SECTOR_DOCUMENTS = "doorkeep.sector_documents"  # where a request's scope keeps the sector documents fetched outside
 EVENTS = {"POST": "CLIENT_REGISTER", "GET": "CLIENT_INFO", "PUT": "CLIENT_UPDATE", "DELETE": "CLIENT_DELETE"}
 OIDC_METHODS = "DELETE, POST, GET, OPTIONS, PUT"  # allowedMethods("GET", "POST", "PUT", "DELETE", "OPTIONS")
 
@@ -194,9 +195,12 @@ def _subject(oidc: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 async def _pairwise(auth: RegistrationAuth, client: Client, subject: tuple[str | None, str | None]) -> None:
+    """The pairwise mapper the metadata asks for; its ``sector_identifier_uri`` fetched outside the writing transaction
+    (rolled back, fetched, run again: fetch_outside.py), kept in the request's scope for the second run."""
     stored = await auth.tx.clients.get(client.id)
     assert stored is not None
-    await pairwise_subjects.apply(auth.tx, stored, *subject, fetch_json, new_id)
+    fetch = fetch_outside.kept(auth.request.scope.setdefault(SECTOR_DOCUMENTS, {}), fetch_json)
+    await pairwise_subjects.apply(auth.tx, stored, *subject, fetch, new_id)
 
 
 async def _oidc_create(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response:
