@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -19,7 +19,6 @@ from group_port import fresh_realm
 from keycloak_port import ADMIN, admin_headers, get, user_id
 from mail_sink import Sink
 from register_port import open_register, rank_as_keycloak_26, realm_rep
-from support import claims
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -143,10 +142,13 @@ async def test_with_keycloak_26_ranks_the_password_comes_first_but_signs_nobody_
     assert grant.status_code == 400 and grant.json()["error_description"] == "Account is not fully set up"
 
 
-async def test_registering_while_signed_in_starts_apart_from_the_signed_in_session(env: Env, mail: Sink) -> None:
-    """AuthorizationEndpoint.buildRegister expires the identity cookie first: a browser signed in as one user that
-    registers another gets the new user's own session (its code's token names the new user and a new sid), the
-    first user's session is neither reused nor merged."""
+async def test_registering_while_signed_in_is_refused_and_merges_nothing(env: Env, mail: Sink) -> None:
+    """AuthorizationEndpoint.buildRegister expires the identity cookie, but createAuthenticationSession ran first:
+    the browser's AUTH_SESSION_ID names the signed-in session, so the registration's tab lives in a root under that
+    session's id, and AuthenticationProcessor.attachSession refuses the new user there (400, "You are already
+    authenticated as different user …", as Keycloak answers a registration from a signed-in browser). The first
+    user's session is neither reused nor merged: its token still names the first user, and the registrant has no
+    session."""
     await fresh_realm(env, _rep(mail) | {"verifyEmail": False})
     env.http.cookies.clear()
     first = await login(env.http, "test", "test-app", username="test-user@localhost", password="password")
@@ -162,16 +164,16 @@ async def test_registering_while_signed_in_starts_apart_from_the_signed_in_sessi
     assert expired and "Max-Age=0" in expired[0], page.headers.get_list("set-cookie")
     typed = {"password": "Passw0rd!x", "password-confirm": "Passw0rd!x"}
     done = await _register(env, env.http, page, **typed)
-    assert done.status_code == 302, done.text[:600]
-    code = parse_qs(urlsplit(done.headers["location"]).query)["code"][0]
-    second = await env.http.post(
-        "/realms/test/protocol/openid-connect/token",
-        data={"grant_type": "authorization_code", "code": code, "client_id": "test-app"}
-        | {"client_secret": "password", "redirect_uri": "http://127.0.0.1:9999/callback"},
+    assert done.status_code == 400, done.text[:600]
+    assert "already authenticated as different user &#39;test-user@localhost&#39;" in done.text, done.text[:600]
+    assert "location" not in done.headers
+    for found in await get(env, "/users", username="eve", exact="true"):
+        sessions = await env.http.get(f"{ADMIN}/users/{found['id']}/sessions", headers=await admin_headers(env))
+        assert sessions.json() == []
+    first_sessions = await env.http.get(
+        f"{ADMIN}/users/{await user_id(env, 'test-user@localhost')}/sessions", headers=await admin_headers(env)
     )
-    assert second.status_code == 200, second.text
-    new, old = claims(second.json()["access_token"]), claims(first_token.json()["access_token"])
-    assert new["preferred_username"] == "eve" and new["sid"] != old["sid"]
+    assert [s["username"] for s in first_sessions.json()] == ["test-user@localhost"]
     userinfo = await env.http.get(
         "/realms/test/protocol/openid-connect/userinfo",
         headers={"Authorization": f"Bearer {first_token.json()['access_token']}"},
