@@ -85,7 +85,7 @@ def exercise(base: str, seed: SeedRealm) -> list[str]:
             f"{oidc}/token",
             data={"grant_type": "password", "username": seed.username, "password": "not-" + seed.password, **client},
         )
-        assert wrong.status_code == 401
+        assert wrong.status_code == 400
 
         page = http.get(
             f"{oidc}/auth",

@@ -52,7 +52,7 @@ async def _user_id(env: Env, headers: dict[str, str], username: str = "user1") -
 async def _fail(env: Env, times: int, username: str = "user1") -> None:
     for _ in range(times):
         env.clock.advance(5)
-        assert_error(await password_grant(env.http, "test", "app", username, "wrong"), 401, "invalid_grant")
+        assert_error(await password_grant(env.http, "test", "app", username, "wrong"), 400, "invalid_grant")
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ async def test_deleting_a_users_failures_releases_the_lockout(realm: Env) -> Non
     headers = await realm.admin_headers()
     user_id = await _user_id(realm, headers)
     await _fail(realm, 2)
-    assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant")
+    assert_error(await password_grant(realm.http, "test", "app"), 400, "invalid_grant")
     assert (await realm.http.delete(f"{ATTACK}/{user_id}", headers=headers)).status_code == 204
     assert (await realm.http.get(f"{ATTACK}/{user_id}", headers=headers)).json() == EMPTY
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
@@ -180,7 +180,7 @@ async def test_a_permanent_lockout_shows_as_disabled_forever_until_the_user_is_e
     status = (await realm.http.get(f"{ATTACK}/{user_id}", headers=headers)).json()
     assert status["disabled"] is True and status["failedLoginNotBefore"] == 2**63 - 1
     assert (await realm.http.delete(f"{ATTACK}/{user_id}", headers=headers)).status_code == 204
-    assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant")  # still disabled
+    assert_error(await password_grant(realm.http, "test", "app"), 400, "invalid_grant")  # still disabled
     assert (
         await realm.http.put(f"{REALM}/users/{user_id}", json={"enabled": True}, headers=headers)
     ).status_code == 204
@@ -208,7 +208,7 @@ async def test_an_unrelated_user_update_keeps_the_lockout(realm: Env) -> None:
     assert (
         await realm.http.put(f"{REALM}/users/{user_id}", json={"firstName": "X"}, headers=headers)
     ).status_code == 204
-    assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant")
+    assert_error(await password_grant(realm.http, "test", "app"), 400, "invalid_grant")
 
 
 async def test_view_users_reads_the_status_and_manage_users_clears_it(realm: Env) -> None:
@@ -253,4 +253,4 @@ async def test_a_settings_change_with_detection_on_keeps_the_failures(realm: Env
     headers = await realm.admin_headers()
     await _fail(realm, 2)
     assert (await realm.http.put(REALM, json={"failureFactor": 5}, headers=headers)).status_code == 204
-    assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant")
+    assert_error(await password_grant(realm.http, "test", "app"), 400, "invalid_grant")

@@ -280,7 +280,7 @@ async def test_a_users_credentials_are_listed_without_secret_data_and_deleted(en
 
     await _send(env, "DELETE", f"/users/{user.id}/credentials/{password['id']}", headers)
     assert await _get(env, f"/users/{user.id}/credentials", headers) == []
-    assert (await password_grant(env.http, "test", "app")).status_code == 401
+    assert (await password_grant(env.http, "test", "app")).status_code == 400
     again = await env.http.delete(f"{REALM}/users/{user.id}/credentials/{password['id']}", headers=headers)
     assert (again.status_code, again.json()) == (404, {"error": "Credential not found"})
 

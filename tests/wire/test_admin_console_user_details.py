@@ -131,7 +131,7 @@ async def test_credentials_are_listed_a_temporary_password_is_set_and_a_credenti
     )
     assert done.status_code == 303
     assert (await rest(realm, f"/users/{uid}"))["requiredActions"] == ["UPDATE_PASSWORD"]
-    assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant", "Invalid user credentials")
+    assert_error(await password_grant(realm.http, "test", "app"), 400, "invalid_grant", "Invalid user credentials")
     [credential] = await rest(realm, f"/users/{uid}/credentials")
     path = f"{USERS}/{uid}/credentials/{credential['id']}/delete"
     confirm = await post(admin, path, [])

@@ -94,7 +94,7 @@ async def test_releasing_a_user_without_failures_records_no_event(realm: Env) ->
         assert (await realm.http.delete(f"{ATTACK}/{target}", headers=headers)).status_code == 204
     assert await admin_events(realm) == []
     realm.clock.advance(5)
-    assert_error(await password_grant(realm.http, "test", "app", "user1", "wrong"), 401, "invalid_grant")
+    assert_error(await password_grant(realm.http, "test", "app", "user1", "wrong"), 400, "invalid_grant")
     assert (await realm.http.delete(f"{ATTACK}/{user_id}", headers=headers)).status_code == 204
     [event] = await admin_events(realm)
     assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (

@@ -84,7 +84,7 @@ async def test_created_user_with_password_credential_can_log_in(env: Env) -> Non
     assert (await password_grant(env.http, "test", "app", "carol", "s3cret")).status_code == 200
     assert_error(
         await password_grant(env.http, "test", "app", "carol", "wrong"),
-        401,
+        400,
         "invalid_grant",
         "Invalid user credentials",
     )
@@ -263,7 +263,7 @@ async def test_reset_password_replaces_the_password(env: Env) -> None:
     )
     assert response.status_code == 204
     assert (await password_grant(env.http, "test", "app", "user1", "n3w")).status_code == 200
-    assert (await password_grant(env.http, "test", "app", "user1", "password")).status_code == 401
+    assert (await password_grant(env.http, "test", "app", "user1", "password")).status_code == 400
 
 
 async def test_temporary_reset_requires_update_password_and_a_permanent_one_clears_it(env: Env) -> None:

@@ -35,7 +35,7 @@ async def protect(env: Env, **changes: Any) -> None:
 async def fail_grant(env: Env, times: int, username: str = "user1") -> None:
     for _ in range(times):
         env.clock.advance(5)  # slower than the quick-login check
-        assert_error(await password_grant(env.http, "test", "app", username, "wrong"), 401, *INVALID)
+        assert_error(await password_grant(env.http, "test", "app", username, "wrong"), 400, *INVALID)
 
 
 async def record(env: Env, username: str = "user1") -> LoginFailure | None:
@@ -53,9 +53,9 @@ async def record(env: Env, username: str = "user1") -> LoginFailure | None:
 async def test_a_locked_user_is_refused_even_with_the_right_password(realm: Env) -> None:
     await protect(realm)
     await fail_grant(realm, 3)
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
     realm.clock.advance(59)
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
     realm.clock.advance(1)
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
 
@@ -64,7 +64,7 @@ async def test_attempts_while_locked_are_not_counted(realm: Env) -> None:
     await protect(realm)
     await fail_grant(realm, 3)
     for _ in range(5):
-        assert_error(await password_grant(realm.http, "test", "app", password="wrong"), 401, *INVALID)
+        assert_error(await password_grant(realm.http, "test", "app", password="wrong"), 400, *INVALID)
     failure = await record(realm)
     assert failure is not None and failure.num_failures == 3 and failure.num_temporary_lockouts == 1
 
@@ -84,8 +84,8 @@ async def test_failures_below_the_factor_do_not_lock_and_success_clears_them(rea
 async def test_a_quick_second_failure_locks_for_the_minimum_wait(realm: Env) -> None:
     await protect(realm, failure_factor=30)
     for _ in range(2):  # the same instant: quicker than quickLoginCheckMilliSeconds
-        assert_error(await password_grant(realm.http, "test", "app", password="wrong"), 401, *INVALID)
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+        assert_error(await password_grant(realm.http, "test", "app", password="wrong"), 400, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
     realm.clock.advance(60)
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
 
@@ -106,7 +106,7 @@ async def test_unknown_users_and_unprotected_realms_record_nothing(realm: Env) -
     await protect(realm)
     for _ in range(5):
         realm.clock.advance(5)
-        assert_error(await password_grant(realm.http, "test", "app", "ghost", "wrong"), 401, *INVALID)
+        assert_error(await password_grant(realm.http, "test", "app", "ghost", "wrong"), 400, *INVALID)
     assert await record(realm) is None
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
 
@@ -114,22 +114,22 @@ async def test_unknown_users_and_unprotected_realms_record_nothing(realm: Env) -
 async def test_email_login_counts_against_the_same_user(realm: Env) -> None:
     await protect(realm)
     await fail_grant(realm, 3, username="user1@example.com")
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
 
 
 async def test_another_spelling_of_the_username_counts_against_the_same_user(realm: Env) -> None:
     await protect(realm)
     await fail_grant(realm, 3, username="USER1")
-    assert_error(await password_grant(realm.http, "test", "app", "User1"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app", "User1"), 400, *INVALID)
 
 
 async def test_parallel_guesses_stop_at_the_failure_factor(realm: Env) -> None:
     await protect(realm, quick_login_check_milli_seconds=0)
     answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}") for i in range(8)))
-    assert {a.status_code for a in answers} == {401}
+    assert {a.status_code for a in answers} == {400}
     failure = await record(realm)
     assert failure is not None and failure.num_failures == 3  # later guesses met the lock, uncounted
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
 
 
 async def test_failures_older_than_max_delta_are_forgotten(realm: Env) -> None:
@@ -153,7 +153,7 @@ async def test_permanent_lockout_disables_the_user(realm: Env) -> None:
     user = await _user(realm)
     assert not user.enabled and user.attributes["disabledReason"] == ["permanentLockout"]
     realm.clock.advance(100_000)
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
     await update_realm(realm.db, "test", brute_force_protected=False)
     assert_error(await password_grant(realm.http, "test", "app"), 400, "invalid_grant", "Account disabled")
 
@@ -249,7 +249,7 @@ async def _events(env: Env, type: str) -> list[Any]:
 async def test_a_locked_password_grant_is_a_login_error_user_temporarily_disabled(realm: Env) -> None:
     await protect(realm, events_enabled=True)
     await fail_grant(realm, 3)
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
     errors = [e.error for e in await _events(realm, "LOGIN_ERROR")]
     assert errors == ["user_temporarily_disabled", *["invalid_user_credentials"] * 3]
 
@@ -267,7 +267,7 @@ async def test_a_permanent_lockout_is_an_event_and_later_attempts_are_user_disab
     await fail_grant(realm, 3)
     [event] = await _events(realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT")
     assert event.details["num_failures"] == "3"
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
     assert (await _events(realm, "LOGIN_ERROR"))[0].error == "user_disabled"
 
 
@@ -279,7 +279,7 @@ async def test_an_empty_form_password_is_not_counted_but_an_empty_grant_password
         await submit(realm.http, page, username="user1", password="")
     assert await record(realm) is None
     realm.clock.advance(5)
-    assert_error(await password_grant(realm.http, "test", "app", password=""), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app", password=""), 400, *INVALID)
     failure = await record(realm)
     assert failure is not None and failure.num_failures == 1
 
@@ -287,8 +287,8 @@ async def test_an_empty_form_password_is_not_counted_but_an_empty_grant_password
 async def test_parallel_guesses_cannot_outrun_a_permanent_lockout(realm: Env) -> None:
     await protect(realm, permanent_lockout=True, quick_login_check_milli_seconds=0)
     answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}") for i in range(8)))
-    assert {a.status_code for a in answers} == {401}
+    assert {a.status_code for a in answers} == {400}
     failure = await record(realm)
     assert failure is not None and failure.num_failures == 3  # the guesses after the lockout were refused
     assert not (await _user(realm)).enabled
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)

@@ -154,7 +154,7 @@ async def test_a_user_locked_by_brute_force_after_the_approval_is_refused(ciba: 
     ack = (await authenticate(env, APP, SECRET, "alice", "B")).json()
     assert (await answer(env, dev.take("B").bearer)).status_code == 200
     wrong = await password_grant(env.http, "test", APP, "alice", "WRONG", secret=SECRET)
-    assert wrong.status_code == 401, wrong.text
+    assert wrong.status_code == 400, wrong.text
     response = await token(env, APP, SECRET, ack["auth_req_id"])
     assert_error(response, 400, "invalid_grant", "Invalid user credentials")
     assert "access_token" not in response.json()

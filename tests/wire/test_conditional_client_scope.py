@@ -83,7 +83,7 @@ async def test_otp_runs_as_the_client_scope_condition_says(
     realm.http.cookies.clear()
     granted = await direct_grant(realm, **({"scope": params["scope"]} if "scope" in params else {}))
     if asked:  # ValidateOTP runs: without a code the grant is refused
-        assert granted.status_code == 401 and granted.json()["error"] == "invalid_grant"
+        assert granted.status_code == 400 and granted.json()["error"] == "invalid_grant"
         realm.clock.advance(30)  # the browser login spent this period's code
         assert (await direct_grant(realm, otp=totp(realm.clock.now()), **params)).status_code == 200
     else:

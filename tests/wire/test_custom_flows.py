@@ -146,7 +146,7 @@ async def test_a_direct_grant_flow_with_otp_by_role(realm: Env) -> None:
     await add(realm, "dg otp", "direct-grant-validate-otp", REQ)
     await bind(realm, "directGrantFlow", "dg")
     refused = await password_grant(realm.http, "test", "app", "user1", "password")
-    assert refused.status_code == 401 and refused.json()["error_description"] == "Invalid user credentials"
+    assert refused.status_code == 400 and refused.json()["error_description"] == "Invalid user credentials"
     assert (await password_grant(realm.http, "test", "app", "user2", "password")).status_code == 200
     await add_otp(realm)
     code = totp(realm.clock.now())

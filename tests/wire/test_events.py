@@ -71,7 +71,7 @@ async def realm_id(env: Env) -> str:
 # --- off by default, then on -------------------------------------------------------------------
 async def test_events_are_off_by_default_and_nothing_is_recorded(realm: Env) -> None:
     await tokens(realm)
-    assert (await password_grant(realm.http, "test", "app", password="wrong")).status_code == 401
+    assert (await password_grant(realm.http, "test", "app", password="wrong")).status_code == 400
     assert await events_of(realm) == []
     config = (await realm.http.get(f"{REALM}/events/config", headers=await realm.admin_headers())).json()
     assert config == {
@@ -117,9 +117,9 @@ async def test_a_wrong_password_is_a_login_error_naming_the_user(realm: Env) -> 
     await configure(realm, eventsEnabled=True)
     user_id = claims((await tokens(realm))["access_token"])["sub"]
     realm.clock.advance(1)
-    assert (await password_grant(realm.http, "test", "app", password="wrong")).status_code == 401
+    assert (await password_grant(realm.http, "test", "app", password="wrong")).status_code == 400
     realm.clock.advance(1)
-    assert (await password_grant(realm.http, "test", "app", "nobody")).status_code == 401
+    assert (await password_grant(realm.http, "test", "app", "nobody")).status_code == 400
     unknown, wrong, _ = await events_of(realm)
     assert wrong["type"] == "LOGIN_ERROR" and wrong["error"] == "invalid_user_credentials"
     assert wrong["userId"] == user_id and wrong["clientId"] == "app" and "sessionId" not in wrong
@@ -365,7 +365,7 @@ async def test_revoking_consent_in_the_account_api_is_a_revoke_grant(realm: Env)
 async def test_enabled_event_types_limit_what_is_kept(realm: Env) -> None:
     await configure(realm, eventsEnabled=True, enabledEventTypes=["LOGIN_ERROR"])
     await tokens(realm)
-    assert (await password_grant(realm.http, "test", "app", password="wrong")).status_code == 401
+    assert (await password_grant(realm.http, "test", "app", password="wrong")).status_code == 400
     assert [e["type"] for e in await events_of(realm)] == ["LOGIN_ERROR"]
 
 

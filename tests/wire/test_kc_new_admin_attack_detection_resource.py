@@ -78,7 +78,7 @@ async def test_test(realm: Env) -> None:
         for _ in range(times):
             realm.clock.advance(1)
             response = await password_grant(realm.http, "test", "app", username, "invalid")
-            assert response.status_code == 401, response.text
+            assert response.status_code == 400, response.text
     assert (await realm.http.delete(f"{REALM}/admin-events", headers=await realm.admin_headers())).status_code == 204
 
     _assert_brute_force(realm, await _status(realm, user1), 2, 1, True, True)

@@ -85,7 +85,7 @@ async def _fail(env: Env, identifier: str, times: int) -> None:
     for _ in range(times):
         env.clock.advance(5)
         response = await password_grant(env.http, "test", "app", identifier, "invalid")
-        assert response.status_code == 401, response.text
+        assert response.status_code == 400, response.text
 
 
 async def _clear(env: Env, username: str, prop: str | None = None) -> int:
@@ -310,7 +310,7 @@ async def test_a_permanent_lockout_ends_once_every_locked_property_is_cleared(re
 async def test_a_locked_property_refuses_the_right_password(realm: Env) -> None:
     await _fail(realm, f"{SALES}@example.com", 2)
     response = await password_grant(realm.http, "test", "app", SALES, "password")
-    assert response.status_code == 401
+    assert response.status_code == 400
     assert await _prop(realm, SALES, "username", "numFailures") == 0  # a refused attempt is not counted
 
 

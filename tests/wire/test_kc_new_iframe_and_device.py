@@ -118,7 +118,7 @@ async def test_should_reject_device_token_endpoint_when_user_is_temporarily_lock
     await approve(bf, answer)
     for failures in (1, 2):
         wrong: httpx.Response = await password_grant(bf.http, "test", CLIENT, USER, "WRONG_PASSWORD", secret=None)
-        assert wrong.status_code == 401
+        assert wrong.status_code == 400
         assert (await status(bf))["numFailures"] == failures
     assert (await status(bf))["disabled"] is True
     response = await poll(bf, answer["device_code"], CLIENT, None)

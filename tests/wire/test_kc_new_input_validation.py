@@ -160,17 +160,18 @@ async def test_direct_grant_event_names_the_trimmed_username(kc: Env) -> None:
     assert event["type"] == "LOGIN" and event["details"]["username"] == "validuser", event
 
 
-@pytest.mark.xfail(
-    strict=True, reason="an unknown user is 401 here, as the ported ResourceOwnerPasswordCredentialsGrantTest"
-)
 async def test_direct_grant_accepts_username_length_at_max_length(kc: Env) -> None:
     """DirectGrantInputValidationTest.directGrantAcceptsUsernameLengthAtMaxLength: past the length check, the
-    unknown user's 400 invalid_grant. Keycloak's newest ValidateUsername answers an unknown user 400 (dummyHash,
-    USER_NOT_FOUND); Doorkeep keeps the 401 of ResourceOwnerPasswordCredentialsGrantTest.grantAccessTokenUserNotFound,
-    which the lead weighs against this (KEYCLOAK.md §"Open points")."""
+    unknown user's 400 invalid_grant, as every unknown user's since Keycloak 26.6 (keycloak/keycloak#46528: the
+    direct grant's invalid_grant is 400, RFC 6749 §5.2); it is looked up (LOGIN_ERROR ``user_not_found`` naming
+    the username), unlike the over-long one."""
+    await port.poll(kc)
     response = await grant(kc, "a" * MAX_USERNAME_LENGTH)
     assert response.status_code == 400, response.text
-    assert response.json()["error"] == "invalid_grant"
+    assert response.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
+    event = await port.one_event(kc)
+    assert (event["type"], event["error"]) == ("LOGIN_ERROR", "user_not_found"), event
+    assert event["details"]["username"] == "a" * MAX_USERNAME_LENGTH, event
 
 
 async def test_direct_grant_rejects_whitespace_only_username_as_missing(kc: Env) -> None:

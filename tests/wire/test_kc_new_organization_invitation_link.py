@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from mail_sink import Sink
-from org_invitations import ACCOUNT, ORGS, create_org, enable, invite, proceed, stored
+from org_invitations import ACCOUNT, ORGS, create_org, enable, events, invite, proceed, stored
 from register_port import is_register_page, register
 from support import seed_user
 from wire_env import Env, client_at
@@ -71,16 +71,9 @@ async def test_invitation_is_consumed_only_after_confirmation(realm: Env, mail: 
     assert await _members(env, org) == 1 and await stored(env, org) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Keycloak 26.7 consumes the invitation token once confirmed (the link reopened is the error page); "
-    "Doorkeep answers 'You are already a member of the … organization.' as test_organization_invitations.py's "
-    "port of the older OrganizationInvitationLinkTest#testRedirectAfterClickingSecondTimeOnInvitation pins, "
-    "and Keycloak has no switch between the two",
-)
 async def test_a_confirmed_link_reopened_is_the_error_page(realm: Env, mail: Sink) -> None:
     """OrganizationInvitationTokenTest#testInvitationIsConsumedOnlyAfterConfirmation, its last step: the link
-    opened again is the error page, and the member stays one."""
+    opened again is the error page (400, INVITE_ORG_ERROR ``invalid_token``), and the member stays one."""
     env = realm
     org = await create_org(env)
     user = await seed_user(env.db, env.clock, "test", "invitee", email=INVITEE, first_name="Invited", last_name="User")
@@ -88,8 +81,10 @@ async def test_a_confirmed_link_reopened_is_the_error_page(realm: Env, mail: Sin
     [message] = mail.received
     assert (await env.http.get(proceed((await env.http.get(message.link())).text))).status_code == 302
     again = await env.http.get(message.link())
-    assert await _members(env, org) == 1
+    assert again.status_code == 400 and await _members(env, org) == 1
     assert "You are already a member" not in again.text and "The link you clicked is no longer valid" in again.text
+    assert 'id="kc-error-message"' in again.text and "kc-proceed" not in again.text
+    assert [e.error for e in await events(env, "INVITE_ORG_ERROR")] == ["invalid_token"]
 
 
 async def test_registration_consumes_invitation(realm: Env, mail: Sink) -> None:

@@ -75,17 +75,15 @@ async def test_one_alias_of_two_the_user_is_in_maps_that_one(realm: Env) -> None
     assert _organizations(body) == ["acme"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Keycloak refuses an organization:<alias> scope naming no organization (invalid_scope); Doorkeep grants "
-    "it and maps nothing, as test_organization_login_scope.py pins for organization:ACME at the login page "
-    "(no switch between the two)",
-)
 async def test_a_nonexistent_alias_is_an_invalid_scope(realm: Env) -> None:
-    """OrganizationOIDCProtocolMapperTest#testMultipleOrganizationScopes, its last request."""
+    """OrganizationOIDCProtocolMapperTest#testMultipleOrganizationScopes, its last request: an alias of no
+    organization makes the whole request invalid (OrganizationScope.toClientScope gives SINGLE no client scope when
+    it resolves no organization, and TokenManager.isValidScope refuses it)."""
     await _setup(realm)
-    refused = await password_grant(realm.http, "test", "app", "user1", scope="openid organization:acme organization:x")
+    scope = "openid organization:acme organization:x"
+    refused = await password_grant(realm.http, "test", "app", "user1", scope=scope)
     assert refused.status_code == 400
+    assert refused.json() == {"error": "invalid_scope", "error_description": f"Invalid scopes: {scope}"}
 
 
 async def test_organization_not_added_by_group_mapper(realm: Env) -> None:

@@ -69,9 +69,9 @@ async def test_login_with_email_is_refused(kc: Env, email: str) -> None:
 
 @pytest.mark.parametrize("email", ["non-duplicate-email-user@localhost", SHARED])
 async def test_password_grant_by_email_is_refused_and_by_username_answers_each_user(kc: Env, email: str) -> None:
-    """Beyond the port: the direct grant signs in by username only here too (401 "Invalid user credentials")."""
+    """Beyond the port: the direct grant signs in by username only here too (400 "Invalid user credentials")."""
     refused = await password_grant(kc.http, REALM, APP, email, secret="password")
-    assert refused.status_code == 401, refused.text
+    assert refused.status_code == 400, refused.text
     assert refused.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
     for username in ("duplicate-email-user1", "duplicate-email-user2"):
         answer = await password_grant(kc.http, REALM, APP, username, secret="password")

@@ -75,8 +75,8 @@ async def test_grant_access_token(kc: Env) -> None:
     await update_realm(kc, sslRequired="external")
 
     assert_refused(await password_grant(kc, username=""), 401, "invalid_request", "Missing parameter: username")
-    assert_refused(await password_grant(kc, password=None), 401, "invalid_grant", "Invalid user credentials")
-    assert_refused(await password_grant(kc, password="invalid"), 401, "invalid_grant", "Invalid user credentials")
+    assert_refused(await password_grant(kc, password=None), 400, "invalid_grant", "Invalid user credentials")
+    assert_refused(await password_grant(kc, password="invalid"), 400, "invalid_grant", "Invalid user credentials")
 
     # TokenEndpoint.checkClient: an authenticated bearer-only client is 400 "Bearer-only not allowed" (the 2021
     # test saw 401 because its admin update dropped the secret; the secret is kept here).
@@ -95,7 +95,7 @@ async def test_grant_access_token(kc: Env) -> None:
 
     await update_user(kc, requiredActions=["UPDATE_PASSWORD"])
     assert_refused(await password_grant(kc), 400, "invalid_grant", "Account is not fully set up")
-    assert_refused(await password_grant(kc, password="bad-password"), 401, "invalid_grant", "Invalid user credentials")
+    assert_refused(await password_grant(kc, password="bad-password"), 400, "invalid_grant", "Invalid user credentials")
     await update_user(kc, requiredActions=[])
 
     await update_user(kc, enabled=False)

@@ -132,7 +132,7 @@ async def test_delete_credentials(realm: Env) -> None:
     removed = await realm.http.delete(f"{REALM}/users/{user_id}/credentials/{password['id']}", headers=headers)
     assert removed.status_code == 204, removed.text
     assert await _get(realm, f"/users/{user_id}/credentials") == []
-    assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant", "Invalid user credentials")
+    assert_error(await password_grant(realm.http, "test", "app"), 400, "invalid_grant", "Invalid user credentials")
     reset = await realm.http.put(
         f"{REALM}/users/{user_id}/reset-password",
         json={"type": "password", "value": "password", "temporary": False},

@@ -180,7 +180,7 @@ async def test_deny_access_in_direct_grant_flow_with_its_message_and_a_wrong_pas
     refused by ValidatePassword before Deny Access runs."""
     await direct_grant_flow(realm, "direct grant - deny", {"denyErrorMessage": "brokerLinkingSessionExpired"})
     wrong = await json_password_grant(realm, "wrong")
-    assert (wrong.status_code, wrong.json()["error"]) == (401, "invalid_grant")
+    assert (wrong.status_code, wrong.json()["error"]) == (400, "invalid_grant")
     response = await json_password_grant(realm, "password")
     expected = "Requested broker account linking, but current session is no longer valid."
     assert (response.status_code, response.json()) == (401, {"error": expected})

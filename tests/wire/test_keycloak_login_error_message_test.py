@@ -9,9 +9,9 @@ Beside the class: the right password then signs the user in; the wrong password 
 ``invalid_user_credentials``; an unknown name still gets UsernameForm's own error on the first page; and
 PasswordForm in the same place keeps "Invalid password." (ReAuthenticationTest#identityFirstFormReauthentication
 reads it). ReAuthenticationTest#usernamePasswordFormReauthentication (the same form, the user set by the SSO
-cookie) now reads "Invalid username or password." too; the older ports (test_keycloak_re_authentication_test.py,
-test_reauthentication_parity.py, test_keycloak_change_password_test.py) pin "Invalid password." there, so that
-case stays as it was and is a strict xfail here."""
+cookie) reads "Invalid username or password." too, as the same getDefaultChallengeMessage answers it; the older
+ports (test_keycloak_re_authentication_test.py, test_reauthentication_parity.py,
+test_keycloak_change_password_test.py), which pinned "Invalid password." there after 898fdedc, now read it too."""
 
 from __future__ import annotations
 
@@ -101,13 +101,6 @@ async def test_the_password_form_after_the_username_form_keeps_its_own_error(rea
     assert input_error(refused) == INVALID_PASSWORD
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AbstractUsernameFormAuthenticator answers Messages.INVALID_USER whether or not the user was set "
-    "before the form (keycloak@b137016c), and ReAuthenticationTest#usernamePasswordFormReauthentication reads "
-    "'Invalid username or password.'; the older ports pin 'Invalid password.' for this re-authentication "
-    "and no Keycloak switch chooses between the two",
-)
 async def test_a_re_authentication_on_the_username_and_password_form_gets_the_generic_error(realm: Env) -> None:
     """ReAuthenticationTest#usernamePasswordFormReauthentication: ``prompt=login`` over the SSO session, the form
     with the username hidden, a wrong password: "Invalid username or password."."""

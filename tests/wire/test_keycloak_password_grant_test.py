@@ -2,7 +2,11 @@
 ``org.keycloak.testsuite.oauth.ResourceOwnerPasswordCredentialsGrantTest``
 (testsuite/integration-arquillian/tests/base), over HTTP with the class's realm imported through
 ``POST /admin/realms``; every change goes through the admin API, events are polled as Keycloak's
-``events.poll()`` does, and Keycloak's time offset is the fake clock."""
+``events.poll()`` does, and Keycloak's time offset is the fake clock.
+
+Every ``invalid_grant`` of the direct grant flow (a wrong password or OTP, an unknown user, a service account's
+user) is HTTP 400, as Keycloak 26.6 made it (keycloak/keycloak#46528, "invalid_grant errors now return HTTP 400",
+the 26.6.0 upgrading note): the class read 401 when it was ported, and these tests were changed with it."""
 
 from __future__ import annotations
 
@@ -160,20 +164,20 @@ async def test_grant_access_token_with_multiple_totp(ro: Env) -> None:
     await grant_access_token(ro, "direct-login-multiple-otps", OWNER, uid, code(ro, MULTI_OTP[0]))
     for secret in MULTI_OTP[1:]:
         response = await direct(ro, "direct-login-multiple-otps", otp=code(ro, secret))
-        assert response.status_code == 401, (secret, response.text)
+        assert response.status_code == 400, (secret, response.text)
 
 
 async def test_grant_access_token_missing_totp(ro: Env) -> None:
     """ResourceOwnerPasswordCredentialsGrantTest.grantAccessTokenMissingTotp."""
     response = await direct(ro, "direct-login-otp")
-    assert (response.status_code, response.json()["error"]) == (401, "invalid_grant")
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
     assert_login_error(await one_event(ro), "invalid_user_credentials", await user_id(ro, "direct-login-otp"))
 
 
 async def test_grant_access_token_invalid_totp(ro: Env) -> None:
     """ResourceOwnerPasswordCredentialsGrantTest.grantAccessTokenInvalidTotp."""
     response = await direct(ro, "direct-login-otp", otp=code(ro, "totpSecret2"))
-    assert (response.status_code, response.json()["error"]) == (401, "invalid_grant")
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
     assert_login_error(await one_event(ro), "invalid_user_credentials", await user_id(ro, "direct-login-otp"))
 
 
@@ -249,7 +253,7 @@ async def test_grant_access_token_verify_email_invalid_password(ro: Env) -> None
     checked before any required action."""
     await update_realm(ro, verifyEmail=True)
     response = await direct(ro, TEST_USER, "bad-password")
-    assert response.status_code == 401, response.text
+    assert response.status_code == 400, response.text
     assert response.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
     event = await one_event(ro)
     assert_login_error(event, "invalid_user_credentials", await user_id(ro, TEST_USER), grant_type="password")
@@ -272,7 +276,7 @@ async def test_grant_access_token_expired_password_invalid_password(ro: Env) -> 
     await update_realm(ro, passwordPolicy="forceExpiredPasswordChange(1)")
     ro.clock.advance(60 * 60 * 48)
     response = await direct(ro, TEST_USER, "bad-password")
-    assert response.status_code == 401, response.text
+    assert response.status_code == 400, response.text
     assert response.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
     event = await one_event(ro)
     assert_login_error(event, "invalid_user_credentials", await user_id(ro, TEST_USER), grant_type="password")
@@ -291,17 +295,17 @@ async def test_grant_access_token_invalid_user_credentials_perf(ro: Env, monkeyp
         return real_verify(password, secret_data, credential_data)
 
     monkeypatch.setattr(passwords, "verify", counting_verify)
-    assert (await direct(ro, TEST_USER, "invalid")).status_code == 401
+    assert (await direct(ro, TEST_USER, "invalid")).status_code == 400
     assert hashed == [False]  # the user's own hash
     hashed.clear()
-    assert (await direct(ro, "invalid", "invalid")).status_code == 401
+    assert (await direct(ro, "invalid", "invalid")).status_code == 400
     assert hashed == [True]  # no such user: the same work against the dummy hash
 
 
 async def test_grant_access_token_invalid_user_credentials(ro: Env) -> None:
     """ResourceOwnerPasswordCredentialsGrantTest.grantAccessTokenInvalidUserCredentials."""
     response = await direct(ro, TEST_USER, "invalid")
-    assert response.status_code == 401, response.text
+    assert response.status_code == 400, response.text
     assert response.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
     event = await one_event(ro)
     assert_login_error(event, "invalid_user_credentials", await user_id(ro, TEST_USER), grant_type="password")
@@ -310,7 +314,7 @@ async def test_grant_access_token_invalid_user_credentials(ro: Env) -> None:
 async def test_grant_access_token_user_not_found(ro: Env) -> None:
     """ResourceOwnerPasswordCredentialsGrantTest.grantAccessTokenUserNotFound."""
     response = await direct(ro, "invalid", "invalid")
-    assert (response.status_code, response.json()["error"]) == (401, "invalid_grant")
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
     assert_login_error(await one_event(ro), "user_not_found", None, grant_type="password", username="invalid")
 
 
@@ -341,7 +345,7 @@ async def test_grant_access_token_service_account_user_of_other_client(ro: Env) 
     account cannot log in with a password (ValidateUsername: invalid_user, "User is a service account")."""
     await update_client(ro, OWNER, serviceAccountsEnabled=True)
     response = await direct(ro, f"service-account-{OWNER}", client="resource-owner-refresh")
-    assert response.status_code == 401, response.text
+    assert response.status_code == 400, response.text
     assert response.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
     (event,) = await poll(ro)
     assert (event["type"], event["clientId"], event["error"]) == (

@@ -48,6 +48,7 @@ USER = "test-user@localhost"
 JOHN = "john-doh@localhost"
 REAUTHENTICATE = "Please re-authenticate to continue"  # messages_en.properties: reauthenticate
 INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD
+INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER
 
 
 def username_input_present(page: httpx.Response) -> bool:
@@ -109,11 +110,11 @@ async def re_authentication_page(kc: Env, **params: str) -> httpx.Response:
 async def test_username_password_form_reauthentication(kc: Env) -> None:
     """ReAuthenticationTest.usernamePasswordFormReauthentication (without its social buttons): max_age=1 ten
     seconds after the login shows the form with the username fixed and the info message; a bad password keeps
-    everything hidden, shows the error and no info message; the right one signs in. The Java test reads
-    "Invalid username or password."; AbstractUsernameFormAuthenticator.getDefaultChallengeMessage (same commit,
-    898fdedc) answers Messages.INVALID_PASSWORD once the user was set before the form
-    (USER_SET_BEFORE_USERNAME_PASSWORD_AUTH, which UsernamePasswordForm.authenticate sets on a re-authentication),
-    and Doorkeep follows that source (``test_reauthentication_parity.py``)."""
+    everything hidden, shows the error and no info message; the right one signs in. The error is the generic
+    "Invalid username or password.": AbstractUsernameFormAuthenticator.getDefaultChallengeMessage answered
+    Messages.INVALID_PASSWORD once the user was set before the form (898fdedc, which this port first followed),
+    and since keycloak@b137016c (the CVE-2026-4633 fix, LoginErrorMessageTest) answers Messages.INVALID_USER
+    whether or not it was; only PasswordForm keeps "Invalid password." (identityFirstFormReauthentication)."""
     await sign_in(kc)
     set_time_offset(kc, 10)
     page = await re_authentication_page(kc, max_age="1")
@@ -122,7 +123,7 @@ async def test_username_password_form_reauthentication(kc: Env) -> None:
 
     bad = await submit(kc.http, page, password="bad-password")
     assert bad.status_code == 200 and 'id="kc-form-login"' in bad.text
-    assert error(bad) == INVALID_PASSWORD
+    assert error(bad) == INVALID_USER
     assert_username_field_and_other_fields(bad, False)
     assert info_message(bad) is None
 

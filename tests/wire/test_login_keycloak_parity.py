@@ -62,7 +62,7 @@ async def locked_then_switched(env: Env) -> str:
     await update_realm(env.db, "test", **BRUTE_FORCE)
     for _ in range(3):
         env.clock.advance(5)
-        assert_error(await password_grant(env.http, "test", "app", "user1", "wrong"), 401, *INVALID)
+        assert_error(await password_grant(env.http, "test", "app", "user1", "wrong"), 400, *INVALID)
     await update_realm(env.db, "test", permanent_lockout=True)
     env.clock.advance(60)
     return await user_id(env)
@@ -70,7 +70,7 @@ async def locked_then_switched(env: Env) -> str:
 
 async def test_past_temporary_lockouts_refuse_the_password_grant_once_lockout_is_permanent(realm: Env) -> None:
     await locked_then_switched(realm)
-    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert_error(await password_grant(realm.http, "test", "app"), 400, *INVALID)
     assert (await events(realm, "LOGIN_ERROR"))[0].error == "user_disabled"
 
 

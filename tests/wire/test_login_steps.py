@@ -42,7 +42,7 @@ def page_expired(response: httpx.Response) -> bool:
 
 async def password_is_unchanged(env: Env, username: str = "user1") -> None:
     assert (await password_grant(env.http, "test", "cli", username)).status_code == 200
-    assert (await password_grant(env.http, "test", "cli", username, "Hijacked1!")).status_code == 401
+    assert (await password_grant(env.http, "test", "cli", username, "Hijacked1!")).status_code == 400
 
 
 async def consent_page_over_sso(env: Env) -> httpx.Response:
@@ -130,7 +130,7 @@ async def test_the_code_of_a_finished_step_cannot_be_replayed(realm: Env) -> Non
     done = await submit(realm.http, mismatch, **{"password-new": "n3w", "password-confirm": "n3w"})
     assert "code" in code_from(done)
     assert (await password_grant(realm.http, "test", "cli", "user1", "n3w")).status_code == 200
-    assert (await password_grant(realm.http, "test", "cli", "user1", "Hijacked1!")).status_code == 401
+    assert (await password_grant(realm.http, "test", "cli", "user1", "Hijacked1!")).status_code == 400
 
 
 async def test_consent_code_cannot_be_replayed_after_consent(realm: Env) -> None:

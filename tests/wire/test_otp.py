@@ -266,7 +266,7 @@ async def test_the_password_grant_of_a_user_with_otp_needs_the_code(realm: Env) 
     await add_otp(realm)
     for extra in ({}, {"totp": "000000"}):
         refused = await password_grant(realm.http, "test", "app", **extra)
-        assert refused.status_code == 401
+        assert refused.status_code == 400
         assert refused.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
     assert (await password_grant(realm.http, "test", "app", totp=totp(SECRET.encode(), realm.clock.now()))).is_success
     realm.clock.advance(30)

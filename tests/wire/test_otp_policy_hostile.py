@@ -267,7 +267,7 @@ async def test_a_hotp_counter_at_int_max_plus_the_window_overflows_and_accepts_n
 async def test_the_password_grant_under_an_unusable_device_is_invalid_user_credentials(realm: Env) -> None:
     await add_device(realm, period=0)
     answer = await password_grant(realm.http, "test", "app", otp="123456")
-    assert answer.status_code == 401 and answer.json()["error"] == "invalid_grant"
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
 
 
 # --- CONFIGURE_TOTP -----------------------------------------------------------------------------------

@@ -92,11 +92,11 @@ async def test_once_the_client_is_authenticated_only_its_web_origins_read_the_an
     ok = await post(app, "token", APP_ORIGIN, **form, password="password")
     assert ok.status_code == 200 and cors(ok) == readable_by(APP_ORIGIN)
     wrong_password = await post(app, "token", APP_ORIGIN, **form, password="nope")
-    assert wrong_password.status_code == 401 and cors(wrong_password) == readable_by(APP_ORIGIN)
+    assert wrong_password.status_code == 400 and cors(wrong_password) == readable_by(APP_ORIGIN)
     elsewhere = await post(app, "token", EVIL, **form, password="password")
     assert elsewhere.status_code == 200 and cors(elsewhere) == {}
     refused_elsewhere = await post(app, "token", EVIL, **form, password="nope")
-    assert refused_elsewhere.status_code == 401 and cors(refused_elsewhere) == {}
+    assert refused_elsewhere.status_code == 400 and cors(refused_elsewhere) == {}
 
 
 @pytest.mark.parametrize("path", ["token", "revoke"])

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.anyio
 async def test_a_nul_in_the_password_grants_username_is_an_unknown_user(env: Env, name: str) -> None:
     await seed_login_realm(env.db, env.clock)
     answer = await password_grant(env.http, "test", "app", name, "password", secret="secret")
-    assert answer.status_code == 401, answer.text
+    assert answer.status_code == 400, answer.text
     assert answer.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
 
 

@@ -50,7 +50,7 @@ async def _configure(env: Env, changes: dict[str, Any]) -> None:
 async def _fail(env: Env, identifier: str) -> None:
     env.clock.advance(5)
     answer = await password_grant(env.http, "test", "app", identifier, "wrong")
-    assert answer.status_code == 401 and answer.json() == INVALID, answer.text
+    assert answer.status_code == 400 and answer.json() == INVALID, answer.text
 
 
 async def _right(env: Env, identifier: str) -> int:
@@ -78,15 +78,15 @@ async def test_case_and_padding_of_the_typed_identifier_move_one_counter(realm: 
     lock the property, and the right password is then refused whatever its spelling."""
     for typed in variants:
         await _fail(realm, typed)
-    assert await _right(realm, variants[0].strip().lower()) == 401
-    assert await _right(realm, variants[1]) == 401
+    assert await _right(realm, variants[0].strip().lower()) == 400
+    assert await _right(realm, variants[1]) == 400
 
 
 @pytest.mark.parametrize("typed", ["ｖｉｃｔｉｍ", "victim\u200b", "vıctım", "victim@example.com\u00a0"])
 async def test_a_look_alike_identifier_names_nobody_and_counts_nothing(realm: Env, typed: str) -> None:
     """Fullwidth, zero-width, dotless-i and no-break-space forms find no user (no NFKC folding, as Keycloak): they
     neither sign in with the right password nor move any counter, so they cannot bypass a lock either."""
-    assert await _right(realm, typed) == 401
+    assert await _right(realm, typed) == 400
     before = await _rows(realm)
     await _fail(realm, typed)
     assert await _rows(realm) == before
@@ -107,8 +107,8 @@ async def test_switching_between_username_and_email_does_not_give_more_than_each
     password is refused through either identifier."""
     for typed in (VICTIM, EMAIL, VICTIM, EMAIL, VICTIM):
         await _fail(realm, typed)
-    assert await _right(realm, EMAIL) == 401
-    assert await _right(realm, VICTIM) == 401
+    assert await _right(realm, EMAIL) == 400
+    assert await _right(realm, VICTIM) == 400
 
 
 async def test_any_policy_counts_the_user_id_across_identifiers(realm: Env) -> None:
@@ -116,7 +116,7 @@ async def test_any_policy_counts_the_user_id_across_identifiers(realm: Env) -> N
     await _configure(realm, {"bruteForceLockPolicy": "ANY", "bruteForcePropertyFailureFactor": 10})
     for typed in (VICTIM, EMAIL, VICTIM.upper()):
         await _fail(realm, typed)
-    assert await _right(realm, VICTIM) == 401
+    assert await _right(realm, VICTIM) == 400
 
 
 async def test_a_locked_account_answers_as_a_wrong_password_and_an_unknown_name(realm: Env) -> None:
@@ -127,7 +127,7 @@ async def test_a_locked_account_answers_as_a_wrong_password_and_an_unknown_name(
     locked = await password_grant(realm.http, "test", "app", EMAIL, "password")
     unknown = await password_grant(realm.http, "test", "app", "ghost@example.com", "password")
     wrong = await password_grant(realm.http, "test", "app", "attacker", "wrong")
-    assert [r.status_code for r in (locked, unknown, wrong)] == [401, 401, 401]
+    assert [r.status_code for r in (locked, unknown, wrong)] == [400, 400, 400]
     assert locked.json() == unknown.json() == wrong.json() == INVALID
     await update_client(realm.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
     texts = []
@@ -146,8 +146,8 @@ async def test_another_accounts_success_does_not_clear_the_victims_counters(real
         await _fail(realm, EMAIL)
     assert await _right(realm, "attacker") == 200
     assert await _right(realm, "attacker@example.com") == 200
-    assert await _right(realm, EMAIL) == 401
-    assert await _right(realm, VICTIM) == 401
+    assert await _right(realm, EMAIL) == 400
+    assert await _right(realm, VICTIM) == 400
 
 
 async def test_the_property_counters_store_no_value(realm: Env) -> None:

@@ -40,7 +40,7 @@ async def test_a_localized_subject_cannot_add_a_header_or_a_recipient(kc: Env, m
     space on one Subject line, never a Bcc or To header, and the mail goes to the user alone."""
     texts = {"en": {"eventLoginErrorSubject": f"Login error{injected}"}}
     await update_realm(kc.db, "test", localization_texts=texts)
-    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 401
+    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 400
     [message] = await _mails(kc, mail)
     assert message.recipients == [ADDRESS]
     assert message.message["Bcc"] is None and message.message.get_all("To") == [ADDRESS]
@@ -51,7 +51,7 @@ async def test_the_mail_holds_nothing_the_stranger_typed(kc: Env, mail: Sink) ->
     """A stranger's wrong password, typed with the user's e-mail address: the user is told the date and the IP
     address, never the password tried nor the identifier used."""
     typed = "Secret-Guess-<b>1</b>"
-    assert (await password_grant(kc.http, "test", "app", ADDRESS.upper(), typed)).status_code == 401
+    assert (await password_grant(kc.http, "test", "app", ADDRESS.upper(), typed)).status_code == 400
     [message] = await _mails(kc, mail)
     for part in (message.part("plain"), message.part("html"), message.subject):
         assert "Secret-Guess" not in part and ADDRESS.upper() not in part
@@ -59,8 +59,8 @@ async def test_the_mail_holds_nothing_the_stranger_typed(kc: Env, mail: Sink) ->
 
 async def test_an_unknown_username_mails_nobody(kc: Env, mail: Sink) -> None:
     """LOGIN_ERROR for a name no user holds carries no user: no mail, so the listener is no oracle either."""
-    assert (await password_grant(kc.http, "test", "app", "nobody@example.com", "x")).status_code == 401
-    assert (await password_grant(kc.http, "test", "app", "user1@example.com ", "x")).status_code == 401
+    assert (await password_grant(kc.http, "test", "app", "nobody@example.com", "x")).status_code == 400
+    assert (await password_grant(kc.http, "test", "app", "user1@example.com ", "x")).status_code == 400
     assert [m.recipients for m in await _mails(kc, mail)] in ([], [[ADDRESS]])
 
 
@@ -74,14 +74,14 @@ async def test_an_address_changed_through_the_account_api_gets_no_mail_until_ver
         "/realms/test/account", json=profile | {"email": "thief@evil.example"}, headers=headers
     )
     assert changed.status_code == 204, changed.text
-    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 401
+    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 400
     assert await _mails(kc, mail) == []
 
 
 async def test_a_user_name_with_markup_or_line_breaks_is_not_in_the_mail(kc: Env, mail: Sink) -> None:
     """The event templates print no name: a first name with markup or a header-like line changes nothing."""
     await update_user(kc.db, "test", "user1", first_name="<script>x</script>\r\nBcc: e@e.x", last_name="\nTo: e@e.x")
-    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 401
+    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 400
     [message] = await _mails(kc, mail)
     assert message.recipients == [ADDRESS] and message.message["Bcc"] is None
     assert "<script>" not in message.part("html")
@@ -120,7 +120,7 @@ async def test_a_line_break_in_a_display_name_is_no_header_and_no_500(kc: Env, m
         headers=await kc.admin_headers(),
     )
     assert sent.status_code == 204, sent.text
-    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 401
+    assert (await password_grant(kc.http, "test", "app", "user1", "wrong")).status_code == 400
     messages = await _mails(kc, mail)
     assert len(messages) == 2
     for message in messages:

@@ -188,7 +188,7 @@ async def test_deny_access_is_counted_and_a_wrong_password_learns_nothing(realm:
     assert denied.status_code == 401 and denied.json() == {"error": "Denied"}, denied.text
     realm.clock.advance(5)
     locked = await password_grant(realm.http, "test", "app", "user1", "password")
-    assert locked.status_code == 401 and locked.json()["error_description"] == "Invalid user credentials"
+    assert locked.status_code == 400 and locked.json()["error_description"] == "Invalid user credentials"
 
 
 async def test_allow_access_before_the_password_page_does_not_skip_it(realm: Env) -> None:
@@ -226,4 +226,4 @@ async def test_a_direct_grant_flow_without_a_required_password_signs_nobody_in(r
     )
     assert bound.status_code in (204, 400), bound.text
     wrong = await password_grant(realm.http, "test", "app", "user1", "wrong")
-    assert wrong.status_code == 401 and "access_token" not in wrong.text
+    assert wrong.status_code == 400 and "access_token" not in wrong.text

@@ -77,7 +77,7 @@ async def test_the_password_step_posted_before_the_address_is_verified_sets_noth
         data={"grant_type": "password", "client_id": "test-app", "client_secret": "password"}
         | {"username": "eve", "password": "Hijack-123"},
     )
-    assert signed_in.status_code == 401, signed_in.text  # no password at all: invalid credentials
+    assert signed_in.status_code == 400, signed_in.text  # no password at all: invalid credentials
 
 
 async def test_a_password_smuggled_into_the_form_without_one_is_not_stored(kc: Env) -> None:

@@ -128,7 +128,7 @@ async def test_a_wrong_password_is_not_told_the_limit(realm: Env) -> None:
     await _limited(realm, userRealmLimit="1", behavior=DENY)
     assert (await realm.http.post(TOKEN, data=_grant())).status_code == 200
     wrong = await realm.http.post(TOKEN, data=_grant() | {"password": "nope"}, headers={"Accept": "application/json"})
-    assert wrong.status_code == 401 and wrong.json()["error_description"] == "Invalid user credentials"
+    assert wrong.status_code == 400 and wrong.json()["error_description"] == "Invalid user credentials"
 
 
 async def test_parallel_browser_logins_do_not_race_past_a_deny_limit(realm: Env) -> None:

@@ -155,7 +155,7 @@ async def test_a_refused_grant_is_no_password_oracle_beyond_the_password_check(k
         (wrong.status_code, wrong.json())
         == (unknown.status_code, unknown.json())
         == (
-            401,
+            400,
             {"error": "invalid_grant", "error_description": "Invalid user credentials"},
         )
     )

@@ -132,7 +132,7 @@ async def test_a_direct_grant_runs_the_first_level_sub_flow(env: Env) -> None:
     """The token endpoint asks for no level: the first level sub-flow whose conditions hold runs (ValidateOTP for
     a user with OTP) and its level names the acr; a user without OTP skips it, level 1 by default."""
     missing = await password_grant(env.http, "test", APP, USER, PASSWORD, secret=SECRET)
-    assert missing.status_code == 401 and missing.json()["error"] == "invalid_grant"
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_grant"
     granted = await password_grant(env.http, "test", APP, USER, PASSWORD, secret=SECRET, otp=code(env))
     assert granted.status_code == 200, granted.text
     assert claims(granted.json()["access_token"])["acr"] == "gold"

@@ -167,12 +167,12 @@ async def test_oversized_body_is_refused_without_reading_it_all(realm: Env) -> N
 
 async def test_wrong_password_is_invalid_user_credentials(realm: Env) -> None:
     response = await password_grant(realm.http, "test", "app", password="wrong")
-    assert_error(response, 401, "invalid_grant", "Invalid user credentials")
+    assert_error(response, 400, "invalid_grant", "Invalid user credentials")
 
 
 async def test_unknown_user_is_invalid_user_credentials(realm: Env) -> None:
     response = await password_grant(realm.http, "test", "app", username="nobody")
-    assert_error(response, 401, "invalid_grant", "Invalid user credentials")
+    assert_error(response, 400, "invalid_grant", "Invalid user credentials")
 
 
 async def test_disabled_user_cannot_log_in(realm: Env) -> None:

@@ -135,9 +135,9 @@ async def test_direct_grant_after_the_names_are_given(kc: Env) -> None:
 
 
 async def test_direct_grant_checks_the_password_first(kc: Env) -> None:
-    """The flow fails before the triggers run: a wrong password is 401 whatever the profile."""
+    """The flow fails before the triggers run: a wrong password is 400 whatever the profile."""
     response = await grant(kc, "nameless", "wrong")
-    assert (response.status_code, response.json()["error_description"]) == (401, "Invalid user credentials")
+    assert (response.status_code, response.json()["error_description"]) == (400, "Invalid user credentials")
     event = await one_event(kc)
     assert (event["type"], event["error"]) == ("LOGIN_ERROR", "invalid_user_credentials"), event
 

@@ -295,7 +295,7 @@ async def submit(
             remember_me=remember_me,  # equalsIgnoreCase("on")
             verdict=verdict,
             known=user,
-            user_set_form=plan is not None and plan.user_set_form,
+            password_form=plan is not None and not plan.user_set_form,
         )
     if action == "registration":
         if not realm.registration_allowed and request.invitation is None:

@@ -26,7 +26,7 @@ INVALID_CREDENTIALS = "Invalid username or password."
 
 USERNAME_EXISTS = "Username already exists."  # Messages.USERNAME_EXISTS, for an e-mail several users share
 
-INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-authentication form's only field
+INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: PasswordForm's only field
 
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 
@@ -87,21 +87,22 @@ async def authenticate(
     remember_me: bool = False,
     verdict: Verdict | None = None,
     known: User | None = None,
-    user_set_form: bool = False,
+    password_form: bool = False,
 ) -> Outcome:
     """The username and password form. Brute Force Detection is asked first: a locked user gets the
     wrong-password answer even with the right password, and that attempt is not counted. A re-authentication
     checks the ``known`` user's password whatever username is posted (UsernamePasswordForm.validateForm with
-    the user set before it), so no other user can log in to the SSO session there. ``user_set_form``: the known
-    user's page is the username and password form after UsernameForm, whose wrong password is the generic
-    "Invalid username or password." (AbstractUsernameFormAuthenticator.getDefaultChallengeMessage, keycloak
-    b137016c; PasswordForm keeps "Invalid password.")."""
+    the user set before it), so no other user can log in to the SSO session there. A wrong password is the
+    generic "Invalid username or password." on every username and password form, the known user's too (the
+    re-authentication, the form after UsernameForm, the organization step's): AbstractUsernameFormAuthenticator.
+    getDefaultChallengeMessage answers Messages.INVALID_USER whether or not the user was set before the form
+    (keycloak@b137016c, the CVE-2026-4633 fix). ``password_form``: the known user's page is PasswordForm (an
+    identity-first flow's password page), which overrides it and keeps "Invalid password."."""
     user: User | None = known
     if known is not None:  # identity-first's password page names the username the login typed (ATTEMPTED_USERNAME)
         shown = request.attempted_username or known.username
-        # the organization step's password page answers as for an unknown name (CVE-2026-4633)
         typed, username = shown, shown
-        wrong = INVALID_CREDENTIALS if request.username_hidden or user_set_form else INVALID_PASSWORD
+        wrong = INVALID_PASSWORD if password_form and not request.username_hidden else INVALID_CREDENTIALS
     else:
         typed, username, wrong = username, form_username(username), INVALID_CREDENTIALS
 

@@ -76,9 +76,29 @@ async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedSco
     dynamic = _dynamic(requested, linked)
     spelled = {d.name for found in dynamic.values() for d in found}
     unknown = [n for n in requested if n != OPENID and n not in by_name and n not in spelled]
-    if unknown or (dynamic and _mixed(requested, by_name, dynamic)):
+    if (
+        unknown
+        or (dynamic and _mixed(requested, by_name, dynamic))
+        or await _names_no_organization(tx, client, spelled)
+    ):
         raise InvalidScope(INVALID_SCOPES.format(scope_param or ""))
     return GrantedScopes(_granted(linked, set(requested), dynamic), OPENID in requested)
+
+
+async def _names_no_organization(tx: Tx, client: Client, spelled: set[str]) -> bool:
+    """Whether an ``organization:<alias>`` asked for names no enabled organization of the realm: Keycloak's
+    OrganizationScope.toClientScope gives SINGLE no client scope when it resolves no organization (its value
+    validator), so TokenManager.isValidScope, which asks it with no user yet, refuses the request
+    (OrganizationOIDCProtocolMapperTest#testMultipleOrganizationScopes). ANY and ALL are always valid."""
+    specific = (name for name in spelled if organization_scope.kind(name) == "SPECIFIC")
+    aliases = {name.partition(organization_scope.SEPARATOR)[2] for name in specific}
+    if not aliases:
+        return False
+    realm = await tx.realms.get(client.realm_id)
+    if realm is None or not realm.organizations_enabled:
+        return True
+    enabled = {org.alias for org in await tx.organizations.realm_organizations(realm.id) if org.enabled}
+    return not aliases <= enabled
 
 
 def _mixed(
@@ -153,6 +173,8 @@ async def check_requested(tx: Tx, client: Client, scope_param: str) -> None:
     names = {scope.name for scope, _ in linked}
     dynamic = {d.name for found in _dynamic(split(scope_param), linked).values() for d in found}
     if any(name != OPENID and name not in names and name not in dynamic for name in split(scope_param)):
+        raise InvalidScope(INVALID_SCOPES.format(scope_param))
+    if await _names_no_organization(tx, client, dynamic):
         raise InvalidScope(INVALID_SCOPES.format(scope_param))
 
 

@@ -31,6 +31,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, update_email
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import LinkSpent
+from doorkeep.organizations import acceptance
 from doorkeep.sessions import sso
 from doorkeep.web import action_token_handlers as handlers
 from doorkeep.web import broker_email_link, impersonation_link, org_invite_token
@@ -120,6 +121,13 @@ async def execute(request: Request) -> Response:
                 tx, services, realm, event_type, ip, token=token, error="expired_code", client_id=token.client_id
             )
             return error_page(request, realm, action_tokens.EXPIRED_ACTION)
+        # An accepted invitation's token is revoked: its link opened again is the handler's stale-link error page,
+        # not "already a member" (OrganizationInvitationTokenTest#testInvitationIsConsumedOnlyAfterConfirmation)
+        if token.action == action_tokens.INVITE_ORG and await acceptance.consumed(tx, token, now):
+            await record_event(
+                tx, services, realm, event_type, ip, token=token, error=default_error, client_id=token.client_id
+            )
+            return error_page(request, realm, action_tokens.STALE_INVITE_ORG)
         link = Link(request, tx, services, realm, client, user, token, auth_session)
         at_once = AT_ONCE.get(token.action)
         if at_once is not None:

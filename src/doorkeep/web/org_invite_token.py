@@ -5,11 +5,12 @@ organizations/acceptance.py decides, the pages and the event are made here.
 As for Keycloak's other links, the first visit starts an authentication session and shows info.ftl asking to
 confirm ("You are about to join organization …", "» Click here to proceed" to the same token naming that
 session), so a mail scanner that fetches the link joins nobody. The confirmed link adds the user as an
-UNMANAGED member, records INVITE_ORG (``username``) and sends the browser to the token's ``reduri`` (the
-organization's redirect URL, else the account console); a user with required actions runs them first. A user who
-is a member already gets "You are already a member of the … organization." (INVITE_ORG_ERROR
-``user_org_member_already``), an organization since deleted "Organization not found." (``org_not_found``), a
-link whose stored invitation was deleted, resent or used "The link you clicked is no longer valid." (``invalid_token``).
+UNMANAGED member, consumes the link (opened again it is web/action_token.py's error page), records INVITE_ORG
+(``username``) and sends the browser to the token's ``reduri`` (the organization's redirect URL, else the account
+console); a user with required actions runs them first. A user who is a member already (made otherwise) gets
+"You are already a member of the … organization." (INVITE_ORG_ERROR ``user_org_member_already``), an
+organization since deleted "Organization not found." (``org_not_found``), a link whose stored invitation was
+deleted or resent "The link you clicked is no longer valid." (``invalid_token``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ async def handle(link: Link) -> Response:
     request, tx, realm, client, user, token = link.request, link.tx, link.realm, link.client, link.user, link.token
     auth_session = link.auth_session
     ui = page_locale.language(request, realm, user=user)
-    found = await acceptance.accept(tx, realm, user.id, token, auth_session.id if auth_session is not None else None)
+    session_id, now = (auth_session.id if auth_session is not None else None), link.services.clock.now()
+    found = await acceptance.accept(tx, realm, user.id, token, session_id, now)
     if found.step is Step.CONFIRM and found.org is not None:  # no ``oasid``: only setCompoundAuthenticationSessionId
         return await confirmation(link, _confirmation_body(ui, realm, found.org.name), remember_original=False)
     await link.record(EVENT, error=found.event_error, details={"username": user.username, "email": token.email})

@@ -1,6 +1,10 @@
 """Resource Owner Password Credentials, Keycloak's Direct Access Grant (RFC 6749 §4.3; KEYCLOAK.md §2.3).
 
-An offline token from this grant always removes the online session it came from (S7).
+An offline token from this grant always removes the online session it came from (S7). Every ``invalid_grant``
+the direct grant flow answers (an unknown user, a wrong password or OTP, a service account's user, a user locked by
+brute force detection) is HTTP 400, as Keycloak 26.6+ (keycloak/keycloak#46528, "Updated HTTP status code for
+invalid_grant errors in the Resource Owner Password Credentials Grant"; RFC 6749 §5.2); they were 401 before.
+The ``invalid_request`` refusals (no username, an e-mail two users share) stay 401.
 """
 
 from __future__ import annotations
@@ -90,7 +94,7 @@ async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client:
     try:
         plan = flow_gates.plan(req.realm, client, flow_gates.DIRECT_GRANT)
     except flow_gates.CannotRun:
-        raise _named(user, InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_flow")) from None
+        raise _named(user, InvalidGrant(INVALID_USER_CREDENTIALS, event_error="invalid_flow")) from None
     levels = loa.Tracker(loa.NO_LOA, loa.NO_LOA, None, False, services.clock.now())
     index, running = 0, None
     scopes = frozenset[str]()
@@ -121,7 +125,7 @@ async def _session_limits(
             tx, req.realm, user, client, gate.config, new_user_session=True, new_client_session=True, now=now
         )
     except session_limits.Misconfigured:
-        raise InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_flow") from None
+        raise InvalidGrant(INVALID_USER_CREDENTIALS, event_error="invalid_flow") from None
     for session_id in verdict.ended:
         await events.record(
             tx, req.realm, "LOGOUT", now=now, client_id=client.client_id, user_id=user.id, session_id=session_id,
@@ -149,7 +153,7 @@ def _typed(req: OAuthRequest) -> str | None:
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
     """ValidateOTP for a user with an OTP credential: the code in ``otp`` (or ``totp``, KEYCLOAK-12908) checked
-    against the user's default credential; missing or wrong, 401 ``invalid_grant`` "Invalid user credentials",
+    against the user's default credential; missing or wrong, 400 ``invalid_grant`` "Invalid user credentials",
     counted as a failed login. Under an OTP policy Keycloak's arithmetic throws on (``otp.UnusablePolicy``; a
     500 there) no code is valid: the same answer. A user without one gets the same answer (a REQUIRED
     ValidateOTP without conditional-user-configured: CREDENTIAL_SETUP_REQUIRED)."""
@@ -168,9 +172,7 @@ async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: Use
         await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms(), _typed(req))
         raise _named(
             user,
-            InvalidGrant(
-                INVALID_USER_CREDENTIALS, status=401, event_error="invalid_user_credentials", detail="wrong otp"
-            ),
+            InvalidGrant(INVALID_USER_CREDENTIALS, event_error="invalid_user_credentials", detail="wrong otp"),
         )
 
 
@@ -211,22 +213,18 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise InvalidRequest(MISSING_USERNAME, status=401, event_error="user_not_found")
     username = _within_cap(typed)
     if username is None:  # over Validation.MAX_USERNAME_LENGTH: refused before any lookup, no username detail
-        raise InvalidGrant(INVALID_USER_CREDENTIALS, status=400, event_error="user_not_found", detail="too long")
+        raise InvalidGrant(INVALID_USER_CREDENTIALS, event_error="user_not_found", detail="too long")
     try:
         user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     except SharedEmail:  # ValidateUsername's ModelDuplicateException: its challenge, and no event
         raise InvalidRequest(INVALID_USER_CREDENTIALS, status=401, event_error="", detail="e-mail shared") from None
     if user is not None and user.service_account_client_id is not None:
         await check_password(tx, None, req.form.get("password") or "", req.password_verdict)  # the same time
-        raise _reason(
-            InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_user"), SERVICE_ACCOUNT_USER
-        )
+        raise _reason(InvalidGrant(INVALID_USER_CREDENTIALS, event_error="invalid_user"), SERVICE_ACCOUNT_USER)
     now = services.clock.now()
     refused = await brute_force.refusal(tx, realm, user, now) if user is not None else None
     if user is not None and refused is not None:  # locked: refused even with the right password
-        locked = InvalidGrant(
-            INVALID_USER_CREDENTIALS, status=401, event_error=refused, detail="locked by brute force detection"
-        )
+        locked = InvalidGrant(INVALID_USER_CREDENTIALS, event_error=refused, detail="locked by brute force detection")
         raise _named(user, locked)
     if user is not None and not user.enabled:  # before the password, as Keycloak's ValidateUsername
         raise _named(user, InvalidGrant(ACCOUNT_DISABLED, event_error="user_disabled"))
@@ -236,7 +234,6 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         unknown = user is None
         wrong = InvalidGrant(
             INVALID_USER_CREDENTIALS,
-            status=401,
             event_error="user_not_found" if unknown else "invalid_user_credentials",
             detail="no such user" if unknown else "wrong password",
         )
