@@ -84,6 +84,15 @@ async def test_the_idp_link_continue_reads_a_slow_clusters_metadata_outside_the_
             assert query(answer.headers["location"])["state"]
 
 
+async def _a_user_made_once_asked(env: Env, asked: threading.Event) -> None:
+    """Once the held upstream is asked, a write on the same database (an admin making a user) completes."""
+    with anyio.fail_after(HANG):
+        await asyncio.to_thread(asked.wait, HANG)
+        user = {"username": "other", "firstName": "O", "lastName": "Ther", "email": "other@example.org"}
+        made = await admin(env, "POST", "/admin/realms/test/users", user)
+    assert made.status_code == 201, made.text
+
+
 async def _released(jwks: JwksServer, release: threading.Event, held: asyncio.Task[httpx.Response]) -> httpx.Response:
     """``held`` once the JWK set's server is told to answer."""
     release.set()
@@ -183,11 +192,7 @@ async def test_an_id_token_encrypted_to_a_slow_jwks_url_holds_no_write_lock(env:
         form = {"grant_type": "password", "username": USER, "password": "password", "scope": "openid"}
         held = asyncio.create_task(env.http.post(TOKEN_PATH, data=form, auth=(APP, SECRET)))
         try:
-            with anyio.fail_after(HANG):
-                await asyncio.to_thread(jwks.asked.wait, HANG)
-                user = {"username": "other", "firstName": "O", "lastName": "Ther", "email": "other@example.org"}
-                made = await admin(env, "POST", "/admin/realms/test/users", user)
-            assert made.status_code == 201, made.text
+            await _a_user_made_once_asked(env, jwks.asked)
             assert not held.done(), "the grant was answered before its client's JWK set came"
         finally:
             answer = await _released(jwks, release, held)
@@ -220,11 +225,7 @@ async def test_a_ciba_request_behind_a_slow_request_uri_holds_no_write_lock(
             release = dev.hold()
             held = asyncio.create_task(authenticate(env, APP, SECRET, None, None, request_uri=uri))
             try:
-                with anyio.fail_after(HANG):
-                    await asyncio.to_thread(dev.asked.wait, HANG)
-                    user = {"username": "other", "firstName": "O", "lastName": "Ther", "email": "other@example.org"}
-                    made = await admin(env, "POST", "/admin/realms/test/users", user)
-                assert made.status_code == 201, made.text
+                await _a_user_made_once_asked(env, dev.asked)
                 assert not held.done(), "the request was answered before its request object came"
             finally:
                 release.set()
