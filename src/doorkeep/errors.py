@@ -15,6 +15,10 @@ REALM_NOT_ENABLED = "Realm not enabled"
 MISSING_GRANT_TYPE = "Missing form parameter: grant_type"
 UNSUPPORTED_GRANT_TYPE = "Unsupported grant_type"
 INVALID_CLIENT_CREDENTIALS = "Invalid client or Invalid client credentials"
+# ClientIdAndSecretAuthenticator (Keycloak 26.6): a client restricted to one way of sending its secret
+SECRET_METHOD_REQUIRED = (
+    "Invalid method used to get client secret. Client requires method '{}' to obtain client secret from the request"
+)
 BEARER_ONLY = "Bearer-only not allowed"
 WRONG_CLIENT_PROTOCOL = "Wrong client protocol."
 DUPLICATED_PARAMETER = "duplicated parameter"

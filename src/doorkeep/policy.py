@@ -19,6 +19,9 @@ DEFAULT_SSO_MAX = 36000
 DEFAULT_OFFLINE_IDLE = 2592000
 DEFAULT_OFFLINE_MAX = 5184000
 IDLE_SKEW = 0
+# JsonWebToken.isActive()'s default allowed clock skew on ``nbf`` since Keycloak 26.6 (#45620, FAPI 2.0 §5.3.2.1):
+# a token is accepted up to 10 s before its not-before time; a caller with its own skew passes it instead
+NBF_SKEW = 10
 NEVER = -1
 
 
@@ -141,8 +144,9 @@ def token_not_before(nbf: object, now: int, skew: int = 0) -> bool:
     return now + skew >= nbf
 
 
-def token_active(claims: Mapping[str, Any], now: int, skew: int = 0) -> bool:
-    """JsonWebToken.isActive(skew), TokenVerifier.IS_ACTIVE with skew 0: not expired and not before ``nbf``.
+def token_active(claims: Mapping[str, Any], now: int, skew: int = NBF_SKEW) -> bool:
+    """JsonWebToken.isActive(), TokenVerifier.IS_ACTIVE: not expired and not before ``nbf`` with 10 s of skew
+    (Keycloak 26.6's default; it was 0 before).
 
     The skew only ever moves ``nbf`` (client assertions allow 15 s); ``exp`` is exact. Every check of a
     token's own lifetime (access, refresh, offline, action, client-registration tokens and client

@@ -63,6 +63,18 @@ def test_a_token_is_active_when_neither_expired_nor_before_its_nbf(
     assert policy.token_active(claims, NOW, skew) is active
 
 
+@pytest.mark.parametrize(
+    ("nbf", "active"),
+    [
+        (NOW + 10, True),  # Keycloak 26.6: isActive() allows 10 s on nbf by default (JsonWebTokenTest: +12 fails)
+        (NOW + 11, False),
+        (NOW + 12, False),
+    ],
+)
+def test_a_token_is_active_up_to_ten_seconds_before_its_nbf_by_default(nbf: int, active: bool) -> None:
+    assert policy.token_active({"exp": NOW + 60, "nbf": nbf}, NOW) is active
+
+
 def test_a_session_unlike_a_token_is_over_in_the_second_its_timestamp_names() -> None:
     assert policy.token_expired(NOW, NOW) is False
     assert policy.is_valid(NOW, policy.NEVER, NOW) is False

@@ -489,6 +489,36 @@ async def test_localizations(kc: Kc, one: Case) -> None:
     await invoke(kc, one)
 
 
+# Keycloak 26.4.11 / 26.5.6, "Stricter access control for fetching user profile configuration and metadata": not
+# any admin role any more, only view-realm, manage-realm, view-users, manage-users or query-users.
+PROFILE_READERS = (
+    ("view-realm", True),
+    ("manage-realm", True),
+    ("view-users", True),
+    ("manage-users", True),
+    ("query-users", True),
+    ("multi", True),
+    ("realm-admin", True),
+    ("master-admin", True),
+    ("view-clients", False),
+    ("manage-clients", False),
+    ("query-groups", False),
+    ("view-events", False),
+    ("impersonation", False),
+    ("none", False),
+    ("REALM2", False),
+)
+USER_PROFILE = [
+    by("get-user-profile-config", GET, "/users/profile", *PROFILE_READERS),
+    by("get-user-profile-metadata", GET, "/users/profile/metadata", *PROFILE_READERS),
+]
+
+
+@pytest.mark.parametrize("one", USER_PROFILE, ids=ids)
+async def test_user_profile_is_read_only_by_realm_or_user_viewers(kc: Kc, one: Case) -> None:
+    await invoke(kc, one)
+
+
 # What RealmAdminResource.getRealm (and RealmsAdminResource's list) show an admin without view-realm: the name,
 # the locales and display names (assertGettersEmpty's exceptions), and booleans the Java check does not read.
 LIMITED = {"realm", "displayName", "displayNameHtml", "defaultLocale", "supportedLocales"}
@@ -621,7 +651,7 @@ SYSTEM = ("systemInfo", "cpuInfo", "memoryInfo")
         ("view-realm", 200, ()),  # an admin of another realm does not
         ("manage-users", 200, ()),
         ("manage-realm", 200, ("systemInfo",)),  # ServerInfoPermissionsTest (26.x): manage-realm sees the version
-        ("view-system", 200, SYSTEM),  # unless they hold realm-management's view-system
+        ("view-system", 200, ()),  # nor with a view-system role: Keycloak 26.6.4 removed that fallback
     ],
 )
 async def test_server_info(kc: Kc, caller: str, status: int, shown: tuple[str, ...]) -> None:

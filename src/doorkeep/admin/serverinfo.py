@@ -214,9 +214,9 @@ def system_info(now: int, started: int) -> dict[str, Any]:
 
 def shown_to(info: dict[str, Any], *, system: bool, version: bool) -> dict[str, Any]:
     """What an admin sees of ``info`` (Keycloak's PermissionsTest.testServerInfo, ServerInfoPermissionsTest): the
-    system (``systemInfo``, ``cpuInfo``, ``memoryInfo``) to an admin of the master realm or a holder of
-    realm-management's ``view-system``; to another realm's manage-realm admin only ``systemInfo.version``; to the
-    rest neither."""
+    system (``systemInfo``, ``cpuInfo``, ``memoryInfo``) to a manage-realm admin of the master realm (no
+    ``view-system`` since Keycloak 26.6.4); to another realm's manage-realm admin only ``systemInfo.version``; to
+    the rest neither."""
     if system:
         return {**info, "cpuInfo": {"processorCount": os.cpu_count() or 1}, "memoryInfo": memory_info()}
     out = {key: value for key, value in info.items() if key != "systemInfo"}

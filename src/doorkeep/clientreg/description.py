@@ -23,6 +23,7 @@ from doorkeep.oauth import client_x509
 from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth import redirect_uris as ru
 from doorkeep.oauth.ciba import config as ciba_config
+from doorkeep.oauth.client_auth import ALLOWED_SECRET_METHOD
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 # AuthorizeClientUtil.findClientAuthenticatorForOIDCAuthMethod, for the authenticators Doorkeep runs.
@@ -34,6 +35,7 @@ AUTHENTICATORS = {
     "tls_client_auth": "client-x509",  # X509ClientAuthenticator (oauth/client_x509.py, mTLS behind the proxy)
 }
 # getProtocolAuthenticatorMethods(...).iterator().next(): the method each authenticator is answered as.
+SECRET_METHODS = ("client_secret_basic", "client_secret_post")
 METHOD_OF = {
     "client-secret": "client_secret_basic",
     "client-secret-jwt": "client_secret_jwt",
@@ -219,6 +221,9 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
         given = _string(oidc.get(name), name)
         if given is not None:
             attributes[attribute] = given
+    if method in SECRET_METHODS:
+        # ClientIdAndSecretAuthenticator.setClientAuthenticationMethod (Keycloak 26.6): the named way only
+        attributes[ALLOWED_SECRET_METHOD] = method
     subject_dn = _string(oidc.get("tls_client_auth_subject_dn"), "tls_client_auth_subject_dn")
     if subject_dn is not None:
         # "tls_client_auth_subject_dn has subject DN in the exact expected format": no regex comparison
@@ -347,6 +352,8 @@ def to_external(
     out: dict[str, Any] = {"redirect_uris": list(client.redirect_uris)}
     authenticator = "none" if client.public_client else client.client_authenticator_type
     out["token_endpoint_auth_method"] = "none" if authenticator == "none" else METHOD_OF.get(authenticator)
+    if authenticator == "client-secret" and client.attr(ALLOWED_SECRET_METHOD):
+        out["token_endpoint_auth_method"] = client.attr(ALLOWED_SECRET_METHOD)  # getProtocolAuthenticatorMethod
     if client.attr("token.endpoint.auth.signing.alg"):
         out["token_endpoint_auth_signing_alg"] = client.attr("token.endpoint.auth.signing.alg")
     out["grant_types"] = _grant_types(client)

@@ -12,7 +12,9 @@ the TLS-terminating proxy forwarded (``oauth/client_x509.py``).
 ``client-secret`` takes ``client_secret_basic`` (RFC 6749 §2.3.1: form-urlencoded id and secret in
 the Basic header), ``client_secret_post``, and public clients identified by ``client_id`` alone.
 Form parameters win over the Basic header, each on its own (Keycloak's ClientIdAndSecretAuthenticator
-reads the header, then lets a form ``client_id`` or ``client_secret`` replace what it gave).
+reads the header, then lets a form ``client_id`` or ``client_secret`` replace what it gave). A client whose
+``client.secret.authentication.allowed.method`` names one of the two ways (Keycloak 26.6; dynamic registration
+sets it from ``token_endpoint_auth_method``) is refused when its secret came the other way.
 Secrets are compared in constant time. The JWT authenticators are in ``oauth/client_assertion.py``.
 """
 
@@ -28,6 +30,7 @@ from doorkeep.clientpolicies import secret_rotation
 from doorkeep.clock import SystemClock
 from doorkeep.errors import (
     INVALID_CLIENT_CREDENTIALS,
+    SECRET_METHOD_REQUIRED,
     WRONG_CLIENT_PROTOCOL,
     InvalidClient,
     OAuthError,
@@ -43,6 +46,9 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 CLIENT_SECRET = "client-secret"
+# ClientSecretConstants.CLIENT_SECRET_AUTHENTICATION_ALLOWED_METHOD: "client_secret_basic", "client_secret_post", or
+# blank for either
+ALLOWED_SECRET_METHOD = "client.secret.authentication.allowed.method"
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -66,6 +72,14 @@ def _credentials(req: OAuthRequest) -> tuple[str | None, str | None]:
     client_id, secret = basic_credentials(req.authorization) or (None, None)
     form_id, form_secret = req.form.get("client_id"), req.form.get("client_secret")
     return (client_id if form_id is None else form_id), (secret if form_secret is None else form_secret)
+
+
+def _secret_method(req: OAuthRequest) -> str | None:
+    """How the secret came (clientSecretRetrievalUsedMethod): ``client_secret_post`` when the form has a
+    ``client_secret``, else ``client_secret_basic`` when the Basic header gave one."""
+    if "client_secret" in req.form:
+        return "client_secret_post"
+    return "client_secret_basic" if basic_credentials(req.authorization) is not None else None
 
 
 async def event_naming(tx: Tx, req: OAuthRequest, client: Client | None) -> tuple[str | None, dict[str, str]]:
@@ -94,15 +108,19 @@ def expected_authenticator(client: Client) -> str:
     return CLIENT_SECRET if client.public_client else client.client_authenticator_type
 
 
-def _by_secret(client: Client, secret_given: str | None, now: int) -> Client:
-    """ClientIdAndSecretAuthenticator, for a client it found by ``client_id``: the secret, else the rotated
-    secret while it lasts (validateRotatedSecret); a secret past its expiry (secret-rotation) is refused."""
+def _by_secret(client: Client, secret_given: str | None, method: str | None, now: int) -> Client:
+    """ClientIdAndSecretAuthenticator, for a client it found by ``client_id``: the secret, sent the way the
+    client allows, else the rotated secret while it lasts (validateRotatedSecret); a secret past its expiry
+    (secret-rotation) is refused."""
     if not client.enabled:
         raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_disabled")
     if client.public_client:
         return client
     if not secret_given or not client.secret:
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
+    allowed = client.attr(ALLOWED_SECRET_METHOD)
+    if allowed.strip() and allowed != method:
+        raise UnauthorizedClient(SECRET_METHOD_REQUIRED.format(allowed), event_error="invalid_client_credentials")
     if not hmac.compare_digest(secret_given.encode(), client.secret.encode()) and not (
         secret_rotation.rotated_secret_matches(client.attributes, secret_given, now)
     ):
@@ -122,7 +140,7 @@ async def authenticate_client(tx: Tx, req: OAuthRequest, *, record_assertion: bo
     found = await tx.config.client(req.realm.id, client_id) if client_id else None
     now = (req.client_keys or ClientKeys(SystemClock())).clock.now()
     if found is not None and expected_authenticator(found) == CLIENT_SECRET:
-        return _by_secret(found, secret_given, now)
+        return _by_secret(found, secret_given, _secret_method(req), now)
     # client-x509 names the client of the form's client_id, else of the query's (X509ClientAuthenticator).
     if found is None and client_id is None and req.query_client_id:
         by_query = await tx.config.client(req.realm.id, req.query_client_id)

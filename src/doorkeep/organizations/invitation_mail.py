@@ -108,7 +108,8 @@ async def prepare(
     first, last = (None, None) if names is None else (names[0].strip(), names[1].strip())
     if user is not None:  # the user's own names, as sendInvitation reads them from the UserModel
         first, last = user.first_name, user.last_name
+    # the link (a bearer of the signed token) goes only into the mail, never into the store (Keycloak 26.6.7)
     record = Invitation(
-        invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires, link, who.attributes
+        invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires, None, who.attributes
     )
     return Prepared(mail, record, stale)

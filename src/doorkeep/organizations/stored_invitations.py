@@ -26,7 +26,8 @@ STATUSES = ("PENDING", "EXPIRED")  # OrganizationInvitationRepresentation.Status
 
 
 def to_json(invitation: Invitation, now: int) -> dict[str, Any]:
-    """OrganizationInvitationRepresentation (Jackson leaves the null names out)."""
+    """OrganizationInvitationRepresentation (Jackson leaves the null names out). ``inviteLink`` is never shown:
+    it carries the signed registration token, and Keycloak 26.6.7 / 26.7.3 stopped returning it (null)."""
     out: dict[str, Any] = {"id": invitation.id, "organizationId": invitation.organization_id}
     out["email"] = invitation.email
     if invitation.first_name is not None:
@@ -36,8 +37,6 @@ def to_json(invitation: Invitation, now: int) -> dict[str, Any]:
     out["sentDate"] = invitation.created_at
     out["expiresAt"] = invitation.expires_at
     out["status"] = STATUSES[1] if invitation.expired(now) else STATUSES[0]
-    if invitation.invite_link is not None:
-        out["inviteLink"] = invitation.invite_link
     if invitation.attributes:
         out["attributes"] = {name: list(values) for name, values in invitation.attributes.items()}
     return out

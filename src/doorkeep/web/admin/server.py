@@ -1,8 +1,9 @@
 """Admin REST: ``GET /admin/serverinfo`` and ``GET /admin/realms/{realm}/keys``.
 
 Server info is for administrators: a token holding any realm-management role (or the master
-``admin`` role) reads it; anyone else gets 403. Only master's admins and holders of ``view-system`` see the
-system (``serverinfo.shown_to``). Keys need ``view-realm`` on the realm.
+``admin`` role) reads it; anyone else gets 403. Only master-realm admins holding manage-realm see the system
+(``serverinfo.shown_to``): Keycloak 26.6.4 / 26.6.6 removed the ``view-system`` fallback, so a realm-management
+role of that name grants nothing. Keys need ``view-realm`` on the realm.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import Call, RealmCall, ok, run, run_realm
 from doorkeep.web.http import state
 
-VIEW_SYSTEM = "view-system"  # AdminRoles.VIEW_SYSTEM: a realm-management role no realm has until someone makes it
-
 
 async def serverinfo(request: Request) -> Response:
     async def work(call: Call) -> Response:
@@ -28,7 +27,7 @@ async def serverinfo(request: Request) -> Response:
             raise FORBIDDEN
         app = state(request)
         info = server_info(call.now, app.started or call.now, app.services.disabled_features)
-        system = identity.realm.name == MASTER or VIEW_SYSTEM in identity.management_roles
+        system = identity.realm.name == MASTER and identity.can(identity.realm, "manage-realm")
         return ok(shown_to(info, system=system, version=identity.can(identity.realm, "manage-realm")))
 
     return await run(request, work, write=False)

@@ -63,13 +63,19 @@ async def count_users(request: Request) -> Response:
     return await handlers.answer(request, work, write=False)
 
 
+def _require_profile_reader(call: common.RealmCall) -> None:
+    """Keycloak 26.4.11 / 26.5.6 ("Stricter access control for fetching user profile configuration and
+    metadata"): no longer any admin role, but view-realm or manage-realm, or a role that may query users
+    (query-users, view-users, manage-users); others get 403."""
+    if not (call.identity.can(call.realm, "view-realm") or call.identity.can(call.realm, "query-users")):
+        raise FORBIDDEN
+
+
 async def user_profile(request: Request) -> Response:
-    """``GET users/profile``: the realm's UPConfig (UserProfileResource.getConfiguration, for any holder of an
-    admin role in the realm)."""
+    """``GET users/profile``: the realm's UPConfig (UserProfileResource.getConfiguration)."""
 
     async def work(call: common.RealmCall) -> Response:
-        if not (call.identity.master_admin or call.identity.management_roles):
-            raise FORBIDDEN
+        _require_profile_reader(call)
         return json_response(up_config.config_of(call.realm))
 
     return await common.run_realm(request, work, write=False)
@@ -77,11 +83,10 @@ async def user_profile(request: Request) -> Response:
 
 async def user_profile_metadata(request: Request) -> Response:
     """``GET users/profile/metadata``: UserProfileResource.getMetadata, the USER_API context's metadata for a
-    user not yet created (any admin role)."""
+    user not yet created (the same readers as the configuration)."""
 
     async def work(call: common.RealmCall) -> Response:
-        if not (call.identity.master_admin or call.identity.management_roles):
-            raise FORBIDDEN
+        _require_profile_reader(call)
         return json_response(account_profile.metadata(call.realm, admin=True, new_user=True))
 
     return await common.run_realm(request, work, write=False)

@@ -1,0 +1,107 @@
+"""Keycloak 26.6's "Client secret authentication method": dynamic registration keeps the
+``token_endpoint_auth_method`` it was given (``client_secret_basic`` or ``client_secret_post``) in the client
+attribute ``client.secret.authentication.allowed.method``, answers it back, and the token endpoint then refuses the
+secret sent the other way (ClientIdAndSecretAuthenticator: 401 ``unauthorized_client``, "Invalid method used to get
+client secret. Client requires method '…' to obtain client secret from the request"). Without the attribute, as
+for a client registered naming no method, either way works."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+import group_port
+from client_registration_port import REGISTRATION_REALM, body
+from group_port import fresh_realm
+from keycloak_port import admin_headers
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+
+ADMIN = "/admin/realms/test"
+REG = "/realms/test/clients-registrations/openid-connect"
+TOKEN = "/realms/test/protocol/openid-connect/token"
+ATTRIBUTE = "client.secret.authentication.allowed.method"
+
+
+def _refused(required: str) -> dict[str, str]:
+    return {
+        "error": "unauthorized_client",
+        "error_description": f"Invalid method used to get client secret. Client requires method '{required}' "
+        "to obtain client secret from the request",
+    }
+
+
+@pytest.fixture(scope="module")
+async def realm_ready(shared_env: Env) -> None:
+    await fresh_realm(shared_env, REGISTRATION_REALM)
+
+
+async def _register(env: Env, method: str | None) -> dict[str, Any]:
+    headers = await admin_headers(env)
+    made = await env.http.post(f"{ADMIN}/clients-initial-access", json={"expiration": 0, "count": 1}, headers=headers)
+    rep: dict[str, Any] = {"client_name": "secret-method", "grant_types": ["client_credentials"]}
+    if method is not None:
+        rep["token_endpoint_auth_method"] = method
+    registered = await env.http.post(REG, json=rep, headers={"Authorization": f"Bearer {body(made, 201)['token']}"})
+    created: dict[str, Any] = body(registered, 201)
+    return created
+
+
+async def _by_basic(env: Env, client: dict[str, Any]) -> Any:
+    pair = base64.b64encode(f"{client['client_id']}:{client['client_secret']}".encode()).decode()
+    return await env.http.post(
+        TOKEN, data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {pair}"}
+    )
+
+
+async def _by_post(env: Env, client: dict[str, Any]) -> Any:
+    form = {"grant_type": "client_credentials", "client_id": client["client_id"]}
+    return await env.http.post(TOKEN, data={**form, "client_secret": client["client_secret"]})
+
+
+async def _attribute(env: Env, client_id: str) -> str | None:
+    headers = await admin_headers(env)
+    (found,) = body(await env.http.get(f"{ADMIN}/clients", params={"clientId": client_id}, headers=headers))
+    value: str | None = found.get("attributes", {}).get(ATTRIBUTE)
+    return value
+
+
+async def test_a_client_registered_for_client_secret_post_may_not_send_its_secret_by_basic(
+    env: Env, realm_ready: None
+) -> None:
+    client = await _register(env, "client_secret_post")
+    assert client["token_endpoint_auth_method"] == "client_secret_post"
+    assert await _attribute(env, client["client_id"]) == "client_secret_post"
+    refused = await _by_basic(env, client)
+    assert (refused.status_code, refused.json()) == (401, _refused("client_secret_post"))
+    assert (await _by_post(env, client)).status_code == 200
+
+
+async def test_a_client_registered_for_client_secret_basic_may_not_send_its_secret_in_the_form(
+    env: Env, realm_ready: None
+) -> None:
+    client = await _register(env, "client_secret_basic")
+    assert client["token_endpoint_auth_method"] == "client_secret_basic"
+    assert await _attribute(env, client["client_id"]) == "client_secret_basic"
+    refused = await _by_post(env, client)
+    assert (refused.status_code, refused.json()) == (401, _refused("client_secret_basic"))
+    assert (await _by_basic(env, client)).status_code == 200
+
+
+async def test_a_client_registered_without_a_method_takes_its_secret_either_way(env: Env, realm_ready: None) -> None:
+    client = await _register(env, None)
+    assert client["token_endpoint_auth_method"] == "client_secret_basic"
+    assert await _attribute(env, client["client_id"]) is None
+    assert (await _by_basic(env, client)).status_code == 200
+    assert (await _by_post(env, client)).status_code == 200
+
+
+async def test_a_wrong_secret_sent_the_allowed_way_is_still_invalid_credentials(env: Env, realm_ready: None) -> None:
+    client = await _register(env, "client_secret_post")
+    wrong = await _by_post(env, {**client, "client_secret": "not-it"})
+    assert (wrong.status_code, wrong.json()["error"]) == (401, "unauthorized_client")
+    assert wrong.json()["error_description"] == "Invalid client or Invalid client credentials"
