@@ -108,7 +108,7 @@ def expected_authenticator(client: Client) -> str:
     return CLIENT_SECRET if client.public_client else client.client_authenticator_type
 
 
-def _by_secret(client: Client, secret_given: str | None, method: str | None, now: int) -> Client:
+def _by_secret(client: Client, secret_given: str | None, req: OAuthRequest, now: int) -> Client:
     """ClientIdAndSecretAuthenticator, for a client it found by ``client_id``: the secret, sent the way the
     client allows, else the rotated secret while it lasts (validateRotatedSecret); a secret past its expiry
     (secret-rotation) is refused."""
@@ -119,7 +119,7 @@ def _by_secret(client: Client, secret_given: str | None, method: str | None, now
     if not secret_given or not client.secret:
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     allowed = client.attr(ALLOWED_SECRET_METHOD)
-    if allowed.strip() and allowed != method:
+    if allowed.strip() and allowed != _secret_method(req):  # read only for a client that names one way
         raise UnauthorizedClient(SECRET_METHOD_REQUIRED.format(allowed), event_error="invalid_client_credentials")
     if not hmac.compare_digest(secret_given.encode(), client.secret.encode()) and not (
         secret_rotation.rotated_secret_matches(client.attributes, secret_given, now)
@@ -140,7 +140,7 @@ async def authenticate_client(tx: Tx, req: OAuthRequest, *, record_assertion: bo
     found = await tx.config.client(req.realm.id, client_id) if client_id else None
     now = (req.client_keys or ClientKeys(SystemClock())).clock.now()
     if found is not None and expected_authenticator(found) == CLIENT_SECRET:
-        return _by_secret(found, secret_given, _secret_method(req), now)
+        return _by_secret(found, secret_given, req, now)
     # client-x509 names the client of the form's client_id, else of the query's (X509ClientAuthenticator).
     if found is None and client_id is None and req.query_client_id:
         by_query = await tx.config.client(req.realm.id, req.query_client_id)
