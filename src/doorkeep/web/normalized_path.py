@@ -26,6 +26,7 @@ DESCRIPTION = "Request path not normalized"
 BODY = json.dumps({"error": ERROR, "error_description": DESCRIPTION}, separators=(",", ":")).encode()
 HEADERS = [(b"content-type", b"application/json; charset=UTF-8"), (b"content-length", str(len(BODY)).encode())]
 
+_PERCENT, _DOT, _SEMICOLON, _QUERY = b"%"[0], b"."[0], b";"[0], b"?"[0]
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _HEX = frozenset(b"0123456789ABCDEFabcdef")
 
@@ -33,8 +34,9 @@ _HEX = frozenset(b"0123456789ABCDEFabcdef")
 def refused(raw_path: bytes) -> bool:
     """Whether Keycloak refuses a request with this path (as sent, without its query): it has a ``;`` or it
     is not its own normalization. A path that is not origin-form (``*``, an absolute URI) is left to routing."""
-    # The hot path (the token endpoint's): nothing to decode, no dot, no double slash, no semicolon.
-    if b"%" not in raw_path and b"." not in raw_path and b"//" not in raw_path and b";" not in raw_path:
+    # The hot path (the token endpoint's): nothing to decode, no dot, no semicolon, no double slash. Byte values
+    # and find(): CPython's ``bytes in bytes`` costs several times as much per test.
+    if _PERCENT not in raw_path and _DOT not in raw_path and _SEMICOLON not in raw_path and raw_path.find(b"//") < 0:
         return False
     if not raw_path.startswith(b"/"):
         return False
@@ -118,8 +120,7 @@ def raw_path(scope: Scope) -> bytes:
     """The path as the client sent it (uvicorn's ``raw_path``; ``path`` re-encoded when a server gives none)."""
     raw = scope.get("raw_path")
     if isinstance(raw, bytes):  # uvicorn's has no query; httpx's ASGI transport (the tests') puts it there
-        query = raw.find(b"?")
-        return raw if query == -1 else raw[:query]
+        return raw if _QUERY not in raw else raw[: raw.index(b"?")]
     path: str = scope["path"]
     return path.encode()
 
