@@ -156,6 +156,7 @@ def create_app(
         http_relative_path=settings.http_relative_path,
     )
     app.relative_path = urls.relative_path
+    app.accept_non_normalized_paths = settings.http_accept_non_normalized_paths
     plan = management.interface(settings)
     if plan is not None:
         app.management = ManagementPort(plan, app)

@@ -213,6 +213,17 @@ class Settings:
         group="HTTP(S)",
         show_default=True,
     )
+    http_accept_non_normalized_paths: bool = _option(
+        False,
+        "--http-accept-non-normalized-paths",
+        "If the server should accept paths that are not normalized according to RFC3986 or that contain a double "
+        "slash ('//') or semicolon (';'). While accepting those requests might be relevant for legacy "
+        "applications, it is recommended to disable it to allow for more concise URL filtering. Keycloak "
+        "deprecates it.",
+        kind="bool",
+        group="HTTP(S)",
+        show_default=True,
+    )
     workers: int = _option(
         1,
         "--workers",

@@ -59,8 +59,12 @@ async def test_the_login_themes_effective_messages_are_public_and_readable_from_
     assert (await env.http.get("/resources/test/admin/en")).json() == []  # Doorkeep has no admin catalog
 
 
-@pytest.mark.parametrize("path", ["/resources/nowhere/login/en", "/resources/test/nonsense/en", "/resources/test//"])
-async def test_an_unknown_realm_or_theme_type_has_no_messages(env: Env, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "status"),
+    # an empty theme type and locale ("//") is refused before routing: Keycloak 26's RejectNonNormalizedPathFilter
+    [("/resources/nowhere/login/en", 404), ("/resources/test/nonsense/en", 404), ("/resources/test//", 400)],
+)
+async def test_an_unknown_realm_or_theme_type_has_no_messages(env: Env, path: str, status: int) -> None:
     await seed_realm(env.db, env.clock)
     response = await env.http.get(path)
-    assert response.status_code == 404
+    assert response.status_code == status

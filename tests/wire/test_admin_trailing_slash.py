@@ -24,8 +24,11 @@ async def test_a_post_and_a_get_with_a_trailing_slash_are_answered_in_place(real
     assert created.status_code == 201, created.text
     user_id = created.headers["location"].rsplit("/", 1)[1]
     assert created.headers["location"].endswith(f"/admin/realms/test/users/{user_id}") and user_id
-    found = await realm.http.get("/admin/realms/test/users//", headers=headers, params={"username": "slashed"})
+    found = await realm.http.get("/admin/realms/test/users/", headers=headers, params={"username": "slashed"})
     assert found.status_code == 200 and [u["username"] for u in found.json()] == ["slashed"]
+    # a doubled slash is no longer matched as one: Keycloak 26's RejectNonNormalizedPathFilter refuses the path
+    doubled = await realm.http.get("/admin/realms/test/users//", headers=headers, params={"username": "slashed"})
+    assert doubled.status_code == 400 and doubled.json()["error"] == "missingNormalization", doubled.text
     assert (await realm.http.get("/admin/serverinfo/", headers=headers)).status_code == 200
 
 

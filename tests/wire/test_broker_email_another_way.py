@@ -64,7 +64,8 @@ async def test_the_list_offers_the_email_and_the_password_and_the_password_links
             form = await _pick(http, chosen, ids["idp-username-password-form"])
             assert "Authenticate to link your account with kc" in form.text, form.text
             wrong = await http.post(form_action(form.text), data={**form_fields(form.text), "password": "no"})
-            assert "Invalid password." in wrong.text, wrong.text
+            # IdpUsernamePasswordForm inherits the generic message (keycloak@b137016c), no longer "Invalid password."
+            assert "Invalid username or password." in wrong.text, wrong.text
             done = await http.post(form_action(wrong.text), data={**form_fields(wrong.text), "password": "local-pass"})
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         got = await env.http.get(

@@ -191,5 +191,9 @@ async def test_paths_that_leave_or_mimic_the_prefix_are_not_served(server: Doork
         ("POST", f"/Auth{token}"),
     ]
     statuses = [await _raw_status(root, method, target) for method, target in targets]
-    assert statuses == [404] * len(targets), list(zip(targets, statuses, strict=True))
+    # //auth/… normalizes into the prefix, so it reaches the application's router and its
+    # RejectNonNormalizedPathFilter (400 missingNormalization); the dot segments normalize out of the prefix and
+    # stay the outer router's 404 (Quarkus mounts the application's router at the relative path).
+    expected = [400 if target.startswith("//auth/") else 404 for _, target in targets]
+    assert statuses == expected, list(zip(targets, statuses, strict=True))
     assert await _raw_status(root, "GET", f"/auth/realms/{REALM}") == 200  # the same server serves the prefix

@@ -23,6 +23,17 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 CB = "http://127.0.0.1:9999/cb"
+EVIL = "https://evil.example/steal"  # an organization redirectUrl the account client does not allow
+
+
+async def allow_on_account(env: Env, uri: str) -> None:
+    """The account client allows ``uri`` as a redirect URI: an invitation's redirect goes through the client's
+    redirect URIs (RedirectUtils.verifyRedirectUri), so a custom redirectUrl must be one of them."""
+    h = await env.admin_headers()
+    [account] = (await env.http.get("/admin/realms/test/clients", params={"clientId": "account"}, headers=h)).json()
+    account["redirectUris"] = [*account["redirectUris"], uri]
+    updated = await env.http.put(f"/admin/realms/test/clients/{account['id']}", json=account, headers=h)
+    assert updated.status_code == 204, updated.text
 
 
 @pytest.fixture
@@ -72,6 +83,7 @@ async def test_a_second_click_is_the_error_page_once_the_invitation_was_consumed
     (keycloak@5f8e11f2, with OrganizationInvitationTokenTest#testInvitationIsConsumedOnlyAfterConfirmation): the
     accepted invitation's token is revoked, so the link opened again is the error page."""
     env = realm
+    await allow_on_account(env, CB)
     org = await create_org(env, redirectUrl=CB)
     user = (await seed_user(env.db, env.clock, "test", "invited", first_name="Homer", last_name="Simpson")).id
     assert (await invite(env, org, "invite-existing-user", id=user)).status_code == 204
@@ -86,12 +98,9 @@ async def test_a_second_click_is_the_error_page_once_the_invitation_was_consumed
     assert [e.error for e in await events(env, "INVITE_ORG_ERROR")] == ["invalid_token"]
 
 
-async def test_a_member_added_otherwise_is_told_so_and_goes_back_to_the_redirect_url(realm: Env, mail: Sink) -> None:
-    """OrganizationInvitationLinkTest.testAlreadyMemberMaliciousRedirectUrl (keycloak@5f8e11f2), which took over
-    testRedirectAfterClickingSecondTimeOnInvitation's page: the member added by an admin without consuming the
-    invitation follows its link and is told they are one, "Back to Application" to the organization's URL."""
-    env = realm
-    org = await create_org(env, redirectUrl=CB)
+async def _member_added_otherwise(env: Env, mail: Sink, redirect_url: str) -> httpx.Response:
+    """The invitation's link followed by a user an admin made a member without consuming the invitation."""
+    org = await create_org(env, redirectUrl=redirect_url)
     user = (await seed_user(env.db, env.clock, "test", "invited", first_name="Homer", last_name="Simpson")).id
     assert (await invite(env, org, "invite-existing-user", id=user)).status_code == 204
     h = {**await env.admin_headers(), "content-type": "application/json"}
@@ -99,9 +108,62 @@ async def test_a_member_added_otherwise_is_told_so_and_goes_back_to_the_redirect
     [message] = mail.received
     again = await env.http.get(message.link())
     assert again.status_code == 200 and "You are already a member of the neworg organization." in again.text
-    assert f'href="{CB}"' in again.text
-    refused = await events(env, "INVITE_ORG_ERROR")
-    assert [e.error for e in refused] == ["user_org_member_already"]
+    assert [e.error for e in await events(env, "INVITE_ORG_ERROR")] == ["user_org_member_already"]
+    return again
+
+
+async def test_a_member_added_otherwise_is_told_so_and_goes_back_to_the_redirect_url(realm: Env, mail: Sink) -> None:
+    """testRedirectAfterClickingSecondTimeOnInvitation's page, which keycloak@5f8e11f2 gave to a member added by an
+    admin without consuming the invitation: told they are one, "Back to Application" to the organization's URL,
+    which the account client allows."""
+    await allow_on_account(realm, CB)
+    again = await _member_added_otherwise(realm, mail, CB)
+    assert f'id="kc-back" href="{CB}"' in again.text, again.text
+
+
+async def test_already_member_with_a_malicious_redirect_url_goes_back_to_the_account_console(
+    realm: Env, mail: Sink
+) -> None:
+    """OrganizationInvitationLinkTest.testAlreadyMemberMaliciousRedirectUrl (keycloak@5f8e11f2): an organization
+    redirectUrl the account client does not allow is not offered; "Back to Application" is the account console."""
+    again = await _member_added_otherwise(realm, mail, EVIL)
+    assert "evil.example" not in again.text
+    assert f'id="kc-back" href="{ACCOUNT}"' in again.text, again.text
+
+
+async def test_an_invitation_with_a_malicious_redirect_url_lands_on_the_account_console(realm: Env, mail: Sink) -> None:
+    """OrganizationInvitationLinkTest.testInviteExistingUserMaliciousRedirectUrl (keycloak@5f8e11f2): the user
+    joins, but the organization's redirectUrl, which the account client does not allow, is ignored: the browser
+    goes on to the account console."""
+    env = realm
+    org = await create_org(env, redirectUrl=EVIL)
+    user = (await seed_user(env.db, env.clock, "test", "invited", first_name="Homer", last_name="Simpson")).id
+    assert (await invite(env, org, "invite-existing-user", id=user)).status_code == 204
+    [message] = mail.received
+    confirm = await env.http.get(message.link())
+    joined = await env.http.get(proceed(confirm.text))
+    assert joined.status_code == 302, joined.text[:800]
+    location = httpx.URL(joined.headers["location"])
+    assert str(location.copy_with(query=None)) == ACCOUNT, location
+    assert "evil.example" not in str(location)
+    assert await member(env.http, org, user) is not None
+
+
+async def test_a_registration_from_an_invitation_with_a_malicious_redirect_url_sends_its_code_to_the_account_console(
+    realm: Env, mail: Sink
+) -> None:
+    """The registration's side of testInviteExistingUserMaliciousRedirectUrl: the new member's code goes to the
+    account console, never to an organization redirectUrl the account client does not allow."""
+    env = realm
+    org = await create_org(env, redirectUrl=EVIL)
+    assert (await invite(env, org, "invite-user", email="inviteduser@email")).status_code == 204
+    [message] = mail.received
+    page = await env.http.get(message.link())
+    done = await register(env, page, "Homer", "Simpson", "inviteduser@email", "inviteduser", "password", "password")
+    assert done.status_code == 302, done.text[:800]
+    location = httpx.URL(done.headers["location"])
+    # the registration link names no redirect_uri: the account client's one registered URI, its "/*" cut off
+    assert str(location.copy_with(query=None)) == ACCOUNT.rstrip("/") and "code" in location.params, location
 
 
 async def test_an_invitation_by_the_address_of_an_existing_user_takes_the_action_link(realm: Env, mail: Sink) -> None:

@@ -48,7 +48,7 @@ from doorkeep.oauth.broker_steps import (
     to_context,
 )
 from doorkeep.oauth.login_outcomes import Refused
-from doorkeep.oauth.login_password import INVALID_PASSWORD
+from doorkeep.oauth.login_password import INVALID_CREDENTIALS
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.oauth.profile_check import MISSING_USERNAME, field_errors
 from doorkeep.organizations import brokers, member_email
@@ -266,7 +266,9 @@ async def reauthenticate(
 ) -> Decision | None:
     """IdpUsernamePasswordForm: the existing account's password (Brute Force Detection refuses a locked user and
     counts misses, as on the login form); right, the identity is linked (FEDERATED_IDENTITY_LINK) and the login
-    goes on as that user. None when the account or the provider is gone."""
+    goes on as that user. A miss is the generic "Invalid username or password.": the form inherits
+    AbstractUsernameFormAuthenticator.getDefaultChallengeMessage, Messages.INVALID_USER since keycloak@b137016c.
+    None when the account or the provider is gone."""
     tx, services = site.tx, site.services
     user = await tx.users.get(str(context["existing"]))
     provider = idp.by_alias(site.realm, str(context["alias"]))
@@ -280,7 +282,7 @@ async def reauthenticate(
         await error_event(
             site, "invalid_user_credentials", identity_provider=str(context["alias"]), username=user.username
         )
-        return Page(REAUTH_STEP, context, error=INVALID_PASSWORD)
+        return Page(REAUTH_STEP, context, error=INVALID_CREDENTIALS)
     return await _link_existing(site, tab_id, context, user)
 
 

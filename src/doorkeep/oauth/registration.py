@@ -216,7 +216,7 @@ async def register(
         return login_outcomes.Refused(loa.ACR_NOT_FULFILLED)
     user = await _create(tx, services, realm, candidate, typed, None if deferred else password, locale)
     if invited is not None:  # RegistrationUserCreation.addOrganizationMember: MANAGED, then to the token's URI
-        request = await invitation.join(tx, invited, user, request)
+        request = await invitation.join(tx, invited, user, request, client, browser.base_url)
         details = {**details, "org_id": invited[1].id}
     # RegistrationUserCreation.success: the event names the username and e-mail as typed; EventBuilder.detail
     # drops an empty value (an e-mail the form does not ask for: UIRealmResourceTest's read-only e-mail)

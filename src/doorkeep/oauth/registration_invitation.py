@@ -7,7 +7,8 @@ open is "The link you clicked is no longer valid." (Keycloak 26.7's consumed inv
 OrganizationInvitationTokenTest#testUsedInvitationRollsBackRegistration), and no user is made; the
 e-mail typed must be the one invited (else the e-mail field's "Email does not match the invitation",
 REGISTER_ERROR ``invalid_token``). The new user becomes a MANAGED member, the REGISTER event carries ``org_id``,
-and the login's code goes to the invitation's ``reduri`` (``authSession.setRedirectUri``).
+and the login's code goes to the invitation's ``reduri`` (``authSession.setRedirectUri``) when the login's client
+allows it as a redirect URI (else to the login's own, the account console).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken
-from doorkeep.model import Realm, User
+from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.organizations import invitations, stored_invitations
@@ -47,11 +48,15 @@ async def of_request(
     return token, org
 
 
-async def join(tx: Tx, invited: tuple[ActionToken, Organization], user: User, request: AuthRequest) -> AuthRequest:
-    """The new user a MANAGED member of the organization; the login's redirect the invitation's."""
+async def join(
+    tx: Tx, invited: tuple[ActionToken, Organization], user: User, request: AuthRequest, client: Client, base: str
+) -> AuthRequest:
+    """The new user a MANAGED member of the organization; the login's redirect the invitation's, when the login's
+    client allows it (the code goes there), else the login's own (the account console)."""
     token, org = invited
     await tx.organizations.add_member(org, user.id, MANAGED)
     await stored_invitations.accepted(tx, org.id, token.token_id)
-    if token.redirect_uri is None:
+    landing = invitations.landing(token.redirect_uri, client, base)
+    if landing is None:
         return request
-    return dataclasses.replace(request, redirect_uri=token.redirect_uri, redirect_uri_sent=False)
+    return dataclasses.replace(request, redirect_uri=landing, redirect_uri_sent=False)

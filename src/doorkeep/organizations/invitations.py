@@ -19,6 +19,8 @@ from doorkeep import policy
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.errors import AdminError
+from doorkeep.model import Client
+from doorkeep.oauth import redirect_uris
 from doorkeep.organizations.model import Organization
 
 if TYPE_CHECKING:
@@ -46,7 +48,21 @@ def redirect_uri(org: Organization, base: str, realm_name: str) -> str:
     """createToken: the organization's ``redirectUrl``, else the account console's URL."""
     if org.redirect_url and org.redirect_url.strip():
         return org.redirect_url
+    return account_console(base, realm_name)
+
+
+def account_console(base: str, realm_name: str) -> str:
+    """Where an invitee goes by default: the account console."""
     return f"{base}/realms/{realm_name}/account/"
+
+
+def landing(uri: str | None, client: Client, base: str) -> str | None:
+    """Where an invitation may send its invitee after joining (the token's ``reduri``, the organization's
+    ``redirectUrl`` on the already-a-member page): ``uri`` when the link's client (``account``) allows it as a
+    redirect URI, through the one validator every redirect goes through (RedirectUtils.verifyRedirectUri,
+    keycloak@5f8e11f2's OrganizationInvitationLinkTest malicious-redirect cases); None when it does not, and the
+    invitee lands on the account console instead."""
+    return redirect_uris.resolve(uri, client, base) if uri else None
 
 
 def new_token(

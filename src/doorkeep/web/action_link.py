@@ -99,15 +99,19 @@ async def record_event(
     )
 
 
-async def confirmation(link: Link, body: Callable[[str], str], *, remember_original: bool = True) -> Response:
+async def confirmation(
+    link: Link, body: Callable[[str], str], *, remember_original: bool = True, redirect_uri: str | None = None
+) -> Response:
     """A fresh tab of the browser's authentication session (the link's, which it replaces) waiting for the link,
     and the page ``body`` makes around the link that confirms it: the same token naming that session (``asid``)
-    and, unless ``remember_original`` is off (InviteOrgActionTokenHandler), the one it named before (``oasid``)."""
+    and, unless ``remember_original`` is off (InviteOrgActionTokenHandler), the one it named before (``oasid``).
+    The tab's redirect is ``redirect_uri`` when given (an invitation's, once validated), else the token's."""
     request, tx, realm, old, token = link.request, link.tx, link.realm, link.auth_session, link.token
     root = old.root if old is not None else await root_for_new_tab(request, tx, realm)
     if old is not None:
         await tx.flows.delete_auth_session(old.id)
-    auth_request = AuthRequest(link.client.client_id, token.redirect_uri or "", "code", "query", "openid")
+    redirect = redirect_uri if redirect_uri is not None else token.redirect_uri
+    auth_request = AuthRequest(link.client.client_id, redirect or "", "code", "query", "openid")
     auth_session = await new_session(link, auth_request, STEP, root)
     confirmed = dataclasses.replace(token, auth_session_id=auth_session.id)
     if remember_original:

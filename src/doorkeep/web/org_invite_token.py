@@ -7,7 +7,8 @@ confirm ("You are about to join organization …", "» Click here to proceed" to
 session), so a mail scanner that fetches the link joins nobody. The confirmed link adds the user as an
 UNMANAGED member, consumes the link (opened again it is web/action_token.py's error page), records INVITE_ORG
 (``username``) and sends the browser to the token's ``reduri`` (the organization's redirect URL, else the account
-console); a user with required actions runs them first. A user who is a member already (made otherwise) gets
+console) if the link's client (``account``) allows it as a redirect URI, else to the account console; a user with
+required actions runs them first. A user who is a member already (made otherwise) gets
 "You are already a member of the … organization." (INVITE_ORG_ERROR ``user_org_member_already``), an
 organization since deleted "Organization not found." (``org_not_found``), a link whose stored invitation was
 deleted or resent "The link you clicked is no longer valid." (``invalid_token``).
@@ -23,12 +24,13 @@ from starlette.responses import RedirectResponse, Response
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.model import Realm
-from doorkeep.oauth import login_completion
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.organizations import acceptance
+from doorkeep.organizations import acceptance, invitations
 from doorkeep.organizations.acceptance import Step
+from doorkeep.users.account import effective_url
 from doorkeep.web import locale as page_locale
 from doorkeep.web.action_link import Link, confirmation, continue_login
+from doorkeep.web.http import base_url
 from doorkeep.web.login_pages import display, html
 
 EVENT = "INVITE_ORG"
@@ -41,22 +43,26 @@ async def handle(link: Link) -> Response:
     ui = page_locale.language(request, realm, user=user)
     session_id, now = (auth_session.id if auth_session is not None else None), link.services.clock.now()
     found = await acceptance.accept(tx, realm, user.id, token, session_id, now)
+    base = base_url(request)
+    # the token's reduri when the link's client allows it, else the account console (keycloak@5f8e11f2)
+    landing = invitations.landing(token.redirect_uri, client, base) or invitations.account_console(base, realm.name)
     if found.step is Step.CONFIRM and found.org is not None:  # no ``oasid``: only setCompoundAuthenticationSessionId
-        return await confirmation(link, _confirmation_body(ui, realm, found.org.name), remember_original=False)
+        body = _confirmation_body(ui, realm, found.org.name)
+        return await confirmation(link, body, remember_original=False, redirect_uri=landing)
     await link.record(EVENT, error=found.event_error, details={"username": user.username, "email": token.email})
     if found.org is None:
         return html(pages.action_info(display(realm), ui.text("orgNotFoundMessage", token.org_id), ui=ui))
     if found.step is Step.STALE:  # invalidTokenResponse
         header = ui.text("expiredActionMessage")
         return html(pages.action_info(display(realm), ui.text("staleInviteOrgLink"), header=header, ui=ui))
-    if found.step is Step.ALREADY_MEMBER:
-        back = found.org.redirect_url or login_completion.client_base(client)  # pageRedirectUri, else the client's
+    if found.step is Step.ALREADY_MEMBER:  # pageRedirectUri if the client allows it, else the client's base URL
+        back = invitations.landing(found.org.redirect_url, client, base) or effective_url(client, base)
         text, header = ui.text("orgMemberAlready", user.username, found.org.name), ui.text("staleInviteOrgLink")
         return html(pages.action_info(display(realm), text, back_uri=back, header=header, ui=ui))
     assert auth_session is not None  # JOINED: the link named this very session
-    if token.redirect_uri is not None and not user.required_actions:
+    if not user.required_actions:
         await tx.flows.delete_auth_session(auth_session.id)
-        return RedirectResponse(token.redirect_uri, status_code=302)  # "always redirect to the expected URI"
+        return RedirectResponse(landing, status_code=302)  # "always redirect to the expected URI"
     auth_request = dataclasses.replace(AuthRequest.from_json(auth_session.request), end_after_actions=True)
     return await continue_login(link, auth_request, auth_session)
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from doorkeep.web import relative_path
+from doorkeep.web import normalized_path, relative_path
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.management import ManagementPort
 from doorkeep.web.server_errors import CatchServerErrors
@@ -37,6 +37,7 @@ class DoorkeepApp(Starlette):
     _token: ASGIApp | None = None
     relative_path = ""  # --http-relative-path as a prefix ("" or "/auth"): web/relative_path.py
     management: ManagementPort | None = None  # the management port's requests (web/management.py), when it is open
+    accept_non_normalized_paths = False  # --http-accept-non-normalized-paths: web/normalized_path.py
 
     def take_token_route(self, route: Route, metrics: Callable[[ASGIApp], ASGIApp] | None) -> None:
         """Serve ``route`` (the token endpoint's) directly, through ``metrics`` when they are on."""
@@ -47,6 +48,12 @@ class DoorkeepApp(Starlette):
         management = self.management
         if management is not None and management.serves(scope):
             await management(scope, receive, send)
+            return
+        # Keycloak's RejectNonNormalizedPathFilter runs on the application's router ahead of everything else (not on
+        # the management port's); its 400 carries none of the security headers.
+        if self.accept_non_normalized_paths:
+            scope = normalized_path.accepted(scope)
+        elif await normalized_path.guard(scope, send, self.relative_path):
             return
         if self.relative_path and scope["type"] != "lifespan":
             inner = relative_path.within(scope, self.relative_path)
