@@ -385,6 +385,11 @@ async def test_login_expired_code_and_expired_cookies(kc: Env) -> None:
         "/realms/test/login-actions/authenticate", params={"client_id": "test-app"}, data={"username": "x"}
     )
     assert error_page_text(named) == COOKIE_NOT_FOUND and back_to_application(named) == APP_BASE
+    # the account client's root URL is ${authBaseUrl}: the link is the server's URL, the placeholder resolved
+    account = await kc.http.post(
+        "/realms/test/login-actions/authenticate", params={"client_id": "account"}, data={"username": "x"}
+    )
+    assert back_to_application(account) == f"{str(kc.http.base_url).rstrip('/')}/realms/test/account/"
 
 
 async def test_login_with_disabled_cookies(kc: Env) -> None:

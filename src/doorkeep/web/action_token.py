@@ -37,6 +37,7 @@ from doorkeep.web import action_token_handlers as handlers
 from doorkeep.web import broker_email_link, impersonation_link, org_invite_token
 from doorkeep.web import locale as page_locale
 from doorkeep.web.action_link import Handler, Link, confirmation, record_event
+from doorkeep.web.client_redirect import resolved
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
 from doorkeep.web.login_pages import NO_BACK, current_tab, display, error_page, html, open_realm
 from doorkeep.web.login_responses import render
@@ -64,7 +65,8 @@ async def _back(tx: Tx, realm: Realm, request: Request) -> str | None:
     the token is checked): its base URL as "Back to Application" (ResetPasswordTest's KEYCLOAK-4016 cases)."""
     named = request.query_params.get("client_id")
     client = await tx.clients.get_by_client_id(realm.id, named) if named else None
-    return login_completion.client_base(client) if client is not None and client.enabled else None
+    back = login_completion.client_base(client) if client is not None and client.enabled else None
+    return resolved(back, base_url(request))
 
 
 async def execute(request: Request) -> Response:

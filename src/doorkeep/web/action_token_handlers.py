@@ -21,6 +21,7 @@ from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import AUTHENTICATE
 from doorkeep.web import locale as page_locale
 from doorkeep.web.action_link import STEP, Link, continue_login, new_session
+from doorkeep.web.client_redirect import resolved
 from doorkeep.web.http import base_url, client_ip
 from doorkeep.web.login_pages import display, error_page, html, root_for_new_tab
 
@@ -129,7 +130,7 @@ async def update_email_now(link: Link) -> Response:
             )
     await tx.action_tokens.put_if_absent(token.single_use_key, token.expires, now)
     text = ui.text("emailUpdated", done.email)
-    back = login_completion.client_base(client)  # info.ftl's "Back to Application": the client's base URL
+    back = resolved(login_completion.client_base(client), base_url(link.request))  # info.ftl's "Back to Application"
     return html(pages.action_info(display(realm), text, back_uri=back, header=ui.text("emailUpdatedTitle"), ui=ui))
 
 

@@ -34,6 +34,18 @@ def target(client: Client, server: str) -> str | None:
     return effective_url(client, server)
 
 
+def resolved(url: str | None, server: str) -> str | None:
+    """A client's URL as a page links to it ("Back to Application"): a root URL placeholder (``${authBaseUrl}``,
+    ``${authAdminUrl}``) at its start is the server's URL, a path alone joins the server's (ResolveRelative, as
+    Keycloak resolves it before the page is drawn); any other URL as it is."""
+    if not url:
+        return None
+    for placeholder in PLACEHOLDERS:
+        if url.startswith(placeholder):
+            return server + url[len(placeholder) :]
+    return server + url if url.startswith("/") else url
+
+
 async def redirect(request: Request) -> Response:
     name, client_id = request.path_params["realm"], request.path_params["client_id"]
 

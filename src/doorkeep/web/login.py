@@ -36,6 +36,7 @@ from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
 from doorkeep.web import broker, cookies, login_tabs
 from doorkeep.web import locale as page_locale
+from doorkeep.web.client_redirect import resolved
 from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, json_response, state
 from doorkeep.web.login_pages import (
     EXECUTION,
@@ -293,6 +294,7 @@ async def cookie_not_found(request: Request, tx: Tx, realm: Realm, event_type: s
     Application" for the client the form names (``login_actions.without_cookie``)."""
     named, ip = request.query_params.get("client_id"), client_ip(request)
     back = await login_actions.without_cookie(tx, state(request).services, realm, named, ip, event_type)
+    back = resolved(back, base_url(request))
     return error_page(request, realm, COOKIE_NOT_FOUND, back_uri=back)
 
 

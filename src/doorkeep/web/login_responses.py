@@ -36,6 +36,7 @@ from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.web import action_pages, cookies, verify_email
 from doorkeep.web import locale as page_locale
+from doorkeep.web.client_redirect import resolved
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, issuer, state
 from doorkeep.web.login_pages import (
@@ -275,7 +276,8 @@ async def account_updated(
     """END_AFTER_REQUIRED_ACTIONS: "Your account has been updated." and the authentication session gone."""
     user = await tx.users.get(outcome.user_id)
     ui = page_locale.language(request, realm, user=user)
-    body = pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=outcome.back_uri, ui=ui)
+    back = resolved(outcome.back_uri, base_url(request))
+    body = pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=back, ui=ui)
     return await login_over(request, tx, realm, auth_session, html(body))
 
 
