@@ -222,8 +222,10 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
         if given is not None:
             attributes[attribute] = given
     if method in SECRET_METHODS:
-        # ClientIdAndSecretAuthenticator.setClientAuthenticationMethod (Keycloak 26.6): the named way only
-        attributes[ALLOWED_SECRET_METHOD] = method
+        # Keycloak 26.6 ("Client secret authentication method"): client_secret_post is kept, and then only the
+        # form's secret authenticates; client_secret_basic, the metadata's default that every read answers back,
+        # keeps both ways (as a 26.7 server answers: an update echoing the read must not pin a client to Basic)
+        attributes[ALLOWED_SECRET_METHOD] = method if method == "client_secret_post" else None
     subject_dn = _string(oidc.get("tls_client_auth_subject_dn"), "tls_client_auth_subject_dn")
     if subject_dn is not None:
         # "tls_client_auth_subject_dn has subject DN in the exact expected format": no regex comparison
