@@ -6,7 +6,6 @@ engines."""
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -190,15 +189,7 @@ async def _announce_user_each(tx: Tx, user_id: str, offline: bool) -> None:
     first = len(tx.ended)
     for session in await tx.sessions.user_sessions_of(user_id, offline):
         await ended.announce(tx, session.id, offline)
-    noted = tx.ended[first:]
-    counts = Counter(e.client.id for e in noted)
-    merged: list[SessionEnded] = []
-    for e in noted:
-        if counts[e.client.id] == 1:
-            merged.append(e)
-        elif not any(m.client.id == e.client.id for m in merged):
-            merged.append(dataclasses.replace(e, every_session=True))
-    tx.ended[first:] = merged
+    ended.merge_per_client(tx, first)  # the merge is not what is compared: the batch's notes are
 
 
 # --- the comparisons ------------------------------------------------------------------------------------------

@@ -68,6 +68,12 @@ async def announce_user(tx: Tx, user_id: str, offline: bool) -> None:
     client sessions are read at once, whatever their number."""
     first = len(tx.ended)
     await announce_many(tx, await tx.sessions.user_sessions_of(user_id, offline), offline)
+    merge_per_client(tx, first)
+
+
+def merge_per_client(tx: Tx, first: int) -> None:
+    """The logouts noted since ``first`` for one user's sessions, merged as ``announce_user`` answers them: a client
+    noted once keeps its session's token, a client noted several times gets one token for every session."""
     noted = tx.ended[first:]
     counts = Counter(e.client.id for e in noted)
     merged: list[SessionEnded] = []
