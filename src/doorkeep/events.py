@@ -141,8 +141,8 @@ async def record(
 ) -> None:
     """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms), and hand it to the
     realm's ``email`` listener if it mails this type (email/event_mail.py)."""
-    each = [{"client_id": client_id, "user_id": user_id, "session_id": session_id, "ip": ip, "error": error}]
-    await record_many(tx, realm, type, now=now, each=[each[0] | {"details": details}])
+    one = {"client_id": client_id, "user_id": user_id, "session_id": session_id, "ip": ip, "error": error}
+    await record_many(tx, realm, type, now=now, each=[{**one, "details": details}])
 
 
 async def record_many(tx: Tx, realm: Realm, type: str, *, now: int, each: Sequence[Mapping[str, Any]]) -> None:
