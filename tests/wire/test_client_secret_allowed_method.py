@@ -106,3 +106,31 @@ async def test_a_wrong_secret_sent_the_allowed_way_is_still_invalid_credentials(
     wrong = await _by_post(env, {**client, "client_secret": "not-it"})
     assert (wrong.status_code, wrong.json()["error"]) == (401, "unauthorized_client")
     assert wrong.json()["error_description"] == "Invalid client or Invalid client credentials"
+
+
+async def test_a_post_client_cannot_slip_its_basic_secret_past_an_empty_form_secret(
+    env: Env, realm_ready: None
+) -> None:
+    """Hostile variants for a client pinned to client_secret_post: the form's ``client_secret`` wins over the Basic
+    header even when empty (refused, not authenticated by the header's secret), and a wrong Basic secret beside the
+    right form secret does not stop the form's."""
+    client = await _register(env, "client_secret_post")
+    pair = base64.b64encode(f"{client['client_id']}:{client['client_secret']}".encode()).decode()
+    basic = {"Authorization": f"Basic {pair}"}
+    emptied = await env.http.post(TOKEN, data={"grant_type": "client_credentials", "client_secret": ""}, headers=basic)
+    assert emptied.status_code == 401 and emptied.json()["error"] == "unauthorized_client", emptied.text
+    assert "access_token" not in emptied.json()
+    wrong = base64.b64encode(f"{client['client_id']}:not-the-secret".encode()).decode()
+    form = {"grant_type": "client_credentials", "client_secret": client["client_secret"]}
+    assert (await env.http.post(TOKEN, data=form, headers={"Authorization": f"Basic {wrong}"})).status_code == 200
+
+
+async def test_an_update_echoing_the_read_keeps_each_clients_method(env: Env, realm_ready: None) -> None:
+    """updateClientDynamically sends the read back: a post client stays pinned to post, a basic one stays open."""
+    for method, kept in (("client_secret_post", "client_secret_post"), ("client_secret_basic", None)):
+        client = await _register(env, method)
+        token = {"Authorization": f"Bearer {client['registration_access_token']}"}
+        read = body(await env.http.get(f"{REG}/{client['client_id']}", headers=token), 200)
+        updated = body(await env.http.put(f"{REG}/{client['client_id']}", json=read, headers=token), 200)
+        assert updated["token_endpoint_auth_method"] == method
+        assert await _attribute(env, client["client_id"]) == kept
