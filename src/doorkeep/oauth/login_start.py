@@ -108,7 +108,9 @@ async def start(
     ip = browsing.browser.ip_address
     try:
         now = services.clock.now()
-        client, request = await authorize.validate(tx, realm, params, base_url, parsed, admin_base=admin_base, now=now)
+        client, request = await authorize.validate(
+            tx, realm, params, base_url, parsed, admin_base=admin_base, now=now, oidc=services.oidc
+        )
     except RedirectingError as err:
         await login_events.refused_request(tx, services, realm, params, err, ip)
         return err
