@@ -117,6 +117,7 @@ class OAuthRequest:
     # provider read, first the client's own (empty: none), and the query's ``client_id`` (client-x509 reads it).
     client_certificates: tuple[x509.Certificate, ...] = ()
     query_client_id: str | None = None
+    oidc: ProviderConfig = provider_config.DEFAULT  # the server's OIDCProviderConfig (Services.oidc)
 
     @property
     def base_url(self) -> str:
