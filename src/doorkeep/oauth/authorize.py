@@ -96,7 +96,7 @@ async def validate(
         raise parsed
     if parsed is None:
         problem = request_parser.query_problem(params, response_type_required=False)
-        parsed = Parsed(request_parser.first_values(params), problem)
+        parsed = Parsed(request_parser.first_values(params, oidc), problem)
     # AuthzEndpointParParser's singleUseStore.remove: the pushed request is used up here, whatever follows
     if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
         raise request_parser.refused("PAR not found. not issued or used multiple times.")

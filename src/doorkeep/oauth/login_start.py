@@ -53,7 +53,7 @@ async def parse_request(
     try:
         keys = services.client_keys or ClientKeys(services.clock)
         decryption = request_object.realm_decryption(tx, services.keyring, realm.id)
-        return await request_parser.parse(client, params, keys, base_url, pushed, decryption)
+        return await request_parser.parse(client, params, keys, base_url, pushed, decryption, services.oidc)
     except OAuthError as err:
         return err
 

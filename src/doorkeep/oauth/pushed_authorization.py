@@ -81,7 +81,7 @@ async def parsed(
 ) -> Parsed:
     """ParEndpointRequestParserProcessor.parseRequest, its failures answered as ParEndpoint does."""
     try:
-        return await request_parser.parse_pushed(client, req.form, keys, decryption)
+        return await request_parser.parse_pushed(client, req.form, keys, decryption, req.oidc)
     except OAuthError as err:
         kind = InvalidRequestObject if req.form.get("request") is not None else InvalidRequest
         raise await refusals.refuse(kind(INVALID_REQUEST_MESSAGE, detail=err.detail)) from None
