@@ -70,6 +70,7 @@ SESSION_NOT_ACTIVE = "Session not active."  # Messages.SESSION_NOT_ACTIVE (sessi
 CLIENT_MISMATCH = "Parameter client_id is different than the client for which ID Token was issued."
 CONFIRMATION_ENABLED = "logout.confirmation.enabled"  # OIDCConfigAttributes.LOGOUT_CONFIRMATION_ENABLED
 CSRF = cookies.LOGOUT_CSRF.name
+INITIATING_IDP = "initiating_idp"  # AuthenticationManager.INITIATING_IDP_PARAM
 
 
 def post_logout_allowed(
@@ -260,7 +261,11 @@ class _Call:
         if len(finish.ending) != 1:
             return None
         session = await tx.sessions.get_user_session(finish.ending[0], False)
-        plan = provider_logout.browser_plan(self.realm, session, base_url(self.request)) if session else None
+        allowed = state(self.request).services.oidc.allow_initiating_idp_logout_param
+        initiating = self.form.get(INITIATING_IDP) if allowed else None  # ignored by default since Keycloak 26.8
+        plan = (
+            provider_logout.browser_plan(self.realm, session, base_url(self.request), initiating) if session else None
+        )
         if isinstance(plan, provider_logout.Backchannel):
             self.calls.append(plan)
         if session is None or not isinstance(plan, provider_logout.Redirect):
