@@ -93,6 +93,8 @@ def build_services(clock: Clock, settings: Settings | None = None) -> Services:
 
 async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
     """Migrate, bootstrap the master realm and import realms: run once before serving."""
+    for warning in provider_config.warnings(_provider_config(settings)):
+        log.warning("%s", warning)
     await db.migrate()
     async with db.transaction() as tx:
         created = await bootstrap.ensure_master(

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from doorkeep import app, cli
 from doorkeep.clock import SystemClock
+from doorkeep.oauth import provider_config
 from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.server import workers
 from doorkeep.settings import Settings
@@ -95,3 +96,17 @@ def test_a_size_that_is_no_number_stops_the_start(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(cli, "_serve", lambda _settings: None)
     bad = CliRunner().invoke(cli.main, ["start-dev", f"{NEW}req-params-max-size--state=lots"], env={})
     assert bad.exit_code == 2 and "expected NAME=CHARS" in bad.output
+
+
+def test_each_deprecated_switch_that_is_on_is_warned_about_at_start() -> None:
+    """OIDCLoginProtocolFactory.init's warnings: none by default; one per deprecated switch turned on."""
+    assert provider_config.warnings(ProviderConfig()) == []
+    on = ProviderConfig(
+        allow_client_initiated_account_linking=True,
+        allow_oidc_params_in_redirect_uris=True,
+        allow_initiating_idp_logout_param=True,
+        allow_multiple_audiences_for_jwt_client_authentication=True,
+    )
+    said = " | ".join(provider_config.warnings(on))
+    for name in ("kc_action=idp_link", "allow-oidc-params-in-redirect-uris", "initiating_idp", "multiple audiences"):
+        assert name in said

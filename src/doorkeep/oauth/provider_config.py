@@ -75,3 +75,23 @@ class ProviderConfig:
 
 
 DEFAULT = ProviderConfig()
+
+
+def warnings(config: ProviderConfig) -> list[str]:
+    """What OIDCLoginProtocolFactory.init warns about at start: each deprecated switch that is on."""
+    found = []
+    if config.allow_multiple_audiences_for_jwt_client_authentication:
+        found.append("multiple audiences are allowed for JWT client authentication; clients should use one")
+    if config.allow_client_initiated_account_linking:
+        found.append(
+            "the deprecated client-initiated account linking endpoint is enabled; migrate to kc_action=idp_link and "
+            "set allow-client-initiated-account-linking=false"
+        )
+    if config.allow_oidc_params_in_redirect_uris:
+        found.append(
+            "OIDC parameters (e.g. 'state') are allowed in post_logout_redirect_uri and in redirect_uri; Keycloak "
+            "27 rejects them: set allow-oidc-params-in-redirect-uris=false"
+        )
+    if config.allow_initiating_idp_logout_param:
+        found.append("the deprecated initiating_idp logout parameter is honoured (allow-initiating-idp-logout-param)")
+    return found
