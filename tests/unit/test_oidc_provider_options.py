@@ -110,3 +110,19 @@ def test_each_deprecated_switch_that_is_on_is_warned_about_at_start() -> None:
     said = " | ".join(provider_config.warnings(on))
     for name in ("kc_action=idp_link", "allow-oidc-params-in-redirect-uris", "initiating_idp", "multiple audiences"):
         assert name in said
+
+
+def test_the_26_7_2_post_logout_option_folded_into_the_redirect_uris_one_is_only_warned_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """26.7.2's ``allow-oidc-params-in-post-logout-redirect-uri`` is gone from 26.7.3's OIDCLoginProtocolFactory
+    (``allow-oidc-params-in-redirect-uris`` covers both URIs): the start goes on, naming it as ignored."""
+    seen: list[Settings] = []
+    monkeypatch.setattr(cli, "_serve", seen.append)
+    flag = f"{NEW}allow-oidc-params-in-post-logout-redirect-uri=true"
+    result = CliRunner().invoke(cli.main, ["start-dev", "--db-url", "sqlite:////tmp/x.db", flag], env={})
+    assert result.exit_code == 0, result.output
+    assert (
+        "ignored: --spi-login-protocol--openid-connect--allow-oidc-params-in-post-logout-redirect-uri" in result.output
+    )
+    assert not _config(seen[0]).allow_oidc_params_in_redirect_uris
