@@ -21,6 +21,7 @@ from doorkeep.email import event_mail
 from doorkeep.email.event_mail import EventMailer
 from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.keys.ring import KeyRing
+from doorkeep.oauth import provider_config
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Services
 from doorkeep.realms import bootstrap
@@ -43,6 +44,33 @@ from doorkeep.web.trailing_slash import AdminTrailingSlash
 log = logging.getLogger("doorkeep")
 
 
+def _provider_config(settings: Settings) -> provider_config.ProviderConfig:
+    """The OpenID Connect login protocol's options (``--spi-login-protocol--openid-connect--*``) as the core reads
+    them; ``NAME=CHARS`` pairs become the per-parameter sizes, the last one given for a name winning."""
+    sizes = {}
+    for pair in settings.oidc_req_params_max_sizes:
+        name, _, size = pair.partition("=")
+        sizes[name.strip().replace("-", "_")] = int(size.strip())
+    return provider_config.ProviderConfig(
+        allow_client_initiated_account_linking=settings.oidc_allow_client_initiated_account_linking,
+        allow_oidc_params_in_redirect_uris=settings.oidc_allow_oidc_params_in_redirect_uris,
+        allow_initiating_idp_logout_param=settings.oidc_allow_initiating_idp_logout_param,
+        allow_multiple_audiences_for_jwt_client_authentication=(
+            settings.oidc_allow_multiple_audiences_for_jwt_client_authentication
+        ),
+        allow_token_introspection_without_audience_check=settings.oidc_allow_token_introspection_without_audience_check,
+        allow_userinfo_with_lightweight_access_token=settings.oidc_allow_userinfo_with_lightweight_access_token,
+        req_params_default_max_size=settings.oidc_req_params_default_max_size,
+        req_token_params_default_max_size=settings.oidc_req_token_params_default_max_size,
+        req_params_max_sizes=sizes,
+        add_req_params_max_number=settings.oidc_add_req_params_max_number,
+        add_req_params_max_size=settings.oidc_add_req_params_max_size,
+        add_req_params_max_overall_size=settings.oidc_add_req_params_max_overall_size,
+        add_req_params_fail_fast=settings.oidc_add_req_params_fail_fast,
+        add_req_token_params_fail_fast=settings.oidc_add_req_token_params_fail_fast,
+    )
+
+
 def build_services(clock: Clock, settings: Settings | None = None) -> Services:
     keyring = KeyRing()
     fixed = read_only.BUILT_IN
@@ -59,11 +87,14 @@ def build_services(clock: Clock, settings: Settings | None = None) -> Services:
         client_keys=ClientKeys(clock),
         read_only=fixed,
         disabled_features=disabled,
+        oidc=_provider_config(settings) if settings is not None else provider_config.DEFAULT,
     )
 
 
 async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
     """Migrate, bootstrap the master realm and import realms: run once before serving."""
+    for warning in provider_config.warnings(_provider_config(settings)):
+        log.warning("%s", warning)
     await db.migrate()
     async with db.transaction() as tx:
         created = await bootstrap.ensure_master(

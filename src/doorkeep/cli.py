@@ -120,12 +120,23 @@ def _events(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _param_sizes(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """``--oidc-req-params-max-size NAME=CHARS``: each a parameter name and an integer, or the server does not
+    start (Keycloak's ``config.getInt`` refuses a value that is no number)."""
+    for given in value:
+        name, eq, size = given.partition("=")
+        if not eq or not name.strip() or not size.strip().lstrip("-").isdigit():
+            raise click.BadParameter(f"{given!r}: expected NAME=CHARS, e.g. login_hint=512")
+    return value
+
+
 _CALLBACKS: dict[str, Callable[..., Any]] = {
     "db_url": _db_url,
     "duration": _duration,
     "log_level": _log_level,
     "features": _features,
     "events": _events,
+    "param_sizes": _param_sizes,
 }
 
 
@@ -139,11 +150,11 @@ def _click_option(option: Option, **override: Any) -> Callable[[F], F]:
         "show_envvar": True,
         "type": _click_type(option),
         "callback": _CALLBACKS.get(option.kind),
-        "multiple": option.kind == "files",
+        "multiple": option.kind in ("files", "param_sizes"),
     }
     if option.show_default:
         declared["show_default"] = True
-    if option.kind == "files":  # a repeatable option's default is click's own empty tuple
+    if option.kind in ("files", "param_sizes"):  # a repeatable option's default is click's own empty tuple
         del declared["default"]
     made: Callable[[F], F] = click.option(*names, **{**declared, **override})
     return made
@@ -176,7 +187,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         value, kind = opts.get(name), option(name).kind
         if kind == "duration":
             value = parse_duration(value if value is not None else option(name).default)
-        elif kind == "files":
+        elif kind in ("files", "param_sizes"):
             value = tuple(value or ())
         elif name == "proxy_trusted_addresses":
             value = _addresses(value)

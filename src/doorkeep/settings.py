@@ -32,7 +32,7 @@ class Option:
     ``kind`` names how the command line reads it (see ``doorkeep.cli``): ``text``, ``port``, ``count`` (an
     integer from 1), ``size`` (an integer from -1), ``bool``, ``choice``, ``file`` (a readable file),
     ``files`` (repeatable), ``duration`` (Keycloak's ``1s``, ``PT1M``), ``db_url``, ``log_level``, ``events``
-    (comma-separated event types).
+    (comma-separated event types), ``param_sizes`` (repeatable ``NAME=CHARS``).
     ``keycloak`` is false for an option Keycloak does not have (its ``KC_*`` variable is still read).
     """
 
@@ -94,6 +94,24 @@ def _lifespan(what: str) -> Any:
         group="Cache",
         aliases=aliases,
         param=f"offline_{what.replace('-', '_')}_cache_lifespan_override",
+    )
+
+
+OIDC_PREFIX = "--spi-login-protocol-openid-connect-"  # Keycloak's OIDCLoginProtocolFactory options
+OIDC_PREFIX_NEW = "--spi-login-protocol--openid-connect--"  # the same in Keycloak 26's new SPI syntax
+PARAM_SIZE_FLAG = "--oidc-req-params-max-size"  # Doorkeep's spelling of req-params-max-size--<name>
+
+
+def _oidc(value: Any, name: str, help: str, kind: str = "bool") -> Any:
+    """One option of Keycloak's OpenID Connect login protocol (OIDCProviderConfig), in both SPI spellings."""
+    return _option(
+        value,
+        OIDC_PREFIX + name,
+        help,
+        kind=kind,
+        aliases=(OIDC_PREFIX_NEW + name,),
+        param="oidc_" + name.replace("-", "_"),
+        show_default=True,
     )
 
 
@@ -477,6 +495,101 @@ class Settings:
         kind="events",
         default=None,
         aliases=("--spi-events-listener--email--exclude-events",),
+    )
+    oidc_allow_client_initiated_account_linking: bool = _oidc(
+        False,
+        "allow-client-initiated-account-linking",
+        "Serve the legacy client-initiated account linking endpoint (/realms/{realm}/broker/{alias}/link); off, it "
+        "answers 404 as in Keycloak 26.7.2+. Deprecated by Keycloak: use kc_action=idp_link.",
+    )
+    oidc_allow_oidc_params_in_redirect_uris: bool = _oidc(
+        False,
+        "allow-oidc-params-in-redirect-uris",
+        "Accept a redirect_uri or post_logout_redirect_uri that carries a response parameter (state, code, "
+        "session_state, ...), refused by default since Keycloak 26.7.3; the client attribute "
+        "allow.oidc.params.in.redirect.uris does it for one client. Deprecated by Keycloak.",
+    )
+    oidc_allow_initiating_idp_logout_param: bool = _oidc(
+        False,
+        "allow-initiating-idp-logout-param",
+        "Honour logout's initiating_idp parameter (no logout at that identity provider), ignored by default "
+        "since Keycloak 26.8. Deprecated by Keycloak.",
+    )
+    oidc_allow_multiple_audiences_for_jwt_client_authentication: bool = _oidc(
+        False,
+        "allow-multiple-audiences-for-jwt-client-authentication",
+        "Accept a client assertion (private_key_jwt, client_secret_jwt) naming several audiences, one of them the "
+        "realm's. Deprecated by Keycloak.",
+    )
+    oidc_allow_token_introspection_without_audience_check: bool = _oidc(
+        False,
+        "allow-token-introspection-without-audience-check",
+        "Keycloak: let any authenticated client introspect any token. Accepted for Keycloak compatibility; no "
+        "effect: Doorkeep's introspection does not check the caller against the token's audience (Keycloak "
+        "26.6.2's check is not adopted).",
+    )
+    oidc_allow_userinfo_with_lightweight_access_token: bool = _oidc(
+        False,
+        "allow-userinfo-with-lightweight-access-token",
+        "Keycloak: let the userinfo endpoint take lightweight access tokens. Accepted for Keycloak compatibility; "
+        "no effect: Keycloak 26.6.2's refusal of them at userinfo is not adopted.",
+    )
+    oidc_req_params_default_max_size: int = _oidc(
+        4000,
+        "req-params-default-max-size",
+        "Most characters of an authorization or token request parameter (login_hint: 255); a longer one is "
+        "ignored (or refused with add-req-params-fail-fast).",
+        kind="size",
+    )
+    oidc_req_token_params_default_max_size: int = _oidc(
+        20000,
+        "req-token-params-default-max-size",
+        "Most characters of a token request parameter carrying a token (refresh_token, subject_token, "
+        "actor_token); a longer one is refused (or ignored without add-req-token-params-fail-fast).",
+        kind="size",
+    )
+    oidc_req_params_max_sizes: tuple[str, ...] = _option(
+        (),
+        PARAM_SIZE_FLAG,
+        "NAME=CHARS (repeatable): the most characters of request parameter NAME, overriding the defaults above; "
+        "Keycloak's --spi-login-protocol--openid-connect--req-params-max-size--NAME=CHARS (and its KC_SPI_* "
+        "variable) is read as this.",
+        kind="param_sizes",
+        default=None,
+        keycloak=False,
+    )
+    oidc_add_req_params_max_number: int = _oidc(
+        5,
+        "add-req-params-max-number",
+        "Keycloak: most additional (non-standard) authorization request parameters kept in the client session. "
+        "Accepted for Keycloak compatibility; no effect: Doorkeep keeps no additional parameters.",
+        kind="size",
+    )
+    oidc_add_req_params_max_size: int = _oidc(
+        2000,
+        "add-req-params-max-size",
+        "Keycloak: most characters of one additional request parameter. Accepted for Keycloak compatibility; no "
+        "effect: Doorkeep keeps no additional parameters.",
+        kind="size",
+    )
+    oidc_add_req_params_max_overall_size: int = _oidc(
+        2147483647,
+        "add-req-params-max-overall-size",
+        "Keycloak: most characters of all additional request parameters together. Accepted for Keycloak "
+        "compatibility; no effect: Doorkeep keeps no additional parameters.",
+        kind="size",
+    )
+    oidc_add_req_params_fail_fast: bool = _oidc(
+        False,
+        "add-req-params-fail-fast",
+        "Refuse an authorization or token request whose parameter is longer than its limit (invalid_request) "
+        "instead of ignoring the parameter.",
+    )
+    oidc_add_req_token_params_fail_fast: bool = _oidc(
+        True,
+        "add-req-token-params-fail-fast",
+        "Refuse a token request whose token parameter is longer than its limit (invalid_request); false ignores "
+        "the parameter instead.",
     )
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     x509cert_lookup_options: dict[str, str] = field(default_factory=dict)  # "nginx-ssl-client-cert" → value

@@ -6,6 +6,7 @@ import pytest
 
 from doorkeep.model import Client
 from doorkeep.oauth import redirect_uris
+from doorkeep.oauth.provider_config import CLIENT_ALLOWS_PARAMS, ProviderConfig
 from doorkeep.oauth.redirect_uris import has_dot_segment, verify
 from doorkeep.oauth.uri_syntax import parse
 
@@ -417,6 +418,18 @@ def test_a_redirect_uri_already_carrying_a_response_parameter_is_refused(uri: st
     star = client(("http://localhost/*",))
     assert redirect_uris.resolve(uri, star, BASE) is None
     assert verify(uri, ["*"], None, BASE) is None
+    # the 26.7.3 escape hatch (allow-oidc-params-in-redirect-uris, allow.oidc.params.in.redirect.uris): matched as
+    # if it carried none; the registered patterns still decide
+    assert redirect_uris.resolve(uri, star, BASE, allow_params=True) == uri
+    assert redirect_uris.resolve(uri, client(("https://app.example/*",)), BASE, allow_params=True) is None
+
+
+def test_the_server_option_or_the_client_attribute_allows_them() -> None:
+    plain, opted = client(("http://localhost/*",)), client(("http://localhost/*",), **{CLIENT_ALLOWS_PARAMS: "TRUE"})
+    assert not ProviderConfig().params_in_redirect_uris(plain)
+    assert ProviderConfig().params_in_redirect_uris(opted)
+    assert not ProviderConfig().params_in_redirect_uris(client((), **{CLIENT_ALLOWS_PARAMS: "yes"}))
+    assert ProviderConfig(allow_oidc_params_in_redirect_uris=True).params_in_redirect_uris(plain)
 
 
 @pytest.mark.parametrize(
@@ -432,9 +445,19 @@ def test_other_parameters_and_values_naming_them_are_kept(uri: str) -> None:
     assert redirect_uris.resolve(uri, client(("http://localhost/*",)), BASE) == uri
 
 
-def test_logout_allows_response_parameters_and_replaces_the_state() -> None:
+def test_logout_refuses_response_parameters_unless_allowed_and_then_replaces_the_state() -> None:
+    """Keycloak 26.7.3 (CVE-2026-18209) refuses them in post_logout_redirect_uri too (26.6.7's #51712 fix had let
+    logout take them); allow-oidc-params-in-redirect-uris or the client attribute lets them through again, and
+    logout's own ``state`` then replaces theirs."""
     star = client(("http://localhost/*",))
-    assert redirect_uris.post_logout("http://localhost/x?state=evil&code=1", star, BASE) is not None
+    for uri in (
+        "http://localhost/x?state=evil&code=1",
+        "http://localhost/x#session_state=1",
+        "http://localhost/x?ISS=a",
+    ):
+        assert redirect_uris.post_logout(uri, star, BASE) is None
+        assert redirect_uris.post_logout(uri, star, BASE, allow_params=True) == uri
+    assert redirect_uris.post_logout("http://localhost/x?a=state", star, BASE) == "http://localhost/x?a=state"
     assert redirect_uris.with_state("http://localhost/x?state=evil", "s") == "http://localhost/x?state=s"
     assert redirect_uris.with_state("http://localhost/x?a=1&st%61te=e&state=f&b#k", "s") == (
         "http://localhost/x?a=1&b&state=s#k"

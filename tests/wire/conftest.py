@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from mail_sink import mail  # noqa: F401  (the SMTP sink fixture)
 from pg import ThrowawayPostgres
 from support import seed_test_realm
-from wire_env import Env, make_env, prepared_postgres
+from wire_env import Env, _default_settings, make_env, prepared_postgres
 from wire_selection import storage_area
 
 
@@ -32,7 +33,8 @@ def _test_realm_wanted() -> None:
 
 @pytest.fixture
 async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Env]:
-    """The app on SQLite; with DOORKEEP_WIRE_ENGINE=postgresql the same tests run on PostgreSQL."""
+    """The app on SQLite; with DOORKEEP_WIRE_ENGINE=postgresql the same tests run on PostgreSQL. A test marked
+    ``server_options(field=value, ...)`` runs it with those Settings fields changed (as the command line would)."""
     # Not for a test about the stored hash parameters: a copied user1 was hashed with the cheap ones.
     test_realm = (
         "_test_realm_wanted" in request.fixturenames and request.node.get_closest_marker("keycloak_hash_cost") is None
@@ -43,7 +45,9 @@ async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[E
         url = await prepared_postgres(server, test_realm=test_realm)
     else:
         url = f"sqlite:///{tmp_path / 'doorkeep.db'}"
-    e, db = await make_env(url, prepared=server is not None, test_realm=test_realm)
+    options = request.node.get_closest_marker("server_options")
+    settings = dataclasses.replace(_default_settings(url), **options.kwargs) if options else None
+    e, db = await make_env(url, settings, prepared=server is not None, test_realm=test_realm)
     try:
         yield e
     finally:

@@ -1,7 +1,8 @@
 """Client-initiated account linking over real HTTP, with a second realm as the provider (Keycloak 26's
 IdentityBrokerService.clientInitiatedAccountLinking and performAccountLinking; ClientInitiatedAccountLinkTest):
 the link made, and the hostile cases (a forged or another session's hash, an open redirect, no session, an identity
-already linked to someone else, a replayed answer, a session gone meanwhile)."""
+already linked to someone else, a replayed answer, a session gone meanwhile). Keycloak 26.7.2 turned the endpoint off by
+default, so these run with allow-client-initiated-account-linking on (test_legacy_account_linking_disabled.py: off)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from browser_flow import REDIRECT, exchange, login
 from support import seed_user, update_realm
 from wire_env import Env
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.server_options(oidc_allow_client_initiated_account_linking=True)]
 
 LINK_EVENTS = (
     "CLIENT_INITIATED_ACCOUNT_LINKING",

@@ -95,6 +95,37 @@ async def test_backchannel_supported_calls_the_provider_from_the_server(env: Env
         assert await _sessions(env, "provider", "alice") == []
 
 
+async def test_initiating_idp_is_ignored_by_default(env: Env) -> None:
+    """Keycloak 26.8: logout's ``initiating_idp`` no longer spares the provider its logout unless the server runs
+    with ``allow-initiating-idp-logout-param``."""
+    async with served(env) as broker:
+        await _setup(broker, backchannelSupported="true")
+        async with browser(broker) as http:
+            tokens = await broker_tokens(http)
+            done = await _logout(http, tokens["id_token"], initiating_idp=ALIAS)
+            assert done.status_code == 302 and done.headers["location"] == f"{REDIRECT}?state=app-state"
+        assert await _sessions(env, "provider", "alice") == []
+
+
+@pytest.mark.server_options(oidc_allow_initiating_idp_logout_param=True)
+async def test_with_the_option_initiating_idp_skips_that_providers_logout(env: Env) -> None:
+    """``allow-initiating-idp-logout-param`` (deprecated): AuthenticationManager.browserLogout calls no provider the
+    logout says it began at; another alias changes nothing."""
+    async with served(env) as broker:
+        await _setup(broker)
+        async with browser(broker) as http:
+            tokens = await broker_tokens(http)
+            done = await _logout(http, tokens["id_token"], initiating_idp=ALIAS)
+            assert done.status_code == 302 and done.headers["location"] == f"{REDIRECT}?state=app-state"
+        assert await _sessions(env, "test", "alice") == []
+        assert len(await _sessions(env, "provider", "alice")) == 1
+        async with browser(broker) as http:
+            tokens = await broker_tokens(http)
+            elsewhere = await _logout(http, tokens["id_token"], initiating_idp="another")
+            assert elsewhere.status_code == 302, elsewhere.text
+            assert elsewhere.headers["location"].startswith(f"{broker.base}/realms/provider/protocol/openid-connect/")
+
+
 async def test_an_authorization_request_over_a_disabled_users_session_logs_out_at_the_provider(env: Env) -> None:
     """AuthorizationEndpointBase.createAuthenticationSession: the session of the browser's root belongs to a user
     disabled since; it is back-channel logged out with ``logoutBroker`` true, so the provider is called too."""

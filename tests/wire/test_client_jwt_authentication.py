@@ -172,6 +172,16 @@ async def test_multiple_audiences_are_refused(realm: Env) -> None:
     assert_error(response, 400, "invalid_client", "Multiple audiences not allowed")
 
 
+@pytest.mark.server_options(oidc_allow_multiple_audiences_for_jwt_client_authentication=True)
+async def test_the_server_option_allows_multiple_audiences_one_of_them_the_realms(realm: Env) -> None:
+    """``allow-multiple-audiences-for-jwt-client-authentication`` (deprecated, to go in Keycloak 27): several
+    audiences pass when one is expected; none expected is still refused."""
+    await _private_key_jwt(realm)
+    assert (await _token(realm, _signed(realm, aud=[ISSUER, "https://other.example"]))).status_code == 200
+    response = await _token(realm, _signed(realm, aud=["https://a.example", "https://b.example"]))
+    assert_error(response, 400, "invalid_client", "Invalid token audience")
+
+
 async def test_an_expired_assertion_is_not_active(realm: Env) -> None:
     await _private_key_jwt(realm)
     now = realm.clock.now()

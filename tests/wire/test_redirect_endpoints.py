@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from browser_flow import exchange, login, start
@@ -159,20 +160,36 @@ async def test_auth_refuses_a_dot_segment_ended_by_an_encoded_control_character(
     assert_refused_page(response, "Invalid parameter: redirect_uri")
 
 
-async def test_logout_replaces_a_state_already_in_the_post_logout_uri(realm: Env) -> None:
-    """LogoutUtil.getRedirectUriWithAttachedState: response parameters are allowed there, and every
-    ``state`` already in the query gives way to the request's."""
+async def _logout_to(realm: Env, post_logout_uri: str) -> httpx.Response:
     params = await login(realm.http, "test", "app", redirect_uri="http://localhost:3000/cb")
     body = (await exchange(realm.http, "test", "app", params["code"], redirect_uri="http://localhost:3000/cb")).json()
-    done = await realm.http.get(
-        LOGOUT,
-        params={
-            "id_token_hint": body["id_token"],
-            "post_logout_redirect_uri": "http://localhost:3000/x?state=evil&code=1#f",
-            "state": "s",
-        },
-    )
+    query = {"id_token_hint": body["id_token"], "post_logout_redirect_uri": post_logout_uri, "state": "s"}
+    return await realm.http.get(LOGOUT, params=query)
+
+
+async def test_logout_refuses_a_post_logout_uri_carrying_response_parameters(realm: Env) -> None:
+    """Keycloak 26.7.3 (CVE-2026-18209) moved this: a post_logout_redirect_uri with ``state``, ``code``, ... is
+    refused like a redirect_uri (26.6.7's #51712 fix had let logout take them)."""
+    refused = await _logout_to(realm, "http://localhost:3000/x?state=evil&code=1#f")
+    assert_refused_page(refused, "Invalid redirect uri")
+
+
+async def test_the_client_attribute_lets_logout_take_them_and_replace_the_state(realm: Env) -> None:
+    """``allow.oidc.params.in.redirect.uris`` (26.7.3's per-client escape hatch); LogoutUtil.getRedirectUriWithAttached
+    State: every ``state`` already in the query gives way to the request's."""
+    await update_client(realm.db, "test", "app", attributes={"allow.oidc.params.in.redirect.uris": "true"})
+    done = await _logout_to(realm, "http://localhost:3000/x?state=evil&code=1#f")
     assert done.status_code == 302 and done.headers["location"] == "http://localhost:3000/x?code=1&state=s#f"
+
+
+@pytest.mark.server_options(oidc_allow_oidc_params_in_redirect_uris=True)
+async def test_the_server_option_lets_the_authorization_endpoint_take_them(realm: Env) -> None:
+    """``--spi-login-protocol--openid-connect--allow-oidc-params-in-redirect-uris=true`` (26.7.3, deprecated): the
+    requested redirect_uri is matched as if it carried none, and the code goes after its own parameters."""
+    params = await login(realm.http, "test", "app", redirect_uri="http://localhost:3000/cb?state=old")
+    assert params["code"] and params["state"] == "old"
+    done = await _logout_to(realm, "http://localhost:3000/x?code=1")
+    assert done.status_code == 302 and done.headers["location"] == "http://localhost:3000/x?code=1&state=s"
 
 
 async def test_logout_confirmation_refuses_a_hostile_uri_before_asking(realm: Env) -> None:

@@ -99,13 +99,19 @@ def _flag(config: JSON, key: str) -> bool:
     return str(config.get(key) or "").lower() == "true"
 
 
-def browser_plan(realm: Realm, session: UserSession, base_url: str) -> Backchannel | Redirect | None:
+def browser_plan(
+    realm: Realm, session: UserSession, base_url: str, initiating_idp: str | None = None
+) -> Backchannel | Redirect | None:
     """keycloakInitiatedBrowserLogout for the session's provider: nothing (not brokered, no such provider, no
-    ``logoutUrl``), the server-side call, or the browser's redirect."""
+    ``logoutUrl``, or the provider ``initiating_idp`` names: the logout began there), the server-side call, or the
+    browser's redirect. ``initiating_idp`` is only honoured under ``allow-initiating-idp-logout-param`` (ignored by
+    default since Keycloak 26.8), which the caller decides."""
     found = _provider(realm, session)
     if found is None:
         return None
     alias, provider = found
+    if initiating_idp is not None and alias == initiating_idp:  # AuthenticationManager.browserLogout
+        return None
     config: JSON = provider.get("config") or {}
     logout_url = str(config.get("logoutUrl") or "").strip()
     if not logout_url:

@@ -17,7 +17,7 @@ from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.clientpolicies.executors_request_object import PAR_CONTENT_MISMATCH
 from doorkeep.errors import FatalRequest, InvalidClient, OAuthError
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import acr, request_parser, response_types
+from doorkeep.oauth import acr, provider_config, request_parser, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.auth_request import AuthRequest, has_prompt
 from doorkeep.oauth.authorize_checks import checked, pkce_problem
@@ -31,6 +31,7 @@ from doorkeep.oauth.authorize_redirects import (
 )
 from doorkeep.oauth.code_issuing import attach_client, code_hash, store_code
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.oauth.request_parser import Parsed
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ async def validate(
     *,
     admin_base: str | None = None,
     now: int = 0,
+    oidc: ProviderConfig = provider_config.DEFAULT,
 ) -> tuple[Client, AuthRequest]:
     """Check the request in Keycloak's order (``AuthorizationEndpoint.process``). Raises a
     non-redirectable OAuthError (a page) or a RedirectingError (back to the client).
@@ -94,12 +96,12 @@ async def validate(
         raise parsed
     if parsed is None:
         problem = request_parser.query_problem(params, response_type_required=False)
-        parsed = Parsed(request_parser.first_values(params), problem)
+        parsed = Parsed(request_parser.first_values(params, oidc), problem)
     # AuthzEndpointParParser's singleUseStore.remove: the pushed request is used up here, whatever follows
     if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
     scope_valid = await scope_ok(tx, client, parsed.params)
-    request = checked(client, parsed, base_url, realm, scope_valid, admin_base=admin_base)
+    request = checked(client, parsed, base_url, realm, scope_valid, admin_base=admin_base, oidc=oidc)
     issuer = f"{base_url}/realms/{realm.name}"  # Urls.realmIssuer
     request = await _client_policies(tx, realm, client, parsed, request, RequestFacts(query=params, issuer=issuer), now)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks

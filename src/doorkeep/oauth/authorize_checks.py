@@ -15,10 +15,11 @@ from doorkeep.errors import (
 )
 from doorkeep.model import Client, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import dpop, pkce, redirect_uris, response_types
+from doorkeep.oauth import dpop, pkce, provider_config, redirect_uris, response_types
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.oauth.authorize_redirects import EarlyRedirect, redirecting, target
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.oauth.request_parser import Parsed
 from doorkeep.oauth.token_encryption import AUTHORIZATION
 
@@ -34,6 +35,7 @@ def checked(
     *,
     par_endpoint: bool = False,
     admin_base: str | None = None,
+    oidc: ProviderConfig = provider_config.DEFAULT,
 ) -> AuthRequest:
     """The checks after parsing (AuthorizationEndpointChecker), on the parameters the parser settled on; the
     PAR endpoint runs them too, without ``checkParRequired``."""
@@ -42,7 +44,12 @@ def checked(
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
     redirect_uri = redirect_uris.resolve(
-        params.get("redirect_uri"), client, base_url, required=openid, admin_base=admin_base
+        params.get("redirect_uri"),
+        client,
+        base_url,
+        required=openid,
+        admin_base=admin_base,
+        allow_params=oidc.params_in_redirect_uris(client),
     )
     if redirect_uri is None:  # checkRedirectUri
         raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI, event_error="invalid_redirect_uri")

@@ -272,12 +272,13 @@ def _verify_client_secret_jwt(token: Assertion, client: Client, alg: str, now: i
     return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret  failed validation")
 
 
-def _audience(token: Assertion, issuer: str) -> OAuthError | None:
-    """AbstractBaseJWTValidator.validateTokenAudience (multiple audiences not allowed, Keycloak's default)."""
+def _audience(token: Assertion, issuer: str, multiple_allowed: bool = False) -> OAuthError | None:
+    """AbstractBaseJWTValidator.validateTokenAudience: one of the expected audiences, and no other unless the server
+    allows several (``allow-multiple-audiences-for-jwt-client-authentication``, off by default)."""
     audiences = token.audiences()
     if not set(audiences) & set(expected_audiences(issuer)):
         return _failure("Invalid token audience")
-    if len(audiences) > 1:
+    if len(audiences) > 1 and not multiple_allowed:
         return _failure("Multiple audiences not allowed")
     return None
 
@@ -375,7 +376,7 @@ async def _validate(
         refused = await _verify_private_key_jwt(keys, token, client, alg)
     else:
         refused = _verify_client_secret_jwt(token, client, alg, now)
-    refused = refused or _audience(token, req.issuer)
+    refused = refused or _audience(token, req.issuer, req.oidc.allow_multiple_audiences_for_jwt_client_authentication)
     if refused is not None:
         return refused
     lifespan = _lifespan(token, client, now)

@@ -9,7 +9,9 @@ from urllib.parse import parse_qsl
 from doorkeep.clock import Clock
 from doorkeep.keys.ring import KeyRing
 from doorkeep.model import Client, Realm
+from doorkeep.oauth import provider_config
 from doorkeep.oauth.client_keys import ClientKeys
+from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.tokens import TokenCodec
 from doorkeep.users import read_only
 from doorkeep.users.read_only import ReadOnlyAttributes
@@ -31,6 +33,7 @@ class Services:
     client_keys: ClientKeys | None = None  # JWK sets of clients' jwks.url (oauth/client_keys.py)
     read_only: ReadOnlyAttributes = read_only.BUILT_IN  # the attributes users and admins may not change
     disabled_features: frozenset[str] = frozenset()  # --features-disabled (doorkeep.features)
+    oidc: ProviderConfig = provider_config.DEFAULT  # --spi-login-protocol--openid-connect--* (OIDCProviderConfig)
 
 
 class Form:
@@ -114,6 +117,7 @@ class OAuthRequest:
     # provider read, first the client's own (empty: none), and the query's ``client_id`` (client-x509 reads it).
     client_certificates: tuple[x509.Certificate, ...] = ()
     query_client_id: str | None = None
+    oidc: ProviderConfig = provider_config.DEFAULT  # the server's OIDCProviderConfig (Services.oidc)
 
     @property
     def base_url(self) -> str:

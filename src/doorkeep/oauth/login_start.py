@@ -53,7 +53,7 @@ async def parse_request(
     try:
         keys = services.client_keys or ClientKeys(services.clock)
         decryption = request_object.realm_decryption(tx, services.keyring, realm.id)
-        return await request_parser.parse(client, params, keys, base_url, pushed, decryption)
+        return await request_parser.parse(client, params, keys, base_url, pushed, decryption, services.oidc)
     except OAuthError as err:
         return err
 
@@ -108,7 +108,9 @@ async def start(
     ip = browsing.browser.ip_address
     try:
         now = services.clock.now()
-        client, request = await authorize.validate(tx, realm, params, base_url, parsed, admin_base=admin_base, now=now)
+        client, request = await authorize.validate(
+            tx, realm, params, base_url, parsed, admin_base=admin_base, now=now, oidc=services.oidc
+        )
     except RedirectingError as err:
         await login_events.refused_request(tx, services, realm, params, err, ip)
         return err

@@ -9,18 +9,22 @@ carrying a token gets 20000 and fails fast instead, with ``invalid_request`` and
 count as tokens is the grant's ``getTokenParameterNames``; the set below is this port's reading of it.
 
 The authorization request's parser reads each parameter it knows with the same limits (no token parameters
-there, and ``additionalReqParamsFailFast`` off by default): an over-long one is null, as if never sent, so the
-request goes on without it (``within_limit``).
+there): an over-long one is null, as if never sent, so the request goes on without it (``within_limit``).
+
+Every number and both fail-fast switches are the server's options (oauth/provider_config.py:
+``req-params-default-max-size``, ``req-token-params-default-max-size``, ``req-params-max-size--<name>``,
+``add-req-params-fail-fast``, ``add-req-token-params-fail-fast``); with ``add-req-params-fail-fast`` an over-long
+ordinary parameter is refused too, at the token endpoint as ``invalid_request`` and at the authorization endpoint
+as the parser's "Invalid Request" page.
 """
 
 from __future__ import annotations
 
 from doorkeep import errors as e
+from doorkeep.oauth import provider_config
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.provider_config import ProviderConfig
 
-DEFAULT_MAX = 4000  # OIDCProviderConfig.DEFAULT_REQ_PARAMS_DEFAULT_MAX_SIZE
-TOKEN_MAX = 20000  # OIDCProviderConfig.DEFAULT_REQ_TOKEN_PARAMS_DEFAULT_MAX_SIZE
-PER_PARAMETER = {"login_hint": 255}  # DEFAULT_MAX_PARAMS_SIZES, aligned with the username's user-profile limit
 TOKEN_PARAMETERS: dict[str, frozenset[str]] = {
     "refresh_token": frozenset({"refresh_token"}),
     "urn:ietf:params:oauth:grant-type:token-exchange": frozenset({"subject_token", "actor_token"}),
@@ -28,18 +32,19 @@ TOKEN_PARAMETERS: dict[str, frozenset[str]] = {
 TOO_LONG = "The size of OIDC parameter '{}' is longer than allowed."
 
 
-def limit(name: str, *, token: bool = False) -> int:
-    """``getMaxLengthForTheParameter``: the most characters ``name`` may carry."""
-    return TOKEN_MAX if token else PER_PARAMETER.get(name, DEFAULT_MAX)
+def within_limit(name: str, value: str | None, oidc: ProviderConfig = provider_config.DEFAULT) -> str | None:
+    """An ordinary parameter's value, or None when it is longer than its limit (ignored, not refused); with
+    ``add-req-params-fail-fast`` the parser's catch-all instead ("Invalid Request")."""
+    if value is None or len(value) <= oidc.max_length(name):
+        return value
+    if oidc.fail_fast(token=False):
+        raise e.FatalRequest(e.AUTHZ_INVALID_REQUEST, detail=TOO_LONG.format(name))
+    return None
 
 
-def within_limit(name: str, value: str | None) -> str | None:
-    """An ordinary parameter's value, or None when it is longer than its limit (ignored, not refused)."""
-    return None if value is not None and len(value) > limit(name) else value
-
-
-def within_limits(form: Form, grant_type: str) -> Form:
-    """``form`` without its over-long ordinary parameters; raises invalid_request for an over-long token."""
+def within_limits(form: Form, grant_type: str, oidc: ProviderConfig = provider_config.DEFAULT) -> Form:
+    """``form`` without its over-long parameters; raises invalid_request for one that fails fast (a token
+    parameter by default)."""
     tokens = TOKEN_PARAMETERS.get(grant_type, frozenset())
     kept: list[tuple[str, str]] = []
     dropped = False
@@ -47,8 +52,8 @@ def within_limits(form: Form, grant_type: str) -> Form:
     for name in names:
         values = form.all(name)
         token = name in tokens
-        if sum(len(v) for v in values) > limit(name, token=token):
-            if token:
+        if sum(len(v) for v in values) > oidc.max_length(name, token=token):
+            if oidc.fail_fast(token=token):
                 raise e.InvalidRequest(TOO_LONG.format(name), event_error="")
             dropped = True
             continue

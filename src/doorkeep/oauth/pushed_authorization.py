@@ -29,10 +29,11 @@ from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.errors import InvalidRequest, InvalidRequestObject, OAuthError, UnauthorizedClient
 from doorkeep.model import Client, PushedRequest, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import authorize, dpop, request_object, request_parser, token_endpoint
+from doorkeep.oauth import authorize, dpop, provider_config, request_object, request_parser, token_endpoint
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.endpoint_events import RequestEvents
+from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.oauth.request_object import Decryption
 from doorkeep.oauth.request_parser import PAR_PREFIX, Parsed
 
@@ -80,19 +81,26 @@ async def parsed(
 ) -> Parsed:
     """ParEndpointRequestParserProcessor.parseRequest, its failures answered as ParEndpoint does."""
     try:
-        return await request_parser.parse_pushed(client, req.form, keys, decryption)
+        return await request_parser.parse_pushed(client, req.form, keys, decryption, req.oidc)
     except OAuthError as err:
         kind = InvalidRequestObject if req.form.get("request") is not None else InvalidRequest
         raise await refusals.refuse(kind(INVALID_REQUEST_MESSAGE, detail=err.detail)) from None
 
 
-async def check(client: Client, req: OAuthRequest, found: Parsed, scope_valid: bool, refusals: RequestEvents) -> None:
+async def check(
+    client: Client,
+    req: OAuthRequest,
+    found: Parsed,
+    scope_valid: bool,
+    refusals: RequestEvents,
+    oidc: ProviderConfig = provider_config.DEFAULT,
+) -> None:
     """The AuthorizationEndpointChecker steps ParEndpoint runs, each failure a JSON error. Each records two
     events: the checker's own, then ParEndpoint's (or AuthorizationCheckException.throwAsCorsErrorResponseException's)
     with the answer's error and ``detail``, the first's details kept."""
     params = found.params
     try:
-        authorize.checked(client, found, req.base_url, req.realm, scope_valid, par_endpoint=True)
+        authorize.checked(client, found, req.base_url, req.realm, scope_valid, par_endpoint=True, oidc=oidc)
     except RedirectingError as err:
         mode = err.target.response_mode if err.mode_known else None
         await refusals.error(
@@ -146,7 +154,7 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     proof = await _dpop_proof(tx, req, now, refusals)
     decryption = request_object.realm_decryption(tx, services.keyring, req.realm.id)
     found = await parsed(client, req, services.client_keys or ClientKeys(services.clock), refusals, decryption)
-    await check(client, req, found, await authorize.scope_ok(tx, client, found.params), refusals)
+    await check(client, req, found, await authorize.scope_ok(tx, client, found.params), refusals, services.oidc)
     if proof is not None:
         await _proof_matches(found, proof, refusals)
     try:  # ParEndpoint's PUSHED_AUTHORIZATION_REQUEST client policy event

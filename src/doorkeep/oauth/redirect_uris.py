@@ -6,7 +6,9 @@ against what was accepted there) and ``post_logout_redirect_uri`` at logout. In 
 * the requested URI must parse (``uri_syntax``); ``javascript:``, ``data:`` and ``vbscript:`` are never
   honoured, whatever is registered; a requested ``redirect_uri`` must not already carry a response
   parameter (``code``, ``state``, ``iss``, ``error``, …) in its query or fragment, as Keycloak 26.4.14+
-  refuses (a ``post_logout_redirect_uri`` may: logout replaces its ``state``);
+  refuses, nor, since 26.7.3, a ``post_logout_redirect_uri``; the server option
+  ``allow-oidc-params-in-redirect-uris`` or the client attribute ``allow.oidc.params.in.redirect.uris``
+  (``allow_params``, oauth/provider_config.py) lifts that check, and logout then replaces a ``state`` there;
 * relative registered URIs (``/path``) are resolved against the client's root URL (or the server's); a
   registered relative-path reference (``invalid``, ``app*``: no scheme, no leading ``/``), which the
   admin API stores as Keycloak does, matches nothing (Keycloak would let ``h*`` match ``https://…``);
@@ -202,16 +204,24 @@ def registered(client: Client, base_url: str, admin_base: str | None = None) -> 
 
 
 def resolve(
-    requested: str | None, client: Client, base_url: str, *, required: bool = False, admin_base: str | None = None
+    requested: str | None,
+    client: Client,
+    base_url: str,
+    *,
+    required: bool = False,
+    admin_base: str | None = None,
+    allow_params: bool = False,
 ) -> str | None:
     """The authorization endpoint's ``redirect_uri``, or None when it is not allowed.
 
     Without a requested URI (allowed only when not ``required``: Keycloak requires it for OpenID
     requests) the client must have exactly one registered URI; as in Keycloak, a ``/*`` and what
-    follows is cut off. The result must itself be a URI this validator accepts.
+    follows is cut off. The result must itself be a URI this validator accepts. ``allow_params``: the requested URI
+    may carry response parameters (AuthorizationEndpointChecker's ``isAllowOidcParamsInRedirectUris``).
     """
     if requested:
-        return verify(requested, client.redirect_uris, client.root_url, base_url, admin_base=admin_base)
+        forbidden = frozenset() if allow_params else FORBIDDEN_PARAMS
+        return verify(requested, client.redirect_uris, client.root_url, base_url, forbidden, admin_base)
     candidates = registered(client, base_url, admin_base)
     if required or len(candidates) != 1:
         return None
@@ -245,10 +255,14 @@ def post_logout_patterns(client: Client) -> list[str]:
     return listed
 
 
-def post_logout(requested: str, client: Client, base_url: str, admin_base: str | None = None) -> str | None:
-    """The ``post_logout_redirect_uri`` to redirect to, or None when it is not allowed. Logout allows the
-    response parameters in it (Keycloak #51712): its ``state`` replaces any there (``with_state``)."""
-    return verify(requested, post_logout_patterns(client), client.root_url, base_url, frozenset(), admin_base)
+def post_logout(
+    requested: str, client: Client, base_url: str, admin_base: str | None = None, *, allow_params: bool = False
+) -> str | None:
+    """The ``post_logout_redirect_uri`` to redirect to, or None when it is not allowed: one carrying a response
+    parameter is refused (Keycloak 26.7.3) unless ``allow_params``; then logout's ``state`` replaces any there
+    (``with_state``, Keycloak #51712)."""
+    forbidden = frozenset() if allow_params else FORBIDDEN_PARAMS
+    return verify(requested, post_logout_patterns(client), client.root_url, base_url, forbidden, admin_base)
 
 
 def with_params(target: str, params: dict[str, str], *, in_fragment: bool = False) -> str:

@@ -32,9 +32,10 @@ from doorkeep import fetch_outside
 from doorkeep.errors import FatalRequest
 from doorkeep.model import Client
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import parameter_limits, redirect_uris
+from doorkeep.oauth import parameter_limits, provider_config, redirect_uris
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.oauth.request_object import Decryption, RequestObjectError, decode, is_encrypted, text_value
 from doorkeep.oauth.scopes import split
 
@@ -109,16 +110,17 @@ def refused(detail: str) -> FatalRequest:
     return FatalRequest(e.AUTHZ_INVALID_REQUEST, detail=detail)
 
 
-def read(name: str, value: str | None) -> str | None:
-    """``getAndValidateParameter``: a parameter the parser reads is ignored when over its length limit
-    (oauth/parameter_limits.py); ``max_age`` is read as an int (``getIntParameter``), with no limit."""
-    return value if name == "max_age" or name not in READ else parameter_limits.within_limit(name, value)
+def read(name: str, value: str | None, oidc: ProviderConfig = provider_config.DEFAULT) -> str | None:
+    """``getAndValidateParameter``: a parameter the parser reads is ignored when over its length limit, or refused
+    with ``add-req-params-fail-fast`` (oauth/parameter_limits.py); ``max_age`` is read as an int
+    (``getIntParameter``), with no limit."""
+    return value if name == "max_age" or name not in READ else parameter_limits.within_limit(name, value, oidc)
 
 
-def first_values(params: Form) -> Form:
+def first_values(params: Form, oidc: ProviderConfig = provider_config.DEFAULT) -> Form:
     """Each parameter's first value, those the parser reads within their length limits."""
     names = params.keys()
-    return Form([(name, value) for name in names if (value := read(name, params.get(name))) is not None])
+    return Form([(name, value) for name in names if (value := read(name, params.get(name), oidc)) is not None])
 
 
 def query_problem(params: Form, *, response_type_required: bool) -> str | None:
@@ -150,10 +152,12 @@ def allowed_request_uri(client: Client, request_uri: str, base_url: str) -> str 
     return redirect_uris.verify(request_uri, patterns, client.root_url, base_url) if patterns else None
 
 
-def merged(base: Form, claims: dict[str, Any], *, replace_all: bool = False) -> Parsed:
+def merged(
+    base: Form, claims: dict[str, Any], *, replace_all: bool = False, oidc: ProviderConfig = provider_config.DEFAULT
+) -> Parsed:
     """``parseRequest`` over a request object: its parameters replace the earlier ones when present (or always,
     for a request object pushed to the PAR endpoint: ``ParEndpointRequestObjectParser``)."""
-    values = {name: read(name, base.get(name)) for name in READ}
+    values = {name: read(name, base.get(name), oidc) for name in READ}
     invalid = None
     given = claims.get("response_type")
     sent = values["response_type"]
@@ -162,9 +166,9 @@ def merged(base: Form, claims: dict[str, Any], *, replace_all: bool = False) -> 
     for name in READ:
         if name in claims or replace_all:
             value = text_value(claims[name]) if name in claims else None
-            if value is not None and read(name, value) is None and not replace_all:
+            if value is not None and read(name, value, oidc) is None and not replace_all:
                 continue  # over-long: replaceIfNotNull keeps the earlier value
-            values[name] = read(name, value)
+            values[name] = read(name, value, oidc)
     if claims.get("max_age") is not None:
         _int(values["max_age"])
     pairs = [("client_id", base.get("client_id") or "")]
@@ -185,6 +189,7 @@ async def parse(
     base_url: str,
     pushed: Pushed | None = None,
     decryption: Decryption | None = None,
+    oidc: ProviderConfig = provider_config.DEFAULT,
 ) -> Parsed:
     """The authorization endpoint's parameters (``EndpointType.OIDC_AUTH_ENDPOINT``), the request object (or the
     pushed request ``pushed``, looked up by the caller) read."""
@@ -192,16 +197,16 @@ async def parse(
     openid = "openid" in split(params.get("scope") or "")
     problem = query_problem(params, response_type_required=openid and not is_par(request_uri))
     if problem is not None:
-        return Parsed(first_values(params), problem)
+        return Parsed(first_values(params, oidc), problem)
     _int(params.get("max_age"))  # the query is parsed first: its max_age fails even if a request object has one
     problem = required_problem(client, request, request_uri)
     if problem is not None:
         raise refused(problem)
     if request is None and request_uri is None:
-        return Parsed(first_values(params))
+        return Parsed(first_values(params, oidc))
     if request is None and is_par(request_uri):
         assert request_uri is not None
-        return await from_pushed(client, params, keys, pushed_key(request_uri), pushed, decryption)
+        return await from_pushed(client, params, keys, pushed_key(request_uri), pushed, decryption, oidc)
     if request is None:
         assert request_uri is not None
         request = await fetched(client, request_uri, keys, base_url)
@@ -209,7 +214,9 @@ async def parse(
         claims = await decode(request, client, keys, decryption)
     except RequestObjectError as err:
         raise refused(str(err)) from None
-    return dataclasses.replace(merged(params, claims), request_object=claims, encrypted=is_encrypted(request))
+    return dataclasses.replace(
+        merged(params, claims, oidc=oidc), request_object=claims, encrypted=is_encrypted(request)
+    )
 
 
 async def fetched(client: Client, request_uri: str, keys: ClientKeys, base_url: str) -> str:
@@ -224,7 +231,13 @@ async def fetched(client: Client, request_uri: str, keys: ClientKeys, base_url: 
 
 
 async def from_pushed(
-    client: Client, params: Form, keys: ClientKeys, key: str, pushed: Pushed | None, decryption: Decryption | None
+    client: Client,
+    params: Form,
+    keys: ClientKeys,
+    key: str,
+    pushed: Pushed | None,
+    decryption: Decryption | None,
+    oidc: ProviderConfig = provider_config.DEFAULT,
 ) -> Parsed:
     """AuthzEndpointParParser: the pushed parameters, or the request object pushed (ParEndpointRequestObjectParser:
     its parameters only, none of the query's)."""
@@ -240,31 +253,37 @@ async def from_pushed(
             claims = await decode(stored["request"], client, keys, decryption)
         except RequestObjectError as err:
             raise refused(str(err)) from None
-        found = merged(params, {**claims, **bound}, replace_all=True)
+        found = merged(params, {**claims, **bound}, replace_all=True, oidc=oidc)
         # SecureParContentsExecutor.getParRetrievedRequestParameters: the pushed names and the object's parameters
         names = (stored.keys() - {"request"}) | {name for name, value in claims.items() if value is not None}
         return Parsed(found.params, found.invalid, key, claims, is_encrypted(stored["request"]), frozenset(names))
     if stored.get("client_id") not in (None, params.get("client_id")):
         raise refused("The client_id parameter doesn't match the one from OIDC 'request' or 'request_uri'")
-    found = merged(params, {**stored, **bound})
+    found = merged(params, {**stored, **bound}, oidc=oidc)
     return Parsed(found.params, found.invalid, key, pushed_names=frozenset(stored))
 
 
-async def parse_pushed(client: Client, params: Form, keys: ClientKeys, decryption: Decryption | None = None) -> Parsed:
+async def parse_pushed(
+    client: Client,
+    params: Form,
+    keys: ClientKeys,
+    decryption: Decryption | None = None,
+    oidc: ProviderConfig = provider_config.DEFAULT,
+) -> Parsed:
     """ParEndpointRequestParserProcessor: the pushed form (``response_type`` not required by the parser), its
     request object's parameters taking the place of the form's."""
     problem = query_problem(params, response_type_required=False)
     if problem is not None:
-        return Parsed(first_values(params), problem)
+        return Parsed(first_values(params, oidc), problem)
     _int(params.get("max_age"))
     request = params.get("request")
     problem = required_problem(client, request, None)
     if problem is not None:
         raise refused(problem)
     if request is None:
-        return Parsed(first_values(params))
+        return Parsed(first_values(params, oidc))
     try:
         claims = await decode(request, client, keys, decryption)
     except RequestObjectError as err:
         raise refused(str(err)) from None
-    return merged(params, claims, replace_all=True)
+    return merged(params, claims, replace_all=True, oidc=oidc)

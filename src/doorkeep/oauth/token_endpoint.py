@@ -147,7 +147,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             raise e.InvalidClient(e.BEARER_ONLY, status=400)
         if req.form.has_duplicates(MULTIVALUED.get(grant_type, frozenset())):
             raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
-        req = dataclasses.replace(req, form=parameter_limits.within_limits(req.form, grant_type))
+        req = dataclasses.replace(req, form=parameter_limits.within_limits(req.form, grant_type, req.oidc))
         check_device_label(req.form)
         req = await _dpop_proof(tx, services, req, client)
         try:

@@ -66,6 +66,13 @@ KEYCLOAK_PREFIXES = (
     "event-metrics",
     "telemetry",
 )
+# OIDCLoginProtocolFactory's req-params-max-size--<name>: one option per OIDC parameter, so no fixed flag; each
+# becomes Doorkeep's repeatable --oidc-req-params-max-size <name>=<chars> (settings.PARAM_SIZE_FLAG).
+PARAM_SIZE_PREFIXES = (
+    "spi-login-protocol--openid-connect--req-params-max-size--",
+    "spi-login-protocol-openid-connect-req-params-max-size--",
+)
+PARAM_SIZE_FLAG = "--oidc-req-params-max-size"
 IGNORED_ENV = frozenset({"KC_RUN_IN_CONTAINER", "KC_HOME_DIR"})  # set by Keycloak's image, not options
 SUPPORTED_DB = {"postgres": "postgresql", "dev-file": "sqlite"}
 
@@ -152,6 +159,15 @@ def import_files(directory: Path) -> list[str]:
     return sorted(str(p) for p in directory.glob("*.json") if p.is_file()) if directory.is_dir() else []
 
 
+def param_size_name(name: str) -> str | None:
+    """The OIDC parameter a ``req-params-max-size--<name>`` option names, in its protocol spelling (``login_hint``:
+    an environment variable's ``LOGIN_HINT`` arrives as ``login-hint``), or None for any other option."""
+    for prefix in PARAM_SIZE_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :].replace("-", "_")
+    return None
+
+
 def is_keycloak_option(name: str) -> bool:
     return name.startswith(KEYCLOAK_PREFIXES)
 
@@ -210,13 +226,18 @@ def translate(
             https_port.append(value)
         elif name in DEFAULTS_OK and (value or "").lower() in DEFAULTS_OK[name]:
             pass
+        elif server and value is not None and param_size_name(name) is not None:
+            out.args += [PARAM_SIZE_FLAG, f"{param_size_name(name)}={value}"]
         elif is_keycloak_option(name) and server:
             out.ignored.append(f"--{name}")
         else:  # not Keycloak's either: click answers "No such option"
             out.args.append(token)
             consumed = 0
         i += 1 + consumed
+    sizes_from_cli = out.args
+    out.args = []
     db_env = _environment(environ, known, out, https_port, server)
+    out.args += sizes_from_cli  # after the environment's param sizes: the command line's win
     _database(db_cli, db_env, environ, out)
     if https_port:
         _https_port(https_port[0], args, environ, out)
@@ -245,6 +266,8 @@ def _environment(
             https_port.append(value)
         elif name in DEFAULTS_OK and value.lower() in DEFAULTS_OK[name]:
             continue
+        elif param_size_name(name) is not None:
+            out.args += [PARAM_SIZE_FLAG, f"{param_size_name(name)}={value}"]
         elif name in known and name != "import-realm":
             option = known[name]
             if option.envvar is None or option.envvar not in environ:  # DOORKEEP_* wins over KC_*

@@ -44,6 +44,7 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
     raw["user_profile_admin_read_only_attributes"] = tuple(raw["user_profile_admin_read_only_attributes"])
     raw["cors_allowed_headers"] = tuple(raw["cors_allowed_headers"])
     raw["email_exclude_events"] = tuple(raw["email_exclude_events"])
+    raw["oidc_req_params_max_sizes"] = tuple(raw["oidc_req_params_max_sizes"])
     if raw["email_include_events"] is not None:  # None: the listener's default set
         raw["email_include_events"] = tuple(raw["email_include_events"])
     return Settings(**raw)

@@ -1,11 +1,16 @@
 """``GET /realms/{realm}/broker/{alias}/link`` (client-initiated account linking) and the end of such a link when
 the provider answers at ``/broker/{alias}/endpoint``: the request read, the browser's SSO session found, the
-core's decisions (broker/linking.py) answered as a page or a redirect."""
+core's decisions (broker/linking.py) answered as a page or a redirect.
+
+Keycloak 26.7.2 turned the legacy endpoint off by default (#51832): unless the server runs with
+``--spi-login-protocol--openid-connect--allow-client-initiated-account-linking=true`` it answers 404, as an unknown
+path does; the ``idp_link`` application-initiated action is the way to link (web/broker.py ``to_provider``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -17,6 +22,7 @@ from doorkeep.oauth.broker_steps import EXPIRED, NOT_PROCEEDING, Continue
 from doorkeep.oauth.login_outcomes import NeedLogin
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import sso
+from doorkeep.web import not_found
 from doorkeep.web.broker_session import Tab, respond
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
 from doorkeep.web.login_pages import NO_BACK, browser, error_page, open_realm, root_for_new_tab, set_auth_cookie
@@ -51,6 +57,8 @@ async def link(request: Request) -> Response:
     sent to the provider as a login would be, the tab noting what the link is for."""
     from doorkeep.web.broker import begin, prepared_config  # that module answers the provider, and ends links here
 
+    if not state(request).services.oidc.allow_client_initiated_account_linking:
+        return await disabled(request)
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
@@ -85,6 +93,12 @@ async def link(request: Request) -> Response:
         return response
 
     return await in_transaction(request, work)
+
+
+async def disabled(request: Request) -> Response:
+    """The legacy link endpoint switched off (Keycloak 26.7.2's default): a 404, the page or JSON an unknown path
+    gets."""
+    return await not_found.no_route(request, HTTPException(404))
 
 
 async def preflight(request: Request) -> Response:

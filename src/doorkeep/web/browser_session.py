@@ -32,10 +32,11 @@ from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import claims as claimset
-from doorkeep.oauth import frontchannel_logout, logout_confirm, redirect_uris
+from doorkeep.oauth import frontchannel_logout, logout_confirm, provider_config, redirect_uris
 from doorkeep.oauth import logout as rp_logout
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
+from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.sessions import sso
 from doorkeep.users.account import effective_url
 from doorkeep.web import cookies, protocol
@@ -69,11 +70,16 @@ SESSION_NOT_ACTIVE = "Session not active."  # Messages.SESSION_NOT_ACTIVE (sessi
 CLIENT_MISMATCH = "Parameter client_id is different than the client for which ID Token was issued."
 CONFIRMATION_ENABLED = "logout.confirmation.enabled"  # OIDCConfigAttributes.LOGOUT_CONFIRMATION_ENABLED
 CSRF = cookies.LOGOUT_CSRF.name
+INITIATING_IDP = "initiating_idp"  # AuthenticationManager.INITIATING_IDP_PARAM
 
 
-def post_logout_allowed(uri: str, client: Client, base: str, admin_base: str | None = None) -> bool:
-    """``post.logout.redirect.uris`` (``+`` = the redirect URIs), checked by the one redirect validator."""
-    return redirect_uris.post_logout(uri, client, base, admin_base) is not None
+def post_logout_allowed(
+    uri: str, client: Client, base: str, admin_base: str | None = None, oidc: ProviderConfig = provider_config.DEFAULT
+) -> bool:
+    """``post.logout.redirect.uris`` (``+`` = the redirect URIs), checked by the one redirect validator; response
+    parameters in it only where ``allow-oidc-params-in-redirect-uris`` (or the client's attribute) allows them."""
+    allow = oidc.params_in_redirect_uris(client)
+    return redirect_uris.post_logout(uri, client, base, admin_base, allow_params=allow) is not None
 
 
 async def logout(request: Request) -> Response:
@@ -144,7 +150,10 @@ class _Call:
             return named
         client = named.client
         if target is not None and (
-            client is None or not post_logout_allowed(target, client, base_url(self.request), admin_url(self.request))
+            client is None
+            or not post_logout_allowed(
+                target, client, base_url(self.request), admin_url(self.request), state(self.request).services.oidc
+            )
         ):
             return await self.refused(
                 tx, "Invalid redirect uri", "invalid_redirect_uri", named.named, redirect_uri=target
@@ -252,7 +261,11 @@ class _Call:
         if len(finish.ending) != 1:
             return None
         session = await tx.sessions.get_user_session(finish.ending[0], False)
-        plan = provider_logout.browser_plan(self.realm, session, base_url(self.request)) if session else None
+        allowed = state(self.request).services.oidc.allow_initiating_idp_logout_param
+        initiating = self.form.get(INITIATING_IDP) if allowed else None  # ignored by default since Keycloak 26.8
+        plan = (
+            provider_logout.browser_plan(self.realm, session, base_url(self.request), initiating) if session else None
+        )
         if isinstance(plan, provider_logout.Backchannel):
             self.calls.append(plan)
         if session is None or not isinstance(plan, provider_logout.Redirect):

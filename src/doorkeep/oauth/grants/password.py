@@ -74,7 +74,10 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
         return req
     if not client.direct_access_grants_enabled or client.consent_required or client.bearer_only:
         return req
-    form = parameter_limits.within_limits(req.form, GRANT_TYPE)  # as the grant will see it
+    try:
+        form = parameter_limits.within_limits(req.form, GRANT_TYPE, req.oidc)  # as the grant will see it
+    except OAuthError:  # refused by fail-fast: the token endpoint answers it
+        return req
     username = _within_cap(typed_username(form.get("username"))) or ""
     realm = req.realm
     try:
