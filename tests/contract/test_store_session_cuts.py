@@ -143,17 +143,18 @@ async def _end_for_user_each(
                 values.append(
                     (cs.client_id, rt.resolve(trigger, realm.attributes, client.attributes if client else {}))
                 )
+            realm_value = rt.realm_value(trigger, realm.attributes)
             if not values:
-                values = [("", rt.realm_value(trigger, realm.attributes))]
+                values = [("", realm_value)]
             covered = [(cid, v) for cid, v in values if (v.offline if offline else v.online)]
             if not covered:
                 continue
-            if len(covered) == len(values):
+            if len(covered) == len(values) and (realm_value.offline if offline else realm_value.online):
                 await service.end(tx, session.id, offline)
             else:
                 for cid, _ in covered:
                     await ended.announce(tx, session.id, offline, only_client=cid)
-                    await service.detach(tx, session.id, offline, cid)
+                    await service.leave(tx, session.id, offline, cid)
             count += 1
             if any(v is not trigger.default for _, v in covered):
                 await _record_each(tx, realm, trigger, user_id, session.id, offline, now, None)
@@ -258,6 +259,16 @@ POLICIES = {
         {rt.USER_DISABLED.attribute: "both"},
     ),
     "none but app's": (rt.PASSWORD_CHANGE, {}, {rt.PASSWORD_CHANGE.attribute: "offline"}),
+    "none but app's, both kinds: its online session left empty stays": (
+        rt.PASSWORD_CHANGE,
+        {},
+        {rt.PASSWORD_CHANGE.attribute: "both"},
+    ),
+    "offline only, app's online ones too": (
+        rt.USER_DISABLED,
+        {rt.USER_DISABLED.attribute: "offline"},
+        {rt.USER_DISABLED.attribute: "both"},
+    ),
     "every client but app": (rt.ACCOUNT_LOGOUT, {}, {rt.ACCOUNT_LOGOUT.attribute: "none"}),
 }
 
