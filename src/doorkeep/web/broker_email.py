@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from doorkeep.broker import providers as idp
 from doorkeep.email import action_tokens, messages
@@ -29,8 +30,14 @@ def mail_name(realm: Realm, alias: str) -> str:
     return str(provider.get("displayName") or alias[:1].upper() + alias[1:])
 
 
-async def send_link(request: Request, tx: Tx, realm: Realm, tab: Tab, context: JSON, user: User) -> bool:
-    """Mail ``user`` the link that confirms this login's identity belongs to them; True once sent."""
+async def send_link(
+    request: Request, tx: Tx, realm: Realm, tab: Tab, context: JSON, user: User, *, shown: str, failed: Response
+) -> None:
+    """Mail ``user`` the link that confirms this login's identity belongs to them, once ``tx`` has committed. The tab
+    moved on in ``tx`` to the e-mail page of form code ``shown`` (IdpEmailVerificationAuthenticator's
+    showEmailSentPage, which Keycloak reaches only once the mail is sent): a failure puts it back as it was, unless
+    another request moved it on meanwhile, and answers ``failed``."""
+    before = tab.auth_session
     alias, idp_username = str(context["alias"]), str(context["username"])
     lifespan = email_links.user_lifespan(realm, action_tokens.IDP_VERIFY_ACCOUNT)
     token = action_tokens.new(
@@ -54,7 +61,15 @@ async def send_link(request: Request, tx: Tx, realm: Realm, tab: Tab, context: J
     )
     details["identity_provider_identity"] = idp_username
     del details["auth_method"]  # sendVerifyEmail: removeDetail(AUTH_METHOD)
-    return await email_links.send_now(
+
+    async def undo(after: Tx) -> None:
+        moved = await after.flows.get_auth_session(before.id)
+        if moved is not None and moved.form_token == shown:
+            await after.flows.advance_auth_session(
+                before.id, before.user_id, before.step, before.form_token, before.notes
+            )
+
+    email_links.send_after_commit(
         request,
         tx,
         realm,
@@ -63,4 +78,6 @@ async def send_link(request: Request, tx: Tx, realm: Realm, tab: Tab, context: J
         client_id=tab.client.client_id,
         user_id=user.id,
         details=details,
+        failed=failed,
+        undo=undo,
     )

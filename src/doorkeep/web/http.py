@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
@@ -440,7 +440,8 @@ async def transaction(request: Request, *, write: bool = True) -> AsyncIterator[
 async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:
     """Run ``work`` in one transaction. OAuth and admin errors are answers: they commit too. A writing one that finds
     it needs a call to another host is rolled back, the call made outside it, and ``work`` run again
-    (fetch_outside.py)."""
+    (fetch_outside.py). The mails ``work`` left due (web/email_links.py) go out once it has committed, and one that
+    fails answers instead (its error page)."""
 
     async def attempt() -> tuple[Tx, T | None, Exception | None]:
         answer: Exception | None = None
@@ -455,6 +456,10 @@ async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *
 
     tx, result, answer = await (fetch_outside.run_outside(attempt) if write else attempt())
     finish(request, tx)
+    for send in tx.mails_due:  # no lock held now: a slow mail server holds up this answer only
+        instead = await send()
+        if instead is not None and answer is None:
+            result = cast(T, instead)  # the failure's page, in place of the page that said it was sent
     if answer is not None:
         raise answer
     return result  # type: ignore[return-value]
