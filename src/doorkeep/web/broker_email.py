@@ -1,8 +1,9 @@
 """The e-mail of "Verify existing account by Email" (IdpEmailVerificationAuthenticator.sendVerifyEmail): an
 IdpVerifyAccountLinkActionToken for the existing account, naming this login's tab (``asid``), the brokered username
 (``idpu``) and the provider (``idpa``), valid for the realm's ``idp-verify-account-via-email`` user lifespan, mailed
-before the page is answered; SEND_IDENTITY_PROVIDER_LINK, or its error with ``email_send_failed`` (the caller shows
-"Failed to send email, please try again later."). The link is handled by web/broker_email_link.py.
+before the page is answered but after the form's transaction commits (web/email_links.py); SEND_IDENTITY_PROVIDER_LINK,
+or its error with ``email_send_failed`` (the caller's page: "Failed to send email, please try again later."). The
+link is handled by web/broker_email_link.py.
 """
 
 from __future__ import annotations

@@ -431,10 +431,13 @@ async def transaction(request: Request, *, write: bool = True) -> AsyncIterator[
     context realm (``adopt_realm``), as Keycloak's ``session.getContext().setRealm`` does wherever a resource
     resolves the realm (RealmsResource, RealmsAdminResource.getRealmAdmin, AdminRoot's console). So every URL
     built afterwards, whatever the handler (login pages, e-mail links, account and admin REST, the consoles),
-    follows that realm's ``frontendUrl``."""
+    follows that realm's ``frontendUrl``. A mail its work left due (web/email_links.py) is sent once committed, as
+    ``in_transaction`` sends it, though here its failure cannot change the answer."""
     async with state(request).db.transaction(write=write) as tx:
         tx.realms.on_load = functools.partial(adopt_realm, request)
         yield tx
+    for send in tx.mails_due:
+        await send()
 
 
 async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:
