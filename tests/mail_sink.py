@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import email.policy
 import inspect
 import re
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -60,6 +62,15 @@ class Sink:
     logins: list[str] = field(default_factory=list)  # the user of each login attempt
     token_login: tuple[str, Callable[[str], bool | Awaitable[bool]]] | None = None
     tokens: list[str] = field(default_factory=list)  # the bearer token of each XOAUTH2 attempt
+    # While ``release`` is set to an unset Event, a message's DATA is answered only once it is set; ``holding`` is set
+    # when one waits (a slow mail server, for the tests of what the sender holds meanwhile).
+    release: threading.Event | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
+
+    def hold(self) -> threading.Event:
+        """From now on, each message waits until the returned Event is set (``holding`` tells when one waits)."""
+        self.release = threading.Event()
+        return self.release
 
     def credentials(self, user: str, password: str) -> None:
         """GreenMail's ``credentials(user, password)``: the one pair a login may use."""
@@ -99,6 +110,9 @@ class Sink:
         return AuthResult(success=self.login == (user, password), handled=False)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.release is not None:
+            self.holding.set()
+            await asyncio.to_thread(self.release.wait, 30)  # 30 s: only so that a broken test cannot hang
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))

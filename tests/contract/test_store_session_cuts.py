@@ -1,7 +1,7 @@
-"""The bulk revocation, the revocation triggers and the admin sign-out's announcement end their sessions at once
-(``service.end_each``, ``service.cut_many``, ``ended.announce_user``) and leave the database, the noted backchannel
-logouts and the events as ending each session one by one did (the code they replaced, kept below), on both
-engines."""
+"""The bulk revocation, the revocation triggers, the admin sign-out's announcement and the consent revocation end
+their sessions at once (``service.end_each``, ``service.cut_many``, ``ended.announce_user``) and leave the database,
+the noted backchannel logouts and the events as ending each session one by one did (the code they replaced, kept
+below), on both engines."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from doorkeep import events
-from doorkeep.model import AuthSession, Client, ClientSession, Realm, SessionEnded, User, UserSession
-from doorkeep.sessions import ended, service, triggered
+from doorkeep.model import AuthSession, Client, ClientSession, Consent, Realm, SessionEnded, User, UserSession
+from doorkeep.sessions import ended, liveness, service, triggered
 from doorkeep.sessions import revocation_triggers as rt
+from doorkeep.sessions.liveness import LiveFilter
 from doorkeep.store.database import Database
 from doorkeep.store.tables import events as events_table
 from doorkeep.store.tables import metadata
@@ -34,7 +35,7 @@ from store_factories import (
 
 pytestmark = pytest.mark.anyio
 BC = {"backchannel.logout.url": "https://app.example/bc"}
-TABLES = ("user_sessions", "client_sessions", "refresh_families", "session_counts", "auth_sessions")
+TABLES = ("user_sessions", "client_sessions", "refresh_families", "session_counts", "auth_sessions", "consents")
 
 
 class _Undone(Exception):
@@ -111,12 +112,16 @@ async def _run(db: Database, work: Callable[[Tx], Awaitable[Any]]) -> Outcome:
     return found[0], found[1], found[2]
 
 
-def _same(at_once: Outcome, one_by_one: Outcome) -> None:
+def _same(at_once: Outcome, one_by_one: Outcome, *, ordered: bool = True) -> None:
+    """The same answer, rows and noted logouts; ``ordered`` False: the same logouts in any order (the code replaced
+    noted them in the order its unordered query found the sessions)."""
     assert at_once[0] == one_by_one[0]
-    assert [(e.session_id, e.client.client_id, e.every_session) for e in at_once[1]] == [
-        (e.session_id, e.client.client_id, e.every_session) for e in one_by_one[1]
-    ]
-    assert at_once[1] == one_by_one[1]
+    noted = [[(e.session_id, e.client.client_id, e.every_session) for e in o[1]] for o in (at_once, one_by_one)]
+    if not ordered:
+        noted = [sorted(n) for n in noted]
+    assert noted[0] == noted[1]
+    if ordered:
+        assert at_once[1] == one_by_one[1]
     for table, rows in one_by_one[2].items():
         assert at_once[2][table] == rows, f"{table} differs"
 
@@ -138,17 +143,18 @@ async def _end_for_user_each(
                 values.append(
                     (cs.client_id, rt.resolve(trigger, realm.attributes, client.attributes if client else {}))
                 )
+            realm_value = rt.realm_value(trigger, realm.attributes)
             if not values:
-                values = [("", rt.realm_value(trigger, realm.attributes))]
+                values = [("", realm_value)]
             covered = [(cid, v) for cid, v in values if (v.offline if offline else v.online)]
             if not covered:
                 continue
-            if len(covered) == len(values):
+            if len(covered) == len(values) and (realm_value.offline if offline else realm_value.online):
                 await service.end(tx, session.id, offline)
             else:
                 for cid, _ in covered:
                     await ended.announce(tx, session.id, offline, only_client=cid)
-                    await service.detach(tx, session.id, offline, cid)
+                    await service.leave(tx, session.id, offline, cid)
             count += 1
             if any(v is not trigger.default for _, v in covered):
                 await _record_each(tx, realm, trigger, user_id, session.id, offline, now, None)
@@ -192,6 +198,26 @@ async def _announce_user_each(tx: Tx, user_id: str, offline: bool) -> None:
     ended.merge_per_client(tx, first)  # the merge is not what is compared: the batch's notes are
 
 
+async def _revoke_grant_each(tx: Tx, realm: Realm, user_id: str, client: Client, live: LiveFilter | None) -> bool:
+    ends = rt.resolve(rt.CONSENT_REMOVAL, realm.attributes, client.attributes)
+    revoked_consent = await tx.sessions.delete_consent(user_id, client.id)
+    revoked_offline = False
+    if ends.offline:
+        alive = None if live is None else set(await tx.sessions.user_client_pairs(user_id, True, live))
+        count = 0
+        for session_id, cid in await tx.sessions.user_client_pairs(user_id, True):
+            if cid == client.id:
+                await service.detach(tx, session_id, True, client.id)
+                count += alive is None or (session_id, cid) in alive
+        revoked_offline = count > 0
+    if revoked_consent and ends.online:
+        for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):
+            if cid == client.id:
+                await ended.announce(tx, session_id, False, only_client=client.id)
+                await service.leave(tx, session_id, False, client.id)
+    return revoked_consent or revoked_offline
+
+
 # --- the comparisons ------------------------------------------------------------------------------------------
 
 
@@ -233,6 +259,16 @@ POLICIES = {
         {rt.USER_DISABLED.attribute: "both"},
     ),
     "none but app's": (rt.PASSWORD_CHANGE, {}, {rt.PASSWORD_CHANGE.attribute: "offline"}),
+    "none but app's, both kinds: its online session left empty stays": (
+        rt.PASSWORD_CHANGE,
+        {},
+        {rt.PASSWORD_CHANGE.attribute: "both"},
+    ),
+    "offline only, app's online ones too": (
+        rt.USER_DISABLED,
+        {rt.USER_DISABLED.attribute: "offline"},
+        {rt.USER_DISABLED.attribute: "both"},
+    ),
     "every client but app": (rt.ACCOUNT_LOGOUT, {}, {rt.ACCOUNT_LOGOUT.attribute: "none"}),
 }
 
@@ -287,3 +323,34 @@ async def test_a_trigger_that_ends_nothing_changes_nothing(db: Database, fleet: 
         [],
         before,
     )
+
+
+REVOCATIONS = {
+    # client, a stored consent, the live filter's time (None: no filter), the realm's consent-removal setting
+    "app (backchannel) with a consent": ("app", True, None, None),
+    "a front-channel client, its sessions left empty, all expired": ("front", True, 10**9, None),
+    "app without a consent: its offline grant only, nobody told": ("app", False, 5000, None),
+    "other, its online sessions left empty": ("other", True, None, None),
+    "app, online only": ("app", True, None, "online"),
+}
+
+
+@pytest.mark.parametrize("case", REVOCATIONS)
+async def test_a_consent_revocation_detaches_its_client_as_one_by_one(db: Database, fleet: Fleet, case: str) -> None:
+    """Its offline sessions lose the client (those left empty go, nobody told), its online ones too (their logout
+    noted; those left empty stay, with their login tabs) when a consent went: UserConsentManager.revokeConsentToClient."""
+    client_id, consent, at, setting = REVOCATIONS[case]
+    realm = await _set(db, fleet, {rt.CONSENT_REMOVAL.attribute: setting} if setting else {}, {})
+    async with db.transaction() as tx:
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        assert client is not None
+        if consent:
+            await tx.sessions.save_consent(Consent(fleet.alice.id, client.id, (), 1, 1))
+            await tx.sessions.save_consent(Consent(fleet.bob.id, client.id, (), 1, 1))
+        live = None if at is None else await liveness.realm_filter(tx, realm, True, at)
+    one_by_one = await _run(db, lambda tx: _revoke_grant_each(tx, realm, fleet.alice.id, client, live))
+    assert one_by_one[0] is True
+    at_once = await _run(db, lambda tx: triggered.revoke_grant(tx, realm, fleet.alice.id, client, live))
+    _same(at_once, one_by_one, ordered=False)
+    told = client_id == "app" and consent  # only its online logouts are noted, never its offline ones
+    assert bool(at_once[1]) is told

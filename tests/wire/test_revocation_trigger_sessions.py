@@ -182,6 +182,41 @@ async def test_admin_logout_with_an_override_ends_sessions_per_client_without_mo
     assert_error(await refresh(env.http, "test", "app", app["refresh_token"]), 400, "invalid_grant")
 
 
+async def test_a_user_trigger_ending_only_a_clients_part_leaves_the_emptied_online_session(env: Env) -> None:
+    """Realm at Keycloak's none, ``app`` overriding it: a password reset takes ``app`` out of the user's sessions as a
+    revoked grant does. The online session left with no client stays, with the browser's SSO login (Keycloak ends an
+    online user session only by logging the whole session out, never when a client leaves it:
+    TokenManager.dettachClientSession); the offline one left with no client goes."""
+    headers, user = await _world(env)
+    await _set(env, headers, "password-change", "both", client="app")
+    sid = code_from(await submit(env.http, await start(env.http, "test", "app"), username="user1", password="password"))
+    online = (await exchange(env.http, "test", "app", sid["code"])).json()
+    offline = await _grant(env, "app", scope="offline_access")
+    await _reset_password(env, headers, user)
+    assert await _left(env, user) == set()
+    async with env.db.transaction() as tx:
+        assert await tx.sessions.get_user_session(online["session_state"], False) is not None
+        assert await tx.sessions.get_user_session(offline["session_state"], True) is None
+    refused = await refresh(env.http, "test", "app", online["refresh_token"])
+    assert_error(refused, 400, "invalid_grant", "Session doesn't have required client")
+    again = code_from(await start(env.http, "test", "other"))  # the SSO login, in the same session
+    assert (await exchange(env.http, "test", "other", again["code"])).json()["session_state"] == online["session_state"]
+
+
+async def test_a_user_trigger_the_realm_and_every_client_cover_ends_the_whole_session(env: Env) -> None:
+    """Realm at ``online``: the user's online session ends with its SSO login, as Keycloak's user-triggered logouts
+    end it (AuthenticationManager.backchannelLogout): the next authorization request asks for a login again."""
+    headers, user = await _world(env)
+    await _set(env, headers, "password-change", "online")
+    sid = code_from(await submit(env.http, await start(env.http, "test", "app"), username="user1", password="password"))
+    online = (await exchange(env.http, "test", "app", sid["code"])).json()["session_state"]
+    await _reset_password(env, headers, user)
+    async with env.db.transaction() as tx:
+        assert await tx.sessions.get_user_session(online, False) is None
+    page = await start(env.http, "test", "other")
+    assert page.status_code == 200 and 'name="password"' in page.text  # the login form: no SSO login left
+
+
 @pytest.mark.parametrize("value", ["none", "online", "offline", "both"])
 async def test_account_sign_out_of_all_devices_keeps_the_callers_session(env: Env, value: str) -> None:
     headers, user = await _world(env)

@@ -1,8 +1,9 @@
 """The other ways many sessions end at once take the statements that ending a few takes: the bulk revocation of
 offline sessions, the admin sign-out of a user, the Account Console's "sign out of all devices" (a revocation
-trigger, with a LOGOUT event per session) and a client trigger (regenerating a client secret with
-``revocation.trigger.client-secret-rotation=both``). The ended sessions' tokens are refused as Keycloak refuses
-them, the sessions kept still refresh, and backchannel clients are told."""
+trigger, with a LOGOUT event per session), a client trigger (regenerating a client secret with
+``revocation.trigger.client-secret-rotation=both``) and a consent revoked by the admin or in the Account Console
+(the client leaves the user's offline and online sessions). The ended sessions' tokens are refused as Keycloak
+refuses them, the sessions kept still refresh, and backchannel clients are told."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from admin_support import client_uuid
 from browser_flow import code_from, login, start, submit
-from doorkeep.model import User
+from doorkeep.model import Consent, User
 from doorkeep.store.tables import events
 from ports import free_port
 from receiver import receiver
@@ -94,12 +95,38 @@ async def _rotation_ends_sessions(realm: Env) -> None:
     await update_client(realm.db, "test", "app", attributes={"revocation.trigger.client-secret-rotation": "both"})
 
 
+async def _admin_revokes_consent(realm: Env, username: str) -> None:
+    headers = await realm.admin_headers()
+    found = (await realm.http.get(f"{REALM}/users", params={"username": username}, headers=headers)).json()
+    response = await realm.http.delete(f"{REALM}/users/{found[0]['id']}/consents/app", headers=headers)
+    assert response.status_code == 204, response.text
+
+
+async def _account_removes_access(realm: Env, username: str) -> None:
+    bearer = {"Authorization": f"Bearer {(await _grant(realm, username))['access_token']}"}
+    response = await realm.http.delete("/realms/test/account/applications/app/consent", headers=bearer)
+    assert response.status_code == 204, response.text
+
+
+async def _consent_to_app(realm: Env, username: str) -> None:
+    """A stored consent to ``app``, so that revoking it logs ``app`` out of the online sessions too."""
+    async with realm.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        user, app = await tx.users.get_by_username(test.id, username), await tx.clients.get_by_client_id(test.id, "app")
+        assert user is not None and app is not None
+        now = realm.clock.now() * 1000
+        await tx.sessions.save_consent(Consent(user.id, app.id, (), now, now))
+
+
 # name: (the ending, whether the fleet's sessions are offline ones; each has its twin of the other kind)
 PATHS: dict[str, tuple[Ending, bool]] = {
     "bulk revocation": (_bulk_revoke, True),
     "admin sign-out": (_admin_sign_out, False),
     "account sign-out": (_account_sign_out, True),
     "client secret rotation": (_rotate_secret, True),
+    "admin consent revocation": (_admin_revokes_consent, True),
+    "account consent revocation": (_account_removes_access, True),
 }
 
 
@@ -114,6 +141,8 @@ async def test_ending_400_sessions_takes_the_statements_of_ending_5(
     sent: list[list[str]] = []
     for number, count in enumerate((FEW, FEW, MANY)):  # the first one warms what is cached (the admin's token)
         await _fleet(realm, f"fleet{number}", count, offline=offline)
+        if "consent" in path:
+            await _consent_to_app(realm, f"fleet{number}")
         statements.clear()
         await ending(realm, f"fleet{number}")
         sent.append(list(statements))

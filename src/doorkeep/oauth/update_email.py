@@ -175,9 +175,10 @@ async def send_confirmation(ctx: StepContext, email: str, *, logout_sessions: bo
 
 async def unsent(tx: Tx, sent: EmailUpdateSent) -> None:
     """The link could not be mailed: as Keycloak, which sets them only once it is sent, the pending address as it
-    was (none, or an earlier link's) and no cooldown; the user keeps UPDATE_EMAIL."""
+    was (none, or an earlier link's) and no cooldown; the user keeps UPDATE_EMAIL. The mail goes out after the
+    form's transaction committed: a pending address another request set meanwhile is left alone."""
     user = await tx.users.get(sent.user_id)
-    if user is not None:
+    if user is not None and _pending(user) == sent.email:
         attributes = {k: v for k, v in user.attributes.items() if k != PENDING}
         if sent.previous is not None:
             attributes[PENDING] = [sent.previous]

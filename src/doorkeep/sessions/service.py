@@ -225,19 +225,22 @@ async def cut_many(
     whole: Collection[str],
     *,
     drop_empty: bool = True,
+    tell: bool = True,
 ) -> set[str]:
     """For each (user session, client sessions) in order, ``end`` of the session when its id is in ``whole``, else
     ``announce(only_client=…)`` and ``detach`` of each of those client sessions; in a number of statements that
     does not grow with theirs. A session not in ``whole`` loses its client sessions of every client named among
     those sessions: list each such session with all of its client sessions of those clients (a trigger's clients
     are covered or not whatever the session). A session left with no client goes too, unless ``drop_empty`` is
-    False (``leave`` of an online session). The ids of the sessions that were still there."""
+    False (``leave`` of an online session). ``tell`` False notes no backchannel logout (a revoked offline grant,
+    which Keycloak's revokeOfflineToken only detaches). The ids of the sessions that were still there."""
     ids = [us.id for us, _ in cuts]
     ending = [sid for sid in ids if sid in whole]
     clients = sorted({cs.client_id for us, listed in cuts if us.id not in whole for cs in listed})
     await tx.session_ends.delete_roots(ending)
     held = {us.id for us in await tx.session_ends.hold(ids, offline)}  # before any client session's row
-    await ended.note(tx, [(us, listed) for us, listed in cuts if us.id in held])
+    if tell:
+        await ended.note(tx, [(us, listed) for us, listed in cuts if us.id in held])
     partial = [sid for sid in ids if sid in held and sid not in whole]
     await tx.session_ends.detach(partial, offline, clients)
     await tx.session_ends.remove([sid for sid in ending if sid in held], offline)
@@ -300,15 +303,16 @@ async def leave(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> Non
 
 
 async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str, live: LiveFilter | None = None) -> int:
-    """Remove this client from every offline session of the user (consent revocation); returns how many
-    of them were live (an expired one is removed too, but was already gone for Keycloak)."""
+    """Remove this client from every offline session of the user (consent revocation), telling nobody, and each
+    session it leaves empty (UserSessionManager.revokeOfflineToken: detachFromUserSession, then
+    checkOfflineUserSessionHasClientSessions); returns how many of them were live (an expired one is removed too,
+    but was already gone for Keycloak). A fixed number of statements, however many sessions the user has."""
+    cuts = await tx.session_ends.with_client(user_id, client_uuid, True)
+    if not cuts:
+        return 0
     alive = None if live is None else set(await tx.sessions.user_client_pairs(user_id, True, live))
-    count = 0
-    for session_id, cid in await tx.sessions.user_client_pairs(user_id, True):
-        if cid == client_uuid:
-            await detach(tx, session_id, True, client_uuid)
-            count += alive is None or (session_id, cid) in alive
-    return count
+    held = await cut_many(tx, True, [(us, [cs]) for us, cs in cuts], (), tell=False)
+    return sum(us.id in held and (alive is None or (us.id, client_uuid) in alive) for us, _ in cuts)
 
 
 async def revoke_grant(
@@ -332,11 +336,10 @@ async def revoke_grant(
 
 
 async def logout_client_online(tx: Tx, user_id: str, client_uuid: str) -> None:
-    """Backchannel-log the user out of one client: drop that client from every online session.
+    """Backchannel-log the user out of one client: note that client's logout and drop it from every online session
+    (AuthenticationManager.backchannelLogoutUserFromClient), in a fixed number of statements.
 
-    A session left with no client stays: Keycloak 26's TokenManager.dettachClientSession only detaches
-    (the SSO login lives on; a refresh by that client finds "Session doesn't have required client")."""
-    for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):
-        if cid == client_uuid:
-            await ended.announce(tx, session_id, False, only_client=client_uuid)
-            await leave(tx, session_id, False, client_uuid)
+    A session left with no client stays, with its login tabs: Keycloak 26's TokenManager.dettachClientSession only
+    detaches (the SSO login lives on; a refresh by that client finds "Session doesn't have required client")."""
+    cuts = await tx.session_ends.with_client(user_id, client_uuid, False)
+    await cut_many(tx, False, [(us, [cs]) for us, cs in cuts], (), drop_empty=False)

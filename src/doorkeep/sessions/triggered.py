@@ -55,11 +55,16 @@ async def _record(tx: Tx, realm: Realm, trigger: rt.Trigger, now: int, each: lis
 async def end_for_user(
     tx: Tx, realm: Realm, user_id: str, trigger: rt.Trigger, *, now: int, keep_session: str | None = None
 ) -> int:
-    """End the user's sessions the trigger covers, each client session by its client's value; the user
-    session goes when all its clients are covered. ``keep_session`` (the caller's own) is left alone.
-    Returns how many (user session, kind) pairs lost something. However many sessions the user has, this
-    takes a fixed number of statements per kind (``service.cut_many``), and one per client of theirs."""
+    """End the user's sessions the trigger covers, each client session by its client's value. The user session
+    itself (the browser's SSO login, its login tabs) ends only when the realm's value covers its kind and so does
+    every client in it: Keycloak's user-triggered logouts end whole sessions (AuthenticationManager.backchannelLogout
+    of each), while a client's leaving never ends an online session (TokenManager.dettachClientSession only
+    detaches). So the covered clients leave the others: an online session left with no client stays, an offline
+    one goes (UserSessionManager.checkOfflineUserSessionHasClientSessions). ``keep_session`` (the caller's own) is
+    left alone. Returns how many (user session, kind) pairs lost something. However many sessions the user has,
+    this takes a fixed number of statements per kind (``service.cut_many``), and one per client of theirs."""
     resolved = _Clients(tx, realm, trigger)
+    realm_value = rt.realm_value(trigger, realm.attributes)
     count = 0
     for offline in (False, True):
         sessions = [s for s in await tx.sessions.user_sessions_of(user_id, offline) if s.id != keep_session]
@@ -67,20 +72,20 @@ async def end_for_user(
         cuts: list[tuple[UserSession, list[ClientSession]]] = []
         whole: set[str] = set()
         recorded: list[dict[str, Any]] = []
+        realm_covers = realm_value.offline if offline else realm_value.online
         for session in sessions:
             clients = by_session[session.id]
             values = [(cs, await resolved.ends(cs.client_id)) for cs in clients]
-            realm_value = rt.realm_value(trigger, realm.attributes)
             covered = [(cs, v) for cs, v in values if (v.offline if offline else v.online)]
-            if not values and (realm_value.offline if offline else realm_value.online):
+            if not values and realm_covers:
                 whole.add(session.id)  # no client: the realm's value decides
                 cuts.append((session, []))
                 default = realm_value is trigger.default
             elif covered:
-                if len(covered) == len(values):
+                if len(covered) == len(values) and realm_covers:
                     whole.add(session.id)
                     cuts.append((session, clients))
-                else:
+                else:  # the covered clients leave it, as a revoked grant's client does (service.leave)
                     cuts.append((session, [cs for cs, _ in covered]))
                 default = all(v is trigger.default for _, v in covered)
             else:
@@ -88,7 +93,7 @@ async def end_for_user(
             count += 1
             if not default:
                 recorded.append(_event(trigger, user_id, session.id, offline, None))
-        await service.cut_many(tx, offline, cuts, whole)
+        await service.cut_many(tx, offline, cuts, whole, drop_empty=offline)  # an online session left empty stays
         await _record(tx, realm, trigger, now, recorded)
     return count
 

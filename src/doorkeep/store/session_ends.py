@@ -68,6 +68,21 @@ class SessionEndRepo:
             query = query.with_for_update()
         return [user_session_from(r) for r in await self._c.execute(query)]
 
+    async def with_client(
+        self, user_id: str, client_uuid: str, offline: bool
+    ) -> list[tuple[UserSession, ClientSession]]:
+        """The user's sessions of this kind that the client is in, oldest first (``user_sessions_of``'s order, then
+        the id), each with that client's session in it: two statements, whatever their number."""
+        has = exists().where(CS.user_session_id == US.id, CS.offline == US.offline, CS.client_id == client_uuid)
+        query = select(user_sessions).where(US.user_id == user_id, US.offline == offline, has)
+        sessions = [user_session_from(r) for r in await self._c.execute(query.order_by(US.started, US.id))]
+        if not sessions:
+            return []
+        where = (self._among(CS.user_session_id, [s.id for s in sessions]), CS.offline == offline)
+        rows = await self._c.execute(select(client_sessions).where(*where, CS.client_id == client_uuid))
+        found = {cs.user_session_id: cs for cs in map(client_session_from, rows)}
+        return [(s, found[s.id]) for s in sessions if s.id in found]
+
     async def client_sessions_of(self, session_ids: Sequence[str], offline: bool) -> dict[str, list[ClientSession]]:
         """The client sessions of these user sessions, by user session, in one statement."""
         out: dict[str, list[ClientSession]] = {sid: [] for sid in session_ids}

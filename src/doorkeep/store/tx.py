@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,10 @@ class Tx:
         # hands it once this transaction has committed, whichever layer opened it (email/event_mail.py).
         self.event_mailer: EventMailer | None = None
         self.event_mails: list[Outgoing] = []
+        # The mails whose outcome the answer waits on (a link a form mails: web/email_links.py), sent once this
+        # transaction has committed and given its write lock back (web/http.py in_transaction); each answers None
+        # once sent, else what to answer instead.
+        self.mails_due: list[Callable[[], Awaitable[object | None]]] = []
 
     def forget_cached_config(self, realm_id: str) -> None:
         """Once committed, drop this process's cached configuration of the realm (other processes keep theirs:

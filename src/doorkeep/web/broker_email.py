@@ -1,8 +1,9 @@
 """The e-mail of "Verify existing account by Email" (IdpEmailVerificationAuthenticator.sendVerifyEmail): an
 IdpVerifyAccountLinkActionToken for the existing account, naming this login's tab (``asid``), the brokered username
 (``idpu``) and the provider (``idpa``), valid for the realm's ``idp-verify-account-via-email`` user lifespan, mailed
-before the page is answered; SEND_IDENTITY_PROVIDER_LINK, or its error with ``email_send_failed`` (the caller shows
-"Failed to send email, please try again later."). The link is handled by web/broker_email_link.py.
+before the page is answered but after the form's transaction commits (web/email_links.py); SEND_IDENTITY_PROVIDER_LINK,
+or its error with ``email_send_failed`` (the caller's page: "Failed to send email, please try again later."). The
+link is handled by web/broker_email_link.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from doorkeep.broker import providers as idp
 from doorkeep.email import action_tokens, messages
@@ -29,8 +31,14 @@ def mail_name(realm: Realm, alias: str) -> str:
     return str(provider.get("displayName") or alias[:1].upper() + alias[1:])
 
 
-async def send_link(request: Request, tx: Tx, realm: Realm, tab: Tab, context: JSON, user: User) -> bool:
-    """Mail ``user`` the link that confirms this login's identity belongs to them; True once sent."""
+async def send_link(
+    request: Request, tx: Tx, realm: Realm, tab: Tab, context: JSON, user: User, *, shown: str, failed: Response
+) -> None:
+    """Mail ``user`` the link that confirms this login's identity belongs to them, once ``tx`` has committed. The tab
+    moved on in ``tx`` to the e-mail page of form code ``shown`` (IdpEmailVerificationAuthenticator's
+    showEmailSentPage, which Keycloak reaches only once the mail is sent): a failure puts it back as it was, unless
+    another request moved it on meanwhile, and answers ``failed``."""
+    before = tab.auth_session
     alias, idp_username = str(context["alias"]), str(context["username"])
     lifespan = email_links.user_lifespan(realm, action_tokens.IDP_VERIFY_ACCOUNT)
     token = action_tokens.new(
@@ -54,7 +62,15 @@ async def send_link(request: Request, tx: Tx, realm: Realm, tab: Tab, context: J
     )
     details["identity_provider_identity"] = idp_username
     del details["auth_method"]  # sendVerifyEmail: removeDetail(AUTH_METHOD)
-    return await email_links.send_now(
+
+    async def undo(after: Tx) -> None:
+        moved = await after.flows.get_auth_session(before.id)
+        if moved is not None and moved.form_token == shown:
+            await after.flows.advance_auth_session(
+                before.id, before.user_id, before.step, before.form_token, before.notes
+            )
+
+    email_links.send_after_commit(
         request,
         tx,
         realm,
@@ -63,4 +79,6 @@ async def send_link(request: Request, tx: Tx, realm: Realm, tab: Tab, context: J
         client_id=tab.client.client_id,
         user_id=user.id,
         details=details,
+        failed=failed,
+        undo=undo,
     )

@@ -69,10 +69,9 @@ def _action(request: Request, realm: Realm, tab: AuthSession, client: Client) ->
 async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) -> Response:
     """The first broker login's page of ``shown.step``, on a fresh form code, its context kept on the tab."""
     s, context, step = tab.auth_session, shown.context, shown.step
-    if shown.send:  # the e-mail goes before the page, which says it went (a failure is Keycloak's 500 page)
-        existing = await tx.users.get(context["existing"])
-        if existing is None or not await send_link(request, tx, realm, tab, context, existing):
-            return error_page(request, realm, SEND_FAILED, 500)
+    mailed = await tx.users.get(context["existing"]) if shown.send else None
+    if shown.send and mailed is None:
+        return error_page(request, realm, SEND_FAILED, 500)
     notes = without(s.notes, NOTE, CONTEXT) | {CONTEXT: context}
     fresh = secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(s.id, s.user_id, step, fresh, notes)
@@ -118,6 +117,9 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
     response = html(body)
     response.headers["Cache-Control"] = NO_BACK
     await set_auth_cookie(response, request, tx, realm, s)
+    if mailed is not None:  # the e-mail goes before the page, which says it went (a failure: Keycloak's 500 page)
+        failed = error_page(request, realm, SEND_FAILED, 500)
+        await send_link(request, tx, realm, tab, context, mailed, shown=fresh, failed=failed)
     return response
 
 

@@ -1,14 +1,17 @@
-"""The e-mails a login sends itself (the reset-credentials link, VERIFY_EMAIL's link), delivered after the
-answer: the SMTP conversation (up to its timeouts) holds no database lock and never shapes the answer's
-timing or content, so the "Forgot Password?" form answers alike for every username. The outcome is
-recorded afterwards, in its own transaction: the success event (SEND_RESET_PASSWORD, SEND_VERIFY_EMAIL), or
-its ``_ERROR`` with ``email_send_failed`` and the sender's message as ``reason`` (Keycloak's catch blocks).
+"""The e-mails a login sends itself. The reset-credentials link and VERIFY_EMAIL's are delivered after the
+answer (``send_after``): the SMTP conversation never shapes the answer's timing or content, so the "Forgot
+Password?" form answers alike for every username. UPDATE_EMAIL's confirmation and the broker's "verify existing
+account by e-mail" link are delivered before the answer, whose page depends on it, but after the form's
+transaction has committed (``send_after_commit``). Either way the SMTP conversation (up to its timeouts) holds no
+database lock, and the outcome is recorded afterwards, in its own transaction: the success event
+(SEND_RESET_PASSWORD, SEND_VERIFY_EMAIL, SEND_IDENTITY_PROVIDER_LINK), or its ``_ERROR`` with ``email_send_failed``
+and the sender's message as ``reason`` (Keycloak's catch blocks).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from starlette.background import BackgroundTask
@@ -75,7 +78,7 @@ async def session_mail(
     return compose(ui, realm, user, target, lifespan // 60)
 
 
-async def send_now(
+def send_after_commit(
     request: Request,
     tx: Tx,
     realm: Realm,
@@ -85,29 +88,42 @@ async def send_now(
     client_id: str,
     user_id: str,
     details: dict[str, str | None],
-) -> bool:
-    """Deliver ``mail`` before the page is answered (the caller shows Keycloak's error page when it fails), and
-    record ``type`` or ``type_ERROR`` (``email_send_failed``, the failure's text as ``reason``) in ``tx``; True
-    once sent."""
-    reason: str | None = None
-    try:
-        await smtp.send(realm.smtp_server, mail, state(request).smtp_login(realm))
-    except smtp.EmailError as err:
-        log.error("failed to send email in realm %s: %s", realm.name, err)
-        reason = str(err)
-    failed = reason is not None
-    await events.record(
-        tx,
-        realm,
-        f"{type}_ERROR" if failed else type,
-        now=state(request).services.clock.now(),
-        client_id=client_id,
-        user_id=user_id,
-        ip=client_ip(request),
-        error="email_send_failed" if failed else None,
-        details={**details, "reason": reason} if failed else details,
-    )
-    return not failed
+    failed: Response,
+    undo: Callable[[Tx], Awaitable[None]] | None = None,
+) -> None:
+    """Deliver ``mail`` before the page is answered but once ``tx`` has committed (``in_transaction`` sends it), so
+    the SMTP conversation, up to its timeouts, holds no database lock; then record ``type``, or ``type_ERROR``
+    (``email_send_failed``, the failure's text as ``reason``) in a transaction of its own, which first runs
+    ``undo`` when sending failed: the writes Keycloak makes only once the mail is sent, taken back. A failure
+    answers ``failed`` (the caller's error page, made in ``tx``) instead of the page saying it was sent."""
+    ip = client_ip(request)
+    login = state(request).smtp_login(realm)
+
+    async def deliver() -> Response | None:
+        reason: str | None = None
+        try:
+            await smtp.send(realm.smtp_server, mail, login)
+        except smtp.EmailError as err:
+            log.error("failed to send email in realm %s: %s", realm.name, err)
+            reason = str(err)
+        async with transaction(request) as after:
+            after.config.bind(realm)
+            if reason is not None and undo is not None:
+                await undo(after)
+            await events.record(
+                after,
+                realm,
+                type if reason is None else f"{type}_ERROR",
+                now=state(request).services.clock.now(),
+                client_id=client_id,
+                user_id=user_id,
+                ip=ip,
+                error=None if reason is None else "email_send_failed",
+                details=details if reason is None else {**details, "reason": reason},
+            )
+        return None if reason is None else failed
+
+    tx.mails_due.append(deliver)
 
 
 def send_after(

@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
@@ -432,16 +432,20 @@ async def transaction(request: Request, *, write: bool = True) -> AsyncIterator[
     context realm (``adopt_realm``), as Keycloak's ``session.getContext().setRealm`` does wherever a resource
     resolves the realm (RealmsResource, RealmsAdminResource.getRealmAdmin, AdminRoot's console). So every URL
     built afterwards, whatever the handler (login pages, e-mail links, account and admin REST, the consoles),
-    follows that realm's ``frontendUrl``."""
+    follows that realm's ``frontendUrl``. A mail its work left due (web/email_links.py) is sent once committed, as
+    ``in_transaction`` sends it, though here its failure cannot change the answer."""
     async with state(request).db.transaction(write=write) as tx:
         tx.realms.on_load = functools.partial(adopt_realm, request)
         yield tx
+    for send in tx.mails_due:
+        await send()
 
 
 async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:
     """Run ``work`` in one transaction. OAuth and admin errors are answers: they commit too. A writing one that finds
     it needs a call to another host is rolled back, the call made outside it, and ``work`` run again
-    (fetch_outside.py)."""
+    (fetch_outside.py). The mails ``work`` left due (web/email_links.py) go out once it has committed, and one that
+    fails answers instead (its error page)."""
 
     async def attempt() -> tuple[Tx, T | None, Exception | None]:
         answer: Exception | None = None
@@ -456,6 +460,10 @@ async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *
 
     tx, result, answer = await (fetch_outside.run_outside(attempt) if write else attempt())
     finish(request, tx)
+    for send in tx.mails_due:  # no lock held now: a slow mail server holds up this answer only
+        instead = await send()
+        if instead is not None and answer is None:
+            result = cast(T, instead)  # the failure's page, in place of the page that said it was sent
     if answer is not None:
         raise answer
     return result  # type: ignore[return-value]

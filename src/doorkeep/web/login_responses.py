@@ -253,14 +253,12 @@ async def _respond(
         request, realm, auth_request=auth_request, user=waiting.user, switch_to=switch_to, query=query
     )
     if isinstance(outcome, login_outcomes.EmailUpdateSent) and waiting.user is not None:
-        sent = await verify_email.send_update_confirmation(
-            request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, outcome
+        # UpdateEmail: context.failure(EMAIL_SENT_ERROR), the error page (500), if the mail cannot be sent
+        unsent = error_page(request, realm, update_email.SEND_FAILED, 500, auth_request=auth_request)
+        await set_auth_cookie(unsent, request, tx, realm, waiting.auth_session)
+        await verify_email.send_update_confirmation(
+            request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, outcome, unsent
         )
-        if not sent:  # UpdateEmail: context.failure(EMAIL_SENT_ERROR), the error page (500)
-            await update_email.unsent(tx, outcome)
-            unsent = error_page(request, realm, update_email.SEND_FAILED, 500, auth_request=auth_request)
-            await set_auth_cookie(unsent, request, tx, realm, waiting.auth_session)
-            return unsent
     response = html(await page_body(request, tx, realm, client, outcome, waiting, ui), 200)
     await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
     if waiting.mail_to and waiting.user is not None:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from doorkeep.email import action_tokens, messages
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_events
+from doorkeep.oauth import login_events, update_email
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import EmailUpdateSent
 from doorkeep.web import email_links
@@ -60,11 +60,14 @@ async def send_update_confirmation(
     auth_session: AuthSession,
     auth_request: AuthRequest,
     sent: EmailUpdateSent,
-) -> bool:
+    failed: Response,
+) -> None:
     """UpdateEmail.sendEmailUpdateConfirmation: an UpdateEmailActionToken for the login's client naming this
     authentication session, the old and new addresses and the "Sign out from other devices" box, valid for
     the ``update-email`` user lifespan, mailed to the new address before the page is answered, as Keycloak
-    does (a failure is its error page); SEND_VERIFY_EMAIL with ``email`` the new address. True once sent."""
+    does, once the form's transaction has committed; SEND_VERIFY_EMAIL with ``email`` the new address. A failure
+    answers ``failed`` (Keycloak's error page) and takes back the pending address and the cooldown, which
+    Keycloak sets only once the mail is sent (``update_email.unsent``)."""
     lifespan = email_links.user_lifespan(realm, action_tokens.UPDATE_EMAIL)
     now = state(request).services.clock.now()
     token = action_tokens.new(
@@ -83,6 +86,19 @@ async def send_update_confirmation(
     ui = messages.language(realm, user, request.headers.get("accept-language", ""))
     mail = messages.update_email(ui, realm, user, target, lifespan // 60, sent.email)
     details = login_events.details(auth_request, user.username, email=sent.email, code_id=auth_session.root)
-    return await email_links.send_now(
-        request, tx, realm, mail, "SEND_VERIFY_EMAIL", client_id=client.client_id, user_id=user.id, details=details
+
+    async def undo(after: Tx) -> None:
+        await update_email.unsent(after, sent)
+
+    email_links.send_after_commit(
+        request,
+        tx,
+        realm,
+        mail,
+        "SEND_VERIFY_EMAIL",
+        client_id=client.client_id,
+        user_id=user.id,
+        details=details,
+        failed=failed,
+        undo=undo,
     )
