@@ -40,7 +40,7 @@ from doorkeep.model import Client
 from doorkeep.oauth import client_assertion, client_x509
 from doorkeep.oauth.client_assertion import Attempted, Outcome
 from doorkeep.oauth.client_keys import ClientKeys
-from doorkeep.oauth.web_origins import check_allowed_origins
+from doorkeep.oauth.origin_check import check_allowed_origins
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest

@@ -98,7 +98,7 @@ class OAuthRequest:
     ip_address: str = "127.0.0.1"
     user_agent: str = ""
     headers: dict[str, str] = field(default_factory=dict)
-    origin: str | None = None  # the ``Origin`` header: a CORS request's (oauth/web_origins.py)
+    origin: str | None = None  # the ``Origin`` header: a CORS request's (oauth/origin_check.py)
     # (credential id, matches) from checking the password before the writing transaction began;
     # argon2 then runs outside SQLite's write lock. Re-checked against the credential id inside.
     password_verdict: Verdict | None = None

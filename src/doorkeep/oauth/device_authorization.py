@@ -21,7 +21,7 @@ from doorkeep.oauth import device_codes, token_endpoint
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import pkce_problem
 from doorkeep.oauth.client_auth import OIDC, authenticate_client, event_naming
-from doorkeep.oauth.web_origins import check_allowed_origins
+from doorkeep.oauth.origin_check import check_allowed_origins
 
 if TYPE_CHECKING:
     from doorkeep.model import Client

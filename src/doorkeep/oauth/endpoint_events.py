@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.oauth.client_auth import authenticate_client, event_naming, require_oidc
-from doorkeep.oauth.web_origins import check_allowed_origins
+from doorkeep.oauth.origin_check import check_allowed_origins
 
 if TYPE_CHECKING:
     from doorkeep.model import Client
@@ -73,7 +73,7 @@ class RequestEvents:
         """AuthorizeClientUtil.authorizeClient with its events: the flow's error if authentication fails, then
         ``invalid_client`` for a client of another protocol (once authenticated, so with its method).
         ``cors``: the endpoint's Cors (none at introspection): refusals readable from any origin, and a CORS request
-        from an origin the authenticated client does not allow refused (403, oauth/web_origins.py)."""
+        from an origin the authenticated client does not allow refused (403, oauth/origin_check.py)."""
         if cors:
             self.req.cors.allow_all()
         try:

@@ -29,7 +29,7 @@ from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
 from doorkeep.oauth.token_encryption import NESTED
-from doorkeep.oauth.web_origins import check_allowed_origins
+from doorkeep.oauth.origin_check import check_allowed_origins
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services

@@ -276,7 +276,7 @@ async def _protocol(
         if refused.checked and cors_checks and cors_answers:
             return cors.allow_all_origins(request, refused.response, expose=(cors.EXPOSE_METHODS,))
         return refused.response
-    except AdminError as err:  # the web origins check's INVALID_ORIGIN (oauth/web_origins.py): no CORS on it
+    except AdminError as err:  # the web origins check's INVALID_ORIGIN (oauth/origin_check.py): no CORS on it
         response = admin_error(err)
         response.headers.update(NO_STORE)
         return response
