@@ -174,3 +174,14 @@ async def test_introspection_and_ciba_are_not_checked(app: Env) -> None:
     # past client authentication, refused for the client's CIBA setting, not for the origin
     assert asked.status_code == 401 and asked.json()["error_description"] == "Client not allowed OIDC CIBA Grant"
     assert "access-control-allow-origin" not in asked.headers
+
+
+async def test_rp_initiated_logout_is_not_checked(app: Env) -> None:
+    """LogoutEndpoint checks the origin only for the refresh-token logout (its ``authorizeClient``): the browser's
+    RP-initiated logout (GET or POST with ``id_token_hint`` naming the client) has no Cors, so no check."""
+    hint = (await tokens(app, scope="openid"))["id_token"]
+    url, form = token_url("test", "logout"), {"id_token_hint": hint}
+    by_get = await app.http.get(url, params=form, headers={"Origin": EVIL})
+    by_post = await app.http.post(url, data=form, headers={"Origin": EVIL})
+    for answer in (by_get, by_post):
+        assert answer.status_code == 200 and "access-control-allow-origin" not in answer.headers, answer.text[:200]
