@@ -74,7 +74,8 @@ class CorsReach:
     """Which browser origins may read the answer, narrowed as the endpoint's checks pass, as Keycloak's ``Cors``
     builder is: none at first (a request refused before the client is looked at gets no CORS headers), any
     origin once client authentication is under way (``allowAllOrigins``: its failures are readable everywhere),
-    then the authenticated client's web origins (``allowedOrigins(session, client)``)."""
+    then the authenticated client's web origins (``checkAllowedOrigins(session, client)``, which since Keycloak 26.6.3
+    also refuses another origin's request: oauth/origin_check.py)."""
 
     anyone: bool = False
     client: Client | None = None
