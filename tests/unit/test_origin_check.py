@@ -7,7 +7,7 @@ import pytest
 from doorkeep.errors import INVALID_ORIGIN, AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth.context import Form, OAuthRequest
-from doorkeep.oauth.origin_check import check_allowed_origins
+from doorkeep.oauth.origin_check import check_allowed_origins, origin_refused
 
 ISSUER = "https://sso.example:8443/realms/r"
 
@@ -37,6 +37,7 @@ def client(*web_origins: str) -> Client:
 )
 def test_an_allowed_absent_or_same_origin_passes(web_origins: tuple[str, ...], origin: str | None) -> None:
     req = request(origin)
+    assert not origin_refused(req, client(*web_origins))
     check_allowed_origins(req, client(*web_origins))
     assert not req.cors.anyone and req.cors.client is None  # the caller narrows the CORS reach, not the check
 
@@ -56,6 +57,7 @@ def test_an_allowed_absent_or_same_origin_passes(web_origins: tuple[str, ...], o
     ],
 )
 def test_any_other_origin_is_refused_with_invalid_origin(web_origins: tuple[str, ...], origin: str) -> None:
+    assert origin_refused(request(origin), client(*web_origins))
     with pytest.raises(AdminError) as refused:
         check_allowed_origins(request(origin), client(*web_origins))
     assert refused.value is INVALID_ORIGIN

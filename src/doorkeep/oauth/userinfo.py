@@ -28,8 +28,8 @@ from doorkeep.oauth import access, mtls, scopes, token_encryption
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
-from doorkeep.oauth.token_encryption import NESTED
 from doorkeep.oauth.origin_check import check_allowed_origins
+from doorkeep.oauth.token_encryption import NESTED
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
