@@ -373,3 +373,10 @@ class AdminError(Exception):
         if self.description is not None:
             out["error_description"] = self.description
         return out
+
+
+# Keycloak 26.6.3 (#45957): a CORS request whose Origin the caller's client (or bearer token) does not allow is
+# refused before the endpoint runs: DefaultCors.checkOrigin's ForbiddenException("Invalid origin"), which
+# KeycloakErrorHandler answers as 403 {"error": "Invalid origin"}, without CORS headers. The account and admin REST
+# APIs (checkAllowedOrigins(token)) and the OIDC endpoints (checkAllowedOrigins(session, client)) share it.
+INVALID_ORIGIN = AdminError(403, "Invalid origin", key="error")

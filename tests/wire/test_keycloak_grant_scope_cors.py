@@ -120,7 +120,9 @@ async def test_preflight_request(kc: Env) -> None:
 
 
 async def test_access_token_cors_request(kc: Env) -> None:
-    """TokenEndpointCorsTest.accessTokenCorsRequest"""
+    """TokenEndpointCorsTest.accessTokenCorsRequest, as Keycloak 26.6.3 changed it (#45957, PR #48469): the refresh
+    from an invalid origin was granted without CORS; now it is refused (403, no CORS) before the grant runs, so the
+    refresh token it carried is still the one the session's end is checked with."""
     origin = {"Origin": VALID_CORS_URL}
     code = (await login(kc.http, "test", "test-app2", USER, redirect_uri=APP2_REDIRECT))["code"]
     form = {"grant_type": "authorization_code", "client_id": "test-app2", "code": code, "redirect_uri": APP2_REDIRECT}
@@ -135,11 +137,11 @@ async def test_access_token_cors_request(kc: Env) -> None:
     assert response.status_code == 200
     assert_cors(response)
     form["refresh_token"] = response.json()["refresh_token"]
+    id_token = response.json()["id_token"]
     response = await kc.http.post(token_url("test"), data=form, headers={"Origin": INVALID_CORS_URL})
-    assert response.status_code == 200
+    assert response.status_code == 403 and response.json() == {"error": "Invalid origin"}, response.text
     assert_not_cors(response)
-    form["refresh_token"] = response.json()["refresh_token"]
-    logout = await kc.http.get(token_url("test", "logout"), params={"id_token_hint": response.json()["id_token"]})
+    logout = await kc.http.get(token_url("test", "logout"), params={"id_token_hint": id_token})
     assert logout.status_code == 200, logout.text[:300]
     response = await kc.http.post(token_url("test"), data=form, headers=origin)
     assert_error(response, 400, "invalid_grant", "Session not active")
@@ -163,7 +165,9 @@ async def test_access_token_resource_owner_cors_request(kc: Env) -> None:
 
 
 async def test_access_token_with_confidential_client_cors_request(kc: Env) -> None:
-    """TokenEndpointCorsTest.accessTokenWithConfidentialClientCorsRequest"""
+    """TokenEndpointCorsTest.accessTokenWithConfidentialClientCorsRequest, as Keycloak 26.6.3 changed it (#45957):
+    the right secret from an invalid origin was granted without CORS, and is now refused (403, no CORS); a wrong
+    secret from it is still the client authentication's 401, readable from any origin."""
 
     async def grant(secret: str, origin: str) -> httpx.Response:
         form = {"grant_type": "password", "client_id": "direct-grant", "client_secret": secret}
@@ -177,8 +181,11 @@ async def test_access_token_with_confidential_client_cors_request(kc: Env) -> No
     assert_error(response, 401, "unauthorized_client", "Invalid client or Invalid client credentials")
     assert_cors(response)
     response = await grant("password", INVALID_CORS_URL)
-    assert response.status_code == 200
+    assert response.status_code == 403 and response.json() == {"error": "Invalid origin"}, response.text
     assert_not_cors(response)
+    response = await grant("invalid", INVALID_CORS_URL)
+    assert_error(response, 401, "unauthorized_client", "Invalid client or Invalid client credentials")
+    assert response.headers["Access-Control-Allow-Origin"] == INVALID_CORS_URL
 
 
 # --- LogoutCorsTest ---------------------------------------------------------------------------------
@@ -204,10 +211,15 @@ async def test_post_logout_valid_request_with_valid_origin(kc: Env) -> None:
 
 
 async def test_post_logout_valid_request_with_in_valid_origin_should_fail(kc: Env) -> None:
-    """LogoutCorsTest.postLogout_validRequestWithInValidOriginShouldFail"""
-    response = await logout(kc, await logged_in(kc), INVALID_CORS_URL)
-    assert response.status_code == 204
+    """LogoutCorsTest.postLogout_validRequestWithInValidOriginShouldFail, as Keycloak 26.6.3 changed it (#45957, PR
+    #48469): the session was logged out and 204 answered without CORS; now the request is refused (403, no CORS)
+    once the client is authenticated, and the session stays."""
+    refresh_token = await logged_in(kc)
+    response = await logout(kc, refresh_token, INVALID_CORS_URL)
+    assert response.status_code == 403 and response.json() == {"error": "Invalid origin"}, response.text
     assert_not_cors(response)
+    refreshed = await refresh(kc.http, "test", "test-app", refresh_token, secret="password")
+    assert refreshed.status_code == 200, refreshed.text
 
 
 async def test_post_logout_invalid_request_with_valid_origin(kc: Env) -> None:

@@ -4,7 +4,8 @@ Who may read an answer is what the endpoint decided when it answered (DefaultCor
 client is looked at (TokenEndpoint.checkGrantType), any origin for the HTTPS and realm checks and for a failed
 client authentication (``cors.allowAllOrigins()`` in checkSsl, checkRealm, AuthorizeClientUtil.authorizeClient),
 then the client's web origins; at userinfo any origin until the token's client is known. Introspection has
-no CORS at all (TokenIntrospectionEndpoint).
+no CORS at all (TokenIntrospectionEndpoint). Since Keycloak 26.6.3 (#45957, PR #48469) a request from an origin the
+known client does not allow is refused there with 403 "Invalid origin" (tests/wire/test_oidc_origin_check.py).
 """
 
 from __future__ import annotations
@@ -88,15 +89,17 @@ async def test_a_grant_type_refusal_comes_before_cors_is_opened(app: Env, form: 
 
 
 async def test_once_the_client_is_authenticated_only_its_web_origins_read_the_answer(app: Env) -> None:
+    """Another origin's request was answered without CORS until Keycloak 26.6.3, which refuses it (403, no CORS)
+    before the grant runs (TokenEndpoint.checkClient's checkAllowedOrigins, #45957)."""
     form = {"grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1"}
     ok = await post(app, "token", APP_ORIGIN, **form, password="password")
     assert ok.status_code == 200 and cors(ok) == readable_by(APP_ORIGIN)
     wrong_password = await post(app, "token", APP_ORIGIN, **form, password="nope")
     assert wrong_password.status_code == 400 and cors(wrong_password) == readable_by(APP_ORIGIN)
     elsewhere = await post(app, "token", EVIL, **form, password="password")
-    assert elsewhere.status_code == 200 and cors(elsewhere) == {}
+    assert elsewhere.status_code == 403 and elsewhere.json() == {"error": "Invalid origin"} and cors(elsewhere) == {}
     refused_elsewhere = await post(app, "token", EVIL, **form, password="nope")
-    assert refused_elsewhere.status_code == 400 and cors(refused_elsewhere) == {}
+    assert refused_elsewhere.status_code == 403 and cors(refused_elsewhere) == {}
 
 
 @pytest.mark.parametrize("path", ["token", "revoke"])
@@ -146,24 +149,27 @@ async def test_userinfo_refusals_before_the_client_is_known_are_readable_from_an
 
 
 async def test_userinfo_by_form_token_answers_the_clients_origin_only(app: Env) -> None:
+    """Another origin: answered without CORS until Keycloak 26.6.3, refused since (checkAllowedOrigins, #45957)."""
     token = (await password_grant(app.http, "test", "app", scope="openid")).json()["access_token"]
     ok = await post(app, "userinfo", APP_ORIGIN, access_token=token)
     assert ok.status_code == 200 and cors(ok) == readable_by(APP_ORIGIN)
     elsewhere = await post(app, "userinfo", EVIL, access_token=token)
-    assert elsewhere.status_code == 200 and cors(elsewhere) == {}
+    assert elsewhere.status_code == 403 and elsewhere.json() == {"error": "Invalid origin"} and cors(elsewhere) == {}
 
 
 async def test_userinfo_refusal_after_the_client_is_known_is_for_its_origins(app: Env) -> None:
+    """Another origin's request: 401 without CORS until Keycloak 26.6.3; since, the origin is checked as soon as the
+    token's client is found, before "Client disabled" (UserInfoEndpoint, #45957): 403."""
     token = (await password_grant(app.http, "test", "app", scope="openid")).json()["access_token"]
     await update_client(app.db, "test", "app", enabled=False)
-    for origin, expected in (
-        (APP_ORIGIN, readable_by(APP_ORIGIN, "Access-Control-Allow-Methods, WWW-Authenticate")),
-        (EVIL, {}),
+    for origin, status, expected in (
+        (APP_ORIGIN, 401, readable_by(APP_ORIGIN, "Access-Control-Allow-Methods, WWW-Authenticate")),
+        (EVIL, 403, {}),
     ):
         response = await app.http.get(
             token_url("test", "userinfo"), headers={"Origin": origin, "Authorization": f"Bearer {token}"}
         )
-        assert response.status_code == 401 and cors(response) == expected
+        assert response.status_code == status and cors(response) == expected
 
 
 async def test_introspection_answers_carry_no_cors(app: Env) -> None:

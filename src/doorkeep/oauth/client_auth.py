@@ -40,6 +40,7 @@ from doorkeep.model import Client
 from doorkeep.oauth import client_assertion, client_x509
 from doorkeep.oauth.client_assertion import Attempted, Outcome
 from doorkeep.oauth.client_keys import ClientKeys
+from doorkeep.oauth.origin_check import check_allowed_origins
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
@@ -174,12 +175,18 @@ def require_oidc(client: Client) -> None:
         raise InvalidClient(WRONG_CLIENT_PROTOCOL, status=400)
 
 
-async def authorize_client(tx: Tx, req: OAuthRequest) -> Client:
+async def authorize_client(tx: Tx, req: OAuthRequest, *, cors: bool = True) -> Client:
     """Keycloak's AuthorizeClientUtil.authorizeClient, which the token, revocation and logout endpoints call:
     the client authenticated, then refused unless it speaks OpenID Connect. Its refusals are readable from any
-    origin (``cors.allowAllOrigins()`` before each), what follows only from the client's web origins."""
+    origin (``cors.allowAllOrigins()`` before each), what follows only from the client's web origins.
+
+    With a ``Cors`` (``cors``; CIBA passes none) a CORS request from an origin the authenticated client does not
+    allow is refused there (403, Keycloak 26.6.3: ``checkAllowedOrigins(session, client)`` where it set the
+    client's origins, before the protocol check), before anything of the endpoint runs."""
     req.cors.allow_all()
     client = await authenticate_client(tx, req)
+    if cors:
+        check_allowed_origins(req, client)
     require_oidc(client)
     req.cors.allow_client(client)
     return client

@@ -77,7 +77,8 @@ class CorsReach:
     """Which browser origins may read the answer, narrowed as the endpoint's checks pass, as Keycloak's ``Cors``
     builder is: none at first (a request refused before the client is looked at gets no CORS headers), any
     origin once client authentication is under way (``allowAllOrigins``: its failures are readable everywhere),
-    then the authenticated client's web origins (``allowedOrigins(session, client)``)."""
+    then the authenticated client's web origins (``checkAllowedOrigins(session, client)``, which since Keycloak 26.6.3
+    also refuses another origin's request: oauth/origin_check.py)."""
 
     anyone: bool = False
     client: Client | None = None
@@ -101,6 +102,7 @@ class OAuthRequest:
     ip_address: str = "127.0.0.1"
     user_agent: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    origin: str | None = None  # the ``Origin`` header: a CORS request's (oauth/origin_check.py)
     # (credential id, matches) from checking the password before the writing transaction began;
     # argon2 then runs outside SQLite's write lock. Re-checked against the credential id inside.
     password_verdict: Verdict | None = None

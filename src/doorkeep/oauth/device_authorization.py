@@ -21,6 +21,7 @@ from doorkeep.oauth import device_codes, token_endpoint
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import pkce_problem
 from doorkeep.oauth.client_auth import OIDC, authenticate_client, event_naming
+from doorkeep.oauth.origin_check import check_allowed_origins
 
 if TYPE_CHECKING:
     from doorkeep.model import Client
@@ -74,6 +75,7 @@ async def authorize_device(tx: Tx, services: Services, req: OAuthRequest) -> Dev
     now = services.clock.now()
     try:
         client = await authenticate_client(tx, req)
+        check_allowed_origins(req, client)  # AuthorizeClientUtil's, with the endpoint's Cors: before checkClient
         req.cors.allow_client(client)
         check_client(client)
         if req.form.has_duplicates():  # the request parser's message, answered as invalid_grant

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.oauth.client_auth import authenticate_client, event_naming, require_oidc
+from doorkeep.oauth.origin_check import check_allowed_origins
 
 if TYPE_CHECKING:
     from doorkeep.model import Client
@@ -71,7 +72,8 @@ class RequestEvents:
     async def client(self, *, cors: bool = True) -> Client:
         """AuthorizeClientUtil.authorizeClient with its events: the flow's error if authentication fails, then
         ``invalid_client`` for a client of another protocol (once authenticated, so with its method).
-        ``cors``: the endpoint's Cors (none at introspection): refusals readable from any origin."""
+        ``cors``: the endpoint's Cors (none at introspection): refusals readable from any origin, and a CORS request
+        from an origin the authenticated client does not allow refused (403, oauth/origin_check.py)."""
         if cors:
             self.req.cors.allow_all()
         try:
@@ -80,6 +82,8 @@ class RequestEvents:
             await self.authentication_failed(err)
             raise
         self.authenticated(client)
+        if cors:
+            check_allowed_origins(self.req, client)
         try:
             require_oidc(client)
         except OAuthError as err:

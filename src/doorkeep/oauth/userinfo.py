@@ -28,6 +28,7 @@ from doorkeep.oauth import access, mtls, scopes, token_encryption
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
+from doorkeep.oauth.origin_check import check_allowed_origins
 from doorkeep.oauth.token_encryption import NESTED
 
 if TYPE_CHECKING:
@@ -225,6 +226,7 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
             )
         client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
         if client is not None:  # from here on only the client's web origins may read the answer
+            check_allowed_origins(req, client)  # a CORS request from another origin: 403 (Keycloak 26.6.3)
             req.cors.allow_client(client)
         valid = await access.holder(tx, services, req.realm, claims)
         # KEYCLOAK-6771: a certificate-bound token only with its certificate (RFC 8705 §3), once the user is valid.

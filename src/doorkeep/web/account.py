@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
-from doorkeep.errors import HTTPS_REQUIRED, AdminError
+from doorkeep.errors import HTTPS_REQUIRED, INVALID_ORIGIN, AdminError
 from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
 from doorkeep.users import credential_label as labels
@@ -91,8 +91,6 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
 
 
 API_VERSION_NOT_FOUND = AdminError(404, "API version not found", key="error")
-# Keycloak 26.6.3's failOnInvalidOrigin (#45957): ForbiddenException("Invalid origin"), KeycloakErrorHandler's shape.
-INVALID_ORIGIN = AdminError(403, "Invalid origin", key="error")
 VERSIONS = ("v1",)  # Keycloak's AccountRestApiVersion
 
 

@@ -8,7 +8,8 @@ it, and who may is what the endpoint decided while it ran:
 * the token, revocation, logout and userinfo endpoints: the request's ``CorsReach`` (``oauth/context.py``):
   nobody for a request refused before its client is looked at, every origin for a refusal while the client
   is being authenticated (or, at userinfo, while the token's client is unknown), then the client's web origins;
-  the introspection endpoint adds none (``TokenIntrospectionEndpoint`` uses no ``Cors``);
+  a request from an origin that client does not allow is refused (403, Keycloak 26.6.3) before the endpoint runs
+  (oauth/origin_check.py); the introspection endpoint adds none (``TokenIntrospectionEndpoint`` uses no ``Cors``);
 * the bearer REST APIs (admin, account): the ``allowed-origins`` of the caller's access token
   (``Cors.allowedOrigins(token)``), through ``allow_token_origins``.
 """

@@ -378,6 +378,7 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         method=request.method,
         ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
+        origin=request.headers.get("origin"),
         client_keys=state(request).services.client_keys,
         dpop_header=dpop_header(request),
         url=request_url(request),

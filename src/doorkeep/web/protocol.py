@@ -16,6 +16,7 @@ from doorkeep.errors import (
     HTTPS_REQUIRED,
     REALM_NOT_ENABLED,
     AccessDenied,
+    AdminError,
     BearerError,
     FlowErrorPage,
     InvalidRequest,
@@ -43,6 +44,7 @@ from doorkeep.web.http import (
     NO_CACHE,
     NO_STORE,
     RealmNotFound,
+    admin_error,
     backend_url,
     bearer_error,
     in_transaction,
@@ -229,7 +231,8 @@ async def _protocol(
     (slow checks that need no write lock); then the realm comes from that transaction.
 
     CORS (web/cors.py): ``cors_checks`` makes the HTTPS and enabled-realm refusals readable from any origin;
-    ``cors_answers`` False adds none to any answer (the introspection endpoint).
+    ``cors_answers`` False adds none to any answer (the introspection endpoint). A CORS request from an origin its
+    client does not allow is refused by the core (``AdminError``, 403 "Invalid origin") and answered without any.
 
     A Content-Type header that does not parse is 400 invalid_request, as is, with ``consumes_form``, one that is
     not a form's (web/media_type.py); answered where a malformed body is.
@@ -273,6 +276,10 @@ async def _protocol(
         if refused.checked and cors_checks and cors_answers:
             return cors.allow_all_origins(request, refused.response, expose=(cors.EXPOSE_METHODS,))
         return refused.response
+    except AdminError as err:  # the web origins check's INVALID_ORIGIN (oauth/origin_check.py): no CORS on it
+        response = admin_error(err)
+        response.headers.update(NO_STORE)
+        return response
     except BearerError as err:
         assert opened.realm is not None
         response = bearer_error(err, opened.realm.name)

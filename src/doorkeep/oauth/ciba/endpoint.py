@@ -76,7 +76,7 @@ async def authorize(tx: Tx, services: Services, req: OAuthRequest) -> Prepared:
     client: Client | None = None
     try:
         try:
-            client = await authorize_client(tx, req)
+            client = await authorize_client(tx, req, cors=False)  # no Cors: no web origins check either
             _allowed(client)
         except OAuthError as err:
             err.status = 401  # authorizeClient: any refusal of authenticateClient() becomes UNAUTHORIZED

@@ -49,6 +49,7 @@ from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offli
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
+from doorkeep.oauth.origin_check import origin_refused
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.realms import flow_plan
 from doorkeep.sessions import service
@@ -73,6 +74,8 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     except OAuthError:
         return req
     if not client.direct_access_grants_enabled or client.consent_required or client.bearer_only:
+        return req
+    if origin_refused(req, client):  # the grant will be refused (403) before it looks at the password
         return req
     try:
         form = parameter_limits.within_limits(req.form, GRANT_TYPE, req.oidc)  # as the grant will see it

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, may_rename
-from doorkeep.errors import HTTPS_REQUIRED, TOKEN_VERIFICATION_FAILED, AdminError
+from doorkeep.errors import HTTPS_REQUIRED, INVALID_ORIGIN, TOKEN_VERIFICATION_FAILED, AdminError
 from doorkeep.model import Client, Group, Realm, Role, User
 from doorkeep.oauth import access
 from doorkeep.oauth import scopes as scope_rules
@@ -30,9 +30,6 @@ UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
 INVALID_TOKEN = "invalid_token"
 FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
 UNSCOPED_CLIENTS = frozenset({"admin-cli", "security-admin-console"})
-# Keycloak 26.6.3 (#45957): AdminRoot's Cors.checkAllowedOrigins(token) refuses a call from an Origin the token
-# (or its client) does not allow with ForbiddenException("Invalid origin"), in KeycloakErrorHandler's shape.
-INVALID_ORIGIN = AdminError(403, "Invalid origin", key="error")
 SSL_REQUIRED = AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
 # Roles that imply others, as realm-management composites do.
 IMPLIED = {
