@@ -1,6 +1,7 @@
 """Methods of Keycloak's new-framework offline/refresh core classes that the existing ports
 (test_keycloak_refresh_token_test.py, test_keycloak_offline_token_test.py) did not have yet, each test naming the
-method it follows: RefreshTokenRevokeTest (@53dc40bb) refreshTokenSameSecondReplayRejected; RefreshTokenTest
+method it follows: RefreshTokenRevokeTest (@53dc40bb) refreshTokenSameSecondReplayRejected,
+refreshTokenRevokeWithConcurrentRefreshTokenRequests and refreshTokenRevokeAndReuseWithConcurrentRefreshTokenRequests; RefreshTokenTest
 (@02a42b28) refreshTokenRetainsOpenidScopeWhenOmittedInRefreshRequest and
 refreshTokenRetainsOpenidScopeAfterClientSessionScopeNoteOverwritten, refreshTokenWithUnsupportedConfirmationRejected,
 refreshTokenWithRealmNotBeforeAndClientNotBefore, refreshTokenClientNotBeforeNotBypassedByOlderRealmNotBefore and
@@ -8,6 +9,7 @@ refreshTokenRejectedAfterEnablingCNFCheck."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -80,6 +82,32 @@ async def test_refresh_token_same_second_replay_rejected(kc: Env) -> None:
     await expect_event(kc, sid, rt0, "invalid_token")
     assert (await do_refresh(kc, rt2)).status_code == 400
     await expect_event(kc, sid, rt2, "invalid_token")
+
+
+async def concurrent_reuse(env: Env, expected_successes: int) -> None:
+    """RefreshTokenRevokeTest.testRefreshTokenConcurrentReuse: five refreshes of one token sent at once; exactly
+    ``expected_successes`` succeed, every other one is a 400."""
+    code = (await login(env.http, "test", APP, USER, redirect_uri=REDIRECT))["code"]
+    first = await exchange(env.http, "test", APP, code, secret=SECRET)
+    assert first.status_code == 200, first.text
+    token = first.json()["refresh_token"]
+    answers = await asyncio.gather(*(do_refresh(env, token) for _ in range(5)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200] * expected_successes + [400] * (5 - expected_successes), statuses
+
+
+async def test_refresh_token_revoke_with_concurrent_refresh_token_requests(kc: Env) -> None:
+    """RefreshTokenRevokeTest.refreshTokenRevokeWithConcurrentRefreshTokenRequests (GH issue 45647): under
+    rotation, one of five concurrent refreshes of the same token gets through."""
+    await port.update_realm(kc, revokeRefreshToken=True)
+    await concurrent_reuse(kc, 1)
+
+
+async def test_refresh_token_revoke_and_reuse_with_concurrent_refresh_token_requests(kc: Env) -> None:
+    """RefreshTokenRevokeTest.refreshTokenRevokeAndReuseWithConcurrentRefreshTokenRequests (GH issue 45647): with
+    refreshTokenMaxReuse 2, three of five concurrent refreshes get through."""
+    await port.update_realm(kc, revokeRefreshToken=True, refreshTokenMaxReuse=2)
+    await concurrent_reuse(kc, 3)
 
 
 def scopes(value: str) -> set[str]:

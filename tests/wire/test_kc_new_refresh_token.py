@@ -1,5 +1,5 @@
 """Keycloak's new-framework refresh-token classes that had no port: ``org.keycloak.tests.oauth``
-RefreshTokenIntrospectionTest (@97fd06fd) and RefreshTokenRevokeClientOverrideTest (@e595ff57), one test per
+RefreshTokenIntrospectionTest (@97fd06fd) and RefreshTokenRevokeClientOverrideTest (@fd1c80e8), one test per
 method, each naming the method it follows.
 
 The realm is imported through ``POST /admin/realms`` (client-a with its own audience mapper and client-b for the
@@ -267,11 +267,19 @@ async def test_introspection_ignores_reuse_when_revocation_disabled_for_client(k
     assert (await introspect(kc, used, APP, APP_SECRET, "refresh_token"))["active"] is True
 
 
-@pytest.mark.parametrize("value", ["-1", "abc"])
-async def test_invalid_max_reuse_is_rejected_by_client_validation(kc: Env, value: str) -> None:
-    """RefreshTokenRevokeClientOverrideTest.invalidMaxReuseIsRejectedByClientValidation: 400 (BadRequestException)."""
+async def test_invalid_overrides_are_rejected_by_client_validation(kc: Env) -> None:
+    """RefreshTokenRevokeClientOverrideTest.invalidOverridesAreRejectedByClientValidation (it was
+    invalidMaxReuseIsRejectedByClientValidation): a max reuse of -1 or abc is a 400 (BadRequestException), so is a
+    malformed boolean ``tru`` for the revocation override (not silently "false"); ``TRUE`` (any case) and a max
+    reuse of 0 are accepted."""
     uuid = await port.client_uuid(kc, APP)
     rep = await get(kc, f"/clients/{uuid}")
-    rep["attributes"] = {**rep.get("attributes", {}), "refresh.token.max.reuse": value}
-    await put(kc, f"/clients/{uuid}", rep, status=400)
+    attributes = dict(rep.get("attributes", {}))
+    for value in ("-1", "abc"):
+        await put(
+            kc, f"/clients/{uuid}", {**rep, "attributes": {**attributes, "refresh.token.max.reuse": value}}, status=400
+        )
+    await put(kc, f"/clients/{uuid}", {**rep, "attributes": {**attributes, "revoke.refresh.token": "tru"}}, status=400)
+    valid = {**attributes, "revoke.refresh.token": "TRUE", "refresh.token.max.reuse": "0"}
+    await put(kc, f"/clients/{uuid}", {**rep, "attributes": valid}, status=204)
     forget(kc)

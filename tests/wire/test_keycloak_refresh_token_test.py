@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_flow import REDIRECT, code_from, exchange, start, submit
+from browser_flow import REDIRECT, code_from, exchange, followed, start, submit
 from support import claims, header, refresh, seed_client, seed_realm, seed_user, token_url, update_client, update_realm
 from wire_env import Env, another_worker
 
@@ -320,6 +320,39 @@ async def test_do_not_resolve_offline_user_session_if_authentication_session_is_
     """RefreshTokenTest.testDoNotResolveOfflineUserSessionIfAuthenticationSessionIsInvalidated: the same with
     ``offline_access``."""
     await _second_user_after_the_sso_session_expired(kc, "offline_access")
+
+
+async def test_timeout_when_re_using_previous_authentication_session(kc: Env) -> None:
+    """RefreshTokenTest.testTimeoutWhenReUsingPreviousAuthenticationSession: alice's AUTH_SESSION_ID cookie, put
+    back into a browser that has since opened a fresh login page, names a root that ended with her login; it
+    resolves no session (getAuthSessionCookies checks the root exists), so bob's login restarts from KC_RESTART:
+    "Your login attempt timed out. Login will start from the beginning." """
+    headers = await kc.admin_headers()
+    created = await kc.http.post("/admin/realms", json={"realm": "iso", "enabled": True}, headers=headers)
+    assert created.status_code == 201, created.text
+    await update_realm(
+        kc.db, "iso", sso_session_max_lifespan=120, sso_session_idle_timeout=120, access_token_lifespan=60
+    )
+    await seed_client(kc.db, "iso", "public-client", public=True, redirect_uris=("*",))
+    for name in ("alice", "bob"):
+        await seed_user(
+            kc.db, kc.clock, "iso", name, name, email=f"{name}@keycloak.org", realm_roles=("offline_access",)
+        )
+    page = await start(kc.http, "iso", "public-client")
+    assert page.status_code == 200, page.text[:300]
+    [alice_cookie] = [c for c in kc.http.cookies.jar if c.name == "AUTH_SESSION_ID"]
+    assert code_from(await submit(kc.http, page, username="alice", password="alice"))["code"]
+    kc.http.cookies.clear()
+    assert (await start(kc.http, "iso", "public-client", prompt="login")).status_code == 200
+    kc.http.cookies.clear()
+    page = await start(kc.http, "iso", "public-client")
+    assert page.status_code == 200, page.text[:300]
+    value, domain, path = str(alice_cookie.value), alice_cookie.domain, alice_cookie.path
+    kc.http.cookies.set("AUTH_SESSION_ID", value, domain=domain, path=path)
+    answer = await submit(kc.http, page, username="bob", password="bob")
+    shown = await followed(kc.http, answer)
+    assert shown.status_code == 200, (shown.status_code, shown.text[:500])
+    assert "Your login attempt timed out. Login will start from the beginning." in shown.text
 
 
 async def test_token_refresh_with_access_token_should_return_id_token_with_access_token_hash(kc: Env) -> None:

@@ -15,7 +15,7 @@ finished in this browser since it began.
   LoginProtocol.Error.ALREADY_LOGGED_IN), with a ``*_ERROR`` event ``already_logged_in`` and
   ``redirected_to_client=true``; without a request to answer, info.ftl's "You are already logged in."
   (``redirected_to_client=false``). The login is known by the identity cookie, or, for a tab that is gone, by
-  the user session of the root AUTH_SESSION_ID names (getUserSessionFromAuthenticationCookie).
+  the user session of the root AUTH_SESSION_ID names while that root still is (getUserSessionFromAuthenticationCookie).
 
 The web layer (``web.login_tabs``) reads the cookies and the URL and renders what these functions decide.
 """
@@ -154,9 +154,17 @@ async def already_logged_in(
     """The answer to a tab whose login expired or is gone while a login finished in this browser since it
     began; None when no SSO session is there (or it is older than the tab: a re-authentication's)."""
     current = await sso.current_session(tx, services, realm, browsed.issuer, browsed.identity_cookie)
-    if current is None and auth_session is None and browsed.root:
-        # SessionCodeChecks.initialVerifyAuthSession: no tab, but the root's user session is there. A form posted
-        # twice at once (a double click) meets this once the first post finished the login and ended the tab.
+    if (
+        current is None
+        and auth_session is None
+        and browsed.root
+        and await tx.flows.root_alive(realm.id, browsed.root, None)
+    ):
+        # SessionCodeChecks.initialVerifyAuthSession: no tab, but the root's user session is there; only while the
+        # root itself is (AuthenticationSessionManager.getAuthSessionCookies: "we can't blindly trust the cookie"
+        # and resolve a user session from a root that is gone, as they share the id). A stale AUTH_SESSION_ID of a
+        # finished login thus restarts from KC_RESTART (RefreshTokenTest.testTimeoutWhenReUsingPrevious-
+        # AuthenticationSession).
         current = await sso.session_of_root(tx, services, realm, browsed.root)
     if current is None:
         return None

@@ -43,6 +43,7 @@ _Owner = TypeVar("_Owner", Realm, Client)
 RESERVED_NAME_CHARS = '/\\<>;%?&#"'
 SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5B\x5D-\x7E]+")  # ClientScopeResource.scopeNamePattern
 MAX_REUSE = "refresh.token.max.reuse"
+REVOKE = "revoke.refresh.token"
 CLIENT_SCALARS = {k: v for k, v in CLIENT_FIELDS.items() if k != "attributes"}
 OIDC = "openid-connect"
 
@@ -206,12 +207,22 @@ def updated_client(client: Client, rep: dict[str, Any]) -> Client:
 def _with_attributes(client: Client, raw: Any) -> Client:
     """Merge attributes as Keycloak does: given keys are set, null or blank values removed."""
     attributes = _merge_attributes(client.attributes, raw)
-    reuse = attributes.get(MAX_REUSE, "").strip()
-    # The per-client rotation override (KEYCLOAK.md §5.2): blank inherits, otherwise a count ≥ 0.
-    if reuse and parse_int(reuse, 0, INT_MAX) is None:
-        raise invalid_input(f"Invalid value for {MAX_REUSE}: expected a non-negative number")
+    _check_rotation_override(attributes)
     _check_grace(attributes.get(policy.GRACE_CLIENT_ATTRIBUTE), policy.GRACE_CLIENT_ATTRIBUTE)
     return _valid_triggers(dataclasses.replace(client, attributes=attributes))
+
+
+def _check_rotation_override(attributes: dict[str, Any]) -> None:
+    """DefaultClientValidationProvider's checks of the per-client rotation override (KEYCLOAK.md §5.2; Keycloak PR
+    51798): blank inherits the realm's; otherwise the max reuse is a count ≥ 0 and the revocation switch ``true``
+    or ``false`` in any case, a malformed one refused rather than read as "false" (RefreshTokenRevokeClientOverride-
+    Test.invalidOverridesAreRejectedByClientValidation)."""
+    reuse = attributes.get(MAX_REUSE, "").strip()
+    if reuse and parse_int(reuse, 0, INT_MAX) is None:
+        raise invalid_input("Refresh token max reuse must be a non-negative integer.")
+    revoke = attributes.get(REVOKE, "").strip()
+    if revoke and revoke.lower() not in ("true", "false"):
+        raise invalid_input("Revoke refresh token must be either 'true' or 'false'.")
 
 
 def _merge_attributes(current: dict[str, Any], raw: Any) -> dict[str, Any]:
