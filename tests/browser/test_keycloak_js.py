@@ -132,9 +132,7 @@ def test_offline_token_outlives_the_browser_logout(page: Page, app: str, server:
         timeout=10,
     )
     assert response.status_code == 200, response.text
-    assert (
-        response.json()["refresh_expires_in"] == 2592000
-    )  # the offline idle (30 days), no longer 0: Keycloak issue #48063
+    assert response.json()["refresh_expires_in"] == 0
 
 
 def test_keycloak_js_logs_in_with_the_implicit_flow(page: Page, app: str, server: DoorkeepProcess) -> None:

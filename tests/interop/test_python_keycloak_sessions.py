@@ -70,9 +70,7 @@ def test_revoking_consent_through_python_keycloak_kills_the_offline_token(
     client_uuid = admin.get_client_id(seed.client_id)
     assert user_id is not None and client_uuid is not None
     offline = oidc.token(seed.username, seed.password, scope="openid offline_access")
-    assert (
-        oidc.refresh_token(offline["refresh_token"])["refresh_expires_in"] == 2592000
-    )  # the offline idle (30 days), no longer 0: Keycloak issue #48063
+    assert oidc.refresh_token(offline["refresh_token"])["refresh_expires_in"] == 0
 
     assert admin.user_consents(user_id) == [
         {

@@ -67,41 +67,24 @@ def test_an_online_refresh_token_exp_is_the_earlier_of_client_idle_and_client_ma
 
 
 @pytest.mark.parametrize(
-    ("realm", "attributes", "expires_in"),
+    "realm",
     [
-        (make_realm(), {}, 2592000),
-        (make_realm(), {CLIENT_OFFLINE_MAX: "1000"}, 1000),
-        (make_realm(), {CLIENT_OFFLINE_IDLE: "1000"}, 1000),
-        # the realm's offline max is not enforced without Max Limited: the idle alone
-        (make_realm(offline_session_max_lifespan=60, offline_session_idle_timeout=60), {}, 60),
-        (
-            make_realm(offline_session_max_lifespan=60, offline_session_idle_timeout=60),
-            {CLIENT_OFFLINE_IDLE: "1000"},
-            1000,
-        ),
-        (make_realm(client_offline_session_max_lifespan=100, client_offline_session_idle_timeout=100), {}, 100),
-        (
-            make_realm(client_offline_session_max_lifespan=100, client_offline_session_idle_timeout=100),
-            {CLIENT_OFFLINE_IDLE: "1000"},
-            1000,
-        ),
+        make_realm(),
+        make_realm(offline_session_max_lifespan=60, offline_session_idle_timeout=60),
+        make_realm(client_offline_session_max_lifespan=100, client_offline_session_idle_timeout=100),
     ],
 )
-def test_an_offline_token_expires_at_its_idle_end_even_without_max_limited(
-    realm: Realm, attributes: dict[str, str], expires_in: int
-) -> None:
-    """Keycloak issues #27201 / #48063: an offline token's exp is the client session's offline idle end (capped
-    by a client's own offline max) whether or not Offline Session Max Limited is on (tests/base
-    OfflineTokenBasicFlowTest asserts the exp, where it asserted none)."""
-    exp = policy.refresh_token_exp(
-        realm, make_client(attributes), session(True, False, T0, T0), client_session(T0, T0), T0
+@pytest.mark.parametrize(
+    "attributes",
+    [{}, {CLIENT_OFFLINE_MAX: "1000"}, {CLIENT_OFFLINE_IDLE: "1000"}],
+)
+def test_an_offline_token_has_no_exp_unless_max_limited_is_on(realm: Realm, attributes: dict[str, str]) -> None:
+    assert (
+        policy.refresh_token_exp(
+            realm, make_client(attributes), session(True, False, T0, T0), client_session(T0, T0), T0
+        )
+        is None
     )
-    assert exp == T0 + expires_in
-
-
-@pytest.mark.parametrize(("limited", "enforced"), [(False, False), (True, True)])
-def test_a_refresh_checks_an_offline_tokens_own_exp_only_with_max_limited(limited: bool, enforced: bool) -> None:
-    assert policy.offline_exp_enforced(make_realm(offline_session_max_lifespan_enabled=limited)) is enforced
 
 
 def test_an_offline_token_expires_after_thirty_days_idle_when_max_limited_is_on_with_defaults() -> None:

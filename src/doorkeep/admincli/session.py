@@ -71,7 +71,7 @@ def _token(
 def _login_from(body: dict[str, Any], client_id: str, secret: str | None) -> cfg.Login:
     now = now_ms()
     refresh = body.get("refresh_token")
-    lifespan = int(body.get("refresh_expires_in") or 0)  # 0: no expiry announced
+    lifespan = int(body.get("refresh_expires_in") or 0)  # 0: an offline token, no expiry of its own
     return cfg.Login(
         client_id=client_id,
         token=str(body["access_token"]),

@@ -378,7 +378,7 @@ def _refresh_claims(
     there), so that a refresh finds it again."""
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
-    exp: int | None = policy.refresh_token_exp(ctx.realm, ctx.client, us, cs, now)
+    exp = policy.refresh_token_exp(ctx.realm, ctx.client, us, cs, now)
     jti, iat = new_id(), now
     if plan.replay is not None and plan.replay.latest_jti is not None and plan.replay.latest_iat is not None:
         jti, iat, exp = plan.replay.latest_jti, plan.replay.latest_iat, plan.replay.latest_exp  # same successor

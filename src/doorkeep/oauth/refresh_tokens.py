@@ -110,8 +110,7 @@ def check_binding(
     if check_expiration:
         if claims.iat < max(req.realm.not_before, client.not_before):
             raise e.InvalidGrant(e.STALE_TOKEN)
-        exp_checked = not claims.offline or policy.offline_exp_enforced(req.realm)
-        if exp_checked and not policy.token_active(claims.raw, now):  # IS_ACTIVE: valid in its exp second
+        if not policy.token_active(claims.raw, now):  # IS_ACTIVE: still valid in its exp second
             raise e.InvalidGrant(e.TOKEN_NOT_ACTIVE)
     if claims.azp != client.client_id:
         raise e.InvalidGrant(e.CLIENT_MISMATCH)
