@@ -310,3 +310,31 @@ async def test_a_disabled_client_is_a_failed_local_logout_and_nothing_ends(env: 
         assert len(await _sessions(env, "test", "alice")) == 1
         [event] = await _events(env)
         assert event["type"] == "LOGOUT_ERROR" and event["error"] == "logout_failed"
+
+
+async def test_without_jwks_url_the_validating_public_key_checks_the_logout_token(env: Env) -> None:
+    """Keycloak 27.0 (CVE-2026-18569): a logout token's signature is checked even with ``validateSignature`` off,
+    with the provider's ``Validating public key`` when ``useJwksUrl`` is off (PublicKeyStorageManager's
+    HardcodedPublicKeyLoader): unsigned and foreign tokens are refused, the provider's own signature ends the
+    session."""
+    async with served(env) as broker:
+        keys = await env.http.get("/admin/realms/provider/keys", headers=await env.admin_headers())
+        (rs256,) = [k for k in keys.json()["keys"] if k.get("algorithm") == "RS256" and k.get("publicKey")]
+        pem = f"-----BEGIN PUBLIC KEY-----\n{rs256['publicKey']}\n-----END PUBLIC KEY-----"
+        await _setup(broker, validateSignature="false", useJwksUrl="false", publicKeySignatureVerifier=pem)
+        async with browser(broker) as http:
+            await broker_tokens(http)
+            sid, sub = await _at_provider(env)
+            claims = _claims(broker, sid, sub)
+            foreign = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            for token in (
+                jwt.encode(claims, "", algorithm="none"),
+                jwt.encode(claims, foreign, algorithm="RS256", headers={"kid": rs256["kid"]}),
+            ):
+                refused = await _post(http, token)
+                assert refused.status_code == 400, refused.text
+                assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
+            assert len(await _sessions(env, "test", "alice")) == 1
+            done = await _post(http, await _signed(env, claims))
+            assert done.status_code == 200, done.text
+            assert await _sessions(env, "test", "alice") == []

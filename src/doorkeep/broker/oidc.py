@@ -214,16 +214,25 @@ async def userinfo(config: Config, access_token: str) -> dict[str, Any]:
 
 
 async def _signature_key(config: Config, token: str, lookup: KeyLookup | None) -> Any:
-    """The provider's key for the token's ``kid`` and ``alg``: through ``lookup`` (keys kept between tokens) or
-    from its JWK set fetched now."""
+    """The provider's key for the token's ``kid`` and ``alg``: with ``useJwksUrl`` on, through ``lookup`` (keys
+    kept between tokens) or from its JWK set fetched now; off, its configured validating public key."""
     header = jwt.get_unverified_header(token)
     alg = header.get("alg")
     if not isinstance(alg, str) or alg == "none" or alg.startswith("HS"):
         raise BrokerError(f"unexpected signature algorithm {alg}")
-    if not config.use_jwks_url or not config.jwks_url:
-        raise BrokerError("no JWKS URL to check the signature with")
     kid = header.get("kid")
     kid = kid if isinstance(kid, str) else None
+    if not config.use_jwks_url:  # the "Validating public key" (and its key id) the administrator pasted
+        pem, configured = (
+            str(config.extra.get("publicKeySignatureVerifier") or ""),
+            config.extra.get("publicKeySignatureVerifierKeyId"),
+        )
+        key = client_keys.hardcoded_key(pem, str(configured or ""), kid, alg)
+        if key is None:
+            raise BrokerError("the validating public key does not check the signature")
+        return key, alg
+    if not config.jwks_url:
+        raise BrokerError("no JWKS URL to check the signature with")
     if lookup is not None:
         key = await lookup(config.jwks_url, kid, alg)
     else:

@@ -234,7 +234,7 @@ def check_urls(realm: Realm, config: dict[str, str]) -> None:
 def check_keys(config: dict[str, str]) -> None:
     """OIDCIdentityProviderConfig.validate's key checks (IdentityProviderOidcTest#testOIDCKeysRequired...):
     checked signatures need a key: the JWKS URL when ``useJwksUrl`` is on, else a validating public key
-    (which Doorkeep does not take, so none is there); the JWT authorization grant and client assertions need
+    (``publicKeySignatureVerifier``, broker/oidc.py); the JWT authorization grant and client assertions need
     the JWKS URL. ``useJwksUrl`` is read as Keycloak reads it, off unless it says ``true``."""
     on = {key: config.get(key, "").lower() == "true" for key in ("validateSignature", "useJwksUrl")}
     has_jwks = bool(config.get("jwksUrl"))

@@ -151,6 +151,24 @@ def certificate_key(client: Client) -> list[PublicKey]:
     return [PublicKey(client.attr("jwt.credential.kid") or key_id(key), None, key)]
 
 
+def hardcoded_key(pem: str, configured_kid: str, kid: str | None, alg: str) -> Any | None:
+    """An identity provider's ``publicKeySignatureVerifier`` for a token signed with ``alg`` and naming ``kid``
+    (PublicKeyStorageManager.getIdentityProviderKeyWrapper's HardcodedPublicKeyLoader): the PEM public key, read
+    for the algorithm's key type, held under ``publicKeySignatureVerifierKeyId`` when one is configured and else
+    under the token's own ``kid``; None when no key is configured, it does not decode or suit ``alg``, or the
+    token names another key id."""
+    if not pem.strip():
+        return None  # "No public key saved on identityProvider"
+    held_as = configured_kid.strip() or kid
+    if kid is not None and held_as != kid:
+        return None
+    try:
+        key = serialization.load_der_public_key(_der(pem))
+    except (ValueError, binascii.Error, TypeError):
+        return None
+    return key if suits(key, alg) else None
+
+
 def pick(keys: list[PublicKey], kid: str | None, alg: str) -> Any | None:
     """The key the assertion names (by ``kid`` when it has one) that suits its algorithm."""
     for candidate in keys:

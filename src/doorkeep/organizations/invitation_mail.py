@@ -34,6 +34,7 @@ class Invitee:
     last_name: str | None = None
     replacing: str | None = None  # the invitation a resend replaces: removed first, so it is no pending one
     attributes: dict[str, list[str]] | None = None  # kept on the invitation (invitation_attributes.cleaned)
+    client_id: str | None = None  # the link's client (the ``client_id`` query parameter), None: ``account``
 
 
 @dataclass(frozen=True)
@@ -88,20 +89,20 @@ async def prepare(
     """The invitation and its mail, after the checks; its link an action token valid for the admin-generated
     lifespan, whose ``jti`` is the invitation's id and whose expiry is the invitation's."""
     invitations.require_enabled(org)
+    to = await invitations.target(tx, realm.id, realm.name, org, who.client_id, base)
     now = services.clock.now()
     user, email, named = await _checked(tx, realm, org, who)
     stale = await _stale(tx, org, email, who, now) if who.user_id is None else ()
     lifespan = realm.action_token_generated_by_admin_lifespan
-    redirect = invitations.redirect_uri(org, base, realm.name)
     invitation_id = str(uuid.uuid4())
-    token = invitations.new_token(org, user.id if user else "", email, now, lifespan, redirect, invitation_id)
+    token = invitations.new_token(org, user.id if user else "", email, now, lifespan, to, invitation_id)
     key = await action_tokens.serialize(tx, services, realm.id, issuer, token)
     if user is not None:
         link = invitations.action_link(base, realm.name, key)
         names = (user.first_name or "", user.last_name or "") if named else None
         ui = messages.language(realm, user)
     else:
-        link = invitations.registration_link(base, realm.name, key)
+        link = invitations.registration_link(base, realm.name, key, to.client_id)
         names = (who.first_name or "", who.last_name or "") if named else None
         ui = messages.language(realm, User(id="", realm_id=realm.id, username=""))
     mail = messages.org_invite(ui, realm, email, names, link, lifespan // 60, org.name)

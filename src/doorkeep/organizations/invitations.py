@@ -1,17 +1,25 @@
 """Organization invitations as Keycloak 26 sends them (OrganizationInvitationResource, InviteOrgActionToken).
 
-An invitation is an ``ORGIVT`` action token for the ``account`` client naming the organization (``org_id``), the
-address it was sent to (``eml``) and where the invitee goes once a member (``reduri``: the organization's
-``redirectUrl``, else the account console). It expires after the realm's ``actionTokenGeneratedByAdminLifespan``
-and may be used again (AbstractActionTokenHandler's canUseTokenRepeatedly): a second use finds a member already.
-An existing user's link goes to the action-token endpoint (InviteOrgActionTokenHandler); an address no user has
-gets a link to the registrations endpoint carrying the token as ``token``, whose registration makes the new user
-a MANAGED member (RegistrationUserCreation).
+An invitation is an ``ORGIVT`` action token for a client naming the organization (``org_id``), the address it was
+sent to (``eml``) and where the invitee goes once a member (``reduri``). The client is ``account``, or the one
+the admin names by ``client_id`` (``invite-user`` since keycloak#48535, merged in August 2026; Keycloak 27.0's
+``invite-existing-user`` too): an unknown one is 400 ``Client doesn't exist``, a disabled one 400 ``Client is not
+enabled`` (execute-actions-email's answers, which the pull request mirrored). For ``account`` the ``reduri`` is
+the organization's ``redirectUrl``, else the account client's home URL, else the account console; for another
+client the organization's ``redirectUrl`` is ignored and the ``reduri`` is the client's home URL (else its one
+registered redirect URI, else 400 ``Unable to resolve a redirect uri for the client``).
+
+The token expires after the realm's ``actionTokenGeneratedByAdminLifespan`` and may be used again
+(AbstractActionTokenHandler's canUseTokenRepeatedly): a second use finds a member already. An existing user's
+link goes to the action-token endpoint (InviteOrgActionTokenHandler); an address no user has gets a link to the
+registrations endpoint carrying the token as ``token``, whose registration makes the new user a MANAGED member
+(RegistrationUserCreation).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -22,6 +30,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth import redirect_uris
 from doorkeep.organizations.model import Organization
+from doorkeep.users.account import effective_url
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -35,6 +44,9 @@ NO_ID = "To invite a member you need to provide the user id"
 ALREADY_MEMBER = "User already a member of the organization"
 SEND_FAILED = "Failed to send invite email"
 DISABLED = "Organization is disabled"  # OrganizationInvitationResource.validateOrganization (Keycloak 26.7)
+CLIENT_MISSING = "Client doesn't exist"  # [UNVERIFIED] keycloak#48535: "a 400 Bad Request"; execute-actions-email's
+CLIENT_DISABLED = "Client is not enabled"  # [UNVERIFIED] texts for the same two cases
+NO_REDIRECT = "Unable to resolve a redirect uri for the client"  # keycloak#48535 (review of 2026-06-17)
 
 
 def require_enabled(org: Organization) -> None:
@@ -44,11 +56,45 @@ def require_enabled(org: Organization) -> None:
         raise AdminError(400, DISABLED)
 
 
-def redirect_uri(org: Organization, base: str, realm_name: str) -> str:
-    """createToken: the organization's ``redirectUrl``, else the account console's URL."""
+@dataclass(frozen=True)
+class Target:
+    """The client an invitation's link is for and where its invitee goes once a member (the token's ``reduri``)."""
+
+    client_id: str
+    redirect_uri: str
+
+
+async def target(tx: Tx, realm_id: str, realm_name: str, org: Organization, client_id: str | None, base: str) -> Target:
+    """The invitation's client (``client_id``, ``account`` when absent or blank) and its ``reduri``."""
+    if client_id is None or not client_id.strip():
+        account = await tx.clients.get_by_client_id(realm_id, ACCOUNT)
+        return Target(ACCOUNT, redirect_uri(org, account, base, realm_name))
+    client = await tx.clients.get_by_client_id(realm_id, client_id)
+    if client is None:
+        raise AdminError(400, CLIENT_MISSING)
+    if not client.enabled:
+        raise AdminError(400, CLIENT_DISABLED)
+    if client.client_id == ACCOUNT:
+        return Target(ACCOUNT, redirect_uri(org, client, base, realm_name))
+    home = client_home(client, base) or redirect_uris.resolve(None, client, base)
+    if home is None:
+        raise AdminError(400, NO_REDIRECT)
+    return Target(client.client_id, home)
+
+
+def client_home(client: Client, base: str) -> str | None:
+    """The client's home URL (``baseUrl``, resolved against its root URL), None when it has none."""
+    home = effective_url(client, base)
+    return home if home and home.strip() else None
+
+
+def redirect_uri(org: Organization, account: Client | None, base: str, realm_name: str) -> str:
+    """createToken for the ``account`` client: the organization's ``redirectUrl``, else the account client's home
+    URL (resolveAccountClientBaseUrl, Keycloak 26.6), else the account console's URL."""
     if org.redirect_url and org.redirect_url.strip():
         return org.redirect_url
-    return account_console(base, realm_name)
+    home = client_home(account, base) if account is not None else None
+    return home or account_console(base, realm_name)
 
 
 def account_console(base: str, realm_name: str) -> str:
@@ -58,7 +104,7 @@ def account_console(base: str, realm_name: str) -> str:
 
 def landing(uri: str | None, client: Client, base: str) -> str | None:
     """Where an invitation may send its invitee after joining (the token's ``reduri``, the organization's
-    ``redirectUrl`` on the already-a-member page): ``uri`` when the link's client (``account``) allows it as a
+    ``redirectUrl`` on the already-a-member page): ``uri`` when the link's client allows it as a
     redirect URI, through the one validator every redirect goes through (RedirectUtils.verifyRedirectUri,
     keycloak@5f8e11f2's OrganizationInvitationLinkTest malicious-redirect cases); None when it does not, and the
     invitee lands on the account console instead."""
@@ -66,18 +112,18 @@ def landing(uri: str | None, client: Client, base: str) -> str | None:
 
 
 def new_token(
-    org: Organization, user_id: str, email: str, now: int, lifespan: int, redirect: str, invitation_id: str
+    org: Organization, user_id: str, email: str, now: int, lifespan: int, to: Target, invitation_id: str
 ) -> ActionToken:
-    """InviteOrgActionToken(userId, now + lifespan, email, "account") with ``org_id`` and ``reduri``; its id is
+    """InviteOrgActionToken(userId, now + lifespan, email, clientId) with ``org_id`` and ``reduri``; its id is
     the stored invitation's (``token.id(invitation.getId())``), by which accepting it removes the invitation."""
     return action_tokens.new(
         action_tokens.INVITE_ORG,
         user_id,
-        ACCOUNT,
+        to.client_id,
         now,
         lifespan,
         email=email,
-        redirect_uri=redirect,
+        redirect_uri=to.redirect_uri,
         org_id=org.id,
         token_id=invitation_id,
     )
@@ -88,11 +134,11 @@ def action_link(base: str, realm_name: str, key: str) -> str:
     return f"{base}/realms/{realm_name}/login-actions/action-token?{urlencode({'key': key})}"
 
 
-def registration_link(base: str, realm_name: str, key: str) -> str:
-    """createRegistrationLink: the registrations endpoint for the account client, the token as ``token``, and a
+def registration_link(base: str, realm_name: str, key: str, client_id: str = ACCOUNT) -> str:
+    """createRegistrationLink: the registrations endpoint for the invitation's client, the token as ``token``, and a
     fresh ``state`` (Keycloak 26.7's OrganizationInvitationLinkTest#testRegistrationLinkForNewUserCarriesState: the
     response is callback-shaped, so a client strips its ``code`` and ``state`` from the URL it lands on)."""
-    query = urlencode({"response_type": "code", "client_id": ACCOUNT, "token": key, "state": str(uuid.uuid4())})
+    query = urlencode({"response_type": "code", "client_id": client_id, "token": key, "state": str(uuid.uuid4())})
     return f"{base}/realms/{realm_name}/protocol/openid-connect/registrations?{query}"
 
 

@@ -5,7 +5,8 @@ OrganizationMemberResource's ``members/invite-user`` and ``members/invite-existi
 The first two take a form (``email``, ``firstName``, ``lastName``; or ``id``) or, since Keycloak 26.7, a JSON
 OrganizationInvitationUserRequest / OrganizationInvitationExistingUserRequest with the same fields and ``attributes``
 the invitation keeps (organizations/invitation_attributes.py); a JSON body that is empty or null is 400. A resend takes
-the stored invitation's address, names and attributes. Each e-mails an InviteOrgActionToken link
+the stored invitation's address, names and attributes. ``client_id`` in the query names the link's client (the
+first since keycloak#48535, both in Keycloak 27.0; organizations.invitations). Each e-mails an InviteOrgActionToken link
 (``organizations.invitations``) through the realm's SMTP settings: 204, and an ACTION ORGANIZATION_MEMBERSHIP admin
 event at the call's path. A disabled organization invites nobody (400 ``Organization is disabled``, Keycloak 26.7's
 validateOrganization). As ``web.admin.emails`` does, the checks and the link are made in a reading transaction that ends
@@ -16,6 +17,7 @@ be sent is 500 ``Failed to send invite email`` and stores nothing. Listing and d
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -136,6 +138,7 @@ async def _invite(request: Request, existing: bool) -> Response:
         invitee = await _request(request, existing)
     except AdminError as err:
         return handlers.render_error(err)
+    invitee = dataclasses.replace(invitee, client_id=request.query_params.get("client_id"))
 
     async def whom(_tx: Tx, _org: Organization) -> invitation_mail.Invitee:
         return invitee
@@ -144,12 +147,14 @@ async def _invite(request: Request, existing: bool) -> Response:
 
 
 async def invite_user(request: Request) -> Response:
-    """``POST organizations/{id}/members/invite-user`` (form ``email``, ``firstName``, ``lastName``)."""
+    """``POST organizations/{id}/members/invite-user`` (form ``email``, ``firstName``, ``lastName``; the link's
+    client by the ``client_id`` query parameter, ``account`` without one)."""
     return await _invite(request, existing=False)
 
 
 async def invite_existing_user(request: Request) -> Response:
-    """``POST organizations/{id}/members/invite-existing-user`` (form ``id``)."""
+    """``POST organizations/{id}/members/invite-existing-user`` (form ``id``; ``client_id`` as for invite-user, Keycloak
+    27.0)."""
     return await _invite(request, existing=True)
 
 

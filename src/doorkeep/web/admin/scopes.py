@@ -6,11 +6,19 @@ Keycloak guards client scopes with the client roles: view-clients reads, manage-
 realm roles (``…/realm``) or to one client's roles (``…/clients/{client}``), share one implementation, as
 Keycloak's ScopeMappedResource and ScopeMappedClientResource do, ``…/available`` (the roles not mapped
 directly yet) and ``…/composite`` (the roles in the effective scope) included.
+
+Since Keycloak 27.0 (keycloak#53480) the listings of scope mappings (``…/scope-mappings``, ``…/realm``,
+``…/realm/composite``, ``…/clients/{client}``, ``…/clients/{client}/composite``) leave out the roles the caller
+may neither view (view-realm for a realm role, view-clients for a client's) nor map to users (canMapRole:
+manage-users, the admin roles in it the caller's to hand out) nor to client scopes (canMapClientScope:
+manage-clients); a role the caller may only map to client scopes comes without attributes even with
+``briefRepresentation=false``. ``…/available`` is unchanged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from enum import Enum
 from typing import Any
 
 from starlette.requests import Request
@@ -129,6 +137,33 @@ def realm_defaults(default: bool) -> tuple[Endpoint, Endpoint]:
     return listing, change
 
 
+class Shown(Enum):
+    """How a role in a scope listing is shown to the caller (Keycloak 27.0, keycloak#53480)."""
+
+    FULL = "full"  # the caller may view it or map it to users
+    BRIEF = "brief"  # the caller may only map it to client scopes: no attributes
+    HIDDEN = "hidden"
+
+
+async def shown(call: RealmCall, role: Role) -> Shown:
+    """RolePermissions.canView, else canMapRole, else canMapClientScope."""
+    if call.can("view-clients" if role.client_id else "view-realm"):
+        return Shown.FULL
+    if await call.identity.may_map(call.tx, call.realm, role):
+        return Shown.FULL
+    return Shown.BRIEF if call.can("manage-clients") else Shown.HIDDEN
+
+
+async def visible(call: RealmCall, roles: Iterable[Role], brief: bool = True) -> list[dict[str, Any]]:
+    """The roles the caller may see as RoleRepresentations, those it may only map to client scopes brief."""
+    out = []
+    for role in roles:
+        how = await shown(call, role)
+        if how is not Shown.HIDDEN:
+            out.append(role_json(role, brief=brief or how is Shown.BRIEF))
+    return out
+
+
 async def _owner(call: RealmCall, request: Request, of_client_scope: bool) -> Client | ClientScope:
     """The client scope or client whose scope mappings the path names."""
     if of_client_scope:
@@ -155,7 +190,7 @@ def scope_mappings(of_client_scope: bool) -> Endpoint:
             scoped_id = (await call.client(scoped)).id if scoped else None
             mapped = [r for r in await call.tx.roles.scope_mappings(owner) if r.client_id == scoped_id]
             if not write:
-                return ok([role_json(r, brief=True) for r in mapped])
+                return ok(await visible(call, mapped))
             body = await read_objects(request, allow_empty=request.method == "DELETE")
             if body is None:  # Keycloak: DELETE without a body removes every mapping of that kind
                 await call.tx.roles.remove_scope_mappings(owner, [r.id for r in mapped])
@@ -197,11 +232,11 @@ def role_choices(of_client_scope: bool, composite: bool) -> Endpoint:
                 return ok([role_json(r, brief=True) for r in candidates if r.id not in direct])
             brief = request.query_params.get("briefRepresentation", "true").lower() != "false"
             if isinstance(owner, Client) and owner.full_scope_allowed:
-                return ok([role_json(r, brief=brief) for r in candidates])
+                return ok(await visible(call, candidates, brief))
             if isinstance(owner, Client):
                 direct |= {r.id for r in await call.tx.roles.list_client_roles(owner.id)}
             in_scope = await call.tx.roles.expand(direct)
-            return ok([role_json(r, brief=brief) for r in candidates if r.id in in_scope])
+            return ok(await visible(call, [r for r in candidates if r.id in in_scope], brief))
 
         return await run_realm(request, work, write=False)
 
@@ -209,8 +244,10 @@ def role_choices(of_client_scope: bool, composite: bool) -> Endpoint:
 
 
 async def _mappings_json(call: RealmCall, roles: list[Role]) -> dict[str, Any]:
-    """A MappingsRepresentation: ``realmMappings`` and, per clientId, ``{id, client, mappings}``."""
+    """A MappingsRepresentation: ``realmMappings`` and, per clientId, ``{id, client, mappings}``, of the roles the
+    caller may see."""
     out: dict[str, Any] = {}
+    roles = [r for r in roles if await shown(call, r) is not Shown.HIDDEN]
     realm_roles = [role_json(r, brief=True) for r in roles if r.client_id is None]
     if realm_roles:
         out["realmMappings"] = realm_roles
