@@ -39,7 +39,7 @@ async def add_audience(env: Env, **flags: str) -> None:
 
 @pytest.fixture
 async def realm(realm: Env) -> Env:
-    await prepare(realm)
+    await prepare(realm, audience=False)
     await keep_events(realm, "INTROSPECT_TOKEN", "INTROSPECT_TOKEN_ERROR")
     return realm
 
