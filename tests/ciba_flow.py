@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from doorkeep.settings import Settings
-from wire_env import Env, make_env, prepared_postgres
+from wire_env import Env, make_env, marked_options, prepared_postgres
 
 CIBA_URL = "/realms/test/protocol/openid-connect/ext/ciba/auth"
 CALLBACK_URL = f"{CIBA_URL}/callback"
@@ -115,7 +115,8 @@ async def app_with_device(request: pytest.FixtureRequest, tmp_path: Path, channe
     server = request.getfixturevalue("postgres_server") if postgres else None
     url = await prepared_postgres(server) if server is not None else f"sqlite:///{tmp_path / 'doorkeep.db'}"
     base = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin")
-    env, db = await make_env(url, dataclasses.replace(base, ciba_auth_channel_uri=channel), prepared=postgres)
+    configured = marked_options(request, dataclasses.replace(base, ciba_auth_channel_uri=channel))
+    env, db = await make_env(url, configured, prepared=postgres)
     try:
         yield env
     finally:

@@ -16,7 +16,7 @@ from keycloak_port import ADMIN, admin_headers, import_realm
 from pg import ThrowawayPostgres
 from role_port import assert_event, call, clear_events, create, ok
 from support import claims, password_grant
-from wire_env import Env, make_env, prepared_postgres
+from wire_env import Env, _default_settings, make_env, marked_options, prepared_postgres
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ async def shared_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
         url = await prepared_postgres(server)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('groups') / 'doorkeep.db'}"
-    env, db = await make_env(url, prepared=server is not None)
+    env, db = await make_env(url, marked_options(request, _default_settings(url)), prepared=server is not None)
     try:
         yield env
     finally:

@@ -3,7 +3,8 @@ shared by the port of that test and the tests of the ``client.use.lightweight.ac
 
 The realm is the part of ``testrealm.json`` the test reads, with ``addTestRealms``' changes: ``test-app``
 (secret ``password``, direct grants and a service account), the extra confidential client ``resource-server``
-(secret ``password``, a service account) which introspects, and ``test-user@localhost`` with an address in
+(secret ``password``, a service account) which introspects (with Keycloak 26.6.2's per-client switch
+``allow.token.introspection.without.audience.check``, the tokens' audience being what the test switches), and ``test-user@localhost`` with an address in
 its attributes, member of ``/topGroup/level2group``. ``setProtocolMappers`` switches the built-in scopes'
 mappers and adds the client mappers the test adds to ``test-app``; everything goes through the admin API.
 """
@@ -65,6 +66,9 @@ def realm_rep() -> dict[str, Any]:
                 "redirectUris": ["http://127.0.0.1:9999/*"],
                 "directAccessGrantsEnabled": True,
                 "serviceAccountsEnabled": True,
+                # Keycloak 26.6.2 answers an introspection only for a client in the token's audience; the test
+                # switches the audience mappers on and off, so the introspecting client is in compatibility mode
+                "attributes": {"allow.token.introspection.without.audience.check": "true"},
             },
         ],
         "users": [

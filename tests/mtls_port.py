@@ -29,7 +29,7 @@ from cryptography.x509.oid import NameOID
 
 from doorkeep.settings import Settings
 from pg import ThrowawayPostgres
-from wire_env import Env, make_env, prepared_postgres
+from wire_env import Env, make_env, marked_options, prepared_postgres
 
 LOOKUP_OPTIONS = {
     "nginx-ssl-client-cert": "ssl-client-cert",
@@ -152,7 +152,7 @@ async def proxied_env(
         x509cert_lookup_options=options,
         **settings,
     )
-    env, db = await make_env(url, configured, prepared=server is not None)
+    env, db = await make_env(url, marked_options(request, configured), prepared=server is not None)
     try:
         yield env
     finally:

@@ -14,20 +14,45 @@ import httpx
 
 import keycloak_port as kc
 from browser_flow import exchange, login
+from doorkeep.model import ProtocolMapper
 from support import claims, password_grant, refresh, seed_client, token_url, update_client
 from wire_env import Env
 
 URIS = ("http://127.0.0.1:9999/*",)
+AUDIENCE = "oidc-audience-mapper"
 ADMIN = "/admin/realms/test"
 INACTIVE = {"active": False}
 INVALID_TOKEN = {"error": "invalid_token", "error_description": "Invalid token"}
 
 
-async def prepare(realm: Env) -> Env:
+# Keycloak 26.6.2 introspects a token only for a client in its ``aud``: as Keycloak's own tests since then
+# (RefreshTokenIntrospectionTest's ClientAConfig, with its own id as custom audience), the clients whose tokens are
+# introspected carry audience mappers naming the introspecting clients: confidential-cli and themselves
+# (TokenRevocationTest's isTokenEnabled introspects with the token's own client).
+FLAGS = {"access.token.claim": "true", "introspection.token.claim": "true"}
+
+
+def audiences(client_id: str) -> tuple[ProtocolMapper, ...]:
+    """Audience mappers putting confidential-cli and ``client_id`` itself in its access tokens."""
+    cli = {"included.client.audience": "confidential-cli", **FLAGS}
+    own = {"included.custom.audience": client_id, **FLAGS}
+    return (
+        ProtocolMapper(id=f"{client_id}-cli-aud", name="confidential-cli audience", mapper=AUDIENCE, config=cli),
+        ProtocolMapper(id=f"{client_id}-own-aud", name="own audience", mapper=AUDIENCE, config=own),
+    )
+
+
+async def prepare(realm: Env, *, audience: bool = True) -> Env:
     """The shared realm: ``app`` and ``scope-app`` can log in through the browser, ``confidential-cli``
-    introspects, and ``public-cli`` is public."""
-    await update_client(realm.db, "test", "app", redirect_uris=URIS, attributes={"post.logout.redirect.uris": "+"})
-    await seed_client(realm.db, "test", "scope-app", redirect_uris=URIS)
+    introspects (it is in their tokens' audience unless ``audience`` is false), and ``public-cli`` is public."""
+    app = await update_client(
+        realm.db, "test", "app", redirect_uris=URIS, attributes={"post.logout.redirect.uris": "+"}
+    )
+    mappers = audiences("scope-app") if audience else ()
+    if audience:
+        async with realm.db.transaction() as tx:
+            await tx.mappers.add_many(app.realm_id, app.id, audiences("app"), client=True)
+    await seed_client(realm.db, "test", "scope-app", redirect_uris=URIS, protocol_mappers=mappers)
     await seed_client(realm.db, "test", "confidential-cli", secret="secret1", service_accounts=True)
     await seed_client(realm.db, "test", "public-cli", public=True)
     return realm

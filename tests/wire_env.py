@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -176,6 +177,13 @@ async def _sqlite_template(settings: Settings, test_realm: bool) -> Path:
         await db.dispose()
         _TEMPLATE[key] = template
     return template
+
+
+def marked_options(request: Any, settings: Settings) -> Settings:
+    """``settings`` with the fields a ``server_options(field=value)`` marker on the test or its module changes (for
+    the fixtures that make their own app, as the wire conftest's ``env`` does)."""
+    marker = request.node.get_closest_marker("server_options")
+    return dataclasses.replace(settings, **marker.kwargs) if marker else settings
 
 
 def _default_settings(db_url: str) -> Settings:

@@ -97,6 +97,9 @@ DUPLICATE_PARAMETER = "Duplicate parameter"
 TOKEN_METHODS = "More than one method used for including an access token"
 TOKEN_VERIFICATION_FAILED = "Token verification failed"
 MISSING_OPENID_SCOPE = "Missing openid scope"
+# Keycloak 26.6.2's UserInfoEndpoint refusal of a lightweight access token (401 invalid_token) [UNVERIFIED wording:
+# the sources at hand carry the switch, not the sentence]
+LIGHTWEIGHT_AT_USERINFO = "Lightweight access token not allowed"
 # Doorkeep's own: a userinfo signature it cannot make (HS* for a client without a secret, an algorithm it has no
 # keys for). Keycloak answers these with a 500 (no SignatureProvider, or no key).
 USERINFO_SIGNATURE_UNAVAILABLE = "Userinfo signature algorithm not available for this client"

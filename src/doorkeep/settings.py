@@ -524,15 +524,17 @@ class Settings:
     oidc_allow_token_introspection_without_audience_check: bool = _oidc(
         False,
         "allow-token-introspection-without-audience-check",
-        "Keycloak: let any authenticated client introspect any token. Accepted for Keycloak compatibility; no "
-        "effect: Doorkeep's introspection does not check the caller against the token's audience (Keycloak "
-        "26.6.2's check is not adopted).",
+        "Let any authenticated client introspect any token, as before Keycloak 26.6.2; by default a token whose "
+        "aud lacks the calling client is inactive to it (the client attribute "
+        "allow.token.introspection.without.audience.check lifts that for one caller). Warned about on every such "
+        "request. Deprecated by Keycloak.",
     )
     oidc_allow_userinfo_with_lightweight_access_token: bool = _oidc(
         False,
         "allow-userinfo-with-lightweight-access-token",
-        "Keycloak: let the userinfo endpoint take lightweight access tokens. Accepted for Keycloak compatibility; "
-        "no effect: Keycloak 26.6.2's refusal of them at userinfo is not adopted.",
+        "Let the userinfo endpoint take lightweight access tokens, as before Keycloak 26.6.2 (by default 401; the "
+        "issuing client's attribute allow.userinfo.with.lightweight.access.token lifts it for its tokens). Warned "
+        "about on every such request. Deprecated by Keycloak.",
     )
     oidc_req_params_default_max_size: int = _oidc(
         4000,

@@ -68,6 +68,11 @@ def access_jti(
     return f"{session}{'lt' if lightweight else 'rt'}{GRANT_SHORTCUTS.get(grant_type, 'na')}:{new_id()}"
 
 
+def jti_lightweight(jti: str) -> bool:
+    """Whether a prefixed jti names a lightweight access token (``lt``, AccessTokenContext.TokenType)."""
+    return ":" in jti and jti[2:4] == "lt"
+
+
 def jti_session_type(jti: str) -> str | None:
     """'online', 'offline', 'transient' from a prefixed jti, or None when unprefixed."""
     if ":" not in jti:

@@ -75,6 +75,15 @@ def client_with_user(
         "protocol": "openid-connect",
         "secret": secret,
         "clientAuthenticatorType": "client-secret",
+        # its own id in its access tokens' audience, so that it may introspect them (Keycloak 26.6.2)
+        "protocolMappers": [
+            {
+                "name": "own audience",
+                "protocol": "openid-connect",
+                "protocolMapper": "oidc-audience-mapper",
+                "config": {"included.custom.audience": client_id, "access.token.claim": "true"},
+            }
+        ],
     }
     if attributes is not None:
         client["attributes"] = attributes

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from doorkeep.clock import SystemClock
-from doorkeep.model import Client, User
+from doorkeep.model import Client, ProtocolMapper, User
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
@@ -315,6 +315,13 @@ def seed_database(db_path: Path, seed: SeedRealm) -> None:
     asyncio.run(_seed(f"sqlite:///{db_path}", seed))
 
 
+def own_audience(client_id: str) -> ProtocolMapper:
+    """An audience mapper naming the client itself in its access tokens, so that it may introspect them: Keycloak
+    26.6.2 answers an introspection only for a client in the token's ``aud``."""
+    config = {"included.custom.audience": client_id, "access.token.claim": "true"}
+    return ProtocolMapper(id=provisioning.new_id(), name="own audience", mapper="oidc-audience-mapper", config=config)
+
+
 async def _seed(db_url: str, seed: SeedRealm) -> None:
     now = SystemClock().now()
     db = Database(db_url)
@@ -322,7 +329,7 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
         await db.migrate()
         async with db.transaction() as tx:
             realm = await provisioning.create_realm(tx, seed.name, now, revoke_refresh_token=seed.revoke_refresh_token)
-            await provisioning.create_client(
+            app = await provisioning.create_client(
                 tx,
                 realm,
                 Client(
@@ -334,7 +341,7 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
                 ),
                 now=now,
             )
-            await provisioning.create_client(
+            service = await provisioning.create_client(
                 tx,
                 realm,
                 Client(
@@ -347,6 +354,8 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
                 ),
                 now=now,
             )
+            for client in (app, service):  # each may introspect its own tokens (Keycloak 26.6.2's audience check)
+                await tx.mappers.add(realm.id, client.id, own_audience(client.client_id), client=True)
             user = await provisioning.create_user(
                 tx,
                 realm,

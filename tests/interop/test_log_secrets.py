@@ -57,7 +57,20 @@ def exercise(base: str, seed: SeedRealm) -> list[str]:
         created = http.post(
             f"/admin/realms/{seed.name}/clients",
             headers=headers,
-            json={"clientId": "log-probe", "redirectUris": [REDIRECT], "directAccessGrantsEnabled": True},
+            json={
+                "clientId": "log-probe",
+                "redirectUris": [REDIRECT],
+                "directAccessGrantsEnabled": True,
+                # its own id in its access tokens' audience, so that it may introspect them (Keycloak 26.6.2)
+                "protocolMappers": [
+                    {
+                        "name": "own audience",
+                        "protocol": "openid-connect",
+                        "protocolMapper": "oidc-audience-mapper",
+                        "config": {"included.custom.audience": "log-probe", "access.token.claim": "true"},
+                    }
+                ],
+            },
         )
         assert created.status_code == 201, created.text
         uuid = created.headers["location"].rsplit("/", 1)[1]

@@ -17,9 +17,28 @@ pytestmark = pytest.mark.interop
 def realm_server(request: pytest.FixtureRequest, start_server: StartServer) -> tuple[DoorkeepProcess, SeedRealm]:
     """A server with a realm that exists without the admin API: ``--import-realm`` of the demo, or a seed."""
     if request.param.startswith("demo"):
-        return start_server(import_realms=[DEMO_REALM]), SeedRealm.from_realm_json(DEMO_REALM)
+        server, seed = start_server(import_realms=[DEMO_REALM]), SeedRealm.from_realm_json(DEMO_REALM)
+        own_audience(server, seed)  # the seeded realm's clients have it already (interop.server._seed)
+        return server, seed
     seed = SeedRealm()
     return start_server(seed=seed), seed
+
+
+def own_audience(server: DoorkeepProcess, seed: SeedRealm) -> None:
+    """Give the realm's client its own id in its access tokens' audience, so that it may introspect them: Keycloak
+    26.6.2 answers an introspection only for a client in the token's ``aud``."""
+    admin = KeycloakAdmin(
+        server_url=server.base_url,
+        username=ADMIN_USERNAME,
+        password=ADMIN_PASSWORD,
+        realm_name=seed.name,
+        user_realm_name="master",
+    )
+    config = {"included.custom.audience": seed.client_id, "access.token.claim": "true"}
+    mapper = {"name": "own audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper"}
+    client_uuid = admin.get_client_id(seed.client_id)
+    assert client_uuid is not None
+    admin.add_mapper_to_client(client_uuid, {**mapper, "config": config})
 
 
 def openid(server: DoorkeepProcess, realm: str, client_id: str, secret: str) -> KeycloakOpenID:
@@ -60,6 +79,15 @@ def test_admin_api_sets_up_a_realm_that_python_keycloak_then_logs_into(start_ser
             "directAccessGrantsEnabled": True,
             "standardFlowEnabled": True,
             "redirectUris": ["http://127.0.0.1/callback"],
+            # its own id in its access tokens' audience, so that it may introspect them (Keycloak 26.6.2)
+            "protocolMappers": [
+                {
+                    "name": "own audience",
+                    "protocol": "openid-connect",
+                    "protocolMapper": "oidc-audience-mapper",
+                    "config": {"included.custom.audience": "pykc-app", "access.token.claim": "true"},
+                }
+            ],
         }
     )
     user_id = admin.create_user(

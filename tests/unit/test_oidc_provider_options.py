@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from doorkeep import app, cli
 from doorkeep.clock import SystemClock
+from doorkeep.model import Client
 from doorkeep.oauth import provider_config
 from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.server import workers
@@ -106,10 +107,46 @@ def test_each_deprecated_switch_that_is_on_is_warned_about_at_start() -> None:
         allow_oidc_params_in_redirect_uris=True,
         allow_initiating_idp_logout_param=True,
         allow_multiple_audiences_for_jwt_client_authentication=True,
+        allow_token_introspection_without_audience_check=True,
+        allow_userinfo_with_lightweight_access_token=True,
     )
     said = " | ".join(provider_config.warnings(on))
-    for name in ("kc_action=idp_link", "allow-oidc-params-in-redirect-uris", "initiating_idp", "multiple audiences"):
+    for name in (
+        "kc_action=idp_link",
+        "allow-oidc-params-in-redirect-uris",
+        "initiating_idp",
+        "multiple audiences",
+        "allow-token-introspection-without-audience-check=false",
+        "allow-userinfo-with-lightweight-access-token=false",
+    ):
         assert name in said
+
+
+def _client(client_id: str, **attributes: str) -> Client:
+    return Client(id=client_id, realm_id="r", client_id=client_id, attributes=dict(attributes))
+
+
+def test_introspection_skips_the_audience_by_the_server_option_or_the_callers_own_attribute() -> None:
+    """26.6.2's verifyAudience escape hatches, each named as its per-request warning names it."""
+    plain, switched = _client("rs"), _client("rs", **{provider_config.CLIENT_INTROSPECTS_WITHOUT_AUDIENCE: "TRUE"})
+    assert ProviderConfig().introspection_without_audience(plain) is None
+    assert (
+        ProviderConfig().introspection_without_audience(
+            _client("rs", **{"allow.token.introspection.without.audience.check": "yes"})
+        )
+        is None
+    )
+    assert ProviderConfig().introspection_without_audience(switched) == "per-client setting on 'rs'"
+    server = ProviderConfig(allow_token_introspection_without_audience_check=True)
+    assert server.introspection_without_audience(plain) == provider_config.SERVER_WIDE
+
+
+def test_userinfo_takes_a_lightweight_token_by_the_server_option_or_the_issuers_attribute() -> None:
+    plain, switched = _client("app"), _client("app", **{provider_config.CLIENT_USERINFO_LIGHTWEIGHT: "true"})
+    assert ProviderConfig().userinfo_with_lightweight(plain) is None
+    assert ProviderConfig().userinfo_with_lightweight(switched) == "per-client setting on 'app'"
+    server = ProviderConfig(allow_userinfo_with_lightweight_access_token=True)
+    assert server.userinfo_with_lightweight(plain) == provider_config.SERVER_WIDE
 
 
 def test_the_26_7_2_post_logout_option_folded_into_the_redirect_uris_one_is_only_warned_about(

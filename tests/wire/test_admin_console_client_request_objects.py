@@ -94,3 +94,25 @@ async def test_a_forged_choice_is_refused_in_words_and_nothing_is_saved(realm: E
     assert refused.status_code == 400
     assert "Request object signature algorithm: unknown value &lt;b&gt;x&lt;/b&gt;." in refused.text
     assert await attributes(realm, web) == before
+
+
+async def test_the_compatibility_modes_switch_the_26_6_2_escape_hatches_on_and_off(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    """ "OpenID Connect Compatibility Modes": the two Keycloak 26.6.2 switches, stored as Keycloak's console sends
+    them ("true", then "false" once set), shown checked while on."""
+    web = await client_uuid(realm, "test", "web")
+    path = f"/admin/test/console/test/clients/{web}/advanced"
+    tab = await admin.get(path, headers=HTML)
+    assert "OpenID Connect Compatibility Modes" in tab.text and "Allow token introspection without audience" in tab.text
+    names = ("allow.token.introspection.without.audience.check", "allow.userinfo.with.lightweight.access.token")
+    form = {"csrf_token": csrf(tab), **UNITS, **{name: "on" for name in names}}
+    assert (await admin.post(path, data=form, headers=ORIGIN)).status_code == 303
+    found = await attributes(realm, web)
+    assert [found[name] for name in names] == ["true", "true"]
+    shown = await admin.get(path, headers=HTML)
+    assert shown.text.count('value="on" aria-describedby="h-') == 2 and shown.text.count(" checked>") >= 2
+    form = {"csrf_token": csrf(tab), **UNITS, names[1]: "on"}
+    assert (await admin.post(path, data=form, headers=ORIGIN)).status_code == 303
+    found = await attributes(realm, web)
+    assert [found[name] for name in names] == ["false", "true"]

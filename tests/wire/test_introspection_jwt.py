@@ -15,6 +15,7 @@ import httpx
 import jwt
 import pytest
 
+from doorkeep.model import ProtocolMapper
 from support import claims, header, password_grant, seed_client, token_url, update_client
 from wire_env import Env
 
@@ -27,10 +28,26 @@ ADDED = ("client_id", "username", "token_type", "active", "jwt")  # the answer's
 
 @pytest.fixture
 async def realm(realm: Env) -> Env:
-    """``app`` gets the tokens; ``rs`` introspects with the jwt claim enabled, ``plain`` without it."""
+    """``app`` gets the tokens, with ``rs`` and ``plain`` in their audience (Keycloak 26.6.2 answers only a caller
+    in it); ``rs`` introspects with the jwt claim enabled, ``plain`` without it."""
     await seed_client(realm.db, "test", "rs", secret="rs-secret", attributes={ENABLED: "true"})
     await seed_client(realm.db, "test", "plain", secret="plain-secret")
+    async with realm.db.transaction() as tx:
+        app = await tx.clients.get_by_client_id((await tx.realms.get_by_name("test") or _missing()).id, "app")
+        assert app is not None
+        await tx.mappers.add_many(app.realm_id, app.id, [_audience(name) for name in ("rs", "plain")], client=True)
     return realm
+
+
+def _missing() -> Any:
+    raise AssertionError("realm test missing")
+
+
+def _audience(client_id: str) -> ProtocolMapper:
+    config = {"included.client.audience": client_id, "access.token.claim": "true"}
+    return ProtocolMapper(
+        id=f"aud-{client_id}", name=f"{client_id} audience", mapper="oidc-audience-mapper", config=config
+    )
 
 
 async def tokens(env: Env) -> dict[str, Any]:

@@ -47,8 +47,9 @@ APP = ("app", "secret")
 
 def by_issuer(kind: str) -> tuple[str, str]:
     """The caller for a token of ``kind``: a refresh or offline token is introspected by the client it was issued to
-    (Keycloak 26.8, RefreshTokenIntrospectionTest; KEYCLOAK.md §12), an access or ID token by confidential-cli."""
-    return APP if kind in ("refresh_token", "offline") else ("confidential-cli", "secret1")
+    (Keycloak 26.8, RefreshTokenIntrospectionTest; KEYCLOAK.md §12), and so is an ID token, whose ``aud`` is that
+    client (Keycloak 26.6.2's audience check); an access token by confidential-cli, in its audience by a mapper."""
+    return APP if kind in ("refresh_token", "offline", "id_token") else ("confidential-cli", "secret1")
 
 
 @pytest.fixture
@@ -135,13 +136,16 @@ async def test_a_refresh_token_hint_refuses_what_is_not_a_refresh_token(realm: E
     assert await introspect(realm, body[kind], "refresh_token") == INACTIVE
 
 
-async def test_another_confidential_client_introspects_an_apps_token(realm: Env) -> None:
-    """Any confidential client may introspect: scope-app sees app's token, INTROSPECT_TOKEN names scope-app."""
+async def test_a_confidential_client_outside_the_tokens_audience_sees_it_inactive(realm: Env) -> None:
+    """Before Keycloak 26.6.2 any confidential client could introspect any token; since its audience check
+    (AccessTokenIntrospectionProvider.verifyAudience) scope-app, not in app's token's ``aud``, sees it inactive and
+    INTROSPECT_TOKEN_ERROR names scope-app with the reason."""
     body = await grant(realm)
-    out = await introspect(realm, body["access_token"], client=("scope-app", "secret"))
-    assert out["active"] is True and out["client_id"] == "app"
-    (event,) = await events_of(realm, "INTROSPECT_TOKEN")
-    assert event["clientId"] == "scope-app"
+    assert "scope-app" not in claims(body["access_token"])["aud"]
+    assert await introspect(realm, body["access_token"], client=("scope-app", "secret")) == INACTIVE
+    event = await one_error(realm)
+    assert event["clientId"] == "scope-app" and event["error"] == "invalid_token"
+    assert event["details"]["reason"] == "Client 'scope-app' is not in the token audience"
 
 
 @pytest.mark.parametrize("kind,hint", [("refresh_token", "refresh_token"), ("refresh_token", None), ("offline", None)])

@@ -5,7 +5,7 @@ The first tests port the attribute-path methods of Keycloak's newer LightWeightA
 are not ported, Doorkeep having no client policies, and its admin-console methods need the master realm's
 console client, which Doorkeep does not make lightweight. Its ``session-state-mapper`` is left out (Doorkeep
 has no Session State mapper). The rest checks the wire around it: the ``lt`` in the ``jti``, refresh, userinfo
-without ``sub``, and the admin API and serverinfo offering the switches.
+(refused since Keycloak 26.6.2, then) without ``sub``, and the admin API and serverinfo offering the switches.
 """
 
 from __future__ import annotations
@@ -139,14 +139,18 @@ async def test_a_refreshed_token_of_a_lightweight_client_is_lightweight(kc: Env)
     assert id_token["sub"] and id_token["preferred_username"] == "test-user@localhost", id_token
 
 
-async def test_userinfo_answers_a_lightweight_token_without_sub(kc: Env) -> None:
-    """UserInfoEndpoint takes the user from the token's session, so a token without ``sub`` still works."""
+async def test_userinfo_answers_a_lightweight_token_without_sub_only_under_the_switch(kc: Env) -> None:
+    """Keycloak 26.6.2 refuses a lightweight token at userinfo (401) unless its client's
+    ``allow.userinfo.with.lightweight.access.token`` is on; then UserInfoEndpoint takes the user from the token's
+    session, so a token without ``sub`` still works."""
     await set_client_attribute(kc, LIGHTWEIGHT, "true")
     _, body = await browser_login(kc)
     assert "sub" not in claims(body["access_token"])
-    response = await kc.http.get(
-        "/realms/test/protocol/openid-connect/userinfo", headers={"Authorization": f"Bearer {body['access_token']}"}
-    )
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    response = await kc.http.get("/realms/test/protocol/openid-connect/userinfo", headers=headers)
+    assert response.status_code == 401 and 'error="invalid_token"' in response.headers["www-authenticate"]
+    await set_client_attribute(kc, "allow.userinfo.with.lightweight.access.token", "true")
+    response = await kc.http.get("/realms/test/protocol/openid-connect/userinfo", headers=headers)
     assert response.status_code == 200, response.text
     out = response.json()
     assert out["sub"] == claims(body["id_token"])["sub"] and out["preferred_username"] == "test-user@localhost"

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from doorkeep.model import ClientSession
+from doorkeep.model import ClientSession, ProtocolMapper
 from support import assert_error, claims, password_grant, refresh, seed_client, token_url, update_client, update_realm
 from wire_env import Env
 
@@ -23,8 +23,16 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 @pytest.fixture
 async def realm(realm: Env) -> Env:
-    """The shared ``test`` realm plus a second confidential client, ``other``."""
+    """The shared ``test`` realm plus a second confidential client, ``other``; ``app`` names itself in its access
+    tokens' audience, so that it may introspect them (Keycloak 26.6.2's audience check)."""
     await seed_client(realm.db, "test", "other")
+    own = {"included.custom.audience": "app", "access.token.claim": "true"}
+    mapper = ProtocolMapper(id="app-own-aud", name="own audience", mapper="oidc-audience-mapper", config=own)
+    async with realm.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        app_client = None if test is None else await tx.clients.get_by_client_id(test.id, "app")
+        assert app_client is not None
+        await tx.mappers.add(app_client.realm_id, app_client.id, mapper, client=True)
     return realm
 
 

@@ -7,6 +7,12 @@ refresh_token provider refuses any token but a refresh or offline one and checks
 access_token provider takes a refresh or an ID token too, without the reuse check (it has no verifyTokenReuse). The
 checks, and the reason each failure records, are oauth/introspection_checks.py.
 
+Keycloak 26.6.2: only a client in a token's audience sees it active (``aud``, or for a lightweight token the
+rebuilt token's); a refresh or offline token only to its own client (26.8). A client introspecting tokens meant for
+others needs an audience mapper on the issuing client, or, deprecated, the server option
+``allow-token-introspection-without-audience-check`` or its own attribute
+``allow.token.introspection.without.audience.check``.
+
 The requesting_party_token provider (RPTIntrospectionProvider, there while the default-on authorization feature
 is) runs the access_token provider's checks and answers an active token with a few of its own claims only.
 
@@ -101,6 +107,11 @@ async def _introspect(
         await _failed(tx, services, req, client, refused)
         return INACTIVE
     out = await _active(tx, found.claims, found.client, found.user, found.session, req.base_url)
+    try:
+        checks.audience(services, client, found, out.token)
+    except checks.Refused as refused:
+        await _failed(tx, services, req, client, refused)
+        return INACTIVE
     await _record(tx, services, req, client, found.user.id, out.answer)
     return out
 

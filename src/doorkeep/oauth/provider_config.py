@@ -10,6 +10,12 @@ defaults are Keycloak's, so a server started without any of these options answer
   ``allow.oidc.params.in.redirect.uris`` lifts it for one client;
 * ``allow-initiating-idp-logout-param`` (false since 26.8.0): logout's ``initiating_idp`` is ignored;
 * ``allow-multiple-audiences-for-jwt-client-authentication`` (false): a client assertion names one audience;
+* ``allow-token-introspection-without-audience-check`` (false since 26.6.2): introspection answers a token whose
+  ``aud`` lacks the calling client as inactive (oauth/introspection_checks.py); the *calling* client's attribute
+  ``allow.token.introspection.without.audience.check`` lifts it for that client;
+* ``allow-userinfo-with-lightweight-access-token`` (false since 26.6.2): userinfo refuses a lightweight access
+  token (oauth/userinfo.py); the *issuing* client's (``azp``) ``allow.userinfo.with.lightweight.access.token``
+  lifts it for that client's tokens;
 * the parameter limits (``req-params-*``, ``add-req-*``): oauth/parameter_limits.py.
 """
 
@@ -30,6 +36,10 @@ ADDITIONAL_MAX_SIZE = 2000  # DEFAULT_ADDITIONAL_REQ_PARAMS_MAX_SIZE
 ADDITIONAL_MAX_OVERALL = 2**31 - 1  # DEFAULT_ADDITIONAL_REQ_PARAMS_MAX_OVERALL_SIZE (Integer.MAX_VALUE)
 # OIDCConfigAttributes: the per-client escape hatch of allow-oidc-params-in-redirect-uris (26.7.3)
 CLIENT_ALLOWS_PARAMS = "allow.oidc.params.in.redirect.uris"
+# OIDCConfigAttributes (26.6.2): the per-client switches of the two compatibility options below
+CLIENT_INTROSPECTS_WITHOUT_AUDIENCE = "allow.token.introspection.without.audience.check"
+CLIENT_USERINFO_LIGHTWEIGHT = "allow.userinfo.with.lightweight.access.token"
+SERVER_WIDE = "server-wide setting"  # how the per-request warnings name where the exception comes from
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,24 @@ class ProviderConfig:
             return True
         return client is not None and client.attr(CLIENT_ALLOWS_PARAMS).lower() == "true"
 
+    def introspection_without_audience(self, caller: Client) -> str | None:
+        """Why ``caller`` may introspect a token whose audience lacks it (the server option, else the caller's
+        own attribute), worded as Keycloak's per-request warning says it; None: the audience is checked."""
+        if self.allow_token_introspection_without_audience_check:
+            return SERVER_WIDE
+        if caller.attr(CLIENT_INTROSPECTS_WITHOUT_AUDIENCE).lower() == "true":
+            return f"per-client setting on '{caller.client_id}'"
+        return None
+
+    def userinfo_with_lightweight(self, issuer: Client) -> str | None:
+        """Why userinfo takes a lightweight access token of ``issuer`` (its ``azp``): the server option, else the
+        issuing client's attribute; None: it is refused."""
+        if self.allow_userinfo_with_lightweight_access_token:
+            return SERVER_WIDE
+        if issuer.attr(CLIENT_USERINFO_LIGHTWEIGHT).lower() == "true":
+            return f"per-client setting on '{issuer.client_id}'"
+        return None
+
 
 DEFAULT = ProviderConfig()
 
@@ -91,6 +119,16 @@ def warnings(config: ProviderConfig) -> list[str]:
         found.append(
             "OIDC parameters (e.g. 'state') are allowed in post_logout_redirect_uri and in redirect_uri; Keycloak "
             "27 rejects them: set allow-oidc-params-in-redirect-uris=false"
+        )
+    if config.allow_token_introspection_without_audience_check:
+        found.append(
+            "token introspection audience check is disabled globally: any authenticated client can introspect any "
+            "token; enable the per-client settings and set allow-token-introspection-without-audience-check=false"
+        )
+    if config.allow_userinfo_with_lightweight_access_token:
+        found.append(
+            "the userinfo endpoint accepts lightweight access tokens globally (they are for token introspection); "
+            "enable the per-client settings and set allow-userinfo-with-lightweight-access-token=false"
         )
     if config.allow_initiating_idp_logout_param:
         found.append("the deprecated initiating_idp logout parameter is honoured (allow-initiating-idp-logout-param)")

@@ -5,6 +5,11 @@ never from a query string, where it would land in access logs and ``Referer`` he
 ``UserInfoEndpoint``: one method at a time, and one ``access_token`` parameter. Refusals are
 ``BearerError``s, answered as Keycloak's ``OAuth2Error.json(false)``: in the ``WWW-Authenticate``
 challenge, with an empty body (web/http.py ``bearer_error``).
+
+Keycloak 26.6.2: a lightweight access token (jti ``..lt..``) is refused, 401 ``invalid_token``, once its client is
+known, unless the server option ``allow-userinfo-with-lightweight-access-token`` or the *issuing* client's
+(``azp``) attribute ``allow.userinfo.with.lightweight.access.token`` allows it (warned about per request). Such a
+token's claims are for token introspection.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +36,7 @@ from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
 from doorkeep.oauth.origin_check import check_allowed_origins
 from doorkeep.oauth.token_encryption import NESTED
+from doorkeep.tokens import jti_lightweight
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -65,7 +72,7 @@ class UserInfoAnswer:
 # The refusals Keycloak's event names the token's client for (event.client is set once the protocol check
 # passed), and those it names the token's session for (findValidSession's event.session).
 _CLIENT_KNOWN = frozenset({e.CLIENT_DISABLED, e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN})
-_CLIENT_KNOWN |= {e.USER_NOT_FOUND, e.USER_DISABLED, mtls.MISMATCH}
+_CLIENT_KNOWN |= {e.USER_NOT_FOUND, e.USER_DISABLED, mtls.MISMATCH, e.LIGHTWEIGHT_AT_USERINFO}
 _SESSION_KNOWN = frozenset(
     {e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN, e.USER_NOT_FOUND, e.USER_DISABLED, mtls.MISMATCH}
 )
@@ -80,6 +87,7 @@ _SESSION_CODES = {
 # A token without ``sid`` (a service account's) gets a transient session, whose user is checked inside
 # findValidSession: its failures are codes too.
 _TRANSIENT_CODES = {e.USER_NOT_FOUND: "user_not_found", e.USER_DISABLED: "user_disabled"}
+_log = logging.getLogger(__name__)
 SIGNATURE_ALG = "user.info.response.signature.alg"  # OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG
 SIGNATURE_KID = "user.info.response.signature.kid"  # USER_INFO_RESPONSE_SIGNATURE_KID (26.8) [UNVERIFIED string]
 UNSIGNED = "none"  # listed for userinfo in discovery: the plain JSON answer
@@ -228,6 +236,7 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
         if client is not None:  # from here on only the client's web origins may read the answer
             check_allowed_origins(req, client)  # a CORS request from another origin: 403 (Keycloak 26.6.3)
             req.cors.allow_client(client)
+            _lightweight_allowed(services, client, claims)
         valid = await access.holder(tx, services, req.realm, claims)
         # KEYCLOAK-6771: a certificate-bound token only with its certificate (RFC 8705 §3), once the user is valid.
         if mtls.required(valid.client) and not mtls.bound_to(claims, req.client_certificates):
@@ -237,12 +246,22 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
         known = exc.description in _CLIENT_KNOWN
         sid = claims.get("sid") if exc.description in _SESSION_KNOWN else None
         client_id = str(claims.get("azp")) if known else None
-        reason = exc.description if exc.description == mtls.MISMATCH else None
+        reason = exc.description if exc.description in (mtls.MISMATCH, e.LIGHTWEIGHT_AT_USERINFO) else None
         await _refused(
             tx, services, req, exc.event_error, client=client_id, user_id=exc.user_id, session_id=sid, reason=reason
         )
         description = _description(exc.description, claims)
         raise BearerError(InvalidToken(description, detail=str(exc)), dpop=presented.dpop) from exc
+
+
+def _lightweight_allowed(services: Services, client: Client, claims: dict[str, Any]) -> None:
+    """Keycloak 26.6.2: a lightweight access token only under one of the compatibility switches."""
+    if not jti_lightweight(str(claims.get("jti", ""))):
+        return
+    why = services.oidc.userinfo_with_lightweight(client)
+    if why is None:
+        raise access.InvalidAccess(e.LIGHTWEIGHT_AT_USERINFO)
+    _log.warning("UserInfo request with a lightweight access token of client '%s' (%s)", client.client_id, why)
 
 
 def _description(reason: str, claims: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ from doorkeep.oauth.uri_syntax import parse
 from doorkeep.realms.provisioning import new_secret
 from doorkeep.web.admin import parse as admin_parse
 from doorkeep.web.admin.clients import client_json
-from doorkeep.web.admin_console import cap_field, request_object_fields
+from doorkeep.web.admin_console import cap_field, compat_fields, request_object_fields
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
 from doorkeep.web.admin_console.timefields import FieldError, grace_seconds, whole_number
@@ -177,6 +177,7 @@ def advanced_form(cl: Client) -> FormState:
     state.values[GRACE] = cl.attr(GRACE).strip()
     cap_field.show(cl.attributes, state)
     request_object_fields.show(cl.attributes, state)
+    compat_fields.show(cl.attributes, state)
     return state
 
 
@@ -206,6 +207,7 @@ def read_advanced(cl: Client, form: Mapping[str, str]) -> Client:
         state.errors[err.field] = str(err)
     cap_field.read(form, state, attributes)
     request_object_fields.read(form, state, attributes)
+    compat_fields.read(form, state, attributes)
     if state.errors:
         raise FormErrors(state)
     for key, value in ((REVOKE, revoke), (MAX_REUSE, "" if reuse is None else str(reuse)), (GRACE, grace)):
