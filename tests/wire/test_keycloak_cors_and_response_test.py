@@ -82,8 +82,9 @@ async def test_token_revocation_cors_request_with_valid_url(revocation_realm: En
 
 
 async def assert_token_enabled(env: Env, tokens: dict[str, Any]) -> None:
-    """The access token still introspects active, and the refresh token still refreshes."""
-    form = {"token": tokens["access_token"], "client_id": "test-app2", "client_secret": "password"}
+    """The refresh token still introspects active to its client (an access token without test-app2 in its aud
+    would not, since 26.6.2's audience check), and still refreshes."""
+    form = {"token": tokens["refresh_token"], "client_id": "test-app2", "client_secret": "password"}
     introspected = await env.http.post(token_url("test", "token/introspect"), data=form)
     assert introspected.status_code == 200 and introspected.json()["active"] is True, introspected.text
     refreshed = await refresh(env.http, "test", "test-app2", tokens["refresh_token"], secret="password")
