@@ -96,10 +96,49 @@ def send_after_commit(
     (``email_send_failed``, the failure's text as ``reason``) in a transaction of its own, which first runs
     ``undo`` when sending failed: the writes Keycloak makes only once the mail is sent, taken back. A failure
     answers ``failed`` (the caller's error page, made in ``tx``) instead of the page saying it was sent."""
+    deliver = _delivery(request, realm, mail, type, client_id=client_id, user_id=user_id, details=details, undo=undo)
+
+    async def sent_or_failed() -> Response | None:
+        return None if await deliver() else failed
+
+    tx.mails_due.append(sent_or_failed)
+
+
+def send_after(
+    request: Request,
+    response: Response,
+    realm: Realm,
+    mail: smtp.Mail,
+    type: str,
+    *,
+    client_id: str,
+    user_id: str,
+    details: dict[str, str | None],
+) -> None:
+    """Deliver ``mail`` once ``response`` is sent, then record ``type`` (or ``type_ERROR`` with
+    ``email_send_failed`` and the failure's text as ``reason``) in a transaction of its own."""
+    response.background = BackgroundTask(
+        _delivery(request, realm, mail, type, client_id=client_id, user_id=user_id, details=details)
+    )
+
+
+def _delivery(
+    request: Request,
+    realm: Realm,
+    mail: smtp.Mail,
+    type: str,
+    *,
+    client_id: str,
+    user_id: str,
+    details: dict[str, str | None],
+    undo: Callable[[Tx], Awaitable[None]] | None = None,
+) -> Callable[[], Awaitable[bool]]:
+    """Sending ``mail`` and recording how it went (``type`` or ``type_ERROR``), with ``undo`` run first in that
+    transaction when it failed; True when sent. The request's address and SMTP login are read now."""
     ip = client_ip(request)
     login = state(request).smtp_login(realm)
 
-    async def deliver() -> Response | None:
+    async def deliver() -> bool:
         reason: str | None = None
         try:
             await smtp.send(realm.smtp_server, mail, login)
@@ -121,47 +160,6 @@ def send_after_commit(
                 error=None if reason is None else "email_send_failed",
                 details=details if reason is None else {**details, "reason": reason},
             )
-        return None if reason is None else failed
+        return reason is None
 
-    tx.mails_due.append(deliver)
-
-
-def send_after(
-    request: Request,
-    response: Response,
-    realm: Realm,
-    mail: smtp.Mail,
-    type: str,
-    *,
-    client_id: str,
-    user_id: str,
-    details: dict[str, str | None],
-) -> None:
-    """Deliver ``mail`` once ``response`` is sent, then record ``type`` (or ``type_ERROR`` with
-    ``email_send_failed`` and the failure's text as ``reason``) in a transaction of its own."""
-    ip = client_ip(request)
-    login = state(request).smtp_login(realm)
-
-    async def deliver() -> None:
-        reason: str | None = None
-        try:
-            await smtp.send(realm.smtp_server, mail, login)
-        except smtp.EmailError as err:
-            log.error("failed to send email in realm %s: %s", realm.name, err)
-            reason = str(err)
-        failed = reason is not None
-        async with transaction(request) as tx:
-            tx.config.bind(realm)
-            await events.record(
-                tx,
-                realm,
-                f"{type}_ERROR" if failed else type,
-                now=state(request).services.clock.now(),
-                client_id=client_id,
-                user_id=user_id,
-                ip=ip,
-                error="email_send_failed" if failed else None,
-                details={**details, "reason": reason} if failed else details,
-            )
-
-    response.background = BackgroundTask(deliver)
+    return deliver
