@@ -65,10 +65,15 @@ async def root_for_new_tab(tx: Tx, realm: Realm, cookie: str | None, limit: int)
     is purged, so that its page can still learn that the user logged in meanwhile), room made for the new tab
     when it holds ``limit`` already; else a new root."""
     root = cookie or ""
+    return root if await _joined(tx, realm, root, limit) else login_session.new_root_id()
+
+
+async def _joined(tx: Tx, realm: Realm, root: str, limit: int) -> bool:
+    """Whether ``root`` (a cookie's value) has a tab; if so, room is made in it for one more."""
     if 0 < len(root) <= _MAX_ROOT and await tx.flows.root_alive(realm.id, root, None):
         await tx.flows.drop_oldest_tabs(realm.id, root, limit - 1)
-        return root
-    return login_session.new_root_id()
+        return True
+    return False
 
 
 async def root_for_authorization(
@@ -82,8 +87,7 @@ async def root_for_authorization(
     never joins its session. Keycloak's branch for a disabled user's session cannot be reached that way (the
     identity cookie of a disabled user resolves nothing), so none is logged out here."""
     root = cookie or ""
-    if 0 < len(root) <= _MAX_ROOT and await tx.flows.root_alive(realm.id, root, None):
-        await tx.flows.drop_oldest_tabs(realm.id, root, limit - 1)
+    if await _joined(tx, realm, root, limit):
         return root
     found = await sso.current_session(tx, services, realm, issuer, identity_cookie)
     if found is None:
