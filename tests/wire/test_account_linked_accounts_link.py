@@ -1,5 +1,7 @@
 """The Account REST's ``linked-accounts/{alias}`` (Keycloak 26's LinkedAccountsResource.buildLinkedAccountURI and
-removeLinkedAccount; LinkedAccountsRestServiceTest): the link URL bound to the caller's session, and unlinking."""
+removeLinkedAccount; LinkedAccountsRestServiceTest): the link URL bound to the caller's session, and unlinking.
+The URL leads to the legacy ``/broker/{alias}/link``, off by default since Keycloak 26.7.2 (#51832): the tests that
+get one start the server with ``allow-client-initiated-account-linking``; without it the GET is 404."""
 
 from __future__ import annotations
 
@@ -46,6 +48,10 @@ async def _events(env: Env, kind: str) -> list[dict[str, Any]]:
     return result
 
 
+LEGACY_LINKING = pytest.mark.server_options(oidc_allow_client_initiated_account_linking=True)
+
+
+@LEGACY_LINKING
 async def test_the_link_uri_is_bound_to_the_session_the_client_and_the_provider(env: Env) -> None:
     headers, ids = await _setup(env)
     sid = ids.split("|")[0]
@@ -70,6 +76,7 @@ async def test_the_link_uri_is_bound_to_the_session_the_client_and_the_provider(
     assert again["nonce"] != body["nonce"] and again["hash"] != body["hash"]
 
 
+@LEGACY_LINKING
 async def test_the_link_uri_refusals(env: Env) -> None:
     headers, _ = await _setup(env)
     missing = await env.http.get(f"{ACCOUNT}/linked-accounts/corp", headers=headers)
@@ -80,6 +87,18 @@ async def test_the_link_uri_refusals(env: Env) -> None:
     assert disabled.status_code == 200  # Keycloak checks that the provider exists, not that it is enabled
     anonymous = await env.http.get(f"{ACCOUNT}/linked-accounts/corp?redirectUri=x")
     assert anonymous.status_code == 401
+
+
+async def test_without_the_legacy_link_endpoint_there_is_no_link_uri(env: Env) -> None:
+    """Keycloak 26.7.2's default (#51837): NotFoundException("Legacy client-initiated account linking is disabled."),
+    404 {"error": ...}, whatever the redirect URI or alias (before it, the URL of an endpoint answering 404). The
+    DELETE is unchanged (the tests below run without the option)."""
+    headers, _ = await _setup(env)
+    for query in ("?redirectUri=http://localhost/back", "", "?redirectUri=x"):
+        for alias in ("corp", "nope"):
+            got = await env.http.get(f"{ACCOUNT}/linked-accounts/{alias}{query}", headers=headers)
+            assert got.status_code == 404, (alias, query, got.text)
+            assert got.json() == {"error": "Legacy client-initiated account linking is disabled."}
 
 
 async def test_without_manage_account_the_link_uri_and_unlink_are_forbidden(env: Env) -> None:

@@ -35,6 +35,9 @@ SESSION_NOT_ACTIVE = AdminError(400, "sessionNotActiveMessage")
 # ... or, for the DELETE's own refusals, translated by the account theme (translateErrorMessage)
 LINK_NOT_ACTIVE = AdminError(400, "This identity is not active anymore.")
 LAST_PROVIDER = AdminError(400, "You can't remove last federated identity as you don't have a password.")
+# Keycloak 26.7.2 (#51832, #51837): with the legacy ``/broker/{alias}/link`` endpoint off (its default) the GET has no
+# URL to hand out: NotFoundException with this message, which KeycloakErrorHandler answers as 404 {"error": ...}.
+LINKING_DISABLED = AdminError(404, "Legacy client-initiated account linking is disabled.", key="error")
 
 
 def link_hash(nonce: str, session_id: str, client_id: str, alias: str) -> str:
@@ -55,12 +58,15 @@ def _preconditions(caller: Caller, alias: str) -> None:
         raise ACCOUNT_DISABLED
 
 
-def link_uri(caller: Caller, alias: str, redirect_uri: str | None) -> dict[str, Any]:
+def link_uri(caller: Caller, alias: str, redirect_uri: str | None, *, legacy_linking: bool) -> dict[str, Any]:
     """``GET /account/linked-accounts/{alias}?redirectUri``: the ``/broker/{alias}/link`` URL for the
-    ``account-console`` client and the caller's session. The redirect URI is checked by that endpoint, not here.
-    Keycloak forgets to throw its "missing redirect URI" error and then fails building the URL (a 500); Doorkeep
-    answers the error it meant."""
+    ``account-console`` client and the caller's session, while that endpoint is on (``legacy_linking``, the server's
+    ``allow-client-initiated-account-linking``; else LINKING_DISABLED, after the manage-account check). The redirect
+    URI is checked by that endpoint, not here. Keycloak forgets to throw its "missing redirect URI" error and then
+    fails building the URL (a 500); Doorkeep answers the error it meant."""
     caller.require_one_of(MANAGE_ACCOUNT)
+    if not legacy_linking:
+        raise LINKING_DISABLED
     if redirect_uri is None:
         raise INVALID_REDIRECT_URI
     _preconditions(caller, alias)

@@ -5,10 +5,10 @@ finished in this browser since it began.
 - A new tab joins the root the AUTH_SESSION_ID cookie names while that root has a tab (AuthenticationSessionManager.
   createAuthenticationSession), else a new root is made. A root at its limit of tabs drops its oldest
   (RootAuthenticationSessionAdapter.createAuthenticationSession, ``authSessionsLimit``).
-- At the authorization endpoint (AuthorizationEndpointBase.createAuthenticationSession, for every request that
-  passed its checks, a tab sent straight to an identity provider by ``kc_idp_hint`` included): a root that is gone
-  while the valid session of its id lives is made again under that id; when that session's user is disabled, the
-  session is back-channel logged out instead and the tab goes in a new root.
+- At the authorization endpoint (AuthorizationEndpointBase.createAuthenticationSession, for a tab sent straight to
+  an identity provider by ``kc_idp_hint`` too): without a root that has a tab, the tab goes in the root of the
+  session the identity cookie names (getUserSessionFromAuthenticationCookie's fallback), made again under that id;
+  never in that of a session a stale AUTH_SESSION_ID shares its id with.
 - A tab whose login expired or is gone, the user being logged in since (another tab, the KC_RESTART cookie
   expired by that login): the tab's client gets ``temporarily_unavailable`` / ``authentication_expired`` at the
   redirect URI the tab's request named (checked against the client's redirect URIs again,
@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import AuthSession, Client, Realm, User, UserSession
+from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import client_data, login_session, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.authorize_redirects import target
 from doorkeep.oauth.client_data import ClientData
-from doorkeep.sessions import service, sso
+from doorkeep.sessions import sso
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -65,53 +65,35 @@ async def root_for_new_tab(tx: Tx, realm: Realm, cookie: str | None, limit: int)
     is purged, so that its page can still learn that the user logged in meanwhile), room made for the new tab
     when it holds ``limit`` already; else a new root."""
     root = cookie or ""
+    return root if await _joined(tx, realm, root, limit) else login_session.new_root_id()
+
+
+async def _joined(tx: Tx, realm: Realm, root: str, limit: int) -> bool:
+    """Whether ``root`` (a cookie's value) has a tab; if so, room is made in it for one more."""
     if 0 < len(root) <= _MAX_ROOT and await tx.flows.root_alive(realm.id, root, None):
         await tx.flows.drop_oldest_tabs(realm.id, root, limit - 1)
-        return root
-    return login_session.new_root_id()
+        return True
+    return False
 
 
-@dataclass(frozen=True)
-class DisabledUsersSession:
-    """The session ``end_disabled_users_session`` ended, and whether the browser's identity cookie named it."""
-
-    session: UserSession
-    identity_named: bool
-
-
-async def end_disabled_users_session(
-    tx: Tx, services: Services, realm: Realm, cookie: str | None, identity_cookie: str | None, issuer: str
-) -> DisabledUsersSession | None:
-    """AuthorizationEndpointBase.createAuthenticationSession for a root AUTH_SESSION_ID names that is gone while the
-    valid session of its id lives, its user disabled: the session is back-channel logged out
-    (AuthenticationManager.backchannelLogout(session, userSession, true)): its clients are noted for their logout
-    tokens, it goes with its root (its login tabs); the caller logs its identity provider out and, when the browser's
-    identity cookie names it, expires that cookie (expireUserSessionCookie). Keycloak records no event for it. The new
-    tab then goes in a new root (``root_for_authorization`` finds no session any more). Every authorization request
-    that passed its checks makes its authentication session first, whatever its answer; so this is called for each."""
+async def root_for_authorization(
+    tx: Tx, services: Services, realm: Realm, cookie: str | None, identity_cookie: str | None, issuer: str, limit: int
+) -> str:
+    """AuthorizationEndpointBase.createAuthenticationSession: the cookie's root while it has a tab; else, while the
+    identity cookie names a valid session of an enabled user (getUserSessionFromAuthenticationCookie falls back to
+    it, as a root that is gone resolves no session: "we can't blindly trust the cookie"), the root of that
+    session's id, made again when it is gone, so that a logout of the session (backchannelLogout removes the root
+    of its id) ends this tab too; else a new root. A stale AUTH_SESSION_ID (another user's finished login) thus
+    never joins its session. Keycloak's branch for a disabled user's session cannot be reached that way (the
+    identity cookie of a disabled user resolves nothing), so none is logged out here."""
     root = cookie or ""
-    if not 0 < len(root) <= _MAX_ROOT or await tx.flows.root_alive(realm.id, root, None):
-        return None
-    found = await sso.any_session_of_root(tx, services, realm, root)
-    if found is None or found[0].realm_id != realm.id or found[1].enabled:
-        return None
-    session = found[0]
-    named = await sso.cookie_names_session(tx, services, realm, issuer, identity_cookie, session.id)
-    await service.end(tx, session.id, False)
-    return DisabledUsersSession(session, named)
-
-
-async def root_for_authorization(tx: Tx, services: Services, realm: Realm, cookie: str | None, limit: int) -> str:
-    """AuthorizationEndpointBase.createAuthenticationSession: the cookie's root while it has a tab; else, while
-    the cookie names a valid session of an enabled user (getUserSessionFromAuthenticationCookie: a login finished
-    in this browser gave its session the root's id), the root made again under that session's id, so that a
-    logout of the session (backchannelLogout removes the root of its id) ends this tab too; else a new root."""
-    root = cookie or ""
-    gone = 0 < len(root) <= _MAX_ROOT and not await tx.flows.root_alive(realm.id, root, None)
-    found = await sso.session_of_root(tx, services, realm, root) if gone else None
-    if found is not None and found[0].realm_id == realm.id:
+    if await _joined(tx, realm, root, limit):
         return root
-    return await root_for_new_tab(tx, realm, cookie, limit)
+    found = await sso.current_session(tx, services, realm, issuer, identity_cookie)
+    if found is None:
+        return login_session.new_root_id()
+    await tx.flows.drop_oldest_tabs(realm.id, found[0].id, limit - 1)  # getRootAuthenticationSession(userSessionId)
+    return found[0].id
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,15 @@ if TYPE_CHECKING:
 def origin_refused(req: OAuthRequest, client: Client) -> bool:
     """Whether ``req`` is a CORS request from an origin ``client`` does not allow (nor the request's own origin).
     Without an ``Origin`` this costs one attribute read: the token endpoint's hot path."""
-    origin = req.origin
-    if origin is None or claims.origin_allowed(client, origin, req.base_url):
+    return foreign_origin(req.origin, client, req.base_url, req.issuer)
+
+
+def foreign_origin(origin: str | None, client: Client, base_url: str, request_url: str) -> bool:
+    """``checkOrigin`` for an ``Origin`` header (None: none sent), the server's base URL (the redirect URIs' ``/``
+    relative base) and any URL of the request (its origin is the request's own)."""
+    if origin is None or claims.origin_allowed(client, origin, base_url):
         return False
-    return origin != claims.origin(req.issuer)  # UriUtils.getOrigin(the request URI): a same-origin page's request
+    return origin != claims.origin(request_url)  # UriUtils.getOrigin(the request URI): a same-origin page's request
 
 
 def check_allowed_origins(req: OAuthRequest, client: Client) -> None:

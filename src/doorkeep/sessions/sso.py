@@ -84,30 +84,10 @@ async def current_session(
 async def session_of_root(tx: Tx, services: Services, realm: Realm, root: str) -> tuple[UserSession, User] | None:
     """AuthenticationSessionManager.getUserSessionFromAuthenticationCookie: the valid online session, and its
     enabled user, whose id is that of the root authentication session AUTH_SESSION_ID names (a login finished in
-    this browser gave its user session the root's id)."""
-    found = await any_session_of_root(tx, services, realm, root)
-    return found if found is not None and found[1].enabled else None
-
-
-async def any_session_of_root(tx: Tx, services: Services, realm: Realm, root: str) -> tuple[UserSession, User] | None:
-    """``session_of_root``, its user enabled or not."""
+    this browser gave its user session the root's id); the caller makes sure that root still is."""
     try:
         session = await resume.user_session(tx, realm, root, False, services.clock.now(), write=False)
     except OAuthError:
         return None
     user = await tx.users.get(session.user_id)
-    return (session, user) if user is not None else None
-
-
-async def cookie_names_session(
-    tx: Tx, services: Services, realm: Realm, issuer: str, cookie: str | None, session_id: str
-) -> bool:
-    """AuthenticationManager.expireUserSessionCookie's check: the identity cookie, signed by the realm for its
-    issuer (expired or not), names this session, so a logout of the session expires it."""
-    claims = await services.codec.verify(tx, realm.id, cookie, internal=True) if cookie else None
-    return (
-        claims is not None
-        and claims.get("typ") == TYPE
-        and claims.get("iss") == issuer
-        and (claims.get("sid") == session_id)
-    )
+    return (session, user) if user is not None and user.enabled else None

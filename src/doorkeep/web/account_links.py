@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from doorkeep.broker import account_links
 from doorkeep.users.account import Caller
-from doorkeep.web.http import NO_CACHE, json_response
+from doorkeep.web.http import NO_CACHE, json_response, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -34,7 +34,9 @@ def routes(base: str, answer: Answer) -> list[Route]:
 
         async def uri(tx: Tx, caller: Caller) -> Response:
             redirect_uri = request.query_params.get("redirectUri")
-            return json_response(account_links.link_uri(caller, alias, redirect_uri), headers=NO_CACHE)
+            legacy = state(request).services.oidc.allow_client_initiated_account_linking
+            rep = account_links.link_uri(caller, alias, redirect_uri, legacy_linking=legacy)
+            return json_response(rep, headers=NO_CACHE)
 
         return await answer(request, uri, write=False)
 

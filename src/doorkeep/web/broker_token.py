@@ -1,6 +1,14 @@
 """``GET /realms/{realm}/broker/{alias}/token`` (IdentityBrokerService.retrieveToken): the user's stored token
 response of an identity provider, for a client whose token carries ``broker``'s ``read-token`` role. The checks
 are the core's (broker/token_retrieval.py); this handler reads the bearer token, records the event and answers.
+
+Every answer once the token's client is known goes through getTokenV1's ``corsResponse``, which since Keycloak
+26.6.3 is ``Cors.checkAllowedOrigins(session, client)``: a CORS request from an origin the client does not allow
+(oauth/origin_check.py) throws ``ForbiddenException("Invalid origin")``, which the method's ``catch
+(WebApplicationException)`` turns into its response (403, empty body) after an ``_ERROR`` event
+``identity_provider_error`` with reason "Invalid origin" (a refusal's own event first). The stored token's answer
+passes two such catches (the inner one answers through ``corsResponse`` again), so it records that event twice; a
+due refresh has happened and is kept (the ``finally``). An allowed origin gets CORS on refusals too.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from doorkeep.broker import stored_tokens, token_retrieval
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.oauth.claims import allowed_origins
+from doorkeep.oauth.origin_check import foreign_origin
 from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_CACHE,
@@ -30,6 +39,8 @@ from doorkeep.web.login_pages import error_page
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+INVALID_ORIGIN_REASON = "Invalid origin"  # DefaultCors.checkOrigin's ForbiddenException message
 
 
 async def retrieve_token(request: Request) -> Response:
@@ -53,11 +64,15 @@ async def retrieve_token(request: Request) -> Response:
         details = {"identity_provider": alias}
         now, ip = services.clock.now(), client_ip(request)
         if isinstance(result, token_retrieval.Retrieved):
-            await events.record(tx, realm, event, now=now, client_id=client, user_id=user, ip=ip, details=details)
+            foreign = _foreign(request, result)
+            if not foreign:
+                await events.record(tx, realm, event, now=now, client_id=client, user_id=user, ip=ip, details=details)
             stored = stored_tokens.due(result.provider, result.token, now)
             if stored is not None:
                 due.append((result, stored, realm))
                 return None
+            if foreign:
+                return await _invalid_origin(tx, request, realm, result, alias, 2)
             return _answer(request, result.token, result)
         return await _refused(tx, request, realm, result, details)
 
@@ -83,16 +98,62 @@ async def retrieve_token(request: Request) -> Response:
             request, lambda tx: _refused(tx, request, realm, failed, {"identity_provider": alias})
         )
 
-    async def keep(tx: Tx) -> None:
+    async def keep(tx: Tx) -> Response:
         await tx.federated.set_token(result.user.id, alias, token)
+        if _foreign(request, result):  # refreshed and kept all the same (the ``finally``)
+            return await _invalid_origin(tx, request, realm, result, alias, 2)
+        return _answer(request, token, result)
 
-    await in_transaction(request, keep)
-    return _answer(request, token, result)
+    return await in_transaction(request, keep)
 
 
 def _answer(request: Request, token: str, result: token_retrieval.Retrieved) -> Response:
     answer = Response(token, 200, NO_CACHE, media_type="application/json")
-    return cors.allow_token_origins(request, answer, allowed_origins(result.client, base_url(request)))
+    return _cors(request, answer, result)
+
+
+def _cors(request: Request, answer: Response, result: token_retrieval.Retrieved | token_retrieval.Refused) -> Response:
+    """corsResponse for an origin the token's client allows: its resolved web origins."""
+    client = result.client
+    return cors.allow_token_origins(request, answer, allowed_origins(client, base_url(request)) if client else None)
+
+
+def _foreign(request: Request, result: token_retrieval.Retrieved | token_retrieval.Refused) -> bool:
+    """Whether corsResponse's ``checkAllowedOrigins(session, client)`` refuses this request's Origin."""
+    if result.client is None:
+        return False
+    origin, base = request.headers.get("origin"), base_url(request)
+    return foreign_origin(origin, result.client, base, str(request.url))
+
+
+async def _invalid_origin(
+    tx: Tx,
+    request: Request,
+    realm: Realm,
+    result: token_retrieval.Retrieved | token_retrieval.Refused,
+    alias: str,
+    times: int,
+) -> Response:
+    """The ForbiddenException's 403 (no body, no CORS), each ``catch (WebApplicationException)`` it passed having
+    recorded its ``_ERROR`` event with reason "Invalid origin"."""
+    client = result.client.client_id if result.client else None
+    user = result.user.id if result.user else None
+    details = {"identity_provider": alias, "reason": INVALID_ORIGIN_REASON}
+    now, ip = state(request).services.clock.now(), client_ip(request)
+    for _ in range(times):
+        error = token_retrieval.IDENTITY_PROVIDER_ERROR
+        await events.record(
+            tx,
+            realm,
+            f"{token_retrieval.EVENT}_ERROR",
+            now=now,
+            client_id=client,
+            user_id=user,
+            ip=ip,
+            error=error,
+            details=dict(details),
+        )
+    return Response(b"", 403, NO_CACHE)
 
 
 async def _refused(
@@ -110,4 +171,6 @@ async def _refused(
     )
     if result.page:
         return error_page(request, realm, result.message, result.status)
-    return json_response({"errorMessage": result.message}, result.status)
+    if _foreign(request, result):
+        return await _invalid_origin(tx, request, realm, result, details["identity_provider"], 1)
+    return _cors(request, json_response({"errorMessage": result.message}, result.status), result)

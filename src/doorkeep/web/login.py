@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.broker import provider_logout
 from doorkeep.email import action_tokens
 from doorkeep.errors import OAuthError
-from doorkeep.model import AuthSession, Client, Realm, UserSession
+from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import (
     client_data,
     login_actions,
@@ -115,14 +114,7 @@ async def authorize_request(
             if str(realm.attributes.get(PREFER_ERROR_ON_REDIRECT, "")).lower() == "true":
                 return json_response(started.body(), 400)  # no redirect URI to take it: the error as JSON
             return error_page(request, realm, started.description)
-        cookie = await auth_root(request, tx, realm)  # createAuthenticationSession, before any answer of the flow
-        gone = await tabs.end_disabled_users_session(tx, services, realm, cookie, browsing.identity_cookie, iss)
-        response = await answer(tx, realm, started)
-        if gone is not None:
-            ended.append(gone.session)
-            if gone.identity_named:  # expireUserSessionCookie
-                cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)
-        return response
+        return await answer(tx, realm, started)
 
     async def answer(tx: Tx, realm: Realm, started: login_start.Started | ErrorPage) -> Response:
         """The flow's answer to a request past its checks: an error page, the provider's login, or the page."""
@@ -140,11 +132,7 @@ async def authorize_request(
             cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)  # expireIdentityCookie
         return response
 
-    ended: list[UserSession] = []
-    response = await in_transaction(request, work)
-    for plan in provider_logout.backchannel_plans(realm, ended):  # backchannelLogout's logoutBroker, once committed
-        await provider_logout.call(plan)
-    return response
+    return await in_transaction(request, work)
 
 
 async def restart_from_cookie(

@@ -39,6 +39,7 @@ from doorkeep.web.http import (
     client_ip,
     in_transaction,
     is_secure,
+    issuer,
     read_form,
     state,
     wants_html,
@@ -191,10 +192,11 @@ async def root_for_new_tab(request: Request, tx: Tx, realm: Realm) -> str:
 
 async def root_for_authorization(request: Request, tx: Tx, realm: Realm) -> str:
     """The root a new tab of the authorization endpoint joins (``oauth.login_tabs.root_for_authorization``): as
-    ``root_for_new_tab``, but a root gone while its user session lives is made again under the session's id."""
+    ``root_for_new_tab``, but without such a root the tab goes in that of the identity cookie's session."""
     cookie = await auth_root(request, tx, realm)
     services, limit = state(request).services, state(request).settings.auth_sessions_limit
-    return await login_tabs.root_for_authorization(tx, services, realm, cookie, limit)
+    identity, iss = request.cookies.get(sso.IDENTITY_COOKIE), issuer(request, realm.name)
+    return await login_tabs.root_for_authorization(tx, services, realm, cookie, identity, iss, limit)
 
 
 def reset_link(request: Request, realm: Realm, client: Client, tab: AuthSession | None = None) -> str | None:
