@@ -121,7 +121,7 @@ def throughput_sqlite(load: loadgen.Load) -> None:
     with tempfile.TemporaryDirectory(prefix="doorkeep-bench-") as tmp:
         db_path = Path(tmp) / "bench.db"
         db_url = f"sqlite:///{db_path}"
-        asyncio.run(seeding.seed(db_url))
+        asyncio.run(seeding.seed(db_url, own_audience=True))
         server = Server(Path(tmp), db_url)
         server.start()
         try:
@@ -139,7 +139,7 @@ def throughput_postgres(load: loadgen.Load, workers: int) -> None:
     with ThrowawayPostgres() as pg, tempfile.TemporaryDirectory(prefix="doorkeep-bench-pg-") as tmp:
         pg.create_database("bench")
         db_url = pg.url("bench")
-        asyncio.run(seeding.seed(db_url))
+        asyncio.run(seeding.seed(db_url, own_audience=True))
         server = Server(Path(tmp), db_url, workers=workers)
         server.start()
         try:
