@@ -54,6 +54,11 @@ def test_an_allowed_absent_or_same_origin_passes(web_origins: tuple[str, ...], o
         (("https://spa.example",), "null"),
         (("https://spa.example",), "https://sso.example"),  # this host on another port is another origin
         (("https://spa.example",), ""),  # an empty Origin header is an origin no client allows
+        (("https://spa.example",), "https://SPA.example"),  # compared as written: no case folding
+        (("https://spa.example",), "https://spa.example@evil.example"),  # userinfo-looking, another host
+        (("https://spa.example",), "https://spa.example, https://evil.example"),  # a list is no origin
+        (("https://spa.example",), "https://sso.example:8443.evil.example"),  # the server's origin as a prefix
+        (("https://spa.example",), "https://sso.example:8443/"),  # the server's origin with a path
     ],
 )
 def test_any_other_origin_is_refused_with_invalid_origin(web_origins: tuple[str, ...], origin: str) -> None:
