@@ -123,7 +123,7 @@ def _foreign(request: Request, result: token_retrieval.Retrieved | token_retriev
     if result.client is None:
         return False
     origin, base = request.headers.get("origin"), base_url(request)
-    return foreign_origin(origin, result.client, base, str(request.url))
+    return foreign_origin(origin, result.client, base, base)  # the request's own origin as the frontend URL gives it
 
 
 async def _invalid_origin(
