@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.api_jws import PyJWS
-from jwt.utils import base64url_decode
+from jwt.utils import base64url_decode, raw_to_der_signature
 
 from doorkeep import tokens
 from doorkeep.keys import jws
@@ -78,7 +79,7 @@ def test_the_compact_encoder_refuses_what_pyjwt_refuses() -> None:
         jws.encode_compact({}, key.jws_signing, "HS999", key.kid, "JWT")
 
 
-@pytest.mark.parametrize("alg", ["ES256", "ES384", "RS256", "PS256", HMAC_ALG])
+@pytest.mark.parametrize("alg", ["ES256", "ES384", "ES512", "RS256", "PS256", HMAC_ALG])
 def test_a_token_signed_with_a_prepared_key_verifies_with_pyjwt_and_the_codec(alg: str) -> None:
     key = load(generate("realm", "RS256" if alg == "PS256" else alg, 0))
     token = tokens.encode(key, CLAIMS, alg)
@@ -87,6 +88,22 @@ def test_a_token_signed_with_a_prepared_key_verifies_with_pyjwt_and_the_codec(al
     assert jwt.decode(token, key.verifying, algorithms=[alg], options={"verify_exp": False}) == CLAIMS
     assert key.jws_verifying is not None
     assert jws.decode(token, key.jws_verifying, alg, {"verify_exp": False}) == CLAIMS
+
+
+@pytest.mark.parametrize(("alg", "width"), [("ES256", 32), ("ES384", 48), ("ES512", 66)])
+def test_an_ecdsa_signature_is_r_and_s_as_wide_as_the_curve_as_pyjwt_writes_it(alg: str, width: int) -> None:
+    """The ECDSA signer bypasses PyJWT's ``sign``: its raw ``r || s`` must be PyJWT's encoding of the same DER
+    signature (checked by converting it back with PyJWT's own helper and verifying that with cryptography)."""
+    key = load(generate("realm", alg, 0))
+    assert key.jws_signing is not None
+    for _ in range(20):  # r or s with leading zero bytes turn up about once in 128 signatures a byte
+        token = jws.encode_compact(dict(CLAIMS), key.jws_signing, alg, key.kid, "JWT")
+        signing_input, _, signature = token.encode().rpartition(b".")
+        raw = base64url_decode(signature)
+        assert len(raw) == 2 * width
+        der = raw_to_der_signature(raw, key.signing.curve)
+        key.signing.public_key().verify(der, signing_input, ec.ECDSA(jws._EC_HASHES[alg]))
+        assert jwt.get_algorithm_by_name(alg).verify(signing_input, key.signing.public_key(), raw)
 
 
 def test_a_token_of_another_key_fails_with_a_prepared_key() -> None:
