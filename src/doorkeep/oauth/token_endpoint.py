@@ -147,7 +147,9 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             raise e.InvalidClient(e.BEARER_ONLY, status=400)
         if req.form.has_duplicates(MULTIVALUED.get(grant_type, frozenset())):
             raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
-        req = dataclasses.replace(req, form=parameter_limits.within_limits(req.form, grant_type, req.oidc))
+        form = parameter_limits.within_limits(req.form, grant_type, req.oidc)
+        if form is not req.form:  # only when a parameter was dropped: a copy of the request costs a refresh ~5 µs
+            req = dataclasses.replace(req, form=form)
         check_device_label(req.form)
         req = await _dpop_proof(tx, services, req, client)
         try:
