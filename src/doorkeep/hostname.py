@@ -4,8 +4,9 @@ Three kinds of URL, each worked out from the request's own base URL (scheme, hos
 trusted proxy gave them, then the relative path):
 
 * frontend (issuer, browser endpoints): ``--hostname`` as a full URL replaces the whole base, path included; a
-  plain ``--hostname`` replaces only the host (scheme, port and relative path stay the request's); none: the
-  request's base URL;
+  plain ``--hostname`` replaces only the host (scheme, port and path stay the request's); none: the request's base
+  URL. Under ``--proxy-headers xforwarded`` a trusted proxy's ``X-Forwarded-Prefix`` comes before the relative
+  path of the request's base URL (Quarkus's ``enable-forwarded-prefix``, keycloak#45699);
 * backend (the discovery document's token, introspection, userinfo, certs, registration, PAR endpoints): the
   frontend URL, unless ``--hostname-backchannel-dynamic`` is on and the request did not come to the frontend's
   scheme, host and port, in which case the request's base URL;
@@ -57,26 +58,28 @@ class Hostname:
     backchannel_dynamic: bool = False
     relative_path: str = ""
 
-    def frontend(self, origin: str, realm_url: str | None = None) -> str:
+    def frontend(self, origin: str, realm_url: str | None = None, prefix: str = "") -> str:
         """The frontend base URL for a request whose own origin (``scheme://host[:port]``) is ``origin``; the
-        request's realm's ``frontendUrl`` (``realm_url``, checked by ``realm_frontend``) comes before any option."""
+        request's realm's ``frontendUrl`` (``realm_url``, checked by ``realm_frontend``) comes before any option.
+        ``prefix``: the path a trusted proxy put before the request's (``forwarded_prefix``), kept wherever the
+        request's own path is (no --hostname, or a plain one)."""
         if realm_url is not None:
             return realm_url
         if self.url is not None:
             return self.url
         base = origin if self.host is None else _with_host(origin, self.host)
-        return normalized(base) + self.relative_path
+        return normalized(base) + prefix + self.relative_path
 
-    def backend(self, origin: str, realm_url: str | None = None) -> str:
+    def backend(self, origin: str, realm_url: str | None = None, prefix: str = "") -> str:
         """The backchannel base URL: the request's own when dynamic and the request did not reach the frontend."""
-        frontend = self.frontend(origin, realm_url)
+        frontend = self.frontend(origin, realm_url, prefix)
         if self.backchannel_dynamic and not _same_origin(frontend, origin):
-            return normalized(origin) + self.relative_path
+            return normalized(origin) + prefix + self.relative_path
         return frontend
 
-    def admin(self, origin: str, realm_url: str | None = None) -> str:
+    def admin(self, origin: str, realm_url: str | None = None, prefix: str = "") -> str:
         """The admin console's base URL: --hostname-admin, else the frontend's."""
-        return self.admin_url if self.admin_url is not None else self.frontend(origin, realm_url)
+        return self.admin_url if self.admin_url is not None else self.frontend(origin, realm_url, prefix)
 
 
 @functools.lru_cache(maxsize=64)
@@ -95,6 +98,21 @@ def realm_url_of(attributes: Mapping[str, object]) -> str | None:
     """The base URL a realm's attributes set (its ``frontendUrl``, checked by ``realm_frontend``), or None."""
     value = attributes.get(FRONTEND_URL)
     return realm_frontend(str(value)) if value else None
+
+
+_PREFIX_CHARS = re.compile(r"[A-Za-z0-9\-._~:/@!$&'()*+,;=%]*")
+
+
+def forwarded_prefix(value: str | None) -> str:
+    """``X-Forwarded-Prefix`` as Quarkus's ForwardedParser takes it (``enable-forwarded-prefix``, which Keycloak's
+    ``--proxy-headers xforwarded`` turns on since keycloak#45699): one leading and one trailing slash dropped, the
+    rest put before the request's path with a slash; empty: none. A value that is not a URL path (a query, a
+    fragment, a space, a control character) is taken as none."""
+    if not value or not _PREFIX_CHARS.fullmatch(value):
+        return ""
+    stripped = value[1:] if value.startswith("/") else value
+    stripped = stripped[:-1] if stripped.endswith("/") and len(value) > 1 else stripped
+    return f"/{stripped}" if stripped else ""
 
 
 def relative_path(value: str | None) -> str:

@@ -91,3 +91,35 @@ def test_a_realms_frontend_url_comes_first_and_the_others_follow_it() -> None:
 @pytest.mark.parametrize("value", ["", "  ", "realm.example.com", "ftp://realm.example.com", "https://"])
 def test_a_realm_frontend_url_that_is_no_http_url_is_passed_over(value: str) -> None:
     assert hostname.realm_frontend(value) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "prefix"),
+    [
+        (None, ""),
+        ("", ""),
+        ("/", ""),
+        ("//", ""),
+        ("/kc", "/kc"),
+        ("/kc/", "/kc"),
+        ("kc", "/kc"),
+        ("/a/b/", "/a/b"),
+        ("/a?b", ""),
+        ("/a#b", ""),
+        ("/a b", ""),
+        ("/a\tb", ""),
+    ],
+)
+def test_x_forwarded_prefix_is_read_as_quarkus_reads_it(header: str | None, prefix: str) -> None:
+    """ForwardedParser.appendPrefixToUri: one leading and one trailing slash off, a slash before the rest; what is
+    not a URL path counts as no prefix."""
+    assert hostname.forwarded_prefix(header) == prefix
+
+
+def test_the_prefix_goes_before_the_relative_path_unless_a_hostname_url_replaces_the_base() -> None:
+    relative = hostname.configure(None, http_relative_path="/auth")
+    assert relative.frontend("http://h:80", prefix="/kc") == "http://h/kc/auth"
+    assert hostname.configure("id.example").frontend("https://h:8443", prefix="/kc") == "https://id.example:8443/kc"
+    assert hostname.configure("https://id.example/x").frontend("http://h", prefix="/kc") == "https://id.example/x"
+    dynamic = hostname.configure("https://id.example", backchannel_dynamic=True)
+    assert dynamic.backend("http://10.0.0.2:8080", prefix="/kc") == "http://10.0.0.2:8080/kc"

@@ -93,3 +93,42 @@ async def test_an_unknown_or_disabled_client_invites_nobody(realm: Env, mail: Si
     assert mail.received == [] and await stored(env, org) == []
     assert (await _invite(env, org, path, "", **form)).status_code == 204
     assert parse_qs(urlsplit(mail.received[0].link()).query).get("client_id") in (None, ["account"])
+
+
+async def test_a_resend_invites_for_the_client_the_invitation_was_sent_for(realm: Env, mail: Sink) -> None:
+    """resendInvitation keeps the invitation's client (Keycloak 27.0 reads it back from the stored link's action
+    token): the resent registration link names ``shop`` again and the registration's code goes to its home; the
+    invitation's representation shows no client (OrganizationInvitationRepresentation has no such field)."""
+    env = realm
+    org = await create_org(env, redirectUrl=ORG_REDIRECT)
+    sent = await _invite(env, org, "invite-user", "shop", email="lisa@neworg.org", firstName="Lisa", lastName="S")
+    assert sent.status_code == 204, sent.text
+    [first] = await stored(env, org)
+    assert "clientId" not in first and "client_id" not in first, first
+    url = f"{ORGS}/{org}/invitations/{first['id']}/resend"
+    again = await env.http.post(url, headers=await env.admin_headers())
+    assert again.status_code == 204, again.text
+    [_, message] = mail.received
+    link = message.link()
+    assert parse_qs(urlsplit(link).query)["client_id"] == ["shop"]
+    page = await env.http.get(link)
+    done = await register(env, page, "Lisa", "S", "lisa@neworg.org", "lisa", "password", "password")
+    assert done.status_code == 302, done.text[:800]
+    assert str(httpx.URL(done.headers["location"]).copy_with(query=None)) == HOME
+
+
+async def test_an_existing_users_resent_link_still_lands_on_the_clients_home(realm: Env, mail: Sink) -> None:
+    """invite-existing-user for ``shop``, then resent: the resent link's confirmation sends the member to the
+    client's home URL, not to the organization's Redirect URL (the account client's choice)."""
+    env = realm
+    org = await create_org(env, redirectUrl=ORG_REDIRECT)
+    user = await seed_user(env.db, env.clock, "test", "bart", email="bart@example.org", first_name="B", last_name="S")
+    assert (await _invite(env, org, "invite-existing-user", "shop", id=user.id)).status_code == 204
+    [first] = await stored(env, org)
+    again = await env.http.post(f"{ORGS}/{org}/invitations/{first['id']}/resend", headers=await env.admin_headers())
+    assert again.status_code == 204, again.text
+    [_, message] = mail.received
+    info = await env.http.get(message.link())
+    assert info.status_code == 200, info.text
+    joined = await env.http.get(proceed(info.text))
+    assert (joined.status_code, joined.headers.get("location")) == (302, HOME), joined.text

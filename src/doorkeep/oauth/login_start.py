@@ -82,12 +82,14 @@ class Invitation:
 @dataclass(frozen=True)
 class Started:
     """The login begun: its client, its request and its first page; ``registering``: the registration form,
-    which starts a new session (the SSO cookies expire)."""
+    which starts a new session (the SSO cookies expire); ``identity``: what the identity cookie named
+    (``sso.authenticate_cookie``: whether it expires, the session it logged out)."""
 
     client: Client
     request: AuthRequest
     outcome: Outcome
     registering: bool = False
+    identity: sso.CookieVerdict = sso.NO_COOKIE
 
 
 async def start(
@@ -128,8 +130,10 @@ async def start(
             prefill = login_flow.registration_prefill(request)
         request = dataclasses.replace(request, app_initiated_flow=login_flow.REGISTER)
         return Started(client, request, NeedRegistration(prefill), registering=True)
-    current = await sso.current_session(tx, services, realm, issuer, browsing.identity_cookie)
+    # createAuthenticationSession (a root gone) and CookieAuthenticator both run authenticateIdentityCookie
+    identity = await sso.authenticate_cookie(tx, services, realm, issuer, browsing.identity_cookie)
+    current = identity.found
     request = login_flow.pinned(realm, request, current, services.clock.now(), services.disabled_features)
     remembered = remember_me.remembered_username(browsing.remember_me_cookie)
     outcome = await login_flow.begin(tx, services, realm, client, request, current, browsing.browser, remembered)
-    return Started(client, request, outcome)
+    return Started(client, request, outcome, identity=identity)

@@ -8,6 +8,7 @@ Admin Console's Invite member call ``prepare`` in a reading transaction, send th
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -110,7 +111,6 @@ async def prepare(
     if user is not None:  # the user's own names, as sendInvitation reads them from the UserModel
         first, last = user.first_name, user.last_name
     # the link (a bearer of the signed token) goes only into the mail, never into the store (Keycloak 26.6.7)
-    record = Invitation(
-        invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires, None, who.attributes
-    )
+    record = Invitation(invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires)
+    record = dataclasses.replace(record, attributes=who.attributes, client_id=to.client_id)
     return Prepared(mail, record, stale)

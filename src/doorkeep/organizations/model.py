@@ -69,6 +69,7 @@ class Invitation:
     expires_at: int
     invite_link: str | None = None
     attributes: dict[str, list[str]] | None = None  # the invitation request's attributes (Keycloak 26.7)
+    client_id: str | None = None  # the client its link was for (Keycloak 27.0), which a resend keeps; None: account
 
     def expired(self, now: int) -> bool:
         return now > self.expires_at

@@ -2,8 +2,9 @@
 over InvitationManager): the representation, the listing's filters, and what happens to an invitation when its
 mail has gone, when it is resent or deleted, and when its link is accepted.
 
-An invitation is kept from the moment its mail is sent. Resending removes it and invites the same address again
-(a new invitation, a new link); deleting removes it; an existing user confirming the link, or a new user
+An invitation is kept from the moment its mail is sent, with the client its link is for (not shown: Keycloak's
+representation has no such field). Resending removes it and invites the same address again for that client (a new
+invitation, a new link); deleting removes it; an existing user confirming the link, or a new user
 registering through it, removes it (the link's ``jti`` is the invitation's id). Its status is read from its expiry:
 PENDING until ``expiresAt``, EXPIRED after. The organization's or the realm's deletion takes its invitations.
 Deleting or resending an invitation revokes the link already sent: following it, or registering through it,
@@ -69,8 +70,9 @@ async def found(tx: Tx, org_id: str, invitation_id: str) -> Invitation:
 
 
 def resent(invitation: Invitation) -> invitation_mail.Invitee:
-    """resendInvitation: inviteUser again with the invitation's address, names and attributes, this invitation
-    removed."""
+    """resendInvitation: inviteUser again with the invitation's address, names and attributes, for the client its
+    link was for (Keycloak 27.0 reads it back from the stored link's action token; one stored before the client was
+    kept is ``account``'s), this invitation removed."""
     return invitation_mail.Invitee(
         None,
         invitation.email,
@@ -78,6 +80,7 @@ def resent(invitation: Invitation) -> invitation_mail.Invitee:
         invitation.last_name,
         replacing=invitation.id,
         attributes=invitation.attributes,
+        client_id=invitation.client_id,
     )
 
 

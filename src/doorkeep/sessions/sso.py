@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doorkeep import policy
 from doorkeep.errors import OAuthError
 from doorkeep.model import Realm, User, UserSession
-from doorkeep.sessions import resume
+from doorkeep.sessions import resume, service
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -56,7 +58,66 @@ async def identity_token(tx: Tx, services: Services, realm: Realm, issuer: str, 
 async def current_session(
     tx: Tx, services: Services, realm: Realm, issuer: str, cookie: str | None
 ) -> tuple[UserSession, User] | None:
-    """The valid online session and user named by the identity cookie, if any."""
+    """The valid online session and user named by the identity cookie, if any (read only)."""
+    claims = await _verified(tx, services, realm, issuer, cookie)
+    if claims is None:
+        return None
+    try:  # validateToken's session step, read only
+        session = await resume.user_session(tx, realm, _sid(claims), False, services.clock.now(), write=False)
+    except OAuthError:
+        return None
+    if _issued_before(claims, session):
+        return None
+    return await _with_user(tx, realm, claims, session)
+
+
+@dataclass(frozen=True)
+class CookieVerdict:
+    """AuthenticationManager.authenticateIdentityCookie's outcome: the session and user the cookie names
+    (``found``); ``expire``: a cookie was sent but names no valid session, so KEYCLOAK_IDENTITY and
+    KEYCLOAK_SESSION expire in the answer (expireIdentityCookie); ``ended``: the session it named was no longer
+    valid and was logged out (the caller logs it out at its identity provider once committed)."""
+
+    found: tuple[UserSession, User] | None
+    expire: bool = False
+    ended: UserSession | None = None
+
+
+NO_COOKIE = CookieVerdict(None)  # no identity cookie, or an empty one
+
+
+async def authenticate_cookie(
+    tx: Tx, services: Services, realm: Realm, issuer: str, cookie: str | None
+) -> CookieVerdict:
+    """authenticateIdentityCookie(session, realm, true), as the authorization endpoint runs it
+    (AuthenticationSessionManager.getUserSessionFromIdentityCookie, CookieAuthenticator): an absent or empty
+    cookie is nothing; any other that names no valid session of an enabled user is expired. When its token is
+    sound, active and not older than the realm's not-before, and the online session it names is there but past
+    its idle or max lifespan (UserSessionUtil.findValidSession's SESSION_EXPIRED) or started after the token
+    (INVALID_TOKEN), verifyIdentityToken's invalidUserSessionCallback back-channel logs that session out
+    (backchannelLogout(..., logoutBroker true): its clients noted for their logout tokens, the session and its
+    root removed; no event). A session that is gone, or a valid one of a disabled user (TokenManager.isUserValid
+    comes after the session checks), is left as it is."""
+    if not cookie:
+        return NO_COOKIE
+    claims = await _verified(tx, services, realm, issuer, cookie)
+    if claims is None or _iat(claims) < realm.not_before:  # refused before the session is looked up
+        return CookieVerdict(None, expire=True)
+    session = await tx.sessions.get_user_session(_sid(claims), False)
+    if session is None or session.realm_id != realm.id:
+        return CookieVerdict(None, expire=True)
+    if not policy.user_session_valid(realm, session, services.clock.now()) or _issued_before(claims, session):
+        await service.end(tx, session.id, False)
+        return CookieVerdict(None, expire=True, ended=session)
+    found = await _with_user(tx, realm, claims, session)
+    return CookieVerdict(found, expire=found is None)
+
+
+async def _verified(
+    tx: Tx, services: Services, realm: Realm, issuer: str, cookie: str | None
+) -> dict[str, object] | None:
+    """The identity cookie's claims when the realm signed it for ``issuer``, as an identity token that is still
+    active (TokenVerifier's signature, realm URL, token type and IS_ACTIVE checks)."""
     if not cookie:
         return None
     claims = await services.codec.verify(tx, realm.id, cookie, internal=True)
@@ -65,20 +126,36 @@ async def current_session(
     exp = claims.get("exp")
     if isinstance(exp, int) and 0 < exp < services.clock.now():  # TokenVerifier's IS_ACTIVE check
         return None
-    try:  # validateToken's session step, read only
-        session = await resume.user_session(
-            tx, realm, str(claims.get("sid", "")), False, services.clock.now(), write=False
-        )
-    except OAuthError:
-        return None
+    return claims
+
+
+async def _with_user(
+    tx: Tx, realm: Realm, claims: dict[str, object], session: UserSession
+) -> tuple[UserSession, User] | None:
+    """The valid session with its user, when the cookie names that user, enabled, and was issued after the realm's
+    and the user's not-before (TokenManager.isUserValid)."""
     if session.user_id != claims.get("sub"):
         return None
     user = await tx.users.get(session.user_id)
     if user is None or not user.enabled:
         return None
-    if int(claims.get("iat", 0)) < max(realm.not_before, user.not_before):
+    if _iat(claims) < max(realm.not_before, user.not_before):
         return None
     return session, user
+
+
+def _sid(claims: dict[str, object]) -> str:
+    return str(claims.get("sid", ""))
+
+
+def _iat(claims: dict[str, object]) -> int:
+    iat = claims.get("iat", 0)
+    return int(iat) if isinstance(iat, int | float) else 0
+
+
+def _issued_before(claims: dict[str, object], session: UserSession) -> bool:
+    """JsonWebToken.isIssuedBeforeSessionStart: the cookie is older than the session its id names."""
+    return _iat(claims) + 1 < session.started
 
 
 async def session_of_root(tx: Tx, services: Services, realm: Realm, root: str) -> tuple[UserSession, User] | None:

@@ -589,6 +589,7 @@ organization_invitations = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("invite_link", String(2048), nullable=True),
     Column("attributes", JSON, nullable=True),  # name -> values, as the invitation request gave them
+    Column("client_id", String(255), nullable=True),  # the link's client (Keycloak 27.0); None: account
     Index("ix_organization_invitations_org_email", "organization_id", "email"),
 )
 

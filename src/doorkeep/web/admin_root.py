@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.web.error_pages import MASTER
-from doorkeep.web.http import base_url, origin, peer_address, state
+from doorkeep.web.http import base_url, forwarded_prefix, origin, peer_address, state
 
 
 def _loopback(ip: str) -> bool:
@@ -31,12 +31,12 @@ def is_local(request: Request) -> bool:
 def should_redirect(request: Request, admin: str, frontend: str) -> bool:
     if admin == frontend:
         return True  # the admin URL is the public one: nothing to leak
-    return f"{origin(request)}{request.url.path}".startswith(admin) or is_local(request)
+    return f"{origin(request)}{forwarded_prefix(request)}{request.url.path}".startswith(admin) or is_local(request)
 
 
 async def master_console_redirect(request: Request) -> Response:
     frontend = base_url(request)
-    admin = state(request).hostname.admin(origin(request))
+    admin = state(request).hostname.admin(origin(request), prefix=forwarded_prefix(request))
     if should_redirect(request, admin, frontend):
         return Response(status_code=302, headers={"Location": f"{admin}/admin/{MASTER}/console/"})
     return Response(status_code=404)

@@ -195,25 +195,27 @@ _BASE_URL = "doorkeep.base_url"  # the request's base URL, once worked out (its 
 
 
 def base_url(request: Request) -> str:
-    """The frontend base URL (doorkeep.hostname): ``scheme://host[:port][/relative-path]`` from --hostname,
-    trusted proxy headers, or the request, and --http-relative-path.
+    """The frontend base URL (doorkeep.hostname): ``scheme://host[:port][/prefix][/relative-path]`` from --hostname,
+    trusted proxy headers (X-Forwarded-Prefix included), or the request, and --http-relative-path.
 
     Worked out once per request (the settings and the request's headers do not change while it
     runs); a request asks for it several times (HTTPS rule, issuer, token claims)."""
     known: str | None = request.scope.get(_BASE_URL)
     if known is None:
-        known = request.scope[_BASE_URL] = state(request).hostname.frontend(origin(request))
+        known = request.scope[_BASE_URL] = state(request).hostname.frontend(
+            origin(request), prefix=forwarded_prefix(request)
+        )
     return known
 
 
 def backend_url(request: Request) -> str:
     """The backchannel base URL: the request's own under --hostname-backchannel-dynamic, else the frontend's."""
-    return state(request).hostname.backend(origin(request), request.scope.get(_REALM_URL))
+    return state(request).hostname.backend(origin(request), request.scope.get(_REALM_URL), forwarded_prefix(request))
 
 
 def admin_url(request: Request) -> str:
     """The admin console's base URL: --hostname-admin, else the frontend's."""
-    return state(request).hostname.admin(origin(request), request.scope.get(_REALM_URL))
+    return state(request).hostname.admin(origin(request), request.scope.get(_REALM_URL), forwarded_prefix(request))
 
 
 _REALM_URL = "doorkeep.realm_frontend_url"  # the path's realm's frontendUrl, once that realm was read
@@ -253,7 +255,8 @@ def _realm_url(realm: Realm, value: object) -> str | None:
 def realm_base_url(request: Request, realm: Realm) -> str:
     """The frontend base URL while ``realm`` is the context realm, whichever realm the path names: its own
     ``frontendUrl``, else the options'."""
-    return state(request).hostname.frontend(origin(request), hostname.realm_url_of(realm.attributes))
+    realm_url = hostname.realm_url_of(realm.attributes)
+    return state(request).hostname.frontend(origin(request), realm_url, forwarded_prefix(request))
 
 
 def realm_issuer(request: Request, realm: Realm) -> str:
@@ -285,6 +288,16 @@ def origin(request: Request) -> str:
             elif key.lower() == "host" and value:
                 host = value.strip('"')
     return f"{scheme}://{host}"
+
+
+def forwarded_prefix(request: Request) -> str:
+    """The path a trusted proxy says it took off before the request's (``X-Forwarded-Prefix``), which goes before the
+    request's own base path: only under ``--proxy-headers xforwarded`` (Keycloak maps it to Quarkus's
+    ``enable-forwarded-prefix``, keycloak#45699; ``forwarded`` has no such parameter). ``""`` when there is none."""
+    settings = state(request).settings
+    if settings.proxy_headers != "xforwarded" or not _from_trusted_proxy(request, settings):
+        return ""
+    return hostname.forwarded_prefix(request.headers.get("x-forwarded-prefix"))
 
 
 def issuer(request: Request, realm_name: str) -> str:

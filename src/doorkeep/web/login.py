@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import Response
 
+from doorkeep.broker import provider_logout
 from doorkeep.email import action_tokens
 from doorkeep.errors import OAuthError
-from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.model import AuthSession, Client, Realm, UserSession
 from doorkeep.oauth import (
     client_data,
     login_actions,
@@ -90,7 +91,10 @@ async def authorize_request(
         page_locale.requested(request, realm),
     )
 
+    ended: list[UserSession] = []  # sessions the identity cookie's check logged out, for their identity provider
+
     async def work(tx: Tx) -> Response:
+        ended.clear()  # a run again (fetch_outside) starts over
         tx.config.bind(realm)
         iss = issuer(request, realm.name)
         started = await login_start.start(
@@ -117,9 +121,19 @@ async def authorize_request(
         return await answer(tx, realm, started)
 
     async def answer(tx: Tx, realm: Realm, started: login_start.Started | ErrorPage) -> Response:
-        """The flow's answer to a request past its checks: an error page, the provider's login, or the page."""
+        """The flow's answer to a request past its checks; an identity cookie that names no valid session expires
+        in it (authenticateIdentityCookie's expireIdentityCookie), whatever it is."""
         if isinstance(started, ErrorPage):
             return error_page(request, realm, started.text, auth_request=started.request)
+        if started.identity.ended is not None:
+            ended.append(started.identity.ended)
+        response = await flow_answer(tx, realm, started)
+        if started.identity.expire:
+            cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)
+        return response
+
+    async def flow_answer(tx: Tx, realm: Realm, started: login_start.Started) -> Response:
+        """The flow's answer: the provider's login, or the page."""
         if isinstance(started.outcome, NeedLogin) and not started.registering:
             hinted = await broker.redirector(request, tx, realm, started.client, started.request)
             if hinted is not None:  # IdentityProviderAuthenticator: on to the provider's login
@@ -132,7 +146,10 @@ async def authorize_request(
             cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)  # expireIdentityCookie
         return response
 
-    return await in_transaction(request, work)
+    response = await in_transaction(request, work)
+    for plan in provider_logout.backchannel_plans(realm, ended):  # backchannelLogout's logoutBroker, once committed
+        await provider_logout.call(plan)
+    return response
 
 
 async def restart_from_cookie(

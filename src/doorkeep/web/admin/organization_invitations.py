@@ -160,7 +160,8 @@ async def invite_existing_user(request: Request) -> Response:
 
 async def resend(request: Request) -> Response:
     """``POST organizations/{id}/invitations/{invitationId}/resend``: 404 ``Invitation not found``, else the
-    invitation removed and its address invited again (inviteUser's checks, a new invitation and link)."""
+    invitation removed and its address invited again for the client its link was for (inviteUser's checks, a new
+    invitation and link)."""
 
     async def whom(tx: Tx, org: Organization) -> invitation_mail.Invitee:
         return stored_invitations.resent(await stored_invitations.found(tx, org.id, request.path_params["inv"]))
