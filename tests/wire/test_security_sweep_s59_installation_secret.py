@@ -4,9 +4,12 @@ secret through the registration service's GET; now masked, as the admin API mask
 
 - ``GET /admin/realms/{realm}/clients/{id}/installation/providers/{providerId}`` (keycloak.json, the JBoss subsystem
   XML and CLI): view-clients renders the adapter configuration, whose ``credentials`` carry the secret;
-- ``GET /realms/{realm}/clients-registrations/install/{clientId}`` with a view-clients bearer token.
+- ``GET /realms/{realm}/clients-registrations/install/{clientId}`` with a view-clients bearer token;
+- and the fix itself masked only ``secret``: the registration service's GET (default provider) still showed the
+  rotated secret (``client.secret.rotated``, which authenticates the client until its grace period ends), which
+  the admin API masks for the same caller (StripSecretsUtils.stripClient).
 
-Fixed: such a caller reads the secret masked (``**********``) there too. Keycloak's stored source renders it whole
+Fixed: such a caller reads the secret, and the rotated one, masked (``**********``) there too. Keycloak's stored source renders it whole
 in both (ClientResource.getInstallationProvider and AdapterInstallationClientRegistrationProvider.get after
 requireView); the choice rests on Keycloak's own statement of the rule (#51733's documentation: "Viewing the client
 secret through the Admin REST API requires manage-clients permission") and on the CVE fix's purpose. manage-clients
@@ -58,3 +61,18 @@ async def test_the_registration_install_provider_masks_the_secret_for_a_view_onl
     itself = {"Authorization": "Basic " + base64.b64encode(f"vault:{SECRET}".encode()).decode()}
     own = await realm.http.get(url, headers=itself)
     assert own.status_code == 200 and own.json()["credentials"] == {"secret": SECRET}, own.text
+
+
+async def test_the_registration_get_masks_the_rotated_secret_for_a_view_only_token(realm: Env) -> None:
+    rotated = {"client.secret.rotated": "still-good-rotated-secret", "client.secret.rotated.creation.time": "1"}
+    await seed_client(realm.db, "test", "vault", secret=SECRET, attributes=rotated)
+    viewer = await realm_admin(realm, "viewer", "view-clients")
+    for path in ("default", "openid-connect"):
+        shown = await realm.http.get(f"/realms/test/clients-registrations/{path}/vault", headers=viewer)
+        assert shown.status_code == 200, shown.text
+        assert SECRET not in shown.text and "still-good-rotated-secret" not in shown.text, shown.text
+    body = (await realm.http.get("/realms/test/clients-registrations/default/vault", headers=viewer)).json()
+    assert body["secret"] == MASK and body["attributes"]["client.secret.rotated"] == MASK
+    manager = await realm_admin(realm, "manager", "manage-clients")
+    whole = (await realm.http.get("/realms/test/clients-registrations/default/vault", headers=manager)).json()
+    assert whole["secret"] == SECRET and whole["attributes"]["client.secret.rotated"] == "still-good-rotated-secret"
