@@ -21,6 +21,7 @@ import secrets
 
 import jwt
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
@@ -155,6 +156,6 @@ def valid_certificate(body: str) -> bool:
 def valid_public_key(text: str) -> bool:
     try:
         serialization.load_der_public_key(base64.b64decode(pem_body(text), validate=True))
-    except (ValueError, binascii.Error, TypeError):
+    except (ValueError, binascii.Error, TypeError, UnsupportedAlgorithm):  # a key type nobody reads is no key
         return False
     return True

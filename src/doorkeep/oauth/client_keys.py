@@ -28,6 +28,7 @@ from typing import Any
 
 import jwt
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
@@ -144,7 +145,7 @@ def certificate_key(client: Client) -> list[PublicKey]:
             key = x509.load_der_x509_certificate(_der(client.attr("jwt.credential.certificate"))).public_key()
         elif client.attr("jwt.credential.public.key"):
             key = serialization.load_der_public_key(_der(client.attr("jwt.credential.public.key")))
-    except (ValueError, binascii.Error, TypeError):
+    except (ValueError, binascii.Error, TypeError, UnsupportedAlgorithm):  # a key type nobody reads: no key
         return []
     if key is None:
         return []
@@ -164,7 +165,7 @@ def hardcoded_key(pem: str, configured_kid: str, kid: str | None, alg: str) -> A
         return None
     try:
         key = serialization.load_der_public_key(_der(pem))
-    except (ValueError, binascii.Error, TypeError):
+    except (ValueError, binascii.Error, TypeError, UnsupportedAlgorithm):  # an unknown key type checks nothing
         return None
     return key if suits(key, alg) else None
 

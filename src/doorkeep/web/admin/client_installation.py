@@ -2,7 +2,10 @@
 
 ``GET …/clients/{id}/installation/providers/{providerId}`` (view-clients) renders an installation file as
 text/plain (admin/installation.py: keycloak.json, the JBoss subsystem XML or its CLI script); an unknown provider is 404
-"Unknown Provider". ``DELETE …/clients/{id}/client-secret/rotated`` (invalidateRotatedSecret, manage-clients)
+"Unknown Provider". A caller without manage-clients reads the client's secret in it masked (``**********``), as the
+client's representation shows it to such a caller ("Viewing the client secret through the Admin REST API requires
+manage-clients", keycloak#51733); Keycloak's ClientResource.getInstallationProvider still renders it whole.
+``DELETE …/clients/{id}/client-secret/rotated`` (invalidateRotatedSecret, manage-clients)
 forgets the rotated secret (the ``client.secret.rotated*`` attributes), 204 whether there was one or not;
 ``GET`` of it (getClientRotatedSecret, manage-clients: 403 before the not-found check) answers it as a
 ``secret`` credential when the client has one (OIDCClientSecretConfigWrapper.hasRotatedSecret: the secret and its
@@ -35,6 +38,8 @@ async def installation_provider(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("view-clients")
+        if client.secret and not call.can("manage-clients"):  # the secret masked, as GET clients/{id} shows it
+            client = dataclasses.replace(client, secret=SECRET_VALUE)
         provider = request.path_params["provider"]
         if provider in installation.NOT_RENDERED:
             raise RestError(501, "HTTP 501 Not Implemented", f"Doorkeep does not implement GET {request.url.path}")

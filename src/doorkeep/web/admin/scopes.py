@@ -5,14 +5,16 @@ Keycloak guards client scopes with the client roles: view-clients reads, manage-
 (``/client-scopes/{id}/scope-mappings/...``) and of a client (``/clients/{id}/scope-mappings/...``), to
 realm roles (``…/realm``) or to one client's roles (``…/clients/{client}``), share one implementation, as
 Keycloak's ScopeMappedResource and ScopeMappedClientResource do, ``…/available`` (the roles not mapped
-directly yet) and ``…/composite`` (the roles in the effective scope) included.
+directly yet, those the caller may map to client scopes: ``canMapClientScope``, manage-clients) and ``…/composite``
+(the roles in the effective scope) included.
 
 Since Keycloak 27.0 (keycloak#53480) the listings of scope mappings (``…/scope-mappings``, ``…/realm``,
 ``…/realm/composite``, ``…/clients/{client}``, ``…/clients/{client}/composite``) leave out the roles the caller
 may neither view (view-realm for a realm role, view-clients for a client's) nor map to users (canMapRole:
 manage-users, the admin roles in it the caller's to hand out) nor to client scopes (canMapClientScope:
 manage-clients); a role the caller may only map to client scopes comes without attributes even with
-``briefRepresentation=false``. ``…/available`` is unchanged.
+``briefRepresentation=false``. ``…/available`` lists only what the caller may map to client scopes, as
+ScopeMappedResource and ScopeMappedClientResource always have (``.filter(auth.roles()::canMapClientScope)``).
 """
 
 from __future__ import annotations
@@ -228,8 +230,9 @@ def role_choices(of_client_scope: bool, composite: bool) -> Endpoint:
             else:
                 candidates = await call.tx.roles.list_client_roles((await call.client(scoped)).id)
             direct = {r.id for r in await call.tx.roles.scope_mappings(owner.id)}
-            if not composite:
-                return ok([role_json(r, brief=True) for r in candidates if r.id not in direct])
+            if not composite:  # filtered by canMapClientScope: manage-clients, every role or none
+                mappable = call.can("manage-clients")
+                return ok([role_json(r, brief=True) for r in candidates if mappable and r.id not in direct])
             brief = request.query_params.get("briefRepresentation", "true").lower() != "false"
             if isinstance(owner, Client) and owner.full_scope_allowed:
                 return ok(await visible(call, candidates, brief))

@@ -13,7 +13,8 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import operations, session_limits
-from doorkeep.admin.representations import SECRET_VALUE, RepresentationError
+from doorkeep.admin.admin_event_rules import strip_client
+from doorkeep.admin.representations import RepresentationError
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import (
     BY_ANONYMOUS,
@@ -156,8 +157,8 @@ async def get(auth: RegistrationAuth, client: Client | None) -> dict[str, Any]:
         services = state(auth.request).services
         token = await rt.same_registration_token(auth.tx, services, auth.realm.id, auth.token, auth.verified)
     out = await representation(auth.tx, auth.realm, client)
-    if auth.secret_masked and out.get("secret"):
-        out["secret"] = SECRET_VALUE
+    if auth.secret_masked:  # the secret and the rotated one, still good for its grace period (StripSecretsUtils)
+        out = strip_client(out)
     return _with_token(out, token)
 
 

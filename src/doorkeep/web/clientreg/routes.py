@@ -13,6 +13,7 @@ answers CORS for the token's ``allowed-origins`` and the Registration Web Origin
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -236,10 +237,14 @@ async def _oidc_update(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response
 # --- the adapter installation provider (AdapterInstallationClientRegistrationProvider): GET only ----------------
 async def _install_get(auth: RegistrationAuth, _: Any) -> Response:
     """The client's adapter configuration (keycloak.json); a public client's is anyone's, a confidential client
-    may read its own by authenticating itself (requireView with allowPublicClient)."""
+    may read its own by authenticating itself (requireView with allowPublicClient). A bearer token that may view
+    but not manage clients reads the secret masked, as ``get`` shows it (CVE-2026-89298's fix left this provider
+    out: it handed a view-clients token the secret the fix masks)."""
     client = await _client(auth)
     await auth.require_view(client, allow_public_client=True)
     assert client is not None
+    if auth.secret_masked and client.secret:
+        client = dataclasses.replace(client, secret=SECRET_VALUE)
     auth.event_client = client.client_id
     has_roles = bool(await auth.tx.roles.list_client_roles(client.id))
     return json_response(
