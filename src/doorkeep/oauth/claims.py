@@ -51,7 +51,7 @@ def allowed_origins(client: Client, base_url: str) -> list[str]:
 
 def origin_allowed(client: Client, candidate: str, base_url: str) -> bool:
     """Whether a browser origin may call us for this client: its web origins, ``*``, or ``+`` (the
-    redirect URIs' origins, a trailing ``*`` in a redirect URI matching any port or path)."""
+    redirect URIs' origins)."""
     for entry in client.web_origins:
         if entry in ("*", candidate):
             return True
@@ -61,14 +61,11 @@ def origin_allowed(client: Client, candidate: str, base_url: str) -> bool:
 
 
 def _redirect_origin(pattern: str, candidate: str) -> bool:
-    """Whether ``candidate`` is the origin of a redirect URI pattern: ``scheme://host[:port]`` ending at
-    the pattern's first ``/``, or any port for a port wildcard (``http://localhost:*``). A wildcard inside
-    the host (``https://app.example*``) matches no origin."""
-    prefix = pattern[:-1] if pattern.endswith("*") else None
-    if prefix is not None and prefix.endswith(":") and "//" in prefix and "/" not in prefix.split("//", 1)[1]:
-        port = candidate[len(prefix) :]
-        return candidate.startswith(prefix) and port.isascii() and port.isdecimal()
-    return origin(pattern) == candidate and "*" not in candidate
+    """Whether ``candidate`` is the origin of a redirect URI pattern: ``scheme://host[:port]`` ending at the
+    pattern's first ``/`` (UriUtils.getOrigin), compared as a string, as Keycloak's CORS check compares it. A
+    wildcard before that ``/`` stays in the "origin" (``http://localhost:*``, ``https://app.example*``), which no
+    browser sends: such a pattern allows no origin, any port or host included."""
+    return "*" not in candidate and origin(pattern) == candidate
 
 
 def service_account_notes(client: Client, ip_address: str) -> dict[str, str]:
