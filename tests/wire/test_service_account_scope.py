@@ -12,16 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from support import claims, token_url
+from support import audience_rep, claims, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
+# machine introspects its own tokens: Keycloak 26.6.2 answers only a client in the token's audience
+OWN_AUDIENCE = [audience_rep("machine")]
 
 ADMIN = "/admin/realms/test"
 SA_CLAIMS = ("client_id", "clientHost", "clientAddress")
@@ -103,7 +99,7 @@ async def test_the_link_follows_service_accounts_enabled(realm: Env) -> None:
 
 
 async def test_the_scopes_mappers_give_the_claims_of_a_client_credentials_grant(realm: Env) -> None:
-    uuid = await _create(realm, "machine", serviceAccountsEnabled=True)
+    uuid = await _create(realm, "machine", serviceAccountsEnabled=True, protocolMappers=OWN_AUDIENCE)
     body = await _cc(realm.http, "machine", scope="openid")
     access, id_token = claims(body["access_token"]), claims(body["id_token"])
     for token in (access, id_token):
@@ -147,7 +143,7 @@ async def test_the_scopes_mappers_give_the_claims_of_a_client_credentials_grant(
 async def test_each_caller_gets_its_own_address_from_one_process(realm: Env) -> None:
     """Client credentials without a refresh token keep what they derive per process; the caller's address
     is not part of that (two callers, one app)."""
-    await _create(realm, "machine", serviceAccountsEnabled=True)
+    await _create(realm, "machine", serviceAccountsEnabled=True, protocolMappers=OWN_AUDIENCE)
     app = realm.apps[0]
     for ip in ("127.0.0.1", "10.9.8.7", "127.0.0.1"):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 40000))
