@@ -143,7 +143,7 @@ async def test_the_scopes_mappers_give_the_claims_of_a_client_credentials_grant(
 async def test_each_caller_gets_its_own_address_from_one_process(realm: Env) -> None:
     """Client credentials without a refresh token keep what they derive per process; the caller's address
     is not part of that (two callers, one app)."""
-    await _create(realm, "machine", serviceAccountsEnabled=True, protocolMappers=OWN_AUDIENCE)
+    await _create(realm, "machine", serviceAccountsEnabled=True)
     app = realm.apps[0]
     for ip in ("127.0.0.1", "10.9.8.7", "127.0.0.1"):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 40000))
@@ -156,7 +156,11 @@ async def test_a_refreshed_token_keeps_the_notes_of_the_grant(realm: Env) -> Non
     """With ``client_credentials.use_refresh_token`` the session is stored with its notes: a refresh from
     another address still carries the address of the grant, as Keycloak's stored user session does."""
     await _create(
-        realm, "machine", serviceAccountsEnabled=True, attributes={"client_credentials.use_refresh_token": "true"}
+        realm,
+        "machine",
+        serviceAccountsEnabled=True,
+        attributes={"client_credentials.use_refresh_token": "true"},
+        protocolMappers=OWN_AUDIENCE,
     )
     body = await _cc(realm.http, "machine")
     transport = httpx.ASGITransport(app=realm.apps[0], raise_app_exceptions=False, client=("10.1.1.1", 40000))
