@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from doorkeep.clock import FakeClock
-from doorkeep.model import Client, Realm, User
+from doorkeep.model import Client, ProtocolMapper, Realm, User
 from doorkeep.realms import provisioning, required_actions
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
@@ -142,6 +142,35 @@ async def grant_client_roles(db: Database, user: User, client_id: str, *names: s
             role = await tx.roles.get_client_role(client.id, name)
             assert role is not None, name
             await tx.users.grant_roles(user.id, [role.id])
+
+
+def audience_rep(audience: str) -> dict[str, Any]:
+    """The representation of an ``oidc-audience-mapper`` putting the client ``audience`` in access tokens (for a
+    client's ``protocolMappers`` in realm JSON): what ``add_audience`` stores."""
+    config = {"included.client.audience": audience, "access.token.claim": "true", "introspection.token.claim": "true"}
+    return {
+        "name": f"{audience} audience",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-audience-mapper",
+        "config": config,
+    }
+
+
+async def add_audience(db: Database, realm_name: str, client_id: str, audience: str | None = None) -> None:
+    """An ``oidc-audience-mapper`` on ``client_id`` putting the client ``audience`` (the client itself by default)
+    in its access tokens' ``aud``: since Keycloak 26.6.2 an introspection answers ``active`` only to a client in
+    the token's audience (the upgrading note's migration path: "add audience protocol mapper")."""
+    audience = audience or client_id
+    config = {"included.client.audience": audience, "access.token.claim": "true", "introspection.token.claim": "true"}
+    mapper = ProtocolMapper(
+        id=str(uuid.uuid4()), name=f"{audience} audience", mapper="oidc-audience-mapper", config=config
+    )
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(realm_name)
+        assert realm is not None
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        assert client is not None, client_id
+        await tx.mappers.add(realm.id, client.id, mapper, client=True)
 
 
 async def update_user(db: Database, realm_name: str, username: str, **changes: Any) -> User:

@@ -8,21 +8,16 @@ from typing import Any
 
 import pytest
 
-from support import password_grant, seed_client, seed_realm, seed_user, token_url
+from support import add_audience, password_grant, seed_client, seed_realm, seed_user, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 
 async def _grant(env: Env, scope: str = "openid", **realm: Any) -> dict[str, Any]:
     await seed_realm(env.db, env.clock, access_token_lifespan=36000, **realm)
     await seed_client(env.db, "test", "app", attributes={"client.session.idle.timeout": "500"})
+    await add_audience(env.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     await seed_user(env.db, env.clock, "test", "user1")
     response = await password_grant(env.http, "test", "app", scope=scope)
     assert response.status_code == 200, response.text

@@ -25,16 +25,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from doorkeep.oauth import client_keys
-from support import assert_error, claims, token_url, update_client
+from support import add_audience, assert_error, claims, token_url, update_client
 from wire_env import Env, another_worker
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 ISSUER = "http://localhost/realms/test"
 TOKEN = f"{ISSUER}/protocol/openid-connect/token"
@@ -374,6 +368,7 @@ async def test_a_private_key_jwt_client_refuses_a_secret_jwt(realm: Env) -> None
 # --- the other endpoints --------------------------------------------------------------------------------
 async def test_introspection_and_revocation_authenticate_with_an_assertion(realm: Env) -> None:
     await _private_key_jwt(realm)
+    await add_audience(realm.db, "test", "app")  # app introspects its own token (Keycloak 26.6.2's audience check)
     tokens = (await _token(realm, _signed(realm))).json()
     introspect = await realm.http.post(
         token_url("test", "token/introspect"),

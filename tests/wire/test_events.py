@@ -13,6 +13,7 @@ from doorkeep import events
 from doorkeep.model import Event
 from doorkeep.sessions.cleaner import clean_once
 from support import (
+    add_audience,
     assert_error,
     claims,
     password_grant,
@@ -25,13 +26,7 @@ from support import (
 )
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
 TOKEN_TYPES = [
@@ -229,6 +224,7 @@ async def test_a_reused_rotated_refresh_token_is_an_error_naming_its_session_and
 
 async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: Env) -> None:
     await configure(realm, eventsEnabled=True, enabledEventTypes=TOKEN_TYPES)
+    await add_audience(realm.db, "test", "app")  # app introspects its own token (Keycloak 26.6.2's audience check)
     first, second = await tokens(realm), await tokens(realm)
     user_id = claims(first["access_token"])["sub"]
     form = {"client_id": "app", "client_secret": "secret"}

@@ -8,16 +8,10 @@ from typing import Any
 import pytest
 
 from doorkeep.model import ClientSession, UserSession
-from support import password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
+from support import add_audience, password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 REALM = "/admin/realms/test"
 DAY = 86400
 
@@ -163,6 +157,7 @@ async def test_account_api_shows_neither_expired_sessions_nor_expired_applicatio
 
 async def test_introspection_of_an_access_token_from_an_expired_session_is_inactive(env: Env) -> None:
     await _setup(env, sso_session_idle_timeout=100, access_token_lifespan=3600)
+    await add_audience(env.db, "test", "app")  # app introspects its own token (Keycloak 26.6.2's audience check)
     tokens = await _grant(env, "app")
     form = {"client_id": "app", "client_secret": "secret", "token": tokens["access_token"]}
     url = token_url("test", "token/introspect")

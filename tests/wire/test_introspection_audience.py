@@ -124,6 +124,7 @@ async def test_a_mapper_that_does_not_feed_introspection_leaves_a_lightweight_to
 async def test_the_server_option_lets_any_client_introspect_with_a_warning(
     realm: Env, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The one test that runs under the server-wide switch: the switch and its warning are what it tests."""
     body = await browser(realm)
     with caplog.at_level(logging.WARNING, logger="doorkeep.oauth.introspection_checks"):
         out = await answer(realm, body["access_token"])

@@ -20,16 +20,10 @@ import pytest
 import keycloak_port as port
 from browser_flow import REDIRECT, start, submit
 from receiver import receiver
-from support import claims, header, password_grant, token_url
+from support import add_audience, claims, header, password_grant, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 APP, SECRET, USER = "test-app", "test-secret", "test-user@localhost"
 OTHER = "test-app-multiple-keys"
@@ -122,9 +116,11 @@ async def test_multiple_clients_with_different_keys(kc: Env) -> None:
 
 async def test_keycloak_verifies_access_token_signed_with_client_key(kc: Env) -> None:
     """OIDCSigningKeySelectionTest.testKeycloakVerifiesAccessTokenSignedWithClientKey: userinfo and introspection
-    verify it."""
+    verify it. test-app names itself in its tokens' audience, so that its introspection answers (Keycloak
+    26.6.2's audience check; the upgrading note's "add audience protocol mapper")."""
     new_kid = await add_key(kc, "test-signing-key")
     await configure(kc, **{ACCESS_KID.replace(".", "_"): new_kid})
+    await add_audience(kc.db, "test", APP)
     access = (await tokens(kc))["access_token"]
     assert header(access)["kid"] == new_kid
     info = await kc.http.get(token_url("test", "userinfo"), headers={"Authorization": f"Bearer {access}"})

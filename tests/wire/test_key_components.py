@@ -20,16 +20,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from admin_support import make_admin
 from doorkeep.realms.exportimport.files import export_realm
-from support import header, password_grant, refresh, token_url
+from support import add_audience, header, password_grant, refresh, token_url
 from wire_env import Env, another_worker
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
 KEY_PROVIDER = "org.keycloak.keys.KeyProvider"
@@ -132,6 +126,7 @@ async def test_a_new_realm_lists_keycloaks_default_key_providers(realm: Env) -> 
 
 
 async def test_a_higher_priority_rsa_provider_signs_at_once_and_old_tokens_still_verify(realm: Env) -> None:
+    await add_audience(realm.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     before = await tokens(realm)
     old_kid = header(before["access_token"])["kid"]
     new_id = await create(realm, {"name": "rotated", "providerId": "rsa-generated", "config": {"priority": ["200"]}})
@@ -161,6 +156,7 @@ async def test_a_higher_priority_rsa_provider_signs_at_once_and_old_tokens_still
 
 
 async def test_a_passive_key_verifies_but_no_longer_signs_and_a_disabled_one_does_neither(realm: Env) -> None:
+    await add_audience(realm.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     before = await tokens(realm)
     old_kid = header(before["access_token"])["kid"]
     rsa_id = (await components(realm, name="rsa-generated"))[0]["id"]
@@ -185,11 +181,13 @@ async def test_a_passive_key_verifies_but_no_longer_signs_and_a_disabled_one_doe
 
 
 async def test_deleting_a_provider_removes_its_key_and_its_tokens_no_longer_verify(realm: Env) -> None:
+    await add_audience(realm.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     new_id = await create(
         realm, {"name": "short-lived", "providerId": "rsa-generated", "config": {"priority": ["300"]}}
     )
     signed = await tokens(realm)
     new_kid = header(signed["access_token"])["kid"]
+    assert await active(realm, signed["access_token"])  # so that the inactive answer below is the deletion's
     deleted = await realm.http.delete(f"{REALM}/components/{new_id}", headers=await realm.admin_headers())
     assert deleted.status_code == 204
     assert new_kid not in await jwks_kids(realm)

@@ -35,16 +35,10 @@ from access_token_realm import (
     user_id,
 )
 from browser_flow import submit
-from support import claims, header
+from support import add_audience, claims, header
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
@@ -232,7 +226,9 @@ async def test_access_token_code_expired(kc: Env) -> None:
 
 async def test_access_token_code_used(kc: Env) -> None:
     """AccessTokenTest.accessTokenCodeUsed: the tokens work until the code is used again; the second use is
-    refused and detaches the client session, so userinfo answers 401 and introspection ``active: false``."""
+    refused and detaches the client session, so userinfo answers 401 and introspection ``active: false``. test-app
+    names itself in its tokens' audience, so that its introspection answers (Keycloak 26.6.2's audience check)."""
+    await add_audience(kc.db, "test", APP)
     code = (await do_login(kc))["code"]
     login = await login_event(kc)
     response = await code_to_token(kc, code)

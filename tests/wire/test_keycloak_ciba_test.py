@@ -17,16 +17,10 @@ import httpx
 import pytest
 
 from ciba_flow import POLL, Device, answer, app_with_device, authenticate, device, events, token
-from support import assert_error, claims, seed_client, seed_realm, seed_user
+from support import add_audience, assert_error, claims, seed_client, seed_realm, seed_user
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 APP, APP_SECRET = "test-app", "password"
 SECOND, SECOND_SECRET = "test-second-client", "passwort-test-second-client"
@@ -40,6 +34,7 @@ async def ciba(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
         async with app_with_device(request, tmp_path, dev.url) as env:
             await seed_realm(env.db, env.clock, events_enabled=True)
             await seed_client(env.db, "test", APP, secret=APP_SECRET, attributes=dict(POLL))
+            await add_audience(env.db, "test", APP)  # test-app introspects its tokens (Keycloak 26.6.2's check)
             await seed_client(env.db, "test", "test-app-scope", secret="password", attributes=dict(POLL))
             await seed_client(
                 env.db, "test", "third-party", secret="password", consent_required=True, attributes=dict(POLL)

@@ -31,15 +31,10 @@ from client_policies_port import (
 )
 from keycloak_port import get
 from role_port import call
+from support import audience_rep
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 
 OIDC = "/realms/test/protocol/openid-connect"
@@ -68,7 +63,13 @@ async def reject(env: Env, *conditions: dict[str, Any]) -> None:
 
 async def confidential_client(env: Env) -> str:
     client_id = suffixed("Beta-App")
-    rep = {"clientId": client_id, "secret": "secretBeta", "redirectUris": ["http://127.0.0.1:9999/callback"]}
+    rep = {
+        "clientId": client_id,
+        "secret": "secretBeta",
+        "redirectUris": ["http://127.0.0.1:9999/callback"],
+        # it introspects its own tokens: Keycloak 26.6.2 answers only a client in the token's audience
+        "protocolMappers": [audience_rep(client_id)],
+    }
     response = await call(env, "POST", "/clients", rep)
     assert response.status_code == 201, response.text
     return client_id

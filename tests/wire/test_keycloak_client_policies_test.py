@@ -59,16 +59,10 @@ from client_policies_port import (
 )
 from keycloak_port import get, put
 from role_port import call
-from support import password_grant
+from support import add_audience, password_grant
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 env = realm_fixture(realm_with_test_user)
 no_policies = client_policies_port.no_policies
@@ -215,6 +209,7 @@ async def test_authz_code_flow_under_multi_phase_policy(env: Env) -> None:
     (rep,) = await get(env, "/clients", clientId=client_id)
     assert rep["attributes"]["pkce.code.challenge.method"] == "S256"
     await add_client_role(env, rep["id"], SAMPLE_CLIENT_ROLE)
+    await add_audience(env.db, "test", client_id)  # it introspects its own token (Keycloak 26.6.2's audience check)
     verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" * 2
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     page = await open_login_form(

@@ -28,15 +28,10 @@ from browser_flow import REDIRECT, code_from, start, submit
 from dpop_port import ACCOUNT_URL, TOKEN_URL, USERINFO_URL, ProofKey, b64, payload
 from group_port import fresh_realm
 from keycloak_port import admin_headers, client_uuid, get, one_event, poll, put
+from support import add_audience
 from wire_env import Env, another_worker
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
 
 CONFIDENTIAL, SECRET, PUBLIC = "test-app", "password", "test-public-client"
@@ -296,7 +291,9 @@ async def test_dpop_by_public_client_token_refresh_without_dpop_proof(kc: Env) -
 async def test_dpop_proof_by_confidential_client(kc: Env) -> None:
     """testDPoPProofByConfidentialClient: the access token bound, the refresh token not (RFC 9449 §5);
     introspection shows the binding and the type; a revoked token is inactive; a refresh with another key binds
-    the new access token to it."""
+    the new access token to it. test-app names itself in its tokens' audience, so that its introspection answers
+    (Keycloak 26.6.2's audience check)."""
+    await add_audience(kc.db, "test", CONFIDENTIAL)
     code = await login(kc)
     body = ok(await code_exchange(kc, code, token_proof(kc, RSA, skew=-10)))
     assert bound_to(body["access_token"]) == RSA.jkt
@@ -841,13 +838,14 @@ async def test_revoking_a_dpop_bound_refresh_token_needs_no_proof(kc: Env) -> No
 
 async def test_introspection_of_a_dpop_bound_refresh_token_shows_its_binding(kc: Env) -> None:
     """AccessTokenIntrospectionProvider checks no proof and copies ``cnf`` ("not a claim controlled by the protocol
-    mapper") for the access token. The public client's refresh token would be inactive to another client (refresh
-    tokens are introspected only by the client they were issued to, KEYCLOAK.md §12, RefreshTokenIntrospectionTest;
-    a public client cannot introspect), but this module runs under 26.6.2's server-wide switch, which lifts that
-    check too (test_introspection_audience.py tests it without)."""
+    mapper") for the access token. The public client's refresh token is inactive to another client since refresh
+    tokens are introspected only by the client they were issued to (KEYCLOAK.md §12, RefreshTokenIntrospectionTest),
+    and a public client cannot introspect. The public client's access tokens name test-app in their audience, so
+    that test-app's introspection of them answers (Keycloak 26.6.2's audience check)."""
+    await add_audience(kc.db, "test", PUBLIC, CONFIDENTIAL)
     body = await public_dpop_tokens(kc)
     meta = (await kc.http.post(INTROSPECT, data={"token": body["refresh_token"]}, auth=(CONFIDENTIAL, SECRET))).json()
-    assert meta["active"] is True and meta["token_type"] == "Refresh", meta
+    assert meta == {"active": False}, meta
     meta = (await kc.http.post(INTROSPECT, data={"token": body["access_token"]}, auth=(CONFIDENTIAL, SECRET))).json()
     assert meta["active"] is True and meta["cnf"] == {"jkt": EC.jkt}, meta
 

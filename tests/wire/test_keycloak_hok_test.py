@@ -29,15 +29,10 @@ from browser_flow import REDIRECT, code_from, start, submit
 from group_port import fresh_realm
 from keycloak_port import one_event, poll, update_client
 from mtls_port import DEFAULT, OTHER, with_default_certificate, with_other_certificate
+from support import add_audience
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = mtls_port.anyio_backend, mtls_port.shared_env, mtls_port.env
 
 APP, SECRET = "test-app", "password"
@@ -291,7 +286,9 @@ async def test_access_token_request_with_client_certificate_in_hybrid_flow_with_
 
 async def test_introspect_hok_access_token(kc: Env) -> None:
     """testIntrospectHoKAccessToken: a resource server without a certificate introspects the token; the answer
-    shows the ``cnf`` thumbprint both tokens carry."""
+    shows the ``cnf`` thumbprint both tokens carry. test-app's tokens name confidential-cli in their audience, so
+    that its introspection answers (Keycloak 26.6.2's audience check)."""
+    await add_audience(kc.db, "test", APP, "confidential-cli")
     tokens = (await bound_tokens(kc)).json()
     data = {"token": tokens["access_token"], "token_type_hint": "access_token"}
     response = await kc.http.post(f"{OIDC}/token/introspect", data=data, auth=("confidential-cli", "secret1"))

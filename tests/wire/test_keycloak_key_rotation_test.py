@@ -18,16 +18,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from browser_flow import REDIRECT, exchange, login, start
 from key_provider_port import REALM, add, metadata, realm_id, rep
-from support import header, seed_client, seed_realm, seed_user, token_url
+from support import add_audience, header, seed_client, seed_realm, seed_user, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 REG = "/realms/test/clients-registrations/default"
 
@@ -108,7 +102,9 @@ async def test_identity_cookie(basic: Env) -> None:
 
 
 async def test_tokens(basic: Env) -> None:
-    """``testTokens``."""
+    """``testTokens``. app names itself in its tokens' audience, so that its introspection answers (Keycloak
+    26.6.2's audience check)."""
+    await add_audience(basic.db, "test", "app")
     keys1 = await create_keys(basic, "1000")
     code = await login(basic.http, "test", "app")
     response = await exchange(basic.http, "test", "app", code["code"])

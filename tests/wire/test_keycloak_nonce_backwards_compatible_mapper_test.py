@@ -22,21 +22,19 @@ import pytest
 from access_token_realm import APP, REDIRECT, SECRET, USER, client_uuid, code_to_token, do_login, send, token_url
 from browser_flow import code_from, start, submit
 from oidc_port_realm import expect_code_to_token, expect_login, expect_refresh, import_realm
-from support import claims
+from support import add_audience, claims
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
 async def kc(env: Env) -> Env:
-    return await import_realm(env)
+    """The realm, test-app naming itself in its tokens' audience so that its introspection (``testIntrospection``)
+    answers: Keycloak 26.6.2 answers only a client in the token's ``aud``."""
+    await import_realm(env)
+    await add_audience(env.db, "test", APP)
+    return env
 
 
 async def create_nonce_mapper(env: Env) -> None:

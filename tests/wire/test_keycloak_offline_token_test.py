@@ -17,16 +17,10 @@ import pytest
 import keycloak_port as port
 from browser_flow import REDIRECT, code_from, exchange, login, start
 from keycloak_port import ADMIN, client_uuid, delete, forget, get, poll, post, put, update_client, update_realm
-from support import claims, header, password_grant, refresh, token_url
+from support import add_audience, claims, header, password_grant, refresh, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 OFFLINE = "offline-client"
 SECRET = "secret1"
@@ -765,6 +759,7 @@ async def test_refresh_token_client_session_max_lifespan_modified_after_token_re
 async def test_short_offline_session_max(kc: Env) -> None:
     """OfflineTokenTest.testShortOfflineSessionMax: offline max 60 caps the 300 s access token; idle 30 is the
     refresh expiry; introspection agrees on the access token's exp."""
+    await add_audience(kc.db, "test", OFFLINE)  # it introspects its own tokens (Keycloak 26.6.2's audience check)
     await change_offline_session_settings(kc, True, 60, 30, 0, 0)
     await update_realm(kc, ssoSessionIdleTimeout=1800, accessTokenLifespan=300)
     _, body = await offline_code_login(kc)
@@ -833,6 +828,7 @@ async def test_offline_refresh_when_no_offline_scope(kc: Env) -> None:
     tokens, then, once the client lost the offline_access scope, INTROSPECT_TOKEN_ERROR session_expired and
     REFRESH_TOKEN_ERROR invalid_token with the reason "Offline session invalid because offline access not
     granted anymore" (refresh_expires_in 0: Keycloak 26, offline session max not limited)."""
+    await add_audience(kc.db, "test", OFFLINE)  # it introspects its own tokens (Keycloak 26.6.2's audience check)
     uid = await user_id(kc)
     await poll(kc)
     params = await browser_login(kc)

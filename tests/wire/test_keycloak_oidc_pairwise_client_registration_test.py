@@ -32,16 +32,10 @@ from doorkeep.store import database
 from group_port import fresh_realm
 from keycloak_port import admin_headers, user_id
 from ports import HOST, free_port
-from support import claims
+from support import add_audience, claims
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
 
 ADMIN = "/admin/realms/test"
@@ -307,6 +301,7 @@ async def test_pairwise_subject_in_tokens_userinfo_introspection_refresh_and_log
     """The sector identifier is the redirect URIs' one host; ``sub`` is the pairwise one in the access token, ID
     token, userinfo and introspection, while refresh and logout find the user through the session."""
     client = await create(env, initial, {**create_rep(), "subject_type": "pairwise"})
+    await add_audience(env.db, "test", client["client_id"])  # it introspects its token (Keycloak 26.6.2's check)
     sub = expected_sub("127.0.0.1", await user_id(env, "test-user"), await _mapper_salt(env, client["client_id"]))
     tokens = await _code_tokens(env, client)
     assert claims(tokens["access_token"])["sub"] == sub

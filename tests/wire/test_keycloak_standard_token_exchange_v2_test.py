@@ -53,13 +53,7 @@ from token_exchange_realm import (
 )
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 SAME_SESSION = {"standard_token_exchange_enableRefreshRequestedTokenType": "SAME_SESSION"}
 NO_REFRESH = {"standard_token_exchange_enableRefreshRequestedTokenType": "NO"}
@@ -67,7 +61,12 @@ NO_REFRESH = {"standard_token_exchange_enableRefreshRequestedTokenType": "NO"}
 
 @pytest.fixture
 async def te(env: Env) -> Env:
-    return await import_realm(env)
+    """The realm, requester-client with the client attribute that lets it introspect tokens whose ``aud`` does not
+    name it (Keycloak 26.6.2's per-client compatibility mode): its exchanged tokens' audiences are what these tests
+    assert, so an audience mapper naming requester-client would change them."""
+    await import_realm(env)
+    await set_client_attributes(env, "requester-client", allow_token_introspection_without_audience_check="true")
+    return env
 
 
 def _scopes(token: dict[str, Any]) -> set[str]:

@@ -21,16 +21,10 @@ import httpx
 import pytest
 
 from doorkeep.email import action_tokens
-from support import assert_error, claims, password_grant, refresh, token_url, update_client, update_realm
+from support import add_audience, assert_error, claims, password_grant, refresh, token_url, update_client, update_realm
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 ADMIN = "/admin/realms/test"
 ISSUER = "http://localhost/realms/test"
@@ -120,6 +114,7 @@ async def introspect(env: Env, token: str) -> dict[str, Any]:
 
 async def test_introspection_calls_an_access_token_active_in_its_exp_second_and_inactive_after(realm: Env) -> None:
     await keep_events(realm)
+    await add_audience(realm.db, "test", "app")  # app introspects its own token (Keycloak 26.6.2's audience check)
     access = (await tokens(realm))["access_token"]
     await at(realm, claims(access)["exp"])
     assert (await introspect(realm, access))["active"] is True

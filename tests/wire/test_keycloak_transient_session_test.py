@@ -26,16 +26,10 @@ from typing import Any
 import pytest
 
 from keycloak_port import forget, get, import_realm, post, put, update_client, update_user, user_id
-from support import claims, token_url
+from support import audience_rep, claims, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 CLIENT = "transient-cl"
 SERVICE_ACCOUNT = f"service-account-{CLIENT}"
@@ -48,7 +42,13 @@ async def kc(env: Env) -> AsyncIterator[Env]:
         "realm": "test",
         "enabled": True,
         "clients": [
-            {"clientId": CLIENT, "secret": "secret1", "serviceAccountsEnabled": True},
+            {
+                "clientId": CLIENT,
+                "secret": "secret1",
+                "serviceAccountsEnabled": True,
+                # resource-server introspects its tokens: Keycloak 26.6.2 answers only a client in their audience
+                "protocolMappers": [audience_rep(RESOURCE_SERVER)],
+            },
             {"clientId": RESOURCE_SERVER, "secret": "secret1", "publicClient": False},
         ],
     }

@@ -4,6 +4,10 @@
 Keycloak sources: HardcodedRole, RoleNameMapper, RoleResolveUtil, ProtocolMapperUtils (priorities),
 OIDCAttributeMapperHelper (the ``sub`` setter), TokenManager.generateUserInfoClaims and
 AccessTokenIntrospectionProvider; tests OIDCProtocolMappersTest and AccessTokenTest.testKeycloak2221.
+
+``app`` introspects its own access tokens, whose ``aud`` does not name it: since Keycloak 26.6.2 it does so with
+the client attribute ``allow.token.introspection.without.audience.check`` (the per-client compatibility mode),
+not an audience mapper, which would change the very ``aud`` these tests compare.
 """
 
 from __future__ import annotations
@@ -12,20 +16,16 @@ from typing import Any
 
 import pytest
 
+import keycloak_port
 from admin_support import client_uuid
 from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 DEFAULT_REALM_ROLES = ["default-roles-test", "offline_access", "uma_authorization"]
 ACCOUNT_ROLES = ["manage-account", "manage-account-links", "view-profile"]
+INTROSPECTS_ANY = {"allow.token.introspection.without.audience.check": "true"}  # Keycloak 26.6.2's client switch
 
 
 async def add_mappers(env: Env, *mappers: dict[str, Any], client_id: str = "app") -> None:
@@ -164,7 +164,7 @@ async def test_a_mapper_writing_sub_sets_the_subject_of_the_tokens_it_feeds(env:
 
 async def test_introspection_takes_the_mapped_sub_when_its_mapper_feeds_introspection(env: Env) -> None:
     await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
+    await seed_client(env.db, "test", "app", attributes=dict(INTROSPECTS_ANY))
     user = await seed_user(env.db, env.clock, "test", "user1", attributes={"userid": ["123456789"]})
     await add_mappers(env, userid_as_sub(access="false", introspection="true"))
     token = (await password_grant(env.http, "test", "app")).json()["access_token"]
@@ -188,6 +188,7 @@ def hardcoded_claim(name: str, value: str, **flags: str) -> dict[str, Any]:
 
 
 async def test_an_introspected_access_token_is_its_basic_claims_and_the_introspection_mappers(realm: Env) -> None:
+    await keycloak_port.update_client(realm, "app", attributes=INTROSPECTS_ANY)
     body = (await password_grant(realm.http, "test", "app", scope="openid")).json()
     access = claims(body["access_token"])
     extra = {"client_id": "app", "username": "user1", "token_type": "Bearer", "active": True}
@@ -198,6 +199,7 @@ async def test_introspection_leaves_out_claims_not_meant_for_it_and_shows_mapper
     """AccessTokenIntrospectionProvider.transformAccessToken: introspection.token.claim false hides a
     claim the token carries; mappers added after issuance, RoleNameMapper and HardcodedRole (a
     TokenIntrospectionTokenMapper too, run whatever the flags) apply; aud is basic, kept from the token."""
+    await keycloak_port.update_client(realm, "app", attributes=INTROSPECTS_ANY)
     await add_mappers(
         realm,
         hardcoded_claim("tier", "gold", **{"access.token.claim": "true", "introspection.token.claim": "false"}),

@@ -20,15 +20,10 @@ import mtls_port
 from group_port import fresh_realm
 from keycloak_port import admin_headers, import_realm
 from mtls_port import DEFAULT, DEFAULT_DN, INTERMEDIATE, OTHER, presenting, proxied_env, with_default_certificate
+from support import audience_rep
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = mtls_port.anyio_backend, mtls_port.shared_env, mtls_port.env
 
 OIDC = "/realms/test/protocol/openid-connect"
@@ -50,6 +45,8 @@ def realm_rep() -> dict[str, Any]:
                 "serviceAccountsEnabled": True,
                 "redirectUris": ["http://127.0.0.1:9999/*"],
                 "attributes": {"x509.subjectdn": DEFAULT_DN, "x509.allow.regex.pattern.comparison": "false", **hok},
+                # it introspects its own tokens: Keycloak 26.6.2 answers only a client in the token's audience
+                "protocolMappers": [audience_rep(X509_APP)],
             },
             {
                 "clientId": HOK_APP,

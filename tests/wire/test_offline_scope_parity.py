@@ -7,16 +7,10 @@ from typing import Any
 
 import pytest
 
-from support import assert_error, claims, password_grant, refresh, token_url, update_client
+from support import add_audience, assert_error, claims, password_grant, refresh, token_url, update_client
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 
 async def introspect(env: Env, token: str) -> dict[str, Any]:
@@ -68,6 +62,7 @@ async def test_offline_refresh_with_narrower_scope_and_rotation_keeps_the_offlin
 async def test_access_token_of_an_offline_session_is_inactive_once_the_client_loses_offline_access(
     realm: Env,
 ) -> None:
+    await add_audience(realm.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     first = (await password_grant(realm.http, "test", "app", scope="openid offline_access")).json()
     body = (await refresh(realm.http, "test", "app", first["refresh_token"])).json()
     assert (await introspect(realm, body["access_token"]))["active"] is True
@@ -82,6 +77,7 @@ async def test_access_token_of_an_offline_session_is_inactive_once_the_client_lo
 async def test_refreshed_access_token_of_an_offline_session_is_inactive_once_the_client_loses_offline_access(
     realm: Env,
 ) -> None:
+    await add_audience(realm.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     body = (await password_grant(realm.http, "test", "app", scope="openid offline_access")).json()
     new = (await refresh(realm.http, "test", "app", body["refresh_token"], scope="openid")).json()
     assert (await introspect(realm, new["access_token"]))["active"] is True
@@ -90,6 +86,7 @@ async def test_refreshed_access_token_of_an_offline_session_is_inactive_once_the
 
 
 async def test_online_access_token_stays_active_when_the_client_loses_offline_access(realm: Env) -> None:
+    await add_audience(realm.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     body = (await password_grant(realm.http, "test", "app", scope="openid")).json()
     await remove_offline_scope(realm)
     assert (await introspect(realm, body["access_token"]))["active"] is True

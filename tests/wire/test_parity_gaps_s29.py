@@ -32,16 +32,10 @@ from client_auth_support import secret_jwt, with_assertion
 from doorkeep.realms.exportimport import files
 from keycloak_port import ADMIN, admin_headers, forget, get, import_realm, poll, post, put, update_realm, user_id
 from realm_files import write
-from support import claims
+from support import audience_rep, claims
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 KEPT = ["REVOKE_GRANT", "INTROSPECT_TOKEN", "INTROSPECT_TOKEN_ERROR", "OAUTH2_DEVICE_AUTH_ERROR", "LOGIN"]
 REDIRECT = "http://127.0.0.1:9999/*"
@@ -69,8 +63,14 @@ async def _events_realm(env: Env) -> None:
         "eventsEnabled": True,
         "enabledEventTypes": KEPT,
         "clients": [
-            {"clientId": "app", **client},
-            {"clientId": "sjwt", "clientAuthenticatorType": "client-secret-jwt", **client},
+            # app and sjwt introspect their own tokens: Keycloak 26.6.2 answers only a client in the token's audience
+            {"clientId": "app", "protocolMappers": [audience_rep("app")], **client},
+            {
+                "clientId": "sjwt",
+                "clientAuthenticatorType": "client-secret-jwt",
+                "protocolMappers": [audience_rep("sjwt")],
+                **client,
+            },
             {
                 "clientId": "dev",
                 "secret": "secret",

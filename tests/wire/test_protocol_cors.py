@@ -13,16 +13,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from support import claims, password_grant, seed_client, token_url, update_client, update_realm
+from support import add_audience, claims, password_grant, seed_client, token_url, update_client, update_realm
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 APP_ORIGIN = "http://127.0.0.1:9999"
 EVIL = "http://evil.example"
@@ -179,6 +173,7 @@ async def test_userinfo_refusal_after_the_client_is_known_is_for_its_origins(app
 
 
 async def test_introspection_answers_carry_no_cors(app: Env) -> None:
+    await add_audience(app.db, "test", "app")  # app introspects its own token (Keycloak 26.6.2's audience check)
     token = (await password_grant(app.http, "test", "app")).json()["access_token"]
     answer = await post(app, "token/introspect", APP_ORIGIN, client_id="app", client_secret="secret", token=token)
     assert answer.status_code == 200 and answer.json()["active"] is True

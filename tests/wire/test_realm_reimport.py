@@ -10,16 +10,10 @@ import httpx
 import jwt
 import pytest
 
-from support import claims, token_url
+from support import audience_rep, claims, token_url
 from wire_env import Env, admin_token, another_worker
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 REALM_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
@@ -37,6 +31,7 @@ def representation(secret: str, role: str) -> dict[str, Any]:
                 "serviceAccountsEnabled": True,
                 "standardFlowEnabled": False,
                 "publicClient": False,
+                "protocolMappers": [audience_rep("svc")],  # svc introspects its own token (Keycloak 26.6.2)
             }
         ],
     }

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from support import assert_error, claims, password_grant, refresh, seed_client, token_url
+from support import add_audience, assert_error, claims, password_grant, refresh, seed_client, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
@@ -134,6 +128,7 @@ async def test_revoke_errors(realm: Env) -> None:
 
 
 async def test_introspection_of_offline_tokens_follows_the_session(realm: Env) -> None:
+    await add_audience(realm.db, "test", "app")  # app introspects its own token (Keycloak 26.6.2's audience check)
     body = (await password_grant(realm.http, "test", "app", scope="offline_access")).json()
 
     async def introspect(token: str) -> dict[str, object]:

@@ -14,22 +14,17 @@ from flow_builder import admin
 from org_groups import group
 from org_invitations import ORGS
 from organization_login_support import REALM, join, member_of_both, token_response, two_organizations, typed
-from support import claims, password_grant, refresh
+from support import add_audience, claims, password_grant, refresh
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 OIDC = "/realms/test/protocol/openid-connect"
 
 
 async def _picked(env: Env, alias: str) -> dict[str, Any]:
     """user1, member of acme and beta, picks ``alias`` on the select page: the token response."""
     ids = await member_of_both(env)
+    await add_audience(env.db, "test", "app")  # app introspects its own tokens (Keycloak 26.6.2's audience check)
     page = await typed(env.http, "user1", scope="openid organization")
     tokens = await token_response(env.http, await submit(env.http, page, **{"kc.org": alias}))
     assert claims(tokens["access_token"])["organization"] == [alias]
@@ -79,6 +74,7 @@ async def test_organizations_turned_off_for_the_realm_name_none(realm: Env) -> N
 async def test_a_single_organization_scope_names_it_no_more_after_the_user_left(realm: Env) -> None:
     ids = await two_organizations(realm)
     await join(realm, ids["acme"])
+    await add_audience(realm.db, "test", "app")  # app introspects its own token (Keycloak 26.6.2's audience check)
     granted = await password_grant(realm.http, "test", "app", "user1", scope="openid organization:acme")
     assert granted.status_code == 200, granted.text
     tokens: dict[str, Any] = granted.json()

@@ -12,16 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from support import claims, token_url
+from support import audience_rep, claims, token_url
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
+# machine introspects its own tokens: Keycloak 26.6.2 answers only a client in the token's audience
+OWN_AUDIENCE = [audience_rep("machine")]
 
 ADMIN = "/admin/realms/test"
 SA_CLAIMS = ("client_id", "clientHost", "clientAddress")
@@ -103,7 +99,7 @@ async def test_the_link_follows_service_accounts_enabled(realm: Env) -> None:
 
 
 async def test_the_scopes_mappers_give_the_claims_of_a_client_credentials_grant(realm: Env) -> None:
-    uuid = await _create(realm, "machine", serviceAccountsEnabled=True)
+    uuid = await _create(realm, "machine", serviceAccountsEnabled=True, protocolMappers=OWN_AUDIENCE)
     body = await _cc(realm.http, "machine", scope="openid")
     access, id_token = claims(body["access_token"]), claims(body["id_token"])
     for token in (access, id_token):
@@ -160,7 +156,11 @@ async def test_a_refreshed_token_keeps_the_notes_of_the_grant(realm: Env) -> Non
     """With ``client_credentials.use_refresh_token`` the session is stored with its notes: a refresh from
     another address still carries the address of the grant, as Keycloak's stored user session does."""
     await _create(
-        realm, "machine", serviceAccountsEnabled=True, attributes={"client_credentials.use_refresh_token": "true"}
+        realm,
+        "machine",
+        serviceAccountsEnabled=True,
+        attributes={"client_credentials.use_refresh_token": "true"},
+        protocolMappers=OWN_AUDIENCE,
     )
     body = await _cc(realm.http, "machine")
     transport = httpx.ASGITransport(app=realm.apps[0], raise_app_exceptions=False, client=("10.1.1.1", 40000))

@@ -9,7 +9,7 @@ import warnings
 import pytest
 
 from admin_support import client_uuid, role_ref
-from support import assert_error, claims, refresh, seed_client, seed_realm, seed_user, token_url
+from support import add_audience, assert_error, claims, refresh, seed_client, seed_realm, seed_user, token_url
 from token_exchange_realm import (
     ACCESS,
     ENABLED,
@@ -29,13 +29,7 @@ from token_exchange_realm import (
 )
 from wire_env import Env
 
-# Written before Keycloak 26.6.2's introspection audience check, these tests introspect tokens whose ``aud`` lacks
-# the caller: they run with the server-wide compatibility switch, as 26.6.2's migration path starts
-# (test_introspection_audience.py covers the check itself).
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.server_options(oidc_allow_token_introspection_without_audience_check=True),
-]
+pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
 
@@ -414,6 +408,8 @@ async def test_a_consent_required_requester_needs_the_consent(te: Env) -> None:
 
 
 async def test_the_exchanged_token_works_at_userinfo_and_introspection_until_the_session_ends(te: Env) -> None:
+    # requester-client introspects the token exchanged for it: Keycloak 26.6.2 answers only a client in its audience
+    await add_audience(te.db, "test", "requester-client")
     subject = await _subject(te, scope="openid")
     exchanged = (await exchange(te, subject["access_token"], scope="openid")).json()["access_token"]
     userinfo = await te.http.get(token_url("test", "userinfo"), headers={"Authorization": f"Bearer {exchanged}"})
