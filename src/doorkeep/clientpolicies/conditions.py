@@ -30,10 +30,11 @@ _ROLE_EVENTS = frozenset(
         Event.BACKCHANNEL_TOKEN_REQUEST,
     }
 )
-# ClientScopesCondition: the scope of the request (authorization) or of the client session (token)
+# ClientScopesCondition: the scope of the request (authorization, token exchange) or of the client session (token)
 _SCOPE_EVENTS = frozenset(
     {
         Event.AUTHORIZATION_REQUEST,
+        Event.TOKEN_EXCHANGE_REQUEST,
         Event.TOKEN_REQUEST,
         Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
@@ -64,6 +65,7 @@ _EVENT_GRANTS = {
     Event.TOKEN_REFRESH: "refresh_token",
     Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST: "password",
     Event.SERVICE_ACCOUNT_TOKEN_REQUEST: "client_credentials",
+    Event.TOKEN_EXCHANGE_REQUEST: "urn:ietf:params:oauth:grant-type:token-exchange",
 }
 
 

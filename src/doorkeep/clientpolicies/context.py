@@ -42,6 +42,8 @@ class Event(enum.Enum):
     BACKCHANNEL_TOKEN_REQUEST = "BACKCHANNEL_TOKEN_REQUEST"  # CIBA's grant (oauth/grants/ciba.py)
     DEVICE_AUTHORIZATION_REQUEST = "DEVICE_AUTHORIZATION_REQUEST"  # DeviceEndpoint (oauth/device_authorization.py)
     DEVICE_TOKEN_REQUEST = "DEVICE_TOKEN_REQUEST"  # DeviceGrantType (oauth/grants/device_code.py)
+    # TokenExchangeGrantType, once StandardTokenExchangeProvider supports the request (oauth/grants/token_exchange.py)
+    TOKEN_EXCHANGE_REQUEST = "TOKEN_EXCHANGE_REQUEST"
 
 
 # ClientUpdaterContextConditionFactory's sources
