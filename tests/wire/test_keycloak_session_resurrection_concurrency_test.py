@@ -20,6 +20,11 @@ session cache), ``sessionNoteUpdatePersistedToDatabase`` (a note set server-side
 without the eviction are RefreshTokenTest's, ported in test_keycloak_refresh_token_test.py),
 ``replaceOnLoadingMarkerInvalidatesMarker`` (a REPLACE racing a loading marker) and
 ``bulkQueryBindsToTransactionAndPersistsChanges`` (a note set through ``getOfflineUserSessionsStream``).
+
+SessionTombstoneConcurrencyTest (@0ab4617a), the same issue's earlier tombstone fix, has the same
+``logoutDuringConcurrentUserInfoShouldNotResurrectSession`` (the test here ports both); its other methods,
+``tombstonePreventsUserSessionLookup``, ``tombstoneBlocksClientSessionImportFromDatabase`` and
+``backupTombstoneInActionTokenCacheBlocksImport``, plant tombstones in the caches and are not ported.
 """
 
 from __future__ import annotations
