@@ -9,9 +9,14 @@ TestRaiseExceptionExecutor, an executor of Keycloak's test providers (error ``TO
 "Exception thrown intentionally"); Doorkeep has no such provider, so that method is this one with Keycloak's
 reject-request.
 
-Not ported, for executors Doorkeep does not run (a profile naming one is refused, docs/client-policies.md):
-``testDownscopeClientPolicies`` (``downscope-assertion-grant-enforcer``) and ``testJWTClaimClientPolicies``
-(``jwt-claim-enforcer``), both of them executors of Keycloak's JWT authorization grant work.
+Ported too: ``testJWTClaimClientPolicies``, for which Doorkeep gained ``jwt-claim-enforcer``
+(JWTClaimEnforcerExecutor, clientpolicies/executors_jwt_claim.py): a hardcoded ``username`` claim on the
+subject client's tokens, matched against the executor's ``allowed-value``.
+
+Not ported: ``testDownscopeClientPolicies``, for ``downscope-assertion-grant-enforcer``, which Doorkeep does not run
+(a profile naming it is refused, docs/client-policies.md). Its refusals name the scopes as Java's HashSet prints
+them ("Scopes [basic] not present in the initial access token [optional-scope2, profile, email]"), an order no other
+implementation reproduces.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from access_token_realm import client_uuid
 from client_policies_port import condition, executor, policy, profile, update_policies, update_profiles
+from keycloak_port import ADMIN, admin_headers
 from support import assert_error, claims
 from token_exchange_realm import GRANT, aud, events, exchange, import_realm, subject
 from wire_env import Env
@@ -76,3 +83,50 @@ async def test_grant_type_condition_names_only_token_exchange(te: Env) -> None:
     assert (await exchange(te, access, audience=["target-client1"])).status_code == 200
     refused = await exchange(te, access, audience=["target-client2"], scope="optional-scope2")
     assert_error(refused, 400, "invalid_request", "Request not allowed")
+
+
+async def _add_hardcoded_claim(env: Env, value: str | None) -> str:
+    """HardcodedClaim.create("username", "username", value, "String", true, true, true) on subject-client: the
+    mapper's id."""
+    config = {"claim.name": "username", "jsonType.label": "String", "access.token.claim": "true"}
+    config |= {"id.token.claim": "true", "introspection.token.claim": "true"}
+    if value is not None:
+        config["claim.value"] = value
+    mapper = {"name": "username", "protocol": "openid-connect", "protocolMapper": "oidc-hardcoded-claim-mapper"}
+    path = f"{ADMIN}/clients/{await client_uuid(env, 'subject-client')}/protocol-mappers/models"
+    created = await env.http.post(path, json={**mapper, "config": config}, headers=await admin_headers(env))
+    assert created.status_code == 201, created.text
+    return f"{path}/{created.headers['location'].rsplit('/', 1)[1]}"
+
+
+@pytest.mark.parametrize(
+    ("claim_value", "allowed", "error"),
+    [
+        ("testuser", "testuser", None),
+        ("baduser", "testuser", "Value for claim 'username' not allowed"),
+        ("admin", "^(admin|service|test-[0-9]+)$", None),
+        ("test-12345", "^(admin|service|test-[0-9]+)$", None),
+        ("unknown-username", "^(admin|service|test-[0-9]+)$", "Value for claim 'username' not allowed"),
+        ("testuser", None, None),  # no allowed value: the claim's presence is enough
+        (None, None, "Required claim 'username' is missing from the token"),
+    ],
+)
+async def test_jwt_claim_client_policies(
+    te: Env, claim_value: str | None, allowed: str | None, error: str | None
+) -> None:
+    """StandardBaseTokenExchangeClientPoliciesV2Test.testJWTClaimClientPolicies (and its older copy's), one case
+    per parameter set of the Java method's seven calls."""
+    mapper = await _add_hardcoded_claim(te, claim_value)
+    settings = {"claim-name": "username"} | ({} if allowed is None else {"allowed-value": allowed})
+    await update_profiles(te, profile("MyProfile", "Profile", executor("jwt-claim-enforcer", settings)))
+    grant_types = condition("grant-type", {"is-negative-logic": False, "grantTypes": [GRANT]})
+    await update_policies(te, policy("MyPolicy", "Client Scope Policy", True, [grant_types], ["MyProfile"]))
+    access = (await subject(te))["access_token"]
+    assert claims(access).get("username") == claim_value
+    response = await exchange(te, access)
+    if error is None:
+        assert response.status_code == 200, response.text
+    else:
+        assert_error(response, 400, "invalid_request", error)
+    removed = await te.http.delete(mapper, headers=await admin_headers(te))
+    assert removed.status_code == 204, removed.text

@@ -48,6 +48,7 @@ EXECUTORS = frozenset(
         "secure-ciba-signed-authn-req",
         "secure-ciba-req-sig-algorithm",
         "auth-flow-enforcer",
+        "jwt-claim-enforcer",
     }
 )
 """Executor provider ids Doorkeep enforces."""
