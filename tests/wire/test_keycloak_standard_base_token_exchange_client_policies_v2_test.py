@@ -9,14 +9,12 @@ TestRaiseExceptionExecutor, an executor of Keycloak's test providers (error ``TO
 "Exception thrown intentionally"); Doorkeep has no such provider, so that method is this one with Keycloak's
 reject-request.
 
-Ported too: ``testJWTClaimClientPolicies``, for which Doorkeep gained ``jwt-claim-enforcer``
-(JWTClaimEnforcerExecutor, clientpolicies/executors_jwt_claim.py): a hardcoded ``username`` claim on the
-subject client's tokens, matched against the executor's ``allowed-value``.
-
-Not ported: ``testDownscopeClientPolicies``, for ``downscope-assertion-grant-enforcer``, which Doorkeep does not run
-(a profile naming it is refused, docs/client-policies.md). Its refusals name the scopes as Java's HashSet prints
-them ("Scopes [basic] not present in the initial access token [optional-scope2, profile, email]"), an order no other
-implementation reproduces.
+Ported too, for which Doorkeep gained the two executors (Keycloak's, not behind a feature):
+``testJWTClaimClientPolicies`` (``jwt-claim-enforcer``, JWTClaimEnforcerExecutor: a hardcoded ``username`` claim on
+the subject client's tokens, matched against the executor's ``allowed-value``; clientpolicies/executors_jwt_claim.py)
+and ``testDownscopeClientPolicies`` (``downscope-assertion-grant-enforcer``, DownscopeAssertionGrantEnforcerExecutor:
+the exchanged token keeps only scopes the subject token had; its refusal prints both sets in Java HashSet order,
+clientpolicies/executors_downscope.py).
 """
 
 from __future__ import annotations
@@ -130,3 +128,32 @@ async def test_jwt_claim_client_policies(
         assert_error(response, 400, "invalid_request", error)
     removed = await te.http.delete(mapper, headers=await admin_headers(te))
     assert removed.status_code == 204, removed.text
+
+
+async def test_downscope_client_policies(te: Env) -> None:
+    """StandardBaseTokenExchangeClientPoliciesV2Test.testDownscopeClientPolicies (and its older copy's)"""
+    await update_profiles(te, profile("MyProfile", "Profile", executor("downscope-assertion-grant-enforcer")))
+    grant_types = condition("grant-type", {"is-negative-logic": False, "grantTypes": [GRANT]})
+    await update_policies(te, policy("MyPolicy", "Client Scope Policy", True, [grant_types], ["MyProfile"]))
+    access = (await subject(te, scope="optional-scope2"))["access_token"]
+    assert set(claims(access)["scope"].split()) == {"email", "profile", "optional-scope2"}
+
+    # the subject token's scopes, all optional for requester-client: only they, even default-scope1 left out
+    for asked, expected in (
+        ("email profile optional-scope2", {"email", "profile", "optional-scope2"}),
+        ("optional-scope2", {"optional-scope2"}),
+    ):
+        response = await exchange(te, access, scope=asked)
+        assert response.status_code == 200, response.text
+        token = claims(response.json()["access_token"])
+        assert aud(token) == {"target-client2"} and set(token["scope"].split()) == expected, token
+
+    # a scope the subject token lacks is refused, a default one not shown in tokens (basic) too
+    for asked, missing in (
+        ("basic optional-scope2", "basic"),
+        ("optional-requester-scope", "optional-requester-scope"),
+        ("default-scope1", "default-scope1"),
+    ):
+        response = await exchange(te, access, scope=asked)
+        description = f"Scopes [{missing}] not present in the initial access token [optional-scope2, profile, email]"
+        assert_error(response, 400, "invalid_scope", description)

@@ -49,6 +49,7 @@ EXECUTORS = frozenset(
         "secure-ciba-req-sig-algorithm",
         "auth-flow-enforcer",
         "jwt-claim-enforcer",
+        "downscope-assertion-grant-enforcer",
     }
 )
 """Executor provider ids Doorkeep enforces."""

@@ -225,6 +225,16 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
         ),
     ),
     (
+        "downscope-assertion-grant-enforcer",
+        "It ensures that the scopes in the final access token are limited to the ones already present in the JWT "
+        "assertion passed.\n"
+        "For the moment, the executor applies to certain grants where some initial token/assertion is passed (for "
+        "example\n"
+        "subject_token in case of Standard Token Exchange grant). The limitation is done over the scopes that are\n"
+        "present in the initial token/assertion, returning an error if any extra scope is requested.\n",
+        (),
+    ),
+    (
         "jwt-claim-enforcer",
         "The executor enforces the presence and specific values of a claim in a JWT.\n"
         "It is applied in client requests where an existing JWT token is passed, such as a JWT Authorization Grant "

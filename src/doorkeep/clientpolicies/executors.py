@@ -11,6 +11,7 @@ from typing import Any
 
 from doorkeep.clientpolicies import (
     ciba_executors,
+    executors_downscope,
     executors_fapi,
     executors_jwt_claim,
     executors_request_object,
@@ -237,6 +238,7 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     ciba_executors.SIGNED_REQUEST: ciba_executors.signed_request,
     ciba_executors.SIGNING_ALGORITHM: ciba_executors.signing_algorithm,
     executors_jwt_claim.PROVIDER_ID: executors_jwt_claim.executor,
+    executors_downscope.PROVIDER_ID: executors_downscope.executor,
 }
 
 

@@ -39,17 +39,18 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _payload(token: object) -> dict[str, Any]:
-    """JWSInput(token).readJsonContent(Map): the middle part of a compact JWS, base64url JSON of an object."""
+def payload(token: object, invalid: str = "JWT is not valid") -> dict[str, Any]:
+    """JWSInput(token).readJsonContent(Map): the middle part of a compact JWS, base64url JSON of an object; a
+    refusal with ``invalid`` otherwise."""
     parts = token.split(".") if isinstance(token, str) else []
     if len(parts) not in (2, 3):
-        raise ClientPolicyViolation(INVALID_REQUEST, "JWT is not valid")
+        raise ClientPolicyViolation(INVALID_REQUEST, invalid)
     try:
         content = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
     except (binascii.Error, ValueError):
-        raise ClientPolicyViolation(INVALID_REQUEST, "JWT is not valid") from None
+        raise ClientPolicyViolation(INVALID_REQUEST, invalid) from None
     if not isinstance(content, dict):
-        raise ClientPolicyViolation(INVALID_REQUEST, "JWT is not valid")
+        raise ClientPolicyViolation(INVALID_REQUEST, invalid)
     return content
 
 
@@ -77,4 +78,4 @@ def executor(config: dict[str, Any], context: PolicyContext) -> None:
         return
     if context.params.get("subject_token_type") != ACCESS_TOKEN_TYPE:
         raise ClientPolicyViolation(INVALID_REQUEST, NOT_ACCESS_TOKEN)
-    check_claims(config, _payload(context.params.get("subject_token")))
+    check_claims(config, payload(context.params.get("subject_token")))

@@ -1,5 +1,6 @@
-"""The jwt-claim-enforcer executor (clientpolicies/executors_jwt_claim.py) on the inputs the wire port does not
-send: tokens that are no JWS, claims that are no string or number, patterns that do not compile."""
+"""The jwt-claim-enforcer and downscope-assertion-grant-enforcer executors (clientpolicies/executors_jwt_claim.py,
+executors_downscope.py) on the inputs the wire port does not send: tokens that are no JWS, claims that are no string
+or number, patterns that do not compile, and Java's HashSet order in downscope's message."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+from doorkeep.clientpolicies.executors_downscope import executor as downscope
+from doorkeep.clientpolicies.executors_downscope import java_set
 from doorkeep.clientpolicies.executors_jwt_claim import ACCESS_TOKEN_TYPE, executor, valid_config
 
 
@@ -18,8 +21,8 @@ def _jws(payload: Any) -> str:
     return f"eyJhbGciOiJub25lIn0.{body}.c2ln"
 
 
-def _exchange(token: str, token_type: str = ACCESS_TOKEN_TYPE) -> PolicyContext:
-    params = {"subject_token": token, "subject_token_type": token_type}
+def _exchange(token: str, token_type: str = ACCESS_TOKEN_TYPE, **extra: str) -> PolicyContext:
+    params = {"subject_token": token, "subject_token_type": token_type, **extra}
     return PolicyContext(Event.TOKEN_EXCHANGE_REQUEST, params=params)
 
 
@@ -76,3 +79,33 @@ def test_the_configuration_binds_scalars_only() -> None:
     assert valid_config({"claim-name": "c", "allowed-value": 5})
     assert not valid_config({"claim-name": ["c"]})
     assert not valid_config({"allowed-value": {"x": 1}})
+
+
+def test_downscope_prints_scope_sets_as_java_hash_sets_do() -> None:
+    """Keycloak's own message for the subject token "email profile optional-scope2" (StandardBaseTokenExchange-
+    ClientPoliciesV2Test) whatever order the names come in; a name alone is itself."""
+    for order in (["email", "profile", "optional-scope2"], ["optional-scope2", "email", "profile"]):
+        assert java_set(order) == "[optional-scope2, profile, email]"
+    assert java_set(["basic"], inserted=2) == "[basic]"
+
+
+def test_downscope_refuses_a_scope_the_subject_token_lacks() -> None:
+    context = _exchange(_jws({"scope": "email profile"}), scope="profile offline_access")
+    with pytest.raises(ClientPolicyViolation) as refused:
+        downscope({}, context)
+    assert refused.value.error == "invalid_scope"
+    assert (
+        refused.value.description == "Scopes [offline_access] not present in the initial access token [profile, email]"
+    )
+
+
+def test_downscope_restricts_to_the_token_scopes() -> None:
+    context = _exchange(_jws({"scope": "email"}))
+    downscope({}, context)
+    assert context.restricted_scopes == frozenset({"email"})
+
+
+def test_downscope_takes_only_a_token_whose_scope_is_text() -> None:
+    with pytest.raises(ClientPolicyViolation) as refused:
+        downscope({}, _exchange(_jws({"scope": ["email"]})))
+    assert refused.value.description == "Assertion contains an invalid access token"
