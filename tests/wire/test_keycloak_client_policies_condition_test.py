@@ -317,12 +317,15 @@ async def test_client_type_condition_chooses_clients_by_protocol(env: Env) -> No
 
 async def test_client_type_condition_judges_the_proposed_protocol_on_register(env: Env) -> None:
     """At REGISTER the condition reads the representation's ``protocol``: a check-only pkce-enforcer refuses
-    the new OpenID Connect client without PKCE; a client sent without a protocol is not judged (NO)."""
+    the new OpenID Connect client without PKCE, and a client sent without a protocol too, which is stored as
+    OpenID Connect's. Keycloak 26.6.7 moved this (keycloak#51202, pull request #51736): before it a client without
+    a protocol was not judged (NO) and slipped past the policy."""
     await one_policy(env, condition("client-type", {"protocol": "openid-connect"}), pkce_enforcer(False))
-    with pytest.raises(ClientPolicyRefused) as refused:
-        await create_client_by_admin(env, suffixed("test-app"), secret=SECRET)
-    assert refused.value.description == "Invalid client metadata: code_challenge_method"
-    await create_client_by_admin(env, suffixed("test-app"), secret=SECRET, protocol=None)
+    for protocol in ({}, {"protocol": None}):
+        with pytest.raises(ClientPolicyRefused) as refused:
+            await create_client_by_admin(env, suffixed("test-app"), secret=SECRET, **protocol)
+        assert refused.value.description == "Invalid client metadata: code_challenge_method"
+    await create_client_by_admin(env, suffixed("test-app"), secret=SECRET, protocol="saml")
 
 
 async def test_acr_condition_chooses_requests_asking_for_the_acr(env: Env) -> None:

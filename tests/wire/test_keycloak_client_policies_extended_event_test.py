@@ -140,3 +140,21 @@ async def test_extended_client_policy_interfaces_for_device_token_request(env: E
     events = (await call(env, "GET", "/events", type="OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR")).json()
     assert events[0]["error"] == "invalid_request", events[0]
     assert events[0]["details"]["client_policy_error_detail"] == "Request not allowed"
+
+
+async def test_grant_type_condition_judges_the_device_token_request(env: Env) -> None:
+    """Beyond the Java class: GrantTypeCondition votes on DEVICE_TOKEN_REQUEST by the device_code grant
+    (keycloak@1274cb8b), so a policy naming that grant refuses the device's token request and one naming another
+    grant leaves it alone."""
+    password_only = [condition("grant-type", {"grantTypes": ["password"]})]
+    await apply_executors(env, executor("reject-request"), conditions=password_only)
+    answer = await device_flow.authorize(env)
+    await device_flow.approve(env, answer)
+    assert (await device_flow.poll(env, answer["device_code"])).status_code == 200
+    device_only = [condition("grant-type", {"grantTypes": [device_flow.DEVICE]})]
+    await apply_executors(env, executor("reject-request"), conditions=device_only)
+    answer = await device_flow.authorize(env)
+    consent = await env.http.get(answer["verification_uri_complete"].removeprefix("http://localhost"))
+    await device_flow.answer_consent(env, consent)  # the SSO session of the first approval: consent at once
+    response = await device_flow.poll(env, answer["device_code"])
+    assert response.json() == {"error": "invalid_grant", "error_description": "Request not allowed"}

@@ -287,19 +287,24 @@ async def test_grant_access_token_invalid_user_credentials_perf(ro: Env, monkeyp
     """ResourceOwnerPasswordCredentialsGrantTest.grantAccessTokenInvalidUserCredentialsPerf: an unknown user
     costs a password hash too, so the answer's time does not tell which usernames exist. Keycloak's test compares
     wall-clock times; here each attempt's hash verifications are counted (the real ``verify`` still runs)."""
-    hashed: list[bool] = []
-    real_verify = passwords.verify
+    hashed: list[str] = []
+    real_verify, real_dummy = passwords.verify, passwords.dummy_hash
 
     def counting_verify(password: str, secret_data: dict[str, Any], credential_data: dict[str, Any]) -> bool:
-        hashed.append(secret_data is passwords.DUMMY_SECRET)
+        hashed.append("verify")
         return real_verify(password, secret_data, credential_data)
 
+    def counting_dummy(password: str, algorithm: str | None, iterations: int) -> None:
+        hashed.append("dummy")
+        real_dummy(password, algorithm, iterations)
+
     monkeypatch.setattr(passwords, "verify", counting_verify)
+    monkeypatch.setattr(passwords, "dummy_hash", counting_dummy)
     assert (await direct(ro, TEST_USER, "invalid")).status_code == 400
-    assert hashed == [False]  # the user's own hash
+    assert hashed == ["verify"]  # the user's own hash
     hashed.clear()
     assert (await direct(ro, "invalid", "invalid")).status_code == 400
-    assert hashed == [True]  # no such user: the same work against the dummy hash
+    assert hashed == ["dummy"]  # no such user: one hash as the realm's policy hashes (AuthenticatorUtils.dummyHash)
 
 
 async def test_grant_access_token_invalid_user_credentials(ro: Env) -> None:

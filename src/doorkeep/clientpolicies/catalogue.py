@@ -48,6 +48,8 @@ EXECUTORS = frozenset(
         "secure-ciba-signed-authn-req",
         "secure-ciba-req-sig-algorithm",
         "auth-flow-enforcer",
+        "jwt-claim-enforcer",
+        "downscope-assertion-grant-enforcer",
     }
 )
 """Executor provider ids Doorkeep enforces."""

@@ -30,10 +30,11 @@ _ROLE_EVENTS = frozenset(
         Event.BACKCHANNEL_TOKEN_REQUEST,
     }
 )
-# ClientScopesCondition: the scope of the request (authorization) or of the client session (token)
+# ClientScopesCondition: the scope of the request (authorization, token exchange) or of the client session (token)
 _SCOPE_EVENTS = frozenset(
     {
         Event.AUTHORIZATION_REQUEST,
+        Event.TOKEN_EXCHANGE_REQUEST,
         Event.TOKEN_REQUEST,
         Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
@@ -64,6 +65,8 @@ _EVENT_GRANTS = {
     Event.TOKEN_REFRESH: "refresh_token",
     Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST: "password",
     Event.SERVICE_ACCOUNT_TOKEN_REQUEST: "client_credentials",
+    Event.TOKEN_EXCHANGE_REQUEST: "urn:ietf:params:oauth:grant-type:token-exchange",
+    Event.DEVICE_TOKEN_REQUEST: "urn:ietf:params:oauth:grant-type:device_code",
 }
 
 
@@ -180,6 +183,8 @@ def grant_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
     return None if grant is None else grant in _grant_types(config)
 
 
+DEFAULT_PROTOCOL = "openid-connect"  # Constants.DEFAULT_PROTOCOL
+
 # ClientProtocolCondition: the events it judges by the client's protocol (the proposed one at REGISTER, the
 # written one at REGISTERED and UPDATED); the password grant and pushed authorization requests are not among them
 _PROTOCOL_EVENTS = frozenset(
@@ -196,14 +201,18 @@ _PROTOCOL_EVENTS = frozenset(
 
 
 def client_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
-    """ClientProtocolCondition (``client-type``): the client's protocol is ``protocol``."""
+    """ClientProtocolCondition (``client-type``): the client's protocol is ``protocol``. A new client without one is
+    OpenID Connect's, as RepresentationToModel stores it; an update judges the stored protocol and the one it
+    would set (keycloak#51202, pull request #51736, Keycloak 26.6.7: omitting the protocol, or creating a SAML
+    client and switching it, no longer slips past a condition meant for OpenID Connect clients)."""
     wanted = config.get("protocol")
+    proposed = (context.proposed or {}).get("protocol")
     if context.event is Event.REGISTER:
-        proposed = (context.proposed or {}).get("protocol")
-        return proposed is not None and proposed == wanted
+        return (DEFAULT_PROTOCOL if proposed is None else proposed) == wanted
     if context.event not in _PROTOCOL_EVENTS:
         return None
-    return context.client is not None and context.client.protocol == wanted
+    stored = context.client is not None and context.client.protocol == wanted
+    return stored or (context.event is Event.UPDATE and proposed is not None and proposed == wanted)
 
 
 def acr_condition(config: dict[str, Any], context: PolicyContext) -> bool | None:

@@ -42,6 +42,8 @@ class Event(enum.Enum):
     BACKCHANNEL_TOKEN_REQUEST = "BACKCHANNEL_TOKEN_REQUEST"  # CIBA's grant (oauth/grants/ciba.py)
     DEVICE_AUTHORIZATION_REQUEST = "DEVICE_AUTHORIZATION_REQUEST"  # DeviceEndpoint (oauth/device_authorization.py)
     DEVICE_TOKEN_REQUEST = "DEVICE_TOKEN_REQUEST"  # DeviceGrantType (oauth/grants/device_code.py)
+    # TokenExchangeGrantType, once StandardTokenExchangeProvider supports the request (oauth/grants/token_exchange.py)
+    TOKEN_EXCHANGE_REQUEST = "TOKEN_EXCHANGE_REQUEST"
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -78,6 +80,8 @@ class ClientFacts:
     secret_expires: bool = False  # "client.secret.expiration.time" set (hasClientSecretExpirationTime)
     standard_flow: bool = True  # standardFlowEnabled
     implicit_flow: bool = False  # implicitFlowEnabled
+    # the default client scopes left out of a token's ``scope`` (include.in.token.scope false): downscope's
+    default_scopes_outside_token: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,6 +165,10 @@ class PolicyContext:
     # AUTHENTICATION_FLOW_LEVEL_OF_AUTHENTICATION auth notes): the browser flow to run, and the level it grants
     auth_flow_alias: str | None = None
     auth_flow_loa: int | None = None
+
+    # set by downscope-assertion-grant-enforcer at a token exchange (TokenExchangeContext.setRestrictedScopes):
+    # the only client scopes the exchanged token may carry
+    restricted_scopes: frozenset[str] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -76,6 +76,9 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         secret_expires=secret_rotation.EXPIRATION_TIME in client.attributes,
         standard_flow=client.standard_flow_enabled,
         implicit_flow=client.implicit_flow_enabled,
+        default_scopes_outside_token=frozenset(
+            s.name for s, default in links if default and not s.include_in_token_scope
+        ),
     )
 
 
@@ -88,6 +91,7 @@ class Verdict:
     lightweight_access_token: bool = False
     auth_flow_alias: str | None = None  # auth-flow-enforcer: the flow the login runs, and the level it grants
     auth_flow_loa: int | None = None
+    restricted_scopes: frozenset[str] | None = None  # downscope-assertion-grant-enforcer at a token exchange
 
 
 async def on_request(
@@ -137,6 +141,7 @@ async def on_request(
         context.lightweight_access_token,
         context.auth_flow_alias,
         context.auth_flow_loa,
+        context.restricted_scopes,
     )
 
 

@@ -225,6 +225,44 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
         ),
     ),
     (
+        "downscope-assertion-grant-enforcer",
+        "It ensures that the scopes in the final access token are limited to the ones already present in the JWT "
+        "assertion passed.\n"
+        "For the moment, the executor applies to certain grants where some initial token/assertion is passed (for "
+        "example\n"
+        "subject_token in case of Standard Token Exchange grant). The limitation is done over the scopes that are\n"
+        "present in the initial token/assertion, returning an error if any extra scope is requested.\n",
+        (),
+    ),
+    (
+        "jwt-claim-enforcer",
+        "The executor enforces the presence and specific values of a claim in a JWT.\n"
+        "It is applied in client requests where an existing JWT token is passed, such as a JWT Authorization Grant "
+        "request (RFC 7523) or Standard Token Exchange request.\n"
+        "The configured claim must be present in the received JWT.\n"
+        "If allowed value is empty, only the presence of the claim is enforced.\n"
+        "If allowed value is set, the claim's value must match the configured regular expression.\n"
+        "Only claims of type string or number are allowed; multi-valued, arrays, maps, or other JSON objects are not "
+        "supported.\n",
+        (
+            config_property(
+                "claim-name",
+                "Claim Name",
+                "The name of the JWT claim to enforce. This claim must be present in the token for validation.",
+                STRING,
+                None,
+            ),
+            config_property(
+                "allowed-value",
+                "Allowed Value",
+                "Value that the JWT claim must match. Regular expressions are supported. If left empty, only the "
+                "presence of the claim is enforced.",
+                STRING,
+                None,
+            ),
+        ),
+    ),
+    (
         "secure-ciba-req-sig-algorithm",
         "It refuses the client whose signature algorithms are considered not to be secure. This is applied by server "
         "for CIBA backchannel signed authentication request. It accepts ES256, ES384, ES512, PS256, PS384 and PS512.",

@@ -9,7 +9,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.clientpolicies import ciba_executors, executors_fapi, executors_request_object, secret_rotation
+from doorkeep.clientpolicies import (
+    ciba_executors,
+    executors_downscope,
+    executors_fapi,
+    executors_jwt_claim,
+    executors_request_object,
+    secret_rotation,
+)
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 from doorkeep.clientpolicies.executors_client_uris import secure_client_uris
@@ -230,6 +237,8 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     ciba_executors.SESSION: ciba_executors.session_enforce,
     ciba_executors.SIGNED_REQUEST: ciba_executors.signed_request,
     ciba_executors.SIGNING_ALGORITHM: ciba_executors.signing_algorithm,
+    executors_jwt_claim.PROVIDER_ID: executors_jwt_claim.executor,
+    executors_downscope.PROVIDER_ID: executors_downscope.executor,
 }
 
 

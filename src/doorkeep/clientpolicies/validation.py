@@ -9,6 +9,7 @@ from typing import Any
 from doorkeep.clientpolicies import (
     catalogue,
     conditions,
+    executors_jwt_claim,
     executors_session,
     executors_uri_patterns,
     executors_uris,
@@ -51,6 +52,8 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
             return default is None or allowed is None or default in allowed
         if provider == secret_rotation.PROVIDER_ID:
             return secret_rotation.valid_config(config)
+        if provider == executors_jwt_claim.PROVIDER_ID:
+            return executors_jwt_claim.valid_config(config)
         if provider == "secure-signature-algorithm":
             default = config.get("default-algorithm")
             return default is None or isinstance(default, str)

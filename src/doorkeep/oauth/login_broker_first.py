@@ -275,7 +275,7 @@ async def reauthenticate(
     if user is None or provider is None:
         return None
     locked = await brute_force.refusal(tx, site.realm, user, services.clock.now()) is not None
-    right = not locked and await check_password(tx, user, password, verdict)
+    right = not locked and await check_password(tx, user, password, verdict, realm=site.realm)
     if not right and not locked and user.enabled and password:
         await brute_force.failed_login(tx, site.realm, user, site.browser.ip_address, services.clock.now_ms())
     if not right or not user.enabled:

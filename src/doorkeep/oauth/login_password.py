@@ -118,7 +118,7 @@ async def authenticate(
             return again(USERNAME_EXISTS)
 
     if user is None:  # no user to check a password of: the same answer as a wrong password
-        await check_password(tx, user, password, verdict)
+        await check_password(tx, user, password, verdict, realm=realm)
         await login_events.unknown_user(LoginSite(tx, services, realm, client, request, browser), username)
         return again(wrong)
     ctx = StepContext(tx, services, realm, client, request, user, browser)
@@ -126,7 +126,7 @@ async def authenticate(
     if refused is not None:
         await login_events.login_event(ctx, username, error=refused)
         return again(wrong)
-    if not await check_password(tx, user, password, verdict):
+    if not await check_password(tx, user, password, verdict, realm=realm):
         if user.enabled and password:  # Keycloak counts no empty form password
             now = services.clock.now_ms()
             await brute_force.failed_login(tx, realm, user, browser.ip_address, now, attempted=username)

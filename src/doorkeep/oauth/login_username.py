@@ -58,7 +58,7 @@ async def identify(
         await login_events.duplicate_user(site, username)
         return again(USERNAME_EXISTS)
     if user is None:
-        await check_password(tx, None, "", verdict)
+        await check_password(tx, None, "", verdict, realm=realm)
         await login_events.unknown_user(site, username)
         return again(wrong)
     ctx = StepContext(tx, services, realm, site.client, site.request, user, site.browser)

@@ -61,7 +61,7 @@ async def assess(tx: Tx, realm: Realm, user: User | None, password: str) -> Verd
     describe the stored hash (PasswordCredentialProvider.rehashPasswordIfRequired). Both hashes run here, in a
     worker thread, never under SQLite's write lock; ``check_password`` stores the new hash when the login uses it."""
     cred = await tx.users.password(user.id) if user else None
-    ok = await check_password(tx, user, password)
+    ok = await check_password(tx, user, password, realm=realm)
     if not ok or cred is None:
         return Verdict(cred.id if cred else NO_CREDENTIAL, ok)
     policy = password_policy.stored(realm.password_policy)
@@ -70,8 +70,11 @@ async def assess(tx: Tx, realm: Realm, user: User | None, password: str) -> Verd
     return Verdict(cred.id, ok, await asyncio.to_thread(policy.hash, password))
 
 
-async def check_password(tx: Tx, user: User | None, password: str, verdict: Verdict | None = None) -> bool:
-    """Verify off the event loop; an unknown user costs the same time as a known one.
+async def check_password(
+    tx: Tx, user: User | None, password: str, verdict: Verdict | None = None, *, realm: Realm | None = None
+) -> bool:
+    """Verify off the event loop; an unknown user (or one without a password) costs the same time as a known one:
+    one hash as ``realm``'s password policy hashes (``passwords.dummy_hash``; the default provider without a realm).
 
     ``verdict`` is an earlier check of the same password (``assess``): reused only when it was made against the
     credential the user has now (a new password is a new credential), and its re-hashed credential stored then,
@@ -80,7 +83,8 @@ async def check_password(tx: Tx, user: User | None, password: str, verdict: Verd
     cred = await tx.users.password(user.id) if user else None
     if cred is None:
         if verdict is None or verdict.credential_id != NO_CREDENTIAL:
-            await asyncio.to_thread(passwords.verify, password, passwords.DUMMY_SECRET, passwords.DUMMY_CRED)
+            policy = password_policy.stored(realm.password_policy if realm else None)
+            await asyncio.to_thread(passwords.dummy_hash, password, policy.hash_algorithm, policy.hash_iterations)
         return False
     if verdict is not None and verdict.credential_id == cred.id:
         if verdict.ok and verdict.rehashed is not None:

@@ -197,4 +197,13 @@ def verify(password: str, secret_data: dict[str, Any], credential_data: dict[str
     return hmac.compare_digest(actual, expected)
 
 
-DUMMY_SECRET, DUMMY_CRED = hash_password("doorkeep-timing-equaliser", b"0123456789abcdef")
+def dummy_hash(password: str, algorithm: str | None, iterations: int) -> None:
+    """AuthenticatorUtils.dummyHash: hash ``password`` once, as the realm's policy would (its ``hashAlgorithm``,
+    else the default provider, with its ``hashIterations``), and throw the result away. A login with no credential
+    to check (no such user, or a user without a password) then costs what checking a stored hash of the same
+    realm costs, so the answer's time does not tell which usernames exist (keycloak#51887 pins one hash per
+    rejected login, at the realm's iterations). A policy no provider can hash with falls back to the default."""
+    try:
+        hash_password(password, b"\0" * SALT_LENGTH, algorithm if algorithm in ALGORITHMS else None, iterations)
+    except EncodingRefused:
+        hash_password(password, b"\0" * SALT_LENGTH)

@@ -225,7 +225,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     except SharedEmail:  # ValidateUsername's ModelDuplicateException: its challenge, and no event
         raise InvalidRequest(INVALID_USER_CREDENTIALS, status=401, event_error="", detail="e-mail shared") from None
     if user is not None and user.service_account_client_id is not None:
-        await check_password(tx, None, req.form.get("password") or "", req.password_verdict)  # the same time
+        await check_password(tx, None, req.form.get("password") or "", req.password_verdict, realm=realm)  # the same
         raise _reason(InvalidGrant(INVALID_USER_CREDENTIALS, event_error="invalid_user"), SERVICE_ACCOUNT_USER)
     now = services.clock.now()
     refused = await brute_force.refusal(tx, realm, user, now) if user is not None else None
@@ -234,7 +234,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise _named(user, locked)
     if user is not None and not user.enabled:  # before the password, as Keycloak's ValidateUsername
         raise _named(user, InvalidGrant(ACCOUNT_DISABLED, event_error="user_disabled"))
-    if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
+    right = await check_password(tx, user, req.form.get("password") or "", req.password_verdict, realm=realm)
+    if not right or user is None:
         if user is not None:
             await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms(), username)
         unknown = user is None

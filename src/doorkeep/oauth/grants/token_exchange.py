@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.model import ISSUER_NOTE, Client, ClientSession
 from doorkeep.oauth import access, dpop, exchange_chain, issue
 from doorkeep.oauth import scopes as scope_rules
@@ -168,6 +170,11 @@ async def _requested_scopes(tx: Tx, client: Client, scope_param: str | None) -> 
 async def _exchange(tx: Tx, services: Services, req: OAuthRequest, client: Client, trail: _Trail) -> Minted:
     form = req.form
     _check_supported(form, client)
+    # TokenExchangeGrantType: the policies run once a provider supports the request, before it looks at the
+    # subject token (a refusal's event: reason client_policy_error, as enforce.oauth_error records it)
+    policies = await client_policies.on_request(
+        tx, req.realm, Event.TOKEN_EXCHANGE_REQUEST, client, form, scope=form.get("scope")
+    )
     valid = await _subject(tx, services, req, client, trail)
     requested = _requested_token_type(form, client)
     trail.details["requested_token_type"] = requested
@@ -175,6 +182,9 @@ async def _exchange(tx: Tx, services: Services, req: OAuthRequest, client: Clien
     _check_holder_or_audience(valid.claims, client)
     scope_param = form.get("scope")
     granted = await _requested_scopes(tx, client, scope_param)
+    if policies.restricted_scopes is not None:  # downscope-assertion-grant-enforcer: getRestrictedScopes
+        restricted = policies.restricted_scopes
+        granted = scope_rules.GrantedScopes(tuple(s for s in granted.scopes if s.name in restricted), granted.openid)
     if requested == SAML2_TOKEN_TYPE:  # exchangeClientToSAML2Client
         raise _refused(e.InvalidRequest(e.TE_TYPE_UNSUPPORTED), e.TE_TYPE_UNSUPPORTED)
     return await _to_oidc_client(tx, services, req, client, valid, requested, targets, granted, trail)
