@@ -25,6 +25,9 @@ TYPE_INITIAL_ACCESS = "InitialAccessToken"
 TYPE_REGISTRATION_ACCESS = "RegistrationAccessToken"
 TYPES = frozenset({TYPE_BEARER, TYPE_INITIAL_ACCESS, TYPE_REGISTRATION_ACCESS})
 REGISTRATION_AUTH = "registration_auth"  # RegistrationAccessToken's claim: "anonymous" or "authenticated"
+# The provider that issued a registration access token (DcrSsfPrivilegeEscalationTest: a token the ``default``
+# provider issued is refused by the ``openid-connect`` one). The admin API's regenerated tokens carry none.
+REGISTRATION_PROVIDER = "registration_provider"
 
 
 class RegistrationError(AdminError):
@@ -71,12 +74,22 @@ async def initial_access_token(tx: Tx, services: Services, issuer: str, record: 
 
 
 async def registration_access_token(
-    tx: Tx, services: Services, realm_id: str, issuer: str, registration_auth: str
+    tx: Tx, services: Services, realm_id: str, issuer: str, registration_auth: str, provider: str | None = None
 ) -> tuple[str, str]:
-    """updateRegistrationAccessToken: a new id (for the client to store, voiding the last) and its token."""
+    """updateRegistrationAccessToken: a new id (for the client to store, voiding the last) and its token, stamped
+    with the registration provider that issued it, if any."""
     jti = new_id()
+    stamp = {REGISTRATION_PROVIDER: provider} if provider is not None else {}
     token = await _sign(
-        tx, services, realm_id, issuer, jti, TYPE_REGISTRATION_ACCESS, 0, **{REGISTRATION_AUTH: registration_auth}
+        tx,
+        services,
+        realm_id,
+        issuer,
+        jti,
+        TYPE_REGISTRATION_ACCESS,
+        0,
+        **{REGISTRATION_AUTH: registration_auth},
+        **stamp,
     )
     return jti, token
 
@@ -87,6 +100,7 @@ async def same_registration_token(tx: Tx, services: Services, realm_id: str, tok
     if key.kid == verified.kid:
         return token
     claims = verified.claims
+    stamp = {REGISTRATION_PROVIDER: str(claims[REGISTRATION_PROVIDER])} if REGISTRATION_PROVIDER in claims else {}
     return await _sign(
         tx,
         services,
@@ -96,6 +110,7 @@ async def same_registration_token(tx: Tx, services: Services, realm_id: str, tok
         str(claims.get("typ")),
         0,
         **{REGISTRATION_AUTH: str(claims.get(REGISTRATION_AUTH, "")).lower()},
+        **stamp,
     )
 
 

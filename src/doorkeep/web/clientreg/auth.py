@@ -65,6 +65,11 @@ class RegistrationAuth:
         return self.verified is not None and self.verified.type == typ
 
     @property
+    def bearer(self) -> bool:
+        """An access token of this realm (an administrator's, once its roles are checked)."""
+        return self._is(TYPE_BEARER)
+
+    @property
     def initial_access(self) -> bool:
         return self._is(rt.TYPE_INITIAL_ACCESS)
 
@@ -103,6 +108,10 @@ class RegistrationAuth:
         return await self.tx.clients.get_by_client_id(self.realm.id, str(self.claims.get("azp", "")))
 
     def _holds(self, client: Client | None) -> bool:
+        """The registration access token is the client's current one, and not one the ``default`` provider
+        issued presented to the ``openid-connect`` provider (DcrSsfPrivilegeEscalationTest)."""
+        if self.provider == "openid-connect" and self.claims.get(rt.REGISTRATION_PROVIDER) == "default":
+            return False
         return (
             client is not None
             and client.registration_token is not None

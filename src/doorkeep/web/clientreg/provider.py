@@ -22,7 +22,7 @@ from doorkeep.clientpolicies.context import (
     BY_INITIAL_ACCESS_TOKEN,
     BY_REGISTRATION_ACCESS_TOKEN,
 )
-from doorkeep.clientreg import default_roles, policies
+from doorkeep.clientreg import default_roles, policies, privileged
 from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
@@ -64,6 +64,16 @@ async def _updater(auth: RegistrationAuth) -> dict[str, Any]:
 
 def metadata_error(description: str) -> AdminError:
     return AdminError(400, "invalid_client_metadata", key="error", description=description)
+
+
+def _screened(auth: RegistrationAuth, rep: dict[str, Any], client: Client | None) -> dict[str, Any]:
+    """``rep`` without the attributes registration may not set; refused when a caller that is not an
+    administrator turns on what only an administrator may (clientreg/privileged.py)."""
+    if auth.provider == "default" and not auth.bearer:
+        problem = privileged.refusal(rep, client)
+        if problem is not None:
+            raise metadata_error(problem)
+    return privileged.without_privileged_attributes(rep)
 
 
 def validate(realm: Realm, client: Client) -> None:
@@ -111,13 +121,15 @@ def _with_token(rep: dict[str, Any], token: str | None) -> dict[str, Any]:
 
 
 async def _new_token(auth: RegistrationAuth, kind: str) -> tuple[str, str]:
-    return await rt.registration_access_token(auth.tx, state(auth.request).services, auth.realm.id, auth.issuer, kind)
+    services = state(auth.request).services
+    return await rt.registration_access_token(auth.tx, services, auth.realm.id, auth.issuer, kind, auth.provider)
 
 
 async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, dict[str, Any]]:
     """create: the new client and its representation with ``registrationAccessToken``."""
     tx, realm = auth.tx, auth.realm
     kind = await auth.require_create(rep)
+    rep = _screened(auth, rep, None)
     by = await _updater(auth)
     rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth), **by, dynamic=True)
     client_uuid = parse._str(rep, "id") or new_id()
@@ -168,6 +180,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     tx, realm = auth.tx, auth.realm
     kind, client = await auth.require_update(client)
     auth.event_kind = kind
+    rep = _screened(auth, rep, client)
     await policies.before_update(tx, auth.policy_request(kind, rep), client)
     by = await _updater(auth)
     rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth), **by, dynamic=True)
