@@ -222,13 +222,55 @@ def check_urls(realm: Realm, config: dict[str, str]) -> None:
     """OIDCIdentityProviderConfig.validate: each URL well formed, over https where the realm requires it."""
     for key, name in CHECKED_URLS:
         value = config.get(key)
-        if not value:
+        if value:
+            _check_url(realm, value, name)
+
+
+def _check_url(realm: Realm, value: str, name: str) -> None:
+    """UriUtils.checkUrl: well formed, over https where the realm requires it."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad(f"The url [{name}] is malformed")
+    if parts.scheme == "http" and _ssl_required(realm, parts.hostname):
+        raise bad(f"The url [{name}] requires secure connections")
+
+
+def _on(config: dict[str, str], key: str) -> bool:
+    return config.get(key, "").lower() == "true"  # Boolean.parseBoolean
+
+
+def _issuer(provider_id: str, config: dict[str, str]) -> str | None:
+    """The provider's issuer: Google's is its own (GoogleIdentityProviderConfig sets it), the others' configured."""
+    return social.GOOGLE_URLS["issuer"] if provider_id == social.GOOGLE else config.get("issuer")
+
+
+def check_issuer(realm: Realm, provider: JSON) -> None:
+    """IssuerValidation.validateIssuer, which OIDCIdentityProviderConfig.validate runs for an OpenID Connect
+    provider with the JWT authorization grant or client assertions on, and GoogleIdentityProviderConfig.validate
+    with the grant on (IdentityProviderIssuerTest): an issuer is required and must be a URL; an enabled provider's
+    issuer must be no other enabled provider's of the realm (DefaultAlternativeLookupProvider
+    .lookupIdentityProviderFromIssuer). Where two others already share it, Keycloak's lookup throws (a 500);
+    Doorkeep names the first."""
+    provider_id, config = provider["providerId"], provider["config"]
+    grant, assertions = _on(config, "jwtAuthorizationGrantEnabled"), _on(config, "supportsClientAssertions")
+    if not (grant or assertions) or provider_id not in ("oidc", "keycloak-oidc", social.GOOGLE):
+        return
+    if provider_id == social.GOOGLE and not grant:
+        return
+    issuer = _issuer(provider_id, config)
+    if not issuer:
+        raise bad("Issuer is required")
+    _check_url(realm, issuer, "Issuer")
+    if not provider["enabled"]:
+        return
+    for other in realm.identity_providers:
+        if other.get("internalId") == provider["internalId"] or not other.get("enabled", True):
             continue
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise bad(f"The url [{name}] is malformed")
-        if parts.scheme == "http" and _ssl_required(realm, parts.hostname):
-            raise bad(f"The url [{name}] requires secure connections")
+        if _issuer(str(other.get("providerId")), other.get("config") or {}) == issuer:
+            raise bad(
+                f"Issuer URL already used for IDP '{other['alias']}', Issuer must be unique if the idp supports "
+                "JWT Authorization Grant or Federated Client Authentication"
+            )
 
 
 def check_keys(config: dict[str, str]) -> None:
@@ -325,7 +367,8 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     if why := social.validate(provider_id, config):
         raise bad(why)
     check_urls(realm, config)
-    check_keys(config)
+    if provider_id != social.GOOGLE:  # GoogleIdentityProviderConfig.validate checks no keys: it sets Google's
+        check_keys(config)
     out: JSON = {"alias": alias}
     if isinstance(rep.get("displayName"), str):
         out["displayName"] = rep["displayName"]
@@ -348,6 +391,7 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     if isinstance(post, str) and post.strip():
         out["postBrokerLoginFlowAlias"] = post
     out["config"] = config
+    check_issuer(realm, out)
     return out
 
 
