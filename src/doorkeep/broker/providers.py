@@ -173,6 +173,47 @@ def brief(provider: JSON) -> JSON:
     return {k: provider[k] for k in keys if k in provider} | {"config": {}}
 
 
+# IdentityProviderType's values (ANY aside) and the one IdentityProviderCapability, by their Java enum names.
+USER_AUTHENTICATION, CLIENT_ASSERTION = "USER_AUTHENTICATION", "CLIENT_ASSERTION"
+EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT = "EXCHANGE_EXTERNAL_TOKEN", "JWT_AUTHORIZATION_GRANT"
+TYPES = ("ANY", USER_AUTHENTICATION, CLIENT_ASSERTION, EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT)
+USER_LINKING_TYPES = frozenset({USER_AUTHENTICATION, EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT})
+# The social providers whose class is an OIDCIdentityProvider, so a JWTAuthorizationGrantProvider.
+_OIDC_SOCIAL = frozenset({social.GOOGLE, social.GITLAB, "linkedin-openid-connect"})
+
+
+def types_of(provider_id: str) -> frozenset[str]:
+    """The IdentityProviderTypes a provider of this type is listed under, as IdentityProviderTypeUtil
+    .listFactoriesByType finds them: the interfaces its class implements (OIDCIdentityProvider all four; the
+    generic OAuth v2 provider, an AbstractOAuth2IdentityProvider, user authentication and external token
+    exchange), where a social provider is only looked for under USER_AUTHENTICATION and JWT_AUTHORIZATION_GRANT
+    (every one an AbstractIdentityProvider, so a UserAuthenticationIdentityProvider)."""
+    if provider_id in ("oidc", "keycloak-oidc"):
+        return frozenset({USER_AUTHENTICATION, CLIENT_ASSERTION, EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT})
+    if provider_id == social.OAUTH2:
+        return frozenset({USER_AUTHENTICATION, EXCHANGE_EXTERNAL_TOKEN})
+    if provider_id in _OIDC_SOCIAL:
+        return frozenset({USER_AUTHENTICATION, JWT_AUTHORIZATION_GRANT})
+    return frozenset({USER_AUTHENTICATION})
+
+
+def of_type(providers: list[JSON], kind: str | None, capability: str | None) -> list[JSON]:
+    """getIdentityProviders' ``type`` (``kind``: IdentityProviderType.valueOf, ``ANY`` for all) or, without one,
+    ``capability`` (IdentityProviderCapability.valueOf: ``USER_LINKING``, the types that have it); a name that is
+    no constant is refused with the exception's message (case matters, as in valueOf)."""
+    if kind is not None:
+        if kind not in TYPES:
+            raise bad(f"No enum constant org.keycloak.models.IdentityProviderType.{kind}")
+        wanted = frozenset(TYPES[1:]) if kind == "ANY" else frozenset({kind})
+    elif capability is not None:
+        if capability != "USER_LINKING":
+            raise bad(f"No enum constant org.keycloak.models.IdentityProviderCapability.{capability}")
+        wanted = USER_LINKING_TYPES
+    else:
+        return providers
+    return [p for p in providers if types_of(str(p.get("providerId"))) & wanted]
+
+
 def search(providers: list[JSON], pattern: str | None) -> list[JSON]:
     """The ``search`` of getIdentityProviders on alias or display name: ``"exact"``, ``*infix*``, ``prefix*`` (the
     default, a bare word being a prefix); case-insensitive as Keycloak's JPA ``lower(...) like``. Ordered by alias,
