@@ -35,6 +35,26 @@ async def discover(from_url: str) -> dict[str, str]:
     return idp.discovered(document, from_url)
 
 
+TLS_CLIENT_AUTH = "tls_client_auth"  # OIDCLoginProtocol.TLS_CLIENT_AUTH
+
+
+async def check_tls_client_auth(tx: Tx, realm_id: str, provider: JSON) -> None:
+    """OAuth2IdentityProviderConfig.validate for ``clientAuthMethod`` ``tls_client_auth`` (RFC 8705 client
+    authentication to the provider, keycloak#38310): ``clientCertKeyProviderId`` must name a key provider of the
+    realm. Keycloak also resolves the provider's key and certificate then; Doorkeep does not authenticate to a
+    provider with a certificate (broker/oidc.py refuses the method at login), so it checks no further."""
+    config = provider["config"]
+    if config.get("clientAuthMethod") != TLS_CLIENT_AUTH:
+        return
+    key_provider = config.get("clientCertKeyProviderId")
+    if key_provider is None or not key_provider.strip():
+        raise idp.bad("A client certificate key provider is required when using tls_client_auth.")
+    if await tx.keys.component(realm_id, key_provider) is None:
+        raise idp.bad(
+            f"The client certificate key provider referenced for tls_client_auth does not exist: {key_provider}"
+        )
+
+
 async def locked(tx: Tx, realm_id: str) -> Realm:
     realm = await tx.realms.lock(realm_id)
     assert realm is not None
@@ -45,6 +65,7 @@ async def create_provider(tx: Tx, realm_id: str, rep: JSON) -> JSON:
     """A new provider from its representation; the provider as stored."""
     realm = await locked(tx, realm_id)
     provider = idp.model(realm, rep)
+    await check_tls_client_auth(tx, realm_id, provider)
     if idp.by_alias(realm, provider["alias"]) is not None:
         raise AdminError(409, f"Identity Provider {provider['alias']} already exists")
     await brokers.settle(tx, realm, rep, None, provider)
@@ -58,6 +79,7 @@ async def update_provider(tx: Tx, realm_id: str, stored: JSON, rep: JSON) -> JSO
     idp.check_same_provider(stored, rep)
     realm = await locked(tx, realm_id)
     changed = idp.model(realm, {**rep, "alias": stored["alias"]}, internal_id=stored["internalId"])
+    await check_tls_client_auth(tx, realm_id, changed)
     if changed["config"].get("clientSecret") == idp.SECRET_VALUE:
         idp.keep_masked_secret(stored["providerId"], stored.get("config", {}), changed["config"])
     await brokers.settle(tx, realm, rep, stored, changed)

@@ -173,6 +173,47 @@ def brief(provider: JSON) -> JSON:
     return {k: provider[k] for k in keys if k in provider} | {"config": {}}
 
 
+# IdentityProviderType's values (ANY aside) and the one IdentityProviderCapability, by their Java enum names.
+USER_AUTHENTICATION, CLIENT_ASSERTION = "USER_AUTHENTICATION", "CLIENT_ASSERTION"
+EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT = "EXCHANGE_EXTERNAL_TOKEN", "JWT_AUTHORIZATION_GRANT"
+TYPES = ("ANY", USER_AUTHENTICATION, CLIENT_ASSERTION, EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT)
+USER_LINKING_TYPES = frozenset({USER_AUTHENTICATION, EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT})
+# The social providers whose class is an OIDCIdentityProvider, so a JWTAuthorizationGrantProvider.
+_OIDC_SOCIAL = frozenset({social.GOOGLE, social.GITLAB, "linkedin-openid-connect"})
+
+
+def types_of(provider_id: str) -> frozenset[str]:
+    """The IdentityProviderTypes a provider of this type is listed under, as IdentityProviderTypeUtil
+    .listFactoriesByType finds them: the interfaces its class implements (OIDCIdentityProvider all four; the
+    generic OAuth v2 provider, an AbstractOAuth2IdentityProvider, user authentication and external token
+    exchange), where a social provider is only looked for under USER_AUTHENTICATION and JWT_AUTHORIZATION_GRANT
+    (every one an AbstractIdentityProvider, so a UserAuthenticationIdentityProvider)."""
+    if provider_id in ("oidc", "keycloak-oidc"):
+        return frozenset({USER_AUTHENTICATION, CLIENT_ASSERTION, EXCHANGE_EXTERNAL_TOKEN, JWT_AUTHORIZATION_GRANT})
+    if provider_id == social.OAUTH2:
+        return frozenset({USER_AUTHENTICATION, EXCHANGE_EXTERNAL_TOKEN})
+    if provider_id in _OIDC_SOCIAL:
+        return frozenset({USER_AUTHENTICATION, JWT_AUTHORIZATION_GRANT})
+    return frozenset({USER_AUTHENTICATION})
+
+
+def of_type(providers: list[JSON], kind: str | None, capability: str | None) -> list[JSON]:
+    """getIdentityProviders' ``type`` (``kind``: IdentityProviderType.valueOf, ``ANY`` for all) or, without one,
+    ``capability`` (IdentityProviderCapability.valueOf: ``USER_LINKING``, the types that have it); a name that is
+    no constant is refused with the exception's message (case matters, as in valueOf)."""
+    if kind is not None:
+        if kind not in TYPES:
+            raise bad(f"No enum constant org.keycloak.models.IdentityProviderType.{kind}")
+        wanted = frozenset(TYPES[1:]) if kind == "ANY" else frozenset({kind})
+    elif capability is not None:
+        if capability != "USER_LINKING":
+            raise bad(f"No enum constant org.keycloak.models.IdentityProviderCapability.{capability}")
+        wanted = USER_LINKING_TYPES
+    else:
+        return providers
+    return [p for p in providers if types_of(str(p.get("providerId"))) & wanted]
+
+
 def search(providers: list[JSON], pattern: str | None) -> list[JSON]:
     """The ``search`` of getIdentityProviders on alias or display name: ``"exact"``, ``*infix*``, ``prefix*`` (the
     default, a bare word being a prefix); case-insensitive as Keycloak's JPA ``lower(...) like``. Ordered by alias,
@@ -222,13 +263,55 @@ def check_urls(realm: Realm, config: dict[str, str]) -> None:
     """OIDCIdentityProviderConfig.validate: each URL well formed, over https where the realm requires it."""
     for key, name in CHECKED_URLS:
         value = config.get(key)
-        if not value:
+        if value:
+            _check_url(realm, value, name)
+
+
+def _check_url(realm: Realm, value: str, name: str) -> None:
+    """UriUtils.checkUrl: well formed, over https where the realm requires it."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad(f"The url [{name}] is malformed")
+    if parts.scheme == "http" and _ssl_required(realm, parts.hostname):
+        raise bad(f"The url [{name}] requires secure connections")
+
+
+def _on(config: dict[str, str], key: str) -> bool:
+    return config.get(key, "").lower() == "true"  # Boolean.parseBoolean
+
+
+def _issuer(provider_id: str, config: dict[str, str]) -> str | None:
+    """The provider's issuer: Google's is its own (GoogleIdentityProviderConfig sets it), the others' configured."""
+    return social.GOOGLE_URLS["issuer"] if provider_id == social.GOOGLE else config.get("issuer")
+
+
+def check_issuer(realm: Realm, provider: JSON) -> None:
+    """IssuerValidation.validateIssuer, which OIDCIdentityProviderConfig.validate runs for an OpenID Connect
+    provider with the JWT authorization grant or client assertions on, and GoogleIdentityProviderConfig.validate
+    with the grant on (IdentityProviderIssuerTest): an issuer is required and must be a URL; an enabled provider's
+    issuer must be no other enabled provider's of the realm (DefaultAlternativeLookupProvider
+    .lookupIdentityProviderFromIssuer). Where two others already share it, Keycloak's lookup throws (a 500);
+    Doorkeep names the first."""
+    provider_id, config = provider["providerId"], provider["config"]
+    grant, assertions = _on(config, "jwtAuthorizationGrantEnabled"), _on(config, "supportsClientAssertions")
+    if not (grant or assertions) or provider_id not in ("oidc", "keycloak-oidc", social.GOOGLE):
+        return
+    if provider_id == social.GOOGLE and not grant:
+        return
+    issuer = _issuer(provider_id, config)
+    if not issuer:
+        raise bad("Issuer is required")
+    _check_url(realm, issuer, "Issuer")
+    if not provider["enabled"]:
+        return
+    for other in realm.identity_providers:
+        if other.get("internalId") == provider["internalId"] or not other.get("enabled", True):
             continue
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise bad(f"The url [{name}] is malformed")
-        if parts.scheme == "http" and _ssl_required(realm, parts.hostname):
-            raise bad(f"The url [{name}] requires secure connections")
+        if _issuer(str(other.get("providerId")), other.get("config") or {}) == issuer:
+            raise bad(
+                f"Issuer URL already used for IDP '{other['alias']}', Issuer must be unique if the idp supports "
+                "JWT Authorization Grant or Federated Client Authentication"
+            )
 
 
 def check_keys(config: dict[str, str]) -> None:
@@ -325,7 +408,8 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     if why := social.validate(provider_id, config):
         raise bad(why)
     check_urls(realm, config)
-    check_keys(config)
+    if provider_id != social.GOOGLE:  # GoogleIdentityProviderConfig.validate checks no keys: it sets Google's
+        check_keys(config)
     out: JSON = {"alias": alias}
     if isinstance(rep.get("displayName"), str):
         out["displayName"] = rep["displayName"]
@@ -348,6 +432,7 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     if isinstance(post, str) and post.strip():
         out["postBrokerLoginFlowAlias"] = post
     out["config"] = config
+    check_issuer(realm, out)
     return out
 
 

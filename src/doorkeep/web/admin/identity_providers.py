@@ -1,14 +1,15 @@
 """Admin REST: the realm's identity providers (Keycloak's IdentityProvidersResource and IdentityProviderResource).
 
-``identity-provider/instances`` lists (``search``, ``briefRepresentation``, ``realmOnly`` for the providers of no
-organization, ``first``, ``max`` 100 by default) and creates them, ``instances/{alias}`` reads, updates and deletes
-one (found by internal id or alias); reading needs view-identity-providers, writing manage-identity-providers, as
-``auth.realm().requireViewIdentityProviders()`` / ``requireManageIdentityProviders()``. ``clientSecret`` is always
-answered ``**********``; a PUT sending that mask keeps the stored secret. Deleting a provider removes its users'
-links and its mappers (web/admin/idp_mappers.py); ``export`` and ``reload-keys`` answer as Keycloak's for an OpenID
-Connect provider. The core is broker/providers.py, its writes broker/admin_writes.py
-(shared with the Admin Console); an organization's providers are organizations/brokers.py. A write that links a
-provider to an organization also needs manage-organizations (organization_access.require_linking).
+``identity-provider/instances`` lists (``search``, ``type`` or ``capability``, ``briefRepresentation``,
+``realmOnly`` for the providers of no organization, ``first``, ``max`` 100 by default) and creates them,
+``instances/{alias}`` reads, updates and deletes one (found by internal id or alias); reading needs
+view-identity-providers, writing manage-identity-providers, as ``auth.realm().requireViewIdentityProviders()`` /
+``requireManageIdentityProviders()``. ``clientSecret`` is always answered ``**********``; a PUT sending that mask
+keeps the stored secret. Deleting a provider removes its users' links and its mappers (web/admin/idp_mappers.py);
+``export`` and ``reload-keys`` answer as Keycloak's for an OpenID Connect provider. The core is
+broker/providers.py, its writes broker/admin_writes.py (shared with the Admin Console); an organization's
+providers are organizations/brokers.py. A write that links a provider to an organization also needs
+manage-organizations (organization_access.require_linking).
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ async def listing(request: Request) -> Response:
         call.require(VIEW)
         first = query_int(request, "first")
         max_results = query_int(request, "max", 100)
-        found = idp.search(idp.all_of(call.realm), request.query_params.get("search"))
+        q = request.query_params
+        found = idp.of_type(idp.all_of(call.realm), q.get("type"), q.get("capability"))
+        found = idp.search(found, q.get("search"))
         if query_bool(request, "realmOnly", False):  # the providers of no organization
             found = [p for p in found if brokers.organization_of(p) is None]
         shown = [idp.brief(p) if query_bool(request, "briefRepresentation", False) else idp.masked(p) for p in found]

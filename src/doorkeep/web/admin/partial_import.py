@@ -33,6 +33,7 @@ from starlette.routing import Route
 from doorkeep.admin import operations
 from doorkeep.admin.groups import create_or_move
 from doorkeep.admin.representations import is_true
+from doorkeep.broker import admin_writes as idp_writes
 from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
@@ -277,6 +278,7 @@ class _Import:
         current = await tx.realms.lock(realm.id)
         assert current is not None
         provider = idp.model(current, rep)
+        await idp_writes.check_tls_client_auth(tx, realm.id, provider)
         if idp.by_alias(current, alias) is not None:
             raise AdminError(409, f"Identity Provider '{alias}' already exists.")
         await idp.save(tx, realm.id, [*idp.all_of(current), provider])
