@@ -27,7 +27,7 @@ REALM = "crawl"
 PASSWORD = "Crawl-Pass-1"
 USERS = 25  # more than the console's 20 rows a page: the user list pages
 FILLERS = 18  # with the realm's own clients, more than a page of clients
-PER_TEMPLATE = 2  # links of one route template (and one set of query keys) followed at most
+PER_TEMPLATE = 1  # links of one route template (and one set of query keys) followed at most
 FLOW, PROFILE = "crawl-browser", "crawl-profile"
 VIEWER, CLIENT_MANAGER = "limited-viewer", "client-manager"
 
@@ -176,7 +176,8 @@ def populate(server: str) -> None:
         "password": PASSWORD,
         "scope": "openid offline_access",
     }
-    token(server, REALM, {**offline, "client_id": "a-confidential", "client_secret": "confidential-secret"})
+    for _ in range(2):  # two offline sessions: the Account Console offers to keep only one
+        token(server, REALM, {**offline, "client_id": "a-confidential", "client_secret": "confidential-secret"})
     token(
         server, REALM, {"grant_type": "client_credentials", "client_id": "a-service", "client_secret": "service-secret"}
     )
@@ -212,12 +213,18 @@ class Visit:
     links: list[str] = field(default_factory=list)  # the page's links that stay inside the crawl
 
 
+# Template or serialisation leaks in what a page says: a Python None, a JavaScript undefined or NaN, an object
+# printed whole, an unrendered Jinja expression, a traceback.
+LEAKS = re.compile(r"\b(?:None|undefined|NaN|null)\b|\[object Object\]|\{\{|\{%|Traceback")
 # What a page shows, read in one round trip: its error banners, whether #main holds more than its heading, links.
 SHOWN = """() => {
   const main = document.querySelector("#main");
   const heading = main ? main.querySelector("h1") : null;
   const body = main ? main.innerText.replace(heading ? heading.innerText : "", "").trim() : "";
+  const shown = main ? main.cloneNode(true) : null;  // the text a reader sees: no form values, no JSON blocks
+  if (shown) shown.querySelectorAll("select, textarea, pre, code, script").forEach((e) => e.remove());
   return {
+    text: shown ? shown.textContent : "",
     alerts: [...document.querySelectorAll("[role=alert]")].map((e) => e.innerText.trim()),
     body: body.length > 0,
     links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
@@ -291,6 +298,7 @@ class Crawler:
         shown: dict[str, Any] = self.page.evaluate(SHOWN)
         visit.alert = " / ".join(shown["alerts"])
         visit.empty = not shown["body"]
+        visit.problems += [f"shows {m.group(0)!r}" for m in LEAKS.finditer(str(shown["text"]))]
         visit.links = [
             link for link in dict.fromkeys(_clean(href) for href in shown["links"]) if link.startswith(self.inside)
         ]
