@@ -343,13 +343,19 @@ def report(visits: Iterable[Visit], *, refused_ok: bool = False) -> list[str]:
     return lines
 
 
-def walk_list(page: Page, url: str, column: str) -> list[list[str]]:
-    """The ``column`` cells of each page of a list, following its "Next page" link to the end."""
-    pages: list[list[str]] = []
+def walk_list(page: Page, url: str, *columns: str) -> list[list[tuple[str, ...]]]:
+    """The ``columns`` cells of each row of each page of a list, following its "Next page" link to the end."""
+    pages: list[list[tuple[str, ...]]] = []
     next_url: str | None = url
     while next_url is not None and len(pages) < 20:
         page.goto(next_url)
-        pages.append([t.strip() for t in page.locator(f"td[data-label='{column}']").all_inner_texts()])
+        rows: list[list[str]] = page.eval_on_selector_all(
+            "tbody tr",
+            "(rows, columns) => rows.map((row) => columns.map((c) =>"
+            " (row.querySelector(`td[data-label='${c}']`) || {innerText: ''}).innerText.trim()))",
+            list(columns),
+        )
+        pages.append([tuple(row) for row in rows])
         following = page.locator("nav.pager a", has_text="Next page")
         next_url = following.first.evaluate("(a) => a.href") if following.count() else None
     return pages

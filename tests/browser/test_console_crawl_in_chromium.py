@@ -154,28 +154,60 @@ def rest(server: str, path: str, **params: str) -> list[dict[str, Any]]:
     return list(answer.json())
 
 
-def test_each_list_pages_through_every_row_once(server: str, page: Page) -> None:
+def yes(value: object) -> str:
+    return "Yes" if value else "No"
+
+
+def client_type(c: dict[str, Any]) -> str:
+    return "Bearer-only" if c.get("bearerOnly") else ("Public" if c.get("publicClient") else "Confidential")
+
+
+def test_each_list_pages_through_every_row_once_with_the_rest_apis_values(server: str, page: Page) -> None:
     """Users, clients, events and admin events: every page of 20 followed to the end shows each row the Admin REST
-    lists, none twice and none lost between pages; the realm's session lists add up to their tabs' counts."""
+    lists, none twice and none lost between pages, each column from the representation's own field; the realm's
+    session lists add up to their tabs' counts."""
     base = f"{server}/admin/master/console"
     log_in(page, f"{base}/", ADMIN_USERNAME, ADMIN_PASSWORD, r".*/admin/master/console/.*")
     inside = f"{base}/{REALM}"
-    expected = {
-        "/users": ("Username", sorted(u["username"] for u in rest(server, "/users", max="1000"))),
-        "/clients": ("Client ID", sorted(c["clientId"] for c in rest(server, "/clients"))),
-        "/events": ("Type", sorted(e["type"] for e in rest(server, "/events", max="1000"))),
+    users = rest(server, "/users", max="1000")
+    events = rest(server, "/events", max="1000")
+    admin_events = rest(server, "/admin-events", max="1000")
+    expected: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] = {
+        "/users": (
+            ("Username", "E-mail", "Last name", "First name", "Enabled"),
+            [
+                (u["username"], u.get("email", ""), u.get("lastName", ""), u.get("firstName", ""), yes(u["enabled"]))
+                for u in users
+            ],
+        ),
+        "/clients": (
+            ("Client ID", "Type", "Enabled"),
+            [(c["clientId"], client_type(c), yes(c["enabled"])) for c in rest(server, "/clients")],
+        ),
+        "/events": (
+            ("Type", "User", "Client", "Error"),
+            [(e["type"], e.get("userId", ""), e.get("clientId", ""), e.get("error", "")) for e in events],
+        ),
         "/events/admin-events": (
-            "Resource path",
-            sorted(e["resourcePath"] for e in rest(server, "/admin-events", max="1000")),
+            ("Operation type", "Resource type", "Resource path", "User", "Client"),
+            [
+                (
+                    e["operationType"],
+                    e["resourceType"],
+                    e["resourcePath"],
+                    e["authDetails"]["userId"],
+                    e["authDetails"]["clientId"],
+                )
+                for e in admin_events
+            ],
         ),
     }
-    for path, (column, rows) in expected.items():
-        pages = walk_list(page, inside + path, column)
+    for path, (columns, rows) in expected.items():
+        pages = walk_list(page, inside + path, *columns)
         assert len(pages) > 1, f"{path}: {len(rows)} rows on one page"
         assert all(len(p) == 20 for p in pages[:-1]), f"{path}: pages of {[len(p) for p in pages]} rows"
-        assert sorted(row for rows_ in pages for row in rows_) == rows, (
-            f"{path}: the pages show {pages}, the Admin REST {rows}"
-        )
+        shown = sorted(row for rows_ in pages for row in rows_)
+        assert shown == sorted(rows), f"{path}: the pages show {shown}, the Admin REST {sorted(rows)}"
     for query, label in (("", "Online"), ("?type=offline", "Offline")):
         page.goto(f"{inside}/sessions{query}")
         count = page.get_by_role("link", name=f"{label} (").inner_text()
