@@ -12,7 +12,7 @@ on it. ``Route`` templates come from the console's own router, so a page nobody 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -237,9 +237,6 @@ def _clean(href: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
-Allowed = Callable[[str, int], bool]  # (url, status) of a sub-request the page expects to fail
-
-
 def template_of(routes: Sequence[BaseRoute], path: str) -> str:
     """The path template of the first GET route matching ``path`` (Starlette's own order), or ``""``."""
     for route in routes:
@@ -260,11 +257,10 @@ def page_templates(routes: Sequence[BaseRoute]) -> set[str]:
 class Crawler:
     """Visits console pages in one Chromium page and records each page's problems."""
 
-    def __init__(self, page: Page, routes: Sequence[BaseRoute], inside: str, allowed: Allowed | None = None) -> None:
+    def __init__(self, page: Page, routes: Sequence[BaseRoute], inside: str) -> None:
         self.page = page
         self.routes = routes
         self.inside = inside  # absolute URL prefix the crawl stays under
-        self.allowed = allowed or (lambda url, status: False)
         self.visits: list[Visit] = []
         self._seen: set[str] = set()
         self._per_key: dict[tuple[str, frozenset[str]], int] = {}
@@ -277,7 +273,7 @@ class Crawler:
 
     def _console(self, message: ConsoleMessage) -> None:
         # The document's own status shows as "Failed to load resource" too: the visit judges that one itself.
-        if message.type == "error" and message.location.get("url") != self._opening:
+        if message.type == "error" and message.location.get("url") not in (self._opening, self.page.url):
             self._current.append(f"console.error: {message.text}")
 
     def _failed(self, request: Request) -> None:
@@ -285,7 +281,7 @@ class Crawler:
 
     def _response(self, response: Response) -> None:
         document = response.request.resource_type == "document"
-        if response.status >= 400 and not document and not self.allowed(response.url, response.status):
+        if response.status >= 400 and not document:  # no page expects one to fail
             self._current.append(f"{response.status} from {response.request.method} {response.url}")
 
     def visit(self, url: str) -> Visit:
