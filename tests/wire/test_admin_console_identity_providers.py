@@ -119,6 +119,19 @@ async def test_editing_keeps_a_blank_secret_and_the_switch_and_delete_change_wha
     assert await rest(realm, "GET") == []
 
 
+async def test_a_providers_page_names_its_redirect_uri_at_this_servers_broker_endpoint(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    """Keycloak's RedirectUrl field: the realm's ``/broker/{alias}/endpoint`` on this server (the help text once
+    named the console's own URL instead)."""
+    added = await admin.get(CONSOLE + "/add", headers=HTML)
+    assert "redirect URI: http://localhost/realms/test/broker/&lt;alias&gt;/endpoint." in added.text, added.text
+    assert (await post(admin, "/add", alias="corp", displayName="Corp", **FIELDS)).status_code == 303
+    page = await admin.get(CONSOLE + "/instances/corp", headers=HTML)
+    assert 'value="http://localhost/realms/test/broker/corp/endpoint" readonly' in page.text, page.text
+    assert "/console/test…" not in page.text
+
+
 async def test_adding_records_the_event_the_rest_create_records(realm: Env, admin: httpx.AsyncClient) -> None:
     await enable_admin_events(realm, clear=True)
     assert (await post(admin, "/add", alias="corp", **FIELDS)).status_code == 303

@@ -142,14 +142,18 @@ async def test_credentials_are_listed_a_temporary_password_is_set_and_a_credenti
     assert missing.status_code == 404 and "Credential not found" in missing.text
 
 
-async def test_a_view_users_administrator_reads_details_but_not_credentials_and_cannot_write(realm: Env) -> None:
+async def test_a_view_users_administrator_reads_details_and_credentials_and_cannot_write(realm: Env) -> None:
+    """Keycloak 22 let view-users read a user's credentials (UserResource.credentials went from requireManage to
+    requireView, keycloak/keycloak#19587): the tab lists them, without Delete or the Reset password form."""
     uid = await user1(realm)
     await make_admin(realm, "test", "watcher", "view-users")
     async with client_at(realm, "127.0.0.4") as http:
         await sign_in(http, "/admin/test/console/", "watcher")
         page = await http.get(f"{USERS}/{uid}/details", headers=HTML)
         assert page.status_code == 200 and "<fieldset disabled>" in page.text and ">Impersonate<" not in page.text
-        assert (await http.get(f"{USERS}/{uid}/credentials", headers=HTML)).status_code == 403
+        tab = await http.get(f"{USERS}/{uid}/credentials", headers=HTML)
+        assert tab.status_code == 200 and ">password</td>" in tab.text, tab.text
+        assert "Reset password" not in tab.text and "/delete" not in tab.text
         for path, fields in (
             (f"{USERS}/{uid}/details", [("firstName", "x")]),
             (f"{USERS}/{uid}/credentials/reset-password", [("password", "a"), ("passwordConfirmation", "a")]),

@@ -384,6 +384,7 @@ USERS = [
     case("revoke-consent", DELETE, USER + "/consents/testclient", U, True),
     case("logout", POST, USER + "/logout", U, True),
     case("reset-password", PUT, USER + "/reset-password", U, True, PASSWORD),
+    case("credentials", GET, USER + "/credentials", U, False),  # view-users since Keycloak 22 (#19587)
     case("remove-credential", DELETE, USER + "/credentials/123", U, True),
     case("execute-actions-email", PUT, USER + "/execute-actions-email", U, True, ["UPDATE_PASSWORD"]),
     case("execute-actions-email-none", PUT, USER + "/execute-actions-email", U, True, []),

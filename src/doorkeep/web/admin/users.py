@@ -184,10 +184,11 @@ async def reset_password(request: Request) -> Response:
 
 
 async def list_credentials(request: Request) -> Response:
-    """The user's stored credentials without their secret data (Keycloak requires manage-users here)."""
+    """The user's stored credentials without their secret data: view-users reads them (Keycloak 22 moved
+    UserResource.credentials from requireManage to requireView, keycloak/keycloak#19587, closing #17174)."""
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
+        realm = await common.admin_realm(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         return json_response([credential_to_json(c) for c in await tx.users.credentials(user.id)])
 

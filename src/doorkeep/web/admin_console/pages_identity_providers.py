@@ -16,7 +16,9 @@ from doorkeep.web.admin_console import views_identity_providers as views
 from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, render, run
 from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.forms import FormErrors, FormState
+from doorkeep.web.broker_links import broker_url
 from doorkeep.web.console.base import Page
+from doorkeep.web.http import base_url
 
 LIST = "/identity-providers"
 ADD = LIST + "/add"
@@ -70,6 +72,9 @@ async def _form(page: Page, c: Console, form: FormState, old: JSON | None, statu
         types=types,
         type_name=dict(views.TYPES).get(kind, kind),
         oidc=kind in views.OIDC_TYPES,
+        # Keycloak's RedirectUrl field: where the provider sends the browser back, this server's broker endpoint
+        redirect_uri=broker_url(page.request, c.realm, alias, "endpoint") if old else "",
+        broker_base=f"{base_url(page.request)}/realms/{quote(c.realm.name, safe='')}/broker",
         switches=views.SWITCHES,
         config=views.config_for(kind),
         auth_methods=views.AUTH_METHODS,

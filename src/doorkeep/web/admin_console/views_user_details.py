@@ -3,8 +3,8 @@
 Details: enabled, email verified, first and last name, email and the required user actions, sent as the
 partial UserRepresentation of ``PUT users/{id}`` to ``users_ops.update_user`` (its profile validation, its
 duplicate-email check, its 409 and error texts). Credentials: the stored credentials as ``GET credentials``
-lists them (manage-users, as Keycloak requires there), Reset password as ``PUT reset-password``
-(``users_ops.reset_password``: policy, Temporary adds UPDATE_PASSWORD) and Delete as
+lists them (view-users since Keycloak 22; the forms are shown to manage-users only), Reset password as
+``PUT reset-password`` (``users_ops.reset_password``: policy, Temporary adds UPDATE_PASSWORD) and Delete as
 ``DELETE credentials/{id}``. Each write is recorded as that REST call.
 """
 
@@ -77,8 +77,8 @@ async def save_details(c: Console, u: User, form: Mapping[str, str], actions: li
 
 
 async def credentials(c: Console, u: User) -> list[Credential]:
-    """``GET users/{id}/credentials`` (manage-users, as Keycloak requires there)."""
-    c.require("manage-users")
+    """``GET users/{id}/credentials`` (view-users since Keycloak 22, keycloak/keycloak#19587)."""
+    c.require("view-users")
     return list(await c.tx.users.credentials(u.id))
 
 
