@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from admin_support import forbidden, realm_admin
+from doorkeep.broker import well_known_refresh
 from served_app import serving
 from wire_env import Env
 
@@ -211,3 +212,39 @@ async def test_reload_well_known_needs_manage_identity_providers_and_a_provider(
     forbidden(await env.http.post(f"{URL}/sync-guarded-idp/reload-well-known", json={}, headers=viewer))
     stored = (await env.http.get(f"{URL}/sync-guarded-idp", headers=headers)).json()["config"]
     assert "wellKnownLastSyncAttempt" not in stored
+
+
+async def test_the_periodic_sync_refreshes_only_providers_with_reload_enabled(env: Env, well_known: str) -> None:
+    """Keycloak's scheduled task (PR #47899): each interval, one process re-reads every provider with
+    ``reloadEnabled``; an administrator's stale value of a synced field is overwritten, a provider without
+    ``reloadEnabled`` is left alone, and a second run in the same interval is another process's."""
+    headers = await env.admin_headers()
+    await create(
+        env,
+        oidc_idp(
+            "periodic-idp",
+            metadataDescriptorUrl=well_known,
+            reloadEnabled="true",
+            includedWellKnownFields="authorizationUrl",
+        ),
+    )
+    await create(env, oidc_idp("manual-idp", metadataDescriptorUrl=well_known, authorizationUrl="http://localhost/a"))
+    stale = (await env.http.get(f"{URL}/periodic-idp", headers=headers)).json()
+    fresh_url = stale["config"]["authorizationUrl"]
+    stale["config"]["authorizationUrl"] = "http://localhost/stale"
+    assert (await env.http.put(f"{URL}/periodic-idp", json=stale, headers=headers)).status_code == 204
+    env.clock.advance(60)
+
+    assert await well_known_refresh.sync_if_due(env.db, env.clock, 3600) == 1
+    periodic = (await env.http.get(f"{URL}/periodic-idp", headers=headers)).json()["config"]
+    assert periodic["authorizationUrl"] == fresh_url
+    assert periodic["wellKnownLastSyncAttempt"] == str(env.clock.now_ms())
+    assert periodic["clientSecret"] == "**********"
+    manual = (await env.http.get(f"{URL}/manual-idp", headers=headers)).json()["config"]
+    assert manual["authorizationUrl"] == "http://localhost/a" and "wellKnownLastSyncAttempt" not in manual
+    assert await well_known_refresh.sync_if_due(env.db, env.clock, 3600) is None
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        stored = next(p for p in realm.identity_providers if p["alias"] == "periodic-idp")
+        assert stored["config"]["clientSecret"] == "test"
