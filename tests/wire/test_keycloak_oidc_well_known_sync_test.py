@@ -92,6 +92,7 @@ async def test_reload_well_known_happy_path(env: Env, well_known: str) -> None:
     assert updated["issuer"] == realm_url
     assert updated["jwksUrl"] == f"{realm_url}/protocol/openid-connect/certs"
     assert updated["validateSignature"] == "true" and updated["useJwksUrl"] == "true"
+    assert updated["clientSecret"] == "**********"
     stored = (await env.http.get(f"{URL}/sync-test-idp", headers=await env.admin_headers())).json()["config"]
     assert stored == updated
 
@@ -248,3 +249,21 @@ async def test_the_periodic_sync_refreshes_only_providers_with_reload_enabled(en
         assert realm is not None
         stored = next(p for p in realm.identity_providers if p["alias"] == "periodic-idp")
         assert stored["config"]["clientSecret"] == "test"
+
+
+async def test_a_reload_body_that_is_no_reload_representation_is_a_400(env: Env) -> None:
+    """The body is IdentityProviderReloadWellKnownRepresentation: not an object, not JSON or an unknown property is
+    Keycloak's 400, before anything is fetched or stored; an empty body is an empty representation."""
+    headers = await env.admin_headers()
+    await create(env, oidc_idp("sync-body-idp", metadataDescriptorUrl="http://127.0.0.1:1/none"))
+    url = f"{URL}/sync-body-idp/reload-well-known"
+    for content in (b"[]", b'"x"', b"{", b'{"reloadEnabled": true, "alias": "x"}'):
+        response = await env.http.post(url, content=content, headers=headers | {"Content-Type": "application/json"})
+        assert response.status_code == 400, (content, response.text)
+    stored = (await env.http.get(f"{URL}/sync-body-idp", headers=headers)).json()["config"]
+    assert "wellKnownLastSyncAttempt" not in stored
+    empty = await env.http.post(url, headers=headers | {"Content-Type": "application/json"})
+    assert empty.status_code == 200, empty.text
+    assert empty.json()["config"]["wellKnownLastSyncError"].startswith("Failed to load the discovery document: ")
+    enabled = await env.http.post(url, json={"reloadEnabled": "true"}, headers=headers)
+    assert enabled.json()["config"]["reloadEnabled"] == "true"

@@ -37,6 +37,8 @@ METADATA_URL, RELOAD_ENABLED, INCLUDED = "metadataDescriptorUrl", "reloadEnabled
 LAST_ATTEMPT, LAST_DURATION = "wellKnownLastSyncAttempt", "wellKnownLastSyncAttemptDuration"
 LAST_ERROR = "wellKnownLastSyncError"
 SEPARATOR = "##"  # Constants.CFG_DELIMITER
+# IdentityProviderReloadWellKnownRepresentation's properties, each optional.
+RELOAD_REPRESENTATION = frozenset({METADATA_URL, INCLUDED, RELOAD_ENABLED})
 
 Fetch = Callable[[str], Awaitable[bytes]]
 
@@ -69,8 +71,11 @@ def overridden(config: dict[str, Any], body: JSON) -> dict[str, Any]:
         value = body.get(name)
         if isinstance(value, str):
             out[name] = value
-    if isinstance(body.get(RELOAD_ENABLED), bool):
-        out[RELOAD_ENABLED] = "true" if body[RELOAD_ENABLED] else "false"
+    enabled = body.get(RELOAD_ENABLED)
+    if isinstance(enabled, str) and enabled.strip().lower() in ("true", "false"):  # Jackson reads "true" too
+        enabled = enabled.strip().lower() == "true"
+    if isinstance(enabled, bool):
+        out[RELOAD_ENABLED] = "true" if enabled else "false"
     return out
 
 

@@ -194,7 +194,9 @@ async def reload_well_known(request: Request) -> Response:
     syncer = _syncer(request)
 
     async def work(call: RealmCall) -> Response:
-        body = await read_object(request) if await request.body() else {}
+        raw = await request.body()
+        body = await read_object(request) if raw.strip() else {}
+        refuse_unknown(raw, sync.RELOAD_REPRESENTATION, "IdentityProviderReloadWellKnownRepresentation")
         stored = await _found(call, request)
         call.require(MANAGE)
         changed = await writes.reload_well_known(call.tx, call.realm.id, stored, body, syncer)
