@@ -14,6 +14,7 @@ import pytest
 
 from admin_support import forbidden, realm_admin
 from doorkeep.broker import well_known_refresh
+from doorkeep.oauth import client_keys
 from served_app import serving
 from wire_env import Env
 
@@ -267,3 +268,44 @@ async def test_a_reload_body_that_is_no_reload_representation_is_a_400(env: Env)
     assert empty.json()["config"]["wellKnownLastSyncError"].startswith("Failed to load the discovery document: ")
     enabled = await env.http.post(url, json={"reloadEnabled": "true"}, headers=headers)
     assert enabled.json()["config"]["reloadEnabled"] == "true"
+
+
+async def test_the_periodic_sync_keeps_an_edit_made_while_it_fetched(env: Env, well_known: str) -> None:
+    """The document is fetched with no transaction open; what it stores goes over the provider as it is then: an
+    administrator's edit of a field not synced is kept, and a provider whose ``reloadEnabled`` was switched off
+    meanwhile is left alone."""
+    headers = await env.admin_headers()
+    await create(
+        env,
+        oidc_idp(
+            "racing-idp",
+            metadataDescriptorUrl=well_known,
+            reloadEnabled="true",
+            includedWellKnownFields="authorizationUrl",
+            logoutUrl="http://localhost/original",
+        ),
+    )
+    current = (await env.http.get(f"{URL}/racing-idp", headers=headers)).json()
+    current["config"]["authorizationUrl"] = "http://localhost/stale"
+    assert (await env.http.put(f"{URL}/racing-idp", json=current, headers=headers)).status_code == 204
+
+    async def edited_meanwhile(url: str) -> bytes:
+        rep = (await env.http.get(f"{URL}/racing-idp", headers=headers)).json()
+        rep["config"]["logoutUrl"] = "http://localhost/edited-meanwhile"
+        assert (await env.http.put(f"{URL}/racing-idp", json=rep, headers=headers)).status_code == 204
+        return await client_keys.fetch_json(url)
+
+    assert await well_known_refresh.sync_all(env.db, env.clock, edited_meanwhile) == 1
+    stored = (await env.http.get(f"{URL}/racing-idp", headers=headers)).json()["config"]
+    assert stored["logoutUrl"] == "http://localhost/edited-meanwhile"
+    assert stored["authorizationUrl"].endswith("/realms/test/protocol/openid-connect/auth")
+
+    async def switched_off_meanwhile(url: str) -> bytes:
+        rep = (await env.http.get(f"{URL}/racing-idp", headers=headers)).json()
+        rep["config"] |= {"reloadEnabled": "false", "authorizationUrl": "http://localhost/mine"}
+        assert (await env.http.put(f"{URL}/racing-idp", json=rep, headers=headers)).status_code == 204
+        return await client_keys.fetch_json(url)
+
+    assert await well_known_refresh.sync_all(env.db, env.clock, switched_off_meanwhile) == 0
+    stored = (await env.http.get(f"{URL}/racing-idp", headers=headers)).json()["config"]
+    assert stored["authorizationUrl"] == "http://localhost/mine"

@@ -4,7 +4,8 @@ document (Keycloak PR #47899's scheduled task, which walks the realms' providers
 One process of the cluster runs each interval (store/scheduled_tasks.py, as the session cleaner does). The
 providers due are read in one short transaction, each document fetched with no transaction open, then each
 provider's result stored under its realm's row lock, only if the provider is still there with the same
-``metadataDescriptorUrl`` (an administrator's edit meanwhile wins). Errors are logged, never fatal.
+``metadataDescriptorUrl`` and ``reloadEnabled``, over the provider as it is then (an administrator's edit of
+another field meanwhile is kept). Errors are logged, never fatal.
 """
 
 from __future__ import annotations
@@ -62,10 +63,13 @@ async def _store(db: Database, item: Due, config: dict[str, Any]) -> bool:
             return False
         providers = idp.all_of(realm)
         found = next((p for p in providers if p.get("internalId") == item.internal_id), None)
-        if found is None or (found.get("config") or {}).get(sync.METADATA_URL) != item.config[sync.METADATA_URL]:
+        if found is None or not due(found):  # deleted, or its reloadEnabled switched off meanwhile
+            return False
+        if found["config"].get(sync.METADATA_URL) != item.config[sync.METADATA_URL]:
             return False
         # The synced fields and the stamps over the provider as it is now (an edit of other fields is kept).
-        changed = {k: v for k, v in config.items() if k in sync.SYNCED or k.startswith("wellKnownLastSync")}
+        stamps = (sync.LAST_ATTEMPT, sync.LAST_DURATION, sync.LAST_ERROR)
+        changed = {k: config[k] for k in (*sync.included(item.config), *stamps) if k in config}
         changed |= {k: config[k] for k in ("validateSignature", "useJwksUrl") if config.get(k) != item.config.get(k)}
         merged = {k: v for k, v in found["config"].items() if k != sync.LAST_ERROR} | changed
         await idp.save(tx, item.realm_id, [p | {"config": merged} if p is found else p for p in providers])
