@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from doorkeep import events, hostname, observe
+from doorkeep.broker import well_known_refresh
 from doorkeep.clock import Clock, SystemClock
 from doorkeep.email import event_mail
 from doorkeep.email.event_mail import EventMailer
@@ -154,6 +155,10 @@ def create_app(
         cleaner = None
         if settings.session_cleaner_interval > 0 and db is None:
             cleaner = asyncio.create_task(run_forever(database, clock, settings.session_cleaner_interval))
+        idp_sync = None
+        if settings.idp_well_known_sync_interval > 0 and db is None:
+            interval = settings.idp_well_known_sync_interval
+            idp_sync = asyncio.create_task(well_known_refresh.run_forever(database, clock, interval))
         if freeze:
             freeze_startup_objects()
         yield
@@ -161,6 +166,8 @@ def create_app(
         await mailer.drain()
         if cleaner is not None:
             cleaner.cancel()
+        if idp_sync is not None:
+            idp_sync.cancel()
         if db is None:
             await database.dispose()
 

@@ -13,6 +13,10 @@ changes, as in Keycloak:
 - ``par``: ParRootEndpoint is not supported: ``ext/par/request`` is 404 (discovery still names it, as Keycloak's).
 - ``device-flow``: AuthorizationEndpoint.authorizeDevice returns no resource (404), DeviceGrantTypeFactory is not
   supported, and discovery omits ``device_authorization_endpoint`` (and its mTLS alias).
+- ``account`` (ACCOUNT_V3, versioned ``account:v3``; it depends on ACCOUNT_API, which Doorkeep does not switch):
+  no AccountResourceProvider is supported, so AccountLoader throws NotFoundException for a browser at
+  ``/realms/{realm}/account`` and every Account Console page (a 404, the error page for a browser); the Account
+  REST API (a JSON Accept or body, or a bearer token) still answers (AccountConsoleDisabledTest).
 - ``recovery-codes`` (DEFAULT since Keycloak 26.4; PREVIEW before): RecoveryAuthnCodesAction, the recovery code
   authenticator and its credential provider are not supported: the CONFIGURE_RECOVERY_AUTHN_CODES action is not
   offered nor run (a ``kc_action`` for it answers ``error``, or ends the login where the realm registered the
@@ -22,6 +26,7 @@ changes, as in Keycloak:
 
 from __future__ import annotations
 
+ACCOUNT = "account"
 IMPERSONATION = "impersonation"
 CIBA = "ciba"
 PAR = "par"
@@ -30,6 +35,7 @@ RECOVERY_CODES = "recovery-codes"
 
 # option name → Profile.Feature enum name, in Profile.Feature's order
 KNOWN: dict[str, str] = {
+    ACCOUNT: "ACCOUNT_V3",
     IMPERSONATION: "IMPERSONATION",
     CIBA: "CIBA",
     PAR: "PAR",
@@ -37,8 +43,11 @@ KNOWN: dict[str, str] = {
     RECOVERY_CODES: "RECOVERY_CODES",
 }
 VERSION = ":v1"  # each of these features has one version; Keycloak accepts ``name:v1`` for it
+VERSIONS = {ACCOUNT: ":v3"}  # those whose one version is not v1
+DEPENDENCIES = {ACCOUNT: ["ACCOUNT_API"]}  # Profile.Feature's dependencies, by enum name
 # Profile.Feature's label and Type of each (all DEFAULT in Keycloak 26's current release, none with dependencies)
 LABELS: dict[str, str] = {
+    ACCOUNT: "Account Console version 3",
     IMPERSONATION: "Ability for admins to impersonate users",
     CIBA: "OpenID Connect Client Initiated Backchannel Authentication (CIBA)",
     PAR: "OAuth 2.0 Pushed Authorization Requests (PAR)",
@@ -56,8 +65,8 @@ def parse(value: str | None) -> tuple[frozenset[str], list[str]]:
         name = raw.strip()
         if not name:
             continue
-        bare = name.removesuffix(VERSION)
-        if bare in KNOWN:
+        bare, colon, version = name.partition(":")
+        if bare in KNOWN and (not colon or f":{version}" == VERSIONS.get(bare, VERSION)):
             known.add(bare)
         else:
             unknown.append(name)
@@ -74,6 +83,12 @@ def representations(disabled: frozenset[str]) -> list[dict[str, object]]:
     per feature Doorkeep knows, in Profile.Feature's order; ``enabled`` is false exactly for those
     ``profileInfo.disabledFeatures`` names."""
     return [
-        {"name": enum, "label": LABELS[name], "type": TYPE, "enabled": name not in disabled, "dependencies": []}
+        {
+            "name": enum,
+            "label": LABELS[name],
+            "type": TYPE,
+            "enabled": name not in disabled,
+            "dependencies": DEPENDENCIES.get(name, []),
+        }
         for name, enum in KNOWN.items()
     ]

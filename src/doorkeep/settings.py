@@ -598,6 +598,9 @@ class Settings:
     dev_mode: bool = False
     max_body_bytes: int = 1_048_576
     session_cleaner_interval: int = 900
+    # The periodic sync of OpenID Connect providers from their discovery documents (broker/well_known_refresh.py);
+    # Keycloak's interval was not in its stored source: a day, 0 off.
+    idp_well_known_sync_interval: int = 86400
     extra: dict[str, str] = field(default_factory=dict)
 
     def feature_disabled(self, feature: str) -> bool:

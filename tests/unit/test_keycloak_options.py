@@ -202,7 +202,7 @@ def test_features_disabled_is_doorkeeps_own_option_while_features_stays_ignored(
 def test_an_unknown_disabled_feature_stops_the_start_with_its_name(args: list[str], env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["start-dev", *args], env=env)
     assert result.exit_code == 2, result.output
-    assert "unrecognized feature; Doorkeep knows impersonation" in result.output
+    assert "unrecognized feature; Doorkeep knows account, impersonation" in result.output
 
 
 def test_relative_path_and_hostname_v2_variables_set_doorkeeps_options() -> None:

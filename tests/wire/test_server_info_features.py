@@ -15,6 +15,7 @@ from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 EXPECTED = [
+    ("ACCOUNT_V3", "Account Console version 3"),
     ("IMPERSONATION", "Ability for admins to impersonate users"),
     ("CIBA", "OpenID Connect Client Initiated Backchannel Authentication (CIBA)"),
     ("PAR", "OAuth 2.0 Pushed Authorization Requests (PAR)"),
@@ -34,7 +35,8 @@ async def test_every_known_feature_is_listed_enabled_by_default(env: Env) -> Non
     info = await info_of(env, env.http)
     assert [(f["name"], f["label"]) for f in info["features"]] == EXPECTED
     for feature in info["features"]:
-        assert feature == {**feature, "type": "DEFAULT", "enabled": True, "dependencies": []}
+        depends = ["ACCOUNT_API"] if feature["name"] == "ACCOUNT_V3" else []  # Profile.Feature.ACCOUNT_V3's
+        assert feature == {**feature, "type": "DEFAULT", "enabled": True, "dependencies": depends}
         assert set(feature) == {"name", "label", "type", "enabled", "dependencies"}
     assert info["profileInfo"]["disabledFeatures"] == []
 

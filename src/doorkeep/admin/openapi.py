@@ -181,6 +181,7 @@ RULES: tuple[Rule, ...] = (
         OBJECT,
     ),
     _rule(r"PUT /admin/realms/\{realm\}/identity-provider/instances/\{alias\}$", None, OBJECT),
+    _rule(r"POST /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/reload-well-known$", OBJECT, OBJECT),
     _rule(r"POST /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers$", None, OBJECT, "201"),
     _rule(r"PUT /admin/realms/\{realm\}/identity-provider/instances/\{alias\}/mappers/\{id\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),

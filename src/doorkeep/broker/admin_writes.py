@@ -11,10 +11,12 @@ check (manage-identity-providers).
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker import providers as idp
+from doorkeep.broker import well_known_sync
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
 from doorkeep.numbers import loads
@@ -23,6 +25,10 @@ from doorkeep.organizations import brokers
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+# A provider's config synced from its discovery document (well_known_sync.synced with the caller's fetch).
+Sync = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+BAD_REQUEST = AdminError(400, "HTTP 400 Bad Request", key="error")  # jakarta.ws.rs.BadRequestException()
 
 
 async def discover(from_url: str) -> dict[str, str]:
@@ -61,13 +67,16 @@ async def locked(tx: Tx, realm_id: str) -> Realm:
     return realm
 
 
-async def create_provider(tx: Tx, realm_id: str, rep: JSON) -> JSON:
-    """A new provider from its representation; the provider as stored."""
+async def create_provider(tx: Tx, realm_id: str, rep: JSON, sync: Sync | None = None) -> JSON:
+    """A new provider from its representation; the provider as stored. With ``sync``, an OpenID Connect provider
+    created with ``reloadEnabled`` is first synced from its discovery document (well_known_sync)."""
     realm = await locked(tx, realm_id)
     provider = idp.model(realm, rep)
     await check_tls_client_auth(tx, realm_id, provider)
     if idp.by_alias(realm, provider["alias"]) is not None:
         raise AdminError(409, f"Identity Provider {provider['alias']} already exists")
+    if sync is not None and well_known_sync.due_on_create(provider):
+        provider = provider | {"config": await sync(provider["config"])}
     await brokers.settle(tx, realm, rep, None, provider)
     await idp.save(tx, realm_id, [*idp.all_of(realm), provider])
     return provider
@@ -83,6 +92,23 @@ async def update_provider(tx: Tx, realm_id: str, stored: JSON, rep: JSON) -> JSO
     if changed["config"].get("clientSecret") == idp.SECRET_VALUE:
         idp.keep_masked_secret(stored["providerId"], stored.get("config", {}), changed["config"])
     await brokers.settle(tx, realm, rep, stored, changed)
+    providers = [changed if p["internalId"] == stored["internalId"] else p for p in idp.all_of(realm)]
+    await idp.save(tx, realm_id, providers)
+    return changed
+
+
+async def reload_well_known(tx: Tx, realm_id: str, stored: JSON, body: JSON, sync: Sync) -> JSON:
+    """``POST instances/{alias}/reload-well-known``: ``stored`` synced from its discovery document now, with what
+    ``body`` (IdentityProviderReloadWellKnownRepresentation) overrides kept; the provider as stored. A provider of
+    a type that does not reload, or with no ``metadataDescriptorUrl``, is a BadRequestException. A failed fetch is
+    no error here: it is recorded in the provider's ``wellKnownLastSyncError``."""
+    if not well_known_sync.syncable(stored):
+        raise BAD_REQUEST
+    config = well_known_sync.overridden(stored.get("config") or {}, body)
+    if not config.get(well_known_sync.METADATA_URL):
+        raise BAD_REQUEST
+    changed = stored | {"config": await sync(config)}
+    realm = await locked(tx, realm_id)
     providers = [changed if p["internalId"] == stored["internalId"] else p for p in idp.all_of(realm)]
     await idp.save(tx, realm_id, providers)
     return changed

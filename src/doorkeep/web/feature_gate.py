@@ -21,14 +21,24 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 NOT_FOUND = {"error": "HTTP 404 Not Found", "error_description": SEE_LOG}
 
 
+def is_off(request: Request, feature: str) -> bool:
+    """Whether ``feature`` (doorkeep.features) is disabled on this server."""
+    return feature in state(request).services.disabled_features
+
+
+async def not_found(request: Request) -> Response:
+    """Keycloak's answer to the NotFoundException: the error page for a browser, else the JSON error."""
+    if error_pages.wants_html(request):
+        return await error_pages.page(request, 404)
+    return json_response(NOT_FOUND, 404)
+
+
 def requires(feature: str, endpoint: Endpoint) -> Endpoint:
     """``endpoint``, or Keycloak's 404 while ``feature`` (doorkeep.features) is disabled."""
 
     async def gated(request: Request) -> Response:
-        if feature in state(request).services.disabled_features:
-            if error_pages.wants_html(request):
-                return await error_pages.page(request, 404)
-            return json_response(NOT_FOUND, 404)
+        if is_off(request, feature):
+            return await not_found(request)
         return await endpoint(request)
 
     gated.__name__ = getattr(endpoint, "__name__", "gated")

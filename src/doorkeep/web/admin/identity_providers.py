@@ -6,9 +6,10 @@
 view-identity-providers, writing manage-identity-providers, as ``auth.realm().requireViewIdentityProviders()`` /
 ``requireManageIdentityProviders()``. ``clientSecret`` is always answered ``**********``; a PUT sending that mask
 keeps the stored secret. Deleting a provider removes its users' links and its mappers (web/admin/idp_mappers.py);
-``export`` and ``reload-keys`` answer as Keycloak's for an OpenID Connect provider. The core is
-broker/providers.py, its writes broker/admin_writes.py (shared with the Admin Console); an organization's
-providers are organizations/brokers.py. A write that links a provider to an organization also needs
+``export`` and ``reload-keys`` answer as Keycloak's for an OpenID Connect provider; ``reload-well-known`` re-reads
+its endpoints from its discovery document (broker/well_known_sync.py), as creating one with ``reloadEnabled``
+does. The core is broker/providers.py, its writes broker/admin_writes.py (shared with the Admin Console); an
+organization's providers are organizations/brokers.py. A write that links a provider to an organization also needs
 manage-organizations (organization_access.require_linking).
 """
 
@@ -24,8 +25,11 @@ from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.broker import admin_writes as writes
 from doorkeep.broker import oidc
 from doorkeep.broker import providers as idp
+from doorkeep.broker import well_known_sync as sync
 from doorkeep.errors import AdminError
+from doorkeep.fetch_outside import once
 from doorkeep.model import JSON
+from doorkeep.oauth import client_keys
 from doorkeep.organizations import brokers
 from doorkeep.web.admin import audit, organization_access
 from doorkeep.web.admin.common import (
@@ -71,12 +75,29 @@ async def listing(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
+def _syncer(request: Request) -> writes.Sync:
+    """A well-known sync for this request: its fetch made outside the writing transaction (fetch_outside.once),
+    the same ``TimedFetch`` serving every run of the work, so the run that stores the answer knows its duration."""
+    clock = state(request).services.clock
+    timed = sync.TimedFetch(client_keys.fetch_json, clock.now_ms)
+
+    async def fetch(url: str) -> bytes:
+        return await once(url, timed)
+
+    async def synced(config: dict[str, Any]) -> dict[str, Any]:
+        return await sync.synced(config, fetch, timed, clock.now_ms())
+
+    return synced
+
+
 async def create(request: Request) -> Response:
+    syncer = _syncer(request)
+
     async def work(call: RealmCall) -> Response:
         rep = await _representation(request)
         call.require(MANAGE)
         organization_access.require_linking(call, rep, None)
-        provider = await writes.create_provider(call.tx, call.realm.id, rep)
+        provider = await writes.create_provider(call.tx, call.realm.id, rep, syncer)
         audit.represent(request, provider)
         return created(call.url(call.realm.name, "identity-provider", "instances", provider["alias"]))
 
@@ -165,6 +186,26 @@ async def import_config(request: Request) -> Response:
         return render_error(err)
 
 
+async def reload_well_known(request: Request) -> Response:
+    """``POST instances/{alias}/reload-well-known`` with an IdentityProviderReloadWellKnownRepresentation
+    (``metadataDescriptorUrl``, ``includedWellKnownFields``, ``reloadEnabled``, each optional and kept):
+    manage-identity-providers; the provider synced from its discovery document now (broker/well_known_sync.py) and
+    answered as GET answers it, a failed fetch recorded in its ``wellKnownLastSyncError``."""
+    syncer = _syncer(request)
+
+    async def work(call: RealmCall) -> Response:
+        raw = await request.body()
+        body = await read_object(request) if raw.strip() else {}
+        refuse_unknown(raw, sync.RELOAD_REPRESENTATION, "IdentityProviderReloadWellKnownRepresentation")
+        stored = await _found(call, request)
+        call.require(MANAGE)
+        changed = await writes.reload_well_known(call.tx, call.realm.id, stored, body, syncer)
+        audit.represent(request, idp.masked(changed))
+        return ok(idp.representation(changed))
+
+    return await run_realm(request, work)
+
+
 async def export(request: Request) -> Response:
     """``GET instances/{alias}/export`` (view-identity-providers): an OpenID Connect provider has no metadata to
     export, so Keycloak's AbstractIdentityProvider.export answers 204 (only SAML providers write a descriptor)."""
@@ -205,5 +246,6 @@ ROUTES = [
     Route(BASE + "/instances/{alias}", delete, methods=["DELETE"]),
     Route(BASE + "/instances/{alias}/export", export, methods=["GET"]),
     Route(BASE + "/instances/{alias}/reload-keys", reload_keys, methods=["GET"]),
+    Route(BASE + "/instances/{alias}/reload-well-known", reload_well_known, methods=["POST"]),
     Route(BASE + "/providers/{provider_id}", factory, methods=["GET"]),
 ]

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from doorkeep import features
 from doorkeep.console import account as view
 from doorkeep.console import account_language as lang
 from doorkeep.oauth import account_actions
@@ -22,7 +23,7 @@ from doorkeep.realms import required_actions as registered
 from doorkeep.users import account as ops
 from doorkeep.users import account_profile, declared, locale
 from doorkeep.web import account as rest
-from doorkeep.web import handlers
+from doorkeep.web import feature_gate, handlers
 from doorkeep.web.console import account_linked, account_organizations, account_sessions, signin
 from doorkeep.web.console.account_base import CONSOLE, SIGNING_IN, Refused, as_user, said
 from doorkeep.web.console.base import Page
@@ -220,6 +221,10 @@ async def _to_console(request: Request) -> Response:
 
 _REGISTERED = (account_sessions, account_linked, account_organizations)  # importing them registers their pages
 ROUTES: list[Route] = [
-    Route("/realms/{realm}/account", negotiate(_to_console, rest.account), methods=["GET"]),
+    Route(
+        "/realms/{realm}/account",
+        negotiate(feature_gate.requires(features.ACCOUNT, _to_console), rest.account),
+        methods=["GET"],
+    ),
     *CONSOLE.routes(),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from doorkeep import features
 from doorkeep.console import account_language as lang
 from doorkeep.errors import AdminError
 from doorkeep.users import account as ops
@@ -53,6 +54,7 @@ CONSOLE = Console(
     title="Account Console",
     title_key="accountConsole",
     speak=_speak,
+    feature=features.ACCOUNT,
     nav=[
         NavItem("Personal info", "/", "personalInfo"),
         NavItem("Applications", "/applications", "applications"),

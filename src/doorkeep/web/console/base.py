@@ -25,6 +25,7 @@ from doorkeep.console.templating import render
 from doorkeep.errors import OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form
+from doorkeep.web import feature_gate
 from doorkeep.web.console import cookies, signin
 from doorkeep.web.console.negotiate import Endpoint, is_form, negotiate
 from doorkeep.web.console.signin import Session, Spec
@@ -166,8 +167,13 @@ class Console:
         actions_done: Mapping[str, str] | None = None,
         title_key: str = "",
         speak: Speak | None = None,
+        feature: str | None = None,
     ) -> None:
         self.spec = spec
+        # The Keycloak feature that brings this console (doorkeep.features): while it is disabled every page
+        # and the sign-in callback are Keycloak's 404, after the realm is found (a REST resource negotiated at
+        # the same URL still answers).
+        self.feature = feature
         self.title = title
         self.title_key = title_key  # the title's message key when the console speaks the user's language
         self.speak = speak  # the page's language, found once the user is signed in
@@ -215,6 +221,8 @@ class Console:
             realm = await open_realm(request)
             if isinstance(realm, Response):
                 return realm
+            if self.feature is not None and feature_gate.is_off(request, self.feature):
+                return await feature_gate.not_found(request)
             session, changed = await signin.load(request, realm, self.spec)
             if session is None:
                 if post:
@@ -244,6 +252,8 @@ class Console:
         realm = await open_realm(request)
         if isinstance(realm, Response):
             return realm
+        if self.feature is not None and feature_gate.is_off(request, self.feature):
+            return await feature_gate.not_found(request)
         base = self.spec.browser(request, realm.name)
         try:
             session, return_to = await signin.finish(request, realm, self.spec)
