@@ -30,6 +30,7 @@ from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
+from doorkeep.vault import NONE as NO_VAULT
 from doorkeep.users import password_denylist, read_only
 from doorkeep.web import not_found
 from doorkeep.web.backchannel import Notifier
@@ -88,6 +89,7 @@ def build_services(clock: Clock, settings: Settings | None = None) -> Services:
         read_only=fixed,
         disabled_features=disabled,
         oidc=_provider_config(settings) if settings is not None else provider_config.DEFAULT,
+        vault=settings.configured_vault() if settings is not None else NO_VAULT,
     )
 
 

@@ -35,6 +35,7 @@ from doorkeep.web.http import (
     resource_presentation,
     state,
 )
+from doorkeep.vault import RealmVault
 from doorkeep.web.login_pages import error_page
 
 if TYPE_CHECKING:
@@ -84,7 +85,9 @@ async def retrieve_token(request: Request) -> Response:
         return answer
     ((result, stored, realm),) = due
     try:
-        token = await stored_tokens.refreshed(result.provider, stored, services.clock.now())
+        token = await stored_tokens.refreshed(
+            result.provider, stored, services.clock.now(), RealmVault(services.vault, realm.name)
+        )
     except stored_tokens.BrokerError:
         failed = token_retrieval.Refused(
             502,

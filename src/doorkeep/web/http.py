@@ -398,6 +398,7 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         client_certificates=client_certificates(request),
         query_client_id=request.query_params.get("client_id") if request.scope.get("query_string") else None,
         oidc=state(request).services.oidc,
+        vault=state(request).services.vault,
     )
 
 
