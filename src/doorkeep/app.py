@@ -30,8 +30,8 @@ from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
-from doorkeep.vault import NONE as NO_VAULT
 from doorkeep.users import password_denylist, read_only
+from doorkeep.vault import NONE as NO_VAULT
 from doorkeep.web import not_found
 from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
@@ -147,6 +147,7 @@ def create_app(
     known = events.EVENT_TYPES
     mailer = EventMailer(event_mail.included(settings.email_include_events, settings.email_exclude_events, known))
     mailer.tokens = smtp_tokens
+    mailer.vault = services.vault
     database.event_mailer = mailer
 
     @contextlib.asynccontextmanager

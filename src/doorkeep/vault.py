@@ -6,9 +6,9 @@ resolver in turn (REALM_UNDERSCORE_KEY by default: ``realm_key`` with ``_`` doub
 entry found; a key holding ``/``, or a name that would leave the vault directory, answers nothing at all.
 FilesPlainTextVaultProvider reads the entry's file (its bytes as they are, no newline trimmed) at each use, so a
 rotated file counts at once; FilesKeystoreVaultProvider reads the keystore's secret entry of that alias, the
-keystore opened at each use too. A reference that finds nothing resolves to None: a client's secret then matches nothing. What Doorkeep sends to
-another server (an identity provider's client secret, the SMTP password) falls back to the stored value, as
-Keycloak's ``vaultStringSecret.get().orElse(stored)`` does: that server then refuses it.
+keystore opened at each use too. A reference that finds nothing resolves to None: a client's secret then matches
+nothing. What Doorkeep sends to another server (an identity provider's client secret, the SMTP password) falls
+back to the stored value, as Keycloak's ``vaultStringSecret.get().orElse(stored)`` does: that server refuses it.
 
 The resolved secret is never logged: a failed look-up logs the key only.
 """

@@ -24,6 +24,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.origin_check import foreign_origin
+from doorkeep.vault import RealmVault
 from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_CACHE,
@@ -35,7 +36,6 @@ from doorkeep.web.http import (
     resource_presentation,
     state,
 )
-from doorkeep.vault import RealmVault
 from doorkeep.web.login_pages import error_page
 
 if TYPE_CHECKING:

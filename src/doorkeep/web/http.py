@@ -24,6 +24,7 @@ from doorkeep.model import Realm
 from doorkeep.oauth import access, certificate_lookup, dpop
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings
+from doorkeep.vault import RealmVault
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -54,6 +55,10 @@ class AppState:
     def smtp_login(self, realm: Realm) -> tuple[SmtpTokens, str] | None:
         """What ``smtp.send`` needs for a realm whose SMTP server takes a token."""
         return None if self.smtp_tokens is None else (self.smtp_tokens, realm.id)
+
+    def smtp_secrets(self, realm: Realm) -> RealmVault:
+        """The server's vault bound to ``realm``: what ``smtp.send`` reads a ``${vault.<key>}`` password from."""
+        return RealmVault(self.services.vault, realm.name)
 
 
 _STATE = "doorkeep.state"
