@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from broker_support import broker_tokens, browser, served
+from client_auth_support import secret_jwt
 from mail_sink import Sink
 from support import password_grant, seed_client
 from wire_env import Env
@@ -64,6 +65,25 @@ async def test_the_vault_file_is_read_at_each_use_with_its_bytes_as_they_are(rea
     _entry("test_rotating", b"second")
     assert (await _basic(realm, "rotating", "first\n")).status_code == 401
     assert (await _basic(realm, "rotating", "second")).status_code == 200
+
+
+async def test_a_client_secret_jwt_is_verified_with_the_vaults_secret(realm: Env) -> None:
+    """JWTClientSecretAuthenticator: a client-secret-jwt client's ``${vault.<key>}`` secret is the HMAC key; one
+    signed with the reference itself fails validation (400 unauthorized_client, as any wrong secret)."""
+    await seed_client(
+        realm.db, "test", "jwt-vaulted", secret="${vault.jwt}", client_authenticator_type="client-secret-jwt"
+    )
+    _entry("test_jwt", b"hmac-key-from-the-vault-0123456789")
+    for key, status in (("hmac-key-from-the-vault-0123456789", 200), ("${vault.jwt}", 400)):
+        form = {
+            "grant_type": "password",
+            "username": "user1",
+            "password": "password",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": secret_jwt(realm, "jwt-vaulted", key),
+        }
+        answer = await realm.http.post(TOKEN, data=form)
+        assert answer.status_code == status, answer.text
 
 
 async def test_a_missing_or_escaping_vault_entry_matches_no_secret(realm: Env) -> None:
