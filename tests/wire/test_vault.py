@@ -16,7 +16,7 @@ import pytest
 from broker_support import broker_tokens, browser, served
 from client_auth_support import secret_jwt
 from mail_sink import Sink
-from support import password_grant, seed_client
+from support import password_grant, seed_client, update_realm, update_user
 from wire_env import Env
 
 VAULT = Path(tempfile.mkdtemp(prefix="doorkeep-vault-test-"))  # one per test process; each test its own keys
@@ -153,3 +153,17 @@ async def test_an_smtp_password_in_the_vault_logs_in_to_the_mail_server(env: Env
     _entry("test_smtp__key", b"wrong")
     refused = await env.http.post("/admin/realms/test/testSMTPConnection", json=masked, headers=headers)
     assert refused.status_code == 500 and len(mail.received) == 2, refused.text
+
+
+async def test_the_email_event_listener_logs_in_with_the_vaults_smtp_password(realm: Env, mail: Sink) -> None:
+    """The ``email`` event listener's mail (EmailEventListenerProvider through DefaultEmailSenderProvider) logs in
+    to the mail server with the vault's password too."""
+    _entry("test_listener__smtp", b"listener-pw")
+    mail.credentials("sender", "listener-pw")
+    smtp = mail.settings(auth="true", user="sender", password="${vault.listener_smtp}")
+    await update_realm(realm.db, "test", events_listeners=("email",), smtp_server=smtp)
+    await update_user(realm.db, "test", "user1", email_verified=True)
+    refused = await password_grant(realm.http, "test", "app", "user1", "invalid")
+    assert refused.status_code == 400, refused.text
+    await realm.drain()
+    assert mail.logins == ["sender"] and [m.subject for m in mail.received] == ["Login error"]
