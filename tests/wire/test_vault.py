@@ -167,3 +167,16 @@ async def test_the_email_event_listener_logs_in_with_the_vaults_smtp_password(re
     assert refused.status_code == 400, refused.text
     await realm.drain()
     assert mail.logins == ["sender"] and [m.subject for m in mail.received] == ["Login error"]
+
+
+async def test_the_installation_file_carries_the_vaults_secret(realm: Env) -> None:
+    """ClientIdAndSecretAuthenticator.getAdapterConfiguration: keycloak.json's secret is the vault's value
+    (``getStringSecret(secret).get().orElse(secret)``: the reference itself when the vault has no entry)."""
+    found = await seed_client(realm.db, "test", "installed", secret="${vault.installed}")
+    missing = await seed_client(realm.db, "test", "uninstalled", secret="${vault.uninstalled}")
+    _entry("test_installed", b"installed-secret")
+    headers = await realm.admin_headers()
+    for client, secret in ((found, "installed-secret"), (missing, "${vault.uninstalled}")):
+        url = f"/admin/realms/test/clients/{client.id}/installation/providers/keycloak-oidc-keycloak-json"
+        answer = await realm.http.get(url, headers=headers)
+        assert answer.status_code == 200 and answer.json()["credentials"] == {"secret": secret}, answer.text
