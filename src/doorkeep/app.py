@@ -32,6 +32,7 @@ from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
 from doorkeep.users import password_denylist, read_only
+from doorkeep.vault import NONE as NO_VAULT
 from doorkeep.web import not_found
 from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
@@ -89,6 +90,7 @@ def build_services(clock: Clock, settings: Settings | None = None) -> Services:
         read_only=fixed,
         disabled_features=disabled,
         oidc=_provider_config(settings) if settings is not None else provider_config.DEFAULT,
+        vault=settings.configured_vault() if settings is not None else NO_VAULT,
     )
 
 
@@ -146,6 +148,7 @@ def create_app(
     known = events.EVENT_TYPES
     mailer = EventMailer(event_mail.included(settings.email_include_events, settings.email_exclude_events, known))
     mailer.tokens = smtp_tokens
+    mailer.vault = services.vault
     database.event_mailer = mailer
 
     @contextlib.asynccontextmanager

@@ -272,6 +272,12 @@ def start_dev(**opts: Any) -> None:
 
 def _check_common(settings: Settings) -> None:
     """Refusals shared by start and start-dev, before anything touches the database."""
+    from doorkeep.vault import VaultConfigError
+
+    try:
+        settings.configured_vault()
+    except VaultConfigError as err:  # Keycloak does not start either (VaultNotFoundException, ...)
+        raise click.UsageError(str(err)) from None
     if settings.workers > 1 and settings.db_url.startswith("sqlite"):
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
     if bool(settings.https_certificate_file) != bool(settings.https_certificate_key_file):

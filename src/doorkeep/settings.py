@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from doorkeep import features
+from doorkeep import vault as vaults
 
 # The --help headings, in Keycloak's order; an option without one falls under "Other".
 GROUPS: tuple[str, ...] = ("Cache", "Database", "Hostname", "HTTP(S)", "Health", "Management", "Metrics", "Proxy")
+GROUPS += ("Vault",)
 GROUPS += ("Logging", "Import", "Bootstrap Admin")
 NO_CACHE = (
     "Accepted for Keycloak compatibility; no effect: Doorkeep keeps no session cache, every request reads the database."
@@ -471,6 +473,48 @@ class Settings:
         group="Proxy",
         show_default=True,
     )
+    vault: str | None = _option(
+        None,
+        "--vault",
+        "Enables a vault provider: file (one file a secret, under --vault-dir) or keystore (the secret entries of a "
+        "PKCS12 keystore, --vault-file). A ${vault.<key>} client secret, identity provider client secret or SMTP "
+        "password is then read from it at each use (docs/keycloak-configuration.md).",
+        kind="choice",
+        choices=("file", "keystore"),
+        group="Vault",
+    )
+    vault_dir: str | None = _option(
+        None,
+        "--vault-dir",
+        "If set, secrets can be obtained by reading the content of files within the given directory "
+        "(--vault=file; the file of ${vault.key} in realm R is R_key, an underscore in R or key doubled).",
+        group="Vault",
+    )
+    vault_file: str | None = _option(
+        None, "--vault-file", "Path to the keystore file (--vault=keystore).", group="Vault"
+    )
+    vault_pass: str | None = _option(
+        None, "--vault-pass", "Password for the vault keystore (--vault=keystore).", group="Vault", secret=True
+    )
+    vault_type: str = _option(
+        "PKCS12",
+        "--vault-type",
+        "Specifies the type of the keystore file; Doorkeep reads PKCS12.",
+        group="Vault",
+        show_default=True,
+    )
+    vault_key_resolvers: str | None = _option(
+        None,
+        "--spi-vault-file-key-resolvers",
+        "The vault's key resolvers, comma-separated, tried in order: REALM_UNDERSCORE_KEY (the default: "
+        "<realm>_<key>), KEY_ONLY (<key>), REALM_FILESEPARATOR_KEY (<realm>/<key>). Unknown names are skipped.",
+        aliases=(
+            "--spi-vault--file--key-resolvers",
+            "--spi-vault-keystore-key-resolvers",
+            "--spi-vault--keystore--key-resolvers",
+        ),
+        group="Vault",
+    )
     ciba_auth_channel_uri: str | None = _option(
         None,
         "--spi-ciba-auth-channel-ciba-http-auth-channel-http-authentication-channel-uri",
@@ -602,6 +646,13 @@ class Settings:
     # Keycloak's interval was not in its stored source: a day, 0 off.
     idp_well_known_sync_interval: int = 86400
     extra: dict[str, str] = field(default_factory=dict)
+
+    def configured_vault(self) -> vaults.Vault:
+        """The vault --vault and its options describe (vault.configured); VaultConfigError when Keycloak would
+        not start with them."""
+        return vaults.configured(
+            self.vault, self.vault_dir, self.vault_file, self.vault_pass, self.vault_type, self.vault_key_resolvers
+        )
 
     def feature_disabled(self, feature: str) -> bool:
         """Is ``feature`` named in --features-disabled (Keycloak's Profile.isFeatureEnabled, negated)?"""

@@ -358,6 +358,7 @@ def test_help_groups_options_as_keycloak_does(command: str) -> None:
         "Management",
         "Metrics",
         "Proxy",
+        "Vault",
         "Logging",
         "Import",
         "Bootstrap Admin",

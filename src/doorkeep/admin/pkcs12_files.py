@@ -375,3 +375,39 @@ def _recover(shrouded: bytes, password: str) -> bytes | None:
     except (ValueError, TypeError):
         return None
     return key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+
+
+SECRET_BAG = "1.2.840.113549.1.12.10.1.5"
+
+
+def read_secret(data: bytes, store_password: str, alias: str) -> bytes | None:
+    """The bytes of the secret key entry under ``alias`` (Java's ``KeyStore.getKey(alias, password).getEncoded()``
+    for a ``SecretKeyEntry``, as ``keytool -importpass`` writes one), or None when there is none: the file's
+    integrity checked, the entry's PBES2 decrypted with the store password (Keycloak's vault uses one password)."""
+    pfx = _items(data)
+    if len(pfx) < 3 or pfx[0] != (0x02, b"\x03"):
+        raise Unreadable("not a version 3 PFX with a MAC")
+    auth = _parse(pfx[1][1])
+    if len(auth) != 2 or _dotted(auth[0][1]) != DATA:
+        raise Unreadable("public-key integrity mode")
+    content = _parse(auth[1][1])[0][1]
+    _check(_parse(pfx[2][1]), store_password, content)
+    contents = _items(content)
+    if len(contents) > MAX_CONTENTS:
+        raise Unreadable("too many contents")
+    for _, info in contents:
+        for _, bag in _bags(info, store_password)[0]:
+            parts = _parse(bag)  # bagId, [0] bagValue, bagAttributes
+            if len(parts) < 3 or _dotted(parts[0][1]) != SECRET_BAG:
+                continue
+            if alias.lower() not in _friendly_names(parts[2][1]):
+                continue
+            secret_bag = _parse(_parse(parts[1][1])[0][1])  # SecretBag: secretTypeId, [0] secretValue
+            shrouded = _parse(secret_bag[1][1])[0][1]  # [0] EXPLICIT OCTET STRING: an EncryptedPrivateKeyInfo
+            algorithm, cipher = _items(shrouded)[:2]
+            info_der = _pbes2_decrypt(algorithm[1], cipher[1], store_password)
+            key_info = _items(info_der)  # PrivateKeyInfo: version, algorithm, OCTET STRING key
+            if len(key_info) < 3 or key_info[2][0] != 0x04:
+                raise Unreadable("not a secret key")
+            return key_info[2][1]
+    return None

@@ -25,6 +25,7 @@ from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.model import JSON
 from doorkeep.oauth import client_keys, pkce
+from doorkeep.vault import Vault
 
 # (jwksUrl, kid, alg) -> the provider's public key, or None: oauth/client_keys.ClientKeys.provider_key, bound
 KeyLookup = Callable[[str, str | None, str], Awaitable[Any]]
@@ -37,7 +38,7 @@ class Config:
     alias: str
     provider_id: str
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     authorization_url: str
     token_url: str
     userinfo_url: str
@@ -102,6 +103,12 @@ class Config:
     def oauth2_only(self) -> bool:
         """A provider that answers no ID token (broker/social.py): who the user is comes from its profile."""
         return self.provider_id in social.OAUTH2_ONLY
+
+
+def with_vault(config: Config, vault: Vault, realm: str) -> Config:
+    """The config with its ``clientSecret`` as Keycloak sends it: a ``${vault.<key>}`` read from the vault (at each
+    use), the stored value when the vault has no entry (``getStringSecret(secret).get().orElse(secret)``)."""
+    return dataclasses.replace(config, client_secret=vault.secret_or_stored(realm, config.client_secret))
 
 
 async def prepared(provider: JSON) -> Config | BrokerError:

@@ -20,6 +20,7 @@ from doorkeep.broker.calls import BrokerError as BrokerError  # the handler catc
 from doorkeep.broker.calls import bounded_json
 from doorkeep.broker.oidc import ACCESS_TOKEN_EXPIRATION
 from doorkeep.model import JSON
+from doorkeep.vault import RealmVault
 
 MIN_VALIDITY = "minValidityToken"  # IdentityProviderModel.MIN_VALIDITY_TOKEN
 DEFAULT_MIN_VALIDITY = 5  # IdentityProviderModel.DEFAULT_MIN_VALIDITY_TOKEN
@@ -53,9 +54,12 @@ def due(provider: JSON, token: str, now: int) -> dict[str, Any] | None:
     return stored
 
 
-async def refreshed(provider: JSON, stored: dict[str, Any], now: int) -> str:
-    """The provider's answer to the refresh grant, completed from the stored response; BrokerError on failure."""
+async def refreshed(provider: JSON, stored: dict[str, Any], now: int, secrets: RealmVault | None = None) -> str:
+    """The provider's answer to the refresh grant, completed from the stored response; BrokerError on failure.
+    ``secrets``: the realm's vault, for a ``${vault.<key>}`` client secret."""
     config = oidc.Config.of(provider)
+    if secrets is not None:
+        config = oidc.with_vault(config, secrets.vault, secrets.realm)
     form = {"refresh_token": stored["refresh_token"], "grant_type": "refresh_token"}
     _, _, body = await oidc.token_request(config, form)
     if b"error" in body:  # Keycloak: response.contains("error"), whatever the status

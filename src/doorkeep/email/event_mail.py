@@ -34,6 +34,8 @@ from doorkeep.console.templating import render
 from doorkeep.email import messages, smtp
 from doorkeep.email.smtp import Mail
 from doorkeep.model import Realm, User
+from doorkeep.vault import NONE as NO_VAULT
+from doorkeep.vault import RealmVault, Vault
 
 if TYPE_CHECKING:
     from doorkeep.email.smtp_tokens import SmtpTokens
@@ -108,6 +110,7 @@ class Outgoing:
     type: str
     settings: dict[str, str]
     mail: Mail
+    realm_name: str = ""  # what the vault's key resolvers name the realm by
 
 
 class EventMailer:
@@ -116,6 +119,7 @@ class EventMailer:
     def __init__(self, events: frozenset[str] = frozenset(DEFAULT_EVENTS)) -> None:
         self.events = events
         self.tokens: SmtpTokens | None = None  # the process's SMTP XOAUTH2 tokens, for a server that takes one
+        self.vault: Vault = NO_VAULT  # the server's vault: a ${vault.<key>} SMTP password
         self._tasks: set[asyncio.Task[None]] = set()
 
     def listens(self, realm: Realm, type: str) -> bool:
@@ -148,7 +152,7 @@ class EventMailer:
         if mail is None:
             log.warning("no e-mail template for event type %s: nothing sent", type)
             return
-        tx.event_mails.append(Outgoing(realm.id, user.id, type, dict(realm.smtp_server), mail))
+        tx.event_mails.append(Outgoing(realm.id, user.id, type, dict(realm.smtp_server), mail, realm.name))
 
     async def dispatch(self, outgoing: Iterable[Outgoing]) -> None:
         """Send the mails of one committed transaction, one after the other in the order of their events (as
@@ -171,7 +175,7 @@ class EventMailer:
     async def _send(self, one: Outgoing) -> None:
         login = None if self.tokens is None else (self.tokens, one.realm_id)
         try:
-            await smtp.send(one.settings, one.mail, login)
+            await smtp.send(one.settings, one.mail, login, RealmVault(self.vault, one.realm_name))
         except smtp.EmailError:  # smtp.send logged the server and the failure
             log.error("failed to send the %s event's e-mail to user %s", one.type, one.user_id)
 

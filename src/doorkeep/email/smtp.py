@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
 from doorkeep.email import smtp_tokens
+from doorkeep.vault import RealmVault
 
 TokenLogin = tuple[smtp_tokens.SmtpTokens, str]  # the process's token store and the realm's id
 
@@ -221,9 +222,23 @@ async def _deliver_with_token(
         await asyncio.to_thread(_deliver, settings, message, envelope_from, to, token)
 
 
-async def send(settings: dict[str, str], mail: Mail, tokens: TokenLogin | None = None) -> None:
+VAULTED = ("password", "authTokenClientSecret")  # the settings Keycloak reads through session.vault()
+
+
+def vaulted(settings: dict[str, str], secrets: RealmVault) -> dict[str, str]:
+    """The settings with a ``${vault.<key>}`` password or token client secret read from the vault now, the stored
+    value kept when it has no entry (PasswordAuthEmailAuthenticator: ``getStringSecret(p).get().orElse(p)``)."""
+    return {k: secrets.secret_or_stored(v) if k in VAULTED and isinstance(v, str) else v for k, v in settings.items()}
+
+
+async def send(
+    settings: dict[str, str], mail: Mail, tokens: TokenLogin | None = None, secrets: RealmVault | None = None
+) -> None:
     """Send ``mail`` with these settings; ``EmailError`` when it cannot be built or delivered. ``tokens`` (the
-    process's token store and the realm's id) serve a server configured for token authentication."""
+    process's token store and the realm's id) serve a server configured for token authentication; ``secrets``
+    (the server's vault and the realm's name) resolve a ``${vault.<key>}`` password or token client secret."""
+    if secrets is not None:
+        settings = vaulted(settings, secrets)
     message = build(settings, mail)  # both addresses convert (or it raised)
     allow_utf8 = _flag(settings, ALLOW_UTF8)
     to, sender = converted(mail.to, allow_utf8), converted(settings.get("from"), allow_utf8)

@@ -257,16 +257,18 @@ async def _verify_private_key_jwt(keys: ClientKeys, token: Assertion, client: Cl
     return None if valid else _caught(CLIENT_JWT, "Signature on JWT token failed validation")
 
 
-def _verify_client_secret_jwt(token: Assertion, client: Client, alg: str, now: int) -> OAuthError | None:
-    """JWTClientSecretAuthenticator.verifySignature: HMAC with the client secret, else with the rotated secret
-    while it lasts (secret-rotation: toRotatedClientModel)."""
+def _verify_client_secret_jwt(
+    token: Assertion, client: Client, alg: str, now: int, primary: str | None
+) -> OAuthError | None:
+    """JWTClientSecretAuthenticator.verifySignature: HMAC with the client secret (``primary``: a ``${vault.<key>}``
+    secret as the vault resolved it), else with the rotated secret while it lasts (toRotatedClientModel)."""
     if not client.secret:
         return InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     digest = SYMMETRIC.get(alg)
     if digest is None:  # an asymmetric alg: "Algorithm is not symmetric", wrapped
         return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret failed validation")
     rotated = secret_rotation.live_rotated_secret(client.attributes, now)
-    for secret in (client.secret, *([rotated] if rotated else [])):
+    for secret in (*([primary] if primary else []), *([rotated] if rotated else [])):
         if hmac.compare_digest(hmac.new(secret.encode(), token.signing_input, digest).digest(), token.signature):
             return None
     return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret  failed validation")
@@ -375,7 +377,7 @@ async def _validate(
     if authenticator == CLIENT_JWT:
         refused = await _verify_private_key_jwt(keys, token, client, alg)
     else:
-        refused = _verify_client_secret_jwt(token, client, alg, now)
+        refused = _verify_client_secret_jwt(token, client, alg, now, req.secret(client.secret))
     refused = refused or _audience(token, req.issuer, req.oidc.allow_multiple_audiences_for_jwt_client_authentication)
     if refused is not None:
         return refused

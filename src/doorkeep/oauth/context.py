@@ -15,6 +15,8 @@ from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.tokens import TokenCodec
 from doorkeep.users import read_only
 from doorkeep.users.read_only import ReadOnlyAttributes
+from doorkeep.vault import NONE as NO_VAULT
+from doorkeep.vault import Vault
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -34,6 +36,7 @@ class Services:
     read_only: ReadOnlyAttributes = read_only.BUILT_IN  # the attributes users and admins may not change
     disabled_features: frozenset[str] = frozenset()  # --features-disabled (doorkeep.features)
     oidc: ProviderConfig = provider_config.DEFAULT  # --spi-login-protocol--openid-connect--* (OIDCProviderConfig)
+    vault: Vault = NO_VAULT  # --vault and its options (doorkeep.vault)
 
 
 class Form:
@@ -120,6 +123,11 @@ class OAuthRequest:
     client_certificates: tuple[x509.Certificate, ...] = ()
     query_client_id: str | None = None
     oidc: ProviderConfig = provider_config.DEFAULT  # the server's OIDCProviderConfig (Services.oidc)
+    vault: Vault = NO_VAULT  # the server's vault (Services.vault): ${vault.<key>} client secrets
+
+    def secret(self, value: str | None) -> str | None:
+        """A secret of this realm as Keycloak's VaultTranscriber reads it: a ``${vault.<key>}`` from the vault."""
+        return self.vault.secret(self.realm.name, value)
 
     @property
     def base_url(self) -> str:

@@ -232,7 +232,7 @@ async def endpoint(request: Request) -> Response:
             return await respond(request, tx, realm, tab, answer)
 
         return await in_transaction(request, refused)
-    config = ready or oidc.Config.of(provider)
+    config = oidc.with_vault(ready or oidc.Config.of(provider), services.vault, realm.name)
     try:
         endpoint_url = broker_links.endpoint_url(request, realm, alias)
         verifier, nonce = note.get("verifier"), str(note.get("nonce"))

@@ -24,6 +24,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.origin_check import foreign_origin
+from doorkeep.vault import RealmVault
 from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_CACHE,
@@ -84,7 +85,9 @@ async def retrieve_token(request: Request) -> Response:
         return answer
     ((result, stored, realm),) = due
     try:
-        token = await stored_tokens.refreshed(result.provider, stored, services.clock.now())
+        token = await stored_tokens.refreshed(
+            result.provider, stored, services.clock.now(), RealmVault(services.vault, realm.name)
+        )
     except stored_tokens.BrokerError:
         failed = token_retrieval.Refused(
             502,

@@ -141,7 +141,7 @@ def _delivery(
     async def deliver() -> bool:
         reason: str | None = None
         try:
-            await smtp.send(realm.smtp_server, mail, login)
+            await smtp.send(realm.smtp_server, mail, login, state(request).smtp_secrets(realm))
         except smtp.EmailError as err:
             log.error("failed to send email in realm %s: %s", realm.name, err)
             reason = str(err)

@@ -24,6 +24,7 @@ from doorkeep.model import Realm
 from doorkeep.oauth import access, certificate_lookup, dpop
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings
+from doorkeep.vault import RealmVault
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -54,6 +55,10 @@ class AppState:
     def smtp_login(self, realm: Realm) -> tuple[SmtpTokens, str] | None:
         """What ``smtp.send`` needs for a realm whose SMTP server takes a token."""
         return None if self.smtp_tokens is None else (self.smtp_tokens, realm.id)
+
+    def smtp_secrets(self, realm: Realm) -> RealmVault:
+        """The server's vault bound to ``realm``: what ``smtp.send`` reads a ``${vault.<key>}`` password from."""
+        return RealmVault(self.services.vault, realm.name)
 
 
 _STATE = "doorkeep.state"
@@ -398,6 +403,7 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         client_certificates=client_certificates(request),
         query_client_id=request.query_params.get("client_id") if request.scope.get("query_string") else None,
         oidc=state(request).services.oidc,
+        vault=state(request).services.vault,
     )
 
 

@@ -25,7 +25,7 @@ from doorkeep.admin import installation
 from doorkeep.admin.admin_event_rules import SECRET_VALUE
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, RestError, no_content, not_found, run_realm
-from doorkeep.web.http import base_url, json_response
+from doorkeep.web.http import base_url, json_response, state
 
 ONE = "/{realm}/clients/{id}"
 UNKNOWN_PROVIDER = not_found("Unknown Provider")
@@ -40,6 +40,9 @@ async def installation_provider(request: Request) -> Response:
         call.require("view-clients")
         if client.secret and not call.can("manage-clients"):  # the secret masked, as GET clients/{id} shows it
             client = dataclasses.replace(client, secret=SECRET_VALUE)
+        elif client.secret:  # getAdapterConfiguration: a ${vault.<key>} secret as the vault has it, else as stored
+            vault = state(request).services.vault
+            client = dataclasses.replace(client, secret=vault.secret_or_stored(call.realm.name, client.secret))
         provider = request.path_params["provider"]
         if provider in installation.NOT_RENDERED:
             raise RestError(501, "HTTP 501 Not Implemented", f"Doorkeep does not implement GET {request.url.path}")

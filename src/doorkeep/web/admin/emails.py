@@ -83,7 +83,8 @@ async def test_smtp_connection(request: Request) -> Response:
     try:
         if address is None:
             raise smtp.EmailError("Logged in user does not have an e-mail.")
-        await smtp.send(settings, messages.smtp_test(ENGLISH, address), state(request).smtp_login(realm))
+        st = state(request)
+        await smtp.send(settings, messages.smtp_test(ENGLISH, address), st.smtp_login(realm), st.smtp_secrets(realm))
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)
         return handlers.render_error(AdminError(500, SEND_FAILED))
@@ -189,7 +190,8 @@ async def _user_email(
         return handlers.render_error(err)
     try:
         realm, message = mail
-        await smtp.send(realm.smtp_server, message, state(request).smtp_login(realm))
+        st = state(request)
+        await smtp.send(realm.smtp_server, message, st.smtp_login(realm), st.smtp_secrets(realm))
     except smtp.EmailError as err:
         return handlers.render_error(AdminError(500, failure.format(err)))
 

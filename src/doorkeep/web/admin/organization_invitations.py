@@ -118,7 +118,9 @@ async def _send(request: Request, whom: Whom, tail: tuple[str, ...]) -> Response
     except AdminError as err:
         return handlers.render_error(err)
     try:
-        await smtp.send(realm.smtp_server, prepared.mail, state(request).smtp_login(realm))
+        await smtp.send(
+            realm.smtp_server, prepared.mail, state(request).smtp_login(realm), state(request).smtp_secrets(realm)
+        )
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)  # ServicesLogger.failedToSendEmail
         return handlers.render_error(AdminError(500, invitations.SEND_FAILED))

@@ -245,6 +245,9 @@ async def _install_get(auth: RegistrationAuth, _: Any) -> Response:
     assert client is not None
     if auth.secret_masked and client.secret:
         client = dataclasses.replace(client, secret=SECRET_VALUE)
+    elif client.secret:  # getAdapterConfiguration: a ${vault.<key>} secret as the vault has it, else as stored
+        vault = state(auth.request).services.vault
+        client = dataclasses.replace(client, secret=vault.secret_or_stored(auth.realm.name, client.secret))
     auth.event_client = client.client_id
     has_roles = bool(await auth.tx.roles.list_client_roles(client.id))
     return json_response(
