@@ -91,3 +91,28 @@ async def test_an_hs256_request_object_signed_with_the_vault_reference_is_refuse
         page = await start(realm.http, "test", "ro-vaulted", request=_hs256(key, claims))
         assert page.status_code == 400 and "location" not in page.headers, page.headers.get("location")
         assert "Invalid Request" in page.text
+
+
+async def test_no_admin_read_export_or_event_shows_a_resolved_value(realm: Env) -> None:
+    """Held: the reference is what the admin API, the partial export and the admin events carry (StripSecretsUtils
+    keeps a vault expression, never resolves it); a reference in an ordinary attribute stays literal."""
+    (VAULT / "test_exported").write_bytes(b"RESOLVED-VAULT-VALUE")
+    admin = await realm.admin_headers()
+    base = "/admin/realms/test"
+    enabled = await realm.http.put(
+        base, json={"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}, headers=admin
+    )
+    assert enabled.status_code == 204, enabled.text
+    rep = {"clientId": "exported", "secret": "${vault.exported}", "attributes": {"note": "${vault.exported}"}}
+    made = await realm.http.post(f"{base}/clients", json=rep, headers=admin)
+    assert made.status_code == 201, made.text
+    reads = [
+        await realm.http.get(f"{base}/clients", params={"clientId": "exported"}, headers=admin),
+        await realm.http.post(f"{base}/partial-export", params={"exportClients": "true"}, headers=admin),
+        await realm.http.get(f"{base}/admin-events", params={"max": 50}, headers=admin),
+    ]
+    for read in reads:
+        assert read.status_code == 200, read.text
+        assert "RESOLVED-VAULT-VALUE" not in read.text, read.request.url
+    client = reads[0].json()[0]
+    assert client["secret"] == "${vault.exported}" and client["attributes"]["note"] == "${vault.exported}"
