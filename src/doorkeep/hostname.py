@@ -100,18 +100,23 @@ def realm_url_of(attributes: Mapping[str, object]) -> str | None:
     return realm_frontend(str(value)) if value else None
 
 
-_PREFIX_CHARS = re.compile(r"[A-Za-z0-9\-._~:/@!$&'()*+,;=%]*")
+# RFC 3986's pchar and "/" less ";" and ",": the prefix ends up in a cookie's Path attribute, where a ";" would
+# start attributes of the sender's choosing (``Path=/``, ``Domain=``) and a "," splits a folded header.
+_PREFIX_CHARS = re.compile(r"[A-Za-z0-9\-._~:/@!$&'()*+=%]*")
 
 
 def forwarded_prefix(value: str | None) -> str:
     """``X-Forwarded-Prefix`` as Quarkus's ForwardedParser takes it (``enable-forwarded-prefix``, which Keycloak's
     ``--proxy-headers xforwarded`` turns on since keycloak#45699): one leading and one trailing slash dropped, the
     rest put before the request's path with a slash; empty: none. A value that is not a URL path (a query, a
-    fragment, a space, a control character) is taken as none."""
+    fragment, a space, a control character) is taken as none, and so is one with ``;`` or ``,`` (cookie
+    attribute separators) or one that would start a path with ``//`` (a protocol-relative URL)."""
     if not value or not _PREFIX_CHARS.fullmatch(value):
         return ""
     stripped = value[1:] if value.startswith("/") else value
     stripped = stripped[:-1] if stripped.endswith("/") and len(value) > 1 else stripped
+    if stripped.startswith("/"):
+        return ""  # "//host…" before a server-absolute path would be a protocol-relative URL: another host's
     return f"/{stripped}" if stripped else ""
 
 

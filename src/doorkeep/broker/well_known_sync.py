@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from doorkeep.model import JSON
 from doorkeep.numbers import loads
@@ -89,15 +90,28 @@ def document_of(raw: bytes) -> dict[str, Any]:
 
 def applied(config: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
     """The included fields the document has, overwritten; a ``jwks_uri`` synced turns on signature checks by it
-    (OIDCIdentityProviderFactory.parseOIDCConfig)."""
+    (OIDCIdentityProviderFactory.parseOIDCConfig). An endpoint that is not an http(s) URL with a host is skipped:
+    a hostile document cannot store what an administrator could not."""
     out = dict(config)
     for field in included(config):
         value = document.get(SYNCED[field])
+        if field != "issuer" and isinstance(value, str) and not _web_url(value):
+            continue  # what OIDCIdentityProviderConfig.validate calls malformed (file:, javascript:, no host)
         if isinstance(value, str) and value:
             out[field] = value
             if field == "jwksUrl":
                 out |= {"validateSignature": "true", "useJwksUrl": "true"}
     return out
+
+
+def _web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host: a document's endpoint must be one to replace the stored one, as an
+    administrator's must be (UriUtils.checkUrl's malformed check)."""
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
 def stamped(config: dict[str, Any], attempt_ms: int, duration_ms: int, error: str | None) -> dict[str, Any]:

@@ -104,7 +104,9 @@ async def authenticate_cookie(
     if claims is None or _iat(claims) < realm.not_before:  # refused before the session is looked up
         return CookieVerdict(None, expire=True)
     session = await tx.sessions.get_user_session(_sid(claims), False)
-    if session is None or session.realm_id != realm.id:
+    if session is None or session.realm_id != realm.id or session.user_id != claims.get("sub"):
+        # Another user's session under the id a stale cookie names (a root reused, as a fixated AUTH_SESSION_ID
+        # makes it) is not the cookie's to end: Keycloak's findValidSession does not compare the subject here.
         return CookieVerdict(None, expire=True)
     if not policy.user_session_valid(realm, session, services.clock.now()) or _issued_before(claims, session):
         await service.end(tx, session.id, False)
