@@ -24,15 +24,21 @@ async def realm(env: Env) -> Env:
 
 @pytest.fixture
 def hashes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """For every password check: whether it ran under the write lock (the flag travels into the thread)."""
+    """For every password check, and every dummy hash a login with no credential costs (AuthenticatorUtils.dummyHash
+    at the realm's policy): whether it ran under the write lock (the flag travels into the thread)."""
     seen: list[bool] = []
-    verify = passwords.verify
+    verify, dummy_hash = passwords.verify, passwords.dummy_hash
 
     def spy(*args: Any) -> bool:
         seen.append(database._holding_write_lock.get())
         return bool(verify(*args))
 
+    def dummy_spy(*args: Any) -> None:
+        seen.append(database._holding_write_lock.get())
+        dummy_hash(*args)
+
     monkeypatch.setattr(passwords, "verify", spy)
+    monkeypatch.setattr(passwords, "dummy_hash", dummy_spy)
     return seen
 
 
