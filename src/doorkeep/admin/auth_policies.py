@@ -11,6 +11,7 @@ import dataclasses
 from typing import Any
 
 from doorkeep.errors import AdminError
+from doorkeep.jackson import string_field
 from doorkeep.model import Realm
 from doorkeep.numbers import INT_MAX, INT_MIN, parse_int
 from doorkeep.oauth.ciba import config as ciba
@@ -58,28 +59,19 @@ def password_policy_json(realm: Realm) -> Any:
     return out
 
 
-def _value_text(value: Any) -> str | None:
-    """``getValue().toString()`` of a JSON value as Jackson read it."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _known_policy(key: Any, unsupported: frozenset[str]) -> bool:
     return isinstance(key, str) and key in CONFIG_TYPES and key not in unsupported
 
 
 def _java_text(value: Any) -> str:
     """How Java's String.valueOf writes a JSON value (null for a missing id)."""
-    return "null" if value is None else _value_text(value) or ""
+    return "null" if value is None else string_field(value) or ""
 
 
 def _invalid(key: str, value: Any) -> bool:
     kind = CONFIG_TYPES[key]
     if kind == INT:
-        number = parse_int(_value_text(value) or "", INT_MIN, INT_MAX) if value is not None else None
+        number = parse_int(string_field(value) or "", INT_MIN, INT_MAX) if value is not None else None
         return number is None or isinstance(value, bool)
     if kind == STRING:
         return not isinstance(value, str)
@@ -102,7 +94,7 @@ def password_policy_text(rep: Any, disabled: frozenset[str] = frozenset()) -> st
     ]
     if invalid:
         raise bad_request(f"Invalid values: {', '.join(invalid)}")
-    entries = {str(item["id"]): _value_text(item.get("value")) for item in rep}
+    entries = {str(item["id"]): string_field(item.get("value")) for item in rep}
     text = " and ".join(key if value is None else f"{key}({value})" for key, value in entries.items())
     try:
         password_policy.parse(text, disabled)

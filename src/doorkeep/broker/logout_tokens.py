@@ -25,6 +25,7 @@ from doorkeep import errors as e
 from doorkeep import numbers
 from doorkeep.broker import oidc
 from doorkeep.broker import providers as idp
+from doorkeep.jackson import string_field
 from doorkeep.model import Realm
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ async def verify(realm: Realm, token: str | None, now: int, keys: ClientKeys | N
     if claims.get("iat") is None:
         return e.LOGOUT_TOKEN_NO_IAT
     revoke = str(events.get(REVOKE_OFFLINE, False)).lower() == "true"
-    return Verified(aliases, _text(claims.get("sid")), _text(claims.get("sub")), revoke)
+    return Verified(aliases, string_field(claims.get("sid")), string_field(claims.get("sub")), revoke)
 
 
 async def _verifies(
@@ -94,15 +95,6 @@ async def _verifies(
     except oidc.BrokerError:
         return False
     return True
-
-
-def _text(value: Any) -> str | None:
-    """A String field as Jackson binds it: a number or boolean becomes its text."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def decode(token: str) -> dict[str, Any] | None:

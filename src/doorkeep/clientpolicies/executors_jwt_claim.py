@@ -17,6 +17,7 @@ from typing import Any
 
 from doorkeep.clientpolicies import pattern_budget
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+from doorkeep.jackson import string_field
 
 PROVIDER_ID = "jwt-claim-enforcer"
 CLAIM_NAME, ALLOWED_VALUE = "claim-name", "allowed-value"  # JWTClaimEnforcerExecutorFactory
@@ -28,15 +29,6 @@ NOT_ACCESS_TOKEN = "Parameter 'subject_token' should be access_token for the exe
 def valid_config(config: dict[str, Any]) -> bool:
     """Jackson binds both fields as Strings: a scalar converts, an array or an object does not."""
     return all(not isinstance(config.get(key), (list, dict)) for key in (CLAIM_NAME, ALLOWED_VALUE))
-
-
-def _text(value: Any) -> str | None:
-    """A configured or claimed scalar as Java's String.valueOf writes it."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def payload(token: object, invalid: str = "JWT is not valid") -> dict[str, Any]:
@@ -56,13 +48,13 @@ def payload(token: object, invalid: str = "JWT is not valid") -> dict[str, Any]:
 
 def check_claims(config: dict[str, Any], claims: dict[str, Any]) -> None:
     """JWTClaimEnforcerExecutor.checkClaims: the configured claim present, and matching ``allowed-value`` if set."""
-    name = _text(config.get(CLAIM_NAME))
+    name = string_field(config.get(CLAIM_NAME))
     if name is None:
         raise ClientPolicyViolation(INVALID_REQUEST, "Invalid configuration")
     value = claims.get(name)
     if value is None:
         raise ClientPolicyViolation(INVALID_REQUEST, f"Required claim '{name}' is missing from the token")
-    allowed = _text(config.get(ALLOWED_VALUE))
+    allowed = string_field(config.get(ALLOWED_VALUE))
     if allowed is None or not allowed.strip():  # StringUtil.isBlank: presence is enough
         return
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
