@@ -285,9 +285,14 @@ async def test_a_users_credentials_are_listed_without_secret_data_and_deleted(en
     assert (again.status_code, again.json()) == (404, {"error": "Credential not found"})
 
 
-async def test_credentials_need_manage_users(env: Env) -> None:
+async def test_credentials_need_view_users(env: Env) -> None:
+    """Keycloak 22's UserResource.credentials asks requireView (keycloak/keycloak#19587): view-users reads a user's
+    credentials (this test pinned manage-users before session 59); query-users alone does not."""
     await _setup(env)
     user = await seed_user(env.db, env.clock, "test", "user1")
     viewer = await realm_admin(env, "viewer", "view-users")
     response = await env.http.get(f"{REALM}/users/{user.id}/credentials", headers=viewer)
-    assert (response.status_code, response.json()) == (403, {"error": "HTTP 403 Forbidden"})
+    assert response.status_code == 200 and [c["type"] for c in response.json()] == ["password"]
+    querier = await realm_admin(env, "querier", "query-users")
+    refused = await env.http.get(f"{REALM}/users/{user.id}/credentials", headers=querier)
+    assert (refused.status_code, refused.json()) == (403, {"error": "HTTP 403 Forbidden"})
