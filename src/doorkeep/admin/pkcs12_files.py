@@ -253,11 +253,9 @@ def write(store_password: str, entries: list[Entry], salt: bytes | None = None) 
 # --- reading -----------------------------------------------------------------------------------------------------
 
 
-def read(
-    data: bytes, store_password: str | None, alias: str, key_password: str | None
-) -> tuple[bytes | None, bytes | None]:
-    """The key (PKCS#8 DER, None when ``key_password`` does not recover it) and certificate (DER) under ``alias``
-    (compared without case); the integrity check runs when a store password is given, as Java's does."""
+def _authenticated_safe(data: bytes) -> tuple[list[tuple[int, bytes]], bytes]:
+    """A version 3 PFX's items and the octets of its password-integrity authenticated safe (``Unreadable``
+    otherwise)."""
     pfx = _items(data)
     if len(pfx) < 2 or pfx[0] != (0x02, b"\x03"):
         raise Unreadable("not a version 3 PFX")
@@ -267,7 +265,15 @@ def read(
     safe = _parse(auth[1][1])
     if len(safe) != 1 or safe[0][0] != 0x04:
         raise Unreadable("no authenticated safe")
-    content = safe[0][1]
+    return pfx, safe[0][1]
+
+
+def read(
+    data: bytes, store_password: str | None, alias: str, key_password: str | None
+) -> tuple[bytes | None, bytes | None]:
+    """The key (PKCS#8 DER, None when ``key_password`` does not recover it) and certificate (DER) under ``alias``
+    (compared without case); the integrity check runs when a store password is given, as Java's does."""
+    pfx, content = _authenticated_safe(data)
     if len(pfx) > 2:  # its bounds always (``cryptography`` may run it), the MAC itself with a store password
         _check(_parse(pfx[2][1]), store_password, content)
     key, cert, tried, legacy, unbounded = None, None, False, False, False
@@ -384,13 +390,9 @@ def read_secret(data: bytes, store_password: str, alias: str) -> bytes | None:
     """The bytes of the secret key entry under ``alias`` (Java's ``KeyStore.getKey(alias, password).getEncoded()``
     for a ``SecretKeyEntry``, as ``keytool -importpass`` writes one), or None when there is none: the file's
     integrity checked, the entry's PBES2 decrypted with the store password (Keycloak's vault uses one password)."""
-    pfx = _items(data)
-    if len(pfx) < 3 or pfx[0] != (0x02, b"\x03"):
+    pfx, content = _authenticated_safe(data)
+    if len(pfx) < 3:
         raise Unreadable("not a version 3 PFX with a MAC")
-    auth = _parse(pfx[1][1])
-    if len(auth) != 2 or _dotted(auth[0][1]) != DATA:
-        raise Unreadable("public-key integrity mode")
-    content = _parse(auth[1][1])[0][1]
     _check(_parse(pfx[2][1]), store_password, content)
     contents = _items(content)
     if len(contents) > MAX_CONTENTS:
