@@ -43,6 +43,7 @@ RESOLVERS: dict[str, Resolver] = {  # AbstractVaultProviderFactory.AvailableReso
 # FACTORY_PROVIDED: the built-in factories do not override getFactoryResolver, so Keycloak skips it (an invalid
 # resolver); the same here.
 DEFAULT_RESOLVERS = ("REALM_UNDERSCORE_KEY",)
+KEYSTORE_ENTRIES_KEPT = 256  # a keystore's entries (each version) kept decrypted
 
 
 class VaultConfigError(ValueError):
@@ -78,6 +79,10 @@ class Vault:
     keystore_password: str = field(default="", repr=False)
     keystore_type: str = "PKCS12"
     resolvers: tuple[str, ...] = DEFAULT_RESOLVERS
+    # Decrypted keystore entries by (modification time, size, inode, entry), for this vault's file and password.
+    _entries: dict[tuple[int, int, int, str], bytes | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def secret(self, realm: str, value: str | None) -> str | None:
         """VaultTranscriber.getStringSecret: ``value`` itself unless it is a reference, else the vault's entry."""
@@ -132,11 +137,26 @@ class Vault:
                 return None
         if self.kind == "keystore" and self.keystore is not None:
             try:
-                return pkcs12_files.read_secret(self.keystore.read_bytes(), self.keystore_password, name)
+                return self._keystore_entry(self.keystore, name)
             except (OSError, ValueError, IndexError):
                 log.warning("vault: the keystore could not be read")
                 return None
         return None
+
+    def _keystore_entry(self, path: Path, name: str) -> bytes | None:
+        """The keystore's entry, decrypted again only when the file changed: its MAC check and the entry's PBES2
+        are a PBKDF2 each (milliseconds, on the event loop of every client authentication that reads it). A
+        rewritten keystore has another modification time, size or inode, so rotation counts at once, as
+        FilesKeystoreVaultProvider's reading at each use does."""
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size, stat.st_ino, name)
+        if version in self._entries:
+            return self._entries[version]
+        found = pkcs12_files.read_secret(path.read_bytes(), self.keystore_password, name)
+        if len(self._entries) >= KEYSTORE_ENTRIES_KEPT:
+            self._entries.clear()
+        self._entries[version] = found
+        return found
 
 
 NONE = Vault()

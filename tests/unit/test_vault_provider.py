@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from doorkeep import app, cli, vault
+from doorkeep.admin import pkcs12_files
 from doorkeep.clock import SystemClock
 from doorkeep.email import smtp
 from doorkeep.settings import Settings
@@ -192,3 +193,27 @@ def test_the_keystore_password_is_masked_in_show_config() -> None:
     result = CliRunner().invoke(cli.main, ["show-config", "--vault=keystore", "--vault-pass=storepass1"])
     assert result.exit_code == 0 and "vault-pass = *******" in result.output, result.output
     assert "storepass1" not in result.output
+
+
+def test_a_keystore_entry_is_decrypted_once_and_again_when_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keystore's PBKDF2s run once per version of the file, not at every client authentication; a rewritten
+    keystore (rotation) is read again, and another password never gets a cached entry."""
+    store = tmp_path / "vault.p12"
+    store.write_bytes(KEYSTORE.read_bytes())
+    reads: list[str] = []
+    read_secret = pkcs12_files.read_secret
+
+    def counted(data: bytes, password: str, alias: str) -> bytes | None:
+        reads.append(alias)
+        return read_secret(data, password, alias)
+
+    monkeypatch.setattr(pkcs12_files, "read_secret", counted)
+    keystore = Vault("keystore", keystore=store, keystore_password="storepass1")
+    assert [keystore.secret("test", "${vault.smtp_secret}") for _ in range(3)] == ["keystore-secret-1"] * 3
+    assert len(reads) == 1
+    wrong = Vault("keystore", keystore=store, keystore_password="wrong")
+    assert wrong.secret("test", "${vault.smtp_secret}") is None
+    store.write_bytes(b"not a keystore")  # rewritten: another size
+    assert keystore.secret("test", "${vault.smtp_secret}") is None
