@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import parse_qs
 
+import anyio
 import httpx
 import jwt
 import pytest
@@ -107,6 +108,34 @@ async def test_an_expired_session_the_cookie_names_is_logged_out_by_back_channel
     assert not await session_active(kc, sid)
     assert expired(page, "KEYCLOAK_IDENTITY") and expired(page, "KEYCLOAK_SESSION"), page.headers.get_list("set-cookie")
     assert [e["type"] for e in await poll(kc) if e["type"].startswith("LOGOUT")] == []
+
+
+async def test_two_requests_at_once_with_an_expired_sessions_cookie_log_it_out_once(kc: Env) -> None:
+    """A browser that comes back with two tabs at once, both carrying the identity cookie of a session that idled
+    out: both get the login form with the cookies expired, and the session is logged out once (one logout token),
+    whichever request ends it first."""
+    with receiver(port=free_port()) as got:
+        attributes = {"backchannel.logout.url": f"{got.url}/bc", "backchannel.logout.session.required": "true"}
+        await update_client(kc, APP, attributes=attributes)
+        await update_realm(kc, ssoSessionIdleTimeout=600, ssoSessionMaxLifespan=36000)
+        sid = await signed_in(kc.http)
+        set_time_offset(kc, 700)
+        pages: list[httpx.Response] = []
+
+        async def tab() -> None:
+            pages.append(await start(kc.http, "test", APP))
+
+        async with anyio.create_task_group() as tabs:
+            tabs.start_soon(tab)
+            tabs.start_soon(tab)
+        await got.wait_for(1)
+        await anyio.sleep(0.5)  # a second logout token would have been sent by now
+        assert len(got.requests) == 1
+    assert all(is_login_page(page) for page in pages), [page.status_code for page in pages]
+    # the tabs share one cookie jar: a tab that sent its request after the other's answer carried no cookie left
+    carried = [page for page in pages if "KEYCLOAK_IDENTITY=" in page.request.headers.get("cookie", "")]
+    assert carried and all(expired(page, "KEYCLOAK_IDENTITY") for page in carried)
+    assert not await session_active(kc, sid)
 
 
 async def test_a_valid_identity_cookie_is_kept(kc: Env) -> None:

@@ -109,8 +109,9 @@ async def authenticate_cookie(
         # makes it) is not the cookie's to end: Keycloak's findValidSession does not compare the subject here.
         return CookieVerdict(None, expire=True)
     if not policy.user_session_valid(realm, session, services.clock.now()) or _issued_before(claims, session):
-        await service.end(tx, session.id, False)
-        return CookieVerdict(None, expire=True, ended=session)
+        # held, then noted and removed only if still there: two requests with the same cookie log it out once
+        ended = await service.end_each(tx, [session.id], False)
+        return CookieVerdict(None, expire=True, ended=session if ended else None)
     found = await _with_user(tx, realm, claims, session)
     return CookieVerdict(found, expire=found is None)
 
