@@ -331,7 +331,7 @@ class Settings:
     proxy_headers: str | None = _option(
         None,
         "--proxy-headers",
-        "Trust Forwarded or X-Forwarded-* headers from a reverse proxy.",
+        "Trust Forwarded or X-Forwarded-* headers from a reverse proxy (xforwarded: X-Forwarded-Prefix too).",
         kind="choice",
         choices=("forwarded", "xforwarded"),
         group="Proxy",
