@@ -4,7 +4,11 @@ registration provider (src/doorkeep/clientreg/privileged.py).
 
 Every method is ported except ``serviceAccountsCannotBeReEnabledViaRatOnResourceServer``, whose client is an
 authorization-services resource server (Doorkeep keeps none: such a client cannot be made through the admin API
-either). Beyond the Java class: an administrator's bearer token may still enable a service account through the
+either). Another stored copy (with an ``oidcRat`` set up before each test) has
+``ratFromOidcProviderIsRejectedByDefaultProvider``: a token of the ``openid-connect`` provider refused by ``default``
+with 401. Not followed: ``ClientRegistrationPoliciesTest`` (tests/base, and its predecessor) registers through
+``openid-connect`` and updates through ``default`` with that token (testAnonConsentRequired and others), and the copy
+with the introspection methods, which we take to be the later one, no longer has the method. Beyond the Java class: an administrator's bearer token may still enable a service account through the
 registration service, a client whose service account an administrator enabled may send the flag back as it read
 it, and an administrator's introspection switch survives a registration-token update that tries to set it.
 """
