@@ -88,7 +88,9 @@ async def test_an_emailed_links_redirect_uri_takes_the_one_validator(realm: Env,
     headers = await realm.admin_headers()
     body = ["UPDATE_PASSWORD"] if path == "execute-actions-email" else None
     for uri in HOSTILE:
-        refused = await realm.http.put(url, json=body, params={"client_id": "app", "redirect_uri": uri}, headers=headers)
+        refused = await realm.http.put(
+            url, json=body, params={"client_id": "app", "redirect_uri": uri}, headers=headers
+        )
         assert (refused.status_code, refused.json()) == (400, {"errorMessage": "Invalid redirect uri."}), uri
     assert mail.received == []
     sent = await realm.http.put(url, json=body, params={"client_id": "app", "redirect_uri": HONEST}, headers=headers)
