@@ -17,9 +17,7 @@ BASE = "https://kc.example/auth"  # the server's base URL under --http-relative-
 
 
 def _client(redirects: tuple[str, ...], root_url: str | None = None, base_url: str | None = None) -> Client:
-    return Client(
-        id="c", realm_id="r", client_id="app", redirect_uris=redirects, root_url=root_url, base_url=base_url
-    )
+    return Client(id="c", realm_id="r", client_id="app", redirect_uris=redirects, root_url=root_url, base_url=base_url)
 
 
 @pytest.mark.parametrize("root", [None, ""])
