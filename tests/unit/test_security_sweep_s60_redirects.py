@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from doorkeep.clientpolicies.executors_uris import resolved_uris
 from doorkeep.model import Client
 from doorkeep.oauth.redirect_uris import post_logout, registered, resolve, server_origin, verify
 from doorkeep.users.account import effective_url
@@ -63,3 +64,12 @@ def test_the_back_to_application_link_and_the_client_redirect_resolve_alike() ->
 )
 def test_the_servers_origin_is_its_scheme_host_and_port(base: str, origin: str) -> None:
     assert server_origin(base) == origin
+
+
+def test_the_secure_redirect_uris_enforcer_resolves_a_relative_uri_on_the_servers_origin() -> None:
+    """SecureRedirectUrisEnforcerExecutor checks what RedirectUtils.resolveValidRedirects makes of each URI."""
+    assert resolved_uris(None, BASE, ["/app/*", "https://app.example/cb"]) == [
+        "https://kc.example/app/*",
+        "https://app.example/cb",
+    ]
+    assert resolved_uris("${authBaseUrl}", BASE, ["/x"]) == ["https://kc.example/auth/x"]
