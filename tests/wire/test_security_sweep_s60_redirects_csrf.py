@@ -3,7 +3,8 @@ the tab, under the root authentication session the browser's ``AUTH_SESSION_ID``
 login of their own, then makes the victim's browser post that form (its action URL, ``tab_id`` and code) with the
 attacker's password or a registration in the attacker's name: the victim's browser must not end up signed in, and
 no code goes to the client. The same post from the attacker's own browser works, so the test cannot pass by
-refusing everything."""
+refusing everything. Last, framing: the realm's browser security headers on login pages, never loosened on the
+consoles' or the form_post page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from browser_flow import form_action, form_fields, start
+from console_support import sign_in
 from support import seed_client, seed_realm, seed_user
 from tabs_port import registration_link
 from wire_env import Env
@@ -91,3 +93,24 @@ async def test_a_reused_session_code_from_the_same_browser_after_login_signs_in_
     assert first.status_code == 302 and "code=" in first.headers["location"]
     await _as_victim(realm.http)
     await _refused(realm.http, await realm.http.post(action, data=fields))
+
+
+async def test_framing_follows_the_realm_on_login_pages_but_never_opens_the_consoles_or_form_post(realm: Env) -> None:
+    """DefaultSecurityHeadersProvider: a realm that lets a portal frame its login pages gets exactly that on them;
+    the Account Console (Doorkeep's own pages, session-cookie writes) keeps ``frame-ancestors 'none'`` and the
+    form_post page ``DENY``, whatever the realm says (clickjacking of a CSRF-protected form still needs a frame)."""
+    loose = "frame-src 'self'; frame-ancestors https://portal.example; object-src 'none';"
+    admin = "/admin/realms/test"
+    headers = await realm.admin_headers()
+    rep = (await realm.http.get(admin, headers=headers)).json()
+    rep["browserSecurityHeaders"] = {"xFrameOptions": "", "contentSecurityPolicy": loose}
+    assert (await realm.http.put(admin, json=rep, headers=headers)).status_code == 204
+    page = await start(realm.http, "test", "app")
+    assert "x-frame-options" not in page.headers and page.headers["content-security-policy"] == loose
+    await seed_user(realm.db, realm.clock, "test", "user1")
+    console = await sign_in(realm.http, "/realms/test/account/")
+    assert console.status_code == 200 and "frame-ancestors 'none'" in console.headers["content-security-policy"]
+    posted = await start(realm.http, "test", "app", response_mode="form_post", prompt="none")
+    assert posted.status_code == 200 and "document.forms" in posted.text, posted.text[:300]
+    assert posted.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in posted.headers["content-security-policy"]
