@@ -33,7 +33,7 @@ from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
 from doorkeep.users import password_denylist, read_only
 from doorkeep.vault import NONE as NO_VAULT
-from doorkeep.web import not_found
+from doorkeep.web import not_found, slash_redirect
 from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
@@ -190,6 +190,7 @@ def create_app(
     served = routes()
     app = DoorkeepApp(routes=served, lifespan=lifespan, exception_handlers=HANDLERS, middleware=middleware)
     app.take_token_route(token_route(served), metrics)
+    slash_redirect.install(app.router)  # to the configured URL, never the request's Host
     urls = hostname.configure(
         settings.hostname,
         admin=settings.hostname_admin,

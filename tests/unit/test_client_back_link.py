@@ -1,5 +1,7 @@
 """The "Back to Application" link a page draws for a client (web/client_redirect.resolved): Keycloak resolves a
-root URL placeholder and a bare path against the server's URL before the page is drawn (ResolveRelative)."""
+root URL placeholder against the server's URL, and a bare path against the server's origin, before the page is
+drawn (ResolveRelative.resolveRelativeUri: ``UriBuilder.fromUri(frontendUrl).replacePath(url)``, so ``/app/`` under
+``/auth`` is ``https://sso.example.org/app/``; this test had pinned ``…/auth/app/`` until session 60)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ SERVER = "https://sso.example.org/auth"
     [
         ("${authBaseUrl}/realms/test/account/", f"{SERVER}/realms/test/account/"),
         ("${authAdminUrl}/admin/test/console/", f"{SERVER}/admin/test/console/"),
-        ("/app/", f"{SERVER}/app/"),
+        ("/app/", "https://sso.example.org/app/"),
         ("https://app.example.org/home", "https://app.example.org/home"),
         ("x-${authBaseUrl}", "x-${authBaseUrl}"),
         ("", None),

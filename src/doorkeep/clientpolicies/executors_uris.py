@@ -18,6 +18,7 @@ from doorkeep.clientpolicies.config_values import flag, flag_or_none, string_lis
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 from doorkeep.clientpolicies.pattern_budget import PatternBudget, compiled
 from doorkeep.oauth import uri_syntax
+from doorkeep.oauth.redirect_uris import server_origin
 
 INVALID_REQUEST, INVALID_CLIENT_METADATA = "invalid_request", "invalid_client_metadata"
 CRUD = (Event.REGISTER, Event.UPDATE)
@@ -88,7 +89,7 @@ def resolved_uris(root_url: str | None, base_url: str | None, uris: list[str]) -
     for uri in uris:
         if uri.startswith("/"):
             root = root_url.replace("${authBaseUrl}", base_url or "") if root_url else None
-            uri = (root or base_url or "") + uri
+            uri = (root or (server_origin(base_url) if base_url else "")) + uri
         if uri not in out:
             out.append(uri)
     return out

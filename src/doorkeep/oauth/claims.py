@@ -34,7 +34,8 @@ def default_web_origins(rep: dict[str, object], client: Client) -> Client:
 
 def _redirects(client: Client, base_url: str) -> list[str]:
     """The redirect URIs ``+`` stands for, relative ones (``/cb/*``) made absolute against the client's root URL,
-    or this server's URL without one (WebOriginsUtils.resolveValidWebOrigins: RedirectUtils.resolveValidRedirects)."""
+    or this server's origin without one (WebOriginsUtils.resolveValidWebOrigins:
+    RedirectUtils.resolveValidRedirects)."""
     return redirect_uris.registered(client, base_url)
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote, unquote_plus, urlencode
+from urllib.parse import unquote, unquote_plus, urlencode, urlsplit
 
 from doorkeep.model import Client
 from doorkeep.oauth.uri_syntax import DEFAULT_PORTS, SPECIAL, Uri, parse
@@ -76,12 +76,21 @@ _SCHEME_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:)(//[^/?#]*)?")
 
 def _resolve(pattern: str, root_url: str | None, base_url: str, admin_base: str | None = None) -> str:
     """A relative pattern against the root URL; ``${authAdminUrl}`` is the admin console's URL (--hostname-admin,
-    ``admin_base``), ``${authBaseUrl}`` and no root URL the server's."""
+    ``admin_base``), ``${authBaseUrl}`` the server's; without a root URL the server's origin, its path (the
+    --http-relative-path, --hostname's path) left out (RedirectUtils.relativeToAbsoluteURI:
+    ``UriUtils.getOrigin(getBaseUri())``)."""
     if pattern.startswith("/"):
-        root = root_url or base_url
+        root = root_url or server_origin(base_url)
         root = root.replace("${authBaseUrl}", base_url).replace("${authAdminUrl}", admin_base or base_url)
         return root.rstrip("/") + pattern
     return pattern
+
+
+def server_origin(url: str) -> str:
+    """``scheme://host[:port]`` of the server's base URL (UriUtils.getOrigin), which a path without a root URL joins
+    (RedirectUtils.relativeToAbsoluteURI; ResolveRelative: ``replacePath``)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
 
 
 def _usable(pattern: str) -> bool:

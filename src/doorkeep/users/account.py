@@ -19,7 +19,7 @@ from doorkeep.admin import user_profile as up_config
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Consent, Realm, User, UserSession
-from doorkeep.oauth import access, introspection
+from doorkeep.oauth import access, introspection, redirect_uris
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
@@ -283,13 +283,13 @@ async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Nam
 
 # --- applications and consents -----------------------------------------------------------------
 def effective_url(client: Client, base_url: str) -> str | None:
-    """Keycloak's ResolveRelative: a relative base URL joins the root URL (or the server's base URL)."""
+    """Keycloak's ResolveRelative: a relative base URL joins the root URL (or the server's origin)."""
     url = client.base_url
     if url is None or not url.startswith("/"):
         return url
     root = client.root_url
-    if root is None:
-        return base_url + url
+    if not root:  # UriBuilder.fromUri(frontendUrl).replacePath(url): the server's origin, not its path
+        return redirect_uris.server_origin(base_url) + url
     for placeholder in ("${authBaseUrl}", "${authAdminUrl}"):
         if root.startswith(placeholder):
             root = base_url + root[len(placeholder) :]

@@ -1,7 +1,7 @@
 """``GET /realms/{realm}/clients/{client_id}/redirect`` (Keycloak's RealmsResource.getRedirect): a link to a
 client by its client id, answered with a 303 to the client's URL. The URL is the root URL when the base URL is
 empty, else the base URL resolved against the root URL (ResolveRelative: ``${authBaseUrl}`` is the server's
-URL, a relative base URL without a root URL joins the server's). A client unknown or with neither URL gets an
+URL, a relative base URL without a root URL joins the server's origin). A client unknown or with neither URL gets an
 empty 204 (the resource method returns null); an unknown realm 404 "Realm does not exist"."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep.model import Client
+from doorkeep.oauth.redirect_uris import server_origin
 from doorkeep.users.account import effective_url
 from doorkeep.web.http import RealmNotFound, base_url, in_transaction
 
@@ -37,13 +38,14 @@ def target(client: Client, server: str) -> str | None:
 def resolved(url: str | None, server: str) -> str | None:
     """A client's URL as a page links to it ("Back to Application"): a root URL placeholder (``${authBaseUrl}``,
     ``${authAdminUrl}``) at its start is the server's URL, a path alone joins the server's (ResolveRelative, as
-    Keycloak resolves it before the page is drawn); any other URL as it is."""
+    Keycloak resolves it before the page is drawn: ``replacePath``, so the server's origin without its path); any
+    other URL as it is."""
     if not url:
         return None
     for placeholder in PLACEHOLDERS:
         if url.startswith(placeholder):
             return server + url[len(placeholder) :]
-    return server + url if url.startswith("/") else url
+    return server_origin(server) + url if url.startswith("/") else url
 
 
 async def redirect(request: Request) -> Response:
