@@ -94,6 +94,16 @@ def test_management_url_resolves_like_keycloak(kw: dict[str, Any], expected: str
     assert bc.management_url(client(**kw), "https://id.example") == expected
 
 
+def test_a_relative_management_url_without_root_joins_the_servers_origin_not_its_path() -> None:
+    """ResolveRelative.resolveRelativeUri replaces the base URI's path: under ``--http-relative-path /auth`` the
+    admin URL ``/app/admin`` is ``https://id.example/app/admin``, not a page under the identity server."""
+    assert (
+        bc.management_url(client(admin_url="/app/admin"), "https://id.example/auth") == "https://id.example/app/admin"
+    )
+    with_root = client(root_url="${authBaseUrl}", admin_url="/x")
+    assert bc.management_url(with_root, "https://id.example/auth") == "https://id.example/auth/x"
+
+
 def test_admin_action_targets_are_keycloaks_adapter_endpoints() -> None:
     assert (
         bc.action_target("https://app.example/admin/", bc.PUSH_NOT_BEFORE)

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from doorkeep.model import Client, Realm, SessionEnded
+from doorkeep.oauth import redirect_uris
 from doorkeep.oauth.issue import signature_alg
 from doorkeep.oauth.mappers import pairwise
 from doorkeep.sessions.ended import BACKCHANNEL_URL
@@ -90,14 +91,15 @@ def admin_action_claims(client: Client, action: str, not_before: int, now: int, 
 
 def management_url(client: Client, server: str) -> str | None:
     """The client's admin URL as Keycloak's ResourceAdminManager.getManagementUrl resolves it: placeholders
-    replaced by the server URL, a relative URL against the root URL."""
+    replaced by the server URL, a relative URL against the root URL, or without one on the server's origin
+    (ResolveRelative.resolveRelativeUri: ``replacePath``, so ``--http-relative-path`` is not part of it)."""
     url = client.admin_url
     if not url:
         return None
     root = (client.root_url or "").replace("${authBaseUrl}", server).replace("${authAdminUrl}", server)
     url = url.replace("${authBaseUrl}", server).replace("${authAdminUrl}", server)
     if url.startswith("/"):
-        url = (root or server) + url
+        url = (root or redirect_uris.server_origin(server)) + url
     return url
 
 
