@@ -6,7 +6,7 @@ matching live offline sessions (each with its same-id online session, as the adm
 does) in transactions of ``BATCH``, then answers ``{"count"}`` in a last transaction that records the
 admin event (ACTION on USER_SESSION, the criteria as representation). Keycloak sends no user event when an
 administrator ends a session, so none is sent here. Permission: manage-users, for the dry run too
-(as deleting a session).
+(as deleting a session), asked before the body is read.
 """
 
 from __future__ import annotations
@@ -112,8 +112,20 @@ async def _revoke(request: Request, criteria: Criteria) -> Response:
     return await handlers.answer(request, done)
 
 
+async def _permitted(request: Request) -> None:
+    """The caller authenticated (401) and holding manage-users in the realm (403) before the body is read: Keycloak
+    authenticates every admin call before its resource runs (AdminRoot), so no criteria error tells a caller who
+    may not revoke anything more than an unauthenticated one learns."""
+
+    async def check(tx: Tx) -> None:
+        await common.admin_realm(request, tx, "manage-users")
+
+    await handlers.unit_of_work(request, check, write=False)
+
+
 async def revoke_offline_sessions(request: Request) -> Response:
     try:
+        await _permitted(request)
         body: Any = await read_json(request)
         try:
             criteria = parse(body)

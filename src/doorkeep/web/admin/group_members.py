@@ -19,6 +19,7 @@ from doorkeep.model import Group, User
 from doorkeep.organizations import groups as org_groups
 from doorkeep.users import brute_force, otp
 from doorkeep.web.admin import audit
+from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
 
@@ -26,9 +27,11 @@ USER_NOT_FOUND = not_found("User not found")
 
 
 async def _user(call: RealmCall, user_id: str) -> User:
+    """UsersResource.user: an id no user of the realm has is a 404 to an admin who may query users, else a 403
+    ("we do this to make sure somebody can't phish ids")."""
     user = await call.tx.users.get(user_id)
     if user is None or user.realm_id != call.realm.id:
-        raise USER_NOT_FOUND
+        raise USER_NOT_FOUND if call.can("query-users") else FORBIDDEN
     return user
 
 

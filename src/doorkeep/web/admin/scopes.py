@@ -52,6 +52,10 @@ ONE = BASE + "/{id}"
 
 
 async def load_scope(call: RealmCall, scope_id: str, missing: Exception = SCOPE_NOT_FOUND) -> ClientScope:
+    """The realm's client scope of this id, once the caller may list client scopes at all: ClientScopesResource
+    .getClientScope asks requireListClientScopes (view-clients or query-clients) before its lookup, so an unknown
+    id's 404 tells nothing to an admin who may not see the scopes (403 first)."""
+    call.require("query-clients")
     scope = await call.tx.scopes.get(scope_id)
     if scope is None or scope.realm_id != call.realm.id:
         raise missing

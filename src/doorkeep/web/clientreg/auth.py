@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from doorkeep.admin.permissions import Grantor
 from doorkeep.clientreg import policies
 from doorkeep.clientreg import tokens as rt
 from doorkeep.clientreg.tokens import RegistrationError, Verified, unauthorized
@@ -21,7 +22,7 @@ from doorkeep.model import Client, InitialAccess, Realm
 from doorkeep.oauth import access, client_auth
 from doorkeep.oauth.context import Form
 from doorkeep.tokens import TYPE_BEARER
-from doorkeep.web.admin.auth import identity_of
+from doorkeep.web.admin.auth import AdminIdentity, identity_of
 from doorkeep.web.http import client_ip, issuer, oauth_request, state
 
 if TYPE_CHECKING:
@@ -89,15 +90,28 @@ class RegistrationAuth:
     def policy_request(self, kind: str, rep: dict[str, Any]) -> policies.Request:
         return policies.Request(self.realm, kind, client_ip(self.request), rep)
 
-    async def _has_role(self, *roles: str) -> bool:
-        """hasRole: the bearer token's holder holds one of these realm-management roles here; any failure
-        to resolve the holder (its session gone, the user disabled) is "no"."""
+    async def _identity(self) -> AdminIdentity | None:
+        """The bearer token's holder as an administrator of this realm; None when it cannot be resolved (its
+        session gone, the user disabled)."""
         try:
             valid = await access.holder(self.tx, state(self.request).services, self.realm, self.claims)
         except access.InvalidAccess:
-            return False
-        identity = await identity_of(self.tx, valid.user, self.realm, valid.client, valid.claims.get("scope"))
-        return any(identity.can(self.realm, role) for role in roles)
+            return None
+        return await identity_of(self.tx, valid.user, self.realm, valid.client, valid.claims.get("scope"))
+
+    async def _has_role(self, *roles: str) -> bool:
+        """hasRole: the bearer token's holder holds one of these realm-management roles here; any failure
+        to resolve the holder is "no"."""
+        identity = await self._identity()
+        return identity is not None and any(identity.can(self.realm, role) for role in roles)
+
+    async def grantor(self) -> Grantor | None:
+        """The caller as the admin-role rule sees them (doorkeep.admin.permissions): a bearer token's holder;
+        None for a registration or initial access token, or no token, which hand out no admin role."""
+        if not self._is(TYPE_BEARER):
+            return None
+        identity = await self._identity()
+        return identity.grantor if identity is not None else None
 
     async def _check_protocol(self, client: Client | None) -> None:
         """checkClientProtocol: the OpenID Connect endpoint serves OpenID Connect clients only."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import operations, session_limits
 from doorkeep.admin.admin_event_rules import strip_client
+from doorkeep.admin.permissions import Grantor, closure_facts, is_admin_role, may_grant
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import (
@@ -32,7 +33,7 @@ from doorkeep.realms.provisioning import new_id, new_secret
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
-from doorkeep.web.clientreg.auth import RegistrationAuth
+from doorkeep.web.clientreg.auth import FORBIDDEN, RegistrationAuth
 from doorkeep.web.http import base_url, client_ip, state
 
 if TYPE_CHECKING:
@@ -106,6 +107,25 @@ def _role_names(rep: dict[str, Any]) -> list[str] | None:
     return list(listed)
 
 
+async def _require_grantable(auth: RegistrationAuth, client: Client, names: list[str]) -> None:
+    """403 unless the caller may hand out each role ``defaultRoles`` adds to the realm's default role.
+
+    Beyond Keycloak (whose updateDefaultRoles asks nothing): a role in ``default-roles-<realm>`` is every user's,
+    so one that is or contains an admin role joins it only when the caller is an administrator who may hand that
+    role out (RolePermissions.checkAdminRoles' rule, doorkeep.admin.permissions). Otherwise manage-clients, or
+    the registration access token an administrator with manage-clients may mint for any client, would make every
+    user realm-admin through the realm-management client's ``defaultRoles``. Roles already there stay."""
+    already = set(await default_roles.names(auth.tx, auth.realm, client))
+    grantor: Grantor | None = None
+    for name in names:
+        role = None if name in already else await auth.tx.roles.get_client_role(client.id, name)
+        if role is None or not any(is_admin_role(f) for f in await closure_facts(auth.tx, role)):
+            continue  # already given, made as a plain role, or no admin role inside
+        grantor = grantor or await auth.grantor()
+        if grantor is None or not await may_grant(auth.tx, grantor, role):
+            raise FORBIDDEN
+
+
 def _with_token(rep: dict[str, Any], token: str | None) -> dict[str, Any]:
     """The ClientRepresentation with ``registrationAccessToken`` where Keycloak's field order puts it."""
     if token is None:
@@ -150,6 +170,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     if written != client:
         client = written
         await tx.clients.update(client)
+    await _require_grantable(auth, client, _role_names(rep) or [])  # a new client's roles are plain: no admin role
     await default_roles.add(tx, realm, client, _role_names(rep) or [])
     if auth.initial is not None and not await tx.initial_access.spend(auth.initial.id):
         raise rt.unauthorized("No remaining count on initial access token")  # another registration spent it
@@ -188,6 +209,9 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
         raise MODIFIED
     new = parse.updated_client(client, rep)
     validate(realm, new)
+    roles = _role_names(rep)
+    if roles is not None:
+        await _require_grantable(auth, client, roles)
     listed = rep.get("protocolMappers")
     mappers = client_mappers(listed) if listed is not None else None
     token = None
@@ -202,7 +226,6 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     if mappers is not None:
         await sync_client_mappers(tx, realm.id, client.id, mappers)
     await _sync_scopes(tx, realm.id, new, rep)
-    roles = _role_names(rep)
     if roles is not None:
         await default_roles.replace(tx, realm, new, roles)
     stored = await tx.clients.get(client.id)
