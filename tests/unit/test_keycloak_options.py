@@ -178,6 +178,46 @@ def test_an_unsupported_database_vendor_is_one_line_and_exit_one() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--proxy", "edge"],
+            "Error: --proxy was removed in Keycloak 26: use --proxy-headers xforwarded (or forwarded)",
+        ),
+        (
+            ["--proxy=reencrypt"],
+            "Error: --proxy was removed in Keycloak 26: use --proxy-headers xforwarded (or forwarded)",
+        ),
+        (
+            ["--hostname-url", "https://id.example"],
+            "Error: --hostname-url was removed in Keycloak 26: use --hostname with the full URL",
+        ),
+        (
+            ["--hostname-strict-backchannel=true"],
+            "Error: --hostname-strict-backchannel was removed in Keycloak 26: use --hostname-backchannel-dynamic",
+        ),
+    ],
+)
+def test_an_option_keycloak_26_removed_is_refused_on_the_command_line_naming_its_replacement(
+    args: list[str], line: str
+) -> None:
+    """Keycloak 26 answers "Unknown option" to hostname v1's options and --proxy; ignoring them with a warning would
+    leave a proxy's headers unread where the operator meant them to count."""
+    result = CliRunner().invoke(main, ["start", *args])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [line]
+
+
+def test_a_kc_variable_keycloak_26_removed_is_named_with_its_replacement_and_ignored() -> None:
+    done = run([], {"KC_PROXY": "edge", "KC_HOSTNAME_ADMIN_URL": "https://admin.example", "KC_HTTP_PORT": "9090"})
+    assert done.ignored == [
+        "KC_HOSTNAME_ADMIN_URL (removed in Keycloak 26: use --hostname-admin)",
+        "KC_PROXY (removed in Keycloak 26: use --proxy-headers xforwarded (or forwarded))",
+    ]
+    assert done.defaults == {"http_port": "9090"} and done.args == []
+
+
 def test_a_database_option_without_its_value_is_left_for_click_to_refuse() -> None:
     assert run(["--db-url"], {}).args == ["--db-url"]
     result = CliRunner().invoke(main, ["start-dev", "--db-url"])

@@ -66,6 +66,18 @@ KEYCLOAK_PREFIXES = (
     "event-metrics",
     "telemetry",
 )
+# Options Keycloak 26 removed (hostname v1, and the proxy mode that proxy-headers replaced), each with what replaced
+# it. Keycloak 26 refuses them on the command line ("Unknown option"), so Doorkeep does, naming the replacement; as
+# KC_* variables Keycloak ignores them, and Doorkeep names them in its warning with the replacement.
+REMOVED: dict[str, str] = {
+    "proxy": "--proxy-headers xforwarded (or forwarded)",
+    "hostname-url": "--hostname with the full URL",
+    "hostname-admin-url": "--hostname-admin",
+    "hostname-path": "--hostname with the full URL",
+    "hostname-port": "--hostname with the full URL",
+    "hostname-strict-https": "--hostname with an https:// URL",
+    "hostname-strict-backchannel": "--hostname-backchannel-dynamic",
+}
 # OIDCLoginProtocolFactory's req-params-max-size--<name>: one option per OIDC parameter, so no fixed flag; each
 # becomes Doorkeep's repeatable --oidc-req-params-max-size <name>=<chars> (settings.PARAM_SIZE_FLAG).
 PARAM_SIZE_PREFIXES = (
@@ -168,6 +180,11 @@ def param_size_name(name: str) -> str | None:
     return None
 
 
+def removed(name: str) -> str:
+    """What became of an option Keycloak 26 removed: ``removed in Keycloak 26: use <its replacement>``."""
+    return f"removed in Keycloak 26: use {REMOVED[name]}"
+
+
 def is_keycloak_option(name: str) -> bool:
     return name.startswith(KEYCLOAK_PREFIXES)
 
@@ -224,6 +241,8 @@ def translate(
                 out.args += ["--import-realm", value]
         elif name == "https-port" and server and value is not None:
             https_port.append(value)
+        elif name in REMOVED and server:
+            raise KeycloakConfigError(f"--{name} was {removed(name)}")
         elif name in DEFAULTS_OK and (value or "").lower() in DEFAULTS_OK[name]:
             pass
         elif server and value is not None and param_size_name(name) is not None:
@@ -266,6 +285,8 @@ def _environment(
             https_port.append(value)
         elif name in DEFAULTS_OK and value.lower() in DEFAULTS_OK[name]:
             continue
+        elif name in REMOVED:
+            out.ignored.append(f"{key} ({removed(name)})")
         elif param_size_name(name) is not None:
             out.args += [PARAM_SIZE_FLAG, f"{param_size_name(name)}={value}"]
         elif name in known and name != "import-realm":
