@@ -23,7 +23,7 @@ import click
 
 from doorkeep import __version__, features
 from doorkeep.server import logs, workers
-from doorkeep.server.keycloak_group import KeycloakAwareGroup
+from doorkeep.server.keycloak_group import KeycloakAwareGroup, SourcedOption
 from doorkeep.server.option_groups import GroupedCommand
 from doorkeep.settings import FIELD_OF, KNOWN_FEATURES, OPTIONS, X509_LOOKUP_OPTIONS, Option, Settings, option
 
@@ -151,6 +151,7 @@ def _click_option(option: Option, **override: Any) -> Callable[[F], F]:
         "type": _click_type(option),
         "callback": _CALLBACKS.get(option.kind),
         "multiple": option.kind in ("files", "param_sizes"),
+        "cls": SourcedOption,
     }
     if option.show_default:
         declared["show_default"] = True

@@ -218,6 +218,22 @@ def test_a_kc_variable_keycloak_26_removed_is_named_with_its_replacement_and_ign
     assert done.defaults == {"http_port": "9090"} and done.args == []
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "hint"),
+    [
+        (["--http-port", "abc"], {}, "'--http-port'"),
+        ([], {"DOORKEEP_HTTP_PORT": "abc"}, "'--http-port' (env var: 'DOORKEEP_HTTP_PORT')"),
+        ([], {"KC_HTTP_PORT": "abc"}, "'--http-port' (env var: 'KC_HTTP_PORT')"),
+        ([], {"KC_LOG_LEVEL": "verbose"}, "'--log-level' (env var: 'KC_LOG_LEVEL')"),
+    ],
+)
+def test_a_refused_value_is_named_by_where_it_came_from(args: list[str], env: dict[str, str], hint: str) -> None:
+    """Click named DOORKEEP_HTTP_PORT for a bad KC_HTTP_PORT or a bad --http-port alike."""
+    result = CliRunner().invoke(main, ["start-dev", *args], env=env)
+    assert result.exit_code == 2
+    assert f"Error: Invalid value for {hint}: " in result.output, result.output
+
+
 def test_a_database_option_without_its_value_is_left_for_click_to_refuse() -> None:
     assert run(["--db-url"], {}).args == ["--db-url"]
     result = CliRunner().invoke(main, ["start-dev", "--db-url"])

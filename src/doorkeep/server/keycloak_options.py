@@ -106,6 +106,11 @@ def env_option(name: str) -> str:
     return name[3:].lower().replace("_", "-")
 
 
+def env_name(flag: str) -> str:
+    """``--http-port`` → ``KC_HTTP_PORT``."""
+    return "KC_" + flag.lstrip("-").upper().replace("-", "_")
+
+
 def jdbc_to_url(jdbc: str, username: str | None, password: str | None, ignored: list[str]) -> str:
     """``jdbc:postgresql://host:5432/db?sslmode=require`` → ``postgresql://user:pw@host:5432/db?ssl=require``."""
     url = jdbc.removeprefix("jdbc:")
