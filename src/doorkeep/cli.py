@@ -259,16 +259,9 @@ def _dev_db_url() -> str:
 def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
     _check_hostname(True, opts)
-    if not opts["bootstrap_admin_username"]:
-        click.secho(
-            "WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
-            "the admin user admin/admin. Development only!",
-            fg="yellow",
-            err=True,
-        )
     settings = _settings(True, **opts)
     _check_common(settings)
-    _serve(settings)
+    _serve(settings, default_admin=not opts["bootstrap_admin_username"])
 
 
 def _check_common(settings: Settings) -> None:
@@ -335,7 +328,9 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _serve(settings: Settings) -> None:
+def _serve(settings: Settings, *, default_admin: bool = False) -> None:
+    """Prepare the database and serve; ``default_admin``: start-dev fell back to admin/admin, said when it made
+    the master realm with it (a later start uses the admin the database holds)."""
     from doorkeep.app import prepare
     from doorkeep.clock import SystemClock
     from doorkeep.realms.bootstrap import BootstrapError
@@ -345,15 +340,15 @@ def _serve(settings: Settings) -> None:
     logs.configure(settings.log_level, settings.log_format)
     log.debug("settings: %s", json.dumps(workers.public_settings(settings)))
 
-    async def _prepare() -> None:
+    async def _prepare() -> bool:
         db = Database(settings.db_url)
         try:
-            await prepare(settings, db, SystemClock())
+            return await prepare(settings, db, SystemClock())
         finally:
             await db.dispose()
 
     try:
-        asyncio.run(_prepare())
+        created = asyncio.run(_prepare())
     except BootstrapError as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # a clear message, not a traceback, for start-up failures
@@ -362,6 +357,13 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise click.ClickException(f"cannot start: {serving.describe(exc)}") from None
+    if created and default_admin:
+        click.secho(
+            "WARNING: the master realm's admin is admin/admin: development only! On a new database, "
+            "KC_BOOTSTRAP_ADMIN_USERNAME/_PASSWORD (or DOORKEEP_BOOTSTRAP_ADMIN_*) choose another.",
+            fg="yellow",
+            err=True,
+        )
     sockets = serving.bind(settings)  # a taken port is one clear line, not uvicorn's shutdown sequence
     workers.prepare_environment(settings, os.environ)
     metrics_dir = _metrics_multiprocess_dir(settings)
