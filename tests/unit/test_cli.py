@@ -448,3 +448,21 @@ def test_offline_commands_refuse_bad_database_urls_in_one_line(tmp_path: Path, c
     code, out = run(*command, "--db-url", "postgresql://u:hunter2@127.0.0.1:1/db")
     assert code == 1 and "Error: cannot open the database" in out and "hunter2" not in out
     assert "Traceback" not in out and out.count("\n") == 1
+
+
+def test_start_dev_says_admin_admin_when_it_creates_the_master_realm_with_it_and_not_on_later_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from doorkeep.server import serving
+
+    served: list[int] = []
+    monkeypatch.setattr(serving, "bind", lambda settings: [])
+    monkeypatch.setattr(serving, "run", lambda settings, level, sockets: served.append(settings.http_port))
+    db = f"sqlite:///{tmp_path}/x.db"
+    bad = run("start-dev", "--db-url", db, "--proxy-trusted-addresses", "proxy.lan")
+    first = run("start-dev", "--db-url", db)
+    again = run("start-dev", "--db-url", db)
+    assert bad[0] == 2 and "admin/admin" not in bad[1]  # the refusal comes alone
+    assert first[0] == 0 and "WARNING: the master realm's admin is admin/admin: development only!" in first[1]
+    assert again[0] == 0 and "admin/admin" not in again[1]
+    assert served == [8080, 8080]
