@@ -369,6 +369,8 @@ def _serve(settings: Settings, *, default_admin: bool = False) -> None:
     metrics_dir = _metrics_multiprocess_dir(settings)
     try:
         serving.run(settings, logs.parse(settings.log_level)[0], sockets)
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down cleanly and re-raised it; not click's "Aborted!"
+        raise SystemExit(130) from None
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)

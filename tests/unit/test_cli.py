@@ -466,3 +466,16 @@ def test_start_dev_says_admin_admin_when_it_creates_the_master_realm_with_it_and
     assert first[0] == 0 and "WARNING: the master realm's admin is admin/admin: development only!" in first[1]
     assert again[0] == 0 and "admin/admin" not in again[1]
     assert served == [8080, 8080]
+
+
+def test_ctrl_c_ends_the_server_with_130_and_no_aborted_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn shuts down on SIGINT, then raises KeyboardInterrupt again; click turned it into "Aborted!", exit 1."""
+    from doorkeep.server import serving
+
+    def interrupted(settings: object, level: str, sockets: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serving, "bind", lambda settings: [])
+    monkeypatch.setattr(serving, "run", interrupted)
+    code, out = run("start-dev", "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code == 130 and "Aborted" not in out
