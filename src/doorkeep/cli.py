@@ -276,6 +276,28 @@ def _check_common(settings: Settings) -> None:
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
     if bool(settings.https_certificate_file) != bool(settings.https_certificate_key_file):
         raise click.UsageError("HTTPS needs both --https-certificate-file and --https-certificate-key-file")
+    if settings.https_certificate_file and settings.https_certificate_key_file:
+        _check_tls_files(settings.https_certificate_file, settings.https_certificate_key_file)
+
+
+def _check_tls_files(certificate: str, key: str) -> None:
+    """Load the certificate and its key now, so that a file that is no PEM, or a key of another certificate, is one
+    line before anything starts (uvicorn's traceback otherwise, after the database was prepared)."""
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certificate, key)
+    except ssl.SSLError as err:
+        reason = (
+            "the key is not the certificate's"
+            if err.reason == "KEY_VALUES_MISMATCH"
+            else "expected a PEM certificate (chain) and its unencrypted PEM key"
+        )
+    except OSError as err:
+        reason = err.strerror or str(err)
+    else:
+        return
+    raise click.UsageError(f"--https-certificate-file {certificate}, --https-certificate-key-file {key}: {reason}")
 
 
 @main.command("start", cls=GroupedCommand)

@@ -479,3 +479,56 @@ def test_ctrl_c_ends_the_server_with_130_and_no_aborted_line(tmp_path: Path, mon
     monkeypatch.setattr(serving, "run", interrupted)
     code, out = run("start-dev", "--db-url", f"sqlite:///{tmp_path}/x.db")
     assert code == 130 and "Aborted" not in out
+
+
+def _pem_pair(folder: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed EC certificate and its unencrypted key, as PEM files."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    start = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=36500))
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / f"{name}-cert.pem", folder / f"{name}-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+@pytest.mark.parametrize("command", ["start-dev", "start"])
+def test_a_tls_file_that_is_no_pem_or_a_key_of_another_certificate_is_one_line_before_the_database(
+    tmp_path: Path, command: str
+) -> None:
+    """uvicorn answered both with a traceback, after the database was made."""
+    cert, _key = _pem_pair(tmp_path, "one")
+    _cert, other_key = _pem_pair(tmp_path, "two")
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    base = [command, "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db"]
+    for certificate, key, said in [
+        (junk, junk, "expected a PEM certificate (chain) and its unencrypted PEM key"),
+        (cert, junk, "expected a PEM certificate (chain) and its unencrypted PEM key"),
+        (cert, other_key, "the key is not the certificate's"),
+    ]:
+        code, out = run(*base, "--https-certificate-file", str(certificate), "--https-certificate-key-file", str(key))
+        assert code == 2 and "Traceback" not in out, out
+        assert out.strip().splitlines()[-1] == (
+            f"Error: --https-certificate-file {certificate}, --https-certificate-key-file {key}: {said}"
+        )
+    assert not (tmp_path / "x.db").exists()
