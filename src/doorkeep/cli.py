@@ -272,12 +272,27 @@ def _check_common(settings: Settings) -> None:
         settings.configured_vault()
     except VaultConfigError as err:  # Keycloak does not start either (VaultNotFoundException, ...)
         raise click.UsageError(str(err)) from None
+    _check_sqlite_folder(settings.db_url)
     if settings.workers > 1 and settings.db_url.startswith("sqlite"):
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
     if bool(settings.https_certificate_file) != bool(settings.https_certificate_key_file):
         raise click.UsageError("HTTPS needs both --https-certificate-file and --https-certificate-key-file")
     if settings.https_certificate_file and settings.https_certificate_key_file:
         _check_tls_files(settings.https_certificate_file, settings.https_certificate_key_file)
+
+
+def _check_sqlite_folder(db_url: str) -> None:
+    """A SQLite file in a folder that does not exist is one line naming the folder (SQLite says "unable to open
+    database file"); Doorkeep creates only the default ./data/ itself."""
+    from sqlalchemy.engine import make_url
+
+    if not db_url.startswith("sqlite"):
+        return
+    database = make_url(db_url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        folder = Path(database).parent
+        if not folder.is_dir():
+            raise click.UsageError(f"--db-url: the folder of the SQLite database does not exist: {folder}")
 
 
 def _check_tls_files(certificate: str, key: str) -> None:
@@ -421,6 +436,8 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     """Run ``work(db)`` against a migrated database without a server; import errors become CLI errors."""
     from doorkeep.realms.exportimport import files
     from doorkeep.store.database import Database
+
+    _check_sqlite_folder(db_url or "")
 
     async def run() -> T:
         db = Database(db_url or _dev_db_url())

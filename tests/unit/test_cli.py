@@ -532,3 +532,17 @@ def test_a_tls_file_that_is_no_pem_or_a_key_of_another_certificate_is_one_line_b
             f"Error: --https-certificate-file {certificate}, --https-certificate-key-file {key}: {said}"
         )
     assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["start-dev"], ["start", "--hostname", "https://id.example"], ["export", "--realm", "x", "--file", "o"]]
+)
+def test_a_sqlite_file_in_a_missing_folder_is_one_line_naming_the_folder(tmp_path: Path, command: list[str]) -> None:
+    """SQLite said only "unable to open database file"."""
+    missing = tmp_path / "no" / "such"
+    code, out = run(*command, "--db-url", f"sqlite:///{missing}/doorkeep.db")
+    assert code == 2 and "Traceback" not in out
+    assert (
+        out.strip().splitlines()[-1] == f"Error: --db-url: the folder of the SQLite database does not exist: {missing}"
+    )
+    assert not (tmp_path / "no").exists()
