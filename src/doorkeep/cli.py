@@ -254,7 +254,7 @@ def _dev_db_url() -> str:
     return f"sqlite:///{data / 'doorkeep.db'}"
 
 
-@main.command("start-dev", cls=GroupedCommand)
+@main.command("start-dev", cls=GroupedCommand, short_help="Development server: SQLite, plain HTTP, admin/admin")
 @server_options
 def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
@@ -315,7 +315,7 @@ def _check_tls_files(certificate: str, key: str) -> None:
     raise click.UsageError(f"--https-certificate-file {certificate}, --https-certificate-key-file {key}: {reason}")
 
 
-@main.command("start", cls=GroupedCommand)
+@main.command("start", cls=GroupedCommand, short_help="Production server: hostname, TLS, bootstrap admin")
 @server_options
 def start(**opts: Any) -> None:
     """Production mode: checks the hostname, TLS and the bootstrap admin; PostgreSQL for more than one process."""
@@ -335,7 +335,7 @@ def start(**opts: Any) -> None:
     _serve(settings)
 
 
-@main.command("show-config", cls=GroupedCommand)
+@main.command("show-config", cls=GroupedCommand, short_help="The effective configuration, secrets masked")
 @click.option("--dev", is_flag=True, help="Show what start-dev would use instead of start.")
 @server_options
 def show_config(dev: bool, **opts: Any) -> None:
@@ -457,7 +457,7 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
         raise click.ClickException(f"cannot open the database: {serving.describe(exc)}") from None
 
 
-@main.command("import")
+@main.command("import", short_help="Import Keycloak realm JSON into the database")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
 @_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 @click.option(
@@ -498,7 +498,7 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     click.echo(f"imported {what} in {progress_bar.seconds(time.monotonic() - started)}")
 
 
-@main.command("migrate-from-keycloak")
+@main.command("migrate-from-keycloak", short_help="Move realms from a Keycloak 24-26 database")
 @click.option("--source-db-url", required=True, help="Keycloak's PostgreSQL database (postgresql://…); read only.")
 @click.option("--realm", "realms", required=True, multiple=True, help="Realm to migrate (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Report what would be carried and what cannot; write nothing.")
@@ -511,7 +511,7 @@ def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_r
         click.echo(line)
 
 
-@main.command("export")
+@main.command("export", short_help="Export a realm as Keycloak realm JSON")
 @click.option("--realm", required=True, help="Realm to export.")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")
 @_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")

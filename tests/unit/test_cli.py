@@ -42,6 +42,16 @@ def test_help_lists_every_command() -> None:
         assert command in out
 
 
+def test_help_summarises_every_command_without_cutting_it_off() -> None:
+    """Click cut the docstrings' first sentences at 45 characters ("Export a realm as Keycloak realm JSON (users
+    and...")."""
+    code, out = run("--help")
+    commands = out.split("Commands:")[1]
+    assert code == 0 and "..." not in commands
+    assert "start-dev              Development server: SQLite, plain HTTP, admin/admin" in commands
+    assert "admin                  kcadm-style client of a running server" in commands
+
+
 @pytest.mark.parametrize("command", ["start-dev", "start"])
 def test_server_help_documents_options_and_their_environment_variables(command: str) -> None:
     code, out = run(command, "--help")
