@@ -280,3 +280,29 @@ def test_relative_path_and_hostname_v2_variables_set_doorkeeps_options() -> None
         "http_management_relative_path": "/auth",
     }
     assert done.ignored == [] and done.args == []
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["export", "--dir", "/backup", "--realm", "demo"], "--dir"),
+        (["import", "--dir=/backup"], "--dir"),
+        (["export", "--realm", "demo", "--file", "x.json", "--users", "different_files"], "--users=different_files"),
+        (["export", "--realm", "demo", "--file", "x.json", "--users-per-file", "50"], "--users-per-file"),
+    ],
+)
+def test_kc_sh_import_and_exports_directory_form_is_one_line_saying_what_doorkeep_does(
+    args: list[str], named: str
+) -> None:
+    """click answered "No such option '--dir'. Did you mean '--db-url'?"."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: {named}: {kc_options.ONE_FILE}"]
+
+
+def test_users_in_the_realm_file_is_what_doorkeep_exports_so_it_is_accepted(tmp_path: Path) -> None:
+    known = known_options(main.commands["export"])
+    done = translate(
+        ["--realm", "demo", "--users", "realm_file", "--file", "x.json"], {}, known, tmp_path, server=False
+    )
+    assert done.args == ["--realm", "demo", "--file", "x.json"] and done.ignored == []

@@ -78,6 +78,13 @@ REMOVED: dict[str, str] = {
     "hostname-strict-https": "--hostname with an https:// URL",
     "hostname-strict-backchannel": "--hostname-backchannel-dynamic",
 }
+# kc.sh import/export's directory form and users strategy: Doorkeep reads and writes one realm file, users inside it
+# (Keycloak's ``--users realm_file``/``same_file``, accepted without a word); the rest is refused with the way to go.
+USERS_IN_FILE = frozenset({"realm_file", "same_file"})
+ONE_FILE = (
+    "Doorkeep imports and exports one realm JSON file, users included (import --file F; export --realm R --file F); "
+    "start --import-realm imports every *.json of data/import/"
+)
 # OIDCLoginProtocolFactory's req-params-max-size--<name>: one option per OIDC parameter, so no fixed flag; each
 # becomes Doorkeep's repeatable --oidc-req-params-max-size <name>=<chars> (settings.PARAM_SIZE_FLAG).
 PARAM_SIZE_PREFIXES = (
@@ -246,6 +253,9 @@ def translate(
                 out.args += ["--import-realm", value]
         elif name == "https-port" and server and value is not None:
             https_port.append(value)
+        elif not server and "file" in known and name in ("dir", "users", "users-per-file"):
+            if name != "users" or (value or "").lower() not in USERS_IN_FILE:
+                raise KeycloakConfigError(f"--{name}{'=' + value if name == 'users' and value else ''}: {ONE_FILE}")
         elif name in REMOVED and server:
             raise KeycloakConfigError(f"--{name} was {removed(name)}")
         elif name in DEFAULTS_OK and (value or "").lower() in DEFAULTS_OK[name]:
