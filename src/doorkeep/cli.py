@@ -513,7 +513,9 @@ def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_r
 
 @main.command("export", short_help="Export a realm as Keycloak realm JSON")
 @click.option("--realm", required=True, help="Realm to export.")
-@click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")
+@click.option(
+    "--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file (-: standard output)."
+)
 @_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
@@ -524,10 +526,14 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
 
     started = time.monotonic()
     data = _offline(db_url, lambda db: files.export_realm(db, realm, progress_bar.for_terminal()))
-    write_private(Path(path), json.dumps(data, indent=2))
+    if path == "-":  # standard output, the summary on standard error
+        click.echo(json.dumps(data, indent=2))
+    else:
+        write_private(Path(path), json.dumps(data, indent=2))
     click.echo(
         f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
-        f"to {path} in {progress_bar.seconds(time.monotonic() - started)}"
+        f"to {'standard output' if path == '-' else path} in {progress_bar.seconds(time.monotonic() - started)}",
+        err=path == "-",
     )
 
 

@@ -169,6 +169,22 @@ def test_export_writes_its_file_readable_by_the_owner_only(tmp_path: Path) -> No
     assert _mode(fresh) == 0o600
 
 
+def test_export_to_a_dash_writes_the_realm_to_standard_output_and_the_summary_to_standard_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--file -`` wrote a file named ``-``."""
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path}/x.db"
+    assert (
+        run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"), "--db-url", db)[0] == 0
+    )
+    result = CliRunner().invoke(main, ["export", "--realm", "demo", "--file", "-", "--db-url", db])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["realm"] == "demo"
+    assert result.stderr.startswith("exported demo (1 users, ") and " clients) to standard output in " in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
 def test_the_sqlite_database_and_its_wal_are_created_owner_only(tmp_path: Path) -> None:
     code, out = run(
         "import",
