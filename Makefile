@@ -78,7 +78,7 @@ lint: venv
 	$(BIN)/mypy
 
 demo: venv
-	$(BIN)/python examples/offline-access-portal/run_demo.py
+	$(BIN)/python examples/offline-access-portal/run_demo.py $(DEMO_ARGS)
 
 bench: venv
 	$(BIN)/python -m compileall -q src >/dev/null

@@ -94,8 +94,9 @@ def build_services(clock: Clock, settings: Settings | None = None) -> Services:
     )
 
 
-async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
-    """Migrate, bootstrap the master realm and import realms: run once before serving."""
+async def prepare(settings: Settings, db: Database, clock: Clock) -> bool:
+    """Migrate, bootstrap the master realm and import realms: run once before serving. True when the master realm
+    was created now."""
     for warning in provider_config.warnings(_provider_config(settings)):
         log.warning("%s", warning)
     await db.migrate()
@@ -110,6 +111,7 @@ async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
 
         for path in settings.import_realms:
             await files.import_file(db, path, clock, skip_existing=True)
+    return created
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

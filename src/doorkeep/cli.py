@@ -23,7 +23,7 @@ import click
 
 from doorkeep import __version__, features
 from doorkeep.server import logs, workers
-from doorkeep.server.keycloak_group import KeycloakAwareGroup
+from doorkeep.server.keycloak_group import KeycloakAwareGroup, SourcedOption
 from doorkeep.server.option_groups import GroupedCommand
 from doorkeep.settings import FIELD_OF, KNOWN_FEATURES, OPTIONS, X509_LOOKUP_OPTIONS, Option, Settings, option
 
@@ -151,6 +151,7 @@ def _click_option(option: Option, **override: Any) -> Callable[[F], F]:
         "type": _click_type(option),
         "callback": _CALLBACKS.get(option.kind),
         "multiple": option.kind in ("files", "param_sizes"),
+        "cls": SourcedOption,
     }
     if option.show_default:
         declared["show_default"] = True
@@ -253,21 +254,14 @@ def _dev_db_url() -> str:
     return f"sqlite:///{data / 'doorkeep.db'}"
 
 
-@main.command("start-dev", cls=GroupedCommand)
+@main.command("start-dev", cls=GroupedCommand, short_help="Development server: SQLite, plain HTTP, admin/admin")
 @server_options
 def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
     _check_hostname(True, opts)
-    if not opts["bootstrap_admin_username"]:
-        click.secho(
-            "WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
-            "the admin user admin/admin. Development only!",
-            fg="yellow",
-            err=True,
-        )
     settings = _settings(True, **opts)
     _check_common(settings)
-    _serve(settings)
+    _serve(settings, default_admin=not opts["bootstrap_admin_username"])
 
 
 def _check_common(settings: Settings) -> None:
@@ -278,13 +272,50 @@ def _check_common(settings: Settings) -> None:
         settings.configured_vault()
     except VaultConfigError as err:  # Keycloak does not start either (VaultNotFoundException, ...)
         raise click.UsageError(str(err)) from None
+    _check_sqlite_folder(settings.db_url)
     if settings.workers > 1 and settings.db_url.startswith("sqlite"):
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
     if bool(settings.https_certificate_file) != bool(settings.https_certificate_key_file):
         raise click.UsageError("HTTPS needs both --https-certificate-file and --https-certificate-key-file")
+    if settings.https_certificate_file and settings.https_certificate_key_file:
+        _check_tls_files(settings.https_certificate_file, settings.https_certificate_key_file)
 
 
-@main.command("start", cls=GroupedCommand)
+def _check_sqlite_folder(db_url: str) -> None:
+    """A SQLite file in a folder that does not exist is one line naming the folder (SQLite says "unable to open
+    database file"); Doorkeep creates only the default ./data/ itself."""
+    from sqlalchemy.engine import make_url
+
+    if not db_url.startswith("sqlite"):
+        return
+    database = make_url(db_url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        folder = Path(database).parent
+        if not folder.is_dir():
+            raise click.UsageError(f"--db-url: the folder of the SQLite database does not exist: {folder}")
+
+
+def _check_tls_files(certificate: str, key: str) -> None:
+    """Load the certificate and its key now, so that a file that is no PEM, or a key of another certificate, is one
+    line before anything starts (uvicorn's traceback otherwise, after the database was prepared)."""
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certificate, key)
+    except ssl.SSLError as err:
+        reason = (
+            "the key is not the certificate's"
+            if err.reason == "KEY_VALUES_MISMATCH"
+            else "expected a PEM certificate (chain) and its unencrypted PEM key"
+        )
+    except OSError as err:
+        reason = err.strerror or str(err)
+    else:
+        return
+    raise click.UsageError(f"--https-certificate-file {certificate}, --https-certificate-key-file {key}: {reason}")
+
+
+@main.command("start", cls=GroupedCommand, short_help="Production server: hostname, TLS, bootstrap admin")
 @server_options
 def start(**opts: Any) -> None:
     """Production mode: checks the hostname, TLS and the bootstrap admin; PostgreSQL for more than one process."""
@@ -304,7 +335,7 @@ def start(**opts: Any) -> None:
     _serve(settings)
 
 
-@main.command("show-config", cls=GroupedCommand)
+@main.command("show-config", cls=GroupedCommand, short_help="The effective configuration, secrets masked")
 @click.option("--dev", is_flag=True, help="Show what start-dev would use instead of start.")
 @server_options
 def show_config(dev: bool, **opts: Any) -> None:
@@ -334,7 +365,9 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _serve(settings: Settings) -> None:
+def _serve(settings: Settings, *, default_admin: bool = False) -> None:
+    """Prepare the database and serve; ``default_admin``: start-dev fell back to admin/admin, said when it made
+    the master realm with it (a later start uses the admin the database holds)."""
     from doorkeep.app import prepare
     from doorkeep.clock import SystemClock
     from doorkeep.realms.bootstrap import BootstrapError
@@ -344,15 +377,15 @@ def _serve(settings: Settings) -> None:
     logs.configure(settings.log_level, settings.log_format)
     log.debug("settings: %s", json.dumps(workers.public_settings(settings)))
 
-    async def _prepare() -> None:
+    async def _prepare() -> bool:
         db = Database(settings.db_url)
         try:
-            await prepare(settings, db, SystemClock())
+            return await prepare(settings, db, SystemClock())
         finally:
             await db.dispose()
 
     try:
-        asyncio.run(_prepare())
+        created = asyncio.run(_prepare())
     except BootstrapError as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # a clear message, not a traceback, for start-up failures
@@ -361,11 +394,20 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise click.ClickException(f"cannot start: {serving.describe(exc)}") from None
+    if created and default_admin:
+        click.secho(
+            "WARNING: the master realm's admin is admin/admin: development only! On a new database, "
+            "KC_BOOTSTRAP_ADMIN_USERNAME/_PASSWORD (or DOORKEEP_BOOTSTRAP_ADMIN_*) choose another.",
+            fg="yellow",
+            err=True,
+        )
     sockets = serving.bind(settings)  # a taken port is one clear line, not uvicorn's shutdown sequence
     workers.prepare_environment(settings, os.environ)
     metrics_dir = _metrics_multiprocess_dir(settings)
     try:
         serving.run(settings, logs.parse(settings.log_level)[0], sockets)
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down cleanly and re-raised it; not click's "Aborted!"
+        raise SystemExit(130) from None
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
@@ -395,6 +437,8 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     from doorkeep.realms.exportimport import files
     from doorkeep.store.database import Database
 
+    _check_sqlite_folder(db_url or "")
+
     async def run() -> T:
         db = Database(db_url or _dev_db_url())
         try:
@@ -413,7 +457,7 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
         raise click.ClickException(f"cannot open the database: {serving.describe(exc)}") from None
 
 
-@main.command("import")
+@main.command("import", short_help="Import Keycloak realm JSON into the database")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
 @_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 @click.option(
@@ -454,7 +498,7 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     click.echo(f"imported {what} in {progress_bar.seconds(time.monotonic() - started)}")
 
 
-@main.command("migrate-from-keycloak")
+@main.command("migrate-from-keycloak", short_help="Move realms from a Keycloak 24-26 database")
 @click.option("--source-db-url", required=True, help="Keycloak's PostgreSQL database (postgresql://…); read only.")
 @click.option("--realm", "realms", required=True, multiple=True, help="Realm to migrate (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Report what would be carried and what cannot; write nothing.")
@@ -467,9 +511,11 @@ def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_r
         click.echo(line)
 
 
-@main.command("export")
+@main.command("export", short_help="Export a realm as Keycloak realm JSON")
 @click.option("--realm", required=True, help="Realm to export.")
-@click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")
+@click.option(
+    "--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file (-: standard output)."
+)
 @_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
@@ -480,10 +526,14 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
 
     started = time.monotonic()
     data = _offline(db_url, lambda db: files.export_realm(db, realm, progress_bar.for_terminal()))
-    write_private(Path(path), json.dumps(data, indent=2))
+    if path == "-":  # standard output, the summary on standard error
+        click.echo(json.dumps(data, indent=2))
+    else:
+        write_private(Path(path), json.dumps(data, indent=2))
     click.echo(
         f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
-        f"to {path} in {progress_bar.seconds(time.monotonic() - started)}"
+        f"to {'standard output' if path == '-' else path} in {progress_bar.seconds(time.monotonic() - started)}",
+        err=path == "-",
     )
 
 

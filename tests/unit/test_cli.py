@@ -42,6 +42,16 @@ def test_help_lists_every_command() -> None:
         assert command in out
 
 
+def test_help_summarises_every_command_without_cutting_it_off() -> None:
+    """Click cut the docstrings' first sentences at 45 characters ("Export a realm as Keycloak realm JSON (users
+    and...")."""
+    code, out = run("--help")
+    commands = out.split("Commands:")[1]
+    assert code == 0 and "..." not in commands
+    assert "start-dev              Development server: SQLite, plain HTTP, admin/admin" in commands
+    assert "admin                  kcadm-style client of a running server" in commands
+
+
 @pytest.mark.parametrize("command", ["start-dev", "start"])
 def test_server_help_documents_options_and_their_environment_variables(command: str) -> None:
     code, out = run(command, "--help")
@@ -157,6 +167,22 @@ def test_export_writes_its_file_readable_by_the_owner_only(tmp_path: Path) -> No
     fresh = tmp_path / "fresh.json"
     assert run("export", "--realm", "demo", "--file", str(fresh), "--db-url", db)[0] == 0
     assert _mode(fresh) == 0o600
+
+
+def test_export_to_a_dash_writes_the_realm_to_standard_output_and_the_summary_to_standard_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--file -`` wrote a file named ``-``."""
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path}/x.db"
+    assert (
+        run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"), "--db-url", db)[0] == 0
+    )
+    result = CliRunner().invoke(main, ["export", "--realm", "demo", "--file", "-", "--db-url", db])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["realm"] == "demo"
+    assert result.stderr.startswith("exported demo (1 users, ") and " clients) to standard output in " in result.stderr
+    assert not (tmp_path / "-").exists()
 
 
 def test_the_sqlite_database_and_its_wal_are_created_owner_only(tmp_path: Path) -> None:
@@ -448,3 +474,101 @@ def test_offline_commands_refuse_bad_database_urls_in_one_line(tmp_path: Path, c
     code, out = run(*command, "--db-url", "postgresql://u:hunter2@127.0.0.1:1/db")
     assert code == 1 and "Error: cannot open the database" in out and "hunter2" not in out
     assert "Traceback" not in out and out.count("\n") == 1
+
+
+def test_start_dev_says_admin_admin_when_it_creates_the_master_realm_with_it_and_not_on_later_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from doorkeep.server import serving
+
+    served: list[int] = []
+    monkeypatch.setattr(serving, "bind", lambda settings: [])
+    monkeypatch.setattr(serving, "run", lambda settings, level, sockets: served.append(settings.http_port))
+    db = f"sqlite:///{tmp_path}/x.db"
+    bad = run("start-dev", "--db-url", db, "--proxy-trusted-addresses", "proxy.lan")
+    first = run("start-dev", "--db-url", db)
+    again = run("start-dev", "--db-url", db)
+    assert bad[0] == 2 and "admin/admin" not in bad[1]  # the refusal comes alone
+    assert first[0] == 0 and "WARNING: the master realm's admin is admin/admin: development only!" in first[1]
+    assert again[0] == 0 and "admin/admin" not in again[1]
+    assert served == [8080, 8080]
+
+
+def test_ctrl_c_ends_the_server_with_130_and_no_aborted_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn shuts down on SIGINT, then raises KeyboardInterrupt again; click turned it into "Aborted!", exit 1."""
+    from doorkeep.server import serving
+
+    def interrupted(settings: object, level: str, sockets: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serving, "bind", lambda settings: [])
+    monkeypatch.setattr(serving, "run", interrupted)
+    code, out = run("start-dev", "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code == 130 and "Aborted" not in out
+
+
+def _pem_pair(folder: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed EC certificate and its unencrypted key, as PEM files."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    start = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=36500))
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / f"{name}-cert.pem", folder / f"{name}-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+@pytest.mark.parametrize("command", ["start-dev", "start"])
+def test_a_tls_file_that_is_no_pem_or_a_key_of_another_certificate_is_one_line_before_the_database(
+    tmp_path: Path, command: str
+) -> None:
+    """uvicorn answered both with a traceback, after the database was made."""
+    cert, _key = _pem_pair(tmp_path, "one")
+    _cert, other_key = _pem_pair(tmp_path, "two")
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    base = [command, "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db"]
+    for certificate, key, said in [
+        (junk, junk, "expected a PEM certificate (chain) and its unencrypted PEM key"),
+        (cert, junk, "expected a PEM certificate (chain) and its unencrypted PEM key"),
+        (cert, other_key, "the key is not the certificate's"),
+    ]:
+        code, out = run(*base, "--https-certificate-file", str(certificate), "--https-certificate-key-file", str(key))
+        assert code == 2 and "Traceback" not in out, out
+        assert out.strip().splitlines()[-1] == (
+            f"Error: --https-certificate-file {certificate}, --https-certificate-key-file {key}: {said}"
+        )
+    assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["start-dev"], ["start", "--hostname", "https://id.example"], ["export", "--realm", "x", "--file", "o"]]
+)
+def test_a_sqlite_file_in_a_missing_folder_is_one_line_naming_the_folder(tmp_path: Path, command: list[str]) -> None:
+    """SQLite said only "unable to open database file"."""
+    missing = tmp_path / "no" / "such"
+    code, out = run(*command, "--db-url", f"sqlite:///{missing}/doorkeep.db")
+    assert code == 2 and "Traceback" not in out
+    assert (
+        out.strip().splitlines()[-1] == f"Error: --db-url: the folder of the SQLite database does not exist: {missing}"
+    )
+    assert not (tmp_path / "no").exists()

@@ -178,6 +178,62 @@ def test_an_unsupported_database_vendor_is_one_line_and_exit_one() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--proxy", "edge"],
+            "Error: --proxy was removed in Keycloak 26: use --proxy-headers xforwarded (or forwarded)",
+        ),
+        (
+            ["--proxy=reencrypt"],
+            "Error: --proxy was removed in Keycloak 26: use --proxy-headers xforwarded (or forwarded)",
+        ),
+        (
+            ["--hostname-url", "https://id.example"],
+            "Error: --hostname-url was removed in Keycloak 26: use --hostname with the full URL",
+        ),
+        (
+            ["--hostname-strict-backchannel=true"],
+            "Error: --hostname-strict-backchannel was removed in Keycloak 26: use --hostname-backchannel-dynamic",
+        ),
+    ],
+)
+def test_an_option_keycloak_26_removed_is_refused_on_the_command_line_naming_its_replacement(
+    args: list[str], line: str
+) -> None:
+    """Keycloak 26 answers "Unknown option" to hostname v1's options and --proxy; ignoring them with a warning would
+    leave a proxy's headers unread where the operator meant them to count."""
+    result = CliRunner().invoke(main, ["start", *args])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [line]
+
+
+def test_a_kc_variable_keycloak_26_removed_is_named_with_its_replacement_and_ignored() -> None:
+    done = run([], {"KC_PROXY": "edge", "KC_HOSTNAME_ADMIN_URL": "https://admin.example", "KC_HTTP_PORT": "9090"})
+    assert done.ignored == [
+        "KC_HOSTNAME_ADMIN_URL (removed in Keycloak 26: use --hostname-admin)",
+        "KC_PROXY (removed in Keycloak 26: use --proxy-headers xforwarded (or forwarded))",
+    ]
+    assert done.defaults == {"http_port": "9090"} and done.args == []
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "hint"),
+    [
+        (["--http-port", "abc"], {}, "'--http-port'"),
+        ([], {"DOORKEEP_HTTP_PORT": "abc"}, "'--http-port' (env var: 'DOORKEEP_HTTP_PORT')"),
+        ([], {"KC_HTTP_PORT": "abc"}, "'--http-port' (env var: 'KC_HTTP_PORT')"),
+        ([], {"KC_LOG_LEVEL": "verbose"}, "'--log-level' (env var: 'KC_LOG_LEVEL')"),
+    ],
+)
+def test_a_refused_value_is_named_by_where_it_came_from(args: list[str], env: dict[str, str], hint: str) -> None:
+    """Click named DOORKEEP_HTTP_PORT for a bad KC_HTTP_PORT or a bad --http-port alike."""
+    result = CliRunner().invoke(main, ["start-dev", *args], env=env)
+    assert result.exit_code == 2
+    assert f"Error: Invalid value for {hint}: " in result.output, result.output
+
+
 def test_a_database_option_without_its_value_is_left_for_click_to_refuse() -> None:
     assert run(["--db-url"], {}).args == ["--db-url"]
     result = CliRunner().invoke(main, ["start-dev", "--db-url"])
@@ -224,3 +280,29 @@ def test_relative_path_and_hostname_v2_variables_set_doorkeeps_options() -> None
         "http_management_relative_path": "/auth",
     }
     assert done.ignored == [] and done.args == []
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["export", "--dir", "/backup", "--realm", "demo"], "--dir"),
+        (["import", "--dir=/backup"], "--dir"),
+        (["export", "--realm", "demo", "--file", "x.json", "--users", "different_files"], "--users=different_files"),
+        (["export", "--realm", "demo", "--file", "x.json", "--users-per-file", "50"], "--users-per-file"),
+    ],
+)
+def test_kc_sh_import_and_exports_directory_form_is_one_line_saying_what_doorkeep_does(
+    args: list[str], named: str
+) -> None:
+    """click answered "No such option '--dir'. Did you mean '--db-url'?"."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: {named}: {kc_options.ONE_FILE}"]
+
+
+def test_users_in_the_realm_file_is_what_doorkeep_exports_so_it_is_accepted(tmp_path: Path) -> None:
+    known = known_options(main.commands["export"])
+    done = translate(
+        ["--realm", "demo", "--users", "realm_file", "--file", "x.json"], {}, known, tmp_path, server=False
+    )
+    assert done.args == ["--realm", "demo", "--file", "x.json"] and done.ignored == []

@@ -6,12 +6,13 @@ Used by ``make demo`` (``run_demo.py``) and by the browser test, so both run exa
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import IO
 
@@ -90,3 +91,33 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def port_taken(port: int) -> bool:
+    """Whether something already listens on 127.0.0.1:``port`` (then a process of the demo could not bind it, while
+    ``wait_until_up`` would take the other server's answer for its own)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def watch(
+    processes: MutableMapping[str, subprocess.Popen[bytes]],
+    restart: Mapping[str, Callable[[], subprocess.Popen[bytes]]],
+    say: Callable[[str], None],
+    interval: float = 0.5,
+) -> str:
+    """Wait while the processes run: one named in ``restart`` that exits is started again (``make demo``'s
+    Doorkeep, so stopping it alone is a restart); return the name of the first other one that exits."""
+    while True:
+        for name, process in list(processes.items()):
+            code = process.poll()
+            if code is None:
+                continue
+            if name not in restart:
+                return name
+            how = f"stopped by signal {-code}" if code < 0 else f"exited with {code}"
+            say(f"{name} {how}; starting it again")
+            processes[name] = restart[name]()
+            say(f"{name} is back (pid {processes[name].pid})")
+        time.sleep(interval)

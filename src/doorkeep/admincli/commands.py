@@ -22,7 +22,7 @@ from doorkeep.admincli.errors import AdminCliError, AdminUsageError
 from doorkeep.admincli.options import AdminGroup, F, config_path, exclusive
 
 
-@click.group("admin", cls=AdminGroup)
+@click.group("admin", cls=AdminGroup, short_help="kcadm-style client of a running server")
 def admin() -> None:
     """Administer a running Doorkeep or Keycloak server over its Admin REST API, as kcadm.sh does."""
 

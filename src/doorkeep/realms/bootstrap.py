@@ -27,7 +27,8 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
         return False
     if not username or not password:
         raise BootstrapError(
-            "first start needs DOORKEEP_BOOTSTRAP_ADMIN_USERNAME and DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
+            "first start needs DOORKEEP_BOOTSTRAP_ADMIN_USERNAME and DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD "
+            "(or Keycloak's KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD)"
         )
     # Keycloak's ApplianceBootstrap creates master through RealmManager.createRealm(name), whose id is its name:
     # clients address it as ``master`` where an id is asked for (a component's parentId).

@@ -12,6 +12,21 @@ import click
 from doorkeep.server import keycloak_options as kc_options
 
 
+class SourcedOption(click.Option):
+    """An option whose refusal names where the refused value came from: the flag, its ``DOORKEEP_*`` variable or
+    its ``KC_*`` twin (click names the ``DOORKEEP_*`` variable whatever the source, so a bad ``KC_HTTP_PORT``
+    read as "Invalid value for '--http-port' (env var: 'DOORKEEP_HTTP_PORT')")."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        hint = " / ".join(f"'{name}'" for name in self.opts)
+        source = ctx.get_parameter_source(self.name) if ctx is not None and self.name else None
+        if source is click.core.ParameterSource.ENVIRONMENT and isinstance(self.envvar, str):
+            return f"{hint} (env var: '{self.envvar}')"
+        if source is click.core.ParameterSource.DEFAULT_MAP:  # set from KC_* by KeycloakAwareGroup.parse_args
+            return f"{hint} (env var: '{kc_options.env_name(self.opts[0])}')"
+        return hint
+
+
 def known_options(command: click.Command) -> dict[str, kc_options.Known]:
     """The command's long options by name without dashes (``http-port``)."""
     found: dict[str, kc_options.Known] = {}

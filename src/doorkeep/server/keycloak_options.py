@@ -66,6 +66,25 @@ KEYCLOAK_PREFIXES = (
     "event-metrics",
     "telemetry",
 )
+# Options Keycloak 26 removed (hostname v1, and the proxy mode that proxy-headers replaced), each with what replaced
+# it. Keycloak 26 refuses them on the command line ("Unknown option"), so Doorkeep does, naming the replacement; as
+# KC_* variables Keycloak ignores them, and Doorkeep names them in its warning with the replacement.
+REMOVED: dict[str, str] = {
+    "proxy": "--proxy-headers xforwarded (or forwarded)",
+    "hostname-url": "--hostname with the full URL",
+    "hostname-admin-url": "--hostname-admin",
+    "hostname-path": "--hostname with the full URL",
+    "hostname-port": "--hostname with the full URL",
+    "hostname-strict-https": "--hostname with an https:// URL",
+    "hostname-strict-backchannel": "--hostname-backchannel-dynamic",
+}
+# kc.sh import/export's directory form and users strategy: Doorkeep reads and writes one realm file, users inside it
+# (Keycloak's ``--users realm_file``/``same_file``, accepted without a word); the rest is refused with the way to go.
+USERS_IN_FILE = frozenset({"realm_file", "same_file"})
+ONE_FILE = (
+    "Doorkeep imports and exports one realm JSON file, users included (import --file F; export --realm R --file F); "
+    "start --import-realm imports every *.json of data/import/"
+)
 # OIDCLoginProtocolFactory's req-params-max-size--<name>: one option per OIDC parameter, so no fixed flag; each
 # becomes Doorkeep's repeatable --oidc-req-params-max-size <name>=<chars> (settings.PARAM_SIZE_FLAG).
 PARAM_SIZE_PREFIXES = (
@@ -92,6 +111,11 @@ class Translated:
 def env_option(name: str) -> str:
     """``KC_DB_URL_HOST`` → ``db-url-host``."""
     return name[3:].lower().replace("_", "-")
+
+
+def env_name(flag: str) -> str:
+    """``--http-port`` → ``KC_HTTP_PORT``."""
+    return "KC_" + flag.lstrip("-").upper().replace("-", "_")
 
 
 def jdbc_to_url(jdbc: str, username: str | None, password: str | None, ignored: list[str]) -> str:
@@ -168,6 +192,11 @@ def param_size_name(name: str) -> str | None:
     return None
 
 
+def removed(name: str) -> str:
+    """What became of an option Keycloak 26 removed: ``removed in Keycloak 26: use <its replacement>``."""
+    return f"removed in Keycloak 26: use {REMOVED[name]}"
+
+
 def is_keycloak_option(name: str) -> bool:
     return name.startswith(KEYCLOAK_PREFIXES)
 
@@ -224,6 +253,11 @@ def translate(
                 out.args += ["--import-realm", value]
         elif name == "https-port" and server and value is not None:
             https_port.append(value)
+        elif not server and "file" in known and name in ("dir", "users", "users-per-file"):
+            if name != "users" or (value or "").lower() not in USERS_IN_FILE:
+                raise KeycloakConfigError(f"--{name}{'=' + value if name == 'users' and value else ''}: {ONE_FILE}")
+        elif name in REMOVED and server:
+            raise KeycloakConfigError(f"--{name} was {removed(name)}")
         elif name in DEFAULTS_OK and (value or "").lower() in DEFAULTS_OK[name]:
             pass
         elif server and value is not None and param_size_name(name) is not None:
@@ -266,6 +300,8 @@ def _environment(
             https_port.append(value)
         elif name in DEFAULTS_OK and value.lower() in DEFAULTS_OK[name]:
             continue
+        elif name in REMOVED:
+            out.ignored.append(f"{key} ({removed(name)})")
         elif param_size_name(name) is not None:
             out.args += [PARAM_SIZE_FLAG, f"{param_size_name(name)}={value}"]
         elif name in known and name != "import-realm":

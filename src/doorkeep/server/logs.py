@@ -175,7 +175,10 @@ def parse(spec: str) -> tuple[str, dict[str, str]]:
         name, _, level = entry.rpartition(":")
         level = level.strip().lower()
         if level not in LEVELS or (entry.count(":") and not name.strip()):
-            raise ValueError(f"invalid log level {entry!r}")
+            raise ValueError(
+                f"invalid log level {entry!r}: expected trace, debug, info, warn, error or fatal, "
+                "or a category and its level (info,doorkeep.web:debug)"
+            )
         level = UVICORN_NAMES.get(level, level)
         if name:
             categories[name.strip()] = level
