@@ -33,7 +33,7 @@ def test_metrics_option_reaches_the_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "_serve", seen.append)
+    monkeypatch.setattr(cli, "_serve", lambda settings, **_: seen.append(settings))
     result = CliRunner().invoke(cli.main, ["start-dev", "--db-url", "sqlite:////tmp/x.db", *args], env=env)
     assert result.exit_code == 0, result.output
     assert seen[0].metrics_enabled is expected

@@ -23,7 +23,7 @@ EXCLUDE = "--spi-events-listener-email-exclude-events"
 
 def _started(monkeypatch: pytest.MonkeyPatch, *args: str, env: dict[str, str] | None = None) -> Settings:
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "_serve", seen.append)
+    monkeypatch.setattr(cli, "_serve", lambda settings, **_: seen.append(settings))
     result = CliRunner().invoke(cli.main, ["start-dev", "--db-url", "sqlite:////tmp/x.db", *args], env=env or {})
     assert result.exit_code == 0, result.output
     return seen[0]
@@ -108,7 +108,7 @@ def test_the_kc_variable_sets_the_included_events(monkeypatch: pytest.MonkeyPatc
 
 
 def test_an_unknown_event_type_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_serve", lambda settings: None)
+    monkeypatch.setattr(cli, "_serve", lambda settings, **_: None)
     args = ["start-dev", "--db-url", "sqlite:////tmp/x.db", f"{EXCLUDE}=login_error,not_an_event"]
     result = CliRunner().invoke(cli.main, args, env={})
     assert result.exit_code == 2 and "not_an_event: not an event type" in result.output

@@ -21,7 +21,7 @@ LEGACY = "--spi-login-protocol-openid-connect-"
 
 def _started(monkeypatch: pytest.MonkeyPatch, *args: str, env: dict[str, str] | None = None) -> Settings:
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "_serve", seen.append)
+    monkeypatch.setattr(cli, "_serve", lambda settings, **_: seen.append(settings))
     result = CliRunner().invoke(cli.main, ["start-dev", "--db-url", "sqlite:////tmp/x.db", *args], env=env or {})
     assert result.exit_code == 0, result.output
     assert "openid-connect" not in result.output  # none of them is named as ignored
@@ -94,7 +94,7 @@ def test_kc_spi_variables_set_them_and_the_command_line_wins(monkeypatch: pytest
 
 
 def test_a_size_that_is_no_number_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_serve", lambda _settings: None)
+    monkeypatch.setattr(cli, "_serve", lambda _settings, **_: None)
     bad = CliRunner().invoke(cli.main, ["start-dev", f"{NEW}req-params-max-size--state=lots"], env={})
     assert bad.exit_code == 2 and "expected NAME=CHARS" in bad.output
 
@@ -155,7 +155,7 @@ def test_the_26_7_2_post_logout_option_folded_into_the_redirect_uris_one_is_only
     """26.7.2's ``allow-oidc-params-in-post-logout-redirect-uri`` is gone from 26.7.3's OIDCLoginProtocolFactory
     (``allow-oidc-params-in-redirect-uris`` covers both URIs): the start goes on, naming it as ignored."""
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "_serve", seen.append)
+    monkeypatch.setattr(cli, "_serve", lambda settings, **_: seen.append(settings))
     flag = f"{NEW}allow-oidc-params-in-post-logout-redirect-uri=true"
     result = CliRunner().invoke(cli.main, ["start-dev", "--db-url", "sqlite:////tmp/x.db", flag], env={})
     assert result.exit_code == 0, result.output

@@ -144,7 +144,7 @@ def test_the_smtp_settings_read_their_password_and_token_secret_through_the_vaul
 
 def _started(monkeypatch: pytest.MonkeyPatch, *args: str, env: dict[str, str] | None = None) -> Settings:
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "_serve", seen.append)
+    monkeypatch.setattr(cli, "_serve", lambda settings, **_: seen.append(settings))
     result = CliRunner().invoke(cli.main, ["start-dev", "--db-url", "sqlite:////tmp/x.db", *args], env=env or {})
     assert result.exit_code == 0, result.output
     assert "ignored" not in result.output, result.output

@@ -13,7 +13,7 @@ from doorkeep.settings import Settings
 
 def _started(monkeypatch: pytest.MonkeyPatch, *args: str, env: dict[str, str] | None = None) -> Settings:
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "_serve", seen.append)
+    monkeypatch.setattr(cli, "_serve", lambda settings, **_: seen.append(settings))
     result = CliRunner().invoke(cli.main, ["start-dev", "--db-url", "sqlite:////tmp/x.db", *args], env=env or {})
     assert result.exit_code == 0, result.output
     return seen[0]
