@@ -12,8 +12,6 @@ Skipped Java methods, and why:
 * ``postLogoutWithRefreshTokenAfterUserSessionLogoutAndLoginAgain``, ``logoutUserByAdmin``,
   ``backchannelLogoutRequest_RealmRS384_ClientRS512``, ``successfulKLogoutAfterEmptyBackChannelUrl``: already
   ported in ``test_keycloak_logout_revoke_introspect.py``.
-* ``backChannelWithPairwiseLogout``: not ported yet; the logout token's pairwise ``sub`` it checks is in
-  tests/unit/test_backchannel_claims.py.
 * ``adminLogoutDoesNotUseMaliciousClientSessionHost``: Doorkeep takes no ``client_session_host`` and does not
   expand ``${application.session.host}`` in a backchannel URL, so there is no host to inject.
 * The ``getAdminLogoutAction`` asserts (Keycloak's legacy ``k_logout`` POST to an adapter's admin URL): Doorkeep
@@ -211,6 +209,32 @@ async def test_back_channel_preference_over_k_logout(kc: Env) -> None:
     assert head["typ"] == "logout+jwt" and head["alg"] == header(body["id_token"])["alg"]
     validate_logout_token(token)
     assert token["sub"] == claims(body["access_token"])["sub"]
+
+
+async def test_back_channel_with_pairwise_logout(kc: Env) -> None:
+    """backChannelWithPairwiseLogout: with a pairwise subject mapper (salt ``123456``, no sector identifier) on
+    test-app, the logout token the browser logout sends names the user by the same pairwise ``sub`` as the
+    client's access token, not by the user's id."""
+    uuid = await port.client_uuid(kc, APP)
+    mapper = {
+        "name": "pairwise subject identifier",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-sha256-pairwise-sub-mapper",
+        "config": {"sectorIdentifierUri": "", "pairwiseSubAlgorithmSalt": "123456"},
+    }
+    await port.post(kc, f"/clients/{uuid}/protocol-mappers/models", mapper, status=201)
+    with receiver() as got:
+        await update_client(kc, APP, attributes={BACKCHANNEL: f"{got.url}/admin/backchannelLogout"})
+        body = await browser_login(kc)
+        response = await rp_logout(kc, body["id_token"])
+        assert response.status_code == 302 and response.headers["location"] == APP_AUTH_ROOT
+        (request,) = await got.wait_for(1)
+    head, token = await logout_token(kc, request)
+    validate_logout_token(token)
+    assert head["typ"] == "logout+jwt"
+    subject = claims(body["access_token"])["sub"]
+    assert token["sub"] == subject
+    assert subject != await port.user_id(kc, USER)  # the pairwise mapper did apply
 
 
 # --- Doorkeep's additions: the refresh-token logout's refusals, the offline token's logout -----------------
