@@ -176,25 +176,33 @@ async def client_session_stats(request: Request) -> Response:
 
 
 async def user_sessions(request: Request) -> Response:
+    """The user's sessions; their ``clients`` only for an admin who may view clients (UserSessionClientVisibilityTest:
+    viewing a user's sessions needs view-users alone, so the clients they reveal follow the client view permission)."""
+
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
+        caller, realm = await common.admin_caller(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         live = await _filters(request, tx, realm)
         render = _Renderer(tx, live, await tx.config.realm_clients(realm))
         sessions = await tx.session_views.of_user(user.id, False, live[False])
         await render.prefetch_of_user(user, False, sessions)
-        return json_response([await render.session(us) for us in sessions])
+        shown = [await render.session(us) for us in sessions]
+        if not caller.can(realm, "view-clients"):
+            shown = [{**rep, "clients": {}} for rep in shown]
+        return json_response(shown)
 
     return await handlers.answer(request, work, write=False)
 
 
 async def user_offline_sessions(request: Request) -> Response:
-    """The user's offline sessions holding this client; lastAccess is that client session's timestamp."""
+    """The user's offline sessions holding this client; lastAccess is that client session's timestamp. The client
+    must be one the admin may view (403 otherwise, after its 404; UserSessionClientVisibilityTest)."""
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
+        caller, realm = await common.admin_caller(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         client = await _client_of(tx, realm, request.path_params["client"], "Client not found")
+        caller.require(realm, "view-clients")
         live = await _filters(request, tx, realm)
         render, out = _Renderer(tx, live, await tx.config.realm_clients(realm)), []
         sessions = await tx.session_views.of_user(user.id, True, live[True])
@@ -252,9 +260,13 @@ async def _consents(
 
 
 async def user_consents(request: Request) -> Response:
+    """The user's consents and offline grants, of the clients the admin may view (UserSessionClientVisibilityTest)."""
+
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
+        caller, realm = await common.admin_caller(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
+        if not caller.can(realm, "view-clients"):
+            return json_response([])
         live = await _filters(request, tx, realm)
         return json_response(await _consents(tx, user, live, await tx.config.realm_clients(realm)))
 

@@ -1,0 +1,61 @@
+"""Keycloak's UserSessionClientVisibilityTest without fine-grained admin permissions: viewing a user's sessions,
+offline sessions and consents needs view-users alone, so the clients those answers reveal follow the client view
+permission (view-clients or manage-clients). An admin with view-users but not view-clients sees the sessions with no
+clients, no consents, and 403 for one client's offline sessions; with view-clients, everything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from admin_support import realm_admin
+from support import password_grant, seed_client, seed_realm, seed_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+REALM = "/admin/realms/test"
+
+
+async def _setup(env: Env) -> tuple[str, str, str]:
+    await seed_realm(env.db, env.clock)
+    visible = await seed_client(env.db, "test", "visible-app")
+    hidden = await seed_client(env.db, "test", "hidden-app")
+    owner = await seed_user(env.db, env.clock, "test", "session-owner")
+    for client in ("visible-app", "hidden-app"):
+        for scope in (None, "offline_access"):
+            granted = await password_grant(env.http, "test", client, username="session-owner", scope=scope)
+            assert granted.status_code == 200, granted.text
+    return visible.id, hidden.id, owner.id
+
+
+async def _get(env: Env, path: str, headers: dict[str, str]) -> Any:
+    return await env.http.get(f"{REALM}{path}", headers=headers)
+
+
+async def test_a_user_viewer_without_view_clients_sees_no_client(env: Env) -> None:
+    visible, hidden, owner = await _setup(env)
+    viewer = await realm_admin(env, "fgap-viewer", "view-realm", "view-users")
+    sessions = await _get(env, f"/users/{owner}/sessions", viewer)
+    assert sessions.status_code == 200, sessions.text
+    assert sessions.json() and all(s["clients"] == {} for s in sessions.json())
+    consents = await _get(env, f"/users/{owner}/consents", viewer)
+    assert consents.status_code == 200 and consents.json() == [], consents.text
+    for client in (visible, hidden):
+        refused = await _get(env, f"/users/{owner}/offline-sessions/{client}", viewer)
+        assert refused.status_code == 403, refused.text
+    unknown = await _get(env, f"/users/{owner}/offline-sessions/no-such-client", viewer)
+    assert unknown.status_code == 404, unknown.text
+
+
+@pytest.mark.parametrize("role", ["view-clients", "manage-clients"])
+async def test_a_viewer_of_clients_sees_every_client(env: Env, role: str) -> None:
+    visible, hidden, owner = await _setup(env)
+    viewer = await realm_admin(env, "full-viewer", "view-realm", "view-users", role)
+    sessions = (await _get(env, f"/users/{owner}/sessions", viewer)).json()
+    assert {c for s in sessions for c in s["clients"]} == {visible, hidden}
+    consents = (await _get(env, f"/users/{owner}/consents", viewer)).json()
+    assert {c["clientId"] for c in consents} == {"visible-app", "hidden-app"}
+    for client in (visible, hidden):
+        offline = await _get(env, f"/users/{owner}/offline-sessions/{client}", viewer)
+        assert offline.status_code == 200 and len(offline.json()) == 1, offline.text
