@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 
-from admin_support import realm_admin
+from admin_console_http import sign_in
+from admin_support import make_admin, realm_admin
 from support import password_grant, seed_client, seed_realm, seed_user
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 REALM = "/admin/realms/test"
+CONSOLE = "/admin/test/console/test"
+HTML = {"Accept": "text/html"}
 
 
 async def _setup(env: Env) -> tuple[str, str, str]:
@@ -59,3 +62,23 @@ async def test_a_viewer_of_clients_sees_every_client(env: Env, role: str) -> Non
     for client in (visible, hidden):
         offline = await _get(env, f"/users/{owner}/offline-sessions/{client}", viewer)
         assert offline.status_code == 200 and len(offline.json()) == 1, offline.text
+
+
+async def test_the_admin_console_shows_a_user_viewer_no_client(env: Env) -> None:
+    """The console's Consents and Sessions tabs follow the REST rule: a view-users admin without view-clients sees
+    the user's sessions but no client of them and no consent."""
+    _, _, owner = await _setup(env)
+    await make_admin(env, "test", "console-viewer", "view-realm", "view-users")
+    async with client_at(env, "127.0.0.2") as http:
+        await sign_in(http, "console-viewer")
+        consents = await http.get(f"{CONSOLE}/users/{owner}/consents", headers=HTML)
+        sessions = await http.get(f"{CONSOLE}/users/{owner}/sessions", headers=HTML)
+    for page in (consents, sessions):
+        assert page.status_code == 200, page.text[:300]
+        assert "visible-app" not in page.text and "hidden-app" not in page.text
+    await make_admin(env, "test", "console-full-viewer", "view-realm", "view-users", "view-clients")
+    async with client_at(env, "127.0.0.3") as http:
+        await sign_in(http, "console-full-viewer")
+        for tab in ("consents", "sessions"):
+            page = await http.get(f"{CONSOLE}/users/{owner}/{tab}", headers=HTML)
+            assert "visible-app" in page.text and "hidden-app" in page.text, tab

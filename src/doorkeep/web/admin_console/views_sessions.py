@@ -11,6 +11,7 @@ signing out needs manage-users, as ``DELETE /admin/realms/{realm}/sessions/{id}`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -184,7 +185,10 @@ async def user_sessions(
         total = await c.tx.session_views.count_live(user.id, rows.live, offline=offline)
         first = within(first, size, total)
         found = await c.tx.session_views.page_of_user(user.id, offline, first, size, rows.live)
-        pages.append(Page(await rows.build(found), first, size, first + size < total, total))
+        built = await rows.build(found)
+        if not c.can("view-clients"):  # as ``GET users/{id}/sessions``: clients only to who may view them
+            built = [dataclasses.replace(row, clients=()) for row in built]
+        pages.append(Page(built, first, size, first + size < total, total))
     return pages[0], pages[1]
 
 

@@ -47,6 +47,8 @@ async def user(c: Console, user_id: str) -> User:
 
 async def consents(c: Console, u: User) -> list[ConsentRow]:
     c.require("view-users")
+    if not c.can("view-clients"):  # the REST listing's rule: consents name clients (UserSessionClientVisibilityTest)
+        return []
     filters = {False: await live(c, False), True: await live(c, True)}
     items = await admin_sessions._consents(c.tx, u, filters)  # the REST listing itself
     return [
