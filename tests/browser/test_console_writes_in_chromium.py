@@ -20,7 +20,7 @@ import requests
 from chromium_support import launch
 from console_crawl_support import CLIENT_MANAGER, PASSWORD, REALM, VIEWER, log_in, token, walk_list
 from console_writes_support import USER_MANAGER, Rest, Watched, changed, csrf_token, writes_realm
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
 
@@ -168,7 +168,11 @@ def test_resetting_a_password_lets_the_user_sign_in_with_the_new_one(server: str
 
 def test_signing_out_a_session_ends_it_and_the_list_pages_after(server: str, rest: Rest, admin: Watched) -> None:
     for n in range(10, 13):
-        token(server, REALM, {"grant_type": "password", "client_id": "a-public", "username": f"crawler{n}", "password": PASSWORD})
+        token(
+            server,
+            REALM,
+            {"grant_type": "password", "client_id": "a-public", "username": f"crawler{n}", "password": PASSWORD},
+        )
     target = rest.user("crawler11")
     assert len(rest.get(f"/users/{target['id']}/sessions")) == 1
     admin.open(f"{inside(server)}/users/{target['id']}/sessions")
@@ -183,9 +187,7 @@ def test_signing_out_a_session_ends_it_and_the_list_pages_after(server: str, res
     assert "crawler11" not in shown and {"crawler10", "crawler12"} <= set(shown), shown
 
 
-def test_the_sessions_tab_saves_one_lifespan_and_refuses_an_empty_one(
-    server: str, rest: Rest, admin: Watched
-) -> None:
+def test_the_sessions_tab_saves_one_lifespan_and_refuses_an_empty_one(server: str, rest: Rest, admin: Watched) -> None:
     before = rest.get("")
     admin.open(f"{inside(server)}/realm-settings/sessions")
     admin.page.fill("#f-ssoSessionIdleTimeout", "")
@@ -219,16 +221,14 @@ def test_an_organization_is_created_refused_when_its_name_is_taken_and_deleted(
     made = [o for o in rest.get("/organizations") if o["name"] == "Pressed Org"]
     assert len(made) == 1 and made[0]["alias"] == "pressed-org", made
     assert [d["name"] for d in made[0]["domains"]] == ["pressed.example"]
-    admin.submit("Delete organization", form="form.inline")
+    admin.submit("Delete organization", form="form:has(button.danger)")
     if admin.page.locator("section.confirm").count():
         admin.confirm("Delete")
     assert admin.page.locator(".flash.success").count() == 1, admin.alerts()
     assert sorted(o["name"] for o in rest.get("/organizations")) == ["Crawl Org"]
 
 
-def test_a_flow_is_created_refused_when_its_alias_is_taken_and_deleted(
-    server: str, rest: Rest, admin: Watched
-) -> None:
+def test_a_flow_is_created_refused_when_its_alias_is_taken_and_deleted(server: str, rest: Rest, admin: Watched) -> None:
     admin.open(f"{inside(server)}/authentication/create-flow")
     admin.page.fill("#f-alias", "browser")
     admin.page.fill("#f-description", "typed")
@@ -240,3 +240,113 @@ def test_a_flow_is_created_refused_when_its_alias_is_taken_and_deleted(
     admin.submit("Create")
     admin.succeeded("Flow created")
     assert sorted(f["alias"] for f in rest.get("/authentication/flows")) == sorted([*aliases, "pressed-flow"])
+
+
+# What each limited administrator must not write: (their role set's name, the page they would write on, the form's
+# action path under the realm, its fields). {user} and {client} stand for crawler04's and a-confidential's ids.
+FORBIDDEN: dict[str, list[tuple[str, str, dict[str, str]]]] = {
+    VIEWER: [
+        ("/users/{user}/details", "/users/{user}/details", {"firstName": "Forced", "email": "crawler04@example.com"}),
+        (
+            "/users/{user}/credentials",
+            "/users/{user}/credentials/reset-password",
+            {"password": "Forced-1", "passwordConfirmation": "Forced-1"},
+        ),
+        ("", "/users/{user}/sign-out", {}),  # refused before its confirm step
+        ("", "/users/{user}/sign-out", {"confirmed": "yes"}),
+        ("", "/users/{user}/consents/revoke", {"client": "a-confidential"}),
+        ("", "/clients/{client}", {"description": "Forced"}),
+        ("", "/organizations/new", {"name": "Forced Org", "alias": "forced-org"}),
+        ("", "/realm-settings/sessions", {"ssoSessionIdleTimeout": "1", "ssoSessionIdleTimeout.unit": "minutes"}),
+        ("", "/authentication/create-flow", {"alias": "forced-flow", "providerId": "basic-flow"}),
+    ],
+    CLIENT_MANAGER: [
+        ("", "/users/{user}/details", {"firstName": "Forced", "email": "crawler04@example.com"}),
+        ("", "/organizations/new", {"name": "Forced Org", "alias": "forced-org"}),
+        ("", "/realm-settings/sessions", {"ssoSessionIdleTimeout": "1", "ssoSessionIdleTimeout.unit": "minutes"}),
+        ("", "/identity-providers/instances/upstream/delete", {"confirmed": "yes"}),
+    ],
+    USER_MANAGER: [
+        ("/clients/{client}", "/clients/{client}", {"description": "Forced"}),
+        ("", "/realm-settings/sessions", {"ssoSessionIdleTimeout": "1", "ssoSessionIdleTimeout.unit": "minutes"}),
+        ("", "/authentication/create-flow", {"alias": "forced-flow", "providerId": "basic-flow"}),
+        ("", "/identity-providers/instances/upstream/delete", {"confirmed": "yes"}),
+    ],
+}
+
+
+def snapshot(rest: Rest) -> dict[str, object]:
+    """What the forced posts could change: the realm, crawler04 and their sessions, a-confidential, the
+    organizations, the flows and the identity providers."""
+    target = rest.user("crawler04")
+    return {
+        "realm": rest.get(""),
+        "user": target,
+        "sessions": [s["id"] for s in rest.get(f"/users/{target['id']}/sessions")],
+        "client": rest.client("a-confidential"),
+        "organizations": sorted(o["alias"] for o in rest.get("/organizations")),
+        "flows": sorted(f["alias"] for f in rest.get("/authentication/flows")),
+        "providers": sorted(p["alias"] for p in rest.get("/identity-provider/instances")),
+    }
+
+
+@pytest.mark.parametrize("username", [VIEWER, CLIENT_MANAGER, USER_MANAGER])
+def test_a_limited_administrator_has_no_button_for_a_write_and_a_forced_one_is_refused(
+    server: str, rest: Rest, browser: Browser, username: str
+) -> None:
+    token(
+        server,
+        REALM,
+        {"grant_type": "password", "client_id": "a-public", "username": "crawler04", "password": PASSWORD},
+    )
+    ids = {"user": rest.user("crawler04")["id"], "client": rest.client("a-confidential")["id"]}
+    before = snapshot(rest)
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    try:
+        page = context.new_page()
+        base = f"{server}/admin/{REALM}/console"
+        log_in(page, f"{base}/", username, PASSWORD, rf".*/admin/{REALM}/console/.*")
+        watched = Watched(page, f"{base}/{REALM}")
+        for shown, action, form in FORBIDDEN[username]:
+            if shown:  # the page they may read offers no write: no enabled submit button in its form
+                watched.crawler.visit(f"{base}/{REALM}{shown.format(**ids)}")
+                enabled = page.locator(
+                    "form.card :is(button[type=submit], input:not([type=hidden]), textarea, select):enabled"
+                )
+                assert enabled.count() == 0, f"{username} on {shown}: {enabled.count()} enabled controls of a write"
+            watched.crawler.visit(f"{base}/{REALM}/users")
+            url = f"{base}/{REALM}{action.format(**ids)}"
+            forced = page.request.post(
+                url, form={**form, "csrf_token": csrf_token(page)}, headers={"Origin": server}, max_redirects=0
+            )
+            assert forced.status == 403, f"{username} POST {action}: {forced.status} {forced.text()[:300]}"
+    finally:
+        context.close()
+    assert snapshot(rest) == before, f"{username}'s refused posts changed something"
+
+
+def test_a_user_saves_their_names_in_the_account_console_and_nothing_else_changes(
+    server: str, rest: Rest, browser: Browser
+) -> None:
+    before = rest.user("crawler09")
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    try:
+        page = context.new_page()
+        base = f"{server}/realms/{REALM}/account"
+        log_in(page, f"{base}/", "crawler09", PASSWORD, rf".*/realms/{REALM}/account/.*")
+        watched = Watched(page, base)
+        watched.crawler.visit(f"{base}/")
+        page.fill("#firstName", "Selfnamed")
+        page.fill("#email", "")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert page.locator("#email-error").count() == 1, "an emptied e-mail: no message by the field"
+        assert rest.user("crawler09") == before
+        page.fill("#email", before["email"])
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save").click()
+        assert page.locator(".flash.success").count() == 1, page.locator("[role=alert]").all_inner_texts()
+        assert not watched.problems(), "\n".join(watched.problems())
+    finally:
+        context.close()
+    assert changed(before, rest.user("crawler09")) == {"firstName": (before["firstName"], "Selfnamed")}
