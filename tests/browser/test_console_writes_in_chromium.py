@@ -242,6 +242,44 @@ def test_a_flow_is_created_refused_when_its_alias_is_taken_and_deleted(server: s
     assert sorted(f["alias"] for f in rest.get("/authentication/flows")) == sorted([*aliases, "pressed-flow"])
 
 
+def test_the_tokens_tab_saves_the_access_token_lifespan_alone(server: str, rest: Rest, admin: Watched) -> None:
+    before = rest.get("")
+    admin.open(f"{inside(server)}/realm-settings/tokens")
+    admin.page.fill("#f-accessTokenLifespan", "7")
+    admin.page.select_option("select[name='accessTokenLifespan.unit']", "minutes")
+    admin.submit("Save")
+    admin.succeeded("Tokens settings saved.")
+    assert changed(before, rest.get("")) == {"accessTokenLifespan": (before["accessTokenLifespan"], 420)}
+
+
+def test_a_required_action_is_switched_off_and_on(server: str, rest: Rest, admin: Watched) -> None:
+    def enabled() -> bool:
+        return bool(rest.get("/authentication/required-actions/UPDATE_PROFILE")["enabled"])
+
+    assert enabled()
+    admin.open(f"{inside(server)}/authentication/required-actions")
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("button", name=re.compile(r"^Enabled Update Profile: turn off$")).click()
+    admin.succeeded("Updated required action successfully")
+    assert not enabled()
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("button", name=re.compile(r"^Enabled Update Profile: turn on$")).click()
+    admin.succeeded("Updated required action successfully")
+    assert enabled()
+
+
+def test_a_credential_is_deleted_after_its_confirm_step(server: str, rest: Rest, admin: Watched) -> None:
+    target = rest.user("crawler13")
+    assert [c["type"] for c in rest.get(f"/users/{target['id']}/credentials")] == ["password"]
+    admin.open(f"{inside(server)}/users/{target['id']}/credentials")
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("button", name=re.compile(r"^Delete password")).click()
+    admin.confirm("Delete")
+    admin.succeeded("The password credential has been deleted.")
+    assert rest.get(f"/users/{target['id']}/credentials") == []
+    assert changed(target, rest.user("crawler13")) == {}
+
+
 # What each limited administrator must not write: (their role set's name, the page they would write on, the form's
 # action path under the realm, its fields). {user} and {client} stand for crawler04's and a-confidential's ids.
 FORBIDDEN: dict[str, list[tuple[str, str, dict[str, str]]]] = {
