@@ -280,6 +280,25 @@ def test_a_credential_is_deleted_after_its_confirm_step(server: str, rest: Rest,
     assert changed(target, rest.user("crawler13")) == {}
 
 
+def test_the_advanced_tab_sets_one_client_override_and_refuses_a_grace_past_its_range(
+    server: str, rest: Rest, admin: Watched
+) -> None:
+    before = rest.client("a-service")
+    admin.open(f"{inside(server)}/clients/{before['id']}/advanced")
+    admin.page.fill("#f-grace", "121")
+    admin.submit("Save")
+    by_field = admin.page.locator("div.field:has(#f-grace) p.field-error")
+    assert by_field.count() == 1 and "120" in by_field.inner_text(), f"a grace of 121 s: no message; {admin.alerts()}"
+    assert admin.page.input_value("#f-grace") == "121"
+    assert rest.client("a-service") == before
+    admin.page.fill("#f-grace", "")
+    admin.page.fill("#f-client\\.session\\.idle\\.timeout", "5")
+    admin.page.select_option("select[name='client.session.idle.timeout.unit']", "minutes")
+    admin.submit("Save")
+    admin.succeeded("Advanced settings saved.")
+    assert changed(before, rest.client("a-service")) == {"attributes.client.session.idle.timeout": (None, "300")}
+
+
 # What each limited administrator must not write: (their role set's name, the page they would write on, the form's
 # action path under the realm, its fields). {user} and {client} stand for crawler04's and a-confidential's ids.
 FORBIDDEN: dict[str, list[tuple[str, str, dict[str, str]]]] = {
