@@ -60,6 +60,7 @@ async def sign_out_session(page: Page) -> Response:
         if not back.startswith(prefix) or "//" in back or "\\" in back:
             back = prefix + "sessions"
         sid = page.request.path_params["sid"]
+        c.require("manage-users")  # refused before the confirm step: no question about what they may not do
         if not confirmed(page):
             what = "offline session (its offline tokens stop working)" if offline else "session"
             return page.confirm(

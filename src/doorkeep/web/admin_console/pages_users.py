@@ -87,6 +87,7 @@ async def revoke(page: Page) -> Response:
         u = await views.user(c, page.request.path_params["id"])
         client_id = page.form.get("client") or ""
         back = user_path(c, u, "/consents")
+        c.require("manage-users")  # refused before the confirm step, as the sign-out below
         if not confirmed(page):
             return page.confirm(
                 title="Revoke consent?",
@@ -135,6 +136,7 @@ async def sign_out_all(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
         back = user_path(c, u, "/sessions")
+        c.require("manage-users")  # refused before the confirm step: no question about what they may not do
         if not confirmed(page):
             return page.confirm(
                 title="Sign out everywhere?",

@@ -16,7 +16,7 @@ from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import BY_AUTHENTICATED_USER as BY_ADMIN
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
-from doorkeep.oauth import device_codes
+from doorkeep.oauth import client_urls, device_codes
 from doorkeep.oauth import exchange_settings as token_exchange
 from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth.uri_syntax import parse
@@ -158,11 +158,18 @@ def _logout_settings(attributes: dict[str, object], url: str, session_required: 
 
 
 def check_settings(cl: Client) -> None:
-    """The Settings tab's own check: a front-channel logout URL is framed only as an absolute http(s) URL."""
+    """The Settings tab's own checks: a redirect URI as ``PUT clients/{id}`` checks it (its words, shown by the
+    field), and a front-channel logout URL framed only as an absolute http(s) URL."""
+    errors: dict[str, str] = {}
+    for problem in client_urls.url_errors(cl):
+        if problem.place.startswith(client_urls.REDIRECT_URIS.name):
+            errors.setdefault(client_urls.REDIRECT_URIS.name, problem.message)
     url = cl.attr(fc.URL)
     uri = parse(url) if url else None
     if url and (uri is None or uri.scheme not in ("http", "https") or not uri.host):
-        raise FormErrors(FormState(errors={fc.URL: "Front-channel logout URL: give an absolute http or https URL."}))
+        errors[fc.URL] = "Front-channel logout URL: give an absolute http or https URL."
+    if errors:
+        raise FormErrors(FormState(errors=errors))
 
 
 def advanced_form(cl: Client) -> FormState:

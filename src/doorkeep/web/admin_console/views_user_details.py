@@ -47,10 +47,13 @@ def details_form(u: User) -> FormState:
 
 
 def _refused(typed: FormState, err: AdminError) -> FormErrors:
-    """The REST API's refusal as the form's errors: each profile error by its field, else its message."""
+    """The REST API's refusal as the form's errors: each profile error by its field, a taken e-mail address (409
+    "User exists with same email") by the E-mail field, else its message."""
     if isinstance(err, ProfileError):
         for e in err.errors:
             typed.errors.setdefault(str(e["field"]), f"{e['field']}: {e['errorMessage']}")
+    elif err.status == 409 and "email" in (err.description or err.message):
+        typed.errors["email"] = err.description or err.message
     else:
         typed.errors["form"] = err.description or err.message
     return FormErrors(typed)
