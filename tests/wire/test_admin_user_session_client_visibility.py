@@ -1,7 +1,8 @@
 """Keycloak's UserSessionClientVisibilityTest without fine-grained admin permissions: viewing a user's sessions,
 offline sessions and consents needs view-users alone, so the clients those answers reveal follow the client view
 permission (view-clients or manage-clients). An admin with view-users but not view-clients sees the sessions with no
-clients, no consents, and 403 for one client's offline sessions; with view-clients, everything."""
+clients, no consents, and 403 for one client's offline sessions; with view-clients, everything. The console's
+bulk revocation, which a view-users admin also reaches, checks manage-users first."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from admin_console_http import sign_in
+from admin_console_http import post, sign_in
 from admin_support import make_admin, realm_admin
 from support import password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env, client_at
@@ -82,3 +83,18 @@ async def test_the_admin_console_shows_a_user_viewer_no_client(env: Env) -> None
         for tab in ("consents", "sessions"):
             page = await http.get(f"{CONSOLE}/users/{owner}/{tab}", headers=HTML)
             assert "visible-app" in page.text and "hidden-app" in page.text, tab
+
+
+async def test_bulk_revocation_in_the_console_asks_manage_users_before_reading_the_criteria(env: Env) -> None:
+    """A view-users console admin posting the bulk revocation's preview or run, with criteria good or bad, gets the
+    403 page, never the form's criteria error nor the confirm step (the REST call's order)."""
+    await _setup(env)
+    await make_admin(env, "test", "bulk-viewer", "view-realm", "view-users")
+    async with client_at(env, "127.0.0.4") as http:
+        start = await sign_in(http, "bulk-viewer")
+        base = f"{CONSOLE}/offline-sessions/revoke"
+        for action in ("preview", "run"):
+            for criteria in ({"client": "visible-app"}, {"ipAddress": "not-an-address"}):
+                answer = await post(http, f"{base}/{action}", start, **criteria)
+                assert answer.status_code == 403, (action, criteria, answer.text[:300])
+                assert "Revoke offline sessions?" not in answer.text

@@ -52,6 +52,7 @@ async def bulk_revoke(page: Page) -> Response:
 @ADMIN.action("/{target}" + PATH + "/preview")
 async def preview(page: Page) -> Response:
     async def work(c: Console) -> Response:
+        c.require("manage-users")  # before the criteria are read, as the REST call checks the caller first
         form = {key: value for key, value in fields(page).items() if key in views.FIELDS}
         try:
             found = await views.preview(c, views.criteria_of(form, dry_run=True))
@@ -65,6 +66,7 @@ async def preview(page: Page) -> Response:
 @ADMIN.action("/{target}" + PATH + "/run")
 async def revoke(page: Page) -> Response:
     async def work(c: Console) -> Response:
+        c.require("manage-users")  # before the criteria are read and the confirm step is offered
         form = {key: value for key, value in fields(page).items() if key in views.FIELDS}
         try:
             criteria = views.criteria_of(form, dry_run=False)
