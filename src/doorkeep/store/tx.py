@@ -92,11 +92,12 @@ class Tx:
 
     @cached_property
     def users(self) -> UserRepo:
-        return UserRepo(self._conn)
+        """Users; ``held`` holds one's row against deletion in a writing transaction on PostgreSQL."""
+        return UserRepo(self._conn, hold=self._write and not self._sqlite)
 
     @cached_property
     def groups(self) -> GroupRepo:
-        return GroupRepo(self._conn)
+        return GroupRepo(self._conn, hold=self._write and not self._sqlite)
 
     @cached_property
     def organizations(self) -> OrganizationRepo:

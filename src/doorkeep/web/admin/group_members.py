@@ -26,7 +26,7 @@ USER_NOT_FOUND = not_found("User not found")
 
 
 async def _user(call: RealmCall, user_id: str) -> User:
-    user = await call.tx.users.get(user_id)
+    user = await call.tx.users.held(user_id)
     if user is None or user.realm_id != call.realm.id:
         raise USER_NOT_FOUND
     return user

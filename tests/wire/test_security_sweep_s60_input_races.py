@@ -1,0 +1,110 @@
+"""Security sweep s60 (hostile input on both engines): an admin write under a user or a group that another admin is
+deleting at that moment. On PostgreSQL the write read the user (or group) before the deletion committed, then met
+it gone at its foreign key: a 500 "unknown_error" (IntegrityError 23503) for PUT reset-password, POST role-mappings,
+PUT users/{id}/groups/{group}, POST groups/{id}/children and POST groups/{id}/role-mappings. The admin locators now
+hold the row they found till their transaction ends (store/users.py ``held``), so the write waits for the deletion
+and answers the 404 Keycloak gives for a missing user or group (UsersResource.user "User not found",
+GroupsResource.getGroupById "Could not find group by id"), as it would had it come a moment later. SQLite's writers
+are serial: there the write always came after, and the test pins the same answer on both engines."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+ADMIN = "/admin/realms/test"
+USER = {"username": "doomed", "firstName": "Doomed", "lastName": "User", "email": "doomed@example.org"}
+
+
+async def _waiting_on_a_lock(env: Env) -> None:
+    """Until a request is queued behind the open transaction: a row lock on PostgreSQL, SQLite's write lock (one
+    turn of the event loop is enough there)."""
+    if env.db.is_sqlite:
+        await asyncio.sleep(0.05)
+        return
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    for _ in range(200):
+        async with env.db.engine.connect() as conn:
+            if (await conn.execute(query)).scalar_one() > 0:
+                return
+        await asyncio.sleep(0.025)
+    raise AssertionError("the request never waited for the deleting transaction")
+
+
+async def _ids(env: Env) -> tuple[str, str, dict[str, object]]:
+    headers = await env.admin_headers()
+    created = await env.http.post(f"{ADMIN}/users", json=USER, headers=headers)
+    assert created.status_code == 201, created.text
+    group = await env.http.post(f"{ADMIN}/groups", json={"name": "doomed"}, headers=headers)
+    assert group.status_code == 201, group.text
+    role = await env.http.post(f"{ADMIN}/roles", json={"name": "mapped"}, headers=headers)
+    assert role.status_code == 201, role.text
+    user_id = created.headers["location"].rsplit("/", 1)[1]
+    group_id = group.headers["location"].rsplit("/", 1)[1]
+    return user_id, group_id, (await env.http.get(f"{ADMIN}/roles/mapped", headers=headers)).json()
+
+
+USER_WRITES = [
+    ("PUT", "users/{user}/reset-password", {"type": "password", "value": "An0ther-secret", "temporary": False}),
+    ("POST", "users/{user}/role-mappings/realm", "roles"),
+    ("PUT", "users/{user}/groups/{group}", None),
+]
+GROUP_WRITES = [
+    ("POST", "groups/{group}/children", {"name": "child"}),
+    ("POST", "groups/{group}/role-mappings/realm", "roles"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), USER_WRITES, ids=[p for _, p, _ in USER_WRITES])
+async def test_a_write_under_a_user_deleted_meanwhile_is_user_not_found(
+    realm: Env, method: str, path: str, body: object
+) -> None:
+    user_id, group_id, role = await _ids(realm)
+    headers = await realm.admin_headers()
+    url = f"{ADMIN}/{path.format(user=user_id, group=group_id)}"
+    json_body = [role] if body == "roles" else body
+
+    answer = await _during_deletion_of(
+        realm, "users", user_id, realm.http.request(method, url, json=json_body, headers=headers)
+    )
+    assert answer.status_code == 404, answer.text
+    assert answer.json() == {"error": "User not found"}
+    assert (await realm.http.get(f"{ADMIN}/users/{user_id}", headers=headers)).status_code == 404
+
+
+@pytest.mark.parametrize(("method", "path", "body"), GROUP_WRITES, ids=[p for _, p, _ in GROUP_WRITES])
+async def test_a_write_under_a_group_deleted_meanwhile_is_group_not_found(
+    realm: Env, method: str, path: str, body: object
+) -> None:
+    _, group_id, role = await _ids(realm)
+    headers = await realm.admin_headers()
+    url = f"{ADMIN}/{path.format(group=group_id)}"
+    json_body = [role] if body == "roles" else body
+    answer = await _during_deletion_of(
+        realm, "groups", group_id, realm.http.request(method, url, json=json_body, headers=headers)
+    )
+    assert answer.status_code == 404, answer.text
+    assert answer.json() == {"error": "Could not find group by id"}
+    groups = (await realm.http.get(f"{ADMIN}/groups", params={"search": "child"}, headers=headers)).json()
+    assert groups == [], groups  # no subgroup left behind without its parent
+
+
+async def _during_deletion_of(env: Env, table: str, row_id: str, call: Awaitable[httpx.Response]) -> httpx.Response:
+    """``call`` sent while a transaction that deleted the row is open; the transaction then commits."""
+    async with env.db.transaction() as tx:
+        if table == "users":
+            await tx.users.delete(row_id)
+        else:
+            group = await tx.groups.get(row_id)
+            assert group is not None
+            await tx.groups.delete(group)
+        sent = asyncio.ensure_future(call)
+        await _waiting_on_a_lock(env)
+    return await sent
