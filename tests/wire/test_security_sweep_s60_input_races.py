@@ -10,12 +10,15 @@ are serial: there the write always came after, and the test pins the same answer
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable
 
 import httpx
 import pytest
 from sqlalchemy import text
 
+from doorkeep.model import Client, ClientScope, Group, Role, User
+from doorkeep.store.tx import Tx
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -108,3 +111,47 @@ async def _during_deletion_of(env: Env, table: str, row_id: str, call: Awaitable
         sent = asyncio.ensure_future(call)
         await _waiting_on_a_lock(env)
     return await sent
+
+
+async def _namesake(tx: Tx, realm_id: str, kind: str) -> None:
+    """A thing named ``twin`` of ``kind``, created in ``tx``."""
+    new_id = str(uuid.uuid4())
+    if kind == "users":
+        await tx.users.create(User(id=new_id, realm_id=realm_id, username="twin", email="twin@example.org"))
+    elif kind == "clients":
+        await tx.clients.create(Client(id=new_id, realm_id=realm_id, client_id="twin"))
+    elif kind == "roles":
+        await tx.roles.create(Role(id=new_id, realm_id=realm_id, name="twin"))
+    elif kind == "client-scopes":
+        await tx.scopes.create(ClientScope(id=new_id, realm_id=realm_id, name="twin"))
+    else:
+        await tx.groups.create(Group(id=new_id, realm_id=realm_id, name="twin"))
+
+
+CREATES = [
+    ("users", {**USER, "username": "twin", "email": "twin@example.org"}, "User exists with same username or email"),
+    ("clients", {"clientId": "twin"}, "Client twin already exists"),
+    ("roles", {"name": "twin"}, "Role with name twin already exists"),
+    ("client-scopes", {"name": "twin", "protocol": "openid-connect"}, "Client Scope twin already exists"),
+    ("groups", {"name": "twin"}, "Top level group named 'twin' already exists."),
+]
+
+
+@pytest.mark.parametrize(("kind", "rep", "message"), CREATES, ids=[kind for kind, _, _ in CREATES])
+async def test_a_namesake_created_meanwhile_is_keycloaks_conflict_for_it(
+    realm: Env, kind: str, rep: dict[str, object], message: str
+) -> None:
+    """The POST looked for a namesake before the other transaction committed one, then met it at the unique index:
+    the 409 that names the conflict (the resource's catch of ModelDuplicateException), not "Conflict detected"."""
+    headers = await realm.admin_headers()
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        await _namesake(tx, found.id, kind)
+        sent = asyncio.ensure_future(realm.http.post(f"{ADMIN}/{kind}", json=rep, headers=headers))
+        await _waiting_on_a_lock(realm)
+    answer = await sent
+    assert answer.status_code == 409, answer.text
+    if realm.db.is_sqlite and kind == "users":  # serial writers: the POST's own check found the namesake
+        message = "User exists with same username"
+    assert answer.json() == {"errorMessage": message}

@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin.duplicates import refused_as
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.broker import group_paths
@@ -133,8 +134,12 @@ async def _check_sibling(
     GroupResource (a subgroup, and any rename) says "Sibling group"."""
     siblings = [g for g in await tx.groups.realm_groups(realm_id) if g.parent_id == parent_id and g.id != own_id]
     if any(g.name == name for g in siblings):
-        where = "Top level group" if parent_id is None and not renamed else "Sibling group"
-        raise AdminError(409, f"{where} named '{name}' already exists.")
+        raise _namesake(parent_id, name, renamed)
+
+
+def _namesake(parent_id: str | None, name: str, renamed: bool = False) -> AdminError:
+    where = "Top level group" if parent_id is None and not renamed else "Sibling group"
+    return AdminError(409, f"{where} named '{name}' already exists.")
 
 
 async def create_or_move(
@@ -166,7 +171,7 @@ async def create_or_move(
         description=description_of(rep, None),
         attributes=group_attributes(rep.get("attributes")),
     )
-    await tx.groups.create(group)
+    await refused_as(tx.groups.create(group), _namesake(parent_id, name))
     return group, True
 
 
