@@ -169,6 +169,16 @@ def is_duplicate(exc: BaseException) -> bool:
     return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
 
 
+def is_vanished_reference(exc: BaseException) -> bool:
+    """Whether a foreign key refused a row: it names something another request deleted after this one found it
+    (SQLSTATE 23503 on PostgreSQL; SQLite's writers are serial, its "FOREIGN KEY constraint failed" is the same
+    refusal). A write that lost a race with a deletion: a conflict, not a server fault."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == "23503" or "FOREIGN KEY constraint failed" in str(exc.orig)
+
+
 # The newest migration. A database already there is not handed to Alembic at start, whose import and
 # script loading were a tenth of the time to ready (issue #8); tests/unit/test_migration_head.py keeps
 # this equal to the head of migrations/versions.
