@@ -10,14 +10,17 @@ are serial: there the write always came after, and the test pins the same answer
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from doorkeep.model import Client, ClientScope, Group, Role, User
+from doorkeep.store.database import is_vanished_reference
 from doorkeep.store.tx import Tx
 from wire_env import Env
 
@@ -227,3 +230,24 @@ async def test_a_write_under_a_thing_deleted_meanwhile_is_a_conflict_not_a_500(
     kind = "clients" if made is _client_id else "client-scopes"
     gone = await realm.http.get(f"{ADMIN}/{kind}/{row_id}", headers=headers)
     assert gone.status_code == 404, gone.text  # the deletion stands
+
+
+class _DriverError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("orig", "vanished"),
+    [
+        (_DriverError("23503"), True),
+        (sqlite3.IntegrityError("FOREIGN KEY constraint failed"), True),
+        (_DriverError("23505"), False),
+        (sqlite3.IntegrityError("UNIQUE constraint failed: roles.name"), False),
+        (_DriverError("23502"), False),  # a NOT NULL refused: a fault of ours, still a 500
+    ],
+)
+async def test_only_a_foreign_key_refusal_is_a_vanished_reference(orig: Exception, vanished: bool) -> None:
+    assert is_vanished_reference(IntegrityError("INSERT ...", {}, orig)) is vanished
+    assert is_vanished_reference(orig) is False  # the driver's own error, unwrapped, is not recognised
