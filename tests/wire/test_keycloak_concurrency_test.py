@@ -20,7 +20,7 @@ read, found and deleted in parallel, and eight creates of one client, role, grou
 Those got the generic 409 "Conflict detected. See logs for details" until session 60; they now get the message
 the resource gives when its JPA flush raises ModelDuplicateException (ClientsResource.createClient,
 RoleContainerResource.createRole, GroupsResource.addTopLevelGroup: the same as for a namesake found before;
-UsersResource.createUser: "User exists with same username or email"), admin/duplicates.py).
+UsersResource.createUser: "User exists with same username or email"), store/tx.py ``refused_as``).
 """
 
 from __future__ import annotations

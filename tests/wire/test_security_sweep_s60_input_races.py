@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from doorkeep.model import Client, ClientScope, Group, Role, User
-from doorkeep.store.database import is_vanished_reference
+from doorkeep.store.refusals import is_vanished_reference
 from doorkeep.store.tx import Tx
 from wire_env import Env
 

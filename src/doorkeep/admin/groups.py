@@ -8,7 +8,6 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.admin.duplicates import refused_as
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.broker import group_paths
@@ -171,7 +170,7 @@ async def create_or_move(
         description=description_of(rep, None),
         attributes=group_attributes(rep.get("attributes")),
     )
-    await refused_as(tx.groups.create(group), _namesake(parent_id, name))
+    await tx.refused_as(tx.groups.create(group), _namesake(parent_id, name))
     return group, True
 
 

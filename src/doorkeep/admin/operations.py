@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep.admin import client_protocol, scope_validation, session_limits
-from doorkeep.admin.duplicates import refused_as
 from doorkeep.admin.stored_text import refuse_longer
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies import secret_rotation
@@ -148,7 +147,7 @@ async def create_client(
     refuse_longer(client.client_id)
     explicit = default_scopes is not None or optional_scopes is not None
     created = provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
-    client = await refused_as(created, AdminError(409, f"Client {client.client_id} already exists"))
+    client = await tx.refused_as(created, AdminError(409, f"Client {client.client_id} already exists"))
     linked: set[str] = set()
     for names, default in ((default_scopes or (), True), (optional_scopes or (), False)):
         for name in names:
@@ -250,7 +249,7 @@ async def create_role(tx: Tx, role: Role) -> Role:
     if await _role_named(tx, role.realm_id, role.client_id, role.name) is not None:
         raise AdminError(409, f"Role with name {role.name} already exists")
     refuse_longer(role.name)
-    await refused_as(tx.roles.create(role), AdminError(409, f"Role with name {role.name} already exists"))
+    await tx.refused_as(tx.roles.create(role), AdminError(409, f"Role with name {role.name} already exists"))
     return role
 
 
@@ -333,7 +332,7 @@ async def create_scope(tx: Tx, scope: ClientScope) -> ClientScope:
     if await tx.scopes.get_by_name(scope.realm_id, scope.name) or await tx.scopes.get(scope.id):
         raise AdminError(409, f"Client Scope {scope.name} already exists")
     refuse_longer(scope.name)
-    await refused_as(tx.scopes.create(scope), AdminError(409, f"Client Scope {scope.name} already exists"))
+    await tx.refused_as(tx.scopes.create(scope), AdminError(409, f"Client Scope {scope.name} already exists"))
     return scope
 
 

@@ -20,7 +20,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep.admin import stored_text
-from doorkeep.store.database import is_data_error, is_duplicate, is_vanished_reference
+from doorkeep.store.database import is_data_error
+from doorkeep.store.refusals import is_duplicate, is_vanished_reference
 from doorkeep.web import error_pages
 from doorkeep.web.http import RealmNotFound, json_response, realm_not_found_json
 from doorkeep.web.unavailable import database_unavailable, unavailable_response

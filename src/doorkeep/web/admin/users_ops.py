@@ -11,7 +11,6 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
-from doorkeep.admin.duplicates import refused_as
 from doorkeep.admin.groups import normalized_path
 from doorkeep.admin.representations import (
     USER_FIELDS,
@@ -266,7 +265,7 @@ async def create_user(
     await check_policy(tx, realm, user, new_passwords(creds), now)
     links = await federated_links.for_new_user(tx, realm.id, rep.get("federatedIdentities"))
     # UsersResource.createUser's ModelDuplicateException: a namesake created meanwhile, met at the unique index
-    await refused_as(
+    await tx.refused_as(
         provisioning.create_user(tx, realm, user), AdminError(409, "User exists with same username or email")
     )
     await federated_links.add(tx, realm.id, user.id, links)  # RepresentationToModel.createFederatedIdentities
