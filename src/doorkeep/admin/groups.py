@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
 from doorkeep.admin.representations import RepresentationError
+from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.broker import group_paths
 from doorkeep.errors import AdminError
 from doorkeep.model import Group
@@ -116,6 +117,7 @@ def required_name(rep: dict[str, Any]) -> str:
         raise AdminError(400, "Group name is missing")
     if len(name.strip()) > 255:
         raise AdminError(400, "Group name is too long")
+    refuse_nul(name)  # PostgreSQL's 400 "Invalid input", on SQLite too (admin/stored_text.py)
     return name.strip()
 
 
