@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
 from doorkeep.admin.representations import RepresentationError
+from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.broker import group_paths
 from doorkeep.errors import AdminError
 from doorkeep.model import Group
@@ -116,6 +117,7 @@ def required_name(rep: dict[str, Any]) -> str:
         raise AdminError(400, "Group name is missing")
     if len(name.strip()) > 255:
         raise AdminError(400, "Group name is too long")
+    refuse_nul(name)  # PostgreSQL's 400 "Invalid input", on SQLite too (admin/stored_text.py)
     return name.strip()
 
 
@@ -133,8 +135,12 @@ async def _check_sibling(
     GroupResource (a subgroup, and any rename) says "Sibling group"."""
     siblings = [g for g in await tx.groups.realm_groups(realm_id) if g.parent_id == parent_id and g.id != own_id]
     if any(g.name == name for g in siblings):
-        where = "Top level group" if parent_id is None and not renamed else "Sibling group"
-        raise AdminError(409, f"{where} named '{name}' already exists.")
+        raise _namesake(parent_id, name, renamed)
+
+
+def _namesake(parent_id: str | None, name: str, renamed: bool = False) -> AdminError:
+    where = "Top level group" if parent_id is None and not renamed else "Sibling group"
+    return AdminError(409, f"{where} named '{name}' already exists.")
 
 
 async def create_or_move(
@@ -166,7 +172,7 @@ async def create_or_move(
         description=description_of(rep, None),
         attributes=group_attributes(rep.get("attributes")),
     )
-    await tx.groups.create(group)
+    await tx.refused_as(tx.groups.create(group), _namesake(parent_id, name))
     return group, True
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep.admin import client_protocol, scope_validation, session_limits
-from doorkeep.admin.stored_text import refuse_longer
+from doorkeep.admin.stored_text import refuse_longer, refuse_nul
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies import secret_rotation
 from doorkeep.errors import AdminError
@@ -145,8 +145,10 @@ async def create_client(
         raise AdminError(409, f"Client {client.client_id} already exists")
     check_client(realm, client, problems)
     refuse_longer(client.client_id)
+    refuse_nul(client.client_id)
     explicit = default_scopes is not None or optional_scopes is not None
-    client = await provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
+    created = provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
+    client = await tx.refused_as(created, AdminError(409, f"Client {client.client_id} already exists"))
     linked: set[str] = set()
     for names, default in ((default_scopes or (), True), (optional_scopes or (), False)):
         for name in names:
@@ -180,6 +182,7 @@ async def update_client(
         raise AdminError(409, "Client already exists")
     check_client(realm, new, problems)
     refuse_longer(new.client_id)
+    refuse_nul(new.client_id)
     if renamed:
         account = await tx.users.get_service_account(old)
         if account is not None:
@@ -248,7 +251,8 @@ async def create_role(tx: Tx, role: Role) -> Role:
     if await _role_named(tx, role.realm_id, role.client_id, role.name) is not None:
         raise AdminError(409, f"Role with name {role.name} already exists")
     refuse_longer(role.name)
-    await tx.roles.create(role)
+    refuse_nul([role.name, role.description])
+    await tx.refused_as(tx.roles.create(role), AdminError(409, f"Role with name {role.name} already exists"))
     return role
 
 
@@ -256,6 +260,7 @@ async def update_role(tx: Tx, old: Role, new: Role) -> Role:
     if new.name != old.name and await _role_named(tx, new.realm_id, new.client_id, new.name) is not None:
         raise AdminError(409, f"Role with name {new.name} already exists")
     refuse_longer(new.name)
+    refuse_nul([new.name, new.description])
     await tx.roles.update(new)
     return new
 
@@ -331,7 +336,7 @@ async def create_scope(tx: Tx, scope: ClientScope) -> ClientScope:
     if await tx.scopes.get_by_name(scope.realm_id, scope.name) or await tx.scopes.get(scope.id):
         raise AdminError(409, f"Client Scope {scope.name} already exists")
     refuse_longer(scope.name)
-    await tx.scopes.create(scope)
+    await tx.refused_as(tx.scopes.create(scope), AdminError(409, f"Client Scope {scope.name} already exists"))
     return scope
 
 

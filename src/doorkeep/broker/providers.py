@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from doorkeep.broker import social
 from doorkeep.errors import AdminError
+from doorkeep.jackson import string_field
 from doorkeep.model import JSON, Realm
 from doorkeep.realms import flow_model, flow_support
 
@@ -390,6 +391,15 @@ def _config(value: Any) -> dict[str, str]:
     return out
 
 
+def bound_provider_id(rep: JSON) -> str | None:
+    """``providerId`` as Jackson binds the String field: an array or an object is its MismatchedInputException
+    (Keycloak 26 answers 400 "Cannot parse the JSON" before the resource method runs), a number its text."""
+    provider_id = rep.get("providerId")
+    if isinstance(provider_id, list | dict):
+        raise AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
+    return string_field(provider_id)
+
+
 def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     """RepresentationToModel.toModel: the provider as stored, or the 400/501 Keycloak's refusal maps to."""
     alias = rep.get("alias")
@@ -399,7 +409,7 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
         raise bad("Empty Space not allowed.")  # ReservedCharValidator.validateNoSpace
     if found := _RESERVED.search(alias):
         raise bad(f"Character '{found.group()}' not allowed.")
-    provider_id = rep.get("providerId")
+    provider_id = bound_provider_id(rep)
     if provider_id not in PROVIDER_IDS and provider_id not in STORED_ONLY:
         if isinstance(provider_id, str) and provider_id in KEYCLOAK_ONLY:
             raise not_implemented(provider_id)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from doorkeep.admin.stored_text import refuse_longer, refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import User
 from doorkeep.organizations.domains import invalid as invalid_domain
@@ -44,8 +45,14 @@ def _no_space(value: str | None) -> None:
 
 
 def _text(rep: dict[str, Any], key: str) -> str | None:
+    """A string field; one PostgreSQL's VARCHAR(255) column cannot keep is its 400 "Invalid input" on SQLite too."""
     value = rep.get(key)
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    if key in (ALIAS, "name"):
+        refuse_longer(value)
+        refuse_nul(value)
+    return value
 
 
 def _valid_url(value: str | None) -> None:

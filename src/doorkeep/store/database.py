@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from doorkeep import observe
@@ -22,6 +22,7 @@ from doorkeep.store import sqlite_engine
 from doorkeep.store.config_cache import ConfigCache
 from doorkeep.store.pg_connections import KeptConnections
 from doorkeep.store.realms import apply_bumps, deferring_bumps
+from doorkeep.store.refusals import is_duplicate as is_duplicate  # where it was first defined
 from doorkeep.store.sqlite_engine import SqliteEngine
 from doorkeep.store.tx import Tx
 
@@ -157,16 +158,6 @@ def is_data_error(exc: BaseException) -> bool:
         code = getattr(exc.orig, "sqlstate", None)
         return isinstance(code, str) and code.startswith("22")
     return isinstance(exc, OverflowError)  # sqlite3 refusing to bind an int beyond 64 bits
-
-
-def is_duplicate(exc: BaseException) -> bool:
-    """Whether a unique index refused a row: two requests creating the same thing at once, the second meeting
-    the first's row only at the index (SQLSTATE 23505 on PostgreSQL, SQLite's UNIQUE constraint). Keycloak's
-    ModelDuplicateException: a conflict, not a server fault."""
-    if not isinstance(exc, IntegrityError):
-        return False
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
 
 
 # The newest migration. A database already there is not handed to Alembic at start, whose import and

@@ -57,8 +57,9 @@ def with_paths(found: Iterable[Group], ancestors: dict[str, Group]) -> builtins.
 
 
 class GroupRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, hold: bool = False) -> None:
         self._c = conn
+        self._hold = hold
 
     async def realm_groups(self, realm_id: str) -> builtins.list[Group]:
         """Every group of the realm, with paths, ordered by path."""
@@ -66,8 +67,13 @@ class GroupRepo:
         found = [_group(r) for r in rows]
         return sorted(with_paths(found, {g.id: g for g in found}), key=lambda g: g.path)
 
-    async def get(self, group_id: str) -> Group | None:
-        row = (await self._c.execute(select(groups).where(groups.c.id == group_id))).first()
+    async def get(self, group_id: str, *, held: bool = False) -> Group | None:
+        """The group with its path; ``held``: its row held against deletion till the transaction ends, as
+        ``UserRepo.held`` holds a user's (a subgroup, a role mapping or a member added under it)."""
+        query = select(groups).where(groups.c.id == group_id)
+        if held and self._hold:
+            query = query.with_for_update(key_share=True)
+        row = (await self._c.execute(query)).first()
         if row is None:
             return None
         group = _group(row)

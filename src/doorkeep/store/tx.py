@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -28,6 +28,7 @@ from doorkeep.store.organization_groups import OrganizationGroupRepo
 from doorkeep.store.organizations import OrganizationRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
+from doorkeep.store.refusals import is_duplicate
 from doorkeep.store.registration_policies import RegistrationPolicyRepo
 from doorkeep.store.resume_read import ResumeRead
 from doorkeep.store.revoked_tokens import RevokedTokenRepo
@@ -41,6 +42,9 @@ from doorkeep.store.users import UserRepo
 
 if TYPE_CHECKING:
     from doorkeep.email.event_mail import EventMailer, Outgoing
+
+
+T = TypeVar("T")
 
 
 class Tx:
@@ -67,6 +71,18 @@ class Tx:
         # once sent, else what to answer instead.
         self.mails_due: list[Callable[[], Awaitable[object | None]]] = []
 
+    async def refused_as(self, write: Awaitable[T], conflict: Exception) -> T:
+        """``write``'s result, or ``conflict`` raised when a unique index refuses its row: another request created
+        the namesake after this one looked for it (on PostgreSQL; SQLite's writers are serial). Keycloak's JPA
+        flush meets it there too and its resources answer the same 409 as for a namesake found before
+        (ClientsResource.createClient, RoleContainerResource.createRole, GroupsResource.addTopLevelGroup, …)."""
+        try:
+            return await write
+        except Exception as exc:
+            if is_duplicate(exc):
+                raise conflict from exc
+            raise
+
     def forget_cached_config(self, realm_id: str) -> None:
         """Once committed, drop this process's cached configuration of the realm (other processes keep theirs:
         they follow the realm's version stamp, which nothing here changes)."""
@@ -92,11 +108,12 @@ class Tx:
 
     @cached_property
     def users(self) -> UserRepo:
-        return UserRepo(self._conn)
+        """Users; ``held`` holds one's row against deletion in a writing transaction on PostgreSQL."""
+        return UserRepo(self._conn, hold=self._write and not self._sqlite)
 
     @cached_property
     def groups(self) -> GroupRepo:
-        return GroupRepo(self._conn)
+        return GroupRepo(self._conn, hold=self._write and not self._sqlite)
 
     @cached_property
     def organizations(self) -> OrganizationRepo:

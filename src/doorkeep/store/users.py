@@ -26,12 +26,24 @@ _ROLE_IDS = Prepared(select(user_role_mappings.c.role_id).where(user_role_mappin
 
 
 class UserRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, hold: bool = False) -> None:
         self._c = conn
+        self._hold = hold
         self._prefetched: tuple[str, set[str]] | None = None
 
     async def get(self, user_id: str) -> User | None:
         row = (await _USER_BY_ID.execute(self._c, {"id": user_id})).first()
+        return from_row(User, row, USER_COLS) if row else None
+
+    async def held(self, user_id: str) -> User | None:
+        """``get``, the row then held till the transaction ends (FOR NO KEY UPDATE in a writing PostgreSQL
+        transaction; SQLite's writers are serial already): a write under the user (a credential, a role mapping, a
+        membership) cannot meet a user deleted meanwhile at its foreign key, and one that waited for that deletion
+        finds no user. Not FOR KEY SHARE: two holders deleting the user would each wait for the other's share."""
+        if not self._hold:
+            return await self.get(user_id)
+        query = select(users).where(users.c.id == user_id).with_for_update(key_share=True)
+        row = (await self._c.execute(query)).first()
         return from_row(User, row, USER_COLS) if row else None
 
     async def get_many(self, user_ids: list[str]) -> dict[str, User]:

@@ -185,6 +185,8 @@ async def endpoint(request: Request) -> Response:
     services = state(request).services
     known = idp.by_alias(realm, alias)
     ready = await prepared_config(realm, alias, known) if known is not None and idp.runs(known) else None
+    if known is None:  # getEndpoint: getIdentityProvider's "not found", a NotFoundException, before the state
+        return await error_pages.page(request, 404)
     if isinstance(ready, oidc.BrokerError):  # getEndpoint: the provider cannot be made, a NotFoundException
         log.warning("identity provider %s: %s", alias, ready)
         return await error_pages.page(request, 404)

@@ -1,5 +1,6 @@
 """The last line of defence: an unexpected exception becomes Keycloak's generic 500, logged in one line;
-a value the database itself refuses (SQLSTATE class 22) is a 400; a database outage is a 503 with
+a value the database itself refuses (SQLSTATE class 22) is a 400; a row a unique index refuses, or one whose
+foreign key names a row deleted meanwhile (a write that lost a race), is a 409; a database outage is a 503 with
 ``Retry-After`` (web/unavailable.py). A path naming no realm (``RealmNotFound``) is Keycloak's 404. A browser
 gets the error page for the 404 and the 500 (web/error_pages.py).
 
@@ -19,7 +20,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep.admin import stored_text
-from doorkeep.store.database import is_data_error, is_duplicate
+from doorkeep.store.database import is_data_error
+from doorkeep.store.refusals import is_duplicate, is_vanished_reference
 from doorkeep.web import error_pages
 from doorkeep.web.http import RealmNotFound, json_response, realm_not_found_json
 from doorkeep.web.unavailable import database_unavailable, unavailable_response
@@ -77,6 +79,9 @@ def answer(request: Request, exc: Exception) -> Response:
         return unavailable_response(request)
     if is_duplicate(exc):  # the same thing created twice at once: Keycloak's 409
         log.info("duplicate refused by the database on %s %s", request.method, request.url.path)
+        return json_response(DUPLICATE, 409)
+    if is_vanished_reference(exc):  # written under something deleted meanwhile: the same conflict
+        log.info("reference to a row deleted meanwhile refused on %s %s", request.method, request.url.path)
         return json_response(DUPLICATE, 409)
     if is_data_error(exc):  # e.g. a NUL byte or an over-long name PostgreSQL refuses
         log.info("input refused by the database on %s %s", request.method, request.url.path)

@@ -145,8 +145,9 @@ async def admin_caller(request: Request, tx: Tx, role: str) -> tuple[AdminIdenti
 
 
 async def user_of(tx: Tx, realm: Realm, user_id: str) -> User:
-    """The user with this id in this realm, or 404 "User not found"."""
-    user = await tx.users.get(user_id)
+    """The user with this id in this realm, or 404 "User not found"; held till the transaction ends (a write under
+    it waits for a concurrent deletion, then finds no user)."""
+    user = await tx.users.held(user_id)
     if user is None or user.realm_id != realm.id:
         raise not_found("User not found")
     return user

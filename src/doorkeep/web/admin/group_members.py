@@ -29,7 +29,7 @@ USER_NOT_FOUND = not_found("User not found")
 async def _user(call: RealmCall, user_id: str) -> User:
     """UsersResource.user: an id no user of the realm has is a 404 to an admin who may query users, else a 403
     ("we do this to make sure somebody can't phish ids")."""
-    user = await call.tx.users.get(user_id)
+    user = await call.tx.users.held(user_id)
     if user is None or user.realm_id != call.realm.id:
         raise USER_NOT_FOUND if call.can("query-users") else FORBIDDEN
     return user

@@ -39,7 +39,7 @@ GROUP_NOT_FOUND = not_found("Could not find group by id")
 
 
 async def load_group(call: RealmCall, group_id: str) -> Group:
-    group = await call.tx.groups.get(group_id)
+    group = await call.tx.groups.get(group_id, held=True)  # a subgroup, mapping or member added under it waits
     if group is None or group.realm_id != call.realm.id:
         raise GROUP_NOT_FOUND
     return group

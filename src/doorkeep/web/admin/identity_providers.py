@@ -56,6 +56,7 @@ FACTORIES = {"oidc": "OpenID Connect v1.0", "keycloak-oidc": "Keycloak OpenID Co
 async def _representation(request: Request) -> JSON:
     rep = await read_object(request)
     refuse_unknown(await request.body(), idp.REPRESENTATION, "IdentityProviderRepresentation")
+    idp.bound_provider_id(rep)  # a providerId Jackson cannot bind fails the body before the method runs
     return rep
 
 

@@ -95,6 +95,9 @@ def _representation(user: User, rep: dict[str, Any], fields: dict[str, str]) -> 
     return dataclasses.replace(user, email=email, required_actions=actions)
 
 
+DUPLICATE_USER = "User exists with same username or email"
+
+
 async def _check_email_free(tx: Tx, realm: Realm, email: str | None, user: User | None) -> None:
     """Keycloak 26's DuplicateEmailValidator, for a new user or a changed address only: another holder is
     "User exists with same email"; several holders (stored while duplicates were allowed) make JPA's
@@ -104,7 +107,7 @@ async def _check_email_free(tx: Tx, realm: Realm, email: str | None, user: User 
         return
     holders = await tx.users.ids_with_email(realm.id, email)
     if len(holders) > 1:
-        raise AdminError(409, "User exists with same username or email")
+        raise AdminError(409, DUPLICATE_USER)
     if holders and (user is None or holders[0] != user.id):
         raise AdminError(409, "User exists with same email")
     if realm.login_with_email_allowed:  # the address may not be another user's username either (#27297)
@@ -261,7 +264,10 @@ async def create_user(
         await caller.require_membership(tx, group)
     await check_policy(tx, realm, user, new_passwords(creds), now)
     links = await federated_links.for_new_user(tx, realm.id, rep.get("federatedIdentities"))
-    await provisioning.create_user(tx, realm, user)
+    # UsersResource.createUser's ModelDuplicateException: a namesake created meanwhile, met at the unique index
+    await tx.refused_as(
+        provisioning.create_user(tx, realm, user), AdminError(409, "User exists with same username or email")
+    )
     await federated_links.add(tx, realm.id, user.id, links)  # RepresentationToModel.createFederatedIdentities
     for group in groups:
         await tx.groups.join(user.id, group.id)
