@@ -79,7 +79,7 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         if user is None or user.realm_id != page.realm.id or not user.enabled:
             raise Refused("Your account is no longer active. Sign out and sign in again.")
         identity = await identity_of(tx, user, page.realm)
-        if not identity.master_admin and not identity.management_roles:
+        if not identity.administers_any:
             raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
         target = request.path_params.get("target", page.realm.name)
         console = await console_for(tx, identity, target, now, client_ip(request), base_url(request))
