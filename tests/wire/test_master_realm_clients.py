@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from admin_support import FORBIDDEN_BODY, login, role_ref
+from console_support import HTML, sign_in
 from doorkeep.realms.exportimport import files
 from doorkeep.realms.provisioning import MANAGEMENT_ROLES
 from support import password_grant, seed_user, update_client
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 
@@ -85,13 +86,14 @@ async def test_a_master_user_with_demo_realm_manage_users_manages_demos_users_an
     assert refused(await env.http.post("/admin/realms", json={"realm": "mine"}, headers=headers))
     realms = await env.http.get("/admin/realms", headers=headers)
     assert realms.status_code == 200 and realms.json() == [{"realm": "demo"}], realms.text
-    # it hands out of demo's realm-management only what manage-users allows (view-users), never what it lacks
+    # of demo's realm-management it hands out what manage-users allows (IllegalAdminUpgradeTest), nothing more
     newbie = made.headers["location"].rsplit("/", 1)[1]
     rm = (await as_admin(env, "GET", "/admin/realms/demo/clients?clientId=realm-management"))[0]["id"]
     mappings = f"/admin/realms/demo/users/{newbie}/role-mappings/clients/{rm}"
-    view_users = [await role_ref(env, "demo", "view-users", "realm-management")]
-    assert (await env.http.post(mappings, json=view_users, headers=headers)).status_code == 204
-    for name in ("manage-users", "manage-clients", "realm-admin"):
+    for name in ("view-users", "manage-users"):
+        role = [await role_ref(env, "demo", name, "realm-management")]
+        assert (await env.http.post(mappings, json=role, headers=headers)).status_code == 204, name
+    for name in ("manage-clients", "view-realm", "realm-admin"):
         role = [await role_ref(env, "demo", name, "realm-management")]
         assert refused(await env.http.post(mappings, json=role, headers=headers)), name
     # nor can it hand its own demo-realm role to another master user (that takes master's manage-users)
@@ -166,3 +168,21 @@ async def test_masters_export_shows_each_realms_client_with_its_roles(env: Env) 
     assert partial.status_code == 200, partial.text
     assert "shop-realm" in {c["clientId"] for c in partial.json()["clients"]}
     assert {r["name"] for r in partial.json()["roles"]["client"]["shop-realm"]} == set(MANAGEMENT_ROLES)
+
+
+async def test_the_console_opens_a_master_users_realm_and_lists_only_the_realms_it_administers(env: Env) -> None:
+    await new_realm(env, "demo")
+    await new_realm(env, "other")
+    await master_user(env, "viewer", ("demo-realm", "view-users"))
+    async with client_at(env, "127.0.0.2") as http:
+        start = await sign_in(http, "/admin/master/console/", "viewer")
+        assert start.status_code == 303 and start.headers["location"].endswith("/admin/master/console/demo/")
+        landing = await http.get(start.headers["location"], headers=HTML)
+        assert landing.status_code == 200, landing.text[:300]
+        assert 'aria-label="Realm demo"' in landing.text and ">Users<" in landing.text
+        assert ">Clients<" not in landing.text and "/other/" not in landing.text
+        users = await http.get("/admin/master/console/demo/users", headers=HTML)
+        assert users.status_code == 200, users.text[:300]
+        for path in ("/other/users", "/master/users"):
+            page = await http.get("/admin/master/console" + path, headers=HTML)
+            assert page.status_code == 404 and "Realm not found." in page.text, path
