@@ -186,3 +186,24 @@ async def test_the_console_opens_a_master_users_realm_and_lists_only_the_realms_
         for path in ("/other/users", "/master/users"):
             page = await http.get("/admin/master/console" + path, headers=HTML)
             assert page.status_code == 404 and "Realm not found." in page.text, path
+
+
+async def test_a_rename_onto_a_name_masters_clients_hold_is_a_conflict(env: Env) -> None:
+    await new_realm(env, "first")
+    await as_admin(env, "POST", f"{MASTER}/clients", {"clientId": "taken-realm"}, status=201)
+    clash = await env.http.put("/admin/realms/first", json={"realm": "taken"}, headers=await env.admin_headers())
+    assert (clash.status_code, clash.json()) == (409, {"errorMessage": "Realm with same name exists"})
+    assert await master_client(env, "first") is not None
+
+
+async def test_a_realm_name_too_long_for_its_master_client_is_refused(env: Env) -> None:
+    """The client's clientId, ``<realm>-realm``, is a VARCHAR(255) as in Keycloak: a longer one is bad input, not
+    a database error."""
+    headers = await env.admin_headers()
+    long_name = "r" * 250
+    made = await env.http.post("/admin/realms", json={"realm": long_name}, headers=headers)
+    assert (made.status_code, made.json()) == (400, {"error": "invalid_request", "error_description": "Invalid input"})
+    await new_realm(env, "short")
+    renamed = await env.http.put("/admin/realms/short", json={"realm": long_name}, headers=headers)
+    assert renamed.status_code == 400, renamed.text
+    assert await master_client(env, "short") is not None

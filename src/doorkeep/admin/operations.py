@@ -40,6 +40,7 @@ async def create_realm(tx: Tx, realm: Realm, now: int, plan: RealmPlan | None = 
     holds, as Keycloak's ``POST /admin/realms`` imports them (the built-in ones it lacks are created)."""
     if await tx.realms.get_by_name(realm.name) is not None or await tx.realms.get(realm.id) is not None:
         raise AdminError(409, "Conflict detected. See logs for details")
+    refuse_longer(master_clients.client_id_of(realm.name))  # its master client's clientId must fit too
     if plan is not None:
         plan = dataclasses.replace(plan, realm=dataclasses.replace(plan.realm, id=realm.id))  # settings as imported
         _check_import_passwords(plan)
@@ -78,7 +79,8 @@ async def update_realm(
     if problem := session_limits.realm_problem(old, new, rep):
         raise AdminError(400, problem[1])
     if new.name != old.name:
-        if await tx.realms.get_by_name(new.name) is not None:
+        refuse_longer(master_clients.client_id_of(new.name))  # its master client's clientId must fit too
+        if await tx.realms.get_by_name(new.name) is not None or await master_clients.name_taken(tx, new.name):
             raise AdminError(409, "Realm with same name exists")
         await _rename_realm_parts(tx, old, new.name)
         await master_clients.renamed(tx, old.name, new.name)

@@ -86,6 +86,13 @@ async def ensure(tx: Tx, master: Realm, realm: Realm, now: int) -> Client:
     return client
 
 
+async def name_taken(tx: Tx, new_name: str) -> bool:
+    """Does master already hold a client named for ``new_name``? Renaming a realm to it would collide (Keycloak's
+    ModelDuplicateException, answered as the realm name's conflict)."""
+    master = await tx.realms.get_by_name(MASTER)
+    return master is not None and await tx.clients.get_by_client_id(master.id, client_id_of(new_name)) is not None
+
+
 async def renamed(tx: Tx, old_name: str, new_name: str) -> None:
     """The realm was renamed: so is its client's clientId, its roles and grants kept (RepresentationToModel
     .renameRealm sets the clientId only; the name ``<old> Realm`` stays)."""
