@@ -26,6 +26,8 @@ MASTER = "master"
 APP_SUFFIX = "-realm"  # AdminRoles.APP_SUFFIX
 ADMIN = "admin"
 ROLES = provisioning.MANAGEMENT_ROLES  # AdminRoles.ALL_REALM_ROLES + impersonation, with the same composites
+IMPERSONATION = "impersonation"
+CREATOR_ROLES = frozenset(ROLES) - {IMPERSONATION}  # what a realm's creator is given: AdminRoles.ALL_REALM_ROLES
 
 
 def client_id_of(realm_name: str) -> str:

@@ -137,11 +137,13 @@ async def create_realm(request: Request) -> Response:
 
 
 async def grant_to_creator(tx: Tx, identity: AdminIdentity, realm: Realm) -> None:
-    """RealmsAdminResource.grantPermissionsToRealmCreator: a creator without master's ``admin`` is given every
-    role of the new realm's client in master, so they administer what they made."""
+    """RealmsAdminResource.grantPermissionsToRealmCreator: a creator without master's ``admin`` is given the new
+    realm's client's AdminRoles.ALL_REALM_ROLES (every role but ``impersonation``), so they administer what they
+    made."""
     client = await master_clients.find(tx, realm)
     if client is not None:
-        await tx.users.grant_roles(identity.user.id, [role.id for role in await tx.roles.list_client_roles(client.id)])
+        roles = await tx.roles.list_client_roles(client.id)
+        await tx.users.grant_roles(identity.user.id, [r.id for r in roles if r.name in master_clients.CREATOR_ROLES])
 
 
 async def get_realm(request: Request) -> Response:
