@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from admin_support import FORBIDDEN_BODY, login, role_ref
+from admin_support import FORBIDDEN_BODY, login, make_admin, role_ref
 from console_support import HTML, sign_in
 from doorkeep.realms.exportimport import files
 from doorkeep.realms.provisioning import MANAGEMENT_ROLES
@@ -207,3 +207,21 @@ async def test_a_realm_name_too_long_for_its_master_client_is_refused(env: Env) 
     renamed = await env.http.put("/admin/realms/short", json={"realm": long_name}, headers=headers)
     assert renamed.status_code == 400, renamed.text
     assert await master_client(env, "short") is not None
+
+
+async def test_only_masters_admin_renames_a_master_client_into_or_out_of_a_realm_clients_name(env: Env) -> None:
+    await new_realm(env, "demo")
+    _, headers = await make_admin(env, "master", "clientmgr", "manage-clients")
+    client = await master_client(env, "demo")
+    assert client is not None
+    url = f"{MASTER}/clients/{client['id']}"
+    assert refused(await env.http.put(url, json={"clientId": "stolen"}, headers=headers))
+    made = await env.http.post(f"{MASTER}/clients", json={"clientId": "app"}, headers=headers)
+    assert made.status_code == 201, made.text
+    app = made.headers["location"].rsplit("/", 1)[1]
+    assert refused(await env.http.put(f"{MASTER}/clients/{app}", json={"clientId": "future-realm"}, headers=headers))
+    assert (
+        await env.http.put(f"{MASTER}/clients/{app}", json={"clientId": "app2"}, headers=headers)
+    ).status_code == 204
+    await as_admin(env, "PUT", f"{MASTER}/clients/{app}", {"clientId": "future-realm"}, status=204)
+    assert await master_client(env, "demo") is not None
