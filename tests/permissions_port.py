@@ -60,6 +60,9 @@ OTHER_MANAGE = {
     "realm": "manage-events",
     "events": "manage-identity-providers",
 }
+# The roles of master's ``permissions-test-realm`` client held by the master callers ``master-<role>`` (each user
+# holding one; AbstractPermissionsTest makes one per AdminRoles.ALL_REALM_ROLES, the port those the cases use).
+MASTER_ROLES = tuple(sorted({*VIEW.values(), *MANAGE.values(), *OTHER_VIEW.values(), *OTHER_MANAGE.values()}))
 
 Step = tuple[str, str, Any]  # method, path (below the realm's admin URL unless it starts with /admin), body
 
@@ -86,9 +89,10 @@ class Case:
         if self.resource is None:
             return dict(self.callers)
         out = {"master-none": False, "master-admin": True, "none": False, "realm-admin": True, "REALM2": False}
-        out |= {VIEW[self.resource]: not self.manage, MANAGE[self.resource]: True}
-        if not self.skip_different:
-            out |= {OTHER_VIEW[self.resource]: False, OTHER_MANAGE[self.resource]: False}
+        for prefix in ("master-", ""):  # the master users holding the role of permissions-test-realm, then the realm's
+            out |= {prefix + VIEW[self.resource]: not self.manage, prefix + MANAGE[self.resource]: True}
+            if not self.skip_different:
+                out |= {prefix + OTHER_VIEW[self.resource]: False, prefix + OTHER_MANAGE[self.resource]: False}
         return out
 
 
@@ -232,6 +236,16 @@ async def set_up(env: Env, smtp_port: int) -> Kc:
     kc.headers["master-none"] = await login(env, "master", "permissions-test-master-none", "admin-cli")
     kc.headers["REALM2"] = await login(env, REALM_2, "admin")
     kc.headers["doomed-admin"] = await login(env, DOOMED, "admin")
+    (realm_client,) = await kc.master("GET", "/admin/realms/master/clients", clientId=f"{REALM}-realm")
+    for role in MASTER_ROLES:
+        username = f"permissions-test-master-{role}"
+        await kc.master("POST", "/admin/realms/master/users", user_rep(username))
+        (user,) = await kc.master("GET", "/admin/realms/master/users", username=username, exact="true")
+        rep = await kc.master("GET", f"/admin/realms/master/clients/{realm_client['id']}/roles/{role}")
+        await kc.master(
+            "POST", f"/admin/realms/master/users/{user['id']}/role-mappings/clients/{realm_client['id']}", [rep]
+        )
+        kc.headers[f"master-{role}"] = await login(env, "master", username, "admin-cli")
     await kc.log_in_again()
     await kc.master("POST", "/clients", {"clientId": "foo"})
     await kc.master("POST", "/users", {"username": "testuser"})

@@ -130,6 +130,33 @@ def test_a_composite_wrapping_an_admin_role_is_an_admin_role() -> None:
     assert may_hand_out(admin("manage-users", "manage-clients"), default_roles)
 
 
+def master_user(**elsewhere: tuple[str, ...]) -> Grantor:
+    """A master user holding, for each realm id given, these roles of master's ``<realm>-realm`` client."""
+    held = frozenset(client_role(f"{realm}-realm", n, MASTER).id for realm, names in elsewhere.items() for n in names)
+    return Grantor(MASTER, False, held, frozenset(), {realm: frozenset(names) for realm, names in elsewhere.items()})
+
+
+def test_a_master_user_with_demo_realm_manage_users_hands_out_in_demo_what_manage_users_allows() -> None:
+    helpdesk = master_user(**{DEMO: ("manage-users",)})
+    for name in ("manage-users", "view-users", "query-users", "query-groups", "query-clients"):
+        assert may_hand_out(helpdesk, [rm(name)]), name
+    for name in ("realm-admin", "manage-clients", "view-clients", "manage-realm", "view-realm", "impersonation"):
+        assert not may_hand_out(helpdesk, [rm(name)]), name
+
+
+def test_a_master_user_hands_out_nothing_in_a_realm_it_holds_no_role_of() -> None:
+    helpdesk = master_user(**{DEMO: ("manage-users",)})
+    for name in ("manage-users", "view-users", "query-users"):
+        assert not may_hand_out(helpdesk, [rm(name, "other-id")]), name
+
+
+def test_a_master_client_role_is_handed_out_only_by_who_holds_it() -> None:
+    helpdesk = master_user(**{DEMO: ("manage-users",)})
+    assert may_hand_out(helpdesk, [client_role("demo-id-realm", "manage-users", MASTER)])
+    assert not may_hand_out(helpdesk, [client_role("demo-id-realm", "view-users", MASTER)])
+    assert not may_hand_out(helpdesk, [client_role("demo-id-realm", "query-users", MASTER)])
+
+
 def test_in_master_manage_users_cannot_hand_out_admin_or_create_realm() -> None:
     helpdesk = admin("manage-users", realm=MASTER)
     assert not may_hand_out(helpdesk, [realm_role("admin", MASTER), realm_role("create-realm", MASTER)])

@@ -3,15 +3,14 @@ admins who may map roles try to hand out realm-management roles they do not hold
 behind ``requireMapRole``). Realm ``default`` has ``userAdmin`` and ``user``, both with manage-users; the matrix
 of ``testRestEvaluation`` maps each admin role to ``user`` and removes it again.
 
-Doorkeep has no per-realm master clients (``{realm}-realm``; docs/admin-api.md), so the two blocks of the Java
-method that rely on them are ported with the nearest Doorkeep set-up, named in each test:
+The master blocks use master's client ``default-realm``, made with realm ``default``
+(RealmManager.setupMasterAdminManagement, doorkeep.realms.master_clients):
 
-* "master user with manage_users can't assign realm's admin roles": Keycloak's master ``userAdmin`` holds
-  ``default-realm``'s manage-users, which lets it manage realm ``default``'s users; Doorkeep's master user holds
-  master's own manage-users, which gives it nothing in ``default``, so every grant there is 403.
-* master's ``masterAdmin`` (manage-users of master) and the master ``admin`` mapping the roles of a master client
-  named ``default-realm``: the client is made through the admin API with the roles Keycloak gives it; roles of a
-  master ``*-realm`` client are admin roles to Doorkeep as to Keycloak.
+* "master user with manage_users can't assign realm's admin roles": master's ``userAdmin`` holds ``default-realm``'s
+  manage-users, which lets it manage realm ``default``'s users and hand out what a manage-users admin may there
+  (manage-users, view-users and the query roles), nothing else.
+* master's ``masterAdmin`` (manage-users of master) may hand out none of ``default-realm``'s roles; the master
+  ``admin`` may hand out all of them.
 
 Already covered elsewhere, not repeated here: composites (nesting realm-admin into default roles, client roles and
 custom wrappers), revocation, group membership and service accounts (test_admin_role_escalation.py,
@@ -52,7 +51,7 @@ REFUSED = (
     "impersonation",
 )
 ALLOWED = ("manage-users", "view-users", "query-users", "query-groups", "query-clients")
-# The roles of a master ``{realm}-realm`` client (RealmManager.setupRealmAdminManagement: every admin role but
+# Roles of the master client ``{realm}-realm`` (RealmManager.setupMasterAdminManagement: every admin role but
 # realm-admin).
 MASTER_CLIENT_ROLES = tuple(r for r in REFUSED + ALLOWED if r != "realm-admin")
 
@@ -112,18 +111,10 @@ class Kc:
 @pytest.fixture
 async def kc(env: Env) -> Kc:
     """Realm ``default`` with ``userAdmin`` and ``user`` (manage-users); master's ``user`` holding manage-users of the
-    master client ``default-realm``, made with the roles Keycloak gives that client."""
+    master client ``default-realm`` (made with the realm)."""
     root = await admin_headers(env)
     rep = {"realm": REALM, "enabled": True, "users": [_user("userAdmin"), _user("user")]}
     assert (await env.http.post("/admin/realms", json=rep, headers=root)).status_code == 201
-    created = await env.http.post("/admin/realms/master/clients", json={"clientId": f"{REALM}-realm"}, headers=root)
-    assert created.status_code == 201, created.text
-    master_client = created.headers["location"].rsplit("/", 1)[-1]
-    for name in MASTER_CLIENT_ROLES:
-        made = await env.http.post(
-            f"/admin/realms/master/clients/{master_client}/roles", json={"name": name}, headers=root
-        )
-        assert made.status_code == 201, made.text
     realm_user = (
         await env.http.get(f"/admin/realms/{REALM}/users", params={"username": "user", "exact": "true"}, headers=root)
     ).json()
@@ -145,10 +136,16 @@ async def test_rest_evaluation(kc: Env | Kc) -> None:
         await kc.add_and_remove(user_admin, REALM, kc.realm_user, MANAGEMENT, name)
     assert not set(REFUSED) & await mapped(env, REALM, kc.realm_user)
 
-    # master userAdmin: in Doorkeep it holds master's manage-users, which gives it nothing in realm default
-    _, master_user_admin = await make_admin(env, "master", "userAdmin", "manage-users")
-    for name in REFUSED + ALLOWED:
+    # master userAdmin (default-realm's manage-users): the same as the realm's own userAdmin
+    master_user_admin_id, _ = await make_admin(env, "master", "userAdmin")
+    granted = await kc.add(await admin_headers(env), "master", master_user_admin_id, f"{REALM}-realm", "manage-users")
+    assert granted.status_code == 204, granted.text
+    master_user_admin = await login(env, "master", "userAdmin")
+    for name in REFUSED:
         forbidden(await kc.add(master_user_admin, REALM, kc.realm_user, MANAGEMENT, name))
+    for name in ALLOWED:
+        await kc.add_and_remove(master_user_admin, REALM, kc.realm_user, MANAGEMENT, name)
+    assert not set(REFUSED) & await mapped(env, REALM, kc.realm_user)
 
     # masterAdmin (manage-users of master): none of the master client default-realm's roles, not even the query ones
     _, master_admin = await make_admin(env, "master", "masterAdmin", "manage-users")

@@ -5,17 +5,16 @@ one case: which realm-management role may call which admin endpoint, 403 for eve
 
 One app, database and set-up for the module (tests/permissions_port.py): ``permissions-test`` with a user per
 realm-management role, ``realm-admin``, ``multi`` (query-groups, manage-realm, view-clients) and ``none``;
-``realm2`` with its own realm-admin (the REALM2 caller); master's admin and a master user without roles. The
-resources the methods make (client ``foo``, users ``testuser`` and ``attacked``, group ``mygroup``, roles
-``sample-role`` and ``role-by-id``, client scope ``scope``) are made once up front, so the create cases answer
-409 to the permitted callers (Keycloak's check counts 409 as permitted) and 403 to the rest.
+``realm2`` with its own realm-admin (the REALM2 caller); master's admin, a master user without roles, and the
+``master-<role>`` callers: master users holding one role of master's ``permissions-test-realm`` client (the view and
+manage roles the cases use). The resources the methods make (client ``foo``, users ``testuser`` and ``attacked``,
+group ``mygroup``, roles ``sample-role`` and ``role-by-id``, client scope ``scope``) are made once up front, so the
+create cases answer 409 to the permitted callers (Keycloak's check counts 409 as permitted) and 403 to the rest.
 
 Not ported, and why:
 
-* The ``master-<role>`` callers (master users holding a role of master's ``permissions-test-realm`` client):
-  Doorkeep has no per-realm clients in master (web/admin/whoami.py); master's ``admin`` administers every realm.
-  realmLogoutAll's master-view-realm, master-manage-realm and master-manage-users rows, realms()' create as
-  master-manage-users, and testServerInfo's master-view-realm (master's admin stands in) go with them.
+* testServerInfo's master-view-realm row (master's admin stands in): ServerInfoPermissionsTest's newer master
+  callers hold master's own admin roles, which Doorkeep keeps on master's ``realm-management``.
 * identityProviders: identity brokering; Doorkeep has no ``identity-provider`` endpoints. So too users()'
   add/remove federated identity (``POST``/``DELETE users/{id}/federated-identity/{alias}``).
 * realms()' testLDAPConnection: user federation / LDAP.
@@ -115,11 +114,14 @@ REALM_LOGOUT_ALL = [
         POST,
         "/logout-all",
         ("master-none", False),
+        ("master-view-realm", False),
         ("REALM2", False),
         ("none", False),
         ("view-users", False),
         ("manage-realm", False),
+        ("master-manage-realm", False),
         ("manage-users", True),
+        ("master-manage-users", True),
     ),
 ]
 
@@ -563,7 +565,10 @@ REALMS = [
     by("realm2-find-all", GET, "/admin/realms", ("REALM2", True), check=_names(REALM_2)),
     by("view-users-find-all", GET, "/admin/realms", ("view-users", True), check=_listed_limited),
     by("view-realm-find-all", GET, "/admin/realms", ("view-realm", True), check=_listed_full),
+    by("master-view-users-find-all", GET, "/admin/realms", ("master-view-users", True), check=_listed_limited),
+    by("master-view-realm-find-all", GET, "/admin/realms", ("master-view-realm", True), check=_listed_full),
     by("master-admin-create", POST, "/admin/realms", ("master-admin", True), body={"realm": "master"}),
+    by("master-manage-users-create", POST, "/admin/realms", ("master-manage-users", False), body={"realm": "master"}),
     by("realm-admin-create", POST, "/admin/realms", ("realm-admin", False), body={"realm": "master"}),
     case("get", GET, "", R, False, skip_different=True),
     by("query-realms-get", GET, "", ("query-realms", True), check=_query_realm_rep),

@@ -18,7 +18,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.ciba import validation as ciba_validation
-from doorkeep.realms import provisioning
+from doorkeep.realms import master_clients, provisioning
 from doorkeep.realms.exportimport.plan import RealmPlan
 from doorkeep.realms.exportimport.write import hash_passwords, write_realm
 from doorkeep.sessions import offline_cap, triggered
@@ -40,13 +40,16 @@ async def create_realm(tx: Tx, realm: Realm, now: int, plan: RealmPlan | None = 
     holds, as Keycloak's ``POST /admin/realms`` imports them (the built-in ones it lacks are created)."""
     if await tx.realms.get_by_name(realm.name) is not None or await tx.realms.get(realm.id) is not None:
         raise AdminError(409, "Conflict detected. See logs for details")
+    refuse_longer(master_clients.client_id_of(realm.name))  # its master client's clientId must fit too
     if plan is not None:
         plan = dataclasses.replace(plan, realm=dataclasses.replace(plan.realm, id=realm.id))  # settings as imported
         _check_import_passwords(plan)
         await hash_passwords(plan)
         return await write_realm(tx, plan, now)
     settings = {f.name: getattr(realm, f.name) for f in dataclasses.fields(realm) if f.name != "name"}
-    return await provisioning.create_realm(tx, realm.name, now, **settings)
+    created = await provisioning.create_realm(tx, realm.name, now, **settings)
+    await master_clients.realm_created(tx, created, now)
+    return created
 
 
 def _check_import_passwords(plan: RealmPlan) -> None:
@@ -76,9 +79,11 @@ async def update_realm(
     if problem := session_limits.realm_problem(old, new, rep):
         raise AdminError(400, problem[1])
     if new.name != old.name:
-        if await tx.realms.get_by_name(new.name) is not None:
+        refuse_longer(master_clients.client_id_of(new.name))  # its master client's clientId must fit too
+        if await tx.realms.get_by_name(new.name) is not None or await master_clients.name_taken(tx, new.name):
             raise AdminError(409, "Realm with same name exists")
         await _rename_realm_parts(tx, old, new.name)
+        await master_clients.renamed(tx, old.name, new.name)
     await tx.realms.update(new, flows=flows)
     if not new.brute_force_protected:  # as Keycloak: with detection off, every failure is forgotten
         await tx.login_failures.remove_all(new.id)
@@ -115,9 +120,10 @@ async def _rename_realm_parts(tx: Tx, realm: Realm, name: str) -> None:
 
 
 async def delete_realm(tx: Tx, realm: Realm) -> None:
-    """Delete a realm and, by cascade, everything in it."""
+    """Delete a realm and, by cascade, everything in it; its client in master goes with it."""
     if realm.name == MASTER:
         raise AdminError(400, "Can't delete master realm")
+    await master_clients.removed(tx, realm)
     for client in await tx.clients.list(realm.id):
         await tx.roles.delete_scope_mappings_of(client.id)
     for scope in await tx.scopes.list(realm.id):

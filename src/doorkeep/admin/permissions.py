@@ -10,13 +10,17 @@ Keycloak looks only at the role itself; Doorkeep also looks inside it, so a cust
 wraps ``realm-admin`` (or ``default-roles-<realm>`` after someone nested an admin role into it) is
 an admin role too. As in Keycloak, a few realm-management roles may be handed out by an admin who
 can do what they allow without holding them (``view-users`` by a ``manage-users`` holder, the
-``query-*`` roles by anyone who may map roles), and the master ``admin`` may hand out everything.
+``query-*`` roles by anyone who may map roles), and the master ``admin`` may hand out everything. A master user
+acting in another realm through master's ``<realm>-realm`` roles counts those roles as held there: holding
+``demo-realm``'s manage-users, they may hand out demo's realm-management manage-users (IllegalAdminUpgradeTest's
+master ``userAdmin``), but never what no role of theirs allows. Master's ``<realm>-realm`` roles themselves are
+handed out only by who holds them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Role
@@ -93,6 +97,14 @@ class Grantor:
     master_admin: bool  # holds the master realm's ``admin`` role
     held: frozenset[str]  # ids of every role the admin holds, composites expanded
     management: frozenset[str]  # names of the realm-management roles they hold in their realm
+    # a master user's admin role names for other realms (master's ``<realm>-realm`` roles), by realm id
+    elsewhere: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def names_in(self, realm_id: str) -> frozenset[str] | None:
+        """The admin role names held for that realm; None when the grantor administers nothing there."""
+        if realm_id == self.realm_id:
+            return self.management
+        return self.elsewhere.get(realm_id) or None
 
 
 def is_admin_role(role: RoleFacts) -> bool:
@@ -116,9 +128,11 @@ def may_hand_out(grantor: Grantor, closure: Iterable[RoleFacts]) -> bool:
 def _may_hand_out_one(grantor: Grantor, role: RoleFacts) -> bool:
     if role.id in grantor.held:
         return True
-    if role.client_id != REALM_MANAGEMENT or role.realm_id != grantor.realm_id:
+    names = grantor.names_in(role.realm_id)
+    if role.client_id != REALM_MANAGEMENT or names is None:
         return False
-    return role.name in QUERY_ROLES or bool(ALLOWED_BY.get(role.name, frozenset()) & grantor.management)
+    # a master user holding ``<realm>-realm``'s manage-users may hand out that realm's manage-users (its equal)
+    return role.name in names or role.name in QUERY_ROLES or bool(ALLOWED_BY.get(role.name, frozenset()) & names)
 
 
 def may_redefine(grantor: Grantor, role: RoleFacts) -> bool:

@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from doorkeep.model import NO_HISTORY, UPDATE_PASSWORD, Credential, PasswordRetention, User, with_password_update
-from doorkeep.realms import provisioning
+from doorkeep.realms import master_clients, provisioning
 from doorkeep.users import password_policy
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
     realm = await provisioning.create_realm(
         tx, "master", now, id="master", access_token_lifespan=60, display_name="Keycloak"
     )
+    await master_clients.realm_created(tx, realm, now)  # realms imported before master get their clients
     admin = await provisioning.create_user(
         tx,
         realm,

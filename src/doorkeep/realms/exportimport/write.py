@@ -20,7 +20,7 @@ from doorkeep.clientreg import policy_components
 from doorkeep.errors import AdminError
 from doorkeep.keys import component_files, components, material
 from doorkeep.model import JSON, Client, Credential, Group, ProtocolMapper, Realm, RealmKey, User
-from doorkeep.realms import provisioning
+from doorkeep.realms import master_clients, provisioning
 from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
@@ -100,6 +100,7 @@ class _Writer:
         await self._groups()
         await self._users()
         await organizations.write(self.tx, self.realm, self.plan.organizations)
+        await master_clients.realm_created(self.tx, self.realm, self.now)
 
     async def _keys(self) -> None:
         """The file's key providers with their keys (the same kids), else Keycloak's default ones."""

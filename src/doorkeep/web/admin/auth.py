@@ -2,13 +2,16 @@
 
 A bearer token from any realm is accepted if valid there. The master realm's ``admin`` role
 administers every realm; otherwise a user administers their own realm through the
-``realm-management`` client roles (``realm-admin`` contains them all).
+``realm-management`` client roles (``realm-admin`` contains them all), and a master user administers another
+realm through the roles of master's ``<realm>-realm`` client (MgmtPermissions.hasOneAdminRole; see
+doorkeep.realms.master_clients).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -19,6 +22,7 @@ from doorkeep.model import Client, Group, Realm, Role, User
 from doorkeep.oauth import access
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.roles import direct_and_group_role_ids, effective_roles
+from doorkeep.realms import master_clients
 from doorkeep.web import cors
 from doorkeep.web.http import adopt_token_realm, base_url, is_secure, realm_issuer, resource_presentation, state
 from doorkeep.web.http import challenge as http_challenge
@@ -55,18 +59,45 @@ class AdminIdentity:
     role_ids: frozenset[str] = frozenset()  # every role the caller holds, composites expanded
     client_uuid: str = ""  # the client the token was issued to (admin events' authDetails.clientId)
     session_id: str | None = None  # the token's ``sid``: the session an impersonation in its realm ends
+    # A master user's roles of master's ``<realm>-realm`` clients: realm id -> role names (not for master itself)
+    realm_access: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    create_realm: bool = False  # a master user holding master's ``create-realm`` (directly or as a composite)
 
     @property
     def grantor(self) -> Grantor:
         """The caller as the admin-role rule sees them (doorkeep.admin.permissions)."""
-        return Grantor(self.realm.id, self.master_admin, self.role_ids, self.management_roles)
+        return Grantor(self.realm.id, self.master_admin, self.role_ids, self.management_roles, self.realm_access)
+
+    def roles_in(self, realm: Realm) -> frozenset[str]:
+        """The admin role names the caller holds for ``realm`` (composites expanded, IMPLIED not applied): the
+        realm-management roles of their own realm, or a master user's roles of ``<realm>-realm``."""
+        if realm.id == self.realm.id:
+            return self.management_roles
+        return self.realm_access.get(realm.id, frozenset())
+
+    def administers(self, realm: Realm) -> bool:
+        """Holds any admin role for ``realm`` (MgmtPermissions.isAdmin(realm)), or is master's admin."""
+        return self.master_admin or bool(self.roles_in(realm))
+
+    @property
+    def administers_any(self) -> bool:
+        """Holds an admin role for some realm (or is master's admin)."""
+        return self.master_admin or bool(self.management_roles) or any(self.realm_access.values())
+
+    @property
+    def is_admin(self) -> bool:
+        """MgmtPermissions.isAdmin(): master's admin or create-realm, or any admin role in any realm."""
+        return self.create_realm or self.administers_any
+
+    def may_enter(self, realm: Realm) -> bool:
+        """May call ``realm``'s admin API at all (each call then checks its role): its own realm, or a realm a
+        master user holds a ``<realm>-realm`` role of."""
+        return self.master_admin or realm.id == self.realm.id or bool(self.realm_access.get(realm.id))
 
     def can(self, realm: Realm, role: str) -> bool:
         if self.master_admin:
             return True
-        if realm.id != self.realm.id:
-            return False
-        held = set(self.management_roles)
+        held = set(self.roles_in(realm))
         for name in list(held):
             held |= IMPLIED.get(name, set())
         return role in held
@@ -179,7 +210,34 @@ async def identity_of(
         granted = await scope_rules.from_names(tx, client, token_scope or "")
         role_ids = {role.id for role in await effective_roles(tx, user, client, granted.scopes)}
     roles = await tx.config.roles(realm.id, role_ids)
-    master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
+    in_master = realm.name == master_clients.MASTER
+    master_admin = in_master and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.config.client(realm.id, "realm-management")
     held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
-    return AdminIdentity(user, realm, master_admin, held, frozenset(role_ids), client.id if client else "")
+    realm_access = await _realm_access(tx, realm, roles) if in_master and not master_admin else {}
+    return AdminIdentity(
+        user,
+        realm,
+        master_admin,
+        held,
+        frozenset(role_ids),
+        client.id if client else "",
+        realm_access=realm_access,
+        create_realm=in_master and any(r.name == "create-realm" and r.client_id is None for r in roles),
+    )
+
+
+async def _realm_access(tx: Tx, master: Realm, roles: list[Role]) -> dict[str, frozenset[str]]:
+    """A master user's roles of master's ``<realm>-realm`` clients, by the id of the realm each administers."""
+    by_client: dict[str, set[str]] = {}
+    for role in roles:
+        if role.client_id is not None and role.name in master_clients.ROLES:
+            by_client.setdefault(role.client_id, set()).add(role.name)
+    out: dict[str, frozenset[str]] = {}
+    for client_uuid, names in by_client.items():
+        client = await tx.config.client_by_uuid(master.id, client_uuid)
+        realm_name = master_clients.realm_name_of(client.client_id) if client is not None else None
+        target = await tx.realms.get_by_name(realm_name) if realm_name and realm_name != master.name else None
+        if target is not None:
+            out[target.id] = frozenset(names)
+    return out

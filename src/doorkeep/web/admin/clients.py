@@ -27,7 +27,7 @@ from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth.mappers import pairwise
-from doorkeep.realms import flow_support, provisioning
+from doorkeep.realms import flow_support, master_clients, provisioning
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.web.admin import parse, sector_prefetch
@@ -178,6 +178,8 @@ async def update_client(request: Request) -> Response:
         new = flow_support.with_overrides(call.realm, parse.updated_client(client, rep), rep)
         if client.client_id == REALM_MANAGEMENT and new.client_id != client.client_id:
             raise FORBIDDEN  # the realm's admin roles are found by this name: renaming it would strip every admin
+        if _renames_realm_client(call, client, new):
+            raise FORBIDDEN
         listed = rep.get("protocolMappers")
         mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
         sent = rep.get("serviceAccountsEnabled") is True
@@ -195,6 +197,18 @@ async def update_client(request: Request) -> Response:
         return no_content()
 
     return await run_realm(request, work)
+
+
+def _renames_realm_client(call: RealmCall, client: Client, new: Client) -> bool:
+    """Would this rename move a master client into or out of a ``<realm>-realm`` name, the caller not being
+    master's admin? A realm's admin roles for master users are found by that name (doorkeep.realms
+    .master_clients): renaming ``demo-realm`` away strips them, and a client renamed to ``future-realm`` would be
+    adopted, with whatever roles its owner gave themselves, when realm ``future`` is made. Keycloak has no such
+    check; Doorkeep closes the gap as it does for ``realm-management``."""
+    if call.realm.name != master_clients.MASTER or new.client_id == client.client_id or call.identity.master_admin:
+        return False
+    named = (master_clients.realm_name_of(client.client_id), master_clients.realm_name_of(new.client_id))
+    return any(name is not None for name in named)
 
 
 async def delete_client(request: Request) -> Response:

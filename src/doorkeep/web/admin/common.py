@@ -119,7 +119,7 @@ async def run_realm(
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is None:
             raise REALM_NOT_FOUND
-        if not identity.master_admin and identity.realm.id != realm.id:
+        if not identity.may_enter(realm):
             raise FORBIDDEN
         audit.caller(request, identity, realm)
         return await work(RealmCall(request, tx, identity, state(request).services.clock.now(), realm))

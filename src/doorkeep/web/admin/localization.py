@@ -33,7 +33,7 @@ NO_FILE = AdminError(400, "HTTP 400 Bad Request", key="error")  # a bare BadRequ
 
 def _any_admin_role(call: RealmCall) -> None:
     """requireAnyAdminRole: some realm-management role here (or master's admin)."""
-    if not (call.identity.master_admin or call.identity.management_roles):
+    if not call.identity.administers(call.realm):
         raise FORBIDDEN
 
 

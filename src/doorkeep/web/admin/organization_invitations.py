@@ -97,7 +97,7 @@ async def _prepare(request: Request, whom: Whom) -> tuple[Realm, invitation_mail
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is None:
             raise REALM_NOT_FOUND
-        if not identity.master_admin and identity.realm.id != realm.id:
+        if not identity.may_enter(realm):
             raise FORBIDDEN
         call = RealmCall(request, tx, identity, services.clock.now(), realm)
         org = await load_organization(call, request.path_params["id"], access.MANAGE)

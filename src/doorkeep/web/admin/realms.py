@@ -1,10 +1,11 @@
 """Admin REST: realms (Keycloak's RealmsAdminResource and RealmAdminResource).
 
-``GET /admin/realms`` lists what the caller may see, ``POST`` creates a realm (master ``admin``
-only) with everything its representation holds (roles, client scopes, clients, groups, users: the realm
-import's parser and writer), and ``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and delete one
-(view-realm to read, manage-realm to change); ``POST /admin/realms/{realm}/clear-*-cache`` (manage-realm);
-``GET …/users-management-permissions`` (never enabled: no fine-grained admin permissions).
+``GET /admin/realms`` lists what the caller may see, ``POST`` creates a realm (a master user holding
+``create-realm``, who then holds every role of the new realm's ``<realm>-realm`` client in master) with everything
+its representation holds (roles, client scopes, clients, groups, users: the realm import's parser and writer), and
+``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and delete one (view-realm to read, manage-realm to
+change); ``POST /admin/realms/{realm}/clear-*-cache`` (manage-realm); ``GET …/users-management-permissions`` (never
+enabled: no fine-grained admin permissions).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from doorkeep.admin.representations import DISPLAY_NAME_HTML, mask_smtp_secrets,
 from doorkeep.admin.unknown_properties import REALM_REPRESENTATION, refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
+from doorkeep.realms import master_clients
 from doorkeep.realms.exportimport.parse import parse_realm
 from doorkeep.realms.exportimport.plan import ImportError_
 from doorkeep.web.admin import audit, parse
@@ -89,8 +91,9 @@ def limited_realm(realm: Realm, users_visible: bool) -> dict[str, Any]:
 
 
 def administers(identity: AdminIdentity, realm: Realm) -> bool:
-    """Holds any realm-management role there: enough to learn the realm's name."""
-    return identity.master_admin or (identity.realm.id == realm.id and bool(identity.management_roles))
+    """Holds any admin role there (realm-management, or a master user's ``<realm>-realm``): enough to learn the
+    realm's name (RealmsAdminResource.toRealmRep: AdminPermissions.realms(...).isAdmin(realm))."""
+    return identity.administers(realm)
 
 
 async def list_realms(request: Request) -> Response:
@@ -112,7 +115,7 @@ async def list_realms(request: Request) -> Response:
 
 async def create_realm(request: Request) -> Response:
     async def work(call: Call) -> Response:
-        if not call.identity.master_admin:  # Keycloak's create-realm, held through master's admin role
+        if not (call.identity.master_admin or call.identity.create_realm):  # MgmtPermissions.canCreateRealm
             raise FORBIDDEN
         body = await read_object(request)
         realm = parse.new_realm(body, state(request).services.disabled_features)
@@ -122,6 +125,8 @@ async def create_realm(request: Request) -> Response:
             realm = await operations.create_realm(call.tx, realm, call.now, plan)
         except ImportError_ as problem:
             raise AdminError(400, str(problem)) from None
+        if not call.identity.master_admin:
+            await grant_to_creator(call.tx, call.identity, realm)
         representation = rules.realm_representation(body)
         audit.in_callers_realm(
             request, call.identity, audit.Change("POST", (realm.name,), representation, *REALM_CREATED)
@@ -129,6 +134,16 @@ async def create_realm(request: Request) -> Response:
         return created(call.url(realm.name))
 
     return await run(request, work)
+
+
+async def grant_to_creator(tx: Tx, identity: AdminIdentity, realm: Realm) -> None:
+    """RealmsAdminResource.grantPermissionsToRealmCreator: a creator without master's ``admin`` is given the new
+    realm's client's AdminRoles.ALL_REALM_ROLES (every role but ``impersonation``), so they administer what they
+    made."""
+    client = await master_clients.find(tx, realm)
+    if client is not None:
+        roles = await tx.roles.list_client_roles(client.id)
+        await tx.users.grant_roles(identity.user.id, [r.id for r in roles if r.name in master_clients.CREATOR_ROLES])
 
 
 async def get_realm(request: Request) -> Response:

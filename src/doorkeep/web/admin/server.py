@@ -23,7 +23,7 @@ from doorkeep.web.http import state
 async def serverinfo(request: Request) -> Response:
     async def work(call: Call) -> Response:
         identity = call.identity
-        if not (identity.master_admin or identity.management_roles):
+        if not identity.is_admin:  # AdminRoot.getServerInfo: AdminPermissions.realms(...).isAdmin()
             raise FORBIDDEN
         app = state(request)
         info = server_info(call.now, app.started or call.now, app.services.disabled_features)

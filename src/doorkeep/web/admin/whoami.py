@@ -5,8 +5,9 @@ rest of ``/admin/{realm}/console/``. The bearer token must come from the console
 and be issued to ``security-admin-console`` or a client marked ``security.admin.console`` (403: since
 Keycloak 25 the endpoint serves only admin consoles, so an ``admin-cli`` token is refused). The answer
 names one realm's access: the path realm's ``realm-management`` roles the user holds, or, from the master
-realm, the roles of ``{currentRealm}-realm`` (all of them for master's ``admin``: Doorkeep has no
-per-realm master clients). No access at all is a 403.
+realm, the roles of master's ``{currentRealm}-realm`` client the user holds (addMasterRealmAccess; all of them for
+master's ``admin``, whose role holds them). For ``currentRealm`` master itself Doorkeep reads master's
+``realm-management`` roles (Keycloak's ``master-realm`` client). No access at all is a 403.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ async def _answer(request: Request, tx: Tx) -> Response:
         target = await tx.realms.get_by_name(request.query_params.get("currentRealm") or realm.name)
         if target is None:
             raise CURRENT_REALM_NOT_FOUND
-        held = sorted(MANAGEMENT_ROLES) if identity.master_admin else []
+        held = sorted(MANAGEMENT_ROLES) if identity.master_admin else sorted(identity.roles_in(target))
     else:
         target, held = realm, sorted(identity.management_roles)
     if not held:

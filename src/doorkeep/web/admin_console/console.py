@@ -22,8 +22,8 @@ from starlette.responses import Response
 from doorkeep.model import Realm
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
-from doorkeep.web.admin.auth import identity_of
-from doorkeep.web.admin_console.context import Console, Missing, Refused, console_for, realms_of
+from doorkeep.web.admin.auth import AdminIdentity, identity_of
+from doorkeep.web.admin_console.context import Console, Missing, Refused, administers, console_for, realms_of
 from doorkeep.web.console.base import Console as Base
 from doorkeep.web.console.base import NavItem, Page
 from doorkeep.web.console.signin import Spec
@@ -79,9 +79,9 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         if user is None or user.realm_id != page.realm.id or not user.enabled:
             raise Refused("Your account is no longer active. Sign out and sign in again.")
         identity = await identity_of(tx, user, page.realm)
-        if not identity.master_admin and not identity.management_roles:
+        if not identity.administers_any:
             raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
-        target = request.path_params.get("target", page.realm.name)
+        target = request.path_params.get("target") or await _landing(tx, identity, page.realm)
         console = await console_for(tx, identity, target, now, client_ip(request), base_url(request))
         response = await work(console)
         if response.status_code >= 400:
@@ -96,6 +96,14 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         return refused.response
     except (Refused, Missing) as err:
         return page.error(str(err), err.status)
+
+
+async def _landing(tx: Tx, identity: AdminIdentity, realm: Realm) -> str:
+    """The realm the console opens on: the sign-in realm, or, for a master user who administers only other realms
+    (through master's ``<realm>-realm`` roles), the first of those."""
+    if administers(identity, realm):
+        return realm.name
+    return next((r.name for r in await realms_of(tx, identity)), realm.name)
 
 
 class _Refusal(Exception):

@@ -65,8 +65,9 @@ class Console:
 
 
 def administers(identity: AdminIdentity, realm: Realm) -> bool:
-    """May open the console for ``realm`` at all: the master admin, or any realm-management role there."""
-    return identity.master_admin or (identity.realm.id == realm.id and bool(identity.management_roles))
+    """May open the console for ``realm`` at all: the master admin, or any admin role there (realm-management,
+    or a master user's role of master's ``<realm>-realm`` client)."""
+    return identity.administers(realm)
 
 
 async def console_for(
@@ -89,7 +90,7 @@ async def realms_of(tx: Tx, identity: AdminIdentity) -> list[Realm]:
     """The realms this administrator may switch between."""
     if identity.master_admin:
         return await tx.realms.list()
-    return [identity.realm] if administers(identity, identity.realm) else []
+    return [realm for realm in await tx.realms.list() if administers(identity, realm)]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,12 @@ def realm_tabs(c: Console) -> list[tuple[str, str]]:
 
 @ADMIN.page("/")
 async def start(page: Page) -> Response:
-    return RedirectResponse(page.url("/" + quote(page.realm.name, safe="") + "/"), 303)
+    """The console's own realm; for a master user who administers only other realms, the first of them."""
+
+    async def work(c: Console) -> Response:
+        return RedirectResponse(page.url("/" + quote(c.realm.name, safe="") + "/"), 303)
+
+    return await run(page, work)
 
 
 @ADMIN.page("/{target}/")
