@@ -225,3 +225,25 @@ async def test_only_masters_admin_renames_a_master_client_into_or_out_of_a_realm
     ).status_code == 204
     await as_admin(env, "PUT", f"{MASTER}/clients/{app}", {"clientId": "future-realm"}, status=204)
     assert await master_client(env, "demo") is not None
+
+
+async def test_only_masters_admin_makes_or_deletes_a_client_of_a_realm_clients_name(env: Env) -> None:
+    """A master manage-clients admin can neither delete ``demo-realm`` (every master user's access to demo goes with
+    it) nor make ``future-realm``, by the Admin REST or by client registration (it would be adopted, with whatever
+    roles its maker gave it, when realm ``future`` is made). Other names, and master's admin, are unaffected."""
+    await new_realm(env, "demo")
+    _, headers = await make_admin(env, "master", "clientmgr2", "manage-clients")
+    client = await master_client(env, "demo")
+    assert client is not None
+    assert refused(await env.http.delete(f"{MASTER}/clients/{client['id']}", headers=headers))
+    assert await master_client(env, "demo") is not None
+    for name in ("future-realm", "x-realm"):
+        assert refused(await env.http.post(f"{MASTER}/clients", json={"clientId": name}, headers=headers))
+    registered = await env.http.post(
+        "/realms/master/clients-registrations/default", json={"clientId": "future-realm"}, headers=headers
+    )
+    assert registered.status_code == 403, registered.text
+    assert await master_client(env, "future") is None
+    made = await env.http.post(f"{MASTER}/clients", json={"clientId": "realm-helper"}, headers=headers)
+    assert made.status_code == 201, made.text
+    await as_admin(env, "POST", f"{MASTER}/clients", {"clientId": "future-realm"}, status=201)

@@ -47,6 +47,13 @@ def realm_name_of(client_id: str) -> str | None:
     return client_id[: -len(APP_SUFFIX)]
 
 
+def reserved(realm_name: str, client_id: str) -> bool:
+    """Is ``client_id`` in ``realm_name`` the name of a master per-realm client, present or future? Only master's
+    ``admin`` makes, renames into or out of, or deletes one: a realm's admin roles for master users are found by
+    that name, and a client of a future realm's name is adopted, with its roles, when that realm is made."""
+    return realm_name == MASTER and realm_name_of(client_id) is not None
+
+
 async def realm_created(tx: Tx, realm: Realm, now: int) -> None:
     """After a realm is written: its client in master, or, for master itself, the clients of every realm
     already there (a master imported or made after other realms)."""

@@ -142,6 +142,8 @@ async def create_client(request: Request) -> Response:
             call.tx, call.realm, await read_object(request), None, BY_ADMIN, **_updater(call, request)
         )
         client = flow_support.with_overrides(call.realm, parse.new_client(call.realm, rep), rep)
+        if _reserved_for(call, client.client_id):
+            raise FORBIDDEN
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
@@ -201,14 +203,16 @@ async def update_client(request: Request) -> Response:
 
 def _renames_realm_client(call: RealmCall, client: Client, new: Client) -> bool:
     """Would this rename move a master client into or out of a ``<realm>-realm`` name, the caller not being
-    master's admin? A realm's admin roles for master users are found by that name (doorkeep.realms
-    .master_clients): renaming ``demo-realm`` away strips them, and a client renamed to ``future-realm`` would be
-    adopted, with whatever roles its owner gave themselves, when realm ``future`` is made. Keycloak has no such
-    check; Doorkeep closes the gap as it does for ``realm-management``."""
-    if call.realm.name != master_clients.MASTER or new.client_id == client.client_id or call.identity.master_admin:
+    master's admin? (doorkeep.realms.master_clients.reserved). Keycloak has no such check; Doorkeep closes the gap
+    as it does for ``realm-management``."""
+    if new.client_id == client.client_id:
         return False
-    named = (master_clients.realm_name_of(client.client_id), master_clients.realm_name_of(new.client_id))
-    return any(name is not None for name in named)
+    return _reserved_for(call, client.client_id) or _reserved_for(call, new.client_id)
+
+
+def _reserved_for(call: RealmCall, client_id: str) -> bool:
+    """Is ``client_id`` a master per-realm client's name that only master's admin may make, rename or delete?"""
+    return not call.identity.master_admin and master_clients.reserved(call.realm.name, client_id)
 
 
 async def delete_client(request: Request) -> Response:
@@ -218,6 +222,8 @@ async def delete_client(request: Request) -> Response:
         await client_policies.on_unregister(call.tx, call.realm, client)
         if client.client_id in INTERNAL_CLIENTS:  # the realm cannot work without them
             raise CANNOT_DELETE
+        if _reserved_for(call, client.client_id):
+            raise FORBIDDEN
         await operations.delete_client(call.tx, client)
         return no_content()
 

@@ -29,6 +29,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.ciba import validation as ciba_validation
+from doorkeep.realms import master_clients
 from doorkeep.realms.provisioning import new_id, new_secret
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
@@ -157,6 +158,8 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise IN_USE
+    if master_clients.reserved(realm.name, client.client_id):  # master's per-realm client names: its admin's alone
+        raise FORBIDDEN
     client = await policies.after_register(tx, realm.id, client, kind)
     validate(realm, client)
     jti, token = await _new_token(auth, kind)
