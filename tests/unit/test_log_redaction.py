@@ -137,6 +137,20 @@ def test_only_doorkeep_and_uvicorn_follow_the_level_drivers_stay_at_warning() ->
 
 
 @pytest.mark.usefixtures("clean_logging")
+def test_a_level_left_on_a_uvicorn_logger_follows_the_configured_level_again() -> None:
+    """uvicorn sets ``uvicorn.error``'s own level when it starts; a later configure makes it follow ours again (an
+    earlier server in the same process left WARNING there and the debug level did not reach it)."""
+    error = logging.getLogger("uvicorn.error")
+    saved = error.level
+    try:
+        error.setLevel(logging.WARNING)
+        logs.configure("debug")
+        assert error.getEffectiveLevel() == logging.DEBUG
+    finally:
+        error.setLevel(saved)
+
+
+@pytest.mark.usefixtures("clean_logging")
 def test_configuring_twice_installs_one_redacting_handler(capsys: pytest.CaptureFixture[str]) -> None:
     logs.configure("info")
     logs.configure("info")

@@ -196,6 +196,13 @@ def installed() -> bool:
     return any(isinstance(h, _DoorkeepHandler) for h in logging.getLogger().handlers)
 
 
+def _children(name: str) -> list[logging.Logger]:
+    """The loggers already made below ``name`` (``uvicorn.error`` below ``uvicorn``)."""
+    prefix = name + "."
+    known = list(logging.Logger.manager.loggerDict.items())
+    return [found for key, found in known if key.startswith(prefix) and isinstance(found, logging.Logger)]
+
+
 def configure(spec: str, output: str = "text") -> None:
     """Send every log record to stderr through the redaction filter, in the ``output`` format (text or json);
     only ours and uvicorn's follow the level.
@@ -214,6 +221,8 @@ def configure(spec: str, output: str = "text") -> None:
     root.setLevel(max(numeric, logging.WARNING))
     for name in FOLLOW_LEVEL:
         logging.getLogger(name).setLevel(numeric)
+        for child in _children(name):  # a level uvicorn (or an earlier configure) set on one: follow ours again
+            child.setLevel(logging.NOTSET)
     for name in PINNED_AT_WARNING:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name, category_level in categories.items():
