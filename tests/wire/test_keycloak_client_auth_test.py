@@ -4,9 +4,10 @@ SUCCESS" half, the methods living partly in ``AbstractClientAuthSignedJWTTest``)
 testsuite/integration-arquillian/tests/base/.../oauth/. The refusals of ClientAuthSignedJWTTest are in
 test_keycloak_client_auth_test_errors.py; the realm, keys and requests in tests/client_auth_support.py.
 
+ClientAuthSecretSignedJWTTest.authenticateWithValidClientSecretWhenRotationPolicyIsEnableForHS256/384/512 and
+authenticateWithInvalidRotatedClientSecretPolicyIsEnable (secret rotation) are ported in test_kc_port_client_auth.py.
+
 Not ported, as Doorkeep lacks the feature they exercise entirely:
-* ClientAuthSecretSignedJWTTest.authenticateWithValidClientSecretWhenRotationPolicyIsEnableForHS256/384/512
-  and authenticateWithInvalidRotatedClientSecretPolicyIsEnable: client policies and secret rotation.
 * ClientAuthSignedJWTTest.testClientWithGeneratedKeysBCFKS and testUploadKeystoreBCFKS: Doorkeep writes and
   reads JKS and PKCS#12 keystores, not Bouncy Castle's BCFKS (Keycloak's own test assumes the format away where
   its crypto provider lacks it).
