@@ -17,9 +17,11 @@ import httpx
 import pytest
 
 import keycloak_port as kc
+from key_provider_port import created_id, metadata, rep
 from support import (
     assert_error,
     claims,
+    header,
     password_grant,
     refresh,
     seed_client,
@@ -96,7 +98,9 @@ async def client_session_kept(env: Env, token: str, client_id: str = "app") -> b
 async def test_a_reused_token_of_a_logged_out_session_answers_session_not_active(rotating: Env) -> None:
     reused, _ = await rotated(rotating)
     await kc.delete(rotating, f"/sessions/{claims(reused)['sid']}")
-    await refused(rotating, await refresh(rotating.http, "test", "app", reused), 400, "invalid_grant", "Session not active")
+    await refused(
+        rotating, await refresh(rotating.http, "test", "app", reused), 400, "invalid_grant", "Session not active"
+    )
 
 
 async def test_a_reused_offline_token_of_a_revoked_offline_session_answers_not_found(rotating: Env) -> None:
@@ -151,7 +155,9 @@ async def test_a_wrong_client_secret_wins_over_a_reused_token(rotating: Env) -> 
 
 async def take_offline_role(env: Env) -> None:
     uid = await kc.user_id(env, "user1")
-    (role,) = [r for r in await kc.get(env, f"/users/{uid}/role-mappings/realm/composite") if r["name"] == "offline_access"]
+    (role,) = [
+        r for r in await kc.get(env, f"/users/{uid}/role-mappings/realm/composite") if r["name"] == "offline_access"
+    ]
     default = await kc.get(env, "/roles/default-roles-test")
     await kc.delete(env, f"/roles-by-id/{default['id']}/composites", [role])
 
@@ -268,3 +274,33 @@ async def test_a_token_that_is_no_refresh_token_is_an_invalid_refresh_token(real
 async def test_a_wrong_client_secret_wins_over_a_garbage_token(realm: Env) -> None:
     response = await refresh(realm.http, "test", "app", "not.a.token", secret="wrong")
     assert_error(response, 401, "unauthorized_client", BAD_CLIENT)
+
+
+async def test_a_token_of_a_dropped_key_is_invalid_whatever_else_is_wrong(realm: Env) -> None:
+    """The signature is the first check: a refresh token whose HMAC key was removed is an invalid refresh token,
+    though its user is also disabled and its session also expired."""
+    await kc.put(realm, "/events/config", {"eventsEnabled": True, "enabledEventTypes": ["REFRESH_TOKEN_ERROR"]})
+    key = await created_id(
+        realm, await rep(realm, "rotated-out", "hmac-generated", {"priority": "1000", "algorithm": "HS512"})
+    )
+    token = (await login(realm))["refresh_token"]
+    assert header(token)["kid"] == (await metadata(realm))["active"]["HS512"]
+    await kc.delete(realm, f"/components/{key}")
+    await update_user(realm.db, "test", "user1", enabled=False)
+    await expire_sessions(realm)
+    response = await refresh(realm.http, "test", "app", token)
+    await refused(realm, response, 400, "invalid_grant", "Invalid refresh token")
+
+
+async def test_an_offline_token_without_the_offline_scope_whose_consent_was_revoked_has_no_session(
+    realm: Env,
+) -> None:
+    """Revoking the consent removes the client from the user's offline sessions (an offline session left without
+    a client goes, UserSessionManager.revokeOfflineToken): the session lookup fails before offline access."""
+    await kc.put(realm, "/events/config", {"eventsEnabled": True, "enabledEventTypes": ["REFRESH_TOKEN_ERROR"]})
+    token = (await login(realm, "offline_access"))["refresh_token"]
+    (scope,) = [s for s in await kc.get(realm, "/client-scopes") if s["name"] == "offline_access"]
+    await kc.delete(realm, f"/clients/{await kc.client_uuid(realm, 'app')}/optional-client-scopes/{scope['id']}")
+    await kc.delete(realm, f"/users/{claims(token)['sub']}/consents/app")
+    response = await refresh(realm.http, "test", "app", token)
+    await refused(realm, response, 400, "invalid_grant", "Offline user session not found")
