@@ -1,9 +1,10 @@
 """The refresh_token grant, online and offline (RFC 6749 §6; KEYCLOAK.md §6).
 
-The ordered checks of Keycloak's verifyRefreshToken / validateToken, the offline permission, then
-rotation under the client-session row lock; then a new token of the same type is minted and the
-refresh recorded in one place. Only Keycloak's deliberate failures write and still commit: an
-expired session is deleted, and an expired or reused token's client session is detached.
+The ordered checks of Keycloak's verifyRefreshToken / validateToken, rotation under the client-session
+row lock, then the offline permission; then a new token of the same type is minted and the refresh
+recorded in one place. Only Keycloak's deliberate failures write and still commit: an expired session
+is deleted, an expired or reused token's client session is detached, and a token the offline
+permission refuses after the rotation check stays used.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     """Refresh an online or offline token: validate, then mint, then record (KEYCLOAK.md §6.1, §6.3).
 
     Nothing is written before the last check except Keycloak's deliberate failure writes (an
-    expired session removed, a client session detached, a reused token's client session detached).
+    expired session removed, a client session detached, a reused token's client session detached) and, under
+    rotation, the use of a token the offline permission then refuses.
     """
     token = req.form.get("refresh_token")
     if token is None:  # RefreshTokenGrantType answers before its event learns anything: none is recorded
@@ -141,13 +143,20 @@ async def _verified(
     )
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     offline = claims.offline
-    if offline and use_refresh:
-        # The permission follows the offline grant (the token's own scope), not a narrower
-        # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
-        require_offline_role(await _grant_roles(tx, ctx, original, kept))
     turn = None
-    if rotating:  # the last check; a violation detaches the client session, or with a grace period ends its chain
+    if rotating:  # a violation detaches the client session, or with a grace period ends its chain
         turn = await rotation.check(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id, now, family)
+    if offline and use_refresh:
+        # Keycloak checks the permission last, while it makes the new refresh token (createOrUpdateOfflineSession),
+        # after the rotation check: a reused token is refused as reused, and a token refused here stays counted as
+        # used (AbstractRefreshTokenProvider; keycloak#49213). It follows the offline grant (the token's own
+        # scope), not a narrower ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
+        try:
+            require_offline_role(await _grant_roles(tx, ctx, original, kept))
+        except e.NotAllowed:
+            if turn is not None and turn.replay is None:
+                await rotation.record_use(tx, us, client, turn.family)
+            raise
     # ---- validated: from here on mint, then write once ----
     plan = None
     if use_refresh:
