@@ -173,11 +173,12 @@ async def test_a_reused_offline_token_of_a_user_without_offline_access_is_a_reus
     assert not await client_session_kept(rotating, successor)
 
 
-async def test_a_fresh_offline_token_of_a_user_without_offline_access_is_used_up_by_the_refusal(
+async def test_a_fresh_offline_token_of_a_user_without_offline_access_is_refused_and_not_used_up(
     rotating: Env,
 ) -> None:
-    """The refusal is ``not_allowed`` (event error ``not_allowed``), but the rotation check before it counted the
-    use, and Keycloak keeps that count (keycloak#49213): the same token is a reuse once the role is back."""
+    """The refusal is ``not_allowed`` (event error ``not_allowed``). Keycloak 26 keeps the use its rotation check
+    counted before the refusal (keycloak#49213, a bug its open fix #51749 removes); Doorkeep writes nothing, so the
+    same token works once the role is back."""
     _, successor = await rotated(rotating, "offline_access")
     await take_offline_role(rotating)
     response = await refresh(rotating.http, "test", "app", successor)
@@ -188,7 +189,8 @@ async def test_a_fresh_offline_token_of_a_user_without_offline_access_is_used_up
     default = await kc.get(rotating, "/roles/default-roles-test")
     (role,) = await kc.get(rotating, "/roles", search="offline_access")
     await kc.post(rotating, f"/roles-by-id/{default['id']}/composites", [role])
-    await refused(rotating, await refresh(rotating.http, "test", "app", successor), 400, "invalid_grant", REUSE)
+    again = await refresh(rotating.http, "test", "app", successor)
+    assert again.status_code == 200, again.text
 
 
 # --- token faults with a session fault: verifyRefreshToken's answer wins and the session is left as it is -----

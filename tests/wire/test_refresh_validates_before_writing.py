@@ -1,10 +1,10 @@
 """A refused refresh writes nothing but Keycloak's deliberate failure writes (issue #7 item 2).
 
 With Revoke Refresh Token on, a refresh whose user has lost ``offline_access`` passes the rotation
-check first and answers ``not_allowed`` after it, as Keycloak's AbstractRefreshTokenProvider does (the
-permission is checked while the new refresh token is made). The use the rotation check counted stays
-(keycloak#49213: a refusal does not take the count back), so the same token is a reuse once the role is
-back; nothing else is written: the session keeps its client and its timestamps.
+check first and answers ``not_allowed`` after it, as Keycloak does (the permission is checked while the
+new refresh token is made). Keycloak 26 keeps the use the rotation check counted (keycloak#49213, a bug its
+open fix #51749 removes); Doorkeep writes nothing: the same token works again once the role is back, and
+the session keeps its client, its family and its timestamps.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ async def rotation_state(env: Env, token: str) -> tuple[RefreshFamily | None, Cl
     return family, cs
 
 
-async def test_a_not_allowed_refresh_uses_up_the_token_under_rotation(realm: Env) -> None:
+async def test_a_not_allowed_refresh_does_not_use_up_the_token_under_rotation(realm: Env) -> None:
     token = await rotated_offline_token(realm)
     user_id = claims(token)["sub"]
     taken = await take_roles(realm, user_id)
@@ -71,20 +71,17 @@ async def test_a_not_allowed_refresh_uses_up_the_token_under_rotation(realm: Env
     await give_roles(realm, user_id, taken)
     realm.clock.advance(5)
     again = await refresh(realm.http, "test", "app", token)
-    assert_error(again, 400, "invalid_grant", "Maximum allowed refresh token reuse exceeded")
+    assert again.status_code == 200, again.text
+    assert claims(again.json()["refresh_token"])["typ"] == "Offline"
 
 
-async def test_a_not_allowed_refresh_counts_the_use_and_leaves_the_client_session_as_it_was(realm: Env) -> None:
+async def test_a_not_allowed_refresh_leaves_the_family_and_the_client_session_as_they_were(realm: Env) -> None:
     token = await rotated_offline_token(realm)
-    family, cs = await rotation_state(realm, token)
-    assert family is not None and family.current_jti != claims(token)["jti"]
+    before = await rotation_state(realm, token)
     await take_roles(realm, claims(token)["sub"])
     realm.clock.advance(5)
     assert_error(await refresh(realm.http, "test", "app", token), 400, "not_allowed", NOT_ALLOWED)
-    after, cs_after = await rotation_state(realm, token)
-    assert after is not None and (after.current_jti, after.use_count) == (claims(token)["jti"], 1)
-    assert (after.last_refresh, after.latest_jti) == (family.last_refresh, family.latest_jti)
-    assert cs_after == cs
+    assert await rotation_state(realm, token) == before
 
 
 async def test_a_reused_token_is_still_refused_and_detached_after_the_check_moved(realm: Env) -> None:

@@ -3,8 +3,7 @@
 A grant first validates (``check`` reads the family and decides), then mints, then calls
 ``record_refresh`` once: the client session's timestamp, the user session's last refresh and the
 family row are written there and nowhere else. The only write ``check`` makes is Keycloak's
-deliberate one: a reused or stale token detaches its client session, and that sticks. A refresh that
-passes ``check`` and is then refused by the offline permission keeps its counted use (``record_use``).
+deliberate one: a reused or stale token detaches its client session, and that sticks.
 
 With a refresh grace period (off by default; docs/refresh-grace-period.md) two things change. A
 retry of the token just rotated away, inside the window and before its successor was used, is
@@ -97,13 +96,6 @@ async def check(
     # Only this chain dies: every token of this reuse_id is refused from now on, the others live on.
     await tx.sessions.save_family(us.id, us.offline, client.id, dataclasses.replace(fam, revoked=True))
     raise InvalidGrant(verdict.error, detail=policy.REUSED)
-
-
-async def record_use(tx: Tx, us: UserSession, client: Client, family: RefreshFamily) -> None:
-    """The use a passed ``check`` counted, kept when a later check refuses the refresh: Keycloak's
-    validateTokenReuseForRefresh has already written the count on the client session by then, and a refusal does
-    not take it back (keycloak#49213), so the token is used up. Nothing else of the refresh is recorded."""
-    await tx.sessions.save_family(us.id, us.offline, client.id, family)
 
 
 def new_family(reuse_id: str | None) -> RefreshFamily:

@@ -3,8 +3,7 @@
 The ordered checks of Keycloak's verifyRefreshToken / validateToken, rotation under the client-session
 row lock, then the offline permission; then a new token of the same type is minted and the refresh
 recorded in one place. Only Keycloak's deliberate failures write and still commit: an expired session
-is deleted, an expired or reused token's client session is detached, and a token the offline
-permission refuses after the rotation check stays used.
+is deleted, and an expired or reused token's client session is detached.
 """
 
 from __future__ import annotations
@@ -39,8 +38,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     """Refresh an online or offline token: validate, then mint, then record (KEYCLOAK.md §6.1, §6.3).
 
     Nothing is written before the last check except Keycloak's deliberate failure writes (an
-    expired session removed, a client session detached, a reused token's client session detached) and, under
-    rotation, the use of a token the offline permission then refuses.
+    expired session removed, a client session detached, a reused token's client session detached).
     """
     token = req.form.get("refresh_token")
     if token is None:  # RefreshTokenGrantType answers before its event learns anything: none is recorded
@@ -147,16 +145,12 @@ async def _verified(
     if rotating:  # a violation detaches the client session, or with a grace period ends its chain
         turn = await rotation.check(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id, now, family)
     if offline and use_refresh:
-        # Keycloak checks the permission last, while it makes the new refresh token (createOrUpdateOfflineSession),
-        # after the rotation check: a reused token is refused as reused, and a token refused here stays counted as
-        # used (AbstractRefreshTokenProvider; keycloak#49213). It follows the offline grant (the token's own
-        # scope), not a narrower ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
-        try:
-            require_offline_role(await _grant_roles(tx, ctx, original, kept))
-        except e.NotAllowed:
-            if turn is not None and turn.replay is None:
-                await rotation.record_use(tx, us, client, turn.family)
-            raise
+        # Keycloak checks the permission last, while it makes the new refresh token, after the rotation check: a
+        # reused token is refused as reused. Keycloak 26 then keeps the use the rotation check counted
+        # (keycloak#49213, a bug its open fix #51749 removes); Doorkeep writes nothing, so the token works again
+        # once the role is back. The permission follows the offline grant (the token's own scope), not a narrower
+        # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
+        require_offline_role(await _grant_roles(tx, ctx, original, kept))
     # ---- validated: from here on mint, then write once ----
     plan = None
     if use_refresh:
