@@ -375,8 +375,8 @@ def show_config(dev: bool, **opts: Any) -> None:
 @verbose_option
 def build(**opts: Any) -> None:
     """Keycloak's 'build' makes an optimized server image from its options, which 'start --optimized' then runs.
-    Doorkeep has nothing to build: this checks the options as 'start' reads them and says so."""
-    _check_hostname(False, opts)
+    Doorkeep has nothing to build: this checks the options as 'start' reads them (not the hostname, a run-time
+    option Keycloak's build does not check either) and says so."""
     _settings(False, **{**opts, "db_url": opts["db_url"] or _dev_db_url(make=False)})  # creates no ./data/
     click.echo("Doorkeep has no build step: nothing to build or persist. The options are valid; give them to")
     click.echo("'doorkeep start' (with or without --optimized). Review them with 'doorkeep show-config'.")

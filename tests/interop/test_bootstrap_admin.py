@@ -190,3 +190,30 @@ def _read_until_prompt(controller: int) -> bytes:
     while not seen.rstrip().endswith(b":"):
         seen += os.read(controller, 1024)
     return seen
+
+
+def test_a_password_masters_policy_refuses_is_refused_with_its_message_and_nothing_is_written(tmp_path: Path) -> None:
+    import asyncio
+    import dataclasses
+
+    from doorkeep.realms.bootstrap import create_master
+    from doorkeep.store.database import Database
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+
+    async def master_with_policy() -> None:
+        db = Database(url)
+        try:
+            await db.migrate()
+            async with db.transaction() as tx:
+                realm = await create_master(tx, 1)
+                await tx.realms.update(dataclasses.replace(realm, password_policy="length(40)"))
+        finally:
+            await db.dispose()
+
+    asyncio.run(master_with_policy())
+    done = bootstrap("user", "--db-url", url, "--password:env", "PW", env={"PW": PASSWORD})
+    again = bootstrap("user", "--db-url", url, "--password:env", "PW", env={"PW": PASSWORD * 3})
+
+    assert done.returncode == 1 and done.stderr.strip() == "Error: Invalid password: minimum length 40."
+    assert again.returncode == 0, again.stderr  # temp-admin was not written by the refused run

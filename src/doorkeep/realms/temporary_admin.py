@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.realms import bootstrap, provisioning
-from doorkeep.users import credentials
+from doorkeep.users import credentials, password_policy
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -25,8 +25,9 @@ DEFAULT_CLIENT_ID = "temp-admin"  # BootstrapAdminOptions.DEFAULT_TEMP_ADMIN_SER
 TEMPORARY = "is_temporary_admin"  # UserModel.IS_TEMP_ADMIN_ATTR_NAME
 
 
-class AdminExists(Exception):
-    """The name is taken in master (KC-SERVICES0010 / KC-SERVICES0109); nothing was written."""
+class Refused(Exception):
+    """The name is taken in master (KC-SERVICES0010 / KC-SERVICES0109), or master's password policy refuses the
+    password; Keycloak's message, nothing written."""
 
 
 async def _master(tx: Tx, now: int) -> Realm:
@@ -43,11 +44,11 @@ async def _grant_admin(tx: Tx, realm: Realm, user: User) -> None:
 
 async def create_user(tx: Tx, now: int, username: str | None, password: str) -> str:
     """A temporary admin user (blank username: ``temp-admin``), its password checked against master's policy
-    and hashed as that policy says; the username created. Raises AdminExists, PolicyViolation."""
+    and hashed as that policy says; the username created. Raises Refused."""
     name = username.strip() if username and username.strip() else DEFAULT_USERNAME
     realm = await _master(tx, now)
     if await tx.users.get_by_username(realm.id, name.lower()) is not None:
-        raise AdminExists(f"Failed to add user '{name}' to realm '{MASTER}': user with username exists")
+        raise Refused(f"Failed to add user '{name}' to realm '{MASTER}': user with username exists")
     user = User(
         id=str(uuid.uuid4()),
         realm_id=realm.id,
@@ -56,7 +57,10 @@ async def create_user(tx: Tx, now: int, username: str | None, password: str) -> 
         created_timestamp=now * 1000,
         attributes={TEMPORARY: ["true"]},
     )
-    await credentials.enforce_policy(tx, realm, user, password, now)
+    try:
+        await credentials.enforce_policy(tx, realm, user, password, now)
+    except password_policy.PolicyViolation as exc:  # a frozen exception: it cannot cross the transaction's exit
+        raise Refused(exc.text) from None
     user = await provisioning.create_user(tx, realm, user)
     await bootstrap.set_password(tx, user, password, now, policy=realm.password_policy)
     await _grant_admin(tx, realm, user)
@@ -66,11 +70,11 @@ async def create_user(tx: Tx, now: int, username: str | None, password: str) -> 
 async def create_service(tx: Tx, now: int, client_id: str | None, secret: str) -> str:
     """A temporary admin service account: a confidential client (blank id: ``temp-admin``) with only the
     service-account grant, lightweight access tokens, and master's admin role on its service account; the
-    client id created. Raises AdminExists."""
+    client id created. Raises Refused."""
     name = client_id if client_id and client_id.strip() else DEFAULT_CLIENT_ID
     realm = await _master(tx, now)
     if await tx.clients.get_by_client_id(realm.id, name) is not None:
-        raise AdminExists(f"Failed to add client '{name}' to realm '{MASTER}': client with client ID exists")
+        raise Refused(f"Failed to add client '{name}' to realm '{MASTER}': client with client ID exists")
     client = Client(
         id=str(uuid.uuid4()),
         realm_id=realm.id,

@@ -113,17 +113,14 @@ def _inputs(kind: Kind, given: str | None, given_env: str | None, secret_env: st
 def _run(kind: Kind, db_url: str | None, name: str | None, secret: str) -> None:
     """Create it in one transaction; Keycloak's message on a taken name or a refused password, exit 1."""
     from doorkeep.clock import SystemClock
-    from doorkeep.realms.temporary_admin import AdminExists
-    from doorkeep.users.password_policy import PolicyViolation
+    from doorkeep.realms.temporary_admin import Refused
 
     async def work(db: Any) -> tuple[bool, str]:
         try:
             async with db.transaction() as tx:
                 return True, await kind.create(tx, SystemClock().now(), name, secret)
-        except AdminExists as exc:  # rolled back: nothing written
+        except Refused as exc:  # rolled back: nothing written
             return False, str(exc)
-        except PolicyViolation as exc:
-            return False, exc.text
 
     created, text = cli.offline(db_url, work)
     if not created:
