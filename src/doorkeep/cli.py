@@ -1,4 +1,4 @@
-"""The ``doorkeep`` command: start-dev, start, import, export.
+"""The ``doorkeep`` command: start-dev, start, build, show-config, import, export, bootstrap-admin, tools.
 
 Every option can also be given as a ``DOORKEEP_*`` environment variable (``--http-port`` ⇔
 ``DOORKEEP_HTTP_PORT``), using Keycloak's option names where Keycloak has the same option.
@@ -23,6 +23,7 @@ import click
 
 from doorkeep import __version__, features
 from doorkeep.server import logs, workers
+from doorkeep.server.failures import failure, verbose_option
 from doorkeep.server.keycloak_group import KeycloakAwareGroup, SourcedOption
 from doorkeep.server.option_groups import GroupedCommand
 from doorkeep.settings import FIELD_OF, KNOWN_FEATURES, OPTIONS, X509_LOOKUP_OPTIONS, Option, Settings, option
@@ -140,7 +141,7 @@ _CALLBACKS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _click_option(option: Option, **override: Any) -> Callable[[F], F]:
+def click_option(option: Option, **override: Any) -> Callable[[F], F]:
     """The click option generated from its declaration: flag, aliases, environment variable, help, default."""
     names = [option.flag, *option.aliases, option.name]
     declared: dict[str, Any] = {
@@ -164,12 +165,13 @@ def _click_option(option: Option, **override: Any) -> Callable[[F], F]:
 def server_options(func: Any) -> Any:
     """Every option of settings.OPTIONS, in declaration order (``--help`` groups them by heading)."""
     for declared in reversed(OPTIONS):
-        func = _click_option(declared)(func)
+        func = click_option(declared)(func)
     return func
 
 
 @click.group(cls=KeycloakAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="Doorkeep", message="%(prog)s %(version)s")
+@verbose_option
 def main() -> None:
     """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
 
@@ -177,6 +179,8 @@ def main() -> None:
 # doorkeep admin …: the kcadm-style client (HTTP only), imported when used
 assert isinstance(main, KeycloakAwareGroup)
 main.lazy["admin"] = "doorkeep.admincli.commands:admin"
+main.lazy["bootstrap-admin"] = "doorkeep.server.bootstrap_admin:bootstrap_admin"
+main.lazy["tools"] = "doorkeep.server.tools:tools"
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:
@@ -248,14 +252,16 @@ def _check_hostname(dev: bool, opts: dict[str, Any]) -> None:
         raise click.ClickException(str(err)) from None
 
 
-def _dev_db_url() -> str:
+def _dev_db_url(make: bool = True) -> str:
     data = Path.cwd() / "data"
-    data.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database holds keys and secrets (I1)
+    if make:
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database holds keys and secrets (I1)
     return f"sqlite:///{data / 'doorkeep.db'}"
 
 
 @main.command("start-dev", cls=GroupedCommand, short_help="Development server: SQLite, plain HTTP, admin/admin")
 @server_options
+@verbose_option
 def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
     _check_hostname(True, opts)
@@ -317,6 +323,13 @@ def _check_tls_files(certificate: str, key: str) -> None:
 
 @main.command("start", cls=GroupedCommand, short_help="Production server: hostname, TLS, bootstrap admin")
 @server_options
+@click.option(
+    "--optimized",
+    is_flag=True,
+    expose_value=False,
+    help="Keycloak: start from the server image 'build' made. Doorkeep has no build step: accepted, changes nothing.",
+)
+@verbose_option
 def start(**opts: Any) -> None:
     """Production mode: checks the hostname, TLS and the bootstrap admin; PostgreSQL for more than one process."""
     from doorkeep.server import management
@@ -338,6 +351,7 @@ def start(**opts: Any) -> None:
 @main.command("show-config", cls=GroupedCommand, short_help="The effective configuration, secrets masked")
 @click.option("--dev", is_flag=True, help="Show what start-dev would use instead of start.")
 @server_options
+@verbose_option
 def show_config(dev: bool, **opts: Any) -> None:
     """Print the effective configuration (options, environment, defaults) with secrets masked."""
     from doorkeep.server import option_groups
@@ -354,6 +368,18 @@ def show_config(dev: bool, **opts: Any) -> None:
     click.echo("Current Configuration:")
     for line in option_groups.show(ctx, {k: v for k, v in opts.items()}, effective):
         click.echo(line)
+
+
+@main.command("build", cls=GroupedCommand, short_help="Keycloak's build: checks the options, builds nothing")
+@server_options
+@verbose_option
+def build(**opts: Any) -> None:
+    """Keycloak's 'build' makes an optimized server image from its options, which 'start --optimized' then runs.
+    Doorkeep has nothing to build: this checks the options as 'start' reads them (not the hostname, a run-time
+    option Keycloak's build does not check either) and says so."""
+    _settings(False, **{**opts, "db_url": opts["db_url"] or _dev_db_url(make=False)})  # creates no ./data/
+    click.echo("Doorkeep has no build step: nothing to build or persist. The options are valid; give them to")
+    click.echo("'doorkeep start' (with or without --optimized). Review them with 'doorkeep show-config'.")
 
 
 def _loopback(host: str) -> bool:
@@ -375,7 +401,7 @@ def _serve(settings: Settings, *, default_admin: bool = False) -> None:
     from doorkeep.store.database import Database
 
     logs.configure(settings.log_level, settings.log_format)
-    log.debug("settings: %s", json.dumps(workers.public_settings(settings)))
+    log.debug("settings: %s", json.dumps(workers.public_settings(settings)), extra={logs.DECLARED_PUBLIC: True})
 
     async def _prepare() -> bool:
         db = Database(settings.db_url)
@@ -393,7 +419,7 @@ def _serve(settings: Settings, *, default_admin: bool = False) -> None:
 
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
-        raise click.ClickException(f"cannot start: {serving.describe(exc)}") from None
+        raise failure(f"cannot start: {serving.describe(exc)}", exc, db_url=settings.db_url) from None
     if created and default_admin:
         click.secho(
             "WARNING: the master realm's admin is admin/admin: development only! On a new database, "
@@ -405,7 +431,7 @@ def _serve(settings: Settings, *, default_admin: bool = False) -> None:
     workers.prepare_environment(settings, os.environ)
     metrics_dir = _metrics_multiprocess_dir(settings)
     try:
-        serving.run(settings, logs.parse(settings.log_level)[0], sockets)
+        serving.run(settings, logs.LEVELS[logs.parse(settings.log_level)[0]], sockets)
     except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down cleanly and re-raised it; not click's "Aborted!"
         raise SystemExit(130) from None
     finally:
@@ -432,7 +458,7 @@ def app_factory() -> Any:
     return create_app(settings, freeze=True)
 
 
-def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
+def offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     """Run ``work(db)`` against a migrated database without a server; import errors become CLI errors."""
     from doorkeep.realms.exportimport import files
     from doorkeep.store.database import Database
@@ -454,12 +480,12 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     except Exception as exc:  # the database unreachable, and the like: one line, not a traceback
         from doorkeep.server import serving
 
-        raise click.ClickException(f"cannot open the database: {serving.describe(exc)}") from None
+        raise failure(f"cannot open the database: {serving.describe(exc)}", exc, db_url=db_url) from None
 
 
 @main.command("import", short_help="Import Keycloak realm JSON into the database")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
-@_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
+@click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 @click.option(
     "--override",
     type=bool,
@@ -468,6 +494,7 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     help="Replace an existing realm (default: yes, unless it has sessions); "
     "true also when that ends its sessions, false skips existing realms.",
 )
+@verbose_option
 def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     """Import a Keycloak realm-export JSON file offline."""
     import time
@@ -479,7 +506,7 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     started = time.monotonic()
     ended: dict[str, tuple[int, int]] = {}
     counts: dict[str, tuple[int, int]] = {}
-    names = _offline(
+    names = offline(
         db_url,
         lambda db: files.import_file(
             db,
@@ -492,8 +519,8 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
             counts=counts,
         ),
     )
-    for name, (online, offline) in ended.items():
-        click.echo(f"ended {online} online and {offline} offline sessions of realm '{name}'")
+    for name, (online, offline_count) in ended.items():
+        click.echo(f"ended {online} online and {offline_count} offline sessions of realm '{name}'")
     what = ", ".join(f"{n} ({counts[n][0]} users, {counts[n][1]} clients)" for n in names) or "nothing"
     click.echo(f"imported {what} in {progress_bar.seconds(time.monotonic() - started)}")
 
@@ -502,12 +529,13 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
 @click.option("--source-db-url", required=True, help="Keycloak's PostgreSQL database (postgresql://…); read only.")
 @click.option("--realm", "realms", required=True, multiple=True, help="Realm to migrate (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Report what would be carried and what cannot; write nothing.")
-@_click_option(option("db_url"), help="Doorkeep's database (default: ./data/doorkeep.db).")
+@click_option(option("db_url"), help="Doorkeep's database (default: ./data/doorkeep.db).")
+@verbose_option
 def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_run: bool, db_url: str | None) -> None:
     """Bring Keycloak realms over: settings, clients, roles, users, keys and offline sessions."""
     from doorkeep.server import kcmigrate_run
 
-    for line in _offline(db_url, lambda db: kcmigrate_run.run(db, source_db_url, realms, dry_run=dry_run)):
+    for line in offline(db_url, lambda db: kcmigrate_run.run(db, source_db_url, realms, dry_run=dry_run)):
         click.echo(line)
 
 
@@ -516,7 +544,8 @@ def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_r
 @click.option(
     "--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file (-: standard output)."
 )
-@_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
+@click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
+@verbose_option
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
     import time
@@ -525,7 +554,7 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     from doorkeep.server import progress_bar
 
     started = time.monotonic()
-    data = _offline(db_url, lambda db: files.export_realm(db, realm, progress_bar.for_terminal()))
+    data = offline(db_url, lambda db: files.export_realm(db, realm, progress_bar.for_terminal()))
     if path == "-":  # standard output, the summary on standard error
         click.echo(json.dumps(data, indent=2))
     else:

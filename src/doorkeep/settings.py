@@ -346,9 +346,9 @@ class Settings:
     log_level: str = _option(
         "info",
         "--log-level",
-        "Level of Doorkeep's and uvicorn's logs (trace, debug, info, "
-        "warn, error, fatal), optionally with categories as Keycloak: info,doorkeep.web:debug. "
-        "Database drivers stay at warning.",
+        "Level of Doorkeep's and uvicorn's logs (off, fatal, error, warn, info, debug, trace, all; any case), "
+        "optionally with categories as Keycloak: info,doorkeep.web:debug. Keycloak's --log-level-<category>=<level> "
+        "(KC_LOG_LEVEL_<CATEGORY>) sets one category over it. Database drivers stay at warning.",
         kind="log_level",
         group="Logging",
         show_default=True,

@@ -7,7 +7,15 @@ import logging
 import uuid
 from typing import TYPE_CHECKING
 
-from doorkeep.model import NO_HISTORY, UPDATE_PASSWORD, Credential, PasswordRetention, User, with_password_update
+from doorkeep.model import (
+    NO_HISTORY,
+    UPDATE_PASSWORD,
+    Credential,
+    PasswordRetention,
+    Realm,
+    User,
+    with_password_update,
+)
 from doorkeep.realms import master_clients, provisioning
 from doorkeep.users import password_policy
 
@@ -30,12 +38,7 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
             "first start needs DOORKEEP_BOOTSTRAP_ADMIN_USERNAME and DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD "
             "(or Keycloak's KC_BOOTSTRAP_ADMIN_USERNAME and KC_BOOTSTRAP_ADMIN_PASSWORD)"
         )
-    # Keycloak's ApplianceBootstrap creates master through RealmManager.createRealm(name), whose id is its name:
-    # clients address it as ``master`` where an id is asked for (a component's parentId).
-    realm = await provisioning.create_realm(
-        tx, "master", now, id="master", access_token_lifespan=60, display_name="Keycloak"
-    )
-    await master_clients.realm_created(tx, realm, now)  # realms imported before master get their clients
+    realm = await create_master(tx, now)
     admin = await provisioning.create_user(
         tx,
         realm,
@@ -46,6 +49,17 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
     assert role is not None
     await tx.users.grant_roles(admin.id, [role.id])
     return True
+
+
+async def create_master(tx: Tx, now: int) -> Realm:
+    """The master realm with its clients and roles, no user yet (ApplianceBootstrap.createMasterRealm)."""
+    # Keycloak's ApplianceBootstrap creates master through RealmManager.createRealm(name), whose id is its name:
+    # clients address it as ``master`` where an id is asked for (a component's parentId).
+    realm = await provisioning.create_realm(
+        tx, "master", now, id="master", access_token_lifespan=60, display_name="Keycloak"
+    )
+    await master_clients.realm_created(tx, realm, now)  # realms imported before master get their clients
+    return realm
 
 
 async def set_password(

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
 
+from doorkeep.server import logs
+
 IMPORT_DIR_ENV = "DOORKEEP_IMPORT_DIR"
 DEFAULT_IMPORT_DIR = Path("data") / "import"
 
@@ -92,6 +94,9 @@ PARAM_SIZE_PREFIXES = (
     "spi-login-protocol-openid-connect-req-params-max-size--",
 )
 PARAM_SIZE_FLAG = "--oidc-req-params-max-size"
+# Keycloak 26.1+'s log-level-<category> options (--log-level-org.keycloak=debug, KC_LOG_LEVEL_ORG_KEYCLOAK=debug):
+# each is folded into --log-level as "<category>:<level>" after what --log-level says, so it takes precedence.
+LOG_CATEGORY_PREFIX = "log-level-"
 IGNORED_ENV = frozenset({"KC_RUN_IN_CONTAINER", "KC_HOME_DIR"})  # set by Keycloak's image, not options
 SUPPORTED_DB = {"postgres": "postgresql", "dev-file": "sqlite"}
 
@@ -224,6 +229,7 @@ def translate(
     False (import, export) considers the database options only.
     """
     out = Translated(args=[])
+    categories: list[str] = []  # "<category>:<level>" of the log-level-<category> options, environment first
     db_cli: dict[str, str] = {}
     https_port: list[str] = []
     import_flag = False
@@ -260,6 +266,8 @@ def translate(
             raise KeycloakConfigError(f"--{name} was {removed(name)}")
         elif name in DEFAULTS_OK and (value or "").lower() in DEFAULTS_OK[name]:
             pass
+        elif server and name.startswith(LOG_CATEGORY_PREFIX) and name not in known:
+            categories.append(log_category(f"--{name}", name.removeprefix(LOG_CATEGORY_PREFIX), value))
         elif server and value is not None and param_size_name(name) is not None:
             out.args += [PARAM_SIZE_FLAG, f"{param_size_name(name)}={value}"]
         elif is_keycloak_option(name) and server:
@@ -270,8 +278,10 @@ def translate(
         i += 1 + consumed
     sizes_from_cli = out.args
     out.args = []
-    db_env = _environment(environ, known, out, https_port, server)
+    db_env = _environment(environ, known, out, https_port, server, categories)
     out.args += sizes_from_cli  # after the environment's param sizes: the command line's win
+    if categories:
+        _fold_log_categories(out, environ, categories)
     _database(db_cli, db_env, environ, out)
     if https_port:
         _https_port(https_port[0], args, environ, out)
@@ -285,9 +295,15 @@ def translate(
 
 
 def _environment(
-    environ: Mapping[str, str], known: Mapping[str, Known], out: Translated, https_port: list[str], server: bool
+    environ: Mapping[str, str],
+    known: Mapping[str, Known],
+    out: Translated,
+    https_port: list[str],
+    server: bool,
+    categories: list[str],
 ) -> dict[str, str]:
     db_env: dict[str, str] = {}
+    from_env: list[str] = []
     for key in sorted(environ):
         if not key.startswith("KC_") or key in IGNORED_ENV:
             continue
@@ -304,12 +320,16 @@ def _environment(
             out.ignored.append(f"{key} ({removed(name)})")
         elif param_size_name(name) is not None:
             out.args += [PARAM_SIZE_FLAG, f"{param_size_name(name)}={value}"]
+        elif name.startswith(LOG_CATEGORY_PREFIX) and name not in known:  # KC_LOG_LEVEL_ORG_KEYCLOAK: org.keycloak
+            category = name.removeprefix(LOG_CATEGORY_PREFIX).replace("-", ".")
+            from_env.append(log_category(key, category, value))
         elif name in known and name != "import-realm":
             option = known[name]
             if option.envvar is None or option.envvar not in environ:  # DOORKEEP_* wins over KC_*
                 out.defaults[option.param] = [v for v in value.split(",") if v] if option.multiple else value
         else:
             out.ignored.append(key)
+    categories[:0] = from_env  # before the command line's, which win
     return db_env
 
 
@@ -336,3 +356,35 @@ def _https_port(port: str, args: list[str], environ: Mapping[str, str], out: Tra
         out.defaults["http_port"] = port
     elif not tls:
         out.ignored.append("https-port (no --https-certificate-file: Doorkeep serves plain HTTP on --http-port)")
+
+
+def log_category(given: str, category: str, level: str | None) -> str:
+    """``<category>:<level>`` of one log-level-<category> option, its level checked as Keycloak checks it."""
+    try:
+        logs.level_name(level or "")
+    except ValueError:
+        raise KeycloakConfigError(
+            f"Invalid value for option '{given}': {level or ''}. "
+            f"Expected values are (case insensitive): {', '.join(logs.KEYCLOAK_LEVELS)}"
+        ) from None
+    return f"{category}:{level}"
+
+
+def _fold_log_categories(out: Translated, environ: Mapping[str, str], categories: list[str]) -> None:
+    """Append the categories to the --log-level in force (command line, DOORKEEP_LOG_LEVEL, KC_LOG_LEVEL, info)."""
+    base, kept, i = None, [], 0
+    while i < len(out.args):
+        token = out.args[i]
+        if token == "--log-level" and i + 1 < len(out.args):
+            base, i = out.args[i + 1], i + 2
+            continue
+        if token.startswith("--log-level="):
+            base = token.partition("=")[2]
+        else:
+            kept.append(token)
+        i += 1
+    if base is None and "DOORKEEP_LOG_LEVEL" not in environ and "log_level" in out.defaults:
+        out.defaults["log_level"] = ",".join([str(out.defaults["log_level"]), *categories])  # stays KC_LOG_LEVEL's
+        return
+    base = base if base is not None else environ.get("DOORKEEP_LOG_LEVEL", "info")
+    out.args = [*kept, "--log-level", ",".join([base, *categories])]

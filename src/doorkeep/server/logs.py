@@ -42,8 +42,18 @@ PINNED_AT_WARNING = (
 )
 
 TRACE = 5  # uvicorn's extra level below DEBUG
-# uvicorn's level names, plus Keycloak's spellings of the same levels.
+OFF = logging.CRITICAL + 10  # Keycloak's (JBoss) OFF: above every level, so nothing is written
+ALL = 1  # Keycloak's ALL: below every level (0 would mean "inherit" to Python's logging)
+# Keycloak's levels (LoggingOptions.Level, any case), java.util.logging's names JBoss also takes, and uvicorn's.
+KEYCLOAK_LEVELS = ("off", "fatal", "error", "warn", "info", "debug", "trace", "all")
 LEVELS = {
+    "off": OFF,
+    "all": ALL,
+    "severe": logging.ERROR,
+    "config": (logging.INFO + logging.DEBUG) // 2,
+    "fine": logging.DEBUG,
+    "finer": (logging.DEBUG + TRACE) // 2,
+    "finest": TRACE,
     "trace": TRACE,
     "debug": logging.DEBUG,
     "info": logging.INFO,
@@ -99,12 +109,18 @@ def redact_query(path: str) -> str:
     return head + sep + _QUERY_VALUE.sub(lambda m: m[1] + MASK, "?" + query)[1:] if sep else path
 
 
-def redact(text: str) -> str:
-    """Mask private keys, JWTs, password hashes and the values of secret-looking keys in ``text``."""
+def redact(text: str, *, by_key: bool = True) -> str:
+    """Mask private keys, JWTs, password hashes and (``by_key``) the values of secret-looking keys in ``text``."""
     text = _PEM.sub("[private key " + MASK + "]", text)
     text = _JWT.sub(MASK, text)
     text = _HASH.sub(MASK, text)
-    return _PAIR.sub(_mask_pair, text)
+    return _PAIR.sub(_mask_pair, text) if by_key else text
+
+
+# A record logged with ``extra={DECLARED_PUBLIC: True}`` has had its secrets masked by declaration (the settings
+# line: workers.public_settings): its keys are not guessed at ("password_blacklists_check_interval": 60 is no
+# password), only the value patterns (private keys, JWTs, hashes) are still masked.
+DECLARED_PUBLIC = "doorkeep_declared_public"
 
 
 class RedactingFilter(logging.Filter):
@@ -118,7 +134,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string: show the template, never the arguments
             message, record.args = str(record.msg), None
-        clean = redact(message)
+        clean = redact(message, by_key=not getattr(record, DECLARED_PUBLIC, False))
         if clean != message or record.args:
             record.msg, record.args = clean, None
         if record.exc_info and not record.exc_text:
@@ -166,25 +182,32 @@ def formatter(name: str) -> logging.Formatter:
 
 
 def parse(spec: str) -> tuple[str, dict[str, str]]:
-    """Keycloak's ``--log-level`` syntax: ``info`` or ``info,doorkeep.web:debug``: the root level, then categories.
+    """Keycloak's ``--log-level`` syntax: ``info`` or ``info,doorkeep.web:debug``: the root level, then categories
+    (a category alone leaves the root at info; a later entry wins). Level names in any case.
 
-    Returns uvicorn's name for the root level and the categories' levels; raises ValueError on a bad entry.
+    Returns the root level's name and the categories' levels; raises ValueError with Keycloak's message.
     """
     root, categories = "info", {}
     for entry in (part.strip() for part in spec.split(",")):
-        name, _, level = entry.rpartition(":")
-        level = level.strip().lower()
-        if level not in LEVELS or (entry.count(":") and not name.strip()):
+        parts = entry.split(":")
+        if len(parts) > 2 or (len(parts) == 2 and not parts[0].strip()):
             raise ValueError(
-                f"invalid log level {entry!r}: expected trace, debug, info, warn, error or fatal, "
-                "or a category and its level (info,doorkeep.web:debug)"
+                f"Invalid log category format: {entry}. The format is 'category:level' such as 'org.keycloak:debug'."
             )
-        level = UVICORN_NAMES.get(level, level)
-        if name:
-            categories[name.strip()] = level
+        level = level_name(parts[-1])
+        if len(parts) == 2:
+            categories[parts[0].strip()] = level
         else:
             root = level
     return root, categories
+
+
+def level_name(given: str) -> str:
+    """One level as Keycloak reads it (any case); ValueError with Keycloak's message for anything else."""
+    level = given.strip().lower()
+    if level not in LEVELS:
+        raise ValueError(f"Invalid log level: {given}. Possible values are: {', '.join(KEYCLOAK_LEVELS)}.")
+    return UVICORN_NAMES.get(level, level)
 
 
 def _pinned(name: str) -> bool:
@@ -223,8 +246,8 @@ def configure(spec: str, output: str = "text") -> None:
         logging.getLogger(name).setLevel(numeric)
         for child in _children(name):  # a level uvicorn (or an earlier configure) set on one: follow ours again
             child.setLevel(logging.NOTSET)
-    for name in PINNED_AT_WARNING:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name in PINNED_AT_WARNING:  # at WARNING, or quieter when the level is above it (off)
+        logging.getLogger(name).setLevel(max(numeric, logging.WARNING))
     for name, category_level in categories.items():
         if _pinned(name):
             logging.getLogger("doorkeep").warning("log category %s stays at WARNING: it prints secrets", name)

@@ -95,7 +95,7 @@ def _listen(host: str, port: int, what: str) -> socket.socket:
     return sock
 
 
-def run(settings: Settings, log_level: str, sockets: list[socket.socket]) -> None:
+def run(settings: Settings, log_level: int, sockets: list[socket.socket]) -> None:
     """Serve on ``sockets`` (from ``bind``); "listening" is printed once the server accepts connections."""
     config = uvicorn.Config(
         "doorkeep.cli:app_factory",

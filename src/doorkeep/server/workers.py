@@ -14,7 +14,9 @@ import re
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from doorkeep.settings import Settings
+from doorkeep.settings import FIELD_OF, OPTIONS, Settings
+
+SECRET_FIELDS = frozenset(FIELD_OF[o.name] for o in OPTIONS if o.secret and o.name in FIELD_OF)
 
 SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
 BOOTSTRAP_PASSWORD_ENV = "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
@@ -51,8 +53,13 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
 
 
 def public_settings(settings: Settings) -> dict[str, Any]:
-    """The settings as a debug line may show them: no bootstrap password, no database password."""
-    raw = json.loads(settings_json(settings))
-    # SQLAlchemy's own URL syntax: the password runs from the first ':' to the first '@' (it may hold '/').
-    raw["db_url"] = re.sub(r"(://[^:/@?#]*:)[^@]*@", r"\1***@", raw["db_url"], count=1)
-    return dict(raw)
+    """The settings as a debug line may show them: every option declared secret (the bootstrap admin's and the
+    vault's passwords) masked, and the password of any URL (the database's); the rest as it is."""
+    raw = dataclasses.asdict(settings)
+    for name, value in raw.items():
+        if name in SECRET_FIELDS and value is not None:
+            raw[name] = "***"
+        elif isinstance(value, str) and "://" in value:
+            # SQLAlchemy's own URL syntax: the password runs from the first ':' to the first '@' (it may hold '/').
+            raw[name] = re.sub(r"(://[^:/@?#]*:)[^@]*@", r"\1***@", value, count=1)
+    return dict(json.loads(json.dumps(raw)))

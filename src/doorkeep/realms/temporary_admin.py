@@ -1,0 +1,90 @@
+"""``bootstrap-admin``: a temporary admin of the master realm, made offline when the admins are locked out.
+
+Keycloak 26's ApplianceBootstrap.createMasterRealmAdminUser and createTemporaryMasterRealmAdminService, which
+``kc.sh bootstrap-admin user`` and ``kc.sh bootstrap-admin service`` run against the configured database: a
+user (or a confidential client with a service account) holding master's ``admin`` role and marked
+``is_temporary_admin``. An existing username or client id is refused with Keycloak's message, nothing written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth.mappers import lightweight
+from doorkeep.realms import bootstrap, provisioning
+from doorkeep.users import credentials, password_policy
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+MASTER = "master"
+DEFAULT_USERNAME = "temp-admin"  # BootstrapAdminOptions.DEFAULT_TEMP_ADMIN_USERNAME
+DEFAULT_CLIENT_ID = "temp-admin"  # BootstrapAdminOptions.DEFAULT_TEMP_ADMIN_SERVICE
+TEMPORARY = "is_temporary_admin"  # UserModel.IS_TEMP_ADMIN_ATTR_NAME
+
+
+class Refused(Exception):
+    """The name is taken in master (KC-SERVICES0010 / KC-SERVICES0109), or master's password policy refuses the
+    password; Keycloak's message, nothing written."""
+
+
+async def _master(tx: Tx, now: int) -> Realm:
+    """Master, created first on an empty database as Keycloak's startup does before any command runs."""
+    realm = await tx.realms.get_by_name(MASTER)
+    return realm if realm is not None else await bootstrap.create_master(tx, now)
+
+
+async def _grant_admin(tx: Tx, realm: Realm, user: User) -> None:
+    role = await tx.roles.get_realm_role(realm.id, "admin")
+    assert role is not None  # every master realm has it (provisioning)
+    await tx.users.grant_roles(user.id, [role.id])
+
+
+async def create_user(tx: Tx, now: int, username: str | None, password: str) -> str:
+    """A temporary admin user (blank username: ``temp-admin``), its password checked against master's policy
+    and hashed as that policy says; the username created. Raises Refused."""
+    name = username.strip() if username and username.strip() else DEFAULT_USERNAME
+    realm = await _master(tx, now)
+    if await tx.users.get_by_username(realm.id, name.lower()) is not None:
+        raise Refused(f"Failed to add user '{name}' to realm '{MASTER}': user with username exists")
+    user = User(
+        id=str(uuid.uuid4()),
+        realm_id=realm.id,
+        username=name.lower(),
+        enabled=True,
+        created_timestamp=now * 1000,
+        attributes={TEMPORARY: ["true"]},
+    )
+    try:
+        await credentials.enforce_policy(tx, realm, user, password, now)
+    except password_policy.PolicyViolation as exc:  # a frozen exception: it cannot cross the transaction's exit
+        raise Refused(exc.text) from None
+    user = await provisioning.create_user(tx, realm, user)
+    await bootstrap.set_password(tx, user, password, now, policy=realm.password_policy)
+    await _grant_admin(tx, realm, user)
+    return user.username
+
+
+async def create_service(tx: Tx, now: int, client_id: str | None, secret: str) -> str:
+    """A temporary admin service account: a confidential client (blank id: ``temp-admin``) with only the
+    service-account grant, lightweight access tokens, and master's admin role on its service account; the
+    client id created. Raises Refused."""
+    name = client_id if client_id and client_id.strip() else DEFAULT_CLIENT_ID
+    realm = await _master(tx, now)
+    if await tx.clients.get_by_client_id(realm.id, name) is not None:
+        raise Refused(f"Failed to add client '{name}' to realm '{MASTER}': client with client ID exists")
+    client = Client(
+        id=str(uuid.uuid4()),
+        realm_id=realm.id,
+        client_id=name,
+        secret=secret,
+        standard_flow_enabled=False,
+        service_accounts_enabled=True,
+        attributes={lightweight.ATTRIBUTE: "true", TEMPORARY: "true"},
+    )
+    client = await provisioning.create_client(tx, realm, client, now=now)
+    account = await provisioning.ensure_service_account(tx, realm, client, now=now)
+    await _grant_admin(tx, realm, account)
+    return client.client_id
