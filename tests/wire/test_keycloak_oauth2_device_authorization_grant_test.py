@@ -20,9 +20,10 @@ Keycloak's page objects, read on Doorkeep's pages: the denied and approved pages
 scope it sends (``start`` below does too). testVerifyHolderOfDeviceCode's intermediate browser login, undone by
 clearing the cookies, changes nothing and is left out.
 
-Not ported, with the reason:
-ensureDeviceFlowConfigNotPresentWhenDeviceFlowIsDisabled: Doorkeep has no feature switches (Keycloak's
-``Profile.Feature.DEVICE_FLOW``); the grant is always served and each client opts in with its attribute.
+ensureDeviceFlowConfigNotPresentWhenDeviceFlowIsDisabled needs a server started with
+``--features-disabled=device-flow`` (Keycloak's ``Profile.Feature.DEVICE_FLOW``): it is ported in
+test_feature_switches.py (test_ensure_device_flow_config_not_present_when_device_flow_is_disabled, with the
+404 device endpoint and the unsupported grant type in that module's other tests).
 """
 
 from __future__ import annotations

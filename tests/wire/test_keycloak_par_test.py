@@ -17,8 +17,8 @@ on a map built in Java, with no server; over HTTP a parameter the parser reads c
 (the push is refused as "duplicated parameter" first), and Doorkeep has no authorization_details (RAR).
 ParWithDPoPTest has its own module, test_keycloak_par_with_dpop_test.py.
 
-Skipped: testExtendedClientPolicyIntefacesForPar, which needs client policies and Keycloak's test-only
-TestRaiseExceptionExecutor; Doorkeep has no client policies.
+Skipped: testExtendedClientPolicyIntefacesForPar, which needs Keycloak's test-only TestRaiseExceptionExecutor
+(a client policy executor that exists only in its testsuite's providers).
 
 The refusals follow ParEndpoint and AbstractParEndpoint.throwErrorResponseException: each answer is a JSON error,
 and the last PUSHED_AUTHORIZATION_REQUEST_ERROR event carries the answer's error and its description as ``detail``.

@@ -9,9 +9,8 @@ of its test framework's EventAssertion are ``client_login_event`` / ``refresh_ev
 offset is the fake clock. Where Doorkeep answers differently:
 
 * ServiceAccountScopedRolesTest's clients ask for lightweight access tokens
-  (``client.use.lightweight.access.token.enabled``), which Doorkeep does not implement (the attribute is
-  stored, the token is a full one): the tests assert what the Java test does (no ``session_state``, the
-  admin API answering 200 or 403 by the roles in the client's scope), which a full token must give too.
+  (``client.use.lightweight.access.token.enabled``, oauth/mappers/lightweight.py): the tests assert what the
+  Java test does (no ``session_state``, the admin API answering 200 or 403 by the roles in the client's scope).
 
 Elsewhere: the ``service_account`` client scope and its session-note mappers in test_service_account_scope.py;
 admin changes to the service account reaching the next grant in test_service_account_changes.py; the refusals'

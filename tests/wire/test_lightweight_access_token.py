@@ -1,9 +1,9 @@
 """Lightweight access tokens through the client attribute ``client.use.lightweight.access.token.enabled``.
 
 The first tests port the attribute-path methods of Keycloak's newer LightWeightAccessTokenTest (the one that
-``extends AbstractClientPoliciesTest``), named after them; its client-policy methods (testPolicyLightWeight*)
-are not ported, Doorkeep having no client policies, and its admin-console methods need the master realm's
-console client, which Doorkeep does not make lightweight. Its ``session-state-mapper`` is left out (Doorkeep
+``extends AbstractClientPoliciesTest``), named after them; its client-policy methods (testPolicyLightWeight*) and
+two of its admin-API methods are in test_kc_port2_lightweight_access_token.py; its admin-console methods need the
+master realm's console client, which Doorkeep does not make lightweight. Its ``session-state-mapper`` is left out (Doorkeep
 has no Session State mapper). The rest checks the wire around it: the ``lt`` in the ``jti``, refresh, userinfo
 (refused since Keycloak 26.6.2, then) without ``sub``, and the admin API and serverinfo offering the switches.
 """

@@ -232,6 +232,8 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
     theme = [{"name": "keycloak", "locales": ["en"]}]
     password_policies = password_policy_types.representations(disabled)
     mapper_ids = [m[0] for m in MAPPER_TYPES]
+    executors = executor_metadata.all_executor_types()
+    conditions = condition_metadata.condition_types()
     return {
         "systemInfo": system_info(now, started),
         "profileInfo": {
@@ -269,6 +271,9 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             # the AuthenticatorFactory ids the admin API lists (realms/auth_providers.py)
             "authenticator": _providers(*(p["id"] for p in auth_providers.listed(auth_providers.AUTHENTICATOR))),
             "protocol-mapper": _providers(*mapper_ids),
+            # ClientPolicyExecutorSpi and ClientPolicyConditionSpi by SPI_NAME (ClientPoliciesFeatureTest reads them)
+            "client-policy-executor": _providers(*(str(e["id"]) for e in executors)),
+            "client-policy-condition": _providers(*(str(c["id"]) for c in conditions)),
         },
         "protocolMapperTypes": {
             OIDC: [
@@ -290,8 +295,8 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
                 {"id": pid, "helpText": text, "properties": _key_properties(pid), "metadata": {}}
                 for pid, text in KEY_PROVIDERS
             ],
-            executor_types.SPI: executor_metadata.all_executor_types(),
-            condition_metadata.SPI: condition_metadata.condition_types(),
+            executor_types.SPI: executors,
+            condition_metadata.SPI: conditions,
         },
         "passwordPolicies": password_policies,
         "enums": {
