@@ -5,7 +5,8 @@ input"); SQLite compares it and finds nothing, or stores it. Every answer here i
 
 * a lookup by a value holding a NUL finds nothing, as it does on a database that takes the value (Keycloak keeps
   login tabs in memory, where an unknown tab id is the restart it always is): a realm path segment is Keycloak's
-  404 "Realm does not exist", a ``tab_id`` is an unknown tab, an admin-event filter matches no event;
+  404 "Realm does not exist", a ``tab_id`` is an unknown tab, an admin-event or login-event filter matches no
+  event (SQLite's LIKE also ended an admin event's ``resourcePath`` at the NUL: ``*\\0`` matched every event);
 * a protocol mapper named with a NUL is refused before the write (400 "Invalid input", PostgreSQL's answer) on
   client create and update, the client registration service, a scope's create and the mapper endpoint; SQLite
   stored it."""
@@ -116,6 +117,24 @@ async def test_an_admin_event_filter_with_a_nul_matches_no_event(realm: Env, nam
     assert everything.status_code == 200 and everything.json(), everything.text
     for value in ["\x00", "roles\x00", "*\x00*"]:
         answer = await realm.http.get(f"{ADMIN}/admin-events", params={name: value}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == []
+
+
+@pytest.mark.parametrize("name", ["client", "user", "ipAddress"])
+async def test_a_login_event_filter_with_a_nul_matches_no_event(realm: Env, name: str) -> None:
+    headers = await realm.admin_headers()
+    on = await realm.http.put(ADMIN, json={"eventsEnabled": True}, headers=headers)
+    assert on.status_code == 204, on.text
+    failed = await realm.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1"},
+    )
+    assert failed.status_code == 400, failed.text
+    everything = await realm.http.get(f"{ADMIN}/events", headers=headers)
+    assert everything.status_code == 200 and everything.json(), everything.text
+    for value in ["\x00", "app\x00"]:
+        answer = await realm.http.get(f"{ADMIN}/events", params={name: value}, headers=headers)
         assert answer.status_code == 200, answer.text
         assert answer.json() == []
 
