@@ -6,9 +6,8 @@ a pattern at the NUL ('*\\0' matched every admin event). Keycloak looks these up
 from __future__ import annotations
 
 import pytest
-from test_store_admin_events import event
 
-from doorkeep.admin.admin_events import AdminEventQuery
+from doorkeep.admin.admin_events import AdminEvent, AdminEventQuery
 from doorkeep.model import AuthSession, Event
 from doorkeep.store.database import Database
 from store_factories import add_client, add_realm, new_id
@@ -42,7 +41,9 @@ async def test_a_tab_or_root_with_a_nul_is_no_tab_and_a_form_code_with_one_leave
 async def test_an_event_filter_with_a_nul_matches_no_event(db: Database) -> None:
     async with db.transaction() as tx:
         realm = await add_realm(tx)
-        await tx.admin_events.add(event(realm.id, 1000, "CREATE", "USER", "users/u1"))
+        await tx.admin_events.add(
+            AdminEvent(new_id(), realm.id, 1000, "CREATE", "USER", "users/u1", "master-id", "cli-id", "a", "10.0.0.1")
+        )
         login = Event(new_id(), realm.id, 1000, "LOGIN", client_id="app", user_id="u1", ip_address="10.0.0.1")
         await tx.events.add(login)
     async with db.transaction(write=False) as tx:
