@@ -26,6 +26,9 @@ class AdminEventRepo:
 
     async def find(self, realm_id: str, q: AdminEventQuery) -> builtins.list[AdminEvent]:
         """Events matching every given filter, newest first unless ``q.ascending``; ties broken by id."""
+        texts = (q.resource_path, q.auth_realm, q.auth_client, q.auth_user, q.auth_ip_address)
+        if any(v is not None and "\x00" in v for v in texts):  # matches no event, where PostgreSQL refused the NUL
+            return []  # and SQLite's LIKE ended the pattern there ('*\x00' matched every event)
         query = select(t).where(t.c.realm_id == realm_id)
         if q.operation_types:
             query = query.where(t.c.operation_type.in_(q.operation_types))

@@ -46,6 +46,8 @@ class FlowRepo:
         await self._c.execute(update(auth_sessions).where(auth_sessions.c.id.in_(live)).values(**values))
 
     async def get_auth_session(self, session_id: str) -> AuthSession | None:
+        if "\x00" in session_id:  # no tab has one (PostgreSQL refuses a NUL in a text): unknown on both engines
+            return None
         row = (await self._c.execute(self._tabs(select(auth_sessions).where(auth_sessions.c.id == session_id)))).first()
         return _auth_session(row._mapping) if row is not None else None
 
@@ -55,10 +57,12 @@ class FlowRepo:
         """The tab ``tab_id`` of the browser's root authentication session (AuthenticationSessionManager's
         getCurrentAuthenticationSession); without a ``tab_id``, the tab whose form code is ``form_token``, else
         the tab opened last. Locked until the transaction ends when this repository locks (the module's note)."""
+        if "\x00" in root_id + (tab_id or ""):  # as get_auth_session: unknown on both engines
+            return None
         query = select(auth_sessions).where(auth_sessions.c.realm_id == realm_id, _in_root(root_id))
         if tab_id is not None:
             query = query.where(auth_sessions.c.id == tab_id)
-        elif form_token:
+        elif form_token and "\x00" not in form_token:  # a form code with a NUL is no tab's: the newest one
             found = (await self._c.execute(self._tabs(query.where(auth_sessions.c.form_token == form_token)))).first()
             if found is not None:
                 return _auth_session(found._mapping)

@@ -139,6 +139,8 @@ class RealmRepo:
         return from_row(Realm, row, REALM_COLS) if row else None
 
     async def get_by_name(self, name: str) -> Realm | None:
+        if "\x00" in name:  # no realm has one (PostgreSQL refuses a NUL in a text): unknown on both engines
+            return None
         row = (await _REALM_BY_NAME.execute(self._c, {"name": name})).first()
         if row is None:
             return None

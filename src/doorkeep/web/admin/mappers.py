@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import session_note_mappers
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
+from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
 from doorkeep.oauth.client_keys import fetch_json
@@ -68,7 +69,9 @@ async def _owner(call: RealmCall, request: Request, of_scope: bool) -> tuple[str
 
 def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
     """Keycloak's validateModel: the mapper type must be one the server knows (404 otherwise), and a User Session
-    Note mapper may not copy an identity provider's credentials (admin/session_note_mappers.py, 400)."""
+    Note mapper may not copy an identity provider's credentials (admin/session_note_mappers.py, 400). A name with a
+    NUL is PostgreSQL's 400 "Invalid input" on SQLite too (admin/stored_text.py)."""
+    refuse_nul(mapper.name)
     if mapper.protocol not in PROTOCOLS:
         raise invalid_input(f"Unknown protocol '{mapper.protocol}'")
     if not _known(mapper.mapper):

@@ -25,6 +25,7 @@ from doorkeep.admin.representations import (
     negative_brute_force,
     without_validated,
 )
+from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.errors import AdminError
@@ -306,6 +307,7 @@ def role_refs(reps: list[dict[str, Any]]) -> list[tuple[str | None, str | None]]
 def new_scope(realm_id: str, rep: dict[str, Any]) -> ClientScope:
     name = _scope_name(_str(rep, "name"))
     mappers = mappers_from_json(rep.get("protocolMappers"), "protocolMappers")
+    refuse_nul([m.name for m in mappers])  # as web/admin/mappers.py's _valid
     session_note_mappers.check(mappers)
     return ClientScope(
         id=_str(rep, "id") or new_id(),
