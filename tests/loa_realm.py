@@ -1,6 +1,6 @@
 """The realm of Keycloak's LevelOfAssuranceFlowTest for the wire port
 (tests/wire/test_keycloak_level_of_assurance_flow_test.py): realm ``test`` with reusable OTP codes, the client
-``test-app`` with ``acr.loa.map`` {copper: 0, silver: 1, gold: 2} and an ``oidc-acr-mapper`` scope, the user
+``test-app`` with ``acr.loa.map`` {copper: 0, silver: 1, gold: 2} and the built-in acr, roles and basic scopes, the user
 ``test-user@localhost``, and the class's step-up browser flow (``configureStepUpFlow``) bound as the browser flow,
 in the shape of Keycloak's documented "Browser Incl Step up Mechanism": the Cookie, then an ALTERNATIVE sub-flow
 of three CONDITIONAL level sub-flows (1: the username and password form, 2: the OTP form, 3: Allow Access,
@@ -77,26 +77,11 @@ def step_up_flows(max_ages: tuple[int, int, int] = DEFAULT_MAX_AGES) -> dict[str
 
 
 def loa_realm() -> dict[str, Any]:
-    mapper = {
-        "name": "acr loa level",
-        "protocol": "openid-connect",
-        "protocolMapper": "oidc-acr-mapper",
-        "config": {"id.token.claim": "true", "access.token.claim": "true", "introspection.token.claim": "true"},
-    }
     return {
         "realm": "test",
         "enabled": True,
         "eventsEnabled": True,
         "otpPolicyCodeReusable": True,
-        "clientScopes": [
-            {
-                "name": "acr",
-                "protocol": "openid-connect",
-                "attributes": {"include.in.token.scope": "false", "display.on.consent.screen": "false"},
-                "protocolMappers": [mapper],
-            }
-        ],
-        "defaultDefaultClientScopes": ["acr"],
         "clients": [
             {
                 "clientId": APP,
@@ -104,7 +89,9 @@ def loa_realm() -> dict[str, Any]:
                 "redirectUris": ["*"],
                 "directAccessGrantsEnabled": True,
                 "attributes": {"acr.loa.map": ACR_LOA_MAP},
-                "defaultClientScopes": ["acr"],
+                # the built-in scopes: ``acr`` (its mapper puts ``acr`` in the tokens), ``roles`` (the account audience
+                # the Account API asks for) and ``basic``, as test-app has them in testrealm.json
+                "defaultClientScopes": ["acr", "roles", "basic"],
             }
         ],
         "users": [
@@ -115,6 +102,7 @@ def loa_realm() -> dict[str, Any]:
                 "lastName": "Brady",
                 "enabled": True,
                 "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
+                "clientRoles": {"account": ["view-profile", "manage-account"]},  # as testrealm.json gives them
             }
         ],
         **step_up_flows(),

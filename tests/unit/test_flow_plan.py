@@ -338,7 +338,8 @@ def test_a_realm_without_level_conditions_has_levels_0_and_1() -> None:
     ("changes", "named"),
     [
         ({"l2": [level(2, 0), ("@inner", af.REQ)], "inner": [(fp.OTP_FORM, af.REQ)]}, "no sub-flow"),
-        ({"l2": [level(2, 0), (fp.OTP_FORM, af.ALT)]}, "no sub-flow"),
+        ({"l2": [level(2, 0), (fp.OTP_FORM, af.ALT), (fp.ALLOW, af.ALT)]}, "no choice between"),
+        ({"l2": [level(2, 0), (fp.OTP_FORM, af.ALT), (fp.OTP_FORM, af.ALT)]}, "no choice between"),
         ({"l2": [level(2, 0)]}, "no sub-flow"),
         (
             {"l1": [level(1, 0), (fp.USER_ROLE, af.REQ, {"condUserRole": "r"}), (fp.PASSWORD_FORM, af.REQ)]},
@@ -358,6 +359,29 @@ def test_a_realm_without_level_conditions_has_levels_0_and_1() -> None:
 def test_level_sub_flows_doorkeep_does_not_run(changes: dict[str, list[Row]], named: str) -> None:
     with pytest.raises(fp.Unsupported, match=named):
         compile_top({**STEP_UP, **changes})
+
+
+def test_a_level_of_alternative_credential_steps_is_one_gate_of_choices() -> None:
+    """LevelOfAssuranceFlowTest.configureFlowsWithRecoveryCodes: level 2 the OTP form or the recovery code form,
+    both ALTERNATIVE: one gate of the level's group whose choices are the two, in the flow's order."""
+    plan = compile_top({**STEP_UP, "l2": [level(2, 0), (fp.OTP_FORM, af.ALT), (fp.RECOVERY_FORM, af.ALT)]})
+    gate = plan.gates[0]
+    assert [c.action for c in gate.choices] == [fp.OTP, fp.RECOVERY] and not gate.required
+    assert gate.group is not None and gate.group.levels() == [(2, 0)]
+    assert [g.group.levels() if g.group else None for g in plan.gates[1:]] == [[(3, 300)], [(3, 300)]]
+
+
+def test_a_direct_grant_level_of_alternatives_is_not_run() -> None:
+    flows = flow_set(
+        {
+            "top": [(fp.DG_USERNAME, af.REQ), (fp.DG_PASSWORD, af.REQ), ("@l2", af.COND)],
+            "l2": [level(2, 0), (fp.DG_OTP, af.ALT)],
+        }
+    )
+    top = flows.by_alias("top")
+    assert top is not None
+    with pytest.raises(fp.Unsupported, match="no choice between"):
+        fp.direct_grant(flows, top)
 
 
 def test_a_direct_grant_flow_with_a_level_sub_flow_compiles() -> None:

@@ -12,12 +12,13 @@ Ported elsewhere, not repeated here:
 * testApiVersion, testInvalidApiVersion: test_account_rest_keycloak_parity.py
   (test_v1_paths_are_the_api_and_other_versions_are_not_found).
 
-Left out, for features Doorkeep lacks on purpose:
+Not ported yet, though portable now (this note said until session 61 that Doorkeep lacked these on purpose):
 * testUpdateSingleField, and the custom attributes (attr1, attr2) of testUpdateProfile and testUpdateProfileEvent:
-  they install a user-profile configuration (user profile). The rest of those two methods is ported on the
-  default profile.
+  they install a user-profile configuration; Doorkeep has Keycloak 26's declarative user profile
+  (test_keycloak_user_profile.py). The rest of those two methods is ported on the default profile.
 * testRemoveCredentialWithNonOtpCredentialTriggeringNoEvent and testCredentialsGet's WebAuthn containers:
-  WebAuthn credentials.
+  WebAuthn credentials, which Doorkeep has (docs/webauthn.md).
+Left out:
 * testCredentialsGetDisabledOtp: it toggles the first-broker-login flow's OTP Form (identity brokering), and
   Doorkeep offers the OTP type by the CONFIGURE_TOTP action, not by the flows' OTP executions.
 """

@@ -3,8 +3,9 @@ SessionRestServiceTest (sessions, devices, logout) ported to the wire
 (testsuite/integration-arquillian/tests/base/.../testsuite/account/, AccountRestServiceTest @df49ddd1,
 SessionRestServiceTest @032dfc16; AccountRestService and SessionResource for the events).
 
-Left out, for features Doorkeep lacks: WebAuthn (testCredentialsGet's webauthn containers,
-configureBrowserFlowWithWebAuthnAuthenticator), X-Forwarded-For without a trusted proxy (testGetDevicesSessions' third browser, ported
+Left out: testCredentialsGet's webauthn containers and configureBrowserFlowWithWebAuthnAuthenticator (Doorkeep
+has WebAuthn now, docs/webauthn.md: portable, not ported yet; this note said it lacked WebAuthn until session 61),
+X-Forwarded-For without a trusted proxy (testGetDevicesSessions' third browser, ported
 in test_account_devices_user_agent.py), and testDeleteSessions, which is no @Test in Keycloak (it expects 200).
 """
 

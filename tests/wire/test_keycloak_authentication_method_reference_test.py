@@ -15,7 +15,8 @@ Ported: ``testAmrNone``. Not ported, with the reason:
   (``flows().newExecutionConfig``). Doorkeep's login runs Keycloak's built-in steps: a bound flow given such a
   config is refused (realms/flow_support.py), so no execution the login runs carries a reference value and ``amr`` is always the empty list ``testAmrNone`` checks. The test's ``totp-user`` serves only these.
 * ``testAmrStepUp``: a copied browser flow with Conditional-Level-Of-Authentication sub-flows and the realm's
-  ACR-to-LoA map (step-up authentication), which Doorkeep does not have.
+  ACR-to-LoA map. Doorkeep runs step-up flows now (docs/step-up.md); what still stops the port is the same as
+  above, the executions' reference-value configs.
 """
 
 from __future__ import annotations

@@ -4,9 +4,11 @@ testsuite/integration-arquillian/tests/base/.../oauth/. Each asserts the status,
 description AbstractJWTClientValidator / AbstractBaseJWTValidator give, and the ``*_ERROR`` event
 (``assertError``: the client the flow had identified, no user, no session).
 
-Not ported: testMultipleAudiencesAllowed, which turns on the server option
-``allow-multiple-audiences-for-jwt-client-authentication``; Doorkeep has no such option (multiple
-audiences are always refused, Keycloak's default).
+testMultipleAudiencesAllowed, which turns on the server option
+``allow-multiple-audiences-for-jwt-client-authentication``, is not repeated here: Doorkeep has that option
+(oauth/provider_config.py) and test_client_jwt_authentication.py
+(test_the_server_option_allows_multiple_audiences_one_of_them_the_realms) covers it; this note said until
+session 61 that Doorkeep had no such option.
 """
 
 from __future__ import annotations

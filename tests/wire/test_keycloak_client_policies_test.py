@@ -13,7 +13,8 @@ Not ported:
   testHolderOfKeyEnforceExecutor: ported with the FAPI executors, tests/wire/test_keycloak_fapi_executors_test.py
   (this module's app has no certificate lookup);
   testDynamicClientRegisterAndUpdate, testSuppressRefreshTokenRotationWithHolderOfKeyToken: their profiles hold
-  secure-client-uris or secure-session, which Doorkeep does not run;
+  secure-client-uris or secure-session, which Doorkeep runs now (clientpolicies/executors.py): portable, not
+  ported yet (this note said until session 61 that Doorkeep did not run them);
   testIntentionalExceptionOnCondition, testClientGrantTypeCondition: Keycloak's test-only providers
   (test-raise-exception); grant-type has Doorkeep's own tests in test_keycloak_client_policies_condition_test.py;
   testRejectResourceOwnerCredentialsGrantExecutorWithClientProtocolCondition and

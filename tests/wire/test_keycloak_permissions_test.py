@@ -15,8 +15,9 @@ Not ported, and why:
 
 * testServerInfo's master-view-realm row (master's admin stands in): ServerInfoPermissionsTest's newer master
   callers hold master's own admin roles, which Doorkeep keeps on master's ``realm-management``.
-* identityProviders: identity brokering; Doorkeep has no ``identity-provider`` endpoints. So too users()'
-  add/remove federated identity (``POST``/``DELETE users/{id}/federated-identity/{alias}``).
+* identityProviders, and users()' add/remove federated identity (``POST``/``DELETE
+  users/{id}/federated-identity/{alias}``): not ported yet. Doorkeep serves ``identity-provider/instances`` now
+  (web/admin/identity_providers.py), so these cases are portable; this note said it had none until session 61.
 * realms()' testLDAPConnection: user federation / LDAP.
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
 * testServerInfo's ``systemInfo.javaVersion``: Doorkeep runs no JVM; who sees ``systemInfo``, ``cpuInfo`` and

@@ -16,8 +16,9 @@ Left out, with the reason:
     of such an attribute must then also set the field); to do.
   - RealmDefaultConfigTest.convertSAMLClientDescription: a SAML entity descriptor (Doorkeep is OIDC only;
     it answers 400 "Unsupported format", asserted in ``convert_keycloak_client_description``).
-  - RealmAttributesTest.testFieldNotErased's WebAuthn policies: Doorkeep has no WebAuthn; the other fields of
-    that method are ported.
+  - RealmAttributesTest.testFieldNotErased's WebAuthn policies: not ported yet; the other fields of that method
+    are. Doorkeep keeps the realm's ``webAuthnPolicy*`` fields now (docs/webauthn.md), so they are portable; this
+    note said Doorkeep had no WebAuthn until session 61.
   - RealmAttributesTest.testSetEmptyAttributeValues reads RealmModel's typed getters on the server; here the
     realm is made and read back over the wire (201, the empty attributes kept, the defaults unchanged).
 """

@@ -1,6 +1,7 @@
 """Keycloak 26's RecoveryAuthnCodesAuthenticatorTest, ported to the flow shape Doorkeep runs: the recovery code form
 an ALTERNATIVE beside the OTP form in the 2FA sub-flow after the password (Keycloak's test puts it beside the
-password form of an identity-first flow, which Doorkeep does not run). The setup page (test01-04, test07), a login
+Password Form of an identity-first flow: Doorkeep runs identity-first login, but beside the Password Form only the
+passkey as an ALTERNATIVE, not the recovery code form). The setup page (test01-04, test07), a login
 with a code through "Try Another Way" (test05), the same code in two tabs (test06), Brute Force Detection (test08)
 and the Account API's warning threshold (test09)."""
 

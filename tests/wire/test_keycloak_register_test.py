@@ -8,8 +8,10 @@ Not ported:
 * customRegistrationPageFormTest, registerUserMissingTermsAcceptance, registerUserSuccessTermsAcceptance and
   registerUserSuccessTermsAcceptanceWithRequiredActionEnabled rebuild the registration flow inside the server
   through the testing client (FlowUtil.copyRegistrationFlow, a cookie execution and nested form sub-flows with
-  the terms-and-conditions form action); Doorkeep's registration form runs the built-in form actions only and
-  has no terms-and-conditions action on it.
+  the terms-and-conditions form action). Still true in session 61: Doorkeep runs the registration flow only as
+  the built-in one (realms/flow_support.py), whose Terms and conditions form action is DISABLED, and its register
+  page has no terms checkbox (Keycloak 26's register.ftl ``termsAcceptanceRequired``); Doorkeep has the
+  TERMS_AND_CONDITIONS required action, not the registration form action.
 """
 
 from __future__ import annotations

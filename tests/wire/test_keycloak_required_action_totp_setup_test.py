@@ -15,8 +15,8 @@ Left: the Java test reads ``code_id`` off UPDATE_TOTP / UPDATE_CREDENTIAL and ex
 be that id (Keycloak's user session takes the root authentication session's id); Doorkeep's user session ids
 are drawn afresh and those events carry no ``code_id``, so that equality is not asserted.
 
-Not ported (they need an authentication flow edited through the admin API, which Doorkeep does not run: its
-browser flow is fixed, the OTP form conditional on a configured device):
+Ported in test_kc_new_required_action_totp_setup.py (from the new-framework class), since Doorkeep runs browser
+flows as edited through the admin API; not here, where this note once said Doorkeep's browser flow was fixed:
 * setupTotpEnforcedBySessionNotForUserInGeneral: the OTP form made REQUIRED, so a user without a device is sent
   to the setup by the authentication session alone.
 * setupTotpRegisteredAfterTotpRemoval's last step: with the OTP form REQUIRED the user whose device was removed

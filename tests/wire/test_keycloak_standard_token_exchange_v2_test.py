@@ -12,8 +12,9 @@ test_a_client_outside_the_token_audience_is_forbidden), ``testExchangeForIdToken
 ``testUnavailableAudienceRequested`` (test_unknown_or_unavailable_audiences_are_refused) and
 ``testExchangeDisabledOnClient`` (test_a_client_without_the_switch_is_refused).
 
-The client-policy parts of token exchange (``StandardTokenExchangeClientPoliciesV2Test``, the
-``token-exchange`` policy conditions and executors) are not ported: Doorkeep has no client policies.
+The client-policy parts of token exchange (``StandardTokenExchangeClientPoliciesV2Test`` /
+StandardBaseTokenExchangeClientPoliciesV2Test: the grant-type condition, reject-request, jwt-claim-enforcer and
+downscope-assertion-grant-enforcer) are ported in test_keycloak_standard_base_token_exchange_client_policies_v2_test.py.
 
 ``assertAccessTokenContext`` (a server-side decoding of the jti) reads the jti's prefix: ``nt``/``ft`` the
 online/offline transient client session, ``rt`` a regular token, ``te`` the token-exchange grant.

@@ -10,7 +10,8 @@ request objects, HMAC-signed JARM responses, UMA, HMAC-signed ID tokens
 (NOT_PROVISIONED: the built-in client scopes a realm lacks; none now that realms get ``organization``).
 The same holds for testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
 
-Left out: testDpopSigningAlgValuesSupportedWithDpop (no DPoP) and OIDCWellKnownProviderTest's own
+testDpopSigningAlgValuesSupportedWithDpop is the DPoP line of testDiscovery below (and
+test_keycloak_dpop_test.py's test_discovery_lists_dpop_algorithms). Left out: OIDCWellKnownProviderTest's own
 testDefaultProviderCustomizations checks of a custom well-known provider SPI (no provider SPI): its scope part,
 AbstractWellKnownProviderTest.testDefaultProviderCustomizations, is ported.
 """

@@ -7,8 +7,9 @@ no id, or an id that is not one of the user's credentials, it records CUSTOM_REQ
 CredentialDeleteHelper.removeCredential removes it unless its type is not removable (the password; an OTP
 device and a security key are): REMOVE_TOTP
 for an OTP credential, then REMOVE_CREDENTIAL; refused, an error page and REMOVE_CREDENTIAL_ERROR
-(``delete_credential_failed`` with the reason). Doorkeep has no step-up flows, so the level-of-authentication
-check always passes, and no federated users, so the ``<type>-id`` placeholder ids name no credential.
+(``delete_credential_failed`` with the reason). The level of authentication the credential's type asks is
+asked before the page (oauth/loa.py ``kc_action_level``); there are no federated users, so the ``<type>-id``
+placeholder ids name no credential.
 
 DeleteAccount (``kc_action=delete_account``, disabled in a new realm): only a user with the ``account`` client's
 ``delete-account`` role gets delete-account-confirm.ftl (else error.ftl, "deletingAccountForbidden");
@@ -29,7 +30,7 @@ from doorkeep.oauth.login_outcomes import Outcome
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL, IDP_LINK
 from doorkeep.oauth.roles import user_roles
-from doorkeep.users import otp, webauthn
+from doorkeep.users import otp, recovery_codes, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -42,7 +43,8 @@ DELETED = "User deleted successfully"
 NOT_REMOVABLE = "Credential type cannot be removed"  # CredentialDeleteHelper's BadRequestException
 NOT_FOUND = "Credential not found"  # its NotFoundException
 
-REMOVABLE = frozenset({otp.TYPE, webauthn.TYPE})  # the credential types whose provider removes them
+# the credential types whose provider removes them (CredentialTypeMetadata.removeable, as the Account API's)
+REMOVABLE = frozenset({otp.TYPE, webauthn.TYPE, recovery_codes.TYPE})
 
 
 async def may_delete_account(tx: Tx, realm: Realm, user: User) -> bool:

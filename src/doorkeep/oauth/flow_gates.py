@@ -152,6 +152,10 @@ def options(gate: fp.Gate, types: list[str], disabled: frozenset[str] = frozense
 
 
 SETUP = "setup"
+# an ALTERNATIVE credential step of a level sub-flow none of whose credentials the user holds: each alternative
+# throws CREDENTIAL_SETUP_REQUIRED (DefaultAuthenticationFlow.processSingleFlowExecutionModel), the first one ends
+# the login
+UNCONFIGURED = "unconfigured"
 
 
 async def next_gate(
@@ -201,6 +205,8 @@ async def next_gate(
             password = next((c for c in gate.choices if c.action == fp.PASSWORD), None)
             if password is not None:  # a first factor to give: neither configured, the password page asks
                 return Next(index, gate, fp.PASSWORD, (password,))
+            if gate.group is not None:  # no conditional-user-configured passed over it: the level fails
+                return Next(index, gate, UNCONFIGURED)
         elif gate.action == fp.PASSKEY:  # WebAuthnPasswordlessAuthenticator.configuredFor: the user has a passkey
             passkeys = any(c.type == webauthn.PASSWORDLESS_TYPE for c in await tx.users.credentials(user.id))
             return Next(index, gate, fp.PASSKEY if passkeys else SETUP)

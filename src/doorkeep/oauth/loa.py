@@ -57,14 +57,18 @@ def requested_level(client: Client, realm: Realm, request: AuthRequest) -> int:
 
 
 # CredentialAction.getCredentialType of the required actions a client may ask for with ``kc_action``
-KC_ACTION_CREDENTIALS = {"CONFIGURE_TOTP": "otp", "UPDATE_PASSWORD": "password"}
+KC_ACTION_CREDENTIALS = {
+    "CONFIGURE_TOTP": "otp",
+    "UPDATE_PASSWORD": "password",
+    "CONFIGURE_RECOVERY_AUTHN_CODES": "recovery-authn-codes",  # RecoveryAuthnCodesAction, a CredentialRegistrator
+}
 DELETE_CREDENTIAL = "delete_credential"
 
 
 async def kc_action_level(tx: Tx, realm: Realm, client: Client, request: AuthRequest, user: User) -> int:
     """AcrStore.getRequestedLevelOfAuthenticationByKcAction: a ``kc_action`` for a credential (CONFIGURE_TOTP,
-    UPDATE_PASSWORD, delete_credential of one of the user's) asks for the level at which the browser flow checks
-    that credential type, or the highest level below it the user has a credential for
+    UPDATE_PASSWORD, CONFIGURE_RECOVERY_AUTHN_CODES, delete_credential of one of the user's) asks for the level at
+    which the browser flow checks that credential type, or the highest level below it the user has a credential for
     (getHighestLevelAvailableForUser); anything else asks for none."""
     if request.kc_action is None or request.device_user_code is not None:
         return NO_LOA

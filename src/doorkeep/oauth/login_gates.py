@@ -120,6 +120,9 @@ async def after(
                 return refused, ctx
             index, running = found.index + 1, found.gate.group
             continue
+        if found.step == flow_gates.UNCONFIGURED:
+            await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
+            return Refused(CREDENTIAL_SETUP_REQUIRED), ctx
         setup = SETUP_ACTIONS[found.gate.action]
         if setup == recovery_codes.CONFIGURE and recovery_codes.FEATURE in disabled:
             setup = ""  # RecoveryAuthnCodesAction not supported: no such action to set up

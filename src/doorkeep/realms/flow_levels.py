@@ -113,6 +113,18 @@ def _fill_credential_levels(flows: FlowSet, flow_id: str, current: int, found: d
             found[CREDENTIAL_CATEGORIES[e.authenticator]] = current
 
 
+def removal_level(realm: Realm, override: str | None, credential_type: str) -> int:
+    """CredentialDeleteHelper.getRequestedLoaForCredential: the level at which the browser flow (the client's
+    override ``override``, else the realm's) checks ``credential_type``; -1 where no level guards it."""
+    flows = of(realm)
+    flow_id = realm.flow_bindings.get("browserFlow") or af.flow_uuid(realm, af.BINDINGS["browserFlow"])
+    if override and flows.flow(override) is not None:
+        flow_id = override
+    if flows.flow(flow_id) is None:
+        return NO_LOA
+    return credential_levels(flows, flow_id).get(credential_type, NO_LOA)
+
+
 def browser_levels(realm: Realm) -> list[int]:
     """LoAUtil.getLoAConfiguredInRealmBrowserFlow: 0 (the SSO cookie's level) and the realm browser flow's levels,
     ascending; 0 and 1 when the flow configures none."""

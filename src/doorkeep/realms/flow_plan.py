@@ -231,13 +231,33 @@ def _level_gates(
     otp: str,
 ) -> list[Gate]:
     """A level sub-flow (realms/flow_levels.py) after the password: REQUIRED steps only, no sub-flow inside, so
-    that its conditions decide once for all of its steps."""
-    if alternative or not steps or any(s.flow_id is not None or s.requirement != af.REQ for s in steps):
+    that its conditions decide once for all of its steps; or only ALTERNATIVE credential steps (the OTP form, the
+    WebAuthn authenticator, the recovery code form: one gate with ``choices``, "Try Another Way" between them,
+    LevelOfAssuranceFlowTest's ``configureFlowsWithRecoveryCodes``)."""
+    if alternative and not steps:
+        gates = _level_choice(flows, sub, alternative, otp)
+    elif not steps or any(s.flow_id is not None or s.requirement != af.REQ for s in steps):
         raise Unsupported(f"level sub-flow '{sub.alias}' must hold REQUIRED steps and no sub-flow")
-    gates = [g for s in steps for g in _gates(flows, s, (), 0, otp)]
-    needs_otp = any(g.action == OTP for g in gates)
+    else:
+        gates = [g for s in steps for g in _gates(flows, s, (), 0, otp)]
+    needs_otp = any(OTP in g.actions for g in gates)
     group = Group(sub.id, tuple(resolved(found, needs_otp)))
     return [dataclasses.replace(g, conditions=group.conditions, group=group) for g in gates]
+
+
+def _level_choice(flows: FlowSet, sub: AuthFlow, alternative: list[Execution], otp: str) -> list[Gate]:
+    """The ALTERNATIVE credential steps of a level sub-flow as one gate. A user with none of their credentials
+    fails the level (each alternative throws CREDENTIAL_SETUP_REQUIRED: oauth/flow_gates.py), as Keycloak's."""
+    kinds = [str(e.authenticator) for e in alternative]
+    if (
+        otp != OTP_FORM  # the browser flow's only
+        or any(e.flow_id is not None or e.authenticator not in CREDENTIAL_STEPS for e in alternative)
+        or len(set(kinds)) != len(kinds)
+    ):
+        names = ", ".join(_name(flows, e) for e in alternative)
+        raise Unsupported(f"Doorkeep runs no choice between {names} in level sub-flow '{sub.alias}'")
+    choices = tuple(Choice(e.id, CREDENTIAL_STEPS[str(e.authenticator)]) for e in alternative)
+    return [Gate((), choices[0].action, False, choices=choices, execution=choices[0].execution)]
 
 
 def _level_forms(

@@ -51,6 +51,8 @@ class Caller:
     origins: frozenset[str] = frozenset()  # the token's allowed-origins (CORS)
     ip: str | None = None  # the caller's address, which its events record (EventBuilder's ipAddress)
     scopes: frozenset[str] = frozenset()  # the token's client scopes (its ``scope``), for the user profile
+    client: Client | None = None  # the client the token was issued to (its ``azp``)
+    acr: str | None = None  # the token's ``acr``: the level of authentication it stands for
 
     def require_one_of(self, *roles: str) -> None:
         if not self.roles.intersection(roles):
@@ -101,7 +103,11 @@ async def authenticate(
     scope = claims.get("scope")
     scopes = frozenset(scope.split()) if isinstance(scope, str) else frozenset()
     now = services.clock.now()
-    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, now, allowed, ip, scopes)
+    acr = claims.get("acr")
+    return Caller(
+        realm, valid.user, str(sid) if sid else None, roles, base_url, now, allowed, ip, scopes,
+        valid.client, str(acr) if acr is not None else None,
+    )  # fmt: skip
 
 
 class Unauthenticated(AdminError):

@@ -19,6 +19,9 @@ from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import credential_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Credential
+from doorkeep.numbers import parse_int
+from doorkeep.oauth import acr
+from doorkeep.realms import flow_levels
 from doorkeep.realms import required_actions as registered
 from doorkeep.realms.flow_model import of as flows_of
 from doorkeep.users import otp, recovery_codes, webauthn
@@ -32,6 +35,8 @@ VIEW_GROUPS = "view-groups"
 UPDATE_PASSWORD = "UPDATE_PASSWORD"
 DELETE_CREDENTIAL = "delete_credential"
 NOT_REMOVABLE = AdminError(400, "Credential type cannot be removed", key="error")
+NO_LOA = AdminError(403, "No LoA on the token", key="error")  # AccountCredentialResource's ForbiddenExceptions
+UNSUPPORTED_ACR = AdminError(403, "Unsupported acr on the token", key="error")
 NOT_FOUND = AdminError(404, "Credential not found", key="error")
 
 
@@ -153,6 +158,7 @@ async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
         raise NOT_FOUND
     if found.type not in _CONTAINERS:
         raise NOT_REMOVABLE
+    _require_level(caller, found.type)
     await tx.users.delete_credential(caller.user.id, credential_id)
     details = {
         "selected_credential_id": found.id,
@@ -164,6 +170,23 @@ async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
         await events.record(
             tx, caller.realm, type, now=caller.now, client_id="account", user_id=caller.user.id, details=details
         )
+
+
+def _require_level(caller: Caller, credential_type: str) -> None:
+    """CredentialDeleteHelper.checkAuthenticatedLoASufficientForCredentialRemove: the token's level
+    (AccountCredentialResource.getCurrentAuthenticatedLevel: its ``acr`` through the client's ACR-to-LoA map, else
+    as a number; 403 without one) must reach the level at which the browser flow checks the credential's type."""
+    override = caller.client.flow_overrides.get("browser") if caller.client is not None else None
+    wanted = flow_levels.removal_level(caller.realm, override, credential_type)
+    if caller.acr is None:
+        raise NO_LOA
+    levels = acr.loa_map(caller.client, caller.realm) if caller.client is not None else {}
+    current = levels.get(caller.acr, parse_int(caller.acr))
+    if current is None:
+        raise UNSUPPORTED_ACR
+    if current < wanted:
+        message = f"Insufficient level of authentication for removing credential of type '{credential_type}'."
+        raise AdminError(403, message, key="error")
 
 
 async def groups(tx: Tx, caller: Caller, brief: bool) -> list[dict[str, Any]]:
