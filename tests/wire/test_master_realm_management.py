@@ -98,11 +98,12 @@ async def test_whoami_and_the_console_show_a_master_realm_manage_users_holder_ma
 def keycloak_master_export() -> dict[str, Any]:
     """Master as Keycloak exports it: ``master-realm`` among its clients, master's admin holding its roles, a user
     granted one of them."""
-    management = [{"name": name, "description": f"${{role_{name}}}"} for name in MANAGEMENT_ROLES]
-    for role in management:
-        children = MANAGEMENT_ROLES[str(role["name"])]
+    management: list[dict[str, Any]] = []
+    for name, children in MANAGEMENT_ROLES.items():
+        role: dict[str, Any] = {"name": name, "description": f"${{role_{name}}}"}
         if children:
             role |= {"composite": True, "composites": {"client": {"master-realm": list(children)}}}
+        management.append(role)
     return {
         "realm": "master",
         "enabled": True,
