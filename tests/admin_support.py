@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from console_support import sign_in
+from doorkeep.realms.management import client_id_for as management_client_id
 from support import password_grant, seed_realm, seed_user
 from wire_env import Env, client_at
 
@@ -56,7 +57,8 @@ async def client_offline_sessions(env: Env, realm: str, client_id: str) -> list[
 async def make_admin(
     env: Env, realm: str, username: str, *management: str, realm_roles: tuple[str, ...] = (), default_roles: bool = True
 ) -> tuple[str, dict[str, str]]:
-    """A user of ``realm`` holding these realm-management roles (and realm roles): their id and bearer header."""
+    """A user of ``realm`` holding these roles of its management client (realm-management; master-realm in master)
+    and these realm roles: their id and bearer header."""
     # A username that is an address is the user's e-mail too, which VERIFY_PROFILE at the grant finds valid.
     email = {"email": username} if "@" in username else {}
     user = await seed_user(
@@ -65,7 +67,7 @@ async def make_admin(
     async with env.db.transaction() as tx:
         found = await tx.realms.get_by_name(realm)
         assert found is not None
-        management_client = await tx.clients.get_by_client_id(found.id, "realm-management")
+        management_client = await tx.clients.get_by_client_id(found.id, management_client_id(realm))
         assert management_client is not None
         for name in management:
             role = await tx.roles.get_client_role(management_client.id, name)

@@ -1,7 +1,8 @@
 """Migration 0046: every realm that existed before it gets master's ``<realm>-realm`` client (bearer-only,
 ``<realm> Realm``, linked to master's default scopes) with the realm's admin roles, their composites, and master's
-``admin`` holding them; a client of that clientId already in master is kept and completed; master itself gets
-none. Both engines."""
+``admin`` holding them; a client of that clientId already in master is kept and completed. Master's own client,
+``master-realm``, is 0047's (test_migration_master_realm_management.py): after both, master has it and no
+``realm-management``. Both engines."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ async def test_realms_made_before_the_migration_get_their_master_clients(db: Dat
 
     async with db.transaction(write=False) as tx:
         clients = {c.client_id: c for c in await tx.clients.list(master.id)}
-        assert "master-realm" not in clients
+        assert "master-realm" in clients and "realm-management" not in clients
         shop = clients["shop-realm"]
         assert (shop.name, shop.bearer_only, shop.full_scope_allowed, shop.enabled) == ("shop Realm", True, False, True)
         linked = {scope.name for scope, default in await tx.clients.scopes(shop.id) if default}

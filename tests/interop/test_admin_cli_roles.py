@@ -125,3 +125,24 @@ def test_gpath_finds_a_subgroup_beyond_the_first_two_top_level_groups(cli: Cli) 
     assert cli.fails("get-roles", "-r", "demo", "--gpath", "/zz-parent/none") == (
         "Group not found for path: /zz-parent/none"
     )
+
+
+def test_a_master_user_given_master_realm_manage_users_administers_master_users_only(
+    cli: Cli, shared: DoorkeepProcess, tmp_path: Path
+) -> None:
+    """kcadm's way to make a limited master admin: master's own admin roles are master-realm's, as in Keycloak."""
+    cli.ok("create", "users", "-r", "master", "-s", "username=desk", "-s", "enabled=true")
+    cli.ok("set-password", "-r", "master", "--username", "desk", "--new-password", "desk-password")
+    cli.ok(
+        "add-roles", "-r", "master", "--uusername", "desk", "--cclientid", "master-realm", "--rolename", "manage-users"
+    )
+    held = cli.ok("get-roles", "-r", "master", "--uusername", "desk", "--cclientid", "master-realm", "-F", "name")
+    assert held.json() == [{"name": "manage-users"}]
+    desk = Cli(tmp_path / "desk.config")
+    desk.ok(
+        "config", "credentials", "--server", shared.base_url, "--realm", "master",
+        "--user", "desk", "--password", "desk-password",
+    )  # fmt: skip
+    assert "desk" in [u["username"] for u in desk.ok("get", "users", "-r", "master").json()]
+    desk.ok("create", "users", "-r", "master", "-s", "username=made-by-desk")
+    assert "403" in desk.fails("get", "clients", "-r", "master")

@@ -10,8 +10,19 @@ DEMO, MASTER = "demo-id", "master-id"
 
 
 def rm(name: str, realm: str = DEMO) -> RoleFacts:
-    """A realm-management role of ``realm``."""
-    return RoleFacts(f"{realm}/rm/{name}", name, realm, realm == MASTER, "realm-management")
+    """A role of ``realm``'s own management client: realm-management, or master-realm in master."""
+    return RoleFacts(
+        f"{realm}/rm/{name}", name, realm, realm == MASTER, "master-realm" if realm == MASTER else "realm-management"
+    )
+
+
+def test_a_realm_management_client_in_master_is_not_masters_management_client() -> None:
+    """Master's own admin roles are master-realm's; a client named realm-management there is no longer it (a
+    manage-users holder in master may not hand out its view-users as master-realm's equal)."""
+    stray = RoleFacts("master-id/stray/view-users", "view-users", MASTER, True, "realm-management")
+    assert rm("view-users", MASTER).of_management and not stray.of_management
+    assert not may_hand_out(admin("manage-users", realm=MASTER), [stray])
+    assert may_hand_out(admin("manage-users", realm=MASTER), [rm("view-users", MASTER)])
 
 
 def realm_role(name: str, realm: str = DEMO) -> RoleFacts:

@@ -74,7 +74,9 @@ async def test_mappers(realm: Env) -> None:
 
     await call(realm, "POST", "/google/mappers", one, status=400)  # the name is unique
 
-    one["config"]["role"] = "offline_access"  # the Java class's master-realm.manage-realm is no role here
+    # The Java class's master-realm.manage-realm names master's client, not one of this realm, where Doorkeep
+    # refuses a role the realm lacks; test_a_mapper_in_master_may_confer_master_realm_roles runs that step in master.
+    one["config"]["role"] = "offline_access"
     one["config"]["syncMode"] = "FORCE"
     await call(realm, "PUT", f"/google/mappers/{mapper_id}", one)
     event = last_event(await admin_events(realm))
@@ -91,6 +93,25 @@ async def test_mappers(realm: Env) -> None:
         "IDENTITY_PROVIDER_MAPPER",
     )
     await call(realm, "GET", f"/google/mappers/{mapper_id}", status=404)
+
+
+async def test_a_mapper_in_master_may_confer_master_realm_roles(env: Env) -> None:
+    """testMappers' update to ``master-realm.manage-realm``, on a provider of master, where that client holds
+    master's own admin roles as in Keycloak: master's admin sets it and reads it back."""
+    headers = await env.admin_headers()
+    instances = "/admin/realms/master/identity-provider/instances"
+    rep = {"alias": "google", "displayName": "google", "providerId": "oidc", "enabled": True}
+    assert (await env.http.post(instances, json=rep, headers=headers)).status_code == 201
+    created = await env.http.post(
+        f"{instances}/google/mappers", json=hardcoded_role("google", "offline_access"), headers=headers
+    )
+    assert created.status_code == 201, created.text
+    url = f"{instances}/google/mappers/{created.headers['location'].rsplit('/', 1)[-1]}"
+    one = (await env.http.get(url, headers=headers)).json()
+    one["config"]["role"] = "master-realm.manage-realm"
+    updated = await env.http.put(url, json=one, headers=headers)
+    assert updated.status_code == 204, updated.text
+    assert (await env.http.get(url, headers=headers)).json()["config"]["role"] == "master-realm.manage-realm"
 
 
 async def test_update_protocol_mappers(realm: Env) -> None:

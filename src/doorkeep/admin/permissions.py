@@ -4,7 +4,8 @@ Mapping a role to a user (``requireMapRole``, on grant and on revoke) or nesting
 role (``requireMapComposite``) hands out every role it contains. An *admin role* may only be handed
 out by an admin who holds it, directly or through composites. Admin roles are the roles of a
 ``realm-management`` client, the master realm's ``admin`` and ``create-realm`` (and any master
-realm role with an admin role's name), and the roles of master's ``<realm>-realm`` clients.
+realm role with an admin role's name), and the roles of master's ``<realm>-realm`` clients (``master-realm``,
+master's own management client, among them).
 
 Keycloak looks only at the role itself; Doorkeep also looks inside it, so a custom composite that
 wraps ``realm-admin`` (or ``default-roles-<realm>`` after someone nested an admin role into it) is
@@ -24,13 +25,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Role
+from doorkeep.realms import management
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-MASTER = "master"
-REALM_MANAGEMENT = "realm-management"
-MASTER_ADMIN_CLIENT_SUFFIX = "-realm"  # master's per-realm management clients (Keycloak's AdminRoles.APP_SUFFIX)
+MASTER = management.MASTER
+REALM_MANAGEMENT = management.REALM_MANAGEMENT
+MASTER_ADMIN_CLIENT_SUFFIX = management.APP_SUFFIX  # master's per-realm management clients
 # Keycloak's AdminRoles.ALL_ROLES: the names that make a master realm role an admin role.
 ADMIN_ROLE_NAMES = frozenset(
     {
@@ -88,15 +90,21 @@ class RoleFacts:
     in_master: bool  # the role belongs to the master realm
     client_id: str | None  # the clientId (not the UUID) of the owning client; None for a realm role
 
+    @property
+    def of_management(self) -> bool:
+        """A role of its realm's own management client (``realm-management``; ``master-realm`` in master)."""
+        own = management.client_id_for(MASTER) if self.in_master else REALM_MANAGEMENT
+        return self.client_id == own
+
 
 @dataclass(frozen=True)
 class Grantor:
-    """The admin who asks: their effective roles and the realm-management role names they hold."""
+    """The admin who asks: their effective roles and the names of their realm's management roles they hold."""
 
     realm_id: str  # the realm the admin belongs to
     master_admin: bool  # holds the master realm's ``admin`` role
     held: frozenset[str]  # ids of every role the admin holds, composites expanded
-    management: frozenset[str]  # names of the realm-management roles they hold in their realm
+    management: frozenset[str]  # names of the roles of their realm's management client they hold
     # a master user's admin role names for other realms (master's ``<realm>-realm`` roles), by realm id
     elsewhere: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
@@ -109,7 +117,7 @@ class Grantor:
 
 def is_admin_role(role: RoleFacts) -> bool:
     """An admin role by itself (not looking inside it)."""
-    if role.client_id == REALM_MANAGEMENT:
+    if role.client_id == REALM_MANAGEMENT or role.of_management:
         return True
     if not role.in_master:
         return False
@@ -129,7 +137,7 @@ def _may_hand_out_one(grantor: Grantor, role: RoleFacts) -> bool:
     if role.id in grantor.held:
         return True
     names = grantor.names_in(role.realm_id)
-    if role.client_id != REALM_MANAGEMENT or names is None:
+    if not role.of_management or names is None:
         return False
     # a master user holding ``<realm>-realm``'s manage-users may hand out that realm's manage-users (its equal)
     return role.name in names or role.name in QUERY_ROLES or bool(ALLOWED_BY.get(role.name, frozenset()) & names)
@@ -146,11 +154,7 @@ def may_redefine(grantor: Grantor, role: RoleFacts) -> bool:
     """
     if grantor.master_admin or not is_admin_role(role):
         return True
-    return (
-        role.client_id == REALM_MANAGEMENT
-        and role.realm_id == grantor.realm_id
-        and ("realm-admin" in grantor.management)
-    )
+    return role.of_management and role.realm_id == grantor.realm_id and ("realm-admin" in grantor.management)
 
 
 def may_rename(grantor: Grantor, role: RoleFacts, new_name: str) -> bool:

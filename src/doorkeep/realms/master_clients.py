@@ -7,8 +7,9 @@ composites realm-management's roles have (view-users holds query-users and query
 (MgmtPermissions.hasOneAdminRole). The client follows its realm: made with it on every path (Admin REST, import,
 Keycloak migration, the first start's master), its clientId renamed with it, deleted with it.
 
-The master realm itself keeps its ``realm-management`` client in Doorkeep (Keycloak gives master a
-``master-realm`` client instead); a master user's roles for master are read there, as before.
+The master realm's own client is one of them, ``master-realm`` (``master Realm``): master has no
+``realm-management`` client, and a master user's roles for master are read on ``master-realm``
+(doorkeep.realms.management).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm
-from doorkeep.realms import provisioning
+from doorkeep.realms import management, provisioning
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-MASTER = "master"
-APP_SUFFIX = "-realm"  # AdminRoles.APP_SUFFIX
-ADMIN = "admin"
+MASTER = management.MASTER
+APP_SUFFIX = management.APP_SUFFIX
+ADMIN = provisioning.ADMIN
 ROLES = provisioning.MANAGEMENT_ROLES  # AdminRoles.ALL_REALM_ROLES + impersonation, with the same composites
 IMPERSONATION = "impersonation"
 CREATOR_ROLES = frozenset(ROLES) - {IMPERSONATION}  # what a realm's creator is given: AdminRoles.ALL_REALM_ROLES
@@ -32,7 +33,7 @@ CREATOR_ROLES = frozenset(ROLES) - {IMPERSONATION}  # what a realm's creator is 
 
 def client_id_of(realm_name: str) -> str:
     """KeycloakModelUtils.getMasterRealmAdminApplicationClientId."""
-    return realm_name + APP_SUFFIX
+    return management.master_client_id(realm_name)
 
 
 def display_name(realm_name: str) -> str:
@@ -48,16 +49,19 @@ def realm_name_of(client_id: str) -> str | None:
 
 
 def reserved(realm_name: str, client_id: str) -> bool:
-    """Is ``client_id`` in ``realm_name`` the name of a master per-realm client, present or future? Only master's
-    ``admin`` makes, renames into or out of, or deletes one: a realm's admin roles for master users are found by
-    that name, and a client of a future realm's name is adopted, with its roles, when that realm is made."""
+    """Is ``client_id`` in ``realm_name`` the name of a master per-realm client, present or future (``master-realm``,
+    master's own, included)? Only master's ``admin`` makes, renames into or out of, or deletes one: a realm's admin
+    roles for master users are found by that name, and a client of a future realm's name is adopted, with its roles,
+    when that realm is made."""
     return realm_name == MASTER and realm_name_of(client_id) is not None
 
 
 async def realm_created(tx: Tx, realm: Realm, now: int) -> None:
-    """After a realm is written: its client in master, or, for master itself, the clients of every realm
-    already there (a master imported or made after other realms)."""
+    """After a realm is written: its client in master, or, for master itself, its own ``master-realm`` (completed
+    with any role an imported one lacks) and the clients of every realm already there (a master imported or made
+    after other realms)."""
     if realm.name == MASTER:
+        await ensure(tx, realm, realm, now)
         for other in await tx.realms.list():
             if other.name != MASTER:
                 await ensure(tx, realm, other, now)
@@ -115,9 +119,8 @@ async def renamed(tx: Tx, old_name: str, new_name: str) -> None:
 
 
 async def find(tx: Tx, realm: Realm) -> Client | None:
-    """``realm``'s client in master (RealmModel.getMasterAdminClient), if there is one."""
-    if realm.name == MASTER:
-        return None
+    """``realm``'s client in master (RealmModel.getMasterAdminClient; ``master-realm`` for master), if there is
+    one."""
     master = await tx.realms.get_by_name(MASTER)
     return None if master is None else await tx.clients.get_by_client_id(master.id, client_id_of(realm.name))
 

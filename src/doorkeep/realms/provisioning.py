@@ -14,6 +14,7 @@ from doorkeep.clientreg import policy_components
 from doorkeep.keys import material
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth.mappers.defaults import builtin_mappers
+from doorkeep.realms import management
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -84,10 +85,24 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
 }
 # Composite realm roles every realm starts with ("{realm}" is the realm name).
 BUILTIN_COMPOSITES = {"default-roles-{realm}": ("offline_access", "uma_authorization"), "admin": ("create-realm",)}
-REALM_ADMIN = "realm-admin"  # the realm-management role that holds all the others
+REALM_ADMIN = "realm-admin"  # the realm-management role that holds all the others (master's master-realm has none)
+ADMIN = "admin"  # the master realm role holding every admin role of master's clients
 # RESTEasy's path-segment characters left as they are (Encode.encodePathAsIs); the rest is percent-encoded.
 PATH_SAFE = "!$&'()*+,;=:@~/"
-BUILTIN_CLIENTS = ("account", "account-console", "admin-cli", "broker", "realm-management", "security-admin-console")
+BUILTIN_CLIENTS = ("account", "account-console", "admin-cli", "broker", "security-admin-console")
+
+
+def builtin_client_ids(realm_name: str) -> tuple[str, ...]:
+    """The clients every realm starts with: the built-ins and the client holding its own admin roles
+    (``realm-management``, or ``master-realm`` in master)."""
+    return (*BUILTIN_CLIENTS, management.client_id_for(realm_name))
+
+
+def management_role_names(realm_name: str) -> frozenset[str]:
+    """The roles of the client holding the realm's own admin roles: ``realm-management``'s include ``realm-admin``,
+    which holds the rest; master's ``master-realm`` has no such role (master's ``admin`` holds them)."""
+    extra = frozenset() if realm_name == management.MASTER else frozenset({REALM_ADMIN})
+    return frozenset(MANAGEMENT_ROLES) | extra
 
 
 def new_id() -> str:
@@ -205,7 +220,7 @@ async def create_builtin_clients(
             "name": "${client_admin-cli}",
         },
         "broker": {"bearer_only": True, "secret": None, "name": "${client_broker}"},
-        "realm-management": {"bearer_only": True, "name": "${client_realm-management}"},
+        **_management_spec(realm.name),
         "security-admin-console": {
             "public_client": True,
             "root_url": "${authAdminUrl}",
@@ -227,10 +242,29 @@ async def create_builtin_clients(
             await tx.roles.add_composites(default_roles_id, [roles["view-profile"], roles["manage-account"]])
         elif client_id == "broker":  # RealmManager.setupBrokerService: Constants.BROKER_SERVICE_ROLES
             await add_client_roles(tx, realm.id, client.id, BROKER_ROLES)
-        elif client_id == "realm-management":
-            roles = await add_client_roles(tx, realm.id, client.id, MANAGEMENT_ROLES | {REALM_ADMIN: []})
-            admin = roles.pop(REALM_ADMIN)
-            await tx.roles.add_composites(admin, roles.values())
+        elif client_id == management.client_id_for(realm.name):
+            await _management_client_roles(tx, realm, client.id)
+
+
+def _management_spec(realm_name: str) -> dict[str, dict[str, Any]]:
+    """The client holding the realm's own admin roles, as setupRealmAdminManagement makes ``realm-management``
+    and setupMasterAdminManagement makes master's ``master-realm`` (named ``master Realm``, full scope off)."""
+    if realm_name == management.MASTER:
+        spec = {"bearer_only": True, "full_scope_allowed": False, "name": f"{realm_name} Realm"}
+        return {management.client_id_for(realm_name): spec}
+    return {management.REALM_MANAGEMENT: {"bearer_only": True, "name": "${client_realm-management}"}}
+
+
+async def _management_client_roles(tx: Tx, realm: Realm, client_uuid: str) -> None:
+    """Its roles: under ``realm-admin``, or, in master, under master's ``admin`` realm role."""
+    spec = MANAGEMENT_ROLES if realm.name == management.MASTER else MANAGEMENT_ROLES | {REALM_ADMIN: []}
+    roles = await add_client_roles(tx, realm.id, client_uuid, spec)
+    holder = roles.pop(REALM_ADMIN, None)
+    if holder is None:
+        admin = await tx.roles.get_realm_role(realm.id, ADMIN)
+        holder = admin.id if admin is not None else None
+    if holder is not None:
+        await tx.roles.add_composites(holder, roles.values())
 
 
 async def add_client_roles(tx: Tx, realm_id: str, client_uuid: str, spec: dict[str, list[str]]) -> dict[str, str]:

@@ -53,7 +53,7 @@ from doorkeep.oauth import client_urls
 from doorkeep.oauth.claims import default_web_origins
 from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
-from doorkeep.realms.exportimport import organizations
+from doorkeep.realms.exportimport import master_legacy, organizations
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.implied_roles import add_client_default_roles, add_user_roles
 from doorkeep.realms.exportimport.plan import (
@@ -239,7 +239,7 @@ class _Parser:
         mappings = self.scope_mappings(rep)
         users = [self.user(u, f"{at(b, 'users')}[{i}]") for i, u in enumerate(get_list(rep, "users", b))]
         self.check_users(realm, users, clients)
-        add_user_roles(roles, users, builtin_realm_roles(name), known_client_roles(roles, clients))
+        add_user_roles(roles, users, builtin_realm_roles(name), known_client_roles(name, roles, clients))
         if rep.get("defaultRole") is None:
             add_client_default_roles(roles, default_role, self.client_default_roles)
         groups = parse_groups(rep, b, self.refs)
@@ -616,7 +616,7 @@ class _Parser:
     ) -> None:
         """Every role, client and scope the file names exists in the file or among the built-ins."""
         realm_roles = {r.role.name for r in roles if r.client is None} | set(builtin_realm_roles(realm_name))
-        client_roles = known_client_roles(roles, clients)
+        client_roles = known_client_roles(realm_name, roles, clients)
         for client_id, where in self.client_refs:
             if client_id not in client_roles:
                 fail(where, f"no client '{client_id}'")
@@ -631,10 +631,10 @@ class _Parser:
                 fail(where, f"no client scope '{name}'")
 
 
-def known_client_roles(roles: list[RolePlan], clients: list[ClientPlan]) -> dict[str, set[str]]:
+def known_client_roles(realm_name: str, roles: list[RolePlan], clients: list[ClientPlan]) -> dict[str, set[str]]:
     """Each client of the file or the built-ins, with the roles the file or the built-ins give it."""
     client_roles = {c.client.client_id: set[str]() for c in clients}
-    for client_id, names in builtin_client_roles().items():
+    for client_id, names in builtin_client_roles(realm_name).items():
         client_roles.setdefault(client_id, set(names))
     for r in roles:
         if r.client is not None and r.client in client_roles:
@@ -645,7 +645,7 @@ def known_client_roles(roles: list[RolePlan], clients: list[ClientPlan]) -> dict
 def parse_realm(data: Any, base: str = "") -> RealmPlan:
     """Validate one realm representation; raise ImportError_ naming the first problem's place."""
     try:
-        return _Parser(base).realm(data)
+        return _Parser(base).realm(master_legacy.adopted(data))
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
 

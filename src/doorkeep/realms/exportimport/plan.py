@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from doorkeep import numbers
 from doorkeep.model import JSON, Client, ClientScope, Realm, Role, User
-from doorkeep.realms import provisioning
+from doorkeep.realms import management, provisioning
 from doorkeep.users import passwords
 from doorkeep.users.federated_links import Link
 
@@ -116,11 +116,12 @@ class RealmPlan:
     organizations: list[dict[str, Any]] = field(default_factory=list)  # as the file has them (organizations.py)
 
 
-def builtin_client_roles() -> dict[str, set[str]]:
-    """Roles of the built-in clients, for clients the file does not list."""
-    out: dict[str, set[str]] = {client_id: set() for client_id in provisioning.BUILTIN_CLIENTS}
+def builtin_client_roles(realm_name: str) -> dict[str, set[str]]:
+    """Roles of the built-in clients of ``realm_name``, for clients the file does not list (the realm's own
+    management client is ``realm-management``, or ``master-realm`` in master)."""
+    out: dict[str, set[str]] = {client_id: set() for client_id in provisioning.builtin_client_ids(realm_name)}
     out["account"] = set(provisioning.ACCOUNT_ROLES)
-    out["realm-management"] = {*provisioning.MANAGEMENT_ROLES, provisioning.REALM_ADMIN}
+    out[management.client_id_for(realm_name)] = set(provisioning.management_role_names(realm_name))
     return out
 
 

@@ -20,7 +20,7 @@ from doorkeep.clientreg import policy_components
 from doorkeep.errors import AdminError
 from doorkeep.keys import component_files, components, material
 from doorkeep.model import JSON, Client, Credential, Group, ProtocolMapper, Realm, RealmKey, User
-from doorkeep.realms import master_clients, provisioning
+from doorkeep.realms import management, master_clients, provisioning
 from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 BASIC_SCOPE = "basic"
-MANAGEMENT = "realm-management"
+MANAGEMENT = management.REALM_MANAGEMENT
 
 
 async def hash_passwords(plan: RealmPlan, progress: Progress = SILENT) -> None:
@@ -285,9 +285,10 @@ class _Writer:
         """RealmManager.checkRealmAdminManagementRoles: a file written before an admin role existed (Keycloak 26.7's
         organization roles, say) lists a realm-management client without it; every built-in role the client lacks
         is added under realm-admin (made if missing), and each view role holds its query roles
-        (addQueryCompositeRoles, MigrateTo26_7_0's view-organizations / query-organizations)."""
+        (addQueryCompositeRoles, MigrateTo26_7_0's view-organizations / query-organizations). Master's
+        ``master-realm`` is completed as its other ``<realm>-realm`` clients are (master_clients.ensure)."""
         client = self.clients.get(MANAGEMENT)
-        if client is None:
+        if client is None or self.realm.name == management.MASTER:
             return
         names = (*provisioning.MANAGEMENT_ROLES, provisioning.REALM_ADMIN)
         missing = {n: f"${{role_{n}}}" for n in names if (MANAGEMENT, n) not in self.roles}

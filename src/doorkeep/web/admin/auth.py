@@ -1,10 +1,10 @@
 """Who is calling the admin API, and may they do this?
 
 A bearer token from any realm is accepted if valid there. The master realm's ``admin`` role
-administers every realm; otherwise a user administers their own realm through the
-``realm-management`` client roles (``realm-admin`` contains them all), and a master user administers another
-realm through the roles of master's ``<realm>-realm`` client (MgmtPermissions.hasOneAdminRole; see
-doorkeep.realms.master_clients).
+administers every realm; otherwise a user administers their own realm through the roles of the client holding
+its admin roles (``realm-management``, whose ``realm-admin`` contains them all; ``master-realm`` in master: see
+doorkeep.realms.management), and a master user administers another realm through the roles of master's
+``<realm>-realm`` client (MgmtPermissions.hasOneAdminRole; see doorkeep.realms.master_clients).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from doorkeep.model import Client, Group, Realm, Role, User
 from doorkeep.oauth import access
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.roles import direct_and_group_role_ids, effective_roles
-from doorkeep.realms import master_clients
+from doorkeep.realms import management, master_clients
 from doorkeep.web import cors
 from doorkeep.web.http import adopt_token_realm, base_url, is_secure, realm_issuer, resource_presentation, state
 from doorkeep.web.http import challenge as http_challenge
@@ -55,7 +55,7 @@ class AdminIdentity:
     user: User
     realm: Realm  # the realm the token came from
     master_admin: bool
-    management_roles: frozenset[str]  # realm-management roles held in ``realm``
+    management_roles: frozenset[str]  # roles of ``realm``'s management client held (doorkeep.realms.management)
     role_ids: frozenset[str] = frozenset()  # every role the caller holds, composites expanded
     client_uuid: str = ""  # the client the token was issued to (admin events' authDetails.clientId)
     session_id: str | None = None  # the token's ``sid``: the session an impersonation in its realm ends
@@ -70,7 +70,7 @@ class AdminIdentity:
 
     def roles_in(self, realm: Realm) -> frozenset[str]:
         """The admin role names the caller holds for ``realm`` (composites expanded, IMPLIED not applied): the
-        realm-management roles of their own realm, or a master user's roles of ``<realm>-realm``."""
+        management client's roles of their own realm, or a master user's roles of ``<realm>-realm``."""
         if realm.id == self.realm.id:
             return self.management_roles
         return self.realm_access.get(realm.id, frozenset())
@@ -212,8 +212,8 @@ async def identity_of(
     roles = await tx.config.roles(realm.id, role_ids)
     in_master = realm.name == master_clients.MASTER
     master_admin = in_master and any(r.name == "admin" and r.client_id is None for r in roles)
-    management = await tx.config.client(realm.id, "realm-management")
-    held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
+    own = await tx.config.client(realm.id, management.client_id_for(realm.name))
+    held = frozenset(r.name for r in roles if own is not None and r.client_id == own.id)
     realm_access = await _realm_access(tx, realm, roles) if in_master and not master_admin else {}
     return AdminIdentity(
         user,

@@ -18,7 +18,6 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.admin_event_rules import strip_client
-from doorkeep.admin.permissions import REALM_MANAGEMENT
 from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.admin.user_search import query_fields
 from doorkeep.clientpolicies import enforce as client_policies
@@ -27,7 +26,7 @@ from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth.mappers import pairwise
-from doorkeep.realms import flow_support, master_clients, provisioning
+from doorkeep.realms import flow_support, management, master_clients, provisioning
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.web.admin import parse, sector_prefetch
@@ -57,6 +56,14 @@ SCOPE_NOT_FOUND = not_found("Client scope not found")
 # Keycloak's Constants.defaultClients: ClientManager.removeClient refuses them (account-console is not one).
 INTERNAL_CLIENTS = frozenset({"account", "admin-cli", "broker", "realm-management", "security-admin-console"})
 CANNOT_DELETE = RestError(400, "invalid_request", "Could not delete client")
+
+
+def is_internal(realm_name: str, client_id: str) -> bool:
+    """A client the realm cannot work without: Constants.defaultClients, or master's ``master-realm`` (which
+    ClientManager.isInternalClient refuses as an existing realm's client in master)."""
+    return client_id in INTERNAL_CLIENTS or management.is_management(realm_name, client_id)
+
+
 # JpaClientProviderFactory.REQUIRED_SEARCHABLE_ATTRIBUTES: what ``q`` may always name; the option
 # ``--spi-client-jpa-searchable-attributes`` adds more, as Keycloak's ``searchableAttributes`` does.
 SEARCHABLE_ATTRIBUTES = frozenset(
@@ -178,7 +185,7 @@ async def update_client(request: Request) -> Response:
             call.tx, call.realm, await read_object(request), client, BY_ADMIN, **_updater(call, request)
         )
         new = flow_support.with_overrides(call.realm, parse.updated_client(client, rep), rep)
-        if client.client_id == REALM_MANAGEMENT and new.client_id != client.client_id:
+        if management.is_management(call.realm.name, client.client_id) and new.client_id != client.client_id:
             raise FORBIDDEN  # the realm's admin roles are found by this name: renaming it would strip every admin
         if _renames_realm_client(call, client, new):
             raise FORBIDDEN
@@ -204,7 +211,7 @@ async def update_client(request: Request) -> Response:
 def _renames_realm_client(call: RealmCall, client: Client, new: Client) -> bool:
     """Would this rename move a master client into or out of a ``<realm>-realm`` name, the caller not being
     master's admin? (doorkeep.realms.master_clients.reserved). Keycloak has no such check; Doorkeep closes the gap
-    as it does for ``realm-management``."""
+    as it does for the realm's management client."""
     if new.client_id == client.client_id:
         return False
     return _reserved_for(call, client.client_id) or _reserved_for(call, new.client_id)
@@ -220,7 +227,7 @@ async def delete_client(request: Request) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
         await client_policies.on_unregister(call.tx, call.realm, client)
-        if client.client_id in INTERNAL_CLIENTS:  # the realm cannot work without them
+        if is_internal(call.realm.name, client.client_id):  # the realm cannot work without them
             raise CANNOT_DELETE
         if _reserved_for(call, client.client_id):
             raise FORBIDDEN

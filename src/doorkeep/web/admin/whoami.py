@@ -6,8 +6,8 @@ and be issued to ``security-admin-console`` or a client marked ``security.admin.
 Keycloak 25 the endpoint serves only admin consoles, so an ``admin-cli`` token is refused). The answer
 names one realm's access: the path realm's ``realm-management`` roles the user holds, or, from the master
 realm, the roles of master's ``{currentRealm}-realm`` client the user holds (addMasterRealmAccess; all of them for
-master's ``admin``, whose role holds them). For ``currentRealm`` master itself Doorkeep reads master's
-``realm-management`` roles (Keycloak's ``master-realm`` client). No access at all is a 403.
+master's ``admin``, whose role holds them); for ``currentRealm`` master itself that client is ``master-realm``, master's
+own (doorkeep.realms.management). No access at all is a 403.
 """
 
 from __future__ import annotations

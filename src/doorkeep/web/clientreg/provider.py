@@ -32,7 +32,7 @@ from doorkeep.oauth.ciba import validation as ciba_validation
 from doorkeep.realms import master_clients
 from doorkeep.realms.provisioning import new_id, new_secret
 from doorkeep.web.admin import parse
-from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
+from doorkeep.web.admin.clients import client_json, is_internal
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
 from doorkeep.web.clientreg.auth import FORBIDDEN, RegistrationAuth
 from doorkeep.web.http import base_url, client_ip, state
@@ -241,7 +241,7 @@ async def delete(auth: RegistrationAuth, client: Client | None) -> None:
     kind, client = await auth.require_update(client)
     auth.event_kind = kind
     await policies.before_view_or_delete(auth.tx, auth.policy_request(kind, {}))
-    if client.client_id in INTERNAL_CLIENTS:  # ClientManager.removeClient refuses them
+    if is_internal(auth.realm.name, client.client_id):  # ClientManager.removeClient refuses them
         raise NOT_REMOVED
     await operations.delete_client(auth.tx, client)
 
