@@ -50,14 +50,37 @@ class Violation:
         return f"{self.url}: [{self.impact}] {self.rule} — {self.help}: {shown}"
 
 
+# Doorkeep's own rule, which axe has not: a field marked invalid names its error message (aria-describedby), and
+# every field error message describes a field or a group of fields.
+UNDESCRIBED = """() => {
+  const described = new Set([...document.querySelectorAll("[aria-describedby]")]
+    .flatMap((e) => e.getAttribute("aria-describedby").split(/\\s+/)));
+  const isError = (id) => { const e = id && document.getElementById(id); return !!e && e.matches(".field-error"); };
+  return [
+    ...[...document.querySelectorAll(".field-error")].filter((e) => !described.has(e.id))
+      .map((e) => `message "${e.textContent.trim()}" describes no field`),
+    ...[...document.querySelectorAll("[aria-invalid=true]")]
+      .filter((e) => !(e.getAttribute("aria-describedby") || "").split(/\\s+/).some(isError))
+      .map((e) => `#${e.id} is invalid without naming its error`),
+  ];
+}"""
+ERRORS_RULE = "field-error-described"
+
+
 def audit(page: Page) -> list[Violation]:
-    """The axe-core violations of the page now shown (its script added once per document)."""
+    """The axe-core violations of the page now shown (its script added once per document), and those of
+    Doorkeep's field-error rule (``UNDESCRIBED``)."""
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing: `make node` installs it with npm")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())  # evaluated, not a <script>: the page's CSP stays as it is
     found: list[dict[str, Any]] = page.evaluate(RUN, [TAGS, list(EXCLUDED)])
-    return [Violation(page.url, v["id"], v["impact"], v["help"], tuple(v["nodes"])) for v in found]
+    out = [Violation(page.url, v["id"], v["impact"], v["help"], tuple(v["nodes"])) for v in found]
+    undescribed: list[str] = page.evaluate(UNDESCRIBED)
+    if undescribed:
+        help_ = "Field errors must be tied to their fields with aria-describedby"
+        out.append(Violation(page.url, ERRORS_RULE, "serious", help_, tuple(undescribed)))
+    return out
 
 
 def blocking(violations: list[Violation]) -> list[str]:

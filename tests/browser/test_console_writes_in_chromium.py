@@ -248,11 +248,11 @@ def test_a_required_action_is_switched_off_and_on(server: str, rest: Rest, admin
     assert enabled()
     admin.open(f"{inside(server)}/authentication/required-actions")
     with admin.page.expect_navigation():
-        admin.page.get_by_role("button", name=re.compile(r"^Enabled Update Profile: turn off$")).click()
+        admin.page.get_by_role("button", name=re.compile(r"^Enabled Update Profile: On, turn off$")).click()
     admin.succeeded("Updated required action successfully")
     assert not enabled()
     with admin.page.expect_navigation():
-        admin.page.get_by_role("button", name=re.compile(r"^Enabled Update Profile: turn on$")).click()
+        admin.page.get_by_role("button", name=re.compile(r"^Enabled Update Profile: Off, turn on$")).click()
     admin.succeeded("Updated required action successfully")
     assert enabled()
 
