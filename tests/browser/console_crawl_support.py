@@ -11,9 +11,12 @@ on it. ``Route`` templates come from the console's own router, so a page nobody 
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -21,7 +24,7 @@ import requests
 from playwright.sync_api import ConsoleMessage, Page, Request, Response
 from starlette.routing import BaseRoute, Route
 
-from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME
+from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
 
 REALM = "crawl"
 PASSWORD = "Crawl-Pass-1"
@@ -184,6 +187,49 @@ def populate(server: str) -> None:
     wrong = {"grant_type": "password", "client_id": "a-public", "username": "crawler02", "password": "wrong"}
     answer = requests.post(f"{server}/realms/{REALM}/protocol/openid-connect/token", data=wrong, timeout=10)
     assert answer.status_code in (400, 401), answer.text  # a LOGIN_ERROR event
+
+
+def _listed(server: str, path: str, **params: str) -> list[dict[str, Any]]:
+    answer = requests.get(
+        f"{server}/admin/realms/{REALM}{path}", params=params, headers=admin_headers(server), timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    return list(answer.json())
+
+
+def unlinked_pages(server: str, inside: str) -> list[str]:
+    """Pages of the realm's Admin Console (``inside`` its URL) a crawl opens whatever its count: each kind of
+    client's detail page, and routes no page links to (a user's and an organization's own URL redirect to their
+    first tab; the realm's own flow has edit and add pages; a profile's "Add executor" form is a GET form)."""
+    ids = {c["clientId"]: c["id"] for c in _listed(server, "/clients")}
+    (crawler,) = _listed(server, "/users", username="crawler01", exact="true")
+    (organization,) = _listed(server, "/organizations")
+    flow = next(f for f in _listed(server, "/authentication/flows") if f["alias"] == FLOW)
+    return [
+        *(f"{inside}/clients/{ids[c]}" for c in ("a-confidential", "a-public", "a-bearer", "a-service")),
+        f"{inside}/users/{crawler['id']}",
+        f"{inside}/organizations/{organization['id']}",
+        f"{inside}/authentication/flows/{flow['id']}",
+        f"{inside}/realm-settings/client-policies/profiles/items/new?name={PROFILE}&type=pkce-enforcer",
+    ]
+
+
+@contextmanager
+def crawl_server(work: Path, *others: dict[str, Any]) -> Iterator[str]:
+    """A real server with the crawl realm (populated) and ``others`` imported, as ``http://localhost:PORT``,
+    stopped after."""
+    files = []
+    for realm in (crawl_realm(), *others):
+        files.append(work / f"{realm['realm']}-realm.json")
+        files[-1].write_text(json.dumps(realm))
+    process = DoorkeepProcess(work / "server", import_realms=files)
+    process.start()
+    try:
+        base = f"http://localhost:{process.port}"
+        populate(base)
+        yield base
+    finally:
+        process.stop()
 
 
 def log_in(page: Page, start: str, username: str, password: str, landing: str) -> None:

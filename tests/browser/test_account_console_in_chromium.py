@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from chromium_support import launch
 from page_layout import page_width
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from interop.server import DoorkeepProcess
 
@@ -46,23 +45,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess
     process.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 800})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def viewport() -> ViewportSize:
+    return {"width": 1100, "height": 800}
 
 
 def token_url(server: DoorkeepProcess) -> str:

@@ -5,27 +5,12 @@ clients, then disables the policy; the Admin REST API answers what was saved. Sc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
-from admin_console_support import console_server, master_token, shot, sign_in
-from chromium_support import chromium_page
+from admin_console_support import master_token, shot, sign_in
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with console_server(tmp_path_factory.mktemp("admin-console-client-policies")) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1200, 800) as opened:
-        yield opened
 
 
 def test_an_administrator_builds_a_pkce_profile_and_a_policy_for_public_clients(server: str, page: Page) -> None:

@@ -7,29 +7,14 @@ Every page visited is saved as a screenshot into the test output folder (``admin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
-from admin_console_support import PASSWORD, console_server, shot, sign_in
-from chromium_support import chromium_page
+from admin_console_support import PASSWORD, shot, sign_in
 from page_layout import page_width
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 COPY = "browser with otp"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with console_server(tmp_path_factory.mktemp("admin-console-flows")) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1200, 800) as opened:
-        yield opened
 
 
 def realm_as_admin(server: str) -> dict[str, object]:

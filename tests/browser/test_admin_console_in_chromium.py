@@ -7,7 +7,6 @@ Every page visited is saved as a screenshot into the test output folder (``admin
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,29 +15,15 @@ from admin_console_support import (
     OTHER_CLIENT,
     PASSWORD,
     PORTAL,
-    console_server,
     offline_token,
     refresh,
     shot,
     sign_in,
 )
-from chromium_support import chromium_page
 from page_layout import page_width
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with console_server(tmp_path_factory.mktemp("admin-console")) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1200, 800) as opened:
-        yield opened
 
 
 def open_portal_offline_access(page: Page) -> None:

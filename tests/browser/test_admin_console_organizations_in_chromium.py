@@ -5,31 +5,22 @@ what was saved. Every page visited is saved as a screenshot (``admin_console_sup
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
-from admin_console_support import console_server, master_token, shot, sign_in
-from chromium_support import chromium_page
+from admin_console_support import master_token, shot, sign_in
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with console_server(tmp_path_factory.mktemp("admin-console-orgs")) as base:
-        on = requests.put(
-            f"{base}/admin/realms/demo", json={"organizationsEnabled": True}, headers=master_token(base), timeout=10
-        )
-        assert on.status_code == 204, on.text
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1200, 800) as opened:
-        yield opened
+def server(server: str) -> str:
+    """The console test server (conftest.py) with organizations switched on in the demo realm."""
+    on = requests.put(
+        f"{server}/admin/realms/demo", json={"organizationsEnabled": True}, headers=master_token(server), timeout=10
+    )
+    assert on.status_code == 204, on.text
+    return server
 
 
 def test_an_administrator_creates_an_organization_adds_a_member_and_an_attribute(server: str, page: Page) -> None:

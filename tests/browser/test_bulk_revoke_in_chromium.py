@@ -4,34 +4,18 @@ tokens stop working while the others keep working (docs/bulk-revocation.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 from admin_console_support import (
     PORTAL,
     PORTAL_SECRET,
-    console_server,
     refresh,
     shot,
     sign_in,
 )
-from chromium_support import chromium_page
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with console_server(tmp_path_factory.mktemp("bulk-revoke")) as base:
-        yield base
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(1200, 800) as opened:
-        yield opened
 
 
 def labelled_token(server: str, label: str) -> str:

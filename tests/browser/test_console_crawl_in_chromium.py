@@ -11,35 +11,31 @@ have been opened. A failure names each page's route and URL with what went wrong
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-from chromium_support import launch
 from console_crawl_support import (
     CLIENT_MANAGER,
-    FLOW,
     PASSWORD,
-    PROFILE,
     REALM,
     VIEWER,
     Crawler,
     Visit,
     admin_headers,
-    crawl_realm,
+    crawl_server,
     log_in,
     page_templates,
-    populate,
     report,
+    unlinked_pages,
     walk_list,
 )
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from doorkeep.web.admin_console.routes import routes as admin_routes
 from doorkeep.web.console.account import ROUTES as ACCOUNT_ROUTES
-from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
+from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 ADMIN_ROUTES = admin_routes()
@@ -47,68 +43,8 @@ ADMIN_ROUTES = admin_routes()
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("console-crawl")
-    realm_file = work / f"{REALM}-realm.json"
-    realm_file.write_text(json.dumps(crawl_realm()))
-    process = DoorkeepProcess(work / "server", import_realms=[realm_file])
-    process.start()
-    try:
-        base = f"http://localhost:{process.port}"
-        populate(base)
+    with crawl_server(tmp_path_factory.mktemp("console-crawl")) as base:
         yield base
-    finally:
-        process.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def client_ids(server: str) -> dict[str, str]:
-    """clientId → id of the realm's clients (Admin REST)."""
-    listed = requests.get(f"{server}/admin/realms/{REALM}/clients", headers=admin_headers(server), timeout=10)
-    assert listed.status_code == 200, listed.text
-    return {c["clientId"]: c["id"] for c in listed.json()}
-
-
-def user_id(server: str, username: str) -> str:
-    found = requests.get(
-        f"{server}/admin/realms/{REALM}/users",
-        params={"username": username, "exact": "true"},
-        headers=admin_headers(server),
-        timeout=10,
-    )
-    assert found.status_code == 200 and len(found.json()) == 1, found.text
-    return str(found.json()[0]["id"])
-
-
-def organization_id(server: str) -> str:
-    found = requests.get(f"{server}/admin/realms/{REALM}/organizations", headers=admin_headers(server), timeout=10)
-    assert found.status_code == 200 and len(found.json()) == 1, found.text
-    return str(found.json()[0]["id"])
-
-
-def flow_id(server: str) -> str:
-    flows = requests.get(
-        f"{server}/admin/realms/{REALM}/authentication/flows", headers=admin_headers(server), timeout=10
-    )
-    assert flows.status_code == 200, flows.text
-    return next(str(f["id"]) for f in flows.json() if f["alias"] == FLOW)
 
 
 def unvisited(templates: set[str], visits: list[Visit]) -> list[str]:
@@ -124,16 +60,9 @@ def master_visits(server: str, browser: Browser) -> list[Visit]:
         base = f"{server}/admin/master/console"
         log_in(page, f"{base}/", ADMIN_USERNAME, ADMIN_PASSWORD, r".*/admin/master/console/.*")
         inside = f"{base}/{REALM}"
-        ids = client_ids(server)
-        details = [f"{inside}/clients/{ids[c]}" for c in ("a-confidential", "a-public", "a-bearer", "a-service")]
-        unlinked = [  # routes no page links to: a user's and an organization's own URL redirect to their first tab
-            f"{inside}/users/{user_id(server, 'crawler01')}",
-            f"{inside}/organizations/{organization_id(server)}",
-            f"{inside}/authentication/flows/{flow_id(server)}",  # the realm's own flow: its edit and add pages
-            # the "Add executor" form of a profile is a GET form: its submission, with the type picked
-            f"{inside}/realm-settings/client-policies/profiles/items/new?name={PROFILE}&type=pkce-enforcer",
-        ]
-        visits = Crawler(page, ADMIN_ROUTES, inside).crawl([f"{base}/", f"{inside}/"], always=details + unlinked)
+        visits = Crawler(page, ADMIN_ROUTES, inside).crawl(
+            [f"{base}/", f"{inside}/"], always=unlinked_pages(server, inside)
+        )
         return visits
     finally:
         context.close()

@@ -53,8 +53,8 @@ async def test_the_tab_lists_the_actions_in_keycloaks_order_with_their_switches(
     names = [a["name"] for a in await listed(realm)]
     positions = [page.text.index(f'<td data-label="Required actions">{name}</td>') for name in names]
     assert positions == sorted(positions) and names[:3] == ["Terms and Conditions", "Update Profile", "Verify Email"]
-    assert 'aria-label="Enabled Terms and Conditions: turn on"' in page.text
-    assert 'aria-label="Enabled Configure OTP: turn off"' in page.text
+    assert 'aria-label="Enabled Terms and Conditions: Off, turn on"' in page.text
+    assert 'aria-label="Enabled Configure OTP: On, turn off"' in page.text
     assert 'aria-label="Move Terms and Conditions up"' not in page.text  # the first one has no Up
     assert 'aria-label="Move Configure OTP up"' in page.text
     assert 'href="/admin/test/console/test/authentication/required-actions" aria-current="page"' in page.text
@@ -106,7 +106,7 @@ async def test_an_unregistered_provider_is_listed_off_and_turning_it_on_register
     headers = await realm.admin_headers()
     assert (await realm.http.delete(f"{REST}/delete_account", headers=headers)).status_code == 204
     page = await admin.get(TAB, headers=HTML)
-    assert 'aria-label="Enabled Delete Account: turn on"' in page.text and 'value="delete_account"' in page.text
+    assert 'aria-label="Enabled Delete Account: Off, turn on"' in page.text and 'value="delete_account"' in page.text
     await enable_admin_events(realm)
     done = await post(
         admin, "/admin/test/console/test/authentication/register-required-action", providerId="delete_account"

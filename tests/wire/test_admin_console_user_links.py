@@ -64,7 +64,7 @@ async def test_the_tab_lists_the_links_and_link_account_is_the_rest_post(linked:
     page = await admin.get(here, headers=HTML)
     assert page.status_code == 200 and ">Identity provider links<" in page.text
     assert '<td data-label="Name">Corporate SSO</td>' in page.text and ">alice-ext</td>" in page.text
-    assert 'aria-label="Unlink Corporate SSO"' in page.text
+    assert 'aria-label="Unlink account from Corporate SSO"' in page.text
     assert '<option value="partner">partner</option>' in page.text and '<option value="corp"' not in page.text
     done = await post(admin, f"{here}/link", form("partner", "p-42", "alice-partner"))
     assert done.status_code == 303 and done.headers["location"] == here
