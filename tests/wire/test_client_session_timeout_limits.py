@@ -32,7 +32,9 @@ anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env
 
 IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout."
 MAX = "Client session max lifespan cannot exceed realm SSO session max lifespan."
-REMEMBERED_IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout and RememberMe idle timeout."
+REMEMBERED_IDLE = (
+    "Client session idle timeout cannot exceed realm SSO session idle timeout and RememberMe idle timeout."
+)
 REG = "/realms/test/clients-registrations/default"
 
 

@@ -144,7 +144,9 @@ async def test_update_client_with_protocol_mapper_duplicate(env: Env, realm_id: 
     client = await ok(env, "GET", f"/clients/{client_uuid}")
     bar = {"name": "bar", "protocol": "openid-connect", "protocolMapper": "oidc-hardcoded-role-mapper"}
     mappers = [*client["protocolMappers"], bar]
-    await ok(env, "PUT", f"/clients/{client_uuid}", {"id": client_uuid, "clientId": "my-app", "protocolMappers": mappers})
+    await ok(
+        env, "PUT", f"/clients/{client_uuid}", {"id": client_uuid, "clientId": "my-app", "protocolMappers": mappers}
+    )
     stored = await ok(env, "GET", f"/clients/{client_uuid}")
     assert sorted(m["name"] for m in stored["protocolMappers"]) == ["bar", "foo"]
 

@@ -29,8 +29,12 @@ from doorkeep.policy import client_attr_timeout
 
 CLIENT_IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout."
 CLIENT_MAX = "Client session max lifespan cannot exceed realm SSO session max lifespan."
-CLIENT_IDLE_REMEMBER_ME = "Client session idle timeout cannot exceed realm SSO session idle timeout and RememberMe idle timeout."
-CLIENT_MAX_REMEMBER_ME = "Client session max lifespan cannot exceed realm SSO session max lifespan and RememberMe Max span."
+CLIENT_IDLE_REMEMBER_ME = (
+    "Client session idle timeout cannot exceed realm SSO session idle timeout and RememberMe idle timeout."
+)
+CLIENT_MAX_REMEMBER_ME = (
+    "Client session max lifespan cannot exceed realm SSO session max lifespan and RememberMe Max span."
+)
 REALM_IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout."
 REALM_MAX = "Client session max lifespan cannot exceed realm SSO session max lifespan."
 REALM_IDLE_REMEMBER_ME = "Client session idle timeout cannot exceed realm SSO or Remember Me idle timeout."

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.admin import user_profile
 from doorkeep.admin.representations import (
     client_to_json,
-    is_realm_client,
     credential_to_json,
+    is_realm_client,
     realm_to_json,
     role_to_json,
     scope_to_json,
