@@ -21,16 +21,20 @@ def csrf(page: httpx.Response) -> str:
 
 
 async def sign_in(
-    http: httpx.AsyncClient, path: str, username: str = "user1", password: str = "password"
+    http: httpx.AsyncClient,
+    path: str,
+    username: str = "user1",
+    password: str = "password",
+    extra: dict[str, str] | None = None,
 ) -> httpx.Response:
-    """Open ``path`` signed out, go through the login page, and return the page finally shown."""
+    """Open ``path`` signed out, go through the login page (``extra`` fields posted with it, ``rememberMe``
+    say), and return the page finally shown."""
     start = await http.get(path, headers=HTML)
     assert start.status_code == 302, start.text
     login = await http.get(start.headers["location"])
     if login.status_code == 200:  # no SSO session yet: the login form
-        login = await http.post(
-            form_action(login.text), data={**form_fields(login.text), "username": username, "password": password}
-        )
+        fields = {**form_fields(login.text), "username": username, "password": password, **(extra or {})}
+        login = await http.post(form_action(login.text), data=fields)
     if login.status_code == 200 and 'name="password"' in login.text:  # identity-first (organizations): then this
         fields = {**form_fields(login.text), "username": username, "password": password}  # a filled-in name is sent
         login = await http.post(form_action(login.text), data=fields)

@@ -61,7 +61,7 @@ async def test_creating_a_client_answers_201_with_its_uuid_location(env: Env) ->
     assert body["id"] == uuid and body["clientId"] == "shop" and body["secret"] == "s3cret"
     assert body["redirectUris"] == ["https://shop.example/*"] and body["directAccessGrantsEnabled"] is True
     assert body["publicClient"] is False and body["enabled"] is True and body["fullScopeAllowed"] is True
-    assert body["attributes"] == {"use.refresh.tokens": "true"}
+    assert body["attributes"] == {"use.refresh.tokens": "true", "realm_client": "false"}
 
 
 async def test_a_client_created_through_the_api_issues_tokens(env: Env) -> None:
@@ -123,7 +123,7 @@ async def test_updating_a_client_changes_only_the_fields_given_and_merges_attrib
     assert response.status_code == 204, response.text
     body = (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()
     assert body["consentRequired"] is True and body["redirectUris"] == ["https://a/*"]
-    assert body["attributes"] == {"use.refresh.tokens": "false", "x": "1"}
+    assert body["attributes"] == {"use.refresh.tokens": "false", "x": "1", "realm_client": "false"}
 
 
 async def test_the_refresh_token_max_reuse_override_must_be_a_non_negative_number(env: Env) -> None:

@@ -12,7 +12,7 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 HUGE = str(3_000_000_000)  # above Integer.MAX_VALUE, a valid long
-IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout"
+IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout."
 
 
 async def test_a_client_idle_above_the_int_range_overrides_the_realm_client_idle(realm: Env) -> None:

@@ -9,7 +9,7 @@ management page and signs out with its "Sign out" link; that page is the Account
 so the sessions are counted and listed on that client. The sign-out is the console's own (RP-initiated
 logout with the console's ID token). Nothing is left out.
 
-Elsewhere: paging, offline sessions and the other session endpoints in test_keycloak_admin_user_sessions.py,
+Elsewhere: the newer testGetUserSessionsWithRememberMe in test_kc_port4_sessions.py; paging, offline sessions and the other session endpoints in test_keycloak_admin_user_sessions.py,
 test_admin_sessions.py and test_keycloak_consents_test.py."""
 
 from __future__ import annotations

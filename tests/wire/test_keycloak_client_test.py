@@ -3,6 +3,10 @@ tests/base/.../tests/admin/client/), ported one method to one test over HTTP: th
 imported anew for each test on one app for the module (client_test_port), every call made as master's admin,
 with the admin events the Java test asserts.
 
+The methods the newest ClientTest adds (getRealmClients, createBearerOnlyClientVerifyWithSecret, the client id
+checks, removeClientWithDependentCompositeRoles, testAddNodeWithReservedCharacter, the duplicate mapper of
+updateClientWithProtocolMapper, testClientSessionTimeoutValidation) are in test_kc_port4_clients.py.
+
 Ported elsewhere, not repeated here: ``scopes`` in test_keycloak_scope_mapping_test.py; the internal clients
 that cannot be deleted (``removeInternalClientExpectingBadRequestException``) in
 test_admin_clients_keycloak_parity.py; the client-secret, registration access token, service-account roles,

@@ -9,10 +9,8 @@ admin API, as the Java test's set-up does (createUser, addClients). Browser logi
 port differs from the Java test:
 
 * testConsents logs in to the provider realm through a ``consumer`` realm's identity provider (kc-oidc-idp),
-  and reads the brokered user in the consumer realm first. Doorkeep deliberately has no identity brokering,
-  so the ``consumer`` realm, its identity provider and the consumer-side assertions are left out, and the
-  ``brokerapp`` client is logged in to directly, as the broker would, with no admin URL (it pointed at the
-  consumer's broker endpoint); every provider-realm assertion is kept.
+  and reads the brokered user in the consumer realm first. Here ``brokerapp`` is logged in to directly, as the
+  broker would; the whole brokered login, consumer side included, is test_kc_port4_consents.py.
 * clientConsentRequiredAfterLogin's events come from the realm's stored events (Keycloak's test listener
   there), so REFRESH_TOKEN_ERROR, not stored by default, is listed in ``enabledEventTypes``.
 """

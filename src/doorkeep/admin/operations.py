@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep.admin import client_protocol, scope_validation, session_limits
-from doorkeep.admin.stored_text import refuse_longer, refuse_nul
+from doorkeep.admin.representations import is_realm_client
+from doorkeep.admin.stored_text import ID_COLUMN, refuse_longer, refuse_nul
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies import secret_rotation
 from doorkeep.errors import AdminError
@@ -151,8 +152,11 @@ async def create_client(
         raise AdminError(409, f"Client {client.client_id} already exists")
     check_client(realm, client, problems)
     refuse_longer(client.client_id)
+    refuse_longer(client.id, ID_COLUMN)  # an ``id`` over 36 characters: 400 (Keycloak 26.1, PR #35725), not a 500
     refuse_nul(client.client_id)
     explicit = default_scopes is not None or optional_scopes is not None
+    if not client.public_client and not client.secret:  # bearer-only too since Keycloak 26.7 (PR #49714)
+        client = dataclasses.replace(client, secret=provisioning.new_secret())
     created = provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
     client = await tx.refused_as(created, AdminError(409, f"Client {client.client_id} already exists"))
     linked: set[str] = set()
@@ -250,6 +254,18 @@ async def client_scope_names(tx: Tx, client: Client) -> tuple[list[str], list[st
     """The names of the client's default and optional client scopes."""
     links = await tx.clients.scopes(client.id)
     return [s.name for s, d in links if d], [s.name for s, d in links if not d]
+
+
+async def realm_client(tx: Tx, client: Client) -> bool:
+    """Whether the representation marks the client ``realm_client`` (ModelToRepresentation.isRealmClient); the
+    realm is read only for the client ids that can be one."""
+    if client.client_id != "realm-management" and not client.client_id.endswith("-realm"):
+        return is_realm_client(client.client_id, "", ())
+    realm = await tx.realms.get(client.realm_id)
+    if realm is None:
+        return False
+    names = [r.name for r in await tx.realms.list()] if realm.name == master_clients.MASTER else []
+    return is_realm_client(client.client_id, realm.name, names)
 
 
 # --- roles -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from doorkeep import numbers
@@ -426,10 +427,26 @@ def with_registered_nodes(client: Client, nodes: dict[str, int]) -> Client:
     return dataclasses.replace(client, attributes=attributes)
 
 
-def client_to_json(client: Client, default_scopes: list[str], optional_scopes: list[str]) -> dict[str, Any]:
+REALM_CLIENT = "realm_client"
+"""Constants.REALM_CLIENT: ModelToRepresentation puts it in every client's ``attributes``, computed, never stored."""
+
+
+def is_realm_client(client_id: str, realm_name: str, realm_names: Collection[str]) -> bool:
+    """ModelToRepresentation.isRealmClient: ``broker``; in master a ``<realm>-realm`` client of an existing realm;
+    elsewhere ``realm-management``."""
+    if client_id == "broker":
+        return True
+    if realm_name == "master":
+        return client_id.endswith("-realm") and client_id.removesuffix("-realm") in realm_names
+    return client_id == "realm-management"
+
+
+def client_to_json(
+    client: Client, default_scopes: list[str], optional_scopes: list[str], *, realm_client: bool = False
+) -> dict[str, Any]:
     out: dict[str, Any] = {"id": client.id}
     out.update(_out(client, CLIENT_FIELDS))
-    if client.public_client or client.bearer_only:
+    if client.public_client or not client.secret:  # Keycloak 26.7 (#48868): a bearer-only client's is shown
         out.pop("secret", None)
     out["clientAuthenticatorType"] = out.pop("clientAuthenticatorType")  # where Doorkeep always sent it
     out["surrogateAuthRequired"] = False
@@ -440,6 +457,7 @@ def client_to_json(client: Client, default_scopes: list[str], optional_scopes: l
     out["defaultClientScopes"] = sorted(default_scopes)
     out["optionalClientScopes"] = sorted(optional_scopes)
     out["attributes"] = {k: str(v) for k, v in client.attributes.items() if k != REGISTERED_NODES}
+    out["attributes"][REALM_CLIENT] = "true" if realm_client else "false"
     out["authenticationFlowBindingOverrides"] = dict(client.flow_overrides)
     if client.protocol_mappers:
         from doorkeep.admin.group_mapper_json import mapper_to_json

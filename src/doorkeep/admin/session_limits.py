@@ -4,7 +4,9 @@ A client session ends with its user session, so a client session idle or max abo
 only misleads. Keycloak 26.5 refuses it in three places:
 
 * a client's ``client.session.idle.timeout`` / ``client.session.max.lifespan`` attributes, on create and
-  update (PR #44601, a client validation error: 400 ``invalid_input`` with the message as description);
+  update (PR #44601, a client validation error: 400 ``invalid_input`` with the message as description; the
+  messages as the newest ClientTest pins them, ending in a period and, with remember-me on, naming its
+  timeouts: "... idle timeout and RememberMe idle timeout.", "... max lifespan and RememberMe Max span.");
 * the same attributes of a client in a realm imported whole (``POST /admin/realms``, the CLI import):
   DefaultExportImportManager.createClients runs that client validation against the realm's SSO values and
   fails with ``"Invalid client <clientId>: <errors joined by '; '>"`` (``invalid_client``); Doorkeep answers
@@ -25,8 +27,14 @@ from collections.abc import Mapping
 from doorkeep.model import Client, Realm
 from doorkeep.policy import client_attr_timeout
 
-CLIENT_IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout"
-CLIENT_MAX = "Client session max lifespan cannot exceed realm SSO session max lifespan"
+CLIENT_IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout."
+CLIENT_MAX = "Client session max lifespan cannot exceed realm SSO session max lifespan."
+CLIENT_IDLE_REMEMBER_ME = (
+    "Client session idle timeout cannot exceed realm SSO session idle timeout and RememberMe idle timeout."
+)
+CLIENT_MAX_REMEMBER_ME = (
+    "Client session max lifespan cannot exceed realm SSO session max lifespan and RememberMe Max span."
+)
 REALM_IDLE = "Client session idle timeout cannot exceed realm SSO session idle timeout."
 REALM_MAX = "Client session max lifespan cannot exceed realm SSO session max lifespan."
 REALM_IDLE_REMEMBER_ME = "Client session idle timeout cannot exceed realm SSO or Remember Me idle timeout."
@@ -43,13 +51,14 @@ def _allowed(realm: Realm) -> tuple[int, int]:
 
 
 def client_problems(realm: Realm, client: Client) -> list[str]:
-    """The client validation errors of ``client``'s session timeout attributes, in Keycloak's order."""
+    """The client validation errors of ``client``'s session timeout attributes, in Keycloak's order; with
+    remember-me on, the messages name its timeouts too (ClientTest.testClientSessionTimeoutValidation)."""
     idle, most = _allowed(realm)
     problems = []
     if client_attr_timeout(client, "client.session.idle.timeout") > idle:
-        problems.append(CLIENT_IDLE)
+        problems.append(CLIENT_IDLE_REMEMBER_ME if realm.remember_me else CLIENT_IDLE)
     if client_attr_timeout(client, "client.session.max.lifespan") > most:
-        problems.append(CLIENT_MAX)
+        problems.append(CLIENT_MAX_REMEMBER_ME if realm.remember_me else CLIENT_MAX)
     return problems
 
 

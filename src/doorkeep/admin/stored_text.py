@@ -29,6 +29,7 @@ def refuse_nul(value: object) -> None:
 # Keycloak's VARCHAR(255) columns: a role's or client scope's name, a client's clientId, a component's name, a
 # user's username, e-mail, first and last name
 NAME_COLUMN = 255
+ID_COLUMN = 36  # a UUID's text: the ids an import or a create may name
 
 
 def refuse_longer(value: object, limit: int = NAME_COLUMN) -> None:

@@ -18,6 +18,7 @@ from doorkeep.admin import user_profile
 from doorkeep.admin.representations import (
     client_to_json,
     credential_to_json,
+    is_realm_client,
     realm_to_json,
     role_to_json,
     scope_to_json,
@@ -97,9 +98,13 @@ async def realm_representation(
     out["scopeMappings"], out["clientScopeMappings"] = await _scope_mappings(tx, scopes, clients, names)
 
     out["clients"] = []
+    realm_names = [r.name for r in await tx.realms.list()] if realm.name == "master" else []
     for client in clients:
         links = await tx.clients.scopes(client.id)
-        rep = client_to_json(client, [s.name for s, d in links if d], [s.name for s, d in links if not d])
+        flag = is_realm_client(client.client_id, realm.name, realm_names)
+        rep = client_to_json(
+            client, [s.name for s, d in links if d], [s.name for s, d in links if not d], realm_client=flag
+        )
         rep.pop("access", None)
         out["clients"].append(rep)
 

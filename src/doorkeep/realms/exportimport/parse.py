@@ -20,6 +20,7 @@ from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import (
     CLIENT_FIELDS,
     DISPLAY_NAME_HTML,
+    REALM_CLIENT,
     REALM_FIELDS,
     USER_FIELDS,
     RepresentationError,
@@ -768,8 +769,10 @@ def _scope_names_of(config: dict[str, Any]) -> set[str]:
 
 
 def _client_attributes(client: Client, where: str) -> dict[str, str]:
-    """The client's attributes; an unknown revocation trigger or value fails the import."""
+    """The client's attributes; an unknown revocation trigger or value fails the import. An export's
+    ``realm_client`` is computed for each representation, never kept."""
     attributes = string_map(client.attributes, at(where, "attributes"))
+    attributes.pop(REALM_CLIENT, None)
     if (problem := invalid_triggers(attributes)) is not None:
         fail(at(where, "attributes"), problem)
     return attributes

@@ -1,12 +1,12 @@
 """Admin REST: a client's registered cluster nodes (Keycloak's ClientResource.registerNode / unregisterNode).
 
 ``POST …/clients/{id}/nodes`` with ``{"node": host}`` registers the host at the current time (400 "Node not found
-in params" without one); ``DELETE …/clients/{id}/nodes/{node}`` forgets it (404 "Client does not have node "
-when it is not registered). Both need manage-clients and answer 204; the client representation lists them as
-``registeredNodes`` (host -> registration time in seconds), left out when there are none. ``GET
-…/clients/{id}/test-nodes-available`` (ClientResource.testNodesAvailable) posts a TestAvailabilityAction to
-``k_test_available`` under each node's management URL and answers the GlobalRequestResult, which its ACTION
-event of a CLUSTER_NODE carries.
+in params" without one, 400 "Character '#' not allowed." for a reserved character in it); ``DELETE
+…/clients/{id}/nodes/{node}`` forgets it (404 "Client does not have node " when it is not registered). Both
+need manage-clients and answer 204; the client representation lists them as ``registeredNodes`` (host ->
+registration time in seconds), left out when there are none. ``GET …/clients/{id}/test-nodes-available``
+(ClientResource.testNodesAvailable) posts a TestAvailabilityAction to ``k_test_available`` under each node's
+management URL and answers the GlobalRequestResult, which its ACTION event of a CLUSTER_NODE carries.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.representations import registered_nodes, with_registered_nodes
+from doorkeep.admin.reserved_chars import refuse_reserved
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.web import handlers
@@ -40,6 +41,7 @@ async def register_node(request: Request) -> Response:
         node = (await read_object(request)).get("node")
         if not isinstance(node, str) or not node:
             raise NO_NODE
+        refuse_reserved(node)
         await call.tx.clients.update(with_registered_nodes(client, {**registered_nodes(client), node: call.now}))
         # Keycloak's event: CREATE of a CLUSTER_NODE at the node's path, without a representation
         audit.several(request, [audit.Change("POST", ("clients", client.id, "nodes", node), None, "CLUSTER_NODE")])

@@ -81,7 +81,7 @@ ONE = BASE + "/{id}"
 async def client_json(tx: Tx, client: Client) -> dict[str, Any]:
     """The full ClientRepresentation (also the representation of the Admin Console's client saves)."""
     default, optional = await operations.client_scope_names(tx, client)
-    return client_to_json(client, default, optional)
+    return client_to_json(client, default, optional, realm_client=await operations.realm_client(tx, client))
 
 
 def secret_json(client: Client) -> dict[str, Any]:
@@ -151,7 +151,7 @@ async def create_client(request: Request) -> Response:
         client = flow_support.with_overrides(call.realm, parse.new_client(call.realm, rep), rep)
         if _reserved_for(call, client.client_id):
             raise FORBIDDEN
-        client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
+        client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers"), admin=True))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
         problems = await pairwise.client_problems(client, fetch)
@@ -190,7 +190,7 @@ async def update_client(request: Request) -> Response:
         if _renames_realm_client(call, client, new):
             raise FORBIDDEN
         listed = rep.get("protocolMappers")
-        mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
+        mappers = client_mappers(listed, admin=True) if listed is not None else None  # checked before any write
         sent = rep.get("serviceAccountsEnabled") is True
         # validateClient sees the mappers the update leaves: those sent, else the client's own
         final = dataclasses.replace(new, protocol_mappers=mappers if mappers is not None else client.protocol_mappers)

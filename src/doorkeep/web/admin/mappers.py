@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 Endpoint = Callable[[Request], Awaitable[Response]]
 MODEL_NOT_FOUND = not_found("Model not found")
 DUPLICATE = "Protocol mapper exists with same name"
+UNIQUE_PER_PROTOCOL = "Protocol mapper name must be unique per protocol"
 PROTOCOLS = ("openid-connect", "saml")
 PROVIDER_NOT_FOUND = not_found("ProtocolMapper provider not found")
 # Keycloak 26 mapper types Doorkeep stores and exports but does not apply to tokens.
@@ -104,18 +105,23 @@ def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
         raise invalid_input(str(exc)) from None
 
 
-def client_mappers(reps: object) -> tuple[ProtocolMapper, ...]:
+def client_mappers(reps: object, *, admin: bool = False) -> tuple[ProtocolMapper, ...]:
     """The ``protocolMappers`` of a client representation (created with the client by ``POST``, made the client's
-    by ``PUT``), each checked as ``POST …/protocol-mappers/models`` checks one; two of one name and protocol
-    answer 409."""
+    by ``PUT``), each checked as ``POST …/protocol-mappers/models`` checks one. Two of one name and protocol answer
+    409; on the admin API's client create and update (``admin``), Keycloak 26.6's client validation error instead
+    (PR #46306, issue #26946: it said "Client … already exists")."""
     if reps is None:
         return ()
     if not isinstance(reps, list):
         raise invalid_input("protocolMappers: expected a list of objects")
     mappers = tuple(_parse(rep) for rep in reps)
-    names = [(m.name, m.protocol) for m in mappers]
-    if len(set(names)) != len(names):
-        raise AdminError(409, DUPLICATE)
+    seen: set[tuple[str, str]] = set()
+    for mapper in mappers:
+        if (mapper.name, mapper.protocol) in seen:
+            if admin:
+                raise invalid_input(f"Cannot add protocol mapper '{mapper.name}'. {UNIQUE_PER_PROTOCOL}")
+            raise AdminError(409, DUPLICATE)
+        seen.add((mapper.name, mapper.protocol))
     return mappers
 
 

@@ -18,6 +18,7 @@ from doorkeep.admin.representations import (
     CLIENT_FIELDS,
     DISPLAY_NAME_HTML,
     INTERNAL_REALM_ATTRIBUTES,
+    REALM_CLIENT,
     REALM_FIELDS,
     RepresentationError,
     apply,
@@ -206,8 +207,10 @@ def updated_client(client: Client, rep: dict[str, Any]) -> Client:
 
 
 def _with_attributes(client: Client, raw: Any) -> Client:
-    """Merge attributes as Keycloak does: given keys are set, null or blank values removed."""
+    """Merge attributes as Keycloak does: given keys are set, null or blank values removed. ``realm_client`` is
+    the representation's, computed for each (ModelToRepresentation.isRealmClient): a sent one is not kept."""
     attributes = _merge_attributes(client.attributes, raw)
+    attributes.pop(REALM_CLIENT, None)
     _check_rotation_override(attributes)
     _check_grace(attributes.get(policy.GRACE_CLIENT_ATTRIBUTE), policy.GRACE_CLIENT_ATTRIBUTE)
     return _valid_triggers(dataclasses.replace(client, attributes=attributes))
