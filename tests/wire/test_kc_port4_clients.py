@@ -3,10 +3,11 @@ that test_keycloak_client_test.py, ported from an older copy, does not have: one
 of AbstractAdminTest imported anew for each test, every call made as master's admin, with the admin events the
 Java test asserts.
 
-Not here: ``removeRealmManagementClientForbiddenException`` (the master realm's ``test-realm`` client and the
-realm's ``realm-management``; the master-realm client model is being changed elsewhere this session),
-``testSamlSpecificUrls`` (SAML, which Doorkeep lacks) and ``nodesUsingClientEndpointAndJwt`` (the adapters'
-``clients-managements/register-node`` endpoint, which Doorkeep does not serve).
+Elsewhere: ``removeInternalClientExpectingBadRequestException`` (master's ``test-realm`` client and the realm's
+default clients, 400) is test_master_realm_clients.py's ``test_no_one_deletes_the_client_of_an_existing_realm`` and
+test_admin_clients_keycloak_parity.py's internal-client test. Not here: ``testSamlSpecificUrls`` (SAML, which
+Doorkeep lacks) and ``nodesUsingClientEndpointAndJwt`` (the adapters' ``clients-managements/register-node``
+endpoint, which Doorkeep does not serve).
 """
 
 from __future__ import annotations

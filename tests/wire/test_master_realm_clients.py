@@ -235,7 +235,8 @@ async def test_only_masters_admin_makes_or_deletes_a_client_of_a_realm_clients_n
     _, headers = await make_admin(env, "master", "clientmgr2", "manage-clients")
     client = await master_client(env, "demo")
     assert client is not None
-    assert refused(await env.http.delete(f"{MASTER}/clients/{client['id']}", headers=headers))
+    deleted = await env.http.delete(f"{MASTER}/clients/{client['id']}", headers=headers)
+    assert deleted.status_code == 400, deleted.text  # an existing realm's client is internal (ClientManager)
     assert await master_client(env, "demo") is not None
     for name in ("future-realm", "x-realm"):
         assert refused(await env.http.post(f"{MASTER}/clients", json={"clientId": name}, headers=headers))
@@ -247,3 +248,20 @@ async def test_only_masters_admin_makes_or_deletes_a_client_of_a_realm_clients_n
     made = await env.http.post(f"{MASTER}/clients", json={"clientId": "realm-helper"}, headers=headers)
     assert made.status_code == 201, made.text
     await as_admin(env, "POST", f"{MASTER}/clients", {"clientId": "future-realm"}, status=201)
+
+
+async def test_no_one_deletes_the_client_of_an_existing_realm(env: Env) -> None:
+    """ClientTest.removeInternalClientExpectingBadRequestException: master's ``<realm>-realm`` client of an existing
+    realm is internal (ClientManager.isInternalClient), so even master's admin gets 400 "Could not delete client",
+    by the Admin REST and by client registration; a ``*-realm`` client naming no realm is deleted as any other."""
+    await new_realm(env, "demo")
+    client = await master_client(env, "demo")
+    assert client is not None
+    headers = await env.admin_headers()
+    deleted = await env.http.delete(f"{MASTER}/clients/{client['id']}", headers=headers)
+    assert deleted.status_code == 400, deleted.text
+    assert deleted.json() == {"error": "invalid_request", "error_description": "Could not delete client"}
+    assert await master_client(env, "demo") is not None
+    await as_admin(env, "POST", f"{MASTER}/clients", {"clientId": "nowhere-realm"}, status=201)
+    (orphan,) = await as_admin(env, "GET", f"{MASTER}/clients?clientId=nowhere-realm")
+    await as_admin(env, "DELETE", f"{MASTER}/clients/{orphan['id']}", status=204)

@@ -56,6 +56,13 @@ def reserved(realm_name: str, client_id: str) -> bool:
     return realm_name == MASTER and realm_name_of(client_id) is not None
 
 
+async def administers_existing(tx: Tx, realm_name: str, client_id: str) -> bool:
+    """Is ``client_id`` a master client of a realm that exists (``master-realm`` included)? ClientManager's
+    isInternalClient: such a client is not deleted, by anyone."""
+    name = realm_name_of(client_id) if realm_name == MASTER else None
+    return name is not None and await tx.realms.get_by_name(name) is not None
+
+
 async def realm_created(tx: Tx, realm: Realm, now: int) -> None:
     """After a realm is written: its client in master, or, for master itself, its own ``master-realm`` (completed
     with any role an imported one lacks) and the clients of every realm already there (a master imported or made

@@ -58,10 +58,12 @@ INTERNAL_CLIENTS = frozenset({"account", "admin-cli", "broker", "realm-managemen
 CANNOT_DELETE = RestError(400, "invalid_request", "Could not delete client")
 
 
-def is_internal(realm_name: str, client_id: str) -> bool:
-    """A client the realm cannot work without: Constants.defaultClients, or master's ``master-realm`` (which
-    ClientManager.isInternalClient refuses as an existing realm's client in master)."""
-    return client_id in INTERNAL_CLIENTS or management.is_management(realm_name, client_id)
+async def is_internal(tx: Tx, realm_name: str, client_id: str) -> bool:
+    """A client the realm cannot work without, which ClientManager.removeClient refuses: Constants.defaultClients,
+    or in master the client of an existing realm (isInternalClient; ``master-realm`` is master's own)."""
+    if client_id in INTERNAL_CLIENTS or management.is_management(realm_name, client_id):
+        return True
+    return await master_clients.administers_existing(tx, realm_name, client_id)
 
 
 # JpaClientProviderFactory.REQUIRED_SEARCHABLE_ATTRIBUTES: what ``q`` may always name; the option
@@ -227,7 +229,7 @@ async def delete_client(request: Request) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
         await client_policies.on_unregister(call.tx, call.realm, client)
-        if is_internal(call.realm.name, client.client_id):  # the realm cannot work without them
+        if await is_internal(call.tx, call.realm.name, client.client_id):  # the realm cannot work without them
             raise CANNOT_DELETE
         if _reserved_for(call, client.client_id):
             raise FORBIDDEN

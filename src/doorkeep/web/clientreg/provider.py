@@ -241,7 +241,7 @@ async def delete(auth: RegistrationAuth, client: Client | None) -> None:
     kind, client = await auth.require_update(client)
     auth.event_kind = kind
     await policies.before_view_or_delete(auth.tx, auth.policy_request(kind, {}))
-    if is_internal(auth.realm.name, client.client_id):  # ClientManager.removeClient refuses them
+    if await is_internal(auth.tx, auth.realm.name, client.client_id):  # ClientManager.removeClient refuses them
         raise NOT_REMOVED
     await operations.delete_client(auth.tx, client)
 
