@@ -171,7 +171,7 @@ async def with_empty_cnf(env: Env, token: str) -> str:
     async with env.db.transaction() as tx:
         realm = await tx.realms.get_by_name("test")
         assert realm is not None
-        return await codec.sign_internal(tx, realm.id, forged, env.clock.now())
+        return str(await codec.sign_internal(tx, realm.id, forged, env.clock.now()))
 
 
 async def test_refresh_token_with_unsupported_confirmation_rejected(kc: Env) -> None:
