@@ -46,19 +46,33 @@ ROLES = (
 PERMITTED = frozenset({200, 201, 204, 400, 404, 409})
 MULTIPART = object()  # a step's body: an empty multipart/form-data upload (uploadJks(null))
 # AbstractPermissionsTest.getViewRole / getManageRole / getDifferentViewRole / getDifferentManageRole.
-VIEW = {"client": "view-clients", "user": "view-users", "realm": "view-realm", "events": "view-events"}
-MANAGE = {"client": "manage-clients", "user": "manage-users", "realm": "manage-realm", "events": "manage-events"}
+VIEW = {
+    "client": "view-clients",
+    "user": "view-users",
+    "realm": "view-realm",
+    "events": "view-events",
+    "identity-provider": "view-identity-providers",
+}
+MANAGE = {
+    "client": "manage-clients",
+    "user": "manage-users",
+    "realm": "manage-realm",
+    "events": "manage-events",
+    "identity-provider": "manage-identity-providers",
+}
 OTHER_VIEW = {
     "client": "view-users",
     "user": "view-clients",
     "realm": "view-events",
     "events": "view-identity-providers",
+    "identity-provider": "view-realm",
 }
 OTHER_MANAGE = {
     "client": "manage-users",
     "user": "manage-clients",
     "realm": "manage-events",
     "events": "manage-identity-providers",
+    "identity-provider": "manage-realm",
 }
 # The roles of master's ``permissions-test-realm`` client held by the master callers ``master-<role>`` (each user
 # holding one; AbstractPermissionsTest makes one per AdminRoles.ALL_REALM_ROLES, the port those the cases use).

@@ -5,7 +5,8 @@ refreshTokenRevokeWithConcurrentRefreshTokenRequests and refreshTokenRevokeAndRe
 (@02a42b28) refreshTokenRetainsOpenidScopeWhenOmittedInRefreshRequest and
 refreshTokenRetainsOpenidScopeAfterClientSessionScopeNoteOverwritten, refreshTokenWithUnsupportedConfirmationRejected,
 refreshTokenWithRealmNotBeforeAndClientNotBefore, refreshTokenClientNotBeforeNotBypassedByOlderRealmNotBefore and
-refreshTokenRejectedAfterEnablingCNFCheck."""
+refreshTokenRejectedAfterEnablingCNFCheck; and, from TokenManager.verifyConfirmationBinding, which of the two
+confirmation refusals wins for a public DPoP client holding a token whose ``cnf`` binds nothing."""
 
 from __future__ import annotations
 
@@ -163,15 +164,20 @@ async def code_refresh_token(env: Env) -> str:
     return str((await code_tokens(env, "openid"))["refresh_token"])
 
 
+async def with_empty_cnf(env: Env, token: str) -> str:
+    """The refresh token re-signed with the realm's key, its ``cnf`` binding nothing."""
+    forged = claims(token) | {"cnf": {}}
+    codec = env.apps[0].state.doorkeep.services.codec
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        return str(await codec.sign_internal(tx, realm.id, forged, env.clock.now()))
+
+
 async def test_refresh_token_with_unsupported_confirmation_rejected(kc: Env) -> None:
     """RefreshTokenTest.refreshTokenWithUnsupportedConfirmationRejected: a refresh token (signed with the realm's
     key) whose ``cnf`` binds nothing is refused, "Invalid refresh token confirmation...", invalid_token."""
-    forged = claims(await code_refresh_token(kc)) | {"cnf": {}}
-    codec = kc.apps[0].state.doorkeep.services.codec
-    async with kc.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        token = await codec.sign_internal(tx, realm.id, forged, kc.clock.now())
+    token = await with_empty_cnf(kc, await code_refresh_token(kc))
     await poll(kc)
     response = await do_refresh(kc, token)
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant", response.text
@@ -241,3 +247,29 @@ async def test_refresh_token_rejected_after_enabling_cnf_check(kc: Env) -> None:
     assert (event["type"], event["error"]) == ("REFRESH_TOKEN_ERROR", "not_allowed"), event
     await port.update_client(kc, APP, attributes={"tls.client.certificate.bound.access.tokens": "false"})
     assert (await do_refresh(kc, token)).status_code == 200
+
+
+async def test_a_public_dpop_clients_token_with_an_empty_cnf_needs_the_binding_first(kc: Env) -> None:
+    """TokenManager.verifyConfirmationBinding (Keycloak 26.8, PR 50927) checks the client's guards before the
+    token's ``cnf``: a public client with DPoP binding on, refreshing a token whose ``cnf`` binds nothing, is told
+    "DPoP proof key binding is required", not "Invalid refresh token confirmation"; with DPoP binding off the same
+    token is the unsupported confirmation."""
+    await port.update_client(kc, APP, publicClient=True)
+    code = (await login(kc.http, "test", APP, USER, redirect_uri=REDIRECT))["code"]
+    first = await exchange(kc.http, "test", APP, code, secret=None)
+    assert first.status_code == 200, first.text
+    token = await with_empty_cnf(kc, first.json()["refresh_token"])
+    url = "http://localhost/realms/test/protocol/openid-connect/token"
+    form = {"grant_type": "refresh_token", "refresh_token": token, "client_id": APP}
+    for dpop_on, description in (
+        ("true", "DPoP proof key binding is required"),
+        ("false", "Invalid refresh token confirmation"),
+    ):
+        await port.update_client(kc, APP, attributes={"dpop.bound.access.tokens": dpop_on})
+        await poll(kc)
+        proof = ProofKey("rsa").proof("POST", url, kc.clock.now())
+        refused = await kc.http.post("/realms/test/protocol/openid-connect/token", data=form, headers={"DPoP": proof})
+        assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant", refused.text
+        assert refused.json()["error_description"].startswith(description), (dpop_on, refused.text)
+        event = await one_event(kc)
+        assert (event["type"], event["error"]) == ("REFRESH_TOKEN_ERROR", "invalid_token"), event

@@ -1,6 +1,6 @@
 """Keycloak's ClientPoliciesTest (testsuite/.../client/policies/ClientPoliciesTest.java), the methods that use the
 conditions and executors Doorkeep runs (any-client, client-access-type, client-roles, client-scopes,
-client-updater-context; pkce-enforcer, confidential-client, consent-required, full-scope-disabled,
+client-updater-context; pkce-enforcer, secure-session, confidential-client, consent-required, full-scope-disabled,
 reject-implicit-grant, reject-ropc-grant, secure-client-authenticator), each named after the Java method.
 
 AbstractClientPoliciesTest's helpers: ``createClientByAdmin`` (a confidential client with service accounts and
@@ -12,9 +12,8 @@ the code exchanged) and ``failLoginByNotFollowingPKCE`` (the authorization reque
 Not ported:
   testHolderOfKeyEnforceExecutor: ported with the FAPI executors, tests/wire/test_keycloak_fapi_executors_test.py
   (this module's app has no certificate lookup);
-  testDynamicClientRegisterAndUpdate, testSuppressRefreshTokenRotationWithHolderOfKeyToken: their profiles hold
-  secure-client-uris or secure-session, which Doorkeep runs now (clientpolicies/executors.py): portable, not
-  ported yet (this note said until session 61 that Doorkeep did not run them);
+  testSuppressRefreshTokenRotationWithHolderOfKeyToken: its profile holds suppress-refresh-token-rotation, an
+  executor Doorkeep does not run (and the Java method runs only with TLS and a client certificate);
   testIntentionalExceptionOnCondition, testClientGrantTypeCondition: Keycloak's test-only providers
   (test-raise-exception); grant-type has Doorkeep's own tests in test_keycloak_client_policies_condition_test.py;
   testRejectResourceOwnerCredentialsGrantExecutorWithClientProtocolCondition and
@@ -59,12 +58,15 @@ from client_policies_port import (
     suffixed,
 )
 from keycloak_port import get, put
+from oidc_registration_port import bearer
 from role_port import call
 from support import add_audience, password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+CLIENT_NAME = "Zahlungs-App"
+MISSING_NONCE = "Missing parameter: nonce"  # ERR_MSG_MISSING_NONCE
 env = realm_fixture(realm_with_test_user)
 no_policies = client_policies_port.no_policies
 
@@ -120,23 +122,26 @@ def sent_back(response: httpx.Response) -> dict[str, str]:
     return code_from(response)
 
 
-async def fail_login_by_not_following_pkce(env: Env, client_id: str, *, by_policy: bool = True) -> None:
+async def fail_login_by_not_following_pkce(
+    env: Env, client_id: str, *, by_policy: bool = True, description: str = "Missing parameter: code_challenge_method"
+) -> None:
     """failLoginByNotFollowingPKCE (``by_policy``: the executor refused, ``expectClientPolicyError``) or
-    failLoginByNotFollowingPKCEWithoutClientPolicyValidation (the client's own PKCE setting refused)."""
+    failLoginByNotFollowingPKCEWithoutClientPolicyValidation (the client's own PKCE setting refused); with another
+    ``description``, failLoginWithoutSecureSessionParameter (the secure-session executor's refusal)."""
     back = sent_back(await open_login_form(env, client_id))
     assert back["error"] == "invalid_request"
-    assert back["error_description"] == "Missing parameter: code_challenge_method"
+    assert back["error_description"] == description
     (event, *_) = await get(env, "/events", type="LOGIN_ERROR", client=client_id)
     assert event["error"] == "invalid_request" and "userId" not in event, event
     if by_policy:  # expectClientPolicyError
         policy_error = {
             "reason": "client_policy_error",
             "client_policy_error": "invalid_request",
-            "client_policy_error_detail": "Missing parameter: code_challenge_method",
+            "client_policy_error_detail": description,
         }
         assert policy_error.items() <= event["details"].items(), event
     else:
-        assert event["details"]["reason"] == "Missing parameter: code_challenge_method", event
+        assert event["details"]["reason"] == description, event
 
 
 async def create_client_dynamically(env: Env, name: str, **metadata: Any) -> dict[str, Any]:
@@ -534,20 +539,51 @@ async def test_updater_context_tells_dynamic_registration_from_the_admin_api(env
 
 
 async def test_negative_logic_condition(env: Env) -> None:
-    """testNegativeLogicCondition, with the PKCE enforcer in the place of the secure-session executor Doorkeep
-    does not run (so the client is made first, its registration not judged by the enforcer):
-    ``is-negative-logic`` turns the any-client condition's yes into a no, and back."""
+    """testNegativeLogicCondition: under the secure-session executor a login without a nonce is refused
+    ("Missing parameter: nonce", a client policy error); ``is-negative-logic`` turns the any-client condition's yes
+    into a no (the login passes), and back."""
+    await update_profiles(env, (PROFILE_NAME, [executor("secure-session")]))
+    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
     client_id, secret = suffixed("Zahlungs-App"), "secretBeta"
     await create_client_by_admin(env, client_id, secret=secret)
-    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": False})]))
-    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
-    await fail_login_by_not_following_pkce(env, client_id)
+    await fail_login_by_not_following_pkce(env, client_id, description=MISSING_NONCE)
     negated = condition("any-client", **{"is-negative-logic": True})
     await update_policies(env, (POLICY_NAME, [negated], [PROFILE_NAME]))
     await successful_login_and_logout(env, client_id, secret)
     plain = condition("any-client", **{"is-negative-logic": False})
     await update_policies(env, (POLICY_NAME, [plain], [PROFILE_NAME]))
-    await fail_login_by_not_following_pkce(env, client_id)
+    await fail_login_by_not_following_pkce(env, client_id, description=MISSING_NONCE)
+
+
+async def test_dynamic_client_register_and_update(env: Env) -> None:
+    """testDynamicClientRegisterAndUpdate: setupPolicyClientIdAndSecretNotAcceptableAuthType's policy (the
+    secure-client-authenticator without client-secret, for clients an authenticated user changes) does not judge
+    a registration by initial access token nor an update by registration access token: the client registers with
+    ``client_secret_basic`` and its update to certificate-bound tokens goes through."""
+    authenticators = {"allowed-client-authenticators": ["client-jwt", "client-secret-jwt", "client-x509"]}
+    await update_profiles(env, ("MyProfile", [executor("secure-client-authenticator", **authenticators)]))
+    by_user = condition("client-updater-context", **{"update-client-source": ["ByAuthenticatedUser"]})
+    await update_policies(env, (POLICY_NAME, [by_user], ["MyProfile"]))
+    registered = await create_client_dynamically(env, suffixed(CLIENT_NAME))
+    fetched = await get_client_dynamically(env, registered)
+    assert fetched["token_endpoint_auth_method"] == "client_secret_basic", fetched
+    assert fetched["tls_client_certificate_bound_access_tokens"] is False, fetched
+    changed = {**fetched, "token_endpoint_auth_method": "client_secret_basic"}
+    changed["tls_client_certificate_bound_access_tokens"] = True
+    url = f"/realms/test/clients-registrations/openid-connect/{fetched['client_id']}"
+    updated = await env.http.put(url, json=changed, headers=bearer(fetched["registration_access_token"]))
+    assert updated.status_code == 200, updated.text
+    fetched = await get_client_dynamically(env, updated.json())
+    assert fetched["token_endpoint_auth_method"] == "client_secret_basic", fetched
+    assert fetched["tls_client_certificate_bound_access_tokens"] is True, fetched
+
+
+async def get_client_dynamically(env: Env, registered: dict[str, Any]) -> dict[str, Any]:
+    """``getClientDynamically``: the client read with its registration access token (which the read renews)."""
+    url = f"/realms/test/clients-registrations/openid-connect/{registered['client_id']}"
+    response = await env.http.get(url, headers=bearer(registered["registration_access_token"]))
+    assert response.status_code == 200, response.text
+    return dict(response.json())
 
 
 async def test_service_account_token_request_runs_the_policies_keycloak_runs_there(env: Env) -> None:

@@ -11,13 +11,14 @@ manage roles the cases use). The resources the methods make (client ``foo``, use
 group ``mygroup``, roles ``sample-role`` and ``role-by-id``, client scope ``scope``) are made once up front, so the
 create cases answer 409 to the permitted callers (Keycloak's check counts 409 as permitted) and 403 to the rest.
 
+identityProviders and users()' add/remove federated identity are ported since session 61 (Doorkeep serves
+``identity-provider/instances``, web/admin/identity_providers.py); the identity provider ``foo`` the create case
+makes stays for the later cases, as in the Java test.
+
 Not ported, and why:
 
 * testServerInfo's master-view-realm row (master's admin stands in): ServerInfoPermissionsTest's newer master
   callers hold master's own admin roles, which Doorkeep keeps on master's ``realm-management``.
-* identityProviders, and users()' add/remove federated identity (``POST``/``DELETE
-  users/{id}/federated-identity/{alias}``): not ported yet. Doorkeep serves ``identity-provider/instances`` now
-  (web/admin/identity_providers.py), so these cases are portable; this note said it had none until session 61.
 * realms()' testLDAPConnection: user federation / LDAP.
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
 * testServerInfo's ``systemInfo.javaVersion``: Doorkeep runs no JVM; who sees ``systemInfo``, ``cpuInfo`` and
@@ -374,6 +375,7 @@ USER = "/users/{testuser}"
 USER_RM = USER + "/role-mappings/clients/{rm}"
 USER_REP = {"username": "testuser"}
 PASSWORD = {"type": "password", "value": "password", "temporary": False}
+FEDERATED_LINK = {"identityProvider": "nosuch", "userId": "nosuch", "userName": "nosuch"}
 USERS = [
     case("create", POST, "/users", U, True, USER_REP),
     Case("remove", ((DELETE, USER, None), (POST, "/users", USER_REP)), U, True, refresh=True),
@@ -383,6 +385,8 @@ USERS = [
     case("user-sessions", GET, USER + "/sessions", U, False),
     case("offline-sessions", GET, USER + "/offline-sessions/{random}", U, False),
     case("federated-identity", GET, USER + "/federated-identity", U, False),
+    case("add-federated-identity", POST, USER + "/federated-identity/nosuch", U, True, FEDERATED_LINK),
+    case("remove-federated-identity", DELETE, USER + "/federated-identity/nosuch", U, True),
     case("consents", GET, USER + "/consents", U, False),
     case("revoke-consent", DELETE, USER + "/consents/testclient", U, True),
     case("logout", POST, USER + "/logout", U, True),
@@ -425,6 +429,36 @@ USERS = [
 
 @pytest.mark.parametrize("one", USERS, ids=ids)
 async def test_users(kc: Kc, one: Case) -> None:
+    await invoke(kc, one)
+
+
+IDPS = "identity-provider"
+IDP = "/identity-provider/instances"
+FOO_IDP = {
+    "providerId": "oidc",
+    "displayName": "nosuch-foo",
+    "alias": "foo",
+    "config": {"clientId": "foo", "clientSecret": "foo"},
+}
+IDENTITY_PROVIDERS = [
+    case("find-all", GET, IDP, IDPS, False),
+    case("create", POST, IDP, IDPS, True, FOO_IDP),
+    case("get", GET, IDP + "/nosuch", IDPS, False),
+    case("update", PUT, IDP + "/nosuch", IDPS, True, {}),
+    case("export", GET, IDP + "/nosuch/export?format=saml", IDPS, False),
+    case("remove", DELETE, IDP + "/nosuch", IDPS, True),
+    case("add-mapper", POST, IDP + "/nosuch/mappers", IDPS, True, {}),
+    case("delete-mapper", DELETE, IDP + "/nosuch/mappers/nosuch", IDPS, True),
+    case("get-mappers", GET, IDP + "/nosuch/mappers", IDPS, False),
+    case("get-mapper", GET, IDP + "/nosuch/mappers/nosuch", IDPS, False),
+    case("get-mapper-types", GET, IDP + "/nosuch/mapper-types", IDPS, False),
+    case("import-from", POST, "/identity-provider/import-config", IDPS, True, {}),
+    case("import-from-null", POST, "/identity-provider/import-config", IDPS, True),
+]
+
+
+@pytest.mark.parametrize("one", IDENTITY_PROVIDERS, ids=ids)
+async def test_identity_providers(kc: Kc, one: Case) -> None:
     await invoke(kc, one)
 
 

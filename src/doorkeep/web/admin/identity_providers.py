@@ -33,6 +33,7 @@ from doorkeep.oauth import client_keys
 from doorkeep.organizations import brokers
 from doorkeep.web.admin import audit, organization_access
 from doorkeep.web.admin.common import (
+    MISMATCHED_INPUT,
     RealmCall,
     created,
     no_content,
@@ -45,7 +46,7 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.handlers import render_error
-from doorkeep.web.http import state
+from doorkeep.web.http import read_json, state
 
 BASE = "/{realm}/identity-provider"
 VIEW, MANAGE = "view-identity-providers", "manage-identity-providers"
@@ -105,9 +106,13 @@ async def create(request: Request) -> Response:
     return await run_realm(request, work)
 
 
-async def _found(call: RealmCall, request: Request) -> JSON:
-    """The sub-resource locator: view-identity-providers first, then the provider (404 when missing)."""
+async def _found(call: RealmCall, request: Request, *, manage: bool = False) -> JSON:
+    """The sub-resource locator: view-identity-providers first, then (``manage``: a writing method's own
+    requireManageIdentityProviders, before its null check) manage-identity-providers, then the provider (404 when
+    missing): a viewer writing to a missing provider is refused, not told it is missing."""
     call.require(VIEW)
+    if manage:
+        call.require(MANAGE)
     provider = idp.find(call.realm, request.path_params["alias"])
     if provider is None:
         raise NOT_FOUND
@@ -124,8 +129,7 @@ async def one(request: Request) -> Response:
 async def update(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         rep = await _representation(request)
-        stored = await _found(call, request)
-        call.require(MANAGE)
+        stored = await _found(call, request, manage=True)
         organization_access.require_linking(call, rep, stored)
         await writes.update_provider(call.tx, call.realm.id, stored, rep)
         return no_content()
@@ -135,8 +139,7 @@ async def update(request: Request) -> Response:
 
 async def delete(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        stored = await _found(call, request)
-        call.require(MANAGE)
+        stored = await _found(call, request, manage=True)
         await writes.delete_provider(call.tx, call.realm.id, stored)
         return no_content()
 
@@ -165,10 +168,12 @@ async def import_config(request: Request) -> Response:
     checked: list[dict[str, Any]] = []
 
     async def work(call: RealmCall) -> Response:
-        body = await read_object(request)
+        body = await read_json(request)  # an empty body binds null: the caller is checked, then it is a 400
+        if body is not None and not isinstance(body, dict):
+            raise MISMATCHED_INPUT
         call.require(MANAGE)
         audit.unchanged(request)
-        if not ("providerId" in body and "fromUrl" in body):
+        if body is None or not ("providerId" in body and "fromUrl" in body):
             raise AdminError(400, "HTTP 400 Bad Request", key="error")  # BadRequestException()
         alias = body.get("alias")
         if isinstance(alias, str) and " " in alias:

@@ -26,9 +26,13 @@ MODEL_NOT_FOUND = not_found("Model not found")  # NotFoundException("Model not f
 IDP_MAPPER = "IDENTITY_PROVIDER_MAPPER"  # ResourceType.IDENTITY_PROVIDER_MAPPER
 
 
-def _provider(call: RealmCall, request: Request) -> JSON:
-    """The sub-resource's provider (by internal id or alias), after view-identity-providers; 404 when missing."""
+def _provider(call: RealmCall, request: Request, *, manage: bool = False) -> JSON:
+    """The sub-resource's provider (by internal id or alias), after view-identity-providers and, for a writing
+    method (``manage``), manage-identity-providers, which IdentityProviderResource checks before its null check;
+    404 when missing."""
     call.require(VIEW)
+    if manage:
+        call.require(MANAGE)
     provider = idp.find(call.realm, request.path_params["alias"])
     if provider is None:
         raise NOT_FOUND
@@ -53,10 +57,10 @@ async def listing(request: Request) -> Response:
 
 async def create(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        provider = _provider(call, request)
+        call.require(VIEW)
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
-        call.require(MANAGE)
+        provider = _provider(call, request, manage=True)
         require_organization_rights(call.realm, call.identity, rep)
         await require_conferrable(call.tx, call.realm, call.identity, rep)
         mapper = await writes.add_mapper(call.tx, call.realm.id, provider, rep)
@@ -80,10 +84,10 @@ async def one(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        provider = _provider(call, request)
+        call.require(VIEW)
         rep = await read_object(request)
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
-        call.require(MANAGE)
+        provider = _provider(call, request, manage=True)
         stored = types.find(call.realm.identity_provider_mappers, request.path_params["id"])
         require_organization_rights(call.realm, call.identity, rep, stored)
         await require_conferrable(call.tx, call.realm, call.identity, rep)
@@ -97,8 +101,7 @@ async def update(request: Request) -> Response:
 
 async def delete(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        _provider(call, request)
-        call.require(MANAGE)
+        _provider(call, request, manage=True)
         require_organization_rights(
             call.realm, call.identity, types.find(call.realm.identity_provider_mappers, request.path_params["id"])
         )
