@@ -79,12 +79,13 @@ def check_dpop(claims: RefreshClaims, req: OAuthRequest, client: Client) -> None
     token's ``cnf``: an unbound token of a public client that has since turned DPoP binding on is refused (a
     confidential client's refresh tokens are never bound), even when it carries a ``cnf`` binding nothing; then a
     ``cnf`` that binds neither a key nor a certificate is refused."""
-    if dpop.bound_thumbprint(claims.raw) is None and client.public_client and dpop.required(client):
+    bound = dpop.bound_thumbprint(claims.raw)
+    if bound is None and client.public_client and dpop.required(client):
         raise e.InvalidGrant(DPOP_BINDING_REQUIRED)
     cnf = claims.raw.get("cnf")
     if cnf is not None and not (isinstance(cnf, dict) and (cnf.get("jkt") or cnf.get(mtls.THUMBPRINT))):
         raise e.InvalidGrant(INVALID_CONFIRMATION)
-    if dpop.bound_thumbprint(claims.raw) is None:
+    if bound is None:
         return
     if req.dpop is None:
         raise e.InvalidGrant("DPoP proof is missing")
