@@ -14,7 +14,8 @@ Ported elsewhere, not repeated here:
 
 Ported in session 61 (this note said until then that Doorkeep lacked what they need): testUpdateSingleField and
 the custom attributes (attr1, attr2) of testUpdateProfile and testUpdateProfileEvent, on the user-profile
-configuration each installs (``set_user_profile``); the WebAuthn methods: see below.
+configuration each installs (``set_user_profile``), and testRemoveCredentialWithNonOtpCredentialTriggeringNoEvent
+(WebAuthn; testCredentialsGet's WebAuthn containers are in test_keycloak_account_rest_sessions_apps.py).
 Left out:
 * testCredentialsGetDisabledOtp: it toggles the first-broker-login flow's OTP Form (identity brokering), and
   Doorkeep offers the OTP type by the CONFIGURE_TOTP action, not by the flows' OTP executions.
@@ -22,6 +23,7 @@ Left out:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -423,6 +425,33 @@ async def test_credentials_get_with_disabled_delete_credential_action(env: Env, 
     assert credentials[1]["removeable"] is True
     await _required_action(env, "delete_credential", False)
     assert (await _credentials(env, access))[1]["removeable"] is False
+
+
+async def test_remove_credential_with_non_otp_credential_triggering_no_event(env: Env, realm_id: str) -> None:
+    access = await token(env)
+    uid = await user_id(env, "test-user@localhost")
+    path, headers = f"{ADMIN}/users/{uid}", await admin_headers(env)
+    assert len((await env.http.get(f"{path}/credentials", headers=headers)).json()) == 1
+    # ModelToRepresentation.toRepresentation(WebAuthnCredentialModel.create(TYPE_TWOFACTOR, "foo", ..., 2L, "foo"))
+    data = {
+        "aaguid": "foo",
+        "credentialId": "foo",
+        "counter": 2,
+        "attestationStatement": "foo",
+        "credentialPublicKey": "foo",
+        "attestationStatementFormat": "foo",
+        "transports": [],
+    }
+    webauthn = {"type": "webauthn", "userLabel": "foo", "credentialData": json.dumps(data), "secretData": "{}"}
+    user = (await env.http.get(path, headers=headers)).json()
+    await put(env, f"/users/{uid}", {**user, "credentials": [webauthn]})
+
+    credentials = await _credentials(env, access)
+    assert len(credentials) == 2 and credentials[1]["removeable"] is True
+    stored = (await env.http.get(f"{path}/credentials", headers=headers)).json()
+    [credential] = [c for c in stored if c["type"] == "webauthn"]
+    assert (await env.http.delete(f"{path}/credentials/{credential['id']}", headers=headers)).status_code == 204
+    assert [e["type"] for e in await poll(env)] == ["LOGIN"]  # events.skip(); assertNull(events.poll())
 
 
 async def test_remove_credential_with_otp_credential_triggering_event(env: Env, realm_id: str) -> None:
