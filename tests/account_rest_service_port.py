@@ -13,7 +13,7 @@ import httpx
 
 from doorkeep.users import passwords
 from group_port import fresh_realm
-from keycloak_port import poll
+from keycloak_port import poll, put
 from support import password_grant
 from wire_env import Env
 
@@ -243,3 +243,18 @@ async def xhr(env: Env, url: str, access: str, origin: str, body: Any = None) ->
     else:
         assert cors_headers(response) == {}, response.headers
     return granted, response
+
+
+PERMISSIONS_ALL = {"view": ["admin", "user"], "edit": ["admin", "user"]}  # UserProfileUtil.PERMISSIONS_ALL
+
+
+async def set_user_profile(env: Env, *attributes: dict[str, Any]) -> None:
+    """UserProfileUtil.setUserProfileConfiguration: ``PUT users/profile`` with ``attributes``, a username and a
+    user-required e-mail added where they leave them out."""
+    config: dict[str, Any] = {"attributes": [dict(a) for a in attributes]}
+    names = {a["name"] for a in attributes}
+    if "username" not in names:
+        config["attributes"].append({"name": "username"})
+    if "email" not in names:
+        config["attributes"].append({"name": "email", "permissions": PERMISSIONS_ALL, "required": {"roles": ["user"]}})
+    await put(env, "/users/profile", config, status=200)

@@ -3,10 +3,10 @@ SessionRestServiceTest (sessions, devices, logout) ported to the wire
 (testsuite/integration-arquillian/tests/base/.../testsuite/account/, AccountRestServiceTest @df49ddd1,
 SessionRestServiceTest @032dfc16; AccountRestService and SessionResource for the events).
 
-Left out: testCredentialsGet's webauthn containers and configureBrowserFlowWithWebAuthnAuthenticator (Doorkeep
-has WebAuthn now, docs/webauthn.md: portable, not ported yet; this note said it lacked WebAuthn until session 61),
-X-Forwarded-For without a trusted proxy (testGetDevicesSessions' third browser, ported
-in test_account_devices_user_agent.py), and testDeleteSessions, which is no @Test in Keycloak (it expects 200).
+Left out: X-Forwarded-For without a trusted proxy (testGetDevicesSessions' third browser, ported in
+test_account_devices_user_agent.py), and testDeleteSessions, which is no @Test in Keycloak (it expects 200).
+testCredentialsGet's WebAuthn containers and configureBrowserFlowWithWebAuthnAuthenticator are ported since
+session 61 (this note said until then that Doorkeep lacked WebAuthn).
 """
 
 from __future__ import annotations
@@ -364,18 +364,85 @@ OTP = {
 }
 
 
+WEBAUTHN = {
+    "type": "webauthn",
+    "category": "two-factor",
+    "displayName": "webauthn-display-name",
+    "helptext": "webauthn-help-text",
+    "iconCssClass": "kcAuthenticatorWebAuthnClass",
+    "createAction": "webauthn-register",
+    "removeable": True,
+    "userCredentialMetadatas": [],
+}
+WEBAUTHN_PASSWORDLESS = {
+    "type": "webauthn-passwordless",
+    "category": "passwordless",
+    "displayName": "webauthn-passwordless-display-name",
+    "helptext": "webauthn-passwordless-help-text",
+    "iconCssClass": "kcAuthenticatorWebAuthnPasswordlessClass",
+    "createAction": "webauthn-register-passwordless",
+    "removeable": True,
+    "userCredentialMetadatas": [],
+}
+
+
+async def _configure_browser_flow_with_webauthn_authenticator(kc: Env, alias: str) -> str:
+    """``configureBrowserFlowWithWebAuthnAuthenticator``: ``browser`` copied as ``alias`` (not bound), with a
+    REQUIRED WebAuthn Authenticator and an ALTERNATIVE WebAuthn Passwordless Authenticator added; its id."""
+    base, headers = "/admin/realms/test/authentication", await kc.admin_headers()
+    copied = await kc.http.post(f"{base}/flows/browser/copy", json={"newName": alias}, headers=headers)
+    assert copied.status_code == 201, copied.text
+    flows = (await kc.http.get(f"{base}/flows", headers=headers)).json()
+    [flow_id] = [f["id"] for f in flows if f["alias"] == alias]
+    for authenticator, requirement in (
+        ("webauthn-authenticator", "REQUIRED"),
+        ("webauthn-authenticator-passwordless", "ALTERNATIVE"),
+    ):
+        rep = {"parentFlow": flow_id, "authenticator": authenticator, "requirement": requirement}
+        added = await kc.http.post(f"{base}/executions", json=rep, headers=headers)
+        assert added.status_code == 201, added.text
+    return str(flow_id)
+
+
+async def _register_required_action(kc: Env, provider_id: str, action_id: str) -> None:
+    """``flows().registerRequiredAction``: 409 where the realm has the action already (caught by the Java test)."""
+    rep = {"id": action_id, "name": provider_id, "providerId": provider_id}
+    path = "/admin/realms/test/authentication/register-required-action"
+    response = await kc.http.post(path, json=rep, headers=await kc.admin_headers())
+    assert response.status_code in (204, 409), response.text
+
+
 async def test_credentials_get(kc: Env) -> None:
-    """AccountRestServiceTest.testCredentialsGet (the password and OTP containers; WebAuthn is not in Doorkeep)"""
-    password, otp_type = await _credentials(kc)
+    """AccountRestServiceTest.testCredentialsGet"""
+    access = await token(kc)
+    flow_id = await _configure_browser_flow_with_webauthn_authenticator(kc, "browser-webauthn")
+    await _register_required_action(kc, "webauthn-register", "12345")
+    await _register_required_action(kc, "webauthn-register-passwordless", "6789")
+
+    password, otp_type, webauthn, passwordless = await _credentials(kc, access)
     [stored] = password.pop("userCredentialMetadatas")
     assert password == {**PASSWORD, "updateAction": "UPDATE_PASSWORD"}
     assert "secretData" not in stored["credential"] and stored["credential"]["credentialData"]
     assert otp_type == {**OTP, "createAction": "CONFIGURE_TOTP", "userCredentialMetadatas": []}
-    [only] = await _credentials(kc, type="password")
+    assert webauthn == WEBAUTHN
+    assert passwordless == WEBAUTHN_PASSWORDLESS
+
+    # the passwordless registration disabled, and the user holding no passwordless key: that type is not listed
+    await _required_action(kc, "webauthn-register-passwordless", False)
+    assert [c["type"] for c in await _credentials(kc, access)] == ["password", "otp", "webauthn"]
+
+    # the flow with the WebAuthn steps removed: WebAuthn is not listed
+    removed = await kc.http.delete(
+        f"/admin/realms/test/authentication/flows/{flow_id}", headers=await kc.admin_headers()
+    )
+    assert removed.status_code == 204, removed.text
+    assert [c["type"] for c in await _credentials(kc, access)] == ["password", "otp"]
+
+    [only] = await _credentials(kc, access, type="password")
     assert (only["type"], len(only["userCredentialMetadatas"])) == ("password", 1)
-    [brief] = await _credentials(kc, type="password", **{"user-credentials": "false"})
+    [brief] = await _credentials(kc, access, type="password", **{"user-credentials": "false"})
     assert brief == {**PASSWORD, "updateAction": "UPDATE_PASSWORD"}  # no userCredentialMetadatas at all
-    [ignored] = await _credentials(kc, type="password", userCredentials="false")  # not AccountCredentialResource's
+    [ignored] = await _credentials(kc, access, type="password", userCredentials="false")  # not Keycloak's name
     assert len(ignored["userCredentialMetadatas"]) == 1
 
 

@@ -3,10 +3,11 @@ BruteForceTest.java): the configuration, password-grant, strategy, lockout-mode 
 browser-form methods (password, OTP form, reset password, registration) in
 ``test_keycloak_brute_force_test_browser.py``. The realm and helpers are in ``tests/brute_force_realm.py``.
 
-Left out of two methods: the e-mail that Keycloak's ``email`` event listener sends for a lockout
-(testPermanentLockout, testTemporaryLockout). Doorkeep's ``email`` listener mails those lockouts now
-(email/event_mail.py, test_kc_new_email_event_listener.py), so those mails are portable; not ported yet (this note
-said Doorkeep sent no event e-mails until session 61). The events themselves are asserted.
+Ported elsewhere, not repeated here: the e-mail that Keycloak's ``email`` event listener sends for a lockout
+(testPermanentLockout, testTemporaryLockout: with the lockout's type added to the listener's events, a mail
+"User disabled by permanent lockout" / "User disabled by temporary lockout" besides the "Login error"s), in
+test_kc_new_email_event_listener.py (test_a_lockout_mails_the_user_when_its_type_is_included). This note said until
+session 61 that those mails were not ported. The events themselves are asserted here.
 """
 
 from __future__ import annotations

@@ -50,12 +50,15 @@ CREDENTIAL_TEXTS = frozenset(
     {
         "basic-authentication",
         "two-factor",
+        "passwordless",
         "password-display-name",
         "password-help-text",
         "otp-display-name",
         "otp-help-text",
         "webauthn-display-name",
         "webauthn-help-text",
+        "webauthn-passwordless-display-name",
+        "webauthn-passwordless-help-text",
         "recovery-authn-codes-display-name",
         "recovery-authn-codes-help-text",
         "password",
@@ -63,7 +66,13 @@ CREDENTIAL_TEXTS = frozenset(
 )
 # The actions Signing in may start (the credential types' createAction and updateAction).
 CREDENTIAL_ACTIONS = frozenset(
-    {account_resources.UPDATE_PASSWORD, "CONFIGURE_TOTP", "webauthn-register", "CONFIGURE_RECOVERY_AUTHN_CODES"}
+    {
+        account_resources.UPDATE_PASSWORD,
+        "CONFIGURE_TOTP",
+        "webauthn-register",
+        "webauthn-register-passwordless",
+        "CONFIGURE_RECOVERY_AUTHN_CODES",
+    }
 )
 
 

@@ -228,6 +228,15 @@ USER_REPRESENTATION = frozenset(
 )
 
 
+def _attributes(value: Any) -> dict[str, Any] | None:
+    """The body's ``attributes`` as StringListMapDeserializer reads them: an object as it is, null as none, and
+    anything else (a string, number, boolean, array) as an empty map, never refused: the update then goes on as
+    for ``{}``, which under the ENABLED policy removes the user's unmanaged attributes."""
+    if value is None or isinstance(value, dict):
+        return value
+    return {}
+
+
 async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Names) -> None:
     """``POST /account``: the user profile's ACCOUNT context (``users.account_profile``); a new e-mail is
     unverified. Every error is answered at once, its first parameter the attribute's display name.
@@ -252,7 +261,7 @@ async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Nam
     caller.require_one_of(MANAGE_ACCOUNT)
     user, realm = caller.user, caller.realm
     config, current = up_config.config_of(realm), dict(user.attributes)
-    sent = body.get("attributes") if isinstance(body.get("attributes"), dict) else None
+    sent = _attributes(body.get("attributes"))
     values = account_profile.normalize(realm, user, body)
     found = await account_profile.errors(tx, realm, user, body, values)
     chosen = declared.values(config, declared.ACCOUNT, sent, current)

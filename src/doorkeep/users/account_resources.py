@@ -6,7 +6,8 @@ Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential
 (PasswordCredentialProvider's metadata: not removable), the one-time password
 (OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP), recovery authentication codes
 (RecoveryAuthnCodesCredentialProvider's: removable, set up by CONFIGURE_RECOVERY_AUTHN_CODES, with how many are used)
-and the two-factor security key (WebAuthnCredentialProvider's: removable, set up by webauthn-register), in
+the two-factor security key (WebAuthnCredentialProvider's: removable, set up by webauthn-register) and the passkey
+(WebAuthnPasswordlessCredentialProvider's: removable, set up by webauthn-register-passwordless), in
 CredentialTypeMetadata's order.
 """
 
@@ -80,6 +81,20 @@ def _webauthn_container() -> dict[str, Any]:
     }
 
 
+def _passwordless_container() -> dict[str, Any]:
+    """WebAuthnPasswordlessCredentialProvider.getCredentialTypeMetadata: a passkey, the
+    webauthn-register-passwordless create action."""
+    return {
+        "type": webauthn.PASSWORDLESS_TYPE,
+        "category": "passwordless",
+        "displayName": "webauthn-passwordless-display-name",
+        "helptext": "webauthn-passwordless-help-text",
+        "iconCssClass": "kcAuthenticatorWebAuthnPasswordlessClass",
+        "createAction": webauthn.REGISTER_PASSWORDLESS,
+        "removeable": True,
+    }
+
+
 def _recovery_container() -> dict[str, Any]:
     """RecoveryAuthnCodesCredentialProvider.getCredentialTypeMetadata: the CONFIGURE_RECOVERY_AUTHN_CODES create
     action, whether the user has codes or not (a new set replaces the old one)."""
@@ -95,11 +110,22 @@ def _recovery_container() -> dict[str, Any]:
 
 
 WEBAUTHN_AUTHENTICATOR = "webauthn-authenticator"
-_CONTAINERS = {otp.TYPE: _otp_container, webauthn.TYPE: _webauthn_container, recovery_codes.TYPE: _recovery_container}
-# CredentialTypeMetadata's order: by category, then by display name (otp-, recovery-authn-codes-, webauthn-)
-_TYPES = (PASSWORD, otp.TYPE, recovery_codes.TYPE, webauthn.TYPE)
+PASSWORDLESS_AUTHENTICATOR = "webauthn-authenticator-passwordless"
+_CONTAINERS = {
+    otp.TYPE: _otp_container,
+    webauthn.TYPE: _webauthn_container,
+    webauthn.PASSWORDLESS_TYPE: _passwordless_container,
+    recovery_codes.TYPE: _recovery_container,
+}
+# CredentialTypeMetadata's order: by category (basic, two-factor, passwordless), then by display name (otp-,
+# recovery-authn-codes-, webauthn-)
+_TYPES = (PASSWORD, otp.TYPE, recovery_codes.TYPE, webauthn.TYPE, webauthn.PASSWORDLESS_TYPE)
 # the types listed only while an execution of their authenticator is enabled in one of the realm's flows
-_AUTHENTICATORS = {webauthn.TYPE: WEBAUTHN_AUTHENTICATOR, recovery_codes.TYPE: recovery_codes.AUTHENTICATOR}
+_AUTHENTICATORS = {
+    webauthn.TYPE: WEBAUTHN_AUTHENTICATOR,
+    webauthn.PASSWORDLESS_TYPE: PASSWORDLESS_AUTHENTICATOR,
+    recovery_codes.TYPE: recovery_codes.AUTHENTICATOR,
+}
 
 
 async def credentials(

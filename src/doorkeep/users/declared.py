@@ -77,12 +77,22 @@ def display_name(attribute: dict[str, Any], default: str | None = None) -> str:
 
 
 def as_values(value: Any) -> list[str]:
-    """A value of a representation's ``attributes`` as a list of strings (nulls dropped)."""
-    if isinstance(value, list):
-        return [v if isinstance(v, str) else str(v) for v in value if v is not None]
-    if value is None:
-        return []
-    return [value if isinstance(value, str) else str(value)]
+    """A value of a representation's ``attributes`` as StringListMapDeserializer reads it: a list's items, or
+    the value alone, each as Jackson's ``asText`` (``as_text``); nulls dropped."""
+    items = value if isinstance(value, list) else [value]
+    return [as_text(v) for v in items if v is not None]
+
+
+def as_text(value: Any) -> str:
+    """Jackson's ``JsonNode.asText``: a string as it is, a boolean ``true``/``false``, a number its digits, an
+    object or array ``""`` (a blank value, which no attribute keeps)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return ""
+    return str(value)
 
 
 def values(config: dict[str, Any], context: str, sent: dict[str, Any] | None, current: Values | None) -> Values:

@@ -69,8 +69,13 @@ def user_handle(user_id: str) -> str:
 
 
 def credential_id(cred: Credential) -> bytes:
-    """The stored credential's id (standard Base64 in WebAuthnCredentialData)."""
-    return base64.b64decode(str(cred.credential_data.get("credentialId", "")))
+    """The stored credential's id (standard Base64 in WebAuthnCredentialData, padded or not); an id that is not
+    Base64 (the admin API stores what it is given) is empty, which no authenticator's answer matches."""
+    text = str(cred.credential_data.get("credentialId", ""))
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def rp_id(policy: Policy, host: str) -> str:

@@ -88,12 +88,15 @@ EN: dict[str, str] = {
     "noSuchAction": "There is no such action.",  # Doorkeep's
     "basic-authentication": "Basic authentication",
     "two-factor": "Two-factor authentication",
+    "passwordless": "Passwordless",
     "password-display-name": "Password",
     "password-help-text": "Sign in by entering your password.",
     "otp-display-name": "Authenticator application",
     "otp-help-text": "Enter a verification code from authenticator application.",
     "webauthn-display-name": "Passkey",
     "webauthn-help-text": "Use your Passkey to sign in.",
+    "webauthn-passwordless-display-name": "Passkey",
+    "webauthn-passwordless-help-text": "Use your Passkey for passwordless sign in.",
     "recovery-authn-codes-display-name": "Recovery authentication codes",
     "recovery-authn-codes-help-text": (
         "These codes can be used to regain your access in case your other 2FA means are not available."
@@ -242,12 +245,15 @@ DE: dict[str, str] = {
     "noSuchAction": "Diese Aktion gibt es nicht.",  # Doorkeep's
     "basic-authentication": "Standardauthentifizierung",
     "two-factor": "Zwei-Faktor-Authentifizierung",
+    "passwordless": "Passwortlos",  # Doorkeep's
     "password-display-name": "Passwort",
     "password-help-text": "Melden Sie sich mit Ihrem Passwort an.",
     "otp-display-name": "Authenticator-Anwendung",
     "otp-help-text": "Geben Sie bei der Anmeldung einen Verifizierungscode aus der Authenticator-Anwendung ein.",
     "webauthn-display-name": "Passkey",  # the login theme's German
     "webauthn-help-text": "Verwenden Sie Ihren Passkey zur Anmeldung.",  # the login theme's German
+    "webauthn-passwordless-display-name": "Passkey",  # the login theme's German
+    "webauthn-passwordless-help-text": "Verwenden Sie Ihren Passkey zur kennwortlosen Anmeldung.",  # the login theme's
     "recovery-authn-codes-display-name": "Wiederherstellungscodes",  # the login theme's recovery-codes-label-default
     "recovery-authn-codes-help-text": (  # Doorkeep's
         "Mit diesen Codes erhalten Sie wieder Zugang, falls Ihre anderen Mittel der Zwei-Faktor-Authentifizierung "

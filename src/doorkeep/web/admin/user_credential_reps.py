@@ -13,6 +13,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Credential, PasswordRetention, Realm, User, with_password_update
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
+from doorkeep.users import webauthn
 from doorkeep.users.credentials import enforce_policy
 from doorkeep.users.password_policy import PolicyViolation
 from doorkeep.web.admin.common import bad_request
@@ -90,12 +91,29 @@ def otp_device(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | 
     return secret, data
 
 
+def security_key(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A WebAuthn key (``webauthn``, or a ``webauthn-passwordless`` passkey) given as ``credentialData`` and an
+    optional ``secretData`` (createCredentialThroughProvider into WebAuthn(Passwordless)CredentialProvider): stored
+    as given. What Keycloak could not read as WebAuthnCredentialData (its 500) is a 400 here."""
+    if cred.get("type") not in (webauthn.TYPE, webauthn.PASSWORDLESS_TYPE) or cred.get("value"):
+        return None
+    try:
+        data = json.loads(cred["credentialData"])
+        secret = json.loads(cred["secretData"]) if cred.get("secretData") is not None else {}
+    except (KeyError, TypeError, ValueError):
+        raise bad_request() from None
+    if not isinstance(secret, dict) or not isinstance(data, dict):
+        raise bad_request()
+    return secret, data
+
+
 async def apply_credentials(
     tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, policy: str | None, kept: PasswordRetention
 ) -> User:
     """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password; a stored hash
-    (``stored_hash``) or an OTP device (``otp_device``) is kept with its ``createdDate`` and ``userLabel``. The
-    old password joins the history ``kept`` as the realm's policy says (PasswordCredentialProvider.createCredential)."""
+    (``stored_hash``), an OTP device (``otp_device``) or a WebAuthn key (``security_key``) is kept with its
+    ``createdDate`` and ``userLabel``. The old password joins the history ``kept`` as the realm's policy says
+    (PasswordCredentialProvider.createCredential)."""
     for cred in creds:
         value = cred.get("value")
         hashed = stored_hash(cred)
@@ -121,6 +139,13 @@ async def apply_credentials(
                 provisioning.new_id(), user.id, "otp", *device, when, label if isinstance(label, str) else None
             )
             await tx.users.add_credential(otp)
+        elif (key := security_key(cred)) is not None:
+            created, label = cred.get("createdDate"), cred.get("userLabel")
+            when = created if isinstance(created, int) and not isinstance(created, bool) else now * 1000
+            kind = str(cred["type"])
+            await tx.users.add_credential(
+                Credential(provisioning.new_id(), user.id, kind, *key, when, label if isinstance(label, str) else None)
+            )
         elif isinstance(value, str) and value:  # createCredentials: a value is a password, whatever the type
             await set_password(tx, user, value, now, policy=policy, kept=kept)
             if is_true(cred.get("temporary")):
