@@ -58,7 +58,7 @@ async def test_a_client_is_created_with_its_protocol_mappers_and_they_map(realm:
         ({"name": "x"}, 400),  # not a list
         ([{"protocolMapper": "oidc-hardcoded-claim-mapper"}], 400),  # no name
         ([{**HARDCODED, "protocolMapper": "no-such-mapper"}], 404),  # Keycloak: provider not found
-        ([HARDCODED, {**HARDCODED, "id": "other"}], 409),  # one name twice
+        ([HARDCODED, {**HARDCODED, "id": "other"}], 400),  # one name twice: "must be unique"
     ],
 )
 async def test_a_bad_protocol_mapper_creates_no_client(realm: Env, mappers: Any, status: int) -> None:
