@@ -16,11 +16,13 @@ from webauthn_port import SoftKey, page_options
 from wire_env import Env
 
 PASSKEYS = "webAuthnPolicyPasswordlessPasskeysEnabled"
+# a realm update rebuilds the passwordless policy only when it names its entity (Keycloak 26.x updateRealm)
+ENTITY = "webAuthnPolicyPasswordlessRpEntityName"
 
 
 async def seed(env: Env, *, passkeys: bool = True) -> None:
     await seed_login_realm(env.db, env.clock, events=True)
-    await admin(env, "PUT", ADMIN, {PASSKEYS: passkeys}, 204)
+    await admin(env, "PUT", ADMIN, {ENTITY: "keycloak", PASSKEYS: passkeys}, 204)
 
 
 async def user_id(env: Env, username: str = "user1", realm: str = "test") -> str:

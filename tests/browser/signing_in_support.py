@@ -21,6 +21,7 @@ from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo-realm.json"
 # Passkeys on the demo realm's login form, with a passwordless policy asking for a resident key and user verification
 PASSKEYS = {
+    "webAuthnPolicyPasswordlessRpEntityName": "keycloak",  # an update rebuilds the policy only when naming it
     "webAuthnPolicyPasswordlessPasskeysEnabled": True,
     "webAuthnPolicyPasswordlessRequireResidentKey": "Yes",
     "webAuthnPolicyPasswordlessUserVerificationRequirement": "required",

@@ -29,6 +29,7 @@ from signing_in_support import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 PASSWORDLESS_POLICY = {
+    "webAuthnPolicyPasswordlessRpEntityName": "keycloak",  # an update rebuilds the policy only when naming it
     "webAuthnPolicyPasswordlessRequireResidentKey": "Yes",
     "webAuthnPolicyPasswordlessUserVerificationRequirement": "required",
 }

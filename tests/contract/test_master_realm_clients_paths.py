@@ -36,7 +36,7 @@ async def test_a_realm_made_before_master_gets_its_client_when_the_first_start_m
         assert await files.import_realm(tx, realm_file("early"), NOW, skip_existing=False) == "early"
         assert await bootstrap.ensure_master(tx, NOW, "admin", "admin")
         assert await client_roles(tx, "early") == set(provisioning.MANAGEMENT_ROLES)
-        assert await client_roles(tx, "master") is None
+        assert await client_roles(tx, "master") == set(provisioning.MANAGEMENT_ROLES)  # master's own: master-realm
 
 
 async def test_an_imported_realm_gets_its_client_and_an_imported_master_those_of_the_realms_there(

@@ -167,6 +167,7 @@ async def test_a_value_the_rest_api_stored_outside_the_options_is_offered_and_ke
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
     stored = {
+        "webAuthnPolicyRpEntityName": "keycloak",
         "webAuthnPolicySignatureAlgorithms": ["ES256", "PS256"],
         "webAuthnPolicyAuthenticatorAttachment": "hybrid",
     }

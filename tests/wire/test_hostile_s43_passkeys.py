@@ -172,7 +172,13 @@ async def test_without_the_switch_an_assertion_is_a_username_and_password_form(e
     await seed(env)
     key = SoftKey()
     await register_passkey(env, key)
-    await admin(env, "PUT", ADMIN, {"webAuthnPolicyPasswordlessPasskeysEnabled": False}, 204)
+    await admin(
+        env,
+        "PUT",
+        ADMIN,
+        {"webAuthnPolicyPasswordlessRpEntityName": "keycloak", "webAuthnPolicyPasswordlessPasskeysEnabled": False},
+        204,
+    )
     page = await start(env.http, "test", "app")
     again = await submit(env.http, page, **key.get("AAAA", user_handle=await user_id(env)))
     assert "Invalid username or password." in again.text

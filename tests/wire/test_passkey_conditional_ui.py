@@ -12,7 +12,16 @@ import pytest
 
 from browser_flow import code_from, start, submit
 from flow_builder import ADMIN, admin, events
-from passkeys_support import PASSKEYS, autocomplete, login_page, passkey_options, register_passkey, seed, user_id
+from passkeys_support import (
+    ENTITY,
+    PASSKEYS,
+    autocomplete,
+    login_page,
+    passkey_options,
+    register_passkey,
+    seed,
+    user_id,
+)
 from webauthn_port import SoftKey, b64url
 from wire_env import Env
 
@@ -31,12 +40,15 @@ async def test_without_the_switch_the_login_form_has_no_passkeys(env: Env) -> No
 
 async def test_the_switch_is_stored_and_typed(env: Env) -> None:
     """A Boolean of the representation (the string ``"true"`` read as Jackson does); another type is a 400; a
-    PUT without it turns it off again, as every other field of the policy (getWebAuthnPolicyPasswordless)."""
+    PUT that names the policy's entity without it turns it off again, as every other field of the policy
+    (getWebAuthnPolicyPasswordless); one that names no entity leaves the policy as it was (updateRealm)."""
     await seed(env, passkeys=False)
-    await admin(env, "PUT", ADMIN, {PASSKEYS: "true"}, 204)
+    await admin(env, "PUT", ADMIN, {ENTITY: "keycloak", PASSKEYS: "true"}, 204)
     assert (await admin(env, "GET", ADMIN, status=200)).json()[PASSKEYS] is True
-    await admin(env, "PUT", ADMIN, {PASSKEYS: 3}, 400)
-    await admin(env, "PUT", ADMIN, {"displayName": "Test"}, 204)
+    await admin(env, "PUT", ADMIN, {ENTITY: "keycloak", PASSKEYS: 3}, 400)
+    await admin(env, "PUT", ADMIN, {"displayName": "Test", PASSKEYS: False}, 204)
+    assert (await admin(env, "GET", ADMIN, status=200)).json()[PASSKEYS] is True
+    await admin(env, "PUT", ADMIN, {ENTITY: "keycloak"}, 204)
     assert (await admin(env, "GET", ADMIN, status=200)).json()[PASSKEYS] is False
 
 

@@ -12,6 +12,7 @@ from passkeys_support import login_page, passkey_options, seed
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+PASSKEYS_ON = {"webAuthnPolicyPasswordlessRpEntityName": "keycloak", "webAuthnPolicyPasswordlessPasskeysEnabled": True}
 
 MEDIATION = "webAuthnPolicyPasswordlessMediation"
 
@@ -23,16 +24,16 @@ async def test_the_mediation_is_conditional_unless_the_realm_says_otherwise(env:
 
 
 async def test_the_mediation_is_stored_returned_and_given_to_the_login_form(env: Env) -> None:
-    """A PUT that leaves the field out puts the default back, as every field of the policy
-    (getWebAuthnPolicyPasswordless); a value that is not a string is the representation's 400."""
+    """A PUT that names the policy's entity and leaves the field out puts the default back, as every field of the
+    policy (getWebAuthnPolicyPasswordless); a value that is not a string is the representation's 400."""
     await seed(env)
-    await admin(env, "PUT", ADMIN, {MEDIATION: "optional", "webAuthnPolicyPasswordlessPasskeysEnabled": True}, 204)
+    await admin(env, "PUT", ADMIN, {MEDIATION: "optional", **PASSKEYS_ON}, 204)
     assert (await admin(env, "GET", ADMIN, status=200)).json()[MEDIATION] == "optional"
     assert passkey_options((await login_page(env)).text)["mediation"] == "optional"
     assert (await export_realm(env.db, "test"))[MEDIATION] == "optional"
 
     await admin(env, "PUT", ADMIN, {MEDIATION: ["optional"]}, 400)
-    await admin(env, "PUT", ADMIN, {"webAuthnPolicyPasswordlessPasskeysEnabled": True}, 204)
+    await admin(env, "PUT", ADMIN, PASSKEYS_ON, 204)
     assert (await admin(env, "GET", ADMIN, status=200)).json()[MEDIATION] == "conditional"
 
 

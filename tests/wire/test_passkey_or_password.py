@@ -217,7 +217,17 @@ async def test_the_choice_and_the_login_forms_passkey_button_speak_german(realm:
         (ids[PASSWORD], "Passwort", "Melden Sie sich an, indem Sie Ihr Passwort eingeben."),
         (ids[PASSKEY], "Passkey", "Verwenden Sie Ihren Passkey zur kennwortlosen Anmeldung."),
     ]
-    await admin(realm, "PUT", ADMIN, {"webAuthnPolicyPasswordlessPasskeysEnabled": True, "browserFlow": "browser"}, 204)
+    await admin(
+        realm,
+        "PUT",
+        ADMIN,
+        {
+            "webAuthnPolicyPasswordlessRpEntityName": "keycloak",
+            "webAuthnPolicyPasswordlessPasskeysEnabled": True,
+            "browserFlow": "browser",
+        },
+        204,
+    )
     realm.http.cookies.clear()
     form = await start(realm.http, "test", "app", ui_locales="de")
     assert ">Anmelden mit Passkey</button>" in form.text

@@ -29,6 +29,7 @@ async def test_saving_the_otp_policy_keeps_the_webauthn_policy(realm: Env, admin
     headers = await realm.admin_headers()
     written = {
         "webAuthnPolicyRpEntityName": "Example",
+        "webAuthnPolicyPasswordlessRpEntityName": "Example",
         "webAuthnPolicyPasswordlessUserVerificationRequirement": "required",
     }
     assert (await realm.http.put(REALM, json=written, headers=headers)).status_code == 204

@@ -144,7 +144,13 @@ async def test_user_verification_required_by_the_policy(realm: Env) -> None:
     await webauthn_flow(env)
     key = SoftKey()
     await register_key(env, key)
-    await admin(env, "PUT", ADMIN, {"webAuthnPolicyUserVerificationRequirement": "required"}, 204)
+    await admin(
+        env,
+        "PUT",
+        ADMIN,
+        {"webAuthnPolicyRpEntityName": "keycloak", "webAuthnPolicyUserVerificationRequirement": "required"},
+        204,
+    )
     page = await password_page(env)
     assert page_options(page.text)["userVerification"] == "required"
     refused = await submit(env.http, page, **key.get(page_options(page.text)["challenge"], flags=UP))

@@ -156,6 +156,18 @@ def from_representation(rep: dict[str, Any]) -> dict[str, Any]:
     return {**_one(rep, TWO_FACTOR), **_one(rep, PASSWORDLESS), PASSKEYS_ENABLED: passkeys, MEDIATION: mediation}
 
 
+def updated(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
+    """The stored policies after a realm update (DefaultExportImportManager.updateRealm): a policy is rebuilt from
+    ``rep`` (a field left out taking its default) only when ``rep`` names its relying party entity; otherwise it
+    stays as stored, so an update that leaves the policies out keeps them (``PolicyFieldError`` as above)."""
+    result = representation(realm)
+    given = from_representation(rep)
+    for passwordless in (False, True):
+        if rep.get(f"{PASSWORDLESS if passwordless else TWO_FACTOR}RpEntityName"):
+            result |= {key: value for key, value in given.items() if key.startswith(PASSWORDLESS) == passwordless}
+    return result
+
+
 def representation(realm: Realm) -> dict[str, Any]:
     """The policies' fields as ModelToRepresentation writes them (always all of them)."""
     stored = realm.webauthn_policies or {}

@@ -98,7 +98,7 @@ def updated_realm(
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     updated = flow_support.with_bindings(updated, rep)
-    updated = _with_webauthn(updated, rep)
+    updated = _with_webauthn(updated, rep, update=True)
     checked = _valid_triggers(_valid_brute_force(_with_client_policies(updated, rep, scope_names), rep))
     return _valid_policy(checked, disabled)
 
@@ -112,11 +112,13 @@ def _with_client_policies(realm: Realm, rep: dict[str, Any], scope_names: frozen
         raise AdminError(400, str(problem)) from None
 
 
-def _with_webauthn(realm: Realm, rep: dict[str, Any]) -> Realm:
-    """The WebAuthn policies, rebuilt from every representation as DefaultExportImportManager.updateRealm does
-    (a field left out takes its default)."""
+def _with_webauthn(realm: Realm, rep: dict[str, Any], *, update: bool = False) -> Realm:
+    """The WebAuthn policies: built from a new realm's representation (a field left out takes its default), and on an
+    update rebuilt only where the representation names the policy's relying party entity, as
+    DefaultExportImportManager's importRealm and updateRealm do (``webauthn_policy.updated``)."""
     try:
-        return dataclasses.replace(realm, webauthn_policies=webauthn_policy.from_representation(rep))
+        policies = webauthn_policy.updated(realm, rep) if update else webauthn_policy.from_representation(rep)
+        return dataclasses.replace(realm, webauthn_policies=policies)
     except webauthn_policy.PolicyFieldError as problem:
         raise RepresentationError(str(problem)) from None
 
