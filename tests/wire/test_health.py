@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from support import password_grant, token_url
 from wire_env import Env
@@ -21,9 +23,20 @@ async def test_started_live_and_ready_report_up(env: Env) -> None:
         assert ready.json() == {"status": "UP", "checks": [{"name": DATABASE_CHECK, "status": "UP"}]}
 
 
+def _gone() -> AsyncEngine:
+    """An engine whose every connection attempt fails at once, as SQLite's for a file it cannot open, but in the event
+    loop: aiosqlite's worker thread for a refused file could finish after a timed-out ping, once the test's event loop
+    had closed, and fail the run from that thread."""
+
+    async def refuse() -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    return create_async_engine("sqlite+aiosqlite://", async_creator=refuse)
+
+
 async def test_ready_reports_down_when_the_database_is_gone(env: Env) -> None:
     await env.db.dispose()
-    env.db.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/x.db")
+    env.db.engine = _gone()
     response = await env.http.get("/health/ready")
     assert response.status_code == 503
     assert response.json() == {"status": "DOWN", "checks": [{"name": DATABASE_CHECK, "status": "DOWN"}]}
@@ -35,7 +48,7 @@ async def _break(env: Env) -> object:
     """The database is gone: its engine cannot connect, and the connections kept open are closed."""
     saved = env.db.engine
     await env.db.kept.close()
-    env.db.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/x.db")
+    env.db.engine = _gone()
     return saved
 
 
