@@ -463,10 +463,22 @@ async def test_user_attributes_are_lists_of_strings_on_create_and_update(env: En
     headers = await _setup(env)
     user_id = await _create(env, headers, username="attrs", attributes={"a": "b", "c": ["d"]})
     assert (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()["attributes"] == {"a": ["b"], "c": ["d"]}
-    for bad in ([[["x"]]], [1], {"k": "v"}, 7):
+    for bad in ([[["x"]]], {"k": "v"}, [{"k": "v"}]):
         created = await env.http.post(USERS, json={"username": "nested", "attributes": {"a": bad}}, headers=headers)
         assert created.status_code == 400, created.text
         assert created.json()["error_description"].startswith("Cannot parse the JSON")
         updated = await env.http.put(f"{USERS}/{user_id}", json={"attributes": {"a": bad}}, headers=headers)
         assert updated.status_code == 400, updated.text
     assert (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()["attributes"] == {"a": ["b"], "c": ["d"]}
+
+
+async def test_numbers_and_booleans_in_user_attributes_are_their_text(env: Env) -> None:
+    """Keycloak's StringListMapDeserializer reads each value with Jackson's asText: ``7`` is "7", ``true`` "true"
+    (a script or a Terraform provider sending numbers is not refused)."""
+    headers = await _setup(env)
+    user_id = await _create(env, headers, username="scalars", attributes={"a": 7, "b": [True, 2.5, "x"]})
+    shown = (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()["attributes"]
+    assert shown == {"a": ["7"], "b": ["true", "2.5", "x"]}
+    updated = await env.http.put(f"{USERS}/{user_id}", json={"attributes": {"a": [1, False]}}, headers=headers)
+    assert updated.status_code == 204, updated.text
+    assert (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()["attributes"] == {"a": ["1", "false"]}

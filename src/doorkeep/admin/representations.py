@@ -21,6 +21,7 @@ from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
 from doorkeep.oauth.ciba import config as ciba_config
 from doorkeep.realms import browser_headers, flow_model, flow_support
 from doorkeep.users import otp, webauthn_policy
+from doorkeep.users.declared import as_text
 
 # RealmRepresentation field -> Realm attribute
 REALM_FIELDS: dict[str, str] = {
@@ -290,12 +291,14 @@ def mask_smtp_secrets(rep: dict[str, Any]) -> dict[str, Any]:
 
 
 def _string_list(value: Any, where: str) -> list[str]:
-    """A user attribute's values; Jackson reads a null inside the list, which holds no value (left out)."""
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list) or not all(v is None or isinstance(v, str) for v in value):
+    """A user attribute's values as StringListMapDeserializer reads them: a list's items or the value alone, a number
+    or a Boolean as its text (``42`` is "42", ``true`` "true"); a null inside the list holds no value (left out). An
+    object or a list inside is refused (Jackson would read it as a blank value)."""
+    if isinstance(value, str | int | float):
+        return [as_text(value)]
+    if not isinstance(value, list) or not all(v is None or isinstance(v, str | int | float) for v in value):
         raise RepresentationError(f"{where}: expected a list of strings")
-    return [v for v in value if v is not None]
+    return [as_text(v) for v in value if v is not None]
 
 
 def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = "") -> Any:
