@@ -1,5 +1,5 @@
 """Keycloak's ReservedCharValidator.validate: the RFC 3986 reserved characters (section 2.2) and the backslash,
-refused in a name that ends up in a URL path (a client's cluster node)."""
+refused in a name that ends up in a URL path (an identity provider's alias, a client's cluster node)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import re
 
 from doorkeep.errors import AdminError
 
-RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")
+RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
+
+
+def reserved_message(value: str) -> str | None:
+    """ReservedCharException's message for the first reserved character of ``value``; None when it has none."""
+    found = RESERVED.search(value)
+    return None if found is None else f"Character '{found.group()}' not allowed."
 
 
 def refuse_reserved(value: str) -> None:
-    """The ReservedCharException (a BadRequestException: 400 with its message as ``error``) naming the first
-    reserved character of ``value``."""
-    found = RESERVED.search(value)
-    if found is not None:
-        raise AdminError(400, f"Character '{found.group()}' not allowed.", key="error")
+    """The ReservedCharException (a BadRequestException: 400 with its message as ``error``)."""
+    if (message := reserved_message(value)) is not None:
+        raise AdminError(400, message, key="error")

@@ -15,11 +15,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import ipaddress
-import re
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from doorkeep.admin.reserved_chars import reserved_message
 from doorkeep.broker import social
 from doorkeep.errors import AdminError
 from doorkeep.jackson import string_field
@@ -79,7 +79,6 @@ CHECKED_URLS = (
     ("logoutUrl", "logout_url"),
     ("userInfoUrl", "userinfo_url"),
 )
-_RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
 # What the stored client secret is sent to or bound with: a PUT that changes one of these must send the secret
 # again, not the mask (OAuth2IdentityProviderConfig.canReuseMaskedClientSecret, IdentityProviderOidcTest
 # #maskedClientSecretNotReused*): the token and introspection endpoints it is posted to, the client id it is the
@@ -407,8 +406,8 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
         raise bad("Invalid identity provider alias")  # IdentityProviderModel requires one
     if " " in alias:
         raise bad("Empty Space not allowed.")  # ReservedCharValidator.validateNoSpace
-    if found := _RESERVED.search(alias):
-        raise bad(f"Character '{found.group()}' not allowed.")
+    if reserved := reserved_message(alias):  # ReservedCharValidator.validate
+        raise bad(reserved)
     provider_id = bound_provider_id(rep)
     if provider_id not in PROVIDER_IDS and provider_id not in STORED_ONLY:
         if isinstance(provider_id, str) and provider_id in KEYCLOAK_ONLY:
