@@ -482,3 +482,17 @@ async def test_numbers_and_booleans_in_user_attributes_are_their_text(env: Env) 
     updated = await env.http.put(f"{USERS}/{user_id}", json={"attributes": {"a": [1, False]}}, headers=headers)
     assert updated.status_code == 204, updated.text
     assert (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()["attributes"] == {"a": ["1", "false"]}
+
+
+async def test_an_out_of_range_number_in_user_attributes_is_a_clear_400_or_text(env: Env) -> None:
+    """Hostile numbers: one past Python's integer-text limit cannot be read (400, nothing created); one past a double's
+    range is read as JSON's infinity and kept as text, never a 500."""
+    headers = {**await _setup(env), "Content-Type": "application/json"}
+    huge = '{"username": "huge", "attributes": {"a": ' + "9" * 5000 + "}}"
+    refused = await env.http.post(USERS, content=huge, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert (await env.http.get(USERS, params={"username": "huge", "exact": "true"}, headers=headers)).json() == []
+    far = await env.http.post(USERS, content='{"username": "far", "attributes": {"a": 1e400}}', headers=headers)
+    assert far.status_code == 201, far.text
+    (user,) = (await env.http.get(USERS, params={"username": "far", "exact": "true"}, headers=headers)).json()
+    assert user["attributes"]["a"] and user["attributes"]["a"][0]
