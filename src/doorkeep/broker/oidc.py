@@ -20,11 +20,12 @@ from urllib.parse import urlencode
 import jwt
 from jwt.types import Options
 
-from doorkeep.broker import social
+from doorkeep.broker import forwarding, social
 from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.model import JSON
 from doorkeep.oauth import client_keys, pkce
+from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.vault import Vault
 
 # (jwksUrl, kid, alg) -> the provider's public key, or None: oauth/client_keys.ClientKeys.provider_key, bound
@@ -149,8 +150,11 @@ def scope(config: Config) -> str:
     return " ".join(["openid", *[s for s in configured if s != "openid"]])
 
 
-def start(config: Config, redirect_uri: str, state: str, login_hint: str | None) -> Started:
-    """AbstractOAuth2IdentityProvider.createAuthorizationUrl: code flow, the scope, the state, a nonce, PKCE."""
+def start(
+    config: Config, redirect_uri: str, state: str, asked: AuthRequest | None, locale: str | None = None
+) -> Started:
+    """AbstractOAuth2IdentityProvider.createAuthorizationUrl: code flow, the scope, the state, a nonce, PKCE, and
+    what the client's request ``asked`` passes on (broker/forwarding.py; ``locale``: the login's language)."""
     nonce = secrets.token_urlsafe(16)
     params = {
         "scope": scope(config),
@@ -161,10 +165,7 @@ def start(config: Config, redirect_uri: str, state: str, login_hint: str | None)
     }
     if not config.disable_nonce:
         params["nonce"] = nonce
-    if config.login_hint and login_hint:
-        params["login_hint"] = login_hint
-    if config.prompt:
-        params["prompt"] = config.prompt
+    params |= forwarding.params(config.extra, asked, locale)
     params |= social.authorization_params(config.provider_id, config.extra)
     verifier = None
     if config.pkce:
@@ -367,10 +368,17 @@ def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:
 
 
 async def authenticate(
-    config: Config, code: str, redirect_uri: str, verifier: str | None, nonce: str, now: int
+    config: Config,
+    code: str,
+    redirect_uri: str,
+    verifier: str | None,
+    nonce: str,
+    now: int,
+    asked: AuthRequest | None = None,
 ) -> Identity:
     """AbstractOAuth2IdentityProvider.Endpoint.authResponse after its checks: the code exchanged, the ID token
-    checked, userinfo read if needed, the brokered identity; any failure a BrokerError."""
+    checked (its ``auth_time`` against the client's ``max_age`` with ``passMaxAge``), userinfo read if needed, the
+    brokered identity; any failure a BrokerError."""
     tokens = await exchange(config, code, redirect_uri, verifier)
     if config.oauth2_only:
         return await _from_profile(config, tokens, now)
@@ -378,6 +386,8 @@ async def authenticate(
     if not isinstance(id_token, str):
         raise BrokerError("No token from server.")
     claims = await id_token_claims(config, id_token, nonce, now)
+    if forwarding.auth_time_expired(config.extra, asked, claims, now):
+        raise BrokerError("User not re-authenticated by the target OpenID Provider")
     if config.provider_id in social.PROFILE_AFTER_ID_TOKEN:
         return await _from_profile(config, tokens, now)
     info: dict[str, Any] = {}

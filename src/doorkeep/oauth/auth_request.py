@@ -113,6 +113,10 @@ class AuthRequest:
     # The organization picked on select-organization.ftl (the ``kc.org`` client note): its id, noted on the client
     # session for the ``organization`` scope's claim (OrganizationScope.ANY).
     organization: str | None = None
+    # The request's other parameters (AuthzEndpointRequestParser.extractAdditionalReqParams, the
+    # ``client_request_param_`` client notes), in the order sent: what an identity provider's ``forwardParameters``
+    # passes on (broker/forwarding.py).
+    additional_params: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,7 +124,8 @@ class AuthRequest:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AuthRequest:
         lists = {key: tuple(data.get(key) or ()) for key in ("session_actions", "used_credentials")}
-        return cls(**{**data, **lists})
+        pairs = tuple((str(k), str(v)) for k, v in data.get("additional_params") or ())
+        return cls(**{**data, **lists, "additional_params": pairs})
 
 
 def has_prompt(request: AuthRequest, value: str) -> bool:

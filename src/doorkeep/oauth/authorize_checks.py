@@ -15,7 +15,7 @@ from doorkeep.errors import (
 )
 from doorkeep.model import Client, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import dpop, pkce, provider_config, redirect_uris, response_types
+from doorkeep.oauth import dpop, pkce, provider_config, redirect_uris, request_parser, response_types
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.oauth.authorize_redirects import EarlyRedirect, redirecting, target
 from doorkeep.oauth.context import Form
@@ -69,6 +69,7 @@ def checked(
     if response_type.has(response_types.ID_TOKEN) and params.get("nonce") is None:
         raise redirecting(InvalidRequest(e.AUTHZ_MISSING_NONCE), early)
     challenge, method = (None, None) if response_type.implicit else _pkce(client, params, early)
+    names = params.keys()  # a Form is not iterable
     return AuthRequest(
         client_id=client.client_id,
         redirect_uri=redirect_uri,
@@ -92,6 +93,12 @@ def checked(
         claims=params.get("claims"),
         acr_values=params.get("acr_values"),
         kc_idp_hint=params.get("kc_idp_hint") or None,
+        additional_params=request_parser.additional(
+            {name: params.get(name) or "" for name in names},
+            oidc.add_req_params_max_number,
+            oidc.add_req_params_max_size,
+            oidc.add_req_params_max_overall_size,
+        ),
     )
 
 

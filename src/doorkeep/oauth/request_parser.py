@@ -24,6 +24,7 @@ Fetching and verifying need no database: this runs before the request's write tr
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,34 @@ READ = (
     "dpop_jkt",
     "claims",
     "acr_values",
+)
+# AuthzEndpointRequestParser.KNOWN_REQ_PARAMS: never kept as additional parameters (``additional``)
+KNOWN_PARAMS = frozenset(
+    {
+        "client_id",
+        "response_type",
+        "response_mode",
+        "redirect_uri",
+        "state",
+        "scope",
+        "login_hint",
+        "prompt",
+        "kc_idp_hint",
+        "kc_action",
+        "nonce",
+        "max_age",
+        "ui_locales",
+        "request",
+        "request_uri",
+        "claims",
+        "acr_values",
+        "code_challenge",
+        "code_challenge_method",
+        "dpop_jkt",
+        "client_assertion_type",
+        "client_assertion",
+        "client_secret",
+    }
 )
 # Parameters the request parser never reads as plain parameters, so never "duplicated"
 # (AuthzEndpointRequestParser: request objects, client authentication).
@@ -121,6 +150,23 @@ def first_values(params: Form, oidc: ProviderConfig = provider_config.DEFAULT) -
     """Each parameter's first value, those the parser reads within their length limits."""
     names = params.keys()
     return Form([(name, value) for name in names if (value := read(name, params.get(name), oidc)) is not None])
+
+
+def additional(
+    params: Mapping[str, str], max_number: int, max_size: int, max_overall: int
+) -> tuple[tuple[str, str], ...]:
+    """extractAdditionalReqParams: the unknown parameters in the order sent, blank ones skipped, stopping at the
+    first that would pass the number, the overall size or its own size (Keycloak's ``break``)."""
+    kept: list[tuple[str, str]] = []
+    overall = 0
+    for name, value in params.items():
+        if name in KNOWN_PARAMS or not value.strip():
+            continue
+        if len(kept) >= max_number or len(value) + overall > max_overall or len(value) > max_size:
+            break
+        overall += len(value)
+        kept.append((name, value))
+    return tuple(kept)
 
 
 def query_problem(params: Form, *, response_type_required: bool) -> str | None:

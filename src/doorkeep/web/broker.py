@@ -35,7 +35,9 @@ from doorkeep.oauth.broker_steps import (
     NOTE,
     UNEXPECTED,
 )
+from doorkeep.users import locale
 from doorkeep.web import broker_link, broker_links, error_pages, login_tabs
+from doorkeep.web import locale as web_locale
 from doorkeep.web.broker_session import Tab, error_event, find_tab, respond, site, usable
 from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
@@ -84,7 +86,8 @@ async def begin(
     secret = secrets.token_urlsafe(16)
     state_value = f"{secret}.{tab.auth_session.id}.{tab.client.client_id}"
     endpoint = broker_links.endpoint_url(request, realm, config.alias)
-    started = oidc.start(config, endpoint, state_value, tab.request.login_hint)
+    tag = locale.resolve(realm, web_locale.asked(request, tab.request))
+    started = oidc.start(config, endpoint, state_value, tab.request, tag)
     note: JSON = {"alias": config.alias, "state": state_value, "nonce": started.nonce, "verifier": started.verifier}
     if link is not None:
         note[linking.LINK_KEY] = link
@@ -238,7 +241,8 @@ async def endpoint(request: Request) -> Response:
     try:
         endpoint_url = broker_links.endpoint_url(request, realm, alias)
         verifier, nonce = note.get("verifier"), str(note.get("nonce"))
-        brokered = await oidc.authenticate(config, q["code"], endpoint_url, verifier, nonce, services.clock.now())
+        now = services.clock.now()
+        brokered = await oidc.authenticate(config, q["code"], endpoint_url, verifier, nonce, now, found.request)
     except oidc.BrokerError as err:
         log.warning("identity provider %s: %s", alias, err)
         reason = str(err)

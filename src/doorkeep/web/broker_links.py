@@ -41,6 +41,23 @@ def buttons(request: Request, realm: Realm, tab: AuthSession, client: Client) ->
     return _drawn(request, realm, tab, client, shown)
 
 
+def linked_buttons(
+    request: Request, realm: Realm, tab: AuthSession, client: Client, linked: set[str]
+) -> list[dict[str, str]]:
+    """The buttons for a user the login already knows (a re-authentication: IdentityProviderBean's
+    getLinkedBrokerAliases and getFederatedIdentityProviders): the providers the user is linked to, enabled, not
+    link-only nor hidden on the login page (LoginFilter); with none linked, none, unless organizations are on
+    (then the page's usual ones)."""
+    if not linked and realm.organizations_enabled:
+        return buttons(request, realm, tab, client)
+    shown = [
+        p
+        for p in realm.identity_providers
+        if p["alias"] in linked and idp.runs(p) and not p.get("linkOnly") and not p.get("hideOnLogin")
+    ]
+    return _drawn(request, realm, tab, client, shown)
+
+
 def organization_buttons(
     request: Request, realm: Realm, tab: AuthSession, client: Client, org_id: str | None
 ) -> list[dict[str, str]]:

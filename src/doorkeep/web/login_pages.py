@@ -224,6 +224,16 @@ def registration_link(request: Request, realm: Realm, client: Client, tab: AuthS
     return redirect_uris.with_params(action_url(request, realm, "registration"), tab_params(tab, client))
 
 
+async def _buttons(
+    request: Request, tx: Tx, realm: Realm, tab: AuthSession, client: Client, user_id: str | None
+) -> list[dict[str, str]]:
+    """The login page's provider buttons: the realm's, or for a known user those it is linked to."""
+    if user_id is None:
+        return broker_links.buttons(request, realm, tab, client)
+    linked = {f.alias for f in await tx.federated.of_user(user_id)}
+    return broker_links.linked_buttons(request, realm, tab, client, linked)
+
+
 async def page_body(
     request: Request,
     tx: Tx,
@@ -265,7 +275,7 @@ async def page_body(
             username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
             restart=restart_link(request, realm, client, tab) if known or stage == "password" else None,
             ui=ui,
-            providers=org_buttons or (broker_links.buttons(request, realm, tab, client) if not known else ()),
+            providers=org_buttons or await _buttons(request, tx, realm, tab, client, outcome.user_id),
             info=outcome.info if outcome.info is not None else ("reauthenticate" if outcome.user_id else None),
             passkeys=await passkeys_options(request, tx, realm, client, waiting, ui),
             another=await another_way(request, tx, realm, client, waiting, password=True) if known else "",
