@@ -115,7 +115,7 @@ def test_help_is_printed_on_stdout_with_exit_status_0(cli: Cli, args: tuple[str,
             ),
             "Unknown options: '--username', 'admin'",
             " config credentials",
-        ),  # fmt: skip
+        ),
         (
             ("config", "credentials", "--realm", "master", "--user", "admin", "--password", "admin"),
             "Required option not specified: --server",
