@@ -71,7 +71,7 @@ def test_a_404_names_the_url_with_its_query_and_nothing_else(shared: DoorkeepPro
             "update",
         ),
         (("create", "clients", "-s", "noequals"), "Invalid key=value parameter: [noequals]", "create"),
-        (("get",), "Resource URI not specified", "get"),
+        (("get", "-F", "id"), "Resource URI not specified", "get"),  # with no argument at all: the help
         (
             ("get", "realms", "--config", "x", "--no-config"),
             "Options --config and --no-config are mutually exclusive",

@@ -16,7 +16,20 @@ from typing import Any
 import click
 import httpx
 
-from doorkeep.admincli import attributes, auth, bulk, config, http, passwords, paths, responses, roles, shortcuts
+from doorkeep.admincli import (
+    attributes,
+    auth,
+    bulk,
+    config,
+    http,
+    passwords,
+    paths,
+    responses,
+    roles,
+    session,
+    shortcuts,
+    usage,
+)
 from doorkeep.admincli.api import Api, connect
 from doorkeep.admincli.errors import AdminCliError, AdminUsageError
 from doorkeep.admincli.options import AdminGroup, F, config_path, exclusive
@@ -46,6 +59,8 @@ def config_group() -> None:
     default=None,
     help="Credentials file (default: ~/.doorkeep/admin.config).",
 )
+@click.option("--status", is_flag=True, help="Say whether the stored login is still valid; changes nothing.")
+@click.option("--no-config", is_flag=True, hidden=True)  # kcadm refuses it here: "Unsupported option"
 @click.pass_context
 def credentials(
     ctx: click.Context,
@@ -56,8 +71,15 @@ def credentials(
     client_id: str | None,
     secret: str | None,
     config_file: Path | None,
+    status: bool,
+    no_config: bool,
 ) -> None:
     """Log in and keep the tokens (file mode 0600); with only --server and --realm, just remember those."""
+    if no_config:
+        raise AdminUsageError("Unsupported option: --no-config", ctx)
+    if status:  # kcadm: the other options are ignored
+        click.echo(session.status(config.load(config_path(config_file)), session.now_ms()))
+        return
     if server is None:
         raise AdminUsageError("Required option not specified: --server", ctx)
     server = server.rstrip("/")
@@ -120,7 +142,7 @@ def _headers(ctx: click.Context, values: tuple[str, ...]) -> dict[str, str]:
 
 
 @admin.command("get")
-@click.argument("path", required=False)
+@click.argument("path", required=False, metavar="ENDPOINT_URI")
 @request_options
 @output_options
 @click.option("--format", "fmt", default="json", show_default=True, help="Output format: json, csv (or table).")
@@ -233,7 +255,7 @@ def _set_ops(ctx: click.Context, sets: tuple[str, ...]) -> list[attributes.Opera
 
 
 @admin.command("create")
-@click.argument("path", required=False)
+@click.argument("path", required=False, metavar="ENDPOINT_URI")
 @request_options
 @body_options
 @output_options
@@ -290,7 +312,7 @@ def _print_result(
 
 
 @admin.command("update")
-@click.argument("path", required=False)
+@click.argument("path", required=False, metavar="ENDPOINT_URI")
 @request_options
 @body_options
 @output_options
@@ -342,7 +364,7 @@ def update(
 
 
 @admin.command("delete")
-@click.argument("path", required=False)
+@click.argument("path", required=False, metavar="ENDPOINT_URI")
 @request_options
 @output_options
 @click.pass_context
@@ -368,5 +390,11 @@ def delete(
         http.check(url, response)
 
 
-for _command in [*shortcuts.COMMANDS, bulk.revoke_offline_sessions, *roles.COMMANDS, passwords.set_password]:
+for _command in [
+    *shortcuts.COMMANDS,
+    bulk.revoke_offline_sessions,
+    *roles.COMMANDS,
+    passwords.set_password,
+    usage.help_command,
+]:
     admin.add_command(_command)

@@ -6,6 +6,7 @@ prints the traceback after the error line (kcadm's stack trace).
 
 from __future__ import annotations
 
+import difflib
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,10 @@ from doorkeep.admincli.errors import AdminUsageError, from_click
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["json", "table", "csv"])
 TRACE = "doorkeep.admin.trace"
+# kcadm's commands that, given no argument at all, print their help (``nothingToDo``, exit status 2)
+EMPTY_IS_HELP = frozenset(
+    {"credentials", "get", "create", "update", "delete", "add-roles", "remove-roles", "set-password"}
+)
 
 
 class AdminCommand(click.Command):
@@ -26,6 +31,7 @@ class AdminCommand(click.Command):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("context_settings", {})["help_option_names"] = ["--help"]
+        kwargs.setdefault("options_metavar", "[ARGUMENTS]")
         super().__init__(*args, **kwargs)
         self.params.append(
             click.Option(
@@ -39,11 +45,19 @@ class AdminCommand(click.Command):
             )
         )
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """kcadm's order: ``Usage: … create ENDPOINT_URI [ARGUMENTS]``."""
+        pieces = super().collect_usage_pieces(ctx)
+        return pieces[1:] + pieces[:1] if pieces and pieces[0] == self.options_metavar else pieces
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and self.name in EMPTY_IS_HELP:
+            help_and_exit(ctx, 2)
+        given = list(args)  # click's parser consumes the list it is given
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
-            raise from_click(exc, ctx) from None
+            raise from_click(exc, ctx, given) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -66,6 +80,8 @@ class AdminGroup(click.Group):
         super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args:  # kcadm with nothing to do: the help on stdout, exit status 2
+            help_and_exit(ctx, 2)
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
@@ -77,7 +93,25 @@ class AdminGroup(click.Group):
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as exc:
-            raise from_click(exc, ctx) from None
+            if not args or args[0].startswith("-"):
+                raise from_click(exc, ctx) from None
+            raise _unmatched(self, ctx, args[0]) from None
+
+
+def _unmatched(group: click.Group, ctx: click.Context, name: str) -> AdminUsageError:
+    """picocli's words for an unknown command: its index among the arguments, then the closest commands."""
+    index, parent = 0, ctx
+    while parent.parent is not None and parent.command.name != "admin":
+        index, parent = index + 1, parent.parent
+    close = difflib.get_close_matches(name, group.list_commands(ctx), n=3)
+    hint = f"Did you mean: {' or '.join(f'{ctx.command_path} {c}' for c in close)}?" if close else None
+    return AdminUsageError(f"Unmatched argument at index {index}: '{name}'", ctx, hint)
+
+
+def help_and_exit(ctx: click.Context, code: int) -> None:
+    """kcadm prints a command's help on stdout: exit status 0 when asked for, 2 when there was nothing to do."""
+    click.echo(ctx.get_help())
+    ctx.exit(code)
 
 
 AdminGroup.group_class = AdminGroup

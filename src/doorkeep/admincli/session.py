@@ -115,3 +115,17 @@ def _renew(http: httpx.Client, server: str, realm: str, login: cfg.Login) -> cfg
         return _login_from(renew(), login.client_id, login.secret)
     except AdminCliError as exc:
         raise AdminCliError(f"Failed to refresh access token - {exc.message}. {EXPIRED}") from None
+
+
+def status(stored: cfg.Config, now: int) -> str:
+    """kcadm's ``config credentials --status``: whether the stored access token has more than 5 s left.
+
+    Like kcadm it looks at the access token only (one that a refresh would renew reads as not logged in) and
+    needs a way to renew it: a refresh token, or a service account's secret.
+    """
+    login = stored.login()
+    if login is not None and (login.refresh_token or login.secret) and now + MARGIN_MS < login.expires_at:
+        left = (login.expires_at - now) // 1000
+        where = f"server: {stored.server_url}, realm: {stored.realm}"
+        return f"Logged in ({where}, expired: false, timeToExpiry: {left}s from now)"
+    return "You are not logged in"
