@@ -15,7 +15,7 @@ NAME = "hostile"
 
 
 def _mapper(field: str) -> dict[str, Any]:
-    mapper = {
+    mapper: dict[str, Any] = {
         "name": "claim",
         "protocol": "openid-connect",
         "protocolMapper": "oidc-hardcoded-claim-mapper",
