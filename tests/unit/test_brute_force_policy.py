@@ -311,6 +311,7 @@ def test_the_status_of_an_expired_record_is_empty() -> None:
     assert bf.status_json(r, None, record, 1_000_601) == {
         "disabled": False,
         "numFailures": 0,
+        "numSecondaryAuthFailures": 0,
         "numTemporaryLockouts": 0,
         "lastFailure": 0,
         "lastIPFailure": "n/a",

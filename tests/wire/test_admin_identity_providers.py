@@ -167,6 +167,26 @@ async def test_reading_needs_view_and_writing_manage_identity_providers(env: Env
     assert missing.status_code == 400
 
 
+async def test_an_update_checks_view_before_the_body_and_manage_after_it(env: Env) -> None:
+    """IdentityProvidersResource.getIdentityProvider (the locator) requires view-identity-providers before the
+    PUT's body is bound; update() then requires manage-identity-providers before its null check."""
+    headers = await env.admin_headers()
+    assert (await env.http.post(URL, json=rep("ordered"), headers=headers)).status_code == 201
+    viewer = await realm_admin(env, "idp-viewer", "view-identity-providers")
+    nobody = await realm_admin(env, "idp-nobody", "view-users")
+    broken = {**nobody, "Content-Type": "application/json"}
+    for alias in ("ordered", "missing"):
+        forbidden(await env.http.put(f"{URL}/{alias}", content=b"{not json", headers=broken))
+        forbidden(await env.http.put(f"{URL}/{alias}", content=b'{"unknownField": 1}', headers=broken))
+        unreadable = await env.http.put(
+            f"{URL}/{alias}", content=b"{not json", headers={**viewer, "Content-Type": "application/json"}
+        )
+        assert unreadable.status_code == 400, unreadable.text
+        forbidden(await env.http.put(f"{URL}/{alias}", json=rep(alias), headers=viewer))
+    missing = await env.http.put(f"{URL}/missing", json=rep("missing"), headers=headers)
+    assert missing.status_code == 404
+
+
 async def test_federated_identity_links_through_the_admin_api(env: Env) -> None:
     """UserResource's federated-identity: add, list (only aliases the realm has), conflict, remove."""
     headers = await env.admin_headers()

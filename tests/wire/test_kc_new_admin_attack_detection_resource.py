@@ -1,8 +1,9 @@
-"""Keycloak's new-framework AttackDetectionResourceTest (tests/base/.../tests/admin/, keycloak@5ffdbd9b): the
-failed logins through the password grant (the old framework's port, test_keycloak_attack_detection_resource_test.py,
-goes through the login form), the status counted with ``numTemporaryLockouts`` and exactly six keys, then one
-user's failures cleared and every user's, each an admin event DELETE of USER_LOGIN_FAILURE. The realm: Brute
-Force Detection on, failure factor 2, admin events saved."""
+"""Keycloak's new-framework AttackDetectionResourceTest (tests/base/.../tests/admin/, keycloak@4cff4788, the newest:
+seven keys with ``numSecondaryAuthFailures``, eight with ``properties`` for a user of the realm; keycloak@5ffdbd9b
+counted six): the failed logins through the password grant (the old framework's port,
+test_keycloak_attack_detection_resource_test.py, goes through the login form), the status counted with
+``numTemporaryLockouts``, then one user's failures cleared and every user's, each an admin event DELETE of
+USER_LOGIN_FAILURE. The realm: Brute Force Detection on, failure factor 2, admin events saved."""
 
 from __future__ import annotations
 
@@ -44,15 +45,30 @@ async def _status(env: Env, user_id: str) -> dict[str, Any]:
 
 
 def _assert_brute_force(
-    env: Env, status: dict[str, Any], failures: int, lockouts: int, failure: bool, disabled: bool
+    env: Env,
+    status: dict[str, Any],
+    failures: int,
+    lockouts: int,
+    failure: bool,
+    disabled: bool,
+    expect_property_status: bool = True,
 ) -> None:
     """AttackDetectionResourceTest.assertBruteForce"""
-    assert len(status) == 6, status
+    assert len(status) == (8 if expect_property_status else 7), status
     assert (status["numFailures"], status["numTemporaryLockouts"], status["disabled"]) == (
         failures,
         lockouts,
         disabled,
     ), status
+    if expect_property_status:
+        properties = status["properties"]
+        assert len(properties) == 1, properties
+        by_id = properties["id"]
+        assert (by_id["numFailures"], by_id["numTemporaryLockouts"], by_id["disabled"]) == (
+            failures,
+            lockouts,
+            disabled,
+        )
     if failure:
         assert status["lastIPFailure"] == "127.0.0.1", status
         assert env.clock.now_ms() - 10000 < status["lastFailure"] <= env.clock.now_ms(), status
@@ -83,7 +99,7 @@ async def test_test(realm: Env) -> None:
 
     _assert_brute_force(realm, await _status(realm, user1), 2, 1, True, True)
     _assert_brute_force(realm, await _status(realm, user2), 2, 1, True, True)
-    _assert_brute_force(realm, await _status(realm, "nosuchuser"), 0, 0, False, False)
+    _assert_brute_force(realm, await _status(realm, "nosuchuser"), 0, 0, False, False, False)
 
     assert (await realm.http.delete(f"{ATTACK}/{user1}", headers=await realm.admin_headers())).status_code == 204
     await _delete_event(realm, f"attack-detection/brute-force/users/{user1}")

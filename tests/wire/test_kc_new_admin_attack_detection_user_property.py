@@ -9,8 +9,8 @@ test's fresh realm. The unmanaged-attribute policy it turns on only lets its adm
 
 Beyond the class: the hostile variants (a bad policy or property list, another realm's admin, view-users
 only, an unknown user id) and the default realm's representation. A realm that never set a lock policy
-shows the status without ``properties``, as the older AttackDetectionResourceTest (old and new framework,
-``status.size() == 6``) pins it; once set (USER included) ``properties`` is there, as this class pins it."""
+counts per user and shows ``properties`` with ``id`` alone, as the newest AttackDetectionResourceTest
+(keycloak@4cff4788, ``status.size() == 8``) pins it (the older one, keycloak@5ffdbd9b, counted six keys)."""
 
 from __future__ import annotations
 
@@ -323,15 +323,18 @@ async def test_a_new_realm_counts_per_user(env: Env) -> None:
     await seed_client(env.db, "test", "app")
     await seed_user(env.db, env.clock, "test", "user1")
     await _update_realm(env, {"bruteForceProtected": True})
-    status = await _status(env, "user1")  # the lock policy never set: the status of the older Keycloak
+    status = await _status(env, "user1")  # the lock policy never set: USER, the user's own counter
     assert set(status) == {
         "disabled",
         "numFailures",
+        "numSecondaryAuthFailures",
         "numTemporaryLockouts",
         "lastFailure",
         "lastIPFailure",
         "failedLoginNotBefore",
+        "properties",
     }
+    assert list(status["properties"]) == ["id"], status
 
 
 @pytest.mark.parametrize(

@@ -987,3 +987,21 @@ async def test_bind_only_refresh_token_d_po_p_enforcer_executor(kc: Env) -> None
     await success_with_dpop(kc, None, EC.jkt, False, False, CONFIDENTIAL)  # confidential client without proof
     await success_with_dpop(kc, token_proof(kc, skew=10), EC.jkt, True, False, CONFIDENTIAL)  # ... with proof
     await no_policies(kc)
+
+
+async def test_an_empty_dpop_jkt_is_a_binding_the_token_request_cannot_meet(kc: Env) -> None:
+    """``dpop_jkt=`` is present, not absent: AuthzEndpointRequestParser keeps the empty value, AuthorizationEndpoint
+    sets it as the client note (only null is skipped), the enforcer checks ``getDpopJkt() == null`` only, and
+    DPoPUtil.validateDPoPJkt (null alone skips) refuses the exchange: no proof is "DPoP Proof missing", any proof's
+    thumbprint differs from the empty string. The same whether the enforcer runs or not (PAR: test_keycloak_par_with_dpop_test)."""
+    await dpop_bound(kc, PUBLIC, False)
+    for enforced in (False, True):
+        if enforced:
+            await enforce_for_public_clients(kc, dpop_enforcer(False, True, False))
+        kc.http.cookies.clear()
+        code = await login(kc, PUBLIC, dpop_jkt="")
+        refused(await code_exchange(kc, code, None, PUBLIC), "DPoP Proof missing")
+        code = await login(kc, PUBLIC, dpop_jkt="")
+        mismatch = "DPoP Proof public key thumbprint does not match dpop_jkt"
+        refused(await code_exchange(kc, code, token_proof(kc, skew=10), PUBLIC), mismatch)
+    await no_policies(kc)

@@ -327,3 +327,14 @@ async def test_a_proof_binds_a_pushed_request_object_naming_no_key(kc: Env) -> N
     kc.http.cookies.clear()
     uri = await pushed_uri(kc, client, par_proof(kc, EC, 1), None, await request_object(kc, client[0], None))
     issued(await token_request(kc, client, await authorized_code(kc, client[0], uri, None), token_proof(kc, EC, 1)), EC)
+
+
+async def test_an_empty_pushed_dpop_jkt_is_a_key_no_proof_has(kc: Env) -> None:
+    """Beyond the port: a pushed ``dpop_jkt=`` is kept as pushed (ParEndpoint stores every form value) and is not
+    null, so checkParDPoPParams compares it with the push's proof (refused, with the checker's period), and without
+    a proof it binds the code to a thumbprint no proof's key has (validateDPoPJkt's mismatch at the token)."""
+    client = await confidential_client(kc)
+    refused(await push(kc, client, par_proof(kc, EC, 0), ""), PAR_MISMATCH)
+    uri = await pushed_uri(kc, client, None, "")
+    code = await authorized_code(kc, client[0], uri, None)
+    refused(await token_request(kc, client, code, token_proof(kc, EC, 0)), TOKEN_MISMATCH)

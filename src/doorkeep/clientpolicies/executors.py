@@ -88,7 +88,8 @@ def dpop_bind_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
         if str((rep.get("attributes") or {}).get(DPOP_ATTRIBUTE, "")).lower() != "true":
             raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: DPoP token in disabled")
     elif context.event is Event.AUTHORIZATION_REQUEST:
-        if flag(config, "enforce-authorization-code-binding-to-dpop") and not context.params.get("dpop_jkt"):
+        # only the parameter's presence (getDpopJkt() == null): an empty one binds the code, refused at the token
+        if flag(config, "enforce-authorization-code-binding-to-dpop") and context.params.get("dpop_jkt") is None:
             raise ClientPolicyViolation(INVALID_REQUEST, "Missing parameter: dpop_jkt")
     elif context.event in (Event.TOKEN_REQUEST, Event.TOKEN_REFRESH) and flag(config, REFRESH_ONLY):
         client = context.client

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, Realm, User
+from doorkeep.model import Client, Realm, Role, User
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.realms import bootstrap, provisioning
 from doorkeep.users import credentials, password_policy
@@ -23,6 +23,7 @@ MASTER = "master"
 DEFAULT_USERNAME = "temp-admin"  # BootstrapAdminOptions.DEFAULT_TEMP_ADMIN_USERNAME
 DEFAULT_CLIENT_ID = "temp-admin"  # BootstrapAdminOptions.DEFAULT_TEMP_ADMIN_SERVICE
 TEMPORARY = "is_temporary_admin"  # UserModel.IS_TEMP_ADMIN_ATTR_NAME
+ADMIN_ROLE = "admin"  # AdminRoles.ADMIN
 
 
 class Refused(Exception):
@@ -36,10 +37,13 @@ async def _master(tx: Tx, now: int) -> Realm:
     return realm if realm is not None else await bootstrap.create_master(tx, now)
 
 
-async def _grant_admin(tx: Tx, realm: Realm, user: User) -> None:
-    role = await tx.roles.get_realm_role(realm.id, "admin")
-    assert role is not None  # every master realm has it (provisioning)
-    await tx.users.grant_roles(user.id, [role.id])
+async def _admin_role(tx: Tx, realm: Realm) -> Role:
+    """Master's ``admin`` role, read before anything is written: an administrator can delete it through the Admin
+    REST API, and Keycloak's ApplianceBootstrap then fails granting a null role (rolled back); here a message."""
+    role = await tx.roles.get_realm_role(realm.id, ADMIN_ROLE)
+    if role is None:
+        raise Refused(f"Role '{ADMIN_ROLE}' not found in realm '{MASTER}': nothing to grant the temporary admin")
+    return role
 
 
 async def create_user(tx: Tx, now: int, username: str | None, password: str) -> str:
@@ -49,6 +53,7 @@ async def create_user(tx: Tx, now: int, username: str | None, password: str) -> 
     realm = await _master(tx, now)
     if await tx.users.get_by_username(realm.id, name.lower()) is not None:
         raise Refused(f"Failed to add user '{name}' to realm '{MASTER}': user with username exists")
+    admin = await _admin_role(tx, realm)
     user = User(
         id=str(uuid.uuid4()),
         realm_id=realm.id,
@@ -63,7 +68,7 @@ async def create_user(tx: Tx, now: int, username: str | None, password: str) -> 
         raise Refused(exc.text) from None
     user = await provisioning.create_user(tx, realm, user)
     await bootstrap.set_password(tx, user, password, now, policy=realm.password_policy)
-    await _grant_admin(tx, realm, user)
+    await tx.users.grant_roles(user.id, [admin.id])
     return user.username
 
 
@@ -75,6 +80,7 @@ async def create_service(tx: Tx, now: int, client_id: str | None, secret: str) -
     realm = await _master(tx, now)
     if await tx.clients.get_by_client_id(realm.id, name) is not None:
         raise Refused(f"Failed to add client '{name}' to realm '{MASTER}': client with client ID exists")
+    admin = await _admin_role(tx, realm)
     client = Client(
         id=str(uuid.uuid4()),
         realm_id=realm.id,
@@ -86,5 +92,5 @@ async def create_service(tx: Tx, now: int, client_id: str | None, secret: str) -
     )
     client = await provisioning.create_client(tx, realm, client, now=now)
     account = await provisioning.ensure_service_account(tx, realm, client, now=now)
-    await _grant_admin(tx, realm, account)
+    await tx.users.grant_roles(account.id, [admin.id])
     return client.client_id

@@ -304,10 +304,13 @@ LOCKED_FOREVER = 2**63 - 1  # Keycloak's Long.MAX_VALUE for a permanent lockout
 
 
 def status_json(realm: Realm, user: User | None, failure: LoginFailure | None, now: int) -> dict[str, object]:
-    """``GET attack-detection/brute-force/users/{id}``: what the detector knows about one user."""
+    """``GET attack-detection/brute-force/users/{id}``: what the detector knows about one user. Keycloak 26's
+    newest map has seven keys; ``numSecondaryAuthFailures`` (the failures of a second factor it counts apart, for
+    the realm's ``maxSecondaryAuthFailures``) is always 0 here: Doorkeep counts no second-factor failure apart."""
     data: dict[str, object] = {
         "disabled": False,
         "numFailures": 0,
+        "numSecondaryAuthFailures": 0,
         "numTemporaryLockouts": 0,
         "lastFailure": 0,
         "lastIPFailure": "n/a",

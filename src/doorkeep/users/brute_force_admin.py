@@ -1,9 +1,10 @@
 """What AttackDetectionResource shows and clears of a user when failures are counted per property.
 
 ``status``: the user's summary (any counter of it locks it) with ``properties``, one status per protected
-property (``id`` for the user's own counter), as ``GET attack-detection/brute-force/users/{id}`` answers.
-``properties`` is shown once the realm has set a lock policy (unset, the status keeps the six keys the
-older AttackDetectionResourceTest counts).
+property (``id`` for the user's own counter), as ``GET attack-detection/brute-force/users/{id}`` answers for a
+user of a realm with Brute Force Detection on, whatever its lock policy (unset, it is USER: ``properties`` holds
+``id`` alone, as the newest AttackDetectionResourceTest counts eight keys); an id of no user, or a realm
+without the detection, has the seven keys alone.
 
 ``clear``: ``DELETE …/users/{id}`` forgets every counter of the user, or with ``?property=`` that property's
 only; a property clear also lifts the permanent lockout of each user it shared the value with that no other
@@ -71,8 +72,6 @@ async def status(tx: Tx, realm: Realm, user_id: str, now: int) -> dict[str, obje
         data["failedLoginNotBefore"] = max(f.failed_login_not_before for f in locked) if locked else LOCKED_FOREVER
     elif records:
         data["failedLoginNotBefore"] = 0
-    if realm.brute_force_lock_policy is None:  # never set: the status Keycloak showed before the policies
-        return data
     data["properties"] = {
         name: _counters(realm, [records[k] for k in brute_force_keys.keys_of(realm, user, name) if k in records], now)
         for name in brute_force_keys.protected_properties(realm)

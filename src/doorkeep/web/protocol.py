@@ -295,6 +295,14 @@ async def _protocol(
     return cors.apply(request, opened.req, response, challenge=challenge) if cors_answers else response
 
 
+async def protocol_call(
+    request: Request, run: Callable[[Tx, OAuthRequest], Awaitable[T]], render: Callable[[T], Response]
+) -> Response:
+    """``_protocol`` for an endpoint of another module that made its own realm checks first and has no Cors
+    (web/clients_management.py): one writing transaction, its OAuth errors answered, no CORS header."""
+    return await _protocol(request, run, render, cors_answers=False)
+
+
 async def _bound(tx: Tx, realm: Realm, run: Callable[[Tx, OAuthRequest], Awaitable[T]], req: OAuthRequest) -> T:
     """Let this transaction use the process's cached configuration of the request's realm."""
     tx.config.bind(realm)

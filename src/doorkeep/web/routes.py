@@ -21,6 +21,7 @@ from doorkeep.web import (
     browser_session,
     ciba,
     client_redirect,
+    clients_management,
     cors,
     device,
     health,
@@ -82,6 +83,10 @@ def _routes() -> tuple[BaseRoute, ...]:
         Route(f"{OIDC}/token/introspect", protocol.introspect, methods=["POST"]),
         Route(f"{OIDC}/userinfo", protocol.userinfo_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/revoke", protocol.revoke, methods=["POST"]),
+        Route("/realms/{realm}/clients-managements/register-node", clients_management.register_node, methods=["POST"]),
+        Route(
+            "/realms/{realm}/clients-managements/unregister-node", clients_management.unregister_node, methods=["POST"]
+        ),
         Route(f"{OIDC}/logout", browser_session.logout, methods=["GET", "POST"]),
         Route(f"{OIDC}/logout/backchannel-logout", protocol.backchannel_logout_endpoint, methods=["POST"]),
         Route(f"{OIDC}/auth", login.authorize_endpoint, methods=["GET", "POST"]),

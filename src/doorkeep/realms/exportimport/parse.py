@@ -359,7 +359,7 @@ class _Parser:
                 if s.get("protocolMappers") is None
                 else mappers_from_json(s["protocolMappers"], at(where, "protocolMappers"))
             )
-            _no_broker_notes(mappers, at(where, "protocolMappers"), f"client scope '{name}'")
+            _check_mappers(mappers, at(where, "protocolMappers"), f"client scope '{name}'")
             out.append(
                 ClientScope(
                     id=opt_str(s, "id", where) or "",
@@ -406,7 +406,7 @@ class _Parser:
                 attributes=_client_attributes(client, where),
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
-            _no_broker_notes(client.protocol_mappers, at(where, "protocolMappers"), f"client '{client_id}'")
+            _check_mappers(client.protocol_mappers, at(where, "protocolMappers"), f"client '{client_id}'")
             client = with_registered_nodes(client, _registered_nodes(c.get("registeredNodes"), where))
             overrides, dropped = flow_import.client_overrides(realm, rep, c.get("authenticationFlowBindingOverrides"))
             if dropped:
@@ -822,9 +822,14 @@ def stored_credential(cred: dict[str, Any], cw: str, secret: Any, data: Any, kin
     )
 
 
-def _no_broker_notes(mappers: Iterable[ProtocolMapper], where: str, owner: str) -> None:
-    """A mapper copying an identity provider's credentials fails the import, naming its owner
-    (admin/session_note_mappers.py)."""
+def _check_mappers(mappers: Iterable[ProtocolMapper], where: str, owner: str) -> None:
+    """A mapper whose name, type or protocol holds a NUL fails the import, naming its place (PostgreSQL refuses
+    one in a text column and SQLite would store it: refused on both, before anything is written); a mapper copying
+    an identity provider's credentials fails it, naming its owner (admin/session_note_mappers.py)."""
+    for index, mapper in enumerate(mappers):
+        for field, text in (("name", mapper.name), ("protocolMapper", mapper.mapper), ("protocol", mapper.protocol)):
+            if "\x00" in text:
+                fail(f"{where}[{index}].{field}", "expected no NUL character")
     for mapper in mappers:
         note = session_note_mappers.blocked_note(mapper)
         if note is not None:

@@ -128,6 +128,7 @@ async def one(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
+        call.require(VIEW)  # the sub-resource locator runs before the method's body is bound
         rep = await _representation(request)
         stored = await _found(call, request, manage=True)
         organization_access.require_linking(call, rep, stored)
