@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from dpop_port import TOKEN_URL, ProofKey, payload
 from doorkeep.realms import temporary_admin
+from dpop_port import TOKEN_URL, ProofKey, payload
 from support import seed_client, seed_user, token_url
 from wire_env import Env
 
