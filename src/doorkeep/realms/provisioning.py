@@ -10,6 +10,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from doorkeep.admin.stored_text import refuse_longer
 from doorkeep.clientreg import policy_components
 from doorkeep.keys import material
 from doorkeep.model import Client, ClientScope, Realm, Role, User
@@ -323,14 +324,19 @@ async def unlink_service_account_scope(tx: Tx, client: Client) -> None:
 
 async def ensure_service_account(tx: Tx, realm: Realm, client: Client, *, now: int) -> User:
     """The client's service-account user, made if missing and dated ``now`` as Keycloak's
-    ClientManager.enableServiceAccount does (UserModel.setCreatedTimestamp(Time.currentTimeMillis()))."""
+    ClientManager.enableServiceAccount does (UserModel.setCreatedTimestamp(Time.currentTimeMillis())).
+
+    Its username ``service-account-<clientId>`` must fit the username column (VARCHAR(255), as Keycloak's): a
+    clientId over 239 characters is the 400 ``Invalid input`` PostgreSQL answers, on SQLite too, nothing written."""
     existing = await tx.users.get_service_account(client)
     if existing:
         return existing
+    username = service_account_username(client.client_id)
+    refuse_longer(username)
     user = User(
         id=new_id(),
         realm_id=realm.id,
-        username=f"service-account-{client.client_id}".lower(),
+        username=username,
         enabled=True,
         service_account_client_id=client.id,
         created_timestamp=now * 1000,
@@ -341,6 +347,11 @@ async def ensure_service_account(tx: Tx, realm: Realm, client: Client, *, now: i
         await tx.users.grant_roles(user.id, [default_roles.id])
     await join_default_groups(tx, realm, user)
     return user
+
+
+def service_account_username(client_id: str) -> str:
+    """ServiceAccountConstants.SERVICE_ACCOUNT_USER_PREFIX + clientId, lower-cased as usernames are kept."""
+    return f"service-account-{client_id}".lower()
 
 
 async def join_default_groups(tx: Tx, realm: Realm, user: User) -> None:

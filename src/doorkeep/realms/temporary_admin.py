@@ -24,6 +24,9 @@ DEFAULT_USERNAME = "temp-admin"  # BootstrapAdminOptions.DEFAULT_TEMP_ADMIN_USER
 DEFAULT_CLIENT_ID = "temp-admin"  # BootstrapAdminOptions.DEFAULT_TEMP_ADMIN_SERVICE
 TEMPORARY = "is_temporary_admin"  # UserModel.IS_TEMP_ADMIN_ATTR_NAME
 ADMIN_ROLE = "admin"  # AdminRoles.ADMIN
+# USER_ENTITY.USERNAME and CLIENT.CLIENT_ID are VARCHAR(255) in Keycloak as here: Keycloak's command fails on a
+# longer name at the database; Doorkeep refuses it first, with one message on SQLite and PostgreSQL alike.
+NAME_LIMIT = 255
 
 
 class Refused(Exception):
@@ -50,6 +53,8 @@ async def create_user(tx: Tx, now: int, username: str | None, password: str) -> 
     """A temporary admin user (blank username: ``temp-admin``), its password checked against master's policy
     and hashed as that policy says; the username created. Raises Refused."""
     name = username.strip() if username and username.strip() else DEFAULT_USERNAME
+    if len(name.lower()) > NAME_LIMIT:
+        raise Refused(f"Failed to add user to realm '{MASTER}': the username is longer than {NAME_LIMIT} characters")
     realm = await _master(tx, now)
     if await tx.users.get_by_username(realm.id, name.lower()) is not None:
         raise Refused(f"Failed to add user '{name}' to realm '{MASTER}': user with username exists")
@@ -77,6 +82,9 @@ async def create_service(tx: Tx, now: int, client_id: str | None, secret: str) -
     service-account grant, lightweight access tokens, and master's admin role on its service account; the
     client id created. Raises Refused."""
     name = client_id if client_id and client_id.strip() else DEFAULT_CLIENT_ID
+    if len(provisioning.service_account_username(name)) > NAME_LIMIT:  # its service account's username too
+        longest = NAME_LIMIT - len(provisioning.service_account_username(""))
+        raise Refused(f"Failed to add client to realm '{MASTER}': the client id is longer than {longest} characters")
     realm = await _master(tx, now)
     if await tx.clients.get_by_client_id(realm.id, name) is not None:
         raise Refused(f"Failed to add client '{name}' to realm '{MASTER}': client with client ID exists")
