@@ -380,6 +380,10 @@ def _second(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str,
     return str(second.authenticator), rest[1:]
 
 
+# identity-first's first factors, the ALTERNATIVE steps of the sub-flow after UsernameForm, and what each runs
+FIRST_FACTORS = {PASSWORD_ONLY_FORM: PASSWORD, PASSKEY_FORM: PASSKEY, OTP_FORM: OTP}
+
+
 def _password_or_passkey(flows: FlowSet, e: Execution) -> Gate:
     """The REQUIRED sub-flow after UsernameForm holding PasswordForm and WebAuthnPasswordlessAuthenticator, both
     ALTERNATIVE and nothing else (AuthenticationSelectionResolver picks the one of the user's first credential):
@@ -388,18 +392,21 @@ def _password_or_passkey(flows: FlowSet, e: Execution) -> Gate:
     if sub is None or sub.provider_id != af.BASIC:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} after {USERNAME_FORM}")
     found, required, alternative = split(flows, sub.id)
-    kinds = sorted(str(x.authenticator) for x in alternative)
+    kinds = [str(x.authenticator) for x in alternative]
     if (
         found
         or required
         or any(x.flow_id is not None for x in alternative)
-        or kinds != sorted((PASSKEY_FORM, PASSWORD_ONLY_FORM))
+        or PASSWORD_ONLY_FORM not in kinds
+        or len(kinds) < 2
+        or len(set(kinds)) != len(kinds)
+        or not set(kinds) <= set(FIRST_FACTORS)
     ):
         raise Unsupported(
             f"Doorkeep runs sub-flow '{sub.alias}' after {USERNAME_FORM} only as an ALTERNATIVE {PASSWORD_ONLY_FORM}"
-            f" and an ALTERNATIVE {PASSKEY_FORM}"
+            f" beside an ALTERNATIVE {PASSKEY_FORM}, {OTP_FORM} or both"
         )
-    choices = tuple(Choice(x.id, PASSKEY if x.authenticator == PASSKEY_FORM else PASSWORD) for x in alternative)
+    choices = tuple(Choice(x.id, FIRST_FACTORS[str(x.authenticator)]) for x in alternative)
     return Gate((), choices[0].action, True, choices=choices, execution=choices[0].execution)
 
 
