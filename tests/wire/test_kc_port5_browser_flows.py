@@ -7,7 +7,9 @@ holding the test's steps), binds it as the realm's browser flow and signs in as 
 The methods whose flow Doorkeep cannot run (realms/flow_plan.py: UsernameForm followed by anything but the
 password step, a CONDITIONAL sub-flow around the password, a choice holding a sub-flow, the testsuite's own
 authenticators) are refused as a binding with Keycloak's 400 and the old flow kept:
-``test_flows_doorkeep_cannot_run_are_refused_as_a_binding`` names them."""
+``test_flows_doorkeep_cannot_run_are_refused_as_a_binding`` names them. testLoginMultiFactorWithWrongCredentialsMessage
+runs on MultiFactorAuthenticationTest's flow, with that class (test_kc_port5_multi_factor.py); testUserWith* and
+testCredentialsOrder, which run the default flow, are in test_keycloak_browser_flow_test.py."""
 
 from __future__ import annotations
 
@@ -16,15 +18,11 @@ from itertools import count
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-
 import httpx
 import pytest
 
 from browser_flow import form_action, start, submit
 from browser_flow_realm import (
-    FIRST_KEY,
-    INVALID_AUTH_CODE,
-    code,
     is_otp_page,
     offered,
     provide_username_password,
@@ -32,7 +30,7 @@ from browser_flow_realm import (
 )
 from flow_builder import ADMIN, ALT, AUTH, COND, DIS, REQ, add, add_flow, admin, bind, executions
 from keycloak_port import forget, import_realm, poll, user_id
-from login_test_realm import APP, auth_response, error, error_page_text, expect_login, expect_login_error
+from login_test_realm import APP, auth_response, error_page_text
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -238,8 +236,6 @@ REFUSED: dict[str, list[Step]] = {
         (REQ, UF),
         (REQ, [(ALT, OTP), (ALT, [(COND, [(REQ, CONFIGURED), (REQ, PF)])])]),
     ],
-    # testLoginMultiFactorWithWrongCredentialsMessage (MultiFactorAuthenticationTest's alternative credentials)
-    "the password and the OTP form as a choice after the username": [(REQ, UF), (REQ, [(ALT, PF), (ALT, OTP)])],
 }
 
 
@@ -252,5 +248,3 @@ async def test_flows_doorkeep_cannot_run_are_refused_as_a_binding(kc: Env, shape
     assert (await admin(kc, "GET", ADMIN, status=200)).json()["browserFlow"] == "browser"
     page = await provide_username_password(kc, "user-with-one-configured-otp")
     assert is_otp_page(page)  # the built-in browser flow's conditional OTP
-
-

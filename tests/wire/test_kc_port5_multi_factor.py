@@ -29,7 +29,10 @@ pytestmark = pytest.mark.anyio
 
 FLOW = "browser - alternative"
 ALTERNATIVES = f"{FLOW} alternatives"
-PASSWORD, OTP_APP = "Password", "Authenticator Application"  # SelectAuthenticatorPage.PASSWORD, AUTHENTICATOR_APPLICATION
+PASSWORD, OTP_APP = (
+    "Password",
+    "Authenticator Application",
+)  # SelectAuthenticatorPage.PASSWORD, AUTHENTICATOR_APPLICATION
 
 
 @pytest.fixture

@@ -6,28 +6,11 @@ The realm is the part of ``testrealm.json`` they read: ``test-app``, ``test-user
 ``first``, the password, then an unlabelled TOTP, in that order), every password ``password``. The OTP secrets
 are used as their ASCII bytes, as Keycloak's TimeBasedOTP uses them; the fake clock gives the codes' time.
 
-Not ported, each because it first builds a browser flow of its own (FlowUtil.copyBrowserFlow, or the
-MultiFactorAuthenticationTest flow). The reason given when this was written, that Doorkeep's login steps were
-fixed, no longer holds: Doorkeep now compiles edited browser flows (conditional sub-flows under
-conditional-user-configured, -user-role, -credential, the OTP form, WebAuthn, Deny and Allow Access:
-docs/admin-api.md, realms/flow_plan.py) and refuses to bind only what it cannot run. Each of these needs
-re-checking against that list; not done in session 61: testFlowDisabledWhenConditionalAuthenticatorIsMissing, testFlowDisabledWhenConditionalAuthenticatorIsDisabled,
-testConditionalAuthenticatorInNonConditionalFlow, testConditionalRoleAuthenticator,
-testConditionalAuthenticatorWithConditionalSubFlowWithChangingConditionWhileFlowEvaluation,
-testAlternativeNonInteractiveExecutorInSubflow, testSwitchExecutionNotAllowedWithRequiredPasswordAndAlternativeOTP,
-testSocialProvidersPresentOnLoginUsernameOnlyPageIfConfigured,
-testConditionalFlowWithConditionalAuthenticatorEvaluatingToFalseActsAsDisabled,
-testConditionalFlowWithConditionalAuthenticatorEvaluatingToTrueActsAsRequired,
-testConditionalFlowWithMultipleConditionalAuthenticatorsWithUserWithRoleAndOTP,
-testConditionalFlowWithMultipleConditionalAuthenticatorsWithUserWithRoleButNotOTP,
-testLoginWithWithNoOTPCredentialAndNoRequiredActionProviderRegistered,
-testLoginWithWithNoOTPCredentialAndRequiredActionProviderDisabled, testLoginWithWithNoOTPCredential,
-testLoginWithWithNoWebAuthnCredentialAndNoRequiredActionProviderRegistered,
-testLoginWithWithNoWebAuthnCredentialAndRequiredActionProviderDisabled, testLoginWithWithNoWebAuthnCredential,
-testLoginWithWithNoOTPCredentialAndAlternativeActionProvider,
-testLoginWithWithNoWebAuthnCredentialAndAlternativeActionProvider, testLoginMultiFactorWithWrongCredentialsMessage.
-DirectGrantFlowTest's one method (testDirectGrantLoginWithOTPFormShouldFail) is not ported for the same reason:
-it copies the direct grant flow and puts the OTP form in it.
+The methods that build a browser flow of their own are ported in test_kc_port5_browser_flows.py (and
+testLoginMultiFactorWithWrongCredentialsMessage, on MultiFactorAuthenticationTest's flow, in
+test_kc_port5_multi_factor.py), which also names those whose flow Doorkeep refuses to bind. DirectGrantFlowTest's
+one method (testDirectGrantLoginWithOTPFormShouldFail) is not ported: it puts the browser's OTP form in a copy of
+the direct grant flow, which Doorkeep refuses to bind (realms/flow_plan.py runs the direct grant's own steps).
 """
 
 from __future__ import annotations
