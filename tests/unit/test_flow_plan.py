@@ -433,6 +433,29 @@ def test_the_passwordless_flow_makes_the_passkey_the_first_gate() -> None:
     assert kinds(plan) == [(fp.PASSKEY, True, []), (fp.DENY_ACCESS, True, [])]
 
 
+def test_the_password_or_the_otp_as_the_first_factor() -> None:
+    """MultiFactorAuthenticationTest's flow: UsernameForm, then a REQUIRED sub-flow of PasswordForm and the OTP
+    form, both ALTERNATIVE: one first gate whose choices are the two in the flow's order; the same step twice, a
+    choice without the password, or one with a REQUIRED step beside it is refused."""
+    alternatives: list[Row] = [(fp.PASSWORD_ONLY_FORM, af.ALT), (fp.OTP_FORM, af.ALT)]
+    top: dict[str, list[Row]] = {
+        "top": [(fp.COOKIE, af.ALT), ("@forms", af.ALT)],
+        "forms": [(fp.USERNAME_FORM, af.REQ), ("@alt", af.REQ)],
+    }
+    plan = compile_top({**top, "alt": alternatives})
+    assert plan.username_first and plan.passwordless
+    [gate] = plan.gates
+    assert [c.action for c in gate.choices] == [fp.PASSWORD, fp.OTP]
+    refusals: list[list[Row]] = [
+        [(fp.PASSWORD_ONLY_FORM, af.ALT), (fp.PASSWORD_ONLY_FORM, af.ALT)],
+        [(fp.OTP_FORM, af.ALT), (fp.PASSKEY_FORM, af.ALT)],
+        [*alternatives, (fp.DENY, af.REQ)],
+    ]
+    for refused in refusals:
+        with pytest.raises(fp.Unsupported):
+            compile_top({**top, "alt": refused})
+
+
 def test_a_flow_that_starts_with_the_passkey_has_no_username_step() -> None:
     """WebAuthnPasswordlessAuthenticator first and REQUIRED (Keycloak's usernameless passkey login): the passkey
     names the user; the steps after it are the gates, as after a password."""

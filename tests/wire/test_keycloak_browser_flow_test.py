@@ -6,89 +6,40 @@ The realm is the part of ``testrealm.json`` they read: ``test-app``, ``test-user
 ``first``, the password, then an unlabelled TOTP, in that order), every password ``password``. The OTP secrets
 are used as their ASCII bytes, as Keycloak's TimeBasedOTP uses them; the fake clock gives the codes' time.
 
-Not ported, each because it first builds a browser flow of its own (FlowUtil.copyBrowserFlow, or the
-MultiFactorAuthenticationTest flow). The reason given when this was written, that Doorkeep's login steps were
-fixed, no longer holds: Doorkeep now compiles edited browser flows (conditional sub-flows under
-conditional-user-configured, -user-role, -credential, the OTP form, WebAuthn, Deny and Allow Access:
-docs/admin-api.md, realms/flow_plan.py) and refuses to bind only what it cannot run. Each of these needs
-re-checking against that list; not done in session 61: testFlowDisabledWhenConditionalAuthenticatorIsMissing, testFlowDisabledWhenConditionalAuthenticatorIsDisabled,
-testConditionalAuthenticatorInNonConditionalFlow, testConditionalRoleAuthenticator,
-testConditionalAuthenticatorWithConditionalSubFlowWithChangingConditionWhileFlowEvaluation,
-testAlternativeNonInteractiveExecutorInSubflow, testSwitchExecutionNotAllowedWithRequiredPasswordAndAlternativeOTP,
-testSocialProvidersPresentOnLoginUsernameOnlyPageIfConfigured,
-testConditionalFlowWithConditionalAuthenticatorEvaluatingToFalseActsAsDisabled,
-testConditionalFlowWithConditionalAuthenticatorEvaluatingToTrueActsAsRequired,
-testConditionalFlowWithMultipleConditionalAuthenticatorsWithUserWithRoleAndOTP,
-testConditionalFlowWithMultipleConditionalAuthenticatorsWithUserWithRoleButNotOTP,
-testLoginWithWithNoOTPCredentialAndNoRequiredActionProviderRegistered,
-testLoginWithWithNoOTPCredentialAndRequiredActionProviderDisabled, testLoginWithWithNoOTPCredential,
-testLoginWithWithNoWebAuthnCredentialAndNoRequiredActionProviderRegistered,
-testLoginWithWithNoWebAuthnCredentialAndRequiredActionProviderDisabled, testLoginWithWithNoWebAuthnCredential,
-testLoginWithWithNoOTPCredentialAndAlternativeActionProvider,
-testLoginWithWithNoWebAuthnCredentialAndAlternativeActionProvider, testLoginMultiFactorWithWrongCredentialsMessage.
-DirectGrantFlowTest's one method (testDirectGrantLoginWithOTPFormShouldFail) is not ported for the same reason:
-it copies the direct grant flow and puts the OTP form in it.
+The methods that build a browser flow of their own are ported in test_kc_port5_browser_flows.py (and
+testLoginMultiFactorWithWrongCredentialsMessage, on MultiFactorAuthenticationTest's flow, in
+test_kc_port5_multi_factor.py), which also names those whose flow Doorkeep refuses to bind. DirectGrantFlowTest's
+one method (testDirectGrantLoginWithOTPFormShouldFail) is not ported: it puts the browser's OTP form in a copy of
+the direct grant flow, which Doorkeep refuses to bind (realms/flow_plan.py runs the direct grant's own steps).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import AsyncIterator
-from typing import Any
 
-import httpx
 import pytest
 
 from browser_flow import submit
-from keycloak_port import ADMIN, admin_headers, forget, import_realm, poll
-from login_test_realm import (
-    APP,
-    INVALID_USER,
-    SECRET,
-    auth_response,
-    error,
-    expect_login,
-    is_login_page,
-    login,
-    open_login_form,
+from browser_flow_realm import (
+    FIRST_KEY,
+    INVALID_AUTH_CODE,
+    PASSWORD,
+    SECOND_KEY,
+    UNNAMED,
+    code,
+    credential_id,
+    is_otp_page,
+    offered,
+    otp_credential,
+    provide_username_password,
+    realm_rep,
+    selected_label,
 )
-from totp_codes import totp
+from keycloak_port import ADMIN, admin_headers, forget, import_realm, poll
+from login_test_realm import INVALID_USER, auth_response, error, expect_login, is_login_page, login, open_login_form
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-INVALID_AUTH_CODE = "Invalid authenticator code."  # Messages.INVALID_TOTP
-FIRST_KEY = "DJmQfC73VGFhw7D4QJ8A"
-SECOND_KEY = "ABCQfC73VGFhw7D4QJ8A"
-UNNAMED = "unnamed"  # OTPFormAuthenticator.UNNAMED: the label of an OTP credential without userLabel
-PASSWORD = {"type": "password", "value": "password", "temporary": False}
-
-
-def _otp(secret: str, label: str | None = None) -> dict[str, Any]:
-    data = '{"subType":"totp","digits":6,"counter":0,"period":30,"algorithm":"HmacSHA1"}'
-    cred = {"type": "otp", "secretData": '{"value":"' + secret + '"}', "credentialData": data}
-    return cred | ({"userLabel": label} if label else {})
-
-
-def realm_rep(two_otp_credentials: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """testrealm.json's slice; ``two_otp_credentials`` replaces the credentials of user-with-two-configured-otp."""
-    two = two_otp_credentials or [_otp(FIRST_KEY, "first"), PASSWORD, _otp(SECOND_KEY)]
-    return {
-        "realm": "test",
-        "enabled": True,
-        "eventsEnabled": True,
-        "roles": {"realm": [{"name": "user"}]},
-        "clients": [{"clientId": APP, "secret": SECRET, "redirectUris": ["http://127.0.0.1:9999/*"]}],
-        "users": [
-            {"username": "test-user@localhost", "email": "test-user@localhost", "enabled": True,
-             "credentials": [PASSWORD]},
-            {"username": "user-with-one-configured-otp", "email": "otp1@redhat.com", "enabled": True,
-             "credentials": [PASSWORD, _otp(FIRST_KEY)]},
-            {"username": "user-with-two-configured-otp", "email": "otp2@redhat.com", "enabled": True,
-             "realmRoles": ["user"], "credentials": two},
-        ],
-    }  # fmt: skip
 
 
 @pytest.fixture
@@ -97,41 +48,6 @@ async def kc(env: Env) -> AsyncIterator[Env]:
     await poll(env)
     yield env
     forget(env)
-
-
-async def provide_username_password(env: Env, user: str) -> httpx.Response:
-    """The login form with a wrong password (the form again), then the right one: the page that follows."""
-    env.http.cookies.clear()  # a new browser: no SSO session of an earlier login answers the form
-    page = await login(env, await open_login_form(env), user, "invalid")
-    assert is_login_page(page) and error(page) == INVALID_USER, error(page)
-    return await login(env, page, user)
-
-
-def is_otp_page(page: httpx.Response) -> bool:
-    """``loginTotpPage.assertCurrent`` / ``oneTimeCodePage.isOtpLabelPresent``: login-otp.ftl's form."""
-    return page.status_code == 200 and 'id="kc-otp-login-form"' in page.text and 'name="otp"' in page.text
-
-
-def offered(page: httpx.Response) -> list[tuple[str, str, bool]]:
-    """The OTP credentials the selector offers, in order: (credential id, label, checked)."""
-    found = re.findall(r'name="selectedCredentialId" value="([^"]+)"( checked)?> ([^<]*)</label>', page.text)
-    return [(cid, html.unescape(label), bool(checked)) for cid, checked, label in found]
-
-
-def selected_label(page: httpx.Response) -> str:
-    """``loginTotpPage.getSelectedOtpCredential()``."""
-    (label,) = [label for _, label, checked in offered(page) if checked]
-    return label
-
-
-def credential_id(page: httpx.Response, label: str) -> str:
-    """``loginTotpPage.selectOtpCredential(label)``: the radio button's value."""
-    (cid,) = [cid for cid, shown, _ in offered(page) if shown == label]
-    return cid
-
-
-def code(env: Env, key: str) -> str:
-    return totp(key.encode(), now=env.clock.now())
 
 
 async def test_user_without_additional_factor_connection(kc: Env) -> None:
@@ -187,7 +103,7 @@ async def test_credentials_order(kc: Env) -> None:
     await credentials_order(kc, ["first", UNNAMED])
     response = await kc.http.delete(ADMIN, headers=await admin_headers(kc))
     assert response.status_code == 204, response.text
-    await import_realm(kc, realm_rep([PASSWORD, _otp(SECOND_KEY), _otp(FIRST_KEY, "first")]))
+    await import_realm(kc, realm_rep([PASSWORD, otp_credential(SECOND_KEY), otp_credential(FIRST_KEY, "first")]))
     await credentials_order(kc, [UNNAMED, "first"])
 
 

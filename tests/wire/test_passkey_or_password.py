@@ -177,12 +177,16 @@ async def test_a_forged_form_code_shows_no_list(realm: Env) -> None:
     assert "authenticationExecution" not in again.text and is_password_page(again)
 
 
-async def test_a_sub_flow_with_more_than_the_two_steps_cannot_be_bound(realm: Env) -> None:
-    """Only the password and the passkey make the choice: a third ALTERNATIVE (the OTP form) is still a 400
-    naming the sub-flow."""
+async def test_a_sub_flow_with_a_step_that_is_no_first_factor_cannot_be_bound(realm: Env) -> None:
+    """The password, the passkey and the OTP form make the choice (MultiFactorAuthenticationTest's flow has the
+    password and the OTP): a third ALTERNATIVE OTP form binds; Deny Access beside them is a 400 naming the
+    sub-flow."""
     await bind_choice_flow(realm)
     await admin(realm, "PUT", ADMIN, {"browserFlow": "browser"}, 204)
     await add(realm, CHOICE, "auth-otp-form", ALT)
+    await admin(realm, "PUT", ADMIN, {"browserFlow": "either"}, 204)
+    await admin(realm, "PUT", ADMIN, {"browserFlow": "browser"}, 204)
+    await add(realm, CHOICE, "deny-access-authenticator", ALT)
     refused = await admin(realm, "PUT", ADMIN, {"browserFlow": "either"}, 400)
     assert CHOICE in refused.text
 

@@ -113,7 +113,7 @@ def usernameless(realm: Realm, client: Client, requested: str | None = None) -> 
 
 
 def password_choice(realm: Realm, client: Client, requested: str | None, index: int) -> bool:
-    """Whether gate ``index`` of the browser flow is identity-first's choice of the password or the passkey (so
+    """Whether gate ``index`` of the browser flow is identity-first's choice of the password, the passkey or the OTP (so
     that the password page is one of its steps, with "Try Another Way")."""
     try:
         found = plan(realm, client, BROWSER, requested)
@@ -137,7 +137,7 @@ class Next:
 
 # the credential type each credential-based step checks (its CredentialValidator's type)
 CREDENTIAL_TYPES = {fp.OTP: otp.TYPE, fp.WEBAUTHN: webauthn.TYPE, fp.RECOVERY: recovery_codes.TYPE}
-# and those of identity-first's first factor, a choice of the password and the passkey
+# and those of identity-first's first factor, a choice of the password and the passkey or the OTP
 CHOICE_TYPES = {**CREDENTIAL_TYPES, fp.PASSWORD: "password", fp.PASSKEY: webauthn.PASSWORDLESS_TYPE}
 
 

@@ -155,7 +155,7 @@ async def gate_page(ctx: StepContext, step: str, remember_me: bool) -> Outcome:
 
 
 def password_gate(ctx: StepContext) -> int | None:
-    """The index of the gate whose choice identity-first's password page is (the password or the passkey) when
+    """The index of the gate whose choice identity-first's password page is (the password, the passkey or the OTP) when
     the login waits on it, else None (the password form comes before the gates)."""
     index = ctx.request.flow_gate
     at = flow_gates.password_choice(ctx.realm, ctx.client, ctx.request.requested_flow, index)

@@ -13,9 +13,9 @@ Organization steps of Keycloak's default flow (``Plan.organization``); one usern
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``), or then
 the username and password form asking the password alone (``Plan.user_set_form``), or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``) or then a REQUIRED
-sub-flow of PasswordForm and WebAuthnPasswordlessAuthenticator, both ALTERNATIVE (a first gate whose ``choices``
-are the password and the passkey, "Try Another Way" between them), or that passkey step alone, REQUIRED, with
-no username step (``Plan.usernameless``); after it, the OTP
+sub-flow of PasswordForm and WebAuthnPasswordlessAuthenticator or the OTP form (or both), all ALTERNATIVE (a first
+gate whose ``choices`` are the password and the others, "Try Another Way" between them), or that passkey step
+alone, REQUIRED, with no username step (``Plan.usernameless``); after it, the OTP
 form, webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
 allow-access-authenticator, directly or in REQUIRED or CONDITIONAL sub-flows (the credential steps also as the
 ALTERNATIVE steps of one sub-flow: a gate whose ``choices`` the user picks from, "Try Another Way"), under the
@@ -73,7 +73,7 @@ PASSWORD = "password"  # identity-first's password page as one choice of the fir
 # the credential-based steps after the password, each a CredentialValidator of one credential type
 CREDENTIAL_STEPS = {OTP_FORM: OTP, WEBAUTHN_FORM: WEBAUTHN, RECOVERY_FORM: RECOVERY}
 USERNAMELESS = "usernameless"  # the sign-in step of a forms sub-flow that starts with the passkey
-PASSWORD_OR_PASSKEY = "password-or-passkey"  # identity-first's second step: a choice of the two
+PASSWORD_OR_PASSKEY = "password-or-passkey"  # identity-first's second step: the password or another first factor
 
 
 @dataclass(frozen=True)
@@ -324,7 +324,7 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> Forms:
         second, rest, before = _username_first(flows, sub, head, required[1:])
         gates = _after_password(flows, rest, OTP_FORM)
         passkey = (Gate((), PASSKEY, True),) if second == PASSKEY_FORM else ()  # a REQUIRED step, user known
-        if second == PASSWORD_OR_PASSKEY:  # the password and the passkey: the user's preferred one asks first
+        if second == PASSWORD_OR_PASSKEY:  # the password and the passkey or the OTP: the preferred one asks first
             passkey = (_password_or_passkey(flows, required[1]),)
         return None, (*passkey, *gates), second, before
     if head.authenticator == PASSKEY_FORM and head.requirement == af.REQ and first == PASSWORD_FORM:
@@ -380,26 +380,33 @@ def _second(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str,
     return str(second.authenticator), rest[1:]
 
 
+# identity-first's first factors, the ALTERNATIVE steps of the sub-flow after UsernameForm, and what each runs
+FIRST_FACTORS = {PASSWORD_ONLY_FORM: PASSWORD, PASSKEY_FORM: PASSKEY, OTP_FORM: OTP}
+
+
 def _password_or_passkey(flows: FlowSet, e: Execution) -> Gate:
-    """The REQUIRED sub-flow after UsernameForm holding PasswordForm and WebAuthnPasswordlessAuthenticator, both
-    ALTERNATIVE and nothing else (AuthenticationSelectionResolver picks the one of the user's first credential):
-    one gate whose choices are the two, in the flow's order."""
+    """The REQUIRED sub-flow after UsernameForm holding PasswordForm and WebAuthnPasswordlessAuthenticator or the
+    OTP form (or both), all ALTERNATIVE and nothing else (AuthenticationSelectionResolver picks the one of the user's
+    first credential): one gate whose choices are those steps, in the flow's order."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} after {USERNAME_FORM}")
     found, required, alternative = split(flows, sub.id)
-    kinds = sorted(str(x.authenticator) for x in alternative)
+    kinds = [str(x.authenticator) for x in alternative]
     if (
         found
         or required
         or any(x.flow_id is not None for x in alternative)
-        or kinds != sorted((PASSKEY_FORM, PASSWORD_ONLY_FORM))
+        or PASSWORD_ONLY_FORM not in kinds
+        or len(kinds) < 2
+        or len(set(kinds)) != len(kinds)
+        or not set(kinds) <= set(FIRST_FACTORS)
     ):
         raise Unsupported(
             f"Doorkeep runs sub-flow '{sub.alias}' after {USERNAME_FORM} only as an ALTERNATIVE {PASSWORD_ONLY_FORM}"
-            f" and an ALTERNATIVE {PASSKEY_FORM}"
+            f" beside an ALTERNATIVE {PASSKEY_FORM}, {OTP_FORM} or both"
         )
-    choices = tuple(Choice(x.id, PASSKEY if x.authenticator == PASSKEY_FORM else PASSWORD) for x in alternative)
+    choices = tuple(Choice(x.id, FIRST_FACTORS[str(x.authenticator)]) for x in alternative)
     return Gate((), choices[0].action, True, choices=choices, execution=choices[0].execution)
 
 

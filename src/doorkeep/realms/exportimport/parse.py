@@ -482,6 +482,7 @@ class _Parser:
             self.client_refs.append((service_account_of, at(where, "serviceAccountClientId")))
         roles = self.refs(u.get("realmRoles"), at(where, "realmRoles"), u.get("clientRoles"), at(where, "clientRoles"))
         password: PasswordPlan | None = None
+        place = 0
         otps: list[OtpPlan] = []
         history: list[tuple[Any, Any, int | None]] = []
         for j, item in enumerate(get_list(u, "credentials", where)):
@@ -508,7 +509,7 @@ class _Parser:
                 continue
             if password is not None:
                 fail(cw, "a user has at most one password credential")
-            password = self.password(cred, cw)
+            password, place = self.password(cred, cw), len(otps)
             temporary = cred.get("temporary")
             if (
                 temporary is not None
@@ -521,7 +522,7 @@ class _Parser:
             links = federated_links.read(u.get("federatedIdentities"), at(where, "federatedIdentities"))
         except federated_links.LinkError as problem:
             raise ImportError_(str(problem)) from None
-        return UserPlan(user, service_account_of, roles, password, groups, otps, history, links)
+        return UserPlan(user, service_account_of, roles, password, groups, otps, history, links, place)
 
     def otp(self, cred: dict[str, Any], cw: str) -> OtpPlan:
         if cred.get("secretData") is None or cred.get("credentialData") is None:

@@ -72,6 +72,8 @@ class UserPlan:
     # ``password-history`` credentials (secretData, credentialData, createdDate), in the file's order.
     history: list[tuple[JSON, JSON, int | None]] = field(default_factory=list, repr=False)
     links: list[Link] = field(default_factory=list)  # ``federatedIdentities``: links to identity providers
+    # how many of ``otps`` come before the password in the file: the password takes its place in the priority
+    password_place: int = 0
 
 
 @dataclass

@@ -201,6 +201,11 @@ class _Writer:
                     await self.tx.roles.add_composites(self.roles[(None, parent)], [self.roles[(None, child)]])
         return self.roles[(None, default)]
 
+    async def _add(self, user: User, file_user_id: str, otp: OtpPlan) -> None:
+        await self.tx.users.add_credential(
+            await self._credential(user, file_user_id, otp.kind, otp, otp.secret_data, otp.credential_data)
+        )
+
     async def _credential(
         self, user: User, file_user_id: str, kind: str, plan: PasswordPlan | OtpPlan, secret: JSON, data: JSON
     ) -> Credential:
@@ -332,6 +337,9 @@ class _Writer:
             await self.tx.users.create(user)
             if up.service_account_of:
                 linked.add(up.service_account_of)
+            # in the file's order, which is the credentials' priority (each stored after the ones before it)
+            for otp in up.otps[: up.password_place]:
+                await self._add(user, up.user.id, otp)
             pw = up.password
             if pw is not None:
                 assert pw.secret_data is not None and pw.credential_data is not None, "hash_passwords first"
@@ -340,10 +348,8 @@ class _Writer:
                 )
             for secret, data, created in up.history:
                 await self.tx.users.add_password_history(user.id, secret, data, created or self.now * 1000)
-            for otp in up.otps:
-                await self.tx.users.add_credential(
-                    await self._credential(user, up.user.id, otp.kind, otp, otp.secret_data, otp.credential_data)
-                )
+            for otp in up.otps[up.password_place :]:
+                await self._add(user, up.user.id, otp)
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
             for path in up.groups:
                 await self.tx.groups.join(user.id, self.groups[_path(path)])
