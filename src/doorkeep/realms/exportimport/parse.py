@@ -35,6 +35,7 @@ from doorkeep.admin.session_limits import client_problems, invalid_client
 from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
 from doorkeep.clientpolicies import realm_config as client_policies
+from doorkeep.clientpolicies.readable import readable as readable_policies
 from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.errors import AdminError
@@ -54,7 +55,7 @@ from doorkeep.oauth import client_urls
 from doorkeep.oauth.claims import default_web_origins
 from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
-from doorkeep.realms.exportimport import master_legacy, organizations
+from doorkeep.realms.exportimport import legacy_shapes, master_legacy, organizations
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.implied_roles import add_client_default_roles, add_user_roles
 from doorkeep.realms.exportimport.plan import (
@@ -92,6 +93,7 @@ from doorkeep.sessions import offline_cap
 from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
 from doorkeep.users import federated_links, password_policy, recovery_codes, webauthn, webauthn_policy
 
+POLICY_KEYS = ("clientProfiles", "clientPolicies")
 REALM_KEYS = {
     "id",
     "realm",
@@ -129,6 +131,7 @@ CLIENT_KEYS = {
     *CLIENT_FIELDS,
     "defaultClientScopes",
     "optionalClientScopes",
+    "clientTemplate",  # Keycloak 2.x-3.x: its scope is linked as a default one (legacy_shapes.py)
     "access",
     "surrogateAuthRequired",
     "nodeReRegistrationTimeout",
@@ -207,8 +210,10 @@ class _Parser:
             attributes[DISPLAY_NAME_HTML] = html
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         realm = _user_profile(realm, rep, b)
-        try:
-            realm = client_policies.from_representation(realm, rep)
+        unreadable = [k for k in POLICY_KEYS if rep.get(k) is not None and not readable_policies(k, rep[k])]
+        self.unknown.update(f"{k} (not in the format Keycloak 14 and later read)" for k in unreadable)
+        try:  # one Keycloak cannot read is skipped, as getParsedClientProfiles / getParsedClientPolicies do
+            realm = client_policies.from_representation(realm, {k: v for k, v in rep.items() if k not in unreadable})
         except ClientPolicyError as problem:  # updateRealmModelFromRepresentation's failed import
             fail(at(b, "clientPolicies" if rep.get("clientPolicies") else "clientProfiles"), str(problem))
         try:
@@ -420,11 +425,13 @@ class _Parser:
                 raise ImportError_(invalid_client(client_id, limits))
             if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):
                 fail(at(where, "attributes"), f"{cap_problem} (client '{client_id}')")
+            template = opt_str(c, "clientTemplate", where)
             out.append(
                 ClientPlan(
                     client,
                     self.scope_names(c, "defaultClientScopes", where),
                     self.scope_names(c, "optionalClientScopes", where),
+                    None if template is None else legacy_shapes.scope_name(template),
                 )
             )
         return out
@@ -647,7 +654,7 @@ def known_client_roles(realm_name: str, roles: list[RolePlan], clients: list[Cli
 def parse_realm(data: Any, base: str = "") -> RealmPlan:
     """Validate one realm representation; raise ImportError_ naming the first problem's place."""
     try:
-        return _Parser(base).realm(master_legacy.adopted(data))
+        return _Parser(base).realm(master_legacy.adopted(legacy_shapes.converted(data)))
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
 

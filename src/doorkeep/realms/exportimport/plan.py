@@ -34,6 +34,7 @@ class ClientPlan:
     client: Client
     default_scopes: list[str] | None  # None (both): the realm's default scopes, as Keycloak links them
     optional_scopes: list[str] | None
+    template_scope: str | None = None  # a Keycloak 2.x-3.x client's ``clientTemplate``, linked as a default scope
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ from doorkeep.users import federated_links, password_policy
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+log = logging.getLogger("doorkeep.import")
 
 BASIC_SCOPE = "basic"
 MANAGEMENT = management.REALM_MANAGEMENT
@@ -270,6 +273,8 @@ class _Writer:
             self.clients[client.client_id] = client
             if cp.default_scopes is None and cp.optional_scopes is None:
                 links = realm_defaults
+                if cp.template_scope is not None:  # createClient's addClientScopeToClient(template, default)
+                    links = self._with_template(links, cp.template_scope, client.client_id)
             else:
                 named = [(n, True) for n in cp.default_scopes or []] + [(n, False) for n in cp.optional_scopes or []]
                 links = [(self.scopes[name], default) for name, default in named]
@@ -285,6 +290,15 @@ class _Writer:
             # Roles of a built-in client the file does not list merge by name with the built-in ones.
             if rp.client is not None and (rp.client, rp.role.name) not in self.roles:
                 await self._role(rp, self.clients[rp.client].id)
+
+    def _with_template(self, links: list[tuple[str, bool]], name: str, client_id: str) -> list[tuple[str, bool]]:
+        """``links`` and the client template's scope as a default one; an unknown one is ignored with a warning,
+        as RepresentationToModel.addClientScopeToClient does."""
+        scope_id = self.scopes.get(name)
+        if scope_id is None:
+            log.warning("client %r: referenced client scope %r does not exist; ignored", client_id, name)
+            return links
+        return [*(link for link in links if link[0] != scope_id), (scope_id, True)]
 
     async def _management_roles(self) -> None:
         """RealmManager.checkRealmAdminManagementRoles: a file written before an admin role existed (Keycloak 26.7's
