@@ -26,6 +26,7 @@ import jwt
 import pytest
 
 from broker_support import Broker, broker_login, browser, callback, served, served_with_fake, to_provider
+from broker_token_support import alice_token, enable_events, retrieve
 from browser_flow import REDIRECT
 from fake_idp import CLIENT_ID, CLIENT_SECRET
 from flow_builder import admin
@@ -252,3 +253,28 @@ async def test_client_secret_basic_unencoded_sends_the_secret_as_it_is(env: Env)
         rep["config"]["clientAuthMethod"] = "client_secret_basic"
         await admin(env, "PUT", "/admin/realms/test/identity-provider/instances/kc", rep, status=204)
         await _signs_in(broker)
+
+
+async def test_client_secret_basic_unencoded_signs_in_with_a_plain_secret(env: Env) -> None:
+    """``client_secret_basic_unencoded`` with a secret form-encoding leaves as it is: the provider takes it."""
+    async with served(env) as broker:
+        rep = broker.provider_rep(clientAuthMethod="client_secret_basic_unencoded")
+        await broker.add_provider(config=rep["config"])
+        await _signs_in(broker)
+
+
+async def test_the_stored_token_refresh_authenticates_with_the_realm_key(env: Env) -> None:
+    """AbstractOAuth2IdentityProvider.refreshToken goes through authenticateTokenRequest too: with
+    ``private_key_jwt`` the refresh grant carries a fresh assertion signed with the consumer's key, and the provider
+    (a ``client-jwt`` client reading the consumer's JWKS) renews the stored token."""
+    async with served(env) as broker:
+        await enable_events(env)
+        await _provider_client(broker, "client-jwt", **{"use.jwks.url": "true", "jwks.url": _consumer_certs(broker)})
+        rep = broker.provider_rep(clientAuthMethod="private_key_jwt", clientSecret="")
+        await broker.add_provider(storeToken=True, addReadTokenRoleOnCreate=True, config=rep["config"])
+        token = await alice_token(broker)
+        before = (await retrieve(broker, token)).json()
+        env.clock.advance(before["accessTokenExpiration"] - env.clock.now() - 4)
+        renewed = await retrieve(broker, token)
+        assert renewed.status_code == 200, renewed.text
+        assert renewed.json()["access_token"] != before["access_token"]
