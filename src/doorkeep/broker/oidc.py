@@ -259,7 +259,10 @@ async def _signature_key(config: Config, token: str, lookup: KeyLookup | None) -
             str(config.extra.get("publicKeySignatureVerifier") or ""),
             config.extra.get("publicKeySignatureVerifierKeyId"),
         )
-        key = client_keys.hardcoded_key(pem, str(configured or ""), kid, alg)
+        if pem.strip().startswith("{"):  # a JWK set pasted (PublicKeyStorageManager: its key by the token's kid)
+            key = client_keys.pick(client_keys.parse_jwks(pem), kid, alg)
+        else:
+            key = client_keys.hardcoded_key(pem, str(configured or ""), kid, alg)
         if key is None:
             raise BrokerError("the validating public key does not check the signature")
         return key, alg
