@@ -29,6 +29,11 @@ ATTACKER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def jwk() -> dict[str, Any]:
+    """The public JWK of the key the FakeIdp signs with."""
+    return _jwk()
+
+
 def _jwk() -> dict[str, Any]:
     public: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
     return public | {"kid": KID, "use": "sig", "alg": "RS256"}
@@ -43,6 +48,7 @@ class FakeIdp:
     token_requests: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # more members of the token response
     fetched: list[str] = field(default_factory=list)  # the paths of the GETs it answered
+    keys: list[dict[str, Any]] | None = None  # the JWK set it publishes, when not its one signing key's
 
     @property
     def issuer(self) -> str:
@@ -126,7 +132,7 @@ def _app(idp: FakeIdp) -> Starlette:
 
     async def certs(request: Request) -> Response:
         idp.fetched.append(request.url.path)
-        return JSONResponse({"keys": [_jwk()]})
+        return JSONResponse({"keys": idp.keys if idp.keys is not None else [_jwk()]})
 
     async def userinfo(request: Request) -> Response:
         return JSONResponse({"sub": "mallory-sub"})

@@ -15,12 +15,12 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import jwt
 from jwt.types import Options
 
-from doorkeep.broker import forwarding, social
+from doorkeep.broker import client_assertion, forwarding, social
 from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.model import JSON
@@ -61,6 +61,10 @@ class Config:
     add_read_token_role: bool = False  # addReadTokenRoleOnCreate: a user the first broker login creates may read it
     sync_mode: str = "LEGACY"  # IdentityProviderModel.getSyncMode: IMPORT, LEGACY or FORCE, LEGACY when unset
     extra: JSON = field(default_factory=dict)
+    # private_key_jwt: the realm's key the client assertion is signed with (``with_client_key``), and the realm's
+    # accessCodeLifespan, the assertion's lifetime
+    assertion_key: client_assertion.RealmKey | None = None
+    assertion_lifespan: int = 60
 
     @staticmethod
     def of(provider: JSON) -> Config:
@@ -110,6 +114,12 @@ def with_vault(config: Config, vault: Vault, realm: str) -> Config:
     """The config with its ``clientSecret`` as Keycloak sends it: a ``${vault.<key>}`` read from the vault (at each
     use), the stored value when the vault has no entry (``getStringSecret(secret).get().orElse(secret)``)."""
     return dataclasses.replace(config, client_secret=vault.secret_or_stored(realm, config.client_secret))
+
+
+def with_client_key(config: Config, key: client_assertion.RealmKey | None, lifespan: int) -> Config:
+    """The config with what a signed client assertion needs of the realm: its key (``private_key_jwt``) and its
+    ``accessCodeLifespan`` (the assertion's ``exp``)."""
+    return dataclasses.replace(config, assertion_key=key, assertion_lifespan=lifespan)
 
 
 async def prepared(provider: JSON) -> Config | BrokerError:
@@ -177,37 +187,51 @@ def start(
     return Started(config.authorization_url + separator + urlencode(params), state, nonce, verifier)
 
 
-async def exchange(config: Config, code: str, redirect_uri: str, verifier: str | None) -> dict[str, Any]:
+async def exchange(config: Config, code: str, redirect_uri: str, verifier: str | None, now: int) -> dict[str, Any]:
     """AbstractOAuth2IdentityProvider.Endpoint.generateTokenRequest: the code for tokens, the client
-    authenticated by ``clientAuthMethod`` (client_secret_post, the default, or client_secret_basic)."""
+    authenticated by ``clientAuthMethod`` (``token_request``)."""
     form = {"code": code, "grant_type": "authorization_code", "redirect_uri": redirect_uri}
     if verifier is not None:
         form["code_verifier"] = verifier
-    status, _, body = await token_request(config, form)
+    status, _, body = await token_request(config, form, now)
     if status != 200:
         raise BrokerError(f"token endpoint answered {status}")
     return social.token_response(body) if config.oauth2_only else bounded_json(body, "token response")
 
 
-async def token_request(config: Config, form: dict[str, str]) -> tuple[int, str, bytes]:
+async def token_request(config: Config, form: dict[str, str], now: int) -> tuple[int, str, bytes]:
     """A POST to the provider's token endpoint, the client authenticated by ``clientAuthMethod``
-    (authenticateTokenRequest: client_secret_post, the default, or client_secret_basic)."""
+    (authenticateTokenRequest): client_secret_post, the default; client_secret_basic, the id and secret
+    form-encoded first (RFC 6749 §2.3.1), or as they are with Keycloak 26.5's client_secret_basic_unencoded; a
+    signed client assertion with client_secret_jwt and private_key_jwt (broker/client_assertion.py)."""
     headers = {"Accept": "application/json"}
-    if config.client_auth_method == "client_secret_basic":
-        pair = f"{_form(config.client_id)}:{_form(config.client_secret)}"
+    method = config.client_auth_method
+    if method in client_assertion.JWT_METHODS:
+        form = form | client_assertion.params(
+            method=method,
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+            token_url=config.token_url,
+            extra=config.extra,
+            key=config.assertion_key,
+            lifespan=config.assertion_lifespan,
+            now=now,
+        )
+    elif method in ("client_secret_basic", "client_secret_basic_unencoded"):
+        encoded = method == "client_secret_basic"
+        pair = f"{_form(config.client_id, encoded)}:{_form(config.client_secret, encoded)}"
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
-    elif config.client_auth_method in ("client_secret_post", ""):
+    elif method in ("client_secret_post", ""):
         form = {**form, "client_id": config.client_id, "client_secret": config.client_secret}
     else:
         raise BrokerError(f"client authentication {config.client_auth_method} is not supported")
     return await call("POST", config.token_url, headers, form, "token request")
 
 
-def _form(value: str) -> str:
-    """RFC 6749 §2.3.1: the client id and secret form-encoded before they go into Basic."""
-    from urllib.parse import quote_plus
-
-    return quote_plus(value)
+def _form(value: str, encoded: bool) -> str:
+    """RFC 6749 §2.3.1: the client id and secret form-encoded before they go into Basic (BasicAuthHelper.RFC6749);
+    unencoded, as SimpleHttp.authBasic sends them."""
+    return quote_plus(value) if encoded else value
 
 
 async def userinfo(config: Config, access_token: str) -> dict[str, Any]:
@@ -235,7 +259,10 @@ async def _signature_key(config: Config, token: str, lookup: KeyLookup | None) -
             str(config.extra.get("publicKeySignatureVerifier") or ""),
             config.extra.get("publicKeySignatureVerifierKeyId"),
         )
-        key = client_keys.hardcoded_key(pem, str(configured or ""), kid, alg)
+        if pem.strip().startswith("{"):  # a JWK set pasted (PublicKeyStorageManager: its key by the token's kid)
+            key = client_keys.pick(client_keys.parse_jwks(pem), kid, alg)
+        else:
+            key = client_keys.hardcoded_key(pem, str(configured or ""), kid, alg)
         if key is None:
             raise BrokerError("the validating public key does not check the signature")
         return key, alg
@@ -379,7 +406,7 @@ async def authenticate(
     """AbstractOAuth2IdentityProvider.Endpoint.authResponse after its checks: the code exchanged, the ID token
     checked (its ``auth_time`` against the client's ``max_age`` with ``passMaxAge``), userinfo read if needed, the
     brokered identity; any failure a BrokerError."""
-    tokens = await exchange(config, code, redirect_uri, verifier)
+    tokens = await exchange(config, code, redirect_uri, verifier, now)
     if config.oauth2_only:
         return await _from_profile(config, tokens, now)
     id_token = tokens.get("id_token")

@@ -18,6 +18,7 @@ from typing import Any
 from doorkeep.broker import oidc
 from doorkeep.broker.calls import BrokerError as BrokerError  # the handler catches stored_tokens.BrokerError
 from doorkeep.broker.calls import bounded_json
+from doorkeep.broker.client_assertion import RealmKey
 from doorkeep.broker.oidc import ACCESS_TOKEN_EXPIRATION
 from doorkeep.model import JSON
 from doorkeep.vault import RealmVault
@@ -54,14 +55,22 @@ def due(provider: JSON, token: str, now: int) -> dict[str, Any] | None:
     return stored
 
 
-async def refreshed(provider: JSON, stored: dict[str, Any], now: int, secrets: RealmVault | None = None) -> str:
+async def refreshed(
+    provider: JSON,
+    stored: dict[str, Any],
+    now: int,
+    secrets: RealmVault | None = None,
+    key: RealmKey | None = None,
+    lifespan: int = 60,
+) -> str:
     """The provider's answer to the refresh grant, completed from the stored response; BrokerError on failure.
-    ``secrets``: the realm's vault, for a ``${vault.<key>}`` client secret."""
-    config = oidc.Config.of(provider)
+    ``secrets``: the realm's vault, for a ``${vault.<key>}`` client secret; ``key`` and ``lifespan``: the realm's
+    key and accessCodeLifespan for a ``private_key_jwt`` client assertion (broker/client_assertion.py)."""
+    config = oidc.with_client_key(oidc.Config.of(provider), key, lifespan)
     if secrets is not None:
         config = oidc.with_vault(config, secrets.vault, secrets.realm)
     form = {"refresh_token": stored["refresh_token"], "grant_type": "refresh_token"}
-    _, _, body = await oidc.token_request(config, form)
+    _, _, body = await oidc.token_request(config, form, now)
     if b"error" in body:  # Keycloak: response.contains("error"), whatever the status
         raise BrokerError("Unable to refresh token")
     answer = bounded_json(body, "refresh response")

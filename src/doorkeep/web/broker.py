@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep import fetch_outside
-from doorkeep.broker import linking, oidc, social
+from doorkeep.broker import client_assertion, linking, oidc, social
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import login_actions, login_broker, login_outcomes, login_session
@@ -238,6 +238,7 @@ async def endpoint(request: Request) -> Response:
 
         return await in_transaction(request, refused)
     config = oidc.with_vault(ready or oidc.Config.of(provider), services.vault, realm.name)
+    config = await with_client_key(request, realm, config)
     try:
         endpoint_url = broker_links.endpoint_url(request, realm, alias)
         verifier, nonce = note.get("verifier"), str(note.get("nonce"))
@@ -278,6 +279,28 @@ async def endpoint(request: Request) -> Response:
         return await respond(request, tx, realm, tab, decision)
 
     return await in_transaction(request, authenticated)
+
+
+async def with_client_key(request: Request, realm: Realm, config: oidc.Config) -> oidc.Config:
+    """The config with what a signed client assertion needs of the realm (``client_key``) and its
+    accessCodeLifespan, the assertion's lifetime."""
+    key = await client_key(request, realm, config.client_auth_method, config.extra)
+    return oidc.with_client_key(config, key, realm.access_code_lifespan)
+
+
+async def client_key(request: Request, realm: Realm, method: str, extra: JSON) -> client_assertion.RealmKey | None:
+    """The realm's key a ``private_key_jwt`` client assertion is signed with, read in a transaction of its own (one
+    that may make the realm's fallback key of the algorithm) before the provider is called; None for any other
+    client authentication."""
+    if client_assertion.realm_alg(method, extra) is None:
+        return None
+    services = state(request).services
+
+    async def read(tx: Tx) -> client_assertion.RealmKey | None:
+        now = services.clock.now()
+        return await client_assertion.realm_key(tx, services.keyring, realm.id, realm.name, method, extra, now)
+
+    return await in_transaction(request, read)
 
 
 def _active(request: Request, realm: Realm, tab: Tab) -> bool:

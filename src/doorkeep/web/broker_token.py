@@ -26,6 +26,7 @@ from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.origin_check import foreign_origin
 from doorkeep.vault import RealmVault
 from doorkeep.web import cors
+from doorkeep.web.broker import client_key
 from doorkeep.web.http import (
     NO_CACHE,
     admin_error,
@@ -84,10 +85,12 @@ async def retrieve_token(request: Request) -> Response:
     if answer is not None:
         return answer
     ((result, stored, realm),) = due
+    config = result.provider.get("config") or {}
+    key = await client_key(request, realm, str(config.get("clientAuthMethod") or ""), config)
     try:
-        token = await stored_tokens.refreshed(
-            result.provider, stored, services.clock.now(), RealmVault(services.vault, realm.name)
-        )
+        vault = RealmVault(services.vault, realm.name)
+        now, lifespan = services.clock.now(), realm.access_code_lifespan
+        token = await stored_tokens.refreshed(result.provider, stored, now, vault, key, lifespan)
     except stored_tokens.BrokerError:
         failed = token_retrieval.Refused(
             502,
