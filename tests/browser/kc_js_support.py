@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,12 +62,13 @@ class AdapterError(Exception):
         self.payload = payload
 
 
-@dataclass(frozen=True)
+@dataclass
 class KcJsStage:
     """The auth server and the app, as upstream's ``AUTH_SERVER_URL`` and ``APP_URL``."""
 
     server: DoorkeepProcess
     app_port: int
+    _token: tuple[float, str] | None = None
 
     @property
     def auth_server_url(self) -> str:
@@ -84,12 +86,14 @@ class KcJsStage:
     def redirect_service_origin(self) -> str:
         return f"http://{REDIRECT_SERVICE_HOST}:{self.app_port}"
 
-    def admin(self, method: str, path: str, body: object = None) -> requests.Response:
+    def admin(self, method: str, path: str, body: Any = None) -> requests.Response:
+        if self._token is None or time.monotonic() - self._token[0] > 30:  # master's tokens live 60 s
+            self._token = (time.monotonic(), self.server.admin_token())
         response = requests.request(
             method,
-            f"http://localhost:{self.server.port}/admin/realms{path}",
+            f"{self.server.base_url}/admin/realms{path}",  # 127.0.0.1, the issuer of the admin token
             json=body,
-            headers={"Authorization": f"Bearer {self.server.admin_token()}"},
+            headers={"Authorization": f"Bearer {self._token[1]}"},
             timeout=20,
         )
         assert response.status_code < 300, (method, path, response.status_code, response.text)
@@ -100,7 +104,7 @@ def _app_handler(stage_auth_url: Callable[[], str]) -> type[http.server.BaseHTTP
     keycloak_js = KEYCLOAK_JS.read_bytes()
 
     class App(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = dict(parse_qsl(url.query))
             if self.headers.get("Host", "").split(":")[0] == REDIRECT_SERVICE_HOST:
@@ -187,8 +191,9 @@ def _create_user(stage: KcJsStage, realm: str, user: dict[str, object], password
     stage.admin("PUT", f"/{realm}/users/{user_id}/reset-password", credential)
 
 
-def create_test_bed(page: Page, stage: KcJsStage) -> TestBed:
-    """createTestBed: a realm named by a random UUID with upstream's roles, users and public client."""
+def create_realm(stage: KcJsStage) -> tuple[str, str]:
+    """createTestBed's realm, named by a random UUID, with upstream's roles, users and public client: the
+    realm's name and the client's id."""
     realm = str(uuid.uuid4())
     stage.admin("POST", "", {"realm": realm, "enabled": True})
     for role in ("user", "admin"):
@@ -204,7 +209,10 @@ def create_test_bed(page: Page, stage: KcJsStage) -> TestBed:
             "email": "test-user@localhost",
             "emailVerified": True,
             "realmRoles": ["user"],
-            "clientRoles": {"realm-management": ["view-realm", "manage-users"], "account": ["view-profile", "manage-account"]},
+            "clientRoles": {
+                "realm-management": ["view-realm", "manage-users"],
+                "account": ["view-profile", "manage-account"],
+            },
         },
         AUTHORIZED_PASSWORD,
     )
@@ -229,8 +237,7 @@ def create_test_bed(page: Page, stage: KcJsStage) -> TestBed:
         "publicClient": True,
     }
     created = stage.admin("POST", f"/{realm}/clients", client)
-    client_uuid = created.headers["Location"].rsplit("/", 1)[1]
-    return TestBed(Executor(page, realm, stage), realm, stage, client_uuid)
+    return realm, created.headers["Location"].rsplit("/", 1)[1]
 
 
 # Run inside the page: each returns {value} or {error}, so that an error the adapter throws is told apart from
@@ -257,7 +264,7 @@ class Executor:
         self.realm = realm
         self.stage = stage
         self._console: list[ConsoleMessage] = []
-        page.on("console", self._console.append)
+        page.on("console", lambda message: self._console.append(message))
 
     def navigate_to_app(self, fragment: str = "") -> None:
         self.page.goto(self.stage.app_url + fragment)
@@ -394,7 +401,22 @@ def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KcJsStage]:
         yield made
 
 
+@pytest.fixture(scope="module")
+def shared_realm(stage: KcJsStage) -> tuple[str, str]:
+    """One test bed realm for the tests of a module that change neither realm nor client (a realm takes a second
+    or more to make, keys and all)."""
+    return create_realm(stage)
+
+
 @pytest.fixture
-def bed(page: Page, stage: KcJsStage) -> TestBed:
-    """createTestBed for this test's page (a browser context of its own: no cookies shared between tests)."""
-    return create_test_bed(page, stage)
+def bed(page: Page, stage: KcJsStage, shared_realm: tuple[str, str]) -> TestBed:
+    """createTestBed for this test's page (a browser context of its own: no cookies or sessions shared between
+    tests) on the module's realm."""
+    return TestBed(Executor(page, shared_realm[0], stage), shared_realm[0], stage, shared_realm[1])
+
+
+@pytest.fixture
+def fresh_bed(page: Page, stage: KcJsStage) -> TestBed:
+    """createTestBed with a realm of its own, for a test that changes the realm or the client."""
+    realm, client_uuid = create_realm(stage)
+    return TestBed(Executor(page, realm, stage), realm, stage, client_uuid)
