@@ -330,7 +330,9 @@ class Executor:
         self._navigating_call("login", options)
 
     def logout(self, options: dict[str, object] | None = None) -> None:
-        self._navigating_call("logout", options)
+        # A POST logout submits a form from the app's own URL: wait for that navigation, not just for the URL.
+        with self.page.expect_navigation(timeout=15000):
+            self._navigating_call("logout", options)
         self._wait_for_app()
 
     def update_token(self, min_validity: int | None = None) -> bool:
