@@ -174,3 +174,23 @@ def tour(page: Page, server: str) -> Iterator[str]:
     page.goto(f"{server}/realms/{CRAWL_REALM}/account/")
     page.wait_for_selector("#username")
     yield "identity-first-username"
+
+
+TERMS_REALM = "doors-terms"
+
+
+def terms_realm(server: str) -> str:
+    """A realm like ``DOORS`` (no consent asked) whose registration form asks for the terms: made through the Admin
+    REST API, its registration flow's Terms and conditions set REQUIRED. Its authorization URL."""
+    headers = admin_headers(server)
+    rep = {**doors_realm(), "realm": TERMS_REALM, "users": []}
+    rep["clients"] = [{**rep["clients"][0], "consentRequired": False}]
+    made = requests.post(f"{server}/admin/realms", json=rep, headers=headers, timeout=10)
+    assert made.status_code == 201, made.text
+    executions = f"{server}/admin/realms/{TERMS_REALM}/authentication/flows/registration/executions"
+    rows = requests.get(executions, headers=headers, timeout=10).json()
+    row = next(r for r in rows if r.get("providerId") == "registration-terms-and-conditions")
+    changed = requests.put(executions, json={**row, "requirement": "REQUIRED"}, headers=headers, timeout=10)
+    assert changed.status_code == 202, changed.text
+    query = {"client_id": CLIENT, "redirect_uri": CALLBACK, "response_type": "code", "scope": "openid"}
+    return f"{server}/realms/{TERMS_REALM}/protocol/openid-connect/auth?{urlencode(query)}"

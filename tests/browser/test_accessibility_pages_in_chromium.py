@@ -14,7 +14,7 @@ import pytest
 from axe_support import AuditingCrawler, audit, blocking
 from console_crawl_support import REALM, crawl_server, log_in, unlinked_pages
 from console_walks import crawl_account_console
-from login_tour_support import DOORS, authorize_url, doors_realm, tour
+from login_tour_support import DOORS, authorize_url, doors_realm, terms_realm, tour
 from playwright.sync_api import Page, expect
 
 from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME
@@ -78,6 +78,38 @@ def test_the_sign_in_and_registration_forms_are_submitted_with_the_keyboard_alon
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "kc-login", "Yes is not the consent form's first stop"
     assert DOORS in page.url
+
+
+def test_the_registration_terms_checkbox_is_labelled_described_by_its_error_and_ticked_by_keyboard(
+    server: str, page: Page
+) -> None:
+    """A registration form that asks for the terms (RegistrationTermsAndConditions REQUIRED): the checkbox has its
+    label; sent unticked, it is marked invalid with "You must agree to our terms and conditions." as its accessible
+    description; Space ticks it from the keyboard and Enter registers. axe passes on both pages."""
+    page.goto(terms_realm(server))
+    page.wait_for_selector("#kc-form-login")
+    page.click("#kc-registration a")
+    page.wait_for_selector("#kc-register-form")
+    box = page.get_by_role("checkbox", name="I agree to the terms and conditions")
+    expect(box).not_to_be_checked()
+    problems = blocking(audit(page))
+    typed = {"username": "terms-keys", "email": "terms@example.com", "firstName": "Terms", "lastName": "Keys"}
+    for field, value in {**typed, "password": "Typed-Pass-1", "password-confirm": "Typed-Pass-1"}.items():
+        page.fill(f"#{field}", value)
+    page.click("#kc-register")
+    page.wait_for_selector("#termsAccepted[aria-invalid=true]")
+    expect(box).to_have_accessible_description("You must agree to our terms and conditions.")
+    expect(page.locator("#username")).to_have_value("terms-keys")
+    problems += blocking(audit(page))
+    page.fill("#password", "Typed-Pass-1")
+    page.fill("#password-confirm", "Typed-Pass-1")
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    with page.expect_response(lambda r: r.status == 302 and "code=" in r.headers.get("location", "")) as sent:
+        page.keyboard.press("Enter")  # registered: back to the client with a code
+    assert sent.value.headers["location"].startswith("http://localhost:9/callback?")
+    assert not problems, "\n".join(problems)
 
 
 def test_a_field_error_is_the_description_of_its_field(server: str, page: Page) -> None:

@@ -4,14 +4,13 @@ REGISTER / REGISTER_ERROR and LOGIN events, e-mail as username and the verificat
 module (``group_port.shared_env``); the realm (``register_port.realm_rep``) is imported anew for each test, in
 place of the Java test's RealmAttributeUpdater clean-ups.
 
-Not ported:
-* customRegistrationPageFormTest, registerUserMissingTermsAcceptance, registerUserSuccessTermsAcceptance and
-  registerUserSuccessTermsAcceptanceWithRequiredActionEnabled rebuild the registration flow inside the server
-  through the testing client (FlowUtil.copyRegistrationFlow, a cookie execution and nested form sub-flows with
-  the terms-and-conditions form action). Still true in session 61: Doorkeep runs the registration flow only as
-  the built-in one (realms/flow_support.py), whose Terms and conditions form action is DISABLED, and its register
-  page has no terms checkbox (Keycloak 26's register.ftl ``termsAcceptanceRequired``); Doorkeep has the
-  TERMS_AND_CONDITIONS required action, not the registration form action.
+Not ported here:
+* registerUserMissingTermsAcceptance, registerUserSuccessTermsAcceptance and
+  registerUserSuccessTermsAcceptanceWithRequiredActionEnabled are in test_kc_port10_register_terms.py, with the
+  built-in registration flow's Terms and conditions set REQUIRED in place of the Java tests' copied flow.
+* customRegistrationPageFormTest rebuilds the registration flow inside the server through the testing client
+  (FlowUtil.copyRegistrationFlow, a cookie execution and nested form sub-flows); Doorkeep runs the registration
+  flow only as the built-in one (realms/flow_support.py).
 """
 
 from __future__ import annotations

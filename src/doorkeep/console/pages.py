@@ -428,10 +428,12 @@ def register(
     config: dict[str, Any] | None = None,
     heading: str | None = None,
     passwords: bool = True,
+    terms: bool = False,
     ui: Language = ENGLISH,
 ) -> str:
     """register.ftl (``heading``: its ``messageHeader`` where one is set; ``passwords``: its
-    ``passwordRequired``, false where the password is set after the e-mail is verified): the values typed (never the
+    ``passwordRequired``, false where the password is set after the e-mail is verified; ``terms``: its
+    ``termsAcceptanceRequired``, the terms and their checkbox after the fields): the values typed (never the
     passwords) and the first error of each field; ``extra``: the declared attributes' fields
     (``users.declared.form_fields``; a read-only one rendered ``disabled``);
     ``email_shown``: false where the user may not see the e-mail; ``labels``: the root fields' labels where the
@@ -456,6 +458,7 @@ def register(
         fields=fields,
         helper=_helper_html,
         password_after=("email" if email_as_username else "username") if passwords else None,
+        terms=terms,
         ui=ui,
     )
 

@@ -5,7 +5,8 @@ the username; the e-mail, required unless the realm's configuration makes it opt
 write; first and last name as the configuration declares them; the declared attributes the user may edit, as
 ``users.declared`` validates them) as the configuration stands for the client scopes the authorization
 request asks for (``declared.for_scopes``), RegistrationPassword the password and its
-confirmation and the realm's policy; every action validates, and the first failing one names the
+confirmation and the realm's policy, RegistrationTermsAndConditions the terms checkbox where the flow runs it
+(oauth/registration_terms.py); every action validates, and the first failing one names the
 REGISTER_ERROR (``email_in_use``, ``username_in_use``, else ``invalid_registration``), the page showing the
 first error of each field (FormAuthenticationFlow.processAction). On success the user is created enabled
 with the realm's default roles and groups (and, under ``unmanagedAttributePolicy`` ENABLED, the undeclared
@@ -32,6 +33,7 @@ from doorkeep.oauth import (
     login_outcomes,
     profile_scopes,
     registration_password,
+    registration_terms,
     reset_credentials,
 )
 from doorkeep.oauth import (
@@ -180,7 +182,7 @@ async def register(
     confirm = form.get("password-confirm") or ""
     deferred = registration_password.deferred(realm)  # no password on the form: none is checked nor ever stored
     checked = {} if deferred else await _password_errors(tx, realm, candidate, password, confirm, services.clock.now())
-    for field, text in checked.items():
+    for field, text in {**checked, **registration_terms.errors(realm, form)}.items():
         shown.setdefault(field, text)
     details = {
         "auth_method": "openid-connect",
@@ -214,7 +216,7 @@ async def register(
             site, None, "generic_authentication_error", {"authentication_error_detail": detail}
         )
         return login_outcomes.Refused(loa.ACR_NOT_FULFILLED)
-    user = await _create(tx, services, realm, candidate, typed, None if deferred else password, locale)
+    user = await _create(tx, services, realm, candidate, form, typed, None if deferred else password, locale)
     if invited is not None:  # RegistrationUserCreation.addOrganizationMember: MANAGED, then to the token's URI
         request = await invitation.join(tx, invited, user, request, client, browser.base_url)
         details = {**details, "org_id": invited[1].id}
@@ -228,7 +230,9 @@ async def register(
     return await login_completion.proceed(StepContext(tx, services, realm, client, fresh, user, browser))
 
 
-FORM_FIELDS = frozenset({*PROFILE_FIELDS, "password", "password-confirm", "register", "locale"})
+FORM_FIELDS = frozenset(
+    {*PROFILE_FIELDS, "password", "password-confirm", "register", "locale", registration_terms.FIELD}
+)
 """register.ftl's own inputs, never unmanaged attributes (nor is a password ever stored as one)."""
 
 
@@ -274,6 +278,7 @@ async def _create(
     services: Services,
     realm: Realm,
     candidate: User,
+    form: Form,
     typed: dict[str, str],
     password: str | None,
     locale: str | None,
@@ -282,13 +287,16 @@ async def _create(
     realm is internationalized (RegisterTest.registerUserSuccess), VERIFY_EMAIL required where the realm
     verifies e-mails; the realm's default roles and groups (``provisioning.create_user``), then the password,
     or, where the form asked for none (``registration_password.deferred``), UPDATE_PASSWORD
-    (RegistrationPassword.success)."""
+    (RegistrationPassword.success); the terms accepted on the form recorded (``registration_terms.accept``)."""
     now = services.clock.now()
     verify: tuple[str, ...] = ("VERIFY_EMAIL",) if realm.verify_email else ()
     verify += (UPDATE_PASSWORD,) if password is None else ()
     attributes = dict(candidate.attributes)  # the declared attributes the form set
     if realm.internationalization_enabled and locale:
         attributes["locale"] = [locale]
+    # JpaUserProvider.addUser: the realm's enabled default actions; VERIFY_EMAIL when the realm asks for it.
+    actions = tuple(dict.fromkeys(default_actions(realm) + verify))
+    attributes, actions = registration_terms.accept(realm, form, attributes, actions, now)
     user = dataclasses.replace(
         candidate,
         id=provisioning.new_id(),
@@ -296,8 +304,7 @@ async def _create(
         last_name=typed["lastName"].strip() or None,
         created_timestamp=now * 1000,
         attributes=attributes,
-        # JpaUserProvider.addUser: the realm's enabled default actions; VERIFY_EMAIL when the realm asks for it.
-        required_actions=tuple(dict.fromkeys(default_actions(realm) + verify)),
+        required_actions=actions,
     )
     await provisioning.create_user(tx, realm, user)
     if password is not None:

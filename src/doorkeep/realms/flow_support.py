@@ -106,37 +106,51 @@ def _review_free(shape: Shape) -> Shape:
 
 REGISTRATION_PASSWORD = "registration-password-action"  # RegistrationPassword.PROVIDER_ID
 ALWAYS_SET_PASSWORD = "always_set_password_on_register_form"  # its ALWAYS_SET_PASSWORD_ON_REGISTER_FORM
+REGISTRATION_TERMS = "registration-terms-and-conditions"  # RegistrationTermsAndConditions.PROVIDER_ID
 
 
-def _password_option_free(shape: Shape) -> Shape:
-    """The registration flow's Password Validation as the built-in one whatever its one option says
-    (``always_set_password_on_register_form``, Keycloak 26.7): oauth/registration_password.py reads it."""
+def _registration_options_free(shape: Shape) -> Shape:
+    """The registration flow as the built-in one whatever its Password Validation's one option says
+    (``always_set_password_on_register_form``, Keycloak 26.7) and whether its Terms and conditions is REQUIRED or
+    DISABLED (its two requirement choices): oauth/registration_password.py and oauth/registration_terms.py read
+    them."""
     rows: list[object] = []
     for row in shape[1]:  # type: ignore[attr-defined]
         authenticator, requirement, config, inner = row
         if inner is not None:
-            row = (authenticator, requirement, config, _password_option_free(inner))
+            row = (authenticator, requirement, config, _registration_options_free(inner))
         elif (
             authenticator == REGISTRATION_PASSWORD
             and config is not None
             and {k for k, _ in config} <= {ALWAYS_SET_PASSWORD}
         ):
             row = (authenticator, requirement, None, inner)
+        elif authenticator == REGISTRATION_TERMS and requirement == af.REQ and config is None:
+            row = (authenticator, af.DIS, config, inner)
         rows.append(row)
     return (shape[0], tuple(rows))
 
 
-def registration_password_config(realm: Realm) -> dict[str, str]:
-    """The config of the Password Validation execution of the realm's registration flow ({} for none)."""
+def _registration_execution(realm: Realm, authenticator: str) -> tuple[FlowSet, Execution | None]:
+    """The realm's flows, and the execution of ``authenticator`` in its bound registration flow if it has one."""
     flows = of(realm)
     flow = flows.flow(bound_id(realm, "registrationFlow"))
     if flow is None:
-        return {}
-    for e in _tree(flows, flow.id):
-        if e.authenticator == REGISTRATION_PASSWORD:
-            config = flows.config(e.config_id)
-            return dict(config.config) if config is not None else {}
-    return {}
+        return flows, None
+    return flows, next((e for e in _tree(flows, flow.id) if e.authenticator == authenticator), None)
+
+
+def registration_password_config(realm: Realm) -> dict[str, str]:
+    """The config of the Password Validation execution of the realm's registration flow ({} for none)."""
+    flows, found = _registration_execution(realm, REGISTRATION_PASSWORD)
+    config = flows.config(found.config_id) if found is not None else None
+    return dict(config.config) if config is not None else {}
+
+
+def registration_terms_required(realm: Realm) -> bool:
+    """Whether the realm's registration flow runs its Terms and conditions form action (REQUIRED)."""
+    found = _registration_execution(realm, REGISTRATION_TERMS)[1]
+    return found is not None and found.requirement == af.REQ
 
 
 def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None:
@@ -159,7 +173,7 @@ def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None
         return None
     stored = _stored_shape(flows, flow)
     if binding == "registrationFlow":
-        stored = _password_option_free(stored)
+        stored = _registration_options_free(stored)
     if stored in _variants(kind):
         return None
     detail = _describe(stored, _builtin_shape(kind, False, True), flow.alias)

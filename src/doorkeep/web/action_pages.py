@@ -17,7 +17,7 @@ from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.console.templating import render
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import login_outcomes, registration, registration_password
+from doorkeep.oauth import login_outcomes, registration, registration_password, registration_terms
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import account_profile, declared, unmanaged
 from doorkeep.users.account import effective_url
@@ -99,6 +99,7 @@ def page(
         config=config,
         heading=heading,
         passwords=not registration_password.deferred(realm),
+        terms=registration_terms.shown(realm),
         ui=ui,
     )
 

@@ -143,6 +143,8 @@ MESSAGES: dict[str, str] = {
     "lastName": "Last name",
     "termsTitle": "Terms and Conditions",
     "termsPlainText": "Terms and conditions to be defined.",
+    "termsAcceptanceRequired": "You must agree to our terms and conditions.",
+    "acceptTerms": "I agree to the terms and conditions",
     "doAccept": "Accept",
     "doDecline": "Decline",
     "registerTitle": "Register",

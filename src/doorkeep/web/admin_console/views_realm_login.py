@@ -126,8 +126,9 @@ def read_localization(realm: Realm, form: Mapping[str, str], chosen: list[str]) 
 
 def updated(realm: Realm, rep: dict[str, Any], shown: FormState) -> Realm:
     """``rep`` read by the REST API's reader; its refusal becomes the form's error, worded as the REST API's. The
-    realm's WebAuthn policies go along as stored: Keycloak's console PUTs the whole representation, which holds
-    them, and the reader rebuilds them from every representation (users/webauthn_policy.py)."""
+    realm's WebAuthn policies go along as stored, as in the whole representation Keycloak's console PUTs: the reader
+    rebuilds a policy whose relying party entity name the update names (``webauthn_policy.updated``), so a WebAuthn
+    tab's ``rep`` replaces its own policy and the other is rebuilt from what is stored, unchanged."""
     try:
         return parse.updated_realm(realm, {**webauthn_policy.representation(realm), **rep})
     except AdminError as err:

@@ -18,7 +18,7 @@ from typing import Any
 
 from doorkeep.model import Realm
 from doorkeep.users import webauthn_policy
-from doorkeep.users.webauthn_policy import NOT_SPECIFIED, PASSWORDLESS, TWO_FACTOR
+from doorkeep.users.webauthn_policy import NOT_SPECIFIED, PASSKEYS_ENABLED, PASSWORDLESS, TWO_FACTOR
 from doorkeep.web.admin_console.forms import FormErrors, FormState, checkbox
 from doorkeep.web.admin_console.views_realm_login import updated
 
@@ -121,6 +121,8 @@ def policy_form(realm: Realm, tab: Tab) -> FormState:
     values["CreateTimeout"] = str(stored[tab.prefix + "CreateTimeout"])
     for suffix in MEDIATION if tab.prefix == PASSWORDLESS else ():
         values[suffix] = stored[tab.prefix + suffix]
+    if tab.prefix == PASSWORDLESS:
+        values["PasskeysEnabled"] = stored[PASSKEYS_ENABLED]
     return FormState(values)
 
 
@@ -138,6 +140,8 @@ def read_policy(realm: Realm, tab: Tab, form: Mapping[str, str], algorithms: Seq
     typed.values["SignatureAlgorithms"] = list(dict.fromkeys(algorithms))
     typed.values["CreateTimeout"] = form.get("CreateTimeout", "").strip()
     typed.values["AvoidSameAuthenticatorRegister"] = checkbox(form, "AvoidSameAuthenticatorRegister")
+    if tab.prefix == PASSWORDLESS:  # its "Enable Passkeys" switch (Keycloak's, under the default Feature.Passkeys)
+        typed.values["PasskeysEnabled"] = checkbox(form, "PasskeysEnabled")
     for suffix in LISTS:
         typed.values[suffix] = form.get(suffix, "")
     if not typed.values["RpEntityName"]:
@@ -158,4 +162,6 @@ def read_policy(realm: Realm, tab: Tab, form: Mapping[str, str], algorithms: Seq
     rep[tab.prefix + "AvoidSameAuthenticatorRegister"] = typed.values["AvoidSameAuthenticatorRegister"]
     for suffix in LISTS:
         rep[tab.prefix + suffix] = _lines(str(typed.values[suffix]))
+    if tab.prefix == PASSWORDLESS:
+        rep[PASSKEYS_ENABLED] = typed.values["PasskeysEnabled"]
     return updated(realm, rep, typed)
