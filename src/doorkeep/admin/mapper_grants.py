@@ -56,6 +56,8 @@ def added_roles(existing: Iterable[ProtocolMapper], wanted: Iterable[ProtocolMap
 
 async def role_named(tx: Tx, realm_id: str, name: str) -> Role | None:
     """The stored role a token's ``name`` stands for (parseRole), or None when there is none."""
+    if "\x00" in name:
+        return None  # no role is named so (and PostgreSQL refuses to look one up)
     client_id, role = parse_role(name)
     if client_id is None:
         return await tx.roles.get_realm_role(realm_id, role)
