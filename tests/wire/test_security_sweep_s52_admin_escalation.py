@@ -1,8 +1,8 @@
 """Security sweep s52: the review's H2 class again, by the roads it did not try. A ``manage-clients`` holder writes a
 Hardcoded Role mapper (oidc-hardcoded-role-mapper) naming realm-management's realm-admin onto a client, or onto a
-default client scope, and signs in through it: the token then *claims* realm-admin (Keycloak writes what the mapper
-says, by design), but the Admin API reads the caller's roles from the store (AdminAuth's user.hasRole), so it
-stays 403. A manage-clients + manage-users holder mapping realm-admin to a client's service account, or to itself
+default client scope, and signs in through it. Since session 62 the mapper is refused (CVE-2026-4629: writing it asks
+the right to grant realm-admin, test_security_sweep_s62_mapper_grants.py), so the token does not even claim it; and
+the Admin API reads the caller's roles from the store (AdminAuth's user.hasRole), so it stays 403. A manage-clients + manage-users holder mapping realm-admin to a client's service account, or to itself
 through a composite of a client role it manages, is refused (RolePermissions.checkAdminRoles)."""
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ async def test_a_hardcoded_role_mapper_on_a_client_grants_no_admin_access(realm:
     _, headers = await make_admin(realm, "test", "clientmgr", "manage-clients")
     app = await client_uuid(realm, "test", "app")
     made = await realm.http.post(f"{REALM}/clients/{app}/protocol-mappers/models", json=HARDCODED, headers=headers)
-    assert made.status_code == 201, made.text
+    forbidden(made)  # CVE-2026-4629: not the caller's to grant
     token = await _token(realm, "clientmgr")
-    assert _claims_realm_admin(token)  # Keycloak writes what the mapper says
+    assert not _claims_realm_admin(token)
     bearer = {"Authorization": f"Bearer {token}"}
     forbidden(await realm.http.get(f"{REALM}/users", headers=bearer))
     forbidden(await realm.http.get(f"{REALM}/events", headers=bearer))
@@ -62,7 +62,7 @@ async def test_a_hardcoded_role_mapper_on_a_default_client_scope_grants_no_admin
     mapper = await realm.http.post(
         f"{REALM}/client-scopes/{scope_id}/protocol-mappers/models", json=HARDCODED, headers=headers
     )
-    assert mapper.status_code == 201, mapper.text
+    forbidden(mapper)  # CVE-2026-4629: not the caller's to grant
     default = await realm.http.put(f"{REALM}/default-default-client-scopes/{scope_id}", headers=headers)
     assert default.status_code == 204, default.text
     await seed_client(realm.db, "test", "newapp")

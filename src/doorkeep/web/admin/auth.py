@@ -10,12 +10,13 @@ doorkeep.realms.management), and a master user administers another realm through
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
+from doorkeep.admin import mapper_grants
 from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, may_rename
 from doorkeep.errors import HTTPS_REQUIRED, INVALID_ORIGIN, TOKEN_VERIFICATION_FAILED, AdminError
 from doorkeep.model import Client, Group, Realm, Role, User
@@ -114,6 +115,12 @@ class AdminIdentity:
     async def require_grant(self, tx: Tx, role: Role) -> None:
         """403 unless the caller may hand out ``role`` with all it contains (requireMapRole / requireMapComposite)."""
         if not await may_grant(tx, self.grantor, role):
+            raise FORBIDDEN
+
+    async def require_mapper_grants(self, tx: Tx, realm: Realm, names: Iterable[str | None]) -> None:
+        """403 unless the caller may write protocol mappers of ``realm`` that put the roles ``names`` into tokens
+        (doorkeep.admin.mapper_grants: a Hardcoded Role or Role Name mapper hands its role out)."""
+        if not await mapper_grants.may_write(tx, realm.id, self.grantor, names):
             raise FORBIDDEN
 
     async def require_membership(self, tx: Tx, group: Group) -> None:

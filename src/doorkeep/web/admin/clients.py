@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.admin_event_rules import strip_client
+from doorkeep.admin.mapper_grants import added_roles
 from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.admin.user_search import query_fields
 from doorkeep.clientpolicies import enforce as client_policies
@@ -154,6 +155,7 @@ async def create_client(request: Request) -> Response:
         if _reserved_for(call, client.client_id):
             raise FORBIDDEN
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers"), admin=True))
+        await call.identity.require_mapper_grants(call.tx, call.realm, added_roles((), client.protocol_mappers))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
         problems = await pairwise.client_problems(client, fetch)
@@ -193,6 +195,8 @@ async def update_client(request: Request) -> Response:
             raise FORBIDDEN
         listed = rep.get("protocolMappers")
         mappers = client_mappers(listed, admin=True) if listed is not None else None  # checked before any write
+        added = added_roles(client.protocol_mappers, mappers or ())
+        await call.identity.require_mapper_grants(call.tx, call.realm, added)
         sent = rep.get("serviceAccountsEnabled") is True
         # validateClient sees the mappers the update leaves: those sent, else the client's own
         final = dataclasses.replace(new, protocol_mappers=mappers if mappers is not None else client.protocol_mappers)

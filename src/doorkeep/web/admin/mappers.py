@@ -3,7 +3,9 @@
 ``…/protocol-mappers/models`` lists and creates, ``…/add-models`` creates several, ``…/models/{id}``
 reads, replaces and deletes, ``…/protocol/{protocol}`` lists one protocol's; what is read shows each
 mapper's effective config (oauth/mappers/effective.py). view-clients reads,
-manage-clients changes, for clients and client scopes alike.
+manage-clients changes, for clients and client scopes alike. A mapper that puts a role into tokens is written only
+by an admin who may hand the role out (admin/mapper_grants.py, CVE-2026-4629), here and wherever a client's or a
+client scope's representation carries ``protocolMappers``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.admin import session_note_mappers
+from doorkeep.admin import mapper_grants, session_note_mappers
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
@@ -191,6 +193,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
             new = await _checked(call, owner_id, _parse(await read_object(request)), of_scope, fetch)
+            await call.identity.require_mapper_grants(call.tx, call.realm, [mapper_grants.added_role(new)])
             await _add(call, owner_id, mappers, new, of_scope)
             kind = "client-scopes" if of_scope else "clients"
             return created(call.url(call.realm.name, kind, owner_id, "protocol-mappers", "models", new.id))
@@ -203,8 +206,9 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
         async def work(call: RealmCall) -> Response:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
-            for rep in await read_objects(request) or []:
+            for rep in await read_objects(request) or []:  # a refusal rolls back those added before it
                 new = await _checked(call, owner_id, _parse(rep), of_scope, fetch)
+                await call.identity.require_mapper_grants(call.tx, call.realm, [mapper_grants.added_role(new)])
                 await _add(call, owner_id, mappers, new, of_scope)
                 mappers = (*mappers, new)
             return no_content()
@@ -232,6 +236,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             changed = await _checked(call, found_owner, changed, of_scope, fetch)
             if any(m.name == changed.name and m.id != found.id for m in mappers):
                 raise AdminError(409, DUPLICATE)
+            await call.identity.require_mapper_grants(call.tx, call.realm, [mapper_grants.added_role(changed, found)])
             await call.tx.mappers.update(call.realm.id, changed)
             return no_content()
 

@@ -14,10 +14,10 @@ client's for a client role) and with the imported representation (RealmAdminReso
 fireUpdateEvent); a skipped one is not.
 
 Needs manage-realm, as in Keycloak; beyond Keycloak, also what the single endpoints need for each kind of
-resource it holds (manage-clients, manage-users), every role it hands out (a user's, a group's, a composite's)
-must be the caller's to hand out, and a role it overwrites the caller's to delete. Identity providers
-(``identityProviders``) are imported as ``POST identity-provider/instances`` creates them, then their mappers
-(``identityProviderMappers``, resource type ``IDP_MAPPER``) as ``POST …/mappers`` does.
+resource it holds (manage-clients, manage-users), every role it hands out (a user's, a group's, a composite's, a
+client's protocol mapper's) must be the caller's to hand out, and a role it overwrites the caller's to delete.
+Identity providers (``identityProviders``) are imported as ``POST identity-provider/instances`` creates them, then
+their mappers (``identityProviderMappers``, resource type ``IDP_MAPPER``) as ``POST …/mappers`` does.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.groups import create_or_move
+from doorkeep.admin.mapper_grants import added_roles
 from doorkeep.admin.representations import is_true
 from doorkeep.broker import admin_writes as idp_writes
 from doorkeep.broker import idp_mapper_types as idp_types
@@ -232,7 +233,9 @@ class _Import:
         if action is None:
             return
         client = parse.new_client(realm, {k: v for k, v in rep.items() if k != "id"})
-        client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
+        mappers = client_mappers(rep.get("protocolMappers"))
+        await self.call.identity.require_mapper_grants(tx, realm, added_roles((), mappers))  # rolls back an OVERWRITE
+        client = dataclasses.replace(client, protocol_mappers=mappers)
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
         client = await operations.create_client(tx, realm, client, defaults, optionals, self.call.now)

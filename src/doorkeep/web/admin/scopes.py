@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import operations, scope_validation
+from doorkeep.admin.mapper_grants import added_roles
 from doorkeep.admin.representations import scope_to_json
 from doorkeep.model import Client, ClientScope, Role
 from doorkeep.web.admin import parse
@@ -77,6 +78,7 @@ async def create_scope(request: Request) -> Response:
         call.require("manage-clients")
         rep = await read_object(request)
         new = parse.new_scope(call.realm.id, rep)  # the name is checked first
+        await call.identity.require_mapper_grants(call.tx, call.realm, added_roles((), new.protocol_mappers))
         scope_validation.check_protocol(rep.get("protocol"))
         scope_validation.check_not_dynamic(rep.get("attributes"))
         scope = await operations.create_scope(call.tx, new)

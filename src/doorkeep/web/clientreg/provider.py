@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.admin import operations, session_limits
+from doorkeep.admin import mapper_grants, operations, session_limits
 from doorkeep.admin.admin_event_rules import strip_client
 from doorkeep.admin.permissions import Grantor, closure_facts, is_admin_role, may_grant
 from doorkeep.admin.representations import RepresentationError
@@ -127,6 +127,14 @@ async def _require_grantable(auth: RegistrationAuth, client: Client, names: list
             raise FORBIDDEN
 
 
+async def _require_mapper_grants(auth: RegistrationAuth, names: list[str | None]) -> None:
+    """403 unless the caller may hand out each role the written protocol mappers put into tokens (CVE-2026-4629,
+    doorkeep.admin.mapper_grants), whatever the registration policies allow: an administrator's bearer token
+    answers for its holder; no token, an initial or a registration access token hands out no admin role."""
+    if any(names) and not await mapper_grants.may_write(auth.tx, auth.realm.id, await auth.grantor(), names):
+        raise FORBIDDEN
+
+
 def _with_token(rep: dict[str, Any], token: str | None) -> dict[str, Any]:
     """The ClientRepresentation with ``registrationAccessToken`` where Keycloak's field order puts it."""
     if token is None:
@@ -156,6 +164,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     client_uuid = parse._str(rep, "id") or new_id()
     client = parse.new_client(realm, {**rep, "id": client_uuid, "clientId": parse._str(rep, "clientId") or client_uuid})
     client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
+    await _require_mapper_grants(auth, mapper_grants.added_roles((), client.protocol_mappers))
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise IN_USE
     if master_clients.reserved(realm.name, client.client_id):  # master's per-realm client names: its admin's alone
@@ -217,6 +226,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
         await _require_grantable(auth, client, roles)
     listed = rep.get("protocolMappers")
     mappers = client_mappers(listed) if listed is not None else None
+    await _require_mapper_grants(auth, mapper_grants.added_roles(client.protocol_mappers, mappers or ()))
     token = None
     if auth.registration_access:
         jti, token = await _new_token(auth, auth.registration_kind())
