@@ -47,6 +47,8 @@ async def update(tx: Tx, realm: Realm, org: Organization, rep: dict[str, Any]) -
     changed = await rules.updated(org, rep, realm.name, taken, _owner(tx, realm))
     refuse_nul(rep)
     await tx.organizations.save(changed, new=False)
+    removed = {d.name.lower() for d in org.domains} - {d.name.lower() for d in changed.domains}
+    await brokers.unbind_domains(tx, realm.id, org.id, removed)
     return changed
 
 
