@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from doorkeep import events
+from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
+from doorkeep.organizations.brokers import organization_of
 from doorkeep.users.account import ACCOUNT_CLIENT, MANAGE_ACCOUNT, Caller
 
 if TYPE_CHECKING:
@@ -35,6 +37,9 @@ SESSION_NOT_ACTIVE = AdminError(400, "sessionNotActiveMessage")
 # ... or, for the DELETE's own refusals, translated by the account theme (translateErrorMessage)
 LINK_NOT_ACTIVE = AdminError(400, "This identity is not active anymore.")
 LAST_PROVIDER = AdminError(400, "You can't remove last federated identity as you don't have a password.")
+ORGANIZATION_LINK = AdminError(
+    400, "You cannot remove the link to an identity provider associated with an organization."
+)
 # Keycloak 26.7.2 (#51832, #51837): with the legacy ``/broker/{alias}/link`` endpoint off (its default) the GET has no
 # URL to hand out: NotFoundException with this message, which KeycloakErrorHandler answers as 404 {"error": ...}.
 LINKING_DISABLED = AdminError(404, "Legacy client-initiated account linking is disabled.", key="error")
@@ -87,6 +92,9 @@ async def unlink(tx: Tx, caller: Caller, alias: str) -> None:
     link = next((f for f in links if f.alias == alias), None)
     if link is None:
         raise LINK_NOT_ACTIVE
+    provider = idp.by_alias(caller.realm, alias)
+    if caller.realm.organizations_enabled and provider is not None and organization_of(provider) is not None:
+        raise ORGANIZATION_LINK  # OrganizationAccountTest: the organization's provider keeps its members' links
     has_password = any(c.type == PASSWORD for c in await tx.users.credentials(caller.user.id))
     if len(links) <= 1 and not has_password:
         raise LAST_PROVIDER

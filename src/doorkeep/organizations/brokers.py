@@ -105,6 +105,26 @@ async def unlink_all(tx: Tx, realm_id: str, org_id: str) -> None:
     await idp.save(tx, realm_id, kept)
 
 
+async def unbind_domains(tx: Tx, realm_id: str, org_id: str, removed: set[str]) -> None:
+    """OrganizationAdapter.setDomains: a provider of the organization bound to a domain it no longer has is bound to
+    none (its ``kc.org.domain`` removed; the link stays)."""
+    if not removed:
+        return
+    realm = await tx.realms.lock(realm_id)
+    assert realm is not None
+
+    def bound(p: JSON) -> bool:
+        domain = dict(p.get("config") or {}).get(DOMAIN)
+        return organization_of(p) == org_id and isinstance(domain, str) and domain.lower() in removed
+
+    if any(bound(p) for p in idp.all_of(realm)):
+        kept = [
+            {**p, "config": {k: v for k, v in p["config"].items() if k != DOMAIN}} if bound(p) else p
+            for p in idp.all_of(realm)
+        ]
+        await idp.save(tx, realm_id, kept)
+
+
 async def settle(tx: Tx, realm: Realm, rep: JSON, existing: JSON | None, provider: JSON) -> None:
     """updateOrganizationBroker for a provider written through the identity-provider API: a linked provider keeps
     its organization whatever the representation says; a new one may name one (``organizationId`` or the config's

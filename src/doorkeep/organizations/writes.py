@@ -12,7 +12,7 @@ from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm, User
 from doorkeep.organizations import brokers, rules
-from doorkeep.organizations.model import UNMANAGED, Organization
+from doorkeep.organizations.model import MANAGED, UNMANAGED, Organization
 from doorkeep.realms.provisioning import new_id
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ async def update(tx: Tx, realm: Realm, org: Organization, rep: dict[str, Any]) -
     changed = await rules.updated(org, rep, realm.name, taken, _owner(tx, realm))
     refuse_nul(rep)
     await tx.organizations.save(changed, new=False)
+    removed = {d.name.lower() for d in org.domains} - {d.name.lower() for d in changed.domains}
+    await brokers.unbind_domains(tx, realm.id, org.id, removed)
     return changed
 
 
@@ -67,10 +69,16 @@ async def add_member(tx: Tx, realm: Realm, org: Organization, user_id: str) -> U
 
 
 async def remove_member(tx: Tx, org: Organization, user_id: str) -> bool:
-    """``DELETE organizations/{id}/members/{userId}``: False when the user is not a member (the REST 404)."""
+    """``DELETE organizations/{id}/members/{userId}``: False when the user is not a member (the REST 404). A MANAGED
+    member of this organization is removed as a user (JpaOrganizationProvider.removeMember: removeUser), their other
+    memberships, sessions and credentials with them; any other member only leaves it."""
     user = await tx.users.get(user_id) if user_id.strip() else None
-    if user is None or await tx.organizations.membership(org.id, user.id) is None:
+    kind = await tx.organizations.membership(org.id, user.id) if user is not None else None
+    if user is None or kind is None:
         return False
+    if kind == MANAGED:
+        await tx.users.delete(user.id)  # the foreign keys' cascade ends the rest, as DELETE users/{id} does
+        return True
     await tx.organizations.remove_member(org, user.id)
     await tx.organization_groups.leave_organization(org.id, user.id)  # no longer a member: out of its groups too
     return True

@@ -253,9 +253,9 @@ def _organization(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) 
         return
     value: dict[str, dict[str, Any]] = {}
     for org in orgs:
-        entry: dict[str, Any] = {"id": org.id} if with_id else {}
-        if with_attributes:
-            entry.update({k: list(v) for k, v in org.attributes.items()})
+        entry: dict[str, Any] = {k: list(v) for k, v in org.attributes.items()} if with_attributes else {}
+        if with_id:
+            entry["id"] = org.id  # the organization's id wins over an attribute named ``id``
         value[org.alias] = entry
     if with_id or with_attributes or config["jsonType.label"] == "JSON":
         map_claim(claims, {**config, "jsonType.label": "JSON", "multivalued": "false"}, value)
