@@ -10,6 +10,7 @@ run again with it handed in (fetch_outside.py): a slow cluster never holds SQLit
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
@@ -243,7 +244,11 @@ async def endpoint(request: Request) -> Response:
         endpoint_url = broker_links.endpoint_url(request, realm, alias)
         verifier, nonce = note.get("verifier"), str(note.get("nonce"))
         now = services.clock.now()
-        brokered = await oidc.authenticate(config, q["code"], endpoint_url, verifier, nonce, now, found.request)
+        keys = services.client_keys  # the provider's JWK set kept, not fetched for each login
+        lookup = functools.partial(keys.provider_key, realm.id, provider) if keys is not None else None
+        brokered = await oidc.authenticate(
+            config, q["code"], endpoint_url, verifier, nonce, now, found.request, lookup=lookup
+        )
     except oidc.BrokerError as err:
         log.warning("identity provider %s: %s", alias, err)
         reason = str(err)
