@@ -89,7 +89,7 @@ async def _verifies(
     issuers = [i.strip() for i in config.issuer.split(",")] if config.issuer else []
     if not issuers or claims.get("iss") not in issuers:
         return False
-    lookup = functools.partial(keys.provider_key, realm.id, config.alias) if keys is not None else None
+    lookup = functools.partial(keys.provider_key, realm.id, provider) if keys is not None else None
     try:
         await oidc.token_claims(config, token, now, require_exp=False, signed=True, lookup=lookup)
     except oidc.BrokerError:

@@ -28,7 +28,8 @@ from doorkeep.oauth import client_keys, pkce
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.vault import Vault
 
-# (jwksUrl, kid, alg) -> the provider's public key, or None: oauth/client_keys.ClientKeys.provider_key, bound
+# (jwksUrl, kid, alg) -> the provider's public key, or None: oauth/client_keys.ClientKeys.provider_key, bound to
+# the realm and the provider as stored
 KeyLookup = Callable[[str, str | None, str], Awaitable[Any]]
 
 
@@ -281,9 +282,11 @@ async def _signature_key(config: Config, token: str, lookup: KeyLookup | None) -
     return key, alg
 
 
-async def id_token_claims(config: Config, token: str, nonce: str, now: int) -> dict[str, Any]:
+async def id_token_claims(
+    config: Config, token: str, nonce: str, now: int, lookup: KeyLookup | None = None
+) -> dict[str, Any]:
     """The ID token: validateToken's checks (``token_claims``), an ``exp`` required, then the nonce."""
-    claims = await token_claims(config, token, now, require_exp=True)
+    claims = await token_claims(config, token, now, require_exp=True, lookup=lookup)
     if not config.disable_nonce and claims.get("nonce") != nonce:
         raise BrokerError("Nonce does not match.")
     social.check_id_token(config.provider_id, config.extra, claims)
@@ -402,17 +405,18 @@ async def authenticate(
     nonce: str,
     now: int,
     asked: AuthRequest | None = None,
+    lookup: KeyLookup | None = None,
 ) -> Identity:
     """AbstractOAuth2IdentityProvider.Endpoint.authResponse after its checks: the code exchanged, the ID token
-    checked (its ``auth_time`` against the client's ``max_age`` with ``passMaxAge``), userinfo read if needed, the
-    brokered identity; any failure a BrokerError."""
+    checked (its ``auth_time`` against the client's ``max_age`` with ``passMaxAge``; its key through ``lookup``, the
+    provider's kept JWK set), userinfo read if needed, the brokered identity; any failure a BrokerError."""
     tokens = await exchange(config, code, redirect_uri, verifier, now)
     if config.oauth2_only:
         return await _from_profile(config, tokens, now)
     id_token = tokens.get("id_token")
     if not isinstance(id_token, str):
         raise BrokerError("No token from server.")
-    claims = await id_token_claims(config, id_token, nonce, now)
+    claims = await id_token_claims(config, id_token, nonce, now, lookup)
     if forwarding.auth_time_expired(config.extra, asked, claims, now):
         raise BrokerError("User not re-authenticated by the target OpenID Provider")
     if config.provider_id in social.PROFILE_AFTER_ID_TOKEN:

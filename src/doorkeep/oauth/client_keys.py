@@ -6,8 +6,15 @@ else ``use.jwks.string`` = true, the JWK set in ``jwks.string``; else the certif
 KeyUtils.createKeyId's (the base64url SHA-256 of the key's SubjectPublicKeyInfo). A key is found by the
 assertion's ``kid`` when it has one, and must suit its ``alg``.
 
-A fetched JWK set is kept per client and URL, fetched again when a ``kid`` is not in it (at most every 10
-seconds, DefaultPublicKeyStorageProvider's minTimeBetweenRequests) or after a day. The fetch has a short
+A fetched JWK set is kept per client and URL, fetched again when a ``kid`` is not in it (only once more than 10
+seconds have passed since the last fetch: InfinispanPublicKeyStorageProvider's ``currentTime > lastRequestTime +
+minTimeBetweenRequests``) or after a day. An identity provider's set (its ``jwksUrl``) is kept the same way under
+the provider's ``internalId`` (PublicKeyStorageUtils.getIdpModelCacheKey) together with a digest of the provider as
+stored: Keycloak drops the entry when the provider is updated or removed (IdentityProviderUpdatedEvent, sent to the
+whole cluster); here every process reads the provider with its realm on each request, so an updated provider no
+longer matches what a process kept, in every worker and on every node, with no message to miss. The cache is per
+process, as Keycloak's ``keys`` cache is a local cache on each node: ``reload-keys`` and ``clear-keys-cache`` act on
+the process that answers them. The fetch has a short
 time limit in all (not only per read) and a size limit; a failure is no keys ("Unable to load public key").
 A client's request objects at its registered ``request_uri`` (oauth/request_parser.py) are fetched the same
 way, never kept. A set due inside a writing transaction (the token endpoint's client assertion, a token encrypted to
@@ -21,6 +28,7 @@ import base64
 import binascii
 import functools
 import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,14 +43,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from doorkeep import fetch_outside
 from doorkeep.bounded_http import CallFailed, TooLarge, bounded_request
 from doorkeep.clock import Clock
-from doorkeep.model import Client
+from doorkeep.model import JSON, Client
 from doorkeep.numbers import loads
 
 log = logging.getLogger(__name__)
 
 FETCH_TIMEOUT = 5.0  # seconds
 MAX_JWKS_BYTES = 512 * 1024
-MIN_REFETCH = 10  # seconds between two fetches of one set (a kid it lacks)
+MIN_REFETCH = 10  # a set lacking a kid is fetched again only once more than this has passed (minTimeBetweenRequests)
 MAX_AGE = 86_400  # a fetched set is fetched again after a day
 KEPT_SETS = 1024
 
@@ -189,19 +197,25 @@ class ClientKeys:
         self.clock = clock
         self.fetch = fetch or fetch_jwks
         self.fetch_request = fetch_request or fetch_request_object
-        self._sets: dict[tuple[str, str, str], tuple[list[PublicKey], int]] = {}
+        # (owner, url, use) -> the keys, when they were fetched, and the stamp of the owner they were fetched for
+        self._sets: dict[tuple[str, str, str], tuple[list[PublicKey], int, str]] = {}
 
-    async def _fetched(self, owner: str, name: str, url: str, force: bool, use: str = SIG) -> list[PublicKey]:
+    async def _fetched(
+        self, owner: str, name: str, url: str, force: bool, use: str = SIG, stamp: str = ""
+    ) -> list[PublicKey]:
         """The set at ``url`` of ``owner`` (a client's id, or an identity provider's ``idp:`` key; ``name`` is how
-        the log names it), kept for MAX_AGE, fetched again when ``force`` and MIN_REFETCH has passed."""
+        the log names it), kept for MAX_AGE while the owner's ``stamp`` is the one it was fetched for, fetched again
+        when ``force`` and more than MIN_REFETCH has passed."""
         now = self.clock.now()
         cached = self._sets.get((owner, url, use))
+        if cached is not None and cached[2] != stamp:
+            cached = None  # the owner changed since: what was kept is dropped, its last fetch time with it
         if cached is not None:
-            keys, fetched = cached
-            if now - fetched < MAX_AGE and not (force and now - fetched >= MIN_REFETCH):
+            keys, fetched, _ = cached
+            if now - fetched < MAX_AGE and not (force and now - fetched > MIN_REFETCH):
                 return keys
         if fetch_outside.deferring():  # fetched with no transaction open, then asked again: found above
-            fetch = functools.partial(self._fetched, owner, name, url, force, use)
+            fetch = functools.partial(self._fetched, owner, name, url, force, use, stamp)
             raise fetch_outside.FetchOutside(f"the JWK set of {name}", fetch)
         try:
             keys = parse_jwks(await self.fetch(url), use=use)
@@ -210,13 +224,13 @@ class ClientKeys:
             keys = cached[0] if cached is not None else []
         if len(self._sets) >= KEPT_SETS:
             self._sets.clear()
-        self._sets[(owner, url, use)] = (keys, now)
+        self._sets[(owner, url, use)] = (keys, now, stamp)
         return keys
 
-    async def _key(self, owner: str, name: str, url: str, kid: str | None, alg: str) -> Any | None:
-        found = pick(await self._fetched(owner, name, url, force=False), kid, alg)
+    async def _key(self, owner: str, name: str, url: str, kid: str | None, alg: str, stamp: str = "") -> Any | None:
+        found = pick(await self._fetched(owner, name, url, force=False, stamp=stamp), kid, alg)
         if found is None:  # a rotated key: fetch again (rate-limited)
-            found = pick(await self._fetched(owner, name, url, force=True), kid, alg)
+            found = pick(await self._fetched(owner, name, url, force=True, stamp=stamp), kid, alg)
         return found
 
     async def find(self, client: Client, kid: str | None, alg: str) -> Any | None:
@@ -240,18 +254,31 @@ class ClientKeys:
             return parse_jwks(client.attr("jwks.string"), use_when_missing=False, use=ENC)
         return []
 
-    async def provider_key(self, realm_id: str, alias: str, url: str, kid: str | None, alg: str) -> Any | None:
-        """The key of an identity provider's JWK set (its ``jwksUrl``) for a token it signed, kept as clients' sets
-        are (Keycloak's PublicKeyStorageProvider), so a token anyone may post (a back-channel logout) fetches the
-        set at most once every MIN_REFETCH seconds."""
-        return await self._key(_provider_owner(realm_id, alias), f"identity provider {alias}", url, kid, alg)
+    async def provider_key(self, realm_id: str, provider: JSON, url: str, kid: str | None, alg: str) -> Any | None:
+        """The key of an identity provider's JWK set (its ``jwksUrl``) for a token it signed (a login's ID token, a
+        back-channel logout token), kept as clients' sets are (PublicKeyStorageManager.getIdentityProviderKeyWrapper)
+        while the provider stays as stored: a login costs no request to the provider's keys, and a token anyone may
+        post fetches the set at most once per MIN_REFETCH."""
+        name = f"identity provider {provider.get('alias')}"
+        return await self._key(_provider_owner(realm_id, provider), name, url, kid, alg, _stamp(provider))
 
-    def forget_provider(self, realm_id: str, alias: str) -> None:
-        """Drop what is kept of the provider's keys (``reload-keys``): its next token fetches the set."""
-        owner = _provider_owner(realm_id, alias)
+    def forget_provider(self, realm_id: str, provider: JSON) -> None:
+        """Drop what this process keeps of the provider's keys (``reload-keys``): its next token fetches the set."""
+        owner = _provider_owner(realm_id, provider)
         for key in [k for k in self._sets if k[0] == owner]:
             del self._sets[key]
 
+    def clear(self) -> None:
+        """Drop every set this process keeps (``clear-keys-cache``: InfinispanPublicKeyStorageProvider.clearCache
+        empties the whole cache, not one realm's)."""
+        self._sets.clear()
 
-def _provider_owner(realm_id: str, alias: str) -> str:
-    return f"idp:{realm_id}:{alias}"
+
+def _provider_owner(realm_id: str, provider: JSON) -> str:
+    return f"idp:{realm_id}:{provider.get('internalId') or provider.get('alias')}"
+
+
+def _stamp(provider: JSON) -> str:
+    """The provider as stored, digested: any update or a removal and re-creation makes another stamp."""
+    text = json.dumps(provider, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

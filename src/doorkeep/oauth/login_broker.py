@@ -17,9 +17,10 @@ from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import flow_gates, login_broker_first
+from doorkeep.oauth.auth_request import has_prompt
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.broker_steps import NOTE, UNEXPECTED, Continue, Decision, error_event, finish, without
-from doorkeep.oauth.login_outcomes import NeedLogin
+from doorkeep.oauth.login_outcomes import Done, Failed, NeedLogin, Refused
 from doorkeep.oauth.login_password import ACCOUNT_DISABLED
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.users import brute_force
@@ -52,10 +53,20 @@ async def forget_note(tx: Tx, tab: AuthSession) -> None:
     await tx.flows.advance_auth_session(tab.id, tab.user_id, tab.step, tab.form_token, without(tab.notes, NOTE))
 
 
+# The provider's errors IdentityBrokerService.checkPassiveLoginError sends on to the client (PASSIVE_LOGIN_REQUIRED,
+# PASSIVE_INTERACTION_REQUIRED): the answer to a ``prompt=none`` forwarded to it.
+PASSIVE_ERRORS = ("login_required", "interaction_required")
+
+
 async def refused(site: LoginSite, tab: AuthSession, alias: str, error: str | None, usable: bool) -> Continue:
     """The provider refused (``access_denied``: the user cancelled, the login page again, as
-    IdentityBrokerService.cancelled) or failed (the login page with "Unexpected error…", as its ``error``)."""
+    IdentityBrokerService.cancelled), answered a passive login's ``login_required`` or ``interaction_required``
+    (back to the client's redirect URI, as checkPassiveLoginError), or failed (the login page with "Unexpected
+    error…", as its ``error``)."""
     await forget_note(site.tx, tab)
+    if usable and error in PASSIVE_ERRORS:
+        await error_event(site, "identity_provider_error", identity_provider=alias, reason=error)
+        return Continue(Failed(str(error), ""), site.request)
     message = None
     if not usable or error != "access_denied":
         message = UNEXPECTED
@@ -87,6 +98,28 @@ async def authenticated(
     await first_login.refresh_token(site.tx, config, brokered, user)
     user = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)
     return await finish(site, tab.id, user, config.alias, brokered.username, brokered.token)
+
+
+def passive(decision: Decision | None, request: AuthRequest) -> Decision | None:
+    """A ``prompt=none`` forwarded to the provider (FORWARDED_PASSIVE_LOGIN; only such a login reaches a provider with
+    it): whatever page the login would now show, the first broker login's, a required action's or the consent
+    screen, is ``interaction_required`` at the client's redirect URI instead (IdentityBrokerService's authenticateOnly
+    override and its required-action check: PASSIVE_INTERACTION_REQUIRED)."""
+    if decision is None or not has_prompt(request, "none"):
+        return decision
+    if isinstance(decision, Continue) and isinstance(decision.outcome, Done | Failed | Refused):
+        return decision
+    return Continue(Failed("interaction_required", ""), request)
+
+
+def accepts_prompt_none(realm: Realm, alias: str) -> bool:
+    """The provider's ``acceptsPromptNoneForwardFromClient``: a client's ``prompt=none`` with no session here goes on
+    to it (IdentityProviderAuthenticator.redirect) instead of ending in ``login_required``."""
+    provider = idp.by_alias(realm, alias)
+    return provider is not None and str((provider.get("config") or {}).get(ACCEPTS_PROMPT_NONE)).lower() == "true"
+
+
+ACCEPTS_PROMPT_NONE = "acceptsPromptNoneForwardFromClient"
 
 
 def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_sent: bool) -> str | None:

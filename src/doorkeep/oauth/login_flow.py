@@ -141,7 +141,7 @@ async def begin(
     if has_prompt(request, "none") and sso is not None and not request.loa_forced_reauthentication:
         return await _passive_step_up(tx, services, realm, client, request, sso, browser)
     if has_prompt(request, "none"):
-        return Failed("login_required", "")
+        return Failed("login_required", "", no_session=True)
     if sso is not None:  # CookieAuthenticator attempted: the user is known, the forms ask what is missing
         step = StepContext(tx, services, realm, client, request, sso[1], browser)
         page, step = await login_gates.sign_in(step)

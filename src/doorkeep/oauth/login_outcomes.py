@@ -313,10 +313,12 @@ class NeedConsent:
 
 @dataclass(frozen=True)
 class Failed:
-    """An error that goes back to the client's redirect URI."""
+    """An error that goes back to the client's redirect URI. ``no_session``: ``prompt=none`` found no SSO session,
+    which the Identity Provider Redirector may still forward to a provider that accepts it (web/broker.py)."""
 
     error: str
     description: str
+    no_session: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ run again with it handed in (fetch_outside.py): a slow cluster never holds SQLit
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
@@ -243,7 +244,11 @@ async def endpoint(request: Request) -> Response:
         endpoint_url = broker_links.endpoint_url(request, realm, alias)
         verifier, nonce = note.get("verifier"), str(note.get("nonce"))
         now = services.clock.now()
-        brokered = await oidc.authenticate(config, q["code"], endpoint_url, verifier, nonce, now, found.request)
+        keys = services.client_keys  # the provider's JWK set kept, not fetched for each login
+        lookup = functools.partial(keys.provider_key, realm.id, provider) if keys is not None else None
+        brokered = await oidc.authenticate(
+            config, q["code"], endpoint_url, verifier, nonce, now, found.request, lookup=lookup
+        )
     except oidc.BrokerError as err:
         log.warning("identity provider %s: %s", alias, err)
         reason = str(err)
@@ -276,7 +281,7 @@ async def endpoint(request: Request) -> Response:
             return await broker_link.finished(request, tx, realm, note, config, brokered)
         here = site(request, tx, realm, tab)
         decision = await login_broker.authenticated(here, tab.auth_session, str(note.get("state")), config, brokered)
-        return await respond(request, tx, realm, tab, decision)
+        return await respond(request, tx, realm, tab, login_broker.passive(decision, here.request))
 
     return await in_transaction(request, authenticated)
 
@@ -327,6 +332,19 @@ async def redirector(
     hint_sent = "kc_idp_hint" in request.query_params
     alias = login_broker.redirector_target(realm, client, auth_request, hint_sent)
     if alias is None:
+        return None
+    return await send_to_provider(request, tx, realm, client, auth_request, alias, None, authorization=True)
+
+
+async def forward_passive(
+    request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest
+) -> Response | None:
+    """KEYCLOAK-8043: ``prompt=none`` with no session here, and the Identity Provider Redirector picks a provider
+    with ``acceptsPromptNoneForwardFromClient``: the browser goes to it (the request's ``prompt=none`` passed on
+    with the others, broker/forwarding.py) instead of back to the client with ``login_required``. None otherwise."""
+    hint_sent = "kc_idp_hint" in request.query_params
+    alias = login_broker.redirector_target(realm, client, auth_request, hint_sent)
+    if alias is None or not login_broker.accepts_prompt_none(realm, alias):
         return None
     return await send_to_provider(request, tx, realm, client, auth_request, alias, None, authorization=True)
 

@@ -30,7 +30,7 @@ from doorkeep.oauth import (
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut
-from doorkeep.oauth.login_outcomes import NeedLogin
+from doorkeep.oauth.login_outcomes import Failed, NeedLogin
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
@@ -139,6 +139,10 @@ async def authorize_request(
             if hinted is not None:  # IdentityProviderAuthenticator: on to the provider's login
                 return hinted
         outcome = started.outcome
+        if isinstance(outcome, Failed) and outcome.no_session:  # prompt=none, perhaps forwarded to a provider
+            forwarded = await broker.forward_passive(request, tx, realm, started.client, started.request)
+            if forwarded is not None:
+                return forwarded
         response = await render(request, tx, realm, started.client, started.request, outcome, None, authorization=True)
         await set_restart_cookie(request, response, tx, realm, started)
         response.headers["Cache-Control"] = NO_BACK  # every answer once the request is checked

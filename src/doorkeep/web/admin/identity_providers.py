@@ -227,8 +227,8 @@ async def export(request: Request) -> Response:
 async def reload_keys(request: Request) -> Response:
     """``GET instances/{alias}/reload-keys`` (manage-identity-providers, checked before the provider is looked up):
     OIDCIdentityProvider.reloadKeys answers whether the provider's keys come from its ``jwksUrl``; what this
-    process keeps of them (the back-channel logout's, oauth/client_keys.py) is dropped, so the next token it checks
-    reads the current set (a login's ID token always does)."""
+    process keeps of them (oauth/client_keys.py) is dropped, so the next token it checks (a login's ID token, a
+    back-channel logout token) reads the current set."""
 
     async def work(call: RealmCall) -> Response:
         call.require(VIEW)
@@ -238,7 +238,7 @@ async def reload_keys(request: Request) -> Response:
             raise NOT_FOUND
         keys = state(request).services.client_keys
         if keys is not None:
-            keys.forget_provider(call.realm.id, str(provider["alias"]))
+            keys.forget_provider(call.realm.id, provider)
         return ok(oidc.Config.of(provider).use_jwks_url)
 
     return await run_realm(request, work, write=False)

@@ -192,14 +192,18 @@ async def clear_cache(request: Request) -> Response:
     """``clear-realm-cache``, ``clear-user-cache``, ``clear-keys-cache`` (RealmAdminResource: manage-realm, 204,
     an ACTION admin event). Doorkeep shares no cache between processes: every process checks the realm's
     version stamps on each request. The realm cache call drops this process's cached configuration of the
-    realm; the others have nothing to clear (users are read from the database, and there are no external
-    public keys cached)."""
+    realm; the keys cache call drops every JWK set this process fetched (clients' ``jwks.url``, identity
+    providers' ``jwksUrl``; oauth/client_keys.py), as Keycloak empties its whole ``keys`` cache; the user cache
+    has nothing to clear (users are read from the database)."""
     realm_cache = request.url.path.endswith("/clear-realm-cache")
+    keys = state(request).services.client_keys if request.url.path.endswith("/clear-keys-cache") else None
 
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
         if realm_cache:
             call.tx.forget_cached_config(call.realm.id)
+        if keys is not None:
+            call.after_commit(keys.clear)
         return no_content()
 
     return await run_realm(request, work)
