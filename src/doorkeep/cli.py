@@ -484,7 +484,14 @@ def offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
 
 
 @main.command("import", short_help="Import Keycloak realm JSON into the database")
-@click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
+@click.option("--file", "path", type=click.Path(dir_okay=False), help="Realm JSON file.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    help="Directory of realm files as kc.sh export --dir writes them: every <realm>-realm.json, with its "
+    "<realm>-users-N.json files.",
+)
 @click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 @click.option(
     "--override",
@@ -495,14 +502,17 @@ def offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     "true also when that ends its sessions, false skips existing realms.",
 )
 @verbose_option
-def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
-    """Import a Keycloak realm-export JSON file offline."""
+def import_cmd(path: str | None, directory: str | None, db_url: str | None, override: bool | None) -> None:
+    """Import a Keycloak realm-export JSON file, or a directory of them, offline."""
     import time
 
     from doorkeep.clock import SystemClock
     from doorkeep.realms.exportimport import files
     from doorkeep.server import progress_bar
 
+    if (path is None) == (directory is None):
+        raise click.UsageError("give exactly one of --file and --dir")
+    source = path or directory or ""
     started = time.monotonic()
     ended: dict[str, tuple[int, int]] = {}
     counts: dict[str, tuple[int, int]] = {}
@@ -510,7 +520,7 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
         db_url,
         lambda db: files.import_file(
             db,
-            path,
+            source,
             SystemClock(),
             skip_existing=override is False,
             keep_sessions=override is None,

@@ -286,7 +286,6 @@ def test_relative_path_and_hostname_v2_variables_set_doorkeeps_options() -> None
     ("args", "named"),
     [
         (["export", "--dir", "/backup", "--realm", "demo"], "--dir"),
-        (["import", "--dir=/backup"], "--dir"),
         (["export", "--realm", "demo", "--file", "x.json", "--users", "different_files"], "--users=different_files"),
         (["export", "--realm", "demo", "--file", "x.json", "--users-per-file", "50"], "--users-per-file"),
     ],

@@ -4,10 +4,14 @@ built-in flow the file lacks).
 
 A file whose flows and configs are only the built-in ones (as Keycloak 26 or Doorkeep exports them) stores
 nothing: the realm keeps computing them. Any other set is stored as the file gives it, ids kept where given, the
-built-in flows it lacks added. Each binding names its flow by alias; a binding Doorkeep cannot honour (an alias no
-flow has, or a flow Doorkeep does not run in that place, realms/flow_support.py) is warned of and the built-in
-flow of that name is bound instead. Where even that one is not runnable (the file changed it), the file's flows
-are warned of and dropped, and the realm keeps the built-in set.
+built-in flows it lacks added. An older Keycloak's built-in flow of a binding's name that Doorkeep cannot run (a
+Keycloak 15-24 ``registration`` with its Profile Validation, a ``first broker login`` with its Conditional OTP) is
+replaced, with the built-in sub-flows only it uses, by Doorkeep's built-in flow of that alias, as Keycloak's
+MigrateTo* steps upgrade built-in flows (the warning names it); the file's other flows stay as they are. Each binding
+names its flow by alias; a binding Doorkeep cannot honour (an alias no flow has, or a flow Doorkeep does not run in
+that place, realms/flow_support.py) is warned of and the built-in flow of that name is bound instead. Where even
+that one is not runnable (the file changed it, and it is no built-in flow), the file's flows are warned of and
+dropped, and the realm keeps the built-in set.
 """
 
 from __future__ import annotations
@@ -24,6 +28,12 @@ from doorkeep.realms.flow_model import AuthConfig, AuthFlow, Execution, FlowSet
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _is_sub_flow(e: dict[str, Any]) -> bool:
+    """``authenticatorFlow``, or its misspelt twin ``autheticatorFlow`` that exports before Keycloak 15 carry alone
+    (AbstractAuthenticationExecutionRepresentation.setAutheticatorFlow reads it into the same field)."""
+    return e.get("authenticatorFlow") is True or e.get("autheticatorFlow") is True
 
 
 def from_file(rep: dict[str, Any]) -> FlowSet:
@@ -60,7 +70,7 @@ def from_file(rep: dict[str, Any]) -> FlowSet:
                     _text(e.get("requirement")) or af.DIS,
                     int(e["priority"]) if isinstance(e.get("priority"), int) else 0,
                     _text(e.get("authenticator")),
-                    by_alias.get(str(e.get("flowAlias"))) if e.get("authenticatorFlow") is True else None,
+                    by_alias.get(str(e.get("flowAlias"))) if _is_sub_flow(e) else None,
                     config_ids.get(_text(e.get("authenticatorConfig"))),
                 )
             )
@@ -84,14 +94,71 @@ def _with_missing_built_ins(realm: Realm, flows: FlowSet) -> FlowSet:
     )
 
 
+def _tree(flows: FlowSet, root: AuthFlow) -> list[AuthFlow]:
+    """``root`` and the sub-flows it reaches."""
+    found, queue = [root], [root]
+    while queue:
+        for e in flows.children(queue.pop().id):
+            sub = flows.flow(e.flow_id)
+            if sub is not None and sub not in found:
+                found.append(sub)
+                queue.append(sub)
+    return found
+
+
+def _replaced_built_in(realm: Realm, flows: FlowSet, alias: str) -> FlowSet | None:
+    """``flows`` with the file's built-in flow ``alias`` and the built-in sub-flows only it uses replaced by
+    Doorkeep's built-in flow of that alias and its sub-flows; None where another flow of the file uses it or holds
+    one of their aliases."""
+    old, ours = flows.by_alias(alias), flow_model.built_in(realm)
+    root = ours.by_alias(alias)
+    if old is None or not old.built_in or root is None or any(e.flow_id == old.id for e in flows.executions):
+        return None
+    tree = {f.id for f in _tree(flows, old) if f is old or f.built_in}
+    still_used = {f.id for other in flows.flows if other.id not in tree for f in _tree(flows, other)}
+    gone = tree - still_used
+    kept_flows = [f for f in flows.flows if f.id not in gone]
+    new = _tree(ours, root)
+    if {f.alias for f in new} & {f.alias for f in kept_flows}:
+        return None
+    ids = {f.id for f in new}
+    executions = [e for e in ours.executions if e.parent_id in ids]
+    wanted = {e.config_id for e in executions}
+    kept_executions = [e for e in flows.executions if e.parent_id not in gone]
+    used = {e.config_id for e in kept_executions}
+    return flow_model.replaced(
+        flows,
+        flows=(*kept_flows, *new),
+        executions=(*kept_executions, *executions),
+        configs=(*(c for c in flows.configs if c.id in used), *(c for c in ours.configs if c.id in wanted)),
+    )
+
+
+def _older_built_ins_upgraded(realm: Realm, flows: FlowSet, version: str | None) -> tuple[FlowSet, set[str]]:
+    """Each binding's built-in flow Doorkeep cannot run replaced by its own (MigrateTo*); the warning naming them."""
+    upgraded: list[str] = []
+    for binding, alias in af.BINDINGS.items():
+        flow = flows.by_alias(alias)
+        if flow is None or not flow.built_in or flow_support.why_not_runnable(flows, flow, binding) is None:
+            continue
+        replaced = _replaced_built_in(realm, flows, alias)
+        if replaced is not None:
+            flows = replaced
+            upgraded.append(f"'{alias}'")
+    if not upgraded:
+        return flows, set()
+    whose = f"Keycloak {version}'s" if version else "older"
+    return flows, {f"authenticationFlows ({whose} built-in {', '.join(upgraded)}: replaced by Doorkeep's own)"}
+
+
 def imported(realm: Realm, rep: dict[str, Any]) -> tuple[Realm, set[str]]:
     """The realm with the file's flows, configs and bindings; the fields warned of."""
     if not rep.get("authenticationFlows") and not rep.get("authenticatorConfig"):
         return realm, af.unsupported(rep)
     if "authenticationFlows" not in af.unsupported(rep) and "authenticatorConfig" not in af.unsupported(rep):
         return realm, af.unsupported(rep)  # the built-in set: nothing new to keep
-    flows = _with_missing_built_ins(realm, from_file(rep))
-    warned: set[str] = set()
+    flows, warned = _older_built_ins_upgraded(realm, from_file(rep), _text(rep.get("keycloakVersion")))
+    flows = _with_missing_built_ins(realm, flows)
     bindings: dict[str, str] = {}
     for binding, default in af.BINDINGS.items():
         wanted = _text(rep.get(binding)) or default

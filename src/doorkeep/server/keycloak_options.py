@@ -84,8 +84,9 @@ REMOVED: dict[str, str] = {
 # (Keycloak's ``--users realm_file``/``same_file``, accepted without a word); the rest is refused with the way to go.
 USERS_IN_FILE = frozenset({"realm_file", "same_file"})
 ONE_FILE = (
-    "Doorkeep imports and exports one realm JSON file, users included (import --file F; export --realm R --file F); "
-    "start --import-realm imports every *.json of data/import/"
+    "Doorkeep exports one realm JSON file, users included (export --realm R --file F); import reads such a file "
+    "(--file F) or kc.sh export --dir's directory (--dir D); start --import-realm imports every *.json of "
+    "data/import/"
 )
 # OIDCLoginProtocolFactory's req-params-max-size--<name>: one option per OIDC parameter, so no fixed flag; each
 # becomes Doorkeep's repeatable --oidc-req-params-max-size <name>=<chars> (settings.PARAM_SIZE_FLAG).

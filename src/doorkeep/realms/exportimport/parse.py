@@ -170,6 +170,8 @@ CREDENTIAL_KEYS = {
     "algorithm",
 }
 SSL_REQUIRED = ("all", "external", "none")
+SAML = "saml"
+NO_SALT = "__SALT__"  # Keycloak's marker for a password credential stored without a salt
 
 
 class _Parser:
@@ -194,6 +196,7 @@ class _Parser:
         if not isinstance(name, str) or not name.strip():
             fail(at(b, "realm"), "missing realm name" if name is None else "expected a non-empty string")
         self.fields(rep, REALM_KEYS, "")
+        self.unknown.update(skipped_components(rep))
         # As in Keycloak, a realm (and a user) the file does not mark "enabled": true is disabled.
         realm = apply(Realm(id=opt_str(rep, "id", b) or "", name=name, enabled=False), rep, REALM_FIELDS, at(b, ""))
         realm = email_rules(realm, rep)
@@ -212,10 +215,13 @@ class _Parser:
         realm = _user_profile(realm, rep, b)
         unreadable = [k for k in POLICY_KEYS if rep.get(k) is not None and not readable_policies(k, rep[k])]
         self.unknown.update(f"{k} (not in the format Keycloak 14 and later read)" for k in unreadable)
-        try:  # one Keycloak cannot read is skipped, as getParsedClientProfiles / getParsedClientPolicies do
-            realm = client_policies.from_representation(realm, {k: v for k, v in rep.items() if k not in unreadable})
-        except ClientPolicyError as problem:  # updateRealmModelFromRepresentation's failed import
-            fail(at(b, "clientPolicies" if rep.get("clientPolicies") else "clientProfiles"), str(problem))
+        for key in POLICY_KEYS:  # profiles first: the policies name them
+            if key in unreadable:  # skipped, as getParsedClientProfiles / getParsedClientPolicies do
+                continue
+            try:
+                realm = client_policies.from_representation(realm, {key: rep.get(key)})
+            except ClientPolicyError as problem:  # updateRealmModelFromRepresentation's failed import
+                fail(at(b, key), str(problem))
         try:
             realm = dataclasses.replace(realm, webauthn_policies=webauthn_policy.from_representation(rep))
         except webauthn_policy.PolicyFieldError as problem:
@@ -305,7 +311,11 @@ class _Parser:
                 add(self.role(role, f"{where}[{i}]", "roles.client.*[].", client_id), f"{where}[{i}]")
         if default_rep is not None and (None, default_role) not in seen:
             add(self.role(default_rep, at(b, "defaultRole"), "defaultRole.", None), at(b, "defaultRole"))
-        legacy = str_list(rep.get("defaultRoles"), at(b, "defaultRoles"))  # Keycloak < 13
+        legacy = [n.strip() for n in str_list(rep.get("defaultRoles"), at(b, "defaultRoles"))]  # Keycloak < 13
+        builtin = builtin_realm_roles(str(rep.get("realm")))
+        if default_rep is None:  # convertDeprecatedDefaultRoles' getOrAddRealmRole: a role it names is made
+            for role_name in dict.fromkeys(n for n in legacy if (None, n) not in seen and n not in builtin):
+                add(RolePlan(Role(id="", realm_id="", name=role_name), None), at(b, "defaultRoles"))
         if legacy:
             plan = next((p for p in out if p.client is None and p.role.name == default_role), None)
             if plan is None:
@@ -434,6 +444,9 @@ class _Parser:
                     None if template is None else legacy_shapes.scope_name(template),
                 )
             )
+        saml = [p.client.client_id for p in out if p.client.protocol == SAML]
+        if saml:  # stored and exported as the file has them, but no SAML endpoint serves them
+            self.unknown.add(f"clients[protocol=saml] (kept, not served: Doorkeep speaks no SAML: {', '.join(saml)})")
         return out
 
     def scope_mappings(self, rep: dict[str, Any]) -> list[ScopeMappingPlan]:
@@ -572,6 +585,8 @@ class _Parser:
             }
         else:
             fail(cw, 'a password credential needs "value", or "secretData" and "credentialData"')
+        if secret.get("salt") == NO_SALT:  # PasswordSecretData's constructor reads it as no salt
+            secret = {**secret, "salt": ""}
         check_hash(secret, data, cw)
         plan.secret_data, plan.credential_data = secret, data
         return plan
@@ -737,6 +752,25 @@ def _key_components(rep: dict[str, Any], base: str) -> list[dict[str, Any]]:
     """``components["org.keycloak.keys.KeyProvider"]``: the realm's key providers, key material included
     (component types other than these and the client registration policies are skipped)."""
     return _listed_components(rep, base, components.KEY_PROVIDER) or []
+
+
+USER_STORAGE = "org.keycloak.storage.UserStorageProvider"  # LDAP, Kerberos and custom user federation
+
+
+def skipped_components(rep: dict[str, Any]) -> set[str]:
+    """The component types of the file import passes over, for its warning (key providers, client registration
+    policies and the user profile are read)."""
+    found = rep.get("components")
+    if not isinstance(found, dict):
+        return set()
+    read = {components.KEY_PROVIDER, POLICY_TYPE, up_config.COMPONENT_TYPE}
+    out = set()
+    for kind, listed in found.items():
+        if kind in read or is_empty(listed):
+            continue
+        why = "user federation: Doorkeep keeps its users itself" if kind == USER_STORAGE else "not read"
+        out.add(f"components.{kind} ({why})")
+    return out
 
 
 def _listed_components(rep: dict[str, Any], base: str, kind: str) -> list[dict[str, Any]] | None:
