@@ -122,7 +122,7 @@ async def test_skip_leaves_what_exists_and_overwrite_replaces_it(env: Env) -> No
         ({"ifResourceExists": "MERGE"}, 400),
         ({"users": {"username": "x"}}, 400),
         ({"identityProviders": [{"alias": "github"}]}, 400),
-        ({"users": [{"username": "x", "realmRoles": ["ghost"]}]}, 404),
+        ({"users": [{"username": "x", "clientRoles": {"nobody": ["x"]}}]}, 404),
         ({"roles": {"client": {"nobody": [{"name": "x"}]}}}, 412),  # ClientRolesPartialImport.noClientFound
     ],
 )
@@ -133,6 +133,28 @@ async def test_a_bad_import_answers_its_error_and_writes_nothing(env: Env, chang
     assert response.status_code == status, response.text
     clients = await env.http.get(f"{DEMO}/clients", params={"clientId": "importer"}, headers=headers)
     assert clients.json() == []
+
+
+async def test_a_user_or_group_naming_a_missing_role_creates_it_as_keycloak_does(env: Env) -> None:
+    """RepresentationToModel.createRoleMappings (users) and importGroup (groups) add the realm or client role a
+    mapping names and the realm lacks, then grant it: a realm file's users holding ``uma_protection`` import."""
+    await demo_realm(env)
+    headers = await env.admin_headers()
+    change = {
+        "users": [{"username": "gus", "realmRoles": ["ghost"], "clientRoles": {"importer": ["phantom"]}}],
+        "groups": [{"name": "crew", "realmRoles": ["spectre"]}],
+    }
+    response = await env.http.post(URL, json={**body(), **change}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert (response.json()["added"], response.json()["skipped"]) == (6, 0), response.json()
+    for name in ("ghost", "spectre"):
+        assert (await env.http.get(f"{DEMO}/roles/{name}", headers=headers)).status_code == 200
+    importer = await client_uuid(env, "demo", "importer")
+    assert (await env.http.get(f"{DEMO}/clients/{importer}/roles/phantom", headers=headers)).status_code == 200
+    (gus,) = (await env.http.get(f"{DEMO}/users", params={"username": "gus", "exact": "true"}, headers=headers)).json()
+    mapped = (await env.http.get(f"{DEMO}/users/{gus['id']}/role-mappings", headers=headers)).json()
+    assert "ghost" in {r["name"] for r in mapped["realmMappings"]}, mapped
+    assert [r["name"] for r in mapped["clientMappings"]["importer"]["mappings"]] == ["phantom"], mapped
 
 
 async def test_it_needs_manage_realm_and_hands_out_no_admin_role(env: Env) -> None:

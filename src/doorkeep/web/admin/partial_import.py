@@ -354,7 +354,7 @@ class _Import:
 
     async def _roles(self, rep: dict[str, Any], where: str) -> list[Role]:
         """``realmRoles`` and ``clientRoles`` of a user or group, each the caller's to hand out."""
-        roles = await named_roles(self.call, rep.get("realmRoles"), rep.get("clientRoles"), where)
+        roles = await named_roles(self.call, rep.get("realmRoles"), rep.get("clientRoles"), where, create_missing=True)
         for role in roles:
             await self.call.identity.require_grant(self.call.tx, role)
         return roles

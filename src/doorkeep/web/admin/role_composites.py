@@ -43,16 +43,22 @@ async def nestable(call: RealmCall, composites: object) -> list[Role]:
     return children
 
 
-async def named_roles(call: RealmCall, realm_names: object, by_client: object, where: str) -> list[Role]:
+async def named_roles(
+    call: RealmCall, realm_names: object, by_client: object, where: str, *, create_missing: bool = False
+) -> list[Role]:
     """Roles named as Keycloak's representations name them: realm role names, and a clientId mapped to client
     role names (``composites``, a user's or group's ``realmRoles`` / ``clientRoles``). Each must exist (404 with
-    Keycloak's texts); the same role named twice is returned once."""
+    Keycloak's texts), unless ``create_missing``: a user's or group's role mappings in a partial import create the
+    realm or client role they name and the realm lacks, as RepresentationToModel.createRoleMappings and
+    importGroup do (a client that does not exist stays a 404). The same role named twice is returned once."""
     realm_names, by_client = realm_names or [], by_client or {}
     if not _names(realm_names) or not isinstance(by_client, dict) or not all(_names(v) for v in by_client.values()):
         raise invalid_input(f"{where}: expected role names")
     found: list[Role] = []
     for name in realm_names:
         role = await call.tx.roles.get_realm_role(call.realm.id, name)
+        if role is None and create_missing:
+            role = await operations.create_role(call.tx, parse.new_role(call.realm.id, None, {"name": name.strip()}))
         if role is None:
             raise AdminError(404, f"Realm Role with name {name} does not exist")
         found.append(role)
@@ -62,6 +68,10 @@ async def named_roles(call: RealmCall, realm_names: object, by_client: object, w
             raise AdminError(404, f"Client with client ID {client_id} does not exist")
         for name in names:
             role = await call.tx.roles.get_client_role(client.id, name)
+            if role is None and create_missing:
+                role = await operations.create_role(
+                    call.tx, parse.new_role(call.realm.id, client.id, {"name": name.strip()})
+                )
             if role is None:
                 raise AdminError(404, f"Client Role with name {name} does not exist")
             found.append(role)
