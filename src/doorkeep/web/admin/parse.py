@@ -28,6 +28,7 @@ from doorkeep.admin.representations import (
 )
 from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.clientpolicies import realm_config as client_policies
+from doorkeep.clientpolicies.readable import readable as readable_policies
 from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
@@ -103,9 +104,15 @@ def updated_realm(
     return _valid_policy(checked, disabled)
 
 
+POLICY_KEYS = ("clientProfiles", "clientPolicies")
+
+
 def _with_client_policies(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
     """The representation's ``clientProfiles`` and ``clientPolicies``, refused as the client-policies resources
-    refuse them (400 with Keycloak's message)."""
+    refuse them (400 with Keycloak's message). One Keycloak's Jackson cannot convert (Keycloak 13's preview format,
+    a property the classes lack) counts as absent, as RealmRepresentation.getParsedClientProfiles /
+    getParsedClientPolicies answer null for it: a new realm gets the defaults, an update keeps what is stored."""
+    rep = {k: v for k, v in rep.items() if k not in POLICY_KEYS or v is None or readable_policies(k, v)}
     try:
         return client_policies.from_representation(realm, rep, scope_names)
     except ClientPolicyError as problem:
