@@ -14,8 +14,12 @@ test reads from the profile. Not ported, with the reason:
   scope methods: they depend on the client scopes an authentication session requests, which Doorkeep's profile
   tracks only on the registration form (users/declared.py, test_keycloak_register_with_user_profile_test.py);
   elsewhere scope-bound attributes are optional and always shown.
-* the LDAP and user federation methods: Doorkeep has neither. The identity-brokering (IDP_REVIEW) ones are
-  portable now that Doorkeep brokers (docs/identity-brokering.md); not ported yet.
+* the LDAP and user federation methods: Doorkeep has neither.
+
+The identity-brokering (IDP_REVIEW) methods, KcOidcFirstBrokerLoginTest's user-profile ones
+(testDisplayName, testAttributeGrouping, testAttributeGuiOrder, testAttributeInputTypes and the
+testDynamicUserProfileReview* methods), are ported in test_kc_port13_idp_review_profile.py, with testRequiredByScope's
+IDP_REVIEW part through a login that requests the scope.
 
 Already covered elsewhere: the default configuration's unmanaged attribute policy
 (test_admin_user_profile.py), the default attributes' validation in the admin API

@@ -41,8 +41,8 @@ NOT_SENT = (
 @dataclass(frozen=True)
 class Page:
     """A first broker login page to show for ``step``: ``context`` is kept on the tab as its note; ``error`` the
-    password form's message; ``values`` and ``errors`` the review form's typed values and field errors; ``send``:
-    the e-mail page's link is to be mailed first."""
+    password form's message; ``values``, ``lists`` (every value of a multivalued attribute) and ``errors`` the review
+    form's typed values and field errors; ``send``: the e-mail page's link is to be mailed first."""
 
     step: str
     context: JSON
@@ -50,6 +50,7 @@ class Page:
     values: dict[str, str] | None = None
     errors: dict[str, str] | None = None
     send: bool = False
+    lists: dict[str, list[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import JSON, AuthSession, Realm, User
-from doorkeep.oauth import login_broker_auto_link, login_broker_email
+from doorkeep.oauth import login_broker_auto_link, login_broker_email, login_broker_review
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     EMAIL_STEP,
@@ -101,11 +101,13 @@ def review_username(realm: Realm) -> tuple[bool, bool]:
     return own and view, own and edit
 
 
-def review_errors(realm: Realm, values: dict[str, str], alias: str) -> list[dict[str, Any]]:
-    """The profile validated as the IDP_REVIEW context validates it (the realm's user profile: username, an e-mail
-    the configuration requires, valid, of the domain an organization's provider ``alias`` is bound to, the names
-    as declared)."""
-    config = up_config.config_of(realm)
+def review_errors(
+    realm: Realm, values: dict[str, str], alias: str, config: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The root attributes validated as the IDP_REVIEW context validates them (the realm's user profile: username,
+    an e-mail the configuration requires, valid, of the domain an organization's provider ``alias`` is bound to,
+    the names as declared; ``config``: the configuration as the login's requested scopes see it)."""
+    config = up_config.config_of(realm) if config is None else config
     found: list[dict[str, Any]] = []
     if not realm.registration_email_as_username:
         if not values["username"].strip():
@@ -119,7 +121,7 @@ def review_errors(realm: Realm, values: dict[str, str], alias: str) -> list[dict
     else:
         found.extend(profile.validate({"email": email}) or member_email.review_errors(realm, alias, email))
     for name in ("firstName", "lastName"):
-        found.extend(declared.root_errors(config, declared.ACCOUNT, name, values[name].strip() or None))
+        found.extend(declared.root_errors(config, declared.IDP_REVIEW, name, values[name].strip() or None))
     return found
 
 
@@ -131,11 +133,16 @@ async def begin(site: LoginSite, tab: AuthSession, config: oidc.Config, brokered
 
 
 async def _from_review(site: LoginSite, tab_id: str, context: JSON) -> Decision | None:
-    """IdpReviewProfileAuthenticator.requiresUpdateProfilePage: the page, else straight on."""
+    """IdpReviewProfileAuthenticator.requiresUpdateProfilePage: the page, else straight on (``missing``: the page
+    where the brokered profile, root and declared attributes, is not valid as it stands)."""
     mode = review_mode(site.realm, str(context["alias"]))
     wanted = bool(context.get(ENFORCE)) or mode == ON
     if not wanted and mode == MISSING:
-        wanted = bool(review_errors(site.realm, profile_of(context), str(context["alias"])))
+        config = await login_broker_review.config_for(site.tx, site.realm, site.client, site.request)
+        wanted = bool(
+            review_errors(site.realm, profile_of(context), str(context["alias"]), config)
+            or login_broker_review.invalid(config, context)
+        )
     if wanted:
         return Page(REVIEW_STEP, context)
     return await _create_or_confirm(site, tab_id, context)
@@ -229,24 +236,37 @@ async def choose(site: LoginSite, tab_id: str, context: JSON, execution: str | N
     return Continue(Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), site.request)
 
 
-async def review(site: LoginSite, tab_id: str, context: JSON, form: Callable[[str], str | None]) -> Decision | None:
-    """IdpReviewProfileAuthenticator.actionImpl: the posted profile validated (the page again with its errors and
-    the values typed), else kept as the brokered identity's, UPDATE_PROFILE (context IDP_REVIEW) and, for a new
-    e-mail, UPDATE_EMAIL recorded; the flow goes on to create the user or to "Account already exists"."""
+async def review(
+    site: LoginSite,
+    tab_id: str,
+    context: JSON,
+    form: Callable[[str], str | None],
+    form_all: Callable[[str], list[str]],
+) -> Decision | None:
+    """IdpReviewProfileAuthenticator.actionImpl: the posted profile, root and declared attributes
+    (oauth/login_broker_review.py), validated (the page again with its errors and the values typed), else kept as
+    the brokered identity's, UPDATE_PROFILE (context IDP_REVIEW) and, for a new e-mail, UPDATE_EMAIL recorded; the
+    flow goes on to create the user or to "Account already exists"."""
+    config = await login_broker_review.config_for(site.tx, site.realm, site.client, site.request)
+    declared_part = login_broker_review.posted(config, context, form, form_all)
     before = profile_of(context)
     typed = {name: (form(name) or "").strip() for name in FIELDS}
     if site.realm.registration_email_as_username:
         typed["username"] = typed["email"] or before["username"]
     elif form("username") is None:  # attributes.putIfAbsent(USERNAME, ...)
         typed["username"] = before["username"]
-    found = review_errors(site.realm, typed, str(context["alias"]))
+    found = review_errors(site.realm, typed, str(context["alias"]), config)
     renamed = form("username") is not None and typed["username"].lower() != before["username"].lower()
     if renamed and not site.realm.registration_email_as_username and not review_username(site.realm)[1]:
         found.append({"field": "username", "errorMessage": declared.READ_ONLY, "params": ["username"]})
+    found.extend(declared_part.found)
     if found:
-        return Page(REVIEW_STEP, context, values=typed, errors=field_errors(found))
+        errors = field_errors(found, login_broker_review.labels(config))
+        values = typed | declared_part.values
+        return Page(REVIEW_STEP, context, values=values, errors=errors, lists=declared_part.lists)
     changed = typed["email"].lower() != before["email"].lower()
     updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True, "modelUsername": typed["username"]}
+    updated["attributes"] = declared_part.attributes
     if changed:
         updated[EMAIL_CHANGED] = True
     if typed["username"] != before["username"]:

@@ -3,7 +3,7 @@
 DeclarativeUserProfileProvider.decorateUserProfileForCache and DefaultAttributes for every attribute of the
 UPConfig other than username, email, firstName and lastName (whose rules live in ``users.profile`` and
 ``users.account_profile``). A context is the admin API's USER_API (role ``admin``) or one of the user's own
-(ACCOUNT, UPDATE_PROFILE, REGISTRATION; role ``user``): an attribute is editable there when its
+(ACCOUNT, UPDATE_PROFILE, REGISTRATION, IDP_REVIEW; role ``user``): an attribute is editable there when its
 ``permissions.edit`` names the context's role, viewable when ``permissions.view`` does or it is editable (no
 permissions: neither); required when ``required`` names the role or no role and no scope at all (never for a
 service account). Required scopes and ``selector`` scopes depend on the client scopes an authentication
@@ -25,6 +25,8 @@ from typing import Any
 from doorkeep.users import validators
 
 USER_API, ACCOUNT, UPDATE_PROFILE, REGISTRATION = "USER_API", "ACCOUNT", "UPDATE_PROFILE", "REGISTRATION"
+IDP_REVIEW = "IDP_REVIEW"  # the first broker login's Review Profile (IdpReviewProfileAuthenticator)
+WRITABLE_ONLY = frozenset({REGISTRATION, IDP_REVIEW})  # RegisterBean and IdpReviewProfileBean: init(session, true)
 ROOT = frozenset({"username", "email", "firstName", "lastName"})
 REQUIRED = "error-user-attribute-required"
 READ_ONLY = "error-user-attribute-read-only"
@@ -218,15 +220,15 @@ def metadata(config: dict[str, Any], context: str, *, service_account: bool = Fa
 def form_fields(config: dict[str, Any], context: str) -> list[dict[str, str]]:
     """The declared attributes a form of the user's shows (those the user may view), each with its label (the
     display name, ``${key}`` left for the page to resolve), ``readonly`` ("true" where the user may not edit
-    it: user-profile-commons.ftl renders it ``disabled`` with its value, "" otherwise; the REGISTRATION form
-    shows no read-only attribute at all) and, for the first
+    it: user-profile-commons.ftl renders it ``disabled`` with its value, "" otherwise; the REGISTRATION and
+    IDP_REVIEW forms show no read-only attribute at all) and, for the first
     attribute of a group, the group's header (user-profile-commons.ftl's group headers)."""
     groups = {g.get("name"): g for g in config.get("groups") or []}
     out: list[dict[str, str]] = []
     last: str | None = None
     for attribute in custom(config):
-        if not can_view(attribute, context) or (context == REGISTRATION and not can_edit(attribute, context)):
-            continue  # the registration form leaves out what the user may not write (it has no value yet)
+        if not can_view(attribute, context) or (context in WRITABLE_ONLY and not can_edit(attribute, context)):
+            continue  # the registration and review forms leave out what the user may not write (no user yet)
         group = attribute.get("group")
         header = ""
         if group is not None and group != last:

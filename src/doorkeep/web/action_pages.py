@@ -80,7 +80,7 @@ def page(
             cancel=outcome.cancel,
             extra=_profile_fields(realm, outcome.lists, scopes),
             lists=outcome.lists,
-            labels=_root_labels(up_config.config_of(realm), ui),
+            labels=root_labels(up_config.config_of(realm), ui),
             config=registration.profile_config(realm, scopes),
             ui=ui,
         )
@@ -95,7 +95,7 @@ def page(
         login_url=back,
         extra=declared.form_fields(config, declared.REGISTRATION),
         email_shown=registration.email_shown(realm, config),
-        labels=_root_labels(config, ui),
+        labels=root_labels(config, ui),
         config=config,
         heading=heading,
         passwords=not registration_password.deferred(realm),
@@ -104,7 +104,7 @@ def page(
     )
 
 
-def _root_labels(config: dict[str, Any], ui: Language) -> dict[str, str]:
+def root_labels(config: dict[str, Any], ui: Language) -> dict[str, str]:
     """register.ftl's and login-update-profile.ftl's labels of the root attributes the configuration declares: the
     display name (a ``${key}`` in the page's language), else the built-in one of username and email, else the
     attribute's name (AttributeMetadata.getAttributeDisplayName)."""

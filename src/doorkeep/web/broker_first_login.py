@@ -19,7 +19,14 @@ from starlette.responses import Response
 from doorkeep.broker import providers as idp
 from doorkeep.console import pages, recovery_pages
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_actions, login_broker_email, login_broker_first, login_session, redirect_uris
+from doorkeep.oauth import (
+    login_actions,
+    login_broker_email,
+    login_broker_first,
+    login_broker_review,
+    login_session,
+    redirect_uris,
+)
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     CONTEXT,
@@ -37,8 +44,8 @@ from doorkeep.oauth.login_choices import EXECUTION, TRY_ANOTHER_WAY
 from doorkeep.oauth.login_session import LOGIN_ACTION
 from doorkeep.oauth.update_email import SEND_FAILED
 from doorkeep.users.credentials import Verdict, assess
+from doorkeep.web import action_pages, login_tabs
 from doorkeep.web import locale as page_locale
-from doorkeep.web import login_tabs
 from doorkeep.web.broker_email import send_link
 from doorkeep.web.broker_session import Tab, find_tab, respond, site
 from doorkeep.web.http import in_transaction, state
@@ -90,15 +97,21 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
         choices = login_broker_email.choices(realm, context["alias"])
         body = recovery_pages.select_authenticator(display(realm), target, fresh, choices, ui=ui)
     elif step == REVIEW_STEP:
+        config = await login_broker_review.config_for(tx, realm, tab.client, tab.request)
+        values, lists = login_broker_review.shown(config, context)
         body = pages.update_profile(
             display(realm),
             target,
             fresh,
-            shown.values or login_broker_first.profile_of(context),
+            shown.values or login_broker_first.profile_of(context) | values,
             shown.errors or {},
             username_editable=login_broker_first.review_username(realm)[1],
             username_shown=login_broker_first.review_username(realm)[0],
             email_editable=True,
+            extra=login_broker_review.fields(config),
+            lists=shown.lists if shown.values else lists,
+            labels=action_pages.root_labels(config, ui),
+            config=config,
             review=True,
             ui=ui,
         )
@@ -151,6 +164,9 @@ async def first_broker_login(request: Request) -> Response:
         value = form.get(name)
         return value if isinstance(value, str) else None
 
+    def every(name: str) -> list[str]:
+        return [v for v in form.getlist(name) if isinstance(v, str)]
+
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         tab = await find_tab(request, tx, realm, request.query_params.get(TAB_ID), code)
@@ -170,7 +186,7 @@ async def first_broker_login(request: Request) -> Response:
             if decision is None:  # IdpConfirmLinkAuthenticator: "Unknown action"
                 return error_page(request, realm, INVALID_REQUEST)
         elif step == REVIEW_STEP:
-            decision = await login_broker_first.review(here, tab_id, context, field)
+            decision = await login_broker_first.review(here, tab_id, context, field, every)
         elif step == EMAIL_STEP and request.method == "POST" and field(TRY_ANOTHER_WAY) is not None:
             decision = login_broker_email.another_way(context)
         elif step == EMAIL_STEP:
