@@ -51,7 +51,19 @@ globalThis.Keycloak = Keycloak
 </script></body></html>"""
 SILENT_CHECK_SSO = """<!doctype html>
 <html><body><script>parent.postMessage(location.href, location.origin)</script></body></html>"""
-PAGES = {"/": INDEX, "/index.html": INDEX, "/silent-check-sso.html": SILENT_CHECK_SSO}
+# Not upstream's: a page that places a SameSite=None cookie and tells its parent whether it can read it back, to show
+# whether the browser lets a frame from another site keep cookies.
+COOKIE_PROBE = """<!doctype html>
+<html><body><script>
+document.cookie = 'KJS_PROBE=placed; Max-Age=60; SameSite=None; Secure';
+parent.postMessage(document.cookie.includes('KJS_PROBE=placed') ? 'kept' : 'blocked', '*');
+</script></body></html>"""
+PAGES = {
+    "/": INDEX,
+    "/index.html": INDEX,
+    "/silent-check-sso.html": SILENT_CHECK_SSO,
+    "/cookie-probe.html": COOKIE_PROBE,
+}
 
 
 class AdapterError(Exception):
@@ -64,10 +76,12 @@ class AdapterError(Exception):
 
 @dataclass
 class KcJsStage:
-    """The auth server and the app, as upstream's ``AUTH_SERVER_URL`` and ``APP_URL``."""
+    """The auth server and the app, as upstream's ``AUTH_SERVER_URL`` and ``APP_URL``; ``app_host`` ``127.0.0.1``
+    puts the app on another site than the auth server (``localhost``), as upstream's cross-origin project does."""
 
     server: DoorkeepProcess
     app_port: int
+    app_host: str = "localhost"
     _token: tuple[float, str] | None = None
 
     @property
@@ -76,11 +90,11 @@ class KcJsStage:
 
     @property
     def app_url(self) -> str:
-        return f"http://localhost:{self.app_port}/"
+        return f"{self.app_origin}/"
 
     @property
     def app_origin(self) -> str:
-        return f"http://localhost:{self.app_port}"
+        return f"http://{self.app_host}:{self.app_port}"
 
     @property
     def redirect_service_origin(self) -> str:
@@ -143,8 +157,9 @@ def _app_handler(stage_auth_url: Callable[[], str]) -> type[http.server.BaseHTTP
 
 
 @contextmanager
-def kc_js_stage(workdir: Path) -> Iterator[KcJsStage]:
-    """A Doorkeep server and upstream's test app on 127.0.0.1, both reached as ``localhost``."""
+def kc_js_stage(workdir: Path, app_host: str = "localhost") -> Iterator[KcJsStage]:
+    """A Doorkeep server and upstream's test app on 127.0.0.1, Doorkeep reached as ``localhost``, the app as
+    ``app_host``."""
     if not KEYCLOAK_JS.exists():
         pytest.fail(f"{KEYCLOAK_JS} is missing: `make test` installs it with npm")
     server = DoorkeepProcess(workdir / "server")
@@ -156,7 +171,7 @@ def kc_js_stage(workdir: Path) -> Iterator[KcJsStage]:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield KcJsStage(server, app_port)
+        yield KcJsStage(server, app_port, app_host)
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -121,3 +121,33 @@ def test_logs_in_and_out_with_onload_set_to_check_sso(bed: TestBed) -> None:
     # A reload has no token: the iframe says "changed" and the adapter redirects with prompt=none.
     executor.reload()
     assert executor.initialize_adapter(init, should_redirect=True) is True
+
+
+def test_the_login_status_iframe_answers_only_the_client_and_origin_it_accepted_first(bed: TestBed) -> None:
+    """login-status-iframe.ftl: once ``/init`` accepted one client and origin, a message naming another client is
+    "error", even a client whose web origins hold the app's (the frame never asks ``/init`` again)."""
+    other = {"clientId": "second-js-client", "publicClient": True, "webOrigins": [bed.stage.app_origin]}
+    if not bed.stage.admin("GET", f"/{bed.realm}/clients?clientId=second-js-client").json():
+        bed.stage.admin("POST", f"/{bed.realm}/clients", other)
+    executor = bed.executor
+    init = executor.default_init_options()
+    executor.navigate_to_app()
+    executor.initialize_adapter(init)
+    executor.login()
+    executor.submit_login_form()
+    assert executor.initialize_adapter(init) is True
+    answers = executor.page.evaluate(
+        """async ([first, second]) => {
+          const frame = document.querySelector('iframe[title="keycloak-session-iframe"]');
+          const ask = (message) => new Promise((resolve) => {
+            const listener = (event) => {
+              if (event.source === frame.contentWindow) { removeEventListener('message', listener); resolve(event.data); }
+            };
+            addEventListener('message', listener);
+            frame.contentWindow.postMessage(message, new URL(frame.src).origin);
+          });
+          return [await ask(first), await ask(second)];
+        }""",
+        [f"{CLIENT_ID} {executor.prop('sessionId')}", f"second-js-client {executor.prop('sessionId')}"],
+    )
+    assert answers == ["unchanged", "error"]

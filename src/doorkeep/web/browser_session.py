@@ -341,6 +341,7 @@ def _confirm_page(realm: Realm, request: Request, form: Form, now: int, ui: Lang
     return response
 
 
+MODULE_SCRIPT = '<script type="module">'  # the pages' one inline script each, as Keycloak's (ES modules)
 STATUS_IFRAME = pages.static_page("login_status_iframe.html")
 STEP1 = pages.static_page("3p_cookies_step1.html")
 STEP2 = pages.static_page("3p_cookies_step2.html")
@@ -358,7 +359,7 @@ async def _iframe(request: Request, page: str) -> Response:
     version = request.query_params.get("version")
     if version is not None and version != RESOURCES_VERSION:
         return Response(status_code=404)
-    nonced = page.replace("<script>", f'<script nonce="{secrets.token_urlsafe(16)}">')
+    nonced = page.replace(MODULE_SCRIPT, f'<script type="module" nonce="{secrets.token_urlsafe(16)}">')
     return HTMLResponse(nonced, headers={"Cache-Control": NO_CACHE})
 
 
