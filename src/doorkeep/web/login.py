@@ -29,7 +29,7 @@ from doorkeep.oauth import (
 )
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import RedirectingError
-from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut
+from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut, ToCurrentAction
 from doorkeep.oauth.login_outcomes import NeedLogin
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
@@ -139,7 +139,8 @@ async def authorize_request(
             if hinted is not None:  # IdentityProviderAuthenticator: on to the provider's login
                 return hinted
         outcome = started.outcome
-        response = await render(request, tx, realm, started.client, started.request, outcome, None, authorization=True)
+        args = (request, tx, realm, started.client, started.request, outcome, None)
+        response = await render(*args, authorization=True, completes_flow=True)
         await set_restart_cookie(request, response, tx, realm, started)
         response.headers["Cache-Control"] = NO_BACK  # every answer once the request is checked
         if started.registering:
@@ -276,6 +277,8 @@ async def _action(request: Request, action: str) -> Response:
             return await login_tabs.stale(request, tx, realm, posted)
         if isinstance(posted, TimedOut):
             return await login_tabs.timed_out(request, tx, realm, posted, action)
+        if isinstance(posted, ToCurrentAction):
+            return login_tabs.to_current_action(request, realm, posted)
         if isinstance(posted, ErrorPage):
             return error_page(request, realm, posted.text)
         locale = None
@@ -286,7 +289,8 @@ async def _action(request: Request, action: str) -> Response:
         )
         if isinstance(outcome, ErrorPage):
             return error_page(request, realm, outcome.text, auth_request=outcome.request)
-        return await render(request, tx, realm, posted.client, posted.request, outcome, posted.auth_session)
+        args = (request, tx, realm, posted.client, posted.request, outcome, posted.auth_session)
+        return await render(*args, completes_flow=True)  # from a login or registration form, into the actions
 
     try:
         return await in_transaction(request, work)

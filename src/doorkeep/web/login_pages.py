@@ -15,6 +15,7 @@ from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import (
+    action_redirect,
     client_data,
     flow_gates,
     login_organization,
@@ -129,6 +130,15 @@ def tab_params(auth_session: AuthSession | None, client: Client, **first: str) -
         params[TAB_ID] = auth_session.id
         params[client_data.PARAM] = client_data.encode(AuthRequest.from_json(auth_session.request))
     return params
+
+
+def required_action_url(request: Request, realm: Realm, auth_session: AuthSession, client: Client) -> str:
+    """redirectToRequiredActions' target: ``login-actions/required-action`` with the ``execution`` the tab waits on,
+    then its ``client_id``, ``tab_id`` and ``client_data`` (``oauth.action_redirect``)."""
+    first = {EXECUTION: action_redirect.execution(auth_session.step)}
+    return redirect_uris.with_params(
+        action_url(request, realm, action_redirect.PATH), tab_params(auth_session, client, **first)
+    )
 
 
 def login_action(request: Request, realm: Realm, auth_session: AuthSession, client: Client) -> str:
