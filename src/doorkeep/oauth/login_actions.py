@@ -430,7 +430,8 @@ async def shown_again(
         step = AUTHENTICATE
     remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
     outcome = await login_flow.pending(tx, client, request, step, user, remember_me=remembered)
-    if isinstance(outcome, NeedEmailVerification) and execution == step:  # the page's "Click here": send it again
+    if isinstance(outcome, NeedEmailVerification) and code is not None and execution == step:
+        # the page's "Click here" (its code and execution): send it again
         outcome = await mail_again(tx, outcome, now)
     forwarded = auth_session.notes.get(FORWARDED_ERROR_NOTE)
     if isinstance(forwarded, str) and isinstance(outcome, login_outcomes.NeedLogin):

@@ -26,11 +26,12 @@ from doorkeep.oauth import (
     login_start,
     registration,
     restart_cookie,
+    verify_profile,
 )
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut, ToCurrentAction
-from doorkeep.oauth.login_outcomes import NeedLogin
+from doorkeep.oauth.login_outcomes import NeedLogin, NeedProfileUpdate
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
@@ -360,17 +361,13 @@ async def switch_language(request: Request) -> Response:
         if isinstance(shown, ErrorPage):
             return error_page(request, realm, shown.text)
         outcome = shown.outcome
-        if code is None and shown.user is not None and done_elsewhere(shown.auth_session, shown.user):
-            step = StepContext(
-                tx,
-                state(request).services,
-                realm,
-                shown.client,
-                shown.request,
-                shown.user,
-                browser(request, shown.auth_session),
-            )
-            outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next action, or done
+        if code is None and shown.user is not None:
+            services, seen = state(request).services, browser(request, shown.auth_session)
+            step = StepContext(tx, services, realm, shown.client, shown.request, shown.user, seen)
+            if done_elsewhere(shown.auth_session, shown.user):
+                outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next one, or done
+            elif isinstance(outcome, NeedProfileUpdate) and outcome.action == verify_profile.VERIFY_PROFILE:
+                outcome = await verify_profile.shown_again(step) or outcome  # its challenge's errors
         response = await render(request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)
         response.headers["Cache-Control"] = NO_BACK
         return response

@@ -23,7 +23,6 @@ from doorkeep.oauth import (
     login_tabs,
     redirect_uris,
     registration,
-    required_actions,
 )
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
@@ -373,10 +372,9 @@ async def page_body(
         return action_pages.page(realm, outcome, token, ui, target=target, back=back, scopes=asked, heading=heading)
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
-        resend = redirect_uris.with_params(
-            action_url(request, realm, "required-action"),
-            tab_params(tab, client, **{EXECUTION: required_actions.VERIFY_EMAIL}),
-        )
+        # "Click here" is url.loginAction: the page's code, so its GET is the action's (VerifyEmail.processAction
+        # sends the e-mail again), unlike the redirect's GET of the page (no code: the challenge, nothing sent)
+        resend = step_url(request, realm, "required-action", tab, client)
         form = step_url(request, realm, "required-action", tab, client) if outcome.cancel else None
         sent = bool(tab.notes.get(VERIFY_EMAIL_NOTE))
         page = pages.VerifyEmailForm(form, token, sent) if form else None
