@@ -16,6 +16,7 @@ import httpx
 
 from browser_flow import REDIRECT, exchange, login
 from doorkeep.model import ProtocolMapper
+from login_client import BrowserClient
 from support import grant_client_roles, password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
@@ -110,7 +111,7 @@ async def call(env: Env, method: str, path: str, access_token: str, body: Any = 
 def browser(env: Env, agent: str | None = None) -> httpx.AsyncClient:
     """Another browser (its own cookies) on the same app, sending ``agent`` as its User-Agent, or none."""
     transport = httpx.ASGITransport(app=env.apps[0], raise_app_exceptions=False, client=("127.0.0.1", 50000))
-    client = httpx.AsyncClient(transport=transport, base_url="http://localhost")
+    client = BrowserClient(transport=transport, base_url="http://localhost")
     if agent is None:
         del client.headers["User-Agent"]
     else:

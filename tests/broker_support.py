@@ -19,6 +19,7 @@ from browser_flow import REDIRECT, form_action, form_fields
 from doorkeep import outbound_tls
 from fake_idp import FakeIdp, fake_idp
 from flow_builder import admin
+from login_client import BrowserClient
 from ports import HOST, free_port
 from support import seed_client, seed_login_realm, seed_realm, seed_user, update_realm, without_verify_profile
 from wire_env import Env
@@ -109,7 +110,7 @@ async def served(env: Env) -> AsyncIterator[Broker]:
 
 def browser(broker: Broker) -> httpx.AsyncClient:
     # The server's one TLS context: a context of its own per browser loaded the CA bundle each time (~50 ms).
-    return httpx.AsyncClient(base_url=broker.base, follow_redirects=False, timeout=30, verify=outbound_tls.context())
+    return BrowserClient(base_url=broker.base, follow_redirects=False, timeout=30, verify=outbound_tls.context())
 
 
 async def start_login(http: httpx.AsyncClient, **params: str) -> httpx.Response:

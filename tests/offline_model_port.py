@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from browser_flow import REDIRECT, code_from, exchange, login, start, submit
 from doorkeep.sessions.cleaner import clean_once
 from keycloak_port import ADMIN, admin_headers, get, import_realm, post, put
+from login_client import BrowserClient
 from wire_env import Env
 
 APP = "test-app"
@@ -133,7 +134,7 @@ async def code_tokens(http: httpx.AsyncClient, client_id: str, **params: str) ->
 def browser(env: Env, ip: str = "127.0.0.1", app: Starlette | None = None) -> httpx.AsyncClient:
     """Another browser (its own cookie jar) at ``ip`` on the module's app (or on ``app``)."""
     transport = httpx.ASGITransport(app=app or env.apps[0], raise_app_exceptions=False, client=(ip, 50000))
-    return httpx.AsyncClient(transport=transport, base_url="http://localhost")
+    return BrowserClient(transport=transport, base_url="http://localhost")
 
 
 async def browser_session(

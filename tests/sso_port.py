@@ -17,6 +17,7 @@ import group_port
 from browser_flow import REDIRECT
 from group_port import fresh_realm
 from keycloak_port import forget, poll
+from login_client import BrowserClient
 from login_test_realm import APP, SECRET, mark_start, realm_rep
 from wire_env import Env
 
@@ -51,7 +52,7 @@ async def begin(env: Env, rep: dict[str, Any]) -> None:
 def browser(env: Env, scheme: str = "http") -> httpx.AsyncClient:
     """Another browser (its own cookie jar) on the module's app."""
     transport = httpx.ASGITransport(app=env.apps[0], raise_app_exceptions=False, client=("127.0.0.1", 50000))
-    return httpx.AsyncClient(transport=transport, base_url=f"{scheme}://localhost")
+    return BrowserClient(transport=transport, base_url=f"{scheme}://localhost")
 
 
 async def events_of(env: Env, *types: str) -> list[dict[str, Any]]:

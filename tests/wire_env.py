@@ -22,6 +22,7 @@ from doorkeep.clock import FakeClock
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.users import passwords
+from login_client import BrowserClient
 from pg import ThrowawayPostgres
 from support import seed_test_realm
 
@@ -111,7 +112,7 @@ async def _app_on(env: Env, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     env.apps.append(app)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+        async with BrowserClient(transport=transport, base_url="http://localhost") as http:
             yield http
     finally:
         await app.state.doorkeep.notifier.drain()
@@ -239,7 +240,7 @@ async def make_env(
         await prepare(settings, db, clock)
     app = _patient(create_app(settings, db=db, clock=clock))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
-    http = httpx.AsyncClient(transport=transport, base_url="http://localhost")
+    http = BrowserClient(transport=transport, base_url="http://localhost")
     return Env(http, clock, db, settings, [app], test_realm=test_realm and copied), db
 
 
@@ -248,4 +249,4 @@ def client_at(env: Env, ip: str, scheme: str = "http") -> httpx.AsyncClient:
     app = _patient(create_app(env.settings, db=env.db, clock=env.clock))
     env.apps.append(app)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 50000))
-    return httpx.AsyncClient(transport=transport, base_url=f"{scheme}://localhost")
+    return BrowserClient(transport=transport, base_url=f"{scheme}://localhost")

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from browser_flow import form_action
 from doorkeep.users import passwords
 from mail_sink import DOWN_PORT, Sink
 from support import seed_client, seed_realm, seed_user, update_realm, update_user
@@ -73,7 +74,7 @@ async def test_execute_actions_email_sends_the_link_that_updates_the_password_on
     form = await realm.http.get(proceed_link(confirm.text))
     assert form.status_code == 200 and 'name="password-new"' in form.text
     done = await realm.http.post(
-        "/realms/test/login-actions/required-action",
+        form_action(form.text),  # the form's URL: its execution (verifyRequiredAction)
         data={"session_code": form_code(form.text), "password-new": "n3w-Secret", "password-confirm": "n3w-Secret"},
     )
     assert done.status_code == 200, done.text

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from browser_flow import form_action
 from keycloak_port import admin_headers, get
 from mail_sink import Received, Sink
 from role_port import assert_event, call, clear_events, create, ok, poll_events
@@ -101,7 +102,7 @@ async def _update_password(env: Env, link: str, password: str) -> str:
     form = await _open(env, link, "Update Password")
     assert 'name="password-new"' in form
     data = {"session_code": _session_code(form), "password-new": password, "password-confirm": password}
-    done = await env.http.post("/realms/test/login-actions/required-action", data=data)
+    done = await env.http.post(form_action(form), data=data)  # the form's URL: its execution (verifyRequiredAction)
     assert done.status_code == 200, done.text
     return done.text
 

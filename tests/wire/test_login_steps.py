@@ -31,8 +31,10 @@ def code_of(page: httpx.Response) -> str:
     return form_fields(page.text)["session_code"]
 
 
-async def post(env: Env, step: str, code: str, **fields: str) -> httpx.Response:
-    return await env.http.post(f"{ACTIONS}/{step}", data={"session_code": code, **fields})
+async def post(env: Env, step: str, code: str, execution: str | None = None, **fields: str) -> httpx.Response:
+    """``step``'s form posted with ``code`` (and, a required action's form, the ``execution`` it names)."""
+    query = f"?execution={execution}" if execution is not None else ""
+    return await env.http.post(f"{ACTIONS}/{step}{query}", data={"session_code": code, **fields})
 
 
 def page_expired(response: httpx.Response) -> bool:
@@ -90,7 +92,8 @@ async def test_authenticate_or_consent_while_update_password_is_pending_is_refus
     assert (await post(realm, "authenticate", code, username="user1", password="password")).status_code == 400
     assert (await post(realm, "consent", code, accept="yes")).status_code == 400
     # the pending step itself still goes through, then consent, then the code
-    consent = await post(realm, "required-action", code, **{"password-new": "n3w", "password-confirm": "n3w"})
+    fields = {"password-new": "n3w", "password-confirm": "n3w"}
+    consent = await post(realm, "required-action", code, "UPDATE_PASSWORD", **fields)
     assert "Grant Access" in consent.text
     assert "code" in code_from(await submit(realm.http, consent, accept="yes"))
 

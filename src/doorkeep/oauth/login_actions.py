@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from doorkeep import events
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import (
+    action_redirect,
     action_steps,
     device_verification,
     flow_gates,
@@ -55,7 +56,6 @@ from doorkeep.oauth.login_session import (
     RECOVERY_CODES_NOTE,
     REGISTER,
     REMEMBER_ME_NOTE,
-    STEP_ACTIONS,
     TOTP_SECRET_NOTE,
     USER_ACTION,
     WEBAUTHN_CHALLENGE_NOTE,
@@ -104,6 +104,18 @@ class Stale:
     auth_session: AuthSession
     client: Client
     same_page: bool
+    # verifyRequiredAction's first check: a required-action URL opened while the login is not at its actions
+    # records CUSTOM_REQUIRED_ACTION_ERROR ``invalid_code``
+    invalid_code: bool = False
+
+
+@dataclass(frozen=True)
+class ToCurrentAction:
+    """verifyRequiredAction on a required action's form with the current code but another action's
+    ``execution`` (or none): the browser is sent to the action the login waits on, nothing done."""
+
+    auth_session: AuthSession
+    client: Client
 
 
 @dataclass(frozen=True)
@@ -142,10 +154,11 @@ async def check(
     auth_session: AuthSession | None,
     session_code: str,
     execution: str | None = None,
-) -> Posted | ClientDisabled | Stale | TimedOut | ErrorPage:
+) -> Posted | ClientDisabled | Stale | TimedOut | ToCurrentAction | ErrorPage:
     """SessionCodeChecks, in its order, for the tab's live authentication session (a tab without one restarts
     from KC_RESTART, ``login_restart``): its client (disabled first), the form's code (a spent one: ``Stale``),
-    the step it waits on; then the request as the posted step leaves it."""
+    the step it waits on, for a required action's form the action it names (``ToCurrentAction``); then the request
+    as the posted step leaves it."""
     if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():
         return ErrorPage(TIMED_OUT)
     client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
@@ -162,6 +175,8 @@ async def check(
         return ErrorPage(EXPIRED_CODE)
     if kind == USER_ACTION and not action_active(realm, auth_session, kind, now):
         return TimedOut(auth_session, client)
+    if action == action_redirect.PATH and action_redirect.step_of(execution) != auth_session.step:
+        return ToCurrentAction(auth_session, client)
     request = AuthRequest.from_json(auth_session.request)
     # the login's own action is done once its form is through (VERIFY_EMAIL's POST asks for the e-mail again)
     if action == "required-action" and auth_session.step != required_actions.VERIFY_EMAIL:
@@ -176,6 +191,17 @@ def _same_page(action: str, step: str, execution: str | None) -> bool:
     if execution is None:
         return action == "consent" and step == CONSENT
     return execution == step and accepts(action, step)
+
+
+async def invalid_code(tx: Tx, services: Services, realm: Realm, spent: Stale, ip: str) -> None:
+    """SessionCodeChecks.verifyRequiredAction refusing a login not at its actions: CUSTOM_REQUIRED_ACTION_ERROR
+    ``invalid_code`` for the tab's client and root (``code_id``)."""
+    now, details = services.clock.now(), {"code_id": spent.auth_session.root}
+    client_id = spent.client.client_id
+    error = "invalid_code"
+    await events.record(
+        tx, realm, "CUSTOM_REQUIRED_ACTION_ERROR", now=now, client_id=client_id, ip=ip, error=error, details=details
+    )
 
 
 async def forward_error(tx: Tx, auth_session: AuthSession, text: str) -> None:
@@ -367,7 +393,8 @@ async def shown_again(
 ) -> Shown | Stale | TimedOut | ErrorPage:
     """A GET of a login-actions URL (``target``) of the tab: a refresh, the back button, the locale dropdown's
     links. SessionCodeChecks.initialVerify: without a code, the page the login waits on (in the language
-    ``pick`` asks for, processLocaleParam) unless ``execution`` names a step it has left ("Page has expired");
+    ``pick`` asks for, processLocaleParam) unless ``execution`` names a step it has left ("Page has expired"; a
+    required-action URL names the consent screen OAUTH_GRANT, ``oauth.action_redirect``);
     with a spent code, as a form posted with it; with the current code, the login form's URL without its
     execution is expired while a required action's shows the action pending."""
     if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
@@ -376,15 +403,20 @@ async def shown_again(
     if client is None or not client.enabled:
         return ErrorPage(REQUESTER_DISABLED if client else CLIENT_NOT_FOUND)
     step = auth_session.step
+    if target == action_redirect.PATH:
+        execution = action_redirect.step_of(execution)
     if code is not None and not hmac.compare_digest(code.encode(), auth_session.form_token.encode()):
         return Stale(auth_session, client, same_page=_same_page(target, step, execution))
     if code is not None and execution != step and target != "required-action":
         return Stale(auth_session, client, same_page=False)  # AuthenticationProcessor.authenticationAction
     if code is None and execution is not None and execution != step:
         return Stale(auth_session, client, same_page=False)
-    if code is None and target == "authenticate" and STEP_ACTIONS.get(step) == "required-action":
+    if code is None and target == "authenticate" and step in action_redirect.STEPS:
         # verifyActiveAndValidAction(AUTHENTICATE): the user authenticated already, the login page is gone
         return Stale(auth_session, client, same_page=False)
+    if target == action_redirect.PATH and step not in action_redirect.STEPS:
+        # verifyRequiredAction: the login is not at its required actions yet ("Page has expired")
+        return Stale(auth_session, client, same_page=False, invalid_code=True)
     if not action_active(realm, auth_session, _kind(target), now):  # the page's own lifespan (isActionActive)
         return TimedOut(auth_session, client)
     request = AuthRequest.from_json(auth_session.request)
@@ -398,7 +430,8 @@ async def shown_again(
         step = AUTHENTICATE
     remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
     outcome = await login_flow.pending(tx, client, request, step, user, remember_me=remembered)
-    if isinstance(outcome, NeedEmailVerification) and execution == step:  # the page's "Click here": send it again
+    if isinstance(outcome, NeedEmailVerification) and code is not None and execution == step:
+        # the page's "Click here" (its code and execution): send it again
         outcome = await mail_again(tx, outcome, now)
     forwarded = auth_session.notes.get(FORWARDED_ERROR_NOTE)
     if isinstance(forwarded, str) and isinstance(outcome, login_outcomes.NeedLogin):

@@ -81,6 +81,13 @@ async def challenge(ctx: StepContext) -> login_outcomes.NeedProfileUpdate | None
     return page(ctx, check.found, check.config)
 
 
+async def shown_again(ctx: StepContext) -> login_outcomes.NeedProfileUpdate | None:
+    """The page shown again (the GET the redirect to the required actions sends the browser to, a refresh, another
+    language): the errors the challenge found, as its page first showed them (its event was recorded then)."""
+    check = await profile_check.as_it_stands(ctx)
+    return page(ctx, check.found, check.config) if check.found else None
+
+
 def page(ctx: StepContext, found: list[dict[str, Any]], config: dict[str, Any]) -> login_outcomes.NeedProfileUpdate:
     """login-update-profile.ftl for VERIFY_PROFILE: the user's values (every value of each attribute for the
     multivalued inputs) and the first error of each field."""

@@ -130,7 +130,8 @@ async def continue_login(link: Link, auth_request: AuthRequest, auth_session: Au
         tx, link.services, link.realm, link.client, auth_request, link.user, browser(link.request, auth_session)
     )
     outcome = await login_completion.proceed(step)
-    return await render(link.request, tx, link.realm, link.client, auth_request, outcome, auth_session)
+    args = (link.request, tx, link.realm, link.client, auth_request, outcome, auth_session)
+    return await render(*args, completes_flow=True)  # the handler's redirectToRequiredActions
 
 
 async def new_session(link: Link, auth_request: AuthRequest, step: str, root_id: str) -> AuthSession:

@@ -26,11 +26,12 @@ from doorkeep.oauth import (
     login_start,
     registration,
     restart_cookie,
+    verify_profile,
 )
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import RedirectingError
-from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut
-from doorkeep.oauth.login_outcomes import Failed, NeedLogin
+from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut, ToCurrentAction
+from doorkeep.oauth.login_outcomes import Failed, NeedLogin, NeedProfileUpdate
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
@@ -143,7 +144,8 @@ async def authorize_request(
             forwarded = await broker.forward_passive(request, tx, realm, started.client, started.request)
             if forwarded is not None:
                 return forwarded
-        response = await render(request, tx, realm, started.client, started.request, outcome, None, authorization=True)
+        args = (request, tx, realm, started.client, started.request, outcome, None)
+        response = await render(*args, authorization=True, completes_flow=True)
         await set_restart_cookie(request, response, tx, realm, started)
         response.headers["Cache-Control"] = NO_BACK  # every answer once the request is checked
         if started.registering:
@@ -280,6 +282,8 @@ async def _action(request: Request, action: str) -> Response:
             return await login_tabs.stale(request, tx, realm, posted)
         if isinstance(posted, TimedOut):
             return await login_tabs.timed_out(request, tx, realm, posted, action)
+        if isinstance(posted, ToCurrentAction):
+            return login_tabs.to_current_action(request, realm, posted)
         if isinstance(posted, ErrorPage):
             return error_page(request, realm, posted.text)
         locale = None
@@ -290,7 +294,8 @@ async def _action(request: Request, action: str) -> Response:
         )
         if isinstance(outcome, ErrorPage):
             return error_page(request, realm, outcome.text, auth_request=outcome.request)
-        return await render(request, tx, realm, posted.client, posted.request, outcome, posted.auth_session)
+        args = (request, tx, realm, posted.client, posted.request, outcome, posted.auth_session)
+        return await render(*args, completes_flow=True)  # from a login or registration form, into the actions
 
     try:
         return await in_transaction(request, work)
@@ -360,17 +365,13 @@ async def switch_language(request: Request) -> Response:
         if isinstance(shown, ErrorPage):
             return error_page(request, realm, shown.text)
         outcome = shown.outcome
-        if code is None and shown.user is not None and done_elsewhere(shown.auth_session, shown.user):
-            step = StepContext(
-                tx,
-                state(request).services,
-                realm,
-                shown.client,
-                shown.request,
-                shown.user,
-                browser(request, shown.auth_session),
-            )
-            outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next action, or done
+        if code is None and shown.user is not None:
+            services, seen = state(request).services, browser(request, shown.auth_session)
+            step = StepContext(tx, services, realm, shown.client, shown.request, shown.user, seen)
+            if done_elsewhere(shown.auth_session, shown.user):
+                outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next one, or done
+            elif isinstance(outcome, NeedProfileUpdate) and outcome.action == verify_profile.VERIFY_PROFILE:
+                outcome = await verify_profile.shown_again(step) or outcome  # its challenge's errors
         response = await render(request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)
         response.headers["Cache-Control"] = NO_BACK
         return response

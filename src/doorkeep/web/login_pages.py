@@ -15,6 +15,7 @@ from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import (
+    action_redirect,
     client_data,
     flow_gates,
     login_organization,
@@ -22,7 +23,6 @@ from doorkeep.oauth import (
     login_tabs,
     redirect_uris,
     registration,
-    required_actions,
 )
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
@@ -129,6 +129,15 @@ def tab_params(auth_session: AuthSession | None, client: Client, **first: str) -
         params[TAB_ID] = auth_session.id
         params[client_data.PARAM] = client_data.encode(AuthRequest.from_json(auth_session.request))
     return params
+
+
+def required_action_url(request: Request, realm: Realm, auth_session: AuthSession, client: Client) -> str:
+    """redirectToRequiredActions' target: ``login-actions/required-action`` with the ``execution`` the tab waits on,
+    then its ``client_id``, ``tab_id`` and ``client_data`` (``oauth.action_redirect``)."""
+    first = {EXECUTION: action_redirect.execution(auth_session.step)}
+    return redirect_uris.with_params(
+        action_url(request, realm, action_redirect.PATH), tab_params(auth_session, client, **first)
+    )
 
 
 def login_action(request: Request, realm: Realm, auth_session: AuthSession, client: Client) -> str:
@@ -363,10 +372,9 @@ async def page_body(
         return action_pages.page(realm, outcome, token, ui, target=target, back=back, scopes=asked, heading=heading)
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
-        resend = redirect_uris.with_params(
-            action_url(request, realm, "required-action"),
-            tab_params(tab, client, **{EXECUTION: required_actions.VERIFY_EMAIL}),
-        )
+        # "Click here" is url.loginAction: the page's code, so its GET is the action's (VerifyEmail.processAction
+        # sends the e-mail again), unlike the redirect's GET of the page (no code: the challenge, nothing sent)
+        resend = step_url(request, realm, "required-action", tab, client)
         form = step_url(request, realm, "required-action", tab, client) if outcome.cancel else None
         sent = bool(tab.notes.get(VERIFY_EMAIL_NOTE))
         page = pages.VerifyEmailForm(form, token, sent) if form else None

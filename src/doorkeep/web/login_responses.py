@@ -16,6 +16,7 @@ from doorkeep.console import pages
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import AuthSession, Client, Realm, UserSession
 from doorkeep.oauth import (
+    action_redirect,
     device_verification,
     front_channel,
     jarm,
@@ -47,6 +48,7 @@ from doorkeep.web.login_pages import (
     error_page,
     html,
     page_body,
+    required_action_url,
     root_for_authorization,
     root_for_new_tab,
     set_auth_cookie,
@@ -105,11 +107,16 @@ async def render(
     auth_session: AuthSession | None,
     *,
     authorization: bool = False,
+    completes_flow: bool = False,
 ) -> Response:
     """Turn a login outcome into a page (creating the authentication session in a new tab of the browser's root,
     the ``authorization`` endpoint's rule when it asks) or a redirect, with the ``KEYCLOAK_LOCALE`` cookie the
-    outcome calls for."""
-    response = await _respond(request, tx, realm, client, auth_request, outcome, auth_session, authorization)
+    outcome calls for. ``completes_flow``: the answer of an authentication flow's step (a login form, a
+    registration, an e-mailed link, the authorization endpoint), which reaches a required action or the consent
+    screen by the redirect of ``oauth.action_redirect``."""
+    response = await _respond(
+        request, tx, realm, client, auth_request, outcome, auth_session, authorization, completes_flow
+    )
     await locale_cookie(request, tx, realm, auth_request, outcome, response)
     return response
 
@@ -183,6 +190,7 @@ async def _respond(
     outcome: login_outcomes.Outcome,
     auth_session: AuthSession | None,
     authorization: bool = False,
+    completes_flow: bool = False,
 ) -> Response:
     now = state(request).services.clock.now()
     if (
@@ -243,6 +251,9 @@ async def _respond(
     else:
         root = await (root_for_authorization if authorization else root_for_new_tab)(request, tx, realm)
     waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)
+    before = auth_session.step if auth_session is not None else None
+    if completes_flow and action_redirect.redirects(before, waiting.auth_session.step):
+        return await to_required_action(request, tx, realm, client, waiting)
     switch_to = action_url(request, realm, STEP_ACTIONS[waiting.auth_session.step])
     # a page a form's POST drew ("Try Another Way"'s list) leads its language links to itself, not to the form's
     # URL, whose code this page just spent
@@ -265,6 +276,20 @@ async def _respond(
         await verify_email.send(
             request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, response
         )
+    return response
+
+
+async def to_required_action(
+    request: Request, tx: Tx, realm: Realm, client: Client, waiting: login_session.Waiting
+) -> Response:
+    """redirectToRequiredActions: 302 to the action's ``login-actions/required-action`` URL (``execution``,
+    ``client_id``, ``tab_id``, ``client_data``, in Keycloak's order), whose GET renders its page; the e-mail the
+    action's challenge sends goes now (VERIFY_EMAIL's), once, as the page shown again does not send it twice."""
+    tab = waiting.auth_session
+    response = RedirectResponse(required_action_url(request, realm, tab, client), 302)
+    await set_auth_cookie(response, request, tx, realm, tab)
+    if waiting.mail_to and waiting.user is not None:
+        await verify_email.send(request, tx, realm, client, waiting.user, tab, waiting.request, response)
     return response
 
 

@@ -19,7 +19,7 @@ from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import client_data, login_actions, redirect_uris
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_session import STEP_ACTIONS
+from doorkeep.oauth.login_session import CONSENT, STEP_ACTIONS
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, issuer, state
@@ -32,6 +32,7 @@ from doorkeep.web.login_pages import (
     display,
     error_page,
     html,
+    required_action_url,
     restart_link,
     tab_params,
 )
@@ -42,7 +43,10 @@ if TYPE_CHECKING:
 
 
 def current_page_url(request: Request, realm: Realm, auth_session: AuthSession, client: Client) -> str:
-    """``getLastExecutionUrl``: the tab's current page, by GET (its step as the ``execution``)."""
+    """``getLastExecutionUrl``: the tab's current page, by GET (its step as the ``execution``); the consent screen's
+    is the required-action URL it was redirected to (CURRENT_FLOW_PATH ``required-action``, ``OAUTH_GRANT``)."""
+    if auth_session.step == CONSENT:
+        return required_action_url(request, realm, auth_session, client)
     action = STEP_ACTIONS.get(auth_session.step, "authenticate")
     params = tab_params(auth_session, client, **{EXECUTION: auth_session.step})
     return redirect_uris.with_params(action_url(request, realm, action), params)
@@ -51,6 +55,8 @@ def current_page_url(request: Request, realm: Realm, auth_session: AuthSession, 
 async def stale(request: Request, tx: Tx, realm: Realm, spent: login_actions.Stale) -> Response:
     """A spent code of a live tab: its current page again, with EXPIRED_ACTION, or "Page has expired"."""
     continue_uri = current_page_url(request, realm, spent.auth_session, spent.client)
+    if spent.invalid_code:
+        await login_actions.invalid_code(tx, state(request).services, realm, spent, client_ip(request))
     if spent.same_page:
         await login_actions.forward_error(tx, spent.auth_session, login_actions.EXPIRED_ACTION)
         response: Response = RedirectResponse(continue_uri, 302)
@@ -61,6 +67,12 @@ async def stale(request: Request, tx: Tx, realm: Realm, spent: login_actions.Sta
         response = html(pages.page_expired(display(realm), restart, continue_uri, ui=ui))
     response.headers["Cache-Control"] = NO_BACK
     return response
+
+
+def to_current_action(request: Request, realm: Realm, current: login_actions.ToCurrentAction) -> Response:
+    """verifyRequiredAction's redirectToRequiredActions: a required action's form naming another action than the
+    one the login waits on sends the browser to that one's page."""
+    return RedirectResponse(required_action_url(request, realm, current.auth_session, current.client), 302)
 
 
 async def timed_out(request: Request, tx: Tx, realm: Realm, expired: login_actions.TimedOut, action: str) -> Response:
