@@ -265,6 +265,10 @@ class User:
     service_account_client_id: str | None = None
     attributes: JSON = field(default_factory=dict)
     required_actions: tuple[str, ...] = ()
+    # A MANAGED member of a disabled organization, or of any organization while the realm's organizations are
+    # off (Keycloak 26's UserStorageManager.isReadOnlyOrganizationMember): read back disabled (``enabled`` False)
+    # and read-only. Computed by the store on every read, never stored; the stored ``enabled`` is left as it is.
+    read_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 (a user named by the address, made a member). The methods that onboard a member through the organization's
 provider (testGetAllDisabledOrganization, testGetAllDisabledOrganizationProvider,
 testUserFederatedBeforeTheIDPBoundWithAnOrgIsNotMember, testManagedMemberOnlyRemovedFromHomeOrganization) are not
-ported here; test_admin_organization_members.py follows some others in part."""
+ported here (test_kc_port12_disabled_organization.py and test_kc_port7_organization_members.py have them);
+test_admin_organization_members.py follows some others in part."""
 
 from __future__ import annotations
 

@@ -11,9 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Group, User
 from doorkeep.store.realms import bump
-from doorkeep.store.rows import from_row
 from doorkeep.store.tables import group_role_mappings, groups, realm_default_groups, user_groups, users
-from doorkeep.store.users import USER_COLS
+from doorkeep.store.users import USERS, user_from
 
 
 def _group(row: Any, path: str = "") -> Group:
@@ -185,7 +184,7 @@ class GroupRepo:
 
     async def members(self, group_id: str, first: int = 0, max_results: int = 100) -> builtins.list[User]:
         query = (
-            select(users)
+            select(*USERS)
             .join(user_groups, user_groups.c.user_id == users.c.id)
             .where(user_groups.c.group_id == group_id)
             .order_by(users.c.username)
@@ -193,7 +192,7 @@ class GroupRepo:
         )
         if max_results >= 0:
             query = query.limit(max_results)
-        return [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
+        return [user_from(r) for r in await self._c.execute(query)]
 
     async def join(self, user_id: str, group_id: str) -> bool:
         """Add the membership; False if the user was already a member."""

@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Group, User
 from doorkeep.store.realms import bump
-from doorkeep.store.rows import from_row
 from doorkeep.store.tables import organization_group_members, organization_groups, organizations, users
-from doorkeep.store.users import USER_COLS
+from doorkeep.store.users import USERS, user_from
 
 
 def _with_paths(rows: list[Any], realm_id: str) -> builtins.list[Group]:
@@ -143,7 +142,7 @@ class OrganizationGroupRepo:
     async def members(self, group_id: str, first: int, max_results: int) -> builtins.list[User]:
         """The group's direct members, by username, paged (negative bounds: none)."""
         query = (
-            select(users)
+            select(*USERS)
             .join(organization_group_members, organization_group_members.c.user_id == users.c.id)
             .where(organization_group_members.c.group_id == group_id)
             .order_by(users.c.username)
@@ -152,7 +151,7 @@ class OrganizationGroupRepo:
             query = query.offset(first)
         if max_results >= 0:
             query = query.limit(max_results)
-        return [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
+        return [user_from(r) for r in await self._c.execute(query)]
 
     async def paths_of_member(self, org_id: str, user_id: str) -> builtins.list[str]:
         """The paths of the organization's groups the user is directly in, sorted."""

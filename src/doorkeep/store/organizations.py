@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from doorkeep.model import User
 from doorkeep.organizations.model import Domain, Organization, internal_group_id
 from doorkeep.store.realms import bump
-from doorkeep.store.rows import from_row
 from doorkeep.store.tables import organization_domains, organization_members, organizations, users
-from doorkeep.store.users import USER_COLS
+from doorkeep.store.users import USERS, user_from
 
 
 def _organization(row: Any, domains: builtins.list[Domain]) -> Organization:
@@ -173,12 +172,12 @@ class OrganizationRepo:
     async def members(self, org_id: str) -> builtins.list[tuple[User, str]]:
         """The members and their membership types, by username."""
         query = (
-            select(users, organization_members.c.membership_type)
+            select(*USERS, organization_members.c.membership_type)
             .join(organization_members, organization_members.c.user_id == users.c.id)
             .where(organization_members.c.organization_id == org_id)
             .order_by(users.c.username)
         )
-        return [(from_row(User, r, USER_COLS), r.membership_type) for r in await self._c.execute(query)]
+        return [(user_from(r), r.membership_type) for r in await self._c.execute(query)]
 
     async def count_members(self, org_id: str) -> int:
         query = (

@@ -30,15 +30,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import ClientSession, RefreshFamily, User, UserSession
 from doorkeep.store.prepared import Prepared
-from doorkeep.store.rows import from_row
 from doorkeep.store.sessions import FAMILY_COLUMNS, client_session_from, family_from, user_session_from
 from doorkeep.store.tables import client_sessions, refresh_families, user_role_mappings, user_sessions, users
-from doorkeep.store.users import USER_COLS, UserRepo
+from doorkeep.store.users import READ_ONLY, UserRepo, user_from
 
 US, CS, U, M, RF = user_sessions.c, client_sessions.c, users.c, user_role_mappings.c, refresh_families.c
-_N_US, _N_U, _N_CS = len(user_sessions.c), len(users.c), len(client_sessions.c)
+# The user's columns are followed by READ_ONLY (store/users.py: a read-only organization member reads disabled).
+_N_US, _N_U, _N_CS = len(user_sessions.c), len(users.c) + 1, len(client_sessions.c)
 _US_NAMES = tuple(c.name for c in user_sessions.c)
-_U_NAMES = tuple(c.name for c in users.c)
+_U_NAMES = (*(c.name for c in users.c), "read_only")
 _CS_NAMES = tuple(c.name for c in client_sessions.c)
 _RF_NAMES = FAMILY_COLUMNS
 
@@ -48,7 +48,7 @@ _JOINED = user_sessions.join(
 ).join(users, U.id == bindparam("uid"))
 # Built once: SQLAlchemy reuses the cache key and compiled form.
 _READ = (
-    select(*user_sessions.c, *users.c, *client_sessions.c)
+    select(*user_sessions.c, *users.c, READ_ONLY, *client_sessions.c)
     .select_from(_JOINED)
     .where(US.id == bindparam("sid"), US.offline == bindparam("off"))
 )
@@ -59,7 +59,7 @@ _LOCKED = _READ.with_for_update(of=(user_sessions, client_sessions), key_share=T
 # A rotating refresh: the family ``key`` of that client session too, its row locked third (the order of a
 # rotation's writes before, and of a revocation: user session, client session, then its families).
 _ROTATING = (
-    select(*user_sessions.c, *users.c, *client_sessions.c, *(RF[name] for name in FAMILY_COLUMNS))
+    select(*user_sessions.c, *users.c, READ_ONLY, *client_sessions.c, *(RF[name] for name in FAMILY_COLUMNS))
     .select_from(
         _JOINED.join(
             refresh_families,
@@ -131,7 +131,7 @@ class ResumeRead:
         """The user session, user and client session at the front of a joined row; the role ids, last, handed
         to ``UserRepo``."""
         us = user_session_from(_Part(_US_NAMES, values[:_N_US]))
-        user = from_row(User, _Part(_U_NAMES, values[_N_US : _N_US + _N_U]), USER_COLS)
+        user = user_from(_Part(_U_NAMES, values[_N_US : _N_US + _N_U]))
         cs = client_session_from(_Part(_CS_NAMES, values[_N_US + _N_U : _N_US + _N_U + _N_CS]))
         self._users.prefetched_role_ids(user.id, set(json.loads(values[-1] or "[]")))
         return us, user, cs

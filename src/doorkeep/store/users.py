@@ -2,24 +2,56 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, delete, exists, false, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from doorkeep.model import JSON, NO_HISTORY, Client, Credential, PasswordRetention, User
+from doorkeep.organizations.model import MANAGED
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
-from doorkeep.store.tables import credentials, password_history, user_role_mappings, users
+from doorkeep.store.tables import (
+    credentials,
+    organization_members,
+    organizations,
+    password_history,
+    realms,
+    user_role_mappings,
+    users,
+)
 
 USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
-# Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
-_USER_BY_ID = Prepared(select(users).where(users.c.id == bindparam("id")))
-_SERVICE_ACCOUNT = Prepared(
-    select(users).where(users.c.realm_id == bindparam("realm"), users.c.service_account_client_id == bindparam("cid"))
+# Keycloak 26's UserStorageManager.validateUser wraps a MANAGED member of a disabled organization, or of any
+# organization while the realm's organizations are off (isReadOnlyOrganizationMember), in a
+# ReadOnlyUserModelDelegate that reads disabled and refuses writes. Here a correlated EXISTS beside the user's
+# columns in every read of users: no statement of its own (the refresh's joined read carries it too), and for a
+# user in no organization one probe of ix_organization_members_user.
+_OM, _ORG = organization_members.c, organizations.c
+_SWITCH_ON = func.coalesce(realms.c.config["organizations_enabled"].as_boolean(), false())
+READ_ONLY = (
+    exists()
+    .where(_OM.user_id == users.c.id, _OM.membership_type == MANAGED, _ORG.id == _OM.organization_id)
+    .where(realms.c.id == _ORG.realm_id, or_(_ORG.enabled.is_(False), not_(_SWITCH_ON)))
+    .label("read_only")
 )
+USERS = (users, READ_ONLY)  # what a read of users selects: ``select(*USERS)``, then ``user_from``
+# Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
+_USER_BY_ID = Prepared(select(*USERS).where(users.c.id == bindparam("id")))
+_SERVICE_ACCOUNT = Prepared(
+    select(*USERS).where(users.c.realm_id == bindparam("realm"), users.c.service_account_client_id == bindparam("cid"))
+)
+
+
+def user_from(row: Any) -> User:
+    """The user of a row read with ``USERS``: a read-only organization member's ``enabled`` reads False."""
+    user = from_row(User, row, USER_COLS)
+    return dataclasses.replace(user, enabled=False, read_only=True) if row._mapping["read_only"] else user
+
+
 PRIORITY_DIFFERENCE = 10  # JpaUserCredentialStore.PRIORITY_DIFFERENCE
 _CREDENTIAL_COLUMNS = [c for c in credentials.c if c.name != "priority"]  # the Credential dataclass's fields
 _ROLE_IDS = Prepared(select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id")))
@@ -33,7 +65,7 @@ class UserRepo:
 
     async def get(self, user_id: str) -> User | None:
         row = (await _USER_BY_ID.execute(self._c, {"id": user_id})).first()
-        return from_row(User, row, USER_COLS) if row else None
+        return user_from(row) if row else None
 
     async def held(self, user_id: str) -> User | None:
         """``get``, the row then held till the transaction ends (FOR NO KEY UPDATE in a writing PostgreSQL
@@ -42,16 +74,16 @@ class UserRepo:
         finds no user. Not FOR KEY SHARE: two holders deleting the user would each wait for the other's share."""
         if not self._hold:
             return await self.get(user_id)
-        query = select(users).where(users.c.id == user_id).with_for_update(key_share=True)
+        query = select(*USERS).where(users.c.id == user_id).with_for_update(of=users, key_share=True)
         row = (await self._c.execute(query)).first()
-        return from_row(User, row, USER_COLS) if row else None
+        return user_from(row) if row else None
 
     async def get_many(self, user_ids: list[str]) -> dict[str, User]:
         """The users with these ids (absent ones left out), in a few statements."""
         found: dict[str, User] = {}
         for at in range(0, len(user_ids), 500):
-            for row in await self._c.execute(select(users).where(users.c.id.in_(user_ids[at : at + 500]))):
-                user = from_row(User, row, USER_COLS)
+            for row in await self._c.execute(select(*USERS).where(users.c.id.in_(user_ids[at : at + 500]))):
+                user = user_from(row)
                 found[user.id] = user
         return found
 
@@ -60,20 +92,20 @@ class UserRepo:
             return None
         row = (
             await self._c.execute(
-                select(users).where(users.c.realm_id == realm_id, users.c.username == username.lower())
+                select(*USERS).where(users.c.realm_id == realm_id, users.c.username == username.lower())
             )
         ).first()
-        return from_row(User, row, USER_COLS) if row else None
+        return user_from(row) if row else None
 
     async def get_by_email(self, realm_id: str, email: str) -> User | None:
         if "\x00" in email:  # as get_by_username
             return None
         rows = (
             await self._c.execute(
-                select(users).where(users.c.realm_id == realm_id, func.lower(users.c.email) == email.lower())
+                select(*USERS).where(users.c.realm_id == realm_id, func.lower(users.c.email) == email.lower())
             )
         ).all()
-        return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
+        return user_from(rows[0]) if len(rows) == 1 else None
 
     async def ids_with_email(self, realm_id: str, email: str, *, limit: int = 2) -> list[str]:
         """Ids of the realm's users holding this e-mail address (any case), at most ``limit`` of them: the
@@ -86,13 +118,13 @@ class UserRepo:
     async def get_service_account(self, client: Client) -> User | None:
         """The client's service-account user (read through the index on realm and client)."""
         row = (await _SERVICE_ACCOUNT.execute(self._c, {"realm": client.realm_id, "cid": client.id})).first()
-        return from_row(User, row, USER_COLS) if row else None
+        return user_from(row) if row else None
 
     async def search(self, realm_id: str, *, first: int = 0, max_results: int = 100) -> list[User]:
         """The realm's users (not service accounts) by username, paged in the statement (Keycloak's
         first/max: a negative bound is no bound). Filtering is ``search_candidates``."""
-        query = _people(select(users), realm_id).order_by(users.c.username)
-        return [from_row(User, r, USER_COLS) for r in await self._c.execute(_paged(query, first, max_results))]
+        query = _people(select(*USERS), realm_id).order_by(users.c.username)
+        return [user_from(r) for r in await self._c.execute(_paged(query, first, max_results))]
 
     async def search_candidates(
         self, realm_id: str, needles: Iterable[str], fields: Mapping[str, str] | None = None
@@ -106,7 +138,7 @@ class UserRepo:
         Needles are lower-case ASCII. SQL's ``lower()`` folds ASCII only, and the two characters whose
         Python ``lower()`` yields an ASCII letter (``_FOLD``) are replaced first, so every value Python
         would match is among the rows."""
-        query = _people(select(users), realm_id)
+        query = _people(select(*USERS), realm_id)
         columns = {
             "username": users.c.username,
             "email": users.c.email,
@@ -116,12 +148,12 @@ class UserRepo:
             query = query.where(or_(*(_folded(c).contains(needle, autoescape=True) for c in columns.values())))
         for name, needle in (fields or {}).items():
             query = query.where(_folded(columns[name]).contains(needle, autoescape=True))
-        return [from_row(User, r, USER_COLS) for r in await self._c.execute(query.order_by(users.c.username))]
+        return [user_from(r) for r in await self._c.execute(query.order_by(users.c.username))]
 
     async def disabled(self, realm_id: str) -> list[User]:
         """The realm's disabled users (not service accounts): those a permanent lockout may have disabled."""
-        query = _people(select(users), realm_id).where(users.c.enabled.is_(False)).order_by(users.c.username)
-        return [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
+        query = _people(select(*USERS), realm_id).where(users.c.enabled.is_(False)).order_by(users.c.username)
+        return [user_from(r) for r in await self._c.execute(query)]
 
     async def count(self, realm_id: str) -> int:
         query = _people(select(func.count()).select_from(users), realm_id)
@@ -131,7 +163,12 @@ class UserRepo:
         await self._c.execute(insert(users), self._values(user))
 
     async def update(self, user: User) -> None:
-        await self._c.execute(update(users).where(users.c.id == user.id).values(**self._values(user)))
+        """Write the user's row. A read-only organization member's stored ``enabled`` is not written (what it reads
+        is computed, see ``READ_ONLY``); the callers that must refuse its writes check ``read_only`` first."""
+        values = self._values(user)
+        if user.read_only:
+            del values["enabled"]
+        await self._c.execute(update(users).where(users.c.id == user.id).values(**values))
 
     async def delete(self, user_id: str) -> None:
         await self._c.execute(delete(users).where(users.c.id == user_id))
@@ -146,7 +183,7 @@ class UserRepo:
             "enabled": user.enabled,
             "service_account_client_id": user.service_account_client_id,
             "not_before": user.not_before,
-            "config": to_config(user, USER_COLS),
+            "config": to_config(user, (*USER_COLS, "read_only")),
         }
 
     # --- credentials -------------------------------------------------------------------------
@@ -328,12 +365,12 @@ class UserRepo:
         """Users of the realm mapped to the role directly (service accounts included), by username, paged
         as Keycloak pages (a negative ``first`` or ``max_results`` is no bound) in the statement itself."""
         query = (
-            select(users)
+            select(*USERS)
             .join(user_role_mappings, user_role_mappings.c.user_id == users.c.id)
             .where(user_role_mappings.c.role_id == role_id, users.c.realm_id == realm_id)
             .order_by(users.c.username)
         )
-        return [from_row(User, r, USER_COLS) for r in await self._c.execute(_paged(query, first, max_results))]
+        return [user_from(r) for r in await self._c.execute(_paged(query, first, max_results))]
 
     async def grant_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
         self._prefetched = None

@@ -23,7 +23,7 @@ from doorkeep.admin.representations import (
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Realm, Role, User, with_password_update
 from doorkeep.oauth.roles import direct_and_group_role_ids
-from doorkeep.organizations import member_email
+from doorkeep.organizations import member_email, read_only_members
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
@@ -368,6 +368,8 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int, fixe
     attributes = _locale_checked(realm, attributes, current)
     updated = dataclasses.replace(updated, attributes=attributes)
     await _check_email_free(tx, realm, updated.email, user)
+    if (refused := read_only_members.refused_update(user, updated, rep, KNOWN_ACTIONS)) is not None:
+        raise refused  # a read-only organization member (organizations/read_only_members.py)
     if creds and user.service_account_client_id:
         # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials
         # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.
