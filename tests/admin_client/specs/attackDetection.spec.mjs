@@ -29,6 +29,7 @@ describe("Attack Detection", () => {
       lastFailure: 0,
       numTemporaryLockouts: 0,
       failedLoginNotBefore: 0,
+      numSecondaryAuthFailures: 0, // Keycloak 26's newest map (AttackDetectionResource)
     });
   });
 
