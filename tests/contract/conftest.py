@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from doorkeep.store.database import Database
 from pg import ThrowawayPostgres
+from realm_files import ENGINES, databases, url_factory
 
 _TEMPLATES: dict[int, str] = {}  # by the throwaway server's port
 
@@ -48,3 +49,16 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         await database.dispose()
         if server is not None:
             server.drop_database_of(url)
+
+
+@pytest.fixture(params=ENGINES)
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """A maker of fresh, unmigrated database URLs on the engine named by the parameter (the realm-file tests)."""
+    return url_factory(request, tmp_path)
+
+
+@pytest.fixture
+async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
+    """Opens migrated databases at fresh URLs, each disposed of afterwards (realm_files.databases)."""
+    async with databases(fresh_url) as open_database:
+        yield open_database

@@ -5,7 +5,7 @@ Before, ``import --dir`` was refused ("Doorkeep imports and exports one realm JS
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +16,8 @@ from doorkeep.cli import main
 from doorkeep.clock import FakeClock
 from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
-from realm_files import ENGINES, databases, url_factory
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=ENGINES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    return url_factory(request, tmp_path)
-
-
-@pytest.fixture
-async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
-    async with databases(fresh_url) as open_database:
-        yield open_database
 
 
 def users(*names: str) -> list[dict[str, Any]]:

@@ -7,28 +7,16 @@ export (an LDAP ``UserStorageProvider`` component); and a bad client profile in 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
-from realm_files import ENGINES, databases, import_data, url_factory
+from realm_files import import_data
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=ENGINES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    return url_factory(request, tmp_path)
-
-
-@pytest.fixture
-async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
-    async with databases(fresh_url) as open_database:
-        yield open_database
 
 
 def realm(**fields: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -17,28 +17,14 @@ from doorkeep.users import passwords
 from realm_files import (
     ALICE_ID,
     DEMO,
-    ENGINES,
-    databases,
     demo,
     import_data,
     realm_roles_of,
     rich_realm,
-    url_factory,
     write,
 )
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=ENGINES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    return url_factory(request, tmp_path)
-
-
-@pytest.fixture
-async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
-    async with databases(fresh_url) as open_database:
-        yield open_database
 
 
 async def test_an_export_reimports_into_a_fresh_database_as_the_same_realm(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,31 +19,17 @@ from realm_files import (
     BUILTIN_CLIENTS,
     BUILTIN_SCOPES,
     DEMO,
-    ENGINES,
     argon2_credential,
-    databases,
     demo,
     import_data,
     pbkdf2_credential,
     realm_roles_of,
-    url_factory,
     write,
 )
 from support import claims, password_grant
 from wire_env import make_env
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=ENGINES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    return url_factory(request, tmp_path)
-
-
-@pytest.fixture
-async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
-    async with databases(fresh_url) as open_database:
-        yield open_database
 
 
 # --- the demo realm ----------------------------------------------------------------------------------

@@ -4,26 +4,14 @@ file's order), as linking one by one (``link_scope``) would leave it, and the in
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import pytest
 
 from doorkeep.store.database import Database
-from realm_files import ENGINES, databases, demo, import_data, url_factory
+from realm_files import demo, import_data
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=ENGINES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    return url_factory(request, tmp_path)
-
-
-@pytest.fixture
-async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
-    async with databases(fresh_url) as open_database:
-        yield open_database
 
 
 async def links_of(db: Database, client_id: str) -> dict[str, bool]:

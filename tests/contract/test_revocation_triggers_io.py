@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
-from realm_files import ENGINES, databases, demo, import_data, url_factory
+from realm_files import demo, import_data
 
 pytestmark = pytest.mark.anyio
 
 REALM_POLICY = {"revocation.trigger.password-change": "online", "revocation.trigger.admin-logout": "offline"}
 CLIENT_POLICY = {"revocation.trigger.client-secret-rotation": "both"}
-
-
-@pytest.fixture(params=ENGINES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    return url_factory(request, tmp_path)
-
-
-@pytest.fixture
-async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
-    async with databases(fresh_url) as open_database:
-        yield open_database
 
 
 def _with_policy() -> dict[str, Any]:

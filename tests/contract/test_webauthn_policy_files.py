@@ -6,7 +6,7 @@ stored and exported again."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -15,21 +15,10 @@ from doorkeep.clock import FakeClock
 from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
 from doorkeep.users import webauthn
-from realm_files import ENGINES, databases, demo, import_data, url_factory, write
+from realm_files import demo, import_data, write
 from webauthn_port import SoftKey
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=ENGINES)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
-    return url_factory(request, tmp_path)
-
-
-@pytest.fixture
-async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
-    async with databases(fresh_url) as open_database:
-        yield open_database
 
 
 async def test_the_policies_are_imported_with_their_defaults_and_exported(
