@@ -51,3 +51,8 @@ def raw(http: httpx.AsyncClient) -> Iterator[httpx.AsyncClient]:
         yield http
     finally:
         http.follow_required_actions = True
+
+
+def followed(http: httpx.Client, response: httpx.Response) -> httpx.Response:
+    """A synchronous client's answer with Keycloak's redirect to a required action followed, as a browser does."""
+    return http.get(response.headers["location"]) if to_required_action(response) else response

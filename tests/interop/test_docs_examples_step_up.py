@@ -21,6 +21,7 @@ from interop.docs_examples import (
     run_example,
 )
 from interop.server import DoorkeepProcess
+from login_client import followed
 
 pytestmark = pytest.mark.interop
 
@@ -65,6 +66,6 @@ def test_the_documented_step_up_flow_asks_each_level_once(
         assert claims(tokens["id_token"])["acr"] == "silver"
         assert claims(tokens["access_token"])["acr"] == "silver"
 
-        gold = authorize(http, engine_server, "demo", "app", acr_values="gold")
+        gold = followed(http, authorize(http, engine_server, "demo", "app", acr_values="gold"))
         assert gold.status_code == 200 and 'name="password"' not in gold.text
         assert "<title>Mobile Authenticator Setup</title>" in gold.text  # user1 has no OTP yet

@@ -14,6 +14,7 @@ import pytest
 from interop.admin_cli_support import Cli
 from interop.docs_examples import authorize, demo_cli, form_action, run_example
 from interop.server import DoorkeepProcess
+from login_client import followed
 
 pytestmark = pytest.mark.interop
 
@@ -33,7 +34,8 @@ def test_the_documented_flow_asks_for_a_security_key_after_the_password(
 
     with httpx.Client(timeout=30) as http:
         page = authorize(http, engine_server, "demo", "app")
-        register = http.post(form_action(page), data={"username": "user1", "password": "password"})
+        posted = http.post(form_action(page), data={"username": "user1", "password": "password"})
+        register = followed(http, posted)  # Keycloak's 302 to the required action's page
     assert register.status_code == 200 and "<title>Passkey Registration</title>" in register.text
     start = register.text.find('{"challenge":')
     assert start >= 0, register.text

@@ -212,10 +212,12 @@ async def test_group_create_and_update_take_no_roles_from_the_body(env: Env) -> 
 
 # --- clients: mappers, service accounts, scope mappings ------------------------------------------------
 async def test_a_hardcoded_admin_role_in_a_token_gives_no_admin_rights(env: Env) -> None:
-    """The admin API reads the caller's roles from the store, not from the token, so a client's mapper that
-    writes realm-admin into every token (manage-clients may add one) makes no admin."""
+    """manage-clients alone may not add a mapper that writes realm-admin into every token (CVE-2026-4629's
+    class: 403, nothing written); and even one a master admin adds makes no admin, as the admin API reads the
+    caller's roles from the store, not from the token."""
     await demo_realm(env)
-    _, headers = await make_admin(env, "demo", "clientmgr", "manage-clients")
+    _, narrow = await make_admin(env, "demo", "clientmgr", "manage-clients")
+    headers = await env.admin_headers()
     mapper = {
         "name": "hc",
         "protocol": "openid-connect",
@@ -223,6 +225,8 @@ async def test_a_hardcoded_admin_role_in_a_token_gives_no_admin_rights(env: Env)
         "config": {"role": "realm-management.realm-admin"},
     }
     rep = {"clientId": "evilapp", "publicClient": True, "directAccessGrantsEnabled": True, "protocolMappers": [mapper]}
+    forbidden(await env.http.post(f"{DEMO}/clients", json=rep, headers=narrow))
+    assert (await env.http.get(f"{DEMO}/clients", params={"clientId": "evilapp"}, headers=headers)).json() == []
     assert (await env.http.post(f"{DEMO}/clients", json=rep, headers=headers)).status_code == 201
     await seed_user(env.db, env.clock, "demo", "user1")
     token = await password_grant(env.http, "demo", "evilapp", "user1", secret=None)

@@ -71,16 +71,16 @@ async def test_a_remember_me_login_without_its_own_lifespan_uses_the_sso_max(rea
 
 # --- the iframe's comparison ------------------------------------------------------------------------------
 HARNESS = """
-const script = require('fs').readFileSync(process.argv[1], 'utf8').split('<script>')[1].split('</script>')[0];
+const page = require('fs').readFileSync(process.argv[1], 'utf8');
+const script = page.slice(page.indexOf('>', page.indexOf('<script')) + 1, page.indexOf('</script>'));
 const [cookieValue, posted, subtle] = JSON.parse(process.argv[2]);
 let handler = null;
 const answers = [];
 global.window = {addEventListener: (_, h) => { handler = h; }, crypto: subtle ? globalThis.crypto : undefined};
 if (!subtle) { Object.defineProperty(globalThis, 'crypto', {value: undefined, configurable: true}); }
 global.document = {cookie: cookieValue === null ? '' : 'other=1; KEYCLOAK_SESSION=' + cookieValue};
-global.XMLHttpRequest = function () {
-  this.open = () => {}; this.send = () => { this.readyState = 4; this.status = 204; this.onreadystatechange(); };
-};
+global.location = {origin: 'http://kc', pathname: '/realms/test/protocol/openid-connect/login-status-iframe.html'};
+global.fetch = async () => ({ok: true});  // /init: the origin may use the client
 global.addEventListener = window.addEventListener;
 eval(script);
 handler({data: 'app ' + posted, origin: 'http://app', source: {postMessage: (m) => answers.push(m)}});

@@ -62,7 +62,7 @@ async def test_an_unverified_user_verifies_by_the_mailed_link_and_the_login_goes
     again = await realm.http.get(resend_link(page).split("?")[0])  # a refresh of the page: no second mail
     assert again.status_code == 200 and len(mail.received) == 1
     await clear_cooldown(realm, (await stored(realm, "user1")).id)  # no 30 s cooldown to wait for
-    resent = await realm.http.get(resend_link(page))  # "Click here": the mail again
+    resent = await realm.http.get(resend_link(again))  # "Click here" on the page shown: the mail again
     assert resent.status_code == 200 and len(mail.received) == 2
 
     done = await realm.http.get(mail.received[-1].link())
