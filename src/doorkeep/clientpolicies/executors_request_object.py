@@ -10,6 +10,7 @@ from typing import Any
 
 from doorkeep.clientpolicies.config_values import flag
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+from doorkeep.oauth import request_parser
 
 INVALID_REQUEST = "invalid_request"
 INVALID_REQUEST_OBJECT, INVALID_REQUEST_URI = "invalid_request_object", "invalid_request_uri"
@@ -17,32 +18,7 @@ INVALID_REQUEST_OBJECT, INVALID_REQUEST_URI = "invalid_request_object", "invalid
 
 # AuthzEndpointRequestParser.KNOWN_REQ_PARAMS: a query parameter among them must have its value in the request
 # object too (``request`` and ``request_uri`` excepted)
-KNOWN_REQUEST_PARAMS = frozenset(
-    {
-        "client_id",
-        "response_type",
-        "response_mode",
-        "redirect_uri",
-        "state",
-        "scope",
-        "login_hint",
-        "prompt",
-        "kc_idp_hint",
-        "kc_action",
-        "nonce",
-        "max_age",
-        "ui_locales",
-        "claims",
-        "acr_values",
-        "code_challenge",
-        "code_challenge_method",
-        "dpop_jkt",
-        "client_assertion_type",
-        "client_assertion",
-        "client_secret",
-        "resource",
-    }
-)
+KNOWN_REQUEST_PARAMS = request_parser.KNOWN_PARAMS - {"request", "request_uri"}
 DEFAULT_AVAILABLE_PERIOD = 3600  # SecureRequestObjectExecutor.DEFAULT_AVAILABLE_PERIOD (FAPI 1.0 Advanced)
 DEFAULT_CLOCK_SKEW = 15  # DEAULT_ALLOWED_CLOCK_SKEW (FAPI 2.0)
 

@@ -93,6 +93,7 @@ KNOWN_PARAMS = frozenset(
         "client_assertion_type",
         "client_assertion",
         "client_secret",
+        "resource",
     }
 )
 # Parameters the request parser never reads as plain parameters, so never "duplicated"
