@@ -20,6 +20,7 @@ from doorkeep.admin.representations import registered_nodes, with_registered_nod
 from doorkeep.oauth.endpoint_events import RequestEvents
 
 if TYPE_CHECKING:
+    from doorkeep.model import Realm
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
@@ -53,3 +54,11 @@ async def change_node(tx: Tx, services: Services, req: OAuthRequest, *, register
         await tx.clients.update(with_registered_nodes(client, nodes))
     details = {**refusals.details, NODE_HOST: host}
     await events.record(tx, req.realm, kind, now=now, client_id=client.client_id, ip=req.ip_address, details=details)
+
+
+async def refuse_disabled_realm(tx: Tx, services: Services, realm: Realm, ip: str | None, *, register: bool) -> None:
+    """A disabled realm: the ``realm_disabled`` error event, before any client is known (the web handler then
+    answers NotAuthorizedException's 401)."""
+    kind = REGISTER if register else UNREGISTER
+    now = services.clock.now()
+    await events.record(tx, realm, f"{kind}_ERROR", now=now, ip=ip, error="realm_disabled")

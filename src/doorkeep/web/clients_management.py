@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import events
 from doorkeep.oauth import cluster_nodes
 from doorkeep.web.http import RealmNotFound, client_ip, in_transaction, is_secure, json_response, state
 from doorkeep.web.protocol import protocol_call, realm_named
@@ -33,11 +32,10 @@ async def _node(request: Request, *, register: bool) -> Response:
         return json_response({"error": "HTTPS required"}, 403)
     services = state(request).services
     if not realm.enabled:
-        kind = cluster_nodes.REGISTER if register else cluster_nodes.UNREGISTER
+        ip = client_ip(request)
 
         async def refused(tx: Tx) -> None:
-            now = services.clock.now()
-            await events.record(tx, realm, f"{kind}_ERROR", now=now, ip=client_ip(request), error="realm_disabled")
+            await cluster_nodes.refuse_disabled_realm(tx, services, realm, ip, register=register)
 
         await in_transaction(request, refused)
         return json_response({"error": "HTTP 401 Unauthorized"}, 401)
