@@ -110,3 +110,14 @@ async def test_an_odd_host_is_kept_as_text_never_a_server_error(env: Env) -> Non
     for host in ("node\x00one", "h" * 5000):
         assert (await _node(env, "register-node", {"client_cluster_host": host})).status_code == 204
     assert set(await _registered(env)) == {"node\x00one", "h" * 5000}
+
+
+async def test_two_nodes_registering_at_once_are_both_kept(env: Env) -> None:
+    """Two cluster nodes of one client start together: each registration is kept, none lost to the other's write."""
+    import anyio
+
+    hosts = [f"node-{i}.example:8080" for i in range(4)]
+    async with anyio.create_task_group() as group:
+        for host in hosts:
+            group.start_soon(_node, env, "register-node", {"client_cluster_host": host})
+    assert set(await _registered(env)) == set(hosts)

@@ -44,6 +44,7 @@ async def change_node(tx: Tx, services: Services, req: OAuthRequest, *, register
     if not host:
         await refusals.error("invalid_code")  # Errors.INVALID_CODE, as Keycloak records it
         raise e.InvalidRequest(NO_HOST)
+    client = await tx.clients.held(client.id) or client  # two nodes registering at once: neither write lost
     nodes = registered_nodes(client)
     changed = register or host in nodes  # a host never registered: nothing to forget, nothing written
     if register:

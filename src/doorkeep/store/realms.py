@@ -297,12 +297,21 @@ class ClientScopeRepo:
 
 
 class ClientRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, hold: bool = False) -> None:
         self._c = conn
+        self._hold = hold
 
     async def get(self, client_uuid: str) -> Client | None:
         row = (await self._c.execute(select(clients).where(clients.c.id == client_uuid))).first()
         return (await self._mappers([self._client(row)]))[0] if row else None
+
+    async def held(self, client_uuid: str) -> Client | None:
+        """``get``, its row then held till the transaction ends (FOR UPDATE in a writing PostgreSQL transaction;
+        SQLite's writers take turns anyway): a read-modify-write of the client (its registered cluster nodes) by
+        two requests at once keeps both changes."""
+        if self._hold:
+            await self._c.execute(select(clients.c.id).where(clients.c.id == client_uuid).with_for_update())
+        return await self.get(client_uuid)
 
     async def _mappers(self, found: builtins.list[Client]) -> builtins.list[Client]:
         return await MapperRepo(self._c).attach(found)

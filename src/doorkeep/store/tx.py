@@ -96,7 +96,7 @@ class Tx:
 
     @cached_property
     def clients(self) -> ClientRepo:
-        return ClientRepo(self._conn)
+        return ClientRepo(self._conn, hold=self._write and not self._sqlite)
 
     @cached_property
     def scopes(self) -> ClientScopeRepo:
