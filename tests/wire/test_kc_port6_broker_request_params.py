@@ -14,7 +14,7 @@ realm of the same server (tests/broker_support.py) or a FakeIdp where the Java t
 
 from __future__ import annotations
 
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 import httpx
 import pytest
@@ -199,3 +199,26 @@ async def _to_fake(http: httpx.AsyncClient, idp: FakeIdp, **asked: str) -> dict[
     params = query(sent.headers["location"])
     idp.nonce = params["nonce"]
     return params
+
+
+async def test_forwarded_parameters_never_replace_the_brokers_own(env: Env) -> None:
+    """Hostile: ``forwardParameters`` naming the protocol's own parameters, and a request sending them as extra ones.
+    The provider gets the broker's ``state``, ``nonce``, ``redirect_uri``, ``client_id``, ``response_type`` and
+    ``scope`` (each once), never the client's, so the callback's state and nonce checks and the code's destination
+    stay the broker's."""
+    named = "state, nonce, redirect_uri, client_id, response_type, scope, evil"
+    async with served(env) as broker:
+        await broker.add_provider(config=broker.provider_rep(forwardParameters=named)["config"])
+        async with browser(broker) as http:
+            page = await start_login(http, nonce="client-nonce", evil="x")
+            sent = await http.get(button(page))
+            location = sent.headers["location"]
+            assert urlsplit(location).path == PROVIDER_AUTH
+            sent_query = parse_qsl(urlsplit(location).query)
+            names = [k for k, _ in sent_query]
+            for own in ("state", "nonce", "redirect_uri", "client_id", "response_type", "scope"):
+                assert names.count(own) == 1, sent_query
+            values = dict(sent_query)
+            assert values["nonce"] != "client-nonce" and values["state"] != "st4te", sent_query
+            assert "/broker/" in values["redirect_uri"] and values["redirect_uri"] != REDIRECT, sent_query
+            assert values["evil"] == "x"

@@ -176,7 +176,9 @@ def start(
     }
     if not config.disable_nonce:
         params["nonce"] = nonce
-    params |= forwarding.params(config.extra, asked, locale)
+    # what the client's request adds never replaces the broker's own protocol parameters (a ``forwardParameters``
+    # naming ``state``, ``nonce`` or ``redirect_uri`` would break the callback's checks or send the code elsewhere)
+    params |= {k: v for k, v in forwarding.params(config.extra, asked, locale).items() if k not in params}
     params |= social.authorization_params(config.provider_id, config.extra)
     verifier = None
     if config.pkce:
