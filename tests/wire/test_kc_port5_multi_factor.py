@@ -23,6 +23,7 @@ from flow_builder import ADMIN, ALT, AUTH, REQ, add, add_flow, admin, bind, exec
 from keycloak_port import forget, import_realm, one_event, poll, user_id
 from login_test_realm import APP, auth_response, expect_login
 from recovery_flow import listed, try_another_way, try_another_way_action
+from support import update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -175,3 +176,23 @@ async def test_the_flow_lists_its_two_alternatives(kc: Env) -> None:
     """The bound flow is the Java one: the sub-flow after UsernameForm holds the two ALTERNATIVE steps."""
     found = [(e.get("providerId"), e["requirement"]) for e in await executions(kc, FLOW) if e.get("level") == 2]
     assert found == [("auth-password-form", ALT), ("auth-otp-form", ALT)]
+
+
+async def test_hostile_the_code_as_first_factor_counts_failures_and_offers_nothing_else(kc: Env) -> None:
+    """Hostile variants of the OTP form as the first factor: a wrong code signs nobody in and counts as a failure
+    (two lock the user under a failure factor of 2, after which even the right code is refused); a user without an
+    OTP who posts the OTP form's execution is refused, not shown the code form."""
+    await update_realm(kc.db, "test", brute_force_protected=True, failure_factor=2, quick_login_check_milli_seconds=0)
+    selection = await try_another_way(kc, await username_step(kc, "user-with-one-configured-otp"))
+    otp_execution = pick(selection, OTP_APP)
+    otp_page = await submit(kc.http, selection, authenticationExecution=otp_execution)
+    for _ in range(2):
+        otp_page = await submit(kc.http, otp_page, otp="000000")
+        assert otp_page.status_code == 200 and is_otp_page(otp_page), otp_page.text[:500]
+    locked = await submit(kc.http, otp_page, otp=code(kc, FIRST_KEY))
+    assert locked.status_code != 302, locked.headers  # the user is locked: no code for the client
+
+    page = await username_step(kc, "test-user@localhost")  # the password alone, nothing to choose
+    assert is_password_page(page)
+    refused = await submit(kc.http, page, authenticationExecution=otp_execution)
+    assert refused.status_code == 400 and not is_otp_page(refused), refused.text[:500]
