@@ -5,13 +5,13 @@ a whole flow runs (no auth_req_id, channel bearer token, binding message secret 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from ciba_flow import CALLBACK_URL, CIBA_URL, POLL, Device, answer, app_with_device, authenticate, basic, device, token
+from debug_logs import all_at_debug
 from support import assert_error, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
@@ -125,7 +125,7 @@ async def test_debug_logs_carry_no_ciba_secrets(ciba: tuple[Env, Device], caplog
     env, dev = ciba
     # Doorkeep's own loggers at DEBUG too: a test that ran the CLI earlier in this process may have left
     # "doorkeep" at another level (logs.configure sets it), which would silence the records looked at here.
-    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="doorkeep"):
+    with all_at_debug(caplog):
         handle, bearer = await started(env, dev, APP, SECRET, "alice", "secret-binding-7")
         await token(env, APP, SECRET, handle)
         assert (await answer(env, bearer)).status_code == 200

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from broker_support import ALIAS, Broker, browser, button, query, served, start_login
+from debug_logs import all_at_debug
 from fake_idp import CLIENT_SECRET, FakeIdp, fake_idp
 from wire_env import Env
 
@@ -66,7 +67,7 @@ async def test_stored_provider_tokens_stay_inside(
     account's linked accounts nor any DEBUG log shows them; nor the client secret, the code, or the ID token."""
     broker, idp = pair
     env = broker.env
-    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="doorkeep"):
+    with all_at_debug(caplog):
         async with browser(broker) as http:
             page = await start_login(http)
             sent = await http.get(button(page))

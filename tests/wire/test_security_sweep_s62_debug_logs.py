@@ -6,10 +6,9 @@ no log record: neither the secrets nor the tokens, nor a JWT's signed part."""
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
+from debug_logs import all_at_debug
 from doorkeep.realms import temporary_admin
 from support import password_grant, token_url
 from wire_env import Env
@@ -26,7 +25,7 @@ async def test_new_commands_and_endpoints_log_no_secret_or_token_at_debug(
     realm: Env, caplog: pytest.LogCaptureFixture
 ) -> None:
     presented = [PASSWORD, SECRET, USER_PASSWORD]
-    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="doorkeep"):
+    with all_at_debug(caplog):
         async with realm.db.transaction() as tx:
             await temporary_admin.create_user(tx, realm.clock.now(), "s62-temp", PASSWORD)
             await temporary_admin.create_service(tx, realm.clock.now(), "s62-temp-svc", SECRET)
