@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+
 import pytest
 
 from broker_support import Broker, browser, button, provider_login, query, served, start_login
@@ -120,7 +121,9 @@ async def test_a_swapped_challenge_makes_the_provider_refuse_the_brokers_verifie
             challenge = query(location)["code_challenge"]
             forged = _s256("x" * 43)
             assert forged != challenge
-            to_provider.headers["location"] = location.replace(f"code_challenge={challenge}", f"code_challenge={forged}")
+            to_provider.headers["location"] = location.replace(
+                f"code_challenge={challenge}", f"code_challenge={forged}"
+            )
             failed = await http.get(await provider_login(http, to_provider))
             assert failed.status_code == 502, failed.text
             assert "Unexpected error when authenticating with identity provider" in failed.text
