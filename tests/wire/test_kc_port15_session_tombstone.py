@@ -8,8 +8,8 @@ the tombstone listener removes the entry again. Doorkeep keeps no session cache:
 that read the session rows before the removal committed and write after it. A refresh is such a reader twice
 over: without rotation (the realm default) it reads without locks and only then touches both rows
 (store/sessions.py ``touch_sessions``). So each method here races eight tasks refreshing the session's token
-against the removal the Java method performs, over HTTP against the
-app in process (the tasks interleave at every database await; both engines with ``DOORKEEP_WIRE_ENGINE``), then
+against the removal the Java method performs, over HTTP against the app in process (the tasks interleave at every
+database await; both engines with ``DOORKEEP_WIRE_ENGINE``), then
 asserts what the Java method asserts of ``getUserSession`` / ``getOfflineUserSession``: the session is gone, and
 stays gone, for the admin API, for a refresh and for introspection. No request may answer 5xx.
 
