@@ -1,4 +1,5 @@
-"""The Keycloak features ``--features-disabled`` turns off (Keycloak's Profile.Feature, all DEFAULT ones in 26).
+"""The Keycloak features ``--features-disabled`` turns off (Keycloak's Profile.Feature, all DEFAULT ones in 26, or
+on Keycloak's main).
 
 Each is named as Keycloak's option names it (``device-flow``, optionally versioned: ``ciba:v1``) and reported in
 serverinfo's ``profileInfo.disabledFeatures`` under its Profile.Feature enum name (``DEVICE_FLOW``), as
@@ -22,6 +23,11 @@ changes, as in Keycloak:
   offered nor run (a ``kc_action`` for it answers ``error``, or ends the login where the realm registered the
   action itself: oauth/required_actions.py), the login never asks for a code, and the Account API lists no
   recovery codes type.
+- ``client-secret-rotation`` (CLIENT_SECRET_ROTATION: PREVIEW in the 26.7 line, DEFAULT on Keycloak's main since
+  PR #51891; Doorkeep has always run it): a client's rotated secret no longer authenticates it, with the client
+  secret or a client_secret_jwt signed with it (OIDCClientSecretConfigWrapper.hasRotatedSecret gated by the
+  feature, keycloak#50855, 26.6.6 / 26.7.2), and ``GET …/client-secret/rotated`` finds none (404); ``DELETE`` still
+  removes the stored attributes.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ ACCOUNT = "account"
 IMPERSONATION = "impersonation"
 CIBA = "ciba"
 PAR = "par"
+CLIENT_SECRET_ROTATION = "client-secret-rotation"
 DEVICE_FLOW = "device-flow"
 RECOVERY_CODES = "recovery-codes"
 
@@ -39,18 +46,21 @@ KNOWN: dict[str, str] = {
     IMPERSONATION: "IMPERSONATION",
     CIBA: "CIBA",
     PAR: "PAR",
+    CLIENT_SECRET_ROTATION: "CLIENT_SECRET_ROTATION",
     DEVICE_FLOW: "DEVICE_FLOW",
     RECOVERY_CODES: "RECOVERY_CODES",
 }
 VERSION = ":v1"  # each of these features has one version; Keycloak accepts ``name:v1`` for it
 VERSIONS = {ACCOUNT: ":v3"}  # those whose one version is not v1
 DEPENDENCIES = {ACCOUNT: ["ACCOUNT_API"]}  # Profile.Feature's dependencies, by enum name
-# Profile.Feature's label and Type of each (all DEFAULT in Keycloak 26's current release, none with dependencies)
+# Profile.Feature's label and Type of each (DEFAULT: client-secret-rotation as on Keycloak's main, the others in 26's
+# current release too)
 LABELS: dict[str, str] = {
     ACCOUNT: "Account Console version 3",
     IMPERSONATION: "Ability for admins to impersonate users",
     CIBA: "OpenID Connect Client Initiated Backchannel Authentication (CIBA)",
     PAR: "OAuth 2.0 Pushed Authorization Requests (PAR)",
+    CLIENT_SECRET_ROTATION: "Client Secret Rotation",
     DEVICE_FLOW: "OAuth 2.0 Device Authorization Grant",
     RECOVERY_CODES: "Recovery codes",
 }

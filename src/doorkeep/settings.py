@@ -371,7 +371,8 @@ class Settings:
         "--features-disabled",
         "Comma-separated Keycloak features to turn off: impersonation (users/{id}/impersonation answers 501 "
         '"Feature not enabled"), ciba, par, device-flow (their endpoints and grants answer as Keycloak\'s do '
-        "without them), recovery-codes (no recovery authentication codes are asked, set up or listed).",
+        "without them), recovery-codes (no recovery authentication codes are asked, set up or listed), "
+        "client-secret-rotation (a client's rotated secret no longer authenticates it).",
         kind="features",
     )
     import_realms: tuple[str, ...] = _option(

@@ -17,7 +17,8 @@ names with the same steps; it imports javax.ws.rs, so it predates Keycloak 22, a
 class. They are ported here once.
 
 Keycloak 26 ships secret rotation as a preview feature (CLIENT_SECRET_ROTATION, which the Java class enables);
-Doorkeep runs the executor without a feature switch. The shared helpers are tests/secret_rotation_port.py. Not
+Doorkeep runs the executor unless ``--features-disabled`` names client-secret-rotation
+(test_kc_port15_client_secret_rotation_disabled.py). The shared helpers are tests/secret_rotation_port.py. Not
 ported: nothing.
 """
 

@@ -19,6 +19,7 @@ EXPECTED = [
     ("IMPERSONATION", "Ability for admins to impersonate users"),
     ("CIBA", "OpenID Connect Client Initiated Backchannel Authentication (CIBA)"),
     ("PAR", "OAuth 2.0 Pushed Authorization Requests (PAR)"),
+    ("CLIENT_SECRET_ROTATION", "Client Secret Rotation"),
     ("DEVICE_FLOW", "OAuth 2.0 Device Authorization Grant"),
     ("RECOVERY_CODES", "Recovery codes"),
 ]

@@ -258,16 +258,17 @@ async def _verify_private_key_jwt(keys: ClientKeys, token: Assertion, client: Cl
 
 
 def _verify_client_secret_jwt(
-    token: Assertion, client: Client, alg: str, now: int, primary: str | None
+    token: Assertion, client: Client, alg: str, now: int, primary: str | None, rotated_secrets: bool
 ) -> OAuthError | None:
     """JWTClientSecretAuthenticator.verifySignature: HMAC with the client secret (``primary``: a ``${vault.<key>}``
-    secret as the vault resolved it), else with the rotated secret while it lasts (toRotatedClientModel)."""
+    secret as the vault resolved it), else with the rotated secret while it lasts (toRotatedClientModel), unless
+    the client-secret-rotation feature is off (``rotated_secrets``; hasRotatedSecret, keycloak#50855)."""
     if not client.secret:
         return InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     digest = SYMMETRIC.get(alg)
     if digest is None:  # an asymmetric alg: "Algorithm is not symmetric", wrapped
         return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret failed validation")
-    rotated = secret_rotation.live_rotated_secret(client.attributes, now)
+    rotated = secret_rotation.live_rotated_secret(client.attributes, now) if rotated_secrets else None
     for secret in (*([primary] if primary else []), *([rotated] if rotated else [])):
         if hmac.compare_digest(hmac.new(secret.encode(), token.signing_input, digest).digest(), token.signature):
             return None
@@ -377,7 +378,7 @@ async def _validate(
     if authenticator == CLIENT_JWT:
         refused = await _verify_private_key_jwt(keys, token, client, alg)
     else:
-        refused = _verify_client_secret_jwt(token, client, alg, now, req.secret(client.secret))
+        refused = _verify_client_secret_jwt(token, client, alg, now, req.secret(client.secret), req.rotated_secrets)
     refused = refused or _audience(token, req.issuer, req.oidc.allow_multiple_audiences_for_jwt_client_authentication)
     if refused is not None:
         return refused

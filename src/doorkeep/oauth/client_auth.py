@@ -112,8 +112,8 @@ def expected_authenticator(client: Client) -> str:
 def _by_secret(client: Client, secret_given: str | None, req: OAuthRequest, now: int) -> Client:
     """ClientIdAndSecretAuthenticator, for a client it found by ``client_id``: the secret (a ``${vault.<key>}`` one
     read from the vault, OIDCClientSecretConfigWrapper.validatePrimarySecret), sent the way the client allows, else
-    the rotated secret while it lasts (validateRotatedSecret); a secret past its expiry (secret-rotation) is
-    refused."""
+    the rotated secret while it lasts (validateRotatedSecret; never with the client-secret-rotation feature off,
+    keycloak#50855); a secret past its expiry (secret-rotation) is refused."""
     if not client.enabled:
         raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_disabled")
     if client.public_client:
@@ -125,7 +125,7 @@ def _by_secret(client: Client, secret_given: str | None, req: OAuthRequest, now:
         raise UnauthorizedClient(SECRET_METHOD_REQUIRED.format(allowed), event_error="invalid_client_credentials")
     primary = req.secret(client.secret) or ""  # a ${vault.<key>} secret is the vault's entry; none matches nothing
     if not (primary and hmac.compare_digest(secret_given.encode(), primary.encode())) and not (
-        secret_rotation.rotated_secret_matches(client.attributes, secret_given, now)
+        req.rotated_secrets and secret_rotation.rotated_secret_matches(client.attributes, secret_given, now)
     ):
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     if secret_rotation.secret_expired(client.attributes, now):

@@ -124,6 +124,7 @@ class OAuthRequest:
     query_client_id: str | None = None
     oidc: ProviderConfig = provider_config.DEFAULT  # the server's OIDCProviderConfig (Services.oidc)
     vault: Vault = NO_VAULT  # the server's vault (Services.vault): ${vault.<key>} client secrets
+    rotated_secrets: bool = True  # the client-secret-rotation feature on: a rotated secret authenticates (features.py)
 
     def secret(self, value: str | None) -> str | None:
         """A secret of this realm as Keycloak's VaultTranscriber reads it: a ``${vault.<key>}`` from the vault."""

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import fetch_outside, hostname, json_bytes, numbers
+from doorkeep import features, fetch_outside, hostname, json_bytes, numbers
 from doorkeep.email.event_mail import EventMailer
 from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
@@ -404,6 +404,7 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         query_client_id=request.query_params.get("client_id") if request.scope.get("query_string") else None,
         oidc=state(request).services.oidc,
         vault=state(request).services.vault,
+        rotated_secrets=features.CLIENT_SECRET_ROTATION not in state(request).services.disabled_features,
     )
 
 

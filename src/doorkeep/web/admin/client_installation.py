@@ -10,7 +10,8 @@ forgets the rotated secret (the ``client.secret.rotated*`` attributes), 204 whet
 ``GET`` of it (getClientRotatedSecret, manage-clients: 403 before the not-found check) answers it as a
 ``secret`` credential when the client has one (OIDCClientSecretConfigWrapper.hasRotatedSecret: the secret and its
 creation time both set, as the secret-rotation client-policy executor leaves them,
-clientpolicies/secret_rotation.py), else 404 "Client does not have a rotated secret".
+clientpolicies/secret_rotation.py, and the client-secret-rotation feature on: keycloak#50855), else 404 "Client does
+not have a rotated secret".
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from doorkeep import features
 from doorkeep.admin import installation
 from doorkeep.admin.admin_event_rules import SECRET_VALUE
 from doorkeep.web.admin import audit
@@ -66,7 +68,7 @@ async def rotated_secret(request: Request) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
         secret, created = (str(client.attributes.get(key) or "").strip() for key in ROTATED[:2])
-        if not (secret and created):
+        if not (secret and created) or features.CLIENT_SECRET_ROTATION in state(request).services.disabled_features:
             raise NO_ROTATED_SECRET
         return json_response({"type": "secret", "value": str(client.attributes[ROTATED[0]])})
 
