@@ -87,9 +87,7 @@ async def grant_master_realm_management_role(env: Env, target_realm: str, userna
     await ok(env, None, "POST", f"/admin/realms/master/users/{uid}/role-mappings/clients/{uuid}", [rep])
 
 
-async def grant_realm_role(
-    env: Env, headers: dict[str, str] | None, realm: str, uid: str, name: str
-) -> httpx.Response:
+async def grant_realm_role(env: Env, headers: dict[str, str] | None, realm: str, uid: str, name: str) -> httpx.Response:
     """AbstractAdminRBACTest.grantRealmRole: the realm role (created when missing) mapped to the user."""
     found = await call(env, headers, "GET", f"/admin/realms/{realm}/roles/{name}")
     if found.status_code == 404:
