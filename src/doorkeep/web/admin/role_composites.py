@@ -83,7 +83,8 @@ def _names(value: object) -> TypeGuard[list[str]]:
 
 
 async def composites(request: Request) -> Response:
-    """GET, POST and DELETE of ``…/composites``: the role's direct children. Only ``roles-by-id`` reads
+    """GET, POST and DELETE of ``…/composites``: the role's direct children; writing them needs the right to redefine
+    the role (an admin role only by who may rename it). Only ``roles-by-id`` reads
     ``search``, ``first`` and ``max`` (RoleByIdResource.getRoleComposites); by name they are ignored
     (RoleContainerResource.getRoleComposites takes none)."""
     write = request.method != "GET"
@@ -98,6 +99,9 @@ async def composites(request: Request) -> Response:
             if search:
                 children = [r for r in children if search in r.name.lower()]
             return ok([role_json(r, brief=True) for r in page(children, first, max_results)])
+        # Changing what an admin role contains redefines it, as renaming or deleting it does (RolePermissions
+        # .canManage(role) refuses realm admin roles; doorkeep.admin.permissions.may_redefine).
+        await call.identity.require_redefine(call.tx, role)
         refs = parse.role_refs(await read_objects(request) or [])
         if request.method == "POST":
             children = [await _mappable_composite(call, ref) for ref in refs]
