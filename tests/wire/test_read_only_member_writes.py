@@ -57,8 +57,9 @@ REALM_FILE: dict[str, Any] = {
             "alias": "neworg",
             "enabled": True,
             "domains": [{"name": "neworg.org"}],
+            "groups": [{"name": "engineers"}, {"name": "sales"}],
             "members": [
-                {"username": "alice", "membershipType": "MANAGED"},
+                {"username": "alice", "membershipType": "MANAGED", "groups": ["/engineers"]},
                 {"username": "bob", "membershipType": "UNMANAGED"},
             ],
         }
@@ -221,3 +222,32 @@ async def test_with_the_realms_organizations_off_only_managed_members_are_refuse
         joined = await realm.call("PUT", f"users/{realm.ids[name]}/groups/{realm.ids['other']}")
         assert joined.status_code == status, (name, joined.text)
     assert "writer" not in await realm.mappings("alice") and "writer" in await realm.mappings("bob")
+
+
+async def test_impersonation_and_action_emails_refuse_a_read_only_member_as_a_disabled_user(realm: Realm) -> None:
+    """UserResource.impersonate and verifySendEmailParams read ``user.isEnabled()``, which the delegate answers
+    false: 400 "User is disabled" for both, as for any disabled user."""
+    alice = realm.ids["alice"]
+    await realm.organization(enabled=False)
+    for method, path in (("POST", "impersonation"), ("PUT", "send-verify-email"), ("PUT", "execute-actions-email")):
+        body = ["UPDATE_PASSWORD"] if path == "execute-actions-email" else None
+        answer = await realm.call(method, f"users/{alice}/{path}", body)
+        assert (answer.status_code, answer.json()) == (400, {"errorMessage": "User is disabled"}), (path, answer.text)
+
+
+async def test_organization_group_joins_and_leaves_are_refused_too(realm: Realm) -> None:
+    """OrganizationGroupResource.joinGroup and leaveGroup (Keycloak 26.6) call the user's joinGroup and leaveGroup
+    after their own checks (already in the group: 409): the delegate's message, nothing written; a group the user
+    is not in is left with a 204."""
+    alice, org = realm.ids["alice"], f"organizations/{realm.ids['neworg']}"
+    groups = {g["name"]: g["id"] for g in (await realm.call("GET", f"{org}/groups")).json()}
+    await realm.organization(enabled=False)
+    for method, name in (("PUT", "sales"), ("DELETE", "engineers")):
+        answer = await realm.call(method, f"{org}/groups/{groups[name]}/members/{alice}")
+        _read_only(answer, f"group mapping for group {name}")
+    again = await realm.call("PUT", f"{org}/groups/{groups['engineers']}/members/{alice}")
+    assert (again.status_code, again.json()) == (409, {"errorMessage": "User is already a member of the group"})
+    assert (await realm.call("DELETE", f"{org}/groups/{groups['sales']}/members/{alice}")).status_code == 204
+    await realm.organization(enabled=True)
+    member_of = (await realm.call("GET", f"{org}/members/{alice}/groups")).json()
+    assert [g["name"] for g in member_of] == ["engineers"], member_of
