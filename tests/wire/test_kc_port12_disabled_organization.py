@@ -157,14 +157,14 @@ async def test_a_read_only_member_cannot_refresh_online_or_offline_until_the_org
 
 async def test_a_read_only_member_cannot_sign_in_through_the_provider_nor_with_a_password(env: Env) -> None:
     """The login reads the user as the grants do: the broker login ends on "Account is disabled" and the password
-    grant is invalid_grant "Account disabled" once an administrator gave alice a password (credentials are not the
-    user model's: the delegate lets them be written)."""
+    grant is invalid_grant "Account disabled" for the password an administrator gave alice before (a reset while
+    she is read-only is refused: resetPassword's required-action step, tests/wire/test_read_only_member_writes.py)."""
     async with served(env) as broker:
         _, _, _ = await _onboarded(broker)
-        await admin(env, "PUT", REALM, {"organizationsEnabled": False}, 204)
         alice = await _alice(env)
         reset = {"type": "password", "value": "alice-password", "temporary": False}
         await admin(env, "PUT", f"{REALM}/users/{alice['id']}/reset-password", reset, 204)
+        await admin(env, "PUT", REALM, {"organizationsEnabled": False}, 204)
         form = {"grant_type": "password", "username": "alice", "password": "alice-password"}
         async with browser(broker) as http:
             refused = await http.post(TOKEN, data={**form, "client_id": "app", "client_secret": "secret"})

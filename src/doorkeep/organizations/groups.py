@@ -21,6 +21,7 @@ from doorkeep.admin.groups import description_of, matches, required_name
 from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, User
+from doorkeep.organizations import read_only_members
 from doorkeep.organizations.model import Organization, internal_group_id
 from doorkeep.realms.provisioning import new_id
 
@@ -174,6 +175,10 @@ async def join(tx: Tx, org: Organization, group: Group, user_id: str) -> User:
         raise NO_USER
     if await tx.organizations.membership(org.id, user.id) is None:
         raise NOT_ORG_MEMBER
+    if user.read_only:  # joinGroup, reached only for a user not yet in the group: ReadOnlyUserModelDelegate's refusal
+        if await _in_group(tx, org, group, user.id):
+            raise ALREADY_IN_GROUP
+        read_only_members.refuse_group(user, group.name)
     if not await tx.organization_groups.join(group, user.id):
         raise ALREADY_IN_GROUP
     return user
@@ -186,7 +191,13 @@ async def leave(tx: Tx, org: Organization, group: Group, user_id: str) -> User |
     user = await tx.users.get(user_id) if user_id.strip() else None
     if user is None or user.realm_id != org.realm_id:
         raise NO_USER
+    if user.read_only and await _in_group(tx, org, group, user.id):
+        read_only_members.refuse_group(user, group.name)  # leaveGroup: ReadOnlyUserModelDelegate's refusal
     return user if await tx.organization_groups.leave(group, user.id) else None
+
+
+async def _in_group(tx: Tx, org: Organization, group: Group, user_id: str) -> bool:
+    return (group.id, user_id) in await tx.organization_groups.member_ids(org.id)
 
 
 async def of_member(tx: Tx, org: Organization, user_id: str, search: str | None) -> list[Group]:

@@ -5,7 +5,16 @@ A MANAGED member of a disabled organization, or of any organization while the re
 ``enabled=false``: it reads disabled, so it cannot sign in, refresh, use its tokens or SSO session, and every
 setter throws a ReadOnlyException, which UserResource.updateUser answers 400 with its message. The store computes
 ``User.read_only`` on every read of a user (store/users.py ``READ_ONLY``); this module names the write an admin
-update would make first, as Keycloak's order of writes meets it.
+update would make first, as Keycloak's order of writes meets it, and refuses the other writes the delegate throws
+for (grantRole, deleteRoleMapping, joinGroup, leaveGroup, add/removeRequiredAction), each before anything is written.
+
+RoleMapperResource and ClientRoleMappingsResource catch the exception (``ModelException | ReadOnlyException``) and
+answer ``ErrorResponseException("invalid_request", "Could not add user role mappings!", 400)`` and its siblings.
+Elsewhere it escapes the resource (UserResource.joinGroup and removeMembership, resetPassword's required-action
+step, a role-mapping DELETE without a body) and KeycloakErrorHandler answers a generic 500 ``unknown_error``; Doorkeep
+answers those 400 with the delegate's own message, as updateUser does (never a 500, as for a service account's
+password in web/admin/users_ops.py). Credentials are not the user model's: their own writes (remove a credential,
+its label, its order) pass, as UserCredentialManager checks only for a service account.
 """
 
 from __future__ import annotations
@@ -19,6 +28,46 @@ from doorkeep.model import UPDATE_PASSWORD, User
 # ReadOnlyUserModelDelegate.readOnlyException
 MESSAGE = "The user is read-only. Not possible to write '{}' when updating user '{}'."
 _NAMED = (("username", "username"), ("email", "email"), ("first_name", "firstName"), ("last_name", "lastName"))
+
+
+def write_refused(user: User, detail: str) -> AdminError:
+    """ReadOnlyUserModelDelegate.readOnlyException for ``detail``, answered 400 ``errorMessage``."""
+    return AdminError(400, MESSAGE.format(detail, user.username))
+
+
+def refuse_required_action(user: User, action: str) -> None:
+    """add/removeRequiredAction (UserResource.resetPassword's last step, either way): refused for a read-only user."""
+    if user.read_only:
+        raise write_refused(user, f"required action {action}")
+
+
+def refuse_group(user: User, group_name: str) -> None:
+    """joinGroup / leaveGroup, called only when the membership would change: refused for a read-only user."""
+    if user.read_only:
+        raise write_refused(user, f"group mapping for group {group_name}")
+
+
+def refuse_role_removal(user: User, role_name: str) -> None:
+    """deleteRoleMapping as a role-mapping DELETE without a body meets it, outside the resource's catch."""
+    if user.read_only:
+        raise write_refused(user, f"role mapping for role {role_name}")
+
+
+# RoleMapperResource (realm roles) and ClientRoleMappingsResource (a client's): by grant, then by per-client.
+_MAPPING_REFUSALS = {
+    (True, False): "Could not add user role mappings!",
+    (False, False): "Could not remove user role mappings!",
+    (True, True): "Could not add user role or group mappings!",
+    (False, True): "Could not remove user or group role mappings!",
+}
+
+
+def refuse_mapping(user: User, *, grant: bool, per_client: bool) -> None:
+    """grantRole / deleteRoleMapping of a listed role (after its lookup and the caller's requireMapRole): the
+    resources' catch answers ``{"error": "invalid_request", "error_description": …}`` 400 for a read-only user."""
+    if user.read_only:
+        description = _MAPPING_REFUSALS[(grant, per_client)]
+        raise AdminError(400, "invalid_request", key="error", description=description)
 
 
 def refused_update(user: User, updated: User, rep: dict[str, Any], actions: Collection[str]) -> AdminError | None:

@@ -21,7 +21,7 @@ from doorkeep.admin.representations import (
     role_to_json,
 )
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Group, Realm, Role, User, with_password_update
+from doorkeep.model import UPDATE_PASSWORD, Client, Group, Realm, Role, User, with_password_update
 from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.organizations import member_email, read_only_members
 from doorkeep.realms import provisioning
@@ -399,6 +399,8 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
         # becomes a generic 500; Doorkeep answers a 400 with the refusal's own text instead (never a 500).
         raise AdminError(400, "You can not manage credentials for this user")
     await check_policy(tx, realm, user, [value], now)
+    # resetPassword then adds (temporary) or removes UPDATE_PASSWORD: a read-only member's delegate refuses both
+    read_only_members.refuse_required_action(user, UPDATE_PASSWORD)
     await set_password(tx, user, value, now, policy=realm.password_policy, kept=retention(realm, now))
     updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:
@@ -486,6 +488,7 @@ async def change_mappings(
         mapped = [r for r in await tx.roles.get_many(await tx.users.role_ids(user.id)) if r.client_id == owner]
         for role in mapped:
             await caller.require_grant(tx, role)
+            read_only_members.refuse_role_removal(user, role.name)
         await tx.users.revoke_roles(user.id, [r.id for r in mapped])
         return
     if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
@@ -494,6 +497,7 @@ async def change_mappings(
     for rep in body:  # Keycloak checks each role as it finds it: 404 or 403 in the order given
         role = await _resolve_role(tx, realm, client, rep)
         await caller.require_grant(tx, role)
+        read_only_members.refuse_mapping(user, grant=grant, per_client=client is not None)
         roles.append(role)
     if grant:
         await tx.users.grant_roles(user.id, [r.id for r in roles])
