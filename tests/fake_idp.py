@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -49,6 +50,7 @@ class FakeIdp:
     extra: dict[str, Any] = field(default_factory=dict)  # more members of the token response
     fetched: list[str] = field(default_factory=list)  # the paths of the GETs it answered
     keys: list[dict[str, Any]] | None = None  # the JWK set it publishes, when not its one signing key's
+    certs_delay: float = 0.0  # seconds its JWK set takes to answer (a slow provider)
 
     @property
     def issuer(self) -> str:
@@ -132,6 +134,8 @@ def _app(idp: FakeIdp) -> Starlette:
 
     async def certs(request: Request) -> Response:
         idp.fetched.append(request.url.path)
+        if idp.certs_delay:
+            await anyio.sleep(idp.certs_delay)
         return JSONResponse({"keys": idp.keys if idp.keys is not None else [_jwk()]})
 
     async def userinfo(request: Request) -> Response:

@@ -142,6 +142,9 @@ async def prepared(provider: JSON) -> Config | BrokerError:
     )
 
 
+PKCE_PARAMS = frozenset({"code_challenge", "code_challenge_method"})
+
+
 @dataclass(frozen=True)
 class Started:
     """The redirect to the provider and what the endpoint checks its answer against (the auth notes)."""
@@ -177,8 +180,12 @@ def start(
     if not config.disable_nonce:
         params["nonce"] = nonce
     # what the client's request adds never replaces the broker's own protocol parameters (a ``forwardParameters``
-    # naming ``state``, ``nonce`` or ``redirect_uri`` would break the callback's checks or send the code elsewhere)
-    params |= {k: v for k, v in forwarding.params(config.extra, asked, locale).items() if k not in params}
+    # naming ``state``, ``nonce`` or ``redirect_uri`` would break the callback's checks or send the code elsewhere),
+    # nor doubles one in another case (a provider reading names case-insensitively would see two), nor the PKCE the
+    # broker owns toward the provider (a client's challenge binds the code to a verifier the broker never has)
+    reserved = {k.lower() for k in params} | PKCE_PARAMS
+    forwarded = forwarding.params(config.extra, asked, locale)
+    params |= {k: v for k, v in forwarded.items() if k.lower() not in reserved}
     params |= social.authorization_params(config.provider_id, config.extra)
     verifier = None
     if config.pkce:

@@ -8,7 +8,9 @@ assertion's ``kid`` when it has one, and must suit its ``alg``.
 
 A fetched JWK set is kept per client and URL, fetched again when a ``kid`` is not in it (only once more than 10
 seconds have passed since the last fetch: InfinispanPublicKeyStorageProvider's ``currentTime > lastRequestTime +
-minTimeBetweenRequests``) or after a day. An identity provider's set (its ``jwksUrl``) is kept the same way under
+minTimeBetweenRequests``) or after a day. While a set is being fetched, a request wanting it waits for that fetch
+instead of making its own (the provider's ``tasksInProgress``): a burst of tokens naming unknown kids costs a slow
+provider one request, not one each. An identity provider's set (its ``jwksUrl``) is kept the same way under
 the provider's ``internalId`` (PublicKeyStorageUtils.getIdpModelCacheKey) together with a digest of the provider as
 stored: Keycloak drops the entry when the provider is updated or removed (IdentityProviderUpdatedEvent, sent to the
 whole cluster); here every process reads the provider with its realm on each request, so an updated provider no
@@ -34,6 +36,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import jwt
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -199,6 +202,8 @@ class ClientKeys:
         self.fetch_request = fetch_request or fetch_request_object
         # (owner, url, use) -> the keys, when they were fetched, and the stamp of the owner they were fetched for
         self._sets: dict[tuple[str, str, str], tuple[list[PublicKey], int, str]] = {}
+        # the sets being fetched now: a request wanting one of them waits for that fetch instead of making another
+        self._loading: dict[tuple[str, str, str], anyio.Event] = {}
 
     async def _fetched(
         self, owner: str, name: str, url: str, force: bool, use: str = SIG, stamp: str = ""
@@ -217,14 +222,25 @@ class ClientKeys:
         if fetch_outside.deferring():  # fetched with no transaction open, then asked again: found above
             fetch = functools.partial(self._fetched, owner, name, url, force, use, stamp)
             raise fetch_outside.FetchOutside(f"the JWK set of {name}", fetch)
+        slot = (owner, url, use)
+        running = self._loading.get(slot)
+        if running is not None:  # reloadKeys' tasksInProgress: one fetch at a time, the others use what it got
+            await running.wait()
+            done = self._sets.get(slot)
+            return done[0] if done is not None else []
+        self._loading[slot] = running = anyio.Event()
         try:
-            keys = parse_jwks(await self.fetch(url), use=use)
-        except (OSError, ValueError) as err:
-            log.warning("could not fetch the JWK set of %s from %s: %s", name, url, err)
-            keys = cached[0] if cached is not None else []
-        if len(self._sets) >= KEPT_SETS:
-            self._sets.clear()
-        self._sets[(owner, url, use)] = (keys, now, stamp)
+            try:
+                keys = parse_jwks(await self.fetch(url), use=use)
+            except (OSError, ValueError) as err:
+                log.warning("could not fetch the JWK set of %s from %s: %s", name, url, err)
+                keys = cached[0] if cached is not None else []
+            if len(self._sets) >= KEPT_SETS:
+                self._sets.clear()
+            self._sets[slot] = (keys, now, stamp)
+        finally:
+            del self._loading[slot]
+            running.set()
         return keys
 
     async def _key(self, owner: str, name: str, url: str, kid: str | None, alg: str, stamp: str = "") -> Any | None:

@@ -114,7 +114,7 @@ class Notifier:
                     response = await http.post(url, data=data)
                 else:
                     response = await http.post(url, content=content, headers={"Content-Type": "text/plain"})
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: a cluster node's host no URL can hold
                 log.warning("backchannel request to client %r failed: %s", client_id, type(exc).__name__)
                 return False
         if response.status_code not in (200, 204):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +122,7 @@ def _load_dir(directory: str) -> list[RealmPlan]:
             raise ImportError_(f"{path}: top level: expected an object")
         rep = dict(rep)
         for kind, key in (("users", "users"), ("federated-users", "federatedUsers")):
-            for part in sorted(root.glob(f"{name}-{kind}-*.json"), key=_part_number):
+            for part in _parts(root, name, kind):
                 more = _loaded(part)
                 if not isinstance(more, dict) or not isinstance(more.get(key, []), list):
                     raise ImportError_(f"{part}: expected an object with a list of {key}")
@@ -133,9 +134,13 @@ def _load_dir(directory: str) -> list[RealmPlan]:
     return plans
 
 
-def _part_number(path: Path) -> tuple[int, str]:
-    number = path.stem.rsplit("-", 1)[-1]
-    return (int(number), path.name) if number.isdigit() else (-1, path.name)
+def _parts(root: Path, realm: str, kind: str) -> list[Path]:
+    """The realm's ``<realm>-<kind>-N.json`` files in the order of N: DirImportProvider's ``name.matches(realmName +
+    "-users-[0-9]+\\.json")``, the realm's name taken literally (not as a pattern), so another realm's file whose
+    name only starts so (``<realm>-users-x-realm.json``) or a backup beside them adds nobody to this realm."""
+    pattern = re.compile(re.escape(f"{realm}-{kind}-") + r"([0-9]+)\.json")
+    found = [(match, path) for path in root.iterdir() if (match := pattern.fullmatch(path.name))]
+    return [path for match, path in sorted(found, key=lambda item: (int(item[0].group(1)), item[1].name))]
 
 
 class SessionsWouldEnd(ImportError_):
