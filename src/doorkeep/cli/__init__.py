@@ -55,6 +55,7 @@ assert isinstance(main, KeycloakAwareGroup)
 main.lazy["admin"] = "doorkeep.admincli.commands:admin"
 main.lazy["bootstrap-admin"] = "doorkeep.server.bootstrap_admin:bootstrap_admin"
 main.lazy["tools"] = "doorkeep.server.tools:tools"
+main.lazy["reg"] = "doorkeep.regcli.commands:reg"
 for _command in (data.import_cmd, data.migrate_from_keycloak_cmd, data.export_cmd):
     main.add_command(_command)
 
