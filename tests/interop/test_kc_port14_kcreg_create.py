@@ -1,6 +1,6 @@
 """Keycloak's KcRegCreateTest and KcRegTest (testsuite/.../cli/registration, Keycloak 26) against ``doorkeep reg``.
 
-Each test asserts what the Java test asserts where it applies: the exit status, the lines on stdout and stderr,
+The tests follow those classes' scenarios (not transcribed method by method) and assert the exit status, the lines on stdout and stderr,
 the config file's tokens and the server's state. ``kcreg.sh`` is ``doorkeep reg`` here. Not ported: SAML
 (Doorkeep registers OpenID Connect clients only), Java truststores and keystores, interactive prompts on a TTY.
 """
@@ -57,7 +57,7 @@ def initial_token(admin: Cli, count: int = 5) -> str:
 def test_create_with_an_initial_token_from_the_config_stores_the_registration_token(
     server: DoorkeepProcess, admin: Cli, reg: Reg
 ) -> None:
-    """KcRegCreateTest.testCreateWithAllowedHostsWithoutAuthenticatedSession: config initial-token, then create."""
+    """KcRegCreateTest: config initial-token, then create."""
     url = server.base_url
     reg.ok("config", "initial-token", "--server", url, "--realm", "test", initial_token(admin))
     assert reg.stored()["serverUrl"] == url and reg.stored()["realm"] == "test"
@@ -76,7 +76,7 @@ def test_create_with_an_initial_token_from_the_config_stores_the_registration_to
 def test_create_prints_only_the_client_id_with_i_and_the_client_with_o(
     server: DoorkeepProcess, admin: Cli, reg: Reg
 ) -> None:
-    """KcRegCreateTest.testCreateIdAndOutputOptions: -i prints the clientId, -o the client, -c compact."""
+    """KcRegCreateTest: -i prints the clientId, -o the client, -c compact."""
     token = initial_token(admin)
     common = ["--server", server.base_url, "--realm", "test", "-t", token]
     run = reg.ok("create", *common, "-s", "clientId=reg-ids", "-i")
@@ -92,7 +92,7 @@ def test_create_prints_only_the_client_id_with_i_and_the_client_with_o(
 def test_create_tells_an_oidc_document_from_keycloaks_format(
     server: DoorkeepProcess, admin: Cli, reg: Reg, tmp_path: Path
 ) -> None:
-    """KcRegCreateTest.testCreateWithFile / the format deduced from the file: redirect_uris means 'oidc'."""
+    """KcRegCreateTest / the format deduced from the file: redirect_uris means 'oidc'."""
     document = tmp_path / "oidc.json"
     document.write_text(json.dumps({"client_name": "reg-oidc", "redirect_uris": ["http://localhost:8980/cb"]}))
     token = initial_token(admin)
@@ -108,7 +108,7 @@ def test_create_tells_an_oidc_document_from_keycloaks_format(
 
 
 def test_create_from_stdin_with_a_session_of_config_credentials(server: DoorkeepProcess, reg: Reg) -> None:
-    """KcRegTest.testUserLoginWithDefaultConfig, then create -f - with the session's access token."""
+    """KcRegTest, then create -f - with the session's access token."""
     reg.ok("config", "credentials", "--server", server.base_url, "--realm", "test", "--user", "user1",
            "--password", "userpass")  # fmt: skip
     entry = reg.realm_entry(server.base_url, "test")
@@ -120,7 +120,7 @@ def test_create_from_stdin_with_a_session_of_config_credentials(server: Doorkeep
 
 
 def test_bad_input_is_refused_as_kcreg_refuses_it(server: DoorkeepProcess, reg: Reg) -> None:
-    """KcRegTest.testNoArgs / testBadCommand / testCredentialsServerAndRealmWithDefaultConfig's refusals."""
+    """KcRegTest's refusals."""
     run = reg("create")
     assert run.code == 2 and run.out.startswith("Usage: doorkeep reg create")  # nothing to do: the help
     run = reg("nonexistent")

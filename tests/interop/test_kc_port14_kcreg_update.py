@@ -1,4 +1,5 @@
-"""Keycloak's KcRegUpdateTest and KcRegUpdateTokenTest (Keycloak 26) against ``doorkeep reg``.
+"""Keycloak's KcRegUpdateTest and KcRegUpdateTokenTest (Keycloak 26) against ``doorkeep reg``: their scenarios,
+not transcribed method by method.
 
 The registration access token rotates: each get and update answers with a new one, which ``doorkeep reg``
 stores in place of the one it used, so that a chain of commands keeps working without a login; ``delete``
@@ -53,7 +54,7 @@ def admin_client(server: DoorkeepProcess, tmp_path: Path, client_id: str) -> dic
 def test_update_with_set_merges_over_the_server_copy_and_rotates_the_stored_token(
     server: DoorkeepProcess, reg: Reg, tmp_path: Path
 ) -> None:
-    """KcRegUpdateTest.testUpdateThroughInitialAccessTokenAndRegistrationAccessToken: -s, -d, the token chain."""
+    """KcRegUpdateTest: -s, -d, the token chain."""
     reg.ok("create", "-s", "clientId=reg-up", "-s", 'redirectUris=["http://localhost:8980/a"]', "-s", "enabled=true",
            "-s", "description=before")  # fmt: skip
     first = reg.registration_token(server.base_url, "test", "reg-up")
@@ -85,7 +86,7 @@ def test_update_from_a_file_replaces_the_client(server: DoorkeepProcess, reg: Re
 
 
 def test_update_in_oidc_format(server: DoorkeepProcess, reg: Reg) -> None:
-    """KcRegUpdateTest.testUpdateWithOidcEndpoint: -e oidc reads and writes RFC 7591 metadata."""
+    """KcRegUpdateTest: -e oidc reads and writes RFC 7591 metadata."""
     created = json.loads(reg.ok("create", "-e", "oidc", "-s", 'redirect_uris=["http://localhost:8980/o"]', "-o").out)
     client_id = created["client_id"]
     run = reg.ok("update", client_id, "-e", "oidc", "-s", "client_name=renamed", "-o")
@@ -103,7 +104,7 @@ def test_update_needs_a_client_and_something_to_change(reg: Reg) -> None:
 
 
 def test_delete_removes_the_client_and_its_stored_token(server: DoorkeepProcess, reg: Reg, tmp_path: Path) -> None:
-    """KcRegTest / DeleteCmd: delete with the stored registration access token, which goes with the client."""
+    """KcRegTest, DeleteCmd: delete with the stored registration access token, which goes with the client."""
     reg.ok("create", "-s", "clientId=reg-gone")
     assert reg.registration_token(server.base_url, "test", "reg-gone")
     run = reg.ok("delete", "reg-gone")
@@ -117,7 +118,7 @@ def test_delete_removes_the_client_and_its_stored_token(server: DoorkeepProcess,
 
 
 def test_update_token_issues_a_new_registration_token(server: DoorkeepProcess, reg: Reg, tmp_path: Path) -> None:
-    """KcRegUpdateTokenTest.testUpdateToken: an admin's session reissues the token; it is stored and works."""
+    """KcRegUpdateTokenTest: an admin's session reissues the token; it is stored and works."""
     reg.ok("create", "-s", "clientId=reg-lost")
     reg.ok("config", "registration-token", "--server", server.base_url, "--realm", "test", "--client", "reg-lost",
            "-d")  # fmt: skip
