@@ -126,12 +126,12 @@ def log_in(
     return session.log_in(http, server, realm, client, user=user, password=password, secret=secret)
 
 
-def check_server_info(server: str | None, realm: str | None, token: str | None) -> None:
-    """kcadm's ``ConfigUtil.checkServerInfo``."""
+def check_server_info(server: str | None, realm: str | None, token: str | None, cmd: str = CMD) -> None:
+    """kcadm's (and kcreg's) ``ConfigUtil.checkServerInfo``."""
     if server is None:
-        raise AdminCliError(f"No server specified. Use --server, or '{CMD} config credentials'.")
+        raise AdminCliError(f"No server specified. Use --server, or '{cmd} config credentials'.")
     if realm is None and token is None:
-        raise AdminCliError(f"No realm or token specified. Use --realm, --token, or '{CMD} config credentials'.")
+        raise AdminCliError(f"No realm or token specified. Use --realm, --token, or '{cmd} config credentials'.")
 
 
 def authenticate(http: httpx.Client, opts: AuthOptions) -> tuple[str, str, str | None]:

@@ -20,6 +20,9 @@ DEFAULT_PATH = Path("~/.doorkeep/admin.config")
 CONFIG_ENV = "DOORKEEP_ADMIN_CONFIG"
 
 
+LOGIN_KEYS = frozenset({"clientId", "token", "expiresAt", "refreshToken", "refreshExpiresAt", "secret"})
+
+
 def default_path() -> Path:
     return Path(os.environ.get(CONFIG_ENV) or DEFAULT_PATH).expanduser()
 
@@ -63,6 +66,8 @@ class Config:
     server_url: str | None = None
     realm: str | None = None
     endpoints: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    truststore: str | None = None  # kcreg's ``config truststore``; kept as the file has it
+    trustpass: str | None = None
 
     def login(self) -> Login | None:
         """The login of the current server and realm, if any."""
@@ -72,8 +77,14 @@ class Config:
         return Login.from_json(data) if data and data.get("token") else None
 
     def set_login(self, server: str, realm: str, login: Login) -> None:
+        """Store a login; the entry's other keys (kcreg's ``initialToken`` and ``clients``) stay."""
         self.server_url, self.realm = server, realm
-        self.endpoints.setdefault(server, {})[realm] = login.to_json()
+        kept = {k: v for k, v in self.realm_data(server, realm).items() if k not in LOGIN_KEYS}
+        self.endpoints[server][realm] = {**kept, **login.to_json()}
+
+    def realm_data(self, server: str, realm: str) -> dict[str, Any]:
+        """The entry of ``server`` and ``realm``, made empty when there is none (kcadm's ensureRealmConfigData)."""
+        return self.endpoints.setdefault(server, {}).setdefault(realm, {})
 
 
 def load(path: Path) -> Config:
@@ -89,7 +100,11 @@ def load(path: Path) -> Config:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         return Config(
-            server_url=data.get("serverUrl"), realm=data.get("realm"), endpoints=dict(data.get("endpoints") or {})
+            server_url=data.get("serverUrl"),
+            realm=data.get("realm"),
+            endpoints=dict(data.get("endpoints") or {}),
+            truststore=data.get("truststore"),
+            trustpass=data.get("trustpass"),
         )
     except (ValueError, TypeError) as exc:
         raise AdminCliError(f"Failed to load configuration from {path}: {exc}") from None
@@ -97,7 +112,8 @@ def load(path: Path) -> Config:
 
 def save(path: Path, config: Config) -> None:
     """Write atomically, readable by its owner only (0600), creating a private (0700) directory if needed."""
-    data = {"serverUrl": config.server_url, "realm": config.realm, "endpoints": config.endpoints}
+    data: dict[str, Any] = {"serverUrl": config.server_url, "realm": config.realm, "endpoints": config.endpoints}
+    data.update({k: v for k, v in (("truststore", config.truststore), ("trustpass", config.trustpass)) if v})
     try:
         if not path.parent.exists():
             path.parent.mkdir(mode=0o700, parents=True)

@@ -12,8 +12,9 @@ from doorkeep.admincli.errors import AdminCliError
 TIMEOUT = 30.0
 
 
-def client() -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": "doorkeep-admin"})
+def client(verify: str | bool = True, agent: str = "doorkeep-admin") -> httpx.Client:
+    """``verify``: a CA bundle (PEM) to trust instead of the system's, or False (kcreg's ``--insecure``)."""
+    return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": agent}, verify=verify)
 
 
 def send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:

@@ -101,7 +101,7 @@ class AdminGroup(click.Group):
 def _unmatched(group: click.Group, ctx: click.Context, name: str) -> AdminUsageError:
     """picocli's words for an unknown command: its index among the arguments, then the closest commands."""
     index, parent = 0, ctx
-    while parent.parent is not None and parent.command.name != "admin":
+    while parent.parent is not None and parent.command.name not in ("admin", "reg"):
         index, parent = index + 1, parent.parent
     close = difflib.get_close_matches(name, group.list_commands(ctx), n=3)
     hint = f"Did you mean: {' or '.join(f'{ctx.command_path} {c}' for c in close)}?" if close else None

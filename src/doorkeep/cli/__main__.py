@@ -1,0 +1,7 @@
+"""``python -m doorkeep.cli``: the ``doorkeep`` command."""
+
+import sys
+
+from doorkeep.cli import main
+
+sys.exit(main())

@@ -1,0 +1,151 @@
+"""Keycloak's KcRegCreateTest and KcRegTest (testsuite/.../cli/registration, Keycloak 26) against ``doorkeep reg``.
+
+The tests follow those classes' scenarios (not transcribed method by method) and assert the exit status, the lines on stdout and stderr,
+the config file's tokens and the server's state. ``kcreg.sh`` is ``doorkeep reg`` here. Not ported: SAML
+(Doorkeep registers OpenID Connect clients only), Java truststores and keystores, interactive prompts on a TTY.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from interop.admin_cli_support import Cli
+from interop.kcadm_port_support import make_test_realm
+from interop.kcreg_port_support import Reg
+from interop.server import DoorkeepProcess
+
+pytestmark = pytest.mark.interop
+TRY = "for more information on the available options."
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess]:
+    process = DoorkeepProcess(tmp_path_factory.mktemp("kc-port14-kcreg"))
+    process.start()
+    admin = Cli(tmp_path_factory.mktemp("kc-port14-admin") / "admin.config")
+    admin.log_in(process.base_url)
+    make_test_realm(admin)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def admin(server: DoorkeepProcess, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    cli = Cli(tmp_path_factory.mktemp("kc-port14-admin2") / "admin.config")
+    cli.log_in(server.base_url)
+    return cli
+
+
+@pytest.fixture
+def reg(tmp_path: Path) -> Reg:
+    return Reg(tmp_path / "home" / ".doorkeep" / "reg.config")
+
+
+def initial_token(admin: Cli, count: int = 5) -> str:
+    run = admin.ok(
+        "create", "clients-initial-access", "-r", "test", "-s", f"count={count}", "-s", "expiration=600", "-o"
+    )
+    token: str = run.json()["token"]
+    return token
+
+
+def test_create_with_an_initial_token_from_the_config_stores_the_registration_token(
+    server: DoorkeepProcess, admin: Cli, reg: Reg
+) -> None:
+    """KcRegCreateTest: config initial-token, then create."""
+    url = server.base_url
+    reg.ok("config", "initial-token", "--server", url, "--realm", "test", initial_token(admin))
+    assert reg.stored()["serverUrl"] == url and reg.stored()["realm"] == "test"
+    run = reg.ok("create", "-s", "clientId=reg-one", "-s", 'redirectUris=["http://localhost:8980/myapp/*"]')
+    assert run.out == "" and run.err.strip() == "Registered new client with client_id 'reg-one'"
+    first = reg.registration_token(url, "test", "reg-one")
+    assert first
+    got = reg.ok("get", "reg-one")  # no session at all: the stored registration access token is used
+    client = json.loads(got.out)
+    assert client["clientId"] == "reg-one" and client["redirectUris"] == ["http://localhost:8980/myapp/*"]
+    assert got.out.startswith('{\n  "id" : ')  # Jackson's pretty printer, as kcreg prints it
+    assert reg.registration_token(url, "test", "reg-one") == client["registrationAccessToken"]
+    assert (reg.config.stat().st_mode & 0o777) == 0o600
+
+
+def test_create_prints_only_the_client_id_with_i_and_the_client_with_o(
+    server: DoorkeepProcess, admin: Cli, reg: Reg
+) -> None:
+    """KcRegCreateTest: -i prints the clientId, -o the client, -c compact."""
+    token = initial_token(admin)
+    common = ["--server", server.base_url, "--realm", "test", "-t", token]
+    run = reg.ok("create", *common, "-s", "clientId=reg-ids", "-i")
+    assert run.out == "reg-ids\n" and run.err == ""
+    run = reg.ok("create", *common, "-s", "clientId=reg-out", "-o", "-c")
+    assert len(run.out.splitlines()) == 1 and json.loads(run.out)["clientId"] == "reg-out"
+    assert '"clientId":"reg-out"' in run.out  # compact: Jackson's writeValueAsString
+    fails = reg("create", *common, "-s", "clientId=reg-both", "-o", "-i")
+    assert fails.code == 2 and fails.err.splitlines()[0] == "Options -o and -i are mutually exclusive"
+    assert fails.err.splitlines()[1] == f"Try 'doorkeep reg create --help' {TRY}"
+
+
+def test_create_tells_an_oidc_document_from_keycloaks_format(
+    server: DoorkeepProcess, admin: Cli, reg: Reg, tmp_path: Path
+) -> None:
+    """KcRegCreateTest / the format deduced from the file: redirect_uris means 'oidc'."""
+    document = tmp_path / "oidc.json"
+    document.write_text(json.dumps({"client_name": "reg-oidc", "redirect_uris": ["http://localhost:8980/cb"]}))
+    token = initial_token(admin)
+    run = reg.ok("create", "--server", server.base_url, "--realm", "test", "-t", token, "-f", str(document), "-o")
+    created = json.loads(run.out)
+    assert created["client_name"] == "reg-oidc" and created["redirect_uris"] == ["http://localhost:8980/cb"]
+    client_id = created["client_id"]
+    assert reg.registration_token(server.base_url, "test", client_id) == created["registration_access_token"]
+    got = json.loads(reg.ok("get", client_id, "-e", "oidc", "--server", server.base_url, "--realm", "test").out)
+    assert got["client_id"] == client_id and "registration_access_token" in got
+    mixed = reg("create", "-t", token, "-e", "default", "-f", str(document))
+    assert mixed.code == 1 and mixed.err.strip() == "Attribute 'client_name' not supported on document type 'default'"
+
+
+def test_create_from_stdin_with_a_session_of_config_credentials(server: DoorkeepProcess, reg: Reg) -> None:
+    """KcRegTest, then create -f - with the session's access token."""
+    reg.ok("config", "credentials", "--server", server.base_url, "--realm", "test", "--user", "user1",
+           "--password", "userpass")  # fmt: skip
+    entry = reg.realm_entry(server.base_url, "test")
+    assert entry["token"] and entry["refreshToken"]
+    run = reg.ok("create", "-f", "-", stdin='{"clientId": "reg-stdin", "publicClient": true}')
+    assert run.err.strip() == "Registered new client with client_id 'reg-stdin'"
+    assert reg.realm_entry(server.base_url, "test")["token"] == entry["token"]  # the login stays beside the clients
+    assert reg.registration_token(server.base_url, "test", "reg-stdin")
+
+
+def test_bad_input_is_refused_as_kcreg_refuses_it(server: DoorkeepProcess, reg: Reg) -> None:
+    """KcRegTest's refusals."""
+    run = reg("create")
+    assert run.code == 2 and run.out.startswith("Usage: doorkeep reg create")  # nothing to do: the help
+    run = reg("nonexistent")
+    assert run.code == 2 and run.err.splitlines()[0] == "Unmatched argument at index 0: 'nonexistent'"
+    run = reg("create", "-s", "clientId=x")
+    assert (
+        run.code == 1 and run.err.strip() == "No server specified. Use --server, or 'doorkeep reg config credentials'."
+    )
+    run = reg("get", "-e", "bogus", "x", "--server", server.base_url, "--realm", "test")
+    assert run.code == 2 and run.err.splitlines()[0] == "Endpoint not supported: bogus"
+    run = reg("create", "--server", server.base_url, "--realm", "test", "-s", "nosuch=1")
+    assert run.code == 1 and run.err.strip() == "Failed to set attribute 'nosuch' on document type 'default'"
+    run = reg("create", "--config", "a", "--no-config", "-s", "clientId=x")
+    assert run.code == 2 and run.err.splitlines()[0] == "Options --config and --no-config are mutually exclusive"
+    run = reg("create", "--server", server.base_url, "--realm", "test", "-t", "not-a-token", "-s", "clientId=x")
+    assert run.code == 1 and run.err.strip()  # the server's refusal in one line
+    assert httpx.get(f"{server.base_url}/realms/test").status_code == 200
+
+
+def test_attrs_lists_the_attributes_of_each_format(reg: Reg) -> None:
+    """AttrsCmd: every attribute with its type, for default and oidc."""
+    listed = reg.ok("attrs").out.splitlines()
+    assert listed[0] == "Attributes for default format:" and any(line.split()[0] == "clientId" for line in listed[1:])
+    oidc = reg.ok("attrs", "-e", "oidc").out.splitlines()
+    assert oidc[0] == "Attributes for openid-connect format:" and "redirect_uris" in oidc[1].split() + [
+        line.split()[0] for line in oidc[1:]
+    ]
+    assert reg.ok("attrs", "publicClient").out.split() == ["publicClient", "boolean"]
