@@ -77,3 +77,12 @@ def test_permissions_decide_view_edit_and_required_per_context() -> None:
     assert not declared.is_required(attribute, declared.ACCOUNT, service_account=True)
     assert not declared.can_view({"name": "b"}, declared.USER_API)  # no permissions: nobody
     assert not declared.is_required({"name": "c", "required": {"scopes": ["x"]}}, declared.REGISTRATION)
+
+
+def test_not_blank_is_a_known_validator_refusing_a_value_of_only_whitespace() -> None:
+    """NotBlankValidator (``not-blank``, UPConfigParserTest's test-OK.json names it): whitespace alone, as
+    String.trim sees it, is ``error-invalid-blank``; anything else passes."""
+    assert "not-blank" in validators.KNOWN
+    assert validators.check("not-blank", "phone", [" \t", "x"], {}) == [
+        {"field": "phone", "errorMessage": "error-invalid-blank", "params": ["phone", " \t"]}
+    ]

@@ -32,6 +32,7 @@ equal to the default: from then on the unmanaged attribute policy applies (``use
 INTERNAL_ATTRIBUTES = (CONFIG_ATTRIBUTE, POLICY_ATTRIBUTE, DECLARED_ATTRIBUTE)
 POLICIES = ("ENABLED", "ADMIN_EDIT", "ADMIN_VIEW")  # UPConfig.UnmanagedAttributePolicy
 POLICY_KEY = "unmanagedAttributePolicy"
+UPCONFIG_PROPERTIES = frozenset(["attributes", "groups", POLICY_KEY])  # UPConfig's, for Jackson's unknown-field check
 COMPONENT_TYPE = "org.keycloak.userprofile.UserProfileProvider"
 PROVIDER_ID = "declarative-user-profile"
 COMPONENT_CONFIG_KEY = "kc.user.profile.config"
@@ -161,6 +162,14 @@ def _strings(value: Any, where: str) -> list[str] | None:
     return None if value is None else list(dict.fromkeys(value))
 
 
+_JAVA_TRIM = "".join(map(chr, range(0x21)))  # String.trim: every character up to and including the space
+
+
+def _trimmed(value: str | None) -> str | None:
+    """UPAttribute.setName and setGroup trim what they are given (Keycloak 26): ``"email "`` is ``email``."""
+    return None if value is None else value.strip(_JAVA_TRIM)
+
+
 def _compact(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -195,14 +204,14 @@ def _attribute(rep: Any, index: int) -> dict[str, Any]:
         selector = _compact({"scopes": _strings(selector.get("scopes"), f"{where}.selector.scopes")})
     return _compact(
         {
-            "name": _typed(rep.get("name"), str, f"{where}.name"),
+            "name": _trimmed(_typed(rep.get("name"), str, f"{where}.name")),
             "displayName": _typed(rep.get("displayName"), str, f"{where}.displayName"),
             "validations": validations,
             "annotations": _typed(rep.get("annotations"), dict, f"{where}.annotations"),
             "required": required,
             "permissions": permissions,
             "selector": selector,
-            "group": _typed(rep.get("group"), str, f"{where}.group"),
+            "group": _trimmed(_typed(rep.get("group"), str, f"{where}.group")),
             "multivalued": bool(_typed(rep.get("multivalued"), bool, f"{where}.multivalued")),
             "defaultValue": _typed(rep.get("defaultValue"), str, f"{where}.defaultValue"),
         }

@@ -122,6 +122,11 @@ def _email(name: str, value: str, config: dict[str, Any]) -> Error | None:
     return None
 
 
+def _not_blank(name: str, value: str, config: dict[str, Any]) -> Error | None:
+    """NotBlankValidator (``not-blank``): a value of nothing but whitespace (String.trim) is blank."""
+    return _error(name, "error-invalid-blank", value) if not value.strip("".join(map(chr, range(0x21)))) else None
+
+
 def _options(name: str, value: str, config: dict[str, Any]) -> Error | None:
     options = config.get("options")
     if not isinstance(options, list) or value not in options:
@@ -207,6 +212,7 @@ _CHECKS: dict[str, Check] = {
     LENGTH: _length,
     "pattern": _pattern,
     "email": _email,
+    "not-blank": _not_blank,
     "options": _options,
     "integer": _number(_integer_value, "integer"),
     "double": _number(_double_value, "double"),

@@ -93,12 +93,15 @@ async def user_profile_metadata(request: Request) -> Response:
 
 
 async def user_profile_update(request: Request) -> Response:
-    """``PUT users/profile`` (UserProfileResource.update, manage-realm): the configuration is validated as
-    UPConfigUtils.validate does (400, the errors as one message), stored, and answered back (200); the same
+    """``PUT users/profile`` (UserProfileResource.update, manage-realm): a property UPConfig lacks is Jackson's
+    400; the configuration is validated as UPConfigUtils.validate does (400, the errors as one message), stored,
+    and answered back (200); the same
     configuration again changes nothing and records no event; ``null`` restores the default."""
 
     async def work(tx: Tx, body: Any) -> Response:
         _, realm = await common.admin_caller(request, tx, "manage-realm")
+        if isinstance(body, dict):
+            refuse_unknown(await request.body(), up_config.UPCONFIG_PROPERTIES, "UPConfig")
         try:
             config = None if body is None else up_config.normalized(body)
         except up_config.InvalidConfig as problem:
