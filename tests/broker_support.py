@@ -161,6 +161,21 @@ async def broker_login(http: httpx.AsyncClient, username: str = "alice", **param
     return await http.get(await provider_login(http, to_provider, username))
 
 
+async def hinted_login(http: httpx.AsyncClient, **params: str) -> httpx.Response:
+    """``broker_login`` for alice by ``kc_idp_hint`` (an organization's provider has no button): no login page, the
+    authorization request sent straight on to the provider."""
+    hinted = await start_login(http, kc_idp_hint=ALIAS, **params)
+    assert hinted.status_code == 303, hinted.text
+    return await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
+
+
+async def signs_in_by_hint(broker: Broker) -> None:
+    """alice of the provider realm through ``kc`` by ``kc_idp_hint``, back at the client."""
+    async with browser(broker) as http:
+        done = await hinted_login(http)
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+
+
 async def broker_tokens(http: httpx.AsyncClient, username: str = "alice", **params: str) -> dict[str, Any]:
     """``username`` in through the provider, straight back to the app (no first-login page): its token response."""
     done = await broker_login(http, username, **params)
