@@ -4,7 +4,6 @@ real HTTP, as KcOidcBrokerTest's two Keycloak realms are."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator
@@ -13,14 +12,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import uvicorn
 
 from browser_flow import REDIRECT, form_action, form_fields
 from doorkeep import outbound_tls
 from fake_idp import FakeIdp, fake_idp
 from flow_builder import admin
 from login_client import BrowserClient
-from ports import HOST, free_port
+from served_app import serving
 from support import seed_client, seed_login_realm, seed_realm, seed_user, update_realm, without_verify_profile
 from wire_env import Env
 
@@ -82,16 +80,7 @@ class Broker:
 async def served(env: Env) -> AsyncIterator[Broker]:
     """The env's app on a real port, with realms ``provider`` (client ``broker-app``, user ``alice``) and ``test``
     (client ``app``, user ``user1``, events saved)."""
-    port = free_port()
-    config = uvicorn.Config(env.apps[0], host=HOST, port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        base = f"http://{HOST}:{port}"
+    async with serving(env.apps[0]) as base:
         await seed_login_realm(env.db, env.clock, events=True)
         await update_realm(env.db, "test", enabled_event_types=SAVED)
         await seed_realm(env.db, env.clock, "provider")
@@ -103,9 +92,6 @@ async def served(env: Env) -> AsyncIterator[Broker]:
         await seed_client(env.db, "provider", "broker-app", secret="provider-secret", redirect_uris=(endpoint,))
         await seed_user(env.db, env.clock, "provider", "alice", email="alice@example.org", first_name="Alice")
         yield Broker(env, base)
-    finally:
-        server.should_exit = True
-        await task
 
 
 def browser(broker: Broker) -> httpx.AsyncClient:
@@ -173,6 +159,21 @@ async def broker_login(http: httpx.AsyncClient, username: str = "alice", **param
     assert page.status_code == 200, page.text
     to_provider = await http.get(button(page))
     return await http.get(await provider_login(http, to_provider, username))
+
+
+async def hinted_login(http: httpx.AsyncClient, **params: str) -> httpx.Response:
+    """``broker_login`` for alice by ``kc_idp_hint`` (an organization's provider has no button): no login page, the
+    authorization request sent straight on to the provider."""
+    hinted = await start_login(http, kc_idp_hint=ALIAS, **params)
+    assert hinted.status_code == 303, hinted.text
+    return await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
+
+
+async def signs_in_by_hint(broker: Broker) -> None:
+    """alice of the provider realm through ``kc`` by ``kc_idp_hint``, back at the client."""
+    async with browser(broker) as http:
+        done = await hinted_login(http)
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
 
 
 async def broker_tokens(http: httpx.AsyncClient, username: str = "alice", **params: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -18,6 +19,22 @@ def form_action(page: str) -> str:
     match = re.search(r'<form[^>]*action="([^"]+)"', page)
     assert match, page
     return match.group(1).replace("&amp;", "&")
+
+
+def is_username_page(page: httpx.Response) -> bool:
+    """The username form's page (identity first): a username input, no password input."""
+    return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' not in page.text
+
+
+def is_password_page(page: httpx.Response) -> bool:
+    """The password form's page: a password input, no username input."""
+    return page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
+
+
+def attempted(page: httpx.Response) -> str | None:
+    """LoginPage.getAttemptedUsername: the name the page shows as attempted, or None."""
+    found = re.search(r'<label id="kc-attempted-username">([^<]*)</label>', page.text)
+    return html.unescape(found[1]) if found else None
 
 
 async def start(http: httpx.AsyncClient, realm: str, client_id: str, **params: str) -> httpx.Response:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pytest
 
+from keycloak_port import forget, import_realm, poll
 from login_test_realm import APP, INVALID_USER, SECRET, error, is_login_page, login, open_login_form
 from totp_codes import totp
 from wire_env import Env
@@ -29,6 +32,15 @@ def otp_credential(secret: str, label: str | None = None) -> dict[str, Any]:
     data = '{"subType":"totp","digits":6,"counter":0,"period":30,"algorithm":"HmacSHA1"}'
     cred = {"type": "otp", "secretData": '{"value":"' + secret + '"}', "credentialData": data}
     return cred | ({"userLabel": label} if label else {})
+
+
+@pytest.fixture
+async def kc(env: Env) -> AsyncIterator[Env]:
+    """The realm imported for the test, its events so far read; the admin token forgotten after it."""
+    await import_realm(env, realm_rep())
+    await poll(env)
+    yield env
+    forget(env)
 
 
 def realm_rep(two_otp_credentials: list[dict[str, Any]] | None = None) -> dict[str, Any]:

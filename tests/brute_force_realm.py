@@ -17,8 +17,7 @@ from typing import Any
 import httpx
 
 from browser_flow import code_from, exchange, start, submit
-from doorkeep.users import otp
-from keycloak_port import get, one_event, poll, user_id
+from keycloak_port import add_totp, get, one_event, poll, user_id
 from totp_codes import totp
 from wire_env import Env
 
@@ -70,12 +69,7 @@ def realm_rep() -> dict[str, Any]:
 
 async def add_otp(env: Env, username: str = TEST_USER) -> None:
     """UserBuilder's ``totpSecret``: the OTP credential goes into the store (the realm import reads passwords)."""
-    uid = await user_id(env, username)
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        cred = otp.new_credential(uid, otp.policy(realm), OTP_SECRET, None, env.clock.now_ms() - 1000)
-        await tx.users.add_credential(cred)
+    await add_totp(env, username, OTP_SECRET)
 
 
 def mark_start(env: Env) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from doorkeep.users import otp
 from support import without_verify_profile
 from wire_env import Env
 
@@ -71,6 +72,18 @@ async def client_uuid(env: Env, client_id: str) -> str:
 async def user_id(env: Env, username: str) -> str:
     (user,) = await get(env, "/users", username=username, exact="true")
     return str(user["id"])
+
+
+async def add_totp(env: Env, username: str, secret: str) -> None:
+    """UserBuilder's ``totpSecret``: the user's OTP credential, made a second ago, goes into the store (a realm
+    import reads passwords only)."""
+    uid = await user_id(env, username)
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        await tx.users.add_credential(
+            otp.new_credential(uid, otp.policy(realm), secret, None, env.clock.now_ms() - 1000)
+        )
 
 
 async def update_realm(env: Env, **changes: Any) -> None:

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from group_port import fresh_realm
+from keycloak_port import add_totp
+from wire_env import Env
+
 APP = "test-app"
 SECRET = "password"
 USER = "test-user@localhost"
@@ -108,3 +114,11 @@ def loa_realm() -> dict[str, Any]:
         **step_up_flows(),
         "browserFlow": FLOW,
     }
+
+
+@pytest.fixture(scope="module")
+async def loa_env(shared_env: Env) -> Env:
+    """The realm once for the module, and the user's OTP credential (UserBuilder.totpSecret)."""
+    await fresh_realm(shared_env, loa_realm())
+    await add_totp(shared_env, USER, TOTP_SECRET)
+    return shared_env

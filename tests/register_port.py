@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pytest
 
 from browser_flow import REDIRECT, form_action, form_fields, start
+from group_port import fresh_realm
 from keycloak_port import ADMIN, admin_headers, get, poll, put, user_id
 from wire_env import Env
 
 APP, SECRET = "test-app", "password"
 USER = "test-user@localhost"
 _PENDING: dict[int, list[dict[str, Any]]] = {}
+
+
+@pytest.fixture
+async def kc(env: Env) -> AsyncIterator[Env]:
+    """The realm imported afresh for the test, a browser with no cookies, no events pending from earlier tests."""
+    env.http.cookies.clear()
+    await fresh_realm(env, realm_rep())
+    forget_events(env)
+    yield env
+    env.http.cookies.clear()
 
 
 def realm_rep(**extra: Any) -> dict[str, Any]:

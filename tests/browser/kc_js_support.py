@@ -411,6 +411,13 @@ class Executor:
             raise AssertionError("The adapter is not instantiated, make sure it is before calling this method.")
 
 
+def log_in(executor: Executor, init: dict[str, object] | None) -> None:
+    """``login``, the login form submitted, and ``init`` again: now authenticated, no redirect."""
+    executor.login()
+    executor.submit_login_form()
+    assert executor.initialize_adapter(init) is True
+
+
 @pytest.fixture(scope="module")
 def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KcJsStage]:
     """One auth server and app per module; each test makes a realm of its own (create_test_bed)."""

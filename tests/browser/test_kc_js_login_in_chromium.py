@@ -11,6 +11,7 @@ from kc_js_support import (
     TestBed,
     bed,
     fresh_bed,
+    log_in,
     shared_realm,
     stage,
 )
@@ -71,9 +72,7 @@ def test_logs_in_and_out_with_post_logout_configured_at_logout(bed: TestBed) -> 
     init = executor.default_init_options()
     executor.navigate_to_app()
     assert executor.initialize_adapter(init) is False
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init) is True
+    log_in(executor, init)
     executor.logout({"logoutMethod": "POST"})
     assert executor.initialize_adapter(init) is False
 
@@ -115,9 +114,7 @@ def test_logs_in_and_out_with_onload_set_to_check_sso(bed: TestBed) -> None:
     init = executor.default_init_options(onLoad="check-sso")
     executor.navigate_to_app()
     assert executor.initialize_adapter(init) is False
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init) is True
+    log_in(executor, init)
     # A reload has no token: the iframe says "changed" and the adapter redirects with prompt=none.
     executor.reload()
     assert executor.initialize_adapter(init, should_redirect=True) is True
@@ -133,9 +130,7 @@ def test_the_login_status_iframe_answers_only_the_client_and_origin_it_accepted_
     init = executor.default_init_options()
     executor.navigate_to_app()
     executor.initialize_adapter(init)
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init) is True
+    log_in(executor, init)
     answers = executor.page.evaluate(
         """async ([first, second]) => {
           const frame = document.querySelector('iframe[title="keycloak-session-iframe"]');

@@ -6,7 +6,7 @@ between the app and Doorkeep."""
 from __future__ import annotations
 
 import pytest
-from kc_js_support import REDIRECT_SERVICE_HOST, TestBed, bed, fresh_bed, shared_realm, stage
+from kc_js_support import REDIRECT_SERVICE_HOST, TestBed, bed, fresh_bed, log_in, shared_realm, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 __all__ = ["bed", "fresh_bed", "shared_realm", "stage"]
@@ -22,9 +22,7 @@ def test_logs_in_with_a_redirect_service_between_the_application_and_auth_server
     assert bed.executor.is_authenticated() is False
     visited: list[str] = []
     bed.executor.page.on("request", lambda request: visited.append(request.url))
-    bed.executor.login()
-    bed.executor.submit_login_form()
-    assert bed.executor.initialize_adapter(init) is True
+    log_in(bed.executor, init)
     assert bed.executor.is_authenticated() is True
     assert any(REDIRECT_SERVICE_HOST in url for url in visited)  # the code went through the service
 
@@ -61,9 +59,7 @@ def test_logs_in_with_a_silent_sso_redirect(bed: TestBed, more: dict[str, object
     )
     executor.navigate_to_app()
     assert executor.initialize_adapter(init) is False
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init) is True
+    log_in(executor, init)
     executor.reload()
     assert executor.initialize_adapter(init) is True  # the iframe got the code with prompt=none
     assert executor.prop("tokenParsed")["preferred_username"] == "test-user@localhost"

@@ -31,6 +31,7 @@ from kc_js_support import (
     TestBed,
     bed,
     kc_js_stage,
+    log_in,
     shared_realm,
 )
 from playwright.sync_api import Page, Playwright, sync_playwright
@@ -120,9 +121,7 @@ def test_logs_in_and_checks_session_status(bed: TestBed) -> None:
     init = executor.default_init_options()
     executor.navigate_to_app()
     executor.initialize_adapter(init)
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init) is True
+    log_in(executor, init)
     assert any(THIRD_PARTY_WARNING in text for text in executor.console_messages()), executor.console_messages()
     # Beyond upstream: the adapter did not set up the login status iframe.
     assert executor.page.locator('iframe[title="keycloak-session-iframe"]').count() == 0
@@ -134,9 +133,7 @@ def test_logs_in_and_out_with_onload_set_to_check_sso(bed: TestBed) -> None:
     init = executor.default_init_options(onLoad="check-sso")
     executor.navigate_to_app()
     assert executor.initialize_adapter(init, should_redirect=True) is False
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init, should_redirect=False) is True
+    log_in(executor, init)
     executor.reload()
     assert executor.initialize_adapter(init, should_redirect=True) is True
 
@@ -150,9 +147,7 @@ def test_logs_in_with_a_silent_sso_redirect(bed: TestBed, more: dict[str, object
     )
     executor.navigate_to_app()
     assert executor.initialize_adapter(init, should_redirect=True) is False
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init, should_redirect=False) is True
+    log_in(executor, init)
     executor.reload()
     assert executor.initialize_adapter(init, should_redirect=True) is True
 
@@ -166,9 +161,7 @@ def test_logs_in_with_a_silent_sso_redirect_and_fallback_disabled(bed: TestBed) 
     )
     executor.navigate_to_app()
     assert executor.initialize_adapter(init) is False
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init) is True
+    log_in(executor, init)
     executor.reload()
     assert executor.initialize_adapter(init) is False
 
@@ -205,9 +198,7 @@ def test_the_login_status_iframe_answers_error_when_it_cannot_read_cookies(bed: 
     init = executor.default_init_options()
     executor.navigate_to_app()
     executor.initialize_adapter(init)
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(init) is True
+    log_in(executor, init)
     asked: list[str] = []
     executor.page.on("request", lambda request: asked.append(request.url))
     iframe = f"{bed.stage.auth_server_url}realms/{bed.realm}/protocol/openid-connect/login-status-iframe.html"

@@ -15,6 +15,7 @@ from kc_js_support import (
     TestBed,
     bed,
     fresh_bed,
+    log_in,
     shared_realm,
     stage,
 )
@@ -22,12 +23,6 @@ from kc_js_support import (
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 __all__ = ["bed", "fresh_bed", "shared_realm", "stage"]
 NOT_AUTHENTICATED = "Unable to build authorization header, token is not set, make sure the user is authenticated."
-
-
-def logged_in(bed: TestBed, init: dict[str, object]) -> None:
-    bed.executor.login()
-    bed.executor.submit_login_form()
-    assert bed.executor.initialize_adapter(init) is True
 
 
 @pytest.mark.parametrize("more", [{}, {"checkLoginIframe": False}], ids=["default", "login-iframe-disabled"])
@@ -38,7 +33,7 @@ def test_refreshes_a_token(bed: TestBed, more: dict[str, object]) -> None:
     assert executor.initialize_adapter(init) is False
     with pytest.raises(AdapterError, match=re.escape("Unable to update token, no refresh token available.")):
         executor.update_token(9999)
-    logged_in(bed, init)
+    log_in(executor, init)
     old = executor.prop("token")
     assert executor.update_token(9999) is True
     assert executor.prop("token") != old  # Beyond upstream: a new access token from Doorkeep's token endpoint
@@ -50,7 +45,7 @@ def test_refreshes_a_token_only_if_outside_of_expiry(fresh_bed: TestBed) -> None
     fresh_bed.update_realm(accessTokenLifespan=35)
     executor.navigate_to_app()
     assert executor.initialize_adapter(init) is False
-    logged_in(fresh_bed, init)
+    log_in(executor, init)
     assert executor.update_token(30) is False
     executor.add_time_skew(-5)
     assert executor.update_token(30) is True
@@ -63,7 +58,7 @@ def test_loads_the_user_info(bed: TestBed) -> None:
     assert executor.initialize_adapter(init) is False
     with pytest.raises(AdapterError, match=re.escape(NOT_AUTHENTICATED)):
         executor.load_user_info()
-    logged_in(bed, init)
+    log_in(executor, init)
     assert executor.prop("userInfo") is None
     assert executor.load_user_info()["email"] == AUTHORIZED_USERNAME
     assert executor.prop("userInfo")["email"] == AUTHORIZED_USERNAME
@@ -76,7 +71,7 @@ def test_loads_the_user_profile(bed: TestBed) -> None:
     assert executor.initialize_adapter(init) is False
     with pytest.raises(AdapterError, match=re.escape(NOT_AUTHENTICATED)):
         executor.load_user_profile()
-    logged_in(bed, init)
+    log_in(executor, init)
     assert executor.prop("profile") is None
     assert executor.load_user_profile()["username"] == AUTHORIZED_USERNAME
     assert executor.prop("profile")["username"] == AUTHORIZED_USERNAME
@@ -124,9 +119,7 @@ def test_logs_in_with_an_implicit_flow(fresh_bed: TestBed) -> None:
     )
     executor.reload()
     assert executor.initialize_adapter(implicit) is False
-    executor.login()
-    executor.submit_login_form()
-    assert executor.initialize_adapter(implicit) is True
+    log_in(executor, implicit)
 
 
 def test_does_not_allow_query_response_mode_with_an_implicit_flow(fresh_bed: TestBed) -> None:
@@ -148,7 +141,7 @@ def test_fails_refreshing_a_token_for_an_implicit_flow(fresh_bed: TestBed) -> No
     fresh_bed.update_client(implicitFlowEnabled=True, standardFlowEnabled=False)
     executor.navigate_to_app()
     assert executor.initialize_adapter(init) is False
-    logged_in(fresh_bed, init)
+    log_in(executor, init)
     with pytest.raises(AdapterError):
         executor.update_token(9999)
 
@@ -160,7 +153,7 @@ def test_expires_the_access_token_with_an_implicit_flow(fresh_bed: TestBed) -> N
     init = executor.default_init_options(flow="implicit")
     executor.navigate_to_app()
     assert executor.initialize_adapter(init) is False
-    logged_in(fresh_bed, init)
+    log_in(executor, init)
     assert executor.is_token_expired() is False
     executor.add_time_skew(-5)
     assert executor.is_token_expired() is True

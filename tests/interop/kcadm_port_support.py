@@ -7,7 +7,12 @@ The signed-JWT clients (``admin-cli-jwt*``) need a Java keystore and are not por
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+
 from interop.admin_cli_support import Cli
+from interop.server import DEMO_REALM, DoorkeepProcess
 
 
 def lines(text: str) -> list[str]:
@@ -52,3 +57,15 @@ def make_test_realm(cli: Cli) -> None:
         "directAccessGrantsEnabled=true",
         *secret,
     )
+
+
+def kcadm_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[DoorkeepProcess]:
+    """A module's server: Doorkeep with the demo realm and ``make_test_realm`` made through ``doorkeep admin``
+    (a setup login of its own), stopped when the module is done."""
+    process = DoorkeepProcess(tmp_path_factory.mktemp(name), import_realms=[DEMO_REALM])
+    process.start()
+    setup = Cli(tmp_path_factory.mktemp(f"{name}-setup") / "admin.config")
+    setup.log_in(process.base_url)
+    make_test_realm(setup)
+    yield process
+    process.stop()

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from interop.admin_cli_support import Cli
-from interop.kcadm_port_support import lines, make_test_realm
-from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DEMO_REALM, DoorkeepProcess
+from interop.kcadm_port_support import kcadm_server, lines
+from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
 
 pytestmark = pytest.mark.interop
 CMD = "doorkeep admin"
@@ -25,13 +25,7 @@ TRY = "for more information on the available options."
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess]:
-    process = DoorkeepProcess(tmp_path_factory.mktemp("kc-port8-kcadm"), import_realms=[DEMO_REALM])
-    process.start()
-    setup = Cli(tmp_path_factory.mktemp("kc-port8-setup") / "admin.config")
-    setup.log_in(process.base_url)
-    make_test_realm(setup)
-    yield process
-    process.stop()
+    yield from kcadm_server(tmp_path_factory, "kc-port8-kcadm")
 
 
 @pytest.fixture

@@ -14,21 +14,15 @@ from pathlib import Path
 import pytest
 
 from interop.admin_cli_support import Cli
-from interop.kcadm_port_support import lines, make_test_realm
-from interop.server import DEMO_REALM, DoorkeepProcess
+from interop.kcadm_port_support import kcadm_server, lines
+from interop.server import DoorkeepProcess
 
 pytestmark = pytest.mark.interop
 
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess]:
-    process = DoorkeepProcess(tmp_path_factory.mktemp("kc-port8-crud"), import_realms=[DEMO_REALM])
-    process.start()
-    setup = Cli(tmp_path_factory.mktemp("kc-port8-crud-setup") / "admin.config")
-    setup.log_in(process.base_url)
-    make_test_realm(setup)
-    yield process
-    process.stop()
+    yield from kcadm_server(tmp_path_factory, "kc-port8-crud")
 
 
 @pytest.fixture

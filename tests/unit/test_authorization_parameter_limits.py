@@ -73,3 +73,15 @@ def test_the_token_endpoint_drops_or_refuses_as_the_fail_fast_switches_say() -> 
     with pytest.raises(InvalidRequest) as scope:
         parameter_limits.within_limits(form, "refresh_token", strict)
     assert scope.value.description == "The size of OIDC parameter 'scope' is longer than allowed."
+
+
+def test_known_parameters_are_the_ones_read_and_keycloaks_others() -> None:
+    """KNOWN_PARAMS (never an additional parameter) holds every parameter the parser reads, and exactly these."""
+    known = request_parser.KNOWN_PARAMS
+    assert set(request_parser.READ) <= known
+    assert known == {
+        "client_id", "response_type", "response_mode", "redirect_uri", "state", "scope", "login_hint", "prompt",
+        "kc_idp_hint", "kc_action", "nonce", "max_age", "ui_locales", "request", "request_uri", "claims", "acr_values",
+        "code_challenge", "code_challenge_method", "dpop_jkt", "client_assertion_type", "client_assertion",
+        "client_secret", "resource",
+    }  # fmt: skip

@@ -9,7 +9,6 @@ another) that strips ``/kc`` and sets ``X-Forwarded-Prefix``, ``X-Forwarded-Host
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +18,6 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +25,7 @@ from starlette.routing import Route
 
 from browser_flow import REDIRECT, code_from, start, submit
 from doorkeep.settings import Settings
-from ports import HOST, free_port
+from served_app import serving
 from support import seed_login_realm
 from wire_env import Env, make_env
 
@@ -43,23 +41,6 @@ async def env_with(tmp_path: Path, **settings: object) -> tuple[Env, Any]:
     env, db = await make_env(url, dataclasses.replace(base, **settings))  # type: ignore[arg-type]
     await seed_login_realm(env.db, env.clock)
     return env, db
-
-
-@asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
-    """``app`` on a real port of 127.0.0.1; its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        yield f"http://{HOST}:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def reverse_proxy(upstream: str, client: httpx.AsyncClient) -> Starlette:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from browser_flow import code_from, start, submit
+from browser_flow import attempted, code_from, is_password_page, is_username_page, start, submit
 from flow_builder import ALT, AUTH, COND, REQ, add, add_flow, add_otp, admin, bind, events, is_otp_form, totp
 from support import seed_login_realm, seed_user, update_realm, update_user
 from wire_env import Env
@@ -46,19 +46,6 @@ async def realm(env: Env) -> Env:
     await identity_first_flow(env)
     await bind(env, "browserFlow", FLOW)
     return env
-
-
-def is_username_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' not in page.text
-
-
-def is_password_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
-
-
-def attempted(page: httpx.Response) -> str | None:
-    found = re.search(r'<label id="kc-attempted-username">([^<]*)</label>', page.text)
-    return found.group(1) if found else None
 
 
 def link(page: httpx.Response, element_id: str) -> str:

@@ -7,29 +7,19 @@ One app for the module, the realm (``register_port.realm_rep``) imported anew fo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
 import group_port
+import register_port
 from browser_flow import code_from, form_action, form_fields, start, submit
-from group_port import fresh_realm
 from keycloak_port import get, put, update_user
-from register_port import APP, USER, forget_events, realm_rep
+from register_port import APP, USER
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    env.http.cookies.clear()
-    await fresh_realm(env, realm_rep())
-    forget_events(env)
-    yield env
-    env.http.cookies.clear()
+kc = register_port.kc
 
 
 async def open_with(kc: Env, **params: str) -> httpx.Response:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 import otp_port
-from browser_flow import code_from, submit
+from browser_flow import code_from, is_password_page, is_username_page, submit
 from flow_builder import AUTH, COND, REQ, add, add_flow, admin, bind, executions
 from keycloak_port import ADMIN, get, poll, user_id
 from otp_port import open_login, user_rep
@@ -92,14 +92,6 @@ async def deny_in_conditional_flow(env: Env, group_path: str, negate: bool) -> N
     await add(env, CONDITION, "deny-access-authenticator", REQ, {"denyErrorMessage": ERROR_MESSAGE})
     await add(env, FORMS, "auth-password-form", REQ)
     await bind(env, "browserFlow", FLOW)
-
-
-def is_username_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' not in page.text
-
-
-def is_password_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
 
 
 async def username_step(env: Env, username: str) -> httpx.Response:

@@ -22,20 +22,18 @@ answers one "Cannot parse the JSON" for every failure so the fetch is no probe o
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from admin_support import admin_events, enable_admin_events
-from ports import HOST, free_port
+from served_app import serving
 from wire_env import Env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("realm")]
@@ -421,18 +419,8 @@ async def metadata_server() -> AsyncIterator[str]:
         return Response("<html>not metadata</html>", media_type="text/html")
 
     app = Starlette(routes=[Route("/missing", missing), Route("/html", html)])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        yield f"http://{HOST}:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with serving(app) as base:
+        yield base
 
 
 IMPORT_FAILURES = pytest.mark.xfail(

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_flow import code_from, exchange, start, submit
+from browser_flow import code_from, exchange, is_password_page, is_username_page, start, submit
 from flow_builder import ALT, AUTH, COND, REQ, add, add_flow, admin, bind
 from keycloak_port import get, poll, update_realm
 from register_port import register_link
@@ -53,14 +53,6 @@ def acr_claim(essential: bool, acr: str) -> str:
 
 async def login_form_with_acr_claim(env: Env, essential: bool, acr: str, **params: str) -> httpx.Response:
     return await start(env.http, "test", "app", claims=acr_claim(essential, acr), **params)
-
-
-def is_username_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' not in page.text
-
-
-def is_password_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
 
 
 async def fill_username_and_password(env: Env, page: httpx.Response) -> httpx.Response:

@@ -11,22 +11,19 @@ REQUIRED in the built-in flow through the admin API, the way an administrator en
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 import group_port
-from group_port import fresh_realm
+import register_port
 from keycloak_port import ADMIN, admin_headers, get, put, user_id
 from register_port import (
     auth_response,
     expect_register,
     field_error,
-    forget_events,
     is_register_page,
     open_register,
-    realm_rep,
     register,
     value_of,
 )
@@ -34,20 +31,12 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+kc = register_port.kc
 
 TERMS = "registration-terms-and-conditions"
 EXECUTIONS = "/authentication/flows/registration/executions"
 TERMS_REQUIRED = "You must agree to our terms and conditions."
 TAC = "/authentication/required-actions/TERMS_AND_CONDITIONS"
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    env.http.cookies.clear()
-    await fresh_realm(env, realm_rep())
-    forget_events(env)
-    yield env
-    env.http.cookies.clear()
 
 
 async def terms_requirement(env: Env, requirement: str) -> None:

@@ -10,43 +10,22 @@ registers ``{frontendUrl}/realms/test/broker/kc/endpoint/*``, and the login star
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 
 from broker_support import ALIAS, Broker, button, provider_login, query, served, start_login
 from browser_flow import REDIRECT
 from doorkeep import outbound_tls
 from flow_builder import admin
-from ports import HOST, free_port
+from served_app import serving
 from support import seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 FLOW = quote("first broker login", safe="")
-
-
-@contextlib.asynccontextmanager
-async def _proxy(env: Env) -> AsyncIterator[str]:
-    """The app on a second port of 127.0.0.1 (the ReverseProxy): its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(env.apps[0], host=HOST, port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        yield f"http://{HOST}:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _frontend(broker: Broker, url: str) -> None:
@@ -72,7 +51,7 @@ async def _review_off(env: Env) -> None:
 async def test_log_in_as_user_in_idp_uses_the_frontend_url(env: Env) -> None:
     """testLogInAsUserInIDP: the provider is sent ``redirect_uri`` under the realm's frontend URL, its answer comes
     back there, and the login ends at the client with a code."""
-    async with served(env) as broker, _proxy(env) as front:
+    async with served(env) as broker, serving(env.apps[0]) as front:
         await _review_off(env)
         await seed_user(env.db, env.clock, "test", "consumer", email="consumer@localhost.com", first_name="FirstName")
         await broker.add_provider()

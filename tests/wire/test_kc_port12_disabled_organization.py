@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, provider_login, query, served, start_login
+from broker_support import Broker, browser, hinted_login, query, served
 from browser_flow import REDIRECT
 from flow_builder import admin
 from organization_login_support import REALM, organization
@@ -54,9 +54,7 @@ async def _onboarded(broker: Broker) -> tuple[str, list[str], dict[str, Any]]:
 
 
 async def _tokens(http: httpx.AsyncClient, scope: str = "openid offline_access") -> dict[str, Any]:
-    hinted = await start_login(http, kc_idp_hint=ALIAS, scope=scope)
-    assert hinted.status_code == 303, hinted.text
-    done = await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
+    done = await hinted_login(http, scope=scope)
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
     code = query(done.headers["location"])["code"]
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
@@ -171,9 +169,7 @@ async def test_a_read_only_member_cannot_sign_in_through_the_provider_nor_with_a
         assert refused.status_code == 400, refused.text
         assert refused.json() == {"error": "invalid_grant", "error_description": "Account disabled"}
         async with browser(broker) as http:
-            hinted = await start_login(http, kc_idp_hint=ALIAS)
-            assert hinted.status_code == 303, hinted.text
-            done = await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
+            done = await hinted_login(http)
             assert done.status_code == 200 and "Account is disabled" in done.text, done.text
 
 

@@ -12,6 +12,8 @@ when given) and submits; the other inputs keep what the page holds.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
@@ -75,6 +77,39 @@ async def _user(env: Env, username: str) -> dict[str, Any]:
     return result
 
 
+@contextlib.asynccontextmanager
+async def _reviewing(
+    env: Env,
+    mode: str,
+    *attributes: dict[str, Any],
+    groups: list[dict[str, Any]] | None = None,
+    department_scope: bool = False,
+) -> AsyncIterator[Broker]:
+    """``served`` with the provider added (and the ``department`` scope when asked), Review Profile in ``mode`` and
+    the consumer realm's profile of ``attributes``."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        if department_scope:
+            await _department_scope(env)
+        await _review_mode(broker, mode)
+        await _set_profile(env, *attributes, groups=groups)
+        yield broker
+
+
+async def _review_page(http: httpx.AsyncClient, **params: str) -> httpx.Response:
+    """alice in through the provider, shown the Review Profile page."""
+    page = await broker_login(http, **params)
+    _is_review(page)
+    return page
+
+
+async def _created(env: Env, username: str) -> dict[str, Any]:
+    """The user the review created, with the names ``_update`` typed."""
+    user = await _user(env, username)
+    assert (user["firstName"], user["lastName"]) == ("FirstAA", "LastAA"), user
+    return user
+
+
 def _is_review(page: httpx.Response) -> None:
     """``waitForPage("update account information"); updateAccountInformationPage.assertCurrent()``."""
     assert page.status_code == 200 and "Update Account Information" in page.text, page.text
@@ -106,41 +141,37 @@ def _label(page: httpx.Response, name: str) -> str:
 
 async def test_display_name(env: Env) -> None:
     """A ``${key}`` display name in the page's words, none the attribute's name, a plain one as it is."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
+    async with (
+        _reviewing(
             env,
+            "on",
             {"name": "firstName", "displayName": "${firstName}", "permissions": ALL, "required": {}},
             {"name": "lastName", "permissions": ALL},
             {"name": DEPARTMENT, "displayName": "Department", "permissions": ALL, "required": {}},
-        )
-        async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
-            assert _label(page, "firstName") == "First name"
-            assert _label(page, "lastName") == "lastName"
-            assert _label(page, DEPARTMENT) == "Department"
+        ) as broker,
+        browser(broker) as http,
+    ):
+        page = await _review_page(http)
+        assert _label(page, "firstName") == "First name"
+        assert _label(page, "lastName") == "lastName"
+        assert _label(page, DEPARTMENT) == "Department"
 
 
 async def test_attribute_grouping(env: Env) -> None:
     """Attributes without a group first; each group's header and description labels before its first attribute;
     every label has the element it belongs to."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "lastName", "permissions": ALL},
-            {"name": "username", "permissions": ALL},
-            {"name": "firstName", "permissions": ALL, "required": {}},
-            {"name": DEPARTMENT, "permissions": ALL, "required": {}, "group": "company"},
-            {"name": "email", "permissions": ALL, "group": "contact"},
-            groups=[{"name": "company", "displayDescription": "Company field desc"}, {"name": "contact"}],
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "lastName", "permissions": ALL},
+        {"name": "username", "permissions": ALL},
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": DEPARTMENT, "permissions": ALL, "required": {}, "group": "company"},
+        {"name": "email", "permissions": ALL, "group": "contact"},
+        groups=[{"name": "company", "displayDescription": "Company field desc"}, {"name": "contact"}],
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
         elements = form_elements(page.text, FORM)
         ids = {e.get("id") for e in elements if e.get("id")}
         found = []
@@ -154,20 +185,17 @@ async def test_attribute_grouping(env: Env) -> None:
 
 async def test_attribute_gui_order(env: Env) -> None:
     """The inputs in the configuration's order, the custom one among the root ones."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "lastName", "permissions": ALL},
-            {"name": DEPARTMENT, "permissions": ALL, "required": {}},
-            {"name": "username", "permissions": ALL},
-            {"name": "firstName", "permissions": ALL, "required": {}},
-            {"name": "email", "permissions": ALL},
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "lastName", "permissions": ALL},
+        {"name": DEPARTMENT, "permissions": ALL, "required": {}},
+        {"name": "username", "permissions": ALL},
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "email", "permissions": ALL},
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
         inputs = [e.get("id") for e in form_elements(page.text, FORM) if e.tag == "input" and e.get("id")]
         assert inputs[:5] == ["lastName", DEPARTMENT, "username", "firstName", "email"]
 
@@ -175,13 +203,9 @@ async def test_attribute_gui_order(env: Env) -> None:
 async def test_attribute_input_types(env: Env) -> None:
     """RegisterWithUserProfileTest.assertFieldTypes on the review page: each ``inputType`` annotation's element,
     options and labels."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(env, *INPUT_TYPES)
+    async with _reviewing(env, "on", *INPUT_TYPES) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
         assert_field_types(form_elements(page.text, FORM))
 
 
@@ -189,17 +213,17 @@ async def test_dynamic_user_profile_review_when_missing_required_read_only_attri
     env: Env,
 ) -> None:
     """``missing``: a required attribute the user may not write does not make the brokered profile invalid."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "missing")
-        await _set_profile(
+    async with (
+        _reviewing(
             env,
+            "missing",
             {"name": "firstName", "permissions": ALL},
             {"name": "lastName", "permissions": ALL},
             {"name": DEPARTMENT, "permissions": ADMIN_EDITABLE, "required": {}},
-        )
-        async with browser(broker) as http:
-            _signed_in(await broker_login(http))
+        ) as broker,
+        browser(broker) as http,
+    ):
+        _signed_in(await broker_login(http))
 
 
 async def test_dynamic_user_profile_review_when_missing_required_but_not_selected_by_scope_attribute_doesnot_force_update(
@@ -207,18 +231,18 @@ async def test_dynamic_user_profile_review_when_missing_required_but_not_selecte
 ) -> None:
     """``missing``: a required attribute selected by a scope the login does not request is not part of the
     profile."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _department_scope(env)
-        await _review_mode(broker, "missing")
-        await _set_profile(
+    async with (
+        _reviewing(
             env,
+            "missing",
             {"name": "firstName", "permissions": ALL},
             {"name": "lastName", "permissions": ALL},
             {"name": DEPARTMENT, "permissions": ALL, "required": {}, "selector": {"scopes": [DEPARTMENT]}},
-        )
-        async with browser(broker) as http:
-            _signed_in(await broker_login(http))
+            department_scope=True,
+        ) as broker,
+        browser(broker) as http,
+    ):
+        _signed_in(await broker_login(http))
 
 
 async def test_dynamic_user_profile_review_when_missing_required_and_selected_by_scope_attribute_forces_update(
@@ -226,37 +250,33 @@ async def test_dynamic_user_profile_review_when_missing_required_and_selected_by
 ) -> None:
     """``missing``: a required attribute selected by ``profile`` (a default scope of the client) the provider
     gave no value makes the page show."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "missing")
-        await _set_profile(
+    async with (
+        _reviewing(
             env,
+            "missing",
             {"name": "firstName", "permissions": ALL},
             {"name": "lastName", "permissions": ALL},
             {"name": DEPARTMENT, "permissions": ALL, "required": {}, "selector": {"scopes": ["profile"]}},
-        )
-        async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
-            assert _has_input(page, DEPARTMENT)
+        ) as broker,
+        browser(broker) as http,
+    ):
+        page = await _review_page(http)
+        assert _has_input(page, DEPARTMENT)
 
 
 async def test_dynamic_user_profile_review_required_read_only_attribute_not_rendered_and_not_blocking_process(
     env: Env,
 ) -> None:
     """A required attribute the user may only view is not on the page, and the profile goes through without it."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL, "required": {}},
-            {"name": "lastName", "permissions": ALL},
-            {"name": DEPARTMENT, "permissions": ADMIN_EDITABLE, "required": {}},
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "lastName", "permissions": ALL},
+        {"name": DEPARTMENT, "permissions": ADMIN_EDITABLE, "required": {}},
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
             assert not _has_input(page, DEPARTMENT) and f'name="{DEPARTMENT}"' not in page.text
             _signed_in(await _update(http, page, "readonlynotblocking", **{DEPARTMENT: "sneaked"}))
         assert DEPARTMENT not in ((await _user(env, "readonlynotblocking")).get("attributes") or {})
@@ -265,25 +285,21 @@ async def test_dynamic_user_profile_review_required_read_only_attribute_not_rend
 async def test_dynamic_user_profile_review_attribute_required_and_selected_by_scope_must_be_set(env: Env) -> None:
     """A required attribute selected by a requested scope: blank, the page again with its error on the field;
     filled in, saved on the new user with the names."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL, "required": {}},
-            {"name": "lastName", "permissions": ALL},
-            {"name": DEPARTMENT, "permissions": ALL, "required": {}, "selector": {"scopes": ["profile"]}},
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "lastName", "permissions": ALL},
+        {"name": DEPARTMENT, "permissions": ALL, "required": {}, "selector": {"scopes": ["profile"]}},
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
             again = await _update(http, page, "mustbeset", **{DEPARTMENT: ""})
             _is_review(again)
             assert 'id="input-error-department"' in again.text and "Please specify this field." in again.text
             assert 'aria-invalid="true"' in again.text and 'value="mustbeset"' in again.text
             _signed_in(await _update(http, again, "mustbeset", **{DEPARTMENT: "DepartmentAA"}))
-        user = await _user(env, "mustbeset")
-        assert (user["firstName"], user["lastName"]) == ("FirstAA", "LastAA")
+        user = await _created(env, "mustbeset")
         assert user["attributes"][DEPARTMENT] == ["DepartmentAA"]
 
 
@@ -291,43 +307,35 @@ async def test_dynamic_user_profile_review_attribute_not_required_and_selected_b
     env: Env,
 ) -> None:
     """An optional attribute selected by a requested scope is on the page and may stay empty."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL, "required": {}},
-            {"name": "lastName", "permissions": ALL, "required": {}},
-            {"name": DEPARTMENT, "permissions": ALL, "selector": {"scopes": ["profile"]}},
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "lastName", "permissions": ALL, "required": {}},
+        {"name": DEPARTMENT, "permissions": ALL, "selector": {"scopes": ["profile"]}},
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
             assert _has_input(page, DEPARTMENT)
             _signed_in(await _update(http, page, "canbeignored"))
-        user = await _user(env, "canbeignored")
-        assert (user["firstName"], user["lastName"]) == ("FirstAA", "LastAA")
+        user = await _created(env, "canbeignored")
         assert not (user.get("attributes") or {}).get(DEPARTMENT)
 
 
 async def test_dynamic_user_profile_review_attribute_not_required_and_selected_by_scope_can_be_set(env: Env) -> None:
     """An optional attribute selected by a requested scope, filled in, is saved on the new user."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL, "required": {}},
-            {"name": "lastName", "permissions": ALL, "required": {}},
-            {"name": DEPARTMENT, "permissions": ALL, "selector": {"scopes": ["profile"]}},
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "lastName", "permissions": ALL, "required": {}},
+        {"name": DEPARTMENT, "permissions": ALL, "selector": {"scopes": ["profile"]}},
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
             assert _has_input(page, DEPARTMENT)
             _signed_in(await _update(http, page, "canbeset", **{DEPARTMENT: "Department AA"}))
-        user = await _user(env, "canbeset")
-        assert (user["firstName"], user["lastName"]) == ("FirstAA", "LastAA")
+        user = await _created(env, "canbeset")
         assert user["attributes"][DEPARTMENT] == ["Department AA"]
 
 
@@ -336,23 +344,19 @@ async def test_dynamic_user_profile_review_attribute_required_but_not_selected_b
 ) -> None:
     """A required attribute selected by a scope the login does not request is neither shown nor required nor
     saved, whatever is posted under its name."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _department_scope(env)
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL, "required": {}},
-            {"name": "lastName", "permissions": ALL, "required": {}},
-            {"name": DEPARTMENT, "permissions": ALL, "required": {}, "selector": {"scopes": [DEPARTMENT]}},
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "lastName", "permissions": ALL, "required": {}},
+        {"name": DEPARTMENT, "permissions": ALL, "required": {}, "selector": {"scopes": [DEPARTMENT]}},
+        department_scope=True,
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
             assert not _has_input(page, DEPARTMENT)
             _signed_in(await _update(http, page, "notselected", **{DEPARTMENT: "sneaked"}))
-        user = await _user(env, "notselected")
-        assert (user["firstName"], user["lastName"]) == ("FirstAA", "LastAA")
+        user = await _created(env, "notselected")
         assert DEPARTMENT not in (user.get("attributes") or {})
 
 
@@ -360,9 +364,13 @@ async def test_dynamic_user_profile_review_attribute_required_but_not_selected_b
 async def test_the_review_shows_what_the_providers_mappers_filled_in_and_saves_the_edit(env: Env) -> None:
     """A Hardcoded Attribute mapper's value (preprocessFederatedIdentity) is the field's value on the page
     (IdpReviewProfileBean.getAttributeDefaultValues); the user's edit is what the new user gets."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "firstName", "permissions": ALL},
+        {"name": "lastName", "permissions": ALL},
+        {"name": DEPARTMENT, "permissions": ALL, "required": {}},
+    ) as broker:
         mapper = {
             "name": "dept",
             "identityProviderAlias": ALIAS,
@@ -372,15 +380,8 @@ async def test_the_review_shows_what_the_providers_mappers_filled_in_and_saves_t
         base = f"/admin/realms/test/identity-provider/instances/{ALIAS}/mappers"
         made = await env.http.post(base, json=mapper, headers=await env.admin_headers())
         assert made.status_code == 201, made.text
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL},
-            {"name": "lastName", "permissions": ALL},
-            {"name": DEPARTMENT, "permissions": ALL, "required": {}},
-        )
         async with browser(broker) as http:
-            page = await broker_login(http)
-            _is_review(page)
+            page = await _review_page(http)
             [field] = [e for e in form_elements(page.text, FORM) if e.get("id") == DEPARTMENT]
             assert field.get("value") == "Engineering"
             _signed_in(await _update(http, page, "mapped", **{DEPARTMENT: "Sales"}))
@@ -390,17 +391,15 @@ async def test_the_review_shows_what_the_providers_mappers_filled_in_and_saves_t
 async def test_a_validator_error_is_the_fields_own_and_the_page_keeps_what_was_typed(env: Env) -> None:
     """A declared attribute's validator refuses the value: the error under that field only (aria-describedby
     names it), the values typed kept; nothing is created until the value is valid."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "on")
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL},
-            {"name": "lastName", "permissions": ALL},
-            {"name": DEPARTMENT, "permissions": ALL, "validations": {"length": {"min": 3, "max": 5}}},
-        )
+    async with _reviewing(
+        env,
+        "on",
+        {"name": "firstName", "permissions": ALL},
+        {"name": "lastName", "permissions": ALL},
+        {"name": DEPARTMENT, "permissions": ALL, "validations": {"length": {"min": 3, "max": 5}}},
+    ) as broker:
         async with browser(broker) as http:
-            page = await broker_login(http)
+            page = await _review_page(http)
             again = await _update(http, page, "validated", **{DEPARTMENT: "toolong"})
             _is_review(again)
             [field] = [e for e in form_elements(again.text, FORM) if e.get("id") == DEPARTMENT]
@@ -418,26 +417,23 @@ async def test_an_optional_scope_the_login_requests_selects_and_requires_the_att
     """UserProfileTest.testRequiredByScope's IDP_REVIEW part, through a login: an attribute required only by an
     optional client scope is required on the review page when the login asks for that scope (``missing`` then
     shows the page), and not otherwise."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await _review_mode(broker, "missing")
+    async with _reviewing(
+        env,
+        "missing",
+        {"name": "firstName", "permissions": ALL},
+        {"name": "lastName", "permissions": ALL},
+        {"name": DEPARTMENT, "permissions": ALL, "required": {"scopes": [DEPARTMENT]}},
+        department_scope=True,
+    ) as broker:
         headers = await env.admin_headers()
-        await _department_scope(env)
         scopes = (await env.http.get("/admin/realms/test/client-scopes", headers=headers)).json()
         [scope] = [s for s in scopes if s["name"] == DEPARTMENT]
         clients = (await env.http.get("/admin/realms/test/clients", params={"clientId": "app"}, headers=headers)).json()
         path = f"/admin/realms/test/clients/{clients[0]['id']}/optional-client-scopes/{scope['id']}"
         linked = await env.http.put(path, headers=headers)
         assert linked.status_code == 204, linked.text
-        await _set_profile(
-            env,
-            {"name": "firstName", "permissions": ALL},
-            {"name": "lastName", "permissions": ALL},
-            {"name": DEPARTMENT, "permissions": ALL, "required": {"scopes": [DEPARTMENT]}},
-        )
         async with browser(broker) as http:
-            page = await broker_login(http, scope=f"openid {DEPARTMENT}")
-            _is_review(page)
+            page = await _review_page(http, scope=f"openid {DEPARTMENT}")
             again = await _update(http, page, "byscope")
             assert "Please specify this field." in again.text and 'id="input-error-department"' in again.text
         await seed_user(env.db, env.clock, "provider", "bob", email="bob@example.org")

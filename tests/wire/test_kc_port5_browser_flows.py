@@ -13,7 +13,7 @@ testCredentialsOrder, which run the default flow, are in test_keycloak_browser_f
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from itertools import count
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,19 +21,20 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from browser_flow import form_action, start, submit
+from browser_flow import form_action, is_password_page, is_username_page, start, submit
 from browser_flow_realm import (
     is_otp_page,
+    kc,
     offered,
     provide_username_password,
-    realm_rep,
 )
 from flow_builder import ADMIN, ALT, AUTH, COND, DIS, REQ, add, add_flow, admin, bind, executions
-from keycloak_port import forget, import_realm, poll, user_id
+from keycloak_port import user_id
 from login_test_realm import APP, auth_response, error_page_text
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+__all__ = ["kc"]  # the fixture
 
 # An execution: (requirement, authenticator) or (requirement, authenticator, config); a sub-flow: (requirement,
 # [its executions]).
@@ -44,14 +45,6 @@ CONFIGURED, ROLE = "conditional-user-configured", "conditional-user-role"
 FLOW = "browser - copy 1"  # the alias the Java tests give their copy
 SETUP_REQUIRED = "Cannot login, credential setup required."  # Messages.CREDENTIAL_SETUP_REQUIRED
 UNEXPECTED = "Unexpected error when handling authentication request to identity provider."
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    await import_realm(env, realm_rep())
-    await poll(env)
-    yield env
-    forget(env)
 
 
 async def _fill(env: Env, flow: str, steps: list[Step], names: Iterator[int]) -> None:
@@ -123,14 +116,6 @@ async def test_conditional_role_authenticator_with_client_role_included_in_compo
     await admin(kc, "POST", f"{ADMIN}/users/{user}/role-mappings/clients/{client['id']}", [composite], 204)
     await browser_flow(kc, otp_needs_role(f"{APP}.child-client-role-1"))
     await assert_otp_only_for_the_role_holder(kc)
-
-
-def is_username_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' not in page.text
-
-
-def is_password_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
 
 
 REQUIRED_PASSWORD_ALTERNATIVE_OTP: list[Step] = [(REQ, UF), (REQ, PF), (ALT, OTP)]

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from browser_flow import start, submit
+from browser_flow import attempted, is_password_page, is_username_page, start, submit
 from browser_flow_realm import FIRST_KEY, code, is_otp_page, offered, realm_rep
 from flow_builder import ADMIN, ALT, AUTH, REQ, add, add_flow, admin, bind, executions
 from keycloak_port import forget, import_realm, one_event, poll, user_id
@@ -57,19 +57,6 @@ async def alternative_credentials_flow(env: Env) -> None:
     await add(env, ALTERNATIVES, "auth-password-form", ALT)
     await add(env, ALTERNATIVES, "auth-otp-form", ALT)
     await bind(env, "browserFlow", FLOW)
-
-
-def is_username_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' not in page.text
-
-
-def is_password_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="password"' in page.text and 'name="username"' not in page.text
-
-
-def attempted(page: httpx.Response) -> str | None:
-    found = re.search(r'<label id="kc-attempted-username">([^<]*)</label>', page.text)
-    return found.group(1) if found else None
 
 
 def methods(page: httpx.Response) -> list[str]:

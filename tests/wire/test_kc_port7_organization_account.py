@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, browser, provider_login, served, start_login
-from browser_flow import REDIRECT
+from broker_support import ALIAS, served, signs_in_by_hint
 from flow_builder import admin
 from support import password_grant
 from wire_env import Env
@@ -39,10 +38,7 @@ async def test_fail_unlink_identity_provider(env: Env) -> None:
         made = await admin(env, "POST", ORGS, {"name": "neworg", "domains": [{"name": "neworg.org"}]}, 201)
         org = made.headers["location"].rsplit("/", 1)[1]
         await broker.add_provider(organizationId=org)
-        async with browser(broker) as http:
-            hinted = await start_login(http, kc_idp_hint=ALIAS)
-            done = await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
-            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        await signs_in_by_hint(broker)
         alice = await _user(env, "alice")
         await admin(env, "PUT", f"{REALM}/users/{alice['id']}/reset-password", {"value": "password"}, 204)
         headers = await _account_headers(env, "alice")

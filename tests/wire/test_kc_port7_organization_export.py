@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
-from browser_flow import REDIRECT
+from broker_support import served, signs_in_by_hint
 from doorkeep.realms.exportimport.export import realm_representation
 from flow_builder import admin
 from wire_env import Env
@@ -34,14 +33,6 @@ async def _export_remove_import(env: Env) -> dict[str, Any]:
     await admin(env, "POST", "/admin/realms", rep, 201)
     found: dict[str, Any] = (await admin(env, "GET", REALM, status=200)).json()
     return found
-
-
-async def _signs_in(broker: Broker) -> None:
-    async with browser(broker) as http:
-        hinted = await start_login(http, kc_idp_hint=ALIAS)
-        assert hinted.status_code == 303, hinted.text
-        done = await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
 
 
 async def _list(env: Env, path: str) -> Any:
@@ -69,7 +60,7 @@ async def test_export(env: Env) -> None:
         for j in range(2):
             made = await admin(env, "POST", f"{REALM}/users", {"username": f"realmuser-{j}@org-0.org"}, 201)
             await admin(env, "POST", f"{ORGS}/{org}/members", made.headers["location"].rsplit("/", 1)[1], 201)
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         members = {m["username"]: m for m in await _list(env, f"{ORGS}/{org}/members?first=-1&max=-1")}
         assert members["alice"]["membershipType"] == "MANAGED"
         await admin(env, "PUT", f"{ORGS}/{org}/groups/{dept}/members/{members['alice']['id']}", status=204)
@@ -88,7 +79,7 @@ async def test_export(env: Env) -> None:
         [sub] = await _list(env, f"{ORGS}/{org}/groups/{dept}/children")
         assert (sub["id"], sub["name"]) == (dev["id"], "Development-0")
         assert [m["username"] for m in await _list(env, f"{ORGS}/{org}/groups/{dept}/members")] == ["alice"]
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         browser_steps = await _list(env, f"{REALM}/authentication/flows/browser/executions")
         assert [e["displayName"] for e in browser_steps].count("Organization") == 1
         first = await _list(env, f"{REALM}/authentication/flows/first%20broker%20login/executions")

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from admin_support import forbidden, login
-from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
-from browser_flow import REDIRECT
+from broker_support import Broker, served, signs_in_by_hint
 from flow_builder import admin
 from organization_login_support import REALM, organization
 from wire_env import Env
@@ -84,20 +83,11 @@ async def test_get_member_organizations_forbidden_for_non_admin_user(realm: Env)
     forbidden(await realm.http.get(path, headers=headers))
 
 
-async def _signs_in(broker: Broker) -> None:
-    """alice of the provider realm through ``kc`` (``kc_idp_hint``: an organization's provider has no button)."""
-    async with browser(broker) as http:
-        hinted = await start_login(http, kc_idp_hint=ALIAS)
-        assert hinted.status_code == 303, hinted.text
-        done = await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
-
-
 async def _managed(broker: Broker, org: str) -> str:
     """alice of the provider realm signs in through ``kc``, linked to ``org``: her id, a MANAGED member."""
     env = broker.env
     await broker.add_provider(organizationId=org)
-    await _signs_in(broker)
+    await signs_in_by_hint(broker)
     members = await _get(env, f"{ORGS}/{org}/members", first=-1, max=-1)
     [alice] = [m for m in members if m["username"] == "alice"]
     assert alice["membershipType"] == "MANAGED"
@@ -130,7 +120,7 @@ async def test_user_federated_before_the_idp_bound_with_an_org_is_not_member(env
     domain, or to ANY) makes none of the users it brought in before a member."""
     async with served(env) as broker:
         await broker.add_provider()
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         assert len(await _get(env, f"{REALM}/users", username="alice", exact="true")) == 1
         await admin(env, "PUT", REALM, {"organizationsEnabled": True}, 204)
         made = await admin(env, "POST", ORGS, {"name": "neworg", "domains": [{"name": "neworg.org"}]}, 201)

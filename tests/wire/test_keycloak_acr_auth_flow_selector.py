@@ -28,9 +28,8 @@ import group_port
 from acr_realm import CLIENT, PASSWORD, SECRET, TOTP_SECRET, acr_realm
 from browser_flow import code_from, exchange, form_action, form_fields, start, submit
 from client_policies_port import condition, executor, policy, profile, revert, update_policies, update_profiles
-from doorkeep.users import otp
 from group_port import fresh_realm
-from keycloak_port import delete, poll, update_realm, user_id
+from keycloak_port import add_totp, delete, poll, update_realm, user_id
 from otp_port import configure, is_config_totp_page, is_login_page, totp_secret
 from otp_port import totp as server_totp
 from support import claims
@@ -102,12 +101,7 @@ def realm() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 async def acr_env(shared_env: Env) -> Env:
     await fresh_realm(shared_env, realm())
-    uid = await user_id(shared_env, "test-user")
-    async with shared_env.db.transaction() as tx:
-        found = await tx.realms.get_by_name("test")
-        assert found is not None
-        credential = otp.new_credential(uid, otp.policy(found), TOTP_SECRET, None, shared_env.clock.now_ms() - 1000)
-        await tx.users.add_credential(credential)
+    await add_totp(shared_env, "test-user", TOTP_SECRET)
     return shared_env
 
 

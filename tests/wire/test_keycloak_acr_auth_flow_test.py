@@ -25,9 +25,8 @@ import pytest
 import group_port
 from acr_realm import CLIENT, PASSWORD, SECRET, TOTP_SECRET, acr_realm
 from browser_flow import REDIRECT, code_from, exchange, start, submit
-from doorkeep.users import otp
 from group_port import fresh_realm
-from keycloak_port import poll, user_id
+from keycloak_port import add_totp, poll, user_id
 from support import claims
 from totp_codes import totp
 from wire_env import Env
@@ -42,12 +41,7 @@ anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 async def acr_env(shared_env: Env) -> Env:
     """The realm, and test-user's OTP credential (UserBuilder.totpSecret), once for the module."""
     await fresh_realm(shared_env, acr_realm())
-    uid = await user_id(shared_env, "test-user")
-    async with shared_env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        credential = otp.new_credential(uid, otp.policy(realm), TOTP_SECRET, None, shared_env.clock.now_ms() - 1000)
-        await tx.users.add_credential(credential)
+    await add_totp(shared_env, "test-user", TOTP_SECRET)
     return shared_env
 
 

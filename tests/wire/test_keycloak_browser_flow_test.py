@@ -15,8 +15,6 @@ the direct grant flow, which Doorkeep refuses to bind (realms/flow_plan.py runs 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from browser_flow import submit
@@ -29,25 +27,19 @@ from browser_flow_realm import (
     code,
     credential_id,
     is_otp_page,
+    kc,
     offered,
     otp_credential,
     provide_username_password,
     realm_rep,
     selected_label,
 )
-from keycloak_port import ADMIN, admin_headers, forget, import_realm, poll
+from keycloak_port import ADMIN, admin_headers, import_realm, poll
 from login_test_realm import INVALID_USER, auth_response, error, expect_login, is_login_page, login, open_login_form
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    await import_realm(env, realm_rep())
-    await poll(env)
-    yield env
-    forget(env)
+__all__ = ["kc"]  # the fixture
 
 
 async def test_user_without_additional_factor_connection(kc: Env) -> None:

@@ -30,12 +30,12 @@ import httpx
 import pytest
 
 import group_port
+import loa_realm as loa_port
 from browser_flow import code_from, exchange, start, submit
-from doorkeep.users import otp, recovery_codes
+from doorkeep.users import recovery_codes
 from flow_builder import ALT, REQ, add, executions
-from group_port import fresh_realm
-from keycloak_port import delete, get, poll, put, update_client, update_realm, user_id
-from loa_realm import APP, DEFAULT_MAX_AGES, FLOW, PASSWORD, SECRET, TOTP_SECRET, USER, loa_realm
+from keycloak_port import add_totp, delete, get, poll, put, update_client, update_realm, user_id
+from loa_realm import APP, DEFAULT_MAX_AGES, FLOW, PASSWORD, SECRET, TOTP_SECRET, USER
 from otp_port import totp as server_totp
 from otp_port import totp_secret
 from recovery_flow import choose, listed, try_another_way
@@ -45,24 +45,12 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+loa_env = loa_port.loa_env
 AUTH = "/authentication"
 NOT_FULFILLED = "Authentication requirements not fulfilled"
 INVALID_CLAIMS = "Invalid parameter: claims"
 REAUTHENTICATE = "Please re-authenticate to continue"
 AUTHENTICATE_STRONG = "Strong authentication required to continue"
-
-
-@pytest.fixture(scope="module")
-async def loa_env(shared_env: Env) -> Env:
-    """The realm once for the module, and the user's OTP credential (UserBuilder.totpSecret)."""
-    await fresh_realm(shared_env, loa_realm())
-    uid = await user_id(shared_env, USER)
-    async with shared_env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        credential = otp.new_credential(uid, otp.policy(realm), TOTP_SECRET, None, shared_env.clock.now_ms() - 1000)
-        await tx.users.add_credential(credential)
-    return shared_env
 
 
 @pytest.fixture
@@ -506,11 +494,7 @@ async def restore_level2(env: Env) -> None:
     for credential in await get(env, f"/users/{uid}/credentials"):
         if credential["type"] != "password":
             await delete(env, f"/users/{uid}/credentials/{credential['id']}")
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        credential = otp.new_credential(uid, otp.policy(realm), TOTP_SECRET, None, env.clock.now_ms() - 1000)
-        await tx.users.add_credential(credential)
+    await add_totp(env, USER, TOTP_SECRET)
 
 
 async def credential_id_by_type(env: Env, kind: str) -> str:

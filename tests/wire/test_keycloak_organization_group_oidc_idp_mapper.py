@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
-from browser_flow import REDIRECT
+from broker_support import ALIAS, Broker, served, signs_in_by_hint
 from org_groups import get, group, organization, status
 from support import update_user
 from wire_env import Env
@@ -48,15 +47,6 @@ async def _mapper(
     )
     assert found.status_code == 200
     return dict(found.json())
-
-
-async def _signs_in(broker: Broker) -> None:
-    """assertBrokerRegistration: alice through the organization's provider (``kc_idp_hint``) back to the app."""
-    async with browser(broker) as http:
-        hinted = await start_login(http, kc_idp_hint=ALIAS)
-        assert hinted.status_code == 303, hinted.text
-        done = await http.get(await provider_login(http, await http.get(hinted.headers["location"])))
-        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
 
 
 async def _alice(env: Env) -> str:
@@ -98,7 +88,7 @@ async def test_user_added_to_organization_group_via_mapper(env: Env) -> None:
         gid = await group(env, org, "mapper-test-group")
         path = (await get(env, f"{org}/groups/{gid}"))["path"]
         await _mapper(env, "org-group-mapper", "FORCE", group=path, groupType="ORGANIZATION")
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         assert await _members(env, org, gid) == [await _alice(env)]
 
 
@@ -107,12 +97,12 @@ async def test_user_not_added_to_group_after_idp_unlinked_from_organization(env:
         org = await _linked(broker)
         gid = await group(env, org, "unlink-test-group")
         await _mapper(env, "unlink-test-mapper", "FORCE", group="/unlink-test-group", groupType="ORGANIZATION")
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         alice = await _alice(env)
         assert await _members(env, org, gid) == [alice]
         assert await status(env, "DELETE", f"{org}/identity-providers/{ALIAS}") == 204
         assert await status(env, "DELETE", f"{org}/groups/{gid}/members/{alice}") == 204
-        await _signs_in(broker)  # the provider is still the realm's: the hint signs alice in
+        await signs_in_by_hint(broker)  # the provider is still the realm's: the hint signs alice in
         assert await _members(env, org, gid) == []
 
 
@@ -123,7 +113,7 @@ async def test_realm_group_allowed_with_organization_idp(env: Env) -> None:
         assert (await env.http.post(f"{ADMIN}/groups", json={"name": "realm-test-group"}, headers=h)).status_code == 201
         path = (await env.http.get(f"{ADMIN}/group-by-path/realm-test-group", headers=h)).json()["path"]
         await _mapper(env, "realm-group-mapper", "FORCE", group=path)
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         groups = await env.http.get(f"{ADMIN}/users/{await _alice(env)}/groups", headers=h)
         assert [g["path"] for g in groups.json()] == ["/realm-test-group"]
 
@@ -136,7 +126,7 @@ async def test_hardcoded_group_mapper_does_not_assign_organization_group_members
         gid = await group(env, org, "disabled-org-test-group")
         path = "/disabled-org-test-group"
         await _mapper(env, "disabled-org-test-mapper", "IMPORT", group=path, groupType="ORGANIZATION")
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         assert len(await _members(env, org, gid)) == 1
         rep = await get(env, org)
         assert await status(env, "PUT", org, {**rep, "enabled": False}) == 204
@@ -149,7 +139,7 @@ async def test_organization_group_mapper_ignores_a_path_no_group_has(env: Env) -
         org = await _linked(broker)
         gid = await group(env, org, "real")
         await _mapper(env, "nowhere", "FORCE", group="/missing", groupType="ORGANIZATION")
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         assert await _members(env, org, gid) == []
 
 
@@ -162,15 +152,15 @@ async def test_advanced_claim_to_group_mapper_joins_and_in_force_leaves_an_organ
         claims = json.dumps([{"key": "email", "value": "alice@example.org"}, {"key": "given_name", "value": "Alice"}])
         config = {"group": "/claimed", "groupType": "ORGANIZATION", "claims": claims}
         made = await _mapper(env, "claimed", "FORCE", ADVANCED, **config)
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         alice = await _alice(env)
         assert await _members(env, org, gid) == [alice]
         await update_user(env.db, "provider", "alice", first_name="Bob")
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         assert await _members(env, org, gid) == []
         update = {**made, "config": {**made["config"], "claims": json.dumps([{"key": "given_name", "value": "Bob"}])}}
         assert (
             await env.http.put(f"{MAPPERS}/{made['id']}", json=update, headers=await env.admin_headers())
         ).status_code == 204
-        await _signs_in(broker)
+        await signs_in_by_hint(broker)
         assert await _members(env, org, gid) == [alice]

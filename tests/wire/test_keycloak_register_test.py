@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 import group_port
+import register_port
 from browser_flow import REDIRECT, exchange, start, submit
-from group_port import fresh_realm
 from keycloak_port import ADMIN, admin_headers, get, update_realm, user_id
 from login_test_realm import clear_cooldown
 from mail_sink import Sink
@@ -38,10 +37,8 @@ from register_port import (
     expect_login,
     expect_register,
     field_error,
-    forget_events,
     is_register_page,
     open_register,
-    realm_rep,
     register,
     register_email_as_username,
     register_link,
@@ -51,20 +48,12 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+kc = register_port.kc
 
 OIDC = "/realms/test/protocol/openid-connect"
 USERNAME_EXISTS, EMAIL_EXISTS = "Username already exists.", "Email already exists."
 MISSING_USERNAME, MISSING_EMAIL = "Please specify username.", "Please specify email."
 MISSING_PASSWORD, INVALID_EMAIL = "Please specify password.", "Invalid email address."
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    env.http.cookies.clear()
-    await fresh_realm(env, realm_rep())
-    forget_events(env)
-    yield env
-    env.http.cookies.clear()
 
 
 async def user_rep(kc: Env, username: str) -> dict[str, object]:

@@ -10,20 +10,17 @@ uiRealmInfoFailsWhenNoAdminRoleIsAssigned (``ui-ext/info``): admin-ui-ext endpoi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 import group_port
-from group_port import fresh_realm
+import register_port
 from keycloak_port import get, put, update_realm
 from register_port import (
     auth_response,
     expect_register,
-    forget_events,
     open_register,
-    realm_rep,
     register,
     register_email_as_username,
 )
@@ -31,17 +28,9 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+kc = register_port.kc
 ADMIN_ONLY = {"view": ["admin"], "edit": ["admin"]}
 ADMIN_EDITABLE = {"view": ["user", "admin"], "edit": ["admin"]}
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    env.http.cookies.clear()
-    await fresh_realm(env, realm_rep())
-    forget_events(env)
-    yield env
-    env.http.cookies.clear()
 
 
 async def replace_attribute(kc: Env, name: str, permissions: dict[str, list[str]]) -> None:

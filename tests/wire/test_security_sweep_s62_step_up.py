@@ -16,33 +16,21 @@ from typing import Any
 import pytest
 
 import group_port
+import loa_realm as loa_port
 from browser_flow import code_from, exchange, start, submit
-from doorkeep.users import otp
-from group_port import fresh_realm
 from keycloak_port import admin_headers, get, poll, update_client, user_id
-from loa_realm import APP, PASSWORD, SECRET, TOTP_SECRET, USER, loa_realm
+from loa_realm import APP, PASSWORD, SECRET, TOTP_SECRET, USER
 from support import claims
 from totp_codes import totp
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+loa_env = loa_port.loa_env
 INSUFFICIENT = {"error": "Insufficient level of authentication for removing credential of type 'otp'."}
 LIGHTWEIGHT = "client.use.lightweight.access.token.enabled"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
-
-
-@pytest.fixture(scope="module")
-async def loa_env(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, loa_realm())
-    uid = await user_id(shared_env, USER)
-    async with shared_env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        credential = otp.new_credential(uid, otp.policy(realm), TOTP_SECRET, None, shared_env.clock.now_ms() - 1000)
-        await tx.users.add_credential(credential)
-    return shared_env
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ import pytest
 
 import group_port
 from browser_flow import REDIRECT, code_from, exchange, start, submit
-from doorkeep.users import otp
 from group_port import fresh_realm
-from keycloak_port import get, poll, update_realm, user_id
+from keycloak_port import add_totp, get, poll, update_realm
 from loa_realm import APP, PASSWORD, SECRET, TOTP_SECRET, USER, level_config, loa_realm
 from support import claims, password_grant
 from totp_codes import totp
@@ -71,12 +70,7 @@ async def realm_env(shared_env: Env) -> Env:
     rep["directGrantFlow"] = DIRECT
     rep["users"].append({**rep["users"][0], "username": NO_OTP_USER, "email": NO_OTP_USER})
     await fresh_realm(shared_env, rep)
-    uid = await user_id(shared_env, USER)
-    async with shared_env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        credential = otp.new_credential(uid, otp.policy(realm), TOTP_SECRET, None, shared_env.clock.now_ms() - 1000)
-        await tx.users.add_credential(credential)
+    await add_totp(shared_env, USER, TOTP_SECRET)
     return shared_env
 
 

@@ -67,29 +67,15 @@ READ = (
     "claims",
     "acr_values",
 )
-# AuthzEndpointRequestParser.KNOWN_REQ_PARAMS: never kept as additional parameters (``additional``)
+# AuthzEndpointRequestParser.KNOWN_REQ_PARAMS: never kept as additional parameters (``additional``); every parameter
+# Doorkeep reads is one of them.
 KNOWN_PARAMS = frozenset(
     {
+        *READ,
         "client_id",
-        "response_type",
-        "response_mode",
-        "redirect_uri",
-        "state",
-        "scope",
-        "login_hint",
-        "prompt",
         "kc_idp_hint",
-        "kc_action",
-        "nonce",
-        "max_age",
-        "ui_locales",
         "request",
         "request_uri",
-        "claims",
-        "acr_values",
-        "code_challenge",
-        "code_challenge_method",
-        "dpop_jkt",
         "client_assertion_type",
         "client_assertion",
         "client_secret",
