@@ -12,8 +12,6 @@ Not ported, with the reason:
   testRequiredByUserRole_USER, testNoAttributeValidationsIfNoEditPermission_USER/_ADMIN: the UPDATE_PROFILE,
   ACCOUNT and REGISTRATION contexts; UserProfileTest's ports (test_keycloak_user_profile.py) and the account and
   registration ports cover them on the wire.
-* testAdditionalValidationForUsername: Doorkeep's User API does not yet apply a configured ``length`` (min 4)
-  on ``username`` (``usr`` is created; Keycloak refuses it); left for a fix outside this port.
 * testRequiredByScope_clientDefaultScope: scope-bound requirements, tracked by Doorkeep on the registration form
   only (test_keycloak_user_profile.py's docstring).
 
@@ -115,4 +113,32 @@ async def test_required_by_user_role_user_is_not_required_in_the_user_api(env: E
     await ok(
         env, "PUT", PROFILE, with_attributes({"name": ADDRESS, "required": {"roles": ["user"]}, "permissions": EDIT})
     )
+    assert (await create_user(env))[0] == 201
+
+
+async def test_additional_validation_for_username(env: Env) -> None:
+    """testAdditionalValidationForUsername (through the User API): ``username`` configured with a length of at
+    least 4 alone refuses ``usr`` with LengthValidator's error (``too-short`` with only a minimum, as the newer
+    UserProfileTest port of the same method asserts) and accepts ``user``; the default configuration
+    again accepts ``usr`` (its minimum is 3)."""
+    await fresh_realm(env, TEST_REALM)
+    username = {"name": "username", "validations": {"length": {"min": 4}}, "permissions": EDIT}
+    await ok(env, "PUT", PROFILE, with_attributes(username))
+    status, body = await create_user(env, username="usr")
+    assert status == 400, body
+    assert (body["field"], body["errorMessage"]) == ("username", "error-invalid-length-too-short"), body
+    assert (await create_user(env, username="user"))[0] == 201
+    await ok(env, "PUT", PROFILE, None)
+    assert (await create_user(env, username="usr", email="usr@example.org"))[0] == 201
+
+
+async def test_a_configured_email_pattern_is_applied_by_the_user_api(env: Env) -> None:
+    """The same for ``email``: validations other than the default ones are the ones the User API applies (a
+    pattern refusing another domain), on create and on update."""
+    await fresh_realm(env, TEST_REALM)
+    pattern = {"pattern": "^[^@]+@example[.]org$", "error-message": "only-example-org"}
+    email = {"name": "email", "validations": {"email": {}, "pattern": pattern}, "permissions": EDIT}
+    await ok(env, "PUT", PROFILE, with_attributes(email))
+    status, body = await create_user(env, email="user@elsewhere.test")
+    assert status == 400 and (body["field"], body["errorMessage"]) == ("email", "only-example-org"), body
     assert (await create_user(env))[0] == 201

@@ -92,6 +92,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 
+def default_validations(name: str) -> dict[str, Any]:
+    """The validations the default configuration gives the root attribute ``name`` (empty if it has none)."""
+    attribute: dict[str, Any] = next((a for a in DEFAULT_CONFIG["attributes"] if a["name"] == name), {})
+    return dict(attribute.get("validations") or {})
+
+
 def default_config() -> dict[str, Any]:
     """A fresh copy of the default UPConfig, safe for a caller to change."""
     return copy.deepcopy(DEFAULT_CONFIG)

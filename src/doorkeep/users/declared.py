@@ -135,6 +135,19 @@ def root_errors(config: dict[str, Any], context: str, name: str, value: str | No
     return _validator_errors(attribute, context, [] if value is None else [value], False)
 
 
+def customised_root_errors(
+    config: dict[str, Any], context: str, name: str, value: str, defaults: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """username or email checked by the validators the configuration gives it, when they are not the default
+    configuration's ``defaults`` (whose rules ``users.profile`` applies without reading the configuration): a
+    ``length`` of 4–20 on username refuses ``usr`` as Keycloak's DeclarativeUserProfile does. None when the
+    configuration keeps the defaults or leaves the attribute out."""
+    attribute = next((a for a in config.get("attributes") or [] if a.get("name") == name), None)
+    if attribute is None or (attribute.get("validations") or {}) == defaults:
+        return None
+    return _validator_errors(attribute, context, [value], False)
+
+
 def errors(
     config: dict[str, Any], context: str, found: Values, current: Values | None, *, service_account: bool = False
 ) -> list[dict[str, Any]]:

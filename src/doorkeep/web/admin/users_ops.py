@@ -137,7 +137,14 @@ def _profile_errors(
     firstName and lastName as the configuration declares them (a name the PUT leaves out keeps the user's, so
     only a requirement can fail it), then the unmanaged custom attributes (the declared ones are
     ``users.declared``'s)."""
-    found = validate({"username": username, "email": rep.get("email")})
+    found: list[Any] = []
+    for name, value in (("username", username), ("email", rep.get("email"))):
+        own = validate({name: value})
+        if isinstance(value, str) and value:
+            defaults = up_config.default_validations(name)
+            configured = declared.customised_root_errors(config, declared.USER_API, name, value, defaults)
+            own = own if configured is None else configured
+        found += own
     for name, field in (("firstName", "first_name"), ("lastName", "last_name")):
         sent = rep.get(name)
         if isinstance(sent, str):
