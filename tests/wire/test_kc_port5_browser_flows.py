@@ -13,58 +13,39 @@ testCredentialsOrder, which run the default flow, are in test_keycloak_browser_f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import count
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
-from browser_flow import form_action, is_password_page, is_username_page, start, submit
+from browser_flow import form_action, start, submit
+from browser_flow_copy import (
+    CONFIGURED,
+    FLOW,
+    OTP,
+    PF,
+    ROLE,
+    SETUP_REQUIRED,
+    UF,
+    UNEXPECTED,
+    UPF,
+    WEBAUTHN,
+    Step,
+    browser_flow,
+    is_password_page,
+    is_username_page,
+)
+from browser_flow_copy import kc as kc  # the realm fixture
 from browser_flow_realm import (
     is_otp_page,
-    kc,
     offered,
     provide_username_password,
 )
-from flow_builder import ADMIN, ALT, AUTH, COND, DIS, REQ, add, add_flow, admin, bind, executions
+from flow_builder import ADMIN, ALT, AUTH, COND, DIS, REQ, admin, executions
 from keycloak_port import user_id
 from login_test_realm import APP, auth_response, error_page_text
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-__all__ = ["kc"]  # the fixture
-
-# An execution: (requirement, authenticator) or (requirement, authenticator, config); a sub-flow: (requirement,
-# [its executions]).
-Step = tuple[Any, ...]
-UF, PF, UPF = "auth-username-form", "auth-password-form", "auth-username-password-form"
-OTP, WEBAUTHN = "auth-otp-form", "webauthn-authenticator"
-CONFIGURED, ROLE = "conditional-user-configured", "conditional-user-role"
-FLOW = "browser - copy 1"  # the alias the Java tests give their copy
-SETUP_REQUIRED = "Cannot login, credential setup required."  # Messages.CREDENTIAL_SETUP_REQUIRED
-UNEXPECTED = "Unexpected error when handling authentication request to identity provider."
-
-
-async def _fill(env: Env, flow: str, steps: list[Step], names: Iterator[int]) -> None:
-    for step in steps:
-        if isinstance(step[1], list):
-            sub = f"{FLOW} sub {next(names)}"
-            await add_flow(env, flow, sub, step[0])
-            await _fill(env, sub, step[1], names)
-        else:
-            await add(env, flow, step[1], step[0], step[2] if len(step) > 2 else None)
-
-
-async def browser_flow(env: Env, forms: list[Step], status: int = 204) -> httpx.Response:
-    """``copyBrowserFlow(FLOW).inForms(forms -> forms.clear()...)`` then ``defineAsBrowserFlow()``."""
-    body = {"alias": FLOW, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": FLOW}
-    await admin(env, "POST", f"{AUTH}/flows", body, 201)
-    await add(env, FLOW, "auth-cookie", ALT)
-    await add_flow(env, FLOW, f"{FLOW} forms", ALT)
-    await _fill(env, f"{FLOW} forms", forms, count(1))
-    return await bind(env, "browserFlow", FLOW, status)
 
 
 def otp_needs_role(role: str) -> list[Step]:

@@ -289,8 +289,9 @@ async def submit(
             tried, picked = form.get(login_choices.TRY_ANOTHER_WAY), form.get(login_choices.EXECUTION)
             if login_gates.password_gate(ctx) is not None:
                 return await login_choices.answer(ctx, login_choices.PASSWORD_PAGE, tried, picked, remember_me=kept)
-            if picked:  # no choice here: any execution is one not offered (DefaultAuthenticationFlow.processAction)
-                return await login_choices.answer(ctx, login_choices.PASSWORD_PAGE, None, picked, remember_me=kept)
+            # no choice here: the page's own step alone is on offer (DefaultAuthenticationFlow.processAction)
+            if picked:
+                return await login_choices.password_page(ctx, picked, remember_me=kept)
         # the passkey of the form's conditional UI or its button, or of a flow that starts with the passkey
         if login_passkeys.is_answer(realm, client, request, form):
             challenge = auth_session.notes.get(WEBAUTHN_CHALLENGE_NOTE)

@@ -80,13 +80,52 @@ async def answer(
     if (try_another_way is not None or execution is None) and step in STEP_ACTIONS:
         return await login_gates.gate_page(ctx, STEP_ACTIONS[step], remember_me)
     picked = next((o for o in options if o.execution == execution), None)
+    if picked is None and not options and step in STEP_ACTIONS and await _own_gate(ctx, execution):
+        return await login_gates.gate_page(ctx, STEP_ACTIONS[step], remember_me)  # the page's own step, again
     if picked is None:
-        execution = execution or ""
-        shown = execution if len(execution) <= MAX_EXECUTION_ID and execution.isprintable() else "(not an id)"
-        log.warning("realm %s: requested authentication execution %r is not allowed", ctx.realm.name, shown)
-        await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
-        return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST)
+        return await _not_allowed(ctx, execution)
     return await login_gates.gate_page(ctx, picked.action, remember_me)
+
+
+async def password_page(ctx: StepContext, execution: str, *, remember_me: bool) -> Outcome:
+    """``authenticationExecution`` posted from identity-first's password page while it is no choice: PasswordForm
+    is REQUIRED after UsernameForm, so AuthenticationSelectionResolver lists it alone (for a user holding a
+    password; the username and password form, no credential validator, always). Its own execution runs it again:
+    the page once more, nothing checked (processSingleFlowExecutionModel's ``authenticate``). Any other, the next
+    gate's steps included, is not allowed: they come after the password, never in its place."""
+    plan = flow_gates.username_first(ctx.realm, ctx.client, ctx.request.requested_flow)
+    if plan is None or not plan.password_execution or execution != plan.password_execution:
+        return await _not_allowed(ctx, execution)
+    if not plan.user_set_form and not await _holds(ctx, flow_gates.CHOICE_TYPES[flow_plan.PASSWORD]):
+        return await _not_allowed(ctx, execution)
+    return await login_gates.gate_page(ctx, flow_plan.PASSWORD, remember_me)
+
+
+async def _own_gate(ctx: StepContext, execution: str | None) -> bool:
+    """Whether ``execution`` is the single step of the gate the login waits on, for a user holding its credential
+    (AuthenticationSelectionResolver.addSimpleAuthenticationExecution: a REQUIRED step lists itself)."""
+    try:
+        plan = flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER, ctx.request.requested_flow)
+    except flow_gates.CannotRun:
+        return False
+    index = ctx.request.flow_gate
+    if not execution or not 0 <= index < len(plan.gates) or plan.gates[index].execution != execution:
+        return False
+    wanted = flow_gates.CREDENTIAL_TYPES.get(plan.gates[index].action)
+    return wanted is not None and await _holds(ctx, wanted)
+
+
+async def _holds(ctx: StepContext, credential_type: str) -> bool:
+    return any(c.type == credential_type for c in await ctx.tx.users.credentials(ctx.user.id))
+
+
+async def _not_allowed(ctx: StepContext, execution: str | None) -> Outcome:
+    """AuthenticationFlowException "Requested authentication execution is not allowed" (INTERNAL_ERROR)."""
+    execution = execution or ""
+    shown = execution if len(execution) <= MAX_EXECUTION_ID and execution.isprintable() else "(not an id)"
+    log.warning("realm %s: requested authentication execution %r is not allowed", ctx.realm.name, shown)
+    await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
+    return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST)
 
 
 def others(options: tuple[Choice, ...]) -> bool:

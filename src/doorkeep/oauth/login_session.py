@@ -235,10 +235,13 @@ async def wait_for(
     *,
     root_id: str = "",
     tab_id: str | None = None,
+    keep_code: bool = False,
 ) -> Waiting:
     """The authentication session of the page ``outcome`` asks for: created with the login's first page (a new
     tab of the root authentication session ``root_id``, or the tab ``tab_id`` begun again), else moved to the
-    page's step with a new form code (every step, a failed login too, burns the form's code)."""
+    page's step with a new form code (every step, a failed login too, burns the form's code). ``keep_code``: a GET
+    showing the page of the step the tab waits on keeps its code (ClientSessionCode.getOrGenerateCode returns the
+    ACTIVE_CODE until a POST verifies it), so a page an earlier GET drew still posts."""
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
@@ -280,9 +283,9 @@ async def wait_for(
         )
         await tx.flows.create_auth_session(auth_session)
     else:
-        auth_session = dataclasses.replace(
-            auth_session, user_id=user_id, step=step, form_token=secrets.token_urlsafe(24), notes=notes
-        )
+        kept = keep_code and step == auth_session.step and user_id == auth_session.user_id
+        token = auth_session.form_token if kept else secrets.token_urlsafe(24)
+        auth_session = dataclasses.replace(auth_session, user_id=user_id, step=step, form_token=token, notes=notes)
         await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token, notes)
         auth_session = await touch(tx, realm, auth_session, now)  # the page's code generated: generateCode
         if current != request:

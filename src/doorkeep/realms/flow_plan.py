@@ -140,6 +140,9 @@ class Plan:
     # identity-first: the gates of the CONDITIONAL sub-flows between the username page and the password page
     # (Deny and Allow Access under conditions), asked once the username names a user
     before_password: tuple[Gate, ...] = ()
+    # identity-first: the execution id of the password page's own step (PasswordForm, or the username and password
+    # form of ``user_set_form``), what its form may post as ``authenticationExecution`` to be shown again
+    password_execution: str = ""
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -469,7 +472,18 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         organization=organization and second == "",  # beside the username and password form only
         organization_members_only=members_only,
         before_password=before,
+        password_execution=_password_step(flows, forms) if identity_first else "",
     )
+
+
+def _password_step(flows: FlowSet, e: Execution, depth: int = 0) -> str:
+    """The id of identity-first's password step under ``e``: the first enabled PasswordForm (or, after UsernameForm,
+    the username and password form) in the flow's order; "" for none (the passkey is the first factor)."""
+    if e.flow_id is None:
+        return e.id if e.authenticator in (PASSWORD_ONLY_FORM, PASSWORD_FORM) and enabled(e) else ""
+    if depth > 8 or not enabled(e):
+        return ""
+    return next((found for c in flows.children(e.flow_id) if (found := _password_step(flows, c, depth + 1))), "")
 
 
 def _organization_step(flows: FlowSet, e: Execution) -> bool:

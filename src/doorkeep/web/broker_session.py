@@ -82,8 +82,9 @@ async def respond(request: Request, tx: Tx, realm: Realm, tab: Tab, decision: De
     timeout page when what the login needed is gone."""
     if decision is None:
         return error_page(request, realm, EXPIRED)
-    if isinstance(decision, Continue):
-        return await render(request, tx, realm, tab.client, decision.request, decision.outcome, tab.auth_session)
+    if isinstance(decision, Continue):  # finishBrokerAuthentication: into a required action or consent by redirect
+        args = (request, tx, realm, tab.client, decision.request, decision.outcome, tab.auth_session)
+        return await render(*args, completes_flow=True)
     from doorkeep.web.broker_first_login import page  # that module answers this one's decisions too
 
     return await page(request, tx, realm, tab, decision)

@@ -57,7 +57,8 @@ async def verify(request: Request, realm: Realm, typed: str | None) -> Response:
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
         auth_request = login_flow.pinned(realm, auth_request, current, now, services.disabled_features)
         outcome = await login_flow.begin(tx, services, realm, client, auth_request, current, browser(request))
-        response = await render(request, tx, realm, client, auth_request, outcome, None)
+        # the flow run at once (an SSO cookie) reaches a required action or the consent screen by the redirect
+        response = await render(request, tx, realm, client, auth_request, outcome, None, completes_flow=True)
         response.headers.update(NO_BACK)
         return response
 

@@ -18,6 +18,7 @@ from doorkeep.email import action_tokens
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm, UserSession
 from doorkeep.oauth import (
+    action_redirect,
     client_data,
     login_actions,
     login_completion,
@@ -372,7 +373,10 @@ async def switch_language(request: Request) -> Response:
                 outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next one, or done
             elif isinstance(outcome, NeedProfileUpdate) and outcome.action == verify_profile.VERIFY_PROFILE:
                 outcome = await verify_profile.shown_again(step) or outcome  # its challenge's errors
-        response = await render(request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)
+        # requiredActionGET's page posts with the code an earlier GET of it drew (getOrGenerateCode)
+        keep = target == action_redirect.PATH
+        args = (request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)
+        response = await render(*args, keep_code=keep)
         response.headers["Cache-Control"] = NO_BACK
         return response
 

@@ -108,14 +108,16 @@ async def render(
     *,
     authorization: bool = False,
     completes_flow: bool = False,
+    keep_code: bool = False,
 ) -> Response:
     """Turn a login outcome into a page (creating the authentication session in a new tab of the browser's root,
     the ``authorization`` endpoint's rule when it asks) or a redirect, with the ``KEYCLOAK_LOCALE`` cookie the
     outcome calls for. ``completes_flow``: the answer of an authentication flow's step (a login form, a
     registration, an e-mailed link, the authorization endpoint), which reaches a required action or the consent
-    screen by the redirect of ``oauth.action_redirect``."""
+    screen by the redirect of ``oauth.action_redirect``. ``keep_code``: the page shown again by a GET keeps the
+    form's code while its step stays (``login_session.wait_for``)."""
     response = await _respond(
-        request, tx, realm, client, auth_request, outcome, auth_session, authorization, completes_flow
+        request, tx, realm, client, auth_request, outcome, auth_session, authorization, completes_flow, keep_code
     )
     await locale_cookie(request, tx, realm, auth_request, outcome, response)
     return response
@@ -191,6 +193,7 @@ async def _respond(
     auth_session: AuthSession | None,
     authorization: bool = False,
     completes_flow: bool = False,
+    keep_code: bool = False,
 ) -> Response:
     now = state(request).services.clock.now()
     if (
@@ -250,7 +253,9 @@ async def _respond(
         root = auth_session.root
     else:
         root = await (root_for_authorization if authorization else root_for_new_tab)(request, tx, realm)
-    waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)
+    waiting = await login_session.wait_for(
+        tx, realm, client, auth_request, outcome, auth_session, now, root_id=root, keep_code=keep_code
+    )
     before = auth_session.step if auth_session is not None else None
     if completes_flow and action_redirect.redirects(before, waiting.auth_session.step):
         return await to_required_action(request, tx, realm, client, waiting)
