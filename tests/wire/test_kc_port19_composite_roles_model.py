@@ -64,7 +64,10 @@ TESTCOMPOSITES2: dict[str, Any] = {
     "oauthClients": [{"name": "third-party", "enabled": True, "secret": "password"}],
     "scopeMappings": [
         {"client": "REALM_COMPOSITE_1_APPLICATION", "roles": ["REALM_COMPOSITE_1"]},
-        {"client": "REALM_COMPOSITE_2_APPLICATION", "roles": ["REALM_COMPOSITE_1", "REALM_COMPOSITE_CHILD", "REALM_ROLE_4"]},
+        {
+            "client": "REALM_COMPOSITE_2_APPLICATION",
+            "roles": ["REALM_COMPOSITE_1", "REALM_COMPOSITE_CHILD", "REALM_ROLE_4"],
+        },
         {"client": "REALM_ROLE_1_APPLICATION", "roles": ["REALM_ROLE_1"]},
     ],
     "applications": [
@@ -291,7 +294,11 @@ async def test_no_client_id(env: Env) -> None:
     client has its clientId, for the unknown ``some-client`` of its client scope mappings; no realm is made."""
     response = await call(env, "POST", "", {**NO_CLIENT_ID, "id": "TestNoClientID"})
     assert response.status_code == 400, response.text
-    named = {**NO_CLIENT_ID, "id": "TestNoClientID", "clients": [{**NO_CLIENT_ID["clients"][0], "clientId": "third-party"}]}
+    named = {
+        **NO_CLIENT_ID,
+        "id": "TestNoClientID",
+        "clients": [{**NO_CLIENT_ID["clients"][0], "clientId": "third-party"}],
+    }
     response = await call(env, "POST", "", named)
     assert response.status_code == 400, response.text
     assert "some-client" in response.json()["errorMessage"], response.text

@@ -40,7 +40,10 @@ async def set_up(env: Env) -> dict[str, str]:
         await create(env, f"{REALM}/clients", {"clientId": client_id})
     direct = {"clientId": "direct", "publicClient": True, "directAccessGrantsEnabled": True}
     await create(env, f"{REALM}/clients", direct)
-    scopes = {name: await create(env, f"{REALM}/client-scopes", {"name": name, "protocol": "openid-connect"}) for name in ("foo", "bar")}
+    scopes = {
+        name: await create(env, f"{REALM}/client-scopes", {"name": name, "protocol": "openid-connect"})
+        for name in ("foo", "bar")
+    }
     for username in ("john", "mary"):
         rep = {"username": username, "enabled": True, "email": f"{username}@keycloak.org", "firstName": username}
         password = [{"type": "password", "value": "password", "temporary": False}]

@@ -137,7 +137,12 @@ async def test_update_user_single_attribute(env: Env) -> None:
     uid = await add_user(env, "user", attributes={"key1": ["value1"], "key2": ["value2"]})
     read = await set_attributes(env, uid, {"key1": ["value3"], "key2": ["value2"], "key3": [None]})  # type: ignore[list-item]
     assert read["attributes"] == {"key1": ["value3"], "key2": ["value2"]}
-    assert (read["username"], read.get("firstName"), read.get("lastName"), read.get("email")) == ("user", None, None, None)
+    assert (read["username"], read.get("firstName"), read.get("lastName"), read.get("email")) == (
+        "user",
+        None,
+        None,
+        None,
+    )
 
 
 async def test_search_by_string(env: Env) -> None:
