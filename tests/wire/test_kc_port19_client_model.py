@@ -229,9 +229,15 @@ async def test_default_default_client_scopes(env: Env) -> None:
 
 
 async def test_registered_nodes_of_a_new_client_are_host_names_to_times(env: Env) -> None:
-    """Not in ClientModelTest: ``registeredNodes`` that are not host names to integers are a 400, nothing made."""
+    """Not in ClientModelTest: ``registeredNodes`` that are not host names to integers are a 400, nothing made;
+    an update leaves the registered nodes as they were."""
     await new_realm(env, "original")
     for bad in (["node1"], {"node1": "soon"}, {"node1": True}):
         response = await call(env, "POST", f"{REALM}/clients", {"clientId": "bad", "registeredNodes": bad})
         assert response.status_code == 400, response.text
     assert await ok(env, "GET", f"{REALM}/clients", clientId="bad") == []
+    # RepresentationToModel.updateClient does not read them: an update neither adds nor drops a node
+    uuid = await create(env, f"{REALM}/clients", {"clientId": "good", "registeredNodes": {"node1": 10}})
+    rep = await ok(env, "GET", f"{REALM}/clients/{uuid}")
+    await ok(env, "PUT", f"{REALM}/clients/{uuid}", {**rep, "registeredNodes": {"node2": 20}})
+    assert (await ok(env, "GET", f"{REALM}/clients/{uuid}"))["registeredNodes"] == {"node1": 10}
