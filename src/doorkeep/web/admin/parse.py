@@ -24,6 +24,7 @@ from doorkeep.admin.representations import (
     apply,
     email_rules,
     negative_brute_force,
+    with_registered_nodes,
     without_validated,
 )
 from doorkeep.admin.stored_text import refuse_nul
@@ -177,8 +178,19 @@ def new_client(realm: Realm, rep: dict[str, Any]) -> Client:
         raise invalid_input("Client ID is required")
     base = Client(id=_str(rep, "id") or new_id(), realm_id=realm.id, client_id=client_id)
     client = _with_attributes(apply(base, rep, CLIENT_SCALARS), rep.get("attributes"))
-    client = default_web_origins(rep, client)
+    client = _with_given_nodes(default_web_origins(rep, client), rep.get("registeredNodes"))
     return _oidc_client_defaults(client, rep) if rep.get("protocol") == OIDC else client
+
+
+def _with_given_nodes(client: Client, raw: Any) -> Client:
+    """RepresentationToModel.createClient registers the representation's ``registeredNodes`` (host -> time in
+    seconds), so a client's JSON read back makes the same client again (ClientModelTest.json); updateClient
+    ignores them."""
+    if raw is None:
+        return client
+    if not isinstance(raw, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw.values()):
+        raise RepresentationError("registeredNodes: expected an object of host names to integers")
+    return with_registered_nodes(client, {str(k): int(v) for k, v in raw.items()}) if raw else client
 
 
 def _oidc_client_defaults(client: Client, rep: dict[str, Any]) -> Client:
