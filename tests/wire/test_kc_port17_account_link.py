@@ -120,7 +120,7 @@ async def test_delete_identity_on_provider_removal(env: Env) -> None:
     assert await _identities(env, child) == []
     assert await _stored_links(env, "child") == []
 
-    again = {"alias": PARENT_IDP, "providerId": "oidc", "enabled": True, "config": {"clientId": "c"}}
-    again["config"] |= {"authorizationUrl": "http://localhost/a", "tokenUrl": "http://localhost/t"}
+    config = {"clientId": "c", "authorizationUrl": "http://localhost/a", "tokenUrl": "http://localhost/t"}
+    again = {"alias": PARENT_IDP, "providerId": "oidc", "enabled": True, "config": config}
     await admin(env, "POST", f"/admin/realms/{CHILD_IDP}/identity-provider/instances", again, 201)
     assert await _identities(env, child) == []
