@@ -10,7 +10,11 @@ consumer decrypts them with its own encryption key (OIDCIdentityProvider.parseTo
   provider's default A128CBC-HS256, the userinfo answer only encrypted, its content the JSON; BrokerLoginTest's two.
 - The ECDH-ES ones (AbstractKcOidcBrokerJWEEcdhEsTest @63e3cb10 and its subclasses, named by their parameters here):
   the consumer's ``ecdh-generated`` key of the curve and algorithm, the provider's ``ecdsa-generated`` key signing
-  with ES256/ES384/ES512; BrokerLoginTest's ``testLogInAsUserInIDP`` for each.
+  with ES256/ES384/ES512; BrokerLoginTest's ``testLogInAsUserInIDP`` for each. Their inherited
+  ``loginWithExistingUser`` and ``testIdentityClaimsFromUserInfoEndpoint`` are not repeated per parameter set: the
+  first login already reads the encrypted ID token and the encrypted, signed userinfo answer (the provider user has
+  no names), which is all the parameters change. The arquillian tree's further ECDH-ES combinations (P-256/P-384/
+  P-521 with each key wrap) take the same path.
 
 The realms are broker_support.py's; the provider user ``testuser`` has no names, so the userinfo endpoint is asked (as
 for Keycloak's ``bc`` user) and the review page shows. ``testSingleLogout``'s admin logouts end each first login.
