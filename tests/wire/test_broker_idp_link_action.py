@@ -46,6 +46,8 @@ async def _provider(http: httpx.AsyncClient, to_provider: httpx.Response) -> str
 
 
 async def test_the_action_links_the_provider_and_the_login_goes_on(env: Env) -> None:
+    """KcOidcBrokerIdpLinkActionTest.testAccountLinkingSuccess: linked, back at the client, FEDERATED_IDENTITY_LINK
+    naming the provider, its user and its session."""
     async with served(env) as broker:
         await _setup(broker)
         async with browser(broker) as http:
@@ -69,6 +71,8 @@ async def test_the_action_links_the_provider_and_the_login_goes_on(env: Env) -> 
         [linked] = events.json()
         assert linked["details"]["identity_provider"] == ALIAS
         assert linked["details"]["identity_provider_identity"] == "alice"
+        # KcOidcBrokerIdpLinkActionTest.assertConsumerSuccessLinkEvents: the provider session, ``{alias}.{sid}``
+        assert linked["details"]["identity_provider_broker_session_id"].startswith(f"{ALIAS}."), linked
 
 
 async def test_cancel_and_an_unknown_provider_link_nothing(env: Env) -> None:

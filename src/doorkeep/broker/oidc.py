@@ -20,7 +20,7 @@ from urllib.parse import quote_plus, urlencode
 import jwt
 from jwt.types import Options
 
-from doorkeep.broker import client_assertion, forwarding, social
+from doorkeep.broker import client_assertion, forwarding, jwe_input, social
 from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.model import JSON
@@ -244,15 +244,38 @@ def _form(value: str, encoded: bool) -> str:
     return quote_plus(value) if encoded else value
 
 
-async def userinfo(config: Config, access_token: str) -> dict[str, Any]:
-    """OIDCIdentityProvider.doGetFederatedIdentity's userinfo request with the access token."""
+async def userinfo(
+    config: Config, access_token: str, find: jwe_input.KeyFinder | None = None, lookup: KeyLookup | None = None
+) -> dict[str, Any]:
+    """OIDCIdentityProvider.doGetFederatedIdentity's userinfo request with the access token: JSON, or an
+    ``application/jwt`` answer (parseTokenInput(…, false)) signed, encrypted to the realm (``find``), or both."""
     headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
     status, content_type, body = await call("GET", config.userinfo_url, headers, None, "userinfo request")
     if status != 200:
         raise BrokerError(f"userinfo endpoint answered {status}")
-    if "jwt" in content_type:
-        raise BrokerError("signed userinfo responses are not supported")
-    return bounded_json(body, "userinfo response")
+    if "jwt" not in content_type:
+        return bounded_json(body, "userinfo response")
+    text = body.decode(errors="replace").strip()
+    content = await jwe_input.decrypted(text, find) if jwe_input.is_jwe(text) else text
+    if jwe_input.is_jws(content):
+        return bounded_json(await _jws_payload(config, content, lookup), "userinfo response")
+    if content is text:  # neither a JWE nor a JWS
+        raise BrokerError("userinfo answer is no JWT")
+    return bounded_json(content.encode(), "userinfo response")  # only encrypted: its content is the JSON
+
+
+async def _jws_payload(config: Config, token: str, lookup: KeyLookup | None) -> bytes:
+    """OIDCIdentityProvider.verify: the JWS's signature checked with the provider's key when ``validateSignature``
+    is on; its payload."""
+    try:
+        if config.validate_signature:
+            key, alg = await _signature_key(config, token, lookup)
+            payload: bytes = jwt.PyJWS().decode(token, key, algorithms=[alg])
+        else:
+            payload = jwt.PyJWS().decode(token, options={"verify_signature": False})
+        return payload
+    except jwt.PyJWTError as err:
+        raise BrokerError(f"token signature validation failed: {type(err).__name__}") from None
 
 
 async def _signature_key(config: Config, token: str, lookup: KeyLookup | None) -> Any:
@@ -415,16 +438,19 @@ async def authenticate(
     now: int,
     asked: AuthRequest | None = None,
     lookup: KeyLookup | None = None,
+    find: jwe_input.KeyFinder | None = None,
 ) -> Identity:
     """AbstractOAuth2IdentityProvider.Endpoint.authResponse after its checks: the code exchanged, the ID token
     checked (its ``auth_time`` against the client's ``max_age`` with ``passMaxAge``; its key through ``lookup``, the
-    provider's kept JWK set), userinfo read if needed, the brokered identity; any failure a BrokerError."""
+    provider's kept JWK set; encrypted to the realm, decrypted with the key ``find`` gives), userinfo read if needed,
+    the brokered identity; any failure a BrokerError."""
     tokens = await exchange(config, code, redirect_uri, verifier, now)
     if config.oauth2_only:
         return await _from_profile(config, tokens, now)
     id_token = tokens.get("id_token")
     if not isinstance(id_token, str):
         raise BrokerError("No token from server.")
+    id_token = await jwe_input.signed_content(id_token, find)
     claims = await id_token_claims(config, id_token, nonce, now, lookup)
     if forwarding.auth_time_expired(config.extra, asked, claims, now):
         raise BrokerError("User not re-authenticated by the target OpenID Provider")
@@ -433,7 +459,7 @@ async def authenticate(
     info: dict[str, Any] = {}
     access = tokens.get("access_token")
     if needs_userinfo(config, claims) and isinstance(access, str):
-        info = await userinfo(config, access)
+        info = await userinfo(config, access, find, lookup)
     expires_in = tokens.get("expires_in")
     if config.store_token and isinstance(expires_in, int) and expires_in > 0:
         # OIDCIdentityProvider.getFederatedIdentity: a stored response notes when its access token expires

@@ -101,6 +101,10 @@ def identity_of(context: JSON) -> oidc.Identity:
     )
 
 
+# The events LoginActionsService.brokerLoginFlow's builder records: the flow's own, and IdpReviewProfileAuthenticator's.
+FLOW_EVENTS = frozenset({"IDENTITY_PROVIDER_FIRST_LOGIN", "UPDATE_PROFILE", "UPDATE_EMAIL"})
+
+
 async def error_event(site: LoginSite, error: str, **details: str | None) -> None:
     """IDENTITY_PROVIDER_LOGIN_ERROR, as AbstractOAuth2IdentityProvider and IdentityBrokerService record it."""
     await events.record(
@@ -123,7 +127,11 @@ async def record(
     brokered: oidc.Identity,
     more: dict[str, str | None] | None = None,
 ) -> None:
-    """An event of the broker login (IDENTITY_PROVIDER_FIRST_LOGIN, REGISTER, FEDERATED_IDENTITY_LINK ...)."""
+    """An event of the broker login (IDENTITY_PROVIDER_FIRST_LOGIN, REGISTER, FEDERATED_IDENTITY_LINK ...). Those the
+    first broker login flow's own event builder records (FLOW_EVENTS) carry the provider session as
+    ``identity_provider_broker_session_id``, which LoginActionsService.brokerLoginFlow sets on it; REGISTER and the
+    linking FEDERATED_IDENTITY_LINK come from afterFirstBrokerLogin's request, whose builder has no such detail."""
+    session = provider_logout.broker_session_of(alias, brokered.token) if kind in FLOW_EVENTS else None
     await events.record(
         site.tx,
         site.realm,
@@ -137,6 +145,7 @@ async def record(
             "identity_provider_identity": brokered.username,
             "redirect_uri": site.request.redirect_uri or None,
             "username": user.username if user else brokered.username,
+            "identity_provider_broker_session_id": session,
             **(more or {}),
         },
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from doorkeep.broker import idp_mappers, linking, oidc
+from doorkeep.broker import idp_mappers, linking, oidc, provider_logout
 from doorkeep.broker import providers as idp
 from doorkeep.model import User
 from doorkeep.oauth import login_completion, login_events, login_outcomes, required_actions
@@ -59,7 +59,12 @@ async def finish(ctx: StepContext, config: oidc.Config, brokered: oidc.Identity)
         await _error(ctx, refused.error or "", config.alias)
         return login_outcomes.Refused(refused.shown(), refused.status), ctx.request
     user = await ctx.tx.users.get(ctx.user.id) or ctx.user  # as the mappers left it
-    more = {"identity_provider": config.alias, "identity_provider_identity": brokered.username}
+    more = {
+        "identity_provider": config.alias,
+        "identity_provider_identity": brokered.username,
+        # the callback's builder (IdentityBrokerService.authenticated) names the provider session
+        "identity_provider_broker_session_id": provider_logout.broker_session_of(config.alias, brokered.token),
+    }
     await login_events.record(ctx, LINKED, more=more)
     request = required_actions.settled(ctx.request, IDP_LINK, required_actions.SUCCESS)
     return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=user)), request

@@ -246,8 +246,9 @@ async def endpoint(request: Request) -> Response:
         now = services.clock.now()
         keys = services.client_keys  # the provider's JWK set kept, not fetched for each login
         lookup = functools.partial(keys.provider_key, realm.id, provider) if keys is not None else None
+        find = functools.partial(decryption_key, request, realm)
         brokered = await oidc.authenticate(
-            config, q["code"], endpoint_url, verifier, nonce, now, found.request, lookup=lookup
+            config, q["code"], endpoint_url, verifier, nonce, now, found.request, lookup=lookup, find=find
         )
     except oidc.BrokerError as err:
         log.warning("identity provider %s: %s", alias, err)
@@ -306,6 +307,21 @@ async def client_key(request: Request, realm: Realm, method: str, extra: JSON) -
         return await client_assertion.realm_key(tx, services.keyring, realm.id, realm.name, method, extra, now)
 
     return await in_transaction(request, read)
+
+
+async def decryption_key(request: Request, realm: Realm, kid: str | None, alg: str) -> object | None:
+    """parseTokenInput's key for a provider's JWE: the realm's encryption key ``kid`` (without one, its asymmetric
+    encryption key of the highest priority) registered for ``alg``, read in a transaction of its own."""
+    keyring = state(request).services.keyring
+
+    async def read(tx: Tx) -> object | None:
+        key = await keyring.request_decryption_key(tx, realm.id, kid)
+        if key is None or isinstance(key.signing, bytes) or key.algorithm != alg:
+            return None
+        found: object = key.signing
+        return found
+
+    return await in_transaction(request, read, write=False)
 
 
 def _active(request: Request, realm: Realm, tab: Tab) -> bool:
