@@ -43,7 +43,10 @@ NO_ARGS = [
         f"Usage: {CMD} config registration-token --server SERVER --realm REALM --client CLIENT [--delete | TOKEN]"
         " [ARGUMENTS]",
     ),
-    (("config", "truststore"), f"Usage: {CMD} config truststore [TRUSTSTORE | --delete] [--trustpass PASSWORD] [ARGUMENTS]"),
+    (
+        ("config", "truststore"),
+        f"Usage: {CMD} config truststore [TRUSTSTORE | --delete] [--trustpass PASSWORD] [ARGUMENTS]",
+    ),
     (("create",), f"Usage: {CMD} create [ARGUMENTS]"),
     (("get",), f"Usage: {CMD} get CLIENT [ARGUMENTS]"),
     (("update",), f"Usage: {CMD} update CLIENT [ARGUMENTS]"),
@@ -115,8 +118,11 @@ def test_credentials_server_and_realm_with_default_config(reg: Reg) -> None:
             "Unsupported option: --no-config",
         ),
     ],
-    ids=["testCredentialsNoServerWithDefaultConfig", "testCredentialsNoRealmWithDefaultConfig",
-         "testCredentialsWithNoConfig"],  # fmt: skip
+    ids=[
+        "testCredentialsNoServerWithDefaultConfig",
+        "testCredentialsNoRealmWithDefaultConfig",
+        "testCredentialsWithNoConfig",
+    ],
 )
 def test_credentials_refused(reg: Reg, args: tuple[str, ...], message: str) -> None:
     run = reg("config", "credentials", *args)

@@ -8,6 +8,7 @@ prompted for (``Enter Initial Access Token:``), ``-d`` removes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import click
 from doorkeep.admincli import auth, http
 from doorkeep.admincli.config import Config
 from doorkeep.admincli.errors import AdminCliError, AdminUsageError
+from doorkeep.admincli.options import F
 from doorkeep.regcli import access, config
 from doorkeep.regcli.framing import RegGroup
 
@@ -40,11 +42,11 @@ def _server(ctx: click.Context, server: str | None) -> str:
     return server.rstrip("/")
 
 
-def _refused_options(*names: str) -> Any:
+def _refused_options(*names: str) -> Callable[[F], F]:
     """The credentials options kcreg's ``config initial-token`` / ``registration-token`` parse but refuse
     (``getUnsupportedOptions``): accepted here so that they are refused in kcreg's words, not click's."""
 
-    def decorate(func: Any) -> Any:
+    def decorate(func: F) -> F:
         for name in reversed(names):
             flag = name == "no-config"
             func = click.option(f"--{name}", f"refused_{name.replace('-', '_')}", is_flag=flag, hidden=True)(func)
