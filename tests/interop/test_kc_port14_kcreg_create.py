@@ -1,8 +1,12 @@
 """Keycloak's KcRegCreateTest and KcRegTest (testsuite/.../cli/registration, Keycloak 26) against ``doorkeep reg``.
 
-The tests follow those classes' scenarios (not transcribed method by method) and assert the exit status, the lines on stdout and stderr,
-the config file's tokens and the server's state. ``kcreg.sh`` is ``doorkeep reg`` here. Not ported: SAML
-(Doorkeep registers OpenID Connect clients only), Java truststores and keystores, interactive prompts on a TTY.
+These tests follow those classes' scenarios loosely (KcRegTest's server-free methods are transcribed one by one
+in test_kc_port14_kcreg_cli.py; KcRegCreateTest.testCreateThoroughly, testCreateWithRealmOverride and KcRegTest's
+testCRUDWithOnTheFly*, testCustomConfigLoginCreateDelete and testUserLoginWithCustomConfig are not yet) and
+assert the exit status, the lines on stdout and stderr, the config file's tokens and the server's state. ``kcreg.sh`` is ``doorkeep reg`` here. Cannot apply: SAML (Doorkeep registers OpenID Connect clients only; testCreateThoroughly's SAML step,
+testCreateWithAuthorizationServices' UMA parts), JKS/PKCS12 keystores and truststores
+(testCRUDWithOnTheFlyUserAuthWithSignedJwtClient_*, testCRUDWithOnTheFlyServiceAccountWithSignedJwtClient,
+KcRegTruststoreTest), the https-only --insecure tests, interactive prompts on a TTY.
 """
 
 from __future__ import annotations

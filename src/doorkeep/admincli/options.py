@@ -29,6 +29,8 @@ EMPTY_IS_HELP = frozenset(
 class AdminCommand(click.Command):
     """A command whose parse errors and failures print as kcadm's, with ``-x`` for the traceback."""
 
+    empty_is_help = EMPTY_IS_HELP  # the commands that print their help when given nothing at all
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("context_settings", {})["help_option_names"] = ["--help"]
         kwargs.setdefault("options_metavar", "[ARGUMENTS]")
@@ -51,7 +53,7 @@ class AdminCommand(click.Command):
         return pieces[1:] + pieces[:1] if pieces and pieces[0] == self.options_metavar else pieces
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args and self.name in EMPTY_IS_HELP:
+        if not args and self.name in self.empty_is_help:
             help_and_exit(ctx, 2)
         given = list(args)  # click's parser consumes the list it is given
         try:

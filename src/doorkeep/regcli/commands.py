@@ -14,19 +14,20 @@ import click
 
 from doorkeep.admincli import attributes, jackson
 from doorkeep.admincli.errors import AdminCliError, AdminUsageError
-from doorkeep.admincli.options import AdminGroup, exclusive
+from doorkeep.admincli.options import exclusive
 from doorkeep.admincli.responses import write_out
 from doorkeep.admincli.usage import help_command
 from doorkeep.regcli import access, documents, endpoints
 from doorkeep.regcli.config_commands import config_group
 from doorkeep.regcli.documents import Document
 from doorkeep.regcli.endpoints import Endpoint
+from doorkeep.regcli.framing import RegGroup
 from doorkeep.regcli.representations import PROPERTIES
 
 CLIENT_OPTION_WARN = "You're using what looks like an OPTION as CLIENT: {}"
 
 
-@click.group("reg", cls=AdminGroup, short_help="kcreg-style client registration client of a running server")
+@click.group("reg", cls=RegGroup, short_help="kcreg-style client registration client of a running server")
 def reg() -> None:
     """Register clients with a running Doorkeep or Keycloak server's client registration service, as kcreg.sh does."""
 

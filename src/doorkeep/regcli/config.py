@@ -59,8 +59,10 @@ class Store:
         self.update(lambda c: _clients_of(c, server, realm).__setitem__(client_id, token or ""))
 
     def forget_registration_token(self, server: str, realm: str, client_id: str) -> None:
-        def forget(config: cfg.Config) -> None:
-            _clients_of(config, server, realm).pop(client_id, None)
+        def forget(config: cfg.Config) -> None:  # kcreg leaves a realm it has no entry for as it is
+            entry = config.endpoints.get(server, {}).get(realm)
+            if isinstance(entry, dict):
+                clients(entry).pop(client_id, None)
 
         self.update(forget)
 

@@ -8,6 +8,7 @@ prompted for (``Enter Initial Access Token:``), ``-d`` removes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,14 @@ import click
 from doorkeep.admincli import auth, http
 from doorkeep.admincli.config import Config
 from doorkeep.admincli.errors import AdminCliError, AdminUsageError
+from doorkeep.admincli.options import F
 from doorkeep.regcli import access, config
+from doorkeep.regcli.framing import RegGroup
 
 TOKEN_OPTION_WARN = "You're using what looks like an OPTION as TOKEN: {}"
 
 
-@click.group("config")
+@click.group("config", cls=RegGroup)
 def config_group() -> None:
     """Set up credentials and other configuration settings in the config file."""
 
@@ -37,6 +40,27 @@ def _server(ctx: click.Context, server: str | None) -> str:
     if server is None:
         raise AdminUsageError("Required option not specified: --server", ctx)
     return server.rstrip("/")
+
+
+def _refused_options(*names: str) -> Callable[[F], F]:
+    """The credentials options kcreg's ``config initial-token`` / ``registration-token`` parse but refuse
+    (``getUnsupportedOptions``): accepted here so that they are refused in kcreg's words, not click's."""
+
+    def decorate(func: F) -> F:
+        for name in reversed(names):
+            flag = name == "no-config"
+            func = click.option(f"--{name}", f"refused_{name.replace('-', '_')}", is_flag=flag, hidden=True)(func)
+        return func
+
+    return decorate
+
+
+def _refused(ctx: click.Context, kwargs: dict[str, Any]) -> None:
+    given = {k.removeprefix("refused_"): v for k, v in kwargs.items() if k.startswith("refused_")}
+    _refuse(ctx, **given)
+
+
+REFUSED = ("user", "password", "secret", "truststore", "trustpass", "no-config")
 
 
 @config_group.command("credentials")
@@ -73,12 +97,14 @@ def credentials(ctx: click.Context, /, **kwargs: Any) -> None:
 @click.option("--realm", default=None, help="Realm the token is for.")
 @click.option("-k", "--keep-domain", is_flag=True, help="Don't make this server and realm the current ones.")
 @click.option("-d", "--delete", is_flag=True, help="Remove the initial access token.")
+@_refused_options("client", *REFUSED)
 @click.pass_context
 def initial_token(
     ctx: click.Context, /, token: str | None, config_file: Path | None, server: str | None, realm: str | None,
-    keep_domain: bool, delete: bool,
+    keep_domain: bool, delete: bool, **refused: Any,
 ) -> None:  # fmt: skip
     """Keep an Initial Access Token for 'create' on this server and realm."""
+    _refused(ctx, refused)  # kcreg checks these before it runs the command
     if realm is None:
         raise AdminUsageError("Realm not specified", ctx)
     server_url = _server(ctx, server)
@@ -105,10 +131,11 @@ def initial_token(
 @click.option("--realm", default=None, help="Realm of the client.")
 @click.option("--client", "client_id", default=None, help="ClientId whose token this is.")
 @click.option("-d", "--delete", is_flag=True, help="Remove the registration access token.")
+@_refused_options(*REFUSED)
 @click.pass_context
 def registration_token(
     ctx: click.Context, /, token: str | None, config_file: Path | None, server: str | None, realm: str | None,
-    client_id: str | None, delete: bool,
+    client_id: str | None, delete: bool, **refused: Any,
 ) -> None:  # fmt: skip
     """Keep a Registration Access Token for 'get', 'update' and 'delete' of one client."""
     server_url = _server(ctx, server)
@@ -116,6 +143,7 @@ def registration_token(
         raise AdminUsageError("Required option not specified: --realm", ctx)
     if client_id is None:
         raise AdminUsageError("Required option not specified: --client", ctx)
+    _refused(ctx, refused)  # kcreg checks these after --server, --realm and --client
     if not delete and token is None:
         token = auth.prompt("Registration Access Token")
     store = config.Store(config.path(config_file))

@@ -91,7 +91,9 @@ def _without_nulls(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def with_attributes(document: Document, operations: list[attributes.Operation]) -> Document:
-    """``mergeAttributes``: ``-s``/``-d`` applied to the document (an empty one without ``-f``)."""
+    """``mergeAttributes``: ``-s``/``-d`` applied to the document (an empty one without ``-f``). As kcreg's
+    ``ReflectionUtil.setAttributes`` does, ``-d`` of a whole list property leaves it an empty list (so that the
+    server, which keeps a property the document leaves out, empties it), of anything else removes it."""
     endpoint = document.endpoint or endpoints.DEFAULT
     if endpoint not in (endpoints.DEFAULT, endpoints.OIDC):
         raise AdminCliError(f"Setting attributes is not supported for type: {endpoint.name}")
@@ -99,7 +101,13 @@ def with_attributes(document: Document, operations: list[attributes.Operation]) 
         name = op.components[0].name
         if name not in PROPERTIES[endpoint.provider]:
             raise AdminCliError(f"Failed to set attribute '{name}' on document type '{endpoint.name}'")
+    properties = PROPERTIES[endpoint.provider]
     body = attributes.apply(dict(document.body or {}), operations)
+    for op in operations:  # ReflectionUtil.setAttributes: a whole list deleted is set to an empty list
+        top = op.components[0]
+        whole_list = len(op.components) == 1 and not top.is_array and properties[top.name].startswith("array")
+        if op.value is None and whole_list:
+            body[top.name] = []
     return Document(endpoint, _without_nulls(body))
 
 

@@ -1,5 +1,10 @@
-"""The properties of the two client documents, with the JSON type ``attrs`` names for each: Keycloak 26's
-``ClientRepresentation`` (``-e default``) and ``OIDCClientRepresentation`` (``-e oidc``, RFC 7591 metadata)."""
+"""The properties of the two client documents, in declaration order, with the type ``attrs`` prints for each.
+
+Checked field by field against Keycloak 26's ``ClientRepresentation`` (``-e default``) and
+``OIDCClientRepresentation`` (``-e oidc``, RFC 7591 metadata; ``client_secret_expires_at`` is a ``Long`` there).
+The type names are kcreg's ``ReflectionUtil.getTypeString``: ``string``, ``int``, ``long``, ``boolean``,
+``array (string)`` for a list or array, ``object (string, string)`` for a map, ``object`` for a nested class.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,9 @@ CLIENT_REPRESENTATION: dict[str, str] = {
     "clientAuthenticatorType": "string",
     "secret": "string",
     "registrationAccessToken": "string",
-    "defaultRoles": "array of string",
-    "redirectUris": "array of string",
-    "webOrigins": "array of string",
+    "defaultRoles": "array (string)",
+    "redirectUris": "array (string)",
+    "webOrigins": "array (string)",
     "notBefore": "int",
     "bearerOnly": "boolean",
     "consentRequired": "boolean",
@@ -33,28 +38,28 @@ CLIENT_REPRESENTATION: dict[str, str] = {
     "publicClient": "boolean",
     "frontchannelLogout": "boolean",
     "protocol": "string",
-    "attributes": "object",
-    "authenticationFlowBindingOverrides": "object",
+    "attributes": "object (string, string)",
+    "authenticationFlowBindingOverrides": "object (string, string)",
     "fullScopeAllowed": "boolean",
     "nodeReRegistrationTimeout": "int",
-    "registeredNodes": "object",
-    "protocolMappers": "array of object",
+    "registeredNodes": "object (string, int)",
+    "protocolMappers": "array (object)",
     "clientTemplate": "string",
     "useTemplateConfig": "boolean",
     "useTemplateScope": "boolean",
     "useTemplateMappers": "boolean",
-    "defaultClientScopes": "array of string",
-    "optionalClientScopes": "array of string",
+    "defaultClientScopes": "array (string)",
+    "optionalClientScopes": "array (string)",
     "authorizationSettings": "object",
-    "access": "object",
+    "access": "object (string, boolean)",
     "origin": "string",
 }
 OIDC_CLIENT_REPRESENTATION: dict[str, str] = {
-    "redirect_uris": "array of string",
+    "redirect_uris": "array (string)",
     "token_endpoint_auth_method": "string",
     "token_endpoint_auth_signing_alg": "string",
-    "grant_types": "array of string",
-    "response_types": "array of string",
+    "grant_types": "array (string)",
+    "response_types": "array (string)",
     "application_type": "string",
     "client_id": "string",
     "client_secret": "string",
@@ -62,7 +67,7 @@ OIDC_CLIENT_REPRESENTATION: dict[str, str] = {
     "client_uri": "string",
     "logo_uri": "string",
     "scope": "string",
-    "contacts": "array of string",
+    "contacts": "array (string)",
     "tos_uri": "string",
     "policy_uri": "string",
     "jwks_uri": "string",
@@ -80,16 +85,17 @@ OIDC_CLIENT_REPRESENTATION: dict[str, str] = {
     "request_object_encryption_enc": "string",
     "default_max_age": "int",
     "require_auth_time": "boolean",
-    "default_acr_values": "array of string",
+    "default_acr_values": "array (string)",
     "initiate_login_uri": "string",
-    "request_uris": "array of string",
+    "request_uris": "array (string)",
     "tls_client_certificate_bound_access_tokens": "boolean",
     "tls_client_auth_subject_dn": "string",
-    "post_logout_redirect_uris": "array of string",
+    "dpop_bound_access_tokens": "boolean",
+    "post_logout_redirect_uris": "array (string)",
     "software_id": "string",
     "software_version": "string",
     "client_id_issued_at": "int",
-    "client_secret_expires_at": "int",
+    "client_secret_expires_at": "long",
     "registration_client_uri": "string",
     "registration_access_token": "string",
     "backchannel_logout_uri": "string",
@@ -104,6 +110,5 @@ OIDC_CLIENT_REPRESENTATION: dict[str, str] = {
     "require_pushed_authorization_requests": "boolean",
     "frontchannel_logout_uri": "string",
     "frontchannel_logout_session_required": "boolean",
-    "dpop_bound_access_tokens": "boolean",
 }
 PROPERTIES = {"default": CLIENT_REPRESENTATION, "openid-connect": OIDC_CLIENT_REPRESENTATION}
