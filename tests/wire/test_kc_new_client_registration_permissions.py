@@ -4,10 +4,10 @@ registered through the registration service maps the user's first and last name 
 more from the registration service than its user holds (ClientRegistrationAuth.hasRole: 403), and once the
 user holds ``manage-clients`` and loses it again, the same token is refused again.
 
-Every method is ported (user property and user attribute mappers, roles unavailable and available). The Java
-class also asserts the mapped token's ``realm-management`` roles (empty, or holding only the real role);
-what a token carries is the mappers' business, so here only the registration service's answers are asserted,
-which is what the class guards.
+Every method is ported (user property and user attribute mappers, roles unavailable and available), with the
+Java class's token assertions: the registration with an initial access token succeeds (201, mappers and all), and
+the token's ``resource_access.realm-management.roles`` is empty while the user lacks the roles and holds
+``manage-clients`` once granted (Keycloak 26.4.14's AdminRoleTokenPostProcessor, doorkeep.oauth.admin_role_claims).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 
 from client_registration_port import CLIENT_ID, CLIENT_SECRET, REGISTRATION_REALM, build_client
 from keycloak_port import import_realm
-from support import password_grant
+from support import claims, password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -84,10 +84,13 @@ async def register_client_with(env: Env, kind: str) -> None:
     assert created.json()["registrationAccessToken"]
 
 
-async def users_token(env: Env) -> dict[str, str]:
+async def users_token(env: Env) -> tuple[dict[str, str], list[str]]:
+    """The user's bearer header from the registered client, and its token's ``realm-management`` roles."""
     response = await password_grant(env.http, "test", CLIENT_ID, USER, secret=CLIENT_SECRET)
     assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    token = response.json()["access_token"]
+    roles = claims(token)["resource_access"]["realm-management"]["roles"]
+    return {"Authorization": f"Bearer {token}"}, roles
 
 
 async def manage_clients_role(env: Env) -> tuple[str, str, dict[str, Any]]:
@@ -113,7 +116,9 @@ async def test_mapped_role_names_give_no_access_the_user_lacks(env: Env, kind: s
     """testUserPropertyMapper_rolesUnavailableOnUser, testUserAttributeMapper_rolesUnavailableOnUser."""
     await registration_realm(env)
     await register_client_with(env, kind)
-    refused = await env.http.get(f"{DEFAULT}/realm-management", headers=await users_token(env))
+    token, roles = await users_token(env)
+    assert roles == [], f"mapped admin role names the user lacks reached the token: {roles}"
+    refused = await env.http.get(f"{DEFAULT}/realm-management", headers=token)
     assert refused.status_code == 403, refused.text
 
 
@@ -126,7 +131,8 @@ async def test_the_users_real_role_counts_and_stops_counting_once_taken(env: Env
     mappings = f"{ADMIN}/users/{user_id}/role-mappings/clients/{management_id}"
     added = await env.http.post(mappings, json=[role], headers=await env.admin_headers())
     assert added.status_code == 204, added.text
-    token = await users_token(env)
+    token, roles = await users_token(env)
+    assert "manage-clients" in roles and "manage-users" not in roles, roles
     allowed = await env.http.get(f"{DEFAULT}/realm-management", headers=token)
     assert allowed.status_code == 200, allowed.text
     assert allowed.json()["clientId"] == "realm-management"

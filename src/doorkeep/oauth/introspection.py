@@ -36,8 +36,8 @@ from doorkeep import events
 from doorkeep.clientpolicies import enforce_endpoints
 from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import OAuthError
+from doorkeep.oauth import admin_role_claims, issue
 from doorkeep.oauth import introspection_checks as checks
-from doorkeep.oauth import issue
 from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
@@ -106,7 +106,7 @@ async def _introspect(
     except checks.Refused as refused:
         await _failed(tx, services, req, client, refused)
         return INACTIVE
-    out = await _active(tx, found.claims, found.client, found.user, found.session, req.base_url)
+    out = await _active(tx, found.claims, found.client, found.user, found.session, req.base_url, req.realm.name)
     try:
         checks.audience(services, client, found, out.token)
     except checks.Refused as refused:
@@ -133,11 +133,17 @@ async def _authorize(refusals: RequestEvents) -> Client:
 
 
 async def _active(
-    tx: Tx, token: dict[str, Any], client: Client, user: User, session: UserSession | None, base_url: str
+    tx: Tx,
+    token: dict[str, Any],
+    client: Client,
+    user: User,
+    session: UserSession | None,
+    base_url: str,
+    realm_name: str,
 ) -> Active:
     """The answer for an active token: the token rebuilt from the client session context its ``scope``
     gives, then the fields the provider adds (an empty scope is left out; a mapped ``username`` stays)."""
-    rebuilt = await transform_access_token(tx, token, client, user, session, base_url)
+    rebuilt = await transform_access_token(tx, token, client, user, session, base_url, realm_name)
     out = dict(rebuilt)
     if isinstance(out.get("scope"), str) and not out["scope"].strip():
         del out["scope"]
@@ -149,15 +155,24 @@ async def _active(
 
 
 async def transform_access_token(
-    tx: Tx, token: dict[str, Any], client: Client, user: User, session: UserSession | None, base_url: str
+    tx: Tx,
+    token: dict[str, Any],
+    client: Client,
+    user: User,
+    session: UserSession | None,
+    base_url: str,
+    realm_name: str,
 ) -> dict[str, Any]:
     """AccessTokenIntrospectionProvider.transformAccessToken: the token rebuilt from the client session context
     its ``scope`` gives, with the claims of the mappers that feed introspection (what fills a lightweight token
-    back in, here and for the Account REST API)."""
+    back in, here and for the Account REST API). Admin roles the user does not hold are taken out as from a
+    minted access token (admin_role_claims; Keycloak runs its post-processor on minted tokens only)."""
     mappers, data = await session_input(
         tx, client, user, session, str(token.get("scope", "")), str(token.get("acr", "1")), base_url=base_url
     )
-    return issue.introspected_claims(token, mappings.apply(mappers, data, mappings.INTROSPECTION))
+    mapped = mappings.apply(mappers, data, mappings.INTROSPECTION)
+    await admin_role_claims.post_process(tx, realm_name, client, user, data.roles, data.role_clients, mapped)
+    return issue.introspected_claims(token, mapped)
 
 
 async def _record(

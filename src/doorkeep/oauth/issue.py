@@ -17,7 +17,7 @@ from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
 from doorkeep.numbers import INT_MAX
-from doorkeep.oauth import dpop, token_encryption
+from doorkeep.oauth import admin_role_claims, dpop, token_encryption
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
@@ -276,6 +276,9 @@ async def access_claims(
     kind = lightweight.access_kind(ctx.client, mappings.ACCESS)
     mapped_input = mapped_input or await token_input(tx, ctx, req.base_url)
     mapped = _mapped(ctx, mapped_input, kind)
+    # AdminRoleTokenPostProcessor: no admin role the user does not hold (CVE-2026-4629 / CVE-2026-16102)
+    data = mapped_input[1]
+    await admin_role_claims.post_process(tx, ctx.realm.name, ctx.client, ctx.user, ctx.roles, data.role_clients, mapped)
     claims: dict[str, Any] = {
         "exp": exp,
         "iat": now,

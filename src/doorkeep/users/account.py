@@ -93,7 +93,7 @@ async def authenticate(
     if claims.get("aud") is None or not isinstance(access_of, dict) or access_of.get(ACCOUNT_CLIENT) is None:
         # a lightweight token, say: its claims filled in as introspection shows them (AccountLoader)
         claims = await introspection.transform_access_token(
-            tx, claims, valid.client, valid.user, valid.session, base_url
+            tx, claims, valid.client, valid.user, valid.session, base_url, realm.name
         )
     aud = claims.get("aud")
     if ACCOUNT_CLIENT not in (aud if isinstance(aud, list) else [aud]):
