@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -177,6 +178,13 @@ def access_subject(mapped: dict[str, Any], user_id: str, transient: bool) -> str
     return None if value is None else subject(value)
 
 
+def _java_string(value: Any) -> str:
+    """Object.toString of a mapped value, as the ``aud`` setter writes each one."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
 def map_claim(claims: dict[str, Any], config: dict[str, str], value: Any, name: str | None = None) -> None:
     """Put ``value`` at the (possibly nested) claim name; multivalued values merge into an existing list."""
     value = map_value(config, value)
@@ -184,6 +192,10 @@ def map_claim(claims: dict[str, Any], config: dict[str, str], value: Any, name: 
     if value is None or not claim:
         return
     *parents, last = split_claim_path(claim)
+    if (parents[0] if parents else last) == AUDIENCE:  # OIDCAttributeMapperHelper's property setter for ``aud``
+        if not parents:  # token.audience(...): the mapped values replace the audience so far
+            claims[AUDIENCE] = [_java_string(v) for v in (value if isinstance(value, list) else [value])]
+        return  # "aud.x": more than one level in a setter, ignored
     target = claims
     for part in parents:
         nested = target.get(part)
