@@ -110,3 +110,26 @@ async def test_whether_an_id_is_an_organization_group_is_the_old_scan_of_every_o
                 found = await tx.organization_groups.is_organization_group(realm_id, group_id)
                 assert found == scanned(realm_id, group_id), (realm_id, group_id)
     assert sum(scanned(realm.id, g) for g in candidates) == 120 + 20  # both kinds were asked about
+
+
+async def test_a_members_group_ids_are_those_of_one_organization_directly(db: Database) -> None:
+    """``ids_of_member``: the groups the user is directly in (not their parents), only the asked organization's."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx, organizations_enabled=True)
+        alice, bob = await add_user(tx, realm), await add_user(tx, realm, "bob")
+        org, other = Organization(new_id(), realm.id, "a", "a"), Organization(new_id(), realm.id, "b", "b")
+        top = Group(new_id(), realm.id, "top", None, "/top")
+        child = Group(new_id(), realm.id, "child", top.id, "/top/child")
+        theirs = Group(new_id(), realm.id, "theirs", None, "/theirs")
+        for o, groups in ((org, (top, child)), (other, (theirs,))):
+            await tx.organizations.save(o, new=True)
+            for g in groups:
+                await tx.organization_groups.save(o.id, g, new=True)
+        assert await tx.organization_groups.join(child, alice.id)
+        assert await tx.organization_groups.join(theirs, alice.id)
+        assert await tx.organization_groups.join(top, bob.id)
+    async with db.transaction() as tx:
+        assert await tx.organization_groups.ids_of_member(org.id, alice.id) == {child.id}
+        assert await tx.organization_groups.ids_of_member(other.id, alice.id) == {theirs.id}
+        assert await tx.organization_groups.ids_of_member(org.id, bob.id) == {top.id}
+        assert await tx.organization_groups.ids_of_member(other.id, bob.id) == set()

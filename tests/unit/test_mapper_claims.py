@@ -60,6 +60,30 @@ def test_multivalued_claims_merge_into_an_existing_list() -> None:
     assert claims == {"roles": ["a", "b"]}
 
 
+def test_multivalued_single_values_stay_alone_then_gather_into_a_list() -> None:
+    """mapClaim: a multivalued mapper's lone value is a string until another writes the same claim; a
+    single-valued mapper replaces whatever is there."""
+    multi = {"claim.name": "names", "multivalued": "true"}
+    claims: dict[str, object] = {}
+    m.map_claim(claims, multi, "Ann")
+    assert claims == {"names": "Ann"}
+    m.map_claim(claims, multi, "Smith")
+    m.map_claim(claims, multi, "Ann")
+    assert claims == {"names": ["Ann", "Smith"]}
+    m.map_claim(claims, multi, ["x", "Smith"])
+    assert claims == {"names": ["Ann", "Smith", "x"]}
+    m.map_claim(claims, {"claim.name": "names"}, "only")
+    assert claims == {"names": "only"}
+
+
+def test_a_role_mapper_adds_to_a_list_and_replaces_a_lone_value() -> None:
+    """AbstractUserRoleMappingMapper.mapClaim: Collection.addAll onto a collection, else put."""
+    claims: dict[str, object] = {"r": "lone"}
+    m.map_claim(claims, {"multivalued": "true"}, ["a"], "r", roles=True)
+    m.map_claim(claims, {"multivalued": "true"}, ["b", "a"], "r", roles=True)
+    assert claims == {"r": ["a", "b"]}
+
+
 def test_user_attributes_fall_back_to_groups_and_their_parents_or_aggregate_them() -> None:
     data = _input()
     assert m.user_attribute(data, "site") == ["paris"]

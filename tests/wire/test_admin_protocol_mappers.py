@@ -96,3 +96,37 @@ async def test_removing_the_profile_scope_mappers_removes_their_claims(env: Env)
     assert bad.status_code == 404 and bad.json() == {"error": "ProtocolMapper provider not found"}
     unknown = await env.http.post(models, json={"name": "x", "protocolMapper": "no-such-mapper"}, headers=h)
     assert unknown.status_code == 404 and unknown.json() == {"error": "ProtocolMapper provider not found"}
+
+
+def property_mapper(name: str, attribute: str) -> dict[str, Any]:
+    """A multivalued User Property mapper into the claim ``names`` of the access token."""
+    return {
+        "name": name,
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-usermodel-property-mapper",
+        "config": {
+            "user.attribute": attribute,
+            "claim.name": "names",
+            "jsonType.label": "String",
+            "access.token.claim": "true",
+            "multivalued": "true",
+        },
+    }
+
+
+async def test_two_multivalued_property_mappers_on_one_claim_give_both_values(env: Env) -> None:
+    """OIDCAttributeMapperHelper.mapClaim: one multivalued mapper's single property is a string; a second writing
+    the same claim gathers both into a list instead of replacing the first."""
+    await demo_realm(env)
+    await seed_client(env.db, "demo", "app")
+    await seed_user(env.db, env.clock, "demo", "user1")
+    h = await env.admin_headers()
+    models = f"{DEMO}/clients/{await client_uuid(env, 'demo', 'app')}/protocol-mappers/models"
+    first = await env.http.post(models, json=property_mapper("first", "firstName"), headers=h)
+    assert first.status_code == 201, first.text
+    token = await password_grant(env.http, "demo", "app")
+    assert claims(token.json()["access_token"])["names"] == "User1"
+    second = await env.http.post(models, json=property_mapper("last", "lastName"), headers=h)
+    assert second.status_code == 201, second.text
+    token = await password_grant(env.http, "demo", "app")
+    assert sorted(claims(token.json()["access_token"])["names"]) == ["Tester", "User1"]

@@ -138,3 +138,27 @@ async def test_a_members_groups_are_listed_searched_and_refused_for_non_members(
     outsider = (await seed_user(env.db, env.clock, "test", "outsider")).id
     for user in (outsider, "no-such-user"):
         assert (await env.http.get(f"{ORGS}/{org}/members/{user}/groups", headers=h)).status_code == 404
+
+
+async def test_a_member_of_a_subgroup_is_already_a_member_of_the_groups_above_it(realm: Env) -> None:
+    """joinGroup's user.isMemberOf (RoleUtils.isMember counts the user's groups' ancestors): joining a group above
+    the user's subgroup is 409; leaving it records the DELETE event while the user stays in the subgroup."""
+    env = realm
+    await enable_admin_events(env)
+    org, h = await organization(env), await env.admin_headers()
+    top = await group(env, org, "top")
+    middle = await group(env, org, "middle", parent=top)
+    leaf = await group(env, org, "leaf", parent=middle)
+    alice = await member(env, org, "alice")
+    assert (await env.http.put(f"{ORGS}/{org}/groups/{leaf}/members/{alice}", headers=h)).status_code == 204
+    for gid in (middle, top):
+        again = await env.http.put(f"{ORGS}/{org}/groups/{gid}/members/{alice}", headers=h)
+        assert (again.status_code, again.json()) == (409, {"errorMessage": "User is already a member of the group"})
+        assert await get(env, f"{org}/groups/{gid}/members") == []
+    assert (await env.http.delete(f"{ORGS}/{org}/groups/{top}/members/{alice}", headers=h)).status_code == 204
+    assert [m["username"] for m in await get(env, f"{org}/groups/{leaf}/members")] == ["alice"]
+    found = await admin_events(env, resourceTypes="ORGANIZATION_GROUP_MEMBERSHIP")
+    assert sorted((e["operationType"], e["resourcePath"].split("/")[3]) for e in found) == [
+        ("CREATE", leaf),
+        ("DELETE", top),
+    ]

@@ -251,3 +251,24 @@ async def test_organization_group_joins_and_leaves_are_refused_too(realm: Realm)
     await realm.organization(enabled=True)
     member_of = (await realm.call("GET", f"{org}/members/{alice}/groups")).json()
     assert [g["name"] for g in member_of] == ["engineers"], member_of
+
+
+async def test_a_partial_import_overwrites_a_read_only_member_as_a_new_user(realm: Realm) -> None:
+    """UsersPartialImport.remove deletes the user (UserManager.removeUser calls no setter of the delegate) and
+    create makes a new one from the representation: OVERWRITTEN, and the new alice is neither the organization's
+    member nor read-only; her old memberships and roles went with the old user."""
+    old = realm.ids["alice"]
+    await realm.organization(enabled=False)
+    rep = {"username": "alice", "email": "alice@neworg.org", "enabled": True, "firstName": "Alicia"}
+    answer = await realm.call("POST", "partialImport", {"ifResourceExists": "OVERWRITE", "users": [rep]})
+    assert answer.status_code == 200, answer.text
+    [result] = answer.json()["results"]
+    assert (result["action"], result["resourceName"]) == ("OVERWRITTEN", "alice") and result["id"] != old
+    assert (await realm.call("GET", f"users/{old}")).status_code == 404
+    new = (await realm.call("GET", f"users/{result['id']}")).json()
+    assert (new["enabled"], new["firstName"]) == (True, "Alicia")
+    members = (await realm.call("GET", f"organizations/{realm.ids['neworg']}/members")).json()
+    assert [m["username"] for m in members] == ["bob"]
+    writer = await realm.role("roles/writer")
+    granted = await realm.call("POST", f"users/{result['id']}/role-mappings/realm", [writer])
+    assert granted.status_code == 204, granted.text

@@ -175,29 +175,48 @@ async def join(tx: Tx, org: Organization, group: Group, user_id: str) -> User:
         raise NO_USER
     if await tx.organizations.membership(org.id, user.id) is None:
         raise NOT_ORG_MEMBER
-    if user.read_only:  # joinGroup, reached only for a user not yet in the group: ReadOnlyUserModelDelegate's refusal
-        if await _in_group(tx, org, group, user.id):
-            raise ALREADY_IN_GROUP
+    if await member_of(tx, org, group, user.id):
+        raise ALREADY_IN_GROUP
+    if user.read_only:  # joinGroup: ReadOnlyUserModelDelegate's refusal
         read_only_members.refuse_group(user, group.name)
     if not await tx.organization_groups.join(group, user.id):
-        raise ALREADY_IN_GROUP
+        raise ALREADY_IN_GROUP  # added by another request at the same moment
     return user
 
 
+async def member_of(tx: Tx, org: Organization, group: Group, user_id: str) -> bool:
+    """UserModel.isMemberOf (RoleUtils.isMember): the user is in the group or in one of its subgroups."""
+    mine = await tx.organization_groups.ids_of_member(org.id, user_id)
+    if group.id in mine:
+        return True
+    if not mine:
+        return False
+    parents = {g.id: g.parent_id for g in await tx.organization_groups.of_organization(org.id)}
+    for group_id in mine:
+        seen: set[str] = set()
+        parent = parents.get(group_id)
+        while parent is not None and parent not in seen:
+            if parent == group.id:
+                return True
+            seen.add(parent)
+            parent = parents.get(parent)
+    return False
+
+
 async def leave(tx: Tx, org: Organization, group: Group, user_id: str) -> User | None:
-    """``DELETE groups/{id}/members/{userId}``: the user who left, None when they were not in the group (nothing to
-    record)."""
+    """``DELETE groups/{id}/members/{userId}``: the user, recorded as leaving whenever isMemberOf holds (also when
+    they are only in a subgroup, which they stay in, as Keycloak's leaveGroup does); None when they were in neither
+    (nothing to record)."""
     refuse_nul(user_id)
     user = await tx.users.get(user_id) if user_id.strip() else None
     if user is None or user.realm_id != org.realm_id:
         raise NO_USER
-    if user.read_only and await _in_group(tx, org, group, user.id):
+    if not await member_of(tx, org, group, user.id):
+        return None
+    if user.read_only:
         read_only_members.refuse_group(user, group.name)  # leaveGroup: ReadOnlyUserModelDelegate's refusal
-    return user if await tx.organization_groups.leave(group, user.id) else None
-
-
-async def _in_group(tx: Tx, org: Organization, group: Group, user_id: str) -> bool:
-    return (group.id, user_id) in await tx.organization_groups.member_ids(org.id)
+    await tx.organization_groups.leave(group, user.id)
+    return user
 
 
 async def of_member(tx: Tx, org: Organization, user_id: str, search: str | None) -> list[Group]:

@@ -153,10 +153,18 @@ class OrganizationGroupRepo:
             query = query.limit(max_results)
         return [user_from(r) for r in await self._c.execute(query)]
 
+    async def ids_of_member(self, org_id: str, user_id: str) -> builtins.set[str]:
+        """The ids of the organization's groups the user is directly in."""
+        query = (
+            select(organization_group_members.c.group_id)
+            .join(organization_groups, organization_groups.c.id == organization_group_members.c.group_id)
+            .where(organization_group_members.c.user_id == user_id, organization_groups.c.organization_id == org_id)
+        )
+        return {r.group_id for r in await self._c.execute(query)}
+
     async def paths_of_member(self, org_id: str, user_id: str) -> builtins.list[str]:
         """The paths of the organization's groups the user is directly in, sorted."""
-        query = select(organization_group_members.c.group_id).where(organization_group_members.c.user_id == user_id)
-        ids = {r.group_id for r in await self._c.execute(query)}
+        ids = await self.ids_of_member(org_id, user_id)
         if not ids:
             return []
         return sorted(g.path for g in await self.of_organization(org_id) if g.id in ids)

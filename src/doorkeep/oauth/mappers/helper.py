@@ -185,8 +185,13 @@ def _java_string(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
-def map_claim(claims: dict[str, Any], config: dict[str, str], value: Any, name: str | None = None) -> None:
-    """Put ``value`` at the (possibly nested) claim name; multivalued values merge into an existing list."""
+def map_claim(
+    claims: dict[str, Any], config: dict[str, str], value: Any, name: str | None = None, *, roles: bool = False
+) -> None:
+    """Put ``value`` at the (possibly nested) claim name. A multivalued mapper adds its values to a claim another
+    mapper wrote (OIDCAttributeMapperHelper.mapClaim), a single-valued one replaces it; ``roles`` is
+    AbstractUserRoleMappingMapper.mapClaim, which adds a list of names to an existing list and replaces anything
+    else."""
     value = map_value(config, value)
     claim = name if name is not None else config.get("claim.name")
     if value is None or not claim:
@@ -204,7 +209,17 @@ def map_claim(claims: dict[str, Any], config: dict[str, str], value: Any, name: 
             target[part] = nested
         target = nested
     existing = target.get(last)
-    if isinstance(existing, list) and isinstance(value, list):
-        target[last] = existing + [v for v in value if v not in existing]
+    if roles:
+        merge = isinstance(existing, list) and isinstance(value, list)
     else:
-        target[last] = value
+        merge = existing is not None and config.get("multivalued") == "true"
+    target[last] = _merged(existing, value) if merge else value
+
+
+def _merged(existing: Any, value: Any) -> list[Any]:
+    """The existing claim as a collection (a lone value becomes one) with each new value it lacks added."""
+    merged = list(existing) if isinstance(existing, list) else [existing]
+    for v in value if isinstance(value, list) else [value]:
+        if v not in merged:
+            merged.append(v)
+    return merged

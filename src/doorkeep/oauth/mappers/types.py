@@ -127,7 +127,7 @@ def _role_claim(claims: dict[str, Any], config: dict[str, str], names: list[str]
     role name (Keycloak 23+, #20218; before, the list's Java toString). Keycloak's names are a set, so which
     one is not fixed; here the first by name."""
     if names and claim:
-        map_claim(claims, config, names, claim)
+        map_claim(claims, config, names, claim, roles=True)
 
 
 def _groups(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
