@@ -11,8 +11,8 @@ is the ``$DOORKEEP_REG_CONFIG`` of :class:`Reg`. Not ported: the signed-JWT and 
 keystore), testCreateDeleteWithInitialAndRegistrationTokensWithUnsecureOption* (https with --insecure; Keycloak runs
 them only with AUTH_SERVER_SSL_REQUIRED), testUserLoginWithDefaultConfigInteractive and
 testClientLoginWithDefaultConfigInteractive (Keycloak runs them only with -Dtest.intermittent=true; their halves that
-redirect stdin expect the prompt on stdout, where Keycloak 26's IoUtils.readFromConsole (``Enter password:``) asks a console only, and
-``doorkeep reg``, as ``doorkeep admin``, reads a redirected stdin with the prompt on stderr).
+redirect stdin expect the prompt on stdout, where Keycloak 26's IoUtils.readFromConsole (``Enter password:``) asks a
+console only, and ``doorkeep reg``, as ``doorkeep admin``, reads a redirected stdin with the prompt on stderr).
 """
 
 from __future__ import annotations
