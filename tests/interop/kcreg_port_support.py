@@ -48,12 +48,12 @@ class Reg:
 
 def make_reg_realm(admin: Cli) -> None:
     """AbstractRegCliTest.addTestRealms, the parts that need no keystore: realm ``test`` with ``user1``/``userpass``
-        holding realm-management's manage-clients (with the email and names Keycloak 26's user profile asks for, else its
-    login is "Account is not fully set up"); ``reg-cli-secret`` (a service account with manage-clients, no
-        direct grants) and ``reg-cli-secret-direct`` (direct grants), both with secret ``password``."""
+    holding realm-management's manage-clients (with the email and names Keycloak 26's user profile asks for, else
+    its login is "Account is not fully set up"); ``reg-cli-secret`` (a service account with manage-clients, no
+    direct grants) and ``reg-cli-secret-direct`` (direct grants), both with secret ``password``."""
     admin.ok("create", "realms", "-s", "realm=test", "-s", "enabled=true")
-    admin.ok("create", "users", "-r", "test", "-s", "username=user1", "-s", "enabled=true", "-s", "email=user1@test.example",
-             "-s", "firstName=User", "-s", "lastName=One")  # fmt: skip
+    admin.ok("create", "users", "-r", "test", "-s", "username=user1", "-s", "enabled=true",
+             "-s", "email=user1@test.example", "-s", "firstName=User", "-s", "lastName=One")  # fmt: skip
     admin.ok("set-password", "-r", "test", "--username", "user1", "--new-password", "userpass")
     grant = ["-r", "test", "--cclientid", "realm-management", "--rolename", "manage-clients"]
     admin.ok("add-roles", "--uusername", "user1", *grant)

@@ -272,7 +272,8 @@ def test_create_thoroughly(server: DoorkeepProcess, admin: Cli, reg: Reg, tmp_pa
     # the OIDC endpoint, the format told from the document
     oidc = tmp_path / "oidc.json"
     oidc.write_text(THOROUGH_OIDC)
-    run = reg("create", *at, "-s", "client_name=My Client App V", "-s", 'redirect_uris=["http://localhost:8980/myapp5/*"]',
+    run = reg("create", *at, "-s", "client_name=My Client App V",
+              "-s", 'redirect_uris=["http://localhost:8980/myapp5/*"]',
               "-s", "client_uri=http://localhost:8980/myapp5", "-o", "-f", "-", stdin=THOROUGH_OIDC)  # fmt: skip
     assert (run.code, len(lines(run.err))) == (0, 0), run.err
     created = json.loads(run.out)
