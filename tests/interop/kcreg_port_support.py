@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interop.admin_cli_support import Run
+from interop.admin_cli_support import Cli, Run
 from interop.server import DOORKEEP
 
 
@@ -44,3 +44,22 @@ class Reg:
     def registration_token(self, server: str, realm: str, client_id: str) -> str:
         token: str = self.realm_entry(server, realm)["clients"][client_id]
         return token
+
+
+def make_reg_realm(admin: Cli) -> None:
+    """AbstractRegCliTest.addTestRealms, the parts that need no keystore: realm ``test`` with ``user1``/``userpass``
+    holding realm-management's manage-clients (with the email and names Keycloak 26's user profile asks for, else
+    its login is "Account is not fully set up"); ``reg-cli-secret`` (a service account with manage-clients, no
+    direct grants) and ``reg-cli-secret-direct`` (direct grants), both with secret ``password``."""
+    admin.ok("create", "realms", "-s", "realm=test", "-s", "enabled=true")
+    admin.ok("create", "users", "-r", "test", "-s", "username=user1", "-s", "enabled=true",
+             "-s", "email=user1@test.example", "-s", "firstName=User", "-s", "lastName=One")  # fmt: skip
+    admin.ok("set-password", "-r", "test", "--username", "user1", "--new-password", "userpass")
+    grant = ["-r", "test", "--cclientid", "realm-management", "--rolename", "manage-clients"]
+    admin.ok("add-roles", "--uusername", "user1", *grant)
+    secret = ["-s", "secret=password", "-s", "publicClient=false"]
+    admin.ok("create", "clients", "-r", "test", "-s", "clientId=reg-cli-secret", "-s", "serviceAccountsEnabled=true",
+             "-s", "directAccessGrantsEnabled=false", *secret)  # fmt: skip
+    admin.ok("add-roles", "--uusername", "service-account-reg-cli-secret", *grant)
+    admin.ok("create", "clients", "-r", "test", "-s", "clientId=reg-cli-secret-direct",
+             "-s", "directAccessGrantsEnabled=true", *secret)  # fmt: skip

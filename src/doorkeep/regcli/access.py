@@ -107,13 +107,33 @@ class Session:
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
         response = http.send(self.http, method, url, headers=headers, **kwargs)
-        http.check(url, response)
+        check(response)
         return response
 
     def save_token(self, client_id: str | None, token: str | None) -> None:
         """The registration access token the server returned replaces the stored one (it rotates)."""
         if client_id:
             self.store.set_registration_token(self.server, self.realm, client_id, token)
+
+
+def check(response: httpx.Response) -> None:
+    """kcreg's ``HttpUtil.doRequest`` (every call kcreg makes): a refusal reads ``error_description [error]`` from a
+    body sent as exactly ``application/json`` (Java prints a missing one as ``null``), else the status line's
+    ``CODE REASON``; unlike kcadm, a 404 gets no "Resource not found for url" of its own."""
+    if response.is_success:
+        return
+    if response.headers.get("content-type") == "application/json":
+        try:
+            body = response.json()
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise AdminCliError(f"Failed to read error response - {exc}") from None
+        if isinstance(body, dict):
+            raise AdminCliError(f"{_java(body.get('error_description'))} [{_java(body.get('error'))}]")
+    raise AdminCliError(f"{response.status_code} {response.reason_phrase}")
+
+
+def _java(value: Any) -> str:
+    return "null" if value is None else str(value)
 
 
 @contextmanager
