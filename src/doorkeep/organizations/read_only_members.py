@@ -81,7 +81,7 @@ def refused_update(user: User, updated: User, rep: dict[str, Any], actions: Coll
     if not user.read_only:
         return None
     detail = _first_write(user, updated, rep, actions)
-    return None if detail is None else AdminError(400, MESSAGE.format(detail, user.username))
+    return None if detail is None else write_refused(user, detail)
 
 
 def _first_write(user: User, updated: User, rep: dict[str, Any], actions: Collection[str]) -> str | None:

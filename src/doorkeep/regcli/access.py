@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 import httpx
@@ -97,8 +98,6 @@ class Session:
     token: str | None
 
     def url(self, provider: str, client_id: str | None = None) -> str:
-        from urllib.parse import quote
-
         base = f"{self.server}/realms/{self.realm}/clients-registrations/{provider}"
         return base if client_id is None else f"{base}/{quote(client_id, safe='')}"
 
