@@ -20,10 +20,13 @@ its label, its order) pass, as UserCredentialManager checks only for a service a
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doorkeep.errors import AdminError
-from doorkeep.model import UPDATE_PASSWORD, User
+from doorkeep.model import UPDATE_PASSWORD, Group, User
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 # ReadOnlyUserModelDelegate.readOnlyException
 MESSAGE = "The user is read-only. Not possible to write '{}' when updating user '{}'."
@@ -45,6 +48,19 @@ def refuse_group(user: User, group_name: str) -> None:
     """joinGroup / leaveGroup, called only when the membership would change: refused for a read-only user."""
     if user.read_only:
         raise write_refused(user, f"group mapping for group {group_name}")
+
+
+async def refuse_group_change(tx: Tx, user: User, group: Group, *, joining: bool) -> None:
+    """A realm group join or leave, where UserResource calls joinGroup / leaveGroup: a join when the user is not yet
+    a direct member (RoleUtils.isDirectMember), a leave when the user is a member of the group or of a group below
+    it (UserModel.isMemberOf). Nothing is read for a user who is not read-only."""
+    if not user.read_only:
+        return
+    held = await tx.groups.of_user(user.id)
+    direct = any(g.id == group.id for g in held)
+    changes = not direct if joining else direct or group.id in await tx.groups.ancestors(held)
+    if changes:
+        refuse_group(user, group.name)
 
 
 def refuse_role_removal(user: User, role_name: str) -> None:

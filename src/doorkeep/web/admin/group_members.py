@@ -97,10 +97,10 @@ async def membership(request: Request) -> Response:
         group = await load_group(call, request.path_params["group"])
         if request.method == "PUT":
             await call.identity.require_membership(call.tx, group)
-            await _refuse_read_only(call, user, group, joining=True)
+            await read_only_members.refuse_group_change(call.tx, user, group, joining=True)
             changed = await call.tx.groups.join(user.id, group.id)
         else:
-            await _refuse_read_only(call, user, group, joining=False)
+            await read_only_members.refuse_group_change(call.tx, user, group, joining=False)
             changed = await call.tx.groups.leave(user.id, group.id)
         if changed:  # UserResource records the event only inside `if (!isDirectMember)` / `if (isMemberOf)`
             audit.represent(request, _group_event_json(group))
@@ -110,22 +110,6 @@ async def membership(request: Request) -> Response:
         return no_content()
 
     return await run_realm(request, work)
-
-
-async def _refuse_read_only(call: RealmCall, user: User, group: Group, *, joining: bool) -> None:
-    """A read-only organization member's joinGroup / leaveGroup (organizations/read_only_members.py), where
-    UserResource calls them: a join when the user is not yet a direct member (RoleUtils.isDirectMember), a leave
-    when the user is a member of the group or of a group below it (UserModel.isMemberOf)."""
-    if not user.read_only:
-        return
-    held = await call.tx.groups.of_user(user.id)
-    direct = any(g.id == group.id for g in held)
-    if joining:
-        changes = not direct
-    else:
-        changes = direct or group.id in await call.tx.groups.ancestors(held)
-    if changes:
-        read_only_members.refuse_group(user, group.name)
 
 
 async def default_groups(request: Request) -> Response:
