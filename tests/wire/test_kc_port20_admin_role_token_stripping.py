@@ -462,3 +462,38 @@ async def test_a_client_without_full_scope_keeps_an_admin_role_the_user_holds_ou
     again = await refresh(env.http, REALM, "scoped-client", issued["refresh_token"], secret=None)
     assert again.status_code == 200, again.text
     assert management_roles(claims(again.json()["access_token"])) == ["view-clients"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"realm-management": {"roles": "manage-users"}},
+        {"realm-management": {"roles": ["manage-users", 7, None], "extra": 1}},
+        {"realm-management": {"roles": {"manage-users": True}}},
+        {"realm-management": "manage-users"},
+        {"realm-management": None, "app": {"roles": ["x"]}},
+        ["realm-management", "manage-users"],
+        "manage-users",
+    ],
+)
+@pytest.mark.parametrize("role_scope", [True, False], ids=["with-roles-scope", "no-client-scopes"])
+async def test_a_malformed_mapped_resource_access_answers_and_lists_no_admin_role(
+    env: Env, value: Any, role_scope: bool
+) -> None:
+    """Hostile shapes a hardcoded JSON claim can give ``resource_access``: the token endpoint answers 200 (never a
+    500), and wherever the token lists realm-management roles (a list, a lone string or an object of names), no admin
+    role the user lacks is among them. Without client scopes no role mapper writes a converted entry, so the mapped
+    value is all the token has."""
+    await create_realm(env)
+    await seed_user(env.db, env.clock, REALM, "test-user")
+    scopes: dict[str, Any] = {} if role_scope else {"defaultClientScopes": [], "optionalClientScopes": []}
+    await create_client(env, REALM, "odd-client", hardcoded_claim("odd", "resource_access", value), **scopes)
+    token = await access(env, REALM, "odd-client", "test-user")
+    entry = (
+        token.get("resource_access", {}).get("realm-management")
+        if isinstance(token.get("resource_access"), dict)
+        else None
+    )
+    listed = entry.get("roles") if isinstance(entry, dict) else None
+    named = [listed] if isinstance(listed, str) else list(listed) if isinstance(listed, list | dict) else []
+    assert not {r for r in named if isinstance(r, str)} & ALL_ADMIN_ROLES, token

@@ -16,10 +16,11 @@ another client's roles under ``realm-management``). Keycloak fixes this when the
    Keycloak: the names of the admin roles among the user's roles (directly, through groups, composites expanded).
 
 Doorkeep is stricter in one place, where Keycloak's check would not see the value at all: a ``roles`` written as
-a single string (a mapper that is not multivalued) that names an admin role the user lacks becomes ``[]``, and a
-value that does not read as an Access (an extra key beside ``roles``) still loses the names. The roles the token
-was made from are the user's roles when the client has full scope, so nothing is read then; a client without full
-scope has the user's other roles read only when the token names an admin role its scoped roles do not hold.
+a single string (a mapper that is not multivalued) that names an admin role the user lacks becomes ``[]``, an
+object of role names loses those names, and a value that does not read as an Access (an extra key beside
+``roles``) still loses the names. The roles the token was made from are the user's roles when the client has full
+scope, so nothing is read then; a client without full scope has the user's other roles read only when the token
+names an admin role its scoped roles do not hold.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def _admin_names(access: Any, names: frozenset[str]) -> set[str]:
     roles = access.get("roles") if isinstance(access, dict) else None
     if isinstance(roles, str):
         return {roles} & names
+    if isinstance(roles, dict):  # an object of role names, which a lenient reader tests membership in
+        return {r for r in roles if r in names}
     if isinstance(roles, list):
         return {r for r in roles if isinstance(r, str) and r in names}
     return set()
@@ -120,8 +123,14 @@ def _without(access: Any, names: frozenset[str], held: frozenset[str]) -> Any:
     """``access`` (a copy) without the ``names`` it lists that are not ``held``."""
     if not _admin_names(access, names) - held:
         return access
-    roles = access["roles"]
-    kept = [] if isinstance(roles, str) else [r for r in roles if not (isinstance(r, str) and r in names - held)]
+    roles, lacking = access["roles"], names - held
+    kept: Any
+    if isinstance(roles, str):
+        kept = []
+    elif isinstance(roles, dict):
+        kept = {r: v for r, v in roles.items() if r not in lacking}
+    else:
+        kept = [r for r in roles if not (isinstance(r, str) and r in lacking)]
     return {**access, "roles": kept}
 
 
