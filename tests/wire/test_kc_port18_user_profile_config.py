@@ -142,3 +142,16 @@ async def test_a_configured_email_pattern_is_applied_by_the_user_api(env: Env) -
     status, body = await create_user(env, email="user@elsewhere.test")
     assert status == 400 and (body["field"], body["errorMessage"]) == ("email", "only-example-org"), body
     assert (await create_user(env))[0] == 201
+
+
+async def test_a_username_with_no_configured_validation_still_fits_the_column(env: Env) -> None:
+    """Hostile: the profile leaves ``username`` without any validation, so no configured length caps it; a
+    300-character username is refused with a 400 (the stored column holds 255, as Keycloak's USER_ENTITY does),
+    never a 500, and nothing is written; a short one is created."""
+    await fresh_realm(env, TEST_REALM)
+    await ok(env, "PUT", PROFILE, with_attributes({"name": "username", "validations": {}, "permissions": EDIT}))
+    status, body = await create_user(env, username="u" * 300)
+    assert status == 400, body
+    assert (await create_user(env, username="ab"))[0] == 201
+    users = await call(env, "GET", "/users", None)
+    assert [u["username"] for u in users.json()] == ["ab"], users.text

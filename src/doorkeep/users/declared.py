@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.users import validators
+from doorkeep.users import profile, validators
 
 USER_API, ACCOUNT, UPDATE_PROFILE, REGISTRATION = "USER_API", "ACCOUNT", "UPDATE_PROFILE", "REGISTRATION"
 IDP_REVIEW = "IDP_REVIEW"  # the first broker login's Review Profile (IdpReviewProfileAuthenticator)
@@ -141,11 +141,15 @@ def customised_root_errors(
     """username or email checked by the validators the configuration gives it, when they are not the default
     configuration's ``defaults`` (whose rules ``users.profile`` applies without reading the configuration): a
     ``length`` of 4–20 on username refuses ``usr`` as Keycloak's DeclarativeUserProfile does. None when the
-    configuration keeps the defaults or leaves the attribute out."""
+    configuration keeps the defaults or leaves the attribute out. Past 255 characters (the stored column's size) the
+    value is too long even when no configured validator says so: a 400, never a write that fails."""
     attribute = next((a for a in config.get("attributes") or [] if a.get("name") == name), None)
     if attribute is None or (attribute.get("validations") or {}) == defaults:
         return None
-    return _validator_errors(attribute, context, [value], False)
+    found = _validator_errors(attribute, context, [value], False)
+    if not found and len(value.strip()) > profile.MAX_LENGTH:  # whatever is configured, the column holds 255
+        found.append({"field": name, "errorMessage": profile.TOO_LONG, "params": [name, None, profile.MAX_LENGTH]})
+    return found
 
 
 def errors(
