@@ -16,6 +16,10 @@ have_postgres || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Apache httpd and mod_auth_openidc, the relying party of tests/interop/test_mod_auth_openidc.py (never started as
+# a service: the test runs its own instance on 127.0.0.1).
+[[ -x /usr/sbin/apache2 ]] || missing+=(apache2)
+[[ -e /usr/lib/apache2/modules/mod_auth_openidc.so ]] || missing+=(libapache2-mod-auth-openidc)
 
 if ((${#missing[@]} == 0)); then
     exit 0
