@@ -36,5 +36,13 @@ if ((EUID != 0)); then
 fi
 
 echo "ensure-system-deps: installing ${missing[*]}" >&2
+# The packages' services (apache2 on port 80, a PostgreSQL cluster) are not wanted: the tests start their own on
+# 127.0.0.1. Where no policy-rc.d exists, one that refuses every service start is in place during the install.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
