@@ -122,6 +122,8 @@ def realm_rep(key: ClientKey) -> dict[str, Any]:
                 "firstName": "Alice",
                 "lastName": "Liddell",
                 "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
+                # an imported user gets no default roles unless named (RepresentationToModel.createUser)
+                "realmRoles": [f"default-roles-{REALM}"],
             }
         ],
     }
@@ -154,9 +156,11 @@ def start(plan: dict[str, Any]) -> subprocess.Popen[str]:
 
 
 def finish(process: subprocess.Popen[str]) -> list[dict[str, Any]]:
-    assert process.stdout is not None and process.stderr is not None
-    out, err = process.stdout.read(), process.stderr.read()
-    assert process.wait(60) == 0, err
+    with process:  # its pipes closed, it waited for
+        assert process.stdout is not None and process.stderr is not None
+        out, err = process.stdout.read(), process.stderr.read()
+        code = process.wait(60)
+    assert code == 0, err
     results: list[dict[str, Any]] = json.loads(out)["results"]
     return results
 

@@ -95,13 +95,17 @@ def signed_in(
     metadata, dpop), the user signs in over HTTP, the driver redeems the response, then runs the ``after`` steps."""
     extra = {k: how.pop(k) for k in ("execute", "metadata") if k in how}
     first: list[dict[str, Any]] = [{"op": "dpop"}] if how.pop("dpop", False) else []
+    http = how.pop("http", None)
     begun = run(plan(server, client, auth, *first, {"op": "authorize", "redirectUri": REDIRECT, **how}, **extra))
     authorized = ok(begun[-1])
-    landing = log_in(authorized["url"])
+    landing = log_in(authorized["url"], http=http)
     callback: dict[str, Any] = {"op": "callback", "checks": authorized["checks"], "redirectUri": REDIRECT}
     callback |= {"form": landing.form} if landing.form else {"url": landing.url}
     steps = [*([{"op": "dpop", "jwk": ok(begun[0])["jwk"]}] if first else []), callback, *after]
-    return run(plan(server, client, auth, *steps, **extra))[len(first) :]
+    results = run(plan(server, client, auth, *steps, **extra))
+    for prepared in results[: len(first)]:
+        ok(prepared)
+    return results[len(first) :]
 
 
 def test_discovery_gives_the_library_the_realm_s_metadata_under_its_issuer(server: DoorkeepProcess) -> None:
@@ -111,9 +115,165 @@ def test_discovery_gives_the_library_the_realm_s_metadata_under_its_issuer(serve
     assert "S256" in metadata["code_challenge_methods_supported"]
 
 
-def test_authorization_code_with_pkce_nonce_and_max_age_validates(server: DoorkeepProcess) -> None:
-    (tokens,) = signed_in(server, WEB, basic(), params={"max_age": "300"})
-    ok(tokens)
-    assert tokens["token_type"] == "bearer"  # oauth4webapi lower-cases it
+def test_code_flow_tokens_serve_userinfo_introspection_exchange_revocation_and_logout(
+    server: DoorkeepProcess,
+) -> None:
+    agent = httpx.Client(timeout=10)
+    tokens, userinfo, active, exchanged, revoked, inactive, logout = signed_in(
+        server,
+        WEB,
+        basic(),
+        {"op": "userinfo"},
+        {"op": "introspect", "token": "access"},
+        {"op": "tokenExchange"},
+        {"op": "revoke", "token": "access"},
+        {"op": "introspect", "token": "access"},
+        {"op": "endSession", "idTokenHint": True, "params": {"post_logout_redirect_uri": LOGGED_OUT, "state": "bye"}},
+        params={"max_age": "300"},
+        http=agent,
+    )
+    assert ok(tokens)["token_type"] == "bearer"  # oauth4webapi lower-cases it
     assert tokens["idClaims"]["azp"] == WEB and tokens["idClaims"]["auth_time"] > 0
     assert tokens["access"]["claims"]["preferred_username"] == USERNAME
+    assert ok(userinfo)["preferred_username"] == USERNAME and userinfo["sub"] == tokens["idClaims"]["sub"]
+    assert ok(active)["active"] is True and active["client_id"] == WEB
+    assert ok(exchanged)["issued_token_type"] == "urn:ietf:params:oauth:token-type:access_token"
+    assert exchanged["access"]["claims"]["azp"] == WEB
+    assert ok(revoked) == {"revoked": True}
+    assert ok(inactive) == {"active": False}
+    back = log_in(ok(logout)["url"], back_to=LOGGED_OUT, http=agent)
+    assert back.params() == {"state": "bye"}
+    (after,) = run(plan(server, WEB, basic(), {"op": "refresh", "token": tokens["refresh_token"]}))
+    assert after["error"]["error"] == "invalid_grant", after
+    agent.close()
+
+
+def test_offline_token_refreshes_and_rotates_its_used_token_is_refused(server: DoorkeepProcess) -> None:
+    tokens, rotated, reused, newest = signed_in(
+        server,
+        WEB,
+        basic("client_secret_post"),
+        {"op": "refresh"},
+        {"op": "refresh", "token": "first-refresh"},
+        {"op": "refresh"},
+        scope="openid offline_access",
+    )
+    assert ok(tokens)["refresh"]["claims"]["typ"] == "Offline" and "offline_access" in tokens["scope"].split()
+    assert ok(rotated)["refresh"]["claims"]["typ"] == "Offline"
+    assert rotated["refresh_token"] != tokens["refresh_token"]
+    assert rotated["idClaims"]["sub"] == tokens["idClaims"]["sub"]  # at_hash checked by the library
+    assert reused["error"]["error"] == "invalid_grant"
+    assert reused["error"]["error_description"] == "Maximum allowed refresh token reuse exceeded"
+    assert newest["error"]["error_description"] == "Session doesn't have required client"  # detached on reuse
+
+
+@pytest.mark.parametrize(
+    ("client", "auth"),
+    [
+        (WEB, {"method": "client_secret_basic", "secret": WEB_SECRET}),
+        (WEB, {"method": "client_secret_post", "secret": WEB_SECRET}),
+        (HMAC, {"method": "client_secret_jwt", "secret": HMAC_SECRET}),
+        (SIGNED, "private_key_jwt"),
+    ],
+)
+def test_each_client_authentication_method_gets_introspects_and_revokes_a_service_token(
+    server: DoorkeepProcess, key: ClientKey, client: str, auth: dict[str, Any] | str
+) -> None:
+    method = signed(key) if auth == "private_key_jwt" else auth
+    assert isinstance(method, dict)
+    tokens, active, revoked, inactive = run(
+        plan(
+            server,
+            client,
+            method,
+            {"op": "clientCredentials"},
+            {"op": "introspect", "token": "access"},
+            {"op": "revoke", "token": "access"},
+            {"op": "introspect", "token": "access"},
+        )
+    )
+    assert ok(tokens)["access"]["claims"]["preferred_username"] == f"service-account-{client}"
+    assert ok(active)["active"] is True and active["client_id"] == client
+    assert ok(revoked) == {"revoked": True} and ok(inactive) == {"active": False}
+
+
+def test_dpop_bound_tokens_through_par_for_a_public_client(server: DoorkeepProcess) -> None:
+    tokens, userinfo, refreshed = signed_in(
+        server,
+        PUBLIC,
+        {"method": "none"},
+        {"op": "userinfo"},
+        {"op": "refresh"},
+        dpop=True,
+        par=True,
+        scope="openid offline_access",
+    )
+    jkt = ok(tokens)["access"]["claims"]["cnf"]["jkt"]
+    assert tokens["token_type"] == "dpop" and tokens["refresh"]["claims"]["cnf"]["jkt"] == jkt
+    assert ok(userinfo)["preferred_username"] == USERNAME
+    assert ok(refreshed)["token_type"] == "dpop" and refreshed["access"]["claims"]["cnf"]["jkt"] == jkt
+    (unproven,) = run(plan(server, PUBLIC, {"method": "none"}, {"op": "refresh", "token": refreshed["refresh_token"]}))
+    # Keycloak's DPoPTest: a DPoP client refreshing without a proof is refused before the grant runs
+    assert unproven["error"]["error"] == "invalid_request"
+    assert unproven["error"]["error_description"] == "DPoP proof is missing"
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        {"jar": True},
+        {"jar": True, "par": True},
+        {"execute": ["useJwtResponseMode"]},
+        {"execute": ["useJwtResponseMode"], "params": {"response_mode": "form_post.jwt"}},
+        {"execute": ["useCodeIdTokenResponseType"]},
+        {"execute": ["useCodeIdTokenResponseType", "enableDetachedSignatureResponseChecks"]},
+        {"execute": ["useCodeIdTokenResponseType"], "params": {"response_mode": "form_post"}},
+    ],
+    ids=["jar", "par-jar", "jarm", "jarm-form-post", "hybrid", "hybrid-detached", "hybrid-form-post"],
+)
+def test_signed_requests_and_responses_with_a_private_key_jwt_client(
+    server: DoorkeepProcess, key: ClientKey, how: dict[str, Any]
+) -> None:
+    tokens, userinfo = signed_in(
+        server,
+        SIGNED,
+        signed(key),
+        {"op": "userinfo"},
+        metadata={"userinfo_signed_response_alg": "RS256"},
+        **(how | {"execute": ["enableNonRepudiationChecks", *how.get("execute", [])]}),
+    )
+    assert ok(tokens)["idClaims"]["azp"] == SIGNED
+    assert ok(userinfo)["preferred_username"] == USERNAME  # an application/jwt answer, verified
+
+
+def test_device_authorization_grant_polls_until_the_user_approves(server: DoorkeepProcess) -> None:
+    (started,) = run(plan(server, WEB, basic(), {"op": "deviceStart", "params": {"scope": "openid offline_access"}}))
+    assert ok(started)["interval"] == 1
+    polling = start(plan(server, WEB, basic(), {"op": "devicePoll", "response": started}))
+    log_in(started["verification_uri_complete"], back_to=f"{issuer(server)}/device/status")
+    (tokens,) = finish(polling)
+    assert ok(tokens)["refresh"]["claims"]["typ"] == "Offline"
+    revoked, refused = run(
+        plan(
+            server,
+            WEB,
+            basic(),
+            {"op": "revoke", "token": tokens["refresh_token"]},
+            {"op": "refresh", "token": tokens["refresh_token"]},
+        )
+    )
+    assert ok(revoked) == {"revoked": True}
+    assert refused["error"]["error"] == "invalid_grant"
+
+
+def test_ciba_poll_mode_gets_tokens_once_the_device_approves(server: DoorkeepProcess, auth_device: Device) -> None:
+    (started,) = run(plan(server, WEB, basic(), {"op": "cibaStart", "params": {"scope": "openid", "login_hint": USERNAME}}))
+    assert set(ok(started)) >= {"auth_req_id", "expires_in"}
+    channel = auth_device.take()
+    callback = f"{issuer(server)}/protocol/openid-connect/ext/ciba/auth/callback"
+    approved = httpx.post(
+        callback, json={"status": "SUCCEED"}, headers={"Authorization": f"Bearer {channel.bearer}"}, timeout=10
+    )
+    assert approved.status_code == 200, approved.text
+    (tokens,) = run(plan(server, WEB, basic(), {"op": "cibaPoll", "response": started}))
+    assert ok(tokens)["idClaims"]["preferred_username"] == USERNAME

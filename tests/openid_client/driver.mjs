@@ -37,13 +37,13 @@ async function clientAuth(auth) {
 // A DPoP key pair the test can hand to a later run: exported as JWKs, imported back with the same suite.
 async function dpopKeys(exported) {
   if (exported) {
-    const { d, ...pub } = exported
+    const { d, key_ops, ext, ...pub } = exported
     return {
       privateKey: await crypto.subtle.importKey('jwk', exported, SUITES.EC, false, ['sign']),
       publicKey: await crypto.subtle.importKey('jwk', pub, SUITES.EC, true, ['verify']),
     }
   }
-  return client.randomDPoPKeyPair('ES256', { extractable: true })
+  return crypto.subtle.generateKey(SUITES.EC, true, ['sign', 'verify'])
 }
 
 function claimsOf(jwt) {
@@ -51,6 +51,7 @@ function claimsOf(jwt) {
 }
 
 function tokenResult(tokens) {
+  state.first ??= tokens
   const { access_token, refresh_token, id_token, ...rest } = tokens
   return {
     ...rest,
@@ -78,7 +79,7 @@ function errorResult(err) {
   }
 }
 
-const state = { tokens: null, dpopKeys: null }
+const state = { tokens: null, first: null, dpopKeys: null }
 
 function dpopOption() {
   return state.dpopKeys ? { DPoP: client.getDPoPHandle(config, state.dpopKeys) } : undefined
@@ -88,6 +89,7 @@ function pick(name) {
   if (name === 'access') return state.tokens.access_token
   if (name === 'refresh') return state.tokens.refresh_token
   if (name === 'id') return state.tokens.id_token
+  if (name === 'first-refresh') return state.first.refresh_token // the refresh token of the plan's first grant
   return name
 }
 
@@ -97,7 +99,7 @@ const STEPS = {
   },
   async dpop(step) {
     state.dpopKeys = await dpopKeys(step.jwk)
-    return { jwk: await crypto.subtle.exportKey('jwk', state.dpopKeys.privateKey) }
+    return { jwk: step.jwk ?? (await crypto.subtle.exportKey('jwk', state.dpopKeys.privateKey)) }
   },
   // Build the authorization URL (plain, pushed, as a signed request object, or both) and the checks the
   // callback needs; the URL is where the test's user agent goes.
