@@ -28,22 +28,27 @@ WEB, WEB_SECRET = "oc-web", "oc-web-secret"  # client_secret_basic and _post
 HMAC, HMAC_SECRET = "oc-hmac", "oc-hmac-secret-that-is-long-enough-for-hs256"  # client_secret_jwt
 SIGNED = "oc-signed"  # private_key_jwt, signed request objects, JARM, signed userinfo
 PUBLIC = "oc-public"  # a public client, PKCE and DPoP required
+SEALED, SEALED_SECRET = "oc-sealed", "oc-sealed-secret"  # ID token, userinfo and JARM response encrypted to it
+SEALING = {"alg": "ECDH-ES", "enc": "A256GCM"}
 
 
 @dataclass(frozen=True)
 class ClientKey:
-    """The EC P-256 key ``oc-signed`` authenticates and signs request objects with (its public half registered)."""
+    """The EC P-256 keys of the clients: ``private`` the one ``oc-signed`` authenticates and signs request objects
+    with, ``sealing`` the one ``oc-sealed`` decrypts its responses with (their public halves registered)."""
 
     private: dict[str, Any]
+    sealing: dict[str, Any]
 
     @classmethod
     def generate(cls) -> ClientKey:
         key = ECKey.generate_key("P-256", parameters={"kid": "oc-signed-1", "alg": "ES256", "use": "sig"})
-        return cls(dict(key.as_dict(private=True)))
+        sealing = ECKey.generate_key("P-256", parameters={"kid": "oc-sealed-1", "alg": SEALING["alg"], "use": "enc"})
+        return cls(dict(key.as_dict(private=True)), dict(sealing.as_dict(private=True)))
 
-    @property
-    def public(self) -> dict[str, Any]:
-        return {k: v for k, v in self.private.items() if k != "d"}
+    @staticmethod
+    def public(key: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in key.items() if k != "d"}
 
 
 def _client(client_id: str, **fields: Any) -> dict[str, Any]:
@@ -101,10 +106,26 @@ def realm_rep(key: ClientKey) -> dict[str, Any]:
                 implicitFlowEnabled=True,  # the hybrid ``code id_token`` response type
                 attributes={
                     "use.jwks.string": "true",
-                    "jwks.string": json.dumps({"keys": [key.public]}),
+                    "jwks.string": json.dumps({"keys": [key.public(key.private)]}),
                     "token.endpoint.auth.signing.alg": "ES256",
                     "request.object.signature.alg": "ES256",
                     "user.info.response.signature.alg": "RS256",
+                },
+            ),
+            _client(
+                SEALED,
+                secret=SEALED_SECRET,
+                attributes={
+                    "use.jwks.string": "true",
+                    "jwks.string": json.dumps({"keys": [key.public(key.sealing)]}),
+                    "id.token.encrypted.response.alg": SEALING["alg"],
+                    "id.token.encrypted.response.enc": SEALING["enc"],
+                    "user.info.response.signature.alg": "RS256",
+                    "user.info.encrypted.response.alg": SEALING["alg"],
+                    "user.info.encrypted.response.enc": SEALING["enc"],
+                    "authorization.signed.response.alg": "RS256",
+                    "authorization.encrypted.response.alg": SEALING["alg"],
+                    "authorization.encrypted.response.enc": SEALING["enc"],
                 },
             ),
             _client(

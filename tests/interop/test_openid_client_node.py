@@ -7,8 +7,8 @@ exchange and RP-initiated logout, each as the library makes and checks it (tests
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,12 +22,14 @@ from interop.openid_client_support import (
     PUBLIC,
     REALM,
     REDIRECT,
+    SEALED,
+    SEALED_SECRET,
+    SEALING,
     SIGNED,
     USERNAME,
     WEB,
     WEB_SECRET,
     ClientKey,
-    Landing,
     finish,
     log_in,
     ok,
@@ -55,6 +57,7 @@ def auth_device() -> Iterator[Device]:
 
 @pytest.fixture(scope="module")
 def server(
+    request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     key: ClientKey,
     auth_device: Device,
@@ -63,8 +66,14 @@ def server(
     folder = tmp_path_factory.mktemp("openid-client")
     realm_file = folder / "realm.json"
     realm_file.write_text(json.dumps(realm_rep(key)))
+    # SQLite, or a fresh database of the session's throwaway PostgreSQL under DOORKEEP_WIRE_ENGINE=postgresql
+    postgres = os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql"
     doorkeep = DoorkeepProcess(
-        folder / "server", port=port_from_env(), import_realms=[realm_file], options=[CIBA_CHANNEL, auth_device.url]
+        folder / "server",
+        port=port_from_env(),
+        db_url=request.getfixturevalue("postgres_url_of_module") if postgres else None,
+        import_realms=[realm_file],
+        options=[CIBA_CHANNEL, auth_device.url],
     )
     report_module_server(doorkeep)
     doorkeep.start()
@@ -76,7 +85,9 @@ def issuer(server: DoorkeepProcess) -> str:
     return f"{server.base_url}/realms/{REALM}"
 
 
-def plan(server: DoorkeepProcess, client: str, auth: dict[str, Any], *steps: dict[str, Any], **more: Any) -> dict[str, Any]:
+def plan(
+    server: DoorkeepProcess, client: str, auth: dict[str, Any], *steps: dict[str, Any], **more: Any
+) -> dict[str, Any]:
     return {"issuer": issuer(server), "clientId": client, "auth": auth, "steps": list(steps), **more}
 
 
@@ -93,13 +104,14 @@ def signed_in(
 ) -> list[dict[str, Any]]:
     """The authorization code flow: the driver builds the request (``how``: scope, params, par, jar, execute,
     metadata, dpop), the user signs in over HTTP, the driver redeems the response, then runs the ``after`` steps."""
-    extra = {k: how.pop(k) for k in ("execute", "metadata") if k in how}
+    extra = {k: how.pop(k) for k in ("execute", "metadata", "decrypt") if k in how}
     first: list[dict[str, Any]] = [{"op": "dpop"}] if how.pop("dpop", False) else []
     http = how.pop("http", None)
+    redeem = how.pop("redeem", "callback")  # or "implicit"
     begun = run(plan(server, client, auth, *first, {"op": "authorize", "redirectUri": REDIRECT, **how}, **extra))
     authorized = ok(begun[-1])
     landing = log_in(authorized["url"], http=http)
-    callback: dict[str, Any] = {"op": "callback", "checks": authorized["checks"], "redirectUri": REDIRECT}
+    callback: dict[str, Any] = {"op": redeem, "checks": authorized["checks"], "redirectUri": REDIRECT}
     callback |= {"form": landing.form} if landing.form else {"url": landing.url}
     steps = [*([{"op": "dpop", "jwk": ok(begun[0])["jwk"]}] if first else []), callback, *after]
     results = run(plan(server, client, auth, *steps, **extra))
@@ -119,7 +131,7 @@ def test_code_flow_tokens_serve_userinfo_introspection_exchange_revocation_and_l
     server: DoorkeepProcess,
 ) -> None:
     agent = httpx.Client(timeout=10)
-    tokens, userinfo, active, exchanged, revoked, inactive, logout = signed_in(
+    tokens, userinfo, active, exchanged, revoked, inactive, refused, logout = signed_in(
         server,
         WEB,
         basic(),
@@ -128,6 +140,7 @@ def test_code_flow_tokens_serve_userinfo_introspection_exchange_revocation_and_l
         {"op": "tokenExchange"},
         {"op": "revoke", "token": "access"},
         {"op": "introspect", "token": "access"},
+        {"op": "userinfo"},
         {"op": "endSession", "idTokenHint": True, "params": {"post_logout_redirect_uri": LOGGED_OUT, "state": "bye"}},
         params={"max_age": "300"},
         http=agent,
@@ -141,6 +154,11 @@ def test_code_flow_tokens_serve_userinfo_introspection_exchange_revocation_and_l
     assert exchanged["access"]["claims"]["azp"] == WEB
     assert ok(revoked) == {"revoked": True}
     assert ok(inactive) == {"active": False}
+    challenge = refused["error"]  # RFC 6750 §3, as the library parses the userinfo endpoint's 401
+    assert (challenge["name"], challenge["status"]) == ("WWWAuthenticateChallengeError", 401)
+    assert (
+        challenge["cause"][0]["scheme"] == "bearer" and challenge["cause"][0]["parameters"]["error"] == "invalid_token"
+    )
     back = log_in(ok(logout)["url"], back_to=LOGGED_OUT, http=agent)
     assert back.params() == {"state": "bye"}
     (after,) = run(plan(server, WEB, basic(), {"op": "refresh", "token": tokens["refresh_token"]}))
@@ -197,13 +215,49 @@ def test_each_client_authentication_method_gets_introspects_and_revokes_a_servic
     assert ok(revoked) == {"revoked": True} and ok(inactive) == {"active": False}
 
 
+SECRET_JWT_FAILED = "Client authentication with client secret signed JWT failed: "
+SIGNED_JWT_FAILED = "Client authentication with signed JWT failed: "
+# Keycloak's three authenticators' answers: ClientIdAndSecretAuthenticator 401, JWTClientSecretAuthenticator 400
+# unauthorized_client, JWTClientAuthenticator 400 invalid_client.
+WRONG_CREDENTIALS = {
+    "client_secret_basic": (401, "unauthorized_client", "Invalid client or Invalid client credentials"),
+    "client_secret_jwt": (
+        400,
+        "unauthorized_client",
+        f"{SECRET_JWT_FAILED}Signature on JWT token by client secret  failed validation",  # sic, two spaces
+    ),
+    "private_key_jwt": (400, "invalid_client", f"{SIGNED_JWT_FAILED}Signature on JWT token failed validation"),
+}
+
+
+@pytest.mark.parametrize("method", list(WRONG_CREDENTIALS))
+def test_a_wrong_client_credential_is_keycloak_s_error_as_the_library_reports_it(
+    server: DoorkeepProcess, key: ClientKey, method: str
+) -> None:
+    cases: dict[str, tuple[str, dict[str, Any]]] = {
+        "client_secret_basic": (WEB, {"method": method, "secret": "wrong"}),
+        "client_secret_jwt": (HMAC, {"method": method, "secret": "wrong" * 8}),
+        # signed with another key under the registered key's kid
+        "private_key_jwt": (
+            SIGNED,
+            {"method": method, "jwk": key.sealing | {"alg": "ES256", "use": "sig", "kid": "oc-signed-1"}},
+        ),
+    }
+    client, auth = cases[method]
+    (refused,) = run(plan(server, client, auth, {"op": "clientCredentials"}))
+    error = refused["error"]
+    assert (error["status"], error["error"], error["error_description"]) == WRONG_CREDENTIALS[method]
+
+
 def test_dpop_bound_tokens_through_par_for_a_public_client(server: DoorkeepProcess) -> None:
-    tokens, userinfo, refreshed = signed_in(
+    tokens, userinfo, refreshed, account, revoked = signed_in(
         server,
         PUBLIC,
         {"method": "none"},
         {"op": "userinfo"},
         {"op": "refresh"},
+        {"op": "resource", "url": f"{issuer(server)}/account/"},
+        {"op": "revoke", "token": "refresh"},
         dpop=True,
         par=True,
         scope="openid offline_access",
@@ -212,6 +266,8 @@ def test_dpop_bound_tokens_through_par_for_a_public_client(server: DoorkeepProce
     assert tokens["token_type"] == "dpop" and tokens["refresh"]["claims"]["cnf"]["jkt"] == jkt
     assert ok(userinfo)["preferred_username"] == USERNAME
     assert ok(refreshed)["token_type"] == "dpop" and refreshed["access"]["claims"]["cnf"]["jkt"] == jkt
+    assert ok(account)["status"] == 200 and account["body"]["username"] == USERNAME  # the Account API takes DPoP
+    assert ok(revoked) == {"revoked": True}  # no proof asked: Keycloak's TokenRevocationEndpoint checks none
     (unproven,) = run(plan(server, PUBLIC, {"method": "none"}, {"op": "refresh", "token": refreshed["refresh_token"]}))
     # Keycloak's DPoPTest: a DPoP client refreshing without a proof is refused before the grant runs
     assert unproven["error"]["error"] == "invalid_request"
@@ -246,6 +302,30 @@ def test_signed_requests_and_responses_with_a_private_key_jwt_client(
     assert ok(userinfo)["preferred_username"] == USERNAME  # an application/jwt answer, verified
 
 
+def test_implicit_id_token_response_validates(server: DoorkeepProcess, key: ClientKey) -> None:
+    (id_token,) = signed_in(
+        server, SIGNED, signed(key), execute=["useIdTokenResponseType"], redeem="implicit", params={"max_age": "60"}
+    )
+    assert ok(id_token)["azp"] == SIGNED and id_token["auth_time"] > 0
+
+
+def test_encrypted_id_token_userinfo_and_jarm_response_decrypt_with_the_client_s_key(
+    server: DoorkeepProcess, key: ClientKey
+) -> None:
+    tokens, userinfo = signed_in(
+        server,
+        SEALED,
+        {"method": "client_secret_basic", "secret": SEALED_SECRET},
+        {"op": "userinfo"},
+        execute=["useJwtResponseMode", "enableNonRepudiationChecks"],
+        metadata={"userinfo_signed_response_alg": "RS256"},
+        decrypt={"jwk": key.sealing, "enc": SEALING["enc"]},
+    )
+    assert ok(tokens)["idClaims"]["azp"] == SEALED
+    assert tokens["id_token"].count(".") == 4  # a JWE as the server sent it, the library read the JWS inside
+    assert ok(userinfo)["preferred_username"] == USERNAME
+
+
 def test_device_authorization_grant_polls_until_the_user_approves(server: DoorkeepProcess) -> None:
     (started,) = run(plan(server, WEB, basic(), {"op": "deviceStart", "params": {"scope": "openid offline_access"}}))
     assert ok(started)["interval"] == 1
@@ -266,8 +346,12 @@ def test_device_authorization_grant_polls_until_the_user_approves(server: Doorke
     assert refused["error"]["error"] == "invalid_grant"
 
 
-def test_ciba_poll_mode_gets_tokens_once_the_device_approves(server: DoorkeepProcess, auth_device: Device) -> None:
-    (started,) = run(plan(server, WEB, basic(), {"op": "cibaStart", "params": {"scope": "openid", "login_hint": USERNAME}}))
+def test_ciba_poll_mode_gets_tokens_once_the_device_approves_and_access_denied_once_it_refuses(
+    server: DoorkeepProcess, auth_device: Device
+) -> None:
+    (started,) = run(
+        plan(server, WEB, basic(), {"op": "cibaStart", "params": {"scope": "openid", "login_hint": USERNAME}})
+    )
     assert set(ok(started)) >= {"auth_req_id", "expires_in"}
     channel = auth_device.take()
     callback = f"{issuer(server)}/protocol/openid-connect/ext/ciba/auth/callback"
@@ -277,3 +361,12 @@ def test_ciba_poll_mode_gets_tokens_once_the_device_approves(server: DoorkeepPro
     assert approved.status_code == 200, approved.text
     (tokens,) = run(plan(server, WEB, basic(), {"op": "cibaPoll", "response": started}))
     assert ok(tokens)["idClaims"]["preferred_username"] == USERNAME
+
+    (asked,) = run(
+        plan(server, WEB, basic(), {"op": "cibaStart", "params": {"scope": "openid", "login_hint": USERNAME}})
+    )
+    refusal = auth_device.take().bearer
+    refused = httpx.post(callback, json={"status": "UNAUTHORIZED"}, headers={"Authorization": f"Bearer {refusal}"})
+    assert refused.status_code == 200, refused.text
+    (denied,) = run(plan(server, WEB, basic(), {"op": "cibaPoll", "response": ok(asked)}))
+    assert (denied["error"]["error"], denied["error"]["error_description"]) == ("access_denied", "not authorized")

@@ -1,7 +1,7 @@
 // panva's openid-client (v6, tests/openid_client/package.json) as a relying party of Doorkeep, driven by
 // tests/interop/test_openid_client_node.py. One run reads a JSON plan on stdin:
 //   {"issuer": URL, "clientId": ..., "auth": {"method": ..., "secret"?, "jwk"?}, "metadata"?: {...},
-//    "execute"?: ["useJwtResponseMode", ...], "steps": [{"op": ..., ...}, ...]}
+//    "execute"?: ["useJwtResponseMode", ...], "decrypt"?: {"jwk": ..., "enc": ...}, "steps": [{"op": ..., ...}]}
 // and prints one JSON line: {"results": [...]}, one entry per step, either the step's value or
 // {"error": {...}} with what the library threw. Steps share a state: the last token response (`tokens`),
 // the DPoP key pair. The login between building an authorization URL and redeeming its code is the test's
@@ -131,6 +131,11 @@ const STEPS = {
     state.tokens = tokens
     return tokenResult(tokens)
   },
+  // The implicit flow's response_type=id_token: the ID token from the fragment, validated.
+  async implicit(step) {
+    const { expectedNonce, ...checks } = step.checks
+    return client.implicitAuthentication(config, new URL(step.url), expectedNonce, checks)
+  },
   async refresh(step) {
     const tokens = await client.refreshTokenGrant(config, pick(step.token ?? 'refresh'), step.params, dpopOption())
     state.tokens = tokens
@@ -160,6 +165,12 @@ const STEPS = {
     const token = pick(step.token ?? 'access')
     return client.fetchUserInfo(config, token, step.subject ?? decodeJwt(token).sub, dpopOption())
   },
+  // A resource server's URL with the access token (and its DPoP proof): the answer's status and JSON.
+  async resource(step) {
+    const headers = new Headers({ accept: 'application/json' })
+    const response = await client.fetchProtectedResource(config, pick('access'), new URL(step.url), 'GET', undefined, headers, dpopOption())
+    return { status: response.status, body: await response.json() }
+  },
   async endSession(step) {
     const params = { ...(step.params ?? {}) }
     if (step.idTokenHint) params.id_token_hint = state.tokens?.id_token ?? step.idTokenHint
@@ -185,6 +196,11 @@ const execute = [client.allowInsecureRequests, ...(plan.execute ?? []).map((name
 let config
 try {
   config = await client.discovery(new URL(plan.issuer), plan.clientId, plan.metadata, await clientAuth(plan.auth), { execute })
+  if (plan.decrypt) {
+    const { jwk, enc } = plan.decrypt
+    const key = await crypto.subtle.importKey('jwk', jwk, { name: 'ECDH', namedCurve: jwk.crv }, false, ['deriveBits'])
+    client.enableDecryptingResponses(config, [enc], { key, alg: jwk.alg, kid: jwk.kid })
+  }
 } catch (err) {
   process.stdout.write(JSON.stringify({ results: plan.steps.map(() => errorResult(err)) }) + '\n')
   process.exit(0)
