@@ -125,6 +125,8 @@ def test_discovery_gives_the_library_the_realm_s_metadata_under_its_issuer(serve
     assert ok(metadata)["issuer"] == issuer(server)
     assert metadata["authorization_response_iss_parameter_supported"] is True
     assert "S256" in metadata["code_challenge_methods_supported"]
+    (oauth2,) = run(plan(server, WEB, basic(), {"op": "discover"}, algorithm="oauth2"))  # RFC 8414's well-known URL
+    assert ok(oauth2) == metadata
 
 
 def test_code_flow_tokens_serve_userinfo_introspection_exchange_revocation_and_logout(

@@ -195,7 +195,9 @@ const STEPS = {
 const execute = [client.allowInsecureRequests, ...(plan.execute ?? []).map((name) => client[name])]
 let config
 try {
-  config = await client.discovery(new URL(plan.issuer), plan.clientId, plan.metadata, await clientAuth(plan.auth), { execute })
+  // algorithm "oauth2": RFC 8414's /.well-known/oauth-authorization-server/realms/<realm>, else OIDC Discovery's
+  const options = { execute, algorithm: plan.algorithm ?? 'oidc' }
+  config = await client.discovery(new URL(plan.issuer), plan.clientId, plan.metadata, await clientAuth(plan.auth), options)
   if (plan.decrypt) {
     const { jwk, enc } = plan.decrypt
     const key = await crypto.subtle.importKey('jwk', jwk, { name: 'ECDH', namedCurve: jwk.crv }, false, ['deriveBits'])
