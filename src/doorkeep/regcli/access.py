@@ -123,8 +123,8 @@ def check(response: httpx.Response) -> None:
         return
     if response.headers.get("content-type") == "application/json":
         try:
-            body = response.json()
-        except (ValueError, UnicodeDecodeError) as exc:
+            body = http.parse(response)
+        except ValueError as exc:
             raise AdminCliError(f"Failed to read error response - {exc}") from None
         if isinstance(body, dict):
             raise AdminCliError(f"{_java(body.get('error_description'))} [{_java(body.get('error'))}]")
