@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import certifi
 import pytest
 
 from interop.admin_cli_support import Cli
@@ -157,3 +158,32 @@ def test_a_new_config_directory_is_private_and_the_file_owner_only(tmp_path: Pat
     assert stat.S_IMODE(reg.config.stat().st_mode) == 0o600
     assert stat.S_IMODE(reg.config.parent.stat().st_mode) == 0o700
     assert reg.realm_entry("http://127.0.0.1:1", "r")["initialToken"] == TOKEN
+
+
+@pytest.mark.parametrize(
+    "content", ["not a certificate\n", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+)
+def test_a_truststore_holding_no_certificate_is_kcreg_s_one_line(reg: Reg, tmp_path: Path, content: str) -> None:
+    """kcreg's setupTruststore: "Failed to load truststore: FILE" (a keystore that does not load), given by option
+    or by ``config truststore``; nothing is sent."""
+    bad = tmp_path / "bad.pem"
+    bad.write_text(content)
+    args = ("get", "victim-app", "--server", "https://127.0.0.1:1", "--realm", "r", "-t", TOKEN)
+    run = reg(*args, "--no-config", "--truststore", str(bad))
+    assert (run.code, run.err.strip()) == (1, f"Failed to load truststore: {bad}")
+    reg.ok("config", "truststore", str(bad))
+    run = reg(*args)
+    assert (run.code, run.err.strip()) == (1, f"Failed to load truststore: {bad}")
+
+
+def test_a_truststore_that_is_a_directory_is_refused_the_same_way(reg: Reg, tmp_path: Path) -> None:
+    args = ("get", "x", "--no-config", "--server", "https://127.0.0.1:1", "--realm", "r", "-t", TOKEN)
+    run = reg(*args, "--truststore", str(tmp_path))
+    assert (run.code, run.err.strip()) == (1, f"Failed to load truststore: {tmp_path}")
+
+
+def test_a_pem_bundle_loads_and_the_command_goes_on_to_the_server(reg: Reg) -> None:
+    """The control: a real CA bundle (certifi's) loads; the command fails only at the closed port."""
+    run = reg("get", "x", "--no-config", "--server", "https://127.0.0.1:1", "--realm", "r", "-t", TOKEN,
+              "--truststore", certifi.where())  # fmt: skip
+    assert run.code == 1 and run.err.startswith("Failed to send request - "), run.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from typing import Any
 
 import httpx
@@ -12,8 +13,8 @@ from doorkeep.admincli.errors import AdminCliError
 TIMEOUT = 30.0
 
 
-def client(verify: str | bool = True, agent: str = "doorkeep-admin") -> httpx.Client:
-    """``verify``: a CA bundle (PEM) to trust instead of the system's, or False (kcreg's ``--insecure``)."""
+def client(verify: ssl.SSLContext | str | bool = True, agent: str = "doorkeep-admin") -> httpx.Client:
+    """``verify``: a CA bundle (PEM) or context to trust instead of the system's, or False (kcreg's ``--insecure``)."""
     return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": agent}, verify=verify)
 
 
