@@ -60,20 +60,14 @@ test-postgres: venv
 coverage: venv
 	$(PYTEST) $(XDIST) --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
 
-# keycloak-js for the browser tests, @keycloak/keycloak-admin-client for the admin interop tests and
-# openid-client for the relying-party interop tests, from npm (the versions are pinned in each package-lock.json).
-node: tests/browser/node_modules/.stamp tests/admin_client/node_modules/.stamp tests/openid_client/node_modules/.stamp
+# The npm packages of the tests, each pinned by its package-lock.json: keycloak-js (browser/),
+# @keycloak/keycloak-admin-client (admin_client/), openid-client (openid_client/) and keycloak-connect with
+# express (keycloak_connect/) for the interop tests.
+NODE_DIRS := browser admin_client openid_client keycloak_connect
+node: $(NODE_DIRS:%=tests/%/node_modules/.stamp)
 
-tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/package-lock.json
-	cd tests/browser && npm ci --no-audit --no-fund --silent
-	touch $@
-
-tests/admin_client/node_modules/.stamp: tests/admin_client/package.json tests/admin_client/package-lock.json
-	cd tests/admin_client && npm ci --no-audit --no-fund --silent
-	touch $@
-
-tests/openid_client/node_modules/.stamp: tests/openid_client/package.json tests/openid_client/package-lock.json
-	cd tests/openid_client && npm ci --no-audit --no-fund --silent
+tests/%/node_modules/.stamp: tests/%/package.json tests/%/package-lock.json
+	cd tests/$* && npm ci --no-audit --no-fund --silent
 	touch $@
 
 lint: venv

@@ -378,6 +378,10 @@ class UserSession:
 
 AUTH_TIME_NOTE = "AUTH_TIME"  # Keycloak's AuthenticationManager.AUTH_TIME user-session note
 ISSUER_NOTE = "iss"  # Keycloak's OIDCLoginProtocol.ISSUER client-session note
+# Keycloak's AdapterConstants.CLIENT_SESSION_STATE / CLIENT_SESSION_HOST: the adapter's own session id and host,
+# sent with the code (keycloak-connect, the Java adapters) and noted on the client session
+ADAPTER_STATE_NOTE = "client_session_state"
+ADAPTER_HOST_NOTE = "client_session_host"
 
 
 @dataclass(frozen=True)
@@ -401,6 +405,12 @@ class ClientSession:
         """The realm issuer the client logged in at (noted at login; absent on sessions from before)."""
         value = self.notes.get(ISSUER_NOTE)
         return value if isinstance(value, str) and value else None
+
+    @property
+    def adapter_session(self) -> str | None:
+        """The adapter's session id its code exchange or refresh sent as ``client_session_state``, if any."""
+        value = self.notes.get(ADAPTER_STATE_NOTE)
+        return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -545,7 +555,9 @@ class Event:
 
 @dataclass(frozen=True)
 class SessionEnded:
-    """A client of a user session that ended and has a backchannel logout URL (told after commit)."""
+    """A client of a user session that ended and is to be told after commit: by a logout token at its backchannel
+    logout URL, or, with none but an admin URL and an adapter session noted, by Keycloak's LogoutAction naming
+    that adapter session (``adapter_session``) at ``{adminUrl}/k_logout``."""
 
     realm_id: str
     user_id: str
@@ -555,6 +567,8 @@ class SessionEnded:
     # All of the user's sessions with this client ended at once (an admin logout of the user, more than one session
     # with the client): one logout token, without ``sid``, covers them (keycloak#22914)
     every_session: bool = False
+    adapter_session: str | None = None  # the client session's ADAPTER_STATE_NOTE, for a LogoutAction
+    adapter_host: str | None = None  # its ADAPTER_HOST_NOTE: ``${application.session.host}`` in the admin URL
 
 
 @dataclass(frozen=True)

@@ -125,3 +125,33 @@ def test_a_client_with_a_pairwise_mapper_gets_the_pairwise_sub() -> None:
     app = client(redirect_uris=("https://rp.example/cb",), protocol_mappers=(pairwise_mapper,))
     claims = bc.logout_claims(SessionEnded("r", "user-1", "session-1", app), "https://id/realms/r", 100, "j")
     assert claims["sub"] == pairwise.generate_sub("rp.example", "user-1", "salt") != "user-1"
+
+
+@pytest.mark.parametrize(
+    ("notes", "state", "host", "expected"),
+    [
+        ({"iss": "x"}, None, None, None),  # the request names no adapter session: nothing to write
+        ({"iss": "x"}, "s1", "h1", {"iss": "x", "client_session_state": "s1", "client_session_host": "h1"}),
+        ({"client_session_state": "s1", "client_session_host": "h1"}, "s1", "h1", None),  # the same again
+        ({"client_session_state": "s1", "client_session_host": "h1"}, "s2", None, {"client_session_state": "s2"}),
+    ],
+)
+def test_the_adapter_session_of_a_token_request_is_noted_as_update_client_session_does(
+    notes: dict[str, object], state: str | None, host: str | None, expected: dict[str, object] | None
+) -> None:
+    assert bc.adapter_notes(notes, state, host) == expected
+
+
+def test_the_logout_action_goes_to_k_logout_with_the_noted_host_in_the_admin_url() -> None:
+    app = client(admin_url="http://${application.session.host}:3000/app")
+    noted = SessionEnded("r", "u", "s", app, adapter_session="a1", adapter_host="node-1.example")
+    assert bc.adapter_logout_target(noted, "https://id") == "http://node-1.example:3000/app/k_logout"
+    assert bc.adapter_logout_claims(noted, 100, "j") == {
+        "id": "j",
+        "expiration": 130,
+        "resource": "app",
+        "action": "LOGOUT",
+        "adapterSessionIds": ["a1"],
+        "notBefore": 0,
+        "keycloakSessionIds": ["s"],
+    }

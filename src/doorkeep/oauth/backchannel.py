@@ -5,10 +5,11 @@ with the realm's keys and delivery in the web layer (web/backchannel.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from doorkeep.model import Client, Realm, SessionEnded
+from doorkeep.model import ADAPTER_HOST_NOTE, ADAPTER_STATE_NOTE, Client, Realm, SessionEnded
 from doorkeep.oauth import redirect_uris
 from doorkeep.oauth.issue import signature_alg
 from doorkeep.oauth.mappers import pairwise
@@ -27,6 +28,7 @@ LOGOUT = "LOGOUT"
 TEST_AVAILABILITY = "TEST_AVAILABILITY"
 ENDPOINTS = {PUSH_NOT_BEFORE: "k_push_not_before", LOGOUT: "k_logout", TEST_AVAILABILITY: "k_test_available"}
 DELIVERABLE = ("http://", "https://")
+SESSION_HOST = "${application.session.host}"  # ResourceAdminManager.CLIENT_SESSION_HOST_PROPERTY
 
 
 def logout_claims(ended: SessionEnded, fallback_issuer: str, now: int, jti: str) -> dict[str, Any]:
@@ -117,3 +119,40 @@ def node_urls(management: str, nodes: list[str]) -> list[str]:
 
 def action_target(management: str, action: str) -> str:
     return management.rstrip("/") + "/" + ENDPOINTS[action]
+
+
+def adapter_notes(notes: Mapping[str, object], state: str | None, host: str | None) -> dict[str, object] | None:
+    """OAuth2GrantTypeBase.updateClientSession: the client session's notes with the adapter session a token
+    request names (its ``client_session_state`` and ``client_session_host``; a missing host drops that note), or
+    None when the request names none or the same one again."""
+    if state is None:
+        return None
+    updated = {k: v for k, v in notes.items() if k != ADAPTER_HOST_NOTE}
+    updated[ADAPTER_STATE_NOTE] = state
+    if host is not None:
+        updated[ADAPTER_HOST_NOTE] = host
+    return None if updated == dict(notes) else updated
+
+
+def adapter_logout_claims(ended: SessionEnded, now: int, jti: str) -> dict[str, Any]:
+    """ResourceAdminManager.logoutClientSessions' LogoutAction for one ended client session: the adapter session
+    to drop, the Keycloak session it belonged to, and ``notBefore`` 0."""
+    return {
+        "id": jti,
+        "expiration": now + ADMIN_ACTION_LIFESPAN,
+        "resource": ended.client.client_id,
+        "action": LOGOUT,
+        "adapterSessionIds": [ended.adapter_session],
+        "notBefore": 0,
+        "keycloakSessionIds": [ended.session_id],
+    }
+
+
+def adapter_logout_target(ended: SessionEnded, server: str) -> str | None:
+    """Where that LogoutAction goes: ``k_logout`` under the admin URL, ``${application.session.host}`` in it
+    replaced by the host the adapter noted (one request per host in Keycloak; here one per client session)."""
+    management = management_url(ended.client, server)
+    if management is None:
+        return None
+    management = management.replace(SESSION_HOST, ended.adapter_host or "")
+    return action_target(management, LOGOUT) if management.lower().startswith(DELIVERABLE) else None

@@ -3,10 +3,13 @@ session (AuthenticationManager.backchannelLogout → OIDCLoginProtocol.backchann
 
 The core only notes, before the rows go, "this session ended for these clients" on the unit of work
 (``tx.ended``); the web layer delivers the logout tokens once the transaction has committed.
-Only clients with a ``backchannel.logout.url`` are noted, and of those neither a disabled client nor one
-with ``frontchannelLogout`` on: Keycloak's backchannelLogoutClientSession returns before sending for both
-(a front-channel client is left to the browser logout's iframes, ``oauth/frontchannel_logout.py``; an
-admin-initiated logout has no browser and tells it nothing).
+Only clients with a ``backchannel.logout.url`` are noted, or, without one (OIDCLoginProtocol.backchannelLogout's
+other branch, ResourceAdminManager.logoutClientSession), clients with an admin URL whose client session has an
+adapter session noted (keycloak-connect and the Java adapters send it with the code): they get Keycloak's
+LogoutAction at ``k_logout``. Of those, neither a disabled client nor one with ``frontchannelLogout`` on:
+Keycloak's backchannelLogoutClientSession returns before sending for both (a front-channel client is left to the
+browser logout's iframes, ``oauth/frontchannel_logout.py``; an admin-initiated logout has no browser and tells it
+nothing).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, ClientSession, SessionEnded, UserSession
+from doorkeep.model import ADAPTER_HOST_NOTE, Client, ClientSession, SessionEnded, UserSession
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -51,14 +54,31 @@ async def note(tx: Tx, ending: Sequence[tuple[UserSession, Sequence[ClientSessio
             if cs.client_id not in clients:
                 clients[cs.client_id] = await tx.clients.get(cs.client_id)
             client = clients[cs.client_id]
-            if client is not None and told_by_backchannel(client):
-                tx.ended.append(SessionEnded(session.realm_id, session.user_id, session.id, client, cs.issuer))
-                noted.add((session.id, cs.client_id))
+            if client is None:
+                continue
+            ended = SessionEnded(session.realm_id, session.user_id, session.id, client, cs.issuer)
+            if told_by_backchannel(client):
+                tx.ended.append(ended)
+            elif told_by_admin_url(client, cs):
+                host = cs.notes.get(ADAPTER_HOST_NOTE)
+                ended = dataclasses.replace(ended, adapter_session=cs.adapter_session)
+                tx.ended.append(dataclasses.replace(ended, adapter_host=host if isinstance(host, str) else None))
+            else:
+                continue
+            noted.add((session.id, cs.client_id))
 
 
 def told_by_backchannel(client: Client) -> bool:
     """Whether Keycloak would POST this client a logout token when one of its sessions ends."""
     return client.enabled and not client.frontchannel_logout and bool(client.attr(BACKCHANNEL_URL))
+
+
+def told_by_admin_url(client: Client, cs: ClientSession) -> bool:
+    """Whether Keycloak would POST this client a LogoutAction for this client session: no backchannel logout URL,
+    an admin URL, and an adapter session noted (without one it logs "no logged adapter sessions" and sends
+    nothing)."""
+    usable = client.enabled and not client.frontchannel_logout and not client.attr(BACKCHANNEL_URL)
+    return usable and bool(client.admin_url) and cs.adapter_session is not None
 
 
 async def announce_user(tx: Tx, user_id: str, offline: bool) -> None:
@@ -78,7 +98,7 @@ def merge_per_client(tx: Tx, first: int) -> None:
     counts = Counter(e.client.id for e in noted)
     merged: list[SessionEnded] = []
     for e in noted:
-        if counts[e.client.id] == 1:
+        if counts[e.client.id] == 1 or e.adapter_session is not None:  # a LogoutAction per client session
             merged.append(e)
         elif not any(m.client.id == e.client.id for m in merged):
             merged.append(dataclasses.replace(e, every_session=True))

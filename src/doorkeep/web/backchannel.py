@@ -1,4 +1,4 @@
-"""Delivering backchannel logout tokens and ``k_push_not_before`` to clients (Keycloak's
+"""Delivering backchannel logout tokens, ``k_logout`` and ``k_push_not_before`` to clients (Keycloak's
 ResourceAdminManager), outside the request that caused them.
 
 Logout tokens go out after the transaction committed, as background tasks, concurrently (at most
@@ -43,7 +43,7 @@ class Notifier:
     def sessions_ended(self, server: str, ended: Iterable[SessionEnded]) -> asyncio.Task[bool] | None:
         """Schedule the logout tokens for these client sessions (call after commit; returns at once): the delivery,
         whose result says whether every client answered 200 or 204, for a caller that waits for it."""
-        batch = [e for e in ended if bc.logout_url(e.client)]
+        batch = [e for e in ended if e.adapter_session is not None or bc.logout_url(e.client)]
         if not batch:
             return None
         task = asyncio.get_running_loop().create_task(self._logout(server, batch))
@@ -73,15 +73,26 @@ class Notifier:
 
     async def _send_logout_tokens(self, server: str, batch: list[SessionEnded]) -> bool:
         now = self._services.clock.now()
-        posts: list[tuple[str, str, str]] = []
+        posts: list[tuple[str, str, str, bool]] = []  # client id, URL, token, whether a logout token (a form)
         async with self._db.transaction(write=False) as tx:
             realms: dict[str, Realm | None] = {}
             for ended in batch:
                 if ended.realm_id not in realms:
                     realms[ended.realm_id] = await tx.realms.get(ended.realm_id)
                 realm = realms[ended.realm_id]
+                if realm is None:
+                    continue
+                if ended.adapter_session is not None:  # Keycloak's LogoutAction, signed as the other admin actions
+                    target = bc.adapter_logout_target(ended, server)
+                    if target is None:
+                        continue
+                    alg = realm.default_signature_algorithm or "RS256"
+                    action = bc.adapter_logout_claims(ended, now, new_id())
+                    token = await self._services.codec.sign(tx, ended.realm_id, action, alg, now)
+                    posts.append((ended.client.client_id, target, token, False))
+                    continue
                 url = bc.logout_url(ended.client)
-                if realm is None or url is None:
+                if url is None:
                     continue
                 alg = bc.logout_alg(realm, ended.client)
                 claims = bc.logout_claims(ended, f"{server}/realms/{realm.name}", now, new_id())
@@ -89,11 +100,16 @@ class Notifier:
                 token = await self._services.codec.sign(
                     tx, ended.realm_id, claims, alg, now, typ=bc.LOGOUT_HEADER_TYP, kid=kid
                 )
-                posts.append((ended.client.client_id, url, token))
+                posts.append((ended.client.client_id, url, token, True))
         import httpx  # here, not at import: a server that never notifies does not pay for it at start
 
         async with httpx.AsyncClient(timeout=self.timeout, verify=outbound_tls.context()) as http:
-            outcomes = await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
+            outcomes = await asyncio.gather(
+                *(
+                    self._post(http, c, u, data={"logout_token": t}) if form else self._post(http, c, u, content=t)
+                    for c, u, t, form in posts
+                )
+            )
         return all(outcomes)
 
     async def _post(

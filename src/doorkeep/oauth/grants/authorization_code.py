@@ -19,8 +19,8 @@ from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event, RequestFacts
-from doorkeep.model import Client, ClientSession, StoredCode, UserSession
-from doorkeep.oauth import pkce
+from doorkeep.model import ADAPTER_HOST_NOTE, ADAPTER_STATE_NOTE, Client, ClientSession, StoredCode, UserSession
+from doorkeep.oauth import backchannel, pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -139,11 +139,15 @@ async def _exchange(
     if use_refresh and granted.offline:
         require_offline_allowed(ctx)  # the last check: nothing below may refuse
     remove_online = cs.notes.get(service.FIRST_OFFLINE_ACCESS) == "true"
+    # updateClientSession: the adapter session the request names (keycloak-connect's ``client_session_state``),
+    # for the LogoutAction that tells the adapter when this session ends (sessions/ended.py)
+    adapter = req.form.get(ADAPTER_STATE_NOTE), req.form.get(ADAPTER_HOST_NOTE)
+    notes = backchannel.adapter_notes(cs.notes, *adapter) or dict(cs.notes)
     if remove_online:
-        await tx.sessions.update_client_session_notes(
-            us.id, False, client.id, {k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS}
-        )
-        cs = dataclasses.replace(cs, notes={k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS})
+        notes = {k: v for k, v in notes.items() if k != service.FIRST_OFFLINE_ACCESS}
+    if notes != cs.notes:
+        await tx.sessions.update_client_session_notes(us.id, False, client.id, notes)
+        cs = dataclasses.replace(cs, notes=notes)
         ctx = dataclasses.replace(ctx, client_session=cs)
     return await issue_new_session_tokens(
         tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=remove_online

@@ -15,8 +15,8 @@ from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event, RequestFacts
-from doorkeep.model import Client, Role
-from doorkeep.oauth import acr, issue, mtls, refresh_tokens
+from doorkeep.model import ADAPTER_HOST_NOTE, ADAPTER_STATE_NOTE, Client, Role
+from doorkeep.oauth import acr, backchannel, issue, mtls, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_role
 from doorkeep.oauth.issue import GrantContext, RefreshPlan, TransientGrant
@@ -159,6 +159,9 @@ async def _verified(
     minted = await issue.mint(tx, services, req, ctx, plan)
     if turn is None or turn.replay is None:
         await rotation.record_refresh(tx, us, cs, client, turn.family if turn else None, minted, now)
+    adapter = backchannel.adapter_notes(cs.notes, req.form.get(ADAPTER_STATE_NOTE), req.form.get(ADAPTER_HOST_NOTE))
+    if adapter is not None and not offline:  # RefreshTokenGrantType: updateClientSession of an online session only
+        await tx.sessions.update_client_session_notes(us.id, False, client.id, adapter)
     details = {**minted.event_details, **_timing(minted, claims)}
     return dataclasses.replace(minted, refreshed=claims, event_details=details)
 
