@@ -151,6 +151,7 @@ def create_app(
     mailer = EventMailer(event_mail.included(settings.email_include_events, settings.email_exclude_events, known))
     mailer.tokens = smtp_tokens
     mailer.vault = services.vault
+    mailer.sender_enabled = settings.email_sender_enabled
     database.event_mailer = mailer
 
     @contextlib.asynccontextmanager

@@ -523,6 +523,16 @@ class Settings:
         "JSON with a bearer token (Keycloak's ciba-http-auth-channel). Unset: every CIBA request answers 503.",
         aliases=("--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri",),
     )
+    email_sender_enabled: bool = _option(
+        True,
+        "--spi-email-sender-default-enabled",
+        "Keycloak's switch for its SMTP e-mail sender. false: nothing is mailed; every e-mail fails with "
+        "'Email sender provider is disabled or not configured' (a realm update carrying SMTP settings and "
+        "testSMTPConnection answer 400 with it, a sign-in page's e-mail records it as the _ERROR event's reason).",
+        kind="bool",
+        show_default=True,
+        aliases=("--spi-email-sender--default--enabled",),
+    )
     email_include_events: tuple[str, ...] | None = _option(
         None,
         "--spi-events-listener-email-include-events",

@@ -120,6 +120,7 @@ class EventMailer:
         self.events = events
         self.tokens: SmtpTokens | None = None  # the process's SMTP XOAUTH2 tokens, for a server that takes one
         self.vault: Vault = NO_VAULT  # the server's vault: a ${vault.<key>} SMTP password
+        self.sender_enabled = True  # --spi-email-sender-default-enabled: false sends nothing
         self._tasks: set[asyncio.Task[None]] = set()
 
     def listens(self, realm: Realm, type: str) -> bool:
@@ -175,7 +176,8 @@ class EventMailer:
     async def _send(self, one: Outgoing) -> None:
         login = None if self.tokens is None else (self.tokens, one.realm_id)
         try:
-            await smtp.send(one.settings, one.mail, login, RealmVault(self.vault, one.realm_name))
+            vault = RealmVault(self.vault, one.realm_name)
+            await smtp.send(one.settings, one.mail, login, vault, enabled=self.sender_enabled)
         except smtp.EmailError:  # smtp.send logged the server and the failure
             log.error("failed to send the %s event's e-mail to user %s", one.type, one.user_id)
 

@@ -49,6 +49,17 @@ class EmailError(Exception):
     """Keycloak's EmailException: its message is what the admin API's 500 answers carry after a colon."""
 
 
+SENDER_DISABLED = "Email sender provider is disabled or not configured"  # FreeMarkerEmailTemplateProvider
+
+
+class SenderDisabled(EmailError):
+    """Keycloak 26.8's EmailException when ``--spi-email-sender-default-enabled=false`` leaves no EmailSenderProvider:
+    nothing is sent, and the admin API answers it with 400 where it would answer a failed send with 500."""
+
+    def __init__(self) -> None:
+        super().__init__(SENDER_DISABLED)
+
+
 @dataclass(frozen=True)
 class Mail:
     """One message: the recipient, the subject and both bodies (multipart/alternative, text first)."""
@@ -232,11 +243,19 @@ def vaulted(settings: dict[str, str], secrets: RealmVault) -> dict[str, str]:
 
 
 async def send(
-    settings: dict[str, str], mail: Mail, tokens: TokenLogin | None = None, secrets: RealmVault | None = None
+    settings: dict[str, str],
+    mail: Mail,
+    tokens: TokenLogin | None = None,
+    secrets: RealmVault | None = None,
+    *,
+    enabled: bool = True,
 ) -> None:
     """Send ``mail`` with these settings; ``EmailError`` when it cannot be built or delivered. ``tokens`` (the
     process's token store and the realm's id) serve a server configured for token authentication; ``secrets``
-    (the server's vault and the realm's name) resolve a ``${vault.<key>}`` password or token client secret."""
+    (the server's vault and the realm's name) resolve a ``${vault.<key>}`` password or token client secret.
+    ``enabled`` False (``--spi-email-sender-default-enabled=false``): ``SenderDisabled``, nothing sent."""
+    if not enabled:
+        raise SenderDisabled
     if secrets is not None:
         settings = vaulted(settings, secrets)
     message = build(settings, mail)  # both addresses convert (or it raised)

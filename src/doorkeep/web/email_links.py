@@ -134,14 +134,13 @@ def _delivery(
     undo: Callable[[Tx], Awaitable[None]] | None = None,
 ) -> Callable[[], Awaitable[bool]]:
     """Sending ``mail`` and recording how it went (``type`` or ``type_ERROR``), with ``undo`` run first in that
-    transaction when it failed; True when sent. The request's address and SMTP login are read now."""
+    transaction when it failed; True when sent. The request's address is read now."""
     ip = client_ip(request)
-    login = state(request).smtp_login(realm)
 
     async def deliver() -> bool:
         reason: str | None = None
         try:
-            await smtp.send(realm.smtp_server, mail, login, state(request).smtp_secrets(realm))
+            await state(request).send_mail(realm, realm.smtp_server, mail)
         except smtp.EmailError as err:
             log.error("failed to send email in realm %s: %s", realm.name, err)
             reason = str(err)

@@ -16,7 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import features, fetch_outside, hostname, json_bytes, numbers
+from doorkeep.email import smtp
 from doorkeep.email.event_mail import EventMailer
+from doorkeep.email.smtp import Mail
 from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.hostname import Hostname
@@ -59,6 +61,12 @@ class AppState:
     def smtp_secrets(self, realm: Realm) -> RealmVault:
         """The server's vault bound to ``realm``: what ``smtp.send`` reads a ``${vault.<key>}`` password from."""
         return RealmVault(self.services.vault, realm.name)
+
+    async def send_mail(self, realm: Realm, settings: dict[str, str], mail: Mail) -> None:
+        """``smtp.send`` for ``realm`` with these SMTP settings: its token login, its vault, and the server's
+        ``--spi-email-sender-default-enabled``."""
+        login, secrets = self.smtp_login(realm), self.smtp_secrets(realm)
+        await smtp.send(settings, mail, login, secrets, enabled=self.settings.email_sender_enabled)
 
 
 _STATE = "doorkeep.state"

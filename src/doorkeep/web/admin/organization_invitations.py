@@ -118,9 +118,7 @@ async def _send(request: Request, whom: Whom, tail: tuple[str, ...]) -> Response
     except AdminError as err:
         return handlers.render_error(err)
     try:
-        await smtp.send(
-            realm.smtp_server, prepared.mail, state(request).smtp_login(realm), state(request).smtp_secrets(realm)
-        )
+        await state(request).send_mail(realm, realm.smtp_server, prepared.mail)
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)  # ServicesLogger.failedToSendEmail
         return handlers.render_error(AdminError(500, invitations.SEND_FAILED))

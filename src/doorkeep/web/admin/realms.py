@@ -20,6 +20,7 @@ from doorkeep.admin import admin_event_rules as rules
 from doorkeep.admin import operations
 from doorkeep.admin.representations import DISPLAY_NAME_HTML, mask_smtp_secrets, realm_to_json
 from doorkeep.admin.unknown_properties import REALM_REPRESENTATION, refuse_unknown
+from doorkeep.email import smtp
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.realms import master_clients
@@ -168,6 +169,9 @@ async def update_realm(request: Request) -> Response:
         if rep.get("clientPolicies"):
             scope_names = frozenset(s.name for s in await call.tx.scopes.list(current.id))
         updated = parse.updated_realm(current, rep, scope_names, state(request).services.disabled_features)
+        smtp_settings = rep.get("smtpServer")
+        if isinstance(smtp_settings, dict) and smtp_settings and not state(request).settings.email_sender_enabled:
+            raise AdminError(400, smtp.SENDER_DISABLED)  # SMTPUtil.checkSMTPConfiguration without a sender
         await operations.update_realm(call.tx, current, updated, rep, flows=True)
         return no_content()
 

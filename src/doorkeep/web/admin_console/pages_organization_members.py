@@ -143,12 +143,7 @@ async def deliver(page: Page, c: Console, prepared: invitation_mail.Prepared, se
     """Send the prepared invitation's mail; once sent, store the invitation and record the REST call's ACTION
     ORGANIZATION_MEMBERSHIP event at ``segments`` in a transaction of their own. False: the mail was not sent."""
     try:
-        await smtp.send(
-            c.realm.smtp_server,
-            prepared.mail,
-            state(page.request).smtp_login(c.realm),
-            state(page.request).smtp_secrets(c.realm),
-        )
+        await state(page.request).send_mail(c.realm, c.realm.smtp_server, prepared.mail)
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)  # ServicesLogger.failedToSendEmail, never the link
         return False
