@@ -8,7 +8,7 @@ single-file methods are ported here with organizations on and an organization (d
 
 Not ported, with the reason: the dir provider methods (``testDirFullExportImport``, ``testDirRealmExportImport``)
 count the files Keycloak's dir provider writes, users split into files of ``usersPerFile``: ``doorkeep export``
-writes one file (``doorkeep import --dir`` reads Keycloak's layout; tests/contract/test_realm_io.py).
+writes one file (``doorkeep import --dir`` reads that layout: tests/contract/test_kc_export_shapes_dir.py).
 ``testSingleFileRealmWithoutBuiltinsImport`` and ``testImportFromPartialExport`` read realm files of Keycloak's test
 resources; the new framework's ExportImportTest port (test_kc_new_export_import.py) writes their shape. The SMTP
 password check of ``testFullExportImport`` (KEYCLOAK-6050) reads the server's internal realm model.
