@@ -26,9 +26,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import Page
+from chromium_support import CHROMIUM, FLAGS
+from playwright.sync_api import Browser, Page
 
-from interop.server import DoorkeepProcess, free_port
+from interop.server import DoorkeepProcess, free_port, self_signed_certificate
 
 HERE = Path(__file__).parent
 OIDC_CLIENT_TS = HERE.parent / "oidc_client_ts" / "node_modules" / "oidc-client-ts" / "dist" / "browser"
@@ -39,12 +40,14 @@ CLIENT_ID = "spa"
 NO_REFRESH_CLIENT_ID = "spa-without-refresh-tokens"
 
 # One page for every path: the app builds the manager from sessionStorage (``start`` saves the settings first) and
-# counts the manager's events; the callback pages finish what the library started. The silent page's manager
+# counts the manager's events (and the check-session iframe's answers); the callback pages finish what the library started. The silent page's manager
 # neither monitors nor renews: it only hands the URL it was loaded with to its parent.
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>loading</title>
 <script src="/oidc-client-ts.js"></script></head><body><pre id="out"></pre><script>
 globalThis.events = [];
+globalThis.answers = [];  // what the check-session iframe posts back: "unchanged", "changed" or "error"
+addEventListener('message', (event) => { if (typeof event.data === 'string') { answers.push(event.data); } });
 globalThis.manager = (extra) => {
   const settings = {...JSON.parse(sessionStorage.getItem('settings')), ...(extra ?? {})};
   const mgr = new oidc.UserManager(settings);
@@ -86,7 +89,7 @@ class SpaStage:
 
     @property
     def auth_origin(self) -> str:
-        return f"http://localhost:{self.server.port}"
+        return f"{'https' if self.server.tls else 'http'}://localhost:{self.server.port}"
 
     def app_origin(self, host: str = "localhost") -> str:
         """The app as the browser reaches it: ``localhost`` (Doorkeep's site) or ``127.0.0.1`` (another site)."""
@@ -102,6 +105,7 @@ class SpaStage:
             json=body,
             headers={"Authorization": f"Bearer {self._token[1]}"},
             timeout=20,
+            verify=self.server.certificate or True,
         )
         assert response.status_code < 300, (method, path, response.status_code, response.text)
         return response
@@ -184,11 +188,13 @@ def _app_handler() -> type[http.server.BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def spa_stage(workdir: Path) -> Iterator[SpaStage]:
-    """A Doorkeep server and the SPA's static server, both on 127.0.0.1, stopped after."""
+def spa_stage(workdir: Path, https: bool = False) -> Iterator[SpaStage]:
+    """A Doorkeep server (over HTTPS with a self-signed certificate if asked) and the SPA's static server, both on
+    127.0.0.1, stopped after."""
     if not LIBRARY.exists():
         pytest.fail(f"{LIBRARY} is missing: `make node` installs it with npm (tests/oidc_client_ts)")
-    server = DoorkeepProcess(workdir / "server")
+    tls = self_signed_certificate(workdir / "tls") if https else None
+    server = DoorkeepProcess(workdir / "server", tls=tls)
     server.start()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _app_handler())
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -199,6 +205,22 @@ def spa_stage(workdir: Path) -> Iterator[SpaStage]:
         httpd.shutdown()
         httpd.server_close()
         server.stop()
+
+
+@contextmanager
+def third_party_cookies_allowed(browser: Browser, directory: Path) -> Iterator[Page]:
+    """A page of the browser's Chromium on a profile of its own that allows third-party cookies (this Chromium
+    blocks them by default: ``profile.cookie_controls_mode`` 0 is the user's "Allow third-party cookies") and
+    trusts self-signed certificates."""
+    (directory / "Default").mkdir(parents=True)
+    (directory / "Default" / "Preferences").write_text(json.dumps({"profile": {"cookie_controls_mode": 0}}))
+    context = browser.browser_type.launch_persistent_context(
+        directory, executable_path=CHROMIUM, args=FLAGS, headless=True, ignore_https_errors=True
+    )
+    try:
+        yield context.pages[0] if context.pages else context.new_page()
+    finally:
+        context.close()
 
 
 def start(page: Page, settings: dict[str, object]) -> None:

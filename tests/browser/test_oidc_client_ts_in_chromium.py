@@ -5,6 +5,7 @@ the profile, renewal by refresh token (automatic and offline) and by the ``promp
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,9 +20,10 @@ from oidc_client_ts_support import (
     claims,
     sign_in,
     spa_stage,
+    third_party_cookies_allowed,
     user,
 )
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Browser, Page, Request
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
@@ -110,13 +112,55 @@ def test_signin_silent_without_a_refresh_token_uses_prompt_none_in_an_iframe(
     assert again["session_state"] == first["session_state"]
 
 
-def test_signin_silent_across_sites_over_plain_http_finds_no_session(page: Page, stage: SpaStage, realm: str) -> None:
-    """The app on ``127.0.0.1``, Doorkeep on ``localhost``: over plain HTTP Doorkeep's SSO cookies are SameSite=Lax
-    (web/cookies.py: Doorkeep, unlike Keycloak, does not count ``http://localhost`` as a secure context), so the
-    cross-site iframe carries none and ``prompt=none`` answers ``login_required``, which the library passes on."""
-    sign_in(page, stage.settings(realm, client_id=NO_REFRESH_CLIENT_ID, app_host="127.0.0.1"))
-    renewed = call(page, "mgr.signinSilent()")
+@pytest.fixture
+def allowing_page(browser: Browser, tmp_path: Path) -> Iterator[Page]:
+    """A page whose browser profile allows third-party cookies, which this Chromium blocks by default (there, no
+    cross-site iframe of any server carries cookies)."""
+    with third_party_cookies_allowed(browser, tmp_path / "profile") as made:
+        yield made
+
+
+def test_signin_silent_across_sites_over_plain_http_finds_no_session(
+    allowing_page: Page, stage: SpaStage, realm: str
+) -> None:
+    """The app on ``127.0.0.1``, Doorkeep on ``localhost``, third-party cookies allowed: over plain HTTP Doorkeep's
+    SSO cookies are SameSite=Lax (web/cookies.py: Doorkeep, unlike Keycloak's SecureContextResolver, does not
+    count ``http://localhost`` as a secure context), so the cross-site iframe carries none and ``prompt=none``
+    answers ``login_required``, which the library passes on. Keycloak would renew here."""
+    sign_in(allowing_page, stage.settings(realm, client_id=NO_REFRESH_CLIENT_ID, app_host="127.0.0.1"))
+    renewed = call(allowing_page, "mgr.signinSilent()")
     assert renewed.get("code") == "login_required", renewed
+
+
+@pytest.fixture(scope="module")
+def https_stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpaStage]:
+    with spa_stage(tmp_path_factory.mktemp("oidc-client-ts-https"), https=True) as made:
+        yield made
+
+
+def test_signin_silent_and_the_session_monitor_work_across_sites_over_https(
+    allowing_page: Page, https_stage: SpaStage
+) -> None:
+    """Doorkeep over HTTPS sends its SSO cookies ``SameSite=None; Secure``: in a browser that allows third-party
+    cookies, the app on another site (``http://127.0.0.1``) renews in the iframe, and the check-session iframe reads
+    its cookie ("unchanged", no sign-out event), as with Keycloak."""
+    realm = https_stage.create_realm()
+    settings = https_stage.settings(
+        realm,
+        client_id=NO_REFRESH_CLIENT_ID,
+        app_host="127.0.0.1",
+        monitorSession=True,
+        checkSessionIntervalInSeconds=1,
+    )
+    first = sign_in(allowing_page, settings)
+    renewed = call(allowing_page, "mgr.signinSilent().then((u) => u.toStorageString())")
+    assert "error" not in renewed, renewed
+    assert user(allowing_page)["access_token"] != first["access_token"]
+    allowing_page.wait_for_function("answers.filter((answer) => answer === 'unchanged').length >= 2", timeout=15000)
+    assert "error" not in allowing_page.evaluate("answers")
+    assert "UserSignedOut" not in allowing_page.evaluate("events")
+    allowing_page.evaluate("() => { void mgr.signoutRedirect(); }")
+    allowing_page.wait_for_function("document.title === 'logged-out'", timeout=15000)
 
 
 def test_offline_access_gives_an_offline_token_that_renews(page: Page, stage: SpaStage, realm: str) -> None:
@@ -173,7 +217,7 @@ def test_session_monitor_signs_the_app_out_after_a_logout_in_another_tab(
     signed_in = sign_in(page, settings)
     status: dict[str, Any] = call(page, "mgr.querySessionStatus()")["value"]
     assert status == {"session_state": signed_in["session_state"], "sub": signed_in["profile"]["sub"]}
-    page.wait_for_timeout(2500)  # the check-session iframe has answered "unchanged" a few times by now
+    page.wait_for_function("answers.filter((answer) => answer === 'unchanged').length >= 2", timeout=15000)
     assert "UserSignedOut" not in page.evaluate("events")
 
     other = page.context.new_page()
@@ -182,3 +226,4 @@ def test_session_monitor_signs_the_app_out_after_a_logout_in_another_tab(
     other.wait_for_load_state()
     assert signed_in["session_state"] not in {session["id"] for session in stage.user_sessions(realm)}
     page.wait_for_function("events.includes('UserSignedOut')", timeout=15000)
+    assert "changed" in page.evaluate("answers")
