@@ -135,7 +135,12 @@ def pyoidc_client(realm: Realm, client_id: str = CLIENT_ID, secret: str = SECRET
     return client
 
 
-def pyoidc_sign_in(client: Client, browser: httpx.Client, scope: str = "openid profile email") -> tuple[str, Any]:
+def pyoidc_sign_in(
+    client: Client,
+    browser: httpx.Client,
+    scope: str = "openid profile email",
+    authn_method: str = "client_secret_basic",
+) -> tuple[str, Any]:
     """pyoidc's code flow with PKCE and a nonce: the state and the token response, its ID token verified."""
     state, nonce = rndstr(), rndstr()
     pkce, verifier = client.add_code_challenge()
@@ -158,7 +163,7 @@ def pyoidc_sign_in(client: Client, browser: httpx.Client, scope: str = "openid p
     tokens = client.do_access_token_request(
         state=state,
         request_args={"code": response["code"], "code_verifier": verifier, "redirect_uri": REDIRECT},
-        authn_method="client_secret_basic",
+        authn_method=authn_method,
     )
     assert isinstance(tokens, AccessTokenResponse), tokens
     assert tokens["id_token"]["nonce"] == nonce
@@ -188,6 +193,8 @@ def test_pyoidc_discovers_signs_in_with_pkce_verifies_the_id_token_and_reads_use
         "bob@example.org",
         "Bob Builder",
     )
+    posted = client.do_user_info_request(state=state, method="POST", behavior="token_in_message_body")
+    assert posted.to_dict() == userinfo.to_dict()  # the token in the form instead of the Authorization header
 
 
 def test_pyoidc_refreshes_and_ends_the_session_with_the_id_token_hint(realm: Realm, browser: httpx.Client) -> None:
@@ -229,6 +236,30 @@ def test_pyoidc_registers_a_client_dynamically_with_an_initial_access_token(
     assert client.client_id == registered["client_id"]
     _, tokens = pyoidc_sign_in(client, browser)
     assert tokens["id_token"]["aud"] == [registered["client_id"]]
+    read = client.registration_read()  # registration_client_uri with the registration access token
+    assert isinstance(read, RegistrationResponse), read
+    assert (read["client_id"], read["redirect_uris"]) == (registered["client_id"], [REDIRECT])
+
+
+def test_pyoidc_authenticates_with_a_client_secret_jwt(realm: Realm, browser: httpx.Client) -> None:
+    """client_secret_jwt (an HS256 assertion whose audience is the token endpoint, as pyoidc signs it) for the code
+    exchange of a client whose authenticator is Keycloak's ``client-secret-jwt``."""
+    secret = "jwt-rp-secret-" + "x" * 32
+    client_id = f"jwt-rp-{uuid.uuid4().hex[:8]}"
+    realm.admin(
+        "POST",
+        f"/{realm.name}/clients",
+        {
+            "clientId": client_id,
+            "secret": secret,
+            "clientAuthenticatorType": "client-secret-jwt",
+            "redirectUris": [REDIRECT],
+        },
+    )
+    client = pyoidc_client(realm, client_id, secret)
+    _, tokens = pyoidc_sign_in(client, browser, authn_method="client_secret_jwt")
+    assert tokens["id_token"]["azp"] == client_id
+    # (pyoidc 1.7's refresh cannot sign one: ClientSecretJWT.construct reads an authn_endpoint its refresh omits)
 
 
 def test_requests_oauthlib_signs_in_with_pkce_and_refreshes_an_offline_token_itself(
