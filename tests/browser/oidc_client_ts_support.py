@@ -3,7 +3,8 @@
 ``SpaStage`` is a real ``doorkeep start-dev`` and a static single-page app served from 127.0.0.1 on another port:
 the library's own browser build (``dist/browser/oidc-client-ts.js``, the ``oidc`` global) and one page that is, by
 its path, the app (``/``), the redirect callback (``/callback.html``), the silent-renew iframe page
-(``/silent.html``) and the post-logout landing page (``/logged-out.html``). The ``UserManager`` settings a test
+(``/silent.html``), the popup sign-in and silent sign-out callback (``/popup.html``) and the post-logout landing page
+(``/logged-out.html``). The ``UserManager`` settings a test
 gives are kept in ``sessionStorage``, so every page of the tab (the iframe included) builds the same manager, as
 an SPA's bundle would. The browser reaches Doorkeep as ``localhost`` and the app as ``localhost`` (another port,
 the same site) or as ``127.0.0.1`` (another site, where Doorkeep's iframes are third-party).
@@ -68,6 +69,11 @@ if (path === '/callback.html') {
   mgr.signinRedirectCallback().then(() => done('ready', ''), (error) => done('error', String(error)));
 } else if (path === '/silent.html') {
   manager({monitorSession: false, automaticSilentRenew: false}).signinSilentCallback();
+} else if (path === '/popup.html') {
+  // signinPopup's callback, and signoutSilent's: the library sends that one here too, without a state
+  const answer = new URLSearchParams(location.search || location.hash.slice(1));
+  const mgr = manager({monitorSession: false, automaticSilentRenew: false});
+  void (answer.has('code') || answer.has('error') ? mgr.signinCallback() : mgr.signoutSilentCallback());
 } else if (path === '/logged-out.html') {
   globalThis.mgr = manager();
   mgr.signoutRedirectCallback().then(() => done('logged-out', location.search), (error) => done('error', String(error)));
@@ -76,7 +82,7 @@ if (path === '/callback.html') {
   document.title = 'app';
 }
 </script></body></html>"""
-PATHS = {"/", "/callback.html", "/silent.html", "/logged-out.html"}
+PATHS = {"/", "/callback.html", "/silent.html", "/popup.html", "/logged-out.html"}
 
 
 @dataclass
@@ -121,6 +127,8 @@ class SpaStage:
             "redirect_uri": f"{app}/callback.html",
             "silent_redirect_uri": f"{app}/silent.html",
             "post_logout_redirect_uri": f"{app}/logged-out.html",
+            "popup_redirect_uri": f"{app}/popup.html",
+            "popup_post_logout_redirect_uri": f"{app}/popup.html",
             "scope": "openid profile email",
             "automaticSilentRenew": False,
             **more,

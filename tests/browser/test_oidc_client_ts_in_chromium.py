@@ -1,11 +1,13 @@
-"""oidc-client-ts 3.5 (``UserManager``, code flow with PKCE) in headless Chromium against a real Doorkeep: sign-in,
-the profile, renewal by refresh token (automatic and offline) and by the ``prompt=none`` iframe, revocation,
-``signoutRedirect``, and the session monitor (``check_session_iframe``) noticing a logout in another tab."""
+"""oidc-client-ts 3.5 (``UserManager``, code flow with PKCE) in headless Chromium against a real Doorkeep, the app on
+``localhost`` like Doorkeep (one site): sign-in by redirect and by popup, the profile and userinfo, renewal by refresh
+token (automatic, and offline after the SSO session ended) and by the ``prompt=none`` iframe, revocation,
+``signoutRedirect`` and ``signoutSilent``, and the session monitor (``check_session_iframe``) noticing a logout in
+another tab. Across sites: test_oidc_client_ts_cross_site_in_chromium.py."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,16 +16,17 @@ import requests
 from oidc_client_ts_support import (
     CLIENT_ID,
     NO_REFRESH_CLIENT_ID,
+    PASSWORD,
     USERNAME,
     SpaStage,
     call,
     claims,
     sign_in,
     spa_stage,
-    third_party_cookies_allowed,
+    start,
     user,
 )
-from playwright.sync_api import Browser, Page, Request
+from playwright.sync_api import Page, Request
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
@@ -112,57 +115,6 @@ def test_signin_silent_without_a_refresh_token_uses_prompt_none_in_an_iframe(
     assert again["session_state"] == first["session_state"]
 
 
-@pytest.fixture
-def allowing_page(browser: Browser, tmp_path: Path) -> Iterator[Page]:
-    """A page whose browser profile allows third-party cookies, which this Chromium blocks by default (there, no
-    cross-site iframe of any server carries cookies)."""
-    with third_party_cookies_allowed(browser, tmp_path / "profile") as made:
-        yield made
-
-
-def test_signin_silent_across_sites_over_plain_http_finds_no_session(
-    allowing_page: Page, stage: SpaStage, realm: str
-) -> None:
-    """The app on ``127.0.0.1``, Doorkeep on ``localhost``, third-party cookies allowed: over plain HTTP Doorkeep's
-    SSO cookies are SameSite=Lax (web/cookies.py: Doorkeep, unlike Keycloak's SecureContextResolver, does not
-    count ``http://localhost`` as a secure context), so the cross-site iframe carries none and ``prompt=none``
-    answers ``login_required``, which the library passes on. Keycloak would renew here."""
-    sign_in(allowing_page, stage.settings(realm, client_id=NO_REFRESH_CLIENT_ID, app_host="127.0.0.1"))
-    renewed = call(allowing_page, "mgr.signinSilent()")
-    assert renewed.get("code") == "login_required", renewed
-
-
-@pytest.fixture(scope="module")
-def https_stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpaStage]:
-    with spa_stage(tmp_path_factory.mktemp("oidc-client-ts-https"), https=True) as made:
-        yield made
-
-
-def test_signin_silent_and_the_session_monitor_work_across_sites_over_https(
-    allowing_page: Page, https_stage: SpaStage
-) -> None:
-    """Doorkeep over HTTPS sends its SSO cookies ``SameSite=None; Secure``: in a browser that allows third-party
-    cookies, the app on another site (``http://127.0.0.1``) renews in the iframe, and the check-session iframe reads
-    its cookie ("unchanged", no sign-out event), as with Keycloak."""
-    realm = https_stage.create_realm()
-    settings = https_stage.settings(
-        realm,
-        client_id=NO_REFRESH_CLIENT_ID,
-        app_host="127.0.0.1",
-        monitorSession=True,
-        checkSessionIntervalInSeconds=1,
-    )
-    first = sign_in(allowing_page, settings)
-    renewed = call(allowing_page, "mgr.signinSilent().then((u) => u.toStorageString())")
-    assert "error" not in renewed, renewed
-    assert user(allowing_page)["access_token"] != first["access_token"]
-    allowing_page.wait_for_function("answers.filter((answer) => answer === 'unchanged').length >= 2", timeout=15000)
-    assert "error" not in allowing_page.evaluate("answers")
-    assert "UserSignedOut" not in allowing_page.evaluate("events")
-    allowing_page.evaluate("() => { void mgr.signoutRedirect(); }")
-    allowing_page.wait_for_function("document.title === 'logged-out'", timeout=15000)
-
-
 def test_offline_access_gives_an_offline_token_that_renews(page: Page, stage: SpaStage, realm: str) -> None:
     signed_in = sign_in(page, stage.settings(realm, scope="openid profile offline_access"))
     assert "offline_access" in signed_in["scope"].split()
@@ -176,6 +128,41 @@ def test_offline_access_gives_an_offline_token_that_renews(page: Page, stage: Sp
     assert now["access_token"] != signed_in["access_token"]
     assert claims(now["refresh_token"])["typ"] == "Offline"
     assert claims(now["access_token"])["sid"] == claims(signed_in["access_token"])["sid"]
+
+    # The browser's SSO session ends in another tab: the offline token still renews, as offline access is for.
+    other = page.context.new_page()
+    logout = f"{stage.auth_origin}/realms/{realm}/protocol/openid-connect/logout"
+    other.goto(f"{logout}?client_id={CLIENT_ID}&id_token_hint={now['id_token']}")
+    other.wait_for_load_state()
+    assert call(page, "mgr.querySessionStatus()").get("code") == "login_required"
+    after_logout = call(page, "mgr.signinSilent().then((u) => u.toStorageString())")
+    assert "error" not in after_logout, after_logout
+    assert claims(user(page)["refresh_token"])["typ"] == "Offline"
+
+
+def test_signin_popup_with_the_fragment_response_mode_then_signout_silent(
+    page: Page, stage: SpaStage, realm: str
+) -> None:
+    """signinPopup (Doorkeep's login form in a popup window, the code in the fragment) and signoutSilent (the end
+    session endpoint in an iframe, with id_token_hint and the popup's post-logout URI)."""
+    start(page, stage.settings(realm, response_mode="fragment"))
+    with page.expect_popup() as opened:
+        page.evaluate("() => { globalThis.popup = mgr.signinPopup().then((u) => u.toStorageString()); }")
+    popup = opened.value
+    popup.get_by_role("textbox", name="Username or email").fill(USERNAME)
+    popup.get_by_role("textbox", name="Password").fill(PASSWORD)
+    popup.get_by_role("button", name="Sign In").click()
+    signed_in = json.loads(page.evaluate("globalThis.popup"))
+    assert signed_in["profile"]["preferred_username"] == USERNAME
+    assert signed_in["session_state"] in {session["id"] for session in stage.user_sessions(realm)}
+
+    logouts = requests_to(page, "/protocol/openid-connect/logout")
+    signed_out = call(page, "mgr.signoutSilent()")
+    assert "error" not in signed_out, signed_out
+    assert parse_qs(urlsplit(logouts[0].url).query)["id_token_hint"] == [signed_in["id_token"]]
+    assert logouts[0].frame != page.main_frame
+    assert signed_in["session_state"] not in {session["id"] for session in stage.user_sessions(realm)}
+    assert user(page) == {}
 
 
 def test_revoke_tokens_revokes_the_refresh_token_at_doorkeep(page: Page, stage: SpaStage, realm: str) -> None:
