@@ -5,6 +5,8 @@ refresh with a token updater, client credentials). The login form is a browser's
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 import uuid
 from collections.abc import Iterator
@@ -181,6 +183,9 @@ def test_pyoidc_discovers_signs_in_with_pkce_verifies_the_id_token_and_reads_use
     assert realm_issuer(client) == realm.issuer
     state, tokens = pyoidc_sign_in(client, browser)
     id_token = tokens["id_token"]  # pyoidc checked its signature (the JWKS), iss, aud, exp, iat and the nonce
+    # but not at_hash (pyoidc 1.7 verifies the token response's ID token with check_hash off): checked here
+    digest = hashlib.sha256(tokens["access_token"].encode()).digest()[:16]
+    assert id_token["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     assert id_token["iss"] == realm.issuer
     assert id_token["aud"] == [CLIENT_ID]
     assert id_token["azp"] == CLIENT_ID
