@@ -60,9 +60,11 @@ test-postgres: venv
 coverage: venv
 	$(PYTEST) $(XDIST) --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
 
-# keycloak-js for the browser tests, @keycloak/keycloak-admin-client for the admin interop tests and
-# oidc-client-ts for its browser tests, from npm (the versions are pinned in each package-lock.json).
-node: tests/browser/node_modules/.stamp tests/admin_client/node_modules/.stamp tests/oidc_client_ts/node_modules/.stamp
+# keycloak-js for the browser tests, @keycloak/keycloak-admin-client for the admin interop tests,
+# openid-client for the relying-party interop tests and oidc-client-ts for its browser tests, from npm (the
+# versions are pinned in each package-lock.json).
+node: tests/browser/node_modules/.stamp tests/admin_client/node_modules/.stamp tests/openid_client/node_modules/.stamp \
+	tests/oidc_client_ts/node_modules/.stamp
 
 tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --silent
@@ -70,6 +72,10 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 
 tests/admin_client/node_modules/.stamp: tests/admin_client/package.json tests/admin_client/package-lock.json
 	cd tests/admin_client && npm ci --no-audit --no-fund --silent
+	touch $@
+
+tests/openid_client/node_modules/.stamp: tests/openid_client/package.json tests/openid_client/package-lock.json
+	cd tests/openid_client && npm ci --no-audit --no-fund --silent
 	touch $@
 
 tests/oidc_client_ts/node_modules/.stamp: tests/oidc_client_ts/package.json tests/oidc_client_ts/package-lock.json

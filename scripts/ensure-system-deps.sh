@@ -16,6 +16,10 @@ have_postgres || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Apache httpd and mod_auth_openidc, the relying party of tests/interop/test_mod_auth_openidc.py (never started as
+# a service: the test runs its own instance on 127.0.0.1).
+[[ -x /usr/sbin/apache2 ]] || missing+=(apache2)
+[[ -e /usr/lib/apache2/modules/mod_auth_openidc.so ]] || missing+=(libapache2-mod-auth-openidc)
 
 if ((${#missing[@]} == 0)); then
     exit 0
@@ -32,5 +36,13 @@ if ((EUID != 0)); then
 fi
 
 echo "ensure-system-deps: installing ${missing[*]}" >&2
+# The packages' services (apache2 on port 80, a PostgreSQL cluster) are not wanted: the tests start their own on
+# 127.0.0.1. Where no policy-rc.d exists, one that refuses every service start is in place during the install.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -67,7 +67,8 @@ class Device:
 
 
 @contextmanager
-def device() -> Iterator[Device]:
+def device(port: int = 0) -> Iterator[Device]:
+    """The stand-in device on ``port`` of 127.0.0.1 (0: any free one)."""
     box: list[Device] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -96,7 +97,7 @@ def device() -> Iterator[Device]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     box.append(Device(f"http://127.0.0.1:{server.server_address[1]}/channel"))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -51,6 +51,7 @@ class FakeIdp:
     fetched: list[str] = field(default_factory=list)  # the paths of the GETs it answered
     keys: list[dict[str, Any]] | None = None  # the JWK set it publishes, when not its one signing key's
     certs_delay: float = 0.0  # seconds its JWK set takes to answer (a slow provider)
+    userinfo_answer: tuple[str, bytes] | None = None  # (content type, body) of userinfo, when not its JSON
 
     @property
     def issuer(self) -> str:
@@ -139,6 +140,8 @@ def _app(idp: FakeIdp) -> Starlette:
         return JSONResponse({"keys": idp.keys if idp.keys is not None else [_jwk()]})
 
     async def userinfo(request: Request) -> Response:
+        if idp.userinfo_answer is not None:
+            return Response(idp.userinfo_answer[1], media_type=idp.userinfo_answer[0])
         return JSONResponse({"sub": "mallory-sub"})
 
     async def discovery(request: Request) -> Response:

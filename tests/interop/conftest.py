@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,16 @@ def pytest_runtest_makereport(
     if report.failed:
         for number, server in enumerate(servers, 1):
             report.sections.append((f"doorkeep server {number} ({server.log_path})", server.output()[-20000:]))
+    return report
+
+
+@pytest.fixture(scope="module")
+def report_module_server(request: pytest.FixtureRequest) -> Callable[[DoorkeepProcess], None]:
+    """Attach the log of a server a module starts itself to the failure reports of that module's tests."""
+
+    def report(server: DoorkeepProcess) -> None:
+        request.node.stash.setdefault(_SERVERS, []).append(server)
+
     return report
 
 

@@ -77,7 +77,7 @@ def revoke_offline_sessions(
         url = api.url("offline-sessions/revoke")
         response = api.send("POST", url, body, check=False)
         http.check_extension(url, response)
-        result = response.json() or {}
+        result = http.json_body(url, response) or {}
         name = api.realm
     count = int(result.get("count", 0))
     if not dry_run:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from typing import Any
 
 import httpx
@@ -12,8 +13,8 @@ from doorkeep.admincli.errors import AdminCliError
 TIMEOUT = 30.0
 
 
-def client(verify: str | bool = True, agent: str = "doorkeep-admin") -> httpx.Client:
-    """``verify``: a CA bundle (PEM) to trust instead of the system's, or False (kcreg's ``--insecure``)."""
+def client(verify: ssl.SSLContext | str | bool = True, agent: str = "doorkeep-admin") -> httpx.Client:
+    """``verify``: a CA bundle (PEM) or context to trust instead of the system's, or False (kcreg's ``--insecure``)."""
     return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": agent}, verify=verify)
 
 
@@ -36,11 +37,20 @@ def _reason(exc: httpx.HTTPError) -> str:
     return text.split("] ", 1)[-1] if text.startswith("[Errno") else text
 
 
+def parse(response: httpx.Response) -> Any:
+    """The body as JSON. A server's body nested past Python's recursion limit is not JSON to us: ValueError,
+    which every reader turns into its one-line message, never a traceback (Jackson refuses such nesting too)."""
+    try:
+        return response.json()
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def server_message(response: httpx.Response) -> str | None:
     """kcadm's reading of an error body (``HeadersBodyStatus.checkSuccess``): ``errorMessage``, else
     ``error_description [error]`` (Java prints a missing description as ``null``)."""
     try:
-        body = response.json()
+        body = parse(response)
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(body, dict):
@@ -74,7 +84,7 @@ def json_body(url: str, response: httpx.Response) -> Any:
     if not response.content:
         return None
     try:
-        return response.json()
+        return parse(response)
     except ValueError:
         raise AdminCliError(f"The server answered {url} with something that is not JSON") from None
 

@@ -71,8 +71,7 @@ def group_id_by_path(api: Api, path: str) -> str:
     response = api.send("GET", api.url(f"group-by-path/{encoded}"), check=False)
     if response.status_code == 404:
         raise AdminCliError(f"Group not found for path: {path}")
-    transport.check(str(response.request.url), response)
-    body = response.json()
+    body = transport.json_body(str(response.request.url), response)
     if not isinstance(body, dict) or "id" not in body:
         raise AdminCliError("Returned group info has no 'id' attribute")
     return str(body["id"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 import httpx
 
-from doorkeep.admincli import output
+from doorkeep.admincli import http, output
 from doorkeep.admincli.errors import AdminCliError
 
 
@@ -33,7 +33,7 @@ def emit(response: httpx.Response, fields: str | None, fmt: str, quote: bool, co
         write_out(response.text)
         return
     try:
-        value = response.json() if response.content else None
+        value = http.parse(response) if response.content else None
     except ValueError as exc:
         raise AdminCliError(f"Error processing results: {exc}") from None
     selected = output.parse_fields(fields) if fields else None

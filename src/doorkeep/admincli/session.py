@@ -16,7 +16,7 @@ import httpx
 
 from doorkeep.admincli import config as cfg
 from doorkeep.admincli.errors import AdminCliError
-from doorkeep.admincli.http import send, server_message
+from doorkeep.admincli.http import parse, send, server_message
 
 MARGIN_MS = 5000
 EXPIRED = "Session has expired. Login again with 'doorkeep admin config credentials'"
@@ -60,7 +60,7 @@ def _token(
     if not response.is_success:
         raise AdminCliError(server_message(response) or f"HTTP error - {response.status_code} {response.reason_phrase}")
     try:
-        body = response.json()
+        body = parse(response)
         if not isinstance(body, dict) or "access_token" not in body:
             raise ValueError
         return body

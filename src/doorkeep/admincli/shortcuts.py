@@ -156,7 +156,8 @@ def not_before(action: str, realm: str | None, config_file: Path | None, client_
         target = f"clients/{client_uuid(api, client_id)}" if client_id else f"realms/{api.realm}"
         name = f"client '{client_id}'" if client_id else f"realm '{api.realm}'"
         if action == "push":
-            result = api.send("POST", api.url(f"{target}/push-revocation")).json() or {}
+            url = api.url(f"{target}/push-revocation")
+            result = transport.json_body(url, api.send("POST", url)) or {}
             done, failed = result.get("successRequests") or [], result.get("failedRequests") or []
             click.echo(
                 f"Pushed the not-before of {name} to {len(done)} admin URL(s)"

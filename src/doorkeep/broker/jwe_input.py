@@ -21,11 +21,12 @@ RSA1_5 = "RSA1_5"
 
 
 def header(token: str) -> dict[str, Any]:
-    """JOSEParser.parse's look at the first segment; {} when it is no JOSE header."""
+    """JOSEParser.parse's look at the first segment; {} when it is no JOSE header (JSON nested past the recursion
+    limit included: a hostile provider's header is a refusal, never a 500)."""
     first = token.split(".", 1)[0]
     try:
         found = json.loads(_b64(first))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return {}
     return found if isinstance(found, dict) else {}
 

@@ -9,7 +9,10 @@ Relative URLs resolve as Keycloak's ``ResolveRelative`` does, against a placehol
 redirect URI or logo may be a relative-path reference (``invalid``, ``logo.png``): ``java.net.URI``
 parses it and Keycloak stores it; such a redirect pattern never matches at run time
 (``redirect_uris.verify``). The admin URL and the post-logout redirect URIs are checked although
-Keycloak 26 does not check them (Doorkeep's hardening). A client must not use both ``jwks_uri`` and
+Keycloak 26 does not check them (Doorkeep's hardening). A backchannel logout URL may hold balanced curly
+brackets (``http://{application.session.host}:1234/logout``): Keycloak's ``checkUri`` percent-encodes them
+before parsing and calls unbalanced ones invalid (``checkCurlyBracketsBalanced``, issue #30023); here a bracket
+stands for a host-label character while the URL is checked. A client must not use both ``jwks_uri`` and
 ``jwks_string`` (``validateJwks``).
 """
 
@@ -41,6 +44,7 @@ class Field:
     scheme: str
     fragment: str | None = None
     illegal: frozenset[str] = NEVER  # the schemes refused
+    templated: bool = False  # balanced curly brackets allowed (a parameterised URL)
 
 
 ROOT_URL = Field(
@@ -61,6 +65,7 @@ BACKCHANNEL_LOGOUT_URL = Field(
     f"attributes.{BACKCHANNEL_URL}",
     "Backchannel logout URL is not a valid URL",
     "Backchannel logout URL uses an illegal scheme",
+    templated=True,
 )
 LOGO_URI = Field(
     "attributes.logoUri",
@@ -113,6 +118,11 @@ def check(
     if not url:
         return
     where = place or field.name
+    if field.templated:
+        if not brackets_balanced(url):
+            yield UrlError(where, field.invalid)
+            return
+        url = url.replace("{", "_").replace("}", "_")  # Keycloak parses them as %7B / %7D
     uri = _parse(url, relative_path)
     if uri is None:
         yield UrlError(where, field.invalid)
@@ -126,6 +136,19 @@ def check(
         yield UrlError(where, field.fragment)
     if must_be_url and not bad and uri.scheme not in URL_SCHEMES:
         yield UrlError(where, field.invalid)
+
+
+def brackets_balanced(url: str) -> bool:
+    """Keycloak's checkCurlyBracketsBalanced: no ``}`` before its ``{``, and every ``{`` closed."""
+    depth = 0
+    for char in url:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return False
+            depth -= 1
+    return depth == 0
 
 
 def _pattern(url: str) -> str:

@@ -91,9 +91,10 @@ def refused_update(user: User, updated: User, rep: dict[str, Any], actions: Coll
     update that writes nothing the delegate guards (a password alone: credentials are not the user model's).
 
     UserResource.updateUser writes, after validation: the profile's changed attributes (``setAttribute`` /
-    ``removeAttribute``: "attribute(name)"), then updateUserFromRep's ``enabled`` and ``emailVerified`` whenever
-    sent, then each required action provider by id when ``requiredActions`` is sent (add or remove, both refused),
-    then UPDATE_PASSWORD for a temporary password. ``actions``: the required action ids Keycloak would walk."""
+    ``removeAttribute``: "attribute(name)"), then updateUserFromRep's ``enabled``, ``emailVerified`` and
+    ``federationLink`` whenever sent, then each required action provider by id when ``requiredActions`` is sent
+    (add or remove, both refused), then UPDATE_PASSWORD for a temporary password. ``actions``: the required action
+    ids Keycloak would walk."""
     if not user.read_only:
         return None
     detail = _first_write(user, updated, rep, actions)
@@ -113,6 +114,8 @@ def _first_write(user: User, updated: User, rep: dict[str, Any], actions: Collec
         return "enabled"
     if rep.get("emailVerified") is not None:
         return "emailVerified"
+    if rep.get("federationLink") is not None:  # setFederationLink, though Doorkeep keeps no federation link
+        return "federationLink"
     if rep.get("requiredActions") is not None and actions:
         return f"required action {min(actions)}"
     credentials = rep.get("credentials")

@@ -8,6 +8,7 @@ the others); else the session of ``config credentials`` or a one-time login from
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -123,8 +124,8 @@ def check(response: httpx.Response) -> None:
         return
     if response.headers.get("content-type") == "application/json":
         try:
-            body = response.json()
-        except (ValueError, UnicodeDecodeError) as exc:
+            body = http.parse(response)
+        except ValueError as exc:
             raise AdminCliError(f"Failed to read error response - {exc}") from None
         if isinstance(body, dict):
             raise AdminCliError(f"{_java(body.get('error_description'))} [{_java(body.get('error'))}]")
@@ -162,13 +163,19 @@ def session(opts: RegOptions, lookup: Lookup | None, *, session_only: bool = Fal
         yield Session(client, store, server, realm, token)
 
 
-def _verify(opts: RegOptions, stored: str | None, server: str) -> str | bool:
-    """kcreg's ``setupTruststore``: only for https; ``--truststore`` over the config's; ``--insecure`` wins."""
+def _verify(opts: RegOptions, stored: str | None, server: str) -> ssl.SSLContext | bool:
+    """kcreg's ``setupTruststore``: only for https; ``--truststore`` over the config's; ``--insecure`` wins. A
+    truststore that is no file or holds no PEM certificate is "Failed to load truststore: FILE", as kcreg says."""
     if not server.startswith("https:"):
         return True
     if opts.insecure:
         return False
     truststore = opts.truststore or stored
-    if truststore is not None and not Path(truststore).is_file():
-        raise AdminCliError(f"Failed to load truststore: {truststore}")
-    return truststore or True
+    if truststore is None:
+        return True
+    try:
+        if not Path(truststore).is_file():
+            raise OSError(truststore)
+        return ssl.create_default_context(cafile=truststore)
+    except (OSError, ValueError):  # ssl.SSLError is an OSError
+        raise AdminCliError(f"Failed to load truststore: {truststore}") from None

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from doorkeep.admincli import attributes, jackson
+from doorkeep.admincli import attributes, http, jackson
 from doorkeep.admincli.errors import AdminCliError, AdminUsageError
 from doorkeep.admincli.options import exclusive
 from doorkeep.admincli.responses import write_out
@@ -60,7 +60,7 @@ def _print(value: Any, compressed: bool) -> None:
 
 def _json(response: Any) -> dict[str, Any]:
     try:
-        body = response.json()
+        body = http.parse(response)
     except ValueError:
         raise AdminCliError("Failed to process HTTP response") from None
     if not isinstance(body, dict):
@@ -263,8 +263,13 @@ def update_token(ctx: click.Context, /, client_arg: str | None, **kwargs: Any) -
     opts = access.gather(kwargs)
     client = _client_id(ctx, client_arg)
     with access.session(opts, None, session_only=True) as s:
-        listed = s.send("GET", f"{s.server}/admin/realms/{s.realm}/clients", params={"clientId": client}).json()
-        found = [c for c in listed if isinstance(c, dict) and c.get("clientId") == client]
+        url = f"{s.server}/admin/realms/{s.realm}/clients"
+        listed = http.json_body(url, s.send("GET", url, params={"clientId": client}))
+        found = (
+            [c for c in listed if isinstance(c, dict) and c.get("clientId") == client]
+            if isinstance(listed, list)
+            else []
+        )
         if not found:
             raise AdminCliError(f"No client found for: {client}")
         rep = _json(

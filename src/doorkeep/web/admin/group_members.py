@@ -95,13 +95,11 @@ async def membership(request: Request) -> Response:
         call.require("manage-users")
         await org_groups.refuse_outside(call.tx, call.realm.id, request.path_params["group"])
         group = await load_group(call, request.path_params["group"])
-        if request.method == "PUT":
+        joining = request.method == "PUT"
+        if joining:
             await call.identity.require_membership(call.tx, group)
-            await read_only_members.refuse_group_change(call.tx, user, group, joining=True)
-            changed = await call.tx.groups.join(user.id, group.id)
-        else:
-            await read_only_members.refuse_group_change(call.tx, user, group, joining=False)
-            changed = await call.tx.groups.leave(user.id, group.id)
+        await read_only_members.refuse_group_change(call.tx, user, group, joining=joining)
+        changed = await _change_membership(call, user, group, joining=joining)
         if changed:  # UserResource records the event only inside `if (!isDirectMember)` / `if (isMemberOf)`
             audit.represent(request, _group_event_json(group))
             audit.details(request, audit.about_user(user))  # UserResource's .detail(USERNAME) and .detail(EMAIL)
@@ -110,6 +108,22 @@ async def membership(request: Request) -> Response:
         return no_content()
 
     return await run_realm(request, work)
+
+
+async def _change_membership(call: RealmCall, user: User, group: Group, *, joining: bool) -> bool:
+    """UserResource.joinGroup / removeMembership: whether the event is recorded, writing what the model writes.
+
+    The resource calls ``joinGroup`` when the user is not a direct member, and ``leaveGroup`` when the user is a
+    member (``isMemberOf``: of the group or of one below it). The JPA model's ``joinGroup`` writes nothing for a user
+    already in a group below, and ``leaveGroup`` deletes only a direct membership; the event is recorded either way.
+    """
+    held = await call.tx.groups.of_user(user.id)
+    if any(g.id == group.id for g in held):
+        return False if joining else await call.tx.groups.leave(user.id, group.id)
+    below = group.id in await call.tx.groups.ancestors(held)
+    if joining and not below:
+        await call.tx.groups.join(user.id, group.id)
+    return joining or below
 
 
 async def default_groups(request: Request) -> Response:

@@ -3,9 +3,12 @@ UsedBy.tsx, FlowDetails.tsx, FlowRow.tsx, AddStepModal.tsx).
 
 The list is ``GET ui-ext/authentication-management/flows`` (admin-ui-ext AuthenticationMapper): the top-level
 flows but ``saml ecp`` with what uses each, a realm binding ("DEFAULT") before a client's override
-("SPECIFIC_CLIENTS") before an identity provider ("SPECIFIC_PROVIDERS"; Doorkeep has none). A flow's page is
-``GET flows/{alias}/executions``, the rows the REST API answers (realms/auth_executions.py). Whether Doorkeep
-runs a flow in a binding is realms/flow_support.py's answer. Everything here needs view-realm.
+("SPECIFIC_CLIENTS") before an identity provider ("SPECIFIC_PROVIDERS"; Doorkeep has none). The overriding
+clients are shown only to an administrator who may view clients (view-clients or manage-clients, Keycloak's
+``auth.clients().canView()``), as Keycloak filters them since issue #50983: view-realm alone lists no client id
+that client permissions hide. A flow's page is ``GET flows/{alias}/executions``, the rows the REST API answers
+(realms/auth_executions.py). Whether Doorkeep runs a flow in a binding is realms/flow_support.py's answer.
+Everything here needs view-realm.
 """
 
 from __future__ import annotations
@@ -88,7 +91,8 @@ class Choice:
 
 
 def used_by(realm: Realm, clients: list[Client], flow: AuthFlow) -> UsedBy:
-    """AuthenticationMapper.convertToModel: a realm binding wins over a client's override."""
+    """AuthenticationMapper.convertToModel: a realm binding wins over a client's override; ``clients`` are those
+    the caller may see."""
     bindings = tuple(b for b in flow_support.BINDINGS if flow_support.bound_id(realm, b) == flow.id)
     if bindings:
         return UsedBy("DEFAULT", bindings=bindings)
@@ -101,7 +105,8 @@ def used_by(realm: Realm, clients: list[Client], flow: AuthFlow) -> UsedBy:
 
 
 async def _clients(c: Console) -> list[Client]:
-    return await c.tx.clients.list(c.realm.id)
+    """The clients whose overrides the caller may see: all of them with view-clients, else none."""
+    return await c.tx.clients.list(c.realm.id) if c.can("view-clients") else []
 
 
 async def listing(c: Console, search: str, first: int, size: int) -> Page[Listed]:
