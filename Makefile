@@ -61,9 +61,9 @@ coverage: venv
 	$(PYTEST) $(XDIST) --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
 
 # The npm packages of the tests, each pinned by its package-lock.json: keycloak-js (browser/),
-# @keycloak/keycloak-admin-client (admin_client/), openid-client (openid_client/) and keycloak-connect with
-# express (keycloak_connect/) for the interop tests.
-NODE_DIRS := browser admin_client openid_client keycloak_connect
+# @keycloak/keycloak-admin-client (admin_client/), openid-client (openid_client/), keycloak-connect with
+# express (keycloak_connect/) and oidc-client-ts (oidc_client_ts/, a browser test) for the interop tests.
+NODE_DIRS := browser admin_client openid_client keycloak_connect oidc_client_ts
 node: $(NODE_DIRS:%=tests/%/node_modules/.stamp)
 
 tests/%/node_modules/.stamp: tests/%/package.json tests/%/package-lock.json
