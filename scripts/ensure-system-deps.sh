@@ -20,6 +20,11 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 # a service: the test runs its own instance on 127.0.0.1).
 [[ -x /usr/sbin/apache2 ]] || missing+=(apache2)
 [[ -e /usr/lib/apache2/modules/mod_auth_openidc.so ]] || missing+=(libapache2-mod-auth-openidc)
+# Go and Debian's source packages of coreos/go-oidc (v2) and golang.org/x/oauth2, the relying party of
+# tests/interop/test_go_oidc.py (built offline from /usr/share/gocode with GO111MODULE=off: no module proxy needed).
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
+[[ -e /usr/share/gocode/src/github.com/coreos/go-oidc/verify.go ]] || missing+=(golang-github-coreos-go-oidc-dev)
+[[ -e /usr/share/gocode/src/golang.org/x/oauth2/oauth2.go ]] || missing+=(golang-golang-x-oauth2-dev)
 
 if ((${#missing[@]} == 0)); then
     exit 0
