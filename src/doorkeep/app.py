@@ -185,7 +185,7 @@ def create_app(
     if settings.metrics_enabled:
         from doorkeep.web.metrics import PrometheusObserver, RequestMetrics
 
-        observer = PrometheusObserver()
+        observer = PrometheusObserver(settings.user_event_metrics())
         observer.report_pool_size(database)
         observe.install(observer)
         middleware.insert(0, Middleware(RequestMetrics, observer=observer))

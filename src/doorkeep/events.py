@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import policy
+from doorkeep import observe, policy
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Event, Realm
 from doorkeep.tokens import unverified
@@ -114,6 +114,13 @@ def listened(tx: Tx, realm: Realm, type: str) -> bool:
     return mailer is not None and mailer.listens(realm, type)
 
 
+def heard(tx: Tx, realm: Realm, type: str) -> bool:
+    """Whether anyone takes an event of this type: the store, the ``email`` listener or the user event metrics
+    (event_metrics.py), so that an event nobody takes is not even built."""
+    counting = observe.current().user_events
+    return saved(realm, type) or listened(tx, realm, type) or (counting is not None and counting.counts(type))
+
+
 def _text(value: object) -> str:
     """A value as the event store keeps it: text, its NULs dropped (a request may send one, as
     ``client_id=%00``; PostgreSQL refuses it in a text, and the event must not fail the answer)."""
@@ -148,6 +155,20 @@ async def record(
 async def record_many(tx: Tx, realm: Realm, type: str, *, now: int, each: Sequence[Mapping[str, Any]]) -> None:
     """``record`` of one event of this type per mapping of ``record``'s other keyword arguments, in their order,
     stored in one statement (a logout of every session of a user records one per session)."""
+    counting = observe.current().user_events
+    if counting is not None:
+        aliases = [str(p.get("alias")) for p in realm.identity_providers]
+        for one in each:
+            labels = counting.labels(
+                realm.name,
+                aliases,
+                type,
+                error=one.get("error"),
+                client_id=one.get("client_id"),
+                details=one.get("details"),
+            )
+            if labels is not None:
+                tx.counted_events.append(labels)
     mailer = tx.event_mailer
     if mailer is not None and mailer.listens(realm, type):
         for one in each:
@@ -209,7 +230,7 @@ async def token_issued(
     """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built (from what
     the minting reports, without decoding the tokens again); ``assertion`` the client assertion's details."""
     type = TOKEN_EVENTS[grant_type]
-    if not saved(req.realm, type) and not listened(tx, req.realm, type):
+    if not heard(tx, req.realm, type):
         return
     user_id, sid = minted.user_id, minted.session_id
     details: dict[str, Any] = {"grant_type": grant_type}
@@ -272,7 +293,7 @@ async def token_failed(
 ) -> None:
     """The ``*_ERROR`` event of a failed token request. ``client`` is None if client authentication failed."""
     type = TOKEN_EVENTS[grant_type] + "_ERROR"
-    if not saved(req.realm, type) and not listened(tx, req.realm, type):
+    if not heard(tx, req.realm, type):
         return
     error = err.event_error
     details: dict[str, Any] = {"grant_type": grant_type}

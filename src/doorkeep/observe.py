@@ -6,9 +6,17 @@ installs a Prometheus-backed observer when ``--metrics-enabled true``.
 
 from __future__ import annotations
 
+from doorkeep.event_metrics import UserEventMetrics
+
 
 class Observer:
     """No-op hooks. Subclasses record; each call must stay cheap (a counter or histogram update)."""
+
+    # What keycloak_user_events_total counts (--event-metrics-user-*), None when nobody counts user events.
+    user_events: UserEventMetrics | None = None
+
+    def user_event(self, labels: tuple[str, ...]) -> None:
+        """A committed user event, its label values in ``user_events.label_names``' order."""
 
     def password_hashed(self, algorithm: str, seconds: float) -> None:
         """A password hash (or verification) took ``seconds`` of CPU-bound work."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from doorkeep import features
 from doorkeep import vault as vaults
+from doorkeep.event_metrics import UserEventMetrics
 
 # The --help headings, in Keycloak's order; an option without one falls under "Other".
 GROUPS: tuple[str, ...] = ("Cache", "Database", "Hostname", "HTTP(S)", "Health", "Management", "Metrics", "Proxy")
@@ -327,6 +328,32 @@ class Settings:
         kind="bool",
         group="Metrics",
         show_default=True,
+    )
+    event_metrics_user_enabled: bool = _option(
+        False,
+        "--event-metrics-user-enabled",
+        "Count user events (login, code_to_token, refresh_token, ... and their errors) in the "
+        "keycloak_user_events_total metric; needs --metrics-enabled.",
+        kind="bool",
+        group="Metrics",
+        show_default=True,
+    )
+    event_metrics_user_tags: tuple[str, ...] = _option(
+        ("realm",),
+        "--event-metrics-user-tags",
+        "Comma-separated tags of keycloak_user_events_total besides event and error: realm, idp, clientId. Only "
+        "'realm' by default, to keep the number of series low.",
+        kind="metric_tags",
+        default=None,
+        group="Metrics",
+    )
+    event_metrics_user_events: tuple[str, ...] | None = _option(
+        None,
+        "--event-metrics-user-events",
+        "Comma-separated user events counted (lower case, without _error: login, refresh_token, ...); every event "
+        "when unset.",
+        kind="metric_events",
+        group="Metrics",
     )
     proxy_headers: str | None = _option(
         None,
@@ -664,6 +691,14 @@ class Settings:
         return vaults.configured(
             self.vault, self.vault_dir, self.vault_file, self.vault_pass, self.vault_type, self.vault_key_resolvers
         )
+
+    def user_event_metrics(self) -> UserEventMetrics | None:
+        """What keycloak_user_events_total counts (event_metrics.py); None unless metrics and user event metrics
+        are both on."""
+        if not (self.metrics_enabled and self.event_metrics_user_enabled):
+            return None
+        chosen = self.event_metrics_user_events
+        return UserEventMetrics(tuple(self.event_metrics_user_tags), None if chosen is None else frozenset(chosen))
 
     def feature_disabled(self, feature: str) -> bool:
         """Is ``feature`` named in --features-disabled (Keycloak's Profile.isFeatureEnabled, negated)?"""

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from doorkeep import event_metrics
 from doorkeep.cli.options import event_names
 from doorkeep.server import logs
 from doorkeep.settings import FIELD_OF, X509_LOOKUP_OPTIONS, Settings, option
@@ -34,6 +35,11 @@ def settings(dev: bool, **opts: Any) -> Settings:
             value = addresses(value)
         elif field_name in SEARCHABLE:  # Keycloak's config.getArray: comma-separated, trimmed
             value = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+        elif kind == "metric_tags":
+            value = event_metrics.parse_tags(value)
+        elif kind == "metric_events":
+            events = event_metrics.parse_events(value)
+            value = None if events is None else tuple(sorted(events))
         elif kind == "events":
             value = event_names(value)
             if value is None and field_name == "email_exclude_events":

@@ -1,4 +1,5 @@
-"""Refusals of the server commands before anything touches the database: hostname, vault, SQLite folder, TLS."""
+"""Refusals of the server commands before anything touches the database: hostname, vault, SQLite folder, TLS, and
+the user event metrics options."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import click
 
+from doorkeep import event_metrics
 from doorkeep.settings import Settings
 
 
@@ -37,12 +39,32 @@ def check_common(settings: Settings) -> None:
     except VaultConfigError as err:  # Keycloak does not start either (VaultNotFoundException, ...)
         raise click.UsageError(str(err)) from None
     check_sqlite_folder(settings.db_url)
+    check_event_metrics(settings)
     if settings.workers > 1 and settings.db_url.startswith("sqlite"):
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
     if bool(settings.https_certificate_file) != bool(settings.https_certificate_key_file):
         raise click.UsageError("HTTPS needs both --https-certificate-file and --https-certificate-key-file")
     if settings.https_certificate_file and settings.https_certificate_key_file:
         _check_tls_files(settings.https_certificate_file, settings.https_certificate_key_file)
+
+
+def check_event_metrics(settings: Settings) -> None:
+    """Keycloak refuses the user event metrics options where they are disabled (EventPropertyMappers: the first
+    needs --metrics-enabled, the other two --event-metrics-user-enabled) with "Disabled option"."""
+    if settings.event_metrics_user_enabled and not settings.metrics_enabled:
+        raise click.UsageError(
+            "Disabled option: '--event-metrics-user-enabled'. Available only when metrics are enabled"
+        )
+    given = [
+        flag
+        for flag, set_ in (
+            ("--event-metrics-user-tags", settings.event_metrics_user_tags != event_metrics.DEFAULT_TAGS),
+            ("--event-metrics-user-events", settings.event_metrics_user_events is not None),
+        )
+        if set_
+    ]
+    if given and not settings.event_metrics_user_enabled:
+        raise click.UsageError(f"Disabled option: '{given[0]}'. Available only when user event metrics are enabled")
 
 
 def check_sqlite_folder(db_url: str) -> None:

@@ -110,12 +110,36 @@ def _param_sizes(_ctx: click.Context, _param: click.Parameter, value: tuple[str,
     return value
 
 
+def _metric_tags(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--event-metrics-user-tags``: each one of Keycloak's expected values, or the server does not start."""
+    from doorkeep.event_metrics import parse_tags
+
+    try:
+        parse_tags(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    return value
+
+
+def _metric_events(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--event-metrics-user-events``: each one of Keycloak's expected values, or the server does not start."""
+    from doorkeep.event_metrics import parse_events
+
+    try:
+        parse_events(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    return value
+
+
 _CALLBACKS: dict[str, Callable[..., Any]] = {
     "db_url": _db_url,
     "duration": _duration,
     "log_level": _log_level,
     "features": _features,
     "events": _events,
+    "metric_tags": _metric_tags,
+    "metric_events": _metric_events,
     "param_sizes": _param_sizes,
 }
 

@@ -14,7 +14,7 @@ from doorkeep.admin.stored_text import refuse_longer
 from doorkeep.clientreg import policy_components
 from doorkeep.keys import material
 from doorkeep.model import Client, ClientScope, Realm, Role, User
-from doorkeep.oauth.mappers.defaults import builtin_mappers
+from doorkeep.oauth.mappers.defaults import builtin_mappers, locale_mapper
 from doorkeep.realms import management
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ ADMIN = "admin"  # the master realm role holding every admin role of master's cl
 # RESTEasy's path-segment characters left as they are (Encode.encodePathAsIs); the rest is percent-encoded.
 PATH_SAFE = "!$&'()*+,;=:@~/"
 BUILTIN_CLIENTS = ("account", "account-console", "admin-cli", "broker", "security-admin-console")
+ADMIN_CONSOLE = "security-admin-console"
 
 
 def builtin_client_ids(realm_name: str) -> tuple[str, ...]:
@@ -230,6 +231,7 @@ async def create_builtin_clients(
             "web_origins": ("+",),
             "name": "${client_security-admin-console}",
             "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
+            "protocol_mappers": (locale_mapper(),),  # RealmManager.setupAdminConsoleLocaleMapper
         },
     }
     for client_id, spec in specs.items():
@@ -274,6 +276,16 @@ async def add_client_roles(tx: Tx, realm_id: str, client_uuid: str, spec: dict[s
         if children:
             await tx.roles.add_composites(ids[name], [ids[c] for c in children])
     return ids
+
+
+def with_admin_console_locale(client: Client) -> Client:
+    """An imported ``security-admin-console`` with the ``locale`` mapper if it has none of that name
+    (RealmManager.importRealm runs setupAdminConsoleLocaleMapper after the import); any other client as it is."""
+    if client.client_id != ADMIN_CONSOLE or client.protocol != "openid-connect":
+        return client
+    if any(m.name == "locale" for m in client.protocol_mappers):
+        return client
+    return dataclasses.replace(client, protocol_mappers=(*client.protocol_mappers, locale_mapper()))
 
 
 async def create_client(tx: Tx, realm: Realm, client: Client, *, now: int, link_default_scopes: bool = True) -> Client:

@@ -47,6 +47,9 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
     raw["cors_allowed_headers"] = tuple(raw["cors_allowed_headers"])
     raw["email_exclude_events"] = tuple(raw["email_exclude_events"])
     raw["oidc_req_params_max_sizes"] = tuple(raw["oidc_req_params_max_sizes"])
+    raw["event_metrics_user_tags"] = tuple(raw["event_metrics_user_tags"])
+    if raw["event_metrics_user_events"] is not None:
+        raw["event_metrics_user_events"] = tuple(raw["event_metrics_user_events"])
     if raw["email_include_events"] is not None:  # None: the listener's default set
         raw["email_include_events"] = tuple(raw["email_include_events"])
     return Settings(**raw)

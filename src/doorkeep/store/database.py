@@ -135,6 +135,8 @@ class Database:
                 _holding_write_lock.reset(token)
             if locking:
                 self._write_lock.release()
+        for labels in tx.counted_events:  # committed: Keycloak counts user events after completion
+            observer.user_event(labels)
         # Committed (an exception would have left above), the connection and the write lock given back: the mails
         # its events owe go out (email/event_mail.py).
         if tx.event_mails and self.event_mailer is not None:

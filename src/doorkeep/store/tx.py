@@ -66,6 +66,8 @@ class Tx:
         # hands it once this transaction has committed, whichever layer opened it (email/event_mail.py).
         self.event_mailer: EventMailer | None = None
         self.event_mails: list[Outgoing] = []
+        # The label values of the user events this transaction raised, counted once it has committed (event_metrics.py).
+        self.counted_events: list[tuple[str, ...]] = []
         # The mails whose outcome the answer waits on (a link a form mails: web/email_links.py), sent once this
         # transaction has committed and given its write lock back (web/http.py in_transaction); each answers None
         # once sent, else what to answer instead.

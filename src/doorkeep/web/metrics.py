@@ -31,6 +31,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep import observe
+from doorkeep.event_metrics import UserEventMetrics
 from doorkeep.store import tables
 from doorkeep.store.database import Database
 from doorkeep.web.http import state
@@ -59,9 +60,15 @@ def multiprocess_dir() -> str | None:
 class PrometheusObserver(observe.Observer):
     """Every Doorkeep metric, in its own registry (one per app; several apps may share a process in tests)."""
 
-    def __init__(self) -> None:
+    def __init__(self, user_events: UserEventMetrics | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         reg = self.registry
+        self.user_events = user_events
+        self.user_events_counter = (
+            None
+            if user_events is None
+            else Counter("keycloak_user_events", "Keycloak user events", user_events.label_names, registry=reg)
+        )
         self.requests = Histogram(
             "http_server_requests_seconds",
             "HTTP requests by method, route template and status (Keycloak's name)",
@@ -102,6 +109,10 @@ class PrometheusObserver(observe.Observer):
             registry=reg,
         )
         self._sessions_at = -SESSION_GAUGE_SECONDS
+
+    def user_event(self, labels: tuple[str, ...]) -> None:
+        if self.user_events_counter is not None:
+            self.user_events_counter.labels(*labels).inc()
 
     def password_hashed(self, algorithm: str, seconds: float) -> None:
         self.password_hash.labels(algorithm).observe(seconds)

@@ -149,6 +149,13 @@ def builtin_mappers(scope_name: str) -> tuple[ProtocolMapper, ...]:
     )
 
 
+def locale_mapper() -> ProtocolMapper:
+    """A fresh copy of the ``locale`` builtin, which RealmManager.setupAdminConsoleLocaleMapper gives the realm's
+    ``security-admin-console`` (on creating a realm and after importing one, unless it has a ``locale`` mapper)."""
+    [mapper] = [m for m in builtin_mappers("profile") if m.name == "locale"]
+    return mapper
+
+
 # The scopes whose mappers are OIDCLoginProtocolFactory's builtins (createDefaultClientScopesImpl adds
 # builtins.get(...) to them); the organization and service-account scopes' mappers are made in the scope only.
 BUILTIN_SCOPES = ("profile", "email", "address", "phone", "roles", "web-origins", "microprofile-jwt", "acr", "basic")

@@ -269,6 +269,7 @@ class _Writer:
             )
             if not client.public_client and not client.bearer_only and not client.secret:
                 client = dataclasses.replace(client, secret=provisioning.new_secret())
+            client = provisioning.with_admin_console_locale(client)
             await self.tx.clients.create(client)
             self.clients[client.client_id] = client
             if cp.default_scopes is None and cp.optional_scopes is None:
