@@ -3,7 +3,9 @@
 Keycloak names it ``Constants.DEFAULT_ROLES_ROLE_PREFIX + "-" + realm.getName().toLowerCase()``
 (``RealmManager.setDefaultsForNewRealm``, ``determineDefaultRoleName`` on import): realm ``MyRealm`` has
 ``default-roles-myrealm``. Keycloak keeps the role's id on the realm; Doorkeep finds the role by this name, and
-falls back to ``default-roles-<realm name as written>``, the name a Doorkeep before session 64 gave it.
+falls back to ``default-roles-<realm name as written>``, the name a Doorkeep before session 64 gave it: migration
+0048 renames those, but leaves one whose lower-cased name a hand-made role holds, and a worker of the older
+version may still make one during a rolling upgrade.
 """
 
 from __future__ import annotations
