@@ -9,9 +9,8 @@ names the Keycloak test asserts.
 Where Keycloak 26 differs from the class: testLegacyImport asserts the realm roles to be exactly offline_access,
 uma_authorization and its own role, written before Keycloak 13 gave every realm ``default-roles-<realm>``
 (RealmManager.importRealm adds it to an imported realm too); this port asserts the three and that role.
-Keycloak names that role ``default-roles-`` + the realm name in lower case (determineDefaultRoleName); Doorkeep keeps
-the realm name's case (``default-roles-Migration``) because it finds the default role by that name, renaming it
-with the realm: a known difference, left as it is, so this port compares the name without case.
+Keycloak names that role ``default-roles-`` + the realm name in lower case (determineDefaultRoleName), and so does
+Doorkeep: ``default-roles-migration``.
 """
 
 from __future__ import annotations
@@ -140,9 +139,8 @@ async def test_legacy_import(env: Env, tmp_path: Path) -> None:
     await imported(env, tmp_path, migration_realm())
 
     roles = names(await get(env, "Migration/roles"))
-    [default_roles] = [name for name in roles if name.startswith("default-roles-")]
-    assert default_roles.lower() == "default-roles-migration"  # Keycloak lower-cases the realm name here; see above
-    assert roles - {default_roles} == {"offline_access", "uma_authorization", "migration-test-realm-role"}
+    assert [name for name in roles if name.startswith("default-roles-")] == ["default-roles-migration"]
+    assert roles - {"default-roles-migration"} == {"offline_access", "uma_authorization", "migration-test-realm-role"}
     clients = names(await get(env, "Migration/clients"), "clientId")
     expected = {"account", "admin-cli", "broker", "migration-test-client", "realm-management", "security-admin-console"}
     assert expected <= clients, clients

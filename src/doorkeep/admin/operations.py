@@ -19,6 +19,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.ciba import validation as ciba_validation
+from doorkeep.realms import default_role as realm_default_role
 from doorkeep.realms import master_clients, provisioning
 from doorkeep.realms.exportimport.plan import RealmPlan
 from doorkeep.realms.exportimport.write import hash_passwords, write_realm
@@ -115,9 +116,9 @@ async def _rename_realm_parts(tx: Tx, realm: Realm, name: str) -> None:
             )
         )
     # Doorkeep finds the default role by name, so it follows the realm's name.
-    default_role = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
-    if default_role is not None:
-        await tx.roles.update(dataclasses.replace(default_role, name=f"default-roles-{name}"))
+    default = await default_role(tx, realm)
+    if default is not None:
+        await tx.roles.update(dataclasses.replace(default, name=realm_default_role.name_for(name)))
 
 
 async def delete_realm(tx: Tx, realm: Realm) -> None:
@@ -133,7 +134,7 @@ async def delete_realm(tx: Tx, realm: Realm) -> None:
 
 
 async def default_role(tx: Tx, realm: Realm) -> Role | None:
-    return await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
+    return await realm_default_role.find(tx, realm)
 
 
 # --- clients -----------------------------------------------------------------------------------

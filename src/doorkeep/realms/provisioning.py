@@ -15,7 +15,7 @@ from doorkeep.clientreg import policy_components
 from doorkeep.keys import material
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth.mappers.defaults import builtin_mappers, locale_mapper
-from doorkeep.realms import management
+from doorkeep.realms import default_role, management
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -84,8 +84,9 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
     # Neither a realm default nor optional: linked to a client while its service accounts are enabled.
     SERVICE_ACCOUNT_SCOPE: (None, False, "", "Specific scope for a client enabled for service accounts"),
 }
-# Composite realm roles every realm starts with ("{realm}" is the realm name).
-BUILTIN_COMPOSITES = {"default-roles-{realm}": ("offline_access", "uma_authorization"), "admin": ("create-realm",)}
+# Composite realm roles every realm starts with (DEFAULT_ROLE stands for the realm's default role).
+DEFAULT_ROLE = "default-roles-{realm}"
+BUILTIN_COMPOSITES = {DEFAULT_ROLE: ("offline_access", "uma_authorization"), "admin": ("create-realm",)}
 REALM_ADMIN = "realm-admin"  # the realm-management role that holds all the others (master's master-realm has none)
 ADMIN = "admin"  # the master realm role holding every admin role of master's clients
 # RESTEasy's path-segment characters left as they are (Encode.encodePathAsIs); the rest is percent-encoded.
@@ -120,10 +121,11 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
         await tx.keys.add(material.generate(realm.id, alg, now))
     await tx.registration_policies.add_many(realm.id, policy_components.defaults(realm.id))
     roles = await add_roles(tx, realm.id, builtin_realm_roles(name))
-    default_roles = roles[f"default-roles-{name}"]
-    for parent, children in BUILTIN_COMPOSITES.items():
-        if parent.format(realm=name) in roles:
-            await tx.roles.add_composites(roles[parent.format(realm=name)], [roles[c] for c in children])
+    default_roles = roles[default_role.name_for(name)]
+    for pattern, children in BUILTIN_COMPOSITES.items():
+        parent = default_role.name_for(name) if pattern == DEFAULT_ROLE else pattern
+        if parent in roles:
+            await tx.roles.add_composites(roles[parent], [roles[c] for c in children])
     await create_builtin_scopes(tx, realm.id, roles["offline_access"])
     await create_builtin_clients(tx, realm, default_roles, now)
     return realm
@@ -142,7 +144,7 @@ def builtin_realm_roles(realm_name: str) -> dict[str, str]:
     roles = {
         "offline_access": "${role_offline-access}",
         "uma_authorization": "${role_uma_authorization}",
-        f"default-roles-{realm_name}": "${role_default-roles}",
+        default_role.name_for(realm_name): "${role_default-roles}",
     }
     if realm_name == "master":
         roles |= {"admin": "${role_admin}", "create-realm": "${role_create-realm}"}
@@ -354,7 +356,7 @@ async def ensure_service_account(tx: Tx, realm: Realm, client: Client, *, now: i
         created_timestamp=now * 1000,
     )
     await tx.users.create(user)
-    default_roles = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
+    default_roles = await default_role.find(tx, realm)
     if default_roles:
         await tx.users.grant_roles(user.id, [default_roles.id])
     await join_default_groups(tx, realm, user)
@@ -375,7 +377,7 @@ async def join_default_groups(tx: Tx, realm: Realm, user: User) -> None:
 async def create_user(tx: Tx, realm: Realm, user: User, *, default_roles: bool = True) -> User:
     await tx.users.create(user)
     if default_roles:
-        role = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
+        role = await default_role.find(tx, realm)
         if role:
             await tx.users.grant_roles(user.id, [role.id])
         await join_default_groups(tx, realm, user)

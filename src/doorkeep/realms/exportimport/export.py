@@ -26,7 +26,7 @@ from doorkeep.admin.representations import (
 )
 from doorkeep.model import ClientScope, Credential, Realm, Role, User
 from doorkeep.organizations import brokers
-from doorkeep.realms import flow_model, required_actions
+from doorkeep.realms import default_role, flow_model, required_actions
 from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_SCOPES
@@ -86,7 +86,7 @@ async def realm_representation(
             for c in clients
         },
     }
-    default = next((r for r in roles if r.client_id is None and r.name == f"default-roles-{realm.name}"), None)
+    default = default_role.pick(realm.name, roles)
     if default is not None:
         out["defaultRole"] = {k: v for k, v in role_to_json(default, realm.id).items() if k != "attributes"}
 

@@ -31,6 +31,7 @@ from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.model import Realm
 from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
+from doorkeep.realms import default_role as realm_default_role
 from doorkeep.realms.exportimport import legacy_shapes, master_legacy, organizations
 from doorkeep.realms.exportimport.clients import CLIENT_KEYS, SAML, SCOPE_KEYS, ClientSection
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
@@ -176,7 +177,7 @@ class _Parser(RoleSection, ClientSection, UserSection):
             realm = dataclasses.replace(realm, password_policy=password_policy.parse(realm.password_policy).as_string())
         except password_policy.PolicyConfigError as problem:
             fail(at(b, "passwordPolicy"), str(problem))
-        default_role = f"default-roles-{name}"
+        default_role = realm_default_role.name_for(name)
         roles = self.roles(rep, default_role)
         scopes = self.scopes(rep)
         realm_defaults = self.scope_names(rep, "defaultDefaultClientScopes", b)

@@ -25,7 +25,7 @@ from doorkeep.realms import management, master_clients, provisioning
 from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
-from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
+from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, DEFAULT_ROLE, builtin_realm_roles
 from doorkeep.users import federated_links, password_policy
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ class _Writer:
         default = self.plan.default_role
         # A built-in composite we had to create, or whose parts we created, gets Keycloak's composites.
         for pattern, children in BUILTIN_COMPOSITES.items():
-            parent = default if pattern == "default-roles-{realm}" else pattern
+            parent = default if pattern == DEFAULT_ROLE else pattern
             for child in children:
                 if (None, parent) in self.roles and (parent in created or child in created):
                     await self.tx.roles.add_composites(self.roles[(None, parent)], [self.roles[(None, child)]])
