@@ -133,7 +133,8 @@ async def test_a_backchannel_logout_url_with_an_invalid_idna_host_fails_alone(
 
 async def test_a_host_naming_another_path_reaches_only_the_host_it_names(realm: Env) -> None:
     """Keycloak lets the adapter's host steer the request (a plain replace): ``127.0.0.1:PORT/other?`` reaches that
-    host and port, as in Keycloak. It goes nowhere the string does not name."""
+    host and port, as in Keycloak, at ``/other/k_logout`` with the admin URL's rest as the query (the path part
+    failed before the action_target fix, which appended ``/k_logout`` to the query)."""
     with receiver(port=PORT) as got:
         await update_client(realm.db, "test", "app", admin_url="http://${application.session.host}:50233/app")
         body = await _both_clients(realm, client_session_state="s", client_session_host=f"127.0.0.1:{PORT}/other?")
@@ -141,7 +142,7 @@ async def test_a_host_naming_another_path_reaches_only_the_host_it_names(realm: 
         logout = await realm.http.post(f"{ADMIN}/users/{user}/logout", headers=await realm.admin_headers())
         assert logout.status_code == 204, logout.text
         [request] = await got.wait_for(1)
-    assert request.path.startswith("/other")
+    assert request.path == "/other/k_logout?:50233/app"  # UriBuilder: k_logout on the path, the rest a query
 
 
 async def test_a_repeated_client_session_state_is_a_duplicated_parameter(realm: Env) -> None:
@@ -209,3 +210,35 @@ async def test_logout_of_many_adapter_sessions_posts_at_most_eight_at_once(realm
         await anyio.sleep(1.0)
         assert len(got.requests) == 8
     await realm.drain()
+
+
+async def test_the_admin_urls_query_stays_after_the_appended_endpoint(realm: Env) -> None:
+    """UriBuilder.fromUri(managementUrl).path(K_LOGOUT): ``k_logout`` joins the path, the query stays a query. Before
+    the fix Doorkeep appended to the whole string (``/app?tenant=a/k_logout``), so the adapter saw ``/app``."""
+    with receiver(port=PORT) as got:
+        await update_client(realm.db, "test", "app", admin_url=f"{got.url}/app?tenant=a")
+        body = await _both_clients(realm, client_session_state="q-1")
+        sid = claims(body["access_token"])["sid"]
+        ended = await realm.http.delete(f"{ADMIN}/sessions/{sid}", headers=await realm.admin_headers())
+        assert ended.status_code == 204, ended.text
+        [request] = await got.wait_for(1)
+        headers = await realm.admin_headers()
+        found = await realm.http.get(f"{ADMIN}/clients", params={"clientId": "app"}, headers=headers)
+        pushed = await realm.http.post(f"{ADMIN}/clients/{found.json()[0]['id']}/push-revocation", headers=headers)
+        assert pushed.status_code == 200, pushed.text
+        requests = await got.wait_for(2)
+    assert [r.path for r in requests] == ["/app/k_logout?tenant=a", "/app/k_push_not_before?tenant=a"]
+    assert request.path == "/app/k_logout?tenant=a"
+
+
+async def test_a_host_with_a_fragment_posts_to_the_path_before_it(realm: Env) -> None:
+    """``127.0.0.1:PORT/x#`` in ``http://${application.session.host}:1/app``: Keycloak's UriBuilder puts ``k_logout``
+    on the path ``/x`` (the rest is a fragment, never sent); before the fix Doorkeep posted to ``/x`` itself."""
+    with receiver(port=PORT) as got:
+        await update_client(realm.db, "test", "app", admin_url="http://${application.session.host}:1/app")
+        body = await _both_clients(realm, client_session_state="f", client_session_host=f"127.0.0.1:{PORT}/x#")
+        sid = claims(body["access_token"])["sid"]
+        ended = await realm.http.delete(f"{ADMIN}/sessions/{sid}", headers=await realm.admin_headers())
+        assert ended.status_code == 204, ended.text
+        [request] = await got.wait_for(1)
+    assert request.path == "/x/k_logout"
