@@ -10,8 +10,8 @@ identity provider's token URL (the broker's code exchange: a 500 before the fix)
 from __future__ import annotations
 
 import json
-import time
 import uuid
+from typing import Any
 
 import jwt
 import pytest
@@ -32,9 +32,9 @@ HOSTS = ["xn--zz.example", "xn--", "xn--a.example"]
 
 
 def _assertion(env: Env) -> str:
-    now = env.clock.now() if hasattr(env, "clock") else int(time.time())
-    claims = {"iss": "app", "sub": "app", "aud": "http://localhost/realms/test/protocol/openid-connect/token"}
-    claims |= {"iat": now, "exp": now + 30, "jti": str(uuid.uuid4())}
+    now = env.clock.now()
+    claims: dict[str, Any] = {"iss": "app", "sub": "app", "iat": now, "exp": now + 30, "jti": str(uuid.uuid4())}
+    claims["aud"] = "http://localhost/realms/test/protocol/openid-connect/token"
     return jwt.encode(claims, KEY, algorithm="RS256", headers={"kid": "k1"})
 
 
