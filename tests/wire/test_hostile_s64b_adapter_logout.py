@@ -242,3 +242,33 @@ async def test_a_host_with_a_fragment_posts_to_the_path_before_it(realm: Env) ->
         assert ended.status_code == 204, ended.text
         [request] = await got.wait_for(1)
     assert request.path == "/x/k_logout"
+
+
+async def test_brace_urls_fail_their_own_request_on_every_posting_path(
+    realm: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A backchannel logout URL with balanced brackets (allowed since session 64, as Keycloak's checkUri) and an admin
+    URL holding them: httpx takes ``{`` in a host as a name it cannot resolve, so the logout token, push-revocation
+    and test-nodes-available each count a failure; the logout still answers 204 and the other client is told."""
+    caplog.set_level(logging.WARNING, logger="doorkeep.backchannel")
+    braces = "http://{application.session.host}:50234/logout"
+    with receiver(port=PORT) as got:
+        await update_client(realm.db, "test", "app", attributes={"backchannel.logout.url": braces})
+        await update_client(realm.db, "test", "oidc", attributes={"backchannel.logout.url": f"{got.url}/bc"})
+        body = await _both_clients(realm)
+        user = claims(body["access_token"])["sub"]
+        logout = await realm.http.post(f"{ADMIN}/users/{user}/logout", headers=await realm.admin_headers())
+        assert logout.status_code == 204, logout.text
+        await got.wait_for(1)
+        await realm.drain()
+    assert [r.path for r in got.requests] == ["/bc"]
+    assert [r.getMessage() for r in caplog.records] == ["backchannel request to client 'app' failed: ConnectError"]
+    await update_client(realm.db, "test", "app", admin_url="http://{application.session.host}:50235/app")
+    headers = await realm.admin_headers()
+    uuid = (await realm.http.get(f"{ADMIN}/clients", params={"clientId": "app"}, headers=headers)).json()[0]["id"]
+    pushed = await realm.http.post(f"{ADMIN}/clients/{uuid}/push-revocation", headers=headers)
+    assert pushed.status_code == 200, pushed.text
+    assert pushed.json() == {"failedRequests": ["http://{application.session.host}:50235/app"]}
+    tested = await realm.http.get(f"{ADMIN}/clients/{uuid}/test-nodes-available", headers=headers)
+    assert tested.status_code == 200, tested.text
+    assert tested.json() == {"failedRequests": ["http://{application.session.host}:50235/app"]}
