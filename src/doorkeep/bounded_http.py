@@ -29,7 +29,8 @@ class TimedOut(CallFailed):
 
 
 class TransportFailed(CallFailed):
-    """httpx failed: a URL it cannot use (``http://[::1``: its InvalidURL is no HTTPError), a refused
+    """httpx failed: a URL it cannot use (``http://[::1``: its InvalidURL is no HTTPError; ``http://xn--zz``: idna's
+    IDNAError, a UnicodeError, which httpx lets out of request building), a refused
     connection, a broken answer. ``name`` is the error's type; ``str()`` is httpx's message, which may name
     the URL."""
 
@@ -75,5 +76,5 @@ async def bounded_request(
                 return Answer(response.status_code, response.headers.get("content-type", ""), bytes(body))
     except TimeoutError:
         raise TimedOut(f"no complete answer within {timeout} s") from None
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as err:  # ValueError: idna's, for a host like xn--zz
         raise TransportFailed(type(err).__name__, str(err)) from None

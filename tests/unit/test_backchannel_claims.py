@@ -116,6 +116,15 @@ def test_admin_action_targets_are_keycloaks_adapter_endpoints() -> None:
     assert bc.action_target("https://app.example/admin", bc.LOGOUT) == "https://app.example/admin/k_logout"
 
 
+def test_admin_action_targets_keep_the_query_and_fragment_as_keycloaks_uri_builder() -> None:
+    """UriBuilder.fromUri(url).path(endpoint): the endpoint joins the path; a URL that cannot be split gets it at its
+    end (its request then fails as an invalid URL), never an exception here."""
+    assert bc.action_target("https://app.example/admin?t=a", bc.LOGOUT) == "https://app.example/admin/k_logout?t=a"
+    assert bc.action_target("http://h/x#:8080/app", bc.LOGOUT) == "http://h/x/k_logout#:8080/app"
+    assert bc.action_target("http://h", bc.LOGOUT) == "http://h/k_logout"
+    assert bc.action_target("http://[::1/admin", bc.LOGOUT) == "http://[::1/admin/k_logout"
+
+
 def test_a_client_with_a_pairwise_mapper_gets_the_pairwise_sub() -> None:
     """AbstractPairwiseSubMapper.transformLogoutToken (Keycloak 26): the logout token's ``sub`` is the one the
     client's tokens carry, by the sector of its one redirect host."""

@@ -118,7 +118,15 @@ def node_urls(management: str, nodes: list[str]) -> list[str]:
 
 
 def action_target(management: str, action: str) -> str:
-    return management.rstrip("/") + "/" + ENDPOINTS[action]
+    """Keycloak's ``UriBuilder.fromUri(managementUrl).path(endpoint)``: the endpoint appended to the URL's path, its
+    query and fragment kept where they were (``http://app/admin?tenant=a`` posts to ``/admin/k_logout?tenant=a``).
+    A URL that does not split (``http://[::1``) gets the endpoint at its end: its request then fails as such."""
+    endpoint = ENDPOINTS[action]
+    try:
+        parts = urlsplit(management)
+    except ValueError:
+        return management.rstrip("/") + "/" + endpoint
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + endpoint))
 
 
 def adapter_notes(notes: Mapping[str, object], state: str | None, host: str | None) -> dict[str, object] | None:

@@ -130,7 +130,10 @@ class Notifier:
                     response = await http.post(url, data=data)
                 else:
                     response = await http.post(url, content=content, headers={"Content-Type": "text/plain"})
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: a cluster node's host no URL can hold
+            # InvalidURL: a host no URL can hold (a cluster node's, an adapter's client_session_host); ValueError:
+            # the IDNA errors (UnicodeError) httpx lets out for a label such as ``xn--zz``. Either fails this request
+            # only, as Keycloak's IOException does, never the delivery to the other clients
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
                 log.warning("backchannel request to client %r failed: %s", client_id, type(exc).__name__)
                 return False
         if response.status_code not in (200, 204):

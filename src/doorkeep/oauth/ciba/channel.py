@@ -64,7 +64,7 @@ async def request_authentication(uri: str | None, body: dict[str, Any], bearer: 
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False, verify=outbound_tls.context()) as http:
             response = await http.post(uri, json=body, headers={"Authorization": f"Bearer {bearer}"})
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as err:  # ValueError: idna's, for a host like xn--zz
         log.warning("CIBA authentication channel unreachable: %s", type(err).__name__)
         raise e.ServerError(FAILED, status=503, event_error="") from None
     if response.status_code != ACCEPTED:
@@ -90,7 +90,7 @@ async def notify_client(notification: Notification) -> None:
                 json={"auth_req_id": notification.auth_req_id},
                 headers={"Authorization": f"Bearer {notification.token}"},
             )
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as err:  # ValueError: idna's, for a host like xn--zz
         log.warning("CIBA client notification failed: %s", type(err).__name__)
         raise e.InvalidRequest(NOTIFICATION_FAILED, event_error="") from None
     if response.status_code not in (200, 204):
