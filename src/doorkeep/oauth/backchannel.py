@@ -91,6 +91,11 @@ def admin_action_claims(client: Client, action: str, not_before: int, now: int, 
     return claims
 
 
+def admin_action_alg(realm: Realm | None) -> str:
+    """The algorithm an admin action is signed with: the realm's default (TokenManager.encodeToken)."""
+    return (realm.default_signature_algorithm if realm else None) or "RS256"
+
+
 def management_url(client: Client, server: str) -> str | None:
     """The client's admin URL as Keycloak's ResourceAdminManager.getManagementUrl resolves it: placeholders
     replaced by the server URL, a relative URL against the root URL, or without one on the server's origin
@@ -145,15 +150,8 @@ def adapter_notes(notes: Mapping[str, object], state: str | None, host: str | No
 def adapter_logout_claims(ended: SessionEnded, now: int, jti: str) -> dict[str, Any]:
     """ResourceAdminManager.logoutClientSessions' LogoutAction for one ended client session: the adapter session
     to drop, the Keycloak session it belonged to, and ``notBefore`` 0."""
-    return {
-        "id": jti,
-        "expiration": now + ADMIN_ACTION_LIFESPAN,
-        "resource": ended.client.client_id,
-        "action": LOGOUT,
-        "adapterSessionIds": [ended.adapter_session],
-        "notBefore": 0,
-        "keycloakSessionIds": [ended.session_id],
-    }
+    claims = admin_action_claims(ended.client, LOGOUT, 0, now, jti)
+    return {**claims, "adapterSessionIds": [ended.adapter_session], "keycloakSessionIds": [ended.session_id]}
 
 
 def adapter_logout_target(ended: SessionEnded, server: str) -> str | None:

@@ -86,7 +86,7 @@ class Notifier:
                     target = bc.adapter_logout_target(ended, server)
                     if target is None:
                         continue
-                    alg = realm.default_signature_algorithm or "RS256"
+                    alg = bc.admin_action_alg(realm)
                     action = bc.adapter_logout_claims(ended, now, new_id())
                     token = await self._services.codec.sign(tx, ended.realm_id, action, alg, now)
                     posts.append((ended.client.client_id, target, token, False))
@@ -150,7 +150,7 @@ class Notifier:
         jobs: list[tuple[Client, str, str | None]] = []
         async with self._db.transaction(write=False) as tx:
             realm = await tx.realms.get(realm_id)
-            alg = (realm.default_signature_algorithm if realm else None) or "RS256"
+            alg = bc.admin_action_alg(realm)
             for client in clients:
                 mgmt = bc.management_url(client, server)
                 if not mgmt:
@@ -185,7 +185,7 @@ class Notifier:
         urls = bc.node_urls(mgmt, nodes)
         async with self._db.transaction(write=False) as tx:
             realm = await tx.realms.get(realm_id)
-            alg = (realm.default_signature_algorithm if realm else None) or "RS256"
+            alg = bc.admin_action_alg(realm)
             tokens = []
             for _ in urls:
                 claims = bc.admin_action_claims(client, bc.TEST_AVAILABILITY, 0, now, new_id())
