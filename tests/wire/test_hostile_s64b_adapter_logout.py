@@ -57,6 +57,13 @@ async def _both_clients(env: Env, **adapter: str) -> dict[str, Any]:
     return dict(body.json())
 
 
+async def _end_session(env: Env, body: dict[str, Any]) -> None:
+    """The admin ends the session the token response belongs to (204)."""
+    sid = claims(body["access_token"])["sid"]
+    ended = await env.http.delete(f"{ADMIN}/sessions/{sid}", headers=await env.admin_headers())
+    assert ended.status_code == 204, ended.text
+
+
 @pytest.mark.parametrize("host", list(HOSTILE_HOSTS.values()), ids=list(HOSTILE_HOSTS))
 async def test_a_host_no_request_can_be_made_to_fails_alone(
     realm: Env, host: str, caplog: pytest.LogCaptureFixture
@@ -164,15 +171,11 @@ async def test_an_over_long_client_session_state_is_dropped_and_sends_nothing(re
     with receiver(port=PORT) as got:
         await update_client(realm.db, "test", "app", admin_url=f"{got.url}/app")
         body = await _both_clients(realm, client_session_state="x" * 4001)
-        sid = claims(body["access_token"])["sid"]
-        ended = await realm.http.delete(f"{ADMIN}/sessions/{sid}", headers=await realm.admin_headers())
-        assert ended.status_code == 204, ended.text
+        await _end_session(realm, body)
         await realm.drain()
         assert got.requests == []
         body = await _both_clients(realm, client_session_state="y" * 4000)
-        sid = claims(body["access_token"])["sid"]
-        ended = await realm.http.delete(f"{ADMIN}/sessions/{sid}", headers=await realm.admin_headers())
-        assert ended.status_code == 204, ended.text
+        await _end_session(realm, body)
         [request] = await got.wait_for(1)
     assert request.path == "/app/k_logout"
 
@@ -184,9 +187,7 @@ async def test_the_adapter_session_and_the_action_are_not_logged_at_debug(
     with receiver(port=PORT, status=500) as got:
         await update_client(realm.db, "test", "app", admin_url=f"{got.url}/app")
         body = await _both_clients(realm, client_session_state="ADAPTER-SECRET-7f3", client_session_host="hostnote")
-        sid = claims(body["access_token"])["sid"]
-        ended = await realm.http.delete(f"{ADMIN}/sessions/{sid}", headers=await realm.admin_headers())
-        assert ended.status_code == 204, ended.text
+        await _end_session(realm, body)
         [request] = await got.wait_for(1)
         await realm.drain()
     text = "\n".join(r.getMessage() for r in caplog.records)
@@ -218,9 +219,7 @@ async def test_the_admin_urls_query_stays_after_the_appended_endpoint(realm: Env
     with receiver(port=PORT) as got:
         await update_client(realm.db, "test", "app", admin_url=f"{got.url}/app?tenant=a")
         body = await _both_clients(realm, client_session_state="q-1")
-        sid = claims(body["access_token"])["sid"]
-        ended = await realm.http.delete(f"{ADMIN}/sessions/{sid}", headers=await realm.admin_headers())
-        assert ended.status_code == 204, ended.text
+        await _end_session(realm, body)
         [request] = await got.wait_for(1)
         headers = await realm.admin_headers()
         found = await realm.http.get(f"{ADMIN}/clients", params={"clientId": "app"}, headers=headers)
@@ -237,9 +236,7 @@ async def test_a_host_with_a_fragment_posts_to_the_path_before_it(realm: Env) ->
     with receiver(port=PORT) as got:
         await update_client(realm.db, "test", "app", admin_url="http://${application.session.host}:1/app")
         body = await _both_clients(realm, client_session_state="f", client_session_host=f"127.0.0.1:{PORT}/x#")
-        sid = claims(body["access_token"])["sid"]
-        ended = await realm.http.delete(f"{ADMIN}/sessions/{sid}", headers=await realm.admin_headers())
-        assert ended.status_code == 204, ended.text
+        await _end_session(realm, body)
         [request] = await got.wait_for(1)
     assert request.path == "/x/k_logout"
 
