@@ -123,6 +123,9 @@ class Realm:
     identity_providers: tuple[JSON, ...] = ()
     # Their mappers (broker/idp_mapper_types.py): IdentityProviderMapperRepresentations, in the order added.
     identity_provider_mappers: tuple[JSON, ...] = ()
+    # The default role's id once its name may differ from ``default-roles-<realm>`` (realms/default_role.py); None:
+    # found by that name. Written only by RealmRepo.set_default_role, never by a realm update.
+    default_role_id: str | None = None
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups

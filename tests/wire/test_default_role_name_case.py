@@ -1,6 +1,6 @@
 """The realm's default role is ``default-roles-<realm name lower-cased>``, as Keycloak names it
 (``RealmManager.setDefaultsForNewRealm``: ``Constants.DEFAULT_ROLES_ROLE_PREFIX + "-" + realm.getName().toLowerCase()``):
-on creation, on import of a Keycloak-shaped file, on rename; a role an older Doorkeep named
+on creation and on import of a Keycloak-shaped file (a realm rename leaves it as it is); a role an older Doorkeep named
 ``default-roles-<realm as written>`` is still the realm's default role."""
 
 from __future__ import annotations
@@ -149,15 +149,21 @@ async def test_a_file_naming_its_default_role_otherwise_has_it_renamed_not_doubl
     await _assert_offline_through_default_role(env, "MyRealm", "filed")
 
 
-async def test_renaming_a_realm_renames_its_default_role_lower_cased(env: Env) -> None:
+async def test_renaming_a_realm_leaves_its_default_role_as_it_is(env: Env) -> None:
+    """RealmManager.renameRealm renames the master client and the console URLs, no role: the default role keeps
+    its name and stays the default role (Keycloak keeps it by id)."""
     await _call(env, "POST", "", {"realm": "MyRealm", "enabled": True})
     role_id = (await _call(env, "GET", "/MyRealm/roles/default-roles-myrealm"))["id"]
     await _call(env, "PUT", "/MyRealm", {"realm": "OtherRealm"})
-    assert (await _call(env, "GET", "/OtherRealm/roles/default-roles-otherrealm"))["id"] == role_id
-    assert await _default_roles(env, "OtherRealm") == ["default-roles-otherrealm"]
-    assert (await _call(env, "GET", "/OtherRealm"))["defaultRole"]["name"] == "default-roles-otherrealm"
+    assert (await _call(env, "GET", "/OtherRealm/roles/default-roles-myrealm"))["id"] == role_id
+    assert await _default_roles(env, "OtherRealm") == ["default-roles-myrealm"]
+    assert (await _call(env, "GET", "/OtherRealm"))["defaultRole"]["id"] == role_id
     user_id = await _new_user(env, "OtherRealm", "newbie")
-    assert "default-roles-otherrealm" in await _realm_roles_of(env, "OtherRealm", user_id)
+    assert "default-roles-myrealm" in await _realm_roles_of(env, "OtherRealm", user_id)
+    await _assert_offline_through_default_role(env, "OtherRealm", "newbie")
+    # a role made later under the new realm's pattern is an ordinary one
+    await _call(env, "POST", "/OtherRealm/roles", {"name": "default-roles-otherrealm"})
+    assert (await _call(env, "GET", "/OtherRealm"))["defaultRole"]["id"] == role_id
 
 
 async def test_an_older_doorkeeps_exact_case_default_role_is_still_the_default_role(env: Env) -> None:
@@ -176,6 +182,7 @@ async def test_an_older_doorkeeps_exact_case_default_role_is_still_the_default_r
     assert response.status_code == 400, response.text
     exported = await _call(env, "POST", "/Legacy/partial-export")
     assert exported["defaultRole"]["id"] == role.id
-    # a rename moves it to Keycloak's name
+    # a realm rename leaves it as it is, still the default role
     await _call(env, "PUT", "/Legacy", {"realm": "Renamed"})
-    assert (await _call(env, "GET", "/Renamed/roles/default-roles-renamed"))["id"] == role.id
+    assert (await _call(env, "GET", "/Renamed"))["defaultRole"]["id"] == role.id
+    assert "default-roles-Legacy" in await _realm_roles_of(env, "Renamed", await _new_user(env, "Renamed", "later"))

@@ -86,6 +86,10 @@ async def update_realm(
             raise AdminError(409, "Realm with same name exists")
         await _rename_realm_parts(tx, old, new.name)
         await master_clients.renamed(tx, old.name, new.name)
+        # RealmManager.renameRealm leaves the roles alone: the default role keeps its name and stays by its id
+        if (default := await default_role(tx, old)) is not None:
+            pinned = await realm_default_role.pin(tx, old, default)
+            new = dataclasses.replace(new, default_role_id=pinned.default_role_id)
     await tx.realms.update(new, flows=flows)
     if not new.brute_force_protected:  # as Keycloak: with detection off, every failure is forgotten
         await tx.login_failures.remove_all(new.id)
@@ -115,10 +119,6 @@ async def _rename_realm_parts(tx: Tx, realm: Realm, name: str) -> None:
                 client, base_url=fix(client.base_url), redirect_uris=tuple(str(fix(u)) for u in client.redirect_uris)
             )
         )
-    # Doorkeep finds the default role by name, so it follows the realm's name.
-    default = await default_role(tx, realm)
-    if default is not None:
-        await tx.roles.update(dataclasses.replace(default, name=realm_default_role.name_for(name)))
 
 
 async def delete_realm(tx: Tx, realm: Realm) -> None:
@@ -284,6 +284,10 @@ async def update_role(tx: Tx, old: Role, new: Role) -> Role:
         raise AdminError(409, f"Role with name {new.name} already exists")
     refuse_longer(new.name)
     refuse_nul([new.name, new.description])
+    if new.name != old.name and old.client_id is None and (realm := await tx.realms.get(old.realm_id)) is not None:
+        default = await default_role(tx, realm)
+        if default is not None and default.id == old.id:  # renamed, it stays the default role (kept by id)
+            await realm_default_role.pin(tx, realm, default)
     await tx.roles.update(new)
     return new
 

@@ -77,6 +77,7 @@ def realm_of_scope(scope_id: str) -> Any:
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
 FLOW_FIELDS = ("authentication_flows", "authenticator_configs", "flow_bindings")  # written by flow writes only
+KEPT_FIELDS = ("default_role_id",)  # written by their own method only (set_default_role)
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
 # Every request reads its realm by name (the row carries config_version and user_version, so it is always
 # read): built once, its JSON config fetched as text so that an unchanged row is turned into a Realm once per
@@ -177,13 +178,14 @@ class RealmRepo:
         row and read it first (``flows``: the flow writes, PUT realm); any other keeps the ones committed, so a
         realm read before a concurrent flow write never puts the old flows back."""
         config = to_config(realm, REALM_COLS)
-        if not flows:
-            query = select(realms.c.config).where(realms.c.id == realm.id).with_for_update()
-            row = (await self._c.execute(query)).first()
-            committed = (row[0] if row is not None else None) or {}
-            for key in FLOW_FIELDS:
-                if key in committed:
-                    config[key] = committed[key]
+        query = select(realms.c.config).where(realms.c.id == realm.id).with_for_update()
+        row = (await self._c.execute(query)).first()
+        committed = (row[0] if row is not None else None) or {}
+        for key in KEPT_FIELDS + (() if flows else FLOW_FIELDS):
+            if key in committed:
+                config[key] = committed[key]
+            else:
+                config.pop(key, None)
         await self._c.execute(
             update(realms)
             .where(realms.c.id == realm.id)
@@ -193,6 +195,19 @@ class RealmRepo:
                 config=config,
                 config_version=realms.c.config_version + 1,
             )
+        )
+
+    async def set_default_role(self, realm_id: str, role_id: str) -> None:
+        """Keep the realm's default role by id (``RealmModel.setDefaultRole``); nothing else of the realm changes."""
+        query = select(realms.c.config).where(realms.c.id == realm_id).with_for_update()
+        row = (await self._c.execute(query)).first()
+        if row is None:
+            return
+        config = {**(row[0] or {}), "default_role_id": role_id}
+        await self._c.execute(
+            update(realms)
+            .where(realms.c.id == realm_id)
+            .values(config=config, config_version=realms.c.config_version + 1)
         )
 
     async def delete(self, realm_id: str) -> None:

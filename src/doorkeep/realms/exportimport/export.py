@@ -86,7 +86,7 @@ async def realm_representation(
             for c in clients
         },
     }
-    default = default_role.pick(realm.name, roles)
+    default = default_role.pick(realm, roles)
     if default is not None:
         out["defaultRole"] = {k: v for k, v in role_to_json(default, realm.id).items() if k != "attributes"}
 

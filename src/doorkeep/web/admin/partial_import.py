@@ -39,6 +39,7 @@ from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Role, User
+from doorkeep.realms import default_role
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin import users_ops as user_ops
@@ -120,6 +121,7 @@ class _Import:
         if not isinstance(by_client, dict):
             raise invalid_input("roles.client: expected an object")
         self.call, self.policy, self.results = call, policy.upper(), _Results()
+        self.replaced_default: str | None = None  # the name of the default role an OVERWRITE deleted
         listed = _objects(rep.get("clients"), "clients")
         self.coming = {c.get("clientId") for c in listed}  # a client role's client may come with the import
         self.clients = [c for c in listed if not is_internal_client(c.get("clientId"))]
@@ -260,6 +262,8 @@ class _Import:
         if action is None:
             return []
         role = await operations.create_role(tx, parse.new_role(realm.id, client_uuid, rep))
+        if client_uuid is None and name == self.replaced_default:  # RolesPartialImport's setDefaultRole
+            await default_role.pin(tx, realm, role)
         # a client role's result (and event path) names its client (ClientRolesPartialImport.getModelId)
         self.results.add(action, kind, shown, client_uuid or role.id, {**rep, "id": role.id})
         return [(role, rep)]
@@ -320,12 +324,13 @@ class _Import:
         """An overwritten role is deleted first, under the rule of ``DELETE …/roles/{name}`` (an admin role only
         by an admin who may redefine it). The realm's default role too: RolesPartialImport removes it through
         RoleResource.deleteRole, below RoleContainerResource's refusal, and the role the import makes of that name
-        is the realm's default role again (RolesPartialImport's setDefaultRole; Doorkeep finds it by name)."""
+        is the realm's default role again (RolesPartialImport's setDefaultRole)."""
         tx = self.call.tx
         await self.call.identity.require_redefine(tx, role)
         default = await operations.default_role(tx, self.call.realm)
         if default is not None and default.id == role.id:
             await tx.roles.delete(role.id)
+            self.replaced_default = role.name
             return
         await operations.delete_role(tx, self.call.realm, role)
 
