@@ -122,7 +122,7 @@ async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_tak
     db = await new_db()
     await import_data(db, rich_realm())
     copy_of = await files.export_realm(db, "demo")
-    copy_of["realm"] = "demo-copy"  # its default role keeps the old name and is renamed on import
+    copy_of["realm"] = "demo-copy"  # its default role keeps the file's name, as Keycloak's import keeps it
     await import_data(db, copy_of)
     original, copied = await files.export_realm(db, "demo"), await files.export_realm(db, "demo-copy")
     assert copied["id"] != original["id"]
@@ -130,7 +130,7 @@ async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_tak
     assert {c["id"] for c in copied["clients"]}.isdisjoint(c["id"] for c in original["clients"])
     assert [r["name"] for r in copied["roles"]["realm"]] == [
         "admin",
-        "default-roles-demo-copy",
+        "default-roles-demo",
         "offline_access",
         "uma_authorization",
         "user",
@@ -142,7 +142,7 @@ async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_tak
         assert alice is not None and alice.id != ALICE_ID
         stored = await tx.users.password(alice.id)
         assert stored is not None and passwords.verify("alice-pw", stored.secret_data, stored.credential_data)
-        assert await realm_roles_of(tx, "demo-copy", "user1") == {"default-roles-demo-copy", "offline_access", "user"}
+        assert await realm_roles_of(tx, "demo-copy", "user1") == {"default-roles-demo", "offline_access", "user"}
 
 
 # --- the command line ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The realm's default role is ``default-roles-<realm name lower-cased>``, as Keycloak names it
 (``RealmManager.setDefaultsForNewRealm``: ``Constants.DEFAULT_ROLES_ROLE_PREFIX + "-" + realm.getName().toLowerCase()``):
-on creation and on import of a Keycloak-shaped file (a realm rename leaves it as it is); a role an older Doorkeep named
+on creation and on import of a file without ``defaultRole`` (a file's ``defaultRole`` keeps its name, a realm rename leaves
+it as it is); a role an older Doorkeep named
 ``default-roles-<realm as written>`` is still the realm's default role."""
 
 from __future__ import annotations
@@ -120,9 +121,8 @@ async def test_an_all_lower_case_realm_keeps_its_name_in_the_default_role(env: E
     assert await _default_roles(env, "shop") == ["default-roles-shop"]
 
 
-@pytest.mark.parametrize("default_role", [True, False], ids=["with-defaultRole", "without-defaultRole"])
-async def test_importing_a_keycloak_file_keeps_its_one_default_role(env: Env, default_role: bool) -> None:
-    await _call(env, "POST", "", _keycloak_file("MyRealm", default_role=default_role))
+async def test_importing_a_keycloak_file_keeps_its_one_default_role(env: Env) -> None:
+    await _call(env, "POST", "", _keycloak_file("MyRealm"))
     assert await _default_roles(env, "MyRealm") == ["default-roles-myrealm"]
     role = await _call(env, "GET", "/MyRealm/roles/default-roles-myrealm")
     assert role["id"] == "r-default"
@@ -137,16 +137,35 @@ async def test_importing_a_keycloak_file_keeps_its_one_default_role(env: Env, de
     assert "default-roles-myrealm" in await _realm_roles_of(env, "MyRealm", user_id)
 
 
-async def test_a_file_naming_its_default_role_otherwise_has_it_renamed_not_doubled(env: Env) -> None:
-    """An older Doorkeep's export (``default-roles-MyRealm``): the role the file's ``defaultRole`` names is the
-    default role, under Keycloak's name."""
+async def test_a_file_without_default_role_listing_its_name_gets_a_numbered_one(env: Env) -> None:
+    """RealmManager.importRealm without ``defaultRole``: ``determineDefaultRoleName`` takes
+    ``default-roles-<realm>`` unless the file lists a realm role of that name, then ``-1``, ``-2``, …; the listed
+    role is an ordinary one."""
+    await _call(env, "POST", "", _keycloak_file("MyRealm", default_role=False))
+    assert await _default_roles(env, "MyRealm") == ["default-roles-myrealm", "default-roles-myrealm-1"]
+    realm = await _call(env, "GET", "/MyRealm")
+    assert realm["defaultRole"]["name"] == "default-roles-myrealm-1" and realm["defaultRole"]["id"] != "r-default"
+    user_id = await _new_user(env, "MyRealm", "newbie")
+    assert {"default-roles-myrealm-1"} == {r for r in await _realm_roles_of(env, "MyRealm", user_id) if "default" in r}
+    await _assert_offline_through_default_role(env, "MyRealm", "newbie")
+    filed = await _call(env, "GET", "/MyRealm/users?username=filed&exact=true")
+    assert "default-roles-myrealm" in await _realm_roles_of(env, "MyRealm", filed[0]["id"])
+
+
+async def test_a_file_naming_its_default_role_otherwise_keeps_that_name(env: Env) -> None:
+    """A realm renamed in Keycloak, or an older Doorkeep's export (``default-roles-MyRealm``): the role the file's
+    ``defaultRole`` names is the default role under its own name (RepresentationToModel.createRole), none other made."""
     rep = _keycloak_file("MyRealm")
     rep["roles"]["realm"][2]["name"] = rep["defaultRole"]["name"] = "default-roles-MyRealm"
     rep["users"][0]["realmRoles"] = ["default-roles-MyRealm"]
     await _call(env, "POST", "", rep)
-    assert await _default_roles(env, "MyRealm") == ["default-roles-myrealm"]
-    assert (await _call(env, "GET", "/MyRealm/roles/default-roles-myrealm"))["id"] == "r-default"
+    assert await _default_roles(env, "MyRealm") == ["default-roles-MyRealm"]
+    assert (await _call(env, "GET", "/MyRealm"))["defaultRole"]["id"] == "r-default"
     await _assert_offline_through_default_role(env, "MyRealm", "filed")
+    user_id = await _new_user(env, "MyRealm", "newbie")
+    assert "default-roles-MyRealm" in await _realm_roles_of(env, "MyRealm", user_id)
+    exported = await _call(env, "POST", "/MyRealm/partial-export")
+    assert exported["defaultRole"] == {**exported["defaultRole"], "id": "r-default", "name": "default-roles-MyRealm"}
 
 
 async def test_renaming_a_realm_leaves_its_default_role_as_it_is(env: Env) -> None:

@@ -139,12 +139,13 @@ def frozen_user_action_lifespan(realm: Realm) -> Realm:
     return dataclasses.replace(realm, action_token_generated_by_user_lifespan=realm.access_code_lifespan_user_action)
 
 
-def builtin_realm_roles(realm_name: str) -> dict[str, str]:
-    """The realm roles every realm has (name -> description); the master realm adds its admin roles."""
+def builtin_realm_roles(realm_name: str, default: str | None = None) -> dict[str, str]:
+    """The realm roles every realm has (name -> description); the master realm adds its admin roles. ``default``:
+    the default role's name when not ``default-roles-<realm>`` (an imported file's ``defaultRole``)."""
     roles = {
         "offline_access": "${role_offline-access}",
         "uma_authorization": "${role_uma_authorization}",
-        default_role.name_for(realm_name): "${role_default-roles}",
+        default or default_role.name_for(realm_name): "${role_default-roles}",
     }
     if realm_name == "master":
         roles |= {"admin": "${role_admin}", "create-realm": "${role_create-realm}"}

@@ -31,7 +31,6 @@ from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.model import Realm
 from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
-from doorkeep.realms import default_role as realm_default_role
 from doorkeep.realms.exportimport import legacy_shapes, master_legacy, organizations
 from doorkeep.realms.exportimport.clients import CLIENT_KEYS, SAML, SCOPE_KEYS, ClientSection
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
@@ -63,7 +62,7 @@ from doorkeep.realms.exportimport.realm_sections import (
     written_before,
 )
 from doorkeep.realms.exportimport.references import known_client_roles
-from doorkeep.realms.exportimport.roles import ROLE_KEYS, RoleSection
+from doorkeep.realms.exportimport.roles import ROLE_KEYS, RoleSection, default_role_name
 from doorkeep.realms.exportimport.users import CREDENTIAL_KEYS, NO_SALT, USER_KEYS, UserSection, stored_credential
 from doorkeep.realms.provisioning import builtin_realm_roles
 from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
@@ -177,7 +176,7 @@ class _Parser(RoleSection, ClientSection, UserSection):
             realm = dataclasses.replace(realm, password_policy=password_policy.parse(realm.password_policy).as_string())
         except password_policy.PolicyConfigError as problem:
             fail(at(b, "passwordPolicy"), str(problem))
-        default_role = realm_default_role.name_for(name)
+        default_role = self.default_role = default_role_name(rep, name, at(b, "defaultRole"))
         roles = self.roles(rep, default_role)
         scopes = self.scopes(rep)
         realm_defaults = self.scope_names(rep, "defaultDefaultClientScopes", b)
@@ -186,7 +185,7 @@ class _Parser(RoleSection, ClientSection, UserSection):
         mappings = self.scope_mappings(rep)
         users = [self.user(u, f"{at(b, 'users')}[{i}]") for i, u in enumerate(get_list(rep, "users", b))]
         self.check_users(realm, users, clients)
-        add_user_roles(roles, users, builtin_realm_roles(name), known_client_roles(name, roles, clients))
+        add_user_roles(roles, users, builtin_realm_roles(name, default_role), known_client_roles(name, roles, clients))
         if rep.get("defaultRole") is None:
             add_client_default_roles(roles, default_role, self.client_default_roles)
         groups = parse_groups(rep, b, self.refs)

@@ -36,7 +36,7 @@ class Collector:
         self.scope_refs: list[tuple[str, str]] = []
         self.client_refs: list[tuple[str, str]] = []
         self.client_default_roles: list[RoleRef] = []  # the clients' deprecated ``defaultRoles``
-        self.alias: dict[str, str] = {}  # the file's default-role name -> ours
+        self.default_role: str | None = None  # the default role's name (RealmSection sets it before the roles)
 
     def fields(self, rep: dict[str, Any], known: set[str], pattern: str) -> None:
         self.unknown.update(pattern + key for key, value in rep.items() if key not in known and not is_empty(value))
@@ -44,8 +44,7 @@ class Collector:
     def refs(self, realm_names: Any, realm_where: str, client_map: Any, client_where: str) -> list[RoleRef]:
         """Role references as Keycloak writes them: realm role names, and {clientId: [names]}."""
         out: list[RoleRef] = [
-            (None, self.alias.get(n, n), f"{realm_where}[{i}]")
-            for i, n in enumerate(str_list(realm_names, realm_where))
+            (None, n, f"{realm_where}[{i}]") for i, n in enumerate(str_list(realm_names, realm_where))
         ]
         for client_id, names in ({} if client_map is None else obj(client_map, client_where)).items():
             where = at(client_where, client_id)
@@ -65,7 +64,8 @@ class Collector:
         self, realm_name: str, roles: list[RolePlan], scopes: list[ClientScope], clients: list[ClientPlan]
     ) -> None:
         """Every role, client and scope the file names exists in the file or among the built-ins."""
-        realm_roles = {r.role.name for r in roles if r.client is None} | set(builtin_realm_roles(realm_name))
+        builtin = builtin_realm_roles(realm_name, self.default_role)
+        realm_roles = {r.role.name for r in roles if r.client is None} | set(builtin)
         client_roles = known_client_roles(realm_name, roles, clients)
         for client_id, where in self.client_refs:
             if client_id not in client_roles:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from doorkeep.model import Role
+from doorkeep.realms import default_role
 from doorkeep.realms.exportimport.plan import (
     RolePlan,
     RoleRef,
@@ -27,16 +28,29 @@ from doorkeep.realms.provisioning import builtin_realm_roles
 ROLE_KEYS = {"id", "name", "description", "composite", "composites", "clientRole", "containerId", "attributes"}
 
 
+def default_role_name(rep: dict[str, Any], realm_name: str, where: str) -> str:
+    """The imported realm's default role (RealmManager.importRealm): the one ``defaultRole`` names, under its
+    name; without it ``default-roles-<realm lower-cased>``, or that with ``-1``, ``-2``, … when the file lists a
+    realm role of the name (``determineDefaultRoleName``)."""
+    if rep.get("defaultRole") is not None:
+        return req_str(obj(rep["defaultRole"], where), "name", where)
+    roles = rep.get("roles")
+    listed = roles.get("realm") if isinstance(roles, dict) else None
+    taken = {r.get("name") for r in listed if isinstance(r, dict)} if isinstance(listed, list) else set()
+    name = base = default_role.name_for(realm_name)
+    suffix = 0
+    while name in taken:
+        suffix += 1
+        name = f"{base}-{suffix}"
+    return name
+
+
 class RoleSection(Collector):
     """``roles``, ``defaultRole`` and the legacy ``defaultRoles``."""
 
     def roles(self, rep: dict[str, Any], default_role: str) -> list[RolePlan]:
         b = self.base
         default_rep = None if rep.get("defaultRole") is None else obj(rep["defaultRole"], at(b, "defaultRole"))
-        if default_rep is not None:
-            file_name = req_str(default_rep, "name", at(b, "defaultRole"))
-            if file_name != default_role:
-                self.alias[file_name] = default_role
         roles_rep = get_obj(rep, "roles", b)
         self.fields(roles_rep, {"realm", "client"}, "roles.")
         out: list[RolePlan] = []
@@ -59,7 +73,7 @@ class RoleSection(Collector):
         if default_rep is not None and (None, default_role) not in seen:
             add(self.role(default_rep, at(b, "defaultRole"), "defaultRole.", None), at(b, "defaultRole"))
         legacy = [n.strip() for n in str_list(rep.get("defaultRoles"), at(b, "defaultRoles"))]  # Keycloak < 13
-        builtin = builtin_realm_roles(str(rep.get("realm")))
+        builtin = builtin_realm_roles(str(rep.get("realm")), default_role)
         if default_rep is None:  # convertDeprecatedDefaultRoles' getOrAddRealmRole: a role it names is made
             for role_name in dict.fromkeys(n for n in legacy if (None, n) not in seen and n not in builtin):
                 add(RolePlan(Role(id="", realm_id="", name=role_name), None), at(b, "defaultRoles"))
@@ -75,8 +89,6 @@ class RoleSection(Collector):
         rep = obj(value, where)
         self.fields(rep, ROLE_KEYS, pattern)
         name = req_str(rep, "name", where)
-        if client is None:
-            name = self.alias.get(name, name)
         composites: list[RoleRef] = []
         if rep.get("composites") is not None:
             comp = obj(rep["composites"], at(where, "composites"))

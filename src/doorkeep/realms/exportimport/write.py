@@ -191,7 +191,8 @@ class _Writer:
         for rp in self.plan.roles:
             if rp.client is None:
                 await self._role(rp, None)
-        missing = {n: d for n, d in builtin_realm_roles(self.realm.name).items() if (None, n) not in self.roles}
+        builtin = builtin_realm_roles(self.realm.name, self.plan.default_role)
+        missing = {n: d for n, d in builtin.items() if (None, n) not in self.roles}
         made = await provisioning.add_roles(self.tx, self.realm.id, missing)
         self.roles.update({(None, name): role_id for name, role_id in made.items()})
         created = set(made)
@@ -202,6 +203,9 @@ class _Writer:
             for child in children:
                 if (None, parent) in self.roles and (parent in created or child in created):
                     await self.tx.roles.add_composites(self.roles[(None, parent)], [self.roles[(None, child)]])
+        # RealmManager.importRealm's setDefaultRole: kept by id, whatever its name
+        await self.tx.realms.set_default_role(self.realm.id, self.roles[(None, default)])
+        self.realm = dataclasses.replace(self.realm, default_role_id=self.roles[(None, default)])
         return self.roles[(None, default)]
 
     async def _add(self, user: User, file_user_id: str, otp: OtpPlan) -> None:
