@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from support import (
+    add_audience,
     claims,
     header,
     password_grant,
@@ -32,6 +33,7 @@ RFC9068 = "access.token.header.type.rfc9068"
 async def realm(env: Env) -> Env:
     await seed_realm(env.db, env.clock)
     await seed_client(env.db, "test", "app", service_accounts=True, attributes={RFC9068: "true"})
+    await add_audience(env.db, "test", "app")  # introspection answers active only to a client in the audience
     await seed_client(env.db, "test", "plain")
     await seed_user(env.db, env.clock, "test", "user1")
     return env
