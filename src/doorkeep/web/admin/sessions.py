@@ -335,8 +335,8 @@ async def delete_session(request: Request) -> Response:
 
 def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint:
     """``push-revocation`` (realm or client): ``k_push_not_before`` to the clients' admin URLs; ``logout-all``:
-    the realm's online and offline sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL of each
-    enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
+    the realm's online and offline sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL
+    of each enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
     is the GlobalRequestResult, which the realm-wide calls' admin event carries (RealmAdminResource.logoutAll
     and pushRevocation hand it to ``representation``; ClientResource.pushRevocation records none)."""
     logout = action == backchannel.LOGOUT
