@@ -303,7 +303,9 @@ async def test_a_session_of_another_realm_cannot_be_deleted_here(env: Env) -> No
     assert response.status_code == 404
 
 
-async def test_logout_all_removes_online_sessions_keeps_offline_ones_and_sets_realm_not_before(env: Env) -> None:
+async def test_logout_all_removes_online_and_offline_sessions_and_sets_realm_not_before(env: Env) -> None:
+    """Keycloak 26.1 ("Sign out all active sessions in admin console now effectively removes all sessions", PR
+    #34350): the offline sessions are deleted too, not only refused through the realm's not-before."""
     headers, client, _ = await _setup(env)
     offline = await _offline_grant(env)
     online = await _online_grant(env)
@@ -311,7 +313,8 @@ async def test_logout_all_removes_online_sessions_keeps_offline_ones_and_sets_re
     response = await env.http.post(f"{REALM}/logout-all", headers=headers)
     assert response.status_code == 200 and response.json() == {}
     assert await _json(env, f"/clients/{client.id}/session-count", headers) == {"count": 0}
-    assert await _json(env, f"/clients/{client.id}/offline-session-count", headers) == {"count": 1}
+    assert await _json(env, f"/clients/{client.id}/offline-session-count", headers) == {"count": 0}
+    assert await _json(env, f"/clients/{client.id}/offline-sessions", headers) == []
     assert_error(await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant", "Stale token")
     assert_error(await refresh(env.http, "test", "app", offline["refresh_token"]), 400, "invalid_grant", "Stale token")
     assert (await _offline_grant(env))["not-before-policy"] == env.clock.now()

@@ -35,6 +35,7 @@ CALLERS_KEPT = 256
 # wants its tokens signed with ([UNVERIFIED] attribute strings, by analogy with the *.signed.response.alg ones)
 ACCESS_KID = "access.token.signed.response.kid"
 ID_KID = "id.token.signed.response.kid"
+RFC9068_HEADER_TYPE = "access.token.header.type.rfc9068"  # Keycloak 26.2: Use "at+jwt" as access token header type
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -331,7 +332,7 @@ async def mint(
     access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
     access_key = await _key(tx, services, realm, access_alg, now, client.attributes.get(ACCESS_KID))
-    unsigned = {"access_token": Unsigned(access, access_key, access_alg)}
+    unsigned = {"access_token": Unsigned(access, access_key, access_alg, typ=access_header_type(client))}
     us, cs = ctx.user_session, ctx.client_session
     refresh_jti: str | None = None
     refresh_type: str | None = None
@@ -360,6 +361,12 @@ async def mint(
         refresh_expires_in=refresh_expires_in,
         response_claims=_mapped(ctx, mapped_input, mappings.RESPONSE),
     )
+
+
+def access_header_type(client: Client) -> str:
+    """DefaultTokenManager.type(ACCESS): ``at+jwt`` (RFC 9068 §2.1) for a client with Keycloak 26.2's
+    ``access.token.header.type.rfc9068``, else ``JWT``."""
+    return "at+jwt" if client.attr_bool(RFC9068_HEADER_TYPE) else "JWT"
 
 
 def _token_type(client: Client, access: dict[str, Any]) -> str:

@@ -64,6 +64,7 @@ class Unsigned:
     key: LoadedKey
     alg: str
     encrypter: Encrypter | None = None  # the client's key it is then encrypted to (oauth/token_encryption.py)
+    typ: str = "JWT"  # the JWS header's ``typ``: ``at+jwt`` for an RFC 9068 client's access token
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Minted:
             claims = token.claims
             if "at_hash" in claims:  # the ID token hashes the access token signed just before it
                 claims = {**claims, "at_hash": token_hash(signed["access_token"], token.alg, token.key)}
-            signed[name] = encode(token.key, claims, token.alg)
+            signed[name] = encode(token.key, claims, token.alg, token.typ)
         for name, token in self.unsigned.items():  # encrypted once every hash over the signed tokens is made
             if token.encrypter is not None:
                 signed[name] = token.encrypter.encrypt(signed[name])

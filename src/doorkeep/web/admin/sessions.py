@@ -4,10 +4,11 @@ Keycloak's ClientResource (``clients/{uuid}/…sessions``), UserResource (``user
 ``consents``, ``logout``) and RealmAdminResource (``sessions/{id}``, ``logout-all``,
 ``client-session-stats``, ``push-revocation``).
 
-``logout-all`` does what Keycloak's ``ResourceAdminManager.logoutAll`` does: it deletes the realm's
-online sessions, keeps the offline ones stored, and sets the realm's ``notBefore`` to now, so every
-refresh and offline token issued earlier fails with "Stale token", then sends ``k_logout`` to each enabled
-client's admin URL. ``push-revocation`` sends ``k_push_not_before`` to them. Both answer a GlobalRequestResult
+``logout-all`` does what Keycloak's ``RealmAdminResource.logoutAll`` does: it deletes the realm's
+online and offline sessions (Keycloak 26.1, PR #34350: ``removeUserSessions(realm)`` removes both; before, the
+offline ones stayed listed though refused) and sets the realm's ``notBefore`` to now, so every refresh and
+offline token issued earlier fails with "Stale token", then sends ``k_logout`` to each enabled client's admin
+URL. ``push-revocation`` sends ``k_push_not_before`` to them. Both answer a GlobalRequestResult
 listing the admin URLs in ``successRequests`` / ``failedRequests`` (an empty list is left out, as Jackson
 drops nulls: ``{}`` when no client has an admin URL).
 """
@@ -334,8 +335,8 @@ async def delete_session(request: Request) -> Response:
 
 def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint:
     """``push-revocation`` (realm or client): ``k_push_not_before`` to the clients' admin URLs; ``logout-all``:
-    the realm's online sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL of each
-    enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
+    the realm's online and offline sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL
+    of each enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
     is the GlobalRequestResult, which the realm-wide calls' admin event carries (RealmAdminResource.logoutAll
     and pushRevocation hand it to ``representation``; ClientResource.pushRevocation records none)."""
     logout = action == backchannel.LOGOUT
@@ -354,6 +355,7 @@ def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint
                 audit.deferred(request)
             if logout:
                 await tx.sessions.delete_realm_sessions(realm.id, False)
+                await tx.sessions.delete_realm_sessions(realm.id, True)
                 realm = dataclasses.replace(realm, not_before=now)
                 await tx.realms.update(realm)
                 clients = [c for c in clients if c.enabled]
