@@ -14,12 +14,14 @@ from doorkeep.errors import InvalidRequest, OAuthError
 from doorkeep.oauth.ciba import callback, channel, endpoint
 from doorkeep.web.http import (
     NO_STORE,
+    BodyTooLarge,
     RealmNotFound,
     client_ip,
     in_transaction,
     issuer,
     json_response,
     oauth_error,
+    read_body,
     state,
 )
 
@@ -68,7 +70,9 @@ async def callback_endpoint(request: Request) -> Response:
     name = request.path_params["realm"]
     try:
         # bounded nesting: deep JSON from anyone is "Invalid authentication status", never a RecursionError
-        answer = callback.read_answer(numbers.loads(await request.body() or b"null"))
+        answer = callback.read_answer(numbers.loads(await read_body(request) or b"null"))
+    except BodyTooLarge:  # read before the bearer token is looked at: held to the server's body limit
+        return oauth_error(InvalidRequest("Request entity too large", status=413), no_store=True)
     except (ValueError, UnicodeDecodeError):
         return oauth_error(InvalidRequest(callback.INVALID_STATUS), no_store=True)
     except OAuthError as err:

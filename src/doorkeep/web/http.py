@@ -27,6 +27,7 @@ from doorkeep.oauth import access, certificate_lookup, dpop
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings
 from doorkeep.vault import RealmVault
+from doorkeep.web import host_header
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -152,9 +153,18 @@ async def read_body(request: Request) -> bytes:
     return body
 
 
+async def read_admin_body(request: Request) -> bytes:
+    """The raw body of a REST call, held to the body limit: over it is the REST APIs' 413."""
+    try:
+        return await read_body(request)
+    except BodyTooLarge:
+        raise AdminError(413, "Request entity too large", key="error") from None
+
+
 async def read_form(request: Request) -> Form:
-    """The form body (or, for GET, the query string). Malformed input raises OAuthError."""
-    if request.method == "GET":
+    """The form body (or, for GET and HEAD, the query string: JAX-RS runs a GET resource for HEAD). Malformed
+    input raises OAuthError."""
+    if request.method in ("GET", "HEAD"):
         return Form(list(request.query_params.multi_items()))
     try:
         body = await read_body(request)
@@ -190,10 +200,7 @@ def json_media(content_type: str | None) -> bool:
 
 async def read_json(request: Request) -> Any:
     """A JSON body for the REST APIs; malformed or oversized input is an AdminError."""
-    try:
-        body = await read_body(request)
-    except BodyTooLarge:
-        raise AdminError(413, "Request entity too large", key="error") from None
+    body = await read_admin_body(request)
     if not body.strip():
         return None
     if not json_media(request.headers.get("content-type")):
@@ -291,15 +298,15 @@ def origin(request: Request) -> str:
     host = request.headers.get("host") or f"{settings.http_host}:{settings.http_port}"
     proxy = settings.proxy_headers if _from_trusted_proxy(request, settings) else None
     if proxy == "xforwarded":
-        scheme = request.headers.get("x-forwarded-proto", scheme).split(",")[0].strip()
-        host = request.headers.get("x-forwarded-host", host).split(",")[0].strip()
+        scheme = host_header.forwarded_scheme(request.headers.get("x-forwarded-proto", "").split(",")[0]) or scheme
+        host = host_header.forwarded_authority(request.headers.get("x-forwarded-host", "").split(",")[0]) or host
     elif proxy == "forwarded":
         for part in request.headers.get("forwarded", "").split(",")[0].split(";"):
             key, _, value = part.strip().partition("=")
             if key.lower() == "proto" and value:
-                scheme = value.strip('"')
+                scheme = host_header.forwarded_scheme(value) or scheme
             elif key.lower() == "host" and value:
-                host = value.strip('"')
+                host = host_header.forwarded_authority(value) or host
     return f"{scheme}://{host}"
 
 

@@ -7,7 +7,9 @@ gets the error page for the 404 and the 500 (web/error_pages.py).
 Starlette's own handler re-raises after answering, so uvicorn would log the traceback a second time
 and drop the keep-alive connection. This ASGI wrapper answers and stops there. The server log gets the
 traceback (through the redaction filter of server/logs.py, with SQL bind parameters hidden); the client
-gets Keycloak's generic body and never a trace.
+gets Keycloak's generic body and never a trace. A client that disconnects while its body is read (Starlette's
+``ClientDisconnect``: it closed the connection, or uvicorn refused a bogus chunk or a short body) is no server
+error: nothing is answered and nothing is logged above DEBUG, so no one can fill the log with tracebacks.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy.exc import StatementError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -51,6 +53,8 @@ class CatchServerErrors:
 
         try:
             await self.app(scope, receive, tracked)
+        except ClientDisconnect:  # the client went away mid-body (or sent one uvicorn refused): nobody to answer
+            log.debug("client disconnected before its body was read on %s %s", scope.get("method"), scope.get("path"))
         except Exception as exc:
             if started:  # too late for an answer: the server must abort the half-sent response
                 unexpected(exc, scope.get("method"), scope.get("path"))

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from doorkeep.web import normalized_path, relative_path
+from doorkeep.web import host_header, normalized_path, relative_path
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.management import ManagementPort
 from doorkeep.web.server_errors import CatchServerErrors
@@ -48,6 +48,8 @@ class DoorkeepApp(Starlette):
         management = self.management
         if management is not None and management.serves(scope):
             await management(scope, receive, send)
+            return
+        if await host_header.guard(scope, send):  # vertx-web refuses a bad Host before any handler (web/host_header.py)
             return
         # Keycloak's RejectNonNormalizedPathFilter runs on the application's router ahead of everything else (not on
         # the management port's); its 400 carries none of the security headers.

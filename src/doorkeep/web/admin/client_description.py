@@ -10,12 +10,13 @@ from starlette.routing import Route
 
 from doorkeep.clientreg import converters
 from doorkeep.web.admin.common import RealmCall, bad_request, ok, run_realm
+from doorkeep.web.http import read_admin_body
 
 
 async def convert(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
-        text = (await request.body()).decode("utf-8", errors="replace")
+        text = (await read_admin_body(request)).decode("utf-8", errors="replace")
         try:
             return ok(converters.convert(text))
         except converters.UnsupportedDescription as problem:

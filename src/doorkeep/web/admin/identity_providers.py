@@ -46,7 +46,7 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.handlers import render_error
-from doorkeep.web.http import read_json, state
+from doorkeep.web.http import read_admin_body, read_json, state
 
 BASE = "/{realm}/identity-provider"
 VIEW, MANAGE = "view-identity-providers", "manage-identity-providers"
@@ -201,7 +201,7 @@ async def reload_well_known(request: Request) -> Response:
     syncer = _syncer(request)
 
     async def work(call: RealmCall) -> Response:
-        raw = await request.body()
+        raw = await read_admin_body(request)
         body = await read_object(request) if raw.strip() else {}
         refuse_unknown(raw, sync.RELOAD_REPRESENTATION, "IdentityProviderReloadWellKnownRepresentation")
         stored = await _found(call, request)

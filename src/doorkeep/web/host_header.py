@@ -1,0 +1,61 @@
+"""A request's ``Host`` must be an authority (``host[:port]``), as Keycloak's HTTP layer requires.
+
+RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a ``Host``, and to any request with more
+than one ``Host`` line or an invalid one. Keycloak's Vert.x router does (vertx-web's RoutingContextImpl fails an
+HTTP/1.x request whose ``authority()`` is null, vert-x3/vertx-web#2612; ``HostAndPortImpl.parseAuthority`` is null for
+anything but RFC 3986's ``host [":" port]``), before any handler runs. Without it the request's own host builds the
+issuer and every link (no --hostname, or a plain --hostname that keeps the request's port): ``Host: x:@evil.example``
+under ``--hostname id.example`` made them ``http://id.example:@evil.example/…``, a host browsers read as
+``evil.example`` (an e-mailed reset link then sends its token there). A forwarded host or scheme a trusted proxy
+passes on is held to the same grammar by ``forwarded_authority`` and ``forwarded_scheme``; one that fails is ignored.
+An empty ``Host`` (RFC 9112 allows one) stays the server's own address.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.types import Scope, Send
+
+# RFC 3986 §3.2.2 host (IP-literal, IPv4address or reg-name: unreserved, pct-encoded, sub-delims) and §3.2.3 port.
+_AUTHORITY = re.compile(
+    r"(?:\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]"
+    r"|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)"
+    r"(?::[0-9]{0,5})?"
+)
+BODY = b"Bad Request"
+HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(BODY)).encode())]
+
+
+def authority(value: str) -> bool:
+    """Whether ``value`` is an RFC 3986 authority without userinfo: ``host[:port]``."""
+    return _AUTHORITY.fullmatch(value) is not None
+
+
+def refused(scope: Scope) -> bool:
+    """Whether this request's ``Host`` lines break RFC 9112 §3.2 (missing on HTTP/1.1, repeated, malformed)."""
+    hosts = [value for key, value in scope["headers"] if key == b"host"]
+    if not hosts:
+        return scope.get("http_version") == "1.1"
+    return len(hosts) > 1 or not authority(hosts[0].decode("latin-1"))
+
+
+async def guard(scope: Scope, send: Send) -> bool:
+    """Answer 400 to an HTTP request ``refused`` names; True when it was answered."""
+    if scope["type"] != "http" or not refused(scope):
+        return False
+    await send({"type": "http.response.start", "status": 400, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": BODY})
+    return True
+
+
+def forwarded_authority(value: str) -> str | None:
+    """A trusted proxy's forwarded host, or None when it is no ``host[:port]`` (then the request's own counts)."""
+    value = value.strip().strip('"')
+    return value if value and authority(value) else None
+
+
+def forwarded_scheme(value: str) -> str | None:
+    """A trusted proxy's forwarded scheme, ``http`` or ``https``; None for anything else."""
+    value = value.strip().strip('"').lower()
+    return value if value in ("http", "https") else None
