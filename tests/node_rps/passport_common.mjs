@@ -36,10 +36,11 @@ export function passportApp (endSessionEndpoint, appUrl) {
   return app
 }
 
-// Passport's own errors (strategy.error) end here: the status and message, as an app's error page shows them.
+// Passport's own errors (strategy.error) end here: the error's class, message and OAuth error code (openid-client's
+// err.error, passport-openidconnect's err.code), as an app's error page shows them.
 export function errorPage (app) {
   app.use((err, req, res, next) => {
-    res.status(500).json({ error: err.constructor.name, message: err.message, code: err.code ?? err.error })
+    res.status(500).json({ error: err.constructor.name, message: err.message, code: err.error ?? err.code })
   })
 }
 
