@@ -32,7 +32,7 @@ from interop.server import DoorkeepProcess, free_port
 pytestmark = pytest.mark.interop
 REALM = "node-rps"
 APP_DIR = Path(__file__).resolve().parents[1] / "node_rps"
-PASSWORD = {"alice": "alice-password", "carol": "carol-password"}
+PASSWORD = {"alice": "alice-password", "carol": "carol-password", "dave": "dave-password"}
 # the app script of each client, and its client's secret
 APPS = {
     "authjs-app": "authjs_app.mjs",
@@ -47,7 +47,7 @@ def secret(client_id: str) -> str:
 
 def realm(urls: dict[str, str]) -> dict[str, Any]:
     """One confidential client per app (consent required; Auth.js's access tokens live two seconds so that it
-    refreshes), events on, used refresh tokens revoked; alice and carol may have offline tokens."""
+    refreshes), events on, used refresh tokens revoked; alice, carol and dave may have offline tokens."""
     lifespan = {"authjs-app": {"access.token.lifespan": "2"}}
     clients = [
         {
@@ -376,6 +376,23 @@ def test_openid_client_passport_refreshes_and_validates_the_new_id_token(setup: 
             refreshed = b.post(f"{app}/refresh")
             assert refreshed.status_code == 200, setup.failure(refreshed.text)
             assert refreshed.json() == {"sid": sid, "rotated": True}
+
+
+def test_openid_client_revokes_the_offline_token_and_doorkeep_ends_its_offline_session(setup: Setup) -> None:
+    """The consent stays (Keycloak's revocation endpoint keeps the consent record): dave, whom no other test asks."""
+    app = setup.urls["openid-client-app"]
+    with browser() as b, setup.admin() as admin:
+        passport_sign_in(setup, b, "openid-client-app", "oc", "dave")
+        sid = b.get(f"{app}/me").json()["sid"]
+        offline = (
+            f"/users/{setup.user_id(admin, 'dave')}/offline-sessions/{setup.client_uuid(admin, 'openid-client-app')}"
+        )
+        assert sid in {s["id"] for s in admin.get(offline).json()}
+        revoked = b.post(f"{app}/revoke")
+        assert revoked.status_code == 200, setup.failure(revoked.text)
+        assert sid not in {s["id"] for s in admin.get(offline).json()}
+        refreshed = b.post(f"{app}/refresh")
+    assert refreshed.status_code == 500 and refreshed.json()["code"] == "invalid_grant", refreshed.text
 
 
 @pytest.mark.parametrize(("client_id", "strategy"), PASSPORTS)

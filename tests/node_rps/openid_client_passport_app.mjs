@@ -48,6 +48,17 @@ app.get('/userinfo', async (req, res, next) => {
     next(err)
   }
 })
+// Revocation (RFC 7009) of the offline token, as an app does when the user removes it: Doorkeep ends that offline
+// session.
+app.post('/revoke', async (req, res, next) => {
+  if (!req.user) return res.status(401).json({ error: 'not signed in' })
+  try {
+    await client.tokenRevocation(configs.oc, req.user.tokens.refresh_token)
+    res.json({ revoked: true })
+  } catch (err) {
+    next(err)
+  }
+})
 // The refresh an app does when the access token expires: openid-client checks the new ID token against the old.
 app.post('/refresh', async (req, res, next) => {
   if (!req.user) return res.status(401).json({ error: 'not signed in' })
