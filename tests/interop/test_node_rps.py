@@ -322,6 +322,16 @@ def passport_sign_in(
 PASSPORTS = [("passport-app", "oidc"), ("openid-client-app", "oc")]
 
 
+def test_passport_openidconnect_asks_with_state_nonce_and_max_age_which_its_id_token_check_needs(setup: Setup) -> None:
+    """It then requires the ID token's nonce and an auth_time within max_age (the sign-in tests pass through it)."""
+    with browser() as b:
+        to_doorkeep = b.get(f"{setup.urls['passport-app']}/login/oidc")
+    assert to_doorkeep.status_code == 302, setup.failure(to_doorkeep.text)
+    query = query_of(to_doorkeep.headers["location"])
+    assert {"state", "nonce"} <= query.keys() and query["max_age"] == "600", query
+    assert query["scope"] == "openid profile email offline_access" and query["client_id"] == "passport-app"
+
+
 @pytest.mark.parametrize(("client_id", "strategy"), PASSPORTS)
 def test_passport_signs_in_and_req_user_holds_the_id_tokens_claims(setup: Setup, client_id: str, strategy: str) -> None:
     app = setup.urls[client_id]

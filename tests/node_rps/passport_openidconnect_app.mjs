@@ -19,7 +19,8 @@ function strategy (name, secret) {
     clientSecret: secret,
     callbackURL: `${appUrl}/callback/${name}`,
     scope: ['profile', 'email', 'offline_access'],
-    nonce: true
+    nonce: true, // a nonce in the request, which the ID token must carry
+    maxAge: 600 // max_age: the ID token must then carry an auth_time within it
   }
   // verify(issuer, profile, context, idToken, accessToken, refreshToken, params, cb): the user Passport keeps
   const verify = (iss, profile, context, idToken, accessToken, refreshToken, params, cb) => cb(null, {
