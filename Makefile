@@ -62,8 +62,9 @@ coverage: venv
 
 # The npm packages of the tests, each pinned by its package-lock.json: keycloak-js (browser/),
 # @keycloak/keycloak-admin-client (admin_client/), openid-client (openid_client/), keycloak-connect with
-# express (keycloak_connect/) and oidc-client-ts (oidc_client_ts/, a browser test) for the interop tests.
-NODE_DIRS := browser admin_client openid_client keycloak_connect oidc_client_ts
+# express (keycloak_connect/), oidc-client-ts (oidc_client_ts/, a browser test) and Auth.js, passport-openidconnect
+# and openid-client's Passport strategy in express apps (node_rps/) for the interop tests.
+NODE_DIRS := browser admin_client openid_client keycloak_connect oidc_client_ts node_rps
 node: $(NODE_DIRS:%=tests/%/node_modules/.stamp)
 
 tests/%/node_modules/.stamp: tests/%/package.json tests/%/package-lock.json
