@@ -33,6 +33,7 @@ def settings_for(issuer: str, database: Path, clients: dict[str, tuple[str, str]
         "ALLOWED_HOSTS": ["testserver"],
         "ROOT_URLCONF": "interop.django_rp_site",
         "USE_TZ": True,
+        "LOGGING_CONFIG": None,  # the test process's logging stays pytest's (other modules share the worker)
         "DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}},
         "DEFAULT_AUTO_FIELD": "django.db.models.AutoField",
         "INSTALLED_APPS": APPS,

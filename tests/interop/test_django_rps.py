@@ -39,14 +39,29 @@ pytestmark = [
 ]
 
 USERNAME, PASSWORD, EMAIL = "bob", "bob-password", "bob@example.org"
-CLIENTS = {name: (f"{name}-rp", f"{name}-rp-secret") for name in ("mozilla", "allauth", "oidc", "keycloak", "es")}
+ES256 = {"id.token.signed.response.alg": "ES256"}
+OWN_AUDIENCE = {
+    "name": "own audience",
+    "protocol": "openid-connect",
+    "protocolMapper": "oidc-audience-mapper",
+    "config": {"included.client.audience": "keycloak-rp", "access.token.claim": "true"},
+}
+PASSWORD_GRANT = {"directAccessGrantsEnabled": True}  # an app's own ID tokens for allauth's token authentication
+SETUP: dict[str, dict[str, Any]] = {  # what each client of the realm has besides the common part
+    "mozilla": {},
+    "mozilla-es": {"attributes": {**ES256, "user.info.response.signature.alg": "ES256"}},
+    "allauth": PASSWORD_GRANT,
+    "es": {**PASSWORD_GRANT, "attributes": ES256},
+    "oidc": {},
+    # KeycloakOAuth2 sends no code challenge, and checks that its access token names it in ``aud``
+    "keycloak": {"attributes": {"pkce.code.challenge.method": ""}, "protocolMappers": [OWN_AUDIENCE]},
+}
+CLIENTS = {name: (f"{name}-rp", f"{name}-rp-secret") for name in SETUP}
 
 
 class Realm:
-    """A realm of the module's server: ``bob``, and one confidential client per library (any ``testserver`` redirect;
-    PKCE S256 enforced but for ``keycloak-rp``, as KeycloakOAuth2 sends no code challenge); ``es-rp`` signs its ID
-    tokens with ES256; it and ``allauth-rp`` allow the password grant (an app's own ID tokens for allauth);
-    ``keycloak-rp``'s access tokens name it in their audience (KeycloakOAuth2 checks ``aud``)."""
+    """A realm of the module's server: ``bob``, and the confidential clients of SETUP (any ``testserver`` redirect,
+    PKCE S256 enforced unless said otherwise)."""
 
     def __init__(self, server: DoorkeepProcess) -> None:
         self.server = server
@@ -58,23 +73,12 @@ class Realm:
         password = {"type": "password", "value": PASSWORD, "temporary": False}
         self.admin("POST", f"/{self.name}/users", {**user, "emailVerified": True, "credentials": [password]})
         for name, (client_id, secret) in CLIENTS.items():
-            attributes = {"post.logout.redirect.uris": "+"}
-            if name != "keycloak":
-                attributes["pkce.code.challenge.method"] = "S256"
-            client: dict[str, Any] = {"clientId": client_id, "secret": secret, "redirectUris": [f"{HOST}/*"]}
-            if name == "es":
-                attributes["id.token.signed.response.alg"] = "ES256"
-            if name in ("es", "allauth"):
-                client["directAccessGrantsEnabled"] = True
-            if name == "keycloak":
-                audience = {"included.client.audience": client_id, "access.token.claim": "true"}
-                mapper = {
-                    "name": "own audience",
-                    "protocol": "openid-connect",
-                    "protocolMapper": "oidc-audience-mapper",
-                }
-                client["protocolMappers"] = [{**mapper, "config": audience}]
-            self.admin("POST", f"/{self.name}/clients", {**client, "attributes": attributes})
+            common = {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"}
+            setup = SETUP[name]
+            client = {"clientId": client_id, "secret": secret, "redirectUris": [f"{HOST}/*"], **setup}
+            self.admin(
+                "POST", f"/{self.name}/clients", {**client, "attributes": {**common, **setup.get("attributes", {})}}
+            )
 
     def admin(self, method: str, path: str, body: Any = None) -> requests.Response:
         if time.monotonic() - self._token[0] > 30:  # master's tokens live 60 s
@@ -187,12 +191,21 @@ def test_mozilla_django_oidc_signs_in_with_pkce_and_makes_the_user_from_userinfo
 def test_mozilla_django_oidc_verifies_an_es256_id_token_and_refuses_an_unexpected_algorithm(
     site: Client, browser: httpx.Client, realm: Realm
 ) -> None:
-    with override_settings(OIDC_RP_CLIENT_ID=CLIENTS["es"][0], OIDC_RP_CLIENT_SECRET=CLIENTS["es"][1]):
+    """mozilla-es-rp signs its ID tokens and its userinfo (``application/jwt``, which mozilla-django-oidc verifies
+    like the ID token) with ES256."""
+    with override_settings(OIDC_RP_CLIENT_ID=CLIENTS["mozilla-es"][0], OIDC_RP_CLIENT_SECRET=CLIENTS["mozilla-es"][1]):
         with override_settings(OIDC_RP_SIGN_ALGO="ES256"):
             _, answer = sign_in(site, browser, "/oidc/authenticate/", realm)
             assert answer.status_code == 302 and answer["Location"] == "/whoami/"
             assert jwt.get_unverified_header(site.session["oidc_id_token"])["alg"] == "ES256"
             assert whoami(site) == BOB
+            userinfo = requests.get(
+                f"{realm.issuer}/protocol/openid-connect/userinfo",
+                headers={"Authorization": f"Bearer {site.session['oidc_access_token']}"},
+                timeout=20,
+            )
+            assert userinfo.headers["content-type"] == "application/jwt"
+            assert jwt.get_unverified_header(userinfo.text)["alg"] == "ES256"
         site.logout()
         _, refused = sign_in(site, browser, "/oidc/authenticate/", realm)  # still RS256 expected
         assert refused.status_code == 400  # SuspiciousOperation: the provider's alg is not OIDC_RP_SIGN_ALGO
