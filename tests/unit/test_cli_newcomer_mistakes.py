@@ -83,6 +83,16 @@ def test_an_unreachable_postgresql_server_is_named_in_one_line() -> None:
     )
 
 
+def test_an_unreachable_keycloak_database_is_named_in_one_line(tmp_path: Path) -> None:
+    """The line was "ConnectionRefusedError: [Errno 111] …"; libpq's ``?sslmode=`` is taken there too."""
+    source = "postgres://kc:hunter2@127.0.0.1:1/keycloak?sslmode=require"
+    code, out = run("migrate-from-keycloak", "--source-db-url", source, "--realm", "shop", "--db-url", _db(tmp_path))
+    assert code == 1 and "Traceback" not in out and "hunter2" not in out, out
+    assert out.strip().splitlines()[-1] == (
+        "Error: cannot read the Keycloak database: Connect call failed ('127.0.0.1', 1) (PostgreSQL at 127.0.0.1:1)"
+    )
+
+
 @pytest.mark.parametrize("cli", ["admin", "reg"])
 def test_the_help_command_of_each_cli_does_not_name_the_other(cli: str) -> None:
     """``doorkeep reg --help`` listed its help command as "Print the help of doorkeep admin"."""
