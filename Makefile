@@ -1,6 +1,6 @@
 # Doorkeep developer and CI entry points.
 #
-#   make run    start a development server on http://127.0.0.1:8080 with the demo realm
+#   make run    start a development server on http://127.0.0.1:8080 with the demo realm (HTTP_PORT=9080: another port)
 #   make test   system packages, venv, lint, type check, the whole pytest suite (SQLite), then the
 #               wire suite's storage areas again on a throwaway PostgreSQL
 #   make test-postgres  the whole wire suite on a throwaway PostgreSQL
@@ -35,9 +35,11 @@ $(VENV)/.stamp: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m compileall -q src >/dev/null
 	touch $@
 
+# `make run HTTP_PORT=9080` when 8080 is taken (the environment's HTTP_PORT is not read: `:=`).
+HTTP_PORT := 8080
 run: venv
 	$(BIN)/python -m compileall -q src >/dev/null
-	$(BIN)/doorkeep start-dev --http-host 127.0.0.1 --http-port 8080 --import-realm examples/demo-realm.json
+	$(BIN)/doorkeep start-dev --http-host 127.0.0.1 --http-port $(HTTP_PORT) --import-realm examples/demo-realm.json
 
 # System packages come first, then the venv; a plain `venv` prerequisite could be
 # built before the script under `make -j`, so both are run from the recipe in order.

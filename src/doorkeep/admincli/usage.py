@@ -12,7 +12,7 @@ from doorkeep.admincli.options import AdminCommand, help_and_exit
 @click.argument("names", nargs=-1, metavar="[COMMAND]")
 @click.pass_context
 def help_command(ctx: click.Context, names: tuple[str, ...]) -> None:
-    """Print the help of doorkeep admin, or of one of its commands."""
+    """Print the help of this CLI, or of one of its commands."""
     assert ctx.parent is not None  # run as a subcommand of doorkeep admin
     target, target_ctx = ctx.parent.command, ctx.parent
     for name in names:

@@ -13,7 +13,7 @@ import click
 
 from doorkeep.cli.build import dev_db_url
 from doorkeep.cli.checks import check_sqlite_folder
-from doorkeep.cli.options import click_option
+from doorkeep.cli.options import asyncpg_spelling, click_option
 from doorkeep.server.failures import failure, verbose_option
 from doorkeep.settings import option
 
@@ -42,7 +42,7 @@ def offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     except Exception as exc:  # the database unreachable, and the like: one line, not a traceback
         from doorkeep.server import serving
 
-        raise failure(f"cannot open the database: {serving.describe(exc)}", exc, db_url=db_url) from None
+        raise failure(f"cannot open the database: {serving.describe(exc, db_url)}", exc, db_url=db_url) from None
 
 
 @click.command("import", short_help="Import Keycloak realm JSON into the database")
@@ -98,7 +98,12 @@ def import_cmd(path: str | None, directory: str | None, db_url: str | None, over
 
 
 @click.command("migrate-from-keycloak", short_help="Move realms from a Keycloak 24-26 database")
-@click.option("--source-db-url", required=True, help="Keycloak's PostgreSQL database (postgresql://…); read only.")
+@click.option(
+    "--source-db-url",
+    required=True,
+    callback=lambda _ctx, _param, value: asyncpg_spelling(value),
+    help="Keycloak's PostgreSQL database (postgresql://…); read only.",
+)
 @click.option("--realm", "realms", required=True, multiple=True, help="Realm to migrate (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Report what would be carried and what cannot; write nothing.")
 @click_option(option("db_url"), help="Doorkeep's database (default: ./data/doorkeep.db).")
@@ -125,12 +130,17 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     from doorkeep.realms.exportimport import files
     from doorkeep.server import progress_bar
 
+    if path != "-" and not Path(path).parent.is_dir():  # before the export, which may take a while
+        raise click.BadParameter(f"the folder does not exist: {Path(path).parent}", param_hint="'--file'")
     started = time.monotonic()
     data = offline(db_url, lambda db: files.export_realm(db, realm, progress_bar.for_terminal()))
     if path == "-":  # standard output, the summary on standard error
         click.echo(json.dumps(data, indent=2))
     else:
-        write_private(Path(path), json.dumps(data, indent=2))
+        try:
+            write_private(Path(path), json.dumps(data, indent=2))
+        except OSError as exc:  # not writable, a read-only file system, ...: one line, not a traceback
+            raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
     click.echo(
         f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
         f"to {'standard output' if path == '-' else path} in {progress_bar.seconds(time.monotonic() - started)}",

@@ -42,9 +42,26 @@ def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(
             "not a database URL; expected sqlite:///path or postgresql://user:password@host/database"
         ) from None
-    if backend not in ("sqlite", "postgresql"):
+    if backend not in ("sqlite", "postgresql", "postgres"):
         raise click.BadParameter(f"unsupported database '{backend}'; use sqlite or postgresql")
-    return value
+    return asyncpg_spelling(value) if backend != "sqlite" else value
+
+
+def asyncpg_spelling(url: str) -> str:
+    """libpq's spellings a copied URL often has, in the driver's: ``postgres://`` → ``postgresql://`` (SQLAlchemy
+    knows only the latter) and ``?sslmode=`` → ``?ssl=`` (asyncpg's name, same values; ``sslmode`` failed at the
+    first connection with "unexpected keyword argument")."""
+    from urllib.parse import parse_qsl, urlencode
+
+    scheme, found, rest = url.partition("://")
+    if not found:
+        return url
+    location, _, query = rest.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(key == "sslmode" for key, _ in pairs):
+        query = urlencode([("ssl" if key == "sslmode" else key, value) for key, value in pairs])
+    scheme = "postgresql" if scheme == "postgres" else scheme
+    return f"{scheme}://{location}" + (f"?{query}" if query else "")
 
 
 def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

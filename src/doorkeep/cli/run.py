@@ -47,7 +47,7 @@ def serve(settings: Settings, *, default_admin: bool = False) -> None:
 
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
-        raise failure(f"cannot start: {serving.describe(exc)}", exc, db_url=settings.db_url) from None
+        raise failure(f"cannot start: {serving.describe(exc, settings.db_url)}", exc, db_url=settings.db_url) from None
     if created and default_admin:
         click.secho(
             "WARNING: the master realm's admin is admin/admin: development only! On a new database, "

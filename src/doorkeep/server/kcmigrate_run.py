@@ -39,7 +39,7 @@ async def run(db: Database, source_url: str, realms: tuple[str, ...], *, dry_run
     except ValueError as exc:
         raise ImportError_(str(exc)) from None
     except Exception as exc:  # unreachable, refused, not a Keycloak schema: one line naming the source
-        raise ImportError_(f"cannot read the Keycloak database: {serving.describe(exc)}") from None
+        raise ImportError_(f"cannot read the Keycloak database: {serving.describe(exc, source_url)}") from None
     lines: list[str] = []
     for m in migrations:
         if not dry_run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import sys
@@ -131,7 +132,33 @@ def run(settings: Settings, log_level: int, sockets: list[socket.socket]) -> Non
             sock.close()
 
 
-def describe(exc: BaseException) -> str:
-    """One line for a start-up failure: the exception's message without a traceback."""
+_DRIVER_PREFIX = re.compile(r"^\([\w.]+\) ")  # SQLAlchemy's "(sqlalchemy.dialects.postgresql.asyncpg.Error) "
+
+
+def describe(exc: BaseException, db_url: str | None = None) -> str:
+    """One line for a start-up failure: the exception's message without a traceback. A PostgreSQL server that
+    cannot be reached or refuses the connection is named ("… (PostgreSQL at host:5432)"), without the driver's
+    class names (``gaierror``, ``(sqlalchemy.dialects.postgresql.asyncpg.Error)``)."""
+    from sqlalchemy.exc import DBAPIError
+
     text = str(exc).strip().splitlines()
+    server = _postgresql_server(db_url)
+    if server and isinstance(exc, DBAPIError) and text:  # database "x" does not exist, password failed, ...
+        return f"{_DRIVER_PREFIX.sub('', text[0])} ({server})"
+    if server and isinstance(exc, OSError):  # refused, unknown host, timed out
+        return f"{exc.strerror or (text[0] if text else type(exc).__name__)} ({server})"
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _postgresql_server(db_url: str | None) -> str | None:
+    """``PostgreSQL at host:port`` of a PostgreSQL URL, else None."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(db_url or "")
+    except ArgumentError:
+        return None
+    if not url.get_backend_name().startswith("postgres"):
+        return None
+    return f"PostgreSQL at {url.host or 'localhost'}:{url.port or 5432}"
