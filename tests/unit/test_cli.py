@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from cli_logging import restore_logging  # noqa: F401  (autouse: start-dev configures logging)
 from doorkeep.cli import main
-from doorkeep.server import logs
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """A command that reaches ``_serve`` configures logging for this process; undo it after each test."""
-    root = logging.getLogger()
-    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING)
-    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in names})
-    yield
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
-    for name, level in saved[2].items():
-        logging.getLogger(name).setLevel(level)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:

@@ -8,28 +8,16 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from cli_logging import restore_logging  # noqa: F401  (autouse: the server configures logging)
 from doorkeep.cli import main
 from doorkeep.server import logs
 
 DOORKEEP = Path(sys.executable).parent / "doorkeep"
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING, "doorkeep.web")
-    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in names})
-    yield
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
-    for name, level in saved[2].items():
-        logging.getLogger(name).setLevel(level)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:

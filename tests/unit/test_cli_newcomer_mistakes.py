@@ -4,30 +4,15 @@ unreachable."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from cli_logging import restore_logging  # noqa: F401  (autouse: start-dev configures logging)
 from doorkeep.cli import main
-from doorkeep.server import logs
 
 DEMO_REALM = str(Path(__file__).parents[2] / "examples" / "demo-realm.json")
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """``start-dev`` configures logging for this process before it fails; undo it, so later tests' output is theirs."""
-    root = logging.getLogger()
-    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING)
-    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in names})
-    yield
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
-    for name, level in saved[2].items():
-        logging.getLogger(name).setLevel(level)
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from cli_logging import restore_logging  # noqa: F401  (autouse: the server configures logging)
 from doorkeep.cli import _addresses
-from doorkeep.server import logs
 from doorkeep.server.workers import SETTINGS_ENV, prepare_environment, public_settings, settings_from, settings_json
 from doorkeep.settings import Settings
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """``app_factory`` configures logging for this process; undo it after each test."""
-    root = logging.getLogger()
-    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING)
-    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in names})
-    yield
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
-    for name, level in saved[2].items():
-        logging.getLogger(name).setLevel(level)
 
 
 def test_workers_environment_carries_no_bootstrap_password() -> None:
