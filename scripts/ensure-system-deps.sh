@@ -25,6 +25,12 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
 [[ -e /usr/share/gocode/src/github.com/coreos/go-oidc/verify.go ]] || missing+=(golang-github-coreos-go-oidc-dev)
 [[ -e /usr/share/gocode/src/golang.org/x/oauth2/oauth2.go ]] || missing+=(golang-golang-x-oauth2-dev)
+# oidc-agent (Debian's command-line relying party that keeps refresh tokens for tools) and Ruby's openid_connect
+# gem, the relying parties of tests/interop/test_oidc_agent.py and tests/interop/test_ruby_openid_connect.py (the
+# agent runs under the test's own temporary socket directory; neither package starts a service).
+command -v oidc-agent >/dev/null 2>&1 || missing+=(oidc-agent-cli)
+command -v ruby >/dev/null 2>&1 || missing+=(ruby)
+[[ -d /usr/share/rubygems-integration/all/gems/openid_connect-1.2.0 ]] || compgen -G "/usr/share/rubygems-integration/all/gems/openid_connect-*" >/dev/null || missing+=(ruby-openid-connect)
 
 if ((${#missing[@]} == 0)); then
     exit 0
