@@ -112,8 +112,8 @@ async def build(env: Env) -> World:
     await w.master("POST", "/roles", {"name": "rrole-by-id"})
     w.ids["roles"] = "rrole"
     w.ids["roles-by-id"] = (await w.master("GET", "/roles/rrole-by-id")).json()["id"]
-    idp = {"alias": "idp", "providerId": "oidc", "config": {"clientId": "x", "clientSecret": "y"}}
-    idp["config"] |= {"authorizationUrl": "https://idp.test/auth", "tokenUrl": "https://idp.test/token"}
+    config = {"clientId": "x", "clientSecret": "y", "authorizationUrl": "https://idp.test/auth"}
+    idp = {"alias": "idp", "providerId": "oidc", "config": config | {"tokenUrl": "https://idp.test/token"}}
     await w.master("POST", "/identity-provider/instances", idp)
     w.ids["instances"] = "idp"
     w.ids["organizations"] = await w.made("/organizations", {"name": "org", "domains": [{"name": "org.test"}]})
