@@ -60,6 +60,10 @@ E_VIEW, E_MANAGE = only("view-events", "manage-events"), only("manage-events")
 I_VIEW, I_MANAGE = only("view-identity-providers", "manage-identity-providers"), only("manage-identity-providers")
 IMPERSONATE = only("impersonation")
 FLOWS_VIEW = R_VIEW | C_LIST  # requireViewAuthenticationFlows / requireViewClientAuthenticatorProviders
+# RolePermissions.canList(realm): view-realm or AdminRoles.ALL_QUERY_ROLES, which view-users, manage-users,
+# view-clients and manage-clients hold as realm-management composites
+ROLES_LIST = R_VIEW | U_QUERY | C_LIST | only("query-realms", "query-groups")
+CLIENTS_LIST = C_LIST | U_QUERY  # ClientPermissions.canList(): query-clients or query-users (view-users composites it)
 PROFILE_VIEW = R_VIEW | U_QUERY  # requireViewRequiredActions; UserProfileResource reads (26)
 
 # Paths below /admin/realms, as the route table spells them.
@@ -135,7 +139,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # ScopeMappedResource, ClientScopeEvaluateResource and RoleContainerResource for a client: clients().requireView /
     # requireManage (RolePermissions.canView/canManage(container) = clients().canView/canConfigure); client sessions:
     # requireView(client); getUsersInRole also users().requireQuery() (so no single role suffices)
-    "/{realm}/clients": {"GET": C_LIST, "POST": C_MANAGE},
+    "/{realm}/clients": {"GET": CLIENTS_LIST, "POST": C_MANAGE},
     "/{realm}/clients-initial-access": {"GET": C_VIEW, "POST": C_MANAGE},
     "/{realm}/clients-initial-access/{id}": {"DELETE": C_MANAGE},
     "/{realm}/clients/count": {"GET": C_LIST},
@@ -166,7 +170,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/clients/{id}/protocol-mappers/models/{mid}": {"DELETE": C_MANAGE, "GET": C_VIEW, "PUT": C_MANAGE},
     "/{realm}/clients/{id}/protocol-mappers/protocol/{protocol}": {"GET": C_VIEW},
     "/{realm}/clients/{id}/registration-access-token": {"POST": C_MANAGE},
-    "/{realm}/clients/{id}/roles": {"GET": C_VIEW, "POST": C_MANAGE},
+    "/{realm}/clients/{id}/roles": {"GET": C_LIST, "POST": C_MANAGE},
     "/{realm}/clients/{id}/roles/{role_name}": {"DELETE": C_MANAGE, "GET": C_VIEW, "PUT": C_MANAGE},
     "/{realm}/clients/{id}/roles/{role_name}/composites": {"DELETE": C_MANAGE, "GET": C_VIEW, "POST": C_MANAGE},
     "/{realm}/clients/{id}/roles/{role_name}/composites/clients/{client}": {"GET": C_VIEW},
@@ -215,7 +219,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # RoleContainerResource (realm): roles().requireList / requireView(realm) = realm().canViewRealm, writes
     # requireManage(realm) = canManageRealm; getUsersInRole adds users().requireQuery(); RoleByIdResource the same
     # through the role's container
-    "/{realm}/roles": {"GET": R_VIEW, "POST": R_MANAGE},
+    "/{realm}/roles": {"GET": ROLES_LIST, "POST": R_MANAGE},
     "/{realm}/roles-by-id/{role_id}": {"DELETE": R_MANAGE, "GET": R_VIEW, "PUT": R_MANAGE},
     "/{realm}/roles-by-id/{role_id}/composites": {"DELETE": R_MANAGE, "GET": R_VIEW, "POST": R_MANAGE},
     "/{realm}/roles-by-id/{role_id}/composites/available": {"GET": R_VIEW},

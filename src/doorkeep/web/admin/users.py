@@ -1,6 +1,7 @@
 """Admin REST: users, passwords and role mappings under ``/admin/realms/{realm}/users`` (KEYCLOAK.md §9.2).
 
-Reads need ``view-users`` (searching and counting ``query-users``, which finds nobody without it); writes, password resets and role-mapping changes need ``manage-users``.
+Reads need ``view-users`` (searching and counting ``query-users``, which finds nobody without it); writes,
+password resets and role-mapping changes need ``manage-users``.
 Handlers parse, call ``users_ops`` and render.
 """
 
