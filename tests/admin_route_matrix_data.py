@@ -68,7 +68,7 @@ PROFILE_VIEW = R_VIEW | U_QUERY  # requireViewRequiredActions; UserProfileResour
 
 # Paths below /admin/realms, as the route table spells them.
 EXPECTED: dict[str, dict[str, frozenset[str]]] = {
-    # UserProfileResource: GET requireAnyAdminRole in 25, narrowed in 26 to view-realm or query-users (PermissionsTest port,
+    # UserProfileResource: GET requireAnyAdminRole in 25, view-realm or query-users in 26 (PermissionsTest port,
     # test_keycloak_permissions_test.py USER_PROFILE); PUT realm().requireManageRealm
     "/{realm}/users/profile": {"GET": PROFILE_VIEW, "PUT": R_MANAGE},
     "/{realm}/users/profile/metadata": {"GET": PROFILE_VIEW},
@@ -133,9 +133,9 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/groups/{id}/role-mappings/realm": {"DELETE": U_MANAGE, "GET": U_VIEW, "POST": U_MANAGE},
     "/{realm}/groups/{id}/role-mappings/realm/available": {"GET": U_VIEW},
     "/{realm}/groups/{id}/role-mappings/realm/composite": {"GET": U_VIEW},
-    # ClientsResource: getClients clients().requireList() (canList: query-clients, view-clients, manage-clients),
+    # ClientsResource: getClients clients().requireList() (ClientPermissions.canList: query-clients or query-users),
     # createClient requireManage(); ClientResource: reads requireView(client), writes requireConfigure/requireManage
-    # (manage-clients); client secret, registration token, nodes: requireConfigure; ProtocolMappersResource,
+    # (manage-clients); client secret (its read since 26.8, keycloak#51733), registration token, nodes: requireConfigure; ProtocolMappersResource,
     # ScopeMappedResource, ClientScopeEvaluateResource and RoleContainerResource for a client: clients().requireView /
     # requireManage (RolePermissions.canView/canManage(container) = clients().canView/canConfigure); client sessions:
     # requireView(client); getUsersInRole also users().requireQuery() (so no single role suffices)
