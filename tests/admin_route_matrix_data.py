@@ -135,7 +135,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/groups/{id}/role-mappings/realm/composite": {"GET": U_VIEW},
     # ClientsResource: getClients clients().requireList() (ClientPermissions.canList: query-clients or query-users),
     # createClient requireManage(); ClientResource: reads requireView(client), writes requireConfigure/requireManage
-    # (manage-clients); client secret (its read since 26.8, keycloak#51733), registration token, nodes: requireConfigure; ProtocolMappersResource,
+    # (manage-clients); client secret (its read since 26.8, keycloak#51733), registration token, nodes:
+    # requireConfigure; ProtocolMappersResource,
     # ScopeMappedResource, ClientScopeEvaluateResource and RoleContainerResource for a client: clients().requireView /
     # requireManage (RolePermissions.canView/canManage(container) = clients().canView/canConfigure); client sessions:
     # requireView(client); getUsersInRole also users().requireQuery() (so no single role suffices)
@@ -234,7 +235,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/roles/{role_name}/groups": {"GET": R_VIEW},
     "/{realm}/roles/{role_name}/users": {"GET": BOTH},
     # AuthenticationManagementResource: reads realm().requireViewRealm, writes requireManageRealm; the flow list,
-    # client authenticators and per-client config: requireViewAuthenticationFlows / requireViewClientAuthenticatorProviders
+    # client authenticators and per-client config: requireViewAuthenticationFlows /
+    # requireViewClientAuthenticatorProviders
     # (view-realm or the client list roles); required actions list: requireViewRequiredActions (view-realm or
     # query-users)
     "/{realm}/authentication/authenticator-providers": {"GET": R_VIEW},
@@ -340,7 +342,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/default-groups/{group}": {"DELETE": R_MANAGE, "PUT": R_MANAGE},
     "/{realm}/default-optional-client-scopes": {"GET": C_VIEW},
     "/{realm}/default-optional-client-scopes/{id}": {"DELETE": C_MANAGE, "PUT": C_MANAGE},
-    # RealmAdminResource: getRealm any admin role (a name-only rep without view-realm; PermissionsTest port), updateRealm,
+    # RealmAdminResource: getRealm any admin role (a name-only rep without view-realm; PermissionsTest port),
+    # updateRealm,
     # caches, push-revocation, partial import/export, keys (KeyResource view-realm), SMTP test, deleteRealm:
     # requireManageRealm / requireViewRealm; logout-all and deleteSession: users().requireManage();
     # /offline-sessions/revoke is Doorkeep's own (bulk_revoke.py), manage-users
