@@ -112,7 +112,8 @@ async def list_clients(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
-        call.require("query-clients")
+        if not (call.can("query-clients") or call.can("query-users")):  # ClientPermissions.canList(): either
+            raise FORBIDDEN
         searchable = state(request).settings.client_searchable_attributes
         wanted = attribute_query(q, searchable) if q is not None else None
         if not call.can("view-clients"):  # Keycloak lists nothing it may not show in full

@@ -33,6 +33,15 @@ class Container:
         return "view-clients" if self.client else "view-realm"
 
     @property
+    def listers(self) -> tuple[str, ...]:
+        """Who may list the roles (RolePermissions.canList): a client's, who may list that client
+        (ClientPermissions.canList(client): query-clients); the realm's, view-realm or any query role
+        (AdminRoles.ALL_QUERY_ROLES: query-users, query-clients, query-realms, query-groups)."""
+        if self.client:
+            return ("view-clients", "query-clients")
+        return ("view-realm", "query-users", "query-clients", "query-realms", "query-groups")
+
+    @property
     def manage(self) -> str:
         return "manage-clients" if self.client else "manage-realm"
 

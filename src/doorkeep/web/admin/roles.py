@@ -16,6 +16,7 @@ from doorkeep.admin import operations
 from doorkeep.admin.representations import is_true
 from doorkeep.model import Role
 from doorkeep.web.admin import audit, parse
+from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -40,7 +41,8 @@ async def list_roles(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         owner = await container(call, request)
-        call.require(owner.view)
+        if not any(call.can(role) for role in owner.listers):  # RoleContainerResource.getRoles: requireList
+            raise FORBIDDEN
         roles = await owner.roles(call)
         if search:
             roles = [r for r in roles if search in r.name.lower() or search in (r.description or "").lower()]

@@ -1,6 +1,7 @@
 """Admin REST: users, passwords and role mappings under ``/admin/realms/{realm}/users`` (KEYCLOAK.md §9.2).
 
-Reads need ``view-users``; writes, password resets and role-mapping changes need ``manage-users``.
+Reads need ``view-users`` (searching and counting ``query-users``, which finds nobody without it); writes,
+password resets and role-mapping changes need ``manage-users``.
 Handlers parse, call ``users_ops`` and render.
 """
 
@@ -38,7 +39,9 @@ async def list_users(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
+        caller, realm = await common.admin_caller(request, tx, "query-users")  # UsersResource: requireQuery()
+        if not caller.can(realm, "view-users"):
+            return json_response([])  # toRepresentation keeps the users canView(user) allows: none without FGAP
         first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
         found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
         # UsersResource.toRepresentation: the profile's representation, brief or full, shows a lockout
@@ -53,7 +56,9 @@ async def list_users(request: Request) -> Response:
 
 async def count_users(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
+        caller, realm = await common.admin_caller(request, tx, "query-users")  # getUsersCount: requireQuery()
+        if not caller.can(realm, "view-users"):
+            return json_response(0)  # counted over the groups the caller may view members of: none without FGAP
         if not request.query_params:  # the plain count needs no user rows
             return json_response(await tx.users.count(realm.id))
         return json_response(
