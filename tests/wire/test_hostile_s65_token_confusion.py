@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
-from hostile_s65_cluster import Cluster, claims, storm, two_workers
+from hostile_s65_cluster import REALM_JSON, SECRETS, Cluster, claims, storm, two_workers
 
 __all__ = ["two_workers"]
 pytestmark = [pytest.mark.anyio, pytest.mark.interop, pytest.mark.postgres]
@@ -94,3 +95,30 @@ async def test_an_offline_token_outlives_a_new_hmac_key_and_dies_with_its_own(tw
     kept = await storm(4, lambda: cluster.refresh(fresh))
     assert {a.status_code for a in kept} == {200}, [a.text for a in kept]
     assert claims(fresh)["typ"] == "Offline"
+
+
+async def test_an_offline_token_of_another_realm_refreshes_nothing_here(two_workers: Cluster) -> None:
+    """Realm ``s65b`` holds the same client, secret and users as ``s65`` but keys of its own: ``s65``'s offline
+    token fails its signature check there ("Invalid refresh token", before the issuer is looked at: S1
+    toRefreshToken), through both workers."""
+    cluster = two_workers
+    twin = {
+        **REALM_JSON,
+        "realm": "s65b",
+        "users": [{**u, "realmRoles": ["default-roles-s65b"]} for u in REALM_JSON["users"]],
+    }
+    async with cluster.http() as http:
+        created = await http.post("/admin/realms", json=twin, headers=cluster.admin_headers())
+    assert created.status_code == 201, created.text
+    offline = (await _tokens(cluster))["refresh_token"]
+    form = {"grant_type": "refresh_token", "refresh_token": offline}
+
+    async def elsewhere() -> httpx.Response:
+        async with cluster.http() as http:
+            return await http.post(
+                "/realms/s65b/protocol/openid-connect/token", data=form, auth=("app", SECRETS["app"])
+            )
+
+    answers = await storm(6, elsewhere)
+    assert {(a.status_code, a.json()["error_description"]) for a in answers} == {(400, "Invalid refresh token")}
+    assert (await cluster.refresh(offline)).status_code == 200

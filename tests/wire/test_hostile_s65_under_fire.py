@@ -201,3 +201,24 @@ async def test_the_client_secret_regenerated(two_workers: Cluster) -> None:
     finally:
         await _ok(cluster.admin("PUT", f"/clients/{other}", {"secret": SECRETS["other"]}))
     assert (await cluster.refresh(tokens["refresh_token"], "other")).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["admin", "revoke"])
+async def test_the_same_under_rotation_with_its_row_locks(two_workers: Cluster, path: str) -> None:
+    """Revoke Refresh Token on (the refresh reads its sessions under row locks), the reuse limit set out of reach
+    so that only the revocation refuses: the admin's session delete and the revoke endpoint hold as above."""
+    cluster = two_workers
+    user = {"admin": "user1", "revoke": "user3"}[path]
+    await cluster.realm(revokeRefreshToken=True, refreshTokenMaxReuse=100000)
+    try:
+        tokens = {k: str(v) for k, v in (await cluster.offline_login(user)).items()}
+        sid = claims(tokens["refresh_token"])["sid"]
+        form = {"token": tokens["refresh_token"], "token_type_hint": "refresh_token"}
+        revoke = {
+            "admin": lambda: _ok(cluster.admin("DELETE", f"/sessions/{sid}?isOffline=true")),
+            "revoke": lambda: _ok(cluster.post("revoke", form), 200),
+        }[path]
+        shots = await _under_fire(cluster, tokens["refresh_token"], "app", revoke)
+        await _dead(cluster, shots)
+    finally:
+        await cluster.realm(revokeRefreshToken=False, refreshTokenMaxReuse=0)
