@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -29,6 +28,7 @@ from social_core.exceptions import AuthResponseError
 
 from browser_flow import form_action, form_fields
 from interop.django_rp_settings import HOST, settings_for
+from interop.rp_realm import AdminRealm
 from interop.server import DoorkeepProcess
 
 pytestmark = [
@@ -59,16 +59,12 @@ SETUP: dict[str, dict[str, Any]] = {  # what each client of the realm has beside
 CLIENTS = {name: (f"{name}-rp", f"{name}-rp-secret") for name in SETUP}
 
 
-class Realm:
+class Realm(AdminRealm):
     """A realm of the module's server: ``bob``, and the confidential clients of SETUP (any ``testserver`` redirect,
     PKCE S256 enforced unless said otherwise)."""
 
     def __init__(self, server: DoorkeepProcess) -> None:
-        self.server = server
-        self.name = f"django-{uuid.uuid4().hex[:12]}"
-        self.issuer = f"{server.base_url}/realms/{self.name}"
-        self._token = (time.monotonic(), server.admin_token())
-        self.admin("POST", "", {"realm": self.name, "enabled": True})
+        super().__init__(server, "django")
         user = {"username": USERNAME, "enabled": True, "firstName": "Bob", "lastName": "Builder", "email": EMAIL}
         password = {"type": "password", "value": PASSWORD, "temporary": False}
         self.admin("POST", f"/{self.name}/users", {**user, "emailVerified": True, "credentials": [password]})
@@ -79,28 +75,6 @@ class Realm:
             self.admin(
                 "POST", f"/{self.name}/clients", {**client, "attributes": {**common, **setup.get("attributes", {})}}
             )
-
-    def admin(self, method: str, path: str, body: Any = None) -> requests.Response:
-        if time.monotonic() - self._token[0] > 30:  # master's tokens live 60 s
-            self._token = (time.monotonic(), self.server.admin_token())
-        response = requests.request(
-            method,
-            f"{self.server.base_url}/admin/realms{path}",
-            json=body,
-            headers={"Authorization": f"Bearer {self._token[1]}"},
-            timeout=20,
-        )
-        assert response.status_code < 300, (method, path, response.status_code, response.text)
-        return response
-
-    def session_ids(self, offline_client: str | None = None) -> set[str]:
-        """``bob``'s online session ids, or those of his offline sessions with ``offline_client``."""
-        user_id = self.admin("GET", f"/{self.name}/users?username={USERNAME}&exact=true").json()[0]["id"]
-        if offline_client is None:
-            return {session["id"] for session in self.admin("GET", f"/{self.name}/users/{user_id}/sessions").json()}
-        client_uuid = self.admin("GET", f"/{self.name}/clients?clientId={offline_client}").json()[0]["id"]
-        found = self.admin("GET", f"/{self.name}/users/{user_id}/offline-sessions/{client_uuid}").json()
-        return {session["id"] for session in found}
 
     def token(self, client: str, **form: str) -> dict[str, Any]:
         """The token endpoint's answer to ``form`` from ``client`` (a key of CLIENTS), which must be a 200."""
@@ -240,14 +214,14 @@ def test_mozilla_django_oidc_logout_ends_the_doorkeep_session_with_the_id_token_
 ) -> None:
     sign_in(site, browser, "/oidc/authenticate/", realm)
     sid = jwt.decode(site.session["oidc_id_token"], options={"verify_signature": False})["sid"]
-    assert sid in realm.session_ids()
+    assert sid in realm.session_ids(USERNAME)
     logout = site.post("/oidc/logout/")
     assert logout.status_code == 302
     end_session = logout["Location"]
     assert end_session.startswith(f"{realm.issuer}/protocol/openid-connect/logout?id_token_hint=")
     answer = browser.get(end_session)
     assert answer.status_code == 302 and answer.headers["location"] == f"{HOST}/"
-    assert sid not in realm.session_ids()
+    assert sid not in realm.session_ids(USERNAME)
     assert site.get("/whoami/").status_code == 401
 
     # signed in again, the session refresh now meets no Doorkeep session: login_required, and Django's ends too
@@ -281,7 +255,7 @@ def test_allauth_signs_in_with_pkce_and_stores_an_offline_refresh_token(
     token = SocialToken.objects.get(account=account)
     offline = jwt.decode(token.token_secret, options={"verify_signature": False})
     assert offline["typ"] == "Offline"
-    assert offline["sid"] in realm.session_ids(offline_client=CLIENTS["allauth"][0])
+    assert offline["sid"] in realm.session_ids(USERNAME, offline_client=CLIENTS["allauth"][0])
     refreshed = realm.token("allauth", grant_type="refresh_token", refresh_token=token.token_secret)
     assert refreshed["refresh_expires_in"] == 0  # offline again
 
@@ -324,7 +298,7 @@ def test_social_auth_openid_connect_signs_in_with_pkce_and_refreshes_its_offline
     social = UserSocialAuth.objects.get(provider="oidc")
     offline = jwt.decode(social.extra_data["refresh_token"], options={"verify_signature": False})
     assert social.uid == offline["sub"] and offline["typ"] == "Offline"
-    assert offline["sid"] in realm.session_ids(offline_client=CLIENTS["oidc"][0])
+    assert offline["sid"] in realm.session_ids(USERNAME, offline_client=CLIENTS["oidc"][0])
 
     before = dict(social.extra_data)
     social.refresh_token(load_strategy())  # the refreshed ID token verified too: signature, at_hash, continuity

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-import requests
 from oauthlib.oauth2 import BackendApplicationClient
 from oic import rndstr
 from oic.oic import Client
@@ -25,6 +24,7 @@ from oic.utils.keyio import KeyJar
 from requests_oauthlib import OAuth2Session
 
 from browser_flow import form_action, form_fields
+from interop.rp_realm import AdminRealm
 from interop.server import DoorkeepProcess
 
 pytestmark = pytest.mark.interop
@@ -35,16 +35,12 @@ SERVICE_ID, SERVICE_SECRET = "python-service", "python-service-secret"
 USERNAME, PASSWORD = "bob", "bob-password"
 
 
-class Realm:
+class Realm(AdminRealm):
     """A realm of the module's server with the user ``bob``, the confidential client ``python-rp`` (code flow,
     PKCE S256 enforced, this redirect URI) and the service-account client ``python-service``."""
 
     def __init__(self, server: DoorkeepProcess) -> None:
-        self.server = server
-        self.name = f"rp-{uuid.uuid4().hex[:12]}"
-        self.issuer = f"{server.base_url}/realms/{self.name}"
-        self._token = (time.monotonic(), server.admin_token())
-        self.admin("POST", "", {"realm": self.name, "enabled": True})
+        super().__init__(server, "rp")
         self.admin(
             "POST",
             f"/{self.name}/users",
@@ -67,28 +63,6 @@ class Realm:
         self.admin("POST", f"/{self.name}/clients", rp)
         service = {"clientId": SERVICE_ID, "secret": SERVICE_SECRET, "serviceAccountsEnabled": True}
         self.admin("POST", f"/{self.name}/clients", {**service, "standardFlowEnabled": False})
-
-    def admin(self, method: str, path: str, body: Any = None) -> requests.Response:
-        if time.monotonic() - self._token[0] > 30:  # master's tokens live 60 s
-            self._token = (time.monotonic(), self.server.admin_token())
-        response = requests.request(
-            method,
-            f"{self.server.base_url}/admin/realms{path}",
-            json=body,
-            headers={"Authorization": f"Bearer {self._token[1]}"},
-            timeout=20,
-        )
-        assert response.status_code < 300, (method, path, response.status_code, response.text)
-        return response
-
-    def session_ids(self, offline_client: str | None = None) -> set[str]:
-        """``bob``'s online session ids, or those of his offline sessions with ``offline_client``."""
-        user_id = self.admin("GET", f"/{self.name}/users?username={USERNAME}&exact=true").json()[0]["id"]
-        if offline_client is None:
-            return {session["id"] for session in self.admin("GET", f"/{self.name}/users/{user_id}/sessions").json()}
-        client_uuid = self.admin("GET", f"/{self.name}/clients?clientId={offline_client}").json()[0]["id"]
-        found = self.admin("GET", f"/{self.name}/users/{user_id}/offline-sessions/{client_uuid}").json()
-        return {session["id"] for session in found}
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +184,7 @@ def test_pyoidc_refreshes_and_ends_the_session_with_the_id_token_hint(realm: Rea
     assert refreshed["access_token"] != tokens["access_token"]
     assert refreshed["id_token"]["sub"] == tokens["id_token"]["sub"]  # the refreshed ID token verified too
     sid = tokens["id_token"]["sid"]
-    assert sid in realm.session_ids()
+    assert sid in realm.session_ids(USERNAME)
 
     end = client.construct_EndSessionRequest(
         state=state, request_args={"post_logout_redirect_uri": REDIRECT, "state": "bye"}
@@ -219,7 +193,7 @@ def test_pyoidc_refreshes_and_ends_the_session_with_the_id_token_hint(realm: Rea
     answer = browser.get(end.request(client.provider_info["end_session_endpoint"]))
     assert answer.status_code == 302, answer.text[:500]
     assert parse_qs(urlsplit(answer.headers["location"]).query) == {"state": ["bye"]}
-    assert sid not in realm.session_ids()
+    assert sid not in realm.session_ids(USERNAME)
 
 
 def test_pyoidc_registers_a_client_dynamically_with_an_initial_access_token(
@@ -292,7 +266,7 @@ def test_requests_oauthlib_signs_in_with_pkce_and_refreshes_an_offline_token_its
     assert token["refresh_expires_in"] == 0  # an offline token, with no exp
     assert "offline_access" in token["scope"]
     sid = token["session_state"]
-    assert sid in realm.session_ids(offline_client=CLIENT_ID)
+    assert sid in realm.session_ids(USERNAME, offline_client=CLIENT_ID)
 
     session.token = {**token, "expires_at": time.time() - 1}  # as if it had expired
     userinfo = session.get(f"{realm.issuer}/protocol/openid-connect/userinfo", timeout=10)
