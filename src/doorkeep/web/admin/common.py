@@ -90,6 +90,12 @@ class RealmCall(Call):
     def can(self, role: str) -> bool:
         return self.identity.can(self.realm, role)
 
+    def holds(self, *roles: str) -> bool:
+        """MgmtPermissions.hasOneAdminRole: the caller holds one of ``roles`` here (a composite holding it counts,
+        as view-users holds query-users; a role that only implies its rights does not, as manage-users does not
+        hold query-users)."""
+        return self.identity.master_admin or not self.identity.roles_in(self.realm).isdisjoint(roles)
+
     async def client(self, client_uuid: str) -> Client:
         """The realm's client with this UUID. Unknown: 404 to those who may list clients, else 403
         (Keycloak's guard against probing for ids)."""

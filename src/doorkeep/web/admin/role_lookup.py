@@ -34,12 +34,13 @@ class Container:
 
     @property
     def listers(self) -> tuple[str, ...]:
-        """Who may list the roles (RolePermissions.canList): a client's, who may list that client
-        (ClientPermissions.canList(client): query-clients); the realm's, view-realm or any query role
+        """Besides who may ``view`` the container, who may list its roles (RolePermissions.canList), by the roles
+        held (hasOneAdminRole, so manage-users, which only implies query-users, is not one): a client's, who may
+        list that client (ClientPermissions.canList(client): query-clients); the realm's, any query role
         (AdminRoles.ALL_QUERY_ROLES: query-users, query-clients, query-realms, query-groups)."""
         if self.client:
-            return ("view-clients", "query-clients")
-        return ("view-realm", "query-users", "query-clients", "query-realms", "query-groups")
+            return ("query-clients",)
+        return ("query-users", "query-clients", "query-realms", "query-groups")
 
     @property
     def manage(self) -> str:

@@ -41,7 +41,7 @@ async def list_roles(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         owner = await container(call, request)
-        if not any(call.can(role) for role in owner.listers):  # RoleContainerResource.getRoles: requireList
+        if not (call.can(owner.view) or call.holds(*owner.listers)):  # RoleContainerResource.getRoles: requireList
             raise FORBIDDEN
         roles = await owner.roles(call)
         if search:
