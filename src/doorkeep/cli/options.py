@@ -38,9 +38,9 @@ def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 
     try:
         backend = make_url(value).get_backend_name()
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number (never shown: it may hold the password)
         raise click.BadParameter(
-            "not a database URL; expected sqlite:///path or postgresql://user:password@host/database"
+            "not a database URL; expected sqlite:///path or postgresql://user:password@host[:port]/database"
         ) from None
     if backend not in ("sqlite", "postgresql", "postgres"):
         raise click.BadParameter(f"unsupported database '{backend}'; use sqlite or postgresql")
@@ -51,12 +51,17 @@ def asyncpg_spelling(url: str) -> str:
     """libpq's spellings a copied URL often has, in the driver's: ``postgres://`` → ``postgresql://`` (SQLAlchemy
     knows only the latter) and ``?sslmode=`` → ``?ssl=`` (asyncpg's name, same values; ``sslmode`` failed at the
     first connection with "unexpected keyword argument")."""
+    import re
     from urllib.parse import parse_qsl, urlencode
 
     scheme, found, rest = url.partition("://")
     if not found:
         return url
-    location, _, query = rest.partition("?")
+    # the query starts after the user info, which SQLAlchemy ends at the first "@" (a "?" may be in the password)
+    userinfo = re.match(r"[^:/]*(?::[^@]*)?@", rest)
+    start = userinfo.end() if userinfo else 0
+    location, _, query = rest[start:].partition("?")
+    location = rest[:start] + location
     pairs = parse_qsl(query, keep_blank_values=True)
     if any(key == "sslmode" for key, _ in pairs):
         query = urlencode([("ssl" if key == "sslmode" else key, value) for key, value in pairs])

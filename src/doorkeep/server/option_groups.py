@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 import click
 
@@ -47,14 +47,27 @@ _SOURCES = {
 
 
 def mask_url(url: str) -> str:
-    """A database URL with its password (user info, or a ``password=`` query parameter) replaced by the mask."""
-    url = re.sub(r"(?i)([?&]password=)[^&]*", rf"\1{MASK}", url)
+    """A database URL with its password (user info, or a ``password=`` query parameter) replaced by the mask.
+
+    The user info is taken to end at the last ``@``: SQLAlchemy's password may hold any character but ``@``, a
+    ``?`` or ``/`` included, and one left unencoded makes the rest of the password read as the host. A query key
+    counts once percent-decoded (``pass%77ord``), as SQLAlchemy decodes it."""
     head, sep, rest = url.partition("://")
-    end = rest.rfind("@", 0, rest.find("?") if "?" in rest else len(rest))
-    user, colon, _password = rest[: max(end, 0)].partition(":")
-    if not sep or end < 0 or not colon:
+    if not sep:
         return url
-    return f"{head}://{user}:{MASK}{rest[end:]}"
+    end = rest.rfind("@")
+    user, colon, _password = rest[: max(end, 0)].partition(":")
+    if end >= 0 and colon and "/" not in user:
+        rest = f"{user}:{MASK}{rest[end:]}"
+    location, question, query = rest.partition("?")
+    if question:
+        query = "&".join(_masked_pair(pair) for pair in query.split("&"))
+    return f"{head}://{location}{question}{query}"
+
+
+def _masked_pair(pair: str) -> str:
+    key, equals, _value = pair.partition("=")
+    return f"{key}={MASK}" if equals and unquote_plus(key).strip().lower() == "password" else pair
 
 
 def show(ctx: click.Context, params: dict[str, Any], effective: dict[str, Any]) -> list[str]:

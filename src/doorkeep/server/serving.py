@@ -157,8 +157,9 @@ def _postgresql_server(db_url: str | None) -> str | None:
 
     try:
         url = make_url(db_url or "")
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return None
     if not url.get_backend_name().startswith("postgres"):
         return None
-    return f"PostgreSQL at {url.host or 'localhost'}:{url.port or 5432}"
+    host = (url.host or "localhost").rpartition("@")[2]  # an "@" left unencoded in the password: the rest is no host
+    return f"PostgreSQL at {host}:{url.port or 5432}"

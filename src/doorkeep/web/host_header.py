@@ -8,7 +8,9 @@ issuer and every link (no --hostname, or a plain --hostname that keeps the reque
 under ``--hostname id.example`` made them ``http://id.example:@evil.example/…``, a host browsers read as
 ``evil.example`` (an e-mailed reset link then sends its token there). A forwarded host or scheme a trusted proxy
 passes on is held to the same grammar by ``forwarded_authority`` and ``forwarded_scheme``; one that fails is ignored.
-An empty ``Host`` (RFC 9112 allows one) stays the server's own address.
+An empty ``Host`` (RFC 9112 allows one) stays the server's own address. The port is Vert.x's (``parsePort``): any
+number of digits whose value is at most 65535, none at all allowed; ``canonical`` writes it as ``java.net.URI``
+gives it back to Keycloak's URL building (``h:`` without a port, ``h:0080`` as ``h:80``).
 """
 
 from __future__ import annotations
@@ -21,15 +23,32 @@ from starlette.types import Scope, Send
 _AUTHORITY = re.compile(
     r"(?:\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]"
     r"|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)"
-    r"(?::[0-9]{0,5})?"
+    r"(?::(?P<port>[0-9]*))?"
 )
+_MAX_PORT = 65535
 BODY = b"Bad Request"
 HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(BODY)).encode())]
 
 
 def authority(value: str) -> bool:
     """Whether ``value`` is an RFC 3986 authority without userinfo: ``host[:port]``."""
-    return _AUTHORITY.fullmatch(value) is not None
+    match = _AUTHORITY.fullmatch(value)
+    return match is not None and _port_ok(match["port"] or "")
+
+
+def _port_ok(digits: str) -> bool:
+    """HostAndPortImpl.parsePort: the digits' value at most 65535 (leading zeros read, never int() of 5000)."""
+    significant = digits.lstrip("0")
+    return len(significant) <= len(str(_MAX_PORT)) and int(significant or "0") <= _MAX_PORT
+
+
+def canonical(value: str) -> str:
+    """An ``authority`` as the URL Keycloak builds from it has it: an empty port left out, a port as a number."""
+    match = _AUTHORITY.fullmatch(value)
+    if match is None or match["port"] is None:
+        return value
+    host = value[: match.start("port") - 1]
+    return f"{host}:{int(match['port'])}" if match["port"] else host
 
 
 def refused(scope: Scope) -> bool:
@@ -52,7 +71,7 @@ async def guard(scope: Scope, send: Send) -> bool:
 def forwarded_authority(value: str) -> str | None:
     """A trusted proxy's forwarded host, or None when it is no ``host[:port]`` (then the request's own counts)."""
     value = value.strip().strip('"')
-    return value if value and authority(value) else None
+    return canonical(value) if value and authority(value) else None
 
 
 def forwarded_scheme(value: str) -> str | None:

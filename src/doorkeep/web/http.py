@@ -295,7 +295,7 @@ def origin(request: Request) -> str:
     """``scheme://host[:port]`` this request came to, as trusted proxy headers say or else the request itself."""
     settings = state(request).settings
     scheme = request.scope.get("scheme", "http")  # what request.url.scheme says, without building the URL
-    host = request.headers.get("host") or f"{settings.http_host}:{settings.http_port}"
+    host = host_header.canonical(request.headers.get("host") or f"{settings.http_host}:{settings.http_port}")
     proxy = settings.proxy_headers if _from_trusted_proxy(request, settings) else None
     if proxy == "xforwarded":
         scheme = host_header.forwarded_scheme(request.headers.get("x-forwarded-proto", "").split(",")[0]) or scheme
