@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.admin.stored_text import refuse_longer, refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.keys import components as kc
+from doorkeep.keys import given_material
 from doorkeep.model import Realm, RealmKey
 from doorkeep.realms.provisioning import new_id
 
@@ -37,15 +38,21 @@ async def listed(tx: Tx, realm: Realm) -> list[RealmKey]:
 
 
 async def create(tx: Tx, realm: Realm, rep: Mapping[str, Any], now: int) -> RealmKey:
-    """ComponentResource.create: the representation's ``id`` if free (and at most 36 characters), else a new one."""
+    """ComponentResource.create: the representation's ``id`` if free (and at most 36 characters), else a new one;
+    key material the config gives is kept when its size or curve is the config's (``keys.given_material``)."""
     wanted = rep.get("id")
     taken = isinstance(wanted, str) and await tx.keys.component(realm.id, wanted) is not None
     component_id = wanted if isinstance(wanted, str) and 0 < len(wanted) <= 36 and not taken else new_id()
     if rep.get("providerType") is None:
         raise kc.no_such_provider()
+    provider_id = str(rep.get("providerId") or "")
+    config, held = given_material.given(provider_id, kc.clean(rep.get("config")), realm_id=realm.id, now=now)
     key = kc.build(
-        rep, kc.clean(rep.get("config")), realm_id=realm.id, realm_name=realm.name, component_id=component_id, now=now
+        rep, config, realm_id=realm.id, realm_name=realm.name, component_id=component_id, now=now, stored=held
     )
+    if held is not None and key.kid == held.kid and await tx.keys.kid_taken(key.kid):
+        # a kid another key holds (the table's key): a key of its own, as an import of a realm still here gets
+        key = kc.build(rep, config, realm_id=realm.id, realm_name=realm.name, component_id=component_id, now=now)
     refuse_nul(key.name)
     refuse_longer(key.name)
     await tx.keys.add_component(key)

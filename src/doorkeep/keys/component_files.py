@@ -17,14 +17,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
+from doorkeep.keys import given_material
 from doorkeep.keys.components import (
-    CURVE,
-    CURVE_ALG,
-    ECDH_ALGORITHM,
-    ECDH_CURVE,
-    EDDSA_CURVE,
     ENCRYPTING,
-    HS_ALGORITHM,
     IMPORTED,
     PRIVATE_KEY,
     PROPERTIES,
@@ -35,7 +30,6 @@ from doorkeep.keys.components import (
     clean,
     decode_private,
     der_b64,
-    eddsa_curve,
     first,
     key_id,
     pem_pair,
@@ -92,14 +86,19 @@ _EC_NAMES = {"ecdsa-generated": "ecdsa", "ecdh-generated": "ecdh", "eddsa-genera
 def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, component_id: str, now: int) -> RealmKey | None:
     """A key provider of a realm file (ComponentExportRepresentation, internal config): its key kept when the
     file holds it, so tokens signed before the export still verify (RealmAdapter.importComponentModel runs the
-    provider's validateConfiguration, which generates only what is missing). None for the providers Doorkeep
-    does not run (``java-keystore``)."""
+    provider's validateConfiguration, as a create through the Admin REST API does: ``keys.given_material``). None
+    for the providers Doorkeep does not run (``java-keystore``)."""
     provider_id = str(rep.get("providerId") or "")
     if provider_id not in PROPERTIES:
         return None
     given = clean(rep.get("config"))
     declared = {p.name for p in PROPERTIES[provider_id]}
     config = {k: v for k, v in given.items() if k in declared}
+    if provider_id not in IMPORTED:
+        _, held = given_material.given(provider_id, given, realm_id=realm_id, now=now)
+        return build(
+            rep, config, realm_id=realm_id, realm_name=realm_name, component_id=component_id, now=now, stored=held
+        )
     validate_common(config)
     name = rep.get("name")
     base = RealmKey(
@@ -116,24 +115,16 @@ def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, componen
         provider_id=provider_id,
         config=config,
     )
-    held = _held(provider_id, given, base)
+    held = _imported_rsa(provider_id, given, base)
     if held is None:
-        if provider_id in IMPORTED:
-            config[PRIVATE_KEY.name] = given.get(PRIVATE_KEY.name, [])
+        config[PRIVATE_KEY.name] = given.get(PRIVATE_KEY.name, [])
         return build(rep, config, realm_id=realm_id, realm_name=realm_name, component_id=component_id, now=now)
     return with_config(held, held.config)
 
 
-def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> RealmKey | None:
-    """The key a file's component holds, or None when it holds none (then one is generated)."""
-    if provider_id in ("hmac-generated", "aes-generated"):
-        kid, secret = first(given, "kid"), first(given, "secret")
-        if kid is None or secret is None:
-            return None
-        algorithm = "AES" if provider_id == "aes-generated" else first(given, HS_ALGORITHM.name) or "HS256"
-        return dataclasses.replace(base, kid=kid, algorithm=algorithm, private=secret)
-    prefix = _EC_NAMES.get(provider_id)
-    text = first(given, f"{prefix}PrivateKey" if prefix else PRIVATE_KEY.name)
+def _imported_rsa(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> RealmKey | None:
+    """The key of a file's ``rsa``/``rsa-enc`` provider, or None when it holds none."""
+    text = first(given, PRIVATE_KEY.name)
     if text is None:
         return None
     try:
@@ -141,24 +132,8 @@ def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> R
     except Exception:
         raise ComponentInvalid("Failed to decode private key") from None
     public, pem = pem_pair(private)
-    if provider_id == "eddsa-generated":
-        named = eddsa_curve(private.public_key())
-        if named is None:
-            raise ComponentInvalid("Failed to decode private key")
-        algorithm, config = "EdDSA", {**base.config, EDDSA_CURVE.name: [named]}
-    elif prefix is not None:
-        curve = {v: k for k, v in CURVE_ALG.items()}
-        signing = {256: "ES256", 384: "ES384", 521: "ES512"}[private.curve.key_size]
-        if provider_id == "ecdh-generated":
-            algorithm = first(given, ECDH_ALGORITHM.name) or "ECDH-ES"
-            config = {**base.config, ECDH_CURVE.name: [curve[signing]]}
-        else:
-            algorithm, config = signing, {**base.config, CURVE.name: [curve[signing]]}
-    else:
-        default = "RSA-OAEP" if provider_id in ("rsa-enc-generated", "rsa-enc") else "RS256"
-        algorithm = first(given, RS_ALGORITHM.name) or default
-        config = dict(base.config)
-        if provider_id in IMPORTED:
-            config[PRIVATE_KEY.name] = [SECRET_VALUE]
+    default = "RSA-OAEP" if provider_id == "rsa-enc" else "RS256"
+    algorithm = first(given, RS_ALGORITHM.name) or default
+    config = {**base.config, PRIVATE_KEY.name: [SECRET_VALUE]}
     kid = first(given, "kid") or key_id(private.public_key())  # a kid of Doorkeep's own is kept
     return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)

@@ -7,10 +7,14 @@ anything but RFC 3986's ``host [":" port]``), before any handler runs. Without i
 issuer and every link (no --hostname, or a plain --hostname that keeps the request's port): ``Host: x:@evil.example``
 under ``--hostname id.example`` made them ``http://id.example:@evil.example/…``, a host browsers read as
 ``evil.example`` (an e-mailed reset link then sends its token there). A forwarded host or scheme a trusted proxy
-passes on is held to the same grammar by ``forwarded_authority`` and ``forwarded_scheme``; one that fails is ignored.
-An empty ``Host`` (RFC 9112 allows one) stays the server's own address. The port is Vert.x's (``parsePort``): any
-number of digits whose value is at most 65535, none at all allowed; ``canonical`` writes it as ``java.net.URI``
-gives it back to Keycloak's URL building (``h:`` without a port, ``h:0080`` as ``h:80``).
+passes on is held to the same grammar by ``forwarded_authority``, ``forwarded_scheme`` and ``forwarded_port``; one
+that fails is ignored. An empty ``Host`` (RFC 9112 allows one) stays the server's own address. The port is Vert.x's
+(``parsePort``): any number of digits whose value is at most 65535, none at all allowed; ``canonical`` writes it as
+``java.net.URI`` gives it back to Keycloak's URL building (``h:`` without a port, ``h:0080`` as ``h:80``).
+
+``proxied_origin`` is Quarkus's ForwardedParser (quarkus-vertx-http), which Keycloak runs for a trusted proxy: a
+forwarded scheme drops the request's port, a forwarded host brings its own port or none, ``X-Forwarded-Port``
+(``xforwarded`` only) then replaces the port, and the scheme's default port (80, 443) is dropped.
 """
 
 from __future__ import annotations
@@ -78,3 +82,35 @@ def forwarded_scheme(value: str) -> str | None:
     """A trusted proxy's forwarded scheme, ``http`` or ``https``; None for anything else."""
     value = value.strip().strip('"').lower()
     return value if value in ("http", "https") else None
+
+
+def forwarded_port(value: str) -> int | None:
+    """A trusted proxy's forwarded port (RFC 3986 §3.2.3 digits, at most 65535); None for anything else."""
+    value = value.strip().strip('"')
+    return int(value) if re.fullmatch(r"[0-9]{1,5}", value) and int(value) <= 65535 else None
+
+
+def _host_and_port(value: str, current: int | None) -> tuple[str, int | None]:
+    """ForwardedParser.setHostAndPort: ``host[:port]`` split at the last ``:`` after any ``]``; an empty or bad port
+    keeps ``current`` (parsePort's default), no port at all is none."""
+    colon = value.rfind(":")
+    if colon > value.rfind("]"):
+        given = forwarded_port(value[colon + 1 :])
+        return value[:colon], current if given is None else given
+    return value, None
+
+
+def proxied_origin(scheme: str, host: str, *, proto: str | None, forwarded_host: str | None, port: str | None) -> str:
+    """``scheme://host[:port]`` as ForwardedParser.calculate makes it from the request's scheme and ``Host`` and
+    the proxy's (grammar-checked) scheme and host and raw port; a None was not sent or did not pass."""
+    name, number = _host_and_port(host, None)
+    if proto is not None:
+        scheme, number = proto, None
+    if forwarded_host is not None:
+        name, number = _host_and_port(forwarded_host, number)
+    given = forwarded_port(port) if port is not None else None
+    if given is not None:
+        number = given
+    if (scheme, number) in (("http", 80), ("https", 443)):
+        number = None
+    return f"{scheme}://{name}" + (f":{number}" if number is not None else "")

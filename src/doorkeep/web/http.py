@@ -297,17 +297,21 @@ def origin(request: Request) -> str:
     scheme = request.scope.get("scheme", "http")  # what request.url.scheme says, without building the URL
     host = host_header.canonical(request.headers.get("host") or f"{settings.http_host}:{settings.http_port}")
     proxy = settings.proxy_headers if _from_trusted_proxy(request, settings) else None
+    if proxy is None:
+        return f"{scheme}://{host}"
+    proto = forwarded_host = port = None
     if proxy == "xforwarded":
-        scheme = host_header.forwarded_scheme(request.headers.get("x-forwarded-proto", "").split(",")[0]) or scheme
-        host = host_header.forwarded_authority(request.headers.get("x-forwarded-host", "").split(",")[0]) or host
-    elif proxy == "forwarded":
+        proto = host_header.forwarded_scheme(request.headers.get("x-forwarded-proto", "").split(",")[0])
+        forwarded_host = host_header.forwarded_authority(request.headers.get("x-forwarded-host", "").split(",")[0])
+        port = request.headers.get("x-forwarded-port", "").split(",")[0] or None
+    else:
         for part in request.headers.get("forwarded", "").split(",")[0].split(";"):
             key, _, value = part.strip().partition("=")
             if key.lower() == "proto" and value:
-                scheme = host_header.forwarded_scheme(value) or scheme
+                proto = host_header.forwarded_scheme(value) or proto
             elif key.lower() == "host" and value:
-                host = host_header.forwarded_authority(value) or host
-    return f"{scheme}://{host}"
+                forwarded_host = host_header.forwarded_authority(value) or forwarded_host
+    return host_header.proxied_origin(scheme, host, proto=proto, forwarded_host=forwarded_host, port=port)
 
 
 def forwarded_prefix(request: Request) -> str:
