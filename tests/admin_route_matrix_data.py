@@ -60,10 +60,13 @@ E_VIEW, E_MANAGE = only("view-events", "manage-events"), only("manage-events")
 I_VIEW, I_MANAGE = only("view-identity-providers", "manage-identity-providers"), only("manage-identity-providers")
 IMPERSONATE = only("impersonation")
 FLOWS_VIEW = R_VIEW | C_LIST  # requireViewAuthenticationFlows / requireViewClientAuthenticatorProviders
-# RolePermissions.canList(realm): view-realm or AdminRoles.ALL_QUERY_ROLES, which view-users, manage-users,
-# view-clients and manage-clients hold as realm-management composites
-ROLES_LIST = R_VIEW | U_QUERY | C_LIST | only("query-realms", "query-groups")
-CLIENTS_LIST = C_LIST | U_QUERY  # ClientPermissions.canList(): query-clients or query-users (view-users composites it)
+# RolePermissions.canList(realm): canViewRealm() or hasOneAdminRole(AdminRoles.ALL_QUERY_ROLES), a role held:
+# view-users and view-clients hold query roles as composites (RealmManager.addQueryCompositeRoles), manage-users and
+# manage-clients do not
+QUERY_HELD = only("query-users", "view-users", "query-clients", "view-clients", "query-realms", "query-groups")
+ROLES_LIST = R_VIEW | QUERY_HELD
+# ClientPermissions.canList(): canView() or hasOneAdminRole(QUERY_CLIENTS, QUERY_USERS)
+CLIENTS_LIST = C_VIEW | only("query-clients", "query-users", "view-users")
 PROFILE_VIEW = R_VIEW | U_QUERY  # requireViewRequiredActions; UserProfileResource reads (26)
 
 # Paths below /admin/realms, as the route table spells them.
