@@ -112,8 +112,7 @@ async def list_clients(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
-        # ClientPermissions.canList(): canView() || hasOneAdminRole(QUERY_CLIENTS, QUERY_USERS)
-        if not (call.can("view-clients") or call.holds("query-clients", "query-users")):
+        if not call.may_list_clients():
             raise FORBIDDEN
         searchable = state(request).settings.client_searchable_attributes
         wanted = attribute_query(q, searchable) if q is not None else None

@@ -96,12 +96,16 @@ class RealmCall(Call):
         hold query-users)."""
         return self.identity.master_admin or not self.identity.roles_in(self.realm).isdisjoint(roles)
 
+    def may_list_clients(self) -> bool:
+        """ClientPermissions.canList(): canView() or hasOneAdminRole(QUERY_CLIENTS, QUERY_USERS)."""
+        return self.can("view-clients") or self.holds("query-clients", "query-users")
+
     async def client(self, client_uuid: str) -> Client:
         """The realm's client with this UUID. Unknown: 404 to those who may list clients (ClientPermissions.canList:
         query-clients or query-users), else 403 (Keycloak's guard against probing for ids)."""
         client = await self.tx.clients.get(client_uuid)
         if client is None or client.realm_id != self.realm.id:
-            raise CLIENT_NOT_FOUND if self.can("query-clients") or self.can("query-users") else FORBIDDEN
+            raise CLIENT_NOT_FOUND if self.may_list_clients() else FORBIDDEN
         return client
 
 
