@@ -356,7 +356,8 @@ def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint
             if logout:
                 await tx.sessions.delete_realm_sessions(realm.id, False)
                 await tx.sessions.delete_realm_sessions(realm.id, True)
-                realm = dataclasses.replace(realm, not_before=now)
+                # the realm as committed, locked: a change made meanwhile is not written back over
+                realm = dataclasses.replace(await tx.realms.lock(realm.id) or realm, not_before=now)
                 await tx.realms.update(realm)
                 clients = [c for c in clients if c.enabled]
             found.append((realm, clients))
