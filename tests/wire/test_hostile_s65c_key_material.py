@@ -251,3 +251,16 @@ async def test_given_material_never_comes_back_out(realm: Env, caplog: pytest.Lo
             assert material not in response.text
     for material in (secret, private[40:100], ec_private[40:100]):
         assert material not in caplog.text
+
+
+@pytest.mark.parametrize("kid", ["a\x00b", "k" * 65, "ключ", "a b"])
+async def test_a_realm_files_rsa_key_with_a_kid_no_key_table_holds_gets_its_derived_kid(realm: Env, kid: str) -> None:
+    """An imported ``rsa`` key's kid is KeyUtils.createKeyId of its public key in Keycloak, whatever the file says;
+    Doorkeep keeps a file's kid only when the key table can hold it (on PostgreSQL a NUL or a 65th character was a
+    500, on SQLite a kid no JWKS should carry)."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    component = {"name": "rsa", "providerId": "rsa", "config": {"privateKey": [pkcs8(private)], "kid": [kid]}}
+    rep = {"realm": "copy", "enabled": True, "components": {KEY_PROVIDER: [component]}}
+    response = await realm.http.post("/admin/realms", json=rep, headers=await realm.admin_headers())
+    assert response.status_code == 201, response.text
+    assert key_id(private) in [k["kid"] for k in await keys(realm, "copy")]
