@@ -117,7 +117,9 @@ async def test_the_same_rsa_key_given_twice_is_two_kids(realm: Env) -> None:
 async def test_two_creates_racing_for_one_kid_are_never_a_500(realm: Env) -> None:
     configs = [{"kid": ["kc-race"], "secret": [b64url(os.urandom(64))]} for _ in range(4)]
     answers = await asyncio.gather(*(post(realm, "hmac-generated", c) for c in configs))
-    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    # One after another each gets a key of its own (201); racing on PostgreSQL the losers may hit the key table's
+    # primary key: Keycloak's ModelDuplicateException answer (409), never a 500 nor a second row with that kid.
+    assert {a.status_code for a in answers} <= {201, 409} and 201 in [a.status_code for a in answers]
     assert [k["kid"] for k in await keys(realm)].count("kc-race") == 1
 
 
