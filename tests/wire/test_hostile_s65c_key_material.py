@@ -266,3 +266,17 @@ async def test_a_realm_files_rsa_key_with_a_kid_no_key_table_holds_gets_its_deri
     response = await realm.http.post("/admin/realms", json=rep, headers=await realm.admin_headers())
     assert response.status_code == 201, response.text
     assert key_id(private) in [k["kid"] for k in await keys(realm, "copy")]
+
+
+async def test_one_private_key_imported_twice_as_rsa_is_a_409_never_a_500(realm: Env) -> None:
+    """Keycloak keeps both (its kid lives in each component's key, not a table's primary key); Doorkeep's key table
+    holds one key per kid, so the second ``rsa`` import of one key is ModelDuplicateException's 409, while a
+    generated provider given that key gets a key of its own."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    first = await post(realm, "rsa", {"privateKey": [pkcs8(private)]})
+    assert first.status_code == 201, first.text
+    again = await post(realm, "rsa", {"privateKey": [pkcs8(private)]})
+    assert (again.status_code, again.json()) == (409, {"errorMessage": "Conflict detected. See logs for details"})
+    generated = await post(realm, "rsa-generated", {"privateKey": [pkcs8(private)]})
+    assert generated.status_code == 201, generated.text
+    assert [k["kid"] for k in await keys(realm)].count(key_id(private)) == 1
