@@ -280,3 +280,28 @@ async def test_one_private_key_imported_twice_as_rsa_is_a_409_never_a_500(realm:
     generated = await post(realm, "rsa-generated", {"privateKey": [pkcs8(private)]})
     assert generated.status_code == 201, generated.text
     assert [k["kid"] for k in await keys(realm)].count(key_id(private)) == 1
+
+
+async def test_a_realm_file_naming_another_realms_kids_gets_keys_of_its_own(realm: Env) -> None:
+    theirs = await keys(realm)
+    hs = next(k for k in theirs if k["algorithm"].startswith("HS"))
+    rs256 = next(k for k in theirs if k["algorithm"] == "RS256")
+    attacker = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    components: list[dict[str, Any]] = [
+        {
+            "name": "hs",
+            "providerId": "hmac-generated",
+            "config": {"kid": [hs["kid"]], "secret": [b64url(os.urandom(64))]},
+        },
+        {
+            "name": "rs",
+            "providerId": "rsa-generated",
+            "config": {"kid": [rs256["kid"]], "privateKey": [pkcs8(attacker)]},
+        },
+    ]
+    rep = {"realm": "copy", "enabled": True, "components": {KEY_PROVIDER: components}}
+    response = await realm.http.post("/admin/realms", json=rep, headers=await realm.admin_headers())
+    assert response.status_code == 201, response.text
+    copied = {k["kid"] for k in await keys(realm, "copy")}
+    assert not copied & {hs["kid"], rs256["kid"]}
+    assert await keys(realm) == theirs
