@@ -75,6 +75,10 @@ async def test_an_untrusted_peers_forwarded_port_counts_for_nothing(realm: Env) 
         ("8443/evil", "https://id.example"),
         ("8443@evil.example", "https://id.example"),
         ("99999999999999999999", "https://id.example"),
+        ("+8443", "https://id.example:8443"),  # Integer.parseInt takes a sign: Quarkus reads 8443
+        ("008443", "https://id.example:8443"),
+        ("0" * 5000 + "8443", "https://id.example:8443"),
+        ("9" * 5000, "https://id.example"),
     ],
 )
 async def test_odd_forwarded_ports_make_a_well_formed_issuer(realm: Env, port: str, expected: str) -> None:
