@@ -247,6 +247,7 @@ async def test_given_material_never_comes_back_out(realm: Env, caplog: pytest.Lo
         await realm.http.post(f"{REALM}/partial-export?exportClients=true&exportGroupsAndRoles=true", headers=headers),
         await realm.http.get(f"{REALM}/admin-events", headers=headers),
     ]
+    assert '"providerId\\":\\"hmac-generated\\"' in shown[2].text  # the events carry the stripped bodies
     for response in shown:
         assert response.status_code == 200, response.text
         for material in (secret, private[40:100], ec_private[40:100]):
