@@ -66,7 +66,7 @@ async def test_the_port_follows_quarkus_forwarded_parser(realm: Env, headers: di
 
 
 @pytest.mark.server_options(proxy_headers="xforwarded")
-@pytest.mark.parametrize("port", ["port", "-1", "+8443", "123456", "65536", "84 43", "0x20FB"])
+@pytest.mark.parametrize("port", ["port", "-1", "123456", "65536", "84 43", "0x20FB", "++8443", "+"])
 async def test_a_malformed_forwarded_port_is_ignored(realm: Env, port: str) -> None:
     headers = {"X-Forwarded-Host": "id.example:9443", "X-Forwarded-Port": port}
     assert await issuer(realm, headers) == "http://id.example:9443/realms/test"

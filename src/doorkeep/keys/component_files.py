@@ -135,5 +135,8 @@ def _imported_rsa(provider_id: str, given: Mapping[str, list[str]], base: RealmK
     default = "RSA-OAEP" if provider_id == "rsa-enc" else "RS256"
     algorithm = first(given, RS_ALGORITHM.name) or default
     config = {**base.config, PRIVATE_KEY.name: [SECRET_VALUE]}
-    kid = first(given, "kid") or key_id(private.public_key())  # a kid of Doorkeep's own is kept
+    # A kid of Doorkeep's own is kept; Keycloak derives it (AbstractRsaKeyProvider), so does Doorkeep for a kid the
+    # key table cannot hold (a NUL or a 65th character: refused by PostgreSQL, kept by SQLite).
+    kept = first(given, "kid")
+    kid = kept if kept is not None and given_material.storable_kid(kept) else key_id(private.public_key())
     return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)

@@ -77,7 +77,7 @@ def given(
     base = RealmKey("", realm_id, "", use, "active", None, "", now, provider_id=provider_id, config=rest)
     validate_common(config)
     kid = first(config, "kid")
-    if kid is not None and not _KID.fullmatch(kid):
+    if kid is not None and not storable_kid(kid):
         raise ComponentInvalid("'kid' should be 1 to 64 printable ASCII characters")  # Doorkeep's key table
     if provider_id in _SECRET:
         return rest, _secret(provider_id, config, kid, base)
@@ -95,6 +95,11 @@ def given(
     if held is not None and prefix != "eddsa" and not isinstance(_public(held), ec.EllipticCurvePublicKey):
         raise ComponentInvalid("Failed to decode private key")
     return rest, held
+
+
+def storable_kid(kid: str) -> bool:
+    """Whether the key table can hold ``kid`` alike on both engines: 1 to 64 printable ASCII characters."""
+    return _KID.fullmatch(kid) is not None
 
 
 def _secret(provider_id: str, config: Mapping[str, list[str]], kid: str | None, base: RealmKey) -> RealmKey | None:

@@ -85,9 +85,15 @@ def forwarded_scheme(value: str) -> str | None:
 
 
 def forwarded_port(value: str) -> int | None:
-    """A trusted proxy's forwarded port (RFC 3986 §3.2.3 digits, at most 65535); None for anything else."""
+    """A trusted proxy's forwarded port as ForwardedParser.parsePort reads it (Integer.parseInt: decimal digits, a
+    leading ``+`` and leading zeros allowed), 0 to 65535; None for anything else."""
     value = value.strip().strip('"')
-    return int(value) if re.fullmatch(r"[0-9]{1,5}", value) and int(value) <= 65535 else None
+    digits = value[1:] if value.startswith("+") else value
+    significant = digits.lstrip("0")
+    if not re.fullmatch(r"[0-9]+", digits) or len(significant) > len(str(_MAX_PORT)):
+        return None
+    number = int(significant or "0")
+    return number if number <= _MAX_PORT else None
 
 
 def _host_and_port(value: str, current: int | None) -> tuple[str, int | None]:
