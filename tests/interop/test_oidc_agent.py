@@ -28,7 +28,8 @@ from interop.oidc_agent_support import (
     follow_code_flow,
     realm_rep,
 )
-from interop.server import DoorkeepProcess, free_port, port_from_env
+from interop.server import DoorkeepProcess, port_from_env
+from ports import free_port_between
 
 pytestmark = pytest.mark.interop
 
@@ -37,7 +38,7 @@ OFFLINE = "--scope=openid offline_access"
 
 @pytest.fixture(scope="module")
 def redirect_port() -> int:
-    return free_port()
+    return free_port_between(1024, 49151)  # oidc-gen: "The port number has to be between 1024 and 49151"
 
 
 @pytest.fixture(scope="module")
