@@ -90,3 +90,12 @@ async def test_forwarded_headers_are_ignored_when_proxy_headers_are_off(realm: E
     }
     response = await realm.http.get(DISCOVERY, headers=headers)
     assert response.json()["issuer"] == "http://localhost:8080/realms/test"
+
+
+@pytest.mark.server_options(hostname="id.example")
+@pytest.mark.parametrize("host", ["evil.example:81 ", " evil.example:81", "evil.example:81\t"])
+async def test_whitespace_around_the_host_is_not_part_of_it(realm: Env, host: str) -> None:
+    """RFC 9110 §5.5: optional whitespace around a field value is not part of it; Vert.x trims it before parsing."""
+    response = await realm.http.get(DISCOVERY, headers={"Host": host})
+    assert response.status_code == 200, (host, response.text)
+    assert response.json()["issuer"] == "http://id.example:81/realms/test"

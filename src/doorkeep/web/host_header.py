@@ -30,6 +30,7 @@ _AUTHORITY = re.compile(
     r"(?::(?P<port>[0-9]*))?"
 )
 _MAX_PORT = 65535
+OWS = " \t"  # RFC 9110 §5.5: whitespace around a field value is not part of it (Vert.x trims it)
 BODY = b"Bad Request"
 HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(BODY)).encode())]
 
@@ -60,7 +61,7 @@ def refused(scope: Scope) -> bool:
     hosts = [value for key, value in scope["headers"] if key == b"host"]
     if not hosts:
         return scope.get("http_version") == "1.1"
-    return len(hosts) > 1 or not authority(hosts[0].decode("latin-1"))
+    return len(hosts) > 1 or not authority(hosts[0].decode("latin-1").strip(OWS))
 
 
 async def guard(scope: Scope, send: Send) -> bool:

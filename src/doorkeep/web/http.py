@@ -295,7 +295,8 @@ def origin(request: Request) -> str:
     """``scheme://host[:port]`` this request came to, as trusted proxy headers say or else the request itself."""
     settings = state(request).settings
     scheme = request.scope.get("scheme", "http")  # what request.url.scheme says, without building the URL
-    host = host_header.canonical(request.headers.get("host") or f"{settings.http_host}:{settings.http_port}")
+    given = (request.headers.get("host") or "").strip(host_header.OWS)
+    host = host_header.canonical(given or f"{settings.http_host}:{settings.http_port}")
     proxy = settings.proxy_headers if _from_trusted_proxy(request, settings) else None
     if proxy is None:
         return f"{scheme}://{host}"
