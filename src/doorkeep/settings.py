@@ -358,7 +358,8 @@ class Settings:
     proxy_headers: str | None = _option(
         None,
         "--proxy-headers",
-        "Trust Forwarded or X-Forwarded-* headers from a reverse proxy (xforwarded: X-Forwarded-Prefix too).",
+        "Trust Forwarded or X-Forwarded-* headers from a reverse proxy "
+        "(xforwarded: X-Forwarded-Host, -Proto, -Port and -Prefix).",
         kind="choice",
         choices=("forwarded", "xforwarded"),
         group="Proxy",
