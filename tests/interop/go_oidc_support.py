@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from interop.openid_client_support import PASSWORD, REDIRECT, USERNAME
+from interop.openid_client_support import REDIRECT, alice
 
 SOURCE = Path(__file__).resolve().parents[1] / "go_oidc"
 GOPATH = "/usr/share/gocode"  # where Debian's golang-*-dev packages put their sources
@@ -41,18 +41,7 @@ def realm_rep(name: str, *more_clients: dict[str, Any], **settings: Any) -> dict
             _client(SERVICE, SERVICE_SECRET, standardFlowEnabled=False, serviceAccountsEnabled=True),
             *more_clients,
         ],
-        "users": [
-            {
-                "username": USERNAME,
-                "enabled": True,
-                "email": "alice@example.com",
-                "emailVerified": True,
-                "firstName": "Alice",
-                "lastName": "Liddell",
-                "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
-                "realmRoles": [f"default-roles-{name}"],  # offline_access among them
-            }
-        ],
+        "users": [alice(name)],
     }
 
 

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import httpx
 
-from interop.openid_client_support import PASSWORD, USERNAME, log_in
+from interop.openid_client_support import alice, log_in
 
 REALM = "agent"
 PRE, PRE_SECRET = "agent-pre", "agent-pre-secret"  # pre-registered: device flow and code flow with a local redirect
@@ -47,18 +47,7 @@ def realm_rep(redirect_port: int) -> dict[str, Any]:
                 },
             }
         ],
-        "users": [
-            {
-                "username": USERNAME,
-                "enabled": True,
-                "email": "alice@example.com",
-                "emailVerified": True,
-                "firstName": "Alice",
-                "lastName": "Liddell",
-                "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
-                "realmRoles": [f"default-roles-{REALM}"],
-            }
-        ],
+        "users": [alice(REALM)],
     }
 
 

@@ -24,6 +24,23 @@ REALM = "oidc-node"
 REDIRECT = "https://rp.example/cb"
 LOGGED_OUT = "https://rp.example/logged-out"
 USERNAME, PASSWORD = "alice", "alice-password"
+
+
+def alice(realm: str) -> dict[str, Any]:
+    """The interop realms' user, as a realm file lists her: an imported user gets no default roles unless named
+    (RepresentationToModel.createUser), so hers are, offline_access among them."""
+    return {
+        "username": USERNAME,
+        "enabled": True,
+        "email": "alice@example.com",
+        "emailVerified": True,
+        "firstName": "Alice",
+        "lastName": "Liddell",
+        "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
+        "realmRoles": [f"default-roles-{realm}"],
+    }
+
+
 WEB, WEB_SECRET = "oc-web", "oc-web-secret"  # client_secret_basic and _post
 HMAC, HMAC_SECRET = "oc-hmac", "oc-hmac-secret-that-is-long-enough-for-hs256"  # client_secret_jwt
 SIGNED = "oc-signed"  # private_key_jwt, signed request objects, JARM, signed userinfo
@@ -134,19 +151,7 @@ def realm_rep(key: ClientKey) -> dict[str, Any]:
                 attributes={"pkce.code.challenge.method": "S256", "dpop.bound.access.tokens": "true"},
             ),
         ],
-        "users": [
-            {
-                "username": USERNAME,
-                "enabled": True,
-                "email": "alice@example.com",
-                "emailVerified": True,
-                "firstName": "Alice",
-                "lastName": "Liddell",
-                "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
-                # an imported user gets no default roles unless named (RepresentationToModel.createUser)
-                "realmRoles": [f"default-roles-{REALM}"],
-            }
-        ],
+        "users": [alice(REALM)],
     }
 
 

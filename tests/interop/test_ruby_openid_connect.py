@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from interop.openid_client_support import PASSWORD, REDIRECT, USERNAME, log_in
+from interop.openid_client_support import REDIRECT, alice, log_in
 from interop.server import DoorkeepProcess, port_from_env
 
 pytestmark = pytest.mark.interop
@@ -36,16 +36,7 @@ def realm_rep(name: str, **settings: Any) -> dict[str, Any]:
         "redirectUris": [REDIRECT],
         "attributes": {"pkce.code.challenge.method": "S256"},
     }
-    user = {
-        "username": USERNAME,
-        "enabled": True,
-        "email": "alice@example.com",
-        "emailVerified": True,
-        "firstName": "Alice",
-        "lastName": "Liddell",
-        "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
-        "realmRoles": [f"default-roles-{name}"],
-    }
+    user = alice(name)
     return {"realm": name, "enabled": True, **settings, "clients": [client], "users": [user]}
 
 
