@@ -95,7 +95,8 @@ async def membership(request: Request) -> Response:
         user = await _user(call, request.path_params["id"])
         call.require("manage-users")
         await org_groups.refuse_outside(call.tx, call.realm.id, request.path_params["group"])
-        group = await _membership_group(call, request.path_params["group"])
+        # UserResource.joinGroup / removeMembership: "Group not found" (GroupsResource: "Could not find group by id")
+        group = await load_group(call, request.path_params["group"], MEMBERSHIP_GROUP_NOT_FOUND)
         joining = request.method == "PUT"
         if joining:
             await call.identity.require_membership(call.tx, group)
@@ -109,15 +110,6 @@ async def membership(request: Request) -> Response:
         return no_content()
 
     return await run_realm(request, work)
-
-
-async def _membership_group(call: RealmCall, group_id: str) -> Group:
-    """UserResource.joinGroup / removeMembership: a group id the realm does not have (another realm's included) is
-    ``NotFoundException("Group not found")``, not GroupsResource's "Could not find group by id"."""
-    group = await call.tx.groups.get(group_id, held=True)  # held: as load_group, a deletion under way is waited for
-    if group is None or group.realm_id != call.realm.id:
-        raise MEMBERSHIP_GROUP_NOT_FOUND
-    return group
 
 
 async def _change_membership(call: RealmCall, user: User, group: Group, *, joining: bool) -> bool:

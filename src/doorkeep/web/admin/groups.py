@@ -17,6 +17,7 @@ from starlette.routing import Route
 from doorkeep.admin import groups as group_ops
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.user_search import query_fields
+from doorkeep.errors import AdminError
 from doorkeep.model import Group
 from doorkeep.organizations import groups as org_groups
 from doorkeep.realms.provisioning import new_id
@@ -38,10 +39,11 @@ from doorkeep.web.http import json_response, state
 GROUP_NOT_FOUND = not_found("Could not find group by id")
 
 
-async def load_group(call: RealmCall, group_id: str) -> Group:
+async def load_group(call: RealmCall, group_id: str, missing: AdminError = GROUP_NOT_FOUND) -> Group:
+    """The realm's group of this id, or ``missing`` (a group of another realm included)."""
     group = await call.tx.groups.get(group_id, held=True)  # a subgroup, mapping or member added under it waits
     if group is None or group.realm_id != call.realm.id:
-        raise GROUP_NOT_FOUND
+        raise missing
     return group
 
 
