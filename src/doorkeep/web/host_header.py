@@ -30,6 +30,7 @@ _AUTHORITY = re.compile(
     r"(?::(?P<port>[0-9]*))?"
 )
 _MAX_PORT = 65535
+_DIGITS = re.compile(r"[0-9]+")
 OWS = " \t"  # RFC 9110 §5.5: whitespace around a field value is not part of it (Vert.x trims it)
 BODY = b"Bad Request"
 HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(BODY)).encode())]
@@ -38,13 +39,17 @@ HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", 
 def authority(value: str) -> bool:
     """Whether ``value`` is an RFC 3986 authority without userinfo: ``host[:port]``."""
     match = _AUTHORITY.fullmatch(value)
-    return match is not None and _port_ok(match["port"] or "")
+    return match is not None and (not match["port"] or _port_number(match["port"]) is not None)
 
 
-def _port_ok(digits: str) -> bool:
-    """HostAndPortImpl.parsePort: the digits' value at most 65535 (leading zeros read, never int() of 5000)."""
+def _port_number(digits: str) -> int | None:
+    """The value of a port's decimal digits when at most 65535 (HostAndPortImpl.parsePort, Integer.parseInt):
+    leading zeros read, and never ``int()`` of 5000 digits; None for anything else."""
     significant = digits.lstrip("0")
-    return len(significant) <= len(str(_MAX_PORT)) and int(significant or "0") <= _MAX_PORT
+    if not _DIGITS.fullmatch(digits) or len(significant) > len(str(_MAX_PORT)):
+        return None
+    number = int(significant or "0")
+    return number if number <= _MAX_PORT else None
 
 
 def canonical(value: str) -> str:
@@ -52,8 +57,8 @@ def canonical(value: str) -> str:
     match = _AUTHORITY.fullmatch(value)
     if match is None or match["port"] is None:
         return value
-    host = value[: match.start("port") - 1]
-    return f"{host}:{int(match['port'])}" if match["port"] else host
+    host, number = value[: match.start("port") - 1], _port_number(match["port"])
+    return host if number is None else f"{host}:{number}"
 
 
 def refused(scope: Scope) -> bool:
@@ -86,15 +91,10 @@ def forwarded_scheme(value: str) -> str | None:
 
 
 def forwarded_port(value: str) -> int | None:
-    """A trusted proxy's forwarded port as ForwardedParser.parsePort reads it (Integer.parseInt: decimal digits, a
-    leading ``+`` and leading zeros allowed), 0 to 65535; None for anything else."""
+    """A trusted proxy's forwarded port as ForwardedParser.parsePort reads it (Integer.parseInt: a leading ``+``
+    allowed too), 0 to 65535; None for anything else."""
     value = value.strip().strip('"')
-    digits = value[1:] if value.startswith("+") else value
-    significant = digits.lstrip("0")
-    if not re.fullmatch(r"[0-9]+", digits) or len(significant) > len(str(_MAX_PORT)):
-        return None
-    number = int(significant or "0")
-    return number if number <= _MAX_PORT else None
+    return _port_number(value.removeprefix("+"))
 
 
 def _host_and_port(value: str, current: int | None) -> tuple[str, int | None]:
