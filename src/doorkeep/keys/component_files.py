@@ -25,10 +25,8 @@ from doorkeep.keys.components import (
     PROPERTIES,
     RS_ALGORITHM,
     SECRET_VALUE,
-    ComponentInvalid,
     build,
     clean,
-    decode_private,
     der_b64,
     first,
     key_id,
@@ -52,12 +50,12 @@ def export(key: RealmKey) -> dict[str, Any]:
         config[PRIVATE_KEY.name] = [der_b64(private_of(key))]
     elif key.provider_id in ("hmac-generated", "aes-generated"):
         config.update(kid=[key.kid], secret=[key.private])
-    elif key.provider_id in _EC_NAMES:
+    elif key.provider_id in given_material.EC_PREFIX:
         private = private_of(key)
         spki = private.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        prefix = _EC_NAMES[key.provider_id]
+        prefix = given_material.EC_PREFIX[key.provider_id]
         config[f"{prefix}PrivateKey"] = [der_b64(private)]
         config[f"{prefix}PublicKey"] = [base64.b64encode(spki).decode()]
     out: dict[str, Any] = {"id": key.component_id}
@@ -77,10 +75,6 @@ def masked(key: RealmKey) -> dict[str, Any]:
         out["name"] = shown["name"]
     out.update(providerId=key.provider_id, subComponents={}, config=shown["config"])
     return out
-
-
-# The prefix of their key's config names.
-_EC_NAMES = {"ecdsa-generated": "ecdsa", "ecdh-generated": "ecdh", "eddsa-generated": "eddsa"}
 
 
 def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, component_id: str, now: int) -> RealmKey | None:
@@ -127,10 +121,7 @@ def _imported_rsa(provider_id: str, given: Mapping[str, list[str]], base: RealmK
     text = first(given, PRIVATE_KEY.name)
     if text is None:
         return None
-    try:
-        private = decode_private(text)
-    except Exception:
-        raise ComponentInvalid("Failed to decode private key") from None
+    private = given_material.decoded_private(text)
     public, pem = pem_pair(private)
     default = "RSA-OAEP" if provider_id == "rsa-enc" else "RS256"
     algorithm = first(given, RS_ALGORITHM.name) or default

@@ -52,12 +52,13 @@ from doorkeep.model import RealmKey
 
 _SECRET = ("hmac-generated", "aes-generated")
 _RSA = ("rsa-generated", "rsa-enc-generated")
-_EC_PREFIX = {"ecdsa-generated": "ecdsa", "ecdh-generated": "ecdh", "eddsa-generated": "eddsa"}
+# The prefix of an EC or EdDSA provider's key config names (``ecdsaPrivateKey``, ``ecdhPublicKey``, ...).
+EC_PREFIX = {"ecdsa-generated": "ecdsa", "ecdh-generated": "ecdh", "eddsa-generated": "eddsa"}
 # The config names a provider's key material goes by; the row keeps the key itself, its config keeps none of them.
 MATERIAL: dict[str, tuple[str, ...]] = {
     **{p: ("secret", "kid") for p in _SECRET},
     **{p: ("privateKey", "certificate", "kid") for p in _RSA},
-    **{p: (f"{prefix}PrivateKey", f"{prefix}PublicKey", "kid") for p, prefix in _EC_PREFIX.items()},
+    **{p: (f"{prefix}PrivateKey", f"{prefix}PublicKey", "kid") for p, prefix in EC_PREFIX.items()},
 }
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _KID = re.compile(r"[\x21-\x7e]{1,64}")  # the key table's kid column: VARCHAR(64), printable ASCII here
@@ -84,7 +85,7 @@ def given(
     if provider_id in _RSA:
         check_list(config, KEY_SIZE)
         return rest, _private(first(config, "privateKey"), None, kid, base, rsa.RSAPrivateKey)
-    prefix = _EC_PREFIX[provider_id]
+    prefix = EC_PREFIX[provider_id]
     if provider_id == "ecdsa-generated":
         check_boolean(config, EC_CERTIFICATE)
     check_list(config, {"ecdsa": CURVE, "ecdh": ECDH_CURVE, "eddsa": EDDSA_CURVE}[prefix])
@@ -131,12 +132,7 @@ def _private(text: str | None, public: str | None, kid: str | None, base: RealmK
     Keycloak reads the curve from (base64 SubjectPublicKeyInfo DER): it must be the private key's own."""
     if text is None:
         return None
-    try:
-        private = decode_private(text)
-    except Exception:
-        raise ComponentInvalid("Failed to decode private key") from None
-    if kind is not None and not isinstance(private, kind):
-        raise ComponentInvalid("Failed to decode private key")
+    private = decoded_private(text, kind)
     if public is not None:
         try:
             given_public: Any = serialization.load_der_public_key(base64.b64decode("".join(public.split())))
@@ -148,6 +144,18 @@ def _private(text: str | None, public: str | None, kid: str | None, base: RealmK
     public_pem, pem = pem_pair(private)
     made = kid or key_id(private.public_key())  # Keycloak derives it; a kid Doorkeep exported is kept
     return dataclasses.replace(base, kid=made, public_pem=public_pem, private=pem)
+
+
+def decoded_private(text: str, kind: Any = None) -> Any:
+    """A given private key (PEM, or base64 DER), of type ``kind`` when given; else ComponentValidationException's
+    400 ``Failed to decode private key`` (Keycloak answers 500 where PemUtils throws)."""
+    try:
+        private = decode_private(text)
+    except Exception:
+        raise ComponentInvalid("Failed to decode private key") from None
+    if kind is not None and not isinstance(private, kind):
+        raise ComponentInvalid("Failed to decode private key")
+    return private
 
 
 def _public(key: RealmKey) -> Any:
