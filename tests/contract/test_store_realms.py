@@ -303,3 +303,25 @@ async def test_client_scope_links_are_linked_switched_and_unlinked(db: Database)
         await tx.scopes.delete(roles.id)
     async with db.transaction() as tx:
         assert await tx.clients.scopes(client.id) == []
+
+
+async def test_the_default_role_id_is_written_by_its_own_method_and_kept_by_every_realm_update(db: Database) -> None:
+    """RealmRepo.set_default_role pins the id; an update of a realm read before it (a stale object, as an admin
+    request holds) or one naming another id keeps what is stored, with flows written or not."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx, "pinned")
+    async with db.transaction() as tx:
+        await tx.realms.set_default_role(realm.id, "role-1")
+    for flows in (False, True):
+        async with db.transaction() as tx:
+            await tx.realms.update(dataclasses.replace(realm, display_name=f"flows {flows}"), flows=flows)
+            await tx.realms.update(dataclasses.replace(realm, default_role_id="forged", display_name="x"), flows=flows)
+        async with db.transaction(write=False) as tx:
+            stored = await tx.realms.get(realm.id)
+            assert stored is not None and (stored.default_role_id, stored.display_name) == ("role-1", "x")
+    async with db.transaction() as tx:
+        await tx.realms.set_default_role(realm.id, "role-2")
+        await tx.realms.set_default_role(new_id(), "role-3")  # no such realm: nothing written, no error
+    async with db.transaction(write=False) as tx:
+        stored = await tx.realms.get(realm.id)
+        assert stored is not None and stored.default_role_id == "role-2"
