@@ -32,6 +32,9 @@ command -v oidc-agent >/dev/null 2>&1 || missing+=(oidc-agent-cli)
 command -v ruby >/dev/null 2>&1 || missing+=(ruby)
 [[ -d /usr/share/rubygems-integration/all/gems/openid_connect-1.2.0 ]] || compgen -G "/usr/share/rubygems-integration/all/gems/openid_connect-*" >/dev/null || missing+=(ruby-openid-connect)
 
+# systemd-analyze, which checks deploy/doorkeep.service (tests/interop/test_systemd_unit.py); nothing is started.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+
 if ((${#missing[@]} == 0)); then
     exit 0
 fi
