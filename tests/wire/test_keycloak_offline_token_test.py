@@ -9,105 +9,31 @@ does. Keycloak's time offset is the fake clock."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-import keycloak_port as port
-from browser_flow import REDIRECT, code_from, exchange, login, start
-from keycloak_port import ADMIN, client_uuid, delete, forget, get, poll, post, put, update_client, update_realm
-from support import add_audience, claims, header, password_grant, refresh, token_url
+import offline_token_realm
+from browser_flow import REDIRECT, code_from, start
+from keycloak_port import ADMIN, client_uuid, delete, get, poll, post, put, update_client, update_realm
+from offline_token_realm import (
+    NOT_GRANTED,
+    OFFLINE,
+    SECRET,
+    TEST_USER,
+    browser_login,
+    code_to_token,
+    introspect,
+    offline_scope_id,
+    refresh_with,
+    user_id,
+    user_rep,
+)
+from support import add_audience, claims, header, password_grant, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-OFFLINE = "offline-client"
-SECRET = "secret1"
-TEST_USER = "test-user@localhost"
-NOT_GRANTED = "Offline session invalid because offline access not granted anymore"
-EVENT_TYPES = [
-    "LOGIN",
-    "LOGIN_ERROR",
-    "LOGOUT",
-    "CODE_TO_TOKEN",
-    "CODE_TO_TOKEN_ERROR",
-    "REFRESH_TOKEN",
-    "REFRESH_TOKEN_ERROR",
-    "CLIENT_LOGIN",
-    "CLIENT_LOGIN_ERROR",
-    "INTROSPECT_TOKEN",
-    "INTROSPECT_TOKEN_ERROR",
-]
-
-
-def user_rep(username: str, first: str, last: str, roles: list[str]) -> dict[str, Any]:
-    return {
-        "username": username,
-        "enabled": True,
-        "email": username,
-        "emailVerified": True,
-        "firstName": first,
-        "lastName": last,
-        "credentials": [{"type": "password", "value": "password", "temporary": False}],
-        "realmRoles": roles,
-    }
-
-
-def realm_rep() -> dict[str, Any]:
-    """Keycloak's OfflineTokenRealmConfig (with test-app from OfflineAuthClientConfig)."""
-    return {
-        "realm": "test",
-        "enabled": True,
-        "eventsEnabled": True,
-        "enabledEventTypes": EVENT_TYPES,
-        "ssoSessionIdleTimeout": 30,
-        "accessTokenLifespan": 10,
-        "roles": {"realm": [{"name": "user"}]},
-        "clients": [
-            {
-                "clientId": OFFLINE,
-                "secret": SECRET,
-                "redirectUris": [REDIRECT],
-                "directAccessGrantsEnabled": True,
-                "serviceAccountsEnabled": True,
-                "attributes": {"client_credentials.use_refresh_token": "true"},
-            },
-            {
-                "clientId": "test-app",
-                "secret": "password",
-                "redirectUris": [REDIRECT],
-                "directAccessGrantsEnabled": True,
-                "serviceAccountsEnabled": True,
-            },
-        ],
-        "users": [
-            user_rep(TEST_USER, "Tom", "Brady", ["user", "offline_access"]),
-            user_rep("keycloak-user@localhost", "Keycloak", "User", ["user"]),
-        ],
-    }
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    """The imported ``test`` realm; the service account of offline-client holds ``user`` and ``offline_access``."""
-    headers = await env.admin_headers()
-    response = await env.http.post("/admin/realms", json=realm_rep(), headers=headers)
-    assert response.status_code == 201, response.text
-    account = await get(env, f"/clients/{await client_uuid(env, OFFLINE)}/service-account-user")
-    await post(env, f"/users/{account['id']}/role-mappings/realm", [await get(env, "/roles/offline_access")])
-    await post(env, f"/users/{account['id']}/role-mappings/realm", [await get(env, "/roles/user")])
-    yield env
-    forget(env)
-
-
-async def user_id(env: Env, username: str = TEST_USER) -> str:
-    return await port.user_id(env, username)
-
-
-async def offline_scope_id(env: Env) -> str:
-    (scope,) = [s for s in await get(env, "/client-scopes") if s["name"] == "offline_access"]
-    return str(scope["id"])
+kc = offline_token_realm.kc  # the imported realm (Keycloak's OfflineTokenRealmConfig)
 
 
 async def session_counts(env: Env, uid: str, client_id: str, sid: str) -> tuple[int, int]:
@@ -141,32 +67,11 @@ async def direct_grant(env: Env, client: str = OFFLINE, scope: str | None = "off
     return response.json()
 
 
-async def browser_login(env: Env, client: str = OFFLINE, scope: str = "openid offline_access", **kw: str) -> Any:
-    """oauth.doLogin (or openLoginForm over an SSO session): the redirect's parameters."""
-    return await login(env.http, "test", client, kw.pop("username", TEST_USER), scope=scope, **kw)
-
-
-async def code_to_token(env: Env, code: str, client: str = OFFLINE) -> Any:
-    response = await exchange(env.http, "test", client, code, secret=SECRET if client == OFFLINE else "password")
-    return response
-
-
-async def refresh_with(env: Env, token: str, client: str = OFFLINE, **kw: str) -> Any:
-    return await refresh(env.http, "test", client, token, secret=SECRET if client == OFFLINE else "password", **kw)
-
-
 async def client_credentials(env: Env, scope: str = "offline_access") -> Any:
     form = {"grant_type": "client_credentials", "client_id": OFFLINE, "client_secret": SECRET, "scope": scope}
     response = await env.http.post(token_url("test"), data=form)
     assert response.status_code == 200, response.text
     return response.json()
-
-
-async def introspect(env: Env, token: str) -> dict[str, Any]:
-    form = {"client_id": OFFLINE, "client_secret": SECRET, "token": token}
-    response = await env.http.post(token_url("test", "token/introspect"), data=form)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 async def setup_customer_user_roles(env: Env) -> str:
