@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from admin_support import realm_admin
+from admin_support import realm_admin, visible_and_hidden_sessions
 from support import password_grant, seed_client
-from test_admin_user_session_client_visibility import _setup
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -31,7 +30,7 @@ async def _sessions(env: Env, headers: dict[str, str], path: str = "", **params:
 async def test_ui_ext_sessions_show_all_clients_with_view_clients(env: Env) -> None:
     """An admin with view-realm, view-users and view-clients: ``ui-ext/sessions?max=100`` names both clients among
     the owner's sessions, each session once per kind, in admin-ui-ext's SessionRepresentation."""
-    visible, hidden, owner = await _setup(env)
+    visible, hidden, owner = await visible_and_hidden_sessions(env)
     viewer = await realm_admin(env, "full-viewer", "view-realm", "view-users", "view-clients")
     listed = [s for s in await _sessions(env, viewer, max=100) if s["userId"] == owner]
     assert {c for s in listed for c in s["clients"]} == {visible, hidden}
@@ -53,7 +52,7 @@ async def test_ui_ext_sessions_show_all_clients_with_view_clients(env: Env) -> N
 
 async def test_ui_ext_sessions_without_view_clients_show_no_client(env: Env) -> None:
     """view-realm and view-users without view-clients: the sessions, with no client."""
-    _, _, owner = await _setup(env)
+    _, _, owner = await visible_and_hidden_sessions(env)
     viewer = await realm_admin(env, "user-viewer", "view-realm", "view-users")
     listed = await _sessions(env, viewer, max=100)
     assert len([s for s in listed if s["userId"] == owner]) == 4  # and the viewer's own admin-cli session
@@ -63,7 +62,7 @@ async def test_ui_ext_sessions_without_view_clients_show_no_client(env: Env) -> 
 async def test_ui_ext_sessions_need_view_realm_and_list_only_viewable_users(env: Env) -> None:
     """SessionsResource.realmSessions asks view-realm (403 without); applySearch keeps the sessions of users the
     admin may view, so a view-realm admin without view-users gets none."""
-    await _setup(env)
+    await visible_and_hidden_sessions(env)
     no_realm = await realm_admin(env, "no-realm", "view-users", "view-clients")
     refused = await env.http.get(UI_EXT, headers=no_realm)
     assert refused.status_code == 403, refused.text
@@ -75,7 +74,7 @@ async def test_ui_ext_sessions_type_search_and_paging(env: Env) -> None:
     """``type`` picks REGULAR or OFFLINE (an unknown name is JAX-RS's 404); ``search`` keeps the sessions whose
     username, IP address or a clientId contains it (trimmed); ``first``/``max`` page the list, ``max`` 10 by
     default."""
-    visible, hidden, _ = await _setup(env)
+    _, hidden, _ = await visible_and_hidden_sessions(env)
     headers = await env.admin_headers()
     assert {s["type"] for s in await _sessions(env, headers, type="REGULAR")} == {"REGULAR"}
     assert len(await _sessions(env, headers, type="OFFLINE")) == 2
@@ -96,7 +95,7 @@ async def test_ui_ext_sessions_type_search_and_paging(env: Env) -> None:
 async def test_ui_ext_client_sessions_list_one_clients_online_and_offline_sessions(env: Env) -> None:
     """``ui-ext/sessions/client?clientId={uuid}``: that client's online and offline sessions; an unknown client is
     a 404."""
-    visible, _, _ = await _setup(env)
+    visible, _, _ = await visible_and_hidden_sessions(env)
     headers = await env.admin_headers()
     other = await seed_client(env.db, "test", "other-app")
     assert (await password_grant(env.http, "test", "other-app", username="session-owner")).status_code == 200
