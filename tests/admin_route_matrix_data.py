@@ -333,6 +333,9 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/client-policies/profiles": {"GET": R_VIEW, "PUT": R_MANAGE},
     "/{realm}/client-registration-policy/providers": {"GET": R_VIEW},
     "/{realm}/client-session-stats": {"GET": R_VIEW},
+    # admin-ui-ext SessionsResource: realmSessions realm().requireViewRealm; clientSessions clients().requireView
+    "/{realm}/ui-ext/sessions": {"GET": R_VIEW},
+    "/{realm}/ui-ext/sessions/client": {"GET": C_VIEW},
     # ComponentResource: realm().requireViewRealm / requireManageRealm
     "/{realm}/components": {"GET": R_VIEW, "POST": R_MANAGE},
     "/{realm}/components/{id}": {"DELETE": R_MANAGE, "GET": R_VIEW, "PUT": R_MANAGE},

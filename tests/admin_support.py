@@ -11,7 +11,7 @@ import httpx
 
 from console_support import sign_in
 from doorkeep.realms.management import client_id_for as management_client_id
-from support import password_grant, seed_realm, seed_user
+from support import password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env, client_at
 
 FORBIDDEN_BODY = {"error": "HTTP 403 Forbidden"}
@@ -138,3 +138,17 @@ async def console_as(env: Env, username: str, *management: str) -> AsyncIterator
     async with client_at(env, "127.0.0.2") as http:
         await sign_in(http, "/admin/test/console/", username)
         yield http
+
+
+async def visible_and_hidden_sessions(env: Env) -> tuple[str, str, str]:
+    """UserSessionClientVisibilityTest's realm ``test``: ``session-owner`` holds, for each of ``visible-app`` and
+    ``hidden-app``, one online and one offline session. Answers the two clients' uuids and the owner's id."""
+    await seed_realm(env.db, env.clock)
+    visible = await seed_client(env.db, "test", "visible-app")
+    hidden = await seed_client(env.db, "test", "hidden-app")
+    owner = await seed_user(env.db, env.clock, "test", "session-owner")
+    for client in ("visible-app", "hidden-app"):
+        for scope in (None, "offline_access"):
+            granted = await password_grant(env.http, "test", client, username="session-owner", scope=scope)
+            assert granted.status_code == 200, granted.text
+    return visible.id, hidden.id, owner.id

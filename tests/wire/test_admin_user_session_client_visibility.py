@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from admin_console_http import post, sign_in
-from admin_support import make_admin, realm_admin
-from support import password_grant, seed_client, seed_realm, seed_user
+from admin_support import make_admin, realm_admin, visible_and_hidden_sessions
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -21,24 +20,12 @@ CONSOLE = "/admin/test/console/test"
 HTML = {"Accept": "text/html"}
 
 
-async def _setup(env: Env) -> tuple[str, str, str]:
-    await seed_realm(env.db, env.clock)
-    visible = await seed_client(env.db, "test", "visible-app")
-    hidden = await seed_client(env.db, "test", "hidden-app")
-    owner = await seed_user(env.db, env.clock, "test", "session-owner")
-    for client in ("visible-app", "hidden-app"):
-        for scope in (None, "offline_access"):
-            granted = await password_grant(env.http, "test", client, username="session-owner", scope=scope)
-            assert granted.status_code == 200, granted.text
-    return visible.id, hidden.id, owner.id
-
-
 async def _get(env: Env, path: str, headers: dict[str, str]) -> Any:
     return await env.http.get(f"{REALM}{path}", headers=headers)
 
 
 async def test_a_user_viewer_without_view_clients_sees_no_client(env: Env) -> None:
-    visible, hidden, owner = await _setup(env)
+    visible, hidden, owner = await visible_and_hidden_sessions(env)
     viewer = await realm_admin(env, "fgap-viewer", "view-realm", "view-users")
     sessions = await _get(env, f"/users/{owner}/sessions", viewer)
     assert sessions.status_code == 200, sessions.text
@@ -54,7 +41,7 @@ async def test_a_user_viewer_without_view_clients_sees_no_client(env: Env) -> No
 
 @pytest.mark.parametrize("role", ["view-clients", "manage-clients"])
 async def test_a_viewer_of_clients_sees_every_client(env: Env, role: str) -> None:
-    visible, hidden, owner = await _setup(env)
+    visible, hidden, owner = await visible_and_hidden_sessions(env)
     viewer = await realm_admin(env, "full-viewer", "view-realm", "view-users", role)
     sessions = (await _get(env, f"/users/{owner}/sessions", viewer)).json()
     assert {c for s in sessions for c in s["clients"]} == {visible, hidden}
@@ -68,7 +55,7 @@ async def test_a_viewer_of_clients_sees_every_client(env: Env, role: str) -> Non
 async def test_the_admin_console_shows_a_user_viewer_no_client(env: Env) -> None:
     """The console's Consents and Sessions tabs follow the REST rule: a view-users admin without view-clients sees
     the user's sessions but no client of them and no consent."""
-    _, _, owner = await _setup(env)
+    _, _, owner = await visible_and_hidden_sessions(env)
     await make_admin(env, "test", "console-viewer", "view-realm", "view-users")
     async with client_at(env, "127.0.0.2") as http:
         await sign_in(http, "console-viewer")
@@ -88,7 +75,7 @@ async def test_the_admin_console_shows_a_user_viewer_no_client(env: Env) -> None
 async def test_bulk_revocation_in_the_console_asks_manage_users_before_reading_the_criteria(env: Env) -> None:
     """A view-users console admin posting the bulk revocation's preview or run, with criteria good or bad, gets the
     403 page, never the form's criteria error nor the confirm step (the REST call's order)."""
-    await _setup(env)
+    await visible_and_hidden_sessions(env)
     await make_admin(env, "test", "bulk-viewer", "view-realm", "view-users")
     async with client_at(env, "127.0.0.4") as http:
         start = await sign_in(http, "bulk-viewer")

@@ -94,6 +94,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/service-account-user$", ref("UserRepresentation")),
     _rule(r"GET .*/(default|optional)-client-scopes$", array_of("ClientScopeRepresentation")),
     _rule(r"GET .*/(default-default|default-optional)-client-scopes$", array_of("ClientScopeRepresentation")),
+    _rule(r"GET .*/ui-ext/sessions(/client)?$", {"type": "array", "items": OBJECT}),  # admin-ui-ext's shape
     _rule(r"GET .*/(offline-sessions|user-sessions|sessions)(/\{client\})?$", SESSIONS),
     _rule(r"GET .*/client-session-stats$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/users/\{id\}/consents$", array_of("UserConsentRepresentation")),

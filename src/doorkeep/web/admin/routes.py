@@ -24,6 +24,7 @@ MODULES = (
     "users",
     "impersonation",
     "sessions",
+    "sessions_ui",
     "bulk_revoke",
     "offline_devices",
     "events",
