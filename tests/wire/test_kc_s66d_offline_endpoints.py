@@ -133,3 +133,27 @@ async def test_introspecting_an_offline_token_records_its_session(realm: Env) ->
     assert out["sid"] == body["session_state"] and "exp" not in out and "nbf" not in out
     (event,) = await events_of(realm, "INTROSPECT_TOKEN")
     assert event["clientId"] == "app" and event["sessionId"] == body["session_state"]
+
+
+async def test_an_offline_token_introspected_under_the_access_token_hint_by_its_client_is_active(realm: Env) -> None:
+    """RefreshTokenIntrospectionTest.issuingClientCanIntrospectRefreshTokenWithAccessTokenHint, with an offline
+    token: the hint does not hide it from its own client."""
+    body = await grant(realm, scope="offline_access")
+    out = await introspect(realm, body["refresh_token"], "access_token", ("app", "secret"))
+    assert out["active"] is True and out["typ"] == "Offline" and out["client_id"] == "app"
+
+
+@pytest.mark.parametrize("first", ["logout", "revoke"])
+async def test_a_logout_with_an_offline_token_whose_session_is_gone_answers_204(realm: Env, first: str) -> None:
+    """LogoutEndpoint.logoutToken: a verified offline token whose offline session no longer exists (logged out or
+    revoked already) is still a successful logout: 204, and with no session to end no LOGOUT event is recorded
+    (``event.success()`` runs only when the session is found)."""
+    body = await grant(realm, scope="offline_access")
+    if first == "logout":
+        assert (await logout(realm, body["refresh_token"])).status_code == 204
+    else:
+        assert (await revoke(realm, body["refresh_token"], "refresh_token")).status_code == 200
+    await keep_events(realm, "LOGOUT", "LOGOUT_ERROR")
+    response = await logout(realm, body["refresh_token"])
+    assert response.status_code == 204, response.text
+    assert await events_of(realm, "LOGOUT") == [] and await events_of(realm, "LOGOUT_ERROR") == []
