@@ -297,19 +297,21 @@ async def test_the_answer_waits_for_the_clients_told_504_when_one_fails(env: Env
 
 async def test_a_disabled_client_is_a_failed_local_logout_and_nothing_ends(env: Env) -> None:
     """postBackchannelLogoutOnDisabledClientReturnsNotImplemented: the session's client ``app`` is disabled, so
-    Keycloak cannot log it out: 501 ``server_error``, LOGOUT_ERROR ``logout_failed``, and its rollback leaves the
-    session as it was."""
+    Keycloak cannot log it out: 501 ``server_error`` "There was an error during the local logout", LOGOUT_ERROR
+    ``logout_failed`` with that message as ``reason`` (LogoutEndpoint.backchannelLogout since its
+    LogoutTokenValidationContext), and its rollback leaves the session as it was."""
     async with _signed_in(env) as (broker, http, sid, sub):
         await update_client(env.db, "test", "app", enabled=False)
         refused = await _post(http, await _signed(env, _claims(broker, sid, sub)))
         assert refused.status_code == 501, refused.text
         assert refused.json() == {
             "error": "server_error",
-            "error_description": "There was an error in the local logout",
+            "error_description": "There was an error during the local logout",
         }
         assert len(await _sessions(env, "test", "alice")) == 1
         [event] = await _events(env)
         assert event["type"] == "LOGOUT_ERROR" and event["error"] == "logout_failed"
+        assert event["details"] == {"reason": "There was an error during the local logout"}, event
 
 
 async def test_without_jwks_url_the_validating_public_key_checks_the_logout_token(env: Env) -> None:
