@@ -16,32 +16,13 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from broker_support import SAVED, Broker, broker_tokens, browser, served
-from doorkeep.keys.ring import KeyRing
-from doorkeep.tokens import TokenCodec
+import inbound_logout_port as port
+from broker_support import Broker, broker_tokens, browser, served
 from receiver import receiver
-from support import update_client, update_realm
+from support import update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-BACKCHANNEL = "/realms/test/protocol/openid-connect/logout/backchannel-logout"
-EVENT = "http://schemas.openid.net/event/backchannel-logout"
-
-
-async def _setup(broker: Broker, *, session_required: str = "true", **config: str) -> None:
-    """The consumer's provider ``kc``; the provider's client ``broker-app`` told by back-channel logout."""
-    env = broker.env
-    attributes = {
-        "backchannel.logout.url": broker.base + BACKCHANNEL,
-        "backchannel.logout.session.required": session_required,
-    }
-    await update_client(env.db, "provider", "broker-app", attributes=attributes)
-    await update_realm(env.db, "test", enabled_event_types=(*SAVED, "LOGOUT", "LOGOUT_ERROR"))
-    headers = await env.admin_headers()
-    rep = broker.provider_rep(**config)
-    created = await env.http.post("/admin/realms/test/identity-provider/instances", json=rep, headers=headers)
-    assert created.status_code == 201, created.text
 
 
 async def _sessions(env: Env, realm: str, username: str, *, offline: bool = False) -> list[dict[str, Any]]:
@@ -60,54 +41,21 @@ async def _sessions(env: Env, realm: str, username: str, *, offline: bool = Fals
     return result
 
 
-async def _events(env: Env) -> list[dict[str, Any]]:
-    got = await env.http.get("/admin/realms/test/events", headers=await env.admin_headers())
-    return [e for e in got.json() if e["type"] in ("LOGOUT", "LOGOUT_ERROR")]
-
-
 async def _at_provider(env: Env) -> tuple[str, str]:
     """Alice's session id and user id at the provider: what its logout token names by ``sid`` and ``sub``."""
     (session,) = await _sessions(env, "provider", "alice")
     return session["id"], session["userId"]
 
 
-async def _signed(env: Env, claims: dict[str, Any], alg: str = "RS256") -> str:
-    """A token signed with the provider realm's own key, as its logout tokens are."""
-    async with env.db.transaction() as tx:
-        provider = await tx.realms.get_by_name("provider")
-        assert provider is not None
-        return await TokenCodec(KeyRing()).sign(tx, provider.id, claims, alg, env.clock.now(), typ="logout+jwt")
-
-
-def _claims(broker: Broker, sid: str | None, sub: str | None, **more: Any) -> dict[str, Any]:
-    now = broker.env.clock.now()
-    claims: dict[str, Any] = {
-        "iss": f"{broker.base}/realms/provider",
-        "aud": "broker-app",
-        "iat": now,
-        "exp": now + 120,
-        "jti": f"jti-{now}-{sid}-{sub}",
-        "typ": "Logout",
-        "events": {EVENT: {}},
-        **more,
-    }
-    claims |= {k: v for k, v in (("sid", sid), ("sub", sub)) if v is not None}
-    return {k: v for k, v in claims.items() if v is not None}
-
-
 @contextlib.asynccontextmanager
 async def _signed_in(env: Env, **login: str) -> AsyncIterator[tuple[Broker, httpx.AsyncClient, str, str]]:
     """The served realms with provider ``kc``, alice signed in through it: alice's session id and user id there."""
     async with served(env) as broker:
-        await _setup(broker)
+        await port.setup(broker)
         async with browser(broker) as http:
             await broker_tokens(http, **login)
             sid, sub = await _at_provider(env)
             yield broker, http, sid, sub
-
-
-async def _post(http: httpx.AsyncClient, token: str) -> httpx.Response:
-    return await http.post(BACKCHANNEL, data={"logout_token": token})
 
 
 async def test_the_provider_ending_its_session_ends_the_brokered_one(env: Env) -> None:
@@ -115,7 +63,7 @@ async def test_the_provider_ending_its_session_ends_the_brokered_one(env: Env) -
     token (``sid`` and ``sub``) to the consumer, which ends the session brokered from it, a LOGOUT event for it, and
     tells its own client ``app`` by back-channel logout in turn (BackchannelLogoutTest's nested brokering)."""
     async with served(env) as broker:
-        await _setup(broker)
+        await port.setup(broker)
         with receiver() as got:
             attributes = {"backchannel.logout.url": f"{got.url}/bc", "backchannel.logout.session.required": "true"}
             await update_client(env.db, "test", "app", attributes=attributes)
@@ -129,7 +77,7 @@ async def test_the_provider_ending_its_session_ends_the_brokered_one(env: Env) -
         downstream = jwt.decode(parse_qs(told.body)["logout_token"][0], options={"verify_signature": False})
         assert downstream["sid"] == tokens["session_state"] and downstream["aud"] == "app"
         assert await _sessions(env, "test", "alice") == []
-        (event,) = await _events(env)
+        (event,) = await port.events(env)
         assert event["type"] == "LOGOUT" and event["sessionId"] == tokens["session_state"], event
         assert event["userId"] == jwt.decode(tokens["access_token"], options={"verify_signature": False})["sub"]
         assert event.get("clientId") is None and "error" not in event
@@ -139,7 +87,7 @@ async def test_by_sub_every_session_brokered_for_that_account_ends(env: Env) -> 
     """No ``sid`` (the provider's client does not ask for it): getUserSessionByBrokerUserIdStream, every session of
     the user linked to that account that the provider made; a session of another user stays."""
     async with served(env) as broker:
-        await _setup(broker, session_required="false")
+        await port.setup(broker, session_required="false")
         async with browser(broker) as first, browser(broker) as second:
             await broker_tokens(first)
             await broker_tokens(second)
@@ -156,7 +104,7 @@ async def test_by_sub_every_session_brokered_for_that_account_ends(env: Env) -> 
         await env.drain()
         assert await _sessions(env, "test", "alice") == []
         assert len(await _sessions(env, "test", "user1")) == 1
-        assert [e["type"] for e in await _events(env)] == ["LOGOUT", "LOGOUT"]
+        assert [e["type"] for e in await port.events(env)] == ["LOGOUT", "LOGOUT"]
 
 
 NOT_VERIFIED = "LogoutToken verification with identity provider failed"
@@ -184,7 +132,7 @@ async def test_a_token_failing_a_check_is_refused_and_the_session_stays(
     env: Env, change: dict[str, Any], reason: str
 ) -> None:
     async with _signed_in(env) as (broker, http, sid, sub):
-        claims = _claims(broker, sid, sub)
+        claims = port.claims(broker, sid, sub)
         for name, value in change.items():
             if name in ("exp", "nbf"):
                 claims[name] = env.clock.now() + value
@@ -192,11 +140,11 @@ async def test_a_token_failing_a_check_is_refused_and_the_session_stays(
                 del claims[name]
             else:
                 claims[name] = value
-        refused = await _post(http, await _signed(env, claims))
+        refused = await port.post(http, await port.signed(env, claims))
         assert refused.status_code == 400, refused.text
         assert refused.json() == {"error": "invalid_request", "error_description": reason}
         assert len(await _sessions(env, "test", "alice")) == 1
-        (event,) = await _events(env)
+        (event,) = await port.events(env)
         assert event["type"] == "LOGOUT_ERROR" and event["error"] == "invalid_token", event
         assert event["details"] == {"reason": reason} and event.get("userId") is None
 
@@ -204,12 +152,12 @@ async def test_a_token_failing_a_check_is_refused_and_the_session_stays(
 async def test_unsigned_or_shared_secret_tokens_are_not_the_providers(env: Env) -> None:
     """``alg: none`` and HS256 with the client secret: the provider checks signatures with its JWKS only."""
     async with _signed_in(env) as (broker, http, sid, sub):
-        claims = _claims(broker, sid, sub)
+        claims = port.claims(broker, sid, sub)
         for token in (
             jwt.encode(claims, "", algorithm="none"),
             jwt.encode(claims, "provider-secret" * 3, algorithm="HS256"),
         ):
-            refused = await _post(http, token)
+            refused = await port.post(http, token)
             assert refused.status_code == 400, refused.text
             assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
         assert len(await _sessions(env, "test", "alice")) == 1
@@ -220,22 +168,22 @@ async def test_a_provider_that_skips_signatures_at_login_still_needs_a_signed_lo
     endpoint); a logout token comes from anyone, so Doorkeep checks its signature all the same (Keycloak would
     take it unsigned, letting anyone who knows a provider account end its sessions and offline tokens)."""
     async with served(env) as broker:
-        await _setup(broker, validateSignature="false")
+        await port.setup(broker, validateSignature="false")
         async with browser(broker) as http:
             await broker_tokens(http)
             sid, sub = await _at_provider(env)
-            claims = _claims(broker, sid, sub, events={EVENT: {}, "revoke_offline_access": True})
+            claims = port.claims(broker, sid, sub, events={port.EVENT: {}, "revoke_offline_access": True})
             foreign = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             for token in (
                 jwt.encode(claims, "", algorithm="none"),
                 jwt.encode(claims, "provider-secret" * 3, algorithm="HS256"),
                 jwt.encode(claims, foreign, algorithm="RS256", headers={"kid": "forged"}),
             ):
-                refused = await _post(http, token)
+                refused = await port.post(http, token)
                 assert refused.status_code == 400, refused.text
                 assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
             assert len(await _sessions(env, "test", "alice")) == 1
-            done = await _post(http, await _signed(env, claims))
+            done = await port.post(http, await port.signed(env, claims))
             assert done.status_code == 200, done.text
             assert await _sessions(env, "test", "alice") == []
 
@@ -243,13 +191,13 @@ async def test_a_provider_that_skips_signatures_at_login_still_needs_a_signed_lo
 async def test_a_replayed_token_is_checked_again_and_ends_nothing_more(env: Env) -> None:
     """Keycloak keeps no record of a logout token's ``jti``: the same token again is 200 and ends nothing."""
     async with _signed_in(env) as (broker, http, sid, sub):
-        token = await _signed(env, _claims(broker, sid, sub))
+        token = await port.signed(env, port.claims(broker, sid, sub))
         for _ in range(2):
-            done = await _post(http, token)
+            done = await port.post(http, token)
             assert done.status_code == 200 and done.content == b"", done.text
             assert done.headers["content-type"].startswith("application/json")
         assert await _sessions(env, "test", "alice") == []
-        assert [e["type"] for e in await _events(env)] == ["LOGOUT"]
+        assert [e["type"] for e in await port.events(env)] == ["LOGOUT"]
 
 
 async def test_a_token_for_another_provider_does_not_end_this_providers_session(env: Env) -> None:
@@ -260,10 +208,10 @@ async def test_a_token_for_another_provider_does_not_end_this_providers_session(
         headers = await env.admin_headers()
         created = await env.http.post("/admin/realms/test/identity-provider/instances", json=other, headers=headers)
         assert created.status_code == 201, created.text
-        done = await _post(http, await _signed(env, _claims(broker, sid, sub, aud="other-app")))
+        done = await port.post(http, await port.signed(env, port.claims(broker, sid, sub, aud="other-app")))
         assert done.status_code == 200, done.text
         assert len(await _sessions(env, "test", "alice")) == 1
-        assert await _events(env) == []
+        assert await port.events(env) == []
 
 
 @pytest.mark.parametrize("revoke", [True, False])
@@ -272,8 +220,8 @@ async def test_revoke_offline_access_revokes_the_brokered_offline_session(env: E
     (and the online one in any case); without it the offline session stays."""
     async with _signed_in(env, scope="openid offline_access") as (broker, http, sid, sub):
         assert len(await _sessions(env, "test", "alice", offline=True)) == 1
-        events = {EVENT: {}, "revoke_offline_access": revoke}
-        done = await _post(http, await _signed(env, _claims(broker, sid, sub, events=events)))
+        events = {port.EVENT: {}, "revoke_offline_access": revoke}
+        done = await port.post(http, await port.signed(env, port.claims(broker, sid, sub, events=events)))
         assert done.status_code == 200, done.text
         assert await _sessions(env, "test", "alice") == []
         assert len(await _sessions(env, "test", "alice", offline=True)) == (0 if revoke else 1)
@@ -287,29 +235,31 @@ async def test_the_answer_waits_for_the_clients_told_504_when_one_fails(env: Env
         attributes = {"backchannel.logout.url": f"{got.url}/bc"}
         async with _signed_in(env) as (broker, http, sid, sub):
             await update_client(env.db, "test", "app", attributes=attributes)
-            told = await _post(http, await _signed(env, _claims(broker, sid, sub)))
+            told = await port.post(http, await port.signed(env, port.claims(broker, sid, sub)))
             assert told.status_code == status and told.content == b"", told.text
             assert told.headers["content-type"].startswith("application/json")
             assert len(await got.wait_for(1)) == 1
             assert await _sessions(env, "test", "alice") == []
-            assert [e["type"] for e in await _events(env)] == ["LOGOUT"]
+            assert [e["type"] for e in await port.events(env)] == ["LOGOUT"]
 
 
 async def test_a_disabled_client_is_a_failed_local_logout_and_nothing_ends(env: Env) -> None:
     """postBackchannelLogoutOnDisabledClientReturnsNotImplemented: the session's client ``app`` is disabled, so
-    Keycloak cannot log it out: 501 ``server_error``, LOGOUT_ERROR ``logout_failed``, and its rollback leaves the
-    session as it was."""
+    Keycloak cannot log it out: 501 ``server_error`` "There was an error during the local logout", LOGOUT_ERROR
+    ``logout_failed`` with that message as ``reason`` (LogoutEndpoint.backchannelLogout since its
+    LogoutTokenValidationContext), and its rollback leaves the session as it was."""
     async with _signed_in(env) as (broker, http, sid, sub):
         await update_client(env.db, "test", "app", enabled=False)
-        refused = await _post(http, await _signed(env, _claims(broker, sid, sub)))
+        refused = await port.post(http, await port.signed(env, port.claims(broker, sid, sub)))
         assert refused.status_code == 501, refused.text
         assert refused.json() == {
             "error": "server_error",
-            "error_description": "There was an error in the local logout",
+            "error_description": "There was an error during the local logout",
         }
         assert len(await _sessions(env, "test", "alice")) == 1
-        [event] = await _events(env)
+        [event] = await port.events(env)
         assert event["type"] == "LOGOUT_ERROR" and event["error"] == "logout_failed"
+        assert event["details"] == {"reason": "There was an error during the local logout"}, event
 
 
 async def test_without_jwks_url_the_validating_public_key_checks_the_logout_token(env: Env) -> None:
@@ -321,20 +271,20 @@ async def test_without_jwks_url_the_validating_public_key_checks_the_logout_toke
         keys = await env.http.get("/admin/realms/provider/keys", headers=await env.admin_headers())
         (rs256,) = [k for k in keys.json()["keys"] if k.get("algorithm") == "RS256" and k.get("publicKey")]
         pem = f"-----BEGIN PUBLIC KEY-----\n{rs256['publicKey']}\n-----END PUBLIC KEY-----"
-        await _setup(broker, validateSignature="false", useJwksUrl="false", publicKeySignatureVerifier=pem)
+        await port.setup(broker, validateSignature="false", useJwksUrl="false", publicKeySignatureVerifier=pem)
         async with browser(broker) as http:
             await broker_tokens(http)
             sid, sub = await _at_provider(env)
-            claims = _claims(broker, sid, sub)
+            claims = port.claims(broker, sid, sub)
             foreign = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             for token in (
                 jwt.encode(claims, "", algorithm="none"),
                 jwt.encode(claims, foreign, algorithm="RS256", headers={"kid": rs256["kid"]}),
             ):
-                refused = await _post(http, token)
+                refused = await port.post(http, token)
                 assert refused.status_code == 400, refused.text
                 assert refused.json()["error_description"] == "LogoutToken verification with identity provider failed"
             assert len(await _sessions(env, "test", "alice")) == 1
-            done = await _post(http, await _signed(env, claims))
+            done = await port.post(http, await port.signed(env, claims))
             assert done.status_code == 200, done.text
             assert await _sessions(env, "test", "alice") == []

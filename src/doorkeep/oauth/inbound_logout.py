@@ -15,11 +15,11 @@ sessions). Sessions are ended as they stand; the token is never logged.
 A session one of whose clients cannot be logged out is Keycloak's failed local logout: its
 backchannelLogoutClientSession skips a disabled client and a front-channel one, so
 checkUserSessionOnlyHasLoggedOutClients finds it still logged in, and LogoutEndpoint answers 501
-``server_error`` "There was an error in the local logout" with a LOGOUT_ERROR ``logout_failed``, its error handler
-rolling the transaction back: nothing is ended. Doorkeep checks that before ending anything, so it ends nothing
-and tells no client (Keycloak has already POSTed the logout tokens of the clients it met before the failure; those
-cannot be rolled back, and Doorkeep does not send them). Whether the clients told answered is the web layer's
-(web/protocol.py: 504 when one did not).
+``server_error`` "There was an error during the local logout" with a LOGOUT_ERROR ``logout_failed`` carrying it as
+``reason``, its error handler rolling the transaction back: nothing is ended. Doorkeep checks that before ending
+anything, so it ends nothing and tells no client (Keycloak has already POSTed the logout tokens of the clients it met
+before the failure; those cannot be rolled back, and Doorkeep does not send them). Whether the clients told
+answered is the web layer's (web/protocol.py: 504 when one did not).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from doorkeep.broker.provider_logout import PROVIDER_NOTE
 from doorkeep.model import Realm, UserSession
 from doorkeep.sessions import service
 
-LOCAL_LOGOUT_FAILED = "There was an error in the local logout"  # LogoutEndpoint.backchannelLogout
+LOCAL_LOGOUT_FAILED = "There was an error during the local logout"  # LogoutEndpoint.backchannelLogout
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -53,7 +53,10 @@ async def backchannel_logout(tx: Tx, services: Services, req: OAuthRequest, chec
     for online, _ in named:
         for session in online:
             if not await _clients_can_be_logged_out(tx, session):
-                await events.record(tx, req.realm, "LOGOUT_ERROR", now=now, ip=req.ip_address, error="logout_failed")
+                details = {"reason": LOCAL_LOGOUT_FAILED}
+                await events.record(
+                    tx, req.realm, "LOGOUT_ERROR", now=now, ip=req.ip_address, error="logout_failed", details=details
+                )
                 raise e.ServerError(LOCAL_LOGOUT_FAILED, status=501)
     for online, offline in named:
         if checked.revoke_offline:
