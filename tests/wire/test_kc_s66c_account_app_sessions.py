@@ -231,4 +231,6 @@ async def test_get_consent_for_client_full_representation(env: Env, realm_id: st
         scope["description"],
         scope["protocol"],
     )
-    assert {k: v for k, v in granted.items() if k not in ("description", "protocol")} == brief.json()["grantedScopes"][0]
+    assert {k: v for k, v in granted.items() if k not in ("description", "protocol")} == brief.json()["grantedScopes"][
+        0
+    ]

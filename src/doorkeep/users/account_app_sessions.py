@@ -27,12 +27,14 @@ async def revoke_application_sessions(tx: Tx, caller: Caller, client_id: str) ->
     if client is None:
         reason = f"No client with clientId: {client_id} found."
         details = {"reason": reason}
-        await events.record(tx, caller.realm, "LOGOUT_ERROR", now=caller.now, error="client_not_found", **one, details=details)
+        await events.record(
+            tx, caller.realm, "LOGOUT_ERROR", now=caller.now, error="client_not_found", **one, details=details
+        )
         return
     each = []
     for offline in (False, True):  # Stream.concat(getUserSessionsStream, getOfflineUserSessionsStream)
         cuts = await tx.session_ends.with_client(caller.user.id, client.id, offline)
-        # Keycloak's streams hold only sessions within their timeouts; an expired row goes too, unannounced
+        # Keycloak's streams hold only sessions within their timeouts: an expired row goes too, without an event
         live = [us.id for us, _ in cuts if policy.user_session_valid(caller.realm, us, caller.now)]
         held = await service.cut_many(tx, offline, [(us, [cs]) for us, cs in cuts], ())
         details = {"revoked_client": client.client_id}

@@ -136,7 +136,6 @@ async def consent(request: Request) -> Response:
     """GET (204 when none), POST/PUT (upsert, 200 with the consent), DELETE (revoke, 204)."""
     client_id = request.path_params["client_id"]
     if request.method == "GET":
-
         flag = request.query_params.get("briefRepresentation")
         brief = flag is None or flag.strip().lower() == "true"  # @DefaultValue("true") boolean
 
