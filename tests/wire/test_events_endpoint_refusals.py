@@ -208,17 +208,15 @@ async def test_revoking_a_token_that_does_not_decode_records_invalid_token(kc: E
     assert await recorded(kc) == [("REVOKE_GRANT_ERROR", "invalid_token", "app", SECRET_METHOD)]
 
 
-async def test_revoking_a_refresh_token_twice_records_the_session_not_found(kc: Env) -> None:
-    """The first revocation detached the client from the session: findValidSession finds none holding it."""
+async def test_revoking_a_refresh_token_twice_records_no_error(kc: Env) -> None:
+    """The first revocation detached the client from the session: findValidSession finds none holding it, which
+    checkUser answers 200 invalid_token without a REVOKE_GRANT_ERROR (USER_SESSION_NOT_FOUND is not reported since
+    Keycloak PR #50828: the token is as good as revoked)."""
     refresh = (await tokens(kc))["refresh_token"]
     assert (await send(kc, "revoke", token=refresh, **APP)).status_code == 200
     assert await recorded(kc) == []  # REVOKE_GRANT itself is not kept here
     answer(await send(kc, "revoke", token=refresh, **APP), 200, "invalid_token", "Invalid token")
-    found = await poll(kc)
-    assert [(e["type"], e["error"], e["clientId"], e["details"]) for e in found] == [
-        ("REVOKE_GRANT_ERROR", "user_session_not_found", "app", SECRET_METHOD)
-    ]
-    no_user_or_session(found)
+    assert await poll(kc) == []
     assert claims(refresh)["azp"] == "app"
 
 

@@ -11,7 +11,8 @@ the client sessions exchanged from the calling client's tokens in that session a
 
 Each refusal after the client authentication records REVOKE_GRANT_ERROR as Keycloak's checkToken,
 checkIssuedFor and checkUser do (its Errors value, and a ``reason`` where Keycloak sets one), but for a
-bearer-only client and repeated parameters, which Keycloak refuses without an event.
+bearer-only client and repeated parameters, which Keycloak refuses without an event, and for a token whose
+session is gone, expired or younger than the token (checkUser since Keycloak PR #50828: nothing to report).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 MIN_REVOKED_LIFETIME = 10
 ISSUED_FOR_NOT_SET = "Issued for not set"  # checkIssuedFor's REASON detail for a token without ``azp``
+# checkUser records no REVOKE_GRANT_ERROR for these (Keycloak PR #50828, issue #50629): a token whose session is
+# already gone, e.g. after the user revoked the consent, is as good as revoked, which RFC 7009 answers with 200
+SILENT_SESSION_ERRORS = frozenset({"user_session_not_found", "session_expired", "invalid_token"})
 
 
 def _unusable() -> e.InvalidToken:
@@ -77,7 +81,8 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         raise e.InvalidRequest(e.UNMATCHING_CLIENTS)
     held = await _holder(tx, req.realm, client, claims, services.clock.now())
     if isinstance(held, _NotHeld):
-        await refusals.error(held.error)
+        if held.error not in SILENT_SESSION_ERRORS:
+            await refusals.error(held.error)
         raise _unusable()
     sid = claims.get("sid")
     # revokeTokenExchangeSession: with a refresh token, only when the online client session was there to detach

@@ -311,25 +311,28 @@ def effective_url(client: Client, base_url: str) -> str | None:
     return root.rstrip("/") + url
 
 
-def _scope_json(scope_id: str, consent_text: str) -> dict[str, Any]:
+def _scope_json(scope_id: str, consent_text: str, full: dict[str, str | None] | None = None) -> dict[str, Any]:
     """ConsentScopeRepresentation as Keycloak 26's AccountRestService.modelToRepresentation builds it:
     ``name`` is the raw consent-screen text (``${addressScopeConsentText}``; issue #13109),
     ``displayText`` that text with its message resolved in English (also echoed as the deprecated
-    ``displayTest``)."""
+    ``displayTest``); ``full`` (not brief): the scope's ``description`` and ``protocol`` too."""
     text = CONSENT_TEXTS.get(consent_text, consent_text)
-    return {"id": scope_id, "name": consent_text, "displayText": text, "displayTest": text}
+    return _compact({"id": scope_id, "name": consent_text, **(full or {}), "displayText": text, "displayTest": text})
 
 
-async def _consent_json(tx: Tx, client: Client, consent: Consent) -> dict[str, Any]:
-    """ConsentRepresentation (brief): granted scopes, created and last-updated dates (ms)."""
+async def _consent_json(tx: Tx, client: Client, consent: Consent, *, brief: bool = True) -> dict[str, Any]:
+    """ConsentRepresentation: granted scopes, created and last-updated dates (ms); not ``brief``
+    (``briefRepresentation=false``), each scope with its description and protocol."""
     scopes: list[dict[str, Any]] = []
     for scope_id in consent.granted_scopes:
         if scope_id == client.id:  # a consent-required client is itself a grantable "scope"
-            scopes.append(_scope_json(client.id, consent_screen.client_text(client)))
+            full = None if brief else {"description": client.description, "protocol": client.protocol}
+            scopes.append(_scope_json(client.id, consent_screen.client_text(client), full))
             continue
         scope = await tx.scopes.get(scope_id)
         if scope is not None:
-            scopes.append(_scope_json(scope.id, consent_screen.scope_text(scope)))
+            full = None if brief else {"description": scope.description, "protocol": scope.protocol}
+            scopes.append(_scope_json(scope.id, consent_screen.scope_text(scope), full))
     return {"grantedScopes": scopes, "createdDate": consent.created_date, "lastUpdatedDate": consent.last_updated_date}
 
 
@@ -387,12 +390,12 @@ async def _client(tx: Tx, caller: Caller, client_id: str) -> Client:
     return client
 
 
-async def get_consent(tx: Tx, caller: Caller, client_id: str) -> dict[str, Any] | None:
+async def get_consent(tx: Tx, caller: Caller, client_id: str, *, brief: bool = True) -> dict[str, Any] | None:
     """The user's consent to this client, or None (the route answers 204)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_CONSENT, MANAGE_CONSENT)
     client = await _client(tx, caller, client_id)
     consent = await tx.sessions.get_consent(caller.user.id, client.id)
-    return None if consent is None else await _consent_json(tx, client, consent)
+    return None if consent is None else await _consent_json(tx, client, consent, brief=brief)
 
 
 async def upsert_consent(tx: Tx, caller: Caller, client_id: str, body: Any) -> dict[str, Any]:

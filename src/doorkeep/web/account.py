@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Match, Route
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import HTTPS_REQUIRED, INVALID_ORIGIN, AdminError
 from doorkeep.users import account as ops
+from doorkeep.users import account_app_sessions as app_sessions
 from doorkeep.users import account_resources as resources
 from doorkeep.users import credential_label as labels
 from doorkeep.users import linked_accounts as linked
@@ -135,9 +136,11 @@ async def consent(request: Request) -> Response:
     """GET (204 when none), POST/PUT (upsert, 200 with the consent), DELETE (revoke, 204)."""
     client_id = request.path_params["client_id"]
     if request.method == "GET":
+        flag = request.query_params.get("briefRepresentation")
+        brief = flag is None or flag.strip().lower() == "true"  # @DefaultValue("true") boolean
 
         async def show(tx: Tx, caller: ops.Caller) -> Response:
-            found = await ops.get_consent(tx, caller, client_id)
+            found = await ops.get_consent(tx, caller, client_id, brief=brief)
             return _no_content() if found is None else _ok(found)
 
         return await _answer(request, show, write=False)
@@ -157,6 +160,14 @@ async def consent(request: Request) -> Response:
         return json_response(await ops.upsert_consent(tx, caller, client_id, body))
 
     return await _answer(request, upsert)
+
+
+async def application_sessions(request: Request) -> Response:
+    async def revoke(tx: Tx, caller: ops.Caller) -> Response:
+        await app_sessions.revoke_application_sessions(tx, caller, request.path_params["client_id"])
+        return _no_content()
+
+    return await _answer(request, revoke)
 
 
 async def sessions(request: Request) -> Response:
@@ -288,6 +299,7 @@ def _resource_routes(base: str) -> list[Route]:
         Route(base, account, methods=["GET", "POST"]),
         Route(f"{base}/applications", applications, methods=["GET"]),
         Route(f"{base}/applications/{{client_id}}/consent", consent, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route(f"{base}/applications/{{client_id}}/sessions", application_sessions, methods=["DELETE"]),
         Route(f"{base}/sessions", sessions, methods=["GET", "DELETE"]),
         Route(f"{base}/sessions/devices", devices, methods=["GET"]),
         Route(f"{base}/sessions/{{session}}", session, methods=["DELETE"]),
