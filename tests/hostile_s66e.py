@@ -39,36 +39,44 @@ async def families(env: Env, client_id: str = "app", secret: str | None = "secre
     return Families(*tokens)
 
 
-async def refreshed(env: Env, token: str, client_id: str = "app", secret: str | None = "secret") -> tuple[int, str]:
+async def refreshed(
+    env: Env, token: str, client_id: str = "app", secret: str | None = "secret", realm: str = "test"
+) -> tuple[int, str]:
     """A refresh's status and its error description ("" on success), the new access token checked at userinfo."""
-    response = await refresh(env.http, "test", client_id, token, secret=secret)
+    response = await refresh(env.http, realm, client_id, token, secret=secret)
     body: dict[str, Any] = response.json()
     if response.status_code != 200:
         return response.status_code, f"{body.get('error')}: {body.get('error_description')}"
     bearer = {"Authorization": f"Bearer {body['access_token']}"}
-    info = await env.http.get(token_url("test", "userinfo"), headers=bearer)
+    info = await env.http.get(token_url(realm, "userinfo"), headers=bearer)
     assert info.status_code == 200, ("userinfo with a refreshed access token", info.text)
     return OK
 
 
-async def active(env: Env, token: str, client_id: str = "app", secret: str = "secret") -> bool:
+async def active(env: Env, token: str, client_id: str = "app", secret: str = "secret", realm: str = "test") -> bool:
     """The refresh token introspected by its own client."""
     form = {"client_id": client_id, "client_secret": secret, "token": token, "token_type_hint": "refresh_token"}
-    response = await env.http.post(token_url("test", "token/introspect"), data=form)
+    response = await env.http.post(token_url(realm, "token/introspect"), data=form)
     assert response.status_code == 200, response.text
     return bool(response.json()["active"])
 
 
 async def probe(
-    env: Env, token: str, client_id: str = "app", secret: str | None = "secret", *, introspect: bool = True
+    env: Env,
+    token: str,
+    client_id: str = "app",
+    secret: str | None = "secret",
+    *,
+    introspect: bool = True,
+    realm: str = "test",
 ) -> tuple[bool | None, tuple[int, str]]:
     """Introspection (None when the client is public: it may not introspect), refresh (with userinfo) and
     revocation of ``token``: whether it introspected active, and the refresh's outcome. Revocation answers 200
     whatever the token's state."""
-    live = await active(env, token, client_id, secret or "secret") if introspect else None
-    outcome = await refreshed(env, token, client_id, secret)
+    live = await active(env, token, client_id, secret or "secret", realm) if introspect else None
+    outcome = await refreshed(env, token, client_id, secret, realm)
     form = {"client_id": client_id, "token": token, **({"client_secret": secret} if secret else {})}
-    revoked = await env.http.post(token_url("test", "revoke"), data=form)
+    revoked = await env.http.post(token_url(realm, "revoke"), data=form)
     assert revoked.status_code == 200, revoked.text
     return live, outcome
 
