@@ -5,6 +5,7 @@ verifyRefreshToken / validateToken, TokenRevocationEndpoint.checkToken, the clie
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,7 @@ async def hmac_deleted(env: Env) -> None:
         await admin(env, "DELETE", f"/components/{old['id']}")
 
 
-async def _old_hmac_keys(env: Env) -> list[dict[str, object]]:
+async def _old_hmac_keys(env: Env) -> list[dict[str, Any]]:
     found = await get(env, "/components", type=KEYS)
     return [c for c in found if c["providerId"] == "hmac-generated" and c["name"] != "hmac-rotated"]
 

@@ -8,6 +8,7 @@ import pytest
 
 from hostile_s66e import OK, admin, agreeing, families, probe
 from keycloak_port import client_uuid, get, update_client, update_realm, update_user, user_id
+from support import token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -94,6 +95,26 @@ async def offline_scope_made_default(env: Env) -> None:
     await admin(env, "PUT", f"/clients/{uuid}/default-client-scopes/{scope}")
 
 
+async def offline_scope_deleted(env: Env) -> None:
+    scope = next(s["id"] for s in await get(env, "/client-scopes") if s["name"] == "offline_access")
+    await admin(env, "DELETE", f"/client-scopes/{scope}")
+
+
+async def left_the_group_granting_offline_access(env: Env) -> None:
+    """Set up before the grant (``GROUP_SETUP``): offline_access reaches user1 only through group ``g``."""
+    uid = await user_id(env, "user1")
+    (group,) = await get(env, "/groups")
+    await admin(env, "DELETE", f"/users/{uid}/groups/{group['id']}")
+
+
+async def offline_access_only_through_a_group(env: Env) -> None:
+    await default_roles_lose_offline_access(env)
+    await admin(env, "POST", "/groups", {"name": "g"}, status=201)
+    (group,) = await get(env, "/groups")
+    await admin(env, "POST", f"/groups/{group['id']}/role-mappings/realm", [await get(env, "/roles/offline_access")])
+    await admin(env, "PUT", f"/users/{await user_id(env, 'user1')}/groups/{group['id']}")
+
+
 async def not_before_pushed_then_cleared(env: Env) -> None:
     env.clock.advance(5)
     await admin(env, "POST", "/push-revocation", status=200)
@@ -119,6 +140,11 @@ CASES: dict[str, tuple[Change, tuple[tuple[int, str], tuple[int, str]]]] = {
         ((400, "invalid_grant: Offline session invalid because offline access not granted anymore"), OK),
     ),
     "offline_access scope made default": (offline_scope_made_default, NO_CHANGE),
+    "offline_access client scope deleted": (
+        offline_scope_deleted,
+        ((400, "invalid_grant: Offline session invalid because offline access not granted anymore"), OK),
+    ),
+    "left the group granting offline_access": (left_the_group_granting_offline_access, (NOT_ALLOWED, OK)),
     "notBefore pushed then cleared": (not_before_pushed_then_cleared, NO_CHANGE),
 }
 
@@ -126,6 +152,8 @@ CASES: dict[str, tuple[Change, tuple[tuple[int, str], tuple[int, str]]]] = {
 @pytest.mark.parametrize("case", CASES)
 async def test_each_use_of_either_token_after_a_change_answers_as_keycloak(realm: Env, case: str) -> None:
     change, (offline, online) = CASES[case]
+    if change is left_the_group_granting_offline_access:
+        await offline_access_only_through_a_group(realm)
     tokens = await families(realm)
     await change(realm)
     confidential = case != "made public"  # a public client may not introspect ("Client not allowed.")
@@ -134,3 +162,36 @@ async def test_each_use_of_either_token_after_a_change_answers_as_keycloak(realm
     if offline == NOT_ALLOWED:  # only the refresh asks for the role again (createOrUpdateOfflineSession)
         expected[0] = (True, NOT_ALLOWED)
     assert outcomes == expected
+
+
+@pytest.mark.parametrize(
+    ("what", "answers"),
+    [
+        ("realm", {p: (403, "access_denied", "Realm not enabled") for p in ("token", "token/introspect", "revoke")}),
+        (
+            "client",
+            {
+                "token": (401, "invalid_client", "Invalid client or Invalid client credentials"),
+                "token/introspect": (401, "invalid_request", "Authentication failed."),
+                "revoke": (401, "invalid_client", "Invalid client or Invalid client credentials"),
+            },
+        ),
+    ],
+)
+async def test_while_disabled_every_endpoint_refuses_and_afterwards_the_tokens_work(
+    realm: Env, what: str, answers: dict[str, tuple[int, str, str]]
+) -> None:
+    """TokenEndpoint / TokenIntrospectionEndpoint / TokenRevocationEndpoint.checkRealm (403 "Realm not enabled")
+    and the client authenticators (a disabled client authenticates as an unknown one): nothing is revoked while
+    disabled, so enabling again brings both tokens back."""
+    tokens = await families(realm)
+    flip = update_realm if what == "realm" else (lambda env, **kw: update_client(env, "app", **kw))
+    await flip(realm, enabled=False)
+    for token in (tokens.offline, tokens.online):
+        form = {"client_id": "app", "client_secret": "secret", "token": token}
+        for path, expected in answers.items():
+            data = {**form, "grant_type": "refresh_token", "refresh_token": token} if path == "token" else form
+            body = (answer := await realm.http.post(token_url("test", path), data=data)).json()
+            assert (answer.status_code, body["error"], body["error_description"]) == expected, (path, answer.text)
+    await flip(realm, enabled=True)
+    assert [await probe(realm, t) for t in (tokens.offline, tokens.online)] == [agreeing(OK), agreeing(OK)]
