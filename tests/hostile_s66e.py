@@ -1,6 +1,7 @@
 """The shared steps of session 66's sweep of offline tokens across identity and configuration changes
-(tests/wire/test_hostile_s66e_*.py): an offline and an online token family for user1 on ``app``, a change made
-through the admin API, then every use of each token checked together.
+(tests/wire/test_hostile_s66e_offline_*.py, named "offline" so that `make test` runs them on PostgreSQL too): an
+offline and an online token family for user1 on ``app``, a change made through the admin API, then every use of
+each token checked together.
 
 ``probe`` answers what Keycloak's endpoints answer for one refresh token: its refresh (200, or the error and
 description), its introspection by its own client (``active``; it agrees with the refresh except where the refresh
