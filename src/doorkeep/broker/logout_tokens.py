@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep import numbers
+from doorkeep import jackson, numbers
 from doorkeep.broker import oidc
 from doorkeep.broker import providers as idp
-from doorkeep.jackson import string_field
 from doorkeep.model import Realm
 
 if TYPE_CHECKING:
@@ -34,8 +33,6 @@ if TYPE_CHECKING:
 EVENT = "http://schemas.openid.net/event/backchannel-logout"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT
 REVOKE_OFFLINE = "revoke_offline_access"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT_REVOKE_OFFLINE_TOKENS
 OIDC_PROVIDERS = ("oidc", "keycloak-oidc")  # the factories whose providers are OIDCIdentityProvider instances
-NUMERIC = ("exp", "nbf", "iat")  # JsonWebToken's Long fields
-TEXT = ("jti", "iss", "sub", "typ", "azp", "sid")  # String fields: Jackson refuses an object or array
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ async def verify(realm: Realm, token: str | None, now: int, keys: ClientKeys | N
     if claims.get("iat") is None:
         return e.LOGOUT_TOKEN_NO_IAT
     revoke = str(events.get(REVOKE_OFFLINE, False)).lower() == "true"
-    return Verified(aliases, string_field(claims.get("sid")), string_field(claims.get("sub")), revoke)
+    return Verified(aliases, jackson.string_field(claims.get("sid")), jackson.string_field(claims.get("sub")), revoke)
 
 
 async def _verifies(
@@ -120,24 +117,12 @@ def _json(segment: str) -> Any:
 
 
 def _typed(claims: dict[str, Any]) -> bool:
-    """Whether Jackson could bind these claims to LogoutToken's typed fields."""
-    for name in NUMERIC:
-        value = claims.get(name)
-        if isinstance(value, bool) or not (value is None or isinstance(value, int | float) or _numeric(value)):
-            return False
-    if any(isinstance(claims.get(name), dict | list) for name in TEXT):
+    """Whether Jackson could bind these claims to LogoutToken: JsonWebToken's fields (``jackson.json_web_token``:
+    ``exp: NaN`` or ``1e309`` is unreadable, as Jackson finds it), ``sid`` a String, ``events`` a map."""
+    try:
+        jackson.json_web_token(claims)
+    except jackson.Unbound:
         return False
-    aud = claims.get("aud")
-    if isinstance(aud, dict) or (isinstance(aud, list) and any(isinstance(a, dict | list) for a in aud)):
+    if isinstance(claims.get("sid"), dict | list):
         return False
     return claims.get("events") is None or isinstance(claims.get("events"), dict)
-
-
-def _numeric(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
