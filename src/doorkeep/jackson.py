@@ -36,20 +36,23 @@ def long_field(value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise Unbound(f"not a long: {type(value).__name__}")
+    number: int
     if isinstance(value, str):
         text = value.strip()
         if text in ("", "null"):
             return None
         if _LONG_TEXT.fullmatch(text) is None:
             raise Unbound("not a long")
-        value = int(text)
+        number = int(text)
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise Unbound("not a number")
-        value = int(value)
-    if not LONG_MIN <= value <= LONG_MAX:
+        number = int(value)
+    else:
+        number = value
+    if not LONG_MIN <= number <= LONG_MAX:
         raise Unbound("out of the range of a long")
-    return value
+    return number
 
 
 LONG_CLAIMS = ("exp", "nbf", "iat")  # JsonWebToken's Long fields

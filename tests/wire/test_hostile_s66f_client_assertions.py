@@ -66,7 +66,7 @@ def _sign(header: dict[str, Any], payload: str, key: Any, alg: str) -> str:
 
 
 async def _token(env: Env, assertion: str) -> httpx.Response:
-    form = {"grant_type": "password", "username": "user1", "password": "password"}
+    form = {"grant_type": "password", "username": "user1", "password": "password", "client_id": "app"}
     form |= {"client_assertion_type": BEARER, "client_assertion": assertion}
     return await env.http.post(token_url("test"), data=form)
 
@@ -146,7 +146,12 @@ async def test_a_strangers_assertion_finds_no_key_whatever_its_header_says(realm
 async def test_a_truncated_signature_fails(realm: Env) -> None:
     await _private_key_jwt(realm)
     good = _sign({"alg": "RS256", "kid": "k1"}, _payload(realm), RSA_KEY, "RS256")
-    assert_error(await _token(realm, good[:-8]), 400, "invalid_client", SIGNED_PREFIX + "Signature on JWT token failed validation")
+    assert_error(
+        await _token(realm, good[:-8]),
+        400,
+        "invalid_client",
+        SIGNED_PREFIX + "Signature on JWT token failed validation",
+    )
 
 
 async def test_an_rsa_key_under_2048_bits_in_the_clients_jwks(realm: Env) -> None:

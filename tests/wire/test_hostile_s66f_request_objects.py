@@ -88,7 +88,9 @@ async def test_an_ecdh_es_ephemeral_key_off_the_curve_is_refused(ro: Env) -> Non
     """The invalid-curve attack on ECDH-ES: an ``epk`` that is not on P-256 never reaches the key agreement."""
     await created_id(ro, await rep(ro, "ecdh", "ecdh-generated", {"priority": "200", "ecdhAlgorithm": "ECDH-ES"}))
     realm_key = await _realm_enc_key(ro, "EC")
-    good = jwe.JWE(json.dumps(_claims(ro)).encode(), protected={"alg": "ECDH-ES", "enc": "A128GCM", "kid": realm_key["kid"]})
+    good = jwe.JWE(
+        json.dumps(_claims(ro)).encode(), protected={"alg": "ECDH-ES", "enc": "A128GCM", "kid": realm_key["kid"]}
+    )
     good.add_recipient(jwk.JWK(**realm_key))
     text = str(good.serialize(compact=True))
     _login_page(await start(ro.http, "test", CLIENT, request=text))
@@ -128,7 +130,11 @@ async def test_hs256_keyed_with_the_clients_public_key_is_refused(ro: Env) -> No
     for secret in (pem, _jwks().encode()):
         text = _jws({"alg": "HS256", "kid": "ro-key"}, _claims(ro), secret, "HS256")
         _invalid_request(await start(ro.http, "test", CLIENT, request=text))
-    _login_page(await start(ro.http, "test", CLIENT, request=_jws({"alg": "RS256", "kid": "ro-key"}, _claims(ro), RSA_KEY, "RS256")))
+    _login_page(
+        await start(
+            ro.http, "test", CLIENT, request=_jws({"alg": "RS256", "kid": "ro-key"}, _claims(ro), RSA_KEY, "RS256")
+        )
+    )
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,7 @@ def _signed(alg: str, key: Any, signing_input: bytes, signature: bytes) -> bool:
 
 
 def _unbound_header(header: dict[str, Any]) -> bool:
-    """Whether JWSHeader's String fields (``typ``, ``cty``, ``kid``) hold an object or an array, which Jackson refuses."""
+    """Whether JWSHeader's String fields (``typ``, ``cty``, ``kid``) hold an object or an array (Jackson refuses)."""
     return any(isinstance(header.get(name), dict | list) for name in ("typ", "cty", "kid"))
 
 
