@@ -139,3 +139,18 @@ async def test_a_dpop_bound_client_refuses_a_proof_with_the_signature_padded_or_
     )
     padded = await _token(realm, _proof(EC, {**claims, "jti": "u"}) + "==")
     assert padded.status_code in (200, 400), padded.text
+
+
+@pytest.mark.parametrize(("first", "last", "ok"), [("jwt", "dpop+jwt", True), ("dpop+jwt", "jwt", False)])
+async def test_a_duplicated_header_member_is_its_last_value(realm: Env, first: str, last: str, ok: bool) -> None:
+    """Jackson and Python's JSON reader both keep the last of two equal names: the verifier reads what it checked."""
+    jwk = json.dumps(EC.jwk)
+    head = f'{{"typ":"{first}","alg":"ES256","jwk":{jwk},"typ":"{last}"}}'
+    body = json.dumps({"htm": "POST", "htu": TOKEN_URL, "iat": realm.clock.now(), "jti": f"dup-{first}"})
+    signing_input = f"{b64(head.encode())}.{b64(body.encode())}".encode()
+    proof = f"{signing_input.decode()}.{b64(jwt.get_algorithm_by_name('ES256').sign(signing_input, EC.private))}"
+    response = await _token(realm, proof)
+    if ok:
+        assert response.status_code == 200, response.text
+    else:
+        _refused(response, "Invalid or missing type in DPoP header: jwt")
