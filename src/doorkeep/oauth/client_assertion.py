@@ -20,6 +20,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -141,15 +142,19 @@ def _object(segment: str) -> dict[str, Any]:
     return value
 
 
-def parse(text: str) -> Assertion:
+def parse(text: str, *, token_class: bool = True) -> Assertion:
     """JWSInput and readJsonContent(JsonWebToken): claims of the wrong JSON type fail as Jackson does, and the
-    numeric ones are read as it reads them (``jackson.json_web_token``)."""
+    numeric ones are read as it reads them (``jackson.json_web_token``). ``token_class`` False: the claims are read
+    as a JsonNode (a request object's), which takes any JSON but ``NaN`` and ``Infinity``."""
     parts = text.split(".")
     if len(parts) < 2 or len(parts) > 3:
         raise Malformed("Parsing error")
     header, claims = _object(parts[0]), _object(parts[1])
     try:  # NaN, Infinity or 1e309 in exp was a 500 when the lifetime was computed (int() of it)
-        jackson.json_web_token(claims)
+        if token_class:
+            jackson.json_web_token(claims)
+        elif any(isinstance(v, float) and not math.isfinite(v) for v in claims.values()):
+            raise jackson.Unbound("not a number")
     except jackson.Unbound as err:
         raise Malformed("Parsing error") from err
     signature = _b64(parts[2]) if len(parts) == 3 else b""

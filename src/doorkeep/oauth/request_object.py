@@ -160,7 +160,7 @@ async def _verified(text: str, client: Client, keys: ClientKeys) -> dict[str, An
     """``verifyJWS``: the claims of a JWS whose signature the client's key (or secret) accepts."""
     failed = RequestObjectError("Failed to verify signature on 'request' object")
     try:
-        token = parse(text)
+        token = parse(text, token_class=False)  # decodeClientJWT(…, JsonNode.class)
     except Malformed as err:
         raise failed from err
     alg = str(token.header.get("alg"))
