@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -49,7 +50,7 @@ def _refused(response: httpx.Response, description: str) -> None:
 
 
 def _iat_text(env: Env, iat: str) -> str:
-    return f'{{"htm":"POST","htu":"{TOKEN_URL}","jti":"{env.clock.now()}-{iat}","iat":{iat}}}'
+    return f'{{"htm":"POST","htu":"{TOKEN_URL}","jti":"{uuid.uuid4()}","iat":{iat}}}'
 
 
 @pytest.mark.parametrize("iat", ["NaN", "Infinity", "-Infinity", "1e309", "-1e309", "1" + "0" * 30])
@@ -57,6 +58,13 @@ async def test_an_iat_jackson_cannot_read_as_a_long_is_an_unreadable_proof(realm
     """Python reads these numbers (a float NaN or infinity, an int of 100 bits); Jackson refuses each for a Long.
     Before: ``int(nan)`` and ``int(inf)`` were a 500 on the token endpoint for anyone with any key pair."""
     _refused(await _token(realm, _proof(EC, _iat_text(realm, iat))), "DPoP header verification failure")
+
+
+async def test_an_iat_in_a_string_is_the_number_it_holds(realm: Env) -> None:
+    """Jackson's scalar coercion (ALLOW_COERCION_OF_SCALARS, on in Keycloak's ObjectMapper) binds "1700000000" to
+    the Long; before, such a proof was refused as missing its ``iat``."""
+    assert (await _token(realm, _proof(EC, _iat_text(realm, f'"{realm.clock.now()}"')))).status_code == 200
+    _refused(await _token(realm, _proof(EC, _iat_text(realm, '"100"'))), "DPoP proof is not active")
 
 
 @pytest.mark.parametrize("iat", ["1.5", "true", '"soon"', "[1]", "{}"])
