@@ -157,3 +157,21 @@ async def test_headers_pointing_elsewhere_never_bring_a_key(ro: Env, extra: dict
     if "jwk" in extra:
         header["jwk"] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(stranger.public_key()))
     _invalid_request(await start(ro.http, "test", CLIENT, request=_jws(header, _claims(ro), stranger, "RS256")))
+
+
+def _unsigned_text(env: Env, exp: str) -> str:
+    claims = json.dumps(_claims(env))[:-1] + f', "nbf": {exp}}}'
+    return _b64(b'{"alg":"none"}') + "." + _b64(claims.encode()) + "."
+
+
+@pytest.mark.parametrize(
+    ("nbf", "read"), [('"soon"', True), ("1" + "0" * 30, True), ("[1]", True), ("NaN", False), ("Infinity", False)]
+)
+async def test_a_request_object_is_read_as_a_json_node(ro: Env, nbf: str, read: bool) -> None:
+    """decodeClientJWT(…, JsonNode.class): any JSON is a claim (Keycloak checks no ``nbf`` here), but ``NaN`` and
+    ``Infinity`` are no JSON to Jackson. Before, a string was refused and NaN taken."""
+    page = await start(ro.http, "test", CLIENT, request=_unsigned_text(ro, nbf))
+    if read:
+        _login_page(page)
+    else:
+        _invalid_request(page)
