@@ -69,3 +69,9 @@ async def test_numbers_jackson_reads_are_read_as_it_reads_them(idp: tuple[Env, F
         _refused(answer, "LogoutToken verification with identity provider failed")
     for live in (float(now + 60) + 0.5, str(now + 60)):
         assert (await _post(env, _token(env, provider, exp=live, jti=str(live)))).status_code == 200
+
+
+async def test_an_empty_iat_is_no_iat(idp: tuple[Env, FakeIdp]) -> None:
+    """Jackson binds an empty string to a Long as null: the token has no ``iat`` (before, "" counted as one)."""
+    env, provider = idp
+    _refused(await _post(env, _token(env, provider, iat="")), "The LogoutToken doesn't contain an iat claim")

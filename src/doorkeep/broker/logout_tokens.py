@@ -104,9 +104,9 @@ def decode(token: str) -> dict[str, Any] | None:
     if len(parts) not in (2, 3):
         return None
     header, payload = _json(parts[0]), _json(parts[1])
-    if not isinstance(header, dict) or not isinstance(payload, dict) or not _typed(payload):
+    if not isinstance(header, dict) or not isinstance(payload, dict):
         return None
-    return payload
+    return _bound(payload)
 
 
 def _json(segment: str) -> Any:
@@ -116,13 +116,14 @@ def _json(segment: str) -> Any:
         return None
 
 
-def _typed(claims: dict[str, Any]) -> bool:
-    """Whether Jackson could bind these claims to LogoutToken: JsonWebToken's fields (``jackson.json_web_token``:
-    ``exp: NaN`` or ``1e309`` is unreadable, as Jackson finds it), ``sid`` a String, ``events`` a map."""
+def _bound(claims: dict[str, Any]) -> dict[str, Any] | None:
+    """The claims as Jackson binds them to LogoutToken, or None where it cannot: JsonWebToken's fields
+    (``jackson.json_web_token``: ``exp: NaN`` or ``1e309`` is unreadable, ``iat: ""`` is no ``iat``), ``sid`` a
+    String, ``events`` a map."""
     try:
-        jackson.json_web_token(claims)
+        bound = jackson.json_web_token(claims)
     except jackson.Unbound:
-        return False
-    if isinstance(claims.get("sid"), dict | list):
-        return False
-    return claims.get("events") is None or isinstance(claims.get("events"), dict)
+        return None
+    if isinstance(bound.get("sid"), dict | list):
+        return None
+    return bound if bound.get("events") is None or isinstance(bound.get("events"), dict) else None
