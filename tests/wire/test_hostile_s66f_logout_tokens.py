@@ -72,6 +72,6 @@ async def test_numbers_jackson_reads_are_read_as_it_reads_them(idp: tuple[Env, F
 
 
 async def test_an_empty_iat_is_no_iat(idp: tuple[Env, FakeIdp]) -> None:
-    """Jackson binds an empty string to a Long as null: the token has no ``iat`` (before, "" counted as one)."""
+    """Jackson binds an empty string to a Long as null: the token has no ``iat`` (before: "undecodable")."""
     env, provider = idp
     _refused(await _post(env, _token(env, provider, iat="")), "The LogoutToken doesn't contain an iat claim")
