@@ -49,6 +49,8 @@ async def decrypted(token: str, find: KeyFinder | None) -> str:
     key = None if find is None else await find(kid if isinstance(kid, str) else None, alg)
     if key is None:
         raise BrokerError(f"Private key not found in the realm to decrypt token algorithm {alg}")
+    if "zip" in head:  # Keycloak's JWE never inflates (its content would be no token); jwcrypto would, to 100 MB
+        raise BrokerError("the provider's encrypted token could not be decrypted")
     allowed = [a for a in jwe.default_allowed_algs if a != RSA1_5] + ([RSA1_5] if alg == RSA1_5 else [])
     try:
         found = jwe.JWE(algs=allowed)

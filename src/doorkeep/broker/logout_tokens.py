@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep import numbers
+from doorkeep import jackson, numbers
 from doorkeep.broker import oidc
 from doorkeep.broker import providers as idp
-from doorkeep.jackson import string_field
 from doorkeep.model import Realm
 
 if TYPE_CHECKING:
@@ -34,8 +33,6 @@ if TYPE_CHECKING:
 EVENT = "http://schemas.openid.net/event/backchannel-logout"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT
 REVOKE_OFFLINE = "revoke_offline_access"  # TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT_REVOKE_OFFLINE_TOKENS
 OIDC_PROVIDERS = ("oidc", "keycloak-oidc")  # the factories whose providers are OIDCIdentityProvider instances
-NUMERIC = ("exp", "nbf", "iat")  # JsonWebToken's Long fields
-TEXT = ("jti", "iss", "sub", "typ", "azp", "sid")  # String fields: Jackson refuses an object or array
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ async def verify(realm: Realm, token: str | None, now: int, keys: ClientKeys | N
     if claims.get("iat") is None:
         return e.LOGOUT_TOKEN_NO_IAT
     revoke = str(events.get(REVOKE_OFFLINE, False)).lower() == "true"
-    return Verified(aliases, string_field(claims.get("sid")), string_field(claims.get("sub")), revoke)
+    return Verified(aliases, jackson.string_field(claims.get("sid")), jackson.string_field(claims.get("sub")), revoke)
 
 
 async def _verifies(
@@ -107,9 +104,9 @@ def decode(token: str) -> dict[str, Any] | None:
     if len(parts) not in (2, 3):
         return None
     header, payload = _json(parts[0]), _json(parts[1])
-    if not isinstance(header, dict) or not isinstance(payload, dict) or not _typed(payload):
+    if not isinstance(header, dict) or not isinstance(payload, dict):
         return None
-    return payload
+    return _bound(payload)
 
 
 def _json(segment: str) -> Any:
@@ -119,25 +116,14 @@ def _json(segment: str) -> Any:
         return None
 
 
-def _typed(claims: dict[str, Any]) -> bool:
-    """Whether Jackson could bind these claims to LogoutToken's typed fields."""
-    for name in NUMERIC:
-        value = claims.get(name)
-        if isinstance(value, bool) or not (value is None or isinstance(value, int | float) or _numeric(value)):
-            return False
-    if any(isinstance(claims.get(name), dict | list) for name in TEXT):
-        return False
-    aud = claims.get("aud")
-    if isinstance(aud, dict) or (isinstance(aud, list) and any(isinstance(a, dict | list) for a in aud)):
-        return False
-    return claims.get("events") is None or isinstance(claims.get("events"), dict)
-
-
-def _numeric(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
+def _bound(claims: dict[str, Any]) -> dict[str, Any] | None:
+    """The claims as Jackson binds them to LogoutToken, or None where it cannot: JsonWebToken's fields
+    (``jackson.json_web_token``: ``exp: NaN`` or ``1e309`` is unreadable, ``iat: ""`` is no ``iat``), ``sid`` a
+    String, ``events`` a map."""
     try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+        bound = jackson.json_web_token(claims)
+    except jackson.Unbound:
+        return None
+    if isinstance(bound.get("sid"), dict | list):
+        return None
+    return bound if bound.get("events") is None or isinstance(bound.get("events"), dict) else None

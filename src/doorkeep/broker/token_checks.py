@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jwt
 from jwt.types import Options
 
+from doorkeep import jackson
 from doorkeep.broker import social
 from doorkeep.broker.calls import BrokerError
 from doorkeep.oauth import client_keys
@@ -135,13 +136,11 @@ UNCHECKED_BY_PYJWT: Options = {
 }
 
 
-def _number(value: Any) -> float | None:
-    """A JsonWebToken Long claim: a number, or a string holding one; anything else is no claim."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
+def _number(value: Any) -> int | None:
+    """A JsonWebToken Long claim as Jackson binds it (``jackson.long_field``: a number, or a string holding a whole
+    one); a claim it cannot bind (``NaN``, ``Infinity``, beyond a long, other text) makes the token unreadable,
+    where it was read as no expiry at all."""
     try:
-        return float(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+        return jackson.long_field(value)
+    except jackson.Unbound:
+        raise BrokerError("invalid ID token: unreadable claims") from None

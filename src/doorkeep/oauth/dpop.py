@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
+from doorkeep import jackson
 from doorkeep.model import Client
 from doorkeep.numbers import loads
 from doorkeep.oauth import client_assertion, uri_syntax
@@ -107,7 +108,7 @@ async def validate(
     """DPoPUtil.validateDPoP: the proof for a request to ``uri`` (no query) with ``method``; raises InvalidProof."""
     if proof is None or not proof.strip():
         raise InvalidProof("DPoP proof is missing")
-    header, payload, signing_input, signature = _parts(proof)
+    header, payload_claims, signing_input, signature = _parts(proof)
     typ = header.get("typ")
     if typ != JWT_TYPE:
         raise InvalidProof(f"Invalid or missing type in DPoP header: {_java(typ)}")
@@ -124,7 +125,7 @@ async def validate(
         raise InvalidProof(
             "DPoP verification failure: org.keycloak.exceptions.TokenSignatureInvalidException: Invalid token signature"
         )
-    claims = _claims(payload)
+    claims = _claims(payload_claims)
     _check_request(claims, uri, method)
     iat = claims["iat"]
     if not (now - PROOF_LIFETIME - CLOCK_SKEW <= iat <= now + CLOCK_SKEW):
@@ -157,18 +158,21 @@ def _unb64(segment: str) -> bytes:
         raise InvalidProof("DPoP header verification failure") from err
 
 
-def _parts(proof: str) -> tuple[dict[str, Any], bytes, bytes, bytes]:
-    """JWSInput: three segments and a JSON object header; anything else is "DPoP header verification failure"."""
+def _parts(proof: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+    """TokenVerifier.parse, which ``getHeader`` runs: three segments, a JSON object header, and a payload Jackson
+    binds to the DPoP class (``iat`` a Long: NaN, Infinity and 1e309 were a 500 here); anything else is "DPoP header
+    verification failure"."""
     parts = proof.strip().split(".")
     if len(parts) != 3:
         raise InvalidProof("DPoP header verification failure")
     try:
-        header = loads(_unb64(parts[0]))
-    except (ValueError, UnicodeDecodeError) as err:
+        header, claims = loads(_unb64(parts[0])), loads(_unb64(parts[1]))
+        if not isinstance(header, dict) or not isinstance(claims, dict) or _unbound_header(header):
+            raise InvalidProof("DPoP header verification failure")
+        bound = jackson.json_web_token(claims)
+    except (ValueError, UnicodeDecodeError) as err:  # jackson.Unbound is a ValueError
         raise InvalidProof("DPoP header verification failure") from err
-    if not isinstance(header, dict):
-        raise InvalidProof("DPoP header verification failure")
-    return header, _unb64(parts[1]), f"{parts[0]}.{parts[1]}".encode(), _unb64(parts[2])
+    return header, bound, f"{parts[0]}.{parts[1]}".encode(), _unb64(parts[2])
 
 
 def _public_key(jwk: Any) -> tuple[Any, str]:
@@ -196,19 +200,14 @@ def _signed(alg: str, key: Any, signing_input: bytes, signature: bytes) -> bool:
         return False
 
 
-def _claims(payload: bytes) -> dict[str, Any]:
-    """DPoPClaimsCheck: ``iat``, and non-blank ``jti``, ``htm`` and ``htu``."""
-    try:
-        claims = loads(payload)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise InvalidProof("DPoP header verification failure") from err
-    if not isinstance(claims, dict):
-        raise InvalidProof("DPoP header verification failure")
-    iat = claims.get("iat")
-    present = isinstance(iat, int | float) and not isinstance(iat, bool)
-    if present and isinstance(iat, float):
-        claims["iat"] = int(iat)
-    if not present or not all(_filled(claims.get(name)) for name in ("jti", "htm", "htu")):
+def _unbound_header(header: dict[str, Any]) -> bool:
+    """Whether JWSHeader's String fields (``typ``, ``cty``, ``kid``) hold an object or an array (Jackson refuses)."""
+    return any(isinstance(header.get(name), dict | list) for name in ("typ", "cty", "kid"))
+
+
+def _claims(claims: dict[str, Any]) -> dict[str, Any]:
+    """DPoPClaimsCheck: ``iat`` (bound as a Long by ``_parts``), and non-blank ``jti``, ``htm`` and ``htu``."""
+    if claims.get("iat") is None or not all(_filled(claims.get(name)) for name in ("jti", "htm", "htu")):
         raise InvalidProof("DPoP mandatory claims are missing")
     return claims
 

@@ -97,6 +97,8 @@ async def _decrypted(text: str, header: dict[str, Any], decryption: Decryption |
     if found is None:
         raise RequestObjectError("Could not find private key for decrypting token")
     private, registered = found
+    if "zip" in header:  # JWE.verifyAndDecodeJwe never inflates: the content stays deflated, no request object
+        raise RequestObjectError("Failed to deserialize JWT")  # (jwcrypto would inflate up to 100 MB first)
     allowed = [a for a in jwe.default_allowed_algs if a != RSA1_5]
     if registered == RSA1_5:
         allowed.append(RSA1_5)
@@ -158,7 +160,7 @@ async def _verified(text: str, client: Client, keys: ClientKeys) -> dict[str, An
     """``verifyJWS``: the claims of a JWS whose signature the client's key (or secret) accepts."""
     failed = RequestObjectError("Failed to verify signature on 'request' object")
     try:
-        token = parse(text)
+        token = parse(text, token_class=False)  # decodeClientJWT(…, JsonNode.class)
     except Malformed as err:
         raise failed from err
     alg = str(token.header.get("alg"))
