@@ -62,4 +62,3 @@ async def test_a_write_answer_is_left_as_keycloak_sends_it(realm: Env, ids: dict
     response = await realm.http.post(f"/admin/realms/test/clients/{ids['app']}/client-secret", headers=headers)
     assert response.status_code == 200
     assert "cache-control" not in response.headers
-
