@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from doorkeep.users import passwords
 from browser_flow import REDIRECT, start, submit
+from doorkeep.users import passwords
 from support import assert_error, password_grant, update_client, update_realm
 from wire_env import Env
 

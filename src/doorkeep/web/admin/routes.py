@@ -84,8 +84,9 @@ def no_cache_reads(endpoint: Callable[[Request], Awaitable[Response]]) -> Callab
 
 def admin_routes() -> list[BaseRoute]:
     """Every admin REST route, its answers carrying CORS for the caller token's ``allowed-origins`` with
-    ``Location`` exposed (AdminRoot.getRealmsAdmin), its GET answers ``no_cache_reads``. Their preflights are answered where unrouted methods
-    are (web/not_found.py), so that a route for OPTIONS on every path does not turn 404s into 405s."""
+    ``Location`` exposed (AdminRoot.getRealmsAdmin), its GET answers ``no_cache_reads``. Their preflights are
+    answered where unrouted methods are (web/not_found.py), so that a route for OPTIONS on every path does not
+    turn 404s into 405s."""
     out: list[BaseRoute] = []
     for name in MODULES:
         try:
