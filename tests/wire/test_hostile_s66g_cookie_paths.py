@@ -70,3 +70,14 @@ async def test_the_account_consoles_sign_in_cookie_is_on_the_encoded_path(env: E
     assert response.status_code == 302, response.text
     [(cookie, path)] = _set_cookies(response)
     assert cookie.startswith("DOORKEEP_CONSOLE_FLOW_") and path == f"/realms/{quote(name, safe=SEGMENT)}/account/"
+
+
+@pytest.mark.parametrize("name", ["b c", "d\u00e9"])
+async def test_the_account_console_signs_in_to_a_realm_whose_name_is_encoded_in_urls(env: Env, name: str) -> None:
+    """The console's redirect URI names the realm as its URLs do; with the raw name /auth refused it ("Invalid
+    parameter: redirect_uri"), so nobody could open the account console of such a realm."""
+    await seed_realm(env.db, env.clock, name)
+    console = await env.http.get(f"/realms/{quote(name, safe=SEGMENT)}/account/")
+    assert console.status_code == 302, console.text
+    login = await env.http.get(console.headers["location"])
+    assert login.status_code == 200 and 'name="password"' in login.text, login.text[-300:]
