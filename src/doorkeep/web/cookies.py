@@ -31,6 +31,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -84,9 +85,21 @@ def secure_context(request: Request) -> bool:
     return base_url(request).startswith("https://")
 
 
+# What a URI builder leaves as it is in a path (RFC 3986 §3.3: a segment's sub-delimiters, ':' and '@', and '/'
+# between segments); '%' too, so that a path already encoded (a frontend URL's) is not encoded twice.
+PATH_SAFE = "/%!$&'()*+,;=:@"
+
+
+def raw_path(path: str) -> str:
+    """A cookie's ``Path`` as the URL's raw path: percent-encoded, the way a browser compares it with the path it
+    asks for (RFC 6265 §5.1.4), and printable ASCII only, so a realm's name never ends or bends the header."""
+    return quote(path, safe=PATH_SAFE)
+
+
 def realm_path(request: Request, realm: Realm) -> str:
-    """``CookiePath.REALM``: the realm's base path (under the frontend URL's path) with its trailing slash."""
-    return browser_path(request, f"/realms/{realm.name}/")
+    """``CookiePath.REALM``: the realm's base path (under the frontend URL's path) with its trailing slash, raw as
+    Keycloak's CookiePathResolver takes it (``realmBaseUrl(...).build(name).getRawPath()``)."""
+    return raw_path(browser_path(request, f"/realms/{realm.name}/"))
 
 
 def write(

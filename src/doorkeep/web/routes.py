@@ -37,7 +37,7 @@ from doorkeep.web import (
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin import server as admin_server
 from doorkeep.web.admin import whoami
-from doorkeep.web.admin.routes import admin_routes
+from doorkeep.web.admin.routes import admin_routes, no_cache_reads
 from doorkeep.web.admin_console.routes import routes as admin_console_routes
 from doorkeep.web.clientreg import routes as client_registration
 from doorkeep.web.console import account as account_console
@@ -134,7 +134,7 @@ def _routes() -> tuple[BaseRoute, ...]:
             cors.with_token_origins(admin_realms.root, expose=cors.EXPOSE_LOCATION),
             methods=["GET", "POST"],
         ),
-        Route("/admin/serverinfo", cors.with_token_origins(admin_server.serverinfo), methods=["GET"]),
+        Route("/admin/serverinfo", cors.with_token_origins(no_cache_reads(admin_server.serverinfo)), methods=["GET"]),
         *openapi.ROUTES,
         *theme_messages.ROUTES,
         *(Route(f"{OIDC}/{path}", cors.post_preflight, methods=["OPTIONS"]) for path in ("token", "revoke")),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+from collections.abc import Awaitable, Callable
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from doorkeep.web import cors
+from doorkeep.web.http import NO_CACHE
 
 PREFIX = "/admin/realms"
 MODULES = (
@@ -62,10 +67,27 @@ MODULES = (
 )
 
 
+def no_cache_reads(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """An admin REST endpoint whose successful GET answers say ``Cache-Control: no-cache``: Keycloak's admin
+    resources mark their GET methods ``@NoCache`` (a client secret, a user, the realm's settings must not be kept
+    by a cache between the administrator and the server). A refusal, a write, or an answer that chose its own
+    header is left as it is."""
+
+    @functools.wraps(endpoint)  # the route stays the endpoint's own (its module places it in the OpenAPI document)
+    async def answer(request: Request) -> Response:
+        response = await endpoint(request)
+        if request.method == "GET" and response.status_code < 400 and "cache-control" not in response.headers:
+            response.headers.update(NO_CACHE)
+        return response
+
+    return answer
+
+
 def admin_routes() -> list[BaseRoute]:
     """Every admin REST route, its answers carrying CORS for the caller token's ``allowed-origins`` with
-    ``Location`` exposed (AdminRoot.getRealmsAdmin). Their preflights are answered where unrouted methods
-    are (web/not_found.py), so that a route for OPTIONS on every path does not turn 404s into 405s."""
+    ``Location`` exposed (AdminRoot.getRealmsAdmin), its GET answers ``no_cache_reads``. Their preflights are
+    answered where unrouted methods are (web/not_found.py), so that a route for OPTIONS on every path does not
+    turn 404s into 405s."""
     out: list[BaseRoute] = []
     for name in MODULES:
         try:
@@ -77,6 +99,6 @@ def admin_routes() -> list[BaseRoute]:
         for route in module.ROUTES:
             assert isinstance(route, Route)
             methods = sorted(route.methods - {"HEAD"}) if route.methods else None
-            endpoint = cors.with_token_origins(route.endpoint, expose=cors.EXPOSE_LOCATION)
+            endpoint = cors.with_token_origins(no_cache_reads(route.endpoint), expose=cors.EXPOSE_LOCATION)
             out.append(Route(PREFIX + route.path, endpoint, methods=methods, name=route.name))
     return out

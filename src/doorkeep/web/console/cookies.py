@@ -20,7 +20,7 @@ from doorkeep.console.sealing import Sealer
 from doorkeep.keys import material
 from doorkeep.keys.material import HMAC_ALG
 from doorkeep.model import Realm
-from doorkeep.web.cookies import secure_context
+from doorkeep.web.cookies import raw_path, secure_context
 from doorkeep.web.http import in_transaction, state
 
 if TYPE_CHECKING:
@@ -66,7 +66,9 @@ def read(request: Request, name: str) -> str | None:
 
 
 def write(request: Request, response: Response, name: str, value: str, path: str, max_age: int | None) -> None:
-    """Set ``name`` (chunked as needed) and delete chunks left over from a longer earlier value."""
+    """Set ``name`` (chunked as needed) on ``path`` (made a raw path: it may hold a realm's name) and delete chunks
+    left over from a longer earlier value."""
+    path = raw_path(path)
     chunks = [value[i : i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
     if len(chunks) > MAX_CHUNKS:
         raise ValueError("console cookie too large")
@@ -82,7 +84,7 @@ def write(request: Request, response: Response, name: str, value: str, path: str
 
 
 def clear(request: Request, response: Response, name: str, path: str) -> None:
-    secure = secure_context(request)
+    path, secure = raw_path(path), secure_context(request)
     for i in range(MAX_CHUNKS):
         chunk_name = name if i == 0 else f"{name}.{i}"
         if chunk_name in request.cookies:

@@ -20,7 +20,7 @@ import hmac
 import secrets
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -36,6 +36,8 @@ from doorkeep.web.http import admin_url, base_url, in_transaction, issuer, oauth
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+SEGMENT = "!$&'()*+,;=:@"  # what a path segment keeps as it is (RFC 3986 §3.3)
 
 REFRESH_MARGIN = 10  # refresh an access token this many seconds before it expires
 
@@ -53,7 +55,9 @@ class Spec:
         return admin_url(request) if self.admin else base_url(request)
 
     def path(self, realm: str) -> str:
-        return self.base.format(realm=realm)
+        """The console's path for ``realm``, the name percent-encoded as in the realm's URLs (and the redirect URIs
+        the realm registered for this console: RealmManager's Encode.encodePathAsIs)."""
+        return self.base.format(realm=quote(realm, safe=SEGMENT))
 
     def browser(self, request: Request, realm: str) -> str:
         """``path`` as the browser asks for it (under /auth with --http-relative-path /auth)."""
