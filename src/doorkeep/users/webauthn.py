@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from webauthn import verify_authentication_response, verify_registration_response
-from webauthn.helpers import parse_cbor
+from webauthn.helpers import decode_credential_public_key, decoded_public_key_to_cryptography, parse_cbor
 from webauthn.helpers.cose import COSEAlgorithmIdentifier
 from webauthn.helpers.encode_cbor import encode_cbor
 from webauthn.helpers.structs import (
@@ -76,6 +76,16 @@ def credential_id(cred: Credential) -> bytes:
         return base64.b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         return b""
+
+
+def public_key_problem(cose_key: bytes) -> str | None:
+    """Why an assertion could never verify against this stored ``credentialPublicKey`` (not a COSE key, a key
+    type or algorithm the verifier does not know, a point off its curve); None when it can."""
+    try:
+        decoded_public_key_to_cryptography(decode_credential_public_key(cose_key))
+    except Exception as problem:  # whatever the COSE parser trips over: the key is unusable
+        return f"credentialPublicKey is not a usable COSE key ({type(problem).__name__})"
+    return None
 
 
 def rp_id(policy: Policy, host: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from doorkeep import numbers
 from doorkeep.model import JSON, Client, ClientScope, Realm, Role, User
 from doorkeep.realms import management, provisioning
-from doorkeep.users import passwords
+from doorkeep.users import passwords, webauthn
 from doorkeep.users.federated_links import Link
 
 # (owning clientId or None for a realm role, role name, place in the file)
@@ -243,14 +243,22 @@ OTP_ALGORITHMS = ("HmacSHA1", "HmacSHA256", "HmacSHA512")
 
 
 def check_otp(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:
-    """An OTP credential Doorkeep can verify: a secret, and OTPCredentialData of a TOTP or HOTP device."""
+    """An OTP credential Doorkeep can verify: a secret, and OTPCredentialData of a TOTP or HOTP device. Keycloak's
+    OTP policy offers the three algorithms and 6 or 8 digits; HmacOTP computes at most 8 digits. A HOTP device's
+    ``period`` is not read (OTPCredentialModel.createHOTP stores 0); ``secretEncoding`` is absent or BASE32."""
     if not isinstance(secret.get("value"), str) or not secret["value"]:
         fail(at(cw, "secretData"), 'expected a non-empty "value"')
     if data.get("subType") not in ("totp", "hotp"):
         fail(at(cw, "credentialData"), '"subType" must be "totp" or "hotp"')
     if data.get("algorithm", "HmacSHA1") not in OTP_ALGORITHMS:
         fail(at(cw, "credentialData"), f'"algorithm" must be one of {", ".join(OTP_ALGORITHMS)}')
-    for key, low, high in (("digits", 1, 10), ("period", 1, numbers.INT_MAX), ("counter", 0, numbers.INT_MAX)):
+    encoding = data.get("secretEncoding")
+    if encoding is not None and (not isinstance(encoding, str) or encoding.upper() != "BASE32"):
+        fail(at(cw, "credentialData"), '"secretEncoding" must be BASE32 or absent')
+    checked = [("digits", 1, 8), ("counter", 0, numbers.INT_MAX)]
+    if data["subType"] == "totp":
+        checked.append(("period", 1, numbers.INT_MAX))
+    for key, low, high in checked:
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
             fail(at(cw, "credentialData"), f'"{key}" must be a whole number from {low} to {high}')
@@ -266,6 +274,10 @@ def check_webauthn(data: dict[str, Any], cw: str) -> None:
     counter = data.get("counter", 0)
     if isinstance(counter, bool) or not isinstance(counter, int) or not 0 <= counter <= 2**32 - 1:
         fail(at(cw, "credentialData"), '"counter" must be a whole number from 0 to 4294967295')
+    key = data["credentialPublicKey"]
+    problem = webauthn.public_key_problem(base64.b64decode(key + "=" * (-len(key) % 4)))
+    if problem is not None:
+        fail(at(cw, "credentialData.credentialPublicKey"), problem)
 
 
 def check_recovery_codes(secret: dict[str, Any], cw: str) -> None:

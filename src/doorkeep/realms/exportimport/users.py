@@ -1,7 +1,7 @@
 """The users of a realm file: each with its roles, groups, identity-provider links and credentials
-(a password, plain or hashed as any Keycloak version stores it; OTP, WebAuthn and recovery codes as
-stored; the password history), then the checks across users (unique usernames, e-mails, service accounts
-and links)."""
+(a password, plain or hashed as any Keycloak version stores it; OTP, WebAuthn security keys and passkeys and
+recovery codes as stored; the password history), then the checks across users (unique usernames, e-mails,
+service accounts and links)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from doorkeep.realms.exportimport.plan import (
     str_list,
 )
 from doorkeep.realms.exportimport.references import Collector
-from doorkeep.users import federated_links, password_policy, recovery_codes, webauthn
+from doorkeep.users import federated_links, otp, password_policy, recovery_codes, webauthn
 
 USER_KEYS = {
     "id",
@@ -63,6 +63,8 @@ CREDENTIAL_KEYS = {
     "hashIterations",
     "algorithm",
 }
+# The credentials Doorkeep checks at login besides the password, kept as stored (their secretData/credentialData).
+SECOND_FACTORS = (otp.TYPE, webauthn.TYPE, webauthn.PASSWORDLESS_TYPE, recovery_codes.TYPE)
 NO_SALT = "__SALT__"  # Keycloak's marker for a password credential stored without a salt
 
 
@@ -98,14 +100,8 @@ class UserSection(Collector):
             cred = obj(item, cw)
             self.fields(cred, CREDENTIAL_KEYS, "users[].credentials[].")
             kind = opt_str(cred, "type", cw) or "password"
-            if kind == "otp":  # an authenticator app: left out, the user would sign in without it
-                otps.append(self.otp(cred, cw))
-                continue
-            if kind == webauthn.TYPE:  # a two-factor security key, as WebAuthnCredentialProvider stores it
-                otps.append(self.security_key(cred, cw))
-                continue
-            if kind == recovery_codes.TYPE:  # the codes' SHA-512 digests, as RecoveryAuthnCodesCredentialModel has them
-                otps.append(self.recovery_codes(cred, cw))
+            if kind in SECOND_FACTORS:  # left out, the user would sign in without it
+                otps.append(second_factor(cred, cw, kind))
                 continue
             if kind == password_policy.HISTORY_TYPE:  # kept as stored, as Keycloak's import does
                 secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
@@ -131,28 +127,6 @@ class UserSection(Collector):
         except federated_links.LinkError as problem:
             raise ImportError_(str(problem)) from None
         return UserPlan(user, service_account_of, roles, password, groups, otps, history, links, place)
-
-    def otp(self, cred: dict[str, Any], cw: str) -> OtpPlan:
-        if cred.get("secretData") is None or cred.get("credentialData") is None:
-            fail(cw, 'an otp credential needs "secretData" and "credentialData"')
-        secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
-        check_otp(secret, data, cw)
-        return stored_credential(cred, cw, secret, data, "otp")
-
-    def security_key(self, cred: dict[str, Any], cw: str) -> OtpPlan:
-        if cred.get("credentialData") is None:
-            fail(cw, 'a webauthn credential needs "credentialData"')
-        data = json_field(cred, "credentialData", cw)
-        check_webauthn(data, cw)
-        secret = json_field(cred, "secretData", cw) if cred.get("secretData") is not None else {}
-        return stored_credential(cred, cw, secret, data, webauthn.TYPE)
-
-    def recovery_codes(self, cred: dict[str, Any], cw: str) -> OtpPlan:
-        if cred.get("secretData") is None or cred.get("credentialData") is None:
-            fail(cw, 'a recovery-authn-codes credential needs "secretData" and "credentialData"')
-        secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
-        check_recovery_codes(secret, cw)
-        return stored_credential(cred, cw, secret, data, recovery_codes.TYPE)
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:
         plan = PasswordPlan(
@@ -222,6 +196,28 @@ class UserSection(Collector):
                     f"'{reserved}' is the service account of client '{cp.client.client_id}' "
                     "but has no serviceAccountClientId",
                 )
+
+
+def second_factor(cred: dict[str, Any], cw: str, kind: str) -> OtpPlan:
+    """One credential of ``SECOND_FACTORS`` as Keycloak exports it, checked as Doorkeep will use it: an
+    ``ImportError_`` names what it could not use."""
+    if kind == otp.TYPE:  # an authenticator app: OTPSecretData and OTPCredentialData
+        if cred.get("secretData") is None or cred.get("credentialData") is None:
+            fail(cw, 'an otp credential needs "secretData" and "credentialData"')
+        secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
+        check_otp(secret, data, cw)
+    elif kind == recovery_codes.TYPE:  # the codes' SHA-512 digests, as RecoveryAuthnCodesCredentialModel has them
+        if cred.get("secretData") is None or cred.get("credentialData") is None:
+            fail(cw, 'a recovery-authn-codes credential needs "secretData" and "credentialData"')
+        secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
+        check_recovery_codes(secret, cw)
+    else:  # a security key or a passkey, as WebAuthn(Passwordless)CredentialProvider stores it
+        if cred.get("credentialData") is None:
+            fail(cw, f'a {kind} credential needs "credentialData"')
+        data = json_field(cred, "credentialData", cw)
+        check_webauthn(data, cw)
+        secret = json_field(cred, "secretData", cw) if cred.get("secretData") is not None else {}
+    return stored_credential(cred, cw, secret, data, kind)
 
 
 def stored_credential(cred: dict[str, Any], cw: str, secret: Any, data: Any, kind: str) -> OtpPlan:

@@ -10,6 +10,7 @@ comes from Keycloak), and an interrupted run leaves nothing half-written (one tr
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from doorkeep.organizations.model import Invitation
 from doorkeep.realms.exportimport.parse import parse_realm
 from doorkeep.realms.exportimport.plan import RealmPlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
+from doorkeep.realms.exportimport.users import SECOND_FACTORS
 from doorkeep.realms.exportimport.write import write_realm
 from doorkeep.realms.kcmigrate.keys import realm_keys
 from doorkeep.realms.kcmigrate.organizations import invitations
@@ -77,6 +79,7 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
         "users": len(realm_plan.users),
         "group memberships": sum(len(u.groups) for u in realm_plan.users),
         "password credentials": sum(1 for u in realm_plan.users if u.password is not None),
+        **_second_factors(realm_plan),
         "consents": len(consents),
         "keys": len(keys),
         "offline sessions": len(sessions),
@@ -92,6 +95,12 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
     if invited:
         report.counts["organization invitations"] = len(invited)
     return Migration(realm_plan, keys, sessions, consents, report, invited)
+
+
+def _second_factors(realm_plan: RealmPlan) -> dict[str, int]:
+    """How many OTP, WebAuthn, passkey and recovery code credentials come along, each kind only when there are."""
+    counted = Counter(c.kind for u in realm_plan.users for c in u.otps)
+    return {f"{kind} credentials": counted[kind] for kind in SECOND_FACTORS if counted[kind]}
 
 
 async def write(tx: Tx, migration: Migration, now: int, progress: Progress = SILENT) -> None:

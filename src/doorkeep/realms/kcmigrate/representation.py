@@ -11,6 +11,8 @@ from collections import defaultdict
 from typing import Any
 
 from doorkeep.model import CLIENT_AUTHENTICATORS
+from doorkeep.realms.exportimport.plan import ImportError_
+from doorkeep.realms.exportimport.users import SECOND_FACTORS, second_factor
 from doorkeep.realms.kcmigrate import groups as kcgroups
 from doorkeep.realms.kcmigrate import organizations as kcorgs
 from doorkeep.realms.kcmigrate.brokering import brokering, user_links
@@ -253,23 +255,44 @@ def _users(
         if u.get("service_account_client_link") in clients:
             item["serviceAccountClientId"] = clients[u["service_account_client_link"]]["client_id"]
         item["realmRoles"], item["clientRoles"] = _refs([m["role_id"] for m in mappings.get(uid, [])], roles, clients)
-        passwords = [c for c in creds.get(uid, []) if c["type"] == "password"]
-        history = [c for c in creds.get(uid, []) if c["type"] == HISTORY_TYPE]  # the passwordHistory policy's
-        for c in creds.get(uid, []):
-            if c["type"] not in ("password", HISTORY_TYPE):
-                skipped[f"'{c['type']}' credentials"] += 1
-        item["credentials"] = [
-            {
-                "id": c["id"],
-                "type": c["type"],
-                "secretData": c["secret_data"],
-                "credentialData": c["credential_data"],
-                "createdDate": c.get("created_date"),
-                **({"userLabel": c["user_label"]} if c.get("user_label") else {}),
-            }
-            for c in [*passwords[:1], *history]
-        ]
+        item["credentials"] = _credentials(u, creds.get(uid, []), skipped, report)
         out.append(item)
     for what, count in skipped.items():
-        report.cannot(f"{count} {what}", "Doorkeep stores local password credentials only")
+        report.cannot(f"{count} {what}", "Doorkeep stores local password, OTP, WebAuthn and recovery code credentials")
     return out
+
+
+def _credentials(u: dict[str, Any], rows: Rows, skipped: dict[str, int], report: Report) -> list[dict[str, Any]]:
+    """The user's credentials as an export lists them, in Keycloak's PRIORITY order (the rows come sorted): the
+    password, OTP devices, WebAuthn keys and passkeys, recovery codes, then the password history. A second factor
+    Doorkeep could not check at login (an OTP algorithm or digits it does not compute, a key it cannot read) is
+    reported and left out whole."""
+    out: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    password_seen = False
+    for c in rows:
+        rep: dict[str, Any] = {
+            "id": c["id"],
+            "type": c["type"],
+            "secretData": c["secret_data"],
+            "credentialData": c["credential_data"],
+            "createdDate": c.get("created_date"),
+            **({"userLabel": c["user_label"]} if c.get("user_label") else {}),
+        }
+        if c["type"] == HISTORY_TYPE:  # the passwordHistory policy's
+            history.append(rep)
+        elif c["type"] == "password":  # a user has one; Keycloak reads the first
+            if not password_seen:
+                out.append(rep)
+            password_seen = True
+        elif c["type"] in SECOND_FACTORS:
+            try:
+                second_factor(rep, "credential", c["type"])
+            except ImportError_ as problem:
+                what = f"user '{u['username']}' {c['type']} credential '{c.get('user_label') or c['id']}'"
+                report.cannot(what, str(problem).removeprefix("credential").lstrip(".: "))
+                continue
+            out.append(rep)
+        else:
+            skipped[f"'{c['type']}' credentials"] += 1
+    return [*out, *history]

@@ -13,7 +13,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Credential, PasswordRetention, Realm, User, with_password_update
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
-from doorkeep.users import webauthn
+from doorkeep.users import recovery_codes, webauthn
 from doorkeep.users.credentials import enforce_policy
 from doorkeep.users.password_policy import PolicyViolation
 from doorkeep.web.admin.common import bad_request
@@ -107,13 +107,28 @@ def security_key(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] 
     return secret, data
 
 
+def recovery_set(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Recovery codes given as ``secretData`` (their numbered SHA-512 digests) and ``credentialData``
+    (createCredentialThroughProvider into RecoveryAuthnCodesCredentialProvider): stored as given. What Keycloak
+    could not read as RecoveryAuthnCodesSecretData (its 500) is a 400 here."""
+    if cred.get("type") != recovery_codes.TYPE or cred.get("value"):
+        return None
+    try:
+        secret, data = json.loads(cred["secretData"]), json.loads(cred["credentialData"])
+    except (KeyError, TypeError, ValueError):
+        raise bad_request() from None
+    if not isinstance(secret, dict) or not isinstance(data, dict) or not isinstance(secret.get("codes"), list):
+        raise bad_request()
+    return secret, data
+
+
 async def apply_credentials(
     tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, policy: str | None, kept: PasswordRetention
 ) -> User:
     """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password; a stored hash
-    (``stored_hash``), an OTP device (``otp_device``) or a WebAuthn key (``security_key``) is kept with its
-    ``createdDate`` and ``userLabel``. The old password joins the history ``kept`` as the realm's policy says
-    (PasswordCredentialProvider.createCredential)."""
+    (``stored_hash``), an OTP device (``otp_device``), a WebAuthn key (``security_key``) or recovery codes
+    (``recovery_set``) is kept with its ``createdDate`` and ``userLabel``. The old password joins the history
+    ``kept`` as the realm's policy says (PasswordCredentialProvider.createCredential)."""
     for cred in creds:
         value = cred.get("value")
         hashed = stored_hash(cred)
@@ -139,7 +154,7 @@ async def apply_credentials(
                 provisioning.new_id(), user.id, "otp", *device, when, label if isinstance(label, str) else None
             )
             await tx.users.add_credential(otp)
-        elif (key := security_key(cred)) is not None:
+        elif (key := security_key(cred) or recovery_set(cred)) is not None:
             created, label = cred.get("createdDate"), cred.get("userLabel")
             when = created if isinstance(created, int) and not isinstance(created, bool) else now * 1000
             kind = str(cred["type"])
