@@ -107,3 +107,36 @@ async def test_codes_doorkeep_could_not_check_are_refused_and_nothing_is_written
     assert response.status_code == 400, response.text
     assert "users[0].credentials[1]" in response.text
     assert (await env.http.get("/admin/realms/moved", headers=headers)).status_code == 404
+
+
+async def test_codes_given_to_the_admin_user_create_are_kept_and_work(env: Env) -> None:
+    """``POST users`` with a ``recovery-authn-codes`` credential (createCredentialThroughProvider): stored as given,
+    then asked for at login like imported ones."""
+    realm = _realm(_codes(CODES))
+    realm["users"] = []
+    await import_realm(env, realm)
+    headers = await env.admin_headers()
+    user = {"username": "bob", "enabled": True, "credentials": [{"type": "password", "value": "bob-pw"}, _codes(CODES)]}
+    created = await env.http.post("/admin/realms/moved/users", json=user, headers=headers)
+    assert created.status_code == 201, created.text
+    stored = (await env.http.get(f"{created.headers['location']}/credentials", headers=headers)).json()
+    assert [c["type"] for c in stored] == ["password", "recovery-authn-codes"]
+    assert stored[1]["userLabel"] == "Recovery codes" and stored[1]["createdDate"] == 1_700_000_000_000
+    page = await submit(
+        env.http, await start(env.http, "moved", "app", redirect_uri=REDIRECT), username="bob", password="bob-pw"
+    )
+    assert '<label for="recoveryCodeInput">Recovery code #1</label>' in page.text
+    assert "code" in code_from(await submit(env.http, page, recoveryCodeInput=CODES[0]))
+
+
+@pytest.mark.parametrize("secret_data", ["not json", json.dumps([1]), json.dumps({"codes": "ABC"})])
+async def test_codes_the_admin_user_create_cannot_read_are_a_400(env: Env, secret_data: str) -> None:
+    realm = _realm(_codes(CODES))
+    realm["users"] = []
+    await import_realm(env, realm)
+    headers = await env.admin_headers()
+    credential = {**_codes(CODES), "secretData": secret_data}
+    user = {"username": "carl", "enabled": True, "credentials": [credential]}
+    refused = await env.http.post("/admin/realms/moved/users", json=user, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert (await env.http.get("/admin/realms/moved/users?username=carl", headers=headers)).json() == []
