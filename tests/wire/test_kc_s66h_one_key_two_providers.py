@@ -73,7 +73,12 @@ async def test_both_providers_are_kept_listed_and_published_under_one_kid(realm:
     assert len(published) == 2 and published[0]["n"] == published[1]["n"]
     token = await _token(realm)
     assert jwt.get_unverified_header(token)["kid"] == kid
-    jwt.decode(token, jwt.PyJWK(published[0]).key, algorithms=["RS256"], options={"verify_aud": False, "verify_exp": False, "verify_iat": False})
+    jwt.decode(
+        token,
+        jwt.PyJWK(published[0]).key,
+        algorithms=["RS256"],
+        options={"verify_aud": False, "verify_exp": False, "verify_iat": False},
+    )
     assert await _works(realm, token)
 
 

@@ -80,7 +80,12 @@ async def test_doorkeeps_export_imports_with_the_same_kid_and_a_key_that_signs(e
     access = tokens.json()["access_token"]
     assert jwt.get_unverified_header(access)["kid"] == kid
     [jwk] = [k for k in await _jwks(env, "again") if k["kid"] == kid]
-    jwt.decode(access, jwt.PyJWK(jwk).key, algorithms=["RS256"], options={"verify_aud": False, "verify_exp": False, "verify_iat": False})
+    jwt.decode(
+        access,
+        jwt.PyJWK(jwk).key,
+        algorithms=["RS256"],
+        options={"verify_aud": False, "verify_exp": False, "verify_iat": False},
+    )
 
 
 async def test_a_keycloak_shaped_rsa_generated_provider_keeps_its_kid(env: Env) -> None:

@@ -69,4 +69,3 @@ class KeyRepo:
     async def remove_realm_keys(self, realm_id: str) -> None:
         """Forget every key of a realm (a migration replaces them with the keys it brings)."""
         await self._c.execute(delete(realm_keys).where(realm_keys.c.realm_id == realm_id))
-

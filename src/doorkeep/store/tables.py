@@ -268,7 +268,12 @@ realm_keys = Table(
     metadata,
     Column("kid", String(64), nullable=False, index=True),
     Column(
-        "realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), primary_key=True, nullable=False, index=True
+        "realm_id",
+        String(ID),
+        ForeignKey("realms.id", ondelete="CASCADE"),
+        primary_key=True,
+        nullable=False,
+        index=True,
     ),
     Column("algorithm", String(16), nullable=False),
     Column("use", String(8), nullable=False),

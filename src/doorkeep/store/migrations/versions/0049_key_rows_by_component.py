@@ -48,9 +48,7 @@ def _table(primary: tuple[str, ...], metadata: sa.MetaData) -> sa.Table:
         sa.Column("provider_id", sa.String(64), nullable=False),
         sa.Column("config", sa.JSON, nullable=False),
         sa.PrimaryKeyConstraint(*primary, name="pk_realm_keys"),
-        sa.ForeignKeyConstraint(
-            ["realm_id"], ["realms.id"], name="fk_realm_keys_realm_id_realms", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name="fk_realm_keys_realm_id_realms", ondelete="CASCADE"),
         sa.Index("ix_realm_keys_realm_id", "realm_id"),
         sa.Index("ix_realm_keys_component_id", "component_id"),
     )
