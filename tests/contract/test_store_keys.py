@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +25,7 @@ def rsa_key(realm: Realm, kid: str, created: int, status: str = "active") -> Rea
         private="-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n",
         created=created,
         priority=100,
+        component_id=f"c-{kid}",
     )
 
 
@@ -42,6 +45,7 @@ async def test_keys_round_trip_and_are_listed_oldest_first_per_realm(db: Databas
             private="c2VjcmV0",
             created=150,
             priority=200,
+            component_id="c-hmac",
         )
         for key in (newer, older, hmac):
             await tx.keys.add(key)
@@ -50,29 +54,52 @@ async def test_keys_round_trip_and_are_listed_oldest_first_per_realm(db: Databas
         assert await tx.keys.list(realm.id) == [older, hmac, newer]
 
 
-async def test_a_key_status_changes_from_active_to_passive(db: Database) -> None:
+async def test_a_component_update_rewrites_only_that_components_row(db: Database) -> None:
     async with db.transaction() as tx:
         realm = await add_realm(tx)
+        key, twin = rsa_key(realm, "kid-1", 100), dataclasses.replace(rsa_key(realm, "kid-1", 100), component_id="c-2")
+        await tx.keys.add(key)
+        await tx.keys.add(twin)
+    async with db.transaction() as tx:
+        await tx.keys.replace_component(dataclasses.replace(key, status="passive", priority=7))
+    async with db.transaction() as tx:
+        stored = {k.component_id: (k.status, k.priority) for k in await tx.keys.list(realm.id)}
+        assert stored == {"c-kid-1": ("passive", 7), "c-2": ("active", 100)}
+
+
+async def test_one_public_key_under_two_components_is_kept_twice_and_clashes_with_no_twin(db: Database) -> None:
+    """Keycloak derives an RSA key's kid from its public key: two providers given one key share the kid."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        other = await add_realm(tx, "other")
         key = rsa_key(realm, "kid-1", 100)
         await tx.keys.add(key)
+        twin = dataclasses.replace(key, component_id="c-2")
+        assert not await tx.keys.kid_clashes(twin)
+        await tx.keys.add(twin)
+        await tx.keys.add(dataclasses.replace(key, realm_id=other.id))
+        assert await tx.keys.kid_clashes(dataclasses.replace(key, public_pem="-----BEGIN PUBLIC KEY-----\nCCCC\n"))
     async with db.transaction() as tx:
-        await tx.keys.set_status("kid-1", "passive")
-    async with db.transaction() as tx:
-        [stored] = await tx.keys.list(realm.id)
-        assert stored.status == "passive"
-        assert (stored.private, stored.public_pem, stored.created) == (key.private, key.public_pem, key.created)
+        assert [k.component_id for k in await tx.keys.list(realm.id)] == ["c-2", "c-kid-1"]
 
 
-async def test_a_duplicate_kid_raises_and_writes_nothing(db: Database) -> None:
+async def test_a_repeated_component_or_secret_kid_raises_and_writes_nothing(db: Database) -> None:
     async with db.transaction() as tx:
         realm = await add_realm(tx)
         await tx.keys.add(rsa_key(realm, "kid-1", 100))
-    with pytest.raises(IntegrityError):
-        async with db.transaction() as tx:
-            await tx.keys.add(rsa_key(realm, "kid-2", 200))
-            await tx.keys.add(rsa_key(realm, "kid-1", 300))
+        secret = RealmKey("kid-hs", realm.id, "HS512", "sig", "active", None, "c2VjcmV0", 1, component_id="c-hs")
+        await tx.keys.add(secret)
+        assert await tx.keys.kid_clashes(dataclasses.replace(secret, component_id="c-hs2"))
+    for repeated in (
+        dataclasses.replace(rsa_key(realm, "kid-9", 300), component_id="c-kid-1"),
+        dataclasses.replace(secret, component_id="c-hs2", private="b3RoZXI"),
+    ):
+        with pytest.raises(IntegrityError):
+            async with db.transaction() as tx:
+                await tx.keys.add(rsa_key(realm, "kid-2", 200))
+                await tx.keys.add(repeated)
     async with db.transaction() as tx:
-        assert [k.kid for k in await tx.keys.list(realm.id)] == ["kid-1"]
+        assert [k.kid for k in await tx.keys.list(realm.id)] == ["kid-hs", "kid-1"]
 
 
 async def test_a_revoked_token_is_remembered_and_revoking_it_again_is_harmless(db: Database) -> None:

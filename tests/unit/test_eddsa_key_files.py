@@ -18,7 +18,7 @@ def test_an_eddsa_key_survives_a_full_export_and_import(curve: str) -> None:
     rep = {"name": "eddsa", "providerId": "eddsa-generated"}
     config = {"priority": ["12"], "eddsaEllipticCurveKey": [curve]}
     made = components.build(rep, config, realm_id="r", realm_name="test", component_id="c1", now=1_700_000_000)
-    exported = component_files.export(made)
+    exported = component_files.export(made, "test")
     written = exported["config"]
     assert written["eddsaEllipticCurveKey"] == [curve] and written["priority"] == ["12"]
     public = serialization.load_der_public_key(base64.b64decode(written["eddsaPublicKey"][0]))

@@ -55,7 +55,7 @@ async def test_realm_push_sends_not_before_to_every_admin_url(realm: Env) -> Non
     assert request.content_type.startswith("text/plain")
     action = await verified(realm, request.body)
     assert action["action"] == "PUSH_NOT_BEFORE" and action["resource"] == "app"
-    assert action["notBefore"] == 2000  # the later of the realm's and the client's
+    assert action["notBefore"] == 1500  # the realm's (pushRealmRevocationPolicy), not the client's later one
     assert action["expiration"] == realm.clock.now() + 30 and action["id"]
 
 

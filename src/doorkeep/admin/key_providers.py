@@ -50,8 +50,9 @@ async def create(tx: Tx, realm: Realm, rep: Mapping[str, Any], now: int) -> Real
     key = kc.build(
         rep, config, realm_id=realm.id, realm_name=realm.name, component_id=component_id, now=now, stored=held
     )
-    if held is not None and key.kid == held.kid and await tx.keys.kid_taken(key.kid):
-        # a kid another key holds (the table's key): a key of its own, as an import of a realm still here gets
+    if held is not None and key.kid == held.kid and await tx.keys.kid_clashes(key):
+        # a kid another key holds with other material (a kid a config named): a key of its own, never two keys
+        # under one kid; one key given to two providers is kept twice under its kid, as Keycloak keeps both
         key = kc.build(rep, config, realm_id=realm.id, realm_name=realm.name, component_id=component_id, now=now)
     refuse_nul(key.name)
     refuse_longer(key.name)
@@ -76,7 +77,7 @@ async def update(tx: Tx, realm: Realm, old: RealmKey, rep: Mapping[str, Any], no
     )
     refuse_nul(key.name)
     refuse_longer(key.name)
-    await tx.keys.replace_component(old.kid, key)
+    await tx.keys.replace_component(key)
     return key
 
 

@@ -127,9 +127,9 @@ def _certificate(key: RealmKey, realm_name: str) -> tuple[str, int]:
 def keys_metadata(keys: list[RealmKey], realm_name: str, now: int) -> dict[str, Any]:
     """KeysMetadataRepresentation at ``now``, in DefaultKeyManager's order of providers."""
     ordered = sorted(keys, key=lambda k: (-k.priority, k.component_id))
-    statuses = {k.kid: status_at(k, now) for k in ordered}
+    statuses = [status_at(k, now) for k in ordered]  # per provider: two may hold one kid
     active: dict[str, str] = {}
-    for key in ordered:
-        if statuses[key.kid] == "active":
+    for key, status in zip(ordered, statuses, strict=True):
+        if status == "active":
             active.setdefault(key.algorithm, key.kid)
-    return {"active": active, "keys": [key_json(k, realm_name, statuses[k.kid]) for k in ordered]}
+    return {"active": active, "keys": [key_json(k, realm_name, st) for k, st in zip(ordered, statuses, strict=True)]}

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 
 from doorkeep.keys import given_material
 from doorkeep.keys.components import (
+    CERTIFICATE,
     ENCRYPTING,
     IMPORTED,
     PRIVATE_KEY,
@@ -39,15 +40,23 @@ from doorkeep.keys.components import (
 from doorkeep.model import RealmKey
 
 
-def export(key: RealmKey) -> dict[str, Any]:
+def export(key: RealmKey, realm_name: str) -> dict[str, Any]:
     """ComponentExportRepresentation of a full realm export: the internal config, key material included, so
     an import keeps the same kid (``privateKey``/``certificate`` of RSA keys; ``kid``/``secret`` of HMAC
-    keys; ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys, base64 DER)."""
+    keys; ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys, base64 DER). An RSA key's ``certificate`` is the
+    one its JWK carries (the given one, else the self-signed one): Keycloak's generated RSA providers keep both in
+    their model, and their validateConfiguration generates a new key pair for a model without a certificate
+    (AbstractGeneratedRsaKeyProviderFactory), so without it Keycloak would import another kid."""
     config = {k: list(v) for k, v in key.config.items()}
     if key.public_pem is not None and key.kid != key_id(private_of(key).public_key()):
         config["kid"] = [key.kid]  # a kid Doorkeep made before it named keys as Keycloak does: kept on import
     if key.provider_id in ("rsa-generated", "rsa", "rsa-enc-generated", "rsa-enc"):
+        from doorkeep.admin.keys_metadata import certificate_of
+
         config[PRIVATE_KEY.name] = [der_b64(private_of(key))]
+        published = certificate_of(key, realm_name)
+        if published is not None:
+            config[CERTIFICATE.name] = [published[0]]
     elif key.provider_id in ("hmac-generated", "aes-generated"):
         config.update(kid=[key.kid], secret=[key.private])
     elif key.provider_id in given_material.EC_PREFIX:

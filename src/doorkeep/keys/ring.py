@@ -13,22 +13,35 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
+def _provider_order(key: LoadedKey) -> tuple[int, str]:
+    """DefaultKeyManager's ProviderComparator: the higher priority first, then the lower component id."""
+    return -key.priority, key.component_id
+
+
 @dataclass
 class RealmKeys:
-    by_kid: dict[str, LoadedKey] = field(default_factory=dict)  # the keys that sign and verify
-    enc_by_kid: dict[str, LoadedKey] = field(default_factory=dict)  # the keys that encrypt and decrypt
+    """A realm's enabled keys. Two providers may hold one key (one kid, as Keycloak derives an RSA or EC key's kid
+    from its public key): each is listed, and a kid names the first of them in provider order (getKey)."""
+
+    signing: list[LoadedKey] = field(default_factory=list)  # the keys that sign and verify
+    encrypting_keys: list[LoadedKey] = field(default_factory=list)  # the keys that encrypt and decrypt
+    by_kid: dict[str, LoadedKey] = field(default_factory=dict)
+    enc_by_kid: dict[str, LoadedKey] = field(default_factory=dict)
     version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
     _active: dict[str, LoadedKey | None] = field(default_factory=dict, repr=False, compare=False)
     # The first moment (epoch seconds) an active key's certificate expires: the answers of ``active`` hold till then.
     _until: int | None = field(default=None, repr=False, compare=False)
 
     def add(self, key: LoadedKey) -> None:
+        keys, named = (self.encrypting_keys, self.enc_by_kid) if key.use == "enc" else (self.signing, self.by_kid)
+        keys.append(key)
+        kept = named.get(key.kid)
+        if kept is None or _provider_order(key) < _provider_order(kept):
+            named[key.kid] = key
         if key.use == "enc":
-            self.enc_by_kid[key.kid] = key
             return
-        self.by_kid[key.kid] = key
         self._active.clear()
-        ends = [k.not_after for k in self.by_kid.values() if k.not_after is not None and k.status == "active"]
+        ends = [k.not_after for k in self.signing if k.not_after is not None and k.status == "active"]
         self._until = min(ends, default=None)
 
     def active(self, alg: str, now: int) -> LoadedKey | None:
@@ -39,7 +52,7 @@ class RealmKeys:
         key turns passive)."""
         if self._until is not None and now > self._until:
             self._active.clear()
-            ends = [k.not_after for k in self.by_kid.values() if k.not_after is not None and k.not_after >= now]
+            ends = [k.not_after for k in self.signing if k.not_after is not None and k.not_after >= now]
             self._until = min(ends, default=None)
         if alg in self._active:
             return self._active[alg]
@@ -50,15 +63,12 @@ class RealmKeys:
         """DefaultKeyManager.getActiveKey(realm, KeyUse.ENC, alg): the active encryption key of ``alg`` of the
         highest priority (then the lowest component id)."""
         ranked = sorted(
-            (k for k in self.enc_by_kid.values() if k.status == "active" and k.algorithm == alg),
-            key=lambda k: (-k.priority, k.component_id),
+            (k for k in self.encrypting_keys if k.status == "active" and k.algorithm == alg), key=_provider_order
         )
         return ranked[0] if ranked else None
 
     def _rank(self, alg: str, now: int) -> LoadedKey | None:
-        ranked = sorted(
-            (k for k in self.by_kid.values() if material.signs_at(k, now)), key=lambda k: (-k.priority, k.component_id)
-        )
+        ranked = sorted((k for k in self.signing if material.signs_at(k, now)), key=_provider_order)
         return next((k for k in ranked if k.algorithm == alg), None)
 
 
@@ -83,12 +93,12 @@ class KeyRing:
         """Re-read the realm's key rows; parse only keys not parsed before (a PEM parse costs milliseconds,
         and a token with an unknown ``kid`` must not make every request pay it again)."""
         before = self._realms.get(realm_id, RealmKeys())
-        known = {**before.by_kid, **before.enc_by_kid}
+        known = {(k.kid, k.component_id): k for k in (*before.signing, *before.encrypting_keys)}
         loaded = RealmKeys(version=tx.config.version_of(realm_id))
         for row in await tx.keys.list(realm_id):
             if row.status == "disabled":
                 continue
-            parsed = known.get(row.kid)
+            parsed = known.get((row.kid, row.component_id))
             if parsed is None:
                 parsed = material.load(row)
             else:
@@ -155,8 +165,10 @@ class KeyRing:
         if kid is not None:
             return await self.decryption_key(tx, realm_id, kid)
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
-        asymmetric = [k for k in realm_keys.enc_by_kid.values() if not isinstance(k.verifying, bytes)]
-        return max(asymmetric, key=lambda k: k.priority, default=None)
+        asymmetric = sorted(
+            (k for k in realm_keys.encrypting_keys if not isinstance(k.verifying, bytes)), key=_provider_order
+        )
+        return asymmetric[0] if asymmetric else None
 
     async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
         realm_keys = self._kept(tx, realm_id)
@@ -167,7 +179,7 @@ class KeyRing:
     async def public_keys(self, tx: Tx, realm_id: str) -> list[LoadedKey]:
         """The realm's enabled asymmetric keys, signing ones then encrypting ones (the JWKS)."""
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
-        every = [*realm_keys.by_kid.values(), *realm_keys.enc_by_kid.values()]
+        every = [*realm_keys.signing, *realm_keys.encrypting_keys]  # a kid two providers hold: listed twice
         return [k for k in every if not isinstance(k.verifying, bytes)]
 
     def forget(self, realm_id: str) -> None:

@@ -28,10 +28,15 @@ class KeyRepo:
         """A key Doorkeep made itself (a new realm's, or a fallback key made on first need)."""
         await self._c.execute(insert(realm_keys), key.__dict__)
 
-    async def kid_taken(self, kid: str) -> bool:
-        """Whether a key of any realm has this kid (the key table's primary key)."""
-        found = await self._c.execute(select(realm_keys.c.kid).where(realm_keys.c.kid == kid))
-        return found.first() is not None
+    async def kid_clashes(self, key: RealmKey) -> bool:
+        """Whether a key of any realm has ``key``'s kid but other material: another public key, or for a secret key
+        (HMAC, AES: no public key) any key at all. One key given to two providers shares its kid, as in Keycloak."""
+        rows = await self._c.execute(
+            select(realm_keys.c.public_pem, realm_keys.c.private).where(realm_keys.c.kid == key.kid)
+        )
+        if key.public_pem is None:
+            return rows.first() is not None
+        return any(public != key.public_pem for public, _ in rows)
 
     async def component(self, realm_id: str, component_id: str) -> RealmKey | None:
         """The key of one key-provider component of the realm."""
@@ -46,9 +51,13 @@ class KeyRepo:
         await self._c.execute(insert(realm_keys), key.__dict__)
         await bump(self._c, key.realm_id)
 
-    async def replace_component(self, old_kid: str, key: RealmKey) -> None:
+    async def replace_component(self, key: RealmKey) -> None:
         """A component updated: its row takes the new config (and the new key, when it was generated again)."""
-        await self._c.execute(update(realm_keys).where(realm_keys.c.kid == old_kid).values(**key.__dict__))
+        await self._c.execute(
+            update(realm_keys)
+            .where(realm_keys.c.realm_id == key.realm_id, realm_keys.c.component_id == key.component_id)
+            .values(**key.__dict__)
+        )
         await bump(self._c, key.realm_id)
 
     async def remove_component(self, realm_id: str, component_id: str) -> None:
@@ -60,6 +69,3 @@ class KeyRepo:
     async def remove_realm_keys(self, realm_id: str) -> None:
         """Forget every key of a realm (a migration replaces them with the keys it brings)."""
         await self._c.execute(delete(realm_keys).where(realm_keys.c.realm_id == realm_id))
-
-    async def set_status(self, kid: str, status: str) -> None:
-        await self._c.execute(update(realm_keys).where(realm_keys.c.kid == kid).values(status=status))

@@ -260,11 +260,21 @@ consents = Table(
     Column("last_updated_date", BigInteger, nullable=False),
 )
 
+# One row per key-provider component (migration 0049). A kid is no key: Keycloak derives an RSA or EC key's kid from
+# its public key, so two providers given one key share it (both kept, as Keycloak keeps both components); a secret
+# key's kid (HMAC, AES), which a config may name, stays unique, so a kid never names two different secrets.
 realm_keys = Table(
     "realm_keys",
     metadata,
-    Column("kid", String(64), primary_key=True),
-    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kid", String(64), nullable=False, index=True),
+    Column(
+        "realm_id",
+        String(ID),
+        ForeignKey("realms.id", ondelete="CASCADE"),
+        primary_key=True,
+        nullable=False,
+        index=True,
+    ),
     Column("algorithm", String(16), nullable=False),
     Column("use", String(8), nullable=False),
     Column("status", String(16), nullable=False),
@@ -272,10 +282,17 @@ realm_keys = Table(
     Column("private", Text, nullable=False),
     Column("created", BigInteger, nullable=False),
     Column("priority", BigInteger, nullable=False),  # the component's priority, a Java long (migration 0032)
-    Column("component_id", String(ID), nullable=False, index=True),
+    Column("component_id", String(ID), primary_key=True, nullable=False, index=True),
     Column("name", String(255), nullable=False),
     Column("provider_id", String(64), nullable=False),
     Column("config", JSON, nullable=False),
+    Index(
+        "uq_realm_keys_secret_kid",
+        "kid",
+        unique=True,
+        sqlite_where=text("public_pem IS NULL"),
+        postgresql_where=text("public_pem IS NULL"),
+    ),
 )
 
 # A realm's client registration policies (Keycloak's ClientRegistrationPolicy components).

@@ -142,10 +142,12 @@ class Notifier:
         return True
 
     async def admin_action(
-        self, server: str, realm_id: str, clients: list[Client], realm_not_before: int, action: str
+        self, server: str, realm_id: str, clients: list[Client], not_before: int, action: str
     ) -> dict[str, list[str]]:
         """Keycloak's pushRevocationPolicy (``PUSH_NOT_BEFORE``) or logoutClient (``LOGOUT``) for each client
-        with an admin URL; its GlobalRequestResult (an empty list is left out, as Jackson drops nulls)."""
+        with an admin URL, each action carrying ``not_before`` as given (ResourceAdminManager: the realm's for the
+        realm-wide push and logout-all, the client's own for a client's push); its GlobalRequestResult (an empty
+        list is left out, as Jackson drops nulls)."""
         now = self._services.clock.now()
         jobs: list[tuple[Client, str, str | None]] = []
         async with self._db.transaction(write=False) as tx:
@@ -158,7 +160,7 @@ class Notifier:
                 if not mgmt.lower().startswith(bc.DELIVERABLE):
                     jobs.append((client, mgmt, None))
                     continue
-                claims = bc.admin_action_claims(client, action, max(realm_not_before, client.not_before), now, new_id())
+                claims = bc.admin_action_claims(client, action, not_before, now, new_id())
                 jobs.append((client, mgmt, await self._services.codec.sign(tx, realm_id, claims, alg, now)))
         import httpx
 

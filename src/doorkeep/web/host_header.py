@@ -13,7 +13,8 @@ that fails is ignored. An empty ``Host`` (RFC 9112 allows one) stays the server'
 ``java.net.URI`` gives it back to Keycloak's URL building (``h:`` without a port, ``h:0080`` as ``h:80``).
 
 ``proxied_origin`` is Quarkus's ForwardedParser (quarkus-vertx-http), which Keycloak runs for a trusted proxy: a
-forwarded scheme drops the request's port, a forwarded host brings its own port or none, ``X-Forwarded-Port``
+forwarded scheme (``X-Forwarded-Proto``, or ``X-Forwarded-Ssl: on`` for https, under ``xforwarded``) drops the
+request's port, a forwarded host brings its own port or none, ``X-Forwarded-Port``
 (``xforwarded`` only) then replaces the port, and the scheme's default port (80, 443) is dropped.
 """
 
@@ -88,6 +89,13 @@ def forwarded_scheme(value: str) -> str | None:
     """A trusted proxy's forwarded scheme, ``http`` or ``https``; None for anything else."""
     value = value.strip().strip('"').lower()
     return value if value in ("http", "https") else None
+
+
+def forwarded_ssl(value: str | None) -> str | None:
+    """``https`` when a trusted proxy sends ``X-Forwarded-Ssl: on`` (any case), else None. Quarkus's
+    ForwardedParser.processXForwarded reads it after ``X-Forwarded-Proto`` and lets it win: ``on`` makes the
+    scheme https (and drops the request's port) whatever the proto said; any other value changes nothing."""
+    return "https" if value is not None and value.strip(OWS).lower() == "on" else None
 
 
 def forwarded_port(value: str) -> int | None:

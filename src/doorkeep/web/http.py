@@ -303,6 +303,7 @@ def origin(request: Request) -> str:
     proto = forwarded_host = port = None
     if proxy == "xforwarded":
         proto = host_header.forwarded_scheme(request.headers.get("x-forwarded-proto", "").split(",")[0])
+        proto = host_header.forwarded_ssl(request.headers.get("x-forwarded-ssl")) or proto
         forwarded_host = host_header.forwarded_authority(request.headers.get("x-forwarded-host", "").split(",")[0])
         port = request.headers.get("x-forwarded-port", "").split(",")[0] or None
     else:

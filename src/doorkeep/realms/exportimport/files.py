@@ -218,6 +218,6 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
         out["components"] = {
             **out.get("components", {}),
             policy_components.POLICY_TYPE: policies,
-            KEY_PROVIDER: [component_files.export(k) for k in await tx.keys.list(realm.id)],
+            KEY_PROVIDER: [component_files.export(k, realm.name) for k in await tx.keys.list(realm.id)],
         }
         return out

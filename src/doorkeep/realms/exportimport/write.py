@@ -118,8 +118,8 @@ class _Writer:
                 )
             except AdminError as problem:
                 raise ImportError_(f"components.{components.KEY_PROVIDER}[{index}]: {problem.message}") from None
-            if key is not None and await self.tx.keys.kid_taken(key.kid):
-                key = await self._fresh_key(rep, component_id)  # a copy of a realm still here gets its own key
+            if key is not None and await self.tx.keys.kid_clashes(key):
+                key = await self._fresh_key(rep, component_id)  # a kid another key holds: a key of its own
             if key is not None:
                 await self.tx.keys.add(key)
                 made += 1

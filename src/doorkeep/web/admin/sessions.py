@@ -368,7 +368,10 @@ def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint
             return response
         realm, clients = found[0]
         services, notifier = state(request).services, state(request).notifier
-        result = await notifier.admin_action(base_url(request), realm.id, clients, realm.not_before, action)
+        # ResourceAdminManager.pushClientRevocationPolicy sends the client's notBefore; pushRealmRevocationPolicy
+        # and logoutAll the realm's, to every client alike
+        not_before = clients[0].not_before if one_client else realm.not_before
+        result = await notifier.admin_action(base_url(request), realm.id, clients, not_before, action)
         await audit.record_outcome(request, result, services.clock.now_ms())
         return json_response(result)
 

@@ -84,7 +84,7 @@ def _action(kind: str) -> None:
             realm_base_url(page.request, console.realm),
             console.realm.id,
             [cl],
-            console.realm.not_before,  # the later of it and the client's is sent, as the REST call sends it
+            cl.not_before,  # the client's own, as the REST call sends it (pushClientRevocationPolicy)
             backchannel.PUSH_NOT_BEFORE,
         )
         sent, failed = result.get("successRequests", []), result.get("failedRequests", [])
