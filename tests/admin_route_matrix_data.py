@@ -336,6 +336,19 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # admin-ui-ext SessionsResource: realmSessions realm().requireViewRealm; clientSessions clients().requireView
     "/{realm}/ui-ext/sessions": {"GET": R_VIEW},
     "/{realm}/ui-ext/sessions/client": {"GET": C_VIEW},
+    # admin-ui-ext EffectiveRoleMappingResource (26): users: users().requireView(user); groups: groups().requireView;
+    # clients and clientScopes: clients().requireView; roles: roles().requireList(realm)
+    "/{realm}/ui-ext/effective-roles/users/{id}": {"GET": U_VIEW},
+    "/{realm}/ui-ext/effective-roles/groups/{id}": {"GET": U_VIEW},
+    "/{realm}/ui-ext/effective-roles/clients/{id}": {"GET": C_VIEW},
+    "/{realm}/ui-ext/effective-roles/clientScopes/{scope_id}": {"GET": C_VIEW},
+    "/{realm}/ui-ext/effective-roles/roles/{id}": {"GET": ROLES_LIST},
+    # UIRealmsResource.getRealms: no check (filters by RealmsPermissionEvaluator canView / isAdmin), so an admin of
+    # the realm without any role passes with []; another realm's admin is stopped by RealmsAdminResource.getRealmAdmin
+    "/{realm}/ui-ext/realms/names": {"GET": ANY | {"none"}},
+    # UIRealmResource.getInfo: auth.requireAnyAdminRole(); AvailableEventListenersResource: realm().requireViewEvents
+    "/{realm}/ui-ext/info": {"GET": ANY},
+    "/{realm}/ui-ext/available-event-listeners": {"GET": E_VIEW},
     # ComponentResource: realm().requireViewRealm / requireManageRealm
     "/{realm}/components": {"GET": R_VIEW, "POST": R_MANAGE},
     "/{realm}/components/{id}": {"DELETE": R_MANAGE, "GET": R_VIEW, "PUT": R_MANAGE},

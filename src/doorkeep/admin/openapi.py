@@ -58,6 +58,13 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/serverinfo$", ref("ServerInfoRepresentation")),
     _rule(r"GET /admin/realms/?$", array_of("RealmRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}$", ref("RealmRepresentation")),
+    # admin-ui-ext's ClientRole, RealmNameRepresentation, EventListener lists and UIRealmInfo (ahead of
+    # the groups/{id} and users rules their paths end like)
+    _rule(
+        r"GET .*/ui-ext/(effective-roles/.*|realms/names|available-event-listeners)$",
+        {"type": "array", "items": OBJECT},
+    ),
+    _rule(r"GET .*/ui-ext/info$", OBJECT),
     _rule(r"GET .*/(offline-session-count|session-count|groups/count)$", ref("Count")),
     _rule(r"GET .*/protocol-mappers/models/\{mid\}$", OBJECT),
     _rule(r"GET .*/protocol-mappers/(models|protocol/\{protocol\})$", {"type": "array", "items": OBJECT}),

@@ -30,6 +30,7 @@ MODULES = (
     "impersonation",
     "sessions",
     "sessions_ui",
+    "ui_ext_reads",
     "bulk_revoke",
     "offline_devices",
     "events",
