@@ -25,7 +25,7 @@ _SERVER = re.compile(r"(?:(?P<userinfo>[^@\[\]]*)@)?\[(?P<ipv6>[^\]]*)\](?::[0-9
 def valid(resource: str) -> bool:
     """ResourceIndicatorValidation.isValidResourceIndicator for a value that is there."""
     colon = _first_of(resource, ":/?#")
-    if colon <= 0 or resource[colon] != ":":
+    if not 0 < colon < len(resource) or resource[colon] != ":":
         return False  # no scheme: a relative reference, or java.net.URI's "Expected scheme name"
     scheme, rest = resource[:colon], resource[colon + 1 :]
     if scheme.lower() == "urn":
