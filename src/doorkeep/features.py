@@ -73,6 +73,7 @@ LABELS: dict[str, str] = {
 TYPE = "DEFAULT"  # FeatureRepresentation's FeatureType
 # The features off unless --features names them, each with its one version (Profile.Feature's)
 OPT_IN: dict[str, str] = {RESOURCE_INDICATORS: ":v1"}
+PREVIEW = "preview"  # Keycloak's --features preview: every PREVIEW feature; none of Doorkeep's opt-in ones is one
 
 
 def parse(value: str | None) -> tuple[frozenset[str], list[str]]:
@@ -101,7 +102,7 @@ def parse_enabled(value: str | None) -> tuple[frozenset[str], list[str]]:
         bare, colon, version = name.partition(":")
         if bare in OPT_IN and (not colon or f":{version}" == OPT_IN[bare]):
             enabled.add(bare)
-        elif name and parse(name)[1]:
+        elif name and name != PREVIEW and parse(name)[1]:
             unknown.append(name)
     return frozenset(enabled), unknown
 
