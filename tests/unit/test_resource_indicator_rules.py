@@ -104,7 +104,11 @@ def test_a_malformed_resource_is_refused_before_it_is_compared() -> None:
         ("resource-indicators:v1, token-exchange", {"resource-indicators"}, ["token-exchange"]),
         ("resource-indicators:v2", set(), ["resource-indicators:v2"]),
         ("par,ciba:v1", set(), []),
-        ("preview", set(), []),  # every preview feature; resource-indicators is experimental in Keycloak  # features Doorkeep always has: nothing to turn on, nothing to warn of
+        (
+            "preview",
+            set(),
+            [],
+        ),  # every preview feature; resource-indicators is experimental in Keycloak  # features Doorkeep always has: nothing to turn on, nothing to warn of
         (None, set(), []),
     ],
 )
