@@ -77,8 +77,9 @@ def build_services(clock: Clock, settings: Settings | None = None) -> Services:
     keyring = KeyRing()
     fixed = read_only.BUILT_IN
     disabled: frozenset[str] = frozenset()
+    enabled: frozenset[str] = frozenset()
     if settings is not None:
-        disabled = settings.disabled_features()
+        disabled, enabled = settings.disabled_features(), settings.enabled_features()
         fixed = read_only.configured(
             settings.user_profile_read_only_attributes, settings.user_profile_admin_read_only_attributes
         )
@@ -89,6 +90,7 @@ def build_services(clock: Clock, settings: Settings | None = None) -> Services:
         client_keys=ClientKeys(clock),
         read_only=fixed,
         disabled_features=disabled,
+        enabled_features=enabled,
         oidc=_provider_config(settings) if settings is not None else provider_config.DEFAULT,
         vault=settings.configured_vault() if settings is not None else NO_VAULT,
     )

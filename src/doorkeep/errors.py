@@ -94,6 +94,10 @@ INTROSPECTION_NO_TOKEN = "Token not provided."
 INTROSPECTION_AUTH_FAILED = "Authentication failed."
 INTROSPECTION_UNSUPPORTED_HINT = "Unsupported token type [{}]."
 DUPLICATE_PARAMETER = "Duplicate parameter"
+# ResourceIndicatorConstants (the resource-indicators feature, RFC 8707)
+RESOURCE_NOT_MATCHING = "The requested resource is not matching the original request."
+RESOURCE_INVALID = "The requested resource is invalid, missing, unknown, or malformed."
+RESOURCE_INVALID_REASON = "Invalid resource: {}"  # AuthorizationEndpointChecker.checkValidResource's reason
 TOKEN_METHODS = "More than one method used for including an access token"
 TOKEN_VERIFICATION_FAILED = "Token verification failed"
 MISSING_OPENID_SCOPE = "Missing openid scope"
@@ -287,6 +291,13 @@ class ExpiredToken(OAuthError):
 
 class InvalidScope(OAuthError):
     error = "invalid_scope"
+
+
+class InvalidTarget(OAuthError):
+    """RFC 8707 §2: the requested resource is invalid, unknown or not the grant's. At the token endpoint Keycloak
+    records no event for it (TokenInterceptorException becomes the answer before the grant's event is sent)."""
+
+    error = "invalid_target"
 
 
 class AccessDenied(OAuthError):

@@ -28,6 +28,11 @@ changes, as in Keycloak:
   secret or a client_secret_jwt signed with it (OIDCClientSecretConfigWrapper.hasRotatedSecret gated by the
   feature, keycloak#50855, 26.6.6 / 26.7.2), and ``GET …/client-secret/rotated`` finds none (404); ``DELETE`` still
   removes the stored attributes.
+
+``--features`` turns on the features that are off unless named (Keycloak's experimental and preview ones) that
+Doorkeep implements: ``resource-indicators`` (RESOURCE_INDICATORS, EXPERIMENTAL in Keycloak 26.6-26.8: RFC 8707's
+``resource`` parameter, oauth/resource_indicators.py). Every feature Doorkeep has besides is always on, so naming
+one there changes nothing; a name Doorkeep does not implement is named in a warning at start and ignored.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ PAR = "par"
 CLIENT_SECRET_ROTATION = "client-secret-rotation"
 DEVICE_FLOW = "device-flow"
 RECOVERY_CODES = "recovery-codes"
+RESOURCE_INDICATORS = "resource-indicators"
 
 # option name → Profile.Feature enum name, in Profile.Feature's order
 KNOWN: dict[str, str] = {
@@ -65,6 +71,9 @@ LABELS: dict[str, str] = {
     RECOVERY_CODES: "Recovery codes",
 }
 TYPE = "DEFAULT"  # FeatureRepresentation's FeatureType
+# The features off unless --features names them, each with its one version (Profile.Feature's)
+OPT_IN: dict[str, str] = {RESOURCE_INDICATORS: ":v1"}
+PREVIEW = "preview"  # Keycloak's --features preview: every PREVIEW feature; none of Doorkeep's opt-in ones is one
 
 
 def parse(value: str | None) -> tuple[frozenset[str], list[str]]:
@@ -81,6 +90,21 @@ def parse(value: str | None) -> tuple[frozenset[str], list[str]]:
         else:
             unknown.append(name)
     return frozenset(known), unknown
+
+
+def parse_enabled(value: str | None) -> tuple[frozenset[str], list[str]]:
+    """The opt-in features a comma-separated ``--features`` turns on, and the names Doorkeep does not implement
+    (a feature it always has, named there, is neither)."""
+    enabled: set[str] = set()
+    unknown: list[str] = []
+    for raw in (value or "").split(","):
+        name = raw.strip()
+        bare, colon, version = name.partition(":")
+        if bare in OPT_IN and (not colon or f":{version}" == OPT_IN[bare]):
+            enabled.add(bare)
+        elif name and name != PREVIEW and parse(name)[1]:
+            unknown.append(name)
+    return frozenset(enabled), unknown
 
 
 def enum_names(disabled: frozenset[str]) -> list[str]:

@@ -403,6 +403,14 @@ class Settings:
         "client-secret-rotation (a client's rotated secret no longer authenticates it).",
         kind="features",
     )
+    features: str | None = _option(
+        None,
+        "--features",
+        "Comma-separated Keycloak features to turn on that are off unless named: resource-indicators (RFC 8707's "
+        "resource parameter narrows the access token's audience, as Keycloak's experimental feature). Other names "
+        "are ignored with a warning.",
+        kind="features_enabled",
+    )
     import_realms: tuple[str, ...] = _option(
         (),
         "--import-realm",
@@ -704,6 +712,10 @@ class Settings:
     def feature_disabled(self, feature: str) -> bool:
         """Is ``feature`` named in --features-disabled (Keycloak's Profile.isFeatureEnabled, negated)?"""
         return feature in self.disabled_features()
+
+    def enabled_features(self) -> frozenset[str]:
+        """The opt-in features --features turns on (features.py), ``resource-indicators:v1`` read as the bare name."""
+        return features.parse_enabled(self.features)[0]
 
     def disabled_features(self) -> frozenset[str]:
         """The features --features-disabled names (features.py), ``ciba:v1`` read as ``ciba``."""

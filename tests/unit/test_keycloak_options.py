@@ -102,10 +102,10 @@ def test_kc_db_variables_become_the_db_url_default() -> None:
 
 def test_options_doorkeep_lacks_are_named_and_dropped_with_their_values_but_typos_reach_click() -> None:
     done = run(
-        ["--features", "token-exchange", "--http-port", "8081", "--optimized", "--spi-x-y=z", "--htpp-port", "1"],
-        {"KC_FEATURES": "preview", "KC_CACHE_STACK": "kubernetes", "KC_RUN_IN_CONTAINER": "true"},
+        ["--cache-stack", "tcp", "--http-port", "8081", "--optimized", "--spi-x-y=z", "--htpp-port", "1"],
+        {"KC_CACHE_STACK": "kubernetes", "KC_RUN_IN_CONTAINER": "true"},
     )
-    assert done.ignored == ["--features", "--spi-x-y", "KC_CACHE_STACK", "KC_FEATURES"]
+    assert done.ignored == ["--cache-stack", "--spi-x-y", "KC_CACHE_STACK"]
     assert done.args == ["--http-port", "8081", "--optimized", "--htpp-port", "1"]  # start's own, a no-op
 
 
@@ -161,12 +161,14 @@ def test_show_config_reports_kc_values_and_warns_about_the_rest(tmp_path: Path) 
         "KC_DB_PASSWORD": "hunter2-secret",
         "KC_HOSTNAME": "id.example.com",
         "KC_FEATURES": "preview",
+        "KC_CACHE_STACK": "kubernetes",
     }
     result = CliRunner().invoke(main, ["show-config"], env=env)
     assert result.exit_code == 0, result.output
     assert "db-url = postgresql://kc:*******@db:5432/kc (environment, KC_*)" in result.output
     assert "hostname = id.example.com (environment, KC_*)" in result.output
-    assert "ignored: KC_FEATURES" in result.output and "hunter2-secret" not in result.output
+    assert "features = preview (environment, KC_*)" in result.output
+    assert "ignored: KC_CACHE_STACK" in result.output and "hunter2-secret" not in result.output
 
 
 def test_an_unsupported_database_vendor_is_one_line_and_exit_one() -> None:
@@ -240,11 +242,14 @@ def test_a_database_option_without_its_value_is_left_for_click_to_refuse() -> No
     assert result.exit_code == 2 and "'--db-url' requires an argument" in result.output
 
 
-def test_features_disabled_is_doorkeeps_own_option_while_features_stays_ignored() -> None:
+def test_features_and_features_disabled_are_doorkeeps_own_options() -> None:
+    """--features turns on the opt-in features Doorkeep implements (resource-indicators); its other names are
+    warned about when the option is read, not refused (test_features_enabled)."""
     done = run(["--features-disabled", "impersonation", "--features", "x"], {"KC_FEATURES_DISABLED": "impersonation"})
-    assert done.ignored == ["--features"]
-    assert done.args == ["--features-disabled", "impersonation"]
+    assert done.ignored == []
+    assert done.args == ["--features-disabled", "impersonation", "--features", "x"]
     assert done.defaults == {"features_disabled": "impersonation"}
+    assert run([], {"KC_FEATURES": "resource-indicators"}).defaults == {"features": "resource-indicators"}
 
 
 @pytest.mark.parametrize(
@@ -305,3 +310,11 @@ def test_users_in_the_realm_file_is_what_doorkeep_exports_so_it_is_accepted(tmp_
         ["--realm", "demo", "--users", "realm_file", "--file", "x.json"], {}, known, tmp_path, server=False
     )
     assert done.args == ["--realm", "demo", "--file", "x.json"] and done.ignored == []
+
+
+def test_a_feature_doorkeep_does_not_implement_is_named_in_a_warning_and_ignored() -> None:
+    """--features: resource-indicators turns on; token-exchange (Keycloak's, not Doorkeep's) is warned about."""
+    result = CliRunner().invoke(main, ["show-config"], env={"KC_FEATURES": "token-exchange,resource-indicators"})
+    assert result.exit_code == 0, result.output
+    assert "WARNING: Keycloak features Doorkeep does not implement, ignored: token-exchange\n" in result.output
+    assert "features = token-exchange,resource-indicators (environment, KC_*)" in result.output

@@ -91,6 +91,19 @@ def _features(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _features_enabled(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--features: the names Doorkeep does not implement are named in one warning (names only) and ignored, as
+    Keycloak's other options are; the opt-in features it implements are turned on (features.parse_enabled)."""
+    unknown = features.parse_enabled(value)[1]
+    if unknown:
+        click.secho(
+            "WARNING: Keycloak features Doorkeep does not implement, ignored: " + ", ".join(unknown),
+            fg="yellow",
+            err=True,
+        )
+    return value
+
+
 def _click_type(option: Option) -> Any:
     """The click type of a declared option's ``kind`` (settings.Option)."""
     return {
@@ -159,6 +172,7 @@ _CALLBACKS: dict[str, Callable[..., Any]] = {
     "duration": _duration,
     "log_level": _log_level,
     "features": _features,
+    "features_enabled": _features_enabled,
     "events": _events,
     "metric_tags": _metric_tags,
     "metric_events": _metric_events,

@@ -117,6 +117,9 @@ class AuthRequest:
     # ``client_request_param_`` client notes), in the order sent: what an identity provider's ``forwardParameters``
     # passes on (broker/forwarding.py).
     additional_params: tuple[tuple[str, str], ...] = ()
+    # The resource-indicators feature: the request's ``resource`` (RFC 8707), which the code's token request must
+    # keep (oauth/resource_indicators.py). None: none named, or the feature off.
+    resource: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -73,6 +73,7 @@ async def validate(
     admin_base: str | None = None,
     now: int = 0,
     oidc: ProviderConfig = provider_config.DEFAULT,
+    resource_indicators: bool = False,
 ) -> tuple[Client, AuthRequest]:
     """Check the request in Keycloak's order (``AuthorizationEndpoint.process``). Raises a
     non-redirectable OAuthError (a page) or a RedirectingError (back to the client).
@@ -101,7 +102,9 @@ async def validate(
     if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
     scope_valid = await scope_ok(tx, client, parsed.params)
-    request = checked(client, parsed, base_url, realm, scope_valid, admin_base=admin_base, oidc=oidc)
+    request = checked(
+        client, parsed, base_url, realm, scope_valid, admin_base=admin_base, oidc=oidc, resource=resource_indicators
+    )
     issuer = f"{base_url}/realms/{realm.name}"  # Urls.realmIssuer
     request = await _client_policies(tx, realm, client, parsed, request, RequestFacts(query=params, issuer=issuer), now)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks

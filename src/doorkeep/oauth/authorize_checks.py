@@ -1,6 +1,7 @@
 """The authorization request's checks after parsing, in Keycloak's order (``AuthorizationEndpointChecker``):
 the redirect URI (a page), then the response type and mode, PAR, the parser's invalid-request message, the
-scope, the nonce and PKCE, each sent back to the client (oauth/authorize_redirects.py)."""
+scope, the resource (with the resource-indicators feature on), the nonce and PKCE, each sent back to the client
+(oauth/authorize_redirects.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,21 @@ from doorkeep.errors import (
     FatalRequest,
     InvalidRequest,
     InvalidScope,
+    InvalidTarget,
     UnauthorizedClient,
     UnsupportedResponseType,
 )
 from doorkeep.model import Client, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import dpop, pkce, provider_config, redirect_uris, request_parser, response_types
+from doorkeep.oauth import (
+    dpop,
+    pkce,
+    provider_config,
+    redirect_uris,
+    request_parser,
+    resource_indicators,
+    response_types,
+)
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.oauth.authorize_redirects import EarlyRedirect, redirecting, target
 from doorkeep.oauth.context import Form
@@ -36,9 +46,11 @@ def checked(
     par_endpoint: bool = False,
     admin_base: str | None = None,
     oidc: ProviderConfig = provider_config.DEFAULT,
+    resource: bool = False,
 ) -> AuthRequest:
     """The checks after parsing (AuthorizationEndpointChecker), on the parameters the parser settled on; the
-    PAR endpoint runs them too, without ``checkParRequired``."""
+    PAR endpoint runs them too, without ``checkParRequired``. ``resource``: the resource-indicators feature is on,
+    so ``resource`` is checked and kept for the code (otherwise it is ignored)."""
     params = parsed.params
     max_age = _max_age(params.get("max_age"))  # parsed (and refused) before the redirect URI is checked
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
@@ -65,6 +77,10 @@ def checked(
     scope = params.get("scope") or ""
     if not scope_valid:  # checkValidScope: invalid_scope to the client, invalid_request in the event
         raise redirecting(InvalidScope(INVALID_SCOPES.format(scope), event_error="invalid_request"), early)
+    wanted = params.get(resource_indicators.PARAM) if resource else None
+    if not resource_indicators.valid_request(wanted):  # checkValidResource: invalid_target, its own reason
+        refused = InvalidTarget(e.RESOURCE_INVALID, event_error="invalid_request")
+        raise redirecting(refused, early, reason=e.RESOURCE_INVALID_REASON.format(wanted))
     # checkOIDCParams: every ID token from the authorization endpoint carries the client's nonce
     if response_type.has(response_types.ID_TOKEN) and params.get("nonce") is None:
         raise redirecting(InvalidRequest(e.AUTHZ_MISSING_NONCE), early)
@@ -93,6 +109,7 @@ def checked(
         claims=params.get("claims"),
         acr_values=params.get("acr_values"),
         kc_idp_hint=params.get("kc_idp_hint") or None,
+        resource=wanted,
         additional_params=request_parser.additional(
             {name: params.get(name) or "" for name in names},
             oidc.add_req_params_max_number,

@@ -123,6 +123,8 @@ async def store_code(
         "acr": acr.login_acr(client, realm, request, fresh_login),
         "user_id": user.id,
     }
+    if request.resource is not None:  # the resource-indicators feature: OAuth2Code's resource
+        data["resource"] = request.resource
     await tx.flows.save_code(
         code_hash(code),
         StoredCode(realm.id, client.id, session.id, data, now + max(realm.access_code_lifespan, 1), False),

@@ -35,6 +35,7 @@ class Services:
     client_keys: ClientKeys | None = None  # JWK sets of clients' jwks.url (oauth/client_keys.py)
     read_only: ReadOnlyAttributes = read_only.BUILT_IN  # the attributes users and admins may not change
     disabled_features: frozenset[str] = frozenset()  # --features-disabled (doorkeep.features)
+    enabled_features: frozenset[str] = frozenset()  # --features: the features off unless named (doorkeep.features)
     oidc: ProviderConfig = provider_config.DEFAULT  # --spi-login-protocol--openid-connect--* (OIDCProviderConfig)
     vault: Vault = NO_VAULT  # --vault and its options (doorkeep.vault)
 

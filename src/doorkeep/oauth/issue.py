@@ -39,6 +39,7 @@ RFC9068_HEADER_TYPE = "access.token.header.type.rfc9068"  # Keycloak 26.2: Use "
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.oauth.resource_indicators import Binding
     from doorkeep.store.tx import Tx
 
 
@@ -94,6 +95,9 @@ class GrantContext:
     requested_audience: tuple[str, ...] | None = None
     # The notes of a transient session (client credentials without a refresh token), which nothing stores.
     notes: Mapping[str, str] | None = None
+    # The resource-indicators feature: the resource the tokens are for (oauth/resource_indicators.py), the access
+    # token's one audience and the refresh token's ``resource`` claim.
+    resource: Binding | None = None
 
     @property
     def offline(self) -> bool:
@@ -294,6 +298,8 @@ async def access_claims(
     audience = mapped.pop(mappings.AUDIENCE, [])
     if ctx.requested_audience is not None:
         audience = _restrict_audience(audience, mapped, ctx.requested_audience)
+    if ctx.resource is not None:  # ResourceIndicatorsPostProcessor: the one audience the resource names
+        audience = [ctx.resource.audience]
     if audience:
         claims["aud"] = _audience(audience)
     sub = mappings.access_subject(mapped, ctx.user.id, transient=us is None)
@@ -313,6 +319,13 @@ async def access_claims(
         claims["cnf"] = {"jkt": req.dpop.thumbprint}
     claims.update({k: v for k, v in mapped.items() if k not in claims})
     return _ordered(claims)
+
+
+async def access_audience(tx: Tx, req: OAuthRequest, ctx: GrantContext) -> list[str]:
+    """The audience the grant's mappers give its access token, before a resource narrows it."""
+    mapped_input = await token_input(tx, ctx, req.base_url)
+    mapped = _mapped(ctx, mapped_input, lightweight.access_kind(ctx.client, mappings.ACCESS))
+    return list(mapped.get(mappings.AUDIENCE, []))
 
 
 async def mint(
@@ -407,6 +420,8 @@ def _refresh_claims(
     claims |= {"sid": us.id, "scope": plan.full_scope}
     if plan.reuse_id is not None:
         claims["reuse_id"] = plan.reuse_id
+    if ctx.resource is not None:  # the resource a refresh of this token must keep (ResourceIndicatorsPostProcessor)
+        claims["resource"] = ctx.resource.resource
     return cast("RefreshTokenClaims", claims)
 
 

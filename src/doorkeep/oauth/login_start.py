@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doorkeep import features
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import (
@@ -111,7 +112,15 @@ async def start(
     try:
         now = services.clock.now()
         client, request = await authorize.validate(
-            tx, realm, params, base_url, parsed, admin_base=admin_base, now=now, oidc=services.oidc
+            tx,
+            realm,
+            params,
+            base_url,
+            parsed,
+            admin_base=admin_base,
+            now=now,
+            oidc=services.oidc,
+            resource_indicators=features.RESOURCE_INDICATORS in services.enabled_features,
         )
     except RedirectingError as err:
         await login_events.refused_request(tx, services, realm, params, err, ip)

@@ -23,7 +23,7 @@ from doorkeep.model import ADAPTER_HOST_NOTE, ADAPTER_STATE_NOTE, Client, Client
 from doorkeep.oauth import backchannel, pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
-from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.grants.common import bind_resource, issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
@@ -137,7 +137,12 @@ async def _exchange(
     )
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     if use_refresh and granted.offline:
-        require_offline_allowed(ctx)  # the last check: nothing below may refuse
+        require_offline_allowed(ctx)
+    # the last check (resource-indicators): the code's resource, from its authorization request; nothing below refuses
+    resource = data.get("resource")
+    ctx = await bind_resource(
+        tx, services, req, ctx, original=resource if isinstance(resource, str) else None, continues=True
+    )
     remove_online = cs.notes.get(service.FIRST_OFFLINE_ACCESS) == "true"
     # updateClientSession: the adapter session the request names (keycloak-connect's ``client_session_state``),
     # for the LogoutAction that tells the adapter when this session ends (sessions/ended.py)

@@ -18,7 +18,7 @@ from doorkeep.model import DEVICE_DENIED, DEVICE_PENDING, ISSUER_NOTE, Client, C
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.ciba import auth_req_id, callback, config
-from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.grants.common import bind_resource, issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
@@ -101,6 +101,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     probe = GrantContext(req.realm, client, user, None, None, granted, roles, GRANT_TYPE)
     if use_refresh and granted.offline:
         require_offline_allowed(probe)  # validated before the session is written
+    probe = await bind_resource(tx, services, req, probe)  # resource-indicators
     await _grant_consent(tx, client, user, granted, now)
     await check_consent(tx, client, user, granted)  # verifyConsentStillAvailable, after the consent above
     notes: dict[str, object] = {ISSUER_NOTE: req.issuer}
@@ -115,7 +116,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         tx, req.realm, user, client, scope_param=scope_param, now=now, ip_address=req.ip_address,
         notes=notes, user_agent=req.user_agent,
     )  # fmt: skip
-    ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE)
+    ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE, resource=probe.resource)
     minted = await issue_new_session_tokens(
         tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=True
     )

@@ -25,7 +25,7 @@ from doorkeep.model import ISSUER_NOTE, Client, User
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
-from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.grants.common import bind_resource, issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext, TransientGrant
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
@@ -112,12 +112,15 @@ async def _tokens(
         if kept.roles is None:
             kept.roles = await effective_roles(tx, user, client, kept.scopes.scopes)
         ctx = GrantContext(realm, client, user, None, None, kept.scopes, kept.roles, GRANT_TYPE, kept=kept, notes=notes)
+        ctx = await bind_resource(tx, services, req, ctx)  # resource-indicators
         return await issue.mint(tx, services, req, ctx, None)
     granted = await _requested(tx, client, user, scope_param)
     client = await _policies(tx, req, client)
     roles = await effective_roles(tx, user, client, granted.scopes)
+    probe = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
     if granted.offline:
-        require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))
+        require_offline_allowed(probe)
+    probe = await bind_resource(tx, services, req, probe)  # resource-indicators: before the session is written
     us, cs = await service.start_online(
         tx,
         realm,
@@ -130,5 +133,5 @@ async def _tokens(
         notes={"grant_type": GRANT_TYPE, service.FIRST_OFFLINE_ACCESS: "true", ISSUER_NOTE: req.issuer},
         session_notes=notes,
     )
-    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
+    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE, resource=probe.resource)
     return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=True, remove_online_when_offline=True)

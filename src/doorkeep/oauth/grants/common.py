@@ -1,4 +1,5 @@
-"""Steps shared by grants: the offline permission check, and the write → issue half of a new session.
+"""Steps shared by grants: the offline permission check, the ``resource`` binding, and the write → issue half of
+a new session.
 
 Every grant validates first (``require_offline_allowed`` included), then writes, then mints:
 a grant calls ``issue_new_session_tokens`` only once nothing is left to refuse.
@@ -9,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from doorkeep import policy
+from doorkeep import features, policy
 from doorkeep.errors import OFFLINE_NOT_ALLOWED, NotAllowed
 from doorkeep.model import Role
-from doorkeep.oauth import issue
+from doorkeep.oauth import issue, resource_indicators
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import has_offline_access
@@ -32,6 +33,28 @@ def require_offline_role(roles: list[Role]) -> None:
     """The realm role offline_access must be among ``roles``, the effective roles of the grant."""
     if not has_offline_access(roles):
         raise NotAllowed(OFFLINE_NOT_ALLOWED)
+
+
+async def bind_resource(
+    tx: Tx,
+    services: Services,
+    req: OAuthRequest,
+    ctx: GrantContext,
+    *,
+    original: str | None = None,
+    continues: bool = False,
+) -> GrantContext:
+    """With the resource-indicators feature on, the resource the grant's tokens are for (its ``resource``, or the
+    ``original`` one of the grant it ``continues``), checked against the access token's audience: the grant's
+    last check, before its first write (oauth/resource_indicators.py). With the feature off, ``resource`` is
+    ignored."""
+    if features.RESOURCE_INDICATORS not in services.enabled_features:
+        return ctx
+    wanted = resource_indicators.target(req.form.get(resource_indicators.PARAM), original, continues=continues)
+    if wanted is None:
+        return ctx
+    audience = await issue.access_audience(tx, req, ctx)
+    return dataclasses.replace(ctx, resource=await resource_indicators.bind(tx, ctx.realm, wanted, audience))
 
 
 async def issue_new_session_tokens(

@@ -17,7 +17,7 @@ from doorkeep.clientpolicies.context import Event
 from doorkeep.model import DEVICE_DENIED, DEVICE_PENDING, Client
 from doorkeep.oauth import acr, device_codes, pkce
 from doorkeep.oauth import scopes as scope_rules
-from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.grants.common import bind_resource, issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
@@ -100,7 +100,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE, nonce=nonce, acr=named)
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     if use_refresh and granted.offline:
-        require_offline_allowed(ctx)  # the last check: nothing below may refuse
+        require_offline_allowed(ctx)
+    ctx = await bind_resource(tx, services, req, ctx)  # resource-indicators: the last check, nothing below refuses
     remove_online = cs.notes.get(service.FIRST_OFFLINE_ACCESS) == "true"
     if remove_online:
         notes = {k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS}

@@ -45,7 +45,7 @@ from doorkeep.oauth import (
 )
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
-from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.grants.common import bind_resource, issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
@@ -263,6 +263,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             require_offline_allowed(probe)  # validate before writing anything
         except OAuthError as err:
             raise _named(user, err) from None
+    probe = await bind_resource(tx, services, req, probe)  # resource-indicators: before the session is written
     us, cs = await service.start_online(
         tx,
         realm,
@@ -277,7 +278,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         user_agent=req.user_agent,
     )
     named = acr.token_acr(level, client, realm, None, None)  # AcrProtocolMapper: no claims, no acr_values
-    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE, acr=named)
+    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE, acr=named, resource=probe.resource)
     return await issue_new_session_tokens(
         tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=True
     )

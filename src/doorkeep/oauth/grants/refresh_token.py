@@ -16,9 +16,9 @@ from doorkeep import policy
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.model import ADAPTER_HOST_NOTE, ADAPTER_STATE_NOTE, Client, Role
-from doorkeep.oauth import acr, backchannel, issue, mtls, refresh_tokens
+from doorkeep.oauth import acr, backchannel, issue, mtls, refresh_tokens, resource_indicators
 from doorkeep.oauth import scopes as scope_rules
-from doorkeep.oauth.grants.common import require_offline_role
+from doorkeep.oauth.grants.common import bind_resource, require_offline_role
 from doorkeep.oauth.issue import GrantContext, RefreshPlan, TransientGrant
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.context import picked_of
@@ -82,7 +82,10 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
 
 def _refused(err: e.OAuthError) -> e.OAuthError:
     """RefreshTokenGrantType's REFRESH_TOKEN_ERROR: ``invalid_token`` with the description as ``reason``; the
-    offline permission's refusal and the certificate binding's keep ``not_allowed`` (KEYCLOAK-6771)."""
+    offline permission's refusal and the certificate binding's keep ``not_allowed`` (KEYCLOAK-6771). A resource
+    refused (``invalid_target``) is the answer alone, with no event, as Keycloak's TokenInterceptorException."""
+    if isinstance(err, e.InvalidTarget):
+        return err
     if not isinstance(err, e.NotAllowed) and err.description != mtls.MISMATCH:  # a certificate's: not_allowed
         err.event_error = "invalid_token"
     err.event_details = {**err.event_details, "reason": err.description}
@@ -151,6 +154,11 @@ async def _verified(
         # once the role is back. The permission follows the offline grant (the token's own scope), not a narrower
         # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
         require_offline_role(await _grant_roles(tx, ctx, original, kept))
+    # resource-indicators: the refresh token's resource binds this refresh (an offline token's too)
+    bound = claims.raw.get(resource_indicators.PARAM)
+    ctx = await bind_resource(
+        tx, services, req, ctx, original=bound if isinstance(bound, str) else None, continues=True
+    )
     # ---- validated: from here on mint, then write once ----
     plan = None
     if use_refresh:
