@@ -58,7 +58,7 @@ async def _users_with_a_name(env: Env, prefix: str) -> None:
 
 async def test_search_based_on_user_profile_settings(env: Env, realm_id: str, profile: dict[str, Any]) -> None:
     """firstName given no permissions at all: the admin's user list leaves it out."""
-    rep = {"username": "test_username", "firstName": "test_first_name", "lastName": "test_last_name"}
+    rep: dict[str, Any] = {"username": "test_username", "firstName": "test_first_name", "lastName": "test_last_name"}
     rep |= {"email": "test_email@test.com", "enabled": True, "emailVerified": True}
     await create_user(env, realm_id, rep)
     _attribute(profile, "firstName")["permissions"] = {"view": [], "edit": []}
