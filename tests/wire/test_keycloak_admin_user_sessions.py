@@ -122,6 +122,12 @@ async def test_to_representation_totp_turns_false_once_the_otp_credential_is_rem
 
 
 # --- credentials -------------------------------------------------------------------------------------------
+async def _set_label(env: Env, user_id: str, credential_id: str, label: str) -> Any:
+    headers = {**await env.admin_headers(), "Content-Type": "text/plain"}
+    url = f"{REALM}/users/{user_id}/credentials/{credential_id}/userLabel"
+    return await env.http.put(url, content=label.encode(), headers=headers)
+
+
 async def test_delete_credentials(realm: Env) -> None:
     """UserCredentialTest.testDeleteCredentials: the password removed leaves no credential; a password reset
     stores one again, and it logs in."""
@@ -145,21 +151,22 @@ async def test_delete_credentials(realm: Env) -> None:
 
 async def test_crud_credentials_of_different_user(realm: Env) -> None:
     """UserCredentialTest.testCRUDCredentialsOfDifferentUser: a credential id of user1 under user2's path is
-    not found (404) and stays stored."""
+    not found (404) for a new label, a move to first and a removal, and stays stored with its label and
+    priority unchanged."""
     user_id, _ = await _ids(realm)
     other = await seed_user(realm.db, realm.clock, "test", "user2")
     await _add_otp(realm, user_id, "otp-1")
-    response = await realm.http.delete(
-        f"{REALM}/users/{other.id}/credentials/otp-1", headers=await realm.admin_headers()
-    )
-    assert response.status_code == 404 and response.json() == {"error": "Credential not found"}
-    assert "otp-1" in [c["id"] for c in await _get(realm, f"/users/{user_id}/credentials")]
-
-
-async def _set_label(env: Env, user_id: str, credential_id: str, label: str) -> Any:
-    headers = {**await env.admin_headers(), "Content-Type": "text/plain"}
-    url = f"{REALM}/users/{user_id}/credentials/{credential_id}/userLabel"
-    return await env.http.put(url, content=label.encode(), headers=headers)
+    [before] = [c for c in await _get(realm, f"/users/{user_id}/credentials") if c["id"] == "otp-1"]
+    headers = await realm.admin_headers()
+    url = f"{REALM}/users/{other.id}/credentials/otp-1"
+    for response in (
+        await _set_label(realm, other.id, "otp-1", "new-label"),
+        await realm.http.post(f"{url}/moveToFirst", headers=headers),
+        await realm.http.delete(url, headers=headers),
+    ):
+        assert response.status_code == 404 and response.json() == {"error": "Credential not found"}
+    [after] = [c for c in await _get(realm, f"/users/{user_id}/credentials") if c["id"] == "otp-1"]
+    assert (after.get("userLabel"), after.get("priority")) == (before.get("userLabel"), before.get("priority"))
 
 
 async def test_update_credentials(realm: Env) -> None:

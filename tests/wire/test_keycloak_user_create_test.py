@@ -19,11 +19,13 @@ test_keycloak_user_email_test.py (UserEmailTest), test_keycloak_user_update_test
 UserCredentialTest) and test_keycloak_user_attributes_test.py (UserAttributesTest); sessions, offline
 sessions and consents per user in test_keycloak_admin_user_sessions.py and test_keycloak_consents_test.py;
 UserSearchTest in test_keycloak_user_search_test.py
-(``searchById`` in test_admin_users_keycloak_parity.py). Not ported, by design:
+(``searchById`` in test_admin_users_keycloak_parity.py; ``searchByIdp``, ``searchByIdpAndEnabled`` and
+``wildcardSearch`` in test_kc_s66k_user_search.py); UserProfileTest in test_keycloak_user_test_with_user_profile.py
+(the metadata methods) and test_kc_s66k_user_profile.py (the rest); UserSessionClientVisibilityTest's methods
+without fine-grained admin permissions in test_admin_user_session_client_visibility.py. Not ported, by design:
 
-* UserProfileTest: user-profile configuration (Doorkeep serves Keycloak's default profile only).
 * UserFedarationTest: user federation / LDAP.
-* UserSessionClientVisibilityTest: fine-grained admin permissions v2 (per-client view policies).
+* UserSessionClientVisibilityTest's ``*Hide*`` methods: fine-grained admin permissions v2 (per-client view policies).
 * Issued/Federated(User)VerifiableCredentialTest, UserVerifiableCredentialsTest: OID4VC, not in Doorkeep.
 
 CompositeClientRoleMappingsTest and CompositeRealmRoleMappingsTest (the composite role-mapping listings) live in

@@ -97,13 +97,17 @@ async def _open(env: Env, link: str, info: str) -> str:
     return page.text
 
 
-async def _update_password(env: Env, link: str, password: str) -> str:
-    """The link, proceed, ``passwordUpdatePage.changePassword``: the page it ends on."""
+async def _update_password(env: Env, link: str, password: str, client_id: str | None = None) -> str:
+    """The link, proceed, ``passwordUpdatePage.changePassword``: the page it ends on; with ``client_id``, the URL
+    the browser is then on (the form's) names that client, as ``driver.getCurrentUrl()`` is checked."""
     form = await _open(env, link, "Update Password")
     assert 'name="password-new"' in form
     data = {"session_code": _session_code(form), "password-new": password, "password-confirm": password}
-    done = await env.http.post(form_action(form), data=data)  # the form's URL: its execution (verifyRequiredAction)
+    url = form_action(form)  # the form's URL: its execution (verifyRequiredAction)
+    done = await env.http.post(url, data=data)
     assert done.status_code == 200, done.text
+    if client_id is not None:
+        assert f"client_id={client_id}" in url, url
     return done.text
 
 
@@ -169,7 +173,7 @@ async def test_send_reset_password_email_success(env: Env, realm_id: str, mail: 
     [sent] = mail.received
     _body_says(sent, "Update Password", "your Admin-client-test account", "This link will expire within 12 hours")
     link = sent.link()
-    assert UPDATED in await _update_password(env, link, "new-pass")
+    assert UPDATED in await _update_password(env, link, "new-pass", client_id="account")
     await _spent(env, link)
 
 
@@ -187,7 +191,7 @@ async def test_send_reset_password_email_success_with_account_client_disabled(
     [sent] = mail.received
     assert _lifespan(sent.link())[1] == "_system"
     assert [c["clientId"] for c in await get(env, "/clients", clientId="_system")] == ["_system"]
-    assert UPDATED in await _update_password(env, sent.link(), "new-pass")
+    assert UPDATED in await _update_password(env, sent.link(), "new-pass", client_id="_system")
     await ok(env, "PUT", f"/clients/{account['id']}", account)
     await assert_event(env, realm_id, "UPDATE", f"clients/{account['id']}", "CLIENT", account)
 

@@ -6,109 +6,41 @@ as AbstractUserTest makes it (201 and its CREATE USER event).
 
 AbstractUserTest declares the custom attributes these tests use as managed user-profile attributes; Doorkeep
 keeps a user's custom attributes as they are sent, which is the same on the wire. One app for the module
-(group_port.shared_env) and one realm, each test's users and clients deleted after it as the Java
-cleanups do.
+(group_port.shared_env) and one realm, each test's users, clients and identity providers deleted after it as the
+Java cleanups do (user_search_port.py).
 
 Already covered elsewhere, so not repeated here:
 
 * ``searchById``: test_admin_users_keycloak_parity.py
   (test_search_by_id_takes_several_ids_separated_by_blanks and the tests around it).
 
-Left out, with the reason:
-
-* ``searchByIdp`` and ``searchByIdpAndEnabled``: they link users to identity providers (``idpAlias``,
-  ``idpUserId``), and Doorkeep deliberately has no identity brokering.
-* ``wildcardSearch``: it first removes the ``username-prohibited-characters`` validator from the realm's
-  user-profile configuration, and Doorkeep applies the username's default rules whatever the configuration says.
+``searchByIdp``, ``searchByIdpAndEnabled`` and ``wildcardSearch`` are ported in test_kc_s66k_user_search.py.
 """
 
 from __future__ import annotations
 
-import random
-import string
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
 
 import group_port
-from group_port import fresh_realm
-from role_port import TEST_REALM, assert_event, call, clear_events, create, ok
+import user_search_port
+from role_port import call, create
+from user_search_port import (
+    MAX_LENGTH_ATTRIBUTES,
+    count,
+    create_user,
+    create_users,
+    q,
+    random_alphanumeric,
+    user_rep,
+    usernames,
+    users,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 # One app for the module, each test on a realm ``test`` imported anew.
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
-
-MAX_LENGTH_ATTRIBUTES = 2048  # DefaultAttributes.DEFAULT_MAX_LENGTH_ATTRIBUTES
-
-
-@pytest.fixture(scope="module")
-async def managed_realm(shared_env: Env) -> str:
-    """AbstractUserTest's managed realm, imported once: admin events on, with their representations."""
-    return await fresh_realm(shared_env, TEST_REALM)
-
-
-@pytest.fixture
-async def realm_id(env: Env, managed_realm: str) -> AsyncIterator[str]:
-    """The managed realm for one test; afterwards its users and the clients the test made are deleted, as the
-    Java cleanups do (cheaper than a new realm on PostgreSQL)."""
-    clients = {c["id"] for c in await ok(env, "GET", "/clients")}
-    yield managed_realm
-    for user in await ok(env, "GET", "/users", briefRepresentation="true", max=-1):
-        await ok(env, "DELETE", f"/users/{user['id']}")
-    for client in await ok(env, "GET", "/clients"):
-        if client["id"] not in clients:
-            await ok(env, "DELETE", f"/clients/{client['id']}")
-    await clear_events(env)
-
-
-async def create_user(env: Env, realm_id: str, rep: dict[str, Any]) -> str:
-    """AbstractUserTest.createUser: 201 and one CREATE USER event carrying the representation."""
-    user_id = await create(env, "/users", rep)
-    await assert_event(env, realm_id, "CREATE", f"users/{user_id}", "USER", rep)
-    return user_id
-
-
-def user_rep(username: str, email: str | None = None, **more: Any) -> dict[str, Any]:
-    """AbstractUserTest.createUser(username, email)'s representation: enabled, no required actions."""
-    return {"username": username, "email": email, "requiredActions": [], "enabled": True, **more}
-
-
-async def create_users(env: Env, realm_id: str) -> list[str]:
-    """AbstractUserTest.createUsers: username1..9 with e-mail, names and the test/testN/attr attributes."""
-    ids = []
-    for i in range(1, 10):
-        attributes = {"test": [f"test{i}"], f"test{i}": [f"test{i}"], "attr": ["common", "common2"]}
-        rep = {"username": f"username{i}", "email": f"user{i}@localhost", "firstName": f"First{i}"}
-        ids.append(await create_user(env, realm_id, {**rep, "lastName": f"Last{i}", "attributes": attributes}))
-    return ids
-
-
-async def users(env: Env, **params: Any) -> list[dict[str, Any]]:
-    """``realm.users().search(...)``: GET users, the admin client's non-null arguments as query parameters."""
-    sent = {k: str(v).lower() if isinstance(v, bool) else v for k, v in params.items() if v is not None}
-    found: list[dict[str, Any]] = await ok(env, "GET", "/users", **sent)
-    return found
-
-
-async def count(env: Env, **params: Any) -> int:
-    sent = {k: str(v).lower() if isinstance(v, bool) else v for k, v in params.items() if v is not None}
-    return int(await ok(env, "GET", "/users/count", **sent))
-
-
-def usernames(found: list[dict[str, Any]]) -> list[str]:
-    return [u["username"] for u in found]
-
-
-def q(attributes: dict[str, str]) -> str:
-    """AbstractUserTest.mapToSearchQuery: ``key:value`` pairs separated by blanks."""
-    return " ".join(f"{k}:{v}" for k, v in attributes.items())
-
-
-def random_alphanumeric(length: int) -> str:
-    """RandomStringUtils.random(length, letters, numbers)."""
-    return "".join(random.choices(string.ascii_letters + string.digits, k=length))
+managed_realm, realm_id = user_search_port.managed_realm, user_search_port.realm_id
 
 
 async def test_count_users_by_enabled_filter(env: Env, realm_id: str) -> None:

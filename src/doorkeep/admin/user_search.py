@@ -7,7 +7,8 @@ username, email, first and last name by prefix, ``*`` a wildcard, ``"…"`` exac
 ``idpUserId``, or a ``q`` holding some ``key:value``) makes a field query, which also finds service-account
 users; no parameter lists everyone else. The ``q`` pairs join the field parameters in one map, as in
 Keycloak: ``username``, ``email``, ``firstName`` and ``lastName`` keys are the user's fields, ``enabled`` and
-``emailVerified`` its flags, any other key a custom attribute (equal unless ``exact=false``, containing then).
+``emailVerified`` its flags, any other key a custom attribute (equal unless ``exact=false``, containing then);
+``idpAlias`` and ``idpUserId`` keep the users holding a link to that provider, of that provider-side user id.
 """
 
 from __future__ import annotations
@@ -103,6 +104,11 @@ def _flag(params: dict[str, str], name: str) -> bool | None:
 
 
 EXACT_KEY = "keycloak.session.realm.users.query.exact"  # UserModel.EXACT, the ``exact`` flag's map key
+# UserModel.IDP_ALIAS and IDP_USER_ID, the map keys of the ``idpAlias`` and ``idpUserId`` parameters
+IDP_KEYS = (
+    ("keycloak.session.realm.users.query.idp_alias", "idpAlias"),
+    ("keycloak.session.realm.users.query.idp_user_id", "idpUserId"),
+)
 
 
 def query_fields(q: str) -> dict[str, str]:
@@ -205,13 +211,16 @@ async def list_users(
         verified = _flag(params, "emailVerified")  # UsersResource passes both flags along with the search
         found = [u for u in found if enabled in (None, u.enabled) and verified in (None, u.email_verified)]
     elif query_fields(params.get("q", "")) or any(name in params for name in field_query):
-        # No identity providers exist here, so a query by IdP link matches nobody.
-        idp = "idpAlias" in params or "idpUserId" in params
         query, exact = _field_query(params), _flag(params, "exact")
         if EXACT_KEY in query:  # a q pair naming UserModel.EXACT is the flag: UsersResource's putAll sets it
             exact = query.pop(EXACT_KEY).strip().lower() == "true"
+        # idpAlias / idpUserId (getUsers only), or q pairs naming UserModel.IDP_ALIAS / IDP_USER_ID over them
+        alias, idp_user = (query.pop(key, None if count else params.get(name)) for key, name in IDP_KEYS)
         everyone = await operations.realm_users(tx, realm, service_accounts=True, narrowed=_field_needles(query))
-        found = [] if idp else [u for u in everyone if _matches_fields(u, query, exact)]
+        found = [u for u in everyone if _matches_fields(u, query, exact)]
+        if alias is not None or idp_user is not None:
+            linked = await tx.federated.users_linked(realm.id, alias, idp_user)
+            found = [u for u in found if u.id in linked]
     else:  # everyone but service accounts: the statement pages (the console's user list at 1,000,000 users)
         return await tx.users.search(realm.id, first=first, max_results=max_results)
     start = max(first, 0)

@@ -33,6 +33,16 @@ class FederatedIdentityRepo:
         )
         return (await self._c.execute(query)).scalar()
 
+    async def users_linked(self, realm_id: str, alias: str | None, federated_user_id: str | None) -> set[str]:
+        """The realm's users holding one link of this provider alias and/or this provider-side user id, each
+        compared exactly (JpaUserProvider.searchForUserStream's IDP_ALIAS / IDP_USER_ID join)."""
+        query = select(fi.c.user_id).where(fi.c.realm_id == realm_id)
+        if alias is not None:
+            query = query.where(fi.c.alias == alias)
+        if federated_user_id is not None:
+            query = query.where(fi.c.federated_user_id == federated_user_id)
+        return set((await self._c.execute(query)).scalars())
+
     async def add(self, realm_id: str, link: FederatedIdentity) -> None:
         await self._c.execute(
             insert(fi),
