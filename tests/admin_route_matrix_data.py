@@ -349,6 +349,12 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # UIRealmResource.getInfo: auth.requireAnyAdminRole(); AvailableEventListenersResource: realm().requireViewEvents
     "/{realm}/ui-ext/info": {"GET": ANY},
     "/{realm}/ui-ext/available-event-listeners": {"GET": E_VIEW},
+    # admin-ui-ext AuthenticationManagementResource (26): flows and {type}/{id}: realm().requireViewAuthenticationFlows
+    # (listUsed's idp type then realm().requireViewIdentityProviders, after the flow lookup); required-actions:
+    # realm().requireViewRequiredActions
+    "/{realm}/ui-ext/authentication-management/flows": {"GET": FLOWS_VIEW},
+    "/{realm}/ui-ext/authentication-management/{type}/{id}": {"GET": FLOWS_VIEW},
+    "/{realm}/ui-ext/authentication-management/required-actions": {"GET": PROFILE_VIEW},
     # ComponentResource: realm().requireViewRealm / requireManageRealm
     "/{realm}/components": {"GET": R_VIEW, "POST": R_MANAGE},
     "/{realm}/components/{id}": {"DELETE": R_MANAGE, "GET": R_VIEW, "PUT": R_MANAGE},

@@ -65,6 +65,8 @@ RULES: tuple[Rule, ...] = (
         {"type": "array", "items": OBJECT},
     ),
     _rule(r"GET .*/ui-ext/info$", OBJECT),
+    # admin-ui-ext AuthenticationManagementResource: Authentication, UsedByReference, required action lists
+    _rule(r"GET .*/ui-ext/authentication-management/.*$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/(offline-session-count|session-count|groups/count)$", ref("Count")),
     _rule(r"GET .*/protocol-mappers/models/\{mid\}$", OBJECT),
     _rule(r"GET .*/protocol-mappers/(models|protocol/\{protocol\})$", {"type": "array", "items": OBJECT}),
