@@ -3,7 +3,7 @@ and orderings of its models, without HTTP.
 
 ``ClientRole`` (EffectiveRoleMappingResource, AvailableRoleMappingResource) is ``{id, role, client, clientId,
 description}``: ``client`` the role's clientId, ``clientId`` the client's uuid, ``description`` left out when unset
-(Keycloak's JSON omits nulls); effective roles come sorted by clientId, then role name. ``RealmNameRepresentation``
+(Keycloak's JSON omits nulls); effective and available roles come sorted by clientId, then role name. ``RealmNameRepresentation``
 (UIRealmsResource) is ``{name, displayName}``; ``UIRealmInfo`` (UIRealmResource.getInfo) says whether a user storage
 provider is enabled, which Doorkeep has none of.
 """
@@ -31,6 +31,30 @@ def effective_client_roles(roles: Iterable[Role], clients: Mapping[str, Client])
         client_role_json(r, clients[r.client_id]) for r in roles if r.client_id is not None and r.client_id in clients
     ]
     return sorted(shown, key=lambda rep: (rep["client"], rep["role"]))
+
+
+def available_client_roles(
+    roles: Iterable[Role],
+    clients: Mapping[str, Client],
+    excluded: set[str],
+    search: str,
+    first: int,
+    max_results: int,
+) -> list[dict[str, Any]]:
+    """RoleProvider.searchForClientRolesStream(realm, search, excludedIds, first, max) as Keycloak's JPA store runs
+    it for AvailableRoleMappingResource: the client roles among ``roles`` but the ``excluded`` ids whose name or
+    client's clientId holds ``search`` (trimmed, case-insensitive; blank: every one), ordered by clientId then name,
+    then ``first``/``max`` (a negative one: no bound), as ClientRoles."""
+    needle = search.strip().lower()
+    chosen = [
+        client_role_json(r, clients[r.client_id])
+        for r in roles
+        if r.client_id is not None and r.client_id in clients and r.id not in excluded
+    ]
+    chosen = [rep for rep in chosen if needle in rep["role"].lower() or needle in rep["client"].lower()]
+    chosen.sort(key=lambda rep: (rep["client"], rep["role"]))
+    start = max(first, 0)
+    return chosen[start:] if max_results < 0 else chosen[start : start + max_results]
 
 
 def realm_names(realms: Iterable[Realm], search: str, first: int, max_results: int) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ MODULES = (
     "sessions",
     "sessions_ui",
     "ui_ext_reads",
+    "ui_ext_available",
     "bulk_revoke",
     "offline_devices",
     "events",
