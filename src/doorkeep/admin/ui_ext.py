@@ -3,9 +3,10 @@ and orderings of its models, without HTTP.
 
 ``ClientRole`` (EffectiveRoleMappingResource, AvailableRoleMappingResource) is ``{id, role, client, clientId,
 description}``: ``client`` the role's clientId, ``clientId`` the client's uuid, ``description`` left out when unset
-(Keycloak's JSON omits nulls); effective and available roles come sorted by clientId, then role name. ``RealmNameRepresentation``
-(UIRealmsResource) is ``{name, displayName}``; ``UIRealmInfo`` (UIRealmResource.getInfo) says whether a user storage
-provider is enabled, which Doorkeep has none of.
+(Keycloak's JSON omits nulls); effective and available roles come sorted by clientId, then role name.
+``RealmNameRepresentation`` (UIRealmsResource) is ``{name, displayName}``; ``UIRealmInfo`` (UIRealmResource.getInfo)
+says whether a user storage provider is enabled, which Doorkeep has none of. ``BruteUser`` (BruteForceUsersResource)
+is a UserRepresentation with ``bruteForceStatus``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from doorkeep.model import Client, Realm, Role
+from doorkeep.model import Client, LoginFailure, Realm, Role
 
 
 def client_role_json(role: Role, client: Client) -> dict[str, Any]:
@@ -79,3 +80,17 @@ def realm_info() -> dict[str, Any]:
 def event_listeners(listener_ids: Iterable[str]) -> list[dict[str, Any]]:
     """AvailableEventListenersResource: each realm (non-global) event listener provider as ``{id}``."""
     return [{"id": listener} for listener in listener_ids]
+
+
+def brute_force_status(failure: LoginFailure | None, now: int) -> dict[str, object]:
+    """BruteForceUsersResource.getBruteForceStatus over the user's own login-failure record (``None``: none kept):
+    four keys, ``disabled`` only while a temporary lockout lasts (isTemporarilyDisabled; a permanent lockout shows
+    as the user's ``enabled: false``), ``lastFailure`` in milliseconds."""
+    if failure is None:
+        return {"disabled": False, "numFailures": 0, "lastFailure": 0, "lastIPFailure": "n/a"}
+    return {
+        "disabled": now < failure.failed_login_not_before,
+        "numFailures": failure.num_failures,
+        "lastFailure": failure.last_failure,
+        "lastIPFailure": failure.last_ip_failure,
+    }
