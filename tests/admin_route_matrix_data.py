@@ -96,6 +96,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/users/{id}/credentials/{credential}/userLabel": {"PUT": U_MANAGE},
     "/{realm}/users/{id}/disable-credential-types": {"PUT": U_MANAGE},
     "/{realm}/users/{id}/execute-actions-email": {"PUT": U_MANAGE},
+    # UserResource.resetPasswordEmail (deprecated): executeActionsEmail, users().requireManage(user)
+    "/{realm}/users/{id}/reset-password-email": {"PUT": U_MANAGE},
     "/{realm}/users/{id}/federated-identity": {"GET": U_VIEW},
     "/{realm}/users/{id}/federated-identity/{provider}": {"DELETE": U_MANAGE, "POST": U_MANAGE},
     "/{realm}/users/{id}/groups": {"GET": U_VIEW},
@@ -355,6 +357,17 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/ui-ext/authentication-management/flows": {"GET": FLOWS_VIEW},
     "/{realm}/ui-ext/authentication-management/{type}/{id}": {"GET": FLOWS_VIEW},
     "/{realm}/ui-ext/authentication-management/required-actions": {"GET": PROFILE_VIEW},
+    # admin-ui-ext AvailableRoleMappingResource (26): the subject looked up (404 or 403 for an unknown id), then no
+    # check: manage-users (users, groups, roles) or manage-clients (clients, clientScopes) get the list, any other
+    # admin of the realm [] (the FGAP branches aside); roles/{id} looks nothing up
+    **{
+        f"/{{realm}}/ui-ext/available-roles/{kind}": {"GET": ANY | {"none"}}
+        for kind in ("users/{id}", "groups/{id}", "clients/{id}", "clientScopes/{scope_id}", "roles/{id}")
+    },
+    # admin-ui-ext BruteForceUsersResource.searchUser: users().requireQuery() (then filtered by canView)
+    "/{realm}/ui-ext/brute-force-user": {"GET": U_QUERY},
+    # RealmAdminResource.getCredentialRegistrators: realm().requireViewRealm()
+    "/{realm}/credential-registrators": {"GET": R_VIEW},
     # ComponentResource: realm().requireViewRealm / requireManageRealm
     "/{realm}/components": {"GET": R_VIEW, "POST": R_MANAGE},
     "/{realm}/components/{id}": {"DELETE": R_MANAGE, "GET": R_VIEW, "PUT": R_MANAGE},

@@ -58,12 +58,14 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/serverinfo$", ref("ServerInfoRepresentation")),
     _rule(r"GET /admin/realms/?$", array_of("RealmRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}$", ref("RealmRepresentation")),
-    # admin-ui-ext's ClientRole, RealmNameRepresentation, EventListener lists and UIRealmInfo (ahead of
-    # the groups/{id} and users rules their paths end like)
+    # admin-ui-ext's ClientRole, RealmNameRepresentation, EventListener and BruteUser lists and UIRealmInfo (ahead
+    # of the groups/{id} and users rules their paths end like)
     _rule(
-        r"GET .*/ui-ext/(effective-roles/.*|realms/names|available-event-listeners)$",
+        r"GET .*/ui-ext/((effective|available)-roles/.*|realms/names|available-event-listeners)$",
         {"type": "array", "items": OBJECT},
     ),
+    _rule(r"GET .*/ui-ext/brute-force-user$", USERS),  # UserRepresentations with bruteForceStatus
+    _rule(r"GET /admin/realms/\{realm\}/credential-registrators$", {"type": "array", "items": STRING}),
     _rule(r"GET .*/ui-ext/info$", OBJECT),
     # admin-ui-ext AuthenticationManagementResource: Authentication, UsedByReference, required action lists
     _rule(r"GET .*/ui-ext/authentication-management/.*$", {"type": "array", "items": OBJECT}),
@@ -256,6 +258,7 @@ _MAPPING_PARENTS = ("role-mappings", "scope-mappings", "composites")
 QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET users": {**_USER_SEARCH, **_PAGING, "briefRepresentation": BOOLEAN},
     "GET count": _USER_SEARCH,
+    "GET brute-force-user": {**_USER_SEARCH, **_PAGING, "briefRepresentation": BOOLEAN},
     "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
     "GET organizations": {"search": STRING, "q": STRING, "exact": BOOLEAN, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},

@@ -55,6 +55,20 @@ _DEFAULTS = (
 PROVIDERS = {alias: name for alias, name, _, _ in _DEFAULTS}
 
 
+# The factories whose provider is a CredentialRegistrator in Keycloak 26: UpdateTotp, WebAuthnRegister and its
+# WebAuthnPasswordlessRegister, RecoveryAuthnCodesAction (UpdatePassword is not one).
+REGISTRATORS = frozenset(
+    {"CONFIGURE_TOTP", "webauthn-register", "webauthn-register-passwordless", "CONFIGURE_RECOVERY_AUTHN_CODES"}
+)
+
+
+def credential_registrators(realm: Realm, unavailable: frozenset[str]) -> list[str]:
+    """RealmAdminResource.getCredentialRegistrators: the provider ids of the realm's enabled required actions, in
+    the realm's order, whose provider registers a credential (``unavailable``: providers a feature turned off,
+    which the server does not deploy)."""
+    return [a.provider_id for a in of(realm) if a.enabled and a.provider_id in REGISTRATORS - unavailable]
+
+
 def defaults() -> tuple[RequiredAction, ...]:
     """A new realm's required actions, in Keycloak's order."""
     made = (RequiredAction(a, n, a, enabled, False, p, {}, _stable_id(a)) for a, n, enabled, p in _DEFAULTS)

@@ -108,6 +108,15 @@ class RealmCall(Call):
             raise CLIENT_NOT_FOUND if self.may_list_clients() else FORBIDDEN
         return client
 
+    async def user(self, user_id: str) -> User:
+        """UsersResource.user, the locator every ``users/{id}/…`` resource is reached through: the realm's user of
+        this id, looked up before any permission; unknown: 404 "User not found" to who may query users
+        (UserPermissions.canQuery), else 403 (no probing for ids)."""
+        user = await self.tx.users.get(user_id)
+        if user is None or user.realm_id != self.realm.id:
+            raise not_found("User not found") if self.can("query-users") else FORBIDDEN
+        return user
+
 
 async def run(request: Request, work: Callable[[Call], Awaitable[Response]], *, write: bool = True) -> Response:
     """Authenticate, then run ``work`` as ``handlers.answer`` does (one transaction, errors rendered)."""

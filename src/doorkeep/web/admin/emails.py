@@ -1,5 +1,6 @@
 """Admin REST that sends e-mail: ``POST testSMTPConnection`` (RealmAdminResource.testSMTPConnection), and a
-user's ``PUT execute-actions-email`` and ``PUT send-verify-email`` (UserResource).
+user's ``PUT execute-actions-email`` (and its deprecated alias ``PUT reset-password-email``) and ``PUT
+send-verify-email`` (UserResource).
 
 The checks run in a reading transaction that ends before the SMTP conversation starts, so a slow or
 unreachable mail server (up to its timeouts) holds no database lock; a user's e-mail then records its admin
@@ -21,7 +22,7 @@ from doorkeep.console.i18n import ENGLISH
 from doorkeep.email import action_tokens, messages, smtp
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm, User
+from doorkeep.model import UPDATE_PASSWORD, Client, Realm, User
 from doorkeep.oauth import redirect_uris
 from doorkeep.realms import provisioning
 from doorkeep.web import handlers
@@ -128,10 +129,12 @@ async def page_client(tx: Tx, realm: Realm, now: int) -> Client:
     return made
 
 
-async def send_params(request: Request, tx: Tx, realm: Realm, user: User) -> tuple[Client, str | None, int]:
+async def send_params(
+    request: Request, tx: Tx, realm: Realm, user: User, *, read_lifespan: bool = True
+) -> tuple[Client, str | None, int]:
     """UserResource.verifySendEmailParams, in its order: the user's address and state, then the client, the
     redirect URI (the one validator the authorization endpoint uses) and the lifespan (the realm's
-    ``actionTokenGeneratedByAdminLifespan`` unless ``lifespan`` is given)."""
+    ``actionTokenGeneratedByAdminLifespan`` unless ``lifespan`` is given and ``read_lifespan`` reads it)."""
     if user.email is None:
         raise AdminError(400, "User email missing")
     if not user.enabled:
@@ -144,7 +147,9 @@ async def send_params(request: Request, tx: Tx, realm: Realm, user: User) -> tup
         redirect_uri = redirect_uris.resolve(redirect_uri, client, base_url(request))
         if redirect_uri is None:
             raise AdminError(400, "Invalid redirect uri.")
-    lifespan = common.query_int(request, "lifespan", realm.action_token_generated_by_admin_lifespan)
+    lifespan = realm.action_token_generated_by_admin_lifespan
+    if read_lifespan:
+        lifespan = common.query_int(request, "lifespan", lifespan)
     return client, redirect_uri, lifespan
 
 
@@ -210,12 +215,23 @@ async def execute_actions_email(request: Request) -> Response:
         body = await read_json(request)
     except AdminError as err:
         return handlers.render_error(err)
+    return await _execute_actions(request, body, read_lifespan=True)
+
+
+async def reset_password_email(request: Request) -> Response:
+    """``PUT users/{id}/reset-password-email``, deprecated: UserResource.resetPasswordEmail is executeActionsEmail
+    with ``[UPDATE_PASSWORD]`` and no lifespan (the realm's), ``redirect_uri`` and ``client_id`` read alike; a body,
+    if any, is not read."""
+    return await _execute_actions(request, [UPDATE_PASSWORD], read_lifespan=False)
+
+
+async def _execute_actions(request: Request, body: Any, *, read_lifespan: bool) -> Response:
     services = state(request).services
 
     async def prepare(tx: Tx) -> tuple[Realm, smtp.Mail]:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        client, redirect_uri, lifespan = await send_params(request, tx, realm, user)
+        client, redirect_uri, lifespan = await send_params(request, tx, realm, user, read_lifespan=read_lifespan)
         actions = _actions(body)
         now = services.clock.now()
         token = action_tokens.new(
@@ -264,5 +280,6 @@ async def send_verify_email(request: Request) -> Response:
 ROUTES: list[Route] = [
     Route("/{realm}/testSMTPConnection", test_smtp_connection, methods=["POST"]),
     Route("/{realm}/users/{id}/execute-actions-email", execute_actions_email, methods=["PUT"]),
+    Route("/{realm}/users/{id}/reset-password-email", reset_password_email, methods=["PUT"]),
     Route("/{realm}/users/{id}/send-verify-email", send_verify_email, methods=["PUT"]),
 ]

@@ -1,5 +1,6 @@
 """Admin REST: a realm's required actions (Keycloak's AuthenticationManagementResource, its required-action half).
 
+Also ``GET credential-registrators`` (RealmAdminResource.getCredentialRegistrators, view-realm).
 Reads need view-realm (the list also query-users, RealmPermissions.requireViewRequiredActions); writes need
 manage-realm. The actions live in the realm's config (realms/required_actions.py), so a change reaches every
 process with the realm's next config version. Admin events are REQUIRED_ACTION ones (admin_event_rules).
@@ -22,11 +23,13 @@ from doorkeep.admin.representations import is_true
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.numbers import parse_int
+from doorkeep.oauth.required_actions import unavailable
 from doorkeep.realms import required_actions as ra
 from doorkeep.realms.provisioning import new_id
 from doorkeep.realms.required_actions import RequiredAction
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, read_object, run_realm
+from doorkeep.web.http import state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -197,7 +200,20 @@ async def register(request: Request) -> Response:
     return await run_realm(request, work)
 
 
+async def credential_registrators(request: Request) -> Response:
+    """``GET credential-registrators`` (RealmAdminResource, view-realm): the enabled required actions that
+    register a credential, as provider ids."""
+
+    async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
+        off = unavailable(state(request).services.disabled_features)
+        return ok(ra.credential_registrators(call.realm, off))
+
+    return await run_realm(request, work, write=False)
+
+
 ROUTES = [
+    Route("/{realm}/credential-registrators", credential_registrators, methods=["GET"]),
     Route(BASE + "/required-actions", listing, methods=["GET"]),
     Route(BASE + "/required-actions/{alias}", one, methods=["GET"]),
     Route(BASE + "/required-actions/{alias}", update, methods=["PUT"]),

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from doorkeep.admin.permissions import may_grant
 from doorkeep.model import Client, Role
 from doorkeep.oauth.roles import direct_and_group_role_ids
-from doorkeep.web.admin.common import RealmCall, ok, page, query_int, role_json, run_realm, user_of
+from doorkeep.web.admin.common import RealmCall, ok, page, query_int, role_json, run_realm
 from doorkeep.web.admin.groups import load_group
 from doorkeep.web.admin.role_lookup import target
 from doorkeep.web.admin.scopes import load_scope
@@ -131,8 +131,8 @@ async def _inherited(call: RealmCall, subject: Subject) -> set[str]:
 
 # --- the subjects -----------------------------------------------------------------------------------------------
 async def _user(call: RealmCall, request: Request) -> tuple[Subject, set[str]]:
+    user = await call.user(request.path_params["id"])  # UsersResource.user looks up first: 404 or 403
     call.require("view-users")
-    user = await user_of(call.tx, call.realm, request.path_params["id"])
     direct = await call.tx.users.role_ids(user.id)
     groups = await call.tx.groups.inherited_role_ids(user.id)
     effective = await call.tx.roles.expand(await direct_and_group_role_ids(call.tx, user))

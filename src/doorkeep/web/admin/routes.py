@@ -32,6 +32,8 @@ MODULES = (
     "sessions_ui",
     "ui_ext_reads",
     "ui_ext_authentication",
+    "ui_ext_available",
+    "ui_ext_brute_force",
     "bulk_revoke",
     "offline_devices",
     "events",

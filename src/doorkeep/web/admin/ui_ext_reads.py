@@ -33,9 +33,7 @@ LIST_ROLES = ("query-users", "query-clients", "query-realms", "query-groups")  #
 
 
 async def _user(call: RealmCall, user_id: str) -> set[str]:
-    user = await call.tx.users.get(user_id)
-    if user is None or user.realm_id != call.realm.id:
-        raise not_found("User not found") if call.can("query-users") else FORBIDDEN
+    user = await call.user(user_id)
     call.require("view-users")
     return await direct_and_group_role_ids(call.tx, user)
 

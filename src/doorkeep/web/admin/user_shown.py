@@ -1,13 +1,18 @@
 """A user's admin representation as the user profile lets an administrator see it (UserProfile.toRepresentation
-in the USER_API context): shared by ``GET users``, ``GET users/{id}`` and ``GET roles/{name}/users``."""
+in the USER_API context): shared by ``GET users``, ``GET users/{id}``, ``GET roles/{name}/users`` and ``GET
+ui-ext/brute-force-user``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
-from doorkeep.model import Realm
-from doorkeep.users import account_profile, declared, unmanaged
+from doorkeep.admin.representations import user_to_brief_json, user_to_json
+from doorkeep.model import Realm, User
+from doorkeep.users import account_profile, brute_force, declared, otp, unmanaged
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 
 def shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
@@ -30,3 +35,12 @@ def shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
         if not rep["attributes"]:
             del rep["attributes"]
     return rep
+
+
+async def listed(tx: Tx, realm: Realm, users: list[User], now: int, *, brief: bool) -> list[dict[str, Any]]:
+    """UsersResource.toRepresentation: each found user's representation, brief or full, showing a lockout."""
+    found = await brute_force.shown(tx, realm, users, now)
+    if brief:
+        return [shown(realm, {**user_to_brief_json(u), "access": {"manage": True}}) for u in found]
+    with_otp = await otp.configured_for(tx, [u.id for u in found])
+    return [shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found]

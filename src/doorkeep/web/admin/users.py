@@ -16,7 +16,7 @@ from starlette.routing import Route
 from doorkeep.admin import user_profile as up_config
 from doorkeep.admin import user_profile_checks as up_checks
 from doorkeep.admin import user_search
-from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
+from doorkeep.admin.representations import credential_to_json, user_to_json
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.users import account_profile, brute_force, credential_order, otp
@@ -26,7 +26,7 @@ from doorkeep.web.admin import audit, common
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import created
-from doorkeep.web.admin.user_shown import shown
+from doorkeep.web.admin.user_shown import listed, shown
 from doorkeep.web.http import BodyTooLarge, base_url, jaxrs_path, json_response, read_body, state
 
 if TYPE_CHECKING:
@@ -44,12 +44,8 @@ async def list_users(request: Request) -> Response:
             return json_response([])  # toRepresentation keeps the users canView(user) allows: none without FGAP
         first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
         found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
-        # UsersResource.toRepresentation: the profile's representation, brief or full, shows a lockout
-        found = await brute_force.shown(tx, realm, found, now)
-        if common.query_bool(request, "briefRepresentation", False):
-            return json_response([shown(realm, {**user_to_brief_json(u), "access": {"manage": True}}) for u in found])
-        with_otp = await otp.configured_for(tx, [u.id for u in found])
-        return json_response([shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found])
+        brief = common.query_bool(request, "briefRepresentation", False)
+        return json_response(await listed(tx, realm, found, now, brief=brief))
 
     return await handlers.answer(request, work, write=False)
 
