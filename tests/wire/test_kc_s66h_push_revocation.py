@@ -4,13 +4,11 @@ sends ``realm.getNotBefore()`` to every client, ``pushClientRevocationPolicy`` t
 
 from __future__ import annotations
 
-from typing import Any
-
-import jwt
 import pytest
 
+from push_revocation_port import client_uuid, seeded, verified
 from receiver import receiver
-from support import seed_client, seed_realm, update_client, update_realm
+from support import seed_client, update_client, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -19,25 +17,7 @@ REALM = "/admin/realms/test"
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    return env
-
-
-async def _action(env: Env, token: str) -> dict[str, Any]:
-    jwks = jwt.PyJWKSet.from_dict((await env.http.get("/realms/test/protocol/openid-connect/certs")).json())
-    head = jwt.get_unverified_header(token)
-    key = next(k for k in jwks.keys if k.key_id == head["kid"])
-    return dict(jwt.decode(token, key.key, algorithms=[head["alg"]]))
-
-
-async def _uuid(env: Env, client_id: str) -> str:
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        client = await tx.clients.get_by_client_id(realm.id, client_id)
-        assert client is not None
-        return client.id
+    return await seeded(env)
 
 
 @pytest.mark.parametrize(("realm_nb", "client_nb"), [(3000, 1000), (1000, 3000), (0, 2500)])
@@ -45,11 +25,11 @@ async def test_a_clients_push_sends_the_clients_own_not_before(realm: Env, realm
     await update_realm(realm.db, "test", not_before=realm_nb)
     with receiver() as got:
         await update_client(realm.db, "test", "app", admin_url=got.url, not_before=client_nb)
-        uuid = await _uuid(realm, "app")
+        uuid = await client_uuid(realm, "app")
         answer = await realm.http.post(f"{REALM}/clients/{uuid}/push-revocation", headers=await realm.admin_headers())
         assert answer.status_code == 200, answer.text
         assert len(got.requests) == 1
-    assert (await _action(realm, got.requests[0].body))["notBefore"] == client_nb
+    assert (await verified(realm, got.requests[0].body))["notBefore"] == client_nb
 
 
 @pytest.mark.parametrize(("realm_nb", "client_nb"), [(3000, 1000), (1000, 3000)])
@@ -63,4 +43,4 @@ async def test_the_realms_push_sends_the_realms_not_before_to_every_client(
         answer = await realm.http.post(f"{REALM}/push-revocation", headers=await realm.admin_headers())
         assert answer.status_code == 200, answer.text
         bodies = [got.requests[0].body, other.requests[0].body]
-    assert [(await _action(realm, b))["notBefore"] for b in bodies] == [realm_nb, realm_nb]
+    assert [(await verified(realm, b))["notBefore"] for b in bodies] == [realm_nb, realm_nb]

@@ -3,14 +3,12 @@ to each client admin URL, answered with a GlobalRequestResult."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import anyio
-import jwt
 import pytest
 
+from push_revocation_port import client_uuid, seeded, verified
 from receiver import closed_port, receiver
-from support import seed_client, seed_realm, update_client, update_realm
+from support import seed_client, update_client, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -19,25 +17,7 @@ REALM = "/admin/realms/test"
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    return env
-
-
-async def verified(env: Env, token: str) -> dict[str, Any]:
-    jwks = jwt.PyJWKSet.from_dict((await env.http.get("/realms/test/protocol/openid-connect/certs")).json())
-    head = jwt.get_unverified_header(token)
-    key = next(k for k in jwks.keys if k.key_id == head["kid"])
-    return dict(jwt.decode(token, key.key, algorithms=[head["alg"]]))
-
-
-async def client_uuid(env: Env, client_id: str) -> str:
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        client = await tx.clients.get_by_client_id(realm.id, client_id)
-        assert client is not None
-        return client.id
+    return await seeded(env)
 
 
 async def test_realm_push_sends_not_before_to_every_admin_url(realm: Env) -> None:
