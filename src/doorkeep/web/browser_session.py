@@ -34,8 +34,8 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth import frontchannel_logout, provider_config, redirect_uris
-from doorkeep.oauth import logout_confirm as logout_confirm_code
 from doorkeep.oauth import logout as rp_logout
+from doorkeep.oauth import logout_confirm as logout_confirm_code
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.oauth.provider_config import ProviderConfig
