@@ -1,6 +1,6 @@
 """Keycloak's ``logout/logout-confirm`` (LogoutEndpoint.logoutConfirmAction and logoutConfirmGet): the confirmation
 form posts there; a post whose session code does not verify, or without ``confirmLogout``, is 400 "Logout failed"
-with LOGOUT_ERROR ``session_expired``; a GET is "Logout failed" to a browser still signed in and "You are logged
+with LOGOUT_ERROR ``session_expired``; a GET is "Logout failed" to a browser still signed in (no event) and "You are logged
 out" to one that is not."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ async def test_a_get_while_signed_in_is_logout_failed(realm: Env) -> None:
     await login(realm.http, "test", "app")
     refused = await realm.http.get(CONFIRM, params={"client_id": "app", "tab_id": "x", "kc_locale": "de"})
     assert refused.status_code == 400 and "Logout failed" in refused.text
-    assert [e["error"] for e in await logout_errors(realm)] == ["logout_failed"]
+    assert await logout_errors(realm) == []  # Keycloak 26 records none here (25 recorded logout_failed)
     assert await still_logged_in(realm)
 
 

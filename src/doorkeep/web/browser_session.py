@@ -74,7 +74,6 @@ CONFIRMATION_ENABLED = "logout.confirmation.enabled"  # OIDCConfigAttributes.LOG
 CSRF = cookies.LOGOUT_CSRF.name
 INITIATING_IDP = "initiating_idp"  # AuthenticationManager.INITIATING_IDP_PARAM
 CONFIRM_LOGOUT = "confirmLogout"  # the confirmation form's field LogoutEndpoint.logoutConfirmAction requires
-LOGOUT_FAILED = "logout_failed"  # Errors.LOGOUT_FAILED
 
 
 def post_logout_allowed(
@@ -119,10 +118,7 @@ async def logout_confirm(request: Request) -> Response:
         ui = page_locale.language(request, realm, user=current[1] if current else None)
         if current is None:
             return html(pages.action_info(display(realm), ui.text("successLogout"), ui=ui))
-        ip = client_ip(request)
-        await rp_logout.record_error(
-            tx, realm, LOGOUT_FAILED, now=services.clock.now(), client_id=None, ip=ip, details={}
-        )
+        # no LOGOUT_ERROR: Keycloak 26's logoutConfirmGet records none (25's recorded ``logout_failed``)
         return html(pages.error(display(realm), logout_confirm_code.FAILED_LOGOUT, ui=ui), 400)
 
     response = await in_transaction(request, work)
