@@ -550,7 +550,7 @@ async def test_a_confirmation_without_the_pages_session_code_fails(kc: Env, code
         fields["session_code"] = f"{kc.clock.now()}.forged"
     else:
         await logout_form(kc, client_id=APP)  # a newer page replaces the cookie
-    failed = await kc.http.post(LOGOUT, data=fields)
+    failed = await kc.http.post(LOGOUT + "/logout-confirm", data=fields)
     assert failed.status_code == 400 and error_page_text(failed) == FAILED_LOGOUT
     await expect_logout_error(kc, "session_expired", APP)
     assert await session_active(kc, body["session_state"])
@@ -705,7 +705,7 @@ async def test_a_hostile_redirect_stays_refused_through_the_confirmation(kc: Env
     page = await logout_form(kc, client_id=APP, post_logout_redirect_uri=APP_REDIRECT)
     assert is_confirm_page(page)
     fields = {**form_fields(page.text), "post_logout_redirect_uri": "http://evil.example/"}
-    response = await kc.http.post(LOGOUT, data=fields)
+    response = await kc.http.post(LOGOUT + "/logout-confirm", data=fields)
     assert response.status_code == 400 and "location" not in response.headers
     assert error_page_text(response) == INVALID_REDIRECT
     await expect_logout_error(kc, "invalid_redirect_uri", APP, redirect_uri="http://evil.example/")

@@ -66,10 +66,10 @@ async def test_the_same_users_other_session_also_needs_confirmation(realm: Env) 
 async def test_a_forged_confirmation_is_refused(realm: Env) -> None:
     await login(realm.http, "test", "app")
     hint = await id_token(realm)
-    forged = await realm.http.post(LOGOUT, data={"id_token_hint": hint, "confirm": "true", "session_code": "x"})
-    assert forged.status_code == 400
-    guessed = await logout(realm, hint, confirm="true", session_code="")
-    assert guessed.status_code == 400
+    forged = {"id_token_hint": hint, "confirmLogout": "true", "session_code": "x"}
+    assert (await realm.http.post(LOGOUT + "/logout-confirm", data=forged)).status_code == 400
+    guessed = {**forged, "session_code": ""}
+    assert (await realm.http.post(LOGOUT + "/logout-confirm", data=guessed)).status_code == 400
     assert await still_logged_in(realm)
 
 

@@ -6,9 +6,10 @@ A logout that ends a session some front-channel client is logged in to answers w
 
 Logout CSRF: without an ``id_token_hint``, or when the hint names another session than the
 browser's own (Keycloak's ``forcedConfirmation``), the logout happens only after the user
-confirms on a page whose form carries a token bound to the ``DOORKEEP_LOGOUT_CSRF`` cookie. Once
-confirmed, only the hinted session ends (LogoutEndpoint.doBrowserLogout); the browser's own session
-stays in the store while its cookies are expired (AuthenticationManager.finishBrowserLogout).
+confirms on a page whose form, posted to Keycloak's ``logout/logout-confirm``, carries a token bound to the
+``DOORKEEP_LOGOUT_CSRF`` cookie and the request's parameters. Once confirmed, only the hinted session ends
+(LogoutEndpoint.doBrowserLogout); the browser's own session stays in the store while its cookies are expired
+(AuthenticationManager.finishBrowserLogout).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import claims as claimset
-from doorkeep.oauth import frontchannel_logout, logout_confirm, provider_config, redirect_uris
+from doorkeep.oauth import frontchannel_logout, provider_config, redirect_uris
 from doorkeep.oauth import logout as rp_logout
+from doorkeep.oauth import logout_confirm as logout_confirm_code
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.oauth.provider_config import ProviderConfig
@@ -71,6 +73,7 @@ CLIENT_MISMATCH = "Parameter client_id is different than the client for which ID
 CONFIRMATION_ENABLED = "logout.confirmation.enabled"  # OIDCConfigAttributes.LOGOUT_CONFIRMATION_ENABLED
 CSRF = cookies.LOGOUT_CSRF.name
 INITIATING_IDP = "initiating_idp"  # AuthenticationManager.INITIATING_IDP_PARAM
+CONFIRM_LOGOUT = "confirmLogout"  # the confirmation form's field LogoutEndpoint.logoutConfirmAction requires
 
 
 def post_logout_allowed(
@@ -90,13 +93,47 @@ async def logout(request: Request) -> Response:
         form = None
     if request.method == "POST" and (form is None or "refresh_token" in form):
         return await protocol.logout_endpoint(request)
+    return await _browser_logout(request, form)
+
+
+async def logout_confirm(request: Request) -> Response:
+    """``logout/logout-confirm``: the confirmation form's POST (LogoutEndpoint.logoutConfirmAction), whose session code
+    must verify and which must carry ``confirmLogout``, else 400 "Logout failed"; a GET (logoutConfirmGet, Keycloak's
+    locale switch on that page, which Doorkeep's stateless form has no session for) is "Logout failed" to a browser
+    still signed in, "You are logged out" to one that is not."""
+    if request.method == "POST":
+        try:
+            form = await read_form(request)
+        except OAuthError:
+            form = None
+        return await _browser_logout(request, form, confirming=True)
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    services, iss = state(request).services, issuer(request, realm.name)
+    cookie = request.cookies.get(sso.IDENTITY_COOKIE)
+
+    async def work(tx: Tx) -> Response:
+        current = await sso.current_session(tx, services, realm, iss, cookie)
+        ui = page_locale.language(request, realm, user=current[1] if current else None)
+        if current is None:
+            return html(pages.action_info(display(realm), ui.text("successLogout"), ui=ui))
+        # no LOGOUT_ERROR: Keycloak 26's logoutConfirmGet records none (25's recorded ``logout_failed``)
+        return html(pages.error(display(realm), logout_confirm_code.FAILED_LOGOUT, ui=ui), 400)
+
+    response = await in_transaction(request, work)
+    response.headers["Cache-Control"] = NO_CACHE
+    return response
+
+
+async def _browser_logout(request: Request, form: Form | None, *, confirming: bool = False) -> Response:
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
     if form is None:
         return error_page(request, realm, "Invalid request")
     services = state(request).services
-    call = _Call(request, realm, form, services, issuer(request, realm.name), services.clock.now())
+    call = _Call(request, realm, form, services, issuer(request, realm.name), services.clock.now(), confirming)
     response = await in_transaction(request, call.run)
     for plan in call.calls:  # the provider's logout, outside the transaction (its failure does not stop this one)
         await provider_logout.call(plan)
@@ -129,6 +166,7 @@ class _Call:
     services: Services
     iss: str
     now: int
+    confirming: bool = False  # posted to logout-confirm: the confirmation must verify, whatever the request
     calls: list[provider_logout.Backchannel] = field(default_factory=list)  # provider logouts to call afterwards
 
     async def failed(self, tx: Tx, error: str, client: str | None, **details: str) -> None:
@@ -169,7 +207,7 @@ class _Call:
         ui = page_locale.language(
             self.request, self.realm, user=current[1] if current else None, ui_locales=self.form.get("ui_locales")
         )
-        if needed or forced:
+        if needed or forced or self.confirming:
             refusal = await self._confirmed(tx, named, ui)
             if refusal is not None:
                 return refusal
@@ -201,16 +239,17 @@ class _Call:
 
     async def _confirmed(self, tx: Tx, named: _Target, ui: Language) -> Response | None:
         """The confirmation page, or the refusal of a confirmation that does not verify; None once confirmed."""
-        if self.form.get("confirm") != "true":
+        if not self.confirming:
             return _confirm_page(self.realm, self.request, self.form, self.now, ui)
-        verdict = logout_confirm.check(
+        verdict = logout_confirm_code.check(
             self.realm, self.form.get("session_code"), self.request.cookies.get(CSRF), self.now
         )
-        if verdict == "ok":
+        if verdict == "ok" and CONFIRM_LOGOUT in self.form:
             return None
-        await self.failed(tx, verdict, named.named, reason="Failed verification during logout.")
+        error = verdict if verdict != "ok" else logout_confirm_code.SESSION_EXPIRED
+        await self.failed(tx, error, named.named, reason="Failed verification during logout.")
         back = effective_url(named.client, base_url(self.request)) if named.client is not None else None
-        return html(pages.error(display(self.realm), logout_confirm.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
+        return html(pages.error(display(self.realm), logout_confirm_code.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
 
     async def _frontchannel_policies(self, tx: Tx, ending: list[str]) -> Response | None:
         """AuthenticationManager.frontchannelLogoutClientSession: LOGOUT_REQUEST for each client the logout would
@@ -232,7 +271,7 @@ class _Call:
         if sid is not None and hinted is None:
             # the hint's session is gone (expired, logged out by an admin, its user deleted, or only an offline
             # session by that id, which logout never ends)
-            await self.failed(tx, logout_confirm.SESSION_EXPIRED, named.named)
+            await self.failed(tx, logout_confirm_code.SESSION_EXPIRED, named.named)
             sid = None
         elif hinted is not None and rp_logout.issued_before_session(named.hint_iat, hinted):
             # checkTokenIssuedAt: nothing ends, the browser keeps its cookies
@@ -329,13 +368,13 @@ def _after_logout(
 
 
 def _confirm_page(realm: Realm, request: Request, form: Form, now: int, ui: Language) -> Response:
-    token = logout_confirm.issue(now)
+    token = logout_confirm_code.issue(now)
     hidden = {
         k: v
         for k in ("id_token_hint", "client_id", "post_logout_redirect_uri", "state", "ui_locales")
         if (v := form.get(k)) is not None
     }
-    action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
+    action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout/logout-confirm"
     response = html(pages.logout_confirm(display(realm), action, token, hidden, ui=ui))
     cookies.write(request, response, realm, cookies.LOGOUT_CSRF, token)
     return response

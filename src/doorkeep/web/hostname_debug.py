@@ -13,13 +13,12 @@ from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from doorkeep import hostname
 from doorkeep.console.templating import render
 from doorkeep.web import not_found
 from doorkeep.web.http import admin_url, backend_url, base_url, in_transaction, origin, proxy_trusted, state
-from doorkeep.web.login_pages import html
 
 if TYPE_CHECKING:
     from doorkeep.settings import Settings
@@ -76,7 +75,7 @@ async def page(request: Request) -> Response:
         options=_options(settings),
         headers={h: request.headers[h] for h in sorted(HEADERS) if request.headers.get(h)},
     )
-    return html(body)
+    return HTMLResponse(body)  # not a themed page: no Content-Language
 
 
 def _test_url(base: str, realm: str, frontend: bool) -> str:

@@ -54,12 +54,18 @@ if TYPE_CHECKING:
 CLIENT_LINKS = frozenset({"logoUri", "tosUri", "policyUri"})  # ClientModel.LOGO_URI, TOS_URI, POLICY_URI
 NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
 TAB_ID, EXECUTION = "tab_id", "execution"  # Constants.TAB_ID, Constants.EXECUTION
+THEMED_PAGE = '<!DOCTYPE html><html lang="'  # how templates/login/base.html begins, its language next
 AUTH_SESSION_COOKIE_LIMIT = 3  # AuthenticationSessionManager: the AUTH_SESSION_ID values looked at
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:
-    """A themed page; the security headers are added by ``headers.SecurityHeaders``."""
-    return HTMLResponse(body, status_code=status)
+    """A themed page, its ``Content-Language`` the ``<html lang>`` it was rendered in (FreeMarkerLoginFormsProvider's
+    ``.language(locale)``); the security headers are added by ``headers.SecurityHeaders``."""
+    response = HTMLResponse(body, status_code=status)
+    if body.startswith(THEMED_PAGE):
+        start = len(THEMED_PAGE)
+        response.headers["Content-Language"] = body[start : body.index('"', start)]
+    return response
 
 
 def error_page(

@@ -88,9 +88,13 @@ def _routes() -> tuple[BaseRoute, ...]:
             "/realms/{realm}/clients-managements/unregister-node", clients_management.unregister_node, methods=["POST"]
         ),
         Route(f"{OIDC}/logout", browser_session.logout, methods=["GET", "POST"]),
+        Route(f"{OIDC}/logout/logout-confirm", browser_session.logout_confirm, methods=["GET", "POST"]),
         Route(f"{OIDC}/logout/backchannel-logout", protocol.backchannel_logout_endpoint, methods=["POST"]),
         Route(f"{OIDC}/auth", login.authorize_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/auth/device", requires(DEVICE_FLOW, protocol.authorize_device), methods=["POST"]),
+        # AuthorizationEndpoint's ``device`` locator: the same DeviceEndpoint as /realms/{realm}/device
+        Route(f"{OIDC}/auth/device", requires(DEVICE_FLOW, device.verification_page), methods=["GET"]),
+        Route(f"{OIDC}/auth/device/status", requires(DEVICE_FLOW, device.status), methods=["GET"]),
         Route(f"{OIDC}/ext/par/request", requires(PAR, protocol.pushed_authorization_request), methods=["POST"]),
         Route(f"{OIDC}/ext/ciba/auth", requires(CIBA, protocol.backchannel_authentication), methods=["POST"]),
         Route(f"{OIDC}/ext/ciba/auth/callback", requires(CIBA, ciba.callback_endpoint), methods=["POST"]),
