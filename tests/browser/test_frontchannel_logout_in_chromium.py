@@ -145,7 +145,7 @@ def test_the_logout_page_loads_every_front_channel_clients_logout_url(
 
     page.goto(oidc("logout", client_id="rp1", post_logout_redirect_uri=f"{RP}/after-logout", state="bye"))
     page.wait_for_selector("#kc-logout", timeout=15000)
-    with page.expect_response(lambda r: r.url.endswith("/protocol/openid-connect/logout")) as answer:
+    with page.expect_response(lambda r: r.url.endswith("/protocol/openid-connect/logout/logout-confirm")) as answer:
         page.click("#kc-logout")
     assert answer.value.status == 200
     assert answer.value.headers["content-security-policy"].startswith(f"frame-src 'self' 127.0.0.1:{RP_PORT} ")
