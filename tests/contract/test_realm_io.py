@@ -387,7 +387,7 @@ async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
     )
     data["clients"][0]["webAuthnPolicy"] = {"rpEntityName": "demo"}
     data["users"][0]["credentials"].append(
-        {"type": "webauthn-passwordless", "secretData": "{}", "credentialData": "{}"}
+        {"type": "secret-question", "secretData": "{}", "credentialData": "{}"}  # Keycloak's example provider
     )
     data["users"][0]["groups"] = []
     with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
@@ -395,7 +395,7 @@ async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
     warnings = [r for r in caplog.records if r.name == "doorkeep.import" and r.levelno == logging.WARNING]
     assert [r.getMessage() for r in warnings] == [
         "realm 'demo': skipped fields Doorkeep does not support: authenticationFlows, clients[].webAuthnPolicy, "
-        "users[].credentials[type=webauthn-passwordless]"
+        "users[].credentials[type=secret-question]"
     ]
 
 

@@ -196,6 +196,8 @@ def test_the_units_command_serves_and_stops_as_systemd_runs_it(tmp_path: Path, p
             time.sleep(0.1)
         assert ready is not None and ready.status_code == 200, log.read_text()
         workers = int(variables["DOORKEEP_WORKERS"])
+        while log.read_text().count("Application startup complete") < workers and time.monotonic() < deadline:
+            time.sleep(0.1)  # the management port answers once the first worker is up
         assert log.read_text().count("Started server process") == workers, log.read_text()
         assert len(_children(process.pid)) >= workers  # and the management interface's own process
 

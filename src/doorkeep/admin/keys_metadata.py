@@ -114,8 +114,13 @@ def _ec_certificate(key: RealmKey) -> bool:
     return key.provider_id == "ecdsa-generated" and listed[0].lower() == "true"
 
 
+# The RSA providers whose config may hold the key's certificate: the imported ones, and the generated ones given
+# their material with it (an export re-imported publishes and exports the same certificate again).
+_GIVEN_CERTIFICATE = ("rsa", "rsa-enc", "rsa-generated", "rsa-enc-generated")
+
+
 def _certificate(key: RealmKey, realm_name: str) -> tuple[str, int]:
-    listed = key.config.get("certificate") if key.provider_id in ("rsa", "rsa-enc") else None
+    listed = key.config.get("certificate") if key.provider_id in _GIVEN_CERTIFICATE else None
     given = listed[0] if listed else None
     if given is None:
         return certificate(key.kid, key.private, realm_name, key.created)

@@ -99,6 +99,8 @@ def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, componen
     config = {k: v for k, v in given.items() if k in declared}
     if provider_id not in IMPORTED:
         _, held = given_material.given(provider_id, given, realm_id=realm_id, now=now)
+        if held is not None and CERTIFICATE.name in held.config:  # a generated RSA key's own certificate, kept
+            config[CERTIFICATE.name] = held.config[CERTIFICATE.name]
         return build(
             rep, config, realm_id=realm_id, realm_name=realm_name, component_id=component_id, now=now, stored=held
         )

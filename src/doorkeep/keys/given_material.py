@@ -40,6 +40,7 @@ from doorkeep.keys.components import (
     ComponentInvalid,
     check_boolean,
     check_list,
+    decode_certificate,
     decode_private,
     eddsa_curve,
     first,
@@ -84,7 +85,11 @@ def given(
         return rest, _secret(provider_id, config, kid, base)
     if provider_id in _RSA:
         check_list(config, KEY_SIZE)
-        return rest, _private(first(config, "privateKey"), None, kid, base, rsa.RSAPrivateKey)
+        return _with_certificate(
+            rest,
+            first(config, "certificate"),
+            _private(first(config, "privateKey"), None, kid, base, rsa.RSAPrivateKey),
+        )
     prefix = EC_PREFIX[provider_id]
     if provider_id == "ecdsa-generated":
         check_boolean(config, EC_CERTIFICATE)
@@ -96,6 +101,25 @@ def given(
     if held is not None and prefix != "eddsa" and not isinstance(_public(held), ec.EllipticCurvePublicKey):
         raise ComponentInvalid("Failed to decode private key")
     return rest, held
+
+
+def _with_certificate(
+    rest: dict[str, list[str]], given_cert: str | None, held: RealmKey | None
+) -> tuple[dict[str, list[str]], RealmKey | None]:
+    """A generated RSA key given with its ``certificate``: Keycloak keeps both in the provider's model, so the key is
+    published (and exported again) with that certificate, not a new self-signed one. A certificate that does not
+    certify the given key is not kept (Keycloak's validateConfiguration makes a new pair then)."""
+    if held is None or given_cert is None:
+        return rest, held
+    try:
+        certified = decode_certificate(given_cert).public_key()
+    except ValueError:
+        return rest, held
+    der = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    if certified.public_bytes(*der) != _public(held).public_bytes(*der):
+        return rest, held
+    kept = {**rest, "certificate": [given_cert]}
+    return kept, dataclasses.replace(held, config=kept)
 
 
 def storable_kid(kid: str) -> bool:
