@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import ui_ext
 from doorkeep.admin.operations import default_role
+from doorkeep.model import Client, ClientScope
 from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import RealmCall, not_found, ok, query_int, run_realm
@@ -48,19 +49,19 @@ async def _group(call: RealmCall, group_id: str) -> set[str]:
 
 
 async def _client(call: RealmCall, client_uuid: str) -> set[str]:
-    client = await call.tx.clients.get(client_uuid)
-    if client is None or client.realm_id != call.realm.id:
-        raise not_found("Could not find client")
-    call.require("view-clients")
-    return {r.id for r in await call.tx.roles.scope_mappings(client.id)}
+    return await _scope_mapped(call, await call.tx.clients.get(client_uuid), "Could not find client")
 
 
 async def _client_scope(call: RealmCall, scope_id: str) -> set[str]:
-    scope = await call.tx.scopes.get(scope_id)
-    if scope is None or scope.realm_id != call.realm.id:
-        raise not_found("Could not find client scope")
+    return await _scope_mapped(call, await call.tx.scopes.get(scope_id), "Could not find client scope")
+
+
+async def _scope_mapped(call: RealmCall, holder: Client | ClientScope | None, missing: str) -> set[str]:
+    """The roles scope-mapped to a client or client scope of the realm, found before the view-clients check."""
+    if holder is None or holder.realm_id != call.realm.id:
+        raise not_found(missing)
     call.require("view-clients")
-    return {r.id for r in await call.tx.roles.scope_mappings(scope.id)}
+    return {r.id for r in await call.tx.roles.scope_mappings(holder.id)}
 
 
 async def _default_role(call: RealmCall, _: str) -> set[str]:
