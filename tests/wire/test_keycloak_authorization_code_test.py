@@ -170,6 +170,9 @@ async def test_authorization_request_form_post_response_mode_invalid_response_ty
     action, fields = form_post(response)
     assert action == REDIRECT
     assert (fields["error"], fields["state"]) == ("unsupported_response_type", STATE), fields
+    event = await expect_login_error(kc, "invalid_request")
+    assert event["details"]["response_type"] == "tokenn", event
+    assert event["details"]["reason"] == "Unsupported response_type", event
 
 
 async def test_authorization_request_form_post_response_mode_without_response_type(kc: Env) -> None:
@@ -179,6 +182,8 @@ async def test_authorization_request_form_post_response_mode_without_response_ty
     assert fields["error"] == "invalid_request", fields
     assert fields["error_description"] == "Missing parameter: response_type"
     assert fields["state"] == STATE
+    event = await expect_login_error(kc, "invalid_request")
+    assert event["details"]["reason"] == "Missing parameter: response_type", event
 
 
 async def test_authorization_request_form_post_response_mode(kc: Env) -> None:
