@@ -1,9 +1,9 @@
 """Keycloak's AuthorizationCodeTest, the method of its newest version (tests/base/.../tests/oauth/
 AuthorizationCodeTest.java) that test_keycloak_authorization_code_test.py does not port: testInvalidESCCharacterClientId.
 
-Keycloak answers an ESC (``%1B``) client_id, as it answers a NUL one, with its 500 page ("An internal server error
-has occurred"). Doorkeep answers no 500 for bad input (the NUL port says the same): the client is unknown, a 400
-"Client not found." and a LOGIN_ERROR ``client_not_found`` event, on SQLite and PostgreSQL alike.
+Keycloak's test expects the "Client not found." page for an ESC (``%1B``) client_id (only a NUL one gets its 500
+page, "An internal server error has occurred"). Doorkeep answers both alike, never a 500 for bad input: the client
+is unknown, a 400 "Client not found." and a LOGIN_ERROR ``client_not_found`` event, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 version, with ``testInvalidNULCharacterClientId`` and the form_post methods).
 
 Each test is named after the Java method and says so in its docstring. The installed-app error page shows
-the error as plain text, as the newest version of the test (tests/base) expects. Skipped, for features
-Doorkeep lacks entirely: ``authorizationRequestFormPostJwtResponseModeHTMLEntitiesRedirectUri`` (JARM: Doorkeep
-signs no authorization responses, ``form_post.jwt`` is an unknown response mode here).
+the error as plain text, as the newest version of the test (tests/base) expects. The newest version's
+``authorizationRequestFormPostJwtResponseModeHTMLEntitiesRedirectUri`` is here too (JARM: the signed response
+token is checked as test_keycloak_authorization_token_response_mode_test.py checks it).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import jwt
 import pytest
 
 from access_token_realm import APP, REDIRECT, USER, code_to_token, import_realm, update_client
@@ -170,6 +171,9 @@ async def test_authorization_request_form_post_response_mode_invalid_response_ty
     action, fields = form_post(response)
     assert action == REDIRECT
     assert (fields["error"], fields["state"]) == ("unsupported_response_type", STATE), fields
+    event = await expect_login_error(kc, "invalid_request")
+    assert event["details"]["response_type"] == "tokenn", event
+    assert event["details"]["reason"] == "Unsupported response_type", event
 
 
 async def test_authorization_request_form_post_response_mode_without_response_type(kc: Env) -> None:
@@ -179,6 +183,8 @@ async def test_authorization_request_form_post_response_mode_without_response_ty
     assert fields["error"] == "invalid_request", fields
     assert fields["error_description"] == "Missing parameter: response_type"
     assert fields["state"] == STATE
+    event = await expect_login_error(kc, "invalid_request")
+    assert event["details"]["reason"] == "Missing parameter: response_type", event
 
 
 async def test_authorization_request_form_post_response_mode(kc: Env) -> None:
@@ -214,6 +220,28 @@ async def test_authorization_request_form_post_response_mode_html_entities_redir
     assert action == redirect_uri
     assert fields["state"] == state and fields["code"], fields
     await expect_login(kc, redirect_uri=redirect_uri, response_mode="form_post")
+
+
+async def test_authorization_request_form_post_jwt_response_mode_html_entities_redirect_uri(kc: Env) -> None:
+    """AuthorizationCodeTest.authorizationRequestFormPostJwtResponseModeHTMLEntitiesRedirectUri: the form_post.jwt
+    page posts its one ``response`` field to ``?p=&gt;`` literally; the LOGIN event names the mode by its enum
+    name and the redirect URI as asked."""
+    await update_client(kc, redirectUris=["*"])
+    await poll(kc)
+    redirect_uri = REDIRECT + "?p=&gt;"
+    state = "authorizationRequestFormPostJwtResponseModeHTMLEntitiesRedirectUri"
+    page = await authorize(kc.http, redirect_uri=redirect_uri, response_mode="form_post.jwt", state=state)
+    response = await log_in(kc.http, page)
+    assert 'action="http://127.0.0.1:9999/callback?p=&amp;gt;"' in response.text, response.text[:500]
+    action, fields = form_post(response)
+    assert action == redirect_uri and list(fields) == ["response"], (action, fields)
+    certs = (await kc.http.get("/realms/test/protocol/openid-connect/certs")).json()
+    token = fields["response"]
+    key = jwt.PyJWKSet.from_dict(certs)[jwt.get_unverified_header(token)["kid"]]
+    options: jwt.types.Options = {"verify_exp": False}  # the app's clock is the fake one
+    signed = jwt.decode(token, key.key, algorithms=["RS256"], audience=APP, options=options)
+    assert signed["state"] == state and signed["code"] and signed["iss"] == ISSUER, signed
+    await expect_login(kc, redirect_uri=redirect_uri, response_mode="form_post_jwt")
 
 
 async def test_authorization_request_form_post_response_mode_with_custom_state(kc: Env) -> None:

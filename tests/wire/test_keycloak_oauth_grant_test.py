@@ -296,3 +296,65 @@ async def test_oauth_grant_user_not_logged_out_after_consent_revoke(kc: Env) -> 
     await accept(kc, page)
     assert (await expect_login(kc, GRANTED))["sessionId"] == session_id
     await revoke(kc)
+
+
+async def optional_scope(env: Env, name: str, text: str) -> str:
+    """A client scope shown on the consent screen by its ``consent.screen.text``, added as an optional scope of
+    third-party."""
+    rep = {
+        "name": name,
+        "protocol": "openid-connect",
+        "attributes": {"consent.screen.text": text, "display.on.consent.screen": "true"},
+    }
+    created = await admin(env, "POST", "/client-scopes", rep, status=201)
+    scope_id = created.headers["location"].rsplit("/", 1)[-1]
+    await admin(env, "PUT", f"/clients/{await client_id_of(env, THIRD_PARTY)}/optional-client-scopes/{scope_id}")
+    return scope_id
+
+
+async def test_oauth_grant_selective_optional_scopes_test(kc: Env) -> None:
+    """OAuthGrantTest.oauthGrantSelectiveOptionalScopesTest (#42641): a requested optional scope is on the
+    screen by its consent text; accepting stores one consent for third-party."""
+    await optional_scope(kc, "optional-scope", "Optional permissions")
+    page = await do_login(kc, scope="openid profile email optional-scope")
+    assert "Optional permissions" in grants(page)
+    await accept(kc, page)
+    [consent] = await consents(kc)
+    assert "optional-scope" in consent["grantedClientScopes"], consent
+    await revoke(kc)
+
+
+async def test_oauth_grant_required_scopes_always_granted_test(kc: Env) -> None:
+    """OAuthGrantTest.oauthGrantRequiredScopesAlwaysGrantedTest: accepting grants the default scopes shown."""
+    await accept(kc, await do_login(kc))
+    await expect_login(kc, GRANTED)
+    [consent] = await consents(kc)
+    assert {"profile", "email"} <= set(consent["grantedClientScopes"]), consent
+    await revoke(kc)
+
+
+async def test_oauth_grant_partial_consent_reconsent_test(kc: Env) -> None:
+    """OAuthGrantTest.oauthGrantPartialConsentReconsentTest: consent given with one optional scope; the same
+    request later needs no screen, a request adding the second optional scope shows that scope alone."""
+    await optional_scope(kc, "optional-scope-1", "Optional permissions 1")
+    await optional_scope(kc, "optional-scope-2", "Optional permissions 2")
+    await accept(kc, await do_login(kc, scope="openid profile email optional-scope-1"))
+    await expect_login(kc, GRANTED)
+    assert "code" in code_from(await start(kc.http, "test", THIRD_PARTY, scope="openid profile email optional-scope-1"))
+    await expect_login(kc, PERSISTED, username=False)
+    page = await start(kc.http, "test", THIRD_PARTY, scope="openid profile email optional-scope-1 optional-scope-2")
+    assert grants(page) == ["Optional permissions 2"]
+    await revoke(kc)
+
+
+async def test_test_per_scope_consent_disabled_grants_all_scopes(kc: Env) -> None:
+    """OAuthGrantTest.testPerScopeConsentDisabledGrantsAllScopes: without ``allow.user.deselect.optional.scopes``
+    accepting grants every requested scope, so the access token's ``scope`` carries the optional one."""
+    await optional_scope(kc, "test-optional-backward-compat", "Test Optional Backward Compatibility")
+    page = await do_login(kc, scope="openid profile email test-optional-backward-compat")
+    code = (await accept(kc, page))["code"]
+    response = await exchange(kc.http, "test", THIRD_PARTY, code, secret="password")
+    assert response.status_code == 200, response.text
+    assert "error" not in response.json()
+    assert "test-optional-backward-compat" in claims(response.json()["access_token"])["scope"].split()
+    await revoke(kc)

@@ -17,26 +17,34 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
 
 
+def _refused(description: str, event_error: str, reason: str | None = None) -> e.InvalidGrant:
+    """invalid_grant whose event carries PkceUtils' ``reason`` detail: the description, or for a malformed or
+    mismatching verifier the reason alone (the description is "PKCE verification failed: " + reason)."""
+    err = e.InvalidGrant(description, event_error=event_error)
+    err.event_details["reason"] = description if reason is None else reason
+    return err
+
+
 def verify(challenge: str | None, method: str | None, verifier: str | None, client_method: str | None) -> None:
     """Check the code verifier against the challenge saved with the code; raise invalid_grant."""
     if not challenge:
         if client_method:
             if not verifier:
-                raise e.InvalidGrant(e.PKCE_VERIFIER_MISSING, event_error="code_verifier_missing")
-            raise e.InvalidGrant(e.PKCE_NO_CHALLENGE, event_error="invalid_code_verifier")
+                raise _refused(e.PKCE_VERIFIER_MISSING, "code_verifier_missing")
+            raise _refused(e.PKCE_NO_CHALLENGE, "invalid_code_verifier")
         if verifier:
-            raise e.InvalidGrant(e.PKCE_NO_CHALLENGE, event_error="invalid_code_verifier")
+            raise _refused(e.PKCE_NO_CHALLENGE, "invalid_code_verifier")
         return
     if not verifier:
-        raise e.InvalidGrant(e.PKCE_VERIFIER_MISSING, event_error="code_verifier_missing")
+        raise _refused(e.PKCE_VERIFIER_MISSING, "code_verifier_missing")
     if not VERIFIER.fullmatch(verifier):
-        raise e.InvalidGrant(e.PKCE_INVALID_VERIFIER, event_error="invalid_code_verifier")
+        raise _refused(e.PKCE_INVALID_VERIFIER, "invalid_code_verifier", "Invalid code verifier")
     method = method or "plain"
     if method == "S256":
         computed = s256(verifier)
     elif method == "plain":
         computed = verifier
     else:
-        raise e.InvalidGrant(e.PKCE_UNSUPPORTED_METHOD, event_error="invalid_code_challenge_method")
+        raise _refused(e.PKCE_UNSUPPORTED_METHOD, "invalid_code_challenge_method", "Unsupported algorithm specified")
     if not hmac.compare_digest(computed, challenge):
-        raise e.InvalidGrant(e.PKCE_MISMATCH, event_error="pkce_verification_failed")
+        raise _refused(e.PKCE_MISMATCH, "pkce_verification_failed", "Code mismatch")
