@@ -93,7 +93,7 @@ class Parsed:
 
     params: Form
     invalid: str | None = None
-    pushed_key: str | None = None  # the pushed request this came from, to be used up
+    pushed_key: str | None = None  # the pushed request this came from, used up when its login ends
     # for the client policies (clientpolicies/executors_request_object.py): the request object's claims, whether it came
     # encrypted (AUTHZ_REQUEST_OBJECT, AUTHZ_REQUEST_OBJECT_ENCRYPTED), and the names of the pushed parameters
     request_object: dict[str, Any] | None = None
