@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -582,3 +583,9 @@ class PushedRequest:
     client_id: str  # the pushing client's internal id
     params: dict[str, str]
     created: int
+
+
+def pushed_request_digest(key: str) -> str:
+    """How a pushed request's id is kept (its store row, the login that began with it): the SHA-256 of the id in
+    its ``request_uri``, which is what lets a browser start the login."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()

@@ -7,8 +7,9 @@ testFailureClientAuthnFailed, testFailureParIncludesRequestUri, testFailureInval
 testFailureParIncludesInvalidRedirectUri / InvalidResponseType / InvalidScope, testFailureParInvalidPkceSetting and
 testParCorsRequestWithValidUrl / WithInvalidUrlShouldFail. This file ports testSuccessfulSingleParPublicClient,
 testWrongSigningAlgorithmForRequestObject, testSuccessfulUsingRequestParameter, testSuccessfulMultipleParBySameClient,
-testSuccessfulMultipleParByMultipleClients and, from the new test framework's ParTest, testParCrossRealmRejected,
-requestUriLifetimeDoesNotLimitAuthenticationSessionLength and testParClientIdMismatchRejected.
+testSuccessfulMultipleParByMultipleClients, testSuccessfulParWithRequiredRequestUri and, from the new test framework's
+ParTest, testParCrossRealmRejected, requestUriLifetimeDoesNotLimitAuthenticationSessionLength and
+testParClientIdMismatchRejected.
 
 Not ported: ParEndpointTest (oauth/par/ParEndpointTest.java). Its six methods
 (testFlattenDecodedFormParametersRetainAuthorizationDetails, ...MultipleValues, ...SingleValue, ...NullValue,
@@ -150,6 +151,19 @@ async def test_successful_single_par_public_client(realm: Env) -> None:
     answer = await sign_in(realm, response.json()["request_uri"], client["client_id"], state="public")
     assert answer["state"] == "public"
     await the_full_flow(realm, client["client_id"], None, answer)
+
+
+async def test_successful_par_with_required_request_uri(realm: Env) -> None:
+    """testSuccessfulParWithRequiredRequestUri (Keycloak 26.8, PR 46930): a client whose request object is
+    required "request_uri only" pushes without one (the push cannot carry a request_uri) and signs in with the
+    pushed request's; at the authorization endpoint without a request_uri it is still refused."""
+    await update_client(realm.db, "test", "app", attributes={"request.object.required": "request_uri only"})
+    request_uri = await pushed(realm)
+    answer = await sign_in(realm, request_uri, state="required")
+    assert answer["state"] == "required"
+    await the_full_flow(realm, "app", "secret", answer)
+    query = {"client_id": "app", "response_type": "code", "redirect_uri": REDIRECT, "scope": "openid"}
+    invalid_request_page(await realm.http.get(AUTH, params=query))
 
 
 def signed_request(now: int, alg: str = "RS256", **over: Any) -> str:

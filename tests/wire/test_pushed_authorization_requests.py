@@ -98,17 +98,40 @@ async def test_a_pushed_request_object_replaces_every_parameter(realm: Env) -> N
 
 
 async def test_request_uri_is_single_use(realm: Env) -> None:  # testFailureParUsedTwice
+    """Keycloak 26.8's testFailureParUsedTwice: once a login that began with the request_uri has ended with a
+    code, the request_uri begins no other login."""
     request_uri = (await push(realm)).json()["request_uri"]
-    assert (await authorize(realm, request_uri)).status_code == 200
-    invalid_request_page(await authorize(realm, request_uri))
+    page = await authorize(realm, request_uri, state="first")
+    answer = code_from(await submit(realm.http, page, username="user1", password="password"))
+    assert (await exchange(realm.http, "test", "app", answer["code"])).status_code == 200
+    invalid_request_page(await authorize(realm, request_uri, state="second"))
 
 
-async def test_request_uri_is_used_once_across_workers(realm: Env) -> None:
+async def test_a_request_uri_begins_logins_until_the_first_of_them_ends(realm: Env) -> None:
+    """RFC 9126 §4 and Keycloak 26.8 (issues 48072 and 51761, OIDCLoginProtocol.authenticationComplete): the
+    request_uri is used up when a login ends, not when the authorization endpoint reads it. Two browsers (two
+    workers) begin a login with it, both get the login form; the first to sign in gets its code, the other's
+    sign-in ends on Keycloak's AuthenticationFlowException INTERNAL_ERROR (LOGIN_ERROR
+    ``invalid_user_credentials``, the 400 "Unexpected error" page), and no third login begins with it."""
+    await update_realm(realm.db, "test", events_enabled=True)
     request_uri = (await push(realm)).json()["request_uri"]
+    first = await authorize(realm, request_uri, state="first")
+    assert first.status_code == 200 and 'name="password"' in first.text
     async with another_worker(realm) as other:
-        first = await other.get(AUTH, params={"client_id": "app", "request_uri": request_uri})
-    assert first.status_code == 200
-    invalid_request_page(await authorize(realm, request_uri))
+        second = await other.get(AUTH, params={"client_id": "app", "request_uri": request_uri, "state": "second"})
+        assert second.status_code == 200 and 'name="password"' in second.text
+        answer = code_from(await submit(other, second, username="user1", password="password"))
+    assert answer["state"] == "second"
+    late = await submit(realm.http, first, username="user1", password="password")
+    assert late.status_code == 400 and "location" not in late.headers, (late.status_code, late.headers)
+    assert "Unexpected error when handling authentication request to identity provider." in late.text
+    async with realm.db.transaction(write=False) as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        errors = await tx.events.find(test.id, types=["LOGIN_ERROR"])
+    assert [(e.error, e.client_id) for e in errors] == [("invalid_user_credentials", "app")], errors
+    invalid_request_page(await authorize(realm, request_uri, state="third"))
+    assert (await exchange(realm.http, "test", "app", answer["code"])).status_code == 200
 
 
 async def test_a_request_uri_not_issued_or_of_another_client_is_refused(realm: Env) -> None:

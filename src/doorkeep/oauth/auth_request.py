@@ -120,6 +120,10 @@ class AuthRequest:
     # The resource-indicators feature: the request's ``resource`` (RFC 8707), which the code's token request must
     # keep (oauth/resource_indicators.py). None: none named, or the feature off.
     resource: str | None = None
+    # The pushed request the login began with (the REQUEST_URI auth note), as its store keeps it
+    # (model.pushed_request_digest): used up when the login ends, so of the logins a request_uri began only the
+    # first to end gets a code (Keycloak 26.8's OIDCLoginProtocol.authenticationComplete).
+    pushed_request: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -16,7 +16,7 @@ from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.clientpolicies.executors_request_object import PAR_CONTENT_MISMATCH
 from doorkeep.errors import FatalRequest, InvalidClient, OAuthError
-from doorkeep.model import Client, Realm
+from doorkeep.model import Client, Realm, pushed_request_digest
 from doorkeep.oauth import acr, provider_config, request_parser, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.auth_request import AuthRequest, has_prompt
@@ -98,13 +98,12 @@ async def validate(
     if parsed is None:
         problem = request_parser.query_problem(params, response_type_required=False)
         parsed = Parsed(request_parser.first_values(params, oidc), problem)
-    # AuthzEndpointParParser's singleUseStore.remove: the pushed request is used up here, whatever follows
-    if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
-        raise request_parser.refused("PAR not found. not issued or used multiple times.")
     scope_valid = await scope_ok(tx, client, parsed.params)
     request = checked(
         client, parsed, base_url, realm, scope_valid, admin_base=admin_base, oidc=oidc, resource=resource_indicators
     )
+    if parsed.pushed_key is not None:  # used up when the login ends, not here: a reload may come back meanwhile
+        request = dataclasses.replace(request, pushed_request=pushed_request_digest(parsed.pushed_key))
     issuer = f"{base_url}/realms/{realm.name}"  # Urls.realmIssuer
     request = await _client_policies(tx, realm, client, parsed, request, RequestFacts(query=params, issuer=issuer), now)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks

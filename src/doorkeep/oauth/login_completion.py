@@ -175,6 +175,11 @@ async def _issue(
     request, realm, browser = ctx.request, ctx.realm, ctx.browser
     if request.device_user_code is not None:
         return await _approve_device(ctx, session, remember_me, consent, fresh=fresh, new_id=new_id)
+    if request.pushed_request is not None and not await ctx.tx.pushed_requests.spend(request.pushed_request):
+        # OIDCLoginProtocol.authenticationComplete: another login with this request_uri ended first (or it was
+        # refused since); AuthenticationFlowException INTERNAL_ERROR, which handleBrowserException ends the login on
+        await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
+        return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST)
     try:
         if response_types.is_jwt(request.response_mode):  # the JARM key first: nothing is written without it
             await jarm.response_encrypter(ctx.services, ctx.client)

@@ -9,8 +9,11 @@ failure a 400 JSON error instead of a page or a redirect (ParEndpoint's mapping:
 "Unsupported response type"; a bad scope ``invalid_request``; a ``dpop_jkt`` that is not the key of the push's
 DPoP proof "DPoP Proof public key thumbprint does not match dpop_jkt."). The form is kept (first values), with
 the proof's key beside it (``par.dpop.proof.jkt``, which binds the code whatever was pushed), under a random
-id, for the realm's ``parRequestUriLifespan`` (default 60 s); the answer is 201 with the ``request_uri`` and
-``expires_in``. The authorization endpoint uses it up (oauth/request_parser.py, oauth/authorize.py).
+id; the answer is 201 with the ``request_uri`` and ``expires_in``, the realm's ``parRequestUriLifespan`` (default
+60 s). Within it the authorization endpoint may begin logins with it any number of times (a reload, a second tab:
+oauth/request_parser.py, oauth/authorize.py); the first of them to end uses it up, and the others end on an error
+(oauth/login_completion.py), as Keycloak 26.8 enforces the single use when the login completes (issues 48072 and
+51761).
 
 The client's credentials posted with the push (``client_secret``, ``client_assertion``) are not kept: Keycloak
 holds the whole form in its in-memory single-use store, but here the pushed request is a database row, and no
@@ -29,7 +32,15 @@ from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.errors import InvalidRequest, InvalidRequestObject, OAuthError, UnauthorizedClient
 from doorkeep.model import Client, PushedRequest, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import authorize, dpop, provider_config, request_object, request_parser, token_endpoint
+from doorkeep.oauth import (
+    authorize,
+    dpop,
+    login_session,
+    provider_config,
+    request_object,
+    request_parser,
+    token_endpoint,
+)
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.endpoint_events import RequestEvents
@@ -170,5 +181,8 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     params = {name: value for name in kept if (value := req.form.get(name)) is not None}
     if proof is not None:  # RFC 9449 §10.1: a pushed request with a proof binds its code to the proof's key
         params[request_parser.PAR_PROOF_JKT] = proof.thumbprint
-    await tx.pushed_requests.save(key, PushedRequest(req.realm.id, client.id, params, now), now + max(expires_in, 0))
+    # Kept past its lifespan, which bounds only when a login may begin with it: the login that does uses it up when
+    # it ends, as long after as the authentication session lives (ParEndpoint, Keycloak 26.8, issue 51761).
+    kept_until = now + max(expires_in, 0) + login_session.lifespan(req.realm)
+    await tx.pushed_requests.save(key, PushedRequest(req.realm.id, client.id, params, now), kept_until)
     return ParResponse(PAR_PREFIX + key, expires_in)

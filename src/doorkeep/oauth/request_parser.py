@@ -93,7 +93,7 @@ class Parsed:
 
     params: Form
     invalid: str | None = None
-    pushed_key: str | None = None  # the pushed request this came from, to be used up
+    pushed_key: str | None = None  # the pushed request this came from, used up when its login ends
     # for the client policies (clientpolicies/executors_request_object.py): the request object's claims, whether it came
     # encrypted (AUTHZ_REQUEST_OBJECT, AUTHZ_REQUEST_OBJECT_ENCRYPTED), and the names of the pushed parameters
     request_object: dict[str, Any] | None = None
@@ -165,8 +165,12 @@ def query_problem(params: Form, *, response_type_required: bool) -> str | None:
     return None
 
 
-def required_problem(client: Client, request: str | None, request_uri: str | None) -> str | None:
-    """``request.object.required`` unmet, in Keycloak's words, or None."""
+def required_problem(
+    client: Client, request: str | None, request_uri: str | None, *, pushing: bool = False
+) -> str | None:
+    """``request.object.required`` unmet, in Keycloak's words, or None. A push (``pushing``) is not held to
+    "request_uri only": the pushed request's ``request_uri`` is what the authorization request then sends (RFC 9126
+    §2.1 forbids one in the push; Keycloak 26.8, PR 46930, ParTest.testSuccessfulParWithRequiredRequestUri)."""
     if request is not None and request_uri is not None:
         return "Illegal to use both 'request' and 'request_uri' parameters together"
     required = client.attr(REQUIRED)
@@ -174,7 +178,7 @@ def required_problem(client: Client, request: str | None, request_uri: str | Non
         return "Client is required to use 'request' or 'request_uri' parameter."
     if required == REQUEST_ONLY and request is None:
         return "Client is required to use 'request' parameter."
-    if required == URI_ONLY and request_uri is None:
+    if required == URI_ONLY and request_uri is None and not pushing:
         return "Client is required to use 'request_uri' parameter."
     return None
 
@@ -310,7 +314,7 @@ async def parse_pushed(
         return Parsed(first_values(params, oidc), problem)
     _int(params.get("max_age"))
     request = params.get("request")
-    problem = required_problem(client, request, None)
+    problem = required_problem(client, request, None, pushing=True)
     if problem is not None:
         raise refused(problem)
     if request is None:

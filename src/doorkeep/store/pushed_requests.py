@@ -2,23 +2,19 @@
 
 One row per pushed request, keyed by the SHA-256 of the id in its ``request_uri`` (the id is what lets a browser
 start the login, so it is not stored as sent). ``take`` deletes the row and says whether this transaction was the
-one that did: of two workers using one ``request_uri`` at the same instant, one gets it (``remove`` is single use).
+one that did: of two logins that began with one ``request_uri``, the first to end gets it, whatever workers they
+run on (``removeRequestObject`` is single use).
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from doorkeep.model import PushedRequest
+from doorkeep.model import PushedRequest, pushed_request_digest
 from doorkeep.store.tables import pushed_authorization_requests as table
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class PushedRequestRepo:
@@ -29,7 +25,7 @@ class PushedRequestRepo:
         await self._c.execute(
             insert(table),
             {
-                "key_hash": _hash(key),
+                "key_hash": pushed_request_digest(key),
                 "realm_id": request.realm_id,
                 "client_id": request.client_id,
                 "params": request.params,
@@ -40,7 +36,7 @@ class PushedRequestRepo:
 
     async def find(self, key: str, now: int) -> PushedRequest | None:
         """The pushed request, unless used or past its store lifespan (a read that spends nothing)."""
-        row = (await self._c.execute(select(table).where(table.c.key_hash == _hash(key)))).first()
+        row = (await self._c.execute(select(table).where(table.c.key_hash == pushed_request_digest(key)))).first()
         if row is None or row.expires <= now:
             return None
         params: dict[str, Any] = row.params
@@ -48,7 +44,11 @@ class PushedRequestRepo:
 
     async def take(self, key: str) -> bool:
         """Delete the pushed request; False when another request already did."""
-        result = await self._c.execute(delete(table).where(table.c.key_hash == _hash(key)))
+        return await self.spend(pushed_request_digest(key))
+
+    async def spend(self, digest: str) -> bool:
+        """``take`` by the id's digest (``pushed_request_digest``), as a login that began with it keeps it."""
+        result = await self._c.execute(delete(table).where(table.c.key_hash == digest))
         return bool(result.rowcount)
 
     async def purge(self, now: int) -> int:
