@@ -52,6 +52,16 @@ class EmailError(Exception):
 SENDER_DISABLED = "Email sender provider is disabled or not configured"  # FreeMarkerEmailTemplateProvider
 
 
+def missing_sender(settings: object) -> str | None:
+    """DefaultEmailSenderProvider.validate, which SMTPUtil.checkSMTPConfiguration runs when a realm is created or
+    updated: a non-empty ``smtpServer`` without ``from`` is refused with this message. Keycloak's checkFromAddress
+    tests the raw value for null, not its converted form, so a ``from`` that is not an address passes here (and
+    fails when a mail is sent)."""
+    if not isinstance(settings, dict) or not settings or settings.get("from") is not None:
+        return None
+    return f"Invalid sender address 'null'. {_UTF8_HINT}"
+
+
 class SenderDisabled(EmailError):
     """Keycloak 26.8's EmailException when ``--spi-email-sender-default-enabled=false`` leaves no EmailSenderProvider:
     nothing is sent, and the admin API answers it with 400 where it would answer a failed send with 500."""
