@@ -211,6 +211,51 @@ async def test_a_realm_id_with_a_reserved_character_is_refused(env: Env) -> None
     assert (await env.http.get(f"{REALMS}/new-realm", headers=headers)).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("name", "char"),
+    [
+        ("a:b", ":"),
+        ("a@b", "@"),
+        ("a!b", "!"),
+        ("a(b)", "("),
+        ("a=b", "="),
+        ("a[b]", "["),
+        ("a+b", "+"),
+        ("a#b/c", "#"),
+    ],
+)
+async def test_a_realm_name_with_an_rfc_3986_reserved_character_is_refused_naming_its_first(
+    env: Env, name: str, char: str
+) -> None:
+    """RealmManager.importRealm and RealmAdminResource.updateRealm run ReservedCharValidator.validate on the name:
+    the RFC 3986 reserved characters and the backslash, the message naming the first one the name holds. Nothing is
+    made or renamed."""
+    headers = await env.admin_headers()
+    refused = {"errorMessage": f"Character '{char}' not allowed."}
+    created = await env.http.post(REALMS, headers=headers, json={"realm": name})
+    assert (created.status_code, created.json()) == (400, refused)
+    assert (await env.http.post(REALMS, headers=headers, json={"realm": "plain"})).status_code == 201
+    renamed = await env.http.put(f"{REALMS}/plain", headers=headers, json={"realm": name})
+    assert (renamed.status_code, renamed.json()) == (400, refused)
+    assert [r["realm"] for r in (await env.http.get(REALMS, headers=headers)).json()] == ["master", "plain"]
+
+
+@pytest.mark.parametrize(("locale", "char"), [("e#n", "#"), ("en{", "{"), ("d%e", "%"), ("de:", ":")])
+async def test_a_supported_locale_with_a_reserved_character_is_refused(env: Env, locale: str, char: str) -> None:
+    """ReservedCharValidator.validateLocales (RESERVED_CHARS_LOCALES_PATTERN: the RFC 3986 set with ``{``, ``}`` and
+    ``%``) on ``supportedLocales``, when a realm is created and when it is updated; nothing is written."""
+    headers = await env.admin_headers()
+    refused = {"errorMessage": f"Character '{char}' not allowed."}
+    rep = {"realm": "loc", "supportedLocales": ["en", locale]}
+    created = await env.http.post(REALMS, headers=headers, json=rep)
+    assert (created.status_code, created.json()) == (400, refused)
+    assert (await env.http.get(f"{REALMS}/loc", headers=headers)).status_code == 404
+    assert (await env.http.post(REALMS, headers=headers, json={"realm": "loc"})).status_code == 201
+    updated = await env.http.put(f"{REALMS}/loc", headers=headers, json={"supportedLocales": ["en", locale]})
+    assert (updated.status_code, updated.json()) == (400, refused)
+    assert (await env.http.get(f"{REALMS}/loc", headers=headers)).json().get("supportedLocales", []) == []
+
+
 @pytest.mark.parametrize("kind", ["realm", "user", "keys"])
 async def test_the_clear_cache_calls_answer_204_and_are_recorded_as_realm_actions(realm: Env, kind: str) -> None:
     headers = await realm.admin_headers()

@@ -195,3 +195,22 @@ async def test_client_session_timeout_validation(env: Env, realm_id: str) -> Non
     )
     stored = await ok(env, "GET", f"/clients/{rep['id']}")
     assert (stored["attributes"][IDLE], stored["attributes"][MAX]) == ("400", "800")
+
+
+async def test_delete_default_role(env: Env, realm_id: str) -> None:
+    """KEYCLOAK-1110, as the newest ClientTest has it: a client role made a composite of the realm's default role
+    ``default-roles-{realm}`` leaves that composite when the client role is deleted, with the three events."""
+    client_uuid = (await create_client(env, realm_id))["id"]
+    role = {"name": "test", "description": "test", "composite": False}
+    await create(env, f"/clients/{client_uuid}/roles", role)
+    await assert_event(env, realm_id, "CREATE", f"clients/{client_uuid}/roles/test", "CLIENT_ROLE", role)
+    stored = await ok(env, "GET", f"/clients/{client_uuid}/roles/test")
+
+    default_role = f"default-roles-{REALM['realm']}"
+    await ok(env, "POST", f"/roles/{default_role}/composites", [stored])
+    await assert_event(env, realm_id, "CREATE", f"roles/{default_role}/composites", "REALM_ROLE", [stored])
+    assert "test" in {r["name"] for r in await ok(env, "GET", f"/roles/{default_role}/composites")}
+
+    await ok(env, "DELETE", f"/clients/{client_uuid}/roles/test")
+    await assert_event(env, realm_id, "DELETE", f"clients/{client_uuid}/roles/test", "CLIENT_ROLE")
+    assert "test" not in {r["name"] for r in await ok(env, "GET", f"/roles/{default_role}/composites")}

@@ -12,7 +12,8 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 SCRIPT = "<script>alert(4)</script>"
-NOT_ALLOWED = {f"Character '{c}' not allowed." for c in "<>/"}  # whichever reserved character is named first
+# ReservedCharValidator.validate names the first RFC 3986 reserved character of the value: "(" here
+NOT_ALLOWED = "Character '(' not allowed."
 
 
 async def realm_names(env: Env) -> list[str]:
@@ -22,12 +23,12 @@ async def realm_names(env: Env) -> list[str]:
 async def test_bad_realm_name(realm: Env) -> None:
     """BadRealmTest#testBadRealmName."""
     refused = await admin(realm, "POST", "/admin/realms", {"id": "bad-realm-id", "realm": f"name{SCRIPT}"}, 400)
-    assert refused.json()["errorMessage"] in NOT_ALLOWED
+    assert refused.json()["errorMessage"] == NOT_ALLOWED
     assert f"name{SCRIPT}" not in await realm_names(realm)
 
 
 async def test_bad_realm_id(realm: Env) -> None:
     """BadRealmTest#testBadRealmId."""
     refused = await admin(realm, "POST", "/admin/realms", {"id": f"id{SCRIPT}", "realm": "name"}, 400)
-    assert refused.json()["errorMessage"] in NOT_ALLOWED
+    assert refused.json()["errorMessage"] == NOT_ALLOWED
     assert "name" not in await realm_names(realm)

@@ -12,9 +12,9 @@ that cannot be deleted (``removeInternalClientExpectingBadRequestException``) in
 test_admin_clients_keycloak_parity.py; the client-secret, registration access token, service-account roles,
 sessions, and default/optional client scopes in test_keycloak_client_test_extras.py.
 
-Left out, with the reason: ``testSamlSpecificUrls`` (SAML, which Doorkeep lacks); ``deleteDefaultRole`` (a
-client's ``defaultRoles``, gone from Keycloak since default roles became the realm's composite role
-``default-roles-{realm}``); ``createClientValidation`` / ``updateClientValidation`` of the old suite (their
+Left out, with the reason: ``testSamlSpecificUrls`` (SAML, which Doorkeep lacks); the old suite's ``deleteDefaultRole``
+(a client's ``defaultRoles``, gone from Keycloak since default roles became the realm's composite role
+``default-roles-{realm}``; the newest ClientTest's version over that composite is in test_kc_port4_clients.py); ``createClientValidation`` / ``updateClientValidation`` of the old suite (their
 "Invalid URL in rootUrl" texts are Keycloak 11's; the messages of Keycloak 26 are checked by
 ``test_invalid_url_client_validation``).
 """

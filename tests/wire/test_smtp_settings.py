@@ -126,3 +126,36 @@ async def test_an_unknown_auth_type_or_an_unreachable_token_url_is_the_500(
         response = await env.http.post(url, json=settings, headers=headers)
         assert (response.status_code, response.json()) == (500, {"errorMessage": "Failed to send email"})
     assert mail.received == [] and mail.tokens == []
+
+
+NO_SENDER = (
+    "Invalid sender address 'null'. If the address contains UTF-8 characters in the local part please ensure the "
+    "SMTP server supports the SMTPUTF8 extension and enable 'Allow UTF-8' in the email realm configuration."
+)
+
+
+async def test_smtp_settings_without_a_sender_are_refused_on_update_and_nothing_is_written(env: Env) -> None:
+    """RealmAdminResource.updateRealm runs SMTPUtil.checkSMTPConfiguration (DefaultEmailSenderProvider.validate):
+    a non-empty ``smtpServer`` without ``from`` is a 400 ErrorResponse, before anything is written. An empty map
+    passes (checkSMTPConfiguration returns at once)."""
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    body = {"displayName": "changed", "smtpServer": {"host": "mail", "port": "2525"}}
+    response = await env.http.put(REALM, json=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json() == {"errorMessage": NO_SENDER}
+    shown = (await env.http.get(REALM, headers=headers)).json()
+    assert shown["smtpServer"] == {} and shown.get("displayName") != "changed"
+    for smtp in ({}, {"host": "mail", "from": "auth@example.com"}):
+        assert (await env.http.put(REALM, json={"smtpServer": smtp}, headers=headers)).status_code == 204, smtp
+
+
+async def test_a_new_realm_with_smtp_settings_without_a_sender_is_refused_and_not_made(env: Env) -> None:
+    """RealmManager.importRealm runs the same check and turns the EmailException into BadRequestException(message),
+    which KeycloakErrorHandler answers as ``error``; the realm is rolled back."""
+    headers = await env.admin_headers()
+    rep = {"realm": "no-sender", "smtpServer": {"host": "mail"}}
+    response = await env.http.post("/admin/realms", json=rep, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"] == NO_SENDER
+    assert (await env.http.get("/admin/realms/no-sender", headers=headers)).status_code == 404

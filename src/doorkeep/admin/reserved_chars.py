@@ -8,12 +8,23 @@ import re
 from doorkeep.errors import AdminError
 
 RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
+# RESERVED_CHARS_LOCALES_PATTERN (KEYCLOAK-14231): the same and ``{``, ``}``, ``%``, for a realm's supported locales
+LOCALES = re.compile(r"[:/?#@!$&()*+,;=\[\]\\{}%]")
 
 
 def reserved_message(value: str) -> str | None:
     """ReservedCharException's message for the first reserved character of ``value``; None when it has none."""
     found = RESERVED.search(value)
     return None if found is None else f"Character '{found.group()}' not allowed."
+
+
+def locale_message(locales: object) -> str | None:
+    """ReservedCharValidator.validateLocales: the message for the first locale holding a reserved character (the
+    first such character in it); None when none does or ``locales`` is not a list."""
+    for locale in locales if isinstance(locales, list) else ():
+        if isinstance(locale, str) and (found := LOCALES.search(locale)) is not None:
+            return f"Character '{found.group()}' not allowed."
+    return None
 
 
 def refuse_reserved(value: str) -> None:

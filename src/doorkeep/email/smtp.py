@@ -52,6 +52,17 @@ class EmailError(Exception):
 SENDER_DISABLED = "Email sender provider is disabled or not configured"  # FreeMarkerEmailTemplateProvider
 
 
+def missing_sender(settings: object) -> str | None:
+    """DefaultEmailSenderProvider.validate, which SMTPUtil.checkSMTPConfiguration runs when a realm is created or
+    updated: a non-empty ``smtpServer`` without ``from`` is refused with this message. Only the missing sender is
+    checked here: whether a ``from`` that is not an address is refused as well depends on the Keycloak release
+    (checkFromAddress tested the raw value for null before keycloak#46192), so such a value is left to ``build``,
+    which refuses it when a mail is sent."""
+    if not isinstance(settings, dict) or not settings or settings.get("from") is not None:
+        return None
+    return f"Invalid sender address 'null'. {_UTF8_HINT}"
+
+
 class SenderDisabled(EmailError):
     """Keycloak 26.8's EmailException when ``--spi-email-sender-default-enabled=false`` leaves no EmailSenderProvider:
     nothing is sent, and the admin API answers it with 400 where it would answer a failed send with 500."""

@@ -27,6 +27,7 @@ from doorkeep.admin.representations import (
     with_registered_nodes,
     without_validated,
 )
+from doorkeep.admin.reserved_chars import locale_message, reserved_message
 from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.clientpolicies.readable import readable as readable_policies
@@ -68,14 +69,30 @@ def _name(value: str | None, what: str) -> str:
     return value
 
 
+def _realm_name(value: str | None) -> str:
+    """A realm's name or id: not blank, then ReservedCharValidator.validate's message for the first reserved character
+    in it (RealmManager.importRealm, RealmAdminResource.updateRealm), then Doorkeep's own refusals (``<``, ``>``,
+    ``%``, ``"``, which Keycloak lets through)."""
+    if value is not None and value.strip() and (message := reserved_message(value)) is not None:
+        raise AdminError(400, message)
+    return _name(value, "Realm")
+
+
+def _check_locales(rep: dict[str, Any]) -> None:
+    """ReservedCharValidator.validateLocales over ``supportedLocales``, after the name, on create and update."""
+    if (message := locale_message(rep.get("supportedLocales"))) is not None:
+        raise AdminError(400, message)
+
+
 # --- realms ------------------------------------------------------------------------------------
 def new_realm(rep: dict[str, Any], disabled: frozenset[str] = frozenset()) -> Realm:
     """A RealmRepresentation for creation. As in Keycloak, ``enabled`` is false unless given. ``disabled``: the
     server's disabled features (a policy of one is not found)."""
-    name = _name(_str(rep, "realm"), "Realm")
     realm_id = _str(rep, "id")
-    if realm_id:  # the id is a path segment and a key too: the realm name's reserved characters hold for it
-        _name(realm_id, "Realm")
+    if realm_id:  # the id is a path segment and a key too, checked first as importRealm does
+        _realm_name(realm_id)
+    name = _realm_name(_str(rep, "realm"))
+    _check_locales(rep)
     base = Realm(id=realm_id or new_id(), name=name, enabled=False)
     realm: Realm = email_rules(apply(base, rep, REALM_FIELDS), rep)
     realm = _with_display_name_html(dataclasses.replace(realm, attributes=without_validated(realm.attributes)), rep)
@@ -97,7 +114,8 @@ def updated_realm(
     updated = dataclasses.replace(updated, attributes={**without_validated(updated.attributes), **kept})
     updated = _with_display_name_html(updated, rep)
     if name is not None and name != realm.name:
-        updated = dataclasses.replace(updated, name=_name(name, "Realm"))
+        updated = dataclasses.replace(updated, name=_realm_name(name))
+    _check_locales(rep)
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     updated = flow_support.with_bindings(updated, rep)
     updated = _with_webauthn(updated, rep, update=True)

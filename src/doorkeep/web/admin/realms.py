@@ -31,6 +31,7 @@ from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import (
     Call,
     RealmCall,
+    bad_request,
     created,
     no_content,
     ok,
@@ -126,6 +127,10 @@ async def create_realm(request: Request) -> Response:
             realm = await operations.create_realm(call.tx, realm, call.now, plan)
         except ImportError_ as problem:
             raise AdminError(400, str(problem)) from None
+        if (missing := smtp.missing_sender(body.get("smtpServer"))) is not None:
+            # RealmManager.importRealm, after the name and duplicate checks: BadRequestException(message); the
+            # transaction, realm included, rolls back
+            raise bad_request(missing)
         if not call.identity.master_admin:
             await grant_to_creator(call.tx, call.identity, realm)
         representation = rules.realm_representation(body)
@@ -172,6 +177,8 @@ async def update_realm(request: Request) -> Response:
         smtp_settings = rep.get("smtpServer")
         if isinstance(smtp_settings, dict) and smtp_settings and not state(request).settings.email_sender_enabled:
             raise AdminError(400, smtp.SENDER_DISABLED)  # SMTPUtil.checkSMTPConfiguration without a sender
+        if (problem := smtp.missing_sender(smtp_settings)) is not None:
+            raise AdminError(400, problem)  # RealmAdminResource.updateRealm: the EmailException's ErrorResponse
         await operations.update_realm(call.tx, current, updated, rep, flows=True)
         return no_content()
 
