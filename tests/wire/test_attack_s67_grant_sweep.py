@@ -88,7 +88,9 @@ async def _rename_group(env: Env, ids: dict[str, str], h: dict[str, str]) -> Any
 
 
 async def _move_group(env: Env, ids: dict[str, str], h: dict[str, str]) -> Any:
-    return await env.http.post(f"{BASE}/groups/{ids['new']}/children", json={"id": ids["admins"], "name": "admins"}, headers=h)
+    return await env.http.post(
+        f"{BASE}/groups/{ids['new']}/children", json={"id": ids["admins"], "name": "admins"}, headers=h
+    )
 
 
 async def _child_group(env: Env, ids: dict[str, str], h: dict[str, str]) -> Any:
@@ -282,3 +284,35 @@ async def test_manage_clients_reads_the_secret_of_a_realm_admin_service_account_
     _, headers = await make_admin(env, "test", "clientmgr", "manage-clients")
     secret = await env.http.get(f"{BASE}/clients/{robot.id}/client-secret", headers=headers)
     assert secret.status_code == 200 and secret.json()["value"] == "robot-secret", secret.text
+
+
+@pytest.mark.usefixtures("realm")
+async def test_manage_clients_rewrites_the_admin_consoles_redirect_uris_as_keycloak_does(env: Env) -> None:
+    console = await client_uuid(env, "test", "security-admin-console")
+    _, headers = await make_admin(env, "test", "clientmgr", "manage-clients")
+    changed = await env.http.put(
+        f"{BASE}/clients/{console}", json={"redirectUris": ["https://elsewhere.example/*"]}, headers=headers
+    )
+    assert changed.status_code == 204, changed.text
+    shown = await env.http.get(f"{BASE}/clients/{console}", headers=await env.admin_headers())
+    assert shown.json()["redirectUris"] == ["https://elsewhere.example/*"]
+
+
+@pytest.mark.usefixtures("realm")
+async def test_manage_identity_providers_repoints_a_provider_whose_mapper_grants_realm_admin_as_keycloak_does(
+    env: Env,
+) -> None:
+    config = {"syncMode": "IMPORT", "clientId": "clientId", "clientSecret": "secret"}
+    await created_id(env, PROVIDERS, {"alias": "idp", "providerId": "oidc", "config": config})
+    await created_id(env, IDP_MAPPERS, idp_mapper("role", role=REALM_ADMIN))  # the master admin's own mapper
+    _, headers = await make_admin(env, "test", "idpadmin", IDP)
+    elsewhere = {
+        **config,
+        "authorizationUrl": "https://elsewhere.example/auth",
+        "tokenUrl": "https://elsewhere.example/t",
+    }
+    body = {"alias": "idp", "providerId": "oidc", "config": elsewhere}
+    changed = await env.http.put(f"{PROVIDERS}/idp", json=body, headers=headers)
+    assert changed.status_code == 204, changed.text
+    shown = await env.http.get(f"{PROVIDERS}/idp", headers=await env.admin_headers())
+    assert shown.json()["config"]["tokenUrl"] == "https://elsewhere.example/t"
