@@ -22,7 +22,7 @@ from doorkeep.admin.groups import by_path
 from doorkeep.broker import idp_group_mappers
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
-from doorkeep.model import JSON, Group, Realm
+from doorkeep.model import JSON, Group, ProtocolMapper, Realm
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -54,13 +54,16 @@ async def targets(tx: Tx, realm_id: str, *, roles: bool = False, groups: bool = 
         if found is not None:
             out[key] = found
     if roles:
-        owners = [*await tx.clients.list(realm_id), *await tx.scopes.list(realm_id)]
-        for owner in owners:
-            for protocol_mapper in owner.protocol_mappers:
+        owners: list[tuple[str, tuple[ProtocolMapper, ...]]] = [
+            *((c.id, c.protocol_mappers) for c in await tx.clients.list(realm_id)),
+            *((s.id, s.protocol_mappers) for s in await tx.scopes.list(realm_id)),
+        ]
+        for owner_id, protocol_mappers in owners:
+            for protocol_mapper in protocol_mappers:
                 name = mapper_grants.named_role(protocol_mapper)
                 role = await mapper_grants.role_named(tx, realm_id, name) if name is not None else None
                 if role is not None:
-                    out[f"protocol:{owner.id}:{protocol_mapper.id}"] = Target("role", role.id)
+                    out[f"protocol:{owner_id}:{protocol_mapper.id}"] = Target("role", role.id)
     return out
 
 
