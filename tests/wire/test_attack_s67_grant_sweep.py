@@ -316,3 +316,37 @@ async def test_manage_identity_providers_repoints_a_provider_whose_mapper_grants
     assert changed.status_code == 204, changed.text
     shown = await env.http.get(f"{PROVIDERS}/idp", headers=await env.admin_headers())
     assert shown.json()["config"]["tokenUrl"] == "https://elsewhere.example/t"
+
+
+async def test_renaming_a_realm_points_no_waiting_master_mapper_at_its_admin_roles(env: Env) -> None:
+    """Master's ``<realm>-realm`` client follows its realm's name, so a master mapper naming ``renamed-realm.…``
+    would hand out the renamed realm's admin roles."""
+    config = {"syncMode": "IMPORT", "clientId": "clientId", "clientSecret": "secret"}
+    await created_id(
+        env,
+        "/admin/realms/master/identity-provider/instances",
+        {"alias": "idp", "providerId": "oidc", "config": config},
+    )
+    made = await env.http.post(
+        "/admin/realms", json={"realm": "side", "enabled": True}, headers=await env.admin_headers()
+    )
+    assert made.status_code == 201, made.text
+    me, _ = await make_admin(env, "master", "mole", IDP)
+    async with env.db.transaction() as tx:
+        master = await tx.realms.get_by_name("master")
+        assert master is not None
+        test_realm = await tx.clients.get_by_client_id(master.id, "side-realm")
+        assert test_realm is not None
+        manage_realm = await tx.roles.get_client_role(test_realm.id, "manage-realm")
+        assert manage_realm is not None
+        await tx.users.grant_roles(me, [manage_realm.id])
+    headers = await login(env, "master", "mole")
+    url = "/admin/realms/master/identity-provider/instances/idp/mappers"
+    written = await env.http.post(url, json=idp_mapper("role", role="renamed-realm.manage-users"), headers=headers)
+    assert written.status_code == 201, written.text
+    side = "/admin/realms/side"
+    forbidden(await env.http.put(side, json={"realm": "renamed"}, headers=headers))
+    assert (await env.http.get(side, headers=await env.admin_headers())).json()["realm"] == "side"
+    assert (await env.http.delete(written.headers["location"], headers=await env.admin_headers())).status_code == 204
+    renamed = await env.http.put(side, json={"realm": "renamed"}, headers=headers)
+    assert renamed.status_code == 204, renamed.text

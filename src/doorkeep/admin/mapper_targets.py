@@ -4,7 +4,8 @@ Mappers name what they hand out: an identity provider's role mappers name a role
 role), its group mappers a group path, a client's or client scope's Hardcoded Role and Role Name mappers a role.
 Writing one asks the right to hand out what it names (admin/mapper_grants.py, web/admin/idp_mapper_grants.py),
 but a mapper may name something that does not exist yet, which hands out nothing and passes. A later rename of a
-role, a client or a group, a group moved, or a client deleted (``a.b`` then names the realm role ``a.b``) can make
+role, a client, a group or a realm (master's ``<realm>-realm`` client follows it), a group moved, or a client or a
+realm deleted (``a.b`` then names the realm role ``a.b``) can make
 such a mapper name a role holding realm-admin, or a group holding it: ``manage-identity-providers`` with
 ``manage-users`` writes a Hardcoded Group mapper for ``/pending``, renames group ``admins`` to ``pending``, and the
 next brokered login makes its user realm-admin. So those changes are checked once made, in their transaction: every
