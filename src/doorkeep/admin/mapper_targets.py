@@ -23,7 +23,7 @@ from doorkeep.admin.groups import by_path
 from doorkeep.broker import idp_group_mappers
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
-from doorkeep.model import JSON, Group, ProtocolMapper, Realm
+from doorkeep.model import JSON, Group, Realm
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -48,23 +48,19 @@ async def targets(tx: Tx, realm_id: str, *, roles: bool = False, groups: bool = 
     if realm is None:
         return {}
     out: dict[str, Target] = {}
-    realm_groups = await tx.groups.realm_groups(realm_id) if groups else []
+    waiting = groups and any(m.get("identityProviderMapper") in GROUP_MAPPERS for m in realm.identity_provider_mappers)
+    realm_groups = await tx.groups.realm_groups(realm_id) if waiting else []  # read only when a group mapper exists
     for index, mapper in enumerate(realm.identity_provider_mappers):
         key = f"idp:{mapper.get('id') or index}"
         found = await _idp_target(tx, realm, mapper, realm_groups, roles=roles, groups=groups)
         if found is not None:
             out[key] = found
     if roles:
-        owners: list[tuple[str, tuple[ProtocolMapper, ...]]] = [
-            *((c.id, c.protocol_mappers) for c in await tx.clients.list(realm_id)),
-            *((s.id, s.protocol_mappers) for s in await tx.scopes.list(realm_id)),
-        ]
-        for owner_id, protocol_mappers in owners:
-            for protocol_mapper in protocol_mappers:
-                name = mapper_grants.named_role(protocol_mapper)
-                role = await mapper_grants.role_named(tx, realm_id, name) if name is not None else None
-                if role is not None:
-                    out[f"protocol:{owner_id}:{protocol_mapper.id}"] = Target("role", role.id)
+        for owner_id, protocol_mapper in await tx.mappers.of_types(realm_id, mapper_grants.GRANTING):
+            name = mapper_grants.named_role(protocol_mapper)
+            role = await mapper_grants.role_named(tx, realm_id, name) if name is not None else None
+            if role is not None:
+                out[f"protocol:{owner_id}:{protocol_mapper.id}"] = Target("role", role.id)
     return out
 
 
