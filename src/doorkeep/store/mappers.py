@@ -42,6 +42,13 @@ class MapperRepo:
             out.setdefault(row.client_id or row.scope_id, []).append(_mapper(row))
         return {owner: tuple(found) for owner, found in out.items()}
 
+    async def of_types(self, realm_id: str, types: Iterable[str]) -> list[tuple[str, ProtocolMapper]]:
+        """The realm's mappers of these types, clients' and client scopes' alike, each with its owner's id."""
+        rows = await self._c.execute(
+            select(pm).where(pm.c.realm_id == realm_id, pm.c.mapper.in_(list(types))).order_by(pm.c.id)
+        )
+        return [(row.client_id or row.scope_id, _mapper(row)) for row in rows]
+
     async def attach(self, items: Sequence[T]) -> list[T]:
         """Clients or client scopes with their ``protocol_mappers`` filled in from the table."""
         found = await self.of_owners(item.id for item in items)

@@ -10,13 +10,13 @@ doorkeep.realms.management), and a master user administers another realm through
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from starlette.requests import Request
 
-from doorkeep.admin import mapper_grants
+from doorkeep.admin import mapper_grants, mapper_targets
 from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, may_rename
 from doorkeep.errors import HTTPS_REQUIRED, INVALID_ORIGIN, TOKEN_VERIFICATION_FAILED, AdminError
 from doorkeep.model import Client, Group, Realm, Role, User
@@ -31,6 +31,7 @@ from doorkeep.web.http import challenge as http_challenge
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
+T = TypeVar("T")
 UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
 INVALID_TOKEN = "invalid_token"
 FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
@@ -133,6 +134,28 @@ class AdminIdentity:
                 role = await tx.roles.get(role_id)
                 if role is not None:
                     await self.require_grant(tx, role)
+
+    async def require_mappers_follow(
+        self, tx: Tx, realm: Realm, change: Callable[[], Awaitable[T]], *, roles: bool = False, groups: bool = False
+    ) -> T:
+        """Make ``change`` (a rename, a move, a deletion), then 403 unless the caller may hand out every role or group
+        it made a mapper point at (doorkeep.admin.mapper_targets): ``roles`` for a change to roles or clients,
+        ``groups`` for one to groups. The refusal rolls the change back with the rest of the transaction."""
+        if self.master_admin or not (roles or groups):
+            return await change()
+        before = await mapper_targets.targets(tx, realm.id, roles=roles, groups=groups)
+        result = await change()
+        after = await mapper_targets.targets(tx, realm.id, roles=roles, groups=groups)
+        for target in mapper_targets.redirected(before, after):
+            if target.kind == "role":
+                role = await tx.roles.get(target.id)
+                if role is not None:
+                    await self.require_grant(tx, role)
+            else:
+                group = await tx.groups.get(target.id)
+                if group is not None:
+                    await self.require_membership(tx, group)
+        return result
 
     async def require_redefine(self, tx: Tx, role: Role, new_name: str | None = None) -> None:
         """403 unless the caller may rename ``role`` to ``new_name``, or delete it when no name is given

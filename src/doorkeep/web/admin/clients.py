@@ -205,8 +205,13 @@ async def update_client(request: Request) -> Response:
         new = await client_policies.after_client_write(
             call.tx, call.realm, new, call.now, provisioning.new_secret, user=call.identity.user
         )
-        await operations.update_client(
-            call.tx, call.realm, client, new, call.now, service_accounts_sent=sent, problems=problems
+        await call.identity.require_mappers_follow(  # a new clientId renames its roles for mappers: mapper_targets.py
+            call.tx,
+            call.realm,
+            lambda: operations.update_client(
+                call.tx, call.realm, client, new, call.now, service_accounts_sent=sent, problems=problems
+            ),
+            roles=new.client_id != client.client_id,
         )
         if mappers is not None:
             await sync_client_mappers(call.tx, call.realm.id, client.id, mappers)
@@ -238,7 +243,10 @@ async def delete_client(request: Request) -> Response:
             raise CANNOT_DELETE
         if _reserved_for(call, client.client_id):
             raise FORBIDDEN
-        await operations.delete_client(call.tx, client)
+        # a mapper naming ``<clientId>.x`` then names the realm role ``<clientId>.x`` (mapper_targets.py)
+        await call.identity.require_mappers_follow(
+            call.tx, call.realm, lambda: operations.delete_client(call.tx, client), roles=True
+        )
         return no_content()
 
     return await run_realm(request, work)

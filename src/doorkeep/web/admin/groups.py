@@ -128,7 +128,12 @@ async def create_group(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-users")
         rep = await read_object(request)
-        group, is_new = await org_groups.realm_create_or_move(call.tx, call.realm.id, None, rep, new_id())
+        group, is_new = await call.identity.require_mappers_follow(
+            call.tx,
+            call.realm,
+            lambda: org_groups.realm_create_or_move(call.tx, call.realm.id, None, rep, new_id()),
+            groups=True,
+        )
         if not is_new:  # a move to the top level: an UPDATE of ``groups``
             audit.several(request, [audit.Change("POST", ("groups",), rep, operation="UPDATE")])
             return no_content()
@@ -147,7 +152,10 @@ async def one_group(request: Request) -> Response:
             return ok({**await group_ops.full_json(call.tx, group, len(subs)), "access": access_of(call)})
         call.require("manage-users")
         if request.method == "PUT":
-            await group_ops.update(call.tx, group, await read_object(request))
+            rep = await read_object(request)  # a new name is a new path: mapper_targets.py
+            await call.identity.require_mappers_follow(
+                call.tx, call.realm, lambda: group_ops.update(call.tx, group, rep), groups=True
+            )
         else:
             await call.tx.groups.delete(group)
             audit.represent(request, {"id": group.id, "name": group.name})  # deleteGroup's event representation
@@ -164,7 +172,12 @@ async def children(request: Request) -> Response:
             rep = await read_object(request)
             if isinstance(rep.get("id"), str) and rep["id"]:  # a move: its members get the new parents' roles
                 await call.identity.require_membership(call.tx, parent)
-            group, is_new = await org_groups.realm_create_or_move(call.tx, call.realm.id, parent, rep, new_id())
+            group, is_new = await call.identity.require_mappers_follow(
+                call.tx,
+                call.realm,
+                lambda: org_groups.realm_create_or_move(call.tx, call.realm.id, parent, rep, new_id()),
+                groups=True,
+            )
             # addChild records at its own path, ``groups/{id}/children``: a CREATE with the new id, or an UPDATE
             segments = ("groups", parent.id, "children")
             event = {**rep, "id": group.id} if is_new else rep

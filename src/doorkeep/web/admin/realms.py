@@ -179,7 +179,16 @@ async def update_realm(request: Request) -> Response:
             raise AdminError(400, smtp.SENDER_DISABLED)  # SMTPUtil.checkSMTPConfiguration without a sender
         if (problem := smtp.missing_sender(smtp_settings)) is not None:
             raise AdminError(400, problem)  # RealmAdminResource.updateRealm: the EmailException's ErrorResponse
-        await operations.update_realm(call.tx, current, updated, rep, flows=True)
+        master = await call.tx.realms.get_by_name(master_clients.MASTER) if updated.name != current.name else None
+        if master is None:
+            await operations.update_realm(call.tx, current, updated, rep, flows=True)
+        else:  # master's ``<realm>-realm`` client is renamed too: a mapper of master waiting for the new name
+            await call.identity.require_mappers_follow(
+                call.tx,
+                master,
+                lambda: operations.update_realm(call.tx, current, updated, rep, flows=True),
+                roles=True,
+            )
         return no_content()
 
     return await run_realm(request, work)
@@ -190,7 +199,13 @@ async def delete_realm(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
-        await operations.delete_realm(call.tx, call.realm)
+        master = await call.tx.realms.get_by_name(master_clients.MASTER)
+        if master is None or master.id == call.realm.id:
+            await operations.delete_realm(call.tx, call.realm)
+        else:  # master's ``<realm>-realm`` goes too: ``<realm>-realm.x`` may then name a master realm role
+            await call.identity.require_mappers_follow(
+                call.tx, master, lambda: operations.delete_realm(call.tx, call.realm), roles=True
+            )
         audit.in_callers_realm(request, call.identity, audit.Change("DELETE", (call.realm.name,), None, *REALM_DELETED))
         realm_id = call.realm.id
         call.after_commit(lambda: keyring.forget(realm_id))

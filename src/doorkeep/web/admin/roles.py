@@ -114,7 +114,12 @@ async def update_role(request: Request) -> Response:
         role = await target(call, request, manage=True)
         updated = parse.updated_role(role, await read_object(request))
         await call.identity.require_redefine(call.tx, role, updated.name)
-        await operations.update_role(call.tx, role, updated)
+        if updated.name == role.name:
+            await operations.update_role(call.tx, role, updated)
+        else:  # a mapper naming the new name would now hand this role out (admin/mapper_targets.py)
+            await call.identity.require_mappers_follow(
+                call.tx, call.realm, lambda: operations.update_role(call.tx, role, updated), roles=True
+            )
         return no_content()
 
     return await run_realm(request, work)
