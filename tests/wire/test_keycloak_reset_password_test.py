@@ -581,3 +581,50 @@ async def test_reset_password_link_new_tab_and_proper_redirect_client(kc: Env, m
 def _app_login() -> dict[str, str]:
     """The app's authorization request again: the SSO session is still there (skip_logout)."""
     return {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid", "state": "s"}
+
+
+FORGOT_URI = f"{BASE}/realms/test/protocol/openid-connect/forgot-credentials"
+
+
+async def open_forgot_credentials(kc: Env, **params: str) -> httpx.Response:
+    """The login form's URL with ``/auth?`` replaced by ``/forgot-credentials?`` (resetPasswordWithLoginHint)."""
+    query = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid", **params}
+    return await kc.http.get(FORGOT_URI, params=query)
+
+
+def username_field(page: httpx.Response) -> str | None:
+    found = re.search(r'<input[^>]*id="username"[^>]*value="([^"]*)"', page.text)
+    return html.unescape(found[1]) if found else None
+
+
+async def test_reset_password_with_login_hint(kc: Env) -> None:
+    """ResetPasswordTest.resetPasswordWithLoginHint: the forgot-credentials endpoint answers the "Forgot
+    Password?" form itself, its username field holding the request's ``login_hint``."""
+    page = await open_forgot_credentials(kc, login_hint="test")
+    assert page.status_code == 200 and is_reset_page(page), (page.status_code, page.text[:800])
+    assert username_field(page) == "test"
+
+
+async def test_forgot_credentials_flow_mails_for_the_requesting_client(kc: Env, mail: Sink) -> None:
+    """AuthorizationEndpoint.buildForgotCredential: the reset-credentials flow in an authentication session of the
+    request's client and redirect URI, so the mail's SEND_RESET_PASSWORD is ``test-app``'s; the form answers as
+    the one reached from the login page does. No ``login_hint``: the field is empty."""
+    page = await open_forgot_credentials(kc)
+    assert is_reset_page(page) and username_field(page) == "", page.text[:800]
+    await ask(kc, page, "login-test")
+    await expect_sent(kc, redirect_uri=REDIRECT)
+    assert len(mail.received) == 1
+    done = await change_password(kc, await follow(kc, mail.received[0].link()), "resetPassword")
+    await expect_updated(kc, redirect_uri=REDIRECT)
+    await login_and_logout(kc, done, "login-test")  # on to the requesting client, logged in
+
+
+async def test_forgot_credentials_checks_the_request_and_the_realm(kc: Env) -> None:
+    """forgotCredentials refuses a realm that does not allow resetting before reading the request (400, "Reset
+    Credential not allowed"); then the request is checked as at the authorization endpoint (an unknown client:
+    "Client not found.")."""
+    unknown = await open_forgot_credentials(kc, client_id="no-such-client")
+    assert unknown.status_code == 400 and error_page_text(unknown) == "Client not found.", unknown.text[:800]
+    await update_realm(kc, resetPasswordAllowed=False)
+    refused = await open_forgot_credentials(kc)
+    assert refused.status_code == 400 and error_page_text(refused) == "Reset Credential not allowed", refused.text[:800]

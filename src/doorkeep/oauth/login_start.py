@@ -1,7 +1,8 @@
 """The authorization endpoint's browser side (Keycloak's AuthorizationEndpoint): the request parsed (a
 ``request_uri`` fetched, the client's keys) in a reading transaction, then checked, its refusal recorded, and
-the login begun — the SSO session reused, the login form, or the registration form (``prompt=create`` and the
-registrations endpoint, AuthorizationEndpoint.buildRegister).
+the login begun — the SSO session reused, the login form, the registration form (``prompt=create`` and the
+registrations endpoint, AuthorizationEndpoint.buildRegister), or the "Forgot Password?" form (the forgot-credentials
+endpoint, AuthorizationEndpoint.buildForgotCredential).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingErr
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_actions import ErrorPage
-from doorkeep.oauth.login_outcomes import Browser, NeedRegistration, Outcome
+from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedRegistration, Outcome
 from doorkeep.sessions import remember_me, sso
 
 if TYPE_CHECKING:
@@ -83,7 +84,8 @@ class Invitation:
 @dataclass(frozen=True)
 class Started:
     """The login begun: its client, its request and its first page; ``registering``: the registration form,
-    which starts a new session (the SSO cookies expire); ``identity``: what the identity cookie named
+    which starts a new session (the SSO cookies expire); ``forgetting``: the "Forgot Password?" form instead of
+    the first page, which expires the SSO cookies too; ``identity``: what the identity cookie named
     (``sso.authenticate_cookie``: whether it expires, the session it logged out)."""
 
     client: Client
@@ -91,6 +93,7 @@ class Started:
     outcome: Outcome
     registering: bool = False
     identity: sso.CookieVerdict = sso.NO_COOKIE
+    forgetting: bool = False
 
 
 async def start(
@@ -106,6 +109,7 @@ async def start(
     register: bool = False,
     admin_base: str | None = None,
     invitation: Invitation | None = None,
+    forgot: bool = False,
 ) -> Started | RedirectingError | AuthorizeError | ErrorPage:
     """The request checked (a refusal recorded as LOGIN_ERROR and handed back), then the login begun."""
     ip = browsing.browser.ip_address
@@ -129,6 +133,9 @@ async def start(
         await login_events.refused_page(tx, services, realm, params, err, ip)
         return err
     request = dataclasses.replace(request, kc_locale=browsing.kc_locale)
+    if forgot:  # buildForgotCredential: no SSO session looked at, the reset-credentials flow from its first form
+        request = dataclasses.replace(request, app_initiated_flow=login_flow.RESET_CREDENTIALS)
+        return Started(client, request, NeedLogin(), forgetting=True)
     if register or params.get("prompt") == "create":
         if invitation is not None and register:  # an organization invitation registers in any realm
             request = dataclasses.replace(request, invitation=invitation.token, invitation_org=invitation.org_name)
