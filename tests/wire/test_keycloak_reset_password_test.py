@@ -17,8 +17,6 @@ Not ported:
 * resetPasswordForceLogin: the reset-credential-email authenticator's ``force-login`` config is not in Doorkeep.
 
 Left, where Doorkeep differs and is not fixed yet:
-* resetPasswordLinkNewBrowserSessionPreserveClient: Keycloak's form actions carry ``client_id`` (and
-  ``tab_id``) in their query; Doorkeep's required-action action URL carries none.
 * resetPasswordWrongSmtp: Doorkeep answers every username with the same page and sends the mail after the answer
   (no timing or page difference tells a known user from an unknown one), so a failing SMTP server gives no
   "Failed to send email, please try again later." page; SEND_RESET_PASSWORD_ERROR ``email_send_failed`` is still
@@ -36,7 +34,7 @@ import httpx
 import pytest
 
 import group_port
-from browser_flow import REDIRECT, submit
+from browser_flow import REDIRECT, form_action, form_fields, submit
 from group_port import fresh_realm
 from keycloak_port import admin_headers, poll, update_client, update_realm, update_user, user_id
 from login_test_realm import (
@@ -631,3 +629,21 @@ async def test_forgot_credentials_checks_the_request_and_the_realm(kc: Env) -> N
     await update_realm(kc, resetPasswordAllowed=False)
     refused = await open_forgot_credentials(kc)
     assert refused.status_code == 400 and error_page_text(refused) == "Reset Credential not allowed", refused.text[:800]
+
+
+async def test_reset_password_link_new_browser_session_preserve_client(kc: Env, mail: Sink) -> None:
+    """ResetPasswordTest.resetPasswordLinkNewBrowserSessionPreserveClient: the mail asked for from test-app's login,
+    its link opened in a second browser: the update-password form posts to a URL naming ``client_id=test-app``, and
+    the page it answers is "Your account has been updated." with "Back to Application" (test-app is no system
+    client)."""
+    await initiate(kc, "login-test")
+    link = mail.received[0].link()
+    kc.http.cookies.clear()  # driver2
+    page = await follow(kc, link)
+    assert "You need to change your password." in page.text
+    action = form_action(page.text)
+    assert "client_id=test-app" in action, action
+    done = await kc.http.post(
+        action, data={**form_fields(page.text), "password-new": "resetPassword", "password-confirm": "resetPassword"}
+    )
+    assert UPDATED in done.text and "Back to Application" in done.text, done.text[:800]
