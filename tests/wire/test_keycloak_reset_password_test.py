@@ -647,3 +647,14 @@ async def test_reset_password_link_new_browser_session_preserve_client(kc: Env, 
         action, data={**form_fields(page.text), "password-new": "resetPassword", "password-confirm": "resetPassword"}
     )
     assert UPDATED in done.text and "Back to Application" in done.text, done.text[:800]
+
+
+async def test_forgot_credentials_with_prompt_create_registers(kc: Env) -> None:
+    """AuthorizationEndpoint.process looks at ``prompt=create`` before the endpoint's action: at forgot-credentials
+    it opens the registration form (and, where registration is not allowed, its error page)."""
+    await update_realm(kc, registrationAllowed=True)
+    page = await open_forgot_credentials(kc, prompt="create")
+    assert page.status_code == 200 and 'id="kc-register-form"' in page.text, page.text[:800]
+    await update_realm(kc, registrationAllowed=False)
+    refused = await open_forgot_credentials(kc, prompt="create")
+    assert refused.status_code == 400 and error_page_text(refused) == "Registration not allowed", refused.text[:800]

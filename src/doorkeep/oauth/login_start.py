@@ -133,9 +133,6 @@ async def start(
         await login_events.refused_page(tx, services, realm, params, err, ip)
         return err
     request = dataclasses.replace(request, kc_locale=browsing.kc_locale)
-    if forgot:  # buildForgotCredential: no SSO session looked at, the reset-credentials flow from its first form
-        request = dataclasses.replace(request, app_initiated_flow=login_flow.RESET_CREDENTIALS)
-        return Started(client, request, NeedLogin(), forgetting=True)
     if register or params.get("prompt") == "create":
         if invitation is not None and register:  # an organization invitation registers in any realm
             request = dataclasses.replace(request, invitation=invitation.token, invitation_org=invitation.org_name)
@@ -146,6 +143,9 @@ async def start(
             prefill = login_flow.registration_prefill(request)
         request = dataclasses.replace(request, app_initiated_flow=login_flow.REGISTER)
         return Started(client, request, NeedRegistration(prefill), registering=True)
+    if forgot:  # buildForgotCredential (prompt=create registers first): no SSO session looked at, the reset form
+        request = dataclasses.replace(request, app_initiated_flow=login_flow.RESET_CREDENTIALS)
+        return Started(client, request, NeedLogin(), forgetting=True)
     # createAuthenticationSession (a root gone) and CookieAuthenticator both run authenticateIdentityCookie
     identity = await sso.authenticate_cookie(tx, services, realm, issuer, browsing.identity_cookie)
     current = identity.found
