@@ -658,3 +658,14 @@ async def test_forgot_credentials_with_prompt_create_registers(kc: Env) -> None:
     await update_realm(kc, registrationAllowed=False)
     refused = await open_forgot_credentials(kc, prompt="create")
     assert refused.status_code == 400 and error_page_text(refused) == "Registration not allowed", refused.text[:800]
+
+
+async def test_forgot_credentials_back_to_login_logs_in(kc: Env) -> None:
+    """The form's "« Back to Login" leads to the login form of the same request (the flow switched back to
+    authenticate); the login there reaches test-app's redirect URI with a code."""
+    page = await open_forgot_credentials(kc)
+    found = re.search(r'<a href="([^"]+)">[^<]*Back to Login', page.text)
+    assert found, page.text[:800]
+    form = await kc.http.get(html.unescape(found[1]))
+    assert is_login_page(form), form.text[:800]
+    assert "code" in auth_response(await login(kc, form, "login-test"))
