@@ -626,9 +626,12 @@ async def test_forgot_credentials_checks_the_request_and_the_realm(kc: Env) -> N
     "Client not found.")."""
     unknown = await open_forgot_credentials(kc, client_id="no-such-client")
     assert unknown.status_code == 400 and error_page_text(unknown) == "Client not found.", unknown.text[:800]
+    refusal = await expect(kc, "RESET_PASSWORD_ERROR", user=None, client="no-such-client")  # forgotCredentials' type
+    assert refusal["error"] == "client_not_found", refusal
     await update_realm(kc, resetPasswordAllowed=False)
     refused = await open_forgot_credentials(kc)
     assert refused.status_code == 400 and error_page_text(refused) == "Reset Credential not allowed", refused.text[:800]
+    assert await poll(kc) == []  # forgotCredentials refuses before any event is recorded
 
 
 async def test_reset_password_link_new_browser_session_preserve_client(kc: Env, mail: Sink) -> None:

@@ -113,6 +113,7 @@ async def start(
 ) -> Started | RedirectingError | AuthorizeError | ErrorPage:
     """The request checked (a refusal recorded as LOGIN_ERROR and handed back), then the login begun."""
     ip = browsing.browser.ip_address
+    kind = "REGISTER" if register else "RESET_PASSWORD" if forgot else "LOGIN"  # the refusal event's type
     try:
         now = services.clock.now()
         client, request = await authorize.validate(
@@ -127,10 +128,10 @@ async def start(
             resource_indicators=features.RESOURCE_INDICATORS in services.enabled_features,
         )
     except RedirectingError as err:
-        await login_events.refused_request(tx, services, realm, params, err, ip)
+        await login_events.refused_request(tx, services, realm, params, err, ip, kind)
         return err
     except AuthorizeError as err:
-        await login_events.refused_page(tx, services, realm, params, err, ip)
+        await login_events.refused_page(tx, services, realm, params, err, ip, kind)
         return err
     request = dataclasses.replace(request, kc_locale=browsing.kc_locale)
     if register or params.get("prompt") == "create":
