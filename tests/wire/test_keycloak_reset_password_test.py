@@ -17,11 +17,6 @@ Not ported:
 * resetPasswordForceLogin: the reset-credential-email authenticator's ``force-login`` config is not in Doorkeep.
 
 Left, where Doorkeep differs and is not fixed yet:
-* resetPasswordLinkOpenedInNewBrowser: the ``account`` client's "Account updated" page in a new browser shows
-  "Back to Application" in Doorkeep, none in Keycloak (its SKIP_LINK); the ``_system`` case
-  (…AndAccountClientRenamed) is ported.
-* resetPasswordLinkNewBrowserSessionPreserveClient: Keycloak's form actions carry ``client_id`` (and
-  ``tab_id``) in their query; Doorkeep's required-action action URL carries none.
 * resetPasswordWrongSmtp: Doorkeep answers every username with the same page and sends the mail after the answer
   (no timing or page difference tells a known user from an unknown one), so a failing SMTP server gives no
   "Failed to send email, please try again later." page; SEND_RESET_PASSWORD_ERROR ``email_send_failed`` is still
@@ -39,7 +34,7 @@ import httpx
 import pytest
 
 import group_port
-from browser_flow import REDIRECT, submit
+from browser_flow import REDIRECT, form_action, form_fields, submit
 from group_port import fresh_realm
 from keycloak_port import admin_headers, poll, update_client, update_realm, update_user, user_id
 from login_test_realm import (
@@ -511,6 +506,12 @@ async def reset_password_link_opened_in_new_browser(kc: Env, mail: Sink, client:
     assert "Back to Application" not in done.text
 
 
+async def test_reset_password_link_opened_in_new_browser(kc: Env, mail: Sink) -> None:
+    """The link is the ``account`` client's, whose base URL is account management: SystemClientUtil.checkSkipLink
+    leaves the page without "Back to Application"."""
+    await reset_password_link_opened_in_new_browser(kc, mail, "account")
+
+
 async def test_reset_password_link_opened_in_new_browser_and_account_client_renamed(kc: Env, mail: Sink) -> None:
     """KEYCLOAK-5982: with no ``account`` client the link is SystemClientUtil's ``_system`` client's."""
     await update_client(kc, "account", clientId="account-changed")
@@ -581,3 +582,93 @@ async def test_reset_password_link_new_tab_and_proper_redirect_client(kc: Env, m
 def _app_login() -> dict[str, str]:
     """The app's authorization request again: the SSO session is still there (skip_logout)."""
     return {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid", "state": "s"}
+
+
+FORGOT_URI = f"{BASE}/realms/test/protocol/openid-connect/forgot-credentials"
+
+
+async def open_forgot_credentials(kc: Env, **params: str) -> httpx.Response:
+    """The login form's URL with ``/auth?`` replaced by ``/forgot-credentials?`` (resetPasswordWithLoginHint)."""
+    query = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid", **params}
+    return await kc.http.get(FORGOT_URI, params=query)
+
+
+def username_field(page: httpx.Response) -> str | None:
+    found = re.search(r'<input[^>]*id="username"[^>]*value="([^"]*)"', page.text)
+    return html.unescape(found[1]) if found else None
+
+
+async def test_reset_password_with_login_hint(kc: Env) -> None:
+    """ResetPasswordTest.resetPasswordWithLoginHint: the forgot-credentials endpoint answers the "Forgot
+    Password?" form itself, its username field holding the request's ``login_hint``."""
+    page = await open_forgot_credentials(kc, login_hint="test")
+    assert page.status_code == 200 and is_reset_page(page), (page.status_code, page.text[:800])
+    assert username_field(page) == "test"
+
+
+async def test_forgot_credentials_flow_mails_for_the_requesting_client(kc: Env, mail: Sink) -> None:
+    """AuthorizationEndpoint.buildForgotCredential: the reset-credentials flow in an authentication session of the
+    request's client and redirect URI, so the mail's SEND_RESET_PASSWORD is ``test-app``'s; the form answers as
+    the one reached from the login page does. No ``login_hint``: the field is empty."""
+    page = await open_forgot_credentials(kc)
+    assert is_reset_page(page) and username_field(page) == "", page.text[:800]
+    await ask(kc, page, "login-test")
+    await expect_sent(kc, redirect_uri=REDIRECT)
+    assert len(mail.received) == 1
+    done = await change_password(kc, await follow(kc, mail.received[0].link()), "resetPassword")
+    await expect_updated(kc, redirect_uri=REDIRECT)
+    await login_and_logout(kc, done, "login-test")  # on to the requesting client, logged in
+
+
+async def test_forgot_credentials_checks_the_request_and_the_realm(kc: Env) -> None:
+    """forgotCredentials refuses a realm that does not allow resetting before reading the request (400, "Reset
+    Credential not allowed"); then the request is checked as at the authorization endpoint (an unknown client:
+    "Client not found.")."""
+    unknown = await open_forgot_credentials(kc, client_id="no-such-client")
+    assert unknown.status_code == 400 and error_page_text(unknown) == "Client not found.", unknown.text[:800]
+    refusal = await expect(kc, "RESET_PASSWORD_ERROR", user=None, client="no-such-client")  # forgotCredentials' type
+    assert refusal["error"] == "client_not_found", refusal
+    await update_realm(kc, resetPasswordAllowed=False)
+    refused = await open_forgot_credentials(kc)
+    assert refused.status_code == 400 and error_page_text(refused) == "Reset Credential not allowed", refused.text[:800]
+    assert await poll(kc) == []  # forgotCredentials refuses before any event is recorded
+
+
+async def test_reset_password_link_new_browser_session_preserve_client(kc: Env, mail: Sink) -> None:
+    """ResetPasswordTest.resetPasswordLinkNewBrowserSessionPreserveClient: the mail asked for from test-app's login,
+    its link opened in a second browser: the update-password form posts to a URL naming ``client_id=test-app``, and
+    the page it answers is "Your account has been updated." with "Back to Application" (test-app is no system
+    client)."""
+    await initiate(kc, "login-test")
+    link = mail.received[0].link()
+    kc.http.cookies.clear()  # driver2
+    page = await follow(kc, link)
+    assert "You need to change your password." in page.text
+    action = form_action(page.text)
+    assert "client_id=test-app" in action, action
+    done = await kc.http.post(
+        action, data={**form_fields(page.text), "password-new": "resetPassword", "password-confirm": "resetPassword"}
+    )
+    assert UPDATED in done.text and "Back to Application" in done.text, done.text[:800]
+
+
+async def test_forgot_credentials_with_prompt_create_registers(kc: Env) -> None:
+    """AuthorizationEndpoint.process looks at ``prompt=create`` before the endpoint's action: at forgot-credentials
+    it opens the registration form (and, where registration is not allowed, its error page)."""
+    await update_realm(kc, registrationAllowed=True)
+    page = await open_forgot_credentials(kc, prompt="create")
+    assert page.status_code == 200 and 'id="kc-register-form"' in page.text, page.text[:800]
+    await update_realm(kc, registrationAllowed=False)
+    refused = await open_forgot_credentials(kc, prompt="create")
+    assert refused.status_code == 400 and error_page_text(refused) == "Registration not allowed", refused.text[:800]
+
+
+async def test_forgot_credentials_back_to_login_logs_in(kc: Env) -> None:
+    """The form's "« Back to Login" leads to the login form of the same request (the flow switched back to
+    authenticate); the login there reaches test-app's redirect URI with a code."""
+    page = await open_forgot_credentials(kc)
+    found = re.search(r'<a href="([^"]+)">[^<]*Back to Login', page.text)
+    assert found, page.text[:800]
+    form = await kc.http.get(html.unescape(found[1]))
+    assert is_login_page(form), form.text[:800]
+    assert "code" in auth_response(await login(kc, form, "login-test"))

@@ -745,3 +745,20 @@ async def test_an_id_token_hint_of_an_unknown_session_still_redirects(kc: Env) -
     response = await logout_form(kc, id_token_hint=body["id_token"], post_logout_redirect_uri=APP_REDIRECT)
     assert redirected(response) == APP_REDIRECT
     await expect_logout_error(kc, "session_expired", APP)
+
+
+async def test_logout_with_the_system_client_id_has_no_back_link(kc: Env) -> None:
+    """LogoutUtil.sendResponseAfterLogoutFinished calls SystemClientUtil.checkSkipLink: with ``client_id=account``
+    (the system client) "You are logged out" has no link, though the client has a base URL; a confirmation that
+    failed likewise (LogoutEndpoint's logoutConfirmAction)."""
+    body = await login_user(kc)
+    page = await logout_form(kc, client_id="account")
+    assert is_confirm_page(page)
+    done = await submit(kc.http, page)
+    assert info(done) == LOGGED_OUT and back_link(done) is None, done.text[:800]
+    await expect_logout(kc, body, client="account")
+    await login_user(kc)
+    page = await logout_form(kc, client_id="account")
+    set_time_offset(kc, 310)
+    failed = await submit(kc.http, page)
+    assert error_page_text(failed) == FAILED_LOGOUT and back_link(failed) is None, failed.text[:800]

@@ -271,3 +271,18 @@ async def test_discovery_lists_prompt_create_while_registration_is_allowed(realm
     await update_realm(realm.db, "test", registration_allowed=False)
     document = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
     assert document["prompt_values_supported"] == ["none", "login", "consent"]
+
+
+async def test_a_request_refused_at_the_registrations_endpoint_is_a_register_error(realm: Env) -> None:
+    """AuthorizationEndpoint.register sets the event's type to REGISTER before the request is checked, so a refused
+    request there is REGISTER_ERROR (an unknown client: ``client_not_found``), at the authorization endpoint
+    LOGIN_ERROR; ``prompt=create`` at the authorization endpoint stays LOGIN (the checks run before it is read)."""
+    query = {"client_id": "nope", "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
+    refused = await realm.http.get(f"{OIDC}/registrations", params=query)
+    assert refused.status_code == 400
+    [event] = await events(realm, "REGISTER_ERROR")
+    assert (event.error, event.client_id) == ("client_not_found", "nope"), event
+    await realm.http.get(f"{OIDC}/auth", params={**query, "prompt": "create"})
+    [login] = await events(realm, "LOGIN_ERROR")
+    assert login.error == "client_not_found", login
+    assert len(await events(realm, "REGISTER_ERROR")) == 1

@@ -7,10 +7,11 @@ redirectAfterSuccessfulFlow).
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from doorkeep.broker import provider_logout
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST, OAuthError
-from doorkeep.model import AUTH_TIME_NOTE, Client, User, UserSession
+from doorkeep.model import AUTH_TIME_NOTE, Client, Realm, User, UserSession
 from doorkeep.oauth import (
     account_actions,
     authorize,
@@ -47,6 +48,9 @@ from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import attach, resume
 from doorkeep.users import account_profile, brute_force, declared, webauthn
 from doorkeep.users import locale as user_locale
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 SKIP_IF_EXISTS = "skip_if_exists"
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
@@ -118,7 +122,8 @@ async def finish(
     if required_actions.unhandled(realm, user):
         return NeedLogin("Account is not fully set up")
     if request.end_after_actions:
-        return AccountUpdated(user.id, request.redirect_uri or client_base(client))
+        back = None if await skips_link(tx, realm, client) else client_base(client)
+        return AccountUpdated(user.id, request.redirect_uri or back)
     missing = None if consented else await consent_screen.missing_consent(tx, client, user, request)
     if missing is not None:
         offered = tuple(i.id for i in await consent_screen.screen_items(tx, client, user, request))
@@ -208,6 +213,17 @@ async def _issue(
     # an organization invitation's registration sends the code to the invitation's URI (authSession.setRedirectUri)
     redirect = request.redirect_uri if request.invitation is not None else None
     return Done(response.session, response, redirect)
+
+
+async def skips_link(tx: Tx, realm: Realm, client: Client) -> bool:
+    """SystemClientUtil.checkSkipLink: no "Back to Application" for the system client, whose base URL is account
+    management: ``account`` while it is enabled, otherwise ``_system``."""
+    if client.client_id == "account":
+        return client.enabled
+    if client.client_id != "_system":
+        return False
+    account = await tx.clients.get_by_client_id(realm.id, "account")
+    return account is None or not account.enabled
 
 
 def client_base(client: Client) -> str | None:

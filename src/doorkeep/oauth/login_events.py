@@ -65,11 +65,13 @@ async def record_many(
 
 
 async def refused_request(
-    tx: Tx, services: Services, realm: Realm, params: Form, err: RedirectingError, ip: str
+    tx: Tx, services: Services, realm: Realm, params: Form, err: RedirectingError, ip: str, kind: str = "LOGIN"
 ) -> None:
     """The LOGIN_ERROR of an authorization request refused back to the client (AuthorizationEndpointChecker
     records one for each check): its error, the request's redirect URI and response type, the response mode
-    once it was parsed, and the check's reason ("Invalid scopes: openid offline_access")."""
+    once it was parsed, and the check's reason ("Invalid scopes: openid offline_access"). ``kind``: the event's
+    type before ``_ERROR`` (AuthorizationEndpoint.register and forgotCredentials set REGISTER and RESET_PASSWORD
+    before the request is checked)."""
     details = {
         "redirect_uri": params.get("redirect_uri"),
         "response_type": params.get("response_type"),
@@ -80,7 +82,7 @@ async def refused_request(
     await events.record(
         tx,
         realm,
-        "LOGIN_ERROR",
+        f"{kind}_ERROR",
         now=services.clock.now(),
         client_id=params.get("client_id"),
         ip=ip,
@@ -89,10 +91,12 @@ async def refused_request(
     )
 
 
-async def refused_page(tx: Tx, services: Services, realm: Realm, params: Form, err: OAuthError, ip: str) -> None:
+async def refused_page(
+    tx: Tx, services: Services, realm: Realm, params: Form, err: OAuthError, ip: str, kind: str = "LOGIN"
+) -> None:
     """The LOGIN_ERROR of an authorization request answered with an error page: no client when ``client_id``
     was absent or repeated (getClientId), the client asked for after that (checkClient's ``event.client``),
-    and the redirect URI asked for once the client is known (checkRedirectUri)."""
+    and the redirect URI asked for once the client is known (checkRedirectUri). ``kind`` as ``refused_request``."""
     named = params.all("client_id")
     client_id = named[0] if len(named) == 1 and not isinstance(err, PreAuthorizationRefusal) else None
     details: dict[str, str | None] = dict(err.event_details)
@@ -101,7 +105,7 @@ async def refused_page(tx: Tx, services: Services, realm: Realm, params: Form, e
     await events.record(
         tx,
         realm,
-        "LOGIN_ERROR",
+        f"{kind}_ERROR",
         now=services.clock.now(),
         client_id=client_id,
         ip=ip,

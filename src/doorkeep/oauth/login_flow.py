@@ -57,6 +57,8 @@ ORGANIZATION_STEP = "organization"  # select-organization.ftl: the organization 
 # the pages of a gate's choice (the passkey's: identity-first's choice of the password or the passkey)
 GATE_STEPS = frozenset({OTP_STEP, WEBAUTHN_STEP, RECOVERY_STEP, SELECT_STEP, PASSKEY_STEP})
 REGISTER = "register"  # the authentication session's step while the registration form is shown
+# APP_INITIATED_FLOW of a login begun at the forgot-credentials endpoint (LoginActionsService.RESET_CREDENTIALS_PATH)
+RESET_CREDENTIALS = "reset-credentials"
 
 
 def must_reauthenticate(

@@ -1,7 +1,8 @@
 """The authorization endpoint's browser side (Keycloak's AuthorizationEndpoint): the request parsed (a
 ``request_uri`` fetched, the client's keys) in a reading transaction, then checked, its refusal recorded, and
-the login begun — the SSO session reused, the login form, or the registration form (``prompt=create`` and the
-registrations endpoint, AuthorizationEndpoint.buildRegister).
+the login begun — the SSO session reused, the login form, the registration form (``prompt=create`` and the
+registrations endpoint, AuthorizationEndpoint.buildRegister), or the "Forgot Password?" form (the forgot-credentials
+endpoint, AuthorizationEndpoint.buildForgotCredential).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingErr
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_actions import ErrorPage
-from doorkeep.oauth.login_outcomes import Browser, NeedRegistration, Outcome
+from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedRegistration, Outcome
 from doorkeep.sessions import remember_me, sso
 
 if TYPE_CHECKING:
@@ -83,7 +84,8 @@ class Invitation:
 @dataclass(frozen=True)
 class Started:
     """The login begun: its client, its request and its first page; ``registering``: the registration form,
-    which starts a new session (the SSO cookies expire); ``identity``: what the identity cookie named
+    which starts a new session (the SSO cookies expire); ``forgetting``: the "Forgot Password?" form instead of
+    the first page, which expires the SSO cookies too; ``identity``: what the identity cookie named
     (``sso.authenticate_cookie``: whether it expires, the session it logged out)."""
 
     client: Client
@@ -91,6 +93,7 @@ class Started:
     outcome: Outcome
     registering: bool = False
     identity: sso.CookieVerdict = sso.NO_COOKIE
+    forgetting: bool = False
 
 
 async def start(
@@ -106,9 +109,11 @@ async def start(
     register: bool = False,
     admin_base: str | None = None,
     invitation: Invitation | None = None,
+    forgot: bool = False,
 ) -> Started | RedirectingError | AuthorizeError | ErrorPage:
     """The request checked (a refusal recorded as LOGIN_ERROR and handed back), then the login begun."""
     ip = browsing.browser.ip_address
+    kind = "REGISTER" if register else "RESET_PASSWORD" if forgot else "LOGIN"  # the refusal event's type
     try:
         now = services.clock.now()
         client, request = await authorize.validate(
@@ -123,10 +128,10 @@ async def start(
             resource_indicators=features.RESOURCE_INDICATORS in services.enabled_features,
         )
     except RedirectingError as err:
-        await login_events.refused_request(tx, services, realm, params, err, ip)
+        await login_events.refused_request(tx, services, realm, params, err, ip, kind)
         return err
     except AuthorizeError as err:
-        await login_events.refused_page(tx, services, realm, params, err, ip)
+        await login_events.refused_page(tx, services, realm, params, err, ip, kind)
         return err
     request = dataclasses.replace(request, kc_locale=browsing.kc_locale)
     if register or params.get("prompt") == "create":
@@ -139,6 +144,9 @@ async def start(
             prefill = login_flow.registration_prefill(request)
         request = dataclasses.replace(request, app_initiated_flow=login_flow.REGISTER)
         return Started(client, request, NeedRegistration(prefill), registering=True)
+    if forgot:  # buildForgotCredential (prompt=create registers first): no SSO session looked at, the reset form
+        request = dataclasses.replace(request, app_initiated_flow=login_flow.RESET_CREDENTIALS)
+        return Started(client, request, NeedLogin(), forgetting=True)
     # createAuthenticationSession (a root gone) and CookieAuthenticator both run authenticateIdentityCookie
     identity = await sso.authenticate_cookie(tx, services, realm, issuer, browsing.identity_cookie)
     current = identity.found

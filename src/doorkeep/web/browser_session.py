@@ -37,6 +37,7 @@ from doorkeep.oauth import frontchannel_logout, provider_config, redirect_uris
 from doorkeep.oauth import logout as rp_logout
 from doorkeep.oauth import logout_confirm as logout_confirm_code
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.login_completion import skips_link
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.oauth.provider_config import ProviderConfig
 from doorkeep.sessions import sso
@@ -248,7 +249,7 @@ class _Call:
             return None
         error = verdict if verdict != "ok" else logout_confirm_code.SESSION_EXPIRED
         await self.failed(tx, error, named.named, reason="Failed verification during logout.")
-        back = effective_url(named.client, base_url(self.request)) if named.client is not None else None
+        back = await _back_link(self.request, tx, self.realm, named.client)
         return html(pages.error(display(self.realm), logout_confirm_code.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
 
     async def _frontchannel_policies(self, tx: Tx, ending: list[str]) -> Response | None:
@@ -338,8 +339,9 @@ async def finish_logout(
     await end_browser_sessions(
         tx, realm, finish.ending, now=now, client_id=finish.recorded, ip=ip, redirect_uri=finish.target
     )
-    back = effective_url(client, base_url(request)) if client is not None else None
-    response = _after_logout(realm, client, finish.final, framed, ui, back)
+    skip = client is not None and await skips_link(tx, realm, client)
+    back = None if skip else await _back_link(request, tx, realm, client)
+    response = _after_logout(realm, client, finish.final, framed, ui, back, skip)
     expired = (cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF)
     cookies.expire(request, response, realm, *expired)
     return response
@@ -352,11 +354,12 @@ def _after_logout(
     framed: list[frontchannel_logout.Notice],
     ui: Language,
     back: str | None,
+    skip_link: bool = False,
 ) -> Response:
     """OIDCLoginProtocol.finishBrowserLogout: the front-channel page when a client is framed, else
     LogoutUtil.sendResponseAfterLogoutFinished: the redirect (``state`` a query parameter, before any fragment),
     or "You are logged out" with a link to the redirect when the client has ``logout.confirmation.enabled``,
-    else to the client's base URL."""
+    else to the client's base URL; no link at all for the system client (``skip_link``, checkSkipLink)."""
     if framed:
         response = html(pages.frontchannel_logout(display(realm), framed, final, ui=ui))
         response.headers["Content-Security-Policy"] = frame_src_policy(n.authority for n in framed)
@@ -364,7 +367,16 @@ def _after_logout(
     confirmed = client is not None and client.attr(CONFIRMATION_ENABLED).lower() == "true"
     if final is not None and not confirmed:
         return RedirectResponse(final, 302)
-    return html(pages.action_info(display(realm), ui.text("successLogout"), back_uri=final or back, ui=ui))
+    link = None if skip_link else final or back
+    return html(pages.action_info(display(realm), ui.text("successLogout"), back_uri=link, ui=ui))
+
+
+async def _back_link(request: Request, tx: Tx, realm: Realm, client: Client | None) -> str | None:
+    """A logout page's "Back to Application": the client's URL, none without a client or for the system client
+    (SystemClientUtil.checkSkipLink, whose base URL is account management)."""
+    if client is None or await skips_link(tx, realm, client):
+        return None
+    return effective_url(client, base_url(request))
 
 
 def _confirm_page(realm: Realm, request: Request, form: Form, now: int, ui: Language) -> Response:

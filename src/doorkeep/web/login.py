@@ -8,6 +8,7 @@ SessionCodeChecks, is ``oauth.login_actions.check``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -30,7 +31,7 @@ from doorkeep.oauth import (
     verify_profile,
 )
 from doorkeep.oauth import login_tabs as tabs
-from doorkeep.oauth.authorize import RedirectingError
+from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut, ToCurrentAction
 from doorkeep.oauth.login_outcomes import Failed, NeedLogin, NeedProfileUpdate
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
@@ -72,12 +73,21 @@ async def authorize_endpoint(request: Request) -> Response:
     return await authorize_request(request)
 
 
+# The forgot-credentials endpoint's answer for a checked request (web.reset_credentials): the first form, in a new tab.
+ForgotForm = Callable[[Request, "Tx", Realm, Client, AuthRequest], Awaitable[Response]]
+
+
 async def authorize_request(
-    request: Request, *, register: bool = False, invitation: login_start.Invitation | None = None
+    request: Request,
+    *,
+    register: bool = False,
+    invitation: login_start.Invitation | None = None,
+    forgot: ForgotForm | None = None,
 ) -> Response:
     """An authorization request: the login, or the registration form for the registrations endpoint and for
     ``prompt=create`` (AuthorizationEndpoint.buildRegister, which expires the SSO cookies: a registration
-    starts a new session)."""
+    starts a new session), or with ``forgot`` the "Forgot Password?" form (buildForgotCredential, which expires
+    them too)."""
     opened = await open_form(request)
     if isinstance(opened, Response):
         return opened
@@ -111,6 +121,7 @@ async def authorize_request(
             register=register,
             admin_base=admin_url(request),
             invitation=invitation,
+            forgot=forgot is not None,
         )
         if isinstance(started, RedirectingError):
             return await error_redirect(request, tx, realm, started)
@@ -136,6 +147,10 @@ async def authorize_request(
 
     async def flow_answer(tx: Tx, realm: Realm, started: login_start.Started) -> Response:
         """The flow's answer: the provider's login, or the page."""
+        if started.forgetting and forgot is not None:
+            response = await forgot(request, tx, realm, started.client, started.request)
+            cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)  # expireIdentityCookie
+            return response
         if isinstance(started.outcome, NeedLogin) and not started.registering:
             hinted = await broker.redirector(request, tx, realm, started.client, started.request)
             if hinted is not None:  # IdentityProviderAuthenticator: on to the provider's login

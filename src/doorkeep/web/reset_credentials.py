@@ -25,7 +25,7 @@ from starlette.responses import Response
 from doorkeep.console import pages
 from doorkeep.email import action_tokens, messages, smtp
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_actions, login_outcomes, login_session, redirect_uris, reset_credentials
+from doorkeep.oauth import login_actions, login_flow, login_outcomes, login_session, redirect_uris, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.reset_credentials import NOT_ALLOWED, STEP
 from doorkeep.sessions import sso
@@ -113,12 +113,14 @@ async def _page(
     ui = page_locale.language(
         request, realm, auth_request=auth_request, switch_to=login_pages.action_url(request, realm, STEP)
     )
+    forgot = auth_request.app_initiated_flow == login_flow.RESET_CREDENTIALS
     body = pages.reset_password(
         login_pages.display(realm),
         redirect_uris.with_params(login_pages.action_url(request, realm, STEP), tab),
         form_token,
         login_url=back,
         with_email=realm.login_with_email_allowed,
+        username=(auth_request.login_hint or "") if forgot else "",  # ResetPasswordTest.resetPasswordWithLoginHint
         error=error,
         duplicate_emails=realm.duplicate_emails_allowed,
         ui=ui,
@@ -127,6 +129,41 @@ async def _page(
     await login_pages.set_auth_cookie(response, request, tx, realm, auth_session)
     response.headers["Cache-Control"] = login_pages.NO_BACK
     return response
+
+
+async def forgot_credentials_endpoint(request: Request) -> Response:
+    """``.../protocol/openid-connect/forgot-credentials``: an authorization request that opens the "Forgot
+    Password?" form instead of the login form (OIDCLoginProtocolService.forgotCredentialsPage). As
+    AuthorizationEndpoint.forgotCredentials, a realm that does not allow resetting answers its error page
+    before the request is read (no event); otherwise the request is checked as the authorization endpoint
+    checks it, and buildForgotCredential starts the reset-credentials flow in a new authentication session
+    with the SSO cookies expired, its username field holding the request's ``login_hint``."""
+    realm = await login_pages.open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    if not realm.reset_password_allowed:
+        return login_pages.error_page(request, realm, NOT_ALLOWED)
+    return await login.authorize_request(request, forgot=_first_form)
+
+
+async def _first_form(request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest) -> Response:
+    """The reset-credentials flow's first form for a checked authorization request, in a new tab."""
+    now = state(request).services.clock.now()
+    auth_session = AuthSession(
+        login_session.new_tab_id(),
+        realm.id,
+        client.id,
+        secrets.token_urlsafe(24),
+        auth_request.to_json(),
+        None,
+        now + login_session.lifespan(realm),
+        login_session.AUTHENTICATE,
+        root_id=await login_pages.root_for_new_tab(request, tx, realm),
+        started=now,
+        step_time=now,
+    )
+    await tx.flows.create_auth_session(auth_session)
+    return await _page(request, tx, realm, client, auth_session)
 
 
 async def page(request: Request) -> Response:

@@ -128,6 +128,7 @@ def _routes() -> tuple[BaseRoute, ...]:
             for action in login_session.FORM_STEPS
         ),
         Route(f"{OIDC}/registrations", registration.registrations_endpoint, methods=["GET", "POST"]),
+        Route(f"{OIDC}/forgot-credentials", reset_credentials.forgot_credentials_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/login-status-iframe.html", browser_session.status_iframe, methods=["GET"]),
         Route(f"{OIDC}/login-status-iframe.html/init", browser_session.status_iframe_init, methods=["GET"]),
         Route(f"{OIDC}/3p-cookies/step1.html", browser_session.third_party_step1, methods=["GET"]),
