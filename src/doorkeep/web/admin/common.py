@@ -9,6 +9,7 @@ the Account REST API; this module adds what only the admin resources need.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
@@ -197,6 +198,28 @@ async def client_of(tx: Tx, realm: Realm, client_uuid: str, message: str = "Clie
     if client is None or client.realm_id != realm.id:
         raise not_found(message)
     return client
+
+
+COLLECTION_KEY = "doorkeep.admin.collection"
+
+
+def as_collection(endpoint: handlers.Endpoint, name: str) -> handlers.Endpoint:
+    """``endpoint`` reached through another name of its collection (``client-templates`` for ``client-scopes``)."""
+
+    @functools.wraps(endpoint)
+    async def aliased(request: Request) -> Response:
+        request.scope[COLLECTION_KEY] = name
+        return await endpoint(request)
+
+    return aliased
+
+
+def collection(request: Request, name: str) -> str:
+    """The realm collection ``name`` as this request called it: Keycloak builds a Location from the request's own
+    path (``getAbsolutePathBuilder().path(id)``), so a scope made through ``client-templates`` is found there."""
+    found = request.scope.get(COLLECTION_KEY, name)
+    assert isinstance(found, str)
+    return found
 
 
 def no_content() -> Response:
