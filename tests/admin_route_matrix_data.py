@@ -402,3 +402,10 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # requireCreateRealm (master's admin or create-realm)
     "/": {"GET": REALMS, "POST": CREATE_REALM},
 }
+# RealmAdminResource.getClientTemplates (deprecated) hands out the very ClientScopesResource: the same rows under
+# client-templates.
+EXPECTED |= {
+    "/{realm}/client-templates" + path.removeprefix("/{realm}/client-scopes"): methods
+    for path, methods in EXPECTED.items()
+    if path.startswith("/{realm}/client-scopes")
+}

@@ -118,6 +118,8 @@ async def build(env: Env) -> World:
     w.ids["users"] = await w.made("/users", {"username": "target", "enabled": True})
     w.ids["groups"] = await w.made("/groups", {"name": "grp"})
     w.ids["client-scopes"] = await w.made("/client-scopes", {"name": "scp", "protocol": "openid-connect"})
+    # a scope of its own for the deprecated alias, made through it (deleting one must not take the other's away)
+    w.ids["client-templates"] = await w.made("/client-templates", {"name": "tpl", "protocol": "openid-connect"})
     await w.master("POST", "/roles", {"name": "rrole"})
     await w.master("POST", "/roles", {"name": "rrole-by-id"})
     w.ids["roles"] = "rrole"

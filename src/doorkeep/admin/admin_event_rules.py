@@ -79,6 +79,7 @@ TOP = {
     "users": "USER",
     "clients": "CLIENT",
     "client-scopes": "CLIENT_SCOPE",
+    "client-templates": "CLIENT_SCOPE",  # RealmAdminResource.getClientTemplates: the ClientScopesResource
     "default-default-client-scopes": "CLIENT_SCOPE",  # RealmAdminResource.addDefaultClientScope
     "default-optional-client-scopes": "CLIENT_SCOPE",
     "roles": "REALM_ROLE",

@@ -95,6 +95,7 @@ CHILDREN = {
         }
     ),
     "client-scopes": frozenset({"protocol-mappers", "scope-mappings"}),
+    "client-templates": frozenset({"protocol-mappers", "scope-mappings"}),
     "groups": frozenset({"children", "management", "members", "role-mappings"}),
     "roles": frozenset({"composites", "groups", "management", "users"}),
     "roles-by-id": frozenset({"composites", "management"}),

@@ -154,8 +154,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/clients-initial-access$", {"type": "array", "items": OBJECT}),  # ClientInitialAccessPresentation
     _rule(r"GET .*/clients/\{id\}$", ref("ClientRepresentation")),
     _rule(r"GET .*/clients$", array_of("ClientRepresentation")),
-    _rule(r"GET .*/client-scopes/\{id\}$", ref("ClientScopeRepresentation")),
-    _rule(r"GET .*/client-scopes$", array_of("ClientScopeRepresentation")),
+    _rule(r"GET .*/client-(scopes|templates)/\{id\}$", ref("ClientScopeRepresentation")),
+    _rule(r"GET .*/client-(scopes|templates)$", array_of("ClientScopeRepresentation")),
     _rule(r"GET .*/users/profile$", OBJECT),  # UPConfig
     _rule(r"GET .*/users/profile/metadata$", OBJECT),  # UserProfileMetadata
     # ClientProfilesRepresentation, ClientPoliciesRepresentation
@@ -221,8 +221,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"PUT .*/organizations/\{id\}/groups/\{group\}$", None, OBJECT),
     _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
     _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
-    _rule(r"POST .*/client-scopes$", None, ref("ClientScopeRepresentation"), "201"),
-    _rule(r"PUT .*/client-scopes/\{id\}$", None, ref("ClientScopeRepresentation")),
+    _rule(r"POST .*/client-(scopes|templates)$", None, ref("ClientScopeRepresentation"), "201"),
+    _rule(r"PUT .*/client-(scopes|templates)/\{id\}$", None, ref("ClientScopeRepresentation")),
     _rule(r"POST .*/roles$", None, ref("RoleRepresentation"), "201"),
     _rule(r"PUT .*/(roles|roles-by-id)/\{role_(name|id)\}$", None, ref("RoleRepresentation")),
     _rule(r"POST .*/users$", None, ref("UserRepresentation"), "201"),

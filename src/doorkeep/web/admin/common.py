@@ -9,6 +9,7 @@ the Account REST API; this module adds what only the admin resources need.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
@@ -109,13 +110,8 @@ class RealmCall(Call):
         return client
 
     async def user(self, user_id: str) -> User:
-        """UsersResource.user, the locator every ``users/{id}/…`` resource is reached through: the realm's user of
-        this id, looked up before any permission; unknown: 404 "User not found" to who may query users
-        (UserPermissions.canQuery), else 403 (no probing for ids)."""
-        user = await self.tx.users.get(user_id)
-        if user is None or user.realm_id != self.realm.id:
-            raise not_found("User not found") if self.can("query-users") else FORBIDDEN
-        return user
+        """UsersResource.user for a ``RealmCall`` (``located_user``)."""
+        return await located_user(self.tx, self.identity, self.realm, user_id)
 
 
 async def run(request: Request, work: Callable[[Call], Awaitable[Response]], *, write: bool = True) -> Response:
@@ -163,6 +159,30 @@ async def admin_caller(request: Request, tx: Tx, role: str) -> tuple[AdminIdenti
     return identity, realm
 
 
+async def located_user(tx: Tx, identity: AdminIdentity, realm: Realm, user_id: str) -> User:
+    """UsersResource.user, the locator every ``users/{id}/…`` resource is reached through: the realm's user of this
+    id, looked up before the method checks any permission of its own; unknown: 404 "User not found" to who may
+    query users (UserPermissions.canQuery), else 403 ("so somebody can't phish ids"). Held as ``user_of``."""
+    user = await tx.users.held(user_id)
+    if user is None or user.realm_id != realm.id:
+        raise not_found("User not found") if identity.can(realm, "query-users") else FORBIDDEN
+    return user
+
+
+async def admin_user(request: Request, tx: Tx) -> tuple[AdminIdentity, Realm, User]:
+    """For ``users/{id}/…`` handlers run by ``handlers.answer``: the caller (401), the realm (404), entry to it
+    (403), then the path's user as UsersResource.user finds it (``located_user``). The handler then makes its
+    method's own check (requireView, requireManage, ...) with the returned identity."""
+    identity = await authenticate(request, tx)
+    realm = await tx.realms.get_by_name(request.path_params["realm"])
+    if realm is None:
+        raise REALM_NOT_FOUND
+    if not identity.may_enter(realm):
+        raise FORBIDDEN
+    audit.caller(request, identity, realm)
+    return identity, realm, await located_user(tx, identity, realm, request.path_params["id"])
+
+
 async def user_of(tx: Tx, realm: Realm, user_id: str) -> User:
     """The user with this id in this realm, or 404 "User not found"; held till the transaction ends (a write under
     it waits for a concurrent deletion, then finds no user)."""
@@ -178,6 +198,28 @@ async def client_of(tx: Tx, realm: Realm, client_uuid: str, message: str = "Clie
     if client is None or client.realm_id != realm.id:
         raise not_found(message)
     return client
+
+
+COLLECTION_KEY = "doorkeep.admin.collection"
+
+
+def as_collection(endpoint: handlers.Endpoint, name: str) -> handlers.Endpoint:
+    """``endpoint`` reached through another name of its collection (``client-templates`` for ``client-scopes``)."""
+
+    @functools.wraps(endpoint)
+    async def aliased(request: Request) -> Response:
+        request.scope[COLLECTION_KEY] = name
+        return await endpoint(request)
+
+    return aliased
+
+
+def collection(request: Request, name: str) -> str:
+    """The realm collection ``name`` as this request called it: Keycloak builds a Location from the request's own
+    path (``getAbsolutePathBuilder().path(id)``), so a scope made through ``client-templates`` is found there."""
+    found = request.scope.get(COLLECTION_KEY, name)
+    assert isinstance(found, str)
+    return found
 
 
 def no_content() -> Response:

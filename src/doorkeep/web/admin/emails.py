@@ -201,8 +201,8 @@ async def _user_email(
         return handlers.render_error(AdminError(500, failure.format(err)))
 
     async def done(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, _ = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         return common.no_content()
 
     return await handlers.answer(request, done)
@@ -229,8 +229,8 @@ async def _execute_actions(request: Request, body: Any, *, read_lifespan: bool) 
     services = state(request).services
 
     async def prepare(tx: Tx) -> tuple[Realm, smtp.Mail]:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         client, redirect_uri, lifespan = await send_params(request, tx, realm, user, read_lifespan=read_lifespan)
         actions = _actions(body)
         now = services.clock.now()
@@ -258,8 +258,8 @@ async def send_verify_email(request: Request) -> Response:
     services = state(request).services
 
     async def prepare(tx: Tx) -> tuple[Realm, smtp.Mail]:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         client, redirect_uri, lifespan = await send_params(request, tx, realm, user)
         token: ActionToken = action_tokens.new(
             action_tokens.VERIFY_EMAIL,

@@ -20,21 +20,10 @@ from doorkeep.organizations import groups as org_groups
 from doorkeep.organizations import read_only_members
 from doorkeep.users import brute_force, otp
 from doorkeep.web.admin import audit
-from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
 
-USER_NOT_FOUND = not_found("User not found")
 MEMBERSHIP_GROUP_NOT_FOUND = not_found("Group not found")
-
-
-async def _user(call: RealmCall, user_id: str) -> User:
-    """UsersResource.user: an id no user of the realm has is a 404 to an admin who may query users, else a 403
-    ("we do this to make sure somebody can't phish ids")."""
-    user = await call.tx.users.held(user_id)
-    if user is None or user.realm_id != call.realm.id:
-        raise USER_NOT_FOUND if call.can("query-users") else FORBIDDEN
-    return user
 
 
 def _member(user: User, with_otp: set[str]) -> dict[str, object]:
@@ -77,7 +66,7 @@ async def members(request: Request) -> Response:
 
 async def user_groups(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        user = await _user(call, request.path_params["id"])
+        user = await call.user(request.path_params["id"])
         call.require("view-users")
         search = (request.query_params.get("search") or "").lower()
         groups = [g for g in await call.tx.groups.of_user(user.id) if search in g.name.lower()]
@@ -92,7 +81,7 @@ async def user_groups(request: Request) -> Response:
 
 async def membership(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        user = await _user(call, request.path_params["id"])
+        user = await call.user(request.path_params["id"])
         call.require("manage-users")
         await org_groups.refuse_outside(call.tx, call.realm.id, request.path_params["group"])
         # UserResource.joinGroup / removeMembership: "Group not found" (GroupsResource: "Could not find group by id")

@@ -20,10 +20,10 @@ from starlette.routing import Route
 from doorkeep.admin import impersonation
 from doorkeep.email import action_tokens
 from doorkeep.errors import AdminError
-from doorkeep.model import Realm, User, UserSession
+from doorkeep.model import Realm, UserSession
 from doorkeep.web import cookies, impersonation_link
 from doorkeep.web.admin import common
-from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
+from doorkeep.web.admin.auth import AdminIdentity
 from doorkeep.web.http import base_url, client_ip, issuer, json_response, state
 from doorkeep.web.login_responses import set_login_cookies
 
@@ -32,14 +32,6 @@ if TYPE_CHECKING:
 
 FEATURE = "impersonation"
 FEATURE_DISABLED = AdminError(501, "Feature not enabled", key="error")
-
-
-async def _target(tx: Tx, caller: AdminIdentity, realm: Realm, user_id: str) -> User:
-    """UsersResource.user: an unknown id is a 404 to those who may query users, else a 403 (no probing for ids)."""
-    user = await tx.users.get(user_id)
-    if user is None or user.realm_id != realm.id:
-        raise common.not_found("User not found") if caller.can(realm, "query-users") else FORBIDDEN
-    return user
 
 
 @dataclass(frozen=True)
@@ -55,7 +47,7 @@ async def start(request: Request, tx: Tx, caller: AdminIdentity, realm: Realm, u
     """UserResource.impersonate up to its answer: the user found as UsersResource finds it, the ``impersonation``
     role required (after the feature, which --features-disabled may turn off: 501), the session made (shared by
     the REST call and the Admin Console's Impersonate button)."""
-    user = await _target(tx, caller, realm, user_id)
+    user = await common.located_user(tx, caller, realm, user_id)
     if state(request).settings.feature_disabled(FEATURE):  # ProfileHelper.requireFeature, before the role check
         raise FEATURE_DISABLED
     caller.require(realm, "impersonation")

@@ -31,6 +31,7 @@ from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import sector_prefetch
 from doorkeep.web.admin.common import (
     RealmCall,
+    collection,
     created,
     invalid_input,
     no_content,
@@ -195,7 +196,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             new = await _checked(call, owner_id, _parse(await read_object(request)), of_scope, fetch)
             await call.identity.require_mapper_grants(call.tx, call.realm, [mapper_grants.added_role(new)])
             await _add(call, owner_id, mappers, new, of_scope)
-            kind = "client-scopes" if of_scope else "clients"
+            kind = collection(request, "client-scopes") if of_scope else "clients"
             return created(call.url(call.realm.name, kind, owner_id, "protocol-mappers", "models", new.id))
 
         return await run_realm(request, work)

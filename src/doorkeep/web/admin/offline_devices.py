@@ -31,8 +31,8 @@ async def user_offline_sessions(request: Request) -> Response:
         return await _end_others(request)
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         live = await realm_filter(tx, realm, True, state(request).services.clock.now())
         sessions = await tx.sessions.user_sessions_of(user.id, True, live)
         sessions.sort(key=lambda us: (-us.last_session_refresh, us.id))
@@ -47,8 +47,8 @@ async def _end_others(request: Request) -> Response:
     keep = request.query_params.get("keep") or None
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         await offline_devices.end_other_offline(tx, user.id, keep)
         return Response(status_code=NO_CONTENT)
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from doorkeep.web import cors
+from doorkeep.web.admin import common
 from doorkeep.web.http import NO_CACHE
 
 PREFIX = "/admin/realms"
@@ -87,6 +88,22 @@ def no_cache_reads(endpoint: Callable[[Request], Awaitable[Response]]) -> Callab
     return answer
 
 
+# RealmAdminResource.getClientTemplates, deprecated since client templates became client scopes (Keycloak 4), still
+# answers with the very ClientScopesResource: every ``client-scopes`` route, same checks and events, under this name.
+SCOPES, TEMPLATES = "/{realm}/client-scopes", "/{realm}/client-templates"
+
+
+def _aliased(routes: list[Route]) -> list[Route]:
+    """``routes`` and, for each under ``client-scopes``, the same endpoint under ``client-templates``, whose answers
+    name what they create under the path called (``common.collection``)."""
+    out = list(routes)
+    for route in routes:
+        if route.path == SCOPES or route.path.startswith(SCOPES + "/"):
+            path = TEMPLATES + route.path.removeprefix(SCOPES)
+            out.append(Route(path, common.as_collection(route.endpoint, "client-templates"), methods=route.methods))
+    return out
+
+
 def admin_routes() -> list[BaseRoute]:
     """Every admin REST route, its answers carrying CORS for the caller token's ``allowed-origins`` with
     ``Location`` exposed (AdminRoot.getRealmsAdmin), its GET answers ``no_cache_reads``. Their preflights are
@@ -100,8 +117,7 @@ def admin_routes() -> list[BaseRoute]:
             if exc.name != f"doorkeep.web.admin.{name}":
                 raise
             continue
-        for route in module.ROUTES:
-            assert isinstance(route, Route)
+        for route in _aliased(module.ROUTES):
             methods = sorted(route.methods - {"HEAD"}) if route.methods else None
             endpoint = cors.with_token_origins(no_cache_reads(route.endpoint), expose=cors.EXPOSE_LOCATION)
             out.append(Route(PREFIX + route.path, endpoint, methods=methods, name=route.name))

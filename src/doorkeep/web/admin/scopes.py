@@ -34,6 +34,7 @@ from doorkeep.model import Client, ClientScope, Role
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
+    collection,
     created,
     no_content,
     not_found,
@@ -82,7 +83,7 @@ async def create_scope(request: Request) -> Response:
         scope_validation.check_protocol(rep.get("protocol"))
         scope_validation.check_not_dynamic(rep.get("attributes"))
         scope = await operations.create_scope(call.tx, new)
-        return created(call.url(call.realm.name, "client-scopes", scope.id))
+        return created(call.url(call.realm.name, collection(request, "client-scopes"), scope.id))
 
     return await run_realm(request, work)
 

@@ -181,8 +181,8 @@ async def user_sessions(request: Request) -> Response:
     viewing a user's sessions needs view-users alone, so the clients they reveal follow the client view permission)."""
 
     async def work(tx: Tx) -> Response:
-        caller, realm = await common.admin_caller(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         live = await _filters(request, tx, realm)
         render = _Renderer(tx, live, await tx.config.realm_clients(realm))
         sessions = await tx.session_views.of_user(user.id, False, live[False])
@@ -200,8 +200,8 @@ async def user_offline_sessions(request: Request) -> Response:
     must be one the admin may view (403 otherwise, after its 404; UserSessionClientVisibilityTest)."""
 
     async def work(tx: Tx) -> Response:
-        caller, realm = await common.admin_caller(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         client = await _client_of(tx, realm, request.path_params["client"], "Client not found")
         caller.require(realm, "view-clients")
         live = await _filters(request, tx, realm)
@@ -264,8 +264,8 @@ async def user_consents(request: Request) -> Response:
     """The user's consents and offline grants, of the clients the admin may view (UserSessionClientVisibilityTest)."""
 
     async def work(tx: Tx) -> Response:
-        caller, realm = await common.admin_caller(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         if not caller.can(realm, "view-clients"):
             return json_response([])
         live = await _filters(request, tx, realm)
@@ -278,8 +278,8 @@ async def revoke_consent(request: Request) -> Response:
     """By **clientId**: the consent, this client in every offline session of the user, and its online sessions."""
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         client = await tx.clients.get_by_client_id(realm.id, request.path_params["client_id"])
         if client is None:
             raise common.not_found("Client not found")
@@ -298,8 +298,8 @@ async def logout_user(request: Request) -> Response:
     plans: list[provider_logout.Backchannel] = []
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         plans.extend(provider_logout.backchannel_plans(realm, await triggered.sign_out_user(tx, realm, user, now)))
         return Response(status_code=NO_CONTENT)
 

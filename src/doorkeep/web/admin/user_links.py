@@ -26,8 +26,8 @@ USER = "/{realm}/users/{id}"
 
 async def listing(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         return json_response([federated_links.representation(f) for f in await user_links.of_user(tx, realm, user)])
 
     return await handlers.answer(request, work, write=False)
@@ -35,8 +35,8 @@ async def listing(request: Request) -> Response:
 
 async def link(request: Request) -> Response:
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         if not isinstance(body, dict):
             raise common.MISMATCHED_INPUT
         refuse_unknown(await request.body(), federated_links.KEYS, "FederatedIdentityRepresentation")
@@ -56,8 +56,8 @@ async def link(request: Request) -> Response:
 
 async def unlink(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         await user_links.unlink(tx, user, request.path_params["provider"])
         return common.no_content()
 

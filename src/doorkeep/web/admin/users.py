@@ -139,8 +139,9 @@ async def get_user(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
-        [user] = await brute_force.shown(tx, realm, [await common.user_of(tx, realm, request.path_params["id"])], now)
+        caller, realm, found = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
+        [user] = await brute_force.shown(tx, realm, [found], now)
         rep = user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id])))
         rep = shown(realm, rep)
         if common.query_bool(request, "userProfileMetadata", False):
@@ -154,8 +155,8 @@ async def update_user(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         refuse_unknown(await request.body(), USER_REPRESENTATION, "UserRepresentation")
         await ops.update_user(tx, realm, user, body, now, state(request).services.read_only.admin)
         return Response(status_code=NO_CONTENT)
@@ -167,8 +168,8 @@ async def delete_user(request: Request) -> Response:
     """Sessions, consents, credentials and role mappings go with the user (foreign-key cascade)."""
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         await tx.users.delete(user.id)
         return Response(status_code=NO_CONTENT)
 
@@ -179,8 +180,8 @@ async def reset_password(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         await ops.reset_password(tx, realm, user, body, now)
         return Response(status_code=NO_CONTENT)
 
@@ -192,8 +193,8 @@ async def list_credentials(request: Request) -> Response:
     UserResource.credentials from requireManage to requireView, keycloak/keycloak#19587, closing #17174)."""
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         return json_response([credential_to_json(c) for c in await tx.users.credentials(user.id)])
 
     return await handlers.answer(request, work, write=False)
@@ -205,8 +206,8 @@ async def none_linked(request: Request) -> Response:
     empty. (The user's identity provider links are web/admin/user_links.py.)"""
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
-        await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, _ = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         return json_response([])
 
     return await handlers.answer(request, work, write=False)
@@ -219,8 +220,8 @@ async def disable_credential_types(request: Request) -> Response:
     a user of the realm's own database nothing changes: 204, no admin event. Doorkeep has no user storage."""
 
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, _ = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         if body is not None and (not isinstance(body, list) or not all(isinstance(t, str) for t in body)):
             raise common.NOT_A_LIST_OF_OBJECTS  # Jackson's MismatchedInputException for List<String>
         return Response(status_code=NO_CONTENT)
@@ -230,8 +231,8 @@ async def disable_credential_types(request: Request) -> Response:
 
 async def delete_credential(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         if not await tx.users.delete_credential(user.id, request.path_params["credential"]):
             raise ops.not_found("Credential not found")
         return Response(status_code=NO_CONTENT)
@@ -245,8 +246,8 @@ async def move_credential(request: Request) -> Response:
     Keycloak records no admin event for either."""
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         after = request.path_params.get("previous")
         if not await credential_order.move(tx, user.id, request.path_params["credential"], after):
             raise ops.not_found("Credential not found")
@@ -266,8 +267,8 @@ async def set_credential_label(request: Request) -> Response:
         return handlers.render_error(common.invalid_input("Credential label must be UTF-8 text"))
 
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "manage-users")
         await ops.set_credential_label(tx, user, request.path_params["credential"], label)
         audit.unchanged(request)
         return Response(status_code=NO_CONTENT)
@@ -277,8 +278,8 @@ async def set_credential_label(request: Request) -> Response:
 
 async def role_mappings(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await common.admin_realm(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        caller, realm, user = await common.admin_user(request, tx)
+        caller.require(realm, "view-users")
         return json_response(await ops.role_mappings(tx, realm, user))
 
     return await handlers.answer(request, work, write=False)
@@ -289,9 +290,10 @@ def _role_list(kind: str, *, per_client: bool) -> handlers.Endpoint:
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
-            caller, realm = await common.admin_caller(request, tx, "view-users")
-            user = await common.user_of(tx, realm, request.path_params["id"])
+            caller, realm, user = await common.admin_user(request, tx)
+            # RoleMapperResource finds the client ("Client not found") before the method checks its permission
             client = await common.client_of(tx, realm, request.path_params["client"]) if per_client else None
+            caller.require(realm, "view-users")
             brief = common.query_bool(request, "briefRepresentation", True)
             return json_response(await ops.role_list(tx, realm, user, client, kind, caller, brief=brief))
 
@@ -305,9 +307,10 @@ def _role_change(*, grant: bool, per_client: bool) -> handlers.Endpoint:
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx, body: Any) -> Response:
-            caller, realm = await common.admin_caller(request, tx, "manage-users")
-            user = await common.user_of(tx, realm, request.path_params["id"])
+            caller, realm, user = await common.admin_user(request, tx)
+            # RoleMapperResource finds the client ("Client not found") before the method checks its permission
             client = await common.client_of(tx, realm, request.path_params["client"]) if per_client else None
+            caller.require(realm, "manage-users")
             await ops.change_mappings(tx, realm, user, client, body, grant, caller)
             return Response(status_code=NO_CONTENT)
 
