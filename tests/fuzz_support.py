@@ -184,8 +184,9 @@ def headers(raw: dict[str, str]) -> dict[bytes, bytes]:
 
 
 # Keycloak answers 500 on purpose when the realm's mail server cannot be reached (RealmAdminResource
-# .testSMTPConnection, UserResource.executeActionsEmail / sendVerifyEmail): the only 5xx a fuzzer may see.
-MAIL_PATHS = ("/testSMTPConnection", "/execute-actions-email", "/send-verify-email")
+# .testSMTPConnection, UserResource.executeActionsEmail / resetPasswordEmail / sendVerifyEmail): the only 5xx a
+# fuzzer may see.
+MAIL_PATHS = ("/testSMTPConnection", "/execute-actions-email", "/reset-password-email", "/send-verify-email")
 
 
 def keycloaks_mail_failure(response: httpx.Response) -> bool:
