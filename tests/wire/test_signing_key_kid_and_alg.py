@@ -20,7 +20,7 @@ import jwt
 import pytest
 
 from admin_support import make_admin
-from support import add_audience, claims, password_grant, refresh, token_url
+from support import add_audience, claims, password_grant, refresh, token_url, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -148,3 +148,36 @@ async def test_the_account_and_admin_apis_refuse_a_token_whose_alg_is_not_its_ke
         assert admin.status_code == 401, admin.text
         assert admin.headers.get("www-authenticate") == CHALLENGE
         assert admin.json() == {"error": "HTTP 401 Unauthorized", "error_description": "Token verification failed"}
+
+
+EC_CASES = ["ES384", "ES512", "RS256", "PS256", "HS256", "EdDSA"]
+
+
+@pytest.mark.parametrize("alg", EC_CASES)
+async def test_an_ec_key_s_kid_under_another_alg_is_refused_by_userinfo_and_introspection(realm: Env, alg: str) -> None:
+    """The realm's ES256 key (a fallback key made for a client that asks for ES256 access tokens): its kid under
+    another ECDSA size, RS256/PS256 (signed by the realm's RSA key), HS256 (its public key as the secret) or EdDSA."""
+    await update_client(realm.db, "test", "app", attributes={"access.token.signed.response.alg": "ES256"})
+    await add_audience(realm.db, "test", "app")
+    issued = (await _tokens(realm))["access_token"]
+    header = json.loads(base64.urlsafe_b64decode(issued.split(".")[0] + "=="))
+    assert header["alg"] == "ES256", header
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        stored = {k.kid: k for k in await tx.keys.list(found.id)}
+    ec, rsa = stored[header["kid"]], next(k for k in stored.values() if k.algorithm == "RS256")
+    assert ec.public_pem is not None
+    payload = claims(issued)
+    if alg in ("RS256", "PS256"):
+        forged = jwt.encode(payload, rsa.private, algorithm=alg, headers={"kid": ec.kid})
+    elif alg == "HS256":
+        secret = ec.public_pem.encode()
+        forged = _compact({"alg": alg, "kid": ec.kid}, payload, lambda d: hmac.new(secret, d, hashlib.sha256).digest())
+    else:
+        forged = _compact({"alg": alg, "kid": ec.kid}, payload, lambda _: b"\x01" * 96)
+    assert (await _userinfo(realm, issued)).status_code == 200
+    assert (await _introspect(realm, issued))["active"] is True
+    answer = await _userinfo(realm, forged)
+    assert (answer.status_code, answer.headers.get("www-authenticate"), answer.content) == (401, CHALLENGE, b"")
+    assert await _introspect(realm, forged) == {"active": False}
