@@ -6,6 +6,7 @@ Every page visited is saved as a screenshot into the test output folder (``admin
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -145,9 +146,16 @@ def test_the_realm_sessions_page_and_events_list_what_happened(server: str, page
     page.get_by_role("link", name="Sessions", exact=True).click()
     expect(page.get_by_role("link", name="Online (")).to_be_visible()
     shot(page, "11-realm-sessions")
+    expect(page.get_by_role("columnheader", name="Type")).to_be_visible()
+    expect(page.get_by_role("cell", name="Regular SSO").first).to_be_visible()
     page.get_by_role("link", name="Offline (").click()
-    expect(page.get_by_role("row").filter(has_text="user1").first).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="user1").first
+    expect(row).to_be_visible()
+    expect(row.get_by_role("cell", name="Offline", exact=True)).to_be_visible()
     shot(page, "12-realm-offline-sessions")
+    row.get_by_role("link", name=PORTAL, exact=True).click()  # the session's client: its Offline Access tab
+    expect(page).to_have_url(re.compile(r"/clients/[^/]+/offline-access$"))
+    expect(page.get_by_role("row").filter(has_text="user1").first).to_be_visible()
     page.get_by_role("link", name="Events").click()
     page.get_by_label("Event type").select_option("LOGIN")
     page.get_by_role("button", name="Search").click()

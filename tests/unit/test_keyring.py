@@ -44,11 +44,11 @@ async def test_unknown_kids_reread_the_rows_but_never_reparse_known_keys() -> No
     rsa = material.generate("r", "RS256", 0)
     tx: Any = FakeTx([rsa])
     ring = KeyRing()
-    first = await ring.verification_key(tx, "r", rsa.kid)
+    first = await ring.verification_key(tx, "r", rsa.kid, "RS256")
     assert first is not None
     for _ in range(3):
-        assert await ring.verification_key(tx, "r", "no-such-kid") is None
-    assert await ring.verification_key(tx, "r", rsa.kid) is first  # the same parsed object
+        assert await ring.verification_key(tx, "r", "no-such-kid", "RS256") is None
+    assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is first  # the same parsed object
     assert tx.keys.reads == 4
 
 
@@ -59,9 +59,9 @@ async def test_a_key_added_elsewhere_is_found_and_a_status_change_is_seen() -> N
     assert (await ring.signing_key(tx, "r", "RS256", 0)).kid == rsa.kid
     newer = material.generate("r", "RS256", 1)
     tx.keys.rows = [dataclasses.replace(rsa, status="passive"), newer]
-    assert (await ring.verification_key(tx, "r", newer.kid)) is not None
+    assert (await ring.verification_key(tx, "r", newer.kid, "RS256")) is not None
     assert (await ring.signing_key(tx, "r", "RS256", 1)).kid == newer.kid
-    old = await ring.verification_key(tx, "r", rsa.kid)
+    old = await ring.verification_key(tx, "r", rsa.kid, "RS256")
     assert old is not None and old.status == "passive"
 
 
@@ -80,11 +80,33 @@ async def test_another_config_version_of_the_realm_rereads_its_keys_keeping_the_
     assert tx.keys.reads == 1
     tx.config.version = 2_000_000
     assert (await ring.signing_key(tx, "r", "RS256", 1)).kid == replacement.kid
-    assert await ring.verification_key(tx, "r", rsa.kid) is None
+    assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is None
     assert {k.kid for k in await ring.public_keys(tx, "r")} == {replacement.kid}
     tx.keys.rows = [rsa, replacement]  # a key both have keeps its parsed object
     tx.config.version = 2_000_001
-    assert await ring.verification_key(tx, "r", rsa.kid) is not None
-    assert await ring.verification_key(tx, "r", replacement.kid) is await ring.verification_key(
-        tx, "r", replacement.kid
+    assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is not None
+    assert await ring.verification_key(tx, "r", replacement.kid, "RS256") is await ring.verification_key(
+        tx, "r", replacement.kid, "RS256"
     )
+
+
+async def test_a_kid_names_a_signing_key_only_with_the_algorithm_of_that_key() -> None:
+    """DefaultKeyManager.getKey(realm, kid, SIG, alg): an RS256 key's kid with PS256 or HS512, or an HMAC key's kid
+    with RS256, names no key; one RSA key two providers hold (one kid) is found under each provider's algorithm."""
+    rs256 = material.generate("r", "RS256", 0)
+    hmac = material.generate("r", "HS512", 0)
+    ps256 = dataclasses.replace(rs256, algorithm="PS256", component_id="z-second-provider")
+    tx: Any = FakeTx([rs256, hmac])
+    ring = KeyRing()
+    assert await ring.verification_key(tx, "r", rs256.kid, "RS256") is not None
+    for alg in ("PS256", "RS512", "ES256", "HS256", "HS512"):
+        assert await ring.verification_key(tx, "r", rs256.kid, alg) is None, alg
+    assert await ring.verification_key(tx, "r", hmac.kid, "HS512") is not None
+    for alg in ("RS256", "HS256", "PS256"):
+        assert await ring.verification_key(tx, "r", hmac.kid, alg) is None, alg
+    tx.keys.rows = [rs256, ps256, hmac]
+    tx.config.version = 1
+    found = await ring.verification_key(tx, "r", rs256.kid, "PS256")
+    assert found is not None and found.component_id == "z-second-provider"
+    named = await ring.signing_key(tx, "r", "PS256", 0, kid=rs256.kid)
+    assert named.algorithm == "PS256" and named.kid == rs256.kid

@@ -18,13 +18,15 @@ OFF = Organization("id-o", "r", "Off", "off", enabled=False)
         ([ACME, BETA], "id-b", ["beta"]),
         ([ACME, BETA], None, []),  # several, none picked
         ([ACME, BETA], "id-o", []),  # a pick that is not the user's
-        ([ACME, OFF], "id-o", ["acme"]),  # the one enabled organization, whatever was picked
+        ([ACME, OFF], "id-o", []),  # a disabled pick maps nothing, not the user's other organization
         ([ACME, BETA, OFF], "id-o", []),  # a disabled pick maps nothing
-        ([BETA], "id-a", ["beta"]),  # a member of one: that one
+        ([BETA], "id-a", []),  # a pick the user is not (or no longer) a member of maps nothing
+        ([BETA], None, ["beta"]),  # no pick, a member of one: that one
+        ([ACME, OFF], None, ["acme"]),  # no pick, one enabled organization: that one
         ([], "id-a", []),
     ],
 )
-def test_any_maps_the_only_enabled_organization_else_the_user_s_pick(
+def test_any_maps_the_user_s_pick_while_it_holds_else_without_one_the_only_enabled_organization(
     mine: list[Organization], picked: str | None, mapped: list[str]
 ) -> None:
     assert [o.alias for o in scope.resolve(["organization"], mine, picked)] == mapped

@@ -21,11 +21,13 @@ def _provider_order(key: LoadedKey) -> tuple[int, str]:
 @dataclass
 class RealmKeys:
     """A realm's enabled keys. Two providers may hold one key (one kid, as Keycloak derives an RSA or EC key's kid
-    from its public key): each is listed, and a kid names the first of them in provider order (getKey)."""
+    from its public key): each is listed, and a kid with an algorithm names the first of them in provider order.
+    A signing key is named by kid *and* algorithm (DefaultKeyManager.getKey(realm, kid, SIG, alg) matches the key's
+    algorithm exactly): the kid of an RS256 key with PS256, or of an HMAC key with RS256, names no key."""
 
     signing: list[LoadedKey] = field(default_factory=list)  # the keys that sign and verify
     encrypting_keys: list[LoadedKey] = field(default_factory=list)  # the keys that encrypt and decrypt
-    by_kid: dict[str, LoadedKey] = field(default_factory=dict)
+    by_kid: dict[tuple[str, str], LoadedKey] = field(default_factory=dict)  # (kid, algorithm): the signing keys
     enc_by_kid: dict[str, LoadedKey] = field(default_factory=dict)
     version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
     _active: dict[str, LoadedKey | None] = field(default_factory=dict, repr=False, compare=False)
@@ -33,13 +35,17 @@ class RealmKeys:
     _until: int | None = field(default=None, repr=False, compare=False)
 
     def add(self, key: LoadedKey) -> None:
-        keys, named = (self.encrypting_keys, self.enc_by_kid) if key.use == "enc" else (self.signing, self.by_kid)
-        keys.append(key)
-        kept = named.get(key.kid)
-        if kept is None or _provider_order(key) < _provider_order(kept):
-            named[key.kid] = key
         if key.use == "enc":
+            self.encrypting_keys.append(key)
+            kept = self.enc_by_kid.get(key.kid)
+            if kept is None or _provider_order(key) < _provider_order(kept):
+                self.enc_by_kid[key.kid] = key
             return
+        self.signing.append(key)
+        name = (key.kid, key.algorithm)
+        named = self.by_kid.get(name)
+        if named is None or _provider_order(key) < _provider_order(named):
+            self.by_kid[name] = key
         self._active.clear()
         ends = [k.not_after for k in self.signing if k.not_after is not None and k.status == "active"]
         self._until = min(ends, default=None)
@@ -118,8 +124,8 @@ class KeyRing:
         (Keycloak 26.8, OIDCSigningKeySelectionTest's fallbacks)."""
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
         if kid is not None:
-            named = realm_keys.by_kid.get(kid)
-            if named is not None and named.algorithm == alg and material.signs_at(named, now):
+            named = realm_keys.by_kid.get((kid, alg))
+            if named is not None and material.signs_at(named, now):
                 return named
         key = realm_keys.active(alg, now)
         if key is None:
@@ -170,11 +176,13 @@ class KeyRing:
         )
         return asymmetric[0] if asymmetric else None
 
-    async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
+    async def verification_key(self, tx: Tx, realm_id: str, kid: str, alg: str) -> LoadedKey | None:
+        """DefaultKeyManager.getKey(realm, kid, SIG, alg): the enabled signing key ``kid`` of exactly ``alg``
+        (active or passive), or None; a token's header names both."""
         realm_keys = self._kept(tx, realm_id)
-        if realm_keys is None or kid not in realm_keys.by_kid:
+        if realm_keys is None or (kid, alg) not in realm_keys.by_kid:
             realm_keys = await self._load(tx, realm_id)
-        return realm_keys.by_kid.get(kid)
+        return realm_keys.by_kid.get((kid, alg))
 
     async def public_keys(self, tx: Tx, realm_id: str) -> list[LoadedKey]:
         """The realm's enabled asymmetric keys, signing ones then encrypting ones (the JWKS)."""

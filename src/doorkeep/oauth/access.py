@@ -124,12 +124,15 @@ async def verified_claims(
 
 
 async def _unverified(tx: Tx, services: Services, realm: Realm, token: str) -> str:
-    """Why ``verify`` refused a token, as the admin API words it: a parsed token whose ``kid`` names a key of the
-    realm failed its signature (TokenSignatureInvalidException); junk, or a key the realm does not have, is
-    the generic failure (JWSInput's and the SignatureProvider's VerificationException)."""
+    """Why ``verify`` refused a token, as the admin API words it: a parsed token whose ``kid`` and ``alg`` name a
+    key of the realm failed its signature (TokenSignatureInvalidException); junk, or a key the realm does not have
+    for that algorithm, is the generic failure (JWSInput's VerificationException, the verifier context's "Key not
+    found")."""
     parsed = unverified(token)
-    kid = parsed[0].get("kid") if parsed is not None else None
-    if isinstance(kid, str) and await services.codec.keyring.verification_key(tx, realm.id, kid) is not None:
+    kid, alg = (parsed[0].get("kid"), parsed[0].get("alg")) if parsed is not None else (None, None)
+    if not isinstance(kid, str) or not isinstance(alg, str):
+        return e.TOKEN_VERIFICATION_FAILED
+    if await services.codec.keyring.verification_key(tx, realm.id, kid, alg) is not None:
         return SIGNATURE_INVALID
     return e.TOKEN_VERIFICATION_FAILED
 

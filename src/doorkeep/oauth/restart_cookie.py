@@ -178,7 +178,7 @@ async def _verified(tx: Tx, keyring: KeyRing, realm_id: str, token: str, now: in
     if kid is None:
         key = await keyring.active_key(tx, realm_id, alg, now)
     elif isinstance(kid, str):
-        key = await keyring.verification_key(tx, realm_id, kid)
+        key = await keyring.verification_key(tx, realm_id, kid, alg)
     else:
         return None
     if key is None or key.algorithm != alg or key.jws_verifying is None:

@@ -1,11 +1,11 @@
 """The ``organization`` scope as Keycloak 26's OrganizationScope reads it: a dynamic scope.
 
 A client scope holding an ``oidc-organization-membership-mapper`` may be requested as itself (``organization``:
-ANY, the user's organization when they belong to exactly one enabled one; with several, the one picked at login,
-the client session's ``kc.org`` note), as ``organization:*`` (ALL, every organization of the user) or as
-``organization:<alias>`` (SINGLE, that organization if the user is a member). The granted scope keeps the requested
-spelling (Keycloak's ClientScopeDecorator), so the token's ``scope`` shows it and a
-refresh resolves it again. Only enabled organizations of a realm with organizations on are ever mapped.
+ANY, the organization picked at login, the client session's ``kc.org`` note, while it holds; without a pick, the
+user's organization when they belong to exactly one enabled one), as ``organization:*`` (ALL, every organization
+of the user) or as ``organization:<alias>`` (SINGLE, that organization if the user is a member). The granted scope
+keeps the requested spelling (Keycloak's ClientScopeDecorator), so the token's ``scope`` shows it and a refresh
+resolves it again. Only enabled organizations of a realm with organizations on are ever mapped.
 """
 
 from __future__ import annotations
@@ -79,14 +79,18 @@ def resolve(
 ) -> tuple[Organization, ...]:
     """The organizations the first organization scope among ``granted_names`` maps, from the user's ``mine``
     (OrganizationScope.valueOfScope then resolveOrganizations); ``picked``: the id of the organization the login
-    picked (the client session's ``kc.org`` note), which ANY maps when the user has several. SPECIFIC maps every
-    alias granted (``organization:a organization:b``)."""
+    picked (the client session's ``kc.org`` note), the only one ANY maps once picked (OrganizationMembershipMapper's
+    setClaim reads the note before the scope, then keeps it only while it exists, is enabled and has the user: a pick
+    the user has since left, or that was disabled or deleted, maps nothing, never another organization of theirs).
+    SPECIFIC maps every alias granted (``organization:a organization:b``)."""
     enabled = [o for o in mine if o.enabled]
     names = list(granted_names)
     for name in names:
         _, separator, value = name.partition(SEPARATOR)
-        if not separator:  # ANY: the user's only enabled organization, else the one picked if still theirs
-            return tuple(enabled) if len(enabled) == 1 else tuple(o for o in enabled if o.id == picked)
+        if not separator:  # ANY: the pick while still theirs and enabled, else (no pick) the user's only enabled one
+            if picked is not None:
+                return tuple(o for o in enabled if o.id == picked)
+            return tuple(enabled) if len(enabled) == 1 else ()
         if value == ALL:
             return tuple(enabled)
         aliases = {n.partition(SEPARATOR)[2] for n in names if kind(n) == "SPECIFIC"}

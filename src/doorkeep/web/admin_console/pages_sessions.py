@@ -44,6 +44,7 @@ async def sessions(page: Page) -> Response:
             offline=offline,
             here=here,
             may_sign_out=c.can("manage-users"),
+            may_view_clients=c.can("view-clients"),
         )
 
     return await run(page, work)

@@ -125,6 +125,7 @@ async def sessions(page: Page) -> Response:
             prefix=OFFLINE,
             here=user_path(c, u, "/sessions") + "?" + urlencode(online_at | offline_at),  # where a sign-out returns
             may_sign_out=c.can("manage-users"),
+            may_view_clients=c.can("view-clients"),
             sign_out_all=user_path(c, u, "/sign-out"),
         )
 

@@ -33,8 +33,14 @@ class SessionRow:
     ip_address: str
     started: int
     last_access: int
-    clients: tuple[str, ...]
+    clients: tuple[str, ...]  # the clientIds, sorted
     device_label: str = ""  # offline sessions only (docs/offline-devices.md)
+    client_uuids: tuple[str, ...] = ()  # the ids of ``clients``, in their order: what a client's link names
+
+    @property
+    def client_links(self) -> list[tuple[str, str]]:
+        """(id, clientId) of each client of the session, by clientId."""
+        return list(zip(self.client_uuids, self.clients, strict=True))
 
 
 # The realm's Sessions tabs and overview count live sessions up to this many, then show "10,000+": an exact
@@ -106,7 +112,7 @@ class _Rows:
         if us.id not in self._links or us.user_id not in self._usernames:
             await self.prefetch([us])
         username = self._usernames[us.user_id]
-        names = [self._clients[uuid].client_id for uuid, _ in self._links[us.id] if uuid in self._clients]
+        named = sorted((self._clients[uuid].client_id, uuid) for uuid, _ in self._links[us.id] if uuid in self._clients)
         return SessionRow(
             us.id,
             us.offline,
@@ -115,8 +121,9 @@ class _Rows:
             us.ip_address,
             us.started,
             us.last_session_refresh if last_access is None else last_access,
-            tuple(sorted(names)),
+            tuple(client_id for client_id, _ in named),
             device.label_of(us.notes) if us.offline else "",
+            tuple(uuid for _, uuid in named),
         )
 
     async def build(self, sessions: Sequence[Shown], last_access: Sequence[int | None] = ()) -> list[SessionRow]:
@@ -187,7 +194,7 @@ async def user_sessions(
         found = await c.tx.session_views.page_of_user(user.id, offline, first, size, rows.live)
         built = await rows.build(found)
         if not c.can("view-clients"):  # as ``GET users/{id}/sessions``: clients only to who may view them
-            built = [dataclasses.replace(row, clients=()) for row in built]
+            built = [dataclasses.replace(row, clients=(), client_uuids=()) for row in built]
         pages.append(Page(built, first, size, first + size < total, total))
     return pages[0], pages[1]
 
