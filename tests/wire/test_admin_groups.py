@@ -128,3 +128,18 @@ async def test_new_users_join_the_default_groups_and_group_admin_roles_count(env
     listed = await env.http.get(f"{DEMO}/clients", headers=dora)
     assert (listed.status_code, listed.json()) == (200, [])
     assert (await env.http.post(f"{DEMO}/clients", json={"clientId": "x"}, headers=dora)).status_code == 403
+
+
+async def test_an_unknown_default_group_answers_404_group_not_found(env: Env) -> None:
+    """RealmAdminResource.addDefaultGroup / removeDefaultGroup: NotFoundException("Group not found"), for another
+    realm's group too; nothing is recorded."""
+    await demo_realm(env)
+    h = await env.admin_headers()
+    master_group = await _create(env, h, "/admin/realms/master/groups", {"name": "elsewhere"})
+    assert master_group.status_code == 201, master_group.text
+    elsewhere = master_group.headers["location"].rsplit("/", 1)[1]
+    for group_id in ("no-such-group", elsewhere):
+        for method in ("PUT", "DELETE"):
+            response = await env.http.request(method, f"{DEMO}/default-groups/{group_id}", headers=h)
+            assert (response.status_code, response.json()) == (404, {"error": "Group not found"}), (method, group_id)
+    assert (await env.http.get(f"{DEMO}/default-groups", headers=h)).json() == []

@@ -62,3 +62,32 @@ async def test_a_role_named_with_a_line_break_gets_a_location_without_one(env: E
     assert role.status_code == 201, role.text
     assert role.headers["location"] == f"{ADMIN}/test/roles/x%0D%0ASet-Cookie:%20a=1"
     assert "set-cookie" not in role.headers
+
+
+@pytest.mark.parametrize(
+    ("name", "encoded"),
+    [
+        ("a/b", "a%2Fb"),
+        ("100%", "100%25"),
+        ("a%41b", "a%2541b"),
+        ("role-a-{pattern}", "role-a-%7Bpattern%7D"),
+        ("app:read;x=1", "app:read;x=1"),
+    ],
+)
+async def test_a_new_role_location_encodes_its_whole_name_as_one_path_segment(
+    env: Env, name: str, encoded: str
+) -> None:
+    """RoleContainerResource.createRole writes ``path(Encode.encodePathSegmentAsIs(name))``: a ``/`` and every
+    ``%`` (even one that looks like an escape) are encoded too, so the last segment decodes to the name."""
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    role = await env.http.post("/admin/realms/test/roles", headers=headers, json={"name": name})
+    assert role.status_code == 201, role.text
+    assert role.headers["location"] == f"{ADMIN}/test/roles/{encoded}"
+    made = await env.http.post("/admin/realms/test/clients", headers=headers, json={"clientId": "shop"})
+    assert made.status_code == 201, made.text
+    client_uuid = made.headers["location"].rsplit("/", 1)[-1]
+    roles = f"/admin/realms/test/clients/{client_uuid}/roles"
+    client_role = await env.http.post(roles, headers=headers, json={"name": name})
+    assert client_role.status_code == 201, client_role.text
+    assert client_role.headers["location"] == f"{ADMIN}/test/clients/{client_uuid}/roles/{encoded}"

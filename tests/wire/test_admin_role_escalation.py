@@ -29,8 +29,10 @@ async def test_manage_users_cannot_grant_itself_realm_admin(env: Env) -> None:
     me, headers = await make_admin(env, "demo", "helpdesk", "manage-users")
     rm = await client_uuid(env, "demo", "realm-management")
     realm_admin = await role_ref(env, "demo", "realm-admin", "realm-management")
-    for body in ([realm_admin], [{"name": "realm-admin"}]):
-        forbidden(await env.http.post(mappings_url("demo", me, rm), json=body, headers=headers))
+    forbidden(await env.http.post(mappings_url("demo", me, rm), json=[realm_admin], headers=headers))
+    # A name alone names no role (RoleMapperResource: 404 before the permission check); nothing is granted either.
+    unnamed = await env.http.post(mappings_url("demo", me, rm), json=[{"name": "realm-admin"}], headers=headers)
+    assert unnamed.status_code == 404, unnamed.text
     assert "realm-admin" not in await mapped(env, "demo", me)
     headers = await login(env, "demo", "helpdesk")
     forbidden(await env.http.get(f"{DEMO}/clients", headers=headers))
@@ -39,8 +41,11 @@ async def test_manage_users_cannot_grant_itself_realm_admin(env: Env) -> None:
 async def test_master_manage_users_cannot_grant_admin_or_create_realm(env: Env) -> None:
     me, headers = await make_admin(env, "master", "m-helpdesk", "manage-users")
     for name in ("admin", "create-realm"):
-        for body in ([await role_ref(env, "master", name)], [{"name": name}]):
-            forbidden(await env.http.post(mappings_url("master", me), json=body, headers=headers))
+        forbidden(
+            await env.http.post(mappings_url("master", me), json=[await role_ref(env, "master", name)], headers=headers)
+        )
+        unnamed = await env.http.post(mappings_url("master", me), json=[{"name": name}], headers=headers)
+        assert unnamed.status_code == 404, unnamed.text  # a name alone names no role
     assert await mapped(env, "master", me) == {"default-roles-master", "manage-users"}
     headers = await login(env, "master", "m-helpdesk")
     forbidden(await env.http.post("/admin/realms", json={"realm": "mine"}, headers=headers))
@@ -168,10 +173,10 @@ async def test_a_service_account_gets_no_admin_role_from_manage_users(env: Env) 
 async def test_manage_realm_cannot_nest_admin_into_master_default_roles(env: Env) -> None:
     _, headers = await make_admin(env, "master", "m-realmmgr", "manage-realm")
     for name in ("admin", "create-realm"):
-        for body in ([await role_ref(env, "master", name)], [{"name": name}]):
-            forbidden(
-                await env.http.post(f"{MASTER}/roles/default-roles-master/composites", json=body, headers=headers)
-            )
+        url = f"{MASTER}/roles/default-roles-master/composites"
+        forbidden(await env.http.post(url, json=[await role_ref(env, "master", name)], headers=headers))
+        unnamed = await env.http.post(url, json=[{"name": name}], headers=headers)
+        assert unnamed.status_code == 404, unnamed.text  # RoleResource.addComposites: no id, no composite
 
 
 async def test_manage_realm_cannot_nest_a_client_role_without_manage_clients(env: Env) -> None:

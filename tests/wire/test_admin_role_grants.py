@@ -63,7 +63,7 @@ async def test_manage_users_grants_ordinary_realm_and_client_roles(env: Env) -> 
     user = await seed_user(env.db, env.clock, "demo", "user1")
     for url, body in (
         (mappings_url("demo", user.id), [await role_ref(env, "demo", "editor")]),
-        (mappings_url("demo", user.id), [{"name": "offline_access"}]),
+        (mappings_url("demo", user.id), [await role_ref(env, "demo", "offline_access")]),
         (mappings_url("demo", user.id, app.id), [await role_ref(env, "demo", "reader", "app")]),
         (
             mappings_url("demo", user.id, await client_uuid(env, "demo", "account")),

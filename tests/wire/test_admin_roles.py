@@ -159,10 +159,10 @@ async def test_a_role_is_found_by_its_id(env: Env) -> None:
 async def test_a_user_holding_a_composite_role_gets_its_inner_roles_in_the_token(env: Env) -> None:
     headers = await _setup(env)
     reader = await _role(env, headers, "reader")
-    await _role(env, headers, "writer")
+    writer = await _role(env, headers, "writer")
     await _role(env, headers, "staff")
     added = await env.http.post(
-        f"{ROLES}/staff/composites", headers=headers, json=[{"id": reader["id"]}, {"name": "writer"}]
+        f"{ROLES}/staff/composites", headers=headers, json=[{"id": reader["id"]}, {"id": writer["id"]}]
     )
     assert added.status_code == 204, added.text
     assert (await env.http.get(f"{ROLES}/staff", headers=headers)).json()["composite"] is True

@@ -350,15 +350,16 @@ async def test_realm_composite_mappings_expand_the_default_roles(env: Env) -> No
     assert available == {"offline_access", "uma_authorization"}
 
 
-async def test_realm_roles_are_granted_by_name_and_revoked_again(env: Env) -> None:
+async def test_realm_roles_are_granted_by_name_and_id_and_revoked_again(env: Env) -> None:
     headers = await _setup(env)
-    await _role(env, "editor")
+    editor = await _role(env, "editor")
+    ref = {"id": editor["id"], "name": "editor"}
     user = await seed_user(env.db, env.clock, "test", "user1")
     base = f"{USERS}/{user.id}/role-mappings/realm"
-    await env.http.post(base, json=[{"name": "editor"}], headers=headers)
+    await env.http.post(base, json=[ref], headers=headers)
     assert "editor" in _names((await env.http.get(base, headers=headers)).json())
     assert "editor" not in _names((await env.http.get(f"{base}/available", headers=headers)).json())
-    response = await env.http.request("DELETE", base, json=[{"name": "editor"}], headers=headers)
+    response = await env.http.request("DELETE", base, json=[ref], headers=headers)
     assert response.status_code == 204
     assert _names((await env.http.get(base, headers=headers)).json()) == {"default-roles-test"}
 
@@ -373,14 +374,18 @@ async def test_delete_without_a_body_removes_every_realm_mapping(env: Env) -> No
 
 
 async def test_a_role_whose_id_and_name_disagree_or_that_is_unknown_is_a_404(env: Env) -> None:
+    """RoleMapperResource looks the role up by name and requires the id to be its own: a name or an id alone
+    is not enough."""
     headers = await _setup(env)
     editor = await _role(env, "editor")
     user = await seed_user(env.db, env.clock, "test", "user1")
     base = f"{USERS}/{user.id}/role-mappings/realm"
-    for body in ([{"name": "editor", "id": "wrong"}], [{"name": "ghost"}], [{"id": "ghost"}]):
+    bodies = ([{"name": "editor", "id": "wrong"}], [{"name": "ghost"}], [{"id": "ghost"}])
+    for body in (*bodies, [{"name": "editor"}], [{"id": editor["id"]}]):
         response = await env.http.post(base, json=body, headers=headers)
-        assert response.status_code == 404 and response.json() == {"error": "Role not found"}
-    assert (await env.http.post(base, json=[{"id": editor["id"]}], headers=headers)).status_code == 204
+        assert response.status_code == 404 and response.json() == {"error": "Role not found"}, body
+    ref = {"id": editor["id"], "name": "editor"}
+    assert (await env.http.post(base, json=[ref], headers=headers)).status_code == 204
 
 
 async def test_client_role_mappings_list_effective_and_available_roles(env: Env) -> None:

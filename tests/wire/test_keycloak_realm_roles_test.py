@@ -153,6 +153,14 @@ async def test_composites(kc: Kc) -> None:
     assert (await kc.role("role-a"))["composite"] is False
     assert await ok(kc.env, "GET", "/roles/role-a/composites") == []
 
+    # RealmRolesCRUDTest adds: a role holding composites can be deleted, and its composites stay.
+    await create(kc.env, "/roles", make_role("role-z"))
+    await ok(kc.env, "POST", "/roles/role-z/composites", refs)
+    await ok(kc.env, "DELETE", "/roles/role-z")
+    assert (await call(kc.env, "GET", "/roles/role-z")).status_code == 404
+    assert (await kc.role("role-b"))["id"] == kc.ids["role-b"]
+    assert (await ok(kc.env, "GET", f"/clients/{kc.client}/roles/role-c"))["id"] == kc.ids["role-c"]
+
 
 async def test_test_users_in_role(kc: Kc) -> None:
     (user,) = await ok(kc.env, "GET", "/users", search="test-role-member")

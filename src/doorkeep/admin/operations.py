@@ -308,18 +308,29 @@ async def _role_named(tx: Tx, realm_id: str, client_uuid: str | None, name: str)
 async def resolve_roles(
     tx: Tx, realm: Realm, refs: Iterable[tuple[str | None, str | None]], missing: AdminError
 ) -> list[Role]:
-    """Roles named by (id, name) pairs: by id (any role of the realm) or else by realm-role name."""
+    """Roles named by (id, name) pairs, found by id (any role of the realm) as ``realm.getRoleById(rep.getId())``
+    finds them for composites (RoleResource) and realm scope mappings (ScopeMappedResource): a name alone finds
+    nothing (RoleResource.addComposites refuses a missing id with its 404 explicitly)."""
     found: list[Role] = []
-    for role_id, name in refs:
-        role = None
-        if role_id is not None:
-            role = await tx.roles.get(role_id)
-        elif name is not None:
-            role = await tx.roles.get_realm_role(realm.id, name)
+    for role_id, _ in refs:
+        role = None if role_id is None else await tx.roles.get(role_id)
         if role is None or role.realm_id != realm.id:
             raise missing
         found.append(role)
     return found
+
+
+async def mapped_role(tx: Tx, realm: Realm, client: Client | None, rep: Mapping[str, object]) -> Role:
+    """The role a user's or group's role mapping names (RoleMapperResource, ClientRoleMappingsResource): the
+    realm's (or the client's) role with the representation's ``name``, whose ``id`` must be the one given too
+    (``roleModel == null || !roleModel.getId().equals(role.getId())``); 404 "Role not found" otherwise."""
+    name, role_id = rep.get("name"), rep.get("id")
+    role = None
+    if isinstance(name, str) and isinstance(role_id, str):
+        role = await (tx.roles.get_client_role(client.id, name) if client else tx.roles.get_realm_role(realm.id, name))
+    if role is None or role.id != role_id:
+        raise AdminError(404, "Role not found", key="error")
+    return role
 
 
 async def client_roles_named(

@@ -99,6 +99,16 @@ def jaxrs_path(name: str) -> str:
     return "".join(part if i % 2 else quote(part, safe=_PATH_KEPT) for i, part in enumerate(parts))
 
 
+# RESTEasy's Encode.encodePathSegmentAsIs: the pchar set without "/", and every "%" encoded, escape or not.
+_SEGMENT_KEPT = "!$&'()*+,;=:@"
+
+
+def jaxrs_segment(name: str) -> str:
+    """``name`` as ``Encode.encodePathSegmentAsIs`` encodes it: one path segment, ``/`` and ``%`` included.
+    ``UriBuilder.path`` then keeps it as it is (it keeps ``%XX``), so ``jaxrs_path`` of the result is the same."""
+    return quote(name, safe=_SEGMENT_KEPT)
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(json_bytes.dumps(body), status_code=status, headers=headers, media_type="application/json")
 

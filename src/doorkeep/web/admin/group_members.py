@@ -23,7 +23,7 @@ from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
 
-MEMBERSHIP_GROUP_NOT_FOUND = not_found("Group not found")
+MEMBERSHIP_GROUP_NOT_FOUND = not_found("Group not found")  # UserResource and RealmAdminResource
 
 
 def _member(user: User, with_otp: set[str]) -> dict[str, object]:
@@ -130,7 +130,8 @@ async def default_groups(request: Request) -> Response:
 async def change_default(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
-        group = await load_group(call, request.path_params["group"])
+        # RealmAdminResource.addDefaultGroup / removeDefaultGroup: "Group not found", as UserResource says it
+        group = await load_group(call, request.path_params["group"], MEMBERSHIP_GROUP_NOT_FOUND)
         if request.method == "PUT":  # every new user joins it: the caller must be able to give its roles
             await call.identity.require_membership(call.tx, group)
             await call.tx.groups.add_default(call.realm.id, group.id)

@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import operations
 from doorkeep.admin.representations import role_brief_json, role_to_json
-from doorkeep.model import Client, Group, Role
+from doorkeep.model import Client, Group
 from doorkeep.web.admin.common import (
     NOT_A_LIST_OF_OBJECTS,
     RealmCall,
@@ -29,7 +30,6 @@ from doorkeep.web.admin.common import (
 from doorkeep.web.admin.groups import load_group
 from doorkeep.web.http import read_json
 
-ROLE_NOT_FOUND = not_found("Role not found")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -107,29 +107,6 @@ def listing(kind: str) -> Endpoint:
     return endpoint
 
 
-async def _resolve(call: RealmCall, client: Client | None, rep: Any) -> Role:
-    """A RoleRepresentation by name (its id, when given, must agree) or by id; 404 "Role not found"."""
-    if not isinstance(rep, dict):
-        raise ROLE_NOT_FOUND
-    name, role_id = rep.get("name"), rep.get("id")
-    role: Role | None = None
-    if isinstance(name, str):
-        role = await (
-            call.tx.roles.get_client_role(client.id, name)
-            if client
-            else call.tx.roles.get_realm_role(call.realm.id, name)
-        )
-        if role is not None and role_id is not None and role.id != role_id:
-            role = None
-    elif isinstance(role_id, str):
-        role = await call.tx.roles.get(role_id)
-        if role is not None and (role.realm_id != call.realm.id or role.client_id != (client.id if client else None)):
-            role = None
-    if role is None:
-        raise ROLE_NOT_FOUND
-    return role
-
-
 def change(grant: bool) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         async def work(call: RealmCall) -> Response:
@@ -147,7 +124,7 @@ def change(grant: bool) -> Endpoint:
             else:
                 if not isinstance(body, list) or not all(isinstance(rep, dict) for rep in body):
                     raise NOT_A_LIST_OF_OBJECTS
-                roles = [await _resolve(call, client, rep) for rep in body]
+                roles = [await operations.mapped_role(call.tx, call.realm, client, rep) for rep in body]
             for role in roles:  # Keycloak's requireMapRole, for groups as for users
                 await call.identity.require_grant(call.tx, role)
             if grant:

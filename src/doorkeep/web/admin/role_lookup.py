@@ -17,6 +17,7 @@ from doorkeep.web.admin.common import (
     RealmCall,
     not_found,
 )
+from doorkeep.web.http import jaxrs_segment
 
 ROLE_NOT_FOUND = not_found("Could not find role")
 ROLE_ID_NOT_FOUND = not_found("Could not find role with id")
@@ -61,9 +62,11 @@ class Container:
         return role
 
     def url(self, call: RealmCall, name: str) -> str:
+        """A new role's Location: RoleContainerResource.createRole encodes the name as one path segment."""
+        segment = jaxrs_segment(name)
         if self.client:
-            return call.url(call.realm.name, "clients", self.client.id, "roles", name)
-        return call.url(call.realm.name, "roles", name)
+            return call.url(call.realm.name, "clients", self.client.id, "roles", segment)
+        return call.url(call.realm.name, "roles", segment)
 
 
 async def container(call: RealmCall, request: Request) -> Container:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin import operations
 from doorkeep.admin import user_profile as up_config
 from doorkeep.admin.groups import normalized_path
 from doorkeep.admin.representations import (
@@ -466,23 +467,6 @@ async def role_list(
     return [render(r, container) for r in chosen]
 
 
-async def _resolve_role(tx: Tx, realm: Realm, client: Client | None, rep: dict[str, Any]) -> Role:
-    """A RoleRepresentation by name (its id, when given, must agree) or by id; 404 "Role not found"."""
-    name, role_id = rep.get("name"), rep.get("id")
-    role: Role | None = None
-    if isinstance(name, str):
-        role = await (tx.roles.get_client_role(client.id, name) if client else tx.roles.get_realm_role(realm.id, name))
-        if role is not None and role_id is not None and role.id != role_id:
-            role = None
-    elif isinstance(role_id, str):
-        role = await tx.roles.get(role_id)
-        if role is not None and (role.realm_id != realm.id or role.client_id != (client.id if client else None)):
-            role = None
-    if role is None:
-        raise not_found("Role not found")
-    return role
-
-
 async def change_mappings(
     tx: Tx, realm: Realm, user: User, client: Client | None, body: Any, grant: bool, caller: AdminIdentity
 ) -> None:
@@ -502,7 +486,7 @@ async def change_mappings(
         raise common.NOT_A_LIST_OF_OBJECTS
     roles: list[Role] = []
     for rep in body:  # Keycloak checks each role as it finds it: 404 or 403 in the order given
-        role = await _resolve_role(tx, realm, client, rep)
+        role = await operations.mapped_role(tx, realm, client, rep)
         await caller.require_grant(tx, role)
         read_only_members.refuse_mapping(user, grant=grant, per_client=client is not None)
         roles.append(role)
