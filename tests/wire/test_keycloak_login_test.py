@@ -6,13 +6,15 @@ timeouts and the cookies. The realm and the page helpers are in ``tests/login_te
 from __future__ import annotations
 
 import base64
+import html
 import json
 import secrets
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
-from browser_flow import followed
+from browser_flow import followed, form_action
 from doorkeep import events
 from keycloak_port import (
     forget,
@@ -432,6 +434,79 @@ async def test_open_login_form_after_expired_code(kc: Env) -> None:
     assert is_login_page(page) and error(page) is None
     assert "code" in auth_response(await login(kc, page, "test-user@localhost"))
     await expect_login(kc, "test-user@localhost", username="test-user@localhost")
+
+
+def tab_of(page: httpx.Response) -> str:
+    """The ``tab_id`` of the login form's action: the tab's authentication session."""
+    return httpx.URL(html.unescape(form_action(page.text))).params["tab_id"]
+
+
+def root_of(kc: Env) -> str:
+    """The root authentication session the AUTH_SESSION_ID cookie names (its value is ``base64url(id.signature)``)."""
+    value = kc.http.cookies.get("AUTH_SESSION_ID")
+    assert value, kc.http.cookies
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode().split(".")[0]
+
+
+async def live_tabs(kc: Env, root: str, *tabs: str) -> list[str]:
+    """Those of ``tabs`` whose authentication session is still live in the root ``root`` at the fake clock's time
+    (Keycloak's testing getAuthenticationSessionTabsCount)."""
+    now, live = kc.clock.now(), []
+    async with kc.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        for tab in tabs:
+            found = await tx.flows.get_auth_session(tab)
+            if found is not None and found.root == root and found.expires > now:
+                live.append(tab)
+        assert bool(live) == await tx.flows.root_alive(realm.id, root, now)
+    return live
+
+
+async def test_authentication_session_expires_early_after_authentication(kc: Env) -> None:
+    """LoginTest.testAuthenticationSessionExpiresEarlyAfterAuthentication: a login that signs in leaves the
+    browser's other tab to the SSO session for accessCodeLifespan (60 s) only, not the root's whole lifespan
+    (AuthenticationSessionManager.updateAuthenticationSessionAfterSuccessfulAuthentication)."""
+    first = await open_login_form(kc)
+    page = await open_login_form(kc)  # the page refreshed: a second tab of the same root
+    root, tabs = root_of(kc), (tab_of(first), tab_of(page))
+    assert tabs[0] != tabs[1] and await live_tabs(kc, root, *tabs) == list(tabs)
+    assert "code" in auth_response(await login(kc, page, "test-user@localhost"))
+    assert await live_tabs(kc, root, *tabs) == [tabs[0]]
+    set_time_offset(kc, 59)
+    assert await live_tabs(kc, root, *tabs) == [tabs[0]]
+    set_time_offset(kc, 300)
+    assert await live_tabs(kc, root, *tabs) == []
+
+
+async def test_other_tabs_go_at_once_when_both_sso_timeouts_are_shorter_than_an_authentication_session(
+    kc: Env,
+) -> None:
+    """Not in LoginTest: with SSO Session Idle and Max both under the root's lifespan (the longest code lifespan,
+    1800 s here), the root goes whole with the signing-in tab, KC_RESTART with it
+    (updateAuthenticationSessionAfterSuccessfulAuthentication's removeAuthenticationSession)."""
+    await update_realm(kc, ssoSessionIdleTimeout=600, ssoSessionMaxLifespan=1200)
+    first = await open_login_form(kc)
+    page = await open_login_form(kc)
+    root, tabs = root_of(kc), (tab_of(first), tab_of(page))
+    done = await login(kc, page, "test-user@localhost")
+    assert "code" in auth_response(done)
+    assert await live_tabs(kc, root, *tabs) == []
+    assert 'KC_RESTART=""' in done.headers.get("set-cookie", ""), done.headers.get_list("set-cookie")
+
+
+async def test_auth_session_id_cookie_format(kc: Env) -> None:
+    """LoginTest.testAuthSessionIdCookieFormat: AUTH_SESSION_ID is base64url of ``id.signature``, an id of at least
+    24 characters that names a root authentication session the server holds."""
+    assert is_login_page(await open_login_form(kc))
+    value = kc.http.cookies.get("AUTH_SESSION_ID")
+    assert value, kc.http.cookies
+    decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    root, _, signature = decoded.partition(".")
+    assert len(root) >= 24 and signature, decoded
+    async with kc.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None and await tx.flows.root_alive(realm.id, root, kc.clock.now())
 
 
 async def test_login_remember_me_expired_idle(kc: Env) -> None:

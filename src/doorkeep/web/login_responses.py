@@ -213,11 +213,11 @@ async def _respond(
             return await login_over(request, tx, realm, auth_session, page)
         response = authorization_response(request, tx, realm, client, auth_request, outcome.response, signer)
         await signed_in(request, tx, realm, outcome.session, response)
-        return await login_over(request, tx, realm, auth_session, response)
+        return await login_over(request, tx, realm, auth_session, response, finished=True)
     if isinstance(outcome, login_outcomes.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
         failed = None if outcome.approved else "expired_token"
         response = await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
-        return await login_over(request, tx, realm, auth_session, response)
+        return await login_over(request, tx, realm, auth_session, response, finished=True)
     if isinstance(outcome, login_outcomes.Failed) and auth_request.device_user_code is not None:
         # DeviceGrantType.denyOAuth2DeviceAuthorization: unlike a redirecting error, the authentication session
         # stays (OIDCLoginProtocol.sendError returns before removing it), so the consent form posted again
@@ -372,7 +372,13 @@ def remember(request: Request, realm: Realm, session: UserSession, response: Res
 
 
 async def login_over(
-    request: Request, tx: Tx, realm: Realm, auth_session: AuthSession | None, response: Response
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    auth_session: AuthSession | None,
+    response: Response,
+    *,
+    finished: bool = False,
 ) -> Response:
     """The login is over (signed in, refused, failed, its user gone): its tab's authentication session goes, so
     its forms are dead (AuthenticationSessionManager.removeTabIdInAuthenticationSession). The AUTH_SESSION_ID
@@ -380,9 +386,13 @@ async def login_over(
     login of a root without tabs starts a new root (``login_tabs.root_for_new_tab``), except at the
     authorization endpoint while the session of the root's id lives (``login_tabs.root_for_authorization``).
     KC_RESTART goes with the root's last tab (removeAuthenticationSession's expireRestartCookie); while another
-    tab's login is still there (even expired: its page still learns that the user logged in meanwhile) it stays."""
-    if auth_session is not None:  # the root's other tabs live on from now (removeAuthenticationSessionByTabId)
-        await login_session.remove_tab(tx, realm, auth_session, state(request).services.clock.now())
+    tab's login is still there (even expired: its page still learns that the user logged in meanwhile) it stays.
+    A login ``finished`` (signed in) leaves the root's other tabs a short while only (``login_session.finish_tab``)."""
+    now = state(request).services.clock.now()
+    if auth_session is not None and finished:
+        await login_session.finish_tab(tx, realm, auth_session, now)
+    elif auth_session is not None:  # the root's other tabs live on from now (removeAuthenticationSessionByTabId)
+        await login_session.remove_tab(tx, realm, auth_session, now)
     root = auth_session.root if auth_session is not None else await auth_root(request, tx, realm)
     if not root or not await tx.flows.root_alive(realm.id, root, None):
         cookies.expire(request, response, realm, cookies.RESTART)
