@@ -82,12 +82,15 @@ RENAMES: dict[str, Callable[[Env], Awaitable[tuple[str, str]]]] = {
 async def test_a_renamed_role_is_still_granted_at_the_next_brokered_login(env: Env, case: str) -> None:
     async with served(env) as broker:
         await broker.add_provider()
-        previous = {"realm role renamed": "ops", "client role renamed": "opsapp.boss", "clientId changed": "opsapp.boss"}
+        previous = {
+            "realm role renamed": "ops",
+            "client role renamed": "opsapp.boss",
+            "clientId changed": "opsapp.boss",
+        }
         # written before the role exists (a master admin may), it names the role by its first name
         await created_id(env, f"{PROVIDERS}/{ALIAS}/mappers", hardcoded(previous[case]))
         old, new = await RENAMES[case](env)
         assert old == previous[case]
-        assert await roles_named(env) == {"grant": new}
         async with browser(broker) as http:
             done = await broker_login(http)
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
@@ -96,6 +99,7 @@ async def test_a_renamed_role_is_still_granted_at_the_next_brokered_login(env: E
         )
         [alice] = found.json()
         assert new.rsplit(".", 1)[-1] in await mapped(env, "test", alice["id"])
+        assert await roles_named(env) == {"grant": new}
 
 
 def mapper(name: str, kind: str, role: str, **config: str) -> dict[str, Any]:
@@ -144,7 +148,10 @@ async def protocol_roles(env: Env, url: str) -> list[str]:
 
 @pytest.mark.usefixtures("realm")
 async def test_every_mapper_naming_a_renamed_realm_role_follows_it_and_nothing_else_does(env: Env) -> None:
-    others = [mapper("near", "oidc-hardcoded-role-idp-mapper", "ops2"), mapper("dotted", "oidc-role-idp-mapper", "x.ops")]
+    others = [
+        mapper("near", "oidc-hardcoded-role-idp-mapper", "ops2"),
+        mapper("dotted", "oidc-role-idp-mapper", "x.ops"),
+    ]
     await provider_with(env, mappers_naming("ops") + others)
     await created_id(env, f"{BASE}/roles", {"name": "ops"})
     protocol = await protocol_mapper_naming(env, "ops")
@@ -189,3 +196,22 @@ async def test_a_new_client_id_renames_the_client_roles_mappers_name(env: Env) -
     # an update keeping the clientId moves nothing
     await put(env, f"{BASE}/clients/{uuid}", {"clientId": "newapp", "description": "ops"})
     assert (await roles_named(env, "idp"))["boss"] == "newapp.boss"
+
+
+@pytest.mark.usefixtures("realm")
+async def test_a_mapper_following_a_new_client_id_is_not_redirected_to_the_realm_role_of_its_old_name(
+    env: Env,
+) -> None:
+    """Realm role ``opsapp.boss`` holds realm-admin; the mapper names client ``opsapp``'s role ``boss``. Left
+    behind, the mapper would name that realm role once the client is renamed, and mapper_targets would refuse the
+    rename to an admin who may not grant realm-admin; following the rename, it still names the client's role."""
+    await provider_with(env, [mapper("boss", "oidc-hardcoded-role-idp-mapper", "opsapp.boss")])
+    await created_id(env, f"{BASE}/roles", {"name": "opsapp.boss"})
+    ref = await role_ref(env, "test", "realm-admin", "realm-management")
+    nested = await env.http.post(f"{BASE}/roles/opsapp.boss/composites", json=[ref], headers=await env.admin_headers())
+    assert nested.status_code == 204, nested.text
+    uuid = await created_id(env, f"{BASE}/clients", {"clientId": "opsapp"})
+    await created_id(env, f"{BASE}/clients/{uuid}/roles", {"name": "boss"})
+    _, headers = await make_admin(env, "test", "renamer", "manage-clients")
+    await put(env, f"{BASE}/clients/{uuid}", {"clientId": "newapp"}, headers)
+    assert await roles_named(env, "idp") == {"boss": "newapp.boss"}

@@ -186,9 +186,10 @@ async def update_client(
 ) -> Client:
     """Store ``new``. A new clientId renames the service account and the roles identity provider mappers name;
     enabling service accounts creates one and disabling them deletes it with its sessions
-    (ClientResource.updateClientFromRep: UserManager.removeUser), so enabling them again makes a new user. ``service_accounts_sent``: the admin representation said
-    ``serviceAccountsEnabled: true``, which (ClientManager.updateClientServiceAccount) enables them again even
-    when they are on, making the ``service_account`` scope a default scope once more."""
+    (ClientResource.updateClientFromRep: UserManager.removeUser), so enabling them again makes a new user.
+    ``service_accounts_sent``: the admin representation said ``serviceAccountsEnabled: true``, which
+    (ClientManager.updateClientServiceAccount) enables them again even when they are on, making the
+    ``service_account`` scope a default scope once more."""
     renamed = new.client_id != old.client_id
     if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
         raise AdminError(409, "Client already exists")
