@@ -5,10 +5,11 @@ role), its group mappers a group path, a client's or client scope's Hardcoded Ro
 Writing one asks the right to hand out what it names (admin/mapper_grants.py, web/admin/idp_mapper_grants.py),
 but a mapper may name something that does not exist yet, which hands out nothing and passes. A later rename of a
 role, a client, a group or a realm (master's ``<realm>-realm`` client follows it), a group moved, or a client or a
-realm deleted (``a.b`` then names the realm role ``a.b``) can make
-such a mapper name a role holding realm-admin, or a group holding it: ``manage-identity-providers`` with
-``manage-users`` writes a Hardcoded Group mapper for ``/pending``, renames group ``admins`` to ``pending``, and the
-next brokered login makes its user realm-admin. So those changes are checked once made, in their transaction: every
+realm deleted (``a.b`` then names the realm role ``a.b``) can make such a mapper name a role holding realm-admin,
+or a group holding it: ``manage-identity-providers`` with ``manage-users`` writes a Hardcoded Group mapper for
+``/pending``, renames group ``admins`` to ``pending``, and the next brokered login makes its user realm-admin. (An
+identity provider mapper naming the old name follows the rename, broker/role_names.py and broker/group_paths.py,
+and so still points where it did.) So those changes are checked once made, in their transaction: every
 mapper that now points at another role or group than before asks the caller the right to hand it out.
 Keycloak has no such check, as it has none on identity provider mappers; Doorkeep closes the gap it opened.
 """

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from doorkeep.admin import client_protocol, scope_validation, session_limits
 from doorkeep.admin.representations import is_realm_client
 from doorkeep.admin.stored_text import ID_COLUMN, refuse_longer, refuse_nul
+from doorkeep.broker import role_names
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies import secret_rotation
 from doorkeep.errors import AdminError
@@ -183,11 +184,12 @@ async def update_client(
     service_accounts_sent: bool = False,
     problems: Sequence[str] = (),
 ) -> Client:
-    """Store ``new``. A new clientId renames the service account; enabling service accounts creates one and
-    disabling them deletes it with its sessions (ClientResource.updateClientFromRep: UserManager.removeUser),
-    so enabling them again makes a new user. ``service_accounts_sent``: the admin representation said
-    ``serviceAccountsEnabled: true``, which (ClientManager.updateClientServiceAccount) enables them again even
-    when they are on, making the ``service_account`` scope a default scope once more."""
+    """Store ``new``. A new clientId renames the service account and the roles identity provider mappers name;
+    enabling service accounts creates one and disabling them deletes it with its sessions
+    (ClientResource.updateClientFromRep: UserManager.removeUser), so enabling them again makes a new user.
+    ``service_accounts_sent``: the admin representation said ``serviceAccountsEnabled: true``, which
+    (ClientManager.updateClientServiceAccount) enables them again even when they are on, making the
+    ``service_account`` scope a default scope once more."""
     renamed = new.client_id != old.client_id
     if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
         raise AdminError(409, "Client already exists")
@@ -195,6 +197,7 @@ async def update_client(
     refuse_longer(new.client_id)
     refuse_nul(new.client_id)
     if renamed:
+        await role_names.follow_client(tx, old, new.client_id)  # ClientIdChangeEvent: broker/role_names.py
         account = await tx.users.get_service_account(old)
         if account is not None:
             await tx.users.update(dataclasses.replace(account, username=f"service-account-{new.client_id}".lower()))
@@ -289,6 +292,7 @@ async def update_role(tx: Tx, old: Role, new: Role) -> Role:
         if default is not None and default.id == old.id:  # renamed, it stays the default role (kept by id)
             await realm_default_role.pin(tx, realm, default)
     await tx.roles.update(new)
+    await role_names.follow_role(tx, old, new.name)  # RoleNameChangeEvent: broker/role_names.py
     return new
 
 
