@@ -334,6 +334,18 @@ async def test_unknown_or_unavailable_audiences_are_refused(te: Env) -> None:
     assert refusals[2]["details"]["audience"] == "invalid-client"
 
 
+async def test_several_unavailable_audiences_are_named_in_java_hash_set_order(te: Env) -> None:
+    """TokenUtils.checkRequestedAudiences copies the requested audiences into a HashSet and CollectionUtil.join
+    prints what is left: the order of the names' hash buckets, not the order they were asked in."""
+    subject = await _subject(te)
+    for audience in (["target-client3", "target-client2"], ["target-client2", "target-client3"]):
+        response = await exchange(te, subject["access_token"], audience=audience)
+        description = "Requested audience not available: target-client2, target-client3"
+        assert_error(response, 400, "invalid_request", description)
+        (refusal, *_) = await events(te, "TOKEN_EXCHANGE_ERROR")
+        assert refusal["details"]["reason"] == description
+
+
 async def test_a_disabled_audience_client_is_refused(te: Env) -> None:
     from support import update_client
 

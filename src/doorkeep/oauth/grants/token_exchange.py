@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
+from doorkeep import java_order
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event
 from doorkeep.model import ISSUER_NOTE, Client, ClientSession
@@ -271,9 +272,10 @@ def _audience_of(minted: Minted) -> list[str]:
 
 def _check_requested_audiences(aud: list[str], requested: list[str]) -> None:
     """checkRequestedAudiences (TokenUtils.checkRequestedAudiences): every audience asked for must be in the
-    token; missing ones are named, comma-separated."""
+    token; the missing ones are named, comma-separated, in the order of the HashSet copied from the request."""
     if requested and len(aud) < len(requested):
-        missing = ", ".join(dict.fromkeys(a for a in requested if a not in aud))
+        ordered = java_order.hash_order(requested, java_order.copied_capacity(len(requested)))
+        missing = ", ".join(a for a in ordered if a not in aud)
         if missing:
             reason = e.TE_AUDIENCE_NOT_AVAILABLE.format(missing)
             raise _refused(e.InvalidRequest(reason), reason)
