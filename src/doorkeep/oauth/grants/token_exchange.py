@@ -219,7 +219,10 @@ async def _to_oidc_client(
             cs = ClientSession(us.id, us.offline, client.id, now, now, notes={"scope": scope_param})
             transient_client = not refresh
     audience = tuple(t.client_id for t in targets) if targets else None
-    granted = await scope_rules.permitted(tx, user, granted, frozenset(t.id for t in targets) if targets else None)
+    # the client session context's scopes: offline_access only for a user with its role, so that a user without
+    # it gets no offline_access in the token rather than the refusal of a refresh token below
+    audience_ids = frozenset(t.id for t in targets) if targets else None
+    granted = await scope_rules.permitted(tx, user, granted, audience_ids, offline_by_role=True)
     if refresh and granted.offline:
         raise _refused(e.InvalidRequest(e.TE_OFFLINE_SCOPE), e.TE_OFFLINE_SCOPE)
     if not await resume.consent_still_available(tx, client, user, granted):
