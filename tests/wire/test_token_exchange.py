@@ -265,6 +265,22 @@ async def test_unsupported_requested_token_types(te: Env, requested: str) -> Non
     assert details["subject_token_client_id"] == "subject-client"
 
 
+async def test_empty_parameters_leave_no_empty_event_details(te: Env) -> None:
+    """EventBuilder.detail ignores an empty value: an empty ``requested_token_type`` or ``audience`` is refused as
+    any unsupported type or unknown audience, but names no detail of that key."""
+    subject = await _subject(te)
+    response = await exchange(te, subject["access_token"], requested_token_type="")
+    assert_error(response, 400, "invalid_request", "requested_token_type unsupported")
+    (refusal,) = await events(te, "TOKEN_EXCHANGE_ERROR")
+    assert "requested_token_type" not in refusal["details"], refusal
+    assert refusal["details"]["reason"] == "requested_token_type unsupported"
+    response = await exchange(te, subject["access_token"], audience=[""])
+    assert_error(response, 400, "invalid_client", "Audience not found")
+    (refusal, _) = await events(te, "TOKEN_EXCHANGE_ERROR")
+    assert refusal["error"] == "client_not_found" and "audience" not in refusal["details"], refusal
+    assert refusal["details"]["reason"] == "audience not found"
+
+
 async def test_a_refresh_token_with_same_session_enabled(te: Env) -> None:
     from support import update_client
 
