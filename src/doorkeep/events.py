@@ -196,8 +196,9 @@ def _event(
 ) -> Event:
     # Details are kept whole as Keycloak's JPA store does with its default max-detail-length 0
     # (LoginTest.loginWithLongRedirectUri reads a 2500-character redirect_uri back from the event), up to
-    # MAX_DETAIL characters each, so that one request cannot make the store keep whatever it sends.
-    kept = {k: _text(v)[:MAX_DETAIL] for k, v in (details or {}).items() if v is not None}
+    # MAX_DETAIL characters each, so that one request cannot make the store keep whatever it sends. A null or
+    # empty value is no detail at all: EventBuilder.detail ignores both (an empty ``requested_token_type``).
+    kept = {k: _text(v)[:MAX_DETAIL] for k, v in (details or {}).items() if v is not None and v != ""}
     return Event(
         id=event_id(),
         realm_id=realm.id,

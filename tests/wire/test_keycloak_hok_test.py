@@ -324,3 +324,25 @@ async def test_resource_owner_password_credentials_grant_with_client_certificate
     granted = await kc.http.post(f"{OIDC}/token", data=data, auth=auth, headers=with_default_certificate())
     assert granted.status_code == 200, granted.text
     assert_bound(granted, DEFAULT.thumbprint, refresh=False)
+
+
+async def test_a_certificate_bound_subject_token_is_exchanged_only_over_its_certificate(kc: Env) -> None:
+    """Not a HoKTest method: StandardTokenExchangeProvider.validateSenderConstrainedToken checks a ``x5t#S256``
+    subject token presented by its own client with MtlsHoKTokenUtil.verifyTokenBindingWithClientCertificate."""
+    await update_client(kc, "service-account-client", attributes={"standard.token.exchange.enabled": "true"})
+    auth = ("service-account-client", "secret1")
+    granted = await kc.http.post(
+        f"{OIDC}/token", data={"grant_type": "client_credentials"}, auth=auth, headers=with_default_certificate()
+    )
+    assert granted.status_code == 200, granted.text
+    form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token": granted.json()["access_token"],
+        "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+    }
+    for headers in ({}, with_other_certificate()):
+        refused = await kc.http.post(f"{OIDC}/token", data=form, auth=auth, headers=headers)
+        assert refused.status_code == 400, refused.text
+        assert refused.json() == {"error": "invalid_request", "error_description": MISMATCH}
+    exchanged = await kc.http.post(f"{OIDC}/token", data=form, auth=auth, headers=with_default_certificate())
+    assert exchanged.status_code == 200, exchanged.text

@@ -265,6 +265,22 @@ async def test_unsupported_requested_token_types(te: Env, requested: str) -> Non
     assert details["subject_token_client_id"] == "subject-client"
 
 
+async def test_empty_parameters_leave_no_empty_event_details(te: Env) -> None:
+    """EventBuilder.detail ignores an empty value: an empty ``requested_token_type`` or ``audience`` is refused as
+    any unsupported type or unknown audience, but names no detail of that key."""
+    subject = await _subject(te)
+    response = await exchange(te, subject["access_token"], requested_token_type="")
+    assert_error(response, 400, "invalid_request", "requested_token_type unsupported")
+    (refusal,) = await events(te, "TOKEN_EXCHANGE_ERROR")
+    assert "requested_token_type" not in refusal["details"], refusal
+    assert refusal["details"]["reason"] == "requested_token_type unsupported"
+    response = await exchange(te, subject["access_token"], audience=[""])
+    assert_error(response, 400, "invalid_client", "Audience not found")
+    (refusal, _) = await events(te, "TOKEN_EXCHANGE_ERROR")
+    assert refusal["error"] == "client_not_found" and "audience" not in refusal["details"], refusal
+    assert refusal["details"]["reason"] == "audience not found"
+
+
 async def test_a_refresh_token_with_same_session_enabled(te: Env) -> None:
     from support import update_client
 
@@ -332,6 +348,18 @@ async def test_unknown_or_unavailable_audiences_are_refused(te: Env) -> None:
     refusals = await events(te, "TOKEN_EXCHANGE_ERROR")
     assert [e["error"] for e in refusals] == ["invalid_request", "invalid_request", "client_not_found"]
     assert refusals[2]["details"]["audience"] == "invalid-client"
+
+
+async def test_several_unavailable_audiences_are_named_in_java_hash_set_order(te: Env) -> None:
+    """TokenUtils.checkRequestedAudiences copies the requested audiences into a HashSet and CollectionUtil.join
+    prints what is left: the order of the names' hash buckets, not the order they were asked in."""
+    subject = await _subject(te)
+    for audience in (["target-client3", "target-client2"], ["target-client2", "target-client3"]):
+        response = await exchange(te, subject["access_token"], audience=audience)
+        description = "Requested audience not available: target-client2, target-client3"
+        assert_error(response, 400, "invalid_request", description)
+        (refusal, *_) = await events(te, "TOKEN_EXCHANGE_ERROR")
+        assert refusal["details"]["reason"] == description
 
 
 async def test_a_disabled_audience_client_is_refused(te: Env) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from doorkeep import java_order
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 from doorkeep.clientpolicies.executors_jwt_claim import ACCESS_TOKEN_TYPE, INVALID_REQUEST, NOT_ACCESS_TOKEN, payload
 
@@ -20,29 +21,12 @@ PROVIDER_ID = "downscope-assertion-grant-enforcer"
 INVALID_TOKEN = "Assertion contains an invalid access token"
 
 
-def _java_hash(text: str) -> int:
-    """String.hashCode over UTF-16 code units, as an unsigned 32-bit value."""
-    units = text.encode("utf-16-be")
-    value = 0
-    for i in range(0, len(units), 2):
-        value = (31 * value + int.from_bytes(units[i : i + 2], "big")) & 0xFFFFFFFF
-    return value
-
-
 def java_set(names: Iterable[str], inserted: int | None = None) -> str:
-    """``HashSet.toString`` of ``names`` added in this order to a default HashSet (capacity 16, doubled past
-    three quarters full; ``inserted``: how many were added before some were removed, the capacity being theirs):
-    buckets by the spread hash, a bucket's names in the order they were added."""
+    """``HashSet.toString`` of ``names`` added in this order to a default HashSet (``inserted``: how many were
+    added before some were removed, the capacity being theirs)."""
     ordered = list(dict.fromkeys(names))
-    capacity = 16
-    while (inserted if inserted is not None else len(ordered)) > capacity * 3 // 4:
-        capacity *= 2
-
-    def bucket(name: str) -> int:
-        h = _java_hash(name)
-        return (h ^ (h >> 16)) & (capacity - 1)
-
-    return "[" + ", ".join(sorted(ordered, key=lambda name: (bucket(name), ordered.index(name)))) + "]"
+    capacity = java_order.grown_capacity(len(ordered) if inserted is None else inserted)
+    return "[" + ", ".join(java_order.hash_order(ordered, capacity)) + "]"
 
 
 def _scopes(value: Any) -> list[str]:

@@ -141,19 +141,26 @@ def _granted(
 
 
 async def permitted(
-    tx: Tx, user: User, granted: GrantedScopes, audience: frozenset[str] | None = None
+    tx: Tx,
+    user: User,
+    granted: GrantedScopes,
+    audience: frozenset[str] | None = None,
+    *,
+    offline_by_role: bool = False,
 ) -> GrantedScopes:
     """The granted scopes ``user`` may have (DefaultClientSessionContext.isClientScopePermittedForUser): a client
     scope with role scope mappings only if its roles and the user's, composites and groups expanded, meet; one
     that is not is left out of the token scope, its mappers and its role scope. ``offline_access`` is left to
-    the offline check, which answers Keycloak's own error for a user without that role.
+    the offline check, which answers Keycloak's own error for a user without that role, unless
+    ``offline_by_role``: a grant with no such check (token exchange) judges it by its role mappings too.
 
     ``audience``: the client UUIDs a token exchange asked for (REQUESTED_AUDIENCE_CLIENTS); a scope's
     client roles of any other client then do not count."""
     mine: set[str] | None = None
     kept: list[ClientScope] = []
     for scope in granted.scopes:
-        mapped = await tx.config.scope_role_ids(user.realm_id, [scope.id]) if scope.name != OFFLINE_ACCESS else None
+        judged = offline_by_role or scope.name != OFFLINE_ACCESS
+        mapped = await tx.config.scope_role_ids(user.realm_id, [scope.id]) if judged else None
         if mapped:
             mine = await user_roles(tx, user) if mine is None else mine
             roles = await tx.config.expand(user.realm_id, mapped)

@@ -42,7 +42,7 @@ from typing import Any
 
 import regex
 
-from doorkeep import features
+from doorkeep import features, java_order
 from doorkeep.model import PasswordRetention
 from doorkeep.users import admin_regex, password_denylist, passwords
 
@@ -288,7 +288,7 @@ def stored(policy_string: str | None) -> PasswordPolicy:
 
 def check(policy: PasswordPolicy, candidate: Candidate) -> None:
     """Raise ``PolicyViolation`` for the first policy ``candidate`` fails, in Keycloak's order."""
-    for key in _java_hash_order(list(policy.parsed)):
+    for key in java_order.hash_order(policy.parsed):  # a HashMap of the parsed policies
         failure = _failure(key, policy.parsed[key], candidate)
         if failure is not None:
             message_key, param = failure
@@ -356,19 +356,3 @@ def _java_format(param: Any) -> str:
     if param is None:
         return "{0}"
     return f"{param:,}" if isinstance(param, int) else str(param)
-
-
-def _java_hash_order(keys: list[str]) -> list[str]:
-    """The iteration order of a Java ``HashMap`` filled with ``keys`` in this order: by bucket of the spread
-    ``String.hashCode`` in a table sized for them, then by insertion."""
-    size = 16
-    while len(keys) > size * 3 // 4:
-        size *= 2
-
-    def bucket(key: str) -> int:
-        h = 0
-        for unit in key.encode("utf-16-be").hex(" ", 2).split():
-            h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
-        return (h ^ (h >> 16)) & (size - 1)
-
-    return sorted(keys, key=lambda k: (bucket(k), keys.index(k)))

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
+from doorkeep import java_order
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event
 from doorkeep.model import ISSUER_NOTE, Client, ClientSession
-from doorkeep.oauth import access, dpop, exchange_chain, issue
+from doorkeep.oauth import access, dpop, exchange_chain, issue, mtls
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.exchange_settings import REFRESH_ENABLED, enabled
 from doorkeep.oauth.grants.common import issue_new_session_tokens
@@ -100,9 +101,7 @@ async def _subject(tx: Tx, services: Services, req: OAuthRequest, client: Client
     except access.InvalidAccess as err:
         failed = e.InvalidRequest(e.INVALID_TOKEN, event_error="invalid_token", detail=str(err))
         raise _refused(failed, "subject_token validation failure") from None
-    # validateSenderConstrainedToken (RFC 7800 ``cnf``), before the event knows the user: a token bound to a DPoP
-    # key is exchanged by whoever proves that key in this request (the proof the token endpoint checked);
-    # otherwise a bound token only by the client it was issued to, and a DPoP-bound one only with a proof.
+    # validateSenderConstrainedToken (RFC 7800 ``cnf``), before the event knows the user
     if valid.claims.get("cnf") is not None:
         _check_sender_constraint(valid.claims, req, client)
     trail.user_id = valid.user.id
@@ -218,7 +217,10 @@ async def _to_oidc_client(
             cs = ClientSession(us.id, us.offline, client.id, now, now, notes={"scope": scope_param})
             transient_client = not refresh
     audience = tuple(t.client_id for t in targets) if targets else None
-    granted = await scope_rules.permitted(tx, user, granted, frozenset(t.id for t in targets) if targets else None)
+    # the client session context's scopes: offline_access only for a user with its role, so that a user without
+    # it gets no offline_access in the token rather than the refusal of a refresh token below
+    audience_ids = frozenset(t.id for t in targets) if targets else None
+    granted = await scope_rules.permitted(tx, user, granted, audience_ids, offline_by_role=True)
     if refresh and granted.offline:
         raise _refused(e.InvalidRequest(e.TE_OFFLINE_SCOPE), e.TE_OFFLINE_SCOPE)
     if not await resume.consent_still_available(tx, client, user, granted):
@@ -271,25 +273,32 @@ def _audience_of(minted: Minted) -> list[str]:
 
 def _check_requested_audiences(aud: list[str], requested: list[str]) -> None:
     """checkRequestedAudiences (TokenUtils.checkRequestedAudiences): every audience asked for must be in the
-    token; missing ones are named, comma-separated."""
+    token; the missing ones are named, comma-separated, in the order of the HashSet copied from the request."""
     if requested and len(aud) < len(requested):
-        missing = ", ".join(dict.fromkeys(a for a in requested if a not in aud))
+        ordered = java_order.hash_order(requested, java_order.copied_capacity(len(requested)))
+        missing = ", ".join(a for a in ordered if a not in aud)
         if missing:
             reason = e.TE_AUDIENCE_NOT_AVAILABLE.format(missing)
             raise _refused(e.InvalidRequest(reason), reason)
 
 
 def _check_sender_constraint(claims: dict[str, Any], req: OAuthRequest, client: Client) -> None:
-    """A subject token with ``cnf``: proven (DPoPUtil.validateBinding), or refused."""
+    """validateSenderConstrainedToken: a token bound to a key (RFC 7800 ``cnf``) is exchanged only by the client it
+    was issued to, whatever proof comes with it; then a certificate-bound one only over that certificate
+    (MtlsHoKTokenUtil) and a DPoP-bound one only with a proof of its key (DPoPUtil.validateBinding)."""
+    if claims.get("azp") != client.client_id:
+        raise _refused(e.InvalidRequest(e.TE_SENDER_CONSTRAINED), e.TE_SENDER_CONSTRAINED)
+    cnf = claims["cnf"]
+    certificate_bound = isinstance(cnf, dict) and cnf.get(mtls.THUMBPRINT) is not None
+    if certificate_bound and not mtls.bound_to(claims, req.client_certificates):
+        raise e.InvalidRequest(mtls.MISMATCH)  # Keycloak names no event error here; the default one is recorded
+    if dpop.bound_thumbprint(claims) is None:
+        return
     message = "DPoP proof is missing"
-    if dpop.bound_thumbprint(claims) is not None and req.dpop is not None:
+    if req.dpop is not None:
         try:
             dpop.check_binding(claims, req.dpop)
             return
         except dpop.InvalidProof as err:
             message = err.message
-    if claims.get("azp") != client.client_id:
-        message = e.TE_SENDER_CONSTRAINED
-    elif dpop.bound_thumbprint(claims) is None:
-        return  # bound to something else than a DPoP key (a certificate), and presented by its own client
-    raise _refused(e.InvalidRequest(message), message)
+    raise _refused(e.InvalidRequest(message, event_error="invalid_dpop_proof"), message)
