@@ -25,6 +25,7 @@ from doorkeep.oauth.mappers.context import CLIENT_SESSION_NOTE_MAPPER, mapper_in
 from doorkeep.oauth.mappers.types import NONCE_MAPPER
 from doorkeep.oauth.minted import Minted, RefreshTokenClaims, Unsigned
 from doorkeep.oauth.scopes import GrantedScopes
+from doorkeep.organizations import selected
 from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
 
 SESSION_NOTE_MAPPER = "oidc-usersessionmodel-note-mapper"
@@ -104,6 +105,9 @@ class GrantContext:
         return self.user_session is not None and self.user_session.offline
 
 
+REFRESH_GRANT = "refresh_token"  # the GrantContext.grant_type of a refresh
+
+
 @dataclass(frozen=True)
 class RefreshPlan:
     """How to mint the refresh token: its type, its family, and the scope it keeps."""
@@ -113,6 +117,8 @@ class RefreshPlan:
     full_scope: str
     # A retry inside the refresh grace period: mint the family's newest token again (same jti, iat, exp).
     replay: RefreshFamily | None = None
+    # A refresh: the alias of the organization the login selected, kept from the token refreshed (its claim).
+    organization: str | None = None
 
 
 def signature_alg(realm: Realm, client: Client, attribute: str) -> str:
@@ -352,6 +358,13 @@ async def mint(
     refresh_expires_in = 0
     if refresh is not None and us is not None and cs is not None:
         refresh_claims = _refresh_claims(req, ctx, refresh, now, access.get("nonce"))
+        # OrganizationTokenPostProcessor: the selected organization's alias, from the login or the token refreshed
+        if ctx.grant_type == REFRESH_GRANT:
+            organization = refresh.organization
+        else:
+            organization = await selected.at_login(tx, realm, ctx.user, cs, ctx.scopes.scopes)
+        if organization is not None:
+            refresh_claims["organization"] = organization
         cnf = access.get("cnf") or ({"jkt": req.dpop.thumbprint} if req.dpop and req.dpop_refresh_only else None)
         if client.public_client and cnf:  # RFC 9449 §5: only a public client's refresh token is bound
             refresh_claims["cnf"] = cnf

@@ -37,6 +37,7 @@ class RefreshTokenClaims(TypedDict):
     reuse_id: NotRequired[str]  # the rotation family, while rotation is in force
     cnf: NotRequired[dict[str, str]]  # a public client's DPoP key (``jkt``), as its access token has it
     resource: NotRequired[str]  # the resource-indicators feature: the resource the grant is bound to
+    organization: NotRequired[str]  # the alias of the organization the login selected (organizations/selected.py)
 
 
 # Keycloak's AccessTokenResponse, in its JSON order (a hyphenated field, hence this form).

@@ -25,6 +25,7 @@ from doorkeep.oauth.mappers.context import picked_of
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.oauth.scopes import GrantedScopes
+from doorkeep.organizations import selected
 from doorkeep.sessions import resume, rotation
 
 if TYPE_CHECKING:
@@ -83,8 +84,9 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
 def _refused(err: e.OAuthError) -> e.OAuthError:
     """RefreshTokenGrantType's REFRESH_TOKEN_ERROR: ``invalid_token`` with the description as ``reason``; the
     offline permission's refusal and the certificate binding's keep ``not_allowed`` (KEYCLOAK-6771). A resource
-    refused (``invalid_target``) is the answer alone, with no event, as Keycloak's TokenInterceptorException."""
-    if isinstance(err, e.InvalidTarget):
+    refused (``invalid_target``) is the answer alone, with no event, as Keycloak's TokenInterceptorException; so is
+    a selected organization refused (validateSelectedOrganization's ErrorResponseException)."""
+    if isinstance(err, e.InvalidTarget) or err.description == selected.INVALID:  # ErrorResponseException: no event
         return err
     if not isinstance(err, e.NotAllowed) and err.description != mtls.MISMATCH:  # a certificate's: not_allowed
         err.event_error = "invalid_token"
@@ -101,6 +103,9 @@ async def _verified(
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
     us, cs, user, family = await resume.for_refresh(tx, req.realm, client, claims, now, rotating=rotating)
+    # TokenManager.validateSelectedOrganization, right after the session checks: the organization the login
+    # selected must still exist, be enabled and have the user (online and offline tokens alike).
+    organization = await selected.on_refresh(tx, req.realm, user, claims.raw)
     # An OIDC refresh when the login was one: the client session's scope note, or, once a later SSO login of the
     # client without ``openid`` rewrote that note, the refresh token's own scope (Keycloak 26.8, issue 52574;
     # RefreshTokenTest.refreshTokenRetainsOpenidScopeAfterClientSessionScopeNoteOverwritten).
@@ -163,7 +168,7 @@ async def _verified(
     plan = None
     if use_refresh:
         replay = turn.replay if turn else None  # a retry inside the grace period: the same successor
-        plan = RefreshPlan(offline, claims.reuse_id if rotating else None, claims.scope, replay)
+        plan = RefreshPlan(offline, claims.reuse_id if rotating else None, claims.scope, replay, organization)
     minted = await issue.mint(tx, services, req, ctx, plan)
     if turn is None or turn.replay is None:
         await rotation.record_refresh(tx, us, cs, client, turn.family if turn else None, minted, now)
