@@ -7,7 +7,7 @@ registers with an initial access token of ten uses; ClientRegistrationRealmConfi
 What test_oidc_client_registration.py already covers (metadata Keycloak cannot honour, a client_id in the
 request, discovery) is not repeated.
 
-``testSignaturesRequired``, ``testClientSecretsWithAuthMethod``, ``testClientWithScope`` (its scope half),
+``testSignaturesRequired``, ``testClientSecretsWithAuthMethod``, ``testClientWithScope``,
 ``testClientWithoutScope``, ``testRequestUris`` and ``testDefaultAcrValues`` are ported (session 67, from the
 arquillian copy): a ``client_secret_jwt`` client answers its secret (its authenticator supportsSecret),
 ``request_uris`` and ``default_acr_values`` are kept and answered, and a default ACR value neither in the ACR-to-LoA
@@ -435,13 +435,12 @@ async def test_client_secrets_with_auth_method(env: Env, initial: dict[str, str]
 
 
 async def test_client_with_scope(env: Env, initial: dict[str, str]) -> None:
-    """testClientWithScope, its ``scope`` half: the scopes asked for come back. Its default-scope half (``basic``
-    kept) is the open question noted in test_keycloak_client_registration_test.py: the createClient Doorkeep
-    follows unlinks every default scope once optional ones are given; here no default scope beyond ``basic``."""
+    """testClientWithScope: the scopes asked for come back; ``basic`` is the one default scope
+    (AbstractClientRegistrationProvider.create gives optional scopes without default ones ``basic``)."""
     response = await create(env, initial, {**create_rep(), "scope": "phone address"})
     assert set(response["scope"].split(" ")) == {"phone", "address"}
     rep = await keycloak_client(env, response["client_id"])
-    assert set(rep["defaultClientScopes"]) <= {"basic"}
+    assert set(rep["defaultClientScopes"]) == {"basic"}
 
 
 async def test_client_without_scope(env: Env, initial: dict[str, str]) -> None:

@@ -156,8 +156,11 @@ async def _new_token(auth: RegistrationAuth, kind: str) -> tuple[str, str]:
 
 
 async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, dict[str, Any]]:
-    """create: the new client and its representation with ``registrationAccessToken``."""
+    """create: the new client and its representation with ``registrationAccessToken``. Optional client scopes
+    without default ones get ``basic`` as the one default scope, before the policies judge them."""
     tx, realm = auth.tx, auth.realm
+    if rep.get("optionalClientScopes") is not None and rep.get("defaultClientScopes") is None:
+        rep = {**rep, "defaultClientScopes": ["basic"]}
     kind = await auth.require_create(rep)
     rep = _screened(auth, rep, None)
     by = await _updater(auth)
