@@ -12,10 +12,17 @@ Where the class predates Keycloak 26, the port follows Keycloak 26 and says so:
   having no SAML protocol). Its client-template half is not ported (client templates were replaced by client scopes in Keycloak 4; the scopes
   policy is covered by test_registration_policies.py).
 
+The newest ClientRegistrationPoliciesTest (testsuite/.../client/ClientRegistrationPoliciesTest.java) is ported
+in full here as well: testAnonCreateWithInvalidRedirectScheme, testClientDisabledPolicy, testMaxClientsPolicy,
+testProviders' client-scope half, testClientScopesPolicy(WithPermittedScope), testRegisterFakeClientScope, its
+form of testProtocolMappersConsentRequired (a new client answers no mappers), and the four methods on a mapper of
+a type not allowed that the client already holds (ProtocolMappersClientRegistrationPolicy.testMappers on update:
+kept unchanged it passes; without an id it is "Missing id for mapper named ...", with an id the client has no
+mapper of "No existing mapper model found for id ...", with its type or configuration changed the type is
+refused). testProtocolMappersUpdate follows that class too: the added hardcoded mapper has no id.
+
 Not ported:
 - testClientTemplatesPolicy, testClientTemplatesPolicyWithPermittedTemplate: client templates no longer exist.
-- testProtocolMappersConsentRequired: it expects a new client to carry built-in mappers (username property
-  mapper); since Keycloak 4 those come from the realm's client scopes, so a new client has none to remove.
 - testProtocolMappersRemoveBuiltins' consent assertions: ProtocolMapperRepresentation has no
   consentRequired/consentText since Keycloak 4; the rest of that method (the one hardcoded mapper kept) is ported.
 """
@@ -239,7 +246,7 @@ async def test_protocol_mappers_update(kc: Env) -> None:
     token = registered.pop("registrationAccessToken")
 
     registered["protocolMappers"] = [*registered["protocolMappers"], hardcoded_mapper()]
-    assert_fail(await default_update(kc, registered, token), 403, "ProtocolMapper type not allowed")
+    assert_fail(await default_update(kc, registered, token), 403, "Missing id for mapper named 'Hardcoded foo role'")
 
     registered["protocolMappers"] = [m for m in registered["protocolMappers"] if m["protocolMapper"] != HARDCODED_ROLE]
     response = await default_update(kc, registered, token)
@@ -261,3 +268,234 @@ async def test_protocol_mappers_remove_builtins(kc: Env) -> None:
     registered = body(await kc.http.post(DEFAULT_REG, json=rep), 201)
     [mapper] = registered["protocolMappers"]
     assert (mapper["name"], mapper["protocolMapper"]) == ("Hardcoded foo role", HARDCODED_ROLE)
+
+
+async def test_anon_create_with_invalid_redirect_scheme(kc: Env) -> None:
+    """testAnonCreateWithInvalidRedirectScheme: a custom scheme's host is checked like any other."""
+    await set_trusted_host(kc, "localhost")
+    client = create_rep_oidc()
+    client["redirect_uris"] = ["invalid://bad.host"]
+    assert_fail(await oidc_create(kc, client), 403, "URI doesn't match")
+
+    client["redirect_uris"] = ["invalid://localhost"]
+    created = body(await oidc_create(kc, client), 201)
+    assert registration_auth(created["registration_access_token"]) == "anonymous"
+
+
+async def test_client_disabled_policy(kc: Env) -> None:
+    """testClientDisabledPolicy: with a client-disabled policy for anonymous registrations, a new client is
+    disabled and may not be enabled through the registration service; an update keeping it disabled passes."""
+    await set_trusted_host(kc, "localhost")
+    client = await create(kc)
+    assert (await keycloak_client(kc, client["client_id"]))["enabled"] is True
+
+    realm_id = body(await kc.http.get(ADMIN, headers=await admin_headers(kc)))["id"]
+    policy = {
+        "name": "Clients disabled",
+        "parentId": realm_id,
+        "providerId": "client-disabled",
+        "providerType": POLICY,
+        "subType": "anonymous",
+    }
+    added = await kc.http.post(f"{ADMIN}/components", json=policy, headers=await admin_headers(kc))
+    assert added.status_code == 201, added.text
+
+    client = await create(kc)
+    token = client["registration_access_token"]
+    rep = await keycloak_client(kc, client["client_id"])
+    assert rep["enabled"] is False
+
+    rep["enabled"] = True
+    refused = await default_update(kc, rep, token)
+    assert refused.json() == {
+        "error": "insufficient_scope",
+        "error_description": "Policy 'Clients disabled' rejected request to client-registration service. "
+        "Details: Not permitted to enable client",
+    }
+    assert refused.status_code == 403
+    assert (await keycloak_client(kc, client["client_id"]))["enabled"] is False
+
+    rep["enabled"] = False
+    response = await default_update(kc, rep, token)
+    assert response.status_code == 200, response.text
+
+
+async def test_max_clients_policy(kc: Env) -> None:
+    """testMaxClientsPolicy: with the limit one above the realm's client count, one more registers, the next
+    is refused."""
+    await set_trusted_host(kc, "localhost")
+    clients = body(await kc.http.get(f"{ADMIN}/clients", headers=await admin_headers(kc)))
+    limit = len(clients) + 1
+    policy = await find_policy(kc, "max-clients")
+    policy["config"]["max-clients"] = [str(limit)]
+    await update_policy(kc, policy)
+
+    await create(kc)
+    assert_fail(await oidc_create(kc, create_rep_oidc()), 403, f"It's allowed to have max {limit} clients per realm")
+
+
+async def scope_options(env: Env) -> list[str]:
+    """``getProviderConfigProperty(clientScopeRep, ALLOWED_CLIENT_SCOPES)``: the client-scopes provider's options."""
+    response = await env.http.get(f"{ADMIN}/client-registration-policy/providers", headers=await admin_headers(env))
+    (provider,) = [p for p in body(response) if p["id"] == "allowed-client-templates"]
+    (prop,) = [p for p in provider["properties"] if p["name"] == "allowed-client-scopes"]
+    options: list[str] = prop["options"]
+    return options
+
+
+async def add_client_scope(env: Env, name: str) -> str:
+    made = await env.http.post(
+        f"{ADMIN}/client-scopes", json={"name": name, "protocol": "openid-connect"}, headers=await admin_headers(env)
+    )
+    assert made.status_code == 201, made.text
+    return str(made.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_providers_client_scopes(kc: Env) -> None:
+    """testProviders, its client-scope half: the allowed-client-scopes options are the realm's client scopes (and
+    ``openid``), new scopes included once created."""
+    options = await scope_options(kc)
+    assert "profile" in options and "openid" in options
+    assert "foo" not in options and "bar" not in options
+
+    await add_client_scope(kc, "foo")
+    await add_client_scope(kc, "bar")
+    options = await scope_options(kc)
+    assert "foo" in options and "bar" in options
+
+
+async def test_client_scopes_policy(kc: Env) -> None:
+    """testClientScopesPolicy: a scope outside the policy is refused on create and on update, until the admin
+    API links it; then the update sending it passes."""
+    await set_trusted_host(kc, "localhost")
+    scope_id = await add_client_scope(kc, "foo")
+
+    rep = {**create_rep("test-app"), "defaultClientScopes": ["foo"]}
+    assert_fail(await kc.http.post(DEFAULT_REG, json=rep), 403, "Not permitted to use specified clientScope")
+
+    del rep["defaultClientScopes"]
+    registered = body(await kc.http.post(DEFAULT_REG, json=rep), 201)
+    token = registered.pop("registrationAccessToken")
+
+    registered["defaultClientScopes"] = ["foo"]
+    assert_fail(await default_update(kc, registered, token), 403, "Not permitted to use specified clientScope")
+
+    linked = await kc.http.put(
+        f"{ADMIN}/clients/{registered['id']}/default-client-scopes/{scope_id}", headers=await admin_headers(kc)
+    )
+    assert linked.status_code == 204, linked.text
+    response = await default_update(kc, registered, token)
+    assert response.status_code == 200, response.text
+
+
+async def test_client_scopes_policy_with_permitted_scope(kc: Env) -> None:
+    """testClientScopesPolicyWithPermittedScope: once the anonymous policy lists ``foo``, a client asking for it
+    registers."""
+    await set_trusted_host(kc, "localhost")
+    await add_client_scope(kc, "foo")
+
+    rep = {**create_rep("test-app"), "defaultClientScopes": ["foo"]}
+    assert_fail(await kc.http.post(DEFAULT_REG, json=rep), 403, "Not permitted to use specified clientScope")
+
+    policy = await find_policy(kc, "allowed-client-templates")
+    policy["config"]["allowed-client-scopes"] = ["foo"]
+    await update_policy(kc, policy)
+    registered = body(await kc.http.post(DEFAULT_REG, json=rep), 201)
+    assert registered["registrationAccessToken"]
+
+
+async def admin_created_with_hardcoded_mapper(env: Env) -> tuple[dict[str, Any], str]:
+    """A client made through the admin API with the hardcoded-role mapper (a type neither mapper policy allows),
+    its admin representation and a registration access token the admin API regenerated for it (an
+    ``authenticated`` one, so the authenticated policies judge its updates)."""
+    rep = {**create_rep("test-app"), "protocolMappers": [hardcoded_mapper()]}
+    made = await env.http.post(f"{ADMIN}/clients", json=rep, headers=await admin_headers(env))
+    assert made.status_code == 201, made.text
+    uuid = made.headers["location"].rsplit("/", 1)[1]
+    regenerated = await env.http.post(
+        f"{ADMIN}/clients/{uuid}/registration-access-token", headers=await admin_headers(env)
+    )
+    token = str(body(regenerated)["registrationAccessToken"])
+    client: dict[str, Any] = body(await env.http.get(f"{ADMIN}/clients/{uuid}", headers=await admin_headers(env)))
+    return client, token
+
+
+async def test_passing_an_already_assigned_protocol_mapper_with_disallowed_type_does_not_fail(kc: Env) -> None:
+    """passingAnAlreadyAssignedProtocolMapperWithDisallowedTypeDoesNotFail: the client's own mapper sent back
+    unchanged passes, whatever its type."""
+    await set_trusted_host(kc, "localhost")
+    client, token = await admin_created_with_hardcoded_mapper(kc)
+    response = await default_update(kc, client, token)
+    assert response.status_code == 200, response.text
+    [mapper] = (await keycloak_client(kc, "test-app"))["protocolMappers"]
+    assert mapper["protocolMapper"] == HARDCODED_ROLE
+
+
+async def test_passing_new_protocol_mapper_of_disallowed_type_in_addition_to_an_already_assigned_one_fails(
+    kc: Env,
+) -> None:
+    """passingNewProtocolMapperOfDisallowedTypeInAdditionToAnAlreadyAssignedOneOfTheSameTypeFails: the new one
+    has no id."""
+    await set_trusted_host(kc, "localhost")
+    client, token = await admin_created_with_hardcoded_mapper(kc)
+    client["protocolMappers"].append(hardcoded_mapper())
+    refused = await default_update(kc, client, token)
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "error": "insufficient_scope",
+        "error_description": "Policy 'Allowed Protocol Mapper Types' rejected request to client-registration "
+        "service. Details: Missing id for mapper named 'Hardcoded foo role'",
+    }
+    assert len((await keycloak_client(kc, "test-app"))["protocolMappers"]) == 1
+
+
+async def test_altering_an_already_assigned_protocol_mappers_config_with_disallowed_type_fails(kc: Env) -> None:
+    """alteringAnAlreadyAssignedProtocolMappersConfigWithDisallowedTypeFails."""
+    await set_trusted_host(kc, "localhost")
+    client, token = await admin_created_with_hardcoded_mapper(kc)
+    for mapper in client["protocolMappers"]:
+        mapper["config"]["foo"] = "bar"
+    assert_fail(await default_update(kc, client, token), 403, "ProtocolMapper type not allowed")
+    [mapper] = (await keycloak_client(kc, "test-app"))["protocolMappers"]
+    assert "foo" not in mapper["config"]
+
+
+async def test_altering_an_already_assigned_protocol_mappers_id_with_disallowed_type_fails(kc: Env) -> None:
+    """alteringAnAlreadyAssignedProtocolMappersIdWithDisallowedTypeFails."""
+    await set_trusted_host(kc, "localhost")
+    client, token = await admin_created_with_hardcoded_mapper(kc)
+    other = "0b5f3c52-4a44-4a8e-9d6c-5f1e0b1c2d3e"
+    for mapper in client["protocolMappers"]:
+        mapper["id"] = other
+    assert_fail(await default_update(kc, client, token), 403, f"No existing mapper model found for id '{other}'")
+
+
+async def test_protocol_mappers_consent_required(kc: Env) -> None:
+    """testProtocolMappersConsentRequired (Keycloak 26's form): a client registered without mappers answers
+    none (the built-in ones come from client scopes)."""
+    await set_trusted_host(kc, "localhost")
+    registered = body(await kc.http.post(DEFAULT_REG, json=create_rep("test-app")), 201)
+    assert registered.get("protocolMappers") is None
+
+
+async def test_register_fake_client_scope(kc: Env) -> None:
+    """testRegisterFakeClientScope: a client-scopes policy naming a scope the realm lacks is refused, added or
+    updated."""
+    realm_id = body(await kc.http.get(ADMIN, headers=await admin_headers(kc)))["id"]
+    policy = {
+        "name": "Clients scopes not allowed",
+        "parentId": realm_id,
+        "providerId": "allowed-client-templates",
+        "providerType": POLICY,
+        "subType": "anonymous",
+        "config": {"allowed-client-scopes": ["foo1"]},
+    }
+    added = await kc.http.post(f"{ADMIN}/components", json=policy, headers=await admin_headers(kc))
+    assert added.status_code == 400
+    assert added.json()["errorMessage"] == "Client scopes not allowed: [foo1]"
+
+    rep = await find_policy(kc, "allowed-client-templates")
+    rep["config"]["allowed-client-scopes"] = ["foo2"]
+    updated = await kc.http.put(f"{ADMIN}/components/{rep['id']}", json=rep, headers=await admin_headers(kc))
+    assert updated.status_code == 400
+    assert updated.json()["errorMessage"] == "Client scopes not allowed: [foo2]"

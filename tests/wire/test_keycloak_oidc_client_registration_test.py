@@ -7,11 +7,12 @@ registers with an initial access token of ten uses; ClientRegistrationRealmConfi
 What test_oidc_client_registration.py already covers (metadata Keycloak cannot honour, a client_id in the
 request, discovery) is not repeated.
 
-Not ported yet, for lack of time in this pass (each needs Doorkeep's converter to carry more metadata):
-``testSignaturesRequired`` (userinfo and request object signing algorithms),
-``testClientSecretsWithAuthMethod`` / ``testClientSecretClientAuthMethod``, ``updateClientWithScopeField``,
-``testClientWithScope`` / ``testClientWithoutScope`` (the default scopes Keycloak's newest copy expects are the
-open question noted in test_keycloak_client_registration_test.py), ``testRequestUris`` and ``testDefaultAcrValues``.
+``testSignaturesRequired``, ``testClientSecretsWithAuthMethod``, ``testClientWithScope``,
+``testClientWithoutScope``, ``testRequestUris`` and ``testDefaultAcrValues`` are ported (session 67, from the
+arquillian copy): a ``client_secret_jwt`` client answers its secret (its authenticator supportsSecret),
+``request_uris`` and ``default_acr_values`` are kept and answered, and a default ACR value neither in the ACR-to-LoA
+map nor a level of the browser flow is refused (DefaultClientValidationProvider.validateDefaultAcrValues).
+Not ported yet: ``testClientSecretClientAuthMethod`` and ``updateClientWithScopeField``.
 ``testCIBASettings``, ``testMtlsHoKTokenEnabled`` and ``testDPoPHoKTokenEnabled`` are ported (session 61, from
 tests/base @1532a34c): Doorkeep carries the CIBA registration metadata (clientreg/ciba_metadata.py) and both
 token bindings.
@@ -401,3 +402,90 @@ async def test_ciba_settings(env: Env, initial: dict[str, str]) -> None:
     rep["backchannel_token_delivery_mode"] = "push"
     refused = await env.http.post(REG, json=rep, headers=initial)
     assert refused.status_code == 400, refused.text
+
+
+async def test_signatures_required(env: Env, initial: dict[str, str]) -> None:
+    """testSignaturesRequired: userinfo and request object signing algorithms are answered and kept as the
+    client's attributes; a second registration with PS256 likewise."""
+    for alg in ("ES256", "PS256"):
+        rep = {**create_rep(), "userinfo_signed_response_alg": alg, "request_object_signing_alg": alg}
+        response = await create(env, initial, rep)
+        assert response["userinfo_signed_response_alg"] == alg
+        assert response["request_object_signing_alg"] == alg
+        assert response["client_secret"]
+        attributes = (await keycloak_client(env, response["client_id"]))["attributes"]
+        assert attributes["user.info.response.signature.alg"] == alg
+        assert attributes["request.object.signature.alg"] == alg
+
+
+async def test_client_secrets_with_auth_method(env: Env, initial: dict[str, str]) -> None:
+    """testClientSecretsWithAuthMethod: a ``client_secret_jwt`` client has a secret; updated to
+    ``tls_client_auth`` it answers neither a secret nor its expiry."""
+    rep = {**create_rep(), "grant_types": ["client_credentials"], "token_endpoint_auth_method": "client_secret_jwt"}
+    response = await create(env, initial, rep)
+    assert response["token_endpoint_auth_method"] == "client_secret_jwt"
+    assert response["client_secret"] and response["client_secret_expires_at"] is not None
+    kc_client = await keycloak_client(env, response["client_id"])
+    assert kc_client["publicClient"] is False and kc_client["secret"]
+
+    response["token_endpoint_auth_method"] = "tls_client_auth"
+    updated = await update(env, response)
+    assert updated["token_endpoint_auth_method"] == "tls_client_auth"
+    assert updated.get("client_secret") is None and updated.get("client_secret_expires_at") is None
+
+
+async def test_client_with_scope(env: Env, initial: dict[str, str]) -> None:
+    """testClientWithScope: the scopes asked for come back; ``basic`` is the one default scope
+    (AbstractClientRegistrationProvider.create gives optional scopes without default ones ``basic``)."""
+    response = await create(env, initial, {**create_rep(), "scope": "phone address"})
+    assert set(response["scope"].split(" ")) == {"phone", "address"}
+    rep = await keycloak_client(env, response["client_id"])
+    assert set(rep["defaultClientScopes"]) == {"basic"}
+
+
+async def test_client_without_scope(env: Env, initial: dict[str, str]) -> None:
+    """testClientWithoutScope: no ``scope`` asked for answers the realm's optional OIDC scopes, and the client
+    gets the realm's default OIDC scopes."""
+    headers = await admin_headers(env)
+
+    async def realm_scopes(kind: str) -> set[str]:
+        listed = body(await env.http.get(f"{ADMIN}/default-{kind}-client-scopes", headers=headers))
+        return {s["name"] for s in listed if s.get("protocol") == "openid-connect"}
+
+    response = await create(env, initial)
+    assert set(response["scope"].split(" ")) == await realm_scopes("optional")
+    rep = await keycloak_client(env, response["client_id"])
+    assert set(rep["defaultClientScopes"]) == await realm_scopes("default")
+
+
+async def test_request_uris(env: Env, initial: dict[str, str]) -> None:
+    """testRequestUris: answered back and kept as the ``request.uris`` attribute (``##``-joined)."""
+    uris = ["http://host/foo", "https://host2/bar"]
+    response = await create(env, initial, {**create_rep(), "request_uris": uris})
+    assert set(response["request_uris"]) == set(uris)
+    attributes = (await keycloak_client(env, response["client_id"]))["attributes"]
+    assert set(attributes["request.uris"].split("##")) == set(uris)
+
+
+async def test_default_acr_values(env: Env, initial: dict[str, str]) -> None:
+    """testDefaultAcrValues: with the realm's acr-to-LoA map, a default ACR value it lacks is a 400; known ones
+    are answered and kept as ``default.acr.values``."""
+    headers = await admin_headers(env)
+    realm = body(await env.http.get(ADMIN, headers=headers))
+    attributes = {**realm.get("attributes", {}), "acr.loa.map": '{"copper":0,"silver":1,"gold":2}'}
+    updated = await env.http.put(ADMIN, json={**realm, "attributes": attributes}, headers=headers)
+    assert updated.status_code == 204, updated.text
+    try:
+        refused = await env.http.post(
+            REG, json={**create_rep(), "default_acr_values": ["silver", "foo"]}, headers=initial
+        )
+        assert refused.status_code == 400, refused.text
+
+        response = await create(env, initial, {**create_rep(), "default_acr_values": ["silver", "gold"]})
+        assert set(response["default_acr_values"]) == {"silver", "gold"}
+        stored = (await keycloak_client(env, response["client_id"]))["attributes"]
+        assert set(stored["default.acr.values"].split("##")) == {"silver", "gold"}
+    finally:
+        attributes.pop("acr.loa.map")
+        reverted = await env.http.put(ADMIN, json={**realm, "attributes": attributes}, headers=headers)
+        assert reverted.status_code == 204, reverted.text

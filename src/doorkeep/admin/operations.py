@@ -18,7 +18,7 @@ from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies import secret_rotation
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
-from doorkeep.oauth import client_urls
+from doorkeep.oauth import acr, client_urls
 from doorkeep.oauth.ciba import validation as ciba_validation
 from doorkeep.realms import default_role as realm_default_role
 from doorkeep.realms import master_clients, provisioning
@@ -225,6 +225,7 @@ def check_client(realm: Realm, client: Client, problems: Sequence[str] = ()) -> 
     messages = [e.message for e in client_urls.url_errors(client)] + list(problems)
     messages += client_protocol.problems(client)  # validateProtocol
     messages += ciba_validation.client_problems(realm, client)  # CibaClientValidation
+    messages += acr.default_acr_problems(client, realm)  # validateDefaultAcrValues
     messages += session_limits.client_problems(realm, client)
     if messages:
         raise AdminError(400, "invalid_input", key="error", description="; ".join(dict.fromkeys(messages)))

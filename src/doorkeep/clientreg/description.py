@@ -128,6 +128,10 @@ WHEN_GIVEN = {
     "policy_uri": "policyUri",
     "tos_uri": "tosUri",
 }
+# Lists kept ``##``-joined when given (OIDCAdvancedConfigWrapper's multivalued attributes)
+MULTIVALUED = {"request_uris": "request.uris", "default_acr_values": "default.acr.values"}
+# The authenticators whose factory supportsSecret(): the answer carries the secret and its expiry
+SECRET_AUTHENTICATORS = ("client-secret", "client-secret-jwt")
 MTLS = "tls.client.certificate.bound.access.tokens"  # oauth/mtls.py CLIENT_ATTRIBUTE
 AUTHORIZATION = (
     "authorization_signed_response_alg",
@@ -239,6 +243,10 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     attributes[bc.SESSION_REQUIRED] = "false" if required is False else "true"
     attributes[bc.REVOKE_OFFLINE] = "true" if revoke else "false"
     _frontchannel(oidc, rep, attributes)
+    for name, attribute in MULTIVALUED.items():  # setRequestUris, setAttributeMultivalued(DEFAULT_ACR_VALUES)
+        values = _strings(oidc.get(name), name)
+        if values is not None:  # an empty list removes the attribute
+            attributes[attribute] = "##".join(values) or None
     post_logout = _strings(oidc.get("post_logout_redirect_uris"), "post_logout_redirect_uris")
     if post_logout:  # none or an empty list leaves the default, the redirect URIs
         attributes[ru.POST_LOGOUT] = "##".join(post_logout)
@@ -361,7 +369,7 @@ def to_external(
     out["grant_types"] = _grant_types(client)
     out["response_types"] = _response_types(client)
     out["client_id"] = client.client_id
-    if authenticator == "client-secret":
+    if authenticator in SECRET_AUTHENTICATORS:
         out["client_secret"] = client.secret
     out["client_name"] = client.name
     out["client_uri"] = client.base_url
@@ -386,7 +394,7 @@ def to_external(
     for name in AUTHORIZATION:
         if client.attr(ATTRIBUTES[name]):
             out[name] = client.attr(ATTRIBUTES[name])
-    if authenticator == "client-secret":  # the secret's expiry (OIDCClientSecretConfigWrapper), 0 without one
+    if authenticator in SECRET_AUTHENTICATORS:  # the secret's expiry (OIDCClientSecretConfigWrapper), 0 without one
         expiry = client.attr(EXPIRATION_TIME).strip()
         out["client_secret_expires_at"] = int(expiry) if expiry.lstrip("-").isdigit() else 0
     out["registration_client_uri"] = uri
@@ -399,6 +407,9 @@ def to_external(
     out["tls_client_auth_subject_dn"] = client.attr(client_x509.SUBJECT_DN) or None
     # "+" (or nothing) answers the redirect URIs, "-" none (OIDCAdvancedConfigWrapper.getPostLogoutRedirectUris)
     out["post_logout_redirect_uris"] = ru.post_logout_patterns(client)
+    # getRequestUris is never null (an empty list when unset); default ACR values are answered when there are some
+    out["request_uris"] = [v for v in client.attr(MULTIVALUED["request_uris"]).split("##") if v]
+    out["default_acr_values"] = [v for v in client.attr(MULTIVALUED["default_acr_values"]).split("##") if v] or None
     out["frontchannel_logout_uri"] = client.attr(fc.URL) or None
     out["frontchannel_logout_session_required"] = fc.session_required(client)
     out["require_pushed_authorization_requests"] = client.attr_bool(PAR)

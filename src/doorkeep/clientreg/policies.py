@@ -142,16 +142,34 @@ def _verify_urls(policy: RegistrationPolicy, rep: Mapping[str, Any]) -> None:
             raise Refused(policy.name, refused.details) from None
 
 
-def _mappers_allowed(policy: RegistrationPolicy, rep: Mapping[str, Any]) -> None:
+def _mappers_allowed(policy: RegistrationPolicy, rep: Mapping[str, Any], client: Client | None = None) -> None:
     """ProtocolMappersClientRegistrationPolicy.testMappers. ``protocolMappers`` that are not a list of objects
-    never reach it in Keycloak: Jackson cannot bind them into the ClientRepresentation (400)."""
+    never reach it in Keycloak: Jackson cannot bind them into the ClientRepresentation (400). On an update
+    (``client`` given) a mapper of a type not allowed passes when it is one the client already holds, sent
+    back with its id, its type and its configuration unchanged."""
     allowed = policy.config.get(pc.MAPPER_TYPES, [])
     mappers = rep.get("protocolMappers") or []
     if not isinstance(mappers, list) or not all(isinstance(m, dict) for m in mappers):
         raise RepresentationError("protocolMappers: expected a list of objects")
     for mapper in mappers:
         if mapper.get("protocolMapper") not in allowed:
-            raise Refused(policy.name, "ProtocolMapper type not allowed")
+            _held_unchanged(policy, mapper, client)
+
+
+def _held_unchanged(policy: RegistrationPolicy, mapper: Mapping[str, Any], client: Client | None) -> None:
+    """The update half of testMappers: no id is "Missing id", an id the client has no mapper of is "No
+    existing mapper model", a changed type or configuration is the type refused."""
+    if client is None:
+        raise Refused(policy.name, "ProtocolMapper type not allowed")
+    mapper_id = mapper.get("id")
+    if mapper_id is None:
+        raise Refused(policy.name, f"Missing id for mapper named '{mapper.get('name')}'")
+    held = next((m for m in client.protocol_mappers if m.id == mapper_id), None)
+    if held is None:
+        raise Refused(policy.name, f"No existing mapper model found for id '{mapper_id}'")
+    config = mapper.get("config", {})  # ProtocolMapperRepresentation's config starts as an empty map
+    if mapper.get("protocolMapper") != held.mapper or config != held.config:
+        raise Refused(policy.name, "ProtocolMapper type not allowed")
 
 
 async def _allowed_scopes(tx: Tx, realm: Realm, policy: RegistrationPolicy, default: bool) -> set[str]:
@@ -201,8 +219,9 @@ async def before_register(tx: Tx, req: Request) -> None:
 
 
 async def before_update(tx: Tx, req: Request, client: Client) -> None:
-    """triggerBeforeUpdate: no turning consent off nor full scope on where those policies apply; client
-    scopes not held before must be allowed ones."""
+    """triggerBeforeUpdate: no turning consent off, full scope on nor a disabled client on where those
+    policies apply; client scopes not held before must be allowed ones, and mappers of types not allowed must
+    be ones the client holds, unchanged."""
     for policy in await _policies(tx, req.realm.id, req.auth):
         provider = policy.provider_id
         if provider == pc.TRUSTED_HOSTS:
@@ -212,8 +231,10 @@ async def before_update(tx: Tx, req: Request, client: Client) -> None:
             raise Refused(policy.name, "Not permitted to update consentRequired to false")
         elif provider == pc.FULL_SCOPE and not client.full_scope_allowed and req.rep.get("fullScopeAllowed") is True:
             raise Refused(policy.name, "Not permitted to enable fullScopeAllowed")
+        elif provider == pc.DISABLED and not client.enabled and req.rep.get("enabled") is True:
+            raise Refused(policy.name, "Not permitted to enable client")
         elif provider == pc.MAPPERS:
-            _mappers_allowed(policy, req.rep)
+            _mappers_allowed(policy, req.rep, client)
         elif provider == pc.SCOPES:
             held = {(s.name, d) for s, d in await tx.clients.scopes(client.id)}
             await _scopes_allowed(tx, req, policy, held)

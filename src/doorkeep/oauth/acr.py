@@ -45,6 +45,21 @@ def loa_map(client: Client, realm: Realm) -> dict[str, int]:
     return _read_map(client.attributes.get(ACR_LOA_MAP)) or _read_map(realm.attributes.get(ACR_LOA_MAP))
 
 
+DEFAULT_ACR_INVALID = (
+    "Default ACR values need to contain values specified in the ACR-To-Loa mapping or number levels from set realm "
+    "browser flow"
+)
+
+
+def default_acr_problems(client: Client, realm: Realm) -> list[str]:
+    """DefaultClientValidationProvider.validateDefaultAcrValues: each default ACR value must be a name of the
+    client's (else the realm's) ACR-to-LoA map or a level of the realm's browser flow."""
+    names = loa_map(client, realm)
+    levels = {str(level) for level in flow_levels.browser_levels(realm)}
+    values = [v for v in (client.attributes.get(DEFAULT_ACR_VALUES) or "").split("##") if v]
+    return [DEFAULT_ACR_INVALID for v in values if v not in names and v not in levels]
+
+
 def supported(realm: Realm) -> list[str]:
     """OIDCWellKnownProvider's ``acr_values_supported``: the realm map's ACRs, then the levels of the realm's
     browser flow (LoAUtil.getLoAConfiguredInRealmBrowserFlow: 0 and its level conditions' levels, else 0 and 1)."""

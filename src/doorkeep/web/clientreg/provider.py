@@ -27,7 +27,7 @@ from doorkeep.clientreg import default_roles, policies, privileged
 from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import client_urls
+from doorkeep.oauth import acr, client_urls
 from doorkeep.oauth.ciba import validation as ciba_validation
 from doorkeep.realms import master_clients
 from doorkeep.realms.provisioning import new_id, new_secret
@@ -83,6 +83,7 @@ def validate(realm: Realm, client: Client) -> None:
     with every message (ValidationResult.getAllErrorsAsString), the session timeouts' last."""
     errors = client_urls.url_errors(client)
     messages = [e.message for e in errors] + ciba_validation.client_problems(realm, client)
+    messages += acr.default_acr_problems(client, realm)
     messages += session_limits.client_problems(realm, client)
     if messages:
         code = "invalid_redirect_uri" if any(e.place.startswith("redirectUris") for e in errors) else None
@@ -155,8 +156,11 @@ async def _new_token(auth: RegistrationAuth, kind: str) -> tuple[str, str]:
 
 
 async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, dict[str, Any]]:
-    """create: the new client and its representation with ``registrationAccessToken``."""
+    """create: the new client and its representation with ``registrationAccessToken``. Optional client scopes
+    without default ones get ``basic`` as the one default scope, before the policies judge them."""
     tx, realm = auth.tx, auth.realm
+    if rep.get("optionalClientScopes") is not None and rep.get("defaultClientScopes") is None:
+        rep = {**rep, "defaultClientScopes": ["basic"]}
     kind = await auth.require_create(rep)
     rep = _screened(auth, rep, None)
     by = await _updater(auth)
