@@ -173,3 +173,31 @@ async def test_a_session_state_parameter_the_saved_redirect_uri_lacks_is_ignored
     wrong = f"{REDIRECT}?session_state=x&other=1"
     response = await exchange(realm.http, "test", "app", params["code"], redirect_uri=wrong)
     assert_error(response, 400, "invalid_grant", "Incorrect redirect_uri")
+
+
+async def test_a_code_bound_to_a_redirect_uri_refuses_a_request_without_one_naming_it_null(realm: Env) -> None:
+    """AuthorizationCodeGrantType: a code asked for with ``redirect_uri`` and a token request without one is
+    "Incorrect redirect_uri"; the reason is Keycloak's ``String.format`` of a null parameter, "null"."""
+    params = await login(realm.http, "test", "app")
+    form = {"grant_type": "authorization_code", "code": params["code"], "client_id": "app", "client_secret": "secret"}
+    response = await realm.http.post("/realms/test/protocol/openid-connect/token", data=form)
+    assert_error(response, 400, "invalid_grant", "Incorrect redirect_uri")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == (
+        "invalid_redirect_uri",
+        "Parameter 'redirect_uri' did not match originally saved redirect URI used in initial OIDC request. "
+        f"Saved redirectUri: {REDIRECT}, redirectUri parameter: null",
+    )
+
+
+async def test_an_empty_code_is_a_code_that_is_not_valid(realm: Env) -> None:
+    """AuthorizationCodeGrantType reads ``code`` with ``getFirst``: only an absent one is "Missing parameter:
+    code"; an empty one goes to OAuth2CodeParser.parseCode, which finds no three parts: 400 invalid_grant "Code not
+    valid", the event ``invalid_code`` without reason, session or code_id."""
+    form = {"grant_type": "authorization_code", "code": "", "redirect_uri": REDIRECT}
+    form |= {"client_id": "app", "client_secret": "secret"}
+    response = await realm.http.post("/realms/test/protocol/openid-connect/token", data=form)
+    assert_error(response, 400, "invalid_grant", "Code not valid")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event.get("sessionId")) == ("invalid_code", None), event
+    assert not {"reason", "code_id"} & set(event.get("details") or {}), event

@@ -53,7 +53,7 @@ def _refused(err: e.OAuthError, reason: str | None = None) -> e.OAuthError:
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     code = req.form.get("code")
-    if not code:
+    if code is None:  # an empty ``code`` is a code, and no valid one (OAuth2CodeParser: "Code not valid")
         raise _refused(e.InvalidRequest(e.MISSING_CODE, event_error="invalid_code"))
     trail: dict[str, str] = {}
     try:
@@ -171,7 +171,7 @@ def _check_redirect_uri(saved: object, given: str | None) -> None:
     if saved != given:
         raise _refused(
             e.InvalidGrant(e.INCORRECT_REDIRECT_URI, event_error="invalid_redirect_uri"),
-            REDIRECT_MISMATCH.format(saved, given),
+            REDIRECT_MISMATCH.format(saved, "null" if given is None else given),  # Java's String.format
         )
 
 
