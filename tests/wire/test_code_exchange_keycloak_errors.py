@@ -201,3 +201,42 @@ async def test_an_empty_code_is_a_code_that_is_not_valid(realm: Env) -> None:
     event = await last_exchange_error(realm)
     assert (event["error"], event.get("sessionId")) == ("invalid_code", None), event
     assert not {"reason", "code_id"} & set(event.get("details") or {}), event
+
+
+RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  # RFC 7636 Appendix B
+RFC_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+
+async def test_an_empty_code_verifier_is_a_verifier(realm: Env) -> None:
+    """PkceUtils tells only a null ``code_verifier`` missing: an empty one against a challenge is malformed (400
+    "PKCE verification failed: Invalid code verifier", event invalid_code_verifier, reason "Invalid code
+    verifier"), and without a challenge it is one the authorization never asked for."""
+    params = await login(realm.http, "test", "app", code_challenge=RFC_CHALLENGE, code_challenge_method="S256")
+    response = await exchange(realm.http, "test", "app", params["code"], code_verifier="")
+    assert_error(response, 400, "invalid_grant", "PKCE verification failed: Invalid code verifier")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == ("invalid_code_verifier", "Invalid code verifier")
+
+    params = await login(realm.http, "test", "app")
+    response = await exchange(realm.http, "test", "app", params["code"], code_verifier="")
+    no_challenge = "PKCE code verifier specified but challenge not present in authorization"
+    assert_error(response, 400, "invalid_grant", no_challenge)
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == ("invalid_code_verifier", no_challenge)
+
+
+async def test_a_code_issued_before_the_client_enforced_pkce_needs_no_verifier(realm: Env) -> None:
+    """AuthorizationCodeGrantType picks PkceUtils' check by the code's own challenge method: a code issued without
+    PKCE is exchanged without a verifier even once the client requires S256 (the requirement binds authorization
+    requests); a code issued under it still needs its verifier."""
+    params = await login(realm.http, "test", "app")
+    await update_client(realm.db, "test", "app", attributes={"pkce.code.challenge.method": "S256"})
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert response.status_code == 200, response.text
+
+    params = await login(realm.http, "test", "app", code_challenge=RFC_CHALLENGE, code_challenge_method="S256")
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert_error(response, 400, "invalid_grant", "PKCE code verifier not specified")
+    params = await login(realm.http, "test", "app", code_challenge=RFC_CHALLENGE, code_challenge_method="S256")
+    response = await exchange(realm.http, "test", "app", params["code"], code_verifier=RFC_VERIFIER)
+    assert response.status_code == 200, response.text

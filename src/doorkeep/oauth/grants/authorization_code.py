@@ -89,12 +89,7 @@ async def _exchange(
         raise _refused(e.InvalidGrant(e.CODE_EXCHANGE_NOT_ALLOWED, event_error="not_allowed"))
     if not policy.user_session_valid(req.realm, us, now):
         raise _refused(e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found"))
-    pkce.verify(
-        data.get("code_challenge"),
-        data.get("code_challenge_method"),
-        req.form.get("code_verifier"),
-        client.attr("pkce.code.challenge.method") or None,
-    )
+    pkce.verify(data.get("code_challenge"), data.get("code_challenge_method"), req.form.get("code_verifier"))
     _check_dpop_jkt(data.get("dpop_jkt"), req)
     scope = str(data.get("scope") or "")
     event, proof = Event.TOKEN_REQUEST, _proof(req)
