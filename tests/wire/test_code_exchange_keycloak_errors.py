@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, login, submit
-from support import assert_error, claims, seed_client, seed_login_realm, update_client
+from support import assert_error, claims, seed_client, seed_login_realm, seed_realm, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -240,3 +240,17 @@ async def test_a_code_issued_before_the_client_enforced_pkce_needs_no_verifier(r
     params = await login(realm.http, "test", "app", code_challenge=RFC_CHALLENGE, code_challenge_method="S256")
     response = await exchange(realm.http, "test", "app", params["code"], code_verifier=RFC_VERIFIER)
     assert response.status_code == 200, response.text
+
+
+async def test_a_code_shown_to_another_realm_is_not_valid_there_and_still_works_at_home(realm: Env) -> None:
+    """OAuth2CodeParser looks the code's user session up in the realm of the request and answers "Code not valid"
+    before it takes the code from its store: another realm's token endpoint, even for a client of the same name
+    with the same secret, refuses the code without spending it, so its own client still exchanges it."""
+    await seed_realm(realm.db, realm.clock, "other")
+    await seed_client(realm.db, "other", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    params = await login(realm.http, "test", "app")
+    response = await exchange(realm.http, "other", "app", params["code"])
+    assert_error(response, 400, "invalid_grant", "Code not valid")
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["access_token"])["sid"] == params["session_state"]

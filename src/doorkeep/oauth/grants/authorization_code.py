@@ -182,8 +182,8 @@ async def _parse_code(
     """Keycloak's OAuth2CodeParser.parseCode: the code, its user session and the client session it
     was issued into (None when detached since); "Code not valid" when any of the first two is missing,
     or the code was used or has expired, and then the client session is detached (a reused code)."""
-    stored, claimed = await tx.flows.claim_code(code_hash(code))
-    if stored is None or stored.realm_id != req.realm.id:
+    stored, claimed = await tx.flows.claim_code(code_hash(code), req.realm.id)
+    if stored is None:
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code")
     trail["session"] = stored.user_session_id
     # Both rows locked, the user session's first: the order of every grant, login and logout (store/sessions.py).
