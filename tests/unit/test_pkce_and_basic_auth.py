@@ -23,54 +23,49 @@ def test_s256_is_the_rfc_7636_example() -> None:
 
 
 @pytest.mark.parametrize(
-    ("challenge", "method", "verifier", "client_method"),
+    ("challenge", "method", "verifier"),
     [
-        (None, None, None, None),  # no PKCE at all
-        ("", None, None, None),
-        (RFC_CHALLENGE, "S256", RFC_VERIFIER, None),
-        (RFC_CHALLENGE, "S256", RFC_VERIFIER, "S256"),
-        (PLAIN, "plain", PLAIN, None),
-        (PLAIN, None, PLAIN, None),  # no method saved: plain
-        ("b" * 128, "plain", "b" * 128, None),  # the longest verifier
-        ("A-._~" + "z" * 38, "plain", "A-._~" + "z" * 38, None),  # every unreserved punctuation mark
+        (None, None, None),  # no PKCE at all (also for a client that enforces PKCE since the code was issued)
+        (RFC_CHALLENGE, "S256", RFC_VERIFIER),
+        (PLAIN, "plain", PLAIN),
+        (PLAIN, None, PLAIN),  # no method saved: plain
+        ("b" * 128, "plain", "b" * 128),  # the longest verifier
+        ("A-._~" + "z" * 38, "plain", "A-._~" + "z" * 38),  # every unreserved punctuation mark
     ],
 )
-def test_a_verifier_that_matches_passes(
-    challenge: str | None, method: str | None, verifier: str | None, client_method: str | None
-) -> None:
-    pkce.verify(challenge, method, verifier, client_method)
+def test_a_verifier_that_matches_passes(challenge: str | None, method: str | None, verifier: str | None) -> None:
+    pkce.verify(challenge, method, verifier)
 
 
 @pytest.mark.parametrize(
-    ("challenge", "method", "verifier", "client_method", "description", "event_error"),
+    ("challenge", "method", "verifier", "description", "event_error"),
     [
-        (None, None, RFC_VERIFIER, None, e.PKCE_NO_CHALLENGE, "invalid_code_verifier"),
-        (None, None, None, "S256", e.PKCE_VERIFIER_MISSING, "code_verifier_missing"),
-        (None, None, RFC_VERIFIER, "S256", e.PKCE_NO_CHALLENGE, "invalid_code_verifier"),
-        (RFC_CHALLENGE, "S256", None, None, e.PKCE_VERIFIER_MISSING, "code_verifier_missing"),
-        (RFC_CHALLENGE, "S256", "", None, e.PKCE_VERIFIER_MISSING, "code_verifier_missing"),
-        (PLAIN, "plain", "a" * 42, None, e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),  # one too short
-        (PLAIN, "plain", "a" * 129, None, e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),  # one too long
-        (PLAIN, "plain", PLAIN + "\n", None, e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),  # Java's matches()
-        (PLAIN, "plain", "a" * 42 + "+", None, e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),
-        (PLAIN, "plain", "a" * 42 + "é", None, e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),
-        (RFC_CHALLENGE, "S512", RFC_VERIFIER, None, e.PKCE_UNSUPPORTED_METHOD, "invalid_code_challenge_method"),
-        (RFC_CHALLENGE, "s256", RFC_VERIFIER, None, e.PKCE_UNSUPPORTED_METHOD, "invalid_code_challenge_method"),
-        (RFC_CHALLENGE, "S256", "x" * 43, None, e.PKCE_MISMATCH, "pkce_verification_failed"),
-        (RFC_CHALLENGE, "plain", RFC_VERIFIER, None, e.PKCE_MISMATCH, "pkce_verification_failed"),  # S256 sent as plain
-        (RFC_VERIFIER, "S256", RFC_VERIFIER, None, e.PKCE_MISMATCH, "pkce_verification_failed"),  # plain sent as S256
+        (None, None, RFC_VERIFIER, e.PKCE_NO_CHALLENGE, "invalid_code_verifier"),
+        (None, None, "", e.PKCE_NO_CHALLENGE, "invalid_code_verifier"),  # an empty verifier is one (not null)
+        (RFC_CHALLENGE, "S256", None, e.PKCE_VERIFIER_MISSING, "code_verifier_missing"),
+        ("", None, None, e.PKCE_VERIFIER_MISSING, "code_verifier_missing"),  # an empty challenge is one (not null)
+        (RFC_CHALLENGE, "S256", "", e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),  # empty: too short
+        (PLAIN, "plain", "a" * 42, e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),  # one too short
+        (PLAIN, "plain", "a" * 129, e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),  # one too long
+        (PLAIN, "plain", PLAIN + "\n", e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),  # Java's matches()
+        (PLAIN, "plain", "a" * 42 + "+", e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),
+        (PLAIN, "plain", "a" * 42 + "é", e.PKCE_INVALID_VERIFIER, "invalid_code_verifier"),
+        (RFC_CHALLENGE, "S512", RFC_VERIFIER, e.PKCE_UNSUPPORTED_METHOD, "invalid_code_challenge_method"),
+        (RFC_CHALLENGE, "s256", RFC_VERIFIER, e.PKCE_UNSUPPORTED_METHOD, "invalid_code_challenge_method"),
+        (RFC_CHALLENGE, "S256", "x" * 43, e.PKCE_MISMATCH, "pkce_verification_failed"),
+        (RFC_CHALLENGE, "plain", RFC_VERIFIER, e.PKCE_MISMATCH, "pkce_verification_failed"),  # S256 sent as plain
+        (RFC_VERIFIER, "S256", RFC_VERIFIER, e.PKCE_MISMATCH, "pkce_verification_failed"),  # plain sent as S256
     ],
 )
 def test_a_verifier_that_does_not_match_is_keycloaks_invalid_grant(
     challenge: str | None,
     method: str | None,
     verifier: str | None,
-    client_method: str | None,
     description: str,
     event_error: str,
 ) -> None:
     with pytest.raises(e.InvalidGrant) as refused:
-        pkce.verify(challenge, method, verifier, client_method)
+        pkce.verify(challenge, method, verifier)
     assert (refused.value.error, refused.value.description, refused.value.event_error) == (
         "invalid_grant",
         description,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, login, submit
-from support import assert_error, claims, seed_client, seed_login_realm, update_client
+from support import assert_error, claims, seed_client, seed_login_realm, seed_realm, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -173,3 +173,84 @@ async def test_a_session_state_parameter_the_saved_redirect_uri_lacks_is_ignored
     wrong = f"{REDIRECT}?session_state=x&other=1"
     response = await exchange(realm.http, "test", "app", params["code"], redirect_uri=wrong)
     assert_error(response, 400, "invalid_grant", "Incorrect redirect_uri")
+
+
+async def test_a_code_bound_to_a_redirect_uri_refuses_a_request_without_one_naming_it_null(realm: Env) -> None:
+    """AuthorizationCodeGrantType: a code asked for with ``redirect_uri`` and a token request without one is
+    "Incorrect redirect_uri"; the reason is Keycloak's ``String.format`` of a null parameter, "null"."""
+    params = await login(realm.http, "test", "app")
+    form = {"grant_type": "authorization_code", "code": params["code"], "client_id": "app", "client_secret": "secret"}
+    response = await realm.http.post("/realms/test/protocol/openid-connect/token", data=form)
+    assert_error(response, 400, "invalid_grant", "Incorrect redirect_uri")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == (
+        "invalid_redirect_uri",
+        "Parameter 'redirect_uri' did not match originally saved redirect URI used in initial OIDC request. "
+        f"Saved redirectUri: {REDIRECT}, redirectUri parameter: null",
+    )
+
+
+async def test_an_empty_code_is_a_code_that_is_not_valid(realm: Env) -> None:
+    """AuthorizationCodeGrantType reads ``code`` with ``getFirst``: only an absent one is "Missing parameter:
+    code"; an empty one goes to OAuth2CodeParser.parseCode, which finds no three parts: 400 invalid_grant "Code not
+    valid", the event ``invalid_code`` without reason, session or code_id."""
+    form = {"grant_type": "authorization_code", "code": "", "redirect_uri": REDIRECT}
+    form |= {"client_id": "app", "client_secret": "secret"}
+    response = await realm.http.post("/realms/test/protocol/openid-connect/token", data=form)
+    assert_error(response, 400, "invalid_grant", "Code not valid")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event.get("sessionId")) == ("invalid_code", None), event
+    assert not {"reason", "code_id"} & set(event.get("details") or {}), event
+
+
+RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  # RFC 7636 Appendix B
+RFC_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+
+async def test_an_empty_code_verifier_is_a_verifier(realm: Env) -> None:
+    """PkceUtils tells only a null ``code_verifier`` missing: an empty one against a challenge is malformed (400
+    "PKCE verification failed: Invalid code verifier", event invalid_code_verifier, reason "Invalid code
+    verifier"), and without a challenge it is one the authorization never asked for."""
+    params = await login(realm.http, "test", "app", code_challenge=RFC_CHALLENGE, code_challenge_method="S256")
+    response = await exchange(realm.http, "test", "app", params["code"], code_verifier="")
+    assert_error(response, 400, "invalid_grant", "PKCE verification failed: Invalid code verifier")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == ("invalid_code_verifier", "Invalid code verifier")
+
+    params = await login(realm.http, "test", "app")
+    response = await exchange(realm.http, "test", "app", params["code"], code_verifier="")
+    no_challenge = "PKCE code verifier specified but challenge not present in authorization"
+    assert_error(response, 400, "invalid_grant", no_challenge)
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == ("invalid_code_verifier", no_challenge)
+
+
+async def test_a_code_issued_before_the_client_enforced_pkce_needs_no_verifier(realm: Env) -> None:
+    """AuthorizationCodeGrantType picks PkceUtils' check by the code's own challenge method: a code issued without
+    PKCE is exchanged without a verifier even once the client requires S256 (the requirement binds authorization
+    requests); a code issued under it still needs its verifier."""
+    params = await login(realm.http, "test", "app")
+    await update_client(realm.db, "test", "app", attributes={"pkce.code.challenge.method": "S256"})
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert response.status_code == 200, response.text
+
+    params = await login(realm.http, "test", "app", code_challenge=RFC_CHALLENGE, code_challenge_method="S256")
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert_error(response, 400, "invalid_grant", "PKCE code verifier not specified")
+    params = await login(realm.http, "test", "app", code_challenge=RFC_CHALLENGE, code_challenge_method="S256")
+    response = await exchange(realm.http, "test", "app", params["code"], code_verifier=RFC_VERIFIER)
+    assert response.status_code == 200, response.text
+
+
+async def test_a_code_shown_to_another_realm_is_not_valid_there_and_still_works_at_home(realm: Env) -> None:
+    """OAuth2CodeParser looks the code's user session up in the realm of the request and answers "Code not valid"
+    before it takes the code from its store: another realm's token endpoint, even for a client of the same name
+    with the same secret, refuses the code without spending it, so its own client still exchanges it."""
+    await seed_realm(realm.db, realm.clock, "other")
+    await seed_client(realm.db, "other", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    params = await login(realm.http, "test", "app")
+    response = await exchange(realm.http, "other", "app", params["code"])
+    assert_error(response, 400, "invalid_grant", "Code not valid")
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["access_token"])["sid"] == params["session_state"]

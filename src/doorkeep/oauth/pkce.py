@@ -25,17 +25,18 @@ def _refused(description: str, event_error: str, reason: str | None = None) -> e
     return err
 
 
-def verify(challenge: str | None, method: str | None, verifier: str | None, client_method: str | None) -> None:
-    """Check the code verifier against the challenge saved with the code; raise invalid_grant."""
-    if not challenge:
-        if client_method:
-            if not verifier:
-                raise _refused(e.PKCE_VERIFIER_MISSING, "code_verifier_missing")
-            raise _refused(e.PKCE_NO_CHALLENGE, "invalid_code_verifier")
-        if verifier:
+def verify(challenge: str | None, method: str | None, verifier: str | None) -> None:
+    """Check the code verifier against the challenge saved with the code; raise invalid_grant.
+
+    Keycloak's PkceUtils as AuthorizationCodeGrantType and DeviceGrantType call it: the code's own challenge
+    decides (a client's ``pkce.code.challenge.method`` was checked when the code was issued, which saved a method
+    with every challenge), and only an absent ``code_verifier`` is missing: an empty one is a verifier, malformed
+    where a challenge waits for it and unexpected where none does."""
+    if challenge is None:
+        if verifier is not None:
             raise _refused(e.PKCE_NO_CHALLENGE, "invalid_code_verifier")
         return
-    if not verifier:
+    if verifier is None:
         raise _refused(e.PKCE_VERIFIER_MISSING, "code_verifier_missing")
     if not VERIFIER.fullmatch(verifier):
         raise _refused(e.PKCE_INVALID_VERIFIER, "invalid_code_verifier", "Invalid code verifier")

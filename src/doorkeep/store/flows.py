@@ -113,9 +113,12 @@ class FlowRepo:
     async def save_code(self, code_hash: str, code: StoredCode) -> None:
         await self._c.execute(insert(auth_codes), {"code_hash": code_hash, **code.__dict__})
 
-    async def claim_code(self, code_hash: str) -> tuple[StoredCode | None, bool]:
-        """The code and whether this call consumed it (False: unknown or already used)."""
-        row = (await self._c.execute(select(auth_codes).where(auth_codes.c.code_hash == code_hash))).first()
+    async def claim_code(self, code_hash: str, realm_id: str) -> tuple[StoredCode | None, bool]:
+        """The realm's code and whether this call consumed it (False: unknown or already used). A code of
+        another realm is unknown here and stays unused, as Keycloak's OAuth2CodeParser finds no user session
+        of this realm before it takes the code from its store."""
+        known = (auth_codes.c.code_hash == code_hash, auth_codes.c.realm_id == realm_id)
+        row = (await self._c.execute(select(auth_codes).where(*known))).first()
         if row is None:
             return None, False
         m = dict(row._mapping)

@@ -53,7 +53,7 @@ def _refused(err: e.OAuthError, reason: str | None = None) -> e.OAuthError:
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     code = req.form.get("code")
-    if not code:
+    if code is None:  # an empty ``code`` is a code, and no valid one (OAuth2CodeParser: "Code not valid")
         raise _refused(e.InvalidRequest(e.MISSING_CODE, event_error="invalid_code"))
     trail: dict[str, str] = {}
     try:
@@ -89,12 +89,7 @@ async def _exchange(
         raise _refused(e.InvalidGrant(e.CODE_EXCHANGE_NOT_ALLOWED, event_error="not_allowed"))
     if not policy.user_session_valid(req.realm, us, now):
         raise _refused(e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found"))
-    pkce.verify(
-        data.get("code_challenge"),
-        data.get("code_challenge_method"),
-        req.form.get("code_verifier"),
-        client.attr("pkce.code.challenge.method") or None,
-    )
+    pkce.verify(data.get("code_challenge"), data.get("code_challenge_method"), req.form.get("code_verifier"))
     _check_dpop_jkt(data.get("dpop_jkt"), req)
     scope = str(data.get("scope") or "")
     event, proof = Event.TOKEN_REQUEST, _proof(req)
@@ -171,7 +166,7 @@ def _check_redirect_uri(saved: object, given: str | None) -> None:
     if saved != given:
         raise _refused(
             e.InvalidGrant(e.INCORRECT_REDIRECT_URI, event_error="invalid_redirect_uri"),
-            REDIRECT_MISMATCH.format(saved, given),
+            REDIRECT_MISMATCH.format(saved, "null" if given is None else given),  # Java's String.format
         )
 
 
@@ -187,8 +182,8 @@ async def _parse_code(
     """Keycloak's OAuth2CodeParser.parseCode: the code, its user session and the client session it
     was issued into (None when detached since); "Code not valid" when any of the first two is missing,
     or the code was used or has expired, and then the client session is detached (a reused code)."""
-    stored, claimed = await tx.flows.claim_code(code_hash(code))
-    if stored is None or stored.realm_id != req.realm.id:
+    stored, claimed = await tx.flows.claim_code(code_hash(code), req.realm.id)
+    if stored is None:
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code")
     trail["session"] = stored.user_session_id
     # Both rows locked, the user session's first: the order of every grant, login and logout (store/sessions.py).

@@ -56,7 +56,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if stored.status == DEVICE_PENDING:
         raise e.AuthorizationPending(e.DEVICE_PENDING, event_error="")  # Keycloak records no event
     pkce.verify(
-        stored.data.get("code_challenge"), stored.data.get("code_challenge_method"), req.form.get("code_verifier"), None
+        stored.data.get("code_challenge"), stored.data.get("code_challenge_method"), req.form.get("code_verifier")
     )
     assert stored.user_session_id is not None
     us = await tx.sessions.get_user_session(stored.user_session_id, False)
