@@ -467,3 +467,40 @@ async def test_lightweight_access_token_executor_acts_on_the_ciba_grant(ciba: tu
     await put_policy(env, "use-lightweight-access-token")
     light = await minted("LIGHT")
     assert "preferred_username" not in light and light["azp"] == APP
+
+
+async def test_secure_ciba_authentication_request_signing_algorithm_enforce_executor_dynamic_registration(
+    ciba: tuple[Env, Device],
+) -> None:
+    """testSecureCibaAuthenticationRequestSigningAlgorithmEnforceExecutor, its dynamic client registration part:
+    the profile's default RS512 is no FAPI algorithm, so PS256 is the default; a registration naming an algorithm
+    FAPI refuses is refused and leaves the client as it was; ES256 as the profile's default fills an update naming
+    none."""
+    env, _ = ciba
+    sources = {"update-client-source": ["ByAuthenticatedUser", "ByInitialAccessToken", "ByRegistrationAccessToken"]}
+    policy = {"condition": "client-updater-context", "configuration": sources}
+    await put_policy(env, "secure-ciba-req-sig-algorithm", {"default-algorithm": "RS512"}, **policy)
+    refused = await env.http.post(
+        "/admin/realms/test/clients",
+        json={"clientId": "App-in-Dynamic-0", "secret": "secret", "attributes": {ALG: "RS384"}},
+        headers=await env.admin_headers(),
+    )
+    assert_error(refused, 400, "invalid_request", "not allowed signature algorithm.")
+    field = "backchannel_authentication_request_signing_alg"
+    rep = await created(env, {"client_name": "App-in-Dynamic", field: "ES256"}, await initial_token(env))
+    registered = (await events(env, "CLIENT_REGISTER"))[0]
+    assert registered["clientId"] == rep["client_id"] and registered.get("userId") is None
+    bad = await env.http.put(
+        f"/realms/test/clients-registrations/openid-connect/{rep['client_id']}",
+        json={**rep, field: "RS256"},
+        headers={"Authorization": f"Bearer {rep['registration_access_token']}"},
+    )
+    assert_error(bad, 400, "invalid_request", "not allowed signature algorithm.")  # ErrorResponseException(cpe)
+    assert (await get(env, rep))[field] == "ES256"
+    rep = await update(env, {**rep, field: "ES384"})
+    assert (await get(env, rep))[field] == "ES384"
+    second = await created(env, {"client_name": "App-in-Dynamic-2"}, await initial_token(env))
+    assert (await get(env, second))[field] == "PS256"
+    await put_policy(env, "secure-ciba-req-sig-algorithm", {"default-algorithm": "ES256"}, **policy)
+    second = await update(env, {k: v for k, v in second.items() if k != field})
+    assert (await get(env, second))[field] == "ES256"

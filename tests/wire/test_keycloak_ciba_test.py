@@ -574,3 +574,22 @@ async def test_backchannel_authentication_flow_with_invalid_scope(ciba: tuple[En
         env, APP, APP_SECRET, "nutzername-rot", "valid_binding_message", scope="openid not_exist_scope"
     )
     assert_error(response, 400, "invalid_scope", "Invalid scopes: openid not_exist_scope")
+
+
+async def test_the_realm_s_user_hint_picks_the_parameter_and_an_unknown_one_is_refused(
+    ciba: tuple[Env, Device],
+) -> None:
+    """BackchannelAuthenticationEndpoint.resolveUser: with ``id_token_hint`` the login_hint is not read (missing
+    id_token_hint), the default resolver finds nobody by an id_token_hint ("invalid user"), and a hint the
+    endpoint does not know is "invalid user hint"."""
+    env, dev = ciba
+    await set_policy(env, cibaAuthRequestedUserHint="id_token_hint")
+    missing = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "BASTION")
+    assert_error(missing, 400, "invalid_request", "missing parameter : id_token_hint")
+    nobody = await authenticate(env, APP, APP_SECRET, None, "BASTION", id_token_hint="eyJ.x.y")
+    assert_error(nobody, 400, "invalid_request", "invalid user")
+    await set_policy(env, cibaAuthRequestedUserHint="email")
+    assert (await admin(env, "GET", ""))["attributes"]["cibaAuthRequestedUserHint"] == "email"
+    refused = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "BASTION")
+    assert_error(refused, 400, "invalid_request", "invalid user hint")
+    assert not dev.requests
