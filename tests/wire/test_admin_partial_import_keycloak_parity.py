@@ -117,3 +117,20 @@ async def test_overwritten_resources_are_update_events_and_skipped_ones_none(rea
         ("UPDATE", "REALM", "realms"),
         ("UPDATE", "REALM", "users"),
     ]
+
+
+async def test_a_null_policy_is_the_default_and_the_policy_is_the_constant_s_exact_name(realm: Env) -> None:
+    """PartialImportRepresentation.setIfResourceExists: an explicit null sets no policy, and with nothing that
+    exists the import runs (200, added); the name goes through Policy.valueOf, which knows ``SKIP`` and not
+    ``skip``: refused, nothing written."""
+    headers = await realm.admin_headers()
+    added = await realm.http.post(URL, json={"ifResourceExists": None, "groups": [{"name": "g1"}]}, headers=headers)
+    assert added.status_code == 200, added.text
+    assert added.json()["added"] == 1
+    again = await realm.http.post(URL, json={"ifResourceExists": None, "groups": [{"name": "g1"}]}, headers=headers)
+    assert again.status_code == 409, again.text
+    assert again.json() == {"errorMessage": "Group '/g1' already exists"}
+    lower = await realm.http.post(URL, json={"ifResourceExists": "skip", "groups": [{"name": "g2"}]}, headers=headers)
+    assert lower.status_code == 400, lower.text
+    groups = await realm.http.get(f"{REALM}/groups", params={"search": "g2"}, headers=headers)
+    assert groups.json() == []
