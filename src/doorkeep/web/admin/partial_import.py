@@ -209,7 +209,14 @@ class _Import:
         for i, rep in enumerate(self.users):
             username = _name(rep, "username", f"users[{i}]")
             if await self._existing_user(rep) is not None:
-                self._exists(("USER", username), f"User with user name {username} already exists.")
+                self._exists(("USER", username), self._user_exists_message(username, rep.get("email")))
+
+    def _user_exists_message(self, username: str, email: object) -> str:
+        """UsersPartialImport.existsMessage: the e-mail named too where the realm allows duplicate e-mails (so
+        only the username can have matched) and the user has one."""
+        if email is None or not self.call.realm.duplicate_emails_allowed:
+            return f"User with user name {username} already exists."
+        return f"User with user name {username} or with email {email} already exists."
 
     def _exists(self, key: tuple[str, ...], message: str) -> None:
         """One that exists: Keycloak's 409 at once under ``FAIL``, else remembered to skip or overwrite."""
