@@ -117,3 +117,37 @@ async def test_overwritten_resources_are_update_events_and_skipped_ones_none(rea
         ("UPDATE", "REALM", "realms"),
         ("UPDATE", "REALM", "users"),
     ]
+
+
+async def test_a_null_policy_is_the_default_and_the_policy_is_the_constant_s_exact_name(realm: Env) -> None:
+    """PartialImportRepresentation.setIfResourceExists: an explicit null sets no policy, and with nothing that
+    exists the import runs (200, added); the name goes through Policy.valueOf, which knows ``SKIP`` and not
+    ``skip``: refused, nothing written."""
+    headers = await realm.admin_headers()
+    added = await realm.http.post(URL, json={"ifResourceExists": None, "groups": [{"name": "g1"}]}, headers=headers)
+    assert added.status_code == 200, added.text
+    assert added.json()["added"] == 1
+    again = await realm.http.post(URL, json={"ifResourceExists": None, "groups": [{"name": "g1"}]}, headers=headers)
+    assert again.status_code == 409, again.text
+    assert again.json() == {"errorMessage": "Group '/g1' already exists"}
+    lower = await realm.http.post(URL, json={"ifResourceExists": "skip", "groups": [{"name": "g2"}]}, headers=headers)
+    assert lower.status_code == 400, lower.text
+    groups = await realm.http.get(f"{REALM}/groups", params={"search": "g2"}, headers=headers)
+    assert groups.json() == []
+
+
+async def test_an_existing_user_s_message_names_the_email_where_duplicates_are_allowed(realm: Env) -> None:
+    """UsersPartialImport.existsMessage: with duplicate e-mails allowed and an e-mail given, Keycloak's FAIL text
+    names both; without an e-mail, the username only."""
+    headers = await realm.admin_headers()
+    rep = (await realm.http.get(REALM, headers=headers)).json()
+    updated = await realm.http.put(REALM, json={**rep, "duplicateEmailsAllowed": True}, headers=headers)
+    assert updated.status_code == 204, updated.text
+    user = {"username": "twin", "email": "twin@example.org", "enabled": True}
+    assert (await realm.http.post(URL, json={"users": [user]}, headers=headers)).status_code == 200
+    again = await realm.http.post(URL, json={"users": [user]}, headers=headers)
+    assert again.status_code == 409, again.text
+    assert again.json() == {"errorMessage": "User with user name twin or with email twin@example.org already exists."}
+    bare = await realm.http.post(URL, json={"users": [{"username": "twin"}]}, headers=headers)
+    assert bare.status_code == 409, bare.text
+    assert bare.json() == {"errorMessage": "User with user name twin already exists."}

@@ -6,9 +6,9 @@ each resource, the answer's counts and results, and the admin events of the user
 
 AbstractPartialImportTest's realm (here ``partial``, made for each test over the admin API) refuses duplicate
 e-mails (Keycloak's default); a test that imports client roles first makes ``clientRolesClient``.
-PartialImportClientTest is ported in test_kc_new_admin_partial_import_clients.py. Not ported:
-PartialImportProvidersTest and PartialImportRealmTest (their identity providers are the social ones, twitter,
-github and so on, which Doorkeep answers 501) and PartialImportOrganizationMembershipTest."""
+PartialImportClientTest is ported in test_kc_new_admin_partial_import_clients.py, PartialImportProvidersTest and
+PartialImportRealmTest in test_kc_new_admin_partial_import_providers.py. Not ported:
+PartialImportOrganizationMembershipTest."""
 
 from __future__ import annotations
 

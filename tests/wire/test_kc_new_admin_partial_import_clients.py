@@ -13,7 +13,16 @@ from typing import Any
 
 import pytest
 
-from partial_import_port import NUM_ENTITIES, REALM, check_fail, check_overwrite, check_skip, do_import, make_realm
+from partial_import_port import (
+    NUM_ENTITIES,
+    REALM,
+    check_fail,
+    check_overwrite,
+    check_skip,
+    clients,
+    do_import,
+    make_realm,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -24,31 +33,6 @@ SERVICE_CLIENT = "clientServiceAccount"
 @pytest.fixture
 async def realm(env: Env) -> Env:
     return await make_realm(env)
-
-
-def clients(*, with_service_accounts: bool) -> dict[str, Any]:
-    """AbstractPartialImportTest.addClients, without the authorization settings: ``client0``… and, with
-    service accounts, a ``service-account-client0``… user for each, named by serviceAccountClientId."""
-    made: list[dict[str, Any]] = []
-    accounts: list[dict[str, Any]] = []
-    for i in range(NUM_ENTITIES):
-        client: dict[str, Any] = {"clientId": f"client{i}", "name": f"client{i}"}
-        if with_service_accounts:
-            client.update(serviceAccountsEnabled=True, bearerOnly=False, publicClient=False)
-            username = f"service-account-client{i}"
-            accounts.append(
-                {
-                    "username": username,
-                    "enabled": True,
-                    "email": f"{username}@placeholder.org",
-                    "serviceAccountClientId": f"client{i}",
-                }
-            )
-        made.append(client)
-    rep: dict[str, Any] = {"clients": made}
-    if with_service_accounts:
-        rep["users"] = accounts
-    return rep
 
 
 async def get(realm: Env, path: str, **params: str) -> Any:

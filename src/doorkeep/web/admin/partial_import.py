@@ -111,8 +111,13 @@ def _name(rep: dict[str, Any], key: str, where: str) -> str:
 
 class _Import:
     def __init__(self, call: RealmCall, rep: dict[str, Any]) -> None:
-        policy = rep.get("ifResourceExists", "FAIL")
-        if not isinstance(policy, str) or policy.upper() not in POLICIES:
+        # PartialImportRepresentation.setIfResourceExists: Policy.valueOf, so the constant's exact name; absent or
+        # null leaves the default, FAIL (an explicit null is no policy there, which matters only once something
+        # exists: Keycloak's prepare step then fails on it, Doorkeep answers FAIL's 409).
+        policy = rep.get("ifResourceExists")
+        if policy is None:
+            policy = "FAIL"
+        if not isinstance(policy, str) or policy not in POLICIES:
             raise invalid_input(f"ifResourceExists: expected one of {', '.join(POLICIES)}")
         roles = rep.get("roles") or {}
         if not isinstance(roles, dict):
@@ -120,7 +125,7 @@ class _Import:
         by_client = roles.get("client") or {}
         if not isinstance(by_client, dict):
             raise invalid_input("roles.client: expected an object")
-        self.call, self.policy, self.results = call, policy.upper(), _Results()
+        self.call, self.policy, self.results = call, policy, _Results()
         self.replaced_default: str | None = None  # the name of the default role an OVERWRITE deleted
         listed = _objects(rep.get("clients"), "clients")
         self.coming = {c.get("clientId") for c in listed}  # a client role's client may come with the import
@@ -204,7 +209,14 @@ class _Import:
         for i, rep in enumerate(self.users):
             username = _name(rep, "username", f"users[{i}]")
             if await self._existing_user(rep) is not None:
-                self._exists(("USER", username), f"User with user name {username} already exists.")
+                self._exists(("USER", username), self._user_exists_message(username, rep.get("email")))
+
+    def _user_exists_message(self, username: str, email: object) -> str:
+        """UsersPartialImport.existsMessage: the e-mail named too where the realm allows duplicate e-mails (so
+        only the username can have matched) and the user has one."""
+        if email is None or not self.call.realm.duplicate_emails_allowed:
+            return f"User with user name {username} already exists."
+        return f"User with user name {username} or with email {email} already exists."
 
     def _exists(self, key: tuple[str, ...], message: str) -> None:
         """One that exists: Keycloak's 409 at once under ``FAIL``, else remembered to skip or overwrite."""
