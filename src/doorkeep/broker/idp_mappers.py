@@ -244,23 +244,23 @@ def effective_mode(config: Config, mapper: JSON) -> str:
 
 
 async def update_brokered_user(
-    tx: Tx, realm: Realm, config: Config, identity: Identity, user: User, *, first: bool = False
+    tx: Tx,
+    realm: Realm,
+    config: Config,
+    identity: Identity,
+    user: User,
+    *,
+    first: bool = False,
+    email_changed: bool = False,
 ) -> User:
-    """updateFederatedIdentity: the identity's basic attributes when the provider is in FORCE, then each mapper by
-    its effective sync mode. ``first``: the identity just linked to an existing account (afterFirstBrokerLogin
-    updates such a user as a later login does)."""
+    """updateFederatedIdentity: the identity's basic attributes and username when the provider is in FORCE, then
+    each mapper by its effective sync mode. ``first``: the identity just linked to an existing account
+    (afterFirstBrokerLogin updates such a user as a later login does); ``email_changed``: the review page changed
+    the e-mail (UPDATE_PROFILE_EMAIL_CHANGED)."""
     changed = user
-    if config.sync_mode == "FORCE":  # setBasicUserAttributes
-        changes: dict[str, Any] = {
-            field: value
-            for field, value in (
-                ("email", identity.email.lower() if identity.email else None),
-                ("first_name", identity.first_name),
-                ("last_name", identity.last_name),
-            )
-            if value is not None and value != getattr(user, field) and _fits(field, value)
-        }
-        changed = dataclasses.replace(changed, **changes)
+    if config.sync_mode == "FORCE":
+        changed = _basic_attributes(config, identity, user, email_changed)
+        await _forced_link_username(tx, config, identity, user)
     granted: set[str] = set()
     assigned: set[str] = set()  # BrokeredIdentityContext's mapper-assigned groups
     for mapper in _mappers(realm, config):
@@ -302,6 +302,31 @@ async def update_brokered_user(
     if changed != user:
         await tx.users.update(changed)
     return changed
+
+
+def _basic_attributes(config: Config, identity: Identity, user: User, email_changed: bool) -> User:
+    """setBasicUserAttributes: the provider's e-mail (compared ignoring case, kept in lower case) and names where
+    they differ. A new e-mail is verified when the provider is trusted and the review page did not change it, and
+    unverified otherwise (IdentityBrokerService.setEmail)."""
+    changes: dict[str, Any] = {
+        field: value
+        for field, value in (
+            ("email", identity.email.lower() if identity.email else None),
+            ("first_name", identity.first_name),
+            ("last_name", identity.last_name),
+        )
+        if value is not None and value != getattr(user, field) and _fits(field, value)
+    }
+    if "email" in changes:
+        changes["email_verified"] = config.trust_email and not email_changed
+    return dataclasses.replace(user, **changes)
+
+
+async def _forced_link_username(tx: Tx, config: Config, identity: Identity, user: User) -> None:
+    """updateFederatedIdentity in FORCE: the link takes the provider's username when it changed there."""
+    link = next((f for f in await tx.federated.of_user(user.id) if f.alias == config.alias), None)
+    if link is not None and link.federated_username != identity.username:
+        await tx.federated.set_username(user.id, config.alias, identity.username)
 
 
 async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, identity: Identity) -> User:

@@ -1,0 +1,147 @@
+"""KcOidcBrokerTest (testsuite/.../broker/KcOidcBrokerTest.java), the methods no other file ports: a provider in
+FORCE sync copies the provider's e-mail and names onto the user at each later login, its new e-mail verified only
+when the provider is trusted (IdentityBrokerService.setEmail), a new provider username written onto the link, an
+e-mail that differs only in case left alone (setDiffAttrToConsumer ignores case); the broker endpoint of an alias
+the realm has no provider for is Keycloak's 404 (testIdPNotFound)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from broker_support import ALIAS, Broker, broker_tokens, browser, served, user_named
+from flow_builder import admin
+from support import seed_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+
+async def _link(env: Env, user_id: str) -> dict[str, Any]:
+    got = (await admin(env, "GET", f"/admin/realms/test/users/{user_id}/federated-identity", status=200)).json()
+    assert len(got) == 1 and got[0]["identityProvider"] == ALIAS, got
+    link: dict[str, Any] = got[0]
+    return link
+
+
+async def _rename_at_provider(broker: Broker, user_id: str, **changes: Any) -> None:
+    """The provider realm's user changed as its admin would (the provider realm allows username edits)."""
+    async with broker.env.db.transaction() as tx:
+        user = await tx.users.get(user_id)
+        assert user is not None
+        await tx.users.update(dataclasses.replace(user, **changes))
+
+
+async def _check_updated_user_attributes(env: Env, force: bool, trust: bool) -> None:
+    """checkUpdatedUserAttributesIdP: demo-user's first login makes the user (its e-mail verified when the provider
+    is trusted); the admin then marks it verified; the provider's user gets a new username, names and e-mail; the
+    next login copies those onto the user only in FORCE, keeping the local username, writes the new provider
+    username onto the link, and leaves the e-mail verified unless FORCE changed it for an untrusted provider."""
+    async with served(env) as broker:
+        await broker.add_provider(
+            trustEmail=trust, config=broker.provider_rep(syncMode="FORCE" if force else "IMPORT")["config"]
+        )
+        provider_user = await seed_user(
+            env.db,
+            env.clock,
+            "provider",
+            "demo-user",
+            first_name="John",
+            last_name="Doe",
+            email="mail@example.com",
+            email_verified=True,
+        )
+        async with browser(broker) as http:
+            await broker_tokens(http, "demo-user")
+        user = await user_named(env, "demo-user")
+        assert user is not None and user["emailVerified"] is trust, user
+        link = await _link(env, user["id"])
+        assert link["userId"] == provider_user.id and link["userName"] == "demo-user"
+        await admin(env, "PUT", f"/admin/realms/test/users/{user['id']}", user | {"emailVerified": True}, status=204)
+
+        await _rename_at_provider(
+            broker,
+            provider_user.id,
+            username="demo-user-new",
+            first_name="Jack",
+            last_name="Doee",
+            email="mail123@example.com",
+            email_verified=True,
+        )
+        async with browser(broker) as http:
+            await broker_tokens(http, "demo-user-new")
+        after = await user_named(env, "demo-user")
+        assert after is not None and after["id"] == user["id"], "the local username stays, even in FORCE"
+        assert after["email"] == ("mail123@example.com" if force else "mail@example.com")
+        assert after["firstName"] == ("Jack" if force else "John")
+        assert after["lastName"] == ("Doee" if force else "Doe")
+        assert after["emailVerified"] is (not force or trust), after
+        link = await _link(env, user["id"])
+        assert link["userId"] == provider_user.id
+        assert link["userName"] == ("demo-user-new" if force else "demo-user")
+
+
+async def test_id_p_force_sync_user_attributes(env: Env) -> None:
+    """testIdPForceSyncUserAttributes: FORCE, untrusted: the new e-mail is no longer verified."""
+    await _check_updated_user_attributes(env, force=True, trust=False)
+
+
+async def test_id_p_force_sync_trust_email_user_attributes(env: Env) -> None:
+    """testIdPForceSyncTrustEmailUserAttributes: FORCE, trusted: the new e-mail is verified."""
+    await _check_updated_user_attributes(env, force=True, trust=True)
+
+
+async def test_id_p_not_force_sync_user_attributes(env: Env) -> None:
+    """testIdPNotForceSyncUserAttributes: IMPORT leaves the user and its link as the first login made them."""
+    await _check_updated_user_attributes(env, force=False, trust=False)
+
+
+async def test_id_p_not_force_sync_trust_email_user_attributes(env: Env) -> None:
+    """testIdPNotForceSyncTrustEmailUserAttributes."""
+    await _check_updated_user_attributes(env, force=False, trust=True)
+
+
+async def test_updated_email_attribute_same_value_different_case_stays_verified(env: Env) -> None:
+    """checkUpdatedEmailAttributeIdPSameValueDifferentCase: FORCE, untrusted; the provider now gives the same
+    e-mail in capitals: no change, so the e-mail the admin verified stays verified."""
+    async with served(env) as broker:
+        await broker.add_provider(config=broker.provider_rep(syncMode="FORCE")["config"])
+        provider_user = await seed_user(
+            env.db,
+            env.clock,
+            "provider",
+            "demo-user",
+            first_name="John",
+            last_name="Doe",
+            email="mail@example.com",
+            email_verified=True,
+        )
+        async with browser(broker) as http:
+            await broker_tokens(http, "demo-user")
+        user = await user_named(env, "demo-user")
+        assert user is not None and user["emailVerified"] is False
+        await admin(env, "PUT", f"/admin/realms/test/users/{user['id']}", user | {"emailVerified": True}, status=204)
+        await _rename_at_provider(broker, provider_user.id, email="MAIL@EXAMPLE.COM")
+        async with browser(broker) as http:
+            await broker_tokens(http, "demo-user")
+        after = await user_named(env, "demo-user")
+        assert after is not None and after["emailVerified"] is True and after["email"] == "mail@example.com"
+
+
+async def test_id_p_not_found(env: Env) -> None:
+    """testIdPNotFound: ``/broker/not-exists/endpoint`` of a realm without that provider is 404, "Page not found"
+    for a browser and, for any other client, KeycloakErrorHandler's JSON carrying the NotFoundException's message
+    (IdentityBrokerService.getEndpoint turns getIdentityProvider's "Identity Provider [alias] not found." into it)."""
+    link = "/realms/test/broker/not-exists/endpoint"
+    async with served(env):
+        page = await env.http.get(link, headers={"Accept": "text/html"})
+        assert page.status_code == 404 and "Page not found" in page.text
+        answer = await env.http.get(link)
+        assert answer.status_code == 404, answer.text
+        assert answer.headers["content-type"].startswith("application/json")
+        assert answer.json() == {
+            "error": "Identity Provider [not-exists] not found.",
+            "error_description": "For more on this error consult the server log at the debug level.",
+        }
