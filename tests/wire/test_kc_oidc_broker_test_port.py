@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, broker_tokens, browser, served, user_named
+from broker_support import ALIAS, Broker, broker_login, broker_tokens, browser, served, user_named
+from browser_flow import REDIRECT
 from flow_builder import admin
-from support import seed_user
+from support import seed_user, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -128,6 +129,98 @@ async def test_updated_email_attribute_same_value_different_case_stays_verified(
             await broker_tokens(http, "demo-user")
         after = await user_named(env, "demo-user")
         assert after is not None and after["emailVerified"] is True and after["email"] == "mail@example.com"
+
+
+async def _alice_verified(broker: Broker, verified: bool) -> None:
+    async with broker.env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("provider")
+        assert realm is not None
+        alice = await tx.users.get_by_username(realm.id, "alice")
+        assert alice is not None
+        await tx.users.update(dataclasses.replace(alice, email_verified=verified))
+
+
+async def _trusted_with_verify_email(broker: Broker, sync_mode: str) -> None:
+    """The consumer realm verifies e-mails; the provider trusted, in ``sync_mode``; alice's e-mail verified there."""
+    await update_realm(broker.env.db, "test", verify_email=True)
+    await broker.add_provider(trustEmail=True, config=broker.provider_rep(syncMode=sync_mode)["config"])
+    await _alice_verified(broker, True)
+
+
+async def test_trust_email_based_on_email_verified_claim_sync_mode_force(env: Env) -> None:
+    """testTrustEmailBasedOnEmailVerifiedClaimSyncModeForce: a trusted provider in FORCE: the ID token's
+    ``email_verified`` decides at each login whether the user's e-mail is verified
+    (OIDCIdentityProvider.setEmailVerified), so an e-mail the provider stops vouching for must be verified here
+    before the login ends, and is verified again once the provider vouches for it again."""
+    async with served(env) as broker:
+        await _trusted_with_verify_email(broker, "FORCE")
+        async with browser(broker) as http:
+            await broker_tokens(http)
+        user = await user_named(env, "alice")
+        assert user is not None and user["emailVerified"] is True and user["requiredActions"] == []
+
+        await _alice_verified(broker, False)
+        async with browser(broker) as http:
+            stopped = await broker_login(http)
+        assert not (stopped.status_code == 302 and stopped.headers["location"].startswith(REDIRECT)), stopped.text
+        user = await user_named(env, "alice")
+        assert user is not None and user["emailVerified"] is False
+
+        await _alice_verified(broker, True)
+        async with browser(broker) as http:
+            await broker_tokens(http)
+        user = await user_named(env, "alice")
+        assert user is not None and user["emailVerified"] is True
+
+
+async def test_trust_email_based_on_email_verified_claim_sync_mode_import(env: Env) -> None:
+    """testTrustEmailBasedOnEmailVerifiedClaimSyncModeImport: in IMPORT a later login leaves the e-mail verified
+    though the provider no longer vouches for it, and goes straight back to the application."""
+    async with served(env) as broker:
+        await _trusted_with_verify_email(broker, "IMPORT")
+        async with browser(broker) as http:
+            await broker_tokens(http)
+        await _alice_verified(broker, False)
+        async with browser(broker) as http:
+            await broker_tokens(http)
+        user = await user_named(env, "alice")
+        assert user is not None and user["emailVerified"] is True
+
+
+async def test_force_sync_renames_the_user_where_the_realm_lets_users_edit_their_username(env: Env) -> None:
+    """AbstractIdentityProvider.updateUsername: in FORCE, a realm that lets users edit their username renames the
+    user to the provider's new username (lower case), unless another user of the realm has it; a realm naming users
+    by e-mail renames it to the provider's e-mail."""
+    async with served(env) as broker:
+        await broker.add_provider(config=broker.provider_rep(syncMode="FORCE")["config"])
+        async with browser(broker) as http:
+            await broker_tokens(http)
+        user = await user_named(env, "alice")
+        assert user is not None
+        await update_realm(env.db, "test", edit_username_allowed=True)
+        async with env.db.transaction() as tx:
+            realm = await tx.realms.get_by_name("provider")
+            assert realm is not None
+            alice = await tx.users.get_by_username(realm.id, "alice")
+            assert alice is not None
+            await tx.users.update(dataclasses.replace(alice, username="alice-new"))
+        async with browser(broker) as http:
+            await broker_tokens(http, "alice-new")
+        renamed = await user_named(env, "alice-new")
+        assert renamed is not None and renamed["id"] == user["id"]
+
+        await seed_user(env.db, env.clock, "test", "alice-taken")
+        await _rename_at_provider(broker, alice.id, username="Alice-Taken")
+        async with browser(broker) as http:
+            await broker_tokens(http, "alice-taken")
+        kept = await user_named(env, "alice-new")
+        assert kept is not None and kept["id"] == user["id"], "a username another user has is left alone"
+
+        await update_realm(env.db, "test", registration_email_as_username=True)
+        async with browser(broker) as http:
+            await broker_tokens(http, "alice-taken")
+        by_email = await user_named(env, "alice@example.org")
+        assert by_email is not None and by_email["id"] == user["id"]
 
 
 async def test_id_p_not_found(env: Env) -> None:

@@ -273,6 +273,7 @@ class Identity:
     claims: dict[str, Any] = field(default_factory=dict)  # the ID token's and userinfo's claims, for the mappers
     attributes: dict[str, list[str]] = field(default_factory=dict)  # the mappers' user attributes for a new user
     model_username: str | None = None  # the username a new user gets, when a username template set it
+    email_verified: bool | None = None  # the ID token's ``email_verified`` (Boolean.valueOf of its text), if any
 
 
 def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
@@ -292,7 +293,10 @@ def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[
     email = text("email")
     username = text("preferred_username") or email or subject
     token = json.dumps(token_response)
-    return Identity(subject, username, email, text("given_name"), text("family_name"), token, merged)
+    verified = claims.get("email_verified")
+    flag = None if verified is None else str(verified).lower() == "true"
+    first, last = text("given_name"), text("family_name")
+    return Identity(subject, username, email, first, last, token, merged, email_verified=flag)
 
 
 def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:
