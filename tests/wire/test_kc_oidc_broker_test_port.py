@@ -223,6 +223,64 @@ async def test_force_sync_renames_the_user_where_the_realm_lets_users_edit_their
         assert by_email is not None and by_email["id"] == user["id"]
 
 
+async def _hardcoded_claim(env: Env, name: str, value: str) -> None:
+    """The provider's client ``broker-app`` puts ``name`` = ``value`` in its ID tokens."""
+    found = await admin(env, "GET", "/admin/realms/provider/clients?clientId=broker-app", status=200)
+    mapper = {
+        "name": name,
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-hardcoded-claim-mapper",
+        "config": {"claim.name": name, "claim.value": value, "jsonType.label": "String", "id.token.claim": "true"},
+    }
+    path = f"/admin/realms/provider/clients/{found.json()[0]['id']}/protocol-mappers/models"
+    await admin(env, "POST", path, mapper, status=201)
+
+
+async def _filtered(broker: Broker, name: str, value: str) -> None:
+    config = broker.provider_rep(filteredByClaim="true", claimFilterName=name, claimFilterValue=value)["config"]
+    await broker.add_provider(config=config)
+    await _hardcoded_claim(broker.env, "user-attribute", "attribute-value")
+
+
+@pytest.mark.parametrize("value", ["attribute-value", ".*-value"])
+async def test_login_with_claim_filter(env: Env, value: str) -> None:
+    """loginWithClaimFilter, loginWithClaimRegexpFilter: an ID token whose claim matches the filter's value, as
+    itself or as a regular expression over the whole value, lets the user in."""
+    async with served(env) as broker:
+        await _filtered(broker, "user-attribute", value)
+        async with browser(broker) as http:
+            await broker_tokens(http)
+        assert await user_named(env, "alice") is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("hardcoded-missing-claim", "hardcoded-missing-claim-value"),
+        ("user-attribute", "attribute"),
+        ("user-attribute", "("),
+    ],
+)
+async def test_deny_login_with_claim_filter(env: Env, name: str, value: str) -> None:
+    """denyLoginWithClaimFilter: a claim the ID token lacks, or whose value does not match the whole filter value
+    (an invalid pattern matches nothing), is Keycloak's 502 page with the unmatched-essential-claim message and an
+    IDENTITY_PROVIDER_LOGIN_ERROR; no user is made."""
+    async with served(env) as broker:
+        await _filtered(broker, name, value)
+        async with browser(broker) as http:
+            page = await broker_login(http)
+        assert page.status_code == 502, page.text
+        assert (
+            "The ID token issued by the identity provider does not match the configured essential claim. Please "
+            "contact your administrator." in page.text
+        )
+        assert await user_named(env, "alice") is None
+        events = (await admin(env, "GET", "/admin/realms/test/events", status=200)).json()
+        assert events[0]["type"] == "IDENTITY_PROVIDER_LOGIN_ERROR"
+        assert events[0]["error"] == "identity_provider_login_failure"
+        assert events[0]["details"]["identity_provider"] == ALIAS
+
+
 async def test_id_p_not_found(env: Env) -> None:
     """testIdPNotFound: ``/broker/not-exists/endpoint`` of a realm without that provider is 404, "Page not found"
     for a browser and, for any other client, KeycloakErrorHandler's JSON carrying the NotFoundException's message

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from doorkeep.broker import client_assertion, forwarding, jwe_input, social
+from doorkeep.broker import claim_filter, client_assertion, forwarding, jwe_input, social
 from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.broker.token_checks import KeyLookup as KeyLookup
@@ -341,7 +341,9 @@ async def authenticate(
     if config.store_token and isinstance(expires_in, int) and expires_in > 0:
         # OIDCIdentityProvider.getFederatedIdentity: a stored response notes when its access token expires
         tokens = {**tokens, ACCESS_TOKEN_EXPIRATION: now + expires_in}
-    return identity(claims, info, tokens)
+    found = identity(claims, info, tokens)
+    claim_filter.check(config.extra, claims)
+    return found
 
 
 ACCESS_TOKEN_EXPIRATION = "accessTokenExpiration"  # AbstractOAuth2IdentityProvider.ACCESS_TOKEN_EXPIRATION

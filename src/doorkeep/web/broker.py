@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep import fetch_outside
-from doorkeep.broker import client_assertion, linking, oidc, social
+from doorkeep.broker import claim_filter, client_assertion, linking, oidc, social
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import login_actions, login_broker, login_outcomes, login_session
@@ -253,6 +253,7 @@ async def endpoint(request: Request) -> Response:
     except oidc.BrokerError as err:
         log.warning("identity provider %s: %s", alias, err)
         reason = str(err)
+        shown = claim_filter.UNMATCHED if isinstance(err, claim_filter.UnmatchedClaim) else UNEXPECTED
 
         async def failed(tx: Tx) -> Response:
             await error_event(
@@ -264,7 +265,7 @@ async def endpoint(request: Request) -> Response:
                 identity_provider=alias,
                 reason=reason,
             )
-            return error_page(request, realm, UNEXPECTED, 502, auth_request=found.request)
+            return error_page(request, realm, shown, 502, auth_request=found.request)
 
         return await in_transaction(request, failed)
 
