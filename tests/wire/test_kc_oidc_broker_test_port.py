@@ -281,6 +281,36 @@ async def test_deny_login_with_claim_filter(env: Env, name: str, value: str) -> 
         assert events[0]["details"]["identity_provider"] == ALIAS
 
 
+async def test_idp_removed_after_login_invalidates_user_session(env: Env) -> None:
+    """testIdpRemovedAfterLoginInvalidatesUserSession: a user session (and an offline one) brokered through a
+    provider the realm then removes is no longer valid (SessionValidationManager.isSessionValid: its
+    ``identity_provider`` note names no provider): its refresh token and offline token are refused, its SSO cookie
+    no longer signs in, and the user's logout still works."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        async with browser(broker) as other:
+            offline = await broker_tokens(other, scope="openid offline_access")
+        async with browser(broker) as http:
+            tokens = await broker_tokens(http)
+            await admin(env, "DELETE", f"/admin/realms/test/identity-provider/instances/{ALIAS}", status=204)
+            for refresh in (tokens["refresh_token"], offline["refresh_token"]):
+                data = {"grant_type": "refresh_token", "refresh_token": refresh}
+                answer = await http.post(
+                    "/realms/test/protocol/openid-connect/token",
+                    data=data | {"client_id": "app", "client_secret": "secret"},
+                )
+                assert answer.status_code == 400, answer.text
+                assert answer.json()["error"] == "invalid_grant", answer.text
+            again = await http.get(
+                "/realms/test/protocol/openid-connect/auth",
+                params={"client_id": "app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"},
+            )
+            assert again.status_code == 200 and 'id="social-' not in again.text, "the login page, no button"
+        user = await user_named(env, "alice")
+        assert user is not None
+        await admin(env, "POST", f"/admin/realms/test/users/{user['id']}/logout", status=204)
+
+
 async def test_id_p_not_found(env: Env) -> None:
     """testIdPNotFound: ``/broker/not-exists/endpoint`` of a realm without that provider is 404, "Page not found"
     for a browser and, for any other client, KeycloakErrorHandler's JSON carrying the NotFoundException's message
