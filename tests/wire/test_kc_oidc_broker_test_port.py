@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from broker_support import ALIAS, Broker, broker_login, broker_tokens, browser, served, user_named
-from browser_flow import REDIRECT
+from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import admin
 from support import seed_user, update_realm
 from wire_env import Env
@@ -309,6 +309,37 @@ async def test_idp_removed_after_login_invalidates_user_session(env: Env) -> Non
         user = await user_named(env, "alice")
         assert user is not None
         await admin(env, "POST", f"/admin/realms/test/users/{user['id']}/logout", status=204)
+
+
+@pytest.mark.parametrize(("email", "actions"), [("updated@keycloak.org", ["VERIFY_EMAIL"]), ("alice@example.org", [])])
+async def test_verify_email_when_update_profile_and_email_verified_at_idp(
+    env: Env, email: str, actions: list[str]
+) -> None:
+    """testVerifyEmailWhenUpdateProfileAndEmailVerifiedAtIdP and ...SameEmailAndEmailVerifiedAtIdP: a trusted
+    provider in FORCE that verified alice's e-mail, the realm verifying e-mails, the review page shown: an e-mail
+    changed there must be verified here (the user gets VERIFY_EMAIL), the provider's own e-mail kept needs
+    nothing."""
+    async with served(env) as broker:
+        await _trusted_with_verify_email(broker, "FORCE")
+        await _review_on(env)
+        async with browser(broker) as http:
+            review = await broker_login(http)
+            assert review.status_code == 200 and 'id="kc-idp-review-profile-form"' in review.text, review.text
+            fields = {**form_fields(review.text), "username": "alice", "email": email}
+            await http.post(form_action(review.text), data={**fields, "firstName": "FirstName", "lastName": "LastName"})
+        user = await user_named(env, "alice")
+        assert user is not None and user["email"] == email
+        assert user["requiredActions"] == actions, user
+        assert user["emailVerified"] is (not actions)
+
+
+async def _review_on(env: Env) -> None:
+    base = "/admin/realms/test/authentication"
+    rows = (await admin(env, "GET", f"{base}/flows/first%20broker%20login/executions", status=200)).json()
+    [review] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+    config = (await admin(env, "GET", f"{base}/config/{review['authenticationConfig']}", status=200)).json()
+    config["config"]["update.profile.on.first.login"] = "on"
+    await admin(env, "PUT", f"{base}/config/{config['id']}", config, status=204)
 
 
 async def test_id_p_not_found(env: Env) -> None:
