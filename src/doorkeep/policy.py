@@ -164,10 +164,17 @@ def is_valid(idle_ts: int, max_ts: int, now: int) -> bool:
     return idle_ts > now - IDLE_SKEW and (max_ts == NEVER or max_ts > now)
 
 
+BROKER_NOTE = "identity_provider"  # Details.IDENTITY_PROVIDER: the provider a brokered login came through
+
+
 def user_session_valid(realm: Realm, us: UserSession, now: int) -> bool:
     """Keycloak's isSessionValid / isOfflineSessionValid of a stored user session (online or offline by
-    ``us.offline``); a remember-me session dies with the realm's Remember Me."""
+    ``us.offline``); a remember-me session dies with the realm's Remember Me, a brokered one with its provider
+    (SessionValidationManager: the ``identity_provider`` note names a provider the realm no longer has)."""
     if us.remember_me and not realm.remember_me:
+        return False
+    broker = us.notes.get(BROKER_NOTE)
+    if broker is not None and not any(p.get("alias") == broker for p in realm.identity_providers):
         return False
     return is_valid(
         user_session_idle(realm, us.offline, us.remember_me, us.last_session_refresh),

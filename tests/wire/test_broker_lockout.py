@@ -64,7 +64,8 @@ async def test_a_linked_account_locked_for_now_is_refused_until_the_lockout_ends
         await _lock(env, "alice")
         async with browser(broker) as http:
             refused = await broker_login(http)
-        assert refused.status_code == 200 and DISABLED in refused.text, refused.text
+        assert refused.status_code == 400 and DISABLED in refused.text, refused.text  # validateUser's error page
+        assert 'id="kc-error-message"' in refused.text
         [error] = [e for e in await events(env, "IDENTITY_PROVIDER_LOGIN_ERROR") if e.error]
         assert error.error == "user_temporarily_disabled" and error.details["identity_provider"] == ALIAS
         assert await _failures(env, "alice") == 1  # refused, nothing counted nor cleared

@@ -267,7 +267,10 @@ async def test_missing_names_ask_for_the_profile_and_store_token_keeps_the_token
             assert link.token is not None and "access_token" in link.token
 
 
-async def test_a_disabled_linked_user_gets_the_login_page_with_the_error(env: Env) -> None:
+async def test_a_disabled_linked_user_gets_the_error_page(env: Env) -> None:
+    """AbstractAdvancedBrokerTest.testDisabledUser: IdentityBrokerService.validateUser answers a disabled linked
+    user with the 400 error page "Account is disabled, contact your administrator." (ErrorPage.error), not the
+    login form."""
     async with served(env) as broker:
         await broker.add_provider()
         async with browser(broker) as http:
@@ -280,8 +283,9 @@ async def test_a_disabled_linked_user_gets_the_login_page_with_the_error(env: En
         assert disabled.status_code == 204
         async with browser(broker) as http:
             refused = await broker_login(http)
-            assert refused.status_code == 200
+            assert refused.status_code == 400, refused.text
             assert "Account is disabled, contact your administrator." in refused.text
+            assert 'id="kc-error-message"' in refused.text and 'name="password"' not in refused.text
 
 
 async def test_a_provider_configured_from_its_discovery_document_logs_in(env: Env) -> None:

@@ -170,7 +170,8 @@ async def test_a_read_only_member_cannot_sign_in_through_the_provider_nor_with_a
         assert refused.json() == {"error": "invalid_grant", "error_description": "Account disabled"}
         async with browser(broker) as http:
             done = await hinted_login(http)
-            assert done.status_code == 200 and "Account is disabled" in done.text, done.text
+            # IdentityBrokerService.validateUser: ErrorPage.error, 400
+            assert done.status_code == 400 and "Account is disabled" in done.text, done.text
 
 
 async def test_an_update_of_a_read_only_member_names_the_first_write_keycloak_refuses(env: Env) -> None:

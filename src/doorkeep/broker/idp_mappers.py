@@ -7,7 +7,7 @@ names and user attributes), ``import_new_user`` once the first broker login crea
 The sync modes: the mapper's own (IMPORT, LEGACY, FORCE), or the provider's for INHERIT; LEGACY when unset. IMPORT
 does nothing after the first login, LEGACY what each mapper's updateBrokeredUserLegacy does (a Claim to Role mapper
 takes back its role when the claim no longer matches; the others nothing), FORCE each mapper's updateBrokeredUser.
-A provider in FORCE also copies the identity's e-mail and names onto the user (setBasicUserAttributes).
+A provider in FORCE also updates the user and its link first (broker/force_sync.py).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers
-from doorkeep.admin.stored_text import NAME_COLUMN
-from doorkeep.broker import idp_group_mappers, social, username_template
+from doorkeep.broker import force_sync, idp_group_mappers, social, username_template
 from doorkeep.broker import idp_mapper_types as types
+from doorkeep.broker.force_sync import fits
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import JSON, Realm, Role, User
 from doorkeep.users import admin_regex
@@ -244,23 +244,22 @@ def effective_mode(config: Config, mapper: JSON) -> str:
 
 
 async def update_brokered_user(
-    tx: Tx, realm: Realm, config: Config, identity: Identity, user: User, *, first: bool = False
+    tx: Tx,
+    realm: Realm,
+    config: Config,
+    identity: Identity,
+    user: User,
+    *,
+    first: bool = False,
+    email_changed: bool = False,
 ) -> User:
-    """updateFederatedIdentity: the identity's basic attributes when the provider is in FORCE, then each mapper by
-    its effective sync mode. ``first``: the identity just linked to an existing account (afterFirstBrokerLogin
-    updates such a user as a later login does)."""
+    """updateFederatedIdentity: the identity's basic attributes and username when the provider is in FORCE, then
+    each mapper by its effective sync mode. ``first``: the identity just linked to an existing account
+    (afterFirstBrokerLogin updates such a user as a later login does); ``email_changed``: the review page changed
+    the e-mail (UPDATE_PROFILE_EMAIL_CHANGED)."""
     changed = user
-    if config.sync_mode == "FORCE":  # setBasicUserAttributes
-        changes: dict[str, Any] = {
-            field: value
-            for field, value in (
-                ("email", identity.email.lower() if identity.email else None),
-                ("first_name", identity.first_name),
-                ("last_name", identity.last_name),
-            )
-            if value is not None and value != getattr(user, field) and _fits(field, value)
-        }
-        changed = dataclasses.replace(changed, **changes)
+    if config.sync_mode == "FORCE":
+        changed = await force_sync.update(tx, realm, config, identity, user, email_changed)
     granted: set[str] = set()
     assigned: set[str] = set()  # BrokeredIdentityContext's mapper-assigned groups
     for mapper in _mappers(realm, config):
@@ -294,7 +293,7 @@ async def update_brokered_user(
             name, values = imported
             basic = BASIC.get(name.lower())
             if basic is not None:
-                if values and _fits(basic, values[0]):
+                if values and fits(basic, values[0]):
                     forced: dict[str, Any] = {basic: values[0].lower() if basic == "email" else values[0]}
                     changed = dataclasses.replace(changed, **forced)
             else:
@@ -310,23 +309,12 @@ async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, ident
     if username_template.target(mapper["config"]) != "LOCAL" or realm.registration_email_as_username:
         return user
     wanted = (identity.model_username or "").strip().lower()
-    if not wanted or wanted == user.username or not _fits("username", wanted):
+    if not wanted or wanted == user.username or not fits("username", wanted):
         return user
     if await tx.users.get_by_username(realm.id, wanted) is not None:
         log.warning("realm %s: mapper %s: the username is another user's, not changed", realm.name, mapper["name"])
         return user
     return dataclasses.replace(user, username=wanted)
-
-
-def _fits(field: str, value: str) -> bool:
-    """Whether a later login may copy the provider's ``value`` onto the user's ``field``: Keycloak's columns hold
-    255 characters, and its database refuses a longer one (PostgreSQL refuses it here too, and SQLite would keep
-    it); the first login's review of the profile refuses it as up-length does. A longer value leaves the field
-    as it was and the login goes on; neither it nor its length is logged."""
-    if len(value) <= NAME_COLUMN:
-        return True
-    log.warning("a brokered %s longer than %d characters is not copied onto the user", field, NAME_COLUMN)
-    return False
 
 
 def _set_attribute(user: User, name: str, values: list[str]) -> User:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from doorkeep.broker import client_assertion, forwarding, jwe_input, social
+from doorkeep.broker import claim_filter, client_assertion, forwarding, jwe_input, social
 from doorkeep.broker.calls import BrokerError as BrokerError  # re-exported: the callers catch oidc.BrokerError
 from doorkeep.broker.calls import bounded_json, call
 from doorkeep.broker.token_checks import KeyLookup as KeyLookup
@@ -273,6 +273,7 @@ class Identity:
     claims: dict[str, Any] = field(default_factory=dict)  # the ID token's and userinfo's claims, for the mappers
     attributes: dict[str, list[str]] = field(default_factory=dict)  # the mappers' user attributes for a new user
     model_username: str | None = None  # the username a new user gets, when a username template set it
+    email_verified: bool | None = None  # the ID token's ``email_verified`` (Boolean.valueOf of its text), if any
 
 
 def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
@@ -292,7 +293,10 @@ def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[
     email = text("email")
     username = text("preferred_username") or email or subject
     token = json.dumps(token_response)
-    return Identity(subject, username, email, text("given_name"), text("family_name"), token, merged)
+    verified = claims.get("email_verified")
+    flag = None if verified is None else str(verified).lower() == "true"
+    first, last = text("given_name"), text("family_name")
+    return Identity(subject, username, email, first, last, token, merged, email_verified=flag)
 
 
 def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:
@@ -337,7 +341,9 @@ async def authenticate(
     if config.store_token and isinstance(expires_in, int) and expires_in > 0:
         # OIDCIdentityProvider.getFederatedIdentity: a stored response notes when its access token expires
         tokens = {**tokens, ACCESS_TOKEN_EXPIRATION: now + expires_in}
-    return identity(claims, info, tokens)
+    found = identity(claims, info, tokens)
+    claim_filter.check(config.extra, claims)
+    return found
 
 
 ACCESS_TOKEN_EXPIRATION = "accessTokenExpiration"  # AbstractOAuth2IdentityProvider.ACCESS_TOKEN_EXPIRATION

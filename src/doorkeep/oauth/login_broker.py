@@ -87,14 +87,14 @@ async def authenticated(
     user = await first_login.linked_user(site.tx, realm, config, brokered)
     if user is None:
         return await login_broker_first.begin(site, tab, config, brokered)
-    if not user.enabled:
+    if not user.enabled:  # validateUser: ErrorPage.error, 400
         await error_event(site, "user_disabled", identity_provider=config.alias)
-        return Continue(NeedLogin(error=ACCOUNT_DISABLED), site.request)
+        return Continue(Refused(ACCOUNT_DISABLED), site.request)
     if realm.brute_force_protected and brute_force.temporarily_locked(  # validateUser's isTemporarilyDisabled
         await site.tx.login_failures.get(realm.id, user.id), site.services.clock.now()
     ):
         await error_event(site, brute_force.USER_TEMPORARILY_DISABLED, identity_provider=config.alias)
-        return Continue(NeedLogin(error=ACCOUNT_DISABLED), site.request)
+        return Continue(Refused(ACCOUNT_DISABLED), site.request)
     await first_login.refresh_token(site.tx, config, brokered, user)
     user = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)
     return await finish(site, tab.id, user, config.alias, brokered.username, brokered.token)

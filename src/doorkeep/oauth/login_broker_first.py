@@ -316,7 +316,10 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
     config = oidc.Config.of(provider)
     brokered = identity_of(context)
     await first_login.link(tx, site.realm, config, brokered, user)
-    user = await idp_mappers.update_brokered_user(tx, site.realm, config, brokered, user, first=True)
+    changed = bool(context.get(EMAIL_CHANGED))
+    user = await idp_mappers.update_brokered_user(
+        tx, site.realm, config, brokered, user, first=True, email_changed=changed
+    )
     await brokers.join_through(tx, site.realm, config.alias, user.id)
     await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
     return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)

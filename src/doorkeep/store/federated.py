@@ -60,6 +60,11 @@ class FederatedIdentityRepo:
     async def set_token(self, user_id: str, alias: str, token: str | None) -> None:
         await self._c.execute(update(fi).where(fi.c.user_id == user_id, fi.c.alias == alias).values(token=token))
 
+    async def set_username(self, user_id: str, alias: str, username: str | None) -> None:
+        """The provider's username on the link, as a later login in FORCE sync gives it."""
+        query = update(fi).where(fi.c.user_id == user_id, fi.c.alias == alias).values(federated_username=username)
+        await self._c.execute(query)
+
     async def remove(self, user_id: str, alias: str) -> bool:
         result = await self._c.execute(delete(fi).where(fi.c.user_id == user_id, fi.c.alias == alias))
         return bool(result.rowcount)

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from doorkeep import fetch_outside
-from doorkeep.broker import client_assertion, linking, oidc, social
+from doorkeep.broker import claim_filter, client_assertion, linking, oidc, social
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import login_actions, login_broker, login_outcomes, login_session
@@ -37,7 +37,7 @@ from doorkeep.oauth.broker_steps import (
     UNEXPECTED,
 )
 from doorkeep.users import locale
-from doorkeep.web import broker_link, broker_links, error_pages, login_tabs
+from doorkeep.web import broker_link, broker_links, error_pages, login_tabs, not_found
 from doorkeep.web import locale as web_locale
 from doorkeep.web.broker_session import Tab, error_event, find_tab, respond, site, usable
 from doorkeep.web.http import in_transaction, state
@@ -190,7 +190,7 @@ async def endpoint(request: Request) -> Response:
     known = idp.by_alias(realm, alias)
     ready = await prepared_config(realm, alias, known) if known is not None and idp.runs(known) else None
     if known is None:  # getEndpoint: getIdentityProvider's "not found", a NotFoundException, before the state
-        return await error_pages.page(request, 404)
+        return await not_found.not_found_exception(request, f"Identity Provider [{alias}] not found.")
     if isinstance(ready, oidc.BrokerError):  # getEndpoint: the provider cannot be made, a NotFoundException
         log.warning("identity provider %s: %s", alias, ready)
         return await error_pages.page(request, 404)
@@ -253,6 +253,7 @@ async def endpoint(request: Request) -> Response:
     except oidc.BrokerError as err:
         log.warning("identity provider %s: %s", alias, err)
         reason = str(err)
+        shown = claim_filter.UNMATCHED if isinstance(err, claim_filter.UnmatchedClaim) else UNEXPECTED
 
         async def failed(tx: Tx) -> Response:
             await error_event(
@@ -264,7 +265,7 @@ async def endpoint(request: Request) -> Response:
                 identity_provider=alias,
                 reason=reason,
             )
-            return error_page(request, realm, UNEXPECTED, 502, auth_request=found.request)
+            return error_page(request, realm, shown, 502, auth_request=found.request)
 
         return await in_transaction(request, failed)
 

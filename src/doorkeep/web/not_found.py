@@ -42,6 +42,14 @@ async def no_route(request: Request, exc: Exception) -> Response:
     return json_response({"error": f"HTTP {status}"}, status, headers)
 
 
+async def not_found_exception(request: Request, message: str) -> Response:
+    """KeycloakErrorHandler's answer to a resource's ``NotFoundException(message)``: the error page for a browser,
+    else 404 with the message as the JSON ``error``."""
+    if error_pages.wants_html(request):
+        return await error_pages.page(request, 404)
+    return json_response({"error": message, "error_description": SEE_LOG}, 404)
+
+
 def _not_implemented(request: Request, path: str) -> Response:
     description = f"Doorkeep does not implement {request.method} {path}"
     return json_response({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)

@@ -426,6 +426,10 @@ MESSAGES: dict[str, str] = {
     "staleCodeMessage": "This page is no longer valid, please go back to your application and sign in again",
     "brokerLinkingSessionExpired": "Requested broker account linking, but current session is no longer valid.",
     "identityProviderUnexpectedErrorMessage": "Unexpected error when authenticating with identity provider",
+    "identityProviderUnmatchedEssentialClaimMessage": (
+        "The ID token issued by the identity provider does not match the configured essential claim. Please contact "
+        "your administrator."
+    ),
     "identityProviderMissingStateMessage": "Missing state parameter in response from identity provider.",
     "couldNotProceedWithAuthenticationRequestMessage": (
         "Could not proceed with authentication request to identity provider."
