@@ -54,21 +54,25 @@ def _enum_list(request: Request, name: str, allowed: tuple[str, ...]) -> tuple[s
     return values
 
 
-def query(request: Request) -> AdminEventQuery:
-    """The filters of one ``GET admin-events``; malformed values are 400s (numbers: 404, as JAX-RS)."""
+def query(request: Request, first: int | None, max_results: int | None) -> AdminEventQuery:
+    """The filters of one ``GET admin-events``, refused in the order Keycloak's method reads them (the types,
+    then the dates, then the direction); ``first``/``max`` are converted before, as JAX-RS does."""
     params = request.query_params
-    max_results = query_int(request, "max")
+    operation_types = _enum_list(request, "operationTypes", OPERATION_TYPES)
+    resource_types = _enum_list(request, "resourceTypes", RESOURCE_TYPES)
+    date_from = _date(request, "dateFrom", end_of_day=False)
+    date_to = _date(request, "dateTo", end_of_day=True)
     return AdminEventQuery(
-        operation_types=_enum_list(request, "operationTypes", OPERATION_TYPES),
-        resource_types=_enum_list(request, "resourceTypes", RESOURCE_TYPES),
+        operation_types=operation_types,
+        resource_types=resource_types,
         resource_path=params.get("resourcePath"),
         auth_realm=params.get("authRealm"),
         auth_client=params.get("authClient"),
         auth_user=params.get("authUser"),
         auth_ip_address=params.get("authIpAddress"),
-        date_from=_date(request, "dateFrom", end_of_day=False),
-        date_to=_date(request, "dateTo", end_of_day=True),
-        first=query_int(request, "first"),
+        date_from=date_from,
+        date_to=date_to,
+        first=first,
         max=DEFAULT_MAX if max_results is None else max_results,
         ascending=ascending(request),
     )
@@ -76,8 +80,9 @@ def query(request: Request) -> AdminEventQuery:
 
 async def list_admin_events(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
+        first, max_results = query_int(request, "first"), query_int(request, "max")  # 404 before the role's 403
         call.require("view-events")
-        found = await call.tx.admin_events.find(call.realm.id, query(request))
+        found = await call.tx.admin_events.find(call.realm.id, query(request, first, max_results))
         return ok([admin_event_json(event) for event in found])
 
     return await run_realm(request, work, write=False)
