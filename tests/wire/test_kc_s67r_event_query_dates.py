@@ -129,3 +129,32 @@ async def test_the_type_is_refused_before_the_dates_and_the_dates_before_the_dir
 async def test_a_malformed_first_beats_a_bad_type(realm: Env) -> None:
     for path, key in (("events", "type"), ("admin-events", "operationTypes"), ("admin-events", "resourceTypes")):
         assert await listing(realm, path, **{key: "NOPE", "first": "x"}) == (404, {"error": "HTTP 404 Not Found"})
+
+
+async def test_resource_path_is_a_like_pattern_as_postgresql_reads_it_on_both_engines(realm: Env) -> None:
+    """JpaAdminEventQuery.resourcePath: ``*`` becomes ``%`` and the rest is LIKE's (PostgreSQL's and H2's: case
+    counts, ``_`` is any one character, a backslash escapes); SQLite's own LIKE ignored case and escapes."""
+    paths = ("users/abc", "Users/ABC", "users/a_c", "users/a\\c", "users/a[b]c", "users/a?c")
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        for path in paths:
+            event = AdminEvent(str(uuid.uuid4()), found.id, NOW_MS, "CREATE", "USER", path, found.id, "c", "u", "1")
+            await tx.admin_events.add(event)
+
+    async def matching(pattern: str) -> list[str]:
+        status, body = await listing(realm, "admin-events", resourcePath=pattern)
+        assert status == 200, body
+        return sorted(event["resourcePath"] for event in body)
+
+    assert await matching("users/*") == sorted(p for p in paths if p.startswith("users/"))
+    assert await matching("USERS/*") == []
+    assert await matching("users/a_c") == ["users/a?c", "users/a\\c", "users/a_c", "users/abc"]
+    assert await matching("users/a\\_c") == ["users/a_c"]
+    assert await matching("users/a\\\\c") == ["users/a\\c"]
+    assert await matching("users/a[b]c") == ["users/a[b]c"]
+    assert await matching("users/a?c") == ["users/a?c"]
+    # A pattern ending in its escape character: PostgreSQL refuses the query, both engines answer the same 400.
+    invalid = (400, {"error": "invalid_request", "error_description": "Invalid input"})
+    assert await listing(realm, "admin-events", resourcePath="users/a\\") == invalid
+    assert await listing(realm, "admin-events", resourcePath="users/a\\\\\\") == invalid
