@@ -6,6 +6,7 @@ the types, ``dateFrom``, ``dateTo`` and ``direction``, in that order)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 from doorkeep.admin.admin_events import AdminEvent
 from doorkeep.model import Event
+from doorkeep.sessions.cleaner import clean_once
 from support import password_grant, seed_user
 from wire_env import Env
 
@@ -158,3 +160,30 @@ async def test_resource_path_is_a_like_pattern_as_postgresql_reads_it_on_both_en
     invalid = (400, {"error": "invalid_request", "error_description": "Invalid input"})
     assert await listing(realm, "admin-events", resourcePath="users/a\\") == invalid
     assert await listing(realm, "admin-events", resourcePath="users/a\\\\\\") == invalid
+
+
+async def test_events_expiration_is_a_java_long_and_the_cleaner_survives_the_largest(realm: Env) -> None:
+    """RealmEventsConfigRepresentation.eventsExpiration and RealmEntity.eventsExpiration are longs: a value past
+    the int range is kept. Neither it nor an ``adminEventsExpiration`` attribute of Long.MAX_VALUE reaches back
+    before the epoch, so the cleaner expires nothing (the cutoff in milliseconds no longer fits the column)."""
+    headers = await realm.admin_headers()
+    big = 2**62
+    response = await realm.http.put(f"{REALM}/events/config", json={"eventsExpiration": big}, headers=headers)
+    assert response.status_code == 204, response.text
+    assert (await realm.http.get(f"{REALM}/events/config", headers=headers)).json()["eventsExpiration"] == big
+    assert (await realm.http.get(REALM, headers=headers)).json()["eventsExpiration"] == big
+    response = await realm.http.put(
+        f"{REALM}/events/config", json={"eventsExpiration": 2**63}, headers=headers
+    )  # past Long.MAX_VALUE: Jackson refuses it
+    assert response.status_code == 400
+    response = await realm.http.put(f"{REALM}/events/config", json={"eventsExpiration": big}, headers=headers)
+    assert response.status_code == 204
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        attributes = {**found.attributes, "adminEventsExpiration": str(2**63 - 1)}
+        await tx.realms.update(dataclasses.replace(found, attributes=attributes))
+    await seed(realm)
+    await clean_once(realm.db, realm.clock.now())
+    assert len((await listing(realm, "events"))[1]) == 1
+    assert len((await listing(realm, "admin-events"))[1]) == 1
