@@ -132,6 +132,9 @@ async def search_filters(realm: Env, admin: httpx.AsyncClient, gone: str, kept: 
     bad = await search(dateFrom="31/01/2026", operationTypes="MOVE")
     assert bad.status_code == 400 and "From must be a date such as 2026-01-31." in bad.text
     assert "Unknown type &#39;MOVE&#39;." in bad.text
+    escape = await search(resourcePath="users\\")  # a LIKE pattern ending in its escape: PostgreSQL refuses it
+    assert escape.status_code == 400 and "cannot end in a single backslash" in escape.text
+    assert len(rows(await search(resourcePath="USERS/*"))) == 0  # case counts, on SQLite as on PostgreSQL
 
 
 async def test_a_view_events_administrator_sees_the_events_but_cannot_change_the_settings(realm: Env) -> None:

@@ -71,13 +71,20 @@ class AdminEvent:
     details: dict[str, str] | None = None
 
 
+def like_ends_in_escape(pattern: str) -> bool:
+    """Whether a LIKE pattern ends in a lone backslash, its escape character on PostgreSQL and H2, which
+    PostgreSQL refuses ("LIKE pattern must not end with escape character")."""
+    return (len(pattern) - len(pattern.rstrip("\\"))) % 2 == 1
+
+
 @dataclass(frozen=True)
 class AdminEventQuery:
     """The filters of ``GET admin-events`` (Keycloak's AdminEventQuery); dates in ms, inclusive."""
 
     operation_types: tuple[str, ...] = ()
     resource_types: tuple[str, ...] = ()
-    resource_path: str | None = None  # ``*`` matches any run of characters
+    # a LIKE pattern whose ``*`` (as ``%``) matches any run of characters and ``_`` any one; ``\\`` escapes
+    resource_path: str | None = None
     auth_realm: str | None = None
     auth_client: str | None = None
     auth_user: str | None = None

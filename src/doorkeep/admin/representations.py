@@ -178,7 +178,7 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
         return json_bool(value, where)
     if isinstance(current, int) or attr in _INT_FIELDS:
         # Keycloak's fields are Java ints (timestamps longs); Jackson also reads "300" as 300.
-        long_field = attr in ("created_timestamp", "quick_login_check_milli_seconds")  # Java longs
+        long_field = attr in ("created_timestamp", "quick_login_check_milli_seconds", "events_expiration")  # Longs
         low, high = (LONG_MIN, LONG_MAX) if long_field else (INT_MIN, INT_MAX)
         number = parse_int(value, low, high) if isinstance(value, (int, str)) else None
         if number is None:

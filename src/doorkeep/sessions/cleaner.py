@@ -82,16 +82,22 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
                 await asyncio.sleep((time.monotonic() - began) * REST)
         if realm.events_expiration > 0:  # Keycloak's ClearExpiredEvents
             async with db.transaction() as tx:
-                await tx.events.purge_older_than(realm.id, (now - realm.events_expiration) * 1000)
+                await tx.events.purge_older_than(realm.id, _cutoff_ms(now, realm.events_expiration))
         admin_expiration = admin_events_expiration(realm)
         if admin_expiration > 0:  # Keycloak's ClearExpiredAdminEvents
             async with db.transaction() as tx:
-                await tx.admin_events.purge_older_than(realm.id, (now - admin_expiration) * 1000)
+                await tx.admin_events.purge_older_than(realm.id, _cutoff_ms(now, admin_expiration))
     return removed
 
 
 ADMIN_EVENTS_EXPIRATION = "adminEventsExpiration"  # Keycloak's RealmAttributes.ADMIN_EVENTS_EXPIRATION
 MAX_LONG = 2**63 - 1  # Long.parseLong's bound
+
+
+def _cutoff_ms(now: int, expiration: int) -> int:
+    """The time (ms) before which events expire; an expiration (a Java long, in seconds) reaching before the
+    epoch expires nothing, where the product would not fit the ``time`` column (Keycloak's overflows)."""
+    return max((now - expiration) * 1000, 0)
 
 
 def admin_events_expiration(realm: Realm) -> int:

@@ -10,25 +10,20 @@ the admin-event flags change only when given.
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import events
+from doorkeep import events, keycloak_dates
 from doorkeep.admin.representations import REALM_FIELDS, apply
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.model import Event, Realm
-from doorkeep.numbers import parse_int
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, read_object, run_realm
 
 DEFAULT_MAX = 100
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-EPOCH, DAY_MS, MAX_LONG = datetime.date(1970, 1, 1), 86_400_000, 2**63 - 1
 LISTENERS = ("jboss-logging", "email")  # Keycloak's built-in realm event listeners
 CONFIG_FIELDS = {
     key: REALM_FIELDS[key]
@@ -89,33 +84,28 @@ def ascending(request: Request) -> bool:
 
 
 def _date(request: Request, name: str, *, end_of_day: bool) -> int | None:
-    """Keycloak's DateUtil: ``yyyy-MM-dd`` (UTC, start or end of that day) or epoch milliseconds."""
+    """Keycloak's DateUtil: a ``yyyy-MM-dd`` day (UTC, its first or last millisecond) or epoch milliseconds."""
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    epoch_ms = parse_int(raw, 0, MAX_LONG)
-    if epoch_ms is not None:
-        return epoch_ms
     try:
-        day = datetime.date.fromisoformat(raw) if ISO_DAY.fullmatch(raw) else None
+        return keycloak_dates.to_end_of_day(raw) if end_of_day else keycloak_dates.to_start_of_day(raw)
     except ValueError:
-        day = None
-    if day is None:
-        raise bad_request(f"Invalid value for '{name}', expected format is yyyy-MM-dd or an Epoch timestamp")
-    start = (day - EPOCH).days * DAY_MS
-    return start + DAY_MS - 1 if end_of_day else start
+        raise bad_request(f"Invalid value for '{name}', expected format is yyyy-MM-dd or an Epoch timestamp") from None
 
 
 async def list_events(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
+        # Keycloak's order: JAX-RS converts first/max (404) before the method runs, then the role check, then the
+        # method reads type, dateFrom, dateTo and direction in that order.
+        first, max_results = query_int(request, "first"), query_int(request, "max")
         call.require("view-events")
         types = request.query_params.getlist("type")
-        date_from = _date(request, "dateFrom", end_of_day=False)
-        date_to = _date(request, "dateTo", end_of_day=True)
-        first, max_results = query_int(request, "first"), query_int(request, "max")
         unknown = sorted(set(types) - events.EVENT_TYPES)
         if unknown:
             raise bad_request(f"Invalid value for 'type': {unknown[0]}")
+        date_from = _date(request, "dateFrom", end_of_day=False)
+        date_to = _date(request, "dateTo", end_of_day=True)
         oldest_first = ascending(request)
         found = await call.tx.events.find(
             call.realm.id,

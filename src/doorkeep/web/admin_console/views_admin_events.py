@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import ImmutableMultiDict
 
-from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES, AdminEvent, AdminEventQuery
+from doorkeep.admin.admin_events import (
+    OPERATION_TYPES,
+    RESOURCE_TYPES,
+    AdminEvent,
+    AdminEventQuery,
+    like_ends_in_escape,
+)
 from doorkeep.model import Realm
 from doorkeep.web.admin.events import config_json
 from doorkeep.web.admin_console.context import Console, Page, page_of
@@ -60,6 +66,8 @@ async def admin_events(
     resources = _chosen(params, "resourceTypes", RESOURCE_TYPES, errors)
     date_from = parse_day(values["dateFrom"], "dateFrom", "From", errors, end=False)
     date_to = parse_day(values["dateTo"], "dateTo", "To", errors, end=True)
+    if like_ends_in_escape(values["resourcePath"]):  # PostgreSQL would refuse the query
+        errors["resourcePath"] = "A resource path cannot end in a single backslash (it escapes the next character)."
     filters = AdminEventFilter(values, operations, resources, errors)
     if errors:
         return filters, page_of([], first, size)
