@@ -16,7 +16,7 @@ from fuzz_support import keycloaks_mail_failure
 from support import password_grant, token_url
 from wire_env import Env
 
-pytestmark = [pytest.mark.anyio, pytest.mark.server_options(features="resource-indicators,token-exchange")]
+pytestmark = [pytest.mark.anyio, pytest.mark.server_options(features="resource-indicators")]
 OIDC = "/realms/test/protocol/openid-connect"
 EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 HUGE = "9" * 400
