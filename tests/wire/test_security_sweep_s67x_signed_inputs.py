@@ -7,21 +7,24 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pytest
-from test_keycloak_ciba_signed_and_policies_test import APP, APP_SECRET, Keys, ciba, register, valid_request  # noqa: F401
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from ciba_flow import authenticate
+from ciba_flow import POLL, app_with_device, authenticate, device
 from debug_logs import LOGGERS
 from dpop_port import ProofKey, b64
-from support import password_grant
+from support import password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+APP, APP_SECRET = "signer", "s67x-signer-secret"
+ISSUER = "http://localhost/realms/test"
 TOKEN = "/realms/test/protocol/openid-connect/token"
 LONG = "a" * 20_000
 HOSTILE: list[Any] = [None, 5, -1, 10**30, 1e308, "", "\x00", "²", LONG, [], ["x", 1], {}, {"a": [1]}, True]
@@ -40,6 +43,32 @@ def everything_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+async def ciba(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Env]:
+    """A poll-mode CIBA client whose RS256 public key is in its ``jwks.string``, and a user to name."""
+    with device() as dev:
+        async with app_with_device(request, tmp_path, dev.url) as env:
+            await seed_realm(env.db, env.clock, events_enabled=True)
+            await seed_user(env.db, env.clock, "test", "signed-user", "signed-pw")
+            yield env
+
+
+class Signer:
+    def __init__(self) -> None:
+        self.kid = str(uuid.uuid4())
+        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private.public_key()))
+        self.jwks = json.dumps({"keys": [{**public, "kid": self.kid, "alg": "RS256", "use": "sig"}]})
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return _sign(self.private, "RS256", {"alg": "RS256", "kid": self.kid}, claims)
+
+
+def _valid(now: int) -> dict[str, Any]:
+    return {"jti": str(uuid.uuid4()), "iat": now, "nbf": now, "exp": now + 300, "iss": APP, "aud": ISSUER,
+            "scope": "openid", "login_hint": "signed-user", "binding_message": "S67X"}  # fmt: skip
+
+
 def _no_5xx(response: httpx.Response, what: object) -> None:
     assert response.status_code < 500, (what, response.status_code, response.text[:300])
 
@@ -54,21 +83,20 @@ def _server_records(caplog: pytest.LogCaptureFixture) -> str:
 
 
 async def test_a_signed_ciba_request_with_hostile_claims_is_refused_and_not_logged(
-    ciba: tuple[Env, Any],  # noqa: F811
-    caplog: pytest.LogCaptureFixture,
+    ciba: Env, caplog: pytest.LogCaptureFixture
 ) -> None:
-    env, dev = ciba
-    keys = Keys("RS256")
-    await register(env, dev, keys, "RS256", keys.sign(valid_request(now=env.clock.now())), uri=False)
+    env, keys = ciba, Signer()
+    attributes = {**POLL, "ciba.backchannel.auth.request.signing.alg": "RS256", "use.jwks.string": "true",
+                  "jwks.string": keys.jwks}  # fmt: skip
+    await seed_client(env.db, "test", APP, secret=APP_SECRET, attributes=attributes)
     sent: list[str] = []
-    baseline = _sign(keys.private, "RS256", {"alg": "RS256", "kid": keys.kid}, valid_request(now=env.clock.now()))
+    baseline = keys.sign(_valid(env.clock.now()))
     accepted = await authenticate(env, APP, APP_SECRET, None, None, request=baseline)
     assert accepted.status_code == 200, accepted.text  # the hand-made JWS is one Doorkeep reads
     with everything_logged(caplog):
         for claim in CIBA_CLAIMS:
             for value in HOSTILE:
-                claims = {**valid_request(now=env.clock.now()), claim: value}
-                signed = _sign(keys.private, "RS256", {"alg": "RS256", "kid": keys.kid}, claims)
+                signed = keys.sign({**_valid(env.clock.now()), claim: value})
                 sent.append(signed)
                 response = await authenticate(env, APP, APP_SECRET, None, None, request=signed)
                 _no_5xx(response, (claim, repr(value)[:30]))
