@@ -1,7 +1,8 @@
 """``doorkeep migrate-from-keycloak`` keeps users' second factors: after the move a real ``doorkeep start-dev``
 process asks for them and accepts them. A TOTP code computed from the secret in Keycloak's row, the next code of a
 HOTP token whose counter came along, a WebAuthn assertion signed with the key whose public key was in Keycloak's
-row (its signature counter carried), a recovery code accepted once. Ids, labels, created dates and the priority
+row (its signature counter carried), a recovery code accepted once; the server, at the lowest log level, logs
+none of their secrets nor the codes typed. Ids, labels, created dates and the priority
 order come along; an OTP device no code could match is reported by the dry run and left out whole.
 (Before, every one of them was reported as not carried and the users signed in with their password alone.)
 """
@@ -9,6 +10,7 @@ order come along; an OTP device no code could match is reported by the dry run a
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import subprocess
 import time
@@ -133,7 +135,10 @@ def test_users_keep_their_second_factor_across_the_migration(
     )
     assert "realm 'shop': carried 1 clients" in _migrate(workdir, source)
 
-    server = DoorkeepProcess(workdir, port=free_port())
+    # at the lowest log level, with the access log: no second factor's secret reaches the server's log
+    server = DoorkeepProcess(
+        workdir, port=free_port(), options=("--log-level", "all", "--http-access-log-enabled", "true")
+    )
     server.start()
     try:
         stored = {}
@@ -161,3 +166,9 @@ def test_users_keep_their_second_factor_across_the_migration(
         assert json.loads(key["credentialData"])["counter"] == factors.KEY_COUNTER + 1
     finally:
         server.stop()
+    logged = server.output()
+    assert "TRACE uvicorn" in logged and "DEBUG doorkeep" in logged  # the lowest level was on
+    for secret in (factors.TOTP_SECRET, factors.HOTP_SECRET, *made.codes, rows.PASSWORD):
+        assert secret not in logged, f"the server logged {secret[:4]!r}…"
+    for secret in (factors.TOTP_SECRET, factors.HOTP_SECRET):
+        assert base64.b32encode(secret.encode()).decode().rstrip("=") not in logged

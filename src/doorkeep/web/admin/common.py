@@ -24,7 +24,7 @@ from doorkeep.numbers import parse_int
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate
-from doorkeep.web.http import base_url, jaxrs_path, json_response, read_body, read_json, state
+from doorkeep.web.http import base_url, jaxrs_path, json_response, read_admin_body, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -245,7 +245,7 @@ async def read_object(request: Request) -> dict[str, Any]:
 async def read_quoted_id(request: Request) -> str:
     """A body that is an id or alias, trimmed, one quote taken off each end if there (Keycloak issue 34401): the
     organization resources' members and identity providers."""
-    raw = (await read_body(request)).decode("utf-8", "replace").strip()
+    raw = (await read_admin_body(request)).decode("utf-8", "replace").strip()
     return raw.removeprefix('"').removesuffix('"')
 
 

@@ -38,7 +38,7 @@ from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.auth import FORBIDDEN, authenticate
 from doorkeep.web.admin.common import REALM_NOT_FOUND, RealmCall, no_content, run_realm
 from doorkeep.web.admin.organizations import load_organization
-from doorkeep.web.http import UNSUPPORTED_MEDIA_TYPE, base_url, issuer, read_body, read_json, state
+from doorkeep.web.http import UNSUPPORTED_MEDIA_TYPE, base_url, issuer, read_admin_body, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -53,7 +53,7 @@ BAD_REQUEST = AdminError(400, "Invalid invitation request")
 async def _request(request: Request, existing: bool) -> invitation_mail.Invitee:
     """``@Consumes(APPLICATION_FORM_URLENCODED)`` or ``@Consumes(APPLICATION_JSON)``: any other body is RESTEasy's
     415."""
-    body = await read_body(request)
+    body = await read_admin_body(request)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json":
         return _from_json(await read_json(request), existing)
