@@ -277,8 +277,7 @@ async def test_scope_filter(te: Env) -> None:
 
 async def _login_with_consent(env: Env, username: str, client: str, scope: str | None = None) -> str:
     """``loginWithConsents``: the login form, the consent page accepted, the code exchanged."""
-    params = {"scope": scope} if scope else {"scope": ""}
-    page = await start(env.http, "test", client, **params)
+    page = await start(env.http, "test", client, scope=scope or None)
     assert page.status_code == 200, page.text[:300]
     page = await submit(env.http, page, username=username, password="password")
     assert page.status_code == 200 and 'name="accept"' in page.text, (page.status_code, page.text[:300])
@@ -328,7 +327,7 @@ async def test_introspection_with_exchanged_token_after_sso_login_of_requester_c
     assert response.status_code == 200, response.text
     exchanged = response.json()["access_token"]
     te.clock.advance(10)
-    page = await start(te.http, "test", "requester-client", scope="")  # SSO: a code without a form
+    page = await start(te.http, "test", "requester-client", scope=None)  # SSO: a code without a form
     code = code_from(page)["code"]
     response = await code_exchange(te.http, "test", "requester-client", code)
     assert response.status_code == 200, response.text
