@@ -574,3 +574,12 @@ async def test_backchannel_authentication_flow_with_invalid_scope(ciba: tuple[En
         env, APP, APP_SECRET, "nutzername-rot", "valid_binding_message", scope="openid not_exist_scope"
     )
     assert_error(response, 400, "invalid_scope", "Invalid scopes: openid not_exist_scope")
+
+
+async def test_backchannel_authentication_with_an_empty_scope_name(ciba: tuple[Env, Device]) -> None:
+    """Beyond the port: isValidScope's ``String.split(" ")`` keeps an empty name (``scope=``, two spaces), no
+    client scope of the client, so invalid_scope as for an unknown one."""
+    env, _ = ciba
+    for scope in ("", "openid  profile"):
+        response = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "valid_binding_message", scope=scope)
+        assert_error(response, 400, "invalid_scope", f"Invalid scopes: {scope}")

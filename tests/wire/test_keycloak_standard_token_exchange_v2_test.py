@@ -247,6 +247,15 @@ async def test_scope_not_allowed(te: Env) -> None:
         assert_error(response, 400, "invalid_scope", f"Invalid scopes: {scope}")
 
 
+async def test_scope_with_an_empty_name_not_allowed(te: Env) -> None:
+    """Beyond the port: StandardTokenExchangeProvider checks ``scope`` with TokenManager.isValidScope, whose
+    ``String.split(" ")`` keeps an empty name (``scope=``, two spaces), no client scope: invalid_scope."""
+    access = (await subject(te))["access_token"]
+    for scope in ("", "default-scope1  optional-scope2"):
+        response = await exchange(te, access, audience=["target-client1"], scope=scope)
+        assert_error(response, 400, "invalid_scope", f"Invalid scopes: {scope}")
+
+
 async def test_scope_filter(te: Env) -> None:
     access = (await subject(te))["access_token"]
     response = await exchange(te, access, audience=["target-client2"])
