@@ -37,7 +37,9 @@ def attempted(page: httpx.Response) -> str | None:
     return html.unescape(found[1]) if found else None
 
 
-async def start(http: httpx.AsyncClient, realm: str, client_id: str, **params: str) -> httpx.Response:
+async def start(http: httpx.AsyncClient, realm: str, client_id: str, **params: str | None) -> httpx.Response:
+    """The authorization request; a parameter given as None is left out (``scope=None``: no scope at all, where
+    ``scope=""`` sends an empty one, which Keycloak refuses)."""
     query = {
         "client_id": client_id,
         "redirect_uri": REDIRECT,
@@ -46,7 +48,8 @@ async def start(http: httpx.AsyncClient, realm: str, client_id: str, **params: s
         "state": "st4te",
         **params,
     }
-    return await http.get(f"/realms/{realm}/protocol/openid-connect/auth", params=query)
+    sent = {name: value for name, value in query.items() if value is not None}
+    return await http.get(f"/realms/{realm}/protocol/openid-connect/auth", params=sent)
 
 
 async def submit(http: httpx.AsyncClient, page: httpx.Response, **fields: str) -> httpx.Response:
@@ -77,7 +80,7 @@ async def login(
     client_id: str,
     username: str = "user1",
     password: str = "password",
-    **params: str,
+    **params: str | None,
 ) -> dict[str, str]:
     page = await start(http, realm, client_id, **params)
     if page.status_code == 302:  # an SSO session answered without a login page

@@ -593,3 +593,12 @@ async def test_the_realm_s_user_hint_picks_the_parameter_and_an_unknown_one_is_r
     refused = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "BASTION")
     assert_error(refused, 400, "invalid_request", "invalid user hint")
     assert not dev.requests
+
+
+async def test_backchannel_authentication_with_an_empty_scope_name(ciba: tuple[Env, Device]) -> None:
+    """Beyond the port: isValidScope's ``String.split(" ")`` keeps an empty name (``scope=``, two spaces), no
+    client scope of the client, so invalid_scope as for an unknown one."""
+    env, _ = ciba
+    for scope in ("", "openid  profile"):
+        response = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "valid_binding_message", scope=scope)
+        assert_error(response, 400, "invalid_scope", f"Invalid scopes: {scope}")

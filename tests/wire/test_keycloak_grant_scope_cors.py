@@ -80,7 +80,7 @@ async def test_fail_code_not_existing_scope(kc: Env) -> None:
         assert query["error"] == ["invalid_scope"]
         assert query["error_description"][0].startswith("Invalid scopes")
     await scope_of_code(kc, "john-doh@localhost", "phone", scope="phone")
-    code = (await login(kc.http, "test", "test-app", "john-doh@localhost", scope=""))["code"]
+    code = (await login(kc.http, "test", "test-app", "john-doh@localhost", scope=None))["code"]
     response = await exchange(kc.http, "test", "test-app", code, secret="password")
     assert response.status_code == 200 and response.json()["scope"] == "", response.text
 

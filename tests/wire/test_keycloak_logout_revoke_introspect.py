@@ -273,7 +273,7 @@ async def test_introspect_access_token_without_scope(realm: Env) -> None:
         headers=await realm.admin_headers(),
     )
     assert created.status_code == 201, created.text
-    code = (await login(realm.http, "test", "no-scope", scope=""))["code"]
+    code = (await login(realm.http, "test", "no-scope", scope=None))["code"]
     body = (await exchange(realm.http, "test", "no-scope", code)).json()
     out = await introspect(realm, body["access_token"], client=("no-scope", "secret"))
     assert out["active"] is True and out["username"] == "user1" and out["client_id"] == "no-scope"

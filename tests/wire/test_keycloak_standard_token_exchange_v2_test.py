@@ -247,6 +247,15 @@ async def test_scope_not_allowed(te: Env) -> None:
         assert_error(response, 400, "invalid_scope", f"Invalid scopes: {scope}")
 
 
+async def test_scope_with_an_empty_name_not_allowed(te: Env) -> None:
+    """Beyond the port: StandardTokenExchangeProvider checks ``scope`` with TokenManager.isValidScope, whose
+    ``String.split(" ")`` keeps an empty name (``scope=``, two spaces), no client scope: invalid_scope."""
+    access = (await subject(te))["access_token"]
+    for scope in ("", "default-scope1  optional-scope2"):
+        response = await exchange(te, access, audience=["target-client1"], scope=scope)
+        assert_error(response, 400, "invalid_scope", f"Invalid scopes: {scope}")
+
+
 async def test_scope_filter(te: Env) -> None:
     access = (await subject(te))["access_token"]
     response = await exchange(te, access, audience=["target-client2"])
@@ -277,8 +286,7 @@ async def test_scope_filter(te: Env) -> None:
 
 async def _login_with_consent(env: Env, username: str, client: str, scope: str | None = None) -> str:
     """``loginWithConsents``: the login form, the consent page accepted, the code exchanged."""
-    params = {"scope": scope} if scope else {"scope": ""}
-    page = await start(env.http, "test", client, **params)
+    page = await start(env.http, "test", client, scope=scope or None)
     assert page.status_code == 200, page.text[:300]
     page = await submit(env.http, page, username=username, password="password")
     assert page.status_code == 200 and 'name="accept"' in page.text, (page.status_code, page.text[:300])
@@ -328,7 +336,7 @@ async def test_introspection_with_exchanged_token_after_sso_login_of_requester_c
     assert response.status_code == 200, response.text
     exchanged = response.json()["access_token"]
     te.clock.advance(10)
-    page = await start(te.http, "test", "requester-client", scope="")  # SSO: a code without a form
+    page = await start(te.http, "test", "requester-client", scope=None)  # SSO: a code without a form
     code = code_from(page)["code"]
     response = await code_exchange(te.http, "test", "requester-client", code)
     assert response.status_code == 200, response.text

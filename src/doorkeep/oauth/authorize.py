@@ -158,6 +158,7 @@ async def _client_policies(
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:
     """Whether the request's ``scope`` resolves for ``client`` (checkValidScope, read before the checks run)."""
     try:
+        scope_rules.check_names(params.get("scope"))
         await scope_rules.resolve(tx, client, params.get("scope") or "")
     except OAuthError:
         return False

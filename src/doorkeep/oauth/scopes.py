@@ -29,6 +29,25 @@ def split(scope_param: str | None) -> list[str]:
     return [s for s in (scope_param or "").split(" ") if s]
 
 
+def names_as_sent(scope_param: str) -> list[str]:
+    """The names as TokenManager.parseScopeParameter reads them (Java's ``String.split(" ")``): a parameter without
+    a space is one name, even the empty one; trailing empty names are dropped, inner and leading ones kept."""
+    if " " not in scope_param:
+        return [scope_param]
+    names = scope_param.split(" ")
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
+def check_names(scope_param: str | None) -> None:
+    """TokenManager.isValidScope refuses an empty name as no client scope of the client: an empty ``scope``, a
+    leading space or two spaces in a row are invalid_scope, while a missing parameter, trailing spaces or spaces
+    alone are not."""
+    if scope_param is not None and "" in names_as_sent(scope_param):
+        raise InvalidScope(INVALID_SCOPES.format(scope_param))
+
+
 @dataclass(frozen=True)
 class GrantedScopes:
     """The client scopes granted to one client session, plus whether ``openid`` was asked for."""
@@ -176,6 +195,7 @@ async def permitted(
 async def check_requested(tx: Tx, client: Client, scope_param: str) -> None:
     """OAuth2GrantTypeBase.getRequestedScopes for a refresh: every requested scope must be one of the client's
     (TokenManager.isValidScope), whether or not the refresh token holds it; else invalid_scope."""
+    check_names(scope_param)
     linked = await client_scopes(tx, client)
     names = {scope.name for scope, _ in linked}
     dynamic = {d.name for found in _dynamic(split(scope_param), linked).values() for d in found}

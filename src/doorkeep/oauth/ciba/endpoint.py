@@ -180,6 +180,7 @@ async def _valid_scope(tx: Tx, client: Client, user: User, scope: str) -> bool:
     """TokenManager.isValidScope(session, scope, client, user): every requested name is ``openid`` or a client
     scope of the client the user may have."""
     try:
+        scope_rules.check_names(scope)
         granted = await scope_rules.resolve(tx, client, scope)
     except OAuthError:
         return False

@@ -100,6 +100,11 @@ async def _tokens(
 ) -> Minted:
     realm = req.realm
     tx.users.prefetched_role_ids(user.id, set(account.role_ids))
+    try:  # an empty name (``scope=``, two spaces) is refused before any kept grant is looked up
+        scope_rules.check_names(req.form.get("scope"))
+    except InvalidScope as err:
+        err.event_error = "invalid_request"
+        raise _refused(err) from None
     scope_param = req.form.get("scope") or ""
     # ClientCredentialsGrantType.useRefreshToken: this attribute alone, not "use.refresh.tokens" as well.
     use_refresh = client.attr_bool("client_credentials.use_refresh_token", False)

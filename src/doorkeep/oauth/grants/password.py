@@ -28,6 +28,7 @@ from doorkeep.errors import (
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
+    InvalidScope,
     OAuthError,
     UnauthorizedClient,
 )
@@ -211,7 +212,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     verdict = await client_policies.on_request(tx, realm, event, client, req.form, scope=req.form.get("scope"))
     client = lightweight.for_request(client, verdict.lightweight_access_token)
     scope_param = req.form.get("scope") or ""
-    granted = await scope_rules.resolve(tx, client, scope_param)
+    try:  # getRequestedScopes: invalid_scope to the caller, Errors.INVALID_REQUEST with the reason in the event
+        scope_rules.check_names(req.form.get("scope"))
+        granted = await scope_rules.resolve(tx, client, scope_param)
+    except InvalidScope as err:
+        err.event_error = "invalid_request"
+        raise _reason(err, err.description) from None
     # Keycloak's direct grant flow: ValidateUsername (missing, unknown, a service account, locked, disabled),
     # then ValidatePassword.
     typed = typed_username(req.form.get("username"))  # trimmed (Keycloak 26.8, PR 51129)

@@ -52,7 +52,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         req = dataclasses.replace(req, dpop_refresh_only=True)
     client = lightweight.for_request(client, verdict.lightweight_access_token)
     scope_param = req.form.get("scope")
-    if scope_param:  # OAuth2GrantTypeBase.getRequestedScopes, before the token is read
+    if scope_param is not None:  # OAuth2GrantTypeBase.getRequestedScopes, before the token is read (even ``scope=``)
         try:
             await scope_rules.check_requested(tx, client, scope_param)
         except e.InvalidScope as err:

@@ -161,6 +161,7 @@ def _check_holder_or_audience(claims: dict[str, object], client: Client) -> None
 async def _requested_scopes(tx: Tx, client: Client, scope_param: str | None) -> scope_rules.GrantedScopes:
     """getRequestedScope: the requester's default scopes and the optional ones asked for (TokenManager.isValidScope)."""
     try:
+        scope_rules.check_names(scope_param)
         return await scope_rules.resolve(tx, client, scope_param)
     except e.InvalidScope as err:
         raise _refused(e.InvalidScope(err.description, event_error="invalid_request"), err.description) from None
