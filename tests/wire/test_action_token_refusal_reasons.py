@@ -66,9 +66,7 @@ def proceed_link(page: httpx.Response) -> str:
     return html.unescape(found[1])
 
 
-async def test_a_link_of_a_disabled_user_is_refused_with_the_account_disabled_reason(
-    realm: Env, mail: Sink
-) -> None:
+async def test_a_link_of_a_disabled_user_is_refused_with_the_account_disabled_reason(realm: Env, mail: Sink) -> None:
     link = await mailed_link(realm, mail, "send-verify-email")
     await update_user(realm.db, "test", "user1", enabled=False)
     page = await realm.http.get(link)
@@ -84,7 +82,9 @@ async def test_a_link_of_a_disabled_user_is_refused_with_the_account_disabled_re
 
 async def test_a_link_of_a_deleted_user_is_refused_with_the_invalid_user_reason(realm: Env, mail: Sink) -> None:
     link = await mailed_link(realm, mail, "send-verify-email")
-    deleted = await realm.http.delete(f"/admin/realms/test/users/{await user_id(realm)}", headers=await realm.admin_headers())
+    deleted = await realm.http.delete(
+        f"/admin/realms/test/users/{await user_id(realm)}", headers=await realm.admin_headers()
+    )
     assert deleted.status_code == 204
     page = await realm.http.get(link)
     assert page.status_code == 400 and error_page_text(page) == "Invalid username or password."

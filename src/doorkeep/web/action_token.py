@@ -130,7 +130,7 @@ async def execute(request: Request) -> Response:
         assert user is not None and client is not None
         # checkTokenWasNotUsedYet: before the handler, so a spent link never reaches its confirmation page
         if handlers.single_use(token) and await tx.action_tokens.is_used(token.single_use_key, now):
-            spent = {"reason": "expiredActionMessage"}  # (EXPIRED_CODE, Messages.EXPIRED_ACTION)
+            spent: dict[str, str | None] = {"reason": "expiredActionMessage"}  # (EXPIRED_CODE, EXPIRED_ACTION)
             await record_event(
                 tx,
                 services,
