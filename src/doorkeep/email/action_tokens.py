@@ -40,6 +40,7 @@ IMPERSONATE = "impersonate"  # ImpersonateActionToken.TOKEN_TYPE
 INVALID_REQUEST = "Invalid Request"
 INVALID_CODE = "An error occurred, please login again through your application."
 EXPIRED_NO_SESSION = "Action expired."
+NOT_ACTIVE = "Token is not active"  # TokenVerifier.IS_ACTIVE's TokenNotActiveException message
 EXPIRED_ACTION = "Action expired. Please continue with login now."
 STALE_VERIFY_EMAIL = (
     "The link you clicked is an old stale link and is no longer valid. Maybe you have already verified your email."
@@ -151,7 +152,10 @@ async def serialize(tx: Tx, services: Services, realm_id: str, issuer: str, toke
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a link is refused: the page text (400), the event's error, and whether the token had expired."""
+    """Why a link is refused: the page text (400), the event's error, and whether the token had expired.
+    ``reason``: the event's ``reason`` detail (handleActionTokenVerificationException records the exception's
+    message: the message key of an explained refusal, else the verifier's own text), None where Doorkeep does not
+    reproduce it."""
 
     text: str
     error: str
@@ -159,6 +163,7 @@ class Refusal:
     user_id: str | None = None
     expired: bool = False
     token_id: str | None = None
+    reason: str | None = None
 
 
 def _str(claims: dict[str, Any], key: str) -> str | None:
@@ -168,15 +173,16 @@ def _str(claims: dict[str, Any], key: str) -> str | None:
 
 async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str | None) -> ActionToken | Refusal:
     """The token of an ``action-token?key=`` link, or why it is refused."""
-    if not key:
-        return Refusal(INVALID_REQUEST, "not_allowed")
+    if not key:  # ExplainedTokenVerificationException(null, NOT_ALLOWED, Messages.INVALID_REQUEST)
+        return Refusal(INVALID_REQUEST, "not_allowed", reason="invalidRequestMessage")
     unverified = tokens.unverified(key)
     if unverified is None:
         return Refusal(INVALID_CODE, "invalid_code")
     _, body = unverified
     action, user_id, token_id = _str(body, "typ"), _str(body, "sub"), _str(body, "jti")
-    if action not in HANDLERS:
-        return Refusal(INVALID_CODE, "invalid_code", user_id=user_id, token_id=token_id)
+    if action not in HANDLERS:  # resolveActionTokenHandler's VerificationException
+        reason = "Action token operation not set" if action is None else "Invalid action token operation"
+        return Refusal(INVALID_CODE, "invalid_code", user_id=user_id, token_id=token_id, reason=reason)
     default_text, default_error, _ = HANDLERS[action]
     refused = Refusal(default_text, default_error, action, user_id, token_id=token_id)
     claims = await services.codec.verify(tx, realm_id, key, internal=True)
@@ -184,7 +190,9 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
         return refused
     expires = claims.get("exp")
     if not isinstance(expires, int) or not policy.token_active(claims, services.clock.now()):
-        return Refusal(EXPIRED_NO_SESSION, "expired_code", action, user_id, expired=True, token_id=token_id)
+        return Refusal(
+            EXPIRED_NO_SESSION, "expired_code", action, user_id, expired=True, token_id=token_id, reason=NOT_ACTIVE
+        )
     actions = claims.get("rqac") or []
     return ActionToken(
         action=action,

@@ -87,9 +87,12 @@ async def execute(request: Request) -> Response:
         if auth_session is not None and auth_session.expires <= now:
             auth_session = None
         if isinstance(token, Refusal):  # handleActionTokenVerificationException
-            await record_event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
-            if token.expired and auth_session is not None:
+            if token.expired and auth_session is not None:  # event.clone().error(EXPIRED_CODE): no reason
+                await record_event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
                 return await _start_again(request, tx, realm, auth_session)
+            await record_event(
+                tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error, details=_reason(token)
+            )
             return error_page(request, realm, token.text, back_uri=await _back(tx, realm, request))
         if token.action == action_tokens.IMPERSONATE:  # no client and no confirmation: its own checks
             return await impersonation_link.redeem(request, tx, realm, token)
@@ -113,14 +116,31 @@ async def execute(request: Request) -> Response:
             return error_page(request, realm, login_completion.DIFFERENT_USER.format(other.username))
         if refused is not None:
             await record_event(
-                tx, services, realm, event_type, ip, token=token, error=refused.error, client_id=token.client_id
+                tx,
+                services,
+                realm,
+                event_type,
+                ip,
+                token=token,
+                error=refused.error,
+                client_id=token.client_id,
+                details=_reason(refused),
             )
             return error_page(request, realm, refused.text)
         assert user is not None and client is not None
         # checkTokenWasNotUsedYet: before the handler, so a spent link never reaches its confirmation page
         if handlers.single_use(token) and await tx.action_tokens.is_used(token.single_use_key, now):
+            spent: dict[str, str | None] = {"reason": "expiredActionMessage"}  # (EXPIRED_CODE, EXPIRED_ACTION)
             await record_event(
-                tx, services, realm, event_type, ip, token=token, error="expired_code", client_id=token.client_id
+                tx,
+                services,
+                realm,
+                event_type,
+                ip,
+                token=token,
+                error="expired_code",
+                client_id=token.client_id,
+                details=spent,
             )
             return error_page(request, realm, action_tokens.EXPIRED_ACTION)
         # An accepted invitation's token is revoked: its link opened again is the handler's stale-link error page,
@@ -171,26 +191,31 @@ async def _other_user(request: Request, tx: Tx, realm: Realm, user: User) -> Use
     return current[1] if current is not None and current[1].id != user.id else None
 
 
+def _reason(refused: Refusal) -> dict[str, str | None]:
+    """handleActionTokenVerificationException's ``reason`` detail, where Doorkeep knows it."""
+    return {"reason": refused.reason} if refused.reason is not None else {}
+
+
 def _check(
     token: ActionToken, realm: Realm, user: User | None, client: Client | None, base: str, default_error: str
 ) -> Refusal | None:
     """LoginActionsServiceChecks.checkIsUserValid and checkIsClientValid, then the handler's own verifiers."""
     default_text = action_tokens.HANDLERS[token.action][0]
     if user is None or user.realm_id != realm.id:
-        return Refusal(INVALID_USER, "user_not_found")
+        return Refusal(INVALID_USER, "user_not_found", reason="invalidUserMessage")
     if not user.enabled:
-        return Refusal(ACCOUNT_DISABLED, "user_disabled")
+        return Refusal(ACCOUNT_DISABLED, "user_disabled", reason="accountDisabledMessage")
     if client is None:
-        return Refusal(UNKNOWN_REQUESTER, "client_not_found")
-    if not client.enabled:
-        return Refusal(REQUESTER_DISABLED, "client_disabled")
+        return Refusal(UNKNOWN_REQUESTER, "client_not_found", reason="unknownLoginRequesterMessage")
+    if not client.enabled:  # checkIsClientValid names a disabled client CLIENT_NOT_FOUND too
+        return Refusal(REQUESTER_DISABLED, "client_not_found", reason="loginRequesterNotEnabledMessage")
     invite = token.action == action_tokens.INVITE_ORG  # its redirect is the organization's, not the client's
     if (
         not invite
         and token.redirect_uri is not None
         and redirect_uris.resolve(token.redirect_uri, client, base) is None
     ):
-        return Refusal("Invalid redirect uri", "invalid_redirect_uri")
+        return Refusal("Invalid redirect uri", "invalid_redirect_uri", reason="invalidRedirectUriMessage")
     if token.action == action_tokens.UPDATE_EMAIL and update_email.stale(user, token.old_email):
         return Refusal(default_text, "invalid_email")
     if token.action == action_tokens.RESET_CREDENTIALS and not realm.reset_password_allowed:
