@@ -1,0 +1,114 @@
+"""AbstractFirstBrokerLoginTest's re-authentication methods (KcOidcFirstBrokerLoginTest), over real HTTP: the
+"Verify Existing Account by Re-authentication" form (IdpUsernamePasswordForm) prefills the matched account's username
+but leaves it editable, and links the identity to whichever user's password is proved, never to another one
+(KEYCLOAK-12870: testLinkAccountByReauthenticationWithUsernameAndPassword)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from broker_support import ALIAS, Broker, broker_login, browser, query, served
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
+from support import seed_user, update_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+INVALID = "Invalid username or password."
+
+
+async def _links(broker: Broker, username: str) -> list[str]:
+    headers = await broker.env.admin_headers()
+    found = await broker.env.http.get(
+        "/admin/realms/test/users", params={"username": username, "exact": "true"}, headers=headers
+    )
+    assert len(found.json()) == 1, found.text
+    got = await broker.env.http.get(
+        f"/admin/realms/test/users/{found.json()[0]['id']}/federated-identity", headers=headers
+    )
+    return [link["identityProvider"] for link in got.json()]
+
+
+async def _errors(broker: Broker) -> list[dict[str, Any]]:
+    got = await broker.env.http.get(
+        "/admin/realms/test/events",
+        params={"type": "IDENTITY_PROVIDER_FIRST_LOGIN_ERROR"},
+        headers=await broker.env.admin_headers(),
+    )
+    found: list[dict[str, Any]] = got.json()
+    return found
+
+
+async def _reauth_page(http: httpx.AsyncClient) -> httpx.Response:
+    """ "Account already exists" (alice@example.org is alice-local's e-mail), then "Add to existing account"."""
+    confirm = await broker_login(http)
+    assert confirm.status_code == 200 and "Account already exists" in confirm.text, confirm.text
+    data = {**form_fields(confirm.text), "submitAction": "linkAccount"}
+    reauth = await http.post(form_action(confirm.text), data=data)
+    assert reauth.status_code == 200 and f"Authenticate to link your account with {ALIAS}" in reauth.text
+    return reauth
+
+
+async def _username(http: httpx.AsyncClient, code: str) -> str:
+    data = {"grant_type": "authorization_code", "code": code, "client_id": "app", "client_secret": "secret"}
+    answer = await http.post("/realms/test/protocol/openid-connect/token", data=data | {"redirect_uri": REDIRECT})
+    assert answer.status_code == 200, answer.text
+    return str(jwt.decode(answer.json()["access_token"], options={"verify_signature": False})["preferred_username"])
+
+
+async def test_link_account_by_reauthentication_with_username_and_password(env: Env) -> None:
+    """testLinkAccountByReauthenticationWithUsernameAndPassword: the username field holds the matched account's
+    name and can be changed; another user's name and password link the identity to that user, not to the account
+    the e-mail matched, and the login goes on as that user."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "test", "alice-local", "local-pass", email="alice@example.org")
+        await seed_user(env.db, env.clock, "test", "foobar", "foobar-pass", email="foo@bar.baz")
+        await broker.add_provider()
+        async with browser(broker) as http:
+            reauth = await _reauth_page(http)
+            assert typed_fields(reauth.text)["username"] == "alice-local"  # prefilled, an input: editable
+            data = {**typed_fields(reauth.text), "username": " foobar ", "password": "foobar-pass"}
+            done = await http.post(form_action(reauth.text), data=data)
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+            assert await _username(http, query(done.headers["location"])["code"]) == "foobar"
+        assert await _links(broker, "alice-local") == []
+        assert await _links(broker, "foobar") == [ALIAS]
+
+
+async def test_reauthentication_links_only_the_user_whose_password_was_given(env: Env) -> None:
+    """The security side of the editable username: the matched account's password typed under another user's name
+    proves nothing about that user (``invalid_user_credentials``, that user on the event), an unknown name is
+    ``user_not_found``; both keep the form, prefilled with the matched account again, and link nobody. The matched
+    account's own name and password then link it."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "test", "alice-local", "local-pass", email="alice@example.org")
+        await seed_user(env.db, env.clock, "test", "foobar", "foobar-pass", email="foo@bar.baz")
+        await broker.add_provider()
+        await update_realm(env.db, "test", enabled_event_types=("IDENTITY_PROVIDER_FIRST_LOGIN_ERROR",))
+        async with browser(broker) as http:
+            reauth = await _reauth_page(http)
+            data = {**typed_fields(reauth.text), "username": "foobar", "password": "local-pass"}
+            wrong = await http.post(form_action(reauth.text), data=data)
+            assert wrong.status_code == 200 and INVALID in wrong.text, wrong.text
+            assert typed_fields(wrong.text)["username"] == "alice-local"
+            data = {**typed_fields(wrong.text), "username": "nobody", "password": "local-pass"}
+            unknown = await http.post(form_action(wrong.text), data=data)
+            assert unknown.status_code == 200 and INVALID in unknown.text, unknown.text
+            assert await _links(broker, "alice-local") == [] and await _links(broker, "foobar") == []
+            errors = await _errors(broker)
+            assert [(e["error"], e["details"]["username"]) for e in errors] == [
+                ("user_not_found", "nobody"),
+                ("invalid_user_credentials", "foobar"),
+            ]
+            assert errors[0].get("userId") is None and errors[1]["userId"] is not None
+            assert errors[1]["details"]["identity_provider"] == ALIAS
+            data = {**typed_fields(unknown.text), "password": "local-pass"}
+            done = await http.post(form_action(unknown.text), data=data)
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+            assert await _username(http, query(done.headers["location"])["code"]) == "alice-local"
+        assert await _links(broker, "alice-local") == [ALIAS]
+        assert await _links(broker, "foobar") == []
