@@ -112,3 +112,57 @@ async def test_reauthentication_links_only_the_user_whose_password_was_given(env
             assert await _username(http, query(done.headers["location"])["code"]) == "alice-local"
         assert await _links(broker, "alice-local") == [ALIAS]
         assert await _links(broker, "foobar") == []
+
+
+async def test_link_account_review_disabled(env: Env) -> None:
+    """testLinkAccountReviewDisabled: Review Profile DISABLED in the first broker login flow, no review page and
+    "Account already exists" without its "Review profile" button (IdpConfirmLinkAuthenticator's
+    ``hideReviewButton``: no review execution succeeded); ``updateProfile`` posted anyway restarts the flow, which
+    skips the review and asks again; "Add to existing account", the password, the link."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "test", "alice-local", "local-pass", email="alice@example.org")
+        await broker.add_provider()
+        headers = await env.admin_headers()
+        base = "/admin/realms/test/authentication/flows/first%20broker%20login/executions"
+        rows = (await env.http.get(base, headers=headers)).json()
+        [row] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+        put = await env.http.put(base, json={**row, "requirement": "DISABLED"}, headers=headers)
+        assert put.status_code == 202, put.text
+        async with browser(broker) as http:
+            confirm = await broker_login(http)
+            assert confirm.status_code == 200 and "Account already exists" in confirm.text, confirm.text
+            assert 'value="linkAccount"' in confirm.text and 'value="updateProfile"' not in confirm.text
+            data = {**form_fields(confirm.text), "submitAction": "updateProfile"}
+            again = await http.post(form_action(confirm.text), data=data)
+            assert again.status_code == 200 and "Account already exists" in again.text, again.text
+            assert 'value="updateProfile"' not in again.text and "kc-idp-review-profile-form" not in again.text
+            data = {**form_fields(again.text), "submitAction": "linkAccount"}
+            reauth = await http.post(form_action(again.text), data=data)
+            assert f"Authenticate to link your account with {ALIAS}" in reauth.text, reauth.text
+            done = await http.post(
+                form_action(reauth.text), data={**typed_fields(reauth.text), "password": "local-pass"}
+            )
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        assert await _links(broker, "alice-local") == [ALIAS]
+
+
+async def test_the_review_button_stays_with_review_profile_off(env: Env) -> None:
+    """The other side of ``hideReviewButton``: Review Profile ``off`` still runs (and succeeds without a page), so
+    "Review profile" is offered and, posted, shows the review page (the review enforced)."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "test", "alice-local", "local-pass", email="alice@example.org")
+        await broker.add_provider()
+        headers = await env.admin_headers()
+        base = "/admin/realms/test/authentication"
+        rows = (await env.http.get(f"{base}/flows/first%20broker%20login/executions", headers=headers)).json()
+        [row] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+        config = (await env.http.get(f"{base}/config/{row['authenticationConfig']}", headers=headers)).json()
+        config["config"]["update.profile.on.first.login"] = "off"
+        put = await env.http.put(f"{base}/config/{config['id']}", json=config, headers=headers)
+        assert put.status_code == 204, put.text
+        async with browser(broker) as http:
+            confirm = await broker_login(http)
+            assert confirm.status_code == 200 and 'value="updateProfile"' in confirm.text, confirm.text
+            data = {**form_fields(confirm.text), "submitAction": "updateProfile"}
+            review = await http.post(form_action(confirm.text), data=data)
+            assert review.status_code == 200 and "kc-idp-review-profile-form" in review.text, review.text

@@ -69,6 +69,17 @@ FIELDS = ("username", "email", "firstName", "lastName")
 IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE event's context
 
 
+def review_runs(realm: Realm, alias: str) -> bool:
+    """Whether provider ``alias``'s first broker login flow runs Review Profile (an execution not DISABLED): without
+    it IdpConfirmLinkAuthenticator hides "Review profile" (``hideReviewButton``: no successful review execution)."""
+    flows = flow_model.of(realm)
+    flow = flow_support.first_login_flow(realm, flows, alias)
+    if flow is None:
+        return True
+    step = next((e for e in flows.children(flow.id) if e.authenticator == REVIEW_PROFILE), None)
+    return step is not None and step.requirement != af.DIS
+
+
 def review_mode(realm: Realm, alias: str) -> str:
     """The Review Profile execution of provider ``alias``'s first broker login flow: its
     ``update.profile.on.first.login`` (``missing`` when unset), ``off`` when the execution is DISABLED or missing
@@ -200,11 +211,14 @@ def plan_of(realm: Realm, alias: str) -> broker_flow_plan.BrokerPlan | None:
 
 
 async def confirm(site: LoginSite, tab_id: str, context: JSON, action: str) -> Decision | None:
-    """IdpConfirmLinkAuthenticator.action: "Review profile" shows the review page again, whatever its mode (the
-    account it matched forgotten); "Add to existing account" asks for that account's password. None: an unknown
-    action."""
+    """IdpConfirmLinkAuthenticator.action: "Review profile" restarts the flow with the review enforced, which shows
+    the review page again whatever its mode (the account it matched forgotten), or, with Review Profile DISABLED
+    (the button hidden, the value posted anyway), comes straight back to "Account already exists"; "Add to
+    existing account" asks for that account's password. None: an unknown action."""
     if action == UPDATE_PROFILE:
         kept = {k: v for k, v in context.items() if k not in ("existing", "attribute", "value")}
+        if not review_runs(site.realm, str(context["alias"])):
+            return await _create_or_confirm(site, tab_id, kept)
         return Page(REVIEW_STEP, kept | {ENFORCE: True})
     if action == LINK_ACCOUNT:
         return await verify_existing(site, tab_id, context)

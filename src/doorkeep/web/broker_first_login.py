@@ -87,7 +87,9 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
     ui = page_locale.language(request, realm, auth_request=tab.request)
     target = _action(request, realm, s, tab.client)
     if step == CONFIRM_STEP:
-        body = pages.idp_link_confirm(display(realm), target, fresh, context["attribute"], context["value"], ui=ui)
+        hidden = not login_broker_first.review_runs(realm, str(context["alias"]))
+        attribute, value = context["attribute"], context["value"]
+        body = pages.idp_link_confirm(display(realm), target, fresh, attribute, value, ui=ui, hide_review=hidden)
     elif step == EMAIL_STEP:
         provider = idp.display_name(realm, context["alias"])
         body = pages.idp_link_email(
