@@ -13,6 +13,7 @@ import pytest
 
 from broker_support import ALIAS, Broker, broker_login, browser, query, served
 from browser_flow import REDIRECT, form_action, form_fields, typed_fields
+from mail_sink import Sink
 from support import seed_user, update_realm
 from wire_env import Env
 
@@ -166,3 +167,75 @@ async def test_the_review_button_stays_with_review_profile_off(env: Env) -> None
             data = {**form_fields(confirm.text), "submitAction": "updateProfile"}
             review = await http.post(form_action(confirm.text), data=data)
             assert review.status_code == 200 and "kc-idp-review-profile-form" in review.text, review.text
+
+
+async def _review_on(env: Env) -> None:
+    headers = await env.admin_headers()
+    base = "/admin/realms/test/authentication"
+    rows = (await env.http.get(f"{base}/flows/first%20broker%20login/executions", headers=headers)).json()
+    [row] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+    config = (await env.http.get(f"{base}/config/{row['authenticationConfig']}", headers=headers)).json()
+    config["config"]["update.profile.on.first.login"] = "on"
+    put = await env.http.put(f"{base}/config/{config['id']}", json=config, headers=headers)
+    assert put.status_code == 204, put.text
+
+
+async def test_fix_duplications_by_review_profile(env: Env) -> None:
+    """testFixDuplicationsByReviewProfile and testErrorExistingUserWithUpdateProfile: the e-mail matches an account
+    ("User with email ... already exists."), "Review profile", a new e-mail but an existing username ("User with
+    username consumer already exists."), "Review profile" again, both free: the user is created as reviewed."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "test", "consumer", "password", email="alice@example.org")
+        await broker.add_provider()
+        await _review_on(env)
+        names = {"firstName": "FirstName", "lastName": "LastName"}
+        async with browser(broker) as http:
+            review = await broker_login(http)
+            assert review.status_code == 200 and "kc-idp-review-profile-form" in review.text, review.text
+            data = {**typed_fields(review.text), "email": "alice@example.org", **names}
+            confirm = await http.post(form_action(review.text), data=data)
+            assert "User with email alice@example.org already exists. How do you want to continue?" in confirm.text
+            data = {**form_fields(confirm.text), "submitAction": "updateProfile"}
+            review = await http.post(form_action(confirm.text), data=data)
+            assert "kc-idp-review-profile-form" in review.text, review.text
+            data = {**typed_fields(review.text), "username": "consumer", "email": "test@localhost.com", **names}
+            confirm = await http.post(form_action(review.text), data=data)
+            assert "User with username consumer already exists. How do you want to continue?" in confirm.text
+            data = {**form_fields(confirm.text), "submitAction": "updateProfile"}
+            review = await http.post(form_action(confirm.text), data=data)
+            data = {**typed_fields(review.text), "username": "test", "email": "test@localhost.com", **names}
+            done = await http.post(form_action(review.text), data=data)
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        headers = await env.admin_headers()
+        got = await env.http.get(
+            "/admin/realms/test/users", params={"username": "test", "exact": "true"}, headers=headers
+        )
+        [user] = got.json()
+        assert (user["firstName"], user["lastName"], user["email"]) == ("FirstName", "LastName", "test@localhost.com")
+        assert await _links(broker, "test") == [ALIAS] and await _links(broker, "consumer") == []
+
+
+async def test_link_account_modifying_email_linking_by_email_not_allowed(env: Env, mail: Sink) -> None:
+    """testLinkAccountModifyingEmailLinkingByEmailNotAllowed: with an SMTP server, an e-mail typed on the review
+    page that matches an account is not the provider's to vouch for: "Add to existing account" asks for the
+    password, no link is mailed."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "test", "alice-local", "local-pass", email="local@example.org")
+        await update_realm(env.db, "test", smtp_server=mail.settings())
+        await broker.add_provider()
+        await _review_on(env)
+        async with browser(broker) as http:
+            review = await broker_login(http)
+            assert "kc-idp-review-profile-form" in review.text, review.text
+            data = {**typed_fields(review.text), "email": "local@example.org", "firstName": "F", "lastName": "L"}
+            confirm = await http.post(form_action(review.text), data=data)
+            assert "User with email local@example.org already exists." in confirm.text, confirm.text
+            data = {**form_fields(confirm.text), "submitAction": "linkAccount"}
+            reauth = await http.post(form_action(confirm.text), data=data)
+            assert f"Authenticate to link your account with {ALIAS}" in reauth.text, reauth.text
+            done = await http.post(
+                form_action(reauth.text), data={**typed_fields(reauth.text), "password": "local-pass"}
+            )
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        assert mail.received == []
+        assert await _links(broker, "alice-local") == [ALIAS]
