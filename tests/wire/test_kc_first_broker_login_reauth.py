@@ -11,6 +11,7 @@ import httpx
 import jwt
 import pytest
 
+from broker_email_support import add_to_existing, click, ready
 from broker_support import ALIAS, Broker, broker_login, browser, query, served
 from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from mail_sink import Sink
@@ -239,3 +240,26 @@ async def test_link_account_modifying_email_linking_by_email_not_allowed(env: En
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         assert mail.received == []
         assert await _links(broker, "alice-local") == [ALIAS]
+
+
+async def test_verify_email_in_new_browser_with_preserve_client(env: Env, mail: Sink) -> None:
+    """testVerifyEmailInNewBrowserWithPreserveClient: the mailed link opened in another browser asks for a
+    confirmation whose "Click here to proceed" names the login's client; followed, the address is verified and the
+    user is sent back to the first browser (nothing linked yet)."""
+    async with served(env) as broker:
+        await ready(broker, mail)
+        async with browser(broker) as http:
+            page = await add_to_existing(http)
+            assert page.status_code == 200, page.text
+            async with browser(broker) as other:
+                asked = await other.get(mail.received[0].link())
+                proceed = click(asked, "kc-proceed")
+                assert "client_id=app" in proceed and "» Click here to proceed" in asked.text
+                told = await other.get(proceed)
+                assert "You successfully verified your email. Please go back to your original browser and continue" in (
+                    told.text
+                )
+        headers = await env.admin_headers()
+        got = await env.http.get("/admin/realms/test/users", params={"username": "alice-local"}, headers=headers)
+        assert got.json()[0]["emailVerified"] is True
+        assert await _links(broker, "alice-local") == []
