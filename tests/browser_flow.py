@@ -15,6 +15,13 @@ def form_fields(page: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
 
 
+def typed_fields(page: str) -> dict[str, str]:
+    """What a browser submits untouched: the hidden fields and the values text inputs were prefilled with (the
+    broker's re-authentication form names the matched account in its editable username field)."""
+    shown = re.findall(r'<input type="text" id="[^"]*" name="([^"]+)" value="([^"]*)"', page)
+    return form_fields(page) | {name: html.unescape(value) for name, value in shown}
+
+
 def form_action(page: str) -> str:
     match = re.search(r'<form[^>]*action="([^"]+)"', page)
     assert match, page

@@ -12,7 +12,7 @@ import pytest
 
 from broker_email_support import ALICE, SENT, add_to_existing, ready
 from broker_support import broker_login, browser, served
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from mail_sink import Sink
 from recovery_flow import listed
 from support import update_realm
@@ -63,10 +63,10 @@ async def test_the_list_offers_the_email_and_the_password_and_the_password_links
             ]
             form = await _pick(http, chosen, ids["idp-username-password-form"])
             assert "Authenticate to link your account with kc" in form.text, form.text
-            wrong = await http.post(form_action(form.text), data={**form_fields(form.text), "password": "no"})
+            wrong = await http.post(form_action(form.text), data={**typed_fields(form.text), "password": "no"})
             # IdpUsernamePasswordForm inherits the generic message (keycloak@b137016c), no longer "Invalid password."
             assert "Invalid username or password." in wrong.text, wrong.text
-            done = await http.post(form_action(wrong.text), data={**form_fields(wrong.text), "password": "local-pass"})
+            done = await http.post(form_action(wrong.text), data={**typed_fields(wrong.text), "password": "local-pass"})
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         got = await env.http.get(
             "/admin/realms/test/users", params={"username": "alice-local"}, headers=await env.admin_headers()

@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from broker_support import ALIAS, Broker, broker_login, browser, button, provider_login, query, served, start_login
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from support import seed_user
 from wire_env import Env
 
@@ -127,10 +127,10 @@ async def test_an_existing_account_with_the_email_is_linked_after_its_password(e
             )
             assert reauth.status_code == 200, reauth.text
             assert "Authenticate to link your account with kc" in reauth.text and "alice-local" in reauth.text
-            wrong = await http.post(form_action(reauth.text), data={**form_fields(reauth.text), "password": "nope"})
+            wrong = await http.post(form_action(reauth.text), data={**typed_fields(reauth.text), "password": "nope"})
             # IdpUsernamePasswordForm inherits the generic message (keycloak@b137016c), no longer "Invalid password."
             assert wrong.status_code == 200 and "Invalid username or password." in wrong.text
-            done = await http.post(form_action(wrong.text), data={**form_fields(wrong.text), "password": "local-pass"})
+            done = await http.post(form_action(wrong.text), data={**typed_fields(wrong.text), "password": "local-pass"})
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
             claims = await _token(http, query(done.headers["location"])["code"])
             assert claims["preferred_username"] == "alice-local"

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from broker_support import Broker, broker_login, browser, served
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from support import seed_user
 from wire_env import Env
 
@@ -142,7 +142,7 @@ async def test_review_profile_to_an_existing_email_asks_to_link(env: Env) -> Non
             )
             assert "carol" in reauth.text
             done = await http.post(
-                form_action(reauth.text), data={**form_fields(reauth.text), "password": "carol-pass"}
+                form_action(reauth.text), data={**typed_fields(reauth.text), "password": "carol-pass"}
             )
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         carol = await _user(env, "carol")

@@ -22,7 +22,7 @@ from broker_support import (
     start_login,
     to_provider,
 )
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from fake_idp import FakeIdp
 from support import seed_user, update_realm
 from wire_env import Env
@@ -175,9 +175,9 @@ async def test_the_link_password_form_is_brute_force_protected(existing: tuple[B
         page = await http.post(form_action(page.text), data={**form_fields(page.text), "submitAction": "linkAccount"})
         assert page.status_code == 200 and "password" in page.text
         for _ in range(3):
-            page = await http.post(form_action(page.text), data={**form_fields(page.text), "password": "wrong"})
+            page = await http.post(form_action(page.text), data={**typed_fields(page.text), "password": "wrong"})
             assert page.status_code == 200 and "Invalid" in page.text
-        page = await http.post(form_action(page.text), data={**form_fields(page.text), "password": "password"})
+        page = await http.post(form_action(page.text), data={**typed_fields(page.text), "password": "password"})
         assert "location" not in page.headers, page.headers
         # the locked user's answer is the generic message (disabledByBruteForceError: Messages.INVALID_USER)
         assert page.status_code == 200 and "Invalid username or password." in page.text

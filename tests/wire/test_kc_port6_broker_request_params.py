@@ -31,7 +31,7 @@ from broker_support import (
     start_login,
     user_named,
 )
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from fake_idp import FakeIdp
 from flow_builder import admin
 from support import seed_user
@@ -93,7 +93,7 @@ async def test_login_hint_and_idp_hint_link_an_existing_account(env: Env) -> Non
             )
             assert reauth.status_code == 200 and "alice-local" in reauth.text, reauth.text
             done = await http.post(
-                form_action(reauth.text), data={**form_fields(reauth.text), "password": "local-pass"}
+                form_action(reauth.text), data={**typed_fields(reauth.text), "password": "local-pass"}
             )
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from support import seed_user
 from wire_env import Env
 
@@ -74,7 +74,7 @@ async def test_an_existing_account_linked_through_it_becomes_a_managed_member(en
             fields = {**form_fields(confirm.text), "submitAction": "linkAccount"}
             reauth = await http.post(form_action(confirm.text), data=fields)
             done = await http.post(
-                form_action(reauth.text), data={**form_fields(reauth.text), "password": "local-pass"}
+                form_action(reauth.text), data={**typed_fields(reauth.text), "password": "local-pass"}
             )
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
         assert await _members(broker, org) == [("alice-local", "MANAGED")]

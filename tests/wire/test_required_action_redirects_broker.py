@@ -18,7 +18,7 @@ import pytest
 
 from broker_post_flow import POST, post_flow, provider_after
 from broker_support import Broker, broker_tokens, browser, button, provider_login, served, start_login
-from browser_flow import REDIRECT, form_action, form_fields
+from browser_flow import REDIRECT, form_action, form_fields, typed_fields
 from flow_builder import is_totp_setup
 from login_client import raw
 from mail_sink import Sink
@@ -130,7 +130,7 @@ async def test_linking_an_existing_account_is_redirected_to_the_consent_screen(e
             assert reauth.status_code == 200 and 'name="password"' in reauth.text, reauth.text[:500]
             with raw(http):
                 posted = await http.post(
-                    form_action(reauth.text), data={**form_fields(reauth.text), "password": "local-pass"}
+                    form_action(reauth.text), data={**typed_fields(reauth.text), "password": "local-pass"}
                 )
             assert action_params(posted)["execution"] == "OAUTH_GRANT"
             assert "FEDERATED_IDENTITY_LINK" in await saved(env)

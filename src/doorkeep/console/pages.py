@@ -248,10 +248,18 @@ def device_code(realm_display: str, action: str, error: str | None = None, *, ui
 
 
 def idp_link_confirm(
-    realm_display: str, action: str, form_token: str, attribute: str, value: str, *, ui: Language = ENGLISH
+    realm_display: str,
+    action: str,
+    form_token: str,
+    attribute: str,
+    value: str,
+    *,
+    ui: Language = ENGLISH,
+    hide_review: bool = False,
 ) -> str:
     """login-idp-link-confirm.ftl: "Account already exists", the account it matched as the page's error message
-    (IdpConfirmLinkAuthenticator: ``setError``), "Review profile" and "Add to existing account"."""
+    (IdpConfirmLinkAuthenticator: ``setError``), "Review profile" (not with ``hide_review``, the template's
+    ``hideReviewButton``) and "Add to existing account"."""
     return render(
         "login/idp_link_confirm.html",
         title=ui.text("confirmLinkIdpTitle"),
@@ -261,6 +269,7 @@ def idp_link_confirm(
         attribute=attribute,
         value=value,
         ui=ui,
+        hide_review=hide_review,
     )
 
 

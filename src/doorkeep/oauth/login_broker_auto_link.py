@@ -27,8 +27,11 @@ UNAVAILABLE = "User {0} authenticated with identity provider {1} does not exist.
 FIRST_LOGIN_ERROR = "IDENTITY_PROVIDER_FIRST_LOGIN_ERROR"  # the first broker login flow's event, failed
 
 
-async def first_login_error(site: LoginSite, error: str, alias: str, identity: str, **more: str) -> None:
-    """IDENTITY_PROVIDER_FIRST_LOGIN_ERROR with the brokered identity (LoginActionsService.brokerLoginFlow)."""
+async def first_login_error(
+    site: LoginSite, error: str, alias: str, identity: str, user_id: str | None = None, **more: str
+) -> None:
+    """IDENTITY_PROVIDER_FIRST_LOGIN_ERROR with the brokered identity (LoginActionsService.brokerLoginFlow), and the
+    user an authenticator of the flow set on the event (``user_id``)."""
     details = {"identity_provider": alias, "identity_provider_identity": identity, **more}
     if site.request.redirect_uri:
         details["redirect_uri"] = site.request.redirect_uri
@@ -38,6 +41,7 @@ async def first_login_error(site: LoginSite, error: str, alias: str, identity: s
         FIRST_LOGIN_ERROR,
         now=site.services.clock.now(),
         client_id=site.client.client_id,
+        user_id=user_id,
         ip=site.browser.ip_address,
         error=error,
         details=details,

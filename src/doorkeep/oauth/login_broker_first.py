@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import user_profile as up_config
 from doorkeep.broker import first_login, idp_mappers, oidc
@@ -41,21 +41,23 @@ from doorkeep.oauth.broker_steps import (
     Continue,
     Decision,
     Page,
-    error_event,
     finish,
     identity_of,
     record,
     to_context,
 )
 from doorkeep.oauth.login_outcomes import Refused
-from doorkeep.oauth.login_password import INVALID_CREDENTIALS
+from doorkeep.oauth.login_password import ACCOUNT_DISABLED, INVALID_CREDENTIALS, USERNAME_EXISTS, form_username
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.oauth.profile_check import MISSING_USERNAME, field_errors
 from doorkeep.organizations import brokers, member_email
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import broker_flow_plan, flow_model, flow_plan, flow_support
 from doorkeep.users import account_profile, brute_force, declared, profile
-from doorkeep.users.credentials import Verdict, check_password
+from doorkeep.users.credentials import SharedEmail, Verdict, check_password, find_login_user
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 REVIEW_PROFILE = "idp-review-profile"  # IdpReviewProfileAuthenticatorFactory.PROVIDER_ID
 MODE = "update.profile.on.first.login"  # IdpReviewProfileAuthenticatorFactory.UPDATE_PROFILE_ON_FIRST_LOGIN
@@ -65,6 +67,17 @@ EMAIL_CHANGED, USERNAME_CHANGED = login_broker_email.EMAIL_CHANGED, login_broker
 LINK_ACCOUNT, UPDATE_PROFILE = "linkAccount", "updateProfile"  # login-idp-link-confirm.ftl's submitAction values
 FIELDS = ("username", "email", "firstName", "lastName")
 IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE event's context
+
+
+def review_runs(realm: Realm, alias: str) -> bool:
+    """Whether provider ``alias``'s first broker login flow runs Review Profile (an execution not DISABLED): without
+    it IdpConfirmLinkAuthenticator hides "Review profile" (``hideReviewButton``: no successful review execution)."""
+    flows = flow_model.of(realm)
+    flow = flow_support.first_login_flow(realm, flows, alias)
+    if flow is None:
+        return True
+    step = next((e for e in flows.children(flow.id) if e.authenticator == REVIEW_PROFILE), None)
+    return step is not None and step.requirement != af.DIS
 
 
 def review_mode(realm: Realm, alias: str) -> str:
@@ -198,11 +211,14 @@ def plan_of(realm: Realm, alias: str) -> broker_flow_plan.BrokerPlan | None:
 
 
 async def confirm(site: LoginSite, tab_id: str, context: JSON, action: str) -> Decision | None:
-    """IdpConfirmLinkAuthenticator.action: "Review profile" shows the review page again, whatever its mode (the
-    account it matched forgotten); "Add to existing account" asks for that account's password. None: an unknown
-    action."""
+    """IdpConfirmLinkAuthenticator.action: "Review profile" restarts the flow with the review enforced, which shows
+    the review page again whatever its mode (the account it matched forgotten), or, with Review Profile DISABLED
+    (the button hidden, the value posted anyway), comes straight back to "Account already exists"; "Add to
+    existing account" asks for that account's password. None: an unknown action."""
     if action == UPDATE_PROFILE:
         kept = {k: v for k, v in context.items() if k not in ("existing", "attribute", "value")}
+        if not review_runs(site.realm, str(context["alias"])):
+            return await _create_or_confirm(site, tab_id, kept)
         return Page(REVIEW_STEP, kept | {ENFORCE: True})
     if action == LINK_ACCOUNT:
         return await verify_existing(site, tab_id, context)
@@ -281,28 +297,55 @@ async def review(
     return await _create_or_confirm(site, tab_id, updated)
 
 
+async def reauth_user(tx: Tx, realm: Realm, typed: str) -> User | None:
+    """The user the re-authentication form names (AbstractUsernameFormAuthenticator.getUserFromForm): the typed
+    username, trimmed, looked up by name or e-mail as the login form does; raises SharedEmail for an e-mail several
+    users share. Not the account the flow matched: IdpUsernamePasswordForm leaves the prefilled username editable
+    and validates whoever is typed (KEYCLOAK-12870), so the identity goes to the user whose password was proved."""
+    username = form_username(typed)
+    return await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+
+
 async def reauthenticate(
-    site: LoginSite, tab_id: str, context: JSON, password: str, verdict: Verdict | None
+    site: LoginSite, tab_id: str, context: JSON, typed: str | None, password: str, verdict: Verdict | None
 ) -> Decision | None:
-    """IdpUsernamePasswordForm: the existing account's password (Brute Force Detection refuses a locked user and
-    counts misses, as on the login form); right, the identity is linked (FEDERATED_IDENTITY_LINK) and the login
-    goes on as that user. A miss is the generic "Invalid username or password.": the form inherits
-    AbstractUsernameFormAuthenticator.getDefaultChallengeMessage, Messages.INVALID_USER since keycloak@b137016c.
-    None when the account or the provider is gone."""
+    """IdpUsernamePasswordForm: the username (prefilled with the matched account's, still editable) and its
+    password, as the login form checks them (Brute Force Detection refuses a locked user and counts misses); right,
+    the identity is linked to that user (FEDERATED_IDENTITY_LINK) and the login goes on as that user, never as one
+    whose password was not given. A miss is the generic "Invalid username or password.": the form inherits
+    AbstractUsernameFormAuthenticator.getDefaultChallengeMessage, Messages.INVALID_USER since keycloak@b137016c;
+    each refusal is the flow's IDENTITY_PROVIDER_FIRST_LOGIN_ERROR (``user_not_found``, ``username_in_use``,
+    ``user_temporarily_disabled``, ``invalid_user_credentials``, ``user_disabled``) with the typed ``username``.
+    None when the provider is gone."""
     tx, services = site.tx, site.services
-    user = await tx.users.get(str(context["existing"]))
-    provider = idp.by_alias(site.realm, str(context["alias"]))
-    if user is None or provider is None:
+    alias, identity = str(context["alias"]), str(context["username"])
+    if idp.by_alias(site.realm, alias) is None:
         return None
-    locked = await brute_force.refusal(tx, site.realm, user, services.clock.now()) is not None
-    right = not locked and await check_password(tx, user, password, verdict, realm=site.realm)
-    if not right and not locked and user.enabled and password:
-        await brute_force.failed_login(tx, site.realm, user, site.browser.ip_address, services.clock.now_ms())
-    if not right or not user.enabled:
-        await error_event(
-            site, "invalid_user_credentials", identity_provider=str(context["alias"]), username=user.username
-        )
+    username = form_username(typed or "")
+    named = {"username": username} if username else {}
+    try:
+        user = await reauth_user(tx, site.realm, username)
+    except SharedEmail:  # setDuplicateUserChallenge, as on the login form
+        await login_broker_auto_link.first_login_error(site, "username_in_use", alias, identity, **named)
+        return Page(REAUTH_STEP, context, error=USERNAME_EXISTS)
+    if user is None:  # testInvalidUser: dummyHash, USER_NOT_FOUND
+        await check_password(tx, None, password, verdict, realm=site.realm)
+        await login_broker_auto_link.first_login_error(site, "user_not_found", alias, identity, **named)
         return Page(REAUTH_STEP, context, error=INVALID_CREDENTIALS)
+    refused = await brute_force.refusal(tx, site.realm, user, services.clock.now())
+    if refused is not None:
+        await login_broker_auto_link.first_login_error(site, refused, alias, identity, user.id, **named)
+        return Page(REAUTH_STEP, context, error=INVALID_CREDENTIALS)
+    if not await check_password(tx, user, password, verdict, realm=site.realm):
+        if user.enabled and password:  # Keycloak counts no empty form password
+            now = services.clock.now_ms()
+            await brute_force.failed_login(tx, site.realm, user, site.browser.ip_address, now, attempted=username)
+        error = "invalid_user_credentials"
+        await login_broker_auto_link.first_login_error(site, error, alias, identity, user.id, **named)
+        return Page(REAUTH_STEP, context, error=INVALID_CREDENTIALS)
+    if not user.enabled:
+        await login_broker_auto_link.first_login_error(site, "user_disabled", alias, identity, user.id, **named)
+        return Page(REAUTH_STEP, context, error=ACCOUNT_DISABLED)
     return await _link_existing(site, tab_id, context, user)
 
 

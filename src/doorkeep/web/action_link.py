@@ -19,7 +19,7 @@ from doorkeep import events
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion, login_session
+from doorkeep.oauth import login_completion, login_session, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import new_tab_id
 from doorkeep.oauth.login_step import StepContext
@@ -117,7 +117,11 @@ async def confirmation(
     if remember_original:
         confirmed = dataclasses.replace(confirmed, original_auth_session_id=token.auth_session_id)
     key = await action_tokens.serialize(tx, link.services, realm.id, issuer(request, realm.name), confirmed)
-    response = html(body(f"{action_url(request, realm, 'action-token')}?key={key}"))
+    # Urls.actionTokenBuilder with the new tab's client: the link names the login's client (the e-mailed one too)
+    target = redirect_uris.with_params(
+        action_url(request, realm, "action-token"), {"key": key, "client_id": link.client.client_id}
+    )
+    response = html(body(target))
     await set_auth_cookie(response, request, tx, realm, auth_session)
     return response
 

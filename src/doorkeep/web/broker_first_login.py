@@ -43,7 +43,7 @@ from doorkeep.oauth.broker_steps import (
 from doorkeep.oauth.login_choices import EXECUTION, TRY_ANOTHER_WAY
 from doorkeep.oauth.login_session import LOGIN_ACTION
 from doorkeep.oauth.update_email import SEND_FAILED
-from doorkeep.users.credentials import Verdict, assess
+from doorkeep.users.credentials import SharedEmail, Verdict, assess
 from doorkeep.web import action_pages, login_tabs
 from doorkeep.web import locale as page_locale
 from doorkeep.web.broker_email import send_link
@@ -87,7 +87,9 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
     ui = page_locale.language(request, realm, auth_request=tab.request)
     target = _action(request, realm, s, tab.client)
     if step == CONFIRM_STEP:
-        body = pages.idp_link_confirm(display(realm), target, fresh, context["attribute"], context["value"], ui=ui)
+        hidden = not login_broker_first.review_runs(realm, str(context["alias"]))
+        attribute, value = context["attribute"], context["value"]
+        body = pages.idp_link_confirm(display(realm), target, fresh, attribute, value, ui=ui, hide_review=hidden)
     elif step == EMAIL_STEP:
         provider = idp.display_name(realm, context["alias"])
         body = pages.idp_link_email(
@@ -121,9 +123,9 @@ async def page(request: Request, tx: Tx, realm: Realm, tab: Tab, shown: Page) ->
             display(realm),
             target,
             fresh,
-            username=existing.username if existing else "",
+            username=existing.username if existing else "",  # prefilled, still editable (IdpUsernamePasswordForm)
             error=shown.error,
-            reauthenticate=True,
+            username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
             success=None if shown.error else ui.text("federatedIdentityConfirmReauthenticateMessage", context["alias"]),
             ui=ui,
         )
@@ -156,7 +158,11 @@ async def first_broker_login(request: Request) -> Response:
         context = tab.auth_session.notes.get(CONTEXT) if tab else None
         if tab is None or not isinstance(context, dict) or tab.auth_session.step != REAUTH_STEP or not password:
             return None
-        return await assess(tx, realm, await tx.users.get(context["existing"]), password)
+        try:  # the user the form names, whom the writing transaction checks (login_broker_first.reauthenticate)
+            user = await login_broker_first.reauth_user(tx, realm, str(form.get("username") or ""))
+        except SharedEmail:
+            return None
+        return await assess(tx, realm, user, password)
 
     verdict = await in_transaction(request, precheck, write=False)
 
@@ -194,7 +200,8 @@ async def first_broker_login(request: Request) -> Response:
         elif step == SELECT_STEP and request.method == "POST":
             decision = await login_broker_first.choose(here, tab_id, context, field(EXECUTION))
         elif step == REAUTH_STEP:
-            decision = await login_broker_first.reauthenticate(here, tab_id, context, password, verdict)
+            typed = field("username")
+            decision = await login_broker_first.reauthenticate(here, tab_id, context, typed, password, verdict)
         else:
             return error_page(request, realm, INVALID_REQUEST)
         return await respond(request, tx, realm, tab, decision)
