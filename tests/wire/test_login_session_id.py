@@ -88,12 +88,13 @@ async def test_another_users_login_in_a_second_tab_is_refused(kc: Env) -> None:
 
 async def test_an_expired_session_under_the_roots_id_gives_way_to_a_new_session(kc: Env) -> None:
     """ReAuthenticationTest.loginAfterExpiredUserSession's rule, in a tab opened before the session expired."""
-    await update_realm(kc, ssoSessionIdleTimeout=600)
+    # a signed-in login leaves the other tabs accessCodeLifespan (AuthenticationSessionManager): 20 minutes here
+    await update_realm(kc, ssoSessionIdleTimeout=600, accessCodeLifespan=1200)
     tab1 = await start(kc.http, "test", APP)
     tab2 = await start(kc.http, "test", "third-party")
     root = root_id(kc)
     old = await token(kc.http, code_from(await login(kc, tab1))["code"])
-    set_offset(kc, 900)  # the session idled out; tab 2's login (30 minutes) is still there
+    set_offset(kc, 900)  # the session idled out; tab 2's login (20 minutes) is still there
     new = await token(kc.http, code_from(await login(kc, tab2, OTHER))["code"], "third-party")
     events = await logins(kc)
     assert [(e["userId"], e["sessionId"]) for e in events] == [
