@@ -78,6 +78,9 @@ REQUESTER_DISABLED = "Login requester not enabled"  # loginRequesterNotEnabledMe
 CLIENT_NOT_FOUND = "Client not found."
 EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
 FORWARDED_ERROR_NOTE = "forwardedErrorMessage"  # LoginActionsService.FORWARDED_ERROR_MESSAGE_NOTE
+# AuthenticationProcessor.resetFlow cleared the executions' statuses: the next GET of the tab runs the flow from the
+# top (``login_rerun``), its Cookie authenticator included
+FLOW_RESET_NOTE = "doorkeep.flowReset"
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,8 @@ async def forward_error(tx: Tx, auth_session: AuthSession, text: str) -> None:
 async def time_out(tx: Tx, services: Services, realm: Realm, expired: TimedOut, action: str, ip: str) -> AuthSession:
     """SessionCodeChecks.isActionActive failing: the endpoint's ``*_ERROR`` ``expired_code``, then
     AuthenticationProcessor.resetFlow: the tab back at the login form with no user and no notes but Messages.
-    LOGIN_TIMEOUT forwarded to it, its root's timestamp moved. The web layer sends the browser to that form."""
+    LOGIN_TIMEOUT forwarded to it and the flow marked as reset (``FLOW_RESET_NOTE``), its root's timestamp moved.
+    The web layer sends the browser to that form, whose GET runs the flow again (``login_rerun``)."""
     now, tab = services.clock.now(), expired.auth_session
     stored = AuthRequest.from_json(tab.request)
     if stored.post_broker and action == "authenticate":  # the post broker login flow's OTP form (brokerLoginFlow)
@@ -231,7 +235,7 @@ async def time_out(tx: Tx, services: Services, realm: Realm, expired: TimedOut, 
         details={"code_id": tab.root},
     )
     request = _reset(stored)
-    notes, token = {FORWARDED_ERROR_NOTE: TIMED_OUT}, secrets.token_urlsafe(24)
+    notes, token = {FORWARDED_ERROR_NOTE: TIMED_OUT, FLOW_RESET_NOTE: "true"}, secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(tab.id, None, AUTHENTICATE, token, notes)
     if request != stored:
         await tx.flows.replace_auth_request(tab.id, request.to_json())

@@ -89,8 +89,8 @@ async def finish_tab(tx: Tx, realm: Realm, auth_session: AuthSession, now: int) 
     lifespan. Keycloak moves the root's timestamp back to expire it early, which also ends those tabs' required
     action and consent pages (accessCodeLifespanUserAction from that timestamp): their refresh restarts the login,
     whose cookie authenticator then signs the tab in. Here the step time stays ``now`` and the page refreshed in
-    that minute signs the tab in directly (no ``expired_code`` event, one redirect fewer), as Doorkeep's restarted
-    login shows its form rather than running the SSO cookie again."""
+    that minute signs the tab in directly (no ``expired_code`` event, one redirect fewer); a step of such a tab that
+    times out later is reset, and its form's next GET runs the SSO cookie again (``login_rerun``)."""
     await tx.flows.delete_auth_session(auth_session.id)
     if not await tx.flows.root_alive(realm.id, auth_session.root, None):
         return

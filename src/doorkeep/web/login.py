@@ -24,6 +24,7 @@ from doorkeep.oauth import (
     login_actions,
     login_completion,
     login_password,
+    login_rerun,
     login_restart,
     login_start,
     registration,
@@ -380,6 +381,16 @@ async def switch_language(request: Request) -> Response:
             return await login_tabs.timed_out(request, tx, realm, shown, target)
         if isinstance(shown, ErrorPage):
             return error_page(request, realm, shown.text)
+        rerun = None
+        if target == "authenticate" and code is None and execution is None:  # processFlow after a resetFlow
+            browsed = login_rerun.Browsed(
+                request.cookies.get(sso.IDENTITY_COOKIE),
+                request.cookies.get(remember_me.COOKIE),
+                issuer(request, realm.name),
+                browser(request),
+            )
+            rerun = await login_rerun.rerun(tx, state(request).services, realm, shown, browsed)
+            shown = rerun or shown
         outcome = shown.outcome
         if code is None and shown.user is not None:
             services, seen = state(request).services, browser(request, shown.auth_session)
@@ -391,7 +402,7 @@ async def switch_language(request: Request) -> Response:
         # requiredActionGET's page posts with the code an earlier GET of it drew (getOrGenerateCode)
         keep = target == action_redirect.PATH
         args = (request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)
-        response = await render(*args, keep_code=keep)
+        response = await render(*args, keep_code=keep, completes_flow=rerun is not None)
         response.headers["Cache-Control"] = NO_BACK
         return response
 
