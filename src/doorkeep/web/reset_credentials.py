@@ -75,21 +75,7 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
     auth_request = AuthRequest(
         client.client_id, redirect_uri or "", "code", "query", "openid", end_after_actions=redirect_uri is None
     )
-    now = state(request).services.clock.now()
-    auth_session = AuthSession(
-        login_session.new_tab_id(),
-        realm.id,
-        client.id,
-        secrets.token_urlsafe(24),
-        auth_request.to_json(),
-        None,
-        now + login_session.lifespan(realm),
-        login_session.AUTHENTICATE,
-        root_id=await login_pages.root_for_new_tab(request, tx, realm),
-        started=now,
-        step_time=now,
-    )
-    await tx.flows.create_auth_session(auth_session)
+    auth_session = await _new_tab(request, tx, realm, client, auth_request)
     return auth_session, client
 
 
@@ -146,8 +132,8 @@ async def forgot_credentials_endpoint(request: Request) -> Response:
     return await login.authorize_request(request, forgot=_first_form)
 
 
-async def _first_form(request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest) -> Response:
-    """The reset-credentials flow's first form for a checked authorization request, in a new tab."""
+async def _new_tab(request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest) -> AuthSession:
+    """A new login tab of the browser for ``auth_request``, at the flow's first step."""
     now = state(request).services.clock.now()
     auth_session = AuthSession(
         login_session.new_tab_id(),
@@ -163,6 +149,12 @@ async def _first_form(request: Request, tx: Tx, realm: Realm, client: Client, au
         step_time=now,
     )
     await tx.flows.create_auth_session(auth_session)
+    return auth_session
+
+
+async def _first_form(request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest) -> Response:
+    """The reset-credentials flow's first form for a checked authorization request, in a new tab."""
+    auth_session = await _new_tab(request, tx, realm, client, auth_request)
     return await _page(request, tx, realm, client, auth_session)
 
 

@@ -130,16 +130,22 @@ async def run_realm(
     """As ``run``, for a route under ``/{realm}``: the realm must exist and be the caller's to see."""
 
     async def with_realm(tx: Tx) -> Response:
-        identity = await authenticate(request, tx)
-        realm = await tx.realms.get_by_name(request.path_params["realm"])
-        if realm is None:
-            raise REALM_NOT_FOUND
-        if not identity.may_enter(realm):
-            raise FORBIDDEN
-        audit.caller(request, identity, realm)
+        identity, realm = await entered_realm(request, tx)
         return await work(RealmCall(request, tx, identity, state(request).services.clock.now(), realm))
 
     return await handlers.answer(request, with_realm, write=write)
+
+
+async def entered_realm(request: Request, tx: Tx) -> tuple[AdminIdentity, Realm]:
+    """The caller (401), the realm of the path (404) and entry to it (403), the caller noted for admin events."""
+    identity = await authenticate(request, tx)
+    realm = await tx.realms.get_by_name(request.path_params["realm"])
+    if realm is None:
+        raise REALM_NOT_FOUND
+    if not identity.may_enter(realm):
+        raise FORBIDDEN
+    audit.caller(request, identity, realm)
+    return identity, realm
 
 
 async def admin_realm(request: Request, tx: Tx, role: str) -> Realm:
@@ -173,13 +179,7 @@ async def admin_user(request: Request, tx: Tx) -> tuple[AdminIdentity, Realm, Us
     """For ``users/{id}/…`` handlers run by ``handlers.answer``: the caller (401), the realm (404), entry to it
     (403), then the path's user as UsersResource.user finds it (``located_user``). The handler then makes its
     method's own check (requireView, requireManage, ...) with the returned identity."""
-    identity = await authenticate(request, tx)
-    realm = await tx.realms.get_by_name(request.path_params["realm"])
-    if realm is None:
-        raise REALM_NOT_FOUND
-    if not identity.may_enter(realm):
-        raise FORBIDDEN
-    audit.caller(request, identity, realm)
+    identity, realm = await entered_realm(request, tx)
     return identity, realm, await located_user(tx, identity, realm, request.path_params["id"])
 
 

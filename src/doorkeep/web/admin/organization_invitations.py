@@ -35,8 +35,7 @@ from doorkeep.organizations.model import Organization
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin import organization_access as access
-from doorkeep.web.admin.auth import FORBIDDEN, authenticate
-from doorkeep.web.admin.common import REALM_NOT_FOUND, RealmCall, no_content, run_realm
+from doorkeep.web.admin.common import RealmCall, entered_realm, no_content, run_realm
 from doorkeep.web.admin.organizations import load_organization
 from doorkeep.web.http import UNSUPPORTED_MEDIA_TYPE, base_url, issuer, read_admin_body, read_json, state
 
@@ -93,12 +92,7 @@ async def _prepare(request: Request, whom: Whom) -> tuple[Realm, invitation_mail
     services = state(request).services
 
     async def work(tx: Tx) -> tuple[Realm, invitation_mail.Prepared]:
-        identity = await authenticate(request, tx)
-        realm = await tx.realms.get_by_name(request.path_params["realm"])
-        if realm is None:
-            raise REALM_NOT_FOUND
-        if not identity.may_enter(realm):
-            raise FORBIDDEN
+        identity, realm = await entered_realm(request, tx)
         call = RealmCall(request, tx, identity, services.clock.now(), realm)
         org = await load_organization(call, request.path_params["id"], access.MANAGE)
         invitations.require_enabled(org)
