@@ -50,7 +50,7 @@ async def test_parallel_refreshes_allow_exactly_max_reuse_plus_one(engine_env: E
     await seed_realm(env.db, env.clock, revoke_refresh_token=True, refresh_token_max_reuse=max_reuse)
     await seed_client(env.db, "test", "app")
     await seed_user(env.db, env.clock, "test", "user1")
-    token = (await password_grant(env.http, "test", "app", scope=scope)).json()["refresh_token"]
+    token = (await password_grant(env.http, "test", "app", scope=scope or None)).json()["refresh_token"]
     responses = await asyncio.gather(*(refresh(env.http, "test", "app", token) for _ in range(5)))
     statuses = sorted(r.status_code for r in responses)
     assert statuses.count(200) == max_reuse + 1, [r.text for r in responses]
@@ -166,7 +166,7 @@ async def test_refreshes_racing_a_logout_finish_before_it_or_are_refused(engine_
     env = engine_env
     await _raced_env(env)
     for _ in range(4):
-        token = (await password_grant(env.http, "test", "app", scope=scope)).json()["refresh_token"]
+        token = (await password_grant(env.http, "test", "app", scope=scope or None)).json()["refresh_token"]
         env.clock.advance(1)  # each refresh of the round may touch the session
         form = {"client_id": "app", "client_secret": "secret", "refresh_token": token}
         await _racing(env, token, env.http.post(token_url("test", "logout"), data=form))

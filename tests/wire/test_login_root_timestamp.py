@@ -1,8 +1,7 @@
 """A login finished in one tab moves the browser's root authentication session's timestamp, as Keycloak's
-RootAuthenticationSessionAdapter.removeAuthenticationSessionByTabId does when AuthenticationSessionManager.
-removeTabIdInAuthenticationSession drops the finished tab and others remain: the other tabs' logins live the root's
-lifespan (SessionExpiration.getAuthSessionLifespan) and their pages their own timeouts (ClientSessionCode.
-isActionActive) from that moment, not from their own last step."""
+AuthenticationSessionManager.updateAuthenticationSessionAfterSuccessfulAuthentication does when the finished tab is
+dropped and others remain: the other tabs' logins live accessCodeLifespan from that moment, and their pages their own
+timeouts (ClientSessionCode.isActionActive) from it, not from their own last step."""
 
 from __future__ import annotations
 
@@ -15,8 +14,6 @@ from support import seed_login_realm, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-LOGIN = 1800  # accessCodeLifespanLogin's default, the longest code lifespan: the root's lifespan too
 
 
 async def two_tabs(env: Env) -> tuple[httpx.Response, httpx.Response]:
@@ -33,15 +30,27 @@ async def signs_in(env: Env, page: httpx.Response) -> None:
     assert "code" in code_from(done) and "error" not in code_from(done), done.headers["location"]
 
 
-async def test_the_other_tabs_login_lives_the_roots_lifespan_from_the_login_finished(env: Env) -> None:
-    """Tab two signs in 1000 s after both tabs opened; a second short of the root's lifespan after that (2799 s
-    after tab one's own last step, long past it counted from there) tab one's form still signs the user in."""
+@pytest.mark.parametrize(("after", "signed_in"), [(59, True), (61, False)])
+async def test_the_other_tabs_login_lives_the_access_code_lifespan_from_the_login_finished(
+    env: Env, after: int, signed_in: bool
+) -> None:
+    """AuthenticationSessionManager.updateAuthenticationSessionAfterSuccessfulAuthentication: once tab two signs in
+    (1000 s after both tabs opened), the root's other tabs live accessCodeLifespan (60 s) from then, not the root's
+    1800 s. Within it tab one's form still signs the user in; after it, the form ends at the client with Keycloak's
+    ``temporarily_unavailable`` / ``authentication_expired`` (the browser is signed in, its login tab is gone)."""
     await seed_login_realm(env.db, env.clock, events=True)
     waiting, signing_in = await two_tabs(env)
     env.clock.advance(1000)
     await signs_in(env, signing_in)
-    env.clock.advance(LOGIN - 1)
-    await signs_in(env, waiting)
+    env.clock.advance(after)
+    if signed_in:
+        await signs_in(env, waiting)
+        return
+    done = await submit(env.http, waiting, username="user1", password="password")
+    assert done.headers.get("location", "").startswith(REDIRECT), done.text[:1500]
+    answer = code_from(done)
+    assert answer["error"] == "temporarily_unavailable", answer
+    assert answer["error_description"] == "authentication_expired" and "code" not in answer, answer
 
 
 async def test_the_other_tabs_page_gets_its_own_timeout_from_the_login_finished(env: Env) -> None:

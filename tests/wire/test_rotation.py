@@ -30,7 +30,8 @@ async def realm(env: Env) -> Env:
 
 
 async def login(env: Env, scope: str = "offline_access") -> str:
-    response = await password_grant(env.http, "test", "app", scope=scope)
+    """A password grant's refresh token; ``scope`` "" sends no scope (an online token): ``scope=`` is invalid_scope."""
+    response = await password_grant(env.http, "test", "app", scope=scope or None)
     assert response.status_code == 200, response.text
     return str(response.json()["refresh_token"])
 
