@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
-GRANT_TYPE = "refresh_token"
+GRANT_TYPE = issue.REFRESH_GRANT
 
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
@@ -83,10 +83,11 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
 
 def _refused(err: e.OAuthError) -> e.OAuthError:
     """RefreshTokenGrantType's REFRESH_TOKEN_ERROR: ``invalid_token`` with the description as ``reason``; the
-    offline permission's refusal and the certificate binding's keep ``not_allowed`` (KEYCLOAK-6771). A resource
-    refused (``invalid_target``) is the answer alone, with no event, as Keycloak's TokenInterceptorException; so is
-    a selected organization refused (validateSelectedOrganization's ErrorResponseException)."""
-    if isinstance(err, e.InvalidTarget) or err.description == selected.INVALID:  # ErrorResponseException: no event
+    offline permission's refusal and the certificate binding's keep ``not_allowed`` (KEYCLOAK-6771). A refusal
+    raised to record no event (``event_error=""``) stays the answer alone: a resource refused (``invalid_target``,
+    Keycloak's TokenInterceptorException) or a selected organization gone (validateSelectedOrganization's
+    ErrorResponseException)."""
+    if err.event_error == "":
         return err
     if not isinstance(err, e.NotAllowed) and err.description != mtls.MISMATCH:  # a certificate's: not_allowed
         err.event_error = "invalid_token"
