@@ -56,8 +56,8 @@ async def on_refresh(tx: Tx, realm: Realm, user: User, claims: Mapping[str, Any]
     alias = claims.get(CLAIM)
     if alias is None:
         return None
-    alias = str(alias)
-    org = next((o for o in await tx.organizations.realm_organizations(realm.id) if o.alias == alias), None)
-    if org is None or not org.enabled or await tx.organizations.membership(org.id, user.id) is None:
+    # the user's own organizations: one that is gone or that the user left is not among them
+    org = next((o for o in await tx.organizations.of_user(user.id) if o.alias == alias), None)
+    if org is None or not org.enabled:
         raise e.InvalidGrant(INVALID, event_error="")
-    return alias
+    return org.alias
