@@ -27,6 +27,7 @@ from doorkeep.oauth import (
     verify_profile,
 )
 from doorkeep.oauth import consent as consent_screen
+from doorkeep.oauth import logout as rp_logout
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import (
     AccountUpdated,
@@ -216,14 +217,11 @@ async def _issue(
 
 
 async def skips_link(tx: Tx, realm: Realm, client: Client) -> bool:
-    """SystemClientUtil.checkSkipLink: no "Back to Application" for the system client, whose base URL is account
-    management: ``account`` while it is enabled, otherwise ``_system``."""
-    if client.client_id == "account":
-        return client.enabled
-    if client.client_id != "_system":
+    """SystemClientUtil.checkSkipLink: no "Back to Application" for the system client (``logout.system_client``:
+    ``account`` while it is enabled, otherwise ``_system``), whose base URL is account management."""
+    if client.client_id not in ("account", "_system"):
         return False
-    account = await tx.clients.get_by_client_id(realm.id, "account")
-    return account is None or not account.enabled
+    return client.client_id == await rp_logout.system_client(tx, realm)
 
 
 def client_base(client: Client) -> str | None:

@@ -340,7 +340,7 @@ async def finish_logout(
         tx, realm, finish.ending, now=now, client_id=finish.recorded, ip=ip, redirect_uri=finish.target
     )
     skip = client is not None and await skips_link(tx, realm, client)
-    back = None if skip else await _back_link(request, tx, realm, client)
+    back = None if skip or client is None else effective_url(client, base_url(request))
     response = _after_logout(realm, client, finish.final, framed, ui, back, skip)
     expired = (cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF)
     cookies.expire(request, response, realm, *expired)
