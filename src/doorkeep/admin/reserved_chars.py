@@ -7,15 +7,24 @@ import re
 
 from doorkeep.errors import AdminError
 
-RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
+# ReservedCharValidator.RESERVED_CHARS_PATTERN: the ANSI control characters, RFC 3986's reserved ones, the backslash
+_RESERVED_CLASS = r"\x00-\x1f:/?#@!$&()*+,;=\[\]\\"
+RESERVED = re.compile(f"[{_RESERVED_CLASS}]")
 # RESERVED_CHARS_LOCALES_PATTERN (KEYCLOAK-14231): the same and ``{``, ``}``, ``%``, for a realm's supported locales
-LOCALES = re.compile(r"[:/?#@!$&()*+,;=\[\]\\{}%]")
+LOCALES = re.compile(f"[{_RESERVED_CLASS}{{}}%]")
+
+
+def _message(found: re.Match[str]) -> str:
+    """validate's message: a control character as ``0x`` and its hex code, any other quoted."""
+    char = found.group()
+    shown = f"0x{ord(char):x}" if ord(char) < 32 else f"'{char}'"
+    return f"Character {shown} not allowed."
 
 
 def reserved_message(value: str) -> str | None:
     """ReservedCharException's message for the first reserved character of ``value``; None when it has none."""
     found = RESERVED.search(value)
-    return None if found is None else f"Character '{found.group()}' not allowed."
+    return None if found is None else _message(found)
 
 
 def locale_message(locales: object) -> str | None:
@@ -23,7 +32,7 @@ def locale_message(locales: object) -> str | None:
     first such character in it); None when none does or ``locales`` is not a list."""
     for locale in locales if isinstance(locales, list) else ():
         if isinstance(locale, str) and (found := LOCALES.search(locale)) is not None:
-            return f"Character '{found.group()}' not allowed."
+            return _message(found)
     return None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import ipaddress
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -101,6 +102,9 @@ SECRET_REENTRY = (
     " settings are changed"
 )
 DEFAULT_AUTH_METHOD = "client_secret_post"  # OAuth2IdentityProviderConfig.getClientAuthMethod without one
+
+
+JAVA_SPACE = re.compile(r"[ \t\n\x0b\f\r]")  # java.util.regex ``\s``: ASCII white space only
 
 
 def bad(message: str) -> AdminError:
@@ -404,8 +408,8 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     alias = rep.get("alias")
     if not isinstance(alias, str) or not alias:
         raise bad("Invalid identity provider alias")  # IdentityProviderModel requires one
-    if " " in alias:
-        raise bad("Empty Space not allowed.")  # ReservedCharValidator.validateNoSpace
+    if JAVA_SPACE.search(alias):
+        raise bad("Empty Space not allowed.")  # ReservedCharValidator.validateNoSpace (Java's \s)
     if reserved := reserved_message(alias):  # ReservedCharValidator.validate
         raise bad(reserved)
     provider_id = bound_provider_id(rep)
