@@ -25,6 +25,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
@@ -67,6 +68,7 @@ EMAIL_CHANGED, USERNAME_CHANGED = login_broker_email.EMAIL_CHANGED, login_broker
 LINK_ACCOUNT, UPDATE_PROFILE = "linkAccount", "updateProfile"  # login-idp-link-confirm.ftl's submitAction values
 FIELDS = ("username", "email", "firstName", "lastName")
 IDP_REVIEW = "IDP_REVIEW"  # UserProfileContext.IDP_REVIEW, the UPDATE_PROFILE event's context
+UNEXPECTED_EVENT_ERROR = "identityProviderUnexpectedErrorMessage"  # Messages.IDENTITY_PROVIDER_UNEXPECTED_ERROR
 
 
 def review_runs(realm: Realm, alias: str) -> bool:
@@ -358,6 +360,8 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
         return None
     config = oidc.Config.of(provider)
     brokered = identity_of(context)
+    if any(f.alias == config.alias for f in await tx.federated.of_user(user.id)):
+        return await _already_linked(site, config.alias, brokered, user)
     await first_login.link(tx, site.realm, config, brokered, user)
     changed = bool(context.get(EMAIL_CHANGED))
     user = await idp_mappers.update_brokered_user(
@@ -366,3 +370,28 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
     await brokers.join_through(tx, site.realm, config.alias, user.id)
     await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
     return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
+
+
+async def _already_linked(site: LoginSite, alias: str, brokered: oidc.Identity, user: User) -> Decision:
+    """The verified user already holds a link to the provider (another of its identities): Keycloak's
+    afterFirstBrokerLogin adds the link regardless, its store refuses a second link of the user to the provider
+    (JpaUserProvider.addFederatedIdentity's flush), and the method's ``catch (Exception e)`` answers
+    redirectToErrorPage: IDENTITY_PROVIDER_LOGIN_ERROR ``identityProviderUnexpectedErrorMessage`` with the user, and
+    the 500 "Unexpected error when authenticating with identity provider" page that ends the login. The existing
+    link is kept as it is; nothing is linked."""
+    await events.record(
+        site.tx,
+        site.realm,
+        "IDENTITY_PROVIDER_LOGIN_ERROR",
+        now=site.services.clock.now(),
+        client_id=site.client.client_id,
+        user_id=user.id,
+        ip=site.browser.ip_address,
+        error=UNEXPECTED_EVENT_ERROR,
+        details={
+            "identity_provider": alias,
+            "identity_provider_identity": brokered.username,
+            "username": user.username,
+        },
+    )
+    return Continue(Refused(UNEXPECTED, 500), site.request)
