@@ -377,8 +377,9 @@ async def _already_linked(site: LoginSite, alias: str, brokered: oidc.Identity, 
     afterFirstBrokerLogin adds the link regardless, its store refuses a second link of the user to the provider
     (JpaUserProvider.addFederatedIdentity's flush), and the method's ``catch (Exception e)`` answers
     redirectToErrorPage: IDENTITY_PROVIDER_LOGIN_ERROR ``identityProviderUnexpectedErrorMessage`` with the user, and
-    the 500 "Unexpected error when authenticating with identity provider" page that ends the login. The existing
-    link is kept as it is; nothing is linked."""
+    the "Unexpected error when authenticating with identity provider" page that ends the login. Keycloak answers it
+    with 500 (a database error it caught); here it is a refusal the person's own input caused, so 400 (no answer of
+    Doorkeep's to input is a 500). The existing link is kept as it is; nothing is linked."""
     await events.record(
         site.tx,
         site.realm,
@@ -394,4 +395,4 @@ async def _already_linked(site: LoginSite, alias: str, brokered: oidc.Identity, 
             "username": user.username,
         },
     )
-    return Continue(Refused(UNEXPECTED, 500), site.request)
+    return Continue(Refused(UNEXPECTED, 400), site.request)
