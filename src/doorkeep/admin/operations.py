@@ -218,15 +218,23 @@ async def update_client(
     return new
 
 
+def setting_problems(realm: Realm, client: Client) -> list[str]:
+    """DefaultClientValidationProvider's checks after the URLs and the protocol, in its order, for the admin API and
+    client registration alike: CIBA settings, default ACR values, then session timeouts."""
+    return (
+        ciba_validation.client_problems(realm, client)  # CibaClientValidation
+        + acr.default_acr_problems(client, realm)  # validateDefaultAcrValues
+        + session_limits.client_problems(realm, client)
+    )
+
+
 def check_client(realm: Realm, client: Client, problems: Sequence[str] = ()) -> None:
     """Keycloak's ValidationUtil.validateClient for URLs, then ``problems`` (the pairwise mappers', found by the
     caller: they may need a fetch), the protocol, then session timeouts: 400 ``invalid_input``, the messages
     joined by "; "."""
     messages = [e.message for e in client_urls.url_errors(client)] + list(problems)
     messages += client_protocol.problems(client)  # validateProtocol
-    messages += ciba_validation.client_problems(realm, client)  # CibaClientValidation
-    messages += acr.default_acr_problems(client, realm)  # validateDefaultAcrValues
-    messages += session_limits.client_problems(realm, client)
+    messages += setting_problems(realm, client)
     if messages:
         raise AdminError(400, "invalid_input", key="error", description="; ".join(dict.fromkeys(messages)))
     if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.admin import mapper_grants, operations, session_limits
+from doorkeep.admin import mapper_grants, operations
 from doorkeep.admin.admin_event_rules import strip_client
 from doorkeep.admin.permissions import Grantor, closure_facts, is_admin_role, may_grant
 from doorkeep.admin.representations import RepresentationError
@@ -27,8 +27,7 @@ from doorkeep.clientreg import default_roles, policies, privileged
 from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import acr, client_urls
-from doorkeep.oauth.ciba import validation as ciba_validation
+from doorkeep.oauth import client_urls
 from doorkeep.realms import master_clients
 from doorkeep.realms.provisioning import new_id, new_secret
 from doorkeep.web.admin import parse
@@ -82,9 +81,7 @@ def validate(realm: Realm, client: Client) -> None:
     """validateClient: ``invalid_redirect_uri`` when a redirect URI is at fault, else ``invalid_client_metadata``,
     with every message (ValidationResult.getAllErrorsAsString), the session timeouts' last."""
     errors = client_urls.url_errors(client)
-    messages = [e.message for e in errors] + ciba_validation.client_problems(realm, client)
-    messages += acr.default_acr_problems(client, realm)
-    messages += session_limits.client_problems(realm, client)
+    messages = [e.message for e in errors] + operations.setting_problems(realm, client)
     if messages:
         code = "invalid_redirect_uri" if any(e.place.startswith("redirectUris") for e in errors) else None
         description = "; ".join(dict.fromkeys(messages))
