@@ -87,12 +87,13 @@ async def execute(request: Request) -> Response:
         if auth_session is not None and auth_session.expires <= now:
             auth_session = None
         if isinstance(token, Refusal):  # handleActionTokenVerificationException
-            if token.expired and auth_session is not None:  # event.clone().error(EXPIRED_CODE): no reason
-                await record_event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
-                return await _start_again(request, tx, realm, auth_session)
+            again = token.expired and auth_session is not None  # event.clone().error(EXPIRED_CODE): no reason
+            details = None if again else _reason(token)
             await record_event(
-                tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error, details=_reason(token)
+                tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error, details=details
             )
+            if again and auth_session is not None:
+                return await _start_again(request, tx, realm, auth_session)
             return error_page(request, realm, token.text, back_uri=await _back(tx, realm, request))
         if token.action == action_tokens.IMPERSONATE:  # no client and no confirmation: its own checks
             return await impersonation_link.redeem(request, tx, realm, token)
@@ -101,55 +102,37 @@ async def execute(request: Request) -> Response:
         client = await tx.clients.get_by_client_id(realm.id, token.client_id)
         refused = _check(token, realm, user, client, base_url(request), default_error)
         other = await _other_user(request, tx, realm, user) if user is not None and user.enabled else None
+        link_token = token
+
+        async def refuse(error: str, text: str, details: dict[str, str | None] | None = None) -> Response:
+            """The link refused before anything of it is done: the handler's event with this error, the page."""
+            await record_event(
+                tx,
+                services,
+                realm,
+                event_type,
+                ip,
+                token=link_token,
+                error=error,
+                client_id=link_token.client_id,
+                details=details,
+            )
+            return error_page(request, realm, text)
+
         if other is not None:  # checkIsUserValid, after the user checks: nothing of the link is done
-            await record_event(
-                tx,
-                services,
-                realm,
-                event_type,
-                ip,
-                token=token,
-                error=DIFFERENT_USER_ERROR,
-                client_id=token.client_id,
-                details={"existing_user": other.id},
-            )
-            return error_page(request, realm, login_completion.DIFFERENT_USER.format(other.username))
+            existing: dict[str, str | None] = {"existing_user": other.id}
+            return await refuse(DIFFERENT_USER_ERROR, login_completion.DIFFERENT_USER.format(other.username), existing)
         if refused is not None:
-            await record_event(
-                tx,
-                services,
-                realm,
-                event_type,
-                ip,
-                token=token,
-                error=refused.error,
-                client_id=token.client_id,
-                details=_reason(refused),
-            )
-            return error_page(request, realm, refused.text)
+            return await refuse(refused.error, refused.text, _reason(refused))
         assert user is not None and client is not None
         # checkTokenWasNotUsedYet: before the handler, so a spent link never reaches its confirmation page
         if handlers.single_use(token) and await tx.action_tokens.is_used(token.single_use_key, now):
             spent: dict[str, str | None] = {"reason": "expiredActionMessage"}  # (EXPIRED_CODE, EXPIRED_ACTION)
-            await record_event(
-                tx,
-                services,
-                realm,
-                event_type,
-                ip,
-                token=token,
-                error="expired_code",
-                client_id=token.client_id,
-                details=spent,
-            )
-            return error_page(request, realm, action_tokens.EXPIRED_ACTION)
+            return await refuse("expired_code", action_tokens.EXPIRED_ACTION, spent)
         # An accepted invitation's token is revoked: its link opened again is the handler's stale-link error page,
         # not "already a member" (OrganizationInvitationTokenTest#testInvitationIsConsumedOnlyAfterConfirmation)
         if token.action == action_tokens.INVITE_ORG and await acceptance.consumed(tx, token, now):
-            await record_event(
-                tx, services, realm, event_type, ip, token=token, error=default_error, client_id=token.client_id
-            )
-            return error_page(request, realm, action_tokens.STALE_INVITE_ORG)
+            return await refuse(default_error, action_tokens.STALE_INVITE_ORG)
         link = Link(request, tx, services, realm, client, user, token, auth_session)
         at_once = AT_ONCE.get(token.action)
         if at_once is not None:
