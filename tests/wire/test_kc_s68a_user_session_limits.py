@@ -118,3 +118,18 @@ async def test_terminate_oldest_session_with_no_limit_reached_ends_nothing(limit
     await grants(limited, APP, DG1)
     assert [e["type"] for e in await poll(limited)] == ["LOGIN", "LOGIN"]
     assert (await session_counts(limited))[0] == 2
+
+
+async def test_a_direct_grant_logout_carries_the_grants_details(limited: Env) -> None:
+    """logoutOldestSessions records each ended session as a clone of the login's event builder: in the direct grant
+    the LOGOUT names the ended session, the user and the client, with the grant's details so far (the grant
+    type, the flow's auth method, the username typed, the client authentication method)."""
+    await configure(limited, DIRECT, behavior=TERMINATE, userRealmLimit="1", userClientLimit="0")
+    await grants(limited, DG1)
+    (first,) = await poll(limited)
+    await grants(limited, DG1)
+    logout, login = await poll(limited)
+    assert (logout["type"], logout["sessionId"], logout["userId"]) == ("LOGOUT", first["sessionId"], first["userId"])
+    assert (logout["clientId"], logout["ipAddress"], login["type"]) == (DG1, first["ipAddress"], "LOGIN")
+    shared = ("grant_type", "auth_method", "username", "client_auth_method")
+    assert logout["details"] == {k: first["details"][k] for k in shared}
