@@ -11,9 +11,9 @@ another alias and binds it, and a copy of ``direct grant`` with the limiter. ``s
 sessions over the admin API. The direct grant asks for JSON (``Accept: application/json``), whose refusal
 FreeMarkerLoginFormsProvider.createErrorPage writes as ``{"error": message}``.
 
-Not ported: the three reset-password methods (Doorkeep runs the reset credentials flow only as the built-in one,
-so the limiter cannot be added there); ``testRealmSessionCountAndClientSessionCountExceededAndDecreaseLimits…``
-carries no ``@Test`` in the Java class.
+The reset-password methods are ported in test_kc_s68a_user_session_limits_reset.py
+(UserSessionLimitsResetPasswordTest), the split classes' other methods in test_kc_s68a_user_session_limits.py;
+``testRealmSessionCountAndClientSessionCountExceededAndDecreaseLimits…`` carries no ``@Test`` in the Java class.
 """
 
 from __future__ import annotations
