@@ -23,6 +23,7 @@ import pytest
 import session_limits_port
 from flow_builder import AUTH, REQ, add, add_flow, admin, bind
 from keycloak_port import poll
+from login_test_realm import error_page_text
 from otp_port import APP, is_login_page, open_login
 from session_limits_port import (
     BROWSER,
@@ -57,7 +58,7 @@ async def test_client_session_count_exceeded_and_new_session_denied_browser_flow
     assert [e["type"] for e in await poll(limited)] == ["LOGIN"]
     limited.http.cookies.clear()
     page = await browser_login(limited)
-    assert page.status_code == 403 and ERROR_TO_DISPLAY in page.text
+    assert page.status_code == 403 and error_page_text(page) == ERROR_TO_DISPLAY
     (error,) = await poll(limited)
     assert (error["type"], error.get("userId"), error["error"]) == ("LOGIN_ERROR", None, "generic_authentication_error")
     assert len(await sessions(limited)) == 1
@@ -205,7 +206,7 @@ async def test_sso_login(limited: Env) -> None:
         again = await open_login(limited)
         assert again.status_code == 302
         (second,) = await poll(limited)
-        assert (second["type"], second["sessionId"]) == ("LOGIN", first["sessionId"])
+        assert (second["type"], second["sessionId"], second["clientId"]) == ("LOGIN", first["sessionId"], APP)
         assert len(await sessions(limited)) == 1
         limited.http.cookies.clear()
         page = await browser_login(limited)

@@ -215,3 +215,22 @@ async def test_a_limiter_doorkeep_cannot_run_there_cannot_be_bound(resetting: En
         flows = (await admin(env, "GET", f"{AUTH}/flows", status=200)).json()
         (flow,) = [f for f in flows if f["alias"] == alias]
         await admin(env, "DELETE", f"{AUTH}/flows/{flow['id']}", status=204)
+
+
+async def test_a_limit_that_is_no_number_ends_the_reset_on_the_unexpected_error_page(
+    resetting: Env, mail: Sink
+) -> None:
+    """getIntConfigProperty's Integer.parseInt failing in the reset flow: Keycloak's login fails (a 500 there);
+    Doorkeep answers the unexpected-error page (RESET_PASSWORD_ERROR ``invalid_user_credentials``), never a 500,
+    and asks for no new password."""
+    env = resetting
+    await configure(env, RESET, userClientLimit="many")
+    page = await env.http.get(await ask_reset(env, mail))
+    assert page.status_code == 400 and not is_update_password_page(page)
+    assert error_page_text(page) == "Unexpected error when handling authentication request to identity provider."
+    sent, error = await poll(env)
+    assert (sent["type"], error["type"], error["error"]) == (
+        "SEND_RESET_PASSWORD",
+        "RESET_PASSWORD_ERROR",
+        "invalid_user_credentials",
+    )
