@@ -277,6 +277,16 @@ def typed_username(value: str | None) -> str | None:
     return trimmed or None
 
 
+def password_flow_details(req: OAuthRequest, client: Client | None = None) -> dict[str, str | None]:
+    """What the direct grant's event builder holds while its flow runs: the grant type, the flow's auth method,
+    the username ValidateUsername read and (``client``) the method that authenticated the client."""
+    username = _event_username(req.form.get("username"))
+    found: dict[str, str | None] = {"grant_type": "password", "auth_method": "openid-connect", "username": username}
+    if client is not None:
+        found["client_auth_method"] = client_auth_method(client)
+    return found
+
+
 def _event_username(value: str | None) -> str | None:
     """The username detail ValidateUsername sets: only a typed one within the length cap."""
     typed = typed_username(value)
@@ -299,7 +309,7 @@ async def token_failed(
     error = err.event_error
     details: dict[str, Any] = {"grant_type": grant_type}
     if grant_type == "password":  # the user only where the grant's flow had found one (err.event_user)
-        details.update(auth_method="openid-connect", username=_event_username(req.form.get("username")))
+        details.update(password_flow_details(req))
     session_id = err.event_session
     user_id = err.event_user
     details.update(err.event_details)

@@ -11,97 +11,45 @@ another alias and binds it, and a copy of ``direct grant`` with the limiter. ``s
 sessions over the admin API. The direct grant asks for JSON (``Accept: application/json``), whose refusal
 FreeMarkerLoginFormsProvider.createErrorPage writes as ``{"error": message}``.
 
-Not ported: the three reset-password methods (Doorkeep runs the reset credentials flow only as the built-in one,
-so the limiter cannot be added there); ``testRealmSessionCountAndClientSessionCountExceededAndDecreaseLimits…``
-carries no ``@Test`` in the Java class.
+The reset-password methods are ported in test_kc_s68a_user_session_limits_reset.py
+(UserSessionLimitsResetPasswordTest), the split classes' other methods in test_kc_s68a_user_session_limits.py;
+``testRealmSessionCountAndClientSessionCountExceededAndDecreaseLimits…`` carries no ``@Test`` in the Java class.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 import pytest
 
-import otp_port
-from flow_builder import AUTH, REQ, add, add_flow, admin, bind, executions
-from keycloak_port import get, poll, user_id
-from otp_port import APP, is_login_page, login, open_login, user_rep
+import session_limits_port
+from flow_builder import AUTH, REQ, add, add_flow, admin, bind
+from keycloak_port import poll
+from login_test_realm import error_page_text
+from otp_port import APP, is_login_page, open_login
+from session_limits_port import (
+    BROWSER,
+    DENY,
+    DIRECT,
+    ERROR_TO_DISPLAY,
+    LIMITER,
+    PASSWORD,
+    TERMINATE,
+    USER,
+    browser_login,
+    client_session_count,
+    configure,
+    password_grant,
+    sessions,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
-imported, kc = otp_port.imported, otp_port.kc
-
-USER, PASSWORD = "test-user@localhost", "password"
-ERROR_TO_DISPLAY = "This account has too many sessions"  # UserSessionLimitsUtil.ERROR_TO_DISPLAY
-LIMITER = "user-session-limits"
-BROWSER, DIRECT = "browser session limits", "direct grant session limits"
-DENY, TERMINATE = "Deny new session", "Terminate oldest session"
-DEFAULTS = {"behavior": DENY, "userRealmLimit": "0", "userClientLimit": "1", "errorMessage": ERROR_TO_DISPLAY}
-
-
-def direct_client(client_id: str) -> dict[str, Any]:
-    return {"clientId": client_id, "secret": PASSWORD, "directAccessGrantsEnabled": True, "redirectUris": ["*"]}
-
-
-@pytest.fixture(scope="module")
-def otp_realm() -> dict[str, Any]:
-    realm = otp_port.realm_rep(resetPasswordAllowed=True)
-    realm["clients"] += [direct_client("direct-grant-1"), direct_client("direct-grant-2")]
-    return realm
-
-
-@pytest.fixture
-def otp_users() -> list[dict[str, Any]]:
-    return [user_rep(USER, firstName="Test", lastName="User", emailVerified=True)]
-
-
-@pytest.fixture
-async def limited(kc: Env) -> Env:
-    """``setupFlows``: the flows made and bound once, the limiter's config back to DEFAULTS before each test."""
-    flows = {f["alias"] for f in (await admin(kc, "GET", f"{AUTH}/flows", status=200)).json()}
-    if BROWSER not in flows:
-        body = {"alias": BROWSER, "providerId": "basic-flow", "topLevel": True, "builtIn": False}
-        await admin(kc, "POST", f"{AUTH}/flows", body, 201)
-        await add(kc, BROWSER, "auth-username-password-form", REQ)
-        await add(kc, BROWSER, LIMITER, REQ, DEFAULTS)
-        await admin(kc, "POST", f"{AUTH}/flows/direct grant/copy", {"newName": DIRECT}, 201)
-        await add(kc, DIRECT, LIMITER, REQ, DEFAULTS)
-    await bind(kc, "browserFlow", BROWSER)
-    await bind(kc, "directGrantFlow", DIRECT)
-    for flow in (BROWSER, DIRECT):
-        await configure(kc, flow, **DEFAULTS)
-    await poll(kc)
-    return kc
-
-
-async def configure(env: Env, flow: str, **items: str) -> None:
-    """``setAuthenticatorConfigItem``: the limiter's config in ``flow`` with ``items`` put into it."""
-    (limiter,) = [e for e in await executions(env, flow) if e.get("providerId") == LIMITER]
-    path = f"{AUTH}/config/{limiter['authenticationConfig']}"
-    config = (await admin(env, "GET", path, status=200)).json()
-    await admin(env, "PUT", path, {**config, "config": {**config["config"], **items}}, 204)
-
-
-async def browser_login(env: Env, **params: str) -> httpx.Response:
-    return await login(env, await open_login(env, **params), USER, PASSWORD)
-
-
-async def password_grant(env: Env, client_id: str = APP) -> httpx.Response:
-    data = {"grant_type": "password", "client_id": client_id, "client_secret": PASSWORD}
-    data |= {"username": USER, "password": PASSWORD}
-    headers = {"Accept": "application/json"}
-    return await env.http.post("/realms/test/protocol/openid-connect/token", data=data, headers=headers)
-
-
-async def sessions(env: Env) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = await get(env, f"/users/{await user_id(env, USER)}/sessions")
-    return found
-
-
-async def client_session_count(env: Env, client_id: str) -> int:
-    return sum(client_id in s["clients"].values() for s in await sessions(env))
+anyio_backend, shared_env = session_limits_port.anyio_backend, session_limits_port.shared_env
+imported, kc = session_limits_port.imported, session_limits_port.kc
+otp_realm, otp_users, limited = (
+    session_limits_port.otp_realm,
+    session_limits_port.otp_users,
+    session_limits_port.limited,
+)
 
 
 async def test_client_session_count_exceeded_and_new_session_denied_browser_flow(limited: Env) -> None:
@@ -110,7 +58,7 @@ async def test_client_session_count_exceeded_and_new_session_denied_browser_flow
     assert [e["type"] for e in await poll(limited)] == ["LOGIN"]
     limited.http.cookies.clear()
     page = await browser_login(limited)
-    assert page.status_code == 403 and ERROR_TO_DISPLAY in page.text
+    assert page.status_code == 403 and error_page_text(page) == ERROR_TO_DISPLAY
     (error,) = await poll(limited)
     assert (error["type"], error.get("userId"), error["error"]) == ("LOGIN_ERROR", None, "generic_authentication_error")
     assert len(await sessions(limited)) == 1
@@ -258,7 +206,7 @@ async def test_sso_login(limited: Env) -> None:
         again = await open_login(limited)
         assert again.status_code == 302
         (second,) = await poll(limited)
-        assert (second["type"], second["sessionId"]) == ("LOGIN", first["sessionId"])
+        assert (second["type"], second["sessionId"], second["clientId"]) == ("LOGIN", first["sessionId"], APP)
         assert len(await sessions(limited)) == 1
         limited.http.cookies.clear()
         page = await browser_login(limited)

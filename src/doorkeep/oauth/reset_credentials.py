@@ -17,6 +17,10 @@ its login form or the reset form again forgets the user, as Keycloak's flow rese
 A browser with a valid SSO session skips the form (ResetCredentialChooseUser.authenticate: "skip user choice if
 sso session exists", authenticateIdentityCookie): the session's user is chosen at once, the username it logged in
 with becoming ATTEMPTED_USERNAME (ResetPasswordTest.resetPasswordLoggedUser).
+
+A User Session Count Limiter the flow holds after the e-mail step (realms/flow_support.py) runs once the link is
+followed, for the link's user and client, as Keycloak's flow goes on after ResetCredentialEmail
+(``limit_sessions``; UserSessionLimitsResetPasswordTest).
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
-from doorkeep.oauth import login_events, login_session
+from doorkeep.oauth import login_events, login_session, session_limits
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.required_actions import CONFIGURE_TOTP
+from doorkeep.realms import flow_support
 from doorkeep.sessions import sso
 from doorkeep.users import otp
 from doorkeep.users.credentials import find_user
@@ -214,3 +219,27 @@ async def flow_actions(tx: Tx, user: User, pending: tuple[str, ...]) -> tuple[st
     CONFIGURE_TOTP. The realm's priorities order them (CONFIGURE_TOTP first by default)."""
     added = (UPDATE_PASSWORD, CONFIGURE_TOTP) if await otp.stored(tx, user.id) else (UPDATE_PASSWORD,)
     return (*(a for a in pending if a not in added), *added)
+
+
+async def limit_sessions(
+    tx: Tx, services: Services, realm: Realm, client: Client, user: User, *, issuer: str, cookie: str | None
+) -> session_limits.Verdict:
+    """The User Session Count Limiters of the realm's reset credentials flow, in their order, for ``user`` signing
+    in to ``client`` from the browser whose identity ``cookie`` names its SSO session (authenticateIdentityCookie):
+    the sessions they ended, and the first refusal. ``session_limits.Misconfigured`` when one cannot run."""
+    configs = flow_support.reset_limiters(realm)
+    if not configs:
+        return session_limits.Verdict()
+    now = services.clock.now()
+    current = await sso.current_session(tx, services, realm, issuer, cookie)
+    ended: tuple[str, ...] = ()
+    for config in configs:
+        sso_session = current[0].id if current is not None and current[0].id not in ended else None
+        new_user, new_client = await session_limits.is_new(tx, realm, client, sso_session, now)
+        verdict = await session_limits.enforce(
+            tx, realm, user, client, config, new_user_session=new_user, new_client_session=new_client, now=now
+        )
+        ended += verdict.ended
+        if verdict.denied is not None:
+            return dataclasses.replace(verdict, ended=ended)
+    return session_limits.Verdict(ended=ended)

@@ -8,9 +8,12 @@ is not a new session: the realm limit is asked only of a login without one, the 
 session holds no session of that client yet (``authenticateIdentityCookie``). At the limit (``count > limit -
 1``), ``behavior`` decides: ``Deny new session`` refuses the login with ``errorMessage`` (else
 ``sessionLimitExceeded``), ``Terminate oldest session`` logs out by backchannel the sessions refreshed longest
-ago until one is free, the client's first when the realm limit is the one reached. The database counts and
-picks the sessions (store/session_views.py): no session row is read but those to end. Logins of one user count
-one after the other (the per-user lock of login attempts), so parallel logins cannot all pass the count.
+ago until one is free; when the realm limit is the one reached, those over the client limit first, then the
+sessions of the login's client before any other client's, whether or not a client limit is set (the comparator
+of issue 46879's fix: UserSessionLimitsDirectGrantTest#testComparatorPrioritizesCurrentClientSessionsForRemoval).
+The database counts and picks the sessions (store/session_views.py): no session row is read but those to end.
+Logins of one user count one after the other (the per-user lock of login attempts), so parallel logins cannot
+all pass the count.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ async def enforce(
         if behavior != TERMINATE_OLDEST_SESSION:
             return _deny(settings, behavior, detail)
         first = await _end_oldest(tx, user, live, _over(client_count, client_limit), client.id)
-        rest = await _end_oldest(tx, user, live, _over(realm_count - len(first), realm_limit), None, first)
+        rest = await _end_oldest(tx, user, live, _over(realm_count - len(first), realm_limit), None, first, client.id)
         return Verdict(ended=(*first, *rest))
     if new_client_session and _over(client_count, client_limit):
         detail = _CLIENT_DETAIL.format(realm.name, client_limit, client_count, user.id)
@@ -132,7 +135,9 @@ async def _end_oldest(
     count: int,
     client_uuid: str | None,
     skip: tuple[str, ...] = (),
+    first_of: str | None = None,
 ) -> tuple[str, ...]:
-    """logoutOldestSessions: the ``count`` sessions refreshed longest ago, each logged out by backchannel."""
-    ids = await tx.session_views.oldest_live(user.id, live, count, client_uuid, skip)
+    """logoutOldestSessions: the ``count`` sessions refreshed longest ago (those of client ``first_of`` before the
+    others), each logged out by backchannel."""
+    ids = await tx.session_views.oldest_live(user.id, live, count, client_uuid, skip, first_of=first_of)
     return tuple([sid for sid in ids if await service.end(tx, sid, False)])

@@ -7,7 +7,8 @@ providers' own first and post broker login flows); the
 registration, reset-credentials, client-authentication and other flows run only as Keycloak 26's built-in ones,
 so such a flow may be bound only while it is equivalent to the built-in flow of that kind: the same executions
 in the same order, with the same authenticators, requirements, configs and sub-flow structure (aliases,
-descriptions, ids and config aliases may differ). ``why_not_runnable`` is the one place that decides; a binding
+descriptions, ids and config aliases may differ; a reset-credentials flow may add User Session Count Limiters
+after its e-mail step, ``reset_limiters``). ``why_not_runnable`` is the one place that decides; a binding
 (a realm binding such as ``browserFlow``, or a client's ``authenticationFlowBindingOverrides``) to anything
 else, or an edit that would make a bound flow unrunnable, is refused rather than silently ignored.
 """
@@ -20,6 +21,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import broker_flow_plan, flow_plan
+from doorkeep.realms.flow_conditions import config_of
 from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet, of
 
 # The realm representation's bindings and the flow kind each runs; a client's overrides and the realm binding
@@ -153,6 +155,41 @@ def registration_terms_required(realm: Realm) -> bool:
     return found is not None and found.requirement == af.REQ
 
 
+RESET_EMAIL = "reset-credential-email"  # ResetCredentialEmail.PROVIDER_ID
+RESET_CREDENTIALS = "resetCredentialsFlow"
+
+
+def _reset_limiters_free(shape: Shape) -> Shape:
+    """The reset credentials flow as the built-in one without the User Session Count Limiters (REQUIRED or
+    DISABLED) its top level holds after the e-mail step: oauth/reset_credentials.py runs them once the link is
+    followed, where Keycloak's flow goes on after ResetCredentialEmail."""
+    rows: list[object] = []
+    mailed = False
+    for row in shape[1]:  # type: ignore[attr-defined]
+        authenticator, requirement = row[0], row[1]
+        if mailed and authenticator == flow_plan.SESSION_LIMITS and requirement in (af.REQ, af.DIS):
+            continue
+        mailed = mailed or authenticator == RESET_EMAIL
+        rows.append(row)
+    return (shape[0], tuple(rows))
+
+
+def reset_limiters(realm: Realm) -> list[tuple[tuple[str, str], ...] | None]:
+    """The configs of the REQUIRED User Session Count Limiters after the e-mail step of the realm's reset
+    credentials flow, in their order (None: one without a config)."""
+    flows = of(realm)
+    flow = flows.flow(bound_id(realm, RESET_CREDENTIALS))
+    if flow is None:
+        return []
+    found: list[tuple[tuple[str, str], ...] | None] = []
+    mailed = False
+    for e in flows.children(flow.id):
+        if mailed and e.authenticator == flow_plan.SESSION_LIMITS and e.requirement == af.REQ:
+            found.append(config_of(flows, e) if flows.config(e.config_id) is not None else None)
+        mailed = mailed or e.authenticator == RESET_EMAIL
+    return found
+
+
 def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None:
     """None if Doorkeep runs ``flow`` as the realm binding ``binding`` (``browserFlow`` …); else why not. A
     browser or direct grant flow runs when it compiles (realms/flow_plan.py); any other only as its built-in
@@ -174,6 +211,8 @@ def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None
     stored = _stored_shape(flows, flow)
     if binding == "registrationFlow":
         stored = _registration_options_free(stored)
+    if binding == RESET_CREDENTIALS:
+        stored = _reset_limiters_free(stored)
     if stored in _variants(kind):
         return None
     detail = _describe(stored, _builtin_shape(kind, False, True), flow.alias)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import SessionView
@@ -134,10 +134,18 @@ class SessionViewRepo:
         return int((await self._c.execute(query)).scalar_one())
 
     async def oldest_live(
-        self, user_id: str, live: LiveFilter, count: int, client_uuid: str | None = None, skip: tuple[str, ...] = ()
+        self,
+        user_id: str,
+        live: LiveFilter,
+        count: int,
+        client_uuid: str | None = None,
+        skip: tuple[str, ...] = (),
+        *,
+        first_of: str | None = None,
     ) -> list[str]:
         """The ids of the user's ``count`` live online sessions refreshed longest ago (with ``client_uuid``: of
-        those holding a session of that client), ``skip`` left out."""
+        those holding a session of that client; with ``first_of``: those holding a session of that client before
+        the others), ``skip`` left out."""
         if count <= 0:
             return []
         query = select(US.id)
@@ -146,6 +154,9 @@ class SessionViewRepo:
         query = query.where(US.user_id == user_id, US.offline.is_(False), user_live(live))
         if skip:
             query = query.where(US.id.not_in(list(skip)))
+        if first_of is not None:
+            holds = select(CS.user_session_id).where(_JOIN, CS.client_id == first_of).exists()
+            query = query.order_by(case((holds, 0), else_=1))
         query = query.order_by(US.last_session_refresh, US.started, US.id).limit(count)
         return [str(r[0]) for r in (await self._c.execute(query)).all()]
 

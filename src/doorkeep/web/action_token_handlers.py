@@ -7,6 +7,7 @@ opened) and the reset-credentials link (ResetCredentialsActionTokenHandler).
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,16 +16,19 @@ from doorkeep import events
 from doorkeep.console import pages
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken
+from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Realm, User
-from doorkeep.oauth import login_completion, required_actions, reset_credentials, update_email
+from doorkeep.oauth import login_completion, required_actions, reset_credentials, session_limits, update_email
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import AUTHENTICATE
+from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web.action_link import STEP, Link, continue_login, new_session
 from doorkeep.web.client_redirect import resolved
-from doorkeep.web.http import base_url, client_ip
+from doorkeep.web.http import base_url, client_ip, issuer
 from doorkeep.web.login_pages import display, error_page, html, root_for_new_tab
 
+log = logging.getLogger("doorkeep.web")
 VERIFY = required_actions.VERIFY_EMAIL
 ONE_TIME = frozenset({UPDATE_PASSWORD})  # RequiredActionFactory.isOneTimeAction among the supported actions
 
@@ -149,6 +153,36 @@ async def reset(link: Link) -> Response:
             await tx.flows.delete_auth_session(auth_session.id)
         auth_request = AuthRequest(link.client.client_id, "", "code", "query", "openid", end_after_actions=True)
         auth_session = await new_session(link, auth_request, AUTHENTICATE, root)
+    refused = await _reset_session_limits(link, auth_request)
+    if refused is not None:
+        return refused
     actions = await reset_credentials.flow_actions(tx, link.user, auth_request.session_actions)
     auth_request = dataclasses.replace(auth_request, session_actions=actions, action_token=token.single_use_key)
     return await continue_login(link, auth_request, auth_session)
+
+
+async def _reset_session_limits(link: Link, auth_request: AuthRequest) -> Response | None:
+    """The reset credentials flow's User Session Count Limiters (reset_credentials.limit_sessions): each session
+    they end a LOGOUT, a refusal RESET_PASSWORD_ERROR ``generic_authentication_error`` and a 403 error page with
+    the configured message; a limiter that cannot run the unexpected-error page. None: the login goes on."""
+    request, realm = link.request, link.realm
+    cookie, iss = request.cookies.get(sso.IDENTITY_COOKIE), issuer(request, realm.name)
+    try:
+        verdict = await reset_credentials.limit_sessions(
+            link.tx, link.services, realm, link.client, link.user, issuer=iss, cookie=cookie
+        )
+    except session_limits.Misconfigured as exc:
+        log.warning("realm %s: the session limiter cannot run: %s", realm.name, exc)
+        await link.record(reset_credentials.EVENT, error="invalid_user_credentials")
+        return error_page(request, realm, UNEXPECTED_ERROR_HANDLING_REQUEST, auth_request=auth_request)
+    details: dict[str, str | None] = {"redirect_uri": redirect_detail(request, realm, link.auth_session)}
+    for session_id in verdict.ended:
+        await events.record(
+            link.tx, realm, "LOGOUT", now=link.services.clock.now(), client_id=link.client.client_id,
+            user_id=link.user.id, session_id=session_id, ip=client_ip(request), details=details,
+        )  # fmt: skip
+    if verdict.denied is None:
+        return None
+    log.info("%s", verdict.detail)
+    await link.record(reset_credentials.EVENT, error=session_limits.EVENT_ERROR, details=details)
+    return error_page(request, realm, verdict.denied, 403, auth_request=auth_request)

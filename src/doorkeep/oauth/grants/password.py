@@ -125,7 +125,8 @@ async def _session_limits(
 ) -> None:
     """The User Session Count Limiter (oauth/session_limits.py): a direct grant always makes a new session. Its
     refusal is the error page's JSON (403 ``{"error": message}``, LOGIN_ERROR ``generic_authentication_error``
-    without a user); the sessions it ends are each a LOGOUT event."""
+    without a user); the sessions it ends are each a LOGOUT event with the grant's details so far
+    (``logoutOldestSessions``: ``eventBuilder.clone().event(LOGOUT)``)."""
     now = services.clock.now()
     try:
         verdict = await session_limits.enforce(
@@ -133,10 +134,11 @@ async def _session_limits(
         )
     except session_limits.Misconfigured:
         raise InvalidGrant(INVALID_USER_CREDENTIALS, event_error="invalid_flow") from None
+    details = events.password_flow_details(req, client)  # the LOGOUT is a clone of the grant's event builder
     for session_id in verdict.ended:
         await events.record(
             tx, req.realm, "LOGOUT", now=now, client_id=client.client_id, user_id=user.id, session_id=session_id,
-            ip=req.ip_address,
+            ip=req.ip_address, details=details,
         )  # fmt: skip
     if verdict.denied is not None:
         raise FlowErrorPage(verdict.denied, status=403, event_error=session_limits.EVENT_ERROR, detail="session limit")
