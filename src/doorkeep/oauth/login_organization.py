@@ -167,6 +167,8 @@ async def identify(
     if org is None:  # attempted(context, username): the password page, the name fixed (USERNAME_HIDDEN), whether
         # or not it is a user's, and one answer to a wrong password for both (CVE-2026-4633)
         hidden = dataclasses.replace(_attempted(site.request, username), username_hidden=True)
+        if (onward := _fallthrough(site, dataclasses.replace(hidden, login_hint=username))) is not None:
+            return onward
         return NeedLogin(username=username, remember_me=remember_me, request=hidden)
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
         alias, hint = target
@@ -174,8 +176,21 @@ async def identify(
     if org is not None and user is None:  # unknownUserChallenge
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
         return NeedLogin(error, username, remember_me, organization=org.id)
+    if (onward := _fallthrough(site, site.request)) is not None:  # attempted(context): no name kept
+        return onward
     site = dataclasses.replace(site, request=dataclasses.replace(site.request, username_hidden=True))
     return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
+
+
+def _fallthrough(site: LoginSite, request: AuthRequest) -> ToProvider | None:
+    """The step passed the login on (``attempted``) and the flow's next alternative is an Identity Provider
+    Redirector with a ``defaultProvider``: the browser goes there, the ``login_hint`` the one ``request`` holds (the
+    typed name when no organization resolved it, keycloak#52268); None when there is none or it is not enabled."""
+    alias = flow_gates.organization_fallthrough(site.realm, site.client, request.requested_flow)
+    provider = idp.by_alias(site.realm, alias) if alias else None
+    if alias is None or provider is None or not idp.runs(provider):
+        return None
+    return ToProvider(alias, request)
 
 
 async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me: bool = False) -> Outcome:
@@ -194,6 +209,8 @@ async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me:
         return refusal
     if (target := await _redirect(tx, realm, org, user, None)) is not None:
         return ToProvider(target[0], dataclasses.replace(site.request, login_hint=target[1] or typed))
+    if (onward := _fallthrough(site, site.request)) is not None:
+        return onward
     return await login_username.identify(site, typed, remember_me=remember_me)
 
 
