@@ -34,7 +34,7 @@ from doorkeep.oauth.login_outcomes import NeedLogin, NeedOrganization, Outcome, 
 from doorkeep.oauth.login_password import form_username
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.organizations import brokers
-from doorkeep.organizations.domains import best_owner, by_domain, candidates, is_same_domain
+from doorkeep.organizations.domains import best_owner, by_domain, candidates, most_specific
 from doorkeep.organizations.model import MANAGED, Organization, email_domain
 from doorkeep.users import webauthn
 from doorkeep.users.credentials import SharedEmail, Verdict, find_login_user
@@ -113,14 +113,16 @@ async def _home_brokers(tx: Tx, realm: Realm, user: User) -> list[str]:
 
 def domain_broker(realm: Realm, org: Organization, domain: str) -> str | None:
     """The redirect by e-mail domain: a provider of the organization set to redirect when the e-mail matches, bound
-    to this domain or a ``*.`` one above it (isSameDomain), else one bound to ``ANY`` when the domain is the
+    to this domain or a ``*.`` one above it (isSameDomain), the most specific binding first (``hr.acme.com`` before
+    ``*.acme.com``, as OrganizationSharedIdpBrokerTest routes), else one bound to ``ANY`` when the domain is the
     organization's."""
     bound: dict[str, str] = {}  # alias -> the domain it is bound to, for the providers set to redirect
     for p in brokers.of_organization(realm, org.id):
         config = dict(p.get("config") or {})
         if _usable(p) and str(config.get(brokers.REDIRECT_WHEN_EMAIL_MATCHES, "")).lower() == "true":
             bound[str(p["alias"])] = str(config.get(brokers.DOMAIN, ""))
-    exact = next((alias for alias, bound_to in bound.items() if is_same_domain(domain, bound_to)), None)
+    best = most_specific(domain, bound.values())
+    exact = next((alias for alias, bound_to in bound.items() if bound_to == best), None) if best else None
     if exact is not None or not org.owns(domain):
         return exact
     return next((alias for alias, bound_to in bound.items() if bound_to == brokers.ANY_DOMAIN), None)
