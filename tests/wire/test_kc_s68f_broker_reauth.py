@@ -147,6 +147,7 @@ async def test_the_forced_re_authentication_shows_only_linked_usable_providers(e
                 page = await start_login(http, kc_action="UPDATE_EMAIL")
                 assert REAUTHENTICATE in page.text and 'id="social-kc"' not in page.text, page.text[:800]
             await admin(env, "PUT", url, rep, 204)
-        async with browser(broker) as fresh:
-            page = await start_login(fresh)
-            assert page.status_code == 200 and 'id="social-' not in page.text, page.text[:800]
+        async with browser(broker) as fresh:  # no session: prompt=login or max_age=0 force nothing to show
+            for params in ({}, {"prompt": "login"}, {"max_age": "0"}, {"kc_action": "UPDATE_EMAIL"}):
+                page = await start_login(fresh, **params)
+                assert page.status_code == 200 and 'id="social-' not in page.text, (params, page.text[:800])

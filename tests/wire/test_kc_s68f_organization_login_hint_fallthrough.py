@@ -13,56 +13,28 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, query, served, start_login
-from browser_flow import form_action, form_fields
-from flow_builder import AUTH, add, admin, bind, executions
+from broker_support import ALIAS, browser, query, served
+from flow_builder import admin
+from org_fallthrough_flow import fallthrough_flow, typed_name, unrelated_org
 from support import seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 TEST = "/admin/realms/test"
-FLOW = "browser - login hint fallthrough test"
 TYPED = "alice@other-domain.example"
 EMAIL_MATCH = "kc.org.broker.redirect.mode.email-matches"
-
-
-async def _fallthrough_flow(env: Env, default_provider: str) -> None:
-    """configureBrowserFlowWithDefaultProviderAfterOrganization: the copy, its redirector between the
-    Organization sub-flow and the forms, bound as the realm's browser flow."""
-    await admin(env, "POST", f"{AUTH}/flows/browser/copy", {"newName": FLOW}, 201)
-    await add(env, FLOW, "identity-provider-redirector", "ALTERNATIVE", {"defaultProvider": default_provider})
-    top = [e for e in await executions(env, FLOW) if e["level"] == 0]
-    added = top[-1]
-    assert added["providerId"] == "identity-provider-redirector", top
-    await admin(env, "POST", f"{AUTH}/executions/{added['id']}/raise-priority", None, 204)
-    order = [e.get("providerId") or e["displayName"] for e in await executions(env, FLOW) if e["level"] == 0]
-    assert order[-2] == "identity-provider-redirector" and order[-3].endswith("Organization"), order
-    await bind(env, "browserFlow", FLOW)
-
-
-async def _unrelated_org(broker: Broker) -> None:
-    env = broker.env
-    await admin(env, "PUT", TEST, {"organizationsEnabled": True}, 204)
-    body = {"name": "unrelated-org", "alias": "unrelated-org", "domains": [{"name": "unrelated-org.example"}]}
-    await admin(env, "POST", f"{TEST}/organizations", body, 201)
-
-
-async def _typed(http: httpx.AsyncClient, username: str) -> httpx.Response:
-    page = await start_login(http)
-    assert page.status_code == 200 and 'name="password"' not in page.text, page.text[:800]
-    return await http.post(form_action(page.text), data={**form_fields(page.text), "username": username})
 
 
 async def test_login_hint_preserved_on_fallthrough_to_default_provider(env: Env) -> None:
     """OrganizationLoginHintFallthroughTest#testLoginHintPreservedOnFallthroughToDefaultProvider: the typed address,
     which no organization owns, reaches the default provider as ``login_hint`` and fills its username field."""
     async with served(env) as broker:
-        await _unrelated_org(broker)
+        await unrelated_org(broker)
         config = {**broker.provider_rep()["config"], "loginHint": "true"}
         await broker.add_provider(config=config)  # its alias kc: the provider realm's client knows that endpoint
-        await _fallthrough_flow(env, ALIAS)
+        await fallthrough_flow(env, ALIAS)
         async with browser(broker) as http:
-            answer = await _typed(http, TYPED)
+            answer = await typed_name(http, TYPED)
             assert answer.status_code == 303, answer.text[:800]
             assert answer.headers["location"].split("?")[0].endswith(f"/realms/test/broker/{ALIAS}/login")
             to_provider = await http.get(answer.headers["location"])
@@ -82,19 +54,19 @@ async def test_what_the_organization_step_settles_never_falls_through(env: Env) 
     an organization's domain gets unknownUserChallenge's page, and an address its provider takes goes to that
     provider, not to the default one."""
     async with served(env) as broker:
-        await _unrelated_org(broker)
+        await unrelated_org(broker)
         await broker.add_provider()
         orgs = (await admin(env, "GET", f"{TEST}/organizations", status=200)).json()
         own = {**broker.provider_rep()["config"], "kc.org.domain": "unrelated-org.example", EMAIL_MATCH: "true"}
         await broker.add_provider(alias="org-idp", organizationId=orgs[0]["id"], config=own)
-        await _fallthrough_flow(env, ALIAS)
+        await fallthrough_flow(env, ALIAS)
         async with browser(broker) as http:
-            assert _to_broker(await _typed(http, "carol@unrelated-org.example"), "org-idp")
+            assert _to_broker(await typed_name(http, "carol@unrelated-org.example"), "org-idp")
         url = f"{TEST}/identity-provider/instances/org-idp"
         rep = (await admin(env, "GET", url, status=200)).json()
         await admin(env, "PUT", url, {**rep, "config": {**rep["config"], EMAIL_MATCH: "false"}}, 204)
         async with browser(broker) as http:
-            page = await _typed(http, "carol@unrelated-org.example")
+            page = await typed_name(http, "carol@unrelated-org.example")
             told = "Your email domain matches the unrelated-org organization but you don&#39;t have an account yet."
             assert page.status_code == 200 and told in page.text, page.text[:800]
 
@@ -104,18 +76,18 @@ async def test_a_known_member_passed_on_goes_to_the_default_provider(env: Env) -
     (``attempted``, no name kept), so the flow's next alternative, the redirector, sends the browser to its default
     provider, as Keycloak's flow runs; with the default provider disabled the password page comes instead."""
     async with served(env) as broker:
-        await _unrelated_org(broker)
+        await unrelated_org(broker)
         await seed_user(env.db, env.clock, "test", "bob", email="bob@unrelated-org.example")
         await broker.add_provider()
-        await _fallthrough_flow(env, ALIAS)
+        await fallthrough_flow(env, ALIAS)
         async with browser(broker) as http:
-            assert _to_broker(await _typed(http, "bob@unrelated-org.example"), ALIAS)
-            assert _to_broker(await _typed(http, TYPED), ALIAS)
+            assert _to_broker(await typed_name(http, "bob@unrelated-org.example"), ALIAS)
+            assert _to_broker(await typed_name(http, TYPED), ALIAS)
         url = f"{TEST}/identity-provider/instances/{ALIAS}"
         rep = (await admin(env, "GET", url, status=200)).json()
         await admin(env, "PUT", url, {**rep, "enabled": False}, 204)
         async with browser(broker) as http:
             for typed in ("bob@unrelated-org.example", TYPED):
-                page = await _typed(http, typed)
+                page = await typed_name(http, typed)
                 assert page.status_code == 200 and 'name="password"' in page.text, page.text[:800]
                 assert 'id="kc-attempted-username"' in page.text
