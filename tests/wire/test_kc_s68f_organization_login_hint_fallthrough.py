@@ -13,7 +13,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from broker_support import ALIAS, browser, query, served
+from broker_support import ALIAS, browser, query, served, start_login
 from flow_builder import admin
 from org_fallthrough_flow import fallthrough_flow, typed_name, unrelated_org
 from support import seed_user
@@ -91,3 +91,18 @@ async def test_a_known_member_passed_on_goes_to_the_default_provider(env: Env) -
                 page = await typed_name(http, typed)
                 assert page.status_code == 200 and 'name="password"' in page.text, page.text[:800]
                 assert 'id="kc-attempted-username"' in page.text
+
+
+async def test_a_login_hint_no_organization_resolves_falls_through_from_the_authorization_request(env: Env) -> None:
+    """OrganizationAuthenticator.authenticate takes the request's ``login_hint`` as typed: no organization resolves
+    it, so the authorization request itself goes on to the default provider, the hint passed on."""
+    async with served(env) as broker:
+        await unrelated_org(broker)
+        await broker.add_provider(config={**broker.provider_rep()["config"], "loginHint": "true"})
+        await fallthrough_flow(env, ALIAS)
+        async with browser(broker) as http:
+            answer = await start_login(http, login_hint=TYPED)
+            assert answer.status_code == 303, answer.text[:800]
+            assert answer.headers["location"].split("?")[0].endswith(f"/realms/test/broker/{ALIAS}/login")
+            to_provider = await http.get(answer.headers["location"])
+            assert to_provider.status_code == 302 and query(to_provider.headers["location"])["login_hint"] == TYPED
