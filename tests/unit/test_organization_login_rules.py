@@ -84,3 +84,26 @@ def test_the_review_holds_the_address_to_the_provider_s_domain() -> None:
     assert review_errors(realm, "kc", "a@ACME.ORG") == []
     assert [e["field"] for e in review_errors(realm, "kc", "a@evil-acme.org")] == ["email"]
     assert review_errors(_realm(_provider("kc", "ANY")), "kc", "a@evil.org") == []
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_the_most_specific_binding_wins_whatever_the_providers_order(order: int) -> None:
+    """OrganizationSharedIdpBrokerTest#testWildcardDomainWithSpecificOverride, 26.x's bindings: ``hr.acme.com``
+    before ``*.acme.com``, ``*.hr.acme.com`` before ``*.acme.com`` (most parts first, Organizations.getMatchingDomain's
+    rule); a disabled specific one yields to the wildcard."""
+    providers = [_provider("x", "*.acme.com"), _provider("y", "hr.acme.com")][::order]
+    realm = _realm(*providers)
+    assert domain_broker(realm, ORG, "hr.acme.com") == "y"
+    assert domain_broker(realm, ORG, "sales.acme.com") == "x"
+    deeper = _realm(*[_provider("x", "*.acme.com"), _provider("z", "*.hr.acme.com")][::order])
+    assert domain_broker(deeper, ORG, "a.hr.acme.com") == "z"
+    off = _realm(_provider("x", "*.acme.com"), _provider("y", "hr.acme.com", enabled=False))
+    assert domain_broker(off, ORG, "HR.acme.com") == "x"
+
+
+def test_a_redirector_after_the_organization_step_is_where_a_passed_on_login_goes() -> None:
+    """OrganizationLoginHintFallthroughTest's flow as flow_plan reads it: Keycloak's built-in browser flow has its
+    redirector before the Organization sub-flow, which is no fall-through."""
+    flows = built_in(REALM)
+    browser = flows.by_alias("browser")
+    assert browser is not None and fp.browser(flows, browser).organization_fallthrough is None

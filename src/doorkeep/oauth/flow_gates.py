@@ -104,6 +104,15 @@ def organization_members_only(realm: Realm, client: Client, requested: str | Non
     return found.organization and found.organization_members_only
 
 
+def organization_fallthrough(realm: Realm, client: Client, requested: str | None = None) -> str | None:
+    """The default provider of the Identity Provider Redirector the flow runs after its Organization step, if any."""
+    try:
+        found = plan(realm, client, BROWSER, requested)
+    except CannotRun:
+        return None
+    return found.organization_fallthrough if found.organization else None
+
+
 def usernameless(realm: Realm, client: Client, requested: str | None = None) -> bool:
     """Whether the browser flow that runs for ``client`` signs in with a passkey and no username step."""
     try:

@@ -34,7 +34,7 @@ from doorkeep.oauth.login_outcomes import NeedLogin, NeedOrganization, Outcome, 
 from doorkeep.oauth.login_password import form_username
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.organizations import brokers
-from doorkeep.organizations.domains import best_owner, by_domain, candidates, is_same_domain
+from doorkeep.organizations.domains import best_owner, by_domain, candidates, most_specific
 from doorkeep.organizations.model import MANAGED, Organization, email_domain
 from doorkeep.users import webauthn
 from doorkeep.users.credentials import SharedEmail, Verdict, find_login_user
@@ -113,14 +113,16 @@ async def _home_brokers(tx: Tx, realm: Realm, user: User) -> list[str]:
 
 def domain_broker(realm: Realm, org: Organization, domain: str) -> str | None:
     """The redirect by e-mail domain: a provider of the organization set to redirect when the e-mail matches, bound
-    to this domain or a ``*.`` one above it (isSameDomain), else one bound to ``ANY`` when the domain is the
+    to this domain or a ``*.`` one above it (isSameDomain), the most specific binding first (``hr.acme.com`` before
+    ``*.acme.com``, as OrganizationSharedIdpBrokerTest routes), else one bound to ``ANY`` when the domain is the
     organization's."""
     bound: dict[str, str] = {}  # alias -> the domain it is bound to, for the providers set to redirect
     for p in brokers.of_organization(realm, org.id):
         config = dict(p.get("config") or {})
         if _usable(p) and str(config.get(brokers.REDIRECT_WHEN_EMAIL_MATCHES, "")).lower() == "true":
             bound[str(p["alias"])] = str(config.get(brokers.DOMAIN, ""))
-    exact = next((alias for alias, bound_to in bound.items() if is_same_domain(domain, bound_to)), None)
+    best = most_specific(domain, bound.values())
+    exact = next((alias for alias, bound_to in bound.items() if bound_to == best), None) if best else None
     if exact is not None or not org.owns(domain):
         return exact
     return next((alias for alias, bound_to in bound.items() if bound_to == brokers.ANY_DOMAIN), None)
@@ -167,6 +169,8 @@ async def identify(
     if org is None:  # attempted(context, username): the password page, the name fixed (USERNAME_HIDDEN), whether
         # or not it is a user's, and one answer to a wrong password for both (CVE-2026-4633)
         hidden = dataclasses.replace(_attempted(site.request, username), username_hidden=True)
+        if (onward := _fallthrough(site, dataclasses.replace(hidden, login_hint=username))) is not None:
+            return onward
         return NeedLogin(username=username, remember_me=remember_me, request=hidden)
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
         alias, hint = target
@@ -174,8 +178,21 @@ async def identify(
     if org is not None and user is None:  # unknownUserChallenge
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
         return NeedLogin(error, username, remember_me, organization=org.id)
+    if (onward := _fallthrough(site, site.request)) is not None:  # attempted(context): no name kept
+        return onward
     site = dataclasses.replace(site, request=dataclasses.replace(site.request, username_hidden=True))
     return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
+
+
+def _fallthrough(site: LoginSite, request: AuthRequest) -> ToProvider | None:
+    """The step passed the login on (``attempted``) and the flow's next alternative is an Identity Provider
+    Redirector with a ``defaultProvider``: the browser goes there, the ``login_hint`` the one ``request`` holds (the
+    typed name when no organization resolved it, keycloak#52268); None when there is none or it is not enabled."""
+    alias = flow_gates.organization_fallthrough(site.realm, site.client, request.requested_flow)
+    provider = idp.by_alias(site.realm, alias) if alias else None
+    if alias is None or provider is None or not idp.runs(provider):
+        return None
+    return ToProvider(alias, request)
 
 
 async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me: bool = False) -> Outcome:
@@ -194,6 +211,8 @@ async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me:
         return refusal
     if (target := await _redirect(tx, realm, org, user, None)) is not None:
         return ToProvider(target[0], dataclasses.replace(site.request, login_hint=target[1] or typed))
+    if (onward := _fallthrough(site, site.request)) is not None:
+        return onward
     return await login_username.identify(site, typed, remember_me=remember_me)
 
 

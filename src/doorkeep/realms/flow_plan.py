@@ -137,6 +137,9 @@ class Plan:
     organization: bool = False
     # its authenticator's ``requiresUserMembership`` config: a user not a member of the resolved organization is refused
     organization_members_only: bool = False
+    # the ``defaultProvider`` of an Identity Provider Redirector ALTERNATIVE after that sub-flow and before the sign-in
+    # form: where a login the Organization step passes on (``attempted``) goes next
+    organization_fallthrough: str | None = None
     # identity-first: the gates of the CONDITIONAL sub-flows between the username page and the password page
     # (Deny and Allow Access under conditions), asked once the username names a user
     before_password: tuple[Gate, ...] = ()
@@ -428,7 +431,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     _no_level(found, flow)
     units = required or alternative
     cookie, redirector, default, organization = False, False, None, False
-    members_only = False
+    members_only, fallthrough = False, None
     forms: Execution | None = None
     trailing: list[Execution] = []  # REQUIRED steps after the sign-in step: gates once the user is known
     for e in units:
@@ -437,8 +440,11 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         elif e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
             cookie = forms is None  # an alternative after the sign-in form is never reached first
         elif e.flow_id is None and e.authenticator == IDP_REDIRECTOR and e.requirement == af.ALT:
+            configured = dict(config_of(flows, e)).get(DEFAULT_PROVIDER) or None
+            if forms is None and organization and fallthrough is None:  # reached when the Organization step passes
+                fallthrough = configured
             if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
-                redirector, default = True, dict(config_of(flows, e)).get(DEFAULT_PROVIDER) or None
+                redirector, default = True, configured
         elif e.flow_id is not None and _organization_step(flows, e):
             if forms is None and not organization:  # after the sign-in form it is never reached
                 organization, members_only = True, _members_only(flows, e)
@@ -471,6 +477,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         default_provider=default,
         organization=organization and second == "",  # beside the username and password form only
         organization_members_only=members_only,
+        organization_fallthrough=fallthrough if organization and second == "" else None,
         before_password=before,
         password_execution=_password_step(flows, forms) if identity_first else "",
     )

@@ -42,18 +42,20 @@ def buttons(request: Request, realm: Realm, tab: AuthSession, client: Client) ->
 
 
 def linked_buttons(
-    request: Request, realm: Realm, tab: AuthSession, client: Client, linked: set[str]
+    request: Request, realm: Realm, tab: AuthSession, client: Client, linked: set[str], *, forced: bool = False
 ) -> list[dict[str, str]]:
     """The buttons for a user the login already knows (a re-authentication: IdentityProviderBean's
     getLinkedBrokerAliases and getFederatedIdentityProviders): the providers the user is linked to, enabled, not
     link-only nor hidden on the login page (LoginFilter); with none linked, none, unless organizations are on
-    (then the page's usual ones)."""
+    (then the page's usual ones). A ``forced`` re-authentication (FORCED_REAUTHENTICATION) shows a linked provider
+    hidden on the login page too: a brokered user may have no other way to sign in again (keycloak#48857,
+    AbstractBrokerReAuthTest)."""
     if not linked and realm.organizations_enabled:
         return buttons(request, realm, tab, client)
     shown = [
         p
         for p in realm.identity_providers
-        if p["alias"] in linked and idp.runs(p) and not p.get("linkOnly") and not p.get("hideOnLogin")
+        if p["alias"] in linked and idp.runs(p) and not p.get("linkOnly") and (forced or not p.get("hideOnLogin"))
     ]
     return _drawn(request, realm, tab, client, shown)
 

@@ -240,13 +240,19 @@ def registration_link(request: Request, realm: Realm, client: Client, tab: AuthS
 
 
 async def _buttons(
-    request: Request, tx: Tx, realm: Realm, tab: AuthSession, client: Client, user_id: str | None
+    request: Request, tx: Tx, realm: Realm, tab: AuthSession, client: Client, user_id: str | None, forced: bool
 ) -> list[dict[str, str]]:
-    """The login page's provider buttons: the realm's, or for a known user those it is linked to."""
+    """The login page's provider buttons: the realm's, or for a known user those it is linked to (hidden ones
+    too in a ``forced`` re-authentication)."""
     if user_id is None:
         return broker_links.buttons(request, realm, tab, client)
     linked = {f.alias for f in await tx.federated.of_user(user_id)}
-    return broker_links.linked_buttons(request, realm, tab, client, linked)
+    return broker_links.linked_buttons(request, realm, tab, client, linked, forced=forced)
+
+
+def _forced(outcome: login_outcomes.NeedLogin, waiting: Waiting) -> bool:
+    """Whether the page is a forced re-authentication (the FORCED_REAUTHENTICATION note of the login)."""
+    return (outcome.request or waiting.request).loa_forced_reauthentication
 
 
 async def page_body(
@@ -290,7 +296,8 @@ async def page_body(
             username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
             restart=restart_link(request, realm, client, tab) if known or stage == "password" else None,
             ui=ui,
-            providers=org_buttons or await _buttons(request, tx, realm, tab, client, outcome.user_id),
+            providers=org_buttons
+            or await _buttons(request, tx, realm, tab, client, outcome.user_id, _forced(outcome, waiting)),
             info=outcome.info if outcome.info is not None else ("reauthenticate" if outcome.user_id else None),
             passkeys=await passkeys_options(request, tx, realm, client, waiting, ui),
             another=await another_way(request, tx, realm, client, waiting, password=True) if known else "",
