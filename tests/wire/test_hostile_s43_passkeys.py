@@ -85,7 +85,7 @@ async def test_a_user_of_another_realm_is_nobody_here(env: Env) -> None:
     again = await submit(env.http, page, **key.get(passkey_options(page.text)["challenge"], user_handle=stranger))
     assert "Unknown user authenticated by the Passkey." in again.text
     error, details = await _refused(env, "webauthn-error-user-not-found")
-    assert error == "user_not_found" and details["authenticated_user_id"] == stranger
+    assert error == "user_not_found" and details["web_authn_authenticated_user_id"] == stranger
     assert details["public_key_credential_id"] == b64url(key.credential_id)
 
 
@@ -198,4 +198,4 @@ async def test_a_re_authentication_refuses_another_users_passkey(env: Env) -> No
     assert "First authenticated user is not the one authenticated by the Passkey." in other.text
     assert 'name="username"' not in other.text
     error, details = await _refused(env, "webauthn-error-different-user")
-    assert error == "different_user_authenticated" and details["authenticated_user_id"] == "someone"
+    assert error == "different_user_authenticated" and details["web_authn_authenticated_user_id"] == "someone"

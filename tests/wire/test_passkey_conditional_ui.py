@@ -69,7 +69,7 @@ async def test_the_login_form_offers_passkeys_and_one_signs_in_without_a_passwor
     assert "code" in code_from(await submit(env.http, page, **answer))
     [login] = [e for e in await events(env, "LOGIN") if e.details.get("credential_type") == "webauthn-passwordless"]
     assert login.details["public_key_credential_id"] == b64url(key.credential_id)
-    assert login.details["user_verification_checked"] == "false"
+    assert login.details["web_authn_authenticator_user_verification_checked"] == "false"
     stored = (await admin(env, "GET", f"{ADMIN}/users/{await user_id(env)}/credentials", status=200)).json()
     [passkey] = [c for c in stored if c["type"] == "webauthn-passwordless"]
     assert json.loads(passkey["credentialData"])["counter"] == key.counter

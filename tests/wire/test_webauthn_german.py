@@ -50,6 +50,8 @@ async def test_the_english_register_page_keeps_its_english_prompt(realm: Env) ->
 
 
 async def test_the_login_page_and_its_error_speak_german_with_kc_locale(realm: Env) -> None:
+    """The one key listed with "Erstellt" and its USB transport; "Verfügbare Passkeys" heads a list
+    of more than one only (webauthn-authenticate.ftl)."""
     await webauthn_flow(realm)
     key = SoftKey()
     page = await password_page(realm)
@@ -57,7 +59,8 @@ async def test_the_login_page_and_its_error_speak_german_with_kc_locale(realm: E
     realm.http.cookies.clear()
     login = await password_page(realm, kc_locale="de")
     assert '<h1 id="kc-page-title">Anmeldung mit Passkey</h1>' in login.text
-    assert 'value="Anmelden mit Passkey"' in login.text and "<p>Verfügbare Passkeys</p>" in login.text
+    assert 'value="Anmelden mit Passkey"' in login.text and "<i>Erstellt</i>" in login.text
+    assert "<span>USB</span>" in login.text and "Verfügbare Passkeys" not in login.text
     refused = await submit(realm.http, login, error="NotAllowedError")
     assert '<h1 id="kc-page-title">Passkey Fehler</h1>' in refused.text
     assert "Fehler beim Authentifizieren mit dem Passkey." in refused.text

@@ -76,7 +76,7 @@ async def test_register_user_success_then_login_with_the_key(realm: Env) -> None
     assert "code" in code_from(await submit(env.http, page, **key.get(options["challenge"], user_handle=uid)))
     (login,) = await webauthn_logins(env)
     assert login.details["public_key_credential_id"] == b64url(key.credential_id)
-    assert login.details["user_verification_checked"] == "false"
+    assert login.details["web_authn_authenticator_user_verification_checked"] == "false"
     counter = json.loads(
         next(
             c for c in (await admin(env, "GET", f"{ADMIN}/users/{uid}/credentials")).json() if c["type"] == "webauthn"
@@ -135,7 +135,7 @@ async def test_another_users_handle_and_an_unknown_key_are_refused(realm: Env) -
     assert "Unknown user authenticated by the Passkey." in unknown.text
     errors = {e.error: e for e in await events(env, "LOGIN_ERROR")}
     assert set(errors) == {"different_user_authenticated", "user_not_found"}
-    assert errors["different_user_authenticated"].details["authenticated_user_id"] == "someone-else"
+    assert errors["different_user_authenticated"].details["web_authn_authenticated_user_id"] == "someone-else"
 
 
 async def test_user_verification_required_by_the_policy(realm: Env) -> None:
@@ -158,7 +158,7 @@ async def test_user_verification_required_by_the_policy(realm: Env) -> None:
     again = await submit(env.http, refused, isSetRetry="retry")
     assert "code" in code_from(await submit(env.http, again, **key.get(page_options(again.text)["challenge"])))
     (login,) = await webauthn_logins(env)
-    assert login.details["user_verification_checked"] == "true"
+    assert login.details["web_authn_authenticator_user_verification_checked"] == "true"
 
 
 async def test_conditional_sub_flow_asks_only_a_user_with_a_key(realm: Env) -> None:

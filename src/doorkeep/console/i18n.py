@@ -91,6 +91,10 @@ class Language:
             message = message.replace(f"{{{index}}}", str(arg))
         return message
 
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is a message of this language (or of English, its fallback)."""
+        return key in self.overrides or key in catalog(self.tag) or key in en.MESSAGES
+
     def translate(self, english: str | None) -> str:
         """An English text the core produced, in this language (unchanged when no catalog knows it). A text that
         is itself a message key (an admin's configured message, Deny Access's ``denyErrorMessage``) is that key's

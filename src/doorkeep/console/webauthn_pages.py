@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from doorkeep.console.i18n import ENGLISH, Language
+from doorkeep.console.java_dates import medium_short
 from doorkeep.console.templating import render
 from doorkeep.users.webauthn_policy import NOT_SPECIFIED, Policy
 
@@ -83,6 +84,41 @@ def register(
     )
 
 
+@dataclass(frozen=True)
+class Listed:
+    """One of the user's keys on webauthn-authenticate.ftl (WebAuthnAuthenticatorBean): its credential id
+    (Base64url), label, transports as registered and creation time (ms)."""
+
+    credential_id: str
+    label: str | None = None
+    transports: Sequence[str] = ()
+    created: int = 0
+
+
+# TransportsBean.Transport: a registered transport's message key (AuthenticatorTransport's value to the key)
+_TRANSPORT_KEYS = {"usb": "usb", "nfc": "nfc", "ble": "bluetooth", "internal": "internal"}
+# the order Java's HashSet<String> of those keys iterates in (their hash buckets), where a key has several
+_HASH_ORDER = ("internal", "bluetooth", "usb", "nfc", "unknown")
+
+
+def transport_keys(transports: Sequence[str]) -> list[str]:
+    """TransportsBean.convertFromSet: the message keys of the transports (``unknown`` for none, or one not
+    known), one each."""
+    keys = {_TRANSPORT_KEYS.get(t, "unknown") for t in transports if t} or {"unknown"}
+    return [key for key in _HASH_ORDER if key in keys]
+
+
+def _shown(key: Listed, ui: Language) -> dict[str, object]:
+    """What the list shows of ``key``: its label (msg(label): a message key's text; "label missing" when
+    empty), its transports' names and its creation in the page's language."""
+    label = key.label or "label missing"
+    return {
+        "label": ui.text(label) if ui.has(label) else label,
+        "transports": [ui.text(k) for k in transport_keys(key.transports)],
+        "created": medium_short(key.created, ui.tag),
+    }
+
+
 def authenticate(
     realm_display: str,
     action: str,
@@ -91,20 +127,21 @@ def authenticate(
     *,
     challenge: str,
     rp_id: str,
-    credentials: Sequence[tuple[str, str]],
+    credentials: Sequence[Listed],
     display_labels: bool = True,
     username: str = "",
     restart: str = "",
     ui: Language = ENGLISH,
     another: str = "",
 ) -> str:
-    """webauthn-authenticate.ftl for an identified user: the user's keys listed (``credentials``: Base64url id and
-    label; not for passkeys: ``shouldDisplayAuthenticators``), the ``webauth`` form of hidden fields, and the
-    button that runs navigator.credentials.get(); ``another``: where "Try Another Way" posts (none: no link)."""
+    """webauthn-authenticate.ftl for an identified user: the user's keys listed with their label, transports and
+    creation date (not for passkeys: ``shouldDisplayAuthenticators``; "Available Passkeys" above more than one),
+    the ``webauth`` form of hidden fields, and the button that runs navigator.credentials.get(); ``another``:
+    where "Try Another Way" posts (none: no link)."""
     data = {
         "challenge": challenge,
         "rpId": rp_id,
-        "allowCredentials": [cid for cid, _ in credentials],
+        "allowCredentials": [key.credential_id for key in credentials],
         "userVerification": policy.user_verification_requirement,
         "timeout": policy.create_timeout * 1000,
         "unsupported": ui.text("webauthn-unsupported-browser-text"),
@@ -116,7 +153,7 @@ def authenticate(
         action=action,
         form_token=form_token,
         options=_json(data),
-        labels=[label for _, label in credentials] if display_labels else [],
+        authenticators=[_shown(key, ui) for key in credentials] if display_labels else [],
         username=username,
         restart=restart,
         ui=ui,

@@ -28,7 +28,14 @@ from doorkeep.oauth import flow_gates, login_completion, login_events, login_gat
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import NeedLogin, Outcome, Refused
 from doorkeep.oauth.login_step import LoginSite, StepContext
-from doorkeep.oauth.login_webauthn import ERR_DETAIL_LABEL, ERR_LABEL, MISSING
+from doorkeep.oauth.login_webauthn import (
+    AUTHENTICATED_USER,
+    ERR_DETAIL_LABEL,
+    ERR_LABEL,
+    FIRST_AUTHENTICATED_USER,
+    MISSING,
+    UV_CHECKED,
+)
 from doorkeep.oauth.webauthn_register import host_and_origin, origins
 from doorkeep.users import brute_force, webauthn, webauthn_policy
 
@@ -102,10 +109,10 @@ async def verify(
     if named is None and known is None:  # no user handle (not a discoverable credential) and no user yet
         return await refused("webauthn-error-user-not-found", "user_not_found", None, {})
     if known is not None and named is not None and named != known.id:
-        more = {"first_authenticated_user_id": known.id, "authenticated_user_id": named}
+        more = {FIRST_AUTHENTICATED_USER: known.id, AUTHENTICATED_USER: named}
         return await refused("webauthn-error-different-user", "different_user_authenticated", known, more)
     user = known if named is None else await tx.users.get(named)
-    unknown = {"authenticated_user_id": named or "", "public_key_credential_id": credential}
+    unknown = {AUTHENTICATED_USER: named or "", "public_key_credential_id": credential}
     if user is None or user.realm_id != realm.id:  # getUserById(realm, id): another realm's user is nobody here
         return await refused("webauthn-error-user-not-found", "user_not_found", known, unknown)
     policy = webauthn_policy.policy(realm, webauthn_policy.PASSWORDLESS)
@@ -150,7 +157,7 @@ async def _signed_in(
     checked = "true" if policy.user_verification_requirement == webauthn_policy.REQUIRED else "false"
     details = {
         "credential_type": KIND,
-        "user_verification_checked": checked,
+        UV_CHECKED: checked,
         "public_key_credential_id": webauthn.b64url(webauthn.credential_id(asserted.credential)),
     }
     request = dataclasses.replace(ctx.request, passkey_signed_in=True)

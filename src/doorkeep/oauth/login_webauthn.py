@@ -9,8 +9,9 @@ WEBAUTHN_ERROR_AUTH_VERIFICATION (``invalid_user_credentials``). Each is a LOGIN
 ``credential_type`` ``webauthn`` and the ``web_authn_authentication_error`` details, a failure Brute Force
 Detection counts (AuthenticationProcessor.logFailure), and webauthn-error.ftl. A verified key moves its
 signature counter on, and the flow goes on (the gates after it, then the login's end) with
-``user_verification_checked`` and ``public_key_credential_id`` on the LOGIN event. The error page's "Try again"
-(``isSetRetry``) shows the step again with a new challenge.
+``web_authn_authenticator_user_verification_checked`` and ``public_key_credential_id`` on the LOGIN event
+(WebAuthnConstants' keys). The error page's "Try again" (``isSetRetry``) shows the step again with a new
+challenge.
 
 WebAuthnPasswordlessAuthenticator (``passwordless``) is the same step with the user's passkeys
 (``webauthn-passwordless`` credentials, the events' ``credential_type``) and the realm's passwordless policy.
@@ -38,6 +39,9 @@ ERROR_DIFFERENT_USER = "webauthn-error-different-user"
 ERROR_AUTH_VERIFICATION = "webauthn-error-auth-verification"
 ERROR_USER_NOT_FOUND = "webauthn-error-user-not-found"
 ERR_LABEL, ERR_DETAIL_LABEL = "web_authn_authentication_error", "web_authn_authentication_error_detail"
+# WebAuthnConstants' event keys (USER_VERIFICATION_CHECKED, AUTHENTICATED_USER_ID, FIRST_AUTHENTICATED_USER_ID)
+UV_CHECKED = "web_authn_authenticator_user_verification_checked"
+AUTHENTICATED_USER, FIRST_AUTHENTICATED_USER = "web_authn_authenticated_user_id", "first_authenticated_user_id"
 MISSING = "Missing compulsory webauthn parameters"
 _COMPULSORY = ("credentialId", "clientDataJSON", "authenticatorData", "signature")
 
@@ -69,7 +73,7 @@ async def verify(
         except (webauthn.Refused, UnicodeDecodeError):
             named = ""
         if named != user.id:
-            more = {"first_authenticated_user_id": user.id, "authenticated_user_id": named}
+            more = {FIRST_AUTHENTICATED_USER: user.id, AUTHENTICATED_USER: named}
             return await refused(ERROR_DIFFERENT_USER, "different_user_authenticated", more)
     policy = webauthn_policy.policy(
         ctx.realm, webauthn_policy.PASSWORDLESS if passwordless else webauthn_policy.TWO_FACTOR
@@ -93,14 +97,14 @@ async def verify(
         log.warning("WebAuthn API .get() response validation failure. %s", problem)
         return await refused(ERROR_AUTH_VERIFICATION, "invalid_user_credentials", {ERR_DETAIL_LABEL: str(problem)})
     if asserted is None:
-        more = {"authenticated_user_id": user.id, "public_key_credential_id": credential}
+        more = {AUTHENTICATED_USER: user.id, "public_key_credential_id": credential}
         return await refused(ERROR_USER_NOT_FOUND, "user_not_found", more)
     data = {**asserted.credential.credential_data, "counter": asserted.counter}
     await ctx.tx.users.update_credential_data(asserted.credential.id, data)
     checked = "true" if policy.user_verification_requirement == webauthn_policy.REQUIRED else "false"
     details = {
         "credential_type": kind,
-        "user_verification_checked": checked,
+        UV_CHECKED: checked,
         "public_key_credential_id": webauthn.b64url(webauthn.credential_id(asserted.credential)),
     }
     ctx = dataclasses.replace(ctx, event_details={**ctx.event_details, **details})

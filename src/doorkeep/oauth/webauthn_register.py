@@ -4,7 +4,8 @@ WebAuthnRegister.processAction, in its order: ``isSetRetry`` (the error page's "
 with a new challenge; an ``error`` from navigator.credentials.create() is WEBAUTHN_ERROR_REGISTER_VERIFICATION
 (``invalid_user_credentials``); the challenge is spent once (a second POST of it: "Registration ceremony has
 already been completed"); "Sign out from other devices" acts before the check; then the attestation is verified
-(users/webauthn.py) and any failure is WEBAUTHN_ERROR_REGISTRATION (``invalid_registration``). Each failure
+(users/webauthn.py) and any failure is WEBAUTHN_ERROR_REGISTRATION (``invalid_registration``), as is a label
+another key of the same type bears (trimmed, any case: "Device already exists with the same name"). Each failure
 records UPDATE_CREDENTIAL_ERROR then CUSTOM_REQUIRED_ACTION_ERROR with the ``web_authn_registration_error``
 details, and shows webauthn-error.ftl. A verified key is stored as a ``webauthn`` credential labelled
 ``authenticatorLabel``, and CUSTOM_REQUIRED_ACTION then UPDATE_CREDENTIAL record it (``public_key_credential_id``,
@@ -22,10 +23,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from doorkeep.oauth import login_completion, login_events, required_actions
+from doorkeep.oauth.login_otp import DUPLICATE_DEVICE
 from doorkeep.oauth.login_outcomes import NeedWebAuthnRegister, Outcome
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.logout_others import logout_other_sessions
-from doorkeep.users import webauthn, webauthn_policy
+from doorkeep.users import otp, webauthn, webauthn_policy
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form
@@ -106,6 +108,9 @@ async def submit(
         # CREDENTIAL.USER_LABEL is VARCHAR(255): PostgreSQL would refuse the row (and Keycloak's database with
         # it), SQLite keep any length; one answer on both, the registration's error page.
         return await _refused(ctx, action, ERROR_REGISTRATION, LABEL_TOO_LONG, "invalid_registration", cancel)
+    same_type = [c for c in await ctx.tx.users.credentials(ctx.user.id) if c.type == type]
+    if otp.duplicate_label(same_type, label):  # the credential store's ModelDuplicateException, caught as any error
+        return await _refused(ctx, action, ERROR_REGISTRATION, DUPLICATE_DEVICE, "invalid_registration", cancel)
     cred = webauthn.new_credential(ctx.user.id, registered, label, ctx.services.clock.now_ms(), type)
     await ctx.tx.users.add_credential(cred)
     details = {

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from doorkeep.console import webauthn_pages as pages
-from doorkeep.model import Client, Realm
+from doorkeep.model import Client, Credential, Realm
 from doorkeep.oauth import login_outcomes, login_passkeys
 from doorkeep.oauth.login_session import WEBAUTHN_CHALLENGE_NOTE, Waiting
 from doorkeep.oauth.webauthn_register import exclude_ids, host_and_origin
@@ -55,7 +55,6 @@ async def webauthn_page(
         options = pages.Registration(challenge, webauthn.user_handle(user.id), user.username, rp_id, excluded)
         return pages.register(display(realm), target, tab.form_token, policy, options, cancel=cancel, ui=ui)
     keys = [c for c in await tx.users.credentials(user.id) if c.type == kind]
-    listed = [(webauthn.b64url(webauthn.credential_id(c)), c.user_label or "") for c in keys]
     return pages.authenticate(
         display(realm),
         target,
@@ -63,12 +62,23 @@ async def webauthn_page(
         policy,
         challenge=challenge,
         rp_id=rp_id,
-        credentials=listed,
+        credentials=[_listed(c) for c in keys],
         display_labels=not passwordless,
         username=waiting.request.attempted_username or user.username,
         restart=restart_link(request, realm, client, tab),
         ui=ui,
         another=await another_way(request, tx, realm, client, waiting),
+    )
+
+
+def _listed(credential: Credential) -> pages.Listed:
+    """A stored key as the page lists it (WebAuthnAuthenticatorsBean)."""
+    transports = credential.credential_data.get("transports")
+    return pages.Listed(
+        webauthn.b64url(webauthn.credential_id(credential)),
+        credential.user_label,
+        tuple(t for t in transports if isinstance(t, str)) if isinstance(transports, list) else (),
+        credential.created_date,
     )
 
 
@@ -123,7 +133,7 @@ async def passkey_login_page(
         policy,
         challenge=tab.notes.get(WEBAUTHN_CHALLENGE_NOTE, ""),
         rp_id=webauthn.rp_id(policy, host_and_origin(base_url(request))[0]),
-        credentials=[(webauthn.b64url(webauthn.credential_id(c)), "") for c in keys],
+        credentials=[_listed(c) for c in keys],
         display_labels=False,
         username=user.username if user else "",
         restart=restart_link(request, realm, client, tab) if user else "",

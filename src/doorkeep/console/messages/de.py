@@ -321,6 +321,12 @@ MESSAGES: dict[str, str] = {
     "webauthn-doAuthenticate": "Anmelden mit Passkey",
     "passkey-doAuthenticate": "Anmelden mit Passkey",
     "webauthn-available-authenticators": "Verfügbare Passkeys",
+    "webauthn-createdAt-label": "Erstellt",
+    "usb": "USB",
+    "nfc": "NFC",
+    "bluetooth": "Bluetooth",
+    "internal": "Intern",
+    "unknown": "Unbekannt",
     "webauthn-unsupported-browser-text": (
         "WebAuthn wird von diesem Browser nicht unterstützt. Versuchen Sie es mit einem anderen oder wenden Sie sich"
         " an Ihren Administrator."

@@ -23,6 +23,13 @@ MESSAGES: dict[str, str] = {
     "webauthn-login-title": "Passkey login",
     "webauthn-doAuthenticate": "Sign in with Passkey",
     "webauthn-available-authenticators": "Available Passkeys",
+    "webauthn-createdAt-label": "Created",
+    # the transports of a listed key (WebAuthnAuthenticatorsBean.TransportsBean)
+    "usb": "USB",
+    "nfc": "NFC",
+    "bluetooth": "Bluetooth",
+    "internal": "Internal",
+    "unknown": "Unknown",
     "webauthn-unsupported-browser-text": (
         "WebAuthn is not supported by this browser. Try another one or contact your administrator."
     ),
