@@ -160,6 +160,10 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         access = {DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS}
         actions = {**CREDENTIAL_STEPS, **access} if otp == OTP_FORM else {otp: OTP, **access}
         action = {**actions, SESSION_LIMITS: LIMITS}.get(str(e.authenticator))
+        if e.authenticator == PASSKEY_FORM and otp == OTP_FORM and e.requirement == af.REQ and not outer:
+            # WebAuthnPasswordlessAuthenticator REQUIRED after the password, the user known (Keycloak's
+            # WebAuthnPwdLessPropertyTest realm): the user's passkey, or webauthn-register-passwordless without one
+            return [Gate((), PASSKEY, True, execution=e.id)]
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
         message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
