@@ -10,6 +10,7 @@ registers one through the authenticator's required action, as Keycloak's registr
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -22,7 +23,7 @@ from flow_builder import ADMIN, ALT, AUTH, REQ, add, add_flow, admin, events, ex
 from passkeys_support import user_id
 from support import seed_login_realm, seed_user
 from webauthn_port import UP, SoftKey, page_options
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -286,3 +287,21 @@ async def test_an_expired_password_is_changed_after_the_passkey_step(realm: Env)
     if update.status_code == 302:
         update = await realm.http.get(update.headers["location"])
     assert update.status_code == 200 and 'name="password-new"' in update.text, update.text[:300]
+
+
+async def test_a_feature_turned_off_takes_its_authenticator_out_of_the_lists(realm: Env) -> None:
+    """WebAuthnFeatureTest.testWebAuthnDisabled's rule for the feature Doorkeep can turn off: with
+    ``--features-disabled=recovery-codes`` RecoveryAuthnCodesFormAuthenticatorFactory is not supported
+    (EnvironmentDependentProviderFactory.isSupported), so neither serverinfo's authenticator providers nor the
+    admin API's ``authenticator-providers`` name ``auth-recovery-authn-code-form``; with it on, both do."""
+    recovery = "auth-recovery-authn-code-form"
+
+    async def named(env: Env) -> tuple[bool, bool]:
+        info = (await admin(env, "GET", "/admin/serverinfo", status=200)).json()
+        listed = (await admin(env, "GET", f"{AUTH}/authenticator-providers", status=200)).json()
+        return recovery in info["providers"]["authenticator"]["providers"], recovery in {p["id"] for p in listed}
+
+    assert await named(realm) == (True, True)
+    off = dataclasses.replace(realm.settings, features_disabled="recovery-codes")
+    async with another_worker(dataclasses.replace(realm, settings=off)) as http:
+        assert await named(dataclasses.replace(realm, http=http)) == (False, False)
