@@ -140,3 +140,20 @@ async def test_the_keys_execution_for_a_user_without_a_key_ends_the_login(realm:
     assert refused.status_code == 400
     assert [e.error for e in await events(realm, "LOGIN_ERROR")] == ["invalid_user_credentials"]
     assert await events(realm, "LOGIN") == []
+
+
+async def test_the_key_as_first_factor_leaves_an_expired_password_alone(realm: Env) -> None:
+    """The key picked instead of the password validated no password (AuthenticatorUtil.isPasswordValidated), so the
+    flow's end does not run UpdatePassword's trigger (forceExpiredPasswordChange): the code, no password page;
+    the password picked instead asks for a new one."""
+    key = SoftKey()
+    await register_key(realm, key)
+    ids = await bind(realm)
+    await admin(realm, "PUT", ADMIN, {"passwordPolicy": "forceExpiredPasswordChange(1)"}, 204)
+    realm.clock.advance(2 * 86400)
+    page = await choose(realm, await try_another_way(realm, await after_username(realm)), ids[KEY])
+    assert "code" in code_from(await submit(realm.http, page, **key.get(page_options(page.text)["challenge"])))
+    update = await submit(realm.http, await after_username(realm), password="password")
+    if update.status_code == 302:
+        update = await realm.http.get(update.headers["location"])
+    assert update.status_code == 200 and 'name="password-new"' in update.text, update.text[:300]

@@ -107,13 +107,13 @@ async def verify(
     page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=kind)
     if page is not None:
         return page
-    return await _through(dataclasses.replace(ctx, user=user), remember_me, passwordless)
+    return await _through(dataclasses.replace(ctx, user=user), remember_me)
 
 
-async def _through(ctx: StepContext, remember_me: bool, passwordless: bool) -> Outcome:
+async def _through(ctx: StepContext, remember_me: bool) -> Outcome:
     """The flow is through after the step: the login's end (required actions, consent, the code)."""
     user = ctx.user
-    if not passwordless or login_gates.password_first(ctx):  # a first-factor passkey validated no password
+    if login_gates.password_first(ctx):  # a key or passkey as the first factor validated no password
         user = await login_password.password_validated(ctx.tx, ctx.services, ctx.realm, user)
     return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
 
@@ -129,4 +129,4 @@ async def shown_again(ctx: StepContext, shown: NeedWebAuthn) -> Outcome:
     page, ctx = await login_gates.after(ctx, ctx.request.flow_gate, remember_me=shown.remember_me, done=False)
     if page is not None:
         return page
-    return await _through(ctx, shown.remember_me, shown.passwordless)
+    return await _through(ctx, shown.remember_me)
