@@ -21,8 +21,9 @@ changes, as in Keycloak:
 - ``recovery-codes`` (DEFAULT since Keycloak 26.4; PREVIEW before): RecoveryAuthnCodesAction, the recovery code
   authenticator and its credential provider are not supported: the CONFIGURE_RECOVERY_AUTHN_CODES action is not
   offered nor run (a ``kc_action`` for it answers ``error``, or ends the login where the realm registered the
-  action itself: oauth/required_actions.py), the login never asks for a code, and the Account API lists no
-  recovery codes type.
+  action itself: oauth/required_actions.py), the login never asks for a code, the Account API lists no
+  recovery codes type, and neither serverinfo's authenticator providers nor ``authentication/authenticator-
+  providers`` name ``auth-recovery-authn-code-form``.
 - ``client-secret-rotation`` (CLIENT_SECRET_ROTATION: PREVIEW in the 26.7 line, DEFAULT on Keycloak's main since
   PR #51891; Doorkeep has always run it): a client's rotated secret no longer authenticates it, with the client
   secret or a client_secret_jwt signed with it (OIDCClientSecretConfigWrapper.hasRotatedSecret gated by the

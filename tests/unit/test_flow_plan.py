@@ -470,7 +470,6 @@ def test_a_flow_that_starts_with_the_passkey_has_no_username_step() -> None:
     "rows",
     [
         [(fp.USERNAME_FORM, af.REQ), (fp.PASSKEY_FORM, af.ALT)],
-        [(fp.PASSWORD_FORM, af.REQ), (fp.PASSKEY_FORM, af.REQ)],
         [(fp.PASSKEY_FORM, af.ALT)],
         [(fp.USERNAME_FORM, af.REQ)],
         [(fp.USERNAME_FORM, af.REQ), (fp.OTP_FORM, af.REQ)],
@@ -483,6 +482,22 @@ def test_identity_first_refuses_other_shapes(rows: list[Row]) -> None:
     """UsernameForm alone, or not followed by a REQUIRED PasswordForm, or PasswordForm without a user: refused."""
     with pytest.raises(fp.Unsupported):
         compile_top({"top": [("@forms", af.ALT)], "forms": rows})
+
+
+def test_a_required_passkey_after_the_username_and_password_form_is_a_gate() -> None:
+    """WebAuthnPwdLessPropertyTest's realm: the username and password form, then the WebAuthn Passwordless
+    Authenticator, both REQUIRED: the passkey is a second factor, a REQUIRED gate after the password (the user
+    known); in a conditional sub-flow it is refused."""
+    plan = compile_top({"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ), (fp.PASSKEY_FORM, af.REQ)]})
+    assert kinds(plan) == [(fp.PASSKEY, True, [])] and not plan.passwordless and not plan.usernameless
+    with pytest.raises(fp.Unsupported):
+        compile_top(
+            {
+                "top": [("@forms", af.ALT)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@c", af.COND)],
+                "c": [(fp.USER_CONFIGURED, af.REQ), (fp.PASSKEY_FORM, af.REQ)],
+            }
+        )
 
 
 def test_identity_first_with_the_username_and_password_form_second() -> None:

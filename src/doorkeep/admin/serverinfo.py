@@ -269,7 +269,9 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
             "password-policy": _providers(*(t["id"] for t in password_policies)),
             "client-authenticator": _providers(*CLIENT_AUTHENTICATORS),
             # the AuthenticatorFactory ids the admin API lists (realms/auth_providers.py)
-            "authenticator": _providers(*(p["id"] for p in auth_providers.listed(auth_providers.AUTHENTICATOR))),
+            "authenticator": _providers(
+                *(p["id"] for p in auth_providers.listed(auth_providers.AUTHENTICATOR, disabled))
+            ),
             "protocol-mapper": _providers(*mapper_ids),
             # ClientPolicyExecutorSpi and ClientPolicyConditionSpi by SPI_NAME (ClientPoliciesFeatureTest reads them)
             "client-policy-executor": _providers(*(str(e["id"]) for e in executors)),

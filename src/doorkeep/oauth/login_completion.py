@@ -54,6 +54,12 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 SKIP_IF_EXISTS = "skip_if_exists"
+# The credential a WebAuthn registration action looks for under ``skip_if_exists``: WebAuthnRegister.getCredentialType
+# and WebAuthnPasswordlessRegister's override of it.
+KEY_TYPES = {
+    required_actions.WEBAUTHN_REGISTER: webauthn.TYPE,
+    required_actions.WEBAUTHN_REGISTER_PASSWORDLESS: webauthn.PASSWORDLESS_TYPE,
+}
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 
 
@@ -253,7 +259,7 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         if required_actions.passes_at_once(ctx.user, action):
             ctx = await _passed(ctx, action)
             continue
-        if action == required_actions.WEBAUTHN_REGISTER and await _key_exists_skip(ctx):
+        if action in KEY_TYPES and await _key_exists_skip(ctx, KEY_TYPES[action]):
             ctx = await _passed(ctx, action)
             continue
         if action == required_actions.UPDATE_EMAIL and update_email.email_read_only(ctx.realm):
@@ -274,12 +280,13 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         ctx = dataclasses.replace(ctx, request=required_actions.settled(request, action, required_actions.ERROR))
 
 
-async def _key_exists_skip(ctx: StepContext) -> bool:
-    """WebAuthnRegister.requiredActionChallenge: ``kc_action=webauthn-register:skip_if_exists`` succeeds without a
-    page for a user who has a security key (Constants.KC_ACTION_PARAMETER_SKIP_IF_EXISTS)."""
+async def _key_exists_skip(ctx: StepContext, key_type: str) -> bool:
+    """WebAuthnRegister.requiredActionChallenge: ``kc_action=webauthn-register:skip_if_exists`` (or
+    ``webauthn-register-passwordless:skip_if_exists``) succeeds without a page for a user who has a credential of
+    the action's type (Constants.KC_ACTION_PARAMETER_SKIP_IF_EXISTS)."""
     if ctx.request.kc_action_parameter != SKIP_IF_EXISTS:
         return False
-    return any(c.type == webauthn.TYPE for c in await ctx.tx.users.credentials(ctx.user.id))
+    return any(c.type == key_type for c in await ctx.tx.users.credentials(ctx.user.id))
 
 
 async def _passed(ctx: StepContext, action: str) -> StepContext:

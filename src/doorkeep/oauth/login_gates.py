@@ -74,6 +74,13 @@ async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
     return page, ctx
 
 
+def password_first(ctx: StepContext) -> bool:
+    """Whether the browser flow's first factor is the password (its form before the gates), so that a passkey step
+    after it is a second factor and the password was validated; not for a passkey given on the login form."""
+    plan = _plan(ctx)
+    return plan is not None and not (plan.passwordless or plan.usernameless or ctx.request.passkey_signed_in)
+
+
 def _forwarded_info(ctx: StepContext) -> str | None:
     """CookieAuthenticator's forwarded info message: "reauthenticate" for a forced re-authentication (None: the
     login form's default for a known user); for a step-up, "authenticateStrong" when a ``kc_action`` asked for it

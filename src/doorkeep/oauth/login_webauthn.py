@@ -111,6 +111,26 @@ async def verify(
     page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=kind)
     if page is not None:
         return page
-    if not passwordless:  # a passkey is the first factor: no password was validated (AuthenticatorUtil)
+    return await _through(dataclasses.replace(ctx, user=user), remember_me)
+
+
+async def _through(ctx: StepContext, remember_me: bool) -> Outcome:
+    """The flow is through after the step: the login's end (required actions, consent, the code)."""
+    user = ctx.user
+    if login_gates.password_first(ctx):  # a key or passkey as the first factor validated no password
         user = await login_password.password_validated(ctx.tx, ctx.services, ctx.realm, user)
     return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
+
+
+async def shown_again(ctx: StepContext, shown: NeedWebAuthn) -> Outcome:
+    """A GET of the step's page (a refresh: LoginActionsService.processFlow without an action runs the step's
+    authenticate() again). While the user holds a key of the step's kind the page stays; a user whose keys are gone
+    meanwhile (an admin removed them) is treated as the step treats a user without one: the gates from this one on
+    decide (a REQUIRED step: its register action, setRequiredActions; a conditional one: passed over)."""
+    kind = webauthn.PASSWORDLESS_TYPE if shown.passwordless else webauthn.TYPE
+    if shown.error is not None or any(c.type == kind for c in await ctx.tx.users.credentials(ctx.user.id)):
+        return shown
+    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate, remember_me=shown.remember_me, done=False)
+    if page is not None:
+        return page
+    return await _through(ctx, shown.remember_me)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from doorkeep import features
 from doorkeep.model import JSON
 from doorkeep.realms.auth_executions import FACTORIES
 from doorkeep.realms.auth_flows import FLOWS
@@ -347,11 +348,17 @@ def display_name(provider_id: str) -> str:
     return _DISPLAY.get(provider_id) or FACTORIES[provider_id][0]
 
 
-def listed(kind: str) -> list[JSON]:
+# The providers a feature switches (EnvironmentDependentProviderFactory.isSupported): while it is off Keycloak
+# does not load them, so no list names them (RecoveryAuthnCodesFormAuthenticatorFactory: RECOVERY_CODES).
+FEATURE_OF = {"auth-recovery-authn-code-form": features.RECOVERY_CODES}
+
+
+def listed(kind: str, disabled: frozenset[str] = frozenset()) -> list[JSON]:
     """The providers of one kind, by id, each a HashMap as Keycloak's buildProviderMetadata fills it (Jackson
-    writes a HashMap in its hash order: ``supportsSecret``, ``displayName``, ``description``, ``id``)."""
+    writes a HashMap in its hash order: ``supportsSecret``, ``displayName``, ``description``, ``id``); without
+    those of the features ``disabled``."""
     out: list[JSON] = []
-    for provider_id in sorted(p for p, k in KINDS.items() if k == kind):
+    for provider_id in sorted(p for p, k in KINDS.items() if k == kind and FEATURE_OF.get(p) not in disabled):
         item: JSON = {}
         if kind == CLIENT:
             item["supportsSecret"] = SUPPORTS_SECRET[provider_id]

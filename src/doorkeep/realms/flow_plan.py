@@ -13,8 +13,9 @@ Organization steps of Keycloak's default flow (``Plan.organization``); one usern
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``), or then
 the username and password form asking the password alone (``Plan.user_set_form``), or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``) or then a REQUIRED
-sub-flow of PasswordForm and WebAuthnPasswordlessAuthenticator or the OTP form (or both), all ALTERNATIVE (a first
-gate whose ``choices`` are the password and the others, "Try Another Way" between them), or that passkey step
+sub-flow of PasswordForm and one or more of WebAuthnPasswordlessAuthenticator, the OTP form and
+WebAuthnAuthenticator, all ALTERNATIVE (a first gate whose ``choices`` are the password and the others, "Try Another
+Way" between them), or that passkey step
 alone, REQUIRED, with no username step (``Plan.usernameless``); after it, the OTP
 form, webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
 allow-access-authenticator, directly or in REQUIRED or CONDITIONAL sub-flows (the credential steps also as the
@@ -162,6 +163,10 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         access = {DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS}
         actions = {**CREDENTIAL_STEPS, **access} if otp == OTP_FORM else {otp: OTP, **access}
         action = {**actions, SESSION_LIMITS: LIMITS}.get(str(e.authenticator))
+        if e.authenticator == PASSKEY_FORM and otp == OTP_FORM and e.requirement == af.REQ and not outer:
+            # WebAuthnPasswordlessAuthenticator REQUIRED after the password, the user known (Keycloak's
+            # WebAuthnPwdLessPropertyTest realm): the user's passkey, or webauthn-register-passwordless without one
+            return [Gate((), PASSKEY, True, execution=e.id)]
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
         message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
@@ -387,13 +392,14 @@ def _second(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str,
 
 
 # identity-first's first factors, the ALTERNATIVE steps of the sub-flow after UsernameForm, and what each runs
-FIRST_FACTORS = {PASSWORD_ONLY_FORM: PASSWORD, PASSKEY_FORM: PASSKEY, OTP_FORM: OTP}
+FIRST_FACTORS = {PASSWORD_ONLY_FORM: PASSWORD, PASSKEY_FORM: PASSKEY, OTP_FORM: OTP, WEBAUTHN_FORM: WEBAUTHN}
 
 
 def _password_or_passkey(flows: FlowSet, e: Execution) -> Gate:
-    """The REQUIRED sub-flow after UsernameForm holding PasswordForm and WebAuthnPasswordlessAuthenticator or the
-    OTP form (or both), all ALTERNATIVE and nothing else (AuthenticationSelectionResolver picks the one of the user's
-    first credential): one gate whose choices are those steps, in the flow's order."""
+    """The REQUIRED sub-flow after UsernameForm holding PasswordForm and WebAuthnPasswordlessAuthenticator, the OTP
+    form or WebAuthnAuthenticator (as AppInitiatedActionWebAuthnTest's flow has it), or several, all ALTERNATIVE and
+    nothing else (AuthenticationSelectionResolver picks the one of the user's first credential): one gate whose
+    choices are those steps, in the flow's order."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} after {USERNAME_FORM}")
@@ -410,7 +416,7 @@ def _password_or_passkey(flows: FlowSet, e: Execution) -> Gate:
     ):
         raise Unsupported(
             f"Doorkeep runs sub-flow '{sub.alias}' after {USERNAME_FORM} only as an ALTERNATIVE {PASSWORD_ONLY_FORM}"
-            f" beside an ALTERNATIVE {PASSKEY_FORM}, {OTP_FORM} or both"
+            f" beside ALTERNATIVE steps among {PASSKEY_FORM}, {OTP_FORM} and {WEBAUTHN_FORM}"
         )
     choices = tuple(Choice(x.id, FIRST_FACTORS[str(x.authenticator)]) for x in alternative)
     return Gate((), choices[0].action, True, choices=choices, execution=choices[0].execution)

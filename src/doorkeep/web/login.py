@@ -27,6 +27,7 @@ from doorkeep.oauth import (
     login_rerun,
     login_restart,
     login_start,
+    login_webauthn,
     registration,
     restart_cookie,
     verify_profile,
@@ -34,7 +35,7 @@ from doorkeep.oauth import (
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut, ToCurrentAction
-from doorkeep.oauth.login_outcomes import Failed, NeedLogin, NeedProfileUpdate
+from doorkeep.oauth.login_outcomes import Failed, NeedLogin, NeedProfileUpdate, NeedWebAuthn
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
@@ -399,6 +400,8 @@ async def switch_language(request: Request) -> Response:
                 outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next one, or done
             elif isinstance(outcome, NeedProfileUpdate) and outcome.action == verify_profile.VERIFY_PROFILE:
                 outcome = await verify_profile.shown_again(step) or outcome  # its challenge's errors
+            elif isinstance(outcome, NeedWebAuthn):
+                outcome = await login_webauthn.shown_again(step, outcome)  # the keys an admin removed meanwhile
         # requiredActionGET's page posts with the code an earlier GET of it drew (getOrGenerateCode)
         keep = target == action_redirect.PATH
         args = (request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from doorkeep.model import JSON
 from doorkeep.realms import auth_providers as ap
 from doorkeep.web.admin.common import RealmCall, not_found, ok, run_realm
+from doorkeep.web.http import state
 
 BASE = "/{realm}/authentication"
 CLIENT_READERS = ("query-clients", "view-clients", "manage-clients")
@@ -28,15 +29,17 @@ def _require_client_authenticator_view(call: RealmCall) -> None:
 
 
 def _answer(
-    build: Callable[[], JSON | list[JSON]], *, clients_may: bool = False
+    build: Callable[[frozenset[str]], JSON | list[JSON]], *, clients_may: bool = False
 ) -> Callable[[Request], Awaitable[Response]]:
+    """A list's handler; ``build`` takes the features turned off (their providers are not loaded)."""
+
     async def handler(request: Request) -> Response:
         async def work(call: RealmCall) -> Response:
             if clients_may:
                 _require_client_authenticator_view(call)
             else:
                 call.require("view-realm")
-            return ok(build())
+            return ok(build(state(request).services.disabled_features))
 
         return await run_realm(request, work, write=False)
 
@@ -57,14 +60,18 @@ async def config_description(request: Request) -> Response:
 
 
 ROUTES = [
-    Route(BASE + "/form-providers", _answer(lambda: ap.listed(ap.FORM)), methods=["GET"]),
-    Route(BASE + "/authenticator-providers", _answer(lambda: ap.listed(ap.AUTHENTICATOR)), methods=["GET"]),
-    Route(BASE + "/form-action-providers", _answer(lambda: ap.listed(ap.FORM_ACTION)), methods=["GET"]),
+    Route(BASE + "/form-providers", _answer(lambda off: ap.listed(ap.FORM, off)), methods=["GET"]),
+    Route(BASE + "/authenticator-providers", _answer(lambda off: ap.listed(ap.AUTHENTICATOR, off)), methods=["GET"]),
+    Route(BASE + "/form-action-providers", _answer(lambda off: ap.listed(ap.FORM_ACTION, off)), methods=["GET"]),
     Route(
         BASE + "/client-authenticator-providers",
-        _answer(lambda: ap.listed(ap.CLIENT), clients_may=True),
+        _answer(lambda off: ap.listed(ap.CLIENT, off), clients_may=True),
         methods=["GET"],
     ),
-    Route(BASE + "/per-client-config-description", _answer(ap.per_client_config, clients_may=True), methods=["GET"]),
+    Route(
+        BASE + "/per-client-config-description",
+        _answer(lambda off: ap.per_client_config(), clients_may=True),
+        methods=["GET"],
+    ),
     Route(BASE + "/config-description/{provider}", config_description, methods=["GET"]),
 ]
