@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from doorkeep import events
-from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
-from doorkeep.organizations.brokers import organization_of
+from doorkeep.organizations.brokers import home_brokers
 from doorkeep.users.account import ACCOUNT_CLIENT, MANAGE_ACCOUNT, Caller
 
 if TYPE_CHECKING:
@@ -92,9 +91,8 @@ async def unlink(tx: Tx, caller: Caller, alias: str) -> None:
     link = next((f for f in links if f.alias == alias), None)
     if link is None:
         raise LINK_NOT_ACTIVE
-    provider = idp.by_alias(caller.realm, alias)
-    if caller.realm.organizations_enabled and provider is not None and organization_of(provider) is not None:
-        raise ORGANIZATION_LINK  # OrganizationAccountTest: the organization's provider keeps its members' links
+    if alias in await home_brokers(tx, caller.realm, caller.user.id):
+        raise ORGANIZATION_LINK  # resolveHomeBroker: a MANAGED member keeps the link their organization made
     has_password = any(c.type == PASSWORD for c in await tx.users.credentials(caller.user.id))
     if len(links) <= 1 and not has_password:
         raise LAST_PROVIDER
