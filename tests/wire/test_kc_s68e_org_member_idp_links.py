@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, served, signs_in_by_hint
+from broker_support import ALIAS, Broker, browser, hinted_login, served, signs_in_by_hint
+from browser_flow import REDIRECT, form_action, form_fields, start
 from flow_builder import admin
 from support import password_grant
 from wire_env import Env
@@ -153,3 +154,44 @@ async def test_managed_member_keeps_the_home_broker_link(env: Env) -> None:
         refused = await env.http.delete(f"{ACCOUNT}/linked-accounts/{ALIAS}", headers=headers)
         assert (refused.status_code, refused.json()) == (400, BOUND)
         assert [f["identityProvider"] for f in await _links(env, alice)] == [ALIAS]
+
+
+async def test_managed_member_links_nothing_through_the_broker(env: Env) -> None:
+    """IdentityBrokerService.performAccountLinking (Keycloak 26.7, #49720): after the permission and enabled checks, a
+    user with a home broker is refused (federatedIdentityBoundOrganization), before the identity is looked at: alice,
+    signed in through ``kc``, asking the ``idp_link`` action for ``kc`` again gets the error page, not a renewed
+    link."""
+    async with served(env) as broker:
+        org = await _organization(env)
+        await broker.add_provider(organizationId=org)
+        async with browser(broker) as http:
+            signed_in = await hinted_login(http)
+            assert signed_in.status_code == 302 and signed_in.headers["location"].startswith(REDIRECT)
+            page = await start(http, "test", "app", kc_action=f"idp_link:{ALIAS}")
+            assert page.status_code == 200, page.text
+            to_provider = await http.post(form_action(page.text), data={**form_fields(page.text), "continue": ""})
+            at_provider = await http.get(to_provider.headers["location"])  # the provider's SSO session answers
+            assert at_provider.status_code == 302, at_provider.text
+            refused = await http.get(at_provider.headers["location"])
+        assert refused.status_code == 400, refused.text
+        assert BOUND["errorMessage"] in refused.text
+        alice = await _user_id(env, "alice")
+        assert [f["identityProvider"] for f in await _links(env, alice)] == [ALIAS]
+
+
+@pytest.mark.server_options(oidc_allow_client_initiated_account_linking=True)
+async def test_managed_member_gets_no_legacy_link_uri(env: Env) -> None:
+    """LinkedAccountsResource.buildLinkedAccountURI (Keycloak 26.7, #49720), with the legacy ``/broker/{alias}/link``
+    on: after the common preconditions a user with a home broker is 400 with the account theme's
+    federatedIdentityBoundOrganization text; a user of no organization gets the URL."""
+    async with served(env) as broker:
+        _, alice = await _managed_alice(broker)
+        await _second_provider(env)
+        where = f"{ACCOUNT}/linked-accounts/{SECOND}?redirectUri=http://127.0.0.1:9999/"
+        refused = await env.http.get(where, headers=await _account_headers(env, alice, "alice"))
+        assert (refused.status_code, refused.json()) == (400, BOUND)
+        other = await _account_headers(env, await _user_id(env, "user1"), "user1")
+        granted = await env.http.get(where, headers=other)
+        assert (
+            granted.status_code == 200 and "/broker/second-identity-provider/link?" in granted.json()["accountLinkUri"]
+        )

@@ -62,11 +62,14 @@ def _preconditions(caller: Caller, alias: str) -> None:
         raise ACCOUNT_DISABLED
 
 
-def link_uri(caller: Caller, alias: str, redirect_uri: str | None, *, legacy_linking: bool) -> dict[str, Any]:
+async def link_uri(
+    tx: Tx, caller: Caller, alias: str, redirect_uri: str | None, *, legacy_linking: bool
+) -> dict[str, Any]:
     """``GET /account/linked-accounts/{alias}?redirectUri``: the ``/broker/{alias}/link`` URL for the
     ``account-console`` client and the caller's session, while that endpoint is on (``legacy_linking``, the server's
     ``allow-client-initiated-account-linking``; else LINKING_DISABLED, after the manage-account check). The redirect
-    URI is checked by that endpoint, not here. Keycloak forgets to throw its "missing redirect URI" error and then
+    URI is checked by that endpoint, not here. A user with a home broker gets none (ORGANIZATION_LINK, Keycloak 26.7's
+    #49720). Keycloak forgets to throw its "missing redirect URI" error and then
     fails building the URL (a 500); Doorkeep answers the error it meant."""
     caller.require_one_of(MANAGE_ACCOUNT)
     if not legacy_linking:
@@ -74,6 +77,8 @@ def link_uri(caller: Caller, alias: str, redirect_uri: str | None, *, legacy_lin
     if redirect_uri is None:
         raise INVALID_REDIRECT_URI
     _preconditions(caller, alias)
+    if await home_brokers(tx, caller.realm, caller.user.id):
+        raise ORGANIZATION_LINK
     if caller.session_id is None:
         raise SESSION_NOT_ACTIVE
     nonce = str(uuid.uuid4())
