@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from doorkeep import events
-from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
-from doorkeep.organizations.brokers import organization_of
+from doorkeep.organizations.brokers import home_brokers
 from doorkeep.users.account import ACCOUNT_CLIENT, MANAGE_ACCOUNT, Caller
 
 if TYPE_CHECKING:
@@ -63,11 +62,14 @@ def _preconditions(caller: Caller, alias: str) -> None:
         raise ACCOUNT_DISABLED
 
 
-def link_uri(caller: Caller, alias: str, redirect_uri: str | None, *, legacy_linking: bool) -> dict[str, Any]:
+async def link_uri(
+    tx: Tx, caller: Caller, alias: str, redirect_uri: str | None, *, legacy_linking: bool
+) -> dict[str, Any]:
     """``GET /account/linked-accounts/{alias}?redirectUri``: the ``/broker/{alias}/link`` URL for the
     ``account-console`` client and the caller's session, while that endpoint is on (``legacy_linking``, the server's
     ``allow-client-initiated-account-linking``; else LINKING_DISABLED, after the manage-account check). The redirect
-    URI is checked by that endpoint, not here. Keycloak forgets to throw its "missing redirect URI" error and then
+    URI is checked by that endpoint, not here. A user with a home broker gets none (ORGANIZATION_LINK, Keycloak 26.7's
+    #49720). Keycloak forgets to throw its "missing redirect URI" error and then
     fails building the URL (a 500); Doorkeep answers the error it meant."""
     caller.require_one_of(MANAGE_ACCOUNT)
     if not legacy_linking:
@@ -75,6 +77,8 @@ def link_uri(caller: Caller, alias: str, redirect_uri: str | None, *, legacy_lin
     if redirect_uri is None:
         raise INVALID_REDIRECT_URI
     _preconditions(caller, alias)
+    if await home_brokers(tx, caller.realm, caller.user.id):
+        raise ORGANIZATION_LINK
     if caller.session_id is None:
         raise SESSION_NOT_ACTIVE
     nonce = str(uuid.uuid4())
@@ -92,9 +96,8 @@ async def unlink(tx: Tx, caller: Caller, alias: str) -> None:
     link = next((f for f in links if f.alias == alias), None)
     if link is None:
         raise LINK_NOT_ACTIVE
-    provider = idp.by_alias(caller.realm, alias)
-    if caller.realm.organizations_enabled and provider is not None and organization_of(provider) is not None:
-        raise ORGANIZATION_LINK  # OrganizationAccountTest: the organization's provider keeps its members' links
+    if alias in await home_brokers(tx, caller.realm, caller.user.id):
+        raise ORGANIZATION_LINK  # resolveHomeBroker: a MANAGED member keeps the link their organization made
     has_password = any(c.type == PASSWORD for c in await tx.users.credentials(caller.user.id))
     if len(links) <= 1 and not has_password:
         raise LAST_PROVIDER

@@ -21,6 +21,7 @@ from doorkeep.broker.account_links import link_hash
 from doorkeep.broker.provider_logout import PROVIDER_NOTE, PROVIDER_USERNAME_NOTE
 from doorkeep.model import Client, Realm, User, UserSession
 from doorkeep.oauth import redirect_uris, roles
+from doorkeep.organizations import brokers
 from doorkeep.users.account import ACCOUNT_CLIENT, MANAGE_ACCOUNT
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ INSUFFICIENT = "Insufficient permissions to link identities."
 DISABLED = "Account is disabled, contact your administrator."
 ALREADY_MINE = "Federated identity returned by {0} is already linked to your account."
 SESSION_EXPIRED = "Requested broker account linking, but current session is no longer valid."
+# federatedIdentityBoundOrganization, the text of Keycloak's account theme (the one it has)
+BOUND = "You cannot remove the link to an identity provider associated with an organization."
 
 
 @dataclass(frozen=True)
@@ -212,9 +215,10 @@ async def finish(
 
 async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Identity, user: User) -> Refused | None:
     """performAccountLinking's checks and link, shared with the idp_link action: the identity may belong to no
-    other user, the user must hold manage-account or manage-account-links, be enabled, and not be linked to another
-    identity of the provider. Then the link is made (or its stored token renewed) and the mappers run as on a later
-    login. None once linked. ``brokered`` as the provider's mappers preprocessed it."""
+    other user, the user must hold manage-account or manage-account-links, be enabled, have no home broker (a MANAGED
+    member linked through their organization's provider, Organizations.resolveHomeBroker, even for that provider),
+    and not be linked to another identity of the provider. Then the link is made (or its stored token renewed) and
+    the mappers run as on a later login. None once linked. ``brokered`` as the provider's mappers preprocessed it."""
     owner = await first_login.linked_user(tx, realm, config, brokered)
     display = idp.display_name(realm, config.alias)
     if owner is not None and owner.id != user.id:
@@ -223,6 +227,8 @@ async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Ident
         return Refused(INSUFFICIENT, 403, error="insufficientPermissionMessage")
     if not user.enabled:
         return Refused(DISABLED, error="accountDisabledMessage")
+    if await brokers.home_brokers(tx, realm, user.id):  # Keycloak 26.7 (#49720): a MANAGED member links nothing more
+        return Refused(BOUND, error="federatedIdentityBoundOrganization")
     if owner is None:
         if any(f.alias == config.alias for f in await tx.federated.of_user(user.id)):  # ModelDuplicateException
             return Refused(ALREADY_MINE, arg=display, error="identityProviderAlreadyLinkedToCurrentUserMessage")

@@ -6,7 +6,9 @@ Listing shows the links whose alias names a provider the realm has, in the order
 the account named (``userId``, ``userName``) under the alias, which Keycloak does not check against the realm's
 providers: 409 "User is already linked with provider" when the user has a link of that alias. An account of the
 provider already linked to another user is refused with a 409 too (Doorkeep keeps one user per provider account,
-which the brokered login relies on); unlinking a link the user does not have is a 404 "Link not found".
+which the brokered login relies on); unlinking a link the user does not have is a 404 "Link not found". A MANAGED
+member linked through their organization's provider is linked to no other provider (Keycloak 26.7, #49720,
+OrganizationMemberIdpLinkTest): 400, in Doorkeep's words (the test asserts only the status).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import FederatedIdentity, Realm, User
+from doorkeep.organizations import brokers
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 ALREADY_LINKED = AdminError(409, "User is already linked with provider")
 TAKEN = AdminError(409, "The identity provider's account is already linked to another user")  # Doorkeep's
 NOT_FOUND = AdminError(404, "Link not found", key="error")  # NotFoundException: {"error": ...}
+MANAGED_MEMBER = AdminError(400, "A managed member of an organization cannot be linked to another identity provider")
 
 
 async def of_user(tx: Tx, realm: Realm, user: User) -> list[FederatedIdentity]:
@@ -35,6 +39,8 @@ async def link(tx: Tx, realm: Realm, user: User, alias: str, account_id: str | N
     """``POST users/{id}/federated-identity/{alias}``."""
     if any(f.alias == alias for f in await tx.federated.of_user(user.id)):
         raise ALREADY_LINKED
+    if await brokers.home_brokers(tx, realm, user.id):
+        raise MANAGED_MEMBER
     if account_id is not None and await tx.federated.user_of(realm.id, alias, account_id) is not None:
         raise TAKEN
     await tx.federated.add(realm.id, FederatedIdentity(user.id, alias, account_id, username))

@@ -101,16 +101,6 @@ def public_providers(realm: Realm, org_id: str) -> list[JSON]:
     return [p for p in brokers.of_organization(realm, org_id) if _usable(p) and not p.get("hideOnLogin")]
 
 
-async def _home_brokers(tx: Tx, realm: Realm, user: User) -> list[str]:
-    """Organizations.resolveHomeBroker: the providers a MANAGED member of enabled organizations is linked through."""
-    links = {f.alias for f in await tx.federated.of_user(user.id)}
-    found: list[str] = []
-    for org in await tx.organizations.of_user(user.id):
-        if org.enabled and await tx.organizations.membership(org.id, user.id) == MANAGED:
-            found += [str(p["alias"]) for p in brokers.of_organization(realm, org.id) if p["alias"] in links]
-    return found
-
-
 def domain_broker(realm: Realm, org: Organization, domain: str) -> str | None:
     """The redirect by e-mail domain: a provider of the organization set to redirect when the e-mail matches, bound
     to this domain or a ``*.`` one above it (isSameDomain), the most specific binding first (``hr.acme.com`` before
@@ -136,7 +126,7 @@ async def _redirect(
     if user is not None:
         if any(c.type in FIRST_FACTORS for c in await tx.users.credentials(user.id)):
             return None
-        home = await _home_brokers(tx, realm, user)
+        home = await brokers.home_brokers(tx, realm, user.id)
         if len(home) == 1:
             provider = idp.by_alias(realm, home[0])
             return (home[0], user.email) if provider is not None and _usable(provider) else None

@@ -161,6 +161,19 @@ async def join_through(tx: Tx, realm: Realm, alias: str, user_id: str) -> bool:
     return await tx.organizations.add_member(org, user_id, MANAGED)
 
 
+async def home_brokers(tx: Tx, realm: Realm, user_id: str) -> list[str]:
+    """Organizations.resolveHomeBroker: the aliases of the providers a MANAGED member of enabled organizations is
+    linked through, each one of such an organization's; none while the realm has organizations off."""
+    if not realm.organizations_enabled:
+        return []
+    links = {f.alias for f in await tx.federated.of_user(user_id)}
+    found: list[str] = []
+    for org in await tx.organizations.of_user(user_id):
+        if org.enabled and await tx.organizations.membership(org.id, user_id) == MANAGED:
+            found += [str(p["alias"]) for p in of_organization(realm, org.id) if p["alias"] in links]
+    return found
+
+
 def exported(provider: JSON) -> JSON:
     """Organizations.stripOrganizationId: a realm file's provider names no organization; the organization names
     its providers instead (``identityProviders``), and an import links them by alias."""

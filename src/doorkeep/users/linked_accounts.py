@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.broker import providers as idp
 from doorkeep.broker import social
 from doorkeep.model import JSON, FederatedIdentity
+from doorkeep.organizations import brokers
 from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
 
 if TYPE_CHECKING:
@@ -88,8 +89,10 @@ class Lists:
 
 
 async def console_lists(tx: Tx, caller: Caller) -> Lists:
-    """``linked=true`` and ``linked=false`` (manage-account or view-profile)."""
+    """``linked=true`` and ``linked=false`` (manage-account or view-profile). A MANAGED member linked through their
+    organization's provider may link nothing else (Keycloak 26.7, #49720): ``linked=false`` lists none."""
     links = await _links(tx, caller)
+    may_link = not await brokers.home_brokers(tx, caller.realm, caller.user.id)
     linked, unlinked = [], []
     for provider in caller.realm.identity_providers:
         if not idp.runs(provider):
@@ -97,7 +100,7 @@ async def console_lists(tx: Tx, caller: Caller) -> Lists:
         link, shown = links.get(provider["alias"]), _shown(provider)
         if link is not None and shown in (ALWAYS, WHEN_LINKED):
             linked.append(_rep(provider, link))
-        elif link is None and shown == ALWAYS and not provider.get("organizationId"):
+        elif may_link and link is None and shown == ALWAYS and not provider.get("organizationId"):
             unlinked.append(_rep(provider, None))
     return Lists(_sorted(linked), _sorted(unlinked))
 

@@ -35,7 +35,7 @@ def routes(base: str, answer: Answer) -> list[Route]:
         async def uri(tx: Tx, caller: Caller) -> Response:
             redirect_uri = request.query_params.get("redirectUri")
             legacy = state(request).services.oidc.allow_client_initiated_account_linking
-            rep = account_links.link_uri(caller, alias, redirect_uri, legacy_linking=legacy)
+            rep = await account_links.link_uri(tx, caller, alias, redirect_uri, legacy_linking=legacy)
             return json_response(rep, headers=NO_CACHE)
 
         return await answer(request, uri, write=False)
