@@ -20,7 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers
-from doorkeep.broker import force_sync, idp_group_mappers, social, username_template
+from doorkeep.broker import admin_role_mapping, force_sync, idp_group_mappers, social, username_template
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.force_sync import fits
 from doorkeep.broker.oidc import Config, Identity
@@ -144,6 +144,14 @@ async def _role(tx: Tx, realm: Realm, mapper: JSON) -> Role | None:
     return role
 
 
+async def _grant(tx: Tx, realm: Realm, config: Config, user: User, role: Role) -> bool:
+    """Grant ``role`` unless it is an admin role the provider may not hand out (isAdminRoleGrantAllowed)."""
+    if not await admin_role_mapping.may_grant(tx, realm.name, config.alias, config.allow_admin_role_mapping, role):
+        return False
+    await tx.users.grant_roles(user.id, [role.id])
+    return True
+
+
 CLAIM_ROLES = (types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)  # AbstractClaimToRoleMapper's
 GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)  # AbstractClaimToGroupMapper's
 ADVANCED = (types.ADVANCED_CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_GROUP)
@@ -233,7 +241,7 @@ async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identi
         elif kind == types.HARDCODED_ROLE or (kind in CLAIM_ROLES and applies(mapper, identity)):
             role = await _role(tx, realm, mapper)
             if role is not None:
-                await tx.users.grant_roles(user.id, [role.id])
+                await _grant(tx, realm, config, user, role)
     return user
 
 
@@ -271,8 +279,8 @@ async def update_brokered_user(
             if role is None or role.id in granted:  # KEYCLOAK-8730: a role another mapper granted stays
                 continue
             if applies(mapper, identity) and mode == "FORCE":
-                granted.add(role.id)
-                await tx.users.grant_roles(user.id, [role.id])
+                if await _grant(tx, realm, config, user, role):
+                    granted.add(role.id)
             elif not applies(mapper, identity):
                 await tx.users.revoke_roles(user.id, [role.id])
         elif mode != "FORCE":
@@ -285,7 +293,7 @@ async def update_brokered_user(
         elif kind == types.HARDCODED_ROLE:
             role = await _role(tx, realm, mapper)
             if role is not None:
-                await tx.users.grant_roles(user.id, [role.id])
+                await _grant(tx, realm, config, user, role)
         elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
             value = c.get("attribute.value")
             changed = _set_attribute(changed, c["attribute"], [value] if value is not None else [])

@@ -56,6 +56,7 @@ class Config:
     trust_email: bool
     store_token: bool
     add_read_token_role: bool = False  # addReadTokenRoleOnCreate: a user the first broker login creates may read it
+    allow_admin_role_mapping: bool = False  # allowAdminRoleMapping: its mappers may hand out admin roles
     sync_mode: str = "LEGACY"  # IdentityProviderModel.getSyncMode: IMPORT, LEGACY or FORCE, LEGACY when unset
     extra: JSON = field(default_factory=dict)
     # private_key_jwt: the realm's key the client assertion is signed with (``with_client_key``), and the realm's
@@ -97,6 +98,7 @@ class Config:
             trust_email=bool(provider.get("trustEmail")),
             store_token=bool(provider.get("storeToken")),
             add_read_token_role=bool(provider.get("addReadTokenRoleOnCreate")),
+            allow_admin_role_mapping=flag("allowAdminRoleMapping"),
             sync_mode=str(c.get("syncMode") or "LEGACY"),
             extra=dict(c),
         )
