@@ -41,11 +41,17 @@ def _mappers(realm: Realm, config: Config) -> list[JSON]:
 
 
 def claim_value(identity: Identity, claim: str | None) -> Any:
-    """AbstractClaimMapper.getClaimValue: the claim, nested by ``.`` (``\\.`` a literal dot), of the ID token and
+    """AbstractClaimMapper.getClaimValue: the claim, nested by ``.`` (``\\.`` a literal dot), of the validated
+    access token first (a keycloak-oidc provider's, or one with ``isAccessTokenJWT``), then of the ID token and
     userinfo the provider gave."""
     if not claim:
         return None
-    found: Any = identity.claims
+    found = _nested(identity.access_claims, claim)
+    return found if found is not None else _nested(identity.claims, claim)
+
+
+def _nested(claims: dict[str, Any], claim: str) -> Any:
+    found: Any = claims
     for part in _DOT.split(claim):
         if not isinstance(found, dict):
             return None
