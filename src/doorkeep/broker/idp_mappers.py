@@ -170,12 +170,25 @@ def applies(mapper: JSON, identity: Identity) -> bool:
     c, kind = mapper["config"], mapper["identityProviderMapper"]
     if kind == types.HARDCODED_GROUP:
         return True
+    if kind == types.EXTERNAL_ROLE_TO_ROLE:
+        return _has_external_role(identity, str(c.get("external.role") or ""))
     if kind in ADVANCED:
         regex = str(c.get("are.claim.values.regex") or "").lower() == "true"
         pairs = advanced_claims(c.get("claims"))
         match = _Budget().matches if regex else value_equals
         return pairs is not None and all(match(value, claim_value(identity, key)) for key, value in pairs)
     return value_equals(c.get("claim.value"), claim_value(identity, c.get("claim")))
+
+
+def _has_external_role(identity: Identity, external: str) -> bool:
+    """ExternalKeycloakRoleToRoleMapper.hasRole: ``client.role`` (KeycloakModelUtils.parseRole, at the last dot)
+    in the access token's ``resource_access``, a bare name in its ``realm_access``."""
+    client, dot, name = external.rpartition(".")
+    path = ("resource_access", client, "roles") if dot else ("realm_access", "roles")
+    found: Any = identity.access_claims
+    for part in path:
+        found = found.get(part) if isinstance(found, dict) else None
+    return value_equals(name, found)
 
 
 def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
@@ -244,7 +257,9 @@ async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identi
         if kind in GROUP_MAPPERS:
             matched = applies(mapper, identity)
             await idp_group_mappers.import_new_user(tx, realm, config, mapper, user.id, matched)
-        elif kind == types.HARDCODED_ROLE or (kind in CLAIM_ROLES and applies(mapper, identity)):
+        elif kind == types.HARDCODED_ROLE or (
+            kind in (*CLAIM_ROLES, types.EXTERNAL_ROLE_TO_ROLE) and applies(mapper, identity)
+        ):
             role = await _role(tx, realm, mapper)
             if role is not None:
                 await _grant(tx, realm, config, user, role)
@@ -291,6 +306,12 @@ async def update_brokered_user(
                 await tx.users.revoke_roles(user.id, [role.id])
         elif mode != "FORCE":
             continue  # LEGACY: the other mappers' updateBrokeredUserLegacy does nothing
+        elif kind == types.EXTERNAL_ROLE_TO_ROLE:  # updateBrokeredUser: granted while the token holds the role
+            role = await _role(tx, realm, mapper)
+            if role is not None and applies(mapper, identity):
+                await _grant(tx, realm, config, user, role)
+            elif role is not None:
+                await tx.users.revoke_roles(user.id, [role.id])
         elif kind == types.USERNAME_TEMPLATE:
             changed = await _forced_username(tx, realm, changed, mapper, identity)
         elif kind in GROUP_MAPPERS:

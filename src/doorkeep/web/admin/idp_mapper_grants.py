@@ -28,7 +28,7 @@ from doorkeep.store.tx import Tx
 from doorkeep.web.admin import organization_access
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 
-ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)
+ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE, types.EXTERNAL_ROLE_TO_ROLE)
 GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)
 
 
