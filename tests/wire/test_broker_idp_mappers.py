@@ -83,6 +83,7 @@ async def test_mapper_types_and_the_mappers_resource(env: Env) -> None:
             "oidc-advanced-role-idp-mapper",
             "oidc-hardcoded-group-idp-mapper",
             "oidc-advanced-group-idp-mapper",
+            "keycloak-oidc-role-to-role-idp-mapper",
         }
         role = found["oidc-role-idp-mapper"]
         assert (role["name"], role["category"]) == ("Claim to Role", "Role Importer")

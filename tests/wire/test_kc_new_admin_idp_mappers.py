@@ -5,8 +5,7 @@ delete) and its admin events.
 The Java methods make ``google`` providers, which Doorkeep answers 501 (it brokers ``oidc`` and
 ``keycloak-oidc`` only): testMappers, testUpdateProtocolMappers and testDeleteProtocolMappersAfterDeleteIdentityProvider
 run here on an ``oidc`` provider of the same alias. Not ported: testMapperTypes (its social providers, and for
-``oidc`` the session-note mappers and keycloak-oidc's role-to-role mapper, which Doorkeep does not run and so
-does not list; test_broker_idp_mappers.py pins the types it lists) and mapperTypesCanBeOverwritten (a custom
+``oidc`` the session-note mappers, which Doorkeep does not run and so does not list; test_broker_idp_mappers.py pins the types it lists) and mapperTypesCanBeOverwritten (a custom
 provider of Keycloak's test providers)."""
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ attributes, the Username Template Importer, the Attribute Importer to ``lastName
 PostgreSQL with a JSON 400 "Invalid input" in the middle of the browser login. Now such a value leaves the field as
 it was and the login goes on, on both engines; a value that fits is still copied.
 
-With the first broker login's review page off, nothing validated the new user's username before it was created:
-SQLite created a user with a 300-character username, PostgreSQL answered JSON. Now it is Keycloak's answer to
+With the first broker login's review page off, nothing validated the new user's names before it was created:
+SQLite created a user with a 300-character last name, PostgreSQL answered JSON. Now it is Keycloak's answer to
 ``addUser`` failing in its database (AuthenticationProcessor.handleBrowserException): the 400 page "Unexpected
 error when handling authentication request to identity provider.", and no user, on both engines."""
 
@@ -77,12 +77,13 @@ async def _review_off(broker: Broker) -> None:
     assert put.status_code == 204, put.text
 
 
-async def test_a_first_login_without_review_and_a_username_too_long_is_the_unexpected_error_page(env: Env) -> None:
+async def test_a_first_login_without_review_and_a_last_name_too_long_is_the_unexpected_error_page(env: Env) -> None:
+    """(A username too long goes back to the review page instead: test_kc_s68d_idp_create_user_if_unique.py.)"""
     async with served(env) as broker:
         await broker.add_provider()
         await _review_off(broker)
-        config = {"syncMode": "INHERIT", "template": "${CLAIM.given_name}"}
-        rep = {"name": "un", "identityProviderMapper": "oidc-username-idp-mapper", "config": config}
+        config = {"syncMode": "INHERIT", "claim": "given_name", "user.attribute": "lastName"}
+        rep = {"name": "ln", "identityProviderMapper": "oidc-user-attribute-idp-mapper", "config": config}
         made = await env.http.post(MAPPERS, json=rep, headers=await env.admin_headers())
         assert made.status_code == 201, made.text
         await update_user(env.db, "provider", "alice", first_name="a" * 300)

@@ -57,6 +57,12 @@ async def existing(tx: Tx, realm: Realm, identity: Identity) -> Existing | None:
     return None
 
 
+def username_fits(realm: Realm, identity: Identity) -> bool:
+    """IdpCreateUserIfUniqueAuthenticator (keycloak#50903): a new user's username past Validation.MAX_USERNAME_LENGTH
+    sends the first broker login back to its review page, whatever the page's mode, and creates no one."""
+    return len(model_username(realm, identity)) <= NAME_COLUMN
+
+
 def fits_columns(realm: Realm, identity: Identity) -> bool:
     """Whether the new user's username, e-mail and names fit Keycloak's columns. With the review page off nothing
     validates them first (up-length), and ``session.users().addUser`` fails in Keycloak's database, which

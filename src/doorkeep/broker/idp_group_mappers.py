@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep.admin.groups import by_path
+from doorkeep.broker import admin_role_mapping
 from doorkeep.broker import providers as idp
 from doorkeep.broker.oidc import Config
 from doorkeep.model import JSON, Group, Realm
@@ -58,10 +59,10 @@ async def target(tx: Tx, realm: Realm, config: Config, mapper: JSON) -> Target |
     return None
 
 
-async def _join(tx: Tx, found: Target, user_id: str) -> None:
-    if found.organization:
+async def _join(tx: Tx, realm: Realm, config: Config, found: Target, user_id: str) -> None:
+    if found.organization:  # an organization's groups carry no roles
         await tx.organization_groups.join(found.group, user_id)
-    else:
+    elif await admin_role_mapping.may_join(tx, realm.name, config.alias, config.allow_admin_role_mapping, found.group):
         await tx.groups.join(user_id, found.group.id)
 
 
@@ -69,7 +70,7 @@ async def import_new_user(tx: Tx, realm: Realm, config: Config, mapper: JSON, us
     """AbstractClaimToGroupMapper.importNewUser: the user joins the group when it resolves and the mapper applies."""
     found = await target(tx, realm, config, mapper)
     if found is not None and applies:
-        await _join(tx, found, user_id)
+        await _join(tx, realm, config, found, user_id)
 
 
 async def update_brokered_user(
@@ -87,4 +88,4 @@ async def update_brokered_user(
             await tx.groups.leave(user_id, found.group.id)
         return
     assigned.add(found.group.id)
-    await _join(tx, found, user_id)
+    await _join(tx, realm, config, found, user_id)

@@ -22,6 +22,7 @@ HARDCODED_ATTRIBUTE = "hardcoded-attribute-idp-mapper"
 USER_ATTRIBUTE = "oidc-user-attribute-idp-mapper"
 CLAIM_TO_ROLE = "oidc-role-idp-mapper"
 HARDCODED_ROLE = "oidc-hardcoded-role-idp-mapper"
+EXTERNAL_ROLE_TO_ROLE = "keycloak-oidc-role-to-role-idp-mapper"  # ExternalKeycloakRoleToRoleMapper
 USERNAME_TEMPLATE = "oidc-username-idp-mapper"
 ADVANCED_CLAIM_TO_ROLE = "oidc-advanced-role-idp-mapper"
 HARDCODED_GROUP = "oidc-hardcoded-group-idp-mapper"
@@ -103,6 +104,29 @@ TYPES: dict[str, tuple[str, str, str, tuple[Prop, ...]]] = {
         "Role Importer",
         "When user is imported from provider, hardcode a role mapping for it.",
         (Prop("role", "Role", _HARDCODED_ROLE_HELP, ROLE_TYPE),),
+    ),
+    EXTERNAL_ROLE_TO_ROLE: (
+        "External Role to Role",
+        "Role Importer",
+        "Looks for an external role in a keycloak access token.  If external role exists, grant the user the "
+        "specified realm or client role.",
+        (
+            Prop(
+                "external.role",
+                "External role",
+                "External role to check for.  To reference a client role the syntax is clientname.clientrole, "
+                "i.e. myclient.myrole",
+                STRING,
+            ),
+            Prop(
+                "role",
+                "Role",
+                "Role to grant to user if external role is present.  Click 'Select Role' button to browse roles, or "
+                "just type it in the textbox.  To reference a client role the syntax is clientname.clientrole, "
+                "i.e. myclient.myrole",
+                ROLE_TYPE,
+            ),
+        ),
     ),
     HARDCODED_GROUP: (
         "Hardcoded Group",
@@ -200,6 +224,7 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     HARDCODED_ROLE: frozenset({ANY_PROVIDER}),
     HARDCODED_GROUP: frozenset({ANY_PROVIDER}),
     USERNAME_TEMPLATE: OIDC_PROVIDERS | TEMPLATE_SOCIAL,
+    EXTERNAL_ROLE_TO_ROLE: frozenset({"keycloak-oidc"}),
     **{kind: frozenset({provider}) for kind, provider in JSON_ATTRIBUTE.items()},
 }
 

@@ -20,7 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers
-from doorkeep.broker import force_sync, idp_group_mappers, social, username_template
+from doorkeep.broker import admin_role_mapping, force_sync, idp_group_mappers, social, username_template
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.force_sync import fits
 from doorkeep.broker.oidc import Config, Identity
@@ -41,11 +41,17 @@ def _mappers(realm: Realm, config: Config) -> list[JSON]:
 
 
 def claim_value(identity: Identity, claim: str | None) -> Any:
-    """AbstractClaimMapper.getClaimValue: the claim, nested by ``.`` (``\\.`` a literal dot), of the ID token and
+    """AbstractClaimMapper.getClaimValue: the claim, nested by ``.`` (``\\.`` a literal dot), of the validated
+    access token first (a keycloak-oidc provider's, or one with ``isAccessTokenJWT``), then of the ID token and
     userinfo the provider gave."""
     if not claim:
         return None
-    found: Any = identity.claims
+    found = _nested(identity.access_claims, claim)
+    return found if found is not None else _nested(identity.claims, claim)
+
+
+def _nested(claims: dict[str, Any], claim: str) -> Any:
+    found: Any = claims
     for part in _DOT.split(claim):
         if not isinstance(found, dict):
             return None
@@ -144,6 +150,14 @@ async def _role(tx: Tx, realm: Realm, mapper: JSON) -> Role | None:
     return role
 
 
+async def _grant(tx: Tx, realm: Realm, config: Config, user: User, role: Role) -> bool:
+    """Grant ``role`` unless it is an admin role the provider may not hand out (isAdminRoleGrantAllowed)."""
+    if not await admin_role_mapping.may_grant(tx, realm.name, config.alias, config.allow_admin_role_mapping, role):
+        return False
+    await tx.users.grant_roles(user.id, [role.id])
+    return True
+
+
 CLAIM_ROLES = (types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)  # AbstractClaimToRoleMapper's
 GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)  # AbstractClaimToGroupMapper's
 ADVANCED = (types.ADVANCED_CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_GROUP)
@@ -156,12 +170,25 @@ def applies(mapper: JSON, identity: Identity) -> bool:
     c, kind = mapper["config"], mapper["identityProviderMapper"]
     if kind == types.HARDCODED_GROUP:
         return True
+    if kind == types.EXTERNAL_ROLE_TO_ROLE:
+        return _has_external_role(identity, str(c.get("external.role") or ""))
     if kind in ADVANCED:
         regex = str(c.get("are.claim.values.regex") or "").lower() == "true"
         pairs = advanced_claims(c.get("claims"))
         match = _Budget().matches if regex else value_equals
         return pairs is not None and all(match(value, claim_value(identity, key)) for key, value in pairs)
     return value_equals(c.get("claim.value"), claim_value(identity, c.get("claim")))
+
+
+def _has_external_role(identity: Identity, external: str) -> bool:
+    """ExternalKeycloakRoleToRoleMapper.hasRole: ``client.role`` (KeycloakModelUtils.parseRole, at the last dot)
+    in the access token's ``resource_access``, a bare name in its ``realm_access``."""
+    client, dot, name = external.rpartition(".")
+    path = ("resource_access", client, "roles") if dot else ("realm_access", "roles")
+    found: Any = identity.access_claims
+    for part in path:
+        found = found.get(part) if isinstance(found, dict) else None
+    return value_equals(name, found)
 
 
 def advanced_claims(raw: Any) -> list[tuple[str, str]] | None:
@@ -230,10 +257,12 @@ async def import_new_user(tx: Tx, realm: Realm, config: Config, identity: Identi
         if kind in GROUP_MAPPERS:
             matched = applies(mapper, identity)
             await idp_group_mappers.import_new_user(tx, realm, config, mapper, user.id, matched)
-        elif kind == types.HARDCODED_ROLE or (kind in CLAIM_ROLES and applies(mapper, identity)):
+        elif kind == types.HARDCODED_ROLE or (
+            kind in (*CLAIM_ROLES, types.EXTERNAL_ROLE_TO_ROLE) and applies(mapper, identity)
+        ):
             role = await _role(tx, realm, mapper)
             if role is not None:
-                await tx.users.grant_roles(user.id, [role.id])
+                await _grant(tx, realm, config, user, role)
     return user
 
 
@@ -271,12 +300,18 @@ async def update_brokered_user(
             if role is None or role.id in granted:  # KEYCLOAK-8730: a role another mapper granted stays
                 continue
             if applies(mapper, identity) and mode == "FORCE":
-                granted.add(role.id)
-                await tx.users.grant_roles(user.id, [role.id])
+                if await _grant(tx, realm, config, user, role):
+                    granted.add(role.id)
             elif not applies(mapper, identity):
                 await tx.users.revoke_roles(user.id, [role.id])
         elif mode != "FORCE":
             continue  # LEGACY: the other mappers' updateBrokeredUserLegacy does nothing
+        elif kind == types.EXTERNAL_ROLE_TO_ROLE:  # updateBrokeredUser: granted while the token holds the role
+            role = await _role(tx, realm, mapper)
+            if role is not None and applies(mapper, identity):
+                await _grant(tx, realm, config, user, role)
+            elif role is not None:
+                await tx.users.revoke_roles(user.id, [role.id])
         elif kind == types.USERNAME_TEMPLATE:
             changed = await _forced_username(tx, realm, changed, mapper, identity)
         elif kind in GROUP_MAPPERS:
@@ -285,7 +320,7 @@ async def update_brokered_user(
         elif kind == types.HARDCODED_ROLE:
             role = await _role(tx, realm, mapper)
             if role is not None:
-                await tx.users.grant_roles(user.id, [role.id])
+                await _grant(tx, realm, config, user, role)
         elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
             value = c.get("attribute.value")
             changed = _set_attribute(changed, c["attribute"], [value] if value is not None else [])

@@ -56,6 +56,7 @@ class Config:
     trust_email: bool
     store_token: bool
     add_read_token_role: bool = False  # addReadTokenRoleOnCreate: a user the first broker login creates may read it
+    allow_admin_role_mapping: bool = False  # allowAdminRoleMapping: its mappers may hand out admin roles
     sync_mode: str = "LEGACY"  # IdentityProviderModel.getSyncMode: IMPORT, LEGACY or FORCE, LEGACY when unset
     extra: JSON = field(default_factory=dict)
     # private_key_jwt: the realm's key the client assertion is signed with (``with_client_key``), and the realm's
@@ -97,6 +98,7 @@ class Config:
             trust_email=bool(provider.get("trustEmail")),
             store_token=bool(provider.get("storeToken")),
             add_read_token_role=bool(provider.get("addReadTokenRoleOnCreate")),
+            allow_admin_role_mapping=flag("allowAdminRoleMapping"),
             sync_mode=str(c.get("syncMode") or "LEGACY"),
             extra=dict(c),
         )
@@ -274,6 +276,8 @@ class Identity:
     attributes: dict[str, list[str]] = field(default_factory=dict)  # the mappers' user attributes for a new user
     model_username: str | None = None  # the username a new user gets, when a username template set it
     email_verified: bool | None = None  # the ID token's ``email_verified`` (Boolean.valueOf of its text), if any
+    # the validated access token's claims (VALIDATED_ACCESS_TOKEN), which the claim mappers search first
+    access_claims: dict[str, Any] = field(default_factory=dict)
 
 
 def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
@@ -343,7 +347,25 @@ async def authenticate(
         tokens = {**tokens, ACCESS_TOKEN_EXPIRATION: now + expires_in}
     found = identity(claims, info, tokens)
     claim_filter.check(config.extra, claims)
+    if reads_access_token(config):
+        access_claims = await _access_token_claims(config, access, now, lookup, find)
+        found = dataclasses.replace(found, access_claims=access_claims)
     return found
+
+
+def reads_access_token(config: Config) -> bool:
+    """processAccessTokenResponse: keycloak-oidc always validates the access token; oidc when ``isAccessTokenJWT``."""
+    return config.provider_id == "keycloak-oidc" or str(config.extra.get("isAccessTokenJWT")).lower() == "true"
+
+
+async def _access_token_claims(
+    config: Config, access: Any, now: int, lookup: KeyLookup | None, find: jwe_input.KeyFinder | None
+) -> dict[str, Any]:
+    """validateToken(accessToken, ignoreAudience): signature, lifetime and issuer; a failure fails the login."""
+    if not isinstance(access, str):
+        raise BrokerError("No access token from server.")
+    content = await jwe_input.signed_content(access, find)
+    return await token_claims(config, content, now, require_exp=False, lookup=lookup, ignore_audience=True)
 
 
 ACCESS_TOKEN_EXPIRATION = "accessTokenExpiration"  # AbstractOAuth2IdentityProvider.ACCESS_TOKEN_EXPIRATION

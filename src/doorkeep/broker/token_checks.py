@@ -94,11 +94,13 @@ async def token_claims(
     require_exp: bool,
     signed: bool = False,
     lookup: KeyLookup | None = None,
+    ignore_audience: bool = False,
 ) -> dict[str, Any]:
     """OIDCIdentityProvider.validateToken: the signature (``validateSignature``, keys from ``jwksUrl``), the
     lifetime within ``allowedClockSkew`` (JsonWebToken.isActive: no ``exp`` is no expiry, unless
-    ``require_exp``), the issuer (when configured), the audience and ``azp``. ``signed``: the signature is checked
-    whatever ``validateSignature`` says (a token that did not come from the provider's token endpoint)."""
+    ``require_exp``), the issuer (when configured), the audience and ``azp`` (not with ``ignore_audience``, as for
+    an access token). ``signed``: the signature is checked whatever ``validateSignature`` says (a token that did
+    not come from the provider's token endpoint)."""
     try:
         if config.validate_signature or signed:
             key, alg = await _signature_key(config, token, lookup)
@@ -114,6 +116,8 @@ async def token_claims(
         raise BrokerError("Token is not yet valid")
     if config.issuer and claims.get("iss") not in config.issuer.split(","):
         raise BrokerError(f"Wrong issuer from token. Got: {claims.get('iss')} expected: {config.issuer}")
+    if ignore_audience:
+        return claims
     aud = claims.get("aud")
     audiences = aud if isinstance(aud, list) else [aud]
     if config.client_id not in audiences:

@@ -77,6 +77,7 @@ def to_context(config: oidc.Config, brokered: oidc.Identity) -> JSON:
         "claims": dict(brokered.claims),
         "attributes": {k: list(v) for k, v in brokered.attributes.items()},
         "modelUsername": brokered.model_username,
+        "accessClaims": dict(brokered.access_claims),
     }
 
 
@@ -98,6 +99,7 @@ def identity_of(context: JSON) -> oidc.Identity:
         claims if isinstance(claims, dict) else {},
         {str(k): [str(x) for x in v] for k, v in attributes.items()} if isinstance(attributes, dict) else {},
         context.get("modelUsername") if isinstance(context.get("modelUsername"), str) else None,
+        access_claims=access if isinstance(access := context.get("accessClaims"), dict) else {},
     )
 
 

@@ -174,6 +174,8 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
     plan = plan_of(site.realm, config.alias)
     if plan is None:
         return Continue(Refused(UNEXPECTED), site.request)
+    if not first_login.username_fits(site.realm, brokered):  # keycloak#50903: resetFlow with ENFORCE_UPDATE_PROFILE
+        return Page(REVIEW_STEP, context | {ENFORCE: True})
     clash = await first_login.existing(site.tx, site.realm, brokered)
     if clash is None and not plan.create:
         return await login_broker_auto_link.unknown_user(site, config.alias, brokered)

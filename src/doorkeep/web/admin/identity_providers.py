@@ -22,8 +22,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
+from doorkeep.broker import admin_role_mapping, oidc
 from doorkeep.broker import admin_writes as writes
-from doorkeep.broker import oidc
 from doorkeep.broker import providers as idp
 from doorkeep.broker import well_known_sync as sync
 from doorkeep.errors import AdminError
@@ -98,6 +98,8 @@ async def create(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         rep = await _representation(request)
         call.require(MANAGE)
+        if admin_role_mapping.turned_on(rep, None):
+            call.require(admin_role_mapping.ENABLER)
         organization_access.require_linking(call, rep, None)
         provider = await writes.create_provider(call.tx, call.realm.id, rep, syncer)
         audit.represent(request, provider)
@@ -131,6 +133,8 @@ async def update(request: Request) -> Response:
         call.require(VIEW)  # the sub-resource locator runs before the method's body is bound
         rep = await _representation(request)
         stored = await _found(call, request, manage=True)
+        if admin_role_mapping.turned_on(rep, stored):
+            call.require(admin_role_mapping.ENABLER)
         organization_access.require_linking(call, rep, stored)
         await writes.update_provider(call.tx, call.realm.id, stored, rep)
         return no_content()

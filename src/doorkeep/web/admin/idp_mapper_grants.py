@@ -6,7 +6,9 @@ Keycloak's IdentityProviderResource asks only manage-identity-providers to write
 just that role could name ``realm-management.realm-admin`` and log in through a provider of their own to get it.
 Here writing such a mapper also asks what granting the role or joining the group directly asks
 (``AdminIdentity.require_grant`` / ``require_membership``: RolePermissions.canMapRole's admin-role rule): the
-master admin and a realm-admin are unaffected. Beyond Keycloak, for safety (docs/identity-brokering.md).
+master admin and a realm-admin are unaffected. Beyond Keycloak, for safety (docs/identity-brokering.md). Keycloak
+26.8's own guard comes first: a mapper handing out an admin role is refused while its provider's
+``allowAdminRoleMapping`` is off, unless its writer holds manage-realm (broker/admin_role_mapping.py).
 
 A group mapper naming an organization's group (``groupType`` ORGANIZATION) is written, changed or removed only by
 whoever may manage organizations (Keycloak 26.7's OrganizationGroupMapperPermissionsTest: manage-organizations or
@@ -18,34 +20,42 @@ from __future__ import annotations
 from typing import Any
 
 from doorkeep.admin.groups import by_path
-from doorkeep.broker import idp_group_mappers
+from doorkeep.broker import admin_role_mapping, idp_group_mappers
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
-from doorkeep.model import Realm
+from doorkeep.model import JSON, Realm
 from doorkeep.store.tx import Tx
 from doorkeep.web.admin import organization_access
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 
-ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)
+ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE, types.EXTERNAL_ROLE_TO_ROLE)
 GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)
 
 
-async def require_conferrable(tx: Tx, realm: Realm, caller: AdminIdentity, rep: dict[str, Any]) -> None:
-    """403 unless ``caller`` may hand out the role or the realm group that the mapper ``rep`` names. A mapper
-    naming nothing that exists hands out nothing (it only logs a warning at a login) and passes; a malformed
-    representation is left to the mapper's own validation."""
+async def require_conferrable(tx: Tx, realm: Realm, caller: AdminIdentity, rep: dict[str, Any], provider: JSON) -> None:
+    """403 unless ``caller`` may hand out the role or the realm group that the mapper ``rep`` names, and, when
+    that is an admin role (or a group carrying one), unless ``provider``'s ``allowAdminRoleMapping`` is on or the
+    caller holds manage-realm (broker/admin_role_mapping.py). A mapper naming nothing that exists hands out
+    nothing (it only logs a warning at a login) and passes; a malformed representation is left to the mapper's
+    own validation."""
     kind, config = rep.get("identityProviderMapper"), rep.get("config")
     if not isinstance(config, dict):
         return
+    # IdentityProviderResource.validateMapperAdminRoleMapping: a manage-realm admin passes the switch
+    switch = admin_role_mapping.allowed(provider.get("config")) or caller.can(realm, admin_role_mapping.ENABLER)
     if kind in ROLE_MAPPERS and isinstance(config.get("role"), str):
         role = await role_of(tx, realm, config["role"])
         if role is not None:
+            if not switch and await admin_role_mapping.role_carries_admin(tx, role):
+                raise FORBIDDEN
             await caller.require_grant(tx, role)
     elif kind in GROUP_MAPPERS and isinstance(config.get("group"), str):
         if config.get("groupType") == idp_group_mappers.ORGANIZATION:
             return  # an organization's groups carry no roles (require_organization_rights asks the rest)
         group = by_path(await tx.groups.realm_groups(realm.id), config["group"])
         if group is not None:
+            if not switch and await admin_role_mapping.group_carries_admin(tx, group):
+                raise FORBIDDEN
             await caller.require_membership(tx, group)
 
 

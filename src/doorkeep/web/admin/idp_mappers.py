@@ -62,7 +62,7 @@ async def create(request: Request) -> Response:
         refuse_unknown(await request.body(), types.REPRESENTATION, "IdentityProviderMapperRepresentation")
         provider = _provider(call, request, manage=True)
         require_organization_rights(call.realm, call.identity, rep)
-        await require_conferrable(call.tx, call.realm, call.identity, rep)
+        await require_conferrable(call.tx, call.realm, call.identity, rep, provider)
         mapper = await writes.add_mapper(call.tx, call.realm.id, provider, rep)
         audit.resource(request, IDP_MAPPER)
         path = ("identity-provider", "instances", request.path_params["alias"], "mappers", mapper["id"])
@@ -90,7 +90,7 @@ async def update(request: Request) -> Response:
         provider = _provider(call, request, manage=True)
         stored = types.find(call.realm.identity_provider_mappers, request.path_params["id"])
         require_organization_rights(call.realm, call.identity, rep, stored)
-        await require_conferrable(call.tx, call.realm, call.identity, rep)
+        await require_conferrable(call.tx, call.realm, call.identity, rep, provider)
         if not await writes.update_mapper(call.tx, call.realm.id, provider, request.path_params["id"], rep):
             raise MODEL_NOT_FOUND
         audit.resource(request, IDP_MAPPER)

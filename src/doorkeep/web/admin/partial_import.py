@@ -325,7 +325,7 @@ class _Import:
         current = await tx.realms.lock(realm.id)
         assert current is not None
         mapper = idp_types.model({k: v for k, v in rep.items() if k != "id"}, provider)
-        await require_conferrable(self.call.tx, self.call.realm, self.call.identity, mapper)
+        await require_conferrable(self.call.tx, self.call.realm, self.call.identity, mapper, provider)
         if idp_types.by_name(current.identity_provider_mappers, alias, name) is not None:
             raise AdminError(400, f"Failed to add mapper '{name}' to identity provider [{provider['providerId']}].")
         mappers = (*current.identity_provider_mappers, mapper)

@@ -67,7 +67,7 @@ async def add(c: Console, provider: JSON, kind: str, form: Mapping[str, str]) ->
     }
     try:
         require_organization_rights(c.realm, c.identity, rep)
-        await require_conferrable(c.tx, c.realm, c.identity, rep)
+        await require_conferrable(c.tx, c.realm, c.identity, rep, provider)
     except AdminError:
         typed.errors["form"] = NOT_YOURS
         raise FormErrors(typed) from None
