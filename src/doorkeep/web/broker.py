@@ -44,6 +44,7 @@ from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     TAB_ID,
+    current_tab,
     error_page,
     open_realm,
     set_auth_cookie,
@@ -124,7 +125,7 @@ async def login(request: Request) -> Response:
             return error_page(request, realm, INVALID_REQUEST)
         tab = await find_tab(request, tx, realm, q.get(TAB_ID), code)
         if tab is None:
-            return error_page(request, realm, EXPIRED)
+            return await _gone(request, tx, realm) or error_page(request, realm, EXPIRED)
         if not _active(request, realm, tab):
             return await _timed_out(request, tx, realm, tab)
         provider = usable(realm, alias)
@@ -323,6 +324,20 @@ async def decryption_key(request: Request, realm: Realm, kid: str | None, alg: s
         return found
 
     return await in_transaction(request, read, write=False)
+
+
+async def _gone(request: Request, tx: Tx, realm: Realm) -> Response | None:
+    """The provider button of a tab whose login is gone or expired (performLogin's parseSessionCode, as
+    SessionCodeChecks.initialVerifyAuthSession): a login finished in this browser since answers the tab's client
+    with ``temporarily_unavailable`` (by the link's ``client_data``) or "You are already logged in."; else the login
+    begins again from KC_RESTART, its form saying the login timed out. None for a live tab (a stale code)."""
+    from doorkeep.web.login import restart_from_cookie  # web/login imports this module
+
+    found = await current_tab(request, tx, realm)
+    if found is not None and found.expires > state(request).services.clock.now():
+        return None
+    answered = await login_tabs.already_logged_in(request, tx, realm, login_tabs_rules.BROKER, found)
+    return answered or await restart_from_cookie(request, tx, realm, found, login_tabs_rules.BROKER)
 
 
 def _active(request: Request, realm: Realm, tab: Tab) -> bool:
