@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, button, query, served, start_login
+from broker_support import ALIAS, SAVED, Broker, browser, button, query, served, start_login
 from browser_flow import REDIRECT, form_action, form_fields
 from login_test_realm import LOGIN_TIMEOUT, error, is_login_page
 from support import update_realm
@@ -42,15 +42,24 @@ async def _configured(broker: Broker, **config: str) -> None:
     """KcOidcBrokerConfiguration's provider (``prompt=login``); events saved in both realms."""
     await broker.add_provider(config=broker.provider_rep(prompt="login", **config)["config"])
     await update_realm(broker.env.db, "provider", events_enabled=True)
-    await update_realm(broker.env.db, "test", enabled_event_types=())
+    saved = (*SAVED, "IDENTITY_PROVIDER_LOGIN")
+    await update_realm(broker.env.db, "test", enabled_event_types=saved)
 
 
-async def _events(env: Env, realm: str) -> list[tuple[str, str | None, dict[str, Any]]]:
+async def _events(env: Env, realm: str, since: int) -> list[tuple[str, str | None, dict[str, Any]]]:
+    """The realm's events from second ``since`` on (``events.clear()``: the clock moved a second before)."""
     async with env.db.transaction(write=False) as tx:
         found = await tx.realms.get_by_name(realm)
         assert found is not None
         rows = await tx.events.find(found.id)
-    return [(e.type, e.error, {**e.details, "_client": e.client_id, "_user": e.user_id}) for e in rows]
+    kept = [e for e in rows if e.time >= since * 1000]
+    return [(e.type, e.error, {**e.details, "_client": e.client_id, "_user": e.user_id}) for e in kept]
+
+
+def _cleared(env: Env) -> int:
+    """``events.clear()``: the clock a second on, the time later events are read from."""
+    env.clock.advance(1)
+    return env.clock.now()
 
 
 async def _at_provider_form(http: httpx.AsyncClient, page: httpx.Response) -> httpx.Response:
@@ -127,11 +136,11 @@ async def test_login_expired_in_both_consumer_and_provider(env: Env) -> None:
             tab2 = await start_login(http)
             env.clock.advance(FAR)
             await _tab2_logs_in_after_timeout(http, tab2)
-            before = len(await _events(env, "provider")), len(await _events(env, "test"))
+            since = _cleared(env)
             answer = await _follow_here(http, await _post_password(http, form))
         _already_logged_in_at_client(answer)
-        _provider_already_logged_in(broker, (await _events(env, "provider"))[before[0] :])
-        consumer = [(t, e, d) for t, e, d in (await _events(env, "test"))[before[1] :]]
+        _provider_already_logged_in(broker, await _events(env, "provider", since))
+        consumer = [(t, e, d) for t, e, d in await _events(env, "test", since)]
         [(kind, err, details)] = consumer
         assert (kind, err) == ("IDENTITY_PROVIDER_LOGIN_ERROR", "already_logged_in"), consumer
         assert details["_client"] == "app" and details["_user"] is None, details
@@ -148,11 +157,11 @@ async def test_login_expired_in_both_requires_short_state_parameter(env: Env) ->
             tab2 = await start_login(http)
             env.clock.advance(FAR)
             await _tab2_logs_in_after_timeout(http, tab2)
-            before = len(await _events(env, "provider")), len(await _events(env, "test"))
+            since = _cleared(env)
             page = await _follow_here(http, await _post_password(http, form))
         assert page.status_code == 200 and "You are already logged in." in page.text, page.text[:1500]
-        _provider_already_logged_in(broker, (await _events(env, "provider"))[before[0] :])
-        consumer = [(t, e, d) for t, e, d in (await _events(env, "test"))[before[1] :]]
+        _provider_already_logged_in(broker, await _events(env, "provider", since))
+        consumer = [(t, e, d) for t, e, d in await _events(env, "test", since)]
         [(kind, err, details)] = consumer
         assert (kind, err) == ("IDENTITY_PROVIDER_LOGIN_ERROR", "already_logged_in"), consumer
         assert details["_client"] == "app" and "redirect_uri" not in details, details
@@ -170,7 +179,7 @@ async def test_login_expired_in_provider(env: Env) -> None:
             env.clock.advance(3600)
             done = await _follow_here(http, await _post_password(http, await _at_provider_form(http, tab2)))
             assert done.status_code == 302 and "code" in query(done.headers["location"]), done.text[:1500]
-            before = len(await _events(env, "provider")), len(await _events(env, "test"))
+            since = _cleared(env)
             again = await _follow_here(http, await _post_password(http, form))
             assert again.status_code == 200 and "Please re-authenticate to continue" in again.text, again.text[:1500]
             assert "/realms/provider/" in form_action(again.text)
@@ -178,8 +187,8 @@ async def test_login_expired_in_provider(env: Env) -> None:
         assert answer.status_code == 302 and answer.headers["location"].startswith(REDIRECT + "?"), answer.text
         params = query(answer.headers["location"])
         assert "code" in params and "error" not in params, params
-        _provider_already_logged_in(broker, (await _events(env, "provider"))[before[0] :][:1])
-        consumer = [(t, e, d) for t, e, d in (await _events(env, "test"))[before[1] :]]
+        _provider_already_logged_in(broker, [e for e in await _events(env, "provider", since) if e[1]])
+        consumer = [(t, e, d) for t, e, d in await _events(env, "test", since)]
         retry = [d for t, e, d in consumer if t == "IDENTITY_PROVIDER_LOGIN" and e is None]
         assert retry and retry[0]["identity_provider"] == ALIAS and retry[0]["login_retry"] == "true", consumer
-        assert [t for t, e, _ in consumer][-1] == "LOGIN", consumer
+        assert [d["identity_provider"] for t, e, d in consumer if t == "LOGIN"] == [ALIAS], consumer
