@@ -125,6 +125,7 @@ def _provider_already_logged_in(broker: Broker, found: list[tuple[str, str | Non
     assert details["redirect_uri"] == f"{broker.base}/realms/test/broker/{ALIAS}/endpoint", details
     assert details["redirected_to_client"] == "true", details
     assert details["response_type"] == "code" and details["response_mode"] == "query", details
+    assert "consent" not in details and "code_id" not in details, details  # removeDetail(CONSENT), (CODE_ID)
 
 
 async def test_login_expired_in_both_consumer_and_provider(env: Env) -> None:
