@@ -175,8 +175,12 @@ async def test_a_tampered_state_and_a_missing_state_are_refused(env: Env) -> Non
             assert "Missing state parameter in response from identity provider." in missing.text
             done = await http.get(back)  # the genuine answer still works, once
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+            # the answer again, its tab gone and the browser signed in: getAndVerifyAuthenticationSession's
+            # SessionCodeChecks sends the client temporarily_unavailable by the state's client data; no second code
             again = await http.get(back)
-            assert again.status_code == 400
+            assert again.status_code == 302, again.text
+            assert query(again.headers["location"])["error_description"] == "authentication_expired"
+            assert again.headers["location"].startswith(REDIRECT + "?error=temporarily_unavailable&")
         assert "IDENTITY_PROVIDER_LOGIN_ERROR" in await _events(broker)
 
 

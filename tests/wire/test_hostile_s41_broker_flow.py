@@ -83,7 +83,10 @@ async def test_a_callback_is_good_for_one_answer(pair: tuple[Broker, FakeIdp]) -
         state = (await to_provider(http, idp))["state"]
         assert (await callback(http, state)).status_code == 302
         again = await callback(http, state)
-        assert "location" not in again.headers or not again.headers["location"].startswith(REDIRECT)
+        # the tab is gone and the browser signed in: SessionCodeChecks' ALREADY_LOGGED_IN, an error for the client
+        # (by the state's client data), never a second code nor a second exchange
+        assert again.headers["location"].startswith(REDIRECT + "?error=temporarily_unavailable&"), again.text
+        assert "code" not in query(again.headers["location"])
     assert len(idp.token_requests) == 1
 
 
@@ -129,10 +132,15 @@ async def test_the_broker_login_url_needs_the_tab_s_session_code(pair: tuple[Bro
     async with browser(broker) as other:
         await start_login(other)
         answer = await other.get(link)
-        assert answer.status_code < 500 and "location" not in answer.headers
+        # a tab this browser does not have: its own login restarted from its KC_RESTART (SessionCodeChecks), to
+        # its own login form, never to the provider
+        assert answer.status_code < 500, answer.text
+        assert "/login-actions/authenticate?" in answer.headers.get("location", "/login-actions/authenticate?")
         forged = link.replace("session_code=", "session_code=x")
         answer = await other.get(forged)
-        assert "location" not in answer.headers
+        assert "/broker/" not in answer.headers.get("location", "") and "/auth?" not in answer.headers.get(
+            "location", ""
+        )
 
 
 async def _to_confirm_page(broker: Broker, http: httpx.AsyncClient, idp: FakeIdp) -> httpx.Response:

@@ -2,9 +2,11 @@
 keycloakInitiatedBrowserLogout, called by AuthenticationManager.browserLogout). A session a provider made keeps the
 provider's alias and its ID token as notes (IdentityBrokerService.finishBrokerAuthentication,
 OIDCIdentityProvider.authenticationFinished). At the browser's logout: no ``logoutUrl``, nothing; with
-``backchannelSupported`` and an ID token, a server-side ``GET logoutUrl?state&id_token_hint``; else the browser goes
-to ``logoutUrl`` with ``state`` (the session id), ``id_token_hint`` when there is one and
-``post_logout_redirect_uri`` at ``/broker/{alias}/endpoint/logout_response``, where the logout then finishes.
+``backchannelSupported``, a server-side ``GET logoutUrl?state``; else the browser goes to ``logoutUrl`` with
+``state`` (the session id) and ``post_logout_redirect_uri`` at ``/broker/{alias}/endpoint/logout_response``, where
+the logout then finishes. Both add ``id_token_hint`` (the ID token, when there is one) unless
+``sendIdTokenOnLogout`` is ``false``, and the provider's ``client_id`` when ``sendClientIdOnLogout`` is ``true``
+(OIDCIdentityProviderConfig's defaults).
 
 No HTTP framework and no SQL here. The call to the provider is bounded (doorkeep/bounded_http) and made outside any
 transaction; its URL carries the ID token, so it is never logged.
@@ -103,9 +105,10 @@ def browser_plan(
     realm: Realm, session: UserSession, base_url: str, initiating_idp: str | None = None
 ) -> Backchannel | Redirect | None:
     """keycloakInitiatedBrowserLogout for the session's provider: nothing (not brokered, no such provider, no
-    ``logoutUrl``, or the provider ``initiating_idp`` names: the logout began there), the server-side call, or the
-    browser's redirect. ``initiating_idp`` is only honoured under ``allow-initiating-idp-logout-param`` (ignored by
-    default since Keycloak 26.8), which the caller decides."""
+    ``logoutUrl``, or the provider ``initiating_idp`` names: the logout began there), the server-side call (with
+    ``backchannelSupported``, even without an ID token), or the browser's redirect. ``initiating_idp`` is only
+    honoured under ``allow-initiating-idp-logout-param`` (ignored by default since Keycloak 26.8), which the caller
+    decides."""
     found = _provider(realm, session)
     if found is None:
         return None
@@ -116,29 +119,43 @@ def browser_plan(
     logout_url = str(config.get("logoutUrl") or "").strip()
     if not logout_url:
         return None
-    id_token = session.notes.get(ID_TOKEN_NOTE)
-    if isinstance(id_token, str) and id_token and _flag(config, "backchannelSupported"):
-        return Backchannel(alias, _with_query(logout_url, {"state": session.id, "id_token_hint": id_token}))
-    params = {"state": session.id}
-    if isinstance(id_token, str) and id_token:
-        params["id_token_hint"] = id_token
+    params = _identifying(config, session)
+    if _flag(config, "backchannelSupported"):  # with or without an ID token
+        return Backchannel(alias, _with_query(logout_url, params))
     params["post_logout_redirect_uri"] = logout_response_url(base_url, realm, alias)
     return Redirect(_with_query(logout_url, params))
 
 
+def _id_token(session: UserSession) -> str | None:
+    id_token = session.notes.get(ID_TOKEN_NOTE)
+    return id_token if isinstance(id_token, str) and id_token else None
+
+
+def _identifying(config: JSON, session: UserSession) -> dict[str, str]:
+    """What both logouts at the provider send: ``state`` (the session id), the ID token as ``id_token_hint`` unless
+    ``sendIdTokenOnLogout`` is ``false``, the broker's ``client_id`` when ``sendClientIdOnLogout`` is ``true``."""
+    params = {"state": session.id}
+    id_token = _id_token(session)
+    if id_token is not None and str(config.get("sendIdTokenOnLogout", "true")).lower() == "true":
+        params["id_token_hint"] = id_token
+    if _flag(config, "sendClientIdOnLogout"):
+        params["client_id"] = str(config.get("clientId") or "")
+    return params
+
+
 def backchannel_plan(realm: Realm, session: UserSession) -> Backchannel | None:
     """OIDCIdentityProvider.backchannelLogout (a logout without the browser: an admin's, a refresh token's): the
-    call only with ``logoutUrl``, ``backchannelSupported`` and an ID token."""
+    call only with ``logoutUrl``, ``backchannelSupported`` and an ID token (which ``sendIdTokenOnLogout`` may still
+    keep out of it)."""
     found = _provider(realm, session)
     if found is None:
         return None
     alias, provider = found
     config: JSON = provider.get("config") or {}
     logout_url = str(config.get("logoutUrl") or "").strip()
-    id_token = session.notes.get(ID_TOKEN_NOTE)
-    if not logout_url or not _flag(config, "backchannelSupported") or not isinstance(id_token, str) or not id_token:
+    if not logout_url or not _flag(config, "backchannelSupported") or _id_token(session) is None:
         return None
-    return Backchannel(alias, _with_query(logout_url, {"state": session.id, "id_token_hint": id_token}))
+    return Backchannel(alias, _with_query(logout_url, _identifying(config, session)))
 
 
 def backchannel_plans(realm: Realm, sessions: list[UserSession]) -> list[Backchannel]:

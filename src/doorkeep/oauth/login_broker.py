@@ -10,7 +10,10 @@ The web handlers (web/broker.py) find the tab and make the calls to the provider
 
 from __future__ import annotations
 
+import base64
 import hmac
+import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import first_login, idp_mappers, oidc
@@ -29,10 +32,50 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
-def state_parts(value: str) -> tuple[str, str] | None:
-    """IdentityBrokerState.encoded: the tab id and the client id of a state (``{secret}.{tab}.{client}``)."""
-    parts = value.split(".", 2)
-    return (parts[1], parts[2]) if len(parts) == 3 and all(parts) else None
+@dataclass(frozen=True)
+class StateParts:
+    """IdentityBrokerState.encoded: what a state names: the tab, the client (``client_key``: its id's 16 bytes when
+    that id is a UUID, else its ``client_id``) and the login request's redirect (client_data.py), absent for a
+    provider that ``requiresShortStateParameter``."""
+
+    tab_id: str
+    client_key: bytes
+    client_data: str | None
+
+    def client_uuid(self) -> str | None:
+        """The client id the key spells, if it is a UUID's bytes."""
+        return str(uuid.UUID(bytes=self.client_key)) if len(self.client_key) == 16 else None
+
+    def client_id(self) -> str | None:
+        """The ``client_id`` the key spells, when it is not a UUID of an existing client (the caller's lookup)."""
+        try:
+            return self.client_key.decode()
+        except UnicodeDecodeError:
+            return None
+
+
+def encode_state(secret: str, tab_id: str, client: Client, data: str | None) -> str:
+    """IdentityBrokerState.decoded: ``{secret}.{tab}.{client}[.{client_data}]``, the client as the base64url of its
+    id's 16 bytes when that id is a UUID, else of its ``client_id``."""
+    try:
+        raw = uuid.UUID(client.id).bytes
+    except ValueError:
+        raw = client.client_id.encode()
+    encoded = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    value = f"{secret}.{tab_id}.{encoded}"
+    return value if data is None else f"{value}.{data}"
+
+
+def state_parts(value: str) -> StateParts | None:
+    """The parts of a state ``encode_state`` made; None when it names no tab or client."""
+    parts = value.split(".", 3)
+    if len(parts) < 3 or not all(parts[:3]):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
+    except ValueError:  # binascii.Error
+        return None
+    return StateParts(parts[1], raw, parts[3] if len(parts) == 4 else None)
 
 
 def state_matches(tab: AuthSession, alias: str, state_value: str) -> bool:
@@ -51,6 +94,16 @@ def noted(tab: AuthSession) -> dict[str, Any]:
 async def forget_note(tx: Tx, tab: AuthSession) -> None:
     """The state is good for one answer."""
     await tx.flows.advance_auth_session(tab.id, tab.user_id, tab.step, tab.form_token, without(tab.notes, NOTE))
+
+
+AUTHENTICATION_EXPIRED = "authentication_expired"  # Constants.AUTHENTICATION_EXPIRED_MESSAGE
+
+
+def asks_retry(error: str | None, description: str | None) -> bool:
+    """AbstractOAuth2IdentityProvider.Endpoint.authResponse: ``temporarily_unavailable`` with the description
+    ``authentication_expired`` (the provider's tab was gone while the browser was signed in there) retries the login
+    at the provider (callback.retryLogin) instead of failing it."""
+    return error == "temporarily_unavailable" and description == AUTHENTICATION_EXPIRED
 
 
 # The provider's errors IdentityBrokerService.checkPassiveLoginError sends on to the client (PASSIVE_LOGIN_REQUIRED,

@@ -174,8 +174,16 @@ async def already_logged_in(
             return ErrorText(INVALID_REQUEST)
     if client is None or not client.enabled or data is None or not data.redirect_uri:
         details = {"redirected_to_client": "false"}
+        known = client.client_id if client is not None else None  # the event names a client it found
         await events.record(
-            tx, realm, f"{event_type}_ERROR", now=now, ip=browsed.ip, error=ALREADY_LOGGED_IN, details=details
+            tx,
+            realm,
+            f"{event_type}_ERROR",
+            now=now,
+            client_id=known,
+            ip=browsed.ip,
+            error=ALREADY_LOGGED_IN,
+            details=details,
         )
         return AlreadyLoggedInPage(user)
     return await _send_error(tx, realm, client, data, event_type, browsed, now)

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from doorkeep import fetch_outside
+from doorkeep import events, fetch_outside
 from doorkeep.broker import claim_filter, client_assertion, linking, oidc, social
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, AuthSession, Client, Realm
-from doorkeep.oauth import login_actions, login_broker, login_outcomes, login_session
+from doorkeep.oauth import client_data, login_actions, login_broker, login_outcomes, login_session
 from doorkeep.oauth import login_tabs as login_tabs_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.broker_steps import (
@@ -40,10 +40,11 @@ from doorkeep.users import locale
 from doorkeep.web import broker_link, broker_links, error_pages, login_tabs, not_found
 from doorkeep.web import locale as web_locale
 from doorkeep.web.broker_session import Tab, error_event, find_tab, respond, site, usable
-from doorkeep.web.http import in_transaction, state
+from doorkeep.web.http import client_ip, in_transaction, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     TAB_ID,
+    current_tab,
     error_page,
     open_realm,
     set_auth_cookie,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 log = logging.getLogger(__name__)
+SHORT_STATE = "requiresShortStateParameter"  # OAuth2IdentityProviderConfig: no client data in the state
 
 
 async def begin(
@@ -84,8 +86,9 @@ async def begin(
         )
         return error_page(request, realm, NOT_SENT, 500, auth_request=tab.request)
     config = prepared
-    secret = secrets.token_urlsafe(16)
-    state_value = f"{secret}.{tab.auth_session.id}.{tab.client.client_id}"
+    short = str((provider.get("config") or {}).get(SHORT_STATE)).lower() == "true"
+    data = None if short else client_data.encode(tab.request)
+    state_value = login_broker.encode_state(secrets.token_urlsafe(16), tab.auth_session.id, tab.client, data)
     endpoint = broker_links.endpoint_url(request, realm, config.alias)
     tag = locale.resolve(realm, web_locale.asked(request, tab.request))
     started = oidc.start(config, endpoint, state_value, tab.request, tag)
@@ -124,7 +127,7 @@ async def login(request: Request) -> Response:
             return error_page(request, realm, INVALID_REQUEST)
         tab = await find_tab(request, tx, realm, q.get(TAB_ID), code)
         if tab is None:
-            return error_page(request, realm, EXPIRED)
+            return await _gone(request, tx, realm) or error_page(request, realm, EXPIRED)
         if not _active(request, realm, tab):
             return await _timed_out(request, tx, realm, tab)
         provider = usable(realm, alias)
@@ -204,16 +207,24 @@ async def endpoint(request: Request) -> Response:
     if not state_value:
         return await in_transaction(request, no_state)
 
-    async def read(tx: Tx) -> Tab | Response:
+    async def read(tx: Tx) -> Tab | Response | None:
         tx.config.bind(realm)
-        tab = await find_tab(request, tx, realm, parsed[0], None) if parsed else None
+        tab = await find_tab(request, tx, realm, parsed.tab_id, None) if parsed else None
+        if tab is None and parsed is not None and await _tab_gone(request, tx, realm, parsed.tab_id):
+            return None
         if tab is None or not login_broker.state_matches(tab.auth_session, alias, state_value):
             return error_page(request, realm, INVALID_REQUEST)
         return tab
 
     found = await in_transaction(request, read, write=False)
-    if isinstance(found, Response):
-        return found
+    if found is None and parsed is not None:  # getAndVerifyAuthenticationSession: parseSessionCode's answer
+
+        async def gone(tx: Tx) -> Response:
+            return await _gone(request, tx, realm, parsed) or error_page(request, realm, INVALID_REQUEST)
+
+        return await in_transaction(request, gone)
+    if not isinstance(found, Tab):
+        return found or error_page(request, realm, INVALID_REQUEST)
     note = login_broker.noted(found.auth_session)
     if linking.LINK_KEY not in note and not _active(request, realm, found):  # before the provider is asked
 
@@ -232,6 +243,8 @@ async def endpoint(request: Request) -> Response:
             tab = await find_tab(request, tx, realm, found.auth_session.id, None)
             if tab is None:
                 return error_page(request, realm, EXPIRED)
+            if provider is not None and login_broker.asks_retry(error, q.get("error_description")):
+                return await _retry(request, tx, realm, tab, provider)
             answer = await login_broker.refused(
                 site(request, tx, realm, tab), tab.auth_session, alias, error, bool(provider)
             )
@@ -323,6 +336,58 @@ async def decryption_key(request: Request, realm: Realm, kid: str | None, alg: s
         return found
 
     return await in_transaction(request, read, write=False)
+
+
+async def _tab_gone(request: Request, tx: Tx, realm: Realm, tab_id: str | None = None) -> bool:
+    """No live login in the tab (the URL's, unless given) of this browser: none, or past its lifetime."""
+    found = await current_tab(request, tx, realm, tab_id=tab_id)
+    return found is None or found.expires <= state(request).services.clock.now()
+
+
+async def _gone(
+    request: Request, tx: Tx, realm: Realm, carried: login_broker.StateParts | None = None
+) -> Response | None:
+    """A tab whose login is gone or expired, at the provider button or in the provider's answer (performLogin's
+    parseSessionCode and getAndVerifyAuthenticationSession, as SessionCodeChecks.initialVerifyAuthSession): a login
+    finished in this browser since answers the tab's client with ``temporarily_unavailable`` (by the link's
+    ``client_data``, or the one the state carried) or "You are already logged in."; else, at the button, the login
+    begins again from KC_RESTART, its form saying the login timed out. None for a live tab (a stale code) and for
+    an answer to nobody signed in."""
+    from doorkeep.web.login import restart_from_cookie  # web/login imports this module
+
+    tab_id = carried.tab_id if carried is not None else None
+    if not await _tab_gone(request, tx, realm, tab_id):
+        return None
+    # The provider's answer: the tab is gone (Keycloak's expired authentication session is), the state says whose
+    found = await current_tab(request, tx, realm) if carried is None else None
+    named = None if carried is None else (await _client_id(tx, realm, carried), carried.client_data)
+    answered = await login_tabs.already_logged_in(request, tx, realm, login_tabs_rules.BROKER, found, named)
+    if answered is not None or carried is not None:
+        # An answer naming a tab this browser never had, nobody signed in here: still the forged state's "Invalid
+        # Request" (Keycloak restarts from KC_RESTART here too; no restart is begun by a third party's link)
+        return answered
+    return await restart_from_cookie(request, tx, realm, found, login_tabs_rules.BROKER)
+
+
+async def _client_id(tx: Tx, realm: Realm, parts: login_broker.StateParts) -> str | None:
+    """IdentityBrokerState.encoded's client: the client of that id, else the ``client_id`` the state spells."""
+    uuid = parts.client_uuid()
+    client = await tx.clients.get(uuid) if uuid is not None else None
+    return client.client_id if client is not None and client.realm_id == realm.id else parts.client_id()
+
+
+async def _retry(request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON) -> Response:
+    """IdentityBrokerService.retryLogin: the provider's ``authentication_expired`` for a login still alive here is
+    asked again of the provider (a new state), IDENTITY_PROVIDER_LOGIN with ``login_retry``."""
+    answer = await begin(request, tx, realm, tab, provider)
+    if answer.status_code == 302:
+        details = {"identity_provider": str(provider.get("alias")), "login_retry": "true"}
+        now = state(request).services.clock.now()
+        ip = client_ip(request)
+        await events.record(
+            tx, realm, "IDENTITY_PROVIDER_LOGIN", now=now, client_id=tab.client.client_id, ip=ip, details=details
+        )
+    return answer
 
 
 def _active(request: Request, realm: Realm, tab: Tab) -> bool:

@@ -85,14 +85,21 @@ async def timed_out(request: Request, tx: Tx, realm: Realm, expired: login_actio
 
 
 async def already_logged_in(
-    request: Request, tx: Tx, realm: Realm, action: str, auth_session: AuthSession | None
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    action: str,
+    auth_session: AuthSession | None,
+    carried: tuple[str | None, str | None] | None = None,
 ) -> Response | None:
     """The page of a tab whose login expired or is gone while a login finished in this browser since it began;
-    None when no SSO session is there (or it is older than the tab)."""
+    None when no SSO session is there (or it is older than the tab). ``carried``: the client id and client data
+    a provider's state brought back, instead of the URL's."""
+    client_id, data = carried or (request.query_params.get("client_id"), request.query_params.get(client_data.PARAM))
     browsed = tabs.Browsed(
         request.cookies.get(sso.IDENTITY_COOKIE),
-        request.query_params.get("client_id"),
-        request.query_params.get(client_data.PARAM),
+        client_id,
+        data,
         issuer(request, realm.name),
         base_url(request),
         client_ip(request),
