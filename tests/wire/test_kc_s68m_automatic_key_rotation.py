@@ -111,3 +111,30 @@ async def test_a_passive_key_keeps_an_offline_session_going(env: Env) -> None:
     env.clock.advance(29 * DAY)
     again = await refresh(env.http, "test", "subject-client", body["refresh_token"])
     assert again.status_code == 200, again.text
+
+
+@pytest.mark.parametrize("retire", ["disabled", "removed"])
+async def test_an_offline_token_of_a_retired_key_is_refused(env: Env, retire: str) -> None:
+    """What the task's expiration and deletion do to a passive key, done by hand as Keycloak 26 lets an admin: its
+    HMAC provider disabled (``enabled`` false: its key no longer verifies, DefaultKeyManager lists only enabled keys
+    for verification) or removed. The offline token it signed is refused as a token whose signature cannot be
+    checked (TokenManager.verifyRefreshToken: "Invalid refresh token"); a new login signs with the new key."""
+    await import_realm(env)
+    offline = await subject(env, scope="offline_access")
+    old_hmac = header(offline["refresh_token"])["kid"]
+    config = {"priority": "200", "algorithm": "HS512"}
+    assert (await add(env, await rep(env, "new-hmac", "hmac-generated", config))).status_code == 201
+    provider = await _make_passive(env, old_hmac)
+    if retire == "disabled":
+        body = await component(env, provider)
+        body["config"]["enabled"] = ["false"]
+        await update(env, provider, body)
+    else:
+        removed = await env.http.delete(f"{REALM}/components/{provider}", headers=await env.admin_headers())
+        assert removed.status_code == 204, removed.text
+    refused = await refresh(env.http, "test", "subject-client", offline["refresh_token"])
+    assert refused.status_code == 400, refused.text
+    assert refused.json() == {"error": "invalid_grant", "error_description": "Invalid refresh token"}
+    fresh = await subject(env, scope="offline_access")
+    assert header(fresh["refresh_token"])["kid"] == (await metadata(env))["active"]["HS512"]
+    assert (await refresh(env.http, "test", "subject-client", fresh["refresh_token"])).status_code == 200

@@ -166,3 +166,37 @@ async def test_an_online_refresh_exchange_writes_only_an_online_client_session(t
     assert await _requester_sessions(te) == (0, 0)
     last = await refresh(te.http, "test", "subject-client", again.json()["refresh_token"])
     assert last.status_code == 200, last.text
+
+
+async def test_a_refresh_exchange_beside_the_requesters_own_offline_client_session(te: Env) -> None:
+    """The case keycloak#52139 mixed up, from the other side: requester-client holds an offline client session of
+    its own in the offline twin (its own ``offline_access`` login over the same SSO session) when it exchanges the
+    online subject token for a refresh token. The exchange adds its online client session (the rows differ only by
+    the offline flag, PersistentClientSessionEntity.Key), and leaves the offline one as it was: the requester's
+    offline token and the exchanged refresh token both refresh, each in its own session."""
+    online, _ = await _twin_sessions(te)
+    sid = claims(online["access_token"])["sid"]
+    redirect = await login(te.http, "test", "requester-client", "john", scope="openid offline_access")
+    own = await code_exchange(te.http, "test", "requester-client", redirect["code"])
+    assert own.status_code == 200, own.text
+    own_offline = own.json()["refresh_token"]
+    assert claims(own_offline)["typ"] == "Offline" and claims(own_offline)["sid"] == sid
+    both = {"subject-client", "requester-client"}
+    assert await _clients_of(te, sid) == (both, both)
+    assert await _requester_sessions(te) == (1, 1)  # the code exchange's online client session too
+
+    response = await exchange(te, online["access_token"], requested_token_type=REFRESH)
+    assert response.status_code == 200, response.text
+    exchanged = response.json()["refresh_token"]
+    assert claims(exchanged)["typ"] == "Refresh"
+    assert await _requester_sessions(te) == (1, 1)
+    assert await _clients_of(te, sid) == (both, both)
+    for token in (exchanged, own_offline):
+        refreshed = await refresh(te.http, "test", "requester-client", token)
+        assert refreshed.status_code == 200, refreshed.text
+        assert claims(refreshed.json()["refresh_token"])["typ"] == claims(token)["typ"]
+    await send(te, "DELETE", f"/sessions/{sid}")  # the online session ends; the offline one is untouched
+    assert_error(
+        await refresh(te.http, "test", "requester-client", exchanged), 400, "invalid_grant", "Session not active"
+    )
+    assert (await refresh(te.http, "test", "requester-client", own_offline)).status_code == 200
