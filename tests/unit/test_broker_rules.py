@@ -61,6 +61,16 @@ def test_the_username_is_preferred_username_then_email_then_subject() -> None:
         oidc.identity({"sub": "s"}, {"sub": "other"}, {})
 
 
+def test_a_name_alone_is_split_at_its_last_space() -> None:
+    """OIDCIdentityProvider.extractIdentity calls setName when neither given_name nor family_name came."""
+    named = oidc.identity({"sub": "s", "name": "Mary Ann Smith"}, None, {})
+    assert (named.first_name, named.last_name) == ("Mary Ann", "Smith")
+    assert (oidc.identity({"sub": "s", "name": "Cher"}, None, {}).first_name, "Cher") == ("Cher", "Cher")
+    assert oidc.identity({"sub": "s", "name": "Cher"}, None, {}).last_name is None
+    kept = oidc.identity({"sub": "s", "name": "A B", "family_name": "F"}, None, {})
+    assert (kept.first_name, kept.last_name) == (None, "F")
+
+
 def test_a_userinfo_read_replaces_the_id_tokens_user_and_must_name_its_subject() -> None:
     """OIDCIdentityProvider.extractIdentity: once userinfo is read, the user's id, username, e-mail and names are
     its own (the ID token's left out), while the mappers see both; a userinfo without ``sub`` ends the login."""

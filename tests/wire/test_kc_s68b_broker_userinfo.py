@@ -130,3 +130,23 @@ async def test_a_userinfo_without_subject_ends_the_login(env: Env) -> None:
         assert done.status_code == 502, done.text
         assert UNEXPECTED in done.text and "location" not in done.headers
         assert await user_named(env, "mallory") is None
+
+
+async def test_a_provider_giving_only_a_name_gives_the_user_both_names(env: Env) -> None:
+    """OIDCIdentityProvider.extractIdentity: without ``given_name`` and ``family_name``, the ``name`` claim goes to
+    BrokeredIdentityContext.setName, the first name up to its last space, the last name after it; the new user has
+    both and goes straight back to the client."""
+    async with served(env) as broker, fake_idp() as idp:
+        headers = await env.admin_headers()
+        made = await env.http.post("/admin/realms/test/identity-provider/instances", json=idp.rep(), headers=headers)
+        assert made.status_code == 201, made.text
+        now = env.clock.now()
+        named = {"given_name": None, "family_name": None, "name": "Mal Lory Jr"}
+        idp.id_token = lambda nonce: idp.signed(idp.claims(now, **named))
+        async with browser(broker) as http:
+            params = await to_provider(http, idp)
+            done = await callback(http, params["state"], code="idp-code-1")
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        user = await user_named(env, "mallory")
+        assert user is not None
+        assert (user["firstName"], user["lastName"]) == ("Mal Lory", "Jr")

@@ -298,7 +298,18 @@ def identity(claims: dict[str, Any], info: dict[str, Any] | None, token_response
     verified = claims.get("email_verified")
     flag = None if verified is None else str(verified).lower() == "true"
     first, last = text("given_name"), text("family_name")
+    if first is None and last is None:
+        first, last = split_name(text("name"))
     return Identity(subject, username, email, first, last, token, merged, email_verified=flag)
+
+
+def split_name(name: str | None) -> tuple[str | None, str | None]:
+    """BrokeredIdentityContext.setName, used when neither ``given_name`` nor ``family_name`` came: the first name up
+    to the last space, the last name after it; a name without a space is the first name only."""
+    if name is None or " " not in name:
+        return name, None
+    first, _, last = name.rpartition(" ")
+    return first, last
 
 
 def reads_userinfo(config: Config) -> bool:
