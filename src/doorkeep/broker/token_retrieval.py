@@ -27,9 +27,6 @@ EVENT = "IDENTITY_PROVIDER_RETRIEVE_TOKEN"
 # Messages.COULD_NOT_OBTAIN_TOKEN: the error page of an alias the realm has no provider for (IdentityBrokerException).
 COULD_NOT_OBTAIN_TOKEN = "Could not obtain token from identity provider."
 COULD_NOT_OBTAIN_TOKEN_KEY = "couldNotObtainTokenMessage"
-# Messages.UNEXPECTED_ERROR_RETRIEVING_TOKEN: the error page when the stored token could not be refreshed.
-UNEXPECTED_ERROR_RETRIEVING_TOKEN = "Unexpected error when retrieving token from identity provider."
-UNEXPECTED_ERROR_RETRIEVING_TOKEN_KEY = "unexpectedErrorRetrievingTokenMessage"
 
 
 @dataclass(frozen=True)
