@@ -54,11 +54,32 @@ async def test_a_signed_token_without_a_jwks_url_or_with_an_hmac_alg_is_refused(
 
 
 def test_the_username_is_preferred_username_then_email_then_subject() -> None:
-    assert oidc.identity({"sub": "s", "preferred_username": "u", "email": "e@x"}, {}, {}).username == "u"
-    assert oidc.identity({"sub": "s", "email": "e@x"}, {}, {}).username == "e@x"
-    assert oidc.identity({"sub": "s"}, {}, {}).username == "s"
-    with pytest.raises(oidc.BrokerError):
+    assert oidc.identity({"sub": "s", "preferred_username": "u", "email": "e@x"}, None, {}).username == "u"
+    assert oidc.identity({"sub": "s", "email": "e@x"}, None, {}).username == "e@x"
+    assert oidc.identity({"sub": "s"}, None, {}).username == "s"
+    with pytest.raises(oidc.BrokerError, match="Mismatch between the subject"):
         oidc.identity({"sub": "s"}, {"sub": "other"}, {})
+
+
+def test_a_name_alone_is_split_at_its_last_space() -> None:
+    """OIDCIdentityProvider.extractIdentity calls setName when neither given_name nor family_name came."""
+    named = oidc.identity({"sub": "s", "name": "Mary Ann Smith"}, None, {})
+    assert (named.first_name, named.last_name) == ("Mary Ann", "Smith")
+    assert (oidc.identity({"sub": "s", "name": "Cher"}, None, {}).first_name, "Cher") == ("Cher", "Cher")
+    assert oidc.identity({"sub": "s", "name": "Cher"}, None, {}).last_name is None
+    kept = oidc.identity({"sub": "s", "name": "A B", "family_name": "F"}, None, {})
+    assert (kept.first_name, kept.last_name) == (None, "F")
+
+
+def test_a_userinfo_read_replaces_the_id_tokens_user_and_must_name_its_subject() -> None:
+    """OIDCIdentityProvider.extractIdentity: once userinfo is read, the user's id, username, e-mail and names are
+    its own (the ID token's left out), while the mappers see both; a userinfo without ``sub`` ends the login."""
+    claims = {"sub": "s", "preferred_username": "u", "email": "e@x", "given_name": "G", "custom": "c"}
+    found = oidc.identity(claims, {"sub": "s", "email": "other@x"}, {})
+    assert (found.id, found.username, found.email, found.first_name) == ("s", "other@x", "other@x", None)
+    assert found.claims["custom"] == "c" and found.claims["email"] == "other@x"
+    with pytest.raises(oidc.BrokerError, match="Mismatch between the subject"):
+        oidc.identity(claims, {"preferred_username": "u"}, {})
 
 
 def test_the_authorization_url_carries_state_nonce_and_pkce() -> None:

@@ -168,11 +168,14 @@ async def test_login_with_existing_user(env: Env, params: tuple[str, str | None,
         await _login_with_existing_user(broker)
 
 
-async def test_identity_claims_from_user_info_endpoint(env: Env) -> None:
-    """KcOidcBrokerJWETest.testIdentityClaimsFromUserInfoEndpoint: a claim only the (signed, encrypted) userinfo
-    answer carries reaches the new user through the provider's claim-to-attribute mapper."""
+async def _identity_claims_from_user_info_endpoint(
+    env: Env, params: tuple[str | None, str | None, str | None], crv: str = ""
+) -> None:
+    """JweUserInfoBrokerTest.testIdentityClaimsFromUserInfoEndpoint (KcOidcBrokerJWETest's before): a claim only the
+    (signed, encrypted) userinfo answer carries reaches the new user through the provider's claim-to-attribute
+    mapper."""
     async with served(env) as broker:
-        await _setup(broker, *RSA)
+        await _setup(broker, *params, crv)
         headers = await env.admin_headers()
         client = await _broker_client(env)
         mappers = f"/admin/realms/provider/clients/{client['id']}/protocol-mappers"
@@ -236,3 +239,20 @@ async def test_log_in_as_user_in_idp_ecdh_es(env: Env, params: tuple[str, str, s
     async with served(env) as broker:
         await _setup(broker, enc_alg, enc_enc, sig_alg, crv)
         await _test_log_in_as_user_in_idp(broker)
+
+
+USERINFO_VARIANTS = [(*RSA, ""), (*JUST_ENCRYPTED, "")] + [(alg, enc, sig, crv) for crv, alg, enc, sig in ECDH_ES]
+
+
+@pytest.mark.parametrize(
+    "params",
+    USERINFO_VARIANTS,
+    ids=["KcOidcBrokerJWETest", "UserInfoJustEncrypted"] + [f"{p[1]}-{p[0]}-{p[2]}" for p in ECDH_ES],
+)
+async def test_identity_claims_from_user_info_endpoint(
+    env: Env, params: tuple[str, str | None, str | None, str]
+) -> None:
+    """JweUserInfoBrokerTest.testIdentityClaimsFromUserInfoEndpoint, which every JWE variant runs (the RSA one, the
+    just-encrypted userinfo, the eight ECDH-ES ones)."""
+    enc_alg, enc_enc, sig_alg, crv = params
+    await _identity_claims_from_user_info_endpoint(env, (enc_alg, enc_enc, sig_alg), crv)

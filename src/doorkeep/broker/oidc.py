@@ -280,34 +280,46 @@ class Identity:
     access_claims: dict[str, Any] = field(default_factory=dict)
 
 
-def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
-    """OIDCIdentityProvider.extractIdentity: ``sub``; the username is ``preferred_username``, else the e-mail,
-    else the id; names from ``given_name`` / ``family_name`` (userinfo first, the ID token after)."""
-    merged = {**claims, **{k: v for k, v in info.items() if v is not None}}
-    subject = merged.get("sub")
-    if not isinstance(subject, str) or not subject:
-        raise BrokerError("no subject")
-    if info and info.get("sub") not in (None, claims.get("sub")):
-        raise BrokerError("userinfo subject differs from the ID token's")
+def identity(claims: dict[str, Any], info: dict[str, Any] | None, token_response: dict[str, Any]) -> Identity:
+    """OIDCIdentityProvider.extractIdentity: the user as userinfo says when it was read (``info``; its ``sub``,
+    names, username and e-mail replace the ID token's, and its ``sub`` must be the ID token's), else as the ID token
+    says; the username is ``preferred_username``, else the e-mail, else the id. The mappers read both."""
+    source = claims if info is None else info
+    merged = claims if info is None else {**claims, **{k: v for k, v in info.items() if v is not None}}
 
     def text(key: str) -> str | None:
-        value = merged.get(key)
+        value = source.get(key)
         return value if isinstance(value, str) and value else None
 
+    subject = text("sub")
+    if info is not None and subject != claims.get("sub"):  # getFederatedIdentity's check (a missing sub too)
+        raise BrokerError("Mismatch between the subject in the id_token and the subject from the user_info endpoint")
+    if subject is None:
+        raise BrokerError("no subject")
     email = text("email")
     username = text("preferred_username") or email or subject
     token = json.dumps(token_response)
     verified = claims.get("email_verified")
     flag = None if verified is None else str(verified).lower() == "true"
     first, last = text("given_name"), text("family_name")
+    if first is None and last is None:
+        first, last = split_name(text("name"))
     return Identity(subject, username, email, first, last, token, merged, email_verified=flag)
 
 
-def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:
-    """OIDCIdentityProvider.getFederatedIdentity asks userinfo only when the ID token lacks a claim it reads."""
-    if config.disable_userinfo or not config.userinfo_url:
-        return False
-    return any(claims.get(k) is None for k in ("sub", "name", "preferred_username", "email"))
+def split_name(name: str | None) -> tuple[str | None, str | None]:
+    """BrokeredIdentityContext.setName, used when neither ``given_name`` nor ``family_name`` came: the first name up
+    to the last space, the last name after it; a name without a space is the first name only."""
+    if name is None or " " not in name:
+        return name, None
+    first, _, last = name.rpartition(" ")
+    return first, last
+
+
+def reads_userinfo(config: Config) -> bool:
+    """OIDCIdentityProvider.extractIdentity reads userinfo whenever it is on and has a URL: since KEYCLOAK-14039
+    (keycloak#7214), not only when the ID token lacks a claim."""
+    return not config.disable_userinfo and bool(config.userinfo_url)
 
 
 async def authenticate(
@@ -337,9 +349,9 @@ async def authenticate(
         raise BrokerError("User not re-authenticated by the target OpenID Provider")
     if config.provider_id in social.PROFILE_AFTER_ID_TOKEN:
         return await _from_profile(config, tokens, now)
-    info: dict[str, Any] = {}
+    info: dict[str, Any] | None = None
     access = tokens.get("access_token")
-    if needs_userinfo(config, claims) and isinstance(access, str):
+    if reads_userinfo(config) and isinstance(access, str):
         info = await userinfo(config, access, find, lookup)
     expires_in = tokens.get("expires_in")
     if config.store_token and isinstance(expires_in, int) and expires_in > 0:

@@ -5,7 +5,7 @@ renewed response is what the link keeps from then on (Keycloak's broker API stor
 
 The new response keeps the old refresh token (and its ``refresh_expires_in``) and ID token when the provider sends
 none, and notes its own ``accessTokenExpiration``. An answer that says ``error`` anywhere, or is no JSON object,
-fails the retrieval (Keycloak's "Unable to refresh token", which IdentityBrokerService answers with its 502 page).
+fails the retrieval (Keycloak's "Unable to refresh token", which getTokenV1 answers as a 502 JSON error).
 
 No HTTP framework and no transaction here; nothing is logged.
 """

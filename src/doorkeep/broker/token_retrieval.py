@@ -1,7 +1,7 @@
 """Retrieving a user's stored identity provider token (Keycloak's IdentityBrokerService.retrieveToken, the
 "Retrieving External IdP Tokens" API): ``GET /realms/{realm}/broker/{alias}/token`` with the user's bearer access
 token answers the provider's token response kept on the user's link, when the provider stores tokens
-(``storeToken``) and the token carries the ``broker`` client's ``read-token`` role.
+(``storeToken``), is enabled, and the token carries the ``broker`` client's ``read-token`` role.
 
 The checks run in Keycloak's order; each refusal is its ``{"errorMessage"}`` answer with its status and an
 ``IDENTITY_PROVIDER_RETRIEVE_TOKEN_ERROR`` event. The stored token goes into the answer only: never into an
@@ -27,9 +27,6 @@ EVENT = "IDENTITY_PROVIDER_RETRIEVE_TOKEN"
 # Messages.COULD_NOT_OBTAIN_TOKEN: the error page of an alias the realm has no provider for (IdentityBrokerException).
 COULD_NOT_OBTAIN_TOKEN = "Could not obtain token from identity provider."
 COULD_NOT_OBTAIN_TOKEN_KEY = "couldNotObtainTokenMessage"
-# Messages.UNEXPECTED_ERROR_RETRIEVING_TOKEN: the error page when the stored token could not be refreshed.
-UNEXPECTED_ERROR_RETRIEVING_TOKEN = "Unexpected error when retrieving token from identity provider."
-UNEXPECTED_ERROR_RETRIEVING_TOKEN_KEY = "unexpectedErrorRetrievingTokenMessage"
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,8 @@ async def retrieve(
         message = f"Client [{client.client_id}] not authorized to retrieve tokens from identity provider [{alias}]."
         return refused(403, message, UNAUTHORIZED_CLIENT, "Client not authorized to retrieve tokens for provider")
     provider = idp.by_alias(realm, alias)
-    if provider is None:  # getIdentityProvider's IdentityBrokerException: the 502 error page
+    # getIdentityProviderModel: no provider of that alias, or a disabled one, is an IdentityBrokerException: 502 page
+    if provider is None or not provider.get("enabled", True):
         return Refused(502, COULD_NOT_OBTAIN_TOKEN, COULD_NOT_OBTAIN_TOKEN_KEY, None, client, user, page=True)
     if not provider.get("storeToken"):
         message = f"Identity Provider [{alias}] does not support this operation."

@@ -43,6 +43,12 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 INVALID_ORIGIN_REASON = "Invalid origin"  # DefaultCors.checkOrigin's ForbiddenException message
+# AbstractOAuth2IdentityProvider.retrieveToken's WebApplicationException: a refresh the provider refused, an answer
+# that is no token response, or none at all is 502 ``{"errorMessage": "Unable to refresh token"}``, which getTokenV1's
+# inner catch answers through corsResponse after its _ERROR event. Keycloak's reason for a refused refresh quotes the
+# provider's whole answer; Doorkeep keeps the provider's answer out of events and uses this text for all three.
+REFRESH_FAILED = "Unable to refresh token"
+V2_NOT_ENABLED = "Identity Brokering API feature not enabled"  # getTokenV2 without IDENTITY_BROKERING_API_V2
 
 
 async def retrieve_token(request: Request) -> Response:
@@ -66,15 +72,13 @@ async def retrieve_token(request: Request) -> Response:
         details = {"identity_provider": alias}
         now, ip = services.clock.now(), client_ip(request)
         if isinstance(result, token_retrieval.Retrieved):
-            foreign = _foreign(request, result)
-            if not foreign:
-                await events.record(tx, realm, event, now=now, client_id=client, user_id=user, ip=ip, details=details)
             stored = stored_tokens.due(result.provider, result.token, now)
             if stored is not None:
                 due.append((result, stored, realm))
                 return None
-            if foreign:
+            if _foreign(request, result):
                 return await _invalid_origin(tx, request, realm, result, alias, 2)
+            await events.record(tx, realm, event, now=now, client_id=client, user_id=user, ip=ip, details=details)
             return _answer(request, result.token, result)
         return await _refused(tx, request, realm, result, details)
 
@@ -94,11 +98,11 @@ async def retrieve_token(request: Request) -> Response:
     except stored_tokens.BrokerError:
         failed = token_retrieval.Refused(
             502,
-            token_retrieval.UNEXPECTED_ERROR_RETRIEVING_TOKEN,
-            token_retrieval.UNEXPECTED_ERROR_RETRIEVING_TOKEN_KEY,
+            REFRESH_FAILED,
+            token_retrieval.IDENTITY_PROVIDER_ERROR,
+            REFRESH_FAILED,
             client=result.client,
             user=result.user,
-            page=True,
         )
         return await in_transaction(
             request, lambda tx: _refused(tx, request, realm, failed, {"identity_provider": alias})
@@ -108,9 +112,38 @@ async def retrieve_token(request: Request) -> Response:
         await tx.federated.set_token(result.user.id, alias, token)
         if _foreign(request, result):  # refreshed and kept all the same (the ``finally``)
             return await _invalid_origin(tx, request, realm, result, alias, 2)
+        client, now, ip = result.client.client_id, services.clock.now(), client_ip(request)
+        details = {"identity_provider": alias}
+        await events.record(
+            tx, realm, token_retrieval.EVENT, now=now, client_id=client, user_id=result.user.id, ip=ip, details=details
+        )
         return _answer(request, token, result)
 
     return await in_transaction(request, keep)
+
+
+async def retrieve_token_v2(request: Request) -> Response:
+    """``POST``, Keycloak's brokering API v2 (getTokenV2): a feature Keycloak leaves off by default and Doorkeep does
+    not serve, so its answer with the feature off: 400 ``invalid_request`` after an ``_ERROR`` event naming the
+    provider, before any client or token is read."""
+    alias = request.path_params["alias"]
+    services = state(request).services
+
+    async def work(tx: Tx) -> Response:
+        realm = await tx.realms.get_by_name(request.path_params["realm"])
+        if realm is None:
+            raise AdminError(404, "Realm does not exist", key="error")
+        tx.config.bind(realm)
+        details = {"identity_provider": alias, "reason": V2_NOT_ENABLED}
+        error = token_retrieval.IDENTITY_PROVIDER_ERROR
+        now, ip = services.clock.now(), client_ip(request)
+        await events.record(tx, realm, f"{token_retrieval.EVENT}_ERROR", now=now, ip=ip, error=error, details=details)
+        return json_response({"error": "invalid_request", "error_description": V2_NOT_ENABLED}, 400)
+
+    try:
+        return await in_transaction(request, work)
+    except AdminError as err:
+        return admin_error(err)
 
 
 def _answer(request: Request, token: str, result: token_retrieval.Retrieved) -> Response:

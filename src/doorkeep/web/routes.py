@@ -112,6 +112,7 @@ def _routes() -> tuple[BaseRoute, ...]:
         Route("/realms/{realm}/broker/{alias}/link", broker_link.preflight, methods=["OPTIONS"]),
         Route("/realms/{realm}/broker/{alias}/endpoint", broker.endpoint, methods=["GET"]),
         Route("/realms/{realm}/broker/{alias}/token", broker_token.retrieve_token, methods=["GET"]),
+        Route("/realms/{realm}/broker/{alias}/token", broker_token.retrieve_token_v2, methods=["POST"]),
         Route(
             "/realms/{realm}/broker/{alias}/endpoint/logout_response", broker_logout.logout_response, methods=["GET"]
         ),
