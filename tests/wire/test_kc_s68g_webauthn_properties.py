@@ -126,8 +126,8 @@ def is_authenticate_page(page: httpx.Response) -> bool:
 async def test_resident_key(realm: Env, kind: Kind) -> None:
     """WebAuthnPropertyTest.residentKey (and WebAuthnPwdLessPropertyTest's): Relying Party name ``localhost``, a
     resident key and user verification required, as the representation then shows; the register page asks the
-    browser for them (``requireResidentKey``, ``userVerification``); the key signs in and the LOGIN event has
-    ``user_verification_checked`` ``true``."""
+    browser for them (``residentKey`` and ``requireResidentKey``, ``userVerification``); the key signs in and the LOGIN event has
+    ``web_authn_authenticator_user_verification_checked`` ``true``."""
     await bind_flow(realm, kind)
     rep = await update_policy(
         realm, kind, RpEntityName="localhost", RequireResidentKey="Yes", UserVerificationRequirement="required"
@@ -139,14 +139,15 @@ async def test_resident_key(realm: Env, kind: Kind) -> None:
     key = SoftKey()
     options = await register(realm, kind, key)
     assert options["rpEntityName"] == "localhost"
-    assert options["authenticatorSelection"] == {"requireResidentKey": True, "userVerification": "required"}
+    selection = {"residentKey": "required", "requireResidentKey": True, "userVerification": "required"}
+    assert options["authenticatorSelection"] == selection
 
     page = await password_page(realm)
     assert is_authenticate_page(page) and page_options(page.text)["userVerification"] == "required"
     assert "code" in code_from(await submit(realm.http, page, **await answer(realm, kind, key, page)))
     (login,) = [e for e in await events(realm, "LOGIN") if e.details.get("credential_type") == kind.credential]
     assert login.user_id == await user_id(realm)
-    assert login.details["user_verification_checked"] == "true"
+    assert login.details["web_authn_authenticator_user_verification_checked"] == "true"
 
 
 async def test_resident_key_without_user_verification_is_refused(realm: Env, kind: Kind) -> None:

@@ -76,7 +76,8 @@ async def test_a_user_without_a_passkey_registers_one_under_the_passwordless_pol
     page = await after_username(realm)
     options = page_options(page.text)
     assert options["rpEntityName"] == "passkeys"
-    assert options["authenticatorSelection"] == {"requireResidentKey": True, "userVerification": "required"}
+    selection = {"residentKey": "required", "requireResidentKey": True, "userVerification": "required"}
+    assert options["authenticatorSelection"] == selection
     key = SoftKey()
     assert "code" in code_from(await submit(realm.http, page, **key.create(options["challenge"], label="phone")))
     [stored] = await credentials(realm, "webauthn-passwordless")

@@ -89,7 +89,8 @@ async def test_the_policy_shapes_the_page_and_avoids_registering_the_same_key(re
     await admin(env, "PUT", ADMIN, policy, 204)
     key = SoftKey()
     page = await password_page(env)
-    code_from(await submit(env.http, page, **key.create(page_options(page.text)["challenge"])))
+    answer = key.create(page_options(page.text)["challenge"], attachment="cross-platform")
+    code_from(await submit(env.http, page, **answer))
     env.http.cookies.clear()
     await update_user(env.db, "test", "user1", required_actions=("webauthn-register",))
     options = page_options((await password_page(env)).text)
@@ -97,6 +98,7 @@ async def test_the_policy_shapes_the_page_and_avoids_registering_the_same_key(re
     assert options["attestation"] == "none"
     assert options["authenticatorSelection"] == {
         "authenticatorAttachment": "cross-platform",
+        "residentKey": "discouraged",
         "requireResidentKey": False,
         "userVerification": "preferred",
     }

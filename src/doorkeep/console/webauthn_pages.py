@@ -56,7 +56,10 @@ def register(
     if policy.authenticator_attachment != NOT_SPECIFIED:
         selection["authenticatorAttachment"] = policy.authenticator_attachment
     if policy.require_resident_key != NOT_SPECIFIED:
-        selection["requireResidentKey"] = policy.require_resident_key == "Yes"
+        # webauthnRegister.js: residentKey (the current field) and the deprecated requireResidentKey beside it
+        required = policy.require_resident_key == "Yes"
+        selection["residentKey"] = "required" if required else "discouraged"
+        selection["requireResidentKey"] = required
     if policy.user_verification_requirement != NOT_SPECIFIED:
         selection["userVerification"] = policy.user_verification_requirement
     data = {

@@ -100,6 +100,7 @@ async def submit(
             client_data_json=form.get("clientDataJSON") or "",
             attestation_object=form.get("attestationObject") or "",
             transports=form.get("transports"),
+            attachment=form.get("authenticatorAttachment"),
         )
     except webauthn.Refused as problem:
         return await _refused(ctx, action, ERROR_REGISTRATION, str(problem), "invalid_registration", cancel)

@@ -6,8 +6,9 @@ Keycloak adds: WebAuthnRegister.createWebAuthnRegistrationManager accepts the ``
 policy's attestation conveyance preference is unset or ``none``, and forbids self attestation once the policy
 names acceptable AAGUIDs (PolicyVerifier then wants the AAGUID among them); the credential is stored as
 WebAuthnCredentialModel (type ``webauthn``): ``credentialData`` is WebAuthnCredentialData (``aaguid``,
-``credentialId`` and ``credentialPublicKey`` in standard Base64, the ``counter``, the ``attestationStatement``
-as Base64 CBOR and its format, the ``transports``), ``secretData`` is empty. WebAuthnCredentialProvider.isValid
+``credentialId`` and ``credentialPublicKey`` in standard Base64, the ``counter``, the attestation statement's
+format, the ``transports``; no ``attestationStatement``, which WebAuthnCredentialProvider leaves null and
+JsonSerialization then omits), ``secretData`` is empty. WebAuthnCredentialProvider.isValid
 finds the credential by its id among the user's, checks the assertion, and moves the signature counter on.
 """
 
@@ -23,7 +24,6 @@ from typing import Any
 from webauthn import verify_authentication_response, verify_registration_response
 from webauthn.helpers import decode_credential_public_key, decoded_public_key_to_cryptography, parse_cbor
 from webauthn.helpers.cose import COSEAlgorithmIdentifier
-from webauthn.helpers.encode_cbor import encode_cbor
 from webauthn.helpers.structs import (
     AuthenticationCredential,
     AuthenticatorAssertionResponse,
@@ -40,6 +40,8 @@ REGISTER = "webauthn-register"  # WebAuthnRegisterFactory.PROVIDER_ID
 PASSWORDLESS_TYPE = "webauthn-passwordless"
 REGISTER_PASSWORDLESS = "webauthn-register-passwordless"  # WebAuthnPasswordlessRegisterFactory.PROVIDER_ID
 NONE_FORMAT = "none"
+# WebAuthnConstants.SUPPORTED_AUTHENTICATOR_ATTACHMENTS: what PublicKeyCredential.authenticatorAttachment may say
+ATTACHMENTS = ("platform", "cross-platform")
 
 
 class Refused(Exception):
@@ -102,8 +104,25 @@ class Registered:
     counter: int
     aaguid: str
     fmt: str
-    attestation_statement: bytes
     transports: tuple[str, ...]
+
+
+# py_webauthn's words for the checks the Keycloak tests name, as webauthn4j (RegistrationDataVerifier,
+# ChallengeVerifier) words them: the registration's error page and event detail carry webauthn4j's message.
+_WEBAUTHN4J = {
+    "Client data challenge was not expected challenge": "The actual challenge does not match the expected challenge",
+    "User verification is required": "Verifier is configured to check user verified, but UV flag in authenticatorData "
+    "is not set.",
+    "User presence was required": "Verifier is configured to check user present, but UP flag in authenticatorData is "
+    "not set.",
+    "Unsupported credential public key alg": "alg not listed in options.pubKeyCredParams is used.",
+}
+
+
+def _message(problem: Exception) -> str:
+    """The refusal's detail: webauthn4j's message where the check is one of ``_WEBAUTHN4J``, else py_webauthn's."""
+    text = str(problem) or type(problem).__name__
+    return next((ours for theirs, ours in _WEBAUTHN4J.items() if text.startswith(theirs)), text)
 
 
 def verify_registration(
@@ -115,8 +134,11 @@ def verify_registration(
     client_data_json: str,
     attestation_object: str,
     transports: str | None,
+    attachment: str | None = None,
 ) -> Registered:
-    """WebAuthnRegister.processAction's checks of navigator.credentials.create()'s answer."""
+    """WebAuthnRegister.processAction's checks of navigator.credentials.create()'s answer, in webauthn4j's order
+    (the client data, the RP id hash, the flags, the key's algorithm against the policy's, then the attestation
+    statement), then PolicyVerifier.verifyCompliance (acceptable AAGUIDs, the reported ``attachment``)."""
     attestation = from_b64url(attestation_object)
     client_data = from_b64url(client_data_json)
     try:
@@ -124,7 +146,8 @@ def verify_registration(
         if not isinstance(raw, dict):
             raise Refused("attestationObject must be a map")
         fmt, statement = str(raw.get("fmt", "")), raw.get("attStmt", {})
-        _check_format(policy, fmt, statement)
+        # buildExpectedCredentialParameters: the policy's algorithms Keycloak knows (the defaults' when it names
+        # none); names it does not know leave the list empty, and every key's algorithm is then refused
         algorithms = [COSEAlgorithmIdentifier(a) for a in policy.cose_algorithms if _known_alg(a)]
         verified = verify_registration_response(
             credential=RegistrationCredential(
@@ -136,19 +159,20 @@ def verify_registration(
             require_user_verification=policy.user_verification_requirement == REQUIRED,
             supported_pub_key_algs=algorithms,
         )
+        _check_format(policy, fmt, statement)
     except Refused:
         raise
     except Exception as problem:  # WebAuthnRegister.processAction catches every Exception too
-        raise Refused(str(problem) or type(problem).__name__) from None
+        raise Refused(_message(problem)) from None
     aaguid = str(uuid.UUID(verified.aaguid)) if verified.aaguid else str(uuid.UUID(int=0))
     _check_aaguid(policy, fmt, aaguid)
+    _check_attachment(policy, attachment)
     return Registered(
         verified.credential_id,
         verified.credential_public_key,
         verified.sign_count,
         aaguid,
         fmt,
-        encode_cbor(statement),
         tuple(t for t in (transports or "").split(",") if t),
     )
 
@@ -166,7 +190,7 @@ def _check_format(policy: Policy, fmt: str, statement: Any) -> None:
     attestation; self attestation (a packed statement without a certificate) only without acceptable AAGUIDs."""
     if fmt == NONE_FORMAT and policy.attestation_conveyance_preference not in (NOT_SPECIFIED, NONE_FORMAT):
         raise Refused(
-            "AttestationStatementVerifier is not configured to handle the supplied AttestationStatement format 'none'."
+            f"AttestationVerifier is not configured to handle the supplied AttestationStatement format '{fmt}'."
         )
     self_attested = fmt == "packed" and isinstance(statement, dict) and "x5c" not in statement
     if self_attested and policy.acceptable_aaguids:
@@ -183,6 +207,20 @@ def _check_aaguid(policy: Policy, fmt: str, aaguid: str) -> None:
         raise Refused("Not acceptable authenticator model (based on the AAGUID).")
 
 
+def _check_attachment(policy: Policy, attachment: str | None) -> None:
+    """WebAuthnRegister.PolicyVerifier.verifyAuthenticatorAttachment: the attachment the browser reports (the
+    form's ``authenticatorAttachment``, which no signature covers) must be the one the policy names, if any."""
+    wanted = policy.authenticator_attachment
+    if not wanted or wanted == NOT_SPECIFIED:
+        return
+    if not (attachment or "").strip():
+        raise Refused("Authenticator attachment is required by the policy but was not provided by the client.")
+    if attachment not in ATTACHMENTS:
+        raise Refused(f"Unexpected authenticator attachment value. Possible values are: {', '.join(ATTACHMENTS)}")
+    if attachment != wanted:
+        raise Refused(f"Policy requires '{wanted}' authenticator attachment but got '{attachment}'")
+
+
 def new_credential(
     user_id: str, registered: Registered, label: str | None, now_ms: int, type: str = TYPE
 ) -> Credential:
@@ -192,7 +230,6 @@ def new_credential(
         "aaguid": registered.aaguid,
         "credentialId": base64.b64encode(registered.credential_id).decode(),
         "counter": registered.counter,
-        "attestationStatement": base64.b64encode(registered.attestation_statement).decode(),
         "credentialPublicKey": base64.b64encode(registered.public_key).decode(),
         "attestationStatementFormat": registered.fmt,
         "transports": list(registered.transports),
