@@ -44,7 +44,8 @@ async def admin_events(env: Env) -> list[dict[str, Any]]:
 
 
 async def test_admin_creates(events_realm: Env) -> None:
-    """UserEventsTest#adminCreates: one creation event, for ``joneill``, with no previous representation."""
+    """UserEventsTest#adminCreates: one creation event, for ``joneill``, with no previous representation (also
+    UserGroupMembershipTest#verifyCreateUser's CREATE event with the representation)."""
     env = events_realm
     created = await call(env, "POST", "/users", CREATE_USER)
     assert created.status_code == 201, created.text
