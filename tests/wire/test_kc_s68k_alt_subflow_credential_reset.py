@@ -21,7 +21,20 @@ import httpx
 import pytest
 
 from browser_flow import code_from, start, submit
-from flow_builder import ALT, AUTH, REQ, add, add_flow, add_otp, admin, bind, is_otp_form
+from flow_builder import (
+    ALT,
+    AUTH,
+    DIS,
+    REQ,
+    add,
+    add_flow,
+    add_otp,
+    admin,
+    bind,
+    executions,
+    is_otp_form,
+    set_requirement,
+)
 from keycloak_port import poll
 from login_test_realm import is_login_page
 from mail_sink import Sink
@@ -145,3 +158,19 @@ async def test_an_alternative_sub_flow_beside_other_steps_is_still_refused(reset
     assert f"Doorkeep cannot run flow '{alias}'" in refused.text
     realm = (await admin(env, "GET", "/admin/realms/test", None, 200)).json()
     assert realm["resetCredentialsFlow"] == "reset credentials"
+
+
+async def test_a_copy_with_its_otp_sub_flow_disabled_asks_for_the_password_only(resettable: Env, mail: Sink) -> None:
+    """A copy of the built-in flow with "Reset - Conditional OTP" DISABLED binds, and its link asks a user with OTP
+    for the new password only (a DISABLED sub-flow runs nothing in DefaultAuthenticationFlow)."""
+    env = resettable
+    alias = "reset credentials without otp"
+    await admin(env, "POST", f"{AUTH}/flows/reset credentials/copy", {"newName": alias}, 201)
+    (otp_flow,) = [e for e in await executions(env, alias) if e.get("authenticationFlow") and e["level"] == 0]
+    await set_requirement(env, alias, otp_flow, DIS)
+    await bind(env, "resetCredentialsFlow", alias)
+    await add_otp(env, "login-test")
+    await submit(env.http, await forgot_password(env), username="login-test")
+    (sent,) = mail.received
+    page = await env.http.get(sent.link())
+    assert page.status_code == 200 and 'name="password-new"' in page.text, page.text[:600]
