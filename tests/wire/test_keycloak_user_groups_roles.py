@@ -90,12 +90,14 @@ async def test_get_searched_groups_for_user_full_representation(env: Env, realm_
 
 
 async def test_group_membership_paginated(env: Env, realm_id: str) -> None:
+    """Also the old testsuite's UserGroupMembershipTest#groupMembershipPaginated (admin/user/)."""
     user_id = await _member_of_ten(env, realm_id, "user-a")
     groups = await _groups(env, user_id, first=5, max=6)
     assert [g["name"] for g in groups] == ["group-5", "group-6", "group-7", "group-8", "group-9"]
 
 
 async def test_group_membership_search(env: Env, realm_id: str) -> None:
+    """Also the old testsuite's UserGroupMembershipTest#groupMembershipSearch (admin/user/)."""
     user_id = await _member_of_ten(env, realm_id, "user-b")
 
     async def count(search: str) -> Any:

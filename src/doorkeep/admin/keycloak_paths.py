@@ -102,6 +102,48 @@ CHILDREN = {
 }
 # Realm-level resources whose second segment is a fixed word, not an id.
 USERS_WORDS = frozenset({"count", "profile"})
+# The paths of AuthenticationManagementResource under ``authentication``, ``*`` one segment (an id or alias):
+# another path there (a fork's ``required-actions/{alias}/reset``) is no Keycloak feature, so a plain 404.
+AUTHENTICATION_PATHS = frozenset(
+    {
+        ("authenticator-providers",),
+        ("client-authenticator-providers",),
+        ("form-action-providers",),
+        ("form-providers",),
+        ("per-client-config-description",),
+        ("unregistered-required-actions",),
+        ("register-required-action",),
+        ("config",),
+        ("config", "*"),
+        ("config-description", "*"),
+        ("flows",),
+        ("flows", "*"),
+        ("flows", "*", "copy"),
+        ("flows", "*", "executions"),
+        ("flows", "*", "executions", "execution"),
+        ("flows", "*", "executions", "flow"),
+        ("executions",),
+        ("executions", "*"),
+        ("executions", "*", "config"),
+        ("executions", "*", "config", "*"),
+        ("executions", "*", "lower-priority"),
+        ("executions", "*", "raise-priority"),
+        ("required-actions",),
+        ("required-actions", "*"),
+        ("required-actions", "*", "config"),
+        ("required-actions", "*", "config-description"),
+        ("required-actions", "*", "lower-priority"),
+        ("required-actions", "*", "raise-priority"),
+    }
+)
+
+
+def _authentication_path(rest: list[str]) -> bool:
+    """Whether ``rest`` (the segments after ``authentication``) is one of AUTHENTICATION_PATHS."""
+    return any(
+        len(pattern) == len(rest) and all(p in ("*", r) for p, r in zip(pattern, rest, strict=True))
+        for pattern in AUTHENTICATION_PATHS
+    )
 
 
 def served_by_keycloak(path: str) -> bool:
@@ -122,6 +164,8 @@ def served_by_keycloak(path: str) -> bool:
     resource, rest = segments[3], segments[4:]
     if resource not in REALM_RESOURCES:
         return False
+    if resource == "authentication":
+        return _authentication_path(rest)
     children = CHILDREN.get(resource)
     if children is None or len(rest) < 2:
         return True  # the collection, one member, or a realm action

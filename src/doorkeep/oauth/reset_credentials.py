@@ -212,12 +212,14 @@ async def choose_by_session(
     return SessionChoice(request, user, username)
 
 
-async def flow_actions(tx: Tx, user: User, pending: tuple[str, ...]) -> tuple[str, ...]:
+async def flow_actions(tx: Tx, realm: Realm, user: User, pending: tuple[str, ...]) -> tuple[str, ...]:
     """The login's actions once the link is followed: ResetPassword's UPDATE_PASSWORD, then, for a user with an
     OTP credential, the "Reset - Conditional OTP" sub-flow (CONDITIONAL: conditional-user-configured holds when
     ResetOTP is configured for the user), whose ResetOTP without a configuration keeps the credentials and adds
-    CONFIGURE_TOTP. The realm's priorities order them (CONFIGURE_TOTP first by default)."""
-    added = (UPDATE_PASSWORD, CONFIGURE_TOTP) if await otp.stored(tx, user.id) else (UPDATE_PASSWORD,)
+    CONFIGURE_TOTP; a flow without that sub-flow, or with it DISABLED, adds none. The realm's priorities order
+    them (CONFIGURE_TOTP first by default)."""
+    otp_reset = flow_support.reset_otp_runs(realm) and await otp.stored(tx, user.id)
+    added = (UPDATE_PASSWORD, CONFIGURE_TOTP) if otp_reset else (UPDATE_PASSWORD,)
     return (*(a for a in pending if a not in added), *added)
 
 

@@ -8,7 +8,8 @@ registration, reset-credentials, client-authentication and other flows run only 
 so such a flow may be bound only while it is equivalent to the built-in flow of that kind: the same executions
 in the same order, with the same authenticators, requirements, configs and sub-flow structure (aliases,
 descriptions, ids and config aliases may differ; a reset-credentials flow may add User Session Count Limiters
-after its e-mail step, ``reset_limiters``). ``why_not_runnable`` is the one place that decides; a binding
+after its e-mail step, ``reset_limiters``, hold its steps in one lone sub-flow, and leave out or disable its
+Conditional OTP sub-flow, ``reset_otp_runs``). ``why_not_runnable`` is the one place that decides; a binding
 (a realm binding such as ``browserFlow``, or a client's ``authenticationFlowBindingOverrides``) to anything
 else, or an edit that would make a bound flow unrunnable, is refused rather than silently ignored.
 """
@@ -156,6 +157,7 @@ def registration_terms_required(realm: Realm) -> bool:
 
 
 RESET_EMAIL = "reset-credential-email"  # ResetCredentialEmail.PROVIDER_ID
+RESET_OTP = "reset-otp"  # ResetOTP.PROVIDER_ID
 RESET_CREDENTIALS = "resetCredentialsFlow"
 
 
@@ -174,6 +176,64 @@ def _reset_limiters_free(shape: Shape) -> Shape:
     return (shape[0], tuple(rows))
 
 
+def _reset_unwrapped(shape: Shape) -> Shape:
+    """A reset credentials flow whose top level is one basic sub-flow, ALTERNATIVE or REQUIRED
+    (AltSubflowForCredentialResetTest's), as the flow of that sub-flow's steps: DefaultAuthenticationFlow runs a
+    lone alternative as it runs a required step."""
+    rows = shape[1]
+    if len(rows) == 1:  # type: ignore[arg-type]
+        authenticator, requirement, _config, inner = rows[0]  # type: ignore[index]
+        if authenticator is None and requirement in (af.REQ, af.ALT) and inner is not None and inner[0] == shape[0]:
+            return inner  # type: ignore[no-any-return]
+    return shape
+
+
+def _reset_otp_free(shape: Shape) -> Shape:
+    """The reset credentials flow without its "Reset - Conditional OTP" sub-flow where that is DISABLED or left
+    out (nothing of ResetOTP runs then); a CONDITIONAL one stays, compared with the built-in flow's."""
+    rows: tuple[object, ...] = shape[1]  # type: ignore[assignment]
+    if rows and _is_reset_otp(rows[-1]) and rows[-1][1] == af.DIS:  # type: ignore[index]
+        return (shape[0], rows[:-1])
+    return shape
+
+
+def _is_reset_otp(row: object) -> bool:
+    """Whether a shape's row is a sub-flow holding ResetOTP."""
+    inner: Shape | None = row[3]  # type: ignore[index]
+    return inner is not None and any(step[0] == RESET_OTP for step in inner[1])  # type: ignore[attr-defined]
+
+
+def _reset_variants() -> set[Shape]:
+    """The built-in reset credentials flow's shapes, each also without its last step, the OTP sub-flow."""
+    full = _variants(BINDINGS[RESET_CREDENTIALS])
+    return full | {(shape[0], shape[1][:-1]) for shape in full}  # type: ignore[index]
+
+
+def _reset_rows(flows: FlowSet, flow: AuthFlow) -> list[Execution]:
+    """The steps of a reset credentials flow: its top level, or its lone sub-flow's (``_reset_unwrapped``)."""
+    rows = flows.children(flow.id)
+    if len(rows) == 1 and rows[0].flow_id is not None and rows[0].requirement in (af.REQ, af.ALT):
+        inner = flows.flow(rows[0].flow_id)
+        if inner is not None and inner.provider_id == flow.provider_id:
+            return flows.children(inner.id)
+    return rows
+
+
+def reset_otp_runs(realm: Realm) -> bool:
+    """Whether the realm's reset credentials flow runs its "Reset - Conditional OTP" sub-flow (CONDITIONAL): a
+    flow without it, or with it DISABLED, adds no CONFIGURE_TOTP once the link is followed."""
+    flows = of(realm)
+    flow = flows.flow(bound_id(realm, RESET_CREDENTIALS))
+    if flow is None:
+        return True
+    return any(
+        e.flow_id is not None
+        and e.requirement == af.COND
+        and any(s.authenticator == RESET_OTP for s in _tree(flows, e.flow_id))
+        for e in _reset_rows(flows, flow)
+    )
+
+
 def reset_limiters(realm: Realm) -> list[tuple[tuple[str, str], ...] | None]:
     """The configs of the REQUIRED User Session Count Limiters after the e-mail step of the realm's reset
     credentials flow, in their order (None: one without a config)."""
@@ -183,7 +243,7 @@ def reset_limiters(realm: Realm) -> list[tuple[tuple[str, str], ...] | None]:
         return []
     found: list[tuple[tuple[str, str], ...] | None] = []
     mailed = False
-    for e in flows.children(flow.id):
+    for e in _reset_rows(flows, flow):
         if mailed and e.authenticator == flow_plan.SESSION_LIMITS and e.requirement == af.REQ:
             found.append(config_of(flows, e) if flows.config(e.config_id) is not None else None)
         mailed = mailed or e.authenticator == RESET_EMAIL
@@ -212,7 +272,9 @@ def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None
     if binding == "registrationFlow":
         stored = _registration_options_free(stored)
     if binding == RESET_CREDENTIALS:
-        stored = _reset_limiters_free(stored)
+        stored = _reset_otp_free(_reset_limiters_free(_reset_unwrapped(stored)))
+        if stored in _reset_variants():
+            return None
     if stored in _variants(kind):
         return None
     detail = _describe(stored, _builtin_shape(kind, False, True), flow.alias)

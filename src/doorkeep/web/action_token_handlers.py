@@ -156,7 +156,7 @@ async def reset(link: Link) -> Response:
     refused = await _reset_session_limits(link, auth_request)
     if refused is not None:
         return refused
-    actions = await reset_credentials.flow_actions(tx, link.user, auth_request.session_actions)
+    actions = await reset_credentials.flow_actions(tx, link.realm, link.user, auth_request.session_actions)
     auth_request = dataclasses.replace(auth_request, session_actions=actions, action_token=token.single_use_key)
     return await continue_login(link, auth_request, auth_session)
 
