@@ -44,6 +44,26 @@ class Event(enum.Enum):
     DEVICE_TOKEN_REQUEST = "DEVICE_TOKEN_REQUEST"  # DeviceGrantType (oauth/grants/device_code.py)
     # TokenExchangeGrantType, once StandardTokenExchangeProvider supports the request (oauth/grants/token_exchange.py)
     TOKEN_EXCHANGE_REQUEST = "TOKEN_EXCHANGE_REQUEST"
+    # Keycloak 26.8 (issue #50131, pull request #50205): the admin API's protocol mapper CRUD on a client (not on a
+    # client scope), ClientProtocolMapperContext; and its user role mappings, RoleMapperAssignmentContext
+    REGISTER_PROTOCOL_MAPPER = "REGISTER_PROTOCOL_MAPPER"
+    UPDATE_PROTOCOL_MAPPER = "UPDATE_PROTOCOL_MAPPER"
+    UNREGISTER_PROTOCOL_MAPPER = "UNREGISTER_PROTOCOL_MAPPER"
+    REGISTER_ROLE_MAPPING = "REGISTER_ROLE_MAPPING"
+    UNREGISTER_ROLE_MAPPING = "UNREGISTER_ROLE_MAPPING"
+
+
+ADMIN_EVENTS = frozenset(
+    {
+        Event.REGISTER_PROTOCOL_MAPPER,
+        Event.UPDATE_PROTOCOL_MAPPER,
+        Event.UNREGISTER_PROTOCOL_MAPPER,
+        Event.REGISTER_ROLE_MAPPING,
+        Event.UNREGISTER_ROLE_MAPPING,
+    }
+)
+"""The admin API's events besides a client's own CRUD (ClientPolicyCRUDContext): the updater conditions judge the
+administrator, the client conditions the target client (a realm role's mapping has none: they abstain)."""
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -169,6 +189,12 @@ class PolicyContext:
     # set by downscope-assertion-grant-enforcer at a token exchange (TokenExchangeContext.setRestrictedScopes):
     # the only client scopes the exchanged token may carry
     restricted_scopes: frozenset[str] | None = None
+
+    # REGISTER_PROTOCOL_MAPPER and UPDATE_PROTOCOL_MAPPER (ClientProtocolMapperContext.getProposedProtocolMappers):
+    # the mapper representations sent; at these and at REGISTER and UPDATE, the target client's stored mappers by
+    # id, their config (ProtocolMapperPolicyValidator's container lookup)
+    proposed_mappers: tuple[dict[str, Any], ...] | None = None
+    stored_mappers: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
