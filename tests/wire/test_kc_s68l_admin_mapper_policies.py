@@ -211,3 +211,20 @@ async def test_allowed_protocol_mappers_in_serverinfo(env: Env) -> None:
     [prop] = found["properties"]
     assert prop["name"] == "allowed-protocol-mapper-types" and prop["type"] == "MultivaluedList"
     assert {"oidc-full-name-mapper", "oidc-hardcoded-role-mapper"} <= set(prop["options"])
+
+
+async def test_unmerged_resource_indicator_providers_refused(env: Env) -> None:
+    """ResourceIndicatorMapperTest and SecureResourceIndicatorExecutorTest (all methods) test Keycloak pull request
+    #45739's ``oidc-resource-indicator-mapper`` and ``secure-resource-indicator-check`` executor, closed unmerged in
+    favour of the RESOURCE_INDICATORS post-processor (pull request #46763, docs/keycloak-configuration.md): no Keycloak
+    release has them, so Doorkeep refuses both as unknown providers, as Keycloak main does."""
+    profile = client_policies_port.profile("p", "", executor("secure-resource-indicator-check"))
+    response = await call(env, "PUT", "/client-policies/profiles", {"profiles": [profile]})
+    assert response.status_code == 400, response.text
+    base = f"/clients/{await _client(env, 'resource-indicator-client')}"
+    mapper = {
+        "name": "resource-indicator",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-resource-indicator-mapper",
+    }
+    assert (await call(env, "POST", f"{base}/protocol-mappers/models", mapper)).status_code == 404

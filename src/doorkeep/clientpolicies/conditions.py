@@ -8,7 +8,7 @@ from typing import Any
 from doorkeep import numbers
 from doorkeep.clientpolicies import updater_conditions
 from doorkeep.clientpolicies.config_values import strings
-from doorkeep.clientpolicies.context import ADMIN_EVENTS, ClientFacts, Event, PolicyContext
+from doorkeep.clientpolicies.context import ADMIN_CRUD_EVENTS, ADMIN_EVENTS, ClientFacts, Event, PolicyContext
 
 # ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
 # it abstains before the client is known (PRE_AUTHORIZATION_REQUEST)
@@ -131,7 +131,7 @@ def client_scopes(config: dict[str, Any], context: PolicyContext) -> bool | None
 
 
 def client_updater_context(config: dict[str, Any], context: PolicyContext) -> bool | None:
-    if context.event not in (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED, *ADMIN_EVENTS):
+    if context.event not in (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED, *ADMIN_CRUD_EVENTS):
         return None
     return context.updater is not None and context.updater in strings(config, "update-client-source")
 

@@ -246,8 +246,10 @@ async def on_admin_change(
 ) -> None:
     """Keycloak 26.8's admin events beyond a client's own CRUD (pull request #50205): an administrator's protocol
     mapper create, update or delete on ``client`` (ClientProtocolMapperContext: ``proposed_mappers`` the
-    representations sent), or a user's role mapping added or removed (RoleMapperAssignmentContext: ``client`` the
-    role's client, None for a realm role). 400 ``{"error", "error_description"}`` when an executor refuses; nothing
+    representations sent), a user's or group's role mapping added or removed (RoleMapperAssignmentContext:
+    ``client`` the role's client, None for a realm role), a scope mapping added or removed (no client), or
+    ``client``'s key pair or certificate generated or uploaded (ClientCertificateContext).
+    400 ``{"error", "error_description"}`` when an executor refuses; nothing
     is written then."""
     if not engine.has_policies(realm):
         return
