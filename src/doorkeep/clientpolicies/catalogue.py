@@ -50,6 +50,7 @@ EXECUTORS = frozenset(
         "auth-flow-enforcer",
         "jwt-claim-enforcer",
         "downscope-assertion-grant-enforcer",
+        "allowed-protocol-mappers",
     }
 )
 """Executor provider ids Doorkeep enforces."""

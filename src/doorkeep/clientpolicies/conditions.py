@@ -8,7 +8,7 @@ from typing import Any
 from doorkeep import numbers
 from doorkeep.clientpolicies import updater_conditions
 from doorkeep.clientpolicies.config_values import strings
-from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
+from doorkeep.clientpolicies.context import ADMIN_CRUD_EVENTS, ADMIN_EVENTS, ClientFacts, Event, PolicyContext
 
 # ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
 # it abstains before the client is known (PRE_AUTHORIZATION_REQUEST)
@@ -28,6 +28,7 @@ _ROLE_EVENTS = frozenset(
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
         Event.BACKCHANNEL_AUTHENTICATION_REQUEST,
         Event.BACKCHANNEL_TOKEN_REQUEST,
+        *ADMIN_EVENTS,
     }
 )
 # ClientScopesCondition: the scope of the request (authorization, token exchange) or of the client session (token)
@@ -58,6 +59,7 @@ _ATTRIBUTE_EVENTS = frozenset(
         Event.TOKEN_REQUEST,
         Event.TOKEN_REFRESH,
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+        *ADMIN_EVENTS,
     }
 )
 # GrantTypeCondition: the grant each token event stands for (a code exchange, TOKEN_REQUEST, is not judged)
@@ -84,8 +86,16 @@ def _client_access_type(client: ClientFacts | None) -> str | None:
     return None if client is None else _access_type(client.public, client.bearer_only)
 
 
+def _no_target(context: PolicyContext) -> bool:
+    """An admin event without a target client (a realm role's mapping): the client conditions abstain, negated or
+    not (Keycloak 26.8's AdminRoleMappingClientPolicyTest.realmRoleMappingIgnoresNegativeClientCondition)."""
+    return context.event in ADMIN_EVENTS and context.client is None
+
+
 def client_access_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
     expected = strings(config, "type")
+    if _no_target(context):
+        return None
     if context.event is Event.REGISTER:
         return _proposed_access_type(context.proposed) in expected
     if context.event not in _ACCESS_TYPE_EVENTS:
@@ -97,7 +107,7 @@ def client_access_type(config: dict[str, Any], context: PolicyContext) -> bool |
 
 
 def client_roles(config: dict[str, Any], context: PolicyContext) -> bool | None:
-    if context.event not in _ROLE_EVENTS:
+    if context.event not in _ROLE_EVENTS or _no_target(context):
         return None
     return context.client is not None and bool(set(strings(config, "roles")) & context.client.role_names)
 
@@ -121,7 +131,7 @@ def client_scopes(config: dict[str, Any], context: PolicyContext) -> bool | None
 
 
 def client_updater_context(config: dict[str, Any], context: PolicyContext) -> bool | None:
-    if context.event not in (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED):
+    if context.event not in (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED, *ADMIN_CRUD_EVENTS):
         return None
     return context.updater is not None and context.updater in strings(config, "update-client-source")
 
@@ -149,7 +159,7 @@ def attribute_pairs(config: dict[str, Any]) -> dict[str, list[str]] | None:
 
 def client_attributes(config: dict[str, Any], context: PolicyContext) -> bool | None:
     """Every configured attribute has its (single) value on the client; a key configured twice matches none."""
-    if context.event not in _ATTRIBUTE_EVENTS:
+    if context.event not in _ATTRIBUTE_EVENTS or _no_target(context):
         return None
     client = context.client
     try:
@@ -196,6 +206,7 @@ _PROTOCOL_EVENTS = frozenset(
         Event.UPDATE,
         Event.REGISTERED,
         Event.UPDATED,
+        *ADMIN_EVENTS,
     }
 )
 
@@ -209,7 +220,7 @@ def client_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
     proposed = (context.proposed or {}).get("protocol")
     if context.event is Event.REGISTER:
         return (DEFAULT_PROTOCOL if proposed is None else proposed) == wanted
-    if context.event not in _PROTOCOL_EVENTS:
+    if context.event not in _PROTOCOL_EVENTS or _no_target(context):
         return None
     stored = context.client is not None and context.client.protocol == wanted
     return stored or (context.event is Event.UPDATE and proposed is not None and proposed == wanted)

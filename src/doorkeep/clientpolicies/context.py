@@ -44,6 +44,35 @@ class Event(enum.Enum):
     DEVICE_TOKEN_REQUEST = "DEVICE_TOKEN_REQUEST"  # DeviceGrantType (oauth/grants/device_code.py)
     # TokenExchangeGrantType, once StandardTokenExchangeProvider supports the request (oauth/grants/token_exchange.py)
     TOKEN_EXCHANGE_REQUEST = "TOKEN_EXCHANGE_REQUEST"
+    # Keycloak 26.8 (issue #50131, pull request #50205): the admin API's protocol mapper CRUD on a client (not on a
+    # client scope), ClientProtocolMapperContext; its user and group role mappings, RoleMapperAssignmentContext; a
+    # client's or client scope's scope mappings, ClientScopeMappingContext; a client's key pair and certificate
+    # generated or uploaded, ClientCertificateContext
+    REGISTER_PROTOCOL_MAPPER = "REGISTER_PROTOCOL_MAPPER"
+    UPDATE_PROTOCOL_MAPPER = "UPDATE_PROTOCOL_MAPPER"
+    UNREGISTER_PROTOCOL_MAPPER = "UNREGISTER_PROTOCOL_MAPPER"
+    REGISTER_ROLE_MAPPING = "REGISTER_ROLE_MAPPING"
+    UNREGISTER_ROLE_MAPPING = "UNREGISTER_ROLE_MAPPING"
+    REGISTER_SCOPE_MAPPING = "REGISTER_SCOPE_MAPPING"
+    UNREGISTER_SCOPE_MAPPING = "UNREGISTER_SCOPE_MAPPING"
+    UPDATE_CLIENT_CERTIFICATE = "UPDATE_CLIENT_CERTIFICATE"
+
+
+ADMIN_CRUD_EVENTS = frozenset(
+    {
+        Event.REGISTER_PROTOCOL_MAPPER,
+        Event.UPDATE_PROTOCOL_MAPPER,
+        Event.UNREGISTER_PROTOCOL_MAPPER,
+        Event.REGISTER_ROLE_MAPPING,
+        Event.UNREGISTER_ROLE_MAPPING,
+        Event.UPDATE_CLIENT_CERTIFICATE,
+    }
+)
+"""The admin API's events besides a client's own CRUD that are ClientPolicyCRUDContexts: the updater conditions
+judge the administrator."""
+ADMIN_EVENTS = ADMIN_CRUD_EVENTS | {Event.REGISTER_SCOPE_MAPPING, Event.UNREGISTER_SCOPE_MAPPING}
+"""Every such admin event: the client conditions judge the target client (a realm role's mapping has none, and a
+scope mapping's context carries none: they abstain)."""
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -169,6 +198,12 @@ class PolicyContext:
     # set by downscope-assertion-grant-enforcer at a token exchange (TokenExchangeContext.setRestrictedScopes):
     # the only client scopes the exchanged token may carry
     restricted_scopes: frozenset[str] | None = None
+
+    # REGISTER_PROTOCOL_MAPPER and UPDATE_PROTOCOL_MAPPER (ClientProtocolMapperContext.getProposedProtocolMappers):
+    # the mapper representations sent; at these and at REGISTER and UPDATE, the target client's stored mappers by
+    # id, their config (ProtocolMapperPolicyValidator's container lookup)
+    proposed_mappers: tuple[dict[str, Any], ...] | None = None
+    stored_mappers: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

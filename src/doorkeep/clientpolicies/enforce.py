@@ -169,6 +169,7 @@ async def on_client_write(
     by = await updater_facts.gather(tx, realm, user, remote_addr)
     try:
         context = PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by)
+        context.stored_mappers = {} if stored is None else {m.id: m.config for m in stored.protocol_mappers}
         context.dynamic = dynamic
         context.base_url = base_url
         engine.run(realm, context)
@@ -229,6 +230,36 @@ async def on_unregister(tx: Tx, realm: Realm, client: Client) -> None:
         return
     try:
         engine.run(realm, PolicyContext(Event.UNREGISTER, client=await client_facts(tx, client)))
+    except ClientPolicyViolation as violation:
+        raise AdminError(400, violation.error, key="error", description=violation.description) from None
+
+
+async def on_admin_change(
+    tx: Tx,
+    realm: Realm,
+    event: Event,
+    client: Client | None,
+    *,
+    user: User | None,
+    remote_addr: str | None = None,
+    proposed_mappers: tuple[dict[str, Any], ...] | None = None,
+) -> None:
+    """Keycloak 26.8's admin events beyond a client's own CRUD (pull request #50205): an administrator's protocol
+    mapper create, update or delete on ``client`` (ClientProtocolMapperContext: ``proposed_mappers`` the
+    representations sent), a user's or group's role mapping added or removed (RoleMapperAssignmentContext:
+    ``client`` the role's client, None for a realm role), a scope mapping added or removed (no client), or
+    ``client``'s key pair or certificate generated or uploaded (ClientCertificateContext).
+    400 ``{"error", "error_description"}`` when an executor refuses; nothing
+    is written then."""
+    if not engine.has_policies(realm):
+        return
+    context = PolicyContext(event, updater=BY_AUTHENTICATED_USER, proposed_mappers=proposed_mappers)
+    if client is not None:
+        context.client = await client_facts(tx, client)
+        context.stored_mappers = {m.id: m.config for m in client.protocol_mappers}
+    context.updater_facts = await updater_facts.gather(tx, realm, user, remote_addr)
+    try:
+        engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None
 

@@ -36,6 +36,20 @@ _DAY = 24 * 60 * 60
 
 _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
     (
+        "allowed-protocol-mappers",  # Keycloak 26.8's AllowedProtocolMappersExecutorFactory
+        "When present, it allows to specify whitelist of protocol mapper types, which will be allowed when creating or "
+        "updating clients and protocol mappers",
+        (
+            config_property(
+                "allowed-protocol-mapper-types",
+                "allowed-protocol-mappers.label",
+                "allowed-protocol-mappers.tooltip",
+                MULTIVALUED_LIST,
+                None,
+            ),
+        ),
+    ),
+    (
         "auth-flow-enforcer",
         "",  # AuthenticationFlowSelectorExecutorFactory's help text is empty
         (
@@ -292,6 +306,17 @@ def all_executor_types() -> list[dict[str, Any]]:
         *provider_metadata.executor_component_types(),
     ]
     by_id: dict[str, dict[str, Any]] = {}
+    _with_mapper_options(listed)
     for rep in listed:
         by_id.setdefault(str(rep["id"]), rep)
     return [by_id[pid] for pid in sorted(by_id)]
+
+
+def _with_mapper_options(listed: list[dict[str, Any]]) -> None:
+    """allowed-protocol-mappers' property lists the server's protocol mapper types (getProtocolMapperFactoryIds)."""
+    from doorkeep.admin.serverinfo import MAPPER_TYPES  # the serverinfo module lists these executors in turn
+
+    for rep in listed:
+        for prop in rep["properties"]:
+            if rep["id"] == "allowed-protocol-mappers" and prop["name"] == "allowed-protocol-mapper-types":
+                prop["options"] = [m[0] for m in MAPPER_TYPES]

@@ -14,6 +14,7 @@ from doorkeep.clientpolicies import (
     executors_downscope,
     executors_fapi,
     executors_jwt_claim,
+    executors_mappers,
     executors_request_object,
     secret_rotation,
 )
@@ -240,6 +241,7 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     ciba_executors.SIGNING_ALGORITHM: ciba_executors.signing_algorithm,
     executors_jwt_claim.PROVIDER_ID: executors_jwt_claim.executor,
     executors_downscope.PROVIDER_ID: executors_downscope.executor,
+    executors_mappers.PROVIDER_ID: executors_mappers.executor,
 }
 
 

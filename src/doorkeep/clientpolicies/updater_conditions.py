@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from doorkeep.clientpolicies.config_values import strings
-from doorkeep.clientpolicies.context import Event, PolicyContext
+from doorkeep.clientpolicies.context import ADMIN_CRUD_EVENTS, Event, PolicyContext
 
-CRUD = (Event.REGISTER, Event.UPDATE)
-CRUD_AND_AFTER = (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED)
+# Keycloak 26.8 (pull request #50205): the admin API's mapper events are ClientPolicyCRUDContexts too
+CRUD = (Event.REGISTER, Event.UPDATE, *ADMIN_CRUD_EVENTS)
+CRUD_AND_AFTER = (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED, *ADMIN_CRUD_EVENTS)
 HOSTS_KEY = "trusted-hosts"  # ClientUpdaterSourceHostsCondition.Configuration
 
 

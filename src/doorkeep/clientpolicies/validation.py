@@ -54,6 +54,8 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
             return secret_rotation.valid_config(config)
         if provider == executors_jwt_claim.PROVIDER_ID:
             return executors_jwt_claim.valid_config(config)
+        if provider == "allowed-protocol-mappers":  # Configuration: a List<String>
+            string_list(config.get("allowed-protocol-mapper-types"))
         if provider == "secure-signature-algorithm":
             default = config.get("default-algorithm")
             return default is None or isinstance(default, str)

@@ -24,6 +24,8 @@ from starlette.routing import Route
 from doorkeep.admin import certificate_upload, keystores
 from doorkeep.admin import client_certificates as certs
 from doorkeep.admin.keys_metadata import keys_metadata
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.web import multipart
@@ -118,6 +120,13 @@ async def download(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
+async def _policies(call: RealmCall, client: Client) -> None:
+    """Keycloak 26.8's UPDATE_CLIENT_CERTIFICATE (ClientCertificateContext): the realm's client policies judge the
+    client whose key pair or certificate is generated or uploaded; 400 when an executor refuses, nothing kept."""
+    event = Event.UPDATE_CLIENT_CERTIFICATE
+    await client_policies.on_admin_change(call.tx, call.realm, event, client, user=call.identity.user)
+
+
 def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
     """``generate`` (the pair kept, its CertificateRepresentation answered) or ``generate-and-download`` (the
     keystore answered, only the certificate kept)."""
@@ -137,6 +146,7 @@ def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
                 raise RestError(
                     400, "password-missing", "Need to specify a store password for jks generation and download"
                 )
+            await _policies(call, client)  # before a key is made
             checked.update(client_id=client.client_id, config=config, now=call.now)
             audit.unchanged(request)  # this transaction only checks; ``keep`` records the event
             return ok({})
@@ -207,6 +217,7 @@ def upload(certificate_only: bool) -> Callable[[Request], Awaitable[Response]]:
                 raise NOT_IN_KEYSTORE from None
             except keystores.KeystoreError as exc:
                 raise _bad_request(str(exc)) from None
+            await _policies(call, client)
             await call.tx.clients.update(updated)
             audit.represent(request, {k: v for k, v in rep.items() if k != "privateKey"})  # never the private key
             return ok(rep)

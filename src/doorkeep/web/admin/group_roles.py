@@ -17,6 +17,8 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.representations import role_brief_json, role_to_json
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.model import Client, Group
 from doorkeep.web.admin.common import (
     NOT_A_LIST_OF_OBJECTS,
@@ -127,6 +129,8 @@ def change(grant: bool) -> Endpoint:
                 roles = [await operations.mapped_role(call.tx, call.realm, client, rep) for rep in body]
             for role in roles:  # Keycloak's requireMapRole, for groups as for users
                 await call.identity.require_grant(call.tx, role)
+            event = Event.REGISTER_ROLE_MAPPING if grant else Event.UNREGISTER_ROLE_MAPPING  # Keycloak 26.8
+            await client_policies.on_admin_change(call.tx, call.realm, event, client, user=call.identity.user)
             if grant:
                 await call.tx.groups.grant_roles(group, [r.id for r in roles])
             else:

@@ -21,6 +21,8 @@ from starlette.routing import Route
 from doorkeep.admin import mapper_grants, session_note_mappers
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.admin.stored_text import refuse_nul
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
 from doorkeep.oauth.client_keys import fetch_json
@@ -42,6 +44,7 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.admin.scopes import load_scope
+from doorkeep.web.http import client_ip
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -169,6 +172,21 @@ async def _checked(
         raise AdminError(400, err.message, key="error", description=err.text) from None
 
 
+async def _policies(
+    call: RealmCall, request: Request, of_scope: bool, event: Event, sent: list[object] | None = None
+) -> None:
+    """Keycloak 26.8's client policies on a client's protocol mapper CRUD (pull request #50205: REGISTER_, UPDATE_
+    and UNREGISTER_PROTOCOL_MAPPER); a client scope's mappers are not judged. ``sent``: the representations."""
+    if of_scope:
+        return
+    client = await call.client(request.path_params["id"])
+    proposed = None if sent is None else tuple(rep for rep in sent if isinstance(rep, dict))
+    user = call.identity.user
+    await client_policies.on_admin_change(
+        call.tx, call.realm, event, client, user=user, remote_addr=client_ip(request), proposed_mappers=proposed
+    )
+
+
 def _effective_json(mapper: ProtocolMapper) -> dict[str, object]:
     """toEffectiveProtocolMapperRep: the representation with the mapper's effective config."""
     return {**mapper_to_json(mapper), "config": effective_config(mapper)}
@@ -193,7 +211,10 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
         async def work(call: RealmCall) -> Response:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
-            new = await _checked(call, owner_id, _parse(await read_object(request)), of_scope, fetch)
+            body = await read_object(request)
+            parsed = _parse(body)
+            await _policies(call, request, of_scope, Event.REGISTER_PROTOCOL_MAPPER, [body])
+            new = await _checked(call, owner_id, parsed, of_scope, fetch)
             await call.identity.require_mapper_grants(call.tx, call.realm, [mapper_grants.added_role(new)])
             await _add(call, owner_id, mappers, new, of_scope)
             kind = collection(request, "client-scopes") if of_scope else "clients"
@@ -207,7 +228,9 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
         async def work(call: RealmCall) -> Response:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
-            for rep in await read_objects(request) or []:  # a refusal rolls back those added before it
+            reps = await read_objects(request) or []
+            await _policies(call, request, of_scope, Event.REGISTER_PROTOCOL_MAPPER, list(reps))
+            for rep in reps:  # a refusal rolls back those added before it
                 new = await _checked(call, owner_id, _parse(rep), of_scope, fetch)
                 await call.identity.require_mapper_grants(call.tx, call.realm, [mapper_grants.added_role(new)])
                 await _add(call, owner_id, mappers, new, of_scope)
@@ -228,9 +251,11 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             if request.method == "GET":
                 return ok(_effective_json(found))
             if request.method == "DELETE":
+                await _policies(call, request, of_scope, Event.UNREGISTER_PROTOCOL_MAPPER)
                 await call.tx.mappers.delete(call.realm.id, found.id)
                 return no_content()
             rep = await read_object(request)
+            await _policies(call, request, of_scope, Event.UPDATE_PROTOCOL_MAPPER, [rep])
             # Keycloak's updateMapper changes the config (and name) only; the type and protocol stay.
             merged = {**mapper_to_json(found), **{k: v for k, v in rep.items() if k in ("name", "config")}}
             changed = _parse({**merged, "id": found.id}, keep_id=True)

@@ -30,6 +30,8 @@ from starlette.routing import Route
 from doorkeep.admin import operations, scope_validation
 from doorkeep.admin.mapper_grants import added_roles
 from doorkeep.admin.representations import scope_to_json
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.model import Client, ClientScope, Role
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
@@ -201,13 +203,17 @@ def scope_mappings(of_client_scope: bool) -> Endpoint:
             if not write:
                 return ok(await visible(call, mapped))
             body = await read_objects(request, allow_empty=request.method == "DELETE")
+            event = Event.REGISTER_SCOPE_MAPPING if request.method == "POST" else Event.UNREGISTER_SCOPE_MAPPING
             if body is None:  # Keycloak: DELETE without a body removes every mapping of that kind
+                await client_policies.on_admin_change(call.tx, call.realm, event, None, user=call.identity.user)
                 await call.tx.roles.remove_scope_mappings(owner, [r.id for r in mapped])
                 return no_content()
             if scoped_id is None:
                 roles = await operations.resolve_roles(call.tx, call.realm, parse.role_refs(body), ROLE_NOT_FOUND)
             else:
                 roles = await operations.client_roles_named(call.tx, scoped_id, parse.role_refs(body), ROLE_NOT_FOUND)
+            # Keycloak 26.8's ClientScopeMappingContext, once the roles are found: no client for the conditions
+            await client_policies.on_admin_change(call.tx, call.realm, event, None, user=call.identity.user)
             if request.method == "POST":
                 await call.tx.roles.add_scope_mappings(owner, [r.id for r in roles])
             else:

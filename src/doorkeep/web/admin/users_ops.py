@@ -21,6 +21,8 @@ from doorkeep.admin.representations import (
     role_brief_json,
     role_to_json,
 )
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import AdminError
 from doorkeep.model import UPDATE_PASSWORD, Client, Group, Realm, Role, User, with_password_update
 from doorkeep.oauth.roles import direct_and_group_role_ids
@@ -472,14 +474,18 @@ async def change_mappings(
 ) -> None:
     """POST grants the listed roles; DELETE revokes them, or every mapping of that kind when the body is empty.
 
-    Both ways, each role must be the caller's to hand out (Keycloak's requireMapRole): 403 otherwise.
+    Both ways, each role must be the caller's to hand out (Keycloak's requireMapRole): 403 otherwise. Then the
+    realm's client policies judge the change (Keycloak 26.8's REGISTER_ROLE_MAPPING, UNREGISTER_ROLE_MAPPING; the
+    client conditions see the roles' client, none for realm roles): 400 when an executor refuses.
     """
+    event = Event.REGISTER_ROLE_MAPPING if grant else Event.UNREGISTER_ROLE_MAPPING
     if body is None and not grant:
         owner = client.id if client else None
         mapped = [r for r in await tx.roles.get_many(await tx.users.role_ids(user.id)) if r.client_id == owner]
         for role in mapped:
             await caller.require_grant(tx, role)
             read_only_members.refuse_role_removal(user, role.name)
+        await client_policies.on_admin_change(tx, realm, event, client, user=caller.user)
         await tx.users.revoke_roles(user.id, [r.id for r in mapped])
         return
     if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
@@ -490,6 +496,7 @@ async def change_mappings(
         await caller.require_grant(tx, role)
         read_only_members.refuse_mapping(user, grant=grant, per_client=client is not None)
         roles.append(role)
+    await client_policies.on_admin_change(tx, realm, event, client, user=caller.user)
     if grant:
         await tx.users.grant_roles(user.id, [r.id for r in roles])
     else:
