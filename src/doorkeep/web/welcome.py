@@ -32,6 +32,7 @@ from doorkeep.realms import temporary_admin
 from doorkeep.web import cookies, error_pages
 from doorkeep.web.admin_root import is_local
 from doorkeep.web.http import (
+    UNSUPPORTED_MEDIA_TYPE,
     admin_url,
     browser_path,
     in_transaction,
@@ -52,7 +53,7 @@ PASSWORD_MISSING = "Password is missing"
 PASSWORDS_DIFFER = "Password and confirmation doesn't match"
 CREATE_FAILED = "Error creating the administrative user: "
 CREATED = "User created"
-NOT_LOCAL = AdminError(400, "HTTP 400 Bad Request", key="error")  # WebApplicationException(BAD_REQUEST)
+BAD_REQUEST = AdminError(400, "HTTP 400 Bad Request", key="error")  # WebApplicationException(BAD_REQUEST)
 FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")  # ForbiddenException
 
 
@@ -79,12 +80,12 @@ async def create_admin(request: Request) -> Response:
     """``POST /``: WelcomeResource.createUser."""
     try:
         form = await read_form(request)
-    except OAuthError:
-        return await _refused(request, NOT_LOCAL)
+    except OAuthError as exc:  # @Consumes(APPLICATION_FORM_URLENCODED): another body type is RESTEasy's 415
+        return await _refused(request, UNSUPPORTED_MEDIA_TYPE if exc.status == 415 else BAD_REQUEST)
     if not await in_transaction(request, _no_master_user, write=False):
         return await _page(request, False, Outcome())
     if not is_local(request):
-        return await _refused(request, NOT_LOCAL)
+        return await _refused(request, BAD_REQUEST)
     sent = cookies.values(request, COOKIE)
     checker = form.get("stateChecker") or ""
     if not sent or not hmac.compare_digest(sent[0].encode(), checker.encode()):
