@@ -13,13 +13,16 @@ first, as the Java ``localAccessNoAdmin`` deletes the bootstrap admin.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 
+from doorkeep.settings import Settings
 from support import password_grant
-from wire_env import Env, client_at
+from wire_env import Env, client_at, make_env
 
 pytestmark = pytest.mark.anyio
 
@@ -221,3 +224,19 @@ async def test_the_form_text_is_escaped(empty: Env) -> None:
     response = await create(empty.http, checker, password=payload, passwordConfirmation=payload + "x")
     assert response.status_code == 400
     assert "<script>alert(1)" not in response.text
+
+
+async def test_the_redirect_goes_to_the_admin_hostname(tmp_path: Path) -> None:
+    """createWelcomePage's ``adminUrl`` is ``getUri(UrlType.ADMIN)``: with --hostname-admin, the admin host's
+    ``/admin/``, asked for at the public hostname."""
+    url = f"sqlite:///{tmp_path / 'doorkeep.db'}"
+    settings = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin")
+    options = {"hostname": "http://localtest.me:8080", "hostname_admin": "http://admin.localtest.me:8080"}
+    env, db = await make_env(url, dataclasses.replace(settings, **options))  # type: ignore[arg-type]
+    try:
+        response = await env.http.get("http://localtest.me:8080/", follow_redirects=False)
+        assert response.status_code == 302
+        assert response.headers["location"] == "http://admin.localtest.me:8080/admin/"
+    finally:
+        await env.http.aclose()
+        await db.dispose()
