@@ -9,8 +9,9 @@ parallel, and testManagementEnabled, which relies on the default port, gives it 
 - testManagementNoHttps: Keycloak refuses ``start --http-enabled=false`` without key material. Doorkeep refuses
   plain HTTP in ``start`` only on a non-loopback address, so the port listens on 0.0.0.0; the refusal comes,
   as in Keycloak, before any "Management interface listening" line.
-- testManagementRootRedirects: the main port's root page is Doorkeep's, not "Welcome to Keycloak"; the test
-  checks the status and the redirect, not the page's words.
+- testManagementRootRedirects: the main port's root page is Doorkeep's welcome page, not "Welcome to Keycloak"
+  (start-dev made master's admin, so it redirects to the Admin Console); the test checks the status and the
+  redirect, not the page's words.
 """
 
 from __future__ import annotations
@@ -138,7 +139,9 @@ def test_management_root_redirects(tmp_path: Path) -> None:
         home = get(main + "/")
         assert home.status_code == 302 and home.headers["location"] == "/auth"
         assert httpx.get(main + "/", timeout=10, follow_redirects=True).status_code == 200
-        assert get(main + "/auth").status_code == 200
+        # the welcome page: master has the start-dev admin, so a 302 on to the Admin Console's sign-in
+        assert get(main + "/auth").status_code == 302
+        assert httpx.get(main + "/auth", timeout=10, follow_redirects=True).status_code == 200
     finally:
         server.stop()
 

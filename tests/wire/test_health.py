@@ -89,8 +89,3 @@ async def test_outage_answers_503_with_retry_after_everywhere_then_recovers(real
     realm.db.engine = saved  # type: ignore[assignment]  # the database is back
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
     assert (await realm.http.get("/health/ready")).status_code == 200
-
-
-async def test_root_page_points_to_realms(env: Env) -> None:
-    response = await env.http.get("/")
-    assert response.status_code == 200 and "/realms/" in response.text

@@ -59,7 +59,6 @@ async def test_every_html_page_carries_the_security_headers(realm: Env) -> None:
     pages = [
         login_page,
         failed,
-        await http.get("/"),
         await http.get("/realms/nowhere/protocol/openid-connect/auth"),
         await start(http, "test", "app", redirect_uri="https://evil.example/cb"),
         await http.get(burnt.headers["location"]),

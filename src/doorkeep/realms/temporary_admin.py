@@ -49,9 +49,10 @@ async def _admin_role(tx: Tx, realm: Realm) -> Role:
     return role
 
 
-async def create_user(tx: Tx, now: int, username: str | None, password: str) -> str:
+async def create_user(tx: Tx, now: int, username: str | None, password: str, *, temporary: bool = True) -> str:
     """A temporary admin user (blank username: ``temp-admin``), its password checked against master's policy
-    and hashed as that policy says; the username created. Raises Refused."""
+    and hashed as that policy says; the username created. Raises Refused. ``temporary`` False: a lasting admin
+    (ApplianceBootstrap.createMasterRealmUser(..., false), the welcome page's)."""
     name = username.strip() if username and username.strip() else DEFAULT_USERNAME
     if len(name.lower()) > NAME_LIMIT:
         raise Refused(f"Failed to add user to realm '{MASTER}': the username is longer than {NAME_LIMIT} characters")
@@ -65,7 +66,7 @@ async def create_user(tx: Tx, now: int, username: str | None, password: str) -> 
         username=name.lower(),
         enabled=True,
         created_timestamp=now * 1000,
-        attributes={TEMPORARY: ["true"]},
+        attributes={TEMPORARY: ["true"]} if temporary else {},
     )
     try:
         await credentials.enforce_policy(tx, realm, user, password, now)

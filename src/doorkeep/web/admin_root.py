@@ -1,4 +1,4 @@
-"""``GET /admin`` (and ``/admin/index.html``): Keycloak's AdminRoot.masterRealmAdminConsoleRedirect.
+"""``GET /admin`` (and ``/admin/``, ``/admin/index.html``): Keycloak's AdminRoot.masterRealmAdminConsoleRedirect.
 
 A 302 to the master realm's Admin Console at the admin URL (``--hostname-admin``, else the frontend URL) when
 shouldRedirect holds: the admin URL is the frontend URL, the request came to the admin URL, or the request is
@@ -44,5 +44,6 @@ async def master_console_redirect(request: Request) -> Response:
 
 ROUTES = [
     Route("/admin", master_console_redirect, methods=["GET"]),
+    Route("/admin/", master_console_redirect, methods=["GET"]),  # the welcome page's adminUrl
     Route("/admin/index.html", master_console_redirect, methods=["GET"]),
 ]

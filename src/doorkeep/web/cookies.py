@@ -129,7 +129,7 @@ def expire(request: Request, response: Response, realm: Realm, *kinds: CookieTyp
     """``DefaultCookieProvider.expire``: each of ``kinds`` the request carries, expired on the realm's path."""
     for kind in kinds:
         if kind.name in request.cookies:
-            _expired(response, kind.name, realm_path(request, realm))
+            expire_at(response, kind.name, realm_path(request, realm))
     _expire_old(request, response, realm)
 
 
@@ -154,12 +154,12 @@ def _expire_old(request: Request, response: Response, realm: Realm) -> None:
     path = realm_path(request, realm)
     for name in LEGACY:
         if name in request.cookies:
-            _expired(response, name, path)
+            expire_at(response, name, path)
     if len(values(request, AUTH_SESSION_ID.name)) > 1:
-        _expired(response, AUTH_SESSION_ID.name, path.rstrip("/"))
+        expire_at(response, AUTH_SESSION_ID.name, path.rstrip("/"))
 
 
-def _expired(response: Response, name: str, path: str) -> None:
+def expire_at(response: Response, name: str, path: str) -> None:
     """``name`` expired on ``path``: an empty value, ``Max-Age=0`` (and the past date), nothing else; once."""
     cookie: SimpleCookie = SimpleCookie()
     cookie[name] = ""

@@ -1,5 +1,4 @@
-"""Health checks in Keycloak 26's shape (``/health``, ``/health/started``, ``/health/live``, ``/health/ready``)
-and the root page.
+"""Health checks in Keycloak 26's shape (``/health``, ``/health/started``, ``/health/live``, ``/health/ready``).
 
 Keycloak (Quarkus SmallRye Health) answers ``{"status":"UP","checks":[]}`` for started and live, and lists
 its database check under ready; a DOWN check makes the answer 503.
@@ -11,9 +10,8 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
-from doorkeep.console import pages
 from doorkeep.server import draining
 from doorkeep.web.http import NO_STORE, json_response, transaction
 
@@ -56,7 +54,3 @@ async def _ping_database(request: Request) -> None:
 
 async def _ping(tx: Tx) -> None:
     await tx.realms.get_by_name("master")
-
-
-async def root(request: Request) -> Response:
-    return HTMLResponse(pages.static_page("root.html"))

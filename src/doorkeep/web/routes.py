@@ -33,6 +33,7 @@ from doorkeep.web import (
     registration,
     reset_credentials,
     theme_messages,
+    welcome,
 )
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin import server as admin_server
@@ -60,7 +61,7 @@ def _routes() -> tuple[BaseRoute, ...]:
     # machines call all day, comes first (no other route's pattern matches its path).
     return (
         Route(f"{OIDC}/token", protocol.token, methods=["POST"]),
-        Route("/", health.root, methods=["GET"]),
+        *welcome.ROUTES,
         Route("/health", health.ready, methods=["GET"]),
         Route("/health/live", health.live, methods=["GET"]),
         Route("/health/ready", health.ready, methods=["GET"]),

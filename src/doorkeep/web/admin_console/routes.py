@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from doorkeep.web.admin_console import (
     pages_admin_events,
@@ -35,6 +37,7 @@ from doorkeep.web.admin_console import (
     pages_webauthn_policy,
 )
 from doorkeep.web.admin_console.console import ADMIN
+from doorkeep.web.login_pages import open_realm
 
 PAGES = (
     pages_realm,
@@ -68,5 +71,17 @@ PAGES = (
 )
 
 
+async def _to_console(request: Request) -> Response:
+    """AdminConsole.getMainPage: the console's URL without its trailing slash is a 302 (not Starlette's 307) to the
+    same URL at the admin URL with the slash, the query kept; a realm that does not exist is a 404 first
+    (AdminRoot.getAdminConsole)."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    query = request.url.query
+    target = f"{ADMIN.spec.server(request)}{ADMIN.spec.path(realm.name)}/"
+    return RedirectResponse(target + (f"?{query}" if query else ""), 302)
+
+
 def routes() -> list[BaseRoute]:
-    return list(ADMIN.routes())
+    return [Route("/admin/{realm}/console", _to_console, methods=["GET"]), *ADMIN.routes()]
