@@ -53,6 +53,9 @@ class AuthRequest:
     flow_gate: int = 0
     # The OTP form shown is the post broker login flow's (oauth/login_broker_post.py), not a browser flow gate.
     post_broker: bool = False
+    # The provider alias of a broker login the browser flow continues after (its steps after the Identity Provider
+    # Redirector, oauth/login_gates.py), whose post broker login flow runs once those steps are through.
+    broker_continuation: str | None = None
     # The credential types the browser flow's steps after the password validated so far (the AUTHN_CREDENTIALS
     # note, AuthenticatorUtil.addAuthCredential on ``context.success(type)``), which conditional-credential reads.
     used_credentials: tuple[str, ...] = ()

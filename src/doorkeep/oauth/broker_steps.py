@@ -15,7 +15,7 @@ from typing import Any
 from doorkeep import events
 from doorkeep.broker import oidc, provider_logout
 from doorkeep.model import JSON, User
-from doorkeep.oauth import login_broker_post, login_completion
+from doorkeep.oauth import login_broker_post, login_completion, login_gates
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Outcome
 from doorkeep.oauth.login_step import LoginSite, StepContext
@@ -167,11 +167,22 @@ async def finish(
         identity_provider_session=provider_logout.broker_session_of(alias, token_response),
     )
     ctx = StepContext(site.tx, site.services, site.realm, site.client, login, user, site.browser)
-    page, ctx = await login_broker_post.run(ctx, alias)
+    page, ctx = await _after_broker(ctx, alias)
     await site.tx.flows.replace_auth_request(tab_id, ctx.request.to_json())
     if page is not None:
         return Continue(page, ctx.request)
     return Continue(await login_completion.proceed(ctx), ctx.request)
+
+
+async def _after_broker(ctx: StepContext, alias: str) -> tuple[Outcome | None, StepContext]:
+    """The provider's post broker login flow, at once; or, when the browser flow has no sign-in form, the flow's
+    steps after its Identity Provider Redirector (Keycloak's browser flow continuation after the broker login), the
+    post broker login flow noted (``broker_continuation``) to run once those steps and the required actions they
+    leave are through (oauth/login_completion.finish)."""
+    if not login_gates.broker_continues(ctx):
+        return await login_broker_post.run(ctx, alias)
+    ctx = dataclasses.replace(ctx, request=dataclasses.replace(ctx.request, broker_continuation=alias))
+    return await login_gates.after(ctx, 0, done=False)
 
 
 def without(notes: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from doorkeep.oauth import (
     action_steps,
     device_verification,
     flow_gates,
+    login_broker,
     login_choices,
     login_completion,
     login_consent,
@@ -284,6 +285,9 @@ async def submit(
     auth_session, client, request, user = posted.auth_session, posted.client, posted.request, posted.user
     browser = dataclasses.replace(browser, auth_session_id=auth_session.root)
     if action == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
+        site = LoginSite(tx, services, realm, client, request, browser)
+        if (no_form := await login_broker.no_provider(site)) is not None:  # the flow has no sign-in form to post
+            return no_form
         # the box on the form, or (identity-first's password page) the one the username page kept
         kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         remember_me = (form.get("rememberMe") or "").lower() == "on" or kept

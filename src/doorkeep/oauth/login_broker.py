@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import flow_gates, login_broker_first
+from doorkeep.oauth import flow_gates, login_broker_first, login_events
 from doorkeep.oauth.auth_request import has_prompt
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.broker_steps import NOTE, UNEXPECTED, Continue, Decision, error_event, finish, without
 from doorkeep.oauth.login_outcomes import Done, Failed, NeedLogin, Refused
-from doorkeep.oauth.login_password import ACCOUNT_DISABLED
+from doorkeep.oauth.login_password import ACCOUNT_DISABLED, INVALID_CREDENTIALS
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.users import brute_force
 
@@ -173,6 +173,24 @@ def accepts_prompt_none(realm: Realm, alias: str) -> bool:
 
 
 ACCEPTS_PROMPT_NONE = "acceptsPromptNoneForwardFromClient"
+
+
+async def no_provider(site: LoginSite) -> Refused | None:
+    """A browser flow without a sign-in form whose redirector sends the login to no provider: the flow ends with no
+    user (AuthenticationProcessor's UNKNOWN_USER for the redirector ALTERNATIVE, DefaultAuthenticationFlow's
+    INVALID_CREDENTIALS for a REQUIRED one "attempted"), LOGIN_ERROR and "Invalid username or password." (400);
+    also the answer to a login form posted in such a flow. None for a flow with a sign-in form."""
+    try:
+        plan = flow_gates.plan(site.realm, site.client, flow_gates.BROWSER, site.request.requested_flow)
+    except flow_gates.CannotRun:
+        return None
+    if not plan.broker_only:
+        return None
+    await login_events.step_error(site, None, INVALID_USER if plan.broker_required else USER_NOT_FOUND, {})
+    return Refused(INVALID_CREDENTIALS)
+
+
+INVALID_USER, USER_NOT_FOUND = "invalid_user_credentials", "user_not_found"
 
 
 def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_sent: bool) -> str | None:

@@ -19,6 +19,7 @@ from doorkeep.oauth import (
     front_channel,
     jarm,
     loa,
+    login_broker_post,
     login_events,
     required_actions,
     response_types,
@@ -123,6 +124,8 @@ async def finish(
     ctx = await triggered(ctx)
     # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
     page, ctx = await _action_page(ctx)
+    if page is None and ctx.request.broker_continuation is not None:
+        page, ctx = await _post_broker_login(ctx)
     if page is not None:
         return page
     request, user = ctx.request, ctx.user
@@ -153,6 +156,19 @@ async def finish(
     if isinstance(outcome, Done | DeviceDone) and request.identity_provider is not None:
         await _note_provider(ctx, outcome.session, request)
     return outcome
+
+
+async def _post_broker_login(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
+    """The provider's post broker login flow of a broker login the browser flow continued after (its steps after
+    the redirector, then the required actions they left, are through: Keycloak's BROKER_CONTINUATION_PBL_PENDING
+    in finishedRequiredActions), then the required actions that flow leaves (its CONFIGURE_TOTP)."""
+    alias = ctx.request.broker_continuation
+    assert alias is not None
+    ctx = dataclasses.replace(ctx, request=dataclasses.replace(ctx.request, broker_continuation=None))
+    page, ctx = await login_broker_post.run(ctx, alias)
+    if page is not None:
+        return page, ctx
+    return await _action_page(ctx)
 
 
 async def triggered(ctx: StepContext) -> StepContext:

@@ -74,11 +74,19 @@ async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
     return page, ctx
 
 
+def broker_continues(ctx: StepContext) -> bool:
+    """Whether the browser flow has no sign-in form, so that its steps after the Identity Provider Redirector run
+    once a broker login names the user (the gates of ``Plan.broker_only``)."""
+    plan = _plan(ctx)
+    return plan is not None and plan.broker_only
+
+
 def password_first(ctx: StepContext) -> bool:
     """Whether the browser flow's first factor is the password (its form before the gates), so that a passkey step
     after it is a second factor and the password was validated; not for a passkey given on the login form."""
     plan = _plan(ctx)
-    return plan is not None and not (plan.passwordless or plan.usernameless or ctx.request.passkey_signed_in)
+    signed_in = plan.passwordless or plan.usernameless or plan.broker_only if plan is not None else True
+    return not (signed_in or ctx.request.passkey_signed_in)
 
 
 def _forwarded_info(ctx: StepContext) -> str | None:

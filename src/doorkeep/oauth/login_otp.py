@@ -86,7 +86,8 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
     page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me, used=otp.TYPE)
     if page is not None:
         return page
-    user = await login_password.password_validated(tx, services, realm, user)  # the flow's end: its triggers
+    if ctx.request.broker_continuation is None:  # a broker login validated no password
+        user = await login_password.password_validated(tx, services, realm, user)  # the flow's end: its triggers
     return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
 
 

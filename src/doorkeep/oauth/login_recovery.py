@@ -63,7 +63,8 @@ async def verify(ctx: StepContext, typed: str | None, *, remember_me: bool = Fal
     )
     if page is not None:
         return page
-    user = await login_password.password_validated(tx, ctx.services, realm, user)  # the flow's end: its triggers
+    if ctx.request.broker_continuation is None:  # a broker login validated no password
+        user = await login_password.password_validated(tx, ctx.services, realm, user)  # the flow's end: its triggers
     return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
 
 

@@ -8,7 +8,9 @@ runs only when every enabled condition in it holds. What the password step leave
 ``Gate``s: each a set of conditions, then the OTP form, Deny Access or Allow Access.
 
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the Identity Provider
-Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py); the inert
+Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py), or in place of
+the sign-in form (``Plan.broker_only``: ALTERNATIVE beside the cookie alone, or REQUIRED first in a sub-flow whose
+later steps are the gates run after the broker login, KcOidcBrokerFlowContinuationTest's flows); the inert
 Organization steps of Keycloak's default flow (``Plan.organization``); one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``), or then
 the username and password form asking the password alone (``Plan.user_set_form``), or then
@@ -147,6 +149,11 @@ class Plan:
     # identity-first: the execution id of the password page's own step (PasswordForm, or the username and password
     # form of ``user_set_form``), what its form may post as ``authenticationExecution`` to be shown again
     password_execution: str = ""
+    # No sign-in form: the Identity Provider Redirector is the way in (ALTERNATIVE beside the cookie alone, or REQUIRED
+    # first in a sub-flow whose later steps are ``gates``, run once the broker login names the user; Keycloak's
+    # browser flow continuation after the broker login). ``broker_required``: that REQUIRED redirector.
+    broker_only: bool = False
+    broker_required: bool = False
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -439,6 +446,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     cookie, redirector, default, organization = False, False, None, False
     members_only, fallthrough = False, None
     forms: Execution | None = None
+    broker: tuple[str | None, tuple[Gate, ...]] | None = None  # the redirector's sub-flow: its provider, its gates
     trailing: list[Execution] = []  # REQUIRED steps after the sign-in step: gates once the user is known
     for e in units:
         if forms is not None and required:
@@ -451,6 +459,8 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
                 fallthrough = configured
             if forms is None and not redirector:  # no provider to redirect to: attempted, the next alternative runs
                 redirector, default = True, configured
+        elif forms is None and broker is None and (found_broker := _broker_flow(flows, e)) is not None:
+            broker = found_broker
         elif e.flow_id is not None and _organization_step(flows, e):
             if forms is None and not organization:  # after the sign-in form it is never reached
                 organization, members_only = True, _members_only(flows, e)
@@ -458,8 +468,12 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
             forms = e
         else:
             raise Unsupported(f"Doorkeep runs one sign-in step in '{flow.alias}', not also {_name(flows, e)}")
+    if forms is None and (broker is not None or redirector):
+        return _broker_only(flow, cookie, redirector, default, broker, trailing, organization)
     if forms is None:
         raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
+    if broker is not None:
+        raise Unsupported(f"Doorkeep runs no sign-in form beside the identity provider sub-flow in '{flow.alias}'")
     if forms.flow_id is None and (forms.authenticator != PASSWORD_FORM or forms.requirement != af.REQ):
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
     password: Group | None
@@ -487,6 +501,43 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         before_password=before,
         password_execution=_password_step(flows, forms) if identity_first else "",
     )
+
+
+def _broker_flow(flows: FlowSet, e: Execution) -> tuple[str | None, tuple[Gate, ...]] | None:
+    """A sub-flow whose first step is the Identity Provider Redirector, REQUIRED: its ``defaultProvider`` and the gates
+    of the steps after it (KcOidcBrokerFlowContinuationTest's "IDP + OTP" sub-flows); None for any other execution."""
+    sub = flows.flow(e.flow_id)
+    if sub is None or sub.provider_id != af.BASIC:
+        return None
+    found, required, alternative = split(flows, sub.id)
+    head = required[0] if required else None
+    if head is None or head.flow_id is not None or head.authenticator != IDP_REDIRECTOR or head.requirement != af.REQ:
+        return None
+    if found or alternative:  # conditions here would be asked before any user is known
+        raise Unsupported(f"Doorkeep runs sub-flow '{sub.alias}' only as the redirector then REQUIRED steps")
+    gates = _after_password(flows, required[1:], OTP_FORM)
+    if any(g.group is not None or g.action == PASSKEY for g in gates):
+        raise Unsupported(f"Doorkeep runs no level or passkey step after the {IDP_REDIRECTOR} in '{sub.alias}'")
+    return dict(config_of(flows, head)).get(DEFAULT_PROVIDER) or None, gates
+
+
+def _broker_only(
+    flow: AuthFlow,
+    cookie: bool,
+    redirector: bool,
+    default: str | None,
+    broker: tuple[str | None, tuple[Gate, ...]] | None,
+    trailing: list[Execution],
+    organization: bool,
+) -> Plan:
+    """A browser flow without a sign-in form: the redirector alone (ALTERNATIVE), or its sub-flow. A login it
+    cannot send to a provider ends on an error (no user: AuthenticationFlowError), never on a password form."""
+    if trailing or organization or (redirector and broker is not None):
+        raise Unsupported(f"Doorkeep runs '{flow.alias}' only as the cookie then one identity provider step")
+    if broker is None:
+        return Plan(cookie, (), redirector=True, default_provider=default, broker_only=True)
+    configured, gates = broker
+    return Plan(cookie, gates, redirector=True, default_provider=configured, broker_only=True, broker_required=True)
 
 
 def _password_step(flows: FlowSet, e: Execution, depth: int = 0) -> str:

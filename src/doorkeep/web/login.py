@@ -22,6 +22,7 @@ from doorkeep.oauth import (
     action_redirect,
     client_data,
     login_actions,
+    login_broker,
     login_completion,
     login_password,
     login_rerun,
@@ -37,7 +38,7 @@ from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale, TimedOut, ToCurrentAction
 from doorkeep.oauth.login_outcomes import Failed, NeedLogin, NeedProfileUpdate, NeedWebAuthn
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
-from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.sessions import remember_me, sso
 from doorkeep.web import broker, cookies, login_tabs
 from doorkeep.web import locale as page_locale
@@ -158,6 +159,9 @@ async def authorize_request(
             if hinted is not None:  # IdentityProviderAuthenticator: on to the provider's login
                 return hinted
         outcome = started.outcome
+        if isinstance(outcome, NeedLogin) and not started.registering:  # no sign-in form to show instead
+            site = LoginSite(tx, state(request).services, realm, started.client, started.request, browser(request))
+            outcome = await login_broker.no_provider(site) or outcome
         if isinstance(outcome, Failed) and outcome.no_session:  # prompt=none, perhaps forwarded to a provider
             forwarded = await broker.forward_passive(request, tx, realm, started.client, started.request)
             if forwarded is not None:
