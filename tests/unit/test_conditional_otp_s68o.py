@@ -26,7 +26,7 @@ def anyio_backend() -> str:
 
 
 def user(**attributes: list[str]) -> User:
-    return User("u", "r", "user", attributes=dict(attributes))
+    return User("u", "r", "skip", attributes=dict(attributes))
 
 
 CASES = [
@@ -50,6 +50,9 @@ CASES = [
     ({"noOtpRequiredForHeaderPattern": "Host: localhost", "defaultOtpOutcome": "force"}, {}, TRUSTED, False, False),
     ({"noOtpRequiredForHeaderPattern": "Host: local", "defaultOtpOutcome": "force"}, {}, TRUSTED, True, True),
     ({"forceOtpForHeaderPattern": "HOST: LOCALHOST", "defaultOtpOutcome": "skip"}, {}, HOSTED, True, True),
+    # a root attribute (the username here) is an attribute too
+    ({"otpControlAttribute": "username", "defaultOtpOutcome": "force"}, {}, HOSTED, False, False),
+    ({"otpControlAttribute": "lastName", "defaultOtpOutcome": "force"}, {}, HOSTED, True, True),
 ]
 
 

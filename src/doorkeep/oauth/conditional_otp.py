@@ -103,9 +103,11 @@ async def _votes(tx: Tx, realm: Realm, user: User, config: dict[str, str], heade
 
 
 def _attribute_vote(user: User, config: dict[str, str]) -> str:
-    """voteForUserOtpControlAttribute: the attribute's first value, trimmed."""
+    """voteForUserOtpControlAttribute: the attribute's first value (UserModel.getAttributeStream: the root
+    attributes live on the user), trimmed."""
     name = config.get(ATTRIBUTE)
-    values = user.attributes.get(name) if name else None
+    root = {"username": user.username, "email": user.email, "firstName": user.first_name, "lastName": user.last_name}
+    values = (user.attributes.get(name) or [v for v in (root.get(name),) if v is not None]) if name else None
     if not values:
         return ABSTAIN
     return {SKIP: SKIP_OTP, FORCE: SHOW_OTP}.get(values[0].strip(), ABSTAIN)
