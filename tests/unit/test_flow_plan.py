@@ -175,9 +175,9 @@ def test_a_conditional_sub_flow_without_a_condition_never_runs() -> None:
         (
             {
                 "top": [("@forms", af.ALT)],
-                "forms": [(fp.PASSWORD_FORM, af.REQ), ("auth-conditional-otp-form", af.REQ)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("no-cookie-redirect", af.REQ)],
             },
-            "auth-conditional-otp-form",
+            "no-cookie-redirect",
         ),
         (
             {

@@ -154,9 +154,9 @@ async def test_a_direct_grant_flow_with_otp_by_role(realm: Env) -> None:
 
 
 async def test_a_flow_doorkeep_cannot_run_is_refused_as_a_binding(realm: Env) -> None:
-    forms = await new_browser_flow(realm, "conditional otp")
-    await add(realm, forms, "auth-conditional-otp-form", REQ)
-    refused = await bind(realm, "browserFlow", "conditional otp", status=400)
-    assert "auth-conditional-otp-form" in refused.json()["errorMessage"]
+    forms = await new_browser_flow(realm, "no cookie redirect")
+    await add(realm, forms, "no-cookie-redirect", REQ)
+    refused = await bind(realm, "browserFlow", "no cookie redirect", status=400)
+    assert "no-cookie-redirect" in refused.json()["errorMessage"]
     rep = (await admin(realm, "GET", ADMIN, status=200)).json()
     assert rep["browserFlow"] == "browser"

@@ -3,9 +3,8 @@ built-in browser flow: its "Browser - Conditional 2FA" sub-flow made REQUIRED an
 without OTP is sent to Configure OTP, and once configured gets the OTP form; with ``otpPolicyCodeReusable`` on or
 off, the code used to configure OTP signs the user in again or not (``reuseExistingOTP``/``notReuseExistingOTP``).
 
-Not ported: the ``conditionalOTP*`` methods, which run the deprecated Conditional OTP Form
-(``auth-conditional-otp-form``: skip/force by attribute, role, request header), an authenticator Doorkeep lists but
-does not run in a browser flow. Doorkeep refuses the Java order of the two requirement changes (the sub-flow
+The ``conditionalOTP*`` methods, which run the deprecated Conditional OTP Form (``auth-conditional-otp-form``:
+skip/force by attribute, role, request header), are test_kc_s68o_conditional_otp.py's. Doorkeep refuses the Java order of the two requirement changes (the sub-flow
 REQUIRED while its OTP Form is still ALTERNATIVE beside the condition: "cannot run flow 'browser'"), a state
 Keycloak accepts; the port sets the OTP Form first, reaching the same flow."""
 

@@ -121,6 +121,8 @@ EXPECTED_AUTH_PROVIDERS = [
          "Flow is executed only if the configured LOA or a higher one has been requested but not yet satisfied. "
          "After the flow is successfully finished, the LOA in the session will be updated to value prescribed by "
          "this condition."),
+    info("auth-conditional-otp-form", "Conditional OTP Form",
+         "Validates a OTP on a separate OTP form. Only shown if required based on the configured conditions."),
     info("user-session-limits", "User session count limiter",
          "Configures how many concurrent sessions a single user is allowed to create for this realm and/or client"),
     info("conditional-sub-flow-executed", "Condition - sub-flow executed",

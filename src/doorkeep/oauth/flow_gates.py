@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from doorkeep.admin import groups
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import roles
+from doorkeep.oauth import conditional_otp, roles
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.realms import flow_plan as fp
 from doorkeep.realms import flow_support
@@ -178,12 +178,14 @@ async def next_gate(
     disabled: frozenset[str] = frozenset(),
     used: frozenset[str] = PASSWORD_USED,
     scopes: frozenset[str] = frozenset(),
+    headers: conditional_otp.RequestHeaders = conditional_otp.NO_HEADERS,
 ) -> Next | None:
     """The first gate from ``start`` whose conditions hold and that asks something of the user; None when the
     flow is through. Allow Access passes; an ALTERNATIVE OTP form passes a user without OTP (its guard, the
     conditional-user-configured condition, already failed for them). ``running``: the level sub-flow whose step
     just finished (its conditions held when it began); a level sub-flow left behind is recorded in ``levels``;
-    ``disabled``: the server's features turned off; ``used``: the credential types the login validated so far."""
+    ``disabled``: the server's features turned off; ``used``: the credential types the login validated so far;
+    ``headers``: the request's, which the Conditional OTP Form may ask."""
     types: list[str] | None = None  # the user's credential types, by priority: read once, when a gate asks
     index = start
     while index < len(steps.gates):
@@ -219,6 +221,9 @@ async def next_gate(
         elif gate.action == fp.PASSKEY:  # WebAuthnPasswordlessAuthenticator.configuredFor: the user has a passkey
             passkeys = any(c.type == webauthn.PASSWORDLESS_TYPE for c in await tx.users.credentials(user.id))
             return Next(index, gate, fp.PASSKEY if passkeys else SETUP)
+        elif gate.otp_conditions is not None:  # the Conditional OTP Form
+            if await _conditional_otp(ask, gate, headers):
+                return Next(index, gate, fp.OTP if fp.OTP in configured else SETUP)
         elif gate.action in CREDENTIAL_TYPES and gate.action in configured:
             return Next(index, gate, gate.action)
         elif gate.action in CREDENTIAL_TYPES and gate.required:
@@ -260,6 +265,16 @@ class Asking:
             if await before.holds(Group("", conditions)):
                 return True
         return False
+
+
+async def _conditional_otp(ask: Asking, gate: fp.Gate, headers: conditional_otp.RequestHeaders) -> bool:
+    """Whether the Conditional OTP Form asks something: for a user with OTP, its decision to show the form; for
+    one without, REQUIRED, its wish that they set OTP up (else the step is through: SETUP_REQUIRED with no
+    action); ALTERNATIVE, nothing."""
+    config = gate.otp_conditions or ()
+    if fp.OTP in ask.configured:
+        return await conditional_otp.runs(ask.tx, ask.realm, ask.user, config, headers)
+    return gate.required and await conditional_otp.setup_wanted(ask.tx, ask.realm, ask.user, config, headers)
 
 
 def _asks_credentials(gate: fp.Gate) -> bool:

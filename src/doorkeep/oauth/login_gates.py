@@ -120,7 +120,7 @@ async def after(
     scopes = await _scopes(ctx, plan)
     while (
         found := await flow_gates.next_gate(
-            ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated, scopes
+            ctx.tx, ctx.realm, ctx.user, plan, index, levels, running, disabled, validated, scopes, ctx.browser.headers
         )
     ) is not None:
         ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))

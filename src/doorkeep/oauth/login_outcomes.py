@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from doorkeep.model import UserSession
 from doorkeep.oauth import front_channel
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.conditional_otp import NO_HEADERS, RequestHeaders
 from doorkeep.oauth.consent import ConsentItem
 
 
@@ -27,6 +28,8 @@ class Browser:
     auth_session_id: str | None = None
     # The server's base URL as the browser reached it: WebAuthn's origin and default Relying Party id.
     base_url: str = ""
+    # The request's headers and whether its proxy headers count, for the Conditional OTP Form's patterns.
+    headers: RequestHeaders = NO_HEADERS
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class Prop:
     label: str
     help_text: str | None
     type: str
-    default: str | bool | int | None = None
+    default: str | bool | int | tuple[str, ...] | None = None
     options: tuple[str, ...] | None = None
     secret: bool = False
     required: bool = False
@@ -44,8 +44,8 @@ class Prop:
         if self.help_text is not None:
             out["helpText"] = self.help_text
         out["type"] = self.type
-        if self.default is not None:
-            out["defaultValue"] = self.default
+        if self.default is not None:  # a List's default may be a list (ConditionalOtpFormAuthenticatorFactory's)
+            out["defaultValue"] = list(self.default) if isinstance(self.default, tuple) else self.default
         if self.options is not None:
             out["options"] = list(self.options)
         out.update(secret=self.secret, required=self.required, readOnly=False)
@@ -203,6 +203,23 @@ EXTRA_PROPERTIES: dict[str, tuple[Prop, ...]] = {
         Prop("errorMessage", "Optional custom error message", "If left empty a default error message is shown",
              STRING),
     ),
+    "auth-conditional-otp-form": (  # ConditionalOtpFormAuthenticatorFactory.getConfigProperties
+        Prop("otpControlAttribute", "OTP control User Attribute",
+             "The name of the user attribute to explicitly control OTP auth. If attribute value is 'force' then OTP "
+             "is always required. If value is 'skip' the OTP auth is skipped. Otherwise this check is ignored.",
+             STRING),
+        Prop("skipOtpRole", "Skip OTP for Role", "OTP is always skipped if user has the given Role.", ROLE),
+        Prop("forceOtpRole", "Force OTP for Role", "OTP is always required if user has the given Role.", ROLE),
+        Prop("noOtpRequiredForHeaderPattern", "Skip OTP for Header",
+             "OTP is skipped if a HTTP request header does matches the given pattern.Can be used to specify trusted "
+             "networks via: X-Forwarded-Host: (1.2.3.4|1.2.3.5).In this case requests from 1.2.3.4 and 1.2.3.5 come "
+             "from a trusted source.", STRING, ""),
+        Prop("forceOtpForHeaderPattern", "Force OTP for Header",
+             "OTP required if a HTTP request header matches the given pattern.", STRING, ""),
+        Prop("defaultOtpOutcome", "Fallback OTP handling",
+             "What to do in case of every check abstains. Defaults to force OTP authentication.", LIST,
+             ("skip", "force")),
+    ),
     "deny-access-authenticator": (
         Prop("denyErrorMessage", "Error message",
              "Error message which will be shown to the user. You can directly define particular message or property, "
@@ -231,6 +248,8 @@ HELP: dict[str, str] = {
     "conditional-credential": "Condition to evaluate if a specific credential type has been used (or not used) by "
     "the user during the authentication process",
     "auth-otp-form": "Validates a OTP on a separate OTP form.",
+    "auth-conditional-otp-form": "Validates a OTP on a separate OTP form. Only shown if required based on the "
+    "configured conditions.",
     "webauthn-authenticator": "Authenticator for WebAuthn. Usually used for WebAuthn two-factor authentication",
     "auth-recovery-authn-code-form": "Validates a Recovery Authentication Code",
     "direct-grant-validate-username": "Validates the username supplied as a 'username' form parameter in direct "
@@ -322,7 +341,7 @@ def _kinds() -> dict[str, str]:
 # (realms/broker_flow_plan.py).
 # And the authenticators an admin's browser or direct grant flow may run though no built-in flow names them
 # (realms/flow_plan.py): identity-first's forms, the passkey, the conditions, Deny and Allow Access, the session
-# limiter.
+# limiter, the Conditional OTP Form.
 RUN_IN_ADMIN_FLOWS = (
     "auth-username-form",
     "auth-password-form",
@@ -336,6 +355,7 @@ RUN_IN_ADMIN_FLOWS = (
     "deny-access-authenticator",
     "allow-access-authenticator",
     "user-session-limits",
+    "auth-conditional-otp-form",
 )
 KINDS = (
     _kinds()

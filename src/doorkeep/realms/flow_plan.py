@@ -19,7 +19,8 @@ sub-flow of PasswordForm and one or more of WebAuthnPasswordlessAuthenticator, t
 WebAuthnAuthenticator, all ALTERNATIVE (a first gate whose ``choices`` are the password and the others, "Try Another
 Way" between them), or that passkey step
 alone, REQUIRED, with no username step (``Plan.usernameless``); after it, the OTP
-form, webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
+form (or the Conditional OTP Form, auth-conditional-otp-form, deciding first whether it runs: oauth/conditional_otp.py),
+webauthn-authenticator, the Recovery Authentication Code Form, deny-access-authenticator and
 allow-access-authenticator, directly or in REQUIRED or CONDITIONAL sub-flows (the credential steps also as the
 ALTERNATIVE steps of one sub-flow: a gate whose ``choices`` the user picks from, "Try Another Way"), under the
 conditions conditional-user-configured, conditional-user-role, conditional-user-attribute and
@@ -57,6 +58,7 @@ ORGANIZATION = "organization"
 REQUIRES_MEMBERSHIP = "requiresUserMembership"
 DEFAULT_PROVIDER = "defaultProvider"  # IdentityProviderAuthenticatorFactory.DEFAULT_PROVIDER
 PASSWORD_FORM, OTP_FORM = "auth-username-password-form", "auth-otp-form"
+CONDITIONAL_OTP_FORM = "auth-conditional-otp-form"  # ConditionalOtpFormAuthenticatorFactory.PROVIDER_ID
 # identity-first login: UsernameFormFactory then PasswordFormFactory (oauth/login_username.py)
 USERNAME_FORM, PASSWORD_ONLY_FORM = "auth-username-form", "auth-password-form"
 PASSKEY_FORM = "webauthn-authenticator-passwordless"  # WebAuthnPasswordlessAuthenticatorFactory.PROVIDER_ID
@@ -107,6 +109,9 @@ class Gate:
     execution: str = ""  # the execution's id (a single step's)
     config: tuple[tuple[str, str], ...] | None = None  # the session limiter's config (None: it has none)
     path: tuple[str, ...] = ()  # the aliases of the sub-flows the step sits in, outermost first
+    # the Conditional OTP Form's config (oauth/conditional_otp.py decides whether its OTP form runs); None: the
+    # gate is not that authenticator's
+    otp_conditions: tuple[tuple[str, str], ...] | None = None
 
     @property
     def actions(self) -> frozenset[str]:
@@ -174,6 +179,8 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
             # WebAuthnPasswordlessAuthenticator REQUIRED after the password, the user known (Keycloak's
             # WebAuthnPwdLessPropertyTest realm): the user's passkey, or webauthn-register-passwordless without one
             return [Gate((), PASSKEY, True, execution=e.id)]
+        if e.authenticator == CONDITIONAL_OTP_FORM and otp == OTP_FORM:  # an OTPFormAuthenticator deciding to run
+            return [Gate(outer, OTP, e.requirement == af.REQ, execution=e.id, otp_conditions=config_of(flows, e))]
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
         message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None

@@ -25,6 +25,7 @@ from doorkeep.oauth import (
     registration,
 )
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.conditional_otp import RequestHeaders
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, VERIFY_EMAIL_NOTE, Waiting
 from doorkeep.oauth.reset_credentials import STEP as RESET_STEP
@@ -40,6 +41,7 @@ from doorkeep.web.http import (
     in_transaction,
     is_secure,
     issuer,
+    proxy_trusted,
     read_form,
     state,
     wants_html,
@@ -86,7 +88,9 @@ def error_page(
 def browser(request: Request, tab: AuthSession | None = None) -> login_outcomes.Browser:
     """Where the request comes from; with the login's ``tab``, its root authentication session too."""
     root = tab.root if tab is not None else None
-    return login_outcomes.Browser(client_ip(request), request.headers.get("user-agent", ""), root, base_url(request))
+    headers = RequestHeaders(tuple(request.headers.items()), proxy_trusted(request))
+    agent = request.headers.get("user-agent", "")
+    return login_outcomes.Browser(client_ip(request), agent, root, base_url(request), headers)
 
 
 def display(realm: Realm) -> str:

@@ -1,0 +1,51 @@
+"""Keycloak's new-framework CustomAuthFlowOTPProxyTrustedDenyTest (tests/base/.../tests/account/custom/): the Conditional OTP Form's
+request header patterns on a server started with ``--proxy-headers xforwarded --proxy-trusted-addresses 192.168.1.1``
+(the test client connects from 127.0.0.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import otp_port
+from conditional_otp_port import HOST, configure_otp, login_page, set_conditional_otp_form
+from otp_port import element_text, is_login_totp_page, realm_rep, user_rep
+from wire_env import Env
+
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.server_options(proxy_headers="xforwarded", proxy_trusted_addresses=("192.168.1.1",)),
+]
+anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
+imported, kc = otp_port.imported, otp_port.kc
+
+
+@pytest.fixture(scope="module")
+def otp_realm() -> dict[str, Any]:
+    return realm_rep()
+
+
+@pytest.fixture
+def otp_users() -> list[dict[str, Any]]:
+    return [user_rep()]
+
+
+async def otp_forced(env: Env) -> None:
+    """ "Mobile Authenticator Setup" on the first login, the OTP form once OTP is set up."""
+    assert element_text(await login_page(env), "kc-page-title") == "Mobile Authenticator Setup"
+    env.http.cookies.clear()
+    await configure_otp(env)
+    assert is_login_totp_page(await login_page(env))
+
+
+async def test_request_header_skip_not_valid(kc: Env) -> None:
+    """#conditionalOTPRequestHeaderSkipNotValid: the peer is not a trusted proxy, its headers skip nothing."""
+    await set_conditional_otp_form(kc, {"noOtpRequiredForHeaderPattern": HOST, "defaultOtpOutcome": "force"})
+    await otp_forced(kc)
+
+
+async def test_request_header_force(kc: Env) -> None:
+    """#conditionalOTPRequestHeaderForce: forcing the OTP form needs no trust."""
+    await set_conditional_otp_form(kc, {"forceOtpForHeaderPattern": HOST, "defaultOtpOutcome": "skip"})
+    await otp_forced(kc)
