@@ -146,16 +146,15 @@ MALFORMED = (
 
 async def test_malformed_states_are_no_500(env: Env) -> None:
     """Junk in each part of the state, signed in and not, with an answer and with an error: never a 500."""
-    async with served_with_fake(env) as (broker, _idp):
-        async with browser(broker) as http:
-            for signed in (False, True):
-                if signed:
-                    await _signed_in(http)
-                for state in MALFORMED:
-                    for extra in ({"code": "c1"}, {"error": "temporarily_unavailable"}):
-                        params = {"state": state, **extra}
-                        if extra.get("error"):
-                            params["error_description"] = "authentication_expired"
-                        answer = await http.get(f"/realms/test/broker/{ALIAS}/endpoint", params=params)
-                        assert answer.status_code < 500, (state, answer.status_code, answer.text[:500])
-                        _never_left(answer)
+    async with served_with_fake(env) as (broker, _idp), browser(broker) as http:
+        for signed in (False, True):
+            if signed:
+                await _signed_in(http)
+            for state in MALFORMED:
+                for extra in ({"code": "c1"}, {"error": "temporarily_unavailable"}):
+                    params = {"state": state, **extra}
+                    if extra.get("error"):
+                        params["error_description"] = "authentication_expired"
+                    answer = await http.get(f"/realms/test/broker/{ALIAS}/endpoint", params=params)
+                    assert answer.status_code < 500, (state, answer.status_code, answer.text[:500])
+                    _never_left(answer)

@@ -6,13 +6,13 @@ never to a code: a refresh is no way around the first factor."""
 from __future__ import annotations
 
 import pytest
+from test_kc_s68g_security_key_beside_password import after_username, bind, is_key_page, register_key
+from test_kc_s68g_webauthn_properties import page_url
 
 from browser_flow import is_password_page, submit
 from flow_builder import ADMIN, admin
 from passkeys_support import user_id
 from support import seed_login_realm
-from test_kc_s68g_webauthn_properties import page_url
-from test_kc_s68g_security_key_beside_password import after_username, bind, is_key_page, register_key
 from webauthn_port import SoftKey
 from wire_env import Env
 
