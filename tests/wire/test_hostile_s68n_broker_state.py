@@ -158,3 +158,34 @@ async def test_malformed_states_are_no_500(env: Env) -> None:
                     answer = await http.get(f"/realms/test/broker/{ALIAS}/endpoint", params=params)
                     assert answer.status_code < 500, (state, answer.status_code, answer.text[:500])
                     _never_left(answer)
+
+
+BUTTON_JUNK: tuple[dict[str, str], ...] = (
+    {"client_data": "!!!!"},
+    {"client_data": "\u00e9\u00e9"},
+    {"client_data": "A" * 5000},
+    {"client_data": _b64(b"\xff\xfe")},
+    {"client_data": _data("https://evil.example/cb", rm="form_post")},
+    {"client_data": _data("http://127.0.0.1:9999@evil.example/cb")},
+    {"client_id": "app\x00"},
+    {"client_id": "nope"},
+    {"client_id": "x" * 3000},
+    {"tab_id": "\u00e9" * 40},
+    {"tab_id": ""},
+    {"session_code": "\x00"},
+)
+
+
+async def test_gone_tab_button_with_junk_is_no_500_and_no_open_redirect(env: Env) -> None:
+    """The provider button of a tab that is gone (SessionCodeChecks' answer, session 68), signed in and not, with
+    junk or hostile ``client_data``, ``client_id``, ``tab_id`` and ``session_code``: never a 500, never a redirect
+    off the registered ones."""
+    async with served_with_fake(env) as (broker, _idp), browser(broker) as http:
+        for signed in (False, True):
+            if signed:
+                await _signed_in(http)
+            for junk in BUTTON_JUNK:
+                params = {"session_code": "old", "tab_id": "gone-tab", "client_id": "app", **junk}
+                answer = await http.get(f"/realms/test/broker/{ALIAS}/login", params=params)
+                assert answer.status_code < 500, (junk, answer.status_code, answer.text[:500])
+                _never_left(answer)
