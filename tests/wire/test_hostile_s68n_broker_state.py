@@ -189,3 +189,20 @@ async def test_gone_tab_button_with_junk_is_no_500_and_no_open_redirect(env: Env
                 answer = await http.get(f"/realms/test/broker/{ALIAS}/login", params=params)
                 assert answer.status_code < 500, (junk, answer.status_code, answer.text[:500])
                 _never_left(answer)
+
+
+async def test_forged_client_data_state_and_modes_are_data(env: Env) -> None:
+    """The client's ``state`` and response mode a forged ``client_data`` carries: markup in the state stays text on
+    the form_post page and in the redirect, JARM and unknown modes are no 500, and only the registered redirect is
+    ever a target."""
+    hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    async with served_with_fake(env) as (broker, _idp), browser(broker) as http:
+        key = await _client_uuid(env, "test", "app")
+        await _signed_in(http)
+        for mode in ("form_post", "query", "fragment", "jwt", "query.jwt", "form_post.jwt", "fragment.jwt", "xyz", ""):
+            answer = await callback(http, _state(key, _data(REDIRECT, rm=mode, st=hostile)))
+            assert answer.status_code < 500, (mode, answer.status_code, answer.text[:500])
+            assert "<script>alert(1)" not in answer.text and "<img src=x" not in answer.text, (mode, answer.text)
+            location = answer.headers.get("location", "")
+            assert not location or location.startswith(REDIRECT), (mode, location)
+            assert "code=" not in location, (mode, location)
