@@ -7,6 +7,7 @@ last, do)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,6 +21,12 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 KC = {"providerId": "keycloak-oidc"}
+
+
+def _id_token(idp: FakeIdp, now: int, i: int) -> Callable[[str], str]:
+    """The i-th login's ID token: a user of its own (``mal{i}``, ``mal{i}@idp.example``)."""
+    claims = idp.claims(now, sub=f"s{i}", preferred_username=f"mal{i}", email=f"mal{i}@idp.example")
+    return lambda nonce: idp.signed({**claims, "nonce": nonce})
 
 
 def _bad_tokens(idp: FakeIdp, now: int) -> list[Any]:
@@ -46,7 +53,7 @@ async def test_bad_access_tokens_fail_the_login(env: Env) -> None:
         now = env.clock.now()
         for i, token in enumerate(_bad_tokens(idp, now)):
             idp.extra = {"access_token": token}
-            idp.id_token = lambda nonce, i=i: idp.signed(idp.claims(now, sub=f"s{i}", preferred_username=f"mal{i}"))
+            idp.id_token = _id_token(idp, now, i)
             env.http.cookies.clear()
             params = await to_provider(env.http, idp)
             answer = await callback(env.http, params["state"])
@@ -88,9 +95,7 @@ async def test_junk_role_claims_map_nothing(env: Env) -> None:
         for i, junk in enumerate(JUNK_ROLE_CLAIMS):
             claims = {**idp.claims(now, nonce=None, aud=None, azp=None, typ="Bearer"), **junk}
             idp.extra = {"access_token": idp.signed(claims)}
-            idp.id_token = lambda nonce, i=i: idp.signed(
-                idp.claims(now, sub=f"s{i}", preferred_username=f"mal{i}", email=f"mal{i}@idp.example")
-            )
+            idp.id_token = _id_token(idp, now, i)
             env.http.cookies.clear()
             params = await to_provider(env.http, idp)
             answer = await callback(env.http, params["state"])

@@ -7,10 +7,10 @@ finds no home broker then: a second link is then the admin's to make, as in Keyc
 from __future__ import annotations
 
 import pytest
-from test_kc_s68e_org_member_idp_links import SECOND, USERS, _links, _managed_alice, _second_provider
 
 from broker_support import ALIAS, served
 from flow_builder import admin
+from hostile_s68n_support import SECOND, USERS, link_aliases, managed_alice, second_provider
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -20,22 +20,22 @@ LINK = {"userId": "external-user-id", "userName": "external-username"}
 
 async def test_no_alias_variant_links_a_managed_member(env: Env) -> None:
     async with served(env) as broker:
-        _, alice = await _managed_alice(broker)
-        await _second_provider(env)
+        alice = await managed_alice(broker)
+        await second_provider(env)
         for alias in (SECOND.upper(), SECOND, f"{SECOND} ", "nope", ALIAS, ALIAS.upper(), "%2e%2e"):
             answer = await env.http.post(
                 f"{USERS}/{alice}/federated-identity/{alias}", json=LINK, headers=await env.admin_headers()
             )
             assert answer.status_code in (400, 404, 409), (alias, answer.status_code, answer.text)
-        assert [f["identityProvider"] for f in await _links(env, alice)] == [ALIAS]
+        assert await link_aliases(env, alice) == [ALIAS]
 
 
 async def test_home_link_removed_by_an_admin_ends_the_rule(env: Env) -> None:
     """Keycloak's behaviour, kept: the rule follows the home link (resolveHomeBroker), so once an admin removed it
     the admin may link another provider."""
     async with served(env) as broker:
-        _, alice = await _managed_alice(broker)
-        await _second_provider(env)
+        alice = await managed_alice(broker)
+        await second_provider(env)
         await admin(env, "DELETE", f"{USERS}/{alice}/federated-identity/{ALIAS}", None, 204)
         await admin(env, "POST", f"{USERS}/{alice}/federated-identity/{SECOND}", LINK, 204)
-        assert [f["identityProvider"] for f in await _links(env, alice)] == [SECOND]
+        assert await link_aliases(env, alice) == [SECOND]

@@ -5,9 +5,9 @@ minutes), whatever parameter rides on the action; a malformed parameter is no 50
 from __future__ import annotations
 
 import pytest
-from test_kc_s68g_app_initiated_webauthn import KINDS, bind_aia_flow, is_register_page, login_user
 
 from browser_flow import start
+from hostile_s68n_support import PASSKEY, bind_choice_flow, is_register_page, login_user
 from support import seed_login_realm
 from wire_env import Env
 
@@ -19,7 +19,7 @@ PASSWORDLESS = "webauthn-register-passwordless"
 @pytest.fixture
 async def aia(env: Env) -> Env:
     await seed_login_realm(env.db, env.clock, events=True)
-    await bind_aia_flow(env, KINDS["AppInitiatedActionPwdLessSkipIfExistsTest"])
+    await bind_choice_flow(env, PASSKEY)
     await login_user(env)
     return env
 

@@ -6,11 +6,10 @@ never to a code: a refresh is no way around the first factor."""
 from __future__ import annotations
 
 import pytest
-from test_kc_s68g_security_key_beside_password import after_username, bind, is_key_page, register_key
-from test_kc_s68g_webauthn_properties import page_url
 
 from browser_flow import is_password_page, submit
 from flow_builder import ADMIN, admin
+from hostile_s68n_support import after_username, bind_choice_flow, is_key_page, page_url, register_key
 from passkeys_support import user_id
 from support import seed_login_realm
 from webauthn_port import SoftKey
@@ -28,7 +27,7 @@ async def keyed(env: Env) -> Env:
 async def _key_first(env: Env) -> str:
     """user1 with a password and a security key moved first; the key's credential id."""
     await register_key(env, SoftKey())
-    await bind(env)
+    await bind_choice_flow(env)
     uid = await user_id(env)
     stored = (await admin(env, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
     key_id = str(next(c["id"] for c in stored if c["type"] == "webauthn"))
