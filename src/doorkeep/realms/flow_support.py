@@ -8,10 +8,11 @@ registration, reset-credentials, client-authentication and other flows run only 
 so such a flow may be bound only while it is equivalent to the built-in flow of that kind: the same executions
 in the same order, with the same authenticators, requirements, configs and sub-flow structure (aliases,
 descriptions, ids and config aliases may differ; a reset-credentials flow may add User Session Count Limiters
-after its e-mail step, ``reset_limiters``, hold its steps in one lone sub-flow, and leave out or disable its
-Conditional OTP sub-flow, ``reset_otp_runs``). ``why_not_runnable`` is the one place that decides; a binding
-(a realm binding such as ``browserFlow``, or a client's ``authenticationFlowBindingOverrides``) to anything
-else, or an edit that would make a bound flow unrunnable, is refused rather than silently ignored.
+after its e-mail step, ``reset_limiters``, hold its steps in one lone sub-flow, leave out or disable its
+Conditional OTP sub-flow, ``reset_otp_runs``, and leave out its Choose User, ``reset_chooses_user``; never its
+e-mail or password step). ``why_not_runnable`` is the one place that decides; a binding (a realm binding such
+as ``browserFlow``, or a client's ``authenticationFlowBindingOverrides``) to anything else, or an edit that
+would make a bound flow unrunnable, is refused rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -158,6 +159,7 @@ def registration_terms_required(realm: Realm) -> bool:
 
 RESET_EMAIL = "reset-credential-email"  # ResetCredentialEmail.PROVIDER_ID
 RESET_OTP = "reset-otp"  # ResetOTP.PROVIDER_ID
+RESET_CHOOSE_USER = "reset-credentials-choose-user"  # ResetCredentialChooseUser.PROVIDER_ID
 RESET_CREDENTIALS = "resetCredentialsFlow"
 
 
@@ -204,9 +206,21 @@ def _is_reset_otp(row: object) -> bool:
 
 
 def _reset_variants() -> set[Shape]:
-    """The built-in reset credentials flow's shapes, each also without its last step, the OTP sub-flow."""
-    full = _variants(BINDINGS[RESET_CREDENTIALS])
-    return full | {(shape[0], shape[1][:-1]) for shape in full}  # type: ignore[index]
+    """The built-in reset credentials flow's shapes, each also without its last step (the OTP sub-flow), its first
+    (Choose User: ResetCredentialsAlternativeFlowsTest's "resetcred - alternative"), or both."""
+    found: set[Shape] = set()
+    for shape in _variants(BINDINGS[RESET_CREDENTIALS]):
+        rows: tuple[object, ...] = shape[1]  # type: ignore[assignment]
+        found |= {(shape[0], r) for r in (rows, rows[:-1], rows[1:], rows[1:-1])}
+    return found
+
+
+def reset_chooses_user(realm: Realm) -> bool:
+    """Whether the realm's reset credentials flow runs ResetCredentialChooseUser (the "Forgot Password?" form): a
+    flow without it goes straight to ResetCredentialEmail with the user an earlier step of the tab identified."""
+    flows = of(realm)
+    flow = flows.flow(bound_id(realm, RESET_CREDENTIALS))
+    return flow is None or any(e.authenticator == RESET_CHOOSE_USER for e in _reset_rows(flows, flow))
 
 
 def _reset_rows(flows: FlowSet, flow: AuthFlow) -> list[Execution]:

@@ -10,7 +10,9 @@ too), the mail sent after the answer. A service account's name is refused as Aut
 does ("Invalid username or password.").
 
 A browser with a valid SSO session skips the form (reset_credentials.choose_by_session): the GET mails the
-session's user at once and answers the same login page (ResetPasswordTest.resetPasswordLoggedUser).
+session's user at once and answers the same login page (ResetPasswordTest.resetPasswordLoggedUser). A bound reset
+credentials flow without Choose User skips it too, mailing the user the tab's username step identified
+(ResetCredentialsAlternativeFlowsTest.testResetCredentialsFlowWithUsernameProvidedFromBrowserFlow).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_actions, login_flow, login_outcomes, login_session, redirect_uris, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.reset_credentials import NOT_ALLOWED, STEP
+from doorkeep.realms import flow_support
 from doorkeep.sessions import sso
 from doorkeep.web import email_links, login, login_pages, login_responses, login_tabs
 from doorkeep.web import locale as page_locale
@@ -155,6 +158,8 @@ async def _new_tab(request: Request, tx: Tx, realm: Realm, client: Client, auth_
 async def _first_form(request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest) -> Response:
     """The reset-credentials flow's first form for a checked authorization request, in a new tab."""
     auth_session = await _new_tab(request, tx, realm, client, auth_request)
+    if not flow_support.reset_chooses_user(realm):
+        return await _tab_user_mailed(request, tx, realm, client, auth_session)
     return await _page(request, tx, realm, client, auth_session)
 
 
@@ -186,6 +191,8 @@ async def page(request: Request) -> Response:
             return await login_tabs.timed_out(request, tx, realm, login_actions.TimedOut(auth_session, client), STEP)
         elif not realm.reset_password_allowed:
             return await _not_allowed(request, tx, realm, client)
+        if not flow_support.reset_chooses_user(realm):
+            return await _tab_user_mailed(request, tx, realm, client, auth_session)
         services = state(request).services
         cookie, iss = request.cookies.get(sso.IDENTITY_COOKIE), issuer(request, realm.name)
         chosen = await reset_credentials.choose_by_session(
@@ -248,6 +255,21 @@ async def submit(request: Request) -> Response:
         return await _mailed(request, tx, realm, client, auth_session, auth_request, user, typed)
 
     return await in_transaction(request, work)
+
+
+async def _tab_user_mailed(
+    request: Request, tx: Tx, realm: Realm, client: Client, auth_session: AuthSession
+) -> Response:
+    """A reset credentials flow without ResetCredentialChooseUser: ResetCredentialEmail at once, for the user an
+    earlier step of the tab identified (UsernameForm's) under the username typed there (ATTEMPTED_USERNAME); with
+    none, the same e-mail-sent page and no mail."""
+    auth_request = AuthRequest.from_json(auth_session.request)
+    found = await tx.users.get(auth_session.user_id) if auth_session.user_id is not None else None
+    services, ip = state(request).services, client_ip(request)
+    user = await reset_credentials.email_check(tx, services, realm, client, auth_request, found, ip) if found else None
+    return await _mailed(
+        request, tx, realm, client, auth_session, auth_request, user, auth_request.attempted_username or ""
+    )
 
 
 async def _mailed(
