@@ -242,6 +242,10 @@ async def test_a_method_keycloak_does_not_serve_at_a_served_path_is_405(realm: E
         response = await realm.http.request(method, url(path), headers=headers, json={})
         assert response.status_code == 405, (method, path, response.status_code, response.text)
         assert response.json()["error"] == "HTTP 405 Method Not Allowed"
+        allowed = {m.strip() for m in response.headers["allow"].split(",")}
+        assert allowed and method not in allowed, (method, path, allowed)
+    head = await realm.http.head(url(f"clients/{X}/authz/resource-server"), headers=headers)
+    assert head.status_code == 501  # JAX-RS answers HEAD wherever GET is served
 
 
 async def test_without_a_token_every_admin_path_is_401_first(realm: Env) -> None:
