@@ -147,10 +147,11 @@ async def test_a_keycloak_path_doorkeep_lacks_is_a_deliberate_501_in_keycloak_js
 
 
 async def test_unknown_paths_are_json_404s_and_wrong_methods_json_405s(realm: Env) -> None:
-    response = await realm.http.get(f"{REALM}/no-such-thing")
+    headers = await realm.admin_headers()
+    response = await realm.http.get(f"{REALM}/no-such-thing", headers=headers)
     assert response.status_code == 404
     assert response.json()["error"] == "Unable to find matching target resource method"
-    assert (await realm.http.get(f"{REALM}/users/x/no-such-thing")).status_code == 404
+    assert (await realm.http.get(f"{REALM}/users/x/no-such-thing", headers=headers)).status_code == 404
     for path in (
         "/admin/realms/0%2F/clients",
         f"{REALM}/users/a%2Fb/sessions",
@@ -167,6 +168,6 @@ async def test_unknown_paths_are_json_404s_and_wrong_methods_json_405s(realm: En
     # an empty segment is refused before routing (Keycloak 26's RejectNonNormalizedPathFilter), not a 404
     response = await realm.http.get("/admin/realms/test//clients", headers=await realm.admin_headers())
     assert response.status_code == 400 and response.json()["error"] == "missingNormalization", response.text
-    response = await realm.http.patch(f"{REALM}/users/count")
+    response = await realm.http.patch(f"{REALM}/users/count", headers=await realm.admin_headers())
     assert response.status_code == 405 and response.json()["error"] == "HTTP 405 Method Not Allowed"
     assert "GET" in response.headers["allow"]

@@ -4,8 +4,12 @@ An unknown path is 404 ``Unable to find matching target resource method`` (Keycl
 answer); a known path with the wrong method is 405; a browser gets the error page for both
 (web/error_pages.py); an Admin REST path that Keycloak serves and
 Doorkeep does not implement is a deliberate 501, so a tool knows the feature is missing rather
-than mistyped (doorkeep.admin.keycloak_paths). An OPTIONS anywhere in the admin REST API is its CORS
-preflight (AdminRoot.preFlight), answered before any authentication.
+than mistyped (doorkeep.admin.keycloak_paths); a method Keycloak does not serve at a path it serves is 405. An
+OPTIONS anywhere in the admin REST API is its CORS preflight (AdminRoot.preFlight), answered before any
+authentication. Any other request under ``/admin/realms/`` or ``/admin/serverinfo/`` is first authenticated as
+Keycloak's AdminRoot locators do before RESTEasy matches the rest of the path (401), then the realm of the path is
+looked up (404 "Realm not found.") and entered (403): only then is the path itself judged, so a caller without a
+token learns nothing of which paths exist, and the answer never depends on whether a user, client or group exists.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.admin.keycloak_paths import served_by_keycloak
+from doorkeep.admin.keycloak_paths import keycloak_methods
 from doorkeep.web import cors, error_pages
 from doorkeep.web.http import json_response
 
@@ -31,8 +35,17 @@ async def no_route(request: Request, exc: Exception) -> Response:
         path.startswith(("/admin/realms/", "/admin/serverinfo")) or path == "/admin/realms"
     ):
         return await cors.admin_preflight(request)
-    if status == 404 and served_by_keycloak(path) and not _encoded_slash(request):
+    if status in (404, 405) and path.startswith(("/admin/realms/", "/admin/serverinfo/")):
+        from doorkeep.web.admin import unrouted  # the admin package's handlers import this module
+
+        refusal = await unrouted.refusal(request, realm=not _encoded_slash(request))
+        if refusal is not None:
+            return refusal
+    methods = None if _encoded_slash(request) else keycloak_methods(path)
+    if status in (404, 405) and methods is not None and request.method in methods:
         return _not_implemented(request, path)
+    if status == 404 and methods:
+        status, headers = 405, {"Allow": ", ".join(sorted(methods | {"OPTIONS"}))}
     if status in (404, 405) and error_pages.wants_html(request):
         return await error_pages.page(request, status)
     if status == 405:
