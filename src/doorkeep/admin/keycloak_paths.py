@@ -34,7 +34,9 @@ PROTOCOL_MAPPERS: Table = {
     "models": _m(GET, POST),
     "models/*": _m(GET, PUT, DELETE),
 }
-# ScopeMappedResource with its ScopeMappedClientResource (clients/{id}/scope-mappings, client-scopes/{id}/…).
+# ScopeMappedResource with its ScopeMappedClientResource (clients/{id}/scope-mappings, client-scopes/{id}/…) and
+# RoleMapperResource with its ClientRoleMappingsResource (users/{id}/role-mappings, groups/{id}/role-mappings):
+# the two serve the same paths and methods.
 SCOPE_MAPPINGS: Table = {
     "": _m(GET),
     "realm": _m(GET, POST, DELETE),
@@ -44,16 +46,7 @@ SCOPE_MAPPINGS: Table = {
     "clients/*/available": _m(GET),
     "clients/*/composite": _m(GET),
 }
-# RoleMapperResource with its ClientRoleMappingsResource (users/{id}/role-mappings, groups/{id}/role-mappings).
-ROLE_MAPPINGS: Table = {
-    "": _m(GET),
-    "realm": _m(GET, POST, DELETE),
-    "realm/available": _m(GET),
-    "realm/composite": _m(GET),
-    "clients/*": _m(GET, POST, DELETE),
-    "clients/*/available": _m(GET),
-    "clients/*/composite": _m(GET),
-}
+ROLE_MAPPINGS: Table = SCOPE_MAPPINGS
 # RoleContainerResource (roles, clients/{id}/roles).
 ROLE_CONTAINER: Table = {
     "": _m(GET, POST),
