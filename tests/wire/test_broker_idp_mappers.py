@@ -165,8 +165,9 @@ async def test_mappers_at_the_first_login(env: Env) -> None:
 
 async def test_sync_modes_at_a_later_login(env: Env) -> None:
     """IdentityProviderMapperSyncModeDelegate: IMPORT changes nothing after the first login; LEGACY takes back a
-    claim-to-role mapper's role once its claim no longer matches, and leaves attributes alone; FORCE sets them
-    again; INHERIT follows the provider's sync mode."""
+    claim-to-role mapper's role once its claim no longer matches, and sets a Hardcoded Attribute as FORCE does (it
+    has no updateBrokeredUserLegacy of its own: AbstractIdentityProviderMapper's runs updateBrokeredUser); FORCE sets
+    them again; INHERIT follows the provider's sync mode."""
     async with served(env) as broker:
         await broker.add_provider()
         await _role(env, "matched")
@@ -184,7 +185,7 @@ async def test_sync_modes_at_a_later_login(env: Env) -> None:
         await _update(broker, role_id, {**to_role, "config": unmatched})
         await _login(broker)  # the hardcoded mapper in LEGACY (unset), the role mapper in IMPORT
         user = await _user(env, "alice")
-        assert user["attributes"]["dept"] == ["x"] and "matched" in await _realm_roles(env, user["id"])
+        assert user["attributes"]["dept"] == ["y"] and "matched" in await _realm_roles(env, user["id"])
 
         await _update(broker, role_id, {**to_role, "config": {**unmatched, "syncMode": "LEGACY"}})
         await _login(broker)

@@ -85,7 +85,8 @@ async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: 
         first_name=identity.first_name,
         last_name=identity.last_name,
         created_timestamp=now * 1000,
-        attributes={k: list(v) for k, v in identity.attributes.items()},  # the mappers' (preprocessFederatedIdentity)
+        # the mappers' (preprocessFederatedIdentity); an attribute without values is not stored (UserModel.setAttribute)
+        attributes={k: list(v) for k, v in identity.attributes.items() if v},
     )
     await provisioning.create_user(tx, realm, user)
     await link(tx, realm, config, identity, user)

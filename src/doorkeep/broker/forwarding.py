@@ -32,7 +32,7 @@ def _client_note(asked: AuthRequest, name: str) -> str | None:
         "scope": asked.scope,
         "login_hint": asked.login_hint,
         "prompt": asked.prompt,
-        "kc_idp_hint": asked.kc_idp_hint,
+        "kc_idp_hint": asked.kc_idp_hint or None,
         "kc_action": asked.kc_action,
         "response_mode": asked.response_mode,
         "claims": asked.claims,

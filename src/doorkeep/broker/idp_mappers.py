@@ -6,7 +6,9 @@ names and user attributes), ``import_new_user`` once the first broker login crea
 
 The sync modes: the mapper's own (IMPORT, LEGACY, FORCE), or the provider's for INHERIT; LEGACY when unset. IMPORT
 does nothing after the first login, LEGACY what each mapper's updateBrokeredUserLegacy does (a Claim to Role mapper
-takes back its role when the claim no longer matches; the others nothing), FORCE each mapper's updateBrokeredUser.
+takes back its role when the claim no longer matches; the Hardcoded Role, External Role to Role, Username Template
+and social JSON mappers nothing; the others keep AbstractIdentityProviderMapper's, which is updateBrokeredUser), FORCE
+each mapper's updateBrokeredUser.
 A provider in FORCE also updates the user and its link first (broker/force_sync.py).
 """
 
@@ -161,6 +163,9 @@ async def _grant(tx: Tx, realm: Realm, config: Config, user: User, role: Role) -
 CLAIM_ROLES = (types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)  # AbstractClaimToRoleMapper's
 GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)  # AbstractClaimToGroupMapper's
 ADVANCED = (types.ADVANCED_CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_GROUP)
+# the mappers without an updateBrokeredUserLegacy of their own: AbstractIdentityProviderMapper's runs
+# updateBrokeredUser, so LEGACY updates them as FORCE does
+LEGACY_AS_FORCE = (types.USER_ATTRIBUTE, types.HARDCODED_ATTRIBUTE, *GROUP_MAPPERS)
 
 
 def applies(mapper: JSON, identity: Identity) -> bool:
@@ -304,7 +309,7 @@ async def update_brokered_user(
                     granted.add(role.id)
             elif not applies(mapper, identity):
                 await tx.users.revoke_roles(user.id, [role.id])
-        elif mode != "FORCE":
+        elif mode != "FORCE" and kind not in LEGACY_AS_FORCE:
             continue  # LEGACY: the other mappers' updateBrokeredUserLegacy does nothing
         elif kind == types.EXTERNAL_ROLE_TO_ROLE:  # updateBrokeredUser: granted while the token holds the role
             role = await _role(tx, realm, mapper)

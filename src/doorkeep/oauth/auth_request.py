@@ -86,7 +86,8 @@ class AuthRequest:
     # The APP_INITIATED_FLOW client note: "registration" for a login the application began on the registration
     # form (the registrations endpoint, ``prompt=create``), which "Restart login" begins there again.
     app_initiated_flow: str | None = None
-    # ``kc_idp_hint`` (the identity provider the IdentityProviderAuthenticator sends the login to, web/broker.py).
+    # ``kc_idp_hint`` (the identity provider the IdentityProviderAuthenticator sends the login to, web/broker.py);
+    # "" when sent empty, which the redirectors read as "no provider, not even the default one".
     kc_idp_hint: str | None = None
     # A login through an identity provider: its alias and the user's name there (IDENTITY_PROVIDER and
     # IDENTITY_PROVIDER_USERNAME, the details of its LOGIN event).

@@ -108,7 +108,7 @@ def checked(
         redirect_uri_param=params.get("redirect_uri") or None,
         claims=params.get("claims"),
         acr_values=params.get("acr_values"),
-        kc_idp_hint=params.get("kc_idp_hint") or None,
+        kc_idp_hint=params.get("kc_idp_hint"),  # "" when sent empty: IdentityProviderAuthenticator skips then
         resource=wanted,
         additional_params=request_parser.additional(
             {name: params.get(name) or "" for name in names},

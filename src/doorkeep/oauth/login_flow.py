@@ -17,6 +17,7 @@ from doorkeep.oauth import (
     account_actions,
     flow_gates,
     loa,
+    login_broker,
     login_completion,
     login_gates,
     login_organization,
@@ -150,10 +151,13 @@ async def begin(
         if page is not None:
             return page
         return await login_completion.proceed(step)
-    # OrganizationAuthenticator takes the hint as typed; a ``kc_idp_hint`` is the Identity Provider Redirector's first
-    if request.login_hint and not request.kc_idp_hint and await login_organization.runs(tx, realm, client, request):
+    # OrganizationAuthenticator takes the hint as typed, unless the Identity Provider Redirector before it sends the
+    # login to the provider ``kc_idp_hint`` names; a hint sent (empty or naming no usable provider) keeps a redirector
+    # after the Organization step from its default provider too (it reads the same query parameter)
+    hint_taken = bool(request.kc_idp_hint) and login_broker.redirector_target(realm, client, request, True) is not None
+    if request.login_hint and not hint_taken and await login_organization.runs(tx, realm, client, request):
         site = LoginSite(tx, services, realm, client, request, browser)
-        return await login_organization.identify(site, request.login_hint)
+        return await login_organization.identify(site, request.login_hint, hint_sent=request.kc_idp_hint is not None)
     if request.login_hint:
         return NeedLogin(username=request.login_hint)
     # OrganizationAuthenticator.authenticate: the organization an ``organization:<alias>`` scope names offers its

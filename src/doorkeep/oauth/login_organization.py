@@ -136,9 +136,16 @@ async def _redirect(
 
 
 async def identify(
-    site: LoginSite, typed: str, *, remember_me: bool = False, verdict: Verdict | None = None
+    site: LoginSite,
+    typed: str,
+    *,
+    remember_me: bool = False,
+    verdict: Verdict | None = None,
+    hint_sent: bool = False,
 ) -> Outcome:
-    """OrganizationAuthenticator.action: the username page's POST (or the ``login_hint``)."""
+    """OrganizationAuthenticator.action: the username page's POST (or the ``login_hint``). ``hint_sent``: the
+    authorization request carried ``kc_idp_hint`` (empty, or naming no usable provider), so the redirector after
+    the step skips its default provider (IdentityProviderAuthenticator.authenticate reads the query parameter)."""
     tx, realm = site.tx, site.realm
     username = form_username(typed)
     if not username:  # action(): no user, a blank name
@@ -159,7 +166,8 @@ async def identify(
     if org is None:  # attempted(context, username): the password page, the name fixed (USERNAME_HIDDEN), whether
         # or not it is a user's, and one answer to a wrong password for both (CVE-2026-4633)
         hidden = dataclasses.replace(_attempted(site.request, username), username_hidden=True)
-        if (onward := _fallthrough(site, dataclasses.replace(hidden, login_hint=username))) is not None:
+        onward = None if hint_sent else _fallthrough(site, dataclasses.replace(hidden, login_hint=username))
+        if onward is not None:
             return onward
         return NeedLogin(username=username, remember_me=remember_me, request=hidden)
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
@@ -168,7 +176,7 @@ async def identify(
     if org is not None and user is None:  # unknownUserChallenge
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
         return NeedLogin(error, username, remember_me, organization=org.id)
-    if (onward := _fallthrough(site, site.request)) is not None:  # attempted(context): no name kept
+    if not hint_sent and (onward := _fallthrough(site, site.request)) is not None:  # attempted(context): no name
         return onward
     site = dataclasses.replace(site, request=dataclasses.replace(site.request, username_hidden=True))
     return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict)
