@@ -252,3 +252,19 @@ async def signs_in_linked(broker: Broker, username: str) -> None:
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
     user = await user_named(broker.env, username)
     assert user is not None and await links(broker.env, user["id"]) == [ALIAS]
+
+
+SECOND = "second-identity-provider"
+
+
+async def second_provider(env: Env) -> None:
+    """OrganizationMemberIdpLinkTest.addSecondIdp: an OpenID Connect provider of realm ``test``, in no
+    organization."""
+    config = {
+        "clientId": "dummy",
+        "clientSecret": "dummy",
+        "authorizationUrl": "http://localhost/dummy/auth",
+        "tokenUrl": "http://localhost/dummy/token",
+    }
+    rep = {"alias": SECOND, "providerId": "oidc", "enabled": True, "config": config}
+    await admin(env, "POST", "/admin/realms/test/identity-provider/instances", rep, 201)

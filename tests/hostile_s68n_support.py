@@ -40,19 +40,6 @@ async def login_user(env: Env) -> None:
 
 REALM = "/admin/realms/test"
 USERS = f"{REALM}/users"
-SECOND = "second-identity-provider"
-
-
-async def second_provider(env: Env) -> None:
-    """A realm-level OpenID Connect provider in no organization."""
-    config = {
-        "clientId": "dummy",
-        "clientSecret": "dummy",
-        "authorizationUrl": "http://localhost/dummy/auth",
-        "tokenUrl": "http://localhost/dummy/token",
-    }
-    rep = {"alias": SECOND, "providerId": "oidc", "enabled": True, "config": config}
-    await admin(env, "POST", f"{REALM}/identity-provider/instances", rep, 201)
 
 
 async def managed_alice(broker: Broker) -> str:
