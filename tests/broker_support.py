@@ -178,8 +178,12 @@ async def signs_in_by_hint(broker: Broker) -> None:
 
 async def broker_tokens(http: httpx.AsyncClient, username: str = "alice", **params: str) -> dict[str, Any]:
     """``username`` in through the provider, straight back to the app (no first-login page): its token response."""
-    done = await broker_login(http, username, **params)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+    return await code_tokens(http, await broker_login(http, username, **params))
+
+
+async def code_tokens(http: httpx.AsyncClient, done: httpx.Response) -> dict[str, Any]:
+    """``done``, the app's redirect with a code, redeemed by ``app``: its token response."""
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
     data = {
         "grant_type": "authorization_code",
         "code": query(done.headers["location"])["code"],
@@ -225,6 +229,16 @@ async def callback(http: httpx.AsyncClient, state: str, alias: str = ALIAS, **ex
 async def user_named(env: Env, username: str) -> dict[str, Any] | None:
     found = (await admin(env, "GET", f"/admin/realms/test/users?username={username}&exact=true", status=200)).json()
     return found[0] if found else None
+
+
+async def alice_after_login(broker: Broker) -> dict[str, Any]:
+    """alice in through the provider in a fresh browser, back at the app: her representation (the admin API's)."""
+    async with browser(broker) as http:
+        done = await broker_login(http)
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
+    user = await user_named(broker.env, "alice")
+    assert user is not None
+    return user
 
 
 async def links(env: Env, user_id: str) -> list[str]:
