@@ -9,7 +9,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
@@ -282,3 +282,18 @@ async def second_provider(env: Env) -> None:
     }
     rep = {"alias": SECOND, "providerId": "oidc", "enabled": True, "config": config}
     await admin(env, "POST", "/admin/realms/test/identity-provider/instances", rep, 201)
+
+
+async def review_off(broker: Broker) -> None:
+    """The first broker login flow's Review Profile execution set to ``off``, as the admin console sets it."""
+    env = broker.env
+    headers = await env.admin_headers()
+    base = "/admin/realms/test/authentication"
+    rows = (
+        await env.http.get(f"{base}/flows/{quote('first broker login', safe='')}/executions", headers=headers)
+    ).json()
+    [review] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+    config = (await env.http.get(f"{base}/config/{review['authenticationConfig']}", headers=headers)).json()
+    config["config"]["update.profile.on.first.login"] = "off"
+    put = await env.http.put(f"{base}/config/{review['authenticationConfig']}", json=config, headers=headers)
+    assert put.status_code == 204, put.text

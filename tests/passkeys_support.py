@@ -99,3 +99,15 @@ def is_key_page(page: httpx.Response) -> bool:
         and 'id="authenticateWebAuthnButton"' in page.text
         and 'name="password"' not in page.text
     )
+
+
+async def bind_username_then_password(env: Env, **realm: Any) -> None:
+    """PasskeysUsernameFormTest's flow ``first``: the Cookie, then the Username Form and the Password Form, both
+    REQUIRED, bound as the browser flow with ``realm``'s other changes."""
+    body = {"alias": "first", "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": ""}
+    await admin(env, "POST", f"{AUTH}/flows", body, 201)
+    await add(env, "first", "auth-cookie", ALT)
+    await add_flow(env, "first", "first forms", ALT)
+    await add(env, "first forms", "auth-username-form", REQ)
+    await add(env, "first forms", "auth-password-form", REQ)
+    await admin(env, "PUT", ADMIN, {"browserFlow": "first", **realm}, 204)
