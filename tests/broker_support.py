@@ -9,7 +9,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
@@ -178,8 +178,12 @@ async def signs_in_by_hint(broker: Broker) -> None:
 
 async def broker_tokens(http: httpx.AsyncClient, username: str = "alice", **params: str) -> dict[str, Any]:
     """``username`` in through the provider, straight back to the app (no first-login page): its token response."""
-    done = await broker_login(http, username, **params)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+    return await code_tokens(http, await broker_login(http, username, **params))
+
+
+async def code_tokens(http: httpx.AsyncClient, done: httpx.Response) -> dict[str, Any]:
+    """``done``, the app's redirect with a code, redeemed by ``app``: its token response."""
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
     data = {
         "grant_type": "authorization_code",
         "code": query(done.headers["location"])["code"],
@@ -227,6 +231,16 @@ async def user_named(env: Env, username: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+async def alice_after_login(broker: Broker) -> dict[str, Any]:
+    """alice in through the provider in a fresh browser, back at the app: her representation (the admin API's)."""
+    async with browser(broker) as http:
+        done = await broker_login(http)
+    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
+    user = await user_named(broker.env, "alice")
+    assert user is not None
+    return user
+
+
 async def links(env: Env, user_id: str) -> list[str]:
     got = (await admin(env, "GET", f"/admin/realms/test/users/{user_id}/federated-identity", status=200)).json()
     return [link["identityProvider"] for link in got]
@@ -252,3 +266,34 @@ async def signs_in_linked(broker: Broker, username: str) -> None:
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
     user = await user_named(broker.env, username)
     assert user is not None and await links(broker.env, user["id"]) == [ALIAS]
+
+
+SECOND = "second-identity-provider"
+
+
+async def second_provider(env: Env) -> None:
+    """OrganizationMemberIdpLinkTest.addSecondIdp: an OpenID Connect provider of realm ``test``, in no
+    organization."""
+    config = {
+        "clientId": "dummy",
+        "clientSecret": "dummy",
+        "authorizationUrl": "http://localhost/dummy/auth",
+        "tokenUrl": "http://localhost/dummy/token",
+    }
+    rep = {"alias": SECOND, "providerId": "oidc", "enabled": True, "config": config}
+    await admin(env, "POST", "/admin/realms/test/identity-provider/instances", rep, 201)
+
+
+async def review_off(broker: Broker) -> None:
+    """The first broker login flow's Review Profile execution set to ``off``, as the admin console sets it."""
+    env = broker.env
+    headers = await env.admin_headers()
+    base = "/admin/realms/test/authentication"
+    rows = (
+        await env.http.get(f"{base}/flows/{quote('first broker login', safe='')}/executions", headers=headers)
+    ).json()
+    [review] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
+    config = (await env.http.get(f"{base}/config/{review['authenticationConfig']}", headers=headers)).json()
+    config["config"]["update.profile.on.first.login"] = "off"
+    put = await env.http.put(f"{base}/config/{review['authenticationConfig']}", json=config, headers=headers)
+    assert put.status_code == 204, put.text

@@ -274,3 +274,37 @@ async def fail_login_by_not_following_pkce(env: Env, client_id: str, **params: s
     assert back["error_description"] == "Missing parameter: code_challenge_method", back
     (event, *_) = await get(env, "/events", type="LOGIN_ERROR", client=client_id)
     assert event["details"]["client_policy_error_detail"] == "Missing parameter: code_challenge_method", event
+
+
+# --- The admin API's client policies (AdminRoleMappingClientPolicyTest, AdminScopeMappingClientPolicyTest,
+# AdminClientCertificateClientPolicyTest): a refusal, the condition they share, the objects they make
+
+REJECTED = {"error": "invalid_request", "error_description": "Request not allowed"}
+BY_ADMIN = condition("client-updater-context", {"update-client-source": ["ByAuthenticatedUser"]})
+
+
+async def created_id(env: Env, path: str, rep: dict[str, Any]) -> str:
+    """``rep`` POSTed to realm ``test``'s admin ``path`` (201); the new object's id."""
+    response = await call(env, "POST", path, rep)
+    assert response.status_code == 201, response.text
+    return str(response.headers["location"]).rsplit("/", 1)[-1]
+
+
+async def new_client(env: Env, name: str, protocol: str = "openid-connect", public: bool = True) -> str:
+    return await created_id(env, "/clients", {"clientId": suffixed(name), "protocol": protocol, "publicClient": public})
+
+
+async def new_realm_role(env: Env, name: str) -> dict[str, Any]:
+    role = suffixed(name)
+    assert (await call(env, "POST", "/roles", {"name": role})).status_code == 201
+    return dict(await get(env, f"/roles/{role}"))
+
+
+async def new_client_role(env: Env, cid: str, name: str) -> dict[str, Any]:
+    role = suffixed(name)
+    assert (await call(env, "POST", f"/clients/{cid}/roles", {"name": role})).status_code == 201
+    return dict(await get(env, f"/clients/{cid}/roles/{role}"))
+
+
+async def role_names(env: Env, path: str) -> set[str]:
+    return {r["name"] for r in await get(env, path)}

@@ -2,7 +2,8 @@
 subclasses CustomAuthFlowOTPTest, CustomAuthFlowOTPProxyTrustedAllowTest, CustomAuthFlowOTPProxyTrustedDenyTest):
 ``setConditionalOTPForm`` (a top-level flow of the username and password form and ``auth-conditional-otp-form``,
 both REQUIRED, bound as the browser flow, the form's config set), ``configureOTP`` and the OTP role and group.
-The module set-up is otp_port's: realm ``test`` imported once, the user made anew for each test."""
+The module set-up is otp_port's: realm ``test`` imported once, the user made anew for each test; a port takes the
+fixtures ``otp_realm`` and ``otp_users`` from here."""
 
 from __future__ import annotations
 
@@ -10,17 +11,40 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from browser_flow import code_from
 from flow_builder import AUTH, REQ, add, admin, executions
 from keycloak_port import get, post, put, user_id
-from otp_port import USER, configure, is_config_totp_page, login, open_login, totp, totp_secret
+from otp_port import (
+    USER,
+    configure,
+    element_text,
+    is_config_totp_page,
+    is_login_totp_page,
+    login,
+    open_login,
+    realm_rep,
+    totp,
+    totp_secret,
+    user_rep,
+)
 from wire_env import Env
 
 FLOW = "ConditionalOTPFlow"
 PROVIDER = "auth-conditional-otp-form"
 HOST = "Host: localhost"  # the test client's requests (``"Host: localhost:" + authServerPort()``)
 OTP_ROLE, OTP_GROUP = "otp_role", "otp_group"
+
+
+@pytest.fixture(scope="module")
+def otp_realm() -> dict[str, Any]:
+    return realm_rep()
+
+
+@pytest.fixture
+def otp_users() -> list[dict[str, Any]]:
+    return [user_rep()]
 
 
 async def set_conditional_otp_form(env: Env, config: dict[str, str] | None) -> None:
@@ -74,6 +98,14 @@ async def configure_otp(env: Env) -> None:
     await post(env, f"/users/{uid}/logout", None)
     env.http.cookies.clear()
     assert (await get(env, f"/users/{uid}"))["requiredActions"] == []
+
+
+async def otp_forced(env: Env) -> None:
+    """ "Mobile Authenticator Setup" on the first login, the OTP form once OTP is set up."""
+    assert element_text(await login_page(env), "kc-page-title") == "Mobile Authenticator Setup"
+    env.http.cookies.clear()
+    await configure_otp(env)
+    assert is_login_totp_page(await login_page(env))
 
 
 def signed_in(page: httpx.Response) -> bool:

@@ -2,19 +2,24 @@
 UserSessionLimitsTest, UserSessionLimitsBrowserTest, UserSessionLimitsDirectGrantTest): the realm with the
 ``direct-grant-*`` clients, the browser and direct grant flows holding the limiter (``setupFlows``), the
 limiter's config put back to Keycloak's defaults before each test, ``setAuthenticatorConfigItem`` over the admin
-API and ``assertSessionCount``/``assertClientSessionCount`` over the user's sessions. A port takes the fixtures
-``otp_realm``, ``otp_users``, ``imported``, ``kc`` and ``limited`` from here."""
+API and ``assertSessionCount``/``assertClientSessionCount`` over the user's sessions, and the reset credentials flow
+with the limiter (UserSessionLimitsResetPasswordTest). A port takes the fixtures ``otp_realm``, ``otp_users``,
+``imported``, ``kc`` and ``limited`` from here (all of them, with ``anyio_backend`` and ``shared_env``, in
+``FIXTURES``)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import httpx
 import pytest
 
 import otp_port
+from browser_flow import submit
 from flow_builder import AUTH, REQ, add, admin, bind, executions
-from keycloak_port import get, poll, user_id
+from keycloak_port import get, poll, update_realm, user_id
+from mail_sink import Sink
 from otp_port import APP, login, open_login, user_rep
 from wire_env import Env
 
@@ -28,6 +33,9 @@ BROWSER, DIRECT = "browser session limits", "direct grant session limits"
 DENY, TERMINATE = "Deny new session", "Terminate oldest session"
 DEFAULTS = {"behavior": DENY, "userRealmLimit": "0", "userClientLimit": "1", "errorMessage": ERROR_TO_DISPLAY}
 TOKEN = "/realms/test/protocol/openid-connect/token"
+RESET = "reset credentials session limits"
+RESET_URI = "http://localhost/realms/test/login-actions/reset-credentials"
+SENT = "You should receive an email shortly with further instructions."
 
 
 def direct_client(client_id: str) -> dict[str, Any]:
@@ -69,6 +77,30 @@ async def limited(kc: Env) -> Env:
     return kc
 
 
+async def reset_flow_limited(env: Env, mail: Sink) -> None:
+    """The reset credentials flow copied with the limiter (DEFAULTS: deny, client limit 1) and bound; the realm's
+    mail server the sink."""
+    flows = {f["alias"] for f in (await admin(env, "GET", f"{AUTH}/flows", status=200)).json()}
+    if RESET not in flows:
+        await admin(env, "POST", f"{AUTH}/flows/reset credentials/copy", {"newName": RESET}, 201)
+        await add(env, RESET, LIMITER, REQ, DEFAULTS)
+    await bind(env, "resetCredentialsFlow", RESET)
+    await configure(env, RESET, **DEFAULTS)
+    await update_realm(env, smtpServer=mail.settings())
+    await poll(env)
+
+
+async def ask_reset(env: Env, mail: Sink) -> str:
+    """The reset credentials page opened with no login, the username sent; the mailed link."""
+    page = await env.http.get(RESET_URI)
+    assert page.status_code == 200 and 'id="kc-reset-password-form"' in page.text, page.text[:600]
+    answer = await submit(env.http, page, username=USER)
+    assert answer.status_code == 200 and SENT in html.unescape(answer.text), answer.text[:600]
+    (sent,) = mail.received
+    link: str = sent.link()
+    return link
+
+
 async def configure(env: Env, flow: str, **items: str) -> None:
     """``setAuthenticatorConfigItem``: the limiter's config in ``flow`` with ``items`` put into it."""
     (limiter,) = [e for e in await executions(env, flow) if e.get("providerId") == LIMITER]
@@ -102,3 +134,6 @@ async def session_counts(env: Env, *client_ids: str) -> tuple[int, ...]:
     """``assertSessionCount`` then ``assertClientSessionCount`` of each of ``client_ids``."""
     found = await sessions(env)
     return (len(found), *(sum(c in s["clients"].values() for s in found) for c in client_ids))
+
+
+FIXTURES = (anyio_backend, shared_env, imported, kc, otp_realm, otp_users, limited)

@@ -20,7 +20,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 
+from access_token_realm import set_client_attributes
 from support import token_url
 from wire_env import Env
 
@@ -263,3 +265,15 @@ async def clear_events(env: Env) -> None:
 def aud(token: dict[str, Any]) -> set[str]:
     value = token.get("aud", [])
     return {value} if isinstance(value, str) else set(value)
+
+
+SAME_SESSION_REFRESH = {"standard_token_exchange_enableRefreshRequestedTokenType": "SAME_SESSION"}
+NEW_SESSION_NEEDED = "Refresh token not valid as requested_token_type because creating a new session is needed"
+
+
+@pytest.fixture
+async def te(env: Env) -> Env:
+    """The realm imported, ``requester-client`` allowed a refresh token as requested type (SAME_SESSION)."""
+    await import_realm(env)
+    await set_client_attributes(env, "requester-client", **SAME_SESSION_REFRESH)
+    return env

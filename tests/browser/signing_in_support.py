@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pytest
 from chromium_support import chromium_page
 from playwright.sync_api import CDPSession, Dialog, Page, expect
 
@@ -61,6 +62,13 @@ class DemoBrowser:
 def demo_browser(tmp_path: Path) -> Iterator[DemoBrowser]:
     with demo_server(tmp_path) as server, chromium_page(1100, 800) as page:
         yield DemoBrowser(server, page)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
+    """The demo server and a Chromium page for a test."""
+    with demo_browser(tmp_path) as opened:
+        yield opened
 
 
 def password_form(page: Page) -> None:

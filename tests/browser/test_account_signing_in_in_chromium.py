@@ -6,12 +6,12 @@ asks for the password and then the code."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import signing_in_support
 from playwright.sync_api import Page, expect
-from signing_in_support import DemoBrowser, demo_browser, password_form, sign_out
+from signing_in_support import DemoBrowser, password_form, sign_out
 
 from totp_codes import key_from_shown, totp
 
@@ -20,10 +20,7 @@ HERE = Path(__file__).parent
 SHOTS = HERE.parent / "artifacts" / "screenshots"
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
-    with demo_browser(tmp_path) as opened:
-        yield opened
+demo = signing_in_support.demo
 
 
 def shot(page: Page, name: str) -> None:

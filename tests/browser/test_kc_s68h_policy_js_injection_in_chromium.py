@@ -6,16 +6,13 @@ stays on the server, and the login page lists the label as text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+import signing_in_support
 from playwright.sync_api import Dialog, expect
 from signing_in_support import (
     DemoBrowser,
     credentials,
     demo_admin,
-    demo_browser,
     password_form,
     sign_out,
     virtual_authenticator,
@@ -26,10 +23,7 @@ REDIRECT_SCRIPT = 'required"; window.location.href = "http://www.keycloak.org";"
 LABEL = "label'`;window.prompt(\"another\");'"
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
-    with demo_browser(tmp_path) as opened:
-        yield opened
+demo = signing_in_support.demo
 
 
 def test_script_in_the_entity_name_and_the_label_never_runs(demo: DemoBrowser) -> None:

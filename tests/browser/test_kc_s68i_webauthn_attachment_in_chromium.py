@@ -5,20 +5,15 @@ WebAuthnRegister.PolicyVerifier now requires, and the key is registered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+import signing_in_support
 from playwright.sync_api import expect
-from signing_in_support import DemoBrowser, credentials, demo_admin, demo_browser, password_form, virtual_authenticator
+from signing_in_support import DemoBrowser, credentials, demo_admin, password_form, virtual_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
-    with demo_browser(tmp_path) as opened:
-        yield opened
+demo = signing_in_support.demo
 
 
 def test_a_cross_platform_policy_registers_a_usb_key(demo: DemoBrowser) -> None:

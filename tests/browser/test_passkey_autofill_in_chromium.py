@@ -13,10 +13,10 @@ loads."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+import signing_in_support
 from playwright.sync_api import expect
 from signing_in_support import (
     NO_AUTOFILL,
@@ -24,7 +24,6 @@ from signing_in_support import (
     DemoBrowser,
     credentials,
     demo_admin,
-    demo_browser,
     password_form,
     register_passkey,
     signed_in,
@@ -34,10 +33,7 @@ from signing_in_support import (
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
-    with demo_browser(tmp_path) as opened:
-        yield opened
+demo = signing_in_support.demo
 
 
 @pytest.fixture

@@ -13,16 +13,15 @@ As in test_webauthn_in_chromium.py, the origin is ``http://localhost:<port>``, t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+import signing_in_support
 from playwright.sync_api import Page, expect
 from signing_in_support import (
     DemoAdmin,
     DemoBrowser,
     credentials,
     demo_admin,
-    demo_browser,
     sign_out,
     virtual_authenticator,
 )
@@ -35,10 +34,7 @@ PASSWORDLESS_POLICY = {
 }
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
-    with demo_browser(tmp_path) as opened:
-        yield opened
+demo = signing_in_support.demo
 
 
 @pytest.fixture

@@ -9,16 +9,13 @@ WebAuthn Relying Party id, and the default Relying Party id is the server's host
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+import signing_in_support
 from playwright.sync_api import expect
 from signing_in_support import (
     DemoBrowser,
     credentials,
     demo_admin,
-    demo_browser,
     password_form,
     sign_out,
     virtual_authenticator,
@@ -27,10 +24,7 @@ from signing_in_support import (
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoBrowser]:
-    with demo_browser(tmp_path) as opened:
-        yield opened
+demo = signing_in_support.demo
 
 
 def test_a_user_registers_a_security_key_and_signs_in_with_it(demo: DemoBrowser) -> None:

@@ -5,34 +5,16 @@ request, never a field drawn back as markup."""
 
 from __future__ import annotations
 
-import re
-
 import httpx
 import pytest
 
+import welcome_support
 from support import update_realm
+from welcome_support import CHECKER, master_usernames
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-CHECKER = re.compile(r'name="stateChecker" value="([^"]+)"')
-
-
-@pytest.fixture
-async def empty(env: Env) -> Env:
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("master")
-        assert realm is not None
-        for user in await tx.users.search(realm.id):
-            await tx.users.delete(user.id)
-    return env
-
-
-async def master_usernames(env: Env) -> list[str]:
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("master")
-        assert realm is not None
-        return [user.username for user in await tx.users.search(realm.id)]
+empty = welcome_support.empty
 
 
 async def checker(http: httpx.AsyncClient) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from broker_support import ALIAS, served
+from broker_support import ALIAS, SECOND, second_provider, served
 from flow_builder import admin
-from hostile_s68n_support import SECOND, USERS, link_aliases, managed_alice, second_provider
+from hostile_s68n_support import USERS, link_aliases, managed_alice
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio

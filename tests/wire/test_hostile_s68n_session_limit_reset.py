@@ -12,19 +12,12 @@ import pytest
 import session_limits_port
 from browser_flow import start, submit
 from flow_builder import admin
-from hostile_s68n_support import ask_reset, reset_flow_limited
 from mail_sink import Sink
-from session_limits_port import sessions
+from session_limits_port import ask_reset, reset_flow_limited, sessions
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env = session_limits_port.anyio_backend, session_limits_port.shared_env
-imported, kc = session_limits_port.imported, session_limits_port.kc
-otp_realm, otp_users, limited = (
-    session_limits_port.otp_realm,
-    session_limits_port.otp_users,
-    session_limits_port.limited,
-)
+anyio_backend, shared_env, imported, kc, otp_realm, otp_users, limited = session_limits_port.FIXTURES
 
 OTHER = "other-user@localhost"
 ACCOUNT = "http://localhost/realms/test/account/"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from browser_flow import start
-from hostile_s68n_support import PASSKEY, bind_choice_flow, is_register_page, login_user
+from hostile_s68n_support import is_register_page, login_user
+from passkeys_support import PASSKEY, bind_choice_flow
 from support import seed_login_realm
 from wire_env import Env
 
@@ -19,7 +20,7 @@ PASSWORDLESS = "webauthn-register-passwordless"
 @pytest.fixture
 async def aia(env: Env) -> Env:
     await seed_login_realm(env.db, env.clock, events=True)
-    await bind_choice_flow(env, PASSKEY)
+    await bind_choice_flow(env, PASSKEY, "s68n")
     await login_user(env)
     return env
 

@@ -9,8 +9,8 @@ import pytest
 
 from browser_flow import is_password_page, submit
 from flow_builder import ADMIN, admin
-from hostile_s68n_support import after_username, bind_choice_flow, is_key_page, page_url, register_key
-from passkeys_support import user_id
+from hostile_s68n_support import page_url
+from passkeys_support import after_username, bind_choice_flow, is_key_page, register_key, user_id
 from support import seed_login_realm
 from webauthn_port import SoftKey
 from wire_env import Env
@@ -27,7 +27,7 @@ async def keyed(env: Env) -> Env:
 async def _key_first(env: Env) -> str:
     """user1 with a password and a security key moved first; the key's credential id."""
     await register_key(env, SoftKey())
-    await bind_choice_flow(env)
+    await bind_choice_flow(env, alias="s68n")
     uid = await user_id(env)
     stored = (await admin(env, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
     key_id = str(next(c["id"] for c in stored if c["type"] == "webauthn"))

@@ -7,28 +7,19 @@ the default outcome (oauth/conditional_otp.py). Keycloak compiles the pattern on
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
 
+import conditional_otp_port
 import otp_port
 from conditional_otp_port import login_page, set_conditional_otp_form, signed_in
-from otp_port import is_config_totp_page, login, open_login, realm_rep, user_rep
+from otp_port import is_config_totp_page, login, open_login
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
 imported, kc = otp_port.imported, otp_port.kc
-
-
-@pytest.fixture(scope="module")
-def otp_realm() -> dict[str, Any]:
-    return realm_rep()
-
-
-@pytest.fixture
-def otp_users() -> list[dict[str, Any]]:
-    return [user_rep()]
+otp_realm, otp_users = conditional_otp_port.otp_realm, conditional_otp_port.otp_users
 
 
 async def test_a_backtracking_pattern_on_a_crafted_header_matches_nothing(kc: Env) -> None:

@@ -10,10 +10,9 @@ Keycloak accepts; the port sets the OTP Form first, reaching the same flow."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+import conditional_otp_port
 import otp_port
 from browser_flow import code_from, submit
 from flow_builder import REQ, executions, set_requirement
@@ -25,27 +24,16 @@ from otp_port import (
     is_login_totp_page,
     login,
     open_login,
-    realm_rep,
     totp,
     totp_secret,
-    user_rep,
 )
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
 imported, kc = otp_port.imported, otp_port.kc
+otp_realm, otp_users = conditional_otp_port.otp_realm, conditional_otp_port.otp_users
 TWO_FA = "Browser - Conditional 2FA"
-
-
-@pytest.fixture(scope="module")
-def otp_realm() -> dict[str, Any]:
-    return realm_rep()
-
-
-@pytest.fixture
-def otp_users() -> list[dict[str, Any]]:
-    return [user_rep()]
 
 
 async def require_otp(env: Env) -> None:

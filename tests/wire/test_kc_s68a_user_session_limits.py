@@ -23,13 +23,7 @@ from session_limits_port import DIRECT, TERMINATE, configure, password_grant, se
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env = session_limits_port.anyio_backend, session_limits_port.shared_env
-imported, kc = session_limits_port.imported, session_limits_port.kc
-otp_realm, otp_users, limited = (
-    session_limits_port.otp_realm,
-    session_limits_port.otp_users,
-    session_limits_port.limited,
-)
+anyio_backend, shared_env, imported, kc, otp_realm, otp_users, limited = session_limits_port.FIXTURES
 
 DG1, DG2, DG3 = "direct-grant-1", "direct-grant-2", "direct-grant-3"
 

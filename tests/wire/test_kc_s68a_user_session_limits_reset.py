@@ -10,15 +10,13 @@ event of the link's handler does in Doorkeep (the Java test does not assert it).
 
 from __future__ import annotations
 
-import html
-
 import httpx
 import pytest
 
 import session_limits_port
 from browser_flow import start, submit
-from flow_builder import AUTH, REQ, add, admin, bind
-from keycloak_port import poll, update_realm
+from flow_builder import AUTH, add, admin, bind
+from keycloak_port import poll
 from login_test_realm import error_page_text
 from mail_sink import Sink
 from session_limits_port import (
@@ -26,42 +24,30 @@ from session_limits_port import (
     ERROR_TO_DISPLAY,
     LIMITER,
     PASSWORD,
+    RESET,
+    RESET_URI,
     TERMINATE,
     USER,
+    ask_reset,
     browser_login,
     configure,
+    reset_flow_limited,
     sessions,
 )
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env = session_limits_port.anyio_backend, session_limits_port.shared_env
-imported, kc = session_limits_port.imported, session_limits_port.kc
-otp_realm, otp_users, limited = (
-    session_limits_port.otp_realm,
-    session_limits_port.otp_users,
-    session_limits_port.limited,
-)
+anyio_backend, shared_env, imported, kc, otp_realm, otp_users, limited = session_limits_port.FIXTURES
 
-RESET = "reset credentials session limits"
 BASE = "http://localhost"
 ACCOUNT = f"{BASE}/realms/test/account/"
-RESET_URI = f"{BASE}/realms/test/login-actions/reset-credentials"
-SENT = "You should receive an email shortly with further instructions."
 
 
 @pytest.fixture
 async def resetting(limited: Env, mail: Sink) -> Env:
     """``setupFlows``: the reset credentials flow with the limiter (DEFAULTS: deny, client limit 1), the realm's
     mail server the sink."""
-    flows = {f["alias"] for f in (await admin(limited, "GET", f"{AUTH}/flows", status=200)).json()}
-    if RESET not in flows:
-        await admin(limited, "POST", f"{AUTH}/flows/reset credentials/copy", {"newName": RESET}, 201)
-        await add(limited, RESET, LIMITER, REQ, DEFAULTS)
-    await bind(limited, "resetCredentialsFlow", RESET)
-    await configure(limited, RESET, **DEFAULTS)
-    await update_realm(limited, smtpServer=mail.settings())
-    await poll(limited)
+    await reset_flow_limited(limited, mail)
     return limited
 
 
@@ -69,16 +55,6 @@ async def account_login(env: Env) -> httpx.Response:
     """``oauth.client("account"); oauth.doLogin(username, password)``."""
     page = await start(env.http, "test", "account", redirect_uri=ACCOUNT)
     return await submit(env.http, page, username=USER, password=PASSWORD)
-
-
-async def ask_reset(env: Env, mail: Sink) -> str:
-    """The reset credentials page opened with no login, the username sent; the mailed link."""
-    page = await env.http.get(RESET_URI)
-    assert page.status_code == 200 and 'id="kc-reset-password-form"' in page.text, page.text[:600]
-    answer = await submit(env.http, page, username=USER)
-    assert answer.status_code == 200 and SENT in html.unescape(answer.text), answer.text[:600]
-    (sent,) = mail.received
-    return sent.link()
 
 
 def is_update_password_page(page: httpx.Response) -> bool:

@@ -128,17 +128,23 @@ def _provider_already_logged_in(broker: Broker, found: list[tuple[str, str | Non
     assert "consent" not in details and "code_id" not in details, details  # removeDetail(CONSENT), (CODE_ID)
 
 
+async def _password_after_both_expired(env: Env, broker: Broker) -> tuple[httpx.Response, int]:
+    """Tab 1 at the provider's form, tab 2 started, both expired, tab 2 logged in, the events cleared; then tab 1's
+    password posted and followed: the page it ends on and the events' start."""
+    async with browser(broker) as http:
+        form = await _at_provider_form(http, await start_login(http))
+        tab2 = await start_login(http)
+        env.clock.advance(FAR)
+        await _tab2_logs_in_after_timeout(http, tab2)
+        since = _cleared(env)
+        return await _follow_here(http, await _post_password(http, form)), since
+
+
 async def test_login_expired_in_both_consumer_and_provider(env: Env) -> None:
     """..._loginExpiredInBothConsumerAndProvider."""
     async with served(env) as broker:
         await _configured(broker)
-        async with browser(broker) as http:
-            form = await _at_provider_form(http, await start_login(http))
-            tab2 = await start_login(http)
-            env.clock.advance(FAR)
-            await _tab2_logs_in_after_timeout(http, tab2)
-            since = _cleared(env)
-            answer = await _follow_here(http, await _post_password(http, form))
+        answer, since = await _password_after_both_expired(env, broker)
         _already_logged_in_at_client(answer)
         _provider_already_logged_in(broker, await _events(env, "provider", since))
         consumer = [(t, e, d) for t, e, d in await _events(env, "test", since)]
@@ -153,13 +159,7 @@ async def test_login_expired_in_both_requires_short_state_parameter(env: Env) ->
     """..._loginExpiredInBothConsumerAndProvider_requiresShortStateParameter."""
     async with served(env) as broker:
         await _configured(broker, requiresShortStateParameter="true")
-        async with browser(broker) as http:
-            form = await _at_provider_form(http, await start_login(http))
-            tab2 = await start_login(http)
-            env.clock.advance(FAR)
-            await _tab2_logs_in_after_timeout(http, tab2)
-            since = _cleared(env)
-            page = await _follow_here(http, await _post_password(http, form))
+        page, since = await _password_after_both_expired(env, broker)
         assert page.status_code == 200 and "You are already logged in." in page.text, page.text[:1500]
         _provider_already_logged_in(broker, await _events(env, "provider", since))
         consumer = [(t, e, d) for t, e, d in await _events(env, "test", since)]

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, served, user_named
-from browser_flow import REDIRECT
+from broker_support import ALIAS, Broker, alice_after_login, served
 from flow_builder import admin
 from support import update_user
 from wire_env import Env
@@ -50,11 +49,7 @@ async def _importer(broker: Broker, sync_mode: str) -> None:
 
 
 async def _mapped_after_login(broker: Broker) -> Any:
-    async with browser(broker) as http:
-        done = await broker_login(http)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
-    user = await user_named(broker.env, "alice")
-    assert user is not None
+    user = await alice_after_login(broker)
     return (user.get("attributes") or {}).get(MAPPED)
 
 

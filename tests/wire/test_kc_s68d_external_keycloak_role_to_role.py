@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from admin_support import mapped
-from broker_support import ALIAS, Broker, broker_login, browser, served, user_named
-from browser_flow import REDIRECT
+from broker_support import ALIAS, Broker, alice_after_login, served
 from flow_builder import admin
 from wire_env import Env
 
@@ -40,11 +39,7 @@ async def _mapper(broker: Broker, sync_mode: str) -> None:
 
 
 async def _has_local_role(broker: Broker) -> bool:
-    async with browser(broker) as http:
-        done = await broker_login(http)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
-    user = await user_named(broker.env, "alice")
-    assert user is not None
+    user = await alice_after_login(broker)
     return LOCAL in await mapped(broker.env, "test", user["id"])
 
 

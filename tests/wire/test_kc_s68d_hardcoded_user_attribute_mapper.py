@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, served, user_named
-from browser_flow import REDIRECT
+from broker_support import ALIAS, Broker, alice_after_login, served
 from flow_builder import admin
 from wire_env import Env
 
@@ -26,15 +25,6 @@ async def _mapper(broker: Broker, sync_mode: str) -> None:
     await admin(broker.env, "POST", MAPPERS, rep | {"identityProviderAlias": ALIAS, "config": config}, status=201)
 
 
-async def _login(broker: Broker) -> dict[str, Any]:
-    async with browser(broker) as http:
-        done = await broker_login(http)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
-    user = await user_named(broker.env, "alice")
-    assert user is not None
-    return user
-
-
 def _assigned(user: dict[str, Any]) -> bool:
     return (user.get("attributes") or {}).get(ATTRIBUTE) == [VALUE]
 
@@ -45,13 +35,13 @@ async def _twice(env: Env, sync_mode: str, *, later: bool) -> bool:
         await broker.add_provider()
         if not later:
             await _mapper(broker, sync_mode)
-        user = await _login(broker)
+        user = await alice_after_login(broker)
         assert _assigned(user) is not later
         if later:
             await _mapper(broker, sync_mode)
         cleared = {**user, "attributes": {}}
         await admin(env, "PUT", f"/admin/realms/test/users/{user['id']}", cleared, status=204)
-        return _assigned(await _login(broker))
+        return _assigned(await alice_after_login(broker))
 
 
 async def test_add_hardcoded_attribute_on_first_login(env: Env) -> None:
@@ -59,7 +49,7 @@ async def test_add_hardcoded_attribute_on_first_login(env: Env) -> None:
     async with served(env) as broker:
         await broker.add_provider()
         await _mapper(broker, "IMPORT")
-        assert _assigned(await _login(broker))
+        assert _assigned(await alice_after_login(broker))
 
 
 async def test_added_later_in_force_mode_the_attribute_is_set(env: Env) -> None:

@@ -5,12 +5,10 @@ as for a missing username); a username of exactly 255 characters creates the use
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, served
+from broker_support import ALIAS, Broker, broker_login, browser, review_off, served
 from browser_flow import REDIRECT
 from wire_env import Env
 
@@ -27,21 +25,6 @@ async def username_template(broker: Broker, name: str, template: str) -> None:
     rep = {"name": name, "identityProviderMapper": "oidc-username-idp-mapper", "config": config}
     made = await broker.env.http.post(MAPPERS, json=rep, headers=await broker.env.admin_headers())
     assert made.status_code == 201, made.text
-
-
-async def review_off(broker: Broker) -> None:
-    """The first broker login flow's Review Profile execution set to ``off``."""
-    env = broker.env
-    headers = await env.admin_headers()
-    base = f"{ADMIN}/authentication"
-    rows = (
-        await env.http.get(f"{base}/flows/{quote('first broker login', safe='')}/executions", headers=headers)
-    ).json()
-    [review] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
-    config = (await env.http.get(f"{base}/config/{review['authenticationConfig']}", headers=headers)).json()
-    config["config"]["update.profile.on.first.login"] = "off"
-    put = await env.http.put(f"{base}/config/{review['authenticationConfig']}", json=config, headers=headers)
-    assert put.status_code == 204, put.text
 
 
 async def usernames(env: Env) -> list[str]:

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, served, user_named
-from browser_flow import REDIRECT
+from broker_support import ALIAS, Broker, alice_after_login, served
 from flow_builder import admin
 from wire_env import Env
 
@@ -61,15 +60,6 @@ async def _json_mapper(broker: Broker, sync_mode: str) -> None:
     await admin(broker.env, "POST", MAPPERS, rep | {"identityProviderAlias": ALIAS}, status=201)
 
 
-async def _login(broker: Broker) -> dict[str, Any]:
-    async with browser(broker) as http:
-        done = await broker_login(http)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
-    user = await user_named(broker.env, "alice")
-    assert user is not None
-    return user
-
-
 async def _twice(env: Env, sync_mode: str, *, later: bool, claim: str = "test", value: str = "value") -> Any:
     """loginAsUserTwiceWithMapper: the attribute after the second login (None when the user has none)."""
     async with served(env) as broker:
@@ -77,13 +67,13 @@ async def _twice(env: Env, sync_mode: str, *, later: bool, claim: str = "test", 
         await _provider_claim(broker)
         if not later:
             await _json_mapper(broker, sync_mode)
-        first = await _login(broker)
+        first = await alice_after_login(broker)
         assert (first.get("attributes") or {}).get(ATTRIBUTE) == (None if later else ["value"])
         if later:
             await _json_mapper(broker, sync_mode)
         else:
             await _update_claim_sent(broker, claim, value)
-        second = await _login(broker)
+        second = await alice_after_login(broker)
         return (second.get("attributes") or {}).get(ATTRIBUTE)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from broker_support import ALIAS, Broker, browser, hinted_login, served, signs_in_by_hint
+from broker_support import ALIAS, SECOND, Broker, browser, hinted_login, second_provider, served, signs_in_by_hint
 from browser_flow import REDIRECT, form_action, form_fields, start
 from flow_builder import admin
 from support import password_grant
@@ -24,7 +24,6 @@ REALM = "/admin/realms/test"
 ORGS = f"{REALM}/organizations"
 USERS = f"{REALM}/users"
 ACCOUNT = "/realms/test/account"
-SECOND = "second-identity-provider"
 MANAGED_REFUSED = {"errorMessage": "A managed member of an organization cannot be linked to another identity provider"}
 BOUND = {"errorMessage": "You cannot remove the link to an identity provider associated with an organization."}
 
@@ -35,18 +34,6 @@ async def _organization(env: Env) -> str:
     body = {"name": "testorg", "alias": "testorg", "domains": [{"name": "example.org"}]}
     made = await admin(env, "POST", ORGS, body, 201)
     return str(made.headers["location"].rsplit("/", 1)[1])
-
-
-async def _second_provider(env: Env) -> None:
-    """OrganizationMemberIdpLinkTest.addSecondIdp: an OpenID Connect provider of the realm, in no organization."""
-    config = {
-        "clientId": "dummy",
-        "clientSecret": "dummy",
-        "authorizationUrl": "http://localhost/dummy/auth",
-        "tokenUrl": "http://localhost/dummy/token",
-    }
-    rep = {"alias": SECOND, "providerId": "oidc", "enabled": True, "config": config}
-    await admin(env, "POST", f"{REALM}/identity-provider/instances", rep, 201)
 
 
 async def _user_id(env: Env, username: str) -> str:
@@ -83,7 +70,7 @@ async def test_admin_cannot_add_federated_identity_to_managed_member(env: Env) -
     MANAGED member is 400 (Keycloak asserts the status only; the message is Doorkeep's) and stores nothing."""
     async with served(env) as broker:
         _, alice = await _managed_alice(broker)
-        await _second_provider(env)
+        await second_provider(env)
         link = {"userId": "external-user-id", "userName": "external-username"}
         refused = await admin(env, "POST", f"{USERS}/{alice}/federated-identity/{SECOND}", link, 400)
         assert refused.json() == MANAGED_REFUSED
@@ -96,7 +83,7 @@ async def test_account_linked_accounts_returns_empty_for_managed_member(env: Env
     still lists the organization's provider; a user of no organization is offered the realm's provider."""
     async with served(env) as broker:
         _, alice = await _managed_alice(broker)
-        await _second_provider(env)
+        await second_provider(env)
         headers = await _account_headers(env, alice, "alice")
         available = await env.http.get(f"{ACCOUNT}/linked-accounts?linked=false", headers=headers)
         assert (available.status_code, available.json()) == (200, [])
@@ -117,7 +104,7 @@ async def test_unmanaged_member_can_link_additional_idp(env: Env) -> None:
         made = await admin(env, "POST", USERS, user, 201)
         user_id = made.headers["location"].rsplit("/", 1)[1]
         await admin(env, "POST", f"{ORGS}/{org}/members", user_id, 201)
-        await _second_provider(env)
+        await second_provider(env)
         link = {"userId": "external-user-id", "userName": "external-username"}
         await admin(env, "POST", f"{USERS}/{user_id}/federated-identity/{SECOND}", link, 204)
         assert await _links(env, user_id) == [
@@ -186,7 +173,7 @@ async def test_managed_member_gets_no_legacy_link_uri(env: Env) -> None:
     federatedIdentityBoundOrganization text; a user of no organization gets the URL."""
     async with served(env) as broker:
         _, alice = await _managed_alice(broker)
-        await _second_provider(env)
+        await second_provider(env)
         where = f"{ACCOUNT}/linked-accounts/{SECOND}?redirectUri=http://127.0.0.1:9999/"
         refused = await env.http.get(where, headers=await _account_headers(env, alice, "alice"))
         assert (refused.status_code, refused.json()) == (400, BOUND)

@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, provider_login, query, served, start_login
-from browser_flow import REDIRECT, form_action, form_fields
+from broker_support import ALIAS, Broker, browser, code_tokens, provider_login, served, start_login
+from browser_flow import form_action, form_fields
 from flow_builder import admin
 from support import claims, update_user
 from wire_env import Env
@@ -58,28 +58,13 @@ def _to_broker(answer: httpx.Response, alias: str) -> bool:
     return answer.status_code == 303 and location.split("?")[0].endswith(f"/realms/test/broker/{alias}/login")
 
 
-async def _code_tokens(http: httpx.AsyncClient, done: httpx.Response) -> dict[str, Any]:
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
-    data = {
-        "grant_type": "authorization_code",
-        "code": query(done.headers["location"])["code"],
-        "client_id": "app",
-        "client_secret": "secret",
-        "redirect_uri": REDIRECT,
-    }
-    answer = await http.post("/realms/test/protocol/openid-connect/token", data=data)
-    assert answer.status_code == 200, answer.text
-    found: dict[str, Any] = answer.json()
-    return found
-
-
 async def _signed_in_through(http: httpx.AsyncClient, typed: str, alias: str = ALIAS) -> dict[str, Any]:
     """The typed address sent to ``alias``, alice at the provider realm, the code's access token claims."""
     answer = await _typed(http, typed, scope="openid organization:*")
     assert _to_broker(answer, alias), answer.text[:800]
     to_provider = await http.get(answer.headers["location"])
     done = await http.get(await provider_login(http, to_provider))
-    return claims((await _code_tokens(http, done))["access_token"])
+    return claims((await code_tokens(http, done))["access_token"])
 
 
 @pytest.mark.parametrize(
@@ -123,7 +108,7 @@ async def test_auth_note_preserved_overrides_email_domain(env: Env) -> None:
             assert refused.status_code == 200 and MISMATCH in refused.text, refused.text[:800]
             fields = {**form_fields(refused.text), "firstName": "New", "lastName": "User"}
             done = await http.post(form_action(refused.text), data={**fields, "email": "newuser@orgb.org"})
-            organization = claims((await _code_tokens(http, done))["access_token"])["organization"]
+            organization = claims((await code_tokens(http, done))["access_token"])["organization"]
         assert organization == ["org-b"], organization
 
 

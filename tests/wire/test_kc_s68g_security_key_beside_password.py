@@ -7,60 +7,23 @@ before; the passwordless variant (test_passkey_or_password.py) already ran."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from browser_flow import code_from, is_password_page, is_username_page, start, submit
-from flow_builder import ADMIN, ALT, AUTH, REQ, add, add_flow, admin, events, executions
-from passkeys_support import register_passkey, user_id
+from browser_flow import code_from, is_password_page, submit
+from flow_builder import ADMIN, admin, events
+from passkeys_support import KEY, PASSWORD, after_username, bind_choice_flow, is_key_page, register_key, user_id
 from recovery_flow import choose, listed, try_another_way, try_another_way_action
 from support import seed_login_realm, seed_user
 from webauthn_port import SoftKey, page_options
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-KEY, PASSWORD = "webauthn-authenticator", "auth-password-form"
-CHOICE = "aia choice"
 
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
     await seed_login_realm(env.db, env.clock, events=True)
     return env
-
-
-async def register_key(env: Env, key: SoftKey, username: str = "user1") -> None:
-    """``username`` registers ``key`` as a two-factor security key (the webauthn-register required action)."""
-    await register_passkey(env, key, username, action="webauthn-register")
-
-
-async def bind(env: Env) -> dict[str, str]:
-    """The flow bound as the browser flow; the ids of the two ALTERNATIVE executions by provider."""
-    body = {"alias": "aia", "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": ""}
-    await admin(env, "POST", f"{AUTH}/flows", body, 201)
-    await add(env, "aia", "auth-cookie", ALT)
-    await add_flow(env, "aia", "aia forms", ALT)
-    await add(env, "aia forms", "auth-username-form", REQ)
-    await add_flow(env, "aia forms", CHOICE, REQ)
-    await add(env, CHOICE, PASSWORD, ALT)
-    await add(env, CHOICE, KEY, ALT)
-    await admin(env, "PUT", ADMIN, {"browserFlow": "aia"}, 204)
-    return {e["providerId"]: e["id"] for e in await executions(env, CHOICE) if e.get("providerId")}
-
-
-async def after_username(env: Env, username: str = "user1") -> httpx.Response:
-    env.http.cookies.clear()
-    page = await start(env.http, "test", "app")
-    assert is_username_page(page), page.text[:300]
-    return await submit(env.http, page, username=username)
-
-
-def is_key_page(page: httpx.Response) -> bool:
-    return (
-        page.status_code == 200
-        and 'id="authenticateWebAuthnButton"' in page.text
-        and 'name="password"' not in page.text
-    )
 
 
 async def key_logins(env: Env) -> list[str | None]:
@@ -70,7 +33,7 @@ async def key_logins(env: Env) -> list[str | None]:
 async def test_a_user_without_a_key_gets_the_password_page_alone(realm: Env) -> None:
     """The flow binds (it was a 400 naming the sub-flow); a user holding only a password: the password page without
     "Try Another Way", and the password signs in."""
-    await bind(realm)
+    await bind_choice_flow(realm)
     page = await after_username(realm)
     assert is_password_page(page) and try_another_way_action(page) is None
     assert "code" in code_from(await submit(realm.http, page, password="password"))
@@ -83,7 +46,7 @@ async def test_the_password_first_then_another_way_to_the_security_key(realm: En
     ``credential_type`` ``webauthn``."""
     key = SoftKey()
     await register_key(realm, key)
-    ids = await bind(realm)
+    ids = await bind_choice_flow(realm)
     page = await after_username(realm)
     assert is_password_page(page) and try_another_way_action(page) is not None
     assert listed(await try_another_way(realm, page)) == [
@@ -101,7 +64,7 @@ async def test_a_key_moved_first_asks_first(realm: Env) -> None:
     username, with the link to the password."""
     key = SoftKey()
     await register_key(realm, key)
-    ids = await bind(realm)
+    ids = await bind_choice_flow(realm)
     uid = await user_id(realm)
     stored = (await admin(realm, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
     key_id = next(c["id"] for c in stored if c["type"] == "webauthn")
@@ -122,7 +85,7 @@ async def test_another_users_key_is_refused(realm: Env) -> None:
     mine, theirs = SoftKey(), SoftKey()
     await register_key(realm, mine)
     await register_key(realm, theirs, "user2")
-    ids = await bind(realm)
+    ids = await bind_choice_flow(realm)
     page = await choose(realm, await try_another_way(realm, await after_username(realm)), ids[KEY])
     assert is_key_page(page)
     refused = await submit(realm.http, page, **theirs.get(page_options(page.text)["challenge"]))
@@ -134,7 +97,7 @@ async def test_another_users_key_is_refused(realm: Env) -> None:
 async def test_the_keys_execution_for_a_user_without_a_key_ends_the_login(realm: Env) -> None:
     """Hostile: the key's execution posted by a user who has no key (never offered): Keycloak's "Requested
     authentication execution is not allowed", the 400 page, a LOGIN_ERROR."""
-    ids = await bind(realm)
+    ids = await bind_choice_flow(realm)
     page = await after_username(realm)
     refused = await submit(realm.http, page, authenticationExecution=ids[KEY])
     assert refused.status_code == 400
@@ -148,7 +111,7 @@ async def test_the_key_as_first_factor_leaves_an_expired_password_alone(realm: E
     the password picked instead asks for a new one."""
     key = SoftKey()
     await register_key(realm, key)
-    ids = await bind(realm)
+    ids = await bind_choice_flow(realm)
     await admin(realm, "PUT", ADMIN, {"passwordPolicy": "forceExpiredPasswordChange(1)"}, 204)
     realm.clock.advance(2 * 86400)
     page = await choose(realm, await try_another_way(realm, await after_username(realm)), ids[KEY])

@@ -197,6 +197,14 @@ async def test_change_authenticator_properties(realm: Env, kind: Kind) -> None:
     assert [e for e in await events(realm, "LOGIN") if e.details.get("credential_type") == kind.credential] == []
 
 
+async def remove_key(env: Env, kind: Kind) -> None:
+    """An admin deletes user1's one credential of ``kind``."""
+    uid = await user_id(env)
+    stored = (await admin(env, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
+    (key_id,) = [c["id"] for c in stored if c["type"] == kind.credential]
+    await admin(env, "DELETE", f"{ADMIN}/users/{uid}/credentials/{key_id}", status=204)
+
+
 async def test_required_action_registration(realm: Env) -> None:
     """WebAuthnPropertyTest.requiredActionRegistration (two-factor only; WebAuthnPwdLessPropertyTest ignores it):
     a registered user's login reaches the WebAuthn page; an admin removes the key meanwhile; the page loaded
@@ -207,10 +215,7 @@ async def test_required_action_registration(realm: Env) -> None:
     await register(realm, kind, SoftKey())
     page = await password_page(realm)
     assert is_authenticate_page(page)
-    uid = await user_id(realm)
-    stored = (await admin(realm, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
-    (key_id,) = [c["id"] for c in stored if c["type"] == kind.credential]
-    await admin(realm, "DELETE", f"{ADMIN}/users/{uid}/credentials/{key_id}", status=204)
+    await remove_key(realm, kind)
 
     refreshed = await realm.http.get(page_url(page))
     assert refreshed.status_code == 200 and 'id="registerWebAuthn"' in refreshed.text, refreshed.text[:400]
@@ -246,10 +251,7 @@ async def test_a_refresh_after_the_key_is_removed_passes_a_conditional_step(real
     await admin(realm, "PUT", ADMIN, {"browserFlow": "browser-webauthn"}, 204)
     page = await password_page(realm)
     assert is_authenticate_page(page)
-    uid = await user_id(realm)
-    stored = (await admin(realm, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
-    (key_id,) = [c["id"] for c in stored if c["type"] == kind.credential]
-    await admin(realm, "DELETE", f"{ADMIN}/users/{uid}/credentials/{key_id}", status=204)
+    await remove_key(realm, kind)
     assert "code" in code_from(await realm.http.get(page_url(page)))
 
 

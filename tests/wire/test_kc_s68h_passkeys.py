@@ -11,8 +11,17 @@ import httpx
 import pytest
 
 from browser_flow import attempted, code_from, start, submit
-from flow_builder import ADMIN, ALT, AUTH, REQ, add, add_flow, add_otp, admin, events, totp
-from passkeys_support import ENTITY, PASSKEYS, autocomplete, login_page, passkey_options, register_passkey, user_id
+from flow_builder import ADMIN, add_otp, admin, events, totp
+from passkeys_support import (
+    ENTITY,
+    PASSKEYS,
+    autocomplete,
+    bind_username_then_password,
+    login_page,
+    passkey_options,
+    register_passkey,
+    user_id,
+)
 from support import seed_login_realm, seed_user
 from webauthn_port import SoftKey, b64url
 from wire_env import Env
@@ -36,13 +45,7 @@ async def realm_with_passkeys(env: Env, key: SoftKey, *, username_form: bool = F
     await admin(env, "PUT", ADMIN, DISCOVERABLE, 204)
     await register_passkey(env, key)
     if username_form:
-        body = {"alias": "first", "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": ""}
-        await admin(env, "POST", f"{AUTH}/flows", body, 201)
-        await add(env, "first", "auth-cookie", ALT)
-        await add_flow(env, "first", "first forms", ALT)
-        await add(env, "first forms", "auth-username-form", REQ)
-        await add(env, "first forms", "auth-password-form", REQ)
-        await admin(env, "PUT", ADMIN, {"browserFlow": "first", **DISCOVERABLE}, 204)
+        await bind_username_then_password(env, **DISCOVERABLE)
     return {e.id for e in await events(env, "LOGIN")}
 
 

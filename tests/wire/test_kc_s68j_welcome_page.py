@@ -14,40 +14,23 @@ first, as the Java ``localAccessNoAdmin`` deletes the bootstrap admin.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import httpx
 import pytest
 
+import welcome_support
 from doorkeep.settings import Settings
 from support import password_grant
+from welcome_support import CHECKER, master_usernames
 from wire_env import Env, client_at, make_env
 
 pytestmark = pytest.mark.anyio
+empty = welcome_support.empty
 
 COOKIE = "WELCOME_STATE_CHECKER"
 NO_CACHE = "no-cache, must-revalidate, no-transform, no-store"
-CHECKER = re.compile(r'name="stateChecker" value="([^"]+)"')
 REMOTE = "192.0.2.60"
-
-
-@pytest.fixture
-async def empty(env: Env) -> Env:
-    """The app with no user in master (localAccessNoAdmin's first step)."""
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("master")
-        assert realm is not None
-        for user in await tx.users.search(realm.id):
-            await tx.users.delete(user.id)
-    return env
-
-
-async def master_usernames(env: Env) -> list[str]:
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("master")
-        assert realm is not None
-        return [user.username for user in await tx.users.search(realm.id)]
 
 
 def set_cookie(response: httpx.Response, name: str) -> dict[str, str] | None:

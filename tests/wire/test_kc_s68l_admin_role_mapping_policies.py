@@ -15,8 +15,20 @@ import pytest
 
 import client_policies_port
 import group_port
-from client_policies_port import apply_executors, condition, executor, realm_fixture, suffixed
-from keycloak_port import get
+from client_policies_port import (
+    BY_ADMIN,
+    REJECTED,
+    apply_executors,
+    condition,
+    created_id,
+    executor,
+    new_client,
+    new_client_role,
+    new_realm_role,
+    realm_fixture,
+    role_names,
+    suffixed,
+)
 from role_port import call
 from wire_env import Env
 
@@ -25,38 +37,9 @@ anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 env = realm_fixture()
 no_policies = client_policies_port.no_policies
 
-REJECTED = {"error": "invalid_request", "error_description": "Request not allowed"}
-BY_ADMIN = condition("client-updater-context", {"update-client-source": ["ByAuthenticatedUser"]})
-
-
-async def _created(env: Env, path: str, rep: dict[str, Any]) -> str:
-    response = await call(env, "POST", path, rep)
-    assert response.status_code == 201, response.text
-    return str(response.headers["location"]).rsplit("/", 1)[-1]
-
 
 async def _user(env: Env, name: str) -> str:
-    return await _created(env, "/users", {"username": suffixed(name), "enabled": True})
-
-
-async def _client(env: Env, name: str, protocol: str = "openid-connect") -> str:
-    return await _created(env, "/clients", {"clientId": suffixed(name), "protocol": protocol, "publicClient": True})
-
-
-async def _realm_role(env: Env, name: str) -> dict[str, Any]:
-    role = suffixed(name)
-    assert (await call(env, "POST", "/roles", {"name": role})).status_code == 201
-    return dict(await get(env, f"/roles/{role}"))
-
-
-async def _client_role(env: Env, cid: str, name: str) -> dict[str, Any]:
-    role = suffixed(name)
-    assert (await call(env, "POST", f"/clients/{cid}/roles", {"name": role})).status_code == 201
-    return dict(await get(env, f"/clients/{cid}/roles/{role}"))
-
-
-async def _names(env: Env, path: str) -> set[str]:
-    return {r["name"] for r in await get(env, path)}
+    return await created_id(env, "/users", {"username": suffixed(name), "enabled": True})
 
 
 async def _map(env: Env, path: str, roles: list[dict[str, Any]], method: str = "POST") -> int:
@@ -69,70 +52,79 @@ async def _refused(env: Env, method: str, path: str, body: Any = None) -> None:
     assert response.json() == REJECTED
 
 
-async def test_reject_realm_role_mapping_add_and_remove(env: Env) -> None:
-    """AdminRoleMappingClientPolicyTest.rejectRealmRoleMappingAddAndRemove"""
-    path = f"/users/{await _user(env, 'realm-role-user')}/role-mappings/realm"
-    to_add, to_remove = await _realm_role(env, "realm-role-add"), await _realm_role(env, "realm-role-remove")
+async def _add_and_remove_refused(env: Env, path: str, to_add: dict[str, Any], to_remove: dict[str, Any]) -> None:
+    """``to_remove`` mapped at ``path``, then every change refused by an administrator: ``to_add`` not added,
+    ``to_remove`` not removed."""
     assert await _map(env, path, [to_remove]) == 204
     await apply_executors(env, executor("reject-request"), conditions=[BY_ADMIN])
 
     await _refused(env, "POST", path, [to_add])
-    assert to_add["name"] not in await _names(env, path)
+    assert to_add["name"] not in await role_names(env, path)
     await _refused(env, "DELETE", path, [to_remove])
-    assert to_remove["name"] in await _names(env, path)
+    assert to_remove["name"] in await role_names(env, path)
+
+
+async def test_reject_realm_role_mapping_add_and_remove(env: Env) -> None:
+    """AdminRoleMappingClientPolicyTest.rejectRealmRoleMappingAddAndRemove"""
+    path = f"/users/{await _user(env, 'realm-role-user')}/role-mappings/realm"
+    to_add, to_remove = await new_realm_role(env, "realm-role-add"), await new_realm_role(env, "realm-role-remove")
+    await _add_and_remove_refused(env, path, to_add, to_remove)
 
 
 async def test_reject_client_role_mapping_add_and_remove(env: Env) -> None:
     """AdminRoleMappingClientPolicyTest.rejectClientRoleMappingAddAndRemove"""
-    cid = await _client(env, "role-mapping-client")
+    cid = await new_client(env, "role-mapping-client")
     path = f"/users/{await _user(env, 'client-role-user')}/role-mappings/clients/{cid}"
-    to_add, to_remove = await _client_role(env, cid, "client-role-add"), await _client_role(env, cid, "client-role-rm")
-    assert await _map(env, path, [to_remove]) == 204
-    await apply_executors(env, executor("reject-request"), conditions=[BY_ADMIN])
-
-    await _refused(env, "POST", path, [to_add])
-    assert to_add["name"] not in await _names(env, path)
-    await _refused(env, "DELETE", path, [to_remove])
-    assert to_remove["name"] in await _names(env, path)
+    to_add, to_remove = (
+        await new_client_role(env, cid, "client-role-add"),
+        await new_client_role(env, cid, "client-role-rm"),
+    )
+    await _add_and_remove_refused(env, path, to_add, to_remove)
 
 
 async def test_reject_bodyless_realm_and_client_role_mapping_delete(env: Env) -> None:
     """AdminRoleMappingClientPolicyTest.rejectBodylessRealmAndClientRoleMappingDelete"""
-    uid, cid = await _user(env, "bodyless-role-user"), await _client(env, "bodyless-role-client")
+    uid, cid = await _user(env, "bodyless-role-user"), await new_client(env, "bodyless-role-client")
     realm_path, client_path = f"/users/{uid}/role-mappings/realm", f"/users/{uid}/role-mappings/clients/{cid}"
-    realm_role, client_role = await _realm_role(env, "bodyless-realm"), await _client_role(env, cid, "bodyless-client")
+    realm_role, client_role = (
+        await new_realm_role(env, "bodyless-realm"),
+        await new_client_role(env, cid, "bodyless-client"),
+    )
     assert await _map(env, realm_path, [realm_role]) == 204
     assert await _map(env, client_path, [client_role]) == 204
     await apply_executors(env, executor("reject-request"), conditions=[BY_ADMIN])
 
     await _refused(env, "DELETE", realm_path)
-    assert realm_role["name"] in await _names(env, realm_path)
+    assert realm_role["name"] in await role_names(env, realm_path)
     await _refused(env, "DELETE", client_path)
-    assert client_role["name"] in await _names(env, client_path)
+    assert client_role["name"] in await role_names(env, client_path)
 
     await client_policies_port.clear_policies(env)  # the bodyless delete itself, once nothing refuses it
     assert (await call(env, "DELETE", realm_path)).status_code == 204
-    assert realm_role["name"] not in await _names(env, realm_path)
+    assert realm_role["name"] not in await role_names(env, realm_path)
 
 
 async def test_apply_target_client_protocol_condition_with_realm_role_semantics(env: Env) -> None:
     """AdminRoleMappingClientPolicyTest.applyTargetClientProtocolConditionWithRealmRoleSemantics"""
     uid = await _user(env, "target-role-user")
-    oidc, saml = await _client(env, "target-role-oidc-client"), await _client(env, "target-role-saml", "saml")
-    oidc_role, saml_role = await _client_role(env, oidc, "target-oidc-role"), await _client_role(env, saml, "saml-r")
-    realm_role = await _realm_role(env, "target-realm-role")
+    oidc, saml = await new_client(env, "target-role-oidc-client"), await new_client(env, "target-role-saml", "saml")
+    oidc_role, saml_role = (
+        await new_client_role(env, oidc, "target-oidc-role"),
+        await new_client_role(env, saml, "saml-r"),
+    )
+    realm_role = await new_realm_role(env, "target-realm-role")
     only_oidc = [condition("client-type", {"protocol": "openid-connect"})]
     await apply_executors(env, executor("reject-request"), conditions=only_oidc)
 
     oidc_path = f"/users/{uid}/role-mappings/clients/{oidc}"
     await _refused(env, "POST", oidc_path, [oidc_role])
-    assert oidc_role["name"] not in await _names(env, oidc_path)
+    assert oidc_role["name"] not in await role_names(env, oidc_path)
     saml_path = f"/users/{uid}/role-mappings/clients/{saml}"
     assert await _map(env, saml_path, [saml_role]) == 204
-    assert saml_role["name"] in await _names(env, saml_path)
+    assert saml_role["name"] in await role_names(env, saml_path)
     realm_path = f"/users/{uid}/role-mappings/realm"
     assert await _map(env, realm_path, [realm_role]) == 204
-    assert realm_role["name"] in await _names(env, realm_path)
+    assert realm_role["name"] in await role_names(env, realm_path)
 
 
 def _client_conditions() -> list[tuple[str, dict[str, Any]]]:
@@ -154,11 +146,11 @@ async def test_realm_role_mapping_ignores_negative_client_condition(
 ) -> None:
     """AdminRoleMappingClientPolicyTest.realmRoleMappingIgnoresNegativeClientCondition"""
     path = f"/users/{await _user(env, 'negative-condition-user')}/role-mappings/realm"
-    role = await _realm_role(env, "negative-condition-role")
+    role = await new_realm_role(env, "negative-condition-role")
     negated = [condition(provider, {**config, "is-negative-logic": True})]
     await apply_executors(env, executor("reject-request"), conditions=negated)
     assert await _map(env, path, [role]) == 204
-    assert role["name"] in await _names(env, path)
+    assert role["name"] in await role_names(env, path)
 
 
 @CLIENT_CONDITIONS
@@ -167,12 +159,12 @@ async def test_realm_role_removal_ignores_negative_client_condition(
 ) -> None:
     """AdminRoleMappingClientPolicyTest.realmRoleRemovalIgnoresNegativeClientCondition"""
     path = f"/users/{await _user(env, 'negative-condition-user')}/role-mappings/realm"
-    role = await _realm_role(env, "negative-condition-role")
+    role = await new_realm_role(env, "negative-condition-role")
     assert await _map(env, path, [role]) == 204
     negated = [condition(provider, {**config, "is-negative-logic": True})]
     await apply_executors(env, executor("reject-request"), conditions=negated)
     assert await _map(env, path, [role], "DELETE") == 204
-    assert role["name"] not in await _names(env, path)
+    assert role["name"] not in await role_names(env, path)
 
 
 @CLIENT_CONDITIONS
@@ -182,7 +174,7 @@ async def test_realm_role_mapping_evaluates_remaining_conditions(
     """AdminRoleMappingClientPolicyTest.realmRoleMappingEvaluatesRemainingConditions: the client condition
     abstains, the updater one decides."""
     path = f"/users/{await _user(env, 'multiple-condition-user')}/role-mappings/realm"
-    role = await _realm_role(env, "multiple-condition-role")
+    role = await new_realm_role(env, "multiple-condition-role")
     await apply_executors(env, executor("reject-request"), conditions=[condition(provider, config), BY_ADMIN])
     await _refused(env, "POST", path, [role])
-    assert role["name"] not in await _names(env, path)
+    assert role["name"] not in await role_names(env, path)

@@ -21,7 +21,20 @@ import pytest
 
 import client_policies_port
 import group_port
-from client_policies_port import apply_executors, condition, executor, realm_fixture, suffixed
+from client_policies_port import (
+    BY_ADMIN,
+    REJECTED,
+    apply_executors,
+    condition,
+    created_id,
+    executor,
+    new_client,
+    new_client_role,
+    new_realm_role,
+    realm_fixture,
+    role_names,
+    suffixed,
+)
 from keycloak_port import ADMIN, admin_headers, get
 from role_port import call
 from wire_env import Env
@@ -31,39 +44,11 @@ anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 env = realm_fixture()
 no_policies = client_policies_port.no_policies
 
-REJECTED = {"error": "invalid_request", "error_description": "Request not allowed"}
-BY_ADMIN = condition("client-updater-context", {"update-client-source": ["ByAuthenticatedUser"]})
 CERTS = "certificates/jwt.credential"
 
 
-async def _created(env: Env, path: str, rep: dict[str, Any]) -> str:
-    response = await call(env, "POST", path, rep)
-    assert response.status_code == 201, response.text
-    return str(response.headers["location"]).rsplit("/", 1)[-1]
-
-
-async def _client(env: Env, name: str, protocol: str = "openid-connect", public: bool = True) -> str:
-    return await _created(env, "/clients", {"clientId": suffixed(name), "protocol": protocol, "publicClient": public})
-
-
 async def _scope(env: Env, name: str) -> str:
-    return await _created(env, "/client-scopes", {"name": suffixed(name), "protocol": "openid-connect"})
-
-
-async def _realm_role(env: Env, name: str) -> dict[str, Any]:
-    role = suffixed(name)
-    assert (await call(env, "POST", "/roles", {"name": role})).status_code == 201
-    return dict(await get(env, f"/roles/{role}"))
-
-
-async def _client_role(env: Env, cid: str, name: str) -> dict[str, Any]:
-    role = suffixed(name)
-    assert (await call(env, "POST", f"/clients/{cid}/roles", {"name": role})).status_code == 201
-    return dict(await get(env, f"/clients/{cid}/roles/{role}"))
-
-
-async def _names(env: Env, path: str) -> set[str]:
-    return {r["name"] for r in await get(env, path)}
+    return await created_id(env, "/client-scopes", {"name": suffixed(name), "protocol": "openid-connect"})
 
 
 async def _refused(response: httpx.Response) -> None:
@@ -73,56 +58,59 @@ async def _refused(response: httpx.Response) -> None:
 
 async def test_reject_realm_scope_mapping_add_and_remove(env: Env) -> None:
     """AdminScopeMappingClientPolicyTest.rejectRealmScopeMappingAddAndRemove"""
-    to_add, to_remove = await _realm_role(env, "scope-add-role"), await _realm_role(env, "scope-remove-role")
+    to_add, to_remove = await new_realm_role(env, "scope-add-role"), await new_realm_role(env, "scope-remove-role")
     empty = f"/client-scopes/{await _scope(env, 'scope-add')}/scope-mappings/realm"
     mapped = f"/client-scopes/{await _scope(env, 'scope-remove')}/scope-mappings/realm"
     assert (await call(env, "POST", mapped, [to_remove])).status_code == 204
     await apply_executors(env, executor("reject-request"))
 
     await _refused(await call(env, "POST", empty, [to_add]))
-    assert to_add["name"] not in await _names(env, empty)
+    assert to_add["name"] not in await role_names(env, empty)
     missing = {"name": suffixed("missing-scope-add-role"), "id": "missing-scope-add-role-id"}
     assert (await call(env, "POST", empty, [missing])).status_code == 404
     await _refused(await call(env, "DELETE", mapped, [to_remove]))
-    assert to_remove["name"] in await _names(env, mapped)
+    assert to_remove["name"] in await role_names(env, mapped)
     await _refused(await call(env, "DELETE", mapped))  # without a body: every mapping of the kind
-    assert to_remove["name"] in await _names(env, mapped)
+    assert to_remove["name"] in await role_names(env, mapped)
 
 
 async def test_reject_client_scope_mapping_add_and_remove(env: Env) -> None:
     """AdminScopeMappingClientPolicyTest.rejectClientScopeMappingAddAndRemove; and the same on a client's own
     scope mappings (ScopeMappedResource serves both)."""
-    cid = await _client(env, "scope-role-client")
-    owner = await _client(env, "scope-owner")
-    to_add, to_remove = await _client_role(env, cid, "client-scope-add"), await _client_role(env, cid, "client-rm")
+    cid = await new_client(env, "scope-role-client")
+    owner = await new_client(env, "scope-owner")
+    to_add, to_remove = (
+        await new_client_role(env, cid, "client-scope-add"),
+        await new_client_role(env, cid, "client-rm"),
+    )
     empty = f"/client-scopes/{await _scope(env, 'client-scope-add')}/scope-mappings/clients/{cid}"
     mapped = f"/client-scopes/{await _scope(env, 'client-scope-remove')}/scope-mappings/clients/{cid}"
     assert (await call(env, "POST", mapped, [to_remove])).status_code == 204
     await apply_executors(env, executor("reject-request"))
 
     await _refused(await call(env, "POST", empty, [to_add]))
-    assert to_add["name"] not in await _names(env, empty)
+    assert to_add["name"] not in await role_names(env, empty)
     missing = {"name": suffixed("missing-client-scope-add-role")}
     assert (await call(env, "POST", empty, [missing])).status_code == 404
     await _refused(await call(env, "DELETE", mapped, [to_remove]))
-    assert to_remove["name"] in await _names(env, mapped)
+    assert to_remove["name"] in await role_names(env, mapped)
 
     own = f"/clients/{owner}/scope-mappings/clients/{cid}"
     await _refused(await call(env, "POST", own, [to_add]))
-    assert to_add["name"] not in await _names(env, own)
+    assert to_add["name"] not in await role_names(env, own)
 
 
 async def test_group_role_mapping_policies(env: Env) -> None:
     """AdminRoleMappingClientPolicyTest's rules for a group (RoleMapperAssignmentContext's role mapper is a user
     or a group): refused by the updater condition; a realm role's mapping skips a client condition."""
-    gid = await _created(env, "/groups", {"name": suffixed("policy-group")})
-    realm_role = await _realm_role(env, "group-realm-role")
-    cid = await _client(env, "group-role-client")
-    client_role = await _client_role(env, cid, "group-client-role")
+    gid = await created_id(env, "/groups", {"name": suffixed("policy-group")})
+    realm_role = await new_realm_role(env, "group-realm-role")
+    cid = await new_client(env, "group-role-client")
+    client_role = await new_client_role(env, cid, "group-client-role")
     path = f"/groups/{gid}/role-mappings/realm"
     await apply_executors(env, executor("reject-request"), conditions=[BY_ADMIN])
     await _refused(await call(env, "POST", path, [realm_role]))
-    assert realm_role["name"] not in await _names(env, path)
+    assert realm_role["name"] not in await role_names(env, path)
 
     await apply_executors(
         env, executor("reject-request"), conditions=[condition("client-type", {"protocol": "openid-connect"})]
@@ -130,11 +118,11 @@ async def test_group_role_mapping_policies(env: Env) -> None:
     assert (await call(env, "POST", path, [realm_role])).status_code == 204
     client_path = f"/groups/{gid}/role-mappings/clients/{cid}"
     await _refused(await call(env, "POST", client_path, [client_role]))
-    assert client_role["name"] not in await _names(env, client_path)
+    assert client_role["name"] not in await role_names(env, client_path)
 
 
 async def _certs(env: Env, name: str, protocol: str = "openid-connect") -> str:
-    cid = await _client(env, name, protocol, public=False)
+    cid = await new_client(env, name, protocol, public=False)
     return f"/clients/{cid}/{CERTS}"
 
 

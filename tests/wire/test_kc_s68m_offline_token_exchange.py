@@ -26,24 +26,17 @@ from typing import Any
 
 import pytest
 
-from access_token_realm import get, send, set_client_attributes, user_id
+import token_exchange_realm
+from access_token_realm import get, send, user_id
 from browser_flow import exchange as code_exchange
 from browser_flow import login
 from support import assert_error, claims, refresh
-from token_exchange_realm import ACCESS, ID, REFRESH, events, exchange, import_realm
+from token_exchange_realm import ACCESS, ID, NEW_SESSION_NEEDED, REFRESH, events, exchange
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-SAME_SESSION = {"standard_token_exchange_enableRefreshRequestedTokenType": "SAME_SESSION"}
-NEW_SESSION_NEEDED = "Refresh token not valid as requested_token_type because creating a new session is needed"
-
-
-@pytest.fixture
-async def te(env: Env) -> Env:
-    await import_realm(env)
-    await set_client_attributes(env, "requester-client", **SAME_SESSION)
-    return env
+te = token_exchange_realm.te
 
 
 async def _code_login(env: Env, scope: str) -> dict[str, Any]:

@@ -10,10 +10,9 @@ proxied cases are test_kc_s68o_conditional_otp_proxy_allow.py and _deny.py.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+import conditional_otp_port
 import otp_port
 from conditional_otp_port import (
     HOST,
@@ -28,12 +27,13 @@ from conditional_otp_port import (
 )
 from flow_builder import AUTH, admin
 from keycloak_port import put
-from otp_port import is_config_totp_page, is_login_totp_page, realm_rep, user_rep
+from otp_port import is_config_totp_page, is_login_totp_page
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
 imported, kc = otp_port.imported, otp_port.kc
+otp_realm, otp_users = conditional_otp_port.otp_realm, conditional_otp_port.otp_users
 NO_SUCH = {  # the "WithChecks" methods' conditions, none of which applies
     "otpControlAttribute": "noSuchUserSkipAttribute",
     "skipOtpRole": "no_such_otp_role",
@@ -41,16 +41,6 @@ NO_SUCH = {  # the "WithChecks" methods' conditions, none of which applies
     "noOtpRequiredForHeaderPattern": "NoSuchHost: nolocalhost:65536",
     "forceOtpForHeaderPattern": "NoSuchHost: nolocalhost:65536",
 }
-
-
-@pytest.fixture(scope="module")
-def otp_realm() -> dict[str, Any]:
-    return realm_rep()
-
-
-@pytest.fixture
-def otp_users() -> list[dict[str, Any]]:
-    return [user_rep()]
 
 
 @pytest.fixture

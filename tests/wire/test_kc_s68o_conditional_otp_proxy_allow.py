@@ -4,13 +4,12 @@ request header patterns on a server started with ``--proxy-headers xforwarded --
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+import conditional_otp_port
 import otp_port
-from conditional_otp_port import HOST, configure_otp, login_page, set_conditional_otp_form, signed_in
-from otp_port import element_text, is_login_totp_page, realm_rep, user_rep
+from conditional_otp_port import HOST, login_page, otp_forced, set_conditional_otp_form, signed_in
+from otp_port import element_text
 from wire_env import Env
 
 pytestmark = [
@@ -19,24 +18,7 @@ pytestmark = [
 ]
 anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
 imported, kc = otp_port.imported, otp_port.kc
-
-
-@pytest.fixture(scope="module")
-def otp_realm() -> dict[str, Any]:
-    return realm_rep()
-
-
-@pytest.fixture
-def otp_users() -> list[dict[str, Any]]:
-    return [user_rep()]
-
-
-async def otp_forced(env: Env) -> None:
-    """ "Mobile Authenticator Setup" on the first login, the OTP form once OTP is set up."""
-    assert element_text(await login_page(env), "kc-page-title") == "Mobile Authenticator Setup"
-    env.http.cookies.clear()
-    await configure_otp(env)
-    assert is_login_totp_page(await login_page(env))
+otp_realm, otp_users = conditional_otp_port.otp_realm, conditional_otp_port.otp_users
 
 
 async def test_request_header_skip(kc: Env) -> None:

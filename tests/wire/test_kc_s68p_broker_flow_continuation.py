@@ -92,6 +92,13 @@ async def give_code(env: Env, page: httpx.Response, http: httpx.AsyncClient, sec
     return await http.post(form_action(page.text), data=fields)
 
 
+async def totp_set_up_through_provider(env: Env, http: httpx.AsyncClient) -> str:
+    """alice in through the provider, OTP set up on the page that follows, back at the client: the OTP secret."""
+    secret, done = await set_up_totp(env, await through_provider(http), http)
+    at_client(done)
+    return secret
+
+
 def at_client(done: httpx.Response) -> None:
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT + "?"), done.text
     assert "code=" in done.headers["location"]
@@ -127,9 +134,7 @@ async def test_broker_login_with_otp_continuation(env: Env) -> None:
         await broker.add_provider()
         await idp_and_otp(env)
         async with browser(broker) as http:
-            page = await through_provider(http)
-            secret, done = await set_up_totp(env, page, http)
-            at_client(done)
+            secret = await totp_set_up_through_provider(env, http)
         assert len(await sessions_of(env, "alice")) == 1
         env.clock.advance(30)  # setOtpTimeOffset(DEFAULT_INTERVAL_SECONDS)
         async with browser(broker) as http:
@@ -144,8 +149,7 @@ async def test_a_wrong_code_after_the_provider_gets_no_code(env: Env) -> None:
         await broker.add_provider()
         await idp_and_otp(env)
         async with browser(broker) as http:
-            secret, done = await set_up_totp(env, await through_provider(http), http)
-            at_client(done)
+            secret = await totp_set_up_through_provider(env, http)
         env.clock.advance(30)
         async with browser(broker) as http:
             page = await through_provider(http)
@@ -192,8 +196,7 @@ async def test_otp_continuation_then_post_broker_login(env: Env) -> None:
         await broker.add_provider()
         await idp_and_otp(env)
         async with browser(broker) as http:
-            secret, done = await set_up_totp(env, await through_provider(http), http)
-            at_client(done)
+            secret = await totp_set_up_through_provider(env, http)
         await post_broker_otp(env)
         env.clock.advance(30)
         async with browser(broker) as http:
@@ -297,8 +300,7 @@ async def test_a_re_authentication_goes_back_to_the_provider_and_its_steps(env: 
         await broker.add_provider()
         await idp_and_otp(env)
         async with browser(broker) as http:
-            secret, done = await set_up_totp(env, await through_provider(http), http)
-            at_client(done)
+            secret = await totp_set_up_through_provider(env, http)
             env.clock.advance(30)
             again = await start_login(http, prompt="login")
             assert again.status_code == 303, again.text

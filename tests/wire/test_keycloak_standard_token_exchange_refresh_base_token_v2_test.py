@@ -18,22 +18,25 @@ from typing import Any
 import httpx
 import pytest
 
+import token_exchange_realm
 from access_token_realm import get, set_client_attributes, update_client, user_id
 from support import assert_error, claims, refresh
-from token_exchange_realm import ACCESS, REFRESH, aud, clear_events, events, exchange, import_realm, subject
+from token_exchange_realm import (
+    ACCESS,
+    NEW_SESSION_NEEDED,
+    REFRESH,
+    SAME_SESSION_REFRESH,
+    aud,
+    clear_events,
+    events,
+    exchange,
+    subject,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-SAME_SESSION = {"standard_token_exchange_enableRefreshRequestedTokenType": "SAME_SESSION"}
-NEW_SESSION_NEEDED = "Refresh token not valid as requested_token_type because creating a new session is needed"
-
-
-@pytest.fixture
-async def te(env: Env) -> Env:
-    await import_realm(env)
-    await set_client_attributes(env, "requester-client", **SAME_SESSION)
-    return env
+te = token_exchange_realm.te
 
 
 def _scopes(token: dict[str, Any]) -> set[str]:
@@ -119,7 +122,7 @@ async def test_exchange_no_refresh_token(te: Env) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["issued_token_type"] == ACCESS and body["access_token"] and "refresh_token" not in body
-    await set_client_attributes(te, "requester-client", use_refresh_tokens="false", **SAME_SESSION)
+    await set_client_attributes(te, "requester-client", use_refresh_tokens="false", **SAME_SESSION_REFRESH)
     response = await exchange(te, access, requested_token_type=REFRESH)
     assert_error(response, 400, "invalid_request", "requested_token_type unsupported")
 

@@ -16,6 +16,7 @@ from passkeys_support import (
     ENTITY,
     PASSKEYS,
     autocomplete,
+    bind_username_then_password,
     login_page,
     passkey_options,
     register_passkey,
@@ -92,18 +93,10 @@ async def test_the_password_still_signs_in_beside_the_passkeys(env: Env) -> None
 
 async def test_the_username_page_of_identity_first_offers_passkeys(env: Env) -> None:
     """UsernameForm does the same: the username page carries the challenge, and the passkey skips the password."""
-    from flow_builder import ALT, AUTH, REQ, add, add_flow
-
     await seed(env)
     key = SoftKey()
     await register_passkey(env, key)
-    body = {"alias": "first", "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": ""}
-    await admin(env, "POST", f"{AUTH}/flows", body, 201)
-    await add(env, "first", "auth-cookie", ALT)
-    await add_flow(env, "first", "first forms", ALT)
-    await add(env, "first forms", "auth-username-form", REQ)
-    await add(env, "first forms", "auth-password-form", REQ)
-    await admin(env, "PUT", ADMIN, {"browserFlow": "first", PASSKEYS: True}, 204)
+    await bind_username_then_password(env, **{PASSKEYS: True})
     page = await login_page(env)
     assert 'name="password"' not in page.text and autocomplete(page.text) == "username webauthn"
     answer = key.get(passkey_options(page.text)["challenge"], user_handle=await user_id(env))

@@ -12,11 +12,9 @@ error when handling authentication request to identity provider.", and no user, 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pytest
 
-from broker_support import ALIAS, Broker, broker_login, browser, served
+from broker_support import ALIAS, Broker, broker_login, browser, review_off, served
 from browser_flow import REDIRECT
 from support import update_user
 from wire_env import Env
@@ -62,26 +60,11 @@ async def test_a_forced_claim_longer_than_the_columns_is_not_copied_and_the_logi
         assert await _login_as(broker, fits) == {"username": fits, "lastName": fits}
 
 
-async def _review_off(broker: Broker) -> None:
-    """The first broker login flow's Review Profile execution set to ``off``, as the admin console sets it."""
-    env = broker.env
-    headers = await env.admin_headers()
-    base = "/admin/realms/test/authentication"
-    rows = (
-        await env.http.get(f"{base}/flows/{quote('first broker login', safe='')}/executions", headers=headers)
-    ).json()
-    [review] = [r for r in rows if r.get("providerId") == "idp-review-profile"]
-    config = (await env.http.get(f"{base}/config/{review['authenticationConfig']}", headers=headers)).json()
-    config["config"]["update.profile.on.first.login"] = "off"
-    put = await env.http.put(f"{base}/config/{review['authenticationConfig']}", json=config, headers=headers)
-    assert put.status_code == 204, put.text
-
-
 async def test_a_first_login_without_review_and_a_last_name_too_long_is_the_unexpected_error_page(env: Env) -> None:
     """(A username too long goes back to the review page instead: test_kc_s68d_idp_create_user_if_unique.py.)"""
     async with served(env) as broker:
         await broker.add_provider()
-        await _review_off(broker)
+        await review_off(broker)
         config = {"syncMode": "INHERIT", "claim": "given_name", "user.attribute": "lastName"}
         rep = {"name": "ln", "identityProviderMapper": "oidc-user-attribute-idp-mapper", "config": config}
         made = await env.http.post(MAPPERS, json=rep, headers=await env.admin_headers())

@@ -13,21 +13,15 @@ from __future__ import annotations
 
 import pytest
 
-from access_token_realm import get, send, set_client_attributes
+import token_exchange_realm
+from access_token_realm import get, send
 from support import claims, refresh
-from token_exchange_realm import ACCESS, ID, REFRESH, events, exchange, import_realm, subject
+from token_exchange_realm import ACCESS, ID, REFRESH, events, exchange, subject
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-SAME_SESSION = {"standard_token_exchange_enableRefreshRequestedTokenType": "SAME_SESSION"}
-
-
-@pytest.fixture
-async def te(env: Env) -> Env:
-    await import_realm(env)
-    await set_client_attributes(env, "requester-client", **SAME_SESSION)
-    return env
+te = token_exchange_realm.te
 
 
 async def _without_offline_role(env: Env) -> None:
