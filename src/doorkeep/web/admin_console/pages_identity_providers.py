@@ -77,6 +77,7 @@ async def _form(page: Page, c: Console, form: FormState, old: JSON | None, statu
         broker_base=f"{base_url(page.request)}/realms/{quote(c.realm.name, safe='')}/broker",
         switches=views.SWITCHES,
         config=views.config_for(kind),
+        advanced=views.advanced_for(kind),
         auth_methods=views.AUTH_METHODS,
         editable=c.can(views.MANAGE),
         **({"tabs": provider_tabs(c, alias), "tab": "Settings"} if old else {}),

@@ -6,7 +6,8 @@ The form is read into the IdentityProviderRepresentation Keycloak's console send
 ``broker.admin_writes``', the functions behind ``identity-provider/instances``, with their checks and texts, and
 are recorded as those calls. An edit sends the stored representation with the form's fields over it, so the
 settings the page does not show are kept; a blank client secret sends the mask, which keeps the stored secret.
-Reading needs view-identity-providers, writing manage-identity-providers.
+Reading needs view-identity-providers, writing manage-identity-providers; turning ``allowAdminRoleMapping`` on
+needs manage-realm too (IdentityProviderResource's check), its refusal the form's error.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from doorkeep.broker import admin_role_mapping
 from doorkeep.broker import admin_writes as writes
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
@@ -60,6 +62,7 @@ class ConfigField:
     label: str
     help: str
     kind: str = "url"
+    default: str = ""  # the stored value an unset entry means
 
 
 CONFIG = (
@@ -106,6 +109,45 @@ GITHUB_CONFIG = (
     ConfigField("baseUrl", "Base URL", "A GitHub Enterprise server's URL (default: https://github.com)."),
     ConfigField("apiUrl", "API URL", "A GitHub Enterprise server's API URL (default: https://api.github.com)."),
 )
+
+
+# The switches Keycloak's console shows under "Advanced": the logout ones for an OpenID Connect provider
+# (ExtendedNonDiscoverySettings), the short state for it and an OAuth v2 one (ExtendedOAuth2Settings), and
+# allowAdminRoleMapping (Keycloak 26.8) for every provider, with Advanced settings' other switches
+_LOGOUT = (
+    ConfigField(
+        "sendIdTokenOnLogout",
+        "Send 'id_token_hint' in logout requests",
+        "Send the ID token the provider issued as id_token_hint when logging out there.",
+        "check",
+        "true",
+    ),
+    ConfigField(
+        "sendClientIdOnLogout",
+        "Send 'client_id' in logout requests",
+        "Send this realm's client ID as client_id when logging out there.",
+        "check",
+    ),
+)
+_SHORT_STATE = ConfigField(
+    "requiresShortStateParameter",
+    "Requires short state parameter",
+    "Keep the state sent to the provider short: no client data in it (for providers limiting its length).",
+    "check",
+)
+_ADMIN_ROLES = ConfigField(
+    admin_role_mapping.KEY,
+    "Allow admin role mapping",
+    "This provider's mappers may hand out admin roles. Turning it on needs the manage-realm role.",
+    "check",
+)
+
+
+def advanced_for(provider_id: object) -> tuple[ConfigField, ...]:
+    """The Advanced settings switches the form shows for a provider of this type."""
+    if provider_id in OIDC_TYPES:
+        return (*_LOGOUT, _SHORT_STATE, _ADMIN_ROLES)
+    return (_SHORT_STATE, _ADMIN_ROLES) if provider_id == "oauth2" else (_ADMIN_ROLES,)
 
 
 def _scopes(default: str) -> ConfigField:
@@ -196,8 +238,8 @@ def form_of(provider: JSON | None, discovered: Mapping[str, str] | None = None, 
     config: dict[str, Any] = {**rep.get("config", {}), **(discovered or {})}
     values: dict[str, object] = {key: rep.get(key, "") for key in ("alias", "displayName", "providerId")}
     values |= {key: bool(rep.get(key)) for key, _, _ in SWITCHES}
-    for spec in config_for(rep.get("providerId")):
-        value = config.get(spec.name, "")
+    for spec in (*config_for(rep.get("providerId")), *advanced_for(rep.get("providerId"))):
+        value = config.get(spec.name, spec.default)
         values[spec.name] = value == "true" if spec.kind == "check" else ("" if spec.kind == "secret" else value)
     values["metadataDescriptorUrl"] = config.get("metadataDescriptorUrl", "")
     return FormState(values)
@@ -213,6 +255,10 @@ def _read(form: Mapping[str, str], old: JSON | None) -> tuple[FormState, JSON]:
     for key, _, _ in SWITCHES:
         typed.values[key] = rep[key] = checkbox(form, key)
     config: dict[str, str] = dict(rep.get("config", {}))
+    for spec in advanced_for(rep.get("providerId")):
+        typed.values[spec.name] = on = checkbox(form, spec.name)
+        if on != (config.get(spec.name, spec.default) == "true"):  # an unchanged (or unset) switch is left as is
+            config[spec.name] = "true" if on else "false"
     for spec in config_for(rep.get("providerId")):
         if spec.kind == "check":
             typed.values[spec.name] = on = checkbox(form, spec.name)
@@ -231,6 +277,15 @@ def _read(form: Mapping[str, str], old: JSON | None) -> tuple[FormState, JSON]:
     return typed, rep
 
 
+def _may_switch(c: Console, typed: FormState, rep: JSON, old: JSON | None) -> None:
+    """Turning ``allowAdminRoleMapping`` on needs manage-realm (Keycloak answers others 403): the form's error."""
+    if admin_role_mapping.turned_on(rep, old) and not c.can(admin_role_mapping.ENABLER):
+        typed.errors[admin_role_mapping.KEY] = (
+            f"Only an administrator with the {admin_role_mapping.ENABLER} role may turn on Allow admin role mapping."
+        )
+        raise FormErrors(typed)
+
+
 async def _refusing(typed: FormState, write: Awaitable[JSON]) -> JSON:
     """The write's result; its refusal (Keycloak's 400, 409 or 501 text) as the form's error."""
     try:
@@ -247,6 +302,7 @@ async def create(c: Console, form: Mapping[str, str]) -> JSON:
     if typed.values["providerId"] not in {v for v, _ in TYPES}:
         typed.errors["providerId"] = f"Unknown provider type: {typed.values['providerId']}"
         raise FormErrors(typed)
+    _may_switch(c, typed, rep, None)
     provider = await _refusing(typed, writes.create_provider(c.tx, c.realm.id, rep))
     c.changed("POST", "identity-provider", "instances", provider["alias"], body=provider)
     return provider
@@ -257,6 +313,7 @@ async def update(c: Console, old: JSON, form: Mapping[str, str]) -> JSON:
     c.require(MANAGE)
     typed, rep = _read(form, idp.masked(old))
     typed.values |= {"alias": old["alias"], "providerId": old["providerId"]}
+    _may_switch(c, typed, rep, old)
     saved = await _refusing(typed, writes.update_provider(c.tx, c.realm.id, old, rep))
     c.changed("PUT", "identity-provider", "instances", old["alias"], body=rep)
     return saved
