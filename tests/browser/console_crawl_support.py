@@ -292,12 +292,10 @@ def template_of(routes: Sequence[BaseRoute], path: str) -> str:
 
 
 def page_templates(routes: Sequence[BaseRoute]) -> set[str]:
-    """Every GET page template of a console but its sign-in callback."""
-    return {
-        r.path
-        for r in routes
-        if isinstance(r, Route) and r.methods and "GET" in r.methods and not r.path.endswith("/callback")
-    }
+    """Every GET page template of a console but its sign-in callback and a slashless alias that only redirects to
+    the slashed page (``/admin/{realm}/console``, AdminConsole.getMainPage's 302)."""
+    gets = {r.path for r in routes if isinstance(r, Route) and r.methods and "GET" in r.methods}
+    return {path for path in gets if not path.endswith("/callback") and path + "/" not in gets}
 
 
 class Crawler:

@@ -23,8 +23,11 @@ PATHS = {
     "/realms/test/": "/realms/test",
     "/realms/test/protocol/openid-connect/certs/": "/realms/test/protocol/openid-connect/certs",
     "/admin/master/console": "/admin/master/console/",
-    "/admin/": "/admin",
+    "/admin/": "/admin/master/console/",
 }
+# The console's own redirects are Keycloak's 302s (AdminConsole.getMainPage; AdminRoot's /admin/ to the master
+# console); the router's slash redirects are 307.
+STATUS = {"/admin/master/console": 302, "/admin/": 302}
 
 
 async def _env(tmp_path: Path, **settings: object) -> Env:
@@ -55,7 +58,7 @@ async def test_a_slash_redirect_goes_to_the_configured_hostname_whatever_the_hos
     for path, target in PATHS.items():
         for headers in (EVIL, {}):
             response = await fixed.http.get(path, headers=headers)
-            assert response.status_code == 307, (path, response.status_code)
+            assert response.status_code == STATUS.get(path, 307), (path, response.status_code)
             assert response.headers["location"] == "https://id.example.com" + target, (path, headers)
 
 
