@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 
@@ -134,6 +135,41 @@ async def test_a_service_account_is_found_by_its_client_and_left_out_of_search_a
         assert await list_users(tx, realm, {"search": "service"}, 0, 100) == [human]
         assert await tx.users.search(realm.id) == [human]
         assert await tx.users.count(realm.id) == 1
+
+
+async def test_any_in_counts_a_service_account_and_only_the_realms_users(db: Database) -> None:
+    """ApplianceBootstrap.isNoMasterUser's ``getUsersCount(realm, true)``: a service account is a user here."""
+    async with db.transaction() as tx:
+        realm, other = await add_realm(tx), await add_realm(tx, "other")
+        await add_user(tx, other, "elsewhere")
+        assert not await tx.users.any_in(realm.id)
+        client = await add_client(tx, realm)
+        robot = await add_user(tx, realm, "service-account-app", service_account_client_id=client.id)
+        assert await tx.users.any_in(realm.id)
+        assert await tx.users.count(realm.id) == 0
+        await tx.users.delete(robot.id)
+        assert not await tx.users.any_in(realm.id)
+        assert not await tx.users.any_in(new_id())
+
+
+async def test_serialize_initial_queues_creations_in_one_realm_until_the_first_ends(db: Database) -> None:
+    """Each creation that queued behind another reads its committed user: one user made, on either engine."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+    made: list[str] = []
+
+    async def create(name: str) -> None:
+        async with db.transaction() as tx:
+            await tx.users.serialize_initial(realm.id)
+            if not await tx.users.any_in(realm.id):
+                await asyncio.sleep(0.05)  # the others reach their check meanwhile
+                await add_user(tx, realm, name)
+                made.append(name)
+
+    await asyncio.gather(*(create(f"first{i}") for i in range(4)))
+    assert len(made) == 1
+    async with db.transaction() as tx:
+        assert names(await tx.users.search(realm.id)) == made
 
 
 async def test_search_by_username_matches_a_substring_or_exactly_and_sorts_by_username(db: Database) -> None:

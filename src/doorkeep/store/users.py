@@ -159,6 +159,22 @@ class UserRepo:
         query = _people(select(func.count()).select_from(users), realm_id)
         return int((await self._c.execute(query)).scalar_one())
 
+    async def any_in(self, realm_id: str) -> bool:
+        """Whether the realm has a user, a service account counting as one (Keycloak's ``getUsersCount(realm,
+        true) > 0``): one probe of the realm's index, not a count."""
+        query = select(exists().where(users.c.realm_id == realm_id))
+        return bool((await self._c.execute(query)).scalar_one())
+
+    async def serialize_initial(self, realm_id: str) -> None:
+        """Queue this transaction behind any other creating the realm's initial user until it ends, so that its
+        ``any_in`` then reads what they committed: two creations at once make one user, not two. SQLite writers
+        are serial already; in a writing PostgreSQL transaction a transaction-scoped advisory lock
+        (login_failures.serialize), which leaves the realm's row to the writers that only reference it."""
+        if not self._hold:
+            return
+        key = func.hashtextextended(f"doorkeep.initial_user:{realm_id}", 0)
+        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
+
     async def create(self, user: User) -> None:
         await self._c.execute(insert(users), self._values(user))
 

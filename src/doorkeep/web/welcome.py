@@ -8,7 +8,13 @@ local access is required, with no form. The form's ``stateChecker`` must equal t
 cookie set with the form (CookieType.WELCOME_CSRF: on the request's path, five minutes, SameSite=Strict,
 HttpOnly). ``POST /`` checks, in Keycloak's order: a master user exists (the redirect again), not local (400),
 the state checker (403), then the username (trimmed), the password and its confirmation (400 and the page with
-the message); the user is created with master's ``admin`` role and the cookie expired.
+the message); the user is created with master's ``admin`` role and the cookie expired. A master user is any user
+of master, a service account too (ApplianceBootstrap.isNoMasterUser: ``getUsersCount(realm, true) == 0``).
+
+The creating transaction checks again, queued behind any other creation of master's first user
+(``users.serialize_initial``): browsers posting at once make one admin, as createMasterRealmUser creates nothing
+once master has a user. The others find that user and get the redirect; Keycloak, which ignores
+createMasterRealmUser's false there, would say "User created" to a request already past its first check.
 
 Keycloak remembers "no master user" in the resource for the server's lifetime; Doorkeep asks the database on
 every request (any worker may answer), so deleting every master user later brings the form back.
@@ -66,9 +72,9 @@ class Outcome:
 
 
 async def _no_master_user(tx: Tx) -> bool:
-    """ApplianceBootstrap.isNoMasterUser: master has no user (service accounts do not count)."""
+    """ApplianceBootstrap.isNoMasterUser: master has no user, a service account counting as one."""
     realm = await tx.realms.get_by_name(temporary_admin.MASTER)
-    return realm is not None and await tx.users.count(realm.id) == 0
+    return realm is not None and not await tx.users.any_in(realm.id)
 
 
 async def welcome(request: Request) -> Response:
@@ -96,22 +102,28 @@ async def create_admin(request: Request) -> Response:
     if error is not None:
         return await _page(request, True, Outcome(error=error))
     now = state(request).services.clock.now()
-
-    async def create(tx: Tx) -> str | None:
-        if not await _no_master_user(tx):
-            return "Users already exists"
-        try:
-            await temporary_admin.create_user(tx, now, username, password, temporary=False)
-        except temporary_admin.Refused as exc:
-            return CREATE_FAILED + str(exc)
-        return None
-
-    failed = await in_transaction(request, create)
-    if failed is not None:
-        return await _page(request, True, Outcome(error=failed))
-    response = await _page(request, False, Outcome(success=CREATED))
-    _expire_cookie(request, response)
+    bootstrap, outcome = await in_transaction(request, lambda tx: _create(tx, now, username, password))
+    response = await _page(request, bootstrap, outcome)
+    if outcome.success is not None:
+        _expire_cookie(request, response)
     return response
+
+
+async def _create(tx: Tx, now: int, username: str, password: str) -> tuple[bool, Outcome]:
+    """ApplianceBootstrap.createMasterRealmUser, queued behind any other creation of master's first user: what the
+    page then shows (``_page``'s arguments). A user found there (another browser's, created meanwhile) is the
+    redirect, nothing created."""
+    master = await tx.realms.get_by_name(temporary_admin.MASTER)
+    if master is None:
+        return False, Outcome()
+    await tx.users.serialize_initial(master.id)
+    if await tx.users.any_in(master.id):
+        return False, Outcome()
+    try:
+        await temporary_admin.create_user(tx, now, username, password, temporary=False)
+    except temporary_admin.Refused as exc:
+        return True, Outcome(error=CREATE_FAILED + str(exc))
+    return False, Outcome(success=CREATED)
 
 
 def _form_error(username: str, password: str, confirmation: str | None) -> str | None:

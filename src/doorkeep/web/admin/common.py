@@ -138,8 +138,13 @@ async def run_realm(
 
 async def entered_realm(request: Request, tx: Tx) -> tuple[AdminIdentity, Realm]:
     """The caller (401), the realm of the path (404) and entry to it (403), the caller noted for admin events."""
+    return await enter_realm(request, tx, request.path_params["realm"])
+
+
+async def enter_realm(request: Request, tx: Tx, name: str) -> tuple[AdminIdentity, Realm]:
+    """``entered_realm`` for the realm called ``name``: where no route bound the path's ``{realm}`` (unrouted.py)."""
     identity = await authenticate(request, tx)
-    realm = await tx.realms.get_by_name(request.path_params["realm"])
+    realm = await tx.realms.get_by_name(name)
     if realm is None:
         raise REALM_NOT_FOUND
     if not identity.may_enter(realm):

@@ -15,8 +15,8 @@ from starlette.responses import Response
 
 from doorkeep.errors import AdminError
 from doorkeep.web import handlers
-from doorkeep.web.admin.auth import FORBIDDEN, authenticate
-from doorkeep.web.admin.common import REALM_NOT_FOUND
+from doorkeep.web.admin.auth import authenticate
+from doorkeep.web.admin.common import enter_realm
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -27,14 +27,11 @@ async def refusal(request: Request, *, realm: bool = True) -> Response | None:
     ``realm=False`` checks the token only: a path whose segments an encoded ``/`` split names no realm."""
 
     async def check(tx: Tx) -> None:
-        identity = await authenticate(request, tx)
         segments = request.scope.get("path", "").split("/")
         if realm and segments[2] == "realms":
-            found = await tx.realms.get_by_name(segments[3])
-            if found is None:
-                raise REALM_NOT_FOUND
-            if not identity.may_enter(found):
-                raise FORBIDDEN
+            await enter_realm(request, tx, segments[3])  # no route bound ``{realm}``: the path's own segment
+        else:
+            await authenticate(request, tx)
 
     try:
         await handlers.unit_of_work(request, check, write=False)
