@@ -16,11 +16,13 @@ Keycloak has no such check, as it has none on identity provider mappers; Doorkee
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from doorkeep.admin import mapper_grants
 from doorkeep.admin.groups import by_path
+from doorkeep.admin.permissions import Grantor, may_grant
 from doorkeep.broker import idp_group_mappers
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
@@ -28,6 +30,8 @@ from doorkeep.model import JSON, Group, Realm
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+T = TypeVar("T")
 
 # The identity provider mapper types that grant their ``role``, and those that join their ``group``.
 ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)
@@ -89,3 +93,37 @@ def redirected(before: dict[str, Target], after: dict[str, Target]) -> list[Targ
         if before.get(key) != target:
             seen.setdefault(target)
     return list(seen)
+
+
+async def may_confer(tx: Tx, grantor: Grantor, group: Group) -> bool:
+    """May ``grantor`` hand out every role a member of ``group`` gets: the group's and those of the groups above."""
+    above = await tx.groups.ancestors([group])
+    for conferring in (group, *above.values()):
+        for role_id in sorted(await tx.groups.role_ids(conferring.id)):
+            role = await tx.roles.get(role_id)
+            if role is not None and not await may_grant(tx, grantor, role):
+                return False
+    return True
+
+
+async def followed(
+    tx: Tx, realm_id: str, grantor: Grantor, change: Callable[[], Awaitable[T]], *, roles: bool, groups: bool
+) -> tuple[T, bool]:
+    """Make ``change`` (a rename, a move, a deletion) and say whether ``grantor`` may hand out every role or group it
+    made a mapper point at: ``roles`` for a change to roles or clients, ``groups`` for one to groups. A refusal is
+    the caller's to raise, which rolls the change back with the rest of its transaction."""
+    if grantor.master_admin or not (roles or groups):
+        return await change(), True
+    before = await targets(tx, realm_id, roles=roles, groups=groups)
+    result = await change()
+    after = await targets(tx, realm_id, roles=roles, groups=groups)
+    for target in redirected(before, after):
+        if target.kind == "role":
+            role = await tx.roles.get(target.id)
+            if role is not None and not await may_grant(tx, grantor, role):
+                return result, False
+        else:
+            group = await tx.groups.get(target.id)
+            if group is not None and not await may_confer(tx, grantor, group):
+                return result, False
+    return result, True
