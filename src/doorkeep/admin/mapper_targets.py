@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from doorkeep.admin import mapper_grants
-from doorkeep.admin.groups import by_path
+from doorkeep.admin.groups import find_by_path
 from doorkeep.admin.permissions import Grantor, may_grant
 from doorkeep.broker import idp_group_mappers
 from doorkeep.broker import idp_mapper_types as types
@@ -53,11 +53,9 @@ async def targets(tx: Tx, realm_id: str, *, roles: bool = False, groups: bool = 
     if realm is None:
         return {}
     out: dict[str, Target] = {}
-    waiting = groups and any(m.get("identityProviderMapper") in GROUP_MAPPERS for m in realm.identity_provider_mappers)
-    realm_groups = await tx.groups.realm_groups(realm_id) if waiting else []  # read only when a group mapper exists
     for index, mapper in enumerate(realm.identity_provider_mappers):
         key = f"idp:{mapper.get('id') or index}"
-        found = await _idp_target(tx, realm, mapper, realm_groups, roles=roles, groups=groups)
+        found = await _idp_target(tx, realm, mapper, roles=roles, groups=groups)
         if found is not None:
             out[key] = found
     if roles:
@@ -69,9 +67,7 @@ async def targets(tx: Tx, realm_id: str, *, roles: bool = False, groups: bool = 
     return out
 
 
-async def _idp_target(
-    tx: Tx, realm: Realm, mapper: JSON, realm_groups: list[Group], *, roles: bool, groups: bool
-) -> Target | None:
+async def _idp_target(tx: Tx, realm: Realm, mapper: JSON, *, roles: bool, groups: bool) -> Target | None:
     kind, config = mapper.get("identityProviderMapper"), mapper.get("config")
     if not isinstance(config, dict):
         return None
@@ -81,7 +77,7 @@ async def _idp_target(
     if groups and kind in GROUP_MAPPERS and isinstance(config.get("group"), str):
         if config.get("groupType") == idp_group_mappers.ORGANIZATION:
             return None  # an organization's groups carry no roles
-        group = by_path(realm_groups, config["group"])
+        group = await find_by_path(tx, realm.id, config["group"])  # a few indexed lookups, not the realm's groups
         return Target("group", group.id) if group is not None else None
     return None
 
