@@ -57,15 +57,19 @@ async def _mole(env: Env, late: str, via: str) -> tuple[dict[str, str], dict[str
 
 
 @pytest.mark.usefixtures("realm")
-@pytest.mark.parametrize("via", ["registration access token", "bearer"])
+@pytest.mark.parametrize(
+    ("via", "provider"),
+    [("registration access token", "default"), ("bearer", "default"), ("bearer", "openid-connect")],
+)
 async def test_deleting_a_client_through_registration_points_no_waiting_mapper_at_realm_admin(
-    env: Env, via: str
+    env: Env, via: str, provider: str
 ) -> None:
     late = await _world(env)
     headers, presented = await _mole(env, late, via)
     written = await env.http.post(MAPPERS, json=HARDCODED, headers=headers)
     assert written.status_code == 201, written.text  # it names late's plain role: nothing admin yet
-    refused = await env.http.delete("/realms/test/clients-registrations/default/late", headers=presented)
+    url = f"/realms/test/clients-registrations/{provider}/late"
+    refused = await env.http.delete(url, headers=presented)
     assert (refused.status_code, refused.json()) == (403, DENIED)
     root = await env.admin_headers()
     kept = await env.http.get(f"{BASE}/clients/{late}", headers=root)
@@ -73,7 +77,7 @@ async def test_deleting_a_client_through_registration_points_no_waiting_mapper_a
     # with no mapper waiting for it, the same deletion is the registration's to make
     deleted = await env.http.delete(written.headers["location"], headers=root)
     assert deleted.status_code == 204, deleted.text
-    done = await env.http.delete("/realms/test/clients-registrations/default/late", headers=presented)
+    done = await env.http.delete(url, headers=presented)
     assert done.status_code == 204, done.text
 
 
