@@ -413,7 +413,7 @@ async def _in_group(tx: Tx, user: User, condition: fp.Condition) -> bool:
     member = any(g.path == wanted or g.path.startswith(wanted + "/") for g in await tx.groups.of_user(user.id))
     if member or not negate:
         return member != negate
-    return groups.by_path(await tx.groups.realm_groups(user.realm_id), wanted) is not None
+    return await groups.find_by_path(tx, user.realm_id, wanted) is not None
 
 
 async def _has_role(tx: Tx, realm: Realm, user: User, condition: fp.Condition) -> bool:
