@@ -176,21 +176,22 @@ ACCEPTS_PROMPT_NONE = "acceptsPromptNoneForwardFromClient"
 
 
 async def no_provider(site: LoginSite) -> Refused | None:
-    """A browser flow without a sign-in form whose redirector sends the login to no provider: the flow ends with no
-    user (AuthenticationProcessor's UNKNOWN_USER for the redirector ALTERNATIVE, DefaultAuthenticationFlow's
-    INVALID_CREDENTIALS for a REQUIRED one "attempted"), LOGIN_ERROR and "Invalid username or password." (400);
-    also the answer to a login form posted in such a flow. None for a flow with a sign-in form."""
+    """A browser flow without a sign-in form whose redirector sends the login to no provider: the redirector is
+    "attempted" (DefaultAuthenticationFlow.processResult records ATTEMPTED, REQUIRED or not), its sub-flow fails, the
+    top flow ends with no user: AuthenticationProcessor.authenticateOnly's UNKNOWN_USER, LOGIN_ERROR
+    ``user_not_found`` and "Invalid username or password." (400); also the answer to a login form posted in such a
+    flow. None for a flow with a sign-in form (the redirector's sub-flow beside it fails over to that form)."""
     try:
         plan = flow_gates.plan(site.realm, site.client, flow_gates.BROWSER, site.request.requested_flow)
     except flow_gates.CannotRun:
         return None
     if not plan.broker_only:
         return None
-    await login_events.step_error(site, None, INVALID_USER if plan.broker_required else USER_NOT_FOUND, {})
+    await login_events.step_error(site, None, USER_NOT_FOUND, {})
     return Refused(INVALID_CREDENTIALS)
 
 
-INVALID_USER, USER_NOT_FOUND = "invalid_user_credentials", "user_not_found"
+USER_NOT_FOUND = "user_not_found"  # Errors.USER_NOT_FOUND
 
 
 def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_sent: bool) -> str | None:
