@@ -33,7 +33,7 @@ from broker_continuation import (
     set_up_totp,
     through_provider,
 )
-from broker_support import ALIAS, browser, button, provider_login, served, start_login
+from broker_support import ALIAS, browser, button, provider_login, query, served, start_login
 from browser_flow import form_action, form_fields
 from flow_builder import AUTH, admin, events
 from wire_env import Env
@@ -142,3 +142,55 @@ async def test_a_required_redirector_sending_nowhere_is_unknown_user_too(env: En
             page = await start_login(http)
             assert page.status_code == 400 and 'name="password"' not in page.text, page.text
         assert [e.error for e in await events(env, "LOGIN_ERROR")] == ["user_not_found"]
+
+
+async def test_a_re_authentication_goes_back_to_the_provider_then_its_otp_form(env: Env) -> None:
+    """``prompt=login`` beside the SSO session of a broker login: the cookie does not answer, the sub-flow's
+    redirector sends the login to the provider again, and the OTP form follows it."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await idp_otp_and_forms(env)
+        async with browser(broker) as http:
+            secret, done = await set_up_totp(env, await through_provider(http), http)
+            at_client(done)
+            env.clock.advance(30)
+            again = await start_login(http, prompt="login")
+            assert again.status_code == 303, again.text
+            assert again.headers["location"].startswith(f"{broker.base}/realms/test/broker/{ALIAS}/login?")
+            page = await http.get(await provider_login(http, await http.get(again.headers["location"])))
+            at_client(await give_code(env, page, http, secret))
+        assert len(await brokered_logins(env)) == 2
+
+
+async def cancel_at_provider(http: httpx.AsyncClient) -> httpx.Response:
+    """The redirector's login sent to the provider, the provider answering ``access_denied`` (the user cancelled)."""
+    sent = await start_login(http)
+    assert sent.status_code == 303, sent.text
+    state = query((await http.get(sent.headers["location"])).headers["location"])["state"]
+    return await http.get(f"/realms/test/broker/{ALIAS}/endpoint", params={"error": "access_denied", "state": state})
+
+
+async def test_a_cancel_at_the_provider_falls_back_to_the_password_form(env: Env) -> None:
+    """IdentityBrokerService.cancelled runs the flow again with the error forwarded: the redirector steps aside
+    (a forwarded error), its sub-flow fails, the password form beside it shows."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await idp_otp_and_forms(env)
+        async with browser(broker) as http:
+            page = await cancel_at_provider(http)
+            assert page.status_code == 200 and 'name="password"' in page.text, page.text
+            fields = {**form_fields(page.text), "username": "user1", "password": "password"}
+            at_client(await http.post(form_action(page.text), data=fields))
+
+
+async def test_a_cancel_at_the_provider_of_a_flow_without_a_form_ends_on_its_error(env: Env) -> None:
+    """No form to fall back to: the flow ends with no user and authenticateOnly answers with the forwarded message
+    (Messages.ACCESS_DENIED_WHEN_IDP_AUTH) on a 400 error page, never a login form."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await idp_and_otp(env)
+        async with browser(broker) as http:
+            page = await cancel_at_provider(http)
+            assert page.status_code == 400 and "Access denied when authenticating with " in page.text, page.text
+            assert 'name="password"' not in page.text
+        assert await events(env, "LOGIN") == []

@@ -124,7 +124,25 @@ async def refused(site: LoginSite, tab: AuthSession, alias: str, error: str | No
     if not usable or error != "access_denied":
         message = UNEXPECTED
         await error_event(site, "identity_provider_error", identity_provider=alias, reason=error)
+    if _without_form(site):  # no login page to go back to: the flow ends on the forwarded message
+        denied = ACCESS_DENIED_WHEN_IDP_AUTH.format(idp.display_name(site.realm, alias))
+        return Continue(Refused(message or denied), site.request)
     return Continue(NeedLogin(error=message), site.request)
+
+
+# Messages.ACCESS_DENIED_WHEN_IDP_AUTH, what IdentityBrokerService.cancelled forwards to the browser flow
+ACCESS_DENIED_WHEN_IDP_AUTH = "Access denied when authenticating with {}"
+
+
+def _without_form(site: LoginSite) -> bool:
+    """Whether the browser flow has no sign-in form (``Plan.broker_only``). Keycloak runs the flow again with the
+    provider's error forwarded: its redirector steps aside (a forwarded error), the flow ends with no user and
+    AuthenticationProcessor.authenticateOnly answers with the forwarded message on a 400 error page."""
+    try:
+        plan = flow_gates.plan(site.realm, site.client, flow_gates.BROWSER, site.request.requested_flow)
+    except flow_gates.CannotRun:
+        return False
+    return plan.broker_only
 
 
 async def authenticated(
@@ -181,11 +199,7 @@ async def no_provider(site: LoginSite) -> Refused | None:
     top flow ends with no user: AuthenticationProcessor.authenticateOnly's UNKNOWN_USER, LOGIN_ERROR
     ``user_not_found`` and "Invalid username or password." (400); also the answer to a login form posted in such a
     flow. None for a flow with a sign-in form (the redirector's sub-flow beside it fails over to that form)."""
-    try:
-        plan = flow_gates.plan(site.realm, site.client, flow_gates.BROWSER, site.request.requested_flow)
-    except flow_gates.CannotRun:
-        return None
-    if not plan.broker_only:
+    if not _without_form(site):
         return None
     await login_events.step_error(site, None, USER_NOT_FOUND, {})
     return Refused(INVALID_CREDENTIALS)
