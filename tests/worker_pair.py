@@ -164,10 +164,13 @@ class Pair:
         sent = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json", **(headers or {})}
         return self.send(node, "POST", url, body=urlencode(form).encode(), headers=sent)
 
-    def restart(self) -> None:
-        """Every process stopped (SIGTERM), then started again on the same database and port."""
+    def restart(self, *, crash: bool = False) -> None:
+        """Every process stopped (SIGTERM; ``crash``: SIGKILL), then started again on the same database and port."""
         for server in self.servers:
-            server.stop()
+            if crash:
+                server.kill9()
+            else:
+                server.stop()
         for server in self.servers:
             server.start()
         self._find_workers()
@@ -176,7 +179,8 @@ class Pair:
         if self.engine == "sqlite":
             return
         seen: list[int] = []
-        for _ in range(ATTEMPTS):
+        deadline = time.monotonic() + 30  # the server is ready when one worker answers; the other may still start
+        while time.monotonic() < deadline:
             connection, pid = self._probe()
             connection.close()
             if pid is not None and pid not in seen:
@@ -184,6 +188,7 @@ class Pair:
             if len(seen) == 2:
                 self.workers = (seen[0], seen[1])
                 return
+            time.sleep(0.01)
         raise AssertionError(f"the connections reached only the workers {seen}")
 
 
