@@ -20,7 +20,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,7 +249,9 @@ class Browser:
                 self.cookies[name] = value
         return answer
 
-    def get(self, node: int, url: str, headers: dict[str, str] | None = None, **params: str) -> httpx.Response:
+    def get(
+        self, node: int, url: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         if params:
             url += ("&" if "?" in url else "?") + urlencode(params)
         return self._keep(self.pair.send(node, "GET", url, headers=self._headers(headers)))
@@ -301,6 +303,3 @@ def new_realm(pair: Pair, rep: dict[str, Any]) -> str:
 
 def path(*parts: str) -> str:
     return "/" + "/".join(quote(p, safe="") for p in parts)
-
-
-AdminCall = Callable[..., httpx.Response]

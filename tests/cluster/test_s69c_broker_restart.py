@@ -66,7 +66,7 @@ def _brokering_realm(pair: Pair, idp: FakeIdp, review: str = "missing") -> str:
 def _to_provider(browser: Browser, node: int, realm: str, idp: FakeIdp) -> dict[str, str]:
     """The app's login page through ``node``, its provider button: the query of the redirect to the provider."""
     auth = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
-    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", **auth)
+    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", auth)
     assert page.status_code == 200, page.text[:500]
     sent = browser.get(node, button(page, ALIAS))
     assert sent.status_code == 302 and sent.headers["location"].startswith(idp.base + "/auth?"), sent.text[:500]
@@ -77,7 +77,7 @@ def _to_provider(browser: Browser, node: int, realm: str, idp: FakeIdp) -> dict[
 
 def _answer(browser: Browser, node: int, realm: str, state: str) -> httpx.Response:
     """The provider's answer at the broker endpoint through ``node``, the redirects within the server followed."""
-    answer = browser.get(node, f"/realms/{realm}/broker/{ALIAS}/endpoint", code="code-4711", state=state)
+    answer = browser.get(node, f"/realms/{realm}/broker/{ALIAS}/endpoint", {"code": "code-4711", "state": state})
     return browser.follow(node, answer, REDIRECT)
 
 
@@ -150,7 +150,7 @@ def test_a_second_login_through_the_provider_after_a_restart_finds_the_linked_us
     pair.restart()
     second = Browser(pair)
     sent = _to_provider(second, 1, realm, idp)
-    answer = second.get(1, f"/realms/{realm}/broker/{ALIAS}/endpoint", code="code-4712", state=sent["state"])
+    answer = second.get(1, f"/realms/{realm}/broker/{ALIAS}/endpoint", {"code": "code-4712", "state": sent["state"]})
     tokens = _tokens(pair, 1, realm, answer)  # straight to the app: no first broker login redirect
     assert _claims(tokens["access_token"])["preferred_username"] == "mallory"
     assert _linked(pair, realm) == [(ALIAS, "mallory-sub")]

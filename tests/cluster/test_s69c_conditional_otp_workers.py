@@ -72,7 +72,7 @@ def _login(pair: Pair, node: int, realm: str, username: str = USER, **headers: s
     redirects within the server followed)."""
     browser = Browser(pair)
     query = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
-    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", headers=headers, **query)
+    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", query, headers)
     assert page.status_code == 200 and 'id="kc-form-login"' in page.text, page.text[:500]
     form = {"username": username, "password": "password"}
     return browser.follow(node, browser.post(node, form_action(page.text), form, headers=headers), REDIRECT)

@@ -64,12 +64,14 @@ def _brokered(pair: Pair, node: int, realm: str, idp: FakeIdp, name: str) -> tup
     _claims_for(idp, name)
     browser = Browser(pair)
     auth = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
-    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", **auth)
+    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", auth)
     sent = browser.get(node, button(page, ALIAS))
     assert sent.status_code == 302 and sent.headers["location"].startswith(idp.base + "/auth?"), sent.text[:500]
     params = query(sent.headers["location"])
     idp.nonce = params["nonce"]
-    answer = browser.get(node, f"/realms/{realm}/broker/{ALIAS}/endpoint", code=f"code-{name}", state=params["state"])
+    answer = browser.get(
+        node, f"/realms/{realm}/broker/{ALIAS}/endpoint", {"code": f"code-{name}", "state": params["state"]}
+    )
     done = browser.follow(node, answer, REDIRECT)
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT + "?"), done.text[:800]
     form = {
@@ -127,7 +129,7 @@ def test_allow_admin_role_mapping_switched_through_one_process_holds_on_the_othe
 def _logout(browser: Browser, node: int, realm: str, tokens: dict[str, Any], idp: FakeIdp) -> dict[str, str]:
     """RP-initiated logout through ``node`` with the app's ID token: the query of the redirect to the provider."""
     params = {"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": REDIRECT}
-    answer = browser.get(node, f"/realms/{realm}/protocol/openid-connect/logout", **params)
+    answer = browser.get(node, f"/realms/{realm}/protocol/openid-connect/logout", params)
     location = answer.headers.get("location", "")
     assert answer.status_code == 302 and location.startswith(f"{idp.base}/logout?"), (location, answer.text[:800])
     return query(location)
@@ -203,7 +205,7 @@ def _typed(pair: Pair, node: int, realm: str, address: str) -> httpx.Response:
     """The identity-first page of the app's login through ``node``, ``address`` typed: its answer."""
     browser = Browser(pair)
     auth = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
-    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", **auth)
+    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", auth)
     assert page.status_code == 200 and 'name="password"' not in page.text, page.text[:800]
     return browser.post(node, form_action(page.text), {**form_fields(page.text), "username": address})
 
