@@ -43,6 +43,7 @@ class FakeTx:
 async def test_unknown_kids_reread_the_rows_but_never_reparse_known_keys() -> None:
     rsa = material.generate("r", "RS256", 0)
     tx: Any = FakeTx([rsa])
+    tx.config.version = 1  # bound to the realm: what was read stands while the version does
     ring = KeyRing()
     first = await ring.verification_key(tx, "r", rsa.kid, "RS256")
     assert first is not None
@@ -110,3 +111,19 @@ async def test_a_kid_names_a_signing_key_only_with_the_algorithm_of_that_key() -
     assert found is not None and found.component_id == "z-second-provider"
     named = await ring.signing_key(tx, "r", "PS256", 0, kid=rs256.kid)
     assert named.algorithm == "PS256" and named.kid == rs256.kid
+
+
+async def test_a_transaction_bound_to_no_realm_reads_the_rows_each_time() -> None:
+    """Unbound, there is no config version to trust what another process may have changed since (a provider
+    removed there): every lookup reads the rows again, and a key parsed before keeps its parsed object."""
+    rsa = material.generate("r", "RS256", 0)
+    tx: Any = FakeTx([rsa])
+    ring = KeyRing()
+    first = await ring.verification_key(tx, "r", rsa.kid, "RS256")
+    newer = material.generate("r", "RS256", 1)
+    tx.keys.rows = [rsa, newer]
+    assert {k.kid for k in await ring.public_keys(tx, "r")} == {rsa.kid, newer.kid}
+    tx.keys.rows = [rsa]
+    assert {k.kid for k in await ring.public_keys(tx, "r")} == {rsa.kid}
+    assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is first
+    assert tx.keys.reads == 4
