@@ -28,7 +28,9 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from doorkeep.store.database import Database
 from fake_idp import FakeIdp, fake_idp
 from interop.server import DoorkeepProcess, SeedRealm, WorkersProcess, _seed
 from pg import ThrowawayPostgres
@@ -141,6 +143,19 @@ class Pair:
         return httpx.Response(
             answer.status, headers=pairs, content=content, request=httpx.Request(method, self.base + target)
         )
+
+    def write_by_hand(self, sql: str, **params: Any) -> None:
+        """``sql`` run on the database directly, behind the servers' back (no version stamp advanced)."""
+
+        async def run() -> None:
+            db = Database(str(self.servers[0].db_url))
+            try:
+                async with db.engine.begin() as conn:
+                    await conn.execute(text(sql), params)
+            finally:
+                await db.dispose()
+
+        asyncio.run(run())
 
     def admin_token(self) -> str:
         made, token = self._admin

@@ -210,6 +210,12 @@ class RealmRepo:
             .values(config=config, config_version=realms.c.config_version + 1)
         )
 
+    async def clear_config_cache(self, realm_id: str) -> None:
+        """Advance the realm's config version: every process reads the realm's configuration again at its next
+        request (clear-realm-cache: Keycloak's RealmCacheSession.clear notifies the whole cluster), what was written
+        to the tables behind the store's back too."""
+        await bump(self._c, realm_id)
+
     async def clear_keys_cache(self, realm_id: str) -> None:
         """Advance the realm's ``keys_cache_epoch``: every process that reads the realm from now on drops the JWK sets
         it fetched (oauth/client_keys.py), as Keycloak's clear-keys-cache notifies the whole cluster."""

@@ -1,6 +1,8 @@
-"""``clear-keys-cache`` through one process empties the JWK sets every process fetched (RealmAdminResource.
-clearKeysCache: InfinispanCachePublicKeyProvider.clearCache clears the ``keys`` cache and notifies the whole cluster),
-on SQLite (two processes on one file) and PostgreSQL (two workers of one server).
+"""The admin API's cache clearing through one process is obeyed by every process, as Keycloak notifies the whole
+cluster, on SQLite (two processes on one file) and PostgreSQL (two workers of one server).
+
+``clear-keys-cache`` empties the JWK sets every process fetched (RealmAdminResource.clearKeysCache:
+InfinispanCachePublicKeyProvider.clearCache clears the ``keys`` cache and notifies the cluster).
 
 A client authenticating with signed JWTs (``client-jwt``) publishes its keys at ``jwks.url`` (tests/fake_idp.py's
 ``/certs``). Node 1 fetches the set once; the client then drops a compromised key from it. Node 1 keeps the set it
@@ -83,3 +85,18 @@ def test_clear_keys_cache_through_one_process_makes_the_other_fetch_a_clients_ke
         {"error": "invalid_client", "error_description": "Unable to load public key"},
     ), refused.text
     assert _grant(pair, 1, realm, new, "new").status_code == 200
+
+
+def test_clear_realm_cache_through_one_process_makes_the_other_read_the_configuration_again(pair: Pair) -> None:
+    """RealmAdminResource.clearRealmCache (RealmCacheSession.clear notifies the cluster): a client disabled in the
+    tables by hand, behind the servers' back, keeps authenticating on node 1, which cached it, until the realm cache
+    is cleared through node 0; then node 1 refuses it at once."""
+    realm, client, secret = "interop", "interop-service", "interop-service-secret"  # interop.server.SeedRealm's
+    form = {"grant_type": "client_credentials", "client_id": client, "client_secret": secret}
+    token = f"/realms/{realm}/protocol/openid-connect/token"
+    assert pair.form(1, token, form).status_code == 200
+    pair.write_by_hand("UPDATE clients SET enabled = false WHERE client_id = :client", client=client)
+    assert pair.form(1, token, form).status_code == 200  # node 1's cached configuration stands
+    pair.admin(0, "POST", path(realm, "clear-realm-cache"), status=204)
+    refused = pair.form(1, token, form)
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client"), refused.text
