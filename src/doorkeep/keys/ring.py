@@ -84,7 +84,10 @@ class KeyRing:
 
     What is kept of a realm is read again when a transaction bound to that realm sees another config version
     (store/config_cache.py): a realm deleted and created again under the same id by another process (a realm
-    JSON imported again) has new keys, and its versions never repeat its predecessor's (store/realms.py)."""
+    JSON imported again) has new keys, and its versions never repeat its predecessor's (store/realms.py). Every
+    key written bumps that version, a fallback key too, so another process's change is seen at the next request.
+    A transaction bound to no realm has no version to compare: it reads the rows again (parsing only new keys), as
+    every unbound lookup of the config cache goes to the repositories."""
 
     def __init__(self) -> None:
         self._realms: dict[str, RealmKeys] = {}
@@ -94,7 +97,7 @@ class KeyRing:
         if kept is None:
             return None
         version = tx.config.version_of(realm_id)
-        return kept if version is None or version == kept.version else None
+        return kept if version is not None and version == kept.version else None
 
     @staticmethod
     def _current(tx: Tx, kept: RealmKeys) -> bool:
@@ -147,7 +150,7 @@ class KeyRing:
     async def _fallback(tx: Tx, realm_keys: RealmKeys, realm_id: str, alg: str, now: int) -> LoadedKey:
         """DefaultKeyManager.createFallbackKeys: a ``fallback-{alg}`` key, stored and kept."""
         new = material.generate(realm_id, alg, now, fallback=True)
-        await tx.keys.add(new)
+        await tx.keys.add_fallback(new)
         key = material.load(new)
         realm_keys.add(key)
         return key
