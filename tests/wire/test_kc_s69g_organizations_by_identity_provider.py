@@ -30,8 +30,12 @@ async def _setup(env: Env) -> dict[str, str]:
         assert made.status_code == 201, made.text
         ids[name] = made.headers["location"].rsplit("/", 1)[1]
     for alias in ("acme-idp", "globex-idp", "loose-idp"):
-        rep = {"alias": alias, "providerId": "oidc", "config": {"clientId": "x", "clientSecret": "y"}}
-        made = await env.http.post(f"{REALM}/identity-provider/instances", json=rep, headers=h)
+        idp: dict[str, object] = {
+            "alias": alias,
+            "providerId": "oidc",
+            "config": {"clientId": "x", "clientSecret": "y"},
+        }
+        made = await env.http.post(f"{REALM}/identity-provider/instances", json=idp, headers=h)
         assert made.status_code == 201, made.text
     for org, alias in (("acme", "acme-idp"), ("globex", "globex-idp")):
         linked = await env.http.post(f"{ORGS}/{ids[org]}/identity-providers", content=alias, headers=h)
