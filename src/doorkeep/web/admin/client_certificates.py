@@ -1,13 +1,14 @@
 """Admin REST: a client's key pair and certificate under an attribute prefix (Keycloak's
 ClientAttributeCertificateResource, ``/admin/realms/{realm}/clients/{id}/certificates/{attr}``).
 
-``GET`` shows the CertificateRepresentation (view-clients); ``POST …/generate`` makes a new RSA pair, answers both and
-keeps the certificate (manage-clients); ``POST …/download`` serves the kept certificate as a JKS or PKCS12 keystore
+``GET`` shows the CertificateRepresentation (view-clients); ``POST …/generate`` makes a new RSA pair and keeps and
+answers its certificate (manage-clients); ``POST …/download`` serves the kept certificate as a JKS or PKCS12 keystore
 (view-clients), and ``POST …/generate-and-download`` makes a pair, serves it and keeps only the certificate
 (manage-clients). Keycloak 26.8 keeps no client private key (keycloak#49239, PR 51612: not stored by ``generate`` nor
 ``upload``, stripped from ``GET``, the downloaded keystore holding only the certificate; the three generating or
-downloading calls deprecated); its ``generate`` answer still carries the new key, the caller's one chance to have it
-(inferred: the PR's description says the key is "downloaded once and not stored"). A KeyStoreConfig names the
+downloading calls deprecated). ``generate`` answers what ``GET`` then shows, as Keycloak's own tests of it still
+assert (the admin client's "generate key and updated info", CredentialsTest.testGetCertificateResource): no key,
+so only ``generate-and-download`` ever hands one out. A KeyStoreConfig names the
 format, the key alias (default: the clientId), the key and store passwords, and whether the realm's active RS256
 certificate goes in too (``realmCertificate``, default true, under ``realmAlias``, default the realm's name). The
 RSA key is made between two transactions (it takes a while): the first checks the caller,
@@ -128,8 +129,8 @@ async def _policies(call: RealmCall, client: Client) -> None:
 
 
 def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
-    """``generate`` (the pair answered as a CertificateRepresentation) or ``generate-and-download`` (the pair
-    answered as a keystore); either way only the certificate is kept."""
+    """``generate`` (the certificate kept and answered as a CertificateRepresentation) or ``generate-and-download``
+    (the pair answered as a keystore, the certificate kept); the private key is never kept."""
 
     async def endpoint(request: Request) -> Response:
         checked: dict[str, Any] = {}
@@ -165,9 +166,10 @@ def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
             prefix = request.path_params["attr"]
             # Keycloak's event carries the CertificateRepresentation; Doorkeep's never the private key.
             audit.represent(request, {"certificate": pair.certificate})
-            await call.tx.clients.update(certs.with_certificate(client, prefix, pair.certificate))
-            if not with_download:  # the new key answered once, never kept
-                return ok({"privateKey": pair.private_key, "certificate": pair.certificate})
+            updated = certs.with_certificate(client, prefix, pair.certificate)
+            await call.tx.clients.update(updated)
+            if not with_download:  # what GET shows now: the key is not kept, nor answered
+                return ok(certs.info(updated, prefix))
             return _keystore_response(await _store(call, client, config, pair))
 
         return await run_realm(request, keep)
