@@ -60,11 +60,9 @@ E_VIEW, E_MANAGE = only("view-events", "manage-events"), only("manage-events")
 I_VIEW, I_MANAGE = only("view-identity-providers", "manage-identity-providers"), only("manage-identity-providers")
 IMPERSONATE = only("impersonation")
 FLOWS_VIEW = R_VIEW | C_LIST  # requireViewAuthenticationFlows / requireViewClientAuthenticatorProviders
-# RolePermissions.canList(realm): canViewRealm() or hasOneAdminRole(AdminRoles.ALL_QUERY_ROLES), a role held:
-# view-users and view-clients hold query roles as composites (RealmManager.addQueryCompositeRoles), manage-users and
-# manage-clients do not
-QUERY_HELD = only("query-users", "view-users", "query-clients", "view-clients", "query-realms", "query-groups")
-ROLES_LIST = R_VIEW | QUERY_HELD
+# RolePermissions.canList(realm), Keycloak 26.6 (keycloak#46744, #49380): canViewRealm() or
+# hasOneAdminRole(MANAGE_IDENTITY_PROVIDERS); the query roles no longer list roles
+ROLES_LIST = R_VIEW | only("manage-identity-providers")
 # ClientPermissions.canList(): canView() or hasOneAdminRole(QUERY_CLIENTS, QUERY_USERS)
 CLIENTS_LIST = C_VIEW | only("query-clients", "query-users", "view-users")
 PROFILE_VIEW = R_VIEW | U_QUERY  # requireViewRequiredActions; UserProfileResource reads (26)
@@ -176,7 +174,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/clients/{id}/protocol-mappers/models/{mid}": {"DELETE": C_MANAGE, "GET": C_VIEW, "PUT": C_MANAGE},
     "/{realm}/clients/{id}/protocol-mappers/protocol/{protocol}": {"GET": C_VIEW},
     "/{realm}/clients/{id}/registration-access-token": {"POST": C_MANAGE},
-    "/{realm}/clients/{id}/roles": {"GET": C_LIST, "POST": C_MANAGE},
+    "/{realm}/clients/{id}/roles": {"GET": C_VIEW, "POST": C_MANAGE},  # canList(client): clients().canView (26.6)
     "/{realm}/clients/{id}/roles/{role_name}": {"DELETE": C_MANAGE, "GET": C_VIEW, "PUT": C_MANAGE},
     "/{realm}/clients/{id}/roles/{role_name}/composites": {"DELETE": C_MANAGE, "GET": C_VIEW, "POST": C_MANAGE},
     "/{realm}/clients/{id}/roles/{role_name}/composites/clients/{client}": {"GET": C_VIEW},

@@ -110,3 +110,22 @@ async def test_a_kid_names_a_signing_key_only_with_the_algorithm_of_that_key() -
     assert found is not None and found.component_id == "z-second-provider"
     named = await ring.signing_key(tx, "r", "PS256", 0, kid=rs256.kid)
     assert named.algorithm == "PS256" and named.kid == rs256.kid
+
+
+async def test_bound_to_the_version_the_keys_were_read_under_unknown_kids_read_nothing() -> None:
+    """A token's header is the caller's to choose: while the realm's config version stands (every write of a key row
+    advances it), a kid the ring does not hold names no key and the rows are not read again; another version is."""
+    rsa = material.generate("r", "RS256", 0)
+    tx: Any = FakeTx([rsa])
+    tx.config.version = 7
+    ring = KeyRing()
+    assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is not None
+    for i in range(5):
+        assert await ring.verification_key(tx, "r", f"no-such-kid-{i}", "RS256") is None
+        assert await ring.decryption_key(tx, "r", f"no-such-kid-{i}") is None
+    assert tx.keys.reads == 1
+    newer = material.generate("r", "RS256", 1)
+    tx.keys.rows = [rsa, newer]
+    tx.config.version = 8
+    assert await ring.verification_key(tx, "r", newer.kid, "RS256") is not None
+    assert tx.keys.reads == 2

@@ -4,7 +4,8 @@
 The new user session has no client in it yet; the browser that receives its SSO cookies signs in to
 the Account Console (or any client) through it. Its ``IMPERSONATOR_ID`` and ``IMPERSONATOR_USERNAME``
 notes are what the "Impersonator User ID" and "Impersonator Username" session-note mappers put into
-tokens as ``impersonator.id`` and ``impersonator.username``; no default scope carries them.
+tokens as ``impersonator.id`` and ``impersonator.username``; no default scope carries them. Since Keycloak 26.8
+every token of the session names the administrator in its ``act`` claim (oauth/actor.py).
 Keycloak records no admin event for the call, only the user event ``IMPERSONATE``.
 """
 
@@ -17,14 +18,12 @@ from typing import TYPE_CHECKING
 from doorkeep import events
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm, User, UserSession
+from doorkeep.oauth.actor import IMPERSONATOR_ID, IMPERSONATOR_USERNAME
 from doorkeep.sessions import service
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-# Keycloak's ImpersonationSessionNote values, the user-session notes naming the administrator.
-IMPERSONATOR_ID = "IMPERSONATOR_ID"
-IMPERSONATOR_USERNAME = "IMPERSONATOR_USERNAME"
 AUTH_METHOD = "impersonate"  # the session's authMethod, as UserResource.impersonate creates it
 USER_DISABLED = AdminError(400, "User is disabled")
 SERVICE_ACCOUNT = AdminError(400, "Service accounts cannot be impersonated")

@@ -36,7 +36,7 @@ from doorkeep import events
 from doorkeep.clientpolicies import enforce_endpoints
 from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import OAuthError
-from doorkeep.oauth import admin_role_claims, issue
+from doorkeep.oauth import actor, admin_role_claims, issue
 from doorkeep.oauth import introspection_checks as checks
 from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.oauth.mappers import claims as mappings
@@ -150,6 +150,9 @@ async def _active(
     out["client_id"] = out.get("azp")
     # getPreferredUsername() is never set by a mapper (they write "other claims"): the user's username.
     out.setdefault("username", user.username)
+    act = actor.claim(session)  # Keycloak 26.8: the administrator's id and username (the username alone before)
+    if act is not None:
+        out[actor.ACT] = act
     out.update(token_type=out.get("typ"), active=True)
     return Active(out, rebuilt)
 

@@ -17,7 +17,7 @@ from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
 from doorkeep.numbers import INT_MAX
-from doorkeep.oauth import admin_role_claims, dpop, token_encryption
+from doorkeep.oauth import actor, admin_role_claims, dpop, token_encryption
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
@@ -323,8 +323,17 @@ async def access_claims(
     claims["scope"] = ctx.scopes.token_scope()
     if bound and req.dpop is not None:
         claims["cnf"] = {"jkt": req.dpop.thumbprint}
+    _act(claims, us)
     claims.update({k: v for k, v in mapped.items() if k not in claims})
     return _ordered(claims)
+
+
+def _act(claims: dict[str, Any], session: UserSession | None) -> None:
+    """Keycloak 26.8: a token of an impersonation session names the administrator (``act``), first of the other
+    claims, and no mapper's claim of that name replaces it (oauth/actor.py)."""
+    act = actor.claim(session)
+    if act is not None:
+        claims[actor.ACT] = act
 
 
 async def access_audience(tx: Tx, req: OAuthRequest, ctx: GrantContext) -> list[str]:
@@ -386,6 +395,7 @@ async def mint(
         refresh_type=refresh_type,
         refresh_expires_in=refresh_expires_in,
         response_claims=_mapped(ctx, mapped_input, mappings.RESPONSE),
+        event_details=actor.event_details(us),  # Keycloak 26.8: who impersonates, on the grant's event
     )
 
 
@@ -466,6 +476,7 @@ async def id_token(
     if "sid" in access:
         claims["sid"] = access["sid"]
     claims["at_hash"] = ""  # its place in the claims; the value once the access token is signed
+    _act(claims, ctx.user_session)
     claims.update({k: v for k, v in mapped.items() if k not in claims})
     encrypter = await token_encryption.id_token_encrypter(services, ctx.client)
     key = await _key(tx, services, ctx.realm, alg, now, ctx.client.attributes.get(ID_KID))

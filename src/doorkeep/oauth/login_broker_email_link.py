@@ -4,14 +4,13 @@ reads the request and renders.
 
 The link counts only for a login that waits on the e-mail page (oauth/login_broker_email.py), unexpired, in the
 link's realm, for the account the link was sent to, with the identity (provider and brokered username) it names.
-Followed, the account's address is verified ("we know it is valid as this entry point would never have gotten
-here") and the login is told the link was followed: in the same browser it goes on at once; from another browser
-the original login goes on when its page's "Click here ... to continue" is used.
+Followed, the login is told the link was followed: in the same browser it goes on at once; from another browser
+the original login goes on when its page's "Click here ... to continue" is used. The account's address is not
+verified by it (Keycloak 26.8, keycloak#50946: only an e-mail verification does; before, the link verified it).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,29 +45,21 @@ def waiting(tab: AuthSession, link: Followed) -> bool:
 
 
 async def confirm_here(tx: Tx, tab: AuthSession, link: Followed) -> JSON | None:
-    """In the browser of the login that sent it: the address verified and the login's context with the link
-    followed, for the caller to go on with (login_broker_first.verify_existing); None when the login does not wait
-    for this link."""
+    """In the browser of the login that sent it: the login's context with the link followed, for the caller to go
+    on with (login_broker_first.verify_existing); None when the login does not wait for this link."""
     if not waiting(tab, link):
         return None
-    await _verify_address(tx, link.user)
     return login_broker_email.confirming(tab.notes[CONTEXT], link.alias, link.username)
 
 
 async def confirm_elsewhere(tx: Tx, confirming_tab: str, original_tab: str, link: Followed) -> None:
     """Confirmed in another browser: the confirmation's own tab ends; the original login, if it still waits for this
-    link, is told it was followed and the address is verified."""
+    link, is told it was followed."""
     await tx.flows.delete_auth_session(confirming_tab)
     original = await tx.flows.get_auth_session(original_tab)
     if original is None or not waiting(original, link):
         return
-    await _verify_address(tx, link.user)
     notes = original.notes | {
         CONTEXT: login_broker_email.confirming(original.notes[CONTEXT], link.alias, link.username)
     }
     await tx.flows.advance_auth_session(original.id, original.user_id, original.step, original.form_token, notes)
-
-
-async def _verify_address(tx: Tx, user: User) -> None:
-    if not user.email_verified:
-        await tx.users.update(dataclasses.replace(user, email_verified=True))

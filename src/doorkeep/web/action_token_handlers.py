@@ -40,6 +40,15 @@ def single_use(token: ActionToken) -> bool:
     return once or bool(set(token.required_actions) & ONE_TIME)
 
 
+def verifies_email(token: ActionToken) -> bool:
+    """Whether following the link verifies the address it went to: a verify-email link, or (Keycloak 26.8,
+    keycloak#50946) an execute-actions one whose actions include VERIFY_EMAIL; before 26.8 any execute-actions link
+    did."""
+    if token.email is None:
+        return False
+    return token.action == action_tokens.VERIFY_EMAIL or VERIFY in token.required_actions
+
+
 def redirect_detail(request: Request, realm: Realm, auth_session: AuthSession | None) -> str:
     """The event's ``redirect_uri``: the login's, else (a session the link started) the account console's, as
     createAuthenticationSessionForClient sets it."""
@@ -72,7 +81,7 @@ async def run_confirmed(link: Link) -> Response:
     )
     assert auth_session is not None
     ui = page_locale.language(request, realm, user=user)
-    if token.email is not None and not user.email_verified:
+    if verifies_email(token) and not user.email_verified:
         user = dataclasses.replace(user, email_verified=True)
         await tx.users.update(user)
     auth_request = AuthRequest.from_json(auth_session.request)

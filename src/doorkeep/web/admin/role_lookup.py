@@ -21,6 +21,8 @@ from doorkeep.web.http import jaxrs_segment
 
 ROLE_NOT_FOUND = not_found("Could not find role")
 ROLE_ID_NOT_FOUND = not_found("Could not find role with id")
+# RolePermissions.canList(realm) besides canViewRealm() (Keycloak 26.6+): hasOneAdminRole(MANAGE_IDENTITY_PROVIDERS)
+LIST_REALM_ROLES = ("manage-identity-providers",)
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,11 @@ class Container:
 
     @property
     def listers(self) -> tuple[str, ...]:
-        """Besides who may ``view`` the container, who may list its roles (RolePermissions.canList), by the roles
-        held (hasOneAdminRole, so manage-users, which only implies query-users, is not one): a client's, who may
-        list that client (ClientPermissions.canList(client): query-clients); the realm's, any query role
-        (AdminRoles.ALL_QUERY_ROLES: query-users, query-clients, query-realms, query-groups)."""
-        if self.client:
-            return ("query-clients",)
-        return ("query-users", "query-clients", "query-realms", "query-groups")
+        """Besides who may ``view`` the container, who may list its roles (RolePermissions.canList, Keycloak 26.6,
+        keycloak#46744), by the roles held (hasOneAdminRole): a client's, nobody else; the realm's, who holds
+        manage-identity-providers (keycloak#49380: its hardcoded-role mappers pick realm roles). A query role
+        (query-users, query-clients, query-realms, query-groups) no longer lists any."""
+        return () if self.client else LIST_REALM_ROLES
 
     @property
     def manage(self) -> str:

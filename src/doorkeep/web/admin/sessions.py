@@ -128,12 +128,16 @@ async def _client_of(tx: Tx, realm: Realm, client_uuid: str, message: str) -> Cl
 
 
 def _client_sessions(*, offline: bool) -> handlers.Endpoint:
-    """``clients/{uuid}/user-sessions`` and ``offline-sessions`` (offline: lastAccess = client-session time)."""
+    """``clients/{uuid}/user-sessions`` and ``offline-sessions`` (offline: lastAccess = client-session time). As
+    Keycloak 26.8 (keycloak#49801), only the sessions of users the caller may view (``users().canView(user)``:
+    view-users or manage-users without fine-grained permissions), filtered before ``first``/``max``."""
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
-            realm = await common.admin_realm(request, tx, "view-clients")
+            identity, realm = await common.admin_caller(request, tx, "view-clients")
             client = await _client_of(tx, realm, request.path_params["uuid"], "Could not find client")
+            if not identity.can(realm, "view-users"):
+                return json_response([])
             first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
             live = await _filters(request, tx, realm)
             render = _Renderer(tx, live, await tx.config.realm_clients(realm))

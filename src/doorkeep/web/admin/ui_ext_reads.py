@@ -28,9 +28,9 @@ from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import RealmCall, not_found, ok, query_int, run_realm
 from doorkeep.web.admin.events import LISTENERS
 from doorkeep.web.admin.groups import load_group
+from doorkeep.web.admin.role_lookup import LIST_REALM_ROLES
 
 Subject = Callable[[RealmCall, str], Awaitable[set[str]]]  # the role ids a subject's effective roles start from
-LIST_ROLES = ("query-users", "query-clients", "query-realms", "query-groups")  # RolePermissions.canList's query roles
 
 
 async def _user(call: RealmCall, user_id: str) -> set[str]:
@@ -65,7 +65,7 @@ async def _scope_mapped(call: RealmCall, holder: Client | ClientScope | None, mi
 
 
 async def _default_role(call: RealmCall, _: str) -> set[str]:
-    if not (call.can("view-realm") or call.holds(*LIST_ROLES)):
+    if not (call.can("view-realm") or call.holds(*LIST_REALM_ROLES)):  # roles().requireList(realm)
         raise FORBIDDEN
     role = await default_role(call.tx, call.realm)
     return {role.id} if role is not None else set()
