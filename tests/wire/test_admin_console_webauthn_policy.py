@@ -30,6 +30,7 @@ FORM: dict[str, str | list[str]] = {
     "AttestationConveyancePreference": "none",
     "AuthenticatorAttachment": "cross-platform",
     "RequireResidentKey": "No",
+    "ResidentKey": "preferred",
     "UserVerificationRequirement": "preferred",
     "CreateTimeout": "30",
     "AvoidSameAuthenticatorRegister": "on",
@@ -86,6 +87,7 @@ async def test_the_saved_policy_is_what_the_rest_api_returns_and_the_register_pa
         "AttestationConveyancePreference": "none",
         "AuthenticatorAttachment": "cross-platform",
         "RequireResidentKey": "No",
+        "ResidentKey": "preferred",
         "UserVerificationRequirement": "preferred",
         "CreateTimeout": 30,
         "AvoidSameAuthenticatorRegister": True,
@@ -98,6 +100,14 @@ async def test_the_saved_policy_is_what_the_rest_api_returns_and_the_register_pa
     assert options["rpEntityName"] == "Example Bank" and options["algorithms"] == [-7, -8]
     assert options["timeout"] == 30000 and options["attestation"] == "none"
     assert options["authenticatorSelection"]["authenticatorAttachment"] == "cross-platform"
+    # Discoverable credential (Keycloak 26.7's residentKey) decides over the deprecated Require discoverable credential
+    assert (
+        options["authenticatorSelection"]["residentKey"],
+        options["authenticatorSelection"]["requireResidentKey"],
+    ) == (
+        "preferred",
+        False,
+    )
 
 
 async def test_the_passwordless_tab_saves_its_own_policy_and_keeps_the_other(

@@ -203,8 +203,12 @@ def ciba_attributes(rep: Any) -> dict[str, str]:
 
 
 # --- WebAuthn policies -------------------------------------------------------------------------
-# WebAuthnPolicyRepresentation's fields, each a RealmRepresentation suffix of the policy's prefix.
-WEBAUTHN_FIELDS = {suffix[0].lower() + suffix[1:]: suffix for suffix in webauthn_policy.SUFFIXES}
+# WebAuthnPolicyRepresentation's fields, each a RealmRepresentation suffix of the policy's prefix. Keycloak 26.7's
+# residentKey (RealmRepresentation's webAuthnPolicy[Passwordless]ResidentKey) is not one of them: this endpoint
+# neither shows it nor changes it, and an update here keeps the stored one.
+WEBAUTHN_FIELDS = {
+    suffix[0].lower() + suffix[1:]: suffix for suffix in webauthn_policy.SUFFIXES if suffix != "ResidentKey"
+}
 PASSWORDLESS_FIELDS = {"passkeysEnabled": webauthn_policy.PASSKEYS_ENABLED, "mediation": webauthn_policy.MEDIATION}
 ATTESTATION = (webauthn_policy.NOT_SPECIFIED, "none", "indirect", "direct")
 RESIDENT_KEY = (webauthn_policy.NOT_SPECIFIED, "Yes", "No")

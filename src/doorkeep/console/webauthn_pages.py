@@ -55,11 +55,7 @@ def register(
     selection: dict[str, object] = {}
     if policy.authenticator_attachment != NOT_SPECIFIED:
         selection["authenticatorAttachment"] = policy.authenticator_attachment
-    if policy.require_resident_key != NOT_SPECIFIED:
-        # webauthnRegister.js: residentKey (the current field) and the deprecated requireResidentKey beside it
-        required = policy.require_resident_key == "Yes"
-        selection["residentKey"] = "required" if required else "discouraged"
-        selection["requireResidentKey"] = required
+    selection |= policy.resident_key_selection
     if policy.user_verification_requirement != NOT_SPECIFIED:
         selection["userVerification"] = policy.user_verification_requirement
     data = {

@@ -38,6 +38,7 @@ _STRINGS = {
     "AttestationConveyancePreference": NOT_SPECIFIED,
     "AuthenticatorAttachment": NOT_SPECIFIED,
     "RequireResidentKey": NOT_SPECIFIED,
+    "ResidentKey": NOT_SPECIFIED,
     "UserVerificationRequirement": NOT_SPECIFIED,
 }
 _LISTS = ("SignatureAlgorithms", "AcceptableAaguids", "ExtraOrigins")
@@ -48,6 +49,7 @@ SUFFIXES = (
     "AttestationConveyancePreference",
     "AuthenticatorAttachment",
     "RequireResidentKey",
+    "ResidentKey",
     "UserVerificationRequirement",
     "CreateTimeout",
     "AvoidSameAuthenticatorRegister",
@@ -92,6 +94,22 @@ class Policy:
     acceptable_aaguids: tuple[str, ...] = ()
     extra_origins: tuple[str, ...] = ()
     mediation: str = CONDITIONAL
+    # WebAuthnPolicy.residentKey (Keycloak 26.7, keycloak#42513): the "Discoverable credential" requirement
+    # (required / preferred / discouraged, or not specified), which replaces the deprecated requireResidentKey
+    resident_key: str = NOT_SPECIFIED
+
+    @property
+    def resident_key_selection(self) -> dict[str, object]:
+        """webauthnRegister.js: ``authenticatorSelection``'s ``residentKey`` and ``requireResidentKey``. The policy's
+        residentKey decides when it is specified (``requireResidentKey`` true only for "required"); otherwise the
+        deprecated requireResidentKey does ("Yes": required, any other value: discouraged); nothing when neither is
+        specified."""
+        if self.resident_key and self.resident_key != NOT_SPECIFIED:
+            return {"residentKey": self.resident_key, "requireResidentKey": self.resident_key == REQUIRED}
+        if self.require_resident_key != NOT_SPECIFIED:
+            required = self.require_resident_key == "Yes"
+            return {"residentKey": REQUIRED if required else "discouraged", "requireResidentKey": required}
+        return {}
 
     @property
     def cose_algorithms(self) -> list[int]:
@@ -195,6 +213,7 @@ def policy(realm: Realm, prefix: str = TWO_FACTOR) -> Policy:
         tuple(get("AcceptableAaguids")),
         tuple(get("ExtraOrigins")),
         rep[MEDIATION] if prefix == PASSWORDLESS else CONDITIONAL,
+        get("ResidentKey"),
     )
 
 

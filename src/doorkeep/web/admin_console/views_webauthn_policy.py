@@ -42,6 +42,18 @@ SELECTS: dict[str, tuple[str, str, Options]] = {
         "Whether the authenticator must store the credential itself (a discoverable credential, or passkey).",
         ((NOT_SPECIFIED, "Not specified"), ("Yes", "Yes"), ("No", "No")),
     ),
+    # Keycloak 26.7 (keycloak#42513): residentKey, which decides over the deprecated select above when specified
+    "ResidentKey": (
+        "Discoverable credential",
+        "Whether the authenticator should store the credential itself (a discoverable credential, or passkey): "
+        "required, preferred or discouraged. When specified, it decides over Require discoverable credential.",
+        (
+            (NOT_SPECIFIED, "Not specified"),
+            ("required", "Required"),
+            ("preferred", "Preferred"),
+            ("discouraged", "Discouraged"),
+        ),
+    ),
     "UserVerificationRequirement": (
         "User verification requirement",
         "Whether the authenticator must verify the user (a PIN, a fingerprint) at registration and sign-in.",
@@ -135,7 +147,8 @@ def read_policy(realm: Realm, tab: Tab, form: Mapping[str, str], algorithms: Seq
     offered, chosen = choices(realm, tab), selects(tab)
     typed = FormState({suffix: form.get(suffix, "").strip() for suffix in ("RpEntityName", "RpId", *chosen)})
     stored = webauthn_policy.representation(realm)
-    for suffix in MEDIATION if tab.prefix == PASSWORDLESS else ():  # a form from before the select: as stored
+    later = ("ResidentKey", *(MEDIATION if tab.prefix == PASSWORDLESS else ()))
+    for suffix in later:  # a form from before the select: as stored
         typed.values[suffix] = typed.values[suffix] or stored[tab.prefix + suffix]
     typed.values["SignatureAlgorithms"] = list(dict.fromkeys(algorithms))
     typed.values["CreateTimeout"] = form.get("CreateTimeout", "").strip()
