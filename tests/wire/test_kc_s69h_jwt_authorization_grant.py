@@ -1,0 +1,236 @@
+"""Keycloak's JWTAuthorizationGrantTest (tests/base …/oauth/AbstractJWTAuthorizationGrantTest and
+BaseAbstractJWTAuthorizationGrantTest), method by method: the JWT authorization grant (RFC 7523 §2.1) at the token
+endpoint, with the trusted issuer an OpenID Connect provider with the grant on (the FakeIdp signs the assertions
+with its RS256 key; Keycloak's test identity provider signs ES256, so the algorithm tests name RS256/RS512).
+
+Every refusal is 400 ``invalid_grant`` with Keycloak's description, and a JWT_AUTHORIZATION_GRANT_ERROR event with
+the error ``invalid_request`` and the description as ``reason`` (assertFailure); a success is an access token of a
+transient session (no refresh token, no ``sid``, a ``trrtag:`` jti) and a JWT_AUTHORIZATION_GRANT event naming the
+provider, the issuer, the provider's user id and the username (assertSuccess)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from fake_idp import KID, _jwk, public_pem
+from jwt_grant_setup import ALIAS, GRANT, ISSUER, SUBJECT, TOKEN_ENDPOINT, Grant, grant_realm
+from support import claims
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def ag(realm: Env) -> AsyncIterator[Grant]:
+    async with grant_realm(realm) as found:
+        yield found
+
+
+async def assert_success(ag: Grant, response: httpx.Response, client: str = "app") -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "refresh_token" not in body
+    token = claims(body["access_token"])
+    assert "sid" not in token
+    assert token["jti"].startswith("trrtag:")
+    assert token["azp"] == client
+    assert token["preferred_username"] == "user1"
+    event = (await ag.events("JWT_AUTHORIZATION_GRANT"))[0]
+    assert event["clientId"] == client and event["userId"] == ag.user_id
+    assert event.get("sessionId") is None
+    assert event["details"]["grant_type"] == GRANT
+    assert event["details"]["identity_provider"] == ALIAS
+    assert event["details"]["identity_provider_issuer"] == ag.idp.issuer
+    assert event["details"]["identity_provider_user_id"] == SUBJECT
+    assert event["details"]["username"] == "user1"
+    return token
+
+
+async def assert_failure(
+    ag: Grant, description: str, response: httpx.Response, error: str = "invalid_grant"
+) -> dict[str, Any]:
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": error, "error_description": description}
+    event = (await ag.events("JWT_AUTHORIZATION_GRANT_ERROR"))[0]
+    assert event["error"] == "invalid_request"
+    assert event["details"]["grant_type"] == GRANT
+    assert event["details"]["reason"] == description
+    return event
+
+
+async def test_public_client(ag: Grant) -> None:
+    response = await ag.post(ag.assertion(), client="test-public", secret=None)
+    await assert_failure(ag, "Public client not allowed to use authorization grant", response)
+
+
+async def test_idp_not_allowed_for_client(ag: Grant) -> None:
+    response = await ag.post(ag.assertion(), client="authorization-grant-not-allowed-idp-client")
+    await assert_failure(ag, "Identity Provider is not allowed for the client", response)
+
+
+async def test_not_allowed_client(ag: Grant) -> None:
+    response = await ag.post(ag.assertion(), client="authorization-grant-disabled-client")
+    await assert_failure(ag, "JWT Authorization Grant is not supported for the requested client", response)
+
+
+async def test_missing_assertion_parameter(ag: Grant) -> None:
+    await assert_failure(ag, "Missing parameter:assertion", await ag.post(None))
+
+
+async def test_bad_assertion_parameter(ag: Grant) -> None:
+    await assert_failure(ag, "The provided assertion is not a valid JWT", await ag.post("fake-jwt"))
+
+
+async def test_expired_assertion(ag: Grant) -> None:
+    now = ag.env.clock.now()
+    await assert_failure(ag, "Token exp claim is required", await ag.post(ag.assertion(exp=None)))
+    await assert_failure(ag, "Token is not active", await ag.post(ag.assertion(exp=now - 1)))
+    too_far = "Token expiration is too far in the future and iat claim not present in token"
+    await assert_failure(ag, too_far, await ag.post(ag.assertion(exp=now + 305)))  # the default maximum: 300 s
+    await ag.update_provider(
+        jwtAuthorizationGrantMaxAllowedAssertionExpiration="10", jwtAuthorizationGrantLimitAccessTokenExp="false"
+    )
+    await assert_failure(ag, too_far, await ag.post(ag.assertion(exp=now + 11)))
+    await assert_success(ag, await ag.post(ag.assertion(exp=now + 5)))
+    early = ag.assertion(exp=now + 20, iat=now)
+    ag.env.clock.advance(15)
+    await assert_failure(ag, "Token was issued too far in the past to be used now", await ag.post(early))
+    now = ag.env.clock.now()
+    await assert_success(ag, await ag.post(ag.assertion(exp=now + 20, iat=now)))
+
+
+async def test_audience(ag: Grant) -> None:
+    await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion(aud=None)))
+    await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion(aud="fake-audience")))
+    now = ag.env.clock.now()
+    await assert_success(ag, await ag.post(ag.assertion(iat=now)))  # the issuer
+    await assert_success(ag, await ag.post(ag.assertion(aud=TOKEN_ENDPOINT, iat=now)))
+    introspection = f"{TOKEN_ENDPOINT}/introspect"
+    await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion(aud=introspection, iat=now)))
+    both = ag.assertion(aud=[ISSUER, "fake"], iat=now)
+    await assert_failure(ag, "Multiple audiences not allowed", await ag.post(both))
+    valid_both = ag.assertion(aud=[ISSUER, TOKEN_ENDPOINT], iat=now)
+    await assert_failure(ag, "Multiple audiences not allowed", await ag.post(valid_both))
+
+
+async def test_bad_issuer(ag: Grant) -> None:
+    await assert_failure(ag, "Missing claim: iss", await ag.post(ag.assertion(iss=None)))
+    event = await assert_failure(
+        ag, "No Identity Provider for provided issuer", await ag.post(ag.assertion(iss="fake-issuer"))
+    )
+    assert event["details"]["identity_provider_issuer"] == "fake-issuer"
+
+
+async def test_bad_subject(ag: Grant) -> None:
+    await assert_failure(ag, "Missing claim: sub", await ag.post(ag.assertion(sub=None)))
+    event = await assert_failure(ag, "User not found", await ag.post(ag.assertion(sub="fake-user")))
+    assert event["details"]["identity_provider"] == ALIAS
+    assert event["details"]["identity_provider_issuer"] == ag.idp.issuer
+    assert event["details"]["identity_provider_user_id"] == "fake-user"
+
+
+async def test_replay_token(ag: Grant) -> None:
+    once = ag.assertion()
+    await assert_success(ag, await ag.post(once))
+    await assert_failure(ag, "Token reuse detected", await ag.post(once))
+    await ag.update_provider(jwtAuthorizationGrantAssertionReuseAllowed="true")
+    twice = ag.assertion()
+    await assert_success(ag, await ag.post(twice))
+    await assert_success(ag, await ag.post(twice))
+
+
+async def test_signature_alg(ag: Grant) -> None:
+    await ag.update_provider(jwtAuthorizationGrantAssertionSignatureAlg="RS256")
+    await assert_success(ag, await ag.post(ag.assertion()))
+    await ag.update_provider(jwtAuthorizationGrantAssertionSignatureAlg="RS512")
+    await assert_failure(ag, "Invalid signature algorithm", await ag.post(ag.assertion()))
+
+
+async def test_invalid_signature(ag: Grant) -> None:
+    """Another key under the provider's own ``kid``."""
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = ag.idp.signed(ag.claims(), key=other, kid=KID)
+    await assert_failure(ag, "Invalid signature", await ag.post(forged))
+
+
+async def test_validate_signature_fixed_key(ag: Grant) -> None:
+    await ag.update_provider(useJwksUrl="false", jwksUrl="", publicKeySignatureVerifier=public_pem().decode())
+    await assert_success(ag, await ag.post(ag.assertion(iat=ag.env.clock.now())))
+
+
+async def test_validate_signature_fixed_key_and_key_id(ag: Grant) -> None:
+    pem = public_pem().decode()
+    await ag.update_provider(
+        useJwksUrl="false", jwksUrl="", publicKeySignatureVerifier=pem, publicKeySignatureVerifierKeyId=KID
+    )
+    await assert_success(ag, await ag.post(ag.assertion(iat=ag.env.clock.now())))
+
+
+async def test_validate_signature_fixed_key_using_jwks(ag: Grant) -> None:
+    jwks = json.dumps({"keys": [_jwk()]})
+    await ag.update_provider(useJwksUrl="false", jwksUrl="", publicKeySignatureVerifier=jwks)
+    await assert_success(ag, await ag.post(ag.assertion(iat=ag.env.clock.now())))
+
+
+async def test_scope(ag: Grant) -> None:
+    token = await assert_success(ag, await ag.post(ag.assertion(), scope="address phone"))
+    assert sorted(token["scope"].split(" ")) == ["address", "email", "phone", "profile"]
+    response = await ag.post(ag.assertion(), scope="address phone wrong-scope")
+    await assert_failure(ag, "Invalid scopes: address phone wrong-scope", response, error="invalid_scope")
+
+
+async def test_limit_access_token_expiration(ag: Grant) -> None:
+    """textLimitAccessTokenExpiration: the access token expires with the assertion when it expires sooner."""
+    await ag.update_provider(jwtAuthorizationGrantLimitAccessTokenExp="true")
+    lifespan = (await ag.env.http.get("/admin/realms/test", headers=await ag.admin())).json()["accessTokenLifespan"]
+    now = ag.env.clock.now()
+    response = await ag.post(ag.assertion(exp=now + lifespan))
+    assert response.status_code == 200, response.text
+    assert response.json()["expires_in"] == lifespan
+    response = await ag.post(ag.assertion(exp=now + 120))
+    assert response.status_code == 200, response.text
+    assert response.json()["expires_in"] == 120
+    assert claims(response.json()["access_token"])["exp"] == now + 120
+
+
+async def test_success_grant(ag: Grant) -> None:
+    await assert_success(ag, await ag.post(ag.assertion()))
+
+
+async def test_disabled_identity_provider(ag: Grant) -> None:
+    """The lookup finds enabled providers only (CVE-2026-1486)."""
+    await ag.update_provider(enabled="false")
+    await assert_failure(ag, "No Identity Provider for provided issuer", await ag.post(ag.assertion()))
+
+
+async def test_user_disabled(ag: Grant) -> None:
+    """CVE-2026-1609: a disabled user gets no token."""
+    path = f"/admin/realms/test/users/{ag.user_id}"
+    put = await ag.env.http.put(path, json={"enabled": False}, headers=await ag.admin())
+    assert put.status_code == 204, put.text
+    await assert_failure(ag, "User is not enabled", await ag.post(ag.assertion()))
+
+
+async def test_user_with_required_action(ag: Grant) -> None:
+    path = f"/admin/realms/test/users/{ag.user_id}"
+    put = await ag.env.http.put(path, json={"requiredActions": ["UPDATE_PASSWORD"]}, headers=await ag.admin())
+    assert put.status_code == 204, put.text
+    await assert_failure(ag, "Account is not fully set up", await ag.post(ag.assertion()))
+
+
+async def test_the_provider_type_of_its_own_trusts_assertions(realm: Env) -> None:
+    """JWTAuthorizationGrantTest's realm: Keycloak's ``jwt-authorization-grant`` provider type, which only trusts
+    assertions (issuer and JWK set), gives the same token."""
+    async with grant_realm(realm, "jwt-authorization-grant") as found:
+        await assert_success(found, await found.post(found.assertion()))
+
+
+async def test_discovery_names_the_grant(realm: Env) -> None:
+    doc = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
+    assert GRANT in doc["grant_types_supported"]
