@@ -74,7 +74,7 @@ class Grant:
         return events
 
 
-async def _client(env: Env, client_id: str, public: bool = False, **attributes: str) -> None:
+async def _client(env: Env, client_id: str, attributes: dict[str, str], public: bool = False) -> None:
     rep: dict[str, Any] = {"clientId": client_id, "publicClient": public, "attributes": attributes}
     if not public:
         rep["secret"] = "secret"
@@ -108,9 +108,9 @@ async def grant_realm(env: Env, provider_id: str = "oidc") -> AsyncIterator[Gran
         made = await env.http.post("/admin/realms/test/identity-provider/instances", json=rep, headers=h)
         assert made.status_code == 201, made.text
         await _set_app(env, **{ENABLED: "true", ALLOWED: ALIAS})
-        await _client(env, "test-public", public=True, **{ENABLED: "true", ALLOWED: ALIAS})
-        await _client(env, "authorization-grant-disabled-client", **{ALLOWED: ALIAS})
-        await _client(env, "authorization-grant-not-allowed-idp-client", **{ENABLED: "true"})
+        await _client(env, "test-public", {ENABLED: "true", ALLOWED: ALIAS}, public=True)
+        await _client(env, "authorization-grant-disabled-client", {ALLOWED: ALIAS})
+        await _client(env, "authorization-grant-not-allowed-idp-client", {ENABLED: "true"})
         users = (await env.http.get("/admin/realms/test/users", params={"username": "user1"}, headers=h)).json()
         user_id = users[0]["id"]
         link = {"identityProvider": ALIAS, "userId": SUBJECT, "userName": "basic-user"}

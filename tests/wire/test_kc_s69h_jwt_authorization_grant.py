@@ -234,3 +234,16 @@ async def test_the_provider_type_of_its_own_trusts_assertions(realm: Env) -> Non
 async def test_discovery_names_the_grant(realm: Env) -> None:
     doc = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
     assert GRANT in doc["grant_types_supported"]
+
+
+@pytest.mark.server_options(features_disabled="jwt-authorization-grant")
+async def test_the_feature_off_refuses_the_grant_and_discovery_drops_it(realm: Env) -> None:
+    """``--features-disabled=jwt-authorization-grant``: JWTAuthorizationGrantTypeFactory is not supported, so the
+    grant type is unknown to the token endpoint and OIDCWellKnownProvider does not list it."""
+    async with grant_realm(realm) as found:
+        response = await found.post(found.assertion())
+        assert response.status_code == 400, response.text
+        assert response.json() == {"error": "unsupported_grant_type", "error_description": "Unsupported grant_type"}
+    doc = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
+    assert GRANT not in doc["grant_types_supported"]
+    assert "urn:ietf:params:oauth:grant-type:token-exchange" in doc["grant_types_supported"]
