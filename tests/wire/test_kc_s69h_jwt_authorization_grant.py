@@ -18,6 +18,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from client_policies_port import condition, executor, policy, profile, update_policies, update_profiles
 from fake_idp import KID, _jwk, public_pem
 from jwt_grant_setup import ALIAS, GRANT, ISSUER, SUBJECT, TOKEN_ENDPOINT, Grant, grant_realm
 from support import claims
@@ -247,3 +248,27 @@ async def test_the_feature_off_refuses_the_grant_and_discovery_drops_it(realm: E
     doc = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
     assert GRANT not in doc["grant_types_supported"]
     assert "urn:ietf:params:oauth:grant-type:token-exchange" in doc["grant_types_supported"]
+
+
+async def test_jwt_claim_enforcer_judges_the_assertion(ag: Grant) -> None:
+    """JWTClaimEnforcerExecutor at JWT_AUTHORIZATION_GRANT (the grant-type condition naming the grant): a claim of
+    the assertion required and matched; a refusal is the executor's error with the event's reason
+    ``client_policy_error`` (assertFailurePolicy)."""
+    settings = {"claim-name": "role", "allowed-value": "app-.*"}
+    await update_profiles(ag.env, profile("MyProfile", "Profile", executor("jwt-claim-enforcer", settings)))
+    grant_types = condition("grant-type", {"is-negative-logic": False, "grantTypes": [GRANT]})
+    await update_policies(ag.env, policy("MyPolicy", "JWT grant policy", True, [grant_types], ["MyProfile"]))
+    for claims_given, description in (
+        ({}, "Required claim 'role' is missing from the token"),
+        ({"role": "admin"}, "Value for claim 'role' not allowed"),
+        ({"role": ["app-user"]}, "Value type for claim 'role' not allowed"),
+    ):
+        response = await ag.post(ag.assertion(**claims_given))
+        assert response.status_code == 400, response.text
+        assert response.json() == {"error": "invalid_request", "error_description": description}
+        event = (await ag.events("JWT_AUTHORIZATION_GRANT_ERROR"))[0]
+        assert event["error"] == "invalid_request"
+        assert event["details"]["reason"] == "client_policy_error"
+        assert event["details"]["client_policy_error"] == "invalid_request"
+        assert event["details"]["client_policy_error_detail"] == description
+    await assert_success(ag, await ag.post(ag.assertion(role="app-user")))

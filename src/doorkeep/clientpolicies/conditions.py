@@ -68,6 +68,7 @@ _EVENT_GRANTS = {
     Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST: "password",
     Event.SERVICE_ACCOUNT_TOKEN_REQUEST: "client_credentials",
     Event.TOKEN_EXCHANGE_REQUEST: "urn:ietf:params:oauth:grant-type:token-exchange",
+    Event.JWT_AUTHORIZATION_GRANT: "urn:ietf:params:oauth:grant-type:jwt-bearer",
     Event.DEVICE_TOKEN_REQUEST: "urn:ietf:params:oauth:grant-type:device_code",
 }
 

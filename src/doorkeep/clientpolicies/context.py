@@ -44,6 +44,9 @@ class Event(enum.Enum):
     DEVICE_TOKEN_REQUEST = "DEVICE_TOKEN_REQUEST"  # DeviceGrantType (oauth/grants/device_code.py)
     # TokenExchangeGrantType, once StandardTokenExchangeProvider supports the request (oauth/grants/token_exchange.py)
     TOKEN_EXCHANGE_REQUEST = "TOKEN_EXCHANGE_REQUEST"
+    # JWTAuthorizationGrantType, once the assertion's user is found, before its audience is checked
+    # (oauth/grants/jwt_authorization.py, JWTAuthorizationGrantContext)
+    JWT_AUTHORIZATION_GRANT = "JWT_AUTHORIZATION_GRANT"
     # Keycloak 26.8 (issue #50131, pull request #50205): the admin API's protocol mapper CRUD on a client (not on a
     # client scope), ClientProtocolMapperContext; its user and group role mappings, RoleMapperAssignmentContext; a
     # client's or client scope's scope mappings, ClientScopeMappingContext; a client's key pair and certificate

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import policy
 from doorkeep.broker import authorization_grant as trust
 from doorkeep.broker.idp_mappers import advanced_claims
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import InvalidGrant, InvalidScope, OAuthError
 from doorkeep.model import Client, User
 from doorkeep.oauth import client_assertion, issue
@@ -219,6 +221,10 @@ async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, 
         raise _refused("Invalid signature")
     user = await _user(tx, req, alias, subject, trail)
     granted = await _scopes(tx, client, user, req.form.get("scope"))
+    # JWTAuthorizationGrantContext: a refusal is the executor's error, the event's reason client_policy_error
+    await client_policies.on_request(
+        tx, req.realm, Event.JWT_AUTHORIZATION_GRANT, client, req.form, scope=req.form.get("scope")
+    )
     check_audience(token, audiences(req, client, alias))
     if not limits.reuse_allowed:
         await _spend(tx, token, kept, now, record=True)
