@@ -3,10 +3,9 @@ or aimed elsewhere, for users and providers that should not get a token. Each is
 Keycloak's text (or, where marked, Doorkeep refusing what Keycloak would accept), never a token and never a 5xx.
 
 Deliberate differences from Keycloak, each marked below: an ``exp`` of 0 is not active (Keycloak reads it as never
-expiring and keeps the ``jti`` for no time, so such an assertion would work forever, reused at will); the signature is
-checked even for an OpenID Connect provider whose ``validateSignature`` is off (Keycloak's OIDCIdentityProvider.verify
-then checks nothing); the ``jti`` is spent only once the signature is checked (Keycloak records it first, so a forged
-assertion could burn a genuine one's identifier)."""
+expiring and keeps the ``jti`` for no time, so such an assertion would work forever, reused at will); the ``jti`` is
+spent only once the signature is checked (Keycloak records it first, so a forged assertion could burn a genuine
+one's identifier)."""
 
 from __future__ import annotations
 
@@ -114,8 +113,8 @@ async def test_an_attacker_s_key_is_refused_with_or_without_the_provider_s_kid(a
 
 
 async def test_the_signature_is_checked_even_with_validate_signature_off(ag: Grant) -> None:
-    """Deliberate difference: Keycloak's OIDCIdentityProvider.verify answers true without looking when the
-    provider's ``validateSignature`` is off, so any RS256-labelled assertion of the issuer would pass."""
+    """As Keycloak (OIDCIdentityProviderJWTAuthorizationGrantTest#testValidateSignatureDisabled): the provider's
+    ``validateSignature`` switch governs its logins, not the grant."""
     await ag.update_provider(validateSignature="false")
     refused(await ag.post(ag.idp.signed(ag.claims(), key=ATTACKER_KEY)), "Invalid signature")
     assert (await ag.post(ag.assertion())).status_code == 200
@@ -145,7 +144,7 @@ async def test_a_disabled_provider_is_not_trusted(ag: Grant) -> None:
 
 async def test_an_oidc_provider_with_the_grant_off_is_not_trusted(ag: Grant) -> None:
     await ag.update_provider(jwtAuthorizationGrantEnabled="false")
-    refused(await ag.post(ag.assertion()), "No Identity Provider for provided issuer")
+    refused(await ag.post(ag.assertion()), "JWT Authorization Granted is not enabled for the identity provider")
 
 
 async def test_a_disabled_user_gets_no_token(ag: Grant) -> None:

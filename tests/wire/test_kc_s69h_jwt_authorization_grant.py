@@ -272,3 +272,34 @@ async def test_jwt_claim_enforcer_judges_the_assertion(ag: Grant) -> None:
         assert event["details"]["client_policy_error"] == "invalid_request"
         assert event["details"]["client_policy_error_detail"] == description
     await assert_success(ag, await ag.post(ag.assertion(role="app-user")))
+
+
+# OIDCIdentityProviderJWTAuthorizationGrantTest: the same methods run on an OpenID Connect provider (the ``ag`` fixture
+# above is one), and three of its own.
+
+
+async def test_oidc_not_allowed_identity_provider(ag: Grant) -> None:
+    """testNotAllowedIdentityProvider: the provider is found with its switch off, and refuses the assertion."""
+    await ag.update_provider(jwtAuthorizationGrantEnabled="false")
+    response = await ag.post(ag.assertion(iat=ag.env.clock.now()))
+    event = await assert_failure(ag, "JWT Authorization Granted is not enabled for the identity provider", response)
+    assert event["details"]["identity_provider"] == ALIAS
+    assert event["details"]["identity_provider_issuer"] == ag.idp.issuer
+    assert event["details"]["identity_provider_user_id"] == SUBJECT
+
+
+async def test_oidc_validate_signature_disabled(ag: Grant) -> None:
+    """testValidateSignatureDisabled: the signature is checked even with the provider's switch off."""
+    await ag.update_provider(validateSignature="false")
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    await assert_failure(ag, "Invalid signature", await ag.post(ag.idp.signed(ag.claims(), key=other, kid=KID)))
+    await assert_success(ag, await ag.post(ag.assertion(iat=ag.env.clock.now())))
+
+
+async def test_oidc_client_id_allowed_as_audience(ag: Grant) -> None:
+    """testClientIdAllowedAsAudience: ``allowClientIdAsAudience`` makes the provider's ``clientId`` the one audience."""
+    client_id = "broker-app"  # the FakeIdp provider's clientId
+    await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion(aud=client_id)))
+    await ag.update_provider(allowClientIdAsAudience="true")
+    await assert_success(ag, await ag.post(ag.assertion(aud=client_id)))
+    await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion()))

@@ -2,11 +2,13 @@
 which provider an assertion's ``iss`` names, the limits it sets on the assertion, and its signature checked with
 the provider's key.
 
-Two provider types trust assertions: an OpenID Connect one (``oidc``, ``keycloak-oidc``) with
+Two provider types trust assertions: an OpenID Connect one (``oidc``, ``keycloak-oidc``, Google) with
 ``jwtAuthorizationGrantEnabled`` on (OIDCIdentityProvider), and Keycloak 26.5's ``jwt-authorization-grant`` type,
 which does nothing else (JWTAuthorizationGrantIdentityProvider). The configuration keys are Keycloak's
 (JWTAuthorizationGrantConfig). Only an enabled provider of one of those types is found for an issuer
-(DefaultAlternativeLookupProvider.lookupIdentityProviderFromIssuer with IdentityProviderType.JWT_AUTHORIZATION_GRANT).
+(DefaultAlternativeLookupProvider.lookupIdentityProviderFromIssuer with IdentityProviderType.JWT_AUTHORIZATION_GRANT);
+an OpenID Connect one is found with its switch off too, and refuses the assertion itself
+(OIDCIdentityProvider.validateAuthorizationGrantAssertion).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from doorkeep.broker import token_checks
+from doorkeep.broker import social, token_checks
 from doorkeep.broker.calls import BrokerError
 from doorkeep.broker.oidc import Config
 from doorkeep.model import JSON
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from doorkeep.broker.token_checks import KeyLookup
 
 GRANT_PROVIDER = "jwt-authorization-grant"  # JWTAuthorizationGrantIdentityProviderFactory.PROVIDER_ID
-OIDC_TYPES = frozenset({"oidc", "keycloak-oidc"})
+OIDC_TYPES = frozenset({"oidc", "keycloak-oidc", social.GOOGLE})
 ENABLED = "jwtAuthorizationGrantEnabled"
 REUSE_ALLOWED = "jwtAuthorizationGrantAssertionReuseAllowed"
 MAX_EXPIRATION = "jwtAuthorizationGrantMaxAllowedAssertionExpiration"
@@ -51,20 +53,26 @@ def _number(config: JSON, key: str, default: int) -> int:
 
 
 def trusts_assertions(provider: JSON) -> bool:
-    """IdentityProvider.isType(JWT_AUTHORIZATION_GRANT): the provider type, and for OpenID Connect its switch."""
-    provider_id = str(provider.get("providerId"))
-    if provider_id == GRANT_PROVIDER:
-        return True
-    return provider_id in OIDC_TYPES and _on(provider.get("config") or {}, ENABLED)
+    """IdentityProvider.isType(JWT_AUTHORIZATION_GRANT): a JWTAuthorizationGrantProvider's class."""
+    return provider.get("providerId") == GRANT_PROVIDER or provider.get("providerId") in OIDC_TYPES
+
+
+def grant_enabled(provider: JSON) -> bool:
+    """Whether the provider takes assertions: always for the grant type, with its switch for OpenID Connect."""
+    return provider.get("providerId") == GRANT_PROVIDER or _on(provider.get("config") or {}, ENABLED)
+
+
+def _issuer(provider: JSON) -> str | None:
+    """Google's issuer is its own (GoogleIdentityProviderConfig), the others' configured."""
+    if provider.get("providerId") == social.GOOGLE:
+        return social.GOOGLE_URLS["issuer"]
+    found = (provider.get("config") or {}).get("issuer")
+    return found if isinstance(found, str) else None
 
 
 def find(providers: tuple[JSON, ...], issuer: str) -> JSON | None:
     """The realm's one enabled provider trusting assertions of ``issuer``, or None; two are ``Ambiguous``."""
-    found = [
-        p
-        for p in providers
-        if (p.get("config") or {}).get("issuer") == issuer and p.get("enabled", True) and trusts_assertions(p)
-    ]
+    found = [p for p in providers if _issuer(p) == issuer and p.get("enabled", True) and trusts_assertions(p)]
     if len(found) > 1:
         raise Ambiguous(f"Multiple IDPs match the same issuer: [{', '.join(str(p.get('alias')) for p in found)}]")
     return found[0] if found else None
@@ -96,6 +104,15 @@ def limits(provider: JSON) -> Limits:
     )
 
 
+def audiences(provider: JSON, issuer: str) -> list[str]:
+    """getAllowedAudienceForJWTGrant: the realm's issuer and token endpoint; an OpenID Connect provider with
+    ``allowClientIdAsAudience`` its ``clientId`` instead (OIDCIdentityProviderJWTAuthorizationGrantTest)."""
+    config = provider.get("config") or {}
+    if provider.get("providerId") in OIDC_TYPES and _on(config, "allowClientIdAsAudience"):
+        return [str(config.get("clientId") or "")]
+    return [issuer, f"{issuer}/protocol/openid-connect/token"]
+
+
 def _key_config(provider: JSON) -> Config:
     """The provider's key settings as the broker's checks read them, the signature always checked. The grant type
     reads ``useJwksUrl`` as Keycloak's JWTAuthorizationGrantConfig does (off unless ``true``)."""
@@ -108,9 +125,8 @@ def _key_config(provider: JSON) -> Config:
 
 async def signature_valid(provider: JSON, assertion: str, lookup: KeyLookup | None) -> bool:
     """validateAuthorizationGrantAssertion's signature check: the provider's key (its JWK set, or the validating
-    public key pasted in its configuration) verifies the assertion. Doorkeep checks it whatever the OpenID Connect
-    provider's ``validateSignature`` says (Keycloak's OIDCIdentityProvider.verify skips the check when that is off,
-    which would take any assertion of the issuer unsigned but for its algorithm)."""
+    public key pasted in its configuration) verifies the assertion, whatever an OpenID Connect provider's
+    ``validateSignature`` says (OIDCIdentityProviderJWTAuthorizationGrantTest#testValidateSignatureDisabled)."""
     try:
         await token_checks.jws_payload(_key_config(provider), assertion, lookup)
     except BrokerError:

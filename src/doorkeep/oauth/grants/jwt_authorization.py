@@ -136,14 +136,14 @@ def check_algorithm(token: Assertion, expected: str | None) -> str:
     return alg
 
 
-def audiences(req: OAuthRequest, client: Client, alias: str) -> list[str]:
-    """The client's audiences for this provider, else the realm's issuer and token endpoint."""
+def audiences(req: OAuthRequest, client: Client, provider: dict[str, Any]) -> list[str]:
+    """The client's audiences for this provider, else the provider's (the realm's issuer and token endpoint)."""
     raw = client.attributes.get(CLIENT_AUDIENCE)
     pairs = advanced_claims(raw)
     if pairs is None:
         raise _refused(f"Could not deserialize json: {raw}")
-    own = [value for key, value in pairs if key == alias]
-    return own or [req.issuer, f"{req.issuer}/protocol/openid-connect/token"]
+    own = [value for key, value in pairs if key == provider.get("alias")]
+    return own or trust.audiences(provider, req.issuer)
 
 
 def check_audience(token: Assertion, valid: list[str]) -> None:
@@ -215,6 +215,8 @@ async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, 
     if not limits.reuse_allowed:
         await _spend(tx, token, kept, now, record=False)
     check_algorithm(token, limits.signature_alg)
+    if not trust.grant_enabled(provider):  # OIDCIdentityProvider.validateAuthorizationGrantAssertion
+        raise _refused("JWT Authorization Granted is not enabled for the identity provider")
     keys = req.client_keys
     lookup = functools.partial(keys.provider_key, req.realm.id, provider) if keys is not None else None
     if not await trust.signature_valid(provider, req.form.get("assertion") or "", lookup):
@@ -225,7 +227,7 @@ async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, 
     await client_policies.on_request(
         tx, req.realm, Event.JWT_AUTHORIZATION_GRANT, client, req.form, scope=req.form.get("scope")
     )
-    check_audience(token, audiences(req, client, alias))
+    check_audience(token, audiences(req, client, provider))
     if not limits.reuse_allowed:
         await _spend(tx, token, kept, now, record=True)
     roles = await effective_roles(tx, user, client, granted.scopes)
