@@ -303,3 +303,97 @@ async def test_oidc_client_id_allowed_as_audience(ag: Grant) -> None:
     await ag.update_provider(allowClientIdAsAudience="true")
     await assert_success(ag, await ag.post(ag.assertion(aud=client_id)))
     await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion()))
+
+
+# JWTAuthorizationGrantJWTClaimsClientPoliciesTest and JWTAuthorizationGrantDownscopeClientPoliciesTest: one executor
+# behind the grant-type condition naming the grant (an OpenID Connect provider, as their realm has).
+
+
+async def _policy(ag: Grant, provider: str, settings: dict[str, Any] | None = None) -> None:
+    await update_profiles(ag.env, profile("executor", "executor description", executor(provider, settings)))
+    grant_types = condition("grant-type", {"is-negative-logic": False, "grantTypes": [GRANT]})
+    await update_policies(ag.env, policy("policy", "description of policy", True, [grant_types], ["executor"]))
+
+
+async def assert_failure_policy(ag: Grant, error: str, description: str, response: httpx.Response) -> None:
+    """assertFailurePolicy: the executor's error and detail, the event's reason ``client_policy_error``."""
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": error, "error_description": description}
+    event = (await ag.events("JWT_AUTHORIZATION_GRANT_ERROR"))[0]
+    assert event["error"] == error
+    assert event["details"]["grant_type"] == GRANT
+    assert event["details"]["reason"] == "client_policy_error"
+    assert event["details"]["client_policy_error"] == error
+    assert event["details"]["client_policy_error_detail"] == description
+
+
+@pytest.mark.parametrize(
+    ("claim", "allowed", "accepted", "refused"),
+    [
+        ("username", None, [{"username": "anyvalue"}], [({}, "Required claim 'username' is missing from the token")]),
+        ("sub", "basic-user-id-1", [], [({}, "Value for claim 'sub' not allowed")]),
+        (
+            "username",
+            "test-username",
+            [{"username": "test-username"}],
+            [({"username": "wronguser"}, "Value for claim 'username' not allowed")],
+        ),
+        (
+            "username",
+            "test-username.*",
+            [{"username": "test-username123"}],
+            [({"username": "wronguser"}, "Value for claim 'username' not allowed")],
+        ),
+        ("level", "^(3|5)$", [{"level": 3}], [({"level": 2}, "Value for claim 'level' not allowed")]),
+        (
+            "username",
+            "^(admin|service|test-[0-9]+)$",
+            [{"username": "admin"}, {"username": "service"}, {"username": "test-12345"}],
+            [({"username": "unknown-username"}, "Value for claim 'username' not allowed")],
+        ),
+        (
+            "username",
+            "test-username",
+            [],
+            [({"username": {"test-username": "tet-username-value"}}, "Value type for claim 'username' not allowed")],
+        ),
+    ],
+    ids=["presence-only", "subject-exact", "exact", "wildcard", "number", "multi-value-regex", "not-allowed-type"],
+)
+async def test_jwt_claims_client_policies(
+    ag: Grant,
+    claim: str,
+    allowed: str | None,
+    accepted: list[dict[str, Any]],
+    refused: list[tuple[dict[str, Any], str]],
+) -> None:
+    """JWTAuthorizationGrantJWTClaimsClientPoliciesTest: testClaimPresenceOnly, testSubjectClaimExactMatch,
+    testClaimExactMatch, testClaimWildcardMatch, testClaimNumberMatch, testClaimMultiValueRegexMatch,
+    testClaimNowAllowedType."""
+    await _policy(
+        ag, "jwt-claim-enforcer", {"claim-name": claim} | ({} if allowed is None else {"allowed-value": allowed})
+    )
+    for extra, description in refused:
+        await assert_failure_policy(ag, "invalid_request", description, await ag.post(ag.assertion(**extra)))
+    for extra in accepted:
+        await assert_success(ag, await ag.post(ag.assertion(**extra)))
+
+
+async def test_downscope(ag: Grant) -> None:
+    """JWTAuthorizationGrantDownscopeClientPoliciesTest#testDownscope: the assertion's ``scope`` bounds the token."""
+    await _policy(ag, "downscope-assertion-grant-enforcer")
+
+    async def scopes(assertion_scope: str, asked: str | None) -> set[str]:
+        form = {} if asked is None else {"scope": asked}
+        token = await assert_success(ag, await ag.post(ag.assertion(scope=assertion_scope), **form))
+        return set(token["scope"].split(" "))
+
+    assert await scopes("email profile address", "address") == {"email", "profile", "address"}
+    assert await scopes("email profile address", None) == {"email", "profile"}
+    assert await scopes("profile address", "address") == {"profile", "address"}
+    response = await ag.post(ag.assertion(scope="email profile"), scope="address")
+    description = "Scopes [address] not present in the initial access token [profile, email]"
+    await assert_failure_policy(ag, "invalid_scope", description, response)
+    response = await ag.post(ag.assertion(scope="email address"), scope="email profile address")
+    description = "Scopes [profile] not present in the initial access token [address, email]"
+    await assert_failure_policy(ag, "invalid_scope", description, response)

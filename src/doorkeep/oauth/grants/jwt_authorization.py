@@ -224,9 +224,12 @@ async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, 
     user = await _user(tx, req, alias, subject, trail)
     granted = await _scopes(tx, client, user, req.form.get("scope"))
     # JWTAuthorizationGrantContext: a refusal is the executor's error, the event's reason client_policy_error
-    await client_policies.on_request(
+    policies = await client_policies.on_request(
         tx, req.realm, Event.JWT_AUTHORIZATION_GRANT, client, req.form, scope=req.form.get("scope")
     )
+    if policies.restricted_scopes is not None:  # downscope-assertion-grant-enforcer: getRestrictedScopes
+        restricted = policies.restricted_scopes
+        granted = GrantedScopes(tuple(s for s in granted.scopes if s.name in restricted), granted.openid)
     check_audience(token, audiences(req, client, provider))
     if not limits.reuse_allowed:
         await _spend(tx, token, kept, now, record=True)
