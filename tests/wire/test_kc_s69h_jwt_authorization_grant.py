@@ -397,3 +397,78 @@ async def test_downscope(ag: Grant) -> None:
     response = await ag.post(ag.assertion(scope="email address"), scope="email profile address")
     description = "Scopes [profile] not present in the initial access token [address, email]"
     await assert_failure_policy(ag, "invalid_scope", description, response)
+
+
+# JWTAuthorizationGrantAudienceClientPoliciesTest, JWTIdentityProviderConditionDownscopeClientPoliciesTest and
+# JWTAuthorizationGrantLightweightAccessTokenClientPoliciesTest.
+
+ALLOWED_AUDIENCES = json.dumps([{"key": "app", "value": "allowed-aud1"}, {"key": "app", "value": "allowed-aud2"}])
+
+
+async def _provider_policy(ag: Grant, provider: str, settings: dict[str, Any] | None, *aliases: str) -> None:
+    await update_profiles(ag.env, profile("executor", "executor description", executor(provider, settings)))
+    by_alias = condition("identity-provider-alias", {"is-negative-logic": False, "identity_provider_aliases": aliases})
+    await update_policies(ag.env, policy("policy", "description of policy", True, [by_alias], ["executor"]))
+
+
+@pytest.mark.parametrize("client_id_audience", [False, True], ids=["testAudiences", "testAudiencesWithClientId"])
+async def test_audience_client_policies(ag: Grant, client_id_audience: bool) -> None:
+    """JWTAuthorizationGrantAudienceClientPoliciesTest: the executor's audiences replace the provider's (its
+    ``clientId`` too when ``allowClientIdAsAudience`` is on); two audiences stay refused by the grant itself."""
+    await _provider_policy(ag, "jwt-authorization-grant-audience", {"allowed-audience": ALLOWED_AUDIENCES}, ALIAS)
+    if client_id_audience:
+        await ag.update_provider(allowClientIdAsAudience="true")
+    now = ag.env.clock.now()
+    for audience in (ISSUER, "other-aud", "broker-app"):
+        response = await ag.post(ag.assertion(aud=audience, iat=now))
+        await assert_failure_policy(ag, "invalid_grant", "Invalid token audience", response)
+    for audience in ("allowed-aud1", "allowed-aud2"):
+        await assert_success(ag, await ag.post(ag.assertion(aud=audience, iat=now)))
+    both = ag.assertion(aud=["broker-app" if client_id_audience else ISSUER, "allowed-aud2"], iat=now)
+    await assert_failure(ag, "Multiple audiences not allowed", await ag.post(both))
+
+
+async def test_identity_provider_condition_downscope(ag: Grant) -> None:
+    """JWTIdentityProviderConditionDownscopeClientPoliciesTest: testDownscope with the identity-provider-alias
+    condition (``other`` and the provider) in place of the grant type's."""
+    await _provider_policy(ag, "downscope-assertion-grant-enforcer", None, "other", ALIAS)
+    token = await assert_success(ag, await ag.post(ag.assertion(scope="email profile address")))
+    assert set(token["scope"].split(" ")) == {"email", "profile"}
+    response = await ag.post(ag.assertion(scope="email profile"), scope="address")
+    description = "Scopes [address] not present in the initial access token [profile, email]"
+    await assert_failure_policy(ag, "invalid_scope", description, response)
+
+
+async def test_identity_provider_condition_names_another_provider(ag: Grant) -> None:
+    """The condition naming only another provider: the policy does not apply."""
+    await _provider_policy(ag, "downscope-assertion-grant-enforcer", None, "other")
+    token = await assert_success(ag, await ag.post(ag.assertion(scope="email"), scope="address"))
+    assert "address" in token["scope"].split(" ")
+
+
+async def test_use_lightweight_access_token_executor(ag: Grant) -> None:
+    """JWTAuthorizationGrantLightweightAccessTokenClientPoliciesTest#testUseLightweightAccessTokenExecutor."""
+    h = await ag.admin()
+    app = (await ag.env.http.get("/admin/realms/test/clients", params={"clientId": "app"}, headers=h)).json()[0]
+    mapper = {
+        "name": "heavy_claim",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-hardcoded-claim-mapper",
+        "config": {
+            "claim.name": "heavy_claim",
+            "claim.value": "heavy-value",
+            "jsonType.label": "String",
+            "access.token.claim": "true",
+            "id.token.claim": "false",
+            "userinfo.token.claim": "false",
+        },
+    }
+    path = f"/admin/realms/test/clients/{app['id']}/protocol-mappers/models"
+    made = await ag.env.http.post(path, json=mapper, headers=h)
+    assert made.status_code == 201, made.text
+    await _policy(ag, "use-lightweight-access-token")
+    response = await ag.post(ag.assertion())
+    assert response.status_code == 200, response.text
+    token = claims(response.json()["access_token"])
+    assert token["azp"] == "app"
+    assert "preferred_username" not in token and "heavy_claim" not in token

@@ -239,6 +239,14 @@ def any_client(config: dict[str, Any], context: PolicyContext) -> bool | None:
     return True
 
 
+def identity_provider_alias(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """IdentityProviderCondition (``identity-provider-alias``): at the JWT authorization grant, the provider the
+    assertion's issuer names is one of ``identity_provider_aliases``; every other event abstains."""
+    if context.event is not Event.JWT_AUTHORIZATION_GRANT:
+        return None
+    return context.identity_provider in (strings(config, "identity_provider_aliases") or [])
+
+
 CONDITIONS = {
     "any-client": any_client,
     "client-access-type": client_access_type,
@@ -249,6 +257,7 @@ CONDITIONS = {
     "grant-type": grant_type,
     "client-type": client_type,
     "acr-condition": acr_condition,
+    "identity-provider-alias": identity_provider_alias,
     "client-updater-source-host": updater_conditions.source_host,
     "client-updater-source-groups": updater_conditions.source_groups,
     "client-updater-source-roles": updater_conditions.source_roles,

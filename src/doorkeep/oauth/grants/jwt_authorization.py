@@ -28,6 +28,7 @@ from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_assertion import Assertion, Malformed
 from doorkeep.oauth.grants.common import bind_resource
 from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.oauth.scopes import GrantedScopes
@@ -224,13 +225,17 @@ async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, 
     user = await _user(tx, req, alias, subject, trail)
     granted = await _scopes(tx, client, user, req.form.get("scope"))
     # JWTAuthorizationGrantContext: a refusal is the executor's error, the event's reason client_policy_error
+    scope = req.form.get("scope")
+    event = Event.JWT_AUTHORIZATION_GRANT
     policies = await client_policies.on_request(
-        tx, req.realm, Event.JWT_AUTHORIZATION_GRANT, client, req.form, scope=req.form.get("scope")
+        tx, req.realm, event, client, req.form, scope=scope, identity_provider=alias
     )
     if policies.restricted_scopes is not None:  # downscope-assertion-grant-enforcer: getRestrictedScopes
         restricted = policies.restricted_scopes
         granted = GrantedScopes(tuple(s for s in granted.scopes if s.name in restricted), granted.openid)
-    check_audience(token, audiences(req, client, provider))
+    if not policies.audience_validated:  # jwt-authorization-grant-audience: setAudienceAlreadyValidated
+        check_audience(token, audiences(req, client, provider))
+    client = lightweight.for_request(client, policies.lightweight_access_token)  # use-lightweight-access-token
     if not limits.reuse_allowed:
         await _spend(tx, token, kept, now, record=True)
     roles = await effective_roles(tx, user, client, granted.scopes)
