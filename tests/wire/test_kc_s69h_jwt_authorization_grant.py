@@ -10,6 +10,7 @@ provider, the issuer, the provider's user id and the username (assertSuccess).""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,7 +23,7 @@ from client_policies_port import condition, executor, policy, profile, update_po
 from fake_idp import KID, _jwk, public_pem
 from jwt_grant_setup import ALIAS, GRANT, ISSUER, SUBJECT, TOKEN_ENDPOINT, Grant, grant_realm
 from support import claims
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -472,3 +473,17 @@ async def test_use_lightweight_access_token_executor(ag: Grant) -> None:
     token = claims(response.json()["access_token"])
     assert token["azp"] == "app"
     assert "preferred_username" not in token and "heavy_claim" not in token
+
+
+async def test_server_info_lists_the_provider_type_while_the_feature_is_on(realm: Env) -> None:
+    """ServerInfoAdminResource.setIdentityProviders: JWTAuthorizationGrantIdentityProviderFactory is an
+    EnvironmentDependentProviderFactory, listed while ``jwt-authorization-grant`` is on."""
+    info = (await realm.http.get("/admin/serverinfo", headers=await realm.admin_headers())).json()
+    entry = {"groupName": "User-defined", "id": "jwt-authorization-grant", "name": "JWT Authorization Grant"}
+    assert info["identityProviders"][0] == entry
+    off = dataclasses.replace(
+        realm, settings=dataclasses.replace(realm.settings, features_disabled="jwt-authorization-grant")
+    )
+    async with another_worker(off) as http:
+        info = (await http.get("/admin/serverinfo", headers=await realm.admin_headers())).json()
+    assert entry not in info["identityProviders"]
