@@ -218,3 +218,15 @@ async def test_the_error_event_never_holds_the_assertion(ag: Grant) -> None:
     events = await ag.events("JWT_AUTHORIZATION_GRANT_ERROR")
     assert assertion not in json.dumps(events)
     assert assertion.split(".")[2] not in json.dumps(events)
+
+
+async def test_two_providers_of_one_issuer_are_ambiguous_not_a_guess(realm: Env) -> None:
+    """A ``jwt-authorization-grant`` provider, then an OpenID Connect one of the same issuer with the grant off (the
+    admin API allows that order: IdentityProviderIssuerTest): Keycloak's lookup finds both and refuses; so does
+    Doorkeep, naming them, rather than pick one."""
+    async with grant_realm(realm, "jwt-authorization-grant") as ag:
+        h = await ag.admin()
+        other = ag.idp.rep("second", jwtAuthorizationGrantEnabled="false")
+        made = await ag.env.http.post("/admin/realms/test/identity-provider/instances", json=other, headers=h)
+        assert made.status_code == 201, made.text
+        refused(await ag.post(ag.assertion()), f"Multiple IDPs match the same issuer: [{ALIAS}, second]")
