@@ -487,3 +487,23 @@ async def test_server_info_lists_the_provider_type_while_the_feature_is_on(realm
     async with another_worker(off) as http:
         info = (await http.get("/admin/serverinfo", headers=await realm.admin_headers())).json()
     assert entry not in info["identityProviders"]
+
+
+async def test_the_client_s_own_audiences_for_the_provider_replace_the_realm_s(ag: Grant) -> None:
+    """OIDCAdvancedConfigWrapper.getJWTAuthorizationGrantAudience: ``oauth2.jwt.authorization.grant.audience`` (a
+    MapperTypeSerializer list keyed by provider alias) names the audiences the client's assertions of that provider
+    may carry, in place of the issuer and token endpoint; an unreadable value refuses the grant."""
+    h = await ag.admin()
+    app = (await ag.env.http.get("/admin/realms/test/clients", params={"clientId": "app"}, headers=h)).json()[0]
+
+    async def set_audience(value: str) -> None:
+        app["attributes"]["oauth2.jwt.authorization.grant.audience"] = value
+        put = await ag.env.http.put(f"/admin/realms/test/clients/{app['id']}", json=app, headers=h)
+        assert put.status_code == 204, put.text
+
+    await set_audience(json.dumps([{"key": ALIAS, "value": "custom-aud"}, {"key": "other", "value": "other-aud"}]))
+    await assert_success(ag, await ag.post(ag.assertion(aud="custom-aud")))
+    await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion(aud="other-aud")))
+    await assert_failure(ag, "Invalid token audience", await ag.post(ag.assertion()))
+    await set_audience("not json")
+    await assert_failure(ag, "Could not deserialize json: not json", await ag.post(ag.assertion()))

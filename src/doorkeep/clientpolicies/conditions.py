@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep import numbers
 from doorkeep.clientpolicies import updater_conditions
-from doorkeep.clientpolicies.config_values import strings
+from doorkeep.clientpolicies.config_values import serialized_map, strings
 from doorkeep.clientpolicies.context import ADMIN_CRUD_EVENTS, ADMIN_EVENTS, ClientFacts, Event, PolicyContext
 
 # ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
@@ -142,20 +141,7 @@ def attribute_pairs(config: dict[str, Any]) -> dict[str, list[str]] | None:
     values; None when absent. ValueError when it cannot be read: a JSON array in the place of the string (Jackson
     cannot bind it to the String field), or a string that is not such a list (Keycloak stores it and fails on it
     at every request; Doorkeep refuses it when the policy is written)."""
-    raw = config.get("attributes")
-    if raw is None:
-        return None
-    if not isinstance(raw, str):
-        raise ValueError("attributes: expected a string")
-    pairs = numbers.loads(raw)
-    if not isinstance(pairs, list):
-        raise ValueError("attributes: expected a list of key and value pairs")
-    out: dict[str, list[str]] = {}
-    for pair in pairs:
-        if not isinstance(pair, dict) or not isinstance(pair.get("key"), str) or not isinstance(pair.get("value"), str):
-            raise ValueError("attributes: expected a list of key and value pairs")
-        out.setdefault(pair["key"], []).append(pair["value"])
-    return out
+    return serialized_map(config.get("attributes"), "attributes")
 
 
 def client_attributes(config: dict[str, Any], context: PolicyContext) -> bool | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep.broker.idp_mappers import advanced_claims
+from doorkeep.clientpolicies.config_values import serialized_map
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 from doorkeep.clientpolicies.executors_jwt_claim import payload
 
@@ -26,10 +26,11 @@ def executor(config: dict[str, Any], context: PolicyContext) -> None:
     raw = config.get(ALLOWED_AUDIENCE)
     if len(found) != 1 or raw is None:
         return
-    pairs = advanced_claims(raw)
-    if pairs is None:  # MapperTypeSerializer.deserialize's RuntimeException
-        raise ClientPolicyViolation("invalid_grant", f"Could not deserialize json: {raw}")
-    allowed = [value for key, value in pairs if key == context.client.client_id]
+    try:
+        by_client = serialized_map(raw, ALLOWED_AUDIENCE) or {}
+    except ValueError:  # MapperTypeSerializer.deserialize's RuntimeException
+        raise ClientPolicyViolation("invalid_grant", f"Could not deserialize json: {raw}") from None
+    allowed = by_client.get(context.client.client_id, [])
     if not allowed:
         return
     if str(found[0]) in allowed:

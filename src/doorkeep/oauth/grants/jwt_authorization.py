@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
 from doorkeep.broker import authorization_grant as trust
-from doorkeep.broker.idp_mappers import advanced_claims
 from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.config_values import serialized_map
 from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import InvalidGrant, InvalidScope, OAuthError
 from doorkeep.model import Client, User
@@ -140,11 +140,11 @@ def check_algorithm(token: Assertion, expected: str | None) -> str:
 def audiences(req: OAuthRequest, client: Client, provider: dict[str, Any]) -> list[str]:
     """The client's audiences for this provider, else the provider's (the realm's issuer and token endpoint)."""
     raw = client.attributes.get(CLIENT_AUDIENCE)
-    pairs = advanced_claims(raw)
-    if pairs is None:
-        raise _refused(f"Could not deserialize json: {raw}")
-    own = [value for key, value in pairs if key == provider.get("alias")]
-    return own or trust.audiences(provider, req.issuer)
+    try:
+        by_alias = serialized_map(raw, CLIENT_AUDIENCE) or {}
+    except ValueError:  # MapperTypeSerializer.deserialize's RuntimeException
+        raise _refused(f"Could not deserialize json: {raw}") from None
+    return by_alias.get(str(provider.get("alias")), []) or trust.audiences(provider, req.issuer)
 
 
 def check_audience(token: Assertion, valid: list[str]) -> None:
