@@ -21,6 +21,7 @@ from doorkeep.broker import authorization_grant as trust
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.config_values import serialized_map
 from doorkeep.clientpolicies.context import Event
+from doorkeep.clientpolicies.enforce import Verdict
 from doorkeep.errors import InvalidGrant, InvalidScope, OAuthError
 from doorkeep.model import Client, User
 from doorkeep.oauth import client_assertion, issue
@@ -196,22 +197,24 @@ async def _scopes(tx: Tx, client: Client, user: User, scope_param: str | None) -
         raise
 
 
-async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, trail: _Trail) -> Minted:
-    token = _parse(req.form.get("assertion"))
+async def _trusted(
+    tx: Tx, req: OAuthRequest, client: Client, token: Assertion, trail: _Trail, now: int
+) -> tuple[dict[str, Any], trust.Limits, int]:
+    """The assertion as its issuer's provider judges it, through its signature (validateClient, validateIssuer,
+    validateSubject, the lookup, validateTokenActive, validateSignatureAlgorithm, the provider's own check): the
+    provider, its limits, and how long the ``jti`` is kept."""
     issuer, subject = token.text("iss"), token.text("sub")
-    trail.details.update(
-        {k: v for k, v in (("identity_provider_issuer", issuer), ("identity_provider_user_id", subject)) if v}
-    )
+    for key, value in (("identity_provider_issuer", issuer), ("identity_provider_user_id", subject)):
+        if value:  # EventBuilder.detail keeps no empty value
+            trail.details[key] = value
     check_client(client)
     if issuer is None:
         raise _refused("Missing claim: iss")
     if subject is None:
         raise _refused("Missing claim: sub")
     provider = _provider(req, client, issuer)
-    alias = str(provider["alias"])
-    trail.details["identity_provider"] = alias
+    trail.details["identity_provider"] = str(provider["alias"])
     limits = trust.limits(provider)
-    now = services.clock.now()
     kept = lifespan(token, limits, now)
     if not limits.reuse_allowed:
         await _spend(tx, token, kept, now, record=False)
@@ -222,25 +225,39 @@ async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, 
     lookup = functools.partial(keys.provider_key, req.realm.id, provider) if keys is not None else None
     if not await trust.signature_valid(provider, req.form.get("assertion") or "", lookup):
         raise _refused("Invalid signature")
-    user = await _user(tx, req, alias, subject, trail)
-    granted = await _scopes(tx, client, user, req.form.get("scope"))
-    # JWTAuthorizationGrantContext: a refusal is the executor's error, the event's reason client_policy_error
-    scope = req.form.get("scope")
-    event = Event.JWT_AUTHORIZATION_GRANT
-    policies = await client_policies.on_request(
+    return provider, limits, kept
+
+
+async def _policies(
+    tx: Tx, req: OAuthRequest, client: Client, provider: dict[str, Any], granted: GrantedScopes
+) -> tuple[Verdict, GrantedScopes]:
+    """JWTAuthorizationGrantContext's client policies (a refusal is the executor's error, the event's reason
+    client_policy_error), and the granted scopes cut to the ones downscope-assertion-grant-enforcer leaves."""
+    event, scope, alias = Event.JWT_AUTHORIZATION_GRANT, req.form.get("scope"), str(provider["alias"])
+    verdict = await client_policies.on_request(
         tx, req.realm, event, client, req.form, scope=scope, identity_provider=alias
     )
-    if policies.restricted_scopes is not None:  # downscope-assertion-grant-enforcer: getRestrictedScopes
-        restricted = policies.restricted_scopes
+    if verdict.restricted_scopes is not None:  # getRestrictedScopes
+        restricted = verdict.restricted_scopes
         granted = GrantedScopes(tuple(s for s in granted.scopes if s.name in restricted), granted.openid)
-    if not policies.audience_validated:  # jwt-authorization-grant-audience: setAudienceAlreadyValidated
+    return verdict, granted
+
+
+async def _grant(tx: Tx, services: Services, req: OAuthRequest, client: Client, trail: _Trail) -> Minted:
+    token = _parse(req.form.get("assertion"))
+    now = services.clock.now()
+    provider, limits, kept = await _trusted(tx, req, client, token, trail, now)
+    user = await _user(tx, req, str(provider["alias"]), token.text("sub") or "", trail)
+    granted = await _scopes(tx, client, user, req.form.get("scope"))
+    verdict, granted = await _policies(tx, req, client, provider, granted)
+    if not verdict.audience_validated:  # jwt-authorization-grant-audience: setAudienceAlreadyValidated
         check_audience(token, audiences(req, client, provider))
-    client = lightweight.for_request(client, policies.lightweight_access_token)  # use-lightweight-access-token
-    if not limits.reuse_allowed:
-        await _spend(tx, token, kept, now, record=True)
+    client = lightweight.for_request(client, verdict.lightweight_access_token)  # use-lightweight-access-token
     roles = await effective_roles(tx, user, client, granted.scopes)
     ctx = GrantContext(req.realm, client, user, None, None, granted, roles, GRANT_TYPE)
-    ctx = await bind_resource(tx, services, req, ctx)  # resource-indicators
+    ctx = await bind_resource(tx, services, req, ctx)  # resource-indicators: its last check
+    if not limits.reuse_allowed:  # the one write: the jti spent, once nothing is left to refuse
+        await _spend(tx, token, kept, now, record=True)
     minted = await issue.mint(tx, services, req, ctx, None)
     if limits.limit_access_token_exp:
         minted = _capped(minted, token.number("exp"), now)
