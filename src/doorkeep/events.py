@@ -62,6 +62,9 @@ SAVED_BY_DEFAULT: tuple[str, ...] = (
     *_with_errors("REMOVE_CREDENTIAL"),
     # Keycloak 26's organization invitation accepted (InviteOrgActionTokenHandler), saved by default
     *_with_errors("INVITE_ORG"),
+    # Keycloak 26.6's JWT authorization grant (JWTAuthorizationGrantType.getEventType), saved by default as the
+    # token endpoint's other grant events are; its saveByDefault and place in the list are not verified.
+    *_with_errors("JWT_AUTHORIZATION_GRANT"),
 )
 NOT_SAVED_BY_DEFAULT: tuple[str, ...] = (
     *_with_errors("""REFRESH_TOKEN VALIDATE_ACCESS_TOKEN INTROSPECT_TOKEN INVALID_SIGNATURE REGISTER_NODE
@@ -83,6 +86,7 @@ TOKEN_EVENTS = {
     "urn:ietf:params:oauth:grant-type:device_code": "OAUTH2_DEVICE_CODE_TO_TOKEN",
     "urn:ietf:params:oauth:grant-type:token-exchange": "TOKEN_EXCHANGE",
     "urn:openid:params:grant-type:ciba": "AUTHREQID_TO_TOKEN",  # CibaGrantType.getEventType
+    "urn:ietf:params:oauth:grant-type:jwt-bearer": "JWT_AUTHORIZATION_GRANT",  # JWTAuthorizationGrantType
 }
 
 

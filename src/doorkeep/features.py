@@ -11,6 +11,9 @@ changes, as in Keycloak:
 - ``ciba``: CibaGrantTypeFactory and CibaRootEndpoint are not supported, so the token endpoint refuses the CIBA
   grant as an unsupported grant_type and ``ext/ciba/...`` is 404; discovery drops the grant type but, as
   OIDCWellKnownProvider does, still names the backchannel authentication endpoint.
+- ``jwt-authorization-grant`` (DEFAULT since Keycloak 26.6): JWTAuthorizationGrantTypeFactory is not supported, so
+  the token endpoint refuses ``urn:ietf:params:oauth:grant-type:jwt-bearer`` as an unsupported grant_type and
+  discovery drops it (oauth/grants/jwt_authorization.py).
 - ``par``: ParRootEndpoint is not supported: ``ext/par/request`` is 404 (discovery still names it, as Keycloak's).
 - ``device-flow``: AuthorizationEndpoint.authorizeDevice returns no resource (404), DeviceGrantTypeFactory is not
   supported, and discovery omits ``device_authorization_endpoint`` (and its mTLS alias).
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 ACCOUNT = "account"
 IMPERSONATION = "impersonation"
+JWT_AUTHORIZATION_GRANT = "jwt-authorization-grant"
 CIBA = "ciba"
 PAR = "par"
 CLIENT_SECRET_ROTATION = "client-secret-rotation"
@@ -51,6 +55,7 @@ RESOURCE_INDICATORS = "resource-indicators"
 KNOWN: dict[str, str] = {
     ACCOUNT: "ACCOUNT_V3",
     IMPERSONATION: "IMPERSONATION",
+    JWT_AUTHORIZATION_GRANT: "JWT_AUTHORIZATION_GRANT",
     CIBA: "CIBA",
     PAR: "PAR",
     CLIENT_SECRET_ROTATION: "CLIENT_SECRET_ROTATION",
@@ -65,6 +70,7 @@ DEPENDENCIES = {ACCOUNT: ["ACCOUNT_API"]}  # Profile.Feature's dependencies, by 
 LABELS: dict[str, str] = {
     ACCOUNT: "Account Console version 3",
     IMPERSONATION: "Ability for admins to impersonate users",
+    JWT_AUTHORIZATION_GRANT: "JWT Profile for Oauth 2.0 Authorization Grant",
     CIBA: "OpenID Connect Client Initiated Backchannel Authentication (CIBA)",
     PAR: "OAuth 2.0 Pushed Authorization Requests (PAR)",
     CLIENT_SECRET_ROTATION: "Client Secret Rotation",

@@ -400,7 +400,8 @@ class Settings:
         "Comma-separated Keycloak features to turn off: impersonation (users/{id}/impersonation answers 501 "
         '"Feature not enabled"), ciba, par, device-flow (their endpoints and grants answer as Keycloak\'s do '
         "without them), recovery-codes (no recovery authentication codes are asked, set up or listed), "
-        "client-secret-rotation (a client's rotated secret no longer authenticates it).",
+        "client-secret-rotation (a client's rotated secret no longer authenticates it), jwt-authorization-grant (the "
+        "urn:ietf:params:oauth:grant-type:jwt-bearer grant is unsupported_grant_type).",
         kind="features",
     )
     features: str | None = _option(

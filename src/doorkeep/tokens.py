@@ -40,6 +40,7 @@ GRANT_SHORTCUTS = {
     "urn:ietf:params:oauth:grant-type:device_code": "dg",  # Keycloak's DeviceGrantTypeFactory.GRANT_SHORTCUT
     "urn:ietf:params:oauth:grant-type:token-exchange": "te",  # TokenExchangeGrantTypeFactory.GRANT_SHORTCUT
     "urn:openid:params:grant-type:ciba": "ci",  # CibaGrantTypeFactory.GRANT_SHORTCUT
+    "urn:ietf:params:oauth:grant-type:jwt-bearer": "ag",  # JWTAuthorizationGrantTypeFactory.getShortcut
 }
 
 

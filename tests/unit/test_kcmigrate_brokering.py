@@ -179,3 +179,22 @@ def test_github_and_oauth2_providers_come_over_with_githubs_json_mapper() -> Non
         ("company", "github-user-attribute-mapper", {"jsonField": "company"})
     ]
     assert report.cannot_carry == []
+
+
+def test_a_jwt_authorization_grant_provider_comes_over() -> None:
+    """Keycloak 26.5's ``jwt-authorization-grant`` provider (the JWT authorization grant's trust, no login) is carried
+    with its issuer and keys since session 69 (broker/authorization_grant.py)."""
+    tables = _tables()
+    tables["identity_provider"] = [_provider("j1", "partner", "jwt-authorization-grant")]
+    tables["identity_provider_config"] = [
+        {"identity_provider_id": "j1", "name": "issuer", "value": "https://partner.example.org"},
+        {"identity_provider_id": "j1", "name": "jwksUrl", "value": "https://partner.example.org/jwks"},
+    ]
+    tables["identity_provider_mapper"] = []
+    tables["idp_mapper_config"] = []
+    report = Report("shop")
+    providers, _ = brokering(tables, report)
+    assert [(p["alias"], p["providerId"], p["config"]["issuer"]) for p in providers] == [
+        ("partner", "jwt-authorization-grant", "https://partner.example.org")
+    ]
+    assert report.cannot_carry == []

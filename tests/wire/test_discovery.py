@@ -112,6 +112,7 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
         "password",
         "refresh_token",
         "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:jwt-bearer",  # jwt-authorization-grant, on by default since Keycloak 26.6
         "urn:ietf:params:oauth:grant-type:token-exchange",  # token-exchange-standard, on by default
         "urn:openid:params:grant-type:ciba",  # oauth/grants/ciba.py
     ]

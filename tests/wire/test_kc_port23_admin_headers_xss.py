@@ -13,9 +13,8 @@ Also surveyed in this round (s64-h), with no module of their own:
   RefreshTokenTimeoutsTest, which test_keycloak_refresh_token_test.py ports method by method
   (test_user_session_refresh_and_idle ... test_refresh_token_when_client_session_timeout_passed_but_realm_did_not).
 * AuthChainingAcrossDomainsTest (tests/base/.../oauth/, @0312c39b, copyright 2026) chains a standard token exchange
-  in one realm into the JWT Authorization Grant (RFC 7523 ``jwt-bearer`` grant, JWTAuthorizationGrantServerConfig's
-  preview feature) of another; Doorkeep has no JWT Authorization Grant (broker/providers.py lists the
-  ``jwt-authorization-grant`` provider as Keycloak-only), so its one method cannot run.
+  in one realm into the JWT Authorization Grant (RFC 7523 ``jwt-bearer`` grant) of another: ported in session 69,
+  test_kc_s69h_auth_chaining_across_domains.py.
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ authorization grant or in federated client authentication needs an issuer no oth
 has (IssuerValidation.validateIssuer, run by OIDCIdentityProviderConfig.validate when ``jwtAuthorizationGrantEnabled``
 or ``supportsClientAssertions`` is on and by GoogleIdentityProviderConfig.validate when the grant is on).
 
-The Java method's pairs whose providers Doorkeep does not create (``jwt-authorization-grant`` and ``kubernetes``:
-a 501, docs/identity-brokering.md) are not ported: JWTAuthorizationGrant–JWTAuthorizationGrant, Kubernetes–Kubernetes,
-JWTAuthorizationGrant–Kubernetes, JWTAuthorizationGrant–OIDC (both ways) and Kubernetes–OIDC. The OIDC–OIDC and
-Google–Google pairs are. The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
+The Java method's pairs with a ``kubernetes`` provider, which Doorkeep does not create (a 501,
+docs/identity-brokering.md), are not ported: Kubernetes–Kubernetes, JWTAuthorizationGrant–Kubernetes and
+Kubernetes–OIDC. The OIDC–OIDC, Google–Google and (session 69) JWTAuthorizationGrant–JWTAuthorizationGrant and
+JWTAuthorizationGrant–OIDC pairs are: a ``jwt-authorization-grant`` provider always takes part in the grant. The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
 itself is in the providers' ``validate``, not behind either feature.
 """
 
@@ -82,14 +82,21 @@ def assert_taken(response: Any, alias: str) -> None:
 
 
 async def duplicate(
-    env: Env, provider_id: str, issuer: str | None, grant: bool, assertions: bool, *, allowed: bool
+    env: Env,
+    provider_id: str,
+    issuer: str | None,
+    grant: bool,
+    assertions: bool,
+    *,
+    allowed: bool,
+    second_id: str | None = None,
 ) -> None:
     """``testCreateIdentityProviderDuplicateAllowedNoCleanUp``: ``idp1`` created; ``idp2`` of the same issuer
     created (``allowed``) or refused naming ``idp1``; when refused and an issuer is given, ``idp2`` created with
     another issuer, and its update back to ``issuer`` refused likewise."""
     first = await post(env, create_rep("idp1", provider_id, issuer, grant, assertions))
     assert first.status_code == 201, first.text
-    second = create_rep("idp2", provider_id, issuer, grant, assertions)
+    second = create_rep("idp2", second_id or provider_id, issuer, grant, assertions)
     response = await post(env, second)
     if allowed:
         assert response.status_code == 201, response.text
@@ -119,6 +126,21 @@ async def test_create_update_duplicate_identity_provider(env: Env) -> None:
     ]
     for provider_id, issuer, grant, assertions, allowed in cases:
         await duplicate(env, provider_id, issuer, grant, assertions, allowed=allowed)
+        await cleanup(env)
+
+
+@pytest.mark.usefixtures("realm")
+async def test_create_update_duplicate_identity_provider_jwt_authorization_grant(env: Env) -> None:
+    """IdentityProviderIssuerTest#testCreateUpdateDuplicateIdentityProvider, its JWTAuthorizationGrant pairs: two
+    ``jwt-authorization-grant`` providers may not share an issuer, whatever the switches say; an OpenID Connect one
+    may share it only with the grant off."""
+    cases = [
+        ("jwt-authorization-grant", "jwt-authorization-grant", False, False, False),
+        ("jwt-authorization-grant", "oidc", False, False, True),
+        ("jwt-authorization-grant", "oidc", True, False, False),
+    ]
+    for first, second, grant, assertions, allowed in cases:
+        await duplicate(env, first, ISSUER, grant, assertions, allowed=allowed, second_id=second)
         await cleanup(env)
 
 

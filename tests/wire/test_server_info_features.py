@@ -17,6 +17,7 @@ pytestmark = pytest.mark.anyio
 EXPECTED = [
     ("ACCOUNT_V3", "Account Console version 3"),
     ("IMPERSONATION", "Ability for admins to impersonate users"),
+    ("JWT_AUTHORIZATION_GRANT", "JWT Profile for Oauth 2.0 Authorization Grant"),  # DEFAULT since Keycloak 26.6
     ("CIBA", "OpenID Connect Client Initiated Backchannel Authentication (CIBA)"),
     ("PAR", "OAuth 2.0 Pushed Authorization Requests (PAR)"),
     ("CLIENT_SECRET_ROTATION", "Client Secret Rotation"),

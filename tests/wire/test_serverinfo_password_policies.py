@@ -106,6 +106,7 @@ async def test_enums_are_sorted_and_identity_providers_carry_their_group(env: En
     for name in ("eventType", "resourceType"):
         assert info["enums"][name] == sorted(info["enums"][name]), name
     assert [(p["groupName"], p["id"]) for p in info["identityProviders"]] == [
+        ("User-defined", "jwt-authorization-grant"),  # its feature on by default (Keycloak 26.6)
         ("User-defined", "keycloak-oidc"),
         ("User-defined", "oauth2"),
         ("User-defined", "oidc"),

@@ -255,6 +255,12 @@ def server_info(now: int, started: int, disabled: frozenset[str] = frozenset()) 
         # the other IdentityProviderFactory ids Doorkeep brokers (broker/providers.py), as ServerInfoAdminResource
         # .setIdentityProviders lists them: IdentityProvider factories in the "User-defined" group
         "identityProviders": [
+            # JWTAuthorizationGrantIdentityProviderFactory, supported while its feature is on
+            *(
+                [{"groupName": "User-defined", "id": "jwt-authorization-grant", "name": "JWT Authorization Grant"}]
+                if features.JWT_AUTHORIZATION_GRANT not in disabled
+                else []
+            ),
             {"groupName": "User-defined", "id": "keycloak-oidc", "name": "Keycloak OpenID Connect"},
             {"groupName": "User-defined", "id": "oauth2", "name": "OAuth v2"},
             {"groupName": "User-defined", "id": "oidc", "name": "OpenID Connect v1.0"},

@@ -37,8 +37,11 @@ PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)  # the types Doorkeep logs
 # ``runs`` is false, so the login page shows no button for them, kc_idp_hint and account linking ignore them, as
 # for a disabled provider.
 STORED_ONLY = frozenset({"instagram", "twitter"})
+# Keycloak 26.5's provider that only trusts JWT authorization grant assertions (JWTAuthorizationGrantIdentityProvider:
+# an issuer and its keys, no login): stored and used by the grant (broker/authorization_grant.py), never a login.
+GRANT_ONLY = "jwt-authorization-grant"
 # The other IdentityProviderFactory ids of a Keycloak 26 server: known there, refused here with a 501.
-KEYCLOAK_ONLY = frozenset({"saml", "spiffe", "kubernetes", "jwt-authorization-grant"})
+KEYCLOAK_ONLY = frozenset({"saml", "spiffe", "kubernetes"})
 SECRET_VALUE = "**********"  # ComponentRepresentation.SECRET_VALUE
 FIRST_BROKER_LOGIN = "first broker login"  # DefaultAuthenticationFlows.FIRST_BROKER_LOGIN_FLOW
 BOOLEANS = (
@@ -198,6 +201,8 @@ def types_of(provider_id: str) -> frozenset[str]:
         return frozenset({USER_AUTHENTICATION, EXCHANGE_EXTERNAL_TOKEN})
     if provider_id in _OIDC_SOCIAL:
         return frozenset({USER_AUTHENTICATION, JWT_AUTHORIZATION_GRANT})
+    if provider_id == GRANT_ONLY:
+        return frozenset({JWT_AUTHORIZATION_GRANT})
     return frozenset({USER_AUTHENTICATION})
 
 
@@ -298,7 +303,8 @@ def check_issuer(realm: Realm, provider: JSON) -> None:
     Doorkeep names the first."""
     provider_id, config = provider["providerId"], provider["config"]
     grant, assertions = _on(config, "jwtAuthorizationGrantEnabled"), _on(config, "supportsClientAssertions")
-    if not (grant or assertions) or provider_id not in ("oidc", "keycloak-oidc", social.GOOGLE):
+    grant = grant or provider_id == GRANT_ONLY  # JWTAuthorizationGrantIdentityProviderConfig: IssuerValidation
+    if not (grant or assertions) or provider_id not in ("oidc", "keycloak-oidc", social.GOOGLE, GRANT_ONLY):
         return
     if provider_id == social.GOOGLE and not grant:
         return
@@ -413,15 +419,20 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     if reserved := reserved_message(alias):  # ReservedCharValidator.validate
         raise bad(reserved)
     provider_id = bound_provider_id(rep)
-    if provider_id not in PROVIDER_IDS and provider_id not in STORED_ONLY:
+    if provider_id not in PROVIDER_IDS and provider_id not in STORED_ONLY and provider_id != GRANT_ONLY:
         if isinstance(provider_id, str) and provider_id in KEYCLOAK_ONLY:
             raise not_implemented(provider_id)
         raise bad(f"Invalid identity provider id [{provider_id if isinstance(provider_id, str) else 'null'}]")
     config = _config(rep.get("config"))
     if why := social.validate(provider_id, config):
         raise bad(why)
-    check_urls(realm, config)
-    if provider_id != social.GOOGLE:  # GoogleIdentityProviderConfig.validate checks no keys: it sets Google's
+    if provider_id == GRANT_ONLY:  # JWTAuthorizationGrantIdentityProviderConfig.validate: the two URLs it has
+        for key in ("issuer", "jwksUrl"):
+            if config.get(key):
+                _check_url(realm, config[key], key)
+    else:
+        check_urls(realm, config)
+    if provider_id not in (social.GOOGLE, GRANT_ONLY):  # GoogleIdentityProviderConfig.validate checks no keys
         check_keys(config)
     out: JSON = {"alias": alias}
     if isinstance(rep.get("displayName"), str):

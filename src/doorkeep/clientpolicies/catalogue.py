@@ -51,6 +51,7 @@ EXECUTORS = frozenset(
         "jwt-claim-enforcer",
         "downscope-assertion-grant-enforcer",
         "allowed-protocol-mappers",
+        "jwt-authorization-grant-audience",
     }
 )
 """Executor provider ids Doorkeep enforces."""
@@ -69,6 +70,7 @@ CONDITIONS = frozenset(
         "client-updater-source-host",
         "client-updater-source-roles",
         "grant-type",
+        "identity-provider-alias",
     }
 )
 """Condition provider ids Doorkeep evaluates."""

@@ -203,6 +203,21 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
             ),
         ),
     ),
+    (
+        "identity-provider-alias",  # IdentityProviderConditionFactory (its property's label and help not verified)
+        "Condition that checks the Identity Provider that is involved in the client request.\n"
+        "Only applies to operations in which an IdP is involved (for example JWT Authorization grant).\n",
+        (
+            _NEGATIVE,
+            config_property(
+                "identity_provider_aliases",
+                "Identity Provider Aliases",
+                "The aliases of the identity providers that satisfy the condition",
+                MULTIVALUED_STRING,
+                None,
+            ),
+        ),
+    ),
 )
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep import numbers
 from doorkeep.clientpolicies import updater_conditions
-from doorkeep.clientpolicies.config_values import strings
+from doorkeep.clientpolicies.config_values import serialized_map, strings
 from doorkeep.clientpolicies.context import ADMIN_CRUD_EVENTS, ADMIN_EVENTS, ClientFacts, Event, PolicyContext
 
 # ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
@@ -68,6 +67,7 @@ _EVENT_GRANTS = {
     Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST: "password",
     Event.SERVICE_ACCOUNT_TOKEN_REQUEST: "client_credentials",
     Event.TOKEN_EXCHANGE_REQUEST: "urn:ietf:params:oauth:grant-type:token-exchange",
+    Event.JWT_AUTHORIZATION_GRANT: "urn:ietf:params:oauth:grant-type:jwt-bearer",
     Event.DEVICE_TOKEN_REQUEST: "urn:ietf:params:oauth:grant-type:device_code",
 }
 
@@ -141,20 +141,7 @@ def attribute_pairs(config: dict[str, Any]) -> dict[str, list[str]] | None:
     values; None when absent. ValueError when it cannot be read: a JSON array in the place of the string (Jackson
     cannot bind it to the String field), or a string that is not such a list (Keycloak stores it and fails on it
     at every request; Doorkeep refuses it when the policy is written)."""
-    raw = config.get("attributes")
-    if raw is None:
-        return None
-    if not isinstance(raw, str):
-        raise ValueError("attributes: expected a string")
-    pairs = numbers.loads(raw)
-    if not isinstance(pairs, list):
-        raise ValueError("attributes: expected a list of key and value pairs")
-    out: dict[str, list[str]] = {}
-    for pair in pairs:
-        if not isinstance(pair, dict) or not isinstance(pair.get("key"), str) or not isinstance(pair.get("value"), str):
-            raise ValueError("attributes: expected a list of key and value pairs")
-        out.setdefault(pair["key"], []).append(pair["value"])
-    return out
+    return serialized_map(config.get("attributes"), "attributes")
 
 
 def client_attributes(config: dict[str, Any], context: PolicyContext) -> bool | None:
@@ -238,6 +225,14 @@ def any_client(config: dict[str, Any], context: PolicyContext) -> bool | None:
     return True
 
 
+def identity_provider_alias(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """IdentityProviderCondition (``identity-provider-alias``): at the JWT authorization grant, the provider the
+    assertion's issuer names is one of ``identity_provider_aliases``; every other event abstains."""
+    if context.event is not Event.JWT_AUTHORIZATION_GRANT:
+        return None
+    return context.identity_provider in (strings(config, "identity_provider_aliases") or [])
+
+
 CONDITIONS = {
     "any-client": any_client,
     "client-access-type": client_access_type,
@@ -248,6 +243,7 @@ CONDITIONS = {
     "grant-type": grant_type,
     "client-type": client_type,
     "acr-condition": acr_condition,
+    "identity-provider-alias": identity_provider_alias,
     "client-updater-source-host": updater_conditions.source_host,
     "client-updater-source-groups": updater_conditions.source_groups,
     "client-updater-source-roles": updater_conditions.source_roles,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from doorkeep import numbers
+
 
 def flag_or_none(config: dict[str, Any] | None, key: str) -> bool | None:
     """The boolean at ``key`` (None when absent); ValueError when it is no boolean."""
@@ -40,3 +42,22 @@ def strings(config: dict[str, Any] | None, key: str) -> list[str]:
         return string_list((config or {}).get(key)) or []
     except ValueError:
         return []
+
+
+def serialized_map(raw: object, key: str) -> dict[str, list[str]] | None:
+    """A ``Map`` property as MapperTypeSerializer stores it (a JSON string of ``[{"key", "value"}]``), each key with
+    its values; None when absent. ValueError when it cannot be read: no string (Jackson cannot bind it to the String
+    field), or a string that is not such a list."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise ValueError(f"{key}: expected a string")
+    pairs = numbers.loads(raw)
+    if not isinstance(pairs, list):
+        raise ValueError(f"{key}: expected a list of key and value pairs")
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        if not isinstance(pair, dict) or not isinstance(pair.get("key"), str) or not isinstance(pair.get("value"), str):
+            raise ValueError(f"{key}: expected a list of key and value pairs")
+        out.setdefault(pair["key"], []).append(pair["value"])
+    return out

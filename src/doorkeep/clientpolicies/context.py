@@ -44,6 +44,9 @@ class Event(enum.Enum):
     DEVICE_TOKEN_REQUEST = "DEVICE_TOKEN_REQUEST"  # DeviceGrantType (oauth/grants/device_code.py)
     # TokenExchangeGrantType, once StandardTokenExchangeProvider supports the request (oauth/grants/token_exchange.py)
     TOKEN_EXCHANGE_REQUEST = "TOKEN_EXCHANGE_REQUEST"
+    # JWTAuthorizationGrantType, once the assertion's user is found, before its audience is checked
+    # (oauth/grants/jwt_authorization.py, JWTAuthorizationGrantContext)
+    JWT_AUTHORIZATION_GRANT = "JWT_AUTHORIZATION_GRANT"
     # Keycloak 26.8 (issue #50131, pull request #50205): the admin API's protocol mapper CRUD on a client (not on a
     # client scope), ClientProtocolMapperContext; its user and group role mappings, RoleMapperAssignmentContext; a
     # client's or client scope's scope mappings, ClientScopeMappingContext; a client's key pair and certificate
@@ -98,6 +101,7 @@ class ClientFacts:
 
     public: bool
     bearer_only: bool
+    client_id: str = ""  # the clientId (jwt-authorization-grant-audience's key)
     dpop_bound: bool = False  # "dpop.bound.access.tokens" (OIDCAdvancedConfigWrapper.isUseDPoP)
     consent_required: bool = False
     full_scope_allowed: bool = True
@@ -198,6 +202,10 @@ class PolicyContext:
     # set by downscope-assertion-grant-enforcer at a token exchange (TokenExchangeContext.setRestrictedScopes):
     # the only client scopes the exchanged token may carry
     restricted_scopes: frozenset[str] | None = None
+    # JWT_AUTHORIZATION_GRANT (JWTAuthorizationGrantContext): the alias of the provider the assertion's issuer names;
+    # set by jwt-authorization-grant-audience, the assertion's audience is one it allows (setAudienceAlreadyValidated)
+    identity_provider: str | None = None
+    audience_validated: bool = False
 
     # REGISTER_PROTOCOL_MAPPER and UPDATE_PROTOCOL_MAPPER (ClientProtocolMapperContext.getProposedProtocolMappers):
     # the mapper representations sent; at these and at REGISTER and UPDATE, the target client's stored mappers by

@@ -65,6 +65,7 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
     return ClientFacts(
         public=client.public_client,
         bearer_only=client.bearer_only,
+        client_id=client.client_id,
         dpop_bound=client.attr_bool(DPOP_ATTRIBUTE),
         consent_required=client.consent_required,
         full_scope_allowed=client.full_scope_allowed,
@@ -92,6 +93,7 @@ class Verdict:
     auth_flow_alias: str | None = None  # auth-flow-enforcer: the flow the login runs, and the level it grants
     auth_flow_loa: int | None = None
     restricted_scopes: frozenset[str] | None = None  # downscope-assertion-grant-enforcer at a token exchange
+    audience_validated: bool = False  # jwt-authorization-grant-audience: the assertion's audience is allowed
 
 
 async def on_request(
@@ -109,6 +111,7 @@ async def on_request(
     now: int = 0,
     request: RequestFacts | None = None,
     backchannel: Backchannel | None = None,
+    identity_provider: str | None = None,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request (``request``: what the FAPI executors read of it)."""
@@ -126,6 +129,7 @@ async def on_request(
         now=now,
         request=request or RequestFacts(),
         backchannel=backchannel,
+        identity_provider=identity_provider,
     )
     try:
         engine.run(realm, context)
@@ -142,6 +146,7 @@ async def on_request(
         context.auth_flow_alias,
         context.auth_flow_loa,
         context.restricted_scopes,
+        context.audience_validated,
     )
 
 

@@ -239,6 +239,21 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
         ),
     ),
     (
+        "jwt-authorization-grant-audience",  # JWTAuthorizationGrantAudienceExecutorFactory (property text not verified)
+        "Executor that configures new and exclusive valid audiences for the JWT Authorization Grant type.\n"
+        "The default audiences valid for the grant are not valid anymore.\n"
+        "Note this behavior breaks the standard and can have major security implications.\n",
+        (
+            config_property(
+                "allowed-audience",
+                "Allowed Audience",
+                "The audiences allowed for each client (client ID as key, audience as value)",
+                "Map",
+                None,
+            ),
+        ),
+    ),
+    (
         "downscope-assertion-grant-enforcer",
         "It ensures that the scopes in the final access token are limited to the ones already present in the JWT "
         "assertion passed.\n"

@@ -13,6 +13,7 @@ from doorkeep.clientpolicies import (
     ciba_executors,
     executors_downscope,
     executors_fapi,
+    executors_grant_audience,
     executors_jwt_claim,
     executors_mappers,
     executors_request_object,
@@ -183,9 +184,11 @@ def secure_client_authenticator(config: dict[str, Any], context: PolicyContext) 
         raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: token_endpoint_auth_method")
 
 
-# UseLightweightAccessTokenExecutor's events: the token requests, CIBA's included (Doorkeep raises no device token
-# policy event, so DEVICE_TOKEN_REQUEST does not arise).
+# UseLightweightAccessTokenExecutor's events: the token requests, CIBA's and the JWT authorization grant's included
+# (JWTAuthorizationGrantLightweightAccessTokenClientPoliciesTest; Doorkeep raises no device token policy event, so
+# DEVICE_TOKEN_REQUEST does not arise).
 TOKEN_EVENTS = (
+    Event.JWT_AUTHORIZATION_GRANT,
     Event.TOKEN_REQUEST,
     Event.TOKEN_REFRESH,
     Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
@@ -241,6 +244,7 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     ciba_executors.SIGNING_ALGORITHM: ciba_executors.signing_algorithm,
     executors_jwt_claim.PROVIDER_ID: executors_jwt_claim.executor,
     executors_downscope.PROVIDER_ID: executors_downscope.executor,
+    executors_grant_audience.PROVIDER_ID: executors_grant_audience.executor,
     executors_mappers.PROVIDER_ID: executors_mappers.executor,
 }
 

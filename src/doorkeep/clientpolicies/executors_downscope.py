@@ -1,7 +1,8 @@
 """``downscope-assertion-grant-enforcer`` (Keycloak's DownscopeAssertionGrantEnforcerExecutor, not behind a
 feature): at a standard token exchange the exchanged token carries only client scopes the subject token already
 had, plus the requester's default scopes that never show in a token's ``scope`` (include.in.token.scope off); a
-``scope`` parameter naming one the subject token lacks is refused with ``invalid_scope``.
+``scope`` parameter naming one the subject token lacks is refused with ``invalid_scope``. At the JWT authorization
+grant the assertion's ``scope`` claim bounds the token the same way (JWTAuthorizationGrantDownscopeClientPoliciesTest).
 
 The subject token is read, not verified, as the executor's JWSInput reads it (the exchange verifies it afterwards).
 Keycloak's message prints both scope sets as ``java.util.HashSet`` does (``java_set``), so its order is the
@@ -35,12 +36,20 @@ def _scopes(value: Any) -> list[str]:
 
 
 def executor(config: dict[str, Any], context: PolicyContext) -> None:
-    """executeOnEvent at TOKEN_EXCHANGE_REQUEST: checkDownscope, then the restricted scopes for the exchange."""
+    """executeOnEvent at TOKEN_EXCHANGE_REQUEST (the subject token) and JWT_AUTHORIZATION_GRANT (the assertion):
+    checkDownscope, then the restricted scopes for the token."""
+    if context.event is Event.JWT_AUTHORIZATION_GRANT:
+        _downscope(context, payload(context.params.get("assertion"), INVALID_TOKEN))
+        return
     if context.event is not Event.TOKEN_EXCHANGE_REQUEST:
         return
     if context.params.get("subject_token_type") != ACCESS_TOKEN_TYPE:
         raise ClientPolicyViolation(INVALID_REQUEST, NOT_ACCESS_TOKEN)
-    claims = payload(context.params.get("subject_token"), INVALID_TOKEN)
+    _downscope(context, payload(context.params.get("subject_token"), INVALID_TOKEN))
+
+
+def _downscope(context: PolicyContext, claims: dict[str, Any]) -> None:
+    """checkDownscope: each requested scope among the token's; the restricted scopes for the token issued."""
     scope = claims.get("scope")
     if scope is not None and not isinstance(scope, str):  # AccessToken's String field would not bind
         raise ClientPolicyViolation(INVALID_REQUEST, INVALID_TOKEN)

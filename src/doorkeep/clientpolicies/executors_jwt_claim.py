@@ -1,11 +1,11 @@
 """``jwt-claim-enforcer`` (Keycloak's JWTClaimEnforcerExecutor, not behind a feature): at a standard token exchange
-(TOKEN_EXCHANGE_REQUEST) a claim of the subject token must be present and, with ``allowed-value``, match it as a
-regular expression over the whole value (``String.matches``). Only string and number claims are compared.
+(TOKEN_EXCHANGE_REQUEST) a claim of the subject token, and at the JWT authorization grant (JWT_AUTHORIZATION_GRANT) a
+claim of the assertion, must be present and, with ``allowed-value``, match it as a regular expression over the whole
+value (``String.matches``). Only string and number claims are compared.
 
 The subject token is read as JWSInput reads it, without its signature checked: the policies run before the
-exchange verifies the token. Keycloak's other event for this executor, the JWT authorization grant, Doorkeep does
-not serve. The pattern runs under the client-policy time budget (pattern_budget.py): a pattern that does not
-compile, or runs past the budget, matches no value.
+exchange verifies the token (the grant's assertion is verified by then). The pattern runs under the client-policy
+time budget (pattern_budget.py): a pattern that does not compile, or runs past the budget, matches no value.
 """
 
 from __future__ import annotations
@@ -65,7 +65,11 @@ def check_claims(config: dict[str, Any], claims: dict[str, Any]) -> None:
 
 
 def executor(config: dict[str, Any], context: PolicyContext) -> None:
-    """JWTClaimEnforcerExecutor.executeOnEvent at TOKEN_EXCHANGE_REQUEST; every other event passes."""
+    """JWTClaimEnforcerExecutor.executeOnEvent at JWT_AUTHORIZATION_GRANT and TOKEN_EXCHANGE_REQUEST; every other
+    event passes."""
+    if context.event is Event.JWT_AUTHORIZATION_GRANT:
+        check_claims(config, payload(context.params.get("assertion")))
+        return
     if context.event is not Event.TOKEN_EXCHANGE_REQUEST:
         return
     if context.params.get("subject_token_type") != ACCESS_TOKEN_TYPE:

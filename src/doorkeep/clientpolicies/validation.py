@@ -9,6 +9,7 @@ from typing import Any
 from doorkeep.clientpolicies import (
     catalogue,
     conditions,
+    executors_grant_audience,
     executors_jwt_claim,
     executors_session,
     executors_uri_patterns,
@@ -54,6 +55,8 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
             return secret_rotation.valid_config(config)
         if provider == executors_jwt_claim.PROVIDER_ID:
             return executors_jwt_claim.valid_config(config)
+        if provider == executors_grant_audience.PROVIDER_ID:  # Configuration: a String
+            return not isinstance(config.get(executors_grant_audience.ALLOWED_AUDIENCE), (list, dict))
         if provider == "allowed-protocol-mappers":  # Configuration: a List<String>
             string_list(config.get("allowed-protocol-mapper-types"))
         if provider == "secure-signature-algorithm":
@@ -149,6 +152,7 @@ _CONDITION_LISTS = {
     "client-updater-source-host": ("trusted-hosts",),
     "client-updater-source-roles": ("roles",),
     "grant-type": ("grantTypes", "grant_types"),
+    "identity-provider-alias": ("identity_provider_aliases",),
 }
 # the String fields (a JSON array or object there fails Jackson's conversion)
 _CONDITION_STRINGS = {"client-type": ("protocol",), "acr-condition": ("acr-property",), "client-scopes": ("type",)}

@@ -28,6 +28,7 @@ from doorkeep.oauth.provider_config import ProviderConfig
 TOKEN_PARAMETERS: dict[str, frozenset[str]] = {
     "refresh_token": frozenset({"refresh_token"}),
     "urn:ietf:params:oauth:grant-type:token-exchange": frozenset({"subject_token", "actor_token"}),
+    "urn:ietf:params:oauth:grant-type:jwt-bearer": frozenset({"assertion"}),  # the JWT authorization grant's JWT
 }
 TOO_LONG = "The size of OIDC parameter '{}' is longer than allowed."
 

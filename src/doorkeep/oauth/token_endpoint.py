@@ -18,6 +18,7 @@ from doorkeep.oauth.grants import (
     ciba,
     client_credentials,
     device_code,
+    jwt_authorization,
     password,
     refresh_token,
     token_exchange,
@@ -41,10 +42,16 @@ GRANTS: dict[str, Grant] = {
     device_code.GRANT_TYPE: device_code.grant,
     token_exchange.GRANT_TYPE: token_exchange.grant,
     ciba.GRANT_TYPE: ciba.grant,
+    jwt_authorization.GRANT_TYPE: jwt_authorization.grant,
 }
 
-# The grants a feature brings (CibaGrantTypeFactory, DeviceGrantTypeFactory: isSupported is the feature's switch).
-FEATURE_OF_GRANT: dict[str, str] = {ciba.GRANT_TYPE: features.CIBA, device_code.GRANT_TYPE: features.DEVICE_FLOW}
+# The grants a feature brings (CibaGrantTypeFactory, DeviceGrantTypeFactory, JWTAuthorizationGrantTypeFactory:
+# isSupported is the feature's switch).
+FEATURE_OF_GRANT: dict[str, str] = {
+    ciba.GRANT_TYPE: features.CIBA,
+    device_code.GRANT_TYPE: features.DEVICE_FLOW,
+    jwt_authorization.GRANT_TYPE: features.JWT_AUTHORIZATION_GRANT,
+}
 
 
 def supported_grants(disabled: frozenset[str]) -> list[str]:
@@ -73,6 +80,7 @@ SUPPORTED_GRANT_TYPES = (
     device_code.GRANT_TYPE,
     token_exchange.GRANT_TYPE,
     ciba.GRANT_TYPE,
+    jwt_authorization.GRANT_TYPE,
 )
 
 

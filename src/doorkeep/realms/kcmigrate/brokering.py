@@ -54,7 +54,7 @@ def _kept_flows(flows_rep: dict[str, Any]) -> FlowSet:
 def _why_not(row: dict[str, Any], flows: dict[str, str], kept: FlowSet) -> str | None:
     """Why Doorkeep cannot run this provider (None: it can). The default flow's alias is left to the import, which
     checks the realm's flow of that name as it checks a file's."""
-    if row["provider_id"] not in idp.PROVIDER_IDS:
+    if row["provider_id"] not in idp.PROVIDER_IDS and row["provider_id"] != idp.GRANT_ONLY:
         return f"Doorkeep does not broker '{row['provider_id']}' identity providers"
     first = flows.get(row.get("first_broker_login_flow_id") or "")
     if first is not None and first != idp.FIRST_BROKER_LOGIN:
