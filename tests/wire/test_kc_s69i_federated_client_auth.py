@@ -1,0 +1,374 @@
+"""Federated client authentication (``federated-jwt``, supported since Keycloak 26.6), ported from Keycloak's
+tests/base ``client/authentication/external``: FederatedClientAuthTest and BaseClientAuthTest with the methods they
+inherit from AbstractBaseClientAuthTest (AbstractFederatedClientAuthTest in older trees), asserting the answers and
+the events as AbstractClientAuthTest does. The identity provider is tests/fake_idp.py, which publishes the JWK set
+the assertions are checked with; the client ``internal-myclient`` is bound to it with ``jwt.credential.issuer``
+(the provider's alias) and ``jwt.credential.sub`` (its id there, ``external-myclient``).
+
+The answers follow FederatedJWTClientAuthenticator, DefaultClientAssertionStrategy, OIDCIdentityProvider
+.verifyClientAssertion and FederatedJWTClientValidator (oauth/client_federated.py)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from fake_idp import ATTACKER_KEY, KEY, KID, FakeIdp, fake_idp
+from keycloak_port import ADMIN, admin_headers, forget, get, poll, put
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+TOKEN = "/realms/test/protocol/openid-connect/token"
+ISSUER = "http://localhost/realms/test"
+IDP_ALIAS = "external-idp"
+INTERNAL, EXTERNAL = "internal-myclient", "external-myclient"
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+FAILED = "Invalid client or Invalid client credentials"
+
+
+@pytest.fixture
+async def fed(realm: Env) -> AsyncIterator[tuple[Env, FakeIdp]]:
+    """BaseClientAuthTest.ExernalClientAuthRealmConfig: the provider taking client assertions, the bound client."""
+    async with fake_idp() as provider:
+        h = await admin_headers(realm)
+        rep = provider.rep(IDP_ALIAS, supportsClientAssertions="true")
+        made = await realm.http.post(f"{ADMIN}/identity-provider/instances", json=rep, headers=h)
+        assert made.status_code == 201, made.text
+        client = {
+            "clientId": INTERNAL,
+            "serviceAccountsEnabled": True,
+            "clientAuthenticatorType": "federated-jwt",
+            "attributes": {"jwt.credential.issuer": IDP_ALIAS, "jwt.credential.sub": EXTERNAL},
+        }
+        made = await realm.http.post(f"{ADMIN}/clients", json=client, headers=h)
+        assert made.status_code == 201, made.text
+        await put(realm, "", {"eventsEnabled": True})
+        await poll(realm)
+        yield realm, provider
+        forget(realm)
+
+
+def default_token(env: Env, provider: FakeIdp, **changes: Any) -> dict[str, Any]:
+    """BaseClientAuthTest.createDefaultToken: a fresh jti, the provider's issuer, the realm as audience."""
+    now = env.clock.now()
+    token: dict[str, Any] = {
+        "jti": str(uuid.uuid4()),
+        "iss": provider.issuer,
+        "aud": ISSUER,
+        "iat": now,
+        "exp": now + 300,
+        "sub": EXTERNAL,
+    }
+    token.update(changes)
+    return {k: v for k, v in token.items() if v is not None}
+
+
+def signed(token: dict[str, Any], key: Any = KEY) -> str:
+    return jwt.encode(token, key, algorithm="RS256", headers={"kid": KID})
+
+
+async def grant(env: Env, assertion: str, kind: str = JWT_BEARER, **form: str) -> httpx.Response:
+    """oAuthClient.clientCredentialsGrantRequest().clientJwt(jws, type)."""
+    data = {"grant_type": "client_credentials", "client_assertion_type": kind, "client_assertion": assertion, **form}
+    return await env.http.post(TOKEN, data=data)
+
+
+async def one_event(env: Env) -> dict[str, Any]:
+    found = await poll(env)
+    assert len(found) == 1, [(e["type"], e.get("error")) for e in found]
+    return found[0]
+
+
+async def assert_success(env: Env, response: httpx.Response, token: dict[str, Any]) -> None:
+    """AbstractClientAuthTest.assertSuccess: the token is the internal client's; CLIENT_LOGIN with the assertion."""
+    assert response.status_code == 200, response.text
+    assert jwt.decode(response.json()["access_token"], options={"verify_signature": False})["azp"] == INTERNAL
+    event = await one_event(env)
+    assert (event["type"], event["clientId"]) == ("CLIENT_LOGIN", INTERNAL)
+    assert event["details"].get("client_assertion_id") == token.get("jti")
+    assert (
+        event["details"].items()
+        >= {
+            "client_assertion_issuer": token["iss"],
+            "client_assertion_sub": EXTERNAL,
+            "client_auth_method": "federated-jwt",
+            "grant_type": "client_credentials",
+            "username": f"service-account-{INTERNAL}",
+        }.items()
+    )
+
+
+async def assert_failure(
+    env: Env,
+    response: httpx.Response,
+    token: dict[str, Any],
+    description: str | None = FAILED,
+    client_id: str | None = INTERNAL,
+    error: str = "invalid_client_credentials",
+) -> None:
+    """AbstractClientAuthTest.assertFailure: invalid_client with the description; CLIENT_LOGIN_ERROR naming
+    ``client_id`` (None: no client) with the assertion's id, issuer and subject."""
+    assert response.status_code in (400, 401), response.text
+    assert response.json()["error"] == "invalid_client"
+    if description is not None:
+        assert response.json()["error_description"] == description
+    event = await one_event(env)
+    assert (event["type"], event.get("clientId"), event["error"]) == ("CLIENT_LOGIN_ERROR", client_id, error)
+    expected = {"client_assertion_id": token.get("jti"), "client_assertion_issuer": token.get("iss")}
+    expected |= {"client_assertion_sub": token.get("sub"), "grant_type": "client_credentials"}
+    assert {k: event["details"].get(k) for k in expected} == expected
+
+
+async def update_provider(env: Env, **config: str | None) -> None:
+    """realm.updateIdentityProvider(IDP_ALIAS, ...): a config key set, or removed with None."""
+    rep = await get(env, f"/identity-provider/instances/{IDP_ALIAS}")
+    for key, value in config.items():
+        if value is None:
+            rep["config"].pop(key, None)
+        else:
+            rep["config"][key] = value
+    await put(env, f"/identity-provider/instances/{IDP_ALIAS}", rep)
+
+
+# --- AbstractBaseClientAuthTest ------------------------------------------------------------------------------
+
+
+async def test_valid_token(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider)
+    await assert_success(env, await grant(env, signed(token)), token)
+
+
+async def test_invalid_signature(fed: tuple[Env, FakeIdp]) -> None:
+    """Signed with keys the provider does not publish: the authenticator's own failure, 401."""
+    env, provider = fed
+    token = default_token(env, provider)
+    response = await grant(env, signed(token, ATTACKER_KEY))
+    assert response.status_code == 401
+    await assert_failure(env, response, token)
+
+
+async def test_invalid_sub(fed: tuple[Env, FakeIdp]) -> None:
+    """No client is bound to the subject: no client authenticates, client_not_found naming none."""
+    env, provider = fed
+    token = default_token(env, provider, sub="invalid")
+    await assert_failure(env, await grant(env, signed(token)), token, client_id=None, error="client_not_found")
+
+
+async def test_expired(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, exp=env.clock.now() - 30)
+    response = await grant(env, signed(token))
+    assert response.status_code == 400
+    await assert_failure(env, response, token, "Token is not active")
+
+
+async def test_missing_exp(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, exp=None)
+    await assert_failure(env, await grant(env, signed(token)), token, "Token exp claim is required")
+
+
+async def test_invalid_nbf(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, nbf=env.clock.now() + 60)
+    await assert_failure(env, await grant(env, signed(token)), token, "Token is not active")
+
+
+async def test_invalid_aud(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, aud="invalid")
+    await assert_failure(env, await grant(env, signed(token)), token, "Invalid token audience")
+
+
+async def test_missing_aud(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, aud=None)
+    await assert_failure(env, await grant(env, signed(token)), token, "Invalid token audience")
+
+
+async def test_multiple_aud(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, aud=[ISSUER, "invalid"])
+    await assert_failure(env, await grant(env, signed(token)), token, "Multiple audiences not allowed")
+
+
+async def test_valid_invalid_assertion_type(fed: tuple[Env, FakeIdp]) -> None:
+    """Another assertion type: no strategy takes it, so no client authenticates."""
+    env, provider = fed
+    token = default_token(env, provider)
+    response = await grant(env, signed(token), "urn:ietf:params:oauth:client-assertion-type:invalid")
+    await assert_failure(env, response, token, client_id=None, error="client_not_found")
+
+
+async def test_client_assertion_max_expiration(fed: tuple[Env, FakeIdp]) -> None:
+    """The provider's ``federatedClientAssertionMaxExpiration`` bounds how long ago ``iat`` may be."""
+    env, provider = fed
+    await update_provider(env, federatedClientAssertionMaxExpiration="60")
+    now = env.clock.now()
+    token = default_token(env, provider, iat=now, exp=now + 30)
+    await assert_success(env, await grant(env, signed(token)), token)
+    token = default_token(env, provider, iat=now - 120, exp=now + 30)
+    await assert_failure(
+        env, await grant(env, signed(token)), token, "Token was issued too far in the past to be used now"
+    )
+
+
+async def test_client_assertion_max_expiration_without_iat(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    await update_provider(env, federatedClientAssertionMaxExpiration="60")
+    now = env.clock.now()
+    token = default_token(env, provider, iat=None, exp=now + 120)
+    await assert_failure(
+        env,
+        await grant(env, signed(token)),
+        token,
+        "Token expiration is too far in the future and iat claim not present in token",
+    )
+    token = default_token(env, provider, iat=None, exp=now + 30)
+    await assert_success(env, await grant(env, signed(token)), token)
+
+
+async def test_default_max_expiration_is_300_seconds(fed: tuple[Env, FakeIdp]) -> None:
+    """FederatedJWTClientValidator's maximumExpirationTime, 300 s, where the provider sets none."""
+    env, provider = fed
+    now = env.clock.now()
+    token = default_token(env, provider, iat=None, exp=now + 301)
+    await assert_failure(
+        env,
+        await grant(env, signed(token)),
+        token,
+        "Token expiration is too far in the future and iat claim not present in token",
+    )
+    token = default_token(env, provider, iat=now - 301)
+    await assert_failure(
+        env, await grant(env, signed(token)), token, "Token was issued too far in the past to be used now"
+    )
+
+
+# --- BaseClientAuthTest ---------------------------------------------------------------------------------------
+
+
+async def test_invalid_issuer(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, iss="http://invalid")
+    response = await grant(env, signed(token))
+    await assert_failure(env, response, token, client_id=None, error="client_not_found")
+
+
+async def test_missing_issuer(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, iss=None)
+    await assert_failure(env, await grant(env, signed(token)), token, None, client_id=None, error="client_not_found")
+
+
+async def test_missing_jti(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider, jti=None)
+    await assert_failure(env, await grant(env, signed(token)), token, "Token jti claim is required")
+
+
+async def test_reuse_not_permitted(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    token = default_token(env, provider)
+    await assert_success(env, await grant(env, signed(token)), token)
+    await assert_failure(env, await grant(env, signed(token)), token, "Token reuse detected")
+
+
+async def test_reuse_permitted(fed: tuple[Env, FakeIdp]) -> None:
+    env, provider = fed
+    await update_provider(env, supportsClientAssertionReuse="true")
+    token = default_token(env, provider)
+    await assert_success(env, await grant(env, signed(token)), token)
+    await assert_success(env, await grant(env, signed(token)), token)
+
+
+async def test_reuse_permitted_needs_no_jti(fed: tuple[Env, FakeIdp]) -> None:
+    """validateTokenActive asks for a ``jti`` only where reuse is not permitted."""
+    env, provider = fed
+    await update_provider(env, supportsClientAssertionReuse="true")
+    token = default_token(env, provider, jti=None)
+    await assert_success(env, await grant(env, signed(token)), token)
+
+
+async def test_client_assertions_not_supported(fed: tuple[Env, FakeIdp]) -> None:
+    """Without ``supportsClientAssertions`` the provider is no client assertion provider: client_not_found."""
+    env, provider = fed
+    await update_provider(env, supportsClientAssertions=None)
+    token = default_token(env, provider)
+    await assert_failure(env, await grant(env, signed(token)), token, client_id=None, error="client_not_found")
+
+
+# --- FederatedClientAuthTest (older tree) --------------------------------------------------------------------
+
+
+async def test_invalid_assertion_type_spiffe(fed: tuple[Env, FakeIdp]) -> None:
+    """FederatedClientAuthTest.testInvalidAssertionType: the SPIFFE assertion type is no OIDC provider's."""
+    env, provider = fed
+    token = default_token(env, provider)
+    response = await grant(env, signed(token), "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe")
+    await assert_failure(env, response, token, client_id=None, error="client_not_found")
+
+
+# --- what the Keycloak code decides beyond its tests ---------------------------------------------------------
+
+
+async def test_client_id_parameter_must_be_the_assertion_subject(fed: tuple[Env, FakeIdp]) -> None:
+    """AbstractJWTClientValidator.validateClient: a ``client_id`` parameter is compared with ``sub``, the client's
+    id at the provider; the internal client id there is refused."""
+    env, provider = fed
+    token = default_token(env, provider)
+    response = await grant(env, signed(token), client_id=INTERNAL)
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_client",
+        "error_description": "client_id parameter does not match sub claim",
+    }
+    event = await one_event(env)
+    assert (event["type"], event["clientId"], event["error"]) == (
+        "CLIENT_LOGIN_ERROR",
+        INTERNAL,
+        "invalid_client_credentials",
+    )
+    token = default_token(env, provider)
+    await assert_success(env, await grant(env, signed(token), client_id=EXTERNAL), token)
+
+
+async def test_introspection_endpoint_authenticates_a_federated_client(fed: tuple[Env, FakeIdp]) -> None:
+    """The other client-authenticated endpoints run the same flow: introspection by the federated client."""
+    env, provider = fed
+    response = await env.http.post(
+        "/realms/test/protocol/openid-connect/token/introspect",
+        data={
+            "token": "not-a-token",
+            "client_assertion_type": JWT_BEARER,
+            "client_assertion": signed(default_token(env, provider)),
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"active": False}
+
+
+async def test_admin_api_keeps_the_authenticator_and_its_attributes(fed: tuple[Env, FakeIdp]) -> None:
+    env, _ = fed
+    [client] = await get(env, "/clients", clientId=INTERNAL)
+    assert client["clientAuthenticatorType"] == "federated-jwt"
+    assert client["attributes"]["jwt.credential.issuer"] == IDP_ALIAS
+    assert client["attributes"]["jwt.credential.sub"] == EXTERNAL
+
+
+async def test_discovery_lists_no_method_for_federated_jwt(realm: Env) -> None:
+    """FederatedJWTClientAuthenticator.getProtocolAuthenticatorMethods is empty: discovery's methods stay."""
+    body = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
+    assert body["token_endpoint_auth_methods_supported"] == [
+        "private_key_jwt",
+        "client_secret_basic",
+        "client_secret_post",
+        "tls_client_auth",
+        "client_secret_jwt",
+    ]
