@@ -15,7 +15,9 @@ from typing import Any
 
 import jwt
 import pytest
-from test_kc_s69i_federated_client_auth import (
+
+from fake_idp import ATTACKER_KEY, CLIENT_SECRET, KEY, KID, FakeIdp, fake_idp, hs256, public_pem, unsigned
+from federated_client_support import (
     EXTERNAL,
     FAILED,
     IDP_ALIAS,
@@ -28,8 +30,6 @@ from test_kc_s69i_federated_client_auth import (
     signed,
     update_provider,
 )
-
-from fake_idp import ATTACKER_KEY, CLIENT_SECRET, KEY, KID, FakeIdp, fake_idp, hs256, public_pem, unsigned
 from keycloak_port import ADMIN, admin_headers, forget, get, poll, put
 from wire_env import Env
 
