@@ -11,12 +11,16 @@ The answers follow FederatedJWTClientAuthenticator, DefaultClientAssertionStrate
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+import httpx
+import jwt
 import pytest
 
 from fake_idp import ATTACKER_KEY, FakeIdp, fake_idp
 from federated_client_support import (
     EXTERNAL,
+    FAILED,
     IDP_ALIAS,
     INTERNAL,
     ISSUER,
@@ -294,3 +298,110 @@ async def test_discovery_lists_no_method_for_federated_jwt(realm: Env) -> None:
         "tls_client_auth",
         "client_secret_jwt",
     ]
+
+
+# --- FederatedClientAuthMappingTest ----------------------------------------------------------------------------
+
+
+async def _bound_client(env: Env, client_id: str, subject: str, alias: str = IDP_ALIAS) -> str:
+    """ClientConfigBuilder with the federated-jwt authenticator bound to ``alias`` and ``subject``; its id."""
+    client = {
+        "clientId": client_id,
+        "serviceAccountsEnabled": True,
+        "clientAuthenticatorType": "federated-jwt",
+        "attributes": {"jwt.credential.issuer": alias, "jwt.credential.sub": subject},
+    }
+    made = await env.http.post(f"{ADMIN}/clients", json=client, headers=await admin_headers(env))
+    assert made.status_code == 201, made.text
+    return str(made.headers["location"]).rsplit("/", 1)[1]
+
+
+def _azp(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    return str(jwt.decode(response.json()["access_token"], options={"verify_signature": False})["azp"])
+
+
+async def test_mapping_simple_urn_and_uuid_subjects(fed: tuple[Env, FakeIdp]) -> None:
+    """FederatedClientAuthMappingTest.testSimple, testUrn, testUri: each subject finds the client bound to it."""
+    env, provider = fed
+    subjects = {
+        "external-simple-1": "internal-simple-1",
+        "external-simple-2": "internal-simple-2",
+        "spiffe://client/urn": "internal-urn",
+        "bf4c696e-89dc-4e40-a833-90fa5f8786e0": "internal-uuid",
+    }
+    for subject, client_id in subjects.items():
+        await _bound_client(env, client_id, subject)
+    for subject, client_id in subjects.items():
+        assert _azp(await grant(env, signed(default_token(env, provider, sub=subject)))) == client_id
+
+
+async def test_mapping_duplicated_external(fed: tuple[Env, FakeIdp]) -> None:
+    """FederatedClientAuthMappingTest.testDuplicatedExternal: two clients bound to one subject, none is chosen."""
+    env, provider = fed
+    await _bound_client(env, "internal-duplicated-1", "external-duplicated")
+    await _bound_client(env, "internal-duplicated-2", "external-duplicated")
+    response = await grant(env, signed(default_token(env, provider, sub="external-duplicated")))
+    assert response.status_code == 401, response.text
+    assert response.json() == {"error": "invalid_client", "error_description": FAILED}
+
+
+# --- FederatedClientAuthConflictsTest --------------------------------------------------------------------------
+
+
+async def _provider(env: Env, provider: FakeIdp, alias: str, issuer: str, assertions: bool = True) -> dict[str, Any]:
+    """createIdp(alias, issuer, supportsClientAssertions): the stored representation."""
+    rep = provider.rep(alias, issuer=issuer, supportsClientAssertions=str(assertions).lower())
+    made = await env.http.post(f"{ADMIN}/identity-provider/instances", json=rep, headers=await admin_headers(env))
+    assert made.status_code == 201, made.text
+    stored: dict[str, Any] = await get(env, f"/identity-provider/instances/{alias}")
+    return stored
+
+
+async def test_conflicts_duplicated_issuers(realm: Env) -> None:
+    """testDuplicatedIssuers: two providers of one issuer, neither taking client assertions (so the admin API let
+    both have it): no client authenticates."""
+    async with fake_idp() as provider:
+        await _provider(realm, provider, "idp1", provider.issuer, assertions=False)
+        await _provider(realm, provider, "idp2", provider.issuer, assertions=False)
+        await _bound_client(realm, "myclient", "external1", "idp1")
+        response = await grant(realm, signed(default_token(realm, provider, sub="external1")))
+        assert response.json()["error_description"] == FAILED
+        forget(realm)
+
+
+async def test_conflicts_changed_issuer(realm: Env) -> None:
+    """testChangedIssuer: the client moved to a provider not taking assertions fails; once that provider takes
+    them (and the first gave up the issuer) it authenticates again."""
+    async with fake_idp() as provider:
+        await put(realm, "", {"eventsEnabled": True})
+        idp1 = await _provider(realm, provider, "idp1", provider.issuer)
+        client_uuid = await _bound_client(realm, "myclient", "external1", "idp1")
+        assert _azp(await grant(realm, signed(default_token(realm, provider, sub="external1")))) == "myclient"
+        idp2 = await _provider(realm, provider, "idp2", provider.issuer, assertions=False)
+        client = await get(realm, f"/clients/{client_uuid}")
+        client["attributes"]["jwt.credential.issuer"] = "idp2"
+        await put(realm, f"/clients/{client_uuid}", client)
+        response = await grant(realm, signed(default_token(realm, provider, sub="external1")))
+        assert (response.status_code, response.json()["error_description"]) == (401, FAILED)
+        idp1["config"] |= {"issuer": provider.issuer + "1", "supportsClientAssertions": "false"}
+        await put(realm, "/identity-provider/instances/idp1", idp1)
+        idp2["config"]["supportsClientAssertions"] = "true"
+        await put(realm, "/identity-provider/instances/idp2", idp2)
+        await poll(realm)
+        assert _azp(await grant(realm, signed(default_token(realm, provider, sub="external1")))) == "myclient"
+        assert (await one_event(realm))["clientId"] == "myclient"
+        forget(realm)
+
+
+async def test_conflicts_duplicated_client_external_id(realm: Env) -> None:
+    """testDuplicatedClientExternalId: one subject at two providers names a client at each."""
+    async with fake_idp() as provider:
+        await _provider(realm, provider, "idp1", provider.issuer + "/one")
+        await _provider(realm, provider, "idp2", provider.issuer + "/two")
+        await _bound_client(realm, "myclient1", "external1", "idp1")
+        await _bound_client(realm, "myclient2", "external1", "idp2")
+        for issuer, client_id in ((provider.issuer + "/one", "myclient1"), (provider.issuer + "/two", "myclient2")):
+            token = default_token(realm, provider, sub="external1", iss=issuer)
+            assert _azp(await grant(realm, signed(token))) == client_id
+        forget(realm)
