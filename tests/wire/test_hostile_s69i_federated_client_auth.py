@@ -170,13 +170,30 @@ async def test_a_provider_not_taking_client_assertions_is_not_used(fed: tuple[En
 
 async def test_a_provider_not_validating_signatures_authenticates_nobody(fed: tuple[Env, FakeIdp]) -> None:
     """OIDCIdentityProvider.verifyClientAssertion: "Signature validation not enabled for issuer", caught: the
-    authenticator's failure, before validateClient named the client. Even a forged assertion is refused."""
+    authenticator's failure before validateClient set the flow's client, so the flow ends with no client
+    (client_not_found), or, where ``client_id`` named the client, with that failure. Even a forged assertion is
+    refused, and so is a genuine one."""
     env, provider = fed
     await update_provider(env, validateSignature="false")
+    for key in (ATTACKER_KEY, KEY):
+        token = default_token(env, provider)
+        response = await grant(env, signed(token, key))
+        assert response.status_code == 401
+        await assert_failure(env, response, token, FAILED, client_id=None, error="client_not_found")
     token = default_token(env, provider)
-    response = await grant(env, signed(token, ATTACKER_KEY))
+    response = await grant(env, signed(token), client_id=INTERNAL)
     assert response.status_code == 401
-    await assert_failure(env, response, token, FAILED, client_id=None)
+    await assert_failure(env, response, token, FAILED)
+
+
+async def test_a_client_id_naming_no_client_ends_as_client_not_found(fed: tuple[Env, FakeIdp]) -> None:
+    """validateClient's ``client_id`` check fails before the flow has a client: with a ``client_id`` naming no
+    client the answer is the flow's "client not found", not the check's description."""
+    env, provider = fed
+    token = default_token(env, provider)
+    response = await grant(env, signed(token), client_id="nobody")
+    assert response.status_code == 401
+    await assert_failure(env, response, token, FAILED, client_id="nobody", error="client_not_found")
 
 
 async def test_an_unknown_issuer_is_not_found(fed: tuple[Env, FakeIdp]) -> None:

@@ -162,18 +162,21 @@ async def run(tx: Tx, req: OAuthRequest, state: State, *, record: bool) -> Outco
     if found is None:
         return Outcome(None, Attempted())
     if found.client.client_authenticator_type != FEDERATED_JWT:
-        return Outcome(found.client, Attempted())
+        return Outcome(None, Attempted())  # only ClientAssertionState's client: the flow's client is not set
+    config = _config(found.provider)
+    # Before validateClient sets the flow's client these failures count only for a client the request's
+    # ``client_id`` named; else the flow ends with no client (client_not_found).
+    if not _on(config, "validateSignature"):
+        return Outcome(None, _generic())  # "Signature validation not enabled for issuer", caught
+    client_id = req.form.get("client_id")
+    if client_id is not None and client_id != state.token.text("sub"):
+        return Outcome(None, _failure("client_id parameter does not match sub claim"))
     return Outcome(found.client, await _verify(tx, req, state.token, found, record))
 
 
 async def _verify(tx: Tx, req: OAuthRequest, token: Assertion, found: Found, record: bool) -> Client | OAuthError:
-    """OIDCIdentityProvider.verifyClientAssertion and FederatedJWTClientValidator.validate."""
+    """FederatedJWTClientValidator.validate past validateClient: algorithm, signature, audience, time, jti."""
     config = _config(found.provider)
-    if not _on(config, "validateSignature"):
-        return _generic()  # "Signature validation not enabled for issuer", caught
-    client_id = req.form.get("client_id")
-    if client_id is not None and client_id != token.text("sub"):
-        return _failure("client_id parameter does not match sub claim")
     alg = token.header.get("alg")
     if not isinstance(alg, str) or alg == "none":
         return _failure("Invalid signature algorithm")
