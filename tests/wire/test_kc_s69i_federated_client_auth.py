@@ -34,6 +34,7 @@ from federated_client_support import (
     update_provider,
 )
 from keycloak_port import ADMIN, admin_headers, forget, get, poll, put
+from served_app import serving
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -404,4 +405,65 @@ async def test_conflicts_duplicated_client_external_id(realm: Env) -> None:
         for issuer, client_id in ((provider.issuer + "/one", "myclient1"), (provider.issuer + "/two", "myclient2")):
             token = default_token(realm, provider, sub="external1", iss=issuer)
             assert _azp(await grant(realm, signed(token))) == client_id
+        forget(realm)
+
+
+# --- FederatedClientAuthFromKeycloakTest -------------------------------------------------------------------------
+
+
+async def test_from_keycloak_valid_token(realm: Env) -> None:
+    """FederatedClientAuthFromKeycloakTest.testValidToken: realm ``external`` of a server (this one, on a real
+    port) issues ``myclient`` a client-credentials access token whose ``sub`` a hardcoded claim mapper sets to
+    ``myclient`` and whose audience mapper names the internal realm; the internal realm trusts ``external`` as an
+    OpenID Connect provider taking client assertions, and its own ``myclient`` authenticates with that token."""
+    async with serving(realm.apps[0]) as base:
+        h = await admin_headers(realm)
+        made = await realm.http.post("/admin/realms", json={"realm": "external", "enabled": True}, headers=h)
+        assert made.status_code == 201, made.text
+        mappers = [
+            {
+                "name": "fixed-sub",
+                "protocol": "openid-connect",
+                "protocolMapper": "oidc-hardcoded-claim-mapper",
+                "config": {"claim.name": "sub", "claim.value": "myclient", "access.token.claim": "true"},
+            },
+            {
+                "name": "fixed-audience",
+                "protocol": "openid-connect",
+                "protocolMapper": "oidc-audience-mapper",
+                "config": {"included.custom.audience": ISSUER, "access.token.claim": "true"},
+            },
+        ]
+        external_client = {
+            "clientId": "myclient",
+            "secret": "mysecret",
+            "serviceAccountsEnabled": True,
+            "defaultClientScopes": [],
+            "protocolMappers": mappers,
+        }
+        made = await realm.http.post("/admin/realms/external/clients", json=external_client, headers=h)
+        assert made.status_code == 201, made.text
+        async with httpx.AsyncClient(base_url=base) as outside:
+            answer = await outside.post(
+                "/realms/external/protocol/openid-connect/token",
+                data={"grant_type": "client_credentials", "client_id": "myclient", "client_secret": "mysecret"},
+            )
+        assert answer.status_code == 200, answer.text
+        external_assertion = answer.json()["access_token"]
+        provider = {
+            "alias": "keycloak-idp",
+            "providerId": "oidc",
+            "enabled": True,
+            "config": {
+                "issuer": f"{base}/realms/external",
+                "supportsClientAssertions": "true",
+                "useJwksUrl": "true",
+                "jwksUrl": f"{base}/realms/external/protocol/openid-connect/certs",
+                "validateSignature": "true",
+            },
+        }
+        made = await realm.http.post(f"{ADMIN}/identity-provider/instances", json=provider, headers=h)
+        assert made.status_code == 201, made.text
+        await _bound_client(realm, "myclient", "myclient", "keycloak-idp")
+        assert _azp(await grant(realm, external_assertion)) == "myclient"
         forget(realm)
