@@ -9,10 +9,12 @@ secret; Doorkeep never verifies a provider's token with a symmetric key, so such
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import jwt
 import pytest
 
@@ -300,3 +302,26 @@ async def test_claims_of_the_wrong_type_never_500(fed: tuple[Env, FakeIdp]) -> N
         response = await grant(env, jwt.PyJWS().encode(payload, KEY, algorithm="RS256", headers={"kid": KID}))
         assert response.status_code in (400, 401), (changes, response.text)
         assert response.json()["error"] == "invalid_client"
+
+
+async def test_a_slow_providers_key_set_holds_no_write_lock(fed: tuple[Env, FakeIdp]) -> None:
+    """The provider's JWK set is fetched before the ``jti`` is written: while a slow provider answers, another
+    request's writes (a password grant of the test realm's ``app``) complete; then the held grant succeeds."""
+    env, provider = fed
+    provider.certs_delay = 2.0
+    token = default_token(env, provider)
+    held = asyncio.create_task(grant(env, signed(token)))
+    try:
+        with anyio.fail_after(30):  # only so that a broken test fails instead of hanging
+            while "/certs" not in provider.fetched:
+                await asyncio.sleep(0.01)
+            other = await env.http.post(
+                TOKEN,
+                data={"grant_type": "password", "client_id": "app", "client_secret": "secret"}
+                | {"username": "user1", "password": "password"},
+            )
+        assert other.status_code == 200, other.text
+        assert not held.done(), "the federated grant was answered before the provider's keys came"
+    finally:
+        answer = await held
+    assert answer.status_code == 200, answer.text
