@@ -53,21 +53,23 @@ async def one_event(env: Env) -> dict[str, Any]:
     return found[0]
 
 
-async def assert_success(env: Env, response: httpx.Response, token: dict[str, Any]) -> None:
+async def assert_success(
+    env: Env, response: httpx.Response, token: dict[str, Any], client_id: str = INTERNAL, subject: str = EXTERNAL
+) -> None:
     """AbstractClientAuthTest.assertSuccess: the token is the internal client's; CLIENT_LOGIN with the assertion."""
     assert response.status_code == 200, response.text
-    assert jwt.decode(response.json()["access_token"], options={"verify_signature": False})["azp"] == INTERNAL
+    assert jwt.decode(response.json()["access_token"], options={"verify_signature": False})["azp"] == client_id
     event = await one_event(env)
-    assert (event["type"], event["clientId"]) == ("CLIENT_LOGIN", INTERNAL)
+    assert (event["type"], event["clientId"]) == ("CLIENT_LOGIN", client_id)
     assert event["details"].get("client_assertion_id") == token.get("jti")
     assert (
         event["details"].items()
         >= {
             "client_assertion_issuer": token["iss"],
-            "client_assertion_sub": EXTERNAL,
+            "client_assertion_sub": subject,
             "client_auth_method": "federated-jwt",
             "grant_type": "client_credentials",
-            "username": f"service-account-{INTERNAL}",
+            "username": f"service-account-{client_id}",
         }.items()
     )
 
@@ -93,12 +95,12 @@ async def assert_failure(
     assert {k: event["details"].get(k) for k in expected} == expected
 
 
-async def update_provider(env: Env, **config: str | None) -> None:
+async def update_provider(env: Env, alias: str = IDP_ALIAS, **config: str | None) -> None:
     """realm.updateIdentityProvider(IDP_ALIAS, ...): a config key set, or removed with None."""
-    rep = await get(env, f"/identity-provider/instances/{IDP_ALIAS}")
+    rep = await get(env, f"/identity-provider/instances/{alias}")
     for key, value in config.items():
         if value is None:
             rep["config"].pop(key, None)
         else:
             rep["config"][key] = value
-    await put(env, f"/identity-provider/instances/{IDP_ALIAS}", rep)
+    await put(env, f"/identity-provider/instances/{alias}", rep)

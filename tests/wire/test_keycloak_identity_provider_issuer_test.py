@@ -5,10 +5,10 @@ authorization grant or in federated client authentication needs an issuer no oth
 has (IssuerValidation.validateIssuer, run by OIDCIdentityProviderConfig.validate when ``jwtAuthorizationGrantEnabled``
 or ``supportsClientAssertions`` is on and by GoogleIdentityProviderConfig.validate when the grant is on).
 
-The Java method's pairs whose providers Doorkeep does not create (``jwt-authorization-grant`` and ``kubernetes``:
-a 501, docs/identity-brokering.md) are not ported: JWTAuthorizationGrant–JWTAuthorizationGrant, Kubernetes–Kubernetes,
-JWTAuthorizationGrant–Kubernetes, JWTAuthorizationGrant–OIDC (both ways) and Kubernetes–OIDC. The OIDC–OIDC and
-Google–Google pairs are. The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
+The Java method's pairs whose providers Doorkeep does not create (``jwt-authorization-grant``: a 501,
+docs/identity-brokering.md) are not ported: JWTAuthorizationGrant–JWTAuthorizationGrant, JWTAuthorizationGrant–Kubernetes
+and JWTAuthorizationGrant–OIDC (both ways). The OIDC–OIDC and Google–Google pairs are; Kubernetes–Kubernetes and
+Kubernetes–OIDC are in test_kc_s69i_kubernetes_client_auth.py. The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
 itself is in the providers' ``validate``, not behind either feature.
 """
 

@@ -6,8 +6,9 @@ in the shape Keycloak answers with; its ``clientSecret`` is kept as given and an
 (StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub, GitLab, Google,
 Facebook, Microsoft, Bitbucket, LinkedIn, PayPal, Stack Overflow, OpenShift 3 and 4 and the generic OAuth v2 provider
 (broker/social.py, broker/social_others.py); Twitter (OAuth 1.0a) and Instagram (deprecated in Keycloak) are stored
-but never run (``STORED_ONLY``); SAML and the other provider ids Keycloak knows are refused with a 501, an unknown
-one as Keycloak refuses it.
+but never run (``STORED_ONLY``), as is the ``kubernetes`` provider, which only client assertions use
+(broker/kubernetes.py, oauth/client_federated.py); SAML and the other provider ids Keycloak knows are refused with a
+501, an unknown one as Keycloak refuses it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from doorkeep.admin.reserved_chars import reserved_message
-from doorkeep.broker import social
+from doorkeep.broker import kubernetes, social
 from doorkeep.errors import AdminError
 from doorkeep.jackson import string_field
 from doorkeep.model import JSON, Realm
@@ -36,9 +37,9 @@ PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)  # the types Doorkeep logs
 # imported as Keycloak keeps them (a realm file or an admin script naming one works), but no login runs them:
 # ``runs`` is false, so the login page shows no button for them, kc_idp_hint and account linking ignore them, as
 # for a disabled provider.
-STORED_ONLY = frozenset({"instagram", "twitter"})
+STORED_ONLY = frozenset({"instagram", "twitter", kubernetes.KUBERNETES})
 # The other IdentityProviderFactory ids of a Keycloak 26 server: known there, refused here with a 501.
-KEYCLOAK_ONLY = frozenset({"saml", "spiffe", "kubernetes", "jwt-authorization-grant"})
+KEYCLOAK_ONLY = frozenset({"saml", "spiffe", "jwt-authorization-grant"})
 SECRET_VALUE = "**********"  # ComponentRepresentation.SECRET_VALUE
 FIRST_BROKER_LOGIN = "first broker login"  # DefaultAuthenticationFlows.FIRST_BROKER_LOGIN_FLOW
 BOOLEANS = (
@@ -198,6 +199,8 @@ def types_of(provider_id: str) -> frozenset[str]:
         return frozenset({USER_AUTHENTICATION, EXCHANGE_EXTERNAL_TOKEN})
     if provider_id in _OIDC_SOCIAL:
         return frozenset({USER_AUTHENTICATION, JWT_AUTHORIZATION_GRANT})
+    if provider_id == kubernetes.KUBERNETES:  # KubernetesIdentityProvider: a ClientAssertionIdentityProvider only
+        return frozenset({CLIENT_ASSERTION})
     return frozenset({USER_AUTHENTICATION})
 
 
@@ -298,7 +301,8 @@ def check_issuer(realm: Realm, provider: JSON) -> None:
     Doorkeep names the first."""
     provider_id, config = provider["providerId"], provider["config"]
     grant, assertions = _on(config, "jwtAuthorizationGrantEnabled"), _on(config, "supportsClientAssertions")
-    if not (grant or assertions) or provider_id not in ("oidc", "keycloak-oidc", social.GOOGLE):
+    assertions = assertions or provider_id == kubernetes.KUBERNETES  # validateIssuer(realm, CLIENT_ASSERTION)
+    if not (grant or assertions) or provider_id not in ("oidc", "keycloak-oidc", social.GOOGLE, kubernetes.KUBERNETES):
         return
     if provider_id == social.GOOGLE and not grant:
         return
@@ -420,6 +424,10 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     config = _config(rep.get("config"))
     if why := social.validate(provider_id, config):
         raise bad(why)
+    if provider_id == kubernetes.KUBERNETES:  # KubernetesIdentityProviderConfig.validate
+        if why := kubernetes.config_error(config):
+            raise bad(why)
+        _check_url(realm, config["issuer"], "issuer")
     check_urls(realm, config)
     if provider_id != social.GOOGLE:  # GoogleIdentityProviderConfig.validate checks no keys: it sets Google's
         check_keys(config)
@@ -432,6 +440,8 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     for key, default in BOOLEANS:
         value = rep.get(key)
         out[key] = default if value is None else _bool(value, key)
+    if provider_id == kubernetes.KUBERNETES:
+        out["hideOnLogin"] = True  # KubernetesIdentityProviderConfig.isHideOnLogin
     first = rep.get("firstBrokerLoginFlowAlias")
     if isinstance(first, str) and first.strip():
         _check_first_login_flow(realm, first)

@@ -20,6 +20,11 @@ of at most 300 s (``federatedClientAssertionMaxExpiration`` when set); and, unle
 ``supportsClientAssertionReuse``, a ``jti`` used once. A failure without description is 401 ``invalid_client``
 "Invalid client or Invalid client credentials" (the authenticator's ``context.failure(INVALID_CLIENT_CREDENTIALS)``).
 
+A ``kubernetes`` provider (broker/kubernetes.py) takes client assertions always: KubernetesIdentityProvider
+.verifyClientAssertion runs the same validator with the provider's ``issuer``, the keys of the issuer's discovery
+document, a lifetime of at most an hour (``federatedClientAssertionMaxExpiration`` when set) and reuse permitted
+(a projected service-account token is sent many times while it lives).
+
 Deliberate difference: OIDCIdentityProvider.verify would check an HS256/384/512 assertion with the provider's
 client secret (a secret Doorkeep holds to call the provider); Doorkeep's broker never verifies a provider's token
 with a symmetric key (broker/token_checks.py), so such an assertion is refused as an invalid signature.
@@ -31,6 +36,9 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import jwt
+
+from doorkeep.broker import kubernetes
 from doorkeep.broker import oidc as broker_oidc
 from doorkeep.broker.calls import BrokerError
 from doorkeep.broker.token_checks import jws_payload
@@ -75,12 +83,22 @@ def _config(provider: JSON) -> JSON:
 
 def _takes_assertions(provider: JSON) -> bool:
     """IdentityProvider.isType(CLIENT_ASSERTION) of an enabled provider: an OpenID Connect one with
-    ``supportsClientAssertions`` (the ``spiffe`` and ``kubernetes`` types are not brokered here)."""
-    return (
-        bool(provider.get("enabled", True))
-        and provider.get("providerId") in OIDC_TYPES
-        and _on(_config(provider), SUPPORTS)
-    )
+    ``supportsClientAssertions``, or a ``kubernetes`` one (the preview ``spiffe`` type is not brokered here)."""
+    if not provider.get("enabled", True):
+        return False
+    if provider.get("providerId") == kubernetes.KUBERNETES:
+        return True
+    return provider.get("providerId") in OIDC_TYPES and _on(_config(provider), SUPPORTS)
+
+
+def _is_kubernetes(provider: JSON) -> bool:
+    return provider.get("providerId") == kubernetes.KUBERNETES
+
+
+def _validates_signatures(provider: JSON) -> bool:
+    """Whether verifyClientAssertion gets to the validator: an OpenID Connect provider must validate signatures
+    (else it throws "Signature validation not enabled for issuer"); a Kubernetes one always checks them."""
+    return _is_kubernetes(provider) or _on(_config(provider), "validateSignature")
 
 
 def provider_of(req: OAuthRequest, issuer: str) -> JSON | None:
@@ -129,13 +147,15 @@ def _skew(config: JSON) -> int:
         return 0
 
 
-def _max_exp(config: JSON) -> int:
-    """The provider's ``federatedClientAssertionMaxExpiration`` when set and not 0, else 300 s."""
+def _max_exp(provider: JSON) -> int:
+    """The provider's ``federatedClientAssertionMaxExpiration`` when set and not 0, else 300 s (an hour for a
+    Kubernetes provider: KubernetesIdentityProvider.verifyClientAssertion)."""
     try:
-        configured = int(str(config.get(MAX_EXP) or "0"))
+        configured = int(str(_config(provider).get(MAX_EXP) or "0"))
     except ValueError:
         configured = 0
-    return configured if configured != 0 else DEFAULT_MAX_EXP
+    default = kubernetes.DEFAULT_MAX_EXP if _is_kubernetes(provider) else DEFAULT_MAX_EXP
+    return configured if configured != 0 else default
 
 
 def named_client(req: OAuthRequest, found: Found | None) -> Client | None:
@@ -145,7 +165,7 @@ def named_client(req: OAuthRequest, found: Found | None) -> Client | None:
         return None
     if req.form.get("client_assertion_type") != client_assertion.JWT_BEARER:
         return None  # no strategy took the assertion
-    if not _on(_config(found.provider), "validateSignature"):
+    if not _validates_signatures(found.provider):
         return None
     token = client_assertion.parsed(req)
     client_id = req.form.get("client_id")
@@ -163,10 +183,9 @@ async def run(tx: Tx, req: OAuthRequest, state: State, *, record: bool) -> Outco
         return Outcome(None, Attempted())
     if found.client.client_authenticator_type != FEDERATED_JWT:
         return Outcome(None, Attempted())  # only ClientAssertionState's client: the flow's client is not set
-    config = _config(found.provider)
     # Before validateClient sets the flow's client these failures count only for a client the request's
     # ``client_id`` named; else the flow ends with no client (client_not_found).
-    if not _on(config, "validateSignature"):
+    if not _validates_signatures(found.provider):
         return Outcome(None, _generic())  # "Signature validation not enabled for issuer", caught
     client_id = req.form.get("client_id")
     if client_id is not None and client_id != state.token.text("sub"):
@@ -182,7 +201,12 @@ async def _verify(tx: Tx, req: OAuthRequest, token: Assertion, found: Found, rec
         return _failure("Invalid signature algorithm")
     if alg not in client_assertion.KNOWN_ALGS:
         return _generic()  # Algorithm.valueOf throws inside the authenticator's try
-    if not await _signature_valid(req, found.provider, str(req.form.get("client_assertion") or "")):
+    assertion = str(req.form.get("client_assertion") or "")
+    if _is_kubernetes(found.provider):
+        valid = await _kubernetes_signature_valid(req, found.provider, token, alg)
+    else:
+        valid = await _signature_valid(req, found.provider, assertion)
+    if not valid:
         return _generic()  # the validator's validateSignature is false without a failure of its own
     audiences = token.audiences()
     if req.issuer not in audiences:
@@ -191,10 +215,10 @@ async def _verify(tx: Tx, req: OAuthRequest, token: Assertion, found: Found, rec
         return _failure("Multiple audiences not allowed")
     keys = req.client_keys or ClientKeys(SystemClock())
     now = keys.clock.now()
-    lifespan = client_assertion.active_lifespan(token, now, _skew(config), _max_exp(config))
+    lifespan = client_assertion.active_lifespan(token, now, _skew(config), _max_exp(found.provider))
     if isinstance(lifespan, OAuthError):
         return lifespan
-    if _on(config, REUSE):
+    if _is_kubernetes(found.provider) or _on(config, REUSE):  # a service-account token is used many times
         return found.client
     return await _spend(tx, token, lifespan, now, record) or found.client
 
@@ -211,6 +235,30 @@ async def _signature_valid(req: OAuthRequest, provider: JSON, assertion: str) ->
     except ValueError:  # a header the JWS library cannot read
         return False
     return True
+
+
+async def _kubernetes_signature_valid(req: OAuthRequest, provider: JSON, token: Assertion, alg: str) -> bool:
+    """KubernetesIdentityProvider.verifySignature: the issuer's key for the token's ``kid`` and ``alg`` (found
+    through its discovery document) checks the signature; an algorithm without a public key checks nothing."""
+    if alg not in client_assertion.ASYMMETRIC:
+        return False
+    issuer = str(_config(provider).get("issuer") or "")
+    kid = token.header.get("kid")
+    keys = req.client_keys or ClientKeys(SystemClock())
+    key = await keys.discovered_provider_key(
+        req.realm.id,
+        provider,
+        kubernetes.discovery_url(issuer),
+        kubernetes.fetch_keys,
+        kid if isinstance(kid, str) else None,
+        alg,
+    )
+    if key is None:
+        return False
+    try:
+        return bool(jwt.get_algorithm_by_name(alg).verify(token.signing_input, key, token.signature))
+    except (ValueError, TypeError, NotImplementedError, jwt.InvalidKeyError):
+        return False
 
 
 async def _spend(tx: Tx, token: Assertion, lifespan: int, now: int, record: bool) -> OAuthError | None:
