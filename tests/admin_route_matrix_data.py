@@ -311,6 +311,9 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/organizations/{id}/members/invite-user": {"POST": R_MANAGE},
     "/{realm}/organizations/{id}/members/{user}": {"DELETE": BOTH, "GET": BOTH},
     "/{realm}/organizations/{id}/members/{user}/groups": {"GET": BOTH},
+    # Keycloak 26.8's updateMembershipType: manage on the organization, then the type (the matrix sends none: 400
+    # "membershipType cannot be null" to manage-realm), then the member and manage-users
+    "/{realm}/organizations/{id}/members/{user}/membership-type": {"PUT": R_MANAGE},
     "/{realm}/organizations/{id}/members/{user}/organizations": {"GET": BOTH},
     # RealmLocalizationResource: reads requireAnyAdminRole, writes realm().requireManageRealm
     "/{realm}/localization": {"GET": ANY},

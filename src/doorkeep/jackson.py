@@ -77,3 +77,17 @@ def json_web_token(claims: dict[str, Any]) -> dict[str, Any]:
     if isinstance(aud, dict) or (isinstance(aud, list) and any(isinstance(a, dict | list) for a in aud)):
         raise Unbound("an audience that is neither a string nor an array of them")
     return bound
+
+
+def enum_field(value: Any, constants: tuple[str, ...]) -> str | None:
+    """A Java enum whose constants are ``constants`` (in declaration order) as Jackson binds it with its default
+    features: null is absent; a string is the constant of that exact name; a whole number is the constant at that
+    index (FAIL_ON_NUMBERS_FOR_ENUMS off). Anything else raises ``Unbound``: another string (an empty one too),
+    a number out of range, a boolean, a float, an object or an array."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value in constants:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(constants):
+        return constants[value]
+    raise Unbound("not a constant of the enum")

@@ -127,6 +127,9 @@ class Realm:
     # The default role's id once its name may differ from ``default-roles-<realm>`` (realms/default_role.py); None:
     # found by that name. Written only by RealmRepo.set_default_role, never by a realm update.
     default_role_id: str | None = None
+    # Advanced by clear-keys-cache through any process (RealmRepo.clear_keys_cache): a process reading another value
+    # drops the JWK sets it fetched (oauth/client_keys.py). Not what the realm is: left out of equality.
+    keys_cache_epoch: int = field(default=0, compare=False)
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups

@@ -1,7 +1,7 @@
 """Hostile directories for ``doorkeep import --dir`` (session 62): a realm's users come only from its own
 ``<realm>-users-N.json`` files (DirImportProvider's ``realmName + "-users-[0-9]+\\.json"``, N digits), so another
 realm's file whose name merely starts with ``<realm>-users-`` (its realm file, a backup) adds nobody to it; a realm
-name with glob characters finds its own users files; a file nested 100 000 deep, a directory or a dangling
+name with pattern characters finds its own users files; a file nested 100 000 deep, a directory or a dangling
 symlink named as a realm file is a one-line refusal that writes nothing. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -57,20 +57,22 @@ async def test_a_realm_takes_only_its_own_numbered_users_files(
     assert await _usernames(db, "shop-users-evil") == ["eve", "mallory"]
 
 
-async def test_a_realm_name_with_glob_characters_finds_its_users_files(
+async def test_a_realm_name_with_pattern_characters_finds_its_users_files(
     new_db: Callable[[], Awaitable[Database]], tmp_path: Path
 ) -> None:
+    """The realm's name is matched literally. (Glob characters ``[``, ``]``, ``*``, ``?`` are all reserved: a realm
+    named with them is refused, as RealmManager.importRealm does, test_hostile_s69b_import_reserved.py.)"""
     root = _write(
         tmp_path / "export",
         {
-            "a[1]*-realm.json": {"realm": "a[1]*", "enabled": True},
-            "a[1]*-users-0.json": {"realm": "a[1]*", "users": _users("ann")},
-            "a1x-users-0.json": {"realm": "a1x", "users": _users("intruder")},  # matched by the glob a[1]*-users-*
+            "a.{1}-realm.json": {"realm": "a.{1}", "enabled": True},
+            "a.{1}-users-0.json": {"realm": "a.{1}", "users": _users("ann")},
+            "ab-users-0.json": {"realm": "ab", "users": _users("intruder")},  # matched by the regex a.{1}-users-
         },
     )
     db = await new_db()
-    assert await files.import_file(db, str(root), FakeClock(), skip_existing=False) == ["a[1]*"]
-    assert await _usernames(db, "a[1]*") == ["ann"]
+    assert await files.import_file(db, str(root), FakeClock(), skip_existing=False) == ["a.{1}"]
+    assert await _usernames(db, "a.{1}") == ["ann"]
 
 
 @pytest.mark.parametrize("kind", ["deep", "directory", "dangling-link", "users-deep"])

@@ -125,3 +125,15 @@ async def test_purge_forgets_only_revocations_that_expired_before_now(db: Databa
             True,
             True,
         ]
+
+
+async def test_adding_a_key_advances_the_realms_config_version(db: Database) -> None:
+    """keys/ring.py reads a realm's keys again for an unknown kid only once the version moved: a key made on first
+    need (a fallback key) must move it too, for the other processes."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+    async with db.transaction() as tx:
+        await tx.keys.add(rsa_key(realm, "kid-fallback", 100))
+    async with db.transaction(write=False) as tx:
+        after = await tx.realms.get(realm.id)
+        assert after is not None and after.config_version > realm.config_version

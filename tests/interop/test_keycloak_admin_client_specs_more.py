@@ -2,12 +2,12 @@
 ported to ``node:test`` in tests/admin_client/specs, run by Node against a real ``doorkeep start-dev``: identity
 providers, organizations, client policies, a user in another realm, client registration policies, and the specs
 that check the client's own requests (client, authHeaderEncoding, account), each with the same calls made against
-Doorkeep. One test per spec file, each on a fresh server (organizations expects master to have none); on SQLite,
+Doorkeep, and s69g_organizations268, the organization calls the pinned client 26.8.0 added. One test per spec file, each on a fresh server (organizations expects master to have none); on SQLite,
 or on PostgreSQL with DOORKEEP_WIRE_ENGINE=postgresql. What each port leaves out or changes, and why, heads its
 spec file.
 
 Three specs send nothing to a server under test and run here without one: joinPaths and stringifyQueryParams
-(the client's URL helpers), and tokenExchange, whose two tests the pinned client 26.7.4 skips (its getToken sends no
+(the client's URL helpers), and tokenExchange, whose two tests the pinned client 26.8.0 skips (its getToken sends no
 token-exchange parameters): it runs so that it keeps loading, and passes once the pinned client has them.
 Not ported: clientsV2 (Keycloak's admin API v2, Profile.Feature CLIENT_ADMIN_API_V2, experimental),
 clientAuthorizationPolicyEndpoints (authorization services), userStorageProvider (LDAP user storage), and the
@@ -32,6 +32,7 @@ SPEC_FILES = (
     "client",
     "authHeaderEncoding",
     "account",
+    "s69g_organizations268",
 )
 FIRST_PORT = 26900  # this file's servers listen on 26900-26959, 20 ports per xdist worker
 

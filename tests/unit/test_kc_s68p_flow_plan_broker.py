@@ -7,49 +7,12 @@ import pytest
 
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import flow_plan as fp
-from doorkeep.realms.flow_model import AuthConfig, AuthFlow, Execution, FlowSet
-
-Row = tuple[str, str] | tuple[str, str, dict[str, str]]
-
-
-def compile_top(flows: dict[str, list[Row]]) -> fp.Plan:
-    """Flows by alias, each row (authenticator or ``@sub-flow alias``, requirement[, config]); "top" compiled."""
-    made = tuple(AuthFlow(f"id-{alias}", alias, None, af.BASIC, alias == "top", False) for alias in flows)
-    executions, configs = [], []
-    for alias, rows in flows.items():
-        for index, row in enumerate(rows):
-            config_id = f"cfg-{alias}-{index}" if len(row) == 3 else None
-            if len(row) == 3 and config_id is not None:
-                configs.append(AuthConfig(config_id, config_id, dict(row[2])))
-            sub = row[0][1:] if row[0].startswith("@") else None
-            executions.append(
-                Execution(
-                    f"e-{alias}-{index}",
-                    f"id-{alias}",
-                    row[1],
-                    (index + 1) * 10,
-                    None if sub else row[0],
-                    f"id-{sub}" if sub else None,
-                    config_id,
-                )
-            )
-    found = FlowSet(made, tuple(executions), tuple(configs))
-    top = found.by_alias("top")
-    assert top is not None
-    return fp.browser(found, top)
-
-
-def kinds(plan: fp.Plan) -> list[tuple[str, bool, list[str]]]:
-    return [(g.action, g.required, [c.kind for c in g.conditions]) for g in plan.gates]
-
-
-IDP = fp.IDP_REDIRECTOR
-DEFAULT = {"defaultProvider": "kc"}
+from flow_plan_rows import DEFAULT, IDP, Row, compile_top, kinds
 
 
 def test_the_redirector_alone_beside_the_cookie_is_a_flow_without_a_form() -> None:
     plan = compile_top({"top": [(fp.COOKIE, af.ALT), (IDP, af.ALT, DEFAULT)]})
-    assert plan.broker_only and not plan.broker_required and plan.redirector
+    assert plan.broker_only and plan.broker_gates == () and plan.redirector
     assert plan.cookie and plan.default_provider == "kc" and plan.gates == ()
 
 
@@ -60,7 +23,7 @@ def test_a_sub_flow_of_the_redirector_then_otp_continues_with_the_otp_form() -> 
             "auth": [(IDP, af.REQ, DEFAULT), (fp.OTP_FORM, af.REQ)],
         }
     )
-    assert plan.broker_only and plan.broker_required and plan.default_provider == "kc"
+    assert plan.broker_only and plan.broker_gates == plan.gates and plan.default_provider == "kc"
     assert kinds(plan) == [(fp.OTP, True, [])]
 
 
@@ -79,18 +42,9 @@ def test_conditional_steps_after_the_redirector_are_gates_under_their_conditions
 @pytest.mark.parametrize(
     "flows",
     [
-        {  # a password form beside the provider's sub-flow
-            "top": [(fp.COOKIE, af.ALT), ("@auth", af.ALT), (fp.PASSWORD_FORM, af.ALT)],
-            "auth": [(IDP, af.REQ, DEFAULT), (fp.OTP_FORM, af.REQ)],
-        },
         {  # a condition in the redirector's own sub-flow, asked before any user is known
             "top": [(fp.COOKIE, af.ALT), ("@auth", af.ALT)],
             "auth": [(fp.USER_CONFIGURED, af.REQ), (IDP, af.REQ, DEFAULT), (fp.OTP_FORM, af.REQ)],
-        },
-        {  # the redirector under a condition (testBrokerLoginInConditionalSubflow)
-            "top": [(fp.COOKIE, af.ALT), ("@auth", af.ALT)],
-            "auth": [("@cond", af.COND), (fp.OTP_FORM, af.REQ)],
-            "cond": [(fp.USER_CONFIGURED, af.REQ), (IDP, af.ALT, DEFAULT)],
         },
         {  # the redirector ALTERNATIVE beside its sub-flow
             "top": [(fp.COOKIE, af.ALT), (IDP, af.ALT), ("@auth", af.ALT)],

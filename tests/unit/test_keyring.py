@@ -43,13 +43,13 @@ class FakeTx:
 async def test_unknown_kids_reread_the_rows_but_never_reparse_known_keys() -> None:
     rsa = material.generate("r", "RS256", 0)
     tx: Any = FakeTx([rsa])
-    ring = KeyRing()
+    ring = KeyRing()  # unbound: each lookup reads the rows (bound, unknown kids read nothing: the test below)
     first = await ring.verification_key(tx, "r", rsa.kid, "RS256")
     assert first is not None
     for _ in range(3):
         assert await ring.verification_key(tx, "r", "no-such-kid", "RS256") is None
     assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is first  # the same parsed object
-    assert tx.keys.reads == 4
+    assert tx.keys.reads == 5
 
 
 async def test_a_key_added_elsewhere_is_found_and_a_status_change_is_seen() -> None:
@@ -110,3 +110,38 @@ async def test_a_kid_names_a_signing_key_only_with_the_algorithm_of_that_key() -
     assert found is not None and found.component_id == "z-second-provider"
     named = await ring.signing_key(tx, "r", "PS256", 0, kid=rs256.kid)
     assert named.algorithm == "PS256" and named.kid == rs256.kid
+
+
+async def test_bound_to_the_version_the_keys_were_read_under_unknown_kids_read_nothing() -> None:
+    """A token's header is the caller's to choose: while the realm's config version stands (every write of a key row
+    advances it), a kid the ring does not hold names no key and the rows are not read again; another version is."""
+    rsa = material.generate("r", "RS256", 0)
+    tx: Any = FakeTx([rsa])
+    tx.config.version = 7
+    ring = KeyRing()
+    assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is not None
+    for i in range(5):
+        assert await ring.verification_key(tx, "r", f"no-such-kid-{i}", "RS256") is None
+        assert await ring.decryption_key(tx, "r", f"no-such-kid-{i}") is None
+    assert tx.keys.reads == 1
+    newer = material.generate("r", "RS256", 1)
+    tx.keys.rows = [rsa, newer]
+    tx.config.version = 8
+    assert await ring.verification_key(tx, "r", newer.kid, "RS256") is not None
+    assert tx.keys.reads == 2
+
+
+async def test_a_transaction_bound_to_no_realm_reads_the_rows_each_time() -> None:
+    """Unbound, there is no config version to trust what another process may have changed since (a provider
+    removed there): every lookup reads the rows again, and a key parsed before keeps its parsed object."""
+    rsa = material.generate("r", "RS256", 0)
+    tx: Any = FakeTx([rsa])
+    ring = KeyRing()
+    first = await ring.verification_key(tx, "r", rsa.kid, "RS256")
+    newer = material.generate("r", "RS256", 1)
+    tx.keys.rows = [rsa, newer]
+    assert {k.kid for k in await ring.public_keys(tx, "r")} == {rsa.kid, newer.kid}
+    tx.keys.rows = [rsa]
+    assert {k.kid for k in await ring.public_keys(tx, "r")} == {rsa.kid}
+    assert await ring.verification_key(tx, "r", rsa.kid, "RS256") is first
+    assert tx.keys.reads == 4

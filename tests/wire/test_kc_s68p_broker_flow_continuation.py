@@ -5,126 +5,39 @@ login goes to the provider and, once the broker login names the user, the flow's
 
 Safety beside it: such a flow has no sign-in form, so a login the redirector sends nowhere (no hint, no default
 provider) ends on Keycloak's "Invalid username or password." (its flow ends with no user) and a login form posted
-anyway signs nobody in; a sub-flow whose redirector has conditions or ALTERNATIVE steps beside it, or a sign-in form
-beside the sub-flow, is still refused at binding.
+anyway signs nobody in; a sub-flow whose redirector has conditions beside it, or sits under a condition other than
+conditional-user-configured, is still refused at binding.
 
-Not ported: testSamlBrokerLoginWithOtpContinuation (Doorkeep brokers no SAML provider);
-testBrokerLoginInConditionalSubflow and testBrokerLoginWithIdpOtpSubflowAndBrowserForms (the redirector under a
-condition asked before any user is known, and a password form beside the provider sub-flow: refused, see
-``test_flows_doorkeep_does_not_continue_are_still_refused``).
+Not ported: testSamlBrokerLoginWithOtpContinuation (Doorkeep brokers no SAML provider).
+testBrokerLoginInConditionalSubflow and testBrokerLoginWithIdpOtpSubflowAndBrowserForms are in
+test_kc_s69e_broker_flow_paths.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-from typing import Any
-
-import httpx
 import pytest
 
-from broker_post_flow import POST, post_flow
+from broker_continuation import (
+    SUB,
+    at_client,
+    brokered_logins,
+    give_code,
+    idp_and_otp,
+    idp_only,
+    post_broker_otp,
+    sessions_of,
+    set_up_totp,
+    through_provider,
+    top_flow,
+    totp_set_up_through_provider,
+)
 from broker_support import ALIAS, browser, provider_login, served, start_login, user_named
-from browser_flow import REDIRECT, form_action, form_fields
-from flow_builder import ADMIN, ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, is_otp_form, is_totp_setup
+from browser_flow import form_action, form_fields
+from flow_builder import ADMIN, ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, is_otp_form
 from support import seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-FLOW = "browser-with-idp-and-otp"
-SUB = "Auth Subflow"
-
-
-def _totp(secret: str, now: int) -> str:
-    """TimeBasedOTP#generateTOTP of a secret (its bytes are the key), HmacSHA1, 6 digits, 30 s."""
-    mac = hmac.new(secret.encode(), (now // 30).to_bytes(8, "big"), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    return str((int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF) % 10**6).zfill(6)
-
-
-async def _top(env: Env, alias: str) -> None:
-    body = {"alias": alias, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": alias}
-    await admin(env, "POST", f"{AUTH}/flows", body, 201)
-    await add(env, alias, "auth-cookie", ALT)
-
-
-async def idp_and_otp(env: Env, alias: str = FLOW) -> None:
-    """configureBrowserFlowWithIdpAndOtp: Cookie ALTERNATIVE, a sub-flow ALTERNATIVE of the redirector REQUIRED
-    (``defaultProvider`` kc) then the OTP form REQUIRED."""
-    await _top(env, alias)
-    await add_flow(env, alias, SUB, ALT)
-    await add(env, SUB, "identity-provider-redirector", REQ, {"defaultProvider": ALIAS})
-    await add(env, SUB, "auth-otp-form", REQ)
-    await bind(env, "browserFlow", alias)
-
-
-async def idp_only(env: Env, alias: str = "browser-with-idp-only", default: str | None = ALIAS) -> None:
-    """configureBrowserFlowWithIdpOnly: Cookie ALTERNATIVE, the redirector ALTERNATIVE (``defaultProvider`` kc)."""
-    await _top(env, alias)
-    await add(env, alias, "identity-provider-redirector", ALT, {"defaultProvider": default} if default else None)
-    await bind(env, "browserFlow", alias)
-
-
-async def through_provider(http: httpx.AsyncClient, username: str = "alice") -> httpx.Response:
-    """The authorization request sent straight on to the provider (no login page), the provider's login, and the
-    consumer's answer at its broker endpoint."""
-    sent = await start_login(http)
-    assert sent.status_code == 303, sent.text
-    assert sent.headers["location"].startswith(f"{http.base_url}/realms/test/broker/{ALIAS}/login?")
-    to_provider = await http.get(sent.headers["location"])
-    assert "/realms/provider/" in to_provider.headers["location"]
-    return await http.get(await provider_login(http, to_provider, username))
-
-
-async def set_up_totp(env: Env, page: httpx.Response, http: httpx.AsyncClient) -> tuple[str, httpx.Response]:
-    assert is_totp_setup(page), page.text
-    found = re.search(r'name="totpSecret" value="([^"]+)"', page.text)
-    assert found is not None
-    fields = {**form_fields(page.text), "totp": _totp(found[1], env.clock.now())}
-    return found[1], await http.post(form_action(page.text), data=fields)
-
-
-async def give_code(env: Env, page: httpx.Response, http: httpx.AsyncClient, secret: str) -> httpx.Response:
-    assert is_otp_form(page), page.text
-    fields = {**form_fields(page.text), "otp": _totp(secret, env.clock.now())}
-    return await http.post(form_action(page.text), data=fields)
-
-
-async def totp_set_up_through_provider(env: Env, http: httpx.AsyncClient) -> str:
-    """alice in through the provider, OTP set up on the page that follows, back at the client: the OTP secret."""
-    secret, done = await set_up_totp(env, await through_provider(http), http)
-    at_client(done)
-    return secret
-
-
-def at_client(done: httpx.Response) -> None:
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT + "?"), done.text
-    assert "code=" in done.headers["location"]
-
-
-async def post_broker_otp(env: Env) -> None:
-    """configurePostBrokerLoginWithOTP: provider kc's post broker login flow, the OTP form REQUIRED."""
-    await post_flow(env, conditional=False)
-    url = f"{ADMIN}/identity-provider/instances/{ALIAS}"
-    rep = (await admin(env, "GET", url, status=200)).json()
-    await admin(env, "PUT", url, {**rep, "postBrokerLoginFlowAlias": POST}, 204)
-
-
-async def brokered_logins(env: Env, username: str = "alice") -> list[dict[str, Any]]:
-    """The LOGIN events of ``username`` (assertBrokerSessionNotes: the provider and its username on the session)."""
-    found = [e for e in await events(env, "LOGIN") if (e.details or {}).get("username") == username]
-    for e in found:
-        assert e.details["identity_provider"] == ALIAS and e.details["identity_provider_identity"] == username, e
-    return [e.details for e in found]
-
-
-async def sessions_of(env: Env, username: str) -> list[Any]:
-    user = await user_named(env, username)
-    assert user is not None
-    found: list[Any] = (await admin(env, "GET", f"{ADMIN}/users/{user['id']}/sessions", status=200)).json()
-    return found
 
 
 async def test_broker_login_with_otp_continuation(env: Env) -> None:
@@ -228,9 +141,9 @@ async def test_required_action_then_post_broker_login(env: Env) -> None:
 
 
 async def test_a_login_the_redirector_sends_nowhere_signs_nobody_in(env: Env) -> None:
-    """No hint and no default provider: Keycloak's flow ends with no user (UNKNOWN_USER beside the cookie alone,
-    INVALID_CREDENTIALS for the sub-flow's REQUIRED redirector "attempted"): the error page, never a password form;
-    a login form posted there anyway (an old tab) signs nobody in."""
+    """No hint and no default provider: Keycloak's flow ends with no user (UNKNOWN_USER: the redirector "attempted",
+    beside the cookie alone or REQUIRED in its sub-flow, processResult throws nothing): the error page, never a
+    password form; a login form posted there anyway (an old tab) signs nobody in."""
     async with served(env) as broker:
         await broker.add_provider()
         await idp_only(env, default=None)
@@ -250,7 +163,7 @@ async def test_a_login_the_redirector_sends_nowhere_signs_nobody_in(env: Env) ->
         async with browser(broker) as http:
             page = await start_login(http)
             assert page.status_code == 400 and 'name="password"' not in page.text, page.text
-        assert "invalid_user_credentials" in {e.error for e in await events(env, "LOGIN_ERROR")}
+        assert {e.error for e in await events(env, "LOGIN_ERROR")} == {"user_not_found"}
 
 
 async def test_a_password_posted_in_a_flow_without_a_form_signs_nobody_in(env: Env) -> None:
@@ -268,25 +181,19 @@ async def test_a_password_posted_in_a_flow_without_a_form_signs_nobody_in(env: E
 
 
 async def test_flows_doorkeep_does_not_continue_are_still_refused(env: Env) -> None:
-    """A sign-in form beside the provider sub-flow (testBrokerLoginWithIdpOtpSubflowAndBrowserForms), the redirector
-    under a condition (testBrokerLoginInConditionalSubflow) or beside ALTERNATIVE steps: not bound."""
+    """The redirector under another condition than conditional-user-configured (false with no user: the OTP form
+    would run for nobody), or beside a condition in its own sub-flow: not bound. (A sign-in form beside the provider
+    sub-flow and the redirector under conditional-user-configured bind: test_kc_s69e_broker_flow_paths.py.)"""
     async with served(env) as broker:
         await broker.add_provider()
-        await _top(env, "with-forms")
-        await add_flow(env, "with-forms", "idp otp", ALT)
-        await add(env, "idp otp", "identity-provider-redirector", REQ, {"defaultProvider": ALIAS})
-        await add(env, "idp otp", "auth-otp-form", REQ)
-        await add(env, "with-forms", "auth-username-password-form", ALT)
-        refused = await bind(env, "browserFlow", "with-forms", 400)
-        assert "identity provider sub-flow" in refused.json()["errorMessage"], refused.text
-        await _top(env, "conditional-idp")
+        await top_flow(env, "conditional-idp")
         await add_flow(env, "conditional-idp", "auth", ALT)
         await add_flow(env, "auth", "cond idp", COND)
-        await add(env, "cond idp", "conditional-user-configured", REQ)
+        await add(env, "cond idp", "conditional-user-role", REQ, {"condUserRole": "admin"})
         await add(env, "cond idp", "identity-provider-redirector", ALT, {"defaultProvider": ALIAS})
         await add(env, "auth", "auth-otp-form", REQ)
         await bind(env, "browserFlow", "conditional-idp", 400)
-        await _top(env, "idp-beside")
+        await top_flow(env, "idp-beside")
         await add_flow(env, "idp-beside", "idp alt", ALT)
         await add(env, "idp alt", "identity-provider-redirector", REQ, {"defaultProvider": ALIAS})
         await add(env, "idp alt", "conditional-user-configured", REQ)

@@ -200,7 +200,8 @@ async def test_upload_reads_the_key_of_a_pkcs12_file_under_its_own_password(kc: 
         "certificate": base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(),
     }
     assert uploaded.json() == expected
-    assert await get(kc, f"/clients/{await client_uuid(kc, 'client3')}/certificates/jwt.credential") == expected
+    kept = await get(kc, f"/clients/{await client_uuid(kc, 'client3')}/certificates/jwt.credential")
+    assert kept == {"certificate": expected["certificate"]}  # Keycloak 26.8 keeps no private key (PR 51612)
 
 
 async def test_upload_jwks(kc: Env) -> None:

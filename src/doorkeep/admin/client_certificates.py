@@ -1,10 +1,12 @@
 """A client's key pair and certificate under an attribute prefix such as ``jwt.credential`` (Keycloak's
 CertificateInfoHelper and KeycloakModelUtils.generateKeyPairCertificate).
 
-The attributes are ``{prefix}.private.key`` (base64 PKCS#8), ``{prefix}.certificate`` (base64 DER), and, for a
-bare public key, ``{prefix}.public.key`` and ``{prefix}.kid``; a CertificateRepresentation shows those present as
-``privateKey``, ``certificate``, ``publicKey`` and ``kid`` (or, while an OIDC client uses ``jwks.string``, that
-set's signature key). Uploads (ClientAttributeCertificateResource.updateCertFromRequest) replace them. A generated
+The attributes are ``{prefix}.certificate`` (base64 DER), and, for a bare public key, ``{prefix}.public.key`` and
+``{prefix}.kid``; a CertificateRepresentation shows those present as ``certificate``, ``publicKey`` and ``kid`` (or,
+while an OIDC client uses ``jwks.string``, that set's signature key). Uploads
+(ClientAttributeCertificateResource.updateCertFromRequest) replace them. Since Keycloak 26.8 (keycloak#49239, PR 51612)
+no client private key is kept: a generated or uploaded one is not stored, and one an older version stored
+(``{prefix}.private.key``) is never shown nor served, and goes with the next write of the prefix. A generated
 pair is RSA 4096 with a self-signed certificate whose subject is ``CN={clientId}`` (cut to 64 characters, as
 CertificateUtils.truncateCN does), valid from 100 seconds ago until the same moment three calendar years on
 (Keycloak 26.3's defaults; ``Calendar.add(YEAR, n)``, 29 February becoming 28 February).
@@ -79,13 +81,15 @@ def info(client: Client, prefix: str) -> dict[str, str]:
             return jwks_info(client.attr(JWKS_STRING))
         except CertificateNotFound:
             return {}
-    return {field: client.attr(f"{prefix}.{suffix}") for field, suffix in FIELDS if client.attr(f"{prefix}.{suffix}")}
+    found = {field: client.attr(f"{prefix}.{suffix}") for field, suffix in FIELDS if client.attr(f"{prefix}.{suffix}")}
+    found.pop("privateKey", None)  # Keycloak 26.8 strips a private key stored before (PR 51612)
+    return found
 
 
-def with_pair(client: Client, prefix: str, private_key: str | None, certificate: str) -> Client:
-    """CertificateInfoHelper.updateClientModelCertificateInfo with a certificate (and the private key, or none)."""
-    rep = {"certificate": certificate} | ({"privateKey": private_key} if private_key is not None else {})
-    return with_info(client, prefix, rep)
+def with_certificate(client: Client, prefix: str, certificate: str) -> Client:
+    """CertificateInfoHelper.updateClientModelCertificateInfo with a certificate (a generated pair's: its private key
+    is not kept)."""
+    return with_info(client, prefix, {"certificate": certificate})
 
 
 JWKS_STRING, USE_JWKS_STRING = "jwks.string", "use.jwks.string"  # OIDCConfigAttributes
@@ -97,14 +101,14 @@ class CertificateNotFound(ValueError):
 
 def with_info(client: Client, prefix: str, rep: dict[str, str]) -> Client:
     """CertificateInfoHelper.updateClientModelCertificateInfo: exactly one of a certificate and a public key, with
-    the private key and kid when given; every other attribute of the prefix removed, and an OIDC client's
-    ``jwks.string`` no longer used."""
+    the kid when given (a private key given is not kept, Keycloak 26.8); every other attribute of the prefix
+    removed, a private key stored before too, and an OIDC client's ``jwks.string`` no longer used."""
     if ("certificate" in rep) == ("publicKey" in rep):
         raise CertificateNotFound("Both certificate and publicKey are " + ("not null!" if rep else "null!"))
     dropped = {f"{prefix}.{s}" for _, s in FIELDS} | {JWKS_STRING, USE_JWKS_STRING}
     attributes = {k: v for k, v in client.attributes.items() if k not in dropped}
-    attributes |= {f"{prefix}.{suffix}": rep[field] for field, suffix in FIELDS if rep.get(field)}
-    return dataclasses.replace(client, attributes=attributes)
+    kept = {f"{prefix}.{suffix}": rep[field] for field, suffix in FIELDS if rep.get(field) and field != "privateKey"}
+    return dataclasses.replace(client, attributes=attributes | kept)
 
 
 def with_jwks(client: Client, prefix: str, jwks: str) -> Client:

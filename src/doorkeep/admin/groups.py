@@ -40,6 +40,37 @@ def by_path(groups: Iterable[Group], path: str) -> Group | None:
     return next((g for g in groups if g.path == wanted), None)
 
 
+# Lookups one path may cost: Keycloak's getGroupModel tries each run of segments as one name (group names may hold
+# a slash), a number that grows with the square of the segments; a path past it names no group.
+MAX_PATH_LOOKUPS = 256
+
+
+async def find_by_path(tx: Tx, realm_id: str, path: str) -> Group | None:
+    """KeycloakModelUtils.findGroupByPath among the realm's groups, as its getGroupModel walks them: from the top,
+    the first segment, then it and the next joined by a slash, ... names a group under the one found so far (no
+    going back once found). One indexed lookup a try, where ``by_path`` reads every group of the realm (a
+    brokered login's group mapper, a conditional-group flow step, an admin's mapper check: a realm may hold
+    10,000 groups)."""
+    segments = normalized_path(path)[1:].split("/")
+    found: Group | None = None
+    index, lookups = 0, 0
+    while index < len(segments):
+        name, step = "", None
+        for at in range(index, len(segments)):
+            name = segments[at] if at == index else f"{name}/{segments[at]}"
+            lookups += 1
+            if lookups > MAX_PATH_LOOKUPS:
+                return None
+            step = await tx.groups.child_named(realm_id, found.id if found else None, name)
+            if step is not None:
+                index = at + 1
+                break
+        if step is None:
+            return None
+        found = step
+    return None if found is None else dataclasses.replace(found, path="/" + "/".join(segments))
+
+
 def matches(group: Group, search: str | None, exact: bool) -> bool:
     if search is None:
         return True
@@ -133,8 +164,8 @@ async def _check_sibling(
 ) -> None:
     """A 409 when a sibling has the name: GroupsResource says "Top level group" for the top level, while
     GroupResource (a subgroup, and any rename) says "Sibling group"."""
-    siblings = [g for g in await tx.groups.realm_groups(realm_id) if g.parent_id == parent_id and g.id != own_id]
-    if any(g.name == name for g in siblings):
+    namesake = await tx.groups.child_named(realm_id, parent_id, name)  # one indexed lookup: names are unique there
+    if namesake is not None and namesake.id != own_id:
         raise _namesake(parent_id, name, renamed)
 
 

@@ -16,11 +16,13 @@ Keycloak has no such check, as it has none on identity provider mappers; Doorkee
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from doorkeep.admin import mapper_grants
-from doorkeep.admin.groups import by_path
+from doorkeep.admin.groups import find_by_path
+from doorkeep.admin.permissions import Grantor, may_grant
 from doorkeep.broker import idp_group_mappers
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
@@ -28,6 +30,8 @@ from doorkeep.model import JSON, Group, Realm
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+T = TypeVar("T")
 
 # The identity provider mapper types that grant their ``role``, and those that join their ``group``.
 ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)
@@ -49,11 +53,9 @@ async def targets(tx: Tx, realm_id: str, *, roles: bool = False, groups: bool = 
     if realm is None:
         return {}
     out: dict[str, Target] = {}
-    waiting = groups and any(m.get("identityProviderMapper") in GROUP_MAPPERS for m in realm.identity_provider_mappers)
-    realm_groups = await tx.groups.realm_groups(realm_id) if waiting else []  # read only when a group mapper exists
     for index, mapper in enumerate(realm.identity_provider_mappers):
         key = f"idp:{mapper.get('id') or index}"
-        found = await _idp_target(tx, realm, mapper, realm_groups, roles=roles, groups=groups)
+        found = await _idp_target(tx, realm, mapper, roles=roles, groups=groups)
         if found is not None:
             out[key] = found
     if roles:
@@ -65,9 +67,7 @@ async def targets(tx: Tx, realm_id: str, *, roles: bool = False, groups: bool = 
     return out
 
 
-async def _idp_target(
-    tx: Tx, realm: Realm, mapper: JSON, realm_groups: list[Group], *, roles: bool, groups: bool
-) -> Target | None:
+async def _idp_target(tx: Tx, realm: Realm, mapper: JSON, *, roles: bool, groups: bool) -> Target | None:
     kind, config = mapper.get("identityProviderMapper"), mapper.get("config")
     if not isinstance(config, dict):
         return None
@@ -77,7 +77,7 @@ async def _idp_target(
     if groups and kind in GROUP_MAPPERS and isinstance(config.get("group"), str):
         if config.get("groupType") == idp_group_mappers.ORGANIZATION:
             return None  # an organization's groups carry no roles
-        group = by_path(realm_groups, config["group"])
+        group = await find_by_path(tx, realm.id, config["group"])  # a few indexed lookups, not the realm's groups
         return Target("group", group.id) if group is not None else None
     return None
 
@@ -89,3 +89,37 @@ def redirected(before: dict[str, Target], after: dict[str, Target]) -> list[Targ
         if before.get(key) != target:
             seen.setdefault(target)
     return list(seen)
+
+
+async def may_confer(tx: Tx, grantor: Grantor, group: Group) -> bool:
+    """May ``grantor`` hand out every role a member of ``group`` gets: the group's and those of the groups above."""
+    above = await tx.groups.ancestors([group])
+    for conferring in (group, *above.values()):
+        for role_id in sorted(await tx.groups.role_ids(conferring.id)):
+            role = await tx.roles.get(role_id)
+            if role is not None and not await may_grant(tx, grantor, role):
+                return False
+    return True
+
+
+async def followed(
+    tx: Tx, realm_id: str, grantor: Grantor, change: Callable[[], Awaitable[T]], *, roles: bool, groups: bool
+) -> tuple[T, bool]:
+    """Make ``change`` (a rename, a move, a deletion) and say whether ``grantor`` may hand out every role or group it
+    made a mapper point at: ``roles`` for a change to roles or clients, ``groups`` for one to groups. A refusal is
+    the caller's to raise, which rolls the change back with the rest of its transaction."""
+    if grantor.master_admin or not (roles or groups):
+        return await change(), True
+    before = await targets(tx, realm_id, roles=roles, groups=groups)
+    result = await change()
+    after = await targets(tx, realm_id, roles=roles, groups=groups)
+    for target in redirected(before, after):
+        if target.kind == "role":
+            role = await tx.roles.get(target.id)
+            if role is not None and not await may_grant(tx, grantor, role):
+                return result, False
+        else:
+            group = await tx.groups.get(target.id)
+            if group is not None and not await may_confer(tx, grantor, group):
+                return result, False
+    return result, True

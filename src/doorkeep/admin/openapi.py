@@ -215,6 +215,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST /admin/realms/\{realm\}/partial-export$", ref("RealmRepresentation")),
     _rule(r"POST .*/organizations$", None, OBJECT, "201"),  # OrganizationRepresentation
     _rule(r"POST .*/organizations/\{id\}/members$", None, STRING, "201"),  # the user's id
+    _rule(r"PUT .*/organizations/\{id\}/members/\{user\}/membership-type$", None, {"enum": ["UNMANAGED", "MANAGED"]}),
     _rule(r"POST .*/organizations/\{id\}/identity-providers$", None, STRING),  # the provider's alias or id
     _rule(r"PUT .*/organizations/\{id\}$", None, OBJECT),
     _rule(r"POST .*/organizations/\{id\}/groups(/\{group\}/children)?$", OBJECT, OBJECT, "201"),
@@ -260,7 +261,11 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET count": _USER_SEARCH,
     "GET brute-force-user": {**_USER_SEARCH, **_PAGING, "briefRepresentation": BOOLEAN},
     "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
-    "GET organizations": {"search": STRING, "q": STRING, "exact": BOOLEAN, "briefRepresentation": BOOLEAN, **_PAGING},
+    "GET organizations": {
+        **{k: STRING for k in ("search", "q", "identityProvider")},
+        **{"exact": BOOLEAN, "briefRepresentation": BOOLEAN, **_PAGING},
+    },
+    "GET organizations/count": {"search": STRING, "q": STRING, "identityProvider": STRING, "exact": BOOLEAN},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
     "GET invitations": {k: STRING for k in ("status", "email", "search", "firstName", "lastName")} | _PAGING,
     "GET components": {"parent": STRING, "type": STRING, "name": STRING},

@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from doorkeep.admin.groups import by_path
+from doorkeep.admin.groups import by_path, find_by_path
 from doorkeep.broker import admin_role_mapping
 from doorkeep.broker import providers as idp
 from doorkeep.broker.oidc import Config
@@ -52,7 +52,7 @@ async def target(tx: Tx, realm: Realm, config: Config, mapper: JSON) -> Target |
             if group is not None:
                 return Target(group, organization=True)
     else:
-        found = by_path(await tx.groups.realm_groups(realm.id), path)
+        found = await find_by_path(tx, realm.id, path)
         if found is not None:
             return Target(found, organization=False)
     log.warning("realm %s: mapper %s: no group at the configured path", realm.name, mapper["name"])

@@ -29,6 +29,7 @@ class RealmKeys:
     encrypting_keys: list[LoadedKey] = field(default_factory=list)  # the keys that encrypt and decrypt
     by_kid: dict[tuple[str, str], LoadedKey] = field(default_factory=dict)  # (kid, algorithm): the signing keys
     enc_by_kid: dict[str, LoadedKey] = field(default_factory=dict)
+    realm_id: str = ""
     version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
     _active: dict[str, LoadedKey | None] = field(default_factory=dict, repr=False, compare=False)
     # The first moment (epoch seconds) an active key's certificate expires: the answers of ``active`` hold till then.
@@ -83,7 +84,10 @@ class KeyRing:
 
     What is kept of a realm is read again when a transaction bound to that realm sees another config version
     (store/config_cache.py): a realm deleted and created again under the same id by another process (a realm
-    JSON imported again) has new keys, and its versions never repeat its predecessor's (store/realms.py)."""
+    JSON imported again) has new keys, and its versions never repeat its predecessor's (store/realms.py). Every
+    key written bumps that version, a fallback key too, so another process's change is seen at the next request.
+    A transaction bound to no realm has no version to compare: it reads the rows again (parsing only new keys), as
+    every unbound lookup of the config cache goes to the repositories."""
 
     def __init__(self) -> None:
         self._realms: dict[str, RealmKeys] = {}
@@ -93,14 +97,23 @@ class KeyRing:
         if kept is None:
             return None
         version = tx.config.version_of(realm_id)
-        return kept if version is None or version == kept.version else None
+        return kept if version is not None and version == kept.version else None
+
+    @staticmethod
+    def _current(tx: Tx, kept: RealmKeys) -> bool:
+        """Whether ``kept`` was read under the config version this transaction sees: every write of a realm's key
+        rows advances it (store/keys.py), so a kid it does not hold names no key, and the rows need not be read
+        again. A token's header is the caller's to choose: without this, each token naming a new kid made its
+        request read them (userinfo, introspection, logout hints, the account and admin APIs). Unbound (version
+        None), the rows are read again."""
+        return kept.version is not None and kept.version == tx.config.version_of(kept.realm_id)
 
     async def _load(self, tx: Tx, realm_id: str) -> RealmKeys:
         """Re-read the realm's key rows; parse only keys not parsed before (a PEM parse costs milliseconds,
         and a token with an unknown ``kid`` must not make every request pay it again)."""
         before = self._realms.get(realm_id, RealmKeys())
         known = {(k.kid, k.component_id): k for k in (*before.signing, *before.encrypting_keys)}
-        loaded = RealmKeys(version=tx.config.version_of(realm_id))
+        loaded = RealmKeys(realm_id=realm_id, version=tx.config.version_of(realm_id))
         for row in await tx.keys.list(realm_id):
             if row.status == "disabled":
                 continue
@@ -137,7 +150,7 @@ class KeyRing:
     async def _fallback(tx: Tx, realm_keys: RealmKeys, realm_id: str, alg: str, now: int) -> LoadedKey:
         """DefaultKeyManager.createFallbackKeys: a ``fallback-{alg}`` key, stored and kept."""
         new = material.generate(realm_id, alg, now, fallback=True)
-        await tx.keys.add(new)
+        await tx.keys.add_fallback(new)
         key = material.load(new)
         realm_keys.add(key)
         return key
@@ -161,7 +174,7 @@ class KeyRing:
     async def decryption_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
         """The realm's encryption key ``kid`` (active or passive), to decrypt what was encrypted to it."""
         realm_keys = self._kept(tx, realm_id)
-        if realm_keys is None or kid not in realm_keys.enc_by_kid:
+        if realm_keys is None or (kid not in realm_keys.enc_by_kid and not self._current(tx, realm_keys)):
             realm_keys = await self._load(tx, realm_id)
         return realm_keys.enc_by_kid.get(kid)
 
@@ -180,7 +193,7 @@ class KeyRing:
         """DefaultKeyManager.getKey(realm, kid, SIG, alg): the enabled signing key ``kid`` of exactly ``alg``
         (active or passive), or None; a token's header names both."""
         realm_keys = self._kept(tx, realm_id)
-        if realm_keys is None or (kid, alg) not in realm_keys.by_kid:
+        if realm_keys is None or ((kid, alg) not in realm_keys.by_kid and not self._current(tx, realm_keys)):
             realm_keys = await self._load(tx, realm_id)
         return realm_keys.by_kid.get((kid, alg))
 

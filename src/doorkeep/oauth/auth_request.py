@@ -3,6 +3,7 @@ authorization endpoint (oauth/authorize.py) to the code or tokens it ends with."
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -137,6 +138,30 @@ class AuthRequest:
         lists = {key: tuple(data.get(key) or ()) for key in ("session_actions", "used_credentials")}
         pairs = tuple((str(k), str(v)) for k, v in data.get("additional_params") or ())
         return cls(**{**data, **lists, "additional_params": pairs})
+
+    def flow_reset(self) -> AuthRequest:
+        """AuthenticationProcessor.resetFlow on the request: its auth notes go (ATTEMPTED_USERNAME, the organization
+        picked, the credentials used, END_AFTER_REQUIRED_ACTIONS, INVALIDATE_ACTION_TOKEN, the post broker login
+        flow's state, a broker login the flow continued), its user session notes (the identity provider the login
+        came through) and its required actions; the client's request stays."""
+        return dataclasses.replace(
+            self,
+            attempted_username=None,
+            username_hidden=False,
+            organization=None,
+            session_actions=(),
+            used_credentials=(),
+            flow_gate=0,
+            passkey_signed_in=False,
+            end_after_actions=False,
+            action_token=None,
+            post_broker=False,
+            broker_continuation=None,
+            identity_provider=None,
+            identity_provider_identity=None,
+            identity_provider_id_token=None,
+            identity_provider_session=None,
+        )
 
 
 def has_prompt(request: AuthRequest, value: str) -> bool:

@@ -46,7 +46,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from doorkeep import fetch_outside
 from doorkeep.bounded_http import CallFailed, TooLarge, bounded_request
 from doorkeep.clock import Clock
-from doorkeep.model import JSON, Client
+from doorkeep.model import JSON, Client, Realm
 from doorkeep.numbers import loads
 
 log = logging.getLogger(__name__)
@@ -204,6 +204,8 @@ class ClientKeys:
         self._sets: dict[tuple[str, str, str], tuple[list[PublicKey], int, str]] = {}
         # the sets being fetched now: a request wanting one of them waits for that fetch instead of making another
         self._loading: dict[tuple[str, str, str], anyio.Event] = {}
+        # by realm id: the realm's ``keys_cache_epoch`` as this process last read it (``observe``)
+        self._epochs: dict[str, int] = {}
 
     async def _fetched(
         self, owner: str, name: str, url: str, force: bool, use: str = SIG, stamp: str = "", fetch: Fetch | None = None
@@ -298,6 +300,20 @@ class ClientKeys:
         """Drop every set this process keeps (``clear-keys-cache``: InfinispanPublicKeyStorageProvider.clearCache
         empties the whole cache, not one realm's)."""
         self._sets.clear()
+
+    def observe(self, realm: Realm) -> None:
+        """The realm as a request read it, before any set is looked up for it. Another ``keys_cache_epoch`` than the
+        one last read means clear-keys-cache ran since, through this process or another (InfinispanCachePublicKey-
+        Provider.clearCache notifies the whole cluster): every set is dropped. Bounded: past KEPT_SETS realms, what
+        was read of them is forgotten together with the sets."""
+        seen = self._epochs.get(realm.id)
+        if seen == realm.keys_cache_epoch:
+            return
+        if seen is not None or len(self._epochs) >= KEPT_SETS:
+            self._sets.clear()
+        if len(self._epochs) >= KEPT_SETS:
+            self._epochs.clear()
+        self._epochs[realm.id] = realm.keys_cache_epoch
 
 
 def _provider_owner(realm_id: str, provider: JSON) -> str:

@@ -58,9 +58,9 @@ def bound(realm: Realm, client: Client, binding: str, requested: str | None = No
     )
 
 
-def plan(realm: Realm, client: Client, binding: str, requested: str | None = None) -> fp.Plan:
+def plan(realm: Realm, client: Client, binding: str, requested: str | None = None, *, broker: bool = False) -> fp.Plan:
     """The plan of the flow that runs for ``client``: a requested one, else its override, else the realm's
-    binding."""
+    binding. ``broker``: of a login a broker login continues (``fp.after_broker``: the redirector's steps)."""
     flows = of(realm)
     flow = bound(realm, client, binding, requested)
     if requested is not None and flow is None:  # Keycloak's ModelException: the login ends on an error
@@ -68,9 +68,10 @@ def plan(realm: Realm, client: Client, binding: str, requested: str | None = Non
     if flow is None:
         raise CannotRun(f"the realm has no {_BINDINGS[binding]}")
     try:
-        return fp.browser(flows, flow) if binding == BROWSER else fp.direct_grant(flows, flow)
+        found = fp.browser(flows, flow) if binding == BROWSER else fp.direct_grant(flows, flow)
     except fp.Unsupported as exc:
         raise CannotRun(str(exc)) from None
+    return fp.after_broker(found) if broker else found
 
 
 def username_first(realm: Realm, client: Client, requested: str | None = None) -> fp.Plan | None:
@@ -413,7 +414,7 @@ async def _in_group(tx: Tx, user: User, condition: fp.Condition) -> bool:
     member = any(g.path == wanted or g.path.startswith(wanted + "/") for g in await tx.groups.of_user(user.id))
     if member or not negate:
         return member != negate
-    return groups.by_path(await tx.groups.realm_groups(user.realm_id), wanted) is not None
+    return await groups.find_by_path(tx, user.realm_id, wanted) is not None
 
 
 async def _has_role(tx: Tx, realm: Realm, user: User, condition: fp.Condition) -> bool:

@@ -235,37 +235,13 @@ async def time_out(tx: Tx, services: Services, realm: Realm, expired: TimedOut, 
         error="expired_code",
         details={"code_id": tab.root},
     )
-    request = _reset(stored)
+    request = stored.flow_reset()
     notes, token = {FORWARDED_ERROR_NOTE: TIMED_OUT, FLOW_RESET_NOTE: "true"}, secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(tab.id, None, AUTHENTICATE, token, notes)
     if request != stored:
         await tx.flows.replace_auth_request(tab.id, request.to_json())
     tab = dataclasses.replace(tab, user_id=None, step=AUTHENTICATE, form_token=token, notes=notes)
     return await login_session.touch(tx, realm, dataclasses.replace(tab, request=request.to_json()), now)
-
-
-def _reset(stored: AuthRequest) -> AuthRequest:
-    """AuthenticationProcessor.resetFlow on the request: its auth notes go (ATTEMPTED_USERNAME, the organization
-    picked, the credentials used, END_AFTER_REQUIRED_ACTIONS, INVALIDATE_ACTION_TOKEN, the post broker login
-    flow's state), its user session notes (the identity provider the login came through) and its required actions;
-    the client's request stays."""
-    return dataclasses.replace(
-        stored,
-        attempted_username=None,
-        username_hidden=False,
-        organization=None,
-        session_actions=(),
-        used_credentials=(),
-        flow_gate=0,
-        passkey_signed_in=False,
-        end_after_actions=False,
-        action_token=None,
-        post_broker=False,
-        identity_provider=None,
-        identity_provider_identity=None,
-        identity_provider_id_token=None,
-        identity_provider_session=None,
-    )
 
 
 async def submit(

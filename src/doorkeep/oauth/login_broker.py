@@ -124,7 +124,25 @@ async def refused(site: LoginSite, tab: AuthSession, alias: str, error: str | No
     if not usable or error != "access_denied":
         message = UNEXPECTED
         await error_event(site, "identity_provider_error", identity_provider=alias, reason=error)
+    if _without_form(site):  # no login page to go back to: the flow ends on the forwarded message
+        denied = ACCESS_DENIED_WHEN_IDP_AUTH.format(idp.display_name(site.realm, alias))
+        return Continue(Refused(message or denied), site.request)
     return Continue(NeedLogin(error=message), site.request)
+
+
+# Messages.ACCESS_DENIED_WHEN_IDP_AUTH, what IdentityBrokerService.cancelled forwards to the browser flow
+ACCESS_DENIED_WHEN_IDP_AUTH = "Access denied when authenticating with {}"
+
+
+def _without_form(site: LoginSite) -> bool:
+    """Whether the browser flow has no sign-in form (``Plan.broker_only``). Keycloak runs the flow again with the
+    provider's error forwarded: its redirector steps aside (a forwarded error), the flow ends with no user and
+    AuthenticationProcessor.authenticateOnly answers with the forwarded message on a 400 error page."""
+    try:
+        plan = flow_gates.plan(site.realm, site.client, flow_gates.BROWSER, site.request.requested_flow)
+    except flow_gates.CannotRun:
+        return False
+    return plan.broker_only
 
 
 async def authenticated(
@@ -176,21 +194,18 @@ ACCEPTS_PROMPT_NONE = "acceptsPromptNoneForwardFromClient"
 
 
 async def no_provider(site: LoginSite) -> Refused | None:
-    """A browser flow without a sign-in form whose redirector sends the login to no provider: the flow ends with no
-    user (AuthenticationProcessor's UNKNOWN_USER for the redirector ALTERNATIVE, DefaultAuthenticationFlow's
-    INVALID_CREDENTIALS for a REQUIRED one "attempted"), LOGIN_ERROR and "Invalid username or password." (400);
-    also the answer to a login form posted in such a flow. None for a flow with a sign-in form."""
-    try:
-        plan = flow_gates.plan(site.realm, site.client, flow_gates.BROWSER, site.request.requested_flow)
-    except flow_gates.CannotRun:
+    """A browser flow without a sign-in form whose redirector sends the login to no provider: the redirector is
+    "attempted" (DefaultAuthenticationFlow.processResult records ATTEMPTED, REQUIRED or not), its sub-flow fails, the
+    top flow ends with no user: AuthenticationProcessor.authenticateOnly's UNKNOWN_USER, LOGIN_ERROR
+    ``user_not_found`` and "Invalid username or password." (400); also the answer to a login form posted in such a
+    flow. None for a flow with a sign-in form (the redirector's sub-flow beside it fails over to that form)."""
+    if not _without_form(site):
         return None
-    if not plan.broker_only:
-        return None
-    await login_events.step_error(site, None, INVALID_USER if plan.broker_required else USER_NOT_FOUND, {})
+    await login_events.step_error(site, None, USER_NOT_FOUND, {})
     return Refused(INVALID_CREDENTIALS)
 
 
-INVALID_USER, USER_NOT_FOUND = "invalid_user_credentials", "user_not_found"
+USER_NOT_FOUND = "user_not_found"  # Errors.USER_NOT_FOUND
 
 
 def redirector_target(realm: Realm, client: Client, request: AuthRequest, hint_sent: bool) -> str | None:

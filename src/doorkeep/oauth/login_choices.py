@@ -49,8 +49,9 @@ async def options_for(
 ) -> tuple[Choice, ...]:
     """The steps the user may take at the gate the login waits on (``request.flow_gate``), preferred first; none
     when that gate is no choice (or the flow cannot run). ``disabled``: the server's features turned off."""
+    broker = request.broker_continuation is not None  # the gates of the redirector's sub-flow
     try:
-        plan = flow_gates.plan(realm, client, flow_gates.BROWSER, request.requested_flow)
+        plan = flow_gates.plan(realm, client, flow_gates.BROWSER, request.requested_flow, broker=broker)
     except flow_gates.CannotRun:
         return ()
     index = request.flow_gate
@@ -104,8 +105,9 @@ async def password_page(ctx: StepContext, execution: str, *, remember_me: bool) 
 async def _own_gate(ctx: StepContext, execution: str | None) -> bool:
     """Whether ``execution`` is the single step of the gate the login waits on, for a user holding its credential
     (AuthenticationSelectionResolver.addSimpleAuthenticationExecution: a REQUIRED step lists itself)."""
+    broker = ctx.request.broker_continuation is not None
     try:
-        plan = flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER, ctx.request.requested_flow)
+        plan = flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER, ctx.request.requested_flow, broker=broker)
     except flow_gates.CannotRun:
         return False
     index = ctx.request.flow_gate

@@ -41,8 +41,10 @@ SETUP_ACTIONS = {
 
 
 def _plan(ctx: StepContext) -> flow_plan.Plan | None:
+    """The plan of the login's way in: after a broker login the flow continues, the redirector's steps."""
+    broker = ctx.request.broker_continuation is not None
     try:
-        return flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER, ctx.request.requested_flow)
+        return flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER, ctx.request.requested_flow, broker=broker)
     except flow_gates.CannotRun as exc:
         log.warning("realm %s: the browser flow cannot run: %s", ctx.realm.name, exc)
         return None
@@ -75,10 +77,15 @@ async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
 
 
 def broker_continues(ctx: StepContext) -> bool:
-    """Whether the browser flow has no sign-in form, so that its steps after the Identity Provider Redirector run
-    once a broker login names the user (the gates of ``Plan.broker_only``)."""
+    """Whether the browser flow's steps after its Identity Provider Redirector run once a broker login names the
+    user (``Plan.broker_gates``: the redirector in place of the sign-in form, or its sub-flow beside it)."""
     plan = _plan(ctx)
-    return plan is not None and plan.broker_only
+    return plan is not None and plan.broker_gates is not None
+
+
+def _broker_signed_in(ctx: StepContext) -> bool:
+    """The login's user is the provider's (a broker login the flow continues): no password was validated."""
+    return ctx.request.broker_continuation is not None
 
 
 def password_first(ctx: StepContext) -> bool:
@@ -86,7 +93,7 @@ def password_first(ctx: StepContext) -> bool:
     after it is a second factor and the password was validated; not for a passkey given on the login form."""
     plan = _plan(ctx)
     signed_in = plan.passwordless or plan.usernameless or plan.broker_only if plan is not None else True
-    return not (signed_in or ctx.request.passkey_signed_in)
+    return not (signed_in or ctx.request.passkey_signed_in or _broker_signed_in(ctx))
 
 
 def _forwarded_info(ctx: StepContext) -> str | None:
@@ -115,7 +122,7 @@ async def after(
     running = (plan.password if start == 0 else plan.gates[start - 1].group) if done else None
     index = start
     disabled = ctx.services.disabled_features
-    passwordless = plan.passwordless or ctx.request.passkey_signed_in
+    passwordless = plan.passwordless or ctx.request.passkey_signed_in or _broker_signed_in(ctx)
     validated = flow_gates.used_credentials(ctx.request.used_credentials, passwordless=passwordless)
     scopes = await _scopes(ctx, plan)
     while (

@@ -147,11 +147,9 @@ async def restart_flow(
     if ended and stored.user_session_id is not None:
         await service.end(tx, stored.user_session_id, False)
     kept_sso = current if skip_logout else None
-    # the authentication session's notes start again: no ATTEMPTED_USERNAME nor organization picked (the
-    # organization step asks anew)
-    fresh = dataclasses.replace(
-        stored, user_session_id=None, sso_login=False, attempted_username=None, username_hidden=False, organization=None
-    )
+    # resetFlow: the authentication session's notes start again (no ATTEMPTED_USERNAME nor organization picked, the
+    # organization step asks anew; no broker login's identity nor its continuation), its required actions too
+    fresh = dataclasses.replace(stored.flow_reset(), user_session_id=None, sso_login=False)
     request = loa.restarted(fresh)
     if kept_sso is not None:  # the flow begins again in the SSO session kept
         request = login_flow.pinned(realm, request, kept_sso, services.clock.now(), services.disabled_features)

@@ -68,6 +68,15 @@ async def add_member(tx: Tx, realm: Realm, org: Organization, user_id: str) -> U
     return user
 
 
+async def set_membership_type(tx: Tx, org: Organization, user: User, current: str, wanted: str) -> bool:
+    """``PUT organizations/{id}/members/{userId}/membership-type`` (Keycloak 26.8): make a member's membership
+    ``wanted``; False when it already was (OrganizationMemberResource.updateMembershipType answers 204 and records no
+    event then). Nothing else changes: the user and their groups stay, only what removing them later does."""
+    if wanted == current:
+        return False
+    return await tx.organizations.set_membership_type(org, user.id, wanted)
+
+
 async def remove_member(tx: Tx, org: Organization, user_id: str) -> bool:
     """``DELETE organizations/{id}/members/{userId}``: False when the user is not a member (the REST 404). A MANAGED
     member of this organization is removed as a user (JpaOrganizationProvider.removeMember: removeUser), their other

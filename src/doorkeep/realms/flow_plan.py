@@ -9,9 +9,10 @@ runs only when every enabled condition in it holds. What the password step leave
 
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the Identity Provider
 Redirector ALTERNATIVE or DISABLED (its ``kc_idp_hint`` and ``defaultProvider``, oauth/login_broker.py), or in place of
-the sign-in form (``Plan.broker_only``: ALTERNATIVE beside the cookie alone, or REQUIRED first in a sub-flow whose
-later steps are the gates run after the broker login, KcOidcBrokerFlowContinuationTest's flows); the inert
-Organization steps of Keycloak's default flow (``Plan.organization``); one username and password form, first,
+the sign-in form (``Plan.broker_only``: ALTERNATIVE beside the cookie alone), or first in a sub-flow (REQUIRED, or alone
+under conditional-user-configured) whose later steps are the gates run after the broker login (``Plan.broker_gates``),
+that sub-flow in place of the sign-in form or ALTERNATIVE before it (KcOidcBrokerFlowContinuationTest's flows); the
+inert Organization steps of Keycloak's default flow (``Plan.organization``); one username and password form, first,
 or in its place identity-first login: UsernameForm then PasswordForm (two pages, ``Plan.username_first``), or then
 the username and password form asking the password alone (``Plan.user_set_form``), or then
 WebAuthnPasswordlessAuthenticator (the passkey is the first gate, ``Plan.passwordless``) or then a REQUIRED
@@ -154,11 +155,32 @@ class Plan:
     # identity-first: the execution id of the password page's own step (PasswordForm, or the username and password
     # form of ``user_set_form``), what its form may post as ``authenticationExecution`` to be shown again
     password_execution: str = ""
-    # No sign-in form: the Identity Provider Redirector is the way in (ALTERNATIVE beside the cookie alone, or REQUIRED
-    # first in a sub-flow whose later steps are ``gates``, run once the broker login names the user; Keycloak's
-    # browser flow continuation after the broker login). ``broker_required``: that REQUIRED redirector.
+    # No sign-in form: the Identity Provider Redirector is the way in (ALTERNATIVE beside the cookie alone, or first in
+    # a sub-flow whose later steps are ``gates``, run once the broker login names the user; Keycloak's browser flow
+    # continuation after the broker login).
     broker_only: bool = False
-    broker_required: bool = False
+    # The steps after the redirector that a broker login continues with (``after_broker``): those of its sub-flow,
+    # beside the sign-in form or in its place; () for the redirector alone; None: a broker login is not continued in
+    # the flow (the provider's post broker login flow runs at once).
+    broker_gates: tuple[Gate, ...] | None = None
+
+
+def after_broker(plan: Plan) -> Plan:
+    """The plan of a login a broker login continues: the gates of the redirector's sub-flow in place of the sign-in
+    form's (Keycloak resumes the flow after the redirector, its user the provider's), no password step."""
+    if plan.broker_gates is None:
+        return plan
+    return dataclasses.replace(
+        plan,
+        gates=plan.broker_gates,
+        password=None,
+        username_first=False,
+        passwordless=False,
+        user_set_form=False,
+        usernameless=False,
+        before_password=(),
+        password_execution="",
+    )
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -479,9 +501,12 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         return _broker_only(flow, cookie, redirector, default, broker, trailing, organization)
     if forms is None:
         raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
-    if broker is not None:
-        raise Unsupported(f"Doorkeep runs no sign-in form beside the identity provider sub-flow in '{flow.alias}'")
-    if forms.flow_id is None and (forms.authenticator != PASSWORD_FORM or forms.requirement != af.REQ):
+    if broker is not None and (redirector or organization):
+        raise Unsupported(f"Doorkeep runs the identity provider sub-flow of '{flow.alias}' beside the form only")
+    if broker is not None:  # its redirector runs first; a login it sends nowhere goes on to the form
+        redirector, default = True, broker[0]
+    # ALTERNATIVE: the last alternative, as good as REQUIRED (testBrokerLoginWithIdpOtpSubflowAndBrowserForms)
+    if forms.flow_id is None and (forms.authenticator != PASSWORD_FORM or forms.requirement not in (af.REQ, af.ALT)):
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
     password: Group | None
     gates: tuple[Gate, ...]
@@ -507,25 +532,45 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         organization_fallthrough=fallthrough if organization and second == "" else None,
         before_password=before,
         password_execution=_password_step(flows, forms) if identity_first else "",
+        broker_gates=broker[1] if broker is not None else None,
     )
 
 
 def _broker_flow(flows: FlowSet, e: Execution) -> tuple[str | None, tuple[Gate, ...]] | None:
-    """A sub-flow whose first step is the Identity Provider Redirector, REQUIRED: its ``defaultProvider`` and the gates
-    of the steps after it (KcOidcBrokerFlowContinuationTest's "IDP + OTP" sub-flows); None for any other execution."""
+    """A sub-flow whose first step is the Identity Provider Redirector: its ``defaultProvider`` and the gates of the
+    steps after it (KcOidcBrokerFlowContinuationTest's "IDP + OTP" sub-flows); None for any other execution."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC:
         return None
     found, required, alternative = split(flows, sub.id)
-    head = required[0] if required else None
-    if head is None or head.flow_id is not None or head.authenticator != IDP_REDIRECTOR or head.requirement != af.REQ:
+    redirector = _redirector_of(flows, required[0]) if required else None
+    if redirector is None:
         return None
     if found or alternative:  # conditions here would be asked before any user is known
         raise Unsupported(f"Doorkeep runs sub-flow '{sub.alias}' only as the redirector then REQUIRED steps")
     gates = _after_password(flows, required[1:], OTP_FORM)
     if any(g.group is not None or g.action == PASSKEY for g in gates):
         raise Unsupported(f"Doorkeep runs no level or passkey step after the {IDP_REDIRECTOR} in '{sub.alias}'")
-    return dict(config_of(flows, head)).get(DEFAULT_PROVIDER) or None, gates
+    return dict(config_of(flows, redirector)).get(DEFAULT_PROVIDER) or None, gates
+
+
+def _redirector_of(flows: FlowSet, head: Execution) -> Execution | None:
+    """The Identity Provider Redirector a sub-flow starts with: REQUIRED, or the one step of a CONDITIONAL sub-flow
+    under conditional-user-configured alone (testBrokerLoginInConditionalSubflow). That condition asks whether the
+    user is configured for the steps beside it, and IdentityProviderAuthenticator.configuredFor is true with no user
+    (ConditionalUserConfiguredAuthenticator.matchConditionInFlow): it holds before the login knows anyone."""
+    if head.flow_id is None:
+        return head if head.authenticator == IDP_REDIRECTOR and head.requirement == af.REQ else None
+    sub = flows.flow(head.flow_id)
+    if sub is None or head.requirement != af.COND or sub.provider_id != af.BASIC:
+        return None
+    found, required, alternative = split(flows, sub.id)
+    steps = required or alternative
+    if len(steps) != 1 or steps[0].flow_id is not None or steps[0].authenticator != IDP_REDIRECTOR:
+        return None
+    if not found or any(c.kind != USER_CONFIGURED for c in found):  # none: the sub-flow never runs
+        raise Unsupported(f"Doorkeep runs the {IDP_REDIRECTOR} in '{sub.alias}' under {USER_CONFIGURED} alone")
+    return steps[0]
 
 
 def _broker_only(
@@ -542,9 +587,9 @@ def _broker_only(
     if trailing or organization or (redirector and broker is not None):
         raise Unsupported(f"Doorkeep runs '{flow.alias}' only as the cookie then one identity provider step")
     if broker is None:
-        return Plan(cookie, (), redirector=True, default_provider=default, broker_only=True)
+        return Plan(cookie, (), redirector=True, default_provider=default, broker_only=True, broker_gates=())
     configured, gates = broker
-    return Plan(cookie, gates, redirector=True, default_provider=configured, broker_only=True, broker_required=True)
+    return Plan(cookie, gates, redirector=True, default_provider=configured, broker_only=True, broker_gates=gates)
 
 
 def _password_step(flows: FlowSet, e: Execution, depth: int = 0) -> str:

@@ -66,6 +66,14 @@ class GroupRepo:
         found = [_group(r) for r in rows]
         return sorted(with_paths(found, {g.id: g for g in found}), key=lambda g: g.path)
 
+    async def child_named(self, realm_id: str, parent_id: str | None, name: str) -> Group | None:
+        """GroupProvider.getGroupByName: the group ``name`` under ``parent_id`` (None: the top level), found by the
+        sibling-name indexes; its ``path`` left empty (admin/groups.py ``find_by_path`` knows it)."""
+        parent = groups.c.parent_id.is_(None) if parent_id is None else groups.c.parent_id == parent_id
+        query = select(groups).where(groups.c.realm_id == realm_id, parent, groups.c.name == name)
+        row = (await self._c.execute(query)).first()
+        return None if row is None else _group(row)
+
     async def get(self, group_id: str, *, held: bool = False) -> Group | None:
         """The group with its path; ``held``: its row held against deletion till the transaction ends, as
         ``UserRepo.held`` holds a user's (a subgroup, a role mapping or a member added under it)."""

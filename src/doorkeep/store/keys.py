@@ -25,8 +25,15 @@ class KeyRepo:
         return [RealmKey(**dict(r._mapping)) for r in rows]
 
     async def add(self, key: RealmKey) -> None:
-        """A key Doorkeep made itself (a new realm's, or a fallback key made on first need)."""
+        """A key Doorkeep made itself (a new or imported realm's): every process re-reads the realm's keys
+        (keys/ring.py reads them again for an unknown kid only when the version moved)."""
         await self._c.execute(insert(realm_keys), key.__dict__)
+        await bump(self._c, key.realm_id)
+
+    async def add_fallback(self, key: RealmKey) -> None:
+        """A fallback key made on first need (DefaultKeyManager.createFallbackKeys): like a component, every process
+        re-reads the realm's keys, so that all of them publish it (keys/ring.py)."""
+        await self.add(key)
 
     async def kid_clashes(self, key: RealmKey) -> bool:
         """Whether a key of any realm has ``key``'s kid but other material: another public key, or for a secret key

@@ -158,6 +158,17 @@ class OrganizationRepo:
         )
         return bool(result.rowcount)
 
+    async def set_membership_type(self, org: Organization, user_id: str, membership_type: str) -> bool:
+        """Make the user's membership ``membership_type`` (MANAGED or UNMANAGED); False if not a member. The
+        realm's config version moves, as for any membership change."""
+        await bump(self._c, org.realm_id)
+        result = await self._c.execute(
+            update(organization_members)
+            .where(organization_members.c.organization_id == org.id, organization_members.c.user_id == user_id)
+            .values(membership_type=membership_type)
+        )
+        return bool(result.rowcount)
+
     async def membership(self, org_id: str, user_id: str) -> str | None:
         """The user's membership type in the organization, None when not a member."""
         row = (

@@ -77,7 +77,7 @@ def realm_of_scope(scope_id: str) -> Any:
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
 FLOW_FIELDS = ("authentication_flows", "authenticator_configs", "flow_bindings")  # written by flow writes only
-KEPT_FIELDS = ("default_role_id",)  # written by their own method only (set_default_role)
+KEPT_FIELDS = ("default_role_id", "keys_cache_epoch")  # written by their own methods only
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
 # Every request reads its realm by name (the row carries config_version and user_version, so it is always
 # read): built once, its JSON config fetched as text so that an unchanged row is turned into a Realm once per
@@ -209,6 +209,23 @@ class RealmRepo:
             .where(realms.c.id == realm_id)
             .values(config=config, config_version=realms.c.config_version + 1)
         )
+
+    async def clear_config_cache(self, realm_id: str) -> None:
+        """Advance the realm's config version: every process reads the realm's configuration again at its next
+        request (clear-realm-cache: Keycloak's RealmCacheSession.clear notifies the whole cluster), what was written
+        to the tables behind the store's back too."""
+        await bump(self._c, realm_id)
+
+    async def clear_keys_cache(self, realm_id: str) -> None:
+        """Advance the realm's ``keys_cache_epoch``: every process that reads the realm from now on drops the JWK sets
+        it fetched (oauth/client_keys.py), as Keycloak's clear-keys-cache notifies the whole cluster."""
+        query = select(realms.c.config).where(realms.c.id == realm_id).with_for_update()
+        row = (await self._c.execute(query)).first()
+        if row is None:
+            return
+        config = row[0] or {}
+        config = {**config, "keys_cache_epoch": int(config.get("keys_cache_epoch") or 0) + 1}
+        await self._c.execute(update(realms).where(realms.c.id == realm_id).values(config=config))
 
     async def delete(self, realm_id: str) -> None:
         await self._c.execute(delete(realms).where(realms.c.id == realm_id))

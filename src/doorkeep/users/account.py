@@ -80,10 +80,13 @@ async def authenticate(
         raise AdminError(404, "account management not enabled", key="error")
     if token is None or not realm.enabled:
         raise UNAUTHORIZED
+    previous = tx.config.bind(realm)  # the realm's cached keys: a token naming an unknown kid reads none again
     try:
         claims = await access.verified_claims(tx, services, realm, f"{base_url}/realms/{realm.name}", token, presented)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
+    finally:
+        tx.config.bind(previous)
     try:
         valid = await access.holder(tx, services, realm, claims)
     except access.InvalidAccess:

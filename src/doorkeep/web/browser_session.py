@@ -221,7 +221,11 @@ class _Call:
         forced = client_id is not None and client is None  # an unknown client_id: always ask
         if hint is None:
             return _Target(client, forced=forced)
-        claims = await self.services.codec.verify(tx, self.realm.id, hint, internal=False)
+        previous = tx.config.bind(self.realm)  # the realm's cached keys: a hint naming an unknown kid reads none again
+        try:
+            claims = await self.services.codec.verify(tx, self.realm.id, hint, internal=False)
+        finally:
+            tx.config.bind(previous)
         unfit = rp_logout.hint_refusal(claims, self.iss)
         if claims is None or unfit is not None:
             return await self.refused(tx, BAD_HINT, "invalid_token", reason=unfit or e.INVALID_ID_TOKEN)

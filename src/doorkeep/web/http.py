@@ -255,7 +255,11 @@ FRONTEND_URL = hostname.FRONTEND_URL
 def adopt_realm(request: Request, realm: Realm) -> None:
     """The realm the path names was read: its ``frontendUrl`` attribute, if any, is from now on the request's
     frontend base URL (HostnameV2Provider takes the session context's realm's before --hostname). Nothing to do
-    for a realm without it, the common case, so the token endpoint pays one dictionary lookup."""
+    for a realm without it, the common case, so the token endpoint pays one dictionary lookup (and one more: the
+    process's JWK sets are dropped when the realm says clear-keys-cache ran since, ``ClientKeys.observe``)."""
+    keys = state(request).services.client_keys
+    if keys is not None:
+        keys.observe(realm)
     value = realm.attributes.get(FRONTEND_URL)
     if value and realm.name == request.path_params.get("realm"):
         _take(request, realm, value)

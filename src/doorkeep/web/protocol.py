@@ -86,6 +86,7 @@ async def realm_info(request: Request) -> Response:
     services = state(request).services
 
     async def work(tx: Tx) -> str:
+        tx.config.bind(realm)  # the process's keys of the realm stand while its config version does
         key = await services.keyring.signing_key(tx, realm.id, "RS256", services.clock.now())
         return material.public_key_b64(key)
 
@@ -141,6 +142,7 @@ async def certs(request: Request) -> Response:
     keyring = state(request).services.keyring
 
     async def work(tx: Tx) -> list[dict[str, object]]:
+        tx.config.bind(realm)  # the process's keys of the realm stand while its config version does
         return [
             material.jwk(k, certificate=_certificate(k, realm.name)) for k in await keyring.public_keys(tx, realm.id)
         ]

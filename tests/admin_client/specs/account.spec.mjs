@@ -1,7 +1,7 @@
 // Port of Keycloak's js/libs/keycloak-admin-client/test/account.spec.ts, plus its calls against Doorkeep.
 // Every `it` of the spec is kept, unchanged: each checks the request the client's `account` resource
 // sends (method, path, query, Bearer token, body) to a throwaway server. The pinned
-// @keycloak/keycloak-admin-client 26.7.4 has no `account` resource, so there they skip themselves
+// @keycloak/keycloak-admin-client 26.8.0 has no `account` resource, so there they skip themselves
 // (they run once the pinned client has one). The port adds the same four requests, sent with fetch to the
 // URLs that resource builds (account/, account/linked-accounts/: trailing slashes, which JAX-RS matches as
 // without), against the Account REST API of the server under test (AccountRestService,
@@ -23,7 +23,7 @@ const createAuthenticatedClient = (url) => {
   return client;
 };
 
-const NO_ACCOUNT_RESOURCE = "the pinned admin client 26.7.4 has no account resource";
+const NO_ACCOUNT_RESOURCE = "the pinned admin client 26.8.0 has no account resource";
 
 function needsAccount(t) {
   if (new KcAdminClient().account === undefined) {

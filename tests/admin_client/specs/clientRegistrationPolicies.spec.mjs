@@ -1,7 +1,7 @@
 // Port of Keycloak's js/libs/keycloak-admin-client/test/clientRegistrationPolicies.ts against Doorkeep.
 // Its one `it` is kept. Keycloak's own runner never runs that file (mocha takes test/**/*.spec.ts), and
 // the call it makes, client.clientRegistrationPolicies.find(), names a resource the pinned
-// @keycloak/keycloak-admin-client 26.7.4 does not have (it would throw a TypeError before any request).
+// @keycloak/keycloak-admin-client 26.8.0 does not have (it would throw a TypeError before any request).
 // The port lists the realm's client registration policies the way Keycloak's admin console does, as the
 // components of type ClientRegistrationPolicy (components.find with that type), and the policy providers
 // of ClientRegistrationPolicyResource (GET client-registration-policy/providers) with the same token.

@@ -1,7 +1,7 @@
 // Port of Keycloak's js/libs/keycloak-admin-client/test/organizations.spec.ts against Doorkeep.
 // Every `it` of the spec is kept; one is skipped. "manages organization roles" calls organization-role
 // methods (findDefaultRole, createRole, countRoles, listRoles, addRoleComposites, addRoleUsers, ...) that
-// the pinned @keycloak/keycloak-admin-client 26.7.4 does not have (its Organizations resource ends at the
+// the pinned @keycloak/keycloak-admin-client 26.8.0 does not have (its Organizations resource ends at the
 // invitations and groups): the spec of Keycloak's main branch runs it against that branch's own client
 // and server, and Doorkeep serves no organization roles. It is kept below as written, skipped.
 // The spec's `before` turns organizations on for master (realms.update organizationsEnabled: true), as
@@ -54,7 +54,7 @@ describe("Organizations", () => {
     await kc.organizations.groups(org.id).del({ id: group.id });
   });
 
-  it("manages organization roles", { skip: "the pinned admin client 26.7.4 has no organization-role methods" }, async () => {
+  it("manages organization roles", { skip: "the pinned admin client 26.8.0 has no organization-role methods" }, async () => {
     const org = await kc.organizations.create({
       name: "orgRoles",
       alias: "org-roles",

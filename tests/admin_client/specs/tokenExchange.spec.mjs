@@ -1,7 +1,7 @@
 // Port of Keycloak's js/libs/keycloak-admin-client/test/tokenExchange.spec.ts (no server under test).
 // Every `it` of the spec is kept, unchanged: each checks the token-exchange form getToken sends to a
 // throwaway token endpoint (the spec's fixed port 8890 is a free one here). The pinned
-// @keycloak/keycloak-admin-client 26.7.4's getToken sends no token-exchange parameter (subject_token,
+// @keycloak/keycloak-admin-client 26.8.0's getToken sends no token-exchange parameter (subject_token,
 // audience, ...), so there both skip themselves; they run once the pinned client sends them. No request
 // reaches Doorkeep: its standard token exchange (RFC 8693) has its own wire tests.
 import assert from "node:assert/strict";
@@ -13,7 +13,7 @@ import { answerJson, startFakeServer } from "./fakeServer.mjs";
 
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const SENDS_EXCHANGE = getToken.toString().includes("subject_token");
-const NOT_SENT = "the pinned admin client 26.7.4's getToken sends no token-exchange parameters";
+const NOT_SENT = "the pinned admin client 26.8.0's getToken sends no token-exchange parameters";
 
 describe("Token exchange", () => {
   let server;

@@ -18,6 +18,7 @@ from typing import Any
 from doorkeep import policy
 from doorkeep.admin.representations import (
     DISPLAY_NAME_HTML,
+    NEWLINE_NOT_ALLOWED,
     REALM_FIELDS,
     RepresentationError,
     apply,
@@ -25,10 +26,12 @@ from doorkeep.admin.representations import (
     negative_brute_force,
     without_validated,
 )
+from doorkeep.admin.reserved_chars import locale_message, reserved_message
 from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.clientpolicies.readable import readable as readable_policies
 from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.clientreg.policy_components import POLICY_TYPE
+from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
 from doorkeep.realms.exportimport import legacy_shapes, master_legacy, organizations
@@ -129,6 +132,7 @@ class _Parser(RoleSection, ClientSection, UserSection):
         name = rep.get("realm")
         if not isinstance(name, str) or not name.strip():
             fail(at(b, "realm"), "missing realm name" if name is None else "expected a non-empty string")
+        reserved_refusal(rep, b)
         self.fields(rep, REALM_KEYS, "")
         self.unknown.update(skipped_components(rep))
         # As in Keycloak, a realm (and a user) the file does not mark "enabled": true is disabled.
@@ -217,9 +221,26 @@ class _Parser(RoleSection, ClientSection, UserSection):
         )
 
 
+def reserved_refusal(rep: dict[str, Any], b: str) -> None:
+    """RealmManager.importRealm's ReservedCharValidator checks, the admin API's realm creation's (web/admin/parse.py):
+    the ``id`` (when given) and the name, the supported locales, the browser security headers (no newline). A name
+    Keycloak refuses would be a path segment of every URL of the realm."""
+    for key in ("id", "realm"):
+        value = rep.get(key)
+        if isinstance(value, str) and (message := reserved_message(value)) is not None:
+            fail(at(b, key), message)
+    if (message := locale_message(rep.get("supportedLocales"))) is not None:
+        fail(at(b, "supportedLocales"), message)
+    headers = rep.get("browserSecurityHeaders")
+    if isinstance(headers, dict) and any("\n" in f"{k}{v}" for k, v in headers.items() if isinstance(v, str)):
+        fail(at(b, "browserSecurityHeaders"), NEWLINE_NOT_ALLOWED)
+
+
 def parse_realm(data: Any, base: str = "") -> RealmPlan:
     """Validate one realm representation; raise ImportError_ naming the first problem's place."""
     try:
         return _Parser(base).realm(master_legacy.adopted(legacy_shapes.converted(data)))
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
+    except AdminError as exc:  # a check the admin API shares (its 400), one line here as every other refusal
+        raise ImportError_(exc.message) from None

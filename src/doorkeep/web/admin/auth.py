@@ -128,12 +128,8 @@ class AdminIdentity:
         """403 unless the caller may hand out every role a member of ``group`` gets: the group's and those of the
         groups above it. Joining a group is granting its roles, so a helpdesk with manage-users cannot join
         anyone (itself included) to a group holding realm-admin, nor make such a group a realm default."""
-        above = await tx.groups.ancestors([group])
-        for conferring in (group, *above.values()):
-            for role_id in sorted(await tx.groups.role_ids(conferring.id)):
-                role = await tx.roles.get(role_id)
-                if role is not None:
-                    await self.require_grant(tx, role)
+        if not await mapper_targets.may_confer(tx, self.grantor, group):
+            raise FORBIDDEN
 
     async def require_mappers_follow(
         self, tx: Tx, realm: Realm, change: Callable[[], Awaitable[T]], *, roles: bool = False, groups: bool = False
@@ -141,20 +137,9 @@ class AdminIdentity:
         """Make ``change`` (a rename, a move, a deletion), then 403 unless the caller may hand out every role or group
         it made a mapper point at (doorkeep.admin.mapper_targets): ``roles`` for a change to roles or clients,
         ``groups`` for one to groups. The refusal rolls the change back with the rest of the transaction."""
-        if self.master_admin or not (roles or groups):
-            return await change()
-        before = await mapper_targets.targets(tx, realm.id, roles=roles, groups=groups)
-        result = await change()
-        after = await mapper_targets.targets(tx, realm.id, roles=roles, groups=groups)
-        for target in mapper_targets.redirected(before, after):
-            if target.kind == "role":
-                role = await tx.roles.get(target.id)
-                if role is not None:
-                    await self.require_grant(tx, role)
-            else:
-                group = await tx.groups.get(target.id)
-                if group is not None:
-                    await self.require_membership(tx, group)
+        result, allowed = await mapper_targets.followed(tx, realm.id, self.grantor, change, roles=roles, groups=groups)
+        if not allowed:
+            raise FORBIDDEN
         return result
 
     async def require_redefine(self, tx: Tx, role: Role, new_name: str | None = None) -> None:

@@ -1,12 +1,17 @@
 """Admin REST: a client's key pair and certificate under an attribute prefix (Keycloak's
 ClientAttributeCertificateResource, ``/admin/realms/{realm}/clients/{id}/certificates/{attr}``).
 
-``GET`` shows the CertificateRepresentation (view-clients); ``POST …/generate`` makes a new RSA pair and keeps both
-(manage-clients); ``POST …/download`` serves the kept pair as a JKS or PKCS12 keystore (view-clients), and
-``POST …/generate-and-download`` makes a pair, serves it and keeps only the certificate (manage-clients). A
-KeyStoreConfig names the format, the key alias (default: the clientId), the key and store passwords, and whether
-the realm's active RS256 certificate goes in too (``realmCertificate``, default true, under ``realmAlias``, default
-the realm's name). The RSA key is made between two transactions (it takes a while): the first checks the caller,
+``GET`` shows the CertificateRepresentation (view-clients); ``POST …/generate`` makes a new RSA pair and keeps and
+answers its certificate (manage-clients); ``POST …/download`` serves the kept certificate as a JKS or PKCS12 keystore
+(view-clients), and ``POST …/generate-and-download`` makes a pair, serves it and keeps only the certificate
+(manage-clients). Keycloak 26.8 keeps no client private key (keycloak#49239, PR 51612: not stored by ``generate`` nor
+``upload``, stripped from ``GET``, the downloaded keystore holding only the certificate; the three generating or
+downloading calls deprecated). ``generate`` answers what ``GET`` then shows, as Keycloak's own tests of it still
+assert (the admin client's "generate key and updated info", CredentialsTest.testGetCertificateResource): no key,
+so only ``generate-and-download`` ever hands one out. A KeyStoreConfig names the
+format, the key alias (default: the clientId), the key and store passwords, and whether the realm's active RS256
+certificate goes in too (``realmCertificate``, default true, under ``realmAlias``, default the realm's name). The
+RSA key is made between two transactions (it takes a while): the first checks the caller,
 the client and the config, the second keeps the result.
 """
 
@@ -105,16 +110,12 @@ async def download(request: Request) -> Response:
         call.require("view-clients")
         audit.unchanged(request)  # a download changes nothing: no admin event, as getKeystore records none
         config = _config(await read_object(request))
-        kept = certs.info(client, request.path_params["attr"])
-        if "privateKey" not in kept and "certificate" not in kept:
+        kept = certs.info(client, request.path_params["attr"])  # never a private key (Keycloak 26.8)
+        if "certificate" not in kept:
             raise NO_PAIR
-        if "privateKey" in kept and config["keyPassword"] is None:
-            raise _missing("key", "download")
         if config["storePassword"] is None:
             raise _missing("store", "download")
-        if "certificate" not in kept:  # a private key without its certificate makes no key entry
-            raise NO_PAIR
-        pair = certs.KeyPair(kept.get("privateKey", ""), kept["certificate"])
+        pair = certs.KeyPair("", kept["certificate"])
         return _keystore_response(await _store(call, client, config, pair))
 
     return await run_realm(request, work, write=False)
@@ -128,8 +129,8 @@ async def _policies(call: RealmCall, client: Client) -> None:
 
 
 def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
-    """``generate`` (the pair kept, its CertificateRepresentation answered) or ``generate-and-download`` (the
-    keystore answered, only the certificate kept)."""
+    """``generate`` (the certificate kept and answered as a CertificateRepresentation) or ``generate-and-download``
+    (the pair answered as a keystore, the certificate kept); the private key is never kept."""
 
     async def endpoint(request: Request) -> Response:
         checked: dict[str, Any] = {}
@@ -165,13 +166,11 @@ def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
             prefix = request.path_params["attr"]
             # Keycloak's event carries the CertificateRepresentation; Doorkeep's never the private key.
             audit.represent(request, {"certificate": pair.certificate})
-            if not with_download:
-                updated = certs.with_pair(client, prefix, pair.private_key, pair.certificate)
-                await call.tx.clients.update(updated)
+            updated = certs.with_certificate(client, prefix, pair.certificate)
+            await call.tx.clients.update(updated)
+            if not with_download:  # what GET shows now: the key is not kept, nor answered
                 return ok(certs.info(updated, prefix))
-            data = await _store(call, client, config, pair)
-            await call.tx.clients.update(certs.with_pair(client, prefix, None, pair.certificate))
-            return _keystore_response(data)
+            return _keystore_response(await _store(call, client, config, pair))
 
         return await run_realm(request, keep)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep.admin.groups import by_path
+from doorkeep.admin.groups import find_by_path
 from doorkeep.broker import admin_role_mapping, idp_group_mappers
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
@@ -52,7 +52,7 @@ async def require_conferrable(tx: Tx, realm: Realm, caller: AdminIdentity, rep: 
     elif kind in GROUP_MAPPERS and isinstance(config.get("group"), str):
         if config.get("groupType") == idp_group_mappers.ORGANIZATION:
             return  # an organization's groups carry no roles (require_organization_rights asks the rest)
-        group = by_path(await tx.groups.realm_groups(realm.id), config["group"])
+        group = await find_by_path(tx, realm.id, config["group"])
         if group is not None:
             if not switch and await admin_role_mapping.group_carries_admin(tx, group):
                 raise FORBIDDEN

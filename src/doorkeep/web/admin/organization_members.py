@@ -22,12 +22,15 @@ from starlette.routing import Route
 
 from doorkeep.admin.representations import user_to_json
 from doorkeep.errors import AdminError
+from doorkeep.jackson import Unbound, enum_field
 from doorkeep.model import User
 from doorkeep.organizations import rules, writes
 from doorkeep.organizations.model import MANAGED, UNMANAGED
 from doorkeep.web.admin import audit
 from doorkeep.web.admin import organization_access as access
+from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import (
+    MISMATCHED_INPUT,
     RealmCall,
     created,
     no_content,
@@ -40,9 +43,12 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.admin.organizations import checked, load_organization
+from doorkeep.web.http import read_json
 
 NOT_FOUND = not_found("HTTP 404 Not Found")  # jakarta's NotFoundException
 ID_REQUIRED = AdminError(400, "id cannot be null")
+TYPE_REQUIRED = AdminError(400, "membershipType cannot be null")
+MEMBERSHIP_TYPES = (UNMANAGED, MANAGED)  # org.keycloak.representations.idm.MembershipType, in declaration order
 MEMBERSHIP = writes.MEMBERSHIP
 
 
@@ -114,6 +120,48 @@ async def one_member(request: Request) -> Response:
     return await run_realm(request, work, write=request.method != "GET")
 
 
+async def _membership_type_body(request: Request) -> str | None:
+    """The body bound to a MembershipType as Jackson binds it (a JSON string ``"MANAGED"``; null or no body is
+    None); anything else is the MismatchedInputException's 400."""
+    try:
+        return enum_field(await read_json(request), MEMBERSHIP_TYPES)
+    except Unbound:
+        raise MISMATCHED_INPUT from None
+
+
+async def membership_type(request: Request) -> Response:
+    """``PUT members/{userId}/membership-type`` (Keycloak 26.8's OrganizationMemberResource.updateMembershipType):
+    the organization's view permission (the locator), the body bound, then its manage permission, the id, the
+    type, the member (404 to whoever may query users, else 403) and manage-users. 204; an UPDATE
+    ORGANIZATION_MEMBERSHIP event with the member as its representation and the username, e-mail and new type as
+    details, none when the type was already that."""
+
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        wanted = await _membership_type_body(request)
+        access.require(call, access.MANAGE)
+        user_id = request.path_params["user"]
+        if not user_id.strip():
+            raise ID_REQUIRED
+        if wanted is None:
+            raise TYPE_REQUIRED
+        user = await call.tx.users.get(user_id)
+        kind = await call.tx.organizations.membership(org.id, user_id) if user else None
+        if user is None or kind is None:
+            raise NOT_FOUND if call.can("query-users") else FORBIDDEN
+        call.require("manage-users")
+        if not await writes.set_membership_type(call.tx, org, user, kind, wanted):
+            audit.unchanged(request)
+            return no_content()
+        event = _member_json(user, wanted)
+        about = (*audit.about_user(user), ("membershipType", wanted))
+        segments = ("organizations", org.id, "members", user.id, "membership-type")
+        audit.several(request, [audit.Change("PUT", segments, event, MEMBERSHIP, "UPDATE", about)])
+        return no_content()
+
+    return await run_realm(request, work)
+
+
 async def organizations_of(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         if "id" in request.path_params:
@@ -139,4 +187,5 @@ ROUTES = [
     Route("/{realm}/organizations/{id}/members/count", members, methods=["GET"]),
     Route("/{realm}/organizations/{id}/members/{user}", one_member, methods=["GET", "DELETE"]),
     Route("/{realm}/organizations/{id}/members/{user}/organizations", organizations_of, methods=["GET"]),
+    Route("/{realm}/organizations/{id}/members/{user}/membership-type", membership_type, methods=["PUT"]),
 ]

@@ -1,6 +1,7 @@
 """Admin REST: organizations (Keycloak 26's OrganizationsResource and OrganizationResource).
 
 ``organizations`` searches (``search`` + ``exact`` over names and domains, or ``q`` over the alias and attributes;
+Keycloak 26.8's ``identityProvider`` keeps the organization that provider is linked to;
 ``first``/``max`` default 0/10; brief unless ``briefRepresentation=false``) and creates; ``organizations/count``;
 ``organizations/{id}`` reads (full), updates and deletes. Every call needs one of Keycloak 26.7's organization admin
 roles (``organization_access``), then the realm's ``organizationsEnabled`` (404 "Organizations not enabled for this
@@ -18,7 +19,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.user_search import query_fields
-from doorkeep.organizations import rules, writes
+from doorkeep.broker import providers as idp
+from doorkeep.organizations import brokers, rules, writes
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin import audit
 from doorkeep.web.admin import organization_access as access
@@ -55,12 +57,24 @@ async def load_organization(call: RealmCall, org_id: str, need: str = access.VIE
     return org
 
 
+def _linked_to(call: RealmCall, alias: str) -> str | None:
+    """The id of the organization the realm's provider ``alias`` is linked to (None: no such provider, or none)."""
+    provider = idp.by_alias(call.realm, alias)
+    return brokers.organization_of(provider) if provider is not None else None
+
+
 async def _searched(call: RealmCall, request: Request) -> list[Organization]:
+    """``q`` (attributes) alone; else ``search``/``exact``, within the organizations linked to the provider
+    ``identityProvider`` names when it is given (Keycloak 26.8: OrganizationProvider.getByIdentityProvider and
+    countByIdentityProvider; a provider here links one organization at most, an unknown alias none)."""
     q = request.query_params
     found = await call.tx.organizations.realm_organizations(call.realm.id)
     if (q.get("q") or "").strip():
         wanted = query_fields(q["q"])
         return [o for o in found if rules.has_attributes(o, wanted)]
+    if (alias := (q.get("identityProvider") or "").strip()) != "":
+        owner = _linked_to(call, alias)
+        found = [o for o in found if o.id == owner]
     search, exact = q.get("search") or None, query_bool(request, "exact", False)
     return [o for o in found if rules.matches(o, search, exact)]
 

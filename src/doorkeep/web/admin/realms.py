@@ -216,11 +216,14 @@ async def delete_realm(request: Request) -> Response:
 
 async def clear_cache(request: Request) -> Response:
     """``clear-realm-cache``, ``clear-user-cache``, ``clear-keys-cache`` (RealmAdminResource: manage-realm, 204,
-    an ACTION admin event). Doorkeep shares no cache between processes: every process checks the realm's
-    version stamps on each request. The realm cache call drops this process's cached configuration of the
-    realm; the keys cache call drops every JWK set this process fetched (clients' ``jwks.url``, identity
-    providers' ``jwksUrl``; oauth/client_keys.py), as Keycloak empties its whole ``keys`` cache; the user cache
-    has nothing to clear (users are read from the database)."""
+    an ACTION admin event). Doorkeep shares no cache between processes: every process checks the realm's version
+    stamps on each request, and Keycloak's clear notifies the whole cluster, so each call advances a stamp. The realm
+    cache call drops this process's cached configuration of the realm and advances its config version: every other
+    process drops its own at its next request (a change written to the tables by hand included). The keys cache
+    call drops every JWK set this process fetched (clients' ``jwks.url``, identity providers' ``jwksUrl``;
+    oauth/client_keys.py), as Keycloak empties its whole ``keys`` cache, and advances the realm's
+    ``keys_cache_epoch``: every other process does the same at its next request naming the realm. The user cache has
+    nothing to clear (users are read from the database)."""
     realm_cache = request.url.path.endswith("/clear-realm-cache")
     keys = state(request).services.client_keys if request.url.path.endswith("/clear-keys-cache") else None
 
@@ -228,7 +231,9 @@ async def clear_cache(request: Request) -> Response:
         call.require("manage-realm")
         if realm_cache:
             call.tx.forget_cached_config(call.realm.id)
+            await call.tx.realms.clear_config_cache(call.realm.id)  # the other processes: at their next request
         if keys is not None:
+            await call.tx.realms.clear_keys_cache(call.realm.id)  # the other processes: at their next read of it
             call.after_commit(keys.clear)
         return no_content()
 

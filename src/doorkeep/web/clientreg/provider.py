@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.admin import mapper_grants, operations
+from doorkeep.admin import mapper_grants, mapper_targets, operations
 from doorkeep.admin.admin_event_rules import strip_client
 from doorkeep.admin.permissions import Grantor, closure_facts, is_admin_role, may_grant
 from doorkeep.admin.representations import RepresentationError
@@ -254,7 +254,15 @@ async def delete(auth: RegistrationAuth, client: Client | None) -> None:
     await policies.before_view_or_delete(auth.tx, auth.policy_request(kind, {}))
     if await is_internal(auth.tx, auth.realm.name, client.client_id):  # ClientManager.removeClient refuses them
         raise NOT_REMOVED
-    await operations.delete_client(auth.tx, client)
+    # As the admin API's deletion (web/admin/clients.py): with the client gone, a mapper naming ``clientId.role``
+    # names the realm role of that name; beyond Keycloak, whoever deletes must be able to hand that role out. A
+    # registration or initial access token hands out no admin role.
+    grantor = await auth.grantor() or mapper_grants.NOBODY
+    _, allowed = await mapper_targets.followed(
+        auth.tx, auth.realm.id, grantor, lambda: operations.delete_client(auth.tx, client), roles=True, groups=False
+    )
+    if not allowed:
+        raise FORBIDDEN
 
 
 async def _sync_scopes(tx: Tx, realm_id: str, client: Client, rep: dict[str, Any]) -> None:
