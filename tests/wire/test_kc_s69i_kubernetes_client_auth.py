@@ -22,11 +22,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from admin_support import make_admin
+from console_support import HTML, sign_in
 from fake_idp import ATTACKER_KEY, hs256, jwk, public_pem, unsigned
 from federated_client_support import ISSUER, assert_failure, assert_success, grant, signed, update_provider
 from keycloak_port import ADMIN, admin_headers, forget, get, poll, put
 from served_app import serving
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 IDP_ALIAS = "kubernetes-idp"
@@ -366,4 +368,19 @@ async def test_a_realm_file_with_a_kubernetes_provider_imports_and_exports_it(re
     exported = await realm.http.post("/admin/realms/k8s-file/partial-export", headers=h)
     assert exported.status_code == 200, exported.text
     assert [p["providerId"] for p in exported.json()["identityProviders"]] == ["kubernetes"]
+    forget(realm)
+
+
+async def test_the_admin_console_shows_a_kubernetes_provider(realm: Env) -> None:
+    """The Admin Console's provider list and the provider's page render a Kubernetes provider (no 500)."""
+    rep = {"alias": IDP_ALIAS, "providerId": "kubernetes", "config": {"issuer": "https://k8s.example"}}
+    made = await realm.http.post(f"{ADMIN}/identity-provider/instances", json=rep, headers=await admin_headers(realm))
+    assert made.status_code == 201, made.text
+    await make_admin(realm, "test", "boss", "realm-admin")
+    async with client_at(realm, "127.0.0.2") as http:
+        await sign_in(http, "/admin/test/console/", "boss")
+        listed = await http.get("/admin/test/console/test/identity-providers", headers=HTML)
+        assert listed.status_code == 200 and IDP_ALIAS in listed.text
+        page = await http.get(f"/admin/test/console/test/identity-providers/instances/{IDP_ALIAS}", headers=HTML)
+        assert page.status_code == 200, page.text
     forget(realm)
