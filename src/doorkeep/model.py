@@ -162,7 +162,7 @@ class Group:
 
 
 # The client authenticators Doorkeep runs (oauth/client_auth.py), in the order of Keycloak's "clients" flow.
-CLIENT_AUTHENTICATORS = ("client-secret", "client-jwt", "client-secret-jwt", "client-x509")
+CLIENT_AUTHENTICATORS = ("client-secret", "client-jwt", "client-secret-jwt", "client-x509", "federated-jwt")
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ async def test_the_login_offers_the_providers_it_runs_in_alias_order(env: Env) -
 
 async def test_saml_and_other_kinds_stay_refused(env: Env) -> None:
     async with served(env):
-        for provider_id in ("saml", "spiffe", "kubernetes"):
+        for provider_id in ("saml", "spiffe"):  # kubernetes: client assertions (test_kc_s69i_kubernetes_client_auth.py)
             refused = await admin(env, "POST", INSTANCES, _rep(provider_id, provider_id))
             assert refused.status_code == 501, refused.text
         unknown = await admin(env, "POST", INSTANCES, _rep("x", "no-such-type"), status=400)

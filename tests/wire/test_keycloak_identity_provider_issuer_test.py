@@ -5,10 +5,10 @@ authorization grant or in federated client authentication needs an issuer no oth
 has (IssuerValidation.validateIssuer, run by OIDCIdentityProviderConfig.validate when ``jwtAuthorizationGrantEnabled``
 or ``supportsClientAssertions`` is on and by GoogleIdentityProviderConfig.validate when the grant is on).
 
-The Java method's pairs with a ``kubernetes`` provider, which Doorkeep does not create (a 501,
-docs/identity-brokering.md), are not ported: Kubernetes–Kubernetes, JWTAuthorizationGrant–Kubernetes and
-Kubernetes–OIDC. The OIDC–OIDC, Google–Google and (session 69) JWTAuthorizationGrant–JWTAuthorizationGrant and
-JWTAuthorizationGrant–OIDC pairs are: a ``jwt-authorization-grant`` provider always takes part in the grant. The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
+The Java method's OIDC–OIDC, Google–Google, JWTAuthorizationGrant–JWTAuthorizationGrant and JWTAuthorizationGrant–OIDC
+pairs are here (a ``jwt-authorization-grant`` provider always takes part in the grant); Kubernetes–Kubernetes and
+Kubernetes–OIDC are in test_kc_s69i_kubernetes_client_auth.py; JWTAuthorizationGrant–Kubernetes is not ported (both
+types came in session 69, from two helpers). The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
 itself is in the providers' ``validate``, not behind either feature.
 """
 

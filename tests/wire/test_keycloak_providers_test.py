@@ -179,13 +179,38 @@ async def test_client_authenticator_providers(realm: Env) -> None:
         client_info("client-secret-jwt", "Signed JWT with Client Secret",
                     "Validates client based on signed JWT issued by client and signed with the Client Secret", True),
         client_info("client-x509", "X509 Certificate", "Validates client based on a X509 Certificate", False),
+        # FederatedJWTClientAuthenticator, supported (on by default) since Keycloak 26.6
+        client_info("federated-jwt", "Signed JWT - Federated",
+                    "Validates client based on signed JWT issued and signed by an external identity provider", False),
     ]  # fmt: skip
     assert by_id(await get(realm, "/client-authenticator-providers")) == by_id(expected)
 
 
 async def test_per_client_config_descriptions(realm: Env) -> None:
     configs = await get(realm, "/per-client-config-description")
-    assert configs == {"client-jwt": [], "client-secret": [], "client-secret-jwt": [], "client-x509": []}
+    assert configs.keys() == {"client-jwt", "client-secret", "client-secret-jwt", "client-x509", "federated-jwt"}
+    assert all(configs[k] == [] for k in ("client-jwt", "client-secret", "client-secret-jwt", "client-x509"))
+    # FederatedJWTClientAuthenticator.getConfigPropertiesPerClient (CLIENT_CONFIG)
+    assert configs["federated-jwt"] == [
+        {
+            "name": "jwt.credential.issuer",
+            "label": "Identity provider",
+            "helpText": "Issuer of the client assertion. Use the alias of an identity provider set up in this realm.",
+            "type": "String",
+            "secret": False,
+            "required": True,
+            "readOnly": False,
+        },
+        {
+            "name": "jwt.credential.sub",
+            "label": "Federated subject",
+            "helpText": "External clientId (subject) as provided by the identity provider.",
+            "type": "String",
+            "secret": False,
+            "required": True,
+            "readOnly": False,
+        },
+    ]
 
 
 async def test_authenticator_config_description(realm: Env) -> None:

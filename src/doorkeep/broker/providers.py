@@ -6,8 +6,9 @@ in the shape Keycloak answers with; its ``clientSecret`` is kept as given and an
 (StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``), GitHub, GitLab, Google,
 Facebook, Microsoft, Bitbucket, LinkedIn, PayPal, Stack Overflow, OpenShift 3 and 4 and the generic OAuth v2 provider
 (broker/social.py, broker/social_others.py); Twitter (OAuth 1.0a) and Instagram (deprecated in Keycloak) are stored
-but never run (``STORED_ONLY``); SAML and the other provider ids Keycloak knows are refused with a 501, an unknown
-one as Keycloak refuses it.
+but never run (``STORED_ONLY``), as is the ``kubernetes`` provider, which only client assertions use
+(broker/kubernetes.py, oauth/client_federated.py); SAML and the other provider ids Keycloak knows are refused with a
+501, an unknown one as Keycloak refuses it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from doorkeep.admin.reserved_chars import reserved_message
-from doorkeep.broker import social
+from doorkeep.broker import kubernetes, social
 from doorkeep.errors import AdminError
 from doorkeep.jackson import string_field
 from doorkeep.model import JSON, Realm
@@ -36,12 +37,12 @@ PROVIDER_IDS = ("oidc", "keycloak-oidc", *social.IDS)  # the types Doorkeep logs
 # imported as Keycloak keeps them (a realm file or an admin script naming one works), but no login runs them:
 # ``runs`` is false, so the login page shows no button for them, kc_idp_hint and account linking ignore them, as
 # for a disabled provider.
-STORED_ONLY = frozenset({"instagram", "twitter"})
+STORED_ONLY = frozenset({"instagram", "twitter", kubernetes.KUBERNETES})
 # Keycloak 26.5's provider that only trusts JWT authorization grant assertions (JWTAuthorizationGrantIdentityProvider:
 # an issuer and its keys, no login): stored and used by the grant (broker/authorization_grant.py), never a login.
 GRANT_ONLY = "jwt-authorization-grant"
 # The other IdentityProviderFactory ids of a Keycloak 26 server: known there, refused here with a 501.
-KEYCLOAK_ONLY = frozenset({"saml", "spiffe", "kubernetes"})
+KEYCLOAK_ONLY = frozenset({"saml", "spiffe"})
 SECRET_VALUE = "**********"  # ComponentRepresentation.SECRET_VALUE
 FIRST_BROKER_LOGIN = "first broker login"  # DefaultAuthenticationFlows.FIRST_BROKER_LOGIN_FLOW
 BOOLEANS = (
@@ -203,6 +204,8 @@ def types_of(provider_id: str) -> frozenset[str]:
         return frozenset({USER_AUTHENTICATION, JWT_AUTHORIZATION_GRANT})
     if provider_id == GRANT_ONLY:
         return frozenset({JWT_AUTHORIZATION_GRANT})
+    if provider_id == kubernetes.KUBERNETES:  # KubernetesIdentityProvider: a ClientAssertionIdentityProvider only
+        return frozenset({CLIENT_ASSERTION})
     return frozenset({USER_AUTHENTICATION})
 
 
@@ -304,7 +307,9 @@ def check_issuer(realm: Realm, provider: JSON) -> None:
     provider_id, config = provider["providerId"], provider["config"]
     grant, assertions = _on(config, "jwtAuthorizationGrantEnabled"), _on(config, "supportsClientAssertions")
     grant = grant or provider_id == GRANT_ONLY  # JWTAuthorizationGrantIdentityProviderConfig: IssuerValidation
-    if not (grant or assertions) or provider_id not in ("oidc", "keycloak-oidc", social.GOOGLE, GRANT_ONLY):
+    assertions = assertions or provider_id == kubernetes.KUBERNETES  # validateIssuer(realm, CLIENT_ASSERTION)
+    issuing = ("oidc", "keycloak-oidc", social.GOOGLE, GRANT_ONLY, kubernetes.KUBERNETES)
+    if not (grant or assertions) or provider_id not in issuing:
         return
     if provider_id == social.GOOGLE and not grant:
         return
@@ -431,6 +436,10 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
             if config.get(key):
                 _check_url(realm, config[key], key)
     else:
+        if provider_id == kubernetes.KUBERNETES:  # KubernetesIdentityProviderConfig.validate
+            if why := kubernetes.config_error(config):
+                raise bad(why)
+            _check_url(realm, config["issuer"], "issuer")
         check_urls(realm, config)
     if provider_id not in (social.GOOGLE, GRANT_ONLY):  # GoogleIdentityProviderConfig.validate checks no keys
         check_keys(config)
@@ -443,6 +452,8 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
     for key, default in BOOLEANS:
         value = rep.get(key)
         out[key] = default if value is None else _bool(value, key)
+    if provider_id == kubernetes.KUBERNETES:
+        out["hideOnLogin"] = True  # KubernetesIdentityProviderConfig.isHideOnLogin
     first = rep.get("firstBrokerLoginFlowAlias")
     if isinstance(first, str) and first.strip():
         _check_first_login_flow(realm, first)

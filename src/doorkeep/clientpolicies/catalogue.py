@@ -75,7 +75,7 @@ CONDITIONS = frozenset(
 )
 """Condition provider ids Doorkeep evaluates."""
 
-CLIENT_AUTHENTICATORS = frozenset({"client-secret", "client-jwt", "client-secret-jwt", "client-x509"})
+CLIENT_AUTHENTICATORS = frozenset({"client-secret", "client-jwt", "client-secret-jwt", "client-x509", "federated-jwt"})
 """The client authenticator provider ids secure-client-authenticator may name (Keycloak's ClientAuthenticators)."""
 
 

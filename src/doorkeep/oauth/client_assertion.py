@@ -161,7 +161,8 @@ def parse(text: str, *, token_class: bool = True) -> Assertion:
     return Assertion(header, claims, f"{parts[0]}.{parts[1]}".encode(), signature)
 
 
-def _parsed(req: OAuthRequest) -> Assertion | None:
+def parsed(req: OAuthRequest) -> Assertion | None:
+    """The request's ``client_assertion`` parsed, or None when it has none or it cannot be read."""
     text = req.form.get("client_assertion")
     if not text:
         return None
@@ -174,7 +175,7 @@ def _parsed(req: OAuthRequest) -> Assertion | None:
 def claimed_subject(req: OAuthRequest) -> str | None:
     """The client an assertion names, before authentication: its ``sub`` when its ``iss`` is the same
     (AbstractJWTClientValidator.validateClient names no client for an assertion of another issuer)."""
-    token = _parsed(req)
+    token = parsed(req)
     if token is None or token.text("iss") != token.text("sub"):
         return None
     return token.text("sub")
@@ -184,7 +185,7 @@ def event_details(req: OAuthRequest) -> dict[str, str]:
     """Details.CLIENT_ASSERTION_ID, _ISSUER and _SUB: the parsed assertion's ``jti``, ``iss`` and ``sub``, which
     ClientAssertionState's supplier puts on the request's event once a JWT authenticator reads the assertion
     (a claim it lacks is no detail, as EventBuilder.detail drops nulls)."""
-    token = _parsed(req)
+    token = parsed(req)
     if token is None:
         return {}
     found = {
@@ -286,24 +287,28 @@ def _audience(token: Assertion, issuer: str, multiple_allowed: bool = False) -> 
 
 
 def _lifespan(token: Assertion, client: Client, now: int) -> int | OAuthError:
+    """JWTClientValidator's validateTokenActive: 15 s of skew, the client's max lifetime (60 s by default)."""
+    try:
+        max_exp = int(client.attr("token.endpoint.auth.signing.max.exp"))
+    except ValueError:
+        max_exp = DEFAULT_MAX_EXP
+    return active_lifespan(token, now, CLOCK_SKEW, max_exp if max_exp > 0 else DEFAULT_MAX_EXP)
+
+
+def active_lifespan(token: Assertion, now: int, skew: int, max_exp: int) -> int | OAuthError:
     """AbstractBaseJWTValidator.validateTokenActive: how long the ``jti`` is kept, or the failure."""
     exp, iat, nbf = token.number("exp"), token.number("iat"), token.number("nbf")
     if exp is None:
         return _failure("Token exp claim is required")
     # isActive(skew): the skew widens nbf only; exp is exact (valid in its own second, not one after).
-    if policy.token_expired(exp, now) or not policy.token_not_before(nbf, now, CLOCK_SKEW):
+    if policy.token_expired(exp, now) or not policy.token_not_before(nbf, now, skew):
         return _failure("Token is not active")
-    try:
-        max_exp = int(client.attr("token.endpoint.auth.signing.max.exp"))
-    except ValueError:
-        max_exp = DEFAULT_MAX_EXP
-    max_exp = max_exp if max_exp > 0 else DEFAULT_MAX_EXP
     lifespan = exp - now
     if iat is None:
         if lifespan > max_exp:
             return _failure("Token expiration is too far in the future and iat claim not present in token")
         return lifespan
-    if iat - CLOCK_SKEW > now:
+    if iat - skew > now:
         return _failure("Token was issued in the future")
     lifespan = min(lifespan, max_exp)
     if lifespan <= 0:

@@ -37,7 +37,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
 )
 from doorkeep.model import Client
-from doorkeep.oauth import client_assertion, client_x509
+from doorkeep.oauth import client_assertion, client_federated, client_x509
 from doorkeep.oauth.client_assertion import Attempted, Outcome
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.origin_check import check_allowed_origins
@@ -95,9 +95,12 @@ async def event_naming(tx: Tx, req: OAuthRequest, client: Client | None) -> tupl
         named: str | None = client.client_id
     elif client_id := _credentials(req)[0]:
         named, client = client_id, await tx.config.client(req.realm.id, client_id)
-    else:
-        subject = client_assertion.claimed_subject(req)
-        client = await tx.config.client(req.realm.id, subject) if subject else None
+    elif subject := client_assertion.claimed_subject(req):
+        client = await tx.config.client(req.realm.id, subject)
+        named = client.client_id if client is not None else None
+    else:  # an assertion of another issuer: the client a federated-jwt lookup finds, once validateClient named it
+        found = await client_federated.lookup(tx, req, client_assertion.parsed(req))
+        client = client_federated.named_client(req, found)
         named = client.client_id if client is not None else None
     if client is not None and expected_authenticator(client) == CLIENT_SECRET:
         return named, {}
@@ -152,8 +155,12 @@ async def authenticate_client(tx: Tx, req: OAuthRequest, *, record_assertion: bo
     if found is not None and expected_authenticator(found) == client_x509.CLIENT_X509:
         return client_x509.authenticate(found, req.client_certificates, now)
     state = await client_assertion.read_state(tx, req)
-    for authenticator in client_assertion.AUTHENTICATORS:
-        outcome: Outcome = await client_assertion.run(tx, req, authenticator, state, found, record=record_assertion)
+    for authenticator in (*client_assertion.AUTHENTICATORS, client_federated.FEDERATED_JWT):
+        outcome: Outcome = (
+            await client_federated.run(tx, req, state, record=record_assertion)
+            if authenticator == client_federated.FEDERATED_JWT
+            else await client_assertion.run(tx, req, authenticator, state, found, record=record_assertion)
+        )
         found = outcome.client or found
         if found is None or expected_authenticator(found) != authenticator:
             continue  # not the client's authenticator: what it said does not count

@@ -208,7 +208,7 @@ class ClientKeys:
         self._epochs: dict[str, int] = {}
 
     async def _fetched(
-        self, owner: str, name: str, url: str, force: bool, use: str = SIG, stamp: str = ""
+        self, owner: str, name: str, url: str, force: bool, use: str = SIG, stamp: str = "", fetch: Fetch | None = None
     ) -> list[PublicKey]:
         """The set at ``url`` of ``owner`` (a client's id, or an identity provider's ``idp:`` key; ``name`` is how
         the log names it), kept for MAX_AGE while the owner's ``stamp`` is the one it was fetched for, fetched again
@@ -222,8 +222,8 @@ class ClientKeys:
             if now - fetched < MAX_AGE and not (force and now - fetched > MIN_REFETCH):
                 return keys
         if fetch_outside.deferring():  # fetched with no transaction open, then asked again: found above
-            fetch = functools.partial(self._fetched, owner, name, url, force, use, stamp)
-            raise fetch_outside.FetchOutside(f"the JWK set of {name}", fetch)
+            later = functools.partial(self._fetched, owner, name, url, force, use, stamp, fetch)
+            raise fetch_outside.FetchOutside(f"the JWK set of {name}", later)
         slot = (owner, url, use)
         running = self._loading.get(slot)
         if running is not None:  # reloadKeys' tasksInProgress: one fetch at a time, the others use what it got
@@ -233,7 +233,7 @@ class ClientKeys:
         self._loading[slot] = running = anyio.Event()
         try:
             try:
-                keys = parse_jwks(await self.fetch(url), use=use)
+                keys = parse_jwks(await (fetch or self.fetch)(url), use=use)
             except (OSError, ValueError) as err:
                 log.warning("could not fetch the JWK set of %s from %s: %s", name, url, err)
                 keys = cached[0] if cached is not None else []
@@ -245,10 +245,12 @@ class ClientKeys:
             running.set()
         return keys
 
-    async def _key(self, owner: str, name: str, url: str, kid: str | None, alg: str, stamp: str = "") -> Any | None:
-        found = pick(await self._fetched(owner, name, url, force=False, stamp=stamp), kid, alg)
+    async def _key(
+        self, owner: str, name: str, url: str, kid: str | None, alg: str, stamp: str = "", fetch: Fetch | None = None
+    ) -> Any | None:
+        found = pick(await self._fetched(owner, name, url, force=False, stamp=stamp, fetch=fetch), kid, alg)
         if found is None:  # a rotated key: fetch again (rate-limited)
-            found = pick(await self._fetched(owner, name, url, force=True, stamp=stamp), kid, alg)
+            found = pick(await self._fetched(owner, name, url, force=True, stamp=stamp, fetch=fetch), kid, alg)
         return found
 
     async def find(self, client: Client, kid: str | None, alg: str) -> Any | None:
@@ -279,6 +281,14 @@ class ClientKeys:
         post fetches the set at most once per MIN_REFETCH."""
         name = f"identity provider {provider.get('alias')}"
         return await self._key(_provider_owner(realm_id, provider), name, url, kid, alg, _stamp(provider))
+
+    async def discovered_provider_key(
+        self, realm_id: str, provider: JSON, url: str, fetch: Fetch, kid: str | None, alg: str
+    ) -> Any | None:
+        """``provider_key`` for a provider whose keys ``fetch`` finds from the document at ``url`` (a Kubernetes
+        cluster's issuer discovery, broker/kubernetes.py), kept the same way."""
+        name = f"identity provider {provider.get('alias')}"
+        return await self._key(_provider_owner(realm_id, provider), name, url, kid, alg, _stamp(provider), fetch)
 
     def forget_provider(self, realm_id: str, provider: JSON) -> None:
         """Drop what this process keeps of the provider's keys (``reload-keys``): its next token fetches the set."""

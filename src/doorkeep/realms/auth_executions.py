@@ -32,6 +32,7 @@ FACTORIES: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "client-jwt": ("Signed JWT", False, _RAD),
     "client-secret-jwt": ("Signed JWT with Client Secret", False, _RAD),
     "client-x509": ("X509 Certificate", False, _RAD),
+    "federated-jwt": ("Signed JWT - Federated", False, _RAD),
     "direct-grant-validate-username": ("Username Validation", False, (REQ,)),
     "direct-grant-validate-password": ("Password", False, _RAD),
     "direct-grant-validate-otp": ("OTP", False, _RAD),

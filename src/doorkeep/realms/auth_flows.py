@@ -113,6 +113,7 @@ FLOWS: tuple[Flow, ...] = (
         Step("client-jwt", ALT, 20),
         Step("client-secret-jwt", ALT, 30),
         Step("client-x509", ALT, 40),  # the certificate a TLS-terminating proxy forwards (oauth/client_x509.py)
+        Step("federated-jwt", ALT, 50),  # an identity provider's assertion (oauth/client_federated.py), Keycloak 26.6
     )),
     Flow("first broker login",
          "Actions taken after first broker login with identity provider account, which is not yet linked to any "

@@ -294,6 +294,7 @@ HELP: dict[str, str] = {
     "client-jwt": "Validates client based on signed JWT issued by client and signed with the Client private key",
     "client-secret-jwt": "Validates client based on signed JWT issued by client and signed with the Client Secret",
     "client-x509": "Validates client based on a X509 Certificate",
+    "federated-jwt": "Validates client based on signed JWT issued and signed by an external identity provider",
     "conditional-user-group": "Flow is executed only if user is member of the given group.",
     "conditional-client-scope": "Condition to evaluate if a configured client scope is present as a client scope of "
     "the client requesting authentication",
@@ -315,7 +316,13 @@ HELP: dict[str, str] = {
     "realm and/or client",
 }
 # ClientAuthenticatorFactory.supportsSecret of the client authenticators listed.
-SUPPORTS_SECRET = {"client-secret": True, "client-jwt": False, "client-secret-jwt": True, "client-x509": False}
+SUPPORTS_SECRET = {
+    "client-secret": True,
+    "client-jwt": False,
+    "client-secret-jwt": True,
+    "client-x509": False,
+    "federated-jwt": False,
+}
 _DISPLAY = {"registration-page-form": "Registration Page"}  # a form's row shows its sub-flow, not the factory
 
 
@@ -387,9 +394,30 @@ def listed(kind: str, disabled: frozenset[str] = frozenset()) -> list[JSON]:
     return out
 
 
+# ClientAuthenticatorFactory.getConfigPropertiesPerClient: only FederatedJWTClientAuthenticator has any.
+PER_CLIENT = {
+    "federated-jwt": (
+        Prop(
+            "jwt.credential.issuer",
+            "Identity provider",
+            "Issuer of the client assertion. Use the alias of an identity provider set up in this realm.",
+            STRING,
+            required=True,
+        ),
+        Prop(
+            "jwt.credential.sub",
+            "Federated subject",
+            "External clientId (subject) as provided by the identity provider.",
+            STRING,
+            required=True,
+        ),
+    )
+}
+
+
 def per_client_config() -> JSON:
-    """getPerClientConfigDescription: no listed client authenticator has a per-client property."""
-    return {p["id"]: [] for p in listed(CLIENT)}
+    """getPerClientConfigDescription: each listed client authenticator's per-client properties."""
+    return {p["id"]: [prop.representation() for prop in PER_CLIENT.get(p["id"], ())] for p in listed(CLIENT)}
 
 
 def config_description(provider_id: str) -> JSON | None:
