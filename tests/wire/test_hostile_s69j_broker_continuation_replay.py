@@ -81,7 +81,7 @@ async def test_the_answer_replayed_after_a_restart_continues_nothing(env: Env) -
             page = await http.get(url)
             assert is_otp_form(page), page.text[:300]
             tab = {k: v[0] for k, v in parse_qs(urlsplit(form_action(page.text)).query).items()}
-            params = {k: tab[k] for k in ("client_id", "tab_id") if k in tab}
+            params: dict[str, str] = {k: tab[k] for k in ("client_id", "tab_id") if k in tab}
             restarted = await http.get("/realms/test/login-actions/restart", params=params)
             assert restarted.status_code in (200, 302, 303), restarted.text[:300]
             _nothing_for_alice(await _replayed(http, url))

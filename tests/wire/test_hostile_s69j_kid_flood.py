@@ -13,7 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import httpx
 import pytest
@@ -32,7 +32,7 @@ def _part(value: object) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
 
-def _forged(head: dict[str, object], body: dict[str, object] | None = None) -> str:
+def _forged(head: Mapping[str, object], body: Mapping[str, object] | None = None) -> str:
     return f"{_part(head)}.{_part(body or BODY)}.c2ln"
 
 
