@@ -13,7 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 
 import httpx
 import pytest
@@ -147,3 +147,60 @@ async def test_the_realms_rsa_kid_under_an_hmac_algorithm_is_refused(realm: Env)
             )
             assert introspected.json() == {"active": False}
     assert (await realm.http.get(f"{OIDC}/userinfo", headers=_bearer(real))).status_code == 200
+
+
+MORE_DOORS: dict[str, Callable[[httpx.AsyncClient, str], Awaitable[httpx.Response]]] = {
+    "registration bearer": lambda h, t: h.get("/realms/test/clients-registrations/default/app", headers=_bearer(t)),
+    "registration create": lambda h, t: h.post(
+        "/realms/test/clients-registrations/default", json={"clientId": "x"}, headers=_bearer(t)
+    ),
+    "token exchange": lambda h, t: h.post(
+        f"{OIDC}/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": t,
+            "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+        },
+        auth=("app", "secret"),
+    ),
+    "auth id_token_hint": lambda h, t: h.get(
+        f"{OIDC}/auth",
+        params={
+            "client_id": "app",
+            "redirect_uri": "http://127.0.0.1:9999/cb",
+            "response_type": "code",
+            "scope": "openid",
+            "prompt": "none",
+            "id_token_hint": t,
+        },
+    ),
+    "SSO cookie": lambda h, t: h.get(
+        f"{OIDC}/auth",
+        params={"client_id": "app", "redirect_uri": "http://127.0.0.1:9999/cb", "response_type": "code"},
+        headers={"Cookie": f"KEYCLOAK_IDENTITY={t}; KEYCLOAK_SESSION=x"},
+    ),
+    "logout cookie": lambda h, t: h.get(f"{OIDC}/logout", headers={"Cookie": f"KEYCLOAK_IDENTITY={t}"}),
+    "account page cookie": lambda h, t: h.get("/realms/test/account", headers={"Cookie": f"KEYCLOAK_IDENTITY={t}"}),
+    "console whoami": lambda h, t: h.get("/admin/test/console/whoami", headers=_bearer(t)),
+    "broker token": lambda h, t: h.get("/realms/test/broker/kc/token", headers=_bearer(t)),
+    "ciba hint": lambda h, t: h.post(
+        f"{OIDC}/ext/ciba/auth", data={"scope": "openid", "id_token_hint": t}, auth=("app", "secret")
+    ),
+    "ciba callback": lambda h, t: h.post(f"{OIDC}/ext/ciba/auth/callback", headers=_bearer(t)),
+}
+
+
+@pytest.mark.parametrize("alg", ["RS256", "HS512", "ES384"])
+@pytest.mark.parametrize("door", list(MORE_DOORS))
+async def test_more_doors_read_no_keys_for_new_kids(realm: Env, statements: list[str], door: str, alg: str) -> None:
+    call = MORE_DOORS[door]
+    first = await call(realm.http, _forged({"alg": alg, "kid": "warm-up", "typ": "JWT"}))
+    assert first.status_code < 500, (door, first.text[:300])
+    realm.http.cookies.clear()
+    statements.clear()
+    for i in range(4):
+        answer = await call(realm.http, _forged({"alg": alg, "kid": f"more-{i}", "typ": "JWT"}))
+        assert answer.status_code == first.status_code, (door, answer.text[:300])
+        realm.http.cookies.clear()
+    assert _touching_keys(statements) == [], door
+    assert [s for s in _writes(statements) if "realm_keys" in s or "UPDATE realms" in s] == [], door
