@@ -186,7 +186,9 @@ MORE_DOORS: dict[str, Callable[[httpx.AsyncClient, str], Awaitable[httpx.Respons
     "ciba hint": lambda h, t: h.post(
         f"{OIDC}/ext/ciba/auth", data={"scope": "openid", "id_token_hint": t}, auth=("app", "secret")
     ),
-    "ciba callback": lambda h, t: h.post(f"{OIDC}/ext/ciba/auth/callback", headers=_bearer(t)),
+    "ciba callback": lambda h, t: h.post(
+        f"{OIDC}/ext/ciba/auth/callback", json={"status": "SUCCEED"}, headers=_bearer(t)
+    ),
 }
 
 
@@ -204,3 +206,26 @@ async def test_more_doors_read_no_keys_for_new_kids(realm: Env, statements: list
         realm.http.cookies.clear()
     assert _touching_keys(statements) == [], door
     assert [s for s in _writes(statements) if "realm_keys" in s or "UPDATE realms" in s] == [], door
+
+
+@pytest.mark.parametrize("alg", ["RS256", "HS512"])
+async def test_an_invitation_registration_link_reads_no_keys_for_new_kids(
+    realm: Env, statements: list[str], alg: str
+) -> None:
+    """``registrations?token=`` with organizations on: the invitation's key is checked (an error page for a forged
+    one) without reading the realm's keys again for each new kid."""
+    enabled = await realm.http.put(
+        "/admin/realms/test", json={"organizationsEnabled": True}, headers=await realm.admin_headers()
+    )
+    assert enabled.status_code == 204
+
+    async def call(token: str) -> httpx.Response:
+        params = {"client_id": "app", "response_type": "code", "token": token}
+        return await realm.http.get(f"{OIDC}/registrations", params=params)
+
+    first = await call(_forged({"alg": alg, "kid": "warm-up", "typ": "JWT"}))
+    assert first.status_code < 500, first.text[:300]
+    statements.clear()
+    for i in range(4):
+        assert (await call(_forged({"alg": alg, "kid": f"invite-{i}"}))).status_code == first.status_code
+    assert _touching_keys(statements) == []
