@@ -181,6 +181,7 @@ MORE_DOORS: dict[str, Callable[[httpx.AsyncClient, str], Awaitable[httpx.Respons
     ),
     "logout cookie": lambda h, t: h.get(f"{OIDC}/logout", headers={"Cookie": f"KEYCLOAK_IDENTITY={t}"}),
     "account page cookie": lambda h, t: h.get("/realms/test/account", headers={"Cookie": f"KEYCLOAK_IDENTITY={t}"}),
+    "backchannel logout": lambda h, t: h.post(f"{OIDC}/logout/backchannel-logout", data={"logout_token": t}),
     "console whoami": lambda h, t: h.get("/admin/test/console/whoami", headers=_bearer(t)),
     "broker token": lambda h, t: h.get("/realms/test/broker/kc/token", headers=_bearer(t)),
     "ciba hint": lambda h, t: h.post(
