@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, start, submit
@@ -207,3 +208,49 @@ async def test_after_the_impersonated_session_ends_nothing_keeps_the_administrat
     own_refresh = await refresh(kc.http, "test", "test-app", own.json()["refresh_token"])
     assert _actor(own_refresh.json()["access_token"]) == "forged-admin"
     _no_impersonator(await poll(kc))
+
+
+async def _exchange(kc: Env, subject: str, **extra: str) -> httpx.Response:
+    form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token": subject,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+        "client_id": "test-app",
+        "client_secret": "secret",
+        **extra,
+    }
+    return await kc.http.post(token_url("test"), data=form)
+
+
+async def _exchanging(kc: Env) -> None:
+    h = await kc.admin_headers()
+    app = await kc.http.get("/admin/realms/test/clients", params={"clientId": "test-app"}, headers=h)
+    rep = app.json()[0]
+    rep["attributes"] = {**rep.get("attributes", {}), "standard.token.exchange.enabled": "true"}
+    assert (await kc.http.put(f"/admin/realms/test/clients/{rep['id']}", json=rep, headers=h)).status_code == 204
+
+
+async def test_an_actor_token_on_a_token_exchange_names_no_impersonator(kc: Env) -> None:
+    """RFC 8693's ``actor_token`` is no way in: the exchanged token of the user's own session has no administrator."""
+    await _exchanging(kc)
+    admin = await password_grant(kc.http, "test", "myclient", "impersonator", secret=None)
+    own = await password_grant(kc.http, "test", "test-app", "test-user")
+    assert own.status_code == 200 and admin.status_code == 200
+    answer = await _exchange(
+        kc,
+        own.json()["access_token"],
+        actor_token=admin.json()["access_token"],
+        actor_token_type="urn:ietf:params:oauth:token-type:access_token",
+    )
+    assert answer.status_code == 200, answer.text  # the parameter is ignored
+    assert _actor(answer.json()["access_token"]) == "forged-admin"
+
+
+async def test_an_exchanged_token_of_an_impersonated_session_keeps_the_administrator(kc: Env) -> None:
+    await _exchanging(kc)
+    admin_id = await _impersonate(kc)
+    signed_in = await start(kc.http, "test", "test-app")
+    tokens = (await exchange(kc.http, "test", "test-app", code_from(signed_in)["code"])).json()
+    answer = await _exchange(kc, tokens["access_token"])
+    assert answer.status_code == 200, answer.text
+    assert _actor(answer.json()["access_token"]) == {"sub": admin_id, "preferred_username": "impersonator"}
