@@ -9,6 +9,8 @@ the session notes IMPERSONATOR_ID / IMPERSONATOR_USERNAME, written only by the a
 - An offline token of an impersonated session keeps naming the administrator on refresh (the offline session keeps
   the user session's notes, UserSessionManager.createOfflineUserSession copies them), and once the impersonated
   session is logged out its refresh token is refused and the user's next own login has no ``act``.
+- A standard token exchange keeps the subject session's administrator, and its RFC 8693 ``actor_token`` parameter
+  (which Doorkeep, as Keycloak's standard token exchange, does not use) names none.
 """
 
 from __future__ import annotations
