@@ -123,7 +123,11 @@ async def _verified(
     active (TokenVerifier's signature, realm URL, token type and IS_ACTIVE checks)."""
     if not cookie:
         return None
-    claims = await services.codec.verify(tx, realm.id, cookie, internal=True)
+    previous = tx.config.bind(realm)  # the realm's cached keys: a cookie naming an unknown kid reads none again
+    try:
+        claims = await services.codec.verify(tx, realm.id, cookie, internal=True)
+    finally:
+        tx.config.bind(previous)
     if claims is None or claims.get("typ") != TYPE or claims.get("iss") != issuer:
         return None
     exp = claims.get("exp")

@@ -35,6 +35,7 @@ async def registrations_endpoint(request: Request) -> Response:
         services, iss = state(request).services, issuer(request, realm.name)
 
         async def read(tx: Tx) -> Invitation | None:
+            tx.config.bind(realm)  # the realm's cached keys: a link naming an unknown kid reads none again
             token = await invitations.read_registration(tx, services, realm.id, iss, key)
             org = await tx.organizations.get(realm.id, token.org_id or "") if token is not None else None
             if token is None or org is None or not org.enabled or token.email is None:

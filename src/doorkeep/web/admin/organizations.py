@@ -72,7 +72,7 @@ async def _searched(call: RealmCall, request: Request) -> list[Organization]:
     if (q.get("q") or "").strip():
         wanted = query_fields(q["q"])
         return [o for o in found if rules.has_attributes(o, wanted)]
-    if (alias := (q.get("identityProvider") or "").strip()) != "":
+    if (alias := q.get("identityProvider") or "").strip() != "":  # blank: not given; else the exact alias
         owner = _linked_to(call, alias)
         found = [o for o in found if o.id == owner]
     search, exact = q.get("search") or None, query_bool(request, "exact", False)

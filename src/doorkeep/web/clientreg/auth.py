@@ -215,7 +215,11 @@ async def authenticate(request: Request, tx: Tx, realm: Realm, provider: str) ->
     if token is None:
         return auth
     auth.token = token
-    auth.verified = await rt.verify(tx, state(request).services, realm.id, auth.issuer, token)
+    previous = tx.config.bind(realm)  # the realm's cached keys: a token naming an unknown kid reads none again
+    try:
+        auth.verified = await rt.verify(tx, state(request).services, realm.id, auth.issuer, token)
+    finally:
+        tx.config.bind(previous)
     if auth.initial_access:
         auth.initial = await tx.initial_access.get(realm.id, str(auth.claims.get("jti", "")))
         if auth.initial is None:
