@@ -248,6 +248,19 @@ async def test_a_method_keycloak_does_not_serve_at_a_served_path_is_405(realm: E
     assert head.status_code == 501  # JAX-RS answers HEAD wherever GET is served
 
 
+async def test_a_405_names_every_method_keycloak_serves_at_the_path(realm: Env) -> None:
+    """Where Doorkeep serves a path through several routes (``clients``: GET and POST; ``users/{id}``: GET, PUT,
+    DELETE), a method none of them takes is 405 with ``Allow`` naming all of them, as JAX-RS lists every resource
+    method of the path; Starlette's own answer named only the first route's (``HEAD, GET``; session 69)."""
+    headers = await admin_headers(realm)
+    users = await realm.http.get(url("users"), headers=headers, params={"max": 1})
+    user_id = users.json()[0]["id"] if users.json() else X
+    for path, served in (("clients", {"GET", "HEAD", "POST"}), (f"users/{user_id}", {"GET", "HEAD", "PUT", "DELETE"})):
+        response = await realm.http.request("PATCH", url(path), headers=headers, json={})
+        assert response.status_code == 405, (path, response.text)
+        assert {m.strip() for m in response.headers["allow"].split(",")} == served | {"OPTIONS"}, path
+
+
 async def test_without_a_token_every_admin_path_is_401_first(realm: Env) -> None:
     """AdminRoot.getRealmsAdmin / getServerInfo authenticate before RESTEasy matches the rest of the path."""
     sample = [*KEYCLOAK_PATHS[::3], *WRONG_METHODS, *(("GET", p) for p in UNKNOWN[::5])]

@@ -44,7 +44,7 @@ async def no_route(request: Request, exc: Exception) -> Response:
     methods = None if _encoded_slash(request) else keycloak_methods(path)
     if status in (404, 405) and methods is not None and request.method in methods:
         return _not_implemented(request, path)
-    if status == 404 and methods:
+    if status in (404, 405) and methods:  # Starlette's own Allow names only the first route of the path it tried
         status, headers = 405, {"Allow": ", ".join(sorted(methods | {"OPTIONS"}))}
     if status in (404, 405) and error_pages.wants_html(request):
         return await error_pages.page(request, status)
