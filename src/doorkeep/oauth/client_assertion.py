@@ -318,14 +318,13 @@ def active_lifespan(token: Assertion, now: int, skew: int, max_exp: int) -> int 
     return lifespan
 
 
-async def _spend(
-    tx: Tx, authenticator: str, token: Assertion, lifespan: int, now: int, record: bool
-) -> OAuthError | None:
-    """The ``jti`` is required and used once (validateTokenReuse: the single-use store, for the lifespan)."""
+async def spend_jti(tx: Tx, prefix: str, token: Assertion, lifespan: int, now: int, record: bool) -> OAuthError | None:
+    """The ``jti`` is required and used once (validateTokenReuse: the single-use store, for the lifespan, under the
+    validator's own prefix: ``client-jwt``, ``client-secret-jwt`` and ``federated-jwt`` keep apart)."""
     jti = token.text("jti")
     if jti is None:
         return _failure("Token jti claim is required")
-    key = f"{JTI_PREFIX[authenticator]}:{jti}"
+    key = f"{prefix}:{jti}"
     if record:
         fresh = await tx.client_assertions.put_if_absent(key, now + max(lifespan, 0), now)
     else:
@@ -389,4 +388,4 @@ async def _validate(
     lifespan = _lifespan(token, client, now)
     if isinstance(lifespan, OAuthError):
         return lifespan
-    return await _spend(tx, authenticator, token, lifespan, now, record) or client
+    return await spend_jti(tx, JTI_PREFIX[authenticator], token, lifespan, now, record) or client

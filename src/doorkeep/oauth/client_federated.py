@@ -220,7 +220,7 @@ async def _verify(tx: Tx, req: OAuthRequest, token: Assertion, found: Found, rec
         return lifespan
     if _is_kubernetes(found.provider) or _on(config, REUSE):  # a service-account token is used many times
         return found.client
-    return await _spend(tx, token, lifespan, now, record) or found.client
+    return await client_assertion.spend_jti(tx, JTI_PREFIX, token, lifespan, now, record) or found.client
 
 
 async def _signature_valid(req: OAuthRequest, provider: JSON, assertion: str) -> bool:
@@ -259,16 +259,3 @@ async def _kubernetes_signature_valid(req: OAuthRequest, provider: JSON, token: 
         return bool(jwt.get_algorithm_by_name(alg).verify(token.signing_input, key, token.signature))
     except (ValueError, TypeError, NotImplementedError, jwt.InvalidKeyError):
         return False
-
-
-async def _spend(tx: Tx, token: Assertion, lifespan: int, now: int, record: bool) -> OAuthError | None:
-    """validateTokenReuse: the ``jti`` required and used once, kept for the assertion's lifespan."""
-    jti = token.text("jti")
-    if jti is None:
-        return _failure("Token jti claim is required")
-    key = f"{JTI_PREFIX}:{jti}"
-    if record:
-        fresh = await tx.client_assertions.put_if_absent(key, now + max(lifespan, 0), now)
-    else:
-        fresh = not await tx.client_assertions.is_used(key, now)
-    return None if fresh else _failure("Token reuse detected")
