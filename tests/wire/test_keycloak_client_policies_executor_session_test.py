@@ -231,6 +231,7 @@ async def test_server_info_lists_the_executors(env: Env) -> None:
             "client-jwt",
             "client-secret-jwt",
             "client-x509",
+            "federated-jwt",  # Keycloak 26.6: every ClientAuthenticator factory, federated client auth's too
         }
     )
     assert (default["type"], default["defaultValue"]) == ("List", "client-jwt")

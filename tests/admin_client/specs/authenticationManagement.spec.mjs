@@ -120,7 +120,8 @@ describe("Authentication management", () => {
     it("should get client authenticator providers", async () => {
       const providers = await kc.authenticationManagement.getClientAuthenticatorProviders();
       assert.ok(providers);
-      assert.equal(providers.length, 4);
+      // Keycloak 26.6 lists its fifth ClientAuthenticator factory, federated-jwt (federated client authentication)
+      assert.equal(providers.length, 5);
     });
 
     it("should fetch form providers", async () => {
