@@ -318,17 +318,22 @@ def active_lifespan(token: Assertion, now: int, skew: int, max_exp: int) -> int 
     return lifespan
 
 
+async def jti_fresh(tx: Tx, key: str, until: int, now: int, record: bool) -> bool:
+    """validateTokenReuse's single-use store: whether ``key`` (a validator's prefix and the ``jti``) is unused, and
+    with ``record`` it is used from now until ``until``. Client assertions, federated ones and JWT authorization
+    grant assertions all spend their ``jti`` here, each under its own prefix."""
+    if record:
+        return await tx.client_assertions.put_if_absent(key, until, now)
+    return not await tx.client_assertions.is_used(key, now)
+
+
 async def spend_jti(tx: Tx, prefix: str, token: Assertion, lifespan: int, now: int, record: bool) -> OAuthError | None:
     """The ``jti`` is required and used once (validateTokenReuse: the single-use store, for the lifespan, under the
     validator's own prefix: ``client-jwt``, ``client-secret-jwt`` and ``federated-jwt`` keep apart)."""
     jti = token.text("jti")
     if jti is None:
         return _failure("Token jti claim is required")
-    key = f"{prefix}:{jti}"
-    if record:
-        fresh = await tx.client_assertions.put_if_absent(key, now + max(lifespan, 0), now)
-    else:
-        fresh = not await tx.client_assertions.is_used(key, now)
+    fresh = await jti_fresh(tx, f"{prefix}:{jti}", now + max(lifespan, 0), now, record)
     return None if fresh else _failure("Token reuse detected")
 
 

@@ -177,13 +177,7 @@ async def _spend(tx: Tx, token: Assertion, kept: int, now: int, *, record: bool)
     jti = token.text("jti")
     if jti is None:
         raise _refused("Token jti claim is required")
-    key = f"{JTI_PREFIX}:{jti}"
-    fresh = (
-        await tx.client_assertions.put_if_absent(key, now + kept, now)
-        if record
-        else not (await tx.client_assertions.is_used(key, now))
-    )
-    if not fresh:
+    if not await client_assertion.jti_fresh(tx, f"{JTI_PREFIX}:{jti}", now + kept, now, record):
         raise _refused("Token reuse detected")
 
 
