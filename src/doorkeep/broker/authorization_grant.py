@@ -126,9 +126,11 @@ def _key_config(provider: JSON) -> Config:
 async def signature_valid(provider: JSON, assertion: str, lookup: KeyLookup | None) -> bool:
     """validateAuthorizationGrantAssertion's signature check: the provider's key (its JWK set, or the validating
     public key pasted in its configuration) verifies the assertion, whatever an OpenID Connect provider's
-    ``validateSignature`` says (OIDCIdentityProviderJWTAuthorizationGrantTest#testValidateSignatureDisabled)."""
+    ``validateSignature`` says (OIDCIdentityProviderJWTAuthorizationGrantTest#testValidateSignatureDisabled). Federated
+    client authentication checks an OpenID Connect provider's client assertions here too (oauth/client_federated.py),
+    having required ``validateSignature`` first."""
     try:
         await token_checks.jws_payload(_key_config(provider), assertion, lookup)
-    except BrokerError:
+    except (BrokerError, ValueError):  # ValueError: a header the JWS library cannot read
         return False
     return True

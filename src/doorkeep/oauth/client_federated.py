@@ -38,10 +38,7 @@ from typing import TYPE_CHECKING
 
 import jwt
 
-from doorkeep.broker import kubernetes
-from doorkeep.broker import oidc as broker_oidc
-from doorkeep.broker.calls import BrokerError
-from doorkeep.broker.token_checks import jws_payload
+from doorkeep.broker import authorization_grant, kubernetes
 from doorkeep.clock import SystemClock
 from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient, OAuthError
 from doorkeep.model import JSON, Client
@@ -205,7 +202,9 @@ async def _verify(tx: Tx, req: OAuthRequest, token: Assertion, found: Found, rec
     if _is_kubernetes(found.provider):
         valid = await _kubernetes_signature_valid(req, found.provider, token, alg)
     else:
-        valid = await _signature_valid(req, found.provider, assertion)
+        keys = req.client_keys
+        lookup = functools.partial(keys.provider_key, req.realm.id, found.provider) if keys is not None else None
+        valid = await authorization_grant.signature_valid(found.provider, assertion, lookup)
     if not valid:
         return _generic()  # the validator's validateSignature is false without a failure of its own
     audiences = token.audiences()
@@ -221,20 +220,6 @@ async def _verify(tx: Tx, req: OAuthRequest, token: Assertion, found: Found, rec
     if _is_kubernetes(found.provider) or _on(config, REUSE):  # a service-account token is used many times
         return found.client
     return await client_assertion.spend_jti(tx, JTI_PREFIX, token, lifespan, now, record) or found.client
-
-
-async def _signature_valid(req: OAuthRequest, provider: JSON, assertion: str) -> bool:
-    """OIDCIdentityProvider.verify: the provider's key for the assertion's ``kid`` and ``alg`` checks it."""
-    config = broker_oidc.Config.of(provider)
-    keys = req.client_keys
-    lookup_key = functools.partial(keys.provider_key, req.realm.id, provider) if keys is not None else None
-    try:
-        await jws_payload(config, assertion, lookup_key)
-    except BrokerError:
-        return False
-    except ValueError:  # a header the JWS library cannot read
-        return False
-    return True
 
 
 async def _kubernetes_signature_valid(req: OAuthRequest, provider: JSON, token: Assertion, alg: str) -> bool:
