@@ -230,3 +230,19 @@ async def test_two_providers_of_one_issuer_are_ambiguous_not_a_guess(realm: Env)
         made = await ag.env.http.post("/admin/realms/test/identity-provider/instances", json=other, headers=h)
         assert made.status_code == 201, made.text
         refused(await ag.post(ag.assertion()), f"Multiple IDPs match the same issuer: [{ALIAS}, second]")
+
+
+async def test_a_header_of_the_wrong_shape_is_a_refusal_not_an_error(ag: Grant) -> None:
+    """Headers a JWS library may choke on once the claims are good (a numeric or list ``kid``, a ``crit`` it cannot
+    honour, an object ``typ``): the signature check fails (authorization_grant.signature_valid), never a 5xx."""
+    claims = _part(ag.claims())
+    for header in (
+        {"alg": "RS256", "kid": 123},
+        {"alg": "RS256", "kid": [KID]},
+        {"alg": "RS256", "kid": KID, "crit": ["exp"]},
+        {"alg": "RS256", "kid": KID, "typ": {"a": 1}},
+        {"alg": "RS256", "kid": KID, "b64": False, "crit": ["b64"]},
+    ):
+        response = await ag.post(f"{_part(header)}.{claims}.c2ln")
+        assert response.status_code == 400, (header, response.text)
+        assert response.json()["error"] == "invalid_grant", (header, response.text)

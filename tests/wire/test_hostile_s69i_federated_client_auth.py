@@ -325,3 +325,22 @@ async def test_a_slow_providers_key_set_holds_no_write_lock(fed: tuple[Env, Fake
     finally:
         answer = await held
     assert answer.status_code == 200, answer.text
+
+
+async def test_a_header_of_the_wrong_shape_is_a_failed_authentication(fed: tuple[Env, FakeIdp]) -> None:
+    """Headers a JWS library may choke on once the claims are good (a numeric or list ``kid``, ``crit``, an object
+    ``typ``): the provider's signature check (authorization_grant.signature_valid) fails, never a 5xx."""
+    env, provider = fed
+    token = default_token(env, provider)
+    good = signed(token).split(".")
+    for header in (
+        {"alg": "RS256", "kid": 123},
+        {"alg": "RS256", "kid": [KID]},
+        {"alg": "RS256", "kid": KID, "crit": ["exp"]},
+        {"alg": "RS256", "kid": KID, "typ": {"a": 1}},
+        {"alg": "RS256", "kid": KID, "b64": False, "crit": ["b64"]},
+    ):
+        encoded = jwt.utils.base64url_encode(json.dumps(header).encode()).decode()
+        response = await grant(env, f"{encoded}.{good[1]}.{good[2]}")
+        assert response.status_code in (400, 401), (header, response.text)
+        assert response.json()["error"] == "invalid_client", (header, response.text)
