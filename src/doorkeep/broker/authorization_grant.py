@@ -41,7 +41,8 @@ class Ambiguous(Exception):
     ``invalid_grant`` with this text."""
 
 
-def _on(config: JSON, key: str) -> bool:
+def config_on(config: JSON, key: str) -> bool:
+    """A provider setting read as Boolean.parseBoolean reads it: only ``true``, in any case."""
     return str(config.get(key) or "").lower() == "true"  # Boolean.parseBoolean
 
 
@@ -59,7 +60,7 @@ def trusts_assertions(provider: JSON) -> bool:
 
 def grant_enabled(provider: JSON) -> bool:
     """Whether the provider takes assertions: always for the grant type, with its switch for OpenID Connect."""
-    return provider.get("providerId") == GRANT_PROVIDER or _on(provider.get("config") or {}, ENABLED)
+    return provider.get("providerId") == GRANT_PROVIDER or config_on(provider.get("config") or {}, ENABLED)
 
 
 def _issuer(provider: JSON) -> str | None:
@@ -98,9 +99,9 @@ def limits(provider: JSON) -> Limits:
     return Limits(
         clock_skew=max(_number(config, skew_key, 0), 0),
         max_expiration=_number(config, MAX_EXPIRATION, DEFAULT_MAX_EXPIRATION),
-        reuse_allowed=_on(config, REUSE_ALLOWED),
+        reuse_allowed=config_on(config, REUSE_ALLOWED),
         signature_alg=alg or None,
-        limit_access_token_exp=_on(config, LIMIT_ACCESS_TOKEN_EXP),
+        limit_access_token_exp=config_on(config, LIMIT_ACCESS_TOKEN_EXP),
     )
 
 
@@ -108,7 +109,7 @@ def audiences(provider: JSON, issuer: str) -> list[str]:
     """getAllowedAudienceForJWTGrant: the realm's issuer and token endpoint; an OpenID Connect provider with
     ``allowClientIdAsAudience`` its ``clientId`` instead (OIDCIdentityProviderJWTAuthorizationGrantTest)."""
     config = provider.get("config") or {}
-    if provider.get("providerId") in OIDC_TYPES and _on(config, "allowClientIdAsAudience"):
+    if provider.get("providerId") in OIDC_TYPES and config_on(config, "allowClientIdAsAudience"):
         return [str(config.get("clientId") or "")]
     return [issuer, f"{issuer}/protocol/openid-connect/token"]
 
@@ -119,7 +120,7 @@ def _key_config(provider: JSON) -> Config:
     config = Config.of(provider)
     use_jwks_url = config.use_jwks_url
     if provider.get("providerId") == GRANT_PROVIDER:
-        use_jwks_url = _on(provider.get("config") or {}, "useJwksUrl")
+        use_jwks_url = config_on(provider.get("config") or {}, "useJwksUrl")
     return dataclasses.replace(config, validate_signature=True, use_jwks_url=use_jwks_url)
 
 

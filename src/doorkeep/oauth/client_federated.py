@@ -69,10 +69,6 @@ class Found:
     client: Client
 
 
-def _on(config: JSON, key: str) -> bool:
-    return str(config.get(key) or "").lower() == "true"  # Boolean.parseBoolean
-
-
 def _config(provider: JSON) -> JSON:
     config = provider.get("config")
     return config if isinstance(config, dict) else {}
@@ -85,7 +81,7 @@ def _takes_assertions(provider: JSON) -> bool:
         return False
     if provider.get("providerId") == kubernetes.KUBERNETES:
         return True
-    return provider.get("providerId") in OIDC_TYPES and _on(_config(provider), SUPPORTS)
+    return provider.get("providerId") in OIDC_TYPES and authorization_grant.config_on(_config(provider), SUPPORTS)
 
 
 def _is_kubernetes(provider: JSON) -> bool:
@@ -95,7 +91,7 @@ def _is_kubernetes(provider: JSON) -> bool:
 def _validates_signatures(provider: JSON) -> bool:
     """Whether verifyClientAssertion gets to the validator: an OpenID Connect provider must validate signatures
     (else it throws "Signature validation not enabled for issuer"); a Kubernetes one always checks them."""
-    return _is_kubernetes(provider) or _on(_config(provider), "validateSignature")
+    return _is_kubernetes(provider) or authorization_grant.config_on(_config(provider), "validateSignature")
 
 
 def provider_of(req: OAuthRequest, issuer: str) -> JSON | None:
@@ -217,7 +213,8 @@ async def _verify(tx: Tx, req: OAuthRequest, token: Assertion, found: Found, rec
     lifespan = client_assertion.active_lifespan(token, now, _skew(config), _max_exp(found.provider))
     if isinstance(lifespan, OAuthError):
         return lifespan
-    if _is_kubernetes(found.provider) or _on(config, REUSE):  # a service-account token is used many times
+    # a Kubernetes service-account token is used many times
+    if _is_kubernetes(found.provider) or authorization_grant.config_on(config, REUSE):
         return found.client
     return await client_assertion.spend_jti(tx, JTI_PREFIX, token, lifespan, now, record) or found.client
 
