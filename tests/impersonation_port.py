@@ -18,8 +18,9 @@ from wire_env import Env
 MANAGEMENT = "realm-management"
 
 
-def user(username: str, *roles: str) -> dict[str, Any]:
-    """A user of ImpersonationTestRealmConfig: password ``password`` and these realm-management roles."""
+def user(username: str, *roles: str, **extra: Any) -> dict[str, Any]:
+    """A user of ImpersonationTestRealmConfig: password ``password`` and these realm-management roles (and any
+    ``extra`` representation fields)."""
     return {
         "username": username,
         "enabled": True,
@@ -29,6 +30,7 @@ def user(username: str, *roles: str) -> dict[str, Any]:
         "lastName": username.title(),
         "credentials": [{"type": "password", "value": "password", "temporary": False}],
         "clientRoles": {MANAGEMENT: list(roles)} if roles else {},
+        **extra,
     }
 
 
@@ -82,6 +84,23 @@ async def impersonate(env: Env, headers: dict[str, str]) -> httpx.Response:
     assert "redirect" in response.text
     assert identity_cookies(response) != []
     return response
+
+
+async def impersonate_test_user(env: Env) -> str:
+    """``impersonator`` (through ``myclient``) impersonates ``test-user``; the browser (env.http) holds the
+    impersonated session's cookies. Returns the impersonator's id."""
+    headers = await admin_client(env, "impersonator", "test")
+    response = await env.http.post(url(await user_id(env, "test-user")), headers=headers)
+    assert response.status_code == 200, response.text
+    return await user_id(env, "impersonator")
+
+
+async def introspect(env: Env, token: str) -> dict[str, Any]:
+    """Realm ``test``'s introspection by ``resource-server`` (secret ``secret``): the active answer's body."""
+    form = {"token": token, "client_id": "resource-server", "client_secret": "secret"}
+    response = await env.http.post(token_url("test", "token/introspect"), data=form)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
 
 
 async def successful_impersonation(env: Env, admin: str, admin_realm: str) -> httpx.Response:
