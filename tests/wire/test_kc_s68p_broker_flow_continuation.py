@@ -24,6 +24,7 @@ from broker_continuation import (
     give_code,
     idp_and_otp,
     idp_only,
+    otp_set_up_then_asked,
     post_broker_otp,
     sessions_of,
     set_up_totp,
@@ -46,14 +47,7 @@ async def test_broker_login_with_otp_continuation(env: Env) -> None:
     async with served(env) as broker:
         await broker.add_provider()
         await idp_and_otp(env)
-        async with browser(broker) as http:
-            secret = await totp_set_up_through_provider(env, http)
-        assert len(await sessions_of(env, "alice")) == 1
-        env.clock.advance(30)  # setOtpTimeOffset(DEFAULT_INTERVAL_SECONDS)
-        async with browser(broker) as http:
-            page = await through_provider(http)
-            at_client(await give_code(env, page, http, secret))
-        assert len(await brokered_logins(env)) == 2
+        await otp_set_up_then_asked(env, broker)
 
 
 async def test_a_wrong_code_after_the_provider_gets_no_code(env: Env) -> None:

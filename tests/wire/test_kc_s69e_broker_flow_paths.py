@@ -29,12 +29,12 @@ from broker_continuation import (
     give_code,
     idp_and_otp,
     idp_otp_and_forms,
-    sessions_of,
+    otp_set_up_then_asked,
+    password_form,
     set_up_totp,
     through_provider,
 )
 from broker_support import ALIAS, browser, button, provider_login, query, served, start_login
-from browser_flow import form_action, form_fields
 from flow_builder import AUTH, admin, events
 from wire_env import Env
 
@@ -45,8 +45,7 @@ async def password_login(http: httpx.AsyncClient, username: str = "user1") -> ht
     """The password path: ``kc_idp_hint`` sent empty (the redirector attempted), the login form posted."""
     page = await start_login(http, kc_idp_hint="")
     assert page.status_code == 200 and 'name="password"' in page.text, page.text
-    fields = {**form_fields(page.text), "username": username, "password": "password"}
-    return await http.post(form_action(page.text), data=fields)
+    return await password_form(http, page, username)
 
 
 async def test_broker_login_with_idp_otp_subflow_and_browser_forms(env: Env) -> None:
@@ -54,14 +53,7 @@ async def test_broker_login_with_idp_otp_subflow_and_browser_forms(env: Env) -> 
     async with served(env) as broker:
         await broker.add_provider()
         await idp_otp_and_forms(env)
-        async with browser(broker) as http:
-            secret, done = await set_up_totp(env, await through_provider(http), http)
-            at_client(done)
-        assert len(await sessions_of(env, "alice")) == 1
-        env.clock.advance(30)  # setOtpTimeOffset(DEFAULT_INTERVAL_SECONDS)
-        async with browser(broker) as http:
-            at_client(await give_code(env, await through_provider(http), http, secret))
-        assert len(await brokered_logins(env)) == 2
+        await otp_set_up_then_asked(env, broker)
 
 
 async def test_the_password_form_beside_the_provider_signs_in_with_the_password(env: Env) -> None:
@@ -104,14 +96,7 @@ async def test_broker_login_in_conditional_subflow(env: Env) -> None:
     async with served(env) as broker:
         await broker.add_provider()
         await conditional_idp_and_otp(env)
-        async with browser(broker) as http:
-            secret, done = await set_up_totp(env, await through_provider(http), http)
-            at_client(done)
-        assert len(await sessions_of(env, "alice")) == 1
-        env.clock.advance(30)
-        async with browser(broker) as http:
-            at_client(await give_code(env, await through_provider(http), http, secret))
-        assert len(await brokered_logins(env)) == 2
+        await otp_set_up_then_asked(env, broker)
 
 
 async def test_a_conditional_redirector_sending_nowhere_ends_with_no_user(env: Env) -> None:
@@ -179,8 +164,7 @@ async def test_a_cancel_at_the_provider_falls_back_to_the_password_form(env: Env
         async with browser(broker) as http:
             page = await cancel_at_provider(http)
             assert page.status_code == 200 and 'name="password"' in page.text, page.text
-            fields = {**form_fields(page.text), "username": "user1", "password": "password"}
-            at_client(await http.post(form_action(page.text), data=fields))
+            at_client(await password_form(http, page))
 
 
 async def test_a_cancel_at_the_provider_of_a_flow_without_a_form_ends_on_its_error(env: Env) -> None:
