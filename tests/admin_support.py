@@ -152,3 +152,13 @@ async def visible_and_hidden_sessions(env: Env) -> tuple[str, str, str]:
             granted = await password_grant(env.http, "test", client, username="session-owner", scope=scope)
             assert granted.status_code == 200, granted.text
     return visible.id, hidden.id, owner.id
+
+
+async def app_sessions_of_alice(env: Env) -> None:
+    """Realm ``test`` with client ``app`` and user ``alice``, who holds one online and one offline session of it."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "alice")
+    for scope in (None, "offline_access"):
+        grant = await password_grant(env.http, "test", "app", "alice", scope=scope)
+        assert grant.status_code == 200, grant.text

@@ -51,6 +51,43 @@ REALM = {
 }
 
 
+ACTOR_EVENTS = ["LOGIN", "IMPERSONATE", "CODE_TO_TOKEN", "REFRESH_TOKEN", "INTROSPECT_TOKEN"]
+RESOURCE_AUDIENCE = {
+    "name": "resource-server audience",
+    "protocol": "openid-connect",
+    "protocolMapper": "oidc-audience-mapper",
+    "config": {"included.client.audience": "resource-server", "access.token.claim": "true"},
+}
+
+
+def actor_realm(
+    test_app_mappers: list[dict[str, Any]], users: list[dict[str, Any]], *more_clients: dict[str, Any]
+) -> dict[str, Any]:
+    """The realm of the impersonation ``act`` tests (26.8): ``myclient`` (public, direct grants) for the
+    administrator, ``test-app`` (secret ``secret``, direct grants) with ``test_app_mappers``, ``more_clients``,
+    then ``resource-server`` (secret ``secret``) that introspects; the ACTOR_EVENTS saved."""
+    test_app = {
+        "clientId": "test-app",
+        "secret": "secret",
+        "redirectUris": [REDIRECT],
+        "directAccessGrantsEnabled": True,
+        "protocolMappers": test_app_mappers,
+    }
+    return {
+        "realm": "test",
+        "enabled": True,
+        "eventsEnabled": True,
+        "enabledEventTypes": ACTOR_EVENTS,
+        "clients": [
+            {"clientId": "myclient", "publicClient": True, "directAccessGrantsEnabled": True},
+            test_app,
+            *more_clients,
+            {"clientId": "resource-server", "secret": "secret", "standardFlowEnabled": False},
+        ],
+        "users": users,
+    }
+
+
 @pytest.fixture
 async def kc(env: Env) -> Env:
     await import_realm(env, REALM)

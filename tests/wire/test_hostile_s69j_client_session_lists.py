@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from admin_support import client_uuid, make_admin
+from admin_support import app_sessions_of_alice, client_uuid, make_admin
 from support import claims, password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
@@ -20,12 +20,7 @@ BASE = "/admin/realms/test/clients"
 
 @pytest.fixture
 async def sessions_env(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    await seed_user(env.db, env.clock, "test", "alice")
-    for scope in (None, "offline_access"):
-        grant = await password_grant(env.http, "test", "app", "alice", scope=scope)
-        assert grant.status_code == 200, grant.text
+    await app_sessions_of_alice(env)
     return env
 
 

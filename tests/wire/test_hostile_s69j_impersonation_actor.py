@@ -21,15 +21,14 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_flow import REDIRECT, code_from, exchange, start, submit
-from impersonation_port import impersonate_test_user, introspect, user
+from browser_flow import code_from, exchange, start, submit
+from impersonation_port import RESOURCE_AUDIENCE, actor_realm, impersonate_test_user, introspect, user
 from keycloak_port import import_realm, poll, user_id
 from support import claims, password_grant, refresh, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-EVENTS = ["LOGIN", "IMPERSONATE", "CODE_TO_TOKEN", "REFRESH_TOKEN", "INTROSPECT_TOKEN"]
 NOTE_NAMES = ("IMPERSONATOR_ID", "IMPERSONATOR_USERNAME", "impersonator", "impersonator_id", "act")
 
 
@@ -51,34 +50,13 @@ ATTRIBUTE_ACT = {
     },
 }
 
-AUDIENCE = {
-    "name": "resource-server audience",
-    "protocol": "openid-connect",
-    "protocolMapper": "oidc-audience-mapper",
-    "config": {"included.client.audience": "resource-server", "access.token.claim": "true"},
-}
-
-REALM = {
-    "realm": "test",
-    "enabled": True,
-    "eventsEnabled": True,
-    "enabledEventTypes": EVENTS,
-    "clients": [
-        {"clientId": "myclient", "publicClient": True, "directAccessGrantsEnabled": True},
-        {
-            "clientId": "test-app",
-            "secret": "secret",
-            "redirectUris": [REDIRECT],
-            "directAccessGrantsEnabled": True,
-            "protocolMappers": [ATTRIBUTE_ACT, AUDIENCE],
-        },
-        {"clientId": "resource-server", "secret": "secret", "standardFlowEnabled": False},
-    ],
-    "users": [
+REALM = actor_realm(
+    [ATTRIBUTE_ACT, RESOURCE_AUDIENCE],
+    [
         _user("impersonator", "impersonation", "view-users"),
         _user("test-user", attributes={"act": ["forged-admin"]}),
     ],
-}
+)
 
 
 @pytest.fixture

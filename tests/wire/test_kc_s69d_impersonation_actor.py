@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, start
-from impersonation_port import impersonate_test_user, introspect, user
+from impersonation_port import RESOURCE_AUDIENCE, actor_realm, impersonate_test_user, introspect, user
 from keycloak_port import import_realm, poll, user_id
 from support import claims, password_grant, refresh
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-EVENTS = ["LOGIN", "IMPERSONATE", "CODE_TO_TOKEN", "REFRESH_TOKEN", "INTROSPECT_TOKEN"]
 
 
 def _hardcoded_act() -> dict[str, Any]:
@@ -43,37 +41,11 @@ def _hardcoded_act() -> dict[str, Any]:
     }
 
 
-REALM = {
-    "realm": "test",
-    "enabled": True,
-    "eventsEnabled": True,
-    "enabledEventTypes": EVENTS,
-    "clients": [
-        {"clientId": "myclient", "publicClient": True, "directAccessGrantsEnabled": True},
-        {
-            "clientId": "test-app",
-            "secret": "secret",
-            "redirectUris": [REDIRECT],
-            "directAccessGrantsEnabled": True,
-            "protocolMappers": [
-                {
-                    "name": "resource-server audience",
-                    "protocol": "openid-connect",
-                    "protocolMapper": "oidc-audience-mapper",
-                    "config": {"included.client.audience": "resource-server", "access.token.claim": "true"},
-                }
-            ],
-        },
-        {
-            "clientId": "mapped-app",
-            "secret": "secret",
-            "redirectUris": [REDIRECT],
-            "protocolMappers": [_hardcoded_act()],
-        },
-        {"clientId": "resource-server", "secret": "secret", "standardFlowEnabled": False},
-    ],
-    "users": [user("impersonator", "impersonation", "view-users"), user("test-user")],
-}
+REALM = actor_realm(
+    [RESOURCE_AUDIENCE],
+    [user("impersonator", "impersonation", "view-users"), user("test-user")],
+    {"clientId": "mapped-app", "secret": "secret", "redirectUris": [REDIRECT], "protocolMappers": [_hardcoded_act()]},
+)
 
 
 @pytest.fixture
