@@ -4,11 +4,10 @@ followed over HTTP (UserResource, LoginActionsService.executeActionToken and its
 from __future__ import annotations
 
 import html
-import re
 
 import pytest
 
-from browser_flow import form_action
+from browser_flow import form_action, page_session_code, proceed_href
 from doorkeep.users import passwords
 from mail_sink import DOWN_PORT, Sink
 from support import seed_mail_realm, update_realm, update_user
@@ -41,18 +40,6 @@ async def put(env: Env, path: str, json: object = None, **params: str) -> tuple[
     return response.status_code, response.json() if response.content else None
 
 
-def proceed_link(page: str) -> str:
-    found = re.search(r'id="kc-proceed" href="([^"]+)"', page)
-    assert found, page
-    return html.unescape(found[1])
-
-
-def form_code(page: str) -> str:
-    found = re.search(r'name="session_code" value="([^"]+)"', page)
-    assert found, page
-    return found[1]
-
-
 async def test_execute_actions_email_sends_the_link_that_updates_the_password_once(realm: Env, mail: Sink) -> None:
     assert await put(realm, "execute-actions-email", ["UPDATE_PASSWORD"], client_id="app", redirect_uri=CB) == (
         204,
@@ -68,16 +55,20 @@ async def test_execute_actions_email_sends_the_link_that_updates_the_password_on
 
     confirm = await realm.http.get(link)  # a scanner's fetch changes nothing: it only gets this page
     assert confirm.status_code == 200 and "Perform the following action(s)" in confirm.text
-    form = await realm.http.get(proceed_link(confirm.text))
+    form = await realm.http.get(proceed_href(confirm.text))
     assert form.status_code == 200 and 'name="password-new"' in form.text
     done = await realm.http.post(
         form_action(form.text),  # the form's URL: its execution (verifyRequiredAction)
-        data={"session_code": form_code(form.text), "password-new": "n3w-Secret", "password-confirm": "n3w-Secret"},
+        data={
+            "session_code": page_session_code(form.text),
+            "password-new": "n3w-Secret",
+            "password-confirm": "n3w-Secret",
+        },
     )
     assert done.status_code == 200, done.text
     assert "Your account has been updated." in done.text and f'href="{CB}"' in done.text
 
-    again = await realm.http.get(proceed_link(confirm.text))
+    again = await realm.http.get(proceed_href(confirm.text))
     assert again.status_code == 400 and "Action expired. Please continue with login now." in again.text
     uid = await user_id(realm)
     async with realm.db.transaction() as tx:
@@ -124,7 +115,7 @@ async def test_send_verify_email_link_marks_the_address_verified(realm: Env, mai
     assert sent.subject == "Verify email" and "This link will expire within 12 hours." in sent.part("plain")
     confirm = await realm.http.get(sent.link())
     assert "Confirm validity of e-mail address user1@example.com." in confirm.text
-    done = await realm.http.get(proceed_link(confirm.text))  # an admin's link ends as UserEmailTest expects
+    done = await realm.http.get(proceed_href(confirm.text))  # an admin's link ends as UserEmailTest expects
     assert done.status_code == 200 and "Your account has been updated." in done.text and f'href="{CB}"' in done.text
     uid = await user_id(realm)
     async with realm.db.transaction() as tx:
