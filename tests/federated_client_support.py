@@ -137,6 +137,18 @@ async def assert_failure(
     assert {k: event["details"].get(k) for k in expected} == expected
 
 
+async def assert_no_client(env: Env, token: dict[str, Any], kind: str = JWT_BEARER) -> None:
+    """The signed ``token`` sent as a ``kind`` assertion authenticates no client: AbstractClientAuthTest
+    .assertFailure's client_not_found, naming no client."""
+    await assert_failure(env, await grant(env, signed(token), kind), token, client_id=None, error="client_not_found")
+
+
+async def assert_refused(env: Env, token: dict[str, Any], description: str) -> None:
+    """The signed ``token`` is refused with ``description``: AbstractClientAuthTest.assertFailure for the bound
+    client."""
+    await assert_failure(env, await grant(env, signed(token)), token, description)
+
+
 async def update_provider(env: Env, alias: str = IDP_ALIAS, **config: str | None) -> None:
     """realm.updateIdentityProvider(IDP_ALIAS, ...): a config key set, or removed with None."""
     rep = await get(env, f"/identity-provider/instances/{alias}")
