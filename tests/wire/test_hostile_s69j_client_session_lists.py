@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from admin_support import app_sessions_of_alice, client_uuid, make_admin
+import admin_support
+from admin_support import client_uuid, make_admin
 from support import claims, password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 BASE = "/admin/realms/test/clients"
-
-
-@pytest.fixture
-async def sessions_env(env: Env) -> Env:
-    await app_sessions_of_alice(env)
-    return env
+sessions_env = admin_support.sessions_env
 
 
 @pytest.mark.parametrize(

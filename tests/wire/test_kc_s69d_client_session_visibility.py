@@ -11,18 +11,14 @@ from typing import Any
 
 import pytest
 
-from admin_support import app_sessions_of_alice, client_uuid, make_admin
+import admin_support
+from admin_support import client_uuid, make_admin
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 BASE = "/admin/realms/test/clients"
-
-
-@pytest.fixture
-async def sessions_env(env: Env) -> Env:
-    await app_sessions_of_alice(env)
-    return env
+sessions_env = admin_support.sessions_env
 
 
 async def _listed(env: Env, headers: dict[str, str], kind: str, **params: str) -> Any:
