@@ -4,15 +4,17 @@ through the provider, the OTP set-up and codes after it."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 
 from broker_post_flow import POST, post_flow
-from broker_support import ALIAS, Broker, browser, provider_login, start_login, user_named
+from broker_support import ALIAS, Broker, browser, provider_login, served, start_login, user_named
 from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import ADMIN, ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, is_otp_form, is_totp_setup
 from wire_env import Env
@@ -82,6 +84,16 @@ async def totp_set_up_through_provider(env: Env, http: httpx.AsyncClient) -> str
     secret, done = await set_up_totp(env, await through_provider(http), http)
     at_client(done)
     return secret
+
+
+@contextlib.asynccontextmanager
+async def flow_served(env: Env, flow: Callable[[Env], Awaitable[None]]) -> AsyncIterator[Broker]:
+    """``served`` with the provider added and the browser flow ``flow`` binds (after the provider, as the test
+    class's realm configuration orders them)."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await flow(env)
+        yield broker
 
 
 async def otp_set_up_then_asked(env: Env, broker: Broker) -> None:
