@@ -7,22 +7,18 @@ import html
 
 import pytest
 
+import mail_sink
 from browser_flow import form_action, page_session_code, proceed_href
 from doorkeep.users import passwords
 from mail_sink import DOWN_PORT, Sink
-from support import seed_mail_realm, update_realm, update_user
+from support import update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 CB = "http://127.0.0.1:9999/cb"
 SEND_FAILED = "Error when attempting to send the email to the server. More information is available in the server log."
-
-
-@pytest.fixture
-async def realm(env: Env, mail: Sink) -> Env:
-    await seed_mail_realm(env.db, env.clock, mail.settings())
-    return env
+realm = mail_sink.mail_realm
 
 
 async def user_id(env: Env, username: str = "user1") -> str:

@@ -14,21 +14,17 @@ from typing import Any
 import httpx
 import pytest
 
+import mail_sink
 from browser_flow import form_action
 from login_test_realm import error_page_text
 from mail_sink import Sink
-from support import seed_mail_realm, update_client, update_user
+from support import update_client, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 CB = "http://127.0.0.1:9999/cb"
-
-
-@pytest.fixture
-async def realm(env: Env, mail: Sink) -> Env:
-    await seed_mail_realm(env.db, env.clock, mail.settings())
-    return env
+realm = mail_sink.mail_realm
 
 
 async def user_id(env: Env) -> str:

@@ -14,22 +14,17 @@ from typing import Any
 
 import pytest
 
+import mail_sink
 from broker_email_support import add_to_existing, click, ready
 from broker_support import browser, served
 from browser_flow import REDIRECT, form_action, page_session_code, proceed_href
 from mail_sink import Sink
-from support import seed_mail_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 CB = "http://127.0.0.1:9999/cb"
-
-
-@pytest.fixture
-async def realm(env: Env, mail: Sink) -> Env:
-    await seed_mail_realm(env.db, env.clock, mail.settings())
-    return env
+realm = mail_sink.mail_realm
 
 
 async def _user(env: Env, username: str) -> dict[str, Any]:
