@@ -96,6 +96,13 @@ async def flow_served(env: Env, flow: Callable[[Env], Awaitable[None]]) -> Async
         yield broker
 
 
+async def redirector_config_removed(env: Env) -> None:
+    """The identity provider redirector of the sub-flow (SUB) loses its config: no default provider to go to."""
+    flows = (await admin(env, "GET", f"{AUTH}/flows/{SUB}/executions", status=200)).json()
+    [redirector] = [e for e in flows if e["providerId"] == "identity-provider-redirector"]
+    await admin(env, "DELETE", f"{AUTH}/config/{redirector['authenticationConfig']}", status=204)
+
+
 async def otp_set_up_then_asked(env: Env, broker: Broker) -> None:
     """The flow's two logins through the provider: the first sets OTP up after it (alice then has one session), the
     next, 30 s on (setOtpTimeOffset(DEFAULT_INTERVAL_SECONDS)), gives its code; two brokered logins."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import pytest
 
 from broker_continuation import (
-    SUB,
     at_client,
     brokered_logins,
     give_code,
@@ -26,6 +25,7 @@ from broker_continuation import (
     idp_only,
     otp_set_up_then_asked,
     post_broker_otp,
+    redirector_config_removed,
     sessions_of,
     set_up_totp,
     through_provider,
@@ -34,7 +34,7 @@ from broker_continuation import (
 )
 from broker_support import ALIAS, browser, provider_login, served, start_login, user_named
 from browser_flow import form_action, form_fields
-from flow_builder import ADMIN, ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, is_otp_form
+from flow_builder import ADMIN, ALT, COND, REQ, add, add_flow, admin, bind, events, is_otp_form
 from support import seed_user
 from wire_env import Env
 
@@ -151,9 +151,7 @@ async def test_a_login_the_redirector_sends_nowhere_signs_nobody_in(env: Env) ->
             assert hinted.status_code == 303, hinted.text
         assert {e.error for e in await events(env, "LOGIN_ERROR")} == {"user_not_found"}
         await idp_and_otp(env, "required-redirector")
-        flows = (await admin(env, "GET", f"{AUTH}/flows/{SUB}/executions", status=200)).json()
-        [redirector] = [e for e in flows if e["providerId"] == "identity-provider-redirector"]
-        await admin(env, "DELETE", f"{AUTH}/config/{redirector['authenticationConfig']}", status=204)
+        await redirector_config_removed(env)
         async with browser(broker) as http:
             page = await start_login(http)
             assert page.status_code == 400 and 'name="password"' not in page.text, page.text

@@ -24,7 +24,6 @@ import httpx
 import pytest
 
 from broker_continuation import (
-    SUB,
     at_client,
     brokered_logins,
     conditional_idp_and_otp,
@@ -34,11 +33,12 @@ from broker_continuation import (
     idp_otp_and_forms,
     otp_set_up_then_asked,
     password_form,
+    redirector_config_removed,
     set_up_totp,
     through_provider,
 )
 from broker_support import ALIAS, browser, button, provider_login, query, start_login
-from flow_builder import AUTH, admin, events
+from flow_builder import events
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -109,9 +109,7 @@ async def test_a_required_redirector_sending_nowhere_is_unknown_user_too(env: En
     """The REQUIRED redirector of KcOidcBrokerFlowContinuationTest's "Auth Subflow", its provider gone: Keycloak's
     processResult records ATTEMPTED without throwing, REQUIRED or not, so the error is the top flow's UNKNOWN_USER."""
     async with flow_served(env, idp_and_otp) as broker:
-        flows = (await admin(env, "GET", f"{AUTH}/flows/{SUB}/executions", status=200)).json()
-        [redirector] = [e for e in flows if e["providerId"] == "identity-provider-redirector"]
-        await admin(env, "DELETE", f"{AUTH}/config/{redirector['authenticationConfig']}", status=204)
+        await redirector_config_removed(env)
         async with browser(broker) as http:
             page = await start_login(http)
             assert page.status_code == 400 and 'name="password"' not in page.text, page.text
