@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pytest
 
 from console_support import sign_in
 from doorkeep.realms.management import client_id_for as management_client_id
@@ -152,3 +153,16 @@ async def visible_and_hidden_sessions(env: Env) -> tuple[str, str, str]:
             granted = await password_grant(env.http, "test", client, username="session-owner", scope=scope)
             assert granted.status_code == 200, granted.text
     return visible.id, hidden.id, owner.id
+
+
+@pytest.fixture
+async def sessions_env(env: Env) -> Env:
+    """Realm ``test`` with client ``app`` and user ``alice``, who holds one online and one offline session of it (a
+    test module takes the fixture as ``sessions_env = admin_support.sessions_env``)."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "alice")
+    for scope in (None, "offline_access"):
+        grant = await password_grant(env.http, "test", "app", "alice", scope=scope)
+        assert grant.status_code == 200, grant.text
+    return env

@@ -4,15 +4,17 @@ through the provider, the OTP set-up and codes after it."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 
 from broker_post_flow import POST, post_flow
-from broker_support import ALIAS, provider_login, start_login, user_named
+from broker_support import ALIAS, Broker, browser, provider_login, served, start_login, user_named
 from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import ADMIN, ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, is_otp_form, is_totp_setup
 from wire_env import Env
@@ -82,6 +84,41 @@ async def totp_set_up_through_provider(env: Env, http: httpx.AsyncClient) -> str
     secret, done = await set_up_totp(env, await through_provider(http), http)
     at_client(done)
     return secret
+
+
+@contextlib.asynccontextmanager
+async def flow_served(env: Env, flow: Callable[[Env], Awaitable[None]]) -> AsyncIterator[Broker]:
+    """``served`` with the provider added and the browser flow ``flow`` binds (after the provider, as the test
+    class's realm configuration orders them)."""
+    async with served(env) as broker:
+        await broker.add_provider()
+        await flow(env)
+        yield broker
+
+
+async def redirector_config_removed(env: Env) -> None:
+    """The identity provider redirector of the sub-flow (SUB) loses its config: no default provider to go to."""
+    flows = (await admin(env, "GET", f"{AUTH}/flows/{SUB}/executions", status=200)).json()
+    [redirector] = [e for e in flows if e["providerId"] == "identity-provider-redirector"]
+    await admin(env, "DELETE", f"{AUTH}/config/{redirector['authenticationConfig']}", status=204)
+
+
+async def otp_set_up_then_asked(env: Env, broker: Broker) -> None:
+    """The flow's two logins through the provider: the first sets OTP up after it (alice then has one session), the
+    next, 30 s on (setOtpTimeOffset(DEFAULT_INTERVAL_SECONDS)), gives its code; two brokered logins."""
+    async with browser(broker) as http:
+        secret = await totp_set_up_through_provider(env, http)
+    assert len(await sessions_of(env, "alice")) == 1
+    env.clock.advance(30)
+    async with browser(broker) as http:
+        at_client(await give_code(env, await through_provider(http), http, secret))
+    assert len(await brokered_logins(env)) == 2
+
+
+async def password_form(http: httpx.AsyncClient, page: httpx.Response, username: str = "user1") -> httpx.Response:
+    """The login form of ``page`` posted with ``username`` and the password ``password``."""
+    fields = {**form_fields(page.text), "username": username, "password": "password"}
+    return await http.post(form_action(page.text), data=fields)
 
 
 def at_client(done: httpx.Response) -> None:

@@ -28,6 +28,20 @@ def form_action(page: str) -> str:
     return match.group(1).replace("&amp;", "&")
 
 
+def proceed_href(page: str) -> str:
+    """An info page's "» Click here to proceed" link (``id="kc-proceed"``)."""
+    found = re.search(r'id="kc-proceed" href="([^"]+)"', page)
+    assert found, page
+    return html.unescape(found[1])
+
+
+def page_session_code(page: str) -> str:
+    """The ``session_code`` hidden field of the page's form."""
+    found = re.search(r'name="session_code" value="([^"]+)"', page)
+    assert found, page
+    return found[1]
+
+
 def is_username_page(page: httpx.Response) -> bool:
     """The username form's page (identity first): a username input, no password input."""
     return page.status_code == 200 and 'name="username"' in page.text and 'name="password"' not in page.text

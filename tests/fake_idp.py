@@ -27,6 +27,15 @@ from served_app import serving
 KID = "fake-idp-key"
 CLIENT_ID, CLIENT_SECRET = "broker-app", "idp-client-secret-4711-aaaaaaaaaaaaaaaaaaaa"
 ATTACKER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+WRONG_SHAPE_HEADERS: tuple[dict[str, Any], ...] = (
+    {"alg": "RS256", "kid": 123},
+    {"alg": "RS256", "kid": [KID]},
+    {"alg": "RS256", "kid": KID, "crit": ["exp"]},
+    {"alg": "RS256", "kid": KID, "typ": {"a": 1}},
+    {"alg": "RS256", "kid": KID, "b64": False, "crit": ["b64"]},
+)
+"""JWS headers a JWS library may choke on once the claims are good (a numeric or list ``kid``, a ``crit`` it cannot
+honour, an object ``typ``, ``b64``)."""
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 

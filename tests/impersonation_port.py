@@ -18,8 +18,9 @@ from wire_env import Env
 MANAGEMENT = "realm-management"
 
 
-def user(username: str, *roles: str) -> dict[str, Any]:
-    """A user of ImpersonationTestRealmConfig: password ``password`` and these realm-management roles."""
+def user(username: str, *roles: str, **extra: Any) -> dict[str, Any]:
+    """A user of ImpersonationTestRealmConfig: password ``password`` and these realm-management roles (and any
+    ``extra`` representation fields)."""
     return {
         "username": username,
         "enabled": True,
@@ -29,6 +30,7 @@ def user(username: str, *roles: str) -> dict[str, Any]:
         "lastName": username.title(),
         "credentials": [{"type": "password", "value": "password", "temporary": False}],
         "clientRoles": {MANAGEMENT: list(roles)} if roles else {},
+        **extra,
     }
 
 
@@ -47,6 +49,43 @@ REALM = {
         user("test-user"),
     ],
 }
+
+
+ACTOR_EVENTS = ["LOGIN", "IMPERSONATE", "CODE_TO_TOKEN", "REFRESH_TOKEN", "INTROSPECT_TOKEN"]
+RESOURCE_AUDIENCE = {
+    "name": "resource-server audience",
+    "protocol": "openid-connect",
+    "protocolMapper": "oidc-audience-mapper",
+    "config": {"included.client.audience": "resource-server", "access.token.claim": "true"},
+}
+
+
+def actor_realm(
+    test_app_mappers: list[dict[str, Any]], users: list[dict[str, Any]], *more_clients: dict[str, Any]
+) -> dict[str, Any]:
+    """The realm of the impersonation ``act`` tests (26.8): ``myclient`` (public, direct grants) for the
+    administrator, ``test-app`` (secret ``secret``, direct grants) with ``test_app_mappers``, ``more_clients``,
+    then ``resource-server`` (secret ``secret``) that introspects; the ACTOR_EVENTS saved."""
+    test_app = {
+        "clientId": "test-app",
+        "secret": "secret",
+        "redirectUris": [REDIRECT],
+        "directAccessGrantsEnabled": True,
+        "protocolMappers": test_app_mappers,
+    }
+    return {
+        "realm": "test",
+        "enabled": True,
+        "eventsEnabled": True,
+        "enabledEventTypes": ACTOR_EVENTS,
+        "clients": [
+            {"clientId": "myclient", "publicClient": True, "directAccessGrantsEnabled": True},
+            test_app,
+            *more_clients,
+            {"clientId": "resource-server", "secret": "secret", "standardFlowEnabled": False},
+        ],
+        "users": users,
+    }
 
 
 @pytest.fixture
@@ -82,6 +121,23 @@ async def impersonate(env: Env, headers: dict[str, str]) -> httpx.Response:
     assert "redirect" in response.text
     assert identity_cookies(response) != []
     return response
+
+
+async def impersonate_test_user(env: Env) -> str:
+    """``impersonator`` (through ``myclient``) impersonates ``test-user``; the browser (env.http) holds the
+    impersonated session's cookies. Returns the impersonator's id."""
+    headers = await admin_client(env, "impersonator", "test")
+    response = await env.http.post(url(await user_id(env, "test-user")), headers=headers)
+    assert response.status_code == 200, response.text
+    return await user_id(env, "impersonator")
+
+
+async def introspect(env: Env, token: str) -> dict[str, Any]:
+    """Realm ``test``'s introspection by ``resource-server`` (secret ``secret``): the active answer's body."""
+    form = {"token": token, "client_id": "resource-server", "client_secret": "secret"}
+    response = await env.http.post(token_url("test", "token/introspect"), data=form)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
 
 
 async def successful_impersonation(env: Env, admin: str, admin_realm: str) -> httpx.Response:

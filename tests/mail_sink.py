@@ -12,11 +12,15 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import ports
+from support import seed_mail_realm
+
+if TYPE_CHECKING:
+    from wire_env import Env
 
 
 def free_port() -> int:
@@ -141,3 +145,11 @@ def mail() -> Iterator[Sink]:
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+async def mail_realm(env: Env, mail: Sink) -> Env:
+    """Realm ``test`` mailing through the sink, with client ``app`` and user ``user1`` (support.seed_mail_realm); a
+    test module takes it as its realm: ``realm = mail_sink.mail_realm``."""
+    await seed_mail_realm(env.db, env.clock, mail.settings())
+    return env

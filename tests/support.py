@@ -29,6 +29,15 @@ async def seed_test_realm(db: Database, clock: FakeClock) -> None:
     await seed_user(db, clock, "test", "user1")
 
 
+async def seed_mail_realm(db: Database, clock: FakeClock, smtp: dict[str, str], **user: Any) -> None:
+    """Realm ``test`` (events saved) sending its mail through ``smtp``, client ``app`` (redirect URIs
+    ``http://127.0.0.1:9999/*``) and user ``user1`` (``user``: more of its fields)."""
+    await seed_realm(db, clock, events_enabled=True)
+    await update_realm(db, "test", smtp_server=smtp)
+    await seed_client(db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(db, clock, "test", "user1", **user)
+
+
 async def update_realm(db: Database, name: str, **changes: Any) -> Realm:
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name(name)

@@ -161,6 +161,13 @@ def demo_admin(server: DoorkeepProcess) -> Iterator[DemoAdmin]:
         admin.close()
 
 
+@pytest.fixture
+def admin(demo: DemoBrowser) -> Iterator[DemoAdmin]:
+    """The demo server's admin API, for a test (a test module takes it as ``admin = signing_in_support.admin``)."""
+    with demo_admin(demo.server) as opened:
+        yield opened
+
+
 def signed_in(page: Page) -> None:
     expect(page.get_by_role("heading", name="Signing in", level=1)).to_be_visible(timeout=15000)
 

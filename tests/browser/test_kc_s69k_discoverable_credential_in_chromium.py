@@ -10,22 +10,15 @@ asks for one ("required", over a deprecated "No") and a server-side one when it 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import signing_in_support
 from playwright.sync_api import Page, expect
-from signing_in_support import DemoAdmin, DemoBrowser, credentials, demo_admin, virtual_authenticator
+from signing_in_support import DemoAdmin, DemoBrowser, credentials, virtual_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 demo = signing_in_support.demo
-
-
-@pytest.fixture
-def admin(demo: DemoBrowser) -> Iterator[DemoAdmin]:
-    with demo_admin(demo.server) as opened:
-        yield opened
+admin = signing_in_support.admin
 
 
 def username_page(page: Page) -> None:

@@ -12,7 +12,6 @@ loads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,7 +22,6 @@ from signing_in_support import (
     DemoAdmin,
     DemoBrowser,
     credentials,
-    demo_admin,
     password_form,
     register_passkey,
     signed_in,
@@ -34,12 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 
 demo = signing_in_support.demo
-
-
-@pytest.fixture
-def admin(demo: DemoBrowser) -> Iterator[DemoAdmin]:
-    with demo_admin(demo.server) as opened:
-        yield opened
+admin = signing_in_support.admin
 
 
 class Passkey:

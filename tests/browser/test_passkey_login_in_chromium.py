@@ -12,8 +12,6 @@ As in test_webauthn_in_chromium.py, the origin is ``http://localhost:<port>``, t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import signing_in_support
 from playwright.sync_api import Page, expect
@@ -21,7 +19,6 @@ from signing_in_support import (
     DemoAdmin,
     DemoBrowser,
     credentials,
-    demo_admin,
     sign_out,
     virtual_authenticator,
 )
@@ -35,12 +32,7 @@ PASSWORDLESS_POLICY = {
 
 
 demo = signing_in_support.demo
-
-
-@pytest.fixture
-def admin(demo: DemoBrowser) -> Iterator[DemoAdmin]:
-    with demo_admin(demo.server) as opened:
-        yield opened
+admin = signing_in_support.admin
 
 
 def username_page(page: Page) -> None:

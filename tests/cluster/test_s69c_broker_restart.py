@@ -16,34 +16,20 @@ import base64
 import hashlib
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
-from broker_support import button, query
 from browser_flow import REDIRECT, form_action, form_fields
 from fake_idp import FakeIdp
-from otp_port import APP, SECRET, realm_rep
-from worker_pair import ENGINES, Browser, Pair, fake_provider, new_realm, pair_fixture, path
+from otp_port import realm_rep
+from worker_broker import ALIAS, app_tokens, provider_answer, to_provider
+from worker_pair import Browser, Pair, new_realm, path
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
-ALIAS = "kc"
 FIRST_LOGIN = quote("first broker login", safe="")
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    yield from pair_fixture(request, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def idp() -> Iterator[FakeIdp]:
-    with fake_provider() as provider:
-        yield provider
 
 
 def _brokering_realm(pair: Pair, idp: FakeIdp, review: str = "missing") -> str:
@@ -61,39 +47,6 @@ def _brokering_realm(pair: Pair, idp: FakeIdp, review: str = "missing") -> str:
     pair.admin(0, "PUT", config_url, config, 204)
     idp.id_token = lambda nonce: idp.signed(idp.claims(int(time.time()), nonce=nonce))
     return realm
-
-
-def _to_provider(browser: Browser, node: int, realm: str, idp: FakeIdp) -> dict[str, str]:
-    """The app's login page through ``node``, its provider button: the query of the redirect to the provider."""
-    auth = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
-    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", auth)
-    assert page.status_code == 200, page.text[:500]
-    sent = browser.get(node, button(page, ALIAS))
-    assert sent.status_code == 302 and sent.headers["location"].startswith(idp.base + "/auth?"), sent.text[:500]
-    params = query(sent.headers["location"])
-    idp.nonce = params["nonce"]
-    return params
-
-
-def _answer(browser: Browser, node: int, realm: str, state: str) -> httpx.Response:
-    """The provider's answer at the broker endpoint through ``node``, the redirects within the server followed."""
-    answer = browser.get(node, f"/realms/{realm}/broker/{ALIAS}/endpoint", {"code": "code-4711", "state": state})
-    return browser.follow(node, answer, REDIRECT)
-
-
-def _tokens(pair: Pair, node: int, realm: str, done: httpx.Response) -> dict[str, Any]:
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT + "?"), done.text[:800]
-    form = {
-        "grant_type": "authorization_code",
-        "code": query(done.headers["location"])["code"],
-        "client_id": APP,
-        "client_secret": SECRET,
-        "redirect_uri": REDIRECT,
-    }
-    answer = pair.form(node, f"/realms/{realm}/protocol/openid-connect/token", form)
-    assert answer.status_code == 200, answer.text
-    tokens: dict[str, Any] = answer.json()
-    return tokens
 
 
 def _claims(token: str) -> dict[str, Any]:
@@ -117,10 +70,10 @@ def test_the_providers_answer_after_a_restart_completes_the_login_on_the_other_p
 ) -> None:
     realm = _brokering_realm(pair, idp)
     browser = Browser(pair)
-    sent = _to_provider(browser, 0, realm, idp)
+    sent = to_provider(browser, 0, realm, idp)
     pair.restart()
-    done = _answer(browser, 1, realm, sent["state"])
-    tokens = _tokens(pair, 0, realm, done)
+    done = provider_answer(browser, 1, realm, sent["state"])
+    tokens = app_tokens(pair, 0, realm, done)
     assert _claims(tokens["access_token"])["preferred_username"] == "mallory"
     verifier = idp.token_requests[-1]["code_verifier"]
     assert _challenge(verifier) == sent["code_challenge"] and sent["code_challenge_method"] == "S256"
@@ -130,13 +83,13 @@ def test_the_providers_answer_after_a_restart_completes_the_login_on_the_other_p
 def test_the_review_profile_page_shown_before_a_restart_is_answered_after_it(pair: Pair, idp: FakeIdp) -> None:
     realm = _brokering_realm(pair, idp, review="on")
     browser = Browser(pair)
-    sent = _to_provider(browser, 0, realm, idp)
-    review = _answer(browser, 0, realm, sent["state"])
+    sent = to_provider(browser, 0, realm, idp)
+    review = provider_answer(browser, 0, realm, sent["state"])
     assert review.status_code == 200 and 'id="kc-idp-review-profile-form"' in review.text, review.text[:800]
     pair.restart(crash=True)
     fields = {**form_fields(review.text), "username": "mallory", "email": "mallory@idp.example"}
     posted = browser.post(1, form_action(review.text), {**fields, "firstName": "Mal", "lastName": "Lory"})
-    tokens = _tokens(pair, 1, realm, browser.follow(1, posted, REDIRECT))
+    tokens = app_tokens(pair, 1, realm, browser.follow(1, posted, REDIRECT))
     assert _claims(tokens["access_token"])["preferred_username"] == "mallory"
     assert _linked(pair, realm) == [(ALIAS, "mallory-sub")]
 
@@ -146,11 +99,11 @@ def test_a_second_login_through_the_provider_after_a_restart_finds_the_linked_us
     broker login."""
     realm = _brokering_realm(pair, idp)
     first = Browser(pair)
-    _tokens(pair, 0, realm, _answer(first, 0, realm, _to_provider(first, 0, realm, idp)["state"]))
+    app_tokens(pair, 0, realm, provider_answer(first, 0, realm, to_provider(first, 0, realm, idp)["state"]))
     pair.restart()
     second = Browser(pair)
-    sent = _to_provider(second, 1, realm, idp)
+    sent = to_provider(second, 1, realm, idp)
     answer = second.get(1, f"/realms/{realm}/broker/{ALIAS}/endpoint", {"code": "code-4712", "state": sent["state"]})
-    tokens = _tokens(pair, 1, realm, answer)  # straight to the app: no first broker login redirect
+    tokens = app_tokens(pair, 1, realm, answer)  # straight to the app: no first broker login redirect
     assert _claims(tokens["access_token"])["preferred_username"] == "mallory"
     assert _linked(pair, realm) == [(ALIAS, "mallory-sub")]

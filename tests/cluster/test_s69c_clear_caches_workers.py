@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -26,22 +25,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from fake_idp import FakeIdp
 from otp_port import realm_rep
-from worker_pair import ENGINES, Pair, fake_provider, new_realm, pair_fixture, path
+from worker_pair import Pair, new_realm, path
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
 CLIENT = "jwt-app"
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    yield from pair_fixture(request, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def jwks_host() -> Iterator[FakeIdp]:
-    with fake_provider() as provider:
-        yield provider
 
 
 def _jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
@@ -63,20 +51,20 @@ def _grant(pair: Pair, node: int, realm: str, key: rsa.RSAPrivateKey, kid: str) 
 
 
 def test_clear_keys_cache_through_one_process_makes_the_other_fetch_a_clients_keys_again(
-    pair: Pair, jwks_host: FakeIdp
+    pair: Pair, idp: FakeIdp
 ) -> None:
     old, new = (rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2))
-    jwks_host.keys = [_jwk(old, "old")]
+    idp.keys = [_jwk(old, "old")]
     client = {
         "clientId": CLIENT,
         "clientAuthenticatorType": "client-jwt",
         "serviceAccountsEnabled": True,
         "standardFlowEnabled": False,
-        "attributes": {"use.jwks.url": "true", "jwks.url": f"{jwks_host.base}/certs"},
+        "attributes": {"use.jwks.url": "true", "jwks.url": f"{idp.base}/certs"},
     }
     realm = new_realm(pair, realm_rep(clients=[client]))
     assert _grant(pair, 1, realm, old, "old").status_code == 200
-    jwks_host.keys = [_jwk(new, "new")]  # the old key dropped from the client's set
+    idp.keys = [_jwk(new, "new")]  # the old key dropped from the client's set
     assert _grant(pair, 1, realm, old, "old").status_code == 200  # what node 1 fetched stands
     pair.admin(0, "POST", path(realm, "clear-keys-cache"), status=204)
     refused = _grant(pair, 1, realm, old, "old")

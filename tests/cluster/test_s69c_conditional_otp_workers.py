@@ -10,7 +10,6 @@ one file) and PostgreSQL (two workers of one server).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,7 +17,7 @@ import pytest
 
 from browser_flow import REDIRECT, form_action
 from otp_port import APP, USER, is_config_totp_page, is_login_totp_page, otp_credential, realm_rep, user_rep
-from worker_pair import ENGINES, Browser, Pair, new_realm, pair_fixture, path
+from worker_pair import Browser, Pair, new_realm, path
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
@@ -27,11 +26,6 @@ FORM = "auth-conditional-otp-form"
 WITHOUT_OTP = "no-otp-user@localhost"
 ROLE = "otp_role"
 NAMES = {"firstName": "Test", "lastName": "User", "emailVerified": True}  # no Verify Profile in the way
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    yield from pair_fixture(request, tmp_path_factory)
 
 
 def _realm(pair: Pair) -> str:

@@ -12,22 +12,16 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from otp_port import APP, SECRET, USER, realm_rep, user_rep
-from worker_pair import ENGINES, Pair, new_realm, pair_fixture, path
+from worker_pair import Pair, new_realm, path
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
 NAMES = {"firstName": "Test", "lastName": "User", "emailVerified": True}
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    yield from pair_fixture(request, tmp_path_factory)
 
 
 def _published(pair: Pair, node: int, realm: str) -> set[str]:

@@ -9,22 +9,16 @@ before, so warm), after each admin way of ending it through node 0: RealmAdminRe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from worker_pair import ENGINES, Pair, pair_fixture, path
+from worker_pair import Pair, path
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
 REALM, CLIENT, SECRET = "interop", "interop-app", "interop-app-secret"  # interop.server.SeedRealm's
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    yield from pair_fixture(request, tmp_path_factory)
 
 
 def _token(pair: Pair, node: int, **form: str) -> httpx.Response:

@@ -18,38 +18,26 @@ old setting first):
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from broker_support import button, query
+from broker_support import query
 from browser_flow import REDIRECT, form_action, form_fields
 from fake_idp import FakeIdp
 from otp_port import APP, SECRET, USER, realm_rep, user_rep
-from worker_pair import ENGINES, Browser, Pair, fake_provider, new_realm, pair_fixture, path
+from worker_broker import ALIAS, app_tokens, provider_answer, to_provider
+from worker_pair import Browser, Pair, new_realm, path
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
-ALIAS = "kc"
 NAMES = {"firstName": "Test", "lastName": "User", "emailVerified": True}
 MANAGE_REALM = "manage-realm"
 LIMITER = "user-session-limits"
 DIRECT = "direct grant session limits"
 TOO_MANY = "This account has too many sessions"
 EMAIL_MATCH = "kc.org.broker.redirect.mode.email-matches"
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    yield from pair_fixture(request, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def idp() -> Iterator[FakeIdp]:
-    with fake_provider() as provider:
-        yield provider
 
 
 def _claims_for(idp: FakeIdp, name: str) -> None:
@@ -63,27 +51,9 @@ def _brokered(pair: Pair, node: int, realm: str, idp: FakeIdp, name: str) -> tup
     and the app's token response."""
     _claims_for(idp, name)
     browser = Browser(pair)
-    auth = {"client_id": APP, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
-    page = browser.get(node, f"/realms/{realm}/protocol/openid-connect/auth", auth)
-    sent = browser.get(node, button(page, ALIAS))
-    assert sent.status_code == 302 and sent.headers["location"].startswith(idp.base + "/auth?"), sent.text[:500]
-    params = query(sent.headers["location"])
-    idp.nonce = params["nonce"]
-    answer = browser.get(
-        node, f"/realms/{realm}/broker/{ALIAS}/endpoint", {"code": f"code-{name}", "state": params["state"]}
-    )
-    done = browser.follow(node, answer, REDIRECT)
-    assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT + "?"), done.text[:800]
-    form = {
-        "grant_type": "authorization_code",
-        "code": query(done.headers["location"])["code"],
-        "client_id": APP,
-        "client_secret": SECRET,
-        "redirect_uri": REDIRECT,
-    }
-    tokens = pair.form(node, f"/realms/{realm}/protocol/openid-connect/token", form)
-    assert tokens.status_code == 200, tokens.text
-    return browser, dict(tokens.json())
+    params = to_provider(browser, node, realm, idp)
+    done = provider_answer(browser, node, realm, params["state"], f"code-{name}")
+    return browser, app_tokens(pair, node, realm, done)
 
 
 def _provider_realm(pair: Pair, idp: FakeIdp, rep: dict[str, Any] | None = None, **config: str) -> str:

@@ -4,29 +4,21 @@ followed over HTTP (UserResource, LoginActionsService.executeActionToken and its
 from __future__ import annotations
 
 import html
-import re
 
 import pytest
 
-from browser_flow import form_action
+import mail_sink
+from browser_flow import form_action, page_session_code, proceed_href
 from doorkeep.users import passwords
 from mail_sink import DOWN_PORT, Sink
-from support import seed_client, seed_realm, seed_user, update_realm, update_user
+from support import update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 CB = "http://127.0.0.1:9999/cb"
 SEND_FAILED = "Error when attempting to send the email to the server. More information is available in the server log."
-
-
-@pytest.fixture
-async def realm(env: Env, mail: Sink) -> Env:
-    await seed_realm(env.db, env.clock, events_enabled=True)
-    await update_realm(env.db, "test", smtp_server=mail.settings())
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
-    return env
+realm = mail_sink.mail_realm
 
 
 async def user_id(env: Env, username: str = "user1") -> str:
@@ -44,18 +36,6 @@ async def put(env: Env, path: str, json: object = None, **params: str) -> tuple[
     return response.status_code, response.json() if response.content else None
 
 
-def proceed_link(page: str) -> str:
-    found = re.search(r'id="kc-proceed" href="([^"]+)"', page)
-    assert found, page
-    return html.unescape(found[1])
-
-
-def form_code(page: str) -> str:
-    found = re.search(r'name="session_code" value="([^"]+)"', page)
-    assert found, page
-    return found[1]
-
-
 async def test_execute_actions_email_sends_the_link_that_updates_the_password_once(realm: Env, mail: Sink) -> None:
     assert await put(realm, "execute-actions-email", ["UPDATE_PASSWORD"], client_id="app", redirect_uri=CB) == (
         204,
@@ -71,16 +51,20 @@ async def test_execute_actions_email_sends_the_link_that_updates_the_password_on
 
     confirm = await realm.http.get(link)  # a scanner's fetch changes nothing: it only gets this page
     assert confirm.status_code == 200 and "Perform the following action(s)" in confirm.text
-    form = await realm.http.get(proceed_link(confirm.text))
+    form = await realm.http.get(proceed_href(confirm.text))
     assert form.status_code == 200 and 'name="password-new"' in form.text
     done = await realm.http.post(
         form_action(form.text),  # the form's URL: its execution (verifyRequiredAction)
-        data={"session_code": form_code(form.text), "password-new": "n3w-Secret", "password-confirm": "n3w-Secret"},
+        data={
+            "session_code": page_session_code(form.text),
+            "password-new": "n3w-Secret",
+            "password-confirm": "n3w-Secret",
+        },
     )
     assert done.status_code == 200, done.text
     assert "Your account has been updated." in done.text and f'href="{CB}"' in done.text
 
-    again = await realm.http.get(proceed_link(confirm.text))
+    again = await realm.http.get(proceed_href(confirm.text))
     assert again.status_code == 400 and "Action expired. Please continue with login now." in again.text
     uid = await user_id(realm)
     async with realm.db.transaction() as tx:
@@ -127,7 +111,7 @@ async def test_send_verify_email_link_marks_the_address_verified(realm: Env, mai
     assert sent.subject == "Verify email" and "This link will expire within 12 hours." in sent.part("plain")
     confirm = await realm.http.get(sent.link())
     assert "Confirm validity of e-mail address user1@example.com." in confirm.text
-    done = await realm.http.get(proceed_link(confirm.text))  # an admin's link ends as UserEmailTest expects
+    done = await realm.http.get(proceed_href(confirm.text))  # an admin's link ends as UserEmailTest expects
     assert done.status_code == 200 and "Your account has been updated." in done.text and f'href="{CB}"' in done.text
     uid = await user_id(realm)
     async with realm.db.transaction() as tx:

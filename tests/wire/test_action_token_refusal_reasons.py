@@ -14,24 +14,17 @@ from typing import Any
 import httpx
 import pytest
 
+import mail_sink
 from browser_flow import form_action
 from login_test_realm import error_page_text
 from mail_sink import Sink
-from support import seed_client, seed_realm, seed_user, update_client, update_realm, update_user
+from support import update_client, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 CB = "http://127.0.0.1:9999/cb"
-
-
-@pytest.fixture
-async def realm(env: Env, mail: Sink) -> Env:
-    await seed_realm(env.db, env.clock, events_enabled=True)
-    await update_realm(env.db, "test", smtp_server=mail.settings())
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
-    return env
+realm = mail_sink.mail_realm
 
 
 async def user_id(env: Env) -> str:

@@ -18,7 +18,7 @@ import anyio
 import httpx
 import pytest
 
-from fake_idp import ATTACKER_KEY, KID, hs256, public_pem, unsigned
+from fake_idp import ATTACKER_KEY, KID, WRONG_SHAPE_HEADERS, hs256, public_pem, unsigned
 from jwt_grant_setup import ALIAS, Grant, grant_realm
 from wire_env import Env
 
@@ -236,13 +236,7 @@ async def test_a_header_of_the_wrong_shape_is_a_refusal_not_an_error(ag: Grant) 
     """Headers a JWS library may choke on once the claims are good (a numeric or list ``kid``, a ``crit`` it cannot
     honour, an object ``typ``): the signature check fails (authorization_grant.signature_valid), never a 5xx."""
     claims = _part(ag.claims())
-    for header in (
-        {"alg": "RS256", "kid": 123},
-        {"alg": "RS256", "kid": [KID]},
-        {"alg": "RS256", "kid": KID, "crit": ["exp"]},
-        {"alg": "RS256", "kid": KID, "typ": {"a": 1}},
-        {"alg": "RS256", "kid": KID, "b64": False, "crit": ["b64"]},
-    ):
+    for header in WRONG_SHAPE_HEADERS:
         response = await ag.post(f"{_part(header)}.{claims}.c2ln")
         assert response.status_code == 400, (header, response.text)
         assert response.json()["error"] == "invalid_grant", (header, response.text)

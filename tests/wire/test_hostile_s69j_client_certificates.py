@@ -7,30 +7,18 @@ and never a private key (keycloak#51240: the key in generate's admin event, whic
 
 from __future__ import annotations
 
-import base64
-
 import pytest
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, load_der_private_key, pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 from admin_support import admin_events, enable_admin_events, realm_admin
-from doorkeep.admin import client_certificates
+from client_keystore import keystore_upload, signer_client
 from support import seed_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 REALM = "/admin/realms/test"
 CONFIG = {"format": "PKCS12", "keyAlias": "mine", "keyPassword": "sp", "storePassword": "sp", "keySize": 2048}
-
-
-async def _client(env: Env, realm: str = "test") -> tuple[str, str]:
-    made = await env.http.post(
-        f"/admin/realms/{realm}/clients", json={"clientId": "signer", "secret": "s"}, headers=await env.admin_headers()
-    )
-    assert made.status_code == 201, made.text
-    cid = made.headers["location"].rsplit("/", 1)[1]
-    return cid, f"/admin/realms/{realm}/clients/{cid}/certificates/jwt.credential"
 
 
 async def _generate(env: Env, certs: str) -> str:
@@ -44,7 +32,7 @@ async def _generate(env: Env, certs: str) -> str:
 )
 async def test_without_view_clients_nothing_is_read_or_written(realm: Env, roles: tuple[str, ...]) -> None:
     env = realm
-    _, certs = await _client(env)
+    _, certs = await signer_client(env)
     made = await _generate(env, certs)
     caller = await realm_admin(env, "limited", *roles)
     assert (await env.http.get(certs, headers=caller)).status_code == 403
@@ -57,7 +45,7 @@ async def test_without_view_clients_nothing_is_read_or_written(realm: Env, roles
 
 async def test_view_clients_reads_and_downloads_but_makes_no_key(realm: Env) -> None:
     env = realm
-    _, certs = await _client(env)
+    _, certs = await signer_client(env)
     made = await _generate(env, certs)
     viewer = await realm_admin(env, "viewer", "view-clients")
     assert (await env.http.get(certs, headers=viewer)).json() == {"certificate": made}
@@ -74,7 +62,7 @@ async def test_view_clients_reads_and_downloads_but_makes_no_key(realm: Env) -> 
 async def test_another_realms_client_or_admin_reaches_nothing(realm: Env) -> None:
     env = realm
     await seed_realm(env.db, env.clock, "other")
-    far_cid, far_certs = await _client(env, "other")
+    far_cid, far_certs = await signer_client(env, "other")
     await _generate(env, far_certs)
     crossed = f"{REALM}/clients/{far_cid}/certificates/jwt.credential"
     h = await env.admin_headers()
@@ -82,7 +70,7 @@ async def test_another_realms_client_or_admin_reaches_nothing(realm: Env) -> Non
     for action in ("download", "generate", "generate-and-download"):
         answer = await env.http.post(f"{crossed}/{action}", json=CONFIG, headers=h)
         assert answer.status_code == 404, (action, answer.text)
-    _, certs = await _client(env)
+    _, certs = await signer_client(env)
     outsider = await realm_admin(env, "otheradmin", "realm-admin", realm="other")
     assert (await env.http.get(certs, headers=outsider)).status_code == 403
     for action in ("download", "generate", "generate-and-download"):
@@ -102,7 +90,7 @@ async def test_admin_events_keep_no_private_key(realm: Env) -> None:
     await enable_admin_events(env, clear=True)
     got = await env.http.get(f"{REALM}/events/config", headers=h)
     assert got.json()["adminEventsDetailsEnabled"] is True
-    _, certs = await _client(env)
+    _, certs = await signer_client(env)
     await _generate(env, certs)
     handed = await env.http.post(
         f"{certs}/generate-and-download", json={**CONFIG, "realmCertificate": False}, headers=h
@@ -110,13 +98,7 @@ async def test_admin_events_keep_no_private_key(realm: Env) -> None:
     assert handed.status_code == 200
     key, _, _ = pkcs12.load_key_and_certificates(handed.content, b"sp")
     assert isinstance(key, rsa.RSAPrivateKey)
-    pair = client_certificates.generate("uploaded", 1_800_000_000, key_size=2048)
-    uploaded_key = load_der_private_key(base64.b64decode(pair.private_key), None)
-    assert isinstance(uploaded_key, rsa.RSAPrivateKey)
-    cert = x509.load_der_x509_certificate(base64.b64decode(pair.certificate))
-    data = pkcs12.serialize_key_and_certificates(b"k", uploaded_key, cert, None, BestAvailableEncryption(b"sp"))
-    fields = {"keystoreFormat": "PKCS12", "keyAlias": "k", "storePassword": "sp", "keyPassword": "sp"}
-    files = {"file": ("file", data, "application/octet-stream")}
+    pair, fields, files = keystore_upload()
     assert (await env.http.post(f"{certs}/upload", data=fields, files=files, headers=h)).status_code == 200
     events = [e for e in await admin_events(env) if "certificates" in e.get("resourcePath", "")]
     assert events, "no certificate events recorded"

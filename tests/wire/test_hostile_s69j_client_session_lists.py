@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+import admin_support
 from admin_support import client_uuid, make_admin
 from support import claims, password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
@@ -16,17 +17,7 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 BASE = "/admin/realms/test/clients"
-
-
-@pytest.fixture
-async def sessions_env(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    await seed_user(env.db, env.clock, "test", "alice")
-    for scope in (None, "offline_access"):
-        grant = await password_grant(env.http, "test", "app", "alice", scope=scope)
-        assert grant.status_code == 200, grant.text
-    return env
+sessions_env = admin_support.sessions_env
 
 
 @pytest.mark.parametrize(

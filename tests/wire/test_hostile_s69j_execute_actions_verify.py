@@ -11,14 +11,13 @@ link verifies the address only when its actions name VERIFY_EMAIL exactly.
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 import pytest
 
+from browser_flow import proceed_href
 from mail_sink import Sink
-from support import seed_client, seed_realm, seed_user, update_realm
+from support import seed_mail_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -29,10 +28,7 @@ USERS = "/admin/realms/test/users"
 
 @pytest.fixture
 async def realm(env: Env, mail: Sink) -> Env:
-    await seed_realm(env.db, env.clock, events_enabled=True)
-    await update_realm(env.db, "test", smtp_server=mail.settings())
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1", email="user1@example.org")
+    await seed_mail_realm(env.db, env.clock, mail.settings(), email="user1@example.org")
     return env
 
 
@@ -50,12 +46,6 @@ async def _send(env: Env, body: object) -> Any:
         params={"client_id": "app", "redirect_uri": CB},
         headers=await env.admin_headers(),
     )
-
-
-def _proceed(page: str) -> str:
-    found = re.search(r'id="kc-proceed" href="([^"]+)"', page)
-    assert found, page
-    return html.unescape(found[1])
 
 
 @pytest.mark.parametrize(
@@ -86,7 +76,7 @@ async def test_duplicated_other_actions_do_not_verify(realm: Env, mail: Sink) ->
     answer = await _send(realm, ["UPDATE_PROFILE", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"])
     assert answer.status_code == 204, answer.text
     confirm = await realm.http.get(mail.received[0].link())
-    followed = await realm.http.get(_proceed(confirm.text))
+    followed = await realm.http.get(proceed_href(confirm.text))
     assert followed.status_code == 200, followed.text
     again = await realm.http.get(mail.received[0].link())  # not a one-time action: the link opens again
     assert again.status_code == 200
@@ -96,7 +86,7 @@ async def test_duplicated_other_actions_do_not_verify(realm: Env, mail: Sink) ->
 async def test_duplicated_verify_email_verifies_once(realm: Env, mail: Sink) -> None:
     assert (await _send(realm, ["VERIFY_EMAIL", "VERIFY_EMAIL"])).status_code == 204
     confirm = await realm.http.get(mail.received[0].link())
-    assert (await realm.http.get(_proceed(confirm.text))).status_code == 200
+    assert (await realm.http.get(proceed_href(confirm.text))).status_code == 200
     assert (await _user(realm))["emailVerified"] is True
 
 
@@ -105,7 +95,7 @@ async def test_a_link_reused_after_the_address_changed_verifies_nothing(realm: E
     assert (await _send(realm, ["VERIFY_EMAIL"])).status_code == 204
     link = mail.received[0].link()
     confirm = await realm.http.get(link)
-    assert (await realm.http.get(_proceed(confirm.text))).status_code == 200
+    assert (await realm.http.get(proceed_href(confirm.text))).status_code == 200
     assert (await _user(realm))["emailVerified"] is True
     user = await _user(realm)
     changed = await realm.http.put(

@@ -21,30 +21,19 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_flow import REDIRECT, code_from, exchange, start, submit
+from browser_flow import code_from, exchange, start, submit
+from impersonation_port import RESOURCE_AUDIENCE, actor_realm, impersonate_test_user, introspect, user
 from keycloak_port import import_realm, poll, user_id
 from support import claims, password_grant, refresh, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-EVENTS = ["LOGIN", "IMPERSONATE", "CODE_TO_TOKEN", "REFRESH_TOKEN", "INTROSPECT_TOKEN"]
 NOTE_NAMES = ("IMPERSONATOR_ID", "IMPERSONATOR_USERNAME", "impersonator", "impersonator_id", "act")
 
 
 def _user(username: str, *roles: str, attributes: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    return {
-        "username": username,
-        "enabled": True,
-        "email": f"{username}@email.org",
-        "emailVerified": True,
-        "firstName": "My",
-        "lastName": username.title(),
-        "attributes": attributes or {},
-        "credentials": [{"type": "password", "value": "password", "temporary": False}],
-        "realmRoles": ["default-roles-test"],
-        "clientRoles": {"realm-management": list(roles)} if roles else {},
-    }
+    return user(username, *roles, attributes=attributes or {}, realmRoles=["default-roles-test"])
 
 
 ATTRIBUTE_ACT = {
@@ -61,57 +50,19 @@ ATTRIBUTE_ACT = {
     },
 }
 
-AUDIENCE = {
-    "name": "resource-server audience",
-    "protocol": "openid-connect",
-    "protocolMapper": "oidc-audience-mapper",
-    "config": {"included.client.audience": "resource-server", "access.token.claim": "true"},
-}
-
-REALM = {
-    "realm": "test",
-    "enabled": True,
-    "eventsEnabled": True,
-    "enabledEventTypes": EVENTS,
-    "clients": [
-        {"clientId": "myclient", "publicClient": True, "directAccessGrantsEnabled": True},
-        {
-            "clientId": "test-app",
-            "secret": "secret",
-            "redirectUris": [REDIRECT],
-            "directAccessGrantsEnabled": True,
-            "protocolMappers": [ATTRIBUTE_ACT, AUDIENCE],
-        },
-        {"clientId": "resource-server", "secret": "secret", "standardFlowEnabled": False},
-    ],
-    "users": [
+REALM = actor_realm(
+    [ATTRIBUTE_ACT, RESOURCE_AUDIENCE],
+    [
         _user("impersonator", "impersonation", "view-users"),
         _user("test-user", attributes={"act": ["forged-admin"]}),
     ],
-}
+)
 
 
 @pytest.fixture
 async def kc(env: Env) -> Env:
     await import_realm(env, REALM)
     return env
-
-
-async def _impersonate(kc: Env) -> str:
-    grant = await password_grant(kc.http, "test", "myclient", "impersonator", secret=None)
-    assert grant.status_code == 200, grant.text
-    headers = {"Authorization": f"Bearer {grant.json()['access_token']}"}
-    target = await user_id(kc, "test-user")
-    response = await kc.http.post(f"/admin/realms/test/users/{target}/impersonation", headers=headers)
-    assert response.status_code == 200, response.text
-    return await user_id(kc, "impersonator")
-
-
-async def _introspect(kc: Env, token: str) -> dict[str, Any]:
-    form = {"token": token, "client_id": "resource-server", "client_secret": "secret"}
-    response = await kc.http.post(token_url("test", "token/introspect"), data=form)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 def _no_impersonator(events: list[dict[str, Any]]) -> None:
@@ -137,7 +88,7 @@ async def test_request_parameters_named_like_the_notes_name_no_impersonator(kc: 
     tokens = answer.json()
     for token in (tokens["access_token"], tokens["id_token"]):
         assert _actor(token) == "forged-admin"  # the attribute mapper's plain claim, no administrator object
-    assert _introspect_actor(await _introspect(kc, tokens["access_token"])) != {"sub": admin_id}
+    assert _introspect_actor(await introspect(kc, tokens["access_token"])) != {"sub": admin_id}
     refreshed = await refresh(kc.http, "test", "test-app", tokens["refresh_token"], **forged)
     assert refreshed.status_code == 200, refreshed.text
     assert _actor(refreshed.json()["access_token"]) == "forged-admin"
@@ -160,7 +111,7 @@ async def test_password_grant_fields_name_no_impersonator(kc: Env) -> None:
 
 
 async def test_a_user_attribute_mapped_to_act_does_not_replace_the_administrator(kc: Env) -> None:
-    admin_id = await _impersonate(kc)
+    admin_id = await impersonate_test_user(kc)
     actor = {"sub": admin_id, "preferred_username": "impersonator"}
     signed_in = await start(kc.http, "test", "test-app")
     answer = await exchange(kc.http, "test", "test-app", code_from(signed_in)["code"])
@@ -168,11 +119,11 @@ async def test_a_user_attribute_mapped_to_act_does_not_replace_the_administrator
     tokens = answer.json()
     assert _actor(tokens["access_token"]) == actor
     assert _actor(tokens["id_token"]) == actor
-    assert _introspect_actor(await _introspect(kc, tokens["access_token"])) == actor
+    assert _introspect_actor(await introspect(kc, tokens["access_token"])) == actor
 
 
 async def test_an_offline_token_of_an_impersonated_session_keeps_the_administrator(kc: Env) -> None:
-    admin_id = await _impersonate(kc)
+    admin_id = await impersonate_test_user(kc)
     actor = {"sub": admin_id, "preferred_username": "impersonator"}
     signed_in = await start(kc.http, "test", "test-app", scope="openid offline_access")
     answer = await exchange(kc.http, "test", "test-app", code_from(signed_in)["code"])
@@ -190,7 +141,7 @@ async def test_an_offline_token_of_an_impersonated_session_keeps_the_administrat
 
 
 async def test_after_the_impersonated_session_ends_nothing_keeps_the_administrator(kc: Env) -> None:
-    admin_id = await _impersonate(kc)
+    admin_id = await impersonate_test_user(kc)
     signed_in = await start(kc.http, "test", "test-app")
     answer = await exchange(kc.http, "test", "test-app", code_from(signed_in)["code"])
     tokens = answer.json()
@@ -250,7 +201,7 @@ async def test_an_actor_token_on_a_token_exchange_names_no_impersonator(kc: Env)
 
 async def test_an_exchanged_token_of_an_impersonated_session_keeps_the_administrator(kc: Env) -> None:
     await _exchanging(kc)
-    admin_id = await _impersonate(kc)
+    admin_id = await impersonate_test_user(kc)
     signed_in = await start(kc.http, "test", "test-app")
     tokens = (await exchange(kc.http, "test", "test-app", code_from(signed_in)["code"])).json()
     answer = await _exchange(kc, tokens["access_token"])

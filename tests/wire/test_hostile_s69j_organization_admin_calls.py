@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
 from admin_support import realm_admin
-from support import seed_realm, seed_user
+from org_membership_type import new_member, new_org, put_type, type_of
+from support import seed_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -32,29 +32,6 @@ REALM = "/admin/realms/test"
 ORGS = f"{REALM}/organizations"
 FORBIDDEN = {"error": "HTTP 403 Forbidden"}
 MISMATCHED = {"error": "unknown_error", "error_description": "Cannot parse the JSON"}
-
-
-async def _enable(env: Env, realm: str) -> None:
-    h = await env.admin_headers()
-    answer = await env.http.put(f"/admin/realms/{realm}", json={"organizationsEnabled": True}, headers=h)
-    assert answer.status_code == 204
-
-
-async def _org(env: Env, name: str, realm: str = "test") -> str:
-    await _enable(env, realm)
-    h = await env.admin_headers()
-    rep = {"name": name, "domains": [{"name": f"{name}.org"}]}
-    made = await env.http.post(f"/admin/realms/{realm}/organizations", json=rep, headers=h)
-    assert made.status_code == 201, made.text
-    return str(made.headers["location"].rsplit("/", 1)[1])
-
-
-async def _member(env: Env, org: str, username: str, realm: str = "test") -> str:
-    user = (await seed_user(env.db, env.clock, realm, username, email=f"{username}@{username}.org")).id
-    h = await env.admin_headers()
-    added = await env.http.post(f"/admin/realms/{realm}/organizations/{org}/members", content=user, headers=h)
-    assert added.status_code == 201, added.text
-    return user
 
 
 async def _provider(env: Env, alias: str, realm: str = "test") -> str:
@@ -74,20 +51,6 @@ async def _link(env: Env, org: str, alias: str, realm: str = "test") -> None:
     assert linked.status_code == 204, linked.text
 
 
-async def _raw(
-    env: Env, org: str, user: str, content: str | bytes, headers: dict[str, str] | None = None
-) -> httpx.Response:
-    h = {**(headers or await env.admin_headers()), "Content-Type": "application/json"}
-    return await env.http.put(f"{ORGS}/{org}/members/{user}/membership-type", content=content, headers=h)
-
-
-async def _type(env: Env, org: str, user: str, realm: str = "test") -> str:
-    h = await env.admin_headers()
-    got = await env.http.get(f"/admin/realms/{realm}/organizations/{org}/members/{user}", headers=h)
-    assert got.status_code == 200, got.text
-    return str(got.json()["membershipType"])
-
-
 @pytest.mark.parametrize(
     "roles",
     [
@@ -103,44 +66,44 @@ async def _type(env: Env, org: str, user: str, realm: str = "test") -> str:
 )
 async def test_without_both_manage_permissions_the_type_stays(realm: Env, roles: tuple[str, ...]) -> None:
     env = realm
-    org = await _org(env, "acme")
-    alice = await _member(env, org, "alice")
+    org = await new_org(env, "acme")
+    alice = await new_member(env, org, "alice")
     caller = await realm_admin(env, "limited", *roles)
-    answer = await _raw(env, org, alice, '"MANAGED"', caller)
+    answer = await put_type(env, org, alice, '"MANAGED"', caller)
     assert (answer.status_code, answer.json()) == (403, FORBIDDEN), roles
-    assert await _type(env, org, alice) == "UNMANAGED"
+    assert await type_of(env, org, alice) == "UNMANAGED"
 
 
 async def test_another_realms_admin_changes_nothing_here(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    alice = await _member(env, org, "alice")
+    org = await new_org(env, "acme")
+    alice = await new_member(env, org, "alice")
     await seed_realm(env.db, env.clock, "other")
     outsider = await realm_admin(env, "otheradmin", "realm-admin", realm="other")
-    answer = await _raw(env, org, alice, '"MANAGED"', outsider)
+    answer = await put_type(env, org, alice, '"MANAGED"', outsider)
     assert answer.status_code == 403, answer.text
     for path in (ORGS, f"{ORGS}/count"):
         listed = await env.http.get(path, params={"identityProvider": "x"}, headers=outsider)
         assert listed.status_code == 403, (path, listed.text)
-    assert await _type(env, org, alice) == "UNMANAGED"
+    assert await type_of(env, org, alice) == "UNMANAGED"
 
 
 async def test_ids_from_another_realm_or_organization_are_not_found(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    globex = await _org(env, "globex")
-    bob = await _member(env, globex, "bob")
+    org = await new_org(env, "acme")
+    globex = await new_org(env, "globex")
+    bob = await new_member(env, globex, "bob")
     await seed_realm(env.db, env.clock, "other")
-    far_org = await _org(env, "faraway", realm="other")
-    far_user = await _member(env, far_org, "carol", realm="other")
-    cross_member = await _raw(env, org, bob, '"MANAGED"')
+    far_org = await new_org(env, "faraway", realm="other")
+    far_user = await new_member(env, far_org, "carol", realm="other")
+    cross_member = await put_type(env, org, bob, '"MANAGED"')
     assert cross_member.status_code == 404, cross_member.text
-    far_member = await _raw(env, org, far_user, '"MANAGED"')
+    far_member = await put_type(env, org, far_user, '"MANAGED"')
     assert far_member.status_code == 404, far_member.text
-    far = await _raw(env, far_org, far_user, '"MANAGED"')
+    far = await put_type(env, far_org, far_user, '"MANAGED"')
     assert (far.status_code, far.json()) == (404, {"errorMessage": "Organization not found."})
-    assert await _type(env, globex, bob) == "UNMANAGED"
-    assert await _type(env, far_org, far_user, realm="other") == "UNMANAGED"
+    assert await type_of(env, globex, bob) == "UNMANAGED"
+    assert await type_of(env, far_org, far_user, realm="other") == "UNMANAGED"
 
 
 @pytest.mark.parametrize(
@@ -161,39 +124,39 @@ async def test_ids_from_another_realm_or_organization_are_not_found(realm: Env) 
 )
 async def test_look_alike_bodies_are_refused_and_the_type_stays(realm: Env, body: str) -> None:
     env = realm
-    org = await _org(env, "acme")
-    dave = await _member(env, org, "dave")
-    answer = await _raw(env, org, dave, body)
+    org = await new_org(env, "acme")
+    dave = await new_member(env, org, "dave")
+    answer = await put_type(env, org, dave, body)
     assert (answer.status_code, answer.json()) == (400, MISMATCHED), body
-    assert await _type(env, org, dave) == "UNMANAGED"
+    assert await type_of(env, org, dave) == "UNMANAGED"
 
 
 @pytest.mark.parametrize("body", ["MANAGED", "managed", "'MANAGED'", '"MANAGED'])
 async def test_bare_words_are_not_json(realm: Env, body: str) -> None:
     env = realm
-    org = await _org(env, "acme")
-    erin = await _member(env, org, "erin")
-    answer = await _raw(env, org, erin, body.encode())
+    org = await new_org(env, "acme")
+    erin = await new_member(env, org, "erin")
+    answer = await put_type(env, org, erin, body.encode())
     assert answer.status_code == 400, answer.text
-    assert await _type(env, org, erin) == "UNMANAGED"
+    assert await type_of(env, org, erin) == "UNMANAGED"
 
 
 async def test_a_huge_or_deep_body_is_refused_without_a_500(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    frank = await _member(env, org, "frank")
+    org = await new_org(env, "acme")
+    frank = await new_member(env, org, "frank")
     huge = json.dumps("M" * 3_000_000)
-    answer = await _raw(env, org, frank, huge)
+    answer = await put_type(env, org, frank, huge)
     assert 400 <= answer.status_code < 500, answer.status_code
     deep = "[" * 5000 + "]" * 5000
-    answer = await _raw(env, org, frank, deep)
+    answer = await put_type(env, org, frank, deep)
     assert 400 <= answer.status_code < 500, answer.status_code
-    assert await _type(env, org, frank) == "UNMANAGED"
+    assert await type_of(env, org, frank) == "UNMANAGED"
 
 
 async def test_a_query_admin_learns_no_providers_organization(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
+    org = await new_org(env, "acme")
     await _provider(env, "acme-idp")
     await _link(env, org, "acme-idp")
     querying = await realm_admin(env, "querier", "query-organizations", "view-identity-providers")
@@ -211,11 +174,11 @@ async def test_a_query_admin_learns_no_providers_organization(realm: Env) -> Non
 
 async def test_a_provider_is_named_by_its_alias_in_this_realm_only(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
+    org = await new_org(env, "acme")
     internal = await _provider(env, "acme-idp")
     await _link(env, org, "acme-idp")
     await seed_realm(env.db, env.clock, "other")
-    far_org = await _org(env, "faraway", realm="other")
+    far_org = await new_org(env, "faraway", realm="other")
     far_internal = await _provider(env, "far-idp", realm="other")
     await _link(env, far_org, "far-idp", realm="other")
     h = await env.admin_headers()

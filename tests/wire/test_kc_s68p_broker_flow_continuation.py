@@ -18,13 +18,14 @@ from __future__ import annotations
 import pytest
 
 from broker_continuation import (
-    SUB,
     at_client,
     brokered_logins,
     give_code,
     idp_and_otp,
     idp_only,
+    otp_set_up_then_asked,
     post_broker_otp,
+    redirector_config_removed,
     sessions_of,
     set_up_totp,
     through_provider,
@@ -33,7 +34,7 @@ from broker_continuation import (
 )
 from broker_support import ALIAS, browser, provider_login, served, start_login, user_named
 from browser_flow import form_action, form_fields
-from flow_builder import ADMIN, ALT, AUTH, COND, REQ, add, add_flow, admin, bind, events, is_otp_form
+from flow_builder import ADMIN, ALT, COND, REQ, add, add_flow, admin, bind, events, is_otp_form
 from support import seed_user
 from wire_env import Env
 
@@ -46,14 +47,7 @@ async def test_broker_login_with_otp_continuation(env: Env) -> None:
     async with served(env) as broker:
         await broker.add_provider()
         await idp_and_otp(env)
-        async with browser(broker) as http:
-            secret = await totp_set_up_through_provider(env, http)
-        assert len(await sessions_of(env, "alice")) == 1
-        env.clock.advance(30)  # setOtpTimeOffset(DEFAULT_INTERVAL_SECONDS)
-        async with browser(broker) as http:
-            page = await through_provider(http)
-            at_client(await give_code(env, page, http, secret))
-        assert len(await brokered_logins(env)) == 2
+        await otp_set_up_then_asked(env, broker)
 
 
 async def test_a_wrong_code_after_the_provider_gets_no_code(env: Env) -> None:
@@ -157,9 +151,7 @@ async def test_a_login_the_redirector_sends_nowhere_signs_nobody_in(env: Env) ->
             assert hinted.status_code == 303, hinted.text
         assert {e.error for e in await events(env, "LOGIN_ERROR")} == {"user_not_found"}
         await idp_and_otp(env, "required-redirector")
-        flows = (await admin(env, "GET", f"{AUTH}/flows/{SUB}/executions", status=200)).json()
-        [redirector] = [e for e in flows if e["providerId"] == "identity-provider-redirector"]
-        await admin(env, "DELETE", f"{AUTH}/config/{redirector['authenticationConfig']}", status=204)
+        await redirector_config_removed(env)
         async with browser(broker) as http:
             page = await start_login(http)
             assert page.status_code == 400 and 'name="password"' not in page.text, page.text

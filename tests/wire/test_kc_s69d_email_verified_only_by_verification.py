@@ -10,31 +10,21 @@ The verify-email link itself still verifies (test_action_token_emails.py).
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 import pytest
 
+import mail_sink
 from broker_email_support import add_to_existing, click, ready
 from broker_support import browser, served
-from browser_flow import REDIRECT, form_action
+from browser_flow import REDIRECT, form_action, page_session_code, proceed_href
 from mail_sink import Sink
-from support import seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 CB = "http://127.0.0.1:9999/cb"
-
-
-@pytest.fixture
-async def realm(env: Env, mail: Sink) -> Env:
-    await seed_realm(env.db, env.clock, events_enabled=True)
-    await update_realm(env.db, "test", smtp_server=mail.settings())
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
-    return env
+realm = mail_sink.mail_realm
 
 
 async def _user(env: Env, username: str) -> dict[str, Any]:
@@ -44,18 +34,6 @@ async def _user(env: Env, username: str) -> dict[str, Any]:
     )
     [user] = got.json()
     return dict(user)
-
-
-def _proceed(page: str) -> str:
-    found = re.search(r'id="kc-proceed" href="([^"]+)"', page)
-    assert found, page
-    return html.unescape(found[1])
-
-
-def _session_code(page: str) -> str:
-    found = re.search(r'name="session_code" value="([^"]+)"', page)
-    assert found, page
-    return found[1]
 
 
 async def _send(env: Env, actions: list[str]) -> None:
@@ -73,11 +51,15 @@ async def test_an_update_password_link_does_not_verify_the_address(realm: Env, m
     assert (await _user(realm, "user1"))["emailVerified"] is False
     await _send(realm, ["UPDATE_PASSWORD"])
     confirm = await realm.http.get(mail.received[0].link())
-    form = await realm.http.get(_proceed(confirm.text))
+    form = await realm.http.get(proceed_href(confirm.text))
     assert form.status_code == 200 and 'name="password-new"' in form.text, form.text
     done = await realm.http.post(
         form_action(form.text),
-        data={"session_code": _session_code(form.text), "password-new": "n3w-Secret", "password-confirm": "n3w-Secret"},
+        data={
+            "session_code": page_session_code(form.text),
+            "password-new": "n3w-Secret",
+            "password-confirm": "n3w-Secret",
+        },
     )
     assert done.status_code == 200 and "Your account has been updated." in done.text, done.text
     assert (await _user(realm, "user1"))["emailVerified"] is False
@@ -86,7 +68,7 @@ async def test_an_update_password_link_does_not_verify_the_address(realm: Env, m
 async def test_a_link_asking_to_verify_the_email_verifies_it(realm: Env, mail: Sink) -> None:
     await _send(realm, ["VERIFY_EMAIL", "UPDATE_PASSWORD"])
     confirm = await realm.http.get(mail.received[0].link())
-    form = await realm.http.get(_proceed(confirm.text))
+    form = await realm.http.get(proceed_href(confirm.text))
     assert form.status_code == 200, form.text
     assert (await _user(realm, "user1"))["emailVerified"] is True
 

@@ -16,26 +16,12 @@ from typing import Any
 import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, start
+from impersonation_port import RESOURCE_AUDIENCE, actor_realm, impersonate_test_user, introspect, user
 from keycloak_port import import_realm, poll, user_id
-from support import claims, password_grant, refresh, token_url
+from support import claims, password_grant, refresh
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-EVENTS = ["LOGIN", "IMPERSONATE", "CODE_TO_TOKEN", "REFRESH_TOKEN", "INTROSPECT_TOKEN"]
-
-
-def _user(username: str, *roles: str) -> dict[str, Any]:
-    return {
-        "username": username,
-        "enabled": True,
-        "email": f"{username}@email.org",
-        "emailVerified": True,
-        "firstName": "My",
-        "lastName": username.title(),
-        "credentials": [{"type": "password", "value": "password", "temporary": False}],
-        "clientRoles": {"realm-management": list(roles)} if roles else {},
-    }
 
 
 def _hardcoded_act() -> dict[str, Any]:
@@ -55,55 +41,17 @@ def _hardcoded_act() -> dict[str, Any]:
     }
 
 
-REALM = {
-    "realm": "test",
-    "enabled": True,
-    "eventsEnabled": True,
-    "enabledEventTypes": EVENTS,
-    "clients": [
-        {"clientId": "myclient", "publicClient": True, "directAccessGrantsEnabled": True},
-        {
-            "clientId": "test-app",
-            "secret": "secret",
-            "redirectUris": [REDIRECT],
-            "directAccessGrantsEnabled": True,
-            "protocolMappers": [
-                {
-                    "name": "resource-server audience",
-                    "protocol": "openid-connect",
-                    "protocolMapper": "oidc-audience-mapper",
-                    "config": {"included.client.audience": "resource-server", "access.token.claim": "true"},
-                }
-            ],
-        },
-        {
-            "clientId": "mapped-app",
-            "secret": "secret",
-            "redirectUris": [REDIRECT],
-            "protocolMappers": [_hardcoded_act()],
-        },
-        {"clientId": "resource-server", "secret": "secret", "standardFlowEnabled": False},
-    ],
-    "users": [_user("impersonator", "impersonation", "view-users"), _user("test-user")],
-}
+REALM = actor_realm(
+    [RESOURCE_AUDIENCE],
+    [user("impersonator", "impersonation", "view-users"), user("test-user")],
+    {"clientId": "mapped-app", "secret": "secret", "redirectUris": [REDIRECT], "protocolMappers": [_hardcoded_act()]},
+)
 
 
 @pytest.fixture
 async def kc(env: Env) -> Env:
     await import_realm(env, REALM)
     return env
-
-
-async def _impersonate(kc: Env) -> str:
-    """``impersonator`` (through ``myclient``) impersonates ``test-user``; the browser (kc.http) holds the
-    impersonated session's cookies. Returns the impersonator's id."""
-    grant = await password_grant(kc.http, "test", "myclient", "impersonator", secret=None)
-    assert grant.status_code == 200, grant.text
-    headers = {"Authorization": f"Bearer {grant.json()['access_token']}"}
-    target = await user_id(kc, "test-user")
-    response = await kc.http.post(f"/admin/realms/test/users/{target}/impersonation", headers=headers)
-    assert response.status_code == 200, response.text
-    return await user_id(kc, "impersonator")
 
 
 async def _code_tokens(kc: Env, client_id: str = "test-app") -> dict[str, Any]:
@@ -113,15 +61,8 @@ async def _code_tokens(kc: Env, client_id: str = "test-app") -> dict[str, Any]:
     return dict(response.json())
 
 
-async def _introspect(kc: Env, token: str) -> dict[str, Any]:
-    form = {"token": token, "client_id": "resource-server", "client_secret": "secret"}
-    response = await kc.http.post(token_url("test", "token/introspect"), data=form)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
 async def test_impersonated_tokens_carry_the_administrator_as_act(kc: Env) -> None:
-    admin_id = await _impersonate(kc)
+    admin_id = await impersonate_test_user(kc)
     actor = {"sub": admin_id, "preferred_username": "impersonator"}
     tokens = await _code_tokens(kc)
     assert claims(tokens["access_token"])["act"] == actor
@@ -135,15 +76,15 @@ async def test_impersonated_tokens_carry_the_administrator_as_act(kc: Env) -> No
 
 async def test_introspection_names_the_administrator_by_id_and_username(kc: Env) -> None:
     """26.8: ``act.sub`` the impersonator's id (it was the username), ``act.preferred_username`` added."""
-    admin_id = await _impersonate(kc)
-    answer = await _introspect(kc, (await _code_tokens(kc))["access_token"])
+    admin_id = await impersonate_test_user(kc)
+    answer = await introspect(kc, (await _code_tokens(kc))["access_token"])
     assert answer["active"] is True
     assert answer["act"] == {"sub": admin_id, "preferred_username": "impersonator"}
     assert answer["username"] == "test-user"
 
 
 async def test_token_events_of_an_impersonated_session_name_the_impersonator(kc: Env) -> None:
-    admin_id = await _impersonate(kc)
+    admin_id = await impersonate_test_user(kc)
     await poll(kc)
     tokens = await _code_tokens(kc)
     assert (await refresh(kc.http, "test", "test-app", tokens["refresh_token"])).status_code == 200
@@ -157,7 +98,7 @@ async def test_token_events_of_an_impersonated_session_name_the_impersonator(kc:
 
 async def test_a_mapper_cannot_replace_the_actor(kc: Env) -> None:
     """The release notes: the claim "is always present and cannot be disabled"."""
-    admin_id = await _impersonate(kc)
+    admin_id = await impersonate_test_user(kc)
     tokens = await _code_tokens(kc, "mapped-app")
     actor = {"sub": admin_id, "preferred_username": "impersonator"}
     assert claims(tokens["access_token"])["act"] == actor
@@ -172,7 +113,7 @@ async def test_the_users_own_session_has_no_actor(kc: Env) -> None:
     assert response.status_code == 200, response.text
     tokens = response.json()
     assert "act" not in claims(tokens["access_token"])
-    assert "act" not in await _introspect(kc, tokens["access_token"])
+    assert "act" not in await introspect(kc, tokens["access_token"])
     refreshed = await refresh(kc.http, "test", "test-app", tokens["refresh_token"])
     assert refreshed.status_code == 200, refreshed.text
     for event in await poll(kc):

@@ -18,24 +18,27 @@ the provider). The hostile variants are in test_hostile_s69e_broker_flow_paths.p
 
 from __future__ import annotations
 
+from functools import partial
+
 import httpx
 import pytest
 
 from broker_continuation import (
-    SUB,
     at_client,
     brokered_logins,
     conditional_idp_and_otp,
+    flow_served,
     give_code,
     idp_and_otp,
     idp_otp_and_forms,
-    sessions_of,
+    otp_set_up_then_asked,
+    password_form,
+    redirector_config_removed,
     set_up_totp,
     through_provider,
 )
-from broker_support import ALIAS, browser, button, provider_login, query, served, start_login
-from browser_flow import form_action, form_fields
-from flow_builder import AUTH, admin, events
+from broker_support import ALIAS, browser, button, provider_login, query, start_login
+from flow_builder import events
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -45,30 +48,18 @@ async def password_login(http: httpx.AsyncClient, username: str = "user1") -> ht
     """The password path: ``kc_idp_hint`` sent empty (the redirector attempted), the login form posted."""
     page = await start_login(http, kc_idp_hint="")
     assert page.status_code == 200 and 'name="password"' in page.text, page.text
-    fields = {**form_fields(page.text), "username": username, "password": "password"}
-    return await http.post(form_action(page.text), data=fields)
+    return await password_form(http, page, username)
 
 
 async def test_broker_login_with_idp_otp_subflow_and_browser_forms(env: Env) -> None:
     """The provider first (no login page), OTP set up after it, the code; the next login asks the OTP code."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_otp_and_forms(env)
-        async with browser(broker) as http:
-            secret, done = await set_up_totp(env, await through_provider(http), http)
-            at_client(done)
-        assert len(await sessions_of(env, "alice")) == 1
-        env.clock.advance(30)  # setOtpTimeOffset(DEFAULT_INTERVAL_SECONDS)
-        async with browser(broker) as http:
-            at_client(await give_code(env, await through_provider(http), http, secret))
-        assert len(await brokered_logins(env)) == 2
+    async with flow_served(env, idp_otp_and_forms) as broker:
+        await otp_set_up_then_asked(env, broker)
 
 
 async def test_the_password_form_beside_the_provider_signs_in_with_the_password(env: Env) -> None:
     """The other alternative: the OTP form belongs to the provider's sub-flow, not to the password path."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_otp_and_forms(env)
+    async with flow_served(env, idp_otp_and_forms) as broker:
         async with browser(broker) as http:
             at_client(await password_login(http))
         [login] = await events(env, "LOGIN")
@@ -77,9 +68,7 @@ async def test_the_password_form_beside_the_provider_signs_in_with_the_password(
 
 async def test_an_unknown_hint_falls_through_to_the_password_form(env: Env) -> None:
     """redirect() finds no such provider: attempted, no event, the next alternative's login form."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_otp_and_forms(env)
+    async with flow_served(env, idp_otp_and_forms) as broker:
         async with browser(broker) as http:
             page = await start_login(http, kc_idp_hint="nope")
             assert page.status_code == 200 and 'name="password"' in page.text, page.text
@@ -88,9 +77,7 @@ async def test_an_unknown_hint_falls_through_to_the_password_form(env: Env) -> N
 
 async def test_a_login_button_of_that_form_continues_with_the_otp_form(env: Env) -> None:
     """The provider's button on the password page: the broker login goes on to the sub-flow's OTP step too."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_otp_and_forms(env)
+    async with flow_served(env, idp_otp_and_forms) as broker:
         async with browser(broker) as http:
             page = await start_login(http, kc_idp_hint="")
             answer = await http.get(await provider_login(http, await http.get(button(page))))
@@ -101,25 +88,14 @@ async def test_a_login_button_of_that_form_continues_with_the_otp_form(env: Env)
 
 async def test_broker_login_in_conditional_subflow(env: Env) -> None:
     """testBrokerLoginInConditionalSubflow: the provider, then OTP set up (the parent sub-flow's OTP form)."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await conditional_idp_and_otp(env)
-        async with browser(broker) as http:
-            secret, done = await set_up_totp(env, await through_provider(http), http)
-            at_client(done)
-        assert len(await sessions_of(env, "alice")) == 1
-        env.clock.advance(30)
-        async with browser(broker) as http:
-            at_client(await give_code(env, await through_provider(http), http, secret))
-        assert len(await brokered_logins(env)) == 2
+    async with flow_served(env, conditional_idp_and_otp) as broker:
+        await otp_set_up_then_asked(env, broker)
 
 
 async def test_a_conditional_redirector_sending_nowhere_ends_with_no_user(env: Env) -> None:
     """No default provider and no hint: the conditional sub-flow fails, then its parent, then the top flow with no
     user: UNKNOWN_USER (LOGIN_ERROR ``user_not_found``, a 400 "Invalid username or password."), never a form."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await conditional_idp_and_otp(env, default=None)
+    async with flow_served(env, partial(conditional_idp_and_otp, default=None)) as broker:
         async with browser(broker) as http:
             page = await start_login(http)
             assert page.status_code == 400 and "Invalid username or password." in page.text, page.text
@@ -132,12 +108,8 @@ async def test_a_conditional_redirector_sending_nowhere_ends_with_no_user(env: E
 async def test_a_required_redirector_sending_nowhere_is_unknown_user_too(env: Env) -> None:
     """The REQUIRED redirector of KcOidcBrokerFlowContinuationTest's "Auth Subflow", its provider gone: Keycloak's
     processResult records ATTEMPTED without throwing, REQUIRED or not, so the error is the top flow's UNKNOWN_USER."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_and_otp(env)
-        flows = (await admin(env, "GET", f"{AUTH}/flows/{SUB}/executions", status=200)).json()
-        [redirector] = [e for e in flows if e["providerId"] == "identity-provider-redirector"]
-        await admin(env, "DELETE", f"{AUTH}/config/{redirector['authenticationConfig']}", status=204)
+    async with flow_served(env, idp_and_otp) as broker:
+        await redirector_config_removed(env)
         async with browser(broker) as http:
             page = await start_login(http)
             assert page.status_code == 400 and 'name="password"' not in page.text, page.text
@@ -147,9 +119,7 @@ async def test_a_required_redirector_sending_nowhere_is_unknown_user_too(env: En
 async def test_a_re_authentication_goes_back_to_the_provider_then_its_otp_form(env: Env) -> None:
     """``prompt=login`` beside the SSO session of a broker login: the cookie does not answer, the sub-flow's
     redirector sends the login to the provider again, and the OTP form follows it."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_otp_and_forms(env)
+    async with flow_served(env, idp_otp_and_forms) as broker:
         async with browser(broker) as http:
             secret, done = await set_up_totp(env, await through_provider(http), http)
             at_client(done)
@@ -173,22 +143,16 @@ async def cancel_at_provider(http: httpx.AsyncClient) -> httpx.Response:
 async def test_a_cancel_at_the_provider_falls_back_to_the_password_form(env: Env) -> None:
     """IdentityBrokerService.cancelled runs the flow again with the error forwarded: the redirector steps aside
     (a forwarded error), its sub-flow fails, the password form beside it shows."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_otp_and_forms(env)
-        async with browser(broker) as http:
-            page = await cancel_at_provider(http)
-            assert page.status_code == 200 and 'name="password"' in page.text, page.text
-            fields = {**form_fields(page.text), "username": "user1", "password": "password"}
-            at_client(await http.post(form_action(page.text), data=fields))
+    async with flow_served(env, idp_otp_and_forms) as broker, browser(broker) as http:
+        page = await cancel_at_provider(http)
+        assert page.status_code == 200 and 'name="password"' in page.text, page.text
+        at_client(await password_form(http, page))
 
 
 async def test_a_cancel_at_the_provider_of_a_flow_without_a_form_ends_on_its_error(env: Env) -> None:
     """No form to fall back to: the flow ends with no user and authenticateOnly answers with the forwarded message
     (Messages.ACCESS_DENIED_WHEN_IDP_AUTH) on a 400 error page, never a login form."""
-    async with served(env) as broker:
-        await broker.add_provider()
-        await idp_and_otp(env)
+    async with flow_served(env, idp_and_otp) as broker:
         async with browser(broker) as http:
             page = await cancel_at_provider(http)
             assert page.status_code == 400 and "Access denied when authenticating with " in page.text, page.text

@@ -22,26 +22,15 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import (
-    BestAvailableEncryption,
     Encoding,
-    load_der_private_key,
     pkcs12,
 )
 
+from client_keystore import keystore_upload, signer_client
 from doorkeep.admin import client_certificates
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-REALM = "/admin/realms/test"
-
-
-async def _client(env: Env) -> tuple[str, str]:
-    made = await env.http.post(
-        f"{REALM}/clients", json={"clientId": "signer", "secret": "s"}, headers=await env.admin_headers()
-    )
-    assert made.status_code == 201, made.text
-    cid = made.headers["location"].rsplit("/", 1)[1]
-    return cid, f"{REALM}/clients/{cid}/certificates/jwt.credential"
 
 
 async def _call(env: Env, method: str, url: str, **kw: Any) -> Any:
@@ -65,7 +54,7 @@ def _p12_certificates(data: bytes, password: str) -> tuple[object, list[str]]:
 
 async def test_generate_keeps_and_answers_only_the_certificate(realm: Env) -> None:
     env = realm
-    cid, certs = await _client(env)
+    cid, certs = await signer_client(env)
     made = await _call(env, "POST", f"{certs}/generate")
     assert set(made) == {"certificate"}
     cert = x509.load_der_x509_certificate(base64.b64decode(made["certificate"]))
@@ -78,7 +67,7 @@ async def test_generate_keeps_and_answers_only_the_certificate(realm: Env) -> No
 
 async def test_generate_and_download_hands_out_the_key_and_keeps_the_certificate(realm: Env) -> None:
     env = realm
-    cid, certs = await _client(env)
+    cid, certs = await signer_client(env)
     config = {"format": "PKCS12", "keyAlias": "mine", "keyPassword": "sp", "storePassword": "sp", "keySize": 2048}
     store = await _call(env, "POST", f"{certs}/generate-and-download", json={**config, "realmCertificate": False})
     key, cert, _ = pkcs12.load_key_and_certificates(store, b"sp")
@@ -90,7 +79,7 @@ async def test_generate_and_download_hands_out_the_key_and_keeps_the_certificate
 
 async def test_download_serves_the_certificate_alone(realm: Env) -> None:
     env = realm
-    _, certs = await _client(env)
+    _, certs = await signer_client(env)
     made = await _call(env, "POST", f"{certs}/generate")
     config = {"format": "PKCS12", "keyAlias": "mine", "storePassword": "sp", "realmCertificate": False}
     store = await _call(env, "POST", f"{certs}/download", json=config)  # no key password: no key to protect
@@ -100,14 +89,8 @@ async def test_download_serves_the_certificate_alone(realm: Env) -> None:
 
 async def test_upload_keeps_the_certificate_of_a_keystore_with_a_key(realm: Env) -> None:
     env = realm
-    cid, certs = await _client(env)
-    pair = client_certificates.generate("uploaded", 1_800_000_000, key_size=2048)
-    key = load_der_private_key(base64.b64decode(pair.private_key), None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    cert = x509.load_der_x509_certificate(base64.b64decode(pair.certificate))
-    data = pkcs12.serialize_key_and_certificates(b"k", key, cert, None, BestAvailableEncryption(b"sp"))
-    fields = {"keystoreFormat": "PKCS12", "keyAlias": "k", "storePassword": "sp", "keyPassword": "sp"}
-    files = {"file": ("file", data, "application/octet-stream")}
+    cid, certs = await signer_client(env)
+    pair, fields, files = keystore_upload()
     answer = await env.http.post(f"{certs}/upload", data=fields, files=files, headers=await env.admin_headers())
     assert answer.status_code == 200, answer.text
     assert answer.json()["certificate"] == pair.certificate
@@ -117,7 +100,7 @@ async def test_upload_keeps_the_certificate_of_a_keystore_with_a_key(realm: Env)
 
 async def test_a_key_stored_before_is_not_shown_nor_served_and_goes_with_the_next_write(realm: Env) -> None:
     env = realm
-    cid, certs = await _client(env)
+    cid, certs = await signer_client(env)
     old = client_certificates.generate("legacy", 1_800_000_000, key_size=2048)
     async with env.db.transaction() as tx:
         client = await tx.clients.get(cid)

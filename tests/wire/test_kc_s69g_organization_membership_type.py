@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from admin_support import admin_events, enable_admin_events, realm_admin
-from support import seed_user
+from org_membership_type import new_member, new_org, put_type, type_of
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -32,47 +32,21 @@ NOT_FOUND = {"error": "HTTP 404 Not Found"}
 FORBIDDEN = {"error": "HTTP 403 Forbidden"}
 
 
-async def _org(env: Env, name: str) -> str:
-    h = await env.admin_headers()
-    assert (await env.http.put(REALM, json={"organizationsEnabled": True}, headers=h)).status_code == 204
-    made = await env.http.post(ORGS, json={"name": name, "domains": [{"name": f"{name}.org"}]}, headers=h)
-    assert made.status_code == 201, made.text
-    return str(made.headers["location"].rsplit("/", 1)[1])
-
-
-async def _member(env: Env, org: str, username: str) -> str:
-    user = (await seed_user(env.db, env.clock, "test", username, email=f"{username}@{username}.org")).id
-    added = await env.http.post(f"{ORGS}/{org}/members", content=user, headers=await env.admin_headers())
-    assert added.status_code == 201, added.text
-    return user
-
-
-async def _raw(env: Env, org: str, user: str, content: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    h = {**(headers or await env.admin_headers()), "Content-Type": "application/json"}
-    return await env.http.put(f"{ORGS}/{org}/members/{user}/membership-type", content=content, headers=h)
-
-
 async def _put(env: Env, org: str, user: str, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
-    return await _raw(env, org, user, json.dumps(body), headers)
-
-
-async def _type(env: Env, org: str, user: str) -> str:
-    got = await env.http.get(f"{ORGS}/{org}/members/{user}", headers=await env.admin_headers())
-    assert got.status_code == 200, got.text
-    return str(got.json()["membershipType"])
+    return await put_type(env, org, user, json.dumps(body), headers)
 
 
 async def test_the_type_changes_both_ways_and_the_member_stays(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    alice = await _member(env, org, "alice")
-    assert await _type(env, org, alice) == "UNMANAGED"
+    org = await new_org(env, "acme")
+    alice = await new_member(env, org, "alice")
+    assert await type_of(env, org, alice) == "UNMANAGED"
     assert (await _put(env, org, alice, "MANAGED")).status_code == 204
-    assert await _type(env, org, alice) == "MANAGED"
+    assert await type_of(env, org, alice) == "MANAGED"
     listed = await env.http.get(f"{ORGS}/{org}/members?membershipType=managed", headers=await env.admin_headers())
     assert [m["id"] for m in listed.json()] == [alice]
     assert (await _put(env, org, alice, "UNMANAGED")).status_code == 204
-    assert await _type(env, org, alice) == "UNMANAGED"
+    assert await type_of(env, org, alice) == "UNMANAGED"
     assert (await env.http.get(f"{ORGS}/{org}/members/count", headers=await env.admin_headers())).json() == 1
 
 
@@ -80,9 +54,9 @@ async def test_a_managed_member_removed_goes_with_the_organization_rule(realm: E
     """What the type decides: removing a member made MANAGED removes the user (JpaOrganizationProvider.removeMember),
     one made UNMANAGED again only leaves."""
     env = realm
-    org = await _org(env, "acme")
+    org = await new_org(env, "acme")
     h = await env.admin_headers()
-    bob, carol = await _member(env, org, "bob"), await _member(env, org, "carol")
+    bob, carol = await new_member(env, org, "bob"), await new_member(env, org, "carol")
     assert (await _put(env, org, bob, "MANAGED")).status_code == 204
     assert (await env.http.delete(f"{ORGS}/{org}/members/{bob}", headers=h)).status_code == 204
     assert (await env.http.get(f"{REALM}/users/{bob}", headers=h)).status_code == 404
@@ -94,8 +68,8 @@ async def test_a_managed_member_removed_goes_with_the_organization_rule(realm: E
 
 async def test_a_change_is_an_update_event_and_the_same_type_none(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    dave = await _member(env, org, "dave")
+    org = await new_org(env, "acme")
+    dave = await new_member(env, org, "dave")
     await enable_admin_events(env, clear=True)
     assert (await _put(env, org, dave, "UNMANAGED")).status_code == 204  # already: nothing recorded
     assert (await _put(env, org, dave, "MANAGED")).status_code == 204
@@ -116,55 +90,55 @@ async def test_a_change_is_an_update_event_and_the_same_type_none(realm: Env) ->
 async def test_the_body_binds_as_jackson_binds_an_enum(realm: Env, body: str, wanted: str) -> None:
     """A JSON string naming the constant, or its index (MembershipType is UNMANAGED, MANAGED)."""
     env = realm
-    org = await _org(env, "acme")
-    erin = await _member(env, org, "erin")
+    org = await new_org(env, "acme")
+    erin = await new_member(env, org, "erin")
     if wanted == "UNMANAGED":
         assert (await _put(env, org, erin, "MANAGED")).status_code == 204
-    assert (await _raw(env, org, erin, body)).status_code == 204
-    assert await _type(env, org, erin) == wanted
+    assert (await put_type(env, org, erin, body)).status_code == 204
+    assert await type_of(env, org, erin) == wanted
 
 
 @pytest.mark.parametrize("body", ['"managed"', '""', '"OWNER"', "2", "true", '{"membershipType": "MANAGED"}', "1.0"])
 async def test_other_bodies_are_jacksons_mismatched_input(realm: Env, body: str) -> None:
     env = realm
-    org = await _org(env, "acme")
-    frank = await _member(env, org, "frank")
-    answer = await _raw(env, org, frank, body)
+    org = await new_org(env, "acme")
+    frank = await new_member(env, org, "frank")
+    answer = await put_type(env, org, frank, body)
     assert (answer.status_code, answer.json()) == (
         400,
         {"error": "unknown_error", "error_description": "Cannot parse the JSON"},
     )
-    assert await _type(env, org, frank) == "UNMANAGED"
+    assert await type_of(env, org, frank) == "UNMANAGED"
 
 
 async def test_no_type_and_malformed_json(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    gina = await _member(env, org, "gina")
+    org = await new_org(env, "acme")
+    gina = await new_member(env, org, "gina")
     for body in ("null", ""):
-        answer = await _raw(env, org, gina, body)
+        answer = await put_type(env, org, gina, body)
         assert (answer.status_code, answer.json()) == (400, {"errorMessage": "membershipType cannot be null"}), body
-    broken = await _raw(env, org, gina, "MANAGED")  # not JSON: the parser's 400
+    broken = await put_type(env, org, gina, "MANAGED")  # not JSON: the parser's 400
     assert broken.status_code == 400
-    assert await _type(env, org, gina) == "UNMANAGED"
+    assert await type_of(env, org, gina) == "UNMANAGED"
 
 
 async def test_not_a_member_or_no_such_user_is_404_and_unknown_organization_404(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    other = await _org(env, "other")
-    hank = await _member(env, other, "hank")
+    org = await new_org(env, "acme")
+    other = await new_org(env, "other")
+    hank = await new_member(env, other, "hank")
     for user in (hank, "no-such-user"):
         answer = await _put(env, org, user, "MANAGED")
         assert (answer.status_code, answer.json()) == (404, NOT_FOUND), user
-    assert await _type(env, other, hank) == "UNMANAGED"
+    assert await type_of(env, other, hank) == "UNMANAGED"
     missing = await _put(env, "no-such-org", hank, "MANAGED")
     assert (missing.status_code, missing.json()) == (404, {"errorMessage": "Organization not found."})
 
 
 async def test_blank_id_is_400(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
+    org = await new_org(env, "acme")
     answer = await _put(env, org, "%20", "MANAGED")
     assert (answer.status_code, answer.json()) == (400, {"errorMessage": "id cannot be null"})
 
@@ -173,8 +147,8 @@ async def test_permissions_in_keycloaks_order(realm: Env) -> None:
     """auth.orgs().requireManage(organization) first (after the body binds), the member lookup (403 instead of 404
     to whoever may not query users), then auth.users().requireManage(member)."""
     env = realm
-    org = await _org(env, "acme")
-    ivy = await _member(env, org, "ivy")
+    org = await new_org(env, "acme")
+    ivy = await new_member(env, org, "ivy")
     view_only = await realm_admin(env, "org-viewer", "view-organizations", "manage-users")
     assert (await _put(env, org, ivy, "MANAGED", view_only)).json() == FORBIDDEN
     no_users = await realm_admin(env, "org-manager", "manage-organizations")
@@ -188,15 +162,15 @@ async def test_permissions_in_keycloaks_order(realm: Env) -> None:
     assert (await _put(env, org, ivy, "MANAGED", querying)).status_code == 403  # a member, but not manage-users
     both = await realm_admin(env, "org-admin", "manage-organizations", "manage-users")
     assert (await _put(env, org, ivy, "MANAGED", both)).status_code == 204
-    assert await _type(env, org, ivy) == "MANAGED"
-    bad_body = await _raw(env, org, ivy, '"nope"', view_only)  # the body binds before the manage check
+    assert await type_of(env, org, ivy) == "MANAGED"
+    bad_body = await put_type(env, org, ivy, '"nope"', view_only)  # the body binds before the manage check
     assert bad_body.status_code == 400
 
 
 async def test_text_plain_is_415(realm: Env) -> None:
     env = realm
-    org = await _org(env, "acme")
-    jack = await _member(env, org, "jack")
+    org = await new_org(env, "acme")
+    jack = await new_member(env, org, "jack")
     h = {**await env.admin_headers(), "Content-Type": "text/plain"}
     answer = await env.http.put(f"{ORGS}/{org}/members/{jack}/membership-type", content='"MANAGED"', headers=h)
     assert answer.status_code == 415

@@ -10,7 +10,6 @@ hour; the rest as for an OpenID Connect provider (oauth/client_federated.py)."""
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +24,21 @@ from starlette.routing import Route
 from admin_support import make_admin
 from console_support import HTML, sign_in
 from fake_idp import ATTACKER_KEY, hs256, jwk, public_pem, unsigned
-from federated_client_support import ISSUER, assert_failure, assert_success, grant, signed, update_provider
-from keycloak_port import ADMIN, admin_headers, forget, get, poll, put
+from federated_client_support import (
+    ISSUER,
+    assert_failure,
+    assert_no_client,
+    assert_success,
+    bound_client,
+    create_provider,
+    default_token,
+    disable_provider,
+    federated_realm,
+    grant,
+    signed,
+    update_provider,
+)
+from keycloak_port import ADMIN, admin_headers, forget, get
 from served_app import serving
 from wire_env import Env, client_at
 
@@ -68,20 +80,8 @@ async def cluster() -> AsyncIterator[Cluster]:
 async def k8s(realm: Env) -> AsyncIterator[tuple[Env, Cluster]]:
     """KubernetesClientAuthTest.ExernalClientAuthRealmConfig."""
     async with cluster() as found:
-        h = await admin_headers(realm)
         rep = {"alias": IDP_ALIAS, "providerId": "kubernetes", "config": {"issuer": found.issuer}}
-        made = await realm.http.post(f"{ADMIN}/identity-provider/instances", json=rep, headers=h)
-        assert made.status_code == 201, made.text
-        client = {
-            "clientId": INTERNAL,
-            "serviceAccountsEnabled": True,
-            "clientAuthenticatorType": "federated-jwt",
-            "attributes": {"jwt.credential.issuer": IDP_ALIAS, "jwt.credential.sub": EXTERNAL},
-        }
-        made = await realm.http.post(f"{ADMIN}/clients", json=client, headers=h)
-        assert made.status_code == 201, made.text
-        await put(realm, "", {"eventsEnabled": True})
-        await poll(realm)
+        await federated_realm(realm, rep, ((INTERNAL, EXTERNAL),), IDP_ALIAS)
         yield realm, found
         forget(realm)
 
@@ -89,17 +89,7 @@ async def k8s(realm: Env) -> AsyncIterator[tuple[Env, Cluster]]:
 def token_of(env: Env, found: Cluster, **changes: Any) -> dict[str, Any]:
     """KubernetesClientAuthTest.createDefaultToken: issued 300 s ago, valid 300 s more."""
     now = env.clock.now()
-    token: dict[str, Any] = {
-        "jti": str(uuid.uuid4()),
-        "iss": found.issuer,
-        "aud": ISSUER,
-        "nbf": now,
-        "exp": now + 300,
-        "iat": now - 300,
-        "sub": EXTERNAL,
-    }
-    token.update(changes)
-    return {k: v for k, v in token.items() if v is not None}
+    return default_token(env, found, **{"nbf": now, "iat": now - 300, "sub": EXTERNAL, **changes})
 
 
 async def _success(env: Env, response: httpx.Response, token: dict[str, Any]) -> None:
@@ -130,8 +120,7 @@ async def test_invalid_signature(k8s: tuple[Env, Cluster]) -> None:
 async def test_invalid_sub(k8s: tuple[Env, Cluster]) -> None:
     env, found = k8s
     token = token_of(env, found, sub="invalid")
-    response = await grant(env, signed(token))
-    await assert_failure(env, response, token, client_id=None, error="client_not_found")
+    await assert_no_client(env, token)
 
 
 @pytest.mark.parametrize(
@@ -157,8 +146,7 @@ async def test_refused_claims(k8s: tuple[Env, Cluster], changes: dict[str, Any],
 async def test_valid_invalid_assertion_type(k8s: tuple[Env, Cluster]) -> None:
     env, found = k8s
     token = token_of(env, found)
-    response = await grant(env, signed(token), "urn:ietf:params:oauth:client-assertion-type:invalid")
-    await assert_failure(env, response, token, client_id=None, error="client_not_found")
+    await assert_no_client(env, token, "urn:ietf:params:oauth:client-assertion-type:invalid")
 
 
 async def test_client_assertion_max_expiration(k8s: tuple[Env, Cluster]) -> None:
@@ -196,8 +184,7 @@ async def test_keys_cached(k8s: tuple[Env, Cluster]) -> None:
 async def test_invalid_issuer(k8s: tuple[Env, Cluster]) -> None:
     env, found = k8s
     token = token_of(env, found, iss="https://invalid")
-    response = await grant(env, signed(token))
-    await assert_failure(env, response, token, client_id=None, error="client_not_found")
+    await assert_no_client(env, token)
 
 
 async def test_old_iat(k8s: tuple[Env, Cluster]) -> None:
@@ -299,10 +286,9 @@ async def test_issuer_duplicates_kubernetes_kubernetes_and_kubernetes_oidc(realm
 
 async def test_a_disabled_kubernetes_provider_authenticates_nobody(k8s: tuple[Env, Cluster]) -> None:
     env, found = k8s
-    rep = await get(env, f"/identity-provider/instances/{IDP_ALIAS}")
-    await put(env, f"/identity-provider/instances/{IDP_ALIAS}", {**rep, "enabled": False})
+    await disable_provider(env, IDP_ALIAS)
     token = token_of(env, found)
-    await assert_failure(env, await grant(env, signed(token)), token, client_id=None, error="client_not_found")
+    await assert_no_client(env, token)
 
 
 @pytest.mark.parametrize("forge", ["none", "hs256-public-key", "hs256-empty"])
@@ -334,17 +320,10 @@ async def test_a_broken_discovery_document_refuses_the_assertion(realm: Env, doc
 
     app = Starlette(routes=[Route("/idp/.well-known/openid-configuration", discovery)])
     async with serving(app) as base:
-        h = await admin_headers(realm)
-        rep = {"alias": IDP_ALIAS, "providerId": "kubernetes", "config": {"issuer": f"{base}/idp"}}
-        made = await realm.http.post(f"{ADMIN}/identity-provider/instances", json=rep, headers=h)
-        assert made.status_code == 201, made.text
-        client = {
-            "clientId": INTERNAL,
-            "serviceAccountsEnabled": True,
-            "clientAuthenticatorType": "federated-jwt",
-            "attributes": {"jwt.credential.issuer": IDP_ALIAS, "jwt.credential.sub": EXTERNAL},
-        }
-        assert (await realm.http.post(f"{ADMIN}/clients", json=client, headers=h)).status_code == 201
+        await create_provider(
+            realm, {"alias": IDP_ALIAS, "providerId": "kubernetes", "config": {"issuer": f"{base}/idp"}}
+        )
+        await bound_client(realm, INTERNAL, EXTERNAL, IDP_ALIAS)
         token = token_of(realm, Cluster(base))
         response = await grant(realm, signed(token))
         assert (response.status_code, response.json()["error"]) == (401, "invalid_client")

@@ -13,15 +13,13 @@ nothing to undo here, each test having a database of its own.
 from __future__ import annotations
 
 import base64
-import html
 import json
-import re
 from typing import Any
 
 import httpx
 import pytest
 
-from browser_flow import form_action
+from browser_flow import form_action, page_session_code, proceed_href
 from keycloak_port import admin_headers, get
 from mail_sink import Received, Sink
 from role_port import assert_event, call, clear_events, create, ok, poll_events
@@ -76,23 +74,11 @@ async def _sent(env: Env, realm_id: str, user_id: str, what: str, response: http
     await assert_event(env, realm_id, "ACTION", f"users/{user_id}/{what}", "USER")
 
 
-def _proceed(page: str) -> str:
-    found = re.search(r'id="kc-proceed" href="([^"]+)"', page)
-    assert found, page
-    return html.unescape(found[1])
-
-
-def _session_code(page: str) -> str:
-    found = re.search(r'name="session_code" value="([^"]+)"', page)
-    assert found, page
-    return found[1]
-
-
 async def _open(env: Env, link: str, info: str) -> str:
     """``driver.navigate().to(link)``, ``proceedPage.assertCurrent()`` with ``info``, then "proceed": the page."""
     confirm = await env.http.get(link)
     assert confirm.status_code == 200 and info in confirm.text, confirm.text
-    page = await env.http.get(_proceed(confirm.text))
+    page = await env.http.get(proceed_href(confirm.text))
     assert page.status_code == 200, page.text
     return page.text
 
@@ -102,7 +88,7 @@ async def _update_password(env: Env, link: str, password: str, client_id: str | 
     the browser is then on (the form's) names that client, as ``driver.getCurrentUrl()`` is checked."""
     form = await _open(env, link, "Update Password")
     assert 'name="password-new"' in form
-    data = {"session_code": _session_code(form), "password-new": password, "password-confirm": password}
+    data = {"session_code": page_session_code(form), "password-new": password, "password-confirm": password}
     url = form_action(form)  # the form's URL: its execution (verifyRequiredAction)
     done = await env.http.post(url, data=data)
     assert done.status_code == 200, done.text
