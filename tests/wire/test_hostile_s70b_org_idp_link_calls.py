@@ -92,7 +92,7 @@ async def test_linking_on_create_needs_manage_organizations(realm: Env) -> None:
     env = realm
     org = await _org(env, "acme")
     caller = await realm_admin(env, "idpadmin", "manage-identity-providers", "view-identity-providers")
-    rep = {"alias": "sneaky", "providerId": "oidc", "config": {"clientId": "x", "clientSecret": "y"}}
+    rep: dict[str, Any] = {"alias": "sneaky", "providerId": "oidc", "config": {"clientId": "x", "clientSecret": "y"}}
     rep["organizationLinks"] = [{"organizationId": org, "autoMembership": True, "membershipType": "MANAGED"}]
     answer = await env.http.post(f"{REALM}/identity-provider/instances", json=rep, headers=caller)
     assert answer.status_code == 403, answer.text
