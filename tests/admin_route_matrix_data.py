@@ -301,7 +301,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/organizations/{id}/groups/{group}/members": {"GET": R_MANAGE},
     "/{realm}/organizations/{id}/groups/{group}/members/{user}": {"DELETE": R_MANAGE, "PUT": R_MANAGE},
     "/{realm}/organizations/{id}/identity-providers": {"GET": R_MANAGE, "POST": BOTH},
-    "/{realm}/organizations/{id}/identity-providers/{alias}": {"DELETE": R_MANAGE, "GET": R_MANAGE},
+    "/{realm}/organizations/{id}/identity-providers/{alias}": {"DELETE": R_MANAGE, "GET": R_MANAGE, "PUT": R_MANAGE},
     "/{realm}/organizations/{id}/invitations": {"GET": R_MANAGE},
     "/{realm}/organizations/{id}/invitations/{inv}": {"DELETE": R_MANAGE, "GET": R_MANAGE},
     "/{realm}/organizations/{id}/invitations/{inv}/resend": {"POST": R_MANAGE},

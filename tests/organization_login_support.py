@@ -115,3 +115,11 @@ async def domain_refused(env: Env, domain: str, message: str, org: str | None = 
         rep = {**current, "domains": [{"name": domain}]}
         answer = await env.http.put(f"{REALM}/organizations/{org}", json=rep, headers=h)
     assert (answer.status_code, answer.json()) == (400, {"errorMessage": message}), answer.text
+
+
+async def owns_broker_domain(env: Env, org: str, realm: str = REALM, domain: str = "example.org") -> None:
+    """The organization claims the provider realm's users' domain too, so that Keycloak 26.8's domain gate on the
+    first broker login (IdpAddOrganizationMemberAuthenticator.passesDomainGate) lets them join it."""
+    rep = (await admin(env, "GET", f"{realm}/organizations/{org}", status=200)).json()
+    rep["domains"] = [*rep.get("domains", []), {"name": domain}]
+    await admin(env, "PUT", f"{realm}/organizations/{org}", rep, 204)

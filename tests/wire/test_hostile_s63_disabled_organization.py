@@ -15,7 +15,7 @@ import pytest
 from broker_support import ALIAS, Broker, browser, provider_login, query, served, start_login
 from browser_flow import REDIRECT
 from flow_builder import admin
-from organization_login_support import REALM, organization
+from organization_login_support import REALM, organization, owns_broker_domain
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -30,6 +30,7 @@ async def _alice_tokens(broker: Broker, http: httpx.AsyncClient) -> tuple[str, d
     env = broker.env
     await admin(env, "PUT", REALM, {"organizationsEnabled": True}, 204)
     org = await organization(env, "neworg")
+    await owns_broker_domain(env, org)
     await broker.add_provider(organizationId=org)
     hinted = await start_login(http, kc_idp_hint=ALIAS, scope="openid")
     assert hinted.status_code == 303, hinted.text

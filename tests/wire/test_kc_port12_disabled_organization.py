@@ -19,7 +19,7 @@ import pytest
 from broker_support import Broker, browser, hinted_login, query, served
 from browser_flow import REDIRECT
 from flow_builder import admin
-from organization_login_support import REALM, organization
+from organization_login_support import REALM, organization, owns_broker_domain
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -41,6 +41,7 @@ async def _onboarded(broker: Broker) -> tuple[str, list[str], dict[str, Any]]:
     env = broker.env
     await admin(env, "PUT", REALM, {"organizationsEnabled": True}, 204)
     org = await organization(env, "neworg")
+    await owns_broker_domain(env, org)
     unmanaged = []
     for i in range(5):
         email = f"member-{i}@neworg.org"

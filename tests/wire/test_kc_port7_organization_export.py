@@ -51,7 +51,7 @@ async def test_export(env: Env) -> None:
             "description": "org-0 is a test organization!",
             "redirectUrl": "https://0.0.0.0:8080",
             "attributes": {"key": ["value1", "value2"]},
-            "domains": [{"name": "org-0.org"}],
+            "domains": [{"name": "org-0.org"}, {"name": "example.org"}],  # alice's: Keycloak 26.8's domain gate
         }
         org = (await admin(env, "POST", ORGS, body, 201)).headers["location"].rsplit("/", 1)[1]
         await broker.add_provider(organizationId=org)

@@ -16,7 +16,7 @@ import pytest
 from admin_support import forbidden, login
 from broker_support import Broker, served, signs_in_by_hint
 from flow_builder import admin
-from organization_login_support import REALM, organization
+from organization_login_support import REALM, organization, owns_broker_domain
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -86,6 +86,7 @@ async def test_get_member_organizations_forbidden_for_non_admin_user(realm: Env)
 async def _managed(broker: Broker, org: str) -> str:
     """alice of the provider realm signs in through ``kc``, linked to ``org``: her id, a MANAGED member."""
     env = broker.env
+    await owns_broker_domain(env, org)
     await broker.add_provider(organizationId=org)
     await signs_in_by_hint(broker)
     members = await _get(env, f"{ORGS}/{org}/members", first=-1, max=-1)

@@ -1,18 +1,15 @@
-"""Keycloak 26.8's multi-IdP organizations (#48907, #48910: the V3 data model), which Doorkeep does not implement:
-OrganizationDomainManagementTest (realm-level domains ``organizations/domains``, claimed by organizations through
-``organizations/{id}/domains``, one domain shared by several organizations), OrganizationIdentityProviderLinkTest
-and OrganizationIdentityProviderLinkConfigTest (a provider linked to several organizations, each link with
-``autoMembership`` and ``membershipType``, written by ``PUT organizations/{id}/identity-providers/{alias}``).
+"""Keycloak 26.8's multi-IdP organizations (#48907, #48910: the V3 data model): OrganizationDomainManagementTest
+(realm-level domains ``organizations/domains``, claimed by organizations through ``organizations/{id}/domains``,
+one domain shared by several organizations), which Doorkeep does not implement here, and
+OrganizationIdentityProviderLinkTest (a provider linked to several organizations, each link with ``autoMembership``
+and ``membershipType``, written by ``PUT organizations/{id}/identity-providers/{alias}``), which it does since s70
+(test_kc_s70b_org_idp_links.py).
 
-Doorkeep keeps Keycloak 26's model until then: a domain and a provider belong to one organization (400 "Domain …
-is already linked to another organization …", 400 "Identity provider already associated with a different
-organization"), a provider's ``kc.org.domain`` and ``kc.org.broker.redirect.mode.email-matches`` route the login,
-and the first broker login makes MANAGED members. No answer of the new API can be taken for the feature's: the paths
-no route takes are the deliberate 501 of a Keycloak feature Doorkeep lacks (web/not_found.py); ``organizations/domains``
-is read as an organization's id by Doorkeep's routes (GET 404 "Organization not found."), and a method Doorkeep's
-route lacks but Keycloak serves (POST there, a link's ``PUT``) is the same 501 (web/not_found.py, s68-s). (An
-explicit 501 route for those two was tried and dropped: the sweeps that send every route malformed bodies, rightly,
-accept no 5xx from a route.)
+For domains Doorkeep keeps Keycloak 26's model until then: a domain belongs to one organization (400 "Domain … is
+already linked to another organization …"). No answer of the new domain API can be taken for the feature's: the
+paths no route takes are the deliberate 501 of a Keycloak feature Doorkeep lacks (web/not_found.py);
+``organizations/domains`` is read as an organization's id by Doorkeep's routes (GET 404 "Organization not found."),
+and a method Doorkeep's route lacks but Keycloak serves (POST there) is the same 501 (web/not_found.py, s68-s).
 """
 
 from __future__ import annotations
@@ -69,12 +66,9 @@ async def test_claiming_domains_is_not_implemented(realm: Env) -> None:
     assert shared.json()["errorMessage"].startswith("Domain acme.org is already linked to another organization")
 
 
-async def test_link_settings_are_not_implemented(realm: Env) -> None:
-    """OrganizationIdentityProviderLinkTest (testUpdateLinkConfig, testUpdateToUnmanaged, testRejectAmFalseWithManaged,
-    testRejectDuplicateManaged, testAllowUnmanagedOnMultipleOrgs, testUpdateNonLinkedIdp) and
-    OrganizationIdentityProviderLinkConfigTest (the same rules through the OrganizationProvider, run on the server):
-    a link's ``PUT`` is the 501 of a feature Doorkeep lacks, and the read names no ``autoMembership`` or ``orgMembershipType`` (testDefaultLinkConfig,
-    testListIncludesLinkConfig)."""
+async def test_link_settings_are_written_by_the_link_s_put(realm: Env) -> None:
+    """OrganizationIdentityProviderLinkTest's PUT, which Doorkeep implements since s70 (its full port is
+    test_kc_s70b_org_idp_links.py): 204, and the provider's ``organizationLinks`` says it."""
     org = await _organization(realm)
     provider = {
         "alias": "acme-idp",
@@ -85,7 +79,7 @@ async def test_link_settings_are_not_implemented(realm: Env) -> None:
     await admin(realm, "POST", f"{REALM}/identity-provider/instances", provider, 201)
     await admin(realm, "POST", f"{ORGS}/{org}/identity-providers", "acme-idp", 204)
     link = {"autoMembership": True, "membershipType": "MANAGED"}
-    await _not_implemented(realm, "PUT", f"{ORGS}/{org}/identity-providers/acme-idp", link)
+    await admin(realm, "PUT", f"{ORGS}/{org}/identity-providers/acme-idp", link, 204)
     read = (await admin(realm, "GET", f"{ORGS}/{org}/identity-providers/acme-idp", status=200)).json()
     assert read["organizationId"] == org
-    assert "autoMembership" not in read and "orgMembershipType" not in read
+    assert read["organizationLinks"] == [{"organizationId": org, **link}]

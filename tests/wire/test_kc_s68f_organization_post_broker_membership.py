@@ -1,28 +1,17 @@
-"""Keycloak's OrganizationPostBrokerMembershipTest (tests/base organization/broker/), its Keycloak 26.x form, over real
-HTTP with the provider another realm of the same server (tests/broker_support.py).
+"""Keycloak's OrganizationPostBrokerMembershipTest (tests/base organization/broker/, Keycloak 26.8), over real HTTP
+with the provider another realm of the same server (tests/broker_support.py), every method ported.
 
-The class tests 27-dev's per-link configuration of an organization's providers (``autoMembership``,
-``membershipType`` on ``organizations/{id}/identity-providers/{alias}``), domain routing on the domain itself, and
-one provider shared by several organizations. Keycloak 26.x, which Doorkeep follows (and the newest stored
-IdpAddOrganizationMemberAuthenticator), links a provider to one organization and makes every user the first broker
-login creates or links through it a MANAGED member of that organization (addManagedMember), a user already a member
-keeping the membership type it has. Ported here, in those terms:
+Keycloak 26.8 links a provider to several organizations, each link with ``autoMembership`` and ``membershipType``
+(``PUT organizations/{id}/identity-providers/{alias}``). The first broker login's
+IdpAddOrganizationMemberAuthenticator goes through every organization the provider is linked to: an enabled one
+whose link has auto-membership and whose domains (when it has any) include the user's e-mail domain gets the user,
+MANAGED or UNMANAGED as the link says; an existing member keeps the membership it has (addManagedMember answers
+false). Routing a typed address to the provider is the provider's ``kc.org.domain`` with the e-mail-match redirect
+(setDomainRouting's domain-level ``identityProviderAlias`` is routed the same way).
 
-- testSingleOrgDomainMatchAutoAdded: the typed address sent to the organization's provider, the new user MANAGED.
-- testDifferentIdpsSameOrgDifferentMembershipTypes: two providers of one organization, each routing one of its
-  domains; both users join, MANAGED (no per-link type in 26.x).
-- testDomainGateBlocksCrossOrgMembership: the user of org-a's provider joins org-a, not org-b (which has its own).
-- testMembershipTypeNotUpgradedOnReLogin: an UNMANAGED member who links the organization's provider to the account
-  stays UNMANAGED (addManagedMember refuses a member).
-- testIdpInitiatedSingleOrgFallback: ``kc_idp_hint`` to the organization's provider, the user joins (MANAGED).
-- testIdpInitiatedUnownedDomainNoMembership: a deliberate version difference. 27-dev's domain gate keeps
-  ``charlie@unknown.com`` out; 26.x (and the stored authenticator) resolve the organization from the provider, so
-  he joins: asserted as 26.x has it.
-
-Not ported, as they need what 26.x lacks: testAutoMembershipFalseSkipsOrg (``autoMembership``),
-testIdpInitiatedSharedIdpDomainDisambiguates, testDifferentMembershipTypesAcrossOrgs, testDomainlessOrgGateSkipped
-(one provider in two organizations: 26.x answers 400 "Identity provider already associated with a different
-organization", asserted here).
+testMembershipTypeNotUpgradedOnReLogin calls addManagedMember on the server in Keycloak; its wire equivalent here:
+an UNMANAGED member links the provider (MANAGED link) to the account through the first broker login and stays
+UNMANAGED.
 """
 
 from __future__ import annotations
@@ -48,13 +37,24 @@ async def _org(env: Env, name: str, *domains: str) -> str:
     return str(made.headers["location"].rsplit("/", 1)[1])
 
 
-async def _linked(broker: Broker, org: str, alias: str = ALIAS, domain: str | None = None) -> None:
-    """The provider realm as ``alias``, the organization's; bound to ``domain`` and redirecting it when given."""
-    config = dict(broker.provider_rep()["config"])
-    if domain is not None:
-        config |= {"kc.org.domain": domain, EMAIL_MATCH: "true"}
-    await broker.add_provider(alias=alias, config=config)
+async def _linked(
+    broker: Broker,
+    org: str,
+    alias: str = ALIAS,
+    domain: str | None = None,
+    auto: bool = True,
+    kind: str = "UNMANAGED",
+) -> None:
+    """linkIdpToOrg: the provider realm as ``alias`` (made when missing; bound to ``domain`` and redirecting it when
+    given), linked to the organization with these link settings."""
+    if (await admin(broker.env, "GET", f"{TEST}/identity-provider/instances/{alias}")).status_code == 404:
+        config = dict(broker.provider_rep()["config"])
+        if domain is not None:
+            config |= {"kc.org.domain": domain, EMAIL_MATCH: "true"}
+        await broker.add_provider(alias=alias, config=config)
     await admin(broker.env, "POST", f"{TEST}/organizations/{org}/identity-providers", alias, 204)
+    link = {"autoMembership": auto, "membershipType": kind}
+    await admin(broker.env, "PUT", f"{TEST}/organizations/{org}/identity-providers/{alias}", link, 204)
 
 
 async def _endpoint_known(broker: Broker, alias: str) -> None:
@@ -95,59 +95,71 @@ async def _hinted_in(http: httpx.AsyncClient, alias: str = ALIAS) -> httpx.Respo
 
 
 async def test_single_org_domain_match_auto_added(env: Env) -> None:
-    """OrganizationPostBrokerMembershipTest#testSingleOrgDomainMatchAutoAdded."""
+    """testSingleOrgDomainMatchAutoAdded: one organization, its MANAGED link, the address of its domain."""
     async with served(env) as broker:
         await update_user(env.db, "provider", "alice", email="alice@acme.com")
         org = await _org(env, "org-a", "acme.com")
-        await _linked(broker, org, domain="acme.com")
+        await _linked(broker, org, domain="acme.com", kind="MANAGED")
         async with browser(broker) as http:
             await _typed_in(http, "alice@acme.com")
         assert await _membership(env, org, "alice") == "MANAGED"
 
 
-async def test_different_idps_same_org_both_join(env: Env) -> None:
-    """OrganizationPostBrokerMembershipTest#testDifferentIdpsSameOrgDifferentMembershipTypes, 26.x: acme.com routed
-    to idp-x, partner.com to idp-y, both the organization's; alice and bob each join through theirs, MANAGED."""
+async def test_different_idps_same_org_different_membership_types(env: Env) -> None:
+    """testDifferentIdpsSameOrgDifferentMembershipTypes: acme.com routed to idp-x (MANAGED link), partner.com to
+    idp-y (UNMANAGED link), both the organization's; alice and bob join through theirs, each as its link says."""
     async with served(env) as broker:
         await update_user(env.db, "provider", "alice", email="alice@acme.com")
         await seed_user(env.db, env.clock, "provider", "bob", email="bob@partner.com", first_name="Bob")
         org = await _org(env, "org-a", "acme.com", "partner.com")
-        for alias, domain in (("idp-x", "acme.com"), ("idp-y", "partner.com")):
+        for alias, domain, kind in (("idp-x", "acme.com", "MANAGED"), ("idp-y", "partner.com", "UNMANAGED")):
             await _endpoint_known(broker, alias)
-            await _linked(broker, org, alias, domain)
+            await _linked(broker, org, alias, domain, kind=kind)
         async with browser(broker) as http:
             await _typed_in(http, "alice@acme.com", "idp-x")
         async with browser(broker) as http:
             await _typed_in(http, "bob@partner.com", "idp-y", username="bob")
         assert await _membership(env, org, "alice") == "MANAGED"
-        assert await _membership(env, org, "bob") == "MANAGED"
+        assert await _membership(env, org, "bob") == "UNMANAGED"
 
 
-async def test_membership_stays_with_the_organization_of_the_provider(env: Env) -> None:
-    """OrganizationPostBrokerMembershipTest#testDomainGateBlocksCrossOrgMembership, 26.x: org-b has a provider of its
-    own (26.x refuses to link org-a's to it: 400); alice through org-a's joins org-a only."""
+async def test_domain_gate_blocks_cross_org_membership(env: Env) -> None:
+    """testDomainGateBlocksCrossOrgMembership: one provider linked to org-a (MANAGED) and org-b (UNMANAGED, domain
+    globex.com); alice@acme.com joins org-a only."""
     async with served(env) as broker:
         await update_user(env.db, "provider", "alice", email="alice@acme.com")
         org_a, org_b = await _org(env, "org-a", "acme.com"), await _org(env, "org-b", "globex.com")
-        await _linked(broker, org_a, domain="acme.com")
-        shared = await admin(env, "POST", f"{TEST}/organizations/{org_b}/identity-providers", ALIAS, 400)
-        assert shared.json() == {"errorMessage": "Identity provider already associated with a different organization"}
-        await _linked(broker, org_b, "globex-idp", domain="globex.com")
+        await _linked(broker, org_a, domain="acme.com", kind="MANAGED")
+        await _linked(broker, org_b)
         async with browser(broker) as http:
             await _typed_in(http, "alice@acme.com")
         assert await _membership(env, org_a, "alice") == "MANAGED"
         assert await _membership(env, org_b, "alice") is None
 
 
+async def test_auto_membership_false_skips_org(env: Env) -> None:
+    """testAutoMembershipFalseSkipsOrg: org-b has no domains (its gate would pass) but its link has auto-membership
+    off: alice joins org-a only, UNMANAGED as its link says."""
+    async with served(env) as broker:
+        await update_user(env.db, "provider", "alice", email="alice@acme.com")
+        org_a, org_b = await _org(env, "org-a", "acme.com"), await _org(env, "org-b")
+        await _linked(broker, org_a, domain="acme.com")
+        await _linked(broker, org_b, auto=False)
+        async with browser(broker) as http:
+            await _typed_in(http, "alice@acme.com")
+        assert await _membership(env, org_a, "alice") == "UNMANAGED"
+        assert await _membership(env, org_b, "alice") is None
+
+
 async def test_membership_type_not_upgraded_on_re_login(env: Env) -> None:
-    """OrganizationPostBrokerMembershipTest#testMembershipTypeNotUpgradedOnReLogin (over HTTP where Keycloak's test
-    calls addManagedMember on the server): ``invited@acme.com``, an UNMANAGED member with a password, links the
-    organization's provider to the account (confirm, then the password) and stays UNMANAGED."""
+    """testMembershipTypeNotUpgradedOnReLogin over HTTP: ``invited@acme.com``, an UNMANAGED member with a password,
+    links the organization's provider (a MANAGED link) to the account (confirm, then the password) and stays
+    UNMANAGED: addManagedMember adds nothing for a member."""
     async with served(env) as broker:
         await update_user(env.db, "provider", "alice", email="invited@acme.com")
         await seed_user(env.db, env.clock, "test", "invited@acme.com", "local-pass", email="invited@acme.com")
         org = await _org(env, "org-a", "acme.com")
-        await _linked(broker, org)
+        await _linked(broker, org, kind="MANAGED")
         [user] = (await admin(env, "GET", f"{TEST}/users?username=invited@acme.com&exact=true", status=200)).json()
         added = await env.http.post(
             f"{TEST}/organizations/{org}/members", content=user["id"], headers=await env.admin_headers()
@@ -168,18 +180,59 @@ async def test_membership_type_not_upgraded_on_re_login(env: Env) -> None:
         assert await _membership(env, org, "invited@acme.com") == "UNMANAGED"
 
 
-@pytest.mark.parametrize("email", ["alice@acme.com", "charlie@unknown.com"])
-async def test_idp_initiated_login_joins_the_provider_s_organization(env: Env, email: str) -> None:
-    """OrganizationPostBrokerMembershipTest#testIdpInitiatedSingleOrgFallback and, as 26.x has it,
-    #testIdpInitiatedUnownedDomainNoMembership: ``kc_idp_hint`` to the organization's provider (bound to no domain);
-    the new user joins that organization, MANAGED, whatever the address's domain (27-dev's domain gate would keep
-    charlie out)."""
+async def test_idp_initiated_single_org_fallback(env: Env) -> None:
+    """testIdpInitiatedSingleOrgFallback: ``kc_idp_hint`` to a provider of one organization (UNMANAGED link)."""
     async with served(env) as broker:
-        await update_user(env.db, "provider", "alice", email=email)
+        await update_user(env.db, "provider", "alice", email="alice@acme.com")
         org = await _org(env, "org-a", "acme.com")
-        await _org(env, "org-b", "globex.com")
         await _linked(broker, org)
         async with browser(broker) as http:
             done = await _hinted_in(http)
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
-        assert await _membership(env, org, "alice") == "MANAGED"
+        assert await _membership(env, org, "alice") == "UNMANAGED"
+
+
+async def test_idp_initiated_shared_idp_domain_disambiguates(env: Env) -> None:
+    """testIdpInitiatedSharedIdpDomainDisambiguates: the hinted provider is org-a's (MANAGED) and org-b's
+    (UNMANAGED); alice@acme.com joins org-a only."""
+    async with served(env) as broker:
+        await update_user(env.db, "provider", "alice", email="alice@acme.com")
+        org_a, org_b = await _org(env, "org-a", "acme.com"), await _org(env, "org-b", "globex.com")
+        await _linked(broker, org_a, kind="MANAGED")
+        await _linked(broker, org_b)
+        async with browser(broker) as http:
+            done = await _hinted_in(http)
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
+        assert await _membership(env, org_a, "alice") == "MANAGED"
+        assert await _membership(env, org_b, "alice") is None
+
+
+async def test_idp_initiated_unowned_domain_no_membership(env: Env) -> None:
+    """testIdpInitiatedUnownedDomainNoMembership: charlie@unknown.com through a provider of two organizations with
+    domains, neither his: he signs in and joins neither."""
+    async with served(env) as broker:
+        await update_user(env.db, "provider", "alice", email="charlie@unknown.com")
+        org_a, org_b = await _org(env, "org-a", "acme.com"), await _org(env, "org-b", "globex.com")
+        await _linked(broker, org_a)
+        await _linked(broker, org_b)
+        async with browser(broker) as http:
+            done = await _hinted_in(http)
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
+        assert await _membership(env, org_a, "alice") is None
+        assert await _membership(env, org_b, "alice") is None
+
+
+@pytest.mark.parametrize("kind", ["MANAGED", "UNMANAGED"])
+async def test_domainless_org_gate_skipped_and_types_across_orgs(env: Env, kind: str) -> None:
+    """testDifferentMembershipTypesAcrossOrgs (org-a MANAGED) and testDomainlessOrgGateSkipped (org-a UNMANAGED):
+    org-b has no domains, so its UNMANAGED link takes alice whatever her address; she joins both, each as its
+    link says."""
+    async with served(env) as broker:
+        await update_user(env.db, "provider", "alice", email="alice@acme.com")
+        org_a, org_b = await _org(env, "org-a", "acme.com"), await _org(env, "org-b")
+        await _linked(broker, org_a, domain="acme.com", kind=kind)
+        await _linked(broker, org_b)
+        async with browser(broker) as http:
+            await _typed_in(http, "alice@acme.com")
+        assert await _membership(env, org_a, "alice") == kind
+        assert await _membership(env, org_b, "alice") == "UNMANAGED"

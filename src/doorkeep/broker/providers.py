@@ -72,6 +72,7 @@ REPRESENTATION = frozenset(
         "firstBrokerLoginFlowAlias",
         "postBrokerLoginFlowAlias",
         "organizationId",
+        "organizationLinks",
         "config",
         "types",
     }

@@ -189,7 +189,7 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
         now = site.services.clock.now()
         user = await first_login.create(site.tx, site.realm, config, brokered, now)
         user = await idp_mappers.import_new_user(site.tx, site.realm, config, brokered, user)
-        await brokers.join_through(site.tx, site.realm, config.alias, user.id)
+        await brokers.join_through(site.tx, site.realm, config.alias, user.id, user.email)
         more = {"register_method": "broker", "email": user.email}
         await record(site, user, "REGISTER", config.alias, brokered, more)
         return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
@@ -369,7 +369,7 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
     user = await idp_mappers.update_brokered_user(
         tx, site.realm, config, brokered, user, first=True, email_changed=changed
     )
-    await brokers.join_through(tx, site.realm, config.alias, user.id)
+    await brokers.join_through(tx, site.realm, config.alias, user.id, user.email)
     await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
     return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
 

@@ -1,12 +1,16 @@
-"""An organization's identity providers (Keycloak 26's OrganizationIdentityProvidersResource, the JPA
-OrganizationProvider's add/removeIdentityProvider, and RepresentationToModel.updateOrganizationBroker).
+"""An organization's identity providers (Keycloak 26.8's OrganizationIdentityProvidersResource and
+OrganizationIdentityProviderResource, the JPA OrganizationProvider's add/remove/updateIdentityProviderLink, and
+RepresentationToModel.updateOrganizationBroker).
 
-A provider belongs to at most one organization of its realm: its representation carries ``organizationId``. Linking
-sets it, unlinking clears it and the ``kc.org.domain`` of its config, deleting the organization unlinks them all.
-Writing a linked provider through the identity-provider admin API keeps its organization and checks that a
-``kc.org.domain`` is one of the organization's domains (or ``ANY``). Providers live in the realm's configuration,
-so every write here reads the realm under its row lock. A user the first broker login creates or links through an
-organization's provider joins it as a MANAGED member.
+A provider links any number of organizations of its realm, each link with its own settings (organizations/
+idp_links.py); its representation lists them (``organizationLinks``) and names the first one's organization in the
+deprecated ``organizationId``. Linking adds a link, unlinking removes it (the last one also drops the config's
+``kc.org.domain``), deleting the organization removes its links. Writing a provider through the identity-provider
+admin API keeps its links and checks that a ``kc.org.domain`` is one of a linked organization's domains (or
+``ANY``). Providers live in the realm's configuration, so every write here reads the realm under its row lock. The
+first broker login adds the user to each linked organization whose link has auto-membership and whose domains
+(when it has any) include the user's e-mail domain, as the link's membership type says
+(IdpAddOrganizationMemberAuthenticator).
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from typing import TYPE_CHECKING
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
+from doorkeep.organizations import idp_links
 from doorkeep.organizations.model import MANAGED
 
 if TYPE_CHECKING:
+    from doorkeep.organizations.model import Organization
     from doorkeep.store.tx import Tx
 
-ORGANIZATION_ID = "organizationId"
+ORGANIZATION_ID = idp_links.ORGANIZATION_ID
 ORGANIZATION = "kc.org"  # OrganizationModel.ORGANIZATION_ATTRIBUTE: the organization's id given in a config
 DOMAIN = "kc.org.domain"  # OrganizationModel.ORGANIZATION_DOMAIN_ATTRIBUTE
 REDIRECT_WHEN_EMAIL_MATCHES = "kc.org.broker.redirect.mode.email-matches"  # IdentityProviderRedirectMode
@@ -29,7 +35,6 @@ ANY_DOMAIN = "ANY"  # OrganizationModel.ORGANIZATION_DOMAIN_ATTRIBUTE's wildcard
 
 UNKNOWN = AdminError(400, "Identity provider not found with the given alias")
 ALREADY_HERE = AdminError(409, "Identity provider already associated to the organization")
-ELSEWHERE = AdminError(400, "Identity provider already associated with a different organization")
 NOT_HERE = AdminError(404, "Identity provider not associated with the organization")
 NOT_FOUND_HERE = AdminError(404, "Identity provider not found with the given alias")
 NO_ORGANIZATION = idp.bad("Organization associated with broker does not exist")
@@ -37,20 +42,26 @@ FOREIGN_DOMAIN = idp.bad("Domain does not match any domain from the organization
 
 
 def organization_of(provider: JSON) -> str | None:
-    value = provider.get(ORGANIZATION_ID)
-    return value if isinstance(value, str) and value else None
+    """The deprecated ``organizationId``: the first linked organization, None when the provider links none."""
+    ids = idp_links.organization_ids(provider)
+    return ids[0] if ids else None
+
+
+def organizations_of(provider: JSON) -> list[str]:
+    """IdentityProviderModel.getOrganizationIds: every organization the provider is linked to."""
+    return idp_links.organization_ids(provider)
 
 
 def of_organization(realm: Realm, org_id: str) -> list[JSON]:
     """getByOrganization: the organization's providers, by alias."""
-    found = [p for p in idp.all_of(realm) if organization_of(p) == org_id]
+    found = [p for p in idp.all_of(realm) if org_id in organizations_of(p)]
     return sorted(found, key=lambda p: str(p.get("alias")))
 
 
 def linked(realm: Realm, org_id: str, alias: str) -> JSON | None:
-    """The provider with this alias when it belongs to the organization (isOrganizationBroker)."""
+    """The provider with this alias when it is linked to the organization (isOrganizationBroker)."""
     provider = idp.by_alias(realm, alias)
-    return provider if provider is not None and organization_of(provider) == org_id else None
+    return provider if provider is not None and org_id in organizations_of(provider) else None
 
 
 async def _store(tx: Tx, realm: Realm, changed: JSON) -> None:
@@ -59,49 +70,58 @@ async def _store(tx: Tx, realm: Realm, changed: JSON) -> None:
 
 
 async def link(tx: Tx, realm_id: str, org_id: str, alias_or_id: str) -> None:
-    """addIdentityProvider: the realm's provider named by internal id or alias now belongs to the organization."""
+    """addIdentityProvider: the realm's provider named by internal id or alias is now linked to the organization
+    too, with a new link's settings (auto-membership, UNMANAGED)."""
     realm = await tx.realms.lock(realm_id)
     assert realm is not None
     provider = idp.find(realm, alias_or_id) if alias_or_id else None
     if provider is None:
         raise UNKNOWN
-    owner = organization_of(provider)
-    if owner == org_id:
+    links = idp_links.of(provider)
+    if idp_links.find(provider, org_id) is not None:
         raise ALREADY_HERE
-    if owner is not None:
-        raise ELSEWHERE
-    await _store(tx, realm, {**provider, ORGANIZATION_ID: org_id})
+    await _store(tx, realm, idp_links.with_links(provider, [*links, idp_links.new(org_id)]))
 
 
-def _detached(provider: JSON, config_key: str) -> JSON:
-    """The provider without ``organizationId`` and without this key of its config."""
-    out = {k: v for k, v in provider.items() if k != ORGANIZATION_ID}
-    out["config"] = {k: v for k, v in dict(provider.get("config") or {}).items() if k != config_key}
-    return out
-
-
-def _unlinked(provider: JSON) -> JSON:
-    """The provider without its organization and the domain it was bound to."""
-    return _detached(provider, DOMAIN)
-
-
-async def unlink(tx: Tx, realm_id: str, org_id: str, alias: str) -> None:
-    """The admin DELETE: the provider stays in the realm, no longer the organization's."""
+async def update_link(tx: Tx, realm_id: str, org_id: str, alias: str, body: object) -> None:
+    """updateIdentityProviderLink (``PUT organizations/{id}/identity-providers/{alias}``): the link's
+    auto-membership and membership type, after C2 and C1; 404 when the provider is not linked to it."""
     realm = await tx.realms.lock(realm_id)
     assert realm is not None
     provider = linked(realm, org_id, alias)
     if provider is None:
         raise NOT_FOUND_HERE
-    await _store(tx, realm, _unlinked(provider))
+    auto, kind = idp_links.settings(body, idp_links.find(provider, org_id))
+    links = idp_links.replaced(idp_links.of(provider), org_id, auto, kind)
+    await _store(tx, realm, idp_links.with_links(provider, links))
+
+
+def _without(provider: JSON, org_id: str) -> JSON:
+    """The provider without its link to the organization; without the last one, no ``kc.org.domain`` either."""
+    links = [link for link in idp_links.of(provider) if link[ORGANIZATION_ID] != org_id]
+    out = idp_links.with_links(provider, links)
+    if not links:
+        out["config"] = {k: v for k, v in dict(provider.get("config") or {}).items() if k != DOMAIN}
+    return out
+
+
+async def unlink(tx: Tx, realm_id: str, org_id: str, alias: str) -> None:
+    """The admin DELETE: the provider stays in the realm, no longer linked to the organization."""
+    realm = await tx.realms.lock(realm_id)
+    assert realm is not None
+    provider = linked(realm, org_id, alias)
+    if provider is None:
+        raise NOT_FOUND_HERE
+    await _store(tx, realm, _without(provider, org_id))
 
 
 async def unlink_all(tx: Tx, realm_id: str, org_id: str) -> None:
-    """OrganizationProvider.remove: an organization deleted leaves its providers in the realm, unlinked."""
+    """OrganizationProvider.remove: an organization deleted leaves its providers in the realm, its links gone."""
     realm = await tx.realms.lock(realm_id)
     assert realm is not None
     if not of_organization(realm, org_id):
         return
-    kept = [_unlinked(p) if organization_of(p) == org_id else p for p in idp.all_of(realm)]
+    kept = [_without(p, org_id) if org_id in organizations_of(p) else p for p in idp.all_of(realm)]
     await idp.save(tx, realm_id, kept)
 
 
@@ -125,40 +145,80 @@ async def unbind_domains(tx: Tx, realm_id: str, org_id: str, removed: set[str]) 
         await idp.save(tx, realm_id, kept)
 
 
+async def _linked_organizations(tx: Tx, realm: Realm, links: list[JSON]) -> list[Organization]:
+    """The organizations the links name, each one of this realm (else 400 as updateOrganizationBroker's)."""
+    found = []
+    for link in links:
+        org = await tx.organizations.get(realm.id, str(link[ORGANIZATION_ID]))
+        if org is None:
+            raise NO_ORGANIZATION
+        found.append(org)
+    return found
+
+
+def _asked_links(rep: JSON, config: JSON) -> list[JSON]:
+    """The links a representation asks for: ``organizationLinks``, else the deprecated ``organizationId`` or the
+    config's ``kc.org``: one link meaning what that single organization meant before Keycloak 26.8 (its first
+    broker login makes MANAGED members, as migration 0052 keeps it for the providers stored then)."""
+    if (given := idp_links.wanted(rep)) is not None:
+        return given
+    named = rep.get(ORGANIZATION_ID)
+    from_config = config.get(ORGANIZATION)
+    single = named if isinstance(named, str) and named else from_config
+    return [idp_links.new(single, True, MANAGED)] if isinstance(single, str) and single else []
+
+
 async def settle(tx: Tx, realm: Realm, rep: JSON, existing: JSON | None, provider: JSON) -> None:
     """updateOrganizationBroker for a provider written through the identity-provider API: a linked provider keeps
-    its organization whatever the representation says; a new one may name one (``organizationId`` or the config's
-    ``kc.org``) that must exist in this realm; a ``kc.org.domain`` must be one of that organization's domains.
-    Doorkeep checks a newly named organization of an existing unlinked provider too (Keycloak takes it unchecked)."""
+    its links whatever the representation says; a new one (or an unlinked one) may ask for links
+    (``organizationLinks``, or one organization by ``organizationId`` or the config's ``kc.org``), each to an
+    organization of this realm, under the link rules; a ``kc.org.domain`` must be one of a linked organization's
+    domains. Doorkeep checks the organizations an existing unlinked provider names too (Keycloak takes them
+    unchecked)."""
     config = provider["config"]
-    named = rep.get(ORGANIZATION_ID)
-    from_config = config.pop(ORGANIZATION, None)
-    wanted = named if isinstance(named, str) and named else from_config
-    org_id = (organization_of(existing) if existing is not None else None) or wanted
+    asked = _asked_links(rep, config)
+    config.pop(ORGANIZATION, None)
+    kept = idp_links.of(existing) if existing is not None else []
+    links = kept or asked
     provider.pop(ORGANIZATION_ID, None)
-    if org_id is None:
+    provider.pop(idp_links.LINKS, None)
+    if not links:
         return
-    org = await tx.organizations.get(realm.id, org_id)
-    if org is None or (wanted is not None and await tx.organizations.get(realm.id, wanted) is None):
-        raise NO_ORGANIZATION
+    named = rep.get(ORGANIZATION_ID)
+    if isinstance(named, str) and named and await tx.organizations.get(realm.id, named) is None:
+        raise NO_ORGANIZATION  # the deprecated name is checked even beside links or a provider linked already
+    orgs = await _linked_organizations(tx, realm, links if not kept else kept + asked)
     domain = config.get(DOMAIN)
     if domain is None or not domain.strip():
         config.pop(DOMAIN, None)
-    elif domain != ANY_DOMAIN and all(d.name != domain for d in org.domains):
+    elif domain != ANY_DOMAIN and all(d.name != domain for org in orgs for d in org.domains):
         raise FOREIGN_DOMAIN
-    provider[ORGANIZATION_ID] = org_id
+    provider.update(idp_links.with_links(provider, links))
 
 
-async def join_through(tx: Tx, realm: Realm, alias: str, user_id: str) -> bool:
-    """The first broker login's idp-add-organization-member: a user created or linked through an organization's
-    provider becomes a MANAGED member of it (nothing when the realm's organizations are off or the organization is
-    disabled; an existing membership is kept as it is). True when the user joined."""
+def _passes_domain_gate(org: Organization, email: str | None) -> bool:
+    """passesDomainGate: an organization without domains takes every user; else the e-mail's domain must be one
+    of its domains (or under one of its ``*.`` domains)."""
+    if not org.domains:
+        return True
+    domain = email.rsplit("@", 1)[1] if email and "@" in email else None
+    return domain is not None and org.owns(domain.lower())
+
+
+async def join_through(tx: Tx, realm: Realm, alias: str, user_id: str, email: str | None) -> bool:
+    """The first broker login's idp-add-organization-member (Keycloak 26.8): the user created or linked through a
+    provider joins each enabled organization the provider is linked to whose link has auto-membership and whose
+    domains let the user's e-mail through, with the link's membership type; an existing membership is kept as it
+    is (addManagedMember/addMember add nothing then). Nothing while the realm's organizations are off. True when
+    the user joined one."""
     provider = idp.by_alias(realm, alias) if realm.organizations_enabled else None
-    org_id = organization_of(provider) if provider is not None else None
-    org = await tx.organizations.get(realm.id, org_id) if org_id is not None else None
-    if org is None or not org.enabled:
-        return False
-    return await tx.organizations.add_member(org, user_id, MANAGED)
+    joined = False
+    for link in idp_links.of(provider) if provider is not None else []:
+        org = await tx.organizations.get(realm.id, str(link[ORGANIZATION_ID]))
+        if org is None or not org.enabled or not link[idp_links.AUTO] or not _passes_domain_gate(org, email):
+            continue
+        joined = await tx.organizations.add_member(org, user_id, str(link[idp_links.TYPE])) or joined
+    return joined
 
 
 async def home_brokers(tx: Tx, realm: Realm, user_id: str) -> list[str]:
@@ -177,4 +237,6 @@ async def home_brokers(tx: Tx, realm: Realm, user_id: str) -> list[str]:
 def exported(provider: JSON) -> JSON:
     """Organizations.stripOrganizationId: a realm file's provider names no organization; the organization names
     its providers instead (``identityProviders``), and an import links them by alias."""
-    return _detached(provider, ORGANIZATION)
+    out = idp_links.with_links(provider, [])
+    out["config"] = {k: v for k, v in dict(provider.get("config") or {}).items() if k != ORGANIZATION}
+    return out

@@ -4,9 +4,9 @@
 //   organizations.listMembers answering OrganizationMemberRepresentation (membershipType);
 //   organizations.updateMembershipType({orgId, userId}, "MANAGED" | "UNMANAGED");
 //   organizations.invite({orgId, clientId}, form) sending client_id;
-//   organizations.updateIdentityProviderLink({orgId, alias}, {autoMembership, membershipType}), which needs
-//   Keycloak 26.8's multi-IdP organizations (a provider linked to several organizations, a per-link type):
-//   Doorkeep keeps 26.x's model and does not serve it (the 501 of a feature it lacks), asserted below.
+//   organizations.updateIdentityProviderLink({orgId, alias}, {autoMembership, membershipType}), Keycloak 26.8's
+//   per-link settings of a provider linked to several organizations (IdentityProviderRepresentation
+//   .organizationLinks; tests/wire/test_kc_s70b_org_idp_links.py holds the wire detail).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
@@ -88,18 +88,49 @@ describe("Organizations (admin client 26.8)", () => {
     );
   });
 
-  it("does not serve the per-link settings of Keycloak 26.8's multi-IdP organizations", async () => {
+  it("writes the per-link settings of a provider linked to several organizations", async () => {
+    await kc.organizations.linkIdp({ orgId: other.id, alias });
+    await kc.organizations.updateIdentityProviderLink(
+      { orgId: org.id, alias },
+      { autoMembership: true, membershipType: "MANAGED" },
+    );
+    await kc.organizations.updateIdentityProviderLink(
+      { orgId: other.id, alias },
+      { autoMembership: false, membershipType: "UNMANAGED" },
+    );
+    const provider = await kc.identityProviders.findOne({ alias });
+    assert.equal(provider.organizationId, org.id);
+    assert.deepEqual(provider.organizationLinks, [
+      { organizationId: org.id, autoMembership: true, membershipType: "MANAGED" },
+      { organizationId: other.id, autoMembership: false, membershipType: "UNMANAGED" },
+    ]);
+    const found = await kc.organizations.find({ identityProvider: alias });
+    assert.deepEqual(found.map((o) => o.id).sort(), [org.id, other.id].sort());
+    // One MANAGED link per provider (C1) and MANAGED only with auto-membership (C2): 400, nothing changed.
+    for (const settings of [
+      { autoMembership: true, membershipType: "MANAGED" },
+      { autoMembership: false, membershipType: "MANAGED" },
+    ]) {
+      await assert.rejects(
+        kc.organizations.updateIdentityProviderLink({ orgId: other.id, alias }, settings),
+        (err) => err.response?.status === 400,
+      );
+    }
+    const linked = await kc.organizations.listIdentityProviders({ orgId: other.id });
+    assert.deepEqual(
+      linked.map((p) => [p.alias, p.organizationLinks.length]),
+      [[alias, 2]],
+    );
+    await kc.organizations.unLinkIdp({ orgId: other.id, alias });
+  });
+
+  it("refuses the link settings of a provider the organization is not linked to", async () => {
     await assert.rejects(
       kc.organizations.updateIdentityProviderLink(
-        { orgId: org.id, alias },
-        { autoMembership: true, membershipType: "MANAGED" },
+        { orgId: other.id, alias },
+        { autoMembership: true, membershipType: "UNMANAGED" },
       ),
-      (err) => err.response?.status === 501,
-    );
-    const linked = await kc.organizations.listIdentityProviders({ orgId: org.id });
-    assert.deepEqual(
-      linked.map((p) => p.alias),
-      [alias],
+      (err) => err.response?.status === 404,
     );
   });
 });

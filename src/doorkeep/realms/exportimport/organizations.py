@@ -1,10 +1,11 @@
 """The organizations of a realm file (RealmRepresentation.organizations, Keycloak 26).
 
-Export (ExportUtils): each organization in full, with its ``identityProviders`` (brief representations) and
+Export (ExportUtils): each organization in full, with its ``identityProviders`` (brief representations, each with
+the settings of its link to this organization in ``organizationLinks``, Keycloak 26.8) and
 ``members`` (username, membership type and the paths of the organization groups they are in) when users are
 exported too, and its ``groups`` (organization_groups.py); the key is written only when the realm has
 organizations. Import (RepresentationToModel.importOrganizations): each one checked as the Admin REST checks a new
-one, its providers linked by alias, its members found by username.
+one, its providers linked by alias (with the link's settings when given), its members found by username.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
-from doorkeep.organizations import brokers, rules
+from doorkeep.organizations import brokers, idp_links, rules
 from doorkeep.organizations.model import MANAGED, UNMANAGED
 from doorkeep.realms.exportimport import organization_groups
 from doorkeep.realms.exportimport.plan import fail
@@ -31,7 +32,7 @@ async def exported(tx: Tx, realm: Realm, with_members: bool) -> list[dict[str, A
     for org in await tx.organizations.realm_organizations(realm.id):
         rep = rules.to_json(org, brief=False)
         if linked := brokers.of_organization(realm, org.id):
-            rep["identityProviders"] = [idp.brief(p) for p in linked]
+            rep["identityProviders"] = [_brief(p, org.id) for p in linked]
         tree, member_paths = await organization_groups.exported(tx, org.id)
         if tree:
             rep["groups"] = tree
@@ -41,6 +42,12 @@ async def exported(tx: Tx, realm: Realm, with_members: bool) -> list[dict[str, A
                 rep["members"] = [_member(u.id, u.username, kind, member_paths) for u, kind in members]
         out.append(rep)
     return out
+
+
+def _brief(provider: dict[str, Any], org_id: str) -> dict[str, Any]:
+    """The provider's brief representation with its link to the organization."""
+    link = idp_links.find(provider, org_id)
+    return idp.brief(provider) | ({idp_links.LINKS: [link]} if link is not None else {})
 
 
 def _member(user_id: str, username: str, kind: str, member_paths: dict[str, list[str]]) -> dict[str, Any]:
@@ -93,8 +100,16 @@ async def _link(tx: Tx, realm: Realm, org_id: str, given: Any, where: str) -> No
         alias = provider.get("alias") if isinstance(provider, dict) else None
         try:
             await brokers.link(tx, realm.id, org_id, alias if isinstance(alias, str) else "")
+            settings = _settings(provider, org_id)
+            if settings is not None and isinstance(alias, str):
+                await brokers.update_link(tx, realm.id, org_id, alias, settings)
         except AdminError as exc:
             fail(where, f"{exc.message}: {alias!r}")
+
+
+def _settings(provider: dict[str, Any], org_id: str) -> dict[str, Any] | None:
+    """The settings of the listed provider's link to the organization, when the file gives them."""
+    return next((li for li in idp_links.wanted(provider) or [] if li[idp_links.ORGANIZATION_ID] == org_id), None)
 
 
 async def _free(tx: Tx, org_id: str) -> bool:

@@ -12,7 +12,7 @@ what their subject asks elsewhere: the users' roles for members, manage-identity
 from __future__ import annotations
 
 from doorkeep.model import JSON, Realm
-from doorkeep.organizations import brokers
+from doorkeep.organizations import brokers, idp_links
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import RealmCall
 
@@ -48,5 +48,5 @@ def require_linking(call: RealmCall, rep: JSON, stored: JSON | None) -> None:
         return
     config = rep.get("config")
     named = rep.get(brokers.ORGANIZATION_ID) or (config.get(brokers.ORGANIZATION) if isinstance(config, dict) else None)
-    if named:
+    if named or rep.get(idp_links.LINKS):
         require(call, MANAGE)

@@ -2,10 +2,12 @@
 
 ``organizations/{id}/identity-providers`` lists the organization's providers (full representations, secrets
 masked) and links one of the realm's (the body its alias or internal id, quoted or not: 204); ``.../{alias}``
-reads one and unlinks it (the provider stays in the realm). Keycloak records no admin event for linking or
-unlinking. Reading needs the organization's view permission, unlinking its manage permission, linking that and
-manage-identity-providers too (Keycloak 26.7's OrganizationAdminRolesPermissionsTest). The rules are
-organizations/brokers.py.
+reads one, unlinks it (the provider stays in the realm) and, with ``PUT``, sets the link's ``autoMembership`` and
+``membershipType`` (Keycloak 26.8's OrganizationIdentityProviderResource.updateIdentityProviderLink: 204). Keycloak
+records no admin event for linking, unlinking or the link's settings. Reading needs the organization's view
+permission, unlinking and the link's settings its manage permission, linking that and manage-identity-providers
+too (Keycloak 26.7's OrganizationAdminRolesPermissionsTest). The rules are organizations/brokers.py and
+organizations/idp_links.py.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.broker import providers as idp
-from doorkeep.organizations import brokers
+from doorkeep.organizations import brokers, idp_links
 from doorkeep.web.admin import audit
 from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.common import RealmCall, no_content, ok, read_quoted_id, run_realm
 from doorkeep.web.admin.organizations import load_organization
+from doorkeep.web.http import read_json
+
+LINK_REPRESENTATION = frozenset({idp_links.ORGANIZATION_ID, idp_links.AUTO, idp_links.TYPE})
 
 BASE = "/{realm}/organizations/{id}/identity-providers"
 
@@ -48,6 +54,12 @@ async def one(request: Request) -> Response:
         need = access.VIEW if request.method == "GET" else access.MANAGE
         org = await load_organization(call, request.path_params["id"], need)
         alias = request.path_params["alias"]
+        if request.method == "PUT":
+            body = await read_json(request)
+            refuse_unknown(await request.body(), LINK_REPRESENTATION, "OrganizationIdentityProviderLinkRepresentation")
+            await brokers.update_link(call.tx, call.realm.id, org.id, alias, body)
+            audit.unchanged(request)
+            return no_content()
         if request.method == "DELETE":
             await brokers.unlink(call.tx, call.realm.id, org.id, alias)
             audit.unchanged(request)
@@ -63,5 +75,5 @@ async def one(request: Request) -> Response:
 ROUTES = [
     Route(BASE, listing, methods=["GET"]),
     Route(BASE, add, methods=["POST"]),
-    Route(BASE + "/{alias}", one, methods=["GET", "DELETE"]),
+    Route(BASE + "/{alias}", one, methods=["GET", "PUT", "DELETE"]),
 ]

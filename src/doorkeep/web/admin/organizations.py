@@ -57,24 +57,24 @@ async def load_organization(call: RealmCall, org_id: str, need: str = access.VIE
     return org
 
 
-def _linked_to(call: RealmCall, alias: str) -> str | None:
-    """The id of the organization the realm's provider ``alias`` is linked to (None: no such provider, or none)."""
+def _linked_to(call: RealmCall, alias: str) -> list[str]:
+    """The ids of the organizations the realm's provider ``alias`` is linked to (none: no such provider)."""
     provider = idp.by_alias(call.realm, alias)
-    return brokers.organization_of(provider) if provider is not None else None
+    return brokers.organizations_of(provider) if provider is not None else []
 
 
 async def _searched(call: RealmCall, request: Request) -> list[Organization]:
     """``q`` (attributes) alone; else ``search``/``exact``, within the organizations linked to the provider
     ``identityProvider`` names when it is given (Keycloak 26.8: OrganizationProvider.getByIdentityProvider and
-    countByIdentityProvider; a provider here links one organization at most, an unknown alias none)."""
+    countByIdentityProvider; every organization the provider is linked to, an unknown alias none)."""
     q = request.query_params
     found = await call.tx.organizations.realm_organizations(call.realm.id)
     if (q.get("q") or "").strip():
         wanted = query_fields(q["q"])
         return [o for o in found if rules.has_attributes(o, wanted)]
     if (alias := q.get("identityProvider") or "").strip() != "":  # blank: not given; else the exact alias
-        owner = _linked_to(call, alias)
-        found = [o for o in found if o.id == owner]
+        owners = _linked_to(call, alias)
+        found = [o for o in found if o.id in owners]
     search, exact = q.get("search") or None, query_bool(request, "exact", False)
     return [o for o in found if rules.matches(o, search, exact)]
 
