@@ -1,6 +1,6 @@
-"""Keycloak 26.8's multi-IdP organizations (#48907, #48910: the V3 data model), which Doorkeep does not implement:
-OrganizationDomainManagementTest (realm-level domains ``organizations/domains``, claimed by organizations through
-``organizations/{id}/domains``, one domain shared by several organizations), OrganizationIdentityProviderLinkTest
+"""Keycloak 26.8's multi-IdP organizations (#48907, #48910: the V3 data model), which Doorkeep does not implement
+(its realm-level domains, OrganizationDomainManagementTest, are test_kc_s70a_organization_domains.py's):
+OrganizationIdentityProviderLinkTest
 and OrganizationIdentityProviderLinkConfigTest (a provider linked to several organizations, each link with
 ``autoMembership`` and ``membershipType``, written by ``PUT organizations/{id}/identity-providers/{alias}``).
 
@@ -39,34 +39,6 @@ async def _not_implemented(env: Env, method: str, path: str, body: object = None
         "error": "HTTP 501 Not Implemented",
         "error_description": f"Doorkeep does not implement {method} {path}",
     }
-
-
-async def test_realm_level_domains_are_not_implemented(realm: Env) -> None:
-    """OrganizationDomainManagementTest's OrganizationDomainsResource (testCreateAndGetDomain,
-    testCreateDuplicateDomain, testListDomains, testUpdateDomain, testDeleteUnclaimedDomain): ``organizations/domains``
-    names no organization and takes no POST; every method of ``organizations/domains/{name}`` is 501."""
-    await _organization(realm)
-    domain = {"name": "standalone.example.com", "verified": True, "autoRedirect": False}
-    await _not_implemented(realm, "POST", f"{ORGS}/domains", domain)
-    listed = await admin(realm, "GET", f"{ORGS}/domains", status=404)
-    assert listed.json() == {"errorMessage": "Organization not found."}
-    await _not_implemented(realm, "GET", f"{ORGS}/domains/standalone.example.com")
-    await _not_implemented(realm, "PUT", f"{ORGS}/domains/standalone.example.com", {"verified": True})
-    await _not_implemented(realm, "DELETE", f"{ORGS}/domains/standalone.example.com")
-
-
-async def test_claiming_domains_is_not_implemented(realm: Env) -> None:
-    """OrganizationDomainManagementTest's OrganizationDomainLinksResource (testClaimDomain,
-    testClaimDomainAlreadyClaimed, testClaimNonExistentDomain, testUnclaimDomain, testDeleteClaimedDomainFails,
-    testDomainSharedAcrossOrgs): ``organizations/{id}/domains`` is 501; an organization's domains are written with
-    the organization, and stay its own."""
-    org = await _organization(realm)
-    await _not_implemented(realm, "POST", f"{ORGS}/{org}/domains", "acme.org")
-    await _not_implemented(realm, "GET", f"{ORGS}/{org}/domains")
-    await _not_implemented(realm, "GET", f"{ORGS}/{org}/domains/acme.org")
-    await _not_implemented(realm, "DELETE", f"{ORGS}/{org}/domains/acme.org")
-    shared = await admin(realm, "POST", ORGS, {"name": "other", "domains": [{"name": "acme.org"}]}, 400)
-    assert shared.json()["errorMessage"].startswith("Domain acme.org is already linked to another organization")
 
 
 async def test_link_settings_are_not_implemented(realm: Env) -> None:

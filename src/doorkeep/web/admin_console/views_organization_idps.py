@@ -97,3 +97,4 @@ async def unlink(c: Console, org: Organization, alias: str) -> None:
     """``DELETE organizations/{id}/identity-providers/{alias}``: no admin event, as the REST call records none."""
     require(c)
     await brokers.unlink(c.tx, c.realm.id, org.id, alias)
+    await c.tx.domains.clear_routing(c.realm.id, alias, org.id)  # removeIdentityProvider
