@@ -19,7 +19,10 @@ from store_factories import add_realm
 pytestmark = pytest.mark.anyio
 
 BEFORE = "0050_idp_admin_role_mapping"
-ORG = "INSERT INTO organizations (id, realm_id, name, alias, enabled, config, internal_group_id) VALUES (:id, :realm, :id, :id, :on, '{}', :g)"  # noqa: E501
+ORG = (
+    "INSERT INTO organizations (id, realm_id, name, alias, enabled, config, internal_group_id)"
+    " VALUES (:id, :realm, :id, :id, :on, '{}', :g)"
+)
 DOMAIN = "INSERT INTO organization_domains (organization_id, name, realm_id, verified) VALUES (:org, :name, :r, :v)"
 
 
