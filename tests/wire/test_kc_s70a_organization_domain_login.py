@@ -12,14 +12,16 @@ from typing import Any
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, query, served, start_login
+from broker_support import ALIAS, Broker, browser, provider_login, query, served, start_login
 from browser_flow import form_action, form_fields
+from support import update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 REALM = "/admin/realms/test"
 ORGS = f"{REALM}/organizations"
 BROKER_LOGIN = f"/realms/test/broker/{ALIAS}/login"
+MISMATCH = "Email domain does not match any domain from the organization"
 NO_ACCOUNT = "Your email domain matches the {} organization but you don&#39;t have an account yet."
 
 
@@ -130,3 +132,23 @@ async def test_a_domain_two_organizations_claim_names_neither(env: Env) -> None:
             answer = await _type(http, "someone@acme.org")
             assert not _to_provider(answer)
             assert _password_page(answer, "someone@acme.org"), answer.text[:800]
+
+
+async def test_the_review_holds_the_address_to_the_domains_routing_to_the_provider(env: Env) -> None:
+    """OrganizationMemberValidator in the IDP_REVIEW context with Keycloak 26.8's routing: the provider's identity
+    brings ``alice@elsewhere.org``; the review refuses it (not a domain routing to the provider) and takes an address
+    of ``acme.org``; the token's ``organization`` names acme."""
+    async with served(env) as broker:
+        await update_user(env.db, "provider", "alice", email="alice@elsewhere.org")
+        await _routed_org(broker, _route("acme.org"))
+        async with browser(broker) as http:
+            answer = await _type(http, "newuser@acme.org")
+            assert _to_provider(answer), answer.text[:500]
+            review = await http.get(await provider_login(http, await http.get(answer.headers["location"])))
+            assert review.status_code == 200 and 'name="email"' in review.text, review.text[:800]
+            fields = {**form_fields(review.text), "firstName": "New", "lastName": "User"}
+            refused = await http.post(form_action(review.text), data={**fields, "email": "alice@elsewhere.org"})
+            assert refused.status_code == 200 and MISMATCH in refused.text, refused.text[:800]
+            fields = {**form_fields(refused.text), "firstName": "New", "lastName": "User"}
+            done = await http.post(form_action(refused.text), data={**fields, "email": "newuser@acme.org"})
+            assert done.status_code in (302, 303), done.text[:800]
