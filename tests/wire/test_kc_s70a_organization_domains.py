@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from doorkeep.realms.exportimport.export import realm_representation
 from flow_builder import admin
 from wire_env import Env
 
@@ -228,3 +229,29 @@ async def test_domain_calls_record_no_admin_event(realm: Env) -> None:
     await admin(realm, "DELETE", f"{DOMAINS}/quiet.example.com", status=204)
     events = (await admin(realm, "GET", f"{REALM}/admin-events", status=200)).json()
     assert [e["resourcePath"] for e in events] == [f"organizations/{org}"]  # the organization's creation only
+
+
+async def test_domain_routing_survives_a_realm_export_and_import(realm: Env) -> None:
+    """RealmRepresentation.organizations: each domain with its routing; the import links the organization's
+    providers first, then routes its domains; a route to a provider the file does not link is refused."""
+    await _enable(realm)
+    await _provider(realm, "corp")
+    org = await _org(realm, "acme", "acme.org")
+    await admin(realm, "POST", f"{ORGS}/{org}/identity-providers", "corp", 204)
+    routed = [{"name": "acme.org", "verified": True, "identityProviderAlias": "corp", "autoRedirect": True}]
+    await admin(realm, "PUT", f"{ORGS}/{org}", {"name": "acme", "domains": routed}, 204)
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        rep = await realm_representation(tx, found, users=False)
+    assert rep["organizations"][0]["domains"] == routed
+    copy = {**rep, "realm": "copy", "id": None}
+    copy["organizations"] = [{k: v for k, v in o.items() if k != "id"} for o in rep["organizations"]]
+    await admin(realm, "POST", "/admin/realms", copy, 201)
+    orgs = (await admin(realm, "GET", "/admin/realms/copy/organizations", status=200)).json()
+    assert orgs[0]["domains"] == routed
+    unlinked = {**copy, "realm": "copy2"}
+    unlinked["organizations"] = [{**o, "identityProviders": []} for o in copy["organizations"]]
+    refused = await admin(realm, "POST", "/admin/realms", unlinked, 400)
+    assert "is not associated with organization acme" in refused.text
+    await admin(realm, "GET", "/admin/realms/copy2", status=404)
