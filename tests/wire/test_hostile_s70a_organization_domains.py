@@ -225,3 +225,28 @@ async def test_two_claims_of_one_domain_at_once_make_one_claim(realm: Env) -> No
     answers = await asyncio.gather(*(env.http.post(path, content="acme.org", headers=h) for _ in range(4)))
     assert sorted(a.status_code for a in answers) == [204, 409, 409, 409]
     assert await _claimed(env, org) == ["acme.org"]
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"first": "-5", "max": "-1"}, ["acme.org", "b.org"]),
+        ({"max": "0"}, []),
+        ({"search": "%"}, []),
+        ({"search": "_"}, []),
+        ({"search": "  B.ORG "}, ["b.org"]),
+    ],
+)
+async def test_paging_and_search_take_odd_values_without_a_5xx(
+    realm: Env, params: dict[str, str], names: list[str]
+) -> None:
+    """paginateQuery ignores a negative first or max; ``%`` and ``_`` in ``search`` are literal characters."""
+    env = realm
+    await _setup(env)
+    h = await env.admin_headers()
+    assert (await env.http.post(DOMAINS, json={"name": "b.org"}, headers=h)).status_code == 201
+    answer = await env.http.get(DOMAINS, params=params, headers=h)
+    assert answer.status_code == 200, answer.text
+    assert [d["name"] for d in answer.json()] == names
+    bad = await env.http.get(DOMAINS, params={"max": "x"}, headers=h)
+    assert bad.status_code == 404

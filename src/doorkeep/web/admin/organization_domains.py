@@ -38,6 +38,7 @@ async def realm_listing(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         checked(call)
         first, limit = query_int(request, "first", 0), query_int(request, "max")
+        limit = limit if limit is not None and limit >= 0 else None  # paginateQuery: a negative max is no limit
         found = await call.tx.domains.list(call.realm.id, request.query_params.get("search"), max(first, 0), limit)
         return ok([domains.to_json(d) for d in found])
 
