@@ -329,3 +329,16 @@ async def test_the_invitations_tab_lists_resends_and_deletes_as_the_rest_calls(
     gone = await post(admin, f"{here}/{new['id']}/resend", [])
     assert gone.status_code == 303 and "Invitation not found" in (await admin.get(here, headers=HTML)).text
     assert [e["operationType"] for e in await admin_events(orgs)] == ["DELETE", "ACTION"]
+
+
+async def test_a_provider_routed_by_a_domain_shows_that_domain(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """Keycloak 26.8 keeps the routing on the domain (what migration 0051 moves there): the tab and the Edit dialog
+    show the organization's domain routing to the provider, and its auto redirect, without a ``kc.org.domain``."""
+    oid = await acme(orgs)
+    h = await orgs.admin_headers()
+    assert (await orgs.http.post(f"{REST}/{oid}/identity-providers", content="corp", headers=h)).status_code == 204
+    routed = [{"name": "acme.org", "identityProviderAlias": "corp", "autoRedirect": True}]
+    assert (await orgs.http.put(f"{REST}/{oid}", json={"name": "acme", "domains": routed}, headers=h)).is_success
+    edit = await admin.get(f"{ORGS}/{oid}/identity-providers", params={"edit": "corp"}, headers=HTML)
+    assert '<option value="acme.org" selected>' in edit.text, edit.text
+    assert 'name="redirect" value="on" checked' in edit.text

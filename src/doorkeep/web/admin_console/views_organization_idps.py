@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from doorkeep.broker import admin_writes
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
+from doorkeep.model import JSON
 from doorkeep.organizations import brokers
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin_console.context import Console
@@ -35,17 +36,20 @@ class Row:
 def tab(c: Console, org: Organization) -> tuple[list[Row], list[tuple[str, str]]]:
     """The organization's providers and the realm's providers of no organization (alias, name)."""
     require(c)
-    linked = [
-        Row(
-            str(p["alias"]),
-            idp.display_name(c.realm, p["alias"]),
-            str((p.get("config") or {}).get(brokers.DOMAIN) or ""),
-            (p.get("config") or {}).get(brokers.REDIRECT_WHEN_EMAIL_MATCHES) == "true",
-        )
-        for p in brokers.of_organization(c.realm, org.id)
-    ]
+    linked = [_row(c, org, p) for p in brokers.of_organization(c.realm, org.id)]
     free = [p for p in idp.all_of(c.realm) if brokers.organization_of(p) is None]
     return linked, [(str(p["alias"]), idp.display_name(c.realm, p["alias"])) for p in free]
+
+
+def _row(c: Console, org: Organization, provider: JSON) -> Row:
+    """A linked provider: its domain and switch from the organization's domains routing to it (Keycloak 26.8, what
+    migration 0051 moved there), else from its configuration."""
+    alias, config = str(provider["alias"]), provider.get("config") or {}
+    routed = [d for d in org.domains if d.identity_provider_alias == alias]
+    if routed:
+        return Row(alias, idp.display_name(c.realm, alias), routed[0].name, any(d.auto_redirect for d in routed))
+    redirect = config.get(brokers.REDIRECT_WHEN_EMAIL_MATCHES) == "true"
+    return Row(alias, idp.display_name(c.realm, alias), str(config.get(brokers.DOMAIN) or ""), redirect)
 
 
 def form_of(rows: list[Row], alias: str) -> FormState:
