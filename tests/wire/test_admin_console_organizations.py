@@ -342,3 +342,22 @@ async def test_a_provider_routed_by_a_domain_shows_that_domain(orgs: Env, admin:
     edit = await admin.get(f"{ORGS}/{oid}/identity-providers", params={"edit": "corp"}, headers=HTML)
     assert '<option value="acme.org" selected>' in edit.text, edit.text
     assert 'name="redirect" value="on" checked' in edit.text
+
+
+async def test_linking_through_the_console_routes_the_chosen_domain(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """The dialog's domain and switch land on the organization's domain (Keycloak 26.8's routing, which the login
+    follows first): an edit moves the route, ``ANY`` routes every domain, unlinking clears it."""
+    oid = await acme(orgs)
+    here = f"{ORGS}/{oid}/identity-providers"
+    assert (
+        await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "acme.org"), ("redirect", "on")])
+    ).is_redirect
+    domains = (await rest(orgs, f"/{oid}"))["domains"]
+    assert domains == [{"name": "acme.org", "verified": False, "identityProviderAlias": "corp", "autoRedirect": True}]
+    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "")])).is_redirect
+    assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]
+    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "ANY")])).is_redirect
+    routed = (await rest(orgs, f"/{oid}"))["domains"]
+    assert routed == [{"name": "acme.org", "verified": False, "identityProviderAlias": "corp", "autoRedirect": False}]
+    assert (await post(admin, f"{here}/corp/unlink", [("confirmed", "yes")])).is_redirect
+    assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]

@@ -5,10 +5,13 @@ LinkIdentityProviderModal): the linked providers with their domain and "Redirect
 Linking is what that modal sends: ``POST organizations/{id}/identity-providers`` (organizations/brokers.py, no
 admin event, as in Keycloak) then ``PUT identity-provider/instances/{alias}`` with ``kc.org.domain`` and
 ``kc.org.broker.redirect.mode.email-matches`` in its config (broker/admin_writes.py, recorded as that call);
-unlinking is the DELETE alone. manage-organizations (or manage-realm), and manage-identity-providers for the PUT."""
+the chosen domain (every one for ``ANY``) then routes to the provider on the organization's domains, Keycloak 26.8's
+model, which the login follows first. Unlinking is the DELETE alone. manage-organizations (or manage-realm), and
+manage-identity-providers for the PUT."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -94,7 +97,19 @@ async def link(c: Console, org: Organization, form: Mapping[str, str]) -> str:
             typed.errors["form"] = err.description or err.message
         raise FormErrors(typed) from None
     c.changed("PUT", "identity-provider", "instances", alias, body=rep)
+    await _route(c, org, alias, domain, redirect)
     return alias
+
+
+async def _route(c: Console, org: Organization, alias: str, domain: str, redirect: bool) -> None:
+    """Keycloak 26.8's routing on the organization's domains: the chosen domain (every one for ``ANY``) routes to
+    the provider with the switch as set; the domains that routed to it before and are not chosen route nowhere."""
+    await c.tx.domains.clear_routing(c.realm.id, alias, org.id)
+    chosen = [d for d in org.domains if domain == brokers.ANY_DOMAIN or d.name == domain.lower()]
+    for d in chosen:
+        await c.tx.domains.update(
+            c.realm.id, dataclasses.replace(d, identity_provider_alias=alias, auto_redirect=redirect)
+        )
 
 
 async def unlink(c: Console, org: Organization, alias: str) -> None:
