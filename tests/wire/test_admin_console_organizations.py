@@ -361,3 +361,17 @@ async def test_linking_through_the_console_routes_the_chosen_domain(orgs: Env, a
     assert routed == [{"name": "acme.org", "verified": False, "identityProviderAlias": "corp", "autoRedirect": False}]
     assert (await post(admin, f"{here}/corp/unlink", [("confirmed", "yes")])).is_redirect
     assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]
+
+
+async def test_saving_the_settings_keeps_the_domains_routing(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """The Settings form names domains only: a save keeps each kept domain's verified flag and routing."""
+    oid = await acme(orgs)
+    h = await orgs.admin_headers()
+    assert (await orgs.http.post(f"{REST}/{oid}/identity-providers", content="corp", headers=h)).status_code == 204
+    routed = [{"name": "acme.org", "verified": True, "identityProviderAlias": "corp", "autoRedirect": True}]
+    assert (await orgs.http.put(f"{REST}/{oid}", json={"name": "acme", "domains": routed}, headers=h)).is_success
+    fields = settings("acme", "acme.org\nnew.org", description="changed")
+    assert (await post(admin, f"{ORGS}/{oid}/settings", fields)).is_redirect
+    after = await rest(orgs, f"/{oid}")
+    assert after["description"] == "changed"
+    assert after["domains"] == [*routed, {"name": "new.org", "verified": False, "autoRedirect": False}]
