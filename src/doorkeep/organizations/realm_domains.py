@@ -63,10 +63,10 @@ def valid_name(raw: object) -> str:
     """createDomain's Organizations.validateDomain on the name as sent, then the stored (normalized) name."""
     if not isinstance(raw, str) or not raw.strip():
         raise EMPTY
-    refuse_longer(raw)
     refuse_nul(raw)
     if (problem := invalid(raw)) is not None:
         raise AdminError(400, problem)
+    refuse_longer(raw)  # a valid name too long for the column: PostgreSQL's refusal, the same 400 on SQLite
     return normalized(raw)
 
 
