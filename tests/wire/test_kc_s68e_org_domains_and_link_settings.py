@@ -4,15 +4,11 @@ OrganizationIdentityProviderLinkTest
 and OrganizationIdentityProviderLinkConfigTest (a provider linked to several organizations, each link with
 ``autoMembership`` and ``membershipType``, written by ``PUT organizations/{id}/identity-providers/{alias}``).
 
-Doorkeep keeps Keycloak 26's model until then: a domain and a provider belong to one organization (400 "Domain …
-is already linked to another organization …", 400 "Identity provider already associated with a different
-organization"), a provider's ``kc.org.domain`` and ``kc.org.broker.redirect.mode.email-matches`` route the login,
-and the first broker login makes MANAGED members. No answer of the new API can be taken for the feature's: the paths
-no route takes are the deliberate 501 of a Keycloak feature Doorkeep lacks (web/not_found.py); ``organizations/domains``
-is read as an organization's id by Doorkeep's routes (GET 404 "Organization not found."), and a method Doorkeep's
-route lacks but Keycloak serves (POST there, a link's ``PUT``) is the same 501 (web/not_found.py, s68-s). (An
-explicit 501 route for those two was tried and dropped: the sweeps that send every route malformed bodies, rightly,
-accept no 5xx from a route.)
+Doorkeep keeps Keycloak 26's model for links until then: a provider belongs to one organization (400 "Identity
+provider already associated with a different organization") and the first broker login makes MANAGED members. A
+link's ``PUT``, a method Doorkeep's route lacks but Keycloak serves, is the deliberate 501 of a Keycloak feature
+Doorkeep lacks (web/not_found.py, s68-s). (An explicit 501 route was tried and dropped: the sweeps that send every
+route malformed bodies, rightly, accept no 5xx from a route.)
 """
 
 from __future__ import annotations
