@@ -292,8 +292,14 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # suffices (test_organization_admin_role_matrix.py covers the organization roles themselves)
     "/{realm}/organizations": {"GET": R_MANAGE, "POST": R_MANAGE},
     "/{realm}/organizations/count": {"GET": R_MANAGE},
+    # Keycloak 26.8's OrganizationDomainsResource and OrganizationDomainLinksResource (the organization roles are not
+    # among the matrix's single roles: manage-realm holds them)
+    "/{realm}/organizations/domains": {"GET": R_MANAGE, "POST": R_MANAGE},
+    "/{realm}/organizations/domains/{name}": {"DELETE": R_MANAGE, "GET": R_MANAGE, "PUT": R_MANAGE},
     "/{realm}/organizations/members/{user}/organizations": {"GET": BOTH},
     "/{realm}/organizations/{id}": {"DELETE": R_MANAGE, "GET": R_MANAGE, "PUT": R_MANAGE},
+    "/{realm}/organizations/{id}/domains": {"GET": R_MANAGE, "POST": R_MANAGE},
+    "/{realm}/organizations/{id}/domains/{name}": {"DELETE": R_MANAGE, "GET": R_MANAGE},
     "/{realm}/organizations/{id}/groups": {"GET": R_MANAGE, "POST": R_MANAGE},
     "/{realm}/organizations/{id}/groups/group-by-path/{path:path}": {"GET": R_MANAGE},
     "/{realm}/organizations/{id}/groups/{group}": {"DELETE": R_MANAGE, "GET": R_MANAGE, "PUT": R_MANAGE},

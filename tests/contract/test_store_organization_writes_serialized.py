@@ -45,6 +45,6 @@ async def test_a_domain_claimed_by_two_updates_at_once_is_the_first_ones(postgre
         assert refused is not None and refused.status == 400
         assert refused.message.startswith("Domain *.race.example is already linked to another organization")
         async with db.transaction(write=False) as tx:
-            assert await tx.organizations.domain_owner(realm.id, "*.race.example") == acme.id
+            assert await tx.organizations.domain_owners(realm.id, ["*.race.example"]) == {"*.race.example": [acme.id]}
     finally:
         await db.dispose()

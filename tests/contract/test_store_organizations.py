@@ -3,9 +3,10 @@ a realm."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import anyio
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from doorkeep.model import Group
 from doorkeep.organizations.model import UNMANAGED, Domain, Organization, internal_group_id
@@ -27,7 +28,7 @@ async def test_an_organization_is_stored_with_its_domains_and_members(db: Databa
         assert not await tx.organizations.add_member(org, alice.id, UNMANAGED)
     async with db.transaction() as tx:
         assert await tx.organizations.get(realm.id, org.id) == org
-        assert await tx.organizations.domain_owner(realm.id, "ACME.org") == org.id
+        assert await tx.organizations.domain_owners(realm.id, ["acme.org"]) == {"acme.org": [org.id]}
         assert [u.username for u, _ in await tx.organizations.members(org.id)] == ["alice"]
         assert [o.id for o in await tx.organizations.of_user(alice.id)] == [org.id]
         await tx.users.delete(alice.id)
@@ -38,16 +39,28 @@ async def test_an_organization_is_stored_with_its_domains_and_members(db: Databa
         assert await tx.organizations.count_all() == 0
 
 
-async def test_the_database_refuses_a_domain_held_by_two_organizations_of_a_realm(db: Database) -> None:
+async def test_a_domain_claimed_by_two_organizations_of_a_realm_is_one_domain_row(db: Database) -> None:
+    """Keycloak 26.8: several organizations claim one domain of the realm (one DOMAIN row, two ORG_DOMAIN rows);
+    the realm never holds two domains of one name, and each realm has its own."""
     async with db.transaction() as tx:
         realm = await add_realm(tx)
         other = await add_realm(tx, "other")
         shared = (Domain("acme.org"),)
-        await tx.organizations.save(Organization(new_id(), realm.id, "a", "a", domains=shared), new=True)
+        a = Organization(new_id(), realm.id, "a", "a", domains=shared)
+        b = Organization(new_id(), realm.id, "b", "b", domains=shared)
+        await tx.organizations.save(a, new=True)
         await tx.organizations.save(Organization(new_id(), other.id, "a", "a", domains=shared), new=True)  # other realm
-    with pytest.raises(IntegrityError):
-        async with db.transaction() as tx:
-            await tx.organizations.save(Organization(new_id(), realm.id, "b", "b", domains=shared), new=True)
+        await tx.organizations.save(b, new=True)
+    async with db.transaction() as tx:
+        assert await tx.organizations.domain_owners(realm.id, ["acme.org"]) == {"acme.org": sorted([a.id, b.id])}
+        assert [d.name for d in await tx.domains.list(realm.id, None, 0, None)] == ["acme.org"]
+        assert not await tx.domains.create(realm.id, Domain("acme.org"))
+    async with db.transaction() as tx:
+        await tx.organizations.save(dataclasses.replace(a, domains=()), new=False)  # b still claims it: it stays
+        assert await tx.domains.get(realm.id, "acme.org") == Domain("acme.org")
+        await tx.organizations.delete(b)  # its last claimant gone, the domain goes
+        assert await tx.domains.get(realm.id, "acme.org") is None
+        assert await tx.domains.get(other.id, "acme.org") is not None
 
 
 async def test_a_membership_added_twice_at_once_is_one_row_and_no_error(db: Database) -> None:

@@ -84,7 +84,10 @@ async def _keycloak_snapshot(url: str) -> dict[str, list[str]]:
 
 _DOORKEEP_QUERIES = {
     "organizations": "SELECT o.id, o.name, o.alias, o.enabled, o.config FROM organizations o",
-    "organization domains": "SELECT organization_id, name, verified FROM organization_domains",
+    "organization domains": (
+        "SELECT c.organization_id, d.name, d.verified FROM organization_domain_claims c"
+        " JOIN realm_domains d ON d.id = c.domain_id"
+    ),
     "organization members": "SELECT organization_id, user_id, membership_type FROM organization_members",
     "organization invitations": "SELECT organization_id, email, first_name, last_name, created_at, expires_at "
     "FROM organization_invitations",

@@ -329,3 +329,49 @@ async def test_the_invitations_tab_lists_resends_and_deletes_as_the_rest_calls(
     gone = await post(admin, f"{here}/{new['id']}/resend", [])
     assert gone.status_code == 303 and "Invitation not found" in (await admin.get(here, headers=HTML)).text
     assert [e["operationType"] for e in await admin_events(orgs)] == ["DELETE", "ACTION"]
+
+
+async def test_a_provider_routed_by_a_domain_shows_that_domain(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """Keycloak 26.8 keeps the routing on the domain (what migration 0051 moves there): the tab and the Edit dialog
+    show the organization's domain routing to the provider, and its auto redirect, without a ``kc.org.domain``."""
+    oid = await acme(orgs)
+    h = await orgs.admin_headers()
+    assert (await orgs.http.post(f"{REST}/{oid}/identity-providers", content="corp", headers=h)).status_code == 204
+    routed = [{"name": "acme.org", "identityProviderAlias": "corp", "autoRedirect": True}]
+    assert (await orgs.http.put(f"{REST}/{oid}", json={"name": "acme", "domains": routed}, headers=h)).is_success
+    edit = await admin.get(f"{ORGS}/{oid}/identity-providers", params={"edit": "corp"}, headers=HTML)
+    assert '<option value="acme.org" selected>' in edit.text, edit.text
+    assert 'name="redirect" value="on" checked' in edit.text
+
+
+async def test_linking_through_the_console_routes_the_chosen_domain(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """The dialog's domain and switch land on the organization's domain (Keycloak 26.8's routing, which the login
+    follows first): an edit moves the route, ``ANY`` routes every domain, unlinking clears it."""
+    oid = await acme(orgs)
+    here = f"{ORGS}/{oid}/identity-providers"
+    assert (
+        await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "acme.org"), ("redirect", "on")])
+    ).is_redirect
+    domains = (await rest(orgs, f"/{oid}"))["domains"]
+    assert domains == [{"name": "acme.org", "verified": False, "identityProviderAlias": "corp", "autoRedirect": True}]
+    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "")])).is_redirect
+    assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]
+    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "ANY")])).is_redirect
+    routed = (await rest(orgs, f"/{oid}"))["domains"]
+    assert routed == [{"name": "acme.org", "verified": False, "identityProviderAlias": "corp", "autoRedirect": False}]
+    assert (await post(admin, f"{here}/corp/unlink", [("confirmed", "yes")])).is_redirect
+    assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]
+
+
+async def test_saving_the_settings_keeps_the_domains_routing(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """The Settings form names domains only: a save keeps each kept domain's verified flag and routing."""
+    oid = await acme(orgs)
+    h = await orgs.admin_headers()
+    assert (await orgs.http.post(f"{REST}/{oid}/identity-providers", content="corp", headers=h)).status_code == 204
+    routed = [{"name": "acme.org", "verified": True, "identityProviderAlias": "corp", "autoRedirect": True}]
+    assert (await orgs.http.put(f"{REST}/{oid}", json={"name": "acme", "domains": routed}, headers=h)).is_success
+    fields = settings("acme", "acme.org\nnew.org", description="changed")
+    assert (await post(admin, f"{ORGS}/{oid}/settings", fields)).is_redirect
+    after = await rest(orgs, f"/{oid}")
+    assert after["description"] == "changed"
+    assert after["domains"] == [*routed, {"name": "new.org", "verified": False, "autoRedirect": False}]

@@ -102,7 +102,9 @@ async def test_a_members_organizations_are_listed_from_both_paths(realm: Env) ->
     full = await env.http.get(
         f"{ORGS}/{acme}/members/{carol}/organizations", params={"briefRepresentation": "false"}, headers=h
     )
-    assert full.json()[0]["attributes"] == {} and full.json()[0]["domains"] == [{"name": "acme.org", "verified": False}]
+    assert full.json()[0]["attributes"] == {} and full.json()[0]["domains"] == [
+        {"name": "acme.org", "verified": False, "autoRedirect": False}
+    ]
     missing = await env.http.get(f"{ORGS}/members/nobody/organizations", headers=h)
     assert missing.status_code == 404
 

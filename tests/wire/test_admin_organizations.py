@@ -70,7 +70,7 @@ async def test_an_organization_is_created_read_updated_and_deleted(realm: Env) -
         "description": "Anvils",
         "redirectUrl": "https://acme.example/welcome",
         "attributes": {"tier": ["gold"]},
-        "domains": [{"name": "acme.example", "verified": True}],
+        "domains": [{"name": "acme.example", "verified": True, "autoRedirect": False}],
     }
     response = await env.http.post(ORGS, json=rep, headers=h)
     assert response.status_code == 201 and response.content == b""
@@ -85,13 +85,13 @@ async def test_an_organization_is_created_read_updated_and_deleted(realm: Env) -
         "description": "Anvils",
         "redirectUrl": "https://acme.example/welcome",
         "attributes": {"tier": ["gold"]},
-        "domains": [{"name": "acme.example", "verified": True}],
+        "domains": [{"name": "acme.example", "verified": True, "autoRedirect": False}],
     }
     update = {**got, "name": "Acme Inc", "enabled": False, "domains": [{"name": "acme.test"}], "attributes": None}
     assert (await env.http.put(f"{ORGS}/{org_id}", json=update, headers=h)).status_code == 204
     after = (await env.http.get(f"{ORGS}/{org_id}", headers=h)).json()
     assert after["name"] == "Acme Inc" and after["enabled"] is False
-    assert after["domains"] == [{"name": "acme.test", "verified": False}]
+    assert after["domains"] == [{"name": "acme.test", "verified": False, "autoRedirect": False}]
     assert after["attributes"] == {"tier": ["gold"]}  # null attributes leave them as they were
     changed_alias = await env.http.put(f"{ORGS}/{org_id}", json={**update, "alias": "other"}, headers=h)
     assert (changed_alias.status_code, changed_alias.json()) == (400, {"errorMessage": "Cannot change the alias"})

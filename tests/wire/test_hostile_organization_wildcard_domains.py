@@ -45,7 +45,7 @@ async def test_what_keycloak_refuses_is_refused_on_create_and_update(realm: Env,
     h = await realm.admin_headers()
     assert (await realm.http.get(f"{ORGS}/count", headers=h)).json() == 2
     beta = (await realm.http.get(f"{ORGS}/{ids['beta']}", headers=h)).json()
-    assert beta["domains"] == [{"name": "beta.org", "verified": False}]
+    assert beta["domains"] == [{"name": "beta.org", "verified": False, "autoRedirect": False}]
 
 
 async def _domains(realm: Env, org: str, *names: str) -> Any:
@@ -59,7 +59,7 @@ async def test_a_wildcard_is_kept_in_lower_case_matches_without_case_and_is_one_
     ids = await two_organizations(realm, acme={"domains": [{"name": "*.Example.COM"}]})
     h = await realm.admin_headers()
     acme = (await realm.http.get(f"{ORGS}/{ids['acme']}", headers=h)).json()
-    assert acme["domains"] == [{"name": "*.example.com", "verified": False}]
+    assert acme["domains"] == [{"name": "*.example.com", "verified": False, "autoRedirect": False}]
     assert await domain_resolves(realm, "u@SUB.example.Com")
     taken = "Domain *.EXAMPLE.com is already linked to another organization in realm test"
     await domain_refused(realm, "*.EXAMPLE.com", taken, ids["beta"])

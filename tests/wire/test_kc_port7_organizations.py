@@ -154,8 +154,8 @@ async def test_domains(realm: Env) -> None:
     """testDomains: ``verified`` kept per domain, a domain replaced, an invalid one 400, another organization's 400,
     another realm's organization may hold the same one, a domain removed."""
     org = await _org(realm)
-    assert org["domains"] == [{"name": "neworg.org", "verified": False}]
-    org["domains"].append({"name": "neworg.org.br", "verified": True})
+    assert org["domains"] == [{"name": "neworg.org", "verified": False, "autoRedirect": False}]
+    org["domains"].append({"name": "neworg.org.br", "verified": True, "autoRedirect": False})
     await _put(realm, org)
 
     async def domains() -> dict[str, bool]:
@@ -165,29 +165,31 @@ async def test_domains(realm: Env) -> None:
     org["domains"][0]["verified"] = True
     await _put(realm, org)
     assert await domains() == {"neworg.org": True, "neworg.org.br": True}
-    org["domains"][1] = {"name": "acme.com", "verified": False}
+    org["domains"][1] = {"name": "acme.com", "verified": False, "autoRedirect": False}
     await _put(realm, org)
     assert await domains() == {"neworg.org": True, "acme.com": False}
-    org["domains"][1] = {"name": "_invalid.domain.3com", "verified": False}
+    org["domains"][1] = {"name": "_invalid.domain.3com", "verified": False, "autoRedirect": False}
     await _put(realm, org, 400)
-    org["domains"][1] = {"name": "acme.com", "verified": False}
+    org["domains"][1] = {"name": "acme.com", "verified": False, "autoRedirect": False}
     another = await _org(realm, "another-org")
     await _put(realm, _with(another, "neworg.org"), 400)
     await admin(realm, "POST", "/admin/realms", {"realm": "second", "enabled": True}, 201)
     await _org(realm, "testorg", "acme.com", realm="/admin/realms/second")
-    await _put(realm, {**org, "domains": [{"name": "acme.com", "verified": False}]})
+    await _put(realm, {**org, "domains": [{"name": "acme.com", "verified": False, "autoRedirect": False}]})
     assert await domains() == {"acme.com": False}
 
 
 async def test_domain_with_wildcard_subdomains(realm: Env) -> None:
     """testDomainWithWildcardSubdomains: ``*.example.com`` kept with its flag, swapped for the exact domain, back."""
     org = await _org(realm)
-    wildcard = {"name": "*.example.com", "verified": True}
+    wildcard = {"name": "*.example.com", "verified": True, "autoRedirect": False}
     await _put(realm, {**org, "domains": [*org["domains"], wildcard]})
     got = (await _get(realm, f"{ORGS}/{org['id']}"))["domains"]
     assert sorted(d["name"] for d in got) == ["*.example.com", "neworg.org"]
-    assert {"name": "*.example.com", "verified": True} in got
-    await _put(realm, {**org, "domains": [*org["domains"], {"name": "example.com", "verified": True}]})
+    assert {"name": "*.example.com", "verified": True, "autoRedirect": False} in got
+    await _put(
+        realm, {**org, "domains": [*org["domains"], {"name": "example.com", "verified": True, "autoRedirect": False}]}
+    )
     names = {d["name"] for d in (await _get(realm, f"{ORGS}/{org['id']}"))["domains"]}
     assert names == {"neworg.org", "example.com"}
     await _put(realm, {**org, "domains": [*org["domains"], wildcard]})

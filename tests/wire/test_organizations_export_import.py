@@ -43,7 +43,7 @@ async def test_organizations_and_their_members_survive_an_export_and_import(real
             "enabled": True,
             "description": "d",
             "attributes": {"k": ["v"]},
-            "domains": [{"name": "acme.org", "verified": False}],
+            "domains": [{"name": "acme.org", "verified": False, "autoRedirect": False}],
             "members": [{"username": "grace", "membershipType": "UNMANAGED"}],
         }
     ]
@@ -56,7 +56,9 @@ async def test_organizations_and_their_members_survive_an_export_and_import(real
     imported = await env.http.post("/admin/realms", json=copy, headers=h)
     assert imported.status_code == 201, imported.text
     orgs = (await env.http.get("/admin/realms/copy/organizations", headers=h)).json()
-    assert [(o["name"], o["domains"]) for o in orgs] == [("acme", [{"name": "acme.org", "verified": False}])]
+    assert [(o["name"], o["domains"]) for o in orgs] == [
+        ("acme", [{"name": "acme.org", "verified": False, "autoRedirect": False}])
+    ]
     members = (await env.http.get(f"/admin/realms/copy/organizations/{orgs[0]['id']}/members", headers=h)).json()
     assert [m["username"] for m in members] == ["grace"]
 

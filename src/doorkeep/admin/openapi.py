@@ -88,6 +88,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/organizations/\{id\}/groups/\{group\}/(children|members)$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/organizations/\{id\}/members/\{user\}/groups$", {"type": "array", "items": OBJECT}),
     # OrganizationIdentityProvidersResource: IdentityProviderRepresentations
+    _rule(r"GET .*/organizations(/\{id\})?/domains/\{name\}$", OBJECT),  # OrganizationDomainRepresentation
+    _rule(r"GET .*/organizations(/\{id\})?/domains$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/organizations/\{id\}/identity-providers/\{alias\}$", OBJECT),
     _rule(r"GET .*/organizations/\{id\}/identity-providers$", {"type": "array", "items": OBJECT}),
     # OrganizationInvitationResource (26.4): OrganizationInvitationRepresentations
@@ -217,6 +219,9 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/organizations/\{id\}/members$", None, STRING, "201"),  # the user's id
     _rule(r"PUT .*/organizations/\{id\}/members/\{user\}/membership-type$", None, {"enum": ["UNMANAGED", "MANAGED"]}),
     _rule(r"POST .*/organizations/\{id\}/identity-providers$", None, STRING),  # the provider's alias or id
+    _rule(r"POST .*/organizations/domains$", None, OBJECT, "201"),  # OrganizationDomainRepresentation
+    _rule(r"PUT .*/organizations/domains/\{name\}$", None, OBJECT),
+    _rule(r"POST .*/organizations/\{id\}/domains$", None, STRING),  # the domain's name
     _rule(r"PUT .*/organizations/\{id\}$", None, OBJECT),
     _rule(r"POST .*/organizations/\{id\}/groups(/\{group\}/children)?$", OBJECT, OBJECT, "201"),
     _rule(r"PUT .*/organizations/\{id\}/groups/\{group\}$", None, OBJECT),
@@ -266,6 +271,7 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
         **{"exact": BOOLEAN, "briefRepresentation": BOOLEAN, **_PAGING},
     },
     "GET organizations/count": {"search": STRING, "q": STRING, "identityProvider": STRING, "exact": BOOLEAN},
+    "GET organizations/domains": {"search": STRING, **_PAGING},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
     "GET invitations": {k: STRING for k in ("status", "email", "search", "firstName", "lastName")} | _PAGING,
     "GET components": {"parent": STRING, "type": STRING, "name": STRING},

@@ -115,13 +115,15 @@ async def reload_well_known(tx: Tx, realm_id: str, stored: JSON, body: JSON, syn
 
 
 async def delete_provider(tx: Tx, realm_id: str, stored: JSON) -> None:
-    """The provider removed, with its mappers and its users' links (IdentityProviderStorageProvider.remove)."""
+    """The provider removed, with its mappers, its users' links (IdentityProviderStorageProvider.remove) and the
+    routing of the organization domains that named it (the DOMAIN row's provider reference)."""
     realm = await locked(tx, realm_id)
     await idp.save(tx, realm_id, [p for p in idp.all_of(realm) if p["internalId"] != stored["internalId"]])
     realm = await locked(tx, realm_id)
     kept = tuple(m for m in realm.identity_provider_mappers if m.get("identityProviderAlias") != stored["alias"])
     await tx.realms.update(dataclasses.replace(realm, identity_provider_mappers=kept))
     await tx.federated.remove_provider(realm_id, stored["alias"])
+    await tx.domains.clear_routing(realm_id, stored["alias"])
 
 
 def _unique(mappers: list[JSON], mapper: JSON, provider: JSON) -> None:

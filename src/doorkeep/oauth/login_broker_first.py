@@ -117,11 +117,16 @@ def review_username(realm: Realm) -> tuple[bool, bool]:
 
 
 def review_errors(
-    realm: Realm, values: dict[str, str], alias: str, config: dict[str, Any] | None = None
+    realm: Realm,
+    values: dict[str, str],
+    alias: str,
+    config: dict[str, Any] | None = None,
+    routed: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """The root attributes validated as the IDP_REVIEW context validates them (the realm's user profile: username,
     an e-mail the configuration requires, valid, of the domain an organization's provider ``alias`` is bound to,
-    the names as declared; ``config``: the configuration as the login's requested scopes see it)."""
+    the names as declared; ``config``: the configuration as the login's requested scopes see it; ``routed``: the
+    organization's domains routing to the provider, member_email.routed_domains)."""
     config = up_config.config_of(realm) if config is None else config
     found: list[dict[str, Any]] = []
     if not realm.registration_email_as_username:
@@ -134,7 +139,7 @@ def review_errors(
         if account_profile.email_required(config, realm, declared.ACCOUNT):
             found.append({"field": "email", "errorMessage": account_profile.MISSING_EMAIL, "params": ["email"]})
     else:
-        found.extend(profile.validate({"email": email}) or member_email.review_errors(realm, alias, email))
+        found.extend(profile.validate({"email": email}) or member_email.review_errors(realm, alias, email, routed))
     for name in ("firstName", "lastName"):
         found.extend(declared.root_errors(config, declared.IDP_REVIEW, name, values[name].strip() or None))
     return found
@@ -154,8 +159,9 @@ async def _from_review(site: LoginSite, tab_id: str, context: JSON) -> Decision 
     wanted = bool(context.get(ENFORCE)) or mode == ON
     if not wanted and mode == MISSING:
         config = await login_broker_review.config_for(site.tx, site.realm, site.client, site.request)
+        routed = await member_email.routed_domains(site.tx, site.realm, str(context["alias"]))
         wanted = bool(
-            review_errors(site.realm, profile_of(context), str(context["alias"]), config)
+            review_errors(site.realm, profile_of(context), str(context["alias"]), config, routed)
             or login_broker_review.invalid(config, context)
         )
     if wanted:
@@ -275,7 +281,8 @@ async def review(
         typed["username"] = typed["email"] or before["username"]
     elif form("username") is None:  # attributes.putIfAbsent(USERNAME, ...)
         typed["username"] = before["username"]
-    found = review_errors(site.realm, typed, str(context["alias"]), config)
+    routed = await member_email.routed_domains(site.tx, site.realm, str(context["alias"]))
+    found = review_errors(site.realm, typed, str(context["alias"]), config, routed)
     renamed = form("username") is not None and typed["username"].lower() != before["username"].lower()
     if renamed and not site.realm.registration_email_as_username and not review_username(site.realm)[1]:
         found.append({"field": "username", "errorMessage": declared.READ_ONLY, "params": ["username"]})

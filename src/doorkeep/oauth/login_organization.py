@@ -101,11 +101,25 @@ def public_providers(realm: Realm, org_id: str) -> list[JSON]:
     return [p for p in brokers.of_organization(realm, org_id) if _usable(p) and not p.get("hideOnLogin")]
 
 
+def _routed(realm: Realm, org: Organization, domain: str) -> str | None:
+    """Keycloak 26.8's routing on the domain: the organization's domain that matches the typed one most specifically
+    (Organizations.getMatchingDomain), when it auto-redirects, sends to the provider it names, if that provider is
+    linked to the organization and usable."""
+    best = most_specific(domain, (d.name for d in org.domains))
+    row = next((d for d in org.domains if d.name == best), None)
+    alias = row.identity_provider_alias if row is not None and row.auto_redirect else None
+    provider = brokers.linked(realm, org.id, alias) if alias is not None else None
+    return alias if provider is not None and _usable(provider) else None
+
+
 def domain_broker(realm: Realm, org: Organization, domain: str) -> str | None:
-    """The redirect by e-mail domain: a provider of the organization set to redirect when the e-mail matches, bound
-    to this domain or a ``*.`` one above it (isSameDomain), the most specific binding first (``hr.acme.com`` before
-    ``*.acme.com``, as OrganizationSharedIdpBrokerTest routes), else one bound to ``ANY`` when the domain is the
-    organization's."""
+    """The redirect by e-mail domain: the routing of the organization's matching domain (``_routed``); else, as a
+    provider's configuration routed before Keycloak 26.8 (still written through the identity-provider API), a
+    provider of the organization set to redirect when the e-mail matches, bound to this domain or a ``*.`` one above
+    it (isSameDomain), the most specific binding first (``hr.acme.com`` before ``*.acme.com``, as
+    OrganizationSharedIdpBrokerTest routes), else one bound to ``ANY`` when the domain is the organization's."""
+    if (routed := _routed(realm, org, domain)) is not None:
+        return routed
     bound: dict[str, str] = {}  # alias -> the domain it is bound to, for the providers set to redirect
     for p in brokers.of_organization(realm, org.id):
         config = dict(p.get("config") or {})

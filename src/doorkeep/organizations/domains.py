@@ -83,11 +83,15 @@ def candidates(domain: str) -> list[str]:
     return found
 
 
-def best_owner(domain: str, owners: dict[str, str]) -> str | None:
-    """Of stored domain names and their organizations' ids (``owners``, looked up by ``candidates``), the id of the
-    organization whose name matches ``domain`` most specifically (JpaOrganizationProvider.getByDomainName)."""
+def best_owner(domain: str, owners: dict[str, list[str]]) -> str | None:
+    """Of stored domain names and the ids of the organizations claiming each (``owners``, looked up by
+    ``candidates``), the id of the organization whose name matches ``domain`` most specifically
+    (JpaOrganizationProvider.getByDomainName). Keycloak 26.8 lets several organizations claim one domain; where the
+    most specific name has more than one claimant, the domain names no organization (Doorkeep does not pick one of
+    them: nothing about the user may be inferred from a domain another organization claims too)."""
     best = most_specific(domain, owners)
-    return owners[best] if best is not None else None
+    claimants = owners[best] if best is not None else []
+    return claimants[0] if len(claimants) == 1 else None
 
 
 def by_domain(organizations: Sequence[Organization], domain: str | None) -> Organization | None:

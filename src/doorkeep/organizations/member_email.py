@@ -2,7 +2,8 @@
 OrganizationMemberValidator, the ``email`` attribute's ``organization-member-validator``).
 
 While the first broker login reviews the profile (the IDP_REVIEW context) of an identity from a provider linked to an
-organization, the e-mail's domain must be the one the provider is bound to (its ``kc.org.domain``); a provider bound
+organization, the e-mail's domain must be one of those the provider is bound to: Keycloak 26.8's domains of the
+organization that route to it (``identityProviderAlias``), else its configuration's ``kc.org.domain``; a provider bound
 to no domain asks nothing, and so does one bound to ``ANY`` here (Keycloak expects the literal ``ANY``, which no
 address has). A MANAGED member's later edits (UPDATE_PROFILE, UPDATE_EMAIL, the account) are held to the domain
 of the organization's provider the member is linked through. Domains compare case-insensitively, and a ``*.``
@@ -36,12 +37,22 @@ def expected_domain(realm: Realm, alias: str) -> str | None:
     return domain.lower()
 
 
-def review_errors(realm: Realm, alias: str, email: str) -> list[dict[str, Any]]:
-    """validateEmailDomain in the IDP_REVIEW context: the error on ``email`` when its domain is not the provider's.
+async def routed_domains(tx: Tx, realm: Realm, alias: str) -> tuple[str, ...]:
+    """The domains of the organization of provider ``alias`` that route to it (Keycloak 26.8's domain rows)."""
+    provider = idp.by_alias(realm, alias) if realm.organizations_enabled else None
+    org_id = brokers.organization_of(provider) if provider is not None else None
+    org = await tx.organizations.get(realm.id, org_id) if org_id is not None else None
+    return tuple(d.name for d in org.domains if d.identity_provider_alias == alias) if org is not None else ()
+
+
+def review_errors(realm: Realm, alias: str, email: str, routed: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """validateEmailDomain in the IDP_REVIEW context: the error on ``email`` when its domain is none of those the
+    provider is bound to (``routed``: the domains routing to it, ``routed_domains``; none: its ``kc.org.domain``).
     An empty or malformed address is the e-mail validator's to report."""
     domain = expected_domain(realm, alias)
+    wanted = routed or ((domain,) if domain is not None else ())
     typed = email_domain(email)
-    if domain is None or typed is None or is_same_domain(typed, domain):
+    if not wanted or typed is None or any(is_same_domain(typed, d) for d in wanted):
         return []
     return [{"field": "email", "errorMessage": NOT_ORGANIZATION_DOMAIN, "params": ["email"]}]
 
@@ -57,5 +68,5 @@ async def managed_errors(tx: Tx, realm: Realm, user: User, email: str) -> list[d
             continue
         alias = next((str(p["alias"]) for p in brokers.of_organization(realm, org.id) if p["alias"] in links), None)
         if alias is not None:
-            return review_errors(realm, alias, email)
+            return review_errors(realm, alias, email, await routed_domains(tx, realm, alias))
     return []

@@ -16,10 +16,14 @@ _INTERNAL_GROUPS = uuid.UUID("9b1f3c52-6d0e-4c1a-8f55-2f4e7a1d0c6b")  # namespac
 
 @dataclass(frozen=True)
 class Domain:
-    """OrganizationDomainModel: an internet domain the organization owns (lower case, unique in the realm)."""
+    """OrganizationDomainModel (Keycloak 26.8): an internet domain of the realm (lower case, unique in the realm) that
+    organizations claim, with its routing: the identity provider a typed e-mail of the domain goes to while
+    ``auto_redirect``."""
 
     name: str
     verified: bool = False
+    identity_provider_alias: str | None = None
+    auto_redirect: bool = False
 
 
 @dataclass(frozen=True)

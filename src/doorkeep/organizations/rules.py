@@ -2,8 +2,9 @@
 
 OrganizationsResource.create / OrganizationResource.update with RepresentationToModel.toModel, the JPA
 provider's create and the OrganizationAdapter setters: name required and unique in the realm, alias defaulting to
-the name and never changed afterwards, ``redirectUrl`` an http(s) URL, domains valid and owned by one
-organization of the realm. ``ModelToRepresentation.toRepresentation(org, brief)`` renders it.
+the name and never changed afterwards, ``redirectUrl`` an http(s) URL, domains valid and not another
+organization's (Keycloak 26.8 lets several organizations claim one through ``organizations/{id}/domains``).
+``ModelToRepresentation.toRepresentation(org, brief)`` renders it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from doorkeep.errors import AdminError
 from doorkeep.model import User
 from doorkeep.organizations.domains import invalid as invalid_domain
 from doorkeep.organizations.model import Domain, Organization
+from doorkeep.organizations.realm_domains import routed
+from doorkeep.organizations.realm_domains import to_json as to_domain_json
 
 NOT_ENABLED = AdminError(404, "Organizations not enabled for this realm.")  # Organizations.checkEnabled
 NOT_FOUND = AdminError(404, "Organization not found.")
@@ -31,7 +34,7 @@ BAD_REDIRECT = AdminError(400, "Organization redirect URL is not valid.")
 RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
 ALIAS = "alias"  # OrganizationModel.ALIAS: the one ``q`` key that is not an attribute
 
-Owner = Callable[[str], Awaitable[str | None]]
+Owners = Callable[[str], Awaitable[list[str]]]  # the ids of the organizations claiming a domain name
 
 
 def _no_space(value: str | None) -> None:
@@ -80,9 +83,12 @@ def _attributes(rep: dict[str, Any], current: dict[str, list[str]]) -> dict[str,
     return out
 
 
-async def _domains(rep: dict[str, Any], org_id: str, realm_name: str, owner: Owner) -> tuple[Domain, ...]:
-    """OrganizationAdapter.setDomains / validateDomain: every named domain valid (Organizations.validateDomain, a
-    ``*.`` wildcard included) and not another's; ``*.example.com`` and ``example.com`` are two domains."""
+async def _domains(rep: dict[str, Any], org_id: str, realm_name: str, owners: Owners) -> tuple[Domain, ...]:
+    """RepresentationToModel / OrganizationAdapter.setDomains (Keycloak 26.8): every named domain valid
+    (Organizations.validateDomain, a ``*.`` wildcard included), with its verified flag and its routing
+    (``identityProviderAlias``, ``autoRedirect``), and not another organization's (validateDomain; sharing a domain
+    is the claim's, ``organizations/{id}/domains``: a domain this organization already claims with others stays).
+    ``*.example.com`` and ``example.com`` are two domains; a representation without ``domains`` has none."""
     raw = rep.get("domains")
     found: dict[str, Domain] = {}
     for item in raw if isinstance(raw, list) else []:
@@ -91,10 +97,11 @@ async def _domains(rep: dict[str, Any], org_id: str, realm_name: str, owner: Own
         name = item["name"]
         if (problem := invalid_domain(name)) is not None:
             raise AdminError(400, problem)
-        held_by = await owner(name)
-        if held_by is not None and held_by != org_id:
+        refuse_longer(name)
+        claimants = await owners(name.lower())
+        if claimants and org_id not in claimants:
             raise AdminError(400, f"Domain {name} is already linked to another organization in realm {realm_name}")
-        found[name.lower()] = Domain(name.lower(), item.get("verified") is True)
+        found[name.lower()] = routed(item, name.lower())
     return tuple(found.values())
 
 
@@ -105,7 +112,7 @@ def _settings(rep: dict[str, Any]) -> tuple[bool, str | None, str | None]:
 
 
 async def new_organization(
-    rep: dict[str, Any], org_id: str, realm_id: str, realm_name: str, taken: list[Organization], owner: Owner
+    rep: dict[str, Any], org_id: str, realm_id: str, realm_name: str, taken: list[Organization], owners: Owners
 ) -> Organization:
     """The organization a POST creates; ``taken`` are the realm's organizations."""
     alias = _text(rep, ALIAS)
@@ -125,14 +132,14 @@ async def new_organization(
         raise DUPLICATE_NAME
     if any(o.alias == alias for o in taken):
         raise DUPLICATE_ALIAS
-    domains = await _domains(rep, org_id, realm_name, owner)
+    domains = await _domains(rep, org_id, realm_name, owners)
     return Organization(
         org_id, realm_id, name, alias, enabled, description, redirect_url, _attributes(rep, {}), domains
     )
 
 
 async def updated(
-    org: Organization, rep: dict[str, Any], realm_name: str, taken: list[Organization], owner: Owner
+    org: Organization, rep: dict[str, Any], realm_name: str, taken: list[Organization], owners: Owners
 ) -> Organization:
     """The organization a PUT leaves (OrganizationResource.update then RepresentationToModel.toModel)."""
     name = _text(rep, "name")
@@ -147,7 +154,7 @@ async def updated(
         alias = name  # OrganizationAdapter.setAlias: blank means the name
     if alias != org.alias:
         raise ALIAS_CHANGED
-    domains = await _domains(rep, org.id, realm_name, owner)
+    domains = await _domains(rep, org.id, realm_name, owners)
     return Organization(
         org.id, org.realm_id, name, alias, enabled, description, redirect_url, _attributes(rep, org.attributes), domains
     )
@@ -163,7 +170,7 @@ def to_json(org: Organization, *, brief: bool) -> dict[str, Any]:
     if not brief:
         out["attributes"] = {k: list(v) for k, v in org.attributes.items()}
     if org.domains:  # addDomain makes the set; none stays null, which Keycloak's mapper leaves out
-        out["domains"] = [{"name": d.name, "verified": d.verified} for d in org.domains]
+        out["domains"] = [to_domain_json(d) for d in org.domains]
     return out
 
 

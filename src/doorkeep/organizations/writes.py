@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.admin.stored_text import refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm, User
-from doorkeep.organizations import brokers, rules
+from doorkeep.organizations import brokers, realm_domains, rules
 from doorkeep.organizations.model import MANAGED, UNMANAGED, Organization
 from doorkeep.realms.provisioning import new_id
 
@@ -23,18 +23,28 @@ ALREADY_MEMBER = AdminError(409, "User is already a member of the organization."
 MEMBERSHIP = "ORGANIZATION_MEMBERSHIP"  # the admin events' resource type for members
 
 
-def _owner(tx: Tx, realm: Realm) -> rules.Owner:
-    async def owner(domain: str) -> str | None:
-        return await tx.organizations.domain_owner(realm.id, domain)
+def owners(tx: Tx, realm: Realm) -> rules.Owners:
+    """The ids of the organizations of the realm claiming a domain name."""
 
-    return owner
+    async def claimants(domain: str) -> list[str]:
+        return (await tx.domains.owners(realm.id, [domain])).get(domain, [])
+
+    return claimants
+
+
+def check_routing(realm: Realm, org: Organization) -> None:
+    """OrganizationAdapter.setDomains' resolveIdentityProvider: each routed domain names a provider of the realm
+    linked to the organization."""
+    for domain in org.domains:
+        realm_domains.linked_provider(realm, org, domain.identity_provider_alias)
 
 
 async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> Organization:
     """``POST organizations``: the new organization, stored."""
     await tx.organizations.serialize_writes(realm.id)
     taken = await tx.organizations.realm_organizations(realm.id)
-    org = await rules.new_organization(rep, new_id(), realm.id, realm.name, taken, _owner(tx, realm))
+    org = await rules.new_organization(rep, new_id(), realm.id, realm.name, taken, owners(tx, realm))
+    check_routing(realm, org)  # a new organization has no provider yet: any routing is refused
     refuse_nul(rep)  # after Keycloak's checks, where PostgreSQL refuses it: the same 400 on SQLite
     await tx.organizations.save(org, new=True)
     return org
@@ -44,7 +54,8 @@ async def update(tx: Tx, realm: Realm, org: Organization, rep: dict[str, Any]) -
     """``PUT organizations/{id}``: the organization as ``rep`` leaves it, stored."""
     await tx.organizations.serialize_writes(realm.id)
     taken = await tx.organizations.realm_organizations(realm.id)
-    changed = await rules.updated(org, rep, realm.name, taken, _owner(tx, realm))
+    changed = await rules.updated(org, rep, realm.name, taken, owners(tx, realm))
+    check_routing(realm, changed)
     refuse_nul(rep)
     await tx.organizations.save(changed, new=False)
     removed = {d.name.lower() for d in org.domains} - {d.name.lower() for d in changed.domains}
@@ -53,7 +64,10 @@ async def update(tx: Tx, realm: Realm, org: Organization, rep: dict[str, Any]) -
 
 
 async def delete(tx: Tx, realm: Realm, org: Organization) -> None:
-    """``DELETE organizations/{id}``: its providers stay in the realm, unlinked; its memberships go."""
+    """``DELETE organizations/{id}``: its providers stay in the realm, unlinked; its memberships go, and so does the
+    routing of its domains to its providers."""
+    for provider in brokers.of_organization(realm, org.id):
+        await tx.domains.clear_routing(realm.id, str(provider["alias"]), org.id)
     await brokers.unlink_all(tx, realm.id, org.id)
     await tx.organizations.delete(org)
 

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import User
 from doorkeep.organizations.model import Domain, Organization, internal_group_id
+from doorkeep.store.organization_domains import DomainRepo
 from doorkeep.store.realms import bump
-from doorkeep.store.tables import organization_domains, organization_members, organizations, users
+from doorkeep.store.tables import organization_members, organizations, users
 from doorkeep.store.users import USERS, user_from
 
 
@@ -40,19 +41,14 @@ class OrganizationRepo:
     def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
         self._c = conn
         self._sqlite = is_sqlite
+        self._domains = DomainRepo(conn, is_sqlite)
 
     async def _load(self, query: Any) -> builtins.list[Organization]:
         rows = list(await self._c.execute(query))
         if not rows:
             return []
-        ids = [r.id for r in rows]
-        domains: dict[str, builtins.list[Domain]] = {i: [] for i in ids}
-        found = await self._c.execute(
-            select(organization_domains).where(organization_domains.c.organization_id.in_(ids))
-        )
-        for d in found:
-            domains[d.organization_id].append(Domain(d.name, bool(d.verified)))
-        return [_organization(r, domains[r.id]) for r in rows]
+        domains = await self._domains.of_organizations(r.id for r in rows)
+        return [_organization(r, domains.get(r.id, [])) for r in rows]
 
     async def serialize_writes(self, realm_id: str) -> None:
         """Queue this transaction behind any other organization write of the realm until it ends: the names and
@@ -87,30 +83,13 @@ class OrganizationRepo:
         query = select(func.count()).select_from(organizations).where(organizations.c.realm_id == realm_id)
         return int((await self._c.execute(query)).scalar_one())
 
-    async def domain_owner(self, realm_id: str, domain: str) -> str | None:
-        """The id of the organization of the realm that holds this domain."""
-        row = (
-            await self._c.execute(
-                select(organization_domains.c.organization_id).where(
-                    organization_domains.c.realm_id == realm_id, organization_domains.c.name == domain.lower()
-                )
-            )
-        ).first()
-        return row.organization_id if row else None
-
-    async def domain_owners(self, realm_id: str, names: list[str]) -> dict[str, str]:
-        """Of these domain names, those an organization of the realm holds, with its id (a name has one owner)."""
-        rows = (
-            await self._c.execute(
-                select(organization_domains.c.organization_id, organization_domains.c.name).where(
-                    organization_domains.c.realm_id == realm_id, organization_domains.c.name.in_(names)
-                )
-            )
-        ).all()
-        return {r.name: r.organization_id for r in rows}
+    async def domain_owners(self, realm_id: str, names: list[str]) -> dict[str, builtins.list[str]]:
+        """Of these domain names, those organizations of the realm claim, with the claiming organizations' ids
+        (Keycloak 26.8: several organizations may claim one domain)."""
+        return await self._domains.owners(realm_id, names)
 
     async def save(self, org: Organization, *, new: bool) -> None:
-        """Insert or update the organization and replace its domains."""
+        """Insert or update the organization and set the domains it claims (DomainRepo.set_claims)."""
         await bump(self._c, org.realm_id)
         values = {"name": org.name, "alias": org.alias, "enabled": org.enabled, "config": _config(org)}
         if new:
@@ -120,20 +99,15 @@ class OrganizationRepo:
             )
         else:
             await self._c.execute(update(organizations).where(organizations.c.id == org.id).values(**values))
-            await self._c.execute(delete(organization_domains).where(organization_domains.c.organization_id == org.id))
-        if org.domains:
-            await self._c.execute(
-                insert(organization_domains),
-                [
-                    {"organization_id": org.id, "realm_id": org.realm_id, "name": d.name, "verified": d.verified}
-                    for d in org.domains
-                ],
-            )
+        await self._domains.set_claims(org.id, org.realm_id, org.domains)
 
     async def delete(self, org: Organization) -> None:
-        """Delete the organization; its domains and memberships go with it (cascade)."""
+        """Delete the organization; its claims and memberships go with it (cascade), and so do the domains it claimed
+        that no other organization claims (Keycloak deletes every unclaimed domain of the realm then, also those
+        created on their own and never claimed; Doorkeep only the ones this organization left behind)."""
         await bump(self._c, org.realm_id)
         await self._c.execute(delete(organizations).where(organizations.c.id == org.id))
+        await self._domains.drop_unclaimed(org.realm_id, [d.name for d in org.domains])
 
     # --- members ---------------------------------------------------------------------------------
     async def add_member(self, org: Organization, user_id: str, membership_type: str) -> bool:

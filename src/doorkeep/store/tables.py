@@ -573,14 +573,27 @@ organizations = Table(
     Index("uq_organizations_internal_group", "internal_group_id", unique=True),
 )
 
-organization_domains = Table(
-    "organization_domains",
+# Keycloak 26.8's realm-level domains (DOMAIN): a name unique in the realm, its verified flag and its routing (the
+# identity provider a typed e-mail of the domain is sent to when ``auto_redirect``); organizations claim them
+# (ORG_DOMAIN), several organizations may claim one domain.
+realm_domains = Table(
+    "realm_domains",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("verified", Boolean, nullable=False),
+    Column("identity_provider_alias", String(255), nullable=True),
+    Column("auto_redirect", Boolean, nullable=False),
+    UniqueConstraint("realm_id", "name", name="uq_realm_domains_realm_name"),
+)
+
+organization_domain_claims = Table(
+    "organization_domain_claims",
     metadata,
     Column("organization_id", String(ID), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
-    Column("name", String(255), primary_key=True),
-    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
-    Column("verified", Boolean, nullable=False),
-    UniqueConstraint("realm_id", "name", name="uq_organization_domains_realm_name"),  # one owner per domain
+    Column("domain_id", String(ID), ForeignKey("realm_domains.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_domain_claims_domain", "domain_id"),
 )
 
 organization_members = Table(

@@ -24,6 +24,7 @@ from doorkeep.store.keys import KeyRepo
 from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.org_invitations import InvitationRepo
+from doorkeep.store.organization_domains import DomainRepo
 from doorkeep.store.organization_groups import OrganizationGroupRepo
 from doorkeep.store.organizations import OrganizationRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
@@ -120,6 +121,11 @@ class Tx:
     @cached_property
     def organizations(self) -> OrganizationRepo:
         return OrganizationRepo(self._conn, self._sqlite)
+
+    @cached_property
+    def domains(self) -> DomainRepo:
+        """Keycloak 26.8's realm-level organization domains and the organizations' claims."""
+        return DomainRepo(self._conn, self._sqlite)
 
     @cached_property
     def org_invitations(self) -> InvitationRepo:

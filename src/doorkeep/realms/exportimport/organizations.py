@@ -10,12 +10,13 @@ one, its providers linked by alias (with the link's settings when given), its me
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
-from doorkeep.organizations import brokers, idp_links, rules
-from doorkeep.organizations.model import MANAGED, UNMANAGED
+from doorkeep.organizations import brokers, idp_links, rules, writes
+from doorkeep.organizations.model import MANAGED, UNMANAGED, Domain, Organization
 from doorkeep.realms.exportimport import organization_groups
 from doorkeep.realms.exportimport.plan import fail
 from doorkeep.realms.provisioning import new_id
@@ -69,20 +70,17 @@ def listed(rep: dict[str, Any], where: str) -> list[dict[str, Any]]:
 async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
     """Create the file's organizations in the new realm and add their members."""
     repo = tx.organizations
-
-    async def owner(domain: str) -> str | None:
-        return await repo.domain_owner(realm.id, domain)
-
     for i, rep in enumerate(reps):
         wanted = rep.get("id")
         org_id = wanted if isinstance(wanted, str) and wanted and await _free(tx, wanted) else new_id()
         try:
             taken = await repo.realm_organizations(realm.id)
-            org = await rules.new_organization(rep, org_id, realm.id, realm.name, taken, owner)
+            org = await rules.new_organization(rep, org_id, realm.id, realm.name, taken, writes.owners(tx, realm))
         except AdminError as exc:
             fail(f"{KEY}[{i}]", exc.message)
-        await repo.save(org, new=True)
+        await repo.save(dataclasses.replace(org, domains=tuple(map(_unrouted, org.domains))), new=True)
         await _link(tx, realm, org.id, rep.get("identityProviders"), f"{KEY}[{i}].identityProviders")
+        await _route(tx, realm.id, org, f"{KEY}[{i}].domains")
         made = await organization_groups.write(tx, org, rep.get("groups"), f"{KEY}[{i}].groups")
         for member in rep.get("members") or []:
             username = member.get("username") if isinstance(member, dict) else None
@@ -110,6 +108,23 @@ async def _link(tx: Tx, realm: Realm, org_id: str, given: Any, where: str) -> No
 def _settings(provider: dict[str, Any], org_id: str) -> dict[str, Any] | None:
     """The settings of the listed provider's link to the organization, when the file gives them."""
     return next((li for li in idp_links.wanted(provider) or [] if li[idp_links.ORGANIZATION_ID] == org_id), None)
+
+
+def _unrouted(domain: Domain) -> Domain:
+    return dataclasses.replace(domain, identity_provider_alias=None, auto_redirect=False)
+
+
+async def _route(tx: Tx, realm_id: str, org: Organization, where: str) -> None:
+    """The domains' routing, once the organization's providers are linked (a route names a linked provider)."""
+    if not any(d.identity_provider_alias for d in org.domains):
+        return
+    realm = await tx.realms.get(realm_id)
+    assert realm is not None
+    try:
+        writes.check_routing(realm, org)
+    except AdminError as exc:
+        fail(where, exc.message)
+    await tx.domains.set_claims(org.id, realm_id, org.domains)
 
 
 async def _free(tx: Tx, org_id: str) -> bool:

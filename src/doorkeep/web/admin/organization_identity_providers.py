@@ -62,6 +62,7 @@ async def one(request: Request) -> Response:
             return no_content()
         if request.method == "DELETE":
             await brokers.unlink(call.tx, call.realm.id, org.id, alias)
+            await call.tx.domains.clear_routing(call.realm.id, alias, org.id)  # removeIdentityProvider
             audit.unchanged(request)
             return no_content()
         provider = brokers.linked(call.realm, org.id, alias)

@@ -50,6 +50,7 @@ MODULES = (
     "organization_invitations",
     "organization_invitation_list",
     "organization_members",
+    "organization_domains",  # before "organizations": organizations/domains is not an organization's id
     "organizations",
     "role_mapping_search",
     "partial_import",

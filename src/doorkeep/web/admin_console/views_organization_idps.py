@@ -5,16 +5,20 @@ LinkIdentityProviderModal): the linked providers with their domain and "Redirect
 Linking is what that modal sends: ``POST organizations/{id}/identity-providers`` (organizations/brokers.py, no
 admin event, as in Keycloak) then ``PUT identity-provider/instances/{alias}`` with ``kc.org.domain`` and
 ``kc.org.broker.redirect.mode.email-matches`` in its config (broker/admin_writes.py, recorded as that call);
-unlinking is the DELETE alone. manage-organizations (or manage-realm), and manage-identity-providers for the PUT."""
+the chosen domain (every one for ``ANY``) then routes to the provider on the organization's domains, Keycloak 26.8's
+model, which the login follows first. Unlinking is the DELETE alone. manage-organizations (or manage-realm), and
+manage-identity-providers for the PUT."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from doorkeep.broker import admin_writes
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
+from doorkeep.model import JSON
 from doorkeep.organizations import brokers
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin_console.context import Console
@@ -35,17 +39,20 @@ class Row:
 def tab(c: Console, org: Organization) -> tuple[list[Row], list[tuple[str, str]]]:
     """The organization's providers and the realm's providers of no organization (alias, name)."""
     require(c)
-    linked = [
-        Row(
-            str(p["alias"]),
-            idp.display_name(c.realm, p["alias"]),
-            str((p.get("config") or {}).get(brokers.DOMAIN) or ""),
-            (p.get("config") or {}).get(brokers.REDIRECT_WHEN_EMAIL_MATCHES) == "true",
-        )
-        for p in brokers.of_organization(c.realm, org.id)
-    ]
+    linked = [_row(c, org, p) for p in brokers.of_organization(c.realm, org.id)]
     free = [p for p in idp.all_of(c.realm) if brokers.organization_of(p) is None]
     return linked, [(str(p["alias"]), idp.display_name(c.realm, p["alias"])) for p in free]
+
+
+def _row(c: Console, org: Organization, provider: JSON) -> Row:
+    """A linked provider: its domain and switch from the organization's domains routing to it (Keycloak 26.8, what
+    migration 0051 moved there), else from its configuration."""
+    alias, config = str(provider["alias"]), provider.get("config") or {}
+    routed = [d for d in org.domains if d.identity_provider_alias == alias]
+    if routed:
+        return Row(alias, idp.display_name(c.realm, alias), routed[0].name, any(d.auto_redirect for d in routed))
+    redirect = config.get(brokers.REDIRECT_WHEN_EMAIL_MATCHES) == "true"
+    return Row(alias, idp.display_name(c.realm, alias), str(config.get(brokers.DOMAIN) or ""), redirect)
 
 
 def form_of(rows: list[Row], alias: str) -> FormState:
@@ -90,10 +97,23 @@ async def link(c: Console, org: Organization, form: Mapping[str, str]) -> str:
             typed.errors["form"] = err.description or err.message
         raise FormErrors(typed) from None
     c.changed("PUT", "identity-provider", "instances", alias, body=rep)
+    await _route(c, org, alias, domain, redirect)
     return alias
+
+
+async def _route(c: Console, org: Organization, alias: str, domain: str, redirect: bool) -> None:
+    """Keycloak 26.8's routing on the organization's domains: the chosen domain (every one for ``ANY``) routes to
+    the provider with the switch as set; the domains that routed to it before and are not chosen route nowhere."""
+    await c.tx.domains.clear_routing(c.realm.id, alias, org.id)
+    chosen = [d for d in org.domains if domain == brokers.ANY_DOMAIN or d.name == domain.lower()]
+    for d in chosen:
+        await c.tx.domains.update(
+            c.realm.id, dataclasses.replace(d, identity_provider_alias=alias, auto_redirect=redirect)
+        )
 
 
 async def unlink(c: Console, org: Organization, alias: str) -> None:
     """``DELETE organizations/{id}/identity-providers/{alias}``: no admin event, as the REST call records none."""
     require(c)
     await brokers.unlink(c.tx, c.realm.id, org.id, alias)
+    await c.tx.domains.clear_routing(c.realm.id, alias, org.id)  # removeIdentityProvider

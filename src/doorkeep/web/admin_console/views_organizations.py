@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from doorkeep.errors import AdminError
-from doorkeep.organizations import rules, writes
+from doorkeep.organizations import realm_domains, rules, writes
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState, checkbox
@@ -79,13 +79,13 @@ def form_of(org: Organization | None) -> FormState:
 
 def _read(form: Mapping[str, str], old: Organization | None) -> tuple[FormState, dict[str, Any]]:
     typed = FormState({k: form.get(k, "").strip() for k in FIELDS} | {"enabled": checkbox(form, "enabled")})
-    verified = {d.name: d.verified for d in old.domains} if old else {}
+    kept = {d.name: realm_domains.to_json(d) for d in old.domains} if old else {}  # verified flag and routing
     names = [line.strip() for line in str(typed.values["domains"]).splitlines() if line.strip()]
     rep = rules.to_json(old, brief=False) if old else {}
     rep |= {
         "name": typed.values["name"] or None,
         "alias": old.alias if old else typed.values["alias"] or None,
-        "domains": [{"name": n, "verified": verified.get(n.lower(), False)} for n in names],
+        "domains": [{**kept.get(n.lower(), {}), "name": n} for n in names],
         "redirectUrl": typed.values["redirectUrl"] or None,
         "description": typed.values["description"] or None,
         "enabled": typed.values["enabled"],

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0052_org_idp_links"  # alembic_version holds 32 characters
-down_revision = "0050_idp_admin_role_mapping"
+down_revision = "0051_organization_domains_v3"
 branch_labels = None
 depends_on = None
 
