@@ -135,7 +135,7 @@ async def unbind_domains(tx: Tx, realm_id: str, org_id: str, removed: set[str]) 
 
     def bound(p: JSON) -> bool:
         domain = dict(p.get("config") or {}).get(DOMAIN)
-        return organization_of(p) == org_id and isinstance(domain, str) and domain.lower() in removed
+        return org_id in organizations_of(p) and isinstance(domain, str) and domain.lower() in removed
 
     if any(bound(p) for p in idp.all_of(realm)):
         kept = [

@@ -37,12 +37,17 @@ def expected_domain(realm: Realm, alias: str) -> str | None:
     return domain.lower()
 
 
-async def routed_domains(tx: Tx, realm: Realm, alias: str) -> tuple[str, ...]:
-    """The domains of the organization of provider ``alias`` that route to it (Keycloak 26.8's domain rows)."""
+async def routed_domains(tx: Tx, realm: Realm, alias: str, org_ids: list[str] | None = None) -> tuple[str, ...]:
+    """The domains that route to provider ``alias`` (Keycloak 26.8's domain rows) among those of the organizations
+    ``org_ids``, by default every organization the provider is linked to."""
     provider = idp.by_alias(realm, alias) if realm.organizations_enabled else None
-    org_id = brokers.organization_of(provider) if provider is not None else None
-    org = await tx.organizations.get(realm.id, org_id) if org_id is not None else None
-    return tuple(d.name for d in org.domains if d.identity_provider_alias == alias) if org is not None else ()
+    if provider is None:
+        return ()
+    found: list[str] = []
+    for org_id in brokers.organizations_of(provider) if org_ids is None else org_ids:
+        org = await tx.organizations.get(realm.id, org_id)
+        found += [d.name for d in org.domains if d.identity_provider_alias == alias] if org is not None else []
+    return tuple(dict.fromkeys(found))
 
 
 def review_errors(realm: Realm, alias: str, email: str, routed: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -68,5 +73,5 @@ async def managed_errors(tx: Tx, realm: Realm, user: User, email: str) -> list[d
             continue
         alias = next((str(p["alias"]) for p in brokers.of_organization(realm, org.id) if p["alias"] in links), None)
         if alias is not None:
-            return review_errors(realm, alias, email, await routed_domains(tx, realm, alias))
+            return review_errors(realm, alias, email, await routed_domains(tx, realm, alias, [org.id]))
     return []
