@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.model import CLIENT_CREDENTIAL_SUBJECT, Client, ClientScope, Realm, Role, User
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -147,6 +147,14 @@ class CachedConfig:
                 return found
             view.all_clients = found
         return view.all_clients
+
+    async def clients_with_credential_subject(self, realm: Realm, subject: str) -> list[Client]:
+        """The clients of ``realm`` whose ``jwt.credential.sub`` is ``subject``: from every client when kept here,
+        else by the store's index, never a read of the realm's every client. ``realm`` as for ``realm_clients``."""
+        kept = self._cache.view(realm).all_clients
+        if kept is not None:
+            return [c for c in kept.values() if c.attributes.get(CLIENT_CREDENTIAL_SUBJECT) == subject]
+        return await self._tx.clients.with_credential_subject(realm.id, subject)
 
     async def realm_scopes(self, realm: Realm) -> list[ClientScope]:
         """Every client scope of ``realm`` by name (the discovery document lists them on each request).
