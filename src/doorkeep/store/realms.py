@@ -408,17 +408,17 @@ class ClientRepo:
 
     async def create(self, client: Client) -> None:
         await bump(self._c, client.realm_id)
-        await self._c.execute(
-            insert(clients),
-            {
-                "id": client.id,
-                "realm_id": client.realm_id,
-                "client_id": client.client_id,
-                "enabled": client.enabled,
-                "config": to_config(client, CLIENT_COLS + NOT_CONFIG),
-                "credential_sub_hash": _credential_sub_hash(client),
-            },
-        )
+        row = {
+            "id": client.id,
+            "realm_id": client.realm_id,
+            "client_id": client.client_id,
+            "enabled": client.enabled,
+            "config": to_config(client, CLIENT_COLS + NOT_CONFIG),
+        }
+        hashed = _credential_sub_hash(client)
+        if hashed is not None:  # else the column's NULL: the row is as a schema before migration 0053 holds it
+            row["credential_sub_hash"] = hashed
+        await self._c.execute(insert(clients), row)
         await MapperRepo(self._c).add_many(client.realm_id, client.id, client.protocol_mappers, client=True)
 
     async def update(self, client: Client) -> None:
