@@ -163,6 +163,9 @@ class Group:
 
 # The client authenticators Doorkeep runs (oauth/client_auth.py), in the order of Keycloak's "clients" flow.
 CLIENT_AUTHENTICATORS = ("client-secret", "client-jwt", "client-secret-jwt", "client-x509", "federated-jwt")
+# The client attribute federated-jwt finds its client by (FederatedJWTClientAuthenticator.JWT_CREDENTIAL_SUBJECT_KEY):
+# the client's id at the identity provider that signs its assertions; the store indexes it (its hash).
+CLIENT_CREDENTIAL_SUBJECT = "jwt.credential.sub"
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,11 @@ def test_the_policy_takes_keycloaks_defaults_for_what_a_representation_leaves_ou
     assert stored["webAuthnPolicyRpEntityName"] == "keycloak"
     assert stored["webAuthnPolicySignatureAlgorithms"] == ["ES256", "RS256"]
     assert stored["webAuthnPolicyCreateTimeout"] == 30
-    assert stored["webAuthnPolicyPasswordlessUserVerificationRequirement"] == "not specified"
+    assert stored["webAuthnPolicyUserVerificationRequirement"] == "not specified"
+    # WebAuthnPolicyPasswordlessDefaults: a discoverable credential and user verification required
+    assert stored["webAuthnPolicyPasswordlessUserVerificationRequirement"] == "required"
+    assert stored["webAuthnPolicyPasswordlessResidentKey"] == "required"
+    assert stored["webAuthnPolicyPasswordlessRequireResidentKey"] == "not specified"
     assert stored["webAuthnPolicyAvoidSameAuthenticatorRegister"] is False
 
 

@@ -66,9 +66,13 @@ async def _put(env: Env, policy: str, body: Any) -> None:
 @pytest.mark.parametrize("policy", [TWO_FACTOR, PASSWORDLESS])
 async def test_get_returns_the_default_policy_with_every_base_field(realm: Env, policy: str) -> None:
     """WebAuthnPolicyTest#testGetWebAuthnPolicyReturnsDefaultPolicy, #testGetWebAuthnPasswordlessPolicyReturnsDefaultPolicy,
-    #testGetWebAuthnPolicyReturnsAllBaseFields"""
+    #testGetWebAuthnPolicyReturnsAllBaseFields; the passwordless policy requires user verification by default
+    (WebAuthnPolicyPasswordlessDefaults)."""
     read = await _get(realm, policy)
-    assert {k: v for k, v in read.items() if k in VALID} == VALID | {"signatureAlgorithms": ["ES256", "RS256"]}
+    wanted = VALID | {"signatureAlgorithms": ["ES256", "RS256"]}
+    if policy == PASSWORDLESS:
+        wanted |= {"userVerificationRequirement": "required"}
+    assert {k: v for k, v in read.items() if k in VALID} == wanted
 
 
 async def test_passwordless_fields_only_on_the_passwordless_policy(realm: Env) -> None:

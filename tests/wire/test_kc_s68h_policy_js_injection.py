@@ -89,8 +89,9 @@ async def test_relying_party_id(env: Env, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_require_resident_key(env: Env, kind: str) -> None:
-    """requireResidentKey: a value that is not "Yes" asks for no resident key, and the registration succeeds."""
-    page = await register_page(env, kind, RequireResidentKey=PROMPT_SCRIPT)
+    """requireResidentKey: a value that is not "Yes" asks for no resident key, and the registration succeeds (the
+    passwordless policy's residentKey, "required" by default, pinned to "not specified" so that this field decides)."""
+    page = await register_page(env, kind, RequireResidentKey=PROMPT_SCRIPT, ResidentKey="not specified")
     options = held_as_data(page, PROMPT_SCRIPT)
     assert options["authenticatorSelection"]["requireResidentKey"] is False
     done = await submit(env.http, page, **SoftKey().create(options["challenge"]))

@@ -70,8 +70,11 @@ async def kind(env: Env, request: pytest.FixtureRequest) -> Kind:
 
 async def put_policy(env: Env, kind: Kind, **fields: Any) -> dict[str, Any]:
     """A realm update naming the policy's relying party entity (so the policy is rebuilt from it, the fields left
-    out at their defaults), then the policy as the realm representation shows it."""
-    body = {f"{kind.prefix}{name}": value for name, value in {"RpEntityName": "keycloak", **fields}.items()}
+    out at their defaults), then the policy as the realm representation shows it. The passwordless policy's own
+    defaults (a discoverable credential and user verification required, WebAuthnPolicyPasswordlessDefaults) are
+    pinned to "not specified" unless given, so that both policies start alike and each test's field decides."""
+    unset = {"ResidentKey": "not specified", "UserVerificationRequirement": "not specified"}
+    body = {f"{kind.prefix}{name}": value for name, value in {"RpEntityName": "keycloak", **unset, **fields}.items()}
     await admin(env, "PUT", ADMIN, body, 204)
     return await policy_rep(env, kind)
 

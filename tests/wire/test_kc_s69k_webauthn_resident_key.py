@@ -4,10 +4,12 @@ preferred, discouraged, or "not specified"), which deprecate ``…RequireResiden
 
 What decides each answer:
 
-* RealmRepresentation carries both fields beside the deprecated ones, "not specified" when absent
-  (DefaultExportImportManager.getWebAuthnPolicyTwoFactor / getWebAuthnPolicyPasswordless fill every string field
-  that way; a Keycloak 26.7 realm export shows ``"webAuthnPolicyResidentKey":"not specified"``). A realm update
-  rebuilds a policy from the update only when it names the policy's relying party entity, as for every other field.
+* RealmRepresentation carries both fields beside the deprecated ones, their defaults when absent
+  (DefaultExportImportManager.getWebAuthnPolicyTwoFactor / getWebAuthnPolicyPasswordless fill them from
+  WebAuthnPolicyTwoFactorDefaults / WebAuthnPolicyPasswordlessDefaults: a Keycloak 26.7.1 realm shows
+  ``"webAuthnPolicyResidentKey":"not specified"`` and ``"webAuthnPolicyPasswordlessResidentKey":"required"``, both
+  deprecated fields "not specified"). A realm update rebuilds a policy from the update only when it names the
+  policy's relying party entity, as for every other field.
 * webauthnRegister.js (26.7.4) builds ``authenticatorSelection``: a specified ``residentKey`` is sent as is, with
   ``requireResidentKey`` true only for "required"; otherwise the deprecated ``requireResidentKey`` decides ("Yes":
   ``residentKey`` "required" and ``requireResidentKey`` true, "No": "discouraged" and false); neither specified:
@@ -40,6 +42,7 @@ from wire_env import Env, client_at
 pytestmark = pytest.mark.anyio
 NOT_SPECIFIED = "not specified"
 TWO_FACTOR, PASSWORDLESS = "webAuthnPolicy", "webAuthnPolicyPasswordless"
+DEFAULT = {TWO_FACTOR: NOT_SPECIFIED, PASSWORDLESS: "required"}  # each policy's residentKey when none is given
 CONSOLE = "/admin/test/console/test/authentication/policies"
 
 
@@ -82,8 +85,10 @@ async def realm_rep(env: Env) -> dict[str, Any]:
 
 
 async def put_policy(env: Env, kind: Kind, **fields: Any) -> None:
-    """A realm update naming the policy's relying party entity (so the policy is rebuilt from it)."""
-    body = {f"{kind.prefix}{name}": value for name, value in {"RpEntityName": "keycloak", **fields}.items()}
+    """A realm update naming the policy's relying party entity (so the policy is rebuilt from it); user verification
+    "not specified" unless given (the passwordless policy's default is "required")."""
+    given = {"RpEntityName": "keycloak", "UserVerificationRequirement": NOT_SPECIFIED, **fields}
+    body = {f"{kind.prefix}{name}": value for name, value in given.items()}
     await admin(env, "PUT", ADMIN, body, 204)
 
 
@@ -100,30 +105,30 @@ async def register_page(env: Env, kind: Kind) -> httpx.Response:
 # --- the realm representation ---------------------------------------------------------------------------------
 
 
-async def test_a_realm_shows_both_fields_not_specified_beside_the_deprecated_ones(realm: Env) -> None:
+async def test_a_realm_shows_each_policys_default_beside_the_deprecated_fields_not_specified(realm: Env) -> None:
     rep = await realm_rep(realm)
     for prefix in (TWO_FACTOR, PASSWORDLESS):
-        assert (rep[f"{prefix}ResidentKey"], rep[f"{prefix}RequireResidentKey"]) == (NOT_SPECIFIED, NOT_SPECIFIED)
+        assert (rep[f"{prefix}ResidentKey"], rep[f"{prefix}RequireResidentKey"]) == (DEFAULT[prefix], NOT_SPECIFIED)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("value", ["required", "preferred", "discouraged", NOT_SPECIFIED])
 async def test_the_admin_api_round_trips_each_value(realm: Env, kind: Kind, value: str) -> None:
     """A PUT stores the value as given (the deprecated field independent of it), the other policy untouched; a
-    partial update keeps it; an update naming the entity without it puts "not specified" back."""
+    partial update keeps it; an update naming the entity without it puts the policy's default back."""
     env = realm
     await put_policy(env, kind, ResidentKey=value, RequireResidentKey="No")
     rep = await realm_rep(env)
     assert (rep[f"{kind.prefix}ResidentKey"], rep[f"{kind.prefix}RequireResidentKey"]) == (value, "No")
     other = PASSWORDLESS if kind.prefix == TWO_FACTOR else TWO_FACTOR
-    assert rep[f"{other}ResidentKey"] == NOT_SPECIFIED
+    assert rep[f"{other}ResidentKey"] == DEFAULT[other]
     await admin(env, "PUT", ADMIN, {"displayName": "Kept"}, 204)
     assert (await realm_rep(env))[f"{kind.prefix}ResidentKey"] == value
     await put_policy(env, kind, UserVerificationRequirement="required")
-    assert (await realm_rep(env))[f"{kind.prefix}ResidentKey"] == NOT_SPECIFIED
+    assert (await realm_rep(env))[f"{kind.prefix}ResidentKey"] == DEFAULT[kind.prefix]
 
 
-async def test_an_empty_or_null_value_is_not_specified(realm: Env) -> None:
+async def test_an_empty_or_null_value_is_the_policys_default(realm: Env) -> None:
     env = realm
     body = {
         "webAuthnPolicyRpEntityName": "keycloak",
@@ -135,7 +140,7 @@ async def test_an_empty_or_null_value_is_not_specified(realm: Env) -> None:
     rep = await realm_rep(env)
     assert (rep["webAuthnPolicyResidentKey"], rep["webAuthnPolicyPasswordlessResidentKey"]) == (
         NOT_SPECIFIED,
-        NOT_SPECIFIED,
+        "required",
     )
 
 
@@ -292,11 +297,16 @@ async def test_the_console_tab_shows_and_saves_the_discoverable_credential(
     path = f"{CONSOLE}/{kind.tab}"
     page = await console.get(path, headers=HTML)
     assert page.status_code == 200 and "Discoverable credential" in page.text
-    assert (
-        f'<option value="{NOT_SPECIFIED}" selected>Not specified</option>' in page.text.split('name="ResidentKey"')[1]
-    )
-    for value, label in (("required", "Required"), ("preferred", "Preferred"), ("discouraged", "Discouraged")):
-        assert f'<option value="{value}">{label}</option>' in page.text.split('name="ResidentKey"')[1]
+    labels = {
+        NOT_SPECIFIED: "Not specified",
+        "required": "Required",
+        "preferred": "Preferred",
+        "discouraged": "Discouraged",
+    }
+    select = page.text.split('name="ResidentKey"')[1]
+    for value, label in labels.items():
+        chosen = " selected" if value == DEFAULT[kind.prefix] else ""
+        assert f'<option value="{value}"{chosen}>{label}</option>' in select
     saved = await console.post(
         path, data=_form(page, ResidentKey="discouraged", RequireResidentKey="Yes"), headers=ORIGIN
     )

@@ -7,8 +7,8 @@ or ``supportsClientAssertions`` is on and by GoogleIdentityProviderConfig.valida
 
 The Java method's OIDC–OIDC, Google–Google, JWTAuthorizationGrant–JWTAuthorizationGrant and JWTAuthorizationGrant–OIDC
 pairs are here (a ``jwt-authorization-grant`` provider always takes part in the grant); Kubernetes–Kubernetes and
-Kubernetes–OIDC are in test_kc_s69i_kubernetes_client_auth.py; JWTAuthorizationGrant–Kubernetes is not ported (both
-types came in session 69, from two helpers). The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
+Kubernetes–OIDC are in test_kc_s69i_kubernetes_client_auth.py; JWTAuthorizationGrant–Kubernetes is here too (session 70),
+with the reverse order the Java test does not try. The Java server enables KUBERNETES_SERVICE_ACCOUNTS and JWT_AUTHORIZATION_GRANT; the check
 itself is in the providers' ``validate``, not behind either feature.
 """
 
@@ -141,6 +141,17 @@ async def test_create_update_duplicate_identity_provider_jwt_authorization_grant
     ]
     for first, second, grant, assertions, allowed in cases:
         await duplicate(env, first, ISSUER, grant, assertions, allowed=allowed, second_id=second)
+        await cleanup(env)
+
+
+@pytest.mark.usefixtures("realm")
+async def test_create_update_duplicate_identity_provider_jwt_authorization_grant_kubernetes(env: Env) -> None:
+    """IdentityProviderIssuerTest#testCreateUpdateDuplicateIdentityProvider, its JWTAuthorizationGrant–Kubernetes
+    pair: a ``kubernetes`` provider (which always takes client assertions, whatever its switches say) may not share
+    a ``jwt-authorization-grant`` provider's issuer, both switches off; refused naming ``idp1``, created with another
+    issuer, its update back refused. The reverse order is refused too (each type checks its issuer always)."""
+    for first, second in (("jwt-authorization-grant", "kubernetes"), ("kubernetes", "jwt-authorization-grant")):
+        await duplicate(env, first, ISSUER, False, False, allowed=False, second_id=second)
         await cleanup(env)
 
 

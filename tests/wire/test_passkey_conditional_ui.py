@@ -56,7 +56,8 @@ async def test_the_switch_is_stored_and_typed(env: Env) -> None:
 async def test_the_login_form_offers_passkeys_and_one_signs_in_without_a_password(env: Env) -> None:
     """fillContextForm: a challenge, the passwordless policy's options, no user identified, no credentials named
     (the browser's autofill lists the discoverable ones); the assertion with the user handle signs in: LOGIN with
-    ``credential_type`` ``webauthn-passwordless``, the counter moved on."""
+    ``credential_type`` ``webauthn-passwordless``, user verification checked (the passwordless policy requires it by
+    default: WebAuthnPolicyPasswordlessDefaults), the counter moved on."""
     await seed(env)
     key = SoftKey()
     await register_passkey(env, key)
@@ -70,7 +71,7 @@ async def test_the_login_form_offers_passkeys_and_one_signs_in_without_a_passwor
     assert "code" in code_from(await submit(env.http, page, **answer))
     [login] = [e for e in await events(env, "LOGIN") if e.details.get("credential_type") == "webauthn-passwordless"]
     assert login.details["public_key_credential_id"] == b64url(key.credential_id)
-    assert login.details["web_authn_authenticator_user_verification_checked"] == "false"
+    assert login.details["web_authn_authenticator_user_verification_checked"] == "true"
     stored = (await admin(env, "GET", f"{ADMIN}/users/{await user_id(env)}/credentials", status=200)).json()
     [passkey] = [c for c in stored if c["type"] == "webauthn-passwordless"]
     assert json.loads(passkey["credentialData"])["counter"] == key.counter

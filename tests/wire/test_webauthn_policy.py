@@ -29,6 +29,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# WebAuthnPolicyPasswordlessDefaults: the passwordless policy requires user verification (and a discoverable
+# credential, its residentKey: tests/wire/test_kc_s70d_webauthn_passwordless_defaults.py)
+PASSWORDLESS_DEFAULTS = DEFAULTS | {"UserVerificationRequirement": "required"}
+
+
 def policy(rep: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {suffix: rep[prefix + suffix] for suffix in DEFAULTS}
 
@@ -47,7 +52,7 @@ async def realm(env: Env) -> Env:
 async def test_both_policies_are_shown_with_keycloaks_defaults(realm: Env) -> None:
     rep = await realm_rep(realm)
     assert policy(rep, "webAuthnPolicy") == DEFAULTS
-    assert policy(rep, "webAuthnPolicyPasswordless") == DEFAULTS
+    assert policy(rep, "webAuthnPolicyPasswordless") == PASSWORDLESS_DEFAULTS
 
 
 async def test_an_update_naming_the_entity_rebuilds_a_policy_and_one_without_it_keeps_it(realm: Env) -> None:

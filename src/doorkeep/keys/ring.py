@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -141,14 +142,20 @@ class KeyRing:
             if named is not None and material.signs_at(named, now):
                 return named
         key = realm_keys.active(alg, now)
-        if key is None:
-            realm_keys = await self._load(tx, realm_id)
-            key = realm_keys.active(alg, now)
-        return key if key is not None else await self._fallback(tx, realm_keys, realm_id, alg, now)
+        return key if key is not None else await self._fallback(tx, realm_id, alg, now, lambda k: k.active(alg, now))
 
-    @staticmethod
-    async def _fallback(tx: Tx, realm_keys: RealmKeys, realm_id: str, alg: str, now: int) -> LoadedKey:
-        """DefaultKeyManager.createFallbackKeys: a ``fallback-{alg}`` key, stored and kept."""
+    async def _fallback(
+        self, tx: Tx, realm_id: str, alg: str, now: int, pick: Callable[[RealmKeys], LoadedKey | None]
+    ) -> LoadedKey:
+        """The key ``pick`` finds in the realm's keys read again, else DefaultKeyManager.createFallbackKeys: a
+        ``fallback-{alg}`` key, stored and kept. The reading waits for any other process making one of the realm
+        (``keys.serialize_fallback``): two asking at once make one key, the later using the earlier's. Keycloak
+        takes no lock there, and two nodes may each add one."""
+        await tx.keys.serialize_fallback(realm_id)
+        realm_keys = await self._load(tx, realm_id)
+        found = pick(realm_keys)
+        if found is not None:
+            return found
         new = material.generate(realm_id, alg, now, fallback=True)
         await tx.keys.add_fallback(new)
         key = material.load(new)
@@ -166,10 +173,7 @@ class KeyRing:
         need as Keycloak's createFallbackKeys does."""
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
         key = realm_keys.encrypting(alg)
-        if key is None:
-            realm_keys = await self._load(tx, realm_id)
-            key = realm_keys.encrypting(alg)
-        return key if key is not None else await self._fallback(tx, realm_keys, realm_id, alg, now)
+        return key if key is not None else await self._fallback(tx, realm_id, alg, now, lambda k: k.encrypting(alg))
 
     async def decryption_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
         """The realm's encryption key ``kid`` (active or passive), to decrypt what was encrypted to it."""

@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 FEDERATED_JWT = "federated-jwt"  # FederatedJWTClientAuthenticator.PROVIDER_ID
 ISSUER_KEY = "jwt.credential.issuer"  # JWT_CREDENTIAL_ISSUER_KEY: the identity provider's alias
-SUBJECT_KEY = "jwt.credential.sub"  # JWT_CREDENTIAL_SUBJECT_KEY: the client's id at that provider
 SUPPORTS = "supportsClientAssertions"  # OIDCIdentityProviderConfig.SUPPORTS_CLIENT_ASSERTIONS
 REUSE = "supportsClientAssertionReuse"  # OIDCIdentityProviderConfig.SUPPORTS_CLIENT_ASSERTION_REUSE
 MAX_EXP = "federatedClientAssertionMaxExpiration"  # IdentityProviderModel: 0 or unset, the validator's default
@@ -103,7 +102,7 @@ def provider_of(req: OAuthRequest, issuer: str) -> JSON | None:
 
 async def lookup(tx: Tx, req: OAuthRequest, token: Assertion | None) -> Found | None:
     """DefaultClientAssertionStrategy.lookup: the provider of the assertion's ``iss``, then the one enabled client
-    bound to it with the assertion's ``sub`` (lookupClientFromClientAttributes)."""
+    bound to it with the assertion's ``sub`` (lookupClientFromClientAttributes), found by the subject's index."""
     if token is None:
         return None
     issuer, subject = token.text("iss"), token.text("sub")
@@ -113,12 +112,8 @@ async def lookup(tx: Tx, req: OAuthRequest, token: Assertion | None) -> Found | 
     if provider is None:
         return None
     alias = provider.get("alias")
-    clients = await tx.config.realm_clients(req.realm)
-    bound = [
-        c
-        for c in clients.values()
-        if c.enabled and c.attributes.get(SUBJECT_KEY) == subject and c.attributes.get(ISSUER_KEY) == alias
-    ]
+    candidates = await tx.config.clients_with_credential_subject(req.realm, subject)
+    bound = [c for c in candidates if c.enabled and c.attributes.get(ISSUER_KEY) == alias]
     return Found(provider, bound[0]) if len(bound) == 1 else None
 
 

@@ -4,6 +4,10 @@ Keycloak 26's ApplianceBootstrap.createMasterRealmAdminUser and createTemporaryM
 ``kc.sh bootstrap-admin user`` and ``kc.sh bootstrap-admin service`` run against the configured database: a
 user (or a confidential client with a service account) holding master's ``admin`` role and marked
 ``is_temporary_admin``. An existing username or client id is refused with Keycloak's message, nothing written.
+The command adds its admin whatever users master has (createMasterRealmAdminUser's ``initialUser`` false); the welcome
+page's first admin (``create_initial_user``, createMasterRealmUser) only while master has none. Every creation holds
+master's initial-user lock (``users.serialize_initial``) till its transaction ends: run at once, the command and the
+page act as one after the other, never two first admins nor two writers of one username meeting at the unique index.
 """
 
 from __future__ import annotations
@@ -49,14 +53,39 @@ async def _admin_role(tx: Tx, realm: Realm) -> Role:
     return role
 
 
-async def create_user(tx: Tx, now: int, username: str | None, password: str, *, temporary: bool = True) -> str:
-    """A temporary admin user (blank username: ``temp-admin``), its password checked against master's policy
-    and hashed as that policy says; the username created. Raises Refused. ``temporary`` False: a lasting admin
-    (ApplianceBootstrap.createMasterRealmUser(..., false), the welcome page's)."""
+async def _locked_master(tx: Tx, now: int) -> Realm:
+    """Master, its initial-user lock held till the transaction ends: what other creations committed is read after."""
+    realm = await _master(tx, now)
+    await tx.users.serialize_initial(realm.id)
+    return realm
+
+
+def _username(username: str | None) -> str:
+    """The username asked for, trimmed (blank: ``temp-admin``); one longer than the column refused."""
     name = username.strip() if username and username.strip() else DEFAULT_USERNAME
     if len(name.lower()) > NAME_LIMIT:
         raise Refused(f"Failed to add user to realm '{MASTER}': the username is longer than {NAME_LIMIT} characters")
-    realm = await _master(tx, now)
+    return name
+
+
+async def create_user(tx: Tx, now: int, username: str | None, password: str) -> str:
+    """A temporary admin user (blank username: ``temp-admin``), its password checked against master's policy
+    and hashed as that policy says; the username created. Raises Refused."""
+    name = _username(username)
+    return await _add_admin(tx, await _locked_master(tx, now), now, name, password, temporary=True)
+
+
+async def create_initial_user(tx: Tx, now: int, username: str, password: str) -> str | None:
+    """The welcome page's lasting admin (ApplianceBootstrap.createMasterRealmUser: ``initialUser`` true), made only
+    while master has no user, a service account counting as one: the username created, or None. Raises Refused."""
+    realm = await _locked_master(tx, now)
+    if await tx.users.any_in(realm.id):
+        return None
+    return await _add_admin(tx, realm, now, _username(username), password, temporary=False)
+
+
+async def _add_admin(tx: Tx, realm: Realm, now: int, name: str, password: str, *, temporary: bool) -> str:
+    """createMasterRealmAdminUser's writes: the user, its password, master's admin role."""
     if await tx.users.get_by_username(realm.id, name.lower()) is not None:
         raise Refused(f"Failed to add user '{name}' to realm '{MASTER}': user with username exists")
     admin = await _admin_role(tx, realm)
@@ -86,7 +115,7 @@ async def create_service(tx: Tx, now: int, client_id: str | None, secret: str) -
     if len(provisioning.service_account_username(name)) > NAME_LIMIT:  # its service account's username too
         longest = NAME_LIMIT - len(provisioning.service_account_username(""))
         raise Refused(f"Failed to add client to realm '{MASTER}': the client id is longer than {longest} characters")
-    realm = await _master(tx, now)
+    realm = await _locked_master(tx, now)
     if await tx.clients.get_by_client_id(realm.id, name) is not None:
         raise Refused(f"Failed to add client '{name}' to realm '{MASTER}': client with client ID exists")
     admin = await _admin_role(tx, realm)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.model import CLIENT_CREDENTIAL_SUBJECT, Client, ClientScope, Realm, Role, User
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -40,6 +40,8 @@ class _RealmView:
     has_groups: bool | None = None
     all_clients: dict[str, Client] | None = None  # every client of the realm by uuid, in clientId order
     all_scopes: list[ClientScope] | None = None  # every client scope of the realm, by name
+    # by jwt.credential.sub: the clients bound to it (federated client authentication's lookup)
+    credential_subjects: OrderedDict[str, list[Client]] = field(default_factory=OrderedDict)
     # by client uuid: the realm's user_version when read, and the service account read under it
     service_accounts: dict[str, tuple[int, ServiceAccount]] = field(default_factory=dict)
     # what refreshes derive from the configuration and one user (``CachedConfig.kept``), by the caller's key, with
@@ -147,6 +149,21 @@ class CachedConfig:
                 return found
             view.all_clients = found
         return view.all_clients
+
+    async def clients_with_credential_subject(self, realm: Realm, subject: str) -> list[Client]:
+        """The clients of ``realm`` whose ``jwt.credential.sub`` is ``subject``: from every client when kept here,
+        else by the store's index (kept per subject, at most MAX_CLIENTS of them), never a read of the realm's every
+        client. ``realm`` as for ``realm_clients``."""
+        view = self._cache.view(realm)
+        if view.all_clients is not None:
+            return [c for c in view.all_clients.values() if c.attributes.get(CLIENT_CREDENTIAL_SUBJECT) == subject]
+        found = view.credential_subjects.get(subject)
+        if found is None:
+            found = await self._tx.clients.with_credential_subject(realm.id, subject)
+            view.credential_subjects[subject] = found
+            while len(view.credential_subjects) > MAX_CLIENTS:
+                view.credential_subjects.popitem(last=False)
+        return found
 
     async def realm_scopes(self, realm: Realm) -> list[ClientScope]:
         """Every client scope of ``realm`` by name (the discovery document lists them on each request).

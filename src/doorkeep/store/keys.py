@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import RealmKey
@@ -13,8 +13,9 @@ from doorkeep.store.tables import realm_keys
 
 
 class KeyRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
         self._c = conn
+        self._sqlite = is_sqlite
 
     async def list(self, realm_id: str) -> builtins.list[RealmKey]:
         rows = await self._c.execute(
@@ -29,6 +30,15 @@ class KeyRepo:
         (keys/ring.py reads them again for an unknown kid only when the version moved)."""
         await self._c.execute(insert(realm_keys), key.__dict__)
         await bump(self._c, key.realm_id)
+
+    async def serialize_fallback(self, realm_id: str) -> None:
+        """Queue this transaction behind any other making a fallback key of the realm until it ends, so that the
+        realm's keys it then reads hold what they committed: two processes asking at once make one key. SQLite's
+        writers are serial already; on PostgreSQL a transaction-scoped advisory lock (login_failures.serialize)."""
+        if self._sqlite:
+            return
+        key = func.hashtextextended(f"doorkeep.fallback_key:{realm_id}", 0)
+        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
 
     async def add_fallback(self, key: RealmKey) -> None:
         """A fallback key made on first need (DefaultKeyManager.createFallbackKeys): like a component, every process

@@ -6,6 +6,7 @@ import builtins
 import contextlib
 import dataclasses
 import functools
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from doorkeep.model import Client, ClientScope, Realm
+from doorkeep.model import CLIENT_CREDENTIAL_SUBJECT, Client, ClientScope, Realm
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
@@ -328,6 +329,16 @@ class ClientScopeRepo:
         await self._c.execute(delete(client_scopes).where(client_scopes.c.id == scope_id))
 
 
+def credential_sub_hash(subject: str) -> str:
+    """What ``clients.credential_sub_hash`` holds for a ``jwt.credential.sub`` (migration 0053 writes it the same)."""
+    return hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _credential_sub_hash(client: Client) -> str | None:
+    subject = client.attributes.get(CLIENT_CREDENTIAL_SUBJECT)
+    return credential_sub_hash(subject) if isinstance(subject, str) else None
+
+
 class ClientRepo:
     def __init__(self, conn: AsyncConnection, *, hold: bool = False) -> None:
         self._c = conn
@@ -378,6 +389,15 @@ class ClientRepo:
             query = query.limit(max_results)
         return await self._mappers([self._client(r) for r in await self._c.execute(query)])
 
+    async def with_credential_subject(self, realm_id: str, subject: str) -> builtins.list[Client]:
+        """The realm's clients whose ``jwt.credential.sub`` is ``subject`` (JpaRealmProvider.searchClientsByAttributes
+        for federated-jwt's lookup), found by the index of its hash: only they are read."""
+        query = select(clients).where(
+            clients.c.realm_id == realm_id, clients.c.credential_sub_hash == credential_sub_hash(subject)
+        )
+        found = [self._client(r) for r in await self._c.execute(query)]
+        return await self._mappers([c for c in found if c.attributes.get(CLIENT_CREDENTIAL_SUBJECT) == subject])
+
     async def count(self, realm_id: str, *, search: str | None = None) -> int:
         """How many clients the realm has, or of them whose clientId contains ``search`` in any case (a COUNT,
         as JpaRealmProvider's getClientsCount / searchClientByClientIdCount)."""
@@ -388,16 +408,17 @@ class ClientRepo:
 
     async def create(self, client: Client) -> None:
         await bump(self._c, client.realm_id)
-        await self._c.execute(
-            insert(clients),
-            {
-                "id": client.id,
-                "realm_id": client.realm_id,
-                "client_id": client.client_id,
-                "enabled": client.enabled,
-                "config": to_config(client, CLIENT_COLS + NOT_CONFIG),
-            },
-        )
+        row = {
+            "id": client.id,
+            "realm_id": client.realm_id,
+            "client_id": client.client_id,
+            "enabled": client.enabled,
+            "config": to_config(client, CLIENT_COLS + NOT_CONFIG),
+        }
+        hashed = _credential_sub_hash(client)
+        if hashed is not None:  # else the column's NULL: the row is as a schema before migration 0053 holds it
+            row["credential_sub_hash"] = hashed
+        await self._c.execute(insert(clients), row)
         await MapperRepo(self._c).add_many(client.realm_id, client.id, client.protocol_mappers, client=True)
 
     async def update(self, client: Client) -> None:
@@ -406,7 +427,10 @@ class ClientRepo:
             update(clients)
             .where(clients.c.id == client.id)
             .values(
-                client_id=client.client_id, enabled=client.enabled, config=to_config(client, CLIENT_COLS + NOT_CONFIG)
+                client_id=client.client_id,
+                enabled=client.enabled,
+                config=to_config(client, CLIENT_COLS + NOT_CONFIG),
+                credential_sub_hash=_credential_sub_hash(client),
             )
         )
 

@@ -62,7 +62,10 @@ clients = Table(
     Column("client_id", String(255), nullable=False),
     Column("enabled", Boolean, nullable=False),
     Column("config", JSON, nullable=False),
+    # SHA-256 (hex) of the ``jwt.credential.sub`` attribute: federated-jwt's lookup, indexed whatever its length
+    Column("credential_sub_hash", String(64), nullable=True),
     UniqueConstraint("realm_id", "client_id", name="uq_clients_realm_client_id"),
+    Index("ix_clients_realm_credential_sub", "realm_id", "credential_sub_hash"),
 )
 
 client_scopes = Table(

@@ -170,7 +170,7 @@ class Tx:
 
     @cached_property
     def keys(self) -> KeyRepo:
-        return KeyRepo(self._conn)
+        return KeyRepo(self._conn, self._sqlite)
 
     @cached_property
     def registration_policies(self) -> RegistrationPolicyRepo:

@@ -166,8 +166,9 @@ class UserRepo:
         return bool((await self._c.execute(query)).scalar_one())
 
     async def serialize_initial(self, realm_id: str) -> None:
-        """Queue this transaction behind any other creating the realm's initial user until it ends, so that its
-        ``any_in`` then reads what they committed: two creations at once make one user, not two. SQLite writers
+        """Queue this transaction behind any other creating the realm's initial user (or, in master, any admin
+        ``bootstrap-admin`` adds: realms/temporary_admin.py) until it ends, so that its ``any_in`` then reads what
+        they committed: two creations at once make one user, not two. SQLite writers
         are serial already; in a writing PostgreSQL transaction a transaction-scoped advisory lock
         (login_failures.serialize), which leaves the realm's row to the writers that only reference it."""
         if not self._hold:

@@ -41,6 +41,9 @@ _STRINGS = {
     "ResidentKey": NOT_SPECIFIED,
     "UserVerificationRequirement": NOT_SPECIFIED,
 }
+# WebAuthnPolicyPasswordlessDefaults: the passwordless policy's own defaults over the two-factor ones (Keycloak 26.7:
+# a discoverable credential and user verification required; the deprecated requireResidentKey left "not specified")
+_PASSWORDLESS_STRINGS = {**_STRINGS, "ResidentKey": REQUIRED, "UserVerificationRequirement": REQUIRED}
 _LISTS = ("SignatureAlgorithms", "AcceptableAaguids", "ExtraOrigins")
 SUFFIXES = (
     "RpEntityName",
@@ -149,12 +152,14 @@ def _field(prefix: str, suffix: str, value: Any) -> Any:
 
 
 def _one(rep: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """getWebAuthnPolicyTwoFactor / getWebAuthnPolicyPasswordless: every field, its default where absent."""
+    """getWebAuthnPolicyTwoFactor / getWebAuthnPolicyPasswordless: every field, its default where absent (the
+    passwordless policy's from WebAuthnPolicyPasswordlessDefaults)."""
+    strings = _PASSWORDLESS_STRINGS if prefix == PASSWORDLESS else _STRINGS
     out: dict[str, Any] = {}
     for suffix in SUFFIXES:
         value = _field(prefix, suffix, rep.get(f"{prefix}{suffix}"))
-        if suffix in _STRINGS:
-            value = value or _STRINGS[suffix]
+        if suffix in strings:
+            value = value or strings[suffix]
         elif suffix == "SignatureAlgorithms":
             value = value or list(DEFAULT_ALGORITHMS)
         elif suffix == "CreateTimeout":

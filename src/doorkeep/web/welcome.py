@@ -11,10 +11,11 @@ the state checker (403), then the username (trimmed), the password and its confi
 the message); the user is created with master's ``admin`` role and the cookie expired. A master user is any user
 of master, a service account too (ApplianceBootstrap.isNoMasterUser: ``getUsersCount(realm, true) == 0``).
 
-The creating transaction checks again, queued behind any other creation of master's first user
-(``users.serialize_initial``): browsers posting at once make one admin, as createMasterRealmUser creates nothing
-once master has a user. The others find that user and get the redirect; Keycloak, which ignores
-createMasterRealmUser's false there, would say "User created" to a request already past its first check.
+The creating transaction checks again (``temporary_admin.create_initial_user``), queued behind any other creation
+in master, ``bootstrap-admin``'s too (``users.serialize_initial``): browsers posting at once make one admin, as
+createMasterRealmUser creates nothing once master has a user. The others find that user and get the redirect;
+Keycloak, which ignores createMasterRealmUser's false there, would say "User created" to a request already past its
+first check.
 
 Keycloak remembers "no master user" in the resource for the server's lifetime; Doorkeep asks the database on
 every request (any worker may answer), so deleting every master user later brings the form back.
@@ -113,17 +114,13 @@ async def _create(tx: Tx, now: int, username: str, password: str) -> tuple[bool,
     """ApplianceBootstrap.createMasterRealmUser, queued behind any other creation of master's first user: what the
     page then shows (``_page``'s arguments). A user found there (another browser's, created meanwhile) is the
     redirect, nothing created."""
-    master = await tx.realms.get_by_name(temporary_admin.MASTER)
-    if master is None:
-        return False, Outcome()
-    await tx.users.serialize_initial(master.id)
-    if await tx.users.any_in(master.id):
+    if await tx.realms.get_by_name(temporary_admin.MASTER) is None:
         return False, Outcome()
     try:
-        await temporary_admin.create_user(tx, now, username, password, temporary=False)
+        created = await temporary_admin.create_initial_user(tx, now, username, password)
     except temporary_admin.Refused as exc:
         return True, Outcome(error=CREATE_FAILED + str(exc))
-    return False, Outcome(success=CREATED)
+    return (False, Outcome(success=CREATED)) if created is not None else (False, Outcome())
 
 
 def _form_error(username: str, password: str, confirmation: str | None) -> str | None:
