@@ -55,7 +55,14 @@ def test_an_organization_brings_its_domains_attributes_members_and_carried_provi
                 {"username": "alice", "membershipType": "UNMANAGED"},
                 {"username": "bob", "membershipType": "MANAGED"},
             ],
-            "identityProviders": [{"alias": "corp"}],
+            "identityProviders": [  # before Keycloak 26.8: auto-membership, MANAGED (as migration 0052)
+                {
+                    "alias": "corp",
+                    "organizationLinks": [
+                        {"organizationId": "o1", "autoMembership": True, "membershipType": "MANAGED"}
+                    ],
+                }
+            ],
         }
     ]
 

@@ -152,3 +152,32 @@ async def test_the_review_holds_the_address_to_the_domains_routing_to_the_provid
             fields = {**form_fields(refused.text), "firstName": "New", "lastName": "User"}
             done = await http.post(form_action(refused.text), data={**fields, "email": "newuser@acme.org"})
             assert done.status_code in (302, 303), done.text[:800]
+
+
+async def _second_organization(broker: Broker) -> None:
+    """``beta`` claims ``beta.org``, is linked to the same provider and routes ``beta.org`` to it."""
+    made = await _call(broker.env, "POST", ORGS, {"name": "beta", "domains": [{"name": "beta.org"}]}, 201)
+    org = made.headers["location"].rsplit("/", 1)[1]
+    await _call(broker.env, "POST", f"{ORGS}/{org}/identity-providers", ALIAS)
+    await _call(broker.env, "PUT", f"{ORGS}/{org}", {"name": "beta", "domains": [_route("beta.org")]})
+
+
+@pytest.mark.parametrize(("reviewed", "refused"), [("alice@beta.org", False), ("alice@elsewhere.org", True)])
+async def test_the_review_takes_a_domain_of_the_second_linked_organization(
+    env: Env, reviewed: str, refused: bool
+) -> None:
+    """A provider linked to two organizations (``organizationLinks``): the review holds the address to the domains of
+    every linked organization routing to it, not only the first link's; an address of neither is refused."""
+    async with served(env) as broker:
+        await update_user(env.db, "provider", "alice", email="alice@elsewhere.org")
+        await _routed_org(broker, _route("acme.org"))
+        await _second_organization(broker)
+        async with browser(broker) as http:
+            answer = await _type(http, "newuser@beta.org")
+            assert _to_provider(answer), answer.text[:500]
+            review = await http.get(await provider_login(http, await http.get(answer.headers["location"])))
+            assert review.status_code == 200 and 'name="email"' in review.text, review.text[:800]
+            fields = {**form_fields(review.text), "firstName": "New", "lastName": "User", "email": reviewed}
+            posted = await http.post(form_action(review.text), data=fields)
+            assert posted.status_code < 500
+            assert (MISMATCH in posted.text) is refused, posted.text[:800]

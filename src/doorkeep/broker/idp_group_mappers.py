@@ -7,9 +7,13 @@ Their ``group`` is a group path; ``groupType`` ``ORGANIZATION`` (Keycloak 26.6's
 path up among the groups of the organization the provider is linked to, anything else among the realm's groups
 (KeycloakModelUtils.getGroupForIdpMapper). An organization group needs getOrganizationForIdpMapper's organization:
 the realm's organizations on, the organization there and enabled, and the provider still linked to it; else, or
-for a path no group has, the mapper does nothing. importNewUser joins the group when the mapper applies;
-updateBrokeredUser (FORCE; LEGACY and IMPORT leave later logins alone) joins it when the mapper applies and leaves
-it when it does not, unless another mapper of the same login already put the user there.
+for a path no group has, the mapper does nothing. A provider linked to several organizations (Keycloak 26.8) maps
+to the one the mapper's ``orgId`` names (keycloak#48948: the target organization recorded on the mapper); a mapper
+without one keeps the organization of the provider's first link (the deprecated ``organizationId``, the one a
+provider linked before 26.8 had), never another organization's group of the same path. importNewUser joins the
+group when the mapper applies; updateBrokeredUser (FORCE; LEGACY and IMPORT leave later logins alone) joins it when
+the mapper applies and leaves it when it does not, unless another mapper of the same login already put the user
+there.
 """
 
 from __future__ import annotations
@@ -40,12 +44,25 @@ class Target:
     organization: bool
 
 
+ORGANIZATION_ID = "orgId"  # the mapper's target organization among the provider's (keycloak#48948)
+
+
+def organization_for(provider: JSON, mapper: JSON) -> str | None:
+    """getOrganizationForIdpMapper's organization id: the mapper's ``orgId`` when the provider is linked to it (None
+    when not), else the provider's first linked organization; None when the provider links none."""
+    linked = org_brokers.organizations_of(provider)
+    named = dict(mapper.get("config") or {}).get(ORGANIZATION_ID)
+    if isinstance(named, str) and named:
+        return named if named in linked else None
+    return linked[0] if linked else None
+
+
 async def target(tx: Tx, realm: Realm, config: Config, mapper: JSON) -> Target | None:
     """KeycloakModelUtils.getGroupForIdpMapper: the mapper's group, None (and a warning) when it does not resolve."""
     path = mapper["config"].get("group") or ""
     if mapper["config"].get("groupType") == ORGANIZATION:
         provider = idp.by_alias(realm, config.alias)
-        org_id = org_brokers.organization_of(provider) if provider is not None else None
+        org_id = organization_for(provider, mapper) if provider is not None else None
         org = await tx.organizations.get(realm.id, org_id) if realm.organizations_enabled and org_id else None
         if org is not None and org.enabled:
             group = by_path(await tx.organization_groups.of_organization(org.id), path)

@@ -32,6 +32,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import JSON, AuthSession, Realm, User
 from doorkeep.oauth import login_broker_auto_link, login_broker_email, login_broker_review
+from doorkeep.oauth import registration_invitation as invitation
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     EMAIL_STEP,
@@ -195,9 +196,9 @@ async def _create_or_confirm(site: LoginSite, tab_id: str, context: JSON) -> Dec
         now = site.services.clock.now()
         user = await first_login.create(site.tx, site.realm, config, brokered, now)
         user = await idp_mappers.import_new_user(site.tx, site.realm, config, brokered, user)
-        await brokers.join_through(site.tx, site.realm, config.alias, user.id, user.email)
         more = {"register_method": "broker", "email": user.email}
         await record(site, user, "REGISTER", config.alias, brokered, more)
+        site = await _join_organizations(site, config.alias, brokered, user)
         return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
     linking = {"existing": clash.user.id, "attribute": clash.attribute, "value": clash.value}
     if plan.existing == broker_flow_plan.AUTO:
@@ -376,9 +377,23 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
     user = await idp_mappers.update_brokered_user(
         tx, site.realm, config, brokered, user, first=True, email_changed=changed
     )
-    await brokers.join_through(tx, site.realm, config.alias, user.id, user.email)
     await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
+    site = await _join_organizations(site, config.alias, brokered, user)
     return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
+
+
+async def _join_organizations(site: LoginSite, alias: str, brokered: oidc.Identity, user: User) -> LoginSite:
+    """idp-add-organization-member: a pending invitation the login started from (the user's e-mail the invited
+    one) joins its organization whichever provider was used, records INVITE_ORG (``username``, ``org_id``) and
+    sends the code to the invitation's URI; without one, the provider's links decide (organizations/brokers.py)."""
+    invited = await invitation.pending_for(site.tx, site.services, site.realm, site.request, user.email)
+    if invited is None:
+        await brokers.join_through(site.tx, site.realm, alias, user.id, user.email)
+        return site
+    base = site.browser.base_url
+    request = await invitation.join_by_broker(site.tx, invited, user, site.request, site.client, base)
+    await record(site, user, "INVITE_ORG", alias, brokered, {"org_id": invited[1].id})
+    return dataclasses.replace(site, request=request)
 
 
 async def _already_linked(site: LoginSite, alias: str, brokered: oidc.Identity, user: User) -> Decision:

@@ -9,6 +9,13 @@ e-mail typed must be the one invited (else the e-mail field's "Email does not ma
 REGISTER_ERROR ``invalid_token``). The new user becomes a MANAGED member, the REGISTER event carries ``org_id``,
 and the login's code goes to the invitation's ``reduri`` (``authSession.setRedirectUri``) when the login's client
 allows it as a redirect URI (else to the login's own, the account console).
+
+A registration page left for a provider ("Back to Login", then "sign in with") keeps the invitation on the login:
+the first broker login that creates or links a user whose e-mail is the invited one (any case) joins the
+invitation's organization as an UNMANAGED member whichever provider was used, while the organization is enabled
+and the invitation still kept (Keycloak 26.8's IdpAddOrganizationMemberAuthenticator.getPendingInvitation,
+OrganizationInvitationTokenTest#testBrokerConsumesInvitation); the invitation goes, the code goes to the
+invitation's URI as above, and the provider's links join nothing else then.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.organizations import invitations, stored_invitations
-from doorkeep.organizations.model import MANAGED, Organization
+from doorkeep.organizations.model import MANAGED, UNMANAGED, Organization
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -55,6 +62,35 @@ async def join(
     client allows it (the code goes there), else the login's own (the account console)."""
     token, org = invited
     await tx.organizations.add_member(org, user.id, MANAGED)
+    await stored_invitations.accepted(tx, org.id, token.token_id)
+    landing = invitations.landing(token.redirect_uri, client, base)
+    if landing is None:
+        return request
+    return dataclasses.replace(request, redirect_uri=landing, redirect_uri_sent=False)
+
+
+async def pending_for(
+    tx: Tx, services: Services, realm: Realm, request: AuthRequest, email: str | None
+) -> tuple[ActionToken, Organization] | None:
+    """getPendingInvitation: the login's invitation when it still holds for a user of this e-mail (the invited
+    one, any case; its organization enabled in a realm with organizations on, the invitation still kept); None
+    otherwise, and the broker login goes on as without one."""
+    if request.invitation is None or not email or not realm.organizations_enabled:
+        return None
+    token = await invitations.read_registration(tx, services, realm.id, request.issuer or "", request.invitation)
+    if token is None or (token.email or "").lower() != email.lower():
+        return None
+    org = await tx.organizations.get(realm.id, token.org_id or "")
+    return (token, org) if org is not None and org.enabled else None
+
+
+async def join_by_broker(
+    tx: Tx, invited: tuple[ActionToken, Organization], user: User, request: AuthRequest, client: Client, base: str
+) -> AuthRequest:
+    """The brokered user an UNMANAGED member of the invitation's organization (as an existing user accepting it),
+    the invitation gone; the login's redirect the invitation's when the login's client allows it."""
+    token, org = invited
+    await tx.organizations.add_member(org, user.id, UNMANAGED)
     await stored_invitations.accepted(tx, org.id, token.token_id)
     landing = invitations.landing(token.redirect_uri, client, base)
     if landing is None:

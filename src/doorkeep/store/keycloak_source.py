@@ -108,6 +108,11 @@ _INVITATIONS = {
     "org_invitation": "SELECT i.* FROM org_invitation i JOIN org o ON o.id = i.organization_id "
     "WHERE o.realm_id = :realm",
 }
+# Keycloak 26.8 links a provider to several organizations (ORG_IDENTITY_PROVIDER, each link with its settings).
+_PROVIDER_LINKS = {
+    "org_identity_provider": "SELECT l.* FROM org_identity_provider l JOIN org o ON o.id = l.organization_id "
+    "WHERE o.realm_id = :realm",
+}
 
 
 class KeycloakSource:
@@ -125,8 +130,14 @@ class KeycloakSource:
         out: dict[str, Rows] = {}
         has_orgs = (await self._c.execute(text("SELECT to_regclass('org') IS NOT NULL"))).scalar()
         has_invitations = (await self._c.execute(text("SELECT to_regclass('org_invitation') IS NOT NULL"))).scalar()
-        for table, query in (_BY_REALM | _ORGANIZATIONS | _INVITATIONS).items():
-            if (table in _ORGANIZATIONS and not has_orgs) or (table in _INVITATIONS and not has_invitations):
+        has_links = (await self._c.execute(text("SELECT to_regclass('org_identity_provider') IS NOT NULL"))).scalar()
+        for table, query in (_BY_REALM | _ORGANIZATIONS | _INVITATIONS | _PROVIDER_LINKS).items():
+            missing = (
+                (table in _ORGANIZATIONS and not has_orgs)
+                or (table in _INVITATIONS and not has_invitations)
+                or (table in _PROVIDER_LINKS and not has_links)
+            )
+            if missing:
                 out[table] = []
                 continue
             result = await self._c.execute(text(query), {"realm": realm_id})

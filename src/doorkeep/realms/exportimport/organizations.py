@@ -79,7 +79,10 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
         except AdminError as exc:
             fail(f"{KEY}[{i}]", exc.message)
         await repo.save(dataclasses.replace(org, domains=tuple(map(_unrouted, org.domains))), new=True)
-        await _link(tx, realm, org.id, rep.get("identityProviders"), f"{KEY}[{i}].identityProviders")
+        given = rep.get("identityProviders")
+        await _link(
+            tx, realm, org.id, wanted if isinstance(wanted, str) else org.id, given, f"{KEY}[{i}].identityProviders"
+        )
         await _route(tx, realm.id, org, f"{KEY}[{i}].domains")
         made = await organization_groups.write(tx, org, rep.get("groups"), f"{KEY}[{i}].groups")
         for member in rep.get("members") or []:
@@ -92,13 +95,14 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
             await organization_groups.join(tx, made, user.id, member.get("groups"), f"{KEY}[{i}].members")
 
 
-async def _link(tx: Tx, realm: Realm, org_id: str, given: Any, where: str) -> None:
-    """The organization's providers, named by alias, linked to it (addIdentityProvider)."""
+async def _link(tx: Tx, realm: Realm, org_id: str, file_id: str, given: Any, where: str) -> None:
+    """The organization's providers, named by alias, linked to it (addIdentityProvider), each with the settings of
+    its link to the file's organization (``file_id``, the id it had there, even when this import gave a new one)."""
     for provider in given if isinstance(given, list) else []:
         alias = provider.get("alias") if isinstance(provider, dict) else None
         try:
             await brokers.link(tx, realm.id, org_id, alias if isinstance(alias, str) else "")
-            settings = _settings(provider, org_id)
+            settings = _settings(provider, org_id) or _settings(provider, file_id)
             if settings is not None and isinstance(alias, str):
                 await brokers.update_link(tx, realm.id, org_id, alias, settings)
         except AdminError as exc:

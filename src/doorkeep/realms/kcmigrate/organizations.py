@@ -2,8 +2,13 @@
 
 ``ORG`` and ``ORG_DOMAIN`` give each organization and its domains; its attributes and members live on its
 internal group (``ORG.GROUP_ID``, a ``KEYCLOAK_GROUP`` of type 1: ``GROUP_ATTRIBUTE`` and
-``USER_GROUP_MEMBERSHIP`` with ``MEMBERSHIP_TYPE``, 26+); its identity providers are the carried ones whose
-``IDENTITY_PROVIDER.ORGANIZATION_ID`` names it. The import path then checks them as it checks a realm file.
+``USER_GROUP_MEMBERSHIP`` with ``MEMBERSHIP_TYPE``, 26+); its identity providers are the carried ones linked to it:
+Keycloak 26.8's ``ORG_IDENTITY_PROVIDER`` rows (``ORGANIZATION_ID``, ``IDENTITY_PROVIDER_ID`` the provider's internal
+id, ``AUTO_MEMBERSHIP``, ``MEMBERSHIP_TYPE``: a provider links several organizations, each link with its settings),
+or before 26.8 the one ``IDENTITY_PROVIDER.ORGANIZATION_ID`` names (a link with auto-membership, MANAGED, as that
+provider's first broker login made members then, and as migration 0052 keeps a Doorkeep provider of that time). Each
+is listed with its link (``organizationLinks``), which the import sets. The import path then checks them as it
+checks a realm file.
 Groups below an organization's group (Keycloak 26.6's organization groups) are carried as its ``groups`` and
 its members' ``groups`` (organization_groups.py); other type-1 groups are reported. Keycloak 26.4's stored
 invitations (``ORG_INVITATION``) are carried as they are (not part of a realm file, they are written after the
@@ -16,7 +21,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from doorkeep.organizations.model import Invitation
+from doorkeep.organizations.idp_links import LINKS
+from doorkeep.organizations.model import MANAGED, UNMANAGED, Invitation
 from doorkeep.realms.kcmigrate import organization_groups
 from doorkeep.realms.kcmigrate.groups import user_groups
 from doorkeep.realms.kcmigrate.report import Report
@@ -36,10 +42,7 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
     for m in t["user_group_membership"]:
         if m["user_id"] in usernames:
             members[m["group_id"]].append(m)
-    providers: dict[str, list[str]] = defaultdict(list)
-    for p in t["identity_provider"]:
-        if p.get("organization_id") and p["provider_alias"] in carried:
-            providers[p["organization_id"]].append(p["provider_alias"])
+    providers = _links(t, carried)
     trees, group_paths = organization_groups.trees(t)
     out = []
     for org in sorted(t["org"], key=lambda o: o["name"]):
@@ -59,10 +62,31 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
         listed = sorted(members.get(org["group_id"], []), key=lambda m: usernames[m["user_id"]])
         if listed:
             rep["members"] = [_member(m, usernames, in_groups) for m in listed]
-        if aliases := sorted(providers.get(org["id"], [])):
-            rep["identityProviders"] = [{"alias": alias} for alias in aliases]
+        if linked := sorted(providers.get(org["id"], {}).items()):
+            rep["identityProviders"] = [{"alias": alias, LINKS: [link]} for alias, link in linked]
         out.append(rep)
     return out
+
+
+def _links(t: dict[str, Rows], carried: set[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The carried providers' links by organization id, then alias: ORG_IDENTITY_PROVIDER's rows (26.8), else the
+    provider's ORGANIZATION_ID (before 26.8: auto-membership, MANAGED)."""
+    alias_of = {p["internal_id"]: p["provider_alias"] for p in t["identity_provider"] if p.get("internal_id")}
+    out: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for p in t["identity_provider"]:
+        if p.get("organization_id") and p["provider_alias"] in carried:
+            out[p["organization_id"]][p["provider_alias"]] = _link(p["organization_id"], True, MANAGED)
+    for row in t.get("org_identity_provider", []):
+        alias = alias_of.get(row.get("identity_provider_id"))
+        if alias in carried and row.get("organization_id"):
+            kind = MANAGED if str(row.get("membership_type") or "").upper() == MANAGED else UNMANAGED
+            auto = row.get("auto_membership")
+            out[row["organization_id"]][str(alias)] = _link(row["organization_id"], auto is None or bool(auto), kind)
+    return out
+
+
+def _link(org_id: str, auto: bool, kind: str) -> dict[str, Any]:
+    return {"organizationId": org_id, "autoMembership": auto, "membershipType": kind}
 
 
 def _member(m: dict[str, Any], usernames: dict[str, str], in_groups: dict[str, list[str]]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ TAB = "/identity-providers"
 
 
 async def _tab(page: Page, c: Console, org: Organization, form: FormState, status: int = 200) -> Response:
-    linked, available = views.tab(c, org)
+    linked = views.tab(c, org)
     return await org_tab(
         page,
         c,
@@ -31,7 +31,8 @@ async def _tab(page: Page, c: Console, org: Organization, form: FormState, statu
         status=status,
         form=form,
         linked=linked,
-        available=available,
+        available=views.offered(c, org),
+        links=views.links(c, org),
         editable=c.can(views.MANAGE_IDPS),
         domains=[d.name for d in org.domains],
     )
@@ -42,7 +43,9 @@ async def providers(page: Page) -> Response:
     async def work(c: Console) -> Response:
         org = await organization(c, page.request.path_params["id"])
         editing = page.request.query_params.get("edit", "")
-        return await _tab(page, c, org, views.form_of(views.tab(c, org)[0], editing) if editing else FormState())
+        rows = views.tab(c, org)
+        form = views.form_of(rows, editing, views.links(c, org).get(editing)) if editing else views.form_of([], "")
+        return await _tab(page, c, org, form)
 
     return await run(page, work)
 
