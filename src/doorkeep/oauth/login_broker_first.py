@@ -29,6 +29,7 @@ from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
+from doorkeep.email.action_tokens import STALE_CODE
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import JSON, AuthSession, Realm, User
 from doorkeep.oauth import login_broker_auto_link, login_broker_email, login_broker_review
@@ -235,6 +236,8 @@ async def verify_existing(site: LoginSite, tab_id: str, context: JSON) -> Decisi
     user = await site.tx.users.get(str(context["existing"]))
     if user is None:
         return None
+    if login_broker_email.revoked(context):  # the identity unlinked meanwhile: the proof is gone
+        return Continue(Refused(STALE_CODE), site.request)
     decision = login_broker_email.verify(site.realm, context, user.email)
     return decision if decision is not None else await _link_existing(site, tab_id, context, user)
 
