@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
+from broker_email_support import add_to_existing, ready
 from broker_support import ALIAS, Broker, alice_after_login, broker_login, browser, served, user_named
 from browser_flow import REDIRECT
 from flow_builder import admin
+from mail_sink import Sink
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -226,3 +228,26 @@ async def alice_after_login_renamed(broker: Broker) -> None:
     async with browser(broker) as http:
         done = await broker_login(http)
     assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
+
+
+async def test_linking_an_existing_account_reports_what_the_provider_changed(env: Env, mail: Sink) -> None:
+    """afterFirstBrokerLogin's updateFederatedIdentity for an existing account the identity was just linked to (here
+    through the e-mailed link): FEDERATED_IDENTITY_LINK, then the UPDATE_PROFILE of what the provider in FORCE
+    changed (the first name the account did not have)."""
+    async with served(env) as broker:
+        await ready(broker, mail)
+        rep = (await admin(env, "GET", IDP, status=200)).json()
+        await admin(env, "PUT", IDP, {**rep, "config": {**rep["config"], "syncMode": "FORCE"}}, status=204)
+        async with browser(broker) as http:
+            await add_to_existing(http)
+            done = await http.get(mail.received[-1].link())
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        user = await user_named(env, "alice-local")
+        assert user is not None and user["firstName"] == "Alice"
+        found = (await admin(env, "GET", "/admin/realms/test/events?max=100", status=200)).json()
+        kinds = [e["type"] for e in reversed(found)]
+        assert kinds.index("FEDERATED_IDENTITY_LINK") < kinds.index("UPDATE_PROFILE"), kinds
+        [event] = [e for e in found if e["type"] == "UPDATE_PROFILE"]
+        details = _assert_sync_event(event, "UPDATE_PROFILE", user)
+        assert details["updated_first_name"] == "Alice" and details.get("previous_first_name") != "Alice"
+        assert "UPDATE_EMAIL" not in kinds

@@ -32,7 +32,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.email.action_tokens import STALE_CODE
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import JSON, AuthSession, Realm, User
-from doorkeep.oauth import login_broker_auto_link, login_broker_email, login_broker_review
+from doorkeep.oauth import broker_sync_events, login_broker_auto_link, login_broker_email, login_broker_review
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
     EMAIL_STEP,
@@ -369,12 +369,13 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
         return await _already_linked(site, config.alias, brokered, user)
     await first_login.link(tx, site.realm, config, brokered, user)
     changed = bool(context.get(EMAIL_CHANGED))
-    user = await idp_mappers.update_brokered_user(
+    updated = await idp_mappers.update_brokered_user(
         tx, site.realm, config, brokered, user, first=True, email_changed=changed
     )
-    await brokers.join_through(tx, site.realm, config.alias, user.id)
-    await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
-    return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
+    await brokers.join_through(tx, site.realm, config.alias, updated.id)
+    await record(site, updated, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
+    await broker_sync_events.record(site, config.alias, brokered, user, updated)  # updateFederatedIdentity's
+    return await finish(site, tab_id, updated, config.alias, brokered.username, brokered.token)
 
 
 async def _already_linked(site: LoginSite, alias: str, brokered: oidc.Identity, user: User) -> Decision:
