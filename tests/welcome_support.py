@@ -12,14 +12,19 @@ from wire_env import Env
 CHECKER = re.compile(r'name="stateChecker" value="([^"]+)"')
 
 
-@pytest.fixture
-async def empty(env: Env) -> Env:
-    """The app with no user in master (localAccessNoAdmin's first step)."""
+async def delete_master_users(env: Env) -> None:
+    """Every user of master deleted, its clients' service accounts kept (``users.search`` lists people only)."""
     async with env.db.transaction() as tx:
         realm = await tx.realms.get_by_name("master")
         assert realm is not None
         for user in await tx.users.search(realm.id):
             await tx.users.delete(user.id)
+
+
+@pytest.fixture
+async def empty(env: Env) -> Env:
+    """The app with no user in master (localAccessNoAdmin's first step)."""
+    await delete_master_users(env)
     return env
 
 

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 
 from doorkeep import events
 from doorkeep.errors import AdminError
+from doorkeep.oauth import login_broker_email_link
 from doorkeep.organizations.brokers import home_brokers
 from doorkeep.users.account import ACCOUNT_CLIENT, MANAGE_ACCOUNT, Caller
 
@@ -102,6 +103,7 @@ async def unlink(tx: Tx, caller: Caller, alias: str) -> None:
     if len(links) <= 1 and not has_password:
         raise LAST_PROVIDER
     await tx.federated.remove(caller.user.id, alias)
+    await login_broker_email_link.revoke(tx, caller.realm.id, caller.user.id, alias)
     details = {"username": caller.user.username, "identity_provider": alias}
     if link.federated_username is not None:
         details["identity_provider_identity"] = link.federated_username

@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_CLIENT_LOOKUPS = 4  # KeycloakModelUtils.MAX_CLIENT_LOOKUPS_DURING_ROLE_RESOLVE
 BASIC = {"email": "email", "firstname": "first_name", "lastname": "last_name"}  # UserAttributeMapper's properties
+FIELDS = {
+    "email": "email",
+    "firstName": "first_name",
+    "lastName": "last_name",
+}  # UserModel.EMAIL, FIRST_NAME, LAST_NAME
+USERNAME = "username"  # UserModel.USERNAME
 _DOT = re.compile(r"(?<!\\)\.")
 
 
@@ -326,6 +332,8 @@ async def update_brokered_user(
             role = await _role(tx, realm, mapper)
             if role is not None:
                 await _grant(tx, realm, config, user, role)
+        elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute") == USERNAME:
+            changed = await _hardcoded_username(tx, realm, changed, mapper)
         elif kind == types.HARDCODED_ATTRIBUTE and c.get("attribute"):
             value = c.get("attribute.value")
             changed = _set_attribute(changed, c["attribute"], [value] if value is not None else [])
@@ -357,8 +365,31 @@ async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, ident
     return dataclasses.replace(user, username=wanted)
 
 
+async def _hardcoded_username(tx: Tx, realm: Realm, user: User, mapper: JSON) -> User:
+    """HardcodedAttributeMapper naming ``username``: UserAdapter.setSingleAttribute renames the user (setUsername, in
+    lower case); an empty value, or a username another user of the realm has, leaves the user as it was."""
+    wanted = (mapper["config"].get("attribute.value") or "").strip().lower()
+    if not wanted or wanted == user.username or not fits("username", wanted):
+        return user
+    if await tx.users.get_by_username(realm.id, wanted) is not None:
+        log.warning("realm %s: mapper %s: the username is another user's, not changed", realm.name, mapper["name"])
+        return user
+    return dataclasses.replace(user, username=wanted)
+
+
 def _set_attribute(user: User, name: str, values: list[str]) -> User:
-    """UserModel.setAttribute (setSingleAttribute for one value); no values remove it."""
+    """UserModel.setAttribute (setSingleAttribute for one value); no values remove it. ``firstName``, ``lastName``
+    and ``email`` are the user's fields, as UserAdapter.setAttribute writes them (setEmail: blank is none, lower
+    case)."""
+    field = FIELDS.get(name)
+    if field is not None:
+        value = values[0] if values else None
+        if field == "email":
+            value = value.strip().lower() or None if value is not None else None
+        if value is not None and not fits(field, value):
+            return user
+        named: dict[str, Any] = {field: value}
+        return dataclasses.replace(user, **named)
     attributes = {k: list(v) for k, v in user.attributes.items() if k != name}
     if values:
         attributes[name] = values

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import FederatedIdentity, Realm, User
+from doorkeep.oauth import login_broker_email_link
 from doorkeep.organizations import brokers
 
 if TYPE_CHECKING:
@@ -50,3 +51,4 @@ async def unlink(tx: Tx, user: User, alias: str) -> None:
     """``DELETE users/{id}/federated-identity/{alias}``."""
     if not await tx.federated.remove(user.id, alias):
         raise NOT_FOUND
+    await login_broker_email_link.revoke(tx, user.realm_id, user.id, alias)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import flow_gates, login_broker_first, login_events
+from doorkeep.oauth import broker_sync_events, flow_gates, login_broker_first, login_events
 from doorkeep.oauth.auth_request import has_prompt
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.broker_steps import NOTE, UNEXPECTED, Continue, Decision, error_event, finish, without
@@ -167,8 +167,9 @@ async def authenticated(
         await error_event(site, brute_force.USER_TEMPORARILY_DISABLED, identity_provider=config.alias)
         return Continue(Refused(ACCOUNT_DISABLED), site.request)
     await first_login.refresh_token(site.tx, config, brokered, user)
-    user = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)
-    return await finish(site, tab.id, user, config.alias, brokered.username, brokered.token)
+    updated = await idp_mappers.update_brokered_user(site.tx, realm, config, brokered, user)
+    await broker_sync_events.record(site, config.alias, brokered, user, updated)
+    return await finish(site, tab.id, updated, config.alias, brokered.username, brokered.token)
 
 
 def passive(decision: Decision | None, request: AuthRequest) -> Decision | None:

@@ -20,6 +20,7 @@ from doorkeep.realms import flow_model, flow_support
 EMAIL_VERIFICATION = "idp-email-verification"  # IdpEmailVerificationAuthenticatorFactory.PROVIDER_ID
 SENT_TO = "verifyEmailKey"  # Constants.VERIFY_EMAIL_KEY: the address the link went to in this login
 CONFIRMED = "verifyAccountIdpUsername"  # IdpEmailVerificationAuthenticator.VERIFY_ACCOUNT_IDP_USERNAME
+REVOKED = {"revoked": True}  # the confirmation withdrawn: the identity was unlinked from the account meanwhile
 EMAIL_CHANGED = "updateProfileEmailChanged"  # AbstractIdpAuthenticator.UPDATE_PROFILE_EMAIL_CHANGED
 USERNAME_CHANGED = "updateProfileUsernameChanged"  # AbstractIdentityProvider.UPDATE_PROFILE_USERNAME_CHANGED
 
@@ -71,6 +72,20 @@ def confirmed(context: JSON) -> bool:
     """A link of this login was followed, for the identity this login brings (its provider and its username)."""
     done = context.get(CONFIRMED)
     return isinstance(done, dict) and done == {"alias": context.get("alias"), "username": context.get("username")}
+
+
+def revoked(context: JSON) -> bool:
+    """The link's confirmation was withdrawn before this login went on (``revoking``)."""
+    return context.get(CONFIRMED) == REVOKED
+
+
+def revoking(context: JSON, user_id: str, alias: str) -> JSON | None:
+    """The login's context with its confirmation withdrawn, when the link was confirmed for ``user_id``'s account and
+    the provider ``alias``; None when it was not (nothing to withdraw)."""
+    done = context.get(CONFIRMED)
+    if context.get("existing") != user_id or not isinstance(done, dict) or done.get("alias") != alias:
+        return None
+    return context | {CONFIRMED: REVOKED}
 
 
 def confirming(context: JSON, alias: str, username: str) -> JSON:

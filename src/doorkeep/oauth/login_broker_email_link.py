@@ -7,6 +7,12 @@ link's realm, for the account the link was sent to, with the identity (provider 
 Followed, the login is told the link was followed: in the same browser it goes on at once; from another browser
 the original login goes on when its page's "Click here ... to continue" is used. The account's address is not
 verified by it (Keycloak 26.8, keycloak#50946: only an e-mail verification does; before, the link verified it).
+
+A confirmation from another browser is the proof the waiting login links with (Keycloak's single-use object
+``kc.brokering.user.verified.<user>.<alias>.<identity>``, CVE-2026-92358). Removing that provider's link from the
+account, through the Account REST API or the Admin REST API, withdraws every such proof still outstanding
+(``revoke``): the waiting login then ends on "This page is no longer valid" and links nothing
+(KcOidcFirstBrokerLoginLinkProofTest).
 """
 
 from __future__ import annotations
@@ -63,3 +69,13 @@ async def confirm_elsewhere(tx: Tx, confirming_tab: str, original_tab: str, link
         CONTEXT: login_broker_email.confirming(original.notes[CONTEXT], link.alias, link.username)
     }
     await tx.flows.advance_auth_session(original.id, original.user_id, original.step, original.form_token, notes)
+
+
+async def revoke(tx: Tx, realm_id: str, user_id: str, alias: str) -> None:
+    """The identity of ``alias`` unlinked from ``user_id``'s account: the confirmations logins wait on for that account
+    and provider are withdrawn (FederatedIdentityRemovedEvent revoking the proofs)."""
+    for tab in await tx.flows.tabs_at_step(realm_id, EMAIL_STEP):
+        context = tab.notes.get(CONTEXT)
+        withdrawn = login_broker_email.revoking(context, user_id, alias) if isinstance(context, dict) else None
+        if withdrawn is not None:
+            await tx.flows.replace_notes(tab.id, tab.notes | {CONTEXT: withdrawn})

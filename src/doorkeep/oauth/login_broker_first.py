@@ -29,9 +29,10 @@ from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.broker import first_login, idp_mappers, oidc
 from doorkeep.broker import providers as idp
+from doorkeep.email.action_tokens import STALE_CODE
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import JSON, AuthSession, Realm, User
-from doorkeep.oauth import login_broker_auto_link, login_broker_email, login_broker_review
+from doorkeep.oauth import broker_sync_events, login_broker_auto_link, login_broker_email, login_broker_review
 from doorkeep.oauth import registration_invitation as invitation
 from doorkeep.oauth.broker_steps import (
     CONFIRM_STEP,
@@ -242,6 +243,8 @@ async def verify_existing(site: LoginSite, tab_id: str, context: JSON) -> Decisi
     user = await site.tx.users.get(str(context["existing"]))
     if user is None:
         return None
+    if login_broker_email.revoked(context):  # the identity unlinked meanwhile: the proof is gone
+        return Continue(Refused(STALE_CODE), site.request)
     decision = login_broker_email.verify(site.realm, context, user.email)
     return decision if decision is not None else await _link_existing(site, tab_id, context, user)
 
@@ -374,12 +377,13 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
         return await _already_linked(site, config.alias, brokered, user)
     await first_login.link(tx, site.realm, config, brokered, user)
     changed = bool(context.get(EMAIL_CHANGED))
-    user = await idp_mappers.update_brokered_user(
+    updated = await idp_mappers.update_brokered_user(
         tx, site.realm, config, brokered, user, first=True, email_changed=changed
     )
-    await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
-    site = await _join_organizations(site, config.alias, brokered, user)
-    return await finish(site, tab_id, user, config.alias, brokered.username, brokered.token)
+    await record(site, updated, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
+    await broker_sync_events.record(site, config.alias, brokered, user, updated)  # updateFederatedIdentity's
+    site = await _join_organizations(site, config.alias, brokered, updated)
+    return await finish(site, tab_id, updated, config.alias, brokered.username, brokered.token)
 
 
 async def _join_organizations(site: LoginSite, alias: str, brokered: oidc.Identity, user: User) -> LoginSite:

@@ -103,6 +103,15 @@ class FlowRepo:
             .values(user_id=user_id, step=step, form_token=form_token, notes=notes or {})
         )
 
+    async def tabs_at_step(self, realm_id: str, step: str) -> list[AuthSession]:
+        """The realm's tabs waiting at ``step`` (a login's tabs are few and short-lived)."""
+        query = select(auth_sessions).where(auth_sessions.c.realm_id == realm_id, auth_sessions.c.step == step)
+        return [_auth_session(row._mapping) for row in await self._c.execute(self._tabs(query))]
+
+    async def replace_notes(self, session_id: str, notes: dict[str, Any]) -> None:
+        """A tab's notes changed by another request than its own login's (its step and form token kept)."""
+        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id == session_id).values(notes=notes))
+
     async def replace_auth_request(self, session_id: str, request: dict[str, Any]) -> None:
         """Keep a changed login request (the user's pick of a language, ``kc_locale``) on the session."""
         await self._c.execute(update(auth_sessions).where(auth_sessions.c.id == session_id).values(request=request))
