@@ -186,7 +186,7 @@ async def identify(
         return NeedLogin(username=username, remember_me=remember_me, request=hidden)
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
         alias, hint = target
-        return ToProvider(alias, dataclasses.replace(site.request, login_hint=hint or username))
+        return ToProvider(alias, _noted(site.request, org, hint or username))
     if org is not None and user is None:  # unknownUserChallenge
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
         return NeedLogin(error, username, remember_me, organization=org.id)
@@ -222,10 +222,16 @@ async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me:
     if (refusal := await steering.membership_refusal(site, ask, org, user)) is not None:
         return refusal
     if (target := await _redirect(tx, realm, org, user, None)) is not None:
-        return ToProvider(target[0], dataclasses.replace(site.request, login_hint=target[1] or typed))
+        return ToProvider(target[0], _noted(site.request, org, target[1] or typed))
     if (onward := _fallthrough(site, site.request)) is not None:
         return onward
     return await login_username.identify(site, typed, remember_me=remember_me)
+
+
+def _noted(request: AuthRequest, org: Organization, hint: str) -> AuthRequest:
+    """The request sent to the organization's provider: the ``login_hint`` and the login's organization (the
+    ORGANIZATION_ATTRIBUTE auth note the first broker login reads)."""
+    return dataclasses.replace(request, login_hint=hint, organization_context=org.id)
 
 
 def _attempted(request: AuthRequest, username: str) -> AuthRequest:
