@@ -77,7 +77,7 @@ async def _shared(broker: Broker) -> tuple[str, str]:
     organization's domain routed to it."""
     await _provider(broker)
     org_a, org_b = await _org(broker.env, "org-a", "orga.org"), await _org(broker.env, "org-b", "orgb.org")
-    for org, domain in ((org_a, "orga.org"), (org_b, "orgb.org")):
+    for org in (org_a, org_b):
         await _link(broker.env, org)
     for org, domain in ((org_a, "orga.org"), (org_b, "orgb.org")):
         await _route(broker.env, org, domain)
@@ -177,7 +177,7 @@ async def test_the_address_the_login_resolved_passes_the_review_untouched(env: E
     organization (typed ``someone@orgb.org``, alice's address ``alice@orgb.org``): no review page, straight back
     to the client, alice a member of org-b only."""
     async with served(env) as broker:
-        org_a, org_b = await _shared(broker)
+        await _shared(broker)
         await update_user(env.db, "provider", "alice", email="alice@orgb.org", last_name="User", email_verified=True)
         async with browser(broker) as http:
             answer = await _typed(http, "someone@orgb.org", ALL_ORGS)
@@ -263,3 +263,61 @@ async def test_multiple_domains_mixed_federation_routing(env: Env) -> None:
         assert await _identity_providers(env, "bob@partner.com") == ["idp-y"]
         async with browser(broker) as http:
             assert _stays(await _typed(http, "carol@internal.acme.com"))
+
+
+async def _review_after_typing(http: httpx.AsyncClient, typed: str) -> httpx.Response:
+    answer = await _typed(http, typed, ALL_ORGS)
+    assert _to_broker(answer), answer.text[:800]
+    to_provider = await http.get(answer.headers["location"])
+    broker_endpoint = await provider_login(http, to_provider)
+    return await http.get(broker_endpoint)
+
+
+async def test_hostile_the_login_organization_deleted_before_the_provider_answers(env: Env) -> None:
+    """The organization the login resolved is deleted while the browser is at the provider: no error, the review
+    falls back to the domains of the organizations the provider is still linked to (org-a's ``orga.org``), so
+    ``alice@orga.org`` goes straight through and joins org-a."""
+    async with served(env) as broker:
+        _, org_b = await _shared(broker)
+        await update_user(env.db, "provider", "alice", email="alice@orga.org", last_name="User", email_verified=True)
+        async with browser(broker) as http:
+            answer = await _typed(http, "newuser@orgb.org", ALL_ORGS)
+            to_provider = await http.get(answer.headers["location"])
+            await admin(env, "DELETE", f"{TEST}/organizations/{org_b}", None, 204)
+            done = await http.get(await provider_login(http, to_provider))
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
+            organization = claims((await code_tokens(http, done))["access_token"])["organization"]
+        assert organization == ["org-a"], organization
+
+
+async def test_hostile_the_provider_unlinked_from_the_login_organization_meanwhile(env: Env) -> None:
+    """The provider is unlinked from the login's organization (org-b) while the browser is at the provider: the
+    review no longer holds the address to org-b (its routing went with the link); alice's ``alice@orga.org``, a
+    domain routed to the provider by org-a, passes; no 500."""
+    async with served(env) as broker:
+        _, org_b = await _shared(broker)
+        await update_user(env.db, "provider", "alice", email="alice@orga.org", last_name="User", email_verified=True)
+        async with browser(broker) as http:
+            answer = await _typed(http, "newuser@orgb.org", ALL_ORGS)
+            to_provider = await http.get(answer.headers["location"])
+            await admin(env, "DELETE", f"{TEST}/organizations/{org_b}/identity-providers/{ALIAS}", None, 204)
+            done = await http.get(await provider_login(http, to_provider))
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
+
+
+async def test_hostile_a_look_alike_address_is_refused_by_the_login_organization(env: Env) -> None:
+    """Typed ``x@orgb.org``; the review refuses look-alikes of org-b's domain and org-a's domain alike."""
+    async with served(env) as broker:
+        await _shared(broker)
+        await update_user(env.db, "provider", "alice", email="alice@orga.org", last_name="User", email_verified=True)
+        async with browser(broker) as http:
+            review = await _review_after_typing(http, "x@orgb.org")
+            assert review.status_code == 200 and 'name="email"' in review.text, review.text[:800]
+            page = review
+            for email in ("a@orgb.org.evil.org", "a@evilorgb.org", "a@sub.orgb.org", "a@orga.org", "a@ORGA.ORG"):
+                fields = {**form_fields(page.text), "firstName": "New", "lastName": "User", "email": email}
+                page = await http.post(form_action(page.text), data=fields)
+                assert page.status_code == 200 and MISMATCH in page.text, (email, page.text[:800])
+            fields = {**form_fields(page.text), "firstName": "New", "lastName": "User", "email": "a@ORGB.org"}
+            done = await http.post(form_action(page.text), data=fields)
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
