@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from broker_support import ALIAS, Broker, browser, code_tokens, provider_login, served, start_login
+from broker_support import ALIAS, Broker, browser, button, code_tokens, provider_login, query, served, start_login
 from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import admin
 from support import claims, seed_user, update_user
@@ -321,3 +321,59 @@ async def test_hostile_a_look_alike_address_is_refused_by_the_login_organization
             fields = {**form_fields(page.text), "firstName": "New", "lastName": "User", "email": "a@ORGB.org"}
             done = await http.post(form_action(page.text), data=fields)
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:800]
+
+
+async def test_the_provider_picked_on_the_no_account_page_reviews_for_that_organization(env: Env) -> None:
+    """OrganizationAuthenticator.action notes the organization before unknownUserChallenge: ``newuser@orgb.org``
+    typed, org-b's domain names the shared provider without auto-redirect, so the username page says "matches the
+    org-b organization" with the provider's button; through it, alice's ``alice@orga.org`` (org-a's domain, routed
+    to the same provider) is refused at the review, ``newuser@orgb.org`` taken."""
+    async with served(env) as broker:
+        _, org_b = await _shared(broker)
+        rep = (await admin(env, "GET", f"{TEST}/organizations/{org_b}", status=200)).json()
+        rep["domains"] = [{**d, "autoRedirect": False} for d in rep["domains"]]
+        await admin(env, "PUT", f"{TEST}/organizations/{org_b}", rep, 204)
+        await update_user(env.db, "provider", "alice", email="alice@orga.org", last_name="User", email_verified=True)
+        async with browser(broker) as http:
+            page = await _typed(http, "newuser@orgb.org", ALL_ORGS)
+            assert page.status_code == 200 and "matches the org-b organization" in page.text, page.text[:800]
+            sent = await http.get(button(page))
+            review = await http.get(await provider_login(http, sent))
+            assert review.status_code == 200 and 'name="email"' in review.text, review.text[:800]
+            fields = {**form_fields(review.text), "firstName": "New", "lastName": "User", "email": "alice@orga.org"}
+            refused = await http.post(form_action(review.text), data=fields)
+            assert refused.status_code == 200 and MISMATCH in refused.text, refused.text[:800]
+            fields = {**form_fields(refused.text), "firstName": "New", "lastName": "User", "email": "newuser@orgb.org"}
+            done = await http.post(form_action(refused.text), data=fields)
+            organization = claims((await code_tokens(http, done))["access_token"])["organization"]
+        assert "org-b" in organization and "org-a" not in organization, organization
+
+
+async def _organization_noted(env: Env, page: httpx.Response) -> str | None:
+    """The login's organization (the ORGANIZATION_ATTRIBUTE auth note) as the page's authentication session holds it."""
+    tab = query(form_action(page.text))["tab_id"]
+    async with env.db.transaction() as tx:
+        found = await tx.flows.get_auth_session(tab)
+    assert found is not None
+    noted = found.request.get("organization_context")
+    return str(noted) if noted is not None else None
+
+
+async def test_hostile_a_new_name_forgets_the_organization_the_previous_one_resolved(env: Env) -> None:
+    """``newuser@orgb.org`` typed: the username page of org-b notes org-b as the login's organization; then, on that
+    page, ``someone@elsewhere.org`` (no organization): the password page, the note gone (resolveUser's
+    clearAuthenticationSession), so no later broker login of this tab is held to org-b's domains."""
+    async with served(env) as broker:
+        _, org_b = await _shared(broker)
+        rep = (await admin(env, "GET", f"{TEST}/organizations/{org_b}", status=200)).json()
+        rep["domains"] = [{**d, "autoRedirect": False} for d in rep["domains"]]
+        await admin(env, "PUT", f"{TEST}/organizations/{org_b}", rep, 204)
+        async with browser(broker) as http:
+            page = await _typed(http, "newuser@orgb.org", ALL_ORGS)
+            assert "matches the org-b organization" in page.text, page.text[:800]
+            assert await _organization_noted(env, page) == org_b
+            again = await http.post(
+                form_action(page.text), data={**form_fields(page.text), "username": "someone@elsewhere.org"}
+            )
+            assert again.status_code == 200 and 'name="password"' in again.text, again.text[:800]
+            assert await _organization_noted(env, again) is None

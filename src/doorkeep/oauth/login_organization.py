@@ -161,6 +161,8 @@ async def identify(
     authorization request carried ``kc_idp_hint`` (empty, or naming no usable provider), so the redirector after
     the step skips its default provider (IdentityProviderAuthenticator.authenticate reads the query parameter)."""
     tx, realm = site.tx, site.realm
+    if site.request.organization_context is not None:  # resolveUser's clearAuthenticationSession: a new name
+        site = dataclasses.replace(site, request=dataclasses.replace(site.request, organization_context=None))
     username = form_username(typed)
     if not username:  # action(): no user, a blank name
         return NeedLogin(login_username.INVALID_USERNAME, typed, remember_me)
@@ -189,7 +191,8 @@ async def identify(
         return ToProvider(alias, _noted(site.request, org, hint or username))
     if org is not None and user is None:  # unknownUserChallenge
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
-        return NeedLogin(error, username, remember_me, organization=org.id)
+        noted = dataclasses.replace(site.request, organization_context=org.id)  # for the provider picked there
+        return NeedLogin(error, username, remember_me, request=noted, organization=org.id)
     if not hint_sent and (onward := _fallthrough(site, site.request)) is not None:  # attempted(context): no name
         return onward
     site = dataclasses.replace(site, request=dataclasses.replace(site.request, username_hidden=True))
