@@ -1,9 +1,10 @@
 """Keycloak's OrganizationSharedIdpBrokerTest (tests/base organization/authentication/), its Keycloak 26.x form, over
 real HTTP with the provider another realm of the same server (tests/broker_support.py).
 
-27-dev routes an organization's domains to providers through the domain itself (``identityProviderAlias``,
-``autoRedirect``) and lets one provider serve several organizations; Keycloak 26.x, which Doorkeep follows, binds
-each provider to one organization and one domain (``kc.org.domain``, ``kc.org.broker.redirect.mode.email-matches``).
+Keycloak 26.8 routes an organization's domains to providers through the domain itself (``identityProviderAlias``,
+``autoRedirect``) and lets one provider serve several organizations: that form is ported in
+tests/wire/test_kc_s70g_organization_shared_idp.py. This file keeps the Keycloak 26.x form, which Doorkeep still
+serves: each provider bound to one domain (``kc.org.domain``, ``kc.org.broker.redirect.mode.email-matches``).
 Each method is ported with one provider per organization (or per domain) bound that way; what it asserts holds the
 same: which provider the typed address goes to, which organization the token's ``organization`` claim names, the
 review's domain check, and the addresses no provider takes staying in the consumer realm. The provider realm's

@@ -118,6 +118,10 @@ class AuthRequest:
     # The organization picked on select-organization.ftl (the ``kc.org`` client note): its id, noted on the client
     # session for the ``organization`` scope's claim (OrganizationScope.ANY).
     organization: str | None = None
+    # The organization the Organization step resolved for the typed name and sent to a provider (the
+    # ORGANIZATION_ATTRIBUTE auth note, OrganizationAuthenticator.action): the login's organization, which the
+    # first broker login's review holds the e-mail to (OrganizationMemberValidator).
+    organization_context: str | None = None
     # The request's other parameters (AuthzEndpointRequestParser.extractAdditionalReqParams, the
     # ``client_request_param_`` client notes), in the order sent: what an identity provider's ``forwardParameters``
     # passes on (broker/forwarding.py).
@@ -149,6 +153,7 @@ class AuthRequest:
             attempted_username=None,
             username_hidden=False,
             organization=None,
+            organization_context=None,
             session_actions=(),
             used_credentials=(),
             flow_gate=0,

@@ -147,6 +147,12 @@ def review_errors(
     return found
 
 
+async def _routed(site: LoginSite, alias: str) -> tuple[str, ...]:
+    """The domains routing to the provider that the review holds the e-mail to (the login's organization's)."""
+    org_id = site.request.organization_context
+    return await member_email.login_routed_domains(site.tx, site.realm, alias, org_id)
+
+
 async def begin(site: LoginSite, tab: AuthSession, config: oidc.Config, brokered: oidc.Identity) -> Decision | None:
     """IdentityBrokerService.authenticated for an identity without a link: IDENTITY_PROVIDER_FIRST_LOGIN, then the
     first broker login flow from its top."""
@@ -161,7 +167,7 @@ async def _from_review(site: LoginSite, tab_id: str, context: JSON) -> Decision 
     wanted = bool(context.get(ENFORCE)) or mode == ON
     if not wanted and mode == MISSING:
         config = await login_broker_review.config_for(site.tx, site.realm, site.client, site.request)
-        routed = await member_email.routed_domains(site.tx, site.realm, str(context["alias"]))
+        routed = await _routed(site, str(context["alias"]))
         wanted = bool(
             review_errors(site.realm, profile_of(context), str(context["alias"]), config, routed)
             or login_broker_review.invalid(config, context)
@@ -285,7 +291,7 @@ async def review(
         typed["username"] = typed["email"] or before["username"]
     elif form("username") is None:  # attributes.putIfAbsent(USERNAME, ...)
         typed["username"] = before["username"]
-    routed = await member_email.routed_domains(site.tx, site.realm, str(context["alias"]))
+    routed = await _routed(site, str(context["alias"]))
     found = review_errors(site.realm, typed, str(context["alias"]), config, routed)
     renamed = form("username") is not None and typed["username"].lower() != before["username"].lower()
     if renamed and not site.realm.registration_email_as_username and not review_username(site.realm)[1]:

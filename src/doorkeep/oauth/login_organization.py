@@ -161,6 +161,8 @@ async def identify(
     authorization request carried ``kc_idp_hint`` (empty, or naming no usable provider), so the redirector after
     the step skips its default provider (IdentityProviderAuthenticator.authenticate reads the query parameter)."""
     tx, realm = site.tx, site.realm
+    if site.request.organization_context is not None:  # resolveUser's clearAuthenticationSession: a new name
+        site = dataclasses.replace(site, request=dataclasses.replace(site.request, organization_context=None))
     username = form_username(typed)
     if not username:  # action(): no user, a blank name
         return NeedLogin(login_username.INVALID_USERNAME, typed, remember_me)
@@ -186,10 +188,11 @@ async def identify(
         return NeedLogin(username=username, remember_me=remember_me, request=hidden)
     if org is not None and (target := await _redirect(tx, realm, org, user, domain)) is not None:
         alias, hint = target
-        return ToProvider(alias, dataclasses.replace(site.request, login_hint=hint or username))
+        return ToProvider(alias, _noted(site.request, org, hint or username))
     if org is not None and user is None:  # unknownUserChallenge
         error = NO_ACCOUNT.format(org.name) if domain is not None else None
-        return NeedLogin(error, username, remember_me, organization=org.id)
+        noted = dataclasses.replace(site.request, organization_context=org.id)  # for the provider picked there
+        return NeedLogin(error, username, remember_me, request=noted, organization=org.id)
     if not hint_sent and (onward := _fallthrough(site, site.request)) is not None:  # attempted(context): no name
         return onward
     site = dataclasses.replace(site, request=dataclasses.replace(site.request, username_hidden=True))
@@ -222,10 +225,16 @@ async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me:
     if (refusal := await steering.membership_refusal(site, ask, org, user)) is not None:
         return refusal
     if (target := await _redirect(tx, realm, org, user, None)) is not None:
-        return ToProvider(target[0], dataclasses.replace(site.request, login_hint=target[1] or typed))
+        return ToProvider(target[0], _noted(site.request, org, target[1] or typed))
     if (onward := _fallthrough(site, site.request)) is not None:
         return onward
     return await login_username.identify(site, typed, remember_me=remember_me)
+
+
+def _noted(request: AuthRequest, org: Organization, hint: str) -> AuthRequest:
+    """The request sent to the organization's provider: the ``login_hint`` and the login's organization (the
+    ORGANIZATION_ATTRIBUTE auth note the first broker login reads)."""
+    return dataclasses.replace(request, login_hint=hint, organization_context=org.id)
 
 
 def _attempted(request: AuthRequest, username: str) -> AuthRequest:

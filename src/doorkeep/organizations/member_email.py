@@ -50,6 +50,17 @@ async def routed_domains(tx: Tx, realm: Realm, alias: str, org_ids: list[str] | 
     return tuple(dict.fromkeys(found))
 
 
+async def login_routed_domains(tx: Tx, realm: Realm, alias: str, org_id: str | None) -> tuple[str, ...]:
+    """The domains the first broker login's review holds the e-mail to: those of the login's organization
+    (``org_id``, the ORGANIZATION_ATTRIBUTE auth note: OrganizationMemberValidator validates against the
+    organization the login resolved) routing to provider ``alias`` when the provider is linked to it; without
+    such an organization, those of every organization the provider is linked to (``routed_domains``)."""
+    provider = idp.by_alias(realm, alias) if realm.organizations_enabled else None
+    if org_id is not None and provider is not None and org_id in brokers.organizations_of(provider):
+        return await routed_domains(tx, realm, alias, [org_id])
+    return await routed_domains(tx, realm, alias)
+
+
 def review_errors(realm: Realm, alias: str, email: str, routed: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """validateEmailDomain in the IDP_REVIEW context: the error on ``email`` when its domain is none of those the
     provider is bound to (``routed``: the domains routing to it, ``routed_domains``; none: its ``kc.org.domain``).
