@@ -61,12 +61,14 @@ async def _links(env: Env, org: str, alias: str) -> list[dict[str, Any]]:
 
 async def test_default_link_config(realm: Env) -> None:
     """testDefaultLinkConfig / LinkConfigTest.testGetIdentityProviderLink: a new link has auto-membership on and is
-    UNMANAGED; the deprecated ``organizationId`` names the organization."""
+    UNMANAGED (read through the organization also as ``autoMembership`` / ``orgMembershipType``, the getters
+    Keycloak's test calls); the deprecated ``organizationId`` names the organization."""
     org = await _org(realm, "test-default")
     rep = (
         await admin(realm, "GET", f"{ORGS}/{org}/identity-providers/test-default-identity-provider", status=200)
     ).json()
     assert rep["organizationLinks"] == [_link(org)]
+    assert (rep["autoMembership"], rep["orgMembershipType"]) == (True, "UNMANAGED")  # the test's getters
     assert rep["organizationId"] == org
     assert (await admin(realm, "GET", f"{IDPS}/test-default-identity-provider", status=200)).json()[
         "organizationLinks"
@@ -140,6 +142,7 @@ async def test_list_includes_link_config(realm: Env) -> None:
     listed = (await admin(realm, "GET", f"{ORGS}/{org}/identity-providers", status=200)).json()
     [found] = [p for p in listed if p["alias"] == alias]
     assert found["organizationLinks"] == [_link(org, True, "MANAGED")]
+    assert (found["autoMembership"], found["orgMembershipType"]) == (True, "MANAGED")
 
 
 async def test_update_non_linked_idp(realm: Env) -> None:

@@ -73,6 +73,8 @@ REPRESENTATION = frozenset(
         "postBrokerLoginFlowAlias",
         "organizationId",
         "organizationLinks",
+        "autoMembership",  # read through an organization (organization_identity_providers.scoped); ignored on writes
+        "orgMembershipType",
         "config",
         "types",
     }

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.broker import providers as idp
+from doorkeep.model import JSON
 from doorkeep.organizations import brokers, idp_links
 from doorkeep.web.admin import audit
 from doorkeep.web.admin import organization_access as access
@@ -28,12 +29,25 @@ from doorkeep.web.http import read_json
 LINK_REPRESENTATION = frozenset({idp_links.ORGANIZATION_ID, idp_links.AUTO, idp_links.TYPE})
 
 BASE = "/{realm}/organizations/{id}/identity-providers"
+SCOPED_AUTO = "autoMembership"
+SCOPED_TYPE = "orgMembershipType"
+
+
+def scoped(provider: JSON, org_id: str) -> JSON:
+    """A provider read through an organization: its representation with this organization's link settings as
+    ``autoMembership`` / ``orgMembershipType`` too (what Keycloak's OrganizationIdentityProviderLinkTest reads there;
+    the 26.8.0 admin client reads ``organizationLinks``, which the representation also carries)."""
+    rep = idp.representation(provider)
+    link = idp_links.find(provider, org_id)
+    if link is not None:
+        rep[SCOPED_AUTO], rep[SCOPED_TYPE] = link[idp_links.AUTO], link[idp_links.TYPE]
+    return rep
 
 
 async def listing(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         org = await load_organization(call, request.path_params["id"])
-        return ok([idp.representation(p) for p in brokers.of_organization(call.realm, org.id)])
+        return ok([scoped(p, org.id) for p in brokers.of_organization(call.realm, org.id)])
 
     return await run_realm(request, work, write=False)
 
@@ -68,7 +82,7 @@ async def one(request: Request) -> Response:
         provider = brokers.linked(call.realm, org.id, alias)
         if provider is None:
             raise brokers.NOT_HERE
-        return ok(idp.representation(provider))
+        return ok(scoped(provider, org.id))
 
     return await run_realm(request, work, write=request.method != "GET")
 
