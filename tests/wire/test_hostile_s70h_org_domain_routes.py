@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from broker_support import ALIAS, Broker, browser, provider_login, served, start_login
-from browser_flow import REDIRECT
+from browser_flow import REDIRECT, form_action, form_fields
 from flow_builder import admin
 from support import update_user
 from wire_env import Env
@@ -161,3 +161,55 @@ async def test_realm_import_writes_no_foreign_or_doubly_managed_link(env: Env) -
             assert answer.status_code < 500, answer.text
             if answer.status_code == 201:
                 await _sound_links(env, f"imported{i}")
+
+
+@pytest.mark.parametrize("off", ["organization", "provider"])
+async def test_a_route_through_a_disabled_organization_or_provider_is_not_followed(env: Env, off: str) -> None:
+    """The auto-redirecting domain of a disabled organization, or naming a disabled provider: identity-first login
+    does not send the typed address to the provider (Organizations.resolveOrganization takes enabled organizations
+    only; OrganizationAdapter.resolveIdentityProvider an enabled provider only)."""
+    async with served(env) as broker:
+        org = await _org(env, "acme", "acme.org")
+        await broker.add_provider()
+        await _link(env, org, MANAGED)
+        route = {"identityProviderAlias": ALIAS, "autoRedirect": True}
+        await admin(env, "PUT", f"{TEST}/organizations/domains/acme.org", route, 204)
+        if off == "organization":
+            rep = (await admin(env, "GET", f"{TEST}/organizations/{org}", status=200)).json()
+            await admin(env, "PUT", f"{TEST}/organizations/{org}", {**rep, "enabled": False}, 204)
+        else:
+            rep = (await admin(env, "GET", f"{TEST}/identity-provider/instances/{ALIAS}", status=200)).json()
+            await admin(env, "PUT", f"{TEST}/identity-provider/instances/{ALIAS}", {**rep, "enabled": False}, 204)
+        async with browser(broker) as http:
+            page = await start_login(http)
+            assert page.status_code == 200, page.text[:500]
+            data = {**form_fields(page.text), "username": "someone@acme.org"}
+            answer = await http.post(form_action(page.text), data=data)
+        assert answer.status_code < 500, answer.text[:500]
+        assert f"/broker/{ALIAS}/login" not in answer.headers.get("location", ""), answer.headers
+
+
+@pytest.mark.parametrize(("email", "status"), [("alice@b.org", 400), ("alice@acme.com", 204)])
+async def test_a_managed_members_address_stays_in_the_domain_routed_to_its_provider(
+    env: Env, email: str, status: int
+) -> None:
+    """OrganizationMemberValidator for a MANAGED member written through the Admin REST API: the address must stay in
+    the domain that routes to the member's provider (Keycloak 26.8: the domain row's identityProviderAlias), here
+    set through the realm-level PUT; another organization's domain is refused, nothing written."""
+    async with served(env) as broker:
+        await update_user(env.db, "provider", "alice", email="alice@acme.com")
+        a = await _org(env, "a", "acme.com")
+        await _org(env, "b", "b.org")
+        await broker.add_provider()
+        await _link(env, a, MANAGED)
+        route = {"identityProviderAlias": ALIAS, "autoRedirect": False}
+        await admin(env, "PUT", f"{TEST}/organizations/domains/acme.com", route, 204)
+        await _login_through_provider(broker)
+        [user] = (await admin(env, "GET", f"{TEST}/users?username=alice&exact=true", status=200)).json()
+        assert await _membership(env, a) == "MANAGED"
+        answer = await admin(env, "PUT", f"{TEST}/users/{user['id']}", {**user, "email": email})
+        assert answer.status_code == status, answer.text
+        after = (await admin(env, "GET", f"{TEST}/users/{user['id']}", status=200)).json()
+        if status == 400:
+            assert answer.json()["errorMessage"] == "Email domain does not match any domain from the organization"
+            assert after["email"] == "alice@acme.com"
