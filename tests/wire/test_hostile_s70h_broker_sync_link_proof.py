@@ -98,3 +98,37 @@ async def test_a_link_proof_withdrawn_stays_withdrawn_after_a_relink(env: Env, m
         assert done.status_code == 400 and STALE in done.text, done.text[:800]
         linked = (await admin(env, "GET", f"{TEST}/users/{local['id']}/federated-identity", status=200)).json()
         assert [link["identityProvider"] for link in linked] == [ALIAS]
+
+
+async def test_force_sync_to_another_users_address_leaves_the_address(env: Env) -> None:
+    """FORCE sync bringing the address another user of the realm holds (duplicate e-mails not allowed, the default),
+    in another case: the login goes on, the user keeps its own address, no UPDATE_EMAIL; the other user is still the
+    one found by that address. Keycloak's setEmail would break its unique e-mail constraint and fail the login;
+    Doorkeep wrote the address, leaving two users on it (neither then found by it)."""
+    async with served(env) as broker:
+        config = broker.provider_rep()["config"] | {"syncMode": "FORCE"}
+        await broker.add_provider(trustEmail=True, config=config)
+        await admin(env, "PUT", TEST, {"eventsEnabled": True, "enabledEventTypes": ["UPDATE_EMAIL"]}, 204)
+        await update_user(env.db, "test", "user1", email="taken@example.org")
+        await _hinted_login(broker)
+        await update_user(env.db, "provider", "alice", email="Taken@example.org")
+        await _hinted_login(broker)
+        assert (await _alice(env))["email"] == "alice@example.org"
+        holders = (await admin(env, "GET", f"{TEST}/users?email=taken@example.org&exact=true", status=200)).json()
+        assert [u["username"] for u in holders] == ["user1"]
+        assert (await admin(env, "GET", f"{TEST}/events?type=UPDATE_EMAIL", status=200)).json() == []
+
+
+async def test_force_sync_to_a_shared_address_where_duplicates_are_allowed(env: Env) -> None:
+    """The realm allows duplicate e-mails: the address is copied, UPDATE_EMAIL recorded."""
+    async with served(env) as broker:
+        config = broker.provider_rep()["config"] | {"syncMode": "FORCE"}
+        await broker.add_provider(trustEmail=True, config=config)
+        events = {"eventsEnabled": True, "enabledEventTypes": ["UPDATE_EMAIL"], "duplicateEmailsAllowed": True}
+        await admin(env, "PUT", TEST, events, 204)
+        await update_user(env.db, "test", "user1", email="taken@example.org")
+        await _hinted_login(broker)
+        await update_user(env.db, "provider", "alice", email="taken@example.org")
+        await _hinted_login(broker)
+        assert (await _alice(env))["email"] == "taken@example.org"
+        assert len((await admin(env, "GET", f"{TEST}/events?type=UPDATE_EMAIL", status=200)).json()) == 1
