@@ -132,3 +132,26 @@ async def test_force_sync_to_a_shared_address_where_duplicates_are_allowed(env: 
         await _hinted_login(broker)
         assert (await _alice(env))["email"] == "taken@example.org"
         assert len((await admin(env, "GET", f"{TEST}/events?type=UPDATE_EMAIL", status=200)).json()) == 1
+
+
+@pytest.mark.parametrize("sync", ["FORCE", "LEGACY"])
+async def test_a_hardcoded_email_mapper_naming_another_users_address_leaves_the_address(env: Env, sync: str) -> None:
+    """A Hardcoded Attribute mapper naming ``email`` (it writes the user's field, LEGACY as FORCE) with another
+    user's address: the later login goes on, the user keeps its own address (Keycloak's setEmail would fail the
+    login on its unique constraint)."""
+    async with served(env) as broker:
+        config = broker.provider_rep()["config"] | {"syncMode": sync}
+        await broker.add_provider(trustEmail=True, config=config)
+        await update_user(env.db, "test", "user1", email="taken@example.org")
+        await _hinted_login(broker)
+        mapper = {
+            "name": "mail",
+            "identityProviderAlias": ALIAS,
+            "identityProviderMapper": "hardcoded-attribute-idp-mapper",
+        }
+        mapper["config"] = {"syncMode": "INHERIT", "attribute": "email", "attribute.value": "TAKEN@example.org"}
+        await admin(env, "POST", f"{TEST}/identity-provider/instances/{ALIAS}/mappers", mapper, status=201)
+        await _hinted_login(broker)
+        assert (await _alice(env))["email"] == "alice@example.org"
+        holders = (await admin(env, "GET", f"{TEST}/users?email=taken@example.org&exact=true", status=200)).json()
+        assert [u["username"] for u in holders] == ["user1"]

@@ -35,13 +35,13 @@ async def update(tx: Tx, realm: Realm, config: Config, identity: Identity, user:
     changed = _basic_attributes(config, identity, user, email_changed)
     await _link_username(tx, config, identity, user)
     changed = _update_email(config, identity, changed, email_changed)
-    changed = await _unique_email(tx, realm, user, changed)
     return await _update_username(tx, realm, identity, changed)
 
 
-async def _unique_email(tx: Tx, realm: Realm, user: User, changed: User) -> User:
-    """A new e-mail another user of a realm that does not allow duplicate e-mails holds leaves the user's e-mail (and
-    its verification) as it was, the login going on. Keycloak's setEmail would break its unique constraint (the
+async def unique_email(tx: Tx, realm: Realm, user: User, changed: User) -> User:
+    """``changed`` as a later login stores it (after FORCE sync and the mappers, broker/idp_mappers.py): a new e-mail
+    another user of a realm that does not allow duplicate e-mails holds leaves the user's e-mail (and its
+    verification) as it was, the login going on. Keycloak's setEmail would break its unique constraint (the
     login fails, nothing written); writing it would leave two users on one address, neither then found by it."""
     if realm.duplicate_emails_allowed or not changed.email or changed.email == (user.email or "").lower():
         return changed
