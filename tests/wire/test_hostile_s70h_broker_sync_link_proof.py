@@ -144,12 +144,12 @@ async def test_a_hardcoded_email_mapper_naming_another_users_address_leaves_the_
         await broker.add_provider(trustEmail=True, config=config)
         await update_user(env.db, "test", "user1", email="taken@example.org")
         await _hinted_login(broker)
-        mapper = {
+        mapper: dict[str, Any] = {
             "name": "mail",
             "identityProviderAlias": ALIAS,
             "identityProviderMapper": "hardcoded-attribute-idp-mapper",
+            "config": {"syncMode": "INHERIT", "attribute": "email", "attribute.value": "TAKEN@example.org"},
         }
-        mapper["config"] = {"syncMode": "INHERIT", "attribute": "email", "attribute.value": "TAKEN@example.org"}
         await admin(env, "POST", f"{TEST}/identity-provider/instances/{ALIAS}/mappers", mapper, status=201)
         await _hinted_login(broker)
         assert (await _alice(env))["email"] == "alice@example.org"
