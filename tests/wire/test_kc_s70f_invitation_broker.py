@@ -16,116 +16,34 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
 
-from broker_support import ALIAS, SAVED, Broker, browser, provider_login, served
-from mail_sink import Sink
+from broker_support import ALIAS, browser, provider_login
+from invitation_broker_support import (
+    INVITEE,
+    ORGS,
+    Invited,
+    invite_org_events,
+    invited,
+    make_org,
+    through_provider,
+    to_provider,
+)
 from register_port import is_register_page
-from support import update_realm, update_user
-from wire_env import Env, admin_token
+from support import update_user
+from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-ORGS = "/admin/realms/test/organizations"
-INVITEE = "invited@example.org"
-
-
-@dataclass
-class Invited:
-    broker: Broker
-    http: httpx.AsyncClient  # the browser, on the served app (the links name its address)
-    headers: dict[str, str]  # the master admin's, for that address
-    org: str
-    link: str = ""
-
-    async def get(self, path: str) -> Any:
-        found = await self.http.get(path, headers=self.headers)
-        assert found.status_code == 200, found.text
-        return found.json()
-
-    async def members(self) -> list[dict[str, Any]]:
-        members: list[dict[str, Any]] = await self.get(f"{ORGS}/{self.org}/members")
-        return members
-
-    async def invitations(self) -> list[dict[str, Any]]:
-        kept: list[dict[str, Any]] = await self.get(f"{ORGS}/{self.org}/invitations")
-        return kept
-
-    async def send(self) -> None:
-        """inviteNewUser: ``invited@example.org`` invited to register; the link of its mail."""
-        data = {"email": INVITEE, "firstName": "Invited", "lastName": "User"}
-        sent = await self.http.post(f"{ORGS}/{self.org}/members/invite-user", data=data, headers=self.headers)
-        assert sent.status_code == 204, sent.text
-
-
-@pytest.fixture
-async def invited(env: Env, mail: Sink) -> AsyncIterator[Invited]:
-    """Realm ``test`` served, organizations on, mail to ``mail``, registration allowed, INVITE_ORG saved; the
-    provider realm's alice (``invited@example.org``) behind the realm provider ``kc``; organization ``neworg``
-    (neworg.org) inviting ``invited@example.org``."""
-    async with served(env) as broker:
-        await update_user(env.db, "provider", "alice", email=INVITEE, last_name="User")
-        await update_realm(
-            env.db,
-            "test",
-            smtp_server=mail.settings(),
-            registration_allowed=True,
-            enabled_event_types=(*SAVED, "INVITE_ORG"),
-        )
-        await broker.add_provider()
-        async with browser(broker) as http:
-            headers = {"Authorization": f"Bearer {await admin_token(http)}"}
-            enabled = await http.put("/admin/realms/test", json={"organizationsEnabled": True}, headers=headers)
-            assert enabled.status_code == 204, enabled.text
-            org = await _org(http, headers, "neworg", "neworg.org")
-            here = Invited(broker, http, headers, org)
-            await here.send()
-            here.link = mail.received[-1].link()
-            yield here
-
-
-async def _org(http: httpx.AsyncClient, headers: dict[str, str], name: str, domain: str) -> str:
-    made = await http.post(ORGS, json={"name": name, "domains": [{"name": domain}]}, headers=headers)
-    assert made.status_code == 201, made.text
-    return str(made.headers["location"].rsplit("/", 1)[1])
-
-
-async def _to_provider(here: Invited, alias: str = ALIAS) -> httpx.Response:
-    """The invitation's registration page, its "Back to Login", the login page's "sign in with" ``alias``: the
-    consumer's redirect to the provider."""
-    http = here.http
-    page = await http.get(here.link)
-    assert is_register_page(page), page.text[:800]
-    back = re.search(r'<a href="([^"]+)">[^<]*Back to Login', page.text)
-    assert back, page.text
-    login = await http.get(html.unescape(back[1]))
-    assert login.status_code == 200, login.text[:800]
-    button = re.search(rf'<a id="social-{alias}" type="button" href="([^"]+)"', login.text)
-    assert button, login.text
-    return await http.get(html.unescape(button[1]))
-
-
-async def _through_provider(here: Invited, alias: str = ALIAS) -> httpx.Response:
-    """``_to_provider``, then alice signed in at the provider: the consumer's answer to the provider's redirect."""
-    return await here.http.get(await provider_login(here.http, await _to_provider(here, alias)))
-
-
-async def _invite_org_events(env: Env) -> list[Any]:
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        return [e for e in await tx.events.find(realm.id) if e.type == "INVITE_ORG"]
+__all__ = ["invited"]
 
 
 async def test_broker_consumes_invitation(env: Env, invited: Invited) -> None:
     """testBrokerConsumesInvitation: one UNMANAGED member, no invitation left, the link no longer registers; beyond
     it, the code at the invitation's URI and INVITE_ORG with the user and the organization."""
     here = invited
-    done = await _through_provider(here)
+    done = await through_provider(here)
     assert done.status_code == 302, done.text[:800]
     landing = httpx.URL(done.headers["location"])
     assert str(landing.copy_with(query=None)) == f"{here.broker.base}/realms/test/account/"
@@ -136,7 +54,7 @@ async def test_broker_consumes_invitation(env: Env, invited: Invited) -> None:
     async with browser(here.broker) as other:
         reopened = await other.get(here.link)
     assert reopened.status_code == 400 and not is_register_page(reopened)
-    [event] = await _invite_org_events(env)
+    [event] = await invite_org_events(env)
     assert event.user_id == member["id"] and event.error is None
     assert event.details["org_id"] == here.org and event.details["username"] == member["username"]
 
@@ -146,7 +64,7 @@ async def test_invitation_decides_over_the_providers_links(env: Env, invited: In
     the invitation's organization is joined, UNMANAGED, and that other one not (authenticateImpl returns after the
     invitation)."""
     here = invited
-    other = await _org(here.http, here.headers, "other", "example.org")
+    other = await make_org(here.http, here.headers, "other", "example.org")
     linked = await here.http.post(f"{ORGS}/{other}/identity-providers", json=ALIAS, headers=here.headers)
     assert linked.status_code == 204, linked.text
     link = {"autoMembership": True, "membershipType": "MANAGED"}
@@ -173,20 +91,20 @@ async def test_another_email_joins_nothing(env: Env, invited: Invited) -> None:
     pending, no INVITE_ORG, the code at the login's own URI."""
     here = invited
     await update_user(env.db, "provider", "alice", email="alice@example.org")
-    done = await _through_provider(here)
+    done = await through_provider(here)
     assert done.status_code == 302, done.text[:800]
     assert "/realms/test/account/" not in done.headers["location"]
     assert await here.members() == []
     [kept] = await here.invitations()
     assert kept["status"] == "PENDING"
-    assert await _invite_org_events(env) == []
+    assert await invite_org_events(env) == []
 
 
 async def test_invited_email_in_another_case_joins(env: Env, invited: Invited) -> None:
     """getPendingInvitation compares the e-mails ignoring case."""
     here = invited
     await update_user(env.db, "provider", "alice", email="Invited@Example.ORG")
-    done = await _through_provider(here)
+    done = await through_provider(here)
     assert done.status_code == 302, done.text[:800]
     [member] = await here.members()
     assert member["membershipType"] == "UNMANAGED" and await here.invitations() == []
@@ -195,15 +113,15 @@ async def test_invited_email_in_another_case_joins(env: Env, invited: Invited) -
 async def test_organization_disabled_meanwhile_joins_nothing(env: Env, invited: Invited) -> None:
     """getPendingInvitation: the invitation's organization disabled after the link was opened."""
     here = invited
-    to_provider = await _to_provider(here)
+    at_provider = await to_provider(here)
     rep = await here.get(f"{ORGS}/{here.org}")
     off = await here.http.put(f"{ORGS}/{here.org}", json={**rep, "enabled": False}, headers=here.headers)
     assert off.status_code == 204, off.text
-    done = await here.http.get(await provider_login(here.http, to_provider))
+    done = await here.http.get(await provider_login(here.http, at_provider))
     assert done.status_code == 302, done.text[:800]
     assert await here.members() == []
     assert len(await here.invitations()) == 1
-    assert await _invite_org_events(env) == []
+    assert await invite_org_events(env) == []
 
 
 async def test_invitation_deleted_meanwhile_joins_nothing(env: Env, invited: Invited) -> None:
@@ -211,13 +129,13 @@ async def test_invitation_deleted_meanwhile_joins_nothing(env: Env, invited: Inv
     provider) is none; the user is made, no member."""
     here = invited
     http = here.http
-    to_provider = await _to_provider(here)
+    at_provider = await to_provider(here)
     [kept] = await here.invitations()
     gone = await http.delete(f"{ORGS}/{here.org}/invitations/{kept['id']}", headers=here.headers)
     assert gone.status_code == 204, gone.text
-    done = await http.get(await provider_login(http, to_provider))
+    done = await http.get(await provider_login(http, at_provider))
     assert done.status_code == 302, done.text[:800]
     users = await here.get(f"/admin/realms/test/users?email={INVITEE}&exact=true")
     assert len(users) == 1
     assert await here.members() == []
-    assert await _invite_org_events(env) == []
+    assert await invite_org_events(env) == []

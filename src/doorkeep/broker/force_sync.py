@@ -9,7 +9,8 @@ unverified; else a trusted OpenID Connect provider's ID token ``email_verified``
 verified, e-mail changed or not (OIDCIdentityProvider.setEmailVerified); without that claim, an e-mail that differs
 ignoring case is verified as the provider is trusted. updateUsername: a realm naming users by e-mail renames the
 user to the identity's e-mail, a realm letting users edit their username to the identity's username, kept in lower
-case; a username another user of the realm has is left alone.
+case; a username another user of the realm has is left alone, and so is an e-mail another user has in a realm
+that does not allow duplicate e-mails (Doorkeep's: Keycloak's unique constraint fails the login).
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ async def update(tx: Tx, realm: Realm, config: Config, identity: Identity, user:
     await _link_username(tx, config, identity, user)
     changed = _update_email(config, identity, changed, email_changed)
     return await _update_username(tx, realm, identity, changed)
+
+
+async def unique_email(tx: Tx, realm: Realm, user: User, changed: User) -> User:
+    """``changed`` as a later login stores it (after FORCE sync and the mappers, broker/idp_mappers.py): a new e-mail
+    another user of a realm that does not allow duplicate e-mails holds leaves the user's e-mail (and its
+    verification) as it was, the login going on. Keycloak's setEmail would break its unique constraint (the
+    login fails, nothing written); writing it would leave two users on one address, neither then found by it."""
+    if realm.duplicate_emails_allowed or not changed.email or changed.email == (user.email or "").lower():
+        return changed
+    if any(holder != user.id for holder in await tx.users.ids_with_email(realm.id, changed.email)):
+        log.warning("realm %s: the provider's e-mail is another user's, not changed", realm.name)
+        return dataclasses.replace(changed, email=user.email, email_verified=user.email_verified)
+    return changed
 
 
 def fits(field: str, value: str) -> bool:

@@ -346,6 +346,7 @@ async def update_brokered_user(
                     changed = dataclasses.replace(changed, **forced)
             else:
                 changed = _set_attribute(changed, name, values)
+    changed = await force_sync.unique_email(tx, realm, user, changed)
     if changed != user:
         await tx.users.update(changed)
     return changed
