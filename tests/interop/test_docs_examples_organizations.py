@@ -48,7 +48,7 @@ def test_the_documented_organization_reaches_the_token(
     assert out.strip() == '"user1","UNMANAGED"'
     org = cli.ok("get", "organizations", "-r", "demo", "-q", "search=acme", "-q", "briefRepresentation=false").json()
     assert [(o["alias"], o["domains"], o["attributes"]) for o in org] == [
-        ("acme", [{"name": "acme.example", "verified": False}], {"tier": ["gold"]})
+        ("acme", [{"name": "acme.example", "verified": False, "autoRedirect": False}], {"tier": ["gold"]})
     ]
 
     access = token(engine_server, "openid organization")
