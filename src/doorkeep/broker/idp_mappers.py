@@ -357,7 +357,13 @@ async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, ident
     to the template's username (lower case), unless it is empty or another user of the realm has it."""
     if username_template.target(mapper["config"]) != "LOCAL" or realm.registration_email_as_username:
         return user
-    wanted = (identity.model_username or "").strip().lower()
+    return await _renamed(tx, realm, user, mapper, identity.model_username)
+
+
+async def _renamed(tx: Tx, realm: Realm, user: User, mapper: JSON, raw: str | None) -> User:
+    """The user renamed to ``raw`` (trimmed, lower case), unless it is empty, the same, not a valid username, or
+    another user of the realm has it."""
+    wanted = (raw or "").strip().lower()
     if not wanted or wanted == user.username or not fits("username", wanted):
         return user
     if await tx.users.get_by_username(realm.id, wanted) is not None:
@@ -369,13 +375,7 @@ async def _forced_username(tx: Tx, realm: Realm, user: User, mapper: JSON, ident
 async def _hardcoded_username(tx: Tx, realm: Realm, user: User, mapper: JSON) -> User:
     """HardcodedAttributeMapper naming ``username``: UserAdapter.setSingleAttribute renames the user (setUsername, in
     lower case); an empty value, or a username another user of the realm has, leaves the user as it was."""
-    wanted = (mapper["config"].get("attribute.value") or "").strip().lower()
-    if not wanted or wanted == user.username or not fits("username", wanted):
-        return user
-    if await tx.users.get_by_username(realm.id, wanted) is not None:
-        log.warning("realm %s: mapper %s: the username is another user's, not changed", realm.name, mapper["name"])
-        return user
-    return dataclasses.replace(user, username=wanted)
+    return await _renamed(tx, realm, user, mapper, mapper["config"].get("attribute.value"))
 
 
 def _set_attribute(user: User, name: str, values: list[str]) -> User:
