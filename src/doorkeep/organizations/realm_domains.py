@@ -100,6 +100,14 @@ async def create(tx: Tx, realm: Realm, rep: dict[str, Any]) -> Domain:
     return domain
 
 
+async def read(tx: Tx, realm: Realm, raw_name: str) -> Domain:
+    """``GET organizations/domains/{name}``: the realm's domain of that (trimmed, lower-cased) name."""
+    found = await tx.domains.get(realm.id, normalized(raw_name))
+    if found is None:
+        raise NOT_FOUND
+    return found
+
+
 async def update(tx: Tx, realm: Realm, raw_name: str, rep: dict[str, Any]) -> None:
     """``PUT organizations/domains/{name}``: the verified flag and the routing, each as sent (absent is false/none)."""
     if not raw_name.strip():

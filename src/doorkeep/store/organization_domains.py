@@ -23,12 +23,6 @@ def _domain(row: Any) -> Domain:
     return Domain(row.name, bool(row.verified), row.identity_provider_alias, bool(row.auto_redirect))
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern finding ``text`` as a part, with ``%``, ``_`` and the escape taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _values(d: Domain) -> dict[str, Any]:
     routing = {"identity_provider_alias": d.identity_provider_alias, "auto_redirect": d.auto_redirect}
     return {"verified": d.verified, **routing}
@@ -53,12 +47,13 @@ class DomainRepo:
         return out
 
     async def list(self, realm_id: str, search: str | None, first: int, limit: int | None) -> builtins.list[Domain]:
-        """getDomains: the realm's domains by name, those holding ``search`` (lower-cased) as a part when given."""
+        """getDomains: the realm's domains by name, those holding ``search`` (lower-cased) as a part when given;
+        paged as paginateQuery does (a negative ``first`` is 0, a negative or absent ``limit`` no bound)."""
         query = select(domains).where(domains.c.realm_id == realm_id)
         if search is not None and search.strip():
-            query = query.where(domains.c.name.like(_like(search.strip().lower()), escape="\\"))
-        query = query.order_by(domains.c.name).offset(first)
-        if limit is not None:
+            query = query.where(domains.c.name.contains(search.strip().lower(), autoescape=True))
+        query = query.order_by(domains.c.name).offset(max(first, 0))
+        if limit is not None and limit >= 0:
             query = query.limit(limit)
         return [_domain(r) for r in await self._c.execute(query)]
 

@@ -38,8 +38,7 @@ async def realm_listing(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         checked(call)
         first, limit = query_int(request, "first", 0), query_int(request, "max")
-        limit = limit if limit is not None and limit >= 0 else None  # paginateQuery: a negative max is no limit
-        found = await call.tx.domains.list(call.realm.id, request.query_params.get("search"), max(first, 0), limit)
+        found = await call.tx.domains.list(call.realm.id, request.query_params.get("search"), first, limit)
         return ok([domains.to_json(d) for d in found])
 
     return await run_realm(request, work, write=False)
@@ -60,10 +59,7 @@ async def realm_one(request: Request) -> Response:
         name = request.path_params["name"]
         if request.method == "GET":
             checked(call)
-            found = await call.tx.domains.get(call.realm.id, domains.normalized(name))
-            if found is None:
-                raise domains.NOT_FOUND
-            return ok(domains.to_json(found))
+            return ok(domains.to_json(await domains.read(call.tx, call.realm, name)))
         checked(call, access.MANAGE)
         if request.method == "PUT":
             await domains.update(call.tx, call.realm, name, await read_object(request))
