@@ -54,6 +54,7 @@ from doorkeep.oauth.login_password import ACCOUNT_DISABLED, INVALID_CREDENTIALS,
 from doorkeep.oauth.login_step import LoginSite
 from doorkeep.oauth.profile_check import MISSING_USERNAME, field_errors
 from doorkeep.organizations import brokers, member_email
+from doorkeep.organizations.model import UNMANAGED
 from doorkeep.realms import auth_flows as af
 from doorkeep.realms import broker_flow_plan, flow_model, flow_plan, flow_support
 from doorkeep.users import account_profile, brute_force, declared, profile
@@ -401,7 +402,7 @@ async def _join_organizations(site: LoginSite, alias: str, brokered: oidc.Identi
         await brokers.join_through(site.tx, site.realm, alias, user.id, user.email)
         return site
     base = site.browser.base_url
-    request = await invitation.join_by_broker(site.tx, invited, user, site.request, site.client, base)
+    request = await invitation.join(site.tx, invited, user, site.request, site.client, base, UNMANAGED)
     await record(site, user, "INVITE_ORG", alias, brokered, {"org_id": invited[1].id})
     return dataclasses.replace(site, request=request)
 

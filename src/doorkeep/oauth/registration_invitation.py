@@ -29,7 +29,7 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.organizations import invitations, stored_invitations
-from doorkeep.organizations.model import MANAGED, UNMANAGED, Organization
+from doorkeep.organizations.model import MANAGED, Organization
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -56,12 +56,19 @@ async def of_request(
 
 
 async def join(
-    tx: Tx, invited: tuple[ActionToken, Organization], user: User, request: AuthRequest, client: Client, base: str
+    tx: Tx,
+    invited: tuple[ActionToken, Organization],
+    user: User,
+    request: AuthRequest,
+    client: Client,
+    base: str,
+    membership: str = MANAGED,
 ) -> AuthRequest:
-    """The new user a MANAGED member of the organization; the login's redirect the invitation's, when the login's
+    """The user a member of the invitation's organization (MANAGED: a registration; UNMANAGED: a brokered user, as
+    an existing user accepting it), the invitation gone; the login's redirect the invitation's, when the login's
     client allows it (the code goes there), else the login's own (the account console)."""
     token, org = invited
-    await tx.organizations.add_member(org, user.id, MANAGED)
+    await tx.organizations.add_member(org, user.id, membership)
     await stored_invitations.accepted(tx, org.id, token.token_id)
     landing = invitations.landing(token.redirect_uri, client, base)
     if landing is None:
@@ -82,17 +89,3 @@ async def pending_for(
         return None
     org = await tx.organizations.get(realm.id, token.org_id or "")
     return (token, org) if org is not None and org.enabled else None
-
-
-async def join_by_broker(
-    tx: Tx, invited: tuple[ActionToken, Organization], user: User, request: AuthRequest, client: Client, base: str
-) -> AuthRequest:
-    """The brokered user an UNMANAGED member of the invitation's organization (as an existing user accepting it),
-    the invitation gone; the login's redirect the invitation's when the login's client allows it."""
-    token, org = invited
-    await tx.organizations.add_member(org, user.id, UNMANAGED)
-    await stored_invitations.accepted(tx, org.id, token.token_id)
-    landing = invitations.landing(token.redirect_uri, client, base)
-    if landing is None:
-        return request
-    return dataclasses.replace(request, redirect_uri=landing, redirect_uri_sent=False)
