@@ -43,6 +43,7 @@ async def _membership(env: Env, org: str) -> str | None:
         ("alice@sub.acme.com", False),
         ("alice@acme.co", False),
         ("alice@acme.com@evil.org", False),
+        ("alice@evil.org@acme.com", False),  # getEmailDomain: what follows the first "@" ("evil.org@acme.com")
         ("alice@ACME.com", True),
         ("alice@acme.com", True),
     ],

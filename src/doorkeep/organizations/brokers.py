@@ -21,7 +21,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
 from doorkeep.organizations import idp_links
-from doorkeep.organizations.model import MANAGED
+from doorkeep.organizations.model import MANAGED, email_domain
 
 if TYPE_CHECKING:
     from doorkeep.organizations.model import Organization
@@ -202,7 +202,7 @@ def _passes_domain_gate(org: Organization, email: str | None) -> bool:
     of its domains (or under one of its ``*.`` domains)."""
     if not org.domains:
         return True
-    domain = email.rsplit("@", 1)[1] if email and "@" in email else None
+    domain = email_domain(email) if email else None  # Organizations.getEmailDomain, as member_email
     return domain is not None and org.owns(domain.lower())
 
 
