@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import RealmKey
+from doorkeep.store import advisory
 from doorkeep.store.realms import bump
 from doorkeep.store.tables import realm_keys
 
@@ -37,8 +38,7 @@ class KeyRepo:
         writers are serial already; on PostgreSQL a transaction-scoped advisory lock (login_failures.serialize)."""
         if self._sqlite:
             return
-        key = func.hashtextextended(f"doorkeep.fallback_key:{realm_id}", 0)
-        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
+        await advisory.hold(self._c, f"doorkeep.fallback_key:{realm_id}")
 
     async def add_fallback(self, key: RealmKey) -> None:
         """A fallback key made on first need (DefaultKeyManager.createFallbackKeys): like a component, every process

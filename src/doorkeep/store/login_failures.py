@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import LoginFailure
+from doorkeep.store import advisory
 from doorkeep.store.tables import login_failures, property_login_failures
 from doorkeep.users.brute_force_keys import is_property_key
 
@@ -71,8 +72,7 @@ class LoginFailureRepo:
         """
         if self._sqlite:
             return
-        key = func.hashtextextended(f"doorkeep.login_failures:{realm_id}:{user_id}", 0)
-        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
+        await advisory.hold(self._c, f"doorkeep.login_failures:{realm_id}:{user_id}")
 
     async def lock(self, realm_id: str, user_id: str) -> LoginFailure:
         """The key's record, created empty if missing and row-locked until the transaction ends.

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import User
 from doorkeep.organizations.model import Domain, Organization, internal_group_id
+from doorkeep.store import advisory
 from doorkeep.store.organization_domains import DomainRepo
 from doorkeep.store.realms import bump
 from doorkeep.store.tables import organization_members, organizations, users
@@ -57,8 +58,7 @@ class OrganizationRepo:
         writers are serial already; on PostgreSQL a transaction-scoped advisory lock (login_failures.serialize)."""
         if self._sqlite:
             return
-        key = func.hashtextextended(f"doorkeep.organizations:{realm_id}", 0)
-        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
+        await advisory.hold(self._c, f"doorkeep.organizations:{realm_id}")
 
     async def realm_organizations(self, realm_id: str) -> builtins.list[Organization]:
         """Every organization of the realm, ordered by name (as Keycloak's searches are)."""

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from doorkeep.model import JSON, NO_HISTORY, Client, Credential, PasswordRetention, User
 from doorkeep.organizations.model import MANAGED
+from doorkeep.store import advisory
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import (
@@ -173,8 +174,7 @@ class UserRepo:
         (login_failures.serialize), which leaves the realm's row to the writers that only reference it."""
         if not self._hold:
             return
-        key = func.hashtextextended(f"doorkeep.initial_user:{realm_id}", 0)
-        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
+        await advisory.hold(self._c, f"doorkeep.initial_user:{realm_id}")
 
     async def create(self, user: User) -> None:
         await self._c.execute(insert(users), self._values(user))
