@@ -194,3 +194,21 @@ async def test_the_refusal_holds_in_the_master_realm_too(realm: Env, tmp_path: P
     response = await realm.http.post("/admin/realms/master/components", json=body, headers=headers)
     assert_error(response, REFUSED)
     assert await _snapshot(realm) == before
+
+
+async def test_an_existing_provider_cannot_be_turned_into_a_key_store_by_an_update(realm: Env, tmp_path: Path) -> None:
+    """ComponentResource.updateComponent takes the representation's providerId (RepresentationToModel
+    .updateComponent), so Keycloak would validate the component as a java-keystore and read the file. Doorkeep
+    refuses the update with the same 400, and the provider stays as it was: its id, its config, its key."""
+    made = await add(realm, await rep(realm, "generated", "rsa-generated", {"priority": "5"}))
+    assert made.status_code == 201, made.text
+    component_id = made.headers["location"].rsplit("/", 1)[1]
+    url = f"{REALM}/components/{component_id}"
+    headers = await realm.admin_headers()
+    before = (await realm.http.get(url, headers=headers)).json()
+    snapshot = await _snapshot(realm)
+    config = {**before["config"], **{k: [v] for k, v in _config(_store(tmp_path, "PKCS12", "RSA"), "RS256").items()}}
+    response = await realm.http.put(url, json={**before, "providerId": PROVIDER, "config": config}, headers=headers)
+    assert_error(response, REFUSED)
+    assert (await realm.http.get(url, headers=headers)).json() == before
+    assert await _snapshot(realm) == snapshot
