@@ -112,11 +112,18 @@ OWN_PROPERTIES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         (SALT, "pairwiseSubAlgorithmSalt.label", "pairwiseSubAlgorithmSalt.tooltip", "String"),
     ),
 }
+# Every KeyProviderFactory the components API accepts (keys.components.PROPERTIES), with its getHelpText;
+# not java-keystore, which that API refuses (docs/admin-api.md).
 KEY_PROVIDERS = (
     ("rsa-generated", "Generates RSA keys and creates a self-signed certificate"),
+    ("rsa-enc-generated", "Generates RSA keys for key encryption and creates a self-signed certificate"),
+    ("rsa", "RSA signature key provider that can optionally generated a self-signed certificate"),
+    ("rsa-enc", "RSA for key encryption provider that can optionally generated a self-signed certificate"),
     ("ecdsa-generated", "Generates ECDSA keys"),
+    ("ecdh-generated", "Generates ECDH keys"),
     ("eddsa-generated", "Generates EdDSA keys"),
     ("hmac-generated", "Generates HMAC secret key"),
+    ("aes-generated", "Generates AES secret key"),
 )
 
 
