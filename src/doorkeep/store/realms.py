@@ -401,9 +401,12 @@ class ClientRepo:
 
     async def with_credential_subject(self, realm_id: str, subject: str) -> builtins.list[Client]:
         """The realm's clients whose ``jwt.credential.sub`` is ``subject`` (JpaRealmProvider.searchClientsByAttributes
-        for federated-jwt's lookup), found by the index of its hash: only they are read."""
-        query = select(clients).where(
-            clients.c.realm_id == realm_id, clients.c.credential_sub_hash == credential_sub_hash(subject)
+        for federated-jwt's lookup and the Admin API's ``q``), found by the index of its hash: only they are read;
+        by clientId."""
+        query = (
+            select(clients)
+            .where(clients.c.realm_id == realm_id, clients.c.credential_sub_hash == credential_sub_hash(subject))
+            .order_by(clients.c.client_id)
         )
         found = [self._client(r) for r in await self._c.execute(query)]
         return await self._mappers([c for c in found if c.attributes.get(CLIENT_CREDENTIAL_SUBJECT) == subject])
