@@ -28,13 +28,13 @@ UI_EXT = "/admin/realms/test/ui-ext/sessions"
 REDIRECTS = ("http://127.0.0.1:9999/*",)
 
 
-async def _get(env: Env, path: str, headers: dict[str, str] | None = None, **params: Any) -> Any:
+async def _get(env: Env, path: str, headers: dict[str, str] | None = None, /, **params: Any) -> Any:
     response = await env.http.get(UI_EXT + path, params=params, headers=headers or await env.admin_headers())
     assert response.status_code == 200, response.text
     return response.json()
 
 
-async def _status(env: Env, path: str, headers: dict[str, str] | None = None, **params: Any) -> int:
+async def _status(env: Env, path: str, headers: dict[str, str] | None = None, /, **params: Any) -> int:
     response = await env.http.get(UI_EXT + path, params=params, headers=headers or await env.admin_headers())
     return response.status_code
 
