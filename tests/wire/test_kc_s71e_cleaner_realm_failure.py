@@ -39,6 +39,26 @@ async def _refuse_deleting_sessions_of(env: Env, realm_id: str) -> None:
     await _ddl(env, statements)
 
 
+async def _refuse_deleting_the_last_session_of(env: Env, realm_id: str) -> None:
+    """A failure in the second batch: the realm's last session cannot go (a row trigger sees the rows the statement
+    deleted before it, on both engines)."""
+    last = f"(SELECT count(*) FROM user_sessions WHERE realm_id = '{realm_id}') <= 1"
+    statements = (
+        [
+            f"CREATE TRIGGER s71e_refuse BEFORE DELETE ON user_sessions WHEN old.realm_id = '{realm_id}' AND {last} "
+            "BEGIN SELECT RAISE(ABORT, 'corrupt session row'); END"
+        ]
+        if env.db.is_sqlite
+        else [
+            "CREATE FUNCTION s71e_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN IF {last} THEN RAISE EXCEPTION 'corrupt session row'; END IF; RETURN OLD; END $$",
+            "CREATE TRIGGER s71e_refuse BEFORE DELETE ON user_sessions FOR EACH ROW "
+            f"WHEN (OLD.realm_id = '{realm_id}') EXECUTE FUNCTION s71e_refuse()",
+        ]
+    )
+    await _ddl(env, statements)
+
+
 async def _repair(env: Env) -> None:
     await _ddl(env, ["DROP TRIGGER s71e_refuse" if env.db.is_sqlite else "DROP TRIGGER s71e_refuse ON user_sessions"])
 
@@ -84,6 +104,20 @@ async def test_a_realm_whose_cleanup_fails_is_logged_and_the_other_realms_are_st
     await _repair(env)
     assert await clean_once(env.db, env.clock.now(), batch=2) == 2  # the next run cleans it
     assert await _offline_sessions(env, BROKEN) == 0
+
+
+async def test_the_batches_before_a_failing_one_stay_deleted(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    """ExpirationTaskTest.testDefaultTaskPartialOutcome: the first batch's removals count and stay; the failing batch
+    is rolled back, logged, and the other realms are cleaned."""
+    broken_id = await _realm_with_offline_sessions(env, BROKEN, 3)
+    await _realm_with_offline_sessions(env, FINE, 1)
+    await _refuse_deleting_the_last_session_of(env, broken_id)
+    env.clock.advance(31 * DAY)
+    with caplog.at_level(logging.WARNING, logger="doorkeep.cleaner"):
+        assert await clean_once(env.db, env.clock.now(), batch=2) == 2 + 1
+    assert (await _offline_sessions(env, BROKEN), await _offline_sessions(env, FINE)) == (1, 0)
+    messages = [r.getMessage() for r in caplog.records if r.name == "doorkeep.cleaner"]
+    assert messages == [f"cleanup of expired offline sessions failed for realm {BROKEN}"]
 
 
 async def test_a_failure_in_the_realm_less_purges_does_not_stop_the_realms_cleanup(
