@@ -21,13 +21,16 @@ import httpx
 import pytest
 
 import browser_flow
+import welcome_support
 from doorkeep.cli import checks
 from doorkeep.web.cookie_prefix import prefix_problem, unprefixed
 from support import seed_client
-from wire_env import Env
+from welcome_support import CHECKER, master_usernames
+from wire_env import Env, client_at
 
 PREFIX = "KC26_"
 CLIENT = "prefix-web"
+empty = welcome_support.empty
 pytestmark = [pytest.mark.anyio, pytest.mark.server_options(cookie_prefix=PREFIX)]
 
 
@@ -154,3 +157,24 @@ async def test_the_login_status_iframe_reads_the_prefixed_session_cookie(realm: 
     page = await realm.http.get("/realms/test/protocol/openid-connect/login-status-iframe.html")
     assert page.status_code == 200
     assert f'name === "{PREFIX}KEYCLOAK_SESSION"' in page.text and "'KEYCLOAK_SESSION'" not in page.text
+
+
+async def test_the_welcome_pages_state_checker_is_prefixed_and_read(empty: Env) -> None:
+    """WELCOME_STATE_CHECKER (CookieType.WELCOME_CSRF) too: set prefixed, and the first admin's form is accepted with
+    it; the same value under the plain name is not read (the form is refused, nothing created)."""
+    async with client_at(empty, "127.0.0.1") as browser:
+        page = await browser.get("/")
+        assert list(set_cookies(page)) == [f"{PREFIX}WELCOME_STATE_CHECKER"]
+        found = CHECKER.search(page.text)
+        assert found is not None
+        form = {"username": "first", "password": "pw", "passwordConfirmation": "pw", "stateChecker": found.group(1)}
+        value = browser.cookies[f"{PREFIX}WELCOME_STATE_CHECKER"]
+        browser.cookies.clear()
+        browser.cookies.set("WELCOME_STATE_CHECKER", value)
+        refused = await browser.post("/", data=form, follow_redirects=False)
+        assert "User created" not in refused.text and await master_usernames(empty) == []
+        browser.cookies.clear()
+        browser.cookies.set(f"{PREFIX}WELCOME_STATE_CHECKER", value)
+        made = await browser.post("/", data=form, follow_redirects=False)
+        assert made.status_code == 200 and "User created" in made.text, made.text[:300]
+    assert await master_usernames(empty) == ["first"]
