@@ -35,6 +35,7 @@ from doorkeep.users import password_denylist, read_only
 from doorkeep.vault import NONE as NO_VAULT
 from doorkeep.web import not_found, slash_redirect
 from doorkeep.web.backchannel import Notifier
+from doorkeep.web.cookie_prefix import CookiePrefix
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
 from doorkeep.web.management import ManagementPort
@@ -192,6 +193,8 @@ def create_app(
         observe.install(observer)
         middleware.insert(0, Middleware(RequestMetrics, observer=observer))
         metrics = functools.partial(RequestMetrics, observer=observer)
+    if settings.cookie_prefix:  # outermost: every handler and middleware sees Keycloak's names
+        middleware.insert(0, Middleware(CookiePrefix, prefix=settings.cookie_prefix))
     served = routes()
     app = DoorkeepApp(routes=served, lifespan=lifespan, exception_handlers=HANDLERS, middleware=middleware)
     app.take_token_route(token_route(served), metrics)

@@ -466,6 +466,13 @@ class Settings:
         default=None,
         aliases=("--spi-cors--default--allowed-headers",),
     )
+    cookie_prefix: str = _option(
+        "",
+        "--spi-cookie-default-cookie-prefix",
+        "A prefix to every cookie's name (KC26_: KC26_AUTH_SESSION_ID, ...), so that two servers on one host keep "
+        "their cookies apart; cookies without it are not read. Empty: Keycloak's names.",
+        aliases=("--spi-cookie--default--cookie-prefix",),
+    )
     user_profile_admin_read_only_attributes: tuple[str, ...] = _option(
         (),
         "--spi-user-profile-declarative-user-profile-admin-read-only-attributes",

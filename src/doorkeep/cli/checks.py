@@ -11,6 +11,7 @@ import click
 
 from doorkeep import event_metrics
 from doorkeep.settings import Settings
+from doorkeep.web.cookie_prefix import prefix_problem
 
 
 def check_hostname(dev: bool, opts: dict[str, Any]) -> None:
@@ -40,6 +41,9 @@ def check_common(settings: Settings) -> None:
         raise click.UsageError(str(err)) from None
     check_sqlite_folder(settings.db_url)
     check_event_metrics(settings)
+    cookie_problem = prefix_problem(settings.cookie_prefix)
+    if cookie_problem is not None:
+        raise click.UsageError(f"--spi-cookie-default-cookie-prefix: {cookie_problem}")
     if settings.workers > 1 and settings.db_url.startswith("sqlite"):
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
     if bool(settings.https_certificate_file) != bool(settings.https_certificate_key_file):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 log = logging.getLogger("doorkeep.bootstrap")
+MASTER = "master"
 
 
 class BootstrapError(Exception):
@@ -30,8 +31,10 @@ class BootstrapError(Exception):
 
 
 async def ensure_master(tx: Tx, now: int, username: str | None, password: str | None) -> bool:
-    """Create the master realm and admin if missing; True when created now."""
-    if await tx.realms.get_by_name("master") is not None:
+    """Create the master realm and admin if missing; True when created now. Queued behind any other creation of
+    master (another node's first start, ``bootstrap-admin`` on the empty database): master is then found."""
+    await tx.realms.serialize_creation(MASTER)
+    if await tx.realms.get_by_name(MASTER) is not None:
         return False
     if not username or not password:
         raise BootstrapError(

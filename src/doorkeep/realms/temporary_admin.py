@@ -39,7 +39,9 @@ class Refused(Exception):
 
 
 async def _master(tx: Tx, now: int) -> Realm:
-    """Master, created first on an empty database as Keycloak's startup does before any command runs."""
+    """Master, created first on an empty database as Keycloak's startup does before any command runs; queued
+    behind a server's first start creating it at the same moment (``bootstrap.ensure_master``)."""
+    await tx.realms.serialize_creation(MASTER)
     realm = await tx.realms.get_by_name(MASTER)
     return realm if realm is not None else await bootstrap.create_master(tx, now)
 

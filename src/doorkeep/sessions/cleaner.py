@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from doorkeep import policy
@@ -40,7 +41,40 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
     past their ``keep_until``, revoked-token entries whose token has expired, used client assertion
     ids and spent action tokens past their lifespan, pushed authorization requests past theirs, and the client
     registration service's initial access tokens expired or used up (Keycloak's ClearExpiredClientInitialAccessTokens).
+
+    Each part runs on its own (Keycloak's RealmAwareExpirationTask): a failure in one realm's cleanup, or in
+    one kind of entry, is logged with the realm's name and the others are still cleaned.
     """
+    await _guarded("short-lived entries", None, _purge_short_lived(db, now, batch))
+    async with db.transaction(write=False) as tx:
+        realms = await tx.realms.list()
+    removed = 0
+    for realm in realms:
+        removed += await _delete_expired_sessions(db, realm, now, batch)
+        if realm.events_expiration > 0:  # Keycloak's ClearExpiredEvents
+            cutoff = _cutoff_ms(now, realm.events_expiration)
+            await _guarded("events", realm, _purge_events(db, realm, cutoff, admin=False))
+        admin_expiration = admin_events_expiration(realm)
+        if admin_expiration > 0:  # Keycloak's ClearExpiredAdminEvents
+            cutoff = _cutoff_ms(now, admin_expiration)
+            await _guarded("admin events", realm, _purge_events(db, realm, cutoff, admin=True))
+    return removed
+
+
+async def _guarded(what: str, realm: Realm | None, work: Awaitable[object]) -> None:
+    """Run one part of the cleanup; a failure is logged (the realm's name, the error's type and the database's
+    message, which carries no bound parameters: the engines hide them) and the next part goes on."""
+    try:
+        await work
+    except Exception:
+        _log_failure(what, realm)
+
+
+def _log_failure(what: str, realm: Realm | None) -> None:
+    log.warning("cleanup of expired %s failed for realm %s", what, "-" if realm is None else realm.name, exc_info=True)
+
+
+async def _purge_short_lived(db: Database, now: int, batch: int) -> None:
     async with db.transaction() as tx:
         await tx.flows.purge(now)
         await tx.revoked.purge(now)
@@ -53,25 +87,32 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
             gone = await tx.device_codes.purge(now, batch)
         if gone < batch:
             break
-    async with db.transaction(write=False) as tx:
-        realms = await tx.realms.list()
+
+
+def _session_plans(realm: Realm, now: int) -> list[tuple[bool, int, int | None]]:
+    """(offline, idle_before, started_before) of the realm's online then offline sessions."""
+    online_idle = max(policy.sso_idle(realm), policy.sso_idle(realm, True))
+    online_max = max(policy.sso_max(realm), policy.sso_max(realm, True))
+    # The window applies to the max lifespan as to the idle timeout (Keycloak's UserSessionExpirationLogic:
+    # ``currentTime - lifespan - PERIODIC_CLEANER_IDLE_TIMEOUT_WINDOW_SECONDS``), so a session a raised
+    # max lifespan brings back within the window is still stored.
+    offline_max = policy.offline_max(realm) if realm.offline_session_max_lifespan_enabled else None
+    return [
+        (False, now - online_idle - CLEANER_WINDOW, now - online_max - CLEANER_WINDOW),
+        (
+            True,
+            now - policy.offline_idle(realm) - CLEANER_WINDOW,
+            None if offline_max is None else now - offline_max - CLEANER_WINDOW,
+        ),
+    ]
+
+
+async def _delete_expired_sessions(db: Database, realm: Realm, now: int, batch: int) -> int:
+    """The realm's expired online, then offline, sessions in batches; returns how many went. A failing batch
+    ends that kind for this run (the batches before it stay deleted, Keycloak's PARTIAL outcome)."""
     removed = 0
-    for realm in realms:
-        online_idle = max(policy.sso_idle(realm), policy.sso_idle(realm, True))
-        online_max = max(policy.sso_max(realm), policy.sso_max(realm, True))
-        # The window applies to the max lifespan as to the idle timeout (Keycloak's UserSessionExpirationLogic:
-        # ``currentTime - lifespan - PERIODIC_CLEANER_IDLE_TIMEOUT_WINDOW_SECONDS``), so a session a raised
-        # max lifespan brings back within the window is still stored.
-        offline_max = policy.offline_max(realm) if realm.offline_session_max_lifespan_enabled else None
-        plans = [
-            (False, now - online_idle - CLEANER_WINDOW, now - online_max - CLEANER_WINDOW),
-            (
-                True,
-                now - policy.offline_idle(realm) - CLEANER_WINDOW,
-                None if offline_max is None else now - offline_max - CLEANER_WINDOW,
-            ),
-        ]
-        for offline, idle_before, started_before in plans:
+    for offline, idle_before, started_before in _session_plans(realm, now):
+        try:
             while True:
                 began = time.monotonic()
                 async with db.transaction() as tx:
@@ -80,14 +121,15 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
                 if n < batch:
                     break
                 await asyncio.sleep((time.monotonic() - began) * REST)
-        if realm.events_expiration > 0:  # Keycloak's ClearExpiredEvents
-            async with db.transaction() as tx:
-                await tx.events.purge_older_than(realm.id, _cutoff_ms(now, realm.events_expiration))
-        admin_expiration = admin_events_expiration(realm)
-        if admin_expiration > 0:  # Keycloak's ClearExpiredAdminEvents
-            async with db.transaction() as tx:
-                await tx.admin_events.purge_older_than(realm.id, _cutoff_ms(now, admin_expiration))
+        except Exception:
+            _log_failure("offline sessions" if offline else "sessions", realm)
     return removed
+
+
+async def _purge_events(db: Database, realm: Realm, cutoff_ms: int, *, admin: bool) -> None:
+    async with db.transaction() as tx:
+        store = tx.admin_events if admin else tx.events
+        await store.purge_older_than(realm.id, cutoff_ms)
 
 
 ADMIN_EVENTS_EXPIRATION = "adminEventsExpiration"  # Keycloak's RealmAttributes.ADMIN_EVENTS_EXPIRATION

@@ -16,6 +16,7 @@ from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, upda
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import CLIENT_CREDENTIAL_SUBJECT, Client, ClientScope, Realm
+from doorkeep.store import advisory
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
@@ -122,12 +123,21 @@ async def _with_mappers(
 
 
 class RealmRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, hold: bool = False) -> None:
         self._c = conn
+        self._hold = hold
         # The realm this transaction last read by name or id: the web layer takes its browser security headers.
         self.loaded: Realm | None = None
         # Told of every realm read by name (the web layer takes the request's realm's frontend URL).
         self.on_load: Callable[[Realm], None] | None = None
+
+    async def serialize_creation(self, name: str) -> None:
+        """Queue this transaction behind any other that may create the realm ``name`` (the master realm: a server's
+        first start and ``bootstrap-admin`` on an empty database) until it ends, so that its existence check then
+        reads what the other committed instead of meeting it at the unique index. SQLite writers are serial
+        already; in a writing PostgreSQL transaction a transaction-scoped advisory lock."""
+        if self._hold:
+            await advisory.hold(self._c, f"doorkeep.realm_creation:{name}")
 
     async def get(self, realm_id: str) -> Realm | None:
         row = (await self._c.execute(select(realms).where(realms.c.id == realm_id))).first()
@@ -391,9 +401,12 @@ class ClientRepo:
 
     async def with_credential_subject(self, realm_id: str, subject: str) -> builtins.list[Client]:
         """The realm's clients whose ``jwt.credential.sub`` is ``subject`` (JpaRealmProvider.searchClientsByAttributes
-        for federated-jwt's lookup), found by the index of its hash: only they are read."""
-        query = select(clients).where(
-            clients.c.realm_id == realm_id, clients.c.credential_sub_hash == credential_sub_hash(subject)
+        for federated-jwt's lookup and the Admin API's ``q``), found by the index of its hash: only they are read;
+        by clientId."""
+        query = (
+            select(clients)
+            .where(clients.c.realm_id == realm_id, clients.c.credential_sub_hash == credential_sub_hash(subject))
+            .order_by(clients.c.client_id)
         )
         found = [self._client(r) for r in await self._c.execute(query)]
         return await self._mappers([c for c in found if c.attributes.get(CLIENT_CREDENTIAL_SUBJECT) == subject])

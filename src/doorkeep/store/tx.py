@@ -95,7 +95,7 @@ class Tx:
 
     @cached_property
     def realms(self) -> RealmRepo:
-        return RealmRepo(self._conn)
+        return RealmRepo(self._conn, hold=self._write and not self._sqlite)
 
     @cached_property
     def clients(self) -> ClientRepo:

@@ -44,6 +44,7 @@ from doorkeep.sessions import sso
 from doorkeep.users.account import effective_url
 from doorkeep.web import cookies, protocol
 from doorkeep.web import locale as page_locale
+from doorkeep.web.cookie_prefix import iframe_script
 from doorkeep.web.headers import frame_src_policy
 from doorkeep.web.http import (
     RealmNotFound,
@@ -419,7 +420,7 @@ async def _iframe(request: Request, page: str) -> Response:
 
 
 async def status_iframe(request: Request) -> Response:
-    return await _iframe(request, STATUS_IFRAME)
+    return await _iframe(request, iframe_script(STATUS_IFRAME, state(request).settings.cookie_prefix))
 
 
 async def status_iframe_init(request: Request) -> Response:

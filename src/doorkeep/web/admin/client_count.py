@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.web.admin.clients import BASE, attribute_query
+from doorkeep.web.admin.clients import BASE, attribute_query, clients_by_attributes
 from doorkeep.web.admin.common import RealmCall, ok, run_realm
 from doorkeep.web.http import state
 
@@ -27,8 +27,7 @@ async def count_clients(request: Request) -> Response:
             return ok(0)
         if q is not None:
             wanted = attribute_query(q, state(request).settings.client_searchable_attributes)
-            listed = await call.tx.clients.list(call.realm.id)
-            return ok(sum(all(c.attributes.get(k) == v for k, v in wanted.items()) for c in listed))
+            return ok(len(await clients_by_attributes(call.tx, call.realm.id, wanted)))
         return ok(await call.tx.clients.count(call.realm.id, search=search if search and search.strip() else None))
 
     return await run_realm(request, work, write=False)

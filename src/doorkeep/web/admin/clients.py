@@ -25,7 +25,7 @@ from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import BY_AUTHENTICATED_USER as BY_ADMIN
 from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
-from doorkeep.model import Client
+from doorkeep.model import CLIENT_CREDENTIAL_SUBJECT, Client
 from doorkeep.oauth.mappers import pairwise
 from doorkeep.realms import flow_support, management, master_clients, provisioning
 from doorkeep.sessions import revocation_triggers as rt
@@ -105,6 +105,16 @@ def attribute_query(q: str, searchable: tuple[str, ...] = ()) -> dict[str, str]:
     return wanted
 
 
+async def clients_by_attributes(tx: Tx, realm_id: str, wanted: dict[str, str]) -> list[Client]:
+    """JpaRealmProvider.searchClientsByAttributes: the clients holding every pair's exact value, by clientId. A
+    ``jwt.credential.sub`` pair is looked up by its indexed hash (migration 0053): only its clients are read."""
+    subject = wanted.get(CLIENT_CREDENTIAL_SUBJECT)
+    candidates = await (
+        tx.clients.list(realm_id) if subject is None else tx.clients.with_credential_subject(realm_id, subject)
+    )
+    return [c for c in candidates if all(c.attributes.get(k) == v for k, v in wanted.items())]
+
+
 async def list_clients(request: Request) -> Response:
     client_id = request.query_params.get("clientId") or None
     search = query_bool(request, "search", False)
@@ -118,12 +128,8 @@ async def list_clients(request: Request) -> Response:
         wanted = attribute_query(q, searchable) if q is not None else None
         if not call.can("view-clients"):  # Keycloak lists nothing it may not show in full
             return ok([])
-        if wanted is not None:  # searchClientByAttributes: exact values, every pair, by clientId
-            found = [
-                c
-                for c in await call.tx.clients.list(call.realm.id)
-                if all(c.attributes.get(k) == v for k, v in wanted.items())
-            ]
+        if wanted is not None:
+            found = await clients_by_attributes(call.tx, call.realm.id, wanted)
         else:
             found = await call.tx.clients.list(call.realm.id, client_id=client_id, search=search)
             if client_id is not None and not search:
