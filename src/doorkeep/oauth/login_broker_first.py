@@ -387,8 +387,9 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
     updated = await idp_mappers.update_brokered_user(
         tx, site.realm, config, brokered, user, first=True, email_changed=changed
     )
-    await record(site, updated, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
-    await broker_sync_events.record(site, config.alias, brokered, user, updated)  # updateFederatedIdentity's
+    # afterFirstBrokerLogin records the link before updateFederatedIdentity, naming the user as it was
+    await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
+    await broker_sync_events.record_first_link(site, config.alias, brokered, user, updated)
     site = await _join_organizations(site, config.alias, brokered, updated)
     return await finish(site, tab_id, updated, config.alias, brokered.username, brokered.token)
 
