@@ -304,7 +304,8 @@ async def review(
         return Page(REVIEW_STEP, context, values=values, errors=errors, lists=declared_part.lists)
     changed = typed["email"].lower() != before["email"].lower()
     updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True, "modelUsername": typed["username"]}
-    updated["attributes"] = declared_part.attributes
+    # the page's e-mail and names are the user's: a mapper's attribute of a root name no longer overrides them
+    updated["attributes"] = {k: v for k, v in declared_part.attributes.items() if k not in FIELDS}
     if changed:
         updated[EMAIL_CHANGED] = True
     if typed["username"] != before["username"]:
