@@ -27,10 +27,20 @@ import jwt
 import pytest
 
 from broker_email_support import add_to_existing, ready
-from broker_support import ALIAS, Broker, alice_after_login, browser, provider_login, served, user_named
+from broker_support import (
+    ALIAS,
+    Broker,
+    alice_after_login,
+    broker_login,
+    browser,
+    provider_login,
+    served,
+    user_named,
+)
 from browser_flow import REDIRECT, exchange, form_action, form_fields, login, start
 from flow_builder import admin
 from mail_sink import Sink
+from support import seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -212,3 +222,28 @@ async def test_the_first_login_link_names_the_account_as_it_was(env: Env, mail: 
         assert profile["details"]["code_id"]
         assert "redirect_uri" not in profile["details"], profile
         assert "identity_provider_broker_session_id" not in profile["details"], profile
+
+
+async def test_after_first_broker_login_events_carry_its_builders_details(env: Env, mail: Sink) -> None:
+    """REGISTER (a new user) and FEDERATED_IDENTITY_LINK (an existing account) come from afterFirstBrokerLogin's
+    builder: the ``code_id``, the provider and its username, the user; no redirect URI nor provider session."""
+    async with served(env) as broker:
+        await ready(broker, mail)
+        async with browser(broker) as http:
+            await add_to_existing(http)
+            done = await http.get(mail.received[-1].link())
+        assert done.status_code == 302, done.text
+        await seed_user(env.db, env.clock, "provider", "bob", email="bob@example.org", first_name="Bob")
+        async with browser(broker) as http:
+            done = await broker_login(http, "bob")
+        assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text[:2000]
+        found = (await admin(env, "GET", "/admin/realms/test/events?max=200", status=200)).json()
+        [linked] = [e for e in found if e["type"] == LINKED]
+        [registered] = [e for e in found if e["type"] == "REGISTER"]
+        assert linked["details"]["username"] == "alice-local"
+        assert registered["details"]["username"] == "bob" and registered["details"]["register_method"] == "broker"
+        for event in (linked, registered):
+            details = event["details"]
+            assert event["clientId"] == "app"
+            assert details["identity_provider"] == ALIAS and details["code_id"], event
+            assert "redirect_uri" not in details and "identity_provider_broker_session_id" not in details, event

@@ -6,6 +6,8 @@ not in IMPORT nor LEGACY (its updateBrokeredUserLegacy does nothing). The provid
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from broker_support import ALIAS, Broker, broker_login, browser, served, user_named
@@ -33,7 +35,7 @@ async def _set_up(broker: Broker, sync_mode: str) -> None:
     await admin(env, "POST", models, mapper | {"config": config}, status=201)
     await broker.add_provider()
     template = {"syncMode": sync_mode, "template": "${ALIAS}-${CLAIM.user-attribute}"}
-    rep = {"name": "oidc-username-template-mapper", "identityProviderAlias": ALIAS}
+    rep: dict[str, Any] = {"name": "oidc-username-template-mapper", "identityProviderAlias": ALIAS}
     rep |= {"identityProviderMapper": "oidc-username-idp-mapper", "config": template}
     await admin(env, "POST", f"/admin/realms/test/identity-provider/instances/{ALIAS}/mappers", rep, status=201)
 
