@@ -7,16 +7,20 @@ to the existing account, which IdpUsernamePasswordForm then confirms by the acco
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep.admin.stored_text import NAME_COLUMN
+from doorkeep.broker.idp_mappers import FIELDS, USERNAME
 from doorkeep.broker.oidc import Config, Identity
 from doorkeep.model import FederatedIdentity, Realm, User
 from doorkeep.realms import provisioning
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -75,24 +79,66 @@ def fits_columns(realm: Realm, identity: Identity) -> bool:
 async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: int) -> User:
     """The new user (IdpCreateUserIfUniqueAuthenticator.authenticateImpl) with its default roles and groups; its
     e-mail verified when the provider is trusted (``trustEmail``); its link made at once."""
+    fields, attributes = await _from_attributes(tx, realm, identity)
     user = User(
         id=provisioning.new_id(),
         realm_id=realm.id,
         username=model_username(realm, identity),
         enabled=True,
-        email=identity.email.lower() if identity.email else None,
-        email_verified=bool(config.trust_email and identity.email),
-        first_name=identity.first_name,
-        last_name=identity.last_name,
+        email=fields["email"],
+        email_verified=bool(config.trust_email and fields["email"]),
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
         created_timestamp=now * 1000,
-        # the mappers' (preprocessFederatedIdentity); an attribute without values is not stored (UserModel.setAttribute)
-        attributes={k: list(v) for k, v in identity.attributes.items() if v},
+        attributes=attributes,
     )
     await provisioning.create_user(tx, realm, user)
     await link(tx, realm, config, identity, user)
     if config.add_read_token_role:
         await grant_read_token(tx, realm, user)
     return user
+
+
+async def _from_attributes(
+    tx: Tx, realm: Realm, identity: Identity
+) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """The new user's e-mail and names, and its attributes: IdpCreateUserIfUniqueAuthenticator sets each of the
+    identity's user attributes (the mappers' preprocessFederatedIdentity) with UserModel.setAttribute, in name order
+    and ``username`` skipped, so a Hardcoded Attribute naming ``email``, ``firstName`` or ``lastName`` writes that
+    field (UserAdapter.setAttribute; the e-mail in lower case, a blank one none), never an attribute of that name;
+    an attribute without values is not stored. An e-mail another user of a realm without duplicate e-mails holds is
+    not written (the identity's own e-mail, which checkExistingUser found free, stays): Keycloak's checkExistingUser
+    looks at the identity's e-mail only, and writing the mapper's breaks its unique e-mail constraint, failing the
+    login with an unexpected error; here the user is created as without the mapper, and no two users share an
+    address."""
+    fields: dict[str, str | None] = {
+        "email": identity.email.lower() if identity.email else None,
+        "first_name": identity.first_name,
+        "last_name": identity.last_name,
+    }
+    attributes: dict[str, list[str]] = {}
+    for name, values in sorted(identity.attributes.items()):
+        field = FIELDS.get(name)
+        if name.lower() == USERNAME:
+            continue
+        if field is None:
+            if values:
+                attributes[name] = list(values)
+            continue
+        value = values[0] if values else None
+        if field == "email":
+            value = (value or "").strip().lower() or None
+        if value is not None and len(value) > NAME_COLUMN:
+            continue
+        if field == "email" and value and value != fields["email"] and not await _email_free(tx, realm, value):
+            log.warning("realm %s: a mapper's e-mail is another user's, not given to the new user", realm.name)
+            continue
+        fields[field] = value
+    return fields, attributes
+
+
+async def _email_free(tx: Tx, realm: Realm, email: str) -> bool:
+    return realm.duplicate_emails_allowed or not await tx.users.ids_with_email(realm.id, email)
 
 
 async def grant_read_token(tx: Tx, realm: Realm, user: User) -> None:

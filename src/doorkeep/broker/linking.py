@@ -20,7 +20,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.broker.account_links import link_hash
 from doorkeep.broker.provider_logout import PROVIDER_NOTE, PROVIDER_USERNAME_NOTE
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.oauth import redirect_uris, roles
+from doorkeep.oauth import broker_sync_events, redirect_uris, roles
 from doorkeep.organizations import brokers
 from doorkeep.users.account import ACCOUNT_CLIENT, MANAGE_ACCOUNT
 
@@ -202,23 +202,29 @@ async def finish(
     session, user = current
     who |= {"user": user.id, "session": session.id, "username": user.username}
     brokered = idp_mappers.preprocess(realm, config, brokered)
-    refused = await attach(tx, realm, config, brokered, user)
-    if refused is not None:
-        await _event(tx, at, f"{LINKED}_ERROR", error=refused.error, **who)
-        return refused
+    linked = await attach(tx, realm, config, brokered, user)
+    if isinstance(linked, Refused):
+        await _event(tx, at, f"{LINKED}_ERROR", error=linked.error, **who)
+        return linked
+    redirect_uri = str(link.get("redirect_uri"))
+    details = broker_sync_events.answer_details(config.alias, brokered, redirect_uri, session.id)
+    builder = broker_sync_events.Builder(realm, at.now, link.get("client"), at.ip, details)
+    await broker_sync_events.send(tx, builder, user, linked)
     if PROVIDER_NOTE not in session.notes:  # a session that logged in through another provider keeps its logout
         notes = session.notes | {PROVIDER_NOTE: config.alias, PROVIDER_USERNAME_NOTE: brokered.username}
         await tx.sessions.update_user_session_notes(session.id, False, notes)
+    who["username"] = linked.username  # read after updateFederatedIdentity: the name the mappers left
     await _event(tx, at, LINKED, identity_provider_identity=brokered.username, **who)
-    return Back(str(link.get("redirect_uri")))
+    return Back(redirect_uri)
 
 
-async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Identity, user: User) -> Refused | None:
+async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Identity, user: User) -> Refused | User:
     """performAccountLinking's checks and link, shared with the idp_link action: the identity may belong to no
     other user, the user must hold manage-account or manage-account-links, be enabled, have no home broker (a MANAGED
     member linked through their organization's provider, Organizations.resolveHomeBroker, even for that provider),
     and not be linked to another identity of the provider. Then the link is made (or its stored token renewed) and
-    the mappers run as on a later login. None once linked. ``brokered`` as the provider's mappers preprocessed it."""
+    the mappers run as on a later login (updateFederatedIdentity). The user as they left it once linked (the caller
+    reports what changed: broker_sync_events). ``brokered`` as the provider's mappers preprocessed it."""
     owner = await first_login.linked_user(tx, realm, config, brokered)
     display = idp.display_name(realm, config.alias)
     if owner is not None and owner.id != user.id:
@@ -235,8 +241,7 @@ async def attach(tx: Tx, realm: Realm, config: oidc.Config, brokered: oidc.Ident
         await first_login.link(tx, realm, config, brokered, user)
     else:
         await first_login.refresh_token(tx, config, brokered, user)
-    await idp_mappers.update_brokered_user(tx, realm, config, brokered, user)
-    return None
+    return await idp_mappers.update_brokered_user(tx, realm, config, brokered, user)
 
 
 def enabled(realm: Realm, alias: str) -> dict[str, Any] | None:

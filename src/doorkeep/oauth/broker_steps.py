@@ -17,6 +17,7 @@ from doorkeep.broker import oidc, provider_logout
 from doorkeep.model import JSON, User
 from doorkeep.oauth import login_broker_post, login_completion, login_gates
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_events import code_id
 from doorkeep.oauth.login_outcomes import Outcome
 from doorkeep.oauth.login_step import LoginSite, StepContext
 
@@ -105,6 +106,9 @@ def identity_of(context: JSON) -> oidc.Identity:
 
 # The events LoginActionsService.brokerLoginFlow's builder records: the flow's own, and IdpReviewProfileAuthenticator's.
 FLOW_EVENTS = frozenset({"IDENTITY_PROVIDER_FIRST_LOGIN", "UPDATE_PROFILE", "UPDATE_EMAIL"})
+# The events of IdentityBrokerService.afterFirstBrokerLogin's own request: its builder holds SessionCodeChecks' code_id
+# (the root authentication session, set again there), the provider and its username, and no redirect URI.
+AFTER_FIRST_LOGIN = frozenset({"REGISTER", "FEDERATED_IDENTITY_LINK"})
 
 
 async def error_event(site: LoginSite, error: str, **details: str | None) -> None:
@@ -132,8 +136,10 @@ async def record(
     """An event of the broker login (IDENTITY_PROVIDER_FIRST_LOGIN, REGISTER, FEDERATED_IDENTITY_LINK ...). Those the
     first broker login flow's own event builder records (FLOW_EVENTS) carry the provider session as
     ``identity_provider_broker_session_id``, which LoginActionsService.brokerLoginFlow sets on it; REGISTER and the
-    linking FEDERATED_IDENTITY_LINK come from afterFirstBrokerLogin's request, whose builder has no such detail."""
+    linking FEDERATED_IDENTITY_LINK come from afterFirstBrokerLogin's request, whose builder has no such detail, nor
+    the redirect URI, and has the ``code_id`` (AFTER_FIRST_LOGIN)."""
     session = provider_logout.broker_session_of(alias, brokered.token) if kind in FLOW_EVENTS else None
+    after = kind in AFTER_FIRST_LOGIN
     await events.record(
         site.tx,
         site.realm,
@@ -145,7 +151,8 @@ async def record(
         details={
             "identity_provider": alias,
             "identity_provider_identity": brokered.username,
-            "redirect_uri": site.request.redirect_uri or None,
+            "redirect_uri": None if after else site.request.redirect_uri or None,
+            "code_id": code_id(site.request, site.browser) if after else None,
             "username": user.username if user else brokered.username,
             "identity_provider_broker_session_id": session,
             **(more or {}),

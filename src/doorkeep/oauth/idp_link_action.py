@@ -14,7 +14,7 @@ import dataclasses
 from doorkeep.broker import idp_mappers, linking, oidc, provider_logout
 from doorkeep.broker import providers as idp
 from doorkeep.model import User
-from doorkeep.oauth import login_completion, login_events, login_outcomes, required_actions
+from doorkeep.oauth import broker_sync_events, login_completion, login_events, login_outcomes, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Outcome
 from doorkeep.oauth.login_step import StepContext
@@ -54,17 +54,18 @@ async def finish(ctx: StepContext, config: oidc.Config, brokered: oidc.Identity)
     """performAccountLinking for the action, then processAction's second half: linked, the login goes on with the
     action's success; refused, the error page (400, or 403 for a user who may no longer link)."""
     brokered = idp_mappers.preprocess(ctx.realm, config, brokered)
-    refused = await linking.attach(ctx.tx, ctx.realm, config, brokered, ctx.user)
-    if refused is not None:
-        await _error(ctx, refused.error or "", config.alias)
-        return login_outcomes.Refused(refused.shown(), refused.status), ctx.request
-    user = await ctx.tx.users.get(ctx.user.id) or ctx.user  # as the mappers left it
+    linked = await linking.attach(ctx.tx, ctx.realm, config, brokered, ctx.user)
+    if isinstance(linked, linking.Refused):
+        await _error(ctx, linked.error or "", config.alias)
+        return login_outcomes.Refused(linked.shown(), linked.status), ctx.request
+    await broker_sync_events.record(ctx, config.alias, brokered, ctx.user, linked)  # updateFederatedIdentity's
     more = {
         "identity_provider": config.alias,
         "identity_provider_identity": brokered.username,
         # the callback's builder (IdentityBrokerService.authenticated) names the provider session
         "identity_provider_broker_session_id": provider_logout.broker_session_of(config.alias, brokered.token),
     }
+    ctx = dataclasses.replace(ctx, user=linked)  # as the mappers left it
     await login_events.record(ctx, LINKED, more=more)
     request = required_actions.settled(ctx.request, IDP_LINK, required_actions.SUCCESS)
-    return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=user)), request
+    return await login_completion.proceed(dataclasses.replace(ctx, request=request)), request

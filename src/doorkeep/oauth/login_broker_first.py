@@ -304,7 +304,8 @@ async def review(
         return Page(REVIEW_STEP, context, values=values, errors=errors, lists=declared_part.lists)
     changed = typed["email"].lower() != before["email"].lower()
     updated = context | {k: v or None for k, v in typed.items()} | {ENFORCE: True, "modelUsername": typed["username"]}
-    updated["attributes"] = declared_part.attributes
+    # the page's e-mail and names are the user's: a mapper's attribute of a root name no longer overrides them
+    updated["attributes"] = {k: v for k, v in declared_part.attributes.items() if k not in FIELDS}
     if changed:
         updated[EMAIL_CHANGED] = True
     if typed["username"] != before["username"]:
@@ -387,8 +388,9 @@ async def _link_existing(site: LoginSite, tab_id: str, context: JSON, user: User
     updated = await idp_mappers.update_brokered_user(
         tx, site.realm, config, brokered, user, first=True, email_changed=changed
     )
-    await record(site, updated, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
-    await broker_sync_events.record(site, config.alias, brokered, user, updated)  # updateFederatedIdentity's
+    # afterFirstBrokerLogin records the link before updateFederatedIdentity, naming the user as it was
+    await record(site, user, "FEDERATED_IDENTITY_LINK", config.alias, brokered)
+    await broker_sync_events.record_first_link(site, config.alias, brokered, user, updated)
     site = await _join_organizations(site, config.alias, brokered, updated)
     return await finish(site, tab_id, updated, config.alias, brokered.username, brokered.token)
 
