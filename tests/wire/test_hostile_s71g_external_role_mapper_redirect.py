@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
-from admin_support import forbidden, make_admin, role_ref
+from admin_support import forbidden, make_admin, mapped, role_ref
+from broker_support import ALIAS, alice_after_login, served
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -118,3 +119,39 @@ async def test_writing_it_for_an_admin_role_is_refused_as_before(env: Env) -> No
     _, headers = await make_admin(env, "test", "mole", IDP, "manage-clients")
     forbidden(await env.http.post(MAPPERS, json=_mapper("opsapp.boss"), headers=headers))
     forbidden(await env.http.post(MAPPERS, json=_mapper("realm-management.realm-admin"), headers=headers))
+
+
+async def test_the_chain_ends_before_the_brokered_user_is_realm_admin(env: Env) -> None:
+    """The whole chain against a real provider whose ``allowAdminRoleMapping`` is on (a provider stored before
+    Keycloak 26.8, which migration 0050 turns on, or one a manage-realm admin turned on): alice's provider token
+    carries the external role ``staff``; the mole's mapper names client ``late``'s plain role ``late.boss``; deleting
+    ``late`` would make it name the realm role ``late.boss`` holding realm-admin. The deletion is refused, and alice's
+    login maps only ``late``'s plain role."""
+    async with served(env) as broker:
+        await broker.add_provider(config={**broker.provider_rep()["config"], "allowAdminRoleMapping": "true"})
+        await _made(env, "/admin/realms/provider/roles", {"name": "staff"})
+        role = (await env.http.get("/admin/realms/provider/roles/staff", headers=await env.admin_headers())).json()
+        [alice] = (
+            await env.http.get(
+                "/admin/realms/provider/users", params={"username": "alice"}, headers=await env.admin_headers()
+            )
+        ).json()
+        given = await env.http.post(
+            f"/admin/realms/provider/users/{alice['id']}/role-mappings/realm",
+            json=[role],
+            headers=await env.admin_headers(),
+        )
+        assert given.status_code == 204, given.text
+        await _made(env, f"{BASE}/roles", {"name": "late.boss"})
+        await _nest_realm_admin(env, f"{BASE}/roles/late.boss/composites")
+        late = await _made(env, f"{BASE}/clients", {"clientId": "late"})
+        await _made(env, f"{BASE}/clients/{late}/roles", {"name": "boss"})
+        _, headers = await make_admin(env, "test", "mole", IDP, "manage-clients")
+        mapper = {**_mapper("late.boss"), "identityProviderAlias": ALIAS}
+        written = await env.http.post(f"{PROVIDERS}/{ALIAS}/mappers", json=mapper, headers=headers)
+        assert written.status_code == 201, written.text
+        deletion = await env.http.delete(f"{BASE}/clients/{late}", headers=headers)
+        user = await alice_after_login(broker)
+        granted = await mapped(env, "test", user["id"]) & {"late.boss", "boss"}
+        # before the fix: (204, {"late.boss"}), the realm role holding realm-admin; now late's plain role only
+        assert (deletion.status_code, granted) == (403, {"boss"})
