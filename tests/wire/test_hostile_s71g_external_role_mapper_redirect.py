@@ -155,3 +155,19 @@ async def test_the_chain_ends_before_the_brokered_user_is_realm_admin(env: Env) 
         granted = await mapped(env, "test", user["id"]) & {"late.boss", "boss"}
         # before the fix: (204, {"late.boss"}), the realm role holding realm-admin; now late's plain role only
         assert (deletion.status_code, granted) == (403, {"boss"})
+
+
+@pytest.mark.usefixtures("realm")
+async def test_partial_import_writes_no_such_mapper_for_an_admin_role(env: Env) -> None:
+    """The partialImport door (web/admin/partial_import.py) asks the same, the provider's switch on or not."""
+    _, headers = await make_admin(env, "test", "mole", "manage-realm", "manage-clients", IDP)
+    provider = {
+        "alias": "kc2",
+        "providerId": "keycloak-oidc",
+        "config": {"clientId": "a", "clientSecret": "b", "allowAdminRoleMapping": "true"},
+    }
+    mapper = {**_mapper("realm-management.realm-admin"), "identityProviderAlias": "kc2"}
+    rep = {"ifResourceExists": "OVERWRITE", "identityProviders": [provider], "identityProviderMappers": [mapper]}
+    forbidden(await env.http.post(f"{BASE}/partialImport", json=rep, headers=headers))
+    root = await env.admin_headers()
+    assert (await env.http.get(f"{PROVIDERS}/kc2", headers=root)).status_code == 404
