@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The identity provider mapper types that grant their ``role``, and those that join their ``group``.
-ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE)
+# The identity provider mapper types that grant their ``role``, and those that join their ``group``; the write
+# check (web/admin/idp_mapper_grants.py) reads the same two, so a type cannot be checked at one door only.
+ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE, types.EXTERNAL_ROLE_TO_ROLE)
 GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)
 
 

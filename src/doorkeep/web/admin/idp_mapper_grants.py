@@ -19,17 +19,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from doorkeep.admin import mapper_targets
 from doorkeep.admin.groups import find_by_path
 from doorkeep.broker import admin_role_mapping, idp_group_mappers
-from doorkeep.broker import idp_mapper_types as types
 from doorkeep.broker.idp_mappers import role_of
 from doorkeep.model import JSON, Realm
 from doorkeep.store.tx import Tx
 from doorkeep.web.admin import organization_access
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 
-ROLE_MAPPERS = (types.HARDCODED_ROLE, types.CLAIM_TO_ROLE, types.ADVANCED_CLAIM_TO_ROLE, types.EXTERNAL_ROLE_TO_ROLE)
-GROUP_MAPPERS = (types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP)
+ROLE_MAPPERS, GROUP_MAPPERS = mapper_targets.ROLE_MAPPERS, mapper_targets.GROUP_MAPPERS  # what a rename re-checks
 
 
 async def require_conferrable(tx: Tx, realm: Realm, caller: AdminIdentity, rep: dict[str, Any], provider: JSON) -> None:
