@@ -135,6 +135,10 @@ async def begin(
         now = services.clock.now()
         await tx.sessions.touch_user_session(session.id, False, now)
         session = dataclasses.replace(session, last_session_refresh=now)
+        # CookieAuthenticator (Keycloak 26.1) leaves a login asking for an organization scope to the Organization
+        # step, which asks a member of several to pick again; without interaction that page is login_required
+        if await login_organization.asks_again(tx, realm, client, request, user):
+            return Failed("login_required", "") if has_prompt(request, "none") else NeedOrganization(user.id)
         step = StepContext(tx, services, realm, client, request, user, browser)
         if has_prompt(request, "none"):
             needed, step = await _interaction_needed(step)
