@@ -185,3 +185,25 @@ async def test_multiple_tabs_tracking_different_organization_selection_hold_acro
         assert again.status_code == 200, again.text
         assert claims(again.json()["access_token"])["organization"] == [alias]
         assert claims(again.json()["refresh_token"])["organization"] == alias
+
+
+async def test_multiple_tabs_with_mixed_scope_formats(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest#testMultipleTabsWithMixedScopeFormats, its first steps: a login asking for
+    ``organization:*`` then one of the same browser asking for ``organization`` (the pick: beta); each refresh keeps
+    its own login's organizations, and the second one asking for ``organization:acme`` is granted no organization."""
+    await member_of_both(realm)
+    first = await typed(realm.http, "user1", scope="openid organization:*")
+    tab1 = await token_response(realm.http, first)
+    assert sorted(claims(tab1["access_token"])["organization"]) == ["acme", "beta"]
+    page = await start(realm.http, "test", "app", scope=ANY)
+    tab2 = await _tokens(realm.http, await submit(realm.http, page, **{"kc.org": "beta"}))
+    assert claims(tab2["access_token"])["organization"] == ["beta"]
+    again = await refresh(realm.http, "test", "app", tab1["refresh_token"])
+    assert "organization:*" in again.json()["scope"].split()
+    assert sorted(claims(again.json()["access_token"])["organization"]) == ["acme", "beta"]
+    again = await refresh(realm.http, "test", "app", tab2["refresh_token"])
+    assert claims(again.json()["access_token"])["organization"] == ["beta"]
+    other = await refresh(realm.http, "test", "app", tab2["refresh_token"], scope="organization:acme")
+    assert other.status_code == 200, other.text
+    assert not any(s.startswith("organization") for s in other.json()["scope"].split())
+    assert "organization" not in claims(other.json()["access_token"])
