@@ -18,7 +18,16 @@ import pytest
 from admin_support import client_uuid
 from browser_flow import REDIRECT, code_from, exchange, start, submit
 from flow_builder import admin
-from organization_login_support import REALM, join, member_of_both, token_response, two_organizations, typed
+from organization_login_support import (
+    REALM,
+    join,
+    member_of_both,
+    members_only,
+    refused,
+    token_response,
+    two_organizations,
+    typed,
+)
 from support import claims, refresh
 from wire_env import Env
 
@@ -207,3 +216,20 @@ async def test_multiple_tabs_with_mixed_scope_formats(realm: Env) -> None:
     assert other.status_code == 200, other.text
     assert not any(s.startswith("organization") for s in other.json()["scope"].split())
     assert "organization" not in claims(other.json()["access_token"])
+
+
+async def test_over_the_cookie_a_members_only_step_refuses_an_organization_the_user_is_not_in(realm: Env) -> None:
+    """OrganizationAuthenticator.action over the SSO cookie: with ``requiresUserMembership``, a login naming
+    ``organization:beta`` by a member of acme only is the 403 page (isMembershipRequired), not a code; naming acme, or
+    asking for every organization, ends at once; ``prompt=none`` gets ``login_required``."""
+    ids = await two_organizations(realm)
+    await join(realm, ids["acme"])
+    await members_only(realm)
+    await token_response(realm.http, await typed(realm.http, "user1", scope="openid organization:acme"))
+    answer = await start(realm.http, "test", "app", scope="openid organization:beta")
+    assert refused(answer, "User is not a member of the organization beta"), answer.text[:300]
+    passive = await start(realm.http, "test", "app", scope="openid organization:beta", prompt="none")
+    assert code_from(passive).get("error") == "login_required"
+    for scope in ("openid organization:acme", "openid organization:*", ANY):
+        tokens = await _tokens(realm.http, await start(realm.http, "test", "app", scope=scope))
+        assert claims(tokens["access_token"])["organization"] == ["acme"], scope

@@ -136,9 +136,11 @@ async def begin(
         await tx.sessions.touch_user_session(session.id, False, now)
         session = dataclasses.replace(session, last_session_refresh=now)
         # CookieAuthenticator (Keycloak 26.1) leaves a login asking for an organization scope to the Organization
-        # step, which asks a member of several to pick again; without interaction that page is login_required
-        if await login_organization.asks_again(tx, realm, client, request, user):
-            return Failed("login_required", "") if has_prompt(request, "none") else NeedOrganization(user.id)
+        # step: a member of several picks again, a non-member of a members-only one is refused; without
+        # interaction either is login_required
+        held = await login_organization.over_cookie(LoginSite(tx, services, realm, client, request, browser), user)
+        if held is not None:
+            return Failed("login_required", "") if has_prompt(request, "none") else held
         step = StepContext(tx, services, realm, client, request, user, browser)
         if has_prompt(request, "none"):
             needed, step = await _interaction_needed(step)

@@ -20,7 +20,7 @@ Doorkeep redirects only to an enabled provider that is not link-only (Keycloak w
 The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's;
 a known member of several organizations asking for ``organization`` picks one on select-organization.ftl (``choose``).
 Over the SSO cookie (Keycloak 26.1's CookieAuthenticator hands a login asking for an organization scope to this step,
-SSO_AUTH noted) such a member picks again, and the pick ends the login without a password (``asks_again``).
+SSO_AUTH noted) such a member picks again, and the pick ends the login without a password (``over_cookie``).
 """
 
 from __future__ import annotations
@@ -57,17 +57,25 @@ async def runs(tx: Tx, realm: Realm, client: Client, request: AuthRequest) -> bo
     )
 
 
-async def asks_again(tx: Tx, realm: Realm, client: Client, request: AuthRequest, user: User) -> bool:
-    """OrganizationAuthenticator.initialChallenge over the SSO cookie: whether the signed-in ``user`` must pick an
-    organization again before the login ends (a member of several asking for ``organization``, none picked yet in
-    this login); any other login over the cookie ends at once."""
+async def over_cookie(site: LoginSite, user: User) -> Outcome | None:
+    """OrganizationAuthenticator over the SSO cookie, which Keycloak 26.1's CookieAuthenticator leaves a login asking
+    for an organization scope to (SSO_AUTH noted): the select page for a member of several asking for
+    ``organization`` (initialChallenge's shouldUserSelectOrganization); the ``requiresUserMembership`` refusal of a
+    user not in the organization an ``organization:<alias>`` names (action's isMembershipRequired); else None, and
+    the login ends at once."""
+    tx, realm, client, request = site.tx, site.realm, site.client, site.request
     if not await runs(tx, realm, client, request):
-        return False
-    return await steering.must_select(tx, await steering.asked(tx, client, request), request, user)
+        return None
+    ask = await steering.asked(tx, client, request)
+    if ask is None:
+        return None
+    if await steering.must_select(tx, ask, request, user):
+        return NeedOrganization(user.id, False, request)
+    return await steering.membership_refusal(site, ask, None, user) if ask.single else None
 
 
 def _over_cookie(request: AuthRequest) -> bool:
-    """A pick asked for by ``asks_again``: the SSO cookie's login (identity-first's pick follows a typed name)."""
+    """A pick asked for by ``over_cookie``: the SSO cookie's login (identity-first's pick follows a typed name)."""
     return request.sso_login and request.user_session_id is not None and request.attempted_username is None
 
 
