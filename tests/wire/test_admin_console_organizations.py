@@ -177,37 +177,30 @@ async def test_members_are_listed_added_and_removed_as_the_rest_calls(orgs: Env,
     assert [e["details"]["username"] for e in recorded] == ["user2", "user2"]  # as the REST calls' .detail(...)
 
 
-async def test_identity_providers_are_linked_with_domain_and_redirect_then_unlinked(
+async def test_identity_providers_are_linked_then_unlinked_without_writing_the_provider(
     orgs: Env, admin: httpx.AsyncClient
 ) -> None:
+    """Keycloak 26.8's LinkIdentityProviderModal: the provider and the link's settings, no domain and no redirect
+    switch, and nothing written on the provider (no ``kc.org.domain``, no admin event: the link's REST calls record
+    none)."""
     await enable_admin_events(orgs, clear=True)
     oid = await acme(orgs)
     here = f"{ORGS}/{oid}/identity-providers"
     tab = await admin.get(here, headers=HTML)
-    assert '<option value="corp">Corp SSO</option>' in tab.text and '<option value="acme.org"' in tab.text
-    foreign = await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "evil.org")])
-    assert foreign.status_code == 400 and "Choose one of the organization" in foreign.text
-    assert await rest(orgs, f"/{oid}/identity-providers") == []  # the link the core refused is rolled back too
+    assert '<option value="corp">Corp SSO</option>' in tab.text and 'name="domain"' not in tab.text
+    assert 'name="redirect"' not in tab.text
     done = await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "acme.org"), ("redirect", "on")])
     assert done.status_code == 303
     [linked] = await rest(orgs, f"/{oid}/identity-providers")
-    assert linked["alias"] == "corp" and linked["config"]["kc.org.domain"] == "acme.org"
-    assert linked["config"]["kc.org.broker.redirect.mode.email-matches"] == "true"
-    [event] = await admin_events(orgs)
-    assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (
-        "UPDATE",
-        "IDENTITY_PROVIDER",
-        "identity-provider/instances/corp",
-    )
+    assert linked["alias"] == "corp" and "kc.org.domain" not in linked["config"]
+    assert "kc.org.broker.redirect.mode.email-matches" not in linked["config"]
+    assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]
     edit = await admin.get(here, params={"edit": "corp"}, headers=HTML)
-    assert "<legend>Edit identity provider</legend>" in edit.text and '<option value="acme.org" selected>' in edit.text
-    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "ANY")])).status_code == 303
-    [edited] = await rest(orgs, f"/{oid}/identity-providers")
-    assert edited["config"]["kc.org.domain"] == "ANY"
-    assert edited["config"]["kc.org.broker.redirect.mode.email-matches"] == "false"
+    assert "<legend>Edit identity provider</legend>" in edit.text
+    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("auto", "on")])).status_code == 303
     assert (await post(admin, f"{here}/corp/unlink", [("confirmed", "yes")])).status_code == 303
     assert await rest(orgs, f"/{oid}/identity-providers") == []
-    assert len(await admin_events(orgs)) == 2  # the edit's PUT; the REST DELETE records none
+    assert await admin_events(orgs) == []
 
 
 async def test_names_domains_and_attributes_are_escaped(orgs: Env, admin: httpx.AsyncClient) -> None:
@@ -331,35 +324,43 @@ async def test_the_invitations_tab_lists_resends_and_deletes_as_the_rest_calls(
     assert [e["operationType"] for e in await admin_events(orgs)] == ["DELETE", "ACTION"]
 
 
-async def test_a_provider_routed_by_a_domain_shows_that_domain(orgs: Env, admin: httpx.AsyncClient) -> None:
-    """Keycloak 26.8 keeps the routing on the domain (what migration 0051 moves there): the tab and the Edit dialog
-    show the organization's domain routing to the provider, and its auto redirect, without a ``kc.org.domain``."""
+async def test_a_domain_routed_by_the_rest_api_shows_on_the_domains_tab(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """Keycloak 26.8 keeps the routing on the domain: the Domains tab and its Edit dialog show the provider and the
+    auto redirect of a domain routed through the REST API."""
     oid = await acme(orgs)
     h = await orgs.admin_headers()
     assert (await orgs.http.post(f"{REST}/{oid}/identity-providers", content="corp", headers=h)).status_code == 204
     routed = [{"name": "acme.org", "identityProviderAlias": "corp", "autoRedirect": True}]
     assert (await orgs.http.put(f"{REST}/{oid}", json={"name": "acme", "domains": routed}, headers=h)).is_success
-    edit = await admin.get(f"{ORGS}/{oid}/identity-providers", params={"edit": "corp"}, headers=HTML)
-    assert '<option value="acme.org" selected>' in edit.text, edit.text
-    assert 'name="redirect" value="on" checked' in edit.text
+    edit = await admin.get(f"{ORGS}/{oid}/domains", params={"edit": "acme.org"}, headers=HTML)
+    assert '<td data-label="Identity provider">corp</td>' in edit.text, edit.text
+    assert '<option value="corp" selected>' in edit.text and 'name="autoRedirect" value="on" checked' in edit.text
 
 
-async def test_linking_through_the_console_routes_the_chosen_domain(orgs: Env, admin: httpx.AsyncClient) -> None:
-    """The dialog's domain and switch land on the organization's domain (Keycloak 26.8's routing, which the login
-    follows first): an edit moves the route, ``ANY`` routes every domain, unlinking clears it."""
+async def test_the_domains_tab_routes_a_domain_and_unlinking_clears_it(orgs: Env, admin: httpx.AsyncClient) -> None:
+    """DomainsTab's Edit: the domain's provider (one linked to the organization) and auto redirect, saved through
+    the organization's PUT (recorded as that call); a provider not linked is refused on the field; unlinking the
+    provider clears the route."""
+    await enable_admin_events(orgs, clear=True)
     oid = await acme(orgs)
-    here = f"{ORGS}/{oid}/identity-providers"
-    assert (
-        await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "acme.org"), ("redirect", "on")])
-    ).is_redirect
+    here = f"{ORGS}/{oid}/domains"
+    unlinked = await post(admin, f"{here}/save", [("name", "acme.org"), ("identityProviderAlias", "corp")])
+    assert unlinked.status_code == 400 and "Choose an identity provider linked to this organization" in unlinked.text
+    assert (await post(admin, f"{ORGS}/{oid}/identity-providers/link", [("alias", "corp")])).is_redirect
+    saved = await post(
+        admin, f"{here}/save", [("name", "acme.org"), ("identityProviderAlias", "corp"), ("autoRedirect", "on")]
+    )
+    assert saved.is_redirect
     domains = (await rest(orgs, f"/{oid}"))["domains"]
     assert domains == [{"name": "acme.org", "verified": False, "identityProviderAlias": "corp", "autoRedirect": True}]
-    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "")])).is_redirect
+    [event] = await admin_events(orgs)
+    assert (event["operationType"], event["resourcePath"]) == ("UPDATE", f"organizations/{oid}")
+    foreign = await post(admin, f"{here}/save", [("name", "evil.org"), ("identityProviderAlias", "corp")])
+    assert foreign.status_code == 400 and "Choose one of the organization" in foreign.text
+    assert (await post(admin, f"{here}/save", [("name", "acme.org"), ("identityProviderAlias", "")])).is_redirect
     assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]
-    assert (await post(admin, f"{here}/link", [("alias", "corp"), ("domain", "ANY")])).is_redirect
-    routed = (await rest(orgs, f"/{oid}"))["domains"]
-    assert routed == [{"name": "acme.org", "verified": False, "identityProviderAlias": "corp", "autoRedirect": False}]
-    assert (await post(admin, f"{here}/corp/unlink", [("confirmed", "yes")])).is_redirect
+    assert (await post(admin, f"{here}/save", [("name", "acme.org"), ("identityProviderAlias", "corp")])).is_redirect
+    assert (await post(admin, f"{ORGS}/{oid}/identity-providers/corp/unlink", [("confirmed", "yes")])).is_redirect
     assert (await rest(orgs, f"/{oid}"))["domains"] == [{"name": "acme.org", "verified": False, "autoRedirect": False}]
 
 

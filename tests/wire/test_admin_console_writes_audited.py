@@ -180,12 +180,10 @@ ACTIONS = {
         "ORGANIZATION_MEMBERSHIP",
         "organizations/{id}/invitations/{inv}",
     ),
-    # Keycloak's link dialog: POST …/identity-providers (no event), then the provider's PUT
-    "/{target}/organizations/{id}/identity-providers/link": (
-        "UPDATE",
-        "IDENTITY_PROVIDER",
-        "identity-provider/instances/{alias}",
-    ),
+    # Keycloak 26.8's link dialog: POST …/identity-providers, then PUT …/identity-providers/{alias}: neither records
+    "/{target}/organizations/{id}/identity-providers/link": None,
+    # DomainsTab's Edit: PUT organizations/{id} with the domain's routing
+    "/{target}/organizations/{id}/domains/save": ("UPDATE", "ORGANIZATION", "organizations/{id}"),
     "/{target}/organizations/{id}/identity-providers/{alias}/unlink": None,  # the REST DELETE records no event
     "/{target}/identity-providers/instances/{alias}": (
         "UPDATE",

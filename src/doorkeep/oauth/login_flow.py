@@ -135,6 +135,12 @@ async def begin(
         now = services.clock.now()
         await tx.sessions.touch_user_session(session.id, False, now)
         session = dataclasses.replace(session, last_session_refresh=now)
+        # CookieAuthenticator (Keycloak 26.1) leaves a login asking for an organization scope to the Organization
+        # step: a member of several picks again, a non-member of a members-only one is refused; without
+        # interaction either is login_required
+        held = await login_organization.over_cookie(LoginSite(tx, services, realm, client, request, browser), user)
+        if held is not None:
+            return Failed("login_required", "") if has_prompt(request, "none") else held
         step = StepContext(tx, services, realm, client, request, user, browser)
         if has_prompt(request, "none"):
             needed, step = await _interaction_needed(step)

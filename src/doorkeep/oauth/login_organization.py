@@ -19,6 +19,8 @@ wrong password either way.
 Doorkeep redirects only to an enabled provider that is not link-only (Keycloak would redirect, then fall back).
 The ``organization`` scope of the request and the step's ``requiresUserMembership`` are login_organization_scope's;
 a known member of several organizations asking for ``organization`` picks one on select-organization.ftl (``choose``).
+Over the SSO cookie (Keycloak 26.1's CookieAuthenticator hands a login asking for an organization scope to this step,
+SSO_AUTH noted) such a member picks again, and the pick ends the login without a password (``over_cookie``).
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from typing import TYPE_CHECKING
 
 from doorkeep.broker import providers as idp
 from doorkeep.model import JSON, Client, Realm, User
-from doorkeep.oauth import flow_gates, login_username
+from doorkeep.oauth import flow_gates, login_completion, login_username
 from doorkeep.oauth import login_organization_scope as steering
 from doorkeep.oauth.login_outcomes import NeedLogin, NeedOrganization, Outcome, ToProvider
 from doorkeep.oauth.login_password import form_username
-from doorkeep.oauth.login_step import LoginSite
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.organizations import brokers
 from doorkeep.organizations.domains import best_owner, by_domain, candidates, most_specific
 from doorkeep.organizations.model import MANAGED, Organization, email_domain
@@ -53,6 +55,28 @@ async def runs(tx: Tx, realm: Realm, client: Client, request: AuthRequest) -> bo
     return flow_gates.organization_step(realm, client, request.requested_flow) and (
         await tx.organizations.count(realm.id) > 0
     )
+
+
+async def over_cookie(site: LoginSite, user: User) -> Outcome | None:
+    """OrganizationAuthenticator over the SSO cookie, which Keycloak 26.1's CookieAuthenticator leaves a login asking
+    for an organization scope to (SSO_AUTH noted): the select page for a member of several asking for
+    ``organization`` (initialChallenge's shouldUserSelectOrganization); the ``requiresUserMembership`` refusal of a
+    user not in the organization an ``organization:<alias>`` names (action's isMembershipRequired); else None, and
+    the login ends at once."""
+    tx, realm, client, request = site.tx, site.realm, site.client, site.request
+    if not await runs(tx, realm, client, request):
+        return None
+    ask = await steering.asked(tx, client, request)
+    if ask is None:
+        return None
+    if await steering.must_select(tx, ask, request, user):
+        return NeedOrganization(user.id, False, request)
+    return await steering.membership_refusal(site, ask, None, user) if ask.single else None
+
+
+def _over_cookie(request: AuthRequest) -> bool:
+    """A pick asked for by ``over_cookie``: the SSO cookie's login (identity-first's pick follows a typed name)."""
+    return request.sso_login and request.user_session_id is not None and request.attempted_username is None
 
 
 async def page_stage(tx: Tx, realm: Realm, client: Client, request: AuthRequest, known: bool) -> str:
@@ -218,6 +242,8 @@ async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me:
     tx, realm = site.tx, site.realm
     typed = site.request.attempted_username or user.username
     org = next((o for o in await tx.organizations.realm_organizations(realm.id) if o.alias == alias), None)
+    if org is None and _over_cookie(site.request):  # shouldUserSelectOrganization again: still none picked
+        return NeedOrganization(user.id, remember_me, site.request)
     if org is None:
         return await identify(site, typed, remember_me=remember_me)
     site = dataclasses.replace(site, request=dataclasses.replace(site.request, organization=org.id))
@@ -226,6 +252,9 @@ async def choose(site: LoginSite, user: User, alias: str | None, *, remember_me:
         return refusal
     if (target := await _redirect(tx, realm, org, user, None)) is not None:
         return ToProvider(target[0], _noted(site.request, org, target[1] or typed))
+    if _over_cookie(site.request):  # isSSOAuthentication: re-authenticating in the organization's scope
+        step = StepContext(tx, site.services, realm, site.client, site.request, user, site.browser)
+        return await login_completion.proceed(step, remember_me=remember_me)
     if (onward := _fallthrough(site, site.request)) is not None:
         return onward
     return await login_username.identify(site, typed, remember_me=remember_me)

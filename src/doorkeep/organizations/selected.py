@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep.model import ClientScope, ClientSession, Realm, User
 from doorkeep.organizations import scope as organization_scope
+from doorkeep.organizations.model import Organization
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -48,9 +49,11 @@ async def at_login(
     return found[0].alias if len(found) == 1 else None
 
 
-async def on_refresh(tx: Tx, realm: Realm, user: User, claims: Mapping[str, Any]) -> str | None:
-    """validateSelectedOrganization on the refresh token's ``claims``: the alias the next refresh token keeps, or
-    None; refuses (no event) a selected organization that no longer exists, is disabled or has left the user."""
+async def on_refresh(tx: Tx, realm: Realm, user: User, claims: Mapping[str, Any]) -> Organization | None:
+    """validateSelectedOrganization on the refresh token's ``claims``: the organization the next refresh token keeps
+    (its alias), or None; refuses (no event) a selected organization that no longer exists, is disabled or has left
+    the user. It is that login's own pick: two logins of one browser share a client session, whose ``kc.org`` note
+    holds the latest pick only, while each refresh token keeps its own (keycloak#42836)."""
     if not realm.organizations_enabled:
         return None
     alias = claims.get(CLAIM)
@@ -60,4 +63,4 @@ async def on_refresh(tx: Tx, realm: Realm, user: User, claims: Mapping[str, Any]
     org = next((o for o in await tx.organizations.of_user(user.id) if o.alias == alias), None)
     if org is None or not org.enabled:
         raise e.InvalidGrant(INVALID, event_error="")
-    return org.alias
+    return org

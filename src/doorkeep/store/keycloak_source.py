@@ -115,6 +115,10 @@ _PROVIDER_LINKS = {
 }
 
 
+# Keycloak 26.8 keeps the realm's domains in DOMAIN; ORG_DOMAIN's rows then claim them (DOMAIN_ID).
+_REALM_DOMAINS = {"domain": "SELECT * FROM domain WHERE realm_id = :realm"}
+
+
 class KeycloakSource:
     """One read-only transaction on Keycloak's database."""
 
@@ -131,11 +135,13 @@ class KeycloakSource:
         has_orgs = (await self._c.execute(text("SELECT to_regclass('org') IS NOT NULL"))).scalar()
         has_invitations = (await self._c.execute(text("SELECT to_regclass('org_invitation') IS NOT NULL"))).scalar()
         has_links = (await self._c.execute(text("SELECT to_regclass('org_identity_provider') IS NOT NULL"))).scalar()
-        for table, query in (_BY_REALM | _ORGANIZATIONS | _INVITATIONS | _PROVIDER_LINKS).items():
+        has_domains = (await self._c.execute(text("SELECT to_regclass('domain') IS NOT NULL"))).scalar()
+        for table, query in (_BY_REALM | _ORGANIZATIONS | _INVITATIONS | _PROVIDER_LINKS | _REALM_DOMAINS).items():
             missing = (
                 (table in _ORGANIZATIONS and not has_orgs)
                 or (table in _INVITATIONS and not has_invitations)
                 or (table in _PROVIDER_LINKS and not has_links)
+                or (table in _REALM_DOMAINS and not has_domains)
             )
             if missing:
                 out[table] = []

@@ -25,6 +25,7 @@ from doorkeep.oauth.mappers.context import picked_of
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.oauth.scopes import GrantedScopes
+from doorkeep.organizations import scope as organization_scope
 from doorkeep.organizations import selected
 from doorkeep.sessions import resume, rotation
 
@@ -106,14 +107,17 @@ async def _verified(
     us, cs, user, family = await resume.for_refresh(tx, req.realm, client, claims, now, rotating=rotating)
     # TokenManager.validateSelectedOrganization, right after the session checks: the organization the login
     # selected must still exist, be enabled and have the user (online and offline tokens alike).
-    organization = await selected.on_refresh(tx, req.realm, user, claims.raw)
+    chosen = await selected.on_refresh(tx, req.realm, user, claims.raw)
+    organization = chosen.alias if chosen is not None else None
+    # the organization claim maps this login's pick (its refresh token's), not the client session's latest one
+    mapped = cs if chosen is None else dataclasses.replace(cs, notes={**cs.notes, organization_scope.NOTE: chosen.id})
     # An OIDC refresh when the login was one: the client session's scope note, or, once a later SSO login of the
     # client without ``openid`` rewrote that note, the refresh token's own scope (Keycloak 26.8, issue 52574;
     # RefreshTokenTest.refreshTokenRetainsOpenidScopeAfterClientSessionScopeNoteOverwritten).
     openid = any(scope_rules.OPENID in scope_rules.split(s) for s in (cs.scope_param, claims.scope))
     # What this refresh derives from the configuration and the user alone, kept while neither changes (issue #8).
     # (the organization the login picked, the client session's kc.org note, feeds the organization claim)
-    picked = picked_of(cs) or ""
+    picked = picked_of(mapped) or ""
     key = (
         "refresh",
         client.id,
@@ -140,7 +144,7 @@ async def _verified(
         client,
         user,
         us,
-        cs,
+        mapped,
         granted,
         roles,
         GRANT_TYPE,

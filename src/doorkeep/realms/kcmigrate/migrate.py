@@ -21,7 +21,9 @@ from doorkeep.realms.exportimport.plan import RealmPlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.exportimport.users import SECOND_FACTORS
 from doorkeep.realms.exportimport.write import write_realm
+from doorkeep.realms.kcmigrate import organization_domains
 from doorkeep.realms.kcmigrate.keys import realm_keys
+from doorkeep.realms.kcmigrate.organization_domains import RealmDomain
 from doorkeep.realms.kcmigrate.organizations import invitations
 from doorkeep.realms.kcmigrate.report import Report
 from doorkeep.realms.kcmigrate.representation import realm_representation
@@ -39,6 +41,7 @@ class Migration:
     consents: list[Consent]
     report: Report
     invitations: list[Invitation] = field(default_factory=list)
+    domains: list[RealmDomain] = field(default_factory=list)  # Keycloak 26.8's DOMAIN rows and their claims
 
 
 def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: int) -> Migration:
@@ -94,7 +97,11 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
     invited = [i for i in invitations(tables) if i.organization_id in carried]
     if invited:
         report.counts["organization invitations"] = len(invited)
-    return Migration(realm_plan, keys, sessions, consents, report, invited)
+    carried_providers = {str(p["alias"]) for p in realm_plan.realm.identity_providers}
+    domains = organization_domains.realm_domains_of(tables, carried_providers) if realm_plan.organizations else []
+    if domains:
+        report.counts["organization domains"] = len(domains)
+    return Migration(realm_plan, keys, sessions, consents, report, invited, domains)
 
 
 def _second_factors(realm_plan: RealmPlan) -> dict[str, int]:
@@ -146,14 +153,22 @@ async def write(tx: Tx, migration: Migration, now: int, progress: Progress = SIL
             )
         )
     await _write_invitations(tx, migration, realm.id)
+    if migration.domains:
+        org_of = await _organizations_of(tx, migration, realm.id)
+        await organization_domains.write(tx, realm.id, migration.domains, org_of)
+
+
+async def _organizations_of(tx: Tx, migration: Migration, realm_id: str) -> dict[str, str]:
+    """Keycloak's organization ids to the imported ones, by name (the import may have given them new ids)."""
+    ids = {o.name: o.id for o in await tx.organizations.realm_organizations(realm_id)}
+    return {o["id"]: ids[o["name"]] for o in migration.plan.organizations if o["name"] in ids}
 
 
 async def _write_invitations(tx: Tx, migration: Migration, realm_id: str) -> None:
     """The stored invitations, their organizations mapped by name (the import may have given them new ids)."""
     if not migration.invitations:
         return
-    ids = {o.name: o.id for o in await tx.organizations.realm_organizations(realm_id)}
-    org_of = {o["id"]: ids[o["name"]] for o in migration.plan.organizations if o["name"] in ids}
+    org_of = await _organizations_of(tx, migration, realm_id)
     for invitation in migration.invitations:
         if invitation.organization_id in org_of:
             org_id = org_of[invitation.organization_id]

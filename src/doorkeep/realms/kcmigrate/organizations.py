@@ -1,6 +1,7 @@
 """Keycloak's organizations (25+) as the realm-export JSON holds them (``organizations``).
 
-``ORG`` and ``ORG_DOMAIN`` give each organization and its domains; its attributes and members live on its
+``ORG`` and ``ORG_DOMAIN`` give each organization and its domains (before Keycloak 26.8; 26.8's realm-level
+``DOMAIN`` rows and their claims: organization_domains.py); its attributes and members live on its
 internal group (``ORG.GROUP_ID``, a ``KEYCLOAK_GROUP`` of type 1: ``GROUP_ATTRIBUTE`` and
 ``USER_GROUP_MEMBERSHIP`` with ``MEMBERSHIP_TYPE``, 26+); its identity providers are the carried ones linked to it:
 Keycloak 26.8's ``ORG_IDENTITY_PROVIDER`` rows (``ORGANIZATION_ID``, ``IDENTITY_PROVIDER_ID`` the provider's internal
@@ -25,6 +26,7 @@ from doorkeep.organizations.idp_links import LINKS
 from doorkeep.organizations.model import MANAGED, UNMANAGED, Invitation
 from doorkeep.realms.kcmigrate import organization_groups
 from doorkeep.realms.kcmigrate.groups import user_groups
+from doorkeep.realms.kcmigrate.organization_domains import is_claim
 from doorkeep.realms.kcmigrate.report import Report
 
 Rows = list[dict[str, Any]]
@@ -34,7 +36,8 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
     """``organizations`` as ExportUtils writes them, members by username, providers by alias."""
     domains: dict[str, Rows] = defaultdict(list)
     for d in t["org_domain"]:
-        domains[d["org_id"]].append(d)
+        if not is_claim(d):  # 26.8's claims of DOMAIN rows come after the import (organization_domains.py)
+            domains[d["org_id"]].append(d)
     attrs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for a in t["group_attribute"]:
         attrs[a["group_id"]][a["name"]].append(a["value"] or "")

@@ -16,7 +16,8 @@ fireUpdateEvent); a skipped one is not.
 Needs manage-realm, as in Keycloak; beyond Keycloak, also what the single endpoints need for each kind of
 resource it holds (manage-clients, manage-users), every role it hands out (a user's, a group's, a composite's, a
 client's protocol mapper's) must be the caller's to hand out, and a role it overwrites the caller's to delete.
-Identity providers (``identityProviders``) are imported as ``POST identity-provider/instances`` creates them, then
+Identity providers (``identityProviders``) are imported as ``POST identity-provider/instances`` creates them (linked
+to the organizations their ``organizationLinks`` name, under the link rules), then
 their mappers (``identityProviderMappers``, resource type ``IDP_MAPPER``) as ``POST …/mappers`` does.
 """
 
@@ -39,6 +40,7 @@ from doorkeep.broker import idp_mapper_types as idp_types
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Role, User
+from doorkeep.organizations import brokers
 from doorkeep.realms import default_role
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import audit, parse
@@ -300,6 +302,8 @@ class _Import:
         await idp_writes.check_tls_client_auth(tx, realm.id, provider)
         if idp.by_alias(current, alias) is not None:
             raise AdminError(409, f"Identity Provider '{alias}' already exists.")
+        # toModel's updateOrganizationBroker: the file's organizationLinks (or organizationId) link it
+        await brokers.settle(tx, current, rep, None, provider)
         await idp.save(tx, realm.id, [*idp.all_of(current), provider])
         self.results.add(action, "IDP", alias, provider["internalId"], idp.masked(provider))
 

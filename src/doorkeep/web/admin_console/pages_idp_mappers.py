@@ -51,6 +51,7 @@ async def _add_form(page: Page, c: Console, provider: JSON, kind: str, form: For
         type_name=dict(views.type_names())[kind],
         props=views.props(kind),
         sync_modes=views.SYNC_MODES,
+        organizations=await views.organizations(c, provider, kind),
         form=form,
     )
 

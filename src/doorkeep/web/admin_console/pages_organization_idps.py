@@ -34,7 +34,6 @@ async def _tab(page: Page, c: Console, org: Organization, form: FormState, statu
         available=views.offered(c, org),
         links=views.links(c, org),
         editable=c.can(views.MANAGE_IDPS),
-        domains=[d.name for d in org.domains],
     )
 
 

@@ -29,6 +29,7 @@ TABS = (
     ("Invitations", "/invitations"),
     ("Groups", "/groups"),
     ("Identity providers", "/identity-providers"),
+    ("Domains", "/domains"),
 )
 
 

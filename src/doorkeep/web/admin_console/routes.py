@@ -20,6 +20,7 @@ from doorkeep.web.admin_console import (
     pages_identity_providers,
     pages_idp_mappers,
     pages_keys,
+    pages_organization_domains,
     pages_organization_groups,
     pages_organization_idps,
     pages_organization_invitations,
@@ -68,6 +69,7 @@ PAGES = (
     pages_organization_invitations,
     pages_organization_groups,
     pages_organization_idps,
+    pages_organization_domains,
 )
 
 

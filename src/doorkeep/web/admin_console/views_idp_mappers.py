@@ -1,7 +1,10 @@
 """Identity providers → a provider's Mappers, as Keycloak's console shows them (DetailSettings' Mappers tab,
 AddMapper): the provider's mappers, a new mapper of a type Doorkeep runs (its declared properties and a sync
 mode), and deleting one. The writes are ``broker.admin_writes``', the functions behind the provider's
-``mappers`` resource (its checks and texts), recorded as those calls. Reading needs view-identity-providers,
+``mappers`` resource (its checks and texts), recorded as those calls. A group mapper of a provider linked to
+organizations also offers the group's type (a realm group, or one of an organization's: ``groupType``
+ORGANIZATION) and which of those organizations (``orgId``, keycloak#48948; none: the provider's first link), as
+idp_group_mappers reads them. Reading needs view-identity-providers,
 writing manage-identity-providers, and a mapper that hands out a role or a group the right to hand it out
 (web/admin/idp_mapper_grants.py).
 """
@@ -11,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from doorkeep.broker import admin_writes as writes
+from doorkeep.broker import idp_group_mappers as group_mappers
 from doorkeep.broker import idp_mapper_types as types
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON
+from doorkeep.organizations import brokers
 from doorkeep.realms.auth_providers import Prop
 from doorkeep.web.admin.idp_mapper_grants import require_conferrable, require_organization_rights
 from doorkeep.web.admin_console.context import Console, Missing
@@ -22,6 +27,10 @@ from doorkeep.web.admin_console.views_identity_providers import MANAGE, VIEW
 
 NOT_YOURS = "You may not hand out the role or the group this mapper names: it is not yours to grant."
 SYNC_MODES = (("INHERIT", "Inherit"), ("IMPORT", "Import"), ("LEGACY", "Legacy"), ("FORCE", "Force"))
+GROUP_KINDS = frozenset({types.HARDCODED_GROUP, types.ADVANCED_CLAIM_TO_GROUP})
+GROUP_TYPE = "groupType"
+NOT_LINKED = "Choose an organization the identity provider is linked to."
+NOT_AN_ORGANIZATION_GROUP = "An organization applies to an organization group only."
 
 
 def mappers(c: Console, provider: JSON) -> list[JSON]:
@@ -44,7 +53,36 @@ def props(kind: str) -> tuple[Prop, ...]:
 
 def new_form(kind: str) -> FormState:
     """An empty form with the type's declared defaults filled in (a switch on is ``"true"``)."""
-    return FormState({"name": "", "syncMode": "INHERIT", **{p.name: _default(p) for p in props(kind)}})
+    extra = {GROUP_TYPE: "", group_mappers.ORGANIZATION_ID: ""} if kind in GROUP_KINDS else {}
+    return FormState({"name": "", "syncMode": "INHERIT", **{p.name: _default(p) for p in props(kind)}, **extra})
+
+
+async def organizations(c: Console, provider: JSON, kind: str) -> list[tuple[str, str]]:
+    """The organizations (id, name) a group mapper of ``provider`` may name: those it is linked to, in link order;
+    none for another kind of mapper or while the realm has organizations off."""
+    if kind not in GROUP_KINDS or not c.realm.organizations_enabled:
+        return []
+    names = {o.id: o.name for o in await c.tx.organizations.realm_organizations(c.realm.id)}
+    return [(org_id, names[org_id]) for org_id in brokers.organizations_of(provider) if org_id in names]
+
+
+async def _organization_config(c: Console, provider: JSON, kind: str, typed: FormState) -> dict[str, str]:
+    """``groupType`` and ``orgId`` of a group mapper's form (checked: a linked organization, of an organization
+    group); nothing for another kind."""
+    if kind not in GROUP_KINDS:
+        return {}
+    group_type = str(typed.values.get(GROUP_TYPE) or "")
+    org_id = str(typed.values.get(group_mappers.ORGANIZATION_ID) or "")
+    if group_type not in ("", group_mappers.ORGANIZATION):
+        typed.errors[GROUP_TYPE] = "Choose a realm group or an organization group."
+    if org_id and org_id not in {i for i, _ in await organizations(c, provider, kind)}:
+        typed.errors[group_mappers.ORGANIZATION_ID] = NOT_LINKED
+    elif org_id and group_type != group_mappers.ORGANIZATION:
+        typed.errors[group_mappers.ORGANIZATION_ID] = NOT_AN_ORGANIZATION_GROUP
+    if typed.errors:
+        raise FormErrors(typed)
+    config = {GROUP_TYPE: group_type} if group_type else {}
+    return config | ({group_mappers.ORGANIZATION_ID: org_id} if org_id else {})
 
 
 def _default(prop: Prop) -> str:
@@ -57,8 +95,11 @@ async def add(c: Console, provider: JSON, kind: str, form: Mapping[str, str]) ->
     """``POST …/mappers`` (manage-identity-providers), recorded as that call; a refusal is the form's error."""
     c.require(MANAGE)
     declared = props(kind)
-    typed = FormState({name: form.get(name, "").strip() for name in ("name", "syncMode", *(p.name for p in declared))})
+    extra = (GROUP_TYPE, group_mappers.ORGANIZATION_ID) if kind in GROUP_KINDS else ()
+    names = ("name", "syncMode", *(p.name for p in declared), *extra)
+    typed = FormState({name: form.get(name, "").strip() for name in names})
     config = {name: str(typed.values[name]) for name in ("syncMode", *(p.name for p in declared)) if typed.values[name]}
+    config |= await _organization_config(c, provider, kind, typed)
     rep: JSON = {
         "name": typed.values["name"],
         "identityProviderAlias": provider["alias"],
