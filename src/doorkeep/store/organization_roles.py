@@ -239,24 +239,15 @@ class OrganizationRoleRepo:
         )
         return (await self._c.execute(query)).first() is not None
 
-    async def holders(
-        self, role: OrganizationRole, search: str | None, first: int, max_results: int
-    ) -> builtins.list[User]:
-        """The users holding the role directly, by username (the default role: the organization's members), whose
-        username, e-mail, first or last name contains ``search``."""
+    async def holders(self, role: OrganizationRole) -> builtins.list[User]:
+        """The users holding the role directly, by username (the default role: the organization's members)."""
         if role.default:
             held = select(organization_members.c.user_id).where(
                 organization_members.c.organization_id == role.organization_id
             )
         else:
             held = select(organization_role_members.c.user_id).where(organization_role_members.c.role_id == role.id)
-        query = select(*USERS).where(users.c.id.in_(held))
-        if search:
-            columns = (users.c.username, users.c.email, users.c.first_name, users.c.last_name)
-            query = query.where(or_(*(c.icontains(search, autoescape=True) for c in columns)))
-        query = query.order_by(users.c.username).offset(max(first, 0))
-        if max_results >= 0:
-            query = query.limit(max_results)
+        query = select(*USERS).where(users.c.id.in_(held)).order_by(users.c.username)
         return [user_from(r) for r in await self._c.execute(query)]
 
     async def map_users(self, role: OrganizationRole, user_ids: Sequence[str]) -> None:

@@ -45,6 +45,8 @@ MODULES = (
     "group_members",
     "group_roles",
     "organization_groups",
+    "organization_roles",
+    "organization_role_users",
     "organization_group_members",
     "organization_identity_providers",
     "organization_invitations",
