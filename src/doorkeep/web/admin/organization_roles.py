@@ -99,6 +99,8 @@ async def collection(request: Request) -> Response:
 async def _create(call: RealmCall, request: Request) -> Response:
     org = await load_organization(call, request.path_params["id"], access.MANAGE)
     rep = await read_object(request)
+    if not isinstance(rep.get("name"), str) or not rep["name"].strip():  # StringUtil.isBlank
+        raise bad_request("role has no name")
     parsed = parse.new_role(call.realm.id, None, rep)
     role = org_roles.as_organization_role(org, parsed, role_id=parsed.id)
     await org_roles.create(call.tx, org, role)
