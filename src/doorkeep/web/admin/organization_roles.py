@@ -155,6 +155,8 @@ async def composites(request: Request) -> Response:
         if not isinstance(body, list):
             raise ROLES_REQUIRED if body is None else bad_request()
         refs = parse.role_refs([r if isinstance(r, dict) else {} for r in body])
+        if request.method == "POST":  # read the graph only once no other nesting may change it
+            await call.tx.organization_roles.serialize_graph(call.realm.id)
         children = [await _resolve(call, org, ref) for ref in refs]
         if request.method == "POST":
             for child in children:
