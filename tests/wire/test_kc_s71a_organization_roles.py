@@ -396,6 +396,8 @@ async def test_isolation_from_groups_and_scopes(realm: Env) -> None:
         await env.http.request("DELETE", f"{scope}/clients/{uuid}", json=[client_role], headers=h)
     ).status_code == 204
     assert (await env.http.post(f"{scope}/clients/{uuid}", json=[assigned], headers=h)).status_code == 404
+    own = f"{CLIENTS}/{uuid}/scope-mappings/realm"  # OrganizationRoleModelTest: client.addScopeMapping refuses it
+    assert (await env.http.post(own, json=[mine], headers=h)).status_code == 404
 
 
 async def test_members_use_direct_mappings(realm: Env) -> None:
