@@ -148,10 +148,11 @@ def effective_composites(
 
 # --- members -----------------------------------------------------------------------------------------------------
 async def check_grant(tx: Tx, org: Organization, users: Sequence[User]) -> None:
-    """validateOrganizationRoleMapping: only members of the organization (400 invalid_request)."""
-    for user in users:
-        if await tx.organizations.membership(org.id, user.id) is None:
-            raise AdminError(400, "invalid_request", key="error", description=MEMBERS_ONLY)
+    """validateOrganizationRoleMapping: only members of the organization (400 invalid_request); their memberships
+    are held until the mapping commits (a removal at the same moment drops the new mapping with it)."""
+    members = await tx.organization_roles.members_among(org.id, [u.id for u in users])
+    if any(user.id not in members for user in users):
+        raise AdminError(400, "invalid_request", key="error", description=MEMBERS_ONLY)
 
 
 async def effective_roles(tx: Tx, org: Organization, user_id: str) -> list[OrganizationRole]:
