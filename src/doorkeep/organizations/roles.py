@@ -95,6 +95,13 @@ async def delete(tx: Tx, role: OrganizationRole) -> None:
     await tx.organization_roles.delete(role)
 
 
+async def in_realm(tx: Tx, realm_id: str, role_id: str) -> bool:
+    """Is ``role_id`` an organization role of an organization of this realm? (Keycloak's realm.getRoleById finds
+    one; Doorkeep's realm and client role reads never do, so the places Keycloak then refuses it ask this.)"""
+    owner = await tx.organization_roles.owner_of(role_id)
+    return owner is not None and await tx.organizations.get(realm_id, owner) is not None
+
+
 # --- composites ------------------------------------------------------------------------------------------------
 async def holds_admin_role(tx: Tx, role_ids: Iterable[str]) -> bool:
     """AdminRoles.isAdminRoleOrComposite over realm and client roles: is any of them, or any role they nest
