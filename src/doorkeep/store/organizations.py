@@ -13,6 +13,7 @@ from doorkeep.model import User
 from doorkeep.organizations.model import Domain, Organization, internal_group_id
 from doorkeep.store import advisory
 from doorkeep.store.organization_domains import DomainRepo
+from doorkeep.store.organization_roles import OrganizationRoleRepo
 from doorkeep.store.realms import bump
 from doorkeep.store.tables import organization_members, organizations, users
 from doorkeep.store.users import USERS, user_from
@@ -97,6 +98,8 @@ class OrganizationRepo:
             await self._c.execute(
                 insert(organizations), {"id": org.id, "realm_id": org.realm_id, "internal_group_id": internal, **values}
             )
+            # Keycloak creates the default organization role with the organization
+            await OrganizationRoleRepo(self._c, self._sqlite).create_default(org.realm_id, org.id, org.alias)
         else:
             await self._c.execute(update(organizations).where(organizations.c.id == org.id).values(**values))
         await self._domains.set_claims(org.id, org.realm_id, org.domains)
@@ -124,12 +127,17 @@ class OrganizationRepo:
         return True
 
     async def remove_member(self, org: Organization, user_id: str) -> bool:
+        """Drop the membership and the user's mappings to the organization's roles (removeMember), once no mapping
+        of them is being made (OrganizationRoleRepo.hold_memberships)."""
+        roles = OrganizationRoleRepo(self._c, self._sqlite)
+        await roles.hold_memberships(org.id)
         await bump(self._c, org.realm_id)
         result = await self._c.execute(
             delete(organization_members).where(
                 organization_members.c.organization_id == org.id, organization_members.c.user_id == user_id
             )
         )
+        await roles.unmap_member(org.id, user_id)
         return bool(result.rowcount)
 
     async def set_membership_type(self, org: Organization, user_id: str, membership_type: str) -> bool:

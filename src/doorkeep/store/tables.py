@@ -608,6 +608,49 @@ organization_members = Table(
     Index("ix_organization_members_user", "user_id"),
 )
 
+# Organization roles (Keycloak's main branch after 26.8: KEYCLOAK_ROLE rows of TYPE ORGANIZATION with ORG_ID): a
+# role namespace of each organization, kept apart from ``roles`` so that no realm or client role query can see one.
+# ``is_default`` marks the organization's default role, which every member holds through membership (Keycloak maps
+# it on the organization's internal group); the others are mapped to members in ``organization_role_members``.
+# An organization role nests realm or client roles (``organization_role_composites``) and other roles of its own
+# organization (``organization_role_children``); no realm or client role nests an organization role.
+organization_roles = Table(
+    "organization_roles",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("organization_id", String(ID), ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("attributes", JSON, nullable=False),
+    Column("is_default", Boolean, nullable=False),
+    UniqueConstraint("organization_id", "name", name="uq_organization_roles_org_name"),
+)
+
+organization_role_composites = Table(
+    "organization_role_composites",
+    metadata,
+    Column("parent_id", String(ID), ForeignKey("organization_roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("child_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_role_composites_child", "child_id"),
+)
+
+organization_role_children = Table(
+    "organization_role_children",
+    metadata,
+    Column("parent_id", String(ID), ForeignKey("organization_roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("child_id", String(ID), ForeignKey("organization_roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_role_children_child", "child_id"),
+)
+
+organization_role_members = Table(
+    "organization_role_members",
+    metadata,
+    Column("role_id", String(ID), ForeignKey("organization_roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_role_members_user", "user_id"),
+)
+
 # Stored organization invitations (Keycloak 26.4's ORG_INVITATION); the status is read from ``expires_at``.
 organization_invitations = Table(
     "organization_invitations",

@@ -26,6 +26,7 @@ from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.org_invitations import InvitationRepo
 from doorkeep.store.organization_domains import DomainRepo
 from doorkeep.store.organization_groups import OrganizationGroupRepo
+from doorkeep.store.organization_roles import OrganizationRoleRepo
 from doorkeep.store.organizations import OrganizationRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
@@ -134,6 +135,11 @@ class Tx:
     @cached_property
     def organization_groups(self) -> OrganizationGroupRepo:
         return OrganizationGroupRepo(self._conn, self._sqlite)
+
+    @cached_property
+    def organization_roles(self) -> OrganizationRoleRepo:
+        """Each organization's own roles (Keycloak's roles of type ORGANIZATION), apart from ``roles``."""
+        return OrganizationRoleRepo(self._conn, self._sqlite)
 
     @cached_property
     def mappers(self) -> MapperRepo:

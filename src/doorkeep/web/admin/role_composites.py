@@ -12,6 +12,7 @@ from starlette.responses import Response
 from doorkeep.admin import operations
 from doorkeep.errors import AdminError
 from doorkeep.model import Role
+from doorkeep.organizations import roles as org_roles
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -104,7 +105,9 @@ async def composites(request: Request) -> Response:
         await call.identity.require_redefine(call.tx, role)
         refs = parse.role_refs(await read_objects(request) or [])
         if request.method == "POST":
-            children = [await _mappable_composite(call, ref) for ref in refs]
+            await call.tx.organization_roles.serialize_graph(call.realm.id)
+            children = [await mappable_composite(call, ref) for ref in refs]
+            await org_roles.refuse_anchored_admin(call.tx, role, children)
             await call.tx.roles.add_composites(role.id, [c.id for c in children])
         else:
             children = await operations.resolve_roles(call.tx, call.realm, refs, COMPOSITE_NOT_FOUND)
@@ -114,10 +117,13 @@ async def composites(request: Request) -> Response:
     return await run_realm(request, work, write=write)
 
 
-async def _mappable_composite(call: RealmCall, ref: tuple[str | None, str | None]) -> Role:
+async def mappable_composite(call: RealmCall, ref: tuple[str | None, str | None]) -> Role:
     """A role to nest, found (404) and then checked as Keycloak's requireMapComposite does (403): the caller
     manages roles of its kind (manage-realm for a realm role, manage-clients for a client role) and may hand
     out every admin role it contains (doorkeep.admin.permissions)."""
+    if ref[0] is not None and await org_roles.in_realm(call.tx, call.realm.id, ref[0]):
+        # Keycloak finds the organization role by id, then its model refuses the nesting (400)
+        raise AdminError(400, org_roles.ONLY_ORG_ROLES, key="error")
     [child] = await operations.resolve_roles(call.tx, call.realm, [ref], COMPOSITE_NOT_FOUND)
     call.require("manage-clients" if child.client_id else "manage-realm")
     await call.identity.require_grant(call.tx, child)
