@@ -1,6 +1,7 @@
 """Pages: Organizations (manage-organizations or manage-realm, as the Admin REST's ``organizations``): the list
 with search and paging, Create organization, an organization's Settings and Attributes tabs and Delete; its
-Members tab is pages_organization_members.py, its Identity providers tab pages_organization_idps.py."""
+Members tab is pages_organization_members.py, its Roles tab pages_organization_roles.py, its Identity providers tab
+pages_organization_idps.py."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ TABS = (
     ("Settings", "/settings"),
     ("Attributes", "/attributes"),
     ("Members", "/members"),
+    ("Roles", "/roles"),
     ("Invitations", "/invitations"),
     ("Groups", "/groups"),
     ("Identity providers", "/identity-providers"),
