@@ -114,15 +114,6 @@ async def create(page: Page) -> Response:
     return await run(page, work, write=True)
 
 
-@ADMIN.page("/{target}" + ONE + ROLE)
-async def one(page: Page) -> Response:
-    async def work(c: Console) -> Response:
-        org, found = await _loaded(page, c)
-        return page.redirect(role_here(c, org, found))
-
-    return await run(page, work)
-
-
 async def _details(
     page: Page, c: Console, org: Organization, found: OrganizationRole, form: FormState, status: int = 200
 ) -> Response:
