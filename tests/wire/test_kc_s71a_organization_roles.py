@@ -11,7 +11,7 @@ from admin_support import admin_events, enable_admin_events, realm_admin
 from org_groups import member, organization
 from org_invitations import ORGS
 from org_roles import CLIENTS, ROLES, call, client_with_role, ids, org_role, realm_role
-from support import seed_user
+from support import claims, password_grant, seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -396,6 +396,8 @@ async def test_isolation_from_groups_and_scopes(realm: Env) -> None:
         await env.http.request("DELETE", f"{scope}/clients/{uuid}", json=[client_role], headers=h)
     ).status_code == 204
     assert (await env.http.post(f"{scope}/clients/{uuid}", json=[assigned], headers=h)).status_code == 404
+    own = f"{CLIENTS}/{uuid}/scope-mappings/realm"  # OrganizationRoleModelTest: client.addScopeMapping refuses it
+    assert (await env.http.post(own, json=[mine], headers=h)).status_code == 404
 
 
 async def test_members_use_direct_mappings(realm: Env) -> None:
@@ -421,3 +423,105 @@ async def test_members_use_direct_mappings(realm: Env) -> None:
 
         names = [r.name for r in await org_roles.effective_roles(tx, found, user)]
     assert names == ["default-roles-direct-role-members", "direct-role-child", "direct-role-parent"]
+
+
+async def test_count_and_search_parity(realm: Env) -> None:
+    """GenericRoleStorageModelTest.shouldCountAndSearchEveryLocalRoleContainerType for the organization container:
+    the count equals what the same search lists (none, blank, a name in another case, a description, nothing),
+    searches case-insensitively over names and descriptions, and sees no other organization's, realm or client
+    role of the name."""
+    env = realm
+    org, other = await organization(env, "spi-count-org"), await organization(env, "spi-count-other-org")
+    h = await env.admin_headers()
+    for name, description in (
+        ("e1-parity-shared", "organization-name-hit"),
+        ("e1-parity-organization-second", "organization-description-hit"),
+    ):
+        made = await env.http.post(f"{ORGS}/{org}/roles", json={"name": name, "description": description}, headers=h)
+        assert made.status_code == 201
+    assert (
+        await env.http.post(f"{ORGS}/{other}/roles", json={"name": "e1-parity-shared"}, headers=h)
+    ).status_code == 201
+    await realm_role(env, "e1-parity-shared", "realm-name-hit")
+    await client_with_role(env, "spi-client", "e1-parity-shared")
+    for search in (None, "  ", "E1-PARITY-SHARED", "description-hit", "missing-role"):
+        params = {} if search is None else {"search": search}
+        listed = await ids(env, f"{org}/roles", **params)
+        assert await call(env, "GET", f"{org}/roles/count", **params) == (200, len(listed)), search
+    assert (await call(env, "GET", f"{org}/roles/count", search="e1-parity-shared"))[1] == 1
+    assert (await call(env, "GET", f"{org}/roles/count", search="e1-parity-"))[1] == 2
+    assert (await call(env, "GET", f"{org}/roles/count", search="missing-role"))[1] == 0
+    assert (await call(env, "GET", f"{other}/roles/count", search="e1-parity-shared"))[1] == 1
+    assert (await call(env, "GET", f"{org}/roles/count"))[1] == 3
+
+
+async def test_tokens_carry_no_organization_role_nor_what_it_nests(realm: Env) -> None:
+    """OrganizationRoleMembershipOIDCMapperTest.testRolesAndCompositesAcrossTokenSurfaces (its realm_access and
+    resource_access half; the organization claim is the mapper's): an organization role named like a realm role,
+    mapped to a member and nesting a realm role and a client role, puts neither its name nor what it nests in
+    ``realm_access`` or ``resource_access``; the realm role of the same name stays the realm's (granted, it is
+    there); the user's effective realm role mappings do not show them either
+    (OrganizationRoleAuthorizationTest: the user is not in realm role ``organization-role``)."""
+    env = realm
+    org = await organization(env, "acme")
+    h = await env.admin_headers()
+    async with env.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        found = await tx.users.get_by_username(test.id, "user1") if test else None
+    assert found is not None
+    user = found.id
+    assert (await env.http.post(f"{ORGS}/{org}/members", content=user, headers=h)).status_code == 201
+    role = await org_role(env, org, "organization-role")
+    same_name = await realm_role(env, "organization-role")
+    nested = await realm_role(env, "organization-realm-composite")
+    _, client_role = await client_with_role(env, "organization-role-client", "organization-client-composite")
+    assert (await call(env, "POST", f"{org}/roles/{role['id']}/composites", [nested, client_role]))[0] == 204
+    assert (await call(env, "POST", f"{org}/roles/{role['id']}/users", [{"id": user}]))[0] == 204
+    token = await password_grant(env.http, "test", "app", "user1")
+    assert token.status_code == 200, token.text
+    access = claims(token.json()["access_token"])
+    realm_roles = access.get("realm_access", {}).get("roles", [])
+    assert not {"organization-role", "organization-realm-composite", "default-roles-acme"} & set(realm_roles)
+    assert "organization-role-client" not in access.get("resource_access", {})
+    effective = await env.http.get(f"/admin/realms/test/users/{user}/role-mappings/realm/composite", headers=h)
+    names = {r["name"] for r in effective.json()}
+    assert not {"organization-role", "organization-realm-composite"} & names
+    granted = await env.http.post(f"/admin/realms/test/users/{user}/role-mappings/realm", json=[same_name], headers=h)
+    assert granted.status_code == 204
+    again = claims((await password_grant(env.http, "test", "app", "user1")).json()["access_token"])
+    assert "organization-role" in again["realm_access"]["roles"]
+    assert "organization-realm-composite" not in again["realm_access"]["roles"]
+
+
+async def test_admin_ui_role_views_leave_organization_roles_out(realm: Env) -> None:
+    """OrganizationRoleTest.testAdminUiRoleMappingsFilterOrganizationRoles, for the admin-ui-ext views Doorkeep
+    serves: a member's effective client roles and the available client roles show their own roles and no
+    organization role or what it nests; an organization role's id is no role of the ``roles`` views (404)."""
+    env = realm
+    org = await organization(env, "admin-ui-role-mappings")
+    h = await env.admin_headers()
+    user = await member(env, org, "admin-ui-role-member", "admin-ui-role-member@example.org")
+    role = await org_role(env, org, "admin-ui-organization-role")
+    uuid, mapped = await client_with_role(env, "admin-ui-role-source", "admin-ui-mapped-client-role")
+    assert (
+        await env.http.post(f"{CLIENTS}/{uuid}/roles", json={"name": "admin-ui-available-client-role"}, headers=h)
+    ).status_code == 201
+    _, nested = await client_with_role(env, "admin-ui-nested-source", "admin-ui-nested-client-role")
+    assert (await call(env, "POST", f"{org}/roles/{role['id']}/composites", [nested]))[0] == 204
+    assert (await call(env, "POST", f"{org}/roles/{role['id']}/users", [{"id": user}]))[0] == 204
+    users = "/admin/realms/test/users"
+    assert (
+        await env.http.post(f"{users}/{user}/role-mappings/clients/{uuid}", json=[mapped], headers=h)
+    ).status_code == 204
+    ui = "/admin/realms/test/ui-ext"
+    effective = await env.http.get(f"{ui}/effective-roles/users/{user}", headers=h)
+    assert effective.status_code == 200
+    names = [r["role"] for r in effective.json()]
+    assert "admin-ui-mapped-client-role" in names and "admin-ui-nested-client-role" not in names
+    offered = await env.http.get(
+        f"{ui}/available-roles/users/{user}",
+        params={"search": "admin-ui-available-client-role", "first": 0, "max": 10},
+        headers=h,
+    )
+    assert [r["role"] for r in offered.json()] == ["admin-ui-available-client-role"]
+    assert (await env.http.get(f"{ui}/available-roles/roles/{role['id']}", headers=h)).status_code == 404

@@ -83,8 +83,9 @@ async def collection(request: Request) -> Response:
         if request.method == "POST":
             return await _create(call, request)
         org = await load_organization(call, request.path_params["id"])
-        search = request.query_params.get("search") or None
-        if request.url.path.endswith("/count"):
+        raw = request.query_params.get("search")
+        search = raw if raw and raw.strip() else None  # StringUtil.isNotBlank
+        if request.url.path.endswith("/count"):  # a blank search counts (and lists) every role
             return ok(await call.tx.organization_roles.count(org.id, search))
         first, max_results = query_int(request, "first"), query_int(request, "max")
         if search is None and (first is None or max_results is None):
@@ -155,6 +156,8 @@ async def composites(request: Request) -> Response:
         if not isinstance(body, list):
             raise ROLES_REQUIRED if body is None else bad_request()
         refs = parse.role_refs([r if isinstance(r, dict) else {} for r in body])
+        if request.method == "POST":  # read the graph only once no other nesting may change it
+            await call.tx.organization_roles.serialize_graph(call.realm.id)
         children = [await _resolve(call, org, ref) for ref in refs]
         if request.method == "POST":
             for child in children:
