@@ -268,11 +268,13 @@ async def _child(c: Console, org: Organization, child_id: str) -> Child:
 
 
 async def add_composites(c: Console, org: Organization, found: OrganizationRole, ids: Sequence[str]) -> int:
-    """``POST …/composites`` with the chosen roles, each checked before the first is added."""
+    """``POST …/composites`` with the chosen roles, each checked before the first is added; the realm's role graph
+    read only once no other nesting may change it (serialize_graph, as the REST call)."""
     require(c, access.MANAGE)
     ids = list(dict.fromkeys(i for i in ids if i))
     if not ids:
         raise AdminError(400, CHOOSE)
+    await c.tx.organization_roles.serialize_graph(c.realm.id)
     children = [await _child(c, org, i) for i in ids]
     for child in children:
         await _check(c, found, child)
