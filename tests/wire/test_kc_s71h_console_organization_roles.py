@@ -307,6 +307,7 @@ async def test_a_view_organizations_admin_reads_the_roles_without_write_controls
         await sign_in(http, "/admin/test/console/", "org-viewer")
         tab = await http.get(f"{ORGS}/{org}/roles", headers=HTML)
         assert tab.status_code == 200 and "editor" in tab.text
+        assert f"{org}/settings" not in tab.text and f"{org}/members" not in tab.text  # tabs it cannot open
         assert "Create role" not in tab.text and 'name="csrf_token"' not in tab.text.split("</nav>", 2)[-1]
         details = await http.get(f"{ORGS}/{org}/roles/{role['id']}/details", headers=HTML)
         assert "Delete role" not in details.text and ">Save<" not in details.text and "readonly" in details.text

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from doorkeep.errors import AdminError
 from doorkeep.organizations.model import Organization
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin_console import views_organizations as views
 from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, render, run
 from doorkeep.web.admin_console.context import Console, paging
@@ -32,6 +33,7 @@ TABS = (
     ("Groups", "/groups"),
     ("Identity providers", "/identity-providers"),
 )
+VIEWABLE = (("Roles", "/roles"),)  # the tabs view-organizations opens (read only)
 
 
 def here(c: Console, org: Organization | None = None, tab: str = "") -> str:
@@ -41,7 +43,8 @@ def here(c: Console, org: Organization | None = None, tab: str = "") -> str:
 
 
 async def org_tab(page: Page, c: Console, org: Organization, tab: str, template: str, **context: Any) -> Response:
-    """One tab of an organization's page."""
+    """One tab of an organization's page; whoever may only view organizations is shown the tabs it may open (Roles)."""
+    shown = TABS if access.identity_can(c.identity, c.realm, access.MANAGE) else VIEWABLE
     return await render(
         page,
         c,
@@ -49,7 +52,7 @@ async def org_tab(page: Page, c: Console, org: Organization, tab: str, template:
         title=f"Organization {org.name}",
         section=SECTION,
         org=org,
-        tabs=[(label, here(c, org, path)) for label, path in TABS],
+        tabs=[(label, here(c, org, path)) for label, path in shown],
         tab=tab,
         **context,
     )
