@@ -174,6 +174,10 @@ async def test_associated_roles_add_realm_client_and_organization_roles_and_remo
         listed = await http.get(base, headers=HTML)
         assert _names(listed, "composites") == ["child", "reader", "call"]
         assert "Organization role" in listed.text and "Client role (api)" in listed.text
+        paged = await http.get(base, params={"max": "10", "first": "0"}, headers=HTML)
+        assert _names(paged, "composites") == ["child", "reader", "call"] and "Next page" not in paged.text
+        searched = await http.get(base, params={"search": "READ"}, headers=HTML)
+        assert _names(searched, "composites") == ["reader"]
         asked = await post_pairs(http, f"{base}/{reader['id']}/remove", [], token_from=base)
         assert asked.status_code == 200 and "Remove associated role?" in asked.text
         _done(await post_pairs(http, f"{base}/{reader['id']}/remove", [("confirmed", "yes")], token_from=base))

@@ -15,7 +15,7 @@ from doorkeep.organizations.role_model import OrganizationRole
 from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin_console import views_organization_roles as views
 from doorkeep.web.admin_console.console import ADMIN, fields, run
-from doorkeep.web.admin_console.context import Console, paging
+from doorkeep.web.admin_console.context import Console, page_of, paging
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.pages_organizations import ONE, after_confirming, here, org_tab
 from doorkeep.web.console.base import Page
@@ -190,9 +190,13 @@ async def associated(page: Page) -> Response:
     async def work(c: Console) -> Response:
         org, found = await _loaded(page, c)
         search = _search(page)
+        first, size = paging(page.request.query_params)
         rows = await views.composites(c, found, search)
+        shown = page_of(rows[first : first + size + 1], first, size, len(rows))
         template = "admin/organization_role_composites.html"
-        return await role_tab(page, c, org, found, "Associated roles", template, rows=rows, search=search, adding="")
+        return await role_tab(
+            page, c, org, found, "Associated roles", template, rows=shown.items, page_=shown, search=search, adding=""
+        )
 
     return await run(page, work)
 
