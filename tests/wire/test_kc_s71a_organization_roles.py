@@ -190,7 +190,12 @@ async def test_listing_and_pagination(realm: Env) -> None:
     ]
     assert len(await ids(env, f"{org}/roles", first=0, max=2)) == 2
     _, listed = await call(env, "GET", f"{org}/roles")
-    assert [r["name"] for r in listed] == ["01-assigned", "02-available", "default-roles-role-listing", "shared-role"]
+    assert [r["name"] for r in listed] == [
+        "01-assigned",
+        "02-available",
+        "default-roles-org-role-listing",
+        "shared-role",
+    ]
     assert all("attributes" not in r for r in listed)
 
 
@@ -303,7 +308,7 @@ async def test_default_role_blocks_direct_membership(realm: Env) -> None:
         assert await call(env, method, f"{org}/roles/default/users", [{"id": user}]) == (400, {"errorMessage": text})
     _, default = await call(env, "GET", f"{org}/roles/default")
     assert (default["name"], default["description"], default["containerId"]) == (
-        "default-roles-default-role-block",
+        "default-roles-org-default-role-block",
         "${role_default-roles}",
         org,
     )
@@ -311,7 +316,9 @@ async def test_default_role_blocks_direct_membership(realm: Env) -> None:
     removed = await call(env, "DELETE", f"{org}/roles/default")
     assert removed == (
         400,
-        {"errorMessage": "default-roles-default-role-block is default role of the organization and cannot be removed."},
+        {
+            "errorMessage": "default-roles-org-default-role-block is default role of the organization and cannot be removed."
+        },
     )
     parent = await org_role(env, org, "parent")
     nested = await call(env, "POST", f"{org}/roles/{parent['id']}/composites", [default])
@@ -422,7 +429,7 @@ async def test_members_use_direct_mappings(realm: Env) -> None:
         from doorkeep.organizations import roles as org_roles
 
         names = [r.name for r in await org_roles.effective_roles(tx, found, user)]
-    assert names == ["default-roles-direct-role-members", "direct-role-child", "direct-role-parent"]
+    assert names == ["default-roles-org-direct-role-members", "direct-role-child", "direct-role-parent"]
 
 
 async def test_count_and_search_parity(realm: Env) -> None:
@@ -481,7 +488,7 @@ async def test_tokens_carry_no_organization_role_nor_what_it_nests(realm: Env) -
     assert token.status_code == 200, token.text
     access = claims(token.json()["access_token"])
     realm_roles = access.get("realm_access", {}).get("roles", [])
-    assert not {"organization-role", "organization-realm-composite", "default-roles-acme"} & set(realm_roles)
+    assert not {"organization-role", "organization-realm-composite", "default-roles-org-acme"} & set(realm_roles)
     assert "organization-role-client" not in access.get("resource_access", {})
     effective = await env.http.get(f"/admin/realms/test/users/{user}/role-mappings/realm/composite", headers=h)
     names = {r["name"] for r in effective.json()}
