@@ -49,8 +49,8 @@ def test_an_administrator_creates_nests_grants_and_deletes_an_organization_role(
     page.get_by_role("link", name="Organizations").click()
     page.get_by_role("link", name="Roles Co").click()
     page.get_by_role("link", name="Roles", exact=True).click()
-    expect(page.get_by_role("row").filter(has_text="default-roles-rolesco")).to_contain_text("Default")
-    expect(page.get_by_role("button", name="Delete default-roles-rolesco")).to_have_count(0)
+    expect(page.get_by_role("row").filter(has_text="default-roles-org-rolesco")).to_contain_text("Default")
+    expect(page.get_by_role("button", name="Delete default-roles-org-rolesco")).to_have_count(0)
     page.get_by_role("link", name="Create role").click()
     page.get_by_label("Role name *").fill("editor")
     page.get_by_label("Description").fill("Edits the catalogue")
@@ -81,7 +81,7 @@ def test_an_administrator_creates_nests_grants_and_deletes_an_organization_role(
     expect(page.get_by_role("row").filter(has_text="editor")).to_contain_text("False")
     page.get_by_label("Show inherited roles").check()
     page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_role("row").filter(has_text="default-roles-rolesco")).to_contain_text("True")
+    expect(page.get_by_role("row").filter(has_text="default-roles-org-rolesco")).to_contain_text("True")
     shot(page, "s71h-04-member-role-mapping")
 
     h = master_token(server)
@@ -97,7 +97,7 @@ def test_an_administrator_creates_nests_grants_and_deletes_an_organization_role(
     page.get_by_role("button", name="Delete", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("The role has been deleted")
     left = requests.get(f"{server}{REALM}/organizations/{org}/roles", headers=h, timeout=10).json()
-    assert [r["name"] for r in left] == ["default-roles-rolesco"]
+    assert [r["name"] for r in left] == ["default-roles-org-rolesco"]
 
 
 def test_a_role_named_like_markup_is_shown_as_text(server: str, org: str, page: Page) -> None:

@@ -54,17 +54,17 @@ async def test_roles_tab_lists_searches_and_pages_with_the_default_role_protecte
         tab = await http.get(f"{ORGS}/{org}/roles", params={"max": "10"}, headers=HTML)
         assert tab.status_code == 200, tab.text
         shown = _names(tab, "organization-roles")
-        assert shown[0] == "default-roles-acme Default" and len(shown) == 10 and "Next page" in tab.text
-        assert "Delete default-roles-acme" not in tab.text and 'aria-label="Delete role-00"' in tab.text
+        assert shown[0] == "default-roles-org-acme Default" and len(shown) == 10 and "Next page" in tab.text
+        assert "Delete default-roles-org-acme" not in tab.text and 'aria-label="Delete role-00"' in tab.text
         second = await http.get(f"{ORGS}/{org}/roles", params={"max": "10", "first": "10"}, headers=HTML)
         assert _names(second, "organization-roles") == ["role-09", "role-10", "role-11"]
         searched = await http.get(f"{ORGS}/{org}/roles", params={"search": "ROLE-0"}, headers=HTML)
         assert len(_names(searched, "organization-roles")) == 10
         none = await http.get(f"{ORGS}/{org}/roles", params={"search": "nothing"}, headers=HTML)
         assert "No roles matching “nothing”." in none.text
-        default = (await _roles(env, org))["default-roles-acme"]
+        default = (await _roles(env, org))["default-roles-org-acme"]
         page = await http.get(f"{ORGS}/{org}/roles/{default['id']}/details", headers=HTML)
-        assert "Delete role" not in page.text and 'name="name" value="default-roles-acme" readonly' in page.text
+        assert "Delete role" not in page.text and 'name="name" value="default-roles-org-acme" readonly' in page.text
         assert ">Save<" not in page.text and 'maxlength="255" readonly' in page.text
         assert f"{default['id']}/users-in-role" not in page.text and f"{default['id']}/attributes" not in page.text
         assert f"{default['id']}/associated-roles" in page.text
@@ -83,8 +83,8 @@ async def test_roles_tab_lists_searches_and_pages_with_the_default_role_protecte
         )
         assert renamed.status_code == 400 and "its name and description stay as they are" in renamed.text
     after = await _roles(env, org)
-    assert "default-roles-acme" in after and "hijacked" not in after
-    assert after["default-roles-acme"]["description"] == "${role_default-roles}"
+    assert "default-roles-org-acme" in after and "hijacked" not in after
+    assert after["default-roles-org-acme"]["description"] == "${role_default-roles}"
 
 
 async def test_create_edit_attributes_and_delete_a_role_recording_the_rest_events(realm: Env) -> None:
@@ -201,7 +201,7 @@ async def test_associated_roles_refuse_what_the_rest_call_refuses(realm: Env) ->
     admin_role = (
         await env.http.get(f"/admin/realms/test/clients/{clients[0]['id']}/roles/realm-admin", headers=h)
     ).json()
-    default = (await _roles(env, org))["default-roles-acme"]
+    default = (await _roles(env, org))["default-roles-org-acme"]
     async with client_at(env, "127.0.0.2") as http:
         await make_admin(env, "test", "boss", "realm-admin")
         await sign_in(http, "/admin/test/console/", "boss")
@@ -279,13 +279,15 @@ async def test_member_role_mapping_assigns_shows_inherited_and_unassigns(realm: 
         empty = await http.get(base, headers=HTML)
         assert "No organization roles assigned to this member." in empty.text
         offered = await http.get(f"{base}/assign", headers=HTML)
-        assert _names(offered, "assignable-roles") == ["editor", "lead"] and "default-roles-acme" not in offered.text
+        assert (
+            _names(offered, "assignable-roles") == ["editor", "lead"] and "default-roles-org-acme" not in offered.text
+        )
         _done(await post_pairs(http, f"{base}/assign", [("id", lead["id"])], token_from=base))
         direct = await http.get(base, headers=HTML)
         assert _names(direct, "member-roles") == ["lead"]
         every = await http.get(base, params={"inherited": "on"}, headers=HTML)
-        assert _names(every, "member-roles") == ["default-roles-acme", "editor", "lead"]
-        default = (await _roles(env, org))["default-roles-acme"]
+        assert _names(every, "member-roles") == ["default-roles-org-acme", "editor", "lead"]
+        default = (await _roles(env, org))["default-roles-org-acme"]
         forged = await post_pairs(http, f"{base}/assign", [("id", default["id"])], token_from=base)
         assert (
             "default organization role mappings are managed by organization membership."
@@ -333,7 +335,7 @@ async def test_a_view_organizations_admin_reads_the_roles_without_write_controls
             refused = await post_pairs(http, f"{ORGS}/{org}{path}", pairs, token_from=token_from)
             assert refused.status_code == 403, (path, refused.status_code)
         assert (await http.get(f"{ORGS}/{org}/roles/new", headers=HTML)).status_code == 403
-    assert set(await _roles(env, org)) == {"default-roles-acme", "editor"}
+    assert set(await _roles(env, org)) == {"default-roles-org-acme", "editor"}
     assert await ids(env, f"{org}/roles/{role['id']}/users") == [alice]
     async with client_at(env, "127.0.0.5") as http:
         await make_admin(env, "test", "org-boss", "manage-organizations", "query-users", "view-users")
@@ -364,7 +366,7 @@ async def test_writes_need_the_console_csrf_token(realm: Env) -> None:
         ):
             refused = await post_pairs(http, f"{ORGS}/{org}{path}", pairs, token_from="", token="forged")
             assert refused.status_code in (400, 403), refused.status_code
-    assert set(await _roles(env, org)) == {"default-roles-acme", "editor"}
+    assert set(await _roles(env, org)) == {"default-roles-org-acme", "editor"}
 
 
 async def test_role_names_and_descriptions_are_escaped(realm: Env) -> None:
