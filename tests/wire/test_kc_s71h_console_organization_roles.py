@@ -118,6 +118,14 @@ async def test_create_edit_attributes_and_delete_a_role_recording_the_rest_event
             "Writes",
             {"tier": ["gold", "silver"]},
         )
+        page = await http.get(details, headers=HTML)
+        events_tab = (
+            f"/admin/test/console/test/events/admin-events?resourcePath=organizations%2F{org}%2Froles%2F{role_id}"
+        )
+        assert f'href="{events_tab}"' in page.text
+        shown = await http.get(events_tab, headers=HTML)
+        types = re.findall(r'<td data-label="Resource type">([^<]*)</td>', shown.text)
+        assert shown.status_code == 200 and types == ["ORGANIZATION_ROLE"] * 3  # create, two updates
         delete = f"{ORGS}/{org}/roles/{role_id}/delete"
         asked = await post_pairs(http, delete, [], token_from=details)
         assert asked.status_code == 200 and "Delete role?" in asked.text

@@ -59,6 +59,10 @@ async def role_tab(
     shown = [
         (label, path) for label, path in ROLE_TABS if not found.default or path in ("/details", "/associated-roles")
     ]
+    tabs = [(label, role_here(c, org, found, path)) for label, path in shown]
+    if c.can("view-events"):  # Keycloak's Admin events tab: the role's own path
+        resource = quote(f"organizations/{org.id}/roles/{found.id}", safe="")
+        tabs.append(("Admin events", f"/{_q(c.realm.name)}/events/admin-events?resourcePath={resource}"))
     return await org_tab(
         page,
         c,
@@ -66,7 +70,7 @@ async def role_tab(
         "Roles",
         template,
         role=found,
-        role_tabs=[(label, role_here(c, org, found, path)) for label, path in shown],
+        role_tabs=tabs,
         role_tab=tab,
         can_manage=views.can(c, access.MANAGE),
         **context,
