@@ -170,6 +170,14 @@ def populate(server: str) -> None:
     }
     answer = requests.put(f"{rest}/client-policies/policies", json={"policies": [policy]}, headers=headers, timeout=10)
     assert answer.status_code == 204, answer.text
+    (organization,) = _listed(server, "/organizations")  # a role of the organization's own, held by its member
+    made = requests.post(
+        f"{rest}/organizations/{organization['id']}/roles", json={"name": "crawl-org-role"}, headers=headers, timeout=10
+    )
+    assert made.status_code == 201, made.text
+    (crawler,) = _listed(server, "/users", username="crawler01", exact="true")
+    held = requests.post(f"{made.headers['location']}/users", json=[{"id": crawler["id"]}], headers=headers, timeout=10)
+    assert held.status_code == 204, held.text
     for n in range(1, USERS):  # online sessions (and LOGIN events) past one page
         password = {"grant_type": "password", "username": f"crawler{n:02d}", "password": PASSWORD}
         token(server, REALM, {**password, "client_id": "a-public"})

@@ -184,6 +184,53 @@ ACTIONS = {
     "/{target}/organizations/{id}/identity-providers/link": None,
     # DomainsTab's Edit: PUT organizations/{id} with the domain's routing
     "/{target}/organizations/{id}/domains/save": ("UPDATE", "ORGANIZATION", "organizations/{id}"),
+    # the Roles tab and a member's role mapping (test_kc_s71h_console_organization_roles.py reads their events)
+    "/{target}/organizations/{id}/roles/new": ("CREATE", "ORGANIZATION_ROLE", "organizations/{id}/roles/{role}"),
+    "/{target}/organizations/{id}/roles/{role}/details": (
+        "UPDATE",
+        "ORGANIZATION_ROLE",
+        "organizations/{id}/roles/{role}",
+    ),
+    "/{target}/organizations/{id}/roles/{role}/attributes": (
+        "UPDATE",
+        "ORGANIZATION_ROLE",
+        "organizations/{id}/roles/{role}",
+    ),
+    "/{target}/organizations/{id}/roles/{role}/delete": (
+        "DELETE",
+        "ORGANIZATION_ROLE",
+        "organizations/{id}/roles/{role}",
+    ),
+    "/{target}/organizations/{id}/roles/{role}/associated-roles/add": (
+        "CREATE",
+        "ORGANIZATION_ROLE",
+        "organizations/{id}/roles/{role}/composites",
+    ),
+    "/{target}/organizations/{id}/roles/{role}/associated-roles/{child}/remove": (
+        "DELETE",
+        "ORGANIZATION_ROLE",
+        "organizations/{id}/roles/{role}/composites",
+    ),
+    "/{target}/organizations/{id}/roles/{role}/users-in-role/add": (
+        "CREATE",
+        "ORGANIZATION_ROLE_MAPPING",
+        "organizations/{id}/roles/{role}/users",
+    ),
+    "/{target}/organizations/{id}/roles/{role}/users-in-role/{user}/remove": (
+        "DELETE",
+        "ORGANIZATION_ROLE_MAPPING",
+        "organizations/{id}/roles/{role}/users",
+    ),
+    "/{target}/organizations/{id}/members/{user}/roles/assign": (
+        "CREATE",
+        "ORGANIZATION_ROLE_MAPPING",
+        "organizations/{id}/roles/{role}/users",
+    ),
+    "/{target}/organizations/{id}/members/{user}/roles/{role}/unassign": (
+        "DELETE",
+        "ORGANIZATION_ROLE_MAPPING",
+        "organizations/{id}/roles/{role}/users",
+    ),
     "/{target}/organizations/{id}/identity-providers/{alias}/unlink": None,  # the REST DELETE records no event
     "/{target}/identity-providers/instances/{alias}": (
         "UPDATE",

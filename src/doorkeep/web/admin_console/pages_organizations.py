@@ -1,6 +1,7 @@
 """Pages: Organizations (manage-organizations or manage-realm, as the Admin REST's ``organizations``): the list
 with search and paging, Create organization, an organization's Settings and Attributes tabs and Delete; its
-Members tab is pages_organization_members.py, its Identity providers tab pages_organization_idps.py."""
+Members tab is pages_organization_members.py, its Roles tab pages_organization_roles.py, its Identity providers tab
+pages_organization_idps.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.responses import Response
 
 from doorkeep.errors import AdminError
 from doorkeep.organizations.model import Organization
+from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin_console import views_organizations as views
 from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, render, run
 from doorkeep.web.admin_console.context import Console, paging
@@ -26,11 +28,13 @@ TABS = (
     ("Settings", "/settings"),
     ("Attributes", "/attributes"),
     ("Members", "/members"),
+    ("Roles", "/roles"),
     ("Invitations", "/invitations"),
     ("Groups", "/groups"),
     ("Identity providers", "/identity-providers"),
     ("Domains", "/domains"),
 )
+VIEWABLE = (("Roles", "/roles"),)  # the tabs view-organizations opens (read only)
 
 
 def here(c: Console, org: Organization | None = None, tab: str = "") -> str:
@@ -40,7 +44,8 @@ def here(c: Console, org: Organization | None = None, tab: str = "") -> str:
 
 
 async def org_tab(page: Page, c: Console, org: Organization, tab: str, template: str, **context: Any) -> Response:
-    """One tab of an organization's page."""
+    """One tab of an organization's page; whoever may only view organizations is shown the tabs it may open (Roles)."""
+    shown = TABS if access.identity_can(c.identity, c.realm, access.MANAGE) else VIEWABLE
     return await render(
         page,
         c,
@@ -48,7 +53,7 @@ async def org_tab(page: Page, c: Console, org: Organization, tab: str, template:
         title=f"Organization {org.name}",
         section=SECTION,
         org=org,
-        tabs=[(label, here(c, org, path)) for label, path in TABS],
+        tabs=[(label, here(c, org, path)) for label, path in shown],
         tab=tab,
         **context,
     )
