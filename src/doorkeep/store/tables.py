@@ -693,3 +693,13 @@ organization_group_members = Table(
     Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_organization_group_members_user", "user_id"),
 )
+
+# Organization roles mapped to organization groups (Keycloak main after 26.8.0: an organization group's role
+# mappings of type ORGANIZATION, held by the group's members and the members of the groups below it).
+organization_group_roles = Table(
+    "organization_group_roles",
+    metadata,
+    Column("group_id", String(ID), ForeignKey("organization_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", String(ID), ForeignKey("organization_roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_group_roles_role", "role_id"),
+)

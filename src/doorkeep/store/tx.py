@@ -25,6 +25,7 @@ from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.org_invitations import InvitationRepo
 from doorkeep.store.organization_domains import DomainRepo
+from doorkeep.store.organization_group_roles import OrganizationGroupRoleRepo
 from doorkeep.store.organization_groups import OrganizationGroupRepo
 from doorkeep.store.organization_roles import OrganizationRoleRepo
 from doorkeep.store.organizations import OrganizationRepo
@@ -135,6 +136,11 @@ class Tx:
     @cached_property
     def organization_groups(self) -> OrganizationGroupRepo:
         return OrganizationGroupRepo(self._conn, self._sqlite)
+
+    @cached_property
+    def organization_group_roles(self) -> OrganizationGroupRoleRepo:
+        """The organization roles mapped to organization groups."""
+        return OrganizationGroupRoleRepo(self._conn)
 
     @cached_property
     def organization_roles(self) -> OrganizationRoleRepo:
