@@ -48,6 +48,7 @@ MODULES = (
     "organization_roles",
     "organization_role_users",
     "organization_group_members",
+    "organization_group_roles",
     "organization_identity_providers",
     "organization_invitations",
     "organization_invitation_list",
