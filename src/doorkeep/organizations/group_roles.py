@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin.representations import role_brief_json
 from doorkeep.errors import AdminError
-from doorkeep.model import Group
+from doorkeep.model import Group, Role
 from doorkeep.organizations import roles as org_roles
 from doorkeep.organizations.model import Organization
 from doorkeep.organizations.role_model import OrganizationRole
@@ -86,3 +87,54 @@ async def grant(tx: Tx, org: Organization, group: Group, roles: list[Organizatio
 async def revoke(tx: Tx, org: Organization, group: Group, roles: list[OrganizationRole]) -> None:
     if roles:
         await tx.organization_group_roles.revoke(org.realm_id, group.id, [r.id for r in roles])
+
+
+# --- realm and client roles on organization groups ----------------------------------------------------------------
+ADMIN_REFUSED = AdminError(400, "Organization groups can not be mapped to admin roles")
+
+
+async def refuse_admin(tx: Tx, roles: list[Role]) -> None:
+    """An organization group's members are managed by whoever manages the organization: no admin role, directly or
+    nested, is mapped to it (Keycloak: the group anchors its roles, testCachedOrganizationGroupAnchorsRejectLater…)."""
+    if roles and await org_roles.holds_admin_role(tx, [r.id for r in roles]):
+        raise ADMIN_REFUSED
+
+
+async def refuse_anchored_admin(tx: Tx, realm_id: str, parent: Role, children: list[Role]) -> None:
+    """Nesting an admin role into a realm or client role an organization group holds (or into one of the roles it
+    nests) would hand the admin role to the group's members: 400, as for organization roles."""
+    if not children or not await org_roles.holds_admin_role(tx, [c.id for c in children]):
+        return
+    anchored = await tx.organization_group_roles.mapped_in_realm(realm_id)
+    if anchored and parent.id in await tx.roles.expand(anchored):
+        raise AdminError(400, org_roles.NO_ADMIN_COMPOSITES, key="error")
+
+
+async def effective_realm_roles(tx: Tx, org: Organization, group: Group) -> set[str]:
+    """The realm and client roles of the group and the groups above it, composites expanded."""
+    groups = await tx.organization_group_roles.ancestors_of(org.id, group.id)
+    return await tx.roles.expand(await tx.organization_group_roles.realm_roles_of_groups(groups))
+
+
+async def realm_and_client_json(tx: Tx, realm_id: str, group: Group) -> tuple[list[Any], dict[str, Any]]:
+    """The group's realm roles (brief) and its client roles by clientId (MappingsRepresentation's parts)."""
+    realm_roles: list[Any] = []
+    by_client: dict[str, dict[str, Any]] = {}
+    for role in await tx.roles.get_many(await tx.organization_group_roles.realm_role_ids(group.id)):
+        if role.client_id is None:
+            realm_roles.append(role_brief_json(role, realm_id))
+            continue
+        client = await tx.clients.get(role.client_id)
+        if client is not None:
+            entry = by_client.setdefault(client.client_id, {"id": client.id, "client": client.client_id})
+            entry.setdefault("mappings", []).append(role_brief_json(role, client.id))
+    return realm_roles, by_client
+
+
+async def representation_roles(tx: Tx, realm_id: str, group: Group) -> dict[str, Any]:
+    """A full GroupRepresentation's ``realmRoles`` (names) and ``clientRoles`` (names by clientId)."""
+    realm_roles, by_client = await realm_and_client_json(tx, realm_id, group)
+    return {
+        "realmRoles": [r["name"] for r in realm_roles],
+        "clientRoles": {cid: [r["name"] for r in entry["mappings"]] for cid, entry in by_client.items()},
+    }

@@ -703,3 +703,13 @@ organization_group_roles = Table(
     Column("role_id", String(ID), ForeignKey("organization_roles.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_organization_group_roles_role", "role_id"),
 )
+
+# Realm and client roles mapped to organization groups (Keycloak's groups of type ORGANIZATION keep role mappings as
+# any group does): the group's members, and those of the groups below it, hold them.
+organization_group_role_mappings = Table(
+    "organization_group_role_mappings",
+    metadata,
+    Column("group_id", String(ID), ForeignKey("organization_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_group_role_mappings_role", "role_id"),
+)
