@@ -1,4 +1,4 @@
-"""Migration 0055 (roles mapped to organization groups): down to 0054 drops ``organization_group_roles`` and
+"""Migrations 0055 (roles mapped to organization groups) and 0056 (invitation roles): down to 0054 drops ``organization_group_roles`` and
 ``organization_group_role_mappings``; up again makes them, and the mappings live and die with their group and role
 (foreign keys, cascading). Both engines."""
 
@@ -50,3 +50,15 @@ async def test_mappings_follow_their_group_and_role(db: Database) -> None:
         await tx.roles.delete(realm_role.id)
         assert await tx.organization_group_roles.role_ids(group.id) == set()
         assert await tx.organization_group_roles.realm_role_ids(group.id) == set()
+
+
+async def test_invitation_roles_down_and_up_again(db: Database) -> None:
+    """Migration 0056: ``organization_invitation_roles`` goes down to 0055 and comes back."""
+    async with db.engine.connect() as conn:
+        await conn.run_sync(lambda sync: migrate(sync, "0055_organization_group_roles", down=True))
+        tables = set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
+        assert "organization_invitation_roles" not in tables
+        await conn.run_sync(lambda sync: migrate(sync, "head"))
+        tables = set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
+        await conn.commit()
+    assert "organization_invitation_roles" in tables

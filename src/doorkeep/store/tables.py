@@ -669,6 +669,18 @@ organization_invitations = Table(
     Index("ix_organization_invitations_org_email", "organization_id", "email"),
 )
 
+# The realm and client roles an organization invitation grants when it is accepted (Keycloak main after 26.8.0's
+# invitations with roles); a role removed before that is simply not granted.
+organization_invitation_roles = Table(
+    "organization_invitation_roles",
+    metadata,
+    Column(
+        "invitation_id", String(ID), ForeignKey("organization_invitations.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_invitation_roles_role", "role_id"),
+)
+
 # Organization groups (Keycloak 26.6's groups of type ORGANIZATION under the organization's internal group): a
 # tree of their own per organization, apart from the realm's groups. ``sibling_key`` is the parent's id, or the
 # organization's for a top-level group, so one unique index keeps sibling names apart at every level.
