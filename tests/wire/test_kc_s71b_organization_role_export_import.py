@@ -118,7 +118,7 @@ async def test_valid_import_with_custom_default_roles(realm: Env) -> None:
     org["roles"].append({"id": "viewer-id", "name": "viewer"})
     org["defaultRole"] = custom_default
     org["members"] = [{"username": "import-member", "membershipType": "UNMANAGED", "organizationRoles": ["viewer"]}]
-    other = {"id": "default-only-org-id", "name": "default-only-org", "alias": "default-only-org"}
+    other: dict[str, Any] = {"id": "default-only-org-id", "name": "default-only-org", "alias": "default-only-org"}
     other["roles"] = [{"id": "default-only-viewer-id", "name": "viewer"}]
     other["defaultRole"] = {"name": "member", "composites": {"organization": ["viewer"]}}
     rep["organizations"].append(other)
