@@ -207,3 +207,37 @@ async def test_admin_composite_in_a_file_fails(realm: Env) -> None:
     h = await env.admin_headers()
     assert (await env.http.post("/admin/realms", json=rep, headers=h)).status_code >= 400
     assert (await env.http.get(f"/admin/realms/{rep['realm']}", headers=h)).status_code == 404
+
+
+async def test_group_role_mappings_survive_export_and_import(realm: Env) -> None:
+    """The organization groups' role mappings ride in the file with the groups (``realmRoles``, ``clientRoles``,
+    and Doorkeep's ``organizationRoles``) and are mapped again on import; a group mapped to the default role or an
+    admin role in a file fails the import."""
+    env = realm
+    org = await organization(env, "acme")
+    team = (await post(env, f"{ORGS}/{org}/groups", {"name": "team"})).json()["id"]
+    sub = (await post(env, f"{ORGS}/{org}/groups/{team}/children", {"name": "sub"})).json()["id"]
+    role = await realm_role(env, "team-realm-role")
+    editor_id = (await post(env, f"{ORGS}/{org}/roles", {"name": "editor"})).headers["location"].rsplit("/", 1)[1]
+    await post(env, f"{ORGS}/{org}/groups/{team}/role-mappings/realm", [role])
+    await post(env, f"{ORGS}/{org}/groups/{sub}/role-mappings/organizations", [{"id": editor_id}])
+    rep = await _export(env)
+    [exported] = rep["organizations"]
+    [team_rep] = exported["groups"]
+    assert team_rep["realmRoles"] == ["team-realm-role"]
+    assert team_rep["subGroups"][0]["organizationRoles"] == ["editor"]
+    h = await env.admin_headers()
+    assert (await env.http.delete("/admin/realms/test", headers=h)).status_code == 204
+    assert (await env.http.post("/admin/realms", json=rep, headers=h)).status_code == 201
+    base = f"{ORGS}/{org}/groups"
+    assert [r["name"] for r in await get(env, f"{base}/{team}/role-mappings/realm")] == ["team-realm-role"]
+    assert [r["name"] for r in await get(env, f"{base}/{sub}/role-mappings/organizations")] == ["editor"]
+
+    bad = _realm("group-default-role")
+    bad["organizations"][0]["groups"] = [{"name": "g", "organizationRoles": ["default-roles-import-org"]}]
+    assert (await env.http.post("/admin/realms", json=bad, headers=h)).status_code >= 400
+    admin = _realm("group-admin-role")
+    admin["organizations"][0]["groups"] = [{"name": "g", "clientRoles": {"realm-management": ["realm-admin"]}}]
+    assert (await env.http.post("/admin/realms", json=admin, headers=h)).status_code >= 400
+    for name in (bad["realm"], admin["realm"]):
+        assert (await env.http.get(f"/admin/realms/{name}", headers=h)).status_code == 404

@@ -93,6 +93,7 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
         await _route(tx, realm.id, org, f"{KEY}[{i}].domains")
         made = await organization_groups.write(tx, org, rep.get("groups"), f"{KEY}[{i}].groups")
         roles = await organization_roles.write(tx, org, rep, f"{KEY}[{i}]")
+        await organization_groups.map_roles(tx, org, made, rep.get("groups"), roles, f"{KEY}[{i}].groups")
         for member in rep.get("members") or []:
             username = member.get("username") if isinstance(member, dict) else None
             user = await tx.users.get_by_username(realm.id, username) if isinstance(username, str) else None
