@@ -312,6 +312,18 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/organizations/{id}/invitations/{inv}": {"DELETE": R_MANAGE, "GET": R_MANAGE},
     "/{realm}/organizations/{id}/invitations/{inv}/resend": {"POST": R_MANAGE},
     "/{realm}/organizations/{id}/members": {"GET": BOTH, "POST": BOTH},
+    # organization roles: the organization's view or manage permission (manage-realm here), and of the users
+    # query-users beside it to list holders (manage-users is asked of each user mapped: the matrix sends none)
+    "/{realm}/organizations/{id}/roles": {"GET": R_MANAGE, "POST": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/count": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}": {"DELETE": R_MANAGE, "GET": R_MANAGE, "PUT": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}/composites": {"DELETE": R_MANAGE, "GET": R_MANAGE, "POST": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}/composites/available": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}/composites/clients/{client}": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}/composites/effective": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}/composites/realm": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}/users": {"DELETE": R_MANAGE, "GET": BOTH, "POST": R_MANAGE},
+    "/{realm}/organizations/{id}/roles/{role}/users/available": {"GET": BOTH},
     "/{realm}/organizations/{id}/members/count": {"GET": BOTH},
     "/{realm}/organizations/{id}/members/invite-existing-user": {"POST": R_MANAGE},
     "/{realm}/organizations/{id}/members/invite-user": {"POST": R_MANAGE},

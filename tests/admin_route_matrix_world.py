@@ -82,6 +82,8 @@ class World:
             kind = "client-roles"
         if "organizations" in prefix and kind in ("groups", "members"):
             return RANDOM
+        if "organizations" in prefix and name == "role":
+            return self.ids["organization-roles"]
         return self.ids.get(kind, RANDOM)
 
 
@@ -129,6 +131,7 @@ async def build(env: Env) -> World:
     await w.master("POST", "/identity-provider/instances", idp)
     w.ids["instances"] = "idp"
     w.ids["organizations"] = await w.made("/organizations", {"name": "org", "domains": [{"name": "org.test"}]})
+    w.ids["organization-roles"] = await w.made(f"/organizations/{w.ids['organizations']}/roles", {"name": "orole"})
     w.ids["flows"] = "browser"
     await w.log_in()
     return w

@@ -1,5 +1,5 @@
 """Migration 0054 (Keycloak's organization roles, JpaUpdate26_8_0_OrganizationRoles): every organization stored before
-gets its default role, ``default-roles-`` + its lower-cased alias, described ``${role_default-roles}``; the downgrade
+gets its default role, ``default-roles-org-`` + its lower-cased alias, described ``${role_default-roles}``; the downgrade
 drops the tables and a new upgrade makes them again. Both engines."""
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ async def test_organizations_stored_before_get_their_default_role(db: Database) 
         after = await conn.run_sync(_defaults)
         await conn.commit()
     assert after == [
-        (acme.id, "default-roles-acme", "${role_default-roles}", True),
-        (other.id, "default-roles-other", "${role_default-roles}", True),
+        (acme.id, "default-roles-org-acme", "${role_default-roles}", True),
+        (other.id, "default-roles-org-other", "${role_default-roles}", True),
     ]
     async with db.transaction() as tx:
         role = await tx.organization_roles.default_role(acme.id)
-        assert role is not None and role.name == "default-roles-acme" and role.default
+        assert role is not None and role.name == "default-roles-org-acme" and role.default

@@ -38,7 +38,7 @@ async def test_roles_of_an_organization_stay_apart_and_go_with_it(db: Database) 
     async with db.transaction() as tx:
         assert [r.name for r in await tx.organization_roles.of_organization(acme.id)] == [
             "child",
-            "default-roles-acme",
+            "default-roles-org-acme",
             "shared",
         ]
         assert await tx.organization_roles.count(acme.id, "SHA") == 1
@@ -56,8 +56,22 @@ async def test_roles_of_an_organization_stay_apart_and_go_with_it(db: Database) 
         await tx.organizations.delete(acme)
     async with db.transaction() as tx:
         assert await tx.organization_roles.count(acme.id) == 0
-        assert [r.name for r in await tx.organization_roles.of_organization(other.id)] == ["default-roles-o", "shared"]
+        assert [r.name for r in await tx.organization_roles.of_organization(other.id)] == [
+            "default-roles-org-o",
+            "shared",
+        ]
         assert await tx.roles.get(realm_role.id) is not None
+        kept = _role(other, "kept")
+        await tx.organization_roles.create(kept)
+        bob = await add_user(tx, realm, "bob")
+        await tx.organizations.add_member(other, bob.id, UNMANAGED)
+        await tx.organization_roles.map_users(kept, [bob.id])
+        await tx.users.delete(bob.id)
+    async with db.transaction() as tx:
+        assert await tx.organization_roles.holders(kept) == []
+        await tx.realms.delete(realm.id)
+    async with db.transaction() as tx:
+        assert await tx.organization_roles.count(other.id) == 0
 
 
 async def test_a_name_is_taken_once_per_organization(db: Database) -> None:

@@ -87,6 +87,11 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/organizations/\{id\}/groups/\{group\}$", OBJECT),
     _rule(r"GET .*/organizations/\{id\}/groups/\{group\}/(children|members)$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/organizations/\{id\}/members/\{user\}/groups$", {"type": "array", "items": OBJECT}),
+    # OrganizationRolesResource, OrganizationRoleResource (after 26.8.0): RoleRepresentations, UserRepresentations
+    _rule(r"GET .*/organizations/\{id\}/roles/count$", INTEGER),
+    _rule(r"GET .*/organizations/\{id\}/roles/\{role\}$", ref("RoleRepresentation")),
+    _rule(r"GET .*/organizations/\{id\}/roles/\{role\}/users(/available)?$", USERS),
+    _rule(r"GET .*/organizations/\{id\}/roles(/\{role\}/composites(/[a-z]+|/clients/\{client\})?)?$", ROLES),
     # OrganizationIdentityProvidersResource: IdentityProviderRepresentations
     _rule(r"GET .*/organizations(/\{id\})?/domains/\{name\}$", OBJECT),  # OrganizationDomainRepresentation
     _rule(r"GET .*/organizations(/\{id\})?/domains$", {"type": "array", "items": OBJECT}),
@@ -225,6 +230,10 @@ RULES: tuple[Rule, ...] = (
     _rule(r"PUT .*/organizations/\{id\}$", None, OBJECT),
     _rule(r"POST .*/organizations/\{id\}/groups(/\{group\}/children)?$", OBJECT, OBJECT, "201"),
     _rule(r"PUT .*/organizations/\{id\}/groups/\{group\}$", None, OBJECT),
+    _rule(r"POST .*/organizations/\{id\}/roles$", None, ref("RoleRepresentation"), "201"),
+    _rule(r"PUT .*/organizations/\{id\}/roles/\{role\}$", None, ref("RoleRepresentation")),
+    _rule(r"(POST|DELETE) .*/organizations/\{id\}/roles/\{role\}/composites$", None, ROLES),
+    _rule(r"(POST|DELETE) .*/organizations/\{id\}/roles/\{role\}/users$", None, USERS),
     _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
     _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
     _rule(r"POST .*/client-(scopes|templates)$", None, ref("ClientScopeRepresentation"), "201"),

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from doorkeep.model import JSON
 
 # Constants.DEFAULT_ORGANIZATION_ROLES_ROLE_PREFIX: the default role is this, ``-`` and the organization's alias in
-# lower case (JpaUpdate26_8_0_OrganizationRoles; OrganizationRoleExportImportTest reads ``default-roles-acme``).
-DEFAULT_PREFIX = "default-roles"
+# lower case (JpaUpdate26_8_0_OrganizationRoles; OrganizationRoleModelTest, the SAML role mapper's test and the admin
+# console's tests read ``default-roles-org-<alias>``).
+DEFAULT_PREFIX = "default-roles-org"
 DEFAULT_DESCRIPTION = "${role_default-roles}"
 MAX_NAME = 255
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Role, User
 from doorkeep.organizations.role_model import DEFAULT_DESCRIPTION, OrganizationRole, default_role_name
+from doorkeep.store import advisory
 from doorkeep.store.realms import bump
 from doorkeep.store.roles import RoleRepo
 from doorkeep.store.tables import (
@@ -54,8 +55,16 @@ def _search(query: Select[Any], search: str | None) -> Select[Any]:
 
 
 class OrganizationRoleRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, sqlite: bool) -> None:
         self._c = conn
+        self._sqlite = sqlite
+
+    async def serialize_graph(self, realm_id: str) -> None:
+        """Queue this transaction behind any other changing the realm's role graph (nesting roles), so that two
+        nestings each harmless alone (an organization role nesting a realm role, that realm role nesting an admin
+        role) cannot both pass their checks: the second reads what the first wrote. SQLite writes one at a time."""
+        if not self._sqlite:
+            await advisory.hold(self._c, f"doorkeep.role_graph:{realm_id}")
 
     def _select(self) -> Select[Any]:
         nests_role = select(organization_role_composites.c.parent_id).where(

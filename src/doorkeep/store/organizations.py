@@ -99,7 +99,7 @@ class OrganizationRepo:
                 insert(organizations), {"id": org.id, "realm_id": org.realm_id, "internal_group_id": internal, **values}
             )
             # Keycloak creates the default organization role with the organization
-            await OrganizationRoleRepo(self._c).create_default(org.realm_id, org.id, org.alias)
+            await OrganizationRoleRepo(self._c, self._sqlite).create_default(org.realm_id, org.id, org.alias)
         else:
             await self._c.execute(update(organizations).where(organizations.c.id == org.id).values(**values))
         await self._domains.set_claims(org.id, org.realm_id, org.domains)
@@ -129,7 +129,7 @@ class OrganizationRepo:
     async def remove_member(self, org: Organization, user_id: str) -> bool:
         """Drop the membership and, with it, the user's mappings to the organization's roles (removeMember)."""
         await bump(self._c, org.realm_id)
-        await OrganizationRoleRepo(self._c).unmap_member(org.id, user_id)
+        await OrganizationRoleRepo(self._c, self._sqlite).unmap_member(org.id, user_id)
         result = await self._c.execute(
             delete(organization_members).where(
                 organization_members.c.organization_id == org.id, organization_members.c.user_id == user_id

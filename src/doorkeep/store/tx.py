@@ -151,7 +151,7 @@ class Tx:
     @cached_property
     def organization_roles(self) -> OrganizationRoleRepo:
         """Each organization's own roles (Keycloak's roles of type ORGANIZATION), apart from ``roles``."""
-        return OrganizationRoleRepo(self._conn)
+        return OrganizationRoleRepo(self._conn, self._sqlite)
 
     @cached_property
     def mappers(self) -> MapperRepo:

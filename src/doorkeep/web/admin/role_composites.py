@@ -106,6 +106,7 @@ async def composites(request: Request) -> Response:
         await call.identity.require_redefine(call.tx, role)
         refs = parse.role_refs(await read_objects(request) or [])
         if request.method == "POST":
+            await call.tx.organization_roles.serialize_graph(call.realm.id)
             children = [await mappable_composite(call, ref) for ref in refs]
             await org_roles.refuse_anchored_admin(call.tx, role, children)
             await group_roles.refuse_anchored_admin(call.tx, call.realm.id, role, children)

@@ -46,6 +46,7 @@ MODULES = (
     "group_roles",
     "organization_groups",
     "organization_roles",
+    "organization_role_composites",
     "organization_role_users",
     "organization_group_members",
     "organization_group_roles",

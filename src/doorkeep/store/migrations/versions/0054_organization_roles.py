@@ -3,7 +3,7 @@
 Keycloak's main branch (after 26.8.0) adds organization roles: KEYCLOAK_ROLE rows of TYPE ORGANIZATION owned by one
 organization (ORG_ID), and a default role per organization (ORG.DEFAULT_ROLE_ID, mapped on the organization's internal
 group, so every member holds it). Its upgrade (JpaUpdate26_8_0_OrganizationRoles) gives every existing organization a
-default role named ``default-roles-`` + its lower-cased alias, described ``${role_default-roles}``. Doorkeep keeps
+default role named ``default-roles-org-`` + its lower-cased alias, described ``${role_default-roles}``. Doorkeep keeps
 organization roles in tables of their own (store/tables.py explains why) and does the same for the organizations
 already stored. The downgrade drops the tables.
 
@@ -32,7 +32,7 @@ _ORGS = sa.table(
 
 def default_role_name(alias: str) -> str:
     """The default role's name for an organization's alias (Keycloak's prefix, ``-``, the alias lower-cased)."""
-    return ("default-roles-" + alias.lower())[:255]
+    return ("default-roles-org-" + alias.lower())[:255]
 
 
 def upgrade() -> None:
