@@ -224,11 +224,11 @@ async def test_organization_roles_from_group_are_effective_and_in_claims(realm: 
     assert await change(env, "DELETE", org, dev_team, [manager]) == 204
     await post(env, f"{ORGS}/{org}/roles/{manager['id']}/users", [{"id": user}])
     await role_mapper(env)
-    assert await _roles_claim(env, "dev-user") == ["default-roles-acme", "developer", "manager"]
+    assert await _roles_claim(env, "dev-user") == ["default-roles-org-acme", "developer", "manager"]
     found = claims((await grant(env, "openid organization", "dev-user"))["access_token"])["organization"]["acme"]
     assert "realm_access" not in found  # claims.getRealmRoles() empty
     assert await change(env, "DELETE", org, dev_team, [developer]) == 204
-    assert await _roles_claim(env, "dev-user") == ["default-roles-acme", "manager"]
+    assert await _roles_claim(env, "dev-user") == ["default-roles-org-acme", "manager"]
 
 
 async def test_group_composites_and_hierarchy(realm: Env) -> None:
@@ -262,14 +262,14 @@ async def test_group_composites_and_hierarchy(realm: Env) -> None:
     assert await _roles_claim(env, "multi-branch-user") == [
         "child-a-role",
         "child-b-role",
-        "default-roles-acme",
+        "default-roles-org-acme",
         "division-role",
         "team-a-role",
         "team-b-role",
         "team-composite",
         "team-composite-child",
     ]
-    assert await _roles_claim(env, "standalone-user") == ["default-roles-acme"]
+    assert await _roles_claim(env, "standalone-user") == ["default-roles-org-acme"]
     assert await change(env, "DELETE", org, child_a, [composite]) == 204
     roles = await _roles_claim(env, "multi-branch-user")
     assert "team-composite" not in roles and "team-composite-child" not in roles
@@ -311,10 +311,10 @@ async def test_group_deletion_drops_its_role_mappings(realm: Env) -> None:
     await role_mapper(env)
     assert "team-role" in await _roles_claim(env, "team-user")
     assert (await call(env, "DELETE", f"{ORGS}/{org}/roles/{role['id']}"))[0] == 204
-    assert await _roles_claim(env, "team-user") == ["default-roles-acme"]
+    assert await _roles_claim(env, "team-user") == ["default-roles-org-acme"]
     again = await org_role(env, org, "team-role")
     assert await change(env, "POST", org, gid, [again]) == 204
     assert (await call(env, "DELETE", f"{ORGS}/{org}/groups/{gid}"))[0] == 204
-    assert await _roles_claim(env, "team-user") == ["default-roles-acme"]
+    assert await _roles_claim(env, "team-user") == ["default-roles-org-acme"]
     async with env.db.transaction() as tx:
         assert await tx.organization_group_roles.of_organization(org) == []

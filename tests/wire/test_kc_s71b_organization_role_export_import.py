@@ -55,11 +55,11 @@ async def test_preserve_organization_roles_across_realm_export_import(realm: Env
 
     rep = await _export(env)
     [exported] = [o for o in rep["organizations"] if o["alias"] == "acme"]
-    assert exported["defaultRole"]["name"] == "default-roles-acme"
+    assert exported["defaultRole"]["name"] == "default-roles-org-acme"
     by_name = {r["name"]: r for r in exported["roles"]}
-    assert set(by_name) == {"default-roles-acme", "project-admin"}
+    assert set(by_name) == {"default-roles-org-acme", "project-admin"}
     assert by_name["project-admin"]["id"] == custom_id
-    assert by_name["default-roles-acme"]["composites"] == {
+    assert by_name["default-roles-org-acme"]["composites"] == {
         "organization": ["project-admin"],
         "realm": ["export-realm-role"],
         "client": {"export-client": ["export-client-role"]},
@@ -69,7 +69,7 @@ async def test_preserve_organization_roles_across_realm_export_import(realm: Env
     generic = list(rep["roles"]["realm"]) + [r for roles in rep["roles"].get("client", {}).values() for r in roles]
     assert all(not (r.get("composites") or {}).get("organization") for r in generic)
     for u in rep.get("users", []):
-        assert not {"default-roles-acme", "project-admin"} & set(u.get("realmRoles", []))
+        assert not {"default-roles-org-acme", "project-admin"} & set(u.get("realmRoles", []))
 
     h = await env.admin_headers()
     assert (await env.http.delete("/admin/realms/test", headers=h)).status_code == 204
@@ -77,9 +77,9 @@ async def test_preserve_organization_roles_across_realm_export_import(realm: Env
     [imported] = [o for o in await get(env, ORGS, first=-1, max=-1) if o["alias"] == "acme"]
     base = f"{ORGS}/{imported['id']}/roles"
     imported_default = await get(env, f"{base}/default")
-    assert imported_default["name"] == "default-roles-acme"
+    assert imported_default["name"] == "default-roles-org-acme"
     roles = await get(env, base, briefRepresentation="false")
-    assert sorted(r["name"] for r in roles) == ["default-roles-acme", "project-admin"]
+    assert sorted(r["name"] for r in roles) == ["default-roles-org-acme", "project-admin"]
     [imported_custom] = [r for r in roles if r["name"] == "project-admin"]
     assert imported_custom["id"] == custom_id
     assert imported_custom["description"] == "Exported organization role"
@@ -234,7 +234,7 @@ async def test_group_role_mappings_survive_export_and_import(realm: Env) -> None
     assert [r["name"] for r in await get(env, f"{base}/{sub}/role-mappings/organizations")] == ["editor"]
 
     bad = _realm("group-default-role")
-    bad["organizations"][0]["groups"] = [{"name": "g", "organizationRoles": ["default-roles-import-org"]}]
+    bad["organizations"][0]["groups"] = [{"name": "g", "organizationRoles": ["default-roles-org-import-org"]}]
     assert (await env.http.post("/admin/realms", json=bad, headers=h)).status_code >= 400
     admin = _realm("group-admin-role")
     admin["organizations"][0]["groups"] = [{"name": "g", "clientRoles": {"realm-management": ["realm-admin"]}}]

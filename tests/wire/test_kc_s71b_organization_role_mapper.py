@@ -88,12 +88,12 @@ async def test_roles_and_composites_across_token_surfaces(realm: Env) -> None:
     for found in await _surfaces(env, tokens):
         acme = entry(found, "organization", "acme")
         assert "organization_roles" not in acme
-        assert acme["roles"] == ["acme-admin", "acme-auditor", "default-roles-acme"]
+        assert acme["roles"] == ["acme-admin", "acme-auditor", "default-roles-org-acme"]
         assert acme["realm_access"] == {"roles": ["organization-realm-composite"]}
         assert acme["resource_access"] == {"organization-role-client": {"roles": ["organization-client-composite"]}}
         other = entry(found, "organization", "other")
         assert "organization_roles" not in other
-        assert other["roles"] == ["default-roles-other", "other-admin"]
+        assert other["roles"] == ["default-roles-org-other", "other-admin"]
         assert "realm_access" not in other and "resource_access" not in other
     access = claims(tokens["access_token"])
     realm_roles = access.get("realm_access", {}).get("roles", [])
@@ -123,7 +123,7 @@ async def test_single_organization_scope_maps_that_organization_only(realm: Env)
     await _acme_and_other(env)
     found = claims((await grant(env, "openid organization:acme"))["access_token"])["organization"]
     assert list(found) == ["acme"]
-    assert found["acme"]["roles"] == ["acme-admin", "acme-auditor", "default-roles-acme"]
+    assert found["acme"]["roles"] == ["acme-admin", "acme-auditor", "default-roles-org-acme"]
 
 
 async def test_member_without_roles_gets_the_default_role(realm: Env) -> None:
@@ -134,7 +134,7 @@ async def test_member_without_roles_gets_the_default_role(realm: Env) -> None:
     await member(env, org, "role-member", "role-member@acme.org")
     await role_mapper(env)
     found = claims((await grant(env, "openid organization"))["access_token"])["organization"]
-    assert found == {"acme": {"roles": ["default-roles-acme"]}}
+    assert found == {"acme": {"roles": ["default-roles-org-acme"]}}
 
 
 async def test_default_role_composites_reach_every_member(realm: Env) -> None:
@@ -149,7 +149,7 @@ async def test_default_role_composites_reach_every_member(realm: Env) -> None:
     await post(env, f"{ORGS}/{org}/roles/{default['id']}/composites", [composite])
     await role_mapper(env)
     found = claims((await grant(env, "openid organization"))["access_token"])["organization"]
-    assert found["acme"]["roles"] == ["admin-composite", "default-roles-acme", "read-users", "write-users"]
+    assert found["acme"]["roles"] == ["admin-composite", "default-roles-org-acme", "read-users", "write-users"]
 
 
 async def test_disabled_organization_gets_no_roles(realm: Env) -> None:
@@ -174,7 +174,7 @@ async def test_realm_and_client_roles_follow_the_client_scope(realm: Env) -> Non
     await _acme_and_other(env)
     await update_client(env.db, "test", "app", full_scope_allowed=False)
     acme = claims((await grant(env, "openid organization:*"))["access_token"])["organization"]["acme"]
-    assert acme["roles"] == ["acme-admin", "acme-auditor", "default-roles-acme"]
+    assert acme["roles"] == ["acme-admin", "acme-auditor", "default-roles-org-acme"]
     assert "realm_access" not in acme and "resource_access" not in acme
     h = await env.admin_headers()
     [app] = (await env.http.get(f"{REALM}/clients", params={"clientId": "app"}, headers=h)).json()

@@ -113,26 +113,37 @@ class _Made:
 
 
 async def _make(tx: Tx, org: Organization, rep: dict[str, Any], where: str) -> _Made:
-    """The default role renamed and described as the file says; the other listed roles made."""
+    """The default role renamed and described as the file says (first: a listed role may take the generated
+    name), then the other listed roles made."""
     listed = _listed(rep, f"{where}.{ROLES}")
     given_default = rep.get(DEFAULT)
     default_name = _name(given_default, f"{where}.{DEFAULT}") if given_default is not None else None
     default_name = default_name or default_role_name(org.alias)
-    default = await tx.organization_roles.default_role(org.id)
-    assert default is not None  # made with the organization
-    by_name: dict[str, OrganizationRole] = {}
-    reps: list[tuple[OrganizationRole, dict[str, Any], str]] = []
+    names = [_name(role_rep, f"{where}.{ROLES}[{i}]") for i, role_rep in enumerate(listed)]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            fail(f"{where}.{ROLES}[{i}]", f"two organization roles named {name!r}")
     default_rep: dict[str, Any] = given_default if isinstance(given_default, dict) else {}
+    if default_name in names:
+        listed_default = listed[names.index(default_name)]
+        default_rep = {**listed_default, **{k: v for k, v in default_rep.items() if v is not None}}
+    made = await tx.organization_roles.default_role(org.id)
+    assert made is not None  # made with the organization
+    description = default_rep.get("description")
+    default = dataclasses.replace(
+        made,
+        name=default_name,
+        description=description if isinstance(description, str) else made.description,
+        attributes=_attributes(default_rep, f"{where}.{DEFAULT}") or made.attributes,
+    )
+    await tx.organization_roles.update(default)
+    by_name: dict[str, OrganizationRole] = {default_name: default}
+    reps: list[tuple[OrganizationRole, dict[str, Any], str]] = []
     taken: set[str] = set()
-    for i, role_rep in enumerate(listed):
-        at = f"{where}.{ROLES}[{i}]"
-        name = _name(role_rep, at)
-        if name in by_name:
-            fail(at, f"two organization roles named {name!r}")
+    for i, (name, role_rep) in enumerate(zip(names, listed, strict=True)):
         if name == default_name:
-            default_rep = {**role_rep, **{k: v for k, v in default_rep.items() if v is not None}}
-            by_name[name] = default  # filled in below
             continue
+        at = f"{where}.{ROLES}[{i}]"
         role = OrganizationRole(
             id=await _kept_id(tx, role_rep.get("id"), taken),
             realm_id=org.realm_id,
@@ -145,15 +156,6 @@ async def _make(tx: Tx, org: Organization, rep: dict[str, Any], where: str) -> _
         await tx.organization_roles.create(role)
         by_name[name] = role
         reps.append((role, role_rep, at))
-    description = default_rep.get("description")
-    default = dataclasses.replace(
-        default,
-        name=default_name,
-        description=description if isinstance(description, str) else default.description,
-        attributes=_attributes(default_rep, f"{where}.{DEFAULT}") or default.attributes,
-    )
-    await tx.organization_roles.update(default)
-    by_name[default_name] = default
     reps.append((default, default_rep, f"{where}.{DEFAULT}"))
     return _Made(by_name, reps)
 

@@ -131,8 +131,8 @@ def change(grant: bool) -> Endpoint:
 
     async def endpoint(request: Request) -> Response:
         async def work(call: RealmCall) -> Response:
+            call.require("manage-users")  # before anything is looked up
             org, group, _ = await load(call, request)
-            call.require("manage-users")
             client = await _client(call, request)
             body = await read_json(request)
             if not isinstance(body, list) or not all(isinstance(rep, dict) for rep in body):
@@ -162,8 +162,8 @@ async def realm_group(request: Request) -> Response:
     """A realm group's organization role mappings: none to offer, none to write (400)."""
 
     async def work(call: RealmCall) -> Response:
-        await load_group(call, request.path_params["id"])
         call.require("view-users" if request.method == "GET" else "manage-users")
+        await load_group(call, request.path_params["id"])
         if request.method == "GET":
             return ok([])
         raise group_roles.NOT_A_GROUP
