@@ -58,6 +58,7 @@ async def organization_mappings(request: Request) -> Response:
         if request.method == "GET":
             return ok([org_roles.to_json(r, brief=True) for r in await group_roles.mapped(call.tx, org, group)])
         body = await read_json(request)
+        await call.tx.organization_roles.serialize_graph(call.realm.id)  # the admin-role check reads the graph
         roles = await group_roles.parse(call.tx, org, body)
         if request.method == "POST":
             await group_roles.grant(call.tx, org, group, roles)
@@ -142,6 +143,7 @@ def change(grant: bool) -> Endpoint:
                 await call.identity.require_grant(call.tx, role)
             ids = [r.id for r in roles]
             if grant:
+                await call.tx.organization_roles.serialize_graph(call.realm.id)  # as role_composites: one at a time
                 await group_roles.refuse_admin(call.tx, roles)
                 await call.tx.organization_group_roles.grant_realm_roles(org.realm_id, group.id, ids)
             else:
