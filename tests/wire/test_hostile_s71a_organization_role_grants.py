@@ -87,7 +87,9 @@ async def test_an_intermediate_realm_role_cannot_be_poisoned(realm: Env) -> None
     h = await env.admin_headers()
     admin = await management_role(env, "manage-realm")
     async with env.db.transaction() as tx:
-        management = (await tx.roles.get(admin["id"])).client_id  # type: ignore[union-attr]
+        stored = await tx.roles.get(admin["id"])
+    assert stored is not None
+    management = stored.client_id
     mapped = await env.http.post(
         f"/admin/realms/test/users/{user}/role-mappings/clients/{management}", json=[admin], headers=h
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from admin_support import admin_events, enable_admin_events, realm_admin
+from doorkeep.organizations import roles as org_roles
 from org_groups import member, organization
 from org_invitations import ORGS
 from org_roles import CLIENTS, ROLES, call, client_with_role, ids, org_role, realm_role
@@ -424,10 +425,9 @@ async def test_members_use_direct_mappings(realm: Env) -> None:
     assert (await call(env, "DELETE", f"{org}/roles/{child['id']}/users", [{"id": user}]))[0] == 204
     assert await ids(env, f"{org}/roles/{child['id']}/users") == []
     async with env.db.transaction() as tx:
-        found = await tx.organizations.get((await tx.realms.get_by_name("test")).id, org)  # type: ignore[union-attr]
+        test = await tx.realms.get_by_name("test")
+        found = await tx.organizations.get(test.id, org) if test else None
         assert found is not None
-        from doorkeep.organizations import roles as org_roles
-
         names = [r.name for r in await org_roles.effective_roles(tx, found, user)]
     assert names == ["default-roles-org-direct-role-members", "direct-role-child", "direct-role-parent"]
 
