@@ -165,3 +165,19 @@ async def test_anchored_roles_reject_later_admin_composites(realm: Env) -> None:
     assert await names(env, mappings(org, gid) + "/realm") == ["cached-anchor-realm-role"]
     available = await names(env, mappings(org, gid) + "/realm/available")
     assert "holds-admin" not in available and "admin" not in available
+
+
+async def test_delete_without_a_body_removes_every_mapping_of_that_kind(realm: Env) -> None:
+    """RoleMapperResource.deleteRealmRoleMappings(null): no body removes the group's realm roles (its client roles
+    stay)."""
+    env = realm
+    org = await organization(env)
+    gid = await group(env, org, "g")
+    first, second = await realm_role(env, "first"), await realm_role(env, "second")
+    uuid, client_role = await client_with_role(env, "kept-client", "kept-role")
+    await post(env, mappings(org, gid) + "/realm", [first, second])
+    await post(env, mappings(org, gid) + f"/clients/{uuid}", [client_role])
+    sent = await env.http.delete(mappings(org, gid) + "/realm", headers=await env.admin_headers())
+    assert sent.status_code == 204, sent.text
+    assert await names(env, mappings(org, gid) + "/realm") == []
+    assert await names(env, mappings(org, gid) + f"/clients/{uuid}") == ["kept-role"]

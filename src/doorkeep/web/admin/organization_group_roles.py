@@ -136,9 +136,14 @@ def change(grant: bool) -> Endpoint:
             org, group, _ = await load(call, request)
             client = await _client(call, request)
             body = await read_json(request)
-            if not isinstance(body, list) or not all(isinstance(rep, dict) for rep in body):
+            if body is None and not grant:  # deleteRealmRoleMappings(null): every mapping of that kind
+                owner = client.id if client else None
+                mapped = await call.tx.organization_group_roles.realm_role_ids(group.id)
+                roles = [r for r in await call.tx.roles.get_many(mapped) if r.client_id == owner]
+            elif not isinstance(body, list) or not all(isinstance(rep, dict) for rep in body):
                 raise NOT_A_LIST_OF_OBJECTS
-            roles = [await operations.mapped_role(call.tx, call.realm, client, rep) for rep in body]
+            else:
+                roles = [await operations.mapped_role(call.tx, call.realm, client, rep) for rep in body]
             for role in roles:
                 await call.identity.require_grant(call.tx, role)
             ids = [r.id for r in roles]
