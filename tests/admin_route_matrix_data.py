@@ -136,6 +136,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/groups/{id}/role-mappings/realm": {"DELETE": U_MANAGE, "GET": U_VIEW, "POST": U_MANAGE},
     "/{realm}/groups/{id}/role-mappings/realm/available": {"GET": U_VIEW},
     "/{realm}/groups/{id}/role-mappings/realm/composite": {"GET": U_VIEW},
+    "/{realm}/groups/{id}/role-mappings/organizations": {"DELETE": U_MANAGE, "POST": U_MANAGE},
+    "/{realm}/groups/{id}/role-mappings/organizations/available": {"GET": U_VIEW},
     # ClientsResource: getClients clients().requireList() (ClientPermissions.canList: query-clients or query-users),
     # createClient requireManage(); ClientResource: reads requireView(client), writes requireConfigure/requireManage
     # (manage-clients); client secret (its read since 26.8, keycloak#51733), registration token, nodes:
@@ -306,6 +308,25 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "/{realm}/organizations/{id}/groups/{group}/children": {"GET": R_MANAGE, "POST": R_MANAGE},
     "/{realm}/organizations/{id}/groups/{group}/members": {"GET": R_MANAGE},
     "/{realm}/organizations/{id}/groups/{group}/members/{user}": {"DELETE": R_MANAGE, "PUT": R_MANAGE},
+    # roles mapped to organization groups (s71-b): organization roles with the organization's permission; realm and
+    # client roles also need manage-users (and the right to map each role) to write
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/organizations": {
+        "DELETE": R_MANAGE,
+        "GET": R_MANAGE,
+        "POST": R_MANAGE,
+    },
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/organizations/available": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/realm": {"DELETE": BOTH, "GET": R_MANAGE, "POST": BOTH},
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/realm/available": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/realm/composite": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/clients/{client}": {
+        "DELETE": BOTH,
+        "GET": R_MANAGE,
+        "POST": BOTH,
+    },
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/clients/{client}/available": {"GET": R_MANAGE},
+    "/{realm}/organizations/{id}/groups/{group}/role-mappings/clients/{client}/composite": {"GET": R_MANAGE},
     "/{realm}/organizations/{id}/identity-providers": {"GET": R_MANAGE, "POST": BOTH},
     "/{realm}/organizations/{id}/identity-providers/{alias}": {"DELETE": R_MANAGE, "GET": R_MANAGE, "PUT": R_MANAGE},
     "/{realm}/organizations/{id}/invitations": {"GET": R_MANAGE},

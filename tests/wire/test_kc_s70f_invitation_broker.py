@@ -9,7 +9,7 @@ invitation decides, and the provider's links join nothing else then), the invita
 working, INVITE_ORG recorded (``username``, ``org_id``), the code sent to the invitation's URI (the account console).
 A user of another e-mail, an organization disabled meanwhile, or an invitation an administrator deleted meanwhile
 joins nothing through it, and the invitation stays as it was. Keycloak also grants the invitation's roles
-(Organizations.grantInvitationRoles): Doorkeep's invitations carry none.
+(Organizations.grantInvitationRoles): test_kc_s71b_organization_invitation_role_broker.py.
 """
 
 from __future__ import annotations

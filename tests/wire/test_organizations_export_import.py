@@ -35,6 +35,10 @@ async def test_organizations_and_their_members_survive_an_export_and_import(real
 
     rep = await _exported(env, "test")
     assert rep["organizationsEnabled"] is True
+    # Keycloak main after 26.8.0 writes the organization's roles too (test_kc_s71b_organization_role_export_import)
+    roles = [{k: o.pop(k) for k in ("roles", "defaultRole")} for o in rep["organizations"]]
+    assert [[r["name"] for r in each["roles"]] for each in roles] == [["default-roles-org-acme"]]
+    assert [each["defaultRole"]["name"] for each in roles] == ["default-roles-org-acme"]
     assert rep["organizations"] == [
         {
             "id": org_id,

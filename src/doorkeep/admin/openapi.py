@@ -92,6 +92,10 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/organizations/\{id\}/roles/\{role\}$", ref("RoleRepresentation")),
     _rule(r"GET .*/organizations/\{id\}/roles/\{role\}/users(/available)?$", USERS),
     _rule(r"GET .*/organizations/\{id\}/roles(/\{role\}/composites(/[a-z]+|/clients/\{client\})?)?$", ROLES),
+    # organization groups' role mappings (s71-b): a MappingsRepresentation, RoleRepresentations
+    _rule(r"GET .*/organizations/\{id\}/groups/\{group\}/role-mappings$", OBJECT),
+    _rule(r"GET .*/organizations/\{id\}/groups/\{group\}/role-mappings/.+$", ROLES),
+    _rule(r"GET .*/groups/\{id\}/role-mappings/organizations/available$", ROLES),
     # OrganizationIdentityProvidersResource: IdentityProviderRepresentations
     _rule(r"GET .*/organizations(/\{id\})?/domains/\{name\}$", OBJECT),  # OrganizationDomainRepresentation
     _rule(r"GET .*/organizations(/\{id\})?/domains$", {"type": "array", "items": OBJECT}),
@@ -234,6 +238,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"PUT .*/organizations/\{id\}/roles/\{role\}$", None, ref("RoleRepresentation")),
     _rule(r"(POST|DELETE) .*/organizations/\{id\}/roles/\{role\}/composites$", None, ROLES),
     _rule(r"(POST|DELETE) .*/organizations/\{id\}/roles/\{role\}/users$", None, USERS),
+    _rule(r"(POST|DELETE) .*/organizations/\{id\}/groups/\{group\}/role-mappings/.+$", None, ROLES),
+    _rule(r"(POST|DELETE) .*/groups/\{id\}/role-mappings/organizations$", None, ROLES),
     _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
     _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
     _rule(r"POST .*/client-(scopes|templates)$", None, ref("ClientScopeRepresentation"), "201"),

@@ -77,6 +77,11 @@ MAPPER_TYPES = (
         "Organization Group Membership",
         "Map user Organization group membership",
     ),
+    (
+        "oidc-organization-role-membership-mapper",
+        "Organization Role Membership",
+        "Map user Organization role membership",
+    ),
     (NONCE_MAPPER, "Nonce backwards compatible", "Adds the nonce claim to Access, Refresh and ID token"),
     (
         PAIRWISE_MAPPER,

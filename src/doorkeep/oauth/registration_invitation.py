@@ -69,7 +69,7 @@ async def join(
     client allows it (the code goes there), else the login's own (the account console)."""
     token, org = invited
     await tx.organizations.add_member(org, user.id, membership)
-    await stored_invitations.accepted(tx, org.id, token.token_id)
+    await stored_invitations.accepted(tx, org.id, token.token_id, user.id)
     landing = invitations.landing(token.redirect_uri, client, base)
     if landing is None:
         return request

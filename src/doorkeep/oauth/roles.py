@@ -19,10 +19,13 @@ async def user_roles(tx: Tx, user: User) -> set[str]:
 
 
 async def direct_and_group_role_ids(tx: Tx, user: User) -> set[str]:
-    """The roles mapped to the user and to their groups (and ancestors), not expanded."""
+    """The roles mapped to the user and to their groups (and ancestors), realm and organization groups, not
+    expanded."""
     ids = await tx.users.role_ids(user.id)
     if await tx.config.has_groups(user.realm_id):
         ids |= await tx.groups.inherited_role_ids(user.id)
+    if await tx.config.has_org_group_roles(user.realm_id):
+        ids |= await tx.organization_group_roles.inherited_realm_role_ids(user.id)
     return ids
 
 

@@ -67,7 +67,7 @@ async def accept(
         return Acceptance(Step.CONFIRM, org)
     if not await tx.organizations.add_member(org, user_id, UNMANAGED):  # another link of the user's won the race
         return Acceptance(Step.ALREADY_MEMBER, org)
-    await stored_invitations.accepted(tx, org.id, token.token_id)
+    await stored_invitations.accepted(tx, org.id, token.token_id, user_id)
     await tx.action_tokens.put_if_absent(token.single_use_key, token.expires, now)
     return Acceptance(Step.JOINED, org)
 

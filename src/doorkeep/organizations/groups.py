@@ -45,8 +45,8 @@ NOT_HERE = AdminError(400, "Cannot access organization related group via non Org
 
 def to_json(group: Group, org_id: str, *, brief: bool, sub_count: int | None = None) -> dict[str, Any]:
     """ModelToRepresentation's GroupRepresentation of an organization group: the full one adds the attributes and
-    (empty: Doorkeep maps no roles to them) role mappings. A top-level group's parent is the organization's internal
-    group; none has an ``access`` (set by the realm's GroupResource only)."""
+    the role mappings (empty here, filled in by the web layer from organizations.group_roles). A top-level group's
+    parent is the organization's internal group; none has an ``access`` (set by the realm's GroupResource only)."""
     out = group_to_json(group, brief=brief, sub_count=sub_count)
     out.pop("access", None)
     out["parentId"] = group.parent_id or internal_group_id(org_id)

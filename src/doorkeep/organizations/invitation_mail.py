@@ -36,6 +36,7 @@ class Invitee:
     replacing: str | None = None  # the invitation a resend replaces: removed first, so it is no pending one
     attributes: dict[str, list[str]] | None = None  # kept on the invitation (invitation_attributes.cleaned)
     client_id: str | None = None  # the link's client (the ``client_id`` query parameter), None: ``account``
+    roles: tuple[str, ...] = ()  # ids of the realm and client roles granted on acceptance (invitation_roles)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Prepared:
     mail: smtp.Mail
     invitation: Invitation
     stale: tuple[str, ...]
+    roles: tuple[str, ...] = ()  # the roles the invitation grants (invitation_roles)
 
 
 async def _stale(tx: Tx, org: Organization, email: str, who: Invitee, now: int) -> tuple[str, ...]:
@@ -113,4 +115,4 @@ async def prepare(
     # the link (a bearer of the signed token) goes only into the mail, never into the store (Keycloak 26.6.7)
     record = Invitation(invitation_id, org.id, realm.id, email.strip(), first, last, now, token.expires)
     record = dataclasses.replace(record, attributes=who.attributes, client_id=to.client_id)
-    return Prepared(mail, record, stale)
+    return Prepared(mail, record, stale, who.roles)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.errors import AdminError
-from doorkeep.organizations import invitation_mail
+from doorkeep.organizations import invitation_mail, invitation_roles
 from doorkeep.organizations.model import Invitation, InvitationFilter
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ NOT_FOUND = AdminError(404, "Invitation not found")  # ErrorResponse.error(…, 
 STATUSES = ("PENDING", "EXPIRED")  # OrganizationInvitationRepresentation.Status
 
 
-def to_json(invitation: Invitation, now: int) -> dict[str, Any]:
+def to_json(invitation: Invitation, now: int, roles: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """OrganizationInvitationRepresentation (Jackson leaves the null names out). ``inviteLink`` is never shown:
     it carries the signed registration token, and Keycloak 26.6.7 / 26.7.3 stopped returning it (null)."""
     out: dict[str, Any] = {"id": invitation.id, "organizationId": invitation.organization_id}
@@ -40,6 +40,8 @@ def to_json(invitation: Invitation, now: int) -> dict[str, Any]:
     out["status"] = STATUSES[1] if invitation.expired(now) else STATUSES[0]
     if invitation.attributes:
         out["attributes"] = {name: list(values) for name, values in invitation.attributes.items()}
+    if roles:
+        out["roles"] = roles  # the roles granted on acceptance (invitation_roles), brief
     return out
 
 
@@ -59,6 +61,7 @@ async def save(tx: Tx, prepared: invitation_mail.Prepared) -> None:
     """Once the mail is sent: the invitations it replaces go, the new one is kept."""
     await tx.org_invitations.remove(prepared.invitation.organization_id, list(prepared.stale))
     await tx.org_invitations.add(prepared.invitation)
+    await tx.organization_invitation_roles.put(prepared.invitation.id, prepared.roles)
 
 
 async def found(tx: Tx, org_id: str, invitation_id: str) -> Invitation:
@@ -69,7 +72,7 @@ async def found(tx: Tx, org_id: str, invitation_id: str) -> Invitation:
     return invitation
 
 
-def resent(invitation: Invitation) -> invitation_mail.Invitee:
+def resent(invitation: Invitation, roles: tuple[str, ...] = ()) -> invitation_mail.Invitee:
     """resendInvitation: inviteUser again with the invitation's address, names and attributes, for the client its
     link was for (Keycloak 27.0 reads it back from the stored link's action token; one stored before the client was
     kept is ``account``'s), this invitation removed."""
@@ -81,6 +84,7 @@ def resent(invitation: Invitation) -> invitation_mail.Invitee:
         replacing=invitation.id,
         attributes=invitation.attributes,
         client_id=invitation.client_id,
+        roles=roles,
     )
 
 
@@ -90,7 +94,9 @@ async def delete(tx: Tx, org_id: str, invitation_id: str) -> None:
         raise NOT_FOUND
 
 
-async def accepted(tx: Tx, org_id: str, token_id: str) -> None:
-    """The invitation whose link made its user a member goes (none for a link sent before invitations were kept)."""
+async def accepted(tx: Tx, org_id: str, token_id: str, user_id: str) -> None:
+    """The invitation whose link made its user a member grants its roles and goes (none for a link sent before
+    invitations were kept)."""
     if token_id:
+        await invitation_roles.grant_on_acceptance(tx, token_id, user_id)
         await tx.org_invitations.remove(org_id, [token_id])

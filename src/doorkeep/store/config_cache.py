@@ -38,6 +38,7 @@ class _RealmView:
     closures: dict[str, frozenset[str]] = field(default_factory=dict)
     scope_roles: dict[str, frozenset[str]] = field(default_factory=dict)  # by client or scope id
     has_groups: bool | None = None
+    has_org_group_roles: bool | None = None  # any realm or client role mapped to an organization group
     all_clients: dict[str, Client] | None = None  # every client of the realm by uuid, in clientId order
     all_scopes: list[ClientScope] | None = None  # every client scope of the realm, by name
     # by jwt.credential.sub: the clients bound to it (federated client authentication's lookup)
@@ -298,6 +299,17 @@ class CachedConfig:
             view.kept.clear()
         view.kept[key] = (realm.user_version, made)
         return made
+
+    async def has_org_group_roles(self, realm_id: str) -> bool:
+        """Whether any organization group of the realm has a realm or client role (most have none: then a token
+        needs no query for them)."""
+        view = self._view(realm_id)
+        if view is not None and view.has_org_group_roles is not None:
+            return view.has_org_group_roles
+        found = bool(await self._tx.organization_group_roles.mapped_in_realm(realm_id))
+        if view is not None:
+            view.has_org_group_roles = found
+        return found
 
     async def has_groups(self, realm_id: str) -> bool:
         """Whether the realm has any group (most have none: then no membership query is needed)."""

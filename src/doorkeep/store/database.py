@@ -165,7 +165,7 @@ def is_data_error(exc: BaseException) -> bool:
 # The newest migration. A database already there is not handed to Alembic at start, whose import and
 # script loading were a tenth of the time to ready (issue #8); tests/unit/test_migration_head.py keeps
 # this equal to the head of migrations/versions.
-HEAD_REVISION = "0053_client_credential_sub"
+HEAD_REVISION = "0056_org_invitation_roles"
 
 
 def _at_head(connection: Connection) -> bool:

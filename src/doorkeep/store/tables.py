@@ -669,6 +669,18 @@ organization_invitations = Table(
     Index("ix_organization_invitations_org_email", "organization_id", "email"),
 )
 
+# The realm and client roles an organization invitation grants when it is accepted (Keycloak main after 26.8.0's
+# invitations with roles); a role removed before that is simply not granted.
+organization_invitation_roles = Table(
+    "organization_invitation_roles",
+    metadata,
+    Column(
+        "invitation_id", String(ID), ForeignKey("organization_invitations.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_invitation_roles_role", "role_id"),
+)
+
 # Organization groups (Keycloak 26.6's groups of type ORGANIZATION under the organization's internal group): a
 # tree of their own per organization, apart from the realm's groups. ``sibling_key`` is the parent's id, or the
 # organization's for a top-level group, so one unique index keeps sibling names apart at every level.
@@ -692,4 +704,24 @@ organization_group_members = Table(
     Column("group_id", String(ID), ForeignKey("organization_groups.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_organization_group_members_user", "user_id"),
+)
+
+# Organization roles mapped to organization groups (Keycloak main after 26.8.0: an organization group's role
+# mappings of type ORGANIZATION, held by the group's members and the members of the groups below it).
+organization_group_roles = Table(
+    "organization_group_roles",
+    metadata,
+    Column("group_id", String(ID), ForeignKey("organization_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", String(ID), ForeignKey("organization_roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_group_roles_role", "role_id"),
+)
+
+# Realm and client roles mapped to organization groups (Keycloak's groups of type ORGANIZATION keep role mappings as
+# any group does): the group's members, and those of the groups below it, hold them.
+organization_group_role_mappings = Table(
+    "organization_group_role_mappings",
+    metadata,
+    Column("group_id", String(ID), ForeignKey("organization_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_organization_group_role_mappings_role", "role_id"),
 )

@@ -25,7 +25,9 @@ from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.org_invitations import InvitationRepo
 from doorkeep.store.organization_domains import DomainRepo
+from doorkeep.store.organization_group_roles import OrganizationGroupRoleRepo
 from doorkeep.store.organization_groups import OrganizationGroupRepo
+from doorkeep.store.organization_invitation_roles import OrganizationInvitationRoleRepo
 from doorkeep.store.organization_roles import OrganizationRoleRepo
 from doorkeep.store.organizations import OrganizationRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
@@ -135,6 +137,16 @@ class Tx:
     @cached_property
     def organization_groups(self) -> OrganizationGroupRepo:
         return OrganizationGroupRepo(self._conn, self._sqlite)
+
+    @cached_property
+    def organization_invitation_roles(self) -> OrganizationInvitationRoleRepo:
+        """The realm and client roles organization invitations grant on acceptance."""
+        return OrganizationInvitationRoleRepo(self._conn)
+
+    @cached_property
+    def organization_group_roles(self) -> OrganizationGroupRoleRepo:
+        """The organization roles mapped to organization groups."""
+        return OrganizationGroupRoleRepo(self._conn)
 
     @cached_property
     def organization_roles(self) -> OrganizationRoleRepo:

@@ -16,6 +16,7 @@ from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.mappers.claims import MapperInput
 from doorkeep.oauth.mappers.helper import parse_role
 from doorkeep.oauth.roles import effective_roles
+from doorkeep.organizations import role_claims
 from doorkeep.organizations import scope as organization_scope
 from doorkeep.organizations.model import Organization
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 READS_GROUPS = frozenset({"oidc-group-membership-mapper", "oidc-usermodel-attribute-mapper"})
 CLIENT_SESSION_NOTE_MAPPER = "oidc-clientsessionmodel-note-mapper"
-ORGANIZATION_MAPPERS = frozenset({organization_scope.MAPPER, organization_scope.GROUP_MAPPER})
+ORGANIZATION_MAPPERS = frozenset({organization_scope.MAPPER, organization_scope.GROUP_MAPPER, role_claims.MAPPER})
 
 
 def token_mappers(client: Client, scopes: tuple[ClientScope, ...]) -> list[ProtocolMapper]:
@@ -105,6 +106,8 @@ async def mapper_input(
         notes=notes or {},
         organizations=organizations,
         organization_groups=await _organization_groups(tx, user, mappers, organizations),
+        organization_roles=await _organization_roles(tx, client, user, mappers, organizations, scopes),
+        organization_claim=_organization_claim(mappers),
         named_clients=await named_clients(tx, user.realm_id, mappers),
         client_notes=await client_notes(tx, client, session, mappers, client_session),
     )
@@ -132,6 +135,33 @@ async def _organization_groups(
     if not organizations or not any(m.mapper == organization_scope.GROUP_MAPPER for m in mappers):
         return {}
     return {org.id: await tx.organization_groups.paths_of_member(org.id, user.id) for org in organizations}
+
+
+def _organization_claim(mappers: list[ProtocolMapper]) -> str | None:
+    """The claim name of the granted Organization Membership mapper (its getEffectiveModel: ``organization`` when
+    unset), where the organization role mapper writes; None without one."""
+    for m in mappers:
+        if m.mapper == organization_scope.MAPPER:
+            return m.config.get("claim.name") or "organization"
+    return None
+
+
+async def _organization_roles(
+    tx: Tx,
+    client: Client,
+    user: User,
+    mappers: list[ProtocolMapper],
+    organizations: tuple[Organization, ...],
+    scopes: tuple[ClientScope, ...],
+) -> dict[str, role_claims.RoleClaims]:
+    """Each mapped organization's role claims; none (and no query) without the Organization Role Membership mapper
+    and the membership mapper it writes beside."""
+    if not organizations or not any(m.mapper == role_claims.MAPPER for m in mappers):
+        return {}
+    if _organization_claim(mappers) is None:
+        return {}
+    in_scope = await role_claims.scope_role_ids(tx, client, scopes)
+    return {org.id: await role_claims.resolve(tx, org, user.id, in_scope) for org in organizations}
 
 
 async def session_input(

@@ -13,6 +13,7 @@ from typing import Any
 from doorkeep.model import Client, Group, Role, User, UserSession
 from doorkeep.numbers import loads
 from doorkeep.organizations.model import Organization
+from doorkeep.organizations.role_claims import RoleClaims
 
 ACCESS, ID, USERINFO, INTROSPECTION = "access", "id", "userinfo", "introspection"
 RESPONSE = "response"  # the token endpoint's JSON answer (OIDCAccessTokenResponseMapper)
@@ -86,6 +87,10 @@ class MapperInput:
     organizations: tuple[Organization, ...] = ()  # those the granted organization scope maps (organizations.scope)
     # the paths of the user's groups in each of those organizations, by organization id (with the group mapper)
     organization_groups: Mapping[str, list[str]] = field(default_factory=dict)
+    # each mapped organization's role claims, by organization id, and the membership mapper's claim name (with the
+    # organization role membership mapper: organizations.role_claims)
+    organization_roles: Mapping[str, RoleClaims] = field(default_factory=dict)
+    organization_claim: str | None = None
     # the clients an audience or hardcoded-role mapper names, by clientId: True enabled, False disabled, absent when
     # no such client (mappers/context.py named_clients)
     named_clients: Mapping[str, bool] = field(default_factory=dict)

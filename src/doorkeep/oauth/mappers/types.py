@@ -13,8 +13,10 @@ from doorkeep.oauth.mappers.helper import (
     escape_claim_component,
     map_claim,
     parse_role,
+    split_claim_path,
 )
 from doorkeep.oauth.mappers.pairwise import PAIRWISE_MAPPER, apply_sub
+from doorkeep.organizations import role_claims
 
 USER_PROPERTIES = {
     "username": "username",
@@ -285,6 +287,26 @@ def _organization_groups(claims: dict[str, Any], m: ProtocolMapper, data: Mapper
     claims["organization"] = value
 
 
+def _organization_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    """OrganizationRoleMembershipMapper (Keycloak main after 26.8.0): in the membership mapper's claim, turned into a
+    map of alias to entry, each mapped organization where the user holds roles gets ``roles``, ``realm_access`` and
+    ``resource_access`` (organizations.role_claims). It runs after the membership and group mappers (priority 20)."""
+    if data.organization_claim is None or not data.organization_roles:
+        return
+    value: dict[str, Any] | None = None
+    for org in data.organizations:
+        found = data.organization_roles.get(org.id)
+        if found is None or found.empty():
+            continue
+        if value is None:
+            value = role_claims.organization_map(claims, split_claim_path(data.organization_claim))
+        entry = value.get(org.alias)
+        if not isinstance(entry, dict):
+            entry = {}
+            value[org.alias] = entry
+        role_claims.add_to_entry(entry, found)
+
+
 Handler = Callable[[dict[str, Any], ProtocolMapper, MapperInput], None]
 # Mappers that change the role names the role mappers then read (Keycloak runs them first, by priority).
 RoleTransform = Callable[[RoleNames, ProtocolMapper], RoleNames]
@@ -301,6 +323,7 @@ PRIORITIES = {
     "oidc-usermodel-realm-role-mapper": 40,
     "oidc-usermodel-client-role-mapper": 40,
     "oidc-organization-group-membership-mapper": 10,  # after the membership mapper
+    role_claims.MAPPER: 20,  # after the group membership mapper
 }
 HANDLERS: dict[str, Handler] = {
     "oidc-usermodel-attribute-mapper": _attribute,
@@ -321,6 +344,7 @@ HANDLERS: dict[str, Handler] = {
     "oidc-address-mapper": _address,
     "oidc-organization-membership-mapper": _organization,
     "oidc-organization-group-membership-mapper": _organization_groups,
+    role_claims.MAPPER: _organization_roles,
     PAIRWISE_MAPPER: apply_sub,
 }
 

@@ -3,7 +3,8 @@
 Export (ExportUtils): each organization in full, with its ``identityProviders`` (brief representations, each with
 the settings of its link to this organization in ``organizationLinks``, Keycloak 26.8) and
 ``members`` (username, membership type and the paths of the organization groups they are in) when users are
-exported too, and its ``groups`` (organization_groups.py); the key is written only when the realm has
+exported too (with their ``organizationRoles``), its ``groups`` (organization_groups.py) and its ``roles`` and
+``defaultRole`` (organization_roles.py); the key is written only when the realm has
 organizations. Import (RepresentationToModel.importOrganizations): each one checked as the Admin REST checks a new
 one, its providers linked by alias (with the link's settings when given), its members found by username.
 """
@@ -17,7 +18,7 @@ from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.organizations import brokers, idp_links, rules, writes
 from doorkeep.organizations.model import MANAGED, UNMANAGED, Domain, Organization
-from doorkeep.realms.exportimport import organization_groups
+from doorkeep.realms.exportimport import organization_groups, organization_roles
 from doorkeep.realms.exportimport.plan import fail
 from doorkeep.realms.provisioning import new_id
 
@@ -37,10 +38,16 @@ async def exported(tx: Tx, realm: Realm, with_members: bool) -> list[dict[str, A
         tree, member_paths = await organization_groups.exported(tx, org.id)
         if tree:
             rep["groups"] = tree
+        rep |= await organization_roles.exported(tx, org)
         if with_members:
             members = await tx.organizations.members(org.id)
             if members:
-                rep["members"] = [_member(u.id, u.username, kind, member_paths) for u, kind in members]
+                rep["members"] = []
+                for u, kind in members:
+                    member = _member(u.id, u.username, kind, member_paths)
+                    if names := await organization_roles.member_roles(tx, org, u.id):
+                        member[organization_roles.MEMBER_ROLES] = names
+                    rep["members"].append(member)
         out.append(rep)
     return out
 
@@ -85,6 +92,8 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
         )
         await _route(tx, realm.id, org, f"{KEY}[{i}].domains")
         made = await organization_groups.write(tx, org, rep.get("groups"), f"{KEY}[{i}].groups")
+        roles = await organization_roles.write(tx, org, rep, f"{KEY}[{i}]")
+        await organization_groups.map_roles(tx, org, made, rep.get("groups"), roles, f"{KEY}[{i}].groups")
         for member in rep.get("members") or []:
             username = member.get("username") if isinstance(member, dict) else None
             user = await tx.users.get_by_username(realm.id, username) if isinstance(username, str) else None
@@ -93,6 +102,8 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
             kind = MANAGED if str(member.get("membershipType", "")).upper() == MANAGED else UNMANAGED
             await repo.add_member(org, user.id, kind)
             await organization_groups.join(tx, made, user.id, member.get("groups"), f"{KEY}[{i}].members")
+            names = member.get(organization_roles.MEMBER_ROLES)
+            await organization_roles.map_member(tx, roles, user.id, names, f"{KEY}[{i}].members")
 
 
 async def _link(tx: Tx, realm: Realm, org_id: str, file_id: str, given: Any, where: str) -> None:

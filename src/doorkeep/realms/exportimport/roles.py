@@ -15,6 +15,7 @@ from doorkeep.realms.exportimport.plan import (
     fail,
     get_list,
     get_obj,
+    is_empty,
     list_map,
     obj,
     opt_str,
@@ -92,6 +93,8 @@ class RoleSection(Collector):
         composites: list[RoleRef] = []
         if rep.get("composites") is not None:
             comp = obj(rep["composites"], at(where, "composites"))
+            if not is_empty(comp.get("organization")):  # no realm or client role nests an organization role
+                fail(at(where, "composites.organization"), "an organization role cannot be nested in this role")
             self.fields(comp, {"realm", "client"}, pattern + "composites.")
             cw = at(where, "composites")
             composites = self.refs(comp.get("realm"), at(cw, "realm"), comp.get("client"), at(cw, "client"))

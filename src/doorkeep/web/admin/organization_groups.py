@@ -20,6 +20,7 @@ from doorkeep.admin import groups as group_ops
 from doorkeep.admin.groups import matches
 from doorkeep.admin.user_search import query_fields
 from doorkeep.model import Group
+from doorkeep.organizations import group_roles
 from doorkeep.organizations import groups as org_groups
 from doorkeep.organizations.model import Organization
 from doorkeep.web.admin import audit
@@ -124,7 +125,8 @@ async def one_group(request: Request) -> Response:
         org, group, groups = await load(call, request)
         if request.method == "GET":
             counted = query_bool(request, "subGroupsCount", False)
-            return ok(org_groups.to_json(group, org.id, brief=False, sub_count=_count(groups, group, counted)))
+            out = org_groups.to_json(group, org.id, brief=False, sub_count=_count(groups, group, counted))
+            return ok(out | await group_roles.representation_roles(call.tx, call.realm.id, group))
         if request.method == "PUT":
             rep = await read_object(request)
             await org_groups.update(call.tx, org, group, groups, rep)

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.organizations import stored_invitations, writes
+from doorkeep.organizations import invitation_roles, stored_invitations, writes
 from doorkeep.web.admin import audit
 from doorkeep.web.admin import organization_access as access
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, run_realm
@@ -27,7 +27,8 @@ async def list_invitations(request: Request) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         wanted = stored_invitations.listing_filter(dict(request.query_params))
         found = await call.tx.org_invitations.find(org.id, wanted, call.now, first, max_results)
-        return ok([stored_invitations.to_json(i, call.now) for i in found])
+        roles = await invitation_roles.roles_json(call.tx, call.realm.id, [i.id for i in found])
+        return ok([stored_invitations.to_json(i, call.now, roles.get(i.id, [])) for i in found])
 
     return await run_realm(request, work, write=False)
 
@@ -38,9 +39,9 @@ async def one_invitation(request: Request) -> Response:
         org = await load_organization(call, request.path_params["id"], need)
         invitation_id = request.path_params["inv"]
         if request.method == "GET":
-            return ok(
-                stored_invitations.to_json(await stored_invitations.found(call.tx, org.id, invitation_id), call.now)
-            )
+            invitation = await stored_invitations.found(call.tx, org.id, invitation_id)
+            roles = await invitation_roles.roles_json(call.tx, call.realm.id, [invitation.id])
+            return ok(stored_invitations.to_json(invitation, call.now, roles.get(invitation.id, [])))
         await stored_invitations.delete(call.tx, org.id, invitation_id)
         segments = ("organizations", org.id, "invitations", invitation_id)
         audit.several(request, [audit.Change("DELETE", segments, None, writes.MEMBERSHIP, "DELETE")])

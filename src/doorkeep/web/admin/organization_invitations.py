@@ -30,11 +30,18 @@ from doorkeep.email import smtp
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form
-from doorkeep.organizations import invitation_attributes, invitation_mail, invitations, stored_invitations
+from doorkeep.organizations import (
+    invitation_attributes,
+    invitation_mail,
+    invitation_roles,
+    invitations,
+    stored_invitations,
+)
 from doorkeep.organizations.model import Organization
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin import organization_access as access
+from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import RealmCall, entered_realm, no_content, run_realm
 from doorkeep.web.admin.organizations import load_organization
 from doorkeep.web.http import UNSUPPORTED_MEDIA_TYPE, base_url, issuer, read_admin_body, read_json, state
@@ -62,9 +69,10 @@ async def _request(request: Request, existing: bool) -> invitation_mail.Invitee:
         form = Form.parse(body)
     except (UnicodeDecodeError, ValueError):
         raise UNSUPPORTED_MEDIA_TYPE from None
+    roles = invitation_roles.from_form(form.all("roles"))
     if existing:
-        return invitation_mail.Invitee(user_id=form.get("id") or "")
-    return invitation_mail.Invitee(None, form.get("email"), form.get("firstName"), form.get("lastName"))
+        return invitation_mail.Invitee(user_id=form.get("id") or "", roles=roles)
+    return invitation_mail.Invitee(None, form.get("email"), form.get("firstName"), form.get("lastName"), roles=roles)
 
 
 def _from_json(rep: object, existing: bool) -> invitation_mail.Invitee:
@@ -77,10 +85,11 @@ def _from_json(rep: object, existing: bool) -> invitation_mail.Invitee:
     if any(value is not None and not isinstance(value, str) for value in fields.values()):
         raise BAD_REQUEST
     attributes = invitation_attributes.cleaned(rep.get("attributes"))
+    roles = invitation_roles.from_json(rep.get("roles"))
     if existing:
-        return invitation_mail.Invitee(user_id=fields["id"] or "", attributes=attributes)
+        return invitation_mail.Invitee(user_id=fields["id"] or "", attributes=attributes, roles=roles)
     return invitation_mail.Invitee(
-        None, fields["email"], fields["firstName"], fields["lastName"], attributes=attributes
+        None, fields["email"], fields["firstName"], fields["lastName"], attributes=attributes, roles=roles
     )
 
 
@@ -97,6 +106,9 @@ async def _prepare(request: Request, whom: Whom) -> tuple[Realm, invitation_mail
         org = await load_organization(call, request.path_params["id"], access.MANAGE)
         invitations.require_enabled(org)
         who = await whom(tx, org)
+        for role in await invitation_roles.resolve(tx, realm.id, who.roles):
+            if not await identity.may_map(tx, realm, role):  # H2: only roles the caller may map to a user
+                raise FORBIDDEN
         prepared = await invitation_mail.prepare(
             tx, services, realm, org, who, base_url(request), issuer(request, realm.name)
         )
@@ -158,7 +170,9 @@ async def resend(request: Request) -> Response:
     invitation and link)."""
 
     async def whom(tx: Tx, org: Organization) -> invitation_mail.Invitee:
-        return stored_invitations.resent(await stored_invitations.found(tx, org.id, request.path_params["inv"]))
+        invitation = await stored_invitations.found(tx, org.id, request.path_params["inv"])
+        roles = tuple(await tx.organization_invitation_roles.role_ids(invitation.id))
+        return stored_invitations.resent(invitation, roles)
 
     return await _send(request, whom, ("invitations", request.path_params["inv"], "resend"))
 

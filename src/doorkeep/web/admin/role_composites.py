@@ -12,6 +12,7 @@ from starlette.responses import Response
 from doorkeep.admin import operations
 from doorkeep.errors import AdminError
 from doorkeep.model import Role
+from doorkeep.organizations import group_roles
 from doorkeep.organizations import roles as org_roles
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
@@ -108,6 +109,7 @@ async def composites(request: Request) -> Response:
             await call.tx.organization_roles.serialize_graph(call.realm.id)
             children = [await mappable_composite(call, ref) for ref in refs]
             await org_roles.refuse_anchored_admin(call.tx, role, children)
+            await group_roles.refuse_anchored_admin(call.tx, call.realm.id, role, children)
             await call.tx.roles.add_composites(role.id, [c.id for c in children])
         else:
             children = await operations.resolve_roles(call.tx, call.realm, refs, COMPOSITE_NOT_FOUND)

@@ -49,6 +49,7 @@ MODULES = (
     "organization_role_composites",
     "organization_role_users",
     "organization_group_members",
+    "organization_group_roles",
     "organization_identity_providers",
     "organization_invitations",
     "organization_invitation_list",

@@ -29,7 +29,9 @@ async def resend(
 ) -> invitation_mail.Prepared:
     """The resend's checks and new mail, to send once this reading transaction ends (404 for an unknown id)."""
     require(c)
-    who = stored_invitations.resent(await stored_invitations.found(c.tx, org.id, invitation_id))
+    invitation = await stored_invitations.found(c.tx, org.id, invitation_id)
+    roles = tuple(await c.tx.organization_invitation_roles.role_ids(invitation.id))  # a resend keeps them
+    who = stored_invitations.resent(invitation, roles)
     return await invitation_mail.prepare(c.tx, services, c.realm, org, who, c.base_url or "", issuer)
 
 
