@@ -376,7 +376,8 @@ def config_values(rep: dict[str, Any]) -> dict[str, str]:
 
 
 def new_config(flows: FlowSet, execution_id: str, rep: dict[str, Any]) -> tuple[FlowSet, AuthConfig]:
-    """newExecutionConfig: a config made for the execution, replacing the one it named."""
+    """newExecutionConfig: a config made for the execution, replacing (removing) the one it named; an alias
+    another config of the realm holds is a 409, unless that config is the one being replaced."""
     alias = rep.get("alias")
     check_reserved(alias)
     e = flows.execution(execution_id)
@@ -384,10 +385,14 @@ def new_config(flows: FlowSet, execution_id: str, rep: dict[str, Any]) -> tuple[
         raise missing("Illegal execution")
     if not isinstance(alias, str):
         raise AdminError(400, "Alias missing")
+    other = next((c for c in flows.configs if c.alias == alias), None)
+    if other is not None and other.id != e.config_id:
+        raise exists(f"Authentication execution configuration {alias} already exists")
     config = AuthConfig(new_id(), alias, config_values(rep))
     changed = Execution(e.id, e.parent_id, e.requirement, e.priority, e.authenticator, e.flow_id, config.id)
     executions = tuple(changed if x.id == e.id else x for x in flows.executions)
-    return replaced(flows, configs=(*flows.configs, config), executions=executions), config
+    kept = tuple(c for c in flows.configs if c.id != e.config_id)
+    return replaced(flows, configs=(*kept, config), executions=executions), config
 
 
 def update_config(flows: FlowSet, config_id: str, rep: dict[str, Any]) -> FlowSet:
