@@ -114,7 +114,7 @@ async def test_a_step_without_a_config_gets_one_posted_with_the_alias_typed_then
     event = (await admin_events(realm))[0]
     assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (
         "CREATE",
-        "AUTH_EXECUTION",
+        "AUTHENTICATOR_CONFIG",
         f"authentication/executions/{role['id']}/config",
     )
     assert json.loads(event["representation"]) == {"alias": "admins only", "config": made["config"], "id": config_id}

@@ -102,7 +102,7 @@ ACTIONS = {
     ),
     "/{target}/authentication/flows/{id}/executions/{execution}/config": (
         "CREATE",
-        "AUTH_EXECUTION",
+        "AUTHENTICATOR_CONFIG",
         "authentication/executions/{execution}/config",
     ),  # UPDATE AUTHENTICATOR_CONFIG at authentication/config/{id} once it has one (test_admin_console_flows_config.py)
     "/{target}/authentication/flows/{id}/executions/{execution}/config/clear": (

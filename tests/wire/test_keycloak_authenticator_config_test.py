@@ -32,7 +32,7 @@ async def _create(env: Env, realm_id: str, execution_id: str, alias: str = "foo"
     made = await auth(env, "POST", f"/executions/{execution_id}/config", cfg)
     assert made.status_code == 201, made.text
     await assert_event(
-        env, realm_id, "CREATE", f"authentication/executions/{execution_id}/config", "AUTH_EXECUTION", cfg
+        env, realm_id, "CREATE", f"authentication/executions/{execution_id}/config", "AUTHENTICATOR_CONFIG", cfg
     )
     return str(made.headers["location"]).rsplit("/", 1)[-1]
 

@@ -1,5 +1,6 @@
 """Keycloak's FlowTest (tests/base/.../admin/authentication/), over HTTP as master's admin against realm ``test``
-(admin events on, as AbstractAuthenticationTest's realm). Every @Test method is ported."""
+(admin events on, as AbstractAuthenticationTest's realm). Every @Test method of the copy it was made from is
+ported; the methods Keycloak's newest FlowTest adds are in test_kc_s71i_flows.py."""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 # The query parameters that make ``GET /users`` a field query (Keycloak 26's UsersResource.getUsers), besides a
-# ``q`` holding some pair; ``GET /users/count`` (getUsersCount) leaves out the last three.
+# ``q`` holding some pair; ``GET /users/count`` (getUsersCount) leaves out the last three, which it still applies
+# once another one made the field query (Keycloak 26.4 puts idpAlias and idpUserId in its query map).
 FIELD_QUERY = (
     "lastName",
     "firstName",
@@ -214,8 +215,8 @@ async def list_users(
         query, exact = _field_query(params), _flag(params, "exact")
         if EXACT_KEY in query:  # a q pair naming UserModel.EXACT is the flag: UsersResource's putAll sets it
             exact = query.pop(EXACT_KEY).strip().lower() == "true"
-        # idpAlias / idpUserId (getUsers only), or q pairs naming UserModel.IDP_ALIAS / IDP_USER_ID over them
-        alias, idp_user = (query.pop(key, None if count else params.get(name)) for key, name in IDP_KEYS)
+        # idpAlias / idpUserId, or q pairs naming UserModel.IDP_ALIAS / IDP_USER_ID over them
+        alias, idp_user = (query.pop(key, params.get(name)) for key, name in IDP_KEYS)
         everyone = await operations.realm_users(tx, realm, service_accounts=True, narrowed=_field_needles(query))
         found = [u for u in everyone if _matches_fields(u, query, exact)]
         if alias is not None or idp_user is not None:

@@ -36,6 +36,16 @@ def exists(message: str) -> AdminError:
 
 
 BAD_INPUT = AdminError(400, "unknown_error", key="error", description="For more on this error consult the server log.")
+COLUMN = 255  # AUTHENTICATION_FLOW.ALIAS and DESCRIPTION are VARCHAR(255) in Keycloak's schema
+
+
+def check_columns(before: FlowSet, after: FlowSet) -> None:
+    """A flow written with an alias or a description longer than Keycloak's columns: Keycloak's database refuses
+    it, a 500 (FlowTest.failWithLongDescription), refused here as a 400 naming no exception."""
+    kept = set(before.flows)
+    for f in after.flows:
+        if f not in kept and (len(f.alias) > COLUMN or len(f.description or "") > COLUMN):
+            raise BAD_INPUT
 
 
 def new_id() -> str:
@@ -57,6 +67,19 @@ def next_priority(flows: FlowSet, flow_id: str) -> int:
     """getNextPriority: one after the last execution's, 0 for an empty flow."""
     children = flows.children(flow_id)
     return children[-1].priority + 1 if children else 0
+
+
+def _int(value: object) -> int:
+    """A JSON integer Java's ``int`` holds; anything else Keycloak fails on (a ClassCastException or an unboxed
+    null: a 500), refused here as a 400."""
+    if isinstance(value, bool) or not isinstance(value, int) or not -(2**31) <= value < 2**31:
+        raise BAD_INPUT
+    return value
+
+
+def _priority(flows: FlowSet, parent_id: str, data: dict[str, Any]) -> int:
+    """Keycloak 25+'s ``priority`` of a new execution: the body's when it names one, else getNextPriority."""
+    return _int(data["priority"]) if "priority" in data else next_priority(flows, parent_id)
 
 
 # --- flows -----------------------------------------------------------------------------------------------------
@@ -166,7 +189,7 @@ def _copy_children(flows: FlowSet, name: str, source: AuthFlow, target: AuthFlow
 
 
 def add_sub_flow(flows: FlowSet, parent_alias: str, data: dict[str, Any]) -> tuple[FlowSet, AuthFlow, Execution]:
-    """addExecutionFlow: a new sub-flow, DISABLED, last in its parent."""
+    """addExecutionFlow: a new sub-flow, DISABLED, at the body's ``priority``, else last in its parent."""
     parent = flows.by_alias(parent_alias)
     if parent is None:
         raise AdminError(400, "Parent flow doesn't exist")
@@ -174,13 +197,14 @@ def add_sub_flow(flows: FlowSet, parent_alias: str, data: dict[str, Any]) -> tup
         raise bad("It is illegal to add sub-flow to a built in flow")
     alias = _text(data, "alias")
     kind = _text(data, "type") or af.BASIC
+    priority = _priority(flows, parent.id, data)
     if flows.by_alias(alias) is not None:
         raise exists("New flow alias name already exists")
     if not alias:
         raise exists("Failed to create flow with empty alias name")
     sub = AuthFlow(new_id(), alias, _text(data, "description") or "", kind, False, False)
     provider = _text(data, "provider") if kind == af.FORM else None
-    e = Execution(new_id(), parent.id, af.DIS, next_priority(flows, parent.id), provider, sub.id)
+    e = Execution(new_id(), parent.id, af.DIS, priority, provider, sub.id)
     return replaced(flows, flows=(*flows.flows, sub), executions=(*flows.executions, e)), sub, e
 
 
@@ -205,21 +229,24 @@ def _check_provider(parent: AuthFlow, provider: str | None) -> tuple[str, bool, 
 
 
 def add_execution(flows: FlowSet, parent_alias: str, data: dict[str, Any]) -> tuple[FlowSet, Execution]:
-    """addExecutionToFlow: the provider's only requirement choice, else DISABLED; last in the flow."""
+    """addExecutionToFlow: the provider's only requirement choice, else DISABLED; the body's ``priority``, else
+    last in the flow."""
     parent = flows.by_alias(parent_alias)
     if parent is None:
         raise bad("Parent flow doesn't exist")
     if parent.built_in:
         raise bad("It is illegal to add execution to a built in flow")
     provider = _text(data, "provider")
+    priority = _priority(flows, parent.id, data)
     _, _, choices = _check_provider(parent, provider)
     requirement = choices[0] if len(choices) == 1 else af.DIS
-    e = Execution(new_id(), parent.id, requirement, next_priority(flows, parent.id), provider)
+    e = Execution(new_id(), parent.id, requirement, priority, provider)
     return replaced(flows, executions=(*flows.executions, e)), e
 
 
 def add_execution_rep(flows: FlowSet, rep: dict[str, Any]) -> tuple[FlowSet, Execution]:
-    """addExecution (POST …/executions): an AuthenticationExecutionRepresentation, last in its parent."""
+    """addExecution (POST …/executions): an AuthenticationExecutionRepresentation, at its ``priority``, else last
+    in its parent."""
     requirement = rep.get("requirement")
     if requirement not in REQUIREMENTS:
         raise BAD_INPUT  # Requirement.valueOf
@@ -242,7 +269,8 @@ def add_execution_rep(flows: FlowSet, rep: dict[str, Any]) -> tuple[FlowSet, Exe
     authenticator = _text(rep, "authenticator")
     if not is_flow:
         _check_provider(parent, authenticator)
-    e = Execution(new_id(), parent.id, requirement, next_priority(flows, parent.id), authenticator, flow_id, config_id)
+    priority = next_priority(flows, parent.id) if rep.get("priority") is None else _int(rep["priority"])
+    e = Execution(new_id(), parent.id, requirement, priority, authenticator, flow_id, config_id)
     return replaced(flows, executions=(*flows.executions, e)), e
 
 
@@ -260,18 +288,21 @@ def _reaches(flows: FlowSet, start: str, target: str) -> bool:
 
 
 def update_execution(flows: FlowSet, alias: str, rep: dict[str, Any]) -> tuple[FlowSet, AuthFlow, bool]:
-    """updateExecutions: a new requirement, or a sub-flow's new name and description; whether anything was
-    recorded (a body with neither changes nothing and records nothing)."""
+    """updateExecutions: a new priority or requirement (Keycloak 25+: the representation's ``int priority`` is 0
+    when the body has none, so such a body moves the execution to 0), else a sub-flow's new name and description;
+    whether anything was recorded (a body changing nothing records nothing)."""
     flow = flows.by_alias(alias)
     if flow is None:
         raise missing("flow not found")
     e = flows.execution(_text(rep, "id"))
     if e is None:
         raise missing("Illegal execution")
-    if rep.get("requirement") != e.requirement:
-        if rep.get("requirement") not in REQUIREMENTS:
-            raise BAD_INPUT
-        changed = Execution(e.id, e.parent_id, rep["requirement"], e.priority, e.authenticator, e.flow_id, e.config_id)
+    priority = 0 if rep.get("priority") is None else _int(rep["priority"])  # Jackson: null or absent is 0
+    requirement = rep.get("requirement")
+    if priority != e.priority or requirement != e.requirement:
+        if requirement != e.requirement and requirement not in REQUIREMENTS:
+            raise BAD_INPUT  # Requirement.valueOf
+        changed = Execution(e.id, e.parent_id, str(requirement), priority, e.authenticator, e.flow_id, e.config_id)
         return replaced(flows, executions=tuple(changed if x.id == e.id else x for x in flows.executions)), flow, True
     if rep.get("authenticationFlow") is None:
         return flows, flow, False
@@ -345,7 +376,8 @@ def config_values(rep: dict[str, Any]) -> dict[str, str]:
 
 
 def new_config(flows: FlowSet, execution_id: str, rep: dict[str, Any]) -> tuple[FlowSet, AuthConfig]:
-    """newExecutionConfig: a config made for the execution, replacing the one it named."""
+    """newExecutionConfig: a config made for the execution, replacing (removing) the one it named; an alias
+    another config of the realm holds is a 409, unless that config is the one being replaced."""
     alias = rep.get("alias")
     check_reserved(alias)
     e = flows.execution(execution_id)
@@ -353,10 +385,14 @@ def new_config(flows: FlowSet, execution_id: str, rep: dict[str, Any]) -> tuple[
         raise missing("Illegal execution")
     if not isinstance(alias, str):
         raise AdminError(400, "Alias missing")
+    other = next((c for c in flows.configs if c.alias == alias), None)
+    if other is not None and other.id != e.config_id:
+        raise exists(f"Authentication execution configuration {alias} already exists")
     config = AuthConfig(new_id(), alias, config_values(rep))
     changed = Execution(e.id, e.parent_id, e.requirement, e.priority, e.authenticator, e.flow_id, config.id)
     executions = tuple(changed if x.id == e.id else x for x in flows.executions)
-    return replaced(flows, configs=(*flows.configs, config), executions=executions), config
+    kept = tuple(c for c in flows.configs if c.id != e.config_id)
+    return replaced(flows, configs=(*kept, config), executions=executions), config
 
 
 def update_config(flows: FlowSet, config_id: str, rep: dict[str, Any]) -> FlowSet:

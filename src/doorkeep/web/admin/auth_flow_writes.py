@@ -4,8 +4,9 @@ Each call needs manage-realm, locks the realm's row, applies one pure edit (real
 flows (the built-in set materialised on the first write, ids kept) and stores the result, unless a flow that
 stays bound would no longer be one Doorkeep runs (realms/flow_support.py): that is a 400 naming what Doorkeep
 cannot run yet, never a binding silently ignored. Admin events are Keycloak's: AUTH_FLOW for flows,
-AUTH_EXECUTION_FLOW for a new sub-flow, AUTH_EXECUTION for executions and an execution's new config,
-AUTHENTICATOR_CONFIG for configs, each with the representation Keycloak records.
+AUTH_EXECUTION_FLOW for a new sub-flow, AUTH_EXECUTION for executions, AUTHENTICATOR_CONFIG for configs (an
+execution's new one too, since Keycloak's newExecutionConfig records it so: FlowTest and AuthenticatorConfigTest
+of keycloak@110a6242 / @5ffdbd9b), each with the representation Keycloak records.
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ async def apply_edit(tx: Tx, realm_id: str, change: Callable[[FlowSet], tuple[Fl
     realm = await tx.realms.lock(realm_id)
     if realm is None:
         raise REALM_NOT_FOUND
-    flows, made = change(flow_model.of(realm))
+    before = flow_model.of(realm)
+    flows, made = change(before)
+    flow_edits.check_columns(before, flows)
     clients = await tx.clients.list(realm.id)
     why = flow_support.check_all(realm, clients, flows)
     if why is not None:
@@ -212,7 +215,7 @@ async def remove_execution(call: RealmCall, request: Request) -> Response:
 async def new_config(call: RealmCall, request: Request) -> Response:
     rep = await _body(request, CONFIG_REP, "AuthenticatorConfigRepresentation")
     config = await edit(call, lambda flows: flow_edits.new_config(flows, request.path_params["id"], rep))
-    _event(call, request, "AUTH_EXECUTION", {**rep, "id": config.id})
+    _event(call, request, "AUTHENTICATOR_CONFIG", {**rep, "id": config.id})
     return created(
         call.url(call.realm.name, "authentication", "executions", request.path_params["id"], "config", config.id)
     )

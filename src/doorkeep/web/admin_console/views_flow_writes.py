@@ -166,7 +166,7 @@ async def save_config(c: Console, execution_id: str, alias: str, values: dict[st
         execution_id,
         "config",
         body={**rep, "id": made.id},
-        resource_type=EXECUTION,
+        resource_type=CONFIG,
     )
 
 
