@@ -377,14 +377,17 @@ def config_values(rep: dict[str, Any]) -> dict[str, str]:
 
 def new_config(flows: FlowSet, execution_id: str, rep: dict[str, Any]) -> tuple[FlowSet, AuthConfig]:
     """newExecutionConfig: a config made for the execution, replacing (removing) the one it named; an alias
-    another config of the realm holds is a 409, unless that config is the one being replaced."""
+    another config of the realm holds is a 409, unless that config is the one being replaced; a missing or empty
+    alias is a 409 too (Keycloak 25+, before anything is looked up)."""
     alias = rep.get("alias")
+    if alias is None or alias == "":
+        raise exists("Failed to create authentication execution configuration with empty alias name")
+    if not isinstance(alias, str):
+        raise BAD_INPUT  # Jackson cannot make a String of an object or a list
     check_reserved(alias)
     e = flows.execution(execution_id)
     if e is None:
         raise missing("Illegal execution")
-    if not isinstance(alias, str):
-        raise AdminError(400, "Alias missing")
     other = next((c for c in flows.configs if c.alias == alias), None)
     if other is not None and other.id != e.config_id:
         raise exists(f"Authentication execution configuration {alias} already exists")
