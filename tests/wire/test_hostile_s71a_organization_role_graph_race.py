@@ -12,7 +12,7 @@ import asyncio
 import pytest
 
 from admin_support import role_ref
-from org_groups import organization
+from org_groups import member, organization
 from org_invitations import ORGS
 from org_roles import ROLES, ids, org_role, realm_role
 from wire_env import Env
@@ -41,3 +41,23 @@ async def test_two_nestings_at_once_never_make_an_administrative_path(realm: Env
     control = await realm_role(env, "post-race-control-parent")
     child = await realm_role(env, "post-race-control-child")
     assert (await env.http.post(f"{ROLES}/{control['name']}/composites", json=[child], headers=h)).status_code == 204
+
+
+async def test_a_member_removed_while_given_a_role_keeps_no_mapping(realm: Env) -> None:
+    """A member removed from the organization while being given one of its roles: either the mapping is refused
+    (400, no longer a member) or made and then dropped with the membership; joining again brings no role back
+    (OrganizationRoleModelTest.shouldConstrainOrganizationRoleMappingsAndComposites: removeMember revokes)."""
+    env = realm
+    org = await organization(env, "concurrent-membership-org")
+    h = await env.admin_headers()
+    for n in range(ROUNDS):
+        role = await org_role(env, org, f"concurrent-member-role-{n}")
+        user = await member(env, org, f"concurrent-member-{n}", f"concurrent-member-{n}@example.org")
+        answers = await asyncio.gather(
+            env.http.post(f"{ORGS}/{org}/roles/{role['id']}/users", json=[{"id": user}], headers=h),
+            env.http.delete(f"{ORGS}/{org}/members/{user}", headers=h),
+        )
+        assert answers[1].status_code == 204 and answers[0].status_code in (204, 400), [a.text for a in answers]
+        rejoined = await env.http.post(f"{ORGS}/{org}/members", content=user, headers=h)
+        assert rejoined.status_code == 201
+        assert await ids(env, f"{org}/roles/{role['id']}/users") == []

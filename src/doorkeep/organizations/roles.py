@@ -95,6 +95,13 @@ async def delete(tx: Tx, role: OrganizationRole) -> None:
     await tx.organization_roles.delete(role)
 
 
+async def in_realm(tx: Tx, realm_id: str, role_id: str) -> bool:
+    """Is ``role_id`` an organization role of an organization of this realm? (Keycloak's realm.getRoleById finds
+    one; Doorkeep's realm and client role reads never do, so the places Keycloak then refuses it ask this.)"""
+    owner = await tx.organization_roles.owner_of(role_id)
+    return owner is not None and await tx.organizations.get(realm_id, owner) is not None
+
+
 # --- composites ------------------------------------------------------------------------------------------------
 async def holds_admin_role(tx: Tx, role_ids: Iterable[str]) -> bool:
     """AdminRoles.isAdminRoleOrComposite over realm and client roles: is any of them, or any role they nest
@@ -148,10 +155,11 @@ def effective_composites(
 
 # --- members -----------------------------------------------------------------------------------------------------
 async def check_grant(tx: Tx, org: Organization, users: Sequence[User]) -> None:
-    """validateOrganizationRoleMapping: only members of the organization (400 invalid_request)."""
-    for user in users:
-        if await tx.organizations.membership(org.id, user.id) is None:
-            raise AdminError(400, "invalid_request", key="error", description=MEMBERS_ONLY)
+    """validateOrganizationRoleMapping: only members of the organization (400 invalid_request); their memberships
+    are held until the mapping commits (a removal at the same moment drops the new mapping with it)."""
+    members = await tx.organization_roles.members_among(org.id, [u.id for u in users])
+    if any(user.id not in members for user in users):
+        raise AdminError(400, "invalid_request", key="error", description=MEMBERS_ONLY)
 
 
 async def effective_roles(tx: Tx, org: Organization, user_id: str) -> list[OrganizationRole]:

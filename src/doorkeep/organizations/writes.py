@@ -95,6 +95,7 @@ async def remove_member(tx: Tx, org: Organization, user_id: str) -> bool:
     """``DELETE organizations/{id}/members/{userId}``: False when the user is not a member (the REST 404). A MANAGED
     member of this organization is removed as a user (JpaOrganizationProvider.removeMember: removeUser), their other
     memberships, sessions and credentials with them; any other member only leaves it."""
+    await tx.organization_roles.hold_memberships(org.id)  # no mapping of its roles is being made meanwhile
     user = await tx.users.get(user_id) if user_id.strip() else None
     kind = await tx.organizations.membership(org.id, user.id) if user is not None else None
     if user is None or kind is None:

@@ -259,6 +259,21 @@ class OrganizationRoleRepo:
         query = select(*USERS).where(users.c.id.in_(held)).order_by(users.c.username)
         return [user_from(r) for r in await self._c.execute(query)]
 
+    async def hold_memberships(self, org_id: str) -> None:
+        """Queue this transaction behind any other mapping the organization's roles to members or removing one of
+        its members (PostgreSQL advisory lock; SQLite writes one at a time), so that a member removed while a
+        mapping is made never keeps that mapping."""
+        if not self._sqlite:
+            await advisory.hold(self._c, f"doorkeep.organization_members:{org_id}")
+
+    async def members_among(self, org_id: str, user_ids: Sequence[str]) -> set[str]:
+        """Which of these users are members of the organization, read once the memberships are held."""
+        await self.hold_memberships(org_id)
+        query = select(organization_members.c.user_id).where(
+            organization_members.c.organization_id == org_id, organization_members.c.user_id.in_(list(user_ids))
+        )
+        return {r.user_id for r in await self._c.execute(query)}
+
     async def map_users(self, role: OrganizationRole, user_ids: Sequence[str]) -> None:
         await bump(self._c, role.realm_id)
         have = select(organization_role_members.c.user_id).where(organization_role_members.c.role_id == role.id)

@@ -127,14 +127,17 @@ class OrganizationRepo:
         return True
 
     async def remove_member(self, org: Organization, user_id: str) -> bool:
-        """Drop the membership and, with it, the user's mappings to the organization's roles (removeMember)."""
+        """Drop the membership and the user's mappings to the organization's roles (removeMember), once no mapping
+        of them is being made (OrganizationRoleRepo.hold_memberships)."""
+        roles = OrganizationRoleRepo(self._c, self._sqlite)
+        await roles.hold_memberships(org.id)
         await bump(self._c, org.realm_id)
-        await OrganizationRoleRepo(self._c, self._sqlite).unmap_member(org.id, user_id)
         result = await self._c.execute(
             delete(organization_members).where(
                 organization_members.c.organization_id == org.id, organization_members.c.user_id == user_id
             )
         )
+        await roles.unmap_member(org.id, user_id)
         return bool(result.rowcount)
 
     async def set_membership_type(self, org: Organization, user_id: str, membership_type: str) -> bool:

@@ -45,17 +45,12 @@ UNKNOWN_SOURCE = bad_request("unknown composite role source")
 
 async def _resolve(call: RealmCall, org: Organization, ref: tuple[str | None, str | None]) -> Child:
     """A composite named by its id: one of the organization's roles, or a realm or client role (404 for none,
-    another organization's role 400)."""
+    another organization's role 400, as mappable_composite answers)."""
     role_id = ref[0]
     if role_id is None:
         raise COMPOSITE_NOT_FOUND
     mine = await call.tx.organization_roles.get(org.id, role_id)
-    if mine is not None:
-        return mine
-    owner = await call.tx.organization_roles.owner_of(role_id)
-    if owner is not None and await call.tx.organizations.get(call.realm.id, owner) is not None:
-        raise AdminError(400, org_roles.ONLY_ORG_ROLES, key="error")
-    return await mappable_composite(call, (role_id, None))
+    return mine if mine is not None else await mappable_composite(call, (role_id, None))
 
 
 async def composites(request: Request) -> Response:

@@ -121,8 +121,7 @@ async def mappable_composite(call: RealmCall, ref: tuple[str | None, str | None]
     """A role to nest, found (404) and then checked as Keycloak's requireMapComposite does (403): the caller
     manages roles of its kind (manage-realm for a realm role, manage-clients for a client role) and may hand
     out every admin role it contains (doorkeep.admin.permissions)."""
-    owner = await call.tx.organization_roles.owner_of(ref[0]) if ref[0] is not None else None
-    if owner is not None and await call.tx.organizations.get(call.realm.id, owner) is not None:
+    if ref[0] is not None and await org_roles.in_realm(call.tx, call.realm.id, ref[0]):
         # Keycloak finds the organization role by id, then its model refuses the nesting (400)
         raise AdminError(400, org_roles.ONLY_ORG_ROLES, key="error")
     [child] = await operations.resolve_roles(call.tx, call.realm, [ref], COMPOSITE_NOT_FOUND)

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import ui_ext
+from doorkeep.organizations import roles as org_roles
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import RealmCall, not_found, ok, query_int, run_realm
 
@@ -56,8 +57,7 @@ async def _client_scope(call: RealmCall, scope_id: str) -> set[str]:
 async def _role(call: RealmCall, role_id: str) -> set[str]:
     """The id alone, looked up only to refuse an organization role's (404, as Keycloak's main branch after 26.8.0
     answers for one; [UNVERIFIED] the text: its test reads only the status)."""
-    owner = await call.tx.organization_roles.owner_of(role_id)
-    if owner is not None and await call.tx.organizations.get(call.realm.id, owner) is not None:
+    if await org_roles.in_realm(call.tx, call.realm.id, role_id):
         raise not_found("Could not find role")
     return {role_id}
 
