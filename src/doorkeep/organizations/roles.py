@@ -146,6 +146,19 @@ async def refuse_anchored_admin(tx: Tx, parent: Role, children: Sequence[Role]) 
         raise AdminError(400, NO_ADMIN_COMPOSITES, key="error")
 
 
+async def refuse_admin_rename(tx: Tx, realm_name: str, client: str, old: str, new: str) -> None:
+    """A master client renamed into a realm's administration client (``<realm>-realm``) makes its roles admin roles:
+    refused (400) when an organization role nests one of them, directly or through other roles, as Keycloak
+    refuses an administrative classification change of an anchored role
+    (OrganizationRoleTest.testAdministrativeClassificationChangesRejectAnchoredRoles). ``realm-management`` is a
+    taken clientId in every realm already."""
+    suffix = permissions.MASTER_ADMIN_CLIENT_SUFFIX
+    if realm_name != permissions.MASTER or old.endswith(suffix) or not new.endswith(suffix):
+        return
+    if await tx.organization_roles.anchoring([r.id for r in await tx.roles.list_client_roles(client)]):
+        raise AdminError(400, NO_ADMIN_COMPOSITES, key="error")
+
+
 def effective_composites(
     roles: Sequence[Role], org_roles: Sequence[OrganizationRole], client_ids: dict[str, str]
 ) -> list[Role | OrganizationRole]:
