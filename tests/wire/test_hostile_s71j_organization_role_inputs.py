@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from org_groups import organization
+from org_groups import member, organization
 from org_roles import call, org_role
 from wire_env import Env
 
@@ -45,3 +45,37 @@ async def test_unstorable_names_descriptions_and_attributes_are_refused(realm: E
         if r["name"] == unicode["name"]
     ]
     assert got[0]["description"] == unicode["description"] and got[0]["attributes"] == unicode["attributes"]
+
+
+async def test_path_ids_of_another_organization_or_realm_find_nothing(realm: Env) -> None:
+    """A role of organization B under organization A's path, and organization A under master's path: 404 on every
+    route, and nothing changes."""
+    env = realm
+    org, other = await organization(env, "path-ids-a"), await organization(env, "path-ids-b")
+    theirs = await org_role(env, other, "theirs")
+    mine = await org_role(env, org, "mine")
+    user = await member(env, other, "path-ids-member", "path-ids-member@path-ids-b.org")
+    h = await env.admin_headers()
+    routes = [
+        ("GET", "", None),
+        ("PUT", "", {"name": "stolen"}),
+        ("DELETE", "", None),
+        ("GET", "/composites", None),
+        ("POST", "/composites", [mine]),
+        ("GET", "/composites/effective", None),
+        ("GET", "/composites/available?source=organization", None),
+        ("GET", "/users", None),
+        ("POST", "/users", [{"id": user}]),
+        ("GET", "/users/available", None),
+    ]
+    for realm_path, org_id, role_id in (
+        ("test", org, theirs["id"]),
+        ("master", other, theirs["id"]),
+        ("master", other, "default"),
+    ):
+        for method, tail, body in routes:
+            path = f"/admin/realms/{realm_path}/organizations/{org_id}/roles/{role_id}{tail}"
+            sent = await env.http.request(method, path, json=body, headers=h)
+            assert sent.status_code == 404, (path, method, sent.status_code, sent.text)
+    assert await call(env, "GET", f"{other}/roles/{theirs['id']}") == (200, theirs)
+    assert await call(env, "GET", f"{other}/roles/{theirs['id']}/users") == (200, [])
