@@ -92,3 +92,20 @@ async def test_attribute_keys_and_values_are_text(realm: Env) -> None:
         page = await http.get(f"{ORGS}/{org}/roles/{role['id']}/attributes", headers=HTML)
         assert page.status_code == 200
         assert "<img src=x" not in page.text and "&lt;img src=x onerror=alert(1)&gt;" in page.text
+
+
+async def test_unstorable_names_are_a_form_error_never_a_5xx(realm: Env) -> None:
+    """The console's create and rename forms with a name over 255 characters or a NUL: the form's error, nothing
+    stored (the REST rule, organizations/roles.create and update)."""
+    env = realm
+    org = await organization(env, "console-unstorable")
+    role = await org_role(env, org, "kept")
+    before = await _state(env, org, role["id"])
+    async with client_at(env, "127.0.0.9") as http:
+        await make_admin(env, "test", "unstorable-boss", "realm-admin")
+        await sign_in(http, "/admin/test/console/", "unstorable-boss")
+        for name in ("n" * 256, "nul\x00name"):
+            for path in ("/roles/new", f"/roles/{role['id']}/details"):
+                sent = await post_pairs(http, f"{ORGS}/{org}{path}", [("name", name)], token_from=f"{ORGS}/{org}/roles")
+                assert sent.status_code < 500, (path, sent.status_code)
+    assert await _state(env, org, role["id"]) == before
