@@ -24,7 +24,7 @@ ODD: list[dict[str, Any]] = [
 ]
 
 
-async def test_unstorable_names_descriptions_and_attributes_are_refused(realm: Env) -> None:
+async def test_unstorable_names_and_descriptions_are_refused(realm: Env) -> None:
     env = realm
     org = await organization(env, "unstorable-role-text")
     role = await org_role(env, org, "kept", attributes={"a": ["b"]})
