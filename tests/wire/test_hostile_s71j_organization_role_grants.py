@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from admin_support import realm_admin, role_ref
+from admin_support import login, realm_admin, role_ref
 from org_groups import member, organization
 from org_invitations import ORGS
 from org_roles import CLIENTS, ROLES, call, client_with_role, ids, org_role, realm_role
@@ -159,3 +159,48 @@ async def test_other_realms_and_their_users_reach_no_organization_role(realm: En
         assert sent.status_code == 403, (path, sent.text)
     mine = f"{org}/roles/{role['id']}"
     assert await ids(env, f"{mine}/composites") == [] and await ids(env, f"{mine}/users") == []
+
+
+async def test_a_master_user_holding_a_realms_manage_organizations_hands_out_nothing(env: Env) -> None:
+    """A master user holding only ``probe-realm``'s manage-organizations (master's administration client of realm
+    ``probe``) manages probe's organization roles but, as probe's own manage-organizations admin, nests no realm
+    role (403: manage-realm) and maps nobody (403: manage-users); holding ``probe-realm``'s manage-users as well, it
+    maps a member but still nests nothing."""
+    h = await env.admin_headers()
+    made = await env.http.post("/admin/realms", json={"realm": "probe", "enabled": True}, headers=h)
+    assert made.status_code == 201, made.text
+    probe = "/admin/realms/probe"
+    assert (await env.http.put(probe, json={"organizationsEnabled": True}, headers=h)).status_code == 204
+    made = await env.http.post(
+        f"{probe}/organizations", json={"name": "probe-org", "domains": [{"name": "probe-org.org"}]}, headers=h
+    )
+    org = made.headers["location"].rsplit("/", 1)[1]
+    assert (await env.http.post(f"{probe}/roles", json={"name": "probe-plain"}, headers=h)).status_code == 201
+    plain = (await env.http.get(f"{probe}/roles/probe-plain", headers=h)).json()
+    user = (await seed_user(env.db, env.clock, "probe", "probe-member")).id
+    assert (await env.http.post(f"{probe}/organizations/{org}/members", content=user, headers=h)).status_code == 201
+    made = await env.http.post(f"{probe}/organizations/{org}/roles", json={"name": "probe-role"}, headers=h)
+    base = made.headers["location"]
+    headers = []
+    for name, roles in (
+        ("m-orgs", ("manage-organizations",)),
+        ("m-orgs-users", ("manage-organizations", "manage-users")),
+    ):
+        await seed_user(env.db, env.clock, "master", name)
+        async with env.db.transaction() as tx:
+            master = await tx.realms.get_by_name("master")
+            found = await tx.users.get_by_username(master.id, name) if master else None
+            client = await tx.clients.get_by_client_id(master.id, "probe-realm") if master else None
+            assert found is not None and client is not None
+            for role_name in roles:
+                role = await tx.roles.get_client_role(client.id, role_name)
+                assert role is not None
+                await tx.users.grant_roles(found.id, [role.id])
+        headers.append(await login(env, "master", name))
+    orgs_only, with_users = headers
+    assert (await env.http.get(base, headers=orgs_only)).status_code == 200
+    for each in headers:
+        assert (await env.http.post(f"{base}/composites", json=[plain], headers=each)).status_code == 403
+    assert (await env.http.post(f"{base}/users", json=[{"id": user}], headers=orgs_only)).status_code == 403
+    assert (await env.http.post(f"{base}/users", json=[{"id": user}], headers=with_users)).status_code == 204
+    assert [r["id"] for r in (await env.http.get(f"{base}/composites", headers=h)).json()] == []
