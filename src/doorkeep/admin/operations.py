@@ -20,6 +20,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import acr, client_urls
 from doorkeep.oauth.ciba import validation as ciba_validation
+from doorkeep.organizations import roles as org_roles
 from doorkeep.realms import default_role as realm_default_role
 from doorkeep.realms import master_clients, provisioning
 from doorkeep.realms.exportimport.plan import RealmPlan
@@ -197,6 +198,7 @@ async def update_client(
     refuse_longer(new.client_id)
     refuse_nul(new.client_id)
     if renamed:
+        await org_roles.refuse_admin_rename(tx, realm.name, old.id, old.client_id, new.client_id)
         await role_names.follow_client(tx, old, new.client_id)  # ClientIdChangeEvent: broker/role_names.py
         account = await tx.users.get_service_account(old)
         if account is not None:

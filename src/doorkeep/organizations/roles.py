@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep.admin import permissions
+from doorkeep.admin.stored_text import refuse_longer, refuse_nul
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Role, User
 from doorkeep.organizations.model import Organization
@@ -73,7 +74,9 @@ def as_organization_role(org: Organization, parsed: Role, *, role_id: str) -> Or
 
 
 async def create(tx: Tx, org: Organization, role: OrganizationRole) -> None:
-    """organization.addRole: 409 when the organization has a role of that name."""
+    """organization.addRole: 409 when the organization has a role of that name; a name or description no realm
+    role could be stored with is 400 ``Invalid input`` (as operations.create_role), on every engine."""
+    _refuse_unstorable(role.name, role.description)
     if await tx.organization_roles.name_taken(org.id, role.name):
         raise exists(role.name)
     await tx.organization_roles.create(role)
@@ -81,11 +84,17 @@ async def create(tx: Tx, org: Organization, role: OrganizationRole) -> None:
 
 async def update(tx: Tx, role: OrganizationRole, name: str, description: str | None, attributes: JSON) -> None:
     """RoleResource.updateRole: rename (409 onto another role's name), the description, the attributes."""
+    _refuse_unstorable(name, description)
     if name != role.name and await tx.organization_roles.name_taken(role.organization_id, name, but=role.id):
         raise exists(name)
     await tx.organization_roles.update(
         dataclasses.replace(role, name=name, description=description, attributes=attributes)
     )
+
+
+def _refuse_unstorable(name: str, description: str | None) -> None:
+    refuse_longer(name)
+    refuse_nul([name, description])
 
 
 async def delete(tx: Tx, role: OrganizationRole) -> None:
@@ -134,6 +143,19 @@ async def refuse_anchored_admin(tx: Tx, parent: Role, children: Sequence[Role]) 
     (OrganizationRoleTest.testOrganizationRoleCannotBePoisonedThroughIntermediateRealmRole)."""
     anchored = bool(children) and await tx.organization_roles.anchoring([parent.id])
     if anchored and await holds_admin_role(tx, [c.id for c in children]):
+        raise AdminError(400, NO_ADMIN_COMPOSITES, key="error")
+
+
+async def refuse_admin_rename(tx: Tx, realm_name: str, client: str, old: str, new: str) -> None:
+    """A master client renamed into a realm's administration client (``<realm>-realm``) makes its roles admin roles:
+    refused (400) when an organization role nests one of them, directly or through other roles, as Keycloak
+    refuses an administrative classification change of an anchored role
+    (OrganizationRoleTest.testAdministrativeClassificationChangesRejectAnchoredRoles). ``realm-management`` is a
+    taken clientId in every realm already."""
+    suffix = permissions.MASTER_ADMIN_CLIENT_SUFFIX
+    if realm_name != permissions.MASTER or old.endswith(suffix) or not new.endswith(suffix):
+        return
+    if await tx.organization_roles.anchoring([r.id for r in await tx.roles.list_client_roles(client)]):
         raise AdminError(400, NO_ADMIN_COMPOSITES, key="error")
 
 
