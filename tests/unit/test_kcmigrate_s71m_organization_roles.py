@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep.realms.kcmigrate.organization_roles import Context, split
+from doorkeep.realms.kcmigrate.organization_roles import Context, report_elsewhere, split
 from doorkeep.realms.kcmigrate.organizations import organizations
 from doorkeep.realms.kcmigrate.report import Report
 
@@ -154,4 +154,24 @@ def test_organization_groups_role_mappings() -> None:
     assert (sales["realmRoles"], sales["organizationRoles"], "clientRoles" in sales) == (["shopper"], ["viewer"], False)
     assert lines == [
         "organization 'acme' group '/sales' role 'manage-users': Organization groups can not be mapped to admin roles"
+    ]
+
+
+def test_organization_roles_held_where_doorkeep_keeps_none_are_reported() -> None:
+    """A realm role nesting one, a realm group's mapping, a client's scope mapping: left out (Doorkeep keeps
+    organization roles apart from realm roles), each named once."""
+    t: dict[str, list[dict[str, Any]]] = {
+        "composite_role": [{"composite": "shopper", "child_role": "r1"}, {"composite": "boss", "child_role": "r1"}],
+        "keycloak_group": [{"id": "p1", "name": "staff", "parent_group": " ", "type": 0}],
+        "group_role_mapping": [{"group_id": "p1", "role_id": "r2"}, {"group_id": "p1", "role_id": "shopper"}],
+        "scope_mapping": [{"client_id": "c1", "role_id": "x1"}],
+    }
+    report = Report("shop")
+    roles, org_roles = split({r["id"]: r for r in ROLES})
+    report_elsewhere(Context.of(t, roles, org_roles, CLIENTS, "shop", report), t)
+    why = "organization roles are not realm roles"
+    assert report.cannot_carry == [
+        ("organization role 'viewer' as a realm group's mapping", why),
+        ("organization role 'buyer' as a realm or client role's composite", why),
+        ("organization role 'partner' as a scope mapping", why),
     ]

@@ -167,3 +167,19 @@ def group_roles(ctx: Context, org: dict[str, Any], t: dict[str, Rows], paths: di
         found = {"realmRoles": realm_names, "clientRoles": client_names, "organizationRoles": sorted(names)}
         out[gid] = {k: v for k, v in found.items() if v}
     return out
+
+
+def report_elsewhere(ctx: Context, t: dict[str, Rows]) -> None:
+    """Organization roles where Doorkeep keeps none (a realm or client role's composite, a realm group's mapping, a
+    client's or client scope's scope mapping): left out, reported."""
+    found = [("a realm or client role's composite", c["child_role"]) for c in t.get("composite_role", [])]
+    found = [(what, rid) for what, rid in found if rid in ctx.org_roles]
+    plain = {g["id"] for g in t.get("keycloak_group", []) if not g.get("type")}
+    found += [
+        ("a realm group's mapping", m["role_id"]) for m in t.get("group_role_mapping", []) if m["group_id"] in plain
+    ]
+    for table in ("scope_mapping", "client_scope_role_mapping"):
+        found += [("a scope mapping", m["role_id"]) for m in t.get(table, [])]
+    named = {(what, ctx.org_roles[rid]["name"]) for what, rid in found if rid in ctx.org_roles}
+    for what, name in sorted(named):
+        ctx.report.cannot(f"organization role '{name}' as {what}", "organization roles are not realm roles")

@@ -159,6 +159,7 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
     if kcorgs.enabled(t):
         rep["organizationsEnabled"] = True
     context = kcorgroles.Context.of(t, roles, org_roles, clients, realm["name"], report)
+    kcorgroles.report_elsewhere(context, t)
     if orgs := kcorgs.organizations(t, {u["id"]: u["username"] for u in rep["users"]}, carried, context):
         rep["organizations"] = orgs
     if (actions := required_actions(t)) is not None:
