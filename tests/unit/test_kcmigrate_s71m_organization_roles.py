@@ -153,7 +153,8 @@ def test_organization_groups_role_mappings() -> None:
     [sales] = acme["groups"]
     assert (sales["realmRoles"], sales["organizationRoles"], "clientRoles" in sales) == (["shopper"], ["viewer"], False)
     assert lines == [
-        "organization 'acme' group '/sales' role 'manage-users': Organization groups can not be mapped to admin roles"
+        "organization 'acme' group '/sales' role 'manage-users': Organization groups can not be mapped to admin roles",
+        "organization 'acme' group '/sales' role 'partner': a role of another organization",
     ]
 
 

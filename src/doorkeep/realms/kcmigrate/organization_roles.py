@@ -156,7 +156,10 @@ def group_roles(ctx: Context, org: dict[str, Any], t: dict[str, Rows], paths: di
         for rid in sorted(set(ids)):
             role = ctx.org_roles.get(rid)
             if role is not None:
-                if role.get("org_id") == org["id"] and rid != org.get("default_role_id"):
+                if role.get("org_id") != org["id"]:
+                    what = f"organization '{org['alias']}' group '{paths[gid]}' role '{role['name']}'"
+                    ctx.report.cannot(what, "a role of another organization")
+                elif rid != org.get("default_role_id"):  # the default role: membership grants it
                     names.append(role["name"])
             elif rid in ctx.roles and ctx.holds_admin_role(rid):
                 what = f"organization '{org['alias']}' group '{paths[gid]}' role '{ctx.roles[rid]['name']}'"
