@@ -176,3 +176,11 @@ def test_organization_roles_held_where_doorkeep_keeps_none_are_reported() -> Non
         ("organization role 'buyer' as a realm or client role's composite", why),
         ("organization role 'partner' as a scope mapping", why),
     ]
+
+
+def test_a_replaced_default_role_keeps_its_name() -> None:
+    """OrganizationRoleModelTest.shouldReplaceAndRepairDefaultRoleOnTheInternalGroup: any role of the organization
+    may become its default role (ORG.DEFAULT_ROLE_ID); the generated one then is a role like the others."""
+    [acme, _], _ = _run(org=[ACME | {"default_role_id": "r2"}, GLOBEX])
+    assert acme["defaultRole"]["name"] == "viewer"
+    assert [r["name"] for r in acme["roles"]] == ["buyer", "default-roles-acme", "viewer"]
