@@ -47,8 +47,11 @@ CREATE TABLE default_client_scope (realm_id VARCHAR(36) NOT NULL, scope_id VARCH
 CREATE TABLE keycloak_role (
     id VARCHAR(36) PRIMARY KEY, client_realm_constraint VARCHAR(255), client_role BOOLEAN DEFAULT FALSE,
     description VARCHAR(255), name VARCHAR(255), realm_id VARCHAR(255), client VARCHAR(36), realm VARCHAR(36),
+    type VARCHAR(255), org_id VARCHAR(255),  -- main after 26.8.0 (JpaUpdate26_8_0_OrganizationRoles; widths not shown)
     UNIQUE (name, client_realm_constraint)
 );
+CREATE TABLE role_attribute (id VARCHAR(36) PRIMARY KEY, role_id VARCHAR(36) NOT NULL REFERENCES keycloak_role (id),
+                             name VARCHAR(255) NOT NULL, value VARCHAR(255));
 CREATE TABLE composite_role (composite VARCHAR(36) NOT NULL REFERENCES keycloak_role (id),
                              child_role VARCHAR(36) NOT NULL REFERENCES keycloak_role (id),
                              PRIMARY KEY (composite, child_role));
@@ -150,7 +153,9 @@ CREATE TABLE federated_identity (identity_provider VARCHAR(255) NOT NULL, realm_
                                  PRIMARY KEY (identity_provider, user_id));
 CREATE TABLE org (id VARCHAR(255) PRIMARY KEY, enabled BOOLEAN NOT NULL, realm_id VARCHAR(255) NOT NULL,
                   group_id VARCHAR(255) NOT NULL UNIQUE, name VARCHAR(255) NOT NULL, description VARCHAR(4000),
-                  alias VARCHAR(255) NOT NULL, redirect_url VARCHAR(2048), UNIQUE (realm_id, name), UNIQUE (realm_id, alias));
+                  alias VARCHAR(255) NOT NULL, redirect_url VARCHAR(2048),
+                  default_role_id VARCHAR(36),  -- main after 26.8.0 (width not shown by the stored source)
+                  UNIQUE (realm_id, name), UNIQUE (realm_id, alias));
 CREATE TABLE org_domain (id VARCHAR(36) NOT NULL, name VARCHAR(255) NOT NULL, verified BOOLEAN NOT NULL,
                          org_id VARCHAR(255) NOT NULL, PRIMARY KEY (id, name));
 CREATE TABLE org_invitation (id VARCHAR(36) PRIMARY KEY, organization_id VARCHAR(255) NOT NULL,

@@ -40,6 +40,9 @@ _BY_REALM: dict[str, str] = {
     "composite_role": "SELECT composite, child_role FROM composite_role WHERE composite IN "
     "(SELECT id FROM keycloak_role WHERE realm_id = :realm OR client IN "
     "(SELECT id FROM client WHERE realm_id = :realm))",
+    # the attributes of organization roles (Keycloak main after 26.8.0; realm and client roles' are not carried)
+    "role_attribute": "SELECT a.role_id, a.name, a.value FROM role_attribute a "
+    "JOIN keycloak_role r ON r.id = a.role_id WHERE r.realm_id = :realm ORDER BY a.name, a.id",
     "user_entity": "SELECT * FROM user_entity WHERE realm_id = :realm ORDER BY username",
     "user_attribute": "SELECT a.user_id, a.name, a.value FROM user_attribute a "
     "JOIN user_entity u ON u.id = a.user_id WHERE u.realm_id = :realm",

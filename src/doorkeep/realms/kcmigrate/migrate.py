@@ -101,6 +101,8 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
     domains = organization_domains.realm_domains_of(tables, carried_providers) if realm_plan.organizations else []
     if domains:
         report.counts["organization domains"] = len(domains)
+    if org_roles := sum(len(o.get("roles") or []) for o in realm_plan.organizations):
+        report.counts["organization roles"] = org_roles
     return Migration(realm_plan, keys, sessions, consents, report, invited, domains)
 
 

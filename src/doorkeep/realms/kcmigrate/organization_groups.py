@@ -14,8 +14,11 @@ from typing import Any
 Rows = list[dict[str, Any]]
 
 
-def trees(t: dict[str, Rows]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, str]]]:
-    """Per organization's internal group id: its groups tree, and its groups' paths by id."""
+def trees(
+    t: dict[str, Rows], roles: dict[str, dict[str, Any]] | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, str]]]:
+    """Per organization's internal group id: its groups tree (each group with its ``roles``, by group id:
+    organization_roles.group_roles), and its groups' paths by id."""
     own = {o["group_id"] for o in t["org"]}
     children: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in sorted(t["keycloak_group"], key=lambda g: g.get("name") or ""):
@@ -37,6 +40,7 @@ def trees(t: dict[str, Rows]) -> tuple[dict[str, list[dict[str, Any]]], dict[str
             if g.get("description"):
                 item["description"] = g["description"]
             item["attributes"] = {k: v for k, v in sorted(attrs.get(g["id"], {}).items())}
+            item |= (roles or {}).get(g["id"], {})
             item["subGroups"] = level(g["id"], path, org_group, seen | {g["id"]})
             out.append(item)
         return out

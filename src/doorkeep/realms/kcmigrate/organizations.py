@@ -25,15 +25,21 @@ from typing import Any
 from doorkeep.organizations.idp_links import LINKS
 from doorkeep.organizations.model import MANAGED, UNMANAGED, Invitation
 from doorkeep.realms.kcmigrate import organization_groups
+from doorkeep.realms.kcmigrate import organization_roles as org_roles
 from doorkeep.realms.kcmigrate.groups import user_groups
 from doorkeep.realms.kcmigrate.organization_domains import is_claim
+from doorkeep.realms.kcmigrate.organization_roles import Context
 from doorkeep.realms.kcmigrate.report import Report
 
 Rows = list[dict[str, Any]]
 
 
-def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[str]) -> list[dict[str, Any]]:
-    """``organizations`` as ExportUtils writes them, members by username, providers by alias."""
+def organizations(
+    t: dict[str, Rows], usernames: dict[str, str], carried: set[str], roles: Context | None = None
+) -> list[dict[str, Any]]:
+    """``organizations`` as ExportUtils writes them, members by username, providers by alias, with their roles
+    (organization_roles.py; none without ``roles``)."""
+    roles = roles or Context({}, {}, {}, False, Report(""))
     domains: dict[str, Rows] = defaultdict(list)
     for d in t["org_domain"]:
         if not is_claim(d):  # 26.8's claims of DOMAIN rows come after the import (organization_domains.py)
@@ -46,7 +52,11 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
         if m["user_id"] in usernames:
             members[m["group_id"]].append(m)
     providers = _links(t, carried)
-    trees, group_paths = organization_groups.trees(t)
+    group_paths = organization_groups.trees(t)[1]
+    by_group: dict[str, dict[str, Any]] = {}
+    for org in t["org"]:
+        by_group |= org_roles.group_roles(roles, org, t, group_paths.get(org["group_id"], {}))
+    trees = organization_groups.trees(t, by_group)[0]
     out = []
     for org in sorted(t["org"], key=lambda o: o["name"]):
         rep: dict[str, Any] = {"id": org["id"], "name": org["name"], "alias": org.get("alias") or org["name"]}
@@ -61,10 +71,12 @@ def organizations(t: dict[str, Rows], usernames: dict[str, str], carried: set[st
         ]
         if tree := trees.get(org["group_id"]):
             rep["groups"] = tree
+        rep |= org_roles.roles_of(roles, org)
         in_groups = user_groups(t, group_paths.get(org["group_id"], {}))
         listed = sorted(members.get(org["group_id"], []), key=lambda m: usernames[m["user_id"]])
+        mapped = org_roles.member_roles(roles, org, t, {m["user_id"] for m in listed})
         if listed:
-            rep["members"] = [_member(m, usernames, in_groups) for m in listed]
+            rep["members"] = [_member(m, usernames, in_groups, mapped) for m in listed]
         if linked := sorted(providers.get(org["id"], {}).items()):
             rep["identityProviders"] = [{"alias": alias, LINKS: [link]} for alias, link in linked]
         out.append(rep)
@@ -92,13 +104,17 @@ def _link(org_id: str, auto: bool, kind: str) -> dict[str, Any]:
     return {"organizationId": org_id, "autoMembership": auto, "membershipType": kind}
 
 
-def _member(m: dict[str, Any], usernames: dict[str, str], in_groups: dict[str, list[str]]) -> dict[str, Any]:
+def _member(
+    m: dict[str, Any], usernames: dict[str, str], in_groups: dict[str, list[str]], mapped: dict[str, list[str]]
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "username": usernames[m["user_id"]],
         "membershipType": m.get("membership_type") or "UNMANAGED",
     }
     if paths := in_groups.get(m["user_id"]):
         out["groups"] = paths
+    if names := mapped.get(m["user_id"]):
+        out["organizationRoles"] = names
     return out
 
 

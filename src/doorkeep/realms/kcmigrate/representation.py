@@ -14,6 +14,7 @@ from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.realms.exportimport.plan import ImportError_
 from doorkeep.realms.exportimport.users import SECOND_FACTORS, second_factor
 from doorkeep.realms.kcmigrate import groups as kcgroups
+from doorkeep.realms.kcmigrate import organization_roles as kcorgroles
 from doorkeep.realms.kcmigrate import organizations as kcorgs
 from doorkeep.realms.kcmigrate.brokering import brokering, user_links
 from doorkeep.realms.kcmigrate.flows import flow_fields
@@ -117,7 +118,8 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
         rep["browserSecurityHeaders"] = headers
     clients = {c["id"]: c for c in t["client"]}
     scopes = {s["id"]: s for s in t["client_scope"]}
-    roles = {r["id"]: r for r in t["keycloak_role"]}
+    # organization roles (Keycloak main after 26.8.0) are no realm roles: they go with their organization
+    roles, org_roles = kcorgroles.split({r["id"]: r for r in t["keycloak_role"]})
 
     def refs(role_ids: list[str]) -> tuple[list[str], dict[str, list[str]]]:
         return _refs(role_ids, roles, clients)
@@ -156,7 +158,9 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
             user["federatedIdentities"] = links[user["id"]]
     if kcorgs.enabled(t):
         rep["organizationsEnabled"] = True
-    if orgs := kcorgs.organizations(t, {u["id"]: u["username"] for u in rep["users"]}, carried):
+    context = kcorgroles.Context.of(t, roles, org_roles, clients, realm["name"], report)
+    kcorgroles.report_elsewhere(context, t)
+    if orgs := kcorgs.organizations(t, {u["id"]: u["username"] for u in rep["users"]}, carried, context):
         rep["organizations"] = orgs
     if (actions := required_actions(t)) is not None:
         rep["requiredActions"] = actions
