@@ -265,14 +265,16 @@ async def test_deleted_client_takes_its_offline_sessions_with_it(realm: Env) -> 
     assert_error(await refresh(realm.http, "test", "app", token), 401, "invalid_client")
 
 
-async def test_losing_the_offline_access_role_is_not_allowed(realm: Env) -> None:
+async def test_losing_the_offline_access_role_is_offline_access_not_granted(realm: Env) -> None:
+    """TokenManager.validateToken: UserSessionUtil.isOfflineAccessGranted keeps the offline_access scope only for a
+    user holding its offline_access role (DefaultClientSessionContext.isClientScopePermittedForUser)."""
     token = await offline_token(realm)
     async with realm.db.transaction() as tx:
         user = await tx.users.get(claims(token)["sub"])
         assert user is not None
         await tx.users.revoke_roles(user.id, await tx.users.role_ids(user.id))
     response = await refresh(realm.http, "test", "app", token)
-    assert_error(response, 400, "not_allowed", "Offline tokens not allowed for the user or client")
+    assert_error(response, 400, "invalid_grant", "Offline session invalid because offline access not granted anymore")
 
 
 async def test_client_losing_the_offline_access_scope_invalidates_the_session(realm: Env) -> None:

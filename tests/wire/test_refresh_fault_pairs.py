@@ -154,10 +154,16 @@ async def test_a_wrong_client_secret_wins_over_a_reused_token(rotating: Env) -> 
 
 
 async def take_offline_role(env: Env) -> None:
+    """The user loses offline_access (it leaves the default roles). The offline_access client scope's mapping of
+    that role goes first: with it, validateToken would refuse the user before the rotation check
+    (UserSessionUtil.isOfflineAccessGranted, test_kc_s71k_offline_role_granted.py); without it the scope stays
+    permitted and only the making of the new refresh token asks for the role."""
     uid = await kc.user_id(env, "user1")
     (role,) = [
         r for r in await kc.get(env, f"/users/{uid}/role-mappings/realm/composite") if r["name"] == "offline_access"
     ]
+    (scope,) = [s for s in await kc.get(env, "/client-scopes") if s["name"] == "offline_access"]
+    await kc.delete(env, f"/client-scopes/{scope['id']}/scope-mappings/realm", [role])
     default = await kc.get(env, "/roles/default-roles-test")
     await kc.delete(env, f"/roles-by-id/{default['id']}/composites", [role])
 

@@ -2,7 +2,9 @@
 
 With Revoke Refresh Token on, a refresh whose user has lost ``offline_access`` passes the rotation
 check first and answers ``not_allowed`` after it, as Keycloak does (the permission is checked while the
-new refresh token is made). Keycloak 26 keeps the use the rotation check counted (keycloak#49213, a bug its
+new refresh token is made) when the offline_access client scope maps no role: with its built-in mapping of
+the offline_access role, validateToken refuses such a user before (UserSessionUtil.isOfflineAccessGranted,
+test_kc_s71k_offline_role_granted.py), so the fixture unmaps it. Keycloak 26 keeps the use the rotation check counted (keycloak#49213, a bug its
 open fix #51749 removes); Doorkeep writes nothing: the same token works again once the role is back, and
 the session keeps its client, its family and its timestamps.
 """
@@ -24,6 +26,12 @@ async def realm(env: Env) -> Env:
     await seed_realm(env.db, env.clock, revoke_refresh_token=True)
     await seed_client(env.db, "test", "app")
     await seed_user(env.db, env.clock, "test", "user1")
+    async with env.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        scope = await tx.scopes.get_by_name(test.id, "offline_access")
+        assert scope is not None
+        await tx.roles.remove_scope_mappings(scope.id, await tx.roles.scope_mapping_ids([scope.id]))
     return env
 
 

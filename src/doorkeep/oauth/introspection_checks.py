@@ -164,7 +164,7 @@ async def _access(tx: Tx, services: Services, realm: Realm, client: Client, clai
         raise Refused("user_not_found", _user_reason(sid), claims, sid)
     if not user.enabled or iat < user.not_before:
         raise Refused("user_disabled", _user_reason(sid), claims, sid, user.id)
-    if session is not None and session.offline and not await resume.offline_access_granted(tx, client):
+    if session is not None and session.offline and not await resume.offline_access_granted(tx, client, user):
         raise Refused("session_expired", e.OFFLINE_NOT_GRANTED, claims, sid, user.id)
     return Checked(claims, client, user, session)
 

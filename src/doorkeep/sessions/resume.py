@@ -15,12 +15,11 @@ from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client, ClientSession, Realm, RefreshFamily, User, UserSession
 from doorkeep.oauth import consent as consent_screen
-from doorkeep.oauth.scopes import OFFLINE_ACCESS
+from doorkeep.oauth.scopes import OFFLINE_ACCESS, GrantedScopes, permitted
 from doorkeep.sessions import service
 
 if TYPE_CHECKING:
     from doorkeep.oauth.refresh_tokens import RefreshClaims
-    from doorkeep.oauth.scopes import GrantedScopes
     from doorkeep.store.tx import Tx
 
 
@@ -60,7 +59,7 @@ async def resume(
         cs = await client_session(tx, realm, client, us, claims.iat, now, lock=lock, write=write)  # #11-#12
     else:
         await check_client_session(tx, realm, client, us, cs, claims.iat, now, write=write)
-    if claims.offline and not await offline_access_granted(tx, client):  # #13
+    if claims.offline and not await offline_access_granted(tx, client, user):  # #13
         refused = e.InvalidGrant(e.OFFLINE_NOT_GRANTED)
         refused.event_details["reason"] = e.OFFLINE_NOT_GRANTED  # TokenManager.validateToken: Details.REASON
         raise refused
@@ -155,9 +154,15 @@ async def check_client_session(
     return cs
 
 
-async def offline_access_granted(tx: Tx, client: Client) -> bool:
-    """Keycloak's UserSessionUtil.isOfflineAccessGranted: the client still holds the offline_access scope."""
-    return OFFLINE_ACCESS in {s.name for s, _ in await tx.config.client_scopes(client)}
+async def offline_access_granted(tx: Tx, client: Client, user: User) -> bool:
+    """Keycloak's UserSessionUtil.isOfflineAccessGranted: the client still holds the offline_access scope and the
+    user may have it (DefaultClientSessionContext.isClientScopePermittedForUser: its role scope mappings, the
+    offline_access role, meet the user's roles, composites and groups expanded)."""
+    linked = tuple(s for s, _ in await tx.config.client_scopes(client) if s.name == OFFLINE_ACCESS)
+    if not linked:
+        return False
+    kept = await permitted(tx, user, GrantedScopes(linked, False), offline_by_role=True)
+    return bool(kept.scopes)
 
 
 async def check_consent(tx: Tx, client: Client, user: User, granted: GrantedScopes) -> None:
