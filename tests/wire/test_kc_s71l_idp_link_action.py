@@ -23,8 +23,9 @@ from typing import Any
 import httpx
 import pytest
 
-from broker_support import ALIAS, SAVED, Broker, browser, query, served
+from broker_support import ALIAS, SAVED, Broker, browser, button, query, served
 from browser_flow import REDIRECT, form_action, form_fields, login, start
+from login_test_realm import error, is_login_page
 from support import update_client, update_realm
 from wire_env import Env
 
@@ -200,3 +201,38 @@ async def test_account_linking_consent_rejected_at_idp(env: Env) -> None:
             "alice",
         ), error
         assert error.get("userId") and not error.get("sessionId"), error
+
+
+async def test_consumer_reauthentication(env: Env) -> None:
+    """testConsumerReauthentication: user1, linked to the provider, signed in; ``max_age=1`` two seconds later asks
+    the login again; re-authenticating at the provider with its consent refused brings back the consumer's login
+    page with "Access denied when authenticating with <provider>"; the provider's LOGIN_ERROR is the only event."""
+    async with served(env) as broker:
+        await update_client(env.db, "provider", "broker-app", consent_required=True)
+        await update_realm(env.db, "provider", events_enabled=True, enabled_event_types=KEPT)
+        async with browser(broker) as http:
+            await _signed_in(broker, http)
+            headers = await env.admin_headers()
+            [alice] = (await env.http.get("/admin/realms/provider/users?username=alice", headers=headers)).json()
+            link = {"identityProvider": ALIAS, "userId": alice["id"], "userName": "alice"}
+            await _admin(env, "POST", f"/users/{await _user1(env)}/federated-identity/{ALIAS}", link)
+            env.clock.advance(2)
+            page = await start(http, "test", "app", max_age="1")
+            assert is_login_page(page), page.text[:1500]
+            to_provider = await http.get(button(page))
+            form = await http.get(to_provider.headers["location"])
+            fields = {**form_fields(form.text), "username": "alice", "password": "password"}
+            consent = await http.post(form_action(form.text), data=fields)
+            assert consent.status_code == 200 and 'id="kc-oauth"' in consent.text, consent.text[:1500]
+            await _admin(env, "DELETE", "/events")
+            await env.http.delete("/admin/realms/provider/events", headers=headers)
+            posted = await http.post(form_action(consent.text), data={**form_fields(consent.text), "cancel": "no"})
+            again = await http.get(posted.headers["location"])
+            assert is_login_page(again), again.text[:1500]
+            assert error(again) == "Access denied when authenticating with Provider Realm"
+        assert await _events(env) == []
+        provider_events = (await env.http.get("/admin/realms/provider/events", headers=headers)).json()
+        assert [(e["type"], e["clientId"], e["error"], e["details"]["username"]) for e in provider_events] == [
+            ("LOGIN_ERROR", "broker-app", "rejected_by_user", "alice")
+        ]
+        assert provider_events[0]["userId"] == alice["id"] and not provider_events[0].get("sessionId")
