@@ -236,3 +236,37 @@ async def test_consumer_reauthentication(env: Env) -> None:
             ("LOGIN_ERROR", "broker-app", "rejected_by_user", "alice")
         ]
         assert provider_events[0]["userId"] == alice["id"] and not provider_events[0].get("sessionId")
+
+
+async def test_account_linking_success_triggered_when_user_not_authenticated(env: Env) -> None:
+    """testAccountLinkingSuccessTriggeredWhenUserNotAuthenticated: ``kc_action=idp_link:<alias>`` before anyone signed
+    in: the login form, user1's password, then the confirmation page, the provider, linked; back at the client with
+    ``kc_action_status=success``; FEDERATED_IDENTITY_LINK then LOGIN."""
+    async with served(env) as broker:
+        await update_realm(env.db, "test", enabled_event_types=KEPT)
+        await broker.add_provider()
+        async with browser(broker) as http:
+            form = await start(http, "test", "app", kc_action=f"idp_link:{ALIAS}")
+            assert is_login_page(form), form.text[:1500]
+            fields = {**form_fields(form.text), "username": "user1", "password": "password"}
+            page = await http.post(form_action(form.text), data=fields)
+            assert page.status_code == 200 and "Do you want to link your account with Provider Realm?" in page.text
+            to_provider = await http.post(form_action(page.text), data={**form_fields(page.text), "continue": ""})
+            provider_page = await http.get(to_provider.headers["location"])
+            fields = {**form_fields(provider_page.text), "username": "alice", "password": "password"}
+            posted = await http.post(form_action(provider_page.text), data=fields)
+            assert posted.status_code == 302, posted.text
+            await _admin(env, "DELETE", "/events")
+            done = await http.get(posted.headers["location"])
+            assert done.status_code == 302, done.text
+            back = query(done.headers["location"])
+            assert (back["kc_action"], back["kc_action_status"]) == ("idp_link", "success") and back["code"]
+        user_id = await _user1(env)
+        linked, logged_in = await _events(env)
+        assert (linked["type"], linked["clientId"], linked["userId"]) == ("FEDERATED_IDENTITY_LINK", "app", user_id)
+        assert (linked["details"]["identity_provider"], linked["details"]["identity_provider_identity"]) == (
+            ALIAS,
+            "alice",
+        )
+        _login_event(logged_in, user_id)
+        assert await _links(env) == [ALIAS]
