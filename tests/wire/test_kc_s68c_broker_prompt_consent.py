@@ -9,7 +9,8 @@ brokering realm ``provider`` of the same server (tests/broker_support.py):
   (Login Action 30 s, code 300 s). testConsentDeniedWithExpiredClientSession and
   testConsentDeniedWithExpiredAndClearedClientSession: the consent refused 60 s later comes back (``access_denied``)
   to a consumer login that has timed out: its login form says so. testLoginCancelConsent: refused in time, the
-  consumer's login form again, without an error (IdentityBrokerService.cancelled).
+  consumer's login form again, saying "Access denied when authenticating with <provider>" (IdentityBrokerService.cancelled
+  forwards the message; KcOidcBrokerIdpLinkActionTest.testConsumerReauthentication asserts it).
   ``removeBrokerExpiredSessions`` (the provider realm's expired sessions removed) has no Doorkeep counterpart to call:
   expired sessions are never read as live (sessions/liveness), so that test's run is the first's with the clock
   moved the same.
@@ -147,7 +148,8 @@ async def test_consent_denied_with_expired_client_session(env: Env) -> None:
 
 async def test_login_cancel_consent(env: Env) -> None:
     """testLoginCancelConsent: Review Profile off; alice refuses the provider's consent in time: the consumer's login
-    form ("Sign in to test") again, without an error, and no user made."""
+    form ("Sign in to test") again with the forwarded "Access denied when authenticating with Provider Realm", and no
+    user made."""
     async with served(env) as broker:
         await _with_consent(broker)
         await _review_profile(env, "off")
@@ -155,7 +157,8 @@ async def test_login_cancel_consent(env: Env) -> None:
             consent = await _consent_page(http)
             answer = await _cancel(http, consent)
             page = answer if answer.status_code == 200 else await http.get(answer.headers["location"])
-        assert is_login_page(page) and error(page) is None, (answer.status_code, page.text[:1500])
+        assert is_login_page(page), (answer.status_code, page.text[:1500])
+        assert error(page) == "Access denied when authenticating with Provider Realm"
         assert "<title>Sign in to test</title>" in page.text
         assert "/realms/test/" in form_action(page.text)
         assert [u for u in await _users(env) if u["username"] == "alice"] == []

@@ -45,6 +45,15 @@ async def challenge(ctx: StepContext) -> Outcome | None:
     return page(ctx.request, ctx.user)
 
 
+async def cancelled(ctx: StepContext, alias: str) -> tuple[Outcome, AuthRequest]:
+    """IdentityBrokerService.cancelled while the action links (the provider answered ``access_denied``: its user
+    refused): IDP_LINK_STATUS CANCELLED, so processAction cancels the action (FEDERATED_IDENTITY_LINK_ERROR
+    ``rejected_by_user``) and the login goes on with ``kc_action_status=cancelled``, nothing linked."""
+    await _error(ctx, "rejected_by_user", alias)
+    request = required_actions.settled(ctx.request, IDP_LINK, required_actions.CANCELLED)
+    return await login_completion.proceed(dataclasses.replace(ctx, request=request)), request
+
+
 def submit(ctx: StepContext) -> Outcome:
     """processAction's first half: the user confirmed, the browser goes to the provider."""
     return login_outcomes.ToIdpLink(ctx.user.id, ctx.request.kc_action_parameter or "", ctx.request)

@@ -112,21 +112,23 @@ PASSIVE_ERRORS = ("login_required", "interaction_required")
 
 
 async def refused(site: LoginSite, tab: AuthSession, alias: str, error: str | None, usable: bool) -> Continue:
-    """The provider refused (``access_denied``: the user cancelled, the login page again, as
-    IdentityBrokerService.cancelled), answered a passive login's ``login_required`` or ``interaction_required``
-    (back to the client's redirect URI, as checkPassiveLoginError), or failed (the login page with "Unexpected
+    """The provider refused (``access_denied``: the user cancelled, the login page again with "Access denied when
+    authenticating with <provider>", as IdentityBrokerService.cancelled), answered a passive login's
+    ``login_required`` or ``interaction_required`` (back to the client's redirect URI, as checkPassiveLoginError),
+    or failed (the login page with "Unexpected
     error…", as its ``error``)."""
     await forget_note(site.tx, tab)
     if usable and error in PASSIVE_ERRORS:
         await error_event(site, "identity_provider_error", identity_provider=alias, reason=error)
         return Continue(Failed(str(error), ""), site.request)
-    message = None
+    # cancelled: browserAuthentication forwards "Access denied when authenticating with <provider>" to the flow,
+    # whose login form shows it (KcOidcBrokerIdpLinkActionTest.testConsumerReauthentication)
+    message = ACCESS_DENIED_WHEN_IDP_AUTH.format(idp.display_name(site.realm, alias))
     if not usable or error != "access_denied":
         message = UNEXPECTED
         await error_event(site, "identity_provider_error", identity_provider=alias, reason=error)
     if _without_form(site):  # no login page to go back to: the flow ends on the forwarded message
-        denied = ACCESS_DENIED_WHEN_IDP_AUTH.format(idp.display_name(site.realm, alias))
-        return Continue(Refused(message or denied), site.request)
+        return Continue(Refused(message), site.request)
     return Continue(NeedLogin(error=message), site.request)
 
 

@@ -14,7 +14,7 @@ import functools
 import json
 import logging
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -245,6 +245,9 @@ async def endpoint(request: Request) -> Response:
                 return error_page(request, realm, EXPIRED)
             if provider is not None and login_broker.asks_retry(error, q.get("error_description")):
                 return await _retry(request, tx, realm, tab, provider)
+            if provider is not None and error == "access_denied" and _action_link(note):
+                await login_broker.forget_note(tx, tab.auth_session)
+                return await broker_link.action_cancelled(request, tx, realm, tab, note, alias)
             answer = await login_broker.refused(
                 site(request, tx, realm, tab), tab.auth_session, alias, error, bool(provider)
             )
@@ -374,6 +377,13 @@ async def _client_id(tx: Tx, realm: Realm, parts: login_broker.StateParts) -> st
     uuid = parts.client_uuid()
     client = await tx.clients.get(uuid) if uuid is not None else None
     return client.client_id if client is not None and client.realm_id == realm.id else parts.client_id()
+
+
+def _action_link(note: dict[str, Any]) -> bool:
+    """Whether the provider was asked for the ``idp_link`` application-initiated action (IdentityBrokerService's
+    isDoingAccountLinking for a ``kc_action``)."""
+    link = note.get(linking.LINK_KEY)
+    return isinstance(link, dict) and bool(link.get(broker_link.AIA))
 
 
 async def _retry(request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON) -> Response:

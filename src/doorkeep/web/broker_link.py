@@ -137,6 +137,19 @@ async def to_provider(
     return await begin(request, tx, realm, tab, provider, link={AIA: "true", "user": auth_session.user_id})
 
 
+async def action_cancelled(
+    request: Request, tx: Tx, realm: Realm, tab: Tab, note: dict[str, Any], alias: str
+) -> Response:
+    """The provider's ``access_denied`` to the ``idp_link`` action: the action cancelled, the login goes on."""
+    user = await tx.users.get(tab.auth_session.user_id or "")
+    if user is None or user.id != note[linking.LINK_KEY].get("user"):
+        return error_page(request, realm, EXPIRED)
+    services = state(request).services
+    ctx = StepContext(tx, services, realm, tab.client, tab.request, user, browser(request, tab.auth_session))
+    outcome, after = await idp_link_action.cancelled(ctx, alias)
+    return await respond(request, tx, realm, tab, Continue(outcome, after))
+
+
 async def action_finished(
     request: Request, tx: Tx, realm: Realm, tab: Tab, note: dict[str, Any], config: oidc.Config, brokered: oidc.Identity
 ) -> Response:
