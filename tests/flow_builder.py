@@ -77,7 +77,7 @@ async def add_flow(env: Env, parent: str, alias: str, requirement: str) -> None:
 
 async def set_requirement(env: Env, flow: str, execution: dict[str, Any], requirement: str) -> None:
     body = {**execution, "requirement": requirement}
-    await admin(env, "PUT", f"{AUTH}/flows/{quote(flow)}/executions", body, 204)
+    await admin(env, "PUT", f"{AUTH}/flows/{quote(flow)}/executions", body, 202)
 
 
 async def new_browser_flow(env: Env, alias: str, *, cookie: str = ALT) -> str:

@@ -38,14 +38,14 @@ async def add(env: Env, flow: str, provider: str, requirement: str) -> None:
     """An execution added to ``flow`` (the console's "Add step" / "Add condition") with ``requirement``."""
     await admin(env, "POST", f"{AUTH}/flows/{quote(flow)}/executions/execution", {"provider": provider}, 201)
     added = [e for e in await executions(env, flow) if e.get("providerId") == provider][-1]
-    await admin(env, "PUT", f"{AUTH}/flows/{quote(flow)}/executions", {**added, "requirement": requirement}, 204)
+    await admin(env, "PUT", f"{AUTH}/flows/{quote(flow)}/executions", {**added, "requirement": requirement}, 202)
 
 
 async def add_flow(env: Env, parent: str, alias: str, requirement: str) -> None:
     body = {"alias": alias, "type": "basic-flow", "provider": "registration-page-form", "description": alias}
     await admin(env, "POST", f"{AUTH}/flows/{quote(parent)}/executions/flow", body, 201)
     added = next(e for e in await executions(env, parent) if e.get("displayName") == alias)
-    await admin(env, "PUT", f"{AUTH}/flows/{quote(parent)}/executions", {**added, "requirement": requirement}, 204)
+    await admin(env, "PUT", f"{AUTH}/flows/{quote(parent)}/executions", {**added, "requirement": requirement}, 202)
 
 
 async def webauthn_flow(env: Env, *, conditional: bool = False) -> None:

@@ -191,6 +191,6 @@ def terms_realm(server: str) -> str:
     rows = requests.get(executions, headers=headers, timeout=10).json()
     row = next(r for r in rows if r.get("providerId") == "registration-terms-and-conditions")
     changed = requests.put(executions, json={**row, "requirement": "REQUIRED"}, headers=headers, timeout=10)
-    assert changed.status_code == 204, changed.text
+    assert changed.status_code == 202, changed.text
     query = {"client_id": CLIENT, "redirect_uri": CALLBACK, "response_type": "code", "scope": "openid"}
     return f"{server}/realms/{TERMS_REALM}/protocol/openid-connect/auth?{urlencode(query)}"

@@ -133,7 +133,7 @@ class DemoAdmin:
         self.call("POST", f"{auth}/flows/{quote(flow)}/executions/{kind}", body, 201)
         rows = self.call("GET", f"{auth}/flows/{quote(flow)}/executions", None, 200).json()
         row = [r for r in rows if r.get("providerId") == body.get("provider") or r["displayName"] == body.get("alias")]
-        self.call("PUT", f"{auth}/flows/{quote(flow)}/executions", {**row[-1], "requirement": requirement}, 204)
+        self.call("PUT", f"{auth}/flows/{quote(flow)}/executions", {**row[-1], "requirement": requirement}, 202)
 
     def bind_browser_flow(self, alias: str, steps: list[str], **realm: str) -> None:
         """A browser flow ``alias``: Cookie, else the sub-flow ``{alias} forms`` of ``steps`` (providers), each

@@ -48,7 +48,7 @@ def _conditional_otp_flow(pair: Pair, realm: str, config: dict[str, str]) -> str
         pair.admin(0, "POST", f"{auth}/flows/{FLOW}/executions/execution", {"provider": provider}, 201)
     executions = pair.admin(0, "GET", f"{auth}/flows/{FLOW}/executions", status=200).json()
     for execution in executions:
-        pair.admin(0, "PUT", f"{auth}/flows/{FLOW}/executions", {**execution, "requirement": "REQUIRED"}, 204)
+        pair.admin(0, "PUT", f"{auth}/flows/{FLOW}/executions", {**execution, "requirement": "REQUIRED"}, 202)
     pair.admin(0, "PUT", path(realm), {"browserFlow": FLOW}, 204)
     (form,) = [e for e in executions if e.get("providerId") == FORM]
     made = pair.admin(0, "POST", f"{auth}/executions/{form['id']}/config", {"alias": "otp", "config": config}, 201)

@@ -142,7 +142,7 @@ def _limiter_config(pair: Pair, realm: str) -> str:
     flow = f"{auth}/flows/{path(DIRECT)[1:]}/executions"
     pair.admin(0, "POST", f"{flow}/execution", {"provider": LIMITER}, 201)
     (limiter,) = [e for e in pair.admin(0, "GET", flow, status=200).json() if e.get("providerId") == LIMITER]
-    pair.admin(0, "PUT", flow, {**limiter, "requirement": "REQUIRED"}, 204)
+    pair.admin(0, "PUT", flow, {**limiter, "requirement": "REQUIRED"}, 202)
     config = {"behavior": "Deny new session", "userRealmLimit": "0", "userClientLimit": "1", "errorMessage": TOO_MANY}
     made = pair.admin(
         0, "POST", f"{auth}/executions/{limiter['id']}/config", {"alias": "limits", "config": config}, 201

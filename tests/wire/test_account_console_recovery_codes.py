@@ -37,7 +37,7 @@ async def test_set_up_recovery_codes_from_signing_in(realm: Env) -> None:
     found = (await admin(env, "GET", f"{ADMIN}/authentication/flows/browser/executions", status=200)).json()
     step = next(e for e in found if e.get("providerId") == RECOVERY)
     body = {**step, "requirement": "ALTERNATIVE"}
-    await admin(env, "PUT", f"{ADMIN}/authentication/flows/browser/executions", body, 204)
+    await admin(env, "PUT", f"{ADMIN}/authentication/flows/browser/executions", body, 202)
     page = await env.http.get(SIGNING_IN, headers=HTML)
     assert ">Recovery authentication codes</h3>" in page.text
     assert "These codes can be used to regain your access in case your other 2FA means are not available." in page.text

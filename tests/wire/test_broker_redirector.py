@@ -36,7 +36,7 @@ async def _requirement(broker: Broker, requirement: str) -> None:
     execution = await _redirector(broker) | {"requirement": requirement}
     headers = await broker.env.admin_headers()
     put = await broker.env.http.put(f"{BASE}/flows/browser/executions", json=execution, headers=headers)
-    assert put.status_code == 204, put.text
+    assert put.status_code == 202, put.text
 
 
 async def test_default_provider_sends_every_login_to_the_provider(env: Env) -> None:

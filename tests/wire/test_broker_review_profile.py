@@ -164,7 +164,7 @@ async def test_a_disabled_review_profile_execution_never_shows_the_page(env: Env
         put = await env.http.put(
             f"{base}/flows/{FLOW}/executions", json={**review, "requirement": "DISABLED"}, headers=headers
         )
-        assert put.status_code == 204, put.text
+        assert put.status_code == 202, put.text
         async with browser(broker) as http:
             done = await broker_login(http, "bob")
             assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text

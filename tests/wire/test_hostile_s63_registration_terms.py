@@ -32,7 +32,7 @@ TAC = "/authentication/required-actions/TERMS_AND_CONDITIONS"
 async def terms_requirement(env: Env, requirement: str) -> None:
     """The built-in registration flow's Terms and conditions execution set to ``requirement``."""
     row = next(r for r in await get(env, EXECUTIONS) if r.get("providerId") == TERMS)
-    await put(env, EXECUTIONS, {**row, "requirement": requirement}, status=204)
+    await put(env, EXECUTIONS, {**row, "requirement": requirement}, status=202)
 
 
 async def user_rep(env: Env, username: str) -> dict[str, object]:

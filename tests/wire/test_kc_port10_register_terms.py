@@ -43,7 +43,7 @@ async def terms_requirement(env: Env, requirement: str) -> None:
     """The built-in registration flow's Terms and conditions execution set to ``requirement``, and read back."""
     row = next(r for r in await get(env, EXECUTIONS) if r.get("providerId") == TERMS)
     assert row["requirementChoices"] == ["REQUIRED", "DISABLED"], row
-    await put(env, EXECUTIONS, {**row, "requirement": requirement}, status=204)  # Keycloak 26 answers 204
+    await put(env, EXECUTIONS, {**row, "requirement": requirement}, status=202)  # Keycloak 26 answers 202
     again = next(r for r in await get(env, EXECUTIONS) if r.get("providerId") == TERMS)
     assert again["requirement"] == requirement, again
 

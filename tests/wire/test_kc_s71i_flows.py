@@ -143,7 +143,7 @@ async def test_priority_set(env: Env) -> None:
         ("Child-Flow1", 50),
     ]
     moved = await auth(env, "PUT", "/flows/Parent-Flow/executions", {**rows[2], "priority": 5})
-    assert moved.status_code == 204, moved.text
+    assert moved.status_code == 202, moved.text
     rows = await executions(env, "Parent-Flow")
     assert [(r["displayName"], r["priority"]) for r in rows] == [
         ("Child-Flow1", 5),
@@ -257,13 +257,13 @@ async def test_an_execution_update_without_a_priority_moves_it_to_zero(env: Env)
     assert (row["displayName"], row["priority"]) == ("Child-B", 1)
     without = {k: v for k, v in row.items() if k != "priority"}
     moved = await auth(env, "PUT", "/flows/Parent-Flow/executions", {**without, "displayName": "Renamed"})
-    assert moved.status_code == 204, moved.text
+    assert moved.status_code == 202, moved.text
     await assert_event(env, realm_id, "UPDATE", "authentication/flows/Parent-Flow/executions", "AUTH_EXECUTION")
     rows = await executions(env, "Parent-Flow")
     assert {(r["displayName"], r["priority"]) for r in rows} == {("Child-A", 0), ("Child-B", 0)}  # ties: any order
     row = next(r for r in rows if r["displayName"] == "Child-B")
     renamed = await auth(env, "PUT", "/flows/Parent-Flow/executions", {**row, "displayName": "Renamed"})
-    assert renamed.status_code == 204, renamed.text
+    assert renamed.status_code == 202, renamed.text
     assert {r["displayName"] for r in await executions(env, "Parent-Flow")} == {"Child-A", "Renamed"}
 
 
@@ -278,7 +278,7 @@ async def test_update_execution_priority_moves_it_last(env: Env) -> None:
     assert (cookie["requirement"], cookie["index"]) == ("ALTERNATIVE", 0)
     cookie = {**cookie, "requirement": "DISABLED", "priority": 2**31 - 1}
     changed = await auth(env, "PUT", "/flows/browser/executions", cookie)
-    assert changed.status_code == 204, changed.text
+    assert changed.status_code == 202, changed.text
     await assert_event(env, realm_id, "UPDATE", "authentication/flows/browser/executions", "AUTH_EXECUTION", cookie)
     rows = await executions(env, "browser")
     after = next(r for r in rows if r.get("providerId") == "auth-cookie")

@@ -169,7 +169,15 @@ async def test_edit_flow(env: Env) -> None:
     assert test_flow is not None
     test_flow["alias"] = "Copy of browser2"
     renamed = await auth(env, "PUT", f"/flows/{test_flow['id']}", test_flow)
-    assert (renamed.status_code, renamed.content) == (204, b"")  # Keycloak 25+: a void updateFlow
+    assert renamed.status_code == 202
+    answered = renamed.json()  # the body as bound: id, alias, …, the primitive booleans, the executions sent
+    assert (answered["id"], answered["alias"], answered["topLevel"], answered["builtIn"]) == (
+        test_flow["id"],
+        "Copy of browser2",
+        True,
+        False,
+    )
+    assert answered["authenticationExecutions"] == test_flow["authenticationExecutions"]
     await assert_event(env, realm_id, "UPDATE", f"authentication/flows/{test_flow['id']}", "AUTH_FLOW")
     assert await flow_by_alias(env, "Copy of browser2") is not None
 
@@ -182,7 +190,7 @@ async def test_edit_flow(env: Env) -> None:
 
     test_flow["alias"] = "New Flow"
     taken = await auth(env, "PUT", f"/flows/{found['id']}", test_flow)
-    assert taken.status_code == 204  # the same flow's own alias: nothing refused, FlowTest's catch never runs
+    assert taken.status_code == 202  # the same flow's own alias: nothing refused, FlowTest's catch never runs
     assert await flow_by_alias(env, "Copy of browser2") is not None
     taken = await auth(env, "PUT", f"/flows/{test_flow['id']}", test_flow)
     assert (taken.status_code, taken.json()) == (409, {"errorMessage": "Flow alias name already exists"})
@@ -191,12 +199,12 @@ async def test_edit_flow(env: Env) -> None:
     found = await flow_by_alias(env, "New Flow")
     assert found is not None
     found["description"] = "New description"
-    assert (await auth(env, "PUT", f"/flows/{found['id']}", found)).status_code == 204
+    assert (await auth(env, "PUT", f"/flows/{found['id']}", found)).status_code == 202
     assert (await flow_by_alias(env, "New Flow") or {})["description"] == "New description"
     await assert_event(env, realm_id, "UPDATE", f"authentication/flows/{found['id']}", "AUTH_FLOW")
 
     found["alias"], found["description"] = "New Flow2", "New description2"
-    assert (await auth(env, "PUT", f"/flows/{found['id']}", found)).status_code == 204
+    assert (await auth(env, "PUT", f"/flows/{found['id']}", found)).status_code == 202
     after = await flow_by_alias(env, "New Flow2")
     assert after is not None and after["description"] == "New description2"
     await assert_event(env, realm_id, "UPDATE", f"authentication/flows/{found['id']}", "AUTH_FLOW")
@@ -225,13 +233,13 @@ async def test_edit_execution_flow(env: Env) -> None:
 
     found["displayName"], found["description"] = "Child-Flow2", "This is another child flow2"
     updated = await auth(env, "PUT", "/flows/Parent-Flow/executions", found)
-    assert (updated.status_code, updated.content) == (204, b"")
+    assert updated.status_code == 202 and updated.json()["alias"] == "Parent-Flow"
     await assert_event(env, realm_id, "UPDATE", "authentication/flows/Parent-Flow/executions", "AUTH_EXECUTION")
     rows = await executions(env, "Parent-Flow")
     assert (rows[0]["displayName"], rows[0]["description"]) == ("Child-Flow2", "This is another child flow2")
 
     found["description"] = "This is another child flow3"
-    assert (await auth(env, "PUT", "/flows/Parent-Flow/executions", found)).status_code == 204
+    assert (await auth(env, "PUT", "/flows/Parent-Flow/executions", found)).status_code == 202
     await assert_event(env, realm_id, "UPDATE", "authentication/flows/Parent-Flow/executions", "AUTH_EXECUTION")
     rows = await executions(env, "Parent-Flow")
     assert (rows[0]["displayName"], rows[0]["description"]) == ("Child-Flow2", "This is another child flow3")

@@ -166,7 +166,7 @@ async def add_step(env: Env, flow: str, provider: str, requirement: str, config:
     base = f"/authentication/flows/{quote(flow)}/executions"
     await admin(env, "POST", f"{base}/execution", {"provider": provider}, 201)
     added = [e for e in await get(env, f"/authentication/flows/{flow}/executions") if e.get("providerId") == provider]
-    await admin(env, "PUT", base, {**added[-1], "requirement": requirement}, 204)
+    await admin(env, "PUT", base, {**added[-1], "requirement": requirement}, 202)
     if config is not None:
         body = {"alias": f"{flow} {provider}", "config": config}
         await admin(env, "POST", f"/authentication/executions/{added[-1]['id']}/config", body, 201)
@@ -179,7 +179,7 @@ async def add_sub_flow(env: Env, parent: str, alias: str, requirement: str) -> N
         e for e in await get(env, f"/authentication/flows/{parent}/executions") if e.get("displayName") == alias
     )
     await admin(
-        env, "PUT", f"/authentication/flows/{quote(parent)}/executions", {**added, "requirement": requirement}, 204
+        env, "PUT", f"/authentication/flows/{quote(parent)}/executions", {**added, "requirement": requirement}, 202
     )
 
 

@@ -122,7 +122,7 @@ async def test_the_default_flow_with_the_recovery_step_enabled_offers_it(realm: 
     found = (await admin(env, "GET", f"{ADMIN}/authentication/flows/browser/executions", status=200)).json()
     step = next(e for e in found if e.get("providerId") == RECOVERY)
     await admin(
-        env, "PUT", f"{ADMIN}/authentication/flows/browser/executions", {**step, "requirement": "ALTERNATIVE"}, 204
+        env, "PUT", f"{ADMIN}/authentication/flows/browser/executions", {**step, "requirement": "ALTERNATIVE"}, 202
     )
     await add_otp(env)
     codes = await give_codes(env)

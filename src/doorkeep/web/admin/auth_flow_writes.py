@@ -25,6 +25,7 @@ from doorkeep.realms import flow_edits, flow_model, flow_support
 from doorkeep.realms.flow_model import FlowSet
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import REALM_NOT_FOUND, RealmCall, created, no_content, read_object, run_realm
+from doorkeep.web.http import json_response
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -107,8 +108,9 @@ async def create_flow(call: RealmCall, request: Request) -> Response:
 async def update_flow(call: RealmCall, request: Request) -> Response:
     rep = await _body(request, FLOW_REP, "AuthenticationFlowRepresentation")
     flow = await edit(call, lambda flows: flow_edits.update_flow(flows, request.path_params["id"], rep))
-    audit.represent(request, as_bound(rep, flow.id))
-    return no_content()  # Keycloak 25+: updateFlow is void (204), no longer 202 with the flow
+    body = as_bound(rep, flow.id)
+    audit.represent(request, body)
+    return json_response(body, 202)
 
 
 def as_bound(rep: dict[str, Any], flow_id: str) -> dict[str, Any]:
@@ -177,16 +179,16 @@ async def add_execution_rep(call: RealmCall, request: Request) -> Response:
 async def update_execution(call: RealmCall, request: Request) -> Response:
     rep = await _body(request, EXECUTION_INFO_REP, "AuthenticationExecutionInfoRepresentation")
 
-    def change(flows: FlowSet) -> tuple[FlowSet, bool]:
-        after, _, recorded = flow_edits.update_execution(flows, request.path_params["alias"], rep)
-        return after, recorded
+    def change(flows: FlowSet) -> tuple[FlowSet, tuple[flow_model.AuthFlow, bool]]:
+        after, flow, recorded = flow_edits.update_execution(flows, request.path_params["alias"], rep)
+        return after, (flow, recorded)
 
-    recorded = await edit(call, change)
+    flow, recorded = await edit(call, change)
     if recorded:
         audit.resource(request, "AUTH_EXECUTION")
     else:
         audit.unchanged(request)
-    return no_content()  # Keycloak 25+: updateExecutions is void (204), no longer 202 with the flow
+    return json_response(flow_model.flow_model(flow), 202)
 
 
 def _shift(step: int) -> Callable[[RealmCall, Request], Any]:
